@@ -1,0 +1,207 @@
+package policy
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+)
+
+// Check classifies argv (argv[0] is the program as typed) against this one
+// policy file, as the original execpolicy did, plus prefix rules.
+func (p *Policy) Check(argv []string) Result {
+	if len(argv) == 0 {
+		return Result{Class: Unverified, Err: &MatchError{Type: ErrNoSpecForProgram}}
+	}
+	program, args := argv[0], argv[1:]
+	call := func() ExecCall {
+		a := make([]string, len(args))
+		copy(a, args)
+		return ExecCall{Program: program, Args: a}
+	}
+	for _, re := range p.ProgramRegexes {
+		if re.Regex.MatchString(program) {
+			return Result{
+				Class:  Forbidden,
+				Reason: re.Reason,
+				Cause:  &Cause{Program: program, Call: call()},
+				Rule:   fmt.Sprintf("forbid_program_regex(%q)", re.Regex.String()),
+				At:     re.Pos,
+			}
+		}
+	}
+	for _, fs := range p.Substrings {
+		for _, arg := range args {
+			for _, s := range fs.Strings {
+				if strings.Contains(arg, s) {
+					return Result{
+						Class:  Forbidden,
+						Reason: fmt.Sprintf("arg `%s` contains forbidden substring", arg),
+						Cause:  &Cause{Arg: arg, Call: call()},
+						Rule:   fmt.Sprintf("forbid_substrings(%q)", s),
+						At:     fs.Pos,
+					}
+				}
+			}
+		}
+	}
+
+	spec := p.checkSpecs(program, args)
+	prefix := p.checkPrefixes(argv)
+	if prefix == nil {
+		return spec
+	}
+	switch {
+	case spec.Class == Forbidden:
+		return spec
+	case prefix.Decision == DecisionForbidden:
+		reason := prefix.Justification
+		if reason == "" {
+			reason = "forbidden by a prefix rule"
+		}
+		return Result{Class: Forbidden, Reason: reason, Prefix: prefix,
+			Cause: &Cause{Prefix: prefix, Call: call()}, Rule: prefix.name(), At: prefix.Pos}
+	case prefix.Decision == DecisionPrompt:
+		return Result{Class: Unverified, Reason: prefix.Justification, Prefix: prefix,
+			Err:  &MatchError{Type: ErrPrefixRulePrompt, Program: program, Explanation: prefix.Justification},
+			Rule: prefix.name(), At: prefix.Pos}
+	case spec.Class == Safe || spec.Class == Match:
+		return spec
+	}
+	return Result{Class: Safe, Prefix: prefix, Rule: prefix.name(), At: prefix.Pos}
+}
+
+func (r *PrefixRule) name() string {
+	words := make([]string, len(r.Pattern))
+	for i, alts := range r.Pattern {
+		if len(alts) == 1 {
+			words[i] = fmt.Sprintf("%q", alts[0])
+		} else {
+			words[i] = fmt.Sprintf("%q", alts)
+		}
+	}
+	return "prefix_rule([" + strings.Join(words, ", ") + "])"
+}
+
+// checkSpecs tries the define_program specs for program in order: the
+// first that matches decides; if none does, the last error is reported.
+func (p *Policy) checkSpecs(program string, args []string) Result {
+	specs := p.Programs[program]
+	byPath := strings.Contains(program, "/")
+	if byPath {
+		specs = nil
+		for _, name := range p.Paths[program] {
+			specs = append(specs, p.Programs[name]...)
+		}
+	}
+	var last *MatchError
+	var lastSpec *Spec
+	for i := range specs {
+		s := &specs[i]
+		if byPath && !contains(s.SystemPath, program) {
+			continue
+		}
+		exec, err := s.match(program, args)
+		if err != nil {
+			last, lastSpec = err, s
+			continue
+		}
+		rule := fmt.Sprintf("define_program(%q)", s.Program)
+		if s.Forbidden {
+			return Result{Class: Forbidden, Reason: s.ForbiddenReason, Exec: exec,
+				Cause: &Cause{Exec: exec}, Rule: rule, At: s.Pos}
+		}
+		r := Result{Class: Safe, Exec: exec, Rule: rule, At: s.Pos}
+		if len(r.Writes()) > 0 || r.HasUnknown() {
+			r.Class = Match
+		}
+		return r
+	}
+	if last == nil {
+		return Result{Class: Unverified, Err: &MatchError{Type: ErrNoSpecForProgram, Program: program}}
+	}
+	return Result{Class: Unverified, Err: last,
+		Rule: fmt.Sprintf("define_program(%q)", lastSpec.Program), At: lastSpec.Pos}
+}
+
+// checkPrefixes returns the strictest prefix rule that matches argv, or nil.
+func (p *Policy) checkPrefixes(argv []string) *PrefixRule {
+	if len(p.Prefixes) == 0 {
+		return nil
+	}
+	first := argv[0]
+	var name string
+	if strings.Contains(first, "/") {
+		// An absolute path counts as its base name only when a
+		// host_executable call lists it.
+		name = filepath.Base(first)
+		if !contains(p.HostExecutables[name], first) {
+			return nil
+		}
+	}
+	var best *PrefixRule
+	rules := p.Prefixes[first]
+	if name != "" {
+		rules = p.Prefixes[name]
+	}
+	for i := range rules {
+		r := &rules[i]
+		candidate := argv
+		if name != "" {
+			candidate = append([]string{name}, argv[1:]...)
+		}
+		if r.matches(candidate) && (best == nil || r.Decision.rank() > best.Decision.rank()) {
+			best = r
+		}
+	}
+	return best
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Set is the layered policy guard consults: the embedded default first,
+// then system, user and command-line files.
+type Set []*Policy
+
+// Check classifies argv against every layer. A forbidding match in any
+// layer wins; then a prompting prefix rule in any layer; then the last
+// layer whose rules matched; else the last layer's reason it did not match.
+func (s Set) Check(argv []string) Result {
+	var forbidden, prompt, matched, unmatched *Result
+	for _, p := range s {
+		r := p.Check(argv)
+		switch {
+		case r.Class == Forbidden:
+			if forbidden == nil {
+				forbidden = &r
+			}
+		case r.Err != nil && r.Err.Type == ErrPrefixRulePrompt:
+			if prompt == nil {
+				prompt = &r
+			}
+		case r.Class == Safe || r.Class == Match:
+			matched = &r
+		case unmatched == nil || r.Err == nil || r.Err.Type != ErrNoSpecForProgram:
+			unmatched = &r
+		}
+	}
+	for _, r := range []*Result{forbidden, prompt, matched, unmatched} {
+		if r != nil {
+			return *r
+		}
+	}
+	return Result{Class: Unverified, Err: &MatchError{Type: ErrNoSpecForProgram, Program: first(argv)}}
+}
+
+func first(argv []string) string {
+	if len(argv) == 0 {
+		return ""
+	}
+	return argv[0]
+}

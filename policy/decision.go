@@ -1,0 +1,171 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Mode is the approval mode: how much runs without a person.
+type Mode string
+
+// The approval modes, from most to least supervised.
+const (
+	Suggest  Mode = "suggest"
+	AutoEdit Mode = "auto-edit"
+	FullAuto Mode = "full-auto"
+)
+
+// ErrBadMode is returned for a mode name that is not one of the three.
+var ErrBadMode = errors.New("mode must be suggest, auto-edit or full-auto")
+
+// ParseMode reads a mode name.
+func ParseMode(s string) (Mode, error) {
+	switch m := Mode(s); m {
+	case Suggest, AutoEdit, FullAuto:
+		return m, nil
+	}
+	return "", fmt.Errorf("%w: %q", ErrBadMode, s)
+}
+
+// Action is what guard does with a command.
+type Action string
+
+// The actions.
+const (
+	Run          Action = "run"
+	RunSandboxed Action = "sandbox"
+	Ask          Action = "ask"
+	Refuse       Action = "refuse"
+)
+
+// WrittenPath is one path a command would write.
+type WrittenPath struct {
+	Path     string `json:"path"`     // as given
+	Resolved string `json:"resolved"` // absolute, through symlinks
+	Inside   bool   `json:"inside"`   // under a writable root
+}
+
+// Decision is what the mode makes of a classification.
+type Decision struct {
+	Action Action
+	Class  Class
+	Writes []WrittenPath
+	// Reason says why a command is asked about or refused.
+	Reason string
+}
+
+// Outside returns the written paths outside every writable root.
+func (d *Decision) Outside() []WrittenPath {
+	var out []WrittenPath
+	for _, w := range d.Writes {
+		if !w.Inside {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// Decide applies the approval table of the design to a classification.
+// cwd is the directory the command runs in; roots are the writable roots
+// (absolute; they are resolved through symlinks here).
+//
+//	class                      suggest  auto-edit  full-auto
+//	safe                       run      run        sandbox
+//	match, writes inside       ask      run        sandbox
+//	match, a write outside     ask      ask        refuse
+//	unverified, Unknown writes ask      ask        sandbox
+//	forbidden                  refuse   refuse     refuse
+func Decide(r *Result, mode Mode, cwd string, roots []string) Decision {
+	d := Decision{Class: r.Class}
+	class := r.Class
+	if class == Match && r.HasUnknown() {
+		class = Unverified
+	}
+	if class == Match {
+		resolvedRoots := make([]string, 0, len(roots))
+		for _, root := range roots {
+			resolvedRoots = append(resolvedRoots, Resolve(root, "/"))
+		}
+		for _, w := range r.Writes() {
+			abs := Resolve(w, cwd)
+			d.Writes = append(d.Writes, WrittenPath{Path: w, Resolved: abs, Inside: abs == "/dev/null" || insideAny(abs, resolvedRoots)})
+		}
+	}
+	outside := d.Outside()
+	switch {
+	case class == Forbidden:
+		d.Action, d.Reason = Refuse, "forbidden: "+r.Why()
+	case mode == FullAuto && class == Match && len(outside) > 0:
+		d.Action, d.Reason = Refuse, "writes outside the writable roots: "+joinPaths(outside)
+	case mode == FullAuto:
+		d.Action = RunSandboxed
+	case class == Safe:
+		d.Action = Run
+	case mode == AutoEdit && class == Match && len(outside) == 0:
+		d.Action = Run
+	case class == Match && len(outside) > 0:
+		d.Action, d.Reason = Ask, "writes outside the writable roots: "+joinPaths(outside)
+	case class == Match:
+		d.Action, d.Reason = Ask, "writes files: "+joinPaths(d.Writes)
+	default:
+		d.Action, d.Reason = Ask, "not known to be safe: "+r.Why()
+	}
+	return d
+}
+
+func joinPaths(ws []WrittenPath) string {
+	s := make([]string, len(ws))
+	for i, w := range ws {
+		s[i] = w.Resolved
+	}
+	return strings.Join(s, ", ")
+}
+
+func insideAny(p string, roots []string) bool {
+	for _, r := range roots {
+		if Inside(p, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// Inside reports whether p is root or below it, component by component
+// (/srv/app2 is not inside /srv/app). Both must be clean absolute paths.
+func Inside(p, root string) bool {
+	if root == "/" {
+		return true
+	}
+	return p == root || strings.HasPrefix(p, root+"/")
+}
+
+// Resolve makes path absolute against dir and resolves it through
+// symlinks: the deepest existing ancestor is resolved, the rest appended.
+// A dangling symlink is followed to where a write would create its target.
+func Resolve(path, dir string) string {
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(dir, path)
+	}
+	return resolveLinks(filepath.Clean(path), 0)
+}
+
+func resolveLinks(p string, depth int) string {
+	if depth > 40 || p == "/" {
+		return p
+	}
+	if real, err := filepath.EvalSymlinks(p); err == nil {
+		return real
+	}
+	if fi, err := os.Lstat(p); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		if target, err := os.Readlink(p); err == nil {
+			if !filepath.IsAbs(target) {
+				target = filepath.Join(filepath.Dir(p), target)
+			}
+			return resolveLinks(filepath.Clean(target), depth+1)
+		}
+	}
+	return filepath.Join(resolveLinks(filepath.Dir(p), depth+1), filepath.Base(p))
+}

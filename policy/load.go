@@ -1,0 +1,546 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"go.starlark.net/resolve"
+	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
+)
+
+// Evaluation limits: a policy is data, so these are generous for data and
+// fatal for loops.
+const (
+	maxSteps    = 5_000_000
+	maxLoadTime = time.Second
+)
+
+// ErrLoad is wrapped by every error that stops a policy from loading.
+var ErrLoad = errors.New("policy does not load")
+
+// LoadError is a policy that does not load, with the place that is wrong.
+type LoadError struct {
+	Pos Pos
+	Msg string
+}
+
+func (e *LoadError) Error() string {
+	if s := e.Pos.String(); s != "" {
+		return s + ": " + e.Msg
+	}
+	return e.Msg
+}
+
+// Unwrap makes every LoadError match ErrLoad.
+func (e *LoadError) Unwrap() error { return ErrLoad }
+
+// LoadFile reads and loads a policy file.
+func LoadFile(path string) (*Policy, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &LoadError{Msg: fmt.Sprintf("read policy: %v", err)}
+	}
+	return Load(path, src)
+}
+
+// Load evaluates a policy's Starlark source and verifies every rule's
+// examples. Evaluation is bounded in steps and time; load() and all I/O are
+// unavailable.
+func Load(filename string, src []byte) (*Policy, error) {
+	p, err := evaluate(filename, src)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Verify(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func evaluate(filename string, src []byte) (*Policy, error) {
+	b := &builder{p: &Policy{
+		Programs:        map[string][]Spec{},
+		Paths:           map[string][]string{},
+		Prefixes:        map[string][]PrefixRule{},
+		HostExecutables: map[string][]string{},
+		File:            filename,
+	}}
+	thread := &starlark.Thread{
+		Name: "policy " + filename,
+		Load: func(*starlark.Thread, string) (starlark.StringDict, error) {
+			return nil, errors.New("load() is not available in policies")
+		},
+		Print: func(*starlark.Thread, string) {},
+	}
+	thread.SetMaxExecutionSteps(maxSteps)
+	timer := time.AfterFunc(maxLoadTime, func() { thread.Cancel("policy took longer than " + maxLoadTime.String() + " to load") })
+	defer timer.Stop()
+
+	opts := &syntax.FileOptions{TopLevelControl: true, Set: true}
+	_, err := starlark.ExecFileOptions(opts, thread, filename, src, b.predeclared())
+	if err != nil {
+		return nil, starlarkError(filename, err)
+	}
+	return b.p, nil
+}
+
+// starlarkError turns a Starlark error into a LoadError at the innermost
+// place in the policy file.
+func starlarkError(filename string, err error) error {
+	var se syntax.Error
+	if errors.As(err, &se) {
+		return &LoadError{Pos: position(se.Pos), Msg: se.Msg}
+	}
+	var ee *starlark.EvalError
+	if errors.As(err, &ee) {
+		for i := len(ee.CallStack) - 1; i >= 0; i-- {
+			if fr := ee.CallStack[i]; fr.Pos.Filename() == filename {
+				return &LoadError{Pos: position(fr.Pos), Msg: ee.Msg}
+			}
+		}
+		return &LoadError{Pos: Pos{File: filename}, Msg: ee.Msg}
+	}
+	var el resolve.ErrorList
+	if errors.As(err, &el) && len(el) > 0 {
+		return &LoadError{Pos: position(el[0].Pos), Msg: el[0].Msg}
+	}
+	return &LoadError{Pos: Pos{File: filename}, Msg: err.Error()}
+}
+
+func position(p syntax.Position) Pos {
+	return Pos{File: p.Filename(), Line: int(p.Line), Col: int(p.Col)}
+}
+
+// builder collects the rules a policy file declares.
+type builder struct {
+	p *Policy
+}
+
+func (b *builder) predeclared() starlark.StringDict {
+	d := starlark.StringDict{
+		"define_program":       starlark.NewBuiltin("define_program", b.defineProgram),
+		"flag":                 starlark.NewBuiltin("flag", flagBuiltin),
+		"opt":                  starlark.NewBuiltin("opt", optBuiltin),
+		"forbid_substrings":    starlark.NewBuiltin("forbid_substrings", b.forbidSubstrings),
+		"forbid_program_regex": starlark.NewBuiltin("forbid_program_regex", b.forbidProgramRegex),
+		"prefix_rule":          starlark.NewBuiltin("prefix_rule", b.prefixRule),
+		"host_executable":      starlark.NewBuiltin("host_executable", b.hostExecutable),
+		"network_rule":         starlark.NewBuiltin("network_rule", b.networkRule),
+	}
+	for k := MatchOpaqueNonFile; k <= MatchUnverifiedVarargs; k++ {
+		d[matcherConst[k]] = matcherValue{Matcher{Kind: k}}
+	}
+	return d
+}
+
+var matcherConst = map[MatcherKind]string{
+	MatchOpaqueNonFile:      "ARG_OPAQUE_VALUE",
+	MatchReadableFile:       "ARG_RFILE",
+	MatchWriteableFile:      "ARG_WFILE",
+	MatchReadableFiles:      "ARG_RFILES",
+	MatchReadableFilesOrCwd: "ARG_RFILES_OR_CWD",
+	MatchPositiveInteger:    "ARG_POS_INT",
+	MatchSedCommand:         "ARG_SED_COMMAND",
+	MatchUnverifiedVarargs:  "ARG_UNVERIFIED_VARARGS",
+}
+
+// matcherValue is an ARG_* constant in Starlark.
+type matcherValue struct{ m Matcher }
+
+func (v matcherValue) String() string        { return matcherConst[v.m.Kind] }
+func (v matcherValue) Type() string          { return "arg_matcher" }
+func (v matcherValue) Freeze()               {}
+func (v matcherValue) Truth() starlark.Bool  { return true }
+func (v matcherValue) Hash() (uint32, error) { return uint32(v.m.Kind) + 1, nil }
+
+// optionValue is the result of flag() or opt() in Starlark.
+type optionValue struct{ o Option }
+
+func (v optionValue) String() string {
+	if v.o.Flag {
+		return fmt.Sprintf("flag(%q)", v.o.Name)
+	}
+	return fmt.Sprintf("opt(%q, %s)", v.o.Name, matcherConst[v.o.Value.Kind])
+}
+func (v optionValue) Type() string          { return "option" }
+func (v optionValue) Freeze()               {}
+func (v optionValue) Truth() starlark.Bool  { return true }
+func (v optionValue) Hash() (uint32, error) { return 0, errors.New("option is not hashable") }
+
+func callerPos(thread *starlark.Thread) Pos {
+	return position(thread.CallFrame(1).Pos)
+}
+
+func flagBuiltin(_ *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var name string
+	if err := starlark.UnpackArgs(fn.Name(), args, kwargs, "name", &name); err != nil {
+		return nil, err
+	}
+	if !strings.HasPrefix(name, "-") {
+		return nil, fmt.Errorf("flag: %q does not start with -", name)
+	}
+	return optionValue{Option{Name: name, Flag: true}}, nil
+}
+
+func optBuiltin(_ *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var name string
+	var typ starlark.Value
+	var required bool
+	if err := starlark.UnpackArgs(fn.Name(), args, kwargs, "name", &name, "type", &typ, "required?", &required); err != nil {
+		return nil, err
+	}
+	if !strings.HasPrefix(name, "-") {
+		return nil, fmt.Errorf("opt: %q does not start with -", name)
+	}
+	m, err := toMatcher(typ)
+	if err != nil {
+		return nil, fmt.Errorf("opt: type: %v", err)
+	}
+	if v, _ := m.vararg(); v {
+		return nil, fmt.Errorf("opt: type %s takes several words; an option value is one word", matcherConst[m.Kind])
+	}
+	return optionValue{Option{Name: name, Value: m, Required: required}}, nil
+}
+
+func toMatcher(v starlark.Value) (Matcher, error) {
+	switch v := v.(type) {
+	case matcherValue:
+		return v.m, nil
+	case starlark.String:
+		return Matcher{Kind: MatchLiteral, Literal: string(v)}, nil
+	}
+	return Matcher{}, fmt.Errorf("want an ARG_* matcher or a literal string, got %s", v.Type())
+}
+
+func (b *builder) defineProgram(thread *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var (
+		program                      string
+		systemPath, options, argList *starlark.List
+		forbidden                    starlark.Value = starlark.None
+		shouldMatch, shouldNotMatch  *starlark.List
+		bundling, combined           bool
+	)
+	if err := starlark.UnpackArgs(fn.Name(), args, kwargs,
+		"program", &program,
+		"system_path?", &systemPath,
+		"option_bundling?", &bundling,
+		"combined_format?", &combined,
+		"options?", &options,
+		"args?", &argList,
+		"forbidden?", &forbidden,
+		"should_match?", &shouldMatch,
+		"should_not_match?", &shouldNotMatch,
+	); err != nil {
+		return nil, err
+	}
+	if program == "" || strings.ContainsAny(program, "/ \t\n") {
+		return nil, fmt.Errorf("define_program: program %q must be a plain command name", program)
+	}
+	spec := Spec{Program: program, OptionBundling: bundling, CombinedFormat: combined, Pos: callerPos(thread)}
+	var err error
+	if spec.SystemPath, err = stringList("system_path", systemPath); err != nil {
+		return nil, err
+	}
+	for _, p := range spec.SystemPath {
+		if !strings.HasPrefix(p, "/") {
+			return nil, fmt.Errorf("system_path: %q is not an absolute path", p)
+		}
+	}
+	seen := map[string]bool{}
+	for i := 0; options != nil && i < options.Len(); i++ {
+		o, ok := options.Index(i).(optionValue)
+		if !ok {
+			return nil, fmt.Errorf("options[%d]: want flag() or opt(), got %s", i, options.Index(i).Type())
+		}
+		if seen[o.o.Name] {
+			return nil, fmt.Errorf("options: %s is declared twice", o.o.Name)
+		}
+		seen[o.o.Name] = true
+		spec.Options = append(spec.Options, o.o)
+	}
+	varargs := 0
+	for i := 0; argList != nil && i < argList.Len(); i++ {
+		m, err := toMatcher(argList.Index(i))
+		if err != nil {
+			return nil, fmt.Errorf("args[%d]: %v", i, err)
+		}
+		if v, _ := m.vararg(); v {
+			varargs++
+		}
+		spec.Args = append(spec.Args, m)
+	}
+	if varargs > 1 {
+		return nil, errors.New("args: at most one pattern may take several words")
+	}
+	switch f := forbidden.(type) {
+	case starlark.NoneType:
+	case starlark.String:
+		spec.Forbidden, spec.ForbiddenReason = true, string(f)
+	default:
+		return nil, fmt.Errorf("forbidden: want a string reason or None, got %s", forbidden.Type())
+	}
+	if spec.ShouldMatch, err = examples("should_match", shouldMatch); err != nil {
+		return nil, err
+	}
+	if spec.ShouldNotMatch, err = examples("should_not_match", shouldNotMatch); err != nil {
+		return nil, err
+	}
+	b.p.Programs[program] = append(b.p.Programs[program], spec)
+	for _, path := range spec.SystemPath {
+		if !contains(b.p.Paths[path], program) {
+			b.p.Paths[path] = append(b.p.Paths[path], program)
+		}
+	}
+	return starlark.None, nil
+}
+
+func (b *builder) forbidSubstrings(thread *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var list *starlark.List
+	if err := starlark.UnpackArgs(fn.Name(), args, kwargs, "strings", &list); err != nil {
+		return nil, err
+	}
+	strs, err := stringList("strings", list)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range strs {
+		if s == "" {
+			return nil, errors.New("forbid_substrings: an empty string would forbid every argument")
+		}
+	}
+	b.p.Substrings = append(b.p.Substrings, Substrings{Strings: strs, Pos: callerPos(thread)})
+	return starlark.None, nil
+}
+
+func (b *builder) forbidProgramRegex(thread *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var expr, reason string
+	if err := starlark.UnpackArgs(fn.Name(), args, kwargs, "regex", &expr, "reason", &reason); err != nil {
+		return nil, err
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, fmt.Errorf("forbid_program_regex: %v", err)
+	}
+	b.p.ProgramRegexes = append(b.p.ProgramRegexes, ProgramRegex{Regex: re, Reason: reason, Pos: callerPos(thread)})
+	return starlark.None, nil
+}
+
+func (b *builder) prefixRule(thread *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var (
+		pattern         *starlark.List
+		decision        = "allow"
+		match, notMatch *starlark.List
+		justification   starlark.Value = starlark.None
+	)
+	if err := starlark.UnpackArgs(fn.Name(), args, kwargs,
+		"pattern", &pattern, "decision?", &decision, "match?", &match, "not_match?", &notMatch,
+		"justification?", &justification); err != nil {
+		return nil, err
+	}
+	r := PrefixRule{Decision: PrefixDecision(decision), Pos: callerPos(thread)}
+	switch r.Decision {
+	case DecisionAllow, DecisionPrompt, DecisionForbidden:
+	default:
+		return nil, fmt.Errorf("prefix_rule: decision %q is not allow, prompt or forbidden", decision)
+	}
+	if pattern.Len() == 0 {
+		return nil, errors.New("prefix_rule: pattern is empty")
+	}
+	for i := 0; i < pattern.Len(); i++ {
+		switch v := pattern.Index(i).(type) {
+		case starlark.String:
+			r.Pattern = append(r.Pattern, []string{string(v)})
+		case *starlark.List:
+			alts, err := stringList(fmt.Sprintf("pattern[%d]", i), v)
+			if err != nil {
+				return nil, err
+			}
+			if len(alts) == 0 {
+				return nil, fmt.Errorf("prefix_rule: pattern[%d] has no alternatives", i)
+			}
+			r.Pattern = append(r.Pattern, alts)
+		default:
+			return nil, fmt.Errorf("prefix_rule: pattern[%d]: want a string or a list of strings, got %s", i, v.Type())
+		}
+	}
+	switch j := justification.(type) {
+	case starlark.NoneType:
+	case starlark.String:
+		r.Justification = string(j)
+	default:
+		return nil, fmt.Errorf("prefix_rule: justification: want a string, got %s", j.Type())
+	}
+	var err error
+	if r.Match, err = commandExamples("match", match); err != nil {
+		return nil, err
+	}
+	if r.NotMatch, err = commandExamples("not_match", notMatch); err != nil {
+		return nil, err
+	}
+	for _, first := range r.Pattern[0] {
+		b.p.Prefixes[first] = append(b.p.Prefixes[first], r)
+	}
+	return starlark.None, nil
+}
+
+func (b *builder) hostExecutable(_ *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var name string
+	var paths *starlark.List
+	if err := starlark.UnpackArgs(fn.Name(), args, kwargs, "name", &name, "paths", &paths); err != nil {
+		return nil, err
+	}
+	list, err := stringList("paths", paths)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range list {
+		if !strings.HasPrefix(p, "/") {
+			return nil, fmt.Errorf("host_executable: %q is not an absolute path", p)
+		}
+	}
+	b.p.HostExecutables[name] = append(b.p.HostExecutables[name], list...)
+	return starlark.None, nil
+}
+
+func (b *builder) networkRule(thread *starlark.Thread, _ *starlark.Builtin, _ starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
+	b.p.NetworkRules = append(b.p.NetworkRules, callerPos(thread))
+	return starlark.None, nil
+}
+
+func stringList(what string, l *starlark.List) ([]string, error) {
+	if l == nil {
+		return nil, nil
+	}
+	out := make([]string, 0, l.Len())
+	for i := 0; i < l.Len(); i++ {
+		s, ok := starlark.AsString(l.Index(i))
+		if !ok {
+			return nil, fmt.Errorf("%s[%d]: want a string, got %s", what, i, l.Index(i).Type())
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// examples reads should_match lists: each example is a list of the
+// arguments after the program.
+func examples(what string, l *starlark.List) ([][]string, error) {
+	if l == nil {
+		return nil, nil
+	}
+	var out [][]string
+	for i := 0; i < l.Len(); i++ {
+		inner, ok := l.Index(i).(*starlark.List)
+		if !ok {
+			return nil, fmt.Errorf("%s[%d]: want a list of arguments, got %s", what, i, l.Index(i).Type())
+		}
+		args, err := stringList(fmt.Sprintf("%s[%d]", what, i), inner)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, args)
+	}
+	return out, nil
+}
+
+// commandExamples reads prefix_rule examples: each is a whole command, as a
+// list of words or a string split on white space.
+func commandExamples(what string, l *starlark.List) ([][]string, error) {
+	if l == nil {
+		return nil, nil
+	}
+	var out [][]string
+	for i := 0; i < l.Len(); i++ {
+		switch v := l.Index(i).(type) {
+		case starlark.String:
+			out = append(out, strings.Fields(string(v)))
+		case *starlark.List:
+			words, err := stringList(fmt.Sprintf("%s[%d]", what, i), v)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, words)
+		default:
+			return nil, fmt.Errorf("%s[%d]: want a string or a list of words, got %s", what, i, v.Type())
+		}
+	}
+	return out, nil
+}
+
+// Verify checks every rule's examples: each should_match example must match
+// its own spec, each should_not_match example must not; likewise match and
+// not_match of prefix rules. The first failure is returned with the rule's place.
+func (p *Policy) Verify() error {
+	if errs := p.VerifyAll(); len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
+
+// VerifyAll is Verify reporting every failing example.
+func (p *Policy) VerifyAll() []error {
+	var errs []error
+	fail := func(at Pos, format string, a ...any) {
+		errs = append(errs, &LoadError{Pos: at, Msg: fmt.Sprintf(format, a...)})
+	}
+	for _, name := range sortedKeys(p.Programs) {
+		specs := p.Programs[name]
+		for i := range specs {
+			s := &specs[i]
+			for _, ex := range s.ShouldMatch {
+				if _, err := s.match(s.Program, ex); err != nil {
+					fail(s.Pos, "should_match example %s does not match define_program(%q): %v", quoteWords(ex), s.Program, err)
+				}
+			}
+			for _, ex := range s.ShouldNotMatch {
+				if _, err := s.match(s.Program, ex); err == nil {
+					fail(s.Pos, "should_not_match example %s matches define_program(%q)", quoteWords(ex), s.Program)
+				}
+			}
+		}
+	}
+	seen := map[Pos]bool{}
+	for _, first := range sortedKeys(p.Prefixes) {
+		for i := range p.Prefixes[first] {
+			r := &p.Prefixes[first][i]
+			if seen[r.Pos] {
+				continue
+			}
+			seen[r.Pos] = true
+			for _, ex := range r.Match {
+				if !r.matches(ex) {
+					fail(r.Pos, "match example %s does not match %s", quoteWords(ex), r.name())
+				}
+			}
+			for _, ex := range r.NotMatch {
+				if r.matches(ex) {
+					fail(r.Pos, "not_match example %s matches %s", quoteWords(ex), r.name())
+				}
+			}
+		}
+	}
+	return errs
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func quoteWords(words []string) string {
+	q := make([]string, len(words))
+	for i, w := range words {
+		q[i] = fmt.Sprintf("%q", w)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}

@@ -1,0 +1,67 @@
+package policy
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadErrors(t *testing.T) {
+	for _, tt := range []struct {
+		file string
+		want string
+	}{
+		{"bad_example.policy", `bad_example.policy:1:15: should_match example ["-l"] does not match define_program("ls"): ls: option -l is not allowed by any rule`},
+		{"bad_not_example.policy", `bad_not_example.policy:1:15: should_not_match example ["x"] matches define_program("ls")`},
+		{"syntax.policy", `syntax.policy:2:1: got end of file, want ')'`},
+		{"bad_flag.policy", `bad_flag.policy:2:47: flag: "l" does not start with -`},
+		{"loop.policy", `loop.policy:2:5: Starlark computation cancelled: too many steps`},
+		{"load.policy", `load.policy:1:1: cannot load other.star: load() is not available in policies`},
+		{"unknown_kw.policy", `unknown_kw.policy:1:15: define_program: unexpected keyword argument "unknown"`},
+		{"bad_match.policy", `bad_match.policy:1:12: match example ["git", "log"] does not match prefix_rule(["git", "status"])`},
+		{"two_varargs.policy", `two_varargs.policy:1:15: args: at most one pattern may take several words`},
+		{"io.policy", `io.policy:1:7: undefined: open`},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			path := filepath.Join("testdata", "load", tt.file)
+			src, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			_, err = Load(tt.file, src)
+			if err == nil {
+				t.Fatalf("Load(%s) succeeded, want error %q", tt.file, tt.want)
+			}
+			if !errors.Is(err, ErrLoad) {
+				t.Errorf("Load(%s) error %v is not ErrLoad", tt.file, err)
+			}
+			if got := err.Error(); got != tt.want {
+				t.Errorf("Load(%s) error:\n got %s\nwant %s", tt.file, got, tt.want)
+			}
+			if d := time.Since(start); d > maxLoadTime+time.Second {
+				t.Errorf("Load(%s) took %v", tt.file, d)
+			}
+		})
+	}
+}
+
+func TestVerifyAllReportsEveryFailure(t *testing.T) {
+	src := `define_program(program = "a", should_match = [["-x"], ["-y"]])
+define_program(program = "b", args = [ARG_RFILE], should_not_match = [["f"]])
+`
+	p, err := evaluate("two.policy", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := p.VerifyAll()
+	if len(errs) != 3 {
+		t.Fatalf("VerifyAll = %d errors, want 3: %v", len(errs), errs)
+	}
+	if !strings.HasPrefix(errs[2].Error(), "two.policy:2:15: ") {
+		t.Errorf("third error %q lacks its position", errs[2])
+	}
+}

@@ -1,0 +1,305 @@
+package policy
+
+import (
+	"strconv"
+	"strings"
+)
+
+// positional is a word that is not an option, and its index among the args.
+type positional struct {
+	index int
+	value string
+}
+
+// match fits args to the spec. It returns the matched exec, or why it does
+// not fit. program is the name reported in errors.
+func (s *Spec) match(program string, args []string) (*Exec, *MatchError) {
+	exec := &Exec{
+		Program:    s.Program,
+		Flags:      []MatchedFlag{},
+		Opts:       []MatchedOpt{},
+		SystemPath: s.SystemPath,
+	}
+	if exec.SystemPath == nil {
+		exec.SystemPath = []string{}
+	}
+	var pos []positional
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" {
+			return nil, &MatchError{Type: ErrDoubleDashNotSupportedYet, Program: program}
+		}
+		if !strings.HasPrefix(arg, "-") {
+			pos = append(pos, positional{i, arg})
+			continue
+		}
+		if o, ok := s.option(arg); ok {
+			if o.Flag {
+				exec.Flags = append(exec.Flags, MatchedFlag{Name: o.Name})
+				continue
+			}
+			if i+1 >= len(args) {
+				return nil, &MatchError{Type: ErrOptionMissingValue, Program: program, Option: arg}
+			}
+			value := args[i+1]
+			if strings.HasPrefix(value, "-") {
+				return nil, &MatchError{Type: ErrOptionFollowedByOptionInsteadOfValue, Program: program, Option: arg, Value: value}
+			}
+			exec.Opts = append(exec.Opts, MatchedOpt{Name: o.Name, Value: value, Type: o.Value.argType()})
+			i++
+			continue
+		}
+		consumed, err := s.matchCompound(program, args, i, exec)
+		if err != nil {
+			return nil, err
+		}
+		i += consumed
+	}
+
+	matched, err := fitPositionals(program, pos, s.Args)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range matched {
+		if err := validate(m.Type, m.Value); err != nil {
+			return nil, err
+		}
+	}
+	for _, o := range exec.Opts {
+		if err := validate(o.Type, o.Value); err != nil {
+			return nil, err
+		}
+	}
+	exec.Args = matched
+
+	var missing []string
+	for _, o := range s.Options {
+		if o.Required && !hasOpt(exec, o.Name) {
+			missing = append(missing, o.Name)
+		}
+	}
+	if missing != nil {
+		return nil, &MatchError{Type: ErrMissingRequiredOptions, Program: program, Options: missing}
+	}
+	return exec, nil
+}
+
+func hasOpt(e *Exec, name string) bool {
+	for _, o := range e.Opts {
+		if o.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// matchCompound matches an option word that is not declared verbatim:
+// --opt=value and -n5 (combined_format), -al (option_bundling). It returns
+// how many words after args[i] it consumed.
+func (s *Spec) matchCompound(program string, args []string, i int, exec *Exec) (int, *MatchError) {
+	arg := args[i]
+	unknown := &MatchError{Type: ErrUnknownOption, Program: program, Option: arg}
+	if s.CombinedFormat {
+		if strings.HasPrefix(arg, "--") {
+			if eq := strings.IndexByte(arg, '='); eq > 2 {
+				if o, ok := s.option(arg[:eq]); ok && !o.Flag {
+					exec.Opts = append(exec.Opts, MatchedOpt{Name: o.Name, Value: arg[eq+1:], Type: o.Value.argType()})
+					return 0, nil
+				}
+			}
+			return 0, unknown
+		}
+		if len(arg) > 2 {
+			if o, ok := s.option(arg[:2]); ok && !o.Flag {
+				exec.Opts = append(exec.Opts, MatchedOpt{Name: o.Name, Value: arg[2:], Type: o.Value.argType()})
+				return 0, nil
+			}
+		}
+	}
+	if !s.OptionBundling || strings.HasPrefix(arg, "--") || len(arg) < 3 {
+		return 0, unknown
+	}
+	// -abc: every letter a declared option; an opt may only come last (its
+	// value is the next word) or, with combined_format, take the rest.
+	var flags []MatchedFlag
+	for j := 1; j < len(arg); j++ {
+		o, ok := s.option("-" + arg[j:j+1])
+		if !ok {
+			return 0, unknown
+		}
+		if o.Flag {
+			flags = append(flags, MatchedFlag{Name: o.Name})
+			continue
+		}
+		var value string
+		consumed := 0
+		switch {
+		case j+1 < len(arg) && s.CombinedFormat:
+			value = arg[j+1:]
+		case j+1 < len(arg):
+			return 0, unknown
+		case i+1 >= len(args):
+			return 0, &MatchError{Type: ErrOptionMissingValue, Program: program, Option: o.Name}
+		default:
+			value = args[i+1]
+			if strings.HasPrefix(value, "-") {
+				return 0, &MatchError{Type: ErrOptionFollowedByOptionInsteadOfValue, Program: program, Option: o.Name, Value: value}
+			}
+			consumed = 1
+		}
+		exec.Flags = append(exec.Flags, flags...)
+		exec.Opts = append(exec.Opts, MatchedOpt{Name: o.Name, Value: value, Type: o.Value.argType()})
+		return consumed, nil
+	}
+	exec.Flags = append(exec.Flags, flags...)
+	return 0, nil
+}
+
+// fitPositionals fits the positional words to the patterns: the exact
+// patterns before the one vararg take the first words, those after it the
+// last words, and the vararg the rest.
+func fitPositionals(program string, pos []positional, patterns []Matcher) ([]MatchedArg, *MatchError) {
+	vararg := -1
+	for i, p := range patterns {
+		if v, _ := p.vararg(); v {
+			if vararg >= 0 {
+				return nil, &MatchError{Type: ErrMultipleVarargPatterns, Program: program, First: patterns[vararg], Matcher: p}
+			}
+			vararg = i
+		}
+	}
+	exact := len(patterns)
+	if vararg >= 0 {
+		exact--
+	}
+	if len(pos) < exact {
+		return nil, &MatchError{Type: ErrNotEnoughArgs, Program: program, Args: positionalArgs(pos), Patterns: patterns}
+	}
+	out := make([]MatchedArg, 0, len(pos))
+	if vararg < 0 {
+		if len(pos) > exact {
+			return nil, &MatchError{Type: ErrUnexpectedArguments, Program: program, Args: positionalArgs(pos[exact:])}
+		}
+		for i, p := range patterns {
+			out = append(out, MatchedArg{Index: pos[i].index, Type: p.argType(), Value: pos[i].value})
+		}
+		return out, nil
+	}
+	before, after := patterns[:vararg], patterns[vararg+1:]
+	middle := len(pos) - len(before) - len(after)
+	if _, atLeastOne := patterns[vararg].vararg(); atLeastOne && middle == 0 {
+		return nil, &MatchError{Type: ErrVarargMatcherDidNotMatchAnything, Program: program, Matcher: patterns[vararg]}
+	}
+	for i, p := range before {
+		out = append(out, MatchedArg{Index: pos[i].index, Type: p.argType(), Value: pos[i].value})
+	}
+	t := patterns[vararg].argType()
+	for _, w := range pos[len(before) : len(before)+middle] {
+		out = append(out, MatchedArg{Index: w.index, Type: t, Value: w.value})
+	}
+	for i, p := range after {
+		w := pos[len(before)+middle+i]
+		out = append(out, MatchedArg{Index: w.index, Type: p.argType(), Value: w.value})
+	}
+	return out, nil
+}
+
+func positionalArgs(pos []positional) []PositionalArg {
+	out := make([]PositionalArg, len(pos))
+	for i, p := range pos {
+		out[i] = PositionalArg{Index: p.index, Value: p.value}
+	}
+	return out
+}
+
+// validate checks one matched word against its type.
+func validate(t ArgType, value string) *MatchError {
+	switch t.Kind {
+	case TypeReadableFile, TypeWriteableFile:
+		if value == "" {
+			return &MatchError{Type: ErrEmptyFileName}
+		}
+	case TypeLiteral:
+		if value != t.Literal {
+			return &MatchError{Type: ErrLiteralValueDidNotMatch, Expected: t.Literal, Actual: value}
+		}
+	case TypePositiveInteger:
+		if n, err := strconv.ParseUint(value, 10, 64); err != nil || n == 0 {
+			return &MatchError{Type: ErrInvalidPositiveInteger, Value: value}
+		}
+	case TypeSedCommand:
+		if !SafeSedCommand(value) {
+			return &MatchError{Type: ErrSedCommandNotProvablySafe, Command: value}
+		}
+	}
+	return nil
+}
+
+// SafeSedCommand reports whether a sed script only prints lines by number:
+// commands separated by ';' or newlines, each an address or address range
+// of line numbers, '$', 'N~S' or 'N,+M', followed by p, or a lone q/Nq.
+// Nothing else (no regex addresses, no e, w, r, s///e) is accepted.
+func SafeSedCommand(script string) bool {
+	script = strings.TrimSpace(script)
+	if script == "" {
+		return false
+	}
+	for _, cmd := range strings.FieldsFunc(script, func(r rune) bool { return r == ';' || r == '\n' }) {
+		cmd = strings.TrimSpace(cmd)
+		if cmd == "" {
+			continue
+		}
+		last := cmd[len(cmd)-1]
+		if last != 'p' && last != 'q' {
+			return false
+		}
+		addr := strings.TrimSpace(cmd[:len(cmd)-1])
+		if last == 'q' {
+			if addr != "" && !lineAddress(addr) {
+				return false
+			}
+			continue
+		}
+		if addr == "" {
+			return false
+		}
+		first, second, isRange := strings.Cut(addr, ",")
+		if !lineAddress(strings.TrimSpace(first)) {
+			return false
+		}
+		if isRange {
+			second = strings.TrimSpace(second)
+			if strings.HasPrefix(second, "+") || strings.HasPrefix(second, "~") {
+				second = second[1:]
+			}
+			if !lineAddress(second) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// lineAddress reports whether a is a line number, '$' or 'first~step'.
+func lineAddress(a string) bool {
+	if a == "$" {
+		return true
+	}
+	first, step, ok := strings.Cut(a, "~")
+	if ok {
+		return digits(first) && digits(step)
+	}
+	return digits(a)
+}
+
+func digits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,278 @@
+package policy
+
+import (
+	"fmt"
+	"regexp"
+)
+
+// Class is what a policy says about one argv.
+type Class string
+
+// The four classes, from best to worst.
+const (
+	Safe       Class = "safe"       // reads only
+	Match      Class = "match"      // matched a rule and writes files (or runs unknown code)
+	Unverified Class = "unverified" // no rule matched, or a rule asks for a person
+	Forbidden  Class = "forbidden"  // a forbidding rule matched
+)
+
+// Rank orders classes from best (0) to worst (3).
+func (c Class) Rank() int {
+	switch c {
+	case Safe:
+		return 0
+	case Match:
+		return 1
+	case Unverified:
+		return 2
+	default:
+		return 3
+	}
+}
+
+// Worst returns the worse of two classes.
+func Worst(a, b Class) Class {
+	if b.Rank() > a.Rank() {
+		return b
+	}
+	return a
+}
+
+// Pos is a place in a policy file.
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+func (p Pos) String() string {
+	if p.File == "" {
+		return ""
+	}
+	if p.Col > 0 {
+		return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+	}
+	return fmt.Sprintf("%s:%d", p.File, p.Line)
+}
+
+// MatcherKind is the kind of an argument pattern of define_program.
+type MatcherKind uint8
+
+// The argument matchers. Their names are the JSON names of the original.
+const (
+	MatchLiteral MatcherKind = iota
+	MatchOpaqueNonFile
+	MatchReadableFile
+	MatchWriteableFile
+	MatchReadableFiles
+	MatchReadableFilesOrCwd
+	MatchPositiveInteger
+	MatchSedCommand
+	MatchUnverifiedVarargs
+)
+
+var matcherNames = [...]string{
+	MatchLiteral:            "Literal",
+	MatchOpaqueNonFile:      "OpaqueNonFile",
+	MatchReadableFile:       "ReadableFile",
+	MatchWriteableFile:      "WriteableFile",
+	MatchReadableFiles:      "ReadableFiles",
+	MatchReadableFilesOrCwd: "ReadableFilesOrCwd",
+	MatchPositiveInteger:    "PositiveInteger",
+	MatchSedCommand:         "SedCommand",
+	MatchUnverifiedVarargs:  "UnverifiedVarargs",
+}
+
+// Matcher is one argument pattern: a kind, and the word for a literal.
+type Matcher struct {
+	Kind    MatcherKind
+	Literal string
+}
+
+func (m Matcher) String() string {
+	if m.Kind == MatchLiteral {
+		return fmt.Sprintf("%q", m.Literal)
+	}
+	return matcherNames[m.Kind]
+}
+
+// vararg reports whether the matcher takes a variable number of words, and
+// whether it needs at least one.
+func (m Matcher) vararg() (isVararg, atLeastOne bool) {
+	switch m.Kind {
+	case MatchReadableFiles:
+		return true, true
+	case MatchReadableFilesOrCwd, MatchUnverifiedVarargs:
+		return true, false
+	}
+	return false, false
+}
+
+// argType is the type given to a word matched by m.
+func (m Matcher) argType() ArgType {
+	switch m.Kind {
+	case MatchLiteral:
+		return ArgType{Kind: TypeLiteral, Literal: m.Literal}
+	case MatchReadableFile, MatchReadableFiles, MatchReadableFilesOrCwd:
+		return ArgType{Kind: TypeReadableFile}
+	case MatchWriteableFile:
+		return ArgType{Kind: TypeWriteableFile}
+	case MatchPositiveInteger:
+		return ArgType{Kind: TypePositiveInteger}
+	case MatchSedCommand:
+		return ArgType{Kind: TypeSedCommand}
+	case MatchUnverifiedVarargs:
+		return ArgType{Kind: TypeUnknown}
+	}
+	return ArgType{Kind: TypeOpaqueNonFile}
+}
+
+// TypeKind is the type of a matched word.
+type TypeKind uint8
+
+// The types of matched words.
+const (
+	TypeLiteral TypeKind = iota
+	TypeOpaqueNonFile
+	TypeReadableFile
+	TypeWriteableFile
+	TypePositiveInteger
+	TypeSedCommand
+	TypeUnknown
+)
+
+var typeNames = [...]string{
+	TypeLiteral:         "Literal",
+	TypeOpaqueNonFile:   "OpaqueNonFile",
+	TypeReadableFile:    "ReadableFile",
+	TypeWriteableFile:   "WriteableFile",
+	TypePositiveInteger: "PositiveInteger",
+	TypeSedCommand:      "SedCommand",
+	TypeUnknown:         "Unknown",
+}
+
+// ArgType is the type of a matched word; a literal carries its word.
+type ArgType struct {
+	Kind    TypeKind
+	Literal string
+}
+
+func (t ArgType) String() string {
+	if t.Kind == TypeLiteral {
+		return fmt.Sprintf("Literal(%q)", t.Literal)
+	}
+	return typeNames[t.Kind]
+}
+
+// Option is a declared option of a program: a flag, or an opt with a value.
+type Option struct {
+	Name     string
+	Flag     bool
+	Value    Matcher // the value's type, for an opt
+	Required bool
+}
+
+// Spec is one define_program call.
+type Spec struct {
+	Program         string
+	SystemPath      []string
+	Options         []Option
+	Args            []Matcher
+	Forbidden       bool
+	ForbiddenReason string
+	OptionBundling  bool
+	CombinedFormat  bool
+	ShouldMatch     [][]string
+	ShouldNotMatch  [][]string
+	Pos             Pos
+}
+
+func (s *Spec) option(name string) (Option, bool) {
+	for _, o := range s.Options {
+		if o.Name == name {
+			return o, true
+		}
+	}
+	return Option{}, false
+}
+
+// PrefixDecision is what a prefix_rule decides.
+type PrefixDecision string
+
+// The prefix_rule decisions, from most to least permissive.
+const (
+	DecisionAllow     PrefixDecision = "allow"
+	DecisionPrompt    PrefixDecision = "prompt"
+	DecisionForbidden PrefixDecision = "forbidden"
+)
+
+func (d PrefixDecision) rank() int {
+	switch d {
+	case DecisionAllow:
+		return 0
+	case DecisionPrompt:
+		return 1
+	}
+	return 2
+}
+
+// PrefixRule is one prefix_rule call: argv prefixes, each position a set of
+// alternative words.
+type PrefixRule struct {
+	Pattern       [][]string
+	Decision      PrefixDecision
+	Justification string
+	Match         [][]string
+	NotMatch      [][]string
+	Pos           Pos
+}
+
+// matches reports whether argv starts with the rule's pattern.
+func (r *PrefixRule) matches(argv []string) bool {
+	if len(argv) < len(r.Pattern) {
+		return false
+	}
+	for i, alts := range r.Pattern {
+		ok := false
+		for _, a := range alts {
+			if argv[i] == a {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// ProgramRegex is one forbid_program_regex call.
+type ProgramRegex struct {
+	Regex  *regexp.Regexp
+	Reason string
+	Pos    Pos
+}
+
+// Substrings is one forbid_substrings call.
+type Substrings struct {
+	Strings []string
+	Pos     Pos
+}
+
+// Policy is one loaded policy file (or the embedded default).
+type Policy struct {
+	// Programs maps a program name to its specs, in file order.
+	Programs map[string][]Spec
+	// Paths maps a system_path entry to the program names whose specs list it.
+	Paths map[string][]string
+	// Prefixes maps a first word to the prefix rules that can start with it.
+	Prefixes map[string][]PrefixRule
+	// HostExecutables maps a program name to the absolute paths that count as it.
+	HostExecutables map[string][]string
+	ProgramRegexes  []ProgramRegex
+	Substrings      []Substrings
+	// NetworkRules are the places of network_rule calls: accepted, not enforced.
+	NetworkRules []Pos
+	File         string
+}
