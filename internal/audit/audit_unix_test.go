@@ -1,0 +1,84 @@
+//go:build unix
+
+package audit
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestAppendFIFO checks that a FIFO as log path fails at once instead of
+// blocking guard until a reader appears.
+func TestAppendFIFO(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("cannot make a FIFO: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- Append(fifo, Entry{Argv: []string{"true"}}) }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Errorf("Append(FIFO) succeeded")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Append(FIFO) blocked")
+	}
+
+	// With a reader the open succeeds; the file type check refuses it.
+	r, err := os.OpenFile(fifo, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := Append(fifo, Entry{Argv: []string{"true"}}); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("Append(FIFO with reader) error = %v, want not a regular file", err)
+	}
+}
+
+func TestAppendErrors(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, path, want string
+	}{
+		{"empty path", "", "audit: no log path"},
+		{"parent is a file", filepath.Join(file, "audit.jsonl"), "open " + file + "/audit.jsonl: not a directory"},
+		{"deeper under a file", filepath.Join(file, "x", "audit.jsonl"), "open " + file + "/x/audit.jsonl: not a directory"},
+		{"a directory", dir, "open " + dir + ": is a directory"},
+		{"missing parent under /dev/null", "/dev/null/x/audit.jsonl", "not a directory"},
+		{"mkdir in /proc", "/proc/self/guard-audit/audit.jsonl", "mkdir /proc/self/guard-audit"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if strings.HasPrefix(tt.path, "/proc/") && runtime.GOOS != "linux" {
+				t.Skip("/proc is Linux's")
+			}
+			err := Append(tt.path, Entry{Argv: []string{"true"}})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Append(%q) error = %v, want one containing %q", tt.path, err, tt.want)
+			}
+		})
+	}
+}
+
+// TestAppendProc checks a path where even root cannot create a file.
+func TestAppendProc(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("/proc is Linux's")
+	}
+	if _, err := os.Stat("/proc/self"); err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	path := "/proc/self/guard-audit.jsonl"
+	if err := Append(path, Entry{Argv: []string{"true"}}); err == nil || !strings.Contains(err.Error(), "open "+path) {
+		t.Errorf("Append(%s) error = %v, want an open error", path, err)
+	}
+}

@@ -1,0 +1,119 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// Defaults for the keys that have one.
+const (
+	DefaultMode    = "suggest"
+	DefaultSandbox = "strict"
+)
+
+// maxSize bounds what Load reads, so that GUARD_CONFIG=/dev/zero cannot hang
+// guard or exhaust its memory.
+const maxSize = 1 << 20
+
+// Config is the content of a configuration file, with defaults for what the
+// file does not set. Paths are absolute and cleaned, "~" expanded.
+type Config struct {
+	Mode             string   // suggest | auto-edit | full-auto
+	WritableRoots    []string // extra writable roots for the sandbox and for auto-edit
+	AllowNetwork     bool
+	AllowUnixSockets bool
+	Policies         []string // extra policy files, loaded after the default layers
+	AuditLog         string   // "" means no audit log
+	Sandbox          string   // strict | best-effort
+
+	// Path is the file the configuration came from, "" if none.
+	Path string
+	// Set holds the keys the file set (by their TOML names, "mode",
+	// "writable_roots", ...), so that callers can order the file between
+	// flags, the environment and defaults. It is nil when no file was read.
+	Set map[string]bool
+}
+
+// Default returns the configuration used when there is no file.
+func Default() Config {
+	return Config{Mode: DefaultMode, Sandbox: DefaultSandbox}
+}
+
+// Dir returns guard's configuration directory: $XDG_CONFIG_HOME/guard, else
+// $HOME/.config/guard. A relative XDG_CONFIG_HOME is ignored, as the XDG base
+// directory specification requires. Dir returns "" when neither variable
+// gives an absolute path.
+func Dir(getenv func(string) string) string {
+	if x := getenv("XDG_CONFIG_HOME"); filepath.IsAbs(x) {
+		return filepath.Join(x, "guard")
+	}
+	if h := getenv("HOME"); filepath.IsAbs(h) {
+		return filepath.Join(h, ".config", "guard")
+	}
+	return ""
+}
+
+// Path returns the configuration file to read. explicit reports that it was
+// named by GUARD_CONFIG, in which case it must exist. path is "" when there is
+// no file to look for (no GUARD_CONFIG, no usable XDG_CONFIG_HOME or HOME).
+func Path(getenv func(string) string) (path string, explicit bool) {
+	if p := getenv("GUARD_CONFIG"); p != "" {
+		return p, true
+	}
+	d := Dir(getenv)
+	if d == "" {
+		return "", false
+	}
+	return filepath.Join(d, "config.toml"), false
+}
+
+// UserPolicyPath returns the policy file that "always" answers are appended
+// to: user.policy in Dir. It is "" when Dir is.
+func UserPolicyPath(getenv func(string) string) string {
+	d := Dir(getenv)
+	if d == "" {
+		return ""
+	}
+	return filepath.Join(d, "user.policy")
+}
+
+// Load finds the configuration file (see Path) and parses it, expanding "~"
+// from getenv("HOME"). A missing default file gives Default(); a missing file
+// named by GUARD_CONFIG is an error that matches fs.ErrNotExist. Errors in the
+// file are *ParseError.
+func Load(getenv func(string) string) (Config, error) {
+	path, explicit := Path(getenv)
+	if path == "" {
+		return Default(), nil
+	}
+	data, err := readFile(path)
+	if err != nil {
+		if !explicit && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)) {
+			return Default(), nil
+		}
+		return Config{}, fmt.Errorf("load config: %w", err)
+	}
+	return Parse(path, data, getenv("HOME"))
+}
+
+// readFile reads at most maxSize bytes of path: one open when it is missing.
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
+	if err != nil {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+	}
+	if len(data) > maxSize {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: errors.New("file larger than 1 MiB")}
+	}
+	return data, nil
+}

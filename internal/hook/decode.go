@@ -1,0 +1,167 @@
+package hook
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+)
+
+// MaxRequest is the largest request Decode reads, in bytes.
+const MaxRequest = 16 << 20
+
+var (
+	// ErrMalformed is wrapped by Decode's error for a request that is not
+	// the agent's JSON: bad JSON, not an object, a field of the wrong type,
+	// no tool_name, too large.
+	ErrMalformed = errors.New("malformed hook request")
+	// ErrNoCommand is wrapped by Decode's error for a shell tool request
+	// without a command.
+	ErrNoCommand = errors.New("shell tool request without a command")
+	// ErrEvent is wrapped by Decode's error for a request from another hook
+	// event than the agent's pre-tool hook (a misconfigured hook).
+	ErrEvent = errors.New("not a pre-tool hook request")
+)
+
+// Request is what guard needs from an agent's pre-tool hook request.
+type Request struct {
+	Agent          Agent
+	Event          string // hook_event_name, when sent
+	SessionID      string // session_id
+	ToolUseID      string // tool_use_id (Claude Code, Codex)
+	Tool           string // tool_name, as sent
+	PermissionMode string // permission_mode (Claude Code, Codex)
+	Cwd            string // cwd: the agent's working directory
+
+	// Shell is set when Tool is the agent's shell tool; Command is then the
+	// shell script it would run, never empty.
+	Shell   bool
+	Command string
+	// Dir is the directory the command runs in: Cwd, or for Gemini CLI the
+	// tool's dir_path resolved against Cwd.
+	Dir string
+
+	// Input is tool_input as sent, key by key, so that a rewrite keeps the
+	// fields guard does not know. Nil when the request had none.
+	Input map[string]json.RawMessage
+}
+
+// Decode reads one request of agent a from r. Unknown fields are ignored;
+// the fields guard uses must have the documented JSON type. Keys are matched
+// exactly, as the agents' own JSON parsers do ("Command" is not "command"),
+// and when a key repeats the last one counts, as in JavaScript.
+//
+// The error wraps ErrMalformed, ErrNoCommand, ErrEvent or ErrAgent. A command
+// that holds a NUL byte is malformed: no shell can receive it intact.
+func Decode(a Agent, r io.Reader) (Request, error) {
+	spec, ok := agents[a]
+	if !ok {
+		return Request{}, fmt.Errorf("decode hook request: %w %d", ErrAgent, int(a))
+	}
+	data, err := io.ReadAll(io.LimitReader(r, MaxRequest+1))
+	if err != nil {
+		return Request{}, fmt.Errorf("read %s hook request: %w", a, err)
+	}
+	if len(data) > MaxRequest {
+		return Request{}, fmt.Errorf("%w: larger than %d bytes", ErrMalformed, MaxRequest)
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return Request{}, fmt.Errorf("%w: %v", ErrMalformed, jsonError(err))
+	}
+	if top == nil {
+		return Request{}, fmt.Errorf("%w: not a JSON object", ErrMalformed)
+	}
+
+	req := Request{Agent: a}
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{
+		{"hook_event_name", &req.Event},
+		{"session_id", &req.SessionID},
+		{"tool_use_id", &req.ToolUseID},
+		{"tool_name", &req.Tool},
+		{"permission_mode", &req.PermissionMode},
+		{"cwd", &req.Cwd},
+	} {
+		if *f.dst, err = stringField(top, f.key); err != nil {
+			return Request{}, err
+		}
+	}
+	if req.Event != "" && req.Event != spec.event {
+		return Request{}, fmt.Errorf("%w: hook_event_name is %q, want %q", ErrEvent, req.Event, spec.event)
+	}
+	if req.Tool == "" {
+		return Request{}, fmt.Errorf("%w: no tool_name", ErrMalformed)
+	}
+	if raw, ok := top["tool_input"]; ok && !isNull(raw) {
+		if err := json.Unmarshal(raw, &req.Input); err != nil || req.Input == nil {
+			return Request{}, fmt.Errorf("%w: tool_input is not a JSON object", ErrMalformed)
+		}
+	}
+	req.Dir = req.Cwd
+	if req.Tool != spec.shell {
+		return req, nil
+	}
+
+	req.Shell = true
+	if req.Command, err = stringField(req.Input, "command"); err != nil {
+		return Request{}, err
+	}
+	if req.Command == "" {
+		return Request{}, fmt.Errorf("%w: %s has no tool_input.command", ErrNoCommand, req.Tool)
+	}
+	if strings.IndexByte(req.Command, 0) >= 0 {
+		return Request{}, fmt.Errorf("%w: tool_input.command holds a NUL byte", ErrMalformed)
+	}
+	if a == Gemini {
+		// dir_path in current versions, directory in older ones.
+		for _, key := range []string{"dir_path", "directory"} {
+			dir, err := stringField(req.Input, key)
+			if err != nil {
+				return Request{}, err
+			}
+			if dir != "" {
+				if !filepath.IsAbs(dir) && req.Cwd != "" {
+					dir = filepath.Join(req.Cwd, dir)
+				}
+				req.Dir = dir
+				break
+			}
+		}
+	}
+	return req, nil
+}
+
+// stringField returns m[key] as a string: "" when absent or null, an error
+// wrapping ErrMalformed when it is another JSON type.
+func stringField(m map[string]json.RawMessage, key string) (string, error) {
+	raw, ok := m[key]
+	if !ok || isNull(raw) {
+		return "", nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", fmt.Errorf("%w: %s is not a string", ErrMalformed, key)
+	}
+	return s, nil
+}
+
+func isNull(raw json.RawMessage) bool {
+	return string(raw) == "null"
+}
+
+// jsonError words a JSON syntax error with its byte offset.
+func jsonError(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("invalid JSON at byte %d: %v", se.Offset, se)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "invalid JSON: unexpected end of input"
+	}
+	return err.Error()
+}

@@ -1,0 +1,193 @@
+package hook
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+)
+
+// answer is the union of the answer fields guard writes; each agent's answer
+// fills only the fields that agent documents.
+type answer struct {
+	Decision string    `json:"decision,omitempty"` // Gemini CLI
+	Reason   string    `json:"reason,omitempty"`   // Gemini CLI
+	Specific *specific `json:"hookSpecificOutput,omitempty"`
+}
+
+type specific struct {
+	HookEventName            string                     `json:"hookEventName"`
+	PermissionDecision       string                     `json:"permissionDecision,omitempty"`       // Claude Code, Codex
+	PermissionDecisionReason string                     `json:"permissionDecisionReason,omitempty"` // Claude Code, Codex
+	UpdatedInput             map[string]json.RawMessage `json:"updatedInput,omitempty"`             // Claude Code, Codex
+	ToolInput                map[string]json.RawMessage `json:"tool_input,omitempty"`               // Gemini CLI
+}
+
+// Encode writes agent a's answer to req, for verdict v with reason, to w as
+// one line of JSON. guardPath, guard's absolute path, is needed for Sandbox.
+//
+//	verdict  Claude Code                  Codex                        Gemini CLI
+//	Allow    allow                        {} (no objection)            allow
+//	Ask      ask                          deny                         deny
+//	Deny     deny                         deny                         deny
+//	Sandbox  allow + updatedInput.command deny, naming the rewrite     allow + tool_input.command
+//
+// The rewritten command is [Rewrite](guardPath, req.Command); the other input
+// fields are passed back unchanged. Codex gets a deny for Sandbox because the
+// Codex versions that do not support updatedInput would run the original
+// command unconfined; the reason tells the agent the exact command to run
+// instead (see [Unwrap]).
+//
+// A request for another tool than the agent's shell (Read, Edit, MCP tools)
+// gets {} for every verdict but Deny: no objection, the agent's own permission
+// rules apply. A Deny is always a deny.
+//
+// An empty reason is replaced by a generic one (Codex rejects a deny without
+// a reason). The error is for an unknown agent or verdict, a request of
+// another agent, a relative guardPath with Sandbox, and write errors; the
+// caller then answers with [Refuse].
+func Encode(a Agent, w io.Writer, req Request, v Verdict, reason, guardPath string) error {
+	if _, ok := agents[a]; !ok {
+		return fmt.Errorf("encode hook answer: %w %d", ErrAgent, int(a))
+	}
+	if req.Agent != 0 && req.Agent != a {
+		return fmt.Errorf("encode hook answer: a %s request answered as %s", req.Agent, a)
+	}
+	var ans answer
+	switch {
+	case v < Deny || v > Sandbox:
+		return fmt.Errorf("encode hook answer: unknown verdict %d", int(v))
+	case v == Deny:
+		ans = denyAnswer(a, reason)
+	case !req.Shell:
+		// No objection: the agent's own rules apply.
+	case v == Allow:
+		ans = allowAnswer(a, reason)
+	case v == Ask:
+		ans = askAnswer(a, reason)
+	case v == Sandbox:
+		if !filepath.IsAbs(guardPath) {
+			return fmt.Errorf("encode hook answer: guard path %q is not absolute", guardPath)
+		}
+		if strings.IndexByte(req.Command, 0) >= 0 {
+			return fmt.Errorf("encode hook answer: the command holds a NUL byte")
+		}
+		ans = sandboxAnswer(a, req, reason, guardPath)
+	}
+	b, err := marshal(ans)
+	if err != nil {
+		return fmt.Errorf("encode %s hook answer: %w", a, err)
+	}
+	if _, err := w.Write(b); err != nil {
+		return fmt.Errorf("write %s hook answer: %w", a, err)
+	}
+	return nil
+}
+
+// Refuse writes agent a's deny answer with reason to w. It cannot fail but for
+// the write itself, whose error it ignores: there is nothing better to do
+// (the caller can still exit 2). For an unknown agent it writes the Claude
+// Code and Codex form.
+func Refuse(a Agent, w io.Writer, reason string) {
+	b, err := marshal(denyAnswer(a, reason))
+	if err != nil { // unreachable: a deny holds only strings
+		b = []byte(`{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny","permissionDecisionReason":"guard: denied"}}` + "\n")
+		if a == Gemini {
+			b = []byte(`{"decision":"deny","reason":"guard: denied"}` + "\n")
+		}
+	}
+	w.Write(b)
+}
+
+func denyAnswer(a Agent, reason string) answer {
+	reason = orDefault(reason, "guard: denied")
+	if a == Gemini {
+		return answer{Decision: "deny", Reason: reason}
+	}
+	return permission("deny", reason)
+}
+
+func allowAnswer(a Agent, reason string) answer {
+	switch a {
+	case Codex:
+		// Codex treats a plain allow as an invalid answer; say nothing.
+		return answer{}
+	case Gemini:
+		return answer{Decision: "allow"}
+	}
+	return permission("allow", reason)
+}
+
+func askAnswer(a Agent, reason string) answer {
+	reason = orDefault(reason, "guard: approval needed")
+	if a == ClaudeCode {
+		return permission("ask", reason)
+	}
+	return denyAnswer(a, reason+"; a person must approve this command, and "+agents[a].title+
+		" hooks cannot ask, so guard refuses: ask the user to run it, or to allow it in guard's policy")
+}
+
+func sandboxAnswer(a Agent, req Request, reason, guardPath string) answer {
+	rewritten := Rewrite(guardPath, req.Command)
+	switch a {
+	case Codex:
+		return denyAnswer(a, orDefault(reason, "guard: run sandboxed")+
+			"; guard allows this command only sandboxed, and Codex hooks cannot rewrite it safely. Run exactly this instead: "+rewritten)
+	case Gemini:
+		return answer{Decision: "allow", Specific: &specific{
+			HookEventName: agents[a].event,
+			ToolInput:     withCommand(req.Input, rewritten),
+		}}
+	}
+	ans := permission("allow", orDefault(reason, "guard: run sandboxed")+" (sandboxed: guard --mode full-auto)")
+	ans.Specific.UpdatedInput = withCommand(req.Input, rewritten)
+	return ans
+}
+
+// permission is the Claude Code and Codex answer form.
+func permission(decision, reason string) answer {
+	return answer{Specific: &specific{
+		HookEventName:            "PreToolUse",
+		PermissionDecision:       decision,
+		PermissionDecisionReason: reason,
+	}}
+}
+
+// withCommand returns a copy of input with command replaced.
+func withCommand(input map[string]json.RawMessage, command string) map[string]json.RawMessage {
+	out := make(map[string]json.RawMessage, len(input)+1)
+	for k, v := range input {
+		out[k] = v
+	}
+	out["command"] = jsonString(command)
+	return out
+}
+
+func orDefault(reason, def string) string {
+	if strings.TrimSpace(reason) == "" {
+		return def
+	}
+	return reason
+}
+
+// marshal encodes ans as one line. Only raw tool input that is not valid JSON
+// (a Request not made by Decode) makes it fail.
+func marshal(ans answer) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(ans); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func jsonString(s string) json.RawMessage {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s) // a string always encodes
+	return bytes.TrimRight(buf.Bytes(), "\n")
+}

@@ -1,0 +1,116 @@
+// Package hook speaks the pre-tool hook protocols of the coding agents guard
+// serves: it decodes the agent's JSON request and encodes guard's verdict as
+// the JSON answer that agent understands. The verdict itself comes from the
+// caller; this package only translates.
+//
+// The formats, as each agent documents them:
+//
+//   - Claude Code, PreToolUse: request fields session_id, transcript_path, cwd,
+//     permission_mode, hook_event_name, tool_name ("Bash"), tool_input
+//     {command, description, timeout, run_in_background}, tool_use_id; answer
+//     {"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":
+//     "allow"|"ask"|"deny","permissionDecisionReason":...,"updatedInput":{...}}}.
+//   - Codex, PreToolUse: the same request (plus model and turn_id) and the same
+//     answer, but Codex acts only on deny and on allow with updatedInput, the
+//     latter only in recent versions: older ones treat it as an invalid answer
+//     and run the command unchanged. Its answer schema rejects unknown fields,
+//     and a deny with an empty reason is invalid there.
+//   - Gemini CLI, BeforeTool on run_shell_command: request fields session_id,
+//     transcript_path, cwd, hook_event_name, timestamp, tool_name, tool_input
+//     {command, description, dir_path}; answer {"decision":"allow"|"deny",
+//     "reason":...,"hookSpecificOutput":{"hookEventName":"BeforeTool",
+//     "tool_input":{...}}}, where tool_input overrides the tool's arguments.
+//
+// How verdicts map (see [Encode]): Ask becomes deny where the agent cannot ask
+// (Codex, Gemini). Sandbox becomes an allow that rewrites the command to run
+// under "guard --mode full-auto" ([Rewrite]) where the agent documents input
+// rewriting (Claude Code, Gemini), and a deny that names the rewritten command
+// for Codex. A Sandbox verdict is never answered with a plain allow.
+//
+// Limits. A hook only sees what the agent sends it: it guards the agent's shell
+// tool, not files the agent edits with its own tools, and it trusts the agent
+// to apply a rewrite it accepted (a Gemini CLI version that fails to validate a
+// rewritten input has been seen to run the original command). The rewritten
+// command runs in a fresh "bash -c", so a cd or export in it does not persist
+// in the agent's shell session.
+//
+// The caller must never fail open: agents run the command when a hook exits 1,
+// crashes or prints nothing they understand. Print the answer and exit 0; on
+// any error, answer with [Refuse]. If even that cannot be written, or the agent
+// is unknown, write the reason on stderr and exit 2, which all three agents
+// treat as a block.
+package hook
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Agent is a coding agent whose hook protocol guard speaks. The zero Agent is
+// none of them.
+type Agent int
+
+const (
+	ClaudeCode Agent = iota + 1
+	Codex
+	Gemini
+)
+
+// agentSpec is what differs between the agents' requests.
+type agentSpec struct {
+	name  string // as on guard's command line
+	title string // as in messages
+	event string // hook_event_name of the pre-tool hook
+	shell string // tool_name of the shell tool
+}
+
+var agents = map[Agent]agentSpec{
+	ClaudeCode: {name: "claude-code", title: "Claude Code", event: "PreToolUse", shell: "Bash"},
+	Codex:      {name: "codex", title: "Codex", event: "PreToolUse", shell: "Bash"},
+	Gemini:     {name: "gemini", title: "Gemini CLI", event: "BeforeTool", shell: "run_shell_command"},
+}
+
+func (a Agent) String() string {
+	if s, ok := agents[a]; ok {
+		return s.name
+	}
+	return fmt.Sprintf("Agent(%d)", int(a))
+}
+
+// ErrAgent is wrapped by the error for an agent guard does not know.
+var ErrAgent = errors.New("unknown agent")
+
+// ParseAgent returns the agent named s: "claude-code", "codex" or "gemini".
+func ParseAgent(s string) (Agent, error) {
+	for a, spec := range agents {
+		if spec.name == s {
+			return a, nil
+		}
+	}
+	return 0, fmt.Errorf("%w %q (want claude-code, codex or gemini)", ErrAgent, s)
+}
+
+// Verdict is guard's answer to one request. The zero Verdict is Deny, so a
+// verdict that was never set refuses.
+type Verdict int
+
+const (
+	Deny    Verdict = iota // refuse; the reason goes to the agent
+	Ask                    // a person must approve
+	Allow                  // run as is
+	Sandbox                // run under guard --mode full-auto
+)
+
+func (v Verdict) String() string {
+	switch v {
+	case Deny:
+		return "deny"
+	case Ask:
+		return "ask"
+	case Allow:
+		return "allow"
+	case Sandbox:
+		return "sandbox"
+	}
+	return fmt.Sprintf("Verdict(%d)", int(v))
+}

@@ -1,0 +1,466 @@
+package hook_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"guard/internal/hook"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden answers in testdata/answers")
+
+const guardPath = "/usr/local/bin/guard"
+
+func TestParseAgent(t *testing.T) {
+	for _, a := range []hook.Agent{hook.ClaudeCode, hook.Codex, hook.Gemini} {
+		got, err := hook.ParseAgent(a.String())
+		if err != nil || got != a {
+			t.Errorf("ParseAgent(%s) = %v, %v; want %v", a, got, err, a)
+		}
+	}
+	for _, s := range []string{"", "claude", "Claude-Code", "gemini-cli", "aider"} {
+		if _, err := hook.ParseAgent(s); !errors.Is(err, hook.ErrAgent) {
+			t.Errorf("ParseAgent(%q) error = %v, want ErrAgent", s, err)
+		}
+	}
+	var v hook.Verdict
+	if v != hook.Deny {
+		t.Errorf("the zero Verdict is %v, want deny", v)
+	}
+}
+
+func decodeFile(t *testing.T, a hook.Agent, name string) (hook.Request, error) {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", "requests", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	return hook.Decode(a, f)
+}
+
+func TestDecode(t *testing.T) {
+	type want struct {
+		tool, command, cwd, dir, mode, event, session, toolUse string
+		shell                                                  bool
+		inputKeys                                              []string
+	}
+	for _, tt := range []struct {
+		agent hook.Agent
+		file  string
+		want  want
+	}{
+		{hook.ClaudeCode, "claude-code-bash.json", want{
+			tool: "Bash", shell: true, command: `rm -rf build && echo 'it'"'"'s done' > log.txt`,
+			cwd: "/home/user/project", dir: "/home/user/project", mode: "default", event: "PreToolUse",
+			session: "abc123", toolUse: "toolu_01ABC123", inputKeys: []string{"command", "description", "timeout"},
+		}},
+		{hook.ClaudeCode, "claude-code-bash-newer-fields.json", want{
+			tool: "Bash", shell: true, command: "go test ./... 2>&1 | tail -20",
+			cwd: "/tmp/w", dir: "/tmp/w", mode: "acceptEdits", event: "PreToolUse",
+			session: "8c35adc1-0b6e-4f57-9a37-1d0c2c1e7a11", toolUse: "toolu_01DU",
+			inputKeys: []string{"command", "dangerouslyDisableSandbox", "description", "run_in_background"},
+		}},
+		{hook.ClaudeCode, "claude-code-read.json", want{
+			tool: "Read", cwd: "/home/user/project", dir: "/home/user/project", mode: "default", event: "PreToolUse",
+			session: "abc123", toolUse: "toolu_01READ", inputKeys: []string{"file_path"},
+		}},
+		// Keys match exactly: "Command" and "TOOL_NAME" are other fields.
+		{hook.ClaudeCode, "claude-code-case-keys.json", want{
+			tool: "Bash", shell: true, command: "rm -rf ~", cwd: "/home/user/project", dir: "/home/user/project",
+			event: "PreToolUse", session: "abc123", toolUse: "toolu_01X", inputKeys: []string{"Command", "command"},
+		}},
+		// A repeated key: the last one counts, as for the agent's own parser.
+		{hook.ClaudeCode, "claude-code-duplicate-keys.json", want{
+			tool: "Bash", shell: true, command: "rm -rf ~", cwd: "/home/user/project", dir: "/home/user/project",
+			event: "PreToolUse", session: "abc123", toolUse: "toolu_01X", inputKeys: []string{"command"},
+		}},
+		{hook.Codex, "codex-bash.json", want{
+			tool: "Bash", shell: true, command: "git status && git diff --stat",
+			cwd: "/home/user/project", dir: "/home/user/project", mode: "default", event: "PreToolUse",
+			session: "0199a8b2-4c1f-7e33-9d2a-5f0b6c1d2e3f", toolUse: "call_7Hk2", inputKeys: []string{"command"},
+		}},
+		{hook.Codex, "codex-apply-patch.json", want{
+			tool: "apply_patch", cwd: "/home/user/project", dir: "/home/user/project", mode: "default", event: "PreToolUse",
+			session: "0199a8b2-4c1f-7e33-9d2a-5f0b6c1d2e3f", toolUse: "call_8", inputKeys: []string{"command"},
+		}},
+		{hook.Gemini, "gemini-shell.json", want{
+			tool: "run_shell_command", shell: true, command: "npm test -- --grep 'user login'",
+			cwd: "/home/user/project", dir: "/home/user/project/web", event: "BeforeTool",
+			session: "6f1c2d3e-aaaa-bbbb-cccc-0123456789ab", inputKeys: []string{"command", "description", "dir_path"},
+		}},
+		{hook.Gemini, "gemini-shell-directory.json", want{
+			tool: "run_shell_command", shell: true, command: "make",
+			cwd: "/home/user/project", dir: "/home/user/project/sub", event: "BeforeTool",
+			session: "s", inputKeys: []string{"command", "directory"},
+		}},
+		{hook.Gemini, "gemini-read.json", want{
+			tool: "read_file", cwd: "/home/user/project", dir: "/home/user/project", event: "BeforeTool",
+			session: "s", inputKeys: []string{"file_path"},
+		}},
+		// Claude Code's shell tool is not Gemini CLI's.
+		{hook.Gemini, "claude-code-bash.json", want{
+			tool: "Bash", cwd: "/home/user/project", dir: "/home/user/project", mode: "default", event: "PreToolUse",
+			session: "abc123", toolUse: "toolu_01ABC123", inputKeys: []string{"command", "description", "timeout"},
+		}},
+	} {
+		t.Run(tt.agent.String()+"/"+tt.file, func(t *testing.T) {
+			if tt.agent == hook.Gemini && tt.file == "claude-code-bash.json" {
+				// A PreToolUse event is not Gemini CLI's BeforeTool.
+				if _, err := decodeFile(t, tt.agent, tt.file); !errors.Is(err, hook.ErrEvent) {
+					t.Errorf("Decode(gemini, %s) error = %v, want ErrEvent", tt.file, err)
+				}
+				return
+			}
+			req, err := decodeFile(t, tt.agent, tt.file)
+			if err != nil {
+				t.Fatalf("Decode(%s, %s): %v", tt.agent, tt.file, err)
+			}
+			var keys []string
+			for k := range req.Input {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			got := want{
+				tool: req.Tool, shell: req.Shell, command: req.Command, cwd: req.Cwd, dir: req.Dir,
+				mode: req.PermissionMode, event: req.Event, session: req.SessionID, toolUse: req.ToolUseID,
+				inputKeys: keys,
+			}
+			if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", tt.want) {
+				t.Errorf("Decode(%s, %s) =\n%+v\nwant\n%+v", tt.agent, tt.file, got, tt.want)
+			}
+			if req.Agent != tt.agent {
+				t.Errorf("Decode(%s, %s).Agent = %v", tt.agent, tt.file, req.Agent)
+			}
+		})
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	for _, tt := range []struct {
+		agent hook.Agent
+		file  string
+		want  error
+	}{
+		{hook.ClaudeCode, "malformed.json", hook.ErrMalformed},
+		{hook.ClaudeCode, "not-object.json", hook.ErrMalformed},
+		{hook.ClaudeCode, "null.json", hook.ErrMalformed},
+		{hook.ClaudeCode, "empty.json", hook.ErrMalformed},
+		{hook.ClaudeCode, "trailing.json", hook.ErrMalformed},
+		{hook.ClaudeCode, "no-tool.json", hook.ErrMalformed},
+		{hook.ClaudeCode, "cwd-number.json", hook.ErrMalformed},
+		{hook.ClaudeCode, "claude-code-bash-command-number.json", hook.ErrMalformed},
+		{hook.ClaudeCode, "claude-code-bash-input-array.json", hook.ErrMalformed},
+		{hook.ClaudeCode, "claude-code-bash-nul.json", hook.ErrMalformed},
+		{hook.ClaudeCode, "claude-code-bash-no-command.json", hook.ErrNoCommand},
+		{hook.ClaudeCode, "claude-code-bash-empty-command.json", hook.ErrNoCommand},
+		{hook.ClaudeCode, "claude-code-bash-no-input.json", hook.ErrNoCommand},
+		{hook.ClaudeCode, "claude-code-post-tool-use.json", hook.ErrEvent},
+		{hook.Codex, "gemini-shell.json", hook.ErrEvent},
+		{hook.Gemini, "codex-bash.json", hook.ErrEvent},
+		{hook.Agent(0), "claude-code-bash.json", hook.ErrAgent},
+		{hook.Agent(9), "claude-code-bash.json", hook.ErrAgent},
+	} {
+		_, err := decodeFile(t, tt.agent, tt.file)
+		if !errors.Is(err, tt.want) {
+			t.Errorf("Decode(%v, %s) error = %v, want %v", tt.agent, tt.file, err, tt.want)
+		}
+	}
+	big := `{"tool_name":"Bash","tool_input":{"command":"` + strings.Repeat("x", hook.MaxRequest) + `"}}`
+	if _, err := hook.Decode(hook.ClaudeCode, strings.NewReader(big)); !errors.Is(err, hook.ErrMalformed) {
+		t.Errorf("Decode of a request over MaxRequest: error = %v, want ErrMalformed", err)
+	}
+}
+
+// reasons are the reasons given with each verdict in the golden answers.
+var reasons = map[hook.Verdict]string{
+	hook.Allow:   "safe: git status (default.policy:41)",
+	hook.Ask:     "match: rm writes build (suggest mode asks)",
+	hook.Deny:    "forbidden: rm -rf / (default.policy:88)",
+	hook.Sandbox: "unverified: no rule for npm",
+}
+
+var verdicts = []hook.Verdict{hook.Allow, hook.Ask, hook.Deny, hook.Sandbox}
+
+// goldenRequests are the requests answered in testdata/answers, by agent.
+var goldenRequests = []struct {
+	agent hook.Agent
+	file  string
+}{
+	{hook.ClaudeCode, "claude-code-bash.json"},
+	{hook.ClaudeCode, "claude-code-bash-newer-fields.json"},
+	{hook.ClaudeCode, "claude-code-read.json"},
+	{hook.Codex, "codex-bash.json"},
+	{hook.Codex, "codex-apply-patch.json"},
+	{hook.Gemini, "gemini-shell.json"},
+	{hook.Gemini, "gemini-read.json"},
+	{hook.Gemini, "gemini-mcp.json"},
+}
+
+func TestEncodeGolden(t *testing.T) {
+	for _, gr := range goldenRequests {
+		req, err := decodeFile(t, gr.agent, gr.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range verdicts {
+			name := strings.TrimSuffix(gr.file, ".json") + "." + v.String() + ".json"
+			t.Run(name, func(t *testing.T) {
+				var buf bytes.Buffer
+				if err := hook.Encode(gr.agent, &buf, req, v, reasons[v], guardPath); err != nil {
+					t.Fatalf("Encode: %v", err)
+				}
+				checkAnswer(t, gr.agent, req, v, buf.Bytes())
+				golden := filepath.Join("testdata", "answers", name)
+				if *update {
+					if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run go test -update to write it)", err)
+				}
+				if !bytes.Equal(buf.Bytes(), want) {
+					t.Errorf("Encode(%s, %s, %s) =\n%s\nwant\n%s", gr.agent, gr.file, v, buf.Bytes(), want)
+				}
+			})
+		}
+	}
+}
+
+// Keys each agent accepts in a pre-tool answer, top level and in
+// hookSpecificOutput. Codex rejects an answer with any other key, and a
+// rejected answer lets the command run.
+var allowedKeys = map[hook.Agent][2][]string{
+	hook.ClaudeCode: {
+		{"continue", "stopReason", "suppressOutput", "systemMessage", "decision", "reason", "hookSpecificOutput"},
+		{"hookEventName", "permissionDecision", "permissionDecisionReason", "updatedInput", "additionalContext"},
+	},
+	hook.Codex: {
+		{"continue", "stopReason", "suppressOutput", "systemMessage", "decision", "reason", "hookSpecificOutput"},
+		{"hookEventName", "permissionDecision", "permissionDecisionReason", "updatedInput", "additionalContext"},
+	},
+	hook.Gemini: {
+		{"continue", "stopReason", "suppressOutput", "systemMessage", "decision", "reason", "hookSpecificOutput"},
+		{"hookEventName", "tool_input", "additionalContext"},
+	},
+}
+
+type parsedAnswer struct {
+	Decision string `json:"decision"`
+	Reason   string `json:"reason"`
+	Specific *struct {
+		HookEventName            string                     `json:"hookEventName"`
+		PermissionDecision       string                     `json:"permissionDecision"`
+		PermissionDecisionReason string                     `json:"permissionDecisionReason"`
+		UpdatedInput             map[string]json.RawMessage `json:"updatedInput"`
+		ToolInput                map[string]json.RawMessage `json:"tool_input"`
+	} `json:"hookSpecificOutput"`
+}
+
+// outcome is what the agent does with an answer: "deny", "ask", "allow"
+// (run as is, skipping the agent's prompt), "pass" (the agent's own rules
+// decide), or "rewrite" (run the command given).
+func outcome(a hook.Agent, p parsedAnswer) (string, map[string]json.RawMessage) {
+	switch a {
+	case hook.Gemini:
+		var in map[string]json.RawMessage
+		if p.Specific != nil {
+			in = p.Specific.ToolInput
+		}
+		switch {
+		case p.Decision == "deny" || p.Decision == "block":
+			return "deny", nil
+		case in != nil:
+			return "rewrite", in
+		case p.Decision == "allow":
+			return "allow", nil
+		}
+		return "pass", nil
+	default:
+		if p.Specific == nil || p.Specific.PermissionDecision == "" {
+			return "pass", nil
+		}
+		d := p.Specific.PermissionDecision
+		if d == "allow" && p.Specific.UpdatedInput != nil {
+			return "rewrite", p.Specific.UpdatedInput
+		}
+		if a == hook.Codex && d != "deny" {
+			return "invalid:" + d, nil // Codex ignores it: fails open
+		}
+		return d, nil
+	}
+}
+
+// checkAnswer checks an answer against the agent's format and against
+// guard's rule that no verdict is answered more permissively than it says.
+func checkAnswer(t *testing.T, a hook.Agent, req hook.Request, v hook.Verdict, out []byte) {
+	t.Helper()
+	if !bytes.HasSuffix(out, []byte("\n")) || bytes.Count(out, []byte("\n")) != 1 {
+		t.Errorf("answer is not one line: %q", out)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(out, &raw); err != nil {
+		t.Fatalf("answer is not a JSON object: %v: %s", err, out)
+	}
+	for k := range raw {
+		if !slices.Contains(allowedKeys[a][0], k) {
+			t.Errorf("%s answer has key %q: %s", a, k, out)
+		}
+	}
+	if hs, ok := raw["hookSpecificOutput"]; ok {
+		var inner map[string]json.RawMessage
+		if err := json.Unmarshal(hs, &inner); err != nil {
+			t.Fatalf("hookSpecificOutput is not an object: %s", out)
+		}
+		for k := range inner {
+			if !slices.Contains(allowedKeys[a][1], k) {
+				t.Errorf("%s answer has hookSpecificOutput.%s: %s", a, k, out)
+			}
+		}
+	}
+	var p parsedAnswer
+	if err := json.Unmarshal(out, &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Specific != nil {
+		want := "PreToolUse"
+		if a == hook.Gemini {
+			want = "BeforeTool"
+		}
+		if p.Specific.HookEventName != want {
+			t.Errorf("hookEventName = %q, want %q", p.Specific.HookEventName, want)
+		}
+	}
+	got, input := outcome(a, p)
+	if got == "deny" {
+		reason := p.Reason
+		if p.Specific != nil {
+			reason += p.Specific.PermissionDecisionReason
+		}
+		if strings.TrimSpace(reason) == "" {
+			t.Errorf("a deny without a reason: %s", out)
+		}
+	}
+	var allowed []string
+	switch {
+	case v == hook.Deny:
+		allowed = []string{"deny"}
+	case !req.Shell:
+		allowed = []string{"pass"}
+	case v == hook.Allow:
+		allowed = []string{"allow", "pass"}
+	case v == hook.Ask:
+		allowed = []string{"ask", "deny"}
+	case v == hook.Sandbox:
+		allowed = []string{"rewrite", "deny"}
+	}
+	if !slices.Contains(allowed, got) {
+		t.Errorf("%s answer to a %s verdict does %s, want one of %q: %s", a, v, got, allowed, out)
+	}
+	if got == "rewrite" {
+		var cmd string
+		if err := json.Unmarshal(input["command"], &cmd); err != nil {
+			t.Fatalf("rewritten input without a command string: %s", out)
+		}
+		if want := hook.Rewrite(guardPath, req.Command); cmd != want {
+			t.Errorf("rewritten command = %q, want %q", cmd, want)
+		}
+		for k, val := range req.Input {
+			if k != "command" && !bytes.Equal(input[k], val) {
+				t.Errorf("rewrite changed input field %s: %s -> %s", k, val, input[k])
+			}
+		}
+	}
+}
+
+func TestEncodeErrors(t *testing.T) {
+	req, err := decodeFile(t, hook.ClaudeCode, "claude-code-bash.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	for _, tt := range []struct {
+		name  string
+		agent hook.Agent
+		req   hook.Request
+		v     hook.Verdict
+		guard string
+	}{
+		{"unknown agent", hook.Agent(0), req, hook.Deny, guardPath},
+		{"request of another agent", hook.Codex, req, hook.Deny, guardPath},
+		{"unknown verdict", hook.ClaudeCode, req, hook.Verdict(7), guardPath},
+		{"negative verdict", hook.ClaudeCode, req, hook.Verdict(-1), guardPath},
+		{"relative guard path", hook.ClaudeCode, req, hook.Sandbox, "guard"},
+		{"no guard path", hook.ClaudeCode, req, hook.Sandbox, ""},
+		{"NUL in command", hook.ClaudeCode, hook.Request{Agent: hook.ClaudeCode, Shell: true, Command: "a\x00b"}, hook.Sandbox, guardPath},
+		{"bad raw input", hook.ClaudeCode, hook.Request{Shell: true, Command: "ls", Input: map[string]json.RawMessage{"x": json.RawMessage("{")}}, hook.Sandbox, guardPath},
+	} {
+		buf.Reset()
+		if err := hook.Encode(tt.agent, &buf, tt.req, tt.v, "r", tt.guard); err == nil {
+			t.Errorf("%s: Encode succeeded: %s", tt.name, buf.Bytes())
+		}
+		if buf.Len() != 0 {
+			t.Errorf("%s: Encode wrote %q before failing", tt.name, buf.Bytes())
+		}
+	}
+	if err := hook.Encode(hook.ClaudeCode, failWriter{}, req, hook.Deny, "r", guardPath); err == nil {
+		t.Errorf("Encode to a failing writer succeeded")
+	}
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("broken pipe") }
+
+func TestRefuse(t *testing.T) {
+	for _, tt := range []struct {
+		agent  hook.Agent
+		reason string
+		want   string
+	}{
+		{hook.ClaudeCode, "guard: policy does not load", `{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny","permissionDecisionReason":"guard: policy does not load"}}`},
+		{hook.Codex, "guard: <bad> & \"quoted\"", `{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny","permissionDecisionReason":"guard: <bad> & \"quoted\""}}`},
+		{hook.Gemini, "guard: malformed request", `{"decision":"deny","reason":"guard: malformed request"}`},
+		{hook.Codex, "  ", `{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny","permissionDecisionReason":"guard: denied"}}`},
+		{hook.Agent(0), "", `{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny","permissionDecisionReason":"guard: denied"}}`},
+		{hook.Gemini, "bad utf-8 \xff", `{"decision":"deny","reason":"bad utf-8 \ufffd"}`},
+	} {
+		var buf bytes.Buffer
+		hook.Refuse(tt.agent, &buf, tt.reason)
+		if got := strings.TrimSuffix(buf.String(), "\n"); got != tt.want {
+			t.Errorf("Refuse(%v, %q) = %s, want %s", tt.agent, tt.reason, got, tt.want)
+		}
+	}
+	hook.Refuse(hook.ClaudeCode, failWriter{}, "r") // must not panic
+}
+
+// BenchmarkRoundTrip decodes a Claude Code request and encodes a sandbox
+// answer, the hook's in-process work per command.
+func BenchmarkRoundTrip(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("testdata", "requests", "claude-code-bash.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	for b.Loop() {
+		req, err := hook.Decode(hook.ClaudeCode, bytes.NewReader(data))
+		if err != nil {
+			b.Fatal(err)
+		}
+		buf.Reset()
+		if err := hook.Encode(hook.ClaudeCode, &buf, req, hook.Sandbox, "r", guardPath); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,90 @@
+package hook
+
+import "strings"
+
+// Quote returns s as one POSIX shell word that the shell turns back into
+// exactly s, with no expansion of any kind: s itself when it holds only
+// characters no shell treats specially, else s in single quotes, each ' in it
+// written as '\”. The empty string becomes ”. s must not hold a NUL byte,
+// which no shell word can carry.
+func Quote(s string) string {
+	if s == "" {
+		return "''"
+	}
+	if plain(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// plain reports whether every byte of s is one that sh, bash and zsh take
+// literally anywhere in a word. "=" is left out (zsh expands a leading =cmd),
+// as is "~".
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("_-+.,/:@%", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// unquote inverts Quote for the words Quote makes, and for any other word
+// made only of plain bytes, '...' strings and \' (all of which a shell reads
+// without expansion). ok is false for anything else.
+func unquote(w string) (s string, ok bool) {
+	if w == "" {
+		return "", false
+	}
+	if plain(w) {
+		return w, true
+	}
+	var b strings.Builder
+	for w != "" {
+		switch {
+		case w[0] == '\'':
+			end := strings.IndexByte(w[1:], '\'')
+			if end < 0 {
+				return "", false
+			}
+			b.WriteString(w[1 : 1+end])
+			w = w[2+end:]
+		case strings.HasPrefix(w, `\'`):
+			b.WriteByte('\'')
+			w = w[2:]
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
+// sandboxArgs is what follows guard's path in a rewritten command.
+const sandboxArgs = " --mode full-auto -- bash -c "
+
+// Rewrite returns the shell command that runs command under guard in full-auto
+// mode (sandboxed, never asking):
+//
+//	GUARDPATH --mode full-auto -- bash -c 'COMMAND'
+//
+// with both words quoted by [Quote], so that bash -c receives command exactly.
+func Rewrite(guardPath, command string) string {
+	return Quote(guardPath) + sandboxArgs + Quote(command)
+}
+
+// Unwrap reports whether command is exactly a [Rewrite] of some script for
+// this guardPath, and returns that script. A hook sees such a command when an
+// agent runs the rewrite it was told to run (Codex); the caller can then judge
+// the inner script in full-auto mode instead of judging guard's own command
+// line. Anything else, however close, is not unwrapped.
+func Unwrap(command, guardPath string) (script string, ok bool) {
+	rest, ok := strings.CutPrefix(command, Quote(guardPath)+sandboxArgs)
+	if !ok {
+		return "", false
+	}
+	return unquote(rest)
+}
