@@ -68,9 +68,8 @@ func (d *Decision) Outside() []WrittenPath {
 	return out
 }
 
-// Decide applies the approval table of the design to a classification.
-// cwd is the directory the command runs in; roots are the writable roots
-// (absolute; they are resolved through symlinks here).
+// Decide applies the approval table of the design to a verdict. roots are
+// the writable roots (absolute; they are resolved through symlinks here).
 //
 //	class                      suggest  auto-edit  full-auto
 //	safe                       run      run        sandbox
@@ -78,27 +77,27 @@ func (d *Decision) Outside() []WrittenPath {
 //	match, a write outside     ask      ask        refuse
 //	unverified, Unknown writes ask      ask        sandbox
 //	forbidden                  refuse   refuse     refuse
-func Decide(r *Result, mode Mode, cwd string, roots []string) Decision {
-	d := Decision{Class: r.Class}
-	class := r.Class
-	if class == Match && r.HasUnknown() {
+func Decide(v *Verdict, mode Mode, roots []string) Decision {
+	d := Decision{Class: v.Class}
+	class := v.Class
+	if class == Match && v.Unknown {
 		class = Unverified
 	}
-	if class == Match {
-		resolvedRoots := make([]string, 0, len(roots))
+	if len(v.Writes) > 0 && class != Forbidden {
+		resolved := make([]string, 0, len(roots))
 		for _, root := range roots {
-			resolvedRoots = append(resolvedRoots, Resolve(root, "/"))
+			resolved = append(resolved, Resolve(root, "/"))
 		}
-		for _, w := range r.Writes() {
-			abs := Resolve(w, cwd)
-			d.Writes = append(d.Writes, WrittenPath{Path: w, Resolved: abs, Inside: abs == "/dev/null" || insideAny(abs, resolvedRoots)})
+		for _, w := range v.Writes {
+			abs := Resolve(w, "/")
+			d.Writes = append(d.Writes, WrittenPath{Path: w, Resolved: abs, Inside: abs == "/dev/null" || insideAny(abs, resolved)})
 		}
 	}
 	outside := d.Outside()
 	switch {
 	case class == Forbidden:
-		d.Action, d.Reason = Refuse, "forbidden: "+r.Why()
-	case mode == FullAuto && class == Match && len(outside) > 0:
+		d.Action, d.Reason = Refuse, "forbidden: "+v.Why()
+	case mode == FullAuto && len(outside) > 0:
 		d.Action, d.Reason = Refuse, "writes outside the writable roots: "+joinPaths(outside)
 	case mode == FullAuto:
 		d.Action = RunSandboxed
@@ -111,9 +110,17 @@ func Decide(r *Result, mode Mode, cwd string, roots []string) Decision {
 	case class == Match:
 		d.Action, d.Reason = Ask, "writes files: "+joinPaths(d.Writes)
 	default:
-		d.Action, d.Reason = Ask, "not known to be safe: "+r.Why()
+		d.Action, d.Reason = Ask, "not known to be safe: "+v.Why()
 	}
 	return d
+}
+
+// Why is a one-line account of the verdict.
+func (v *Verdict) Why() string {
+	if v.Reason != "" && v.Class != Forbidden {
+		return v.Reason
+	}
+	return v.Result.Why()
 }
 
 func joinPaths(ws []WrittenPath) string {
@@ -143,29 +150,48 @@ func Inside(p, root string) bool {
 }
 
 // Resolve makes path absolute against dir and resolves it through
-// symlinks: the deepest existing ancestor is resolved, the rest appended.
-// A dangling symlink is followed to where a write would create its target.
+// symlinks component by component, as the kernel would for a write: ".."
+// after a symlink goes to the parent of the link's target. The part that
+// does not exist yet is appended as written; a dangling symlink is followed
+// to where a write would create its target.
 func Resolve(path, dir string) string {
 	if !filepath.IsAbs(path) {
-		path = filepath.Join(dir, path)
+		path = dir + "/" + path
 	}
-	return resolveLinks(filepath.Clean(path), 0)
+	return resolvePath("/", path, 0)
 }
 
-func resolveLinks(p string, depth int) string {
-	if depth > 40 || p == "/" {
-		return p
-	}
-	if real, err := filepath.EvalSymlinks(p); err == nil {
-		return real
-	}
-	if fi, err := os.Lstat(p); err == nil && fi.Mode()&os.ModeSymlink != 0 {
-		if target, err := os.Readlink(p); err == nil {
-			if !filepath.IsAbs(target) {
-				target = filepath.Join(filepath.Dir(p), target)
-			}
-			return resolveLinks(filepath.Clean(target), depth+1)
+// resolvePath resolves the components of rest onto prefix, an existing
+// directory with no symlinks in it.
+func resolvePath(prefix, rest string, links int) string {
+	parts := strings.Split(rest, "/")
+	for i, c := range parts {
+		switch c {
+		case "", ".":
+			continue
+		case "..":
+			prefix = filepath.Dir(prefix)
+			continue
 		}
+		next := filepath.Join(prefix, c)
+		fi, err := os.Lstat(next)
+		if err != nil {
+			// Missing: the rest is created as written.
+			return filepath.Join(append([]string{prefix}, parts[i:]...)...)
+		}
+		if fi.Mode()&os.ModeSymlink == 0 {
+			prefix = next
+			continue
+		}
+		target, err := os.Readlink(next)
+		if err != nil || links >= 40 {
+			return filepath.Join(append([]string{next}, parts[i+1:]...)...)
+		}
+		remaining := target + "/" + strings.Join(parts[i+1:], "/")
+		if filepath.IsAbs(target) {
+			return resolvePath("/", remaining, links+1)
+		}
+		return resolvePath(prefix, remaining, links+1)
 	}
-	return filepath.Join(resolveLinks(filepath.Dir(p), depth+1), filepath.Base(p))
+	return prefix
 }

@@ -53,7 +53,7 @@ func LoadFile(path string) (*Policy, error) {
 // examples. Evaluation is bounded in steps and time; load() and all I/O are
 // unavailable.
 func Load(filename string, src []byte) (*Policy, error) {
-	p, err := evaluate(filename, src)
+	p, err := Evaluate(filename, src)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,9 @@ func Load(filename string, src []byte) (*Policy, error) {
 	return p, nil
 }
 
-func evaluate(filename string, src []byte) (*Policy, error) {
+// Evaluate runs a policy's Starlark source without verifying its examples
+// (see Verify and VerifyAll).
+func Evaluate(filename string, src []byte) (*Policy, error) {
 	b := &builder{p: &Policy{
 		Programs:        map[string][]Spec{},
 		Paths:           map[string][]string{},

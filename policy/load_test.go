@@ -53,7 +53,7 @@ func TestVerifyAllReportsEveryFailure(t *testing.T) {
 	src := `define_program(program = "a", should_match = [["-x"], ["-y"]])
 define_program(program = "b", args = [ARG_RFILE], should_not_match = [["f"]])
 `
-	p, err := evaluate("two.policy", []byte(src))
+	p, err := Evaluate("two.policy", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}

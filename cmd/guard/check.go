@@ -1,0 +1,189 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"guard/internal/gate"
+	"guard/policy"
+)
+
+// Exit codes of guard check, as the original execpolicy CLI.
+const (
+	checkOK         = 0
+	checkLoadFailed = 1
+	checkUsage      = 2
+	checkMatch      = 12
+	checkUnverified = 13
+	checkForbidden  = 14
+)
+
+func (c *cli) check(args []string) int {
+	f, rest, err := parseFlags(args, "--policy", "--require-safe")
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard check: %v\n", err)
+		return checkUsage
+	}
+	if f.help {
+		fmt.Fprint(c.stdout, usage)
+		return checkOK
+	}
+	if len(rest) == 0 {
+		fmt.Fprintln(c.stderr, "guard check: usage: no program given")
+		return checkUsage
+	}
+	return c.printCheck(f, rest)
+}
+
+func (c *cli) checkJSON(args []string) int {
+	f, rest, err := parseFlags(args, "--policy", "--require-safe")
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard check-json: %v\n", err)
+		return checkUsage
+	}
+	if len(rest) != 1 {
+		fmt.Fprintln(c.stderr, `guard check-json: usage: want one argument, '{"program":"ls","args":["-l"]}'`)
+		return checkUsage
+	}
+	var call struct {
+		Program *string  `json:"program"`
+		Args    []string `json:"args"`
+	}
+	dec := json.NewDecoder(strings.NewReader(rest[0]))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&call); err != nil || call.Program == nil {
+		if err == nil {
+			err = errors.New(`missing "program"`)
+		}
+		fmt.Fprintf(c.stderr, "guard check-json: usage: bad JSON: %v\n", err)
+		return checkUsage
+	}
+	return c.printCheck(f, append([]string{*call.Program}, call.Args...))
+}
+
+func (c *cli) printCheck(f flags, argv []string) int {
+	f.PolicyAlone = true
+	set, err := c.policySet(f.Options)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard check: %v\n", err)
+		return checkLoadFailed
+	}
+	r := set.Check(argv)
+	fmt.Fprintf(c.stdout, "%s\n", r.JSON())
+	if !f.requireSafe {
+		return checkOK
+	}
+	switch r.Class {
+	case policy.Match:
+		return checkMatch
+	case policy.Unverified:
+		return checkUnverified
+	case policy.Forbidden:
+		return checkForbidden
+	}
+	return checkOK
+}
+
+// policySet loads the policy layers without the rest of the gate's setup
+// errors mattering for classification.
+func (c *cli) policySet(opts gate.Options) (policy.Set, error) {
+	g, err := gate.New(opts, c.env, c.stderr)
+	if err != nil {
+		return nil, errors.Unwrap(err)
+	}
+	return g.Set, nil
+}
+
+// policy is `guard policy test [FILE...]` and `guard policy list`.
+func (c *cli) policy(args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(c.stderr, "guard policy: usage: guard policy test [FILE...] | guard policy list")
+		return checkUsage
+	}
+	switch args[0] {
+	case "test":
+		return c.policyTest(args[1:])
+	case "list":
+		return c.policyList(args[1:])
+	}
+	fmt.Fprintf(c.stderr, "guard policy: usage: unknown subcommand %q (test, list)\n", args[0])
+	return checkUsage
+}
+
+// policyTest verifies every example of every rule of the files named, or
+// of the default policy and every configured layer.
+func (c *cli) policyTest(files []string) int {
+	type source struct {
+		name string
+		src  []byte
+	}
+	var sources []source
+	if len(files) == 0 {
+		sources = append(sources, source{policy.DefaultFile, policy.DefaultSource()})
+		g, err := gate.New(gate.Options{}, c.env, c.stderr)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "guard policy test: %v\n", err)
+			return checkLoadFailed
+		}
+		files = g.PolicyFiles
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "guard policy test: %v\n", err)
+			return checkLoadFailed
+		}
+		sources = append(sources, source{f, b})
+	}
+	failed := 0
+	for _, s := range sources {
+		p, err := policy.Evaluate(s.name, s.src)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "%v\n", err)
+			failed++
+			continue
+		}
+		errs := p.VerifyAll()
+		for _, e := range errs {
+			fmt.Fprintf(c.stderr, "%v\n", e)
+		}
+		failed += len(errs)
+		rules, examples := p.Counts()
+		status := "ok"
+		if len(errs) > 0 {
+			status = "FAIL"
+		}
+		fmt.Fprintf(c.stdout, "%s\t%s: %d rules, %d examples\n", status, s.name, rules, examples)
+	}
+	if failed > 0 {
+		fmt.Fprintf(c.stdout, "%d failures\n", failed)
+		return checkLoadFailed
+	}
+	return checkOK
+}
+
+// policyList shows the programs and prefixes the loaded layers cover.
+func (c *cli) policyList(args []string) int {
+	f, _, err := parseFlags(args, "--policy")
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard policy list: %v\n", err)
+		return checkUsage
+	}
+	set, err := c.policySet(f.Options)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard policy list: %v\n", err)
+		return checkLoadFailed
+	}
+	var b bytes.Buffer
+	for _, p := range set {
+		for _, e := range p.Entries() {
+			fmt.Fprintf(&b, "%-12s %-30s %s\n", e.Kind, e.Name, e.At)
+		}
+	}
+	fmt.Fprint(c.stdout, b.String())
+	return checkOK
+}

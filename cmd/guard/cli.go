@@ -1,0 +1,173 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"guard/internal/gate"
+	"guard/shim"
+)
+
+const usage = `usage: guard [flags] [--] PROGRAM [ARG...]     judge a command, then run, sandbox, ask or refuse
+       guard check [--policy FILE]... [--require-safe] [--] PROGRAM [ARG...]
+       guard check-json [--policy FILE]... [--require-safe] '{"program":"ls","args":["-l"]}'
+       guard explain [flags] [--] PROGRAM [ARG...]    show the decision without running
+       guard policy test [FILE...] | policy list
+       guard install [--dir DIR] [PROGRAM...] | uninstall [--dir DIR] | which NAME
+       guard hook claude-code|codex|gemini           agent hook: request on stdin, answer on stdout
+       guard sh -c SCRIPT                             a $SHELL that judges the script first
+       guard doctor                                   what this machine enforces
+
+flags:
+  --mode suggest|auto-edit|full-auto   approval mode (else $GUARD_MODE, the config file, suggest)
+  --policy FILE                        an extra policy layer (repeatable)
+  --writable-root DIR                  a writable root besides the cwd, $TMPDIR and /tmp (repeatable)
+  --allow-network                      full-auto: let the sandbox reach the network
+  --allow-unix-sockets                 full-auto: let the sandbox connect to pathname Unix sockets
+  --best-effort                        full-auto: run with what the kernel enforces, warn about the rest
+  --json                               print refusals as JSON (also GUARD_JSON=1)
+
+exit: the program's own status; 125 guard failed; 126 refused; 127 not found
+`
+
+// errUsage is wrapped by every command-line mistake.
+var errUsage = errors.New("usage")
+
+// flags are guard's own options, parsed up to the program.
+type flags struct {
+	gate.Options
+	requireSafe bool
+	dir         string
+	help        bool
+}
+
+// parseFlags reads guard's flags from args and returns the words after
+// them: parsing stops at "--" or at the first word that is not a flag, so
+// the program's own flags pass through untouched. allowed lists the flags
+// this command takes.
+func parseFlags(args []string, allowed ...string) (flags, []string, error) {
+	var f flags
+	ok := map[string]bool{"--help": true, "-h": true}
+	for _, a := range allowed {
+		ok[a] = true
+	}
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" {
+			return f, args[i+1:], nil
+		}
+		if !strings.HasPrefix(arg, "-") || arg == "-" {
+			return f, args[i:], nil
+		}
+		name, value, hasValue := strings.Cut(arg, "=")
+		if !ok[name] {
+			return f, nil, fmt.Errorf("%w: unknown flag %s", errUsage, name)
+		}
+		takesValue := name == "--mode" || name == "--policy" || name == "--writable-root" || name == "--dir"
+		if takesValue && !hasValue {
+			if i+1 >= len(args) {
+				return f, nil, fmt.Errorf("%w: %s needs a value", errUsage, name)
+			}
+			i++
+			value = args[i]
+		} else if !takesValue && hasValue {
+			return f, nil, fmt.Errorf("%w: %s takes no value", errUsage, name)
+		}
+		switch name {
+		case "--mode":
+			f.Mode = value
+		case "--policy":
+			f.Policies = append(f.Policies, value)
+		case "--writable-root":
+			f.Roots = append(f.Roots, value)
+		case "--dir":
+			f.dir = value
+		case "--allow-network":
+			f.AllowNetwork = true
+		case "--allow-unix-sockets":
+			f.AllowUnixSockets = true
+		case "--best-effort":
+			f.BestEffort = true
+		case "--json":
+			f.JSON = true
+		case "--require-safe":
+			f.requireSafe = true
+		case "--help", "-h":
+			f.help = true
+		}
+	}
+	return f, nil, nil
+}
+
+var runFlags = []string{"--mode", "--policy", "--writable-root", "--allow-network", "--allow-unix-sockets", "--best-effort", "--json"}
+
+// dispatch chooses the role once: a shim name, a subcommand, or a command
+// to guard.
+func (c *cli) dispatch(args []string) int {
+	name := shim.Name(args[0])
+	if name != "" && !shim.IsGuard(name) {
+		return c.runCommand(gate.Options{}, append([]string{name}, args[1:]...))
+	}
+	args = args[1:]
+	if len(args) > 0 {
+		switch args[0] {
+		case "check":
+			return c.check(args[1:])
+		case "check-json":
+			return c.checkJSON(args[1:])
+		case "explain":
+			return c.explain(args[1:])
+		case "policy":
+			return c.policy(args[1:])
+		case "install":
+			return c.install(args[1:])
+		case "uninstall":
+			return c.uninstall(args[1:])
+		case "which":
+			return c.which(args[1:])
+		case "doctor":
+			return c.doctor(args[1:])
+		case "hook":
+			return c.hook(args[1:])
+		case "sh":
+			return c.sh(args[1:])
+		case "help":
+			fmt.Fprint(c.stdout, usage)
+			return 0
+		case "version", "--version":
+			fmt.Fprintln(c.stdout, "guard", version)
+			return 0
+		}
+	}
+	f, rest, err := parseFlags(args, runFlags...)
+	if err != nil {
+		return c.usageError(err)
+	}
+	if f.help {
+		fmt.Fprint(c.stdout, usage)
+		return 0
+	}
+	if len(rest) == 0 {
+		return c.usageError(fmt.Errorf("%w: no program given", errUsage))
+	}
+	return c.runCommand(f.Options, rest)
+}
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func (c *cli) usageError(err error) int {
+	fmt.Fprintf(c.stderr, "guard: %v (guard help shows the usage)\n", err)
+	return gate.ExitFailure
+}
+
+// runCommand guards argv: judge, decide, and exec in place or refuse.
+func (c *cli) runCommand(opts gate.Options, argv []string) int {
+	g, err := gate.New(opts, c.env, c.stderr)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard: %v\n", err)
+		return gate.ExitFailure
+	}
+	return g.Run(argv)
+}

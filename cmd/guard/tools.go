@@ -1,0 +1,276 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"guard/install"
+	"guard/internal/gate"
+	"guard/policy"
+	"guard/sandbox"
+	"guard/shim"
+)
+
+// explain prints the decision for a command without running anything.
+func (c *cli) explain(args []string) int {
+	f, rest, err := parseFlags(args, runFlags...)
+	if err != nil {
+		return c.usageError(err)
+	}
+	if len(rest) == 0 {
+		return c.usageError(fmt.Errorf("%w: explain: no program given", errUsage))
+	}
+	g, err := gate.New(f.Options, c.env, c.stderr)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard: %v\n", err)
+		return gate.ExitFailure
+	}
+	v, d := g.Judge(rest)
+	resolved, rerr := g.Resolve(rest[0], &v)
+	if f.JSON {
+		out := map[string]any{
+			"command": rest, "mode": g.Mode, "class": v.Class, "decision": d.Action,
+			"reason": d.Reason, "rule": v.Result.Rule, "at": v.Result.At.String(),
+			"resolved": resolved, "writes": d.Writes, "result": json.RawMessage(v.Result.JSON()),
+		}
+		b, _ := json.Marshal(out)
+		fmt.Fprintf(c.stdout, "%s\n", b)
+		return 0
+	}
+	w := c.stdout
+	fmt.Fprintf(w, "command:  %s\n", strings.Join(rest, " "))
+	if v.Script {
+		fmt.Fprintf(w, "script:   judged command by command; decided by: %s\n", strings.Join(v.Argv, " "))
+	}
+	fmt.Fprintf(w, "class:    %s\n", v.Class)
+	if v.Result.Rule != "" {
+		fmt.Fprintf(w, "rule:     %s at %s\n", v.Result.Rule, v.Result.At)
+	} else {
+		fmt.Fprintf(w, "rule:     none\n")
+	}
+	if why := v.Why(); v.Class != policy.Safe {
+		fmt.Fprintf(w, "why:      %s\n", why)
+	}
+	fmt.Fprintf(w, "mode:     %s\n", g.Mode)
+	fmt.Fprintf(w, "decision: %s", d.Action)
+	if d.Reason != "" {
+		fmt.Fprintf(w, " (%s)", d.Reason)
+	}
+	fmt.Fprintln(w)
+	if rerr != nil {
+		fmt.Fprintf(w, "binary:   not found: %v\n", rerr)
+	} else {
+		fmt.Fprintf(w, "binary:   %s\n", resolved)
+	}
+	for _, p := range d.Writes {
+		where := "outside the writable roots"
+		if p.Inside {
+			where = "inside a writable root"
+		}
+		fmt.Fprintf(w, "writes:   %s -> %s (%s)\n", p.Path, p.Resolved, where)
+	}
+	fmt.Fprintf(w, "roots:    %s\n", strings.Join(g.Roots, " "))
+	return 0
+}
+
+// guardPath is the absolute path of this guard binary.
+func guardPath() (string, error) {
+	p, _, err := shim.Self()
+	return p, err
+}
+
+func (c *cli) install(args []string) int {
+	f, names, err := parseFlags(args, "--dir", "--policy")
+	if err != nil {
+		return c.usageError(err)
+	}
+	dir, err := c.shimDir(f.dir)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard install: %v\n", err)
+		return gate.ExitFailure
+	}
+	self, err := guardPath()
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard install: %v\n", err)
+		return gate.ExitFailure
+	}
+	if len(names) == 0 {
+		g, err := gate.New(f.Options, c.env, c.stderr)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "guard install: %v\n", err)
+			return gate.ExitFailure
+		}
+		names = install.CommonDangerous()
+		for _, p := range g.Set {
+			for name := range p.Programs {
+				if install.ValidName(name) == nil {
+					names = append(names, name)
+				}
+			}
+		}
+	}
+	rep, err := install.Shims(dir, self, names)
+	for _, r := range rep.Results {
+		if r.Status != install.Present {
+			fmt.Fprintf(c.stderr, "%-8s %s", r.Status, r.Path)
+			if r.Detail != "" {
+				fmt.Fprintf(c.stderr, " (%s)", r.Detail)
+			}
+			fmt.Fprintln(c.stderr)
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard install: %v\n", err)
+		return gate.ExitFailure
+	}
+	fmt.Fprintf(c.stderr, "guard install: %d shims in %s (%d new, %d already there)\n",
+		len(rep.Results), dir, rep.Count(install.Created)+rep.Count(install.Updated), rep.Count(install.Present))
+	fmt.Fprintf(c.stderr, "%s\n", install.PathAdvice(dir))
+	fmt.Fprintln(c.stdout, install.PathLine(dir))
+	if n := len(rep.Conflicts()); n > 0 {
+		fmt.Fprintf(c.stderr, "guard install: %d names are held by files that are not guard shims: those programs are not guarded\n", n)
+		return 1
+	}
+	return 0
+}
+
+func (c *cli) uninstall(args []string) int {
+	f, rest, err := parseFlags(args, "--dir")
+	if err != nil {
+		return c.usageError(err)
+	}
+	if len(rest) > 0 {
+		return c.usageError(fmt.Errorf("%w: uninstall takes no arguments", errUsage))
+	}
+	dir, err := c.shimDir(f.dir)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard uninstall: %v\n", err)
+		return gate.ExitFailure
+	}
+	self, err := guardPath()
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard uninstall: %v\n", err)
+		return gate.ExitFailure
+	}
+	rep, err := install.Remove(dir, self)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard uninstall: %v\n", err)
+		return gate.ExitFailure
+	}
+	fmt.Fprintf(c.stderr, "guard uninstall: %d shims removed from %s\n", rep.Count(install.Removed), dir)
+	return 0
+}
+
+func (c *cli) shimDir(flagDir string) (string, error) {
+	if flagDir != "" {
+		return filepath.Abs(flagDir)
+	}
+	return install.DefaultDir(c.getenv)
+}
+
+func (c *cli) getenv(key string) string {
+	for i := len(c.env) - 1; i >= 0; i-- {
+		if v, ok := strings.CutPrefix(c.env[i], key+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// which shows the binary a shim for NAME would run, and what was skipped.
+func (c *cli) which(args []string) int {
+	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
+		return c.usageError(fmt.Errorf("%w: guard which NAME", errUsage))
+	}
+	_, self, err := shim.Self()
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard which: %v\n", err)
+		return gate.ExitFailure
+	}
+	path, skipped, err := shim.LookPath(args[0], c.getenv("PATH"), self)
+	for _, s := range skipped {
+		fmt.Fprintf(c.stdout, "skipped %s: %s\n", s.Path, s.Reason)
+	}
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard which: %v\n", err)
+		return gate.ExitNotFound
+	}
+	fmt.Fprintln(c.stdout, path)
+	return 0
+}
+
+// doctor reports what this machine enforces and how guard is set up.
+func (c *cli) doctor(args []string) int {
+	if len(args) > 0 {
+		return c.usageError(fmt.Errorf("%w: doctor takes no arguments", errUsage))
+	}
+	w := c.stdout
+	problems := 0
+	fmt.Fprintln(w, "sandbox (full-auto):")
+	for _, f := range sandbox.Probe() {
+		mark := "ok  "
+		if !f.Enforced {
+			mark = "NO  "
+			problems++
+		}
+		fmt.Fprintf(w, "  %s %-40s %s\n", mark, f.Name, f.Detail)
+	}
+	fmt.Fprintln(w, "configuration:")
+	g, err := gate.New(gate.Options{}, c.env, c.stderr)
+	if err != nil {
+		fmt.Fprintf(w, "  NO   %v\n", err)
+		return 1
+	}
+	cfg := g.Config.Path
+	if cfg == "" {
+		cfg = "none (defaults)"
+	}
+	fmt.Fprintf(w, "  config file: %s\n", cfg)
+	fmt.Fprintf(w, "  mode: %s\n", g.Mode)
+	fmt.Fprintf(w, "  writable roots: %s\n", strings.Join(g.Roots, " "))
+	fmt.Fprintf(w, "  policies: %s (embedded)", policy.DefaultFile)
+	for _, f := range g.PolicyFiles {
+		fmt.Fprintf(w, ", %s", f)
+	}
+	fmt.Fprintln(w)
+	if g.AuditLog != "" {
+		fmt.Fprintf(w, "  audit log: %s\n", g.AuditLog)
+	}
+	fmt.Fprintln(w, "shims:")
+	dir, err := install.DefaultDir(c.getenv)
+	if err != nil {
+		fmt.Fprintf(w, "  NO   %v\n", err)
+		return 1
+	}
+	if _, err := os.Stat(dir); err != nil {
+		fmt.Fprintf(w, "  --   none installed in %s (guard install)\n", dir)
+		return exitProblems(problems)
+	}
+	loginPath, err := exec.Command("bash", "-lc", `printf %s "$PATH"`).Output()
+	if err != nil {
+		fmt.Fprintf(w, "  ??   could not ask a login shell for its PATH: %v\n", err)
+		return exitProblems(problems)
+	}
+	switch i := install.PathIndex(dir, string(loginPath)); {
+	case i == 0:
+		fmt.Fprintf(w, "  ok   %s comes first on PATH in a login shell\n", dir)
+	case i > 0:
+		fmt.Fprintf(w, "  NO   %s is on a login shell's PATH but not first (entry %d): programs before it are not guarded\n", dir, i+1)
+		problems++
+	default:
+		fmt.Fprintf(w, "  NO   %s is not on a login shell's PATH: %s\n", dir, install.PathLine(dir))
+		problems++
+	}
+	return exitProblems(problems)
+}
+
+func exitProblems(n int) int {
+	if n > 0 {
+		return 1
+	}
+	return 0
+}

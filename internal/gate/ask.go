@@ -1,0 +1,162 @@
+package gate
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"guard/internal/config"
+	"guard/policy"
+)
+
+// PromptTimeout is how long guard waits at a prompt before taking it as no.
+const PromptTimeout = 5 * time.Minute
+
+// ask puts the question to a person at the terminal, if one can answer:
+// /dev/tty opens and guard's stdin or stderr is that terminal (an agent's
+// subprocess with pipes is never prompted, even if a terminal is around).
+// Without one, the command is refused with what would allow it.
+func (g *Gate) ask(argv []string, v *policy.Verdict, d policy.Decision) policy.Decision {
+	tty, ok := openTerminal()
+	if !ok {
+		d.Action = policy.Refuse
+		d.Reason = fmt.Sprintf("needs approval (%s) and no one is at a terminal to ask", d.Reason)
+		return d
+	}
+	defer tty.Close()
+	fmt.Fprintf(tty, "guard: %s (%s, %s mode): %s\n", shellLine(argv), v.Class, g.Mode, d.Reason)
+	if v.Result.Rule != "" {
+		fmt.Fprintf(tty, "guard: rule %s at %s\n", v.Result.Rule, v.Result.At)
+	}
+	fmt.Fprint(tty, "guard: run it? [o]nce, [a]lways, [N]o: ")
+	answer := readAnswer(tty)
+	switch answer {
+	case "o", "once", "y", "yes":
+		d.Action, d.Reason = policy.Run, "approved once at the prompt"
+	case "a", "always":
+		d.Action, d.Reason = policy.Run, "approved always at the prompt"
+		if err := g.remember(argv); err != nil {
+			fmt.Fprintf(tty, "guard: not remembered (%v); running it once\n", err)
+		} else {
+			fmt.Fprintf(tty, "guard: remembered in %s\n", g.UserPolicy)
+		}
+	default:
+		d.Action, d.Reason = policy.Refuse, "denied at the prompt"
+	}
+	return d
+}
+
+func openTerminal() (*os.File, bool) {
+	if !isTerminal(0) && !isTerminal(2) {
+		return nil, false
+	}
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return nil, false
+	}
+	return tty, true
+}
+
+func isTerminal(fd int) bool {
+	_, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	return err == nil
+}
+
+// readAnswer reads one line; EOF, an error or the timeout is "no".
+func readAnswer(tty *os.File) string {
+	_ = tty.SetReadDeadline(time.Now().Add(PromptTimeout))
+	line, err := bufio.NewReader(tty).ReadString('\n')
+	if err != nil && line == "" {
+		fmt.Fprintln(tty)
+		return ""
+	}
+	return strings.ToLower(strings.TrimSpace(line))
+}
+
+// remember appends an allow rule for exactly this argv to the user's
+// policy: every word that starts with - a flag, every other word a literal.
+func (g *Gate) remember(argv []string) error {
+	rule, err := ExactRule(argv, time.Now())
+	if err != nil {
+		return err
+	}
+	if err := config.AppendPolicyRule(g.UserPolicy, rule); err != nil {
+		return err
+	}
+	// The file must still load: a rule guard wrote must never break guard.
+	if _, err := policy.LoadFile(g.UserPolicy); err != nil {
+		return fmt.Errorf("%s no longer loads: %w", g.UserPolicy, err)
+	}
+	return nil
+}
+
+// ExactRule is a define_program call that matches argv and only argv (up
+// to the order of its flags), classified safe.
+func ExactRule(argv []string, now time.Time) (string, error) {
+	if len(argv) == 0 {
+		return "", fmt.Errorf("empty command")
+	}
+	program, path := argv[0], ""
+	if strings.Contains(program, "/") {
+		if !strings.HasPrefix(program, "/") {
+			return "", fmt.Errorf("a relative program path (%s) cannot be remembered", program)
+		}
+		path, program = program, program[strings.LastIndex(program, "/")+1:]
+	}
+	var flags, args []string
+	seen := map[string]bool{}
+	for _, w := range argv[1:] {
+		switch {
+		case w == "--":
+			return "", fmt.Errorf("a command with -- cannot be remembered")
+		case strings.HasPrefix(w, "-"):
+			if !seen[w] {
+				flags = append(flags, fmt.Sprintf("flag(%s)", starlarkString(w)))
+				seen[w] = true
+			}
+		default:
+			args = append(args, starlarkString(w))
+		}
+	}
+	example := make([]string, 0, len(argv)-1)
+	for _, w := range argv[1:] {
+		example = append(example, starlarkString(w))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Approved always at a guard prompt on %s.\n", now.UTC().Format(time.RFC3339))
+	fmt.Fprintf(&b, "define_program(\n    program = %s,\n", starlarkString(program))
+	if path != "" {
+		fmt.Fprintf(&b, "    system_path = [%s],\n", starlarkString(path))
+	}
+	fmt.Fprintf(&b, "    options = [%s],\n", strings.Join(flags, ", "))
+	fmt.Fprintf(&b, "    args = [%s],\n", strings.Join(args, ", "))
+	fmt.Fprintf(&b, "    should_match = [[%s]],\n)\n", strings.Join(example, ", "))
+	return b.String(), nil
+}
+
+// starlarkString quotes s as a Starlark string literal.
+func starlarkString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}

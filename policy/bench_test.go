@@ -1,0 +1,46 @@
+package policy
+
+import "testing"
+
+// mix is a spread of what agents run: reads, writes, unknowns, forbidden.
+var mix = [][]string{
+	{"ls", "-la"},
+	{"cat", "README.md"},
+	{"grep", "-rn", "TODO", "."},
+	{"sed", "-n", "1,80p", "main.go"},
+	{"git", "status"},
+	{"git", "log", "--oneline", "-n", "5"},
+	{"find", ".", "-name", "*.go"},
+	{"rm", "-rf", "build"},
+	{"cp", "a", "b"},
+	{"python3", "x.py"},
+	{"rm", "-rf", "/"},
+	{"curl", "https://example.com"},
+}
+
+func BenchmarkLoadDefault(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if _, err := Load(DefaultFile, defaultSource); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCheck(b *testing.B) {
+	set := defaultSet(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		set.Check(mix[i%len(mix)])
+	}
+}
+
+func BenchmarkJudgeScript(b *testing.B) {
+	set := defaultSet(b)
+	argv := []string{"bash", "-lc", "cd src && grep -rn 'func main' . | head -20 && git status"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		set.Judge(argv, "/work")
+	}
+}

@@ -1,0 +1,99 @@
+package policy
+
+import (
+	"strings"
+	"testing"
+
+	"guard/policy/shell"
+)
+
+// forbiddenSeeds are argvs the default policy forbids; FuzzCheck mutates
+// their options and checks none becomes safe.
+var forbiddenSeeds = [][]string{
+	{"rm", "-rf", "/"},
+	{"rm", "-fr", "/"},
+	{"rm", "-r", "-f", "/"},
+	{"mkfs.ext4", "/dev/sda1"},
+	{"dd", "if=/dev/zero", "of=/dev/sda"},
+	{"shutdown", "now"},
+	{"reboot"},
+}
+
+func defaultSet(t testing.TB) Set {
+	t.Helper()
+	p, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Set{p}
+}
+
+// FuzzCheck: Check never panics, is deterministic, and no option words
+// added to a forbidden argv make it safe.
+func FuzzCheck(f *testing.F) {
+	for i, seed := range forbiddenSeeds {
+		f.Add(strings.Join(seed, "\x00"), uint8(i), "-i")
+	}
+	f.Add("ls\x00-la\x00/tmp", uint8(0), "--no-preserve-root")
+	f.Add("git\x00status", uint8(3), "-v")
+	f.Add("sed\x00-n\x001,5p\x00f", uint8(4), "--")
+	set := defaultSet(f)
+	f.Fuzz(func(t *testing.T, argvData string, which uint8, flags string) {
+		argv := strings.Split(argvData, "\x00")
+		a, b := set.Check(argv), set.Check(argv)
+		if string(a.JSON()) != string(b.JSON()) {
+			t.Fatalf("Check(%q) not deterministic:\n%s\n%s", argv, a.JSON(), b.JSON())
+		}
+		seed := forbiddenSeeds[int(which)%len(forbiddenSeeds)]
+		if r := set.Check(seed); r.Class != Forbidden {
+			t.Fatalf("seed %q is %s, want forbidden", seed, r.Class)
+		}
+		// Insert every fuzzed word that looks like an option after the
+		// program, one position further each time.
+		mutated := append([]string(nil), seed...)
+		pos := 1
+		for _, w := range strings.Fields(flags) {
+			if !strings.HasPrefix(w, "-") {
+				w = "-" + w
+			}
+			if pos > len(mutated) {
+				pos = len(mutated)
+			}
+			mutated = append(mutated[:pos], append([]string{w}, mutated[pos:]...)...)
+			pos += 2
+		}
+		if r := set.Check(mutated); r.Class == Safe {
+			t.Fatalf("Check(%q) = safe, mutated from forbidden %q", mutated, seed)
+		}
+	})
+}
+
+// FuzzJudge: judging a script never panics, and a script in which a parsed
+// command is forbidden is judged forbidden.
+func FuzzJudge(f *testing.F) {
+	for _, s := range []string{
+		"cd /tmp && ls -la | head",
+		"echo $(rm -rf /)",
+		"if true; then rm -rf /; fi",
+		"bash -c 'rm -rf /'",
+		"cat <<'EOF' > f.py\nprint(1)\nEOF",
+		"timeout 5 rm -rf /",
+		"ls > /etc/passwd",
+		"ls )(",
+	} {
+		f.Add(s)
+	}
+	set := defaultSet(f)
+	f.Fuzz(func(t *testing.T, src string) {
+		v := set.Judge([]string{"bash", "-c", src}, "/work")
+		script, err := shell.Parse(src, shell.Bash)
+		if err != nil {
+			return
+		}
+		for _, c := range script.Commands {
+			if set.Check(c.Argv).Class == Forbidden && v.Class != Forbidden {
+				t.Fatalf("Judge(%q) = %s, but it runs forbidden %q", src, v.Class, c.Argv)
+			}
+		}
+	})
+}
