@@ -93,7 +93,7 @@ func (c *cli) printCheck(f flags, argv []string) int {
 func (c *cli) policySet(opts gate.Options) (policy.Set, error) {
 	g, err := gate.New(opts, c.env, c.stderr)
 	if err != nil {
-		return nil, errors.Unwrap(err)
+		return nil, err
 	}
 	return g.Set, nil
 }

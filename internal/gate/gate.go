@@ -10,7 +10,6 @@
 package gate
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -65,19 +64,16 @@ type Gate struct {
 	Stderr     io.Writer
 }
 
-// ErrSetup is wrapped by every error that stops guard before it judges.
-var ErrSetup = errors.New("guard setup")
-
 // New builds a gate from the options, the environment and the configuration.
 func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	getenv := lookup(env)
 	cfg, err := config.Load(getenv)
 	if err != nil {
-		return nil, fmt.Errorf("%w: config: %w", ErrSetup, err)
+		return nil, fmt.Errorf("config: %w", err)
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
-		return nil, fmt.Errorf("%w: working directory: %w", ErrSetup, err)
+		return nil, fmt.Errorf("working directory: %w", err)
 	}
 	g := &Gate{Cwd: cwd, Env: env, Config: cfg, Getenv: getenv, Stderr: stderr,
 		UserPolicy: config.UserPolicyPath(getenv)}
@@ -93,7 +89,7 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 		mode = string(policy.Suggest)
 	}
 	if g.Mode, err = policy.ParseMode(mode); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrSetup, err)
+		return nil, err
 	}
 
 	g.Roots = []string{cwd}
@@ -131,14 +127,14 @@ func (g *Gate) loadPolicies(opts Options, cfg config.Config) error {
 	if opts.PolicyAlone && len(opts.Policies) == 1 && cfg.Path == "" {
 		p, err := policy.LoadFile(opts.Policies[0])
 		if err != nil {
-			return fmt.Errorf("%w: %w", ErrSetup, err)
+			return err
 		}
 		g.Set, g.PolicyFiles = policy.Set{p}, opts.Policies
 		return nil
 	}
 	def, err := policy.Default()
 	if err != nil {
-		return fmt.Errorf("%w: embedded default policy: %w", ErrSetup, err)
+		return fmt.Errorf("embedded default policy: %w", err)
 	}
 	g.Set = policy.Set{def}
 	files := append(globPolicies("/etc/guard"), globPolicies(config.Dir(g.Getenv))...)
@@ -147,7 +143,7 @@ func (g *Gate) loadPolicies(opts Options, cfg config.Config) error {
 	for _, f := range files {
 		p, err := policy.LoadFile(f)
 		if err != nil {
-			return fmt.Errorf("%w: %w", ErrSetup, err)
+			return err
 		}
 		g.Set = append(g.Set, p)
 	}
