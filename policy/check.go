@@ -18,8 +18,8 @@ func (p *Policy) Check(argv []string) Result {
 		copy(a, args)
 		return ExecCall{Program: program, Args: a}
 	}
-	for _, re := range p.ProgramRegexes {
-		if re.Regex.MatchString(program) {
+	if re := p.programRegex(program); re != nil {
+		{
 			return Result{
 				Class:  Forbidden,
 				Reason: re.Reason,
@@ -59,16 +59,48 @@ func (p *Policy) Check(argv []string) Result {
 			reason = "forbidden by a prefix rule"
 		}
 		return Result{Class: Forbidden, Reason: reason, Prefix: prefix,
-			Cause: &Cause{Prefix: prefix, Call: call()}, Rule: prefix.name(), At: prefix.Pos}
+			Cause: &Cause{Prefix: prefix, Call: call()}, Rule: prefix.Name, At: prefix.Pos}
 	case prefix.Decision == DecisionPrompt:
 		return Result{Class: Unverified, Reason: prefix.Justification, Prefix: prefix,
 			Err:  &MatchError{Type: ErrPrefixRulePrompt, Program: program, Explanation: prefix.Justification},
-			Rule: prefix.name(), At: prefix.Pos}
+			Rule: prefix.Name, At: prefix.Pos}
 	case spec.Class == Safe || spec.Class == Match:
 		return spec
 	}
-	return Result{Class: Safe, Prefix: prefix, Rule: prefix.name(), At: prefix.Pos}
+	return Result{Class: Safe, Prefix: prefix, Rule: prefix.Name, At: prefix.Pos}
 }
+
+// programRegex returns the first forbid_program_regex rule that matches
+// program, or nil. Answers are cached per program name: agents run the same
+// few programs over and over, and an unanchored regex scans every position.
+func (p *Policy) programRegex(program string) *ProgramRegex {
+	if len(p.ProgramRegexes) == 0 {
+		return nil
+	}
+	if i, ok := p.regexCache.Load(program); ok {
+		if i.(int) < 0 {
+			return nil
+		}
+		return &p.ProgramRegexes[i.(int)]
+	}
+	found := -1
+	for i := range p.ProgramRegexes {
+		if p.ProgramRegexes[i].Regex.MatchString(program) {
+			found = i
+			break
+		}
+	}
+	if p.regexCacheSize.Add(1) < maxRegexCache {
+		p.regexCache.Store(program, found)
+	}
+	if found < 0 {
+		return nil
+	}
+	return &p.ProgramRegexes[found]
+}
+
+// maxRegexCache bounds the program names remembered per policy.
+const maxRegexCache = 4096
 
 func (r *PrefixRule) name() string {
 	words := make([]string, len(r.Pattern))
@@ -98,6 +130,11 @@ func (p *Policy) checkSpecs(program string, args []string) Result {
 	for i := range specs {
 		s := &specs[i]
 		if byPath && !contains(s.SystemPath, program) {
+			continue
+		}
+		if i < len(specs)-1 && s.cannotMatch(args) {
+			// The last spec is always matched in full: its error is the
+			// one reported when none matches.
 			continue
 		}
 		exec, err := s.match(program, args)

@@ -133,3 +133,31 @@ func TestGeneratedDefault(t *testing.T) {
 		t.Fatal("default_gen.go is stale: run `make generate`")
 	}
 }
+
+// TestDefaultCases runs testdata/default_cases.txt: one argv per line with
+// the class the default policy must give it ("CLASS<TAB>JSON argv").
+func TestDefaultCases(t *testing.T) {
+	data, err := os.ReadFile("testdata/default_cases.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := defaultSet(t)
+	n := 0
+	for i, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		class, argvJSON, ok := strings.Cut(line, "\t")
+		var argv []string
+		if !ok || json.Unmarshal([]byte(argvJSON), &argv) != nil {
+			t.Fatalf("default_cases.txt:%d: want CLASS<TAB>[\"argv\",...], got %q", i+1, line)
+		}
+		if r := set.Check(argv); string(r.Class) != class {
+			t.Errorf("default_cases.txt:%d: Check(%q) = %s, want %s (%s)", i+1, argv, r.Class, class, r.Why())
+		}
+		n++
+	}
+	if n < 100 {
+		t.Errorf("only %d cases", n)
+	}
+}

@@ -24,7 +24,7 @@ func goSource(p *Policy) ([]byte, error) {
 	var decls bytes.Buffer
 	// share names one copy of a literal (an option list, an argument list).
 	share := func(prefix, lit string) string {
-		if lit == "[]Option(nil)" || lit == "[]Matcher(nil)" || lit == "[]string(nil)" {
+		if lit == "[]Option(nil)" || lit == "[]Matcher(nil)" || lit == "[]string(nil)" || lit == "[]uint16{}" {
 			return "nil"
 		}
 		if name, ok := shared[lit]; ok {
@@ -40,13 +40,14 @@ func goSource(p *Policy) ([]byte, error) {
 		var s bytes.Buffer
 		s.WriteString("[]Spec{\n")
 		for _, sp := range p.Programs[name] {
-			fmt.Fprintf(&s, "{Program: %q, SystemPath: %s, Options: %s, Args: %s, Forbidden: %v, ForbiddenReason: %q, OptionBundling: %v, CombinedFormat: %v, Pos: %s},\n",
+			fmt.Fprintf(&s, "{Program: %q, SystemPath: %s, Options: %s, Args: %s, Forbidden: %v, ForbiddenReason: %q, OptionBundling: %v, CombinedFormat: %v, Pos: %s, ByName: %s, Lead: %q},\n",
 				sp.Program,
 				share("Paths", fmt.Sprintf("%#v", sp.SystemPath)),
 				share("Options", local(fmt.Sprintf("%#v", sp.Options))),
 				share("Args", local(fmt.Sprintf("%#v", sp.Args))),
 				sp.Forbidden, sp.ForbiddenReason, sp.OptionBundling, sp.CombinedFormat,
-				local(fmt.Sprintf("%#v", sp.Pos)))
+				local(fmt.Sprintf("%#v", sp.Pos)),
+				share("Index", fmt.Sprintf("%#v", sp.ByName)), sp.Lead)
 		}
 		s.WriteString("}")
 		v := fmt.Sprintf("genSpecs%d", len(specVars))

@@ -293,6 +293,7 @@ func (b *builder) defineProgram(thread *starlark.Thread, fn *starlark.Builtin, a
 	if spec.ShouldNotMatch, err = examples("should_not_match", shouldNotMatch); err != nil {
 		return nil, err
 	}
+	spec.index()
 	b.p.Programs[program] = append(b.p.Programs[program], spec)
 	for _, path := range spec.SystemPath {
 		if !contains(b.p.Paths[path], program) {
@@ -385,6 +386,7 @@ func (b *builder) prefixRule(thread *starlark.Thread, fn *starlark.Builtin, args
 	if r.NotMatch, err = commandExamples("not_match", notMatch); err != nil {
 		return nil, err
 	}
+	r.Name = r.name()
 	for _, first := range r.Pattern[0] {
 		b.p.Prefixes[first] = append(b.p.Prefixes[first], r)
 	}

@@ -3,6 +3,10 @@ package policy
 import (
 	"fmt"
 	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Class is what a policy says about one argv.
@@ -185,15 +189,89 @@ type Spec struct {
 	ShouldMatch     [][]string
 	ShouldNotMatch  [][]string
 	Pos             Pos
+	// ByName indexes Options sorted by name, for lookups in long lists.
+	ByName []uint16
+	// Lead is a literal word every matching argv must contain (the first
+	// literal pattern), to pass over specs cheaply.
+	Lead string
+}
+
+// index fills ByName and Lead once the spec is complete.
+func (s *Spec) index() {
+	s.ByName = make([]uint16, len(s.Options))
+	for i := range s.Options {
+		s.ByName[i] = uint16(i)
+	}
+	sort.Slice(s.ByName, func(i, j int) bool { return s.Options[s.ByName[i]].Name < s.Options[s.ByName[j]].Name })
+	for _, a := range s.Args {
+		if a.Kind == MatchLiteral {
+			s.Lead = a.Literal
+			break
+		}
+	}
 }
 
 func (s *Spec) option(name string) (Option, bool) {
-	for _, o := range s.Options {
-		if o.Name == name {
-			return o, true
+	if len(s.ByName) != len(s.Options) {
+		for _, o := range s.Options {
+			if o.Name == name {
+				return o, true
+			}
 		}
+		return Option{}, false
+	}
+	i := sort.Search(len(s.ByName), func(i int) bool { return s.Options[s.ByName[i]].Name >= name })
+	if i < len(s.ByName) && s.Options[s.ByName[i]].Name == name {
+		return s.Options[s.ByName[i]], true
 	}
 	return Option{}, false
+}
+
+// cannotMatch reports, cheaply and without allocating, that args cannot
+// match: the lead literal is missing, or an option word is not declared
+// (and no compound form could explain it).
+func (s *Spec) cannotMatch(args []string) bool {
+	lead := s.Lead == ""
+	for _, a := range args {
+		if a == s.Lead {
+			lead = true
+		}
+		if len(a) > 1 && a[0] == '-' && !s.knownOptionWord(a) {
+			return true
+		}
+	}
+	return !lead
+}
+
+// knownOptionWord reports whether an option word could be matched: declared
+// verbatim, or (with option_bundling or combined_format) made of declared
+// options. It errs on the side of "could".
+func (s *Spec) knownOptionWord(a string) bool {
+	if _, ok := s.option(a); ok || a == "--" {
+		return true
+	}
+	if s.CombinedFormat {
+		if name, _, ok := strings.Cut(a, "="); ok && strings.HasPrefix(a, "--") {
+			_, ok := s.option(name)
+			return ok
+		}
+		if _, ok := s.option(a[:2]); ok {
+			return true
+		}
+	}
+	if s.OptionBundling && a[1] != '-' {
+		for i := 1; i < len(a); i++ {
+			o, ok := s.option("-" + a[i:i+1])
+			if !ok {
+				return false
+			}
+			if !o.Flag {
+				return true // an opt may take the rest; match decides
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // PrefixDecision is what a prefix_rule decides.
@@ -225,6 +303,8 @@ type PrefixRule struct {
 	Match         [][]string
 	NotMatch      [][]string
 	Pos           Pos
+	// Name is how messages show the rule: prefix_rule(["git", "push"]).
+	Name string
 }
 
 // matches reports whether argv starts with the rule's pattern.
@@ -275,4 +355,7 @@ type Policy struct {
 	// NetworkRules are the places of network_rule calls: accepted, not enforced.
 	NetworkRules []Pos
 	File         string
+
+	regexCache     sync.Map // program name -> index of the matching regex, or -1
+	regexCacheSize atomic.Int64
 }

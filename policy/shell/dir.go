@@ -1,0 +1,96 @@
+package shell
+
+import (
+	"path"
+	"slices"
+)
+
+// dirState is the working directory at a point of the script: the
+// directories it may be, likeliest first (the one where every cd
+// succeeded). Its slices are never modified once built.
+type dirState struct {
+	dirs []string
+	// why, when not empty, says why the directory cannot be known: dirs
+	// then holds guesses.
+	why string
+	// never is set where control cannot arrive (after exit or exec).
+	never bool
+}
+
+// maxDirs bounds how many possible directories are tracked.
+const maxDirs = 8
+
+// start is the directory a script starts in.
+var start = dirState{dirs: []string{""}}
+
+// outcome is the working directory after a statement succeeded (ok) and
+// after it failed (fail).
+type outcome struct{ ok, fail dirState }
+
+func same(st dirState) outcome { return outcome{st, st} }
+
+func (st dirState) equal(o dirState) bool {
+	return st.why == o.why && st.never == o.never && slices.Equal(st.dirs, o.dirs)
+}
+
+// unreachable returns st for code that control cannot reach.
+func (st dirState) unreachable() dirState {
+	st.never = true
+	return st
+}
+
+// unknown returns st for a directory that cannot be known.
+func (st dirState) unknown(why string) dirState {
+	if st.why == "" {
+		st.why = why
+	}
+	return st
+}
+
+// merge returns the directory at a point reached from a or from b.
+func merge(a, b dirState) dirState {
+	switch {
+	case a.never:
+		return b
+	case b.never, a.equal(b):
+		return a
+	}
+	m := dirState{why: a.why, dirs: slices.Clone(a.dirs)}
+	if m.why == "" {
+		m.why = b.why
+	}
+	for _, d := range b.dirs {
+		if !slices.Contains(m.dirs, d) {
+			m.dirs = append(m.dirs, d)
+		}
+	}
+	if len(m.dirs) > maxDirs {
+		m.dirs = m.dirs[:maxDirs]
+		m = m.unknown("too many possible directories")
+	}
+	return m
+}
+
+// cd returns st after a successful cd to the literal dir.
+func (st dirState) cd(dir string) dirState {
+	if path.IsAbs(dir) {
+		return dirState{dirs: []string{path.Clean(dir)}, never: st.never}
+	}
+	next := dirState{why: st.why, never: st.never}
+	for _, d := range st.dirs {
+		d = path.Join(d, dir)
+		if d == "." {
+			d = ""
+		}
+		if !slices.Contains(next.dirs, d) {
+			next.dirs = append(next.dirs, d)
+		}
+	}
+	return next
+}
+
+// changed reports whether a statement walked at st may leave another
+// directory behind.
+func changed(st dirState, o outcome) bool {
+	return (!o.ok.never && !o.ok.equal(st)) || (!o.fail.never && !o.fail.equal(st))
+}

@@ -1,0 +1,140 @@
+// Package shell turns a shell script, such as the string an agent hands to
+// `bash -lc`, into the simple commands it would run, so that each can be
+// classified on its own. It parses with mvdan.cc/sh/v3/syntax and never runs
+// or expands anything.
+//
+// Parse reports three things:
+//
+//   - Script.Commands: every simple command found anywhere in the script,
+//     wherever it hides: in pipelines and lists, command and process
+//     substitutions (also inside ${x:-...}, arithmetic and unquoted
+//     here-documents), subshells, groups, if/while/until/for/select/case
+//     bodies, function bodies (whether called or not), coprocesses, and in
+//     the strings of `bash -c`, eval, trap and alias.
+//   - Script.Unverified: why the script is more than a plain list of static
+//     commands.
+//   - Command.Dynamic: why one command's words, redirections or environment
+//     are only known at run time.
+//
+// A script is static (Script.Static) when it is made only of simple
+// commands joined by &&, ||, ;, |, |& and newlines, possibly negated with !,
+// with redirections, here-documents whose delimiter is quoted or whose body
+// has no expansions, cd/pushd to literal directories, the wrappers below,
+// bash's `time` keyword, and `bash -c` strings that are static themselves.
+//
+// # Unverified
+//
+// Unverified lists, joined with "; ", each construct found that is not a
+// plain static command: command substitution, process substitution,
+// arithmetic expansion, subshell ( ), group { }, if statement, while/until/
+// for/select loop (and zsh's `repeat N cmd`), case statement, function
+// definition, arithmetic command (( )), let, conditional expression [[ ]],
+// coprocess, background job & (also zsh's &| and &!), an assignment
+// statement (X=1) or assignments before a command (FOO=1 cmd) or through
+// env (env FOO=1 cmd), builtins that change the shell's state (export,
+// declare, typeset, local, readonly, unset, unalias, hash, enable, ...),
+// source and ., eval, trap, alias, exec with only redirections, a named
+// file descriptor ({fd}>f), an array subscript with an expansion passed to
+// a builtin that takes variable names (bash evaluates it: `printf -v
+// 'a[$(id)]' x` runs id), a nested script that does not parse or is nested
+// more than MaxDepth shells deep, and a working directory that cannot be
+// known (see below). The commands are still reported.
+//
+// # Dynamic
+//
+// Dynamic gives, for each part of a command that is expanded at run time,
+// its kind, its source text and where it is ("parameter expansion $X in
+// argument 2", "glob *.py in argument 1", "tilde ~/x in the command name",
+// "command substitution $(date) in redirection target", "... in
+// here-document", "... in assignment FOO"). Kinds: parameter expansion,
+// command and process substitution, arithmetic expansion, globs (unquoted
+// *, ?, [...]; in zsh also (...) and <N-M>), extended globs @(...), tilde
+// (at the start of a word, or after = or :), brace expansion ({a,b},
+// {1..3}; not in POSIX sh), zsh's =cmd, $"..." translation, and, in POSIX
+// sh, $'...' (literal in dash, ANSI-C quoting in bash's sh). Argv then keeps
+// the source text of each dynamic part. Quoted text is literal: `find .
+// -name '*.py'` is static. Quote removal handles single and double quotes,
+// backslashes, line continuations and bash's and zsh's $'...' (decoded); it
+// is checked against bash and dash by the tests.
+//
+// # Directories
+//
+// cd, pushd (and `command cd`) to a literal directory are not reported as
+// commands (unless they redirect to files); they move Command.Dir for the
+// commands after them. A relative directory is joined onto the current one
+// and cleaned, as cd's default logical mode does. The failure of a cd is
+// followed too: after `cd d; cmd` or in `cd d && a || b`, cmd and b may run
+// in "" (the starting directory) as well as in d, and Command.OtherDirs
+// lists the other candidates. cd with no argument, `cd -`, cd to a dynamic
+// or tilde directory, cd with several arguments, popd, and a cd inside a
+// loop make the directory unknown: commands run after them make the script
+// unverified ("working directory unknown: cd -"). Subshells, pipeline parts
+// (but zsh's last one) and nested shells do not change the directory of the
+// commands after them.
+//
+// # Redirections
+//
+// Command.Writes holds the targets of >, >>, >|, &>, &>>, N>, >&FILE and
+// <>; Command.Reads those of < and <>; descriptor duplications (2>&1, >&2,
+// >&-) are neither, and /dev/null, /dev/stdin, /dev/stdout and /dev/stderr
+// are left out. The redirections of a group, loop, `bash -c`, eval or other
+// compound apply to every command inside it. A statement with only
+// redirections (`> f`, `X=1 > f`) is reported as a Command with an empty
+// Argv.
+//
+// # Wrappers
+//
+// These are stripped and the wrapped command is reported, with the wrapper's
+// words in Command.Wrapper: timeout [opts] DURATION, nice [-n N | -N],
+// nohup, time (the program: -o FILE is a write), stdbuf -i/-o/-e MODE, env
+// followed only by NAME=value words (into Command.Env), command [-p],
+// builtin, exec (the shell does not continue after it), and in zsh noglob,
+// nocorrect and repeat N. A wrapper is recognised only under its bare name
+// or an absolute path in /bin, /usr/bin, /usr/local/bin, /opt/homebrew/bin,
+// /sbin or /usr/sbin (`./timeout 5 ls` is reported as it is), only when
+// all its words are static and a command follows, and only with the
+// options listed: `env -i cmd`, `env -C dir cmd`, `command -v x`, `exec -a
+// name cmd` and unknown options leave the wrapper as the reported command,
+// for the policy to judge. sudo, xargs, find -exec, watch, ssh and the like
+// are not wrappers here.
+//
+// # Nested shells
+//
+// bash, sh, dash, ash and zsh (bare or by system path, also behind `env`)
+// with -c STRING, after any options (-l, -e, -x, -o NAME, --login, --norc,
+// ...), are not reported themselves: STRING is parsed in that shell's
+// dialect (sh and dash as POSIX) and its commands are reported, starting in
+// the current directory and inheriting the outer redirections, environment
+// and wrappers. So is a here-document or here-string fed to such a shell
+// without -c (`bash <<'EOF' ... EOF`). A dynamic STRING, a script file
+// (`bash x.sh`), a script on a pipe (`curl ... | sh`), an unknown option, a
+// STRING that does not parse or one more than MaxDepth shells deep leave the
+// shell as the reported command. eval with static arguments is parsed the
+// same way (in the current shell, so its cd counts); trap actions and alias
+// values are parsed for the commands they name, which run later.
+//
+// # Limits
+//
+// Nothing outside the text is known:
+//
+//   - Aliases and functions defined elsewhere (startup files of `bash -l`
+//     or `zsh -l`, BASH_ENV, exported bash functions, an interactive
+//     shell's rc files) can give any name another meaning. zsh expands
+//     aliases in scripts; an alias or function defined in the script makes
+//     it unverified, but calls to it are reported under their own name.
+//   - source and . are not followed; eval only when its arguments are
+//     static. Commands run by other programs (xargs, find -exec, make,
+//     git hooks, python -c) are the policy's business.
+//   - Builtins that evaluate their arguments as code in some forms (test
+//     and [[ with -v or arithmetic operators, printf -v, read, let,
+//     declare) are reported as ordinary commands; only array subscripts
+//     with an expansion are caught.
+//   - CDPATH, symbolic links under `cd -P`, and a failing pushd/popd stack
+//     are not modelled. nohup may write nohup.out, which is not reported.
+//   - The parser is mvdan.cc/sh's: a few scripts that a shell accepts are
+//     parse errors here, and zsh's short loop forms other than `repeat N
+//     cmd` fail to parse. A here-document whose delimiter is only partly
+//     quoted ("E"OF) is treated as quoted, as shells do.
+//   - Dynamic words are not split or expanded, so Argv of a dynamic command
+//     may have a different number of words at run time.
+package shell

@@ -1,0 +1,170 @@
+package shell
+
+import (
+	"fmt"
+	"path"
+	"strings"
+	"sync"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Dialect is the shell language a script is written in. The same text can
+// mean different things in different dialects: `[[` is a keyword in bash and
+// zsh and a command name in POSIX sh.
+type Dialect int
+
+const (
+	Bash  Dialect = iota // GNU bash
+	POSIX                // POSIX sh, dash
+	Zsh                  // zsh
+)
+
+// String returns the dialect's shell name: "bash", "sh" or "zsh".
+func (d Dialect) String() string {
+	switch d {
+	case Bash:
+		return "bash"
+	case POSIX:
+		return "sh"
+	case Zsh:
+		return "zsh"
+	}
+	return fmt.Sprintf("Dialect(%d)", int(d))
+}
+
+func (d Dialect) lang() syntax.LangVariant {
+	switch d {
+	case POSIX:
+		return syntax.LangPOSIX
+	case Zsh:
+		return syntax.LangZsh
+	}
+	return syntax.LangBash
+}
+
+// DialectFor returns the dialect of the shell named shellName, which may be a
+// path: only its base name counts ("bash", "/bin/bash" → Bash; "sh", "dash",
+// "ash" → POSIX; "zsh" → Zsh). ok is false for any other name.
+func DialectFor(shellName string) (d Dialect, ok bool) {
+	switch path.Base(shellName) {
+	case "bash":
+		return Bash, true
+	case "sh", "dash", "ash":
+		return POSIX, true
+	case "zsh":
+		return Zsh, true
+	}
+	return Bash, false
+}
+
+// Command is one simple command the script would run.
+type Command struct {
+	// Argv holds the words after quote removal. It is the exact argument
+	// vector only when Dynamic is empty; otherwise dynamic parts keep their
+	// source text ("$HOME/x", "*.py"). Argv is empty for a statement that has
+	// only redirections or assignments and redirections (`> f`, `X=1 > f`):
+	// it runs no program but still opens the files in Writes and Reads.
+	Argv []string
+	// Dir is the directory the command runs in, as far as known: "" is the
+	// script's starting directory; after `cd DIR &&` it is DIR (a relative
+	// DIR is joined onto the previous Dir and cleaned, an absolute one
+	// replaces it). When the directory cannot be known statically, Dir is
+	// the likeliest one and Script.Unverified says why.
+	Dir string
+	// OtherDirs lists the other directories the command may run in, when
+	// an earlier cd may have failed without stopping it (`cd d; cmd`,
+	// `cd d && a || b`): in "" (the starting directory) as well as in "d".
+	// Paths relative to Dir must be checked against these too.
+	OtherDirs []string
+	// Writes lists the files opened for writing by output redirections
+	// (>, >>, >|, &>, &>>, N>, <>, >&FILE), as written: not made absolute,
+	// relative to Dir. /dev/null, /dev/stdout and /dev/stderr are left out;
+	// descriptor duplications (2>&1, >&2) are not writes. Redirections of an
+	// enclosing group, loop or `bash -c` apply to every command inside.
+	Writes []string
+	// Reads lists the files opened for reading by input redirections (<,
+	// <>). Here-documents and here-strings are not files.
+	Reads []string
+	// Dynamic, when not empty, says why the command's meaning depends on run
+	// time (expansions, globs, tilde, a dynamic redirection target, dynamic
+	// environment assignments), one reason per part, joined with "; ".
+	Dynamic string
+	// Env holds the NAME=value assignments made for this command only
+	// (`FOO=1 cmd`, `env FOO=1 cmd`), after quote removal. Any of them makes
+	// the script unverified: they can change PATH, LD_PRELOAD and the like.
+	Env []string
+	// Wrapper holds the words of the wrappers that were stripped in front of
+	// Argv, outermost first ("timeout", "10", "nice", "-n", "5"), including
+	// those of an enclosing `timeout 5 bash -c '...'`. Nil when the command
+	// was not wrapped.
+	Wrapper []string
+}
+
+// Script is the result of parsing a script.
+type Script struct {
+	// Commands lists every simple command found anywhere in the script, in
+	// source order (a command substitution's commands come before the
+	// command whose words contain it): inside substitutions, subshells,
+	// groups, control flow, function bodies, pipelines, eval and trap
+	// strings, and `bash -c STRING` nested up to MaxDepth shells deep.
+	Commands []Command
+	// Unverified, when not empty, says why the script as a whole is not a
+	// plain list of static commands; reasons are joined with "; ".
+	Unverified string
+}
+
+// Static reports whether the script is a plain list of static commands:
+// Unverified is empty and no command is Dynamic.
+func (s Script) Static() bool {
+	if s.Unverified != "" {
+		return false
+	}
+	for _, c := range s.Commands {
+		if c.Dynamic != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// MaxDepth is how many shells deep `bash -c STRING`, eval strings, trap
+// actions, alias values and here-documents fed to a shell are parsed. Deeper
+// strings are not parsed: the command that would run them is reported as
+// is, and the script is unverified.
+const MaxDepth = 4
+
+// Parse parses src as a script in dialect d and returns the simple commands
+// it would run. The error is the parser's, with a line:column position, for
+// a script that does not parse; it unwraps to *syntax.ParseError or
+// syntax.LangError.
+func Parse(src string, d Dialect) (Script, error) {
+	f, err := parse(src, d)
+	if err != nil {
+		return Script{}, fmt.Errorf("parse %s script: %w", d, err)
+	}
+	w := &walker{}
+	c := ctx{d: d, src: src}
+	w.stmts(f.Stmts, start, c)
+	s := Script{Commands: w.cmds}
+	if len(w.reasons) > 0 {
+		s.Unverified = strings.Join(w.reasons, "; ")
+	}
+	return s, nil
+}
+
+var parsers [3]sync.Pool
+
+func parse(src string, d Dialect) (*syntax.File, error) {
+	if d < Bash || d > Zsh {
+		return nil, fmt.Errorf("unknown dialect %d", int(d))
+	}
+	pool := &parsers[d]
+	p, _ := pool.Get().(*syntax.Parser)
+	if p == nil {
+		p = syntax.NewParser(syntax.Variant(d.lang()), syntax.KeepComments(false))
+	}
+	f, err := p.Parse(strings.NewReader(src), "")
+	pool.Put(p)
+	return f, err
+}

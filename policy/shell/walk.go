@@ -1,0 +1,770 @@
+package shell
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// walker collects the commands and the reasons for unverified while it walks
+// a syntax tree.
+type walker struct {
+	cmds    []Command
+	reasons []string
+	seen    map[string]bool
+}
+
+func (w *walker) unverified(reason string) {
+	if w.seen[reason] {
+		return
+	}
+	if w.seen == nil {
+		w.seen = make(map[string]bool)
+	}
+	w.seen[reason] = true
+	w.reasons = append(w.reasons, reason)
+}
+
+// ctx is what a statement inherits from the code around it.
+type ctx struct {
+	d     Dialect
+	src   string // the text being walked, for the source text of expansions
+	depth int    // how many shells (bash -c, eval, ...) deep
+
+	// From enclosing redirections, wrappers and environment assignments:
+	// `{ ...; } > f`, `timeout 5 bash -c '...'`, `FOO=1 bash -c '...'`.
+	writes  []string
+	reads   []string
+	dyn     []string
+	env     []string
+	wrapper []string
+}
+
+// text returns n's source text.
+func (c ctx) text(n syntax.Node) string {
+	start, end := n.Pos().Offset(), n.End().Offset()
+	if start > end || end > uint(len(c.src)) {
+		return ""
+	}
+	return c.src[start:end]
+}
+
+func (w *walker) stmts(list []*syntax.Stmt, st dirState, c ctx) outcome {
+	out := same(st)
+	for _, s := range list {
+		out = w.stmt(s, st, c)
+		st = merge(out.ok, out.fail)
+	}
+	return out
+}
+
+func (w *walker) stmt(s *syntax.Stmt, st dirState, c ctx) outcome {
+	if s.Background || s.Coprocess || s.Disown {
+		w.unverified("background job &")
+	}
+	var out outcome
+	if call, ok := s.Cmd.(*syntax.CallExpr); ok {
+		out = w.call(s, call, st, c)
+	} else {
+		if len(s.Redirs) > 0 {
+			r := w.redirects(s.Redirs, st, c)
+			if s.Cmd == nil {
+				// `> f` opens f and runs nothing.
+				w.emit(Command{Argv: []string{}}, nil, r, st, c)
+			}
+			c.writes = concat(c.writes, r.writes)
+			c.reads = concat(c.reads, r.reads)
+			c.dyn = concat(c.dyn, r.dyn)
+		}
+		out = same(st)
+		if s.Cmd != nil {
+			out = w.compound(s.Cmd, st, c)
+		}
+	}
+	if s.Negated {
+		out.ok, out.fail = out.fail, out.ok
+	}
+	if s.Background || s.Coprocess || s.Disown {
+		out = same(st)
+	}
+	return out
+}
+
+// compound walks every command but a simple one.
+func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
+	switch cmd := cmd.(type) {
+	case *syntax.BinaryCmd:
+		switch cmd.Op {
+		case syntax.AndStmt:
+			x := w.stmt(cmd.X, st, c)
+			y := w.stmt(cmd.Y, x.ok, c)
+			return outcome{y.ok, merge(x.fail, y.fail)}
+		case syntax.OrStmt:
+			x := w.stmt(cmd.X, st, c)
+			y := w.stmt(cmd.Y, x.fail, c)
+			return outcome{merge(x.ok, y.ok), y.fail}
+		}
+		// A pipeline: each part runs in a subshell, except the last in zsh.
+		w.stmt(cmd.X, st, c)
+		y := w.stmt(cmd.Y, st, c)
+		if c.d == Zsh {
+			return y
+		}
+		return same(st)
+	case *syntax.Subshell:
+		w.unverified("subshell ( )")
+		w.stmts(cmd.Stmts, st, c)
+		return same(st)
+	case *syntax.Block:
+		w.unverified("group { }")
+		return w.stmts(cmd.Stmts, st, c)
+	case *syntax.IfClause:
+		w.unverified("if statement")
+		return w.ifClause(cmd, st, c)
+	case *syntax.WhileClause:
+		kind := "while loop"
+		if cmd.Until {
+			kind = "until loop"
+		}
+		w.unverified(kind)
+		cond := w.stmts(cmd.Cond, st, c)
+		next := cond.ok
+		if cmd.Until {
+			next = cond.fail
+		}
+		body := w.stmts(cmd.Do, next, c)
+		return loopOutcome(st, cond, body)
+	case *syntax.ForClause:
+		kind := "for loop"
+		if cmd.Select {
+			kind = "select loop"
+		}
+		w.unverified(kind)
+		w.nested(cmd.Loop, st, c)
+		body := w.stmts(cmd.Do, st, c)
+		return loopOutcome(st, body)
+	case *syntax.CaseClause:
+		w.unverified("case statement")
+		w.nested(cmd.Word, st, c)
+		out := same(st) // no pattern matched
+		for _, item := range cmd.Items {
+			for _, p := range item.Patterns {
+				w.nested(p, st, c)
+			}
+			o := w.stmts(item.Stmts, st, c)
+			out = outcome{merge(out.ok, o.ok), merge(out.fail, o.fail)}
+		}
+		return out
+	case *syntax.FuncDecl:
+		name := "anonymous"
+		if cmd.Name != nil {
+			name = cmd.Name.Value
+		} else if len(cmd.Names) > 0 {
+			name = cmd.Names[0].Value
+		}
+		w.unverified("function definition: " + name)
+		if cmd.Body == nil {
+			return same(st)
+		}
+		switch b, ok := cmd.Body.Cmd.(*syntax.Block); {
+		case ok && len(cmd.Body.Redirs) == 0:
+			w.stmts(b.Stmts, st, c) // the braces of f() { ...; } are no group
+		default:
+			w.stmt(cmd.Body, st, c)
+		}
+		return same(st)
+	case *syntax.ArithmCmd:
+		w.unverified("arithmetic command (( ))")
+		w.nested(cmd, st, c)
+		return same(st)
+	case *syntax.LetClause:
+		w.unverified("let")
+		w.nested(cmd, st, c)
+		return same(st)
+	case *syntax.TestClause:
+		w.unverified("conditional expression [[ ]]")
+		w.nested(cmd, st, c)
+		return same(st)
+	case *syntax.DeclClause:
+		return w.decl(cmd, st, c)
+	case *syntax.TimeClause:
+		if cmd.Stmt == nil {
+			return same(st)
+		}
+		return w.stmt(cmd.Stmt, st, c)
+	case *syntax.CoprocClause:
+		w.unverified("coprocess")
+		if cmd.Name != nil {
+			w.nested(cmd.Name, st, c)
+		}
+		if cmd.Stmt != nil {
+			w.stmt(cmd.Stmt, st, c)
+		}
+		return same(st)
+	}
+	// Bats test declarations and anything newer than this code: find the
+	// statements inside all the same.
+	w.unverified(fmt.Sprintf("unsupported construct %T", cmd))
+	w.nested(cmd, st, c)
+	return same(st)
+}
+
+func (w *walker) ifClause(ic *syntax.IfClause, st dirState, c ctx) outcome {
+	cond := w.stmts(ic.Cond, st, c)
+	then := w.stmts(ic.Then, cond.ok, c)
+	// Without an else, a false condition ends the if with status 0.
+	other := outcome{cond.fail, cond.fail.unreachable()}
+	switch {
+	case ic.Else == nil:
+	case len(ic.Else.Cond) == 0: // else
+		other = w.stmts(ic.Else.Then, cond.fail, c)
+	default: // elif
+		other = w.ifClause(ic.Else, cond.fail, c)
+	}
+	return outcome{merge(then.ok, other.ok), merge(then.fail, other.fail)}
+}
+
+func loopOutcome(st dirState, parts ...outcome) outcome {
+	for _, o := range parts {
+		if changed(st, o) {
+			return same(st.unknown("a loop may change the directory"))
+		}
+	}
+	return same(st)
+}
+
+// nested walks the commands inside n: substitutions in a word or an
+// arithmetic expression, or the statements of a construct without a case of
+// its own in compound.
+func (w *walker) nested(n syntax.Node, st dirState, c ctx) {
+	syntax.Walk(n, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.CmdSubst:
+			w.unverified("command substitution")
+			w.stmts(n.Stmts, st, c)
+			return false
+		case *syntax.ProcSubst:
+			w.unverified("process substitution")
+			w.stmts(n.Stmts, st, c)
+			return false
+		case *syntax.Stmt:
+			w.stmt(n, st, c)
+			return false
+		}
+		return true
+	})
+}
+
+func (w *walker) call(s *syntax.Stmt, call *syntax.CallExpr, st dirState, c ctx) outcome {
+	// Assignments and words are expanded first, then redirections.
+	var env, envDyn, names []string
+	for _, a := range call.Assigns {
+		text, dyn := w.assign(a, st, c)
+		env = append(env, text)
+		names = append(names, assignName(a))
+		for _, d := range dyn {
+			envDyn = append(envDyn, d+" in assignment "+assignName(a))
+		}
+	}
+	words := make([]word, len(call.Args))
+	for i, arg := range call.Args {
+		words[i] = w.word(arg, st, c)
+	}
+	r := w.redirects(s.Redirs, st, c)
+	r.dyn = concat(envDyn, r.dyn)
+	if len(words) == 0 {
+		w.unverified("assignment: " + strings.Join(names, " "))
+		if len(r.writes)+len(r.reads)+len(r.dyn) > 0 {
+			w.emit(Command{Argv: []string{}, Env: env}, nil, r, st, c)
+		}
+		return same(st)
+	}
+	if len(names) > 0 {
+		w.unverified("assignment before a command: " + strings.Join(names, " "))
+	}
+	return w.command(words, env, r, st, c)
+}
+
+func assignName(a *syntax.Assign) string {
+	if a.Name == nil {
+		return ""
+	}
+	return a.Name.Value
+}
+
+// assign returns an assignment as NAME=value after quote removal, walking
+// the commands in it.
+func (w *walker) assign(a *syntax.Assign, st dirState, c ctx) (string, []string) {
+	var b strings.Builder
+	var dyn []string
+	if a.Name != nil {
+		b.WriteString(a.Name.Value)
+	}
+	if a.Index != nil {
+		w.nested(a.Index, st, c)
+		b.WriteString("[" + c.text(a.Index) + "]")
+		dyn = append(dyn, "array subscript")
+	}
+	if a.Naked && a.Value == nil {
+		return b.String(), dyn
+	}
+	if a.Append {
+		b.WriteString("+")
+	}
+	if a.Name != nil {
+		b.WriteString("=")
+	}
+	if a.Value != nil {
+		v := w.word(a.Value, st, c)
+		b.WriteString(v.text)
+		dyn = append(dyn, v.dyn...)
+	}
+	if a.Array != nil {
+		w.nested(a.Array, st, c)
+		b.WriteString(c.text(a.Array))
+		dyn = append(dyn, "array")
+	}
+	return b.String(), dyn
+}
+
+func (w *walker) decl(d *syntax.DeclClause, st dirState, c ctx) outcome {
+	w.unverified("changes shell state: " + d.Variant.Value)
+	argv := []string{d.Variant.Value}
+	var dyn []string
+	for _, a := range d.Args {
+		text, ad := w.assign(a, st, c)
+		for _, r := range ad {
+			dyn = append(dyn, r+" in argument "+strconv.Itoa(len(argv)))
+		}
+		argv = append(argv, text)
+	}
+	w.emit(Command{Argv: argv}, dyn, redirs{}, st, c)
+	return same(st)
+}
+
+// emit adds a command run at st, with the redirections r of its statement
+// and those inherited in c.
+func (w *walker) emit(cmd Command, dyn []string, r redirs, st dirState, c ctx) {
+	cmd.Dir = st.dirs[0]
+	if len(st.dirs) > 1 {
+		cmd.OtherDirs = slices.Clone(st.dirs[1:])
+	}
+	if st.why != "" && !st.never {
+		w.unverified("working directory unknown: " + st.why)
+	}
+	cmd.Writes = concat(c.writes, r.writes, cmd.Writes)
+	cmd.Reads = concat(c.reads, r.reads)
+	cmd.Env = concat(c.env, cmd.Env)
+	cmd.Wrapper = concat(c.wrapper, cmd.Wrapper)
+	if all := concat(c.dyn, r.dyn, dyn); len(all) > 0 {
+		cmd.Dynamic = strings.Join(all, "; ")
+	}
+	w.cmds = append(w.cmds, cmd)
+}
+
+// concat joins lists into a new one, nil when empty.
+func concat(lists ...[]string) []string {
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, 0, n)
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+// redirs is what a statement's redirections do.
+type redirs struct {
+	writes, reads []string
+	dyn           []string
+	// stdin is the body of the here-document or here-string on standard
+	// input when hasStdin is set: a shell without -c reads it as its script.
+	stdin    string
+	hasStdin bool
+}
+
+func (r redirs) any() bool { return len(r.writes)+len(r.reads)+len(r.dyn) > 0 }
+
+// devices are files that redirections open without touching the file
+// system.
+var devices = map[string]bool{
+	"/dev/null": true, "/dev/stdin": true, "/dev/stdout": true, "/dev/stderr": true,
+}
+
+func (w *walker) redirects(list []*syntax.Redirect, st dirState, c ctx) redirs {
+	var r redirs
+	for _, rd := range list {
+		toStdin := rd.N == nil || rd.N.Value == "0"
+		if rd.N != nil && strings.HasPrefix(rd.N.Value, "{") {
+			w.unverified("named file descriptor " + rd.N.Value)
+		}
+		switch rd.Op {
+		case syntax.Hdoc, syntax.DashHdoc:
+			body, static := w.heredoc(&r, rd, st, c)
+			if toStdin {
+				r.stdin, r.hasStdin = body, static
+			}
+			continue
+		case syntax.WordHdoc:
+			wd := w.word(rd.Word, st, c)
+			for _, d := range wd.dyn {
+				r.dyn = append(r.dyn, d+" in here-string")
+			}
+			if toStdin {
+				r.stdin, r.hasStdin = wd.text+"\n", wd.static()
+			}
+			continue
+		}
+		wd := w.word(rd.Word, st, c)
+		var write, read bool
+		switch rd.Op {
+		case syntax.RdrIn:
+			read = true
+		case syntax.RdrInOut:
+			read, write = true, true
+		case syntax.DplIn:
+			read = !isFD(wd)
+		case syntax.DplOut:
+			write = !isFD(wd)
+		default: // >, >>, >|, &>, &>>, and zsh's clobbering forms
+			write = true
+		}
+		if !write && !read {
+			continue
+		}
+		for _, d := range wd.dyn {
+			r.dyn = append(r.dyn, d+" in redirection target")
+		}
+		if devices[wd.text] && wd.static() {
+			continue
+		}
+		if write {
+			r.writes = append(r.writes, wd.text)
+		}
+		if read {
+			r.reads = append(r.reads, wd.text)
+			if toStdin {
+				r.stdin, r.hasStdin = "", false
+			}
+		}
+	}
+	return r
+}
+
+// isFD reports whether the target of >& or <& is a descriptor: digits,
+// "-" (close), or digits and "-" (move).
+func isFD(wd word) bool {
+	if !wd.static() {
+		return false
+	}
+	s := strings.TrimSuffix(wd.text, "-")
+	if s == "" {
+		return wd.text == "-"
+	}
+	for _, ch := range []byte(s) {
+		if ch < '0' || ch > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// heredoc returns a here-document's body and whether it is static. With a
+// quoted delimiter the body is inert; otherwise its expansions run.
+func (w *walker) heredoc(r *redirs, rd *syntax.Redirect, st dirState, c ctx) (string, bool) {
+	quoted := false
+	for _, p := range rd.Word.Parts {
+		if lit, ok := p.(*syntax.Lit); !ok || strings.Contains(lit.Value, `\`) {
+			quoted = true
+		}
+	}
+	if rd.Hdoc == nil {
+		return "", true
+	}
+	if quoted {
+		// All the body is literal, even where the parser saw expansions
+		// (it does for a partly quoted delimiter such as "E"OF).
+		if lit := rd.Hdoc.Lit(); lit != "" || len(rd.Hdoc.Parts) == 0 {
+			return lit, true
+		}
+		return c.text(rd.Hdoc), true
+	}
+	var b wordBuilder
+	for _, p := range rd.Hdoc.Parts {
+		if lit, ok := p.(*syntax.Lit); ok {
+			b.quoted(unescape(lit.Value, "$`\\\n"))
+		} else {
+			w.expansion(&b, p, st, c)
+		}
+	}
+	for _, d := range b.dyn {
+		r.dyn = append(r.dyn, d+" in here-document")
+	}
+	return string(b.text), len(b.dyn) == 0
+}
+
+// command handles a simple command's words once expanded: it strips
+// wrappers, follows cd and nested shells, and emits the command.
+func (w *walker) command(words []word, env []string, r redirs, st dirState, c ctx) outcome {
+	var wrapper, writes []string
+	builtinOnly := true // only `command` and `builtin` wrappers: cd, eval keep their meaning
+	replaced := false   // exec: the shell does not continue
+	for len(words) > 1 {
+		u, ok := unwrap(words, c.d)
+		if !ok {
+			break
+		}
+		for _, wd := range words[:u.n] {
+			wrapper = append(wrapper, wd.text)
+		}
+		if len(u.env) > 0 {
+			names := make([]string, len(u.env))
+			for i, e := range u.env {
+				names[i], _, _ = strings.Cut(e, "=")
+			}
+			w.unverified("assignment via env: " + strings.Join(names, " "))
+		}
+		if u.loop {
+			w.unverified("zsh repeat loop")
+		}
+		env = append(env, u.env...)
+		writes = append(writes, u.writes...)
+		builtinOnly = builtinOnly && u.builtin
+		replaced = replaced || u.exec
+		words = words[u.n:]
+	}
+	after := func(o outcome) outcome {
+		if replaced {
+			return same(st.unreachable())
+		}
+		return o
+	}
+	emit := func() {
+		var dyn []string
+		for i, wd := range words {
+			where := "argument " + strconv.Itoa(i)
+			if i == 0 {
+				where = "the command name"
+			}
+			for _, d := range wd.dyn {
+				dyn = append(dyn, d+" in "+where)
+			}
+		}
+		argv := make([]string, len(words))
+		for i, wd := range words {
+			argv[i] = wd.text
+		}
+		w.emit(Command{Argv: argv, Writes: writes, Env: env, Wrapper: wrapper}, dyn, r, st, c)
+	}
+	if !words[0].static() {
+		emit()
+		return after(same(st))
+	}
+	name := words[0].text
+	switch name {
+	case "cd", "pushd", "popd":
+		if builtinOnly {
+			if r.any() || len(env) > 0 {
+				emit()
+			}
+			return w.cd(words, st)
+		}
+	case "eval":
+		if builtinOnly {
+			w.unverified("eval")
+			if script, ok := joinStatic(words[1:]); ok {
+				inner := c.inherit(r, env, wrapper)
+				before := len(w.cmds)
+				if o, ok := w.script(script, c.d, st, inner, "eval"); ok {
+					if len(w.cmds) == before && (r.any() || len(env) > 0) {
+						emit()
+					}
+					return o
+				}
+			}
+		}
+	case "trap":
+		w.unverified("trap")
+		args := words[1:]
+		if len(args) > 0 && args[0].text == "--" {
+			args = args[1:]
+		}
+		if len(args) > 1 && args[0].static() && !strings.HasPrefix(args[0].text, "-") {
+			w.script(args[0].text, c.d, st, c, "trap")
+		}
+	case "alias":
+		w.unverified("alias")
+		for _, a := range words[1:] {
+			if _, value, ok := strings.Cut(a.text, "="); ok && a.static() {
+				w.script(value, c.d, st, c, "alias")
+			}
+		}
+	case "source", ".":
+		w.unverified("source")
+	case "exit", "return":
+		emit()
+		return same(st.unreachable())
+	case "exec":
+		if len(words) == 1 && r.any() {
+			w.unverified("exec redirects the shell")
+		}
+	default:
+		if stateBuiltins[name] {
+			w.unverified("changes shell state: " + name)
+		}
+		if nameBuiltins[name] && subscriptCode(words[1:]) {
+			w.unverified("array subscript in a variable name may run code")
+		}
+	}
+	if d, ok := shellName(name); ok {
+		if o, ok := w.shell(words, d, r, env, wrapper, st, c); ok {
+			return after(o)
+		}
+	}
+	emit()
+	return after(same(st))
+}
+
+// stateBuiltins change how later commands are looked up or what they see.
+var stateBuiltins = map[string]bool{
+	"export": true, "declare": true, "typeset": true, "local": true, "readonly": true,
+	"unset": true, "unalias": true, "hash": true, "enable": true, "disable": true,
+	"autoload": true, "zmodload": true,
+}
+
+// nameBuiltins take variable names, whose array subscripts bash evaluates
+// as arithmetic, running any command substitution in them:
+// `printf -v 'a[$(id)]' x` runs id although the word is quoted.
+var nameBuiltins = map[string]bool{
+	"test": true, "[": true, "printf": true, "read": true, "mapfile": true, "readarray": true,
+	"getopts": true, "wait": true, "unset": true, "export": true, "declare": true, "typeset": true,
+	"local": true, "readonly": true, "let": true,
+}
+
+// subscriptCode reports whether a word looks like a subscript with an
+// expansion in it.
+func subscriptCode(words []word) bool {
+	for _, wd := range words {
+		if i := strings.IndexByte(wd.text, '['); i >= 0 && strings.ContainsAny(wd.text[i:], "$`") {
+			return true
+		}
+	}
+	return false
+}
+
+// inherit returns the context for the commands a wrapped shell or eval
+// runs: they share the outer command's redirections, environment and
+// wrappers.
+func (c ctx) inherit(r redirs, env, wrapper []string) ctx {
+	c.writes = concat(c.writes, r.writes)
+	c.reads = concat(c.reads, r.reads)
+	c.dyn = concat(c.dyn, r.dyn)
+	c.env = concat(c.env, env)
+	c.wrapper = concat(c.wrapper, wrapper)
+	return c
+}
+
+func joinStatic(words []word) (string, bool) {
+	texts := make([]string, len(words))
+	for i, wd := range words {
+		if !wd.static() {
+			return "", false
+		}
+		texts[i] = wd.text
+	}
+	return strings.Join(texts, " "), true
+}
+
+// script parses src, a script nested in the one being walked, and walks it
+// at st. ok is false when it is too deep or does not parse.
+func (w *walker) script(src string, d Dialect, st dirState, c ctx, what string) (outcome, bool) {
+	if c.depth >= MaxDepth {
+		w.unverified(fmt.Sprintf("shells nested more than %d deep", MaxDepth))
+		return outcome{}, false
+	}
+	f, err := parse(src, d)
+	if err != nil {
+		w.unverified(fmt.Sprintf("%s script does not parse: %v", what, err))
+		return outcome{}, false
+	}
+	c.d, c.src, c.depth = d, src, c.depth+1
+	return w.stmts(f.Stmts, st, c), true
+}
+
+// shell follows `bash -c STRING` and a shell reading a here-document as
+// its script. ok is false when the command is to be reported as it is.
+func (w *walker) shell(words []word, d Dialect, r redirs, env, wrapper []string, st dirState, c ctx) (outcome, bool) {
+	idx, fromStdin, ok := shellArgs(words)
+	if !ok {
+		return outcome{}, false
+	}
+	var src string
+	switch {
+	case fromStdin && r.hasStdin:
+		src = r.stdin
+	case !fromStdin && words[idx].static():
+		src = words[idx].text
+	default:
+		return outcome{}, false
+	}
+	what := path.Base(words[0].text)
+	if !fromStdin {
+		what += " -c"
+	}
+	before := len(w.cmds)
+	if _, ok := w.script(src, d, st, c.inherit(r, env, wrapper), what); !ok {
+		return outcome{}, false
+	}
+	if len(w.cmds) == before && (r.any() || len(env) > 0) {
+		// Nothing ran, but the redirections still happen.
+		return outcome{}, false
+	}
+	// A child process: the directory does not change here.
+	return same(st), true
+}
+
+// cd follows cd, pushd and popd with a literal directory.
+func (w *walker) cd(words []word, st dirState) outcome {
+	name := words[0].text
+	args := words[1:]
+	for len(args) > 0 && args[0].static() && len(args[0].text) > 1 && args[0].text[0] == '-' {
+		opt := args[0].text
+		if opt == "--" {
+			args = args[1:]
+			break
+		}
+		if name == "pushd" && opt == "-n" {
+			return same(st) // only manipulates the stack
+		}
+		if name != "cd" || strings.Trim(opt[1:], "LPe@") != "" {
+			break
+		}
+		args = args[1:]
+	}
+	var why string
+	switch {
+	case name == "popd":
+		why = "popd"
+	case len(args) == 0:
+		why = name + " with no directory"
+	case len(args) > 1:
+		why = name + " with several arguments"
+	case !args[0].static():
+		why = name + " " + short(args[0].text)
+	case args[0].text == "" || args[0].text[0] == '-' || args[0].text[0] == '+':
+		why = name + " " + args[0].text
+	}
+	if why != "" {
+		return outcome{st.unknown(why), st}
+	}
+	return outcome{st.cd(args[0].text), st}
+}

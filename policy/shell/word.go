@@ -1,0 +1,399 @@
+package shell
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// word is one shell word after quote removal.
+type word struct {
+	text string
+	// dyn lists why the word is not literal ("parameter expansion $X",
+	// "glob *.py"), without the word's position.
+	dyn []string
+}
+
+func (w word) static() bool { return len(w.dyn) == 0 }
+
+// word removes quotes from wd and finds what in it is expanded at run time.
+// Commands inside substitutions are walked at st.
+func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
+	if wd == nil {
+		return word{}
+	}
+	var b wordBuilder
+	for i, part := range wd.Parts {
+		switch p := part.(type) {
+		case *syntax.Lit:
+			b.unquoted(p.Value, c.d)
+		case *syntax.SglQuoted:
+			if p.Dollar {
+				b.quoted(ansiC(p.Value))
+			} else {
+				b.quoted(p.Value)
+			}
+		case *syntax.DblQuoted:
+			if p.Dollar {
+				b.dyn = appendUnique(b.dyn, "locale translation "+short(c.text(p)))
+			}
+			for _, q := range p.Parts {
+				switch q := q.(type) {
+				case *syntax.Lit:
+					b.quoted(unescape(q.Value, "$`\"\\\n"))
+				case *syntax.CmdSubst:
+					if text, ok := catHeredoc(q); ok {
+						// "$(cat <<'EOF' ... EOF)", the way agents write
+						// commit messages: the text is known.
+						w.stmts(q.Stmts, st, c)
+						b.quoted(text)
+						continue
+					}
+					w.expansion(&b, q, st, c)
+				default:
+					w.expansion(&b, q, st, c)
+				}
+			}
+		default:
+			w.expansion(&b, part, st, c)
+		}
+		if c.d == POSIX && i > 0 && dollarQuote(wd.Parts[i-1], part) {
+			// $'...' is a literal $ and a quoted string in dash, but ANSI-C
+			// quoting in bash running as sh and in POSIX.1-2024.
+			b.dyn = appendUnique(b.dyn, "$'...' quoting differs between sh implementations")
+		}
+	}
+	return b.finish(c.d)
+}
+
+// catHeredoc returns the output of a command substitution that only cats
+// a here-document with a static body: `$(cat <<'EOF' ... EOF)`.
+func catHeredoc(cs *syntax.CmdSubst) (string, bool) {
+	if len(cs.Stmts) != 1 || cs.Backquotes {
+		return "", false
+	}
+	s := cs.Stmts[0]
+	call, ok := s.Cmd.(*syntax.CallExpr)
+	if !ok || s.Negated || s.Background || s.Coprocess || s.Disown || len(s.Redirs) != 1 ||
+		len(call.Assigns) != 0 || len(call.Args) != 1 || call.Args[0].Lit() != "cat" {
+		return "", false
+	}
+	rd := s.Redirs[0]
+	if rd.Op != syntax.Hdoc || rd.N != nil {
+		return "", false
+	}
+	var body string
+	if rd.Hdoc != nil {
+		body = rd.Hdoc.Lit()
+		if body == "" && len(rd.Hdoc.Parts) > 0 {
+			return "", false // expansions (or a partly quoted delimiter)
+		}
+		if lit := rd.Word.Lit(); lit != "" && !strings.Contains(lit, `\`) {
+			body = unescape(body, "$`\\\n") // an unquoted delimiter
+		}
+	}
+	return strings.TrimRight(body, "\n"), true
+}
+
+// dollarQuote reports whether prev ends with an unquoted $ right before
+// the quotes of part.
+func dollarQuote(prev, part syntax.WordPart) bool {
+	lit, ok := prev.(*syntax.Lit)
+	if !ok || !strings.HasSuffix(lit.Value, "$") {
+		return false
+	}
+	backslashes := len(lit.Value) - 1 - len(strings.TrimRight(lit.Value[:len(lit.Value)-1], `\`))
+	if backslashes%2 == 1 {
+		return false
+	}
+	switch part.(type) {
+	case *syntax.SglQuoted, *syntax.DblQuoted:
+		return true
+	}
+	return false
+}
+
+// expansion adds a part that is expanded at run time, walking the commands
+// it contains.
+func (w *walker) expansion(b *wordBuilder, part syntax.WordPart, st dirState, c ctx) {
+	text := c.text(part)
+	switch p := part.(type) {
+	case *syntax.ParamExp:
+		b.dynamic("parameter expansion", text)
+	case *syntax.CmdSubst:
+		b.dynamic("command substitution", text)
+	case *syntax.ArithmExp:
+		w.unverified("arithmetic expansion")
+		b.dynamic("arithmetic expansion", text)
+	case *syntax.ProcSubst:
+		b.dynamic("process substitution", text)
+	case *syntax.ExtGlob:
+		b.dynamic("extended glob", text)
+	default:
+		b.dynamic(strings.TrimPrefix(fmt.Sprintf("%T", p), "*syntax."), text)
+	}
+	w.nested(part, st, c)
+}
+
+// wordBuilder accumulates a word's text. active marks the bytes that came
+// from unquoted, unescaped source text: only those can be glob, tilde or
+// brace syntax.
+type wordBuilder struct {
+	text   []byte
+	active []bool
+	dyn    []string
+}
+
+func (b *wordBuilder) add(s string, active bool) {
+	b.text = append(b.text, s...)
+	for range len(s) {
+		b.active = append(b.active, active)
+	}
+}
+
+func (b *wordBuilder) quoted(s string) { b.add(s, false) }
+
+// unquoted adds unquoted literal text: a backslash quotes the next byte and
+// a backslash-newline is removed.
+func (b *wordBuilder) unquoted(s string, d Dialect) {
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if ch != '\\' {
+			b.add(s[i:i+1], true)
+			continue
+		}
+		if i+1 == len(s) {
+			// Only at the end of the script: bash drops it, dash keeps it.
+			b.dyn = appendUnique(b.dyn, "backslash at the end of the script")
+			if d == POSIX {
+				b.add(`\`, false)
+			}
+			continue
+		}
+		i++
+		if s[i] != '\n' {
+			b.add(s[i:i+1], false)
+		}
+	}
+}
+
+func (b *wordBuilder) dynamic(kind, text string) {
+	b.add(text, false)
+	b.dyn = appendUnique(b.dyn, kind+" "+short(text))
+}
+
+// finish looks for globs, tilde and brace expansion among the active bytes.
+func (b *wordBuilder) finish(d Dialect) word {
+	s := string(b.text)
+	act := func(i int, ch byte) bool { return i >= 0 && i < len(s) && b.active[i] && s[i] == ch }
+	var glob, tilde, brace, equals bool
+	for i := range len(s) {
+		if !b.active[i] {
+			continue
+		}
+		switch s[i] {
+		case '*', '?':
+			glob = true
+		case '[':
+			if strings.IndexByte(s[i+1:], ']') >= 0 {
+				glob = true
+			}
+		case '(', '<':
+			// zsh: grouping, alternation, glob qualifiers, <1-10> ranges.
+			if d == Zsh {
+				glob = true
+			}
+		case '~':
+			// At the start of a word, and after = or : as bash does for
+			// words that look like assignments.
+			if i == 0 || act(i-1, '=') || act(i-1, ':') {
+				tilde = true
+			}
+		case '{':
+			if d != POSIX && braceExpansion(s, b.active, i) {
+				brace = true
+			}
+		case '=':
+			// zsh: =cmd expands to the path of cmd.
+			if d == Zsh && i == 0 && len(s) > 1 {
+				equals = true
+			}
+		}
+	}
+	dyn := b.dyn
+	if glob {
+		dyn = appendUnique(dyn, "glob "+short(s))
+	}
+	if tilde {
+		dyn = appendUnique(dyn, "tilde "+short(s))
+	}
+	if brace {
+		dyn = appendUnique(dyn, "brace expansion "+short(s))
+	}
+	if equals {
+		dyn = appendUnique(dyn, "zsh =command expansion "+short(s))
+	}
+	return word{text: s, dyn: dyn}
+}
+
+// braceExpansion reports whether the active '{' at i may start a brace
+// expansion: a later active '}' with an active ',' or ".." between them.
+func braceExpansion(s string, active []bool, i int) bool {
+	sep := false
+	for j := i + 1; j < len(s); j++ {
+		if !active[j] {
+			continue
+		}
+		switch s[j] {
+		case ',':
+			sep = true
+		case '.':
+			if j+1 < len(s) && active[j+1] && s[j+1] == '.' {
+				sep = true
+			}
+		case '}':
+			if sep {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// unescape removes a backslash in front of any byte in special, as inside
+// double quotes (special "$`\"\\\n") and unquoted here-documents
+// ("$`\\\n"). A backslash-newline is removed entirely.
+func unescape(s, special string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) && strings.IndexByte(special, s[i+1]) >= 0 {
+			i++
+			if s[i] != '\n' {
+				b.WriteByte(s[i])
+			}
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// ansiC decodes the body of a bash or zsh $'...' string. The result stops
+// at a NUL byte, as bash's does: an argument cannot hold one.
+func ansiC(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			b = append(b, s[i])
+			continue
+		}
+		i++
+		switch ch := s[i]; ch {
+		case 'a':
+			b = append(b, '\a')
+		case 'b':
+			b = append(b, '\b')
+		case 'e', 'E':
+			b = append(b, 0x1b)
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'v':
+			b = append(b, '\v')
+		case '\\', '\'', '"', '?':
+			b = append(b, ch)
+		case '0', '1', '2', '3', '4', '5', '6', '7':
+			v, n := digits(s[i:], 3, 8)
+			b = append(b, byte(v))
+			i += n - 1
+		case 'x', 'u', 'U':
+			maxDigits := map[byte]int{'x': 2, 'u': 4, 'U': 8}[ch]
+			v, n := digits(s[i+1:], maxDigits, 16)
+			if n == 0 {
+				b = append(b, '\\', ch)
+				continue
+			}
+			i += n
+			if ch == 'x' {
+				b = append(b, byte(v))
+			} else {
+				b = utf8.AppendRune(b, rune(v))
+			}
+		case 'c':
+			if i+1 == len(s) {
+				b = append(b, '\\', 'c')
+				continue
+			}
+			i++
+			if s[i] == '?' {
+				b = append(b, 0x7f)
+			} else {
+				b = append(b, s[i]&0x1f)
+			}
+		default:
+			b = append(b, '\\', ch)
+		}
+	}
+	if i := strings.IndexByte(string(b), 0); i >= 0 {
+		b = b[:i]
+	}
+	return string(b)
+}
+
+// digits reads up to max digits in base from the start of s.
+func digits(s string, max, base int) (v uint32, n int) {
+	for n < max && n < len(s) {
+		var d int
+		switch ch := s[n]; {
+		case ch >= '0' && ch <= '9':
+			d = int(ch - '0')
+		case ch >= 'a' && ch <= 'f':
+			d = int(ch-'a') + 10
+		case ch >= 'A' && ch <= 'F':
+			d = int(ch-'A') + 10
+		default:
+			return v, n
+		}
+		if d >= base {
+			return v, n
+		}
+		v = v*uint32(base) + uint32(d)
+		n++
+	}
+	return v, n
+}
+
+// short shortens source text quoted in a reason.
+func short(s string) string {
+	const max = 40
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
+}
+
+func appendUnique(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}

@@ -1,0 +1,261 @@
+package shell
+
+import (
+	"path"
+	"strings"
+)
+
+// systemDirs are the directories where a wrapper or shell named by an
+// absolute path is taken to be the real one. `./timeout 5 ls` or
+// `/tmp/bash -c ls` run programs of unknown behaviour and are reported as
+// they are.
+var systemDirs = map[string]bool{
+	"/bin": true, "/usr/bin": true, "/usr/local/bin": true, "/opt/homebrew/bin": true,
+	"/sbin": true, "/usr/sbin": true,
+}
+
+// programName returns the name of the program s runs when s is a bare name
+// or an absolute path in a system directory.
+func programName(s string) (string, bool) {
+	if !strings.Contains(s, "/") {
+		return s, s != ""
+	}
+	if path.Clean(s) != s || !systemDirs[path.Dir(s)] {
+		return "", false
+	}
+	return path.Base(s), true
+}
+
+// shellName returns the dialect of the shell that s runs.
+func shellName(s string) (Dialect, bool) {
+	name, ok := programName(s)
+	if !ok {
+		return Bash, false
+	}
+	return DialectFor(name)
+}
+
+// unwrapped is a wrapper found at the front of a command.
+type unwrapped struct {
+	n       int      // the wrapper's words; the wrapped command follows
+	env     []string // env's NAME=value words
+	writes  []string // time -o FILE
+	exec    bool     // exec: the shell is replaced
+	builtin bool     // command, builtin: builtins such as cd keep their meaning
+	loop    bool     // zsh's repeat
+}
+
+// unwrap recognises a wrapper at the front of words. Every word of the
+// wrapper must be static, and a command must follow it.
+func unwrap(words []word, d Dialect) (unwrapped, bool) {
+	var u unwrapped
+	if !words[0].static() {
+		return u, false
+	}
+	name, ok := programName(words[0].text)
+	if !ok {
+		return u, false
+	}
+	args := make([]string, len(words))
+	for i, wd := range words {
+		args[i] = wd.text
+	}
+	n := 0
+	switch name {
+	case "timeout":
+		n, ok = options(args, "vfp", "ks", map[string]bool{
+			"preserve-status": false, "foreground": false, "verbose": false,
+			"kill-after": true, "signal": true,
+		}, nil)
+		n++ // the duration
+	case "nice":
+		if len(args) > 1 && oldNice(args[1]) {
+			n, ok = 2, true
+		} else {
+			n, ok = options(args, "", "n", map[string]bool{"adjustment": true}, nil)
+		}
+	case "nohup", "builtin", "exec":
+		n, ok = options(args, "", "", nil, nil)
+		u.exec = name == "exec"
+		u.builtin = name == "builtin"
+	case "stdbuf":
+		n, ok = options(args, "", "ioe", map[string]bool{"input": true, "output": true, "error": true}, nil)
+	case "time":
+		n, ok = options(args, "pvqa", "of", map[string]bool{
+			"portability": false, "verbose": false, "quiet": false, "append": false,
+			"output": true, "format": true,
+		}, func(opt, val string) {
+			if opt == "o" || opt == "--output" {
+				u.writes = append(u.writes, val)
+			}
+		})
+	case "env":
+		n, ok = 1, true
+		for n < len(args) && strings.Contains(args[n], "=") && !strings.HasPrefix(args[n], "-") {
+			u.env = append(u.env, args[n])
+			n++
+		}
+		ok = n < len(args) && !strings.HasPrefix(args[n], "-")
+	case "command":
+		// Not -v or -V: those only look the name up.
+		n, ok = options(args, "p", "", nil, nil)
+		u.builtin = true
+	case "noglob", "nocorrect":
+		n, ok = 1, d == Zsh
+		u.builtin = true
+	case "repeat":
+		// zsh's short form `repeat N cmd`: a loop.
+		n, ok = 2, d == Zsh
+		u.loop = true
+	default:
+		return u, false
+	}
+	if !ok || n <= 0 || n >= len(words) {
+		return unwrapped{}, false
+	}
+	for _, wd := range words[:n] {
+		if !wd.static() {
+			return unwrapped{}, false
+		}
+	}
+	u.n = n
+	return u, true
+}
+
+// oldNice reports whether s is nice's obsolete -N adjustment.
+func oldNice(s string) bool {
+	s, ok := strings.CutPrefix(s, "-")
+	if !ok {
+		return false
+	}
+	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
+		s = s[1:]
+	}
+	if s == "" {
+		return false
+	}
+	for _, ch := range []byte(s) {
+		if ch < '0' || ch > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// options skips the options of a GNU-style command line that stops at its
+// first operand, starting at args[1]. Short options in flags take no
+// argument, those in withArg take one (attached or in the next word); long
+// maps the long options to whether they take an argument. visit, if not
+// nil, sees each option. It returns the index of the first operand; ok is
+// false for an unknown or incomplete option.
+func options(args []string, flags, withArg string, long map[string]bool, visit func(opt, val string)) (int, bool) {
+	if visit == nil {
+		visit = func(string, string) {}
+	}
+	i := 1
+	for ; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return i + 1, true
+		}
+		if len(a) < 2 || a[0] != '-' {
+			return i, true
+		}
+		if name, ok := strings.CutPrefix(a, "--"); ok {
+			name, val, hasVal := strings.Cut(name, "=")
+			takes, known := long[name]
+			switch {
+			case !known, hasVal && !takes:
+				return i, false
+			case takes && !hasVal:
+				if i+1 >= len(args) {
+					return i, false
+				}
+				i++
+				val = args[i]
+			}
+			visit("--"+name, val)
+			continue
+		}
+		for j := 1; j < len(a); j++ {
+			ch := a[j]
+			switch {
+			case strings.IndexByte(flags, ch) >= 0:
+				visit(string(ch), "")
+			case strings.IndexByte(withArg, ch) >= 0:
+				val := a[j+1:]
+				if val == "" {
+					if i+1 >= len(args) {
+						return i, false
+					}
+					i++
+					val = args[i]
+				}
+				visit(string(ch), val)
+				j = len(a)
+			default:
+				return i, false
+			}
+		}
+	}
+	return i, true
+}
+
+// shellLong maps the long options of bash, dash and zsh to whether they
+// take an argument.
+var shellLong = map[string]bool{
+	"login": false, "noprofile": false, "norc": false, "posix": false, "restricted": false,
+	"verbose": false, "noediting": false, "debugger": false, "no-rcs": false,
+	"rcfile": true, "init-file": true, "emulate": true,
+}
+
+// shellArgs reads the options of a shell command line. With -c, idx is the
+// index of the script string. fromStdin is set when the shell reads its
+// script from standard input (no operand, or -s). ok is false for a script
+// file operand, an unknown option, or dynamic options.
+func shellArgs(words []word) (idx int, fromStdin, ok bool) {
+	cmd, stdin := false, false
+	i := 1
+loop:
+	for ; i < len(words); i++ {
+		if !words[i].static() {
+			return 0, false, false
+		}
+		a := words[i].text
+		switch {
+		case a == "--" || a == "-":
+			i++
+			break loop
+		case len(a) < 2 || (a[0] != '-' && a[0] != '+'):
+			break loop
+		case strings.HasPrefix(a, "--"):
+			takes, known := shellLong[a[2:]]
+			if !known {
+				return 0, false, false
+			}
+			if takes {
+				i++
+			}
+			continue
+		}
+		for _, ch := range a[1:] {
+			switch ch {
+			case 'c':
+				cmd = true
+			case 's':
+				stdin = true
+			case 'o', 'O':
+				i++ // the option's name
+			}
+		}
+	}
+	switch {
+	case cmd && i < len(words):
+		return i, false, true
+	case cmd:
+		return 0, false, false
+	case i >= len(words) || stdin:
+		return 0, true, true
+	}
+	return 0, false, false
+}
