@@ -45,7 +45,10 @@ const (
 type WrittenPath struct {
 	Path     string `json:"path"`     // as given
 	Resolved string `json:"resolved"` // absolute, through symlinks
-	Inside   bool   `json:"inside"`   // under a writable root
+	Inside   bool   `json:"inside"`   // under a writable root, and not protected
+	// Protected says why a path under a root still counts as outside: git
+	// metadata, which git later runs code from.
+	Protected string `json:"protected,omitempty"`
 }
 
 // Decision is what the mode makes of a classification.
@@ -90,7 +93,13 @@ func Decide(v *Verdict, mode Mode, roots []string) Decision {
 		}
 		for _, w := range v.Writes {
 			abs := Resolve(w, "/")
-			d.Writes = append(d.Writes, WrittenPath{Path: w, Resolved: abs, Inside: abs == "/dev/null" || insideAny(abs, resolved)})
+			wp := WrittenPath{Path: w, Resolved: abs, Inside: abs == "/dev/null" || insideAny(abs, resolved)}
+			if wp.Inside {
+				if wp.Protected = protected(abs); wp.Protected != "" {
+					wp.Inside = false
+				}
+			}
+			d.Writes = append(d.Writes, wp)
 		}
 	}
 	outside := d.Outside()
@@ -127,8 +136,24 @@ func joinPaths(ws []WrittenPath) string {
 	s := make([]string, len(ws))
 	for i, w := range ws {
 		s[i] = w.Resolved
+		if w.Protected != "" {
+			s[i] += " (" + w.Protected + ")"
+		}
 	}
 	return strings.Join(s, ", ")
+}
+
+// protected says why a path inside a root must still be treated as outside
+// it: a repository's .git holds config and hooks that git runs later,
+// outside any sandbox (core.fsmonitor runs on every git status), and its
+// history, which is not to be lost.
+func protected(p string) string {
+	for _, part := range strings.Split(p, "/") {
+		if part == ".git" {
+			return "git metadata: git runs its config and hooks later"
+		}
+	}
+	return ""
 }
 
 func insideAny(p string, roots []string) bool {

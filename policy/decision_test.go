@@ -81,6 +81,11 @@ func TestWrittenPaths(t *testing.T) {
 		{app2, false},
 		{filepath.Join(linkedRoot, "f"), true},
 		{"/dev/null", true},
+		{".", true},
+		{".git/config", false},
+		{".git/hooks/pre-commit", false},
+		{"sub/.git", false},
+		{".github/workflows/x", true},
 	} {
 		w := tt.path
 		if !filepath.IsAbs(w) {

@@ -21,6 +21,10 @@
 // with redirections, here-documents whose delimiter is quoted or whose body
 // has no expansions, cd/pushd to literal directories, the wrappers below,
 // bash's `time` keyword, and `bash -c` strings that are static themselves.
+// One command substitution is static too, the way agents pass commit
+// messages: "$(cat <<'EOF' ... EOF)" inside double quotes, with a bare cat
+// and a here-document without expansions, stands for the document's text
+// (trailing newlines removed); the cat is reported as a command.
 //
 // # Unverified
 //
@@ -50,12 +54,13 @@
 // command and process substitution, arithmetic expansion, globs (unquoted
 // *, ?, [...]; in zsh also (...) and <N-M>), extended globs @(...), tilde
 // (at the start of a word, or after = or :), brace expansion ({a,b},
-// {1..3}; not in POSIX sh), zsh's =cmd, $"..." translation, and, in POSIX
-// sh, $'...' (literal in dash, ANSI-C quoting in bash's sh). Argv then keeps
-// the source text of each dynamic part. Quoted text is literal: `find .
-// -name '*.py'` is static. Quote removal handles single and double quotes,
-// backslashes, line continuations and bash's and zsh's $'...' (decoded); it
-// is checked against bash and dash by the tests.
+// {1..3}; not in POSIX sh), zsh's =cmd, $"..." translation, in POSIX sh
+// $'...' (literal in dash, ANSI-C quoting in bash's sh), and a backslash
+// at the very end of the script (dropped by bash, kept by dash). Argv then
+// keeps the source text of each dynamic part. Quoted text is literal: `find
+// . -name '*.py'` is static. Quote removal handles single and double
+// quotes, backslashes, line continuations and bash's and zsh's $'...'
+// (decoded); the tests check it against bash and dash.
 //
 // # Directories
 //
