@@ -105,9 +105,13 @@ const maxRegexCache = 4096
 func (r *PrefixRule) name() string {
 	words := make([]string, len(r.Pattern))
 	for i, alts := range r.Pattern {
-		if len(alts) == 1 {
+		switch {
+		case len(alts) == 1:
 			words[i] = fmt.Sprintf("%q", alts[0])
-		} else {
+		case len(alts) > 4:
+			// A name goes into every message: keep it to a line.
+			words[i] = fmt.Sprintf("[%q %q %q ...%d more]", alts[0], alts[1], alts[2], len(alts)-3)
+		default:
 			words[i] = fmt.Sprintf("%q", alts)
 		}
 	}

@@ -132,6 +132,9 @@ func (c *cli) dispatch(args []string) int {
 			return c.hook(args[1:])
 		case "sh":
 			return c.sh(args[1:])
+		case "-c":
+			// guard as $SHELL: tools run `$SHELL -c SCRIPT` (Aider).
+			return c.sh(args)
 		case "help":
 			fmt.Fprint(c.stdout, usage)
 			return 0

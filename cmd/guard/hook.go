@@ -44,32 +44,33 @@ func (c *cli) hook(args []string) (code int) {
 		hook.Refuse(agent, c.stdout, "guard: "+err.Error())
 		return 0
 	}
-	opts := gate.Options{}
-	script := req.Command
-	if inner, ok := hook.Unwrap(req.Command, self); ok {
-		// The agent runs the sandboxed rewrite it was told to run: judge
-		// the script inside, as full-auto will.
-		script, opts.Mode = inner, string(policy.FullAuto)
-	}
 	if req.Dir != "" {
 		if err := os.Chdir(req.Dir); err != nil {
 			hook.Refuse(agent, c.stdout, fmt.Sprintf("guard: the command's directory: %v", err))
 			return 0
 		}
 	}
-	g, err := gate.New(opts, c.env, c.stderr)
+	g, err := gate.New(gate.Options{}, c.env, c.stderr)
 	if err != nil {
 		hook.Refuse(agent, c.stdout, "guard: "+err.Error())
 		return 0
+	}
+	script, unwrapped := req.Command, false
+	if inner, ok := hook.Unwrap(req.Command, self); ok && g.Mode == policy.FullAuto {
+		// The agent runs the sandboxed rewrite it was told to run (only
+		// full-auto tells it to): judge the script inside. In another mode
+		// the rewrite is judged as it stands, so an agent cannot write one
+		// itself to get round an ask.
+		script, unwrapped = inner, true
 	}
 	v, d := g.Judge([]string{"bash", "-c", script})
 	verdict, reason := hook.Deny, d.Reason
 	switch d.Action {
 	case policy.Run:
-		verdict, reason = hook.Allow, fmt.Sprintf("guard: %s in %s mode", v.Class, g.Mode)
+		verdict, reason = hook.Allow, fmt.Sprintf("%s in %s mode", v.Class, g.Mode)
 	case policy.RunSandboxed:
-		verdict, reason = hook.Sandbox, fmt.Sprintf("guard: %s, runs sandboxed in full-auto mode", v.Class)
-		if opts.Mode == string(policy.FullAuto) {
+		verdict, reason = hook.Sandbox, fmt.Sprintf("%s, runs sandboxed in full-auto mode", v.Class)
+		if unwrapped {
 			verdict = hook.Allow
 		}
 	case policy.Ask:

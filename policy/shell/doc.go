@@ -36,8 +36,8 @@
 // coprocess, background job & (also zsh's &| and &!), an assignment
 // statement (X=1) or assignments before a command (FOO=1 cmd) or through
 // env (env FOO=1 cmd), builtins that change the shell's state (export,
-// declare, typeset, local, readonly, unset, unalias, hash, enable, ...),
-// source and ., eval, trap, alias, exec with only redirections, a named
+// declare, typeset, local, readonly, unset, unalias, hash, enable, setopt,
+// ...), source and ., eval, trap, alias, exec with only redirections, a named
 // file descriptor ({fd}>f), an array subscript with an expansion passed to
 // a builtin that takes variable names (bash evaluates it: `printf -v
 // 'a[$(id)]' x` runs id), a nested script that does not parse or is nested
@@ -65,7 +65,7 @@
 // # Directories
 //
 // cd, pushd (and `command cd`) to a literal directory are not reported as
-// commands (unless they redirect to files); they move Command.Dir for the
+// commands (unless they redirect or assign); they move Command.Dir for the
 // commands after them. A relative directory is joined onto the current one
 // and cleaned, as cd's default logical mode does. The failure of a cd is
 // followed too: after `cd d; cmd` or in `cd d && a || b`, cmd and b may run
@@ -127,15 +127,17 @@
 //     shell's rc files) can give any name another meaning. zsh expands
 //     aliases in scripts; an alias or function defined in the script makes
 //     it unverified, but calls to it are reported under their own name.
+//     Shell options set there are not known either: with zsh's
+//     extendedglob, ^, # and ~ are glob operators too (setopt in the
+//     script makes it unverified).
 //   - source and . are not followed; eval only when its arguments are
 //     static. Commands run by other programs (xargs, find -exec, make,
 //     git hooks, python -c) are the policy's business.
-//   - Builtins that evaluate their arguments as code in some forms (test
-//     and [[ with -v or arithmetic operators, printf -v, read, let,
-//     declare) are reported as ordinary commands; only array subscripts
-//     with an expansion are caught.
-//   - CDPATH, symbolic links under `cd -P`, and a failing pushd/popd stack
-//     are not modelled. nohup may write nohup.out, which is not reported.
+//   - Builtins that evaluate their arguments as code in some forms (test -v,
+//     printf -v, read, unset, wait -p) are reported as ordinary commands;
+//     only array subscripts with an expansion in them are caught.
+//   - CDPATH, symbolic links under `cd -P` and the pushd/popd stack are not
+//     modelled. nohup may write nohup.out, which is not reported.
 //   - The parser is mvdan.cc/sh's: a few scripts that a shell accepts are
 //     parse errors here, and zsh's short loop forms other than `repeat N
 //     cmd` fail to parse. A here-document whose delimiter is only partly

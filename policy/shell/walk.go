@@ -349,7 +349,9 @@ func (w *walker) decl(d *syntax.DeclClause, st dirState, c ctx) outcome {
 // emit adds a command run at st, with the redirections r of its statement
 // and those inherited in c.
 func (w *walker) emit(cmd Command, dyn []string, r redirs, st dirState, c ctx) {
-	cmd.Dir = st.dirs[0]
+	if len(st.dirs) > 0 {
+		cmd.Dir = st.dirs[0]
+	}
 	if len(st.dirs) > 1 {
 		cmd.OtherDirs = slices.Clone(st.dirs[1:])
 	}
@@ -638,7 +640,7 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 var stateBuiltins = map[string]bool{
 	"export": true, "declare": true, "typeset": true, "local": true, "readonly": true,
 	"unset": true, "unalias": true, "hash": true, "enable": true, "disable": true,
-	"autoload": true, "zmodload": true,
+	"autoload": true, "zmodload": true, "setopt": true, "unsetopt": true, "emulate": true,
 }
 
 // nameBuiltins take variable names, whose array subscripts bash evaluates
