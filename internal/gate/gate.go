@@ -137,9 +137,21 @@ func (g *Gate) loadPolicies(opts Options, cfg config.Config) error {
 		return fmt.Errorf("embedded default policy: %w", err)
 	}
 	g.Set = policy.Set{def}
-	files := append(globPolicies("/etc/guard"), globPolicies(config.Dir(g.Getenv))...)
+	// The user's "always" answers (user.policy) come last: the last layer
+	// that matches decides (a forbidding match in any layer still wins), and
+	// an answer given at a prompt must hold the next time.
+	files := globPolicies("/etc/guard")
+	var answers []string
+	for _, f := range globPolicies(config.Dir(g.Getenv)) {
+		if f == g.UserPolicy {
+			answers = append(answers, f)
+		} else {
+			files = append(files, f)
+		}
+	}
 	files = append(files, cfg.Policies...)
 	files = append(files, opts.Policies...)
+	files = append(files, answers...)
 	for _, f := range files {
 		p, err := policy.LoadFile(f)
 		if err != nil {

@@ -44,6 +44,10 @@ func (g *Gate) Run(argv []string) int {
 		g.fail(argv, ExitFailure, err.Error(), "")
 		return ExitFailure
 	}
+	// The mode is the command tree's, not only its root's: the guards this
+	// program runs through shims (make's rm, a script's git) judge in the
+	// same mode, whether it came from --mode, GUARD_MODE or the config.
+	env = withMode(env, g.Mode)
 	sandboxed := "none"
 	if d.Action == policy.RunSandboxed {
 		sandboxed = "landlock+seccomp"
@@ -221,4 +225,16 @@ func shellLine(argv []string) string {
 		}
 	}
 	return strings.Join(words, " ")
+}
+
+// withMode returns env with GUARD_MODE set to mode, every other GUARD_MODE
+// entry removed.
+func withMode(env []string, mode policy.Mode) []string {
+	out := make([]string, 0, len(env)+1)
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "GUARD_MODE=") {
+			out = append(out, kv)
+		}
+	}
+	return append(out, "GUARD_MODE="+string(mode))
 }
