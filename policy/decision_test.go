@@ -3,6 +3,7 @@ package policy
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -120,5 +121,16 @@ func TestInside(t *testing.T) {
 		if got := Inside(tt.p, tt.root); got != tt.want {
 			t.Errorf("Inside(%s, %s) = %v, want %v", tt.p, tt.root, got, tt.want)
 		}
+	}
+}
+
+// TestScriptWritesFailedCd checks that a write after `cd d;` is checked in
+// both places it may land: d, and the start if the cd fails.
+func TestScriptWritesFailedCd(t *testing.T) {
+	set := defaultSet(t)
+	v := set.Judge([]string{"bash", "-c", "cd sub; echo x > out.txt"}, "/work")
+	got := strings.Join(v.Writes, " ")
+	if got != "/work/sub/out.txt /work/out.txt" {
+		t.Errorf("Judge(cd sub; echo x > out.txt).Writes = %q, want both directories", got)
 	}
 }

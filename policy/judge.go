@@ -76,9 +76,23 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 	first := true
 	for _, c := range script.Commands {
 		dir := absolute(c.Dir, cwd)
-		for _, w := range c.Writes {
-			v.Writes = append(v.Writes, absolute(w, dir))
+		// A relative write lands in whichever directory the command runs
+		// in: Dir, or another one when an earlier cd may have failed.
+		dirs := []string{dir}
+		for _, o := range c.OtherDirs {
+			dirs = append(dirs, absolute(o, cwd))
 		}
+		addWrites := func(paths []string) {
+			for _, w := range paths {
+				for _, d := range dirs {
+					v.Writes = append(v.Writes, absolute(w, d))
+					if filepath.IsAbs(w) {
+						break
+					}
+				}
+			}
+		}
+		addWrites(c.Writes)
 		if len(c.Argv) == 0 {
 			if first && len(c.Writes) > 0 {
 				v.Class, v.Argv, first = Match, c.Writes, false
@@ -86,7 +100,7 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			continue
 		}
 		sub := s.judgeArgv(c.Argv, dir)
-		v.Writes = append(v.Writes, sub.Writes...)
+		addWrites(sub.Result.Writes())
 		v.Unknown = v.Unknown || sub.Unknown
 		class := sub.Class
 		if class == Safe && len(c.Writes) > 0 {
