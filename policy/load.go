@@ -175,8 +175,11 @@ func (v optionValue) Freeze()               {}
 func (v optionValue) Truth() starlark.Bool  { return true }
 func (v optionValue) Hash() (uint32, error) { return 0, errors.New("option is not hashable") }
 
+// callerPos is where a rule is declared: the top-level statement of the
+// policy file that made it, so that a rule made inside a helper function
+// points at the helper's call, where a reader looks for it.
 func callerPos(thread *starlark.Thread) Pos {
-	return position(thread.CallFrame(1).Pos)
+	return position(thread.CallFrame(thread.CallStackDepth() - 1).Pos)
 }
 
 func flagBuiltin(_ *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
