@@ -1,0 +1,114 @@
+// Package sandbox confines a program that guard runs in full-auto mode, and execs it.
+//
+// Exec applies the confinement to the calling OS thread only, then execve(2)s the
+// program from that thread, which replaces the whole process: execve keeps only the
+// calling thread, with its credentials, namespaces, Landlock domain and seccomp
+// filter. Nothing is broadcast to the other threads, which is what keeps the cost
+// near a plain exec (see the Speed section). The steps, in order:
+//
+//  1. As root (more precisely: holding CAP_SYS_ADMIN), a mount namespace of the
+//     thread's own, with every mount made read-only (mount_setattr, AT_RECURSIVE)
+//     except copies of the writable roots, a private tmpfs on /dev/shm, and the
+//     working directory re-entered so that it lies on the writable copy. This is
+//     what stops root's chmod, chown, utime and xattr changes outside the roots,
+//     which Landlock does not check. Device nodes stay writable on a read-only
+//     mount: /dev/null and the terminal keep working.
+//  2. As root, the capability bounding set shrinks to what building and testing
+//     software needs (CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER,
+//     CAP_FSETID, CAP_KILL, CAP_SETUID, CAP_SETGID, CAP_NET_BIND_SERVICE, CAP_LEASE,
+//     CAP_AUDIT_WRITE, and CAP_NET_RAW with AllowNetwork): no CAP_SYS_ADMIN,
+//     CAP_SYS_BOOT, CAP_SYS_MODULE, CAP_SYS_RAWIO, CAP_SYS_TIME, CAP_SYS_PTRACE,
+//     CAP_NET_ADMIN, CAP_MKNOD... The inheritable and ambient sets are emptied for
+//     everyone.
+//  3. no_new_privs: setuid and file capabilities grant nothing any more.
+//  4. Landlock: read and execute everywhere; write, create, remove, rename, link
+//     and truncate only beneath the writable roots and /dev/shm, where device nodes
+//     cannot be made; writing and ioctl on /dev/null, /dev/tty, /dev/ptmx and
+//     /dev/pts. TCP bind and connect refused (ABI 4) unless AllowNetwork. Abstract
+//     Unix sockets and signals scoped to the sandbox (ABI 6): the program cannot
+//     reach an abstract socket, nor signal a process, made outside it. Landlock also
+//     refuses ptrace and /proc/PID/mem, environ... on processes outside (ABI 1).
+//  5. Descriptors above 2 are made close-on-exec, except pipes and FIFOs (a file
+//     opened before Landlock escapes it; pipes keep make's jobserver and bash's
+//     <(...) working). 0, 1 and 2 stay: redirecting them is the caller's choice.
+//  6. seccomp, last, on this thread only. Default allow; EPERM for socket() of any
+//     family but AF_UNIX unless AllowNetwork (so UDP, raw, packet and netlink too),
+//     for socket(AF_UNIX) unless AllowUnixSockets, for ptrace, process_vm_readv/
+//     writev, pidfd_getfd, process_madvise, bpf, perf_event_open, userfaultfd, the
+//     keyring calls, module and kexec calls, reboot, swapon/off, iopl/ioperm, acct,
+//     open_by_handle_at, every mount-changing call, chroot, pivot_root, unshare,
+//     setns, clone with a namespace flag, and ioctl TIOCSTI and TIOCLINUX; ENOSYS
+//     for clone3 (glibc falls back to clone, whose flags the filter can see) and the
+//     io_uring calls (they would bypass the socket rule). Arguments are compared on
+//     all 64 bits, and where the kernel reads an int, the rule fails closed on the
+//     high half: socket(0x1_0000_0002) is refused. Syscalls of a foreign ABI (x32,
+//     int 0x80, aarch32) kill the process. The BPF programs are compiled from
+//     seccomp_policy_linux.go by libseccomp at development time and committed
+//     (zseccomp_*_linux.go; readable listings in testdata/*.pfc): guard needs
+//     neither cgo nor libseccomp at run time. amd64 and arm64 only.
+//
+// The environment is passed as given: secrets in it are the program's to read. The
+// working directory is the caller's.
+//
+// # Fail closed
+//
+// Exec checks what the kernel offers before changing anything (the Landlock ABI
+// through landlock_create_ruleset, the capabilities, a filter for the
+// architecture). When a part of the profile cannot be enforced, it returns an
+// error wrapping ErrNotEnforced and naming the parts, unless the profile is
+// BestEffort: then it writes one line per unenforced part to warn
+// ("sandbox: not enforced: signals to processes outside the sandbox (needs Landlock
+// ABI 6, kernel has 4)") and goes on. A step that fails is an error too (a warning
+// with BestEffort). Probe lists every part and whether this machine enforces it,
+// by applying the whole confinement to a throwaway thread.
+//
+// # Decisions
+//
+// Pathname Unix sockets: Landlock cannot filter connect(2) to them below ABI 9, and
+// a Docker or containerd socket is a root shell, so socket(AF_UNIX) is refused
+// unless AllowUnixSockets, while socketpair(2) stays allowed. That keeps git, make,
+// go, node's child processes and Python's asyncio and multiprocessing (with the
+// fork start method) working. What needs AllowUnixSockets: multiprocessing's
+// forkserver (the default from Python 3.14) and Manager, ssh-agent, gpg-agent
+// (signed commits), D-Bus, X11, syslog(3), Docker. AllowUnixSockets does not open
+// abstract sockets outside the sandbox: those stay scoped by Landlock.
+//
+// Root: the read-only mount namespace is the answer to chmod, chown, utime and
+// xattrs. Root without CAP_SYS_ADMIN (Docker's default) cannot make it: Exec then
+// refuses, unless BestEffort, rather than let root change metadata anywhere.
+//
+// # What it does not stop
+//
+//   - Reading. Every file the user can read stays readable, secrets included, and
+//     can be copied into the roots.
+//   - Anything inside the writable roots, including .git/hooks and build scripts
+//     that run later, unconfined, outside guard.
+//   - An ordinary user's own files outside the roots can still get chmod, utime
+//     and xattr changes (and chattr flags that need no privilege): Landlock does not
+//     check them, and without privileges a Go program cannot make the read-only mount
+//     namespace (unshare(CLONE_NEWUSER) needs a single-threaded process). Content
+//     cannot change. Root has no such gap.
+//   - /dev/shm: for an ordinary user it is the shared, host-wide one, writable so
+//     that POSIX semaphores work: the program can reach the user's own shared
+//     memory objects there. Root gets a private one.
+//   - A file hard-linked into a root before the sandbox is writable through that
+//     link (Landlock judges the path, and refuses making such links inside).
+//   - Descriptors 0, 1 and 2, and inherited pipes, whatever they lead to.
+//   - Pathname Unix sockets anywhere, with AllowUnixSockets; everything on the
+//     network, with AllowNetwork (a loopback service is the network too).
+//   - Resource use: CPU, memory, disk space, process count. Use cgroups or ulimits.
+//   - Timing and other side channels; kernel bugs reachable by the allowed
+//     syscalls; whatever the program is allowed to do by design.
+//   - Signals and abstract sockets on kernels below Landlock ABI 6, and TCP via
+//     Landlock below ABI 4 (seccomp still refuses the sockets), with BestEffort.
+//   - Syscalls newer than the libseccomp that compiled the filter (open_tree_attr,
+//     for one) are allowed by default; Landlock and the dropped capabilities are
+//     what stop the mount-related ones.
+//
+// # Speed
+//
+// One landlock_create_ruleset, about ten landlock_add_rule, one seccomp(2) with a
+// ready program, about forty prctl for the bounding set and, as root, eight
+// mount-related calls: about half a millisecond on a 2-core VM, where the program
+// start itself costs about three (see the report in the benchmarks).
+package sandbox

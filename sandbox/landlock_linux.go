@@ -1,0 +1,165 @@
+package sandbox
+
+import (
+	"fmt"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Landlock is used through its raw syscalls on the calling thread only: go-landlock
+// restricts every thread of the process through libpsx (about 1 ms), which an exec
+// wrapper does not need, since execve keeps only the calling thread.
+
+const (
+	llRead = unix.LANDLOCK_ACCESS_FS_EXECUTE | unix.LANDLOCK_ACCESS_FS_READ_FILE | unix.LANDLOCK_ACCESS_FS_READ_DIR
+
+	// llFileRights are the rights that apply to a file (not a directory).
+	llFileRights = unix.LANDLOCK_ACCESS_FS_EXECUTE | unix.LANDLOCK_ACCESS_FS_WRITE_FILE |
+		unix.LANDLOCK_ACCESS_FS_READ_FILE | unix.LANDLOCK_ACCESS_FS_TRUNCATE | unix.LANDLOCK_ACCESS_FS_IOCTL_DEV
+
+	// llDevice is what a terminal or /dev/null needs.
+	llDevice = unix.LANDLOCK_ACCESS_FS_READ_FILE | unix.LANDLOCK_ACCESS_FS_WRITE_FILE | unix.LANDLOCK_ACCESS_FS_IOCTL_DEV
+
+	// llNoDevices are the rights never granted in a writable root: creating device
+	// nodes, and ioctl on devices found there.
+	llNoDevices = unix.LANDLOCK_ACCESS_FS_MAKE_CHAR | unix.LANDLOCK_ACCESS_FS_MAKE_BLOCK | unix.LANDLOCK_ACCESS_FS_IOCTL_DEV
+)
+
+// landlockABI returns the kernel's Landlock ABI version, 0 when Landlock is absent
+// (ENOSYS) or disabled at boot (EOPNOTSUPP).
+func landlockABI() (int, error) {
+	r, _, e := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, 0, 0, unix.LANDLOCK_CREATE_RULESET_VERSION)
+	if e != 0 {
+		return 0, e
+	}
+	return int(r), nil
+}
+
+// landlockHandledFS is every file system right the ABI knows, except
+// RESOLVE_UNIX (ABI 9), which pathname Unix sockets are left to seccomp for.
+func landlockHandledFS(abi int) uint64 {
+	h := uint64(unix.LANDLOCK_ACCESS_FS_MAKE_SYM<<1 - 1) // ABI 1: EXECUTE through MAKE_SYM
+	if abi >= 2 {
+		h |= unix.LANDLOCK_ACCESS_FS_REFER
+	}
+	if abi >= 3 {
+		h |= unix.LANDLOCK_ACCESS_FS_TRUNCATE
+	}
+	if abi >= 5 {
+		h |= unix.LANDLOCK_ACCESS_FS_IOCTL_DEV
+	}
+	return h
+}
+
+// landlockDevices are the devices a terminal program writes to. Their rules carry
+// only file rights, which are valid on a directory (/dev/pts) too; reading and
+// listing are granted by the rule on /.
+var landlockDevices = []string{"/dev/null", "/dev/tty", "/dev/ptmx", "/dev/pts"}
+
+// landlockRestrict enforces the profile on the calling thread: read and execute
+// everywhere, everything but device nodes under the writable roots and /dev/shm,
+// and writes to the terminal devices. no_new_privs must be set already (or the
+// thread must hold CAP_SYS_ADMIN). The O_PATH descriptors it opens are added to
+// *fds, for the caller to close (execve closes them: they are close-on-exec).
+func landlockRestrict(abi int, p Profile, roots []root, fds *[]int) error {
+	attr := unix.LandlockRulesetAttr{Handled_access_fs: landlockHandledFS(abi)}
+	size := unsafe.Offsetof(attr.Handled_access_net) // ABI 1-3 know only the fs field
+	if abi >= 4 {
+		size = unsafe.Offsetof(attr.Scoped)
+		if !p.AllowNetwork {
+			attr.Handled_access_net = unix.LANDLOCK_ACCESS_NET_BIND_TCP | unix.LANDLOCK_ACCESS_NET_CONNECT_TCP
+		}
+	}
+	if abi >= 6 {
+		size = unsafe.Offsetof(attr.Quiet_access_fs)
+		attr.Scoped = unix.LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | unix.LANDLOCK_SCOPE_SIGNAL
+	}
+	r, _, e := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, uintptr(unsafe.Pointer(&attr)), size, 0)
+	if e != 0 {
+		return fmt.Errorf("landlock_create_ruleset: %w", e)
+	}
+	ruleset := int(r)
+	*fds = append(*fds, ruleset)
+	handled := attr.Handled_access_fs
+	write := handled &^ llNoDevices
+
+	add := func(path string, fd int, access uint64) error {
+		if access &= handled; access == 0 {
+			return nil
+		}
+		pb := unix.LandlockPathBeneathAttr{Allowed_access: access, Parent_fd: int32(fd)}
+		_, _, e := unix.Syscall6(unix.SYS_LANDLOCK_ADD_RULE, uintptr(ruleset), unix.LANDLOCK_RULE_PATH_BENEATH,
+			uintptr(unsafe.Pointer(&pb)), 0, 0, 0)
+		if e != 0 {
+			return fmt.Errorf("landlock_add_rule %s: %w", path, e)
+		}
+		return nil
+	}
+	// open returns -1 for a path that does not exist.
+	open := func(path string) (int, error) {
+		fd, err := openRetry(path, unix.O_PATH|unix.O_CLOEXEC)
+		if err != nil {
+			if err == unix.ENOENT || err == unix.ENOTDIR {
+				return -1, nil
+			}
+			return -1, fmt.Errorf("landlock_add_rule %s: open: %w", path, err)
+		}
+		*fds = append(*fds, fd)
+		return fd, nil
+	}
+
+	fd, err := open("/")
+	if err != nil || fd < 0 {
+		return fmt.Errorf("landlock_add_rule /: %w", err)
+	}
+	if err := add("/", fd, llRead); err != nil {
+		return err
+	}
+	for _, r := range roots {
+		access := write
+		if !r.dir {
+			access &= llFileRights
+		}
+		if err := add(r.path, r.fd, access); err != nil {
+			return err
+		}
+	}
+	for _, dev := range landlockDevices {
+		fd, err := open(dev)
+		if err != nil {
+			return err
+		}
+		if fd >= 0 {
+			if err := add(dev, fd, llDevice); err != nil {
+				return err
+			}
+		}
+	}
+	// POSIX shared memory and semaphores (python multiprocessing locks). With the
+	// mount namespace this is a private tmpfs; without, the user's own /dev/shm.
+	// Opened after the mounts, so that the rule is on the tmpfs.
+	if fd, err := open("/dev/shm"); err != nil {
+		return err
+	} else if fd >= 0 {
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR {
+			if err := add("/dev/shm", fd, write); err != nil {
+				return err
+			}
+		}
+	}
+	if _, _, e := unix.Syscall(unix.SYS_LANDLOCK_RESTRICT_SELF, uintptr(ruleset), 0, 0); e != 0 {
+		return fmt.Errorf("landlock_restrict_self: %w", e)
+	}
+	return nil
+}
+
+func openRetry(path string, flags int) (int, error) {
+	for {
+		fd, err := unix.Open(path, flags, 0)
+		if err != unix.EINTR {
+			return fd, err
+		}
+	}
+}

@@ -1,0 +1,98 @@
+package sandbox
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// Landlock does not check chmod, chown, utime or xattr changes, and root can make
+// them on any file. With CAP_SYS_ADMIN the calling thread gets a mount namespace of
+// its own in which every mount is read-only except copies of the writable roots:
+// the kernel then refuses those changes outside the roots with EROFS. seccomp
+// afterwards denies every mount-changing syscall, and Landlock denies mounting to
+// a restricted thread anyway, so the program cannot undo it.
+//
+// unshare(CLONE_NEWNS) is allowed in a multi-threaded process (it unshares the
+// thread's fs_struct with it), unlike CLONE_NEWUSER: an unprivileged Go program
+// cannot get here, which is why non-root users keep this gap (see doc.go).
+
+// readOnlyMounts makes the thread's view of the file system read-only except for
+// roots, gives it a private /dev/shm, and re-enters the working directory cwd so
+// that it lies on the writable copy when it is inside a root. An error is
+// recoverable when nothing was made read-only yet.
+func readOnlyMounts(roots []root, cwd string) (recoverable bool, err error) {
+	if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
+		return true, fmt.Errorf("unshare(CLONE_NEWNS): %w", err)
+	}
+	// Nothing done here may propagate back to the parent namespace.
+	if err := unix.Mount("none", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+		return true, fmt.Errorf("mount / private: %w", err)
+	}
+	// Detached copies of the roots, taken before anything is read-only: each keeps
+	// the flags of the mounts it copies (a read-only submount stays read-only).
+	tops := outermost(roots)
+	trees := make([]int, 0, len(tops))
+	defer func() {
+		for _, fd := range trees {
+			unix.Close(fd)
+		}
+	}()
+	for _, r := range tops {
+		// By path: r.fd is in the parent namespace, whose mounts cannot be copied here.
+		fd, err := unix.OpenTree(unix.AT_FDCWD, r.path, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_RECURSIVE)
+		if err != nil {
+			return true, fmt.Errorf("open_tree %s: %w", r.path, err)
+		}
+		trees = append(trees, fd)
+	}
+	attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}
+	if err := unix.MountSetattr(unix.AT_FDCWD, "/", unix.AT_RECURSIVE, &attr); err != nil {
+		return true, fmt.Errorf("mount_setattr / read-only: %w", err)
+	}
+	for i, r := range tops {
+		if err := unix.MoveMount(trees[i], "", unix.AT_FDCWD, r.path, unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_SYMLINKS); err != nil {
+			return false, fmt.Errorf("move_mount %s: %w", r.path, err)
+		}
+	}
+	// A private /dev/shm: semaphores work, the host's shared memory is out of reach.
+	// Skipped when a root lies in /dev/shm (its copy is mounted there already).
+	if !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") }) {
+		err := unix.Mount("tmpfs", "/dev/shm", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=1777")
+		if err != nil && err != unix.ENOENT {
+			return false, fmt.Errorf("mount tmpfs /dev/shm: %w", err)
+		}
+	}
+	if cwd != "" {
+		if err := unix.Chdir(cwd); err != nil {
+			return false, fmt.Errorf("chdir %s: %w", cwd, err)
+		}
+	}
+	return false, nil
+}
+
+// outermost returns the roots that are not inside another root, shortest first.
+func outermost(roots []root) []root {
+	sorted := slices.Clone(roots)
+	slices.SortFunc(sorted, func(a, b root) int { return len(a.path) - len(b.path) })
+	var out []root
+	for _, r := range sorted {
+		if slices.ContainsFunc(out, func(o root) bool { return within(r.path, o.path) }) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// within reports whether path is dir or lies below it, component-wise.
+func within(path, dir string) bool {
+	path, dir = filepath.Clean(path), filepath.Clean(dir)
+	if dir == "/" || path == dir {
+		return true
+	}
+	return strings.HasPrefix(path, dir+"/")
+}

@@ -1,0 +1,39 @@
+package sandbox
+
+import "errors"
+
+// Profile is what the confined program may do.
+type Profile struct {
+	// WritableRoots are absolute, already symlink-resolved directories (or files) that
+	// the program may write, create, remove, rename and truncate in. A root that does
+	// not exist is skipped. /dev/null, the terminal devices and /dev/shm are always
+	// writable (see the package comment).
+	WritableRoots []string
+
+	// AllowNetwork allows sockets of every family (TCP, UDP, raw, netlink...).
+	AllowNetwork bool
+
+	// AllowUnixSockets allows socket(AF_UNIX, ...), hence connecting to pathname
+	// Unix sockets anywhere (Landlock cannot filter them below ABI 9). Abstract
+	// Unix sockets stay scoped to the sandbox either way. socketpair(2) is always
+	// allowed.
+	AllowUnixSockets bool
+
+	// BestEffort runs with what the kernel offers and writes one line per
+	// unenforced part of the profile to Exec's warn writer, instead of failing.
+	BestEffort bool
+}
+
+// Feature is one line of the profile and whether this machine enforces it.
+type Feature struct {
+	Name     string
+	Enforced bool
+	Detail   string
+}
+
+// ErrUnsupported is returned (wrapped) on systems without a sandbox implementation.
+var ErrUnsupported = errors.New("sandbox not supported on this system")
+
+// ErrNotEnforced is returned (wrapped) by Exec when the kernel cannot enforce a
+// part of the profile and the profile is not BestEffort. The message names the parts.
+var ErrNotEnforced = errors.New("sandbox cannot be enforced")

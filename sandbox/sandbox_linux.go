@@ -1,0 +1,410 @@
+package sandbox
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// Exec confines an OS thread to p and execve(path, argv, env) from it, replacing
+// the process. It returns only on failure, with an error naming the step
+// ("landlock_restrict_self: ..."), wrapping ErrNotEnforced when the kernel lacks a
+// feature and p is not BestEffort, or wrapping the errno of a failed execve. warn
+// receives one line per part of the profile that is not enforced (BestEffort).
+//
+// Exec locks the calling goroutine to its OS thread. When it fails after the first
+// step (only an unexpected kernel error can do that: what the kernel lacks is found
+// before anything is changed), the thread stays locked and may be left partly
+// confined, in a read-only mount namespace, under Landlock or seccomp: the caller
+// should only report the error and exit. When the goroutine exits, the runtime
+// discards the thread.
+func Exec(p Profile, path string, argv, env []string, warn io.Writer) error {
+	if warn == nil {
+		warn = io.Discard
+	}
+	runtime.LockOSThread()
+	c, err := newConfinement(p, warn)
+	if err != nil {
+		runtime.UnlockOSThread() // nothing was applied
+		return err
+	}
+	if err := c.apply(true); err != nil {
+		c.release()
+		return err
+	}
+	err = syscall.Exec(path, argv, env)
+	c.release()
+	return fmt.Errorf("execve %s: %w", path, err)
+}
+
+// Probe reports, line by line, whether this machine enforces the default profile
+// (no network, no Unix sockets, os.TempDir() writable). It applies the whole
+// confinement for real on a throwaway thread, so a step that fails here (a
+// container's own seccomp profile refusing unshare, say) shows up as not enforced.
+func Probe() []Feature {
+	var fs []Feature
+	onThrowawayThread(func() {
+		p := Profile{WritableRoots: []string{os.TempDir()}, BestEffort: true}
+		c, err := newConfinement(p, io.Discard)
+		if err != nil {
+			fs = []Feature{{Name: "sandbox", Detail: err.Error()}}
+			return
+		}
+		_ = c.apply(false) // BestEffort: failures are recorded in c
+		c.release()
+		for _, pt := range c.parts() {
+			fs = append(fs, pt.Feature)
+		}
+	})
+	return fs
+}
+
+// onThrowawayThread runs f on a locked OS thread that the runtime terminates
+// afterwards, so that whatever f applies to its thread dies with it. The main
+// thread is never used: the runtime cannot terminate it, only park it.
+func onThrowawayThread(f func()) {
+	done := make(chan struct{})
+	go func() {
+		runtime.LockOSThread()
+		if unix.Gettid() == unix.Getpid() {
+			// Holding the main thread, run f on another one, then give it back clean.
+			onThrowawayThread(f)
+			runtime.UnlockOSThread()
+			close(done)
+			return
+		}
+		f()
+		close(done)
+		// Exits locked: the thread goes with the goroutine.
+	}()
+	<-done
+}
+
+// confinement is the plan for one profile on this machine, then its outcome.
+type confinement struct {
+	p     Profile
+	warn  io.Writer
+	roots []root // existing writable roots
+	cwd   string
+	fds   []int // O_PATH descriptors, closed by release or execve
+
+	abi  int  // Landlock ABI, 0 without Landlock
+	root bool // euid 0, or holds CAP_CHOWN, CAP_FOWNER or CAP_DAC_OVERRIDE
+
+	// Each mechanism: planned, then applied; the string says why not.
+	nnp, landlock, seccomp, mounts, caps bool
+	nnpWhy, landlockWhy, seccompWhy      string
+	mountsWhy, capsWhy                   string
+	capsRequired, capsBset               bool
+
+	warned map[string]bool
+}
+
+// newConfinement validates p and plans the confinement from what the kernel and
+// the process offer. Unless p.BestEffort it fails, before anything is changed,
+// when a part of the profile cannot be enforced.
+func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
+	c := &confinement{p: p, warn: warn, warned: map[string]bool{}}
+	for _, r := range p.WritableRoots {
+		if !filepath.IsAbs(r) {
+			return nil, fmt.Errorf("writable root %q: not an absolute path", r)
+		}
+		r = filepath.Clean(r)
+		// One O_PATH descriptor per root, for its Landlock rule.
+		fd, err := openRetry(r, unix.O_PATH|unix.O_CLOEXEC)
+		if err == unix.ENOENT || err == unix.ENOTDIR {
+			continue // nothing to grant
+		}
+		if err != nil {
+			c.release()
+			return nil, fmt.Errorf("writable root %s: %w", r, err)
+		}
+		c.fds = append(c.fds, fd)
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil {
+			c.release()
+			return nil, fmt.Errorf("writable root %s: fstat: %w", r, err)
+		}
+		c.roots = append(c.roots, root{path: r, fd: fd, dir: st.Mode&unix.S_IFMT == unix.S_IFDIR})
+	}
+
+	// Checked here: go-landlock's BestEffort() reports success without Landlock.
+	abi, err := landlockABI()
+	c.abi, c.landlock = abi, abi >= 1
+	if !c.landlock {
+		c.landlockWhy = "Landlock unavailable"
+		if err != nil {
+			c.landlockWhy += fmt.Sprintf(" (%v)", err)
+		}
+	}
+	c.nnp = true
+	if seccompProgram(p) != nil {
+		c.seccomp = true
+	} else {
+		c.seccompWhy = "no seccomp filter compiled for " + runtime.GOARCH
+	}
+
+	cs, err := readCapabilities()
+	if err != nil {
+		c.release()
+		return nil, err
+	}
+	euid := unix.Geteuid()
+	c.root = euid == 0 || hasCap(cs.effective, unix.CAP_CHOWN) || hasCap(cs.effective, unix.CAP_FOWNER) ||
+		hasCap(cs.effective, unix.CAP_DAC_OVERRIDE)
+
+	switch {
+	case containsRoot(c.roots):
+		c.mountsWhy = "/ is a writable root"
+	case hasCap(cs.effective, unix.CAP_SYS_ADMIN):
+		c.mounts = true
+		if c.cwd, err = unix.Getwd(); err != nil {
+			c.cwd = "" // a deleted directory: the thread keeps it as it is
+		}
+	case c.root:
+		c.mountsWhy = "no CAP_SYS_ADMIN to make the mounts read-only"
+	default:
+		c.mountsWhy = "not root"
+	}
+
+	// Root gets the bounding set back at execve: shrink it. Anyone else can only
+	// carry capabilities through the inheritable and ambient sets: clear those.
+	switch {
+	case euid == 0:
+		c.capsRequired = true
+		c.capsBset = hasCap(cs.effective, unix.CAP_SETPCAP)
+		c.caps = true
+		if !c.capsBset {
+			if cap, ok := droppableInBoundingSet(p.AllowNetwork); ok {
+				c.caps = false
+				c.capsWhy = fmt.Sprintf("no CAP_SETPCAP to drop capability %d from the bounding set", cap)
+			}
+		}
+	case cs.permitted != 0 || cs.inheritable != 0:
+		c.caps = true
+	}
+
+	if err := c.check(); err != nil {
+		c.release()
+		return nil, err
+	}
+	return c, nil
+}
+
+// root is a writable root, open.
+type root struct {
+	path string
+	fd   int // O_PATH
+	dir  bool
+}
+
+// release closes the descriptors the confinement opened.
+func (c *confinement) release() {
+	for _, fd := range c.fds {
+		unix.Close(fd)
+	}
+	c.fds = nil
+}
+
+// check refuses (not BestEffort) or warns about the parts not enforced.
+func (c *confinement) check() error {
+	var missing []string
+	for _, pt := range c.parts() {
+		if pt.required && !pt.Enforced && !c.warned[pt.Name] {
+			c.warned[pt.Name] = true
+			missing = append(missing, pt.Name+" ("+pt.Detail+")")
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	if !c.p.BestEffort {
+		return fmt.Errorf("%w: %s", ErrNotEnforced, strings.Join(missing, "; "))
+	}
+	for _, m := range missing {
+		fmt.Fprintf(c.warn, "sandbox: not enforced: %s\n", m)
+	}
+	return nil
+}
+
+// apply runs the steps on the calling (locked) thread. A step that fails is an
+// error, unless BestEffort, where it is a warning and the steps go on; the one
+// exception is a failure after the mounts were made read-only, which cannot be
+// rolled back and leaves the roots unwritable.
+func (c *confinement) apply(fds bool) error {
+	fail := func(mech *bool, why *string, err error) error {
+		*mech, *why = false, err.Error()
+		if !c.p.BestEffort {
+			return err
+		}
+		return c.check()
+	}
+	if c.mounts {
+		if recoverable, err := readOnlyMounts(c.roots, c.cwd); err != nil {
+			if !recoverable {
+				c.mounts, c.mountsWhy = false, err.Error()
+				return err
+			}
+			if err := fail(&c.mounts, &c.mountsWhy, err); err != nil {
+				return err
+			}
+		}
+	}
+	if c.caps {
+		if err := dropCapabilities(c.capsBset, c.p.AllowNetwork); err != nil {
+			if err := fail(&c.caps, &c.capsWhy, err); err != nil {
+				return err
+			}
+		}
+	}
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		if err := fail(&c.nnp, &c.nnpWhy, fmt.Errorf("prctl(PR_SET_NO_NEW_PRIVS): %w", err)); err != nil {
+			return err
+		}
+	}
+	if c.landlock {
+		if err := landlockRestrict(c.abi, c.p, c.roots, &c.fds); err != nil {
+			if err := fail(&c.landlock, &c.landlockWhy, err); err != nil {
+				return err
+			}
+		}
+	}
+	if fds {
+		if err := closeInheritedFDs(); err != nil {
+			if !c.p.BestEffort {
+				return err
+			}
+			fmt.Fprintf(c.warn, "sandbox: not enforced: inherited descriptors closed on exec (%v)\n", err)
+		}
+	}
+	if c.seccomp { // last: nothing after it but execve
+		if err := loadSeccomp(seccompProgram(c.p)); err != nil {
+			if err := fail(&c.seccomp, &c.seccompWhy, err); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// part is one line of the profile: a Feature, and whether it is required. A part
+// is not required when the profile allows it, or when its absence is a documented
+// limit (see doc.go): either way it is never refused nor warned about.
+type part struct {
+	Feature
+	required bool
+}
+
+func (c *confinement) parts() []part {
+	var ps []part
+	add := func(name string, required, enforced bool, detail string) {
+		ps = append(ps, part{Feature{Name: name, Enforced: enforced, Detail: detail}, required})
+	}
+	why := func(ok bool, yes, no string) string {
+		if ok {
+			return yes
+		}
+		return no
+	}
+	ll := func(min int) (bool, string) {
+		if !c.landlock {
+			return false, c.landlockWhy
+		}
+		if c.abi < min {
+			return false, fmt.Sprintf("needs Landlock ABI %d, kernel has %d", min, c.abi)
+		}
+		return true, fmt.Sprintf("Landlock ABI %d", c.abi)
+	}
+	sc := func(what string) string { return why(c.seccomp, "seccomp: "+what, c.seccompWhy) }
+
+	add("no_new_privs", true, c.nnp, why(c.nnp, "set on the thread before execve", c.nnpWhy))
+
+	ok, d := ll(1)
+	add("file writes outside the writable roots", true, ok, d+why(ok, " (write, create, remove, rename, link, mknod)", ""))
+
+	ok3, d3 := ll(3)
+	switch {
+	case ok3 && c.mounts:
+		d3 += " and read-only mounts"
+	case c.mounts:
+		ok3, d3 = true, "read-only mounts ("+d3+")"
+	}
+	add("truncate outside the writable roots", true, ok3, d3)
+
+	switch {
+	case c.mounts:
+		add("chmod, chown, utime, xattr outside the writable roots", true, true, "read-only mount namespace")
+	case c.root:
+		add("chmod, chown, utime, xattr outside the writable roots", true, false, c.mountsWhy+": Landlock does not check these")
+	default:
+		// A documented limit, not a machine's shortcoming: never refused or warned.
+		add("chmod, chown, utime, xattr outside the writable roots", false, false,
+			c.mountsWhy+": the user's own files outside the roots can still change mode, times and xattrs (Landlock does not check these)")
+	}
+
+	switch {
+	case !c.capsRequired:
+		add("root capabilities dropped", false, true, "not root: inheritable and ambient sets cleared")
+	case c.caps && c.capsBset:
+		add("root capabilities dropped", true, true, "all but file ownership, setuid/setgid, kill and low ports")
+	case c.caps:
+		add("root capabilities dropped", true, true, "none left to drop")
+	default:
+		add("root capabilities dropped", true, false, c.capsWhy)
+	}
+
+	if !c.p.AllowNetwork {
+		d := sc("socket() refused for every family but AF_UNIX")
+		if ok, _ := ll(4); ok && c.seccomp {
+			d += "; Landlock: TCP bind and connect"
+		}
+		add("network (TCP, UDP, raw, packet, netlink sockets)", true, c.seccomp, d)
+	} else {
+		add("network (TCP, UDP, raw, packet, netlink sockets)", false, false, "allowed by the profile")
+	}
+
+	if !c.p.AllowUnixSockets {
+		add("pathname Unix sockets", true, c.seccomp, sc("socket(AF_UNIX) refused, socketpair allowed"))
+	} else {
+		add("pathname Unix sockets", false, false, "allowed by the profile (Landlock cannot filter them below ABI 9)")
+	}
+
+	ok6, d6 := ll(6)
+	if !ok6 && c.seccomp && !c.p.AllowUnixSockets {
+		ok6, d6 = true, "seccomp: socket(AF_UNIX) refused ("+d6+")"
+	}
+	add("abstract Unix sockets outside the sandbox", true, ok6, d6)
+
+	ok6, d6 = ll(6)
+	add("signals to processes outside the sandbox", true, ok6, d6)
+
+	ok, d = ll(1)
+	switch {
+	case ok && c.seccomp:
+		d = "seccomp: ptrace, process_vm_*, pidfd_getfd; " + d + ": /proc/PID/mem, environ..."
+	case !c.seccomp:
+		d = c.seccompWhy
+	}
+	add("ptrace, process memory and /proc/PID of processes outside", true, ok && c.seccomp, d)
+
+	add("namespaces, mounts, bpf, perf, keyring, userfaultfd, modules, kexec, io_uring", true, c.seccomp,
+		sc("refused (clone3 and io_uring with ENOSYS)"))
+	add("terminal input injection (TIOCSTI, TIOCLINUX)", true, c.seccomp, sc("ioctl requests refused"))
+	add("foreign syscall ABIs (x32, int 0x80, aarch32)", true, c.seccomp, sc("process killed"))
+	return ps
+}
+
+func containsRoot(roots []root) bool {
+	for _, r := range roots {
+		if r.path == "/" {
+			return true
+		}
+	}
+	return false
+}

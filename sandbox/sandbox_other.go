@@ -1,0 +1,19 @@
+//go:build !linux
+
+package sandbox
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+)
+
+// Exec refuses: there is no sandbox for this system.
+func Exec(p Profile, path string, argv, env []string, warn io.Writer) error {
+	return fmt.Errorf("%w (%s): Landlock and seccomp are Linux features", ErrUnsupported, runtime.GOOS)
+}
+
+// Probe reports that nothing is enforced on this system.
+func Probe() []Feature {
+	return []Feature{{Name: "sandbox", Enforced: false, Detail: fmt.Sprintf("%v (%s)", ErrUnsupported, runtime.GOOS)}}
+}

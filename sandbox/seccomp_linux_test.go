@@ -1,0 +1,255 @@
+package sandbox
+
+import (
+	"encoding/binary"
+	"fmt"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// The committed seccomp programs, run in a classic-BPF interpreter: this checks
+// the rules without privileges and for every architecture, whatever the kernel.
+// The attacks in attack_linux_test.go check the same rules for real.
+
+const (
+	auditArchX86_64  = 0xc000003e
+	auditArchI386    = 0x40000003
+	auditArchAarch64 = 0xc00000b7
+	auditArchArm     = 0x40000028
+
+	retKillProcess = 0x80000000
+	retAllow       = 0x7fff0000
+	retErrno       = 0x00050000
+)
+
+// seccompData is struct seccomp_data.
+type seccompData struct {
+	nr   int32
+	arch uint32
+	ip   uint64
+	args [6]uint64
+}
+
+func (d seccompData) bytes() []byte {
+	b := make([]byte, 64)
+	binary.LittleEndian.PutUint32(b[0:], uint32(d.nr))
+	binary.LittleEndian.PutUint32(b[4:], d.arch)
+	binary.LittleEndian.PutUint64(b[8:], d.ip)
+	for i, a := range d.args {
+		binary.LittleEndian.PutUint64(b[16+8*i:], a)
+	}
+	return b
+}
+
+// runBPF interprets the subset of classic BPF that seccomp filters use.
+func runBPF(t *testing.T, prog []unix.SockFilter, d seccompData) uint32 {
+	t.Helper()
+	data := d.bytes()
+	var a, x uint32
+	var mem [16]uint32
+	for pc := 0; pc < len(prog); pc++ {
+		ins := prog[pc]
+		switch ins.Code {
+		case unix.BPF_LD | unix.BPF_W | unix.BPF_ABS:
+			if int(ins.K)+4 > len(data) {
+				t.Fatalf("pc %d: load beyond seccomp_data: %d", pc, ins.K)
+			}
+			a = binary.LittleEndian.Uint32(data[ins.K:])
+		case unix.BPF_LD | unix.BPF_MEM:
+			a = mem[ins.K]
+		case unix.BPF_LDX | unix.BPF_MEM:
+			x = mem[ins.K]
+		case unix.BPF_ST:
+			mem[ins.K] = a
+		case unix.BPF_STX:
+			mem[ins.K] = x
+		case unix.BPF_ALU | unix.BPF_AND | unix.BPF_K:
+			a &= ins.K
+		case unix.BPF_ALU | unix.BPF_OR | unix.BPF_K:
+			a |= ins.K
+		case unix.BPF_MISC | unix.BPF_TAX:
+			x = a
+		case unix.BPF_MISC | unix.BPF_TXA:
+			a = x
+		case unix.BPF_JMP | unix.BPF_JA:
+			pc += int(ins.K)
+		case unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K:
+			pc += jump(a == ins.K, ins)
+		case unix.BPF_JMP | unix.BPF_JGT | unix.BPF_K:
+			pc += jump(a > ins.K, ins)
+		case unix.BPF_JMP | unix.BPF_JGE | unix.BPF_K:
+			pc += jump(a >= ins.K, ins)
+		case unix.BPF_JMP | unix.BPF_JSET | unix.BPF_K:
+			pc += jump(a&ins.K != 0, ins)
+		case unix.BPF_RET | unix.BPF_K:
+			return ins.K
+		case unix.BPF_RET | unix.BPF_A:
+			return a
+		default:
+			t.Fatalf("pc %d: opcode %#x not handled by the test interpreter", pc, ins.Code)
+		}
+	}
+	t.Fatal("program fell off its end")
+	return 0
+}
+
+func jump(cond bool, ins unix.SockFilter) int {
+	if cond {
+		return int(ins.Jt)
+	}
+	return int(ins.Jf)
+}
+
+// Syscall numbers are ABI: they never change for an architecture.
+var testSyscalls = map[string]struct {
+	arch    uint32
+	nr      map[string]int32
+	foreign uint32 // the 32-bit ABI the kernel also accepts
+}{
+	"amd64": {auditArchX86_64, map[string]int32{
+		"read": 0, "getpid": 39, "socket": 41, "socketpair": 53, "ioctl": 16, "clone": 56, "clone3": 435,
+		"unshare": 272, "setns": 308, "mount": 165, "umount2": 166, "chroot": 161, "pivot_root": 155,
+		"ptrace": 101, "process_vm_readv": 310, "process_vm_writev": 311, "pidfd_getfd": 438,
+		"bpf": 321, "perf_event_open": 298, "userfaultfd": 323, "add_key": 248, "request_key": 249,
+		"keyctl": 250, "init_module": 175, "finit_module": 313, "delete_module": 176, "kexec_load": 246,
+		"kexec_file_load": 320, "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427,
+		"open_tree": 428, "move_mount": 429, "fsopen": 430, "mount_setattr": 442, "reboot": 169,
+		"landlock_create_ruleset": 444, "openat": 257, "execve": 59, "kill": 62, "seccomp": 317,
+	}, auditArchI386},
+	"arm64": {auditArchAarch64, map[string]int32{
+		"read": 63, "getpid": 172, "socket": 198, "socketpair": 199, "ioctl": 29, "clone": 220, "clone3": 435,
+		"unshare": 97, "setns": 268, "mount": 40, "umount2": 39, "chroot": 51, "pivot_root": 41,
+		"ptrace": 117, "process_vm_readv": 270, "process_vm_writev": 271, "pidfd_getfd": 438,
+		"bpf": 280, "perf_event_open": 241, "userfaultfd": 282, "add_key": 217, "request_key": 218,
+		"keyctl": 219, "init_module": 105, "finit_module": 273, "delete_module": 106, "kexec_load": 104,
+		"kexec_file_load": 294, "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427,
+		"open_tree": 428, "move_mount": 429, "fsopen": 430, "mount_setattr": 442, "reboot": 142,
+		"landlock_create_ruleset": 444, "openat": 56, "execve": 221, "kill": 129, "seccomp": 277,
+	}, auditArchArm},
+}
+
+func TestSeccompProgramsForEveryArch(t *testing.T) {
+	eperm, enosys := uint32(retErrno|unix.EPERM), uint32(retErrno|unix.ENOSYS)
+	allow, kill := uint32(retAllow), uint32(retKillProcess)
+	always := func(bool, bool) bool { return true }
+	noNet := func(net, _ bool) bool { return !net }
+	noUnix := func(_, unix bool) bool { return !unix }
+	tests := []struct {
+		name    string
+		syscall string
+		args    [6]uint64
+		denied  func(network, unixSockets bool) bool // nil: never
+		errno   uint32
+	}{
+		{"read", "read", [6]uint64{0, 0, 0}, nil, 0},
+		{"getpid", "getpid", [6]uint64{}, nil, 0},
+		{"execve", "execve", [6]uint64{}, nil, 0},
+		{"openat", "openat", [6]uint64{}, nil, 0},
+		{"kill is Landlock's", "kill", [6]uint64{1, 9}, nil, 0},
+		{"nested seccomp filters", "seccomp", [6]uint64{1}, nil, 0},
+		{"nested landlock", "landlock_create_ruleset", [6]uint64{}, nil, 0},
+		{"socketpair(AF_UNIX)", "socketpair", [6]uint64{unix.AF_UNIX, unix.SOCK_STREAM}, nil, 0},
+
+		{"socket(AF_UNIX)", "socket", [6]uint64{unix.AF_UNIX, unix.SOCK_STREAM}, noUnix, eperm},
+		{"socket(AF_INET)", "socket", [6]uint64{unix.AF_INET, unix.SOCK_STREAM}, noNet, eperm},
+		{"socket(AF_INET6)", "socket", [6]uint64{unix.AF_INET6, unix.SOCK_DGRAM}, noNet, eperm},
+		{"socket(AF_NETLINK)", "socket", [6]uint64{unix.AF_NETLINK, unix.SOCK_RAW}, noNet, eperm},
+		{"socket(AF_PACKET)", "socket", [6]uint64{unix.AF_PACKET, unix.SOCK_RAW}, noNet, eperm},
+		{"socket(0x1_00000002) is AF_INET to the kernel", "socket", [6]uint64{1<<32 | unix.AF_INET, unix.SOCK_STREAM}, noNet, eperm},
+		{"socket(0x1_00000001) is AF_UNIX to the kernel", "socket", [6]uint64{1<<32 | unix.AF_UNIX, unix.SOCK_STREAM},
+			func(net, unix bool) bool { return !net || !unix }, eperm},
+		{"socket(0xffffffff_00000001)", "socket", [6]uint64{0xffffffff<<32 | unix.AF_UNIX}, func(net, unix bool) bool { return !net || !unix }, eperm},
+		{"socket(AF_INET) with AF_UNIX allowed only", "socket", [6]uint64{unix.AF_INET}, func(net, unix bool) bool { return !net }, eperm},
+
+		{"clone for a thread", "clone", [6]uint64{unix.CLONE_VM | unix.CLONE_FS | unix.CLONE_FILES | unix.CLONE_SIGHAND | unix.CLONE_THREAD | unix.CLONE_SYSVSEM}, nil, 0},
+		{"clone for fork", "clone", [6]uint64{unix.CLONE_CHILD_SETTID | unix.CLONE_CHILD_CLEARTID | uint64(unix.SIGCHLD)}, nil, 0},
+		{"clone exit signal 0x80 is not CLONE_NEWTIME", "clone", [6]uint64{0x80}, nil, 0},
+		{"clone(CLONE_NEWUSER)", "clone", [6]uint64{unix.CLONE_NEWUSER | uint64(unix.SIGCHLD)}, always, eperm},
+		{"clone(CLONE_NEWNS)", "clone", [6]uint64{unix.CLONE_NEWNS}, always, eperm},
+		{"clone(CLONE_NEWPID)", "clone", [6]uint64{unix.CLONE_NEWPID}, always, eperm},
+		{"clone(CLONE_NEWNET)", "clone", [6]uint64{unix.CLONE_NEWNET}, always, eperm},
+		{"clone(CLONE_NEWUTS)", "clone", [6]uint64{unix.CLONE_NEWUTS}, always, eperm},
+		{"clone(CLONE_NEWIPC)", "clone", [6]uint64{unix.CLONE_NEWIPC}, always, eperm},
+		{"clone(CLONE_NEWCGROUP)", "clone", [6]uint64{unix.CLONE_NEWCGROUP}, always, eperm},
+		{"clone(CLONE_NEWUSER) with high bits", "clone", [6]uint64{1<<40 | unix.CLONE_NEWUSER}, always, eperm},
+		{"clone3", "clone3", [6]uint64{}, always, enosys},
+
+		{"ioctl(TIOCSTI)", "ioctl", [6]uint64{0, tiocsti}, always, eperm},
+		{"ioctl(0x1_00005412) is TIOCSTI to the kernel", "ioctl", [6]uint64{0, 1<<32 | tiocsti}, always, eperm},
+		{"ioctl(TIOCLINUX)", "ioctl", [6]uint64{0, tioclinux}, always, eperm},
+		{"ioctl(TCGETS)", "ioctl", [6]uint64{0, unix.TCGETS}, nil, 0},
+		{"ioctl(TIOCGWINSZ)", "ioctl", [6]uint64{1, unix.TIOCGWINSZ}, nil, 0},
+
+		{"io_uring_setup", "io_uring_setup", [6]uint64{}, always, enosys},
+		{"io_uring_enter", "io_uring_enter", [6]uint64{}, always, enosys},
+		{"io_uring_register", "io_uring_register", [6]uint64{}, always, enosys},
+	}
+	for _, name := range []string{"unshare", "setns", "mount", "umount2", "chroot", "pivot_root", "ptrace",
+		"process_vm_readv", "process_vm_writev", "pidfd_getfd", "bpf", "perf_event_open", "userfaultfd",
+		"add_key", "request_key", "keyctl", "init_module", "finit_module", "delete_module", "kexec_load",
+		"kexec_file_load", "open_tree", "move_mount", "fsopen", "mount_setattr", "reboot"} {
+		tests = append(tests, struct {
+			name    string
+			syscall string
+			args    [6]uint64
+			denied  func(network, unixSockets bool) bool
+			errno   uint32
+		}{name, name, [6]uint64{}, always, eperm})
+	}
+
+	for goarch, sys := range testSyscalls {
+		progs := seccompProgramsFor(goarch)
+		for v := range progs {
+			network, unixSockets := v&2 != 0, v&1 != 0
+			prog := progs[v]
+			t.Run(goarch+"/"+seccompVariantName[v], func(t *testing.T) {
+				for _, tt := range tests {
+					nr, ok := sys.nr[tt.syscall]
+					if !ok {
+						t.Fatalf("no %s number for %s", tt.syscall, goarch)
+					}
+					want := allow
+					if tt.denied != nil && tt.denied(network, unixSockets) {
+						want = tt.errno
+					}
+					got := runBPF(t, prog, seccompData{nr: nr, arch: sys.arch, args: tt.args})
+					if got != want {
+						t.Errorf("%s: %s = %s, want %s", tt.name, formatCall(tt.syscall, tt.args), formatRet(got), formatRet(want))
+					}
+				}
+				// Another ABI's numbers mean other syscalls: the process dies.
+				for _, arch := range []uint32{sys.foreign, auditArchX86_64, auditArchAarch64} {
+					if arch == sys.arch {
+						continue
+					}
+					if got := runBPF(t, prog, seccompData{nr: 20, arch: arch}); got != kill {
+						t.Errorf("getpid with arch %#x = %s, want %s", arch, formatRet(got), formatRet(kill))
+					}
+				}
+				if goarch == "amd64" {
+					// x32 syscalls share the arch value and set bit 30 of the number.
+					if got := runBPF(t, prog, seccompData{nr: 0x40000000 | 39, arch: sys.arch}); got != kill {
+						t.Errorf("x32 getpid = %s, want %s", formatRet(got), formatRet(kill))
+					}
+				}
+			})
+		}
+	}
+}
+
+func formatCall(name string, args [6]uint64) string {
+	return fmt.Sprintf("%s(%#x, %#x, ...)", name, args[0], args[1])
+}
+
+func formatRet(r uint32) string {
+	switch {
+	case r == retAllow:
+		return "ALLOW"
+	case r == retKillProcess:
+		return "KILL_PROCESS"
+	case r&0xffff0000 == retErrno:
+		return fmt.Sprintf("ERRNO(%s)", unix.ErrnoName(unix.Errno(r&0xffff)))
+	}
+	return fmt.Sprintf("%#x", r)
+}
