@@ -53,6 +53,7 @@ fuzz: ## run each fuzzer for a while (FUZZTIME, default 30s)
 	$(GO) test -run '^$$' -fuzz FuzzScript -fuzztime $${FUZZTIME:-30s} ./policy/shell
 
 generate: ## compile default.policy into default_gen.go (after editing it)
+	rm -f policy/default_gen.go
 	$(GO) test -run TestGeneratedDefault -update ./policy
 
 clean: ## remove build output

@@ -19,14 +19,14 @@
 package install
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"guard/shim"
@@ -257,9 +257,7 @@ func replace(dir, name, guardPath string) error {
 func tempSymlink(dir, name, target string) (string, error) {
 	var err error
 	for range 10 {
-		var b [8]byte
-		rand.Read(b[:])
-		tmp := filepath.Join(dir, "."+name+".guard-tmp-"+hex.EncodeToString(b[:]))
+		tmp := filepath.Join(dir, "."+name+".guard-tmp-"+strconv.FormatUint(rand.Uint64(), 16))
 		if err = os.Symlink(target, tmp); !errors.Is(err, fs.ErrExist) {
 			return tmp, err
 		}

@@ -24,7 +24,7 @@ func (p *Policy) Check(argv []string) Result {
 				Class:  Forbidden,
 				Reason: re.Reason,
 				Cause:  &Cause{Program: program, Call: call()},
-				Rule:   fmt.Sprintf("forbid_program_regex(%q)", re.Regex.String()),
+				Rule:   fmt.Sprintf("forbid_program_regex(%q)", re.Source),
 				At:     re.Pos,
 			}
 		}
@@ -85,7 +85,7 @@ func (p *Policy) programRegex(program string) *ProgramRegex {
 	}
 	found := -1
 	for i := range p.ProgramRegexes {
-		if p.ProgramRegexes[i].Regex.MatchString(program) {
+		if r := &p.ProgramRegexes[i]; r.mayMatch(program) && r.Regex().MatchString(program) {
 			found = i
 			break
 		}
@@ -121,12 +121,12 @@ func (r *PrefixRule) name() string {
 // checkSpecs tries the define_program specs for program in order: the
 // first that matches decides; if none does, the last error is reported.
 func (p *Policy) checkSpecs(program string, args []string) Result {
-	specs := p.Programs[program]
+	specs := p.Programs.Get(program)
 	byPath := strings.Contains(program, "/")
 	if byPath {
 		specs = nil
-		for _, name := range p.Paths[program] {
-			specs = append(specs, p.Programs[name]...)
+		for _, name := range p.Paths.Get(program) {
+			specs = append(specs, p.Programs.Get(name)...)
 		}
 	}
 	var last *MatchError
@@ -175,14 +175,14 @@ func (p *Policy) checkPrefixes(argv []string) *PrefixRule {
 		// An absolute path counts as its base name only when a
 		// host_executable call lists it.
 		name = filepath.Base(first)
-		if !contains(p.HostExecutables[name], first) {
+		if !contains(p.HostExecutables.Get(name), first) {
 			return nil
 		}
 	}
 	var best *PrefixRule
-	rules := p.Prefixes[first]
+	rules := p.Prefixes.Get(first)
 	if name != "" {
-		rules = p.Prefixes[name]
+		rules = p.Prefixes.Get(name)
 	}
 	for i := range rules {
 		r := &rules[i]

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp/syntax"
 	"strings"
 	"testing"
 
@@ -159,5 +160,26 @@ func TestDefaultCases(t *testing.T) {
 	}
 	if n < 100 {
 		t.Errorf("only %d cases", n)
+	}
+}
+
+func TestNeedles(t *testing.T) {
+	for _, tt := range []struct {
+		re, yes, no string
+	}{
+		{`(^|/)(shutdown|reboot)$`, "/sbin/reboot", "ls"},
+		{`^mkfs`, "mkfs.ext4", "mk"},
+		{`(?i)rm`, "RM", ""},
+		{`.*`, "anything", ""},
+	} {
+		r := ProgramRegex{Source: tt.re}
+		tree, _ := syntax.Parse(tt.re, syntax.Perl)
+		r.Needles = needles(tree.Simplify())
+		if !r.mayMatch(tt.yes) {
+			t.Errorf("needles(%s) = %q: rule out %q, which matches", tt.re, r.Needles, tt.yes)
+		}
+		if tt.no != "" && r.mayMatch(tt.no) {
+			t.Errorf("needles(%s) = %q: keep %q", tt.re, r.Needles, tt.no)
+		}
 	}
 }

@@ -15,8 +15,9 @@ type Entry struct {
 // Entries lists the policy's rules in file order.
 func (p *Policy) Entries() []Entry {
 	var out []Entry
-	for _, name := range sortedKeys(p.Programs) {
-		for _, s := range p.Programs[name] {
+	for _, e := range p.Programs {
+		name := e.Key
+		for _, s := range e.Value {
 			kind := "program"
 			if s.Forbidden {
 				kind = "forbidden"
@@ -25,8 +26,8 @@ func (p *Policy) Entries() []Entry {
 		}
 	}
 	seen := map[Pos]bool{}
-	for _, first := range sortedKeys(p.Prefixes) {
-		for _, r := range p.Prefixes[first] {
+	for _, e := range p.Prefixes {
+		for _, r := range e.Value {
 			if !seen[r.Pos] {
 				seen[r.Pos] = true
 				words := make([]string, len(r.Pattern))
@@ -38,7 +39,7 @@ func (p *Policy) Entries() []Entry {
 		}
 	}
 	for _, r := range p.ProgramRegexes {
-		out = append(out, Entry{"regex", r.Regex.String(), r.Pos})
+		out = append(out, Entry{"regex", r.Source, r.Pos})
 	}
 	for _, s := range p.Substrings {
 		out = append(out, Entry{"substrings", strings.Join(s.Strings, " "), s.Pos})
@@ -57,14 +58,14 @@ func sortEntries(es []Entry) {
 // Counts returns how many rules and examples the policy has.
 func (p *Policy) Counts() (rules, examples int) {
 	rules = len(p.Entries())
-	for _, specs := range p.Programs {
-		for _, s := range specs {
+	for _, e := range p.Programs {
+		for _, s := range e.Value {
 			examples += len(s.ShouldMatch) + len(s.ShouldNotMatch)
 		}
 	}
 	seen := map[Pos]bool{}
-	for _, rs := range p.Prefixes {
-		for _, r := range rs {
+	for _, e := range p.Prefixes {
+		for _, r := range e.Value {
 			if !seen[r.Pos] {
 				seen[r.Pos] = true
 				examples += len(r.Match) + len(r.NotMatch)

@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strings"
 	"time"
 
 	"go.starlark.net/resolve"
 	"go.starlark.net/starlark"
-	"go.starlark.net/syntax"
+	starsyntax "go.starlark.net/syntax"
 )
 
 // Evaluation limits: a policy is data, so these are generous for data and
@@ -66,13 +67,13 @@ func Load(filename string, src []byte) (*Policy, error) {
 // Evaluate runs a policy's Starlark source without verifying its examples
 // (see Verify and VerifyAll).
 func Evaluate(filename string, src []byte) (*Policy, error) {
-	b := &builder{p: &Policy{
-		Programs:        map[string][]Spec{},
-		Paths:           map[string][]string{},
-		Prefixes:        map[string][]PrefixRule{},
-		HostExecutables: map[string][]string{},
-		File:            filename,
-	}}
+	b := &builder{
+		p:        &Policy{File: filename},
+		programs: map[string][]Spec{},
+		paths:    map[string][]string{},
+		prefixes: map[string][]PrefixRule{},
+		hosts:    map[string][]string{},
+	}
 	thread := &starlark.Thread{
 		Name: "policy " + filename,
 		Load: func(*starlark.Thread, string) (starlark.StringDict, error) {
@@ -84,18 +85,22 @@ func Evaluate(filename string, src []byte) (*Policy, error) {
 	timer := time.AfterFunc(maxLoadTime, func() { thread.Cancel("policy took longer than " + maxLoadTime.String() + " to load") })
 	defer timer.Stop()
 
-	opts := &syntax.FileOptions{TopLevelControl: true, Set: true}
+	opts := &starsyntax.FileOptions{TopLevelControl: true, Set: true}
 	_, err := starlark.ExecFileOptions(opts, thread, filename, src, b.predeclared())
 	if err != nil {
 		return nil, starlarkError(filename, err)
 	}
+	b.p.Programs = tableOf(b.programs)
+	b.p.Paths = tableOf(b.paths)
+	b.p.Prefixes = tableOf(b.prefixes)
+	b.p.HostExecutables = tableOf(b.hosts)
 	return b.p, nil
 }
 
 // starlarkError turns a Starlark error into a LoadError at the innermost
 // place in the policy file.
 func starlarkError(filename string, err error) error {
-	var se syntax.Error
+	var se starsyntax.Error
 	if errors.As(err, &se) {
 		return &LoadError{Pos: position(se.Pos), Msg: se.Msg}
 	}
@@ -115,13 +120,17 @@ func starlarkError(filename string, err error) error {
 	return &LoadError{Pos: Pos{File: filename}, Msg: err.Error()}
 }
 
-func position(p syntax.Position) Pos {
+func position(p starsyntax.Position) Pos {
 	return Pos{File: p.Filename(), Line: int(p.Line), Col: int(p.Col)}
 }
 
 // builder collects the rules a policy file declares.
 type builder struct {
-	p *Policy
+	p        *Policy
+	programs map[string][]Spec
+	paths    map[string][]string
+	prefixes map[string][]PrefixRule
+	hosts    map[string][]string
 }
 
 func (b *builder) predeclared() starlark.StringDict {
@@ -297,10 +306,10 @@ func (b *builder) defineProgram(thread *starlark.Thread, fn *starlark.Builtin, a
 		return nil, err
 	}
 	spec.index()
-	b.p.Programs[program] = append(b.p.Programs[program], spec)
+	b.programs[program] = append(b.programs[program], spec)
 	for _, path := range spec.SystemPath {
-		if !contains(b.p.Paths[path], program) {
-			b.p.Paths[path] = append(b.p.Paths[path], program)
+		if !contains(b.paths[path], program) {
+			b.paths[path] = append(b.paths[path], program)
 		}
 	}
 	return starlark.None, nil
@@ -333,7 +342,12 @@ func (b *builder) forbidProgramRegex(thread *starlark.Thread, fn *starlark.Built
 	if err != nil {
 		return nil, fmt.Errorf("forbid_program_regex: %v", err)
 	}
-	b.p.ProgramRegexes = append(b.p.ProgramRegexes, ProgramRegex{Regex: re, Reason: reason, Pos: callerPos(thread)})
+	regexps.Store(expr, re)
+	r := ProgramRegex{Source: expr, Reason: reason, Pos: callerPos(thread)}
+	if tree, err := syntax.Parse(expr, syntax.Perl); err == nil {
+		r.Needles = needles(tree.Simplify())
+	}
+	b.p.ProgramRegexes = append(b.p.ProgramRegexes, r)
 	return starlark.None, nil
 }
 
@@ -391,7 +405,7 @@ func (b *builder) prefixRule(thread *starlark.Thread, fn *starlark.Builtin, args
 	}
 	r.Name = r.name()
 	for _, first := range r.Pattern[0] {
-		b.p.Prefixes[first] = append(b.p.Prefixes[first], r)
+		b.prefixes[first] = append(b.prefixes[first], r)
 	}
 	return starlark.None, nil
 }
@@ -411,7 +425,7 @@ func (b *builder) hostExecutable(_ *starlark.Thread, fn *starlark.Builtin, args 
 			return nil, fmt.Errorf("host_executable: %q is not an absolute path", p)
 		}
 	}
-	b.p.HostExecutables[name] = append(b.p.HostExecutables[name], list...)
+	b.hosts[name] = append(b.hosts[name], list...)
 	return starlark.None, nil
 }
 
@@ -496,8 +510,8 @@ func (p *Policy) VerifyAll() []error {
 	fail := func(at Pos, format string, a ...any) {
 		errs = append(errs, &LoadError{Pos: at, Msg: fmt.Sprintf(format, a...)})
 	}
-	for _, name := range sortedKeys(p.Programs) {
-		specs := p.Programs[name]
+	for _, e := range p.Programs {
+		specs := e.Value
 		for i := range specs {
 			s := &specs[i]
 			for _, ex := range s.ShouldMatch {
@@ -513,9 +527,9 @@ func (p *Policy) VerifyAll() []error {
 		}
 	}
 	seen := map[Pos]bool{}
-	for _, first := range sortedKeys(p.Prefixes) {
-		for i := range p.Prefixes[first] {
-			r := &p.Prefixes[first][i]
+	for _, e := range p.Prefixes {
+		for i := range e.Value {
+			r := &e.Value[i]
 			if seen[r.Pos] {
 				continue
 			}

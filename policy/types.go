@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strings"
 	"sync"
@@ -329,9 +330,85 @@ func (r *PrefixRule) matches(argv []string) bool {
 
 // ProgramRegex is one forbid_program_regex call.
 type ProgramRegex struct {
-	Regex  *regexp.Regexp
+	Source string
 	Reason string
 	Pos    Pos
+	// Needles are words one of which every match contains (nil: no such
+	// set is known), so most programs are cleared without the regexp.
+	Needles []string
+}
+
+// mayMatch reports whether program could match: it holds a needle.
+func (r *ProgramRegex) mayMatch(program string) bool {
+	if r.Needles == nil {
+		return true
+	}
+	for _, n := range r.Needles {
+		if strings.Contains(program, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// needles returns words one of which every match of re contains, or nil.
+func needles(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 || len(re.Rune) == 0 {
+			return nil
+		}
+		return []string{string(re.Rune)}
+	case syntax.OpCapture, syntax.OpPlus:
+		return needles(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return needles(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		var best []string
+		for _, sub := range re.Sub {
+			if n := needles(sub); n != nil && (best == nil || shortest(n) > shortest(best)) {
+				best = n
+			}
+		}
+		return best
+	case syntax.OpAlternate:
+		var all []string
+		for _, sub := range re.Sub {
+			n := needles(sub)
+			if n == nil {
+				return nil
+			}
+			all = append(all, n...)
+		}
+		return all
+	}
+	return nil
+}
+
+func shortest(words []string) int {
+	m := -1
+	for _, w := range words {
+		if m < 0 || len(w) < m {
+			m = len(w)
+		}
+	}
+	return m
+}
+
+// compiled regexps by source, shared by every policy: the compiled default
+// keeps only the source, and a process needs each regexp once.
+var regexps sync.Map
+
+// Regex returns the compiled regexp (its source compiled when it loaded).
+func (r *ProgramRegex) Regex() *regexp.Regexp {
+	if re, ok := regexps.Load(r.Source); ok {
+		return re.(*regexp.Regexp)
+	}
+	re := regexp.MustCompile(r.Source)
+	regexps.Store(r.Source, re)
+	return re
 }
 
 // Substrings is one forbid_substrings call.
@@ -340,16 +417,46 @@ type Substrings struct {
 	Pos     Pos
 }
 
+// Table maps string keys to values: a slice sorted by key, looked up by
+// binary search. Unlike a map it can be laid out statically by the linker,
+// so the compiled default policy costs nothing at start-up.
+type Table[V any] []Pair[V]
+
+// Pair is one key of a Table and its value.
+type Pair[V any] struct {
+	Key   string
+	Value V
+}
+
+// Get returns the value for key, or the zero value.
+func (t Table[V]) Get(key string) V {
+	i := sort.Search(len(t), func(i int) bool { return t[i].Key >= key })
+	if i < len(t) && t[i].Key == key {
+		return t[i].Value
+	}
+	var zero V
+	return zero
+}
+
+// tableOf makes a Table of a map.
+func tableOf[V any](m map[string]V) Table[V] {
+	t := make(Table[V], 0, len(m))
+	for _, k := range sortedKeys(m) {
+		t = append(t, Pair[V]{k, m[k]})
+	}
+	return t
+}
+
 // Policy is one loaded policy file (or the embedded default).
 type Policy struct {
 	// Programs maps a program name to its specs, in file order.
-	Programs map[string][]Spec
+	Programs Table[[]Spec]
 	// Paths maps a system_path entry to the program names whose specs list it.
-	Paths map[string][]string
+	Paths Table[[]string]
 	// Prefixes maps a first word to the prefix rules that can start with it.
-	Prefixes map[string][]PrefixRule
+	Prefixes Table[[]PrefixRule]
 	// HostExecutables maps a program name to the absolute paths that count as it.
-	HostExecutables map[string][]string
+	HostExecutables Table[[]string]
 	ProgramRegexes  []ProgramRegex
 	Substrings      []Substrings
 	// NetworkRules are the places of network_rule calls: accepted, not enforced.

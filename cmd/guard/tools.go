@@ -106,9 +106,9 @@ func (c *cli) install(args []string) int {
 		}
 		names = install.CommonDangerous()
 		for _, p := range g.Set {
-			for name := range p.Programs {
-				if install.ValidName(name) == nil {
-					names = append(names, name)
+			for _, e := range p.Programs {
+				if install.ValidName(e.Key) == nil {
+					names = append(names, e.Key)
 				}
 			}
 		}
