@@ -146,7 +146,7 @@ func (p *Policy) checkSpecs(program string, args []string) Result {
 			last, lastSpec = err, s
 			continue
 		}
-		rule := fmt.Sprintf("define_program(%q)", s.Program)
+		rule := s.rule()
 		if s.Forbidden {
 			return Result{Class: Forbidden, Reason: s.ForbiddenReason, Exec: exec,
 				Cause: &Cause{Exec: exec}, Rule: rule, At: s.Pos}
@@ -161,7 +161,7 @@ func (p *Policy) checkSpecs(program string, args []string) Result {
 		return Result{Class: Unverified, Err: &MatchError{Type: ErrNoSpecForProgram, Program: program}}
 	}
 	return Result{Class: Unverified, Err: last,
-		Rule: fmt.Sprintf("define_program(%q)", lastSpec.Program), At: lastSpec.Pos}
+		Rule: lastSpec.rule(), At: lastSpec.Pos}
 }
 
 // checkPrefixes returns the strictest prefix rule that matches argv, or nil.
@@ -214,30 +214,41 @@ type Set []*Policy
 // layer wins; then a prompting prefix rule in any layer; then the last
 // layer whose rules matched; else the last layer's reason it did not match.
 func (s Set) Check(argv []string) Result {
-	var forbidden, prompt, matched, unmatched *Result
+	if len(s) == 1 {
+		return s[0].Check(argv)
+	}
+	const (
+		none = iota
+		unmatched
+		matched
+		prompt
+		forbidden
+	)
+	var best Result
+	rank := none
 	for _, p := range s {
 		r := p.Check(argv)
 		switch {
 		case r.Class == Forbidden:
-			if forbidden == nil {
-				forbidden = &r
+			if rank < forbidden {
+				best, rank = r, forbidden
 			}
 		case r.Err != nil && r.Err.Type == ErrPrefixRulePrompt:
-			if prompt == nil {
-				prompt = &r
+			if rank < prompt {
+				best, rank = r, prompt
 			}
 		case r.Class == Safe || r.Class == Match:
-			matched = &r
-		case unmatched == nil || r.Err == nil || r.Err.Type != ErrNoSpecForProgram:
-			unmatched = &r
+			if rank <= matched {
+				best, rank = r, matched
+			}
+		case rank < unmatched || rank == unmatched && (r.Err == nil || r.Err.Type != ErrNoSpecForProgram):
+			best, rank = r, unmatched
 		}
 	}
-	for _, r := range []*Result{forbidden, prompt, matched, unmatched} {
-		if r != nil {
-			return *r
-		}
+	if rank == none {
+		return Result{Class: Unverified, Err: &MatchError{Type: ErrNoSpecForProgram, Program: first(argv)}}
 	}
-	return Result{Class: Unverified, Err: &MatchError{Type: ErrNoSpecForProgram, Program: first(argv)}}
+	return best
 }
 
 func first(argv []string) string {

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -34,6 +36,15 @@ func FuzzCheck(f *testing.F) {
 	for i, seed := range forbiddenSeeds {
 		f.Add(strings.Join(seed, "\x00"), uint8(i), "-i")
 	}
+	// Every argv of the default's cases, so mutations start from real commands.
+	if data, err := os.ReadFile("testdata/default_cases.txt"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			var argv []string
+			if _, js, ok := strings.Cut(line, "\t"); ok && json.Unmarshal([]byte(js), &argv) == nil && len(argv) > 0 {
+				f.Add(strings.Join(argv, "\x00"), uint8(len(argv)), "-v")
+			}
+		}
+	}
 	f.Add("ls\x00-la\x00/tmp", uint8(0), "--no-preserve-root")
 	f.Add("git\x00status", uint8(3), "-v")
 	f.Add("sed\x00-n\x001,5p\x00f", uint8(4), "--")
@@ -43,6 +54,15 @@ func FuzzCheck(f *testing.F) {
 		a, b := set.Check(argv), set.Check(argv)
 		if string(a.JSON()) != string(b.JSON()) {
 			t.Fatalf("Check(%q) not deterministic:\n%s\n%s", argv, a.JSON(), b.JSON())
+		}
+		// The quick rejection never rejects a spec that matches.
+		for _, p := range set {
+			specs := p.Programs.Get(argv[0])
+			for i := range specs {
+				if _, err := specs[i].match(argv[0], argv[1:]); err == nil && specs[i].cannotMatch(argv[1:]) {
+					t.Fatalf("cannotMatch(%q) rejects %s, which matches", argv, specs[i].Pos)
+				}
+			}
 		}
 		seed := forbiddenSeeds[int(which)%len(forbiddenSeeds)]
 		if r := set.Check(seed); r.Class != Forbidden {

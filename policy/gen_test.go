@@ -37,14 +37,14 @@ func goSource(p *Policy) ([]byte, error) {
 		var s bytes.Buffer
 		s.WriteString("[]Spec{\n")
 		for _, sp := range e.Value {
-			fmt.Fprintf(&s, "{Program: %q, SystemPath: %s, Options: %s, Args: %s, Forbidden: %v, ForbiddenReason: %q, OptionBundling: %v, CombinedFormat: %v, Pos: %s, ByName: %s, Lead: %q},\n",
+			fmt.Fprintf(&s, "{Program: %q, SystemPath: %s, Options: %s, Args: %s, Forbidden: %v, ForbiddenReason: %q, OptionBundling: %v, CombinedFormat: %v, Pos: %s, ByName: %s, Lead: %q, MinPos: %d, MaxPos: %d},\n",
 				sp.Program,
 				share("Paths", fmt.Sprintf("%#v", sp.SystemPath)),
 				share("Options", local(fmt.Sprintf("%#v", sp.Options))),
 				share("Args", local(fmt.Sprintf("%#v", sp.Args))),
 				sp.Forbidden, sp.ForbiddenReason, sp.OptionBundling, sp.CombinedFormat,
 				local(fmt.Sprintf("%#v", sp.Pos)),
-				share("Index", fmt.Sprintf("%#v", sp.ByName)), sp.Lead)
+				share("Index", fmt.Sprintf("%#v", sp.ByName)), sp.Lead, sp.MinPos, sp.MaxPos)
 		}
 		s.WriteString("}")
 		v := fmt.Sprintf("genSpecs%d", len(specVars))

@@ -166,6 +166,11 @@ func ShellScript(argv []string) (src string, d shell.Dialect, ok bool) {
 		case len(a) > 1 && (a[0] == '-' || a[0] == '+') && a[1] != '-':
 			for _, c := range a[1:] {
 				if !strings.ContainsRune("celuxvfBh", c) {
+					if sawC {
+						// Not an option guard knows: judge the word as
+						// the script, which errs on the side of looking.
+						return a, d, true
+					}
 					return "", 0, false
 				}
 				if c == 'c' {

@@ -14,16 +14,12 @@ type positional struct {
 // match fits args to the spec. It returns the matched exec, or why it does
 // not fit. program is the name reported in errors.
 func (s *Spec) match(program string, args []string) (*Exec, *MatchError) {
-	exec := &Exec{
-		Program:    s.Program,
-		Flags:      []MatchedFlag{},
-		Opts:       []MatchedOpt{},
-		SystemPath: s.SystemPath,
-	}
-	if exec.SystemPath == nil {
-		exec.SystemPath = []string{}
-	}
-	var pos []positional
+	// Words are collected in buffers on the stack; a spec that does not
+	// fit (most do not) allocates only its error.
+	var flagBuf [8]MatchedFlag
+	var optBuf [4]MatchedOpt
+	var posBuf [8]positional
+	flags, opts, pos := flagBuf[:0], optBuf[:0], posBuf[:0]
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
 		if arg == "--" {
@@ -35,7 +31,7 @@ func (s *Spec) match(program string, args []string) (*Exec, *MatchError) {
 		}
 		if o, ok := s.option(arg); ok {
 			if o.Flag {
-				exec.Flags = append(exec.Flags, MatchedFlag{Name: o.Name})
+				flags = append(flags, MatchedFlag{Name: o.Name})
 				continue
 			}
 			if i+1 >= len(args) {
@@ -45,11 +41,13 @@ func (s *Spec) match(program string, args []string) (*Exec, *MatchError) {
 			if strings.HasPrefix(value, "-") {
 				return nil, &MatchError{Type: ErrOptionFollowedByOptionInsteadOfValue, Program: program, Option: arg, Value: value}
 			}
-			exec.Opts = append(exec.Opts, MatchedOpt{Name: o.Name, Value: value, Type: o.Value.argType()})
+			opts = append(opts, MatchedOpt{Name: o.Name, Value: value, Type: o.Value.argType()})
 			i++
 			continue
 		}
-		consumed, err := s.matchCompound(program, args, i, exec)
+		var consumed int
+		var err *MatchError
+		flags, opts, consumed, err = s.matchCompound(program, args, i, flags, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -65,27 +63,35 @@ func (s *Spec) match(program string, args []string) (*Exec, *MatchError) {
 			return nil, err
 		}
 	}
-	for _, o := range exec.Opts {
+	for _, o := range opts {
 		if err := validate(o.Type, o.Value); err != nil {
 			return nil, err
 		}
 	}
-	exec.Args = matched
-
 	var missing []string
 	for _, o := range s.Options {
-		if o.Required && !hasOpt(exec, o.Name) {
+		if o.Required && !hasOpt(opts, o.Name) {
 			missing = append(missing, o.Name)
 		}
 	}
 	if missing != nil {
 		return nil, &MatchError{Type: ErrMissingRequiredOptions, Program: program, Options: missing}
 	}
-	return exec, nil
+	out := &Exec{
+		Program:    s.Program,
+		Flags:      append(make([]MatchedFlag, 0, len(flags)), flags...),
+		Opts:       append(make([]MatchedOpt, 0, len(opts)), opts...),
+		Args:       matched,
+		SystemPath: s.SystemPath,
+	}
+	if out.SystemPath == nil {
+		out.SystemPath = []string{}
+	}
+	return out, nil
 }
 
-func hasOpt(e *Exec, name string) bool {
-	for _, o := range e.Opts {
+func hasOpt(opts []MatchedOpt, name string) bool {
+	for _, o := range opts {
 		if o.Name == name {
 			return true
 		}
@@ -95,37 +101,36 @@ func hasOpt(e *Exec, name string) bool {
 
 // matchCompound matches an option word that is not declared verbatim:
 // --opt=value and -n5 (combined_format), -al (option_bundling). It returns
-// how many words after args[i] it consumed.
-func (s *Spec) matchCompound(program string, args []string, i int, exec *Exec) (int, *MatchError) {
+// the flags and opts with what it matched appended, and how many words after
+// args[i] it consumed.
+func (s *Spec) matchCompound(program string, args []string, i int, flags []MatchedFlag, opts []MatchedOpt) ([]MatchedFlag, []MatchedOpt, int, *MatchError) {
 	arg := args[i]
 	unknown := &MatchError{Type: ErrUnknownOption, Program: program, Option: arg}
 	if s.CombinedFormat {
 		if strings.HasPrefix(arg, "--") {
 			if eq := strings.IndexByte(arg, '='); eq > 2 {
 				if o, ok := s.option(arg[:eq]); ok && !o.Flag {
-					exec.Opts = append(exec.Opts, MatchedOpt{Name: o.Name, Value: arg[eq+1:], Type: o.Value.argType()})
-					return 0, nil
+					return flags, append(opts, MatchedOpt{Name: o.Name, Value: arg[eq+1:], Type: o.Value.argType()}), 0, nil
 				}
 			}
-			return 0, unknown
+			return flags, opts, 0, unknown
 		}
 		if len(arg) > 2 {
 			if o, ok := s.option(arg[:2]); ok && !o.Flag {
-				exec.Opts = append(exec.Opts, MatchedOpt{Name: o.Name, Value: arg[2:], Type: o.Value.argType()})
-				return 0, nil
+				return flags, append(opts, MatchedOpt{Name: o.Name, Value: arg[2:], Type: o.Value.argType()}), 0, nil
 			}
 		}
 	}
 	if !s.OptionBundling || strings.HasPrefix(arg, "--") || len(arg) < 3 {
-		return 0, unknown
+		return flags, opts, 0, unknown
 	}
 	// -abc: every letter a declared option; an opt may only come last (its
 	// value is the next word) or, with combined_format, take the rest.
-	var flags []MatchedFlag
+	before := len(flags)
 	for j := 1; j < len(arg); j++ {
 		o, ok := s.option("-" + arg[j:j+1])
 		if !ok {
-			return 0, unknown
+			return flags[:before], opts, 0, unknown
 		}
 		if o.Flag {
 			flags = append(flags, MatchedFlag{Name: o.Name})
@@ -137,22 +142,19 @@ func (s *Spec) matchCompound(program string, args []string, i int, exec *Exec) (
 		case j+1 < len(arg) && s.CombinedFormat:
 			value = arg[j+1:]
 		case j+1 < len(arg):
-			return 0, unknown
+			return flags[:before], opts, 0, unknown
 		case i+1 >= len(args):
-			return 0, &MatchError{Type: ErrOptionMissingValue, Program: program, Option: o.Name}
+			return flags[:before], opts, 0, &MatchError{Type: ErrOptionMissingValue, Program: program, Option: o.Name}
 		default:
 			value = args[i+1]
 			if strings.HasPrefix(value, "-") {
-				return 0, &MatchError{Type: ErrOptionFollowedByOptionInsteadOfValue, Program: program, Option: o.Name, Value: value}
+				return flags[:before], opts, 0, &MatchError{Type: ErrOptionFollowedByOptionInsteadOfValue, Program: program, Option: o.Name, Value: value}
 			}
 			consumed = 1
 		}
-		exec.Flags = append(exec.Flags, flags...)
-		exec.Opts = append(exec.Opts, MatchedOpt{Name: o.Name, Value: value, Type: o.Value.argType()})
-		return consumed, nil
+		return flags, append(opts, MatchedOpt{Name: o.Name, Value: value, Type: o.Value.argType()}), consumed, nil
 	}
-	exec.Flags = append(exec.Flags, flags...)
-	return 0, nil
+	return flags, opts, 0, nil
 }
 
 // fitPositionals fits the positional words to the patterns: the exact

@@ -195,6 +195,14 @@ type Spec struct {
 	// Lead is a literal word every matching argv must contain (the first
 	// literal pattern), to pass over specs cheaply.
 	Lead string
+	// MinPos and MaxPos bound the number of positional words (MaxPos -1:
+	// no bound), for the same purpose.
+	MinPos, MaxPos int
+}
+
+// rule names the spec in messages: define_program("ls").
+func (s *Spec) rule() string {
+	return `define_program("` + s.Program + `")`
 }
 
 // index fills ByName and Lead once the spec is complete.
@@ -205,10 +213,22 @@ func (s *Spec) index() {
 	}
 	sort.Slice(s.ByName, func(i, j int) bool { return s.Options[s.ByName[i]].Name < s.Options[s.ByName[j]].Name })
 	for _, a := range s.Args {
-		if a.Kind == MatchLiteral {
+		if a.Kind == MatchLiteral && s.Lead == "" {
 			s.Lead = a.Literal
-			break
 		}
+		isVararg, atLeastOne := a.vararg()
+		switch {
+		case !isVararg:
+			s.MinPos++
+		case atLeastOne:
+			s.MinPos++
+			s.MaxPos = -1
+		default:
+			s.MaxPos = -1
+		}
+	}
+	if s.MaxPos == 0 {
+		s.MaxPos = s.MinPos
 	}
 }
 
@@ -233,13 +253,24 @@ func (s *Spec) option(name string) (Option, bool) {
 // (and no compound form could explain it).
 func (s *Spec) cannotMatch(args []string) bool {
 	lead := s.Lead == ""
+	words, values := 0, 0 // words not starting with -, and how many may be option values
 	for _, a := range args {
 		if a == s.Lead {
 			lead = true
 		}
-		if len(a) > 1 && a[0] == '-' && !s.knownOptionWord(a) {
+		if len(a) == 0 || a[0] != '-' || a == "-" {
+			words++
+			continue
+		}
+		if len(a) > 1 && !s.knownOptionWord(a) {
 			return true
 		}
+		if o, ok := s.option(a); !ok || !o.Flag {
+			values++ // an opt, or a compound word that may end in one
+		}
+	}
+	if words < s.MinPos || s.MaxPos >= 0 && words-values > s.MaxPos {
+		return true
 	}
 	return !lead
 }
