@@ -389,6 +389,48 @@ func runAttackCases(t *testing.T, cases []attackCase) {
 	runAttackCasesAs(t, nil, cases)
 }
 
+// TestNested: a guard shim run by a sandboxed program (make calling rm through
+// guard) confines again inside the first sandbox. As root it cannot make a mount
+// namespace there; it finds the enclosing one's read-only mounts instead.
+func TestNested(t *testing.T) {
+	requireSandbox(t)
+	if sandboxedMounts() {
+		t.Fatal("sandboxedMounts() is true outside any sandbox")
+	}
+	base := t.TempDir()
+	f := newFixture(t, base)
+	inner := filepath.Join(f.root, "sub")
+	if err := os.Mkdir(inner, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	outer := &Profile{WritableRoots: []string{f.root}}
+	nested := &Profile{WritableRoots: []string{inner}}
+	for _, tt := range []struct {
+		attack string
+		args   []string
+		works  bool
+	}{
+		{"create", []string{filepath.Join(inner, "new")}, true},
+		{"create", []string{filepath.Join(f.root, "new")}, false},
+		{"write", []string{f.file}, false},
+		{"chmod", []string{f.file}, os.Geteuid() != 0}, // an ordinary user's own file: the documented limit
+		{"chown", []string{f.file}, false},
+		{"tcp-listen", nil, false},
+	} {
+		o := child{attack: &attackSpec{Name: tt.attack, Args: tt.args}, profile: outer, nested: nested}.run(t)
+		if o.ok != tt.works {
+			t.Errorf("nested %s %v: %s, want ok=%v\n%s", tt.attack, tt.args, o, tt.works, o.stderr)
+		}
+	}
+	if readString(f.file) != original {
+		t.Error("the file outside the roots changed")
+	}
+	o := child{profile: outer, nested: nested, path: "/bin/cat", argv: []string{"cat", "/proc/self/status"}}.run(t)
+	if !strings.Contains(o.stdout, "Seccomp_filters:\t2") {
+		t.Errorf("nested: want two stacked seccomp filters:\n%s%s", o.stdout, o.stderr)
+	}
+}
+
 // runAttackCasesAs runs the attacks as another user (cred), with fixtures that
 // user owns: without CAP_SYS_ADMIN there is no read-only mount namespace, and
 // Landlock alone stands.
@@ -687,10 +729,10 @@ func TestAttackIPC(t *testing.T) {
 
 	// victim starts a process outside the sandbox for one run of an attack.
 	var victims []*exec.Cmd
+	var exited chan struct{} // closed when the last victim exits
 	defer func() {
 		for _, v := range victims {
 			v.Process.Kill()
-			v.Wait()
 		}
 	}()
 	victim := func(t *testing.T, _ *fixture) []string {
@@ -699,11 +741,18 @@ func TestAttackIPC(t *testing.T) {
 			t.Fatal(err)
 		}
 		victims = append(victims, v)
+		done := make(chan struct{})
+		exited = done
+		go func() { v.Wait(); close(done) }()
 		return []string{strconv.Itoa(v.Process.Pid)}
 	}
-	alive := func(*fixture) bool { // the last victim died of the attack
-		v := victims[len(victims)-1]
-		return unix.Kill(v.Process.Pid, 0) != nil || procState(v.Process.Pid) == "Z"
+	killed := func(*fixture) bool { // the last victim died of the attack
+		select {
+		case <-exited:
+			return true
+		case <-time.After(500 * time.Millisecond):
+			return false
+		}
 	}
 	victimAddr := func(t *testing.T, f *fixture) []string {
 		pid := victim(t, f)[0]
@@ -720,20 +769,13 @@ func TestAttackIPC(t *testing.T) {
 		{name: "abstract Unix socket", attack: "unix-connect", args: func(*testing.T, *fixture) []string { return []string{"@" + abstract} }, want: eperm},
 		{name: "abstract Unix socket with Unix sockets allowed", attack: "unix-connect", profile: allowUnix,
 			args: func(*testing.T, *fixture) []string { return []string{"@" + abstract} }, want: eperm},
-		{name: "kill", attack: "kill", args: victim, effect: alive, want: eperm},
-		{name: "pidfd_send_signal", attack: "pidfd-signal", args: victim, effect: alive, want: eperm},
+		{name: "kill", attack: "kill", args: victim, effect: killed, want: eperm},
+		{name: "pidfd_send_signal", attack: "pidfd-signal", args: victim, effect: killed, want: eperm},
 		{name: "ptrace", attack: "ptrace", args: victim, want: landlock},
 		{name: "process_vm_readv", attack: "process-vm-readv", args: victimAddr, want: landlock},
 		{name: "/proc/PID/mem", attack: "proc-mem", args: victimAddr, want: landlock},
 		{name: "/proc/PID/environ", attack: "proc-environ", args: victim, want: landlock},
 	})
-}
-
-func procState(pid int) string {
-	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	_, after, _ := strings.Cut(string(b), ") ")
-	state, _, _ := strings.Cut(after, " ")
-	return state
 }
 
 // tool returns an attack's arguments that run a program found on PATH.
@@ -795,9 +837,10 @@ func TestAttackTerminal(t *testing.T) {
 		}
 		master = m
 		c.stdin = slave
+		c.ctty = true // TIOCSTI needs the controlling terminal, unless CAP_SYS_ADMIN
 		t.Cleanup(func() { slave.Close() })
 	}
-	injected := func(*fixture) bool { return strings.Contains(drain(master, 200*time.Millisecond), "X") }
+	injected := func(*fixture) bool { return strings.Contains(drain(master, 500*time.Millisecond), "X") }
 	runAttackCases(t, []attackCase{
 		{name: "TIOCSTI", attack: "tiocsti", child: tty, effect: injected, want: eperm},
 		{name: "TIOCSTI with high bits", attack: "tiocsti-high-bits", child: tty, effect: injected, want: eperm},
@@ -898,6 +941,30 @@ func TestInheritedFDs(t *testing.T) {
 		}
 		if !o4.ok || !strings.Contains(got, "pwned") {
 			t.Errorf("inside, write to the inherited pipe (fd 4): %s (read %q), want it to work", o4, got)
+		}
+	}
+}
+
+// TestProcessSubstitution: bash's <(...) hands the program a pipe at a high
+// descriptor and its /dev/fd path; both survive the confinement.
+func TestProcessSubstitution(t *testing.T) {
+	requireSandbox(t)
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		sandboxtest.Skip(t, "bash not on PATH")
+	}
+	exe, _ := os.Executable()
+	prof := Profile{WritableRoots: []string{t.TempDir()}}
+	for _, script := range []string{
+		`exec "$0" <(echo from-outside)`,     // the helper execs cat /dev/fd/63 below
+		`exec "$0" 63< <(echo from-outside)`, // the same, spelled out
+	} {
+		spec := mustJSON(helperSpec{Profile: prof, Path: "/bin/cat", Argv: []string{"cat", "/dev/fd/63"}})
+		cmd := exec.Command(bash, "-c", script, exe)
+		cmd.Env = append(os.Environ(), envHelper+"="+spec)
+		out, err := cmd.CombinedOutput()
+		if err != nil || string(out) != "from-outside\n" {
+			t.Errorf("bash -c %q: %v, output %q", script, err, out)
 		}
 	}
 }

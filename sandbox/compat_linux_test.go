@@ -139,6 +139,9 @@ func TestToolGo(t *testing.T) {
 	// The user's build cache is a writable root, as a guard user would configure
 	// it; the module cache and GOPATH live in the project.
 	gocache := strings.TrimSpace(string(cache))
+	if err := os.MkdirAll(gocache, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	p.env = append(p.env, "GOCACHE="+gocache, "GOPATH="+filepath.Join(p.dir, ".gopath"), "GOFLAGS=-mod=mod",
 		"GOTOOLCHAIN=local", "GOPROXY=off", "CGO_ENABLED=0")
 	out := p.sh(t, Profile{WritableRoots: []string{gocache}}, `

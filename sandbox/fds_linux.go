@@ -6,9 +6,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// fdScan is how many descriptors closeInheritedFDs examines one by one; those
-// above are all marked close-on-exec.
-const fdScan = 1024
+// fdScan bounds the descriptors closeInheritedFDs examines one by one; those from
+// fdScan up are all marked close-on-exec, pipes included. bash's process
+// substitution uses 63 and down.
+const fdScan = 128
 
 // closeInheritedFDs marks every descriptor above 2 close-on-exec, except pipes and
 // FIFOs. A descriptor opened before Landlock is not checked by it: an inherited
@@ -17,8 +18,8 @@ const fdScan = 1024
 // holds the other end, and keeping them keeps make's jobserver and bash's <(...)
 // working. Descriptors 0, 1 and 2 are the caller's choice and stay as they are.
 //
-// One poll(2) over descriptors 3 to 1023 finds the open ones (the others come back
-// POLLNVAL), which is cheaper than reading /proc/self/fd.
+// One poll(2) over descriptors 3 to fdScan-1 finds the open ones (the others come
+// back POLLNVAL), which is cheaper than reading /proc/self/fd.
 func closeInheritedFDs() error {
 	var pfds [fdScan - 3]unix.PollFd
 	for i := range pfds {

@@ -110,8 +110,11 @@ func landlockRestrict(abi int, p Profile, roots []root, fds *[]int) error {
 	}
 
 	fd, err := open("/")
-	if err != nil || fd < 0 {
-		return fmt.Errorf("landlock_add_rule /: %w", err)
+	if err != nil {
+		return err
+	}
+	if fd < 0 {
+		return fmt.Errorf("landlock_add_rule /: %w", unix.ENOENT)
 	}
 	if err := add("/", fd, llRead); err != nil {
 		return err

@@ -58,10 +58,12 @@ func readOnlyMounts(roots []root, cwd string) (recoverable bool, err error) {
 			return false, fmt.Errorf("move_mount %s: %w", r.path, err)
 		}
 	}
-	// A private /dev/shm: semaphores work, the host's shared memory is out of reach.
+	// A private /dev/shm: semaphores work, the host's shared memory is out of reach,
+	// and its inode limit marks the namespace for a nested Exec (sandboxedMounts).
 	// Skipped when a root lies in /dev/shm (its copy is mounted there already).
 	if !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") }) {
-		err := unix.Mount("tmpfs", "/dev/shm", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "mode=1777")
+		opts := fmt.Sprintf("mode=1777,nr_inodes=%d", shmMarkerInodes)
+		err := unix.Mount("tmpfs", "/dev/shm", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, opts)
 		if err != nil && err != unix.ENOENT {
 			return false, fmt.Errorf("mount tmpfs /dev/shm: %w", err)
 		}
@@ -72,6 +74,29 @@ func readOnlyMounts(roots []root, cwd string) (recoverable bool, err error) {
 		}
 	}
 	return false, nil
+}
+
+// shmMarkerInodes is the inode limit of the private /dev/shm, which statfs shows.
+const shmMarkerInodes = 1048583
+
+// sandboxedMounts reports whether this thread already lives in the read-only mount
+// namespace of an enclosing Exec: a guard shim run by a sandboxed build (make
+// calling rm through guard). There, the nested Exec cannot make its own (no
+// CAP_SYS_ADMIN, and seccomp refuses unshare), and needs not: every mount outside
+// the enclosing roots is read-only already, and the nested program can do no
+// more than the enclosing one.
+//
+// The marker is a tmpfs on /dev/shm with shmMarkerInodes inodes, and / read-only.
+// Forging it takes mounting a tmpfs, that is CAP_SYS_ADMIN over the mount
+// namespace; with that, Exec makes its own namespace and never looks. A user
+// namespace's root could forge it, but its chmod reaches only files that the real
+// user owns: no more than the limit of an ordinary user (see doc.go).
+func sandboxedMounts() bool {
+	var st unix.Statfs_t
+	if unix.Statfs("/dev/shm", &st) != nil || st.Type != unix.TMPFS_MAGIC || st.Files != shmMarkerInodes {
+		return false
+	}
+	return unix.Statfs("/", &st) == nil && st.Flags&unix.ST_RDONLY != 0
 }
 
 // outermost returns the roots that are not inside another root, shortest first.

@@ -98,6 +98,8 @@ type confinement struct {
 	root bool // euid 0, or holds CAP_CHOWN, CAP_FOWNER or CAP_DAC_OVERRIDE
 
 	// Each mechanism: planned, then applied; the string says why not.
+	// inherited: the read-only mounts of an enclosing Exec (sandboxedMounts).
+	inherited                            bool
 	nnp, landlock, seccomp, mounts, caps bool
 	nnpWhy, landlockWhy, seccompWhy      string
 	mountsWhy, capsWhy                   string
@@ -167,6 +169,9 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		if c.cwd, err = unix.Getwd(); err != nil {
 			c.cwd = "" // a deleted directory: the thread keeps it as it is
 		}
+	case c.root && sandboxedMounts():
+		c.inherited = true
+		c.mountsWhy = "inside the read-only mounts of an enclosing guard sandbox"
 	case c.root:
 		c.mountsWhy = "no CAP_SYS_ADMIN to make the mounts read-only"
 	default:
@@ -214,6 +219,9 @@ func (c *confinement) release() {
 
 // check refuses (not BestEffort) or warns about the parts not enforced.
 func (c *confinement) check() error {
+	if c.complete() {
+		return nil // the usual case, without formatting every part
+	}
 	var missing []string
 	for _, pt := range c.parts() {
 		if pt.required && !pt.Enforced && !c.warned[pt.Name] {
@@ -231,6 +239,13 @@ func (c *confinement) check() error {
 		fmt.Fprintf(c.warn, "sandbox: not enforced: %s\n", m)
 	}
 	return nil
+}
+
+// complete reports whether every part that can be required is enforced: the
+// mechanisms that parts() judges by, all there.
+func (c *confinement) complete() bool {
+	return c.nnp && c.landlock && c.abi >= 6 && c.seccomp &&
+		(c.mounts || c.inherited || !c.root) && (c.caps || !c.capsRequired)
 }
 
 // apply runs the steps on the calling (locked) thread. A step that fails is an
@@ -330,9 +345,9 @@ func (c *confinement) parts() []part {
 
 	ok3, d3 := ll(3)
 	switch {
-	case ok3 && c.mounts:
+	case ok3 && (c.mounts || c.inherited):
 		d3 += " and read-only mounts"
-	case c.mounts:
+	case c.mounts || c.inherited:
 		ok3, d3 = true, "read-only mounts ("+d3+")"
 	}
 	add("truncate outside the writable roots", true, ok3, d3)
@@ -340,6 +355,8 @@ func (c *confinement) parts() []part {
 	switch {
 	case c.mounts:
 		add("chmod, chown, utime, xattr outside the writable roots", true, true, "read-only mount namespace")
+	case c.inherited:
+		add("chmod, chown, utime, xattr outside the writable roots", true, true, c.mountsWhy)
 	case c.root:
 		add("chmod, chown, utime, xattr outside the writable roots", true, false, c.mountsWhy+": Landlock does not check these")
 	default:
