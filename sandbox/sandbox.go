@@ -37,3 +37,15 @@ var ErrUnsupported = errors.New("sandbox not supported on this system")
 // ErrNotEnforced is returned (wrapped) by Exec when the kernel cannot enforce a
 // part of the profile and the profile is not BestEffort. The message names the parts.
 var ErrNotEnforced = errors.New("sandbox cannot be enforced")
+
+// ExecError is the execve that failed once the sandbox was in place: the
+// program itself could not be run (not found, not executable).
+type ExecError struct {
+	Path string
+	Err  error
+}
+
+func (e *ExecError) Error() string { return "execve " + e.Path + ": " + e.Err.Error() }
+
+// Unwrap returns the errno.
+func (e *ExecError) Unwrap() error { return e.Err }

@@ -40,7 +40,7 @@ func Exec(p Profile, path string, argv, env []string, warn io.Writer) error {
 	}
 	err = syscall.Exec(path, argv, env)
 	c.release()
-	return fmt.Errorf("execve %s: %w", path, err)
+	return &ExecError{Path: path, Err: err}
 }
 
 // Probe reports, line by line, whether this machine enforces the default profile

@@ -56,19 +56,35 @@ func (g *Gate) Run(argv []string) int {
 
 	if d.Action == policy.RunSandboxed {
 		err = sandbox.Exec(g.Profile(), path, argv, env, g.Stderr)
-		g.fail(argv, ExitFailure, "sandbox: "+err.Error(),
-			"full-auto refuses to run unconfined: fix the cause above, use --best-effort to run with what the kernel enforces, or another mode")
+		var ee *sandbox.ExecError
+		if errors.As(err, &ee) {
+			code := execFailure(ee.Err)
+			g.fail(argv, code, err.Error(), "")
+			return code
+		}
+		allow := "fix the cause, or run another mode"
+		if errors.Is(err, sandbox.ErrNotEnforced) {
+			allow = "--best-effort (or sandbox = \"best-effort\" in the config) runs it with what this machine enforces, with a warning; guard doctor shows what that is"
+		}
+		g.fail(argv, ExitFailure, "full-auto refuses to run it unconfined: "+err.Error(), allow)
 		return ExitFailure
 	}
 	err = syscall.Exec(path, argv, env)
-	code := ExitFailure
-	if errors.Is(err, syscall.ENOENT) {
-		code = ExitNotFound
-	} else if errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.ENOEXEC) {
-		code = ExitRefused
-	}
+	code := execFailure(err)
 	g.fail(argv, code, fmt.Sprintf("exec %s: %v", path, err), "")
 	return code
+}
+
+// execFailure is the exit code for an execve that failed, as shells have it:
+// 127 not found, 126 found but not executable, else 125 (guard failed).
+func execFailure(err error) int {
+	switch {
+	case errors.Is(err, syscall.ENOENT):
+		return ExitNotFound
+	case errors.Is(err, syscall.EACCES), errors.Is(err, syscall.ENOEXEC), errors.Is(err, syscall.EPERM):
+		return ExitRefused
+	}
+	return ExitFailure
 }
 
 // Profile is the sandbox profile of this gate.
