@@ -20,7 +20,7 @@ var mix = [][]string{
 
 func BenchmarkLoadDefault(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		if _, err := Load(DefaultFile, defaultSource); err != nil {
+		if _, err := Load(DefaultFile, []byte(defaultSource)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -115,7 +115,7 @@ func words(s string) []string {
 // compiled now. Run `make generate` (go test -run TestGeneratedDefault
 // -update) after editing default.policy.
 func TestGeneratedDefault(t *testing.T) {
-	p, err := Load(DefaultFile, defaultSource)
+	p, err := Load(DefaultFile, []byte(defaultSource))
 	if err != nil {
 		t.Fatalf("default.policy does not load: %v", err)
 	}

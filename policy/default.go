@@ -6,7 +6,7 @@ import (
 )
 
 //go:embed default.policy
-var defaultSource []byte
+var defaultSource string
 
 // DefaultFile is the name the embedded default policy's rules report.
 const DefaultFile = "default.policy"
@@ -30,10 +30,10 @@ func Default() (*Policy, error) {
 			defaultPolicy = compiledDefault
 			return
 		}
-		defaultPolicy, defaultErr = Load(DefaultFile, defaultSource)
+		defaultPolicy, defaultErr = Load(DefaultFile, []byte(defaultSource))
 	})
 	return defaultPolicy, defaultErr
 }
 
 // DefaultSource returns the text of the embedded default policy.
-func DefaultSource() []byte { return defaultSource }
+func DefaultSource() []byte { return []byte(defaultSource) }

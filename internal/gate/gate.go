@@ -178,11 +178,14 @@ func globPolicies(dir string) []string {
 	return out
 }
 
+// lookup is getenv over env: the last entry for a key wins, as in the kernel's
+// view of a duplicated variable.
 func lookup(env []string) func(string) string {
 	return func(key string) string {
 		for i := len(env) - 1; i >= 0; i-- {
-			if v, ok := strings.CutPrefix(env[i], key+"="); ok {
-				return v
+			e := env[i]
+			if len(e) > len(key) && e[len(key)] == '=' && e[:len(key)] == key {
+				return e[len(key)+1:]
 			}
 		}
 		return ""
