@@ -19,27 +19,24 @@ func (p *Policy) Check(argv []string) Result {
 		return ExecCall{Program: program, Args: a}
 	}
 	if re := p.programRegex(program); re != nil {
-		{
-			return Result{
-				Class:  Forbidden,
-				Reason: re.Reason,
-				Cause:  &Cause{Program: program, Call: call()},
-				Rule:   fmt.Sprintf("forbid_program_regex(%q)", re.Source),
-				At:     re.Pos,
-			}
+		return Result{
+			Class:  Forbidden,
+			Reason: re.Reason,
+			Cause:  &Cause{Program: program, Call: call()},
+			Rule:   fmt.Sprintf("forbid_program_regex(%q)", re.Source),
+			At:     re.Pos,
 		}
 	}
-	for _, fs := range p.Substrings {
+	for i := range p.Substrings {
+		fs := &p.Substrings[i]
 		for _, arg := range args {
-			for _, s := range fs.Strings {
-				if strings.Contains(arg, s) {
-					return Result{
-						Class:  Forbidden,
-						Reason: fmt.Sprintf("arg `%s` contains forbidden substring", arg),
-						Cause:  &Cause{Arg: arg, Call: call()},
-						Rule:   fmt.Sprintf("forbid_substrings(%q)", s),
-						At:     fs.Pos,
-					}
+			if s := fs.find(arg); s != "" {
+				return Result{
+					Class:  Forbidden,
+					Reason: fmt.Sprintf("arg `%s` contains forbidden substring", arg),
+					Cause:  &Cause{Arg: arg, Call: call()},
+					Rule:   fmt.Sprintf("forbid_substrings(%q)", s),
+					At:     fs.Pos,
 				}
 			}
 		}
@@ -121,12 +118,12 @@ func (r *PrefixRule) name() string {
 // checkSpecs tries the define_program specs for program in order: the
 // first that matches decides; if none does, the last error is reported.
 func (p *Policy) checkSpecs(program string, args []string) Result {
-	specs := p.Programs.Get(program)
+	specs := p.programSpecs(program)
 	byPath := strings.Contains(program, "/")
 	if byPath {
 		specs = nil
-		for _, name := range p.Paths.Get(program) {
-			specs = append(specs, p.Programs.Get(name)...)
+		for _, name := range p.pathPrograms(program) {
+			specs = append(specs, p.programSpecs(name)...)
 		}
 	}
 	var last *MatchError

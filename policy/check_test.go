@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp/syntax"
 	"strings"
 	"testing"
@@ -180,6 +181,40 @@ func TestNeedles(t *testing.T) {
 		}
 		if tt.no != "" && r.mayMatch(tt.no) {
 			t.Errorf("needles(%s) = %q: keep %q", tt.re, r.Needles, tt.no)
+		}
+	}
+}
+
+// TestPackedDefault checks that the compiled default unpacks to exactly the
+// specs default.policy loads to (examples aside, which are not compiled).
+func TestPackedDefault(t *testing.T) {
+	loaded, err := Load(DefaultFile, []byte(defaultSource))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if compiledDefault == nil {
+		t.Fatal("no compiled default: run make generate")
+	}
+	got := compiledDefault.AllPrograms()
+	if len(got) != len(loaded.Programs) {
+		t.Fatalf("compiled default has %d programs, default.policy %d", len(got), len(loaded.Programs))
+	}
+	for i, e := range loaded.Programs {
+		want := make([]Spec, len(e.Value))
+		copy(want, e.Value)
+		for j := range want {
+			want[j].ShouldMatch, want[j].ShouldNotMatch = nil, nil
+			if len(want[j].SystemPath) == 0 {
+				want[j].SystemPath = nil // [] and nil are the same rule
+			}
+		}
+		if got[i].Key != e.Key || !reflect.DeepEqual(got[i].Value, want) {
+			t.Errorf("compiled specs for %q differ from default.policy's", e.Key)
+		}
+	}
+	for _, e := range loaded.Paths {
+		if got := compiledDefault.pathPrograms(e.Key); !reflect.DeepEqual(got, e.Value) {
+			t.Errorf("pathPrograms(%q) = %q, want %q", e.Key, got, e.Value)
 		}
 	}
 }

@@ -57,7 +57,7 @@ func FuzzCheck(f *testing.F) {
 		}
 		// The quick rejection never rejects a spec that matches.
 		for _, p := range set {
-			specs := p.Programs.Get(argv[0])
+			specs := p.programSpecs(argv[0])
 			for i := range specs {
 				if _, err := specs[i].match(argv[0], argv[1:]); err == nil && specs[i].cannotMatch(argv[1:]) {
 					t.Fatalf("cannotMatch(%q) rejects %s, which matches", argv, specs[i].Pos)

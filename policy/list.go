@@ -15,7 +15,7 @@ type Entry struct {
 // Entries lists the policy's rules in file order.
 func (p *Policy) Entries() []Entry {
 	var out []Entry
-	for _, e := range p.Programs {
+	for _, e := range p.AllPrograms() {
 		name := e.Key
 		for _, s := range e.Value {
 			kind := "program"
@@ -58,7 +58,7 @@ func sortEntries(es []Entry) {
 // Counts returns how many rules and examples the policy has.
 func (p *Policy) Counts() (rules, examples int) {
 	rules = len(p.Entries())
-	for _, e := range p.Programs {
+	for _, e := range p.AllPrograms() {
 		for _, s := range e.Value {
 			examples += len(s.ShouldMatch) + len(s.ShouldNotMatch)
 		}

@@ -329,7 +329,7 @@ func (b *builder) forbidSubstrings(thread *starlark.Thread, fn *starlark.Builtin
 			return nil, errors.New("forbid_substrings: an empty string would forbid every argument")
 		}
 	}
-	b.p.Substrings = append(b.p.Substrings, Substrings{Strings: strs, Pos: callerPos(thread)})
+	b.p.Substrings = append(b.p.Substrings, Substrings{Strings: strs, Pos: callerPos(thread), Common: commonPrefix(strs)})
 	return starlark.None, nil
 }
 
@@ -404,6 +404,7 @@ func (b *builder) prefixRule(thread *starlark.Thread, fn *starlark.Builtin, args
 		return nil, err
 	}
 	r.Name = r.name()
+	r.sortAlternatives()
 	for _, first := range r.Pattern[0] {
 		b.prefixes[first] = append(b.prefixes[first], r)
 	}
@@ -510,7 +511,7 @@ func (p *Policy) VerifyAll() []error {
 	fail := func(at Pos, format string, a ...any) {
 		errs = append(errs, &LoadError{Pos: at, Msg: fmt.Sprintf(format, a...)})
 	}
-	for _, e := range p.Programs {
+	for _, e := range p.AllPrograms() {
 		specs := e.Value
 		for i := range specs {
 			s := &specs[i]

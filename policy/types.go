@@ -241,9 +241,17 @@ func (s *Spec) option(name string) (Option, bool) {
 		}
 		return Option{}, false
 	}
-	i := sort.Search(len(s.ByName), func(i int) bool { return s.Options[s.ByName[i]].Name >= name })
-	if i < len(s.ByName) && s.Options[s.ByName[i]].Name == name {
-		return s.Options[s.ByName[i]], true
+	lo, hi := 0, len(s.ByName)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		switch o := &s.Options[s.ByName[m]]; {
+		case o.Name == name:
+			return *o, true
+		case o.Name < name:
+			lo = m + 1
+		default:
+			hi = m
+		}
 	}
 	return Option{}, false
 }
@@ -252,58 +260,59 @@ func (s *Spec) option(name string) (Option, bool) {
 // match: the lead literal is missing, or an option word is not declared
 // (and no compound form could explain it).
 func (s *Spec) cannotMatch(args []string) bool {
-	lead := s.Lead == ""
+	if s.Lead != "" && !contains(args, s.Lead) {
+		return true
+	}
 	words, values := 0, 0 // words not starting with -, and how many may be option values
 	for _, a := range args {
-		if a == s.Lead {
-			lead = true
-		}
 		if len(a) == 0 || a[0] != '-' || a == "-" {
 			words++
 			continue
 		}
-		if len(a) > 1 && !s.knownOptionWord(a) {
+		known, flag := s.knownOptionWord(a)
+		if !known {
 			return true
 		}
-		if o, ok := s.option(a); !ok || !o.Flag {
+		if !flag {
 			values++ // an opt, or a compound word that may end in one
 		}
 	}
-	if words < s.MinPos || s.MaxPos >= 0 && words-values > s.MaxPos {
-		return true
-	}
-	return !lead
+	return words < s.MinPos || s.MaxPos >= 0 && words-values > s.MaxPos
 }
 
 // knownOptionWord reports whether an option word could be matched: declared
 // verbatim, or (with option_bundling or combined_format) made of declared
-// options. It errs on the side of "could".
-func (s *Spec) knownOptionWord(a string) bool {
-	if _, ok := s.option(a); ok || a == "--" {
-		return true
+// options; and whether it is certainly a flag, taking no value. It errs on
+// the side of "could".
+func (s *Spec) knownOptionWord(a string) (known, flag bool) {
+	if o, ok := s.option(a); ok {
+		return true, o.Flag
+	}
+	if a == "--" {
+		return true, false
 	}
 	if s.CombinedFormat {
 		if name, _, ok := strings.Cut(a, "="); ok && strings.HasPrefix(a, "--") {
 			_, ok := s.option(name)
-			return ok
+			return ok, false
 		}
 		if _, ok := s.option(a[:2]); ok {
-			return true
+			return true, false
 		}
 	}
 	if s.OptionBundling && a[1] != '-' {
 		for i := 1; i < len(a); i++ {
 			o, ok := s.option("-" + a[i:i+1])
 			if !ok {
-				return false
+				return false, false
 			}
 			if !o.Flag {
-				return true // an opt may take the rest; match decides
+				return true, false // an opt may take the rest; match decides
 			}
 		}
-		return true
+		return true, true
 	}
-	return false
+	return false, false
 }
 
 // PrefixDecision is what a prefix_rule decides.
@@ -337,6 +346,22 @@ type PrefixRule struct {
 	Pos           Pos
 	// Name is how messages show the rule: prefix_rule(["git", "push"]).
 	Name string
+	// Sorted holds, for a position with many alternatives, the same words
+	// sorted, for binary search; nil where a scan is as fast.
+	Sorted [][]string
+}
+
+// sortAlternatives fills Sorted.
+func (r *PrefixRule) sortAlternatives() {
+	for i, alts := range r.Pattern {
+		if len(alts) > 8 {
+			if r.Sorted == nil {
+				r.Sorted = make([][]string, len(r.Pattern))
+			}
+			r.Sorted[i] = append([]string(nil), alts...)
+			sort.Strings(r.Sorted[i])
+		}
+	}
 }
 
 // matches reports whether argv starts with the rule's pattern.
@@ -345,14 +370,14 @@ func (r *PrefixRule) matches(argv []string) bool {
 		return false
 	}
 	for i, alts := range r.Pattern {
-		ok := false
-		for _, a := range alts {
-			if argv[i] == a {
-				ok = true
-				break
+		if r.Sorted != nil && r.Sorted[i] != nil {
+			j := sort.SearchStrings(r.Sorted[i], argv[i])
+			if j == len(r.Sorted[i]) || r.Sorted[i][j] != argv[i] {
+				return false
 			}
+			continue
 		}
-		if !ok {
+		if !contains(alts, argv[i]) {
 			return false
 		}
 	}
@@ -446,6 +471,36 @@ func (r *ProgramRegex) Regex() *regexp.Regexp {
 type Substrings struct {
 	Strings []string
 	Pos     Pos
+	// Common is the longest prefix all Strings share: an argument without
+	// it holds none of them.
+	Common string
+}
+
+// find returns the first of the strings that arg contains, or "".
+func (f *Substrings) find(arg string) string {
+	if f.Common != "" && !strings.Contains(arg, f.Common) {
+		return ""
+	}
+	for _, s := range f.Strings {
+		if strings.Contains(arg, s) {
+			return s
+		}
+	}
+	return ""
+}
+
+// commonPrefix returns the longest prefix the words share.
+func commonPrefix(words []string) string {
+	if len(words) == 0 {
+		return ""
+	}
+	p := words[0]
+	for _, w := range words[1:] {
+		for !strings.HasPrefix(w, p) {
+			p = p[:len(p)-1]
+		}
+	}
+	return p
 }
 
 // Table maps string keys to values: a slice sorted by key, looked up by
@@ -496,4 +551,37 @@ type Policy struct {
 
 	regexCache     sync.Map // program name -> index of the matching regex, or -1
 	regexCacheSize atomic.Int64
+
+	// packed holds the specs instead of Programs and Paths in the
+	// compiled default (see packed.go).
+	packed *packed
+}
+
+// programSpecs returns the define_program specs for a program name.
+func (p *Policy) programSpecs(name string) []Spec {
+	if p.packed != nil {
+		return p.packed.Specs(name, p.File)
+	}
+	return p.Programs.Get(name)
+}
+
+// pathPrograms returns the programs whose specs list path in system_path.
+func (p *Policy) pathPrograms(path string) []string {
+	if p.packed != nil {
+		return p.packed.PathPrograms(path)
+	}
+	return p.Paths.Get(path)
+}
+
+// AllPrograms returns every program and its specs (unpacking the compiled
+// default entirely: for listing, not for checking).
+func (p *Policy) AllPrograms() Table[[]Spec] {
+	if p.packed == nil {
+		return p.Programs
+	}
+	var t Table[[]Spec]
+	for _, name := range p.packed.Names() {
+		t = append(t, Pair[[]Spec]{name, p.packed.Specs(name, p.File)})
+	}
+	return t
 }
