@@ -21,25 +21,13 @@ import (
 // scripts in testdata/script (hook_*.txtar, sh_*.txtar) cover the answers
 // themselves; what needs a real binary path and a real sandbox is here.
 
-// hookGuard builds guard into a fresh directory and returns its path.
+// hookGuard returns the real guard binary (built once, see guardBinary).
 func hookGuard(t *testing.T) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds guard with go build; skipped in -short mode")
-	}
 	if runtime.GOOS != "linux" {
 		t.Skip("the hook's sandboxed rewrite needs Linux (Landlock, seccomp, /proc)")
 	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skipf("no go command on PATH to build guard with: %v", err)
-	}
-	bin := filepath.Join(t.TempDir(), "guard")
-	out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return guardBinary(t)
 }
 
 // hookEnv is a clean environment for guard: no user configuration, no

@@ -106,7 +106,7 @@ func (c *cli) install(args []string) int {
 		}
 		names = install.CommonDangerous()
 		for _, p := range g.Set {
-			for _, e := range p.Programs {
+			for _, e := range p.AllPrograms() {
 				if install.ValidName(e.Key) == nil {
 					names = append(names, e.Key)
 				}
