@@ -467,7 +467,7 @@ func runAttackCasesAs(t *testing.T, cred *syscall.Credential, cases []attackCase
 			}
 			if !worked {
 				if tt.reach && o.errno == unix.ENOSYS || tt.killed && o.errno == unix.ENOSYS {
-					sandboxtest.NotApplicable(t, "this kernel does not implement the call (", o, "): nothing to confine")
+					sandboxtest.NotApplicable(t, fmt.Sprintf("this kernel does not implement the call (%s): nothing to confine", o))
 				}
 				sandboxtest.Skipf(t, "the attack does not work without the sandbox either (%s): the test proves nothing here", o)
 			}

@@ -32,7 +32,7 @@ func Skip(t testing.TB, args ...any) {
 // IPv6), where there is nothing to confine.
 func NotApplicable(t testing.TB, args ...any) {
 	t.Helper()
-	t.Skip(append([]any{"not applicable: "}, args...)...)
+	t.Skip("not applicable: " + fmt.Sprint(args...))
 }
 
 // Skipf is Skip with a format.
