@@ -43,9 +43,11 @@ lint: deps ## gofmt, go vet and staticcheck only
 demo: build ## build, then run guard on realistic agent commands in each mode
 	@$(GO) run ./internal/demo $(BIN)
 
-bench: build ## speed: in-process benchmarks, then whole-process ratios against a baseline
+bench: build ## speed: in-process benchmarks, whole-process ratios against a baseline, and the corpus approval rates
 	$(GO) test -run '^$$' -bench . -benchmem ./policy/...
+	$(GO) test -run '^$$' -bench . -benchtime 200x ./sandbox
 	@$(GO) run ./internal/benchproc $(BIN)
+	@report=$$(mktemp); GUARD_CORPUS_REPORT=$$report $(GO) test -count=1 -run TestCorpusApproval ./policy >/dev/null && head -12 $$report; rm -f $$report
 
 fuzz: ## run each fuzzer for a while (FUZZTIME, default 30s)
 	$(GO) test -run '^$$' -fuzz FuzzCheck -fuzztime $${FUZZTIME:-30s} ./policy
