@@ -11,9 +11,9 @@ GOFILES  := $(shell git ls-files '*.go' 2>/dev/null)
 help: ## show the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-deps: ## install the C library the sandbox needs (libseccomp-dev), if missing
+deps: ## install libseccomp-dev (the tests compile the seccomp filter with it), if missing
 	@if pkg-config --exists libseccomp 2>/dev/null; then exit 0; fi; \
-	echo "guard needs libseccomp-dev and pkg-config to build (the seccomp filter is built with libseccomp)"; \
+	echo "guard's tests need libseccomp-dev and pkg-config (they compile the seccomp filter with libseccomp and compare it with the committed one)"; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		(apt-get install -y -qq libseccomp-dev pkg-config >/dev/null 2>&1 || \
 		 (apt-get update -qq >/dev/null && apt-get install -y -qq libseccomp-dev pkg-config >/dev/null)) && \
@@ -24,7 +24,7 @@ deps: ## install the C library the sandbox needs (libseccomp-dev), if missing
 		echo "cannot install it here: install libseccomp-dev (Debian/Ubuntu) or libseccomp-devel (Fedora) and pkg-config, then retry" >&2; exit 1; \
 	fi
 
-build: deps ## build bin/guard
+build: ## build bin/guard (pure Go: no cgo, no libseccomp at run time)
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/guard
 
 test: deps ## gofmt check, go vet, staticcheck, go mod tidy check, all tests
