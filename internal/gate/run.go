@@ -181,8 +181,9 @@ func (g *Gate) fail(argv []string, code int, reason, allow string) {
 
 func (g *Gate) print(r Refusal) {
 	if g.JSON {
-		b, _ := json.Marshal(r)
-		fmt.Fprintf(g.Stderr, "%s\n", b)
+		enc := json.NewEncoder(g.Stderr)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(r)
 		return
 	}
 	fmt.Fprintln(g.Stderr, r.Line())
@@ -215,9 +216,14 @@ func (g *Gate) allowHint(v *policy.Verdict, d policy.Decision) string {
 		return "nothing; it is forbidden by policy (edit the policy only if you are sure)"
 	}
 	if out := d.Outside(); len(out) > 0 {
-		dirs := make([]string, 0, len(out))
+		var dirs []string
 		for _, w := range out {
-			dirs = append(dirs, "--writable-root "+filepath.Dir(w.Resolved))
+			if w.Protected == "" {
+				dirs = append(dirs, "--writable-root "+filepath.Dir(w.Resolved))
+			}
+		}
+		if len(dirs) == 0 {
+			return "approve it at a terminal in suggest or auto-edit mode (writes into .git are always asked about)"
 		}
 		return strings.Join(dirs, " ") + ", or run it at a terminal to approve it"
 	}
