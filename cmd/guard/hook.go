@@ -50,7 +50,13 @@ func (c *cli) hook(args []string) (code int) {
 			return 0
 		}
 	}
-	g, err := gate.New(gate.Options{}, c.env, c.stderr)
+	// The agent's project, when it tells its hooks, is the writable root:
+	// its shell's working directory follows every cd the agent made.
+	opts := gate.Options{Project: c.getenv("CLAUDE_PROJECT_DIR")}
+	if agent == hook.Gemini && c.getenv("GEMINI_PROJECT_DIR") != "" {
+		opts.Project = c.getenv("GEMINI_PROJECT_DIR")
+	}
+	g, err := gate.New(opts, c.env, c.stderr)
 	if err != nil {
 		hook.Refuse(agent, c.stdout, "guard: "+err.Error())
 		return 0

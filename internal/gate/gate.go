@@ -41,6 +41,10 @@ type Options struct {
 	// PolicyAlone makes a single --policy the only layer when no
 	// configuration file exists (guard check, as the original).
 	PolicyAlone bool
+	// Project, when set, is the writable root in place of the working
+	// directory: a hook knows the agent's project, while the agent's shell
+	// may have moved anywhere with cd.
+	Project string
 }
 
 // Gate holds everything needed to judge and run commands.
@@ -93,6 +97,9 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	}
 
 	g.Roots = []string{cwd}
+	if filepath.IsAbs(opts.Project) {
+		g.Roots[0] = filepath.Clean(opts.Project)
+	}
 	if t := getenv("TMPDIR"); t != "" && filepath.IsAbs(t) {
 		g.Roots = append(g.Roots, filepath.Clean(t))
 	}
