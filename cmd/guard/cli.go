@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"guard/internal/gate"
@@ -23,6 +24,7 @@ flags:
   --mode suggest|auto-edit|full-auto   approval mode (else $GUARD_MODE, the config file, suggest)
   --policy FILE                        an extra policy layer (repeatable)
   --writable-root DIR                  a writable root besides the cwd, $TMPDIR and /tmp (repeatable)
+  --project DIR                        the writable root in place of the cwd (hooks' rewrites use it)
   --allow-network                      full-auto: let the sandbox reach the network
   --allow-unix-sockets                 full-auto: let the sandbox connect to pathname Unix sockets
   --best-effort                        full-auto: run with what the kernel enforces, warn about the rest
@@ -64,7 +66,7 @@ func parseFlags(args []string, allowed ...string) (flags, []string, error) {
 		if !ok[name] {
 			return f, nil, fmt.Errorf("%w: unknown flag %s", errUsage, name)
 		}
-		takesValue := name == "--mode" || name == "--policy" || name == "--writable-root" || name == "--dir"
+		takesValue := name == "--mode" || name == "--policy" || name == "--writable-root" || name == "--dir" || name == "--project"
 		if takesValue && !hasValue {
 			if i+1 >= len(args) {
 				return f, nil, fmt.Errorf("%w: %s needs a value", errUsage, name)
@@ -81,6 +83,11 @@ func parseFlags(args []string, allowed ...string) (flags, []string, error) {
 			f.Policies = append(f.Policies, value)
 		case "--writable-root":
 			f.Roots = append(f.Roots, value)
+		case "--project":
+			if !filepath.IsAbs(value) {
+				return f, nil, fmt.Errorf("%w: --project needs an absolute directory", errUsage)
+			}
+			f.Project = value
 		case "--dir":
 			f.dir = value
 		case "--allow-network":
@@ -100,7 +107,7 @@ func parseFlags(args []string, allowed ...string) (flags, []string, error) {
 	return f, nil, nil
 }
 
-var runFlags = []string{"--mode", "--policy", "--writable-root", "--allow-network", "--allow-unix-sockets", "--best-effort", "--json"}
+var runFlags = []string{"--mode", "--policy", "--writable-root", "--project", "--allow-network", "--allow-unix-sockets", "--best-effort", "--json"}
 
 // dispatch chooses the role once: a shim name, a subcommand, or a command
 // to guard.

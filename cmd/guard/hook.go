@@ -61,12 +61,13 @@ func (c *cli) hook(args []string) (code int) {
 		hook.Refuse(agent, c.stdout, "guard: "+err.Error())
 		return 0
 	}
+	req.Project = opts.Project
 	script, unwrapped := req.Command, false
-	if inner, ok := hook.Unwrap(req.Command, self); ok && g.Mode == policy.FullAuto {
+	if inner, project, ok := hook.Unwrap(req.Command, self); ok && g.Mode == policy.FullAuto && project == opts.Project {
 		// The agent runs the sandboxed rewrite it was told to run (only
-		// full-auto tells it to): judge the script inside. In another mode
-		// the rewrite is judged as it stands, so an agent cannot write one
-		// itself to get round an ask.
+		// full-auto tells it to, with this project): judge the script
+		// inside. In another mode the rewrite is judged as it stands, so an
+		// agent cannot write one itself to get round an ask.
 		script, unwrapped = inner, true
 	}
 	v, d := g.Judge([]string{"bash", "-c", script})

@@ -517,3 +517,36 @@ func TestShAsShell(t *testing.T) {
 		check(t, guard)
 	})
 }
+
+// TestHookProjectRootInRewrite: with the agent's project known, the sandboxed
+// rewrite keeps the project as its writable root even when the agent's shell
+// has cd'd elsewhere: a write in that other directory (by a program the
+// judge cannot see into) fails, a write in the project works.
+func TestHookProjectRootInRewrite(t *testing.T) {
+	guard := hookGuard(t)
+	project := t.TempDir()
+	elsewhere := hookOutsideDir(t)
+	env := hookEnv(t, project)
+	hookRequireSandbox(t, guard, env)
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 writes the files the judge cannot see: not on PATH")
+	}
+	// python3 is not a known writer: its writes are the sandbox's to stop.
+	script := `python3 -c 'open("here.txt", "w")' 2>/dev/null; echo "here=$?"; ` +
+		`python3 -c 'open("` + project + `/in-project.txt", "w")'; echo "project=$?"`
+	ans := hookAsk(t, guard, "claude-code", elsewhere,
+		hookWith(env, "GUARD_MODE=full-auto", "CLAUDE_PROJECT_DIR="+project), hookRequest("claude-code", elsewhere, script))
+	input, _ := hookField(ans, "hookSpecificOutput", "updatedInput").(map[string]any)
+	rewritten := hookStr(input["command"])
+	if want := hook.RewriteIn(guard, project, script); rewritten != want {
+		t.Fatalf("rewritten command\n got %q\nwant %q", rewritten, want)
+	}
+	r := hookRun(t, elsewhere, env, "", "bash", "-c", rewritten)
+	if !strings.Contains(r.stdout, "project=0") || strings.Contains(r.stdout, "here=0") {
+		t.Errorf("sandboxed run in %s with project %s: stdout %q stderr %q; want the project writable and the cwd not",
+			elsewhere, project, r.stdout, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(elsewhere, "here.txt")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("here.txt was written outside the project: %v", err)
+	}
+}

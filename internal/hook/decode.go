@@ -46,6 +46,11 @@ type Request struct {
 	// Input is tool_input as sent, key by key, so that a rewrite keeps the
 	// fields guard does not know. Nil when the request had none.
 	Input map[string]json.RawMessage
+
+	// Project is the agent's project directory, set by the caller when the
+	// agent tells its hooks: a sandboxed rewrite then keeps it as the
+	// writable root (see RewriteIn).
+	Project string
 }
 
 // Decode reads one request of agent a from r. Unknown fields are ignored;

@@ -130,7 +130,7 @@ func askAnswer(a Agent, reason string) answer {
 }
 
 func sandboxAnswer(a Agent, req Request, reason, guardPath string) answer {
-	rewritten := Rewrite(guardPath, req.Command)
+	rewritten := RewriteIn(guardPath, req.Project, req.Command)
 	switch a {
 	case Codex:
 		return denyAnswer(a, orDefault(reason, "guard: run sandboxed")+

@@ -76,15 +76,43 @@ func Rewrite(guardPath, command string) string {
 	return Quote(guardPath) + sandboxArgs + Quote(command)
 }
 
-// Unwrap reports whether command is exactly a [Rewrite] of some script for
-// this guardPath, and returns that script. A hook sees such a command when an
-// agent runs the rewrite it was told to run (Codex); the caller can then judge
-// the inner script in full-auto mode instead of judging guard's own command
-// line. Anything else, however close, is not unwrapped.
-func Unwrap(command, guardPath string) (script string, ok bool) {
-	rest, ok := strings.CutPrefix(command, Quote(guardPath)+sandboxArgs)
-	if !ok {
-		return "", false
+// RewriteIn is Rewrite with the agent's project as the sandbox's writable
+// root in place of the working directory (guard's --project), when project
+// is not empty:
+//
+//	GUARDPATH --mode full-auto --project 'PROJECT' -- bash -c 'COMMAND'
+func RewriteIn(guardPath, project, command string) string {
+	if project == "" {
+		return Rewrite(guardPath, command)
 	}
-	return unquote(rest)
+	return Quote(guardPath) + projectArgs + Quote(project) + " -- bash -c " + Quote(command)
+}
+
+const projectArgs = " --mode full-auto --project "
+
+// Unwrap reports whether command is exactly a [Rewrite] or [RewriteIn] of
+// some script for this guardPath, and returns that script and the project
+// ("" for Rewrite). A hook sees such a command when an agent runs the rewrite
+// it was told to run (Codex); the caller can then judge the inner script in
+// full-auto mode instead of judging guard's own command line. Anything else,
+// however close, is not unwrapped.
+func Unwrap(command, guardPath string) (script, project string, ok bool) {
+	if rest, ok := strings.CutPrefix(command, Quote(guardPath)+sandboxArgs); ok {
+		script, ok := unquote(rest)
+		return script, "", ok
+	}
+	rest, ok := strings.CutPrefix(command, Quote(guardPath)+projectArgs)
+	if !ok {
+		return "", "", false
+	}
+	quoted, rest, ok := strings.Cut(rest, " -- bash -c ")
+	if !ok {
+		return "", "", false
+	}
+	project, ok = unquote(quoted)
+	if !ok {
+		return "", "", false
+	}
+	script, ok = unquote(rest)
+	return script, project, ok
 }

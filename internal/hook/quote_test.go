@@ -88,7 +88,7 @@ func TestRewriteThroughBash(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("bash -c %q gave guard %q, want %q", rewritten, got, want)
 		}
-		if back, ok := hook.Unwrap(rewritten, fake); !ok || back != script {
+		if back, _, ok := hook.Unwrap(rewritten, fake); !ok || back != script {
 			t.Errorf("Unwrap(Rewrite(%q)) = %q, %v", script, back, ok)
 		}
 	}
@@ -165,7 +165,7 @@ func TestUnwrap(t *testing.T) {
 		{`GUARD_CONFIG=/tmp/x ` + g + ` --mode full-auto -- bash -c ls`, "", false},
 		{`ls`, "", false},
 	} {
-		script, ok := hook.Unwrap(tt.cmd, g)
+		script, _, ok := hook.Unwrap(tt.cmd, g)
 		if script != tt.script || ok != tt.ok {
 			t.Errorf("Unwrap(%q) = %q, %v; want %q, %v", tt.cmd, script, ok, tt.script, tt.ok)
 		}
@@ -182,7 +182,7 @@ func FuzzQuote(f *testing.F) {
 			return // no shell word carries a NUL
 		}
 		q := hook.Quote(s)
-		if back, ok := hook.Unwrap(hook.Rewrite("/g", s), "/g"); !ok || back != s {
+		if back, _, ok := hook.Unwrap(hook.Rewrite("/g", s), "/g"); !ok || back != s {
 			t.Fatalf("Unwrap(Rewrite(%q)) = %q, %v", s, back, ok)
 		}
 		if bash == "" {
@@ -234,4 +234,20 @@ func FuzzDecode(f *testing.F) {
 			checkAnswer(t, a, req, v, buf.Bytes())
 		}
 	})
+}
+
+// TestRewriteInProject: the project rides along in the rewrite, and comes
+// back out of it.
+func TestRewriteInProject(t *testing.T) {
+	for _, tt := range []struct{ project, script string }{
+		{"/home/me/app", "touch x"},
+		{"/srv/it's here", "echo 'a' > b"},
+		{"", "ls"},
+	} {
+		rw := hook.RewriteIn("/usr/bin/guard", tt.project, tt.script)
+		script, project, ok := hook.Unwrap(rw, "/usr/bin/guard")
+		if !ok || script != tt.script || project != tt.project {
+			t.Errorf("Unwrap(RewriteIn(%q, %q)) = %q, %q, %v", tt.project, tt.script, script, project, ok)
+		}
+	}
 }
