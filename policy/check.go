@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -130,7 +131,7 @@ func (p *Policy) checkSpecs(program string, args []string) Result {
 	var lastSpec *Spec
 	for i := range specs {
 		s := &specs[i]
-		if byPath && !contains(s.SystemPath, program) {
+		if byPath && !slices.Contains(s.SystemPath, program) {
 			continue
 		}
 		if i < len(specs)-1 && s.cannotMatch(args) {
@@ -172,7 +173,7 @@ func (p *Policy) checkPrefixes(argv []string) *PrefixRule {
 		// An absolute path counts as its base name only when a
 		// host_executable call lists it.
 		name = filepath.Base(first)
-		if !contains(p.HostExecutables.Get(name), first) {
+		if !slices.Contains(p.HostExecutables.Get(name), first) {
 			return nil
 		}
 	}
@@ -192,15 +193,6 @@ func (p *Policy) checkPrefixes(argv []string) *PrefixRule {
 		}
 	}
 	return best
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Set is the layered policy guard consults: the embedded default first,

@@ -41,7 +41,7 @@ func (s Set) Judge(argv []string, cwd string) Verdict {
 		return v
 	}
 	if len(argv) > 0 && isWrapper(argv[0]) {
-		return s.judgeScript(quoteArgv(argv), shell.Bash, cwd)
+		return s.judgeScript(shell.Join(argv), shell.Bash, cwd)
 	}
 	return s.judgeArgv(argv, cwd)
 }
@@ -195,22 +195,3 @@ var wrappers = map[string]bool{
 }
 
 func isWrapper(name string) bool { return wrappers[name] }
-
-// quoteArgv quotes argv as a POSIX shell command line that parses back to
-// exactly argv.
-func quoteArgv(argv []string) string {
-	var b strings.Builder
-	for i, w := range argv {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(Quote(w))
-	}
-	return b.String()
-}
-
-// Quote quotes a word for a POSIX shell: single quotes, with each single
-// quote written as '\”.
-func Quote(w string) string {
-	return "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
-}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -308,7 +309,7 @@ func (b *builder) defineProgram(thread *starlark.Thread, fn *starlark.Builtin, a
 	spec.index()
 	b.programs[program] = append(b.programs[program], spec)
 	for _, path := range spec.SystemPath {
-		if !contains(b.paths[path], program) {
+		if !slices.Contains(b.paths[path], program) {
 			b.paths[path] = append(b.paths[path], program)
 		}
 	}

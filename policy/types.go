@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -260,7 +261,7 @@ func (s *Spec) option(name string) (Option, bool) {
 // match: the lead literal is missing, or an option word is not declared
 // (and no compound form could explain it).
 func (s *Spec) cannotMatch(args []string) bool {
-	if s.Lead != "" && !contains(args, s.Lead) {
+	if s.Lead != "" && !slices.Contains(args, s.Lead) {
 		return true
 	}
 	words, values := 0, 0 // words not starting with -, and how many may be option values
@@ -377,7 +378,7 @@ func (r *PrefixRule) matches(argv []string) bool {
 			}
 			continue
 		}
-		if !contains(alts, argv[i]) {
+		if !slices.Contains(alts, argv[i]) {
 			return false
 		}
 	}

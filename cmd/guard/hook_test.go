@@ -63,6 +63,12 @@ func hookRun(t *testing.T, dir string, env []string, stdin string, path string, 
 	cmd := exec.Command(path, args...)
 	cmd.Dir, cmd.Env = dir, env
 	cmd.Stdin = strings.NewReader(stdin)
+	return hookWait(t, cmd)
+}
+
+// hookWait runs cmd to the end and returns how it ended and what it wrote.
+func hookWait(t *testing.T, cmd *exec.Cmd) hookResult {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -71,7 +77,7 @@ func hookRun(t *testing.T, dir string, env []string, stdin string, path string, 
 	if errors.As(err, &exit) {
 		code = exit.ExitCode()
 	} else if err != nil {
-		t.Fatalf("run %s: %v", path, err)
+		t.Fatalf("run %s: %v", cmd.Path, err)
 	}
 	return hookResult{code, stdout.String(), stderr.String()}
 }
@@ -444,18 +450,7 @@ func TestShAsShell(t *testing.T) {
 	// $SHELL -c SCRIPT, with argv[0] the $SHELL path, as Python runs it.
 	shell := func(t *testing.T, path, script string, env []string) hookResult {
 		t.Helper()
-		cmd := &exec.Cmd{Path: path, Args: []string{path, "-c", script}, Dir: work, Env: env}
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		code := 0
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			code = exit.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return hookResult{code, stdout.String(), stderr.String()}
+		return hookWait(t, &exec.Cmd{Path: path, Args: []string{path, "-c", script}, Dir: work, Env: env})
 	}
 	check := func(t *testing.T, path string) {
 		t.Helper()

@@ -172,14 +172,7 @@ func (c *cli) shimDir(flagDir string) (string, error) {
 	return install.DefaultDir(c.getenv)
 }
 
-func (c *cli) getenv(key string) string {
-	for i := len(c.env) - 1; i >= 0; i-- {
-		if v, ok := strings.CutPrefix(c.env[i], key+"="); ok {
-			return v
-		}
-	}
-	return ""
-}
+func (c *cli) getenv(key string) string { return gate.Getenv(c.env, key) }
 
 // which shows the binary a shim for NAME would run, and what was skipped.
 func (c *cli) which(args []string) int {

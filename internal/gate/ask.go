@@ -11,6 +11,7 @@ import (
 
 	"guard/internal/config"
 	"guard/policy"
+	"guard/policy/shell"
 )
 
 // PromptTimeout is how long guard waits at a prompt before taking it as no.
@@ -28,7 +29,7 @@ func (g *Gate) ask(argv []string, v *policy.Verdict, d policy.Decision) policy.D
 		return d
 	}
 	defer tty.Close()
-	fmt.Fprintf(tty, "guard: %s (%s, %s mode): %s\n", shellLine(argv), v.Class, g.Mode, d.Reason)
+	fmt.Fprintf(tty, "guard: %s (%s, %s mode): %s\n", shell.Join(argv), v.Class, g.Mode, d.Reason)
 	if v.Result.Rule != "" {
 		fmt.Fprintf(tty, "guard: rule %s at %s\n", v.Result.Rule, v.Result.At)
 	}

@@ -185,18 +185,20 @@ func globPolicies(dir string) []string {
 	return out
 }
 
-// lookup is getenv over env: the last entry for a key wins, as in the kernel's
-// view of a duplicated variable.
-func lookup(env []string) func(string) string {
-	return func(key string) string {
-		for i := len(env) - 1; i >= 0; i-- {
-			e := env[i]
-			if len(e) > len(key) && e[len(key)] == '=' && e[:len(key)] == key {
-				return e[len(key)+1:]
-			}
+// Getenv is os.Getenv over env: the last entry for a key wins, as in the
+// kernel's view of a duplicated variable.
+func Getenv(env []string, key string) string {
+	for i := len(env) - 1; i >= 0; i-- {
+		e := env[i]
+		if len(e) > len(key) && e[len(key)] == '=' && e[:len(key)] == key {
+			return e[len(key)+1:]
 		}
-		return ""
 	}
+	return ""
+}
+
+func lookup(env []string) func(string) string {
+	return func(key string) string { return Getenv(env, key) }
 }
 
 // Judge classifies argv and decides what the mode does with it.

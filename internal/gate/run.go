@@ -12,6 +12,7 @@ import (
 
 	"guard/internal/audit"
 	"guard/policy"
+	"guard/policy/shell"
 	"guard/sandbox"
 	"guard/shim"
 )
@@ -194,9 +195,9 @@ func (r Refusal) Line() string {
 	var b strings.Builder
 	b.WriteString("guard: ")
 	if r.Guard == "refused" {
-		fmt.Fprintf(&b, "refused %s (%s, %s mode): %s", shellLine(r.Command), r.Class, r.Mode, r.Reason)
+		fmt.Fprintf(&b, "refused %s (%s, %s mode): %s", shell.Join(r.Command), r.Class, r.Mode, r.Reason)
 	} else {
-		fmt.Fprintf(&b, "%s: %s", shellLine(r.Command), r.Reason)
+		fmt.Fprintf(&b, "%s: %s", shell.Join(r.Command), r.Reason)
 	}
 	if r.Rule != "" {
 		fmt.Fprintf(&b, "; rule %s", r.Rule)
@@ -234,19 +235,6 @@ func (g *Gate) allowHint(v *policy.Verdict, d policy.Decision) string {
 		return "--mode auto-edit (writes inside the roots run), or run it at a terminal to approve it"
 	}
 	return "--mode full-auto (runs it sandboxed), a policy rule for it (see guard explain), or run it at a terminal to approve it"
-}
-
-// shellLine shows argv as a shell would read it.
-func shellLine(argv []string) string {
-	words := make([]string, len(argv))
-	for i, w := range argv {
-		if w != "" && !strings.ContainsAny(w, " \t\n'\"\\$`*?[]{}()<>|&;#~!") {
-			words[i] = w
-		} else {
-			words[i] = policy.Quote(w)
-		}
-	}
-	return strings.Join(words, " ")
 }
 
 // withMode returns env with GUARD_MODE set to mode, every other GUARD_MODE

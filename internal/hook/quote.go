@@ -1,37 +1,13 @@
 package hook
 
-import "strings"
+import (
+	"strings"
 
-// Quote returns s as one POSIX shell word that the shell turns back into
-// exactly s, with no expansion of any kind: s itself when it holds only
-// characters no shell treats specially, else s in single quotes, each ' in it
-// written as '\”. The empty string becomes ”. s must not hold a NUL byte,
-// which no shell word can carry.
-func Quote(s string) string {
-	if s == "" {
-		return "''"
-	}
-	if plain(s) {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+	"guard/policy/shell"
+)
 
-// plain reports whether every byte of s is one that sh, bash and zsh take
-// literally anywhere in a word. "=" is left out (zsh expands a leading =cmd),
-// as is "~".
-func plain(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case strings.IndexByte("_-+.,/:@%", c) >= 0:
-		default:
-			return false
-		}
-	}
-	return true
-}
+// Quote is shell.Quote: one POSIX shell word that reads back as s.
+var Quote = shell.Quote
 
 // unquote inverts Quote for the words Quote makes, and for any other word
 // made only of plain bytes, '...' strings and \' (all of which a shell reads
@@ -40,7 +16,7 @@ func unquote(w string) (s string, ok bool) {
 	if w == "" {
 		return "", false
 	}
-	if plain(w) {
+	if shell.Plain(w) {
 		return w, true
 	}
 	var b strings.Builder
