@@ -24,8 +24,9 @@ deps: ## install libseccomp-dev (the tests compile the seccomp filter with it), 
 		echo "cannot install it here: install libseccomp-dev (Debian/Ubuntu) or libseccomp-devel (Fedora) and pkg-config, then retry" >&2; exit 1; \
 	fi
 
-build: ## build bin/guard (pure Go: no cgo, no libseccomp at run time)
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/guard
+build: ## build bin/guard and bin/guard-full (pure Go: no cgo, no libseccomp at run time)
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -tags guardfast -o $(BIN) ./cmd/guard
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)-full ./cmd/guard
 
 test: deps ## gofmt check, go vet, staticcheck, go mod tidy check, all tests
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -33,6 +34,7 @@ test: deps ## gofmt check, go vet, staticcheck, go mod tidy check, all tests
 	$(GO) tool staticcheck ./...
 	$(GO) mod tidy -diff
 	GOOS=darwin CGO_ENABLED=0 $(GO) build ./...
+	$(GO) build -tags guardfast ./...
 	$(GO) test -count=1 ./...
 
 lint: deps ## gofmt, go vet and staticcheck only

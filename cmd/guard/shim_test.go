@@ -261,7 +261,8 @@ func TestShimRecursion(t *testing.T) {
 	if err := os.MkdirAll(filepath.Dir(hard), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	hardOK := os.Link(w.guard, hard) == nil
+	hardOK := os.Link(w.guard, hard) == nil &&
+		os.Link(filepath.Join(filepath.Dir(w.guard), "guard-full"), filepath.Join(filepath.Dir(hard), "guard-full")) == nil
 	if hardOK {
 		r := execute(t, w.command(hard, "install", "--dir", filepath.Join(w.root, "hardshims"), "ls"))
 		if r.code != 0 {
@@ -345,7 +346,8 @@ func TestShimLoopStops(t *testing.T) {
 	}
 }
 
-// copyGuard copies the guard binary to a new file. The copy is made by cp,
+// copyGuard copies the guard binary to a new file, and guard-full beside it
+// as an install does. The copy is made by cp,
 // not here: a file this process holds open for writing would be inherited by
 // children that parallel tests fork meanwhile, and exec'ing it would fail
 // with ETXTBSY.
@@ -354,8 +356,11 @@ func copyGuard(t *testing.T, from, to string) {
 	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command("cp", from, to).CombinedOutput(); err != nil {
-		t.Fatalf("cp %s %s: %v %s", from, to, err, out)
+	full := filepath.Join(filepath.Dir(from), "guard-full")
+	for _, c := range [][2]string{{from, to}, {full, filepath.Join(filepath.Dir(to), "guard-full")}} {
+		if out, err := exec.Command("cp", c[0], c[1]).CombinedOutput(); err != nil {
+			t.Fatalf("cp %s %s: %v %s", c[0], c[1], err, out)
+		}
 	}
 }
 

@@ -1,3 +1,5 @@
+//go:build !guardfast
+
 package shell
 
 import (

@@ -1,0 +1,7 @@
+//go:build !guardfast
+
+package main
+
+// fastBuild is false in guard-full (and in `go build ./cmd/guard`): every
+// command runs here.
+const fastBuild = false

@@ -1,0 +1,18 @@
+// Package policy classifies a command with execpolicy rules: define_program
+// specs, prefix rules and forbidding patterns, written in Starlark. Check
+// classifies one argv as safe, match (it writes files), unverified or
+// forbidden; Judge also reads a shell script or a wrapper through
+// policy/shell and lets its worst command decide; Decide turns the class and
+// the approval mode into run, run sandboxed, ask or refuse.
+//
+// The embedded default policy is compiled at build time (default_gen.go), so
+// classifying costs no Starlark evaluation. Other policy files are evaluated
+// on every load. The guardfast build (bin/guard) leaves the Starlark
+// interpreter out: there Evaluate returns ErrNoStarlark, and guard hands the
+// command to guard-full.
+//
+// Limits: a policy sees the argv only, not what the program will do with it;
+// a value typed as a file is judged by its path, resolved through symlinks
+// as the kernel would at that moment, and a program that writes elsewhere
+// than its arguments say is not caught here (the sandbox is what confines it).
+package policy
