@@ -94,7 +94,7 @@ func (c *cli) printCheck(f flags, argv []string) int {
 // policySet loads the policy layers without the rest of the gate's setup
 // errors mattering for classification.
 func (c *cli) policySet(opts gate.Options) (policy.Set, error) {
-	g, err := gate.New(opts, c.env, c.stderr)
+	g, err := c.newGate(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func (c *cli) policyTest(files []string) int {
 	var sources []source
 	if len(files) == 0 {
 		sources = append(sources, source{policy.DefaultFile, policy.DefaultSource()})
-		g, err := gate.New(gate.Options{}, c.env, c.stderr)
+		g, err := c.newGate(gate.Options{})
 		if err != nil {
 			fmt.Fprintf(c.stderr, "guard policy test: %v\n", err)
 			return checkLoadFailed

@@ -185,12 +185,19 @@ func (c *cli) usageError(err error) int {
 	return gate.ExitFailure
 }
 
+// newGate sets up the gate for one command; guard's version keys the policy
+// cache.
+func (c *cli) newGate(opts gate.Options) (*gate.Gate, error) {
+	opts.Version = version
+	return gate.New(opts, c.env, c.stderr)
+}
+
 // runCommand guards argv: judge, decide, and exec in place or refuse.
 func (c *cli) runCommand(opts gate.Options, argv []string) int {
 	if needsFull(argv) {
 		return c.handOver("a shell script or wrapper")
 	}
-	g, err := gate.New(opts, c.env, c.stderr)
+	g, err := c.newGate(opts)
 	if missingStarlark(err) {
 		return c.handOver("a policy file")
 	}

@@ -110,3 +110,37 @@ func TestFastBuildHandsOver(t *testing.T) {
 		t.Errorf("touch did not run: %v", err)
 	}
 }
+
+// guard-full keeps each policy file it evaluates in the cache; from then on
+// bin/guard reads the file's rules from there and needs no guard-full until
+// the file changes.
+func TestFastBuildUsesPolicyCache(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	guard := fastOnly(t, w)
+	w.write(filepath.Join(w.configDir(), "mine.policy"), `define_program(program = "touch", args = [ARG_WFILE])`, 0o644)
+	full := filepath.Join(filepath.Dir(guard), "guard-full")
+	if out, err := exec.Command("cp", filepath.Join(filepath.Dir(w.guard), "guard-full"), full).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v %s", err, out)
+	}
+	touch := func(name string) outcome {
+		return execute(t, w.command(guard, "--mode", "auto-edit", "--", "touch", filepath.Join(w.work, name)))
+	}
+	if r := touch("a"); r.code != 0 {
+		t.Fatalf("first run, through guard-full: %s", r)
+	}
+	if err := os.Remove(full); err != nil {
+		t.Fatal(err)
+	}
+	if r := touch("b"); r.code != 0 {
+		t.Errorf("second run, guard-full gone, policy cached: %s", r)
+	}
+	w.write(filepath.Join(w.configDir(), "mine.policy"), `define_program(program = "touch", args = [ARG_WFILE])
+`, 0o644)
+	if r := touch("c"); r.code != 125 || !strings.Contains(r.stderr, "needs guard-full") {
+		t.Errorf("after the policy changed, without guard-full: %s, want 125", r)
+	}
+	if _, err := os.Stat(filepath.Join(w.work, "c")); err == nil {
+		t.Error("touch ran with a policy no one evaluated")
+	}
+}

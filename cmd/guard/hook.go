@@ -56,7 +56,7 @@ func (c *cli) hook(args []string) (code int) {
 	if agent == hook.Gemini && c.getenv("GEMINI_PROJECT_DIR") != "" {
 		opts.Project = c.getenv("GEMINI_PROJECT_DIR")
 	}
-	g, err := gate.New(opts, c.env, c.stderr)
+	g, err := c.newGate(opts)
 	if err != nil {
 		hook.Refuse(agent, c.stdout, "guard: "+err.Error())
 		return 0
@@ -99,7 +99,7 @@ func (c *cli) sh(args []string) int {
 		fmt.Fprintln(c.stderr, "guard sh: usage: guard sh -c SCRIPT [NAME [ARG...]]")
 		return gate.ExitFailure
 	}
-	g, err := gate.New(gate.Options{}, c.env, c.stderr)
+	g, err := c.newGate(gate.Options{})
 	if err != nil {
 		fmt.Fprintf(c.stderr, "guard: %v\n", err)
 		return gate.ExitFailure

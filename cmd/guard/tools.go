@@ -24,7 +24,7 @@ func (c *cli) explain(args []string) int {
 	if len(rest) == 0 {
 		return c.usageError(fmt.Errorf("%w: explain: no program given", errUsage))
 	}
-	g, err := gate.New(f.Options, c.env, c.stderr)
+	g, err := c.newGate(f.Options)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "guard: %v\n", err)
 		return gate.ExitFailure
@@ -99,7 +99,7 @@ func (c *cli) install(args []string) int {
 		return gate.ExitFailure
 	}
 	if len(names) == 0 {
-		g, err := gate.New(f.Options, c.env, c.stderr)
+		g, err := c.newGate(f.Options)
 		if err != nil {
 			fmt.Fprintf(c.stderr, "guard install: %v\n", err)
 			return gate.ExitFailure
@@ -213,7 +213,7 @@ func (c *cli) doctor(args []string) int {
 		fmt.Fprintf(w, "  %s %-40s %s\n", mark, f.Name, f.Detail)
 	}
 	fmt.Fprintln(w, "configuration:")
-	g, err := gate.New(gate.Options{}, c.env, c.stderr)
+	g, err := c.newGate(gate.Options{})
 	if err != nil {
 		fmt.Fprintf(w, "  NO   %v\n", err)
 		return 1

@@ -58,6 +58,19 @@ func Dir(getenv func(string) string) string {
 	return ""
 }
 
+// CacheDir returns where guard keeps evaluated policy files:
+// $XDG_CACHE_HOME/guard/policies, else ~/.cache/guard/policies; "" when
+// neither is set to an absolute path.
+func CacheDir(getenv func(string) string) string {
+	if x := getenv("XDG_CACHE_HOME"); filepath.IsAbs(x) {
+		return filepath.Join(x, "guard", "policies")
+	}
+	if h := getenv("HOME"); filepath.IsAbs(h) {
+		return filepath.Join(h, ".cache", "guard", "policies")
+	}
+	return ""
+}
+
 // Path returns the configuration file to read. explicit reports that it was
 // named by GUARD_CONFIG, in which case it must exist. path is "" when there is
 // no file to look for (no GUARD_CONFIG, no usable XDG_CONFIG_HOME or HOME).

@@ -45,6 +45,8 @@ type Options struct {
 	// directory: a hook knows the agent's project, while the agent's shell
 	// may have moved anywhere with cd.
 	Project string
+	// Version is guard's version: it keys the policy cache.
+	Version string
 }
 
 // Gate holds everything needed to judge and run commands.
@@ -131,8 +133,9 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 // $XDG_CONFIG_HOME/guard/*.policy, the configuration's policies, then the
 // --policy files.
 func (g *Gate) loadPolicies(opts Options, cfg config.Config) error {
+	cache := policy.Cache{Dir: config.CacheDir(g.Getenv), Version: opts.Version}
 	if opts.PolicyAlone && len(opts.Policies) == 1 && cfg.Path == "" {
-		p, err := policy.LoadFile(opts.Policies[0])
+		p, err := cache.LoadFile(opts.Policies[0])
 		if err != nil {
 			return err
 		}
@@ -160,7 +163,7 @@ func (g *Gate) loadPolicies(opts Options, cfg config.Config) error {
 	files = append(files, opts.Policies...)
 	files = append(files, answers...)
 	for _, f := range files {
-		p, err := policy.LoadFile(f)
+		p, err := cache.LoadFile(f)
 		if err != nil {
 			return err
 		}
