@@ -3,7 +3,6 @@ package policy
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -98,10 +97,9 @@ func fromCached(c *cachedPolicy) *Policy {
 }
 
 type fileKey struct {
-	Path                 string
-	Dev, Ino             uint64
-	Size, Mtime, Ctime   int64
-	MtimeNsec, CtimeNsec int64
+	Path               string
+	Dev, Ino           uint64
+	Size, Mtime, Ctime int64 // times in nanoseconds
 }
 
 func keyOf(path string) (fileKey, bool) {
@@ -109,8 +107,8 @@ func keyOf(path string) (fileKey, bool) {
 	if err != nil {
 		return fileKey{}, false
 	}
-	k := fileKey{Path: path, Size: fi.Size(), Mtime: fi.ModTime().Unix(), MtimeNsec: int64(fi.ModTime().Nanosecond())}
-	k.Dev, k.Ino, k.Ctime, k.CtimeNsec = fileIdentity(fi)
+	k := fileKey{Path: path, Size: fi.Size(), Mtime: fi.ModTime().UnixNano()}
+	k.Dev, k.Ino, k.Ctime = fileIdentity(fi)
 	return k, true
 }
 
@@ -176,6 +174,3 @@ func (c Cache) write(path string, key fileKey, p *Policy) {
 		os.Remove(f.Name())
 	}
 }
-
-// String names the cache for messages.
-func (c Cache) String() string { return fmt.Sprintf("policy cache %s", c.Dir) }

@@ -5,11 +5,11 @@ import (
 	"syscall"
 )
 
-// fileIdentity is the device, inode and change time of a file.
-func fileIdentity(fi os.FileInfo) (dev, ino uint64, ctime, ctimeNsec int64) {
+// fileIdentity is the device, inode and change time (in nanoseconds) of a file.
+func fileIdentity(fi os.FileInfo) (dev, ino uint64, ctime int64) {
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !ok {
-		return 0, 0, 0, 0
+		return 0, 0, 0
 	}
-	return uint64(st.Dev), st.Ino, st.Ctim.Sec, st.Ctim.Nsec
+	return uint64(st.Dev), st.Ino, st.Ctim.Nano()
 }

@@ -44,6 +44,15 @@ func IsGuard(name string) bool {
 // it too learns a shim's name from argv[0].
 const FullName = "guard-full"
 
+// Full returns the path of guard-full beside the running guard.
+func Full() (string, error) {
+	p, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("find guard's own executable: %w", err)
+	}
+	return filepath.Join(filepath.Dir(p), FullName), nil
+}
+
 // Self returns the path and file information of the running guard binary, for
 // the same-file check in [LookPath]. On Linux the path has every symlink
 // resolved (it comes from /proc/self/exe), so a shim's own symlink never hides

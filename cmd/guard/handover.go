@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"syscall"
 
 	"guard/internal/gate"
@@ -25,9 +23,8 @@ import (
 // handOver execs guard-full in place of this process. It returns only if the
 // exec fails: guard refuses rather than run the command without judging it.
 func (c *cli) handOver(why string) int {
-	self, err := os.Executable()
+	full, err := shim.Full()
 	if err == nil {
-		full := filepath.Join(filepath.Dir(self), shim.FullName)
 		err = syscall.Exec(full, c.args, c.env)
 		err = fmt.Errorf("exec %s: %w", full, err)
 	}

@@ -34,9 +34,7 @@ func fastOnly(t *testing.T, w *world) string {
 	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command("cp", w.guard, bin).CombinedOutput(); err != nil {
-		t.Fatalf("cp: %v %s", err, out)
-	}
+	cp(t, w.guard, bin)
 	if err := os.Remove(filepath.Join(w.configDir(), "e2e.policy")); err != nil {
 		t.Fatal(err)
 	}
@@ -94,10 +92,7 @@ func TestFastBuildHandsOver(t *testing.T) {
 	}
 	// With guard-full beside it, the same commands are judged in full: the
 	// script is read through the parser, the policy file is evaluated.
-	full := filepath.Join(filepath.Dir(w.guard), "guard-full")
-	if out, err := exec.Command("cp", full, filepath.Join(filepath.Dir(guard), "guard-full")).CombinedOutput(); err != nil {
-		t.Fatalf("cp: %v %s", err, out)
-	}
+	cp(t, filepath.Join(filepath.Dir(w.guard), "guard-full"), filepath.Join(filepath.Dir(guard), "guard-full"))
 	r := execute(t, w.command(guard, "--", "sh", "-c", "echo hi; rm -rf /"))
 	if r.code != 126 || !strings.Contains(r.stderr, "forbidden") || r.stdout != "" {
 		t.Errorf("a forbidden command hidden in a script, through guard-full: %s, want 126 forbidden", r)
@@ -120,9 +115,7 @@ func TestFastBuildUsesPolicyCache(t *testing.T) {
 	guard := fastOnly(t, w)
 	w.write(filepath.Join(w.configDir(), "mine.policy"), `define_program(program = "touch", args = [ARG_WFILE])`, 0o644)
 	full := filepath.Join(filepath.Dir(guard), "guard-full")
-	if out, err := exec.Command("cp", filepath.Join(filepath.Dir(w.guard), "guard-full"), full).CombinedOutput(); err != nil {
-		t.Fatalf("cp: %v %s", err, out)
-	}
+	cp(t, filepath.Join(filepath.Dir(w.guard), "guard-full"), full)
 	touch := func(name string) outcome {
 		return execute(t, w.command(guard, "--mode", "auto-edit", "--", "touch", filepath.Join(w.work, name)))
 	}

@@ -356,11 +356,15 @@ func copyGuard(t *testing.T, from, to string) {
 	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	full := filepath.Join(filepath.Dir(from), "guard-full")
-	for _, c := range [][2]string{{from, to}, {full, filepath.Join(filepath.Dir(to), "guard-full")}} {
-		if out, err := exec.Command("cp", c[0], c[1]).CombinedOutput(); err != nil {
-			t.Fatalf("cp %s %s: %v %s", c[0], c[1], err, out)
-		}
+	cp(t, from, to)
+	cp(t, filepath.Join(filepath.Dir(from), "guard-full"), filepath.Join(filepath.Dir(to), "guard-full"))
+}
+
+// cp copies one file with cp(1) (see copyGuard for why not here).
+func cp(t *testing.T, from, to string) {
+	t.Helper()
+	if out, err := exec.Command("cp", from, to).CombinedOutput(); err != nil {
+		t.Fatalf("cp %s %s: %v %s", from, to, err, out)
 	}
 }
 
