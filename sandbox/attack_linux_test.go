@@ -999,3 +999,26 @@ print("pid" if f() == os.getpid() else "other")
 		t.Errorf("int 0x80 inside the sandbox: %s (stdout %q), want killed by SIGSYS", o, o.stdout)
 	}
 }
+
+// TestAttackFromInit tries one attack of each kind against ExecFromInit, which
+// confines the startup thread without runtime.LockOSThread (bin/guard's way).
+func TestAttackFromInit(t *testing.T) {
+	fromInit := func(c *child) { c.fromInit = true }
+	file := func(_ *testing.T, f *fixture) []string { return []string{f.file} }
+	changed := func(f *fixture) bool { return readString(f.file) != original }
+	runAttackCases(t, []attackCase{
+		{name: "write", attack: "write", args: file, effect: changed, want: denied, child: fromInit},
+		{name: "write through a hard link made in the root", attack: "hardlink-write",
+			args:   func(_ *testing.T, f *fixture) []string { return []string{f.file, filepath.Join(f.root, "link")} },
+			effect: changed, want: denied, child: fromInit},
+		{name: "chmod", attack: "chmod", args: file, root: "Landlock does not check metadata: the read-only mounts need root",
+			effect: func(f *fixture) bool {
+				var st unix.Stat_t
+				unix.Stat(f.file, &st)
+				return st.Mode&0o777 != 0o644
+			}, want: []unix.Errno{unix.EROFS}, child: fromInit},
+		{name: "netlink socket", attack: "netlink-socket", want: eperm, child: fromInit},
+		{name: "clone with CLONE_NEWUSER", attack: "clone-newuser", want: eperm, child: fromInit},
+		{name: "unshare mount namespace", attack: "unshare-mount", root: "needs CAP_SYS_ADMIN", want: eperm, child: fromInit},
+	})
+}

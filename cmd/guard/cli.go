@@ -189,6 +189,7 @@ func (c *cli) usageError(err error) int {
 // cache.
 func (c *cli) newGate(opts gate.Options) (*gate.Gate, error) {
 	opts.Version = version
+	opts.FromInit = fromInit
 	return gate.New(opts, c.env, c.stderr)
 }
 

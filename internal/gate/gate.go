@@ -47,6 +47,9 @@ type Options struct {
 	Project string
 	// Version is guard's version: it keys the policy cache.
 	Version string
+	// FromInit says that Run is called from an init function, on the startup
+	// thread: the sandbox confines that thread as it is (sandbox.ExecFromInit).
+	FromInit bool
 }
 
 // Gate holds everything needed to judge and run commands.
@@ -68,6 +71,8 @@ type Gate struct {
 	// UserPolicy is where "always" answers are written.
 	UserPolicy string
 	Stderr     io.Writer
+	// FromInit: see Options.
+	FromInit bool
 }
 
 // New builds a gate from the options, the environment and the configuration.
@@ -82,7 +87,7 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 		return nil, fmt.Errorf("working directory: %w", err)
 	}
 	g := &Gate{Cwd: cwd, Env: env, Config: cfg, Getenv: getenv, Stderr: stderr,
-		UserPolicy: config.UserPolicyPath(getenv)}
+		UserPolicy: config.UserPolicyPath(getenv), FromInit: opts.FromInit}
 
 	mode := opts.Mode
 	if mode == "" {
