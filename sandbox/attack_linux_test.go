@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"net"
 	"os"
@@ -219,6 +220,26 @@ var attacks = map[string]func(args []string) error{
 			return fmt.Errorf("%v: %s", err, bytes.TrimSpace(out))
 		}
 		return nil
+	},
+	"file-capability": func(a []string) error {
+		// a[0] has CAP_SYS_ADMIN as a file capability; it prints its own status.
+		out, err := exec.Command(a[0], "/proc/self/status").Output()
+		if err != nil {
+			return err
+		}
+		for _, line := range strings.Split(string(out), "\n") {
+			if v, ok := strings.CutPrefix(line, "CapEff:\t"); ok {
+				if eff, _ := strconv.ParseUint(v, 16, 64); hasCap(eff, unix.CAP_SYS_ADMIN) {
+					return nil
+				}
+				return fmt.Errorf("CapEff %s: %w", v, unix.EPERM)
+			}
+		}
+		return fmt.Errorf("no CapEff in %s", out)
+	},
+	"securebits-clear": func(a []string) error {
+		// Give root its special case at execve back.
+		return unix.Prctl(unix.PR_SET_SECUREBITS, 0, 0, 0, 0)
 	},
 	"unshare-mount": func(a []string) error { return unix.Unshare(unix.CLONE_NEWNS) },
 	"clone-newuser": func(a []string) error { return cloneWith(unix.CLONE_NEWUSER) },
@@ -789,12 +810,43 @@ func tool(name string, args ...string) func(*testing.T, *fixture) []string {
 	}
 }
 
+// TestAttackFileCapabilities runs a program given CAP_SYS_ADMIN as a file
+// capability, as setcap does: an ordinary user gets it outside, and root has it
+// anyway. Inside, neither gets it back.
+func TestAttackFileCapabilities(t *testing.T) {
+	requireRoot(t, "setting a file capability needs CAP_SETFCAP")
+	c := attackCase{name: "cat with cap_sys_admin+ep", attack: "file-capability", want: eperm,
+		args: func(t *testing.T, f *fixture) []string {
+			path := filepath.Join(f.outside, "cat")
+			b, err := os.ReadFile("/bin/cat")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, b, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			// struct vfs_cap_data, revision 2, effective: permitted CAP_SYS_ADMIN.
+			xattr := make([]byte, 20)
+			binary.LittleEndian.PutUint32(xattr[0:], 0x02000000|1)
+			binary.LittleEndian.PutUint32(xattr[4:], 1<<unix.CAP_SYS_ADMIN)
+			if err := unix.Setxattr(path, "security.capability", xattr, 0); err != nil {
+				sandboxtest.Skipf(t, "cannot set a file capability here: %v", err)
+			}
+			return []string{path}
+		}}
+	t.Run("root", func(t *testing.T) { runAttackCases(t, []attackCase{c}) })
+	t.Run("ordinary user", func(t *testing.T) {
+		runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, []attackCase{c})
+	})
+}
+
 func TestAttackPrivilege(t *testing.T) {
 	mnt := func(_ *testing.T, f *fixture) []string { return []string{f.root} }
 	runAttackCases(t, []attackCase{
 		{name: "unshare user namespace (util-linux unshare -U)", attack: "run", args: tool("unshare", "-U", "true")},
 		{name: "unshare user and mount namespaces (util-linux unshare -Urm)", attack: "run", args: tool("unshare", "-Urm", "true")},
 		{name: "unshare mount namespace", attack: "unshare-mount", root: "needs CAP_SYS_ADMIN", want: eperm},
+		{name: "clear SECBIT_NOROOT", attack: "securebits-clear", root: "needs CAP_SETPCAP", want: eperm},
 		{name: "clone with CLONE_NEWUSER", attack: "clone-newuser", want: eperm},
 		{name: "clone with CLONE_NEWNS|CLONE_NEWPID", attack: "clone-newns", root: "needs CAP_SYS_ADMIN", want: eperm},
 		{name: "clone3", attack: "clone3", reach: true, want: enosys},

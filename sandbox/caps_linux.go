@@ -6,15 +6,24 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Root keeps all its capabilities across execve unless they leave the bounding
-// set. The sandbox keeps only what building and testing software as root needs
-// (file ownership and permission overrides, setuid/setgid, kill, low ports) and
-// drops the rest: CAP_SYS_ADMIN, CAP_SYS_BOOT, CAP_SYS_MODULE, CAP_SYS_RAWIO,
-// CAP_SYS_TIME, CAP_SYS_PTRACE, CAP_NET_ADMIN, CAP_MKNOD, CAP_SYS_NICE,
-// CAP_SYS_RESOURCE, CAP_IPC_OWNER, CAP_SETFCAP... Capability sets are per thread,
-// like the rest of the confinement.
+// Root gets every capability back at execve. The sandbox lets it keep only what
+// building and testing software as root needs (file ownership and permission
+// overrides, setuid/setgid, kill, low ports) and takes the rest: CAP_SYS_ADMIN,
+// CAP_SYS_BOOT, CAP_SYS_MODULE, CAP_SYS_RAWIO, CAP_SYS_TIME, CAP_SYS_PTRACE,
+// CAP_NET_ADMIN, CAP_MKNOD, CAP_SYS_NICE, CAP_SYS_RESOURCE, CAP_IPC_OWNER,
+// CAP_SETFCAP, CAP_SETPCAP...
+//
+// The way (capsNoRoot): the securebit SECBIT_NOROOT, locked, ends root's special
+// case at execve, and the kept capabilities cross it as ambient capabilities, as
+// they would for any user. The permitted set shrinks to them, and no_new_privs
+// caps what a file-capability program gets at execve to the permitted set, so
+// nothing dropped comes back, through any later execve either. This is 14
+// credential changes, where emptying the bounding set one capability at a time
+// took 31, each a commit_creds and an RCU free (about 0.02 ms in all). The bounding
+// set stays as it was. Capability sets are per thread, like the rest of the
+// confinement.
 
-// keptCapabilities stay in the bounding set; CAP_NET_RAW too with AllowNetwork.
+// keptCapabilities are the ones root keeps; CAP_NET_RAW too with AllowNetwork.
 var keptCapabilities = []int{
 	unix.CAP_CHOWN, unix.CAP_DAC_OVERRIDE, unix.CAP_DAC_READ_SEARCH, unix.CAP_FOWNER, unix.CAP_FSETID,
 	unix.CAP_KILL, unix.CAP_SETGID, unix.CAP_SETUID, unix.CAP_NET_BIND_SERVICE, unix.CAP_LEASE,
@@ -33,8 +42,41 @@ func keptCapability(c int, network bool) bool {
 	return false
 }
 
-// capSets are the calling thread's capability sets.
-type capSets struct{ effective, permitted, inheritable uint64 }
+// keptSet is keptCapabilities as a set.
+func keptSet(network bool) uint64 {
+	var s uint64
+	for c := 0; c < 64; c++ {
+		if keptCapability(c, network) {
+			s |= 1 << uint(c)
+		}
+	}
+	return s
+}
+
+// The securebits (linux/securebits.h).
+const (
+	secbitNoRoot       = 1 << 0
+	secbitNoRootLocked = 1 << 1
+)
+
+// capsPlan is how the thread's capabilities are confined.
+type capsPlan int
+
+const (
+	capsNone   capsPlan = iota // not root, no capabilities: nothing to do
+	capsClear                  // not root: empty the inheritable and ambient sets
+	capsNoRoot                 // root with CAP_SETPCAP: SECBIT_NOROOT, kept ones ambient
+	// capsShrink: root without CAP_SETPCAP, where execve cannot give back more than
+	// the kept capabilities anyway (SECBIT_NOROOT set already, as in a nested
+	// guard, or a bounding set within them): shrink the sets to the kept ones.
+	capsShrink
+)
+
+// capSets are the calling thread's capability sets and securebits.
+type capSets struct {
+	effective, permitted, inheritable uint64
+	securebits                        int
+}
 
 func readCapabilities() (capSets, error) {
 	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
@@ -42,53 +84,98 @@ func readCapabilities() (capSets, error) {
 	if err := unix.Capget(&hdr, &data[0]); err != nil {
 		return capSets{}, fmt.Errorf("capget: %w", err)
 	}
+	bits, err := unix.PrctlRetInt(unix.PR_GET_SECUREBITS, 0, 0, 0, 0)
+	if err != nil {
+		return capSets{}, fmt.Errorf("prctl(PR_GET_SECUREBITS): %w", err)
+	}
 	join := func(lo, hi uint32) uint64 { return uint64(lo) | uint64(hi)<<32 }
 	return capSets{
 		effective:   join(data[0].Effective, data[1].Effective),
 		permitted:   join(data[0].Permitted, data[1].Permitted),
 		inheritable: join(data[0].Inheritable, data[1].Inheritable),
+		securebits:  bits,
 	}, nil
 }
 
 func hasCap(set uint64, c int) bool { return set&(1<<uint(c)) != 0 }
 
-// dropCapabilities empties the inheritable set (inheritable capabilities survive
-// execve whatever the bounding set) and the ambient set, and with bset (which needs
-// CAP_SETPCAP) shrinks the bounding set to the kept capabilities, which is what
-// limits root after execve.
-func dropCapabilities(bset, network bool) error {
-	if bset {
-		for c := 0; c < 64; c++ {
-			if keptCapability(c, network) {
-				continue
-			}
-			if err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0); err != nil {
-				if err == unix.EINVAL { // past the kernel's last capability
-					break
-				}
-				return fmt.Errorf("prctl(PR_CAPBSET_DROP, %d): %w", c, err)
-			}
-		}
+// planCapabilities chooses the plan for a thread with effective uid euid and the
+// sets cs; for root without a way to confine, it returns why not.
+func planCapabilities(euid int, cs capSets, network bool) (plan capsPlan, why string) {
+	switch {
+	case euid != 0 && cs.permitted == 0 && cs.inheritable == 0:
+		return capsNone, ""
+	case euid != 0:
+		return capsClear, ""
+	case hasCap(cs.effective, unix.CAP_SETPCAP):
+		return capsNoRoot, ""
+	case cs.securebits&secbitNoRoot != 0:
+		return capsShrink, ""
 	}
+	if c, ok := droppableInBoundingSet(network); ok {
+		return capsNone, fmt.Sprintf("no CAP_SETPCAP to keep root from regaining capability %d at execve", c)
+	}
+	return capsShrink, ""
+}
+
+// confineCapabilities carries out plan on the calling thread.
+func confineCapabilities(plan capsPlan, network bool) error {
 	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
 	var data [2]unix.CapUserData
 	if err := unix.Capget(&hdr, &data[0]); err != nil {
 		return fmt.Errorf("capget: %w", err)
 	}
-	if data[0].Inheritable|data[1].Inheritable != 0 {
-		data[0].Inheritable, data[1].Inheritable = 0, 0
+	set := func(permitted, inheritable uint64) error {
+		for i := range data {
+			shift := 32 * uint(i)
+			data[i].Permitted &= uint32(permitted >> shift)
+			data[i].Effective &= uint32(permitted >> shift)
+			data[i].Inheritable = uint32(inheritable >> shift)
+		}
 		if err := unix.Capset(&hdr, &data[0]); err != nil {
 			return fmt.Errorf("capset: %w", err)
 		}
+		return nil
 	}
-	if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); err != nil && err != unix.EINVAL {
-		return fmt.Errorf("prctl(PR_CAP_AMBIENT_CLEAR_ALL): %w", err)
+	permitted := uint64(data[0].Permitted) | uint64(data[1].Permitted)<<32
+	kept := keptSet(network) & permitted
+
+	switch plan {
+	case capsClear:
+		if data[0].Inheritable|data[1].Inheritable == 0 {
+			return nil // the ambient set is within the inheritable one: empty too
+		}
+		return set(permitted, 0) // capset empties the ambient set with it
+	case capsShrink:
+		return set(kept, kept&(uint64(data[0].Inheritable)|uint64(data[1].Inheritable)<<32))
+	case capsNoRoot:
+		// Ambient capabilities must be permitted and inheritable; the securebits
+		// need CAP_SETPCAP, so the permitted set shrinks last.
+		if err := set(permitted, kept); err != nil {
+			return err
+		}
+		for c := 0; c < 64; c++ {
+			if hasCap(kept, c) {
+				if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_RAISE, uintptr(c), 0, 0); err != nil {
+					return fmt.Errorf("prctl(PR_CAP_AMBIENT_RAISE, %d): %w", c, err)
+				}
+			}
+		}
+		bits, err := unix.PrctlRetInt(unix.PR_GET_SECUREBITS, 0, 0, 0, 0)
+		if err != nil {
+			return fmt.Errorf("prctl(PR_GET_SECUREBITS): %w", err)
+		}
+		bits |= secbitNoRoot | secbitNoRootLocked
+		if err := unix.Prctl(unix.PR_SET_SECUREBITS, uintptr(bits), 0, 0, 0); err != nil {
+			return fmt.Errorf("prctl(PR_SET_SECUREBITS): %w", err)
+		}
+		return set(kept, kept)
 	}
 	return nil
 }
 
-// droppableInBoundingSet returns a capability that dropCapabilities would remove
-// from the bounding set and that is still there, if any.
+// droppableInBoundingSet returns a capability beyond the kept ones that is still
+// in the bounding set, if any: root gets it back at execve.
 func droppableInBoundingSet(network bool) (int, bool) {
 	for c := 0; c < 64; c++ {
 		if keptCapability(c, network) {

@@ -13,13 +13,16 @@
 //     what stops root's chmod, chown, utime and xattr changes outside the roots,
 //     which Landlock does not check. Device nodes stay writable on a read-only
 //     mount: /dev/null and the terminal keep working.
-//  2. As root, the capability bounding set shrinks to what building and testing
-//     software needs (CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER,
-//     CAP_FSETID, CAP_KILL, CAP_SETUID, CAP_SETGID, CAP_NET_BIND_SERVICE, CAP_LEASE,
-//     CAP_AUDIT_WRITE, and CAP_NET_RAW with AllowNetwork): no CAP_SYS_ADMIN,
+//  2. As root, the capabilities: SECBIT_NOROOT (locked) ends root's special case
+//     at execve, and only what building and testing software needs crosses it,
+//     as ambient capabilities (CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH,
+//     CAP_FOWNER, CAP_FSETID, CAP_KILL, CAP_SETUID, CAP_SETGID,
+//     CAP_NET_BIND_SERVICE, CAP_LEASE, CAP_AUDIT_WRITE, and CAP_NET_RAW with
+//     AllowNetwork); the permitted set shrinks to them. No CAP_SYS_ADMIN,
 //     CAP_SYS_BOOT, CAP_SYS_MODULE, CAP_SYS_RAWIO, CAP_SYS_TIME, CAP_SYS_PTRACE,
-//     CAP_NET_ADMIN, CAP_MKNOD... The inheritable and ambient sets are emptied for
-//     everyone.
+//     CAP_NET_ADMIN, CAP_MKNOD, CAP_SETPCAP... and with no_new_privs a program
+//     with file capabilities gets no more than the permitted set. The inheritable
+//     and ambient sets are emptied for everyone else.
 //  3. no_new_privs: setuid and file capabilities grant nothing any more.
 //  4. Landlock: read and execute everywhere; write, create, remove, rename, link
 //     and truncate only beneath the writable roots and /dev/shm, where device nodes
@@ -51,7 +54,7 @@
 // The environment is passed as given: secrets in it are the program's to read. The
 // working directory is the caller's (re-entered after step 1).
 //
-// Non-root users get every step but 1 and the bounding set of 2: unshare(
+// Non-root users get every step but 1 and root's part of 2: unshare(
 // CLONE_NEWUSER), which would give them a mount namespace, needs a single-threaded
 // process, and a Go program never is one. See the limits below.
 //
@@ -80,7 +83,9 @@
 // abstract sockets outside the sandbox: those stay scoped by Landlock.
 //
 // Root: the read-only mount namespace is the answer to chmod, chown, utime and
-// xattrs. Root without CAP_SYS_ADMIN (Docker's default) cannot make it: Exec then
+// xattrs. Root keeps its few capabilities as ambient ones, which execve clears for
+// a program with file capabilities (ping): such a program runs as root without
+// them. Root without CAP_SYS_ADMIN (Docker's default) cannot make it: Exec then
 // refuses, unless BestEffort, rather than let root change metadata anywhere. The
 // exception is a nested Exec: a guard shim run by a sandboxed program (make calling
 // rm through guard) has no CAP_SYS_ADMIN left, but lives in the read-only mounts of
@@ -122,10 +127,15 @@
 //
 // No thread but the caller's is touched, and nothing is built at run time: one
 // landlock_create_ruleset, six to ten landlock_add_rule, one seccomp(2) with a
-// ready program, one poll(2) for the descriptors, about forty prctl for root's
-// bounding set and, as root, eight mount-related calls. Measured on a 2-core VM
-// where a Go program that only execs /bin/pwd takes 1.9 ms: 0.46 ms more as root
-// (1.25x), 0.28 ms as another user (1.15x); bwrap takes 1.8x. The largest parts:
-// the mount namespace (root only) and the kernel's JIT of the seccomp program,
-// about 0.1 ms each (BenchmarkConfine breaks it down, BenchmarkExec times it whole).
+// ready program, one poll(2) for the descriptors and, as root, fourteen
+// credential changes for the capabilities and eight mount-related calls. The
+// seccomp program is a binary tree of syscall numbers: when it is loaded, the
+// kernel runs it once per syscall number to find those it always allows, which
+// took twice as long with a chain. ExecFromInit, which bin/guard uses, also spares
+// the thread runtime.LockOSThread starts. Measured on a 2-core VM where a Go program
+// that only execs pwd takes 2.1 ms, full-auto as root: 1.22-1.24x (make bench);
+// bwrap takes 1.75x. BenchmarkConfine breaks the in-process cost down (mounts,
+// capabilities, Landlock, seccomp); the mount namespace, root's alone, is the
+// largest part, and the kernel's freeing of it when the program exits is not
+// even in that figure.
 package sandbox

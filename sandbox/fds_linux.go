@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"slices"
 
 	"golang.org/x/sys/unix"
 )
@@ -19,8 +20,9 @@ const fdScan = 128
 // working. Descriptors 0, 1 and 2 are the caller's choice and stay as they are.
 //
 // One poll(2) over descriptors 3 to fdScan-1 finds the open ones (the others come
-// back POLLNVAL), which is cheaper than reading /proc/self/fd.
-func closeInheritedFDs() error {
+// back POLLNVAL), which is cheaper than reading /proc/self/fd. own are descriptors
+// known to be close-on-exec already (the confinement's), passed over unexamined.
+func closeInheritedFDs(own []int) error {
 	var pfds [fdScan - 3]unix.PollFd
 	for i := range pfds {
 		pfds[i].Fd = int32(3 + i)
@@ -41,6 +43,9 @@ func closeInheritedFDs() error {
 			continue
 		}
 		fd := 3 + i
+		if slices.Contains(own, fd) {
+			continue
+		}
 		flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0)
 		if err != nil || flags&unix.FD_CLOEXEC != 0 {
 			continue // closed meanwhile, or already close-on-exec (Go's own)

@@ -128,7 +128,8 @@ type confinement struct {
 	nnp, landlock, seccomp, mounts, caps bool
 	nnpWhy, landlockWhy, seccompWhy      string
 	mountsWhy, capsWhy                   string
-	capsRequired, capsBset               bool
+	capsRequired                         bool
+	capsPlan                             capsPlan
 
 	warned map[string]bool
 }
@@ -203,22 +204,9 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		c.mountsWhy = "not root"
 	}
 
-	// Root gets the bounding set back at execve: shrink it. Anyone else can only
-	// carry capabilities through the inheritable and ambient sets: clear those.
-	switch {
-	case euid == 0:
-		c.capsRequired = true
-		c.capsBset = hasCap(cs.effective, unix.CAP_SETPCAP)
-		c.caps = true
-		if !c.capsBset {
-			if cap, ok := droppableInBoundingSet(p.AllowNetwork); ok {
-				c.caps = false
-				c.capsWhy = fmt.Sprintf("no CAP_SETPCAP to drop capability %d from the bounding set", cap)
-			}
-		}
-	case cs.permitted != 0 || cs.inheritable != 0:
-		c.caps = true
-	}
+	c.capsRequired = euid == 0
+	c.capsPlan, c.capsWhy = planCapabilities(euid, cs, p.AllowNetwork)
+	c.caps = c.capsPlan != capsNone
 
 	if err := c.check(); err != nil {
 		c.release()
@@ -297,7 +285,7 @@ func (c *confinement) apply(fds bool) error {
 		}
 	}
 	if c.caps {
-		if err := dropCapabilities(c.capsBset, c.p.AllowNetwork); err != nil {
+		if err := confineCapabilities(c.capsPlan, c.p.AllowNetwork); err != nil {
 			if err := fail(&c.caps, &c.capsWhy, err); err != nil {
 				return err
 			}
@@ -316,7 +304,7 @@ func (c *confinement) apply(fds bool) error {
 		}
 	}
 	if fds {
-		if err := closeInheritedFDs(); err != nil {
+		if err := closeInheritedFDs(c.fds); err != nil {
 			if !c.p.BestEffort {
 				return err
 			}
@@ -393,10 +381,10 @@ func (c *confinement) parts() []part {
 	switch {
 	case !c.capsRequired:
 		add("root capabilities dropped", false, true, "not root: inheritable and ambient sets cleared")
-	case c.caps && c.capsBset:
-		add("root capabilities dropped", true, true, "all but file ownership, setuid/setgid, kill and low ports")
+	case c.caps && c.capsPlan == capsNoRoot:
+		add("root capabilities dropped", true, true, "all but file ownership, setuid/setgid, kill and low ports (SECBIT_NOROOT)")
 	case c.caps:
-		add("root capabilities dropped", true, true, "none left to drop")
+		add("root capabilities dropped", true, true, "execve gives back no more than the kept ones")
 	default:
 		add("root capabilities dropped", true, false, c.capsWhy)
 	}

@@ -324,8 +324,8 @@ func TestProbe(t *testing.T) {
 }
 
 // TestStatus checks the confined program's own view: no_new_privs, a seccomp
-// filter, and for root a shrunk capability bounding set; after Exec and after
-// ExecFromInit.
+// filter, and for root only the kept capabilities, carried as ambient ones; after
+// Exec and after ExecFromInit.
 func TestStatus(t *testing.T) {
 	for _, fromInit := range []bool{false, true} {
 		t.Run(fmt.Sprintf("fromInit=%v", fromInit), func(t *testing.T) { testStatus(t, fromInit) })
@@ -348,24 +348,29 @@ func testStatus(t *testing.T, fromInit bool) {
 		}
 	}
 	if os.Geteuid() == 0 {
+		sets := 0
 		for _, line := range strings.Split(o.stdout, "\n") {
-			if v, ok := strings.CutPrefix(line, "CapBnd:\t"); ok {
-				bnd, _ := strconv.ParseUint(v, 16, 64)
-				for _, c := range []int{unix.CAP_SYS_ADMIN, unix.CAP_SYS_MODULE, unix.CAP_SYS_BOOT, unix.CAP_SYS_PTRACE, unix.CAP_NET_ADMIN, unix.CAP_MKNOD} {
-					if hasCap(bnd, c) {
-						t.Errorf("CapBnd %s still has capability %d", v, c)
-					}
-				}
-				if !hasCap(bnd, unix.CAP_CHOWN) || !hasCap(bnd, unix.CAP_DAC_OVERRIDE) {
-					t.Errorf("CapBnd %s lost CAP_CHOWN or CAP_DAC_OVERRIDE", v)
+			name, v, _ := strings.Cut(line, ":\t")
+			if name != "CapPrm" && name != "CapEff" && name != "CapAmb" {
+				continue
+			}
+			sets++
+			set, _ := strconv.ParseUint(v, 16, 64)
+			for _, c := range []int{unix.CAP_SYS_ADMIN, unix.CAP_SYS_MODULE, unix.CAP_SYS_BOOT, unix.CAP_SYS_PTRACE, unix.CAP_NET_ADMIN, unix.CAP_MKNOD, unix.CAP_SETPCAP, unix.CAP_SETFCAP} {
+				if hasCap(set, c) {
+					t.Errorf("%s %s still has capability %d", name, v, c)
 				}
 			}
+			if !hasCap(set, unix.CAP_CHOWN) || !hasCap(set, unix.CAP_DAC_OVERRIDE) {
+				t.Errorf("%s %s lost CAP_CHOWN or CAP_DAC_OVERRIDE", name, v)
+			}
+		}
+		if sets != 3 {
+			t.Errorf("/proc/self/status lacks CapPrm, CapEff or CapAmb:\n%s", o.stdout)
 		}
 	}
 }
 
-// TestExecFromInitElsewhere: off the startup thread, ExecFromInit refuses before
-// changing anything.
 func TestExecFromInitElsewhere(t *testing.T) {
 	var err error
 	var nnp int
@@ -404,7 +409,7 @@ func TestExecErrors(t *testing.T) {
 // the plan of a confinement is data, so a kernel without Landlock or with an old
 // ABI can be simulated.
 func TestNotEnforced(t *testing.T) {
-	full := confinement{abi: 7, landlock: true, seccomp: true, nnp: true, mounts: true, caps: true, capsRequired: true, capsBset: true, root: true}
+	full := confinement{abi: 7, landlock: true, seccomp: true, nnp: true, mounts: true, caps: true, capsRequired: true, capsPlan: capsNoRoot, root: true}
 	tests := []struct {
 		name string
 		edit func(c *confinement)
@@ -427,7 +432,7 @@ func TestNotEnforced(t *testing.T) {
 			c.mounts, c.mountsWhy, c.root, c.caps, c.capsRequired = false, "not root", false, false, false
 		}, nil},
 		{"root without CAP_SETPCAP", func(c *confinement) {
-			c.caps, c.capsWhy = false, "no CAP_SETPCAP to drop capability 21 from the bounding set"
+			c.caps, c.capsPlan, c.capsWhy = false, capsNone, "no CAP_SETPCAP to keep root from regaining capability 21 at execve"
 		},
 			[]string{"root capabilities dropped (no CAP_SETPCAP"}},
 	}
@@ -541,4 +546,32 @@ func drain(r io.Reader, d time.Duration) string {
 	b := make([]byte, 256)
 	n, _ := r.Read(b)
 	return string(b[:n])
+}
+
+func TestPlanCapabilities(t *testing.T) {
+	setpcap := uint64(1) << unix.CAP_SETPCAP
+	for _, tt := range []struct {
+		name string
+		euid int
+		cs   capSets
+		want capsPlan
+	}{
+		{"user without capabilities", 1000, capSets{}, capsNone},
+		{"user with inheritable capabilities", 1000, capSets{inheritable: 1}, capsClear},
+		{"root", 0, capSets{effective: setpcap, permitted: setpcap}, capsNoRoot},
+		{"root under SECBIT_NOROOT without CAP_SETPCAP (nested)", 0, capSets{securebits: secbitNoRoot | secbitNoRootLocked}, capsShrink},
+	} {
+		if got, why := planCapabilities(tt.euid, tt.cs, false); got != tt.want || why != "" {
+			t.Errorf("%s: plan %d (%q), want %d", tt.name, got, why, tt.want)
+		}
+	}
+	// Root without CAP_SETPCAP: the answer depends on this process's bounding set.
+	plan, why := planCapabilities(0, capSets{}, false)
+	if c, ok := droppableInBoundingSet(false); ok {
+		if plan != capsNone || !strings.Contains(why, fmt.Sprintf("capability %d", c)) {
+			t.Errorf("root without CAP_SETPCAP, capability %d in the bounding set: plan %d (%q), want a refusal", c, plan, why)
+		}
+	} else if plan != capsShrink {
+		t.Errorf("root without CAP_SETPCAP, bounding set within the kept capabilities: plan %d, want capsShrink", plan)
+	}
 }
