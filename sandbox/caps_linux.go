@@ -118,18 +118,19 @@ func planCapabilities(euid int, cs capSets, network bool) (plan capsPlan, why st
 	return capsShrink, ""
 }
 
-// confineCapabilities carries out plan on the calling thread.
-func confineCapabilities(plan capsPlan, network bool) error {
-	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
-	var data [2]unix.CapUserData
-	if err := unix.Capget(&hdr, &data[0]); err != nil {
-		return fmt.Errorf("capget: %w", err)
-	}
-	set := func(permitted, inheritable uint64) error {
+// confineCapabilities carries out plan on the calling thread, whose sets are cs
+// (read by newConfinement: nothing in between changes them).
+func confineCapabilities(plan capsPlan, cs capSets, network bool) error {
+	// capset sets effective and permitted to what is left of them within permitted,
+	// and inheritable to inheritable; it empties the ambient set of what is no
+	// longer both permitted and inheritable.
+	capset := func(permitted, inheritable uint64) error {
+		hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+		var data [2]unix.CapUserData
 		for i := range data {
 			shift := 32 * uint(i)
-			data[i].Permitted &= uint32(permitted >> shift)
-			data[i].Effective &= uint32(permitted >> shift)
+			data[i].Permitted = uint32((cs.permitted & permitted) >> shift)
+			data[i].Effective = uint32((cs.effective & permitted) >> shift)
 			data[i].Inheritable = uint32(inheritable >> shift)
 		}
 		if err := unix.Capset(&hdr, &data[0]); err != nil {
@@ -137,21 +138,20 @@ func confineCapabilities(plan capsPlan, network bool) error {
 		}
 		return nil
 	}
-	permitted := uint64(data[0].Permitted) | uint64(data[1].Permitted)<<32
-	kept := keptSet(network) & permitted
+	kept := keptSet(network) & cs.permitted
 
 	switch plan {
 	case capsClear:
-		if data[0].Inheritable|data[1].Inheritable == 0 {
+		if cs.inheritable == 0 {
 			return nil // the ambient set is within the inheritable one: empty too
 		}
-		return set(permitted, 0) // capset empties the ambient set with it
+		return capset(cs.permitted, 0)
 	case capsShrink:
-		return set(kept, kept&(uint64(data[0].Inheritable)|uint64(data[1].Inheritable)<<32))
+		return capset(kept, kept&cs.inheritable)
 	case capsNoRoot:
 		// Ambient capabilities must be permitted and inheritable; the securebits
 		// need CAP_SETPCAP, so the permitted set shrinks last.
-		if err := set(permitted, kept); err != nil {
+		if err := capset(cs.permitted, kept); err != nil {
 			return err
 		}
 		for c := 0; c < 64; c++ {
@@ -161,15 +161,11 @@ func confineCapabilities(plan capsPlan, network bool) error {
 				}
 			}
 		}
-		bits, err := unix.PrctlRetInt(unix.PR_GET_SECUREBITS, 0, 0, 0, 0)
-		if err != nil {
-			return fmt.Errorf("prctl(PR_GET_SECUREBITS): %w", err)
-		}
-		bits |= secbitNoRoot | secbitNoRootLocked
+		bits := cs.securebits | secbitNoRoot | secbitNoRootLocked
 		if err := unix.Prctl(unix.PR_SET_SECUREBITS, uintptr(bits), 0, 0, 0); err != nil {
 			return fmt.Errorf("prctl(PR_SET_SECUREBITS): %w", err)
 		}
-		return set(kept, kept)
+		return capset(kept, kept)
 	}
 	return nil
 }

@@ -392,15 +392,7 @@ func TestAllowNetwork(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
+	go acceptAndClose(l)
 	for _, tt := range []struct {
 		attack  string
 		arg     string

@@ -130,6 +130,7 @@ type confinement struct {
 	mountsWhy, capsWhy                   string
 	capsRequired                         bool
 	capsPlan                             capsPlan
+	capSets                              capSets // as newConfinement found them
 
 	warned map[string]bool
 }
@@ -204,7 +205,7 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		c.mountsWhy = "not root"
 	}
 
-	c.capsRequired = euid == 0
+	c.capSets, c.capsRequired = cs, euid == 0
 	c.capsPlan, c.capsWhy = planCapabilities(euid, cs, p.AllowNetwork)
 	c.caps = c.capsPlan != capsNone
 
@@ -285,7 +286,7 @@ func (c *confinement) apply(fds bool) error {
 		}
 	}
 	if c.caps {
-		if err := confineCapabilities(c.capsPlan, c.p.AllowNetwork); err != nil {
+		if err := confineCapabilities(c.capsPlan, c.capSets, c.p.AllowNetwork); err != nil {
 			if err := fail(&c.caps, &c.capsWhy, err); err != nil {
 				return err
 			}
