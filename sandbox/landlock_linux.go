@@ -119,12 +119,25 @@ func landlockRestrict(abi int, p Profile, roots []root, fds *[]int) error {
 	if err := add("/", fd, llRead); err != nil {
 		return err
 	}
-	for _, r := range roots {
+	// Each root is opened for its rule only, and only the outermost ones (a root
+	// inside another gets nothing more): with hundreds of roots, descriptors held
+	// at once would grow the descriptor table, which in a multi-threaded process
+	// waits for an RCU grace period each time (issue 13: 300 roots took 22x).
+	for _, r := range outermost(roots) {
 		access := write
 		if !r.dir {
 			access &= llFileRights
 		}
-		if err := add(r.path, r.fd, access); err != nil {
+		fd, err := openRetry(r.path, unix.O_PATH|unix.O_CLOEXEC)
+		if err == unix.ENOENT || err == unix.ENOTDIR {
+			continue // gone since newConfinement: nothing to grant
+		}
+		if err != nil {
+			return fmt.Errorf("landlock_add_rule %s: open: %w", r.path, err)
+		}
+		err = add(r.path, fd, access)
+		unix.Close(fd)
+		if err != nil {
 			return err
 		}
 	}
@@ -156,6 +169,14 @@ func landlockRestrict(abi int, p Profile, roots []root, fds *[]int) error {
 		return fmt.Errorf("landlock_restrict_self: %w", e)
 	}
 	return nil
+}
+
+func statRetry(path string, st *unix.Stat_t) error {
+	for {
+		if err := unix.Stat(path, st); err != unix.EINTR {
+			return err
+		}
+	}
 }
 
 func openRetry(path string, flags int) (int, error) {

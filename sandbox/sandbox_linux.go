@@ -117,7 +117,7 @@ type confinement struct {
 	warn  io.Writer
 	roots []root // existing writable roots
 	cwd   string
-	fds   []int // O_PATH descriptors, closed by release or execve
+	fds   []int // descriptors held until execve (the Landlock ruleset), closed by release
 
 	abi  int  // Landlock ABI, 0 without Landlock
 	root bool // euid 0, or holds CAP_CHOWN, CAP_FOWNER or CAP_DAC_OVERRIDE
@@ -145,22 +145,17 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 			return nil, fmt.Errorf("writable root %q: not an absolute path", r)
 		}
 		r = filepath.Clean(r)
-		// One O_PATH descriptor per root, for its Landlock rule.
-		fd, err := openRetry(r, unix.O_PATH|unix.O_CLOEXEC)
+		// No descriptor is held per root: Landlock opens each one only for the
+		// time of its rule (see landlockRestrict).
+		var st unix.Stat_t
+		err := statRetry(r, &st)
 		if err == unix.ENOENT || err == unix.ENOTDIR {
 			continue // nothing to grant
 		}
 		if err != nil {
-			c.release()
 			return nil, fmt.Errorf("writable root %s: %w", r, err)
 		}
-		c.fds = append(c.fds, fd)
-		var st unix.Stat_t
-		if err := unix.Fstat(fd, &st); err != nil {
-			c.release()
-			return nil, fmt.Errorf("writable root %s: fstat: %w", r, err)
-		}
-		c.roots = append(c.roots, root{path: r, fd: fd, dir: st.Mode&unix.S_IFMT == unix.S_IFDIR})
+		c.roots = append(c.roots, root{path: r, dir: st.Mode&unix.S_IFMT == unix.S_IFDIR})
 	}
 
 	// Checked here: go-landlock's BestEffort() reports success without Landlock.
@@ -216,10 +211,9 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	return c, nil
 }
 
-// root is a writable root, open.
+// root is a writable root that exists.
 type root struct {
 	path string
-	fd   int // O_PATH
 	dir  bool
 }
 

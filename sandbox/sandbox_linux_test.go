@@ -480,13 +480,19 @@ func TestOutermost(t *testing.T) {
 		}
 		return rs
 	}
-	got := outermost(roots("/a/b", "/a-b", "/a", "/c/d", "/a/b/c", "/c/d"))
-	var paths []string
-	for _, r := range got {
-		paths = append(paths, r.path)
-	}
-	if want := "/a /a-b /c/d"; strings.Join(paths, " ") != want {
-		t.Errorf("outermost = %v, want %s", paths, want)
+	for _, tc := range []struct{ in, want []string }{
+		{[]string{"/a/b", "/a-b", "/a", "/c/d", "/a/b/c", "/c/d"}, []string{"/a", "/a-b", "/c/d"}},
+		{[]string{"/a/b-c", "/a/b", "/a/b/c", "/a/b0", "/ab"}, []string{"/a/b", "/a/b-c", "/a/b0", "/ab"}},
+		{[]string{"/x", "/", "/y/z"}, []string{"/"}},
+		{[]string{"/a.b/c", "/a/c", "/a"}, []string{"/a", "/a.b/c"}},
+	} {
+		var paths []string
+		for _, r := range outermost(roots(tc.in...)) {
+			paths = append(paths, r.path)
+		}
+		if strings.Join(paths, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("outermost(%v) = %v, want %v", tc.in, paths, tc.want)
+		}
 	}
 }
 
