@@ -48,14 +48,19 @@ func readOnlyMounts(roots []root, cwd string) (recoverable bool, err error) {
 			unix.Close(fd)
 		}
 	}()
+	copied := tops[:0:0]
 	for _, r := range tops {
-		// By path: r.fd is in the parent namespace, whose mounts cannot be copied here.
 		fd, err := unix.OpenTree(unix.AT_FDCWD, r.path, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_RECURSIVE)
+		if err == unix.ENOENT || err == unix.ENOTDIR {
+			continue // a root that does not exist: nothing to keep writable
+		}
 		if err != nil {
 			return true, fmt.Errorf("open_tree %s: %w", r.path, err)
 		}
 		trees = append(trees, fd)
+		copied = append(copied, r)
 	}
+	tops = copied
 	attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}
 	if err := unix.MountSetattr(unix.AT_FDCWD, "/", unix.AT_RECURSIVE, &attr); err != nil {
 		return true, fmt.Errorf("mount_setattr / read-only: %w", err)

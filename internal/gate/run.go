@@ -91,8 +91,9 @@ func execFailure(err error) int {
 // Profile is the sandbox profile of this gate.
 func (g *Gate) Profile() sandbox.Profile {
 	roots := make([]string, 0, len(g.Roots))
+	m := rootResolver{}
 	for _, r := range g.Roots {
-		roots = append(roots, policy.Resolve(r, "/"))
+		roots = append(roots, m.resolve(r))
 	}
 	return sandbox.Profile{
 		WritableRoots:    roots,
