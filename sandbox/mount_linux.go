@@ -25,7 +25,10 @@ import (
 // recoverable when nothing was made read-only yet.
 func readOnlyMounts(roots []root, cwd string) (recoverable bool, err error) {
 	tops := outermost(roots)
-	flags := unix.CLONE_NEWNS
+	// An IPC namespace with it: System V IPC objects and POSIX message queues of
+	// processes outside are out of reach, while the program's own work (see
+	// seccomp's sysvIPCSyscalls for those without one).
+	flags := unix.CLONE_NEWNS | unix.CLONE_NEWIPC
 	if len(tops) > privateFDsAbove {
 		// One descriptor per copy is held below: past the first 64 the descriptor
 		// table grows, and while the process's threads share it each growth waits
@@ -34,7 +37,7 @@ func readOnlyMounts(roots []root, cwd string) (recoverable bool, err error) {
 		flags |= unix.CLONE_FILES
 	}
 	if err := unix.Unshare(flags); err != nil {
-		return true, fmt.Errorf("unshare(CLONE_NEWNS): %w", err)
+		return true, fmt.Errorf("unshare(CLONE_NEWNS|CLONE_NEWIPC): %w", err)
 	}
 	// Nothing done here may propagate back to the parent namespace.
 	if err := unix.Mount("none", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {

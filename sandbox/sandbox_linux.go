@@ -144,7 +144,7 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		}
 	}
 	c.nnp = true
-	if seccompProgram(p) != nil {
+	if seccompProgram(p, false) != nil {
 		c.seccomp = true
 	} else {
 		c.seccompWhy = "no seccomp filter compiled for " + runtime.GOARCH
@@ -177,7 +177,7 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	}
 
 	c.capSets, c.capsRequired = cs, euid == 0
-	c.capsPlan, c.capsWhy = planCapabilities(euid, cs, p.AllowNetwork)
+	c.capsPlan, c.capsWhy = planCapabilities(euid, cs)
 	c.caps = c.capsPlan != capsNone
 
 	if err := c.check(); err != nil {
@@ -255,7 +255,7 @@ func (c *confinement) apply(fds bool) error {
 		}
 	}
 	if c.caps {
-		if err := confineCapabilities(c.capsPlan, c.capSets, c.p.AllowNetwork); err != nil {
+		if err := confineCapabilities(c.capsPlan, c.capSets); err != nil {
 			if err := fail(&c.caps, &c.capsWhy, err); err != nil {
 				return err
 			}
@@ -282,7 +282,9 @@ func (c *confinement) apply(fds bool) error {
 		}
 	}
 	if c.seccomp { // last: nothing after it but execve
-		if err := loadSeccomp(seccompProgram(c.p)); err != nil {
+		// With a mount namespace of its own (or an enclosing sandbox's), the thread
+		// has an IPC namespace of its own too: System V IPC stays usable.
+		if err := loadSeccomp(seccompProgram(c.p, c.mounts || c.inherited)); err != nil {
 			if err := fail(&c.seccomp, &c.seccompWhy, err); err != nil {
 				return err
 			}
@@ -393,6 +395,24 @@ func (c *confinement) parts() []part {
 	}
 	add("ptrace, process memory and /proc/PID of processes outside", true, ok && c.seccomp, d)
 
+	add("limits, priority, scheduling and memory placement of processes outside", true, c.seccomp,
+		sc("prlimit64, setpriority, sched_set*, ioprio_set, migrate_pages, move_pages only on the caller (pid 0)"))
+	switch {
+	case c.mounts || c.inherited:
+		add("System V IPC and POSIX message queues of processes outside", true, true, "an IPC namespace of its own")
+	default:
+		add("System V IPC and POSIX message queues of processes outside", true, c.seccomp,
+			sc("shm*, msg*, sem*, mq_* refused (no IPC namespace without CAP_SYS_ADMIN)"))
+	}
+	if !c.p.AllowUnixSockets {
+		add("datagram socketpairs (sendto a pathname socket outside)", true, c.seccomp, sc("socketpair of any type but stream and seqpacket refused"))
+	}
+	if c.p.AllowNetwork {
+		add("packet and raw IP sockets (sniffing) with the network allowed", true, c.seccomp,
+			sc("socket(AF_PACKET) and SOCK_RAW over IPv4 and IPv6 refused; root keeps no CAP_NET_RAW"))
+	}
+	add("set-user-ID and set-group-ID bits", true, c.seccomp, sc("chmod, fchmod*, open*, creat, mknod* with S_ISUID or S_ISGID refused"))
+	add("file leases (F_SETLEASE)", true, c.seccomp, sc("fcntl(F_SETLEASE) refused; root keeps no CAP_LEASE"))
 	add("namespaces, mounts, bpf, perf, keyring, userfaultfd, modules, kexec, io_uring", true, c.seccomp,
 		sc("refused (clone3 and io_uring with ENOSYS)"))
 	add("terminal input injection (TIOCSTI, TIOCLINUX)", true, c.seccomp, sc("ioctl requests refused"))

@@ -387,7 +387,8 @@ func TestNotEnforced(t *testing.T) {
 		{"ABI 2 without mounts", func(c *confinement) { c.abi, c.mounts, c.root, c.capsRequired = 2, false, false, false },
 			[]string{"truncate outside the writable roots (needs Landlock ABI 3, kernel has 2)", "signals"}},
 		{"no seccomp", func(c *confinement) { c.seccomp, c.seccompWhy = false, "no seccomp filter compiled for mips" },
-			[]string{"network", "pathname Unix sockets", "ptrace", "namespaces", "terminal input injection", "foreign syscall ABIs"}},
+			[]string{"network", "pathname Unix sockets", "ptrace", "limits, priority", "datagram socketpairs", "set-user-ID",
+				"file leases", "namespaces", "terminal input injection", "foreign syscall ABIs"}},
 		{"root without CAP_SYS_ADMIN", func(c *confinement) { c.mounts, c.mountsWhy = false, "no CAP_SYS_ADMIN to make the mounts read-only" },
 			[]string{"chmod, chown, utime, xattr outside the writable roots (no CAP_SYS_ADMIN"}},
 		{"root inside an enclosing sandbox", func(c *confinement) { c.mounts, c.inherited = false, true }, nil},
@@ -530,13 +531,13 @@ func TestPlanCapabilities(t *testing.T) {
 		{"root", 0, capSets{effective: setpcap, permitted: setpcap}, capsNoRoot},
 		{"root under SECBIT_NOROOT without CAP_SETPCAP (nested)", 0, capSets{securebits: secbitNoRoot | secbitNoRootLocked}, capsShrink},
 	} {
-		if got, why := planCapabilities(tt.euid, tt.cs, false); got != tt.want || why != "" {
+		if got, why := planCapabilities(tt.euid, tt.cs); got != tt.want || why != "" {
 			t.Errorf("%s: plan %d (%q), want %d", tt.name, got, why, tt.want)
 		}
 	}
 	// Root without CAP_SETPCAP: the answer depends on this process's bounding set.
-	plan, why := planCapabilities(0, capSets{}, false)
-	if c, ok := droppableInBoundingSet(false); ok {
+	plan, why := planCapabilities(0, capSets{})
+	if c, ok := droppableInBoundingSet(); ok {
 		if plan != capsNone || !strings.Contains(why, fmt.Sprintf("capability %d", c)) {
 			t.Errorf("root without CAP_SETPCAP, capability %d in the bounding set: plan %d (%q), want a refusal", c, plan, why)
 		}
