@@ -68,11 +68,11 @@ func landlockRestrict(abi int, p Profile, roots []root, fds *[]int) error {
 	size := unsafe.Offsetof(attr.Handled_access_net) // ABI 1-3 know only the fs field
 	if abi >= 4 {
 		size = unsafe.Offsetof(attr.Scoped)
-		if !p.AllowNetwork {
+		if !p.AllowNetwork && !p.FilesOnly {
 			attr.Handled_access_net = unix.LANDLOCK_ACCESS_NET_BIND_TCP | unix.LANDLOCK_ACCESS_NET_CONNECT_TCP
 		}
 	}
-	if abi >= 6 {
+	if abi >= 6 && !p.FilesOnly {
 		size = unsafe.Offsetof(attr.Quiet_access_fs)
 		attr.Scoped = unix.LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | unix.LANDLOCK_SCOPE_SIGNAL
 	}

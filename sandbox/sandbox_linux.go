@@ -179,6 +179,10 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	c.capSets, c.capsRequired = cs, euid == 0
 	c.capsPlan, c.capsWhy = planCapabilities(euid, cs)
 	c.caps = c.capsPlan != capsNone
+	if p.FilesOnly {
+		c.seccomp, c.seccompWhy = false, "not part of the files-only profile"
+		c.caps, c.capsRequired, c.capsPlan, c.capsWhy = false, false, capsNone, "not part of the files-only profile"
+	}
 
 	if err := c.check(); err != nil {
 		c.release()
@@ -227,6 +231,9 @@ func (c *confinement) check() error {
 // complete reports whether every part that can be required is enforced: the
 // mechanisms that parts() judges by, all there.
 func (c *confinement) complete() bool {
+	if c.p.FilesOnly {
+		return c.nnp && c.landlock && c.abi >= 3 && (c.mounts || c.inherited || !c.root)
+	}
 	return c.nnp && c.landlock && c.abi >= 6 && c.seccomp &&
 		(c.mounts || c.inherited || !c.root) && (c.caps || !c.capsRequired)
 }
@@ -348,6 +355,10 @@ func (c *confinement) parts() []part {
 		// A documented limit, not a machine's shortcoming: never refused or warned.
 		add("chmod, chown, utime, xattr outside the writable roots", false, false,
 			c.mountsWhy+": the user's own files outside the roots can still change mode, times and xattrs (Landlock does not check these)")
+	}
+
+	if c.p.FilesOnly {
+		return ps // the file system alone
 	}
 
 	switch {

@@ -1,0 +1,44 @@
+package sandbox
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestFilesOnly: the profile auto-edit runs its writing commands with confines
+// the file system and nothing else: writes outside the roots fail (through a
+// symlink too), while the network, Unix sockets and every syscall stay as they
+// are, and no seccomp filter is loaded.
+func TestFilesOnly(t *testing.T) {
+	requireSandbox(t)
+	f := newFixture(t, t.TempDir())
+	p := &Profile{WritableRoots: []string{f.root}, FilesOnly: true}
+	for _, tt := range []struct {
+		attack string
+		args   []string
+		works  bool
+	}{
+		{"write", []string{f.file}, false},
+		{"create", []string{f.outside + "/new"}, false},
+		{"symlink-write", []string{f.file, f.root + "/link"}, false},
+		{"create", []string{f.root + "/new"}, true},
+		{"tcp-listen", nil, true},
+		{"netlink-socket", nil, true},
+		{"dgram-socketpair-sendto", []string{f.root + "/nobody-listens"}, false}, // ECONNREFUSED, not EPERM
+	} {
+		o := child{attack: &attackSpec{Name: tt.attack, Args: tt.args}, profile: p}.run(t)
+		if o.ok != tt.works {
+			t.Errorf("files only: %s %v: %s, want ok=%v", tt.attack, tt.args, o, tt.works)
+		}
+		if tt.attack == "dgram-socketpair-sendto" && strings.Contains(o.msg, "socketpair") {
+			t.Errorf("files only: socketpair refused (%s): no seccomp filter should be loaded", o)
+		}
+	}
+	if readString(f.file) != original {
+		t.Error("the file outside the roots changed")
+	}
+	o := child{profile: p, path: "/bin/cat", argv: []string{"cat", "/proc/self/status"}}.run(t)
+	if !strings.Contains(o.stdout, "Seccomp:\t0") || !strings.Contains(o.stdout, "NoNewPrivs:\t1") {
+		t.Errorf("files only: want no seccomp filter and no_new_privs:\n%s%s", o.stdout, o.stderr)
+	}
+}
