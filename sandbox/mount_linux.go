@@ -83,6 +83,9 @@ func readOnlyMounts(roots []root, cwd string) (recoverable bool, err error) {
 			return false, fmt.Errorf("mount tmpfs /dev/shm: %w", err)
 		}
 	}
+	if err := privateTerminals(); err != nil {
+		return false, err
+	}
 	if cwd != "" {
 		if err := unix.Chdir(cwd); err != nil {
 			return false, fmt.Errorf("chdir %s: %w", cwd, err)

@@ -116,6 +116,30 @@ func init() {
 			}
 			return err
 		},
+		"pts-read": func(a []string) error {
+			fd, err := unix.Open(a[0], unix.O_RDONLY|unix.O_NOCTTY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+			if err != nil {
+				return err
+			}
+			defer unix.Close(fd)
+			b := make([]byte, 64)
+			n, err := unix.Read(fd, b)
+			if err != nil {
+				return err
+			}
+			if !strings.Contains(string(b[:n]), "typed") {
+				return fmt.Errorf("read %q: %w", b[:n], unix.ENODATA)
+			}
+			return nil
+		},
+		"pts-winsize": func(a []string) error {
+			fd, err := unix.Open(a[0], unix.O_RDONLY|unix.O_NOCTTY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+			if err != nil {
+				return err
+			}
+			defer unix.Close(fd)
+			return unix.IoctlSetWinsize(fd, unix.TIOCSWINSZ, &unix.Winsize{Row: 7, Col: 7})
+		},
 		"lease": func(a []string) error {
 			fd, err := unix.Open(a[0], unix.O_RDONLY|unix.O_CLOEXEC, 0)
 			if err != nil {
@@ -300,6 +324,24 @@ func neighbourAttacks(t *testing.T, cred *syscall.Credential) []attackCase {
 		return tool("install", "-m", "4755", "/bin/true", planted)(t, f)
 	}
 
+	// Another terminal, outside: what its user types waits in its input queue.
+	var master *os.File
+	terminal := func(t *testing.T, _ *fixture) []string {
+		m, slave, err := openPTY()
+		if err != nil {
+			sandboxtest.Skipf(t, "no pseudo-terminal: %v", err)
+		}
+		t.Cleanup(func() { m.Close(); slave.Close() })
+		if _, err := m.Write([]byte("typed secret\n")); err != nil {
+			t.Fatal(err)
+		}
+		master = m
+		return []string{slave.Name()}
+	}
+	resized := func(*fixture) bool {
+		ws, err := unix.IoctlGetWinsize(int(master.Fd()), unix.TIOCGWINSZ)
+		return err == nil && ws.Row == 7
+	}
 	file := func(_ *testing.T, f *fixture) []string { return []string{f.file} }
 	allowNet := func(p *Profile) { p.AllowNetwork = true }
 	noIPC := []unix.Errno{unix.EPERM, unix.ENOENT} // refused, or not in this IPC namespace
@@ -320,6 +362,10 @@ func neighbourAttacks(t *testing.T, cred *syscall.Credential) []attackCase {
 		{name: "create a file with mode 4755 in the root", attack: "create-setuid", args: newShell, effect: setID, want: eperm},
 		{name: "install -m 4755 into the root", attack: "run", args: install, effect: setID},
 		{name: "cp -p of a set-user-ID program into the root", attack: "run", args: setuidSource, effect: setID},
+		{name: "read another terminal's input", attack: "pts-read", args: terminal, want: []unix.Errno{unix.ENOENT},
+			root: "an ordinary user's own terminals stay readable: a deliberate limit (doc.go); root gets a devpts of its own"},
+		{name: "TIOCSWINSZ on another terminal", attack: "pts-winsize", args: terminal, effect: resized, want: []unix.Errno{unix.ENOENT},
+			root: "an ordinary user's own terminals stay reachable: a deliberate limit (doc.go); root gets a devpts of its own"},
 		{name: "F_SETLEASE on a file outside", attack: "lease", args: file, want: eperm},
 		{name: "packet socket with the network allowed", attack: "packet-socket", root: "packet sockets need CAP_NET_RAW",
 			profile: allowNet, want: eperm},
@@ -340,6 +386,21 @@ func neighbourAttacks(t *testing.T, cred *syscall.Credential) []attackCase {
 }
 
 func ipcNewKey() int { return os.Getpid()<<8 | int(ipcKey.Add(1)&0xff) }
+
+// TestPtyInside: a program that makes pseudo-terminals (script, here) works
+// inside, with the private devpts as root.
+func TestPtyInside(t *testing.T) {
+	requireSandbox(t)
+	script, err := exec.LookPath("script")
+	if err != nil {
+		sandboxtest.Skip(t, "script (util-linux) not on PATH")
+	}
+	argv := []string{"script", "-qec", "tty && stty size && echo pty-ok", "/dev/null"}
+	o := child{profile: &Profile{WritableRoots: []string{t.TempDir()}}, path: script, argv: argv}.run(t)
+	if !o.ok || !strings.Contains(o.stdout, "/dev/pts/") || !strings.Contains(o.stdout, "pty-ok") {
+		t.Errorf("script inside the sandbox: %s\nstdout: %s\nstderr: %s", o, o.stdout, o.stderr)
+	}
+}
 
 // TestSetsidGrandchild: a grandchild that leaves the session outlives the
 // command (a deliberate limit: guard execs in place and has no process left to

@@ -422,6 +422,15 @@ func (c *confinement) parts() []part {
 		add("packet and raw IP sockets (sniffing) with the network allowed", true, c.seccomp,
 			sc("socket(AF_PACKET) and SOCK_RAW over IPv4 and IPv6 refused; root keeps no CAP_NET_RAW"))
 	}
+	switch {
+	case c.mounts:
+		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", true, true, "a devpts instance of its own")
+	case c.inherited:
+		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", true, true, c.mountsWhy)
+	default:
+		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", false, false,
+			c.mountsWhy+": the user's own other terminals stay readable (no devpts of its own without a mount namespace)")
+	}
 	add("set-user-ID and set-group-ID bits", true, c.seccomp, sc("chmod, fchmod*, open*, creat, mknod* with S_ISUID or S_ISGID refused"))
 	add("file leases (F_SETLEASE)", true, c.seccomp, sc("fcntl(F_SETLEASE) refused; root keeps no CAP_LEASE"))
 	add("namespaces, mounts, bpf, perf, keyring, userfaultfd, modules, kexec, io_uring", true, c.seccomp,
