@@ -88,8 +88,9 @@
 //
 // # Files only
 //
-// Profile.FilesOnly keeps steps 1 (as root), 3, 4 (without the network and the
-// scoping) and 5, and nothing else: writes land only beneath the roots, and the
+// Profile.FilesOnly keeps steps 1 (as root, without the IPC namespace, the
+// private /dev/shm and the devpts), 3, 4 (without the network and the scoping)
+// and 5, and nothing else: writes land only beneath the roots, and the
 // program is otherwise as free as it was. Auto-edit runs this way the commands it
 // lets through for writing inside the roots, because a script can make a symlink
 // that a later command of it writes through, after the decision looked

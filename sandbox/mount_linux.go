@@ -23,12 +23,18 @@ import (
 // roots, gives it a private /dev/shm, and re-enters the working directory cwd so
 // that it lies on the writable copy when it is inside a root. An error is
 // recoverable when nothing was made read-only yet.
-func readOnlyMounts(roots []root, cwd string) (recoverable bool, err error) {
+//
+// filesOnly (Profile.FilesOnly) leaves out what is not about writing files: the
+// IPC namespace, the private /dev/shm and the devpts instance.
+func readOnlyMounts(roots []root, cwd string, filesOnly bool) (recoverable bool, err error) {
 	tops := outermost(roots)
 	// An IPC namespace with it: System V IPC objects and POSIX message queues of
 	// processes outside are out of reach, while the program's own work (see
 	// seccomp's sysvIPCSyscalls for those without one).
 	flags := unix.CLONE_NEWNS | unix.CLONE_NEWIPC
+	if filesOnly {
+		flags = unix.CLONE_NEWNS
+	}
 	if len(tops) > privateFDsAbove {
 		// One descriptor per copy is held below: past the first 64 the descriptor
 		// table grows, and while the process's threads share it each growth waits
@@ -76,15 +82,17 @@ func readOnlyMounts(roots []root, cwd string) (recoverable bool, err error) {
 	// A private /dev/shm: semaphores work, the host's shared memory is out of reach,
 	// and its inode limit marks the namespace for a nested Exec (sandboxedMounts).
 	// Skipped when a root lies in /dev/shm (its copy is mounted there already).
-	if !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") }) {
+	if !filesOnly && !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") }) {
 		opts := fmt.Sprintf("mode=1777,nr_inodes=%d", shmMarkerInodes)
 		err := unix.Mount("tmpfs", "/dev/shm", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, opts)
 		if err != nil && err != unix.ENOENT {
 			return false, fmt.Errorf("mount tmpfs /dev/shm: %w", err)
 		}
 	}
-	if err := privateTerminals(); err != nil {
-		return false, err
+	if !filesOnly {
+		if err := privateTerminals(); err != nil {
+			return false, err
+		}
 	}
 	if cwd != "" {
 		if err := unix.Chdir(cwd); err != nil {

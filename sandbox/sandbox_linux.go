@@ -251,7 +251,7 @@ func (c *confinement) apply(fds bool) error {
 		return c.check()
 	}
 	if c.mounts {
-		if recoverable, err := readOnlyMounts(c.roots, c.cwd); err != nil {
+		if recoverable, err := readOnlyMounts(c.roots, c.cwd, c.p.FilesOnly); err != nil {
 			if !recoverable {
 				c.mounts, c.mountsWhy = false, err.Error()
 				return err
