@@ -383,7 +383,7 @@ func (c *confinement) parts() []part {
 	}
 
 	if !c.p.AllowUnixSockets {
-		add("pathname Unix sockets", true, c.seccomp, sc("socket(AF_UNIX) refused, socketpair allowed"))
+		add("pathname Unix sockets", true, c.seccomp, sc("socket(AF_UNIX) refused, stream and seqpacket socketpairs allowed"))
 	} else {
 		add("pathname Unix sockets", false, false, "allowed by the profile (Landlock cannot filter them below ABI 9)")
 	}
