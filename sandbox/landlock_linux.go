@@ -128,8 +128,8 @@ func landlockRestrict(abi int, p Profile, roots []root, fds *[]int) error {
 	// refuses the others with EINVAL, which saves a stat per directory.
 	for _, r := range outermost(roots) {
 		fd, err := openRetry(r.path, unix.O_PATH|unix.O_CLOEXEC)
-		if err == unix.ENOENT || err == unix.ENOTDIR {
-			continue // nothing to grant
+		if err == unix.ENOENT || err == unix.ENOTDIR || err == unix.EACCES {
+			continue // a root that does not exist or cannot be reached: nothing to grant
 		}
 		if err != nil {
 			return fmt.Errorf("landlock_add_rule %s: open: %w", r.path, err)

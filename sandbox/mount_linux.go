@@ -29,21 +29,21 @@ import (
 func readOnlyMounts(roots []root, cwd string, filesOnly bool) (recoverable bool, err error) {
 	tops := outermost(roots)
 	// An IPC namespace with it: System V IPC objects and POSIX message queues of
-	// processes outside are out of reach, while the program's own work (see
-	// seccomp's sysvIPCSyscalls for those without one).
-	flags := unix.CLONE_NEWNS | unix.CLONE_NEWIPC
+	// processes outside are out of reach, and the program's own keep working
+	// (without one, seccomp refuses those calls: sysvIPCSyscalls).
+	flags, names := unix.CLONE_NEWNS|unix.CLONE_NEWIPC, "CLONE_NEWNS|CLONE_NEWIPC"
 	if filesOnly {
-		flags = unix.CLONE_NEWNS
+		flags, names = unix.CLONE_NEWNS, "CLONE_NEWNS"
 	}
 	if len(tops) > privateFDsAbove {
 		// One descriptor per copy is held below: past the first 64 the descriptor
 		// table grows, and while the process's threads share it each growth waits
 		// for an RCU grace period (milliseconds). The thread's own table grows
 		// without waiting; execve would unshare it anyway.
-		flags |= unix.CLONE_FILES
+		flags, names = flags|unix.CLONE_FILES, names+"|CLONE_FILES"
 	}
 	if err := unix.Unshare(flags); err != nil {
-		return true, fmt.Errorf("unshare(CLONE_NEWNS|CLONE_NEWIPC): %w", err)
+		return true, fmt.Errorf("unshare(%s): %w", names, err)
 	}
 	// Nothing done here may propagate back to the parent namespace.
 	if err := unix.Mount("none", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
@@ -60,8 +60,8 @@ func readOnlyMounts(roots []root, cwd string, filesOnly bool) (recoverable bool,
 	copied := tops[:0:0]
 	for _, r := range tops {
 		fd, err := unix.OpenTree(unix.AT_FDCWD, r.path, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_RECURSIVE)
-		if err == unix.ENOENT || err == unix.ENOTDIR {
-			continue // a root that does not exist: nothing to keep writable
+		if err == unix.ENOENT || err == unix.ENOTDIR || err == unix.EACCES {
+			continue // a root that does not exist or cannot be reached: nothing to keep writable
 		}
 		if err != nil {
 			return true, fmt.Errorf("open_tree %s: %w", r.path, err)
