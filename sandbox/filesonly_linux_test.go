@@ -1,7 +1,10 @@
 package sandbox
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -40,5 +43,26 @@ func TestFilesOnly(t *testing.T) {
 	o := child{profile: p, path: "/bin/cat", argv: []string{"cat", "/proc/self/status"}}.run(t)
 	if !strings.Contains(o.stdout, "Seccomp:\t0") || !strings.Contains(o.stdout, "NoNewPrivs:\t1") {
 		t.Errorf("files only: want no seccomp filter and no_new_privs:\n%s%s", o.stdout, o.stderr)
+	}
+}
+
+// TestUnreachableRoot: a writable root the user cannot reach (under a directory
+// it may not search) grants nothing and stops nothing: the other roots work.
+func TestUnreachableRoot(t *testing.T) {
+	requireSandbox(t)
+	requireRoot(t, "switching to an ordinary user needs root")
+	cred := &syscall.Credential{Uid: 65534, Gid: 65534}
+	base := t.TempDir()
+	exe := shareWith(t, base, cred)
+	f := newFixture(t, base)
+	chownFixture(t, f, cred)
+	locked := filepath.Join(base, "locked")
+	if err := os.MkdirAll(filepath.Join(locked, "root"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	p := &Profile{WritableRoots: []string{filepath.Join(locked, "root"), f.root}}
+	o := child{attack: &attackSpec{Name: "create", Args: []string{filepath.Join(f.root, "new")}}, profile: p, exe: exe, cred: cred, dir: f.root}.run(t)
+	if !o.ok {
+		t.Errorf("create in the reachable root, with an unreachable one beside it: %s\n%s", o, o.stderr)
 	}
 }
