@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net"
 	"os"
@@ -139,6 +140,13 @@ func init() {
 			}
 			defer unix.Close(fd)
 			return unix.IoctlSetWinsize(fd, unix.TIOCSWINSZ, &unix.Winsize{Row: 7, Col: 7})
+		},
+		"setcap": func(a []string) error {
+			// struct vfs_cap_data, revision 2: CAP_SETUID permitted and effective.
+			xattr := make([]byte, 20)
+			binary.LittleEndian.PutUint32(xattr[0:], 0x02000000|1)
+			binary.LittleEndian.PutUint32(xattr[4:], 1<<unix.CAP_SETUID)
+			return unix.Setxattr(a[0], "security.capability", xattr, 0)
 		},
 		"lease": func(a []string) error {
 			fd, err := unix.Open(a[0], unix.O_RDONLY|unix.O_CLOEXEC, 0)
@@ -366,6 +374,11 @@ func neighbourAttacks(t *testing.T, cred *syscall.Credential) []attackCase {
 			root: "an ordinary user's own terminals stay readable: a deliberate limit (doc.go); root gets a devpts of its own"},
 		{name: "TIOCSWINSZ on another terminal", attack: "pts-winsize", args: terminal, effect: resized, want: []unix.Errno{unix.ENOENT},
 			root: "an ordinary user's own terminals stay reachable: a deliberate limit (doc.go); root gets a devpts of its own"},
+		{name: "a file capability on a shell in the root", attack: "setcap", args: shell, root: "needs CAP_SETFCAP",
+			effect: func(*fixture) bool {
+				_, err := unix.Getxattr(planted, "security.capability", make([]byte, 64))
+				return err == nil
+			}, want: eperm},
 		{name: "F_SETLEASE on a file outside", attack: "lease", args: file, want: eperm},
 		{name: "packet socket with the network allowed", attack: "packet-socket", root: "packet sockets need CAP_NET_RAW",
 			profile: allowNet, want: eperm},
