@@ -106,6 +106,11 @@
 // mode and X11's MIT-SHM need it: run them as root, or outside full-auto), and
 // the user's own other terminals stay readable (below).
 //
+// The pid-0 rule has a price: a thread that pins or reprioritizes itself by its
+// own thread id (pthread_setaffinity_np, pthread_setschedparam, as OpenMP does
+// with OMP_PROC_BIND) gets EPERM, as does renice of the command's own pid; most
+// callers treat that as advisory and go on.
+//
 // Set-id bits: root can plant a set-user-ID shell in a root for an ordinary user
 // to run later. Every call that sets a mode refuses the set-user-ID and
 // set-group-ID bits, for everyone: `install -m 4755` and `cp -p` of a set-id
