@@ -438,3 +438,33 @@ func TestSetsidGrandchild(t *testing.T) {
 		t.Error("the grandchild changed the file outside the roots")
 	}
 }
+
+// TestLimitUnprivilegedTerminals documents a limit (doc.go): an ordinary user's
+// own other terminal stays readable inside, where root's is not there at all.
+func TestLimitUnprivilegedTerminals(t *testing.T) {
+	requireSandbox(t)
+	requireRoot(t, "switching to an ordinary user needs root")
+	cred := &syscall.Credential{Uid: 65534, Gid: 65534}
+	base := t.TempDir()
+	exe := shareWith(t, base, cred)
+	f := newFixture(t, base)
+	chownFixture(t, f, cred)
+	m, slave, err := openPTY()
+	if err != nil {
+		sandboxtest.Skipf(t, "no pseudo-terminal: %v", err)
+	}
+	defer m.Close()
+	defer slave.Close()
+	if err := os.Chown(slave.Name(), int(cred.Uid), int(cred.Gid)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Write([]byte("typed secret\n")); err != nil {
+		t.Fatal(err)
+	}
+	o := child{attack: &attackSpec{Name: "pts-read", Args: []string{slave.Name()}}, profile: &Profile{WritableRoots: []string{f.root}},
+		exe: exe, cred: cred}.run(t)
+	if !o.ok {
+		t.Fatalf("reading the user's own other terminal: %s; the limit in doc.go is gone: update it", o)
+	}
+	t.Log("documented limit: an ordinary user's own other terminals stay readable")
+}
