@@ -119,11 +119,7 @@ func execFailure(err error) int {
 
 // Profile is the sandbox profile of this gate.
 func (g *Gate) Profile() sandbox.Profile {
-	roots := make([]string, 0, len(g.Roots))
-	m := rootResolver{}
-	for _, r := range g.Roots {
-		roots = append(roots, m.resolve(r))
-	}
+	roots := policy.ResolveRoots(g.Roots)
 	return sandbox.Profile{
 		WritableRoots:    roots,
 		AllowNetwork:     g.AllowNetwork,
