@@ -25,7 +25,7 @@ import (
 // recoverable when nothing was made read-only yet.
 //
 // filesOnly (Profile.FilesOnly) leaves out what is not about writing files: the
-// IPC namespace, the private /dev/shm and the devpts instance.
+// IPC namespace and the private /dev/shm (and apply leaves out privateTerminals).
 func readOnlyMounts(roots []root, cwd string, filesOnly bool) (recoverable bool, err error) {
 	tops := outermost(roots)
 	// An IPC namespace with it: System V IPC objects and POSIX message queues of
@@ -87,11 +87,6 @@ func readOnlyMounts(roots []root, cwd string, filesOnly bool) (recoverable bool,
 		err := unix.Mount("tmpfs", "/dev/shm", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, opts)
 		if err != nil && err != unix.ENOENT {
 			return false, fmt.Errorf("mount tmpfs /dev/shm: %w", err)
-		}
-	}
-	if !filesOnly {
-		if err := privateTerminals(); err != nil {
-			return false, err
 		}
 	}
 	if cwd != "" {

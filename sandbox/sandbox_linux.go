@@ -112,6 +112,8 @@ type confinement struct {
 	nnp, landlock, seccomp, mounts, caps bool
 	nnpWhy, landlockWhy, seccompWhy      string
 	mountsWhy, capsWhy                   string
+	pts                                  bool // a devpts instance of its own (privateTerminals)
+	ptsWhy                               string
 	capsRequired                         bool
 	capsPlan                             capsPlan
 	capSets                              capSets // as newConfinement found them
@@ -179,6 +181,10 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	c.capSets, c.capsRequired = cs, euid == 0
 	c.capsPlan, c.capsWhy = planCapabilities(euid, cs)
 	c.caps = c.capsPlan != capsNone
+	c.pts = c.mounts && !p.FilesOnly
+	if !c.pts {
+		c.ptsWhy = c.mountsWhy
+	}
 	if p.FilesOnly {
 		c.seccomp, c.seccompWhy = false, "not part of the files-only profile"
 		c.caps, c.capsRequired, c.capsPlan, c.capsWhy = false, false, capsNone, "not part of the files-only profile"
@@ -235,7 +241,7 @@ func (c *confinement) complete() bool {
 		return c.nnp && c.landlock && c.abi >= 3 && (c.mounts || c.inherited || !c.root)
 	}
 	return c.nnp && c.landlock && c.abi >= 6 && c.seccomp &&
-		(c.mounts || c.inherited || !c.root) && (c.caps || !c.capsRequired)
+		(c.mounts || c.inherited || !c.root) && (c.caps || !c.capsRequired) && (c.pts || !c.mounts)
 }
 
 // apply runs the steps on the calling (locked) thread. A step that fails is an
@@ -257,6 +263,23 @@ func (c *confinement) apply(fds bool) error {
 				return err
 			}
 			if err := fail(&c.mounts, &c.mountsWhy, err); err != nil {
+				return err
+			}
+		}
+	}
+	if c.pts {
+		// After the mounts, as a step of its own: a kernel or a container that
+		// refuses a new devpts costs this part only.
+		// Never without the thread's own mount namespace: in the host's, a new
+		// devpts on /dev/pts would hide every terminal of the machine.
+		var err error
+		if !c.mounts {
+			err = fmt.Errorf("no mount namespace of its own: %s", c.mountsWhy)
+		} else {
+			err = privateTerminals()
+		}
+		if err != nil {
+			if err := fail(&c.pts, &c.ptsWhy, err); err != nil {
 				return err
 			}
 		}
@@ -423,8 +446,10 @@ func (c *confinement) parts() []part {
 			sc("socket(AF_PACKET) and SOCK_RAW over IPv4 and IPv6 refused; root keeps no CAP_NET_RAW"))
 	}
 	switch {
-	case c.mounts:
+	case c.pts && c.mounts:
 		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", true, true, "a devpts instance of its own")
+	case c.mounts:
+		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", true, false, c.ptsWhy)
 	case c.inherited:
 		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", true, true, c.mountsWhy)
 	default:

@@ -372,7 +372,7 @@ func TestExecErrors(t *testing.T) {
 // the plan of a confinement is data, so a kernel without Landlock or with an old
 // ABI can be simulated.
 func TestNotEnforced(t *testing.T) {
-	full := confinement{abi: 7, landlock: true, seccomp: true, nnp: true, mounts: true, caps: true, capsRequired: true, capsPlan: capsNoRoot, root: true}
+	full := confinement{abi: 7, landlock: true, seccomp: true, nnp: true, mounts: true, pts: true, caps: true, capsRequired: true, capsPlan: capsNoRoot, root: true}
 	tests := []struct {
 		name string
 		edit func(c *confinement)
@@ -392,6 +392,8 @@ func TestNotEnforced(t *testing.T) {
 		{"root without CAP_SYS_ADMIN", func(c *confinement) { c.mounts, c.mountsWhy = false, "no CAP_SYS_ADMIN to make the mounts read-only" },
 			[]string{"chmod, chown, utime, xattr outside the writable roots (no CAP_SYS_ADMIN"}},
 		{"root inside an enclosing sandbox", func(c *confinement) { c.mounts, c.inherited = false, true }, nil},
+		{"root where a new devpts is refused", func(c *confinement) { c.pts, c.ptsWhy = false, "mount devpts on /dev/pts: permission denied" },
+			[]string{"other terminals (/dev/pts/N: reading their input, TIOCSWINSZ) (mount devpts"}},
 		{"not root", func(c *confinement) {
 			c.mounts, c.mountsWhy, c.root, c.caps, c.capsRequired = false, "not root", false, false, false
 		}, nil},
