@@ -4,7 +4,7 @@ import "golang.org/x/sys/unix"
 
 // This file is the seccomp policy as data. The BPF programs that Exec loads are
 // compiled from it by libseccomp at development time (seccomp_gen_test.go, run
-// with -update) and committed as zseccomp_linux_*.go: guard itself needs neither
+// with -update) and committed as zseccomp_*_linux.go: guard itself needs neither
 // cgo nor libseccomp at run time, and loading a ready program costs one syscall.
 
 // seccompCmp is the comparison of a rule's argument condition.
