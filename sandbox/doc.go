@@ -187,7 +187,7 @@
 // Landlock rule and closed), a root inside another costs nothing, and the rest is
 // one open, landlock_add_rule and close each; as root, each root outside the
 // others is also a mount copy, made and torn down (about 15 us), and with more
-// than 32 of them the thread gets a descriptor table of its own, whose growth
+// than 8 of them the thread gets a descriptor table of its own, whose growth
 // then does not wait for an RCU grace period. BenchmarkConfineRoots and make
 // bench show the curve (issue 13's 300 roots at 22x came from the descriptors).
 //

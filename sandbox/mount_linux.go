@@ -98,9 +98,10 @@ func readOnlyMounts(roots []root, cwd string, filesOnly bool) (recoverable bool,
 }
 
 // privateFDsAbove is the number of root copies above which readOnlyMounts gives
-// the thread a descriptor table of its own (a Go process holds a handful of
-// descriptors; the kernel's first table has room for 64).
-const privateFDsAbove = 32
+// the thread a descriptor table of its own. The kernel's first table has room
+// for 64; a Go process holds a handful, but guard may inherit more from its
+// caller. Copying the table costs less than one mount copy.
+const privateFDsAbove = 8
 
 // shmMarkerInodes is the inode limit of the private /dev/shm, which statfs shows.
 const shmMarkerInodes = 1048583
