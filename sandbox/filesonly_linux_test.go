@@ -3,6 +3,7 @@ package sandbox
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -64,5 +65,41 @@ func TestUnreachableRoot(t *testing.T) {
 	o := child{attack: &attackSpec{Name: "create", Args: []string{filepath.Join(f.root, "new")}}, profile: p, exe: exe, cred: cred, dir: f.root}.run(t)
 	if !o.ok {
 		t.Errorf("create in the reachable root, with an unreachable one beside it: %s\n%s", o, o.stderr)
+	}
+}
+
+// TestManyRoots: with more roots than the thread's descriptor table is shared
+// for (each a mount copy as root), every root is writable and nothing else is.
+func TestManyRoots(t *testing.T) {
+	requireSandbox(t)
+	f := newFixture(t, t.TempDir())
+	roots := []string{f.root}
+	for i := 0; i < 40; i++ {
+		r := filepath.Join(filepath.Dir(f.root), "r"+strconv.Itoa(i))
+		if err := os.Mkdir(r, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		roots = append(roots, r)
+	}
+	p := &Profile{WritableRoots: roots}
+	for _, tt := range []struct {
+		attack string
+		path   string
+		works  bool
+	}{
+		{"create", filepath.Join(roots[1], "new"), true},
+		{"create", filepath.Join(roots[40], "new"), true},
+		{"create", filepath.Join(f.root, "new"), true},
+		{"create", filepath.Join(f.outside, "new"), false},
+		{"write", f.file, false},
+		{"chmod", f.file, os.Geteuid() != 0}, // an ordinary user's own file: the documented limit
+	} {
+		o := child{attack: &attackSpec{Name: tt.attack, Args: []string{tt.path}}, profile: p}.run(t)
+		if o.ok != tt.works {
+			t.Errorf("41 roots: %s %s: %s, want ok=%v", tt.attack, tt.path, o, tt.works)
+		}
+	}
+	if readString(f.file) != original {
+		t.Error("the file outside the roots changed")
 	}
 }
