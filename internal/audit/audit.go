@@ -47,6 +47,12 @@ type Entry struct {
 	Sandbox  string    `json:"sandbox,omitempty"`
 	Pid      int       `json:"pid"`
 	Reason   string    `json:"reason,omitempty"`
+	// A decision made as an agent's hook: the agent, its tool, the command
+	// as the agent sent it (before any rewrite) and the agent's project.
+	Agent   string `json:"agent,omitempty"`
+	Tool    string `json:"tool,omitempty"`
+	Command string `json:"command,omitempty"`
+	Project string `json:"project,omitempty"`
 }
 
 // Append writes e as one line to the log at path. A zero Time is set to now

@@ -32,13 +32,14 @@ type specific struct {
 //	Allow    allow                        {} (no objection)            allow
 //	Ask      ask                          deny                         deny
 //	Deny     deny                         deny                         deny
-//	Sandbox  allow + updatedInput.command deny, naming the rewrite     allow + tool_input.command
+//	Sandbox  allow + updatedInput.command allow + updatedInput.command allow + tool_input.command
 //
-// The rewritten command is [Rewrite](guardPath, req.Command); the other input
-// fields are passed back unchanged. Codex gets a deny for Sandbox because the
-// Codex versions that do not support updatedInput would run the original
-// command unconfined; the reason tells the agent the exact command to run
-// instead (see [Unwrap]).
+// The rewritten command is [RewriteIn](guardPath, req.Project, req.Command);
+// the other input fields are passed back unchanged. Codex gets the rewrite
+// only when req.Rewrites says it applies one (0.169 and later, see
+// [CodexRewrites]): older versions take it as an invalid answer and would run
+// the original command unconfined, so they get a deny whose reason names the
+// exact command to run instead (see [Unwrap]).
 //
 // A request for another tool than the agent's shell (Read, Edit, MCP tools)
 // gets {} for every verdict but Deny: no objection, the agent's own permission
@@ -131,11 +132,11 @@ func askAnswer(a Agent, reason string) answer {
 
 func sandboxAnswer(a Agent, req Request, reason, guardPath string) answer {
 	rewritten := RewriteIn(guardPath, req.Project, req.Command)
-	switch a {
-	case Codex:
+	switch {
+	case a == Codex && !req.Rewrites:
 		return denyAnswer(a, orDefault(reason, "guard: run sandboxed")+
-			"; guard allows this command only sandboxed, and Codex hooks cannot rewrite it safely. Run exactly this instead: "+rewritten)
-	case Gemini:
+			"; guard allows this command only sandboxed, and this Codex is not known to apply a hook's rewrite (0.169 and later do), so guard refuses. Run exactly this instead: "+rewritten)
+	case a == Gemini:
 		return answer{Decision: "allow", Specific: &specific{
 			HookEventName: agents[a].event,
 			ToolInput:     withCommand(req.Input, rewritten),
@@ -190,4 +191,22 @@ func jsonString(s string) json.RawMessage {
 	enc.SetEscapeHTML(false)
 	enc.Encode(s) // a string always encodes
 	return bytes.TrimRight(buf.Bytes(), "\n")
+}
+
+// Effective is the verdict as agent a reads the answer [Encode] writes for
+// v: Ask is a deny for Codex and Gemini CLI, Sandbox a deny for a Codex that
+// does not apply rewrites, and anything but Deny for another tool than the
+// shell is no objection (Allow).
+func Effective(a Agent, req Request, v Verdict) Verdict {
+	switch {
+	case v == Deny:
+		return Deny
+	case !req.Shell:
+		return Allow
+	case v == Ask && a != ClaudeCode:
+		return Deny
+	case v == Sandbox && a == Codex && !req.Rewrites:
+		return Deny
+	}
+	return v
 }
