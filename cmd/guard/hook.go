@@ -189,7 +189,11 @@ func (h *hookCall) answer(verdict hook.Verdict, reason, self string, v *policy.V
 		hook.Refuse(h.agent, &buf, reason)
 	}
 	effective := hook.Effective(h.agent, req, verdict)
-	if err := writeWithin(h.c.stdout, buf.Bytes(), answerTimeout); err != nil {
+	err := discarded(h.c.stdout)
+	if err == nil {
+		err = writeWithin(h.c.stdout, buf.Bytes(), answerTimeout)
+	}
+	if err != nil {
 		reason = fmt.Sprintf("guard: the hook answer could not be written to stdout (%v), so guard blocks the command; the answer was %s: %s", err, effective, reason)
 		effective, h.code = hook.Deny, 2
 		writeWithin(h.c.stderr, []byte(reason+"\n"), answerTimeout)
@@ -223,6 +227,24 @@ func (h *hookCall) log(effective hook.Verdict, reason string, v *policy.Verdict)
 	if err := audit.Append(path, e); err != nil {
 		writeWithin(h.c.stderr, []byte(fmt.Sprintf("guard: warning: audit log not written: %v\n", err)), answerTimeout)
 	}
+}
+
+// discarded reports stdout being /dev/null as an error: an answer written
+// there reaches no one. (The Go runtime opens /dev/null on a descriptor 1
+// that was closed when guard started.)
+func discarded(w io.Writer) error {
+	f, ok := w.(*os.File)
+	if !ok {
+		return nil
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if null, err := os.Stat(os.DevNull); err == nil && os.SameFile(fi, null) {
+		return fmt.Errorf("stdout is %s or was closed", os.DevNull)
+	}
+	return nil
 }
 
 // writeWithin writes b to w, giving up after d.
