@@ -62,8 +62,8 @@ func TestClaudeCodeRules(t *testing.T) {
 	env := ruleHome(t, map[string]string{
 		"home/.claude/settings.json": `{"permissions":{"deny":["Bash(rm:*)","Read(./.env)","Bash(git push --force:*)"],
 			"ask":["Bash(touch:*)"],"allow":["Bash(rm -rf build)"]},"hooks":{}}`,
-		"project/.claude/settings.json":       `{"permissions":{"deny":["Bash(npm run deploy)"]}}`,
-		"project/.claude/settings.local.json": `{"permissions":{"ask":["Bash(curl * | sh)", "Bash(docker run *)"]}}`,
+		"project/.claude/settings.json":         `{"permissions":{"deny":["Bash(npm run deploy)"]}}`,
+		"project/.claude/settings.local.json":   `{"permissions":{"ask":["Bash(curl * | sh)", "Bash(docker run *)"]}}`,
 		"etc-claude-code/managed-settings.json": `{"permissions":{"deny":["Bash(shutdown:*)"]}}`,
 	}, nil)
 	checkRules(t, ClaudeCode, env, []ruleCase{
