@@ -118,9 +118,6 @@ func (c *cli) dispatch(args []string) int {
 	}
 	args = args[1:]
 	if len(args) > 0 {
-		if fastBuild && fullOnly(args[0]) {
-			return c.handOver("guard " + args[0])
-		}
 		switch args[0] {
 		case "check":
 			return c.check(args[1:])
@@ -167,16 +164,6 @@ func (c *cli) dispatch(args []string) int {
 	return c.runCommand(f.Options, rest)
 }
 
-// fullOnly reports whether the subcommand is left to guard-full: bin/guard
-// keeps the run path and check, the commands that must start fast.
-func fullOnly(subcommand string) bool {
-	switch subcommand {
-	case "check-json", "explain", "policy", "install", "uninstall", "which", "doctor", "hook", "sh", "-c":
-		return true
-	}
-	return false
-}
-
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
@@ -189,19 +176,12 @@ func (c *cli) usageError(err error) int {
 // cache.
 func (c *cli) newGate(opts gate.Options) (*gate.Gate, error) {
 	opts.Version = version
-	opts.FromInit = fromInit
 	return gate.New(opts, c.env, c.stderr)
 }
 
 // runCommand guards argv: judge, decide, and exec in place or refuse.
 func (c *cli) runCommand(opts gate.Options, argv []string) int {
-	if needsFull(argv) {
-		return c.handOver("a shell script or wrapper")
-	}
 	g, err := c.newGate(opts)
-	if missingStarlark(err) {
-		return c.handOver("a policy file")
-	}
 	if err != nil {
 		fmt.Fprintf(c.stderr, "guard: %v\n", err)
 		return gate.ExitFailure

@@ -30,6 +30,7 @@ type Config struct {
 	Policies         []string // extra policy files, loaded after the default layers
 	AuditLog         string   // "" means no audit log
 	Sandbox          string   // strict | best-effort
+	Protect          Protect  // the [protect] table
 
 	// Path is the file the configuration came from, "" if none.
 	Path string

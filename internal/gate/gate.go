@@ -47,9 +47,6 @@ type Options struct {
 	Project string
 	// Version is guard's version: it keys the policy cache.
 	Version string
-	// FromInit says that Run is called from an init function, on the startup
-	// thread: the sandbox confines that thread as it is (sandbox.ExecFromInit).
-	FromInit bool
 }
 
 // Gate holds everything needed to judge and run commands.
@@ -71,8 +68,6 @@ type Gate struct {
 	// UserPolicy is where "always" answers are written.
 	UserPolicy string
 	Stderr     io.Writer
-	// FromInit: see Options.
-	FromInit bool
 }
 
 // New builds a gate from the options, the environment and the configuration.
@@ -87,7 +82,7 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 		return nil, fmt.Errorf("working directory: %w", err)
 	}
 	g := &Gate{Cwd: cwd, Env: env, Config: cfg, Getenv: getenv, Stderr: stderr,
-		UserPolicy: config.UserPolicyPath(getenv), FromInit: opts.FromInit}
+		UserPolicy: config.UserPolicyPath(getenv)}
 
 	mode := opts.Mode
 	if mode == "" {
