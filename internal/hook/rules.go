@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pelletier/go-toml/v2"
+
 	"guard/policy"
 	"guard/policy/shell"
 )
@@ -456,12 +458,19 @@ func geminiRules(env RuleEnv) (ruleSet, error) {
 }
 
 func parseGeminiPolicy(file string, src []byte, tier float64) ([]geminiRule, error) {
-	tables, err := parseTOMLTables(src, "rule")
-	if err != nil {
+	var doc struct {
+		Rule []map[string]any `toml:"rule"`
+	}
+	if err := toml.Unmarshal(src, &doc); err != nil {
+		var de *toml.DecodeError
+		if errors.As(err, &de) {
+			row, _ := de.Position()
+			return nil, fmt.Errorf("%s:%d: %v", file, row, de)
+		}
 		return nil, fmt.Errorf("%s: %v", file, err)
 	}
 	var out []geminiRule
-	for i, t := range tables {
+	for i, t := range doc.Rule {
 		where := fmt.Sprintf("%s: rule #%d", file, i+1)
 		if !geminiShellRule(t["toolName"]) {
 			continue
