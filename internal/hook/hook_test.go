@@ -192,17 +192,22 @@ var verdicts = []hook.Verdict{hook.Allow, hook.Ask, hook.Deny, hook.Sandbox}
 
 // goldenRequests are the requests answered in testdata/answers, by agent.
 var goldenRequests = []struct {
-	agent hook.Agent
-	file  string
+	agent    hook.Agent
+	file     string
+	rewrites bool // a Codex that applies updatedInput
 }{
-	{hook.ClaudeCode, "claude-code-bash.json"},
-	{hook.ClaudeCode, "claude-code-bash-newer-fields.json"},
-	{hook.ClaudeCode, "claude-code-read.json"},
-	{hook.Codex, "codex-bash.json"},
-	{hook.Codex, "codex-apply-patch.json"},
-	{hook.Gemini, "gemini-shell.json"},
-	{hook.Gemini, "gemini-read.json"},
-	{hook.Gemini, "gemini-mcp.json"},
+	{hook.ClaudeCode, "claude-code-bash.json", false},
+	{hook.ClaudeCode, "claude-code-bash-newer-fields.json", false},
+	{hook.ClaudeCode, "claude-code-bash-2.1.json", false},
+	{hook.ClaudeCode, "claude-code-read.json", false},
+	{hook.Codex, "codex-bash.json", false},
+	{hook.Codex, "codex-bash-0.169.json", false},
+	{hook.Codex, "codex-bash-0.169.json", true},
+	{hook.Codex, "codex-apply-patch.json", false},
+	{hook.Gemini, "gemini-shell.json", false},
+	{hook.Gemini, "gemini-shell-0.61.json", false},
+	{hook.Gemini, "gemini-read.json", false},
+	{hook.Gemini, "gemini-mcp.json", false},
 }
 
 func TestEncodeGolden(t *testing.T) {
@@ -211,8 +216,12 @@ func TestEncodeGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		req.Rewrites = gr.rewrites
 		for _, v := range verdicts {
 			name := strings.TrimSuffix(gr.file, ".json") + "." + v.String() + ".json"
+			if gr.rewrites {
+				name = strings.TrimSuffix(gr.file, ".json") + "-rewrites." + v.String() + ".json"
+			}
 			t.Run(name, func(t *testing.T) {
 				var buf bytes.Buffer
 				if err := hook.Encode(gr.agent, &buf, req, v, reasons[v], guardPath); err != nil {
@@ -368,6 +377,12 @@ func checkAnswer(t *testing.T, a hook.Agent, req hook.Request, v hook.Verdict, o
 	if !slices.Contains(allowed, got) {
 		t.Errorf("%s answer to a %s verdict does %s, want one of %q: %s", a, v, got, allowed, out)
 	}
+	// Effective says what the agent does with the answer (the audit log's
+	// decision).
+	does := map[string]hook.Verdict{"deny": hook.Deny, "pass": hook.Allow, "allow": hook.Allow, "ask": hook.Ask, "rewrite": hook.Sandbox}
+	if e := hook.Effective(a, req, v); e != does[got] {
+		t.Errorf("Effective(%s, %s) = %s, but the answer does %s: %s", a, v, e, got, out)
+	}
 	if got == "rewrite" {
 		var cmd string
 		if err := json.Unmarshal(input["command"], &cmd); err != nil {
@@ -461,6 +476,43 @@ func BenchmarkRoundTrip(b *testing.B) {
 		buf.Reset()
 		if err := hook.Encode(hook.ClaudeCode, &buf, req, hook.Sandbox, "r", guardPath); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestDecodeRealRequests: the requests as Claude Code 2.1, Codex 0.169 and
+// Gemini CLI 0.61 sent them (prompt_id, effort as an object, turn_id, model,
+// timestamp), with every permission_mode seen, decode to the command.
+func TestDecodeRealRequests(t *testing.T) {
+	for _, tt := range []struct {
+		agent   hook.Agent
+		file    string
+		command string
+	}{
+		{hook.ClaudeCode, "claude-code-bash-2.1.json", "rm -rf build"},
+		{hook.Codex, "codex-bash-0.169.json", "touch x"},
+		{hook.Gemini, "gemini-shell-0.61.json", "ls -la"},
+	} {
+		body, err := os.ReadFile(filepath.Join("testdata", "requests", tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		modes := []string{"default", "acceptEdits", "plan", "dontAsk", "bypassPermissions", "auto"}
+		if tt.agent == hook.Gemini {
+			modes = []string{""}
+		}
+		for _, mode := range modes {
+			b := body
+			if mode != "" {
+				b = bytes.Replace(body, []byte(`"permission_mode":"bypassPermissions"`), []byte(`"permission_mode":"`+mode+`"`), 1)
+			}
+			req, err := hook.Decode(tt.agent, bytes.NewReader(b))
+			if err != nil {
+				t.Fatalf("%s (%s): %v", tt.file, mode, err)
+			}
+			if !req.Shell || req.Command != tt.command || req.PermissionMode != mode || req.Cwd == "" {
+				t.Errorf("%s (%s): %+v", tt.file, mode, req)
+			}
 		}
 	}
 }
