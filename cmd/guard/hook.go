@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"guard/internal/audit"
+	"guard/internal/config"
 
 	"guard/internal/gate"
 	"guard/internal/hook"
@@ -130,7 +131,8 @@ func (h *hookCall) run() (code int) {
 		// The agent checks its own rules against what guard answers, a
 		// rewrite included, which its rules for the original no longer
 		// match: guard applies them to the original, the stricter wins.
-		rule, ok, err := hook.CheckAgentRules(agent, script, hook.RuleEnv{Getenv: c.getenv, Project: project})
+		cache := policy.Cache{Dir: config.CacheDir(c.getenv), Version: version}
+		rule, ok, err := hook.CheckAgentRules(agent, script, hook.RuleEnv{Getenv: c.getenv, Project: project, LoadRules: cache.LoadFile})
 		if err != nil {
 			return h.deny("guard: " + err.Error() + "; guard cannot apply the agent's own rules, so it refuses")
 		}

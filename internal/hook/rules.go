@@ -42,6 +42,9 @@ type RuleEnv struct {
 	// ClaudeManaged and GeminiSystem are the system-wide directories,
 	// /etc/claude-code and /etc/gemini-cli when empty.
 	ClaudeManaged, GeminiSystem string
+	// LoadRules loads a Codex .rules file (policy.LoadFile when nil; a
+	// policy.Cache saves evaluating it on every hook call).
+	LoadRules func(path string) (*policy.Policy, error)
 }
 
 // AgentRule is the agent's own rule that decides a command.
@@ -151,6 +154,9 @@ func (env RuleEnv) defaults() RuleEnv {
 	}
 	if env.GeminiSystem == "" {
 		env.GeminiSystem = "/etc/gemini-cli"
+	}
+	if env.LoadRules == nil {
+		env.LoadRules = policy.LoadFile
 	}
 	return env
 }
@@ -367,6 +373,7 @@ func glob(pattern, s string) bool {
 type codexSet []*policy.Policy
 
 func codexRules(env RuleEnv) (ruleSet, error) {
+	env = env.defaults()
 	var set codexSet
 	for _, dir := range RuleFiles(Codex, env) {
 		files, err := ruleFilesIn(dir, ".rules")
@@ -374,7 +381,7 @@ func codexRules(env RuleEnv) (ruleSet, error) {
 			return nil, fmt.Errorf("Codex rules: %w", err)
 		}
 		for _, f := range files {
-			p, err := policy.LoadFile(f)
+			p, err := env.LoadRules(f)
 			if err != nil {
 				return nil, fmt.Errorf("Codex rules: %w", err)
 			}
