@@ -242,7 +242,7 @@ func claudeRules(env RuleEnv) (ruleSet, error) {
 	for _, f := range RuleFiles(ClaudeCode, env) {
 		b, ok, err := readOptional(f)
 		if err != nil {
-			return nil, fmt.Errorf("Claude Code settings: %w", err)
+			return nil, fmt.Errorf("settings of Claude Code: %w", err)
 		}
 		if !ok {
 			continue
@@ -254,7 +254,7 @@ func claudeRules(env RuleEnv) (ruleSet, error) {
 			} `json:"permissions"`
 		}
 		if err := json.Unmarshal(b, &s); err != nil {
-			return nil, fmt.Errorf("Claude Code settings %s: %v", f, jsonError(err))
+			return nil, fmt.Errorf("settings of Claude Code, %s: %v", f, jsonError(err))
 		}
 		for _, l := range []struct {
 			v     Verdict
@@ -378,12 +378,12 @@ func codexRules(env RuleEnv) (ruleSet, error) {
 	for _, dir := range RuleFiles(Codex, env) {
 		files, err := ruleFilesIn(dir, ".rules")
 		if err != nil {
-			return nil, fmt.Errorf("Codex rules: %w", err)
+			return nil, fmt.Errorf("rules of Codex: %w", err)
 		}
 		for _, f := range files {
 			p, err := env.LoadRules(f)
 			if err != nil {
-				return nil, fmt.Errorf("Codex rules: %w", err)
+				return nil, fmt.Errorf("rules of Codex: %w", err)
 			}
 			set = append(set, p)
 		}
@@ -444,16 +444,16 @@ func geminiRules(env RuleEnv) (ruleSet, error) {
 	for i, dir := range RuleFiles(Gemini, env) {
 		files, err := ruleFilesIn(dir, ".toml")
 		if err != nil {
-			return nil, fmt.Errorf("Gemini CLI policies: %w", err)
+			return nil, fmt.Errorf("policies of Gemini CLI: %w", err)
 		}
 		for _, f := range files {
 			b, err := os.ReadFile(f)
 			if err != nil {
-				return nil, fmt.Errorf("Gemini CLI policies: %w", err)
+				return nil, fmt.Errorf("policies of Gemini CLI: %w", err)
 			}
 			rules, err := parseGeminiPolicy(f, b, geminiTiers[i])
 			if err != nil {
-				return nil, fmt.Errorf("Gemini CLI policy %w", err)
+				return nil, fmt.Errorf("policy of Gemini CLI, %w", err)
 			}
 			set = append(set, rules...)
 		}
