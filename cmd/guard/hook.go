@@ -137,7 +137,14 @@ func (h *hookCall) run() (code int) {
 			return h.deny("guard: " + err.Error() + "; guard cannot apply the agent's own rules, so it refuses")
 		}
 		if ok && rule.Verdict < verdict {
-			verdict, reason = rule.Verdict, rule.Reason(agent)
+			switch {
+			case rule.Verdict == hook.Ask && verdict == hook.Sandbox:
+				// Both hold: a person approves, then it runs confined.
+				verdict = hook.AskSandbox
+			default:
+				verdict = rule.Verdict
+			}
+			reason = rule.Reason(agent)
 			v.Result.Rule, v.Result.At = rule.Rule, policy.Pos{File: rule.File}
 		}
 	}

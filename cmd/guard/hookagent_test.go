@@ -19,8 +19,9 @@ import (
 // what is on stdout and stderr.
 
 // hookVerdict is the decision an agent reads from an answer that exited 0:
-// "allow", "ask", "deny", "rewrite" (allow with a new command) or "none"
-// ({} from Codex: no objection).
+// "allow", "ask", "deny", "rewrite" (allow with a new command), "ask+rewrite"
+// (ask, and what is approved runs rewritten) or "none" ({} from Codex: no
+// objection).
 func hookVerdict(t *testing.T, agent string, r hookResult) (verdict, reason string) {
 	t.Helper()
 	if r.code != 0 {
@@ -43,7 +44,10 @@ func hookVerdict(t *testing.T, agent string, r hookResult) (verdict, reason stri
 	verdict = hookStr(hookField(ans, "hookSpecificOutput", "permissionDecision"))
 	reason = hookStr(hookField(ans, "hookSpecificOutput", "permissionDecisionReason"))
 	if hookField(ans, "hookSpecificOutput", "updatedInput") != nil {
-		verdict = "rewrite"
+		verdict += "+rewrite"
+		if verdict == "allow+rewrite" {
+			verdict = "rewrite"
+		}
 	}
 	return verdict, reason
 }
@@ -230,7 +234,7 @@ func TestHookAgentRules(t *testing.T) {
 	}{
 		{"claude-code", "rm -rf build", "deny", "Bash(rm:*)"},
 		{"claude-code", "mkdir -p build && rm -rf build", "deny", "Bash(rm:*)"},
-		{"claude-code", "touch x", "ask", "Bash(touch:*)"},
+		{"claude-code", "touch x", "ask+rewrite", "Bash(touch:*)"}, // approved, it runs sandboxed
 		{"claude-code", "mkdir build", "rewrite", ""},
 		{"codex", "rm -rf build", "deny", `prefix_rule(["rm"])`},
 		{"codex", "touch x", "deny", `prefix_rule(["touch"])`}, // ask: Codex cannot

@@ -33,6 +33,7 @@ type specific struct {
 //	Ask      ask                          deny                         deny
 //	Deny     deny                         deny                         deny
 //	Sandbox  allow + updatedInput.command allow + updatedInput.command allow + tool_input.command
+//	AskSandbox ask + updatedInput.command deny                     deny
 //
 // The rewritten command is [RewriteIn](guardPath, req.Project, req.Command);
 // the other input fields are passed back unchanged. Codex gets the rewrite
@@ -58,7 +59,7 @@ func Encode(a Agent, w io.Writer, req Request, v Verdict, reason, guardPath stri
 	}
 	var ans answer
 	switch {
-	case v < Deny || v > Sandbox:
+	case v < Deny || v > AskSandbox:
 		return fmt.Errorf("encode hook answer: unknown verdict %d", int(v))
 	case v == Deny:
 		ans = denyAnswer(a, reason)
@@ -68,14 +69,18 @@ func Encode(a Agent, w io.Writer, req Request, v Verdict, reason, guardPath stri
 		ans = allowAnswer(a, reason)
 	case v == Ask:
 		ans = askAnswer(a, reason)
-	case v == Sandbox:
+	case v == Sandbox || v == AskSandbox:
 		if !filepath.IsAbs(guardPath) {
 			return fmt.Errorf("encode hook answer: guard path %q is not absolute", guardPath)
 		}
 		if strings.IndexByte(req.Command, 0) >= 0 {
 			return fmt.Errorf("encode hook answer: the command holds a NUL byte")
 		}
-		ans = sandboxAnswer(a, req, reason, guardPath)
+		if v == AskSandbox {
+			ans = askSandboxAnswer(a, req, reason, guardPath)
+		} else {
+			ans = sandboxAnswer(a, req, reason, guardPath)
+		}
 	}
 	b, err := marshal(ans)
 	if err != nil {
@@ -147,6 +152,17 @@ func sandboxAnswer(a Agent, req Request, reason, guardPath string) answer {
 	return ans
 }
 
+// askSandboxAnswer asks, with the command rewritten, so that what the
+// person approves runs sandboxed; only Claude Code can ask.
+func askSandboxAnswer(a Agent, req Request, reason, guardPath string) answer {
+	if a != ClaudeCode {
+		return askAnswer(a, reason)
+	}
+	ans := permission("ask", orDefault(reason, "guard: approval needed")+" (once approved, it runs sandboxed: guard --mode full-auto)")
+	ans.Specific.UpdatedInput = withCommand(req.Input, RewriteIn(guardPath, req.Project, req.Command))
+	return ans
+}
+
 // permission is the Claude Code and Codex answer form.
 func permission(decision, reason string) answer {
 	return answer{Specific: &specific{
@@ -203,8 +219,10 @@ func Effective(a Agent, req Request, v Verdict) Verdict {
 		return Deny
 	case !req.Shell:
 		return Allow
-	case v == Ask && a != ClaudeCode:
+	case (v == Ask || v == AskSandbox) && a != ClaudeCode:
 		return Deny
+	case v == AskSandbox:
+		return Ask
 	case v == Sandbox && a == Codex && !req.Rewrites:
 		return Deny
 	}

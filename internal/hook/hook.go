@@ -105,6 +105,9 @@ const (
 	Ask                    // a person must approve
 	Allow                  // run as is
 	Sandbox                // run under guard --mode full-auto
+	// AskSandbox: a person must approve, and then it runs under guard
+	// --mode full-auto (the agent's own ask rule met guard's full-auto).
+	AskSandbox
 )
 
 func (v Verdict) String() string {
@@ -117,6 +120,8 @@ func (v Verdict) String() string {
 		return "allow"
 	case Sandbox:
 		return "sandbox"
+	case AskSandbox:
+		return "ask-sandbox"
 	}
 	return fmt.Sprintf("Verdict(%d)", int(v))
 }

@@ -182,13 +182,14 @@ func TestDecodeErrors(t *testing.T) {
 
 // reasons are the reasons given with each verdict in the golden answers.
 var reasons = map[hook.Verdict]string{
-	hook.Allow:   "safe: git status (default.policy:41)",
-	hook.Ask:     "match: rm writes build (suggest mode asks)",
-	hook.Deny:    "forbidden: rm -rf / (default.policy:88)",
-	hook.Sandbox: "unverified: no rule for npm",
+	hook.Allow:      "safe: git status (default.policy:41)",
+	hook.Ask:        "match: rm writes build (suggest mode asks)",
+	hook.Deny:       "forbidden: rm -rf / (default.policy:88)",
+	hook.Sandbox:    "unverified: no rule for npm",
+	hook.AskSandbox: "guard: Claude Code's own rule Bash(npm:*) in /home/u/.claude/settings.json asks about 'npm test'",
 }
 
-var verdicts = []hook.Verdict{hook.Allow, hook.Ask, hook.Deny, hook.Sandbox}
+var verdicts = []hook.Verdict{hook.Allow, hook.Ask, hook.Deny, hook.Sandbox, hook.AskSandbox}
 
 // goldenRequests are the requests answered in testdata/answers, by agent.
 var goldenRequests = []struct {
@@ -304,6 +305,9 @@ func outcome(a hook.Agent, p parsedAnswer) (string, map[string]json.RawMessage) 
 		if d == "allow" && p.Specific.UpdatedInput != nil {
 			return "rewrite", p.Specific.UpdatedInput
 		}
+		if d == "ask" && p.Specific.UpdatedInput != nil {
+			return "ask-rewrite", p.Specific.UpdatedInput
+		}
 		if a == hook.Codex && d != "deny" {
 			return "invalid:" + d, nil // Codex ignores it: fails open
 		}
@@ -373,17 +377,19 @@ func checkAnswer(t *testing.T, a hook.Agent, req hook.Request, v hook.Verdict, o
 		allowed = []string{"ask", "deny"}
 	case v == hook.Sandbox:
 		allowed = []string{"rewrite", "deny"}
+	case v == hook.AskSandbox:
+		allowed = []string{"ask-rewrite", "deny"}
 	}
 	if !slices.Contains(allowed, got) {
 		t.Errorf("%s answer to a %s verdict does %s, want one of %q: %s", a, v, got, allowed, out)
 	}
 	// Effective says what the agent does with the answer (the audit log's
 	// decision).
-	does := map[string]hook.Verdict{"deny": hook.Deny, "pass": hook.Allow, "allow": hook.Allow, "ask": hook.Ask, "rewrite": hook.Sandbox}
+	does := map[string]hook.Verdict{"deny": hook.Deny, "pass": hook.Allow, "allow": hook.Allow, "ask": hook.Ask, "rewrite": hook.Sandbox, "ask-rewrite": hook.Ask}
 	if e := hook.Effective(a, req, v); e != does[got] {
 		t.Errorf("Effective(%s, %s) = %s, but the answer does %s: %s", a, v, e, got, out)
 	}
-	if got == "rewrite" {
+	if got == "rewrite" || got == "ask-rewrite" {
 		var cmd string
 		if err := json.Unmarshal(input["command"], &cmd); err != nil {
 			t.Fatalf("rewritten input without a command string: %s", out)
