@@ -211,10 +211,14 @@ func (h *hookCall) answer(verdict hook.Verdict, reason, self string, v *policy.V
 	return h.code
 }
 
-// log appends the hook's decision to the audit log, when one is configured
-// (GUARD_AUDIT_LOG, or audit_log in the configuration when it loaded).
+// log appends the hook's decision to the audit log, where the gate keeps it
+// (GUARD_AUDIT_LOG, audit_log in the configuration, or the default place);
+// when the configuration did not load, GUARD_AUDIT_LOG or the default place.
 func (h *hookCall) log(effective hook.Verdict, reason string, v *policy.Verdict) {
 	path := h.c.getenv("GUARD_AUDIT_LOG")
+	if path == "" {
+		path = config.DefaultAuditLog(h.c.getenv)
+	}
 	e := audit.Entry{Time: time.Now(), Decision: effective.String(), Reason: reason,
 		Agent: h.agent.String(), Tool: h.req.Tool, Command: h.req.Command, Project: h.req.Project,
 		Cwd: h.req.Dir}

@@ -146,7 +146,7 @@ func main() {
 	}
 
 	env := append(os.Environ(), "XDG_CONFIG_HOME="+filepath.Join(tmp, "config"), "XDG_CACHE_HOME="+filepath.Join(tmp, "cache"),
-		"GUARD_CONFIG=", "GUARD_AUDIT_LOG=", "GUARD_MODE=")
+		"XDG_STATE_HOME="+filepath.Join(tmp, "state"), "GUARD_CONFIG=", "GUARD_AUDIT_LOG=", "GUARD_MODE=")
 	for _, p := range pairs {
 		for _, argv := range [][]string{p.floor, p.guard} {
 			out, _, err := once(argv, p.stdin, append(env, p.env...), work)

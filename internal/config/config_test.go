@@ -218,10 +218,15 @@ func TestLoad(t *testing.T) {
 	xdg := filepath.Join(dir, "xdg")
 	file := filepath.Join(xdg, "guard", "config.toml")
 
-	// No file: defaults.
+	// No file: defaults, and the audit log in the state directory.
 	c, err := Load(env(map[string]string{"XDG_CONFIG_HOME": xdg, "HOME": dir}))
-	if err != nil || !reflect.DeepEqual(c, Default()) {
+	def := Default()
+	def.AuditLog = filepath.Join(dir, ".local", "state", "guard", "audit.jsonl")
+	if err != nil || !reflect.DeepEqual(c, def) {
 		t.Fatalf("Load(no file) = %+v, %v, want defaults", c, err)
+	}
+	if c, _ := Load(env(map[string]string{"XDG_STATE_HOME": "/st", "XDG_CONFIG_HOME": xdg})); c.AuditLog != "/st/guard/audit.jsonl" {
+		t.Errorf("Load with XDG_STATE_HOME: audit log %q, want /st/guard/audit.jsonl", c.AuditLog)
 	}
 	// XDG_CONFIG_HOME is a file: still no config.
 	notDir := filepath.Join(dir, "notdir")
@@ -249,6 +254,13 @@ func TestLoad(t *testing.T) {
 	}
 	if c.Path != file || c.Mode != "auto-edit" || !reflect.DeepEqual(c.Policies, []string{"/hh/p"}) || !c.Set["mode"] || c.Set["sandbox"] {
 		t.Errorf("Load = %+v", c)
+	}
+	// audit_log = "" turns the log off.
+	if err := os.WriteFile(file, []byte("audit_log = \"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := Load(env(map[string]string{"XDG_CONFIG_HOME": xdg, "HOME": "/hh"})); err != nil || c.AuditLog != "" {
+		t.Errorf("Load(audit_log = \"\") = %q, %v, want the log off", c.AuditLog, err)
 	}
 	// Errors carry the full path.
 	if err := os.WriteFile(file, []byte("\nmdoe = 1\n"), 0o600); err != nil {

@@ -81,6 +81,14 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("working directory: %w", err)
 	}
+	root := cwd
+	if filepath.IsAbs(opts.Project) {
+		root = filepath.Clean(opts.Project)
+	}
+	cfg, projectLayers, err := withProject(cfg, root, getenv, stderr)
+	if err != nil {
+		return nil, err
+	}
 	g := &Gate{Cwd: cwd, Env: env, Config: cfg, Getenv: getenv, Stderr: stderr,
 		UserPolicy: config.UserPolicyPath(getenv)}
 
@@ -126,6 +134,9 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	if err := g.loadPolicies(opts, cfg); err != nil {
 		return nil, err
 	}
+	// A trusted project's own policies come last: its rules are about its
+	// own scripts, and it was trusted by a person.
+	g.Set = append(g.Set, projectLayers...)
 	return g, nil
 }
 
