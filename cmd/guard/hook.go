@@ -219,7 +219,11 @@ func (h *hookCall) log(effective hook.Verdict, reason string, v *policy.Verdict)
 	if path == "" {
 		path = config.DefaultAuditLog(h.c.getenv)
 	}
-	e := audit.Entry{Time: time.Now(), Decision: effective.String(), Reason: reason,
+	// In the words of guard's other lines (policy.Action), so that guard log
+	// counts a hook's refusals with the others.
+	decision := map[hook.Verdict]policy.Action{hook.Allow: policy.Run, hook.Sandbox: policy.RunSandboxed,
+		hook.Ask: policy.Ask, hook.Deny: policy.Refuse}[effective]
+	e := audit.Entry{Time: time.Now(), Decision: string(decision), Reason: reason,
 		Agent: h.agent.String(), Tool: h.req.Tool, Command: h.req.Command, Project: h.req.Project,
 		Cwd: h.req.Dir}
 	if h.gate != nil {

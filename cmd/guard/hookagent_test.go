@@ -319,14 +319,14 @@ func TestHookAudit(t *testing.T) {
 	for _, tt := range []struct {
 		agent, mode, tool, command, decision, rule string
 	}{
-		{"claude-code", "suggest", "Bash", "ls -la", "allow", ""},
+		{"claude-code", "suggest", "Bash", "ls -la", "run", ""},
 		{"claude-code", "suggest", "Bash", "echo hi > out.txt", "ask", ""},
-		{"claude-code", "auto-edit", "Bash", "echo hi > out.txt", "allow", ""},
-		{"codex", "suggest", "Bash", "rm -rf /", "deny", "rm"},
-		{"codex", "suggest", "Bash", "touch x", "deny", "touch"},
+		{"claude-code", "auto-edit", "Bash", "echo hi > out.txt", "run", ""},
+		{"codex", "suggest", "Bash", "rm -rf /", "refuse", "rm"},
+		{"codex", "suggest", "Bash", "touch x", "refuse", "touch"},
 		{"gemini", "full-auto", "run_shell_command", "mkdir build", "sandbox", ""},
-		{"claude-code", "suggest", "Read", "", "allow", ""},
-		{"codex", "suggest", "", "", "deny", ""}, // malformed
+		{"claude-code", "suggest", "Read", "", "run", ""},
+		{"codex", "suggest", "", "", "refuse", ""}, // malformed
 	} {
 		env := hookEnv(t, work, "GUARD_MODE="+tt.mode, "GUARD_AUDIT_LOG="+log)
 		body := hookBody(t, tt.agent, work, tt.command)
@@ -358,14 +358,14 @@ func TestHookAudit(t *testing.T) {
 		t.Fatalf("%d audit lines, want 8:\n%v", len(lines), lines)
 	}
 	want := [][4]string{
-		{"claude-code", "Bash", "ls -la", "allow"},
+		{"claude-code", "Bash", "ls -la", "run"},
 		{"claude-code", "Bash", "echo hi > out.txt", "ask"},
-		{"claude-code", "Bash", "echo hi > out.txt", "allow"},
-		{"codex", "Bash", "rm -rf /", "deny"},
-		{"codex", "Bash", "touch x", "deny"},
+		{"claude-code", "Bash", "echo hi > out.txt", "run"},
+		{"codex", "Bash", "rm -rf /", "refuse"},
+		{"codex", "Bash", "touch x", "refuse"},
 		{"gemini", "run_shell_command", "mkdir build", "sandbox"},
-		{"claude-code", "Read", "", "allow"},
-		{"codex", "", "", "deny"},
+		{"claude-code", "Read", "", "run"},
+		{"codex", "", "", "refuse"},
 	}
 	for i, e := range lines {
 		got := [4]string{hookStr(e["agent"]), hookStr(e["tool"]), hookStr(e["command"]), hookStr(e["decision"])}
@@ -375,7 +375,7 @@ func TestHookAudit(t *testing.T) {
 		if want[i][1] != "" && want[i][1] != "Read" && hookStr(e["project"]) != work {
 			t.Errorf("audit line %d: project %v, want %s", i, e["project"], work)
 		}
-		if want[i][3] == "deny" && hookStr(e["reason"]) == "" {
+		if want[i][3] == "refuse" && hookStr(e["reason"]) == "" {
 			t.Errorf("audit line %d: a deny without a reason: %v", i, e)
 		}
 	}
