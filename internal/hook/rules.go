@@ -531,7 +531,7 @@ func parseGeminiPolicy(file string, src []byte, tier float64) ([]geminiRule, err
 func geminiShellRule(v any) bool {
 	switch t := v.(type) {
 	case string:
-		return t == "run_shell_command" || t == "*"
+		return t == "run_shell_command" || t == "ShellTool" || t == "*"
 	case []any:
 		for _, x := range t {
 			if geminiShellRule(x) {
