@@ -79,7 +79,7 @@ func (h *hookCall) run() (code int) {
 	if err != nil {
 		return h.deny("guard: " + err.Error())
 	}
-	h.req = req
+	h.set(func() { h.req = req })
 	if !req.Shell {
 		return h.answer(hook.Allow, "", "", nil)
 	}
@@ -91,7 +91,7 @@ func (h *hookCall) run() (code int) {
 	if err != nil {
 		return h.deny("guard: the agent's project: " + err.Error())
 	}
-	h.req.Project = project
+	h.set(func() { h.req.Project = project })
 	if req.Dir != "" {
 		if err := os.Chdir(req.Dir); err != nil {
 			return h.deny(fmt.Sprintf("guard: the command's directory: %v", err))
@@ -101,7 +101,7 @@ func (h *hookCall) run() (code int) {
 	if err != nil {
 		return h.deny("guard: " + err.Error())
 	}
-	h.gate = g
+	h.set(func() { h.gate = g })
 	script, unwrapped := req.Command, false
 	if inner, p, ok := hook.Unwrap(req.Command, self); ok && g.Mode == policy.FullAuto && p == project {
 		// The agent runs the sandboxed rewrite it was told to run (only
@@ -149,7 +149,8 @@ func (h *hookCall) run() (code int) {
 		}
 	}
 	if verdict == hook.Sandbox && agent == hook.Codex {
-		h.req.Rewrites = hook.CodexRewrites()
+		rewrites := hook.CodexRewrites()
+		h.set(func() { h.req.Rewrites = rewrites })
 	}
 	return h.answer(verdict, reason, self, &v)
 }
@@ -172,6 +173,14 @@ func (c *cli) hookProject(agent hook.Agent) (string, error) {
 		return filepath.Clean(d), nil
 	}
 	return os.Getwd()
+}
+
+// set changes what is known of the request under the lock: the deadline may
+// answer from another goroutine.
+func (h *hookCall) set(f func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	f()
 }
 
 // deny answers with a deny.
