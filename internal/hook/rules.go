@@ -28,7 +28,8 @@ import (
 // [RuleFiles]) and the rule forms listed there; a form it does not know is
 // not applied. Rules are matched against every simple command guard's shell
 // parser finds in the command (after `&&`, inside `$(...)`, inside `bash -c`,
-// wrappers such as timeout stripped and kept), and against the whole command,
+// wrappers such as timeout stripped and kept, a program given by path also by
+// its name), and against the whole command,
 // which can only match more often than the agent would: these rules only ever
 // tighten.
 
@@ -186,6 +187,10 @@ func simpleCommands(script string) [][]string {
 			continue
 		}
 		out = append(out, c.Argv)
+		if strings.Contains(c.Argv[0], "/") {
+			// /bin/rm is rm to a rule, or the rule would be one path away.
+			out = append(out, append([]string{filepath.Base(c.Argv[0])}, c.Argv[1:]...))
+		}
 		if len(c.Wrapper) > 0 {
 			out = append(out, append(append([]string(nil), c.Wrapper...), c.Argv...))
 		}
