@@ -1,6 +1,7 @@
 package hook
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -211,8 +212,14 @@ func readOptional(path string) ([]byte, bool, error) {
 }
 
 // ruleFilesIn lists the files in dir ending in ext, sorted; none when dir is
-// missing.
+// missing; dir itself when it is such a file.
 func ruleFilesIn(dir, ext string) ([]string, error) {
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		if strings.HasSuffix(dir, ext) {
+			return []string{dir}, nil
+		}
+		return nil, nil
+	}
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -445,9 +452,34 @@ type geminiSet []geminiRule
 var geminiTiers = []float64{5, 4, 3}
 
 func geminiRules(env RuleEnv) (ruleSet, error) {
+	env = env.defaults()
 	var set geminiSet
-	for i, dir := range RuleFiles(Gemini, env) {
-		files, err := ruleFilesIn(dir, ".toml")
+	dirs := RuleFiles(Gemini, env)
+	type source struct {
+		path string
+		tier float64
+	}
+	var sources []source
+	for i, dir := range dirs {
+		sources = append(sources, source{dir, geminiTiers[i]})
+	}
+	// policyPaths and adminPolicyPaths in the settings files add policy
+	// files or directories (policyPaths replace ~/.gemini/policies in Gemini
+	// CLI; guard reads both, which only adds rules).
+	for _, f := range geminiSettingsFiles(env) {
+		user, admin, err := geminiPolicyPaths(f, env)
+		if err != nil {
+			return nil, fmt.Errorf("settings of Gemini CLI: %w", err)
+		}
+		for _, p := range user {
+			sources = append(sources, source{p, geminiTiers[1]})
+		}
+		for _, p := range admin {
+			sources = append(sources, source{p, geminiTiers[0]})
+		}
+	}
+	for _, src := range sources {
+		files, err := ruleFilesIn(src.path, ".toml")
 		if err != nil {
 			return nil, fmt.Errorf("policies of Gemini CLI: %w", err)
 		}
@@ -456,7 +488,7 @@ func geminiRules(env RuleEnv) (ruleSet, error) {
 			if err != nil {
 				return nil, fmt.Errorf("policies of Gemini CLI: %w", err)
 			}
-			rules, err := parseGeminiPolicy(f, b, geminiTiers[i])
+			rules, err := parseGeminiPolicy(f, b, src.tier)
 			if err != nil {
 				return nil, fmt.Errorf("policy of Gemini CLI, %w", err)
 			}
@@ -467,6 +499,90 @@ func geminiRules(env RuleEnv) (ruleSet, error) {
 		return nil, nil
 	}
 	return set, nil
+}
+
+// geminiSettingsFiles are Gemini CLI's settings files: the system's, the
+// user's and the project's.
+func geminiSettingsFiles(env RuleEnv) []string {
+	system := env.Getenv("GEMINI_CLI_SYSTEM_SETTINGS_PATH")
+	if system == "" {
+		system = filepath.Join(env.GeminiSystem, "settings.json")
+	}
+	home := env.Getenv("GEMINI_CLI_HOME")
+	if home == "" {
+		home = env.Home
+	}
+	files := []string{system, filepath.Join(home, ".gemini", "settings.json")}
+	if env.Project != "" {
+		files = append(files, filepath.Join(env.Project, ".gemini", "settings.json"))
+	}
+	return files
+}
+
+// geminiPolicyPaths reads policyPaths and adminPolicyPaths from a settings
+// file, which may hold comments. A missing file has none.
+func geminiPolicyPaths(file string, env RuleEnv) (user, admin []string, err error) {
+	b, ok, err := readOptional(file)
+	if err != nil || !ok {
+		return nil, nil, err
+	}
+	var s struct {
+		PolicyPaths      []string `json:"policyPaths"`
+		AdminPolicyPaths []string `json:"adminPolicyPaths"`
+	}
+	if err := json.Unmarshal(stripJSONComments(b), &s); err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", file, jsonError(err))
+	}
+	resolve := func(ps []string) []string {
+		var out []string
+		for _, p := range ps {
+			switch {
+			case p == "~" || strings.HasPrefix(p, "~/"):
+				p = filepath.Join(env.Home, p[1:])
+			case !filepath.IsAbs(p) && env.Project != "":
+				p = filepath.Join(env.Project, p)
+			}
+			out = append(out, p)
+		}
+		return out
+	}
+	return resolve(s.PolicyPaths), resolve(s.AdminPolicyPaths), nil
+}
+
+// stripJSONComments blanks // and /* */ comments outside strings, as the
+// JSON with comments that Gemini CLI's settings files may be.
+func stripJSONComments(b []byte) []byte {
+	out := append([]byte(nil), b...)
+	inString := false
+	for i := 0; i < len(out); i++ {
+		c := out[i]
+		switch {
+		case inString:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '/' && i+1 < len(out) && out[i+1] == '/':
+			for ; i < len(out) && out[i] != '\n'; i++ {
+				out[i] = ' '
+			}
+		case c == '/' && i+1 < len(out) && out[i+1] == '*':
+			stop := len(out)
+			if end := bytes.Index(out[i+2:], []byte("*/")); end >= 0 {
+				stop = i + 2 + end + 2
+			}
+			for k := i; k < stop; k++ {
+				if out[k] != '\n' {
+					out[k] = ' '
+				}
+			}
+			i = stop - 1
+		}
+	}
+	return out
 }
 
 func parseGeminiPolicy(file string, src []byte, tier float64) ([]geminiRule, error) {

@@ -236,3 +236,35 @@ priority = 999
 		map[string]string{"GEMINI_CLI_HOME": "$DIR/gh"})
 	checkRules(t, Gemini, env, []ruleCase{{"ls", Deny, "toolName"}})
 }
+
+// TestGeminiPolicyPaths: policyPaths and adminPolicyPaths in Gemini CLI's
+// settings (which may hold comments) add policy files and directories.
+func TestGeminiPolicyPaths(t *testing.T) {
+	deny := func(prefix string) string {
+		return "[[rule]]\ntoolName = \"run_shell_command\"\ncommandPrefix = \"" + prefix + "\"\ndecision = \"deny\"\npriority = 1\n"
+	}
+	env := ruleHome(t, map[string]string{
+		"home/.gemini/settings.json": `{
+  // my policies
+  "policyPaths": ["~/pol", "/*not a comment*/x"], /* and admin */
+  "adminPolicyPaths": ["~/admin.toml"]
+}`,
+		"home/pol/a.toml":                 deny("rm"),
+		"home/admin.toml":                 deny("shutdown"),
+		"project/.gemini/settings.json":   `{"policyPaths": ["conf/p.toml"]}`,
+		"project/conf/p.toml":             deny("curl"),
+		"etc-gemini-cli/settings.json":    `{"security": {}}`,
+		"home/.gemini/policies/keep.toml": deny("dd"),
+	}, nil)
+	checkRules(t, Gemini, env, []ruleCase{
+		{"rm -rf x", Deny, `"rm"`},
+		{"shutdown now", Deny, "shutdown"},
+		{"curl x", Deny, "curl"},
+		{"dd if=/dev/zero", Deny, "dd"},
+		{"ls", Allow, ""},
+	})
+	env = ruleHome(t, map[string]string{"home/.gemini/settings.json": `{"policyPaths": [`}, nil)
+	if _, _, err := CheckAgentRules(Gemini, "ls", env); err == nil || !strings.Contains(err.Error(), "settings.json") {
+		t.Errorf("malformed settings: error %v, want one naming the file", err)
+	}
+}
