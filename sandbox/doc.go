@@ -88,13 +88,15 @@
 //
 // # Files only
 //
-// Profile.FilesOnly keeps steps 1 (as root, without the IPC namespace, the
-// private /dev/shm and the devpts), 3, 4 (without the network and the scoping)
-// and 5, and nothing else: writes land only beneath the roots, and the
+// Profile.FilesOnly keeps steps 1 (as root, without the devpts), 3, 4 (without
+// the network and the scoping) and 5, and nothing else: writes land only beneath the roots, and the
 // program is otherwise as free as it was. Auto-edit runs this way the commands it
 // lets through for writing inside the roots, because a script can make a symlink
 // that a later command of it writes through, after the decision looked
-// (`cp -r src dst && echo x > dst/lnk/target`).
+// (`cp -r src dst && echo x > dst/lnk/target`). Root keeps its capabilities
+// there, CAP_SYS_ADMIN included, but Landlock refuses it every mount: a guard
+// shim run inside finds the enclosing read-only mounts (sandboxedMounts) before
+// it tries to make its own.
 //
 // # Decisions
 //

@@ -23,18 +23,12 @@ import (
 // roots, gives it a private /dev/shm, and re-enters the working directory cwd so
 // that it lies on the writable copy when it is inside a root. An error is
 // recoverable when nothing was made read-only yet.
-//
-// filesOnly (Profile.FilesOnly) leaves out what is not about writing files: the
-// IPC namespace and the private /dev/shm (and apply leaves out privateTerminals).
-func readOnlyMounts(roots []root, cwd string, filesOnly bool) (recoverable bool, err error) {
+func readOnlyMounts(roots []root, cwd string) (recoverable bool, err error) {
 	tops := outermost(roots)
 	// An IPC namespace with it: System V IPC objects and POSIX message queues of
 	// processes outside are out of reach, and the program's own keep working
 	// (without one, seccomp refuses those calls: sysvIPCSyscalls).
 	flags, names := unix.CLONE_NEWNS|unix.CLONE_NEWIPC, "CLONE_NEWNS|CLONE_NEWIPC"
-	if filesOnly {
-		flags, names = unix.CLONE_NEWNS, "CLONE_NEWNS"
-	}
 	if len(tops) > privateFDsAbove {
 		// One descriptor per copy is held below: past the first 64 the descriptor
 		// table grows, and while the process's threads share it each growth waits
@@ -82,7 +76,7 @@ func readOnlyMounts(roots []root, cwd string, filesOnly bool) (recoverable bool,
 	// A private /dev/shm: semaphores work, the host's shared memory is out of reach,
 	// and its inode limit marks the namespace for a nested Exec (sandboxedMounts).
 	// Skipped when a root lies in /dev/shm (its copy is mounted there already).
-	if !filesOnly && !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") }) {
+	if !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") }) {
 		opts := fmt.Sprintf("mode=1777,nr_inodes=%d", shmMarkerInodes)
 		err := unix.Mount("tmpfs", "/dev/shm", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, opts)
 		if err != nil && err != unix.ENOENT {
@@ -114,8 +108,10 @@ const shmMarkerInodes = 1048583
 // more than the enclosing one.
 //
 // The marker is a tmpfs on /dev/shm with shmMarkerInodes inodes, and / read-only.
-// Forging it takes mounting a tmpfs, that is CAP_SYS_ADMIN over the mount
-// namespace; with that, Exec makes its own namespace and never looks. A user
+// Forging it takes mounting a tmpfs and making / read-only, that is
+// CAP_SYS_ADMIN over the mount namespace and no Landlock domain (which refuses
+// every mount): a program inside a sandbox cannot, and a process outside that
+// can is guard's caller, which could run the program unconfined anyway. A user
 // namespace's root could forge it, but its chmod reaches only files that the real
 // user owns: no more than the limit of an ordinary user (see doc.go).
 func sandboxedMounts() bool {

@@ -164,14 +164,16 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	switch {
 	case containsRoot(c.roots):
 		c.mountsWhy = "/ is a writable root"
+	case c.root && sandboxedMounts():
+		// Before CAP_SYS_ADMIN: a files-only sandbox keeps root's capabilities,
+		// but Landlock refuses its programs every mount.
+		c.inherited = true
+		c.mountsWhy = "inside the read-only mounts of an enclosing guard sandbox"
 	case hasCap(cs.effective, unix.CAP_SYS_ADMIN):
 		c.mounts = true
 		if c.cwd, err = unix.Getwd(); err != nil {
 			c.cwd = "" // a deleted directory: the thread keeps it as it is
 		}
-	case c.root && sandboxedMounts():
-		c.inherited = true
-		c.mountsWhy = "inside the read-only mounts of an enclosing guard sandbox"
 	case c.root:
 		c.mountsWhy = "no CAP_SYS_ADMIN to make the mounts read-only"
 	default:
@@ -257,7 +259,7 @@ func (c *confinement) apply(fds bool) error {
 		return c.check()
 	}
 	if c.mounts {
-		if recoverable, err := readOnlyMounts(c.roots, c.cwd, c.p.FilesOnly); err != nil {
+		if recoverable, err := readOnlyMounts(c.roots, c.cwd); err != nil {
 			if !recoverable {
 				c.mounts, c.mountsWhy = false, err.Error()
 				return err

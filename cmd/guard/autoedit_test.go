@@ -87,6 +87,20 @@ func TestAutoEditWritesConfined(t *testing.T) {
 					t.Fatalf("guard --mode auto-edit -- bash -c %q: %s", script, r)
 				}
 			})
+			t.Run("a command through a shim inside a confined script", func(t *testing.T) {
+				// The shim's guard confines again, inside the first confinement,
+				// which keeps root's capabilities but refuses it every mount.
+				sc := newScratch(t, guard, who.cred)
+				shims := filepath.Join(sc.base, "shims")
+				mkdirAll(t, shims)
+				symlink(t, sc.guard, filepath.Join(shims, "touch"))
+				sc.chown(t)
+				sc.path = shims + ":" + systemPath
+				r := sc.run(t, sc.guard, "--mode", "auto-edit", "--", "bash", "-c", `mkdir -p d && touch d/x && echo nested-ok`)
+				if r.code != 0 || r.stdout != "nested-ok\n" {
+					t.Fatalf("a shim inside: %s", r)
+				}
+			})
 		})
 	}
 }
@@ -96,6 +110,7 @@ func TestAutoEditWritesConfined(t *testing.T) {
 // runs as, with a copy of guard that user can run.
 type scratch struct {
 	base, proj, out, guard string
+	path                   string // PATH; "": the system's
 	cred                   *syscall.Credential
 }
 
@@ -145,7 +160,11 @@ func (sc *scratch) run(t *testing.T, argv ...string) outcome {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = sc.proj
 	home := filepath.Join(sc.base, "home")
-	cmd.Env = []string{"PATH=" + systemPath, "HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+	path := sc.path
+	if path == "" {
+		path = systemPath
+	}
+	cmd.Env = []string{"PATH=" + path, "HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
 		"TMPDIR=" + filepath.Join(sc.proj, ".tmp"), "LC_ALL=C", "GUARD_AUDIT_LOG="}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Credential: sc.cred}
 	return execute(t, cmd)
