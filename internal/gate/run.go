@@ -72,31 +72,17 @@ func (g *Gate) Run(argv []string) int {
 			g.fail(argv, code, err.Error(), "")
 			return code
 		}
-		unenforceable := errors.Is(err, sandbox.ErrNotEnforced) || errors.Is(err, sandbox.ErrUnsupported)
-		if !filesOnly || !unenforceable {
+		if filesOnly {
+			if code, refused := g.writesUnconfined(argv, &v, d, err); refused {
+				return code
+			}
+		} else {
 			allow := "fix the cause, or run another mode"
 			if errors.Is(err, sandbox.ErrNotEnforced) {
 				allow = "--best-effort (or sandbox = \"best-effort\" in the config) runs it with what this machine enforces, with a warning; guard doctor shows what that is"
 			}
-			refusal := "full-auto refuses to run it unconfined: "
-			if filesOnly {
-				refusal = "auto-edit runs writing commands with their writes confined to the roots, and cannot here: "
-			}
-			g.fail(argv, ExitFailure, refusal+err.Error(), allow)
+			g.fail(argv, ExitFailure, "full-auto refuses to run it unconfined: "+err.Error(), allow)
 			return ExitFailure
-		}
-		// Nothing was changed: this machine cannot confine the writes (no
-		// Landlock, another system). With best-effort they run as judged, with
-		// a warning; otherwise a person decides, as in suggest mode.
-		if g.BestEffort {
-			fmt.Fprintf(g.Stderr, "guard: warning: writes not confined to the roots: %v\n", err)
-		} else {
-			d = g.ask(argv, &v, policy.Decision{Action: policy.Ask, Class: d.Class, Writes: d.Writes,
-				Reason: "writes files, and auto-edit cannot confine them to the roots on this machine: " + err.Error()})
-			if d.Action != policy.Run {
-				g.refuse(argv, &v, d)
-				return ExitRefused
-			}
 		}
 	}
 	err = syscall.Exec(path, argv, env)
