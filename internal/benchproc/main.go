@@ -85,7 +85,7 @@ func main() {
 		{name: "guard --mode suggest -- pwd", guard: []string{guard, "--mode", "suggest", "--", "pwd"}, floor: []string{floor, "pwd"}, target: 1.15},
 		{name: "shim: ls", guard: []string{filepath.Join(shims, "ls")}, floor: []string{floor, "ls"}, target: 1.12},
 		{name: "guard --mode full-auto -- pwd", guard: []string{guard, "--mode", "full-auto", "--", "pwd"}, floor: []string{floor, "pwd"}, target: 1.25},
-		{name: "guard --mode auto-edit -- touch (writes confined)", guard: []string{guard, "--mode", "auto-edit", "--", "touch", "made.txt"},
+		{name: "auto-edit -- touch (writes confined)", guard: []string{guard, "--mode", "auto-edit", "--", "touch", "made.txt"},
 			floor: []string{floor, "touch", "made.txt"}},
 		{name: "guard check ls -l", guard: []string{guard, "check", "ls", "-l"}, floor: []string{floor, "true"}},
 	}
