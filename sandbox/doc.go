@@ -16,7 +16,8 @@
 //     mount: /dev/null and the terminal keep working. With it, an IPC namespace
 //     (System V IPC objects and POSIX message queues of processes outside are
 //     not in it) and a devpts instance of its own on /dev/pts (other terminals
-//     are not in it; /dev/tty, the inherited descriptors and new ptys work).
+//     are not in it; /dev/tty, the inherited descriptors and new ptys work, but
+//     ttyname(3) of the inherited terminal fails).
 //  2. As root, the capabilities: SECBIT_NOROOT (locked) ends root's special case
 //     at execve, and only what building and testing software needs crosses it,
 //     as ambient capabilities (CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH,

@@ -12,8 +12,9 @@ import (
 // in it. The program's own terminal stays reachable through its inherited
 // descriptors and /dev/tty (the controlling terminal is found without a path),
 // and /dev/ptmx makes new pseudo-terminals in the new instance (the kernel looks
-// for the devpts mounted at pts beside it). What opens its own terminal by its
-// /dev/pts name no longer finds it. Without a mount namespace (an ordinary user)
+// for the devpts mounted at pts beside it). What looks its own terminal up by its
+// /dev/pts name no longer finds it: ttyname(3) fails, tty(1) says "not a tty",
+// GPG_TTY=$(tty) is empty. Without a mount namespace (an ordinary user)
 // there is no way to do this: Landlock grants reading beneath / as one rule and
 // checks a pseudo-terminal opened through TIOCGPTPEER against /dev/pts too, so
 // carving other terminals out would break every pty made inside (see doc.go).
