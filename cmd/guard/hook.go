@@ -103,11 +103,11 @@ func (h *hookCall) run() (code int) {
 	}
 	h.set(func() { h.gate = g })
 	script, unwrapped := req.Command, false
-	if inner, p, ok := hook.Unwrap(req.Command, self); ok && g.Mode == policy.FullAuto && p == project {
-		// The agent runs the sandboxed rewrite it was told to run (only
-		// full-auto tells it to, with this project): judge the script
-		// inside. In another mode the rewrite is judged as it stands, so an
-		// agent cannot write one itself to get round an ask.
+	if inner, m, p, ok := hook.UnwrapMode(req.Command, self); ok && p == project && rewriteMode(g.Mode) == m {
+		// The agent runs the rewrite it was told to run (only full-auto and
+		// auto-edit tell it to, each with its own mode and this project):
+		// judge the script inside. Any other rewrite is judged as it stands,
+		// so that an agent cannot write one itself to get round an ask.
 		script, unwrapped = inner, true
 	}
 	v, d := g.Judge([]string{"bash", "-c", script})
@@ -115,6 +115,17 @@ func (h *hookCall) run() (code int) {
 	switch d.Action {
 	case policy.Run:
 		verdict, reason = hook.Allow, fmt.Sprintf("%s in %s mode", v.Class, g.Mode)
+		if g.Mode == policy.AutoEdit && d.Class == policy.Match && !unwrapped {
+			// Auto-edit lets it run because every write it was judged to
+			// make is inside the roots; a symlink an earlier command of it
+			// makes can send a later write outside, which only the run can
+			// see. The agent runs what the hook answers, so the answer is
+			// the rewrite that confines the writes where it runs, as guard
+			// -- does (gate's writesConfined). Safe commands write nothing
+			// and stay plain allows.
+			verdict = hook.Sandbox
+			h.set(func() { h.req.Mode = hook.AutoEdit })
+		}
 	case policy.RunSandboxed:
 		verdict, reason = hook.Sandbox, fmt.Sprintf("%s, runs sandboxed in full-auto mode", v.Class)
 		if unwrapped {
@@ -153,6 +164,18 @@ func (h *hookCall) run() (code int) {
 		h.set(func() { h.req.Rewrites = rewrites })
 	}
 	return h.answer(verdict, reason, self, &v)
+}
+
+// rewriteMode is the mode of the rewrites the hook answers with in mode, ""
+// for a mode that answers with none.
+func rewriteMode(mode policy.Mode) string {
+	switch mode {
+	case policy.FullAuto:
+		return hook.FullAuto
+	case policy.AutoEdit:
+		return hook.AutoEdit
+	}
+	return ""
 }
 
 // hookProject is the agent's project, the writable root, each from that
@@ -232,9 +255,17 @@ func (h *hookCall) log(effective hook.Verdict, reason string, v *policy.Verdict)
 	// counts a hook's refusals with the others.
 	decision := map[hook.Verdict]policy.Action{hook.Allow: policy.Run, hook.Sandbox: policy.RunSandboxed,
 		hook.Ask: policy.Ask, hook.Deny: policy.Refuse}[effective]
+	sandboxed := ""
+	if effective == hook.Sandbox {
+		sandboxed = "landlock+seccomp"
+		if h.req.Mode == hook.AutoEdit {
+			// As guard -- logs auto-edit's confined runs: run, files only.
+			decision, sandboxed = policy.Run, "files"
+		}
+	}
 	e := audit.Entry{Time: time.Now(), Decision: string(decision), Reason: reason,
 		Agent: h.agent.String(), Tool: h.req.Tool, Command: h.req.Command, Project: h.req.Project,
-		Cwd: h.req.Dir}
+		Cwd: h.req.Dir, Sandbox: sandboxed}
 	if h.gate != nil {
 		path, e.Mode = h.gate.AuditLog, string(h.gate.Mode)
 	}
@@ -246,9 +277,6 @@ func (h *hookCall) log(effective hook.Verdict, reason string, v *policy.Verdict)
 	}
 	if v != nil {
 		e.Class, e.Rule, e.RuleAt = string(v.Class), v.Result.Rule, v.Result.At.String()
-	}
-	if effective == hook.Sandbox {
-		e.Sandbox = "landlock+seccomp"
 	}
 	if err := audit.Append(path, e); err != nil {
 		writeWithin(h.c.stderr, []byte(fmt.Sprintf("guard: warning: audit log not written: %v\n", err)), answerTimeout)

@@ -247,12 +247,13 @@ func TestHookAgentRules(t *testing.T) {
 			t.Errorf("%s %q: %s %q, want %s naming %q", tt.agent, tt.command, verdict, reason, tt.verdict, tt.rule)
 		}
 	}
-	// auto-edit: a write inside the project is allowed by guard, and the
-	// agent's ask still holds.
+	// auto-edit: a write inside the project is allowed by guard (with its
+	// writes confined: the auto-edit rewrite), and the agent's ask still
+	// holds: ask, and once approved it runs confined.
 	env = hookEnv(t, work, "GUARD_MODE=auto-edit")
 	verdict, reason := hookVerdict(t, "claude-code", hookRun(t, work, env, hookBody(t, "claude-code", work, "touch x"), guard, "hook", "claude-code"))
-	if verdict != "ask" || !strings.Contains(reason, "Claude Code's own rule Bash(touch:*)") {
-		t.Errorf("auto-edit touch x: %s %q, want ask naming Bash(touch:*)", verdict, reason)
+	if verdict != "ask+rewrite" || !strings.Contains(reason, "Claude Code's own rule Bash(touch:*)") || !strings.Contains(reason, "guard --mode auto-edit") {
+		t.Errorf("auto-edit touch x: %s %q, want ask naming Bash(touch:*), with the auto-edit rewrite", verdict, reason)
 	}
 }
 

@@ -55,6 +55,10 @@ type Request struct {
 	// updatedInput (see CodexRewrites); else Encode answers a Codex Sandbox
 	// verdict with a deny that names the rewrite.
 	Rewrites bool
+	// Mode, set by the caller, is the mode a Sandbox or AskSandbox verdict's
+	// rewrite runs the command in: FullAuto ("" too) or AutoEdit (see
+	// RewriteMode).
+	Mode string
 }
 
 // Decode reads one request of agent a from r. Unknown fields are ignored;

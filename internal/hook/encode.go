@@ -35,7 +35,9 @@ type specific struct {
 //	Sandbox  allow + updatedInput.command allow + updatedInput.command allow + tool_input.command
 //	AskSandbox ask + updatedInput.command deny                     deny
 //
-// The rewritten command is [RewriteIn](guardPath, req.Project, req.Command);
+// The rewritten command is [RewriteIn](guardPath, req.Project, req.Command),
+// or with req.Mode AutoEdit [RewriteMode](guardPath, AutoEdit, req.Project,
+// req.Command) (the command's writes confined to the roots where it runs);
 // the other input fields are passed back unchanged. Codex gets the rewrite
 // only when req.Rewrites says it applies one (0.169 and later, see
 // [CodexRewrites]): older versions take it as an invalid answer and would run
@@ -70,6 +72,12 @@ func Encode(a Agent, w io.Writer, req Request, v Verdict, reason, guardPath stri
 	case v == Ask:
 		ans = askAnswer(a, reason)
 	case v == Sandbox || v == AskSandbox:
+		if req.Mode != "" && req.Mode != FullAuto && req.Mode != AutoEdit {
+			return fmt.Errorf("encode hook answer: unknown rewrite mode %q", req.Mode)
+		}
+		if req.Mode == AutoEdit && !filepath.IsAbs(req.Project) {
+			return fmt.Errorf("encode hook answer: an auto-edit rewrite needs the agent's project, an absolute path (got %q)", req.Project)
+		}
 		if !filepath.IsAbs(guardPath) {
 			return fmt.Errorf("encode hook answer: guard path %q is not absolute", guardPath)
 		}
@@ -136,18 +144,18 @@ func askAnswer(a Agent, reason string) answer {
 }
 
 func sandboxAnswer(a Agent, req Request, reason, guardPath string) answer {
-	rewritten := RewriteIn(guardPath, req.Project, req.Command)
+	rewritten := rewriteOf(req, guardPath)
 	switch {
 	case a == Codex && !req.Rewrites:
-		return denyAnswer(a, orDefault(reason, "guard: run sandboxed")+
-			"; guard allows this command only sandboxed, and this Codex is not known to apply a hook's rewrite (0.169 and later do), so guard refuses. Run exactly this instead: "+rewritten)
+		return denyAnswer(a, orDefault(reason, "guard: "+runs(req))+
+			"; guard allows this command only "+runs(req)+", and this Codex is not known to apply a hook's rewrite (0.169 and later do), so guard refuses. Run exactly this instead: "+rewritten)
 	case a == Gemini:
 		return answer{Decision: "allow", Specific: &specific{
 			HookEventName: agents[a].event,
 			ToolInput:     withCommand(req.Input, rewritten),
 		}}
 	}
-	ans := permission("allow", orDefault(reason, "guard: run sandboxed")+" (sandboxed: guard --mode full-auto)")
+	ans := permission("allow", orDefault(reason, "guard: "+runs(req))+" ("+confinedBy(req)+")")
 	ans.Specific.UpdatedInput = withCommand(req.Input, rewritten)
 	return ans
 }
@@ -158,9 +166,44 @@ func askSandboxAnswer(a Agent, req Request, reason, guardPath string) answer {
 	if a != ClaudeCode {
 		return askAnswer(a, reason)
 	}
-	ans := permission("ask", orDefault(reason, "guard: approval needed")+" (once approved, it runs sandboxed: guard --mode full-auto)")
-	ans.Specific.UpdatedInput = withCommand(req.Input, RewriteIn(guardPath, req.Project, req.Command))
+	ans := permission("ask", orDefault(reason, "guard: approval needed")+" (once approved, it runs "+runs(req)+": guard --mode "+modeOf(req)+")")
+	ans.Specific.UpdatedInput = withCommand(req.Input, rewriteOf(req, guardPath))
 	return ans
+}
+
+// modeOf is the mode the rewrite of req runs in.
+func modeOf(req Request) string {
+	if req.Mode == AutoEdit {
+		return AutoEdit
+	}
+	return FullAuto
+}
+
+// runs says how the rewrite of req runs.
+func runs(req Request) string {
+	if modeOf(req) == AutoEdit {
+		return "with its writes confined to the roots"
+	}
+	return "sandboxed"
+}
+
+// confinedBy says how the rewrite of req confines it, for an allow's reason.
+func confinedBy(req Request) string {
+	if modeOf(req) == AutoEdit {
+		return "writes confined to the roots: guard --mode auto-edit"
+	}
+	return "sandboxed: guard --mode full-auto"
+}
+
+// rewriteOf is the command req's Sandbox verdict runs: [RewriteIn] for
+// full-auto, [RewriteMode] for auto-edit. An auto-edit rewrite always names
+// the project: the roots its writes are confined to are the agent's, never
+// the working directory the command was sent with.
+func rewriteOf(req Request, guardPath string) string {
+	if modeOf(req) == AutoEdit {
+		return RewriteMode(guardPath, AutoEdit, req.Project, req.Command)
+	}
+	return RewriteIn(guardPath, req.Project, req.Command)
 }
 
 // permission is the Claude Code and Codex answer form.

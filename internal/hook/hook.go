@@ -27,7 +27,12 @@
 // under "guard --mode full-auto" ([RewriteIn]) where the agent applies input
 // rewriting (Claude Code, Gemini, Codex 0.169 and later: [CodexRewrites]), and
 // a deny that names the rewritten command for older Codex versions. A Sandbox
-// verdict is never answered with a plain allow.
+// verdict is never answered with a plain allow. With Request.Mode AutoEdit the
+// rewrite runs under "guard --mode auto-edit --project P" instead
+// ([RewriteMode]): auto-edit's writing commands run with their writes
+// confined to the roots where they run, and the agent runs what the hook
+// answers. [UnwrapMode] recognises a rewrite sent back; the caller unwraps
+// only the one it would itself have answered with (same mode and project).
 //
 // An agent checks its own permission rules against the command it runs, a
 // rewrite included, which its rules for the original no longer match:

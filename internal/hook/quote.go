@@ -61,10 +61,26 @@ func RewriteIn(guardPath, project, command string) string {
 	if project == "" {
 		return Rewrite(guardPath, command)
 	}
-	return Quote(guardPath) + projectArgs + Quote(project) + " -- bash -c " + Quote(command)
+	return RewriteMode(guardPath, FullAuto, project, command)
 }
 
-const projectArgs = " --mode full-auto --project "
+// The modes a rewrite runs its command in.
+const (
+	// FullAuto: sandboxed, never asking (the Sandbox verdict).
+	FullAuto = "full-auto"
+	// AutoEdit: the command's writes confined to the roots at run time, the
+	// Sandbox verdict for a command auto-edit lets run because every write it
+	// was judged to make is inside the roots (Request.Mode).
+	AutoEdit = "auto-edit"
+)
+
+// RewriteMode returns the shell command that runs command under guard in mode
+// (FullAuto or AutoEdit) with project as the writable root:
+//
+//	GUARDPATH --mode MODE --project 'PROJECT' -- bash -c 'COMMAND'
+func RewriteMode(guardPath, mode, project, command string) string {
+	return Quote(guardPath) + " --mode " + mode + " --project " + Quote(project) + " -- bash -c " + Quote(command)
+}
 
 // Unwrap reports whether command is exactly a [Rewrite] or [RewriteIn] of
 // some script for this guardPath, and returns that script and the project
@@ -73,22 +89,42 @@ const projectArgs = " --mode full-auto --project "
 // full-auto mode instead of judging guard's own command line. Anything else,
 // however close, is not unwrapped.
 func Unwrap(command, guardPath string) (script, project string, ok bool) {
+	script, mode, project, ok := UnwrapMode(command, guardPath)
+	if !ok || mode != FullAuto {
+		return "", "", false
+	}
+	return script, project, true
+}
+
+// UnwrapMode is [Unwrap] for the rewrites of every mode: it reports whether
+// command is exactly a [Rewrite] or a [RewriteMode] for FullAuto or AutoEdit
+// for this guardPath, and returns the script, the mode and the project. The
+// caller must unwrap only a rewrite it would itself have answered with (the
+// same mode, the same project), else an agent could write one to skip a
+// question.
+func UnwrapMode(command, guardPath string) (script, mode, project string, ok bool) {
 	if rest, ok := strings.CutPrefix(command, Quote(guardPath)+sandboxArgs); ok {
 		script, ok := unquote(rest)
-		return script, "", ok
+		return script, FullAuto, "", ok
 	}
-	rest, ok := strings.CutPrefix(command, Quote(guardPath)+projectArgs)
-	if !ok {
-		return "", "", false
+	for _, m := range []string{FullAuto, AutoEdit} {
+		rest, ok := strings.CutPrefix(command, Quote(guardPath)+" --mode "+m+" --project ")
+		if !ok {
+			continue
+		}
+		quoted, rest, ok := strings.Cut(rest, " -- bash -c ")
+		if !ok {
+			return "", "", "", false
+		}
+		project, ok = unquote(quoted)
+		if !ok {
+			return "", "", "", false
+		}
+		script, ok = unquote(rest)
+		if !ok {
+			return "", "", "", false
+		}
+		return script, m, project, true
 	}
-	quoted, rest, ok := strings.Cut(rest, " -- bash -c ")
-	if !ok {
-		return "", "", false
-	}
-	project, ok = unquote(quoted)
-	if !ok {
-		return "", "", false
-	}
-	script, ok = unquote(rest)
-	return script, project, ok
+	return "", "", "", false
 }

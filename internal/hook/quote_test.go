@@ -251,3 +251,40 @@ func TestRewriteInProject(t *testing.T) {
 		}
 	}
 }
+
+// TestRewriteMode: the auto-edit rewrite comes back out of UnwrapMode with its
+// mode and project; Unwrap, which is for full-auto, does not take it, and
+// nothing but the exact rewrite is unwrapped.
+func TestRewriteMode(t *testing.T) {
+	const g = "/usr/bin/guard"
+	for _, tt := range []struct{ mode, project, script string }{
+		{hook.AutoEdit, "/home/me/app", "touch x"},
+		{hook.AutoEdit, "/srv/it's here", "cp -P lnk copy && echo 'x' >> copy/f"},
+		{hook.FullAuto, "/srv/p", "echo $HOME"},
+	} {
+		rw := hook.RewriteMode(g, tt.mode, tt.project, tt.script)
+		script, mode, project, ok := hook.UnwrapMode(rw, g)
+		if !ok || script != tt.script || mode != tt.mode || project != tt.project {
+			t.Errorf("UnwrapMode(RewriteMode(%q, %q, %q)) = %q, %q, %q, %v", tt.mode, tt.project, tt.script, script, mode, project, ok)
+		}
+		_, _, full := hook.Unwrap(rw, g)
+		if full != (tt.mode == hook.FullAuto) {
+			t.Errorf("Unwrap(RewriteMode(%q, ...)) ok = %v", tt.mode, full)
+		}
+	}
+	rw := hook.RewriteMode(g, hook.AutoEdit, "/p", "touch x")
+	for _, cmd := range []string{
+		rw + "; rm -rf ~",
+		" " + rw,
+		strings.Replace(rw, "auto-edit", "suggest", 1),
+		strings.Replace(rw, "--mode auto-edit", "--mode  auto-edit", 1),
+		strings.Replace(rw, "'touch x'", `"touch x"`, 1),
+		strings.Replace(rw, "'touch x'", "'touch x'$(id)", 1),
+		strings.Replace(rw, "/usr/bin/guard", "/tmp/guard", 1),
+		strings.Replace(rw, " -- bash -c ", " -- sh -c ", 1),
+	} {
+		if s, m, p, ok := hook.UnwrapMode(cmd, g); ok {
+			t.Errorf("UnwrapMode(%q) = %q, %q, %q, true; want not a rewrite", cmd, s, m, p)
+		}
+	}
+}
