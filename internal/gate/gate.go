@@ -17,8 +17,11 @@ import (
 	"sort"
 	"strings"
 
+	"guard/install"
 	"guard/internal/config"
 	"guard/policy"
+	"guard/policy/protect"
+	"guard/shim"
 )
 
 // Exit codes of `guard -- PROGRAM` when guard does not exec the program.
@@ -71,6 +74,11 @@ type Gate struct {
 	// UserPolicy is where "always" answers are written.
 	UserPolicy string
 	Stderr     io.Writer
+	// Protect lists the paths that count as outside every writable root
+	// for the decision: protect.Default() plus guard's own state.
+	Protect *protect.List
+	// Home expands the list's "~/" entries: $HOME.
+	Home string
 	// FromInit: see Options.
 	FromInit bool
 }
@@ -131,7 +139,73 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	if err := g.loadPolicies(opts, cfg); err != nil {
 		return nil, err
 	}
+	g.Home = getenv("HOME")
+	g.Protect = g.protectList()
 	return g, nil
+}
+
+// whyGuardState is the reason given for a write into guard's own state.
+const whyGuardState = "guard's own state: a command guard runs may not loosen guard"
+
+// protectList is the default protected list plus guard's own state, named
+// from the environment guard was given and from the account's home in the
+// password database (a command that sets HOME or XDG_CONFIG_HOME for one
+// run still cannot reach the real files): the configuration directory and
+// file, every policy layer, user.policy, the policy cache, the audit log,
+// the shim directory, /etc/guard and guard's binary.
+func (g *Gate) protectList() *protect.List {
+	l := protect.Default()
+	var state []string
+	add := func(ps ...string) {
+		for _, p := range ps {
+			if filepath.IsAbs(p) {
+				state = append(state, filepath.Clean(p))
+				if r := policy.Resolve(p, "/"); r != filepath.Clean(p) {
+					state = append(state, r)
+				}
+			}
+		}
+	}
+	for _, getenv := range []func(string) string{g.Getenv, accountEnv(g.Getenv)} {
+		add(config.Dir(getenv), config.CacheDir(getenv), config.UserPolicyPath(getenv))
+		if p, _ := config.Path(getenv); p != "" {
+			add(p)
+		}
+		if d, err := install.DefaultDir(getenv); err == nil {
+			add(d)
+		}
+	}
+	add("/etc/guard", g.Config.Path, g.AuditLog, g.UserPolicy)
+	add(g.PolicyFiles...)
+	add(g.Config.Policies...)
+	if p, _, err := shim.Self(); err == nil {
+		add(p, filepath.Dir(p)+"/guard-full")
+	}
+	if home := passwdHome(); home != "" && home != g.Home {
+		// The "~/" entries hold for the real home as well.
+		for _, e := range protect.Default().Entries {
+			if rest, ok := strings.CutPrefix(e.Pattern, "~/"); ok {
+				l.Add(e.Kind, e.Reason, filepath.Join(home, rest))
+			}
+		}
+	}
+	l.Add(protect.Protected, whyGuardState, state...)
+	return l
+}
+
+// accountEnv is getenv with HOME taken from the password database and the
+// XDG variables unset: where guard's state is for this account by default.
+func accountEnv(getenv func(string) string) func(string) string {
+	home := passwdHome()
+	return func(key string) string {
+		switch key {
+		case "HOME":
+			return home
+		case "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "GUARD_CONFIG":
+			return ""
+		}
+		return getenv(key)
+	}
 }
 
 // loadPolicies builds the layers: the embedded default, /etc/guard/*.policy,
@@ -212,5 +286,5 @@ func lookup(env []string) func(string) string {
 // Judge classifies argv and decides what the mode does with it.
 func (g *Gate) Judge(argv []string) (policy.Verdict, policy.Decision) {
 	v := g.Set.Judge(argv, g.Cwd)
-	return v, policy.Decide(&v, g.Mode, g.Roots)
+	return v, policy.DecideProtected(&v, g.Mode, g.Roots, g.Protect, g.Home)
 }

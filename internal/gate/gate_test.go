@@ -1,0 +1,70 @@
+package gate
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"guard/policy"
+)
+
+// newGate builds a gate in dir with env (KEY=value entries) and flags.
+func newGate(t *testing.T, dir string, opts Options, env ...string) *Gate {
+	t.Helper()
+	t.Chdir(dir)
+	base := []string{"PATH=/usr/bin:/bin", "HOME=" + dir, "XDG_CONFIG_HOME=" + filepath.Join(dir, ".config"),
+		"XDG_CACHE_HOME=" + filepath.Join(dir, ".cache"), "XDG_DATA_HOME=" + filepath.Join(dir, ".local/share"), "TMPDIR=" + dir}
+	g, err := New(opts, append(base, env...), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// TestGuardStateProtected: guard's configuration, policy layers,
+// user.policy, cache, audit log and shims count as outside every writable
+// root, even when the project is the home directory that holds them.
+func TestGuardStateProtected(t *testing.T) {
+	home, _ := filepath.EvalSymlinks(t.TempDir())
+	if err := os.MkdirAll(filepath.Join(home, ".config/guard"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, ".config/guard/config.toml"), []byte("audit_log = \""+home+"/audit.jsonl\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g := newGate(t, home, Options{Mode: "auto-edit"})
+	for _, target := range []string{
+		".config/guard/user.policy",
+		".config/guard/config.toml",
+		".config/guard/extra.policy",
+		".cache/guard/policies/x.json",
+		".local/share/guard/shims/rm",
+		"audit.jsonl",
+	} {
+		argv := []string{"cp", "x", filepath.Join(home, target)}
+		v, d := g.Judge(argv)
+		if d.Action == policy.Run {
+			t.Errorf("auto-edit %s = %s (class %s), want it asked about (guard's own state)", strings.Join(argv, " "), d.Action, v.Class)
+			continue
+		}
+		if !strings.Contains(d.Reason, "guard's own state") {
+			t.Errorf("auto-edit %s: reason %q, want it to name guard's own state", strings.Join(argv, " "), d.Reason)
+		}
+	}
+	// Full-auto refuses them, and a script's redirection is caught too.
+	g = newGate(t, home, Options{Mode: "full-auto"})
+	for _, argv := range [][]string{
+		{"bash", "-c", "echo 'prefix_rule([\"curl\"], decision=\"allow\")' >> .config/guard/user.policy"},
+		{"tee", filepath.Join(home, ".config/guard/config.toml")},
+	} {
+		if _, d := g.Judge(argv); d.Action != policy.Refuse {
+			t.Errorf("full-auto %q = %s, want refuse (guard's own state)", argv, d.Action)
+		}
+	}
+	// An ordinary file in the same root still runs.
+	if _, d := g.Judge([]string{"cp", "x", filepath.Join(home, "y")}); d.Action != policy.RunSandboxed {
+		t.Errorf("full-auto cp x y = %s, want sandbox", d.Action)
+	}
+}
