@@ -85,14 +85,19 @@ func (g *Gate) remember(argv []string) error {
 	if err != nil {
 		return err
 	}
-	if err := config.AppendPolicyRule(g.UserPolicy, rule); err != nil {
-		return err
-	}
-	// The file must still load: a rule guard wrote must never break guard.
-	if _, err := policy.LoadFile(g.UserPolicy); err != nil {
-		return fmt.Errorf("%s no longer loads: %w", g.UserPolicy, err)
-	}
-	return nil
+	// The file must still load, and the rule must match this argv: a rule
+	// guard wrote must never break guard. The file is checked before and
+	// after the write, and rolled back when it would not load.
+	return config.AppendPolicyRuleChecked(g.UserPolicy, rule, func(data []byte) error {
+		p, err := policy.Load(g.UserPolicy, data)
+		if err != nil {
+			return err
+		}
+		if r := (policy.Set{p}).Check(argv); r.Class != policy.Safe {
+			return fmt.Errorf("the rule written does not match the command (%s)", r.Class)
+		}
+		return nil
+	})
 }
 
 // ExactRule is a define_program call that matches argv and only argv (up
@@ -136,6 +141,11 @@ func ExactRule(argv []string, now time.Time) (string, error) {
 	fmt.Fprintf(&b, "    options = [%s],\n", strings.Join(flags, ", "))
 	fmt.Fprintf(&b, "    args = [%s],\n", strings.Join(args, ", "))
 	fmt.Fprintf(&b, "    should_match = [[%s]],\n)\n", strings.Join(example, ", "))
+	// A rule that does not load alone (a program named "a b", "" or with a
+	// tab is not a command name the policy language takes) is not written.
+	if _, err := policy.Load("rule", []byte(b.String())); err != nil {
+		return "", fmt.Errorf("%s cannot be remembered as a rule: %w", shell.Quote(argv[0]), err)
+	}
 	return b.String(), nil
 }
 
