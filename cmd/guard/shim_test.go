@@ -341,8 +341,13 @@ func TestShimLoopStops(t *testing.T) {
 		path = append(path, dir)
 	}
 	r := w.bash(path, "ls dir2")
-	if r.code != 125 || !strings.Contains(r.stderr, "guard shim loop: resolved to another guard 5 times in a row") {
-		t.Errorf("ls through two renamed guard copies: %s, want 125 and the shim loop error", r)
+	// The copies lie in a writable root (/tmp), so the first guard may
+	// already refuse them as binaries of unknown behaviour (126); if not,
+	// the depth marker stops the loop (125). Either way nothing loops.
+	loop := r.code == 125 && strings.Contains(r.stderr, "guard shim loop: resolved to another guard 5 times in a row")
+	planted := r.code == 126 && strings.Contains(r.stderr, "inside the writable root")
+	if !loop && !planted {
+		t.Errorf("ls through two renamed guard copies: %s, want 125 and the shim loop error, or 126 for a binary in a writable root", r)
 	}
 }
 

@@ -286,5 +286,12 @@ func lookup(env []string) func(string) string {
 // Judge classifies argv and decides what the mode does with it.
 func (g *Gate) Judge(argv []string) (policy.Verdict, policy.Decision) {
 	v := g.Set.Judge(argv, g.Cwd)
-	return v, policy.DecideProtected(&v, g.Mode, g.Roots, g.Protect, g.Home)
+	g.checkPrograms(&v)
+	g.checkGit(&v)
+	return v, g.decide(&v)
+}
+
+// decide applies the mode to a verdict.
+func (g *Gate) decide(v *policy.Verdict) policy.Decision {
+	return policy.DecideProtected(v, g.Mode, g.Roots, g.Protect, g.Home)
 }

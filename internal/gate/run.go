@@ -25,6 +25,33 @@ func (g *Gate) Run(argv []string) int {
 		return ExitFailure
 	}
 	v, d := g.Judge(argv)
+	target, code, terr := g.Target(argv, &v)
+	if terr != nil && v.Class != policy.Forbidden {
+		// Nothing can run: say so, with the shell's code, before asking
+		// anyone to approve it.
+		g.log(argv, &v, d, "", "")
+		allow := "check the program name and PATH (guard which " + argv[0] + ")"
+		switch {
+		case code == ExitRefused:
+			allow = "make it an executable file"
+		case code == ExitFailure:
+			allow = ""
+		case strings.Contains(argv[0], "/"):
+			allow = "check the path"
+		}
+		g.fail(argv, code, terr.Error(), allow)
+		return code
+	}
+	if v.Class == policy.Safe || v.Class == policy.Match {
+		var sys []string
+		if judgedItself(argv, &v) {
+			sys = v.Result.Exec.SystemPath
+		}
+		if why := g.planted(argv[0], target.Path, sys); why != "" {
+			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+			d = g.decide(&v)
+		}
+	}
 	if d.Action == policy.Ask {
 		d = g.ask(argv, &v, d)
 	}
@@ -33,13 +60,8 @@ func (g *Gate) Run(argv []string) int {
 		g.refuse(argv, &v, d)
 		return ExitRefused
 	}
-
-	path, err := g.Resolve(argv[0], &v)
-	if err != nil {
-		g.log(argv, &v, d, "", "")
-		g.fail(argv, ExitNotFound, err.Error(), "check the program name and PATH (guard which "+argv[0]+")")
-		return ExitNotFound
-	}
+	path := target.Path
+	argv = target.Argv
 	env, err := shim.Next(g.Env, os.Getpid(), argv[0])
 	if err != nil {
 		g.fail(argv, ExitFailure, err.Error(), "")
@@ -49,6 +71,7 @@ func (g *Gate) Run(argv []string) int {
 	// program runs through shims (make's rm, a script's git) judge in the
 	// same mode, whether it came from --mode, GUARD_MODE or the config.
 	env = withMode(env, g.Mode)
+	env = g.pinGit(env, &v)
 	sandboxed := "none"
 	if d.Action == policy.RunSandboxed {
 		sandboxed = "landlock+seccomp"
@@ -75,7 +98,7 @@ func (g *Gate) Run(argv []string) int {
 		return ExitFailure
 	}
 	err = syscall.Exec(path, argv, env)
-	code := execFailure(err)
+	code = execFailure(err)
 	g.fail(argv, code, fmt.Sprintf("exec %s: %v", path, err), "")
 	return code
 }
@@ -104,42 +127,6 @@ func (g *Gate) Profile() sandbox.Profile {
 		AllowUnixSockets: g.AllowUnixSockets,
 		BestEffort:       g.BestEffort,
 	}
-}
-
-// ErrNotFound is wrapped when the program cannot be resolved.
-var ErrNotFound = errors.New("program not found")
-
-// Resolve finds the executable for program: a path as given; else the first
-// existing executable of the deciding rule's system_path; else a PATH search
-// that never finds guard itself.
-func (g *Gate) Resolve(program string, v *policy.Verdict) (string, error) {
-	if strings.Contains(program, "/") {
-		if executable(program) {
-			return program, nil
-		}
-		return "", fmt.Errorf("%w: %s is not an executable file", ErrNotFound, program)
-	}
-	if !v.Script && v.Result.Exec != nil {
-		for _, p := range v.Result.Exec.SystemPath {
-			if executable(p) {
-				return p, nil
-			}
-		}
-	}
-	_, self, err := shim.Self()
-	if err != nil {
-		return "", err
-	}
-	path, _, err := shim.LookPath(program, g.Getenv("PATH"), self)
-	if err != nil {
-		return "", fmt.Errorf("%w: %w", ErrNotFound, err)
-	}
-	return path, nil
-}
-
-func executable(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
 }
 
 // log appends an audit entry when an audit log is configured. A log that
