@@ -45,6 +45,9 @@ func deviceRead(path, dir string) string {
 		return ""
 	}
 	p := absolute(path, dir)
+	if devicePath(p) {
+		return fmt.Sprintf("%s names a device, not a file", path)
+	}
 	fi, err := os.Stat(p)
 	if err != nil {
 		return ""

@@ -3,6 +3,7 @@ package gate
 import (
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -66,5 +67,40 @@ func TestGuardStateProtected(t *testing.T) {
 	// An ordinary file in the same root still runs.
 	if _, d := g.Judge([]string{"cp", "x", filepath.Join(home, "y")}); d.Action != policy.RunSandboxed {
 		t.Errorf("full-auto cp x y = %s, want sandbox", d.Action)
+	}
+}
+
+// TestGitPinsWin: with PinGit's environment, git reads the pinned values
+// whatever the environment already says, and GIT_PAGER is cat.
+func TestGitPinsWin(t *testing.T) {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	for _, env := range [][]string{
+		nil,
+		{"GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=core.fsmonitor", "GIT_CONFIG_VALUE_0=./evil"},
+		{"GIT_CONFIG_COUNT=2", "GIT_CONFIG_KEY_0=core.pager", "GIT_CONFIG_VALUE_0=./evil", "GIT_CONFIG_KEY_1=core.fsmonitor", "GIT_CONFIG_VALUE_1=./evil"},
+		{"GIT_CONFIG_PARAMETERS='core.fsmonitor'='./evil' 'core.pager'='./evil'"},
+		{"GIT_PAGER=./evil", "GIT_EXTERNAL_DIFF=./evil"},
+	} {
+		pinned := PinGit(append([]string{"HOME=" + t.TempDir(), "PATH=/usr/bin:/bin"}, env...))
+		for key, want := range map[string]string{"core.fsmonitor": "false", "core.hooksPath": "/dev/null",
+			"safe.bareRepository": "explicit", "gpg.program": "/dev/null/guard-pinned-no-gpg", "core.pager": "cat"} {
+			cmd := exec.Command(git, "config", "--get", key)
+			cmd.Env = pinned
+			out, err := cmd.Output()
+			if got := strings.TrimSpace(string(out)); err != nil || got != want {
+				t.Errorf("env %q: git config --get %s = %q (%v), want %q", env, key, got, err, want)
+			}
+		}
+		cmd := exec.Command(git, "var", "GIT_PAGER")
+		cmd.Env = pinned
+		if out, err := cmd.Output(); err != nil || strings.TrimSpace(string(out)) != "cat" {
+			t.Errorf("env %q: git var GIT_PAGER = %q (%v), want cat", env, out, err)
+		}
+		if Getenv(pinned, "GIT_EXTERNAL_DIFF") != "" {
+			t.Errorf("env %q: GIT_EXTERNAL_DIFF kept", env)
+		}
 	}
 }

@@ -111,6 +111,9 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 			continue
 		}
 		seen[c[0]] = true
+		if !v.Script && len(v.Commands) == 1 && v.Result.Exec != nil && slices.Equal(v.Argv, c) && g.systemPathExists(v) {
+			continue // guard runs the rule's system_path entry (Target)
+		}
 		bin := g.lookup(c[0], self)
 		if bin == "" {
 			continue
@@ -179,4 +182,15 @@ func (g *Gate) lookup(program string, self os.FileInfo) string {
 		return cand
 	}
 	return ""
+}
+
+// systemPathExists reports whether the deciding rule names a system_path
+// entry that exists: Target then runs it, not what PATH finds.
+func (g *Gate) systemPathExists(v *policy.Verdict) bool {
+	for _, p := range v.Result.Exec.SystemPath {
+		if executable(p) {
+			return true
+		}
+	}
+	return false
 }
