@@ -50,9 +50,6 @@ type Options struct {
 	Project string
 	// Version is guard's version: it keys the policy cache.
 	Version string
-	// FromInit says that Run is called from an init function, on the startup
-	// thread: the sandbox confines that thread as it is (sandbox.ExecFromInit).
-	FromInit bool
 }
 
 // Gate holds everything needed to judge and run commands.
@@ -79,8 +76,6 @@ type Gate struct {
 	Protect *protect.List
 	// Home expands the list's "~/" entries: $HOME.
 	Home string
-	// FromInit: see Options.
-	FromInit bool
 }
 
 // New builds a gate from the options, the environment and the configuration.
@@ -94,8 +89,16 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("working directory: %w", err)
 	}
+	root := cwd
+	if filepath.IsAbs(opts.Project) {
+		root = filepath.Clean(opts.Project)
+	}
+	cfg, projectLayers, err := withProject(cfg, root, getenv, stderr)
+	if err != nil {
+		return nil, err
+	}
 	g := &Gate{Cwd: cwd, Env: env, Config: cfg, Getenv: getenv, Stderr: stderr,
-		UserPolicy: config.UserPolicyPath(getenv), FromInit: opts.FromInit}
+		UserPolicy: config.UserPolicyPath(getenv)}
 
 	mode := opts.Mode
 	if mode == "" {
@@ -139,6 +142,9 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	if err := g.loadPolicies(opts, cfg); err != nil {
 		return nil, err
 	}
+	// A trusted project's own policies come last: its rules are about its
+	// own scripts, and it was trusted by a person.
+	g.Set = append(g.Set, projectLayers...)
 	g.Home = getenv("HOME")
 	g.Protect = g.protectList()
 	return g, nil
@@ -168,6 +174,9 @@ func (g *Gate) protectList() *protect.List {
 	}
 	for _, getenv := range []func(string) string{g.Getenv, accountEnv(g.Getenv)} {
 		add(config.Dir(getenv), config.CacheDir(getenv), config.UserPolicyPath(getenv))
+		if a := config.DefaultAuditLog(getenv); a != "" {
+			add(filepath.Dir(a)) // the state directory
+		}
 		if p, _ := config.Path(getenv); p != "" {
 			add(p)
 		}
@@ -201,7 +210,7 @@ func accountEnv(getenv func(string) string) func(string) string {
 		switch key {
 		case "HOME":
 			return home
-		case "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "GUARD_CONFIG":
+		case "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "GUARD_CONFIG":
 			return ""
 		}
 		return getenv(key)
