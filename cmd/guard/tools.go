@@ -55,7 +55,11 @@ func (c *cli) explain(args []string) int {
 	if why := v.Why(); v.Class != policy.Safe {
 		fmt.Fprintf(w, "why:      %s\n", why)
 	}
-	fmt.Fprintf(w, "mode:     %s\n", g.Mode)
+	if g.Ceiling != "" {
+		fmt.Fprintf(w, "mode:     %s, at most %s (the configuration's mode is the loosest guard uses)\n", g.Mode, g.Ceiling)
+	} else {
+		fmt.Fprintf(w, "mode:     %s\n", g.Mode)
+	}
 	fmt.Fprintf(w, "decision: %s", d.Action)
 	if d.Reason != "" {
 		fmt.Fprintf(w, " (%s)", d.Reason)

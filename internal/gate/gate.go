@@ -71,6 +71,10 @@ type Gate struct {
 	// UserPolicy is where "always" answers are written.
 	UserPolicy string
 	Stderr     io.Writer
+	// Ceiling is the mode the configuration file sets, when --mode or
+	// GUARD_MODE asked for another: each decision is the stricter of the
+	// two modes' (refuse, then ask, then sandbox, then run).
+	Ceiling policy.Mode
 	// Protect lists the paths that count as outside every writable root
 	// for the decision: protect.Default() plus guard's own state.
 	Protect *protect.List
@@ -112,6 +116,14 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	}
 	if g.Mode, err = policy.ParseMode(mode); err != nil {
 		return nil, err
+	}
+	// The trust model: a mode written in the configuration is the loosest
+	// one guard uses; --mode and GUARD_MODE, which a command can set, may
+	// only make a decision stricter (see Ceiling).
+	if cfg.Set["mode"] && cfg.Mode != "" && policy.Mode(cfg.Mode) != g.Mode {
+		if g.Ceiling, err = policy.ParseMode(cfg.Mode); err != nil {
+			return nil, err
+		}
 	}
 
 	g.Roots = []string{cwd}
@@ -161,6 +173,9 @@ const whyGuardState = "guard's own state: a command guard runs may not loosen gu
 // the shim directory, /etc/guard and guard's binary.
 func (g *Gate) protectList() *protect.List {
 	l := protect.Default()
+	l.Remove(g.Config.Protect.Unprotected...)
+	l.Add(protect.Protected, "named protected in guard's configuration", g.Config.Protect.Protected...)
+	l.Add(protect.Secret, "named secret in guard's configuration", g.Config.Protect.Secrets...)
 	var state []string
 	add := func(ps ...string) {
 		for _, p := range ps {
@@ -300,7 +315,31 @@ func (g *Gate) Judge(argv []string) (policy.Verdict, policy.Decision) {
 	return v, g.decide(&v)
 }
 
-// decide applies the mode to a verdict.
+// decide applies the mode to a verdict, and the configuration's mode when
+// it is a ceiling.
 func (g *Gate) decide(v *policy.Verdict) policy.Decision {
-	return policy.DecideProtected(v, g.Mode, g.Roots, g.Protect, g.Home)
+	d := policy.DecideProtected(v, g.Mode, g.Roots, g.Protect, g.Home)
+	if g.Ceiling == "" {
+		return d
+	}
+	c := policy.DecideProtected(v, g.Ceiling, g.Roots, g.Protect, g.Home)
+	if strictness(c.Action) > strictness(d.Action) {
+		c.Reason = strings.TrimSpace(c.Reason + fmt.Sprintf(" (the configuration's mode, %s, is the loosest guard uses; %s was asked for)", g.Ceiling, g.Mode))
+		return c
+	}
+	return d
+}
+
+// strictness orders the actions: a person or a refusal is stricter than
+// any run, a sandboxed run stricter than a plain one.
+func strictness(a policy.Action) int {
+	switch a {
+	case policy.Refuse:
+		return 3
+	case policy.Ask:
+		return 2
+	case policy.RunSandboxed:
+		return 1
+	}
+	return 0
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -198,7 +199,10 @@ func (r Refusal) Line() string {
 	return b.String()
 }
 
-// allowHint says what would let a refused command run.
+// allowHint says what would let a refused command run. It speaks to a
+// person: what they can approve or configure. It never tells the agent to
+// add a flag or raise the mode (a command's own flags and environment may
+// only tighten guard: see the README's trust model).
 func (g *Gate) allowHint(v *policy.Verdict, d policy.Decision) string {
 	if v.Class == policy.Forbidden {
 		return "nothing; it is forbidden by policy (edit the policy only if you are sure)"
@@ -206,22 +210,19 @@ func (g *Gate) allowHint(v *policy.Verdict, d policy.Decision) string {
 	if out := d.Outside(); len(out) > 0 {
 		var dirs []string
 		for _, w := range out {
-			if w.Protected == "" {
-				dirs = append(dirs, "--writable-root "+filepath.Dir(w.Resolved))
+			if w.Protected == "" && !slices.Contains(dirs, filepath.Dir(w.Resolved)) {
+				dirs = append(dirs, filepath.Dir(w.Resolved))
 			}
 		}
 		if len(dirs) == 0 {
-			return "approve it at a terminal in suggest or auto-edit mode (writes into .git are always asked about)"
+			return "a person approving it at a terminal (protected paths are always asked about)"
 		}
-		return strings.Join(dirs, " ") + ", or run it at a terminal to approve it"
+		return "a person approving it at a terminal, or adding " + strings.Join(dirs, ", ") + " to writable_roots in guard's configuration"
 	}
 	if d.Reason == "denied at the prompt" {
 		return "answer o (once) or a (always) at the prompt"
 	}
-	if v.Class == policy.Match && !v.Unknown {
-		return "--mode auto-edit (writes inside the roots run), or run it at a terminal to approve it"
-	}
-	return "--mode full-auto (runs it sandboxed), a policy rule for it (see guard explain), or run it at a terminal to approve it"
+	return "a person approving it at a terminal, or a policy rule for it (guard explain shows why it is asked about)"
 }
 
 // withMode returns env with GUARD_MODE set to mode, every other GUARD_MODE
