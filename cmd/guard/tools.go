@@ -42,18 +42,18 @@ func (c *cli) explain(args []string) int {
 		return 0
 	}
 	w := c.stdout
-	fmt.Fprintf(w, "command:  %s\n", strings.Join(rest, " "))
+	fmt.Fprintf(w, "command:  %s\n", gate.Display(rest))
 	if v.Script {
-		fmt.Fprintf(w, "script:   judged command by command; decided by: %s\n", strings.Join(v.Argv, " "))
+		fmt.Fprintf(w, "script:   judged command by command; decided by: %s\n", gate.Display(v.Argv))
 	}
 	fmt.Fprintf(w, "class:    %s\n", v.Class)
 	if v.Result.Rule != "" {
-		fmt.Fprintf(w, "rule:     %s at %s\n", v.Result.Rule, v.Result.At)
+		fmt.Fprintf(w, "rule:     %s at %s\n", gate.Visible(v.Result.Rule), gate.Visible(v.Result.At.String()))
 	} else {
 		fmt.Fprintf(w, "rule:     none\n")
 	}
 	if why := v.Why(); v.Class != policy.Safe {
-		fmt.Fprintf(w, "why:      %s\n", why)
+		fmt.Fprintf(w, "why:      %s\n", gate.Visible(why))
 	}
 	if g.Ceiling != "" {
 		fmt.Fprintf(w, "mode:     %s, at most %s (the configuration's mode is the loosest guard uses)\n", g.Mode, g.Ceiling)
@@ -62,22 +62,22 @@ func (c *cli) explain(args []string) int {
 	}
 	fmt.Fprintf(w, "decision: %s", d.Action)
 	if d.Reason != "" {
-		fmt.Fprintf(w, " (%s)", d.Reason)
+		fmt.Fprintf(w, " (%s)", gate.Visible(d.Reason))
 	}
 	fmt.Fprintln(w)
 	if rerr != nil {
-		fmt.Fprintf(w, "binary:   not found: %v\n", rerr)
+		fmt.Fprintf(w, "binary:   not found: %s\n", gate.Visible(rerr.Error()))
 	} else {
-		fmt.Fprintf(w, "binary:   %s\n", resolved)
+		fmt.Fprintf(w, "binary:   %s\n", gate.Visible(resolved))
 	}
 	for _, p := range d.Writes {
 		where := "outside the writable roots"
 		if p.Inside {
 			where = "inside a writable root"
 		}
-		fmt.Fprintf(w, "writes:   %s -> %s (%s)\n", p.Path, p.Resolved, where)
+		fmt.Fprintf(w, "writes:   %s -> %s (%s)\n", gate.Visible(p.Path), gate.Visible(p.Resolved), where)
 	}
-	fmt.Fprintf(w, "roots:    %s\n", strings.Join(g.Roots, " "))
+	fmt.Fprintf(w, "roots:    %s\n", gate.Visible(strings.Join(g.Roots, " ")))
 	return 0
 }
 

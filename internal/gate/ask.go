@@ -29,9 +29,9 @@ func (g *Gate) ask(argv []string, v *policy.Verdict, d policy.Decision) policy.D
 		return d
 	}
 	defer tty.Close()
-	fmt.Fprintf(tty, "guard: %s (%s, %s mode): %s\n", shell.Join(argv), v.Class, g.Mode, d.Reason)
+	fmt.Fprintf(tty, "guard: %s (%s, %s mode): %s\n", Display(argv), v.Class, g.Mode, Visible(d.Reason))
 	if v.Result.Rule != "" {
-		fmt.Fprintf(tty, "guard: rule %s at %s\n", v.Result.Rule, v.Result.At)
+		fmt.Fprintf(tty, "guard: rule %s at %s\n", Visible(v.Result.Rule), Visible(v.Result.At.String()))
 	}
 	fmt.Fprint(tty, "guard: run it? [o]nce, [a]lways, [N]o: ")
 	answer := readAnswer(tty)
@@ -41,9 +41,9 @@ func (g *Gate) ask(argv []string, v *policy.Verdict, d policy.Decision) policy.D
 	case "a", "always":
 		d.Action, d.Reason = policy.Run, "approved always at the prompt"
 		if err := g.remember(argv); err != nil {
-			fmt.Fprintf(tty, "guard: not remembered (%v); running it once\n", err)
+			fmt.Fprintf(tty, "guard: not remembered (%s); running it once\n", Visible(err.Error()))
 		} else {
-			fmt.Fprintf(tty, "guard: remembered in %s\n", g.UserPolicy)
+			fmt.Fprintf(tty, "guard: remembered in %s\n", Visible(g.UserPolicy))
 		}
 	default:
 		d.Action, d.Reason = policy.Refuse, "denied at the prompt"

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,7 +14,6 @@ import (
 
 	"guard/internal/audit"
 	"guard/policy"
-	"guard/policy/shell"
 	"guard/sandbox"
 	"guard/shim"
 )
@@ -168,33 +168,44 @@ func (g *Gate) fail(argv []string, code int, reason, allow string) {
 	g.print(Refusal{Guard: "error", Command: argv, Mode: string(g.Mode), Reason: reason, Allow: allow, ExitCode: code})
 }
 
-func (g *Gate) print(r Refusal) {
-	if g.JSON {
-		enc := json.NewEncoder(g.Stderr)
+func (g *Gate) print(r Refusal) { Print(g.Stderr, r, g.JSON) }
+
+// Print writes a refusal or an error to w: one line (Line), or with asJSON
+// one JSON object on one line, with every character a terminal would act
+// on escaped.
+func Print(w io.Writer, r Refusal, asJSON bool) {
+	if asJSON {
+		var buf strings.Builder
+		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)
 		_ = enc.Encode(r)
+		fmt.Fprint(w, jsonVisible(buf.String()))
 		return
 	}
-	fmt.Fprintln(g.Stderr, r.Line())
+	fmt.Fprintln(w, r.Line())
 }
 
-// Line is the refusal as one line an agent can act on.
+// Line is the refusal as one line an agent can act on: every character a
+// terminal would act on (newlines, \r, ESC, bidirectional overrides) is
+// escaped, so it is one line and shows what it says.
 func (r Refusal) Line() string {
 	var b strings.Builder
 	b.WriteString("guard: ")
 	if r.Guard == "refused" {
-		fmt.Fprintf(&b, "refused %s (%s, %s mode): %s", shell.Join(r.Command), r.Class, r.Mode, r.Reason)
+		fmt.Fprintf(&b, "refused %s (%s, %s mode): %s", Display(r.Command), r.Class, r.Mode, Visible(r.Reason))
+	} else if len(r.Command) > 0 {
+		fmt.Fprintf(&b, "%s: %s", Display(r.Command), Visible(r.Reason))
 	} else {
-		fmt.Fprintf(&b, "%s: %s", shell.Join(r.Command), r.Reason)
+		b.WriteString(Visible(r.Reason))
 	}
 	if r.Rule != "" {
-		fmt.Fprintf(&b, "; rule %s", r.Rule)
+		fmt.Fprintf(&b, "; rule %s", Visible(r.Rule))
 		if r.At != "" {
-			fmt.Fprintf(&b, " at %s", r.At)
+			fmt.Fprintf(&b, " at %s", Visible(r.At))
 		}
 	}
 	if r.Allow != "" {
-		fmt.Fprintf(&b, "; to allow: %s", r.Allow)
+		fmt.Fprintf(&b, "; to allow: %s", Visible(r.Allow))
 	}
 	return b.String()
 }

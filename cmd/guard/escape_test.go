@@ -1,0 +1,48 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestPromptEscapesControl: at a real terminal, a command whose words hold
+// \r, ESC sequences or newlines cannot repaint or split the prompt: they
+// are shown escaped, in $'...' form, and the prompt is one line.
+func TestPromptEscapesControl(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	tm := openTerminal(t)
+	name := "made\r\x1b[2K\x1b[1Als -la\nrm -rf ~"
+	cmd := w.touchCmd(name)
+	tm.start(cmd)
+	tm.waitFor(promptText)
+	shown := tm.text()
+	if strings.ContainsAny(shown, "\x1b") {
+		t.Errorf("the prompt carries the command's escape sequences: %q", shown)
+	}
+	if want := `guard: touch $'made\r\x1b[2K\x1b[1Als -la\nrm -rf ~' (match, suggest mode)`; !strings.Contains(shown, want) {
+		t.Errorf("the prompt %q does not show the command escaped as %q", shown, want)
+	}
+	tm.typeIn("n\n")
+	if r := waitExit(t, cmd); r.code != 126 {
+		t.Errorf("answered n: %s, want 126", r)
+	}
+}
+
+// TestRefusalOneLine: a refusal is one line on stderr whatever the
+// command's words hold.
+func TestRefusalOneLine(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	for _, argv := range [][]string{
+		{"touch", "a\nb"},
+		{"touch", "x\r\x1b[2K\x1b[1A"},
+		{"curl", "\u202eevil", "a\nb\nc"},
+		{"bash", "-c", "echo one\necho two > f"},
+	} {
+		r := execute(t, w.guardCmd(append([]string{"--"}, argv...)...))
+		if r.code != 126 || strings.Count(r.stderr, "\n") != 1 || strings.ContainsAny(r.stderr, "\r\x1b\u202e") {
+			t.Errorf("guard -- %q: %s, want 126 and one line with nothing a terminal acts on", argv, r)
+		}
+	}
+}
