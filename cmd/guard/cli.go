@@ -120,6 +120,9 @@ func (c *cli) dispatch(args []string) int {
 		return c.runCommand(gate.Options{}, append([]string{name}, args[1:]...))
 	}
 	args = args[1:]
+	if len(args) > 0 && wantsHelp(args[0], args[1:]) {
+		return c.help(args[0])
+	}
 	if len(args) > 0 {
 		switch args[0] {
 		case "check":
