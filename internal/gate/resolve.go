@@ -26,10 +26,11 @@ type Target struct {
 	Argv []string
 }
 
-// shellBuiltins are wrappers that are shell builtins with no binary of their
-// own on most systems: run outside a shell, `command rm x` and `exec rm x`
-// mean `rm x`, so guard execs the command they wrap (the command judged).
-var shellBuiltins = map[string]bool{"command": true, "exec": true}
+// shellBuiltins are wrappers that are shell builtins or keywords, with no
+// binary of their own on many systems: run outside a shell, `command rm x`,
+// `exec rm x` and `time rm x` mean `rm x`, so where no binary of that name
+// exists guard execs the command they wrap (the command judged).
+var shellBuiltins = map[string]bool{"command": true, "exec": true, "time": true}
 
 // Target finds what guard execs for argv, judged as v, and the exit code
 // when it cannot: the program itself with its own argv. A wrapper

@@ -87,9 +87,9 @@ func (g *Gate) Run(argv []string) int {
 			g.fail(argv, code, err.Error(), "")
 			return code
 		}
-		allow := "fix the cause, or run another mode"
+		allow := "a person fixing the cause (guard doctor shows what this machine enforces)"
 		if errors.Is(err, sandbox.ErrNotEnforced) {
-			allow = "--best-effort (or sandbox = \"best-effort\" in the config) runs it with what this machine enforces, with a warning; guard doctor shows what that is"
+			allow = "a person choosing sandbox = \"best-effort\" in guard's configuration, which runs it with what this machine enforces, with a warning (guard doctor shows what that is)"
 		}
 		g.fail(argv, ExitFailure, "full-auto refuses to run it unconfined: "+err.Error(), allow)
 		return ExitFailure
