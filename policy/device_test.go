@@ -36,7 +36,7 @@ func TestDeviceNeverReadable(t *testing.T) {
 		{"cat", "/dev/pts/3"}, {"cat", "/dev/pts/0"}, {"cat", "/dev/watchdog"}, {"cat", "/dev/watchdog0"},
 		{"cat", "/dev/tty"}, {"cat", "/dev/tty1"}, {"cat", "/dev/ttyS0"}, {"head", "-c", "10", "/dev/input/event0"},
 		{"cat", "/dev/stdin"}, {"cat", "/dev/fd/0"}, {"cat", "/proc/self/fd/0"}, {"cat", "/proc/1/fd/3"},
-		{"cat", "/dev/sda"}, {"cat", "/dev/mem"}, {"cat", "/dev/kmsg"}, {"cat", "/dev//pts/../pts/3"},
+		{"cat", "/dev/sda"}, {"cat", "/dev/mem"}, {"cat", "/dev/kmsg"}, {"cat", "/proc/kmsg"}, {"cat", "/dev//pts/../pts/3"},
 		{"wc", "-l", "/dev/ptmx"}, {"cat", "fifo"}, {"cat", "tty-link"}, {"cat", filepath.Join(dir, "fifo")},
 		{"bash", "-c", "cat < fifo"}, {"bash", "-c", "cat < /dev/pts/3"}, {"bash", "-c", "cat tty-link | head"},
 	} {

@@ -75,11 +75,10 @@ type Gate struct {
 	// GUARD_MODE asked for another: each decision is the stricter of the
 	// two modes' (refuse, then ask, then sandbox, then run).
 	Ceiling policy.Mode
-	// Protect lists the paths that count as outside every writable root
-	// for the decision: protect.Default() plus guard's own state.
-	Protect *protect.List
-	// Home expands the list's "~/" entries: $HOME.
+	// Home expands the protected list's "~/" entries: $HOME.
 	Home string
+	// protect is ProtectList's, made on first use.
+	protect *protect.List
 }
 
 // New builds a gate from the options, the environment and the configuration.
@@ -158,12 +157,22 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	// own scripts, and it was trusted by a person.
 	g.Set = append(g.Set, projectLayers...)
 	g.Home = getenv("HOME")
-	g.Protect = g.protectList()
 	return g, nil
 }
 
 // whyGuardState is the reason given for a write into guard's own state.
 const whyGuardState = "guard's own state: a command guard runs may not loosen guard"
+
+// ProtectList is the list of protected paths and secrets for this gate:
+// protect.Default() with the configuration's [protect] changes, and guard's
+// own state, which no configuration removes. It is made on first use (only
+// a command that writes needs it) and shared; callers must not change it.
+func (g *Gate) ProtectList() *protect.List {
+	if g.protect == nil {
+		g.protect = g.protectList()
+	}
+	return g.protect
+}
 
 // protectList is the default protected list plus guard's own state, named
 // from the environment guard was given and from the account's home in the
@@ -318,11 +327,15 @@ func (g *Gate) Judge(argv []string) (policy.Verdict, policy.Decision) {
 // decide applies the mode to a verdict, and the configuration's mode when
 // it is a ceiling.
 func (g *Gate) decide(v *policy.Verdict) policy.Decision {
-	d := policy.DecideProtected(v, g.Mode, g.Roots, g.Protect, g.Home)
+	var prot *protect.List
+	if len(v.Writes) > 0 {
+		prot = g.ProtectList()
+	}
+	d := policy.DecideProtected(v, g.Mode, g.Roots, prot, g.Home)
 	if g.Ceiling == "" {
 		return d
 	}
-	c := policy.DecideProtected(v, g.Ceiling, g.Roots, g.Protect, g.Home)
+	c := policy.DecideProtected(v, g.Ceiling, g.Roots, prot, g.Home)
 	if strictness(c.Action) > strictness(d.Action) {
 		c.Reason = strings.TrimSpace(c.Reason + fmt.Sprintf(" (the configuration's mode, %s, is the loosest guard uses; %s was asked for)", g.Ceiling, g.Mode))
 		return c
