@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -77,8 +78,10 @@ type Gate struct {
 	Ceiling policy.Mode
 	// Home expands the protected list's "~/" entries: $HOME.
 	Home string
-	// protect is ProtectList's, made on first use.
+	// protect is ProtectList's, made on first use; state is guard's own
+	// state in it, as absolute paths.
 	protect *protect.List
+	state   []string
 }
 
 // New builds a gate from the options, the environment and the configuration.
@@ -223,7 +226,21 @@ func (g *Gate) protectList() *protect.List {
 		}
 	}
 	l.Add(protect.Protected, whyGuardState, state...)
+	g.state = state
 	return l
+}
+
+// stateBelow returns the guard state paths strictly below the written path
+// w (absolute, resolved): removing, moving or changing the mode of w
+// (`rm -r ~/.config`) reaches them too.
+func (g *Gate) stateBelow(w string) []string {
+	var out []string
+	for _, s := range g.state {
+		if s != w && policy.Inside(s, w) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // accountEnv is getenv with HOME taken from the password database and the
@@ -330,6 +347,17 @@ func (g *Gate) decide(v *policy.Verdict) policy.Decision {
 	var prot *protect.List
 	if len(v.Writes) > 0 {
 		prot = g.ProtectList()
+		// A write to a directory that holds guard's state is a write to
+		// that state.
+		var extra []string
+		for _, w := range v.Writes {
+			extra = append(extra, g.stateBelow(policy.Resolve(w, "/"))...)
+		}
+		if len(extra) > 0 {
+			vv := *v
+			vv.Writes = append(slices.Clone(v.Writes), extra...)
+			v = &vv
+		}
 	}
 	d := policy.DecideProtected(v, g.Mode, g.Roots, prot, g.Home)
 	if g.Ceiling == "" {

@@ -64,6 +64,14 @@ func TestGuardStateProtected(t *testing.T) {
 			t.Errorf("full-auto %q = %s, want refuse (guard's own state)", argv, d.Action)
 		}
 	}
+	// Removing or moving a directory that holds guard's state reaches it.
+	g = newGate(t, home, Options{Mode: "auto-edit"})
+	for _, argv := range [][]string{{"rm", "-rf", filepath.Join(home, ".config")}, {"mv", filepath.Join(home, ".config"), filepath.Join(home, "old")}} {
+		if _, d := g.Judge(argv); d.Action == policy.Run {
+			t.Errorf("auto-edit %q = %s, want it asked about (guard's state is below)", argv, d.Action)
+		}
+	}
+	g = newGate(t, home, Options{Mode: "full-auto"})
 	// An ordinary file in the same root still runs.
 	if _, d := g.Judge([]string{"cp", "x", filepath.Join(home, "y")}); d.Action != policy.RunSandboxed {
 		t.Errorf("full-auto cp x y = %s, want sandbox", d.Action)
