@@ -166,3 +166,21 @@ func TestGitEmbeddedBareRepository(t *testing.T) {
 		}
 	}
 }
+
+// TestGitUserDriversTrusted: filters and drivers in the user's own
+// ~/.gitconfig (git-lfs's, say) leave git reads safe; the same settings in
+// the repository's config do not.
+func TestGitUserDriversTrusted(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	_, marker := gitRepo(t, w)
+	w.write("home/.gitconfig", "[filter \"lfs\"]\n\tclean = git-lfs clean -- %f\n\tsmudge = git-lfs smudge -- %f\n\tprocess = git-lfs filter-process\n", 0o644)
+	w.write("work/.gitattributes", "*.bin filter=lfs\n", 0o644)
+	if r := execute(t, w.guardCmd("--", "git", "status", "--short")); r.code != 0 {
+		t.Errorf("git status with git-lfs's filters in ~/.gitconfig: %s, want it run (safe)", r)
+	}
+	gitIn(t, w, w.work, "config", "filter.x.clean", "touch "+marker)
+	if r := execute(t, w.guardCmd("--", "git", "status", "--short")); r.code != 126 || ran(marker) {
+		t.Errorf("git status with a filter in the repository's config: %s, want 126 and nothing run", r)
+	}
+}

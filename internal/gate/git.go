@@ -32,8 +32,9 @@ import (
 // What cannot be pinned by name: diff drivers (diff.<driver>.command and
 // .textconv), filters (filter.<driver>.clean, .smudge, .process) and
 // diff.external, which a repository's .gitattributes selects. checkGit
-// makes a git command unverified when the config git would read defines
-// any of them.
+// makes a git command unverified when the repository's own config defines
+// any of them (the user's global config, git-lfs's filters for one, is
+// trusted).
 var gitPins = [][2]string{
 	{"core.fsmonitor", "false"},
 	{"core.hooksPath", "/dev/null"},
@@ -144,13 +145,21 @@ func gitGlobals(args []string) []string {
 	return out
 }
 
+// trustedGitScope are the config scopes whose drivers guard lets a read
+// run: the user's and the system's files (outside every root, and the
+// user's ~/.gitconfig is protected), and the command line (the environment
+// guard was given, plus its pins). git-lfs's filters live there. A
+// repository's own config ("local", "worktree") is the repository's say,
+// not the user's.
+var trustedGitScope = map[string]bool{"global": true, "system": true, "command": true}
+
 // gitDriversSet returns why git's config makes a read run programs, or "".
 func (g *Gate) gitDriversSet(globals []string) string {
 	git, err := g.gitBinary()
 	if err != nil {
 		return ""
 	}
-	args := append(append([]string{}, globals...), "config", "--get-regexp", gitDrivers)
+	args := append(append([]string{}, globals...), "config", "--show-scope", "--get-regexp", gitDrivers)
 	cmd := exec.Command(git, args...)
 	cmd.Dir = g.Cwd
 	cmd.Env = PinGit(g.Env)
@@ -160,8 +169,13 @@ func (g *Gate) gitDriversSet(globals []string) string {
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
-		first, _, _ := strings.Cut(strings.TrimSpace(out.String()), "\n")
-		return "git's config names a program that reads run (" + first + "): guard cannot pin drivers and filters a .gitattributes selects"
+		for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+			scope, setting, _ := strings.Cut(line, "\t")
+			if !trustedGitScope[scope] {
+				return "the repository's git config names a program that reads run (" + setting + "): guard cannot pin the drivers and filters a .gitattributes selects"
+			}
+		}
+		return ""
 	case errors.As(err, &ee) && ee.ExitCode() == 1:
 		return ""
 	}
