@@ -30,11 +30,11 @@ func (c *cli) explain(args []string) int {
 		fmt.Fprintf(c.stderr, "guard: %v\n", err)
 		return gate.ExitFailure
 	}
-	v, d := g.Judge(rest)
-	resolved, rerr := g.Resolve(rest[0], &v)
+	v, d, target, _, rerr := g.Plan(rest)
+	resolved := target.Path
 	if f.JSON {
 		out := map[string]any{
-			"command": rest, "mode": g.Mode, "class": v.Class, "decision": d.Action,
+			"command": rest, "mode": g.Mode, "mode_ceiling": g.Ceiling, "class": v.Class, "decision": d.Action,
 			"reason": d.Reason, "rule": v.Result.Rule, "at": v.Result.At.String(),
 			"resolved": resolved, "writes": d.Writes, "result": json.RawMessage(v.Result.JSON()),
 		}

@@ -77,12 +77,6 @@ func (g *Gate) Target(argv []string, v *policy.Verdict) (Target, int, error) {
 	return Target{}, ExitNotFound, fmt.Errorf("%w: %w", ErrNotFound, err)
 }
 
-// Resolve is Target's binary for a program run as argv [program].
-func (g *Gate) Resolve(program string, v *policy.Verdict) (string, error) {
-	t, _, err := g.Target([]string{program}, v)
-	return t.Path, err
-}
-
 // judgedItself reports whether v's deciding rule judged argv itself (not a
 // wrapped or scripted command inside it), so that its system_path applies.
 func judgedItself(argv []string, v *policy.Verdict) bool {

@@ -25,8 +25,7 @@ func (g *Gate) Run(argv []string) int {
 		fmt.Fprintln(g.Stderr, "guard: no program to run")
 		return ExitFailure
 	}
-	v, d := g.Judge(argv)
-	target, code, terr := g.Target(argv, &v)
+	v, d, target, code, terr := g.Plan(argv)
 	if terr != nil && v.Class != policy.Forbidden {
 		// Nothing can run: say so, with the shell's code, before asking
 		// anyone to approve it.
@@ -42,16 +41,6 @@ func (g *Gate) Run(argv []string) int {
 		}
 		g.fail(argv, code, terr.Error(), allow)
 		return code
-	}
-	if v.Class == policy.Safe || v.Class == policy.Match {
-		var sys []string
-		if judgedItself(argv, &v) {
-			sys = v.Result.Exec.SystemPath
-		}
-		if why := g.planted(argv[0], target.Path, sys); why != "" {
-			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
-			d = g.decide(&v)
-		}
 	}
 	if d.Action == policy.Ask {
 		d = g.ask(argv, &v, d)
@@ -98,6 +87,26 @@ func (g *Gate) Run(argv []string) int {
 	code = execFailure(err)
 	g.fail(argv, code, fmt.Sprintf("exec %s: %v", path, err), "")
 	return code
+}
+
+// Plan judges argv, finds what guard would exec for it, and decides: the
+// verdict is unverified when that binary lies inside a writable root (see
+// checkPrograms). err (with its exit code) says that nothing can run.
+// Run and explain share it, so explain shows what Run would do.
+func (g *Gate) Plan(argv []string) (policy.Verdict, policy.Decision, Target, int, error) {
+	v, d := g.Judge(argv)
+	target, code, err := g.Target(argv, &v)
+	if err == nil && (v.Class == policy.Safe || v.Class == policy.Match) {
+		var sys []string
+		if judgedItself(argv, &v) {
+			sys = v.Result.Exec.SystemPath
+		}
+		if why := g.planted(argv[0], target.Path, sys); why != "" {
+			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+			d = g.decide(&v)
+		}
+	}
+	return v, d, target, code, err
 }
 
 // execFailure is the exit code for an execve that failed, as shells have it:
