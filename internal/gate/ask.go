@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
 
@@ -106,6 +107,11 @@ func ExactRule(argv []string, now time.Time) (string, error) {
 	if len(argv) == 0 {
 		return "", fmt.Errorf("empty command")
 	}
+	for _, w := range argv {
+		if !utf8.ValidString(w) {
+			return "", fmt.Errorf("%s is not UTF-8, which a policy rule cannot spell", Display([]string{w}))
+		}
+	}
 	program, path := argv[0], ""
 	if strings.Contains(program, "/") {
 		if !strings.HasPrefix(program, "/") {
@@ -149,12 +155,17 @@ func ExactRule(argv []string, now time.Time) (string, error) {
 	return b.String(), nil
 }
 
-// starlarkString quotes s as a Starlark string literal.
+// starlarkString quotes s as a Starlark string literal that evaluates to
+// exactly the bytes of s: control characters and bytes that are not UTF-8
+// as \x escapes.
 func starlarkString(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
 		case r == '"' || r == '\\':
 			b.WriteByte('\\')
 			b.WriteRune(r)
@@ -167,6 +178,7 @@ func starlarkString(s string) string {
 		default:
 			b.WriteRune(r)
 		}
+		i += size
 	}
 	b.WriteByte('"')
 	return b.String()

@@ -25,7 +25,7 @@ func TestAlwaysRollsBack(t *testing.T) {
 	if err := os.WriteFile(g.UserPolicy, []byte(before), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, argv := range [][]string{{"a b"}, {""}, {"a\tb", "x"}, {"a\nb"}, {"/bin/a b"}, {"./gradlew", "test"}, {"x", "--", "y"}} {
+	for _, argv := range [][]string{{"a b"}, {""}, {"a\tb", "x"}, {"a\nb"}, {"/bin/a b"}, {"./gradlew", "test"}, {"x", "--", "y"}, {"ls", "a\xffb"}} {
 		err := g.remember(argv)
 		if err == nil {
 			t.Errorf("remember(%q) = nil, want an error saying why it cannot be remembered", argv)
@@ -38,7 +38,7 @@ func TestAlwaysRollsBack(t *testing.T) {
 			t.Errorf("after remember(%q), user.policy does not load: %v", argv, err)
 		}
 	}
-	for _, argv := range [][]string{{"ls", "-la", "a b"}, {"echo", "", "\x1b[2K"}, {"/usr/bin/env"}, {"git", "log", "--format=%H"}} {
+	for _, argv := range [][]string{{"ls", "-la", "a b"}, {"echo", "", "\x1b[2K"}, {"/usr/bin/env"}, {"git", "log", "--format=%H"}, {"ls", "a\x00b", "\\", `"q"`, "\u2028"}} {
 		if err := g.remember(argv); err != nil {
 			t.Errorf("remember(%q) = %v, want it written", argv, err)
 			continue
