@@ -2,15 +2,21 @@ package gate
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"guard/policy"
 )
+
+// gitCheckTimeout bounds guard's own git config lookup; past it the git
+// command is unverified.
+const gitCheckTimeout = 5 * time.Second
 
 // gitPins are the git settings guard fixes for every git command it runs,
 // whatever the repository, the user's config or the environment say: none
@@ -160,7 +166,10 @@ func (g *Gate) gitDriversSet(globals []string) string {
 		return ""
 	}
 	args := append(append([]string{}, globals...), "config", "--show-scope", "--get-regexp", gitDrivers)
-	cmd := exec.Command(git, args...)
+	// git reads config files the repository may make FIFOs: bounded.
+	ctx, cancel := context.WithTimeout(context.Background(), gitCheckTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, git, args...)
 	cmd.Dir = g.Cwd
 	cmd.Env = PinGit(g.Env)
 	var out, errb bytes.Buffer
