@@ -34,7 +34,7 @@ func (c *cli) explain(args []string) int {
 	resolved := target.Path
 	if f.JSON {
 		out := map[string]any{
-			"command": rest, "mode": g.Mode, "mode_ceiling": g.Ceiling, "class": v.Class, "decision": d.Action,
+			"command": rest, "mode": g.Mode, "mode_caps": g.Caps, "class": v.Class, "decision": d.Action,
 			"reason": d.Reason, "rule": v.Result.Rule, "at": v.Result.At.String(),
 			"resolved": resolved, "writes": d.Writes, "result": json.RawMessage(v.Result.JSON()),
 		}
@@ -56,11 +56,11 @@ func (c *cli) explain(args []string) int {
 	if why := v.Why(); v.Class != policy.Safe {
 		fmt.Fprintf(w, "why:      %s\n", gate.Visible(why))
 	}
-	if g.Ceiling != "" {
-		fmt.Fprintf(w, "mode:     %s, at most %s (the configuration's mode is the loosest guard uses)\n", g.Mode, g.Ceiling)
-	} else {
-		fmt.Fprintf(w, "mode:     %s\n", g.Mode)
+	fmt.Fprintf(w, "mode:     %s", g.Mode)
+	for _, cp := range g.Caps {
+		fmt.Fprintf(w, ", at most %s (%s)", cp.Mode, gate.Visible(cp.File))
 	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "decision: %s", d.Action)
 	if d.Reason != "" {
 		fmt.Fprintf(w, " (%s)", gate.Visible(d.Reason))

@@ -27,6 +27,9 @@ func TestCommandEnvCannotLoosen(t *testing.T) {
 		"GUARD_MODE=auto-edit bash -c 'rm -f victim; true'",
 		"GUARD_CONFIG=" + evil + " GUARD_MODE=auto-edit rm -f victim",
 		"XDG_CONFIG_HOME=" + evilHome + " GUARD_MODE=auto-edit rm -f victim",
+		"XDG_CONFIG_HOME=" + evilHome + " rm -f victim",
+		"GUARD_CONFIG=" + evil + " rm -f victim",
+		"export XDG_CONFIG_HOME=" + evilHome + "; rm -f victim",
 		"guard --mode auto-edit -- rm -f victim",
 		"GUARD_MODE=auto-edit guard -- rm -f victim",
 	} {
@@ -43,12 +46,6 @@ func TestCommandEnvCannotLoosen(t *testing.T) {
 				r = execute(t, cmd)
 			}
 			if _, err := os.Stat(w.path("work/victim")); err != nil {
-				if how == "shim" && strings.Contains(script, "XDG_CONFIG_HOME") || how == "shim" && strings.Contains(script, "GUARD_CONFIG") {
-					// A shim with no guard above it sees only its own
-					// environment: a redirected configuration is the
-					// documented limit (the README's trust model).
-					continue
-				}
 				t.Errorf("%s %q: victim removed (%s); the user's config says suggest", how, script, r)
 			}
 			if _, allow, ok := strings.Cut(r.stderr, "to allow:"); ok && strings.Contains(allow, "mode") {

@@ -72,10 +72,10 @@ type Gate struct {
 	// UserPolicy is where "always" answers are written.
 	UserPolicy string
 	Stderr     io.Writer
-	// Ceiling is the mode the configuration file sets, when --mode or
-	// GUARD_MODE asked for another: each decision is the stricter of the
-	// two modes' (refuse, then ask, then sandbox, then run).
-	Ceiling policy.Mode
+	// Caps are the modes guard's configuration files set, when --mode or
+	// GUARD_MODE asked for another: each decision is the strictest of the
+	// modes' (refuse, then ask, then sandbox, then run). See caps.
+	Caps []Cap
 	// Home expands the protected list's "~/" entries: $HOME.
 	Home string
 	// protect is ProtectList's, made on first use; state is guard's own
@@ -119,13 +119,11 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	if g.Mode, err = policy.ParseMode(mode); err != nil {
 		return nil, err
 	}
-	// The trust model: a mode written in the configuration is the loosest
-	// one guard uses; --mode and GUARD_MODE, which a command can set, may
-	// only make a decision stricter (see Ceiling).
-	if cfg.Set["mode"] && cfg.Mode != "" && policy.Mode(cfg.Mode) != g.Mode {
-		if g.Ceiling, err = policy.ParseMode(cfg.Mode); err != nil {
-			return nil, err
-		}
+	// The trust model: a mode written in a configuration file is the
+	// loosest one guard uses; --mode and GUARD_MODE, which a command can
+	// set, may only make a decision stricter.
+	if g.Caps, err = caps(cfg, g.Mode, getenv); err != nil {
+		return nil, err
 	}
 
 	g.Roots = []string{cwd}
@@ -360,15 +358,74 @@ func (g *Gate) decide(v *policy.Verdict) policy.Decision {
 		}
 	}
 	d := policy.DecideProtected(v, g.Mode, g.Roots, prot, g.Home)
-	if g.Ceiling == "" {
-		return d
-	}
-	c := policy.DecideProtected(v, g.Ceiling, g.Roots, prot, g.Home)
-	if strictness(c.Action) > strictness(d.Action) {
-		c.Reason = strings.TrimSpace(c.Reason + fmt.Sprintf(" (the configuration's mode, %s, is the loosest guard uses; %s was asked for)", g.Ceiling, g.Mode))
-		return c
+	for _, cp := range g.Caps {
+		c := policy.DecideProtected(v, cp.Mode, g.Roots, prot, g.Home)
+		if strictness(c.Action) > strictness(d.Action) {
+			c.Reason = strings.TrimSpace(c.Reason + fmt.Sprintf(" (the mode in %s, %s, is the loosest guard uses; %s was asked for)", cp.File, cp.Mode, g.Mode))
+			d = c
+		}
 	}
 	return d
+}
+
+// Cap is a mode a configuration file sets: no decision is looser than it.
+type Cap struct {
+	Mode policy.Mode
+	File string
+}
+
+// caps returns the modes that bound mode: the one the configuration set,
+// and those of guard's configuration files at the other places the
+// environment names ($XDG_CONFIG_HOME/guard, $HOME/.config/guard): a command
+// that points GUARD_CONFIG or XDG_CONFIG_HOME elsewhere does not escape the
+// mode the user wrote. Only regular files are read; one that does not load
+// is left out (the configuration in use is the one whose errors stop guard).
+func caps(cfg config.Config, mode policy.Mode, getenv func(string) string) ([]Cap, error) {
+	var out []Cap
+	add := func(m, file string) error {
+		pm, err := policy.ParseMode(m)
+		if err != nil {
+			return err
+		}
+		if pm != mode {
+			out = append(out, Cap{pm, file})
+		}
+		return nil
+	}
+	if cfg.Set["mode"] && cfg.Mode != "" {
+		if err := add(cfg.Mode, cfg.Path); err != nil {
+			return nil, err
+		}
+	}
+	seen := map[string]bool{filepath.Clean(cfg.Path): true}
+	var places []string
+	if x := getenv("XDG_CONFIG_HOME"); filepath.IsAbs(x) {
+		places = append(places, filepath.Join(x, "guard", "config.toml"))
+	}
+	if h := getenv("HOME"); filepath.IsAbs(h) {
+		places = append(places, filepath.Join(h, ".config", "guard", "config.toml"))
+	}
+	for _, p := range places {
+		if seen[filepath.Clean(p)] {
+			continue
+		}
+		seen[filepath.Clean(p)] = true
+		if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		other, err := config.Load(func(k string) string {
+			if k == "GUARD_CONFIG" {
+				return p
+			}
+			return getenv(k)
+		})
+		if err == nil && other.Set["mode"] && other.Mode != "" {
+			if err := add(other.Mode, p); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
 }
 
 // strictness orders the actions: a person or a refusal is stricter than
