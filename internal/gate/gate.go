@@ -49,6 +49,11 @@ type Options struct {
 	// directory: a hook knows the agent's project, while the agent's shell
 	// may have moved anywhere with cd.
 	Project string
+	// RunsElsewhere says that the command is judged here and run by
+	// someone else (an agent's shell, after a hook's allow), so nothing
+	// guard pins in the environment of what it execs applies: a git read
+	// whose repository config sets a pinned key is then unverified too.
+	RunsElsewhere bool
 	// Version is guard's version: it keys the policy cache.
 	Version string
 }
@@ -78,6 +83,8 @@ type Gate struct {
 	Caps []Cap
 	// Home expands the protected list's "~/" entries: $HOME.
 	Home string
+	// RunsElsewhere: see Options.
+	RunsElsewhere bool
 	// protect is ProtectList's, made on first use; state is guard's own
 	// state in it, as absolute paths.
 	protect *protect.List
@@ -158,6 +165,7 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	// own scripts, and it was trusted by a person.
 	g.Set = append(g.Set, projectLayers...)
 	g.Home = getenv("HOME")
+	g.RunsElsewhere = opts.RunsElsewhere
 	return g, nil
 }
 

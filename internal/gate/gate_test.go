@@ -112,3 +112,50 @@ func TestGitPinsWin(t *testing.T) {
 		}
 	}
 }
+
+// TestGitRunsElsewhere: for a command that a hook allows and the agent's
+// shell runs (no pins), a repository config that sets core.fsmonitor,
+// core.hooksPath or a pager makes a git read unverified; booleans do not;
+// guard's own runs (pinned) stay safe.
+func TestGitRunsElsewhere(t *testing.T) {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	dir, _ := filepath.EvalSymlinks(t.TempDir())
+	run := func(args ...string) {
+		cmd := exec.Command(git, args...)
+		cmd.Dir = dir
+		cmd.Env = []string{"HOME=" + dir, "PATH=/usr/bin:/bin"}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v %s", args, err, out)
+		}
+	}
+	run("init", "-q", ".")
+	for _, tt := range []struct {
+		key, value string
+		elsewhere  policy.Class
+	}{
+		{"core.fsmonitor", "./x", policy.Unverified},
+		{"core.fsmonitor", "false", policy.Safe},
+		{"core.hooksPath", ".husky/_", policy.Unverified},
+		{"core.pager", "./x", policy.Unverified},
+		{"pager.log", "false", policy.Safe},
+		{"pager.log", "./x", policy.Unverified},
+		{"gpg.program", "./x", policy.Unverified},
+	} {
+		run("config", tt.key, tt.value)
+		for _, elsewhere := range []bool{false, true} {
+			g := newGate(t, dir, Options{RunsElsewhere: elsewhere})
+			v, _ := g.Judge([]string{"git", "status"})
+			want := policy.Safe
+			if elsewhere {
+				want = tt.elsewhere
+			}
+			if v.Class != want {
+				t.Errorf("%s=%s, runs elsewhere %v: git status = %s (%s), want %s", tt.key, tt.value, elsewhere, v.Class, v.Why(), want)
+			}
+		}
+		run("config", "--unset", tt.key)
+	}
+}

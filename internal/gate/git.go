@@ -55,6 +55,11 @@ var gitPins = [][2]string{
 // and that gitPins cannot fix.
 const gitDrivers = `^(diff\..*\.(command|textconv)|filter\..*\.(clean|smudge|process)|diff\.external)$`
 
+// gitDriversUnpinned is gitDrivers with the keys gitPins fixes, for a
+// command guard does not run itself (Options.RunsElsewhere).
+const gitDriversUnpinned = `^(diff\..*\.(command|textconv)|filter\..*\.(clean|smudge|process)|diff\.external|` +
+	`core\.fsmonitor|core\.hookspath|core\.pager|pager\..*|gpg\.program|gpg\..*\.program)$`
+
 // runsGit reports whether any command of v is git.
 func runsGit(v *policy.Verdict) bool {
 	for _, c := range v.Commands {
@@ -165,7 +170,11 @@ func (g *Gate) gitDriversSet(globals []string) string {
 	if err != nil {
 		return ""
 	}
-	args := append(append([]string{}, globals...), "config", "--show-scope", "--get-regexp", gitDrivers)
+	keys := gitDrivers
+	if g.RunsElsewhere {
+		keys = gitDriversUnpinned
+	}
+	args := append(append([]string{}, globals...), "config", "--show-scope", "--get-regexp", keys)
 	// git reads config files the repository may make FIFOs: bounded.
 	ctx, cancel := context.WithTimeout(context.Background(), gitCheckTimeout)
 	defer cancel()
@@ -180,6 +189,10 @@ func (g *Gate) gitDriversSet(globals []string) string {
 	case err == nil:
 		for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
 			scope, setting, _ := strings.Cut(line, "\t")
+			if key, val, _ := strings.Cut(setting, " "); g.RunsElsewhere && gitBool(val) &&
+				(key == "core.fsmonitor" || strings.HasPrefix(key, "pager.")) {
+				continue // on or off, not a program
+			}
 			if !trustedGitScope[scope] {
 				return "the repository's git config names a program that reads run (" + setting + "): guard cannot pin the drivers and filters a .gitattributes selects"
 			}
@@ -203,4 +216,13 @@ func (g *Gate) gitBinary() (string, error) {
 		}
 	}
 	return "", errors.New("no system git")
+}
+
+// gitBool reports whether a config value is one of git's booleans.
+func gitBool(v string) bool {
+	switch strings.ToLower(v) {
+	case "true", "false", "yes", "no", "on", "off", "1", "0", "":
+		return true
+	}
+	return false
 }
