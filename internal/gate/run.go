@@ -42,6 +42,10 @@ func (g *Gate) Run(argv []string) int {
 		g.fail(argv, code, terr.Error(), allow)
 		return code
 	}
+	// Auto-edit lets a match run because its writes are inside the roots, as
+	// judged before it runs: it runs with the file system confined to them, so
+	// that a write landing outside at run time fails (writesConfined).
+	filesOnly := writesConfined(g.Mode, d)
 	if d.Action == policy.Ask {
 		d = g.ask(argv, &v, d)
 	}
@@ -63,25 +67,36 @@ func (g *Gate) Run(argv []string) int {
 	env = withMode(env, g.Mode)
 	env = g.pinGit(env, &v)
 	sandboxed := "none"
-	if d.Action == policy.RunSandboxed {
+	switch {
+	case d.Action == policy.RunSandboxed:
 		sandboxed = "landlock+seccomp"
+	case filesOnly:
+		sandboxed = "files"
 	}
 	g.log(argv, &v, d, path, sandboxed)
 
-	if d.Action == policy.RunSandboxed {
-		err = sandbox.Exec(g.Profile(), path, argv, env, g.Stderr)
+	if d.Action == policy.RunSandboxed || filesOnly {
+		p := g.Profile()
+		p.FilesOnly = filesOnly
+		err = sandbox.Exec(p, path, argv, env, g.Stderr)
 		var ee *sandbox.ExecError
 		if errors.As(err, &ee) {
 			code := execFailure(ee.Err)
 			g.fail(argv, code, err.Error(), "")
 			return code
 		}
-		allow := "a person fixing the cause (guard doctor shows what this machine enforces)"
-		if errors.Is(err, sandbox.ErrNotEnforced) {
-			allow = "a person choosing sandbox = \"best-effort\" in guard's configuration, which runs it with what this machine enforces, with a warning (guard doctor shows what that is)"
+		if filesOnly {
+			if code, refused := g.writesUnconfined(argv, &v, d, err); refused {
+				return code
+			}
+		} else {
+			allow := "a person fixing the cause (guard doctor shows what this machine enforces)"
+			if errors.Is(err, sandbox.ErrNotEnforced) {
+				allow = "a person choosing sandbox = \"best-effort\" in guard's configuration, which runs it with what this machine enforces, with a warning (guard doctor shows what that is)"
+			}
+			g.fail(argv, ExitFailure, "full-auto refuses to run it unconfined: "+err.Error(), allow)
+			return ExitFailure
 		}
-		g.fail(argv, ExitFailure, "full-auto refuses to run it unconfined: "+err.Error(), allow)
-		return ExitFailure
 	}
 	err = syscall.Exec(path, argv, env)
 	code = execFailure(err)
@@ -123,10 +138,7 @@ func execFailure(err error) int {
 
 // Profile is the sandbox profile of this gate.
 func (g *Gate) Profile() sandbox.Profile {
-	roots := make([]string, 0, len(g.Roots))
-	for _, r := range g.Roots {
-		roots = append(roots, policy.Resolve(r, "/"))
-	}
+	roots := policy.ResolveRoots(g.Roots)
 	return sandbox.Profile{
 		WritableRoots:    roots,
 		AllowNetwork:     g.AllowNetwork,
