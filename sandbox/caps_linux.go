@@ -166,6 +166,8 @@ func confineCapabilities(plan capsPlan, cs capSets) error {
 			return fmt.Errorf("prctl(PR_SET_SECUREBITS): %w", err)
 		}
 		return capset(kept, kept)
+	case capsBounding:
+		return dropFilesOnlyCapabilities(cs)
 	}
 	return nil
 }
@@ -186,4 +188,76 @@ func droppableInBoundingSet() (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// filesOnlyDropped are the capabilities root loses in the files-only profile
+// (auto-edit's confined runs), which keeps the rest so that its tools work as
+// they did: CAP_SETFCAP (a file capability set on a program inside a root
+// gives it to whoever runs it later: the set-id plant without set-id bits),
+// CAP_MKNOD (device nodes; Landlock refuses them in the roots too), CAP_NET_RAW
+// (sniffing), CAP_LEASE (leases stall other processes' open), and what no
+// build needs: modules, raw I/O, reboot, the clock, MAC policy, BPF, perf,
+// audit control, the kernel log. Root keeps CAP_SYS_ADMIN (Landlock refuses
+// it every mount), file ownership, setuid and the rest.
+var filesOnlyDropped = []int{
+	unix.CAP_SETFCAP, unix.CAP_MKNOD, unix.CAP_NET_RAW, unix.CAP_LEASE,
+	unix.CAP_SYS_MODULE, unix.CAP_SYS_RAWIO, unix.CAP_SYS_BOOT, unix.CAP_SYS_TIME,
+	unix.CAP_MAC_ADMIN, unix.CAP_MAC_OVERRIDE, unix.CAP_BPF, unix.CAP_PERFMON,
+	unix.CAP_AUDIT_CONTROL, unix.CAP_SYSLOG,
+}
+
+// capsBounding is the files-only plan (capsPlan): drop filesOnlyDropped from
+// the bounding set, so that execve cannot give them back, and from the
+// thread's sets. It needs CAP_SETPCAP.
+const capsBounding capsPlan = 100
+
+// planFilesOnlyCapabilities chooses the files-only plan: capsBounding for root
+// when one of filesOnlyDropped is still in the bounding set, capsNone when
+// none is (a nested guard) or the thread is not root (execve gives an ordinary
+// user no capability). why says why root cannot.
+func planFilesOnlyCapabilities(euid int, cs capSets) (plan capsPlan, why string) {
+	if euid != 0 {
+		return capsNone, ""
+	}
+	for _, c := range filesOnlyDropped {
+		if in, err := unix.PrctlRetInt(unix.PR_CAPBSET_READ, uintptr(c), 0, 0, 0); err == nil && in == 1 {
+			if !hasCap(cs.effective, unix.CAP_SETPCAP) {
+				return capsNone, fmt.Sprintf("no CAP_SETPCAP to drop capability %d from the bounding set", c)
+			}
+			return capsBounding, ""
+		}
+	}
+	return capsNone, ""
+}
+
+// dropFilesOnlyCapabilities carries out capsBounding on the calling thread,
+// whose sets are cs.
+func dropFilesOnlyCapabilities(cs capSets) error {
+	var drop uint64
+	for _, c := range filesOnlyDropped {
+		err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0)
+		if err == unix.EINVAL {
+			continue // a capability this kernel does not know
+		}
+		if err != nil {
+			return fmt.Errorf("prctl(PR_CAPBSET_DROP, %d): %w", c, err)
+		}
+		drop |= 1 << uint(c)
+	}
+	if (cs.permitted|cs.inheritable)&drop == 0 {
+		return nil
+	}
+	// capset also empties the ambient set of what is no longer permitted.
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	for i := range data {
+		shift := 32 * uint(i)
+		data[i].Permitted = uint32((cs.permitted &^ drop) >> shift)
+		data[i].Effective = uint32((cs.effective &^ drop) >> shift)
+		data[i].Inheritable = uint32((cs.inheritable &^ drop) >> shift)
+	}
+	if err := unix.Capset(&hdr, &data[0]); err != nil {
+		return fmt.Errorf("capset: %w", err)
+	}
+	return nil
 }

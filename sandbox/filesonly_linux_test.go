@@ -11,8 +11,9 @@ import (
 
 // TestFilesOnly: the profile auto-edit runs its writing commands with confines
 // the file system and nothing else: writes outside the roots fail (through a
-// symlink too), while the network, Unix sockets and every syscall stay as they
-// are, and no seccomp filter is loaded.
+// symlink too), while the network, Unix sockets and every other syscall stay
+// as they are; its seccomp filter refuses set-id modes alone
+// (TestFilesOnlySetID).
 func TestFilesOnly(t *testing.T) {
 	requireSandbox(t)
 	f := newFixture(t, t.TempDir())
@@ -35,15 +36,15 @@ func TestFilesOnly(t *testing.T) {
 			t.Errorf("files only: %s %v: %s, want ok=%v", tt.attack, tt.args, o, tt.works)
 		}
 		if tt.attack == "dgram-socketpair-sendto" && strings.Contains(o.msg, "socketpair") {
-			t.Errorf("files only: socketpair refused (%s): no seccomp filter should be loaded", o)
+			t.Errorf("files only: socketpair refused (%s): the files-only filter refuses set-id modes alone", o)
 		}
 	}
 	if readString(f.file) != original {
 		t.Error("the file outside the roots changed")
 	}
 	o := child{profile: p, path: "/bin/cat", argv: []string{"cat", "/proc/self/status"}}.run(t)
-	if !strings.Contains(o.stdout, "Seccomp:\t0") || !strings.Contains(o.stdout, "NoNewPrivs:\t1") {
-		t.Errorf("files only: want no seccomp filter and no_new_privs:\n%s%s", o.stdout, o.stderr)
+	if !strings.Contains(o.stdout, "Seccomp:\t2") || !strings.Contains(o.stdout, "NoNewPrivs:\t1") {
+		t.Errorf("files only: want the set-id seccomp filter and no_new_privs:\n%s%s", o.stdout, o.stderr)
 	}
 }
 

@@ -188,8 +188,9 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		c.ptsWhy = c.mountsWhy
 	}
 	if p.FilesOnly {
-		c.seccomp, c.seccompWhy = false, "not part of the files-only profile"
-		c.caps, c.capsRequired, c.capsPlan, c.capsWhy = false, false, capsNone, "not part of the files-only profile"
+		// Its own seccomp program (set-id modes only) and capability plan.
+		c.capsPlan, c.capsWhy = planFilesOnlyCapabilities(euid, cs)
+		c.caps, c.capsRequired = c.capsPlan != capsNone, c.capsWhy != ""
 	}
 
 	if err := c.check(); err != nil {
@@ -240,7 +241,8 @@ func (c *confinement) check() error {
 // mechanisms that parts() judges by, all there.
 func (c *confinement) complete() bool {
 	if c.p.FilesOnly {
-		return c.nnp && c.landlock && c.abi >= 3 && (c.mounts || c.inherited || !c.root)
+		return c.nnp && c.landlock && c.abi >= 3 && (c.mounts || c.inherited || !c.root) &&
+			c.seccomp && (c.caps || !c.capsRequired)
 	}
 	return c.nnp && c.landlock && c.abi >= 6 && c.seccomp &&
 		(c.mounts || c.inherited || !c.root) && (c.caps || !c.capsRequired) && (c.pts || !c.mounts)
@@ -383,7 +385,15 @@ func (c *confinement) parts() []part {
 	}
 
 	if c.p.FilesOnly {
-		return ps // the file system alone
+		// The file system, set-id bits and root's dangerous capabilities alone.
+		add("set-user-ID and set-group-ID bits", true, c.seccomp, sc("chmod, fchmod*, open*, creat, mknod* with S_ISUID or S_ISGID refused"))
+		switch {
+		case c.caps:
+			add("root's file-capability, device, raw-socket and lease capabilities dropped", true, true, "CAP_SETFCAP, CAP_MKNOD, CAP_NET_RAW, CAP_LEASE and others out of the bounding set")
+		case c.capsRequired:
+			add("root's file-capability, device, raw-socket and lease capabilities dropped", true, false, c.capsWhy)
+		}
+		return ps
 	}
 
 	switch {

@@ -16,6 +16,9 @@ func seccompProgram(p Profile, privateIPC bool) []unix.SockFilter {
 	if progs == nil {
 		return nil
 	}
+	if p.FilesOnly {
+		return progs[scFilesOnly]
+	}
 	var v seccompFlags
 	if p.AllowUnixSockets {
 		v |= scUnixSockets

@@ -135,11 +135,18 @@ const (
 	scNetwork                              // Profile.AllowNetwork
 	scPrivateIPC                           // the thread has an IPC namespace of its own
 
-	seccompVariants = 8
+	// scFilesOnly is a variant of its own, not a flag: Profile.FilesOnly's
+	// program (filesOnlyRules).
+	scFilesOnly seccompFlags = 8
+
+	seccompVariants = 9
 )
 
 // seccompVariantName names a variant in generated files and test output.
 func seccompVariantName(v seccompFlags) string {
+	if v == scFilesOnly {
+		return "filesonly"
+	}
 	name := "nonet"
 	if v&scNetwork != 0 {
 		name = "net"
@@ -159,6 +166,9 @@ func seccompVariantName(v seccompFlags) string {
 // syscalls of a foreign ABI (x32, int 0x80 on amd64, aarch32 on arm64) kill the
 // process.
 func seccompRules(v seccompFlags) []seccompRule {
+	if v == scFilesOnly {
+		return filesOnlyRules()
+	}
 	network, unixSockets := v&scNetwork != 0, v&scUnixSockets != 0
 	var rules []seccompRule
 	deny := func(name string, conds ...seccompCond) {
@@ -199,10 +209,7 @@ func seccompRules(v seccompFlags) []seccompRule {
 	deny("ioprio_set", ne(0, ioprioWho))
 	deny("ioprio_set", ne(1, 0))
 
-	for _, m := range setIDModes {
-		deny(m.syscall, maskedEQ(m.arg, sISUID, sISUID))
-		deny(m.syscall, maskedEQ(m.arg, sISGID, sISGID))
-	}
+	rules = append(rules, setIDRules()...)
 
 	// socket's domain is an int too: a rule "== AF_INET" would let 0x1_0000_0002
 	// through. Each rule below fails closed on unexpected high bits.
@@ -229,6 +236,30 @@ func seccompRules(v seccompFlags) []seccompRule {
 				deny("socketpair", maskedEQ(1, sockType, t))
 			}
 		}
+	}
+	return rules
+}
+
+// setIDRules refuse set-user-ID and set-group-ID bits in every mode argument.
+func setIDRules() []seccompRule {
+	var rules []seccompRule
+	for _, m := range setIDModes {
+		rules = append(rules,
+			seccompRule{syscall: m.syscall, errno: unix.EPERM, conds: []seccompCond{maskedEQ(m.arg, sISUID, sISUID)}},
+			seccompRule{syscall: m.syscall, errno: unix.EPERM, conds: []seccompCond{maskedEQ(m.arg, sISGID, sISGID)}})
+	}
+	return rules
+}
+
+// filesOnlyRules is the files-only profile's program (auto-edit's confined
+// runs): set-id modes refused, and the calls whose mode the filter cannot
+// read (openat2's is in memory, io_uring's openat in a shared ring) failing
+// with ENOSYS, so that callers fall back to ones it can. Nothing else: the
+// program is otherwise as free as it was.
+func filesOnlyRules() []seccompRule {
+	rules := setIDRules()
+	for _, name := range []string{"openat2", "io_uring_setup", "io_uring_enter", "io_uring_register"} {
+		rules = append(rules, seccompRule{syscall: name, errno: unix.ENOSYS})
 	}
 	return rules
 }
