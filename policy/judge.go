@@ -69,6 +69,9 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 				break
 			}
 		}
+		if why := setIDMode(argv, cwd); why != "" {
+			v.Class, v.Unknown, v.Reason = Unverified, true, why
+		}
 	}
 	return v
 }
