@@ -115,14 +115,13 @@ func (h *hookCall) run() (code int) {
 	switch d.Action {
 	case policy.Run:
 		verdict, reason = hook.Allow, fmt.Sprintf("%s in %s mode", v.Class, g.Mode)
-		if g.Mode == policy.AutoEdit && d.Class == policy.Match && !unwrapped {
+		if gate.WritesConfined(g.Mode, d) && !unwrapped {
 			// Auto-edit lets it run because every write it was judged to
 			// make is inside the roots; a symlink an earlier command of it
 			// makes can send a later write outside, which only the run can
 			// see. The agent runs what the hook answers, so the answer is
 			// the rewrite that confines the writes where it runs, as guard
-			// -- does (gate's writesConfined). Safe commands write nothing
-			// and stay plain allows.
+			// -- does. Safe commands write nothing and stay plain allows.
 			verdict = hook.Sandbox
 			h.set(func() { h.req.Mode = hook.AutoEdit })
 		}

@@ -37,6 +37,7 @@ func (c *cli) explain(args []string) int {
 			"command": rest, "mode": g.Mode, "mode_caps": g.Caps, "class": v.Class, "decision": d.Action,
 			"reason": d.Reason, "rule": v.Result.Rule, "at": v.Result.At.String(),
 			"resolved": resolved, "writes": d.Writes, "result": json.RawMessage(v.Result.JSON()),
+			"sandbox": gate.Sandboxing(g.Mode, d),
 		}
 		b, _ := json.Marshal(out)
 		fmt.Fprintf(c.stdout, "%s\n", b)
@@ -62,10 +63,19 @@ func (c *cli) explain(args []string) int {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "decision: %s", d.Action)
+	if gate.WritesConfined(g.Mode, d) {
+		fmt.Fprint(w, ", confined (a write that lands outside the writable roots at run time fails)")
+	}
 	if d.Reason != "" {
 		fmt.Fprintf(w, " (%s)", gate.Visible(d.Reason))
 	}
 	fmt.Fprintln(w)
+	switch gate.Sandboxing(g.Mode, d) {
+	case "files":
+		fmt.Fprintln(w, "sandbox:  files only (auto-edit's profile: Landlock confines writes to the roots, seccomp refuses set-id modes; as root, read-only mounts and CAP_SETFCAP, CAP_MKNOD, CAP_NET_RAW... dropped)")
+	case "landlock+seccomp":
+		fmt.Fprintln(w, "sandbox:  landlock+seccomp (full-auto's profile: writes confined to the roots, network, processes outside and set-id modes refused)")
+	}
 	if rerr != nil {
 		fmt.Fprintf(w, "binary:   not found: %s\n", gate.Visible(rerr.Error()))
 	} else {

@@ -19,6 +19,26 @@ func writesConfined(mode policy.Mode, d policy.Decision) bool {
 	return mode == policy.AutoEdit && d.Action == policy.Run && d.Class == policy.Match
 }
 
+// WritesConfined is writesConfined for the callers that say how a command
+// runs (guard explain, the hooks' rewrite): whether d, mode's decision before
+// any prompt, runs the command with its writes confined to the roots
+// (sandbox.Profile.FilesOnly).
+func WritesConfined(mode policy.Mode, d policy.Decision) bool { return writesConfined(mode, d) }
+
+// Sandboxing names how a command with decision d in mode runs, as the audit
+// log has it: "landlock+seccomp" (full-auto's profile), "files" (auto-edit's
+// files-only profile: writes confined to the roots, set-id modes refused) or
+// "none".
+func Sandboxing(mode policy.Mode, d policy.Decision) string {
+	switch {
+	case d.Action == policy.RunSandboxed:
+		return "landlock+seccomp"
+	case writesConfined(mode, d):
+		return "files"
+	}
+	return "none"
+}
+
 // writesUnconfined handles err, the failure of confining the writes of a
 // command auto-edit lets run. When this machine cannot confine them at all
 // (no Landlock, another system: nothing was changed), the command runs as
