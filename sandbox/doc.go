@@ -94,10 +94,15 @@
 // program is otherwise as free as it was. Auto-edit runs this way the commands it
 // lets through for writing inside the roots, because a script can make a symlink
 // that a later command of it writes through, after the decision looked
-// (`cp -r src dst && echo x > dst/lnk/target`). Root keeps its capabilities
-// there, CAP_SYS_ADMIN included, but Landlock refuses it every mount: a guard
-// shim run inside finds the enclosing read-only mounts (sandboxedMounts) before
-// it tries to make its own.
+// (`cp -r src dst && echo x > dst/lnk/target`). Step 6 loads a program of its
+// own that refuses set-id modes alone (a root agent planting a set-user-ID
+// shell in the project for a user to run later), with openat2 and io_uring
+// answering ENOSYS; root drops CAP_SETFCAP (a file capability is the same
+// plant), CAP_MKNOD, CAP_NET_RAW, CAP_LEASE and what no build needs from the
+// bounding set (filesOnlyDropped; it needs CAP_SETPCAP, else the profile is
+// not enforced) and keeps the rest, CAP_SYS_ADMIN included, but Landlock
+// refuses it every mount: a guard shim run inside finds the enclosing
+// read-only mounts (sandboxedMounts) before it tries to make its own.
 //
 // # Decisions
 //

@@ -22,8 +22,12 @@ type Profile struct {
 	// FilesOnly confines the file system alone: writes, creation, removal,
 	// renames, links and truncation only beneath the writable roots (Landlock,
 	// and as root the read-only mounts), inherited descriptors closed on exec.
-	// Nothing else changes: no seccomp filter, no network or signal scoping, and
-	// root keeps its capabilities. Auto-edit runs the commands it lets through
+	// Besides, a seccomp program of its own refuses set-user-ID and
+	// set-group-ID modes (chmod, fchmod*, open*, creat, mknod*; openat2 and
+	// io_uring fail with ENOSYS), and root loses CAP_SETFCAP, CAP_MKNOD,
+	// CAP_NET_RAW, CAP_LEASE and a few others (filesOnlyDropped) from its
+	// bounding set. Nothing else changes: no network or signal scoping, root
+	// keeps its other capabilities. Auto-edit runs the commands it lets through
 	// for writing inside the roots this way, so that a write that lands outside
 	// at run time (through a symlink an earlier command made) fails.
 	// AllowNetwork and AllowUnixSockets have no effect with it.
