@@ -57,7 +57,7 @@ func TestAutoEditSetID(t *testing.T) {
 			}
 			for _, s := range []struct {
 				name, script, planted string
-				decided              bool // the decision sees it: refused before anything runs
+				decided               bool // the decision sees it: refused before anything runs
 			}{
 				{"cp a shell in and chmod 4755", `cp /bin/sh ./rootsh && chmod 4755 ./rootsh`, "rootsh", true},
 				{"chmod u+s", `cp /bin/sh ./rootsh && chmod u+s ./rootsh`, "rootsh", true},
