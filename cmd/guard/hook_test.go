@@ -403,7 +403,7 @@ func TestHookRequests(t *testing.T) {
 		"trailing.json": true,
 	}
 	work := t.TempDir()
-	for _, mode := range []string{"suggest", "full-auto"} {
+	for _, mode := range []string{"suggest", "auto-edit", "full-auto"} {
 		env := hookEnv(t, work, "GUARD_MODE="+mode)
 		for _, f := range files {
 			body, err := os.ReadFile(f)
@@ -426,6 +426,13 @@ func TestHookRequests(t *testing.T) {
 				denied := hookStr(hookField(ans, "hookSpecificOutput", "permissionDecision")) == "deny" || hookStr(hookField(ans, "decision")) == "deny"
 				if alwaysDeny[name] && !denied {
 					t.Errorf("%s: answer %s, want a deny", what, r.stdout)
+				}
+				// Auto-edit's rewrite is its own, never full-auto's.
+				if mode == "auto-edit" {
+					cmd := hookStr(hookField(ans, "hookSpecificOutput", "updatedInput", "command")) + hookStr(hookField(ans, "hookSpecificOutput", "tool_input", "command"))
+					if cmd != "" && !strings.Contains(cmd, " --mode auto-edit --project ") {
+						t.Errorf("%s: answer %s rewrites to another mode", what, r.stdout)
+					}
 				}
 				// A sandboxed verdict is never a plain allow.
 				if mode == "full-auto" && !denied && len(ans) != 0 {
