@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -87,4 +88,40 @@ echo tools-ok`
 	if !o.ok || !strings.Contains(o.stdout, "tools-ok") || strings.Contains(o.stdout, "setgid-dir-made") {
 		t.Errorf("tools in the files-only profile: %s\nstdout: %s\nstderr: %s", o, o.stdout, o.stderr)
 	}
+}
+
+func init() {
+	// open_by_handle_at opens a file by its handle, not its path: a write
+	// open of a file outside the roots, with CAP_DAC_READ_SEARCH (root).
+	attacks["open-by-handle-write"] = func(a []string) error {
+		h, _, err := unix.NameToHandleAt(unix.AT_FDCWD, a[0], 0)
+		if err != nil {
+			return fmt.Errorf("name_to_handle_at: %w", err)
+		}
+		dir, err := unix.Open(filepath.Dir(a[0]), unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		defer unix.Close(dir)
+		fd, err := unix.OpenByHandleAt(dir, h, unix.O_WRONLY|unix.O_APPEND|unix.O_CLOEXEC)
+		if err != nil {
+			return err
+		}
+		defer unix.Close(fd)
+		_, err = unix.Write(fd, []byte("pwned"))
+		return err
+	}
+}
+
+// TestFilesOnlyOpenByHandle: root's open_by_handle_at, which names a file by
+// its handle rather than its path, writes nothing outside the roots in the
+// files-only profile (refused by its seccomp program, as in full-auto).
+func TestFilesOnlyOpenByHandle(t *testing.T) {
+	runAttackCases(t, []attackCase{{
+		name: "open_by_handle_at for writing a file outside", attack: "open-by-handle-write", root: "needs CAP_DAC_READ_SEARCH",
+		args:    func(_ *testing.T, f *fixture) []string { return []string{f.file} },
+		effect:  func(f *fixture) bool { return readString(f.file) != original },
+		profile: func(p *Profile) { p.FilesOnly = true },
+		want:    []unix.Errno{unix.EPERM},
+	}})
 }

@@ -254,10 +254,13 @@ func setIDRules() []seccompRule {
 // filesOnlyRules is the files-only profile's program (auto-edit's confined
 // runs): set-id modes refused, and the calls whose mode the filter cannot
 // read (openat2's is in memory, io_uring's openat in a shared ring) failing
-// with ENOSYS, so that callers fall back to ones it can. Nothing else: the
-// program is otherwise as free as it was.
+// with ENOSYS, so that callers fall back to ones it can; open_by_handle_at,
+// which opens a file by handle rather than by path (root's read-only mounts
+// stop its writes outside too), refused. Nothing else: the program is
+// otherwise as free as it was.
 func filesOnlyRules() []seccompRule {
 	rules := setIDRules()
+	rules = append(rules, seccompRule{syscall: "open_by_handle_at", errno: unix.EPERM})
 	for _, name := range []string{"openat2", "io_uring_setup", "io_uring_enter", "io_uring_register"} {
 		rules = append(rules, seccompRule{syscall: name, errno: unix.ENOSYS})
 	}
