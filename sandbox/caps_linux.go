@@ -212,20 +212,27 @@ var filesOnlyDropped = []int{
 const capsBounding capsPlan = 100
 
 // planFilesOnlyCapabilities chooses the files-only plan: capsBounding for root
-// when one of filesOnlyDropped is still in the bounding set, capsNone when
-// none is (a nested guard) or the thread is not root (execve gives an ordinary
-// user no capability). why says why root cannot.
+// when execve could give it one of filesOnlyDropped (still in the bounding set
+// while root's special case holds, or held in the permitted or inheritable
+// set), capsNone when it cannot (a nested guard, SECBIT_NOROOT set by an
+// enclosing full-auto sandbox) or the thread is not root (execve gives an
+// ordinary user no capability, no_new_privs none from a file). why says why
+// root cannot.
 func planFilesOnlyCapabilities(euid int, cs capSets) (plan capsPlan, why string) {
 	if euid != 0 {
 		return capsNone, ""
 	}
+	rootRegains := cs.securebits&secbitNoRoot == 0
 	for _, c := range filesOnlyDropped {
-		if in, err := unix.PrctlRetInt(unix.PR_CAPBSET_READ, uintptr(c), 0, 0, 0); err == nil && in == 1 {
-			if !hasCap(cs.effective, unix.CAP_SETPCAP) {
-				return capsNone, fmt.Sprintf("no CAP_SETPCAP to drop capability %d from the bounding set", c)
-			}
-			return capsBounding, ""
+		held := hasCap(cs.permitted, c) || hasCap(cs.inheritable, c)
+		in, err := unix.PrctlRetInt(unix.PR_CAPBSET_READ, uintptr(c), 0, 0, 0)
+		if !held && (err != nil || in != 1 || !rootRegains) {
+			continue
 		}
+		if !hasCap(cs.effective, unix.CAP_SETPCAP) {
+			return capsNone, fmt.Sprintf("no CAP_SETPCAP to drop capability %d from the bounding set", c)
+		}
+		return capsBounding, ""
 	}
 	return capsNone, ""
 }

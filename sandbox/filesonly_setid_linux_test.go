@@ -125,3 +125,66 @@ func TestFilesOnlyOpenByHandle(t *testing.T) {
 		want:    []unix.Errno{unix.EPERM},
 	}})
 }
+
+// TestFilesOnlyInsideFullAuto: a guard --mode auto-edit run inside a full-auto
+// sandbox (root without CAP_SETPCAP there, SECBIT_NOROOT set, nothing to drop
+// that execve could give back) confines its writes and runs; set-id modes stay
+// refused.
+func TestFilesOnlyInsideFullAuto(t *testing.T) {
+	requireSandbox(t)
+	f := newFixture(t, t.TempDir())
+	inner := filepath.Join(f.root, "sub")
+	if err := os.Mkdir(inner, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	outer := &Profile{WritableRoots: []string{f.root}}
+	nested := &Profile{WritableRoots: []string{inner}, FilesOnly: true}
+	for _, tt := range []struct {
+		attack string
+		args   []string
+		works  bool
+	}{
+		{"create", []string{filepath.Join(inner, "new")}, true},
+		{"create", []string{filepath.Join(f.root, "new")}, false},
+		{"chmod-setuid", []string{filepath.Join(inner, "new")}, false},
+	} {
+		o := child{attack: &attackSpec{Name: tt.attack, Args: tt.args}, profile: outer, nested: nested}.run(t)
+		if o.ok != tt.works {
+			t.Errorf("files only inside full-auto: %s %v: %s, want ok=%v\n%s", tt.attack, tt.args, o, tt.works, o.stderr)
+		}
+	}
+}
+
+// TestPlanFilesOnlyCapabilities: what the files-only plan is for each kind of
+// thread. The bounding set is this process's: the cases that need one of the
+// dropped capabilities in it skip where it is not.
+func TestPlanFilesOnlyCapabilities(t *testing.T) {
+	inBounding, _ := unix.PrctlRetInt(unix.PR_CAPBSET_READ, unix.CAP_SETFCAP, 0, 0, 0)
+	all := uint64(1)<<(unix.CAP_LAST_CAP+1) - 1
+	for _, tt := range []struct {
+		name     string
+		euid     int
+		cs       capSets
+		plan     capsPlan
+		why      bool
+		bounding bool // needs CAP_SETFCAP in the bounding set
+	}{
+		{"an ordinary user", 1000, capSets{}, capsNone, false, false},
+		{"root with CAP_SETPCAP", 0, capSets{effective: all, permitted: all}, capsBounding, false, true},
+		{"root without CAP_SETPCAP", 0, capSets{effective: all &^ (1 << unix.CAP_SETPCAP), permitted: all &^ (1 << unix.CAP_SETPCAP)}, capsNone, true, true},
+		{"root under SECBIT_NOROOT with the kept ones (inside full-auto)", 0,
+			capSets{effective: keptSet(), permitted: keptSet(), inheritable: keptSet(), securebits: secbitNoRoot | secbitNoRootLocked}, capsNone, false, false},
+		{"root under SECBIT_NOROOT still holding CAP_SETFCAP, without CAP_SETPCAP", 0,
+			capSets{effective: 1 << unix.CAP_SETFCAP, permitted: 1 << unix.CAP_SETFCAP, securebits: secbitNoRoot}, capsNone, true, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.bounding && inBounding != 1 {
+				t.Skip("CAP_SETFCAP is not in this process's bounding set")
+			}
+			plan, why := planFilesOnlyCapabilities(tt.euid, tt.cs)
+			if plan != tt.plan || (why != "") != tt.why {
+				t.Errorf("plan %d (%q), want %d (a reason: %v)", plan, why, tt.plan, tt.why)
+			}
+		})
+	}
+}
