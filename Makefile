@@ -58,7 +58,7 @@ fuzz: ## run each fuzzer for a while (FUZZTIME, default 30s)
 
 generate: ## compile default.policy into default_gen.go (after editing it)
 	rm -f policy/default_gen.go
-	$(GO) test -run TestGeneratedDefault -update ./policy
+	$(GO) test ./policy -run TestGeneratedDefault -update
 
 clean: ## remove build output
 	rm -rf bin

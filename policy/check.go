@@ -145,6 +145,11 @@ func (p *Policy) checkSpecs(program string, args []string) Result {
 			continue
 		}
 		rule := s.rule()
+		if s.Prompt {
+			return Result{Class: Unverified, Reason: s.ForbiddenReason, Exec: exec,
+				Err:  &MatchError{Type: ErrPrefixRulePrompt, Program: program, Explanation: s.ForbiddenReason},
+				Rule: rule, At: s.Pos}
+		}
 		if s.Forbidden {
 			return Result{Class: Forbidden, Reason: s.ForbiddenReason, Exec: exec,
 				Cause: &Cause{Exec: exec}, Rule: rule, At: s.Pos}

@@ -15,8 +15,23 @@ import (
 )
 
 // corpusFile is the corpus of shell commands real coding agents asked to run
-// (shared/corpus/README.md), kept in shared/ beside the repository checkout.
-var corpusFile = filepath.Join("..", "..", "shared", "corpus", "agent-commands.jsonl")
+// (shared/corpus/README.md), kept in shared/ beside the repository checkout
+// (or one level further up, for a worktree in a directory of worktrees);
+// GUARD_CORPUS names it elsewhere.
+var corpusFile = findCorpus()
+
+func findCorpus() string {
+	if f := os.Getenv("GUARD_CORPUS"); f != "" {
+		return f
+	}
+	near := filepath.Join("..", "..", "shared", "corpus", "agent-commands.jsonl")
+	for _, f := range []string{near, filepath.Join("..", near)} {
+		if _, err := os.Stat(f); err == nil {
+			return f
+		}
+	}
+	return near
+}
 
 // The goals of issue 6 ("Measured on real agents"): the share of the corpus
 // the default policy lets run without asking.

@@ -23,7 +23,13 @@ func (s *Spec) match(program string, args []string) (*Exec, *MatchError) {
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
 		if arg == "--" {
-			return nil, &MatchError{Type: ErrDoubleDashNotSupportedYet, Program: program}
+			if !s.DoubleDash {
+				return nil, &MatchError{Type: ErrDoubleDashNotSupportedYet, Program: program}
+			}
+			for j := i + 1; j < len(args); j++ {
+				pos = append(pos, positional{j, args[j]})
+			}
+			break
 		}
 		if !strings.HasPrefix(arg, "-") {
 			pos = append(pos, positional{i, arg})
@@ -70,7 +76,7 @@ func (s *Spec) match(program string, args []string) (*Exec, *MatchError) {
 	}
 	var missing []string
 	for _, o := range s.Options {
-		if o.Required && !hasOpt(opts, o.Name) {
+		if o.Required && !hasOpt(opts, o.Name) && !hasFlag(flags, o.Name) {
 			missing = append(missing, o.Name)
 		}
 	}
@@ -88,6 +94,15 @@ func (s *Spec) match(program string, args []string) (*Exec, *MatchError) {
 		out.SystemPath = []string{}
 	}
 	return out, nil
+}
+
+func hasFlag(flags []MatchedFlag, name string) bool {
+	for _, f := range flags {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func hasOpt(opts []MatchedOpt, name string) bool {

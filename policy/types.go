@@ -186,6 +186,13 @@ type Spec struct {
 	Args            []Matcher
 	Forbidden       bool
 	ForbiddenReason string
+	// Prompt, when set, makes a match ask a person in every approval mode
+	// (define_program(prompt = REASON)); ForbiddenReason holds the reason.
+	Prompt bool
+	// DoubleDash lets `--` end the options, as most programs read it: every
+	// later word is positional (define_program(double_dash = True)).
+	// Without it `--` fails the spec, as in the original execpolicy.
+	DoubleDash bool
 	OptionBundling  bool
 	CombinedFormat  bool
 	ShouldMatch     [][]string
