@@ -25,6 +25,21 @@ type Verdict struct {
 	Script bool
 	// Reason says why a script as a whole is unverified, if it is.
 	Reason string
+	// Prompt is set when a rule that asks for a person matched one of the
+	// commands (a prompt prefix_rule or define_program(prompt=)): it holds
+	// the rule's reason, and the command is asked about in every mode.
+	Prompt string
+}
+
+// promptOf returns the reason of a prompting rule's result, or "".
+func promptOf(r *Result) string {
+	if r.Err == nil || r.Err.Type != ErrPrefixRulePrompt {
+		return ""
+	}
+	if r.Err.Explanation != "" {
+		return r.Err.Explanation
+	}
+	return "a rule asks for a person: " + r.Rule
 }
 
 // Judge classifies argv as run in directory cwd. A shell running a script
@@ -48,7 +63,7 @@ func (s Set) Judge(argv []string, cwd string) Verdict {
 
 func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 	r := s.Check(argv)
-	v := Verdict{Class: r.Class, Result: r, Argv: argv, Unknown: r.HasUnknown()}
+	v := Verdict{Class: r.Class, Result: r, Argv: argv, Unknown: r.HasUnknown(), Prompt: promptOf(&r)}
 	for _, w := range r.Writes() {
 		v.Writes = append(v.Writes, absolute(w, cwd))
 	}
@@ -100,6 +115,9 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			continue
 		}
 		sub := s.judgeArgv(c.Argv, dir)
+		if sub.Prompt != "" && v.Prompt == "" {
+			v.Prompt = sub.Prompt
+		}
 		addWrites(sub.Result.Writes())
 		v.Unknown = v.Unknown || sub.Unknown
 		class := sub.Class

@@ -26,6 +26,10 @@ func (s *Spec) match(program string, args []string) (*Exec, *MatchError) {
 			if !s.DoubleDash {
 				return nil, &MatchError{Type: ErrDoubleDashNotSupportedYet, Program: program}
 			}
+			if _, ok := s.option("--"); ok {
+				// A spec may declare flag("--") to see it, or require it.
+				flags = append(flags, MatchedFlag{Name: "--"})
+			}
 			for j := i + 1; j < len(args); j++ {
 				pos = append(pos, positional{j, args[j]})
 			}
@@ -35,7 +39,11 @@ func (s *Spec) match(program string, args []string) (*Exec, *MatchError) {
 			pos = append(pos, positional{i, arg})
 			continue
 		}
-		if o, ok := s.option(arg); ok {
+		o, ok := s.option(arg)
+		if !ok && numFlag(arg) {
+			o, ok = s.option(NumFlag)
+		}
+		if ok {
 			if o.Flag {
 				flags = append(flags, MatchedFlag{Name: o.Name})
 				continue
@@ -95,6 +103,13 @@ func (s *Spec) match(program string, args []string) (*Exec, *MatchError) {
 	}
 	return out, nil
 }
+
+// NumFlag is the name a spec declares, as flag("-NUM"), to accept every
+// count written as an option: `head -1368`, `git log -25`.
+const NumFlag = "-NUM"
+
+// numFlag reports whether a is a dash and one or more digits.
+func numFlag(a string) bool { return len(a) > 1 && a[0] == '-' && a[1] != '0' && digits(a[1:]) }
 
 func hasFlag(flags []MatchedFlag, name string) bool {
 	for _, f := range flags {

@@ -296,6 +296,11 @@ func (s *Spec) knownOptionWord(a string) (known, flag bool) {
 	if o, ok := s.option(a); ok {
 		return true, o.Flag
 	}
+	if numFlag(a) {
+		if o, ok := s.option(NumFlag); ok {
+			return true, o.Flag
+		}
+	}
 	if a == "--" {
 		return true, false
 	}
