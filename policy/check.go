@@ -117,7 +117,13 @@ func (r *PrefixRule) name() string {
 }
 
 // checkSpecs tries the define_program specs for program in order: the
-// first that matches decides; if none does, the last error is reported.
+// first that matches decides. If none does, the error reported is that of
+// the last ordinary spec (not forbidden=, not prompt=) written for this
+// subcommand (its lead literal is in args, or it has none): a forbidding or
+// prompting spec that does not match says nothing about why the command is
+// not known, and a spec for another subcommand would name the wrong word
+// (`systemctl status x` is not "expected rescue"). With no such spec, the
+// command has no rule: NoSpecForProgram names the program and subcommand.
 func (p *Policy) checkSpecs(program string, args []string) Result {
 	specs := p.programSpecs(program)
 	byPath := strings.Contains(program, "/")
@@ -127,21 +133,16 @@ func (p *Policy) checkSpecs(program string, args []string) Result {
 			specs = append(specs, p.programSpecs(name)...)
 		}
 	}
-	var last *MatchError
-	var lastSpec *Spec
 	for i := range specs {
 		s := &specs[i]
 		if byPath && !slices.Contains(s.SystemPath, program) {
 			continue
 		}
-		if i < len(specs)-1 && s.cannotMatch(args) {
-			// The last spec is always matched in full: its error is the
-			// one reported when none matches.
+		if s.cannotMatch(args) {
 			continue
 		}
 		exec, err := s.match(program, args)
 		if err != nil {
-			last, lastSpec = err, s
 			continue
 		}
 		rule := s.rule()
@@ -160,11 +161,53 @@ func (p *Policy) checkSpecs(program string, args []string) Result {
 		}
 		return r
 	}
-	if last == nil {
-		return Result{Class: Unverified, Err: &MatchError{Type: ErrNoSpecForProgram, Program: program}}
+	return p.specError(program, args, specs, byPath)
+}
+
+// specError is the result for an argv no spec matched (see checkSpecs).
+func (p *Policy) specError(program string, args []string, specs []Spec, byPath bool) Result {
+	var lead, last *Spec
+	leads := map[string]bool{}
+	for i := range specs {
+		s := &specs[i]
+		if s.Forbidden || s.Prompt || byPath && !slices.Contains(s.SystemPath, program) {
+			continue
+		}
+		last = s
+		if s.Lead != "" {
+			leads[s.Lead] = true
+			if slices.Contains(args, s.Lead) {
+				lead = s
+			}
+		}
 	}
-	return Result{Class: Unverified, Err: last,
-		Rule: lastSpec.rule(), At: lastSpec.Pos}
+	sub := firstWord(args)
+	pick := lead
+	if pick == nil && !(len(leads) > 1 && sub != "") {
+		pick = last
+	}
+	if pick == nil {
+		name := program
+		if sub != "" && len(specs) > 0 {
+			name += " " + sub
+		}
+		return Result{Class: Unverified, Err: &MatchError{Type: ErrNoSpecForProgram, Program: name}}
+	}
+	_, err := pick.match(program, args)
+	if err == nil {
+		err = &MatchError{Type: ErrNoSpecForProgram, Program: program}
+	}
+	return Result{Class: Unverified, Err: err, Rule: pick.rule(), At: pick.Pos}
+}
+
+// firstWord returns the first word of args that is not an option, or "".
+func firstWord(args []string) string {
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			return a
+		}
+	}
+	return ""
 }
 
 // checkPrefixes returns the strictest prefix rule that matches argv, or nil.
