@@ -29,6 +29,9 @@ type Verdict struct {
 	// commands (a prompt prefix_rule or define_program(prompt=)): it holds
 	// the rule's reason, and the command is asked about in every mode.
 	Prompt string
+	// Secret says why a command prints a secret (a secret file read, an
+	// environment dump); such a command is never safe.
+	Secret string
 }
 
 // promptOf returns the reason of a prompting rule's result, or "".
@@ -67,6 +70,14 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 	for _, w := range r.Writes() {
 		v.Writes = append(v.Writes, absolute(w, cwd))
 	}
+	if r.Class != Forbidden {
+		if v.Secret = envDump(argv); v.Secret == "" {
+			v.Secret = secretRead(&r, cwd)
+		}
+		if v.Secret != "" {
+			v.Class, v.Reason = Unverified, "secret: "+v.Secret
+		}
+	}
 	return v
 }
 
@@ -89,6 +100,7 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 	}
 	v := Verdict{Class: Safe}
 	first := true
+	written := false // an earlier command may have written (created) files
 	for _, c := range script.Commands {
 		dir := absolute(c.Dir, cwd)
 		// A relative write lands in whichever directory the command runs
@@ -115,8 +127,31 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			continue
 		}
 		sub := s.judgeArgv(c.Argv, dir)
+		dynamic := c.Dynamic
+		if dynamic != "" && sub.Class != Forbidden {
+			if argv, globs, ok := expandArgv(&c, dir, written); ok {
+				exp := s.judgeArgv(argv, dir)
+				if exp.Class == Forbidden || globsRead(&exp.Result, globs) {
+					if exp.Prompt == "" {
+						exp.Prompt = sub.Prompt
+					}
+					sub, dynamic = exp, ""
+				}
+			}
+		}
+		if sub.Class != Safe || len(c.Writes) > 0 {
+			written = true
+		}
 		if sub.Prompt != "" && v.Prompt == "" {
 			v.Prompt = sub.Prompt
+		}
+		if v.Secret == "" {
+			v.Secret = sub.Secret
+			for _, r := range c.Reads {
+				if why := secretPath(r, dir); why != "" && v.Secret == "" {
+					v.Secret = why
+				}
+			}
 		}
 		addWrites(sub.Result.Writes())
 		v.Unknown = v.Unknown || sub.Unknown
@@ -124,17 +159,17 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 		if class == Safe && len(c.Writes) > 0 {
 			class = Match
 		}
-		if c.Dynamic != "" && class != Forbidden {
+		if dynamic != "" && class != Forbidden {
 			class = Unverified
 			v.Unknown = true
 			if sub.Result.Err == nil {
-				sub.Result.Reason = c.Dynamic
+				sub.Result.Reason = dynamic
 			}
 		}
 		if first || class.Rank() > v.Class.Rank() {
-			v.Class, v.Result, v.Argv, first = class, sub.Result, c.Argv, false
-			if c.Dynamic != "" && class == Unverified {
-				v.Reason = c.Dynamic
+			v.Class, v.Result, v.Argv, first = class, sub.Result, sub.Argv, false
+			if dynamic != "" && class == Unverified {
+				v.Reason = dynamic
 			}
 		}
 	}
@@ -143,6 +178,9 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			v.Reason = script.Unverified
 		}
 		v.Class, v.Unknown = Unverified, true
+	}
+	if v.Secret != "" && v.Class != Forbidden {
+		v.Class, v.Reason = Unverified, "secret: "+v.Secret
 	}
 	if first {
 		// An empty script runs nothing.

@@ -76,6 +76,13 @@ type Command struct {
 	// time (expansions, globs, tilde, a dynamic redirection target, dynamic
 	// environment assignments), one reason per part, joined with "; ".
 	Dynamic string
+	// ArgDynamic holds, when Dynamic is set, the reasons of each word of
+	// Argv (nil for a literal word), for a judge that can expand some of
+	// them itself (a leading ~, $HOME, a glob). OtherDynamic is set when
+	// Dynamic has reasons that are not in Argv's words (redirections,
+	// assignments).
+	ArgDynamic   [][]string
+	OtherDynamic bool
 	// Env holds the NAME=value assignments made for this command only
 	// (`FOO=1 cmd`, `env FOO=1 cmd`), after quote removal. Any of them makes
 	// the script unverified: they can change PATH, LD_PRELOAD and the like.

@@ -86,6 +86,10 @@ func runParseTests(t *testing.T, tests []parseTest) {
 			if err != nil {
 				t.Fatalf("Parse(%q, %v) error: %v", tt.src, tt.d, err)
 			}
+			for i := range got.Commands {
+				// Per-word reasons are checked in TestArgDynamic.
+				got.Commands[i].ArgDynamic, got.Commands[i].OtherDynamic = nil, false
+			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Parse(%q, %v) =\n  %v\nwant\n  %v", tt.src, tt.d, got, tt.want)
 			}
@@ -436,6 +440,27 @@ func TestStatic(t *testing.T) {
 		}
 		if s.Static() != tt.want {
 			t.Errorf("Parse(%q).Static() = %v, want %v", tt.src, s.Static(), tt.want)
+		}
+	}
+}
+
+func TestArgDynamic(t *testing.T) {
+	for _, tt := range []struct {
+		src   string
+		args  [][]string
+		other bool
+	}{
+		{"ls ~/x *.py", [][]string{nil, {"tilde ~/x"}, {"glob *.py"}}, false},
+		{"cat \"$HOME/a\" > \"$OUT\"", [][]string{nil, {"parameter expansion $HOME"}}, true},
+		{"echo a", nil, false},
+	} {
+		s, err := Parse(tt.src, Bash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := s.Commands[0]
+		if !reflect.DeepEqual(c.ArgDynamic, tt.args) || c.OtherDynamic != tt.other {
+			t.Errorf("%q: ArgDynamic %q, OtherDynamic %v; want %q, %v", tt.src, c.ArgDynamic, c.OtherDynamic, tt.args, tt.other)
 		}
 	}
 }

@@ -366,6 +366,11 @@ func (w *walker) emit(cmd Command, dyn []string, r redirs, st dirState, c ctx) {
 	cmd.Wrapper = concat(c.wrapper, cmd.Wrapper)
 	if all := concat(c.dyn, r.dyn, dyn); len(all) > 0 {
 		cmd.Dynamic = strings.Join(all, "; ")
+		inArgs := 0
+		for _, d := range cmd.ArgDynamic {
+			inArgs += len(d)
+		}
+		cmd.OtherDynamic = len(all) > inArgs
 	}
 	w.cmds = append(w.cmds, cmd)
 }
@@ -564,10 +569,17 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 			}
 		}
 		argv := make([]string, len(words))
+		var argDyn [][]string
 		for i, wd := range words {
 			argv[i] = wd.text
+			if len(wd.dyn) > 0 {
+				if argDyn == nil {
+					argDyn = make([][]string, len(words))
+				}
+				argDyn[i] = wd.dyn
+			}
 		}
-		w.emit(Command{Argv: argv, Writes: writes, Env: env, Wrapper: wrapper}, dyn, r, st, c)
+		w.emit(Command{Argv: argv, Writes: writes, Env: env, Wrapper: wrapper, ArgDynamic: argDyn}, dyn, r, st, c)
 	}
 	if !words[0].static() {
 		emit()

@@ -1,0 +1,135 @@
+package policy
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"guard/policy/protect"
+)
+
+// Secrets are never safe: a command that prints a secret file or the
+// environment sends it into the agent's context, and from there to the
+// model provider. The check runs after matching, on the values a rule typed
+// ReadableFile (and on input redirections), against the one list of secrets
+// in policy/protect; environment dumps are recognised by their argv.
+//
+// Limits: only what a rule types as a file read is checked. A recursive
+// search (`grep -r KEY .`) reads whatever the directory holds, .env
+// included, and a pattern that names a variable (`grep OPENAI_KEY f`) is
+// not a secret read; neither is caught here.
+
+var (
+	secretsOnce sync.Once
+	secretList  *protect.List
+)
+
+func secrets() *protect.List {
+	secretsOnce.Do(func() { secretList = protect.Default() })
+	return secretList
+}
+
+// home is the directory the shell expands ~ and $HOME to.
+func home() string { return os.Getenv("HOME") }
+
+// secretPath says why path (as written, relative to cwd) is a secret, or "".
+func secretPath(path, cwd string) string {
+	if path == "" || path == "-" {
+		return ""
+	}
+	abs := Resolve(absolute(path, cwd), "/")
+	h := home()
+	for _, p := range []string{abs, filepath.Clean(absolute(path, cwd))} {
+		if e := secrets().Secret(p, h); e != nil {
+			return "reads " + path + " (" + e.Reason + ")"
+		}
+	}
+	return ""
+}
+
+// metadataOnly are programs that print what a file is, never what it holds.
+var metadataOnly = map[string]bool{
+	"ls": true, "stat": true, "du": true, "test": true, "[": true, "realpath": true, "readlink": true,
+	"wc": true, "find": true, "tree": true, "file": true, "basename": true, "dirname": true, "cd": true,
+	"md5sum": true, "sha1sum": true, "sha224sum": true, "sha256sum": true, "sha384sum": true,
+	"sha512sum": true, "shasum": true, "cksum": true, "b2sum": true, "lsof": true,
+}
+
+// secretRead returns why a matched command reads a secret file, or "".
+func secretRead(r *Result, cwd string) string {
+	if r.Exec == nil || metadataOnly[r.Exec.Program] {
+		return ""
+	}
+	for _, o := range r.Exec.Opts {
+		if o.Type.Kind == TypeReadableFile {
+			if why := secretPath(o.Value, cwd); why != "" {
+				return why
+			}
+		}
+	}
+	for _, a := range r.Exec.Args {
+		if a.Type.Kind == TypeReadableFile {
+			if why := secretPath(a.Value, cwd); why != "" {
+				return why
+			}
+		}
+	}
+	return ""
+}
+
+// envDump says why argv prints the environment or a secret variable, or "":
+// env and printenv with no name, set with no argument, export -p,
+// declare/typeset -p or -x without names, printenv of a secret-looking name.
+func envDump(argv []string) string {
+	if len(argv) == 0 {
+		return ""
+	}
+	const dump = "prints the environment, which holds API keys and tokens"
+	var names []string
+	opts := map[string]bool{}
+	for _, a := range argv[1:] {
+		if strings.HasPrefix(a, "-") && len(a) > 1 {
+			for _, c := range a[1:] {
+				opts[string(c)] = true
+			}
+			continue
+		}
+		names = append(names, a)
+	}
+	switch filepath.Base(argv[0]) {
+	case "env":
+		for _, n := range names {
+			if !strings.Contains(n, "=") {
+				return "" // env runs a command: judged by the shell layer
+			}
+		}
+		return dump
+	case "printenv":
+		if len(names) == 0 {
+			return dump
+		}
+		for _, n := range names {
+			if secrets().SecretEnvName(n) {
+				return "prints " + n + ", a secret-looking variable"
+			}
+		}
+	case "set":
+		if len(argv) == 1 {
+			return dump
+		}
+	case "export":
+		if len(names) == 0 {
+			return dump
+		}
+	case "declare", "typeset":
+		if len(names) == 0 && (len(opts) == 0 || opts["p"] || opts["x"]) {
+			return dump
+		}
+	case "compgen":
+		if opts["v"] || opts["e"] {
+			return "lists the environment's names"
+		}
+	}
+	return ""
+}
