@@ -164,13 +164,20 @@ func (p *Policy) checkSpecs(program string, args []string) Result {
 	return p.specError(program, args, specs, byPath)
 }
 
-// specError is the result for an argv no spec matched (see checkSpecs).
+// specError is the result for an argv no spec matched (see checkSpecs). A
+// spec whose required options are not in args is no explanation either.
 func (p *Policy) specError(program string, args []string, specs []Spec, byPath bool) Result {
-	var lead, last *Spec
+	var lead, last, only *Spec
+	ordinary := 0
 	leads := map[string]bool{}
 	for i := range specs {
 		s := &specs[i]
 		if s.Forbidden || s.Prompt || byPath && !slices.Contains(s.SystemPath, program) {
+			continue
+		}
+		ordinary++
+		only = s
+		if !s.requiredNamed(args) {
 			continue
 		}
 		last = s
@@ -183,12 +190,15 @@ func (p *Policy) specError(program string, args []string, specs []Spec, byPath b
 	}
 	sub := firstWord(args)
 	pick := lead
-	if pick == nil && !(len(leads) > 1 && sub != "") {
+	switch {
+	case ordinary == 1:
+		pick = only // one spec: its own error, as the original reports it
+	case pick == nil && !(len(leads) > 0 && sub != ""):
 		pick = last
 	}
 	if pick == nil {
 		name := program
-		if sub != "" && len(specs) > 0 {
+		if sub != "" && len(leads) > 0 {
 			name += " " + sub
 		}
 		return Result{Class: Unverified, Err: &MatchError{Type: ErrNoSpecForProgram, Program: name}}
@@ -198,6 +208,29 @@ func (p *Policy) specError(program string, args []string, specs []Spec, byPath b
 		err = &MatchError{Type: ErrNoSpecForProgram, Program: program}
 	}
 	return Result{Class: Unverified, Err: err, Rule: pick.rule(), At: pick.Pos}
+}
+
+// requiredNamed reports whether every option the spec requires is named
+// in args (as a word, --name=value, or a bundle containing it): a spec for
+// `X --version` says nothing about why `X script.py` has no rule.
+func (s *Spec) requiredNamed(args []string) bool {
+	for _, o := range s.Options {
+		if !o.Required {
+			continue
+		}
+		found := false
+		for _, a := range args {
+			if a == o.Name || strings.HasPrefix(a, o.Name+"=") || s.CombinedFormat && strings.HasPrefix(a, o.Name) ||
+				s.OptionBundling && len(o.Name) == 2 && len(a) > 2 && a[0] == '-' && a[1] != '-' && strings.ContainsRune(a[1:], rune(o.Name[1])) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // firstWord returns the first word of args that is not an option, or "".
