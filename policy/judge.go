@@ -66,6 +66,18 @@ func (s Set) Judge(argv []string, cwd string) Verdict {
 
 func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 	r := s.Check(argv)
+	if r.Class != Safe && r.Class != Forbidden {
+		if inner, ok := xargsInner(argv); ok {
+			if ir := s.Check(inner); ir.Class == Safe && ir.Exec != nil {
+				// The program run is xargs, found on PATH: not the inner
+				// rule's system_path.
+				ex := *ir.Exec
+				ex.SystemPath = []string{}
+				ir.Exec = &ex
+				r = ir
+			}
+		}
+	}
 	v := Verdict{Class: r.Class, Result: r, Argv: argv, Unknown: r.HasUnknown(), Prompt: promptOf(&r)}
 	for _, w := range r.Writes() {
 		v.Writes = append(v.Writes, absolute(w, cwd))

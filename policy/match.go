@@ -62,6 +62,10 @@ func (s *Spec) match(program string, args []string) (*Exec, *MatchError) {
 		var consumed int
 		var err *MatchError
 		flags, opts, consumed, err = s.matchCompound(program, args, i, flags, opts)
+		if err != nil && err.Type == ErrUnknownOption && s.DashArgs {
+			pos = append(pos, positional{i, arg})
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -199,6 +199,7 @@ func (b *builder) defineProgram(thread *starlark.Thread, fn *starlark.Builtin, a
 		forbidden, prompt            starlark.Value = starlark.None, starlark.None
 		shouldMatch, shouldNotMatch  *starlark.List
 		bundling, combined, dashes   bool
+		dashArgs                     bool
 	)
 	if err := starlark.UnpackArgs(fn.Name(), args, kwargs,
 		"program", &program,
@@ -210,6 +211,7 @@ func (b *builder) defineProgram(thread *starlark.Thread, fn *starlark.Builtin, a
 		"forbidden?", &forbidden,
 		"prompt?", &prompt,
 		"double_dash?", &dashes,
+		"dash_args?", &dashArgs,
 		"should_match?", &shouldMatch,
 		"should_not_match?", &shouldNotMatch,
 	); err != nil {
@@ -218,7 +220,7 @@ func (b *builder) defineProgram(thread *starlark.Thread, fn *starlark.Builtin, a
 	if program == "" || strings.ContainsAny(program, "/ \t\n") {
 		return nil, fmt.Errorf("define_program: program %q must be a plain command name", program)
 	}
-	spec := Spec{Program: program, OptionBundling: bundling, CombinedFormat: combined, DoubleDash: dashes, Pos: callerPos(thread)}
+	spec := Spec{Program: program, OptionBundling: bundling, CombinedFormat: combined, DoubleDash: dashes, DashArgs: dashArgs, Pos: callerPos(thread)}
 	var err error
 	if spec.SystemPath, err = stringList("system_path", systemPath); err != nil {
 		return nil, err

@@ -193,11 +193,15 @@ type Spec struct {
 	// later word is positional (define_program(double_dash = True)).
 	// Without it `--` fails the spec, as in the original execpolicy.
 	DoubleDash bool
-	OptionBundling  bool
-	CombinedFormat  bool
-	ShouldMatch     [][]string
-	ShouldNotMatch  [][]string
-	Pos             Pos
+	// DashArgs makes a word that looks like an option but is not declared
+	// a positional, as GNU echo prints `--- X ---` (define_program(
+	// dash_args = True)).
+	DashArgs       bool
+	OptionBundling bool
+	CombinedFormat bool
+	ShouldMatch    [][]string
+	ShouldNotMatch [][]string
+	Pos            Pos
 	// ByName indexes Options sorted by name, for lookups in long lists.
 	ByName []uint16
 	// Lead is a literal word every matching argv must contain (the first
@@ -278,6 +282,10 @@ func (s *Spec) cannotMatch(args []string) bool {
 			continue
 		}
 		known, flag := s.knownOptionWord(a)
+		if !known && s.DashArgs {
+			words++
+			continue
+		}
 		if !known {
 			return true
 		}

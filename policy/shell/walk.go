@@ -4,6 +4,7 @@ package shell
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strconv"
@@ -44,6 +45,46 @@ type ctx struct {
 	dyn     []string
 	env     []string
 	wrapper []string
+
+	// vars are the loop variables bound by an enclosing
+	// `for NAME in WORD...` with literal words, walked once per word.
+	vars map[string]string
+}
+
+// maxLoopItems bounds the words of a for loop walked once per word.
+const maxLoopItems = 32
+
+// loopItems returns the literal words of `for NAME in WORD...`, or false
+// when the loop is not of that form (a select, no `in`, an expansion or a
+// glob among the words, too many words).
+func (w *walker) loopItems(fc *syntax.ForClause, st dirState, c ctx) (string, []string, bool) {
+	it, ok := fc.Loop.(*syntax.WordIter)
+	if fc.Select || !ok || it.InPos == (syntax.Pos{}) || len(it.Items) == 0 || len(it.Items) > maxLoopItems {
+		return "", nil, false
+	}
+	items := make([]string, len(it.Items))
+	for i, wd := range it.Items {
+		for _, part := range wd.Parts {
+			switch p := part.(type) {
+			case *syntax.Lit:
+			case *syntax.SglQuoted:
+			case *syntax.DblQuoted:
+				for _, q := range p.Parts {
+					if _, ok := q.(*syntax.Lit); !ok {
+						return "", nil, false
+					}
+				}
+			default:
+				return "", nil, false // walked once, by the caller
+			}
+		}
+		x := w.word(wd, st, c)
+		if !x.static() {
+			return "", nil, false
+		}
+		items[i] = x.text
+	}
+	return it.Name.Value, items, true
 }
 
 // text returns n's source text.
@@ -141,6 +182,20 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 		body := w.stmts(cmd.Do, next, c)
 		return loopOutcome(st, cond, body)
 	case *syntax.ForClause:
+		if name, items, ok := w.loopItems(cmd, st, c); ok {
+			// The body runs once per literal word, with NAME bound to it.
+			outs := make([]outcome, 0, len(items))
+			for _, item := range items {
+				inner := c
+				inner.vars = maps.Clone(c.vars)
+				if inner.vars == nil {
+					inner.vars = map[string]string{}
+				}
+				inner.vars[name] = item
+				outs = append(outs, w.stmts(cmd.Do, st, inner))
+			}
+			return loopOutcome(st, outs...)
+		}
 		kind := "for loop"
 		if cmd.Select {
 			kind = "select loop"
@@ -713,6 +768,9 @@ func (w *walker) script(src string, d Dialect, st dirState, c ctx, what string) 
 		return outcome{}, false
 	}
 	c.d, c.src, c.depth = d, src, c.depth+1
+	if what != "eval" {
+		c.vars = nil // another shell: the loop's variables are not its own
+	}
 	return w.stmts(f.Stmts, st, c), true
 }
 
