@@ -9,7 +9,6 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"guard/internal/config"
 	"guard/policy"
 	"guard/policy/shell"
 )
@@ -33,19 +32,9 @@ func (g *Gate) ask(argv []string, v *policy.Verdict, d policy.Decision) policy.D
 	if v.Result.Rule != "" {
 		fmt.Fprintf(tty, "guard: rule %s at %s\n", v.Result.Rule, v.Result.At)
 	}
-	fmt.Fprint(tty, "guard: run it? [o]nce, [a]lways, [N]o: ")
-	answer := readAnswer(tty)
-	switch answer {
-	case "o", "once", "y", "yes":
-		d.Action, d.Reason = policy.Run, "approved once at the prompt"
-	case "a", "always":
-		d.Action, d.Reason = policy.Run, "approved always at the prompt"
-		if err := g.remember(argv); err != nil {
-			fmt.Fprintf(tty, "guard: not remembered (%v); running it once\n", err)
-		} else {
-			fmt.Fprintf(tty, "guard: remembered in %s\n", g.UserPolicy)
-		}
-	default:
+	if reason := g.promptAlways(tty, argv, v, func() string { return readAnswer(tty) }); reason != "" {
+		d.Action, d.Reason = policy.Run, reason
+	} else {
 		d.Action, d.Reason = policy.Refuse, "denied at the prompt"
 	}
 	return d
@@ -76,23 +65,6 @@ func readAnswer(tty *os.File) string {
 		return ""
 	}
 	return strings.ToLower(strings.TrimSpace(line))
-}
-
-// remember appends an allow rule for exactly this argv to the user's
-// policy: every word that starts with - a flag, every other word a literal.
-func (g *Gate) remember(argv []string) error {
-	rule, err := ExactRule(argv, time.Now())
-	if err != nil {
-		return err
-	}
-	if err := config.AppendPolicyRule(g.UserPolicy, rule); err != nil {
-		return err
-	}
-	// The file must still load: a rule guard wrote must never break guard.
-	if _, err := policy.LoadFile(g.UserPolicy); err != nil {
-		return fmt.Errorf("%s no longer loads: %w", g.UserPolicy, err)
-	}
-	return nil
 }
 
 // ExactRule is a define_program call that matches argv and only argv (up

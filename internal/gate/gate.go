@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"guard/internal/config"
+	"guard/internal/rules"
 	"guard/policy"
 )
 
@@ -67,6 +68,9 @@ type Gate struct {
 	PolicyFiles []string
 	// UserPolicy is where "always" answers are written.
 	UserPolicy string
+	// ProjectRoot is the project this command belongs to and ProjectPolicy
+	// where its "always" answers are kept (outside it: see package rules).
+	ProjectRoot, ProjectPolicy string
 	Stderr     io.Writer
 }
 
@@ -90,7 +94,8 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 		return nil, err
 	}
 	g := &Gate{Cwd: cwd, Env: env, Config: cfg, Getenv: getenv, Stderr: stderr,
-		UserPolicy: config.UserPolicyPath(getenv)}
+		UserPolicy: config.UserPolicyPath(getenv), ProjectRoot: rules.ProjectRoot(root)}
+	g.ProjectPolicy = rules.ProjectFile(config.Dir(getenv), g.ProjectRoot)
 
 	mode := opts.Mode
 	if mode == "" {
@@ -173,6 +178,9 @@ func (g *Gate) loadPolicies(opts Options, cfg config.Config) error {
 	files = append(files, cfg.Policies...)
 	files = append(files, opts.Policies...)
 	files = append(files, answers...)
+	if _, err := os.Stat(g.ProjectPolicy); err == nil {
+		files = append(files, g.ProjectPolicy) // this project's answers
+	}
 	for _, f := range files {
 		p, err := cache.LoadFile(f)
 		if err != nil {
@@ -217,6 +225,6 @@ func lookup(env []string) func(string) string {
 
 // Judge classifies argv and decides what the mode does with it.
 func (g *Gate) Judge(argv []string) (policy.Verdict, policy.Decision) {
-	v := g.Set.Judge(argv, g.Cwd)
+	v := g.Set.Judge(g.boundArgv(argv), g.Cwd)
 	return v, policy.Decide(&v, g.Mode, g.Roots)
 }
