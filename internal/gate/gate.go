@@ -71,7 +71,7 @@ type Gate struct {
 	// ProjectRoot is the project this command belongs to and ProjectPolicy
 	// where its "always" answers are kept (outside it: see package rules).
 	ProjectRoot, ProjectPolicy string
-	Stderr     io.Writer
+	Stderr                     io.Writer
 }
 
 // New builds a gate from the options, the environment and the configuration.
