@@ -276,7 +276,11 @@ func (s *Spec) cannotMatch(args []string) bool {
 		return true
 	}
 	words, values := 0, 0 // words not starting with -, and how many may be option values
-	for _, a := range args {
+	for i, a := range args {
+		if a == "--" && s.DoubleDash {
+			words += len(args) - i - 1
+			break
+		}
 		if len(a) == 0 || a[0] != '-' || a == "-" {
 			words++
 			continue
