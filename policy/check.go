@@ -245,7 +245,7 @@ func firstWord(args []string) string {
 
 // checkPrefixes returns the strictest prefix rule that matches argv, or nil.
 func (p *Policy) checkPrefixes(argv []string) *PrefixRule {
-	if len(p.Prefixes) == 0 {
+	if !p.hasPrefixes() {
 		return nil
 	}
 	first := argv[0]
@@ -259,9 +259,9 @@ func (p *Policy) checkPrefixes(argv []string) *PrefixRule {
 		}
 	}
 	var best *PrefixRule
-	rules := p.Prefixes.Get(first)
+	rules := p.prefixRules(first)
 	if name != "" {
-		rules = p.Prefixes.Get(name)
+		rules = p.prefixRules(name)
 	}
 	for i := range rules {
 		r := &rules[i]

@@ -580,12 +580,39 @@ type Policy struct {
 	// packed holds the specs instead of Programs and Paths in the
 	// compiled default (see packed.go).
 	packed *packed
+	// lazy serves Programs and Prefixes from an indexed cache entry (see
+	// lazy.go), decoding only the names an argv needs.
+	lazy *lazyPolicy
+}
+
+// prefixRules returns the prefix rules that can start with name.
+func (p *Policy) prefixRules(name string) []PrefixRule {
+	if p.lazy != nil {
+		return p.lazy.chunk(name).prefixes
+	}
+	return p.Prefixes.Get(name)
+}
+
+// hasPrefixes reports whether the policy may have prefix rules.
+func (p *Policy) hasPrefixes() bool { return p.lazy != nil || len(p.Prefixes) > 0 }
+
+// AllPrefixes returns every prefix rule by first word (decoding a cached
+// policy entirely: for listing, not for checking).
+func (p *Policy) AllPrefixes() Table[[]PrefixRule] {
+	if p.lazy != nil {
+		_, prefixes := p.lazy.all()
+		return prefixes
+	}
+	return p.Prefixes
 }
 
 // programSpecs returns the define_program specs for a program name.
 func (p *Policy) programSpecs(name string) []Spec {
 	if p.packed != nil {
 		return p.packed.Specs(name, p.File)
+	}
+	if p.lazy != nil {
+		return p.lazy.chunk(name).specs
 	}
 	return p.Programs.Get(name)
 }
@@ -601,6 +628,10 @@ func (p *Policy) pathPrograms(path string) []string {
 // AllPrograms returns every program and its specs (unpacking the compiled
 // default entirely: for listing, not for checking).
 func (p *Policy) AllPrograms() Table[[]Spec] {
+	if p.lazy != nil {
+		specs, _ := p.lazy.all()
+		return specs
+	}
 	if p.packed == nil {
 		return p.Programs
 	}
