@@ -114,12 +114,15 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 	first := true
 	written := false // an earlier command may have written (created) files
 	for _, c := range script.Commands {
-		dir := absolute(c.Dir, cwd)
+		if underHome(c.Dir) && !filepath.IsAbs(home()) {
+			script.Unverified = strings.TrimPrefix(script.Unverified+"; working directory below ~ and HOME is not set", "; ")
+		}
+		dir := absolute(homePath(c.Dir), cwd)
 		// A relative write lands in whichever directory the command runs
 		// in: Dir, or another one when an earlier cd may have failed.
 		dirs := []string{dir}
 		for _, o := range c.OtherDirs {
-			dirs = append(dirs, absolute(o, cwd))
+			dirs = append(dirs, absolute(homePath(o), cwd))
 		}
 		addWrites := func(paths []string) {
 			for _, w := range paths {
@@ -200,6 +203,22 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 	}
 	return v
 }
+
+// homePath makes a directory the shell layer wrote as "~..." absolute.
+// Without a usable HOME it returns "/": the caller then marks the script
+// unverified (noHome), since the shell would find the home elsewhere.
+func homePath(dir string) string {
+	if !underHome(dir) {
+		return dir
+	}
+	h := home()
+	if !filepath.IsAbs(h) {
+		return "/"
+	}
+	return filepath.Join(h, dir[1:])
+}
+
+func underHome(dir string) bool { return dir == "~" || strings.HasPrefix(dir, "~/") }
 
 // absolute joins a relative path onto dir without cleaning it: ".." after
 // a symlink must be resolved by Resolve, as the kernel does, not lexically.

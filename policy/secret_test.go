@@ -23,7 +23,8 @@ func TestSecretsNeverSafe(t *testing.T) {
 		"cat /home/agent/.codex/auth.json", "cat auth.json", "tail -n 5 secrets.yml", "cat /proc/1/environ",
 		"cat /proc/self/environ", "sed -n 1p .env", "diff .env .env.local", "jq . credentials.json",
 		"env", "env | grep GITHUB", "printenv", "printenv | sort", "printenv OPENAI_API_KEY", "export -p",
-		"declare -p", "declare -x", "set", "cd /testbed && env", "cat /etc/shadow",
+		"declare -p", "declare -x", "set", "cd /testbed && env", "cat /etc/shadow", "cd ~ && cat .ssh/id_rsa",
+		"cd \"$HOME/.aws\" && cat credentials",
 	} {
 		v := set.Judge([]string{"bash", "-c", cmd}, corpusCwd)
 		d := policy.Decide(&v, policy.Suggest, corpusRoots)

@@ -56,7 +56,9 @@ type Command struct {
 	// script's starting directory; after `cd DIR &&` it is DIR (a relative
 	// DIR is joined onto the previous Dir and cleaned, an absolute one
 	// replaces it). When the directory cannot be known statically, Dir is
-	// the likeliest one and Script.Unverified says why.
+	// the likeliest one and Script.Unverified says why. A Dir that starts
+	// with "~" is below the home directory (`cd ~/src`, `cd "$HOME"`),
+	// which the caller knows and the parser does not.
 	Dir string
 	// OtherDirs lists the other directories the command may run in, when
 	// an earlier cd may have failed without stopping it (`cd d; cmd`,

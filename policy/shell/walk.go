@@ -804,6 +804,29 @@ func (w *walker) shell(words []word, d Dialect, r redirs, env, wrapper []string,
 	return same(st), true
 }
 
+// homeDir returns the directory of a cd argument that is only the home
+// directory and a literal path below it (`~`, `~/x`, "$HOME/x", ${HOME}),
+// written with a leading "~" (see Command.Dir).
+func homeDir(w word) (string, bool) {
+	if len(w.dyn) != 1 {
+		return "", false
+	}
+	text, r := w.text, w.dyn[0]
+	switch {
+	case strings.HasPrefix(r, "tilde ") && (text == "~" || strings.HasPrefix(text, "~/")) && !strings.Contains(text[1:], "~"):
+	case r == "parameter expansion $HOME" && strings.HasPrefix(text, "$HOME"):
+		text = "~" + text[len("$HOME"):]
+	case r == "parameter expansion ${HOME}" && strings.HasPrefix(text, "${HOME}"):
+		text = "~" + text[len("${HOME}"):]
+	default:
+		return "", false
+	}
+	if len(text) > 1 && text[1] != '/' {
+		return "", false
+	}
+	return path.Clean(text), true
+}
+
 // cd follows cd, pushd and popd with a literal directory.
 func (w *walker) cd(words []word, st dirState) outcome {
 	name := words[0].text
@@ -821,6 +844,11 @@ func (w *walker) cd(words []word, st dirState) outcome {
 			break
 		}
 		args = args[1:]
+	}
+	if len(args) == 1 {
+		if dir, ok := homeDir(args[0]); ok {
+			return outcome{dirState{dirs: []string{dir}, never: st.never}, st}
+		}
 	}
 	var why string
 	switch {
