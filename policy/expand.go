@@ -61,7 +61,11 @@ func expandArgv(c *shell.Command, dir string, written bool) ([]string, []int, bo
 			}
 		}
 		if glob {
-			fixed := w[:strings.IndexAny(w, "*?[")]
+			meta := strings.IndexAny(w, "*?[")
+			if meta < 0 {
+				return nil, nil, false // zsh's (a|b) and <1-9>: not judged
+			}
+			fixed := w[:meta]
 			if strings.HasPrefix(fixed, "-") {
 				return nil, nil, false
 			}

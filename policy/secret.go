@@ -34,9 +34,18 @@ func secrets() *protect.List {
 func home() string { return os.Getenv("HOME") }
 
 // secretPath says why path (as written, relative to cwd) is a secret, or "".
+// A glob (`cat .env*`) is a secret read when a file it matches now is one;
+// when its directory cannot be listed now, when its last component could
+// match a secret's name (a name made from each entry's pattern, * read as
+// "x").
 func secretPath(path, cwd string) string {
 	if path == "" || path == "-" {
 		return ""
+	}
+	if strings.ContainsAny(path, "*?[") {
+		if why := secretGlob(path, cwd); why != "" {
+			return why
+		}
 	}
 	abs := Resolve(absolute(path, cwd), "/")
 	h := home()
@@ -54,6 +63,46 @@ var metadataOnly = map[string]bool{
 	"wc": true, "find": true, "tree": true, "file": true, "basename": true, "dirname": true, "cd": true,
 	"md5sum": true, "sha1sum": true, "sha224sum": true, "sha256sum": true, "sha384sum": true,
 	"sha512sum": true, "shasum": true, "cksum": true, "b2sum": true, "lsof": true,
+}
+
+func secretGlob(pattern, cwd string) string {
+	abs := absolute(pattern, cwd)
+	matches, _ := filepath.Glob(abs)
+	last := filepath.Base(pattern)
+	// The shell's * and ? do not match a leading dot (no dotglob).
+	hidden := func(name string) bool { return strings.HasPrefix(name, ".") && !strings.HasPrefix(last, ".") }
+	for _, m := range matches {
+		if hidden(filepath.Base(m)) {
+			continue
+		}
+		if e := secrets().Secret(Resolve(m, "/"), home()); e != nil {
+			return "reads " + pattern + " (" + m + ": " + e.Reason + ")"
+		}
+	}
+	if dir := filepath.Dir(abs); !strings.ContainsAny(dir, "*?[") {
+		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+			return "" // the directory is there: its matches are what the shell will see
+		}
+	}
+	for _, e := range secrets().Entries {
+		if e.Kind != protect.Secret {
+			continue
+		}
+		name := strings.ReplaceAll(filepath.Base(e.Pattern), "*", "x")
+		if ok, _ := filepath.Match(last, name); ok && !hidden(name) && !excepted(e.Except, name) {
+			return "reads " + pattern + ", which can name " + name + " (" + e.Reason + ")"
+		}
+	}
+	return ""
+}
+
+func excepted(except []string, name string) bool {
+	for _, x := range except {
+		if ok, _ := filepath.Match(filepath.Base(x), name); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // secretRead returns why a matched command reads a secret file, or "".

@@ -24,7 +24,7 @@ func TestSecretsNeverSafe(t *testing.T) {
 		"cat /proc/self/environ", "sed -n 1p .env", "diff .env .env.local", "jq . credentials.json",
 		"env", "env | grep GITHUB", "printenv", "printenv | sort", "printenv OPENAI_API_KEY", "export -p",
 		"declare -p", "declare -x", "set", "cd /testbed && env", "cat /etc/shadow", "cd ~ && cat .ssh/id_rsa",
-		"cd \"$HOME/.aws\" && cat credentials",
+		"cd \"$HOME/.aws\" && cat credentials", "cat .env*", "head -n 3 config/*.pem", "cat ~/.ssh/id_*",
 	} {
 		v := set.Judge([]string{"bash", "-c", cmd}, corpusCwd)
 		d := policy.Decide(&v, policy.Suggest, corpusRoots)
@@ -39,6 +39,7 @@ func TestSecretsNeverSafe(t *testing.T) {
 	for _, cmd := range []string{
 		"printenv HOME", "printenv PATH", "cat .env.example", "cat .env.sample", "ls -la .env", "stat .env",
 		"cat README.md", "grep -rn TODO src", "echo $HOME", "ls ~/x", "cat ~/notes.txt", "wc -l .env",
+		"cat docs/*.md", "grep -n x src/*.py", "ls .env*",
 	} {
 		v := set.Judge([]string{"bash", "-c", cmd}, corpusCwd)
 		if v.Secret != "" {
