@@ -271,10 +271,11 @@ func validate(t ArgType, value string) *MatchError {
 	return nil
 }
 
-// SafeSedCommand reports whether a sed script only prints lines by number:
-// commands separated by ';' or newlines, each an address or address range
-// of line numbers, '$', 'N~S' or 'N,+M', followed by p, or a lone q/Nq.
-// Nothing else (no regex addresses, no e, w, r, s///e) is accepted.
+// SafeSedCommand reports whether a sed script only prints lines: commands
+// separated by ';' or newlines, each an address or address range of line
+// numbers, '$', 'N~S', 'N,+M' or a /regex/ (ours: a regex address selects
+// lines, it runs nothing), followed by p, or a lone q/Nq. Nothing else (no
+// e, w, r, s///, no other regex delimiters) is accepted.
 func SafeSedCommand(script string) bool {
 	script = strings.TrimSpace(script)
 	if script == "" {
@@ -299,21 +300,59 @@ func SafeSedCommand(script string) bool {
 		if addr == "" {
 			return false
 		}
-		first, second, isRange := strings.Cut(addr, ",")
-		if !lineAddress(strings.TrimSpace(first)) {
+		first, rest, ok := sedAddress(addr)
+		if !ok || first == "" {
 			return false
 		}
-		if isRange {
-			second = strings.TrimSpace(second)
+		rest = strings.TrimSpace(rest)
+		if strings.HasPrefix(rest, ",") {
+			second := strings.TrimSpace(rest[1:])
 			if strings.HasPrefix(second, "+") || strings.HasPrefix(second, "~") {
-				second = second[1:]
-			}
-			if !lineAddress(second) {
+				if !digits(second[1:]) {
+					return false
+				}
+				rest = ""
+			} else if _, rest, ok = sedAddress(second); !ok {
 				return false
 			}
+			rest = strings.TrimSpace(rest)
+		}
+		if rest != "" && rest != "!" {
+			return false
 		}
 	}
 	return true
+}
+
+// sedAddress splits one address off the front of s: a line address
+// (digits, $, first~step) or a /regex/ with backslash escapes and an
+// optional I; it returns the address and what follows.
+func sedAddress(s string) (addr, rest string, ok bool) {
+	if strings.HasPrefix(s, "/") {
+		for i := 1; i < len(s); i++ {
+			switch s[i] {
+			case '\\':
+				i++
+			case '\n':
+				return "", "", false
+			case '/':
+				end := i + 1
+				if end < len(s) && s[end] == 'I' {
+					end++
+				}
+				return s[:end], s[end:], true
+			}
+		}
+		return "", "", false
+	}
+	end := 0
+	for end < len(s) && (s[end] >= '0' && s[end] <= '9' || s[end] == '$' || s[end] == '~') {
+		end++
+	}
+	if !lineAddress(s[:end]) {
+		return "", "", false
+	}
+	return s[:end], s[end:], true
 }
 
 // lineAddress reports whether a is a line number, '$' or 'first~step'.
