@@ -33,11 +33,12 @@ func findCorpus() string {
 	return near
 }
 
-// The goals of issue 6 ("Measured on real agents"): the share of the corpus
-// the default policy lets run without asking.
+// The share of the corpus the default policy must let run without asking:
+// issue 6 set 55% and 65%; issue 16 reached 60.8% and 69.0%, and these keep
+// most of that from slipping back.
 const (
-	goalSuggest  = 0.55
-	goalAutoEdit = 0.65
+	goalSuggest  = 0.58
+	goalAutoEdit = 0.66
 )
 
 // corpusCwd is where the benchmark agents ran; the roots are it and /tmp.
