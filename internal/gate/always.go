@@ -76,6 +76,9 @@ func (g *Gate) promptAlways(tty io.ReadWriter, argv []string, v *policy.Verdict,
 	}
 	if o.shape != "" && o.shapeShown != strings.Join(argv, " ") {
 		choices += fmt.Sprintf(", [s]hape: always `%s`", o.shapeShown)
+		fmt.Fprintf(tty, "guard: [s] writes this rule:\n%s", indent(o.shape))
+	} else {
+		o.shape = ""
 	}
 	if o.exact == "" && o.noWhy != "" {
 		fmt.Fprintf(tty, "guard: not offered \"always\": %s\n", o.noWhy)
@@ -95,9 +98,6 @@ func (g *Gate) promptAlways(tty io.ReadWriter, argv []string, v *policy.Verdict,
 	if rule == "" {
 		fmt.Fprintln(tty, "guard: that is not offered; running it once")
 		return "approved once at the prompt"
-	}
-	if kind == "shape" {
-		fmt.Fprintf(tty, "guard: the rule:\n%s", indent(rule))
 	}
 	scope := rules.Project
 	if o.relative == "" {
