@@ -15,10 +15,14 @@ import (
 // ReadableFile (and on input redirections), against the one list of secrets
 // in policy/protect; environment dumps are recognised by their argv.
 //
-// Limits: only what a rule types as a file read is checked. A recursive
-// search (`grep -r KEY .`) reads whatever the directory holds, .env
-// included, and a pattern that names a variable (`grep OPENAI_KEY f`) is
-// not a secret read; neither is caught here.
+// A search whose pattern names a secret-looking variable in its UPPER_CASE
+// spelling (`grep -E "OPENAI_API_KEY|GITHUB_TOKEN" f`) is one too: the lines
+// it finds are where the value is set.
+//
+// Limits: only what a rule types as a file read is checked, and patterns by
+// their variable-like words. A recursive search for anything else
+// (`grep -r foo .`) reads whatever the tree holds, .env included; a pattern
+// in lower case (`grep api_key`) is a code search and not caught.
 
 var (
 	secretsOnce sync.Once
@@ -105,8 +109,48 @@ func excepted(except []string, name string) bool {
 	return false
 }
 
+// searchers print the lines that match a pattern.
+var searchers = map[string]bool{"grep": true, "egrep": true, "fgrep": true, "rg": true, "git": true, "ag": true, "ack": true}
+
+// secretSearch says why a search prints a secret's value, or "": its
+// pattern names an environment variable the secret list calls secret
+// (`grep -E "OPENAI_API_KEY|GITHUB_TOKEN" config`), in the UPPER_CASE
+// spelling variables have; the lines it finds are where that value is set.
+func secretSearch(r *Result) string {
+	if r.Exec == nil || !searchers[r.Exec.Program] {
+		return ""
+	}
+	if r.Exec.Program == "git" && (len(r.Exec.Args) == 0 || r.Exec.Args[0].Type.Literal != "grep") {
+		return "" // git grep only: `git log --grep=X` prints commit messages
+	}
+	var values []string
+	for _, o := range r.Exec.Opts {
+		if o.Type.Kind == TypeOpaqueNonFile {
+			values = append(values, o.Value)
+		}
+	}
+	for _, a := range r.Exec.Args {
+		if a.Type.Kind == TypeOpaqueNonFile {
+			values = append(values, a.Value)
+		}
+	}
+	for _, v := range values {
+		for _, tok := range strings.FieldsFunc(v, func(c rune) bool {
+			return !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')
+		}) {
+			if len(tok) >= 3 && strings.ToUpper(tok) == tok && tok[0] > '9' && secrets().SecretEnvName(tok) {
+				return "searches for " + tok + ": the lines found hold its value"
+			}
+		}
+	}
+	return ""
+}
+
 // secretRead returns why a matched command reads a secret file, or "".
 func secretRead(r *Result, cwd string) string {
+	if why := secretSearch(r); why != "" {
+		return why
+	}
 	if r.Exec == nil || metadataOnly[r.Exec.Program] {
 		return ""
 	}
