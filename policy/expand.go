@@ -21,12 +21,64 @@ import (
 //     now, and no earlier command of the script writes (and could create
 //     one). A glob after a fixed `-` is never accepted.
 //
-// Anything else dynamic ($VAR, $(cmd), ~user, a tilde after = or :) keeps
-// the command unverified.
+//   - a plain $NAME or ${NAME} in the words echo prints: the value
+//     is only printed, so the command stays what it is (and is a secret
+//     read when NAME looks like a secret's name: `echo $OPENAI_API_KEY`).
+//
+// Anything else dynamic ($VAR elsewhere, $(cmd), ~user, a tilde after = or
+// :) keeps the command unverified.
 
 // expandArgv returns the argv to judge for a command whose only dynamic
 // parts are such words, the indexes of its glob words, and whether it could.
-func expandArgv(c *shell.Command, dir string, written bool) ([]string, []int, bool) {
+func expandArgv(c *shell.Command, dir string, written bool) ([]string, []int, string, bool) {
+	argv, globs, ok := expandWords(c, dir, written)
+	if !ok {
+		return nil, nil, "", false
+	}
+	return argv, globs, printedSecret(c), true
+}
+
+// printers print their words, and nothing else is done with them. Not
+// printf: a split value could begin with -v and assign a shell variable.
+var printers = map[string]bool{"echo": true}
+
+// printedVar reports whether r is a plain $NAME or ${NAME} in a word echo
+// prints, and returns NAME.
+func printedVar(argv0, r string) (string, bool) {
+	if !printers[argv0] {
+		return "", false
+	}
+	name, ok := strings.CutPrefix(r, "parameter expansion $")
+	if !ok {
+		return "", false
+	}
+	if strings.HasPrefix(name, "{") && strings.HasSuffix(name, "}") {
+		name = name[1 : len(name)-1]
+	}
+	if name == "" {
+		return "", false
+	}
+	for i, ch := range name {
+		if !(ch == '_' || ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || i > 0 && ch >= '0' && ch <= '9') &&
+			!(len(name) == 1 && strings.ContainsRune("?$!#0123456789", ch)) {
+			return "", false
+		}
+	}
+	return name, true
+}
+
+func printedSecret(c *shell.Command) string {
+	for _, reasons := range c.ArgDynamic {
+		for _, r := range reasons {
+			if name, ok := printedVar(c.Argv[0], r); ok && secrets().SecretEnvName(name) {
+				return "prints $" + name + ", a secret-looking variable"
+			}
+		}
+	}
+	return ""
+}
+
+func expandWords(c *shell.Command, dir string, written bool) ([]string, []int, bool) {
 	if c.OtherDynamic || len(c.ArgDynamic) != len(c.Argv) || len(c.Argv) == 0 || c.ArgDynamic[0] != nil {
 		return nil, nil, false
 	}
@@ -49,6 +101,8 @@ func expandArgv(c *shell.Command, dir string, written bool) ([]string, []int, bo
 					return nil, nil, false
 				}
 				w = h + w[1:]
+			case printers[argv[0]] && isPrintedVar(argv[0], r):
+				// printed as is; the word stays as written
 			case r == "parameter expansion $HOME" || r == "parameter expansion ${HOME}":
 				name := r[len("parameter expansion "):]
 				rest, ok := strings.CutPrefix(w, name)
@@ -89,6 +143,8 @@ func expandArgv(c *shell.Command, dir string, written bool) ([]string, []int, bo
 	}
 	return argv, globs, true
 }
+
+func isPrintedVar(argv0, r string) bool { _, ok := printedVar(argv0, r); return ok }
 
 // globsRead reports whether every glob word of argv was matched as a file
 // read by a rule that only reads.

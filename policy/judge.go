@@ -144,11 +144,14 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 		sub := s.judgeArgv(c.Argv, dir)
 		dynamic := c.Dynamic
 		if dynamic != "" && sub.Class != Forbidden {
-			if argv, globs, ok := expandArgv(&c, dir, written); ok {
+			if argv, globs, secret, ok := expandArgv(&c, dir, written); ok {
 				exp := s.judgeArgv(argv, dir)
 				if exp.Class == Forbidden || globsRead(&exp.Result, globs) {
 					if exp.Prompt == "" {
 						exp.Prompt = sub.Prompt
+					}
+					if secret != "" && exp.Secret == "" && exp.Class != Forbidden {
+						exp.Secret, exp.Class = secret, Unverified
 					}
 					sub, dynamic = exp, ""
 				}

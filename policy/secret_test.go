@@ -26,6 +26,7 @@ func TestSecretsNeverSafe(t *testing.T) {
 		"declare -p", "declare -x", "set", "cd /testbed && env", "cat /etc/shadow", "cd ~ && cat .ssh/id_rsa",
 		"cd \"$HOME/.aws\" && cat credentials", "cat .env*", "head -n 3 config/*.pem", "cat ~/.ssh/id_*",
 		`grep -E "OPENAI_API_KEY|ANTHROPIC_API_KEY" config.yaml`, "rg -n GITHUB_TOKEN .", "git grep AWS_SECRET_ACCESS_KEY",
+		"echo $OPENAI_API_KEY", `echo "token: ${GITHUB_TOKEN}"`,
 	} {
 		v := set.Judge([]string{"bash", "-c", cmd}, corpusCwd)
 		d := policy.Decide(&v, policy.Suggest, corpusRoots)
@@ -41,7 +42,7 @@ func TestSecretsNeverSafe(t *testing.T) {
 		"printenv HOME", "printenv PATH", "cat .env.example", "cat .env.sample", "ls -la .env", "stat .env",
 		"cat README.md", "grep -rn TODO src", "echo $HOME", "ls ~/x", "cat ~/notes.txt", "wc -l .env",
 		"cat docs/*.md", "grep -n x src/*.py", "ls .env*", "grep -rn api_key src", "git log --grep=TOKEN_FIX",
-		"grep -n KEYBOARD_LAYOUT x",
+		"grep -n KEYBOARD_LAYOUT x", "echo $PATH", `echo "shell: $SHELL"`,
 	} {
 		v := set.Judge([]string{"bash", "-c", cmd}, corpusCwd)
 		if v.Secret != "" {
