@@ -74,7 +74,8 @@ func (g *Gate) promptAlways(tty io.ReadWriter, argv []string, v *policy.Verdict,
 	if o.exact != "" {
 		choices += ", [a]lways this exact command"
 	}
-	if o.shape != "" && o.shapeShown != strings.Join(argv, " ") {
+	exactShown := strings.Join(append([]string{filepath.Base(argv[0])}, argv[1:]...), " ")
+	if o.shape != "" && o.shapeShown != exactShown {
 		choices += fmt.Sprintf(", [s]hape: always `%s`", o.shapeShown)
 		fmt.Fprintf(tty, "guard: [s] writes this rule:\n%s", indent(o.shape))
 	} else {
