@@ -67,6 +67,21 @@ func (s Set) Judge(argv []string, cwd string) Verdict {
 func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 	r := s.Check(argv)
 	if r.Class != Safe && r.Class != Forbidden {
+		if inner, ok := sudoInner(argv); ok {
+			// What sudo runs decides when it is read-only, forbidden or
+			// asks a person; otherwise sudo's own (unverified) result.
+			ir := s.judgeArgv(inner, cwd)
+			switch {
+			case ir.Class == Forbidden, ir.Prompt != "", ir.Secret != "":
+				ir.Argv = argv
+				return ir
+			case ir.Class == Safe && ir.Result.Exec != nil:
+				ex := *ir.Result.Exec
+				ex.SystemPath = []string{}
+				r = ir.Result
+				r.Exec = &ex
+			}
+		}
 		if inner, ok := xargsInner(argv); ok {
 			if ir := s.Check(inner); ir.Class == Safe && ir.Exec != nil {
 				// The program run is xargs, found on PATH: not the inner

@@ -20,6 +20,34 @@ var injectionSafe = map[string]bool{
 	"sha512sum": true, "cksum": true, "diff": true, "cmp": true,
 }
 
+// sudoInner returns the command `sudo [-n] [-u USER] [--] CMD ARGS` runs.
+// A read-only command stays read-only as root (and a secret read is still
+// one); anything else about sudo (-E, -s, -i, another option, a command
+// that writes) is decided by the policy's own rules, which leave sudo
+// undefined.
+func sudoInner(argv []string) ([]string, bool) {
+	if len(argv) < 2 || filepath.Base(argv[0]) != "sudo" {
+		return nil, false
+	}
+	for i := 1; i < len(argv); i++ {
+		switch a := argv[i]; {
+		case a == "-n" || a == "--non-interactive":
+		case a == "-u" || a == "--user":
+			i++
+		case strings.HasPrefix(a, "--user="):
+		case a == "--":
+			i++
+			fallthrough
+		default:
+			if i >= len(argv) || strings.HasPrefix(argv[i], "-") {
+				return nil, false
+			}
+			return argv[i:], true
+		}
+	}
+	return nil, false
+}
+
 // xargsInner returns the command xargs runs, with the replacement string
 // made a plain file name, when it is judged that way.
 func xargsInner(argv []string) ([]string, bool) {
