@@ -53,7 +53,10 @@ func secretPath(path, cwd string) string {
 	}
 	abs := Resolve(absolute(path, cwd), "/")
 	h := home()
-	for _, p := range []string{abs, filepath.Clean(absolute(path, cwd))} {
+	for i, p := range []string{abs, filepath.Clean(absolute(path, cwd))} {
+		if i == 1 && p == abs {
+			break // no symlink on the way: one lookup
+		}
 		if e := secrets().Secret(p, h); e != nil {
 			return "reads " + path + " (" + e.Reason + ")"
 		}
