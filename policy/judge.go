@@ -82,8 +82,12 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 				r.Exec = &ex
 			}
 		}
-		if inner, ok := xargsInner(argv); ok {
-			if ir := s.Check(inner); ir.Class == Safe && ir.Exec != nil {
+		if inner, harmless, ok := xargsInner(argv); ok {
+			if iv := s.judgeArgv(inner, cwd); iv.Class == Forbidden || iv.Prompt != "" {
+				iv.Argv = argv
+				return iv
+			}
+			if ir := s.Check(inner); harmless && ir.Class == Safe && ir.Exec != nil {
 				// The program run is xargs, found on PATH: not the inner
 				// rule's system_path.
 				ex := *ir.Exec

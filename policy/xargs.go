@@ -49,10 +49,11 @@ func sudoInner(argv []string) ([]string, bool) {
 }
 
 // xargsInner returns the command xargs runs, with the replacement string
-// made a plain file name, when it is judged that way.
-func xargsInner(argv []string) ([]string, bool) {
+// made a plain file name, and whether its every option is harmless (only
+// then may it be safe; a forbidden or prompting command always counts).
+func xargsInner(argv []string) (inner []string, harmless bool, ok bool) {
 	if len(argv) < 2 || filepath.Base(argv[0]) != "xargs" {
-		return nil, false
+		return nil, false, false
 	}
 	repl := ""
 	i := 1
@@ -64,7 +65,7 @@ func xargsInner(argv []string) ([]string, bool) {
 			i++
 		case a == "-I":
 			if i+1 >= len(argv) {
-				return nil, false
+				return nil, false, false
 			}
 			i++
 			repl = argv[i]
@@ -77,22 +78,19 @@ func xargsInner(argv []string) ([]string, bool) {
 		case len(a) > 2 && (a[:2] == "-n" || a[:2] == "-L" || a[:2] == "-P" || a[:2] == "-d") ||
 			strings.HasPrefix(a, "--max-args=") || strings.HasPrefix(a, "--max-procs="):
 		case strings.HasPrefix(a, "-"):
-			return nil, false
+			return nil, false, false
 		default:
 			goto command
 		}
 	}
-	return nil, false
+	return nil, false, false
 command:
-	if i >= len(argv) || !injectionSafe[argv[i]] || repl != "" && strings.Contains(argv[i], repl) {
-		return nil, false
+	if i >= len(argv) || repl != "" && strings.Contains(argv[i], repl) {
+		return nil, false, false
 	}
-	inner := append([]string(nil), argv[i:]...)
-	if repl == "" {
-		return inner, true
-	}
-	for j := 1; j < len(inner); j++ {
+	inner = append([]string(nil), argv[i:]...)
+	for j := 1; repl != "" && j < len(inner); j++ {
 		inner[j] = strings.ReplaceAll(inner[j], repl, "xargs-input")
 	}
-	return inner, true
+	return inner, injectionSafe[argv[i]], true
 }
