@@ -32,6 +32,12 @@ type Verdict struct {
 	// Secret says why a command prints a secret (a secret file read, an
 	// environment dump); such a command is never safe.
 	Secret string
+	// Commands are the argvs of every command judged, in order, as
+	// written; a wrapper stripped in front of one (timeout, env, ...) is a
+	// one-word entry of its own. The caller checks where each program
+	// resolves (a binary inside a writable root may be anything) and what
+	// each git command may run.
+	Commands [][]string
 }
 
 // promptOf returns the reason of a prompting rule's result, or "".
@@ -56,6 +62,7 @@ func (s Set) Judge(argv []string, cwd string) Verdict {
 		}
 		v := s.judgeScript(src, dialect, cwd)
 		v.Script = true
+		v.Commands = append([][]string{argv[:1]}, v.Commands...)
 		return v
 	}
 	if len(argv) > 0 && isWrapper(argv[0]) {
@@ -66,40 +73,59 @@ func (s Set) Judge(argv []string, cwd string) Verdict {
 
 func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 	r := s.Check(argv)
+	var inner []string // what sudo or xargs runs, when it decided
 	if r.Class != Safe && r.Class != Forbidden {
-		if inner, ok := sudoInner(argv); ok {
+		if in, ok := sudoInner(argv); ok {
 			// What sudo runs decides when it is read-only, forbidden or
 			// asks a person; otherwise sudo's own (unverified) result.
-			ir := s.judgeArgv(inner, cwd)
+			ir := s.judgeArgv(in, cwd)
 			switch {
 			case ir.Class == Forbidden, ir.Prompt != "", ir.Secret != "":
 				ir.Argv = argv
+				ir.Commands = append([][]string{argv[:1]}, ir.Commands...)
 				return ir
 			case ir.Class == Safe && ir.Result.Exec != nil:
 				ex := *ir.Result.Exec
 				ex.SystemPath = []string{}
 				r = ir.Result
 				r.Exec = &ex
+				inner = in
 			}
 		}
-		if inner, harmless, ok := xargsInner(argv); ok {
-			if iv := s.judgeArgv(inner, cwd); iv.Class == Forbidden || iv.Prompt != "" {
+		if in, harmless, ok := xargsInner(argv); ok {
+			if iv := s.judgeArgv(in, cwd); iv.Class == Forbidden || iv.Prompt != "" {
 				iv.Argv = argv
+				iv.Commands = append([][]string{argv[:1]}, iv.Commands...)
 				return iv
 			}
-			if ir := s.Check(inner); harmless && ir.Class == Safe && ir.Exec != nil {
+			if ir := s.Check(in); harmless && ir.Class == Safe && ir.Exec != nil {
 				// The program run is xargs, found on PATH: not the inner
 				// rule's system_path.
 				ex := *ir.Exec
 				ex.SystemPath = []string{}
 				ir.Exec = &ex
 				r = ir
+				inner = in
 			}
 		}
 	}
 	v := Verdict{Class: r.Class, Result: r, Argv: argv, Unknown: r.HasUnknown(), Prompt: promptOf(&r)}
+	if len(argv) > 0 {
+		v.Commands = [][]string{argv}
+		if inner != nil {
+			v.Commands = [][]string{argv[:1], inner}
+		}
+	}
 	for _, w := range r.Writes() {
 		v.Writes = append(v.Writes, absolute(w, cwd))
+	}
+	if v.Class == Safe || v.Class == Match {
+		for _, f := range r.Reads() {
+			if why := deviceRead(f, cwd); why != "" {
+				v.Class, v.Unknown, v.Reason = Unverified, true, why
+				break
+			}
+		}
 	}
 	if r.Class != Forbidden {
 		if v.Secret = envDump(argv); v.Secret == "" {
@@ -160,6 +186,11 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			}
 			continue
 		}
+		for _, w := range c.Wrapper {
+			if isWrapper(w) {
+				v.Commands = append(v.Commands, []string{w})
+			}
+		}
 		sub := s.judgeArgv(c.Argv, dir)
 		dynamic := c.Dynamic
 		if dynamic != "" && sub.Class != Forbidden {
@@ -190,11 +221,20 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 				}
 			}
 		}
+		v.Commands = append(v.Commands, sub.Commands...)
 		addWrites(sub.Result.Writes())
 		v.Unknown = v.Unknown || sub.Unknown
 		class := sub.Class
 		if class == Safe && len(c.Writes) > 0 {
 			class = Match
+		}
+		if class != Forbidden && sub.Reason != "" {
+			dynamic = sub.Reason
+		}
+		for _, f := range c.Reads {
+			if why := deviceRead(f, dir); why != "" && class != Forbidden {
+				dynamic = why
+			}
 		}
 		if dynamic != "" && class != Forbidden {
 			class = Unverified

@@ -98,14 +98,19 @@ func TestPromptRuleEveryMode(t *testing.T) {
 	}
 }
 
-// Project scope: the rule applies in this project and not in another.
+// Project scope: the rule applies in this project and not in another. The
+// program is a system one no default rule names (fold): one inside a
+// writable root is never safe.
 func TestAlwaysProjectScope(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	tool := w.write("bin/mytool", "#!/bin/sh\necho tool \"$@\"\n", 0o755)
-	w.setenv("PATH", filepath.Dir(tool)+":/usr/bin:/bin")
+	if _, err := exec.LookPath("fold"); err != nil {
+		t.Skip("no fold here")
+	}
+	w.write("work/a.txt", "abc\n", 0o644)
+	w.write("work/b.txt", "def\n", 0o644)
 	tm := openTerminal(t)
-	cmd := w.guardCmd("--mode", "suggest", "--", "mytool", "report", "a.txt")
+	cmd := w.guardCmd("--mode", "suggest", "--", "fold", "-w", "20", "a.txt")
 	tm.start(cmd)
 	tm.waitFor(promptText)
 	tm.typeIn("s\n")
@@ -114,14 +119,15 @@ func TestAlwaysProjectScope(t *testing.T) {
 	if r := waitExit(t, cmd); r.code != 0 {
 		t.Fatalf("answered s, p: %s; terminal %q", r, tm.text())
 	}
-	if r := execute(t, w.guardCmd("--mode", "suggest", "--", "mytool", "report", "b.txt")); r.code != 0 {
+	if r := execute(t, w.guardCmd("--mode", "suggest", "--", "fold", "-w", "30", "b.txt")); r.code != 0 || !strings.Contains(r.stdout, "def") {
 		t.Errorf("same project, other file: %s, want it to run", r)
 	}
 	other := w.path("elsewhere")
 	if err := os.MkdirAll(other, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	c := w.guardCmd("--mode", "suggest", "--", "mytool", "report", "b.txt")
+	w.write("elsewhere/b.txt", "def\n", 0o644)
+	c := w.guardCmd("--mode", "suggest", "--", "fold", "-w", "30", "b.txt")
 	c.Dir = other
 	if r := execute(t, c); r.code != 126 {
 		t.Errorf("another project: %s, want 126 (the rule is this project's)", r)

@@ -76,13 +76,13 @@ func (g *Gate) promptAlways(tty io.ReadWriter, argv []string, v *policy.Verdict,
 	}
 	exactShown := strings.Join(append([]string{filepath.Base(argv[0])}, argv[1:]...), " ")
 	if o.shape != "" && o.shapeShown != exactShown {
-		choices += fmt.Sprintf(", [s]hape: always `%s`", o.shapeShown)
+		choices += fmt.Sprintf(", [s]hape: always `%s`", Visible(o.shapeShown))
 		fmt.Fprintf(tty, "guard: [s] writes this rule:\n%s", indent(o.shape))
 	} else {
 		o.shape = ""
 	}
 	if o.exact == "" && o.noWhy != "" {
-		fmt.Fprintf(tty, "guard: not offered \"always\": %s\n", o.noWhy)
+		fmt.Fprintf(tty, "guard: not offered \"always\": %s\n", Visible(o.noWhy))
 	}
 	fmt.Fprintf(tty, "guard: run it? %s, [N]o: ", choices)
 	var rule, kind string
@@ -97,12 +97,16 @@ func (g *Gate) promptAlways(tty io.ReadWriter, argv []string, v *policy.Verdict,
 		return ""
 	}
 	if rule == "" {
-		fmt.Fprintln(tty, "guard: that is not offered; running it once")
+		why := o.noWhy
+		if why == "" {
+			why = "that is not offered"
+		}
+		fmt.Fprintf(tty, "guard: not remembered (%s); running it once\n", Visible(why))
 		return "approved once at the prompt"
 	}
 	scope := rules.Project
 	if o.relative == "" {
-		fmt.Fprintf(tty, "guard: remember it for [p]roject %s or [e]verywhere? [P/e]: ", g.ProjectRoot)
+		fmt.Fprintf(tty, "guard: remember it for [p]roject %s or [e]verywhere? [P/e]: ", Visible(g.ProjectRoot))
 		if a := readLine(); a == "e" || a == "everywhere" {
 			scope = rules.Global
 		}
@@ -119,12 +123,29 @@ func (g *Gate) promptAlways(tty io.ReadWriter, argv []string, v *policy.Verdict,
 	if o.abs != "" {
 		judged = append([]string{o.abs}, argv[1:]...)
 	}
-	if err := rules.Append(file, m, rule, checkRule(file, judged)); err != nil {
-		fmt.Fprintf(tty, "guard: not remembered (%v); running it once\n", err)
+	var err error
+	if kind == "exact" && scope == rules.Global && o.relative == "" {
+		err = g.remember(argv)
+	} else {
+		err = rules.Append(file, m, rule, checkRule(file, judged))
+	}
+	if err != nil {
+		fmt.Fprintf(tty, "guard: not remembered (%s); running it once\n", Visible(err.Error()))
 		return "approved once at the prompt"
 	}
-	fmt.Fprintf(tty, "guard: remembered in %s (%s, %s); guard rules list shows it\n", file, kind, scope)
+	fmt.Fprintf(tty, "guard: remembered in %s (%s, %s); guard rules list shows it\n", Visible(file), kind, scope)
 	return "approved always at the prompt"
+}
+
+// remember appends a rule for exactly argv to the user's policy
+// (everywhere), checked before the write and as read back.
+func (g *Gate) remember(argv []string) error {
+	rule, err := ExactRule(argv, time.Now())
+	if err != nil {
+		return err
+	}
+	m := rules.Meta{Scope: rules.Global, Made: time.Now().UTC().Truncate(time.Second), Kind: "exact", Command: argv}
+	return rules.Append(g.UserPolicy, m, rule, checkRule(g.UserPolicy, argv))
 }
 
 // checkRule is what a rules file must pass to be written: it loads, and
@@ -145,12 +166,12 @@ func checkRule(file string, argv []string) rules.Check {
 	}
 }
 
+// indent indents each line of a rule for the terminal, each made visible
+// (a rule quotes the command's words, which may hold terminal controls).
 func indent(s string) string {
 	var b strings.Builder
-	for _, l := range strings.SplitAfter(s, "\n") {
-		if l != "" {
-			b.WriteString("    " + l)
-		}
+	for _, l := range strings.Split(strings.TrimSuffix(s, "\n"), "\n") {
+		b.WriteString("    " + Visible(l) + "\n")
 	}
 	return b.String()
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
 
@@ -28,9 +29,9 @@ func (g *Gate) ask(argv []string, v *policy.Verdict, d policy.Decision) policy.D
 		return d
 	}
 	defer tty.Close()
-	fmt.Fprintf(tty, "guard: %s (%s, %s mode): %s\n", shell.Join(argv), v.Class, g.Mode, d.Reason)
+	fmt.Fprintf(tty, "guard: %s (%s, %s mode): %s\n", Display(argv), v.Class, g.Mode, Visible(d.Reason))
 	if v.Result.Rule != "" {
-		fmt.Fprintf(tty, "guard: rule %s at %s\n", v.Result.Rule, v.Result.At)
+		fmt.Fprintf(tty, "guard: rule %s at %s\n", Visible(v.Result.Rule), Visible(v.Result.At.String()))
 	}
 	if reason := g.promptAlways(tty, argv, v, func() string { return readAnswer(tty) }); reason != "" {
 		d.Action, d.Reason = policy.Run, reason
@@ -73,6 +74,11 @@ func ExactRule(argv []string, now time.Time) (string, error) {
 	if len(argv) == 0 {
 		return "", fmt.Errorf("empty command")
 	}
+	for _, w := range argv {
+		if !utf8.ValidString(w) {
+			return "", fmt.Errorf("%s is not UTF-8, which a policy rule cannot spell", Display([]string{w}))
+		}
+	}
 	program, path := argv[0], ""
 	if strings.Contains(program, "/") {
 		if !strings.HasPrefix(program, "/") {
@@ -108,15 +114,25 @@ func ExactRule(argv []string, now time.Time) (string, error) {
 	fmt.Fprintf(&b, "    options = [%s],\n", strings.Join(flags, ", "))
 	fmt.Fprintf(&b, "    args = [%s],\n", strings.Join(args, ", "))
 	fmt.Fprintf(&b, "    should_match = [[%s]],\n)\n", strings.Join(example, ", "))
+	// A rule that does not load alone (a program named "a b", "" or with a
+	// tab is not a command name the policy language takes) is not written.
+	if _, err := policy.Load("rule", []byte(b.String())); err != nil {
+		return "", fmt.Errorf("%s cannot be remembered as a rule: %w", shell.Quote(argv[0]), err)
+	}
 	return b.String(), nil
 }
 
-// starlarkString quotes s as a Starlark string literal.
+// starlarkString quotes s as a Starlark string literal that evaluates to
+// exactly the bytes of s: control characters and bytes that are not UTF-8
+// as \x escapes.
 func starlarkString(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
 		case r == '"' || r == '\\':
 			b.WriteByte('\\')
 			b.WriteRune(r)
@@ -129,6 +145,7 @@ func starlarkString(s string) string {
 		default:
 			b.WriteRune(r)
 		}
+		i += size
 	}
 	b.WriteByte('"')
 	return b.String()

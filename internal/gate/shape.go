@@ -178,9 +178,12 @@ func ShapeRule(argv []string, path string) (rule, shape string, err error) {
 }
 
 // subcommandLike reports whether a word reads as a subcommand rather than a
-// file or value: letters, digits, - and _ (and : for script names), and no
-// file of that name here.
+// file or value: a letter, then letters, digits, - and _ (and : for script
+// names), and no file of that name here.
 func subcommandLike(w string) bool {
+	if w == "" || !(w[0] >= 'a' && w[0] <= 'z' || w[0] >= 'A' && w[0] <= 'Z') {
+		return false
+	}
 	for _, c := range w {
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == ':') {
 			return false
