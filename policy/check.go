@@ -168,7 +168,7 @@ func (p *Policy) checkSpecs(program string, args []string) Result {
 // spec whose required options are not in args is no explanation either.
 func (p *Policy) specError(program string, args []string, specs []Spec, byPath bool) Result {
 	var lead, last, only *Spec
-	ordinary := 0
+	ordinary, leadScore := 0, 0
 	leads := map[string]bool{}
 	for i := range specs {
 		s := &specs[i]
@@ -183,12 +183,23 @@ func (p *Policy) specError(program string, args []string, specs []Spec, byPath b
 		last = s
 		if s.Lead != "" {
 			leads[s.Lead] = true
-			if slices.Contains(args, s.Lead) {
-				lead = s
+			// Among the specs for this subcommand, the one whose literal
+			// words (`compose`, `logs`) are most present explains best.
+			if score := s.literalsIn(args); slices.Contains(args, s.Lead) && score >= leadScore {
+				lead, leadScore = s, score
 			}
 		}
 	}
 	sub := firstWord(args)
+	if lead != nil && leadScore < lead.literals() {
+		// No spec for these words: `docker compose config` when only
+		// compose ps and compose logs have one.
+		name := program
+		for _, w := range positionalWords(args, leadScore+1) {
+			name += " " + w
+		}
+		return Result{Class: Unverified, Err: &MatchError{Type: ErrNoSpecForProgram, Program: name}}
+	}
 	pick := lead
 	switch {
 	case ordinary == 1:
@@ -208,6 +219,42 @@ func (p *Policy) specError(program string, args []string, specs []Spec, byPath b
 		err = &MatchError{Type: ErrNoSpecForProgram, Program: program}
 	}
 	return Result{Class: Unverified, Err: err, Rule: pick.rule(), At: pick.Pos}
+}
+
+// literals returns how many literal words the spec's arguments have.
+func (s *Spec) literals() int {
+	n := 0
+	for _, m := range s.Args {
+		if m.Kind == MatchLiteral {
+			n++
+		}
+	}
+	return n
+}
+
+// literalsIn returns how many of the spec's literal words are in args.
+func (s *Spec) literalsIn(args []string) int {
+	n := 0
+	for _, m := range s.Args {
+		if m.Kind == MatchLiteral && slices.Contains(args, m.Literal) {
+			n++
+		}
+	}
+	return n
+}
+
+// positionalWords returns the first n words of args that are not options.
+func positionalWords(args []string, n int) []string {
+	var out []string
+	for _, a := range args {
+		if len(out) == n {
+			break
+		}
+		if !strings.HasPrefix(a, "-") {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // requiredNamed reports whether every option the spec requires is named

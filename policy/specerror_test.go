@@ -23,6 +23,8 @@ func TestSpecErrorNamesSubcommand(t *testing.T) {
 		{"git checkout main", `no rule for program "git checkout"`, "required"},
 		{"python x.py", `no rule for program "python"`, "unexpected"},
 		{"ls -y", "option -y", ""},
+		{"docker compose config --services", `no rule for program "docker compose config"`, "version"},
+		{"docker compose logs --bogus web", "option --bogus", ""},
 		{"git log --output=x", "option --output=x", ""},
 	} {
 		r := set.Check(strings.Fields(tt.argv))
