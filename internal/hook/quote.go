@@ -112,19 +112,23 @@ func UnwrapMode(command, guardPath string) (script, mode, project string, ok boo
 		if !ok {
 			continue
 		}
-		quoted, rest, ok := strings.Cut(rest, " -- bash -c ")
-		if !ok {
-			return "", "", "", false
+		// The project word may itself hold " -- bash -c " inside its
+		// quotes: try each place, the first that reads as two words wins
+		// (a word Quote made reads back one way only).
+		const sep = " -- bash -c "
+		for i := 0; ; {
+			j := strings.Index(rest[i:], sep)
+			if j < 0 {
+				return "", "", "", false
+			}
+			i += j
+			project, pok := unquote(rest[:i])
+			script, sok := unquote(rest[i+len(sep):])
+			if pok && sok {
+				return script, m, project, true
+			}
+			i++
 		}
-		project, ok = unquote(quoted)
-		if !ok {
-			return "", "", "", false
-		}
-		script, ok = unquote(rest)
-		if !ok {
-			return "", "", "", false
-		}
-		return script, m, project, true
 	}
 	return "", "", "", false
 }

@@ -261,6 +261,8 @@ func TestRewriteMode(t *testing.T) {
 		{hook.AutoEdit, "/home/me/app", "touch x"},
 		{hook.AutoEdit, "/srv/it's here", "cp -P lnk copy && echo 'x' >> copy/f"},
 		{hook.FullAuto, "/srv/p", "echo $HOME"},
+		{hook.AutoEdit, "/srv/a -- bash -c b", "echo ' -- bash -c '"},
+		{hook.FullAuto, "/srv/it's -- bash -c 'x'", "touch y"},
 	} {
 		rw := hook.RewriteMode(g, tt.mode, tt.project, tt.script)
 		script, mode, project, ok := hook.UnwrapMode(rw, g)
