@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -184,6 +185,38 @@ func TestPlanFilesOnlyCapabilities(t *testing.T) {
 			plan, why := planFilesOnlyCapabilities(tt.euid, tt.cs)
 			if plan != tt.plan || (why != "") != tt.why {
 				t.Errorf("plan %d (%q), want %d (a reason: %v)", plan, why, tt.plan, tt.why)
+			}
+		})
+	}
+}
+
+// BenchmarkConfineFilesOnly is the in-process cost of the files-only profile
+// (auto-edit's confined runs), with and without its set-id filter and root's
+// capability drop, without the execve.
+func BenchmarkConfineFilesOnly(b *testing.B) {
+	requireSandbox(b)
+	roots := []string{b.TempDir()}
+	for _, bb := range []struct {
+		name string
+		keep func(c *confinement)
+	}{
+		{"files", func(c *confinement) { c.seccomp, c.caps = false, false }},
+		{"files+setid-filter", func(c *confinement) { c.caps = false }},
+		{"files+setid-filter+caps", func(c *confinement) {}},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			for b.Loop() {
+				onThrowawayThread(func() {
+					c, err := newConfinement(Profile{WritableRoots: roots, FilesOnly: true}, io.Discard)
+					if err != nil {
+						b.Fatal(err)
+					}
+					bb.keep(c)
+					if err := c.apply(false); err != nil {
+						b.Fatal(err)
+					}
+					c.release()
+				})
 			}
 		})
 	}
