@@ -10,6 +10,21 @@ type Profile struct {
 	// writable (see the package comment).
 	WritableRoots []string
 
+	// ReadOnly are absolute, resolved paths inside the writable roots that stay
+	// read-only: files and trees that run code later, outside the sandbox
+	// (.git/hooks, .git/config, .envrc...). See Protect, which fills it from
+	// package protect's list.
+	ReadOnly []string
+
+	// Unreadable are absolute, resolved paths whose content the program cannot
+	// read (secrets: ~/.ssh/id_*, ~/.aws/credentials...): a read fails with EACCES.
+	// Directories stay listable. See Protect.
+	Unreadable []string
+
+	// DropEnv, when set, names the environment variables removed before the
+	// program starts (protect.List.SecretEnvName).
+	DropEnv func(name string) bool
+
 	// AllowNetwork allows sockets of every family (TCP, UDP, raw, netlink...).
 	AllowNetwork bool
 
