@@ -22,7 +22,10 @@
 package protect
 
 import (
+	"errors"
+	"fmt"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -98,6 +101,11 @@ func Default() *List {
 	prot("the session starts what these name", "~/.config/autostart", "~/.config/systemd")
 
 	secret(whySSHKey, "~/.ssh/id_*", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_rsa.*", "id_dsa.*", "id_ecdsa.*", "id_ed25519.*")
+	for i := range l.Entries {
+		if l.Entries[i].Reason == whySSHKey {
+			l.Entries[i].Except = []string{"*.pub"} // public keys are not secret
+		}
+	}
 	secret(whyCloud, "~/.aws/credentials", "~/.aws/sso/cache", "~/.aws/cli/cache", "~/.config/gcloud", "~/.azure",
 		"~/.kube", "~/.docker/config.json", "~/.config/gh/hosts.yml", "~/.config/hub", "~/.netrc", "~/.git-credentials",
 		"~/.pypirc", "~/.npmrc", "~/.cargo/credentials", "~/.cargo/credentials.toml", "~/.gem/credentials",
@@ -264,6 +272,86 @@ func split(p string) []string {
 	for _, c := range strings.Split(p, "/") {
 		if c != "" && c != "." {
 			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Adjust is what a configuration file changes in the list.
+type Adjust struct {
+	Protected      []string // patterns added as protected paths
+	Unprotected    []string // protected entries removed, or exceptions to them
+	Secrets        []string // patterns added as secrets
+	NotSecret      []string // secret entries removed, or exceptions to them
+	SecretEnv      []string // name patterns added to the secret environment variables
+	SecretEnvAllow []string // name patterns kept all the same
+}
+
+// Apply changes the list as a configuration says. A pattern of Unprotected or
+// NotSecret that is an entry's pattern removes that entry; any other one
+// becomes an exception to every entry of the kind ("~/work/test.pem" keeps
+// that one file readable). An empty or malformed pattern is an error.
+func (l *List) Apply(a Adjust) error {
+	for _, group := range [][]string{a.Protected, a.Unprotected, a.Secrets, a.NotSecret, a.SecretEnv, a.SecretEnvAllow} {
+		for _, p := range group {
+			if err := validPattern(p); err != nil {
+				return err
+			}
+		}
+	}
+	l.Add(Protected, "added by the configuration", a.Protected...)
+	l.Add(Secret, "added by the configuration", a.Secrets...)
+	except := func(kind Kind, patterns []string) {
+		for _, p := range patterns {
+			found := false
+			kept := l.Entries[:0]
+			for _, e := range l.Entries {
+				if e.Kind == kind && e.Pattern == p {
+					found = true
+					continue
+				}
+				kept = append(kept, e)
+			}
+			l.Entries = kept
+			if found {
+				continue
+			}
+			for i := range l.Entries {
+				if l.Entries[i].Kind == kind {
+					l.Entries[i].Except = append(slices.Clip(l.Entries[i].Except), p)
+				}
+			}
+		}
+	}
+	except(Protected, a.Unprotected)
+	except(Secret, a.NotSecret)
+	l.SecretEnv = append(l.SecretEnv, a.SecretEnv...)
+	l.SecretEnvAllow = append(l.SecretEnvAllow, a.SecretEnvAllow...)
+	return nil
+}
+
+func validPattern(p string) error {
+	if strings.TrimSpace(p) == "" {
+		return errors.New("empty pattern")
+	}
+	for _, c := range split(p) {
+		if c == "**" {
+			continue
+		}
+		if _, err := path.Match(c, ""); err != nil {
+			return fmt.Errorf("pattern %q: %v", p, err)
+		}
+	}
+	return nil
+}
+
+// ScrubEnv returns env without the variables SecretEnvName names.
+func (l *List) ScrubEnv(env []string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		if !l.SecretEnvName(name) {
+			out = append(out, kv)
 		}
 	}
 	return out
