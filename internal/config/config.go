@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"guard/policy/protect"
 )
 
 // Defaults for the keys that have one.
@@ -30,6 +32,10 @@ type Config struct {
 	Policies         []string // extra policy files, loaded after the default layers
 	AuditLog         string   // "" means no audit log
 	Sandbox          string   // strict | best-effort
+	// Protect changes guard's list of protected paths and secrets (keys
+	// protected, unprotected, secrets, not_secret, secret_env,
+	// secret_env_allow): patterns as package protect reads them.
+	Protect protect.Adjust
 
 	// Path is the file the configuration came from, "" if none.
 	Path string
@@ -129,4 +135,56 @@ func readFile(path string) ([]byte, error) {
 		return nil, &fs.PathError{Op: "read", Path: path, Err: errors.New("file larger than 1 MiB")}
 	}
 	return data, nil
+}
+
+// DataDir returns where guard keeps its shims and data: $XDG_DATA_HOME/guard,
+// else ~/.local/share/guard; "" when neither is set to an absolute path.
+func DataDir(getenv func(string) string) string {
+	if x := getenv("XDG_DATA_HOME"); filepath.IsAbs(x) {
+		return filepath.Join(x, "guard")
+	}
+	if h := getenv("HOME"); filepath.IsAbs(h) {
+		return filepath.Join(h, ".local", "share", "guard")
+	}
+	return ""
+}
+
+// ProtectList is guard's list of protected paths and secrets as this
+// configuration changes it, with guard's own state added as protected: the
+// configuration directory (and the file it came from), the policy cache, the
+// data and shims directory, the audit log and guard's binary. A sandboxed
+// command may not loosen guard.
+func (c Config) ProtectList(getenv func(string) string) (*protect.List, error) {
+	l := protect.Default()
+	if err := l.Apply(c.Protect); err != nil {
+		return nil, fmt.Errorf("config %s: %w", c.Path, err)
+	}
+	var state []string
+	if d := Dir(getenv); d != "" {
+		state = append(state, d)
+	}
+	if d := CacheDir(getenv); d != "" {
+		state = append(state, filepath.Dir(d))
+	}
+	if d := DataDir(getenv); d != "" {
+		state = append(state, d)
+	}
+	if c.Path != "" {
+		state = append(state, c.Path)
+	}
+	if c.AuditLog != "" {
+		state = append(state, c.AuditLog)
+	}
+	if exe, err := os.Executable(); err == nil {
+		if r, err := filepath.EvalSymlinks(exe); err == nil {
+			exe = r
+		}
+		state = append(state, exe)
+	}
+	for _, s := range state {
+		if filepath.IsAbs(s) {
+			l.Add(protect.Protected, "guard's own state: a command guard runs may not loosen guard", filepath.Clean(s))
+		}
+	}
+	return l, nil
 }

@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"guard/policy/protect"
 )
 
 const home = "/home/u"
@@ -369,5 +371,49 @@ func BenchmarkParse(b *testing.B) {
 			b.Fatal(err)
 		}
 		sink = c
+	}
+}
+
+func TestParseProtect(t *testing.T) {
+	src := `protected = ["Makefile", "~/bin"]
+unprotected = [".git/hooks"]
+secrets = ["**/*.secret"]
+not_secret = ["~/.npmrc"]
+secret_env = ["*_AUTH"]
+secret_env_allow = ["MY_TOKEN"]
+`
+	c, err := Parse("/c.toml", []byte(src), home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := protect.Adjust{Protected: []string{"Makefile", "~/bin"}, Unprotected: []string{".git/hooks"},
+		Secrets: []string{"**/*.secret"}, NotSecret: []string{"~/.npmrc"}, SecretEnv: []string{"*_AUTH"}, SecretEnvAllow: []string{"MY_TOKEN"}}
+	if !reflect.DeepEqual(c.Protect, want) {
+		t.Errorf("Protect = %+v, want %+v", c.Protect, want)
+	}
+	env := map[string]string{"HOME": home, "XDG_DATA_HOME": "/d"}
+	l, err := c.ProtectList(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]bool{"/p/.git/hooks/x": false, "/p/Makefile": true, "/home/u/bin/x": true,
+		"/home/u/.config/guard/config.toml": true, "/home/u/.cache/guard/policies/x": true, "/d/guard/shims/rm": true, "/c.toml": true} {
+		if got := l.Protected(p, home) != nil; got != want {
+			t.Errorf("ProtectList: Protected(%s) = %v, want %v", p, got, want)
+		}
+	}
+	if l.Secret("/home/u/.npmrc", home) != nil || l.Secret("/p/a/b.secret", home) == nil {
+		t.Errorf("ProtectList: secrets not adjusted")
+	}
+	if l.SecretEnvName("MY_TOKEN") || !l.SecretEnvName("X_AUTH") {
+		t.Errorf("ProtectList: secret env not adjusted")
+	}
+
+	for _, bad := range []string{`secrets = ["[x"]`, `protected = [""]`, `secret_env = "X"`} {
+		if _, err := Parse("/c.toml", []byte(bad), home); err == nil {
+			t.Errorf("Parse(%s): no error", bad)
+		} else if !strings.Contains(err.Error(), ":1") && !strings.Contains(err.Error(), "line 1") {
+			t.Logf("Parse(%s): %v", bad, err)
+		}
 	}
 }

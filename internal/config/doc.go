@@ -19,4 +19,8 @@
 //     as the user (an agent outside the sandbox, say) can edit it and change the
 //     mode. Its owner and permissions are not checked.
 //   - Files larger than 1 MiB are refused.
+//   - The keys protected, unprotected, secrets, not_secret, secret_env and
+//     secret_env_allow are arrays of patterns for package protect (its syntax:
+//     "~/", "/" or any depth, "**"), not paths: they are kept as written.
+//     Config.ProtectList applies them and adds guard's own state.
 package config

@@ -1,6 +1,10 @@
 package config
 
 import (
+	"slices"
+
+	"guard/policy/protect"
+
 	"bytes"
 	"fmt"
 	"path/filepath"
@@ -39,6 +43,12 @@ var keys = map[string]kind{
 	"policies":           kindStrings,
 	"audit_log":          kindString,
 	"sandbox":            kindString,
+	"protected":          kindStrings,
+	"unprotected":        kindStrings,
+	"secrets":            kindStrings,
+	"not_secret":         kindStrings,
+	"secret_env":         kindStrings,
+	"secret_env_allow":   kindStrings,
 }
 
 // Parse parses data, the content of the configuration file path, expanding
@@ -211,6 +221,23 @@ func (p *parser) set(c *Config, key string, v value, line int, home string) erro
 			c.Policies = paths
 		} else {
 			c.WritableRoots = paths
+		}
+	case "protected", "unprotected", "secrets", "not_secret", "secret_env", "secret_env_allow":
+		// Patterns, kept as written ("~/" is package protect's to expand).
+		pats := slices.Clone(v.strs)
+		a := &c.Protect
+		*map[string]*[]string{"protected": &a.Protected, "unprotected": &a.Unprotected, "secrets": &a.Secrets,
+			"not_secret": &a.NotSecret, "secret_env": &a.SecretEnv, "secret_env_allow": &a.SecretEnvAllow}[key] = pats
+		for i, s := range pats {
+			var one protect.Adjust
+			if key == "secret_env" || key == "secret_env_allow" {
+				one.SecretEnv = []string{s}
+			} else {
+				one.Secrets = []string{s}
+			}
+			if err := protect.Default().Apply(one); err != nil {
+				return p.errorf(v.lines[i], "%s: %s", key, err)
+			}
 		}
 	}
 	return nil
