@@ -58,11 +58,11 @@ func landlockHandledFS(abi int) uint64 {
 var landlockDevices = []string{"/dev/null", "/dev/tty", "/dev/ptmx", "/dev/pts"}
 
 // landlockRestrict enforces the profile on the calling thread: read and execute
-// everywhere, everything but device nodes under the writable roots and /dev/shm,
+// everywhere but the holes (unreadable paths), everything but device nodes under the writable roots and /dev/shm,
 // and writes to the terminal devices. no_new_privs must be set already (or the
 // thread must hold CAP_SYS_ADMIN). The O_PATH descriptors it opens are added to
 // *fds, for the caller to close (execve closes them: they are close-on-exec).
-func landlockRestrict(abi int, p Profile, roots []root, fds *[]int) error {
+func landlockRestrict(abi int, p Profile, roots []root, holes []string, fds *[]int) error {
 	attr := unix.LandlockRulesetAttr{Handled_access_fs: landlockHandledFS(abi)}
 	size := unsafe.Offsetof(attr.Handled_access_net) // ABI 1-3 know only the fs field
 	if abi >= 4 {
@@ -116,8 +116,20 @@ func landlockRestrict(abi int, p Profile, roots []root, fds *[]int) error {
 	if fd < 0 {
 		return fmt.Errorf("landlock_add_rule /: %w", unix.ENOENT)
 	}
-	if err := add("/", fd, llRead); err != nil {
-		return err
+	if len(holes) == 0 {
+		if err := add("/", fd, llRead); err != nil {
+			return err
+		}
+	} else {
+		// Read everywhere but the holes (landlock_read_linux.go); listing everywhere.
+		if err := add("/", fd, unix.LANDLOCK_ACCESS_FS_READ_DIR); err != nil {
+			return err
+		}
+		if _, err := addReadRules(add, fd, "/", newHoleTree(holes), llReadFile); err != nil {
+			return err
+		}
+		// The roots' rules must not give reading back below them.
+		write &^= llReadFile
 	}
 	for _, r := range roots {
 		access := write

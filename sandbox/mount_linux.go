@@ -24,7 +24,7 @@ import (
 // roots, gives it a private /dev/shm, and re-enters the working directory cwd so
 // that it lies on the writable copy when it is inside a root. An error is
 // recoverable when nothing was made read-only yet.
-func readOnlyMounts(roots []root, cwd string) (recoverable bool, err error) {
+func readOnlyMounts(roots []root, readOnly []string, cwd string) (recoverable bool, err error) {
 	if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
 		return true, fmt.Errorf("unshare(CLONE_NEWNS): %w", err)
 	}
@@ -58,6 +58,22 @@ func readOnlyMounts(roots []root, cwd string) (recoverable bool, err error) {
 			return false, fmt.Errorf("move_mount %s: %w", r.path, err)
 		}
 	}
+	// The protected paths inside the roots: read-only copies mounted over them.
+	// Writing, creating in, renaming over or removing them then fails (EROFS,
+	// EBUSY), for root too.
+	for _, p := range readOnly {
+		if err := bindReadOnly(p); err != nil {
+			return false, err
+		}
+	}
+	// A fresh /proc where processes outside the sandbox are invisible: with
+	// hidepid=invisible a process shows only to those that may ptrace it, which
+	// Landlock refuses for processes outside the domain. Its gid= group, which
+	// would see every process, is one nobody belongs to.
+	if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC|unix.MS_RDONLY,
+		"hidepid=invisible,gid="+fmt.Sprint(procNoGroup)); err != nil {
+		return false, fmt.Errorf("mount proc hidepid=invisible: %w", err)
+	}
 	// A private /dev/shm: semaphores work, the host's shared memory is out of reach,
 	// and its inode limit marks the namespace for a nested Exec (sandboxedMounts).
 	// Skipped when a root lies in /dev/shm (its copy is mounted there already).
@@ -74,6 +90,26 @@ func readOnlyMounts(roots []root, cwd string) (recoverable bool, err error) {
 		}
 	}
 	return false, nil
+}
+
+// procNoGroup is the gid= of the sandbox's /proc: a group no process is in.
+const procNoGroup = 0x7ffffffe
+
+// bindReadOnly mounts a read-only copy of path over it.
+func bindReadOnly(path string) error {
+	fd, err := unix.OpenTree(unix.AT_FDCWD, path, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_RECURSIVE)
+	if err != nil {
+		return fmt.Errorf("open_tree %s: %w", path, err)
+	}
+	defer unix.Close(fd)
+	attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}
+	if err := unix.MountSetattr(fd, "", unix.AT_EMPTY_PATH|unix.AT_RECURSIVE, &attr); err != nil {
+		return fmt.Errorf("mount_setattr %s read-only: %w", path, err)
+	}
+	if err := unix.MoveMount(fd, "", unix.AT_FDCWD, path, unix.MOVE_MOUNT_F_EMPTY_PATH); err != nil {
+		return fmt.Errorf("move_mount %s: %w", path, err)
+	}
+	return nil
 }
 
 // shmMarkerInodes is the inode limit of the private /dev/shm, which statfs shows.

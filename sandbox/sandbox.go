@@ -21,9 +21,11 @@ type Profile struct {
 	// Directories stay listable. See Protect.
 	Unreadable []string
 
-	// DropEnv, when set, names the environment variables removed before the
-	// program starts (protect.List.SecretEnvName).
-	DropEnv func(name string) bool
+	// SecretEnv are glob patterns on environment variable names, matched
+	// case-insensitively: the variables they name are removed before the
+	// program starts, except those SecretEnvAllow names
+	// (protect.List.SecretEnvName).
+	SecretEnv, SecretEnvAllow []string
 
 	// AllowNetwork allows sockets of every family (TCP, UDP, raw, netlink...).
 	AllowNetwork bool

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -63,7 +64,7 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 		c.release()
 		return true, err
 	}
-	err = syscall.Exec(path, argv, env)
+	err = syscall.Exec(path, argv, scrubEnv(p, env))
 	c.release()
 	return true, &ExecError{Path: path, Err: err}
 }
@@ -119,6 +120,9 @@ type confinement struct {
 	cwd   string
 	fds   []int // O_PATH descriptors, closed by release or execve
 
+	holes    []string // the Unreadable paths that exist and this process could read
+	readOnly []string // the ReadOnly paths that exist inside the roots
+
 	abi  int  // Landlock ABI, 0 without Landlock
 	root bool // euid 0, or holds CAP_CHOWN, CAP_FOWNER or CAP_DAC_OVERRIDE
 
@@ -161,6 +165,25 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 			return nil, fmt.Errorf("writable root %s: fstat: %w", r, err)
 		}
 		c.roots = append(c.roots, root{path: r, fd: fd, dir: st.Mode&unix.S_IFMT == unix.S_IFDIR})
+	}
+
+	for _, list := range [][]string{p.ReadOnly, p.Unreadable} {
+		for _, x := range list {
+			if !filepath.IsAbs(x) {
+				c.release()
+				return nil, fmt.Errorf("protected path %q: not an absolute path", x)
+			}
+		}
+	}
+	c.holes = readableHoles(p.Unreadable)
+	for _, x := range p.ReadOnly {
+		x = filepath.Clean(x)
+		if !slices.ContainsFunc(c.roots, func(r root) bool { return within(x, r.path) }) {
+			continue // outside the roots: read-only anyway
+		}
+		if _, err := os.Lstat(x); err == nil {
+			c.readOnly = append(c.readOnly, x)
+		}
 	}
 
 	// Checked here: go-landlock's BestEffort() reports success without Landlock.
@@ -275,7 +298,7 @@ func (c *confinement) apply(fds bool) error {
 		return c.check()
 	}
 	if c.mounts {
-		if recoverable, err := readOnlyMounts(c.roots, c.cwd); err != nil {
+		if recoverable, err := readOnlyMounts(c.roots, c.readOnly, c.cwd); err != nil {
 			if !recoverable {
 				c.mounts, c.mountsWhy = false, err.Error()
 				return err
@@ -298,7 +321,7 @@ func (c *confinement) apply(fds bool) error {
 		}
 	}
 	if c.landlock {
-		if err := landlockRestrict(c.abi, c.p, c.roots, &c.fds); err != nil {
+		if err := landlockRestrict(c.abi, c.p, c.roots, c.holes, &c.fds); err != nil {
 			if err := fail(&c.landlock, &c.landlockWhy, err); err != nil {
 				return err
 			}

@@ -1,0 +1,225 @@
+package sandbox
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"guard/policy/protect"
+)
+
+func init() {
+	readAll := func(p string) error {
+		b, err := os.ReadFile(p)
+		if err == nil && len(b) == 0 {
+			return errors.New("read nothing")
+		}
+		return err
+	}
+	attacks["read"] = func(a []string) error { return readAll(a[0]) }
+	attacks["rename-read"] = func(a []string) error {
+		if err := unix.Rename(a[0], a[1]); err != nil {
+			return err
+		}
+		return readAll(a[1])
+	}
+	attacks["link-read"] = func(a []string) error {
+		if err := unix.Link(a[0], a[1]); err != nil {
+			return err
+		}
+		return readAll(a[1])
+	}
+	attacks["env"] = func(a []string) error {
+		if os.Getenv(a[0]) == "" {
+			return errors.New(a[0] + " not in the environment")
+		}
+		return nil
+	}
+	attacks["replace"] = func(a []string) error { // a new file renamed over a[1]
+		tmp := a[1] + ".lock"
+		if err := os.WriteFile(tmp, []byte("[core]\n\tfsmonitor = /tmp/pwn\n"), 0o644); err != nil {
+			return err
+		}
+		return unix.Rename(tmp, a[1])
+	}
+}
+
+// protectFixture lays out, in root and in a home directory next to it, what the
+// default list protects and holds secret. Files are world-writable so that an
+// ordinary user can plant into them without the sandbox.
+func protectFixture(t *testing.T, root string) (home string) {
+	t.Helper()
+	home = filepath.Join(filepath.Dir(root), "home")
+	files := map[string]string{
+		".git/HEAD": "ref: refs/heads/main\n", ".git/config": "[core]\n\thooksPath = .husky/_\n",
+		".git/hooks/pre-commit.sample": "#!/bin/sh\n", ".git/index": "x", ".git/objects/.keep": "", ".git/refs/heads/main": "0\n",
+		".husky/_/pre-commit": "#!/bin/sh\n",
+		"docs/HEAD":           "ref: refs/heads/main\n", "docs/config": "[core]\n\tbare = true\n", "docs/objects/.keep": "", "docs/refs/.keep": "",
+		".envrc": "export A=1\n", ".vscode/settings.json": "{}\n", ".claude/settings.local.json": "{}\n",
+		".env": "API_KEY=sk-secret\n", "app/.env.local": "API_KEY=sk-secret\n", "certs/server.pem": "-----BEGIN PRIVATE KEY-----\n",
+		"sub/.keep": "", "src.txt": "evil\n",
+	}
+	homeFiles := map[string]string{
+		".ssh/id_ed25519": "PRIVATE", ".ssh/known_hosts": "host", ".aws/credentials": "[default]\nkey=1\n",
+		".config/gh/hosts.yml": "oauth_token: x\n", ".netrc": "machine x password y\n", ".codex/auth.json": "{}\n",
+		".claude/.credentials.json": "{}\n", ".gemini/oauth_creds.json": "{}\n", ".gnupg/private-keys-v1.d/k.key": "k",
+		".docker/config.json": "{}\n", ".kube/config": "token: x\n", ".git-credentials": "https://u:p@h\n",
+		".pypirc": "password = x\n", ".npmrc": "//r/:_authToken=x\n", ".config/gcloud/credentials.db": "x",
+	}
+	for dir, fs := range map[string]map[string]string{root: files, home: homeFiles} {
+		for name, content := range fs {
+			p := filepath.Join(dir, name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(content), 0o666); err != nil {
+				t.Fatal(err)
+			}
+			for d := filepath.Dir(p); d != dir; d = filepath.Dir(d) {
+				os.Chmod(d, 0o777)
+			}
+			os.Chmod(p, 0o666)
+		}
+	}
+	os.Chmod(root, 0o777)
+	return home
+}
+
+// withProtection is a profile hook: the fixture, then the default list applied.
+func withProtection(t *testing.T) func(p *Profile) {
+	return func(p *Profile) {
+		home := protectFixture(t, p.WritableRoots[0])
+		Protect(p, protect.Default(), home)
+	}
+}
+
+func inRoot(name string, more ...string) func(*testing.T, *fixture) []string {
+	return func(t *testing.T, f *fixture) []string {
+		protectFixture(t, f.root)
+		args := []string{filepath.Join(f.root, name)}
+		for _, m := range more {
+			args = append(args, filepath.Join(f.root, m))
+		}
+		return args
+	}
+}
+
+func inHome(name string) func(*testing.T, *fixture) []string {
+	return func(t *testing.T, f *fixture) []string {
+		home := protectFixture(t, f.root)
+		return []string{filepath.Join(home, name)}
+	}
+}
+
+func protectedAttacks(t *testing.T) []attackCase {
+	unchanged := func(name, want string) func(f *fixture) bool {
+		return func(f *fixture) bool { return readString(filepath.Join(f.root, name)) != want }
+	}
+	made := func(name string) func(f *fixture) bool {
+		return func(f *fixture) bool { return exists(filepath.Join(f.root, name)) }
+	}
+	gone := func(name string) func(f *fixture) bool {
+		return func(f *fixture) bool { return !exists(filepath.Join(f.root, name)) }
+	}
+	prot := withProtection(t)
+	ro := []unix.Errno{unix.EROFS, unix.EBUSY, unix.EACCES, unix.EPERM, unix.EXDEV}
+	return []attackCase{
+		{name: "plant .git/hooks/pre-commit", attack: "create", args: inRoot(".git/hooks/pre-commit"), effect: made(".git/hooks/pre-commit"), profile: prot, want: ro},
+		{name: "append .git/config", attack: "append", args: inRoot(".git/config"), effect: unchanged(".git/config", "[core]\n\thooksPath = .husky/_\n"), profile: prot, want: ro},
+		{name: "replace .git/config by rename", attack: "replace", args: inRoot("src.txt", ".git/config"), effect: unchanged(".git/config", "[core]\n\thooksPath = .husky/_\n"), profile: prot, want: ro},
+		{name: "remove .git/hooks", attack: "rename", args: inRoot(".git/hooks", ".git/hooks.old"), effect: gone(".git/hooks"), profile: prot, want: ro},
+		{name: "plant core.hooksPath .husky/_/pre-push", attack: "create", args: inRoot(".husky/_/pre-push"), effect: made(".husky/_/pre-push"), profile: prot, want: ro},
+		{name: "embedded bare repository config", attack: "append", args: inRoot("docs/config"), effect: unchanged("docs/config", "[core]\n\tbare = true\n"), profile: prot, want: ro},
+		{name: "append .envrc", attack: "append", args: inRoot(".envrc"), effect: unchanged(".envrc", "export A=1\n"), profile: prot, want: ro},
+		{name: "plant .vscode/tasks.json", attack: "create", args: inRoot(".vscode/tasks.json"), effect: made(".vscode/tasks.json"), profile: prot, want: ro},
+		{name: "append .claude/settings.local.json", attack: "append", args: inRoot(".claude/settings.local.json"), effect: unchanged(".claude/settings.local.json", "{}\n"), profile: prot, want: ro},
+		{name: "write .bashrc in a root", attack: "append", args: inRoot(".bashrc"), effect: unchanged(".bashrc", "# rc\n"), want: ro,
+			profile: func(p *Profile) {
+				root := p.WritableRoots[0]
+				protectFixture(t, root)
+				os.WriteFile(filepath.Join(root, ".bashrc"), []byte("# rc\n"), 0o666)
+				os.Chmod(filepath.Join(root, ".bashrc"), 0o666)
+				Protect(p, protect.Default(), root) // the root is the home directory
+			},
+			child: func(c *child) {
+				os.WriteFile(filepath.Join(c.dir, ".bashrc"), []byte("# rc\n"), 0o666)
+				os.Chmod(filepath.Join(c.dir, ".bashrc"), 0o666)
+			}},
+		{name: "guard's own config in a root", attack: "append", args: inRoot("cfg/guard/config.toml"), effect: unchanged("cfg/guard/config.toml", "mode = \"suggest\"\n"), want: ro,
+			profile: func(p *Profile) {
+				root := p.WritableRoots[0]
+				protectFixture(t, root)
+				writeWorld(filepath.Join(root, "cfg/guard/config.toml"), "mode = \"suggest\"\n")
+				l := protect.Default()
+				l.Add(protect.Protected, "guard's own state", filepath.Join(root, "cfg/guard"))
+				Protect(p, l, "")
+			},
+			child: func(c *child) { writeWorld(filepath.Join(c.dir, "cfg/guard/config.toml"), "mode = \"suggest\"\n") }},
+	}
+}
+
+func writeWorld(p, content string) {
+	os.MkdirAll(filepath.Dir(p), 0o777)
+	os.Chmod(filepath.Dir(p), 0o777)
+	os.Chmod(filepath.Dir(filepath.Dir(p)), 0o777)
+	os.WriteFile(p, []byte(content), 0o666)
+	os.Chmod(p, 0o666)
+}
+
+func secretAttacks(t *testing.T) []attackCase {
+	prot := withProtection(t)
+	var cases []attackCase
+	for _, name := range []string{".ssh/id_ed25519", ".aws/credentials", ".config/gh/hosts.yml", ".netrc", ".codex/auth.json",
+		".claude/.credentials.json", ".gemini/oauth_creds.json", ".gnupg/private-keys-v1.d/k.key", ".docker/config.json",
+		".kube/config", ".git-credentials", ".pypirc", ".npmrc", ".config/gcloud/credentials.db"} {
+		cases = append(cases, attackCase{name: "read ~/" + name, attack: "read", args: inHome(name), profile: prot, want: landlock})
+	}
+	for _, name := range []string{".env", "app/.env.local", "certs/server.pem"} {
+		cases = append(cases, attackCase{name: "read " + name + " in the root", attack: "read", args: inRoot(name), profile: prot, want: landlock})
+	}
+	cases = append(cases,
+		attackCase{name: "rename .env into a readable place", attack: "rename-read", args: inRoot(".env", "sub/leak"), profile: prot, want: denied},
+		attackCase{name: "hard-link .env into a readable place", attack: "link-read", args: inRoot(".env", "sub/leak"), profile: prot, want: denied},
+		attackCase{name: "secret environment variable", attack: "env", profile: prot,
+			args:  func(*testing.T, *fixture) []string { return []string{"GUARD_TEST_API_KEY"} },
+			child: func(c *child) { c.env = append(c.env, "GUARD_TEST_API_KEY=sk-test") }},
+	)
+	return cases
+}
+
+func TestAttackProtected(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackProtectedUnprivileged is this test")
+	runAttackCases(t, protectedAttacks(t))
+}
+
+func TestAttackSecrets(t *testing.T) {
+	runAttackCases(t, secretAttacks(t))
+}
+
+func TestAttackSecretsUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root (run as one, TestAttackSecrets is this test)")
+	runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, secretAttacks(t))
+}
+
+// TestAttackProcCmdline: another process's argv, as root (a fresh /proc in the
+// mount namespace hides processes outside the sandbox).
+func TestAttackProcCmdline(t *testing.T) {
+	requireRoot(t, "the fresh /proc needs the mount namespace (see doc.go for ordinary users)")
+	v := exec.Command("sleep", "300")
+	v.Args[0] = "secret-arg" // shows in its cmdline
+	if err := v.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { v.Process.Kill(); v.Wait() }()
+	pid := strconv.Itoa(v.Process.Pid)
+	runAttackCases(t, []attackCase{
+		{name: "/proc/PID/cmdline", attack: "read", args: func(*testing.T, *fixture) []string { return []string{"/proc/" + pid + "/cmdline"} },
+			want: []unix.Errno{unix.ENOENT, unix.EACCES}},
+	})
+}
