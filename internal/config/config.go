@@ -8,8 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
-
-	"guard/policy/protect"
 )
 
 // Defaults for the keys that have one.
@@ -30,12 +28,9 @@ type Config struct {
 	AllowNetwork     bool
 	AllowUnixSockets bool
 	Policies         []string // extra policy files, loaded after the default layers
-	AuditLog         string   // "" means no audit log
+	AuditLog         string   // "" means no audit log; Load sets DefaultAuditLog unless the file says
 	Sandbox          string   // strict | best-effort
-	// Protect changes guard's list of protected paths and secrets (keys
-	// protected, unprotected, secrets, not_secret, secret_env,
-	// secret_env_allow): patterns as package protect reads them.
-	Protect protect.Adjust
+	Protect          Protect  // the [protect] table
 
 	// Path is the file the configuration came from, "" if none.
 	Path string
@@ -91,6 +86,20 @@ func Path(getenv func(string) string) (path string, explicit bool) {
 	return filepath.Join(d, "config.toml"), false
 }
 
+// DefaultAuditLog returns where the audit log is kept when the configuration
+// does not say: $XDG_STATE_HOME/guard/audit.jsonl, else
+// ~/.local/state/guard/audit.jsonl; "" when neither variable gives an
+// absolute path. `audit_log = ""` in the configuration turns the log off.
+func DefaultAuditLog(getenv func(string) string) string {
+	if x := getenv("XDG_STATE_HOME"); filepath.IsAbs(x) {
+		return filepath.Join(x, "guard", "audit.jsonl")
+	}
+	if h := getenv("HOME"); filepath.IsAbs(h) {
+		return filepath.Join(h, ".local", "state", "guard", "audit.jsonl")
+	}
+	return ""
+}
+
 // UserPolicyPath returns the policy file that "always" answers are appended
 // to: user.policy in Dir. It is "" when Dir is.
 func UserPolicyPath(getenv func(string) string) string {
@@ -106,6 +115,14 @@ func UserPolicyPath(getenv func(string) string) string {
 // named by GUARD_CONFIG is an error that matches fs.ErrNotExist. Errors in the
 // file are *ParseError.
 func Load(getenv func(string) string) (Config, error) {
+	c, err := load(getenv)
+	if err == nil && !c.Set["audit_log"] {
+		c.AuditLog = DefaultAuditLog(getenv)
+	}
+	return c, err
+}
+
+func load(getenv func(string) string) (Config, error) {
 	path, explicit := Path(getenv)
 	if path == "" {
 		return Default(), nil
@@ -135,56 +152,4 @@ func readFile(path string) ([]byte, error) {
 		return nil, &fs.PathError{Op: "read", Path: path, Err: errors.New("file larger than 1 MiB")}
 	}
 	return data, nil
-}
-
-// DataDir returns where guard keeps its shims and data: $XDG_DATA_HOME/guard,
-// else ~/.local/share/guard; "" when neither is set to an absolute path.
-func DataDir(getenv func(string) string) string {
-	if x := getenv("XDG_DATA_HOME"); filepath.IsAbs(x) {
-		return filepath.Join(x, "guard")
-	}
-	if h := getenv("HOME"); filepath.IsAbs(h) {
-		return filepath.Join(h, ".local", "share", "guard")
-	}
-	return ""
-}
-
-// ProtectList is guard's list of protected paths and secrets as this
-// configuration changes it, with guard's own state added as protected: the
-// configuration directory (and the file it came from), the policy cache, the
-// data and shims directory, the audit log and guard's binary. A sandboxed
-// command may not loosen guard.
-func (c Config) ProtectList(getenv func(string) string) (*protect.List, error) {
-	l := protect.Default()
-	if err := l.Apply(c.Protect); err != nil {
-		return nil, fmt.Errorf("config %s: %w", c.Path, err)
-	}
-	var state []string
-	if d := Dir(getenv); d != "" {
-		state = append(state, d)
-	}
-	if d := CacheDir(getenv); d != "" {
-		state = append(state, filepath.Dir(d))
-	}
-	if d := DataDir(getenv); d != "" {
-		state = append(state, d)
-	}
-	if c.Path != "" {
-		state = append(state, c.Path)
-	}
-	if c.AuditLog != "" {
-		state = append(state, c.AuditLog)
-	}
-	if exe, err := os.Executable(); err == nil {
-		if r, err := filepath.EvalSymlinks(exe); err == nil {
-			exe = r
-		}
-		state = append(state, exe)
-	}
-	for _, s := range state {
-		if filepath.IsAbs(s) {
-			l.Add(protect.Protected, "guard's own state: a command guard runs may not loosen guard", filepath.Clean(s))
-		}
-	}
-	return l, nil
 }
