@@ -77,6 +77,9 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
+	if _, err := cfg.ProtectList(getenv); err != nil { // a malformed [protect] pattern
+		return nil, err
+	}
 	cwd, err := os.Getwd()
 	if err != nil {
 		return nil, fmt.Errorf("working directory: %w", err)

@@ -12,6 +12,7 @@ import (
 
 	"guard/internal/audit"
 	"guard/policy"
+	"guard/policy/protect"
 	"guard/policy/shell"
 	"guard/sandbox"
 	"guard/shim"
@@ -94,12 +95,20 @@ func (g *Gate) Profile() sandbox.Profile {
 	for _, r := range g.Roots {
 		roots = append(roots, policy.Resolve(r, "/"))
 	}
-	return sandbox.Profile{
+	p := sandbox.Profile{
 		WritableRoots:    roots,
 		AllowNetwork:     g.AllowNetwork,
 		AllowUnixSockets: g.AllowUnixSockets,
 		BestEffort:       g.BestEffort,
 	}
+	// Protected paths read-only, secrets unreadable, secret variables removed.
+	// New checked the configuration's patterns; the default list is stricter.
+	l, err := g.Config.ProtectList(g.Getenv)
+	if err != nil {
+		l = protect.Default()
+	}
+	sandbox.Protect(&p, l, g.Getenv("HOME"))
+	return p
 }
 
 // ErrNotFound is wrapped when the program cannot be resolved.
