@@ -24,7 +24,7 @@ import (
 // roots, gives it a private /dev/shm, and re-enters the working directory cwd so
 // that it lies on the writable copy when it is inside a root. An error is
 // recoverable when nothing was made read-only yet.
-func readOnlyMounts(roots []root, readOnly []string, cwd string) (recoverable bool, err error) {
+func readOnlyMounts(roots []root, readOnly, emptied []string, cwd string) (recoverable bool, err error) {
 	if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
 		return true, fmt.Errorf("unshare(CLONE_NEWNS): %w", err)
 	}
@@ -62,7 +62,14 @@ func readOnlyMounts(roots []root, readOnly []string, cwd string) (recoverable bo
 	// Writing, creating in, renaming over or removing them then fails (EROFS,
 	// EBUSY), for root too.
 	for _, p := range readOnly {
-		if err := bindReadOnly(p); err != nil {
+		if err := bindOver(p, p, true); err != nil {
+			return false, err
+		}
+	}
+	// Secret files: /dev/null over each, so they read as empty; renaming,
+	// removing or linking them fails (EBUSY, EXDEV).
+	for _, p := range emptied {
+		if err := bindOver("/dev/null", p, false); err != nil {
 			return false, err
 		}
 	}
@@ -95,16 +102,18 @@ func readOnlyMounts(roots []root, readOnly []string, cwd string) (recoverable bo
 // procNoGroup is the gid= of the sandbox's /proc: a group no process is in.
 const procNoGroup = 0x7ffffffe
 
-// bindReadOnly mounts a read-only copy of path over it.
-func bindReadOnly(path string) error {
-	fd, err := unix.OpenTree(unix.AT_FDCWD, path, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_RECURSIVE)
+// bindOver mounts a copy of src (read-only if readOnly) over path.
+func bindOver(src, path string, readOnly bool) error {
+	fd, err := unix.OpenTree(unix.AT_FDCWD, src, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_RECURSIVE)
 	if err != nil {
-		return fmt.Errorf("open_tree %s: %w", path, err)
+		return fmt.Errorf("open_tree %s: %w", src, err)
 	}
 	defer unix.Close(fd)
-	attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}
-	if err := unix.MountSetattr(fd, "", unix.AT_EMPTY_PATH|unix.AT_RECURSIVE, &attr); err != nil {
-		return fmt.Errorf("mount_setattr %s read-only: %w", path, err)
+	if readOnly {
+		attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}
+		if err := unix.MountSetattr(fd, "", unix.AT_EMPTY_PATH|unix.AT_RECURSIVE, &attr); err != nil {
+			return fmt.Errorf("mount_setattr %s read-only: %w", path, err)
+		}
 	}
 	if err := unix.MoveMount(fd, "", unix.AT_FDCWD, path, unix.MOVE_MOUNT_F_EMPTY_PATH); err != nil {
 		return fmt.Errorf("move_mount %s: %w", path, err)

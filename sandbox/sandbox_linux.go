@@ -105,6 +105,7 @@ type confinement struct {
 	fds   []int // O_PATH descriptors, closed by release or execve
 
 	holes    []string // the Unreadable paths that exist and this process could read
+	emptied  []string // the regular files of holes, as root: /dev/null mounted over them
 	readOnly []string // the ReadOnly paths that exist inside the roots
 
 	abi  int  // Landlock ABI, 0 without Landlock
@@ -203,6 +204,19 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		if c.cwd, err = unix.Getwd(); err != nil {
 			c.cwd = "" // a deleted directory: the thread keeps it as it is
 		}
+		// Secret files look empty: /dev/null mounted over each costs less than
+		// the Landlock rules around it (root reads /etc/shadow, in a directory
+		// of a hundred entries). Directories stay Landlock's.
+		var dirs []string
+		for _, h := range c.holes {
+			var st unix.Stat_t
+			if unix.Lstat(h, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG {
+				c.emptied = append(c.emptied, h)
+			} else {
+				dirs = append(dirs, h)
+			}
+		}
+		c.holes = dirs
 	case c.root && sandboxedMounts():
 		c.inherited = true
 		c.mountsWhy = "inside the read-only mounts of an enclosing guard sandbox"
@@ -282,7 +296,7 @@ func (c *confinement) apply(fds bool) error {
 		return c.check()
 	}
 	if c.mounts {
-		if recoverable, err := readOnlyMounts(c.roots, c.readOnly, c.cwd); err != nil {
+		if recoverable, err := readOnlyMounts(c.roots, c.readOnly, c.emptied, c.cwd); err != nil {
 			if !recoverable {
 				c.mounts, c.mountsWhy = false, err.Error()
 				return err

@@ -2,7 +2,9 @@ package protect
 
 import (
 	"bufio"
+	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,7 +23,7 @@ type Found struct {
 // below a root, or beyond the first ScanDirs directories read, is not found.
 const (
 	ScanDepth = 2
-	ScanDirs  = 48
+	ScanDirs  = 16
 )
 
 // scanSkip are directories the scan never enters: large, and written by tools.
@@ -47,19 +49,49 @@ var scanSkip = []string{"node_modules", "vendor", "target", "dist", "build", "__
 //
 // Files created after Resolve are not covered.
 func (l *List) Resolve(roots, scan []string, home string) (protected, secrets []Found) {
-	r := &resolver{l: l, home: home, roots: roots, seen: map[string]bool{}, budget: ScanDirs}
+	r := &resolver{l: l, home: home, roots: roots, seen: map[string]bool{}, budget: ScanDirs, byLast: map[string][]int{}}
 	for i := range l.Entries {
 		e := &l.Entries[i]
 		abs, ok := Anchored(e.Pattern, home)
-		if !ok || strings.HasPrefix(abs, "/proc/") || abs == "/proc" {
+		if !ok {
+			if strings.HasPrefix(e.Pattern, "~/") {
+				continue
+			}
+			// Matches at any depth: the scan looks at names matching its last component.
+			comps := split(e.Pattern)
+			if last := comps[len(comps)-1]; strings.ContainsAny(last, `*?[\`) {
+				r.globLast = append(r.globLast, i)
+			} else {
+				r.byLast[last] = append(r.byLast[last], i)
+			}
 			continue
+		}
+		if strings.HasPrefix(abs, "/proc/") || abs == "/proc" {
+			continue
+		}
+		if home != "" && strings.HasPrefix(abs, home+"/") {
+			// One listing of home spares a failed lstat for each tool not installed.
+			if r.homeNames == nil {
+				r.homeNames = map[string]bool{}
+				if f, err := os.Open(home); err == nil {
+					names, _ := f.Readdirnames(-1)
+					f.Close()
+					for _, n := range names {
+						r.homeNames[n] = true
+					}
+				}
+			}
+			first, _, _ := strings.Cut(abs[len(home)+1:], "/")
+			if !strings.ContainsAny(first, `*?[\`) && !r.homeNames[first] {
+				continue
+			}
 		}
 		matches := []string{abs}
 		if strings.ContainsAny(abs, "*?[") {
 			matches, _ = filepath.Glob(abs)
 		}
 		for _, m := range matches {
-			r.add(e.Kind, m)
+			r.addEntry(e, m)
 		}
 	}
 	for _, root := range roots {
@@ -78,27 +110,57 @@ type resolver struct {
 	prot, secret []Found
 	seen         map[string]bool
 	budget       int
+	// The entries that match at any depth (indexes), by their last
+	// component: literal names, and globs.
+	byLast    map[string][]int
+	globLast  []int
+	homeNames map[string]bool // the names in home, listed once
 }
 
-// add records p when it exists and an entry of kind covers it (a protected
-// path only inside a root).
-func (r *resolver) add(kind Kind, p string) {
+// matchName records p, found by the scan, under the first entry of each kind
+// that names it: only the entries whose last component matches its name are
+// tried.
+func (r *resolver) matchName(p, name string) {
+	idx := r.byLast[name]
+	for _, i := range r.globLast {
+		comps := split(r.l.Entries[i].Pattern)
+		if ok, _ := path.Match(comps[len(comps)-1], name); ok {
+			idx = append(slices.Clip(idx), i)
+		}
+	}
+	if len(idx) == 0 {
+		return
+	}
+	slices.Sort(idx)
+	comps := split(p)
+	done := map[Kind]bool{}
+	for _, i := range idx {
+		e := &r.l.Entries[i]
+		if done[e.Kind] || !covers(e.Pattern, comps, r.home) || excepted(e, comps, r.home) {
+			continue
+		}
+		done[e.Kind] = true
+		r.addEntry(e, p)
+	}
+}
+
+// addEntry records p, named by the anchored entry e, unless e excepts it.
+func (r *resolver) addEntry(e *Entry, p string) {
 	p = filepath.Clean(p)
-	if r.seen[string(kind)+p] {
+	if excepted(e, split(p), r.home) {
 		return
 	}
-	if kind == Protected && !slices.ContainsFunc(r.roots, func(root string) bool { return within(p, root) }) {
+	if e.Kind == Protected && !slices.ContainsFunc(r.roots, func(root string) bool { return within(p, root) }) {
 		return
 	}
-	e := r.l.Match(kind, p, r.home)
-	if e == nil {
+	if r.seen[string(e.Kind)+p] {
 		return
 	}
 	if _, err := os.Lstat(p); err != nil {
 		return
 	}
-	r.seen[string(kind)+p] = true
-	if kind == Protected {
+	r.seen[string(e.Kind)+p] = true
+	if e.Kind == Protected {
 		r.prot = append(r.prot, Found{p, e})
 	} else {
 		r.secret = append(r.secret, Found{p, e})
@@ -124,10 +186,12 @@ func (r *resolver) scan(dir string, depth int) {
 		return
 	}
 	r.budget--
-	ents, err := os.ReadDir(dir)
+	f, err := os.Open(dir)
 	if err != nil {
 		return
 	}
+	ents, _ := f.ReadDir(-1) // unsorted: no sort, no lstat
+	f.Close()
 	bare := 0
 	for _, de := range ents {
 		name := de.Name()
@@ -136,8 +200,7 @@ func (r *resolver) scan(dir string, depth int) {
 		case "HEAD", "config", "objects", "refs":
 			bare++
 		}
-		r.add(Protected, p)
-		r.add(Secret, p)
+		r.matchName(p, name)
 		if name == ".git" {
 			r.gitDir(dir)
 			continue
@@ -198,8 +261,17 @@ func (r *resolver) gitDir(top string) {
 		if e.Kind != Protected || !ok {
 			continue
 		}
-		for _, base := range []string{gitdir, common} {
-			ms, _ := filepath.Glob(filepath.Join(base, rest))
+		bases := []string{gitdir}
+		if common != gitdir {
+			bases = append(bases, common)
+		}
+		for _, base := range bases {
+			p := filepath.Join(base, rest)
+			if !strings.ContainsAny(rest, `*?[\`) {
+				r.addGit(p, e.Reason)
+				continue
+			}
+			ms, _ := filepath.Glob(p)
 			for _, m := range ms {
 				r.addGit(m, e.Reason)
 			}
@@ -261,18 +333,14 @@ func hooksPath(file string) string {
 	return out
 }
 
+// readSmall reads the first 64 KiB of p at most.
 func readSmall(p string) ([]byte, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	b := make([]byte, 64<<10)
-	n, err := f.Read(b)
-	if err != nil && n == 0 {
-		return nil, err
-	}
-	return b[:n], nil
+	return io.ReadAll(io.LimitReader(f, 64<<10))
 }
 
 // prune drops paths below another one found, keeping the outer one.
