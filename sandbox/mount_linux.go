@@ -24,7 +24,7 @@ import (
 // roots, gives it a private /dev/shm, and re-enters the working directory cwd so
 // that it lies on the writable copy when it is inside a root. An error is
 // recoverable when nothing was made read-only yet.
-func readOnlyMounts(roots []root, readOnly, emptied []string, cwd string) (recoverable bool, err error) {
+func readOnlyMounts(roots []root, readOnly, emptied []string, cwd string, proc bool) (recoverable bool, err error) {
 	if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
 		return true, fmt.Errorf("unshare(CLONE_NEWNS): %w", err)
 	}
@@ -77,9 +77,13 @@ func readOnlyMounts(roots []root, readOnly, emptied []string, cwd string) (recov
 	// hidepid=invisible a process shows only to those that may ptrace it, which
 	// Landlock refuses for processes outside the domain. Its gid= group, which
 	// would see every process, is one nobody belongs to.
-	if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC|unix.MS_RDONLY,
-		"hidepid=invisible,gid="+fmt.Sprint(procNoGroup)); err != nil {
-		return false, fmt.Errorf("mount proc hidepid=invisible: %w", err)
+	// Root only: in a user namespace the mount is refused (it does not own the
+	// PID namespace).
+	if proc {
+		if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC|unix.MS_RDONLY,
+			"hidepid=invisible,gid="+fmt.Sprint(procNoGroup)); err != nil {
+			return false, fmt.Errorf("mount proc hidepid=invisible: %w", err)
+		}
 	}
 	// A private /dev/shm: semaphores work, the host's shared memory is out of reach,
 	// and its inode limit marks the namespace for a nested Exec (sandboxedMounts).

@@ -6,12 +6,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
 
 	"guard/policy/protect"
+	"guard/sandbox/sandboxtest"
 )
 
 func init() {
@@ -226,4 +228,54 @@ func TestAttackProcCmdline(t *testing.T) {
 		{name: "/proc/PID/cmdline", attack: "read", args: func(*testing.T, *fixture) []string { return []string{"/proc/" + pid + "/cmdline"} },
 			want: []unix.Errno{unix.ENOENT, unix.EACCES}},
 	})
+}
+
+// TestAttackProtectedUnprivileged: the same plants as an ordinary user, whose
+// read-only binds are made in a user namespace by a child of guard.
+func TestAttackProtectedUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root (run as one, TestAttackProtected is this test)")
+	if ok, why := userNSAllowed(); !ok {
+		sandboxtest.Skipf(t, "an ordinary user cannot make a user namespace here: %s", why)
+	}
+	runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, protectedAttacks(t))
+}
+
+// TestUserNSForbidden: where an ordinary user cannot make a user namespace
+// (here: a nested guard, whose enclosing seccomp filter refuses CLONE_NEWUSER,
+// as user.max_user_namespaces=0 would), strict refuses and names the setting;
+// best-effort warns and runs with Landlock alone.
+func TestUserNSForbidden(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	cred := &syscall.Credential{Uid: 65534, Gid: 65534}
+	base := t.TempDir()
+	exe := shareWith(t, base, cred)
+	f := newFixture(t, base)
+	protectFixture(t, f.root)
+	chownFixture(t, f, cred)
+	outer := Profile{WritableRoots: []string{f.root}}
+	for _, best := range []bool{false, true} {
+		inner := Profile{WritableRoots: []string{f.root}, BestEffort: best}
+		Protect(&inner, protect.Default(), "")
+		if len(inner.ReadOnly) == 0 {
+			t.Fatal("no protected paths found in the fixture")
+		}
+		spec := helperSpec{Profile: outer, Path: exe, Argv: []string{exe},
+			Next: &helperSpec{Profile: inner, Path: "/bin/sh", Argv: []string{"sh", "-c", "echo ran"}}}
+		cmd := exec.Command(exe)
+		cmd.Dir = f.root
+		cmd.Env = append(os.Environ(), envHelper+"="+mustJSON(spec))
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+		out, err := cmd.CombinedOutput()
+		s := string(out)
+		if !best {
+			if err == nil || !strings.Contains(s, "protected paths read-only") || !strings.Contains(s, notEnforcedMarker) {
+				t.Errorf("strict, user namespaces refused: %v\n%s\nwant a refusal naming the protected paths", err, s)
+			}
+			continue
+		}
+		if err != nil || !strings.Contains(s, "ran") || !strings.Contains(s, "sandbox: not enforced: protected paths read-only") {
+			t.Errorf("best-effort, user namespaces refused: %v\n%s\nwant a warning, then the program", err, s)
+		}
+	}
 }

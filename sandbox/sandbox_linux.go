@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"guard/policy/protect"
 )
 
 // Exec confines an OS thread to p and execve(path, argv, env) from it, replacing
@@ -44,6 +47,18 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 	if err != nil {
 		return false, err
 	}
+	if c.userns {
+		err := runInUserNS(p, path, argv, env) // returns only on failure
+		if !errors.Is(err, errNoUserNS) {
+			c.release()
+			return false, err
+		}
+		c.userns, c.usernsWhy = false, strings.TrimPrefix(err.Error(), errNoUserNS.Error()+" ")
+		if err := c.check(); err != nil {
+			c.release()
+			return false, err
+		}
+	}
 	if err := c.apply(true); err != nil {
 		c.release()
 		return true, err
@@ -61,6 +76,8 @@ func Probe() []Feature {
 	var fs []Feature
 	onThrowawayThread(func() {
 		p := Profile{WritableRoots: []string{os.TempDir()}, BestEffort: true}
+		home, _ := os.UserHomeDir()
+		Protect(&p, protect.Default(), home)
 		c, err := newConfinement(p, io.Discard)
 		if err != nil {
 			fs = []Feature{{Name: "sandbox", Detail: err.Error()}}
@@ -104,9 +121,13 @@ type confinement struct {
 	cwd   string
 	fds   []int // O_PATH descriptors, closed by release or execve
 
-	holes    []string // the Unreadable paths that exist and this process could read
-	emptied  []string // the regular files of holes, as root: /dev/null mounted over them
-	readOnly []string // the ReadOnly paths that exist inside the roots
+	holes   []string // the Unreadable paths that exist and this process could read
+	emptied []string // the regular files of holes, as root: /dev/null mounted over them
+	// userns: an ordinary user's mounts are made by a child in a user namespace
+	// (runInUserNS); usernsWhy says why not, when there are protected paths.
+	userns    bool
+	usernsWhy string
+	readOnly  []string // the ReadOnly paths that exist inside the roots
 
 	abi  int  // Landlock ABI, 0 without Landlock
 	root bool // euid 0, or holds CAP_CHOWN, CAP_FOWNER or CAP_DAC_OVERRIDE
@@ -222,8 +243,18 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		c.mountsWhy = "inside the read-only mounts of an enclosing guard sandbox"
 	case c.root:
 		c.mountsWhy = "no CAP_SYS_ADMIN to make the mounts read-only"
+	case sandboxedMounts():
+		// An ordinary user's nested Exec, inside a user-namespace sandbox.
+		c.inherited = true
+		c.mountsWhy = "inside the read-only mounts of an enclosing guard sandbox"
 	default:
 		c.mountsWhy = "not root"
+		// Protected paths in the roots: the mounts in a user namespace, made by a
+		// child (userns_linux.go). Without them, Landlock alone.
+		c.userns = len(c.readOnly) > 0
+		if ok, why := userNSAllowed(); c.userns && !ok {
+			c.userns, c.usernsWhy = false, why
+		}
 	}
 
 	c.capSets, c.capsRequired = cs, euid == 0
@@ -280,7 +311,8 @@ func (c *confinement) check() error {
 // mechanisms that parts() judges by, all there.
 func (c *confinement) complete() bool {
 	return c.nnp && c.landlock && c.abi >= 6 && c.seccomp &&
-		(c.mounts || c.inherited || !c.root) && (c.caps || !c.capsRequired)
+		(c.mounts || c.inherited || !c.root) && (c.caps || !c.capsRequired) &&
+		(len(c.readOnly) == 0 || c.mounts || c.inherited || c.userns)
 }
 
 // apply runs the steps on the calling (locked) thread. A step that fails is an
@@ -296,7 +328,7 @@ func (c *confinement) apply(fds bool) error {
 		return c.check()
 	}
 	if c.mounts {
-		if recoverable, err := readOnlyMounts(c.roots, c.readOnly, c.emptied, c.cwd); err != nil {
+		if recoverable, err := readOnlyMounts(c.roots, c.readOnly, c.emptied, c.cwd, c.root); err != nil {
 			if !recoverable {
 				c.mounts, c.mountsWhy = false, err.Error()
 				return err
@@ -398,6 +430,42 @@ func (c *confinement) parts() []part {
 		// A documented limit, not a machine's shortcoming: never refused or warned.
 		add("chmod, chown, utime, xattr outside the writable roots", false, false,
 			c.mountsWhy+": the user's own files outside the roots can still change mode, times and xattrs (Landlock does not check these)")
+	}
+
+	switch {
+	case len(c.readOnly) == 0:
+		add("protected paths read-only inside the roots", false, true, "none found in the roots")
+	case c.mounts:
+		add("protected paths read-only inside the roots", true, true, fmt.Sprintf("read-only binds over %d paths in the mount namespace", len(c.readOnly)))
+	case c.inherited:
+		add("protected paths read-only inside the roots", true, true, c.mountsWhy)
+	case c.userns:
+		add("protected paths read-only inside the roots", true, true,
+			fmt.Sprintf("read-only binds over %d paths, in a user and mount namespace (guard stays as the parent)", len(c.readOnly)))
+	case c.usernsWhy != "":
+		add("protected paths read-only inside the roots", true, false, c.usernsWhy)
+	default:
+		add("protected paths read-only inside the roots", true, false, c.mountsWhy)
+	}
+	switch {
+	case len(c.p.Unreadable) == 0:
+		add("secrets unreadable", false, true, "none in the profile")
+	case !c.landlock && !c.mounts:
+		add("secrets unreadable", true, false, c.landlockWhy)
+	case len(c.emptied) > 0:
+		add("secrets unreadable", true, true, fmt.Sprintf("%d files read as empty (/dev/null over them), %d paths refused by Landlock read rules", len(c.emptied), len(c.holes)))
+	default:
+		add("secrets unreadable", true, c.landlock, fmt.Sprintf("%d paths refused by Landlock read rules (EACCES)", len(c.holes)))
+	}
+	if c.mounts && c.root {
+		add("other processes' command lines (/proc/PID/cmdline)", false, true, "a fresh /proc with hidepid=invisible: processes outside are not there")
+	} else {
+		add("other processes' command lines (/proc/PID/cmdline)", false, false, "not root: readable (a fresh /proc needs root: a user namespace does not own the PID namespace)")
+	}
+	if len(c.p.SecretEnv) > 0 {
+		add("secret environment variables", false, true, "removed before the program starts: "+strings.Join(c.p.SecretEnv, " ")+" (except "+strings.Join(c.p.SecretEnvAllow, " ")+")")
+	} else {
+		add("secret environment variables", false, false, "none in the profile: the environment is passed as given")
 	}
 
 	switch {
