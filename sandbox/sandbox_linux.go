@@ -88,7 +88,70 @@ func Probe() []Feature {
 		for _, pt := range c.parts() {
 			fs = append(fs, pt.Feature)
 		}
+		fs = append(fs, classFeatures(c, protect.Default())...)
 	})
+	return fs
+}
+
+// classFeatures is one line per class of protected path and secret of l (one
+// reason), saying whether this machine enforces it and how far.
+func classFeatures(c *confinement, l *protect.List) []Feature {
+	type class struct {
+		kind     protect.Kind
+		reason   string
+		patterns []string
+	}
+	var classes []*class
+	byReason := map[string]*class{}
+	for _, e := range l.Entries {
+		if strings.HasPrefix(e.Pattern, "/proc/") {
+			continue // the "ptrace, process memory and /proc/PID" line
+		}
+		k := byReason[string(e.Kind)+e.Reason]
+		if k == nil {
+			k = &class{kind: e.Kind, reason: e.Reason}
+			byReason[string(e.Kind)+e.Reason] = k
+			classes = append(classes, k)
+		}
+		k.patterns = append(k.patterns, e.Pattern)
+	}
+	ok, why := userNSAllowed()
+	var fs []Feature
+	for _, k := range classes {
+		anyDepth := false
+		for _, p := range k.patterns {
+			if !strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "~/") {
+				anyDepth = true
+			}
+		}
+		scope := ""
+		if anyDepth {
+			scope = fmt.Sprintf("; names at any depth: found at start within %d levels of each root (%d directories at most, not in temporary directories); files made later are not covered", protect.ScanDepth, protect.ScanDirs)
+		}
+		f := Feature{Name: string(k.kind) + ": " + strings.Join(k.patterns, " ") + " (" + k.reason + ")"}
+		if k.kind == protect.Protected {
+			switch {
+			case c.mounts:
+				f.Enforced, f.Detail = true, "read-only binds in the mount namespace, over what exists at start"+scope
+			case c.inherited:
+				f.Enforced, f.Detail = true, c.mountsWhy
+			case ok:
+				f.Enforced, f.Detail = true, "read-only binds in a user and mount namespace (guard stays as the parent), over what exists at start"+scope
+			default:
+				f.Detail = why
+			}
+		} else {
+			switch {
+			case c.mounts:
+				f.Enforced, f.Detail = true, "files read as empty (/dev/null over them), directories refused by Landlock read rules"+scope
+			case c.landlock:
+				f.Enforced, f.Detail = true, "refused by Landlock read rules (EACCES), unless the file's permissions refuse it already"+scope
+			default:
+				f.Detail = c.landlockWhy
+			}
+		}
+		fs = append(fs, f)
+	}
 	return fs
 }
 
