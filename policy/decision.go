@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"guard/policy/protect"
 )
 
 // Mode is the approval mode: how much runs without a person.
@@ -81,6 +83,14 @@ func (d *Decision) Outside() []WrittenPath {
 //	unverified, Unknown writes ask      ask        sandbox
 //	forbidden                  refuse   refuse     refuse
 func Decide(v *Verdict, mode Mode, roots []string) Decision {
+	return DecideProtected(v, mode, roots, nil, os.Getenv("HOME"))
+}
+
+// DecideProtected is Decide with the list of protected paths l (nil: the
+// built-in one, when there are writes to judge) and the home directory its
+// "~/" entries name: a write to a protected path inside a root counts as
+// outside, as a write into .git does.
+func DecideProtected(v *Verdict, mode Mode, roots []string, l *protect.List, home string) Decision {
 	d := Decision{Class: v.Class}
 	class := v.Class
 	if class == Match && v.Unknown {
@@ -95,9 +105,15 @@ func Decide(v *Verdict, mode Mode, roots []string) Decision {
 			abs := Resolve(w, "/")
 			wp := WrittenPath{Path: w, Resolved: abs, Inside: abs == "/dev/null" || insideAny(abs, resolved)}
 			if wp.Inside {
-				if wp.Protected = protected(abs); wp.Protected != "" {
-					wp.Inside = false
+				if wp.Protected = protected(abs); wp.Protected == "" {
+					if l == nil {
+						l = protect.Default()
+					}
+					if e := l.Protected(abs, home); e != nil {
+						wp.Protected = "protected: " + e.Reason
+					}
 				}
+				wp.Inside = wp.Protected == ""
 			}
 			d.Writes = append(d.Writes, wp)
 		}

@@ -19,6 +19,7 @@ import (
 
 	"guard/internal/config"
 	"guard/policy"
+	"guard/policy/protect"
 )
 
 // Exit codes of `guard -- PROGRAM` when guard does not exec the program.
@@ -68,6 +69,8 @@ type Gate struct {
 	// UserPolicy is where "always" answers are written.
 	UserPolicy string
 	Stderr     io.Writer
+	// Protect is the list of protected paths and secrets (config.ProtectList).
+	Protect *protect.List
 }
 
 // New builds a gate from the options, the environment and the configuration.
@@ -76,9 +79,6 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
-	}
-	if _, err := cfg.ProtectList(getenv); err != nil { // a malformed [protect] pattern
-		return nil, err
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
@@ -94,6 +94,10 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	}
 	g := &Gate{Cwd: cwd, Env: env, Config: cfg, Getenv: getenv, Stderr: stderr,
 		UserPolicy: config.UserPolicyPath(getenv)}
+	// The protected paths and secrets: the decision's and the sandbox's.
+	if g.Protect, err = cfg.ProtectList(getenv); err != nil { // a malformed [protect] pattern
+		return nil, err
+	}
 
 	mode := opts.Mode
 	if mode == "" {
@@ -221,5 +225,5 @@ func lookup(env []string) func(string) string {
 // Judge classifies argv and decides what the mode does with it.
 func (g *Gate) Judge(argv []string) (policy.Verdict, policy.Decision) {
 	v := g.Set.Judge(argv, g.Cwd)
-	return v, policy.Decide(&v, g.Mode, g.Roots)
+	return v, policy.DecideProtected(&v, g.Mode, g.Roots, g.Protect, g.Getenv("HOME"))
 }

@@ -102,9 +102,8 @@ func (g *Gate) Profile() sandbox.Profile {
 		BestEffort:       g.BestEffort,
 	}
 	// Protected paths read-only, secrets unreadable, secret variables removed.
-	// New checked the configuration's patterns; the default list is stricter.
-	l, err := g.Config.ProtectList(g.Getenv)
-	if err != nil {
+	l := g.Protect
+	if l == nil {
 		l = protect.Default()
 	}
 	sandbox.Protect(&p, l, g.Getenv("HOME"))
