@@ -279,3 +279,68 @@ func TestUserNSForbidden(t *testing.T) {
 		}
 	}
 }
+
+// TestToolsUnprivileged: as an ordinary user, in a repository whose hooks and
+// config are read-only (so through the user-namespace child), the everyday
+// tools keep working.
+func TestToolsUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	needTool(t, "git", "make", "tar", "python3", "script", "go")
+	cred := &syscall.Credential{Uid: 65534, Gid: 65534}
+	base := t.TempDir()
+	exe := shareWith(t, base, cred)
+	f := newFixture(t, base)
+	proj, home := f.root, filepath.Join(filepath.Dir(f.root), "home")
+	for name, content := range map[string]string{
+		".tmp/.keep": "", "README": "hello\n", "Makefile": "all: a b\na:\n\t@echo made-a\nb:\n\t@echo made-b\n",
+		"mp.py": "import multiprocessing as m\nif __name__ == '__main__':\n    m.set_start_method('fork')\n    with m.Pool(2) as p: print('pool', sum(p.map(abs, [-1, -2])))\n",
+	} {
+		writeWorld(filepath.Join(proj, name), content)
+	}
+	os.MkdirAll(home, 0o755)
+	env := []string{"GIT_AUTHOR_NAME=g", "GIT_AUTHOR_EMAIL=g@e", "GIT_COMMITTER_NAME=g", "GIT_COMMITTER_EMAIL=g@e", "GIT_CONFIG_NOSYSTEM=1"}
+	git := exec.Command("sh", "-c", "git init -q -b main && git add README && git commit -qm first")
+	git.Dir, git.Env = proj, append(os.Environ(), append(env, "HOME="+home)...)
+	if out, err := git.CombinedOutput(); err != nil {
+		t.Fatalf("git: %v\n%s", err, out)
+	}
+	chownFixture(t, f, cred)
+	p := Profile{WritableRoots: []string{proj}}
+	Protect(&p, protect.Default(), home)
+	if len(p.ReadOnly) == 0 {
+		t.Fatal("no protected paths found in the repository")
+	}
+	script := `set -e
+git status --short
+echo more >> README && git add README && git commit -qm second
+git checkout -q -b feature && echo f > f && git add f && git commit -qm feature
+echo wip >> README && git stash -q && git stash pop -q && git checkout -q README
+git checkout -q main && echo m > m && git add m && git commit -qm main2
+git checkout -q feature && git rebase -q main && git log --oneline | head -3
+make -j2
+python3 mp.py
+tar cf t.tar README && tar tf t.tar
+script -qec 'test -t 0 && echo pty-ok' /dev/null
+printf 'module m\n\ngo 1.21\n' > go.mod
+printf 'package main\n\nfunc main() { println("go-built") }\n' > main.go
+printf 'package main\n\nimport "testing"\n\nfunc TestX(t *testing.T) {}\n' > main_test.go
+go build -o prog . && ./prog && go test -count=1 . 
+if echo x >> .git/config 2>/dev/null; then echo CONFIG-CHANGED; fi
+`
+	o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", script}, dir: proj, exe: exe, cred: cred,
+		env: append(env, "HOME="+home, "TMPDIR="+proj+"/.tmp", "GOCACHE="+proj+"/.gocache", "GOPATH="+proj+"/.gopath", "GOTOOLCHAIN=local", "GOFLAGS=")}.run(t)
+	out := o.stdout + o.stderr
+	if !o.ok {
+		t.Fatalf("as nobody, the tools failed: %s\n%s", o.msg, out)
+	}
+	for _, want := range []string{"main2", "made-a", "made-b", "pool 3", "README", "pty-ok", "go-built", "ok  \tm"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "CONFIG-CHANGED") {
+		t.Errorf(".git/config written as nobody:\n%s", out)
+	}
+	t.Logf("output:\n%s", out)
+}
