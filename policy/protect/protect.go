@@ -13,12 +13,23 @@
 //
 // A pattern covers the path it names and everything below it.
 //
+// Resolve applies the list to writable roots as they are at start, for the
+// sandbox: the protected paths that exist inside the roots (with a
+// repository's resolved git directory and commondir, core.hooksPath, and
+// embedded bare repositories found by the scan), the secrets that exist
+// anywhere. Apply changes the list as the configuration's [protect] table
+// says; ScrubEnv removes the secret variables from an environment.
+//
 // Limits: matching is by name, on paths already resolved through symlinks
 // (the caller resolves). What a list cannot name it cannot protect: a file
 // that will become dangerous only by its content (a new bare repository
-// created inside a root, a script a user later runs by hand) is not on it;
-// the dynamic entries (a repository's core.hooksPath, guard's own state)
-// are added by the caller with Add.
+// created inside a root, a script a user later runs by hand) is not on it.
+// Resolve sees what exists when it runs, looks for names at any depth only
+// within ScanDepth levels of the roots it is asked to scan and ScanDirs
+// directories in all (skipping node_modules, vendor and the like), reads
+// git config files without following includes, and skips /proc patterns
+// (the sandbox's ptrace rules cover other processes' environ). Guard's own
+// state is added by the caller (config.ProtectList).
 package protect
 
 import (
