@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"os/signal"
 	"strconv"
 	"strings"
@@ -113,19 +112,16 @@ func runInUserNS(p Profile, path string, argv, env []string) error {
 		unix.Close(sp[0])
 		return fmt.Errorf("fcntl(F_DUPFD): %w", err)
 	}
-	defer unix.Close(childFD)
 	out := os.NewFile(uintptr(sp[0]), "spec")
 	go func() { out.Write(b); out.Close() }()
 
 	uid, gid := os.Getuid(), os.Getgid()
-	cmd := &exec.Cmd{
-		Path:   "/proc/self/exe",
-		Args:   []string{"guard-sandbox"},
-		Env:    append(env[:len(env):len(env)], usernsEnv+"="+strconv.Itoa(childFD)),
-		Stdin:  os.Stdin,
-		Stdout: os.Stdout,
-		Stderr: os.Stderr,
-		SysProcAttr: &syscall.SysProcAttr{
+	// syscall.ForkExec, not os/exec: no pidfd probe (a throwaway fork), no
+	// goroutines; descriptors not close-on-exec stay inherited as they are.
+	attr := &syscall.ProcAttr{
+		Env:   append(env[:len(env):len(env)], usernsEnv+"="+strconv.Itoa(childFD)),
+		Files: []uintptr{0, 1, 2},
+		Sys: &syscall.SysProcAttr{
 			Cloneflags:                 unix.CLONE_NEWUSER | unix.CLONE_NEWNS,
 			UidMappings:                []syscall.SysProcIDMap{{ContainerID: uid, HostID: uid, Size: 1}},
 			GidMappings:                []syscall.SysProcIDMap{{ContainerID: gid, HostID: gid, Size: 1}},
@@ -135,7 +131,7 @@ func runInUserNS(p Profile, path string, argv, env []string) error {
 	}
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, unix.SIGTERM, unix.SIGHUP, unix.SIGINT, unix.SIGQUIT)
-	err = cmd.Start()
+	pid, err := syscall.ForkExec("/proc/self/exe", []string{"guard-sandbox"}, attr)
 	unix.Close(childFD)
 	if err != nil {
 		out.Close()
@@ -143,25 +139,30 @@ func runInUserNS(p Profile, path string, argv, env []string) error {
 		if errors.Is(err, unix.EPERM) || errors.Is(err, unix.ENOSPC) || errors.Is(err, unix.EINVAL) || errors.Is(err, unix.EACCES) {
 			return fmt.Errorf("%w (%v): %s", errNoUserNS, err, userNSHint())
 		}
-		return err
+		return fmt.Errorf("starting the sandbox's child: %w", err)
 	}
 	go func() {
 		for s := range sigs {
 			// SIGINT and SIGQUIT from a terminal reach the child too: forwarding
 			// them once more is harmless.
-			cmd.Process.Signal(s)
+			unix.Kill(pid, s.(syscall.Signal))
 		}
 	}()
-	err = cmd.Wait()
+	var ws syscall.WaitStatus
+	for {
+		_, err = syscall.Wait4(pid, &ws, 0, nil)
+		if err != unix.EINTR {
+			break
+		}
+	}
 	signal.Stop(sigs)
-	ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if err != nil {
+		return fmt.Errorf("waiting for the sandbox's child: %w", err)
+	}
 	if ws.Signaled() {
 		signal.Reset(ws.Signal())
 		unix.Kill(os.Getpid(), ws.Signal())
 		os.Exit(128 + int(ws.Signal()))
-	}
-	if err != nil && cmd.ProcessState == nil {
-		return err
 	}
 	os.Exit(ws.ExitStatus())
 	return nil
