@@ -375,7 +375,7 @@ func (c *confinement) check() error {
 func (c *confinement) complete() bool {
 	return c.nnp && c.landlock && c.abi >= 6 && c.seccomp &&
 		(c.mounts || c.inherited || !c.root) && (c.caps || !c.capsRequired) &&
-		(len(c.readOnly) == 0 || c.mounts || c.inherited || c.userns)
+		(len(c.readOnly) == 0 || c.mounts || c.inherited || c.userns || containsRoot(c.roots))
 }
 
 // apply runs the steps on the calling (locked) thread. A step that fails is an
@@ -498,6 +498,9 @@ func (c *confinement) parts() []part {
 	switch {
 	case len(c.readOnly) == 0:
 		add("protected paths read-only inside the roots", false, true, "none found in the roots")
+	case containsRoot(c.roots):
+		// Asked for: everything writable.
+		add("protected paths read-only inside the roots", false, false, "/ is a writable root: nothing is kept read-only")
 	case c.mounts:
 		add("protected paths read-only inside the roots", true, true, fmt.Sprintf("read-only binds over %d paths in the mount namespace", len(c.readOnly)))
 	case c.inherited:
