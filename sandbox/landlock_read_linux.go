@@ -64,6 +64,10 @@ func readableHoles(unreadable []string) []string {
 		if !filepath.IsAbs(p) {
 			continue
 		}
+		var st unix.Stat_t
+		if unix.Lstat(p, &st) != nil || st.Mode&unix.S_IFMT == unix.S_IFCHR {
+			continue // gone, or /dev/null over it already (an enclosing sandbox)
+		}
 		if unix.Faccessat(unix.AT_FDCWD, p, unix.R_OK, unix.AT_EACCESS) == nil {
 			out = append(out, filepath.Clean(p))
 		}

@@ -24,7 +24,7 @@ import (
 // roots, gives it a private /dev/shm, and re-enters the working directory cwd so
 // that it lies on the writable copy when it is inside a root. An error is
 // recoverable when nothing was made read-only yet.
-func readOnlyMounts(roots []root, readOnly, emptied []string, cwd string, proc bool) (recoverable bool, err error) {
+func readOnlyMounts(roots []root, readOnly, emptied, emptiedDirs []string, cwd string, proc bool) (recoverable bool, err error) {
 	if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
 		return true, fmt.Errorf("unshare(CLONE_NEWNS): %w", err)
 	}
@@ -71,6 +71,12 @@ func readOnlyMounts(roots []root, readOnly, emptied []string, cwd string, proc b
 	for _, p := range emptied {
 		if err := bindOver("/dev/null", p, false); err != nil {
 			return false, err
+		}
+	}
+	for _, p := range emptiedDirs {
+		err := unix.Mount("tmpfs", p, "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=4k,nr_inodes=2,mode=0500")
+		if err != nil {
+			return false, fmt.Errorf("mount tmpfs over %s: %w", p, err)
 		}
 	}
 	// A fresh /proc where processes outside the sandbox are invisible: with

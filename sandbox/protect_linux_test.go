@@ -344,3 +344,38 @@ if echo x >> .git/config 2>/dev/null; then echo CONFIG-CHANGED; fi
 	}
 	t.Logf("output:\n%s", out)
 }
+
+// TestSecretNeighbours: a secret at a root's top (.env) and a secret directory
+// in it stay unreadable, while a file made next to them during the run is
+// readable, as root and as an ordinary user (where Landlock rules alone would
+// leave every new file in that directory unreadable).
+func TestSecretNeighbours(t *testing.T) {
+	requireSandbox(t)
+	creds := []*syscall.Credential{nil}
+	if os.Geteuid() == 0 {
+		creds = append(creds, &syscall.Credential{Uid: 65534, Gid: 65534})
+	}
+	for _, cred := range creds {
+		base := t.TempDir()
+		exe := ""
+		if cred != nil {
+			exe = shareWith(t, base, cred)
+		}
+		f := newFixture(t, base)
+		writeWorld(filepath.Join(f.root, ".env"), "API_KEY=sk-secret\n")
+		writeWorld(filepath.Join(f.root, "vault", "key"), "sk-secret\n")
+		chownFixture(t, f, cred)
+		p := Profile{WritableRoots: []string{f.root}, Unreadable: []string{filepath.Join(f.root, ".env"), filepath.Join(f.root, "vault")}}
+		script := `echo fresh > new.txt && cat new.txt; mkdir d && echo deeper > d/x && cat d/x
+cat .env vault/key 2>&1; ls vault 2>&1; echo end`
+		o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", script}, dir: f.root, exe: exe, cred: cred}.run(t)
+		out := o.stdout + o.stderr
+		if !strings.Contains(out, "fresh") || !strings.Contains(out, "deeper") || !strings.Contains(out, "end") {
+			t.Errorf("cred %v: a new file next to a secret is not readable:\n%s", cred, out)
+		}
+		if strings.Contains(out, "sk-secret") {
+			t.Errorf("cred %v: a secret was read:\n%s", cred, out)
+		}
+		t.Logf("cred %v:\n%s", cred, out)
+	}
+}

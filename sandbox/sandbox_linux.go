@@ -54,6 +54,7 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 			return false, err
 		}
 		c.userns, c.usernsWhy = false, strings.TrimPrefix(err.Error(), errNoUserNS.Error()+" ")
+		c.dropHolesInRoots()
 		if err := c.check(); err != nil {
 			c.release()
 			return false, err
@@ -186,6 +187,11 @@ type confinement struct {
 
 	holes   []string // the Unreadable paths that exist and this process could read
 	emptied []string // the regular files of holes, as root: /dev/null mounted over them
+	// emptiedDirs: the directories of holes inside the roots, with mounts: an
+	// empty read-only tmpfs over each.
+	emptiedDirs []string
+	// holesLeft: secrets inside the roots left readable (no mounts to hide them).
+	holesLeft int
 	// userns: an ordinary user's mounts are made by a child in a user namespace
 	// (runInUserNS); usernsWhy says why not, when there are protected paths.
 	userns    bool
@@ -290,13 +296,19 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		}
 		// Secret files look empty: /dev/null mounted over each costs less than
 		// the Landlock rules around it (root reads /etc/shadow, in a directory
-		// of a hundred entries). Directories stay Landlock's.
+		// of a hundred entries). A secret directory inside a root gets an empty
+		// read-only tmpfs: Landlock rules around it would leave every new file
+		// in its parent, a writable directory, unreadable. Directories outside
+		// the roots stay Landlock's.
 		var dirs []string
 		for _, h := range c.holes {
 			var st unix.Stat_t
-			if unix.Lstat(h, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG {
+			switch {
+			case unix.Lstat(h, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG:
 				c.emptied = append(c.emptied, h)
-			} else {
+			case c.inRoots(h):
+				c.emptiedDirs = append(c.emptiedDirs, h)
+			default:
 				dirs = append(dirs, h)
 			}
 		}
@@ -312,11 +324,15 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		c.mountsWhy = "inside the read-only mounts of an enclosing guard sandbox"
 	default:
 		c.mountsWhy = "not root"
-		// Protected paths in the roots: the mounts in a user namespace, made by a
-		// child (userns_linux.go). Without them, Landlock alone.
-		c.userns = len(c.readOnly) > 0
+		// Protected paths or secrets in the roots: the mounts in a user
+		// namespace, made by a child (userns_linux.go). Without them, Landlock
+		// alone, which cannot keep a secret in a writable directory unreadable
+		// without making every new file there unreadable too: those secrets are
+		// then left readable (a part not enforced).
+		c.userns = len(c.readOnly) > 0 || slices.ContainsFunc(c.holes, c.inRoots)
 		if ok, why := userNSAllowed(); c.userns && !ok {
 			c.userns, c.usernsWhy = false, why
+			c.dropHolesInRoots()
 		}
 	}
 
@@ -329,6 +345,24 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// inRoots reports whether p lies inside a writable root.
+func (c *confinement) inRoots(p string) bool {
+	return slices.ContainsFunc(c.roots, func(r root) bool { return within(p, r.path) })
+}
+
+// dropHolesInRoots leaves the secrets inside the roots readable: see holesLeft.
+func (c *confinement) dropHolesInRoots() {
+	kept := c.holes[:0]
+	for _, h := range c.holes {
+		if c.inRoots(h) {
+			c.holesLeft++
+			continue
+		}
+		kept = append(kept, h)
+	}
+	c.holes = kept
 }
 
 // root is a writable root, open.
@@ -375,7 +409,7 @@ func (c *confinement) check() error {
 func (c *confinement) complete() bool {
 	return c.nnp && c.landlock && c.abi >= 6 && c.seccomp &&
 		(c.mounts || c.inherited || !c.root) && (c.caps || !c.capsRequired) &&
-		(len(c.readOnly) == 0 || c.mounts || c.inherited || c.userns || containsRoot(c.roots))
+		(len(c.readOnly) == 0 || c.mounts || c.inherited || c.userns || containsRoot(c.roots)) && c.holesLeft == 0
 }
 
 // apply runs the steps on the calling (locked) thread. A step that fails is an
@@ -391,7 +425,7 @@ func (c *confinement) apply(fds bool) error {
 		return c.check()
 	}
 	if c.mounts {
-		if recoverable, err := readOnlyMounts(c.roots, c.readOnly, c.emptied, c.cwd, c.root); err != nil {
+		if recoverable, err := readOnlyMounts(c.roots, c.readOnly, c.emptied, c.emptiedDirs, c.cwd, c.root); err != nil {
 			if !recoverable {
 				c.mounts, c.mountsWhy = false, err.Error()
 				return err
@@ -518,10 +552,17 @@ func (c *confinement) parts() []part {
 		add("secrets unreadable", false, true, "none in the profile")
 	case !c.landlock && !c.mounts:
 		add("secrets unreadable", true, false, c.landlockWhy)
-	case len(c.emptied) > 0:
-		add("secrets unreadable", true, true, fmt.Sprintf("%d files read as empty (/dev/null over them), %d paths refused by Landlock read rules", len(c.emptied), len(c.holes)))
+	case c.userns:
+		add("secrets unreadable", true, true, "in the user and mount namespace: files read as empty (/dev/null over them), directories in the roots empty, others refused by Landlock read rules")
+	case len(c.emptied)+len(c.emptiedDirs) > 0:
+		add("secrets unreadable", true, true, fmt.Sprintf("%d files read as empty (/dev/null over them), %d directories in the roots empty, %d paths refused by Landlock read rules",
+			len(c.emptied), len(c.emptiedDirs), len(c.holes)))
 	default:
 		add("secrets unreadable", true, c.landlock, fmt.Sprintf("%d paths refused by Landlock read rules (EACCES)", len(c.holes)))
+	}
+	if c.holesLeft > 0 {
+		add("secrets inside the writable roots unreadable", true, false,
+			fmt.Sprintf("%d left readable: Landlock cannot hide a file in a writable directory without hiding new files there too (%s)", c.holesLeft, c.usernsWhy))
 	}
 	if c.mounts && c.root {
 		add("other processes' command lines (/proc/PID/cmdline)", false, true, "a fresh /proc with hidepid=invisible: processes outside are not there")
