@@ -16,7 +16,8 @@
 //     inside the roots (Profile.ReadOnly: .git/hooks, .git/config, .envrc...) get
 //     read-only copies mounted over them (writing, creating in, renaming over or
 //     removing them fails with EROFS or EBUSY), the secret files (Profile.
-//     Unreadable) get /dev/null mounted over them (they read as empty), and, as
+//     Unreadable) get /dev/null mounted over them (they read as empty), a secret
+//     directory inside a root an empty read-only tmpfs, and, as
 //     root, /proc is a fresh procfs with hidepid=invisible, where a process
 //     outside the sandbox is not there (Landlock refuses ptrace access to it, which
 //     is what hidepid asks): no /proc/PID/cmdline of other processes.
@@ -35,6 +36,8 @@
 //     them for an ordinary user; directories for root): Landlock has no deny
 //     rule, so read is granted entry by entry on each directory on the way down
 //     to a secret, except the entry that leads there (landlock_read_linux.go);
+//     never inside a writable root, where a new file next to the secret would be
+//     unreadable too (there, step 1's mounts hide secrets);
 //     listing stays granted everywhere, so a secret's name shows, not its content
 //     (EACCES). Write, create, remove, rename, link
 //     and truncate only beneath the writable roots and /dev/shm, where device nodes
@@ -74,7 +77,7 @@
 //
 // Non-root users: unshare(CLONE_NEWUSER), which would give them a mount
 // namespace, needs a single-threaded process, and a Go program never is one.
-// So when there are protected paths in the roots, Exec starts a child of its own
+// So when there are protected paths or secrets in the roots, Exec starts a child of its own
 // executable in a new user and mount namespace (the user mapped to itself,
 // CAP_SYS_ADMIN there as an ambient capability) and stays as its parent,
 // forwarding signals and exiting as the program did; the child does step 1 (no
@@ -83,9 +86,9 @@
 // unprivileged user namespaces (user.max_user_namespaces=0,
 // kernel.unprivileged_userns_clone=0, Ubuntu's
 // kernel.apparmor_restrict_unprivileged_userns=1), Exec refuses, naming the
-// setting, unless BestEffort: then it warns and the protected paths stay
-// writable. Without protected paths in the roots, no child: every step but 1 and
-// root's part of 2, in place.
+// setting, unless BestEffort: then it warns, the protected paths stay writable
+// and the secrets inside the roots readable. Without protected paths or secrets
+// in the roots, no child: every step but 1 and root's part of 2, in place.
 //
 // # Fail closed
 //
