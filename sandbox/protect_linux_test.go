@@ -260,8 +260,10 @@ func TestUserNSForbidden(t *testing.T) {
 		if len(inner.ReadOnly) == 0 {
 			t.Fatal("no protected paths found in the fixture")
 		}
+		home := filepath.Join(filepath.Dir(f.root), "home")
+		inner.Unreadable = append(inner.Unreadable, filepath.Join(home, ".ssh", "id_ed25519"))
 		spec := helperSpec{Profile: outer, Path: exe, Argv: []string{exe},
-			Next: &helperSpec{Profile: inner, Path: "/bin/sh", Argv: []string{"sh", "-c", "echo ran"}}}
+			Next: &helperSpec{Profile: inner, Path: "/bin/sh", Argv: []string{"sh", "-c", "echo ran; cat " + filepath.Join(home, ".ssh", "id_ed25519")}}}
 		cmd := exec.Command(exe)
 		cmd.Dir = f.root
 		cmd.Env = append(os.Environ(), envHelper+"="+mustJSON(spec))
@@ -274,8 +276,12 @@ func TestUserNSForbidden(t *testing.T) {
 			}
 			continue
 		}
-		if err != nil || !strings.Contains(s, "ran") || !strings.Contains(s, "sandbox: not enforced: protected paths read-only") {
+		if !strings.Contains(s, "ran") || !strings.Contains(s, "sandbox: not enforced: protected paths read-only") {
 			t.Errorf("best-effort, user namespaces refused: %v\n%s\nwant a warning, then the program", err, s)
+		}
+		// Secrets outside the roots stay Landlock's, namespaces or not.
+		if strings.Contains(s, "PRIVATE") || !strings.Contains(s, "Permission denied") {
+			t.Errorf("best-effort, user namespaces refused: a secret outside the roots was read:\n%s", s)
 		}
 	}
 }
@@ -377,5 +383,41 @@ cat .env vault/key 2>&1; ls vault 2>&1; echo end`
 			t.Errorf("cred %v: a secret was read:\n%s", cred, out)
 		}
 		t.Logf("cred %v:\n%s", cred, out)
+	}
+}
+
+// TestUserNSForbiddenSysctl: the same with the real setting,
+// user.max_user_namespaces=0, set for the test and restored.
+func TestUserNSForbiddenSysctl(t *testing.T) {
+	requireRoot(t, "changing the sysctl needs root")
+	requireSandbox(t)
+	const knob = "/proc/sys/user/max_user_namespaces"
+	old, err := os.ReadFile(knob)
+	if err != nil {
+		sandboxtest.NotApplicable(t, "no user.max_user_namespaces: ", err)
+	}
+	if err := os.WriteFile(knob, []byte("0"), 0); err != nil {
+		sandboxtest.NotApplicable(t, "this machine does not let the test change user.max_user_namespaces (", err, "): TestUserNSForbidden covers the refusal")
+	}
+	defer func() {
+		if err := os.WriteFile(knob, old, 0); err != nil {
+			t.Errorf("restoring %s: %v", knob, err)
+		}
+	}()
+	cred := &syscall.Credential{Uid: 65534, Gid: 65534}
+	base := t.TempDir()
+	exe := shareWith(t, base, cred)
+	f := newFixture(t, base)
+	protectFixture(t, f.root)
+	chownFixture(t, f, cred)
+	p := Profile{WritableRoots: []string{f.root}}
+	Protect(&p, protect.Default(), "")
+	cmd := exec.Command(exe)
+	cmd.Dir = f.root
+	cmd.Env = append(os.Environ(), envHelper+"="+mustJSON(helperSpec{Profile: p, Path: "/bin/true", Argv: []string{"true"}}))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "user.max_user_namespaces=0") {
+		t.Errorf("strict with user.max_user_namespaces=0: %v\n%s\nwant a refusal naming the setting", err, out)
 	}
 }
