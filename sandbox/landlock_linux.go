@@ -63,6 +63,19 @@ var landlockDevices = []string{"/dev/null", "/dev/tty", "/dev/ptmx", "/dev/pts"}
 // thread must hold CAP_SYS_ADMIN). The O_PATH descriptors it opens are added to
 // *fds, for the caller to close (execve closes them: they are close-on-exec).
 func landlockRestrict(abi int, p Profile, roots []root, holes []string, fds *[]int) error {
+	ruleset, _, err := landlockRuleset(abi, p, roots, holes, fds)
+	if err != nil {
+		return err
+	}
+	if _, _, e := unix.Syscall(unix.SYS_LANDLOCK_RESTRICT_SELF, uintptr(ruleset), 0, 0); e != 0 {
+		return fmt.Errorf("landlock_restrict_self: %w", e)
+	}
+	return nil
+}
+
+// landlockRuleset builds the ruleset landlockRestrict enforces, and returns it
+// with the rights it grants on /dev/shm.
+func landlockRuleset(abi int, p Profile, roots []root, holes []string, fds *[]int) (ruleset int, shm uint64, err error) {
 	attr := unix.LandlockRulesetAttr{Handled_access_fs: landlockHandledFS(abi)}
 	size := unsafe.Offsetof(attr.Handled_access_net) // ABI 1-3 know only the fs field
 	if abi >= 4 {
@@ -77,9 +90,9 @@ func landlockRestrict(abi int, p Profile, roots []root, holes []string, fds *[]i
 	}
 	r, _, e := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, uintptr(unsafe.Pointer(&attr)), size, 0)
 	if e != 0 {
-		return fmt.Errorf("landlock_create_ruleset: %w", e)
+		return -1, 0, fmt.Errorf("landlock_create_ruleset: %w", e)
 	}
-	ruleset := int(r)
+	ruleset = int(r)
 	*fds = append(*fds, ruleset)
 	handled := attr.Handled_access_fs
 	write := handled &^ llNoDevices
@@ -111,22 +124,22 @@ func landlockRestrict(abi int, p Profile, roots []root, holes []string, fds *[]i
 
 	fd, err := open("/")
 	if err != nil {
-		return err
+		return -1, 0, err
 	}
 	if fd < 0 {
-		return fmt.Errorf("landlock_add_rule /: %w", unix.ENOENT)
+		return -1, 0, fmt.Errorf("landlock_add_rule /: %w", unix.ENOENT)
 	}
 	if len(holes) == 0 {
 		if err := add("/", fd, llRead); err != nil {
-			return err
+			return -1, 0, err
 		}
 	} else {
 		// Read everywhere but the holes (landlock_read_linux.go); listing everywhere.
 		if err := add("/", fd, unix.LANDLOCK_ACCESS_FS_READ_DIR); err != nil {
-			return err
+			return -1, 0, err
 		}
 		if _, err := addReadRules(add, fd, "/", newHoleTree(holes), llReadFile); err != nil {
-			return err
+			return -1, 0, err
 		}
 		// The roots' rules must not give reading back below them.
 		write &^= llReadFile
@@ -137,17 +150,17 @@ func landlockRestrict(abi int, p Profile, roots []root, holes []string, fds *[]i
 			access &= llFileRights
 		}
 		if err := add(r.path, r.fd, access); err != nil {
-			return err
+			return -1, 0, err
 		}
 	}
 	for _, dev := range landlockDevices {
 		fd, err := open(dev)
 		if err != nil {
-			return err
+			return -1, 0, err
 		}
 		if fd >= 0 {
 			if err := add(dev, fd, llDevice); err != nil {
-				return err
+				return -1, 0, err
 			}
 		}
 	}
@@ -155,19 +168,16 @@ func landlockRestrict(abi int, p Profile, roots []root, holes []string, fds *[]i
 	// mount namespace this is a private tmpfs; without, the user's own /dev/shm.
 	// Opened after the mounts, so that the rule is on the tmpfs.
 	if fd, err := open("/dev/shm"); err != nil {
-		return err
+		return -1, 0, err
 	} else if fd >= 0 {
 		var st unix.Stat_t
 		if err := unix.Fstat(fd, &st); err == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR {
 			if err := add("/dev/shm", fd, write); err != nil {
-				return err
+				return -1, 0, err
 			}
 		}
 	}
-	if _, _, e := unix.Syscall(unix.SYS_LANDLOCK_RESTRICT_SELF, uintptr(ruleset), 0, 0); e != 0 {
-		return fmt.Errorf("landlock_restrict_self: %w", e)
-	}
-	return nil
+	return ruleset, write, nil
 }
 
 func openRetry(path string, flags int) (int, error) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -334,11 +335,11 @@ printf 'package main\n\nimport "testing"\n\nfunc TestX(t *testing.T) {}\n' > mai
 go build -o prog . && ./prog && go test -count=1 . 
 if echo x >> .git/config 2>/dev/null; then echo CONFIG-CHANGED; fi
 `
-	o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", script}, dir: proj, exe: exe, cred: cred,
+	o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", script}, dir: proj, exe: exe, cred: cred, timeout: 5 * time.Minute,
 		env: append(env, "HOME="+home, "TMPDIR="+proj+"/.tmp", "GOCACHE="+proj+"/.gocache", "GOPATH="+proj+"/.gopath", "GOTOOLCHAIN=local", "GOFLAGS=")}.run(t)
 	out := o.stdout + o.stderr
 	if !o.ok {
-		t.Fatalf("as nobody, the tools failed: %s\n%s", o.msg, out)
+		t.Fatalf("as nobody, the tools failed: %s (killed %v)\n%s", o.msg, o.killed, out)
 	}
 	for _, want := range []string{"main2", "made-a", "made-b", "pool 3", "README", "pty-ok", "go-built", "ok  \tm"} {
 		if !strings.Contains(out, want) {

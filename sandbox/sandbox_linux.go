@@ -48,7 +48,7 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 		return false, err
 	}
 	if c.userns {
-		err := runInUserNS(p, path, argv, env) // returns only on failure
+		err := runRawUserNS(c, path, argv, env) // returns only on failure
 		if !errors.Is(err, errNoUserNS) {
 			c.release()
 			return false, err
