@@ -77,12 +77,16 @@
 //
 // Non-root users: unshare(CLONE_NEWUSER), which would give them a mount
 // namespace, needs a single-threaded process, and a Go program never is one.
-// So when there are protected paths or secrets in the roots, Exec starts a child of its own
-// executable in a new user and mount namespace (the user mapped to itself,
-// CAP_SYS_ADMIN there as an ambient capability) and stays as its parent,
-// forwarding signals and exiting as the program did; the child does step 1 (no
-// fresh /proc: the user namespace does not own the PID namespace), drops every
-// capability and goes on as usual (userns_linux.go). Where the kernel forbids
+// So when there are protected paths or secrets in the roots, Exec forks a child
+// into a new user and mount namespace (clone(2) with CLONE_NEWUSER and
+// CLONE_NEWNS, the user mapped to itself) and stays as its parent, forwarding
+// signals and exiting as the program did. The child is a copy of the calling
+// thread alone: it runs a list of system calls the parent prepared (its uid and
+// gid maps, step 1 but the fresh /proc, which the user namespace cannot mount
+// since it does not own the PID namespace, every capability emptied,
+// no_new_privs, the Landlock ruleset the parent built, seccomp, default signal
+// handlers, execve), no other Go code, and no second start of guard
+// (rawchild_linux.go). Where the kernel forbids
 // unprivileged user namespaces (user.max_user_namespaces=0,
 // kernel.unprivileged_userns_clone=0, Ubuntu's
 // kernel.apparmor_restrict_unprivileged_userns=1), Exec refuses, naming the
@@ -182,6 +186,6 @@
 // protected path and a /dev/null bind per secret file as root, and the Landlock
 // read rules around the secrets left, one per entry of each directory on the way
 // (each rule's descriptor closed at once). BenchmarkProtect measures both parts.
-// An ordinary user with protected paths pays a second start of guard (the child
-// in the user namespace): make bench's "repo + home lists, nobody" line.
+// An ordinary user with protected paths or secrets in the roots pays the fork of
+// guard and the namespaces: make bench's "repo + home lists, nobody" line.
 package sandbox
