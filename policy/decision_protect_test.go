@@ -23,7 +23,7 @@ func TestDecideProtected(t *testing.T) {
 		{root + "/.env", true}, // a secret, not a protected path: writing it is the project's business
 	} {
 		v := &Verdict{Class: Match, Writes: []string{tt.write}}
-		d := DecideProtected(v, AutoEdit, []string{root}, nil, home)
+		d := DecideProtected(v, AutoEdit, []string{root}, protect.Default(), home)
 		if got := len(d.Outside()) == 0; got != tt.inside {
 			t.Errorf("write %s: inside = %v, want %v (%+v)", tt.write, got, tt.inside, d)
 		}

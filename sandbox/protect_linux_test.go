@@ -287,10 +287,10 @@ func TestUserNSForbidden(t *testing.T) {
 	}
 }
 
-// TestToolsUnprivileged: as an ordinary user, in a repository whose hooks and
+// TestToolsUnprivilegedProtected: as an ordinary user, in a repository whose hooks and
 // config are read-only (so through the user-namespace child), the everyday
 // tools keep working.
-func TestToolsUnprivileged(t *testing.T) {
+func TestToolsUnprivilegedProtected(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
 	requireSandbox(t)
 	needTool(t, "git", "make", "tar", "python3", "script", "go")

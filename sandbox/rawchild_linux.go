@@ -72,8 +72,8 @@ func runRawChild(c *rawChild) {
 	syscall.RawSyscall(syscall.SYS_EXIT_GROUP, 127, 0, 0)
 }
 
-// atFDCWD is AT_FDCWD (-100) as a register value.
-const atFDCWD = ^uintptr(99)
+// rawAtFDCWD is AT_FDCWD (-100) as a register value.
+const rawAtFDCWD = ^uintptr(99)
 
 // rawBuilder collects the ops.
 type rawBuilder struct {
@@ -106,7 +106,7 @@ func (b *rawBuilder) op(name string, nr uintptr, args [6]uintptr, from ...int) i
 }
 
 func (b *rawBuilder) writeFile(name, path, content string) {
-	fd := b.op("open "+path, unix.SYS_OPENAT, [6]uintptr{atFDCWD, b.cstr(path), unix.O_WRONLY | unix.O_CLOEXEC})
+	fd := b.op("open "+path, unix.SYS_OPENAT, [6]uintptr{rawAtFDCWD, b.cstr(path), unix.O_WRONLY | unix.O_CLOEXEC})
 	buf := []byte(content)
 	b.op("write "+path, unix.SYS_WRITE, [6]uintptr{0, b.ptr(unsafe.Pointer(&buf[0]), buf), uintptr(len(buf))}, 0, fd)
 	b.op("close "+path, unix.SYS_CLOSE, [6]uintptr{}, 0, fd)
@@ -159,7 +159,7 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 
 	b := &rawBuilder{}
 	b.c.errFD = errW.Fd()
-	atCWD := atFDCWD
+	atCWD := rawAtFDCWD
 	uid, gid := os.Getuid(), os.Getgid()
 	b.writeFile("setgroups", "/proc/self/setgroups", "deny")
 	b.writeFile("gid_map", "/proc/self/gid_map", strconv.Itoa(gid)+" "+strconv.Itoa(gid)+" 1")
@@ -213,7 +213,7 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		b.op("landlock_restrict_self", unix.SYS_LANDLOCK_RESTRICT_SELF, [6]uintptr{uintptr(ruleset)})
 	}
 	if c.seccomp {
-		prog := seccompProgram(p)
+		prog := seccompProgram(p, true) // the child has an IPC namespace of its own
 		fprog := &unix.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
 		b.c.keep = append(b.c.keep, prog)
 		b.op("seccomp", unix.SYS_SECCOMP, [6]uintptr{unix.SECCOMP_SET_MODE_FILTER, 0, b.ptr(unsafe.Pointer(fprog), fprog)})
@@ -259,7 +259,7 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	// in the child; the child restores the mask before execve.
 	syscall.ForkLock.Lock()
 	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&all)), 0, 8, 0, 0)
-	pid, _, e := unix.RawSyscall6(unix.SYS_CLONE, unix.CLONE_NEWUSER|unix.CLONE_NEWNS|uintptr(unix.SIGCHLD), 0, 0, 0, 0, 0)
+	pid, _, e := unix.RawSyscall6(unix.SYS_CLONE, unix.CLONE_NEWUSER|unix.CLONE_NEWNS|unix.CLONE_NEWIPC|uintptr(unix.SIGCHLD), 0, 0, 0, 0, 0)
 	if pid == 0 && e == 0 {
 		runRawChild(&b.c) // never returns
 	}

@@ -64,7 +64,7 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 		c.release()
 		return true, err
 	}
-	err = syscall.Exec(path, argv, scrubEnv(p, env))
+	err = syscall.Exec(path, argv, scrubEnv(c.p, env))
 	c.release()
 	return true, &ExecError{Path: path, Err: err}
 }
@@ -183,17 +183,17 @@ type confinement struct {
 	warn  io.Writer
 	roots []root // existing writable roots
 	cwd   string
-	fds   []int // O_PATH descriptors, closed by release or execve
+	fds   []int // descriptors held until execve (the Landlock ruleset), closed by release
 
 	holes   []string // the Unreadable paths that exist and this process could read
-	emptied []string // the regular files of holes, as root: /dev/null mounted over them
+	emptied []string // the regular files of holes, with mounts: /dev/null mounted over them
 	// emptiedDirs: the directories of holes inside the roots, with mounts: an
 	// empty read-only tmpfs over each.
 	emptiedDirs []string
 	// holesLeft: secrets inside the roots left readable (no mounts to hide them).
 	holesLeft int
 	// userns: an ordinary user's mounts are made by a child in a user namespace
-	// (runInUserNS); usernsWhy says why not, when there are protected paths.
+	// (runRawUserNS); usernsWhy says why not, when it would be needed.
 	userns    bool
 	usernsWhy string
 	readOnly  []string // the ReadOnly paths that exist inside the roots
@@ -207,6 +207,8 @@ type confinement struct {
 	nnp, landlock, seccomp, mounts, caps bool
 	nnpWhy, landlockWhy, seccompWhy      string
 	mountsWhy, capsWhy                   string
+	pts                                  bool // a devpts instance of its own (privateTerminals)
+	ptsWhy                               string
 	capsRequired                         bool
 	capsPlan                             capsPlan
 	capSets                              capSets // as newConfinement found them
@@ -223,23 +225,10 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		if !filepath.IsAbs(r) {
 			return nil, fmt.Errorf("writable root %q: not an absolute path", r)
 		}
-		r = filepath.Clean(r)
-		// One O_PATH descriptor per root, for its Landlock rule.
-		fd, err := openRetry(r, unix.O_PATH|unix.O_CLOEXEC)
-		if err == unix.ENOENT || err == unix.ENOTDIR {
-			continue // nothing to grant
-		}
-		if err != nil {
-			c.release()
-			return nil, fmt.Errorf("writable root %s: %w", r, err)
-		}
-		c.fds = append(c.fds, fd)
-		var st unix.Stat_t
-		if err := unix.Fstat(fd, &st); err != nil {
-			c.release()
-			return nil, fmt.Errorf("writable root %s: fstat: %w", r, err)
-		}
-		c.roots = append(c.roots, root{path: r, fd: fd, dir: st.Mode&unix.S_IFMT == unix.S_IFDIR})
+		// Not opened nor even looked up here: with hundreds of roots every
+		// syscall per root counts. The steps that use a root skip it when it does
+		// not exist (nothing to grant), and no descriptor is held per root.
+		c.roots = append(c.roots, root{path: filepath.Clean(r)})
 	}
 
 	for _, list := range [][]string{p.ReadOnly, p.Unreadable} {
@@ -250,10 +239,15 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 			}
 		}
 	}
-	c.holes = readableHoles(p.Unreadable)
-	for _, x := range p.ReadOnly {
+	if p.FilesOnly {
+		// Auto-edit's files-only confinement: the decision judged the writes;
+		// protected paths, secrets and secret variables are full-auto's.
+		c.p.ReadOnly, c.p.Unreadable, c.p.SecretEnv = nil, nil, nil
+	}
+	c.holes = readableHoles(c.p.Unreadable)
+	for _, x := range c.p.ReadOnly {
 		x = filepath.Clean(x)
-		if !slices.ContainsFunc(c.roots, func(r root) bool { return within(x, r.path) }) {
+		if !c.inRoots(x) {
 			continue // outside the roots: read-only anyway
 		}
 		if _, err := os.Lstat(x); err == nil {
@@ -271,7 +265,7 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		}
 	}
 	c.nnp = true
-	if seccompProgram(p) != nil {
+	if seccompProgram(p, false) != nil {
 		c.seccomp = true
 	} else {
 		c.seccompWhy = "no seccomp filter compiled for " + runtime.GOARCH
@@ -289,6 +283,11 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	switch {
 	case containsRoot(c.roots):
 		c.mountsWhy = "/ is a writable root"
+	case c.root && sandboxedMounts():
+		// Before CAP_SYS_ADMIN: a files-only sandbox keeps root's capabilities,
+		// but Landlock refuses its programs every mount.
+		c.inherited = true
+		c.mountsWhy = "inside the read-only mounts of an enclosing guard sandbox"
 	case hasCap(cs.effective, unix.CAP_SYS_ADMIN):
 		c.mounts = true
 		if c.cwd, err = unix.Getwd(); err != nil {
@@ -313,9 +312,6 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 			}
 		}
 		c.holes = dirs
-	case c.root && sandboxedMounts():
-		c.inherited = true
-		c.mountsWhy = "inside the read-only mounts of an enclosing guard sandbox"
 	case c.root:
 		c.mountsWhy = "no CAP_SYS_ADMIN to make the mounts read-only"
 	case sandboxedMounts():
@@ -325,7 +321,7 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	default:
 		c.mountsWhy = "not root"
 		// Protected paths or secrets in the roots: the mounts in a user
-		// namespace, made by a child (userns_linux.go). Without them, Landlock
+		// namespace, made by a child (rawchild_linux.go). Without them, Landlock
 		// alone, which cannot keep a secret in a writable directory unreadable
 		// without making every new file there unreadable too: those secrets are
 		// then left readable (a part not enforced).
@@ -337,8 +333,16 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	}
 
 	c.capSets, c.capsRequired = cs, euid == 0
-	c.capsPlan, c.capsWhy = planCapabilities(euid, cs, p.AllowNetwork)
+	c.capsPlan, c.capsWhy = planCapabilities(euid, cs)
 	c.caps = c.capsPlan != capsNone
+	c.pts = c.mounts && !p.FilesOnly
+	if !c.pts {
+		c.ptsWhy = c.mountsWhy
+	}
+	if p.FilesOnly {
+		c.seccomp, c.seccompWhy = false, "not part of the files-only profile"
+		c.caps, c.capsRequired, c.capsPlan, c.capsWhy = false, false, capsNone, "not part of the files-only profile"
+	}
 
 	if err := c.check(); err != nil {
 		c.release()
@@ -347,6 +351,7 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	return c, nil
 }
 
+// root is a writable root, a clean absolute path; it may not exist.
 // inRoots reports whether p lies inside a writable root.
 func (c *confinement) inRoots(p string) bool {
 	return slices.ContainsFunc(c.roots, func(r root) bool { return within(p, r.path) })
@@ -365,11 +370,8 @@ func (c *confinement) dropHolesInRoots() {
 	c.holes = kept
 }
 
-// root is a writable root, open.
 type root struct {
 	path string
-	fd   int // O_PATH
-	dir  bool
 }
 
 // release closes the descriptors the confinement opened.
@@ -407,8 +409,11 @@ func (c *confinement) check() error {
 // complete reports whether every part that can be required is enforced: the
 // mechanisms that parts() judges by, all there.
 func (c *confinement) complete() bool {
+	if c.p.FilesOnly {
+		return c.nnp && c.landlock && c.abi >= 3 && (c.mounts || c.inherited || !c.root)
+	}
 	return c.nnp && c.landlock && c.abi >= 6 && c.seccomp &&
-		(c.mounts || c.inherited || !c.root) && (c.caps || !c.capsRequired) &&
+		(c.mounts || c.inherited || !c.root) && (c.caps || !c.capsRequired) && (c.pts || !c.mounts) &&
 		(len(c.readOnly) == 0 || c.mounts || c.inherited || c.userns || containsRoot(c.roots)) && c.holesLeft == 0
 }
 
@@ -435,8 +440,25 @@ func (c *confinement) apply(fds bool) error {
 			}
 		}
 	}
+	if c.pts {
+		// After the mounts, as a step of its own: a kernel or a container that
+		// refuses a new devpts costs this part only.
+		// Never without the thread's own mount namespace: in the host's, a new
+		// devpts on /dev/pts would hide every terminal of the machine.
+		var err error
+		if !c.mounts {
+			err = fmt.Errorf("no mount namespace of its own: %s", c.mountsWhy)
+		} else {
+			err = privateTerminals()
+		}
+		if err != nil {
+			if err := fail(&c.pts, &c.ptsWhy, err); err != nil {
+				return err
+			}
+		}
+	}
 	if c.caps {
-		if err := confineCapabilities(c.capsPlan, c.capSets, c.p.AllowNetwork); err != nil {
+		if err := confineCapabilities(c.capsPlan, c.capSets); err != nil {
 			if err := fail(&c.caps, &c.capsWhy, err); err != nil {
 				return err
 			}
@@ -463,7 +485,9 @@ func (c *confinement) apply(fds bool) error {
 		}
 	}
 	if c.seccomp { // last: nothing after it but execve
-		if err := loadSeccomp(seccompProgram(c.p)); err != nil {
+		// With a mount namespace of its own (or an enclosing sandbox's), the thread
+		// has an IPC namespace of its own too: System V IPC stays usable.
+		if err := loadSeccomp(seccompProgram(c.p, c.mounts || c.inherited)); err != nil {
 			if err := fail(&c.seccomp, &c.seccompWhy, err); err != nil {
 				return err
 			}
@@ -527,6 +551,10 @@ func (c *confinement) parts() []part {
 		// A documented limit, not a machine's shortcoming: never refused or warned.
 		add("chmod, chown, utime, xattr outside the writable roots", false, false,
 			c.mountsWhy+": the user's own files outside the roots can still change mode, times and xattrs (Landlock does not check these)")
+	}
+
+	if c.p.FilesOnly {
+		return ps // the file system alone
 	}
 
 	switch {
@@ -597,7 +625,7 @@ func (c *confinement) parts() []part {
 	}
 
 	if !c.p.AllowUnixSockets {
-		add("pathname Unix sockets", true, c.seccomp, sc("socket(AF_UNIX) refused, socketpair allowed"))
+		add("pathname Unix sockets", true, c.seccomp, sc("socket(AF_UNIX) refused, stream and seqpacket socketpairs allowed"))
 	} else {
 		add("pathname Unix sockets", false, false, "allowed by the profile (Landlock cannot filter them below ABI 9)")
 	}
@@ -620,6 +648,35 @@ func (c *confinement) parts() []part {
 	}
 	add("ptrace, process memory and /proc/PID of processes outside", true, ok && c.seccomp, d)
 
+	add("limits, priority, scheduling and memory placement of processes outside", true, c.seccomp,
+		sc("prlimit64, setpriority, sched_set*, ioprio_set, migrate_pages, move_pages only on the caller (pid 0)"))
+	switch {
+	case c.mounts || c.inherited:
+		add("System V IPC and POSIX message queues of processes outside", true, true, "an IPC namespace of its own")
+	default:
+		add("System V IPC and POSIX message queues of processes outside", true, c.seccomp,
+			sc("shm*, msg*, sem*, mq_* refused (no IPC namespace without CAP_SYS_ADMIN)"))
+	}
+	if !c.p.AllowUnixSockets {
+		add("datagram socketpairs (sendto a pathname socket outside)", true, c.seccomp, sc("socketpair of any type but stream and seqpacket refused"))
+	}
+	if c.p.AllowNetwork {
+		add("packet and raw IP sockets (sniffing) with the network allowed", true, c.seccomp,
+			sc("socket(AF_PACKET) and SOCK_RAW over IPv4 and IPv6 refused; root keeps no CAP_NET_RAW"))
+	}
+	switch {
+	case c.pts && c.mounts:
+		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", true, true, "a devpts instance of its own")
+	case c.mounts:
+		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", true, false, c.ptsWhy)
+	case c.inherited:
+		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", true, true, c.mountsWhy)
+	default:
+		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", false, false,
+			c.mountsWhy+": the user's own other terminals stay readable (no devpts of its own without a mount namespace)")
+	}
+	add("set-user-ID and set-group-ID bits", true, c.seccomp, sc("chmod, fchmod*, open*, creat, mknod* with S_ISUID or S_ISGID refused"))
+	add("file leases (F_SETLEASE)", true, c.seccomp, sc("fcntl(F_SETLEASE) refused; root keeps no CAP_LEASE"))
 	add("namespaces, mounts, bpf, perf, keyring, userfaultfd, modules, kexec, io_uring", true, c.seccomp,
 		sc("refused (clone3 and io_uring with ENOSYS)"))
 	add("terminal input injection (TIOCSTI, TIOCLINUX)", true, c.seccomp, sc("ioctl requests refused"))
