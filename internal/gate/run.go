@@ -147,6 +147,15 @@ func (g *Gate) Profile() sandbox.Profile {
 	}
 	// Protected paths read-only, secrets unreadable, secret variables removed.
 	sandbox.Protect(&p, g.ProtectList(), g.Home)
+	// But the audit log (and the directory it rotates in) stays appendable by
+	// the guards run inside (shims), when a root holds it: their decisions are
+	// logged too. A program inside could write it as well: keep it outside
+	// the roots.
+	if g.AuditLog != "" {
+		p.ReadOnly = slices.DeleteFunc(p.ReadOnly, func(ro string) bool {
+			return policy.Inside(policy.Resolve(g.AuditLog, "/"), ro) || policy.Inside(g.AuditLog, ro)
+		})
+	}
 	return p
 }
 
