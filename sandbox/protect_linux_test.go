@@ -60,10 +60,10 @@ func protectFixture(t testing.TB, root string) (home string) {
 	t.Helper()
 	home = filepath.Join(filepath.Dir(root), "home")
 	files := map[string]string{
-		".git/HEAD": "ref: refs/heads/main\n", ".git/config": "[core]\n\thooksPath = .husky/_\n",
+		".git/HEAD": "ref: refs/heads/main\n", ".git/config": "[core]\n\thooksPath = tools/githooks\n",
 		".git/hooks/pre-commit.sample": "#!/bin/sh\n", ".git/index": "x", ".git/objects/.keep": "", ".git/refs/heads/main": "0\n",
-		".husky/_/pre-commit": "#!/bin/sh\n",
-		"docs/HEAD":           "ref: refs/heads/main\n", "docs/config": "[core]\n\tbare = true\n", "docs/objects/.keep": "", "docs/refs/.keep": "",
+		"tools/githooks/pre-commit": "#!/bin/sh\n", ".husky/pre-commit": "npm test\n",
+		"docs/HEAD": "ref: refs/heads/main\n", "docs/config": "[core]\n\tbare = true\n", "docs/objects/.keep": "", "docs/refs/.keep": "",
 		".envrc": "export A=1\n", ".vscode/settings.json": "{}\n", ".claude/settings.local.json": "{}\n",
 		".env": "API_KEY=sk-secret\n", "app/.env.local": "API_KEY=sk-secret\n", "certs/server.pem": "-----BEGIN PRIVATE KEY-----\n",
 		"sub/.keep": "", "src.txt": "evil\n",
@@ -134,10 +134,11 @@ func protectedAttacks(t *testing.T) []attackCase {
 	ro := []unix.Errno{unix.EROFS, unix.EBUSY, unix.EACCES, unix.EPERM, unix.EXDEV}
 	return []attackCase{
 		{name: "plant .git/hooks/pre-commit", attack: "create", args: inRoot(".git/hooks/pre-commit"), effect: made(".git/hooks/pre-commit"), profile: prot, want: ro},
-		{name: "append .git/config", attack: "append", args: inRoot(".git/config"), effect: unchanged(".git/config", "[core]\n\thooksPath = .husky/_\n"), profile: prot, want: ro},
-		{name: "replace .git/config by rename", attack: "replace", args: inRoot("src.txt", ".git/config"), effect: unchanged(".git/config", "[core]\n\thooksPath = .husky/_\n"), profile: prot, want: ro},
+		{name: "append .git/config", attack: "append", args: inRoot(".git/config"), effect: unchanged(".git/config", "[core]\n\thooksPath = tools/githooks\n"), profile: prot, want: ro},
+		{name: "replace .git/config by rename", attack: "replace", args: inRoot("src.txt", ".git/config"), effect: unchanged(".git/config", "[core]\n\thooksPath = tools/githooks\n"), profile: prot, want: ro},
 		{name: "remove .git/hooks", attack: "rename", args: inRoot(".git/hooks", ".git/hooks.old"), effect: gone(".git/hooks"), profile: prot, want: ro},
-		{name: "plant core.hooksPath .husky/_/pre-push", attack: "create", args: inRoot(".husky/_/pre-push"), effect: made(".husky/_/pre-push"), profile: prot, want: ro},
+		{name: "plant under core.hooksPath (tools/githooks/pre-push)", attack: "create", args: inRoot("tools/githooks/pre-push"), effect: made("tools/githooks/pre-push"), profile: prot, want: ro},
+		{name: "append .husky/pre-commit", attack: "append", args: inRoot(".husky/pre-commit"), effect: unchanged(".husky/pre-commit", "npm test\n"), profile: prot, want: ro},
 		{name: "embedded bare repository config", attack: "append", args: inRoot("docs/config"), effect: unchanged("docs/config", "[core]\n\tbare = true\n"), profile: prot, want: ro},
 		{name: "append .envrc", attack: "append", args: inRoot(".envrc"), effect: unchanged(".envrc", "export A=1\n"), profile: prot, want: ro},
 		{name: "plant .vscode/tasks.json", attack: "create", args: inRoot(".vscode/tasks.json"), effect: made(".vscode/tasks.json"), profile: prot, want: ro},

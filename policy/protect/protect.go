@@ -105,7 +105,11 @@ func Default() *List {
 	prot(whyGit, ".git/hooks", ".git/config", ".git/config.worktree", ".git/modules/*/hooks",
 		".git/modules/*/config", ".git/worktrees/*/config.worktree", ".gitmodules")
 	prot("direnv runs it when a shell enters the directory", ".envrc")
-	prot(whyEditor, ".vscode", ".idea", ".devcontainer", ".claude", ".codex", ".gemini", ".cursor", ".mcp.json", ".guard")
+	prot("a git hook manager runs what these name at the next commit", ".husky", ".pre-commit-config.yaml",
+		"lefthook.yml", ".lefthook.yml", "lefthook-local.yml", ".overcommit.yml")
+	prot("an editor runs it when it opens the directory", ".exrc", ".nvimrc", ".nvim.lua", ".zed")
+	prot(whyEditor, ".vscode", ".idea", ".devcontainer", ".claude", ".codex", ".gemini", ".cursor", ".windsurf",
+		".continue", ".mcp.json", ".guard")
 	prot(whyShell, "~/.bashrc", "~/.bash_profile", "~/.bash_login", "~/.bash_logout", "~/.profile",
 		"~/.zshrc", "~/.zshenv", "~/.zprofile", "~/.zlogin", "~/.config/fish", "~/.inputrc")
 	prot("ssh and git run what these files name", "~/.ssh/config", "~/.ssh/authorized_keys", "~/.gitconfig", "~/.config/git")
@@ -120,7 +124,9 @@ func Default() *List {
 	secret(whyCloud, "~/.aws/credentials", "~/.aws/sso/cache", "~/.aws/cli/cache", "~/.config/gcloud", "~/.azure",
 		"~/.kube", "~/.docker/config.json", "~/.config/gh/hosts.yml", "~/.config/hub", "~/.netrc", "~/.git-credentials",
 		"~/.pypirc", "~/.npmrc", "~/.cargo/credentials", "~/.cargo/credentials.toml", "~/.gem/credentials",
-		"~/.terraform.d/credentials.tfrc.json", "~/.config/doctl", "~/.vault-token", "~/.pgpass", "~/.my.cnf",
+		"~/.terraform.d/credentials.tfrc.json", "~/.terraformrc", "~/.config/doctl", "~/.vault-token", "~/.pgpass", "~/.my.cnf",
+		"~/.oci", "~/.s3cfg", "~/.boto", "~/.config/rclone/rclone.conf", "~/.config/hcloud", "~/.yarnrc.yml",
+		"~/.m2/settings.xml", "~/.gradle/gradle.properties",
 		".netrc", ".git-credentials", ".pypirc")
 	secret(whyAgent, "~/.codex/auth.json", "~/.claude/.credentials.json", "~/.gemini/oauth_creds.json",
 		"~/.config/github-copilot", "auth.json", "credentials.json", ".credentials.json")

@@ -49,8 +49,8 @@ func TestResolve(t *testing.T) {
 	write(t, filepath.Join(home, ".aws", "credentials"), "k")
 	write(t, filepath.Join(home, ".bashrc"), "")
 	git(t, tmp, "init", "-q", p)
-	git(t, p, "config", "core.hooksPath", ".husky/_")
-	write(t, filepath.Join(p, ".husky", "_", "pre-commit"), "")
+	git(t, p, "config", "core.hooksPath", "tools/githooks")
+	write(t, filepath.Join(p, "tools", "githooks", "pre-commit"), "")
 	write(t, filepath.Join(p, ".env"), "K=1")
 	write(t, filepath.Join(p, ".env.example"), "K=")
 	write(t, filepath.Join(p, "app", ".env.local"), "K=1")
@@ -67,7 +67,7 @@ func TestResolve(t *testing.T) {
 	prot, sec := l.Resolve([]string{p, wt}, []string{p, wt}, home)
 	gotP, gotS := paths(prot), paths(sec)
 	for _, want := range []string{
-		filepath.Join(p, ".git", "hooks"), filepath.Join(p, ".git", "config"), filepath.Join(p, ".husky", "_"),
+		filepath.Join(p, ".git", "hooks"), filepath.Join(p, ".git", "config"), filepath.Join(p, "tools", "githooks"),
 		filepath.Join(p, ".vscode"), filepath.Join(p, "docs", "config"), filepath.Join(p, "docs", "hooks"),
 	} {
 		if !slices.Contains(gotP, want) {
