@@ -29,7 +29,7 @@
 // directories in all (skipping node_modules, vendor and the like), reads
 // git config files without following includes, and skips /proc patterns
 // (the sandbox's ptrace rules cover other processes' environ). Guard's own
-// state is added by the caller (config.ProtectList).
+// state is added by the caller (the gate's ProtectList).
 package protect
 
 import (
