@@ -13,16 +13,30 @@
 //
 // A pattern covers the path it names and everything below it.
 //
+// Resolve applies the list to writable roots as they are at start, for the
+// sandbox: the protected paths that exist inside the roots (with a
+// repository's resolved git directory and commondir, core.hooksPath, and
+// embedded bare repositories found by the scan), the secrets that exist
+// anywhere. Apply changes the list as the configuration's [protect] table
+// says; ScrubEnv removes the secret variables from an environment.
+//
 // Limits: matching is by name, on paths already resolved through symlinks
 // (the caller resolves). What a list cannot name it cannot protect: a file
 // that will become dangerous only by its content (a new bare repository
-// created inside a root, a script a user later runs by hand) is not on it;
-// the dynamic entries (a repository's core.hooksPath, guard's own state)
-// are added by the caller with Add.
+// created inside a root, a script a user later runs by hand) is not on it.
+// Resolve sees what exists when it runs, looks for names at any depth only
+// within ScanDepth levels of the roots it is asked to scan and ScanDirs
+// directories in all (skipping node_modules, vendor and the like), reads
+// git config files without following includes, and skips /proc patterns
+// (the sandbox's ptrace rules cover other processes' environ). Guard's own
+// state is added by the caller (the gate's ProtectList).
 package protect
 
 import (
+	"errors"
+	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -98,17 +112,28 @@ func Default() *List {
 	prot(whyGit, ".git/hooks", ".git/config", ".git/config.worktree", ".git/modules/*/hooks",
 		".git/modules/*/config", ".git/worktrees/*/config.worktree", ".gitmodules")
 	prot("direnv runs it when a shell enters the directory", ".envrc")
-	prot(whyEditor, ".vscode", ".idea", ".devcontainer", ".claude", ".codex", ".gemini", ".cursor", ".mcp.json", ".guard")
+	prot("a git hook manager runs what these name at the next commit", ".husky", ".pre-commit-config.yaml",
+		"lefthook.yml", ".lefthook.yml", "lefthook-local.yml", ".overcommit.yml")
+	prot("an editor runs it when it opens the directory", ".exrc", ".nvimrc", ".nvim.lua", ".zed")
+	prot(whyEditor, ".vscode", ".idea", ".devcontainer", ".claude", ".codex", ".gemini", ".cursor", ".windsurf",
+		".continue", ".mcp.json", ".guard")
 	prot(whyShell, "~/.bashrc", "~/.bash_profile", "~/.bash_login", "~/.bash_logout", "~/.profile",
 		"~/.zshrc", "~/.zshenv", "~/.zprofile", "~/.zlogin", "~/.config/fish", "~/.inputrc")
 	prot("ssh and git run what these files name", "~/.ssh/config", "~/.ssh/authorized_keys", "~/.gitconfig", "~/.config/git")
 	prot("the session starts what these name", "~/.config/autostart", "~/.config/systemd")
 
 	secret(whySSHKey, "~/.ssh/id_*", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_rsa.*", "id_dsa.*", "id_ecdsa.*", "id_ed25519.*")
+	for i := range l.Entries {
+		if l.Entries[i].Reason == whySSHKey {
+			l.Entries[i].Except = []string{"*.pub"} // public keys are not secret
+		}
+	}
 	secret(whyCloud, "~/.aws/credentials", "~/.aws/sso/cache", "~/.aws/cli/cache", "~/.config/gcloud", "~/.azure",
 		"~/.kube", "~/.docker/config.json", "~/.config/gh/hosts.yml", "~/.config/hub", "~/.netrc", "~/.git-credentials",
 		"~/.pypirc", "~/.npmrc", "~/.cargo/credentials", "~/.cargo/credentials.toml", "~/.gem/credentials",
-		"~/.terraform.d/credentials.tfrc.json", "~/.config/doctl", "~/.vault-token", "~/.pgpass", "~/.my.cnf",
+		"~/.terraform.d/credentials.tfrc.json", "~/.terraformrc", "~/.config/doctl", "~/.vault-token", "~/.pgpass", "~/.my.cnf",
+		"~/.oci", "~/.s3cfg", "~/.boto", "~/.config/rclone/rclone.conf", "~/.config/hcloud", "~/.yarnrc.yml",
+		"~/.m2/settings.xml", "~/.gradle/gradle.properties",
 		".netrc", ".git-credentials", ".pypirc")
 	secret(whyAgent, "~/.codex/auth.json", "~/.claude/.credentials.json", "~/.gemini/oauth_creds.json",
 		"~/.config/github-copilot", "auth.json", "credentials.json", ".credentials.json")
@@ -369,6 +394,86 @@ func splitInto(out []string, p string) []string {
 		c, p, _ = strings.Cut(p, "/")
 		if c != "" && c != "." {
 			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Adjust is what a configuration file changes in the list.
+type Adjust struct {
+	Protected      []string // patterns added as protected paths
+	Unprotected    []string // protected entries removed, or exceptions to them
+	Secrets        []string // patterns added as secrets
+	NotSecret      []string // secret entries removed, or exceptions to them
+	SecretEnv      []string // name patterns added to the secret environment variables
+	SecretEnvAllow []string // name patterns kept all the same
+}
+
+// Apply changes the list as a configuration says. A pattern of Unprotected or
+// NotSecret that is an entry's pattern removes that entry; any other one
+// becomes an exception to every entry of the kind ("~/work/test.pem" keeps
+// that one file readable). An empty or malformed pattern is an error.
+func (l *List) Apply(a Adjust) error {
+	for _, group := range [][]string{a.Protected, a.Unprotected, a.Secrets, a.NotSecret, a.SecretEnv, a.SecretEnvAllow} {
+		for _, p := range group {
+			if err := validPattern(p); err != nil {
+				return err
+			}
+		}
+	}
+	l.Add(Protected, "added by the configuration", a.Protected...)
+	l.Add(Secret, "added by the configuration", a.Secrets...)
+	except := func(kind Kind, patterns []string) {
+		for _, p := range patterns {
+			found := false
+			kept := l.Entries[:0]
+			for _, e := range l.Entries {
+				if e.Kind == kind && e.Pattern == p {
+					found = true
+					continue
+				}
+				kept = append(kept, e)
+			}
+			l.Entries = kept
+			if found {
+				continue
+			}
+			for i := range l.Entries {
+				if l.Entries[i].Kind == kind {
+					l.Entries[i].Except = append(slices.Clip(l.Entries[i].Except), p)
+				}
+			}
+		}
+	}
+	except(Protected, a.Unprotected)
+	except(Secret, a.NotSecret)
+	l.SecretEnv = append(l.SecretEnv, a.SecretEnv...)
+	l.SecretEnvAllow = append(l.SecretEnvAllow, a.SecretEnvAllow...)
+	return nil
+}
+
+func validPattern(p string) error {
+	if strings.TrimSpace(p) == "" {
+		return errors.New("empty pattern")
+	}
+	for _, c := range split(p) {
+		if c == "**" {
+			continue
+		}
+		if _, err := path.Match(c, ""); err != nil {
+			return fmt.Errorf("pattern %q: %v", p, err)
+		}
+	}
+	return nil
+}
+
+// ScrubEnv returns env without the variables SecretEnvName names.
+func (l *List) ScrubEnv(env []string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		if !l.SecretEnvName(name) {
+			out = append(out, kv)
 		}
 	}
 	return out
