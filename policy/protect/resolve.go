@@ -133,10 +133,11 @@ func (r *resolver) matchName(p, name string) {
 	}
 	slices.Sort(idx)
 	comps := split(p)
+	compiled := r.l.compile(r.home)
 	done := map[Kind]bool{}
 	for _, i := range idx {
 		e := &r.l.Entries[i]
-		if done[e.Kind] || !covers(e.Pattern, comps, r.home) || excepted(e, comps, r.home) {
+		if done[e.Kind] || !compiled[i].covers(comps) || compiled[i].excepted(comps) {
 			continue
 		}
 		done[e.Kind] = true
@@ -144,10 +145,20 @@ func (r *resolver) matchName(p, name string) {
 	}
 }
 
+// index is e's position in the list, or -1.
+func (r *resolver) index(e *Entry) int {
+	for i := range r.l.Entries {
+		if &r.l.Entries[i] == e {
+			return i
+		}
+	}
+	return -1
+}
+
 // addEntry records p, named by the anchored entry e, unless e excepts it.
 func (r *resolver) addEntry(e *Entry, p string) {
 	p = filepath.Clean(p)
-	if excepted(e, split(p), r.home) {
+	if i := r.index(e); i >= 0 && r.l.compile(r.home)[i].excepted(split(p)) {
 		return
 	}
 	if e.Kind == Protected && !slices.ContainsFunc(r.roots, func(root string) bool { return within(p, root) }) {
