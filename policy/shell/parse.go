@@ -24,12 +24,23 @@ func (d Dialect) lang() syntax.LangVariant {
 // it would run. The error is the parser's, with a line:column position, for
 // a script that does not parse; it unwraps to *syntax.ParseError or
 // syntax.LangError.
+//
+// A script longer than MaxScriptBytes or nested more deeply than
+// MaxNesting is not parsed: Parse returns a Script with no commands and
+// Unverified saying why. A script whose text the parser may read otherwise
+// than the shell (see suspect) is parsed but unverified.
 func Parse(src string, d Dialect) (Script, error) {
+	if why := tooBig(src); why != "" {
+		return Script{Unverified: why}, nil
+	}
 	f, err := parse(src, d)
 	if err != nil {
 		return Script{}, fmt.Errorf("parse %s script: %w", d, err)
 	}
 	w := &walker{}
+	if why := suspect(src); why != "" {
+		w.unverified(why)
+	}
 	c := ctx{d: d, src: src}
 	w.stmts(f.Stmts, start, c)
 	s := Script{Commands: w.cmds}

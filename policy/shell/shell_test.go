@@ -336,9 +336,10 @@ func TestParseShells(t *testing.T) {
 	rm := c("rm", "-rf", "/")
 	runParseTests(t, []parseTest{
 		{Bash, "bash -c 'ls | wc -l'", script("", c("ls"), c("wc", "-l"))},
-		{Bash, `bash -lc "cd x && git status | head"`, script("", c("git", "status").in("x"), c("head").in("x"))},
-		{Bash, "bash -l -c ls && bash -ec ls && bash -o pipefail -c ls && bash --norc -c ls", script("", c("ls"), c("ls"), c("ls"), c("ls"))},
-		{Bash, "/bin/bash -c ls && /usr/bin/env bash -c ls && sh -c ls && dash -c ls && zsh -lc ls", script("",
+		{Bash, `bash -c "cd x && git status | head"`, script("", c("git", "status").in("x"), c("head").in("x"))},
+		{Bash, `bash -lc "cd x && git status | head"`, script("bash -l runs startup files (profiles)", c("git", "status").in("x"), c("head").in("x"))},
+		{Bash, "bash -ec ls && bash -o pipefail -c ls && bash --norc -c ls", script("", c("ls"), c("ls"), c("ls"))},
+		{Bash, "/bin/bash -c ls && /usr/bin/env bash -c ls && sh -c ls && dash -c ls && zsh -c ls", script("",
 			c("ls"), c("ls").wrapped("/usr/bin/env"), c("ls"), c("ls"), c("ls"))},
 		{Bash, "timeout 9 bash -c 'make; make test' > log", script("",
 			c("make").wrapped("timeout", "9").writes("log"), c("make", "test").wrapped("timeout", "9").writes("log"))},

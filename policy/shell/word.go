@@ -121,6 +121,11 @@ func dollarQuote(prev, part syntax.WordPart) bool {
 // it contains.
 func (w *walker) expansion(b *wordBuilder, part syntax.WordPart, st dirState, c ctx) {
 	text := c.text(part)
+	if len(text) > maxDynamicText {
+		// Nested substitutions would otherwise copy the text of every
+		// level into the word of the level above.
+		text = text[:runeStart(text, maxDynamicText)] + "..."
+	}
 	switch p := part.(type) {
 	case *syntax.ParamExp:
 		b.dynamic("parameter expansion", text)
@@ -376,6 +381,17 @@ func digits(s string, max, base int) (v uint32, n int) {
 		n++
 	}
 	return v, n
+}
+
+// maxDynamicText is how much of a dynamic part's source text a word keeps.
+const maxDynamicText = 4096
+
+// runeStart returns the largest i <= n where a UTF-8 sequence of s starts.
+func runeStart(s string, n int) int {
+	for n > 0 && n < len(s) && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return n
 }
 
 // short shortens source text quoted in a reason.
