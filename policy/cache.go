@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"guard/internal/safefile"
 )
 
 // A Cache keeps evaluated policy files as JSON, so that a policy file is
@@ -21,6 +23,10 @@ type Cache struct {
 	Dir     string // $XDG_CACHE_HOME/guard/policies
 	Version string // guard's version: entries of another version are ignored
 }
+
+// maxCacheEntry bounds a cache entry read: a policy's JSON is a few times
+// its source.
+const maxCacheEntry = 16 * MaxPolicyBytes
 
 // cacheFormat changes whenever Policy's shape does.
 const cacheFormat = 1
@@ -144,7 +150,7 @@ func (c Cache) LoadFile(path string) (*Policy, error) {
 }
 
 func (c Cache) read(path string, key fileKey) *Policy {
-	b, err := os.ReadFile(c.entry(path))
+	b, err := safefile.Read(c.entry(path), maxCacheEntry)
 	if err != nil {
 		return nil
 	}

@@ -18,7 +18,10 @@ func TestLoadErrors(t *testing.T) {
 		{"bad_not_example.policy", `bad_not_example.policy:1:15: should_not_match example ["x"] matches define_program("ls")`},
 		{"syntax.policy", `syntax.policy:2:1: got end of file, want ')'`},
 		{"bad_flag.policy", `bad_flag.policy:2:47: flag: "l" does not start with -`},
-		{"loop.policy", `loop.policy:2:5: Starlark computation cancelled: too many steps`},
+		{"loop.policy", `loop.policy:3:9: Starlark computation cancelled: too many steps`},
+		{"repeat.policy", `repeat.policy:1:9: repetition by 200000000: too large`},
+		{"doubling.policy", `doubling.policy:4:11: value of 8388608 elements or bytes: a policy value may have at most 4194304`},
+		{"range.policy", `range.policy:1:15: range of 200000000 elements: a policy may use at most 1048576`},
 		{"load.policy", `load.policy:1:1: cannot load other.star: load() is not available in policies`},
 		{"unknown_kw.policy", `unknown_kw.policy:1:15: define_program: unexpected keyword argument "unknown"`},
 		{"bad_match.policy", `bad_match.policy:1:12: match example ["git", "log"] does not match prefix_rule(["git", "status"])`},
@@ -63,5 +66,24 @@ define_program(program = "b", args = [ARG_RFILE], should_not_match = [["f"]])
 	}
 	if !strings.HasPrefix(errs[2].Error(), "two.policy:2:15: ") {
 		t.Errorf("third error %q lacks its position", errs[2])
+	}
+}
+
+// TestLoadMemoryBounded: policies that grow values faster than they take
+// steps are stopped, by the size checks of the operators, by range's limit
+// or by the allocation watch (or the time limit, whichever comes first).
+func TestLoadMemoryBounded(t *testing.T) {
+	for _, file := range []string{"repeat.policy", "doubling.policy", "range.policy", "strgrow.policy", "churn.policy"} {
+		t.Run(file, func(t *testing.T) {
+			src, err := os.ReadFile(filepath.Join("testdata", "load", file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Load(file, src)
+			if !errors.Is(err, ErrLoad) {
+				t.Fatalf("Load(%s) = %v, want a load error", file, err)
+			}
+			t.Log(err)
+		})
 	}
 }
