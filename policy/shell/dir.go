@@ -85,9 +85,12 @@ func (st dirState) cd(dir string) dirState {
 	if path.IsAbs(dir) {
 		return dirState{dirs: []string{path.Clean(dir)}, never: st.never}
 	}
+	if st.why != "" && !st.never {
+		return st // already unknown: the guesses are not refined
+	}
 	next := dirState{why: st.why, never: st.never}
 	for _, d := range st.dirs {
-		if len(d)+len(dir) > maxDirLen {
+		if len(d)+len(dir) >= maxDirLen {
 			return st.unknown("a directory path longer than 4096 bytes")
 		}
 		d = path.Join(d, dir)

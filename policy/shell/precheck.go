@@ -24,6 +24,10 @@ const (
 	// script may hold in all: it bounds the parser's nesting whatever the
 	// quoting.
 	MaxOpeners = 20000
+	// MaxOperators is how many of the bytes $ ; | & a script may hold:
+	// each starts a node of the syntax tree, and past this many the
+	// parser alone would take most of a second.
+	MaxOperators = 100000
 	// MaxCommands is how many simple commands are reported; later ones are
 	// not, and the script is unverified.
 	MaxCommands = 10000
@@ -34,7 +38,7 @@ func tooBig(src string) string {
 	if len(src) > MaxScriptBytes {
 		return fmt.Sprintf("script longer than %d bytes", MaxScriptBytes)
 	}
-	depth, maxDepth, openers := 0, 0, 0
+	depth, maxDepth, openers, operators := 0, 0, 0, 0
 	open := func() {
 		openers++
 		depth++
@@ -47,6 +51,8 @@ func tooBig(src string) string {
 	}
 	for i := 0; i < len(src); i++ {
 		switch ch := src[i]; {
+		case ch == '$' || ch == ';' || ch == '|' || ch == '&':
+			operators++
 		case ch == '(' || ch == '{' || ch == '[' || ch == '`':
 			open()
 		case ch == ')' || ch == '}' || ch == ']':
@@ -70,6 +76,8 @@ func tooBig(src string) string {
 		return fmt.Sprintf("nested more than %d deep", MaxNesting)
 	case openers > MaxOpeners:
 		return fmt.Sprintf("more than %d brackets and compound commands", MaxOpeners)
+	case operators > MaxOperators:
+		return fmt.Sprintf("more than %d of the operators $ ; | &", MaxOperators)
 	}
 	return ""
 }

@@ -66,6 +66,10 @@ func (w *walker) stmts(list []*syntax.Stmt, st dirState, c ctx) outcome {
 }
 
 func (w *walker) stmt(s *syntax.Stmt, st dirState, c ctx) outcome {
+	if len(w.cmds) >= MaxCommands {
+		w.unverified(fmt.Sprintf("more than %d commands", MaxCommands))
+		return same(st)
+	}
 	if c.nest++; c.nest > MaxNesting {
 		w.unverified(fmt.Sprintf("nested more than %d deep", MaxNesting))
 		return same(st.unknown("nested too deep"))
@@ -471,6 +475,11 @@ func (w *walker) redirects(list []*syntax.Redirect, st dirState, c ctx) redirs {
 			write = !isFD(wd)
 		default: // >, >>, >|, &>, &>>, and zsh's clobbering forms
 			write = true
+		}
+		if (rd.Op == syntax.DplIn || rd.Op == syntax.DplOut) && !isFD(wd) && wd.text != "" &&
+			(wd.text[0] == '-' || wd.text[0] >= '0' && wd.text[0] <= '9') {
+			// bash reads >&-x as >&- and a word x; the parser, as a file.
+			w.unverified("descriptor redirection " + short(c.text(rd)) + " is split differently by the shells")
 		}
 		if !write && !read {
 			continue
