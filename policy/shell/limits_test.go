@@ -12,7 +12,7 @@ import (
 func TestUnverifiedWhereShellsDiffer(t *testing.T) {
 	for _, tt := range []struct {
 		class, src, want string
-		d               Dialect
+		d                Dialect
 	}{
 		{"comment_backslash_newline", "echo ok #\\\nrm a.txt", "ends in a backslash", Bash},
 		{"comment_backslash_newline", "ls # x \\\ntouch pwned", "ends in a backslash", POSIX},
@@ -78,14 +78,16 @@ func TestDashBuiltins(t *testing.T) {
 // limitScripts are the inputs that used to take seconds or gigabytes, or
 // overflow the stack, by name; each is built to about n bytes.
 var limitScripts = map[string]func(n int) string{
-	"cd_ls_lines":      func(n int) string { return strings.Repeat("cd d; ls\n", n/9) },
-	"and_chain":        func(n int) string { return strings.Repeat("ls && ", n/6) + "ls" },
-	"pipe_chain":       func(n int) string { return strings.Repeat("ls | ", n/5) + "ls" },
-	"nested_subst":     func(n int) string { return strings.Repeat("echo $(", n/8) + strings.Repeat(")", n/8) },
-	"nested_quoted":    func(n int) string { return strings.Repeat("$( ')' ", n/7) },
-	"semicolons":       func(n int) string { return strings.Repeat("ls;", n/3) },
-	"words":            func(n int) string { return "echo " + strings.Repeat("a ", n/2) },
-	"nested_if":        func(n int) string { return strings.Repeat("if true; then ", n/17) + "ls;" + strings.Repeat("fi;", n/17) },
+	"cd_ls_lines":   func(n int) string { return strings.Repeat("cd d; ls\n", n/9) },
+	"and_chain":     func(n int) string { return strings.Repeat("ls && ", n/6) + "ls" },
+	"pipe_chain":    func(n int) string { return strings.Repeat("ls | ", n/5) + "ls" },
+	"nested_subst":  func(n int) string { return strings.Repeat("echo $(", n/8) + strings.Repeat(")", n/8) },
+	"nested_quoted": func(n int) string { return strings.Repeat("$( ')' ", n/7) },
+	"semicolons":    func(n int) string { return strings.Repeat("ls;", n/3) },
+	"words":         func(n int) string { return "echo " + strings.Repeat("a ", n/2) },
+	"nested_if": func(n int) string {
+		return strings.Repeat("if true; then ", n/17) + "ls;" + strings.Repeat("fi;", n/17)
+	},
 	"heredoc":          func(n int) string { return "cat > f.py <<'EOF'\n" + strings.Repeat("print((1, 2))\n", n/14) + "EOF\n" },
 	"nested_cd_subst":  func(n int) string { return strings.Repeat("cd d && echo \"$(ls)\"; ", n/22) },
 	"long_dynamic_arg": func(n int) string { return "echo " + strings.Repeat("$x", n/2) },
