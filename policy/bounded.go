@@ -38,6 +38,10 @@ var checkedOps = map[starsyntax.Token]string{
 	starsyntax.STAR: "operator *", starsyntax.PLUS: "operator +", starsyntax.PERCENT: "operator %",
 }
 
+// checkedMethods make a value larger than their receiver and arguments
+// may look: they are rewritten into checked calls too.
+var checkedMethods = map[string]bool{"join": true, "replace": true, "format": true, "extend": true}
+
 var augmented = map[starsyntax.Token]starsyntax.Token{
 	starsyntax.STAR_EQ: starsyntax.STAR, starsyntax.PLUS_EQ: starsyntax.PLUS, starsyntax.PERCENT_EQ: starsyntax.PERCENT,
 }
@@ -94,6 +98,11 @@ func checkOperators(f *starsyntax.File) {
 				fix(&n.X)
 			}
 		case *starsyntax.CallExpr:
+			if dot, ok := n.Fn.(*starsyntax.DotExpr); ok && checkedMethods[dot.Name.Name] {
+				// s.join(x) becomes "operator .join"(s, x), checked.
+				n.Fn = &starsyntax.Ident{NamePos: dot.Dot, Name: "operator ." + dot.Name.Name}
+				n.Args = append([]starsyntax.Expr{dot.X}, n.Args...)
+			}
 			fix(&n.Fn)
 			for i, a := range n.Args {
 				if kw, ok := a.(*starsyntax.BinaryExpr); ok && kw.Op == starsyntax.EQ {
@@ -174,6 +183,164 @@ func size(v starlark.Value) (int64, bool) {
 	return 0, false
 }
 
+// reprSize returns about how long str(v) is, stopping past limit: each
+// element counts at least 2, so the walk is bounded by limit whatever
+// the values share.
+func reprSize(v starlark.Value, limit int64) int64 {
+	var n int64
+	var walk func(v starlark.Value)
+	walk = func(v starlark.Value) {
+		if n > limit {
+			return
+		}
+		switch v := v.(type) {
+		case starlark.String:
+			n += int64(len(v)) + 2
+		case starlark.Bytes:
+			n += int64(len(v)) + 3
+		case starlark.Int:
+			n += int64(v.BigInt().BitLen()/3 + 2)
+		case *starlark.List:
+			n += 2
+			for i := 0; i < v.Len() && n <= limit; i++ {
+				n += 2
+				walk(v.Index(i))
+			}
+		case starlark.Tuple:
+			n += 2
+			for _, e := range v {
+				if n > limit {
+					return
+				}
+				n += 2
+				walk(e)
+			}
+		case *starlark.Dict:
+			n += 2
+			for _, item := range v.Items() {
+				if n > limit {
+					return
+				}
+				n += 4
+				walk(item[0])
+				walk(item[1])
+			}
+		default:
+			n += 64
+		}
+	}
+	walk(v)
+	return n
+}
+
+// checkMethod calls the method name of recv after check has accepted
+// its arguments.
+func (b *budget) method(name string, check func(recv starlark.Value, args starlark.Tuple, kwargs []starlark.Tuple) error) *starlark.Builtin {
+	return starlark.NewBuiltin("operator ."+name, func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		if len(args) == 0 {
+			return nil, fmt.Errorf("%s: no receiver", name)
+		}
+		recv := args[0]
+		ha, ok := recv.(starlark.HasAttrs)
+		if !ok {
+			return nil, fmt.Errorf("%s has no .%s field or method", recv.Type(), name)
+		}
+		m, err := ha.Attr(name)
+		if err != nil {
+			return nil, err
+		}
+		if m == nil {
+			return nil, fmt.Errorf("%s has no .%s field or method", recv.Type(), name)
+		}
+		if err := check(recv, args[1:], kwargs); err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		return starlark.Call(thread, m, args[1:], kwargs)
+	})
+}
+
+// longestOperand is the largest reprSize among values.
+func longestOperand(args starlark.Tuple, kwargs []starlark.Tuple) int64 {
+	longest := int64(0)
+	for _, a := range args {
+		longest = max(longest, reprSize(a, maxValueLen))
+	}
+	for _, kv := range kwargs {
+		longest = max(longest, reprSize(kv[1], maxValueLen))
+	}
+	return longest
+}
+
+func (b *budget) methods() starlark.StringDict {
+	return starlark.StringDict{
+		"operator .join": b.method("join", func(recv starlark.Value, args starlark.Tuple, _ []starlark.Tuple) error {
+			sep, ok := recv.(starlark.String)
+			if !ok || len(args) != 1 {
+				return nil
+			}
+			iter := starlark.Iterate(args[0])
+			if iter == nil {
+				return nil
+			}
+			defer iter.Done()
+			total, count := int64(0), int64(0)
+			var x starlark.Value
+			for iter.Next(&x) {
+				if s, ok := x.(starlark.String); ok {
+					total += int64(len(s))
+				}
+				if count++; total+count*int64(len(sep)) > maxValueLen {
+					return b.charge(total + count*int64(len(sep)))
+				}
+			}
+			return b.charge(total + count*int64(len(sep)))
+		}),
+		"operator .replace": b.method("replace", func(recv starlark.Value, args starlark.Tuple, _ []starlark.Tuple) error {
+			s, ok := recv.(starlark.String)
+			if !ok || len(args) < 2 {
+				return nil
+			}
+			old, ok1 := args[0].(starlark.String)
+			repl, ok2 := args[1].(starlark.String)
+			if !ok1 || !ok2 || len(repl) <= len(old) {
+				return nil
+			}
+			var times int64
+			if old == "" {
+				times = int64(len(s)) + 1
+			} else {
+				times = int64(strings.Count(string(s), string(old)))
+			}
+			if times > 0 && int64(len(repl)-len(old)) > maxValueLen/times {
+				return fmt.Errorf("result too large")
+			}
+			return b.charge(int64(len(s)) + times*int64(len(repl)-len(old)))
+		}),
+		"operator .format": b.method("format", func(recv starlark.Value, args starlark.Tuple, kwargs []starlark.Tuple) error {
+			s, ok := recv.(starlark.String)
+			if !ok {
+				return nil
+			}
+			n := int64(strings.Count(string(s), "{"))
+			longest := longestOperand(args, kwargs)
+			if longest > 0 && n > maxValueLen/longest {
+				return fmt.Errorf("result too large")
+			}
+			return b.charge(int64(len(s)) + n*longest)
+		}),
+		"operator .extend": b.method("extend", func(recv starlark.Value, args starlark.Tuple, _ []starlark.Tuple) error {
+			l, ok := recv.(*starlark.List)
+			if !ok || len(args) != 1 {
+				return nil
+			}
+			if n, ok := size(args[0]); ok {
+				return b.charge(int64(l.Len()) + n)
+			}
+			return nil
+		}),
+	}
+}
+
 func (b *budget) builtins() starlark.StringDict {
 	op := func(tok starsyntax.Token, check func(x, y starlark.Value) error) *starlark.Builtin {
 		name := checkedOps[tok]
@@ -187,7 +354,7 @@ func (b *budget) builtins() starlark.StringDict {
 			return starlark.Binary(tok, args[0], args[1])
 		})
 	}
-	return starlark.StringDict{
+	d := starlark.StringDict{
 		"operator *": op(starsyntax.STAR, func(x, y starlark.Value) error {
 			seq, n := x, y
 			if _, ok := size(seq); !ok {
@@ -195,6 +362,13 @@ func (b *budget) builtins() starlark.StringDict {
 			}
 			l, ok := size(seq)
 			count, isInt := n.(starlark.Int)
+			if xi, ok := x.(starlark.Int); ok && isInt {
+				// Squaring a number doubles its length.
+				if xi.BigInt().BitLen()+count.BigInt().BitLen() > 8*maxValueLen/64 {
+					return fmt.Errorf("product too large")
+				}
+				return nil
+			}
 			if !ok || !isInt {
 				return nil
 			}
@@ -220,28 +394,8 @@ func (b *budget) builtins() starlark.StringDict {
 			if !ok {
 				return nil
 			}
-			// Each % may insert the longest operand.
-			longest := int64(0)
-			var each func(v starlark.Value)
-			each = func(v starlark.Value) {
-				switch v := v.(type) {
-				case starlark.Tuple:
-					for _, e := range v {
-						each(e)
-					}
-				case *starlark.Dict:
-					for _, item := range v.Items() {
-						each(item[1])
-					}
-				default:
-					if l, ok := size(v); ok {
-						longest = max(longest, l)
-					} else {
-						longest = max(longest, 64)
-					}
-				}
-			}
-			each(y)
+			// Each % may insert the longest operand, or the whole of it.
+			longest := reprSize(y, maxValueLen)
 			n := int64(strings.Count(string(format), "%"))
 			if longest > 0 && n > maxValueLen/longest {
 				return fmt.Errorf("formatting: result too large")
@@ -258,7 +412,28 @@ func (b *budget) builtins() starlark.StringDict {
 			}
 			return r, nil
 		}),
+		// print's output is discarded: it need not make a string.
+		"print": starlark.NewBuiltin("print", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+			return starlark.None, nil
+		}),
 	}
+	for _, name := range []string{"str", "repr"} {
+		orig := starlark.Universe[name]
+		d[name] = starlark.NewBuiltin(name, func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			if len(args) == 1 {
+				if _, isStr := args[0].(starlark.String); !isStr || name == "repr" {
+					if err := b.charge(reprSize(args[0], maxValueLen)); err != nil {
+						return nil, fmt.Errorf("%s: %v", name, err)
+					}
+				}
+			}
+			return starlark.Call(thread, orig, args, kwargs)
+		})
+	}
+	for k, v := range b.methods() {
+		d[k] = v
+	}
+	return d
 }
 
 // allocated returns the bytes the program has allocated so far.
