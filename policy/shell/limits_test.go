@@ -41,8 +41,9 @@ func TestUnverifiedWhereShellsDiffer(t *testing.T) {
 		{"line_separator", "ls\u2028rm a.txt", "space-like", Bash},
 		{"zero_width", "ls\u200b; rm a.txt", "space-like", Bash},
 		{"bidi_override", "echo \u202erm a.txt", "space-like", Bash},
-		{"fd_dash_word", "ls >&-touch pwned", "split differently", Bash},
-		{"fd_digit_word", "ls 2>&1x", "split differently", Bash},
+		{"fd_dash_word", "ls >&-touch pwned", "target otherwise", Bash},
+		{"fd_digit_word", "ls 2>&1x", "target otherwise", Bash},
+		{"fd_quoted_file", `echo $>&'\'' ; rm a.tx[[t '`, "target otherwise", Bash},
 		{"nested_eval_cr", "eval $'ls\\rrm a.txt'", "carriage return", Bash},
 	} {
 		t.Run(tt.class, func(t *testing.T) {

@@ -476,10 +476,12 @@ func (w *walker) redirects(list []*syntax.Redirect, st dirState, c ctx) redirs {
 		default: // >, >>, >|, &>, &>>, and zsh's clobbering forms
 			write = true
 		}
-		if (rd.Op == syntax.DplIn || rd.Op == syntax.DplOut) && !isFD(wd) && wd.text != "" &&
-			(wd.text[0] == '-' || wd.text[0] >= '0' && wd.text[0] <= '9') {
-			// bash reads >&-x as >&- and a word x; the parser, as a file.
-			w.unverified("descriptor redirection " + short(c.text(rd)) + " is split differently by the shells")
+		if (rd.Op == syntax.DplIn || rd.Op == syntax.DplOut) && !isFD(wd) &&
+			(strings.ContainsAny(c.text(rd.Word), "'\"\\$`") || wd.text == "" || strings.ContainsRune("-0123456789", rune(wd.text[0]))) {
+			// bash reads >&-x as >&- and a word x, where the parser reads
+			// a file; and it removes quotes from a >&FILE target its own
+			// way (>&'\'x writes to x).
+			w.unverified("redirection " + short(c.text(rd)) + " to a file: the shells read its target otherwise")
 		}
 		if !write && !read {
 			continue
