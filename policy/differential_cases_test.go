@@ -34,6 +34,12 @@ var diffClasses = map[string][]string{
 		"cat <<E\\OF\nx\nEOF\nls", "cat <<EOF; ls\nx\nEOF", "cat <<EOF\nx\nEOF\nls",
 		"cat <<EOF\n$(rm a.txt)\nEOF", "cat <<EOF\n`rm a.txt`\nEOF",
 		"cat <<EOF && cat <<EOF\na\nEOF\nb\nEOF\nls",
+		"cat <<$x\nrm a.txt\n$x\nls", "cat <<\"E\"OF\nrm a.txt\nEOF\nls", "cat <<E'O'F\nx\nEOF\nls",
+		"cat <<'E\\OF'\nx\nE\\OF\nls", "cat <<\\EOF\nx\nEOF\nls", "cat <<EOF;ls\nx\nEOF",
+		"cat <<A <<B\na\nA\nb\nB\nls", "cat <<-A\n\ta\n\tA\nls", "cat <<EOF\nx\nEOF", "cat <<EOF\nx",
+		"cat <<'EOF'\nx\nEOF\n\nls", "cat <<E\nE E\nrm a.txt\nE", "cat <<''\nrm a.txt\n\nls",
+		"cat <<\"\"\nx\n\nls", "cat << 'EOF' # c\nx\nEOF\nls", "cat <<EOF | cat\nx\nEOF\nls",
+		"cat <<${x}\nrm a.txt\n${x}\nls", "cat <<`x`\nrm a.txt\n`x`\nls", "cat <<EOF\n\\\nEOF\nls",
 	},
 	"nested_shell_startup_files": {
 		"bash --rcfile F -ic ls", "bash --init-file F -ic ls", "bash -i <<EOF\nls\nEOF",
@@ -67,6 +73,10 @@ var diffClasses = map[string][]string{
 	"aliases": {
 		"alias ls='rm a.txt'\nls", "shopt -s expand_aliases; alias ls='rm a.txt'\nls",
 		"alias x=ls; x", "unalias ls; ls",
+	},
+	"set_and_shopt": {
+		"set -k; ls a=b", "set -o posix; ls", "set -e; ls", "set -euo pipefail; ls", "set -- a b; ls",
+		"shopt -s expand_aliases; ls", "set -t; ls; rm a.txt", "set -n; ls", "set +h; ls", "set -P; cd d; ls > y",
 	},
 	"extglob_and_shopt": {
 		"shopt -s extglob\nls @(a|b)", "ls !(x)", "shopt -s failglob; ls", "set -f; ls *",
