@@ -79,6 +79,7 @@ var scriptInputs = map[string]func(n int) string{
 	"semicolons":   func(n int) string { return strings.Repeat("ls;", n/3) },
 	"words":        func(n int) string { return "echo " + strings.Repeat("a ", n/2) },
 	"heredoc":      func(n int) string { return "cat > f.py <<'EOF'\n" + strings.Repeat("print((1, 2))\n", n/14) + "EOF\n" },
+	"syntax_error_lines": func(n int) string { return strings.Repeat("ls x\n", n/5-1) + "fi\n" },
 	"agent_mix": func(n int) string {
 		line := "cd src && grep -rn 'func main' . | head -20 && git status > /tmp/out.txt 2>&1\n"
 		return strings.Repeat(line, max(1, n/len(line)))

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -46,6 +47,16 @@ func Parse(src string, d Dialect) (Script, error) {
 		s.Unverified = strings.Join(w.reasons, "; ")
 	}
 	return s, nil
+}
+
+// ErrorLine returns the line, counted from 1, of the syntax error that
+// Parse returned.
+func ErrorLine(err error) (int, bool) {
+	var pe syntax.ParseError
+	if errors.As(err, &pe) {
+		return int(pe.Pos.Line()), true
+	}
+	return 0, false
 }
 
 var parsers [3]sync.Pool
