@@ -73,12 +73,12 @@ func BenchmarkPolicyBounds(b *testing.B) {
 // scriptInputs are hook scripts of about n bytes, by class, including the
 // shapes that used to take seconds or gigabytes.
 var scriptInputs = map[string]func(n int) string{
-	"cd_ls_lines":  func(n int) string { return strings.Repeat("cd d; ls\n", n/9) },
-	"and_chain":    func(n int) string { return strings.Repeat("ls && ", n/6) + "ls" },
-	"nested_subst": func(n int) string { return strings.Repeat("echo $(", n/8) + strings.Repeat(")", n/8) },
-	"semicolons":   func(n int) string { return strings.Repeat("ls;", n/3) },
-	"words":        func(n int) string { return "echo " + strings.Repeat("a ", n/2) },
-	"heredoc":      func(n int) string { return "cat > f.py <<'EOF'\n" + strings.Repeat("print((1, 2))\n", n/14) + "EOF\n" },
+	"cd_ls_lines":        func(n int) string { return strings.Repeat("cd d; ls\n", n/9) },
+	"and_chain":          func(n int) string { return strings.Repeat("ls && ", n/6) + "ls" },
+	"nested_subst":       func(n int) string { return strings.Repeat("echo $(", n/8) + strings.Repeat(")", n/8) },
+	"semicolons":         func(n int) string { return strings.Repeat("ls;", n/3) },
+	"words":              func(n int) string { return "echo " + strings.Repeat("a ", n/2) },
+	"heredoc":            func(n int) string { return "cat > f.py <<'EOF'\n" + strings.Repeat("print((1, 2))\n", n/14) + "EOF\n" },
 	"syntax_error_lines": func(n int) string { return strings.Repeat("ls x\n", n/5-1) + "fi\n" },
 	"agent_mix": func(n int) string {
 		line := "cd src && grep -rn 'func main' . | head -20 && git status > /tmp/out.txt 2>&1\n"

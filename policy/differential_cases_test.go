@@ -165,6 +165,18 @@ func TestDifferential(t *testing.T) {
 		runs := diffCheck(t, l, scripts)
 		t.Logf("%d scripts, %d runs", len(scripts), runs)
 	})
+	t.Run("grammar", func(t *testing.T) {
+		n := 200
+		if testing.Short() {
+			n = 40
+		}
+		if s := os.Getenv("GUARD_DIFF_N"); s != "" {
+			n, _ = strconv.Atoi(s)
+		}
+		scripts := grammarScripts(n, rand.Uint64())
+		runs := diffCheck(t, l, scripts)
+		t.Logf("%d scripts, %d runs", len(scripts), runs)
+	})
 	t.Run("mutated", func(t *testing.T) {
 		n := 300
 		if testing.Short() {
@@ -255,4 +267,57 @@ func FuzzDifferential(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Pieces of the scripts grammarScripts builds: commands the default policy
+// allows, words quoted every way, separators, redirections, comments,
+// here-documents, continuations, cd, wrappers and nested shells.
+var (
+	gramCommands = []string{"ls", "cat a.txt", "echo", "grep -n a a.txt", "git status", "wc -l a.txt", "head -1 a.txt", "pwd", "true", "rm a.txt", "touch pwned"}
+	gramWords    = []string{"a", "'a b'", `"a b"`, `a\ b`, `'#'`, `"#"`, `\#`, "a#b", `$'\n'`, `'\'`, `"\\"`, `\\`, "''", `""`, `'"'`, `"'"`, `\'`, `\"`, "--", "-n", `"a\"b"`, `'a'\''b'`, "\\\n", "x=1", "%", "@", ":", "{}", "\\;", "';'", "'|'", "'&&'", "\\|", "'<<'"}
+	gramSeps     = []string{"; ", " && ", " || ", " | ", "\n", " ;\n", "\n\n", " &&\n", " |\n", " ||\\\n"}
+	gramRedirs   = []string{" > x", " >> d/y", " 2>&1", " < a.txt", " 2>/dev/null", " >x 2>&1", " 1>&2", " >| x", " &> x", " <a.txt >x"}
+	gramTails    = []string{" # note", " #", " # 'quote", ` # "`, " # \\", " #;rm a.txt", ""}
+)
+
+// grammarScripts returns n random scripts made of the grammar's pieces:
+// mostly scripts guard allows, whose words and statements must be those
+// the shells run.
+func grammarScripts(n int, seed uint64) []string {
+	r := rand.New(rand.NewPCG(seed, seed^0x51ed2701))
+	pick := func(list []string) string { return list[r.IntN(len(list))] }
+	var out []string
+	for range n {
+		var b strings.Builder
+		for i := range 1 + r.IntN(4) {
+			if i > 0 {
+				b.WriteString(pick(gramSeps))
+			}
+			switch r.IntN(10) {
+			case 0:
+				b.WriteString("cd d")
+				continue
+			case 1:
+				b.WriteString("cat <<'E'\n" + pick(gramWords) + " " + pick(gramCommands) + "\nE")
+				continue
+			case 2:
+				b.WriteString("cat <<E\n" + pick(gramWords) + "\nE")
+				continue
+			case 3:
+				b.WriteString(pick([]string{"timeout 5 ", "nice ", "env ", "command ", "bash -c 'ls' && "}))
+			}
+			b.WriteString(pick(gramCommands))
+			for range r.IntN(3) {
+				b.WriteString(" " + pick(gramWords))
+			}
+			if r.IntN(3) == 0 {
+				b.WriteString(pick(gramRedirs))
+			}
+			if r.IntN(4) == 0 {
+				b.WriteString(pick(gramTails))
+			}
+		}
+		out = append(out, b.String())
+	}
+	return out
 }

@@ -232,4 +232,3 @@ var wrappers = map[string]bool{
 }
 
 func isWrapper(name string) bool { return wrappers[name] }
-
