@@ -118,7 +118,7 @@ var diffClasses = map[string][]string{
 		"hash -p ./x.sh ls; ls", "enable -a; ls",
 	},
 	"fd_redirections": {
-		"ls >&3", "ls 3>x", "cat <> a.txt", "ls >| x", "ls &> x", "ls >& x", "ls 2>&1 >x",
+		"ls >&3", "ls 3>x", "echo a >&9", "cat <&5", "ls 2>&7", "cat <> a.txt", "ls >| x", "ls &> x", "ls >& x", "ls 2>&1 >x",
 		"ls >&x", "ls 1>&2", "ls 2>x", "ls 3<>x", "ls >x 3>&1", "cat 3<a.txt <&3", "ls 9>x",
 		"ls {fd}>x", "ls &>>x", "ls >&-", "ls <&-", "ls 2>&1- ", "echo >d/../x", "ls > d/y",
 		"ls >&-touch pwned", "ls <&-rm a.txt", "ls 2>&1-touch pwned", "ls >&1x", "ls >&-- rm a.txt",

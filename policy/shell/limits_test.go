@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -92,6 +93,14 @@ var limitScripts = map[string]func(n int) string{
 	"heredoc":          func(n int) string { return "cat > f.py <<'EOF'\n" + strings.Repeat("print((1, 2))\n", n/14) + "EOF\n" },
 	"nested_cd_subst":  func(n int) string { return strings.Repeat("cd d && echo \"$(ls)\"; ", n/22) },
 	"long_dynamic_arg": func(n int) string { return "echo " + strings.Repeat("$x", n/2) },
+	"distinct_params": func(n int) string {
+		var b strings.Builder
+		b.WriteString("echo ")
+		for i := 0; b.Len() < n-12; i++ {
+			fmt.Fprintf(&b, "${v%d}", i)
+		}
+		return b.String()
+	},
 }
 
 // TestLimitsAnswerCleanly: every input class, past the limits, gives an

@@ -481,6 +481,11 @@ func (w *walker) redirects(list []*syntax.Redirect, st dirState, c ctx) redirs {
 			// way (>&'\'x writes to x).
 			w.unverified("redirection " + short(c.text(rd)) + " to a file: the shells read its target otherwise")
 		}
+		if (rd.Op == syntax.DplIn || rd.Op == syntax.DplOut) && isFD(wd) && highFD(wd.text) {
+			// A descriptor the script did not open: the shell's caller
+			// may have left it open on anything.
+			w.unverified("redirection " + short(c.text(rd)) + " to a descriptor the script did not open")
+		}
 		if !write && !read {
 			continue
 		}
@@ -505,6 +510,13 @@ func (w *walker) redirects(list []*syntax.Redirect, st dirState, c ctx) redirs {
 		}
 	}
 	return r
+}
+
+// highFD reports whether the descriptor word fd (digits, maybe followed by
+// "-") names a descriptor above 2.
+func highFD(fd string) bool {
+	fd = strings.TrimSuffix(fd, "-")
+	return fd != "" && (len(fd) > 1 || fd[0] > '2')
 }
 
 // isFD reports whether the target of >& or <& is a descriptor: digits,

@@ -405,7 +405,14 @@ func short(s string) string {
 	return s[:cut] + "..."
 }
 
+// maxWordReasons bounds the reasons kept for one word: a word made of
+// thousands of distinct expansions would otherwise cost quadratic time.
+const maxWordReasons = 16
+
 func appendUnique(list []string, s string) []string {
+	if len(list) >= maxWordReasons {
+		return list
+	}
 	for _, x := range list {
 		if x == s {
 			return list
