@@ -134,6 +134,7 @@ func TestLimitsAnswerCleanly(t *testing.T) {
 		{strings.Repeat("x", MaxScriptBytes+1), "longer than"},
 		{strings.Repeat("echo $(", MaxNesting+1) + strings.Repeat(")", MaxNesting+1), "nested more than"},
 		{strings.Repeat("$( ')' ", MaxOpeners+1), "brackets"},
+		{strings.Repeat("if a; then echo \"; fi\"; ", MaxKeywords+1), "compound commands"},
 		{strings.Repeat("ls;", MaxCommands+1), "more than 10000 commands"},
 		{strings.Repeat("cd d && ", 5000) + "ls", "longer than 4096"},
 		{strings.Repeat("cd d; ", 5000) + "ls", "directories"},
@@ -145,6 +146,20 @@ func TestLimitsAnswerCleanly(t *testing.T) {
 		}
 		if !strings.Contains(s.Unverified, tt.want) {
 			t.Errorf("Parse(%.20q...).Unverified = %.200q, want %q", tt.src, s.Unverified, tt.want)
+		}
+	}
+}
+
+// TestLimitsSparePlainText: prose and code in a here-document (keywords
+// in sentences, brackets in code) are no nesting.
+func TestLimitsSparePlainText(t *testing.T) {
+	for _, src := range []string{
+		"cat > README.md <<'EOF'\n" + strings.Repeat("If you do this, do that if needed; then do it, case by case.\n", 1000) + "EOF\n",
+		"cat > f.py <<'EOF'\n" + strings.Repeat("if x: print(f(a[0], {1: [2]}))\n", 1000) + "EOF\n",
+	} {
+		s, err := Parse(src, Bash)
+		if err != nil || s.Unverified != "" {
+			t.Errorf("Parse(%.40q...) = %q, %v; want a plain script", src, s.Unverified, err)
 		}
 	}
 }

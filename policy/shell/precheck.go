@@ -18,10 +18,11 @@ const (
 	// may nest, as counted by a scan of the text before parsing, and as
 	// walked.
 	MaxNesting = 256
-	// MaxOpeners is how many opening brackets and compound keywords a
-	// script may hold in all: it bounds the parser's nesting whatever the
-	// quoting.
-	MaxOpeners = 20000
+	// MaxOpeners is how many opening brackets ( { [ and backquotes a
+	// script may hold in all, and MaxKeywords how many if, case and do:
+	// they bound the parser's nesting whatever the quoting.
+	MaxOpeners  = 20000
+	MaxKeywords = 5000
 	// MaxOperators is how many of the bytes $ ; | & a script may hold:
 	// each starts a node of the syntax tree, and past this many the
 	// parser alone would take most of a second.
@@ -32,13 +33,19 @@ const (
 )
 
 // tooBig returns why src is not parsed at all, or "".
+//
+// The scan cannot know quoting, so it errs both ways: brackets inside
+// quotes count, and a closing bracket inside quotes can hide a real
+// opening. The totals bound what it misses: nothing can nest deeper than
+// MaxOpeners brackets or MaxKeywords compound keywords (counted where a
+// command starts), which keeps the parser's recursion to tens of
+// megabytes.
 func tooBig(src string) string {
 	if len(src) > MaxScriptBytes {
 		return fmt.Sprintf("script longer than %d bytes", MaxScriptBytes)
 	}
-	depth, maxDepth, openers, operators := 0, 0, 0, 0
+	depth, maxDepth, openers, keywords, operators := 0, 0, 0, 0, 0
 	open := func() {
-		openers++
 		depth++
 		maxDepth = max(maxDepth, depth)
 	}
@@ -47,33 +54,62 @@ func tooBig(src string) string {
 			depth--
 		}
 	}
+	// cmdPos: the next word is where a command starts (after an operator,
+	// a newline or a keyword that precedes one), so a keyword there is one.
+	cmdPos := true
 	for i := 0; i < len(src); i++ {
 		switch ch := src[i]; {
+		case ch == ' ' || ch == '\t':
+			continue
 		case ch == '$' || ch == ';' || ch == '|' || ch == '&':
 			operators++
+			cmdPos = ch != '$'
+			continue
 		case ch == '(' || ch == '{' || ch == '[' || ch == '`':
+			openers++
 			open()
+			cmdPos = true
+			continue
 		case ch == ')' || ch == '}' || ch == ']':
 			close()
-		case ch >= 'a' && ch <= 'z' && (i == 0 || !isWordByte(src[i-1])):
+			cmdPos = true
+			continue
+		case ch == '\n' || ch == '!':
+			cmdPos = true
+			continue
+		case isWordByte(ch):
 			j := i
 			for j < len(src) && isWordByte(src[j]) {
 				j++
 			}
-			switch src[i:j] {
-			case "if", "case", "do", "select", "function":
-				open()
-			case "fi", "esac", "done":
-				close()
-			}
+			word := src[i:j]
 			i = j - 1
+			if !cmdPos {
+				continue
+			}
+			// Keywords count in all, not by depth: prose and code in a
+			// here-document have if and do without fi and done.
+			switch word {
+			case "if", "case", "do":
+				keywords++
+			}
+			switch word {
+			case "then", "else", "elif", "do", "if", "while", "until", "time":
+				cmdPos = true
+			default:
+				cmdPos = false
+			}
+			continue
 		}
+		cmdPos = false
 	}
 	switch {
 	case maxDepth > MaxNesting:
 		return fmt.Sprintf("nested more than %d deep", MaxNesting)
 	case openers > MaxOpeners:
-		return fmt.Sprintf("more than %d brackets and compound commands", MaxOpeners)
+		return fmt.Sprintf("more than %d brackets", MaxOpeners)
+	case keywords > MaxKeywords:
+		return fmt.Sprintf("more than %d compound commands", MaxKeywords)
 	case operators > MaxOperators:
 		return fmt.Sprintf("more than %d of the operators $ ; | &", MaxOperators)
 	}
