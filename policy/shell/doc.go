@@ -137,16 +137,19 @@
 // may end a here-document at another line); >& or <& with a target that is
 // no descriptor and is quoted or starts with - or a digit (bash splits
 // >&-x into >&- and x, and unquotes >&'\'x its own way); a redirection to
-// /dev/tcp/ or /dev/udp/ (bash opens a socket). In POSIX sh, builtin,
-// pushd and popd are programs, as in dash. policy's TestDifferential runs
-// scripts in the real bash and dash to find such classes.
+// /dev/tcp/ or /dev/udp/ (bash opens a socket); a duplication from or to a
+// descriptor above 2 that the script did not open. In POSIX sh, builtin,
+// pushd and popd are programs, as in dash (pushd and popd leave the
+// directory unknown, sh being bash on some systems). policy's
+// TestDifferential runs scripts in the real bash and dash to find such
+// classes.
 //
 // # Bounds
 //
-// A script longer than MaxScriptBytes, nested more than MaxNesting deep
-// (counted on the text before parsing, and again while walking), with more
-// than MaxOpeners brackets and compound keywords or MaxOperators of $ ; | &
-// is not parsed: Parse returns it unverified with no commands. At most
+// A script longer than MaxScriptBytes, with brackets nested more than
+// MaxNesting deep (counted on the text before parsing; statements are
+// counted again while walking), more than MaxOpeners brackets, MaxKeywords
+// if/case/do or MaxOperators of $ ; | & is not parsed: Parse returns it unverified with no commands. At most
 // MaxCommands commands are reported. `a && b && ...` chains are walked in
 // a loop, and cd paths are bounded, so that time and memory grow linearly
 // with the script.

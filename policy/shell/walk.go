@@ -631,12 +631,17 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 	name := words[0].text
 	switch name {
 	case "cd", "pushd", "popd":
-		// dash has no pushd and popd: they are programs there.
 		if builtinOnly && (name == "cd" || c.d != POSIX) {
 			if r.any() || len(env) > 0 {
 				emit()
 			}
 			return w.cd(words, st)
+		}
+		if builtinOnly {
+			// dash has no pushd and popd: they are programs there; but sh
+			// is bash elsewhere, where they change the directory.
+			emit()
+			return after(outcome{st.unknown(name + " in sh (a builtin where sh is bash)"), st})
 		}
 	case "eval":
 		if builtinOnly {
