@@ -19,10 +19,10 @@ import (
 const (
 	// maxValueLen is the longest string (bytes) or list or tuple
 	// (elements) one operator may make.
-	maxValueLen = 1 << 22
+	maxValueLen = 1 << 20
 	// maxBuilt is how many bytes and elements the checked operators may
 	// make in all.
-	maxBuilt = 1 << 26
+	maxBuilt = 1 << 24
 	// maxRange is the longest range().
 	maxRange = 1 << 20
 	// maxAllocBytes is how much the evaluation may allocate in all.

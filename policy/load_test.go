@@ -21,7 +21,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad_flag.policy", `bad_flag.policy:2:47: flag: "l" does not start with -`},
 		{"loop.policy", `loop.policy:3:9: Starlark computation cancelled: too many steps`},
 		{"repeat.policy", `repeat.policy:1:9: repetition by 200000000: too large`},
-		{"doubling.policy", `doubling.policy:4:11: value of 8388608 elements or bytes: a policy value may have at most 4194304`},
+		{"doubling.policy", `doubling.policy:4:11: value of 2097152 elements or bytes: a policy value may have at most 1048576`},
 		{"range.policy", `range.policy:1:15: range of 200000000 elements: a policy may use at most 1048576`},
 		{"load.policy", `load.policy:1:1: cannot load other.star: load() is not available in policies`},
 		{"unknown_kw.policy", `unknown_kw.policy:1:15: define_program: unexpected keyword argument "unknown"`},
@@ -75,7 +75,7 @@ define_program(program = "b", args = [ARG_RFILE], should_not_match = [["f"]])
 // or by the allocation watch (or the time limit, whichever comes first).
 func TestLoadMemoryBounded(t *testing.T) {
 	for _, file := range []string{"repeat.policy", "doubling.policy", "range.policy", "strgrow.policy", "churn.policy",
-		"join.policy", "extend.policy", "format.policy", "intsquare.policy", "percent.policy"} {
+		"join.policy", "extend.policy", "format.policy", "intsquare.policy", "percent.policy", "hoard.policy"} {
 		t.Run(file, func(t *testing.T) {
 			src, err := os.ReadFile(filepath.Join("testdata", "load", file))
 			if err != nil {
