@@ -158,6 +158,11 @@
 //
 // Nothing outside the text is known:
 //
+//   - The text is read as UTF-8 (or bytes, in the C locale). In a locale
+//     whose multibyte characters can end in an ASCII byte (GBK, Big5,
+//     Shift-JIS), the shells read a \ or | after such a character as part
+//     of it.
+//
 //   - Aliases and functions defined elsewhere (startup files of `bash -l`
 //     or `zsh -l`, BASH_ENV, exported bash functions, an interactive
 //     shell's rc files) can give any name another meaning. zsh expands
