@@ -14,9 +14,9 @@ import (
 const (
 	// MaxScriptBytes is the longest script parsed.
 	MaxScriptBytes = 1 << 20
-	// MaxNesting is how deeply constructs ((, {, $(, `, if, case, loops)
-	// may nest, as counted by a scan of the text before parsing, and as
-	// walked.
+	// MaxNesting is how deeply brackets ( { [ and $( may nest, as counted
+	// by a scan of the text before parsing, and how many statements deep
+	// the walk goes.
 	MaxNesting = 256
 	// MaxOpeners is how many opening brackets ( { [ and backquotes a
 	// script may hold in all, and MaxKeywords how many if, case and do:
