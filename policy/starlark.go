@@ -17,7 +17,7 @@ import (
 // Evaluation limits: a policy is data, so these are generous for data and
 // fatal for loops.
 const (
-	maxSteps    = 5_000_000
+	maxSteps = 5_000_000
 	// maxLoadTime leaves room for the step under way when it passes: one
 	// step is bounded by the value limits of bounded.go (sorting a million
 	// values takes about a quarter second), so a load ends within a second.

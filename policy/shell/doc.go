@@ -162,7 +162,6 @@
 //     whose multibyte characters can end in an ASCII byte (GBK, Big5,
 //     Shift-JIS), the shells read a \ or | after such a character as part
 //     of it.
-//
 //   - Aliases and functions defined elsewhere (startup files of `bash -l`
 //     or `zsh -l`, BASH_ENV, exported bash functions, an interactive
 //     shell's rc files) can give any name another meaning. zsh expands
