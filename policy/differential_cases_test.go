@@ -304,7 +304,7 @@ func grammarScripts(n int, seed uint64) []string {
 				b.WriteString("cat <<E\n" + pick(gramWords) + "\nE")
 				continue
 			case 3:
-				b.WriteString(pick([]string{"timeout 5 ", "nice ", "env ", "command ", "bash -c 'ls' && "}))
+				b.WriteString(pick([]string{"timeout 5 ", "nice ", "env ", "command ", "bash -c 'ls' && ", "time ", "time -p ", "! ", "exec ", "nohup ", "sh -c 'ls'; "}))
 			}
 			b.WriteString(pick(gramCommands))
 			for range r.IntN(3) {
