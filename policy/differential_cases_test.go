@@ -136,6 +136,8 @@ var diffClasses = map[string][]string{
 	"wrappers": {
 		"timeout 5 ls", "nice -n 1 ls", "nohup ls", "env ls", "env FOO=1 ls", "time ls",
 		"stdbuf -o0 ls", "timeout 5 bash -c ls", "nice bash -c 'ls > x'", "command timeout 5 ls",
+		"ls | time -p cat a.txt", "ls |\ntime cat a.txt", "ls | time -o pwned cat", "ls |& time ls",
+		"ls && time -p ls", "! time ls", "time time ls", "ls | time",
 	},
 	"plain": {
 		"ls", "ls -la", "cat a.txt", "echo hi", "ls && echo ok", "ls | cat", "echo hi > x",

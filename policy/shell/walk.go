@@ -233,7 +233,7 @@ func (w *walker) binary(cmd *syntax.BinaryCmd, st dirState, c ctx) outcome {
 		default:
 			// A pipeline: each part runs in a subshell, except the last in
 			// zsh.
-			y := w.stmt(b.Y, st, c)
+			y := w.pipeRight(b.Y, st, c)
 			out = same(st)
 			if c.d == Zsh {
 				out = y
@@ -241,6 +241,27 @@ func (w *walker) binary(cmd *syntax.BinaryCmd, st dirState, c ctx) outcome {
 		}
 	}
 	return out
+}
+
+// pipeRight walks the statement after a |. There bash's time is no
+// keyword but the program: `a | time -p b` runs time with the words -p b.
+func (w *walker) pipeRight(y *syntax.Stmt, st dirState, c ctx) outcome {
+	tc, ok := y.Cmd.(*syntax.TimeClause)
+	if !ok || c.d != Bash {
+		return w.stmt(y, st, c)
+	}
+	if tc.Stmt == nil || y.Negated || y.Background || y.Coprocess || y.Disown {
+		w.unverified("time after | is a program")
+		return w.stmt(y, st, c)
+	}
+	words := []string{"time"}
+	if tc.PosixFormat {
+		words = append(words, "-p")
+	}
+	inner := *tc.Stmt
+	inner.Redirs = append(slices.Clone(y.Redirs), tc.Stmt.Redirs...)
+	c.wrapper = concat(c.wrapper, words)
+	return w.stmt(&inner, st, c)
 }
 
 func (w *walker) ifClause(ic *syntax.IfClause, st dirState, c ctx) outcome {
