@@ -278,7 +278,7 @@ var (
 	gramCommands = []string{"ls", "cat a.txt", "echo", "grep -n a a.txt", "git status", "wc -l a.txt", "head -1 a.txt", "pwd", "true", "rm a.txt", "touch pwned"}
 	gramWords    = []string{"a", "'a b'", `"a b"`, `a\ b`, `'#'`, `"#"`, `\#`, "a#b", `$'\n'`, `'\'`, `"\\"`, `\\`, "''", `""`, `'"'`, `"'"`, `\'`, `\"`, "--", "-n", `"a\"b"`, `'a'\''b'`, "\\\n", "x=1", "%", "@", ":", "{}", "\\;", "';'", "'|'", "'&&'", "\\|", "'<<'"}
 	gramSeps     = []string{"; ", " && ", " || ", " | ", "\n", " ;\n", "\n\n", " &&\n", " |\n", " ||\\\n"}
-	gramRedirs   = []string{" > x", " >> d/y", " 2>&1", " < a.txt", " 2>/dev/null", " >x 2>&1", " 1>&2", " >| x", " &> x", " <a.txt >x"}
+	gramRedirs   = []string{" > x", " >> d/y", " 2>&1", " < a.txt", " 2>/dev/null", " >x 2>&1", " 1>&2", " >| x", " &> x", " <a.txt >x", " 2>>x", " <>x", " </dev/null", " 1>x", " >'x y'", ` >"d"/y`}
 	gramTails    = []string{" # note", " #", " # 'quote", ` # "`, " # \\", " #;rm a.txt", ""}
 )
 
@@ -295,9 +295,21 @@ func grammarScripts(n int, seed uint64) []string {
 			if i > 0 {
 				b.WriteString(pick(gramSeps))
 			}
-			switch r.IntN(10) {
+			switch r.IntN(14) {
 			case 0:
-				b.WriteString("cd d")
+				b.WriteString(pick([]string{"cd d", "pushd d", "cd ..", "cd /", "exit", "eval 'ls " + pick(gramWords) + "'"}))
+				continue
+			case 10:
+				b.WriteString("git commit -m \"$(cat <<'EOF'\n" + pick(gramWords) + pick(gramTails) + "\nEOF\n)\"")
+				continue
+			case 11:
+				b.WriteString(pick([]string{"bash", "sh", "bash -s"}) + " <<'E'\n" + pick(gramCommands) + " " + pick(gramWords) + pick(gramTails) + "\nE")
+				continue
+			case 12:
+				b.WriteString(pick([]string{"bash -c ", "sh -c "}) + "\"" + pick(gramCommands) + " " + strings.ReplaceAll(pick(gramWords), `"`, `\"`) + pick(gramRedirs) + "\"")
+				continue
+			case 13:
+				b.WriteString(pick(gramCommands) + " <<< " + pick(gramWords))
 				continue
 			case 1:
 				b.WriteString("cat <<'E'\n" + pick(gramWords) + " " + pick(gramCommands) + "\nE")
