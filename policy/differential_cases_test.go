@@ -231,6 +231,7 @@ func mutatedScripts(n int, seed uint64) []string {
 	}
 	sort.Strings(base)
 	base = append(base, generatedScripts()...)
+	base = append(base, grammarScripts(200, seed)...)
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	out := make([]string, n)
 	for i := range out {
