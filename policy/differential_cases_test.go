@@ -121,6 +121,7 @@ var diffClasses = map[string][]string{
 		"ls >&3", "ls 3>x", "echo a >&9", "cat <&5", "ls 2>&7", "cat <> a.txt", "ls >| x", "ls &> x", "ls >& x", "ls 2>&1 >x",
 		"ls >&x", "ls 1>&2", "ls 2>x", "ls 3<>x", "ls >x 3>&1", "cat 3<a.txt <&3", "ls 9>x",
 		"ls {fd}>x", "ls &>>x", "ls >&-", "ls <&-", "ls 2>&1- ", "echo >d/../x", "ls > d/y",
+		"ls | > x", "ls | > $HOME/x", "> x\\", "ls|> d/y\\", "ls && > d/y", "> '$x'",
 		"ls >&-touch pwned", "ls <&-rm a.txt", "ls 2>&1-touch pwned", "ls >&1x", "ls >&-- rm a.txt",
 		`echo $>&'\'' ; rm a.tx[[t '`, `ls >&'\'x`, `ls >&"\\"x`, `ls <&'\'a.txt`,
 	},

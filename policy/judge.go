@@ -88,8 +88,21 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 		}
 		addWrites(c.Writes)
 		if len(c.Argv) == 0 {
-			if first && len(c.Writes) > 0 {
-				v.Class, v.Argv, first = Match, c.Writes, false
+			// Only redirections (`> f`, `ls | > $X`): it runs nothing but
+			// opens its files, which makes it a match, and a dynamic
+			// target makes it unverified.
+			class := Safe
+			if len(c.Writes) > 0 {
+				class = Match
+			}
+			if c.Dynamic != "" {
+				class, v.Unknown = Unverified, true
+			}
+			if class != Safe && (first || class.Rank() > v.Class.Rank()) {
+				v.Class, v.Argv, v.Result, first = class, c.Writes, Result{Class: class, Reason: c.Dynamic}, false
+				if class == Unverified {
+					v.Reason = c.Dynamic
+				}
 			}
 			continue
 		}
