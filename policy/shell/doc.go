@@ -149,7 +149,7 @@
 // A script longer than MaxScriptBytes, with brackets nested more than
 // MaxNesting deep (counted on the text before parsing; statements are
 // counted again while walking), more than MaxOpeners brackets, MaxKeywords
-// if/case/do or MaxOperators of $ ; | & is not parsed: Parse returns it unverified with no commands. At most
+// if/case/do, MaxOperators of $ ; | & or MaxWords words is not parsed: Parse returns it unverified with no commands. At most
 // MaxCommands commands are reported. `a && b && ...` chains are walked in
 // a loop, and cd paths are bounded, so that time and memory grow linearly
 // with the script.

@@ -139,6 +139,7 @@ func TestLimitsAnswerCleanly(t *testing.T) {
 		{strings.Repeat("$( ')' ", MaxOpeners+1), "brackets"},
 		{strings.Repeat("if a; then echo \"; fi\"; ", MaxKeywords+1), "compound commands"},
 		{strings.Repeat("ls;", MaxCommands+1), "more than 10000 commands"},
+		{"echo" + strings.Repeat(" a", MaxWords), "more than 100000 words"},
 		{strings.Repeat("cd d && ", 5000) + "ls", "longer than 4096"},
 		{strings.Repeat("cd d; ", 5000) + "ls", "directories"},
 	} {

@@ -27,6 +27,9 @@ const (
 	// each starts a node of the syntax tree, and past this many the
 	// parser alone would take most of a second.
 	MaxOperators = 100000
+	// MaxWords is how many words (runs of bytes between spaces, tabs and
+	// newlines, here-documents included) a script may hold.
+	MaxWords = 100000
 	// MaxCommands is how many simple commands are reported; later ones are
 	// not, and the script is unverified.
 	MaxCommands = 10000
@@ -45,6 +48,15 @@ func tooBig(src string) string {
 		return fmt.Sprintf("script longer than %d bytes", MaxScriptBytes)
 	}
 	depth, maxDepth, openers, keywords, operators := 0, 0, 0, 0, 0
+	words := 0
+	for i := 0; i < len(src); i++ {
+		if !isBlank(src[i]) && (i == 0 || isBlank(src[i-1])) {
+			words++
+		}
+	}
+	if words > MaxWords {
+		return fmt.Sprintf("more than %d words", MaxWords)
+	}
 	open := func() {
 		depth++
 		maxDepth = max(maxDepth, depth)
@@ -115,6 +127,8 @@ func tooBig(src string) string {
 	}
 	return ""
 }
+
+func isBlank(ch byte) bool { return ch == ' ' || ch == '\t' || ch == '\n' }
 
 func isWordByte(ch byte) bool {
 	return ch == '_' || ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9'
