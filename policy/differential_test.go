@@ -127,6 +127,12 @@ func newDiffLab(t testing.TB) *diffLab {
 			t.Fatal(err)
 		}
 	}
+	// strace needs ptrace, which a container may deny.
+	probe := exec.Command(l.strace, "-f", "-qq", "-o", "/dev/null", "--", l.truePath)
+	probe.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: l.uid, Gid: l.gid}}
+	if out, err := probe.CombinedOutput(); err != nil {
+		sandboxtest.Skipf(t, "strace cannot trace as nobody here: %v: %s", err, out)
+	}
 	return l
 }
 
