@@ -34,6 +34,10 @@ func Read(path string, max int64) ([]byte, error) {
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			pe.Op = "open" // as an open that fails says it
+		}
 		return nil, err
 	}
 	if err := check(path, fi, max); err != nil {
