@@ -80,7 +80,7 @@ func (st dirState) cd(dir string) dirState {
 	if len(dir) > maxDirLen {
 		return st.unknown("cd to a path longer than 4096 bytes")
 	}
-	if path.IsAbs(dir) {
+	if path.IsAbs(dir) || dir == "~" || len(dir) > 1 && dir[:2] == "~/" {
 		return dirState{dirs: []string{path.Clean(dir)}, never: st.never}
 	}
 	if st.why != "" && !st.never {
