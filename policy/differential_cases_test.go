@@ -140,6 +140,10 @@ var diffClasses = map[string][]string{
 		"ls | time -p cat a.txt", "ls |\ntime cat a.txt", "ls | time -o pwned cat", "ls |& time ls",
 		"ls && time -p ls", "! time ls", "time time ls", "ls | time",
 	},
+	"expanded_words": {
+		"cat ~/x", "ls *.txt", "echo $HOME", "cat $HOME/.bashrc", "ls d/*", "echo ~", "cd ~ && ls > x",
+		"ls * > x", "echo $x; rm a.txt", "ls *.txt; touch pwned", "cat ~/.bash_profile", "echo ${HOME}",
+	},
 	"plain": {
 		"ls", "ls -la", "cat a.txt", "echo hi", "ls && echo ok", "ls | cat", "echo hi > x",
 		"cat a.txt >> x", "ls; echo $HOME", "git status", "grep -r a .", "echo hi # comment",

@@ -49,6 +49,7 @@ var realPrograms = []string{"bash", "dash", "env", "timeout", "nice", "nohup", "
 // diffLab is the scratch area shared by one test's runs.
 type diffLab struct {
 	root, bin, tmp string
+	home           string // HOME of the shells and of guard's judgement
 	strace         string
 	shells         map[string]string // name -> real path
 	truePath       string
@@ -103,13 +104,21 @@ func newDiffLab(t testing.TB) *diffLab {
 	if root, err = filepath.EvalSymlinks(root); err != nil {
 		t.Fatal(err)
 	}
-	l.root, l.bin, l.tmp = root, filepath.Join(root, "bin"), filepath.Join(root, "tmp")
-	for _, d := range []string{l.bin, l.tmp, filepath.Join(root, "w")} {
+	l.root, l.bin, l.tmp, l.home = root, filepath.Join(root, "bin"), filepath.Join(root, "tmp"), filepath.Join(root, "home")
+	for _, d := range []string{l.bin, l.tmp, filepath.Join(root, "w"), l.home} {
 		if err := os.Mkdir(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for _, d := range []string{root, l.tmp, filepath.Join(root, "w")} {
+	for name, content := range homeBaits {
+		if err := os.WriteFile(filepath.Join(l.home, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// guard expands ~ and $HOME with its own HOME, as the hook does with
+	// the agent's: the same as the shells'.
+	t.Setenv("HOME", l.home)
+	for _, d := range []string{root, l.tmp, filepath.Join(root, "w"), l.home} {
 		if err := os.Chmod(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -158,9 +167,13 @@ func (l *diffLab) recorders(src string) {
 var baits = map[string]string{
 	"a.txt": "a\n", "x": "x\n", "d/f": "f\n",
 	"F": "pwned_F\n", "rc": "pwned_rc\n", "x.sh": "pwned_script\n",
-	"home/.bashrc": "pwned_bashrc\n", "home/.bash_profile": "pwned_bash_profile\n",
-	"home/.bash_login": "pwned_bash_login\n", "home/.profile": "pwned_profile\n",
-	"home/.bash_logout": "pwned_bash_logout\n", "home/.inputrc": "\n",
+}
+
+// homeBaits are the startup files in the shells' home.
+var homeBaits = map[string]string{
+	".bashrc": "pwned_bashrc\n", ".bash_profile": "pwned_bash_profile\n",
+	".bash_login": "pwned_bash_login\n", ".profile": "pwned_profile\n",
+	".bash_logout": "pwned_bash_logout\n", ".inputrc": "\n", "x": "x\n",
 }
 
 // workdir makes a fresh directory for one run, owned by nobody.
@@ -187,6 +200,7 @@ func (l *diffLab) workdir(t testing.TB) string {
 
 // judged is what guard said about a script.
 type judged struct {
+	cwd      string
 	allowed  bool
 	verdict  Verdict
 	commands []shell.Command
@@ -196,7 +210,7 @@ type judged struct {
 func (l *diffLab) judge(src string, sh diffShell, dir string) judged {
 	v := l.set.Judge([]string{sh.judge, "-c", src}, dir)
 	d := Decide(&v, AutoEdit, []string{dir})
-	j := judged{allowed: d.Action == Run, verdict: v, writes: map[string]bool{}}
+	j := judged{cwd: dir, allowed: d.Action == Run, verdict: v, writes: map[string]bool{}}
 	if !j.allowed {
 		return j
 	}
@@ -208,6 +222,11 @@ func (l *diffLab) judge(src string, sh diffShell, dir string) judged {
 		j.writes[filepath.Clean(w)] = true
 	}
 	return j
+}
+
+// dir is the directory c runs in, as guard's judgement made it.
+func (j judged) dir(c *shell.Command) string {
+	return absolute(homePath(c.Dir), j.cwd)
 }
 
 // event is one thing a shell did under strace.
@@ -235,7 +254,7 @@ func (l *diffLab) run(src string, sh diffShell, dir string) ([]event, string, er
 		"-e", "trace=execve,execveat,openat,open,creat,mkdir,mkdirat,rmdir,unlink,unlinkat,rename,renameat,renameat2,link,linkat,symlink,symlinkat,truncate,chmod,fchmodat,mknod,mknodat,socket,connect",
 		"-o", filepath.Join(logs, "t"), "--", filepath.Join(l.bin, sh.name), "-c", src)
 	cmd.Dir = dir
-	cmd.Env = []string{"PATH=" + l.bin, "HOME=" + filepath.Join(dir, "home"), "LANG=C.UTF-8", "TMPDIR=" + l.tmp}
+	cmd.Env = []string{"PATH=" + l.bin, "HOME=" + l.home, "LANG=C.UTF-8", "TMPDIR=" + l.tmp}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: l.uid, Gid: l.gid}, Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	out, err := cmd.CombinedOutput()
@@ -408,9 +427,22 @@ func (j judged) execJudged(ev event, l *diffLab) bool {
 			return true
 		}
 	}
+	// The argvs the judgement lists (expanded where guard expanded them).
+	for _, argv := range j.verdict.Commands {
+		if slices.Equal(ev.argv, argv) {
+			return true
+		}
+	}
 	for _, c := range j.commands {
 		if slices.Equal(ev.argv, c.Argv) {
 			return true
+		}
+		// A word guard judged expanded (~, $HOME, a read glob): the glob's
+		// matches in any order (the shell sorts them by the locale).
+		if c.Dynamic != "" {
+			if argv, globs, _, ok := expandArgv(&c, j.dir(&c), false); ok && globMatch(ev.argv, argv, globs) {
+				return true
+			}
 		}
 		// A real wrapper runs the rest, which is checked in turn.
 		if _, real := l.shells[base]; real && len(c.Wrapper) > 0 && filepath.Dir(ev.file) == l.bin &&
@@ -423,6 +455,41 @@ func (j judged) execJudged(ev event, l *diffLab) bool {
 		}
 	}
 	return false
+}
+
+// globMatch reports whether argv is what the shell makes of words, whose
+// indexes in globs are glob patterns guard judged as reads: each becomes
+// the files it matches (one word or more) or stays as it is.
+func globMatch(argv, words []string, globs []int) bool {
+	if len(words) == 0 {
+		return len(argv) == 0
+	}
+	if !slices.Contains(globs, 0) {
+		return len(argv) > 0 && argv[0] == words[0] && globMatch(argv[1:], words[1:], shift(globs))
+	}
+	if len(argv) > 0 && argv[0] == words[0] && globMatch(argv[1:], words[1:], shift(globs)) {
+		return true
+	}
+	for n := 1; n <= len(argv); n++ {
+		if ok, _ := filepath.Match(words[0], argv[n-1]); !ok {
+			return false
+		}
+		if globMatch(argv[n:], words[1:], shift(globs)) {
+			return true
+		}
+	}
+	return false
+}
+
+// shift drops index 0 from globs and moves the others down by one.
+func shift(globs []int) []int {
+	var out []int
+	for _, g := range globs {
+		if g > 0 {
+			out = append(out, g-1)
+		}
+	}
+	return out
 }
 
 // diffCheck runs every script in both shells and fails on every problem.
