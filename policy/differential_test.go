@@ -427,6 +427,15 @@ func (j judged) execJudged(ev event, l *diffLab) bool {
 			return true
 		}
 	}
+	// A real wrapper that runs a shell (`nice bash -c '# nothing'`): the
+	// shell's own effects are checked in turn.
+	if _, real := l.shells[base]; real && filepath.Dir(ev.file) == l.bin {
+		for _, w := range ev.argv[1:] {
+			if b := filepath.Base(w); b == "bash" || b == "sh" || b == "dash" {
+				return true
+			}
+		}
+	}
 	// The argvs the judgement lists (expanded where guard expanded them).
 	for _, argv := range j.verdict.Commands {
 		if slices.Equal(ev.argv, argv) {
