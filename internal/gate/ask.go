@@ -45,6 +45,9 @@ func openTerminal() (*os.File, bool) {
 	if !isTerminal(0) && !isTerminal(2) {
 		return nil, false
 	}
+	if insideSandbox() {
+		return nil, false
+	}
 	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
 	if err != nil {
 		return nil, false
