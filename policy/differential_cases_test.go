@@ -40,6 +40,9 @@ var diffClasses = map[string][]string{
 		"cat <<'EOF'\nx\nEOF\n\nls", "cat <<E\nE E\nrm a.txt\nE", "cat <<''\nrm a.txt\n\nls",
 		"cat <<\"\"\nx\n\nls", "cat << 'EOF' # c\nx\nEOF\nls", "cat <<EOF | cat\nx\nEOF\nls",
 		"cat <<${x}\nrm a.txt\n${x}\nls", "cat <<`x`\nrm a.txt\n`x`\nls", "cat <<EOF\n\\\nEOF\nls",
+		"cat <<'EOF'\nx \\\nEOF\nrm a.txt\nEOF", "cat <<\"EOF\"\na\\\nEOF\nls", "cat <<\\EOF\nEOF\\\nrm a.txt\nEOF",
+		"cat <<'E'\\\n\nx\nE\nls", "cat <<-'EOF'\n\tx\\\n\tEOF\nls", "cat <<'A'\nx\nA\ncat <<B\ny\\\nB\nrm a.txt\nB",
+		"cat <<'EOF'\nx\nEOF\nls \\\n-la", "cat <<E'O'F\nEO\\\nF\nrm a.txt\nEOF", "cat <<'EOF' \\\n> x\ny\nEOF",
 	},
 	"nested_shell_startup_files": {
 		"bash --rcfile F -ic ls", "bash --init-file F -ic ls", "bash -i <<EOF\nls\nEOF",

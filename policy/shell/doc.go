@@ -133,8 +133,9 @@
 // return, a NUL byte, bytes that are not UTF-8, other control characters,
 // invisible or space-like Unicode characters; a line with a # that ends in
 // a backslash (a comment ends at the newline in the shells, the parser
-// joins the next line into it); a line continuation after a << (the shells
-// may end a here-document at another line); >& or <& with a target that is
+// joins the next line into it); a line continuation on the line of a << or
+// after a << with an unquoted delimiter (the shells may end a here-document
+// at another line); >& or <& with a target that is
 // no descriptor and is quoted or starts with - or a digit (bash splits
 // >&-x into >&- and x, and unquotes >&'\'x its own way); a redirection to
 // /dev/tcp/ or /dev/udp/ (bash opens a socket); a duplication from or to a

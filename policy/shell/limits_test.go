@@ -22,6 +22,8 @@ func TestUnverifiedWhereShellsDiffer(t *testing.T) {
 		{"carriage_return", "ls\rrm a.txt", "carriage return", POSIX},
 		{"heredoc_delimiter_continuation", "cat <<EO\\\nF\nhi\nEO\\\nF\nrm a.txt\nEOF", "here-document", Bash},
 		{"heredoc_delimiter_continuation", "cat <<EOF\nhi\nEO\\\nF\nrm a.txt\nEOF", "here-document", Bash},
+		{"heredoc_operator_continuation", "cat <<'EOF' \\\n> x\ny\nEOF", "here-document", Bash},
+		{"heredoc_unquoted_after_quoted", "cat <<'A'\nx\nA\ncat <<B\ny\\\nB\nrm a.txt\nB", "here-document", Bash},
 		{"nested_shell_rcfile", "bash --rcfile F -ic ls", "--rcfile runs a file", Bash},
 		{"nested_shell_init_file", "bash --init-file=F -ic ls", "--init-file runs a file", Bash},
 		{"nested_shell_interactive_stdin", "bash -i <<EOF\nls\nEOF", "-i runs startup files", Bash},
@@ -160,6 +162,9 @@ func TestLimitsSparePlainText(t *testing.T) {
 	for _, src := range []string{
 		"cat > README.md <<'EOF'\n" + strings.Repeat("If you do this, do that if needed; then do it, case by case.\n", 1000) + "EOF\n",
 		"cat > f.py <<'EOF'\n" + strings.Repeat("if x: print(f(a[0], {1: [2]}))\n", 1000) + "EOF\n",
+		// A quoted here-document is read line by line as it is, by the
+		// shells as by the parser: its line continuations are text.
+		"cat > f.py <<'EOF'\nx = 1 + \\\n    2\nEOF\npython f.py",
 	} {
 		s, err := Parse(src, Bash)
 		if err != nil || s.Unverified != "" {

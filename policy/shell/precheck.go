@@ -181,9 +181,54 @@ func suspect(src string) string {
 				break
 			}
 		}
-		if i := strings.Index(src, "<<"); i >= 0 && strings.Contains(src[i:], "\\\n") {
+		if heredocContinuation(src) {
 			add("a line continuation after a here-document (the shell may end the document elsewhere)")
 		}
 	}
 	return strings.Join(reasons, "; ")
+}
+
+// heredocContinuation reports whether a line continuation may end or
+// extend a here-document otherwise in the shells than in the parser: a
+// line with << that ends in a backslash (the operator's delimiter goes on
+// on the next line), or a continuation anywhere after a << whose
+// delimiter is unquoted (the shells join the body's lines before they
+// look for the delimiter). In a document with a quoted delimiter nothing
+// is joined, by the shells as by the parser. << inside quotes counts too.
+func heredocContinuation(src string) bool {
+	first := -1 // the first unquoted here-document
+	for i := 0; i+1 < len(src); i++ {
+		if src[i] != '<' || src[i+1] != '<' {
+			continue
+		}
+		if i+2 < len(src) && src[i+2] == '<' { // a here-string
+			i += 2
+			continue
+		}
+		end := strings.IndexByte(src[i:], '\n')
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += i
+		}
+		if strings.HasSuffix(src[i:end], `\`) {
+			return true
+		}
+		j := i + 2
+		if j < len(src) && src[j] == '-' {
+			j++
+		}
+		for j < len(src) && (src[j] == ' ' || src[j] == '\t') {
+			j++
+		}
+		k := j
+		for k < len(src) && !strings.ContainsRune(" \t\n;&|<>()", rune(src[k])) {
+			k++
+		}
+		if !strings.ContainsAny(src[j:k], `'"\`) && first < 0 {
+			first = i
+		}
+		i = k - 1
+	}
+	return first >= 0 && strings.Contains(src[first:], "\\\n")
 }
