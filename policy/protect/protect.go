@@ -24,6 +24,7 @@ package protect
 import (
 	"path"
 	"strings"
+	"sync"
 )
 
 // Kind says what an entry guards against.
@@ -56,6 +57,12 @@ type List struct {
 	// case-insensitively; SecretEnvAllow are names kept all the same.
 	SecretEnv      []string
 	SecretEnvAllow []string
+
+	// The compiled patterns, for one home (see compile).
+	mu        sync.Mutex
+	cache     []compiled
+	cacheHome string
+	cacheLen  int
 }
 
 const (
@@ -123,6 +130,7 @@ func Default() *List {
 // Add appends entries of one kind, for config additions and the dynamic
 // entries (guard's state, a repository's hooks path).
 func (l *List) Add(kind Kind, reason string, patterns ...string) {
+	l.forget()
 	for _, p := range patterns {
 		l.Entries = append(l.Entries, Entry{Pattern: p, Kind: kind, Reason: reason})
 	}
@@ -132,6 +140,7 @@ func (l *List) Add(kind Kind, reason string, patterns ...string) {
 // removals (a user who wants .git/hooks writable). It reports the patterns
 // that named no entry, so that a typo is an error, not a silent no-op.
 func (l *List) Remove(patterns ...string) (unknown []string) {
+	l.forget()
 	for _, p := range patterns {
 		found := false
 		kept := l.Entries[:0]
@@ -152,18 +161,20 @@ func (l *List) Remove(patterns ...string) (unknown []string) {
 
 // Match returns the first entry of kind that covers p (absolute, clean,
 // resolved through symlinks), or nil. home is the user's home directory
-// ("" when unknown: "~/" entries then match nothing).
+// ("" when unknown: "~/" entries then match nothing). The patterns are
+// compiled on first use for that home (see compiled).
 func (l *List) Match(kind Kind, p, home string) *Entry {
 	if !strings.HasPrefix(p, "/") {
 		return nil
 	}
-	comps := split(p)
-	for i := range l.Entries {
-		e := &l.Entries[i]
+	var buf [32]string
+	comps := splitInto(buf[:0], p)
+	for _, c := range l.compile(home) {
+		e := &l.Entries[c.entry]
 		if e.Kind != kind {
 			continue
 		}
-		if covers(e.Pattern, comps, home) && !excepted(e, comps, home) {
+		if c.covers(comps) && !c.excepted(comps) {
 			return e
 		}
 	}
@@ -210,26 +221,119 @@ func Anchored(pattern, home string) (string, bool) {
 	return "", false
 }
 
-func excepted(e *Entry, comps []string, home string) bool {
-	for _, x := range e.Except {
-		if covers(x, comps, home) {
+// compiled is one entry's pattern, split and with each component's kind
+// decided once: most are literals, "*.ext" suffixes or "name*" prefixes,
+// which need no path.Match.
+type compiled struct {
+	entry    int
+	anchored bool // from the first component only
+	never    bool // "~/" with no home
+	pat      []part
+	except   []compiled
+}
+
+type partKind uint8
+
+const (
+	literal  partKind = iota
+	suffix            // *lit
+	prefix            // lit*
+	glob              // anything else path.Match reads
+	anyDepth          // **
+)
+
+type part struct {
+	kind partKind
+	s    string
+}
+
+func (x part) match(c string) bool {
+	switch x.kind {
+	case literal:
+		return c == x.s
+	case suffix:
+		return strings.HasSuffix(c, x.s)
+	case prefix:
+		return strings.HasPrefix(c, x.s)
+	}
+	ok, _ := path.Match(x.s, c)
+	return ok
+}
+
+func compilePattern(pattern, home string) compiled {
+	c := compiled{}
+	if abs, ok := Anchored(pattern, home); ok {
+		c.anchored = true
+		pattern = abs
+	} else if strings.HasPrefix(pattern, "~/") {
+		c.never = true
+		return c
+	}
+	for _, s := range split(pattern) {
+		p := part{kind: glob, s: s}
+		meta := strings.ContainsAny(s, `*?[\`)
+		switch {
+		case s == "**":
+			p.kind = anyDepth
+		case !meta:
+			p.kind = literal
+		case s[0] == '*' && !strings.ContainsAny(s[1:], `*?[\`):
+			p = part{kind: suffix, s: s[1:]}
+		case s[len(s)-1] == '*' && !strings.ContainsAny(s[:len(s)-1], `*?[\`):
+			p = part{kind: prefix, s: s[:len(s)-1]}
+		}
+		c.pat = append(c.pat, p)
+	}
+	return c
+}
+
+// forget drops the compiled patterns after a change of the entries.
+func (l *List) forget() {
+	l.mu.Lock()
+	l.cache = nil
+	l.mu.Unlock()
+}
+
+// compile returns the list's patterns compiled for home, kept until the
+// entries or home change.
+func (l *List) compile(home string) []compiled {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.cache != nil && l.cacheHome == home && l.cacheLen == len(l.Entries) {
+		return l.cache
+	}
+	out := make([]compiled, len(l.Entries))
+	for i := range l.Entries {
+		e := &l.Entries[i]
+		out[i] = compilePattern(e.Pattern, home)
+		out[i].entry = i
+		for _, x := range e.Except {
+			out[i].except = append(out[i].except, compilePattern(x, home))
+		}
+	}
+	l.cache, l.cacheHome, l.cacheLen = out, home, len(l.Entries)
+	return out
+}
+
+func (c *compiled) excepted(comps []string) bool {
+	for i := range c.except {
+		if c.except[i].covers(comps) {
 			return true
 		}
 	}
 	return false
 }
 
-// covers reports whether pattern names comps or one of its ancestors.
-func covers(pattern string, comps []string, home string) bool {
-	if abs, ok := Anchored(pattern, home); ok {
-		return prefixMatch(split(abs), comps)
-	}
-	if strings.HasPrefix(pattern, "~/") {
+// covers reports whether the pattern names comps or one of its ancestors.
+func (c *compiled) covers(comps []string) bool {
+	switch {
+	case c.never:
 		return false
+	case c.anchored:
+		return prefixMatch(c.pat, comps)
 	}
-	pat := split(pattern)
 	for i := range comps {
-		if prefixMatch(pat, comps[i:]) {
+		if prefixMatch(c.pat, comps[i:]) {
 			return true
 		}
 	}
@@ -238,30 +342,31 @@ func covers(pattern string, comps []string, home string) bool {
 
 // prefixMatch reports whether the pattern components match a leading run
 // of comps ("**" matches any number of components).
-func prefixMatch(pat, comps []string) bool {
-	if len(pat) == 0 {
-		return true
-	}
-	if pat[0] == "**" {
-		for i := 0; i <= len(comps); i++ {
-			if prefixMatch(pat[1:], comps[i:]) {
-				return true
+func prefixMatch(pat []part, comps []string) bool {
+	for len(pat) > 0 {
+		if pat[0].kind == anyDepth {
+			for i := 0; i <= len(comps); i++ {
+				if prefixMatch(pat[1:], comps[i:]) {
+					return true
+				}
 			}
+			return false
 		}
-		return false
+		if len(comps) == 0 || !pat[0].match(comps[0]) {
+			return false
+		}
+		pat, comps = pat[1:], comps[1:]
 	}
-	if len(comps) == 0 {
-		return false
-	}
-	if ok, _ := path.Match(pat[0], comps[0]); !ok {
-		return false
-	}
-	return prefixMatch(pat[1:], comps[1:])
+	return true
 }
 
-func split(p string) []string {
-	var out []string
-	for _, c := range strings.Split(p, "/") {
+func split(p string) []string { return splitInto(nil, p) }
+
+// splitInto appends p's components to out, leaving out "" and ".".
+func splitInto(out []string, p string) []string {
+	for p != "" {
+		var c string
+		c, p, _ = strings.Cut(p, "/")
 		if c != "" && c != "." {
 			out = append(out, c)
 		}
