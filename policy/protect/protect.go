@@ -147,8 +147,11 @@ func Default() *List {
 	secret(whyProcEnv, "/proc/*/environ", "/proc/*/task/*/environ")
 	secret(whyPassword, "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/ssh/ssh_host_*_key", "/etc/sudoers")
 
-	l.SecretEnv = []string{"*KEY*", "*SECRET*", "*TOKEN*", "*PASSWORD*", "*PASSWD*", "*CREDENTIAL*", "*_PAT", "*COOKIE*"}
-	l.SecretEnvAllow = []string{"*KEYBOARD*", "*KEYMAP*", "KEYTIMEOUT", "GPG_TTY"}
+	l.SecretEnv = []string{"*KEY*", "*SECRET*", "*TOKEN*", "*PASSWORD*", "*PASSWD*", "*_PWD", "*CREDENTIAL*", "*_PAT",
+		"*COOKIE*", "*AUTH*", "*JWT*", "*DSN*", "*SESSION*", "DATABASE_URL", "*_DATABASE_URL", "SSH_AUTH_SOCK"}
+	// GIT_CONFIG_KEY_n holds config names (guard's own git pins among
+	// them), never secrets; the values are GIT_CONFIG_VALUE_n.
+	l.SecretEnvAllow = []string{"*KEYBOARD*", "*KEYMAP*", "KEYTIMEOUT", "GPG_TTY", "GIT_CONFIG_KEY_*", "XAUTHORITY"}
 	return l
 }
 
@@ -471,10 +474,41 @@ func validPattern(p string) error {
 func (l *List) ScrubEnv(env []string) []string {
 	out := make([]string, 0, len(env))
 	for _, kv := range env {
-		name, _, _ := strings.Cut(kv, "=")
-		if !l.SecretEnvName(name) {
+		name, value, _ := strings.Cut(kv, "=")
+		if !l.SecretEnvName(name) && !hasURLPassword(value) || l.allowedEnv(name) {
 			out = append(out, kv)
 		}
 	}
 	return out
+}
+
+// allowedEnv reports whether name is on the allow-list.
+func (l *List) allowedEnv(name string) bool {
+	up := strings.ToUpper(name)
+	for _, a := range l.SecretEnvAllow {
+		if ok, _ := path.Match(strings.ToUpper(a), up); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// hasURLPassword reports whether value holds a URL with a password in it
+// (scheme://user:password@host), as REDIS_URL, HTTPS_PROXY or a
+// connection string do, whatever the variable is called.
+func hasURLPassword(value string) bool {
+	for {
+		i := strings.Index(value, "://")
+		if i < 0 {
+			return false
+		}
+		value = value[i+3:]
+		end := strings.IndexAny(value, "/?# \t")
+		if end < 0 {
+			end = len(value)
+		}
+		if at := strings.LastIndexByte(value[:end], '@'); at > 0 && strings.IndexByte(value[:at], ':') >= 0 {
+			return true
+		}
+	}
 }

@@ -1,6 +1,9 @@
 package protect
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestMatch(t *testing.T) {
 	l := Default()
@@ -75,5 +78,18 @@ func TestRemove(t *testing.T) {
 	}
 	if e := l.Protected("/p/.git/hooks/pre-commit", ""); e != nil {
 		t.Errorf("after Remove(.git/hooks), Protected = %v, want none", e)
+	}
+}
+
+func TestScrubEnvNamesAndURLs(t *testing.T) {
+	l := Default()
+	in := []string{"HOME=/h", "OPENAI_API_KEY=sk", "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=core.fsmonitor",
+		"GIT_CONFIG_VALUE_0=false", "REDIS_URL=redis://u:pw@h:6379/0", "HTTPS_PROXY=http://proxy:3128",
+		"MYSQL_PWD=x", "PWD=/w", "OLDPWD=/v", "MY_JWT=x", "SENTRY_DSN=x", "DB=postgres://app:s3cret@db/app",
+		"XAUTHORITY=/x", "PATH=/bin"}
+	got := strings.Join(l.ScrubEnv(in), " ")
+	want := "HOME=/h GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0=false HTTPS_PROXY=http://proxy:3128 PWD=/w OLDPWD=/v XAUTHORITY=/x PATH=/bin"
+	if got != want {
+		t.Errorf("ScrubEnv =\n%s\nwant\n%s", got, want)
 	}
 }
