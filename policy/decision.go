@@ -116,11 +116,17 @@ func DecideProtected(v *Verdict, mode Mode, roots []string, prot *protect.List, 
 		}
 	}
 	outside := d.Outside()
+	removesRoot := ""
+	if class != Forbidden && v.Prompt == "" {
+		removesRoot = removesProject(v.Removes, roots)
+	}
 	switch {
 	case class == Forbidden:
 		d.Action, d.Reason = Refuse, "forbidden: "+v.Why()
 	case v.Prompt != "":
 		d.Action, d.Reason = Ask, "a rule asks a person in every mode: "+v.Prompt
+	case removesRoot != "":
+		d.Action, d.Reason = Ask, "asked in every mode: "+removesRoot
 	case mode == FullAuto && len(outside) > 0:
 		d.Action, d.Reason = Refuse, "writes outside the writable roots: "+joinPaths(outside)
 	case mode == FullAuto:
@@ -239,4 +245,27 @@ func resolvePath(prefix, rest string, links int) string {
 		return resolvePath(prefix, remaining, links+1)
 	}
 	return prefix
+}
+
+// removesProject says why a recursive removal deletes a project, or "":
+// a path that resolves to a writable root or an ancestor of one, or to a
+// repository's work tree (a directory holding .git). No sandbox can give
+// such work back.
+func removesProject(paths, roots []string) string {
+	if len(paths) == 0 {
+		return ""
+	}
+	resolved := ResolveRoots(roots)
+	for _, p := range paths {
+		abs := Resolve(p, "/")
+		for _, r := range resolved {
+			if Inside(r, abs) {
+				return "rm -r deletes " + abs + ", which is or holds the writable root " + r + ": uncommitted work cannot be recovered"
+			}
+		}
+		if fi, err := os.Lstat(filepath.Join(abs, ".git")); err == nil && (fi.IsDir() || fi.Mode().IsRegular()) {
+			return "rm -r deletes the git work tree " + abs + ": uncommitted work and unpushed history cannot be recovered"
+		}
+	}
+	return ""
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"guard/policy/shell"
@@ -38,6 +39,16 @@ type Verdict struct {
 	// resolves (a binary inside a writable root may be anything) and what
 	// each git command may run.
 	Commands [][]string
+	// Dirs are the absolute directories the commands of a script may run
+	// in (the ones the shell layer tracks through cd and pushd, with those
+	// an earlier failed cd may leave), each once; empty for a plain argv,
+	// which runs in the caller's directory.
+	Dirs []string
+	// Removes are the paths a recursive rm deletes (absolute, not
+	// resolved); a glob that covers every entry of a directory is that
+	// directory. The decision asks a person when one is a writable root,
+	// an ancestor of one or a repository's work tree.
+	Removes []string
 }
 
 // promptOf returns the reason of a prompting rule's result, or "".
@@ -119,6 +130,12 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 	for _, w := range r.Writes() {
 		v.Writes = append(v.Writes, absolute(w, cwd))
 	}
+	if v.Class != Forbidden {
+		if v.Prompt == "" {
+			v.Prompt = destructive(argv, nil)
+		}
+		v.Removes = removes(argv, nil, cwd)
+	}
 	if v.Class == Safe || v.Class == Match {
 		for _, f := range r.Reads() {
 			if why := deviceRead(f, cwd); why != "" {
@@ -191,6 +208,11 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 				v.Commands = append(v.Commands, []string{w})
 			}
 		}
+		for _, d := range dirs {
+			if !slices.Contains(v.Dirs, d) {
+				v.Dirs = append(v.Dirs, d)
+			}
+		}
 		sub := s.judgeArgv(c.Argv, dir)
 		dynamic := c.Dynamic
 		if dynamic != "" && sub.Class != Forbidden {
@@ -209,6 +231,15 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 		}
 		if sub.Class != Safe || len(c.Writes) > 0 {
 			written = true
+		}
+		if sub.Class != Forbidden {
+			if sub.Prompt == "" && c.Dynamic != "" {
+				sub.Prompt = destructive(c.Argv, c.ArgDynamic)
+			}
+			if c.Dynamic != "" {
+				sub.Removes = removes(c.Argv, c.ArgDynamic, dir)
+			}
+			v.Removes = append(v.Removes, sub.Removes...)
 		}
 		if sub.Prompt != "" && v.Prompt == "" {
 			v.Prompt = sub.Prompt

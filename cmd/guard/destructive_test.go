@@ -1,0 +1,65 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDestructiveVariantsAskInFullAuto: the red-team pass's variants of
+// commands that destroy the work tree, one per class, through the hook in
+// full-auto (the answer is ask, never the sandboxed rewrite) and through
+// `guard --mode full-auto -- bash -c` with no person to ask (refused, exit
+// 126, and the project is still there).
+func TestDestructiveVariantsAskInFullAuto(t *testing.T) {
+	guard := hookGuard(t)
+	work := t.TempDir()
+	proj := filepath.Join(work, "proj")
+	src := filepath.Join(proj, "src")
+	for _, d := range []string{filepath.Join(proj, ".git"), src} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keep := filepath.Join(proj, "work.txt")
+	if err := os.WriteFile(keep, []byte("uncommitted\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ dir, cmd string }{
+		{proj, "rm -rf {*,.*}"},
+		{src, "rm -rf ../*"},
+		{proj, "cd src && rm -rf ../*"},
+		{proj, "cd .. && rm -rf proj"},
+		{src, "rm -rf ../../proj"},
+		{proj, "rm -rf ~+"},
+		{proj, `rm -rf "$(pwd)"`},
+		{proj, "find . -delete"},
+		{proj, "find . -type f -exec rm {} +"},
+		{proj, "ls | xargs rm -rf"},
+		{proj, "git switch -f main"},
+		{proj, "git switch --discard-changes main"},
+		{proj, "git rm -rf ."},
+		{proj, "git read-tree -u --reset HEAD"},
+		{proj, "git update-ref -d refs/heads/main"},
+		{proj, "git push origin +main"},
+		{proj, "git push origin :main"},
+		{proj, "git push --mirror"},
+		{proj, "git checkout -f"},
+		{proj, "timeout 5 git stash drop"},
+	}
+	env := hookEnv(t, work, "GUARD_MODE=full-auto")
+	for _, c := range cases {
+		ans := hookAsk(t, guard, "claude-code", c.dir, env, hookRequest("claude-code", c.dir, c.cmd))
+		if d := hookStr(hookField(ans, "hookSpecificOutput", "permissionDecision")); d != "ask" {
+			t.Errorf("hook, full-auto, in %s: %q: answer %v, want ask", c.dir, c.cmd, ans)
+		}
+		r := hookRun(t, c.dir, env, "", guard, "--mode", "full-auto", "--", "bash", "-c", c.cmd)
+		if r.code != 126 {
+			t.Errorf("guard --mode full-auto -- bash -c %q: exit %d (%s), want 126", c.cmd, r.code, strings.TrimSpace(r.stderr))
+		}
+		if _, err := os.Stat(keep); err != nil {
+			t.Fatalf("after %q: the work tree was deleted: %v", c.cmd, err)
+		}
+	}
+}
