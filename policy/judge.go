@@ -83,6 +83,16 @@ func (s Set) Judge(argv []string, cwd string) Verdict {
 }
 
 func (s Set) judgeArgv(argv []string, cwd string) Verdict {
+	if why := guardAdmin(argv); why != "" {
+		return Verdict{Class: Forbidden, Result: guardAdminResult(why), Argv: argv, Commands: [][]string{argv}}
+	}
+	if in, ok := guardRunInner(argv); ok {
+		if iv := s.Judge(in, cwd); iv.Class == Forbidden {
+			iv.Argv = argv
+			iv.Commands = append([][]string{argv[:1]}, iv.Commands...)
+			return iv
+		}
+	}
 	r := s.Check(argv)
 	var inner []string // what sudo or xargs runs, when it decided
 	if r.Class != Safe && r.Class != Forbidden {

@@ -63,3 +63,38 @@ func TestDestructiveVariantsAskInFullAuto(t *testing.T) {
 		}
 	}
 }
+
+// TestAgentCannotRunGuardAdmin: guard's own administration, run by an
+// agent through the hook or through guard itself, by any path to the
+// binary, is refused with a reason that says a person runs it; the
+// read-only subcommands run.
+func TestAgentCannotRunGuardAdmin(t *testing.T) {
+	guard := hookGuard(t)
+	work := t.TempDir()
+	for _, mode := range []string{"suggest", "full-auto"} {
+		env := hookEnv(t, work, "GUARD_MODE="+mode)
+		for _, cmd := range []string{"guard trust", "guard trust .", guard + " install", "env " + guard + " setup claude-code",
+			guard + " rules rm 1", "timeout 5 guard uninstall"} {
+			ans := hookAsk(t, guard, "claude-code", work, env, hookRequest("claude-code", work, cmd))
+			d := hookStr(hookField(ans, "hookSpecificOutput", "permissionDecision"))
+			why := hookStr(hookField(ans, "hookSpecificOutput", "permissionDecisionReason"))
+			if d != "deny" || !strings.Contains(why, "a person runs it in their own terminal") {
+				t.Errorf("hook, %s: %q: answer %v, want deny saying a person runs it", mode, cmd, ans)
+			}
+		}
+		for _, argv := range [][]string{{guard, "trust"}, {"bash", "-c", guard + " install"}, {"env", guard, "trust", work}} {
+			r := hookRun(t, work, env, "", guard, append([]string{"--"}, argv...)...)
+			if r.code != 126 || !strings.Contains(r.stderr, "a person runs it") {
+				t.Errorf("%s: guard -- %s: exit %d (%s), want 126 and the reason", mode, strings.Join(argv, " "), r.code, strings.TrimSpace(r.stderr))
+			}
+		}
+	}
+	env := hookEnv(t, work, "GUARD_MODE=suggest")
+	for _, cmd := range []string{"guard trust --list", "guard rules list", "guard doctor", "guard check rm -rf /",
+		"guard explain git status", "guard log", "guard which rm"} {
+		ans := hookAsk(t, guard, "claude-code", work, env, hookRequest("claude-code", work, cmd))
+		if d := hookStr(hookField(ans, "hookSpecificOutput", "permissionDecision")); d == "deny" {
+			t.Errorf("hook, suggest: %q: answer %v, want it allowed or asked, not denied", cmd, ans)
+		}
+	}
+}
