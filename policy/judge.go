@@ -158,6 +158,12 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 		if v.Secret = envDump(argv); v.Secret == "" {
 			v.Secret = secretRead(&r, cwd)
 		}
+		if v.Secret == "" {
+			v.Secret = secretDump(argv, cwd)
+		}
+		if v.Secret == "" {
+			v.Secret = recursiveSecret(argv, cwd)
+		}
 		if v.Secret != "" {
 			v.Class, v.Reason = Unverified, "secret: "+v.Secret
 		}
