@@ -53,7 +53,7 @@ func TestSecretReadersNeverSafe(t *testing.T) {
 		"git config with a token": {"cat .git/config", "git config --list", "git config -l", "git config --get-regexp credential",
 			"git config --get remote.origin.url", "git remote -v", "git remote get-url origin", "head .git/config",
 			"cd src && git remote -v"},
-		"histories":     {"cat ~/.bash_history", "tail -50 ~/.bash_history", "grep token ~/.bash_history"},
+		"histories": {"cat ~/.bash_history", "tail -50 ~/.bash_history", "grep token ~/.bash_history"},
 		"docker inspect": {"docker inspect web", "docker container inspect web", "podman inspect db", "docker image inspect app",
 			"docker inspect --format '{{json .Config}}' web", "docker inspect -f '{{.Config.Env}}' web"},
 		"npmrc with a token": {"cat .npmrc", "head -3 .npmrc"},
