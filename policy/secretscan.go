@@ -168,17 +168,34 @@ func gitConfigPrint(argv []string, cwd string) string {
 	}
 	switch args[0] {
 	case "config":
-		writes := false
+		// A listing prints every value; a get of one key only that key's,
+		// which matters when the key can hold a credential.
+		listing, writes := false, false
+		var keys []string
 		for _, a := range args[1:] {
-			if !strings.HasPrefix(a, "-") {
-				continue
-			}
-			if a == "--unset" || a == "--add" || a == "--replace-all" || a == "--unset-all" {
+			switch {
+			case a == "-l" || a == "--list" || a == "list" || a == "--get-regexp" || a == "get-regexp" ||
+				a == "--get-urlmatch" || strings.HasPrefix(a, "--show"):
+				listing = listing || !strings.HasPrefix(a, "--show")
+			case a == "--unset" || a == "--add" || a == "--replace-all" || a == "--unset-all" || a == "set" || a == "unset":
 				writes = true
+			case !strings.HasPrefix(a, "-") && a != "get":
+				keys = append(keys, strings.ToLower(a))
 			}
 		}
-		if writes {
-			return ""
+		if writes || len(keys) > 1 && !listing {
+			return "" // git config KEY VALUE sets
+		}
+		if !listing {
+			credential := false
+			for _, k := range keys {
+				for _, w := range []string{"url", "extraheader", "token", "password", "credential", "auth", "secret", "cookie"} {
+					credential = credential || strings.Contains(k, w)
+				}
+			}
+			if !credential {
+				return ""
+			}
 		}
 	case "remote":
 		if len(args) > 1 && args[1] != "-v" && args[1] != "--verbose" && args[1] != "get-url" && args[1] != "show" {

@@ -75,7 +75,8 @@ func TestSecretReadersNeverSafe(t *testing.T) {
 			t.Errorf("control %q in a tree without secrets: secret %q, want none", cmd, v.Secret)
 		}
 	}
-	for _, cmd := range []string{"grep -rn foo src", "rg foo src", "rg -uu foo src", "grep -r x --include=*.py .",
+	for _, cmd := range []string{"grep -rn foo src", "rg foo src", "rg -uu foo src", "grep -r x --include=*.py .", "git config user.name",
+		"git config --get user.email", "git config core.editor vim",
 		"find . -name '*.py' -exec grep x {} +", "docker inspect -f '{{.State.Status}}' web", "ps aux", "ps -C node"} {
 		v := set.Judge([]string{"bash", "-c", cmd}, proj)
 		if v.Secret != "" {

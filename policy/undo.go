@@ -3,6 +3,8 @@ package policy
 import (
 	"path/filepath"
 	"strings"
+
+	"guard/policy/shell"
 )
 
 // The destructive classes (issue 16 point 4, and its red-team pass): a
@@ -60,12 +62,20 @@ func destructive(argv []string, dyn [][]string) string {
 				if i+1 < len(argv) && removers[filepath.Base(argv[i+1])] {
 					return "find " + argv[i] + " " + filepath.Base(argv[i+1]) + " removes or rewrites every file it finds: uncommitted work cannot be recovered"
 				}
+				if i+1 < len(argv) {
+					if prog := shellRemover(argv[i+1:]); prog != "" {
+						return "find " + argv[i] + " runs a shell that runs " + prog + " on every file it finds: uncommitted work cannot be recovered"
+					}
+				}
 			}
 		}
 	case "xargs":
 		prog := ""
 		if in, _, ok := xargsInner(argv); ok {
 			prog = filepath.Base(in[0])
+			if p := shellRemover(in); p != "" {
+				prog = p
+			}
 		} else {
 			for _, a := range argv[1:] {
 				if removers[filepath.Base(a)] {
@@ -109,6 +119,17 @@ func rmArgs(argv []string) (recursive bool, targets []int) {
 func rmDestructive(argv []string, dyn [][]string) string {
 	recursive, targets := rmArgs(argv)
 	if !recursive {
+		// Without -r only files go, but a glob over every entry of the
+		// directory (or of one above it) still takes all of them.
+		for _, i := range targets {
+			if i < len(dyn) && len(dyn[i]) > 0 {
+				for _, alt := range braceAlternatives(argv[i]) {
+					if coversAll(alt) {
+						return "rm of " + argv[i] + " deletes every file of the directory: uncommitted work cannot be recovered"
+					}
+				}
+			}
+		}
 		return ""
 	}
 	for _, i := range targets {
@@ -223,6 +244,17 @@ func gitDestructive(args []string) string {
 		if has("-f", "--force", "--discard-changes") {
 			return "git " + sub + " " + lose
 		}
+		if has("-C", "-B", "--force-create") {
+			return "git " + sub + " -C/-B resets an existing branch: commits only it had can be lost"
+		}
+	case "checkout-index":
+		if has("-f", "--force") {
+			return "git checkout-index -f " + lose
+		}
+	case "worktree":
+		if len(rest) > 0 && rest[0] == "remove" && has("-f", "--force") {
+			return "git worktree remove --force deletes a work tree with its uncommitted changes"
+		}
 	case "rm":
 		if has("-f", "--force") && !has("--cached") {
 			return "git rm -f " + lose
@@ -255,7 +287,7 @@ func gitDestructive(args []string) string {
 			return "git clean deletes untracked files, which are in no commit: they cannot be recovered"
 		}
 	case "branch":
-		if has("-D", "-M", "-C") || has("-d", "--delete") && has("-f", "--force") {
+		if has("-D", "-M", "-C", "-f", "--force") {
 			return "git branch -D/-M deletes or overwrites a branch that may hold commits no other branch has"
 		}
 	case "reflog":
@@ -318,4 +350,23 @@ func removes(argv []string, dyn [][]string, dir string) []string {
 		out = append(out, absolute(w, dir))
 	}
 	return out
+}
+
+// shellRemover returns the remover or git that a shell given a script
+// (`sh -c 'rm "$1"' _ {}`, `bash -c "git checkout -- $0"`) runs, or "".
+func shellRemover(argv []string) string {
+	src, d, ok := ShellScript(argv)
+	if !ok {
+		return ""
+	}
+	script, err := shell.Parse(src, d)
+	if err != nil {
+		return "a script guard cannot parse"
+	}
+	for _, c := range script.Commands {
+		if len(c.Argv) > 0 && removers[filepath.Base(c.Argv[0])] {
+			return filepath.Base(c.Argv[0])
+		}
+	}
+	return ""
 }
