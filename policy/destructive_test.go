@@ -34,6 +34,8 @@ var destructiveVariants = map[string][]string{
 	"rm of every file (no -r)": {"cd src && rm -f ../*", "rm -f {*,.*}", "rm ../.*"},
 	"a shell run by find or xargs": {"find . -name '*.py' -exec sh -c 'rm \"$1\"' _ {} \\;",
 		"ls | xargs -I{} bash -c 'rm -rf {}'", "find . -exec bash -c 'git checkout -- \"$0\"' {} \\;"},
+	"git alias on the command line": {"git -c alias.x='reset --hard' x", "git -c 'alias.n=!rm -rf .' n",
+		"git --config-env=alias.y=CMD y", "git -c Alias.z=clean\\ -fdx z"},
 	"git history": {"git gc --prune=now", "git prune", "git filter-branch --tree-filter x HEAD", "git branch -M x main"},
 	"git stash drop in wrappers": {"timeout 5 env A=1 git stash drop", "nice git -C . stash drop", "sudo git stash clear",
 		"command git stash drop", "bash -c 'git stash drop'", "git --no-pager stash drop -q"},

@@ -212,9 +212,21 @@ func coversAll(w string) bool {
 func gitDestructive(args []string) string {
 	i := 0
 	for ; i < len(args) && strings.HasPrefix(args[i], "-"); i++ {
-		switch args[i] {
+		a, val := args[i], ""
+		switch a {
 		case "-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--config-env":
+			if i+1 < len(args) {
+				val = args[i+1]
+			}
 			i++
+		}
+		if strings.HasPrefix(a, "--config-env=") {
+			a, val = "--config-env", strings.TrimPrefix(a, "--config-env=")
+		}
+		// An alias set on the command line runs what no rule judged
+		// (`git -c alias.x='!rm -rf .' x`, `-c alias.x='reset --hard'`).
+		if (a == "-c" || a == "--config-env") && strings.HasPrefix(strings.ToLower(val), "alias.") {
+			return "git " + a + " " + val + " defines an alias on the command line: what it runs is not judged"
 		}
 	}
 	if i >= len(args) {
