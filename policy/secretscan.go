@@ -122,7 +122,7 @@ func inspectEnv(argv []string) string {
 
 // credentialInConfig matches a URL with credentials, an auth header or an
 // auth token in a config file.
-var credentialInConfig = regexp.MustCompile(`(?i)(https?://[^/\s@]+@|extraheader|authorization:|_authtoken|_auth\s*=|_password\s*=|npmauthtoken|npmauthident)`)
+var credentialInConfig = regexp.MustCompile(`(?i)(https?://[^/\s@]+@|extraheader|authorization:|_authtoken|_auth\s*=|password\s*=|\btoken\s*=|npmauthtoken|npmauthident)`)
 
 // contentSecret says why a file holds a secret by its content, or "": a git
 // config, .npmrc or .yarnrc.yml that matches credentialInConfig. Only a
@@ -232,6 +232,9 @@ func recursiveSecret(argv []string, cwd string) string {
 		return ""
 	}
 	prog := filepath.Base(argv[0])
+	if namesOnly(prog, argv) {
+		return ""
+	}
 	var roots, include []string
 	hidden := true
 	switch prog {
@@ -509,4 +512,32 @@ func secretFiles(dir string, hidden bool) ([]string, bool) {
 	}
 	walkCache[key] = walkResult{found, complete}
 	return found, complete
+}
+
+// namesOnly reports whether a search prints only file names, counts or
+// nothing (grep/rg -l, -L, -c, -q, rg --files): not what the files hold.
+func namesOnly(prog string, argv []string) bool {
+	if prog != "grep" && prog != "egrep" && prog != "fgrep" && prog != "rg" {
+		return false
+	}
+	for _, a := range argv[1:] {
+		switch a {
+		case "--":
+			return false
+		case "--files", "--files-with-matches", "--files-without-match", "--count", "--quiet", "--silent", "--count-matches":
+			return true
+		}
+		if len(a) > 1 && a[0] == '-' && a[1] != '-' {
+			// A bundle up to the first option that takes a value.
+			for _, c := range a[1:] {
+				if strings.ContainsRune("lLcq", c) {
+					return true
+				}
+				if strings.ContainsRune("efmABCdgtTMj", c) {
+					break
+				}
+			}
+		}
+	}
+	return false
 }

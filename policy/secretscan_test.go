@@ -45,7 +45,7 @@ func TestSecretReadersNeverSafe(t *testing.T) {
 	classes := map[string][]string{
 		"ps with BSD e": {"ps auxe", "ps axe", "ps e", "ps eww", "ps aux e", "ps -o pid e"},
 		"recursive readers over a tree with a secret": {"grep -r OPENAI", "grep -r . --include=.env", "grep -rn foo .",
-			"grep -R x", "grep -ril password src/..", "rg -uu KEY", "rg --hidden KEY", "rg -. x .", "rg KEY deploy",
+			"grep -R x", "grep -ri password src/..", "rg -uu KEY", "rg --hidden KEY", "rg -. x .", "rg KEY deploy",
 			"git grep --no-index KEY", "git grep --untracked KEY", "grep -r foo ~/"},
 		"find -exec reader": {"find . -name .env -exec grep KEY {} +", "find . -name .env -exec cat {} \\;",
 			"find . -type f -exec head -5 {} +", "find deploy -exec cat {} +"},
@@ -75,7 +75,7 @@ func TestSecretReadersNeverSafe(t *testing.T) {
 			t.Errorf("control %q in a tree without secrets: secret %q, want none", cmd, v.Secret)
 		}
 	}
-	for _, cmd := range []string{"grep -rn foo src", "rg foo src", "rg -uu foo src", "grep -r x --include=*.py .", "git config user.name",
+	for _, cmd := range []string{"grep -rn foo src", "rg foo src", "rg -uu foo src", "grep -r x --include=*.py .", "git config user.name", "grep -rl OPENAI .", "rg --files", "rg -l foo", "grep -rc x .", "grep -ril password src/..",
 		"git config --get user.email", "git config core.editor vim",
 		"find . -name '*.py' -exec grep x {} +", "docker inspect -f '{{.State.Status}}' web", "ps aux", "ps -C node"} {
 		v := set.Judge([]string{"bash", "-c", cmd}, proj)
