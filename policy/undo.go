@@ -53,6 +53,17 @@ func destructive(argv []string, dyn [][]string) string {
 		}
 	case "rm":
 		return rmDestructive(argv, dyn)
+	case "shred", "truncate", "unlink":
+		for i := 1; i < len(argv) && i < len(dyn); i++ {
+			if len(dyn[i]) == 0 {
+				continue
+			}
+			for _, alt := range braceAlternatives(argv[i]) {
+				if coversAll(alt) {
+					return filepath.Base(argv[0]) + " of " + argv[i] + " destroys every file of the directory: uncommitted work cannot be recovered"
+				}
+			}
+		}
 	case "find":
 		for i := 1; i < len(argv); i++ {
 			switch argv[i] {
