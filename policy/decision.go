@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"guard/policy/protect"
@@ -263,9 +264,45 @@ func removesProject(paths, roots []string) string {
 				return "rm -r deletes " + abs + ", which is or holds the writable root " + r + ": uncommitted work cannot be recovered"
 			}
 		}
-		if fi, err := os.Lstat(filepath.Join(abs, ".git")); err == nil && (fi.IsDir() || fi.Mode().IsRegular()) {
+		if workTree(abs) {
 			return "rm -r deletes the git work tree " + abs + ": uncommitted work and unpushed history cannot be recovered"
 		}
 	}
+	// Every entry of a root or a work tree named one by one: what a shell
+	// made of `rm -rf *` before guard saw it (a shim, `guard -- rm`).
+	byDir := map[string]map[string]bool{}
+	for _, p := range paths {
+		abs := Resolve(p, "/")
+		dir := filepath.Dir(abs)
+		if byDir[dir] == nil {
+			byDir[dir] = map[string]bool{}
+		}
+		byDir[dir][filepath.Base(abs)] = true
+	}
+	for dir, names := range byDir {
+		if len(names) < 2 || !(workTree(dir) || slices.Contains(resolved, dir)) {
+			continue
+		}
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		all := true
+		for _, e := range entries {
+			if !strings.HasPrefix(e.Name(), ".") && !names[e.Name()] {
+				all = false
+				break
+			}
+		}
+		if all {
+			return "rm -r deletes every entry of " + dir + ": uncommitted work cannot be recovered"
+		}
+	}
 	return ""
+}
+
+// workTree reports whether dir holds a .git (a repository's work tree).
+func workTree(dir string) bool {
+	fi, err := os.Lstat(filepath.Join(dir, ".git"))
+	return err == nil && (fi.IsDir() || fi.Mode().IsRegular())
 }

@@ -118,7 +118,15 @@ func TestRemovesProjectAsked(t *testing.T) {
 			}
 		}
 	}
-	for _, cmd := range []string{"rm -rf build", "rm -rf src/x", "cd src && rm -rf gen", "rm -rf build/*"} {
+	// A shell expanded `rm -rf *` before guard saw it (a shim, guard -- rm):
+	// every entry named one by one.
+	for _, argv := range [][]string{{"rm", "-rf", "build", "src", "vendor"}, {"/bin/rm", "-r", "-f", proj + "/build", proj + "/src", proj + "/vendor"}} {
+		v := set.Judge(argv, proj)
+		if d := policy.Decide(&v, policy.FullAuto, roots); d.Action != policy.Ask {
+			t.Errorf("%q in full-auto: %s (%s), want ask", argv, d.Action, d.Reason)
+		}
+	}
+	for _, cmd := range []string{"rm -rf build", "rm -rf src/x", "cd src && rm -rf gen", "rm -rf build/*", "rm -rf build src"} {
 		v := set.Judge([]string{"bash", "-c", cmd}, proj)
 		if d := policy.Decide(&v, policy.FullAuto, roots); d.Action != policy.RunSandboxed {
 			t.Errorf("%q in full-auto: %s (%s), want sandbox", cmd, d.Action, d.Reason)

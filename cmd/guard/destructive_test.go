@@ -62,6 +62,15 @@ func TestDestructiveVariantsAskInFullAuto(t *testing.T) {
 			t.Fatalf("after %q: the work tree was deleted: %v", c.cmd, err)
 		}
 	}
+	// What a shell made of `rm -rf *` before guard saw it: every entry of
+	// the project named one by one, as a shim or guard -- receives it.
+	r := hookRun(t, proj, env, "", guard, "--mode", "full-auto", "--", "rm", "-rf", "src", "work.txt")
+	if r.code != 126 {
+		t.Errorf("guard --mode full-auto -- rm -rf src work.txt (every entry): exit %d (%s), want 126", r.code, strings.TrimSpace(r.stderr))
+	}
+	if _, err := os.Stat(keep); err != nil {
+		t.Fatalf("the expanded rm -rf * deleted the work tree: %v", err)
+	}
 }
 
 // TestAgentCannotRunGuardAdmin: guard's own administration, run by an
