@@ -15,20 +15,27 @@ import (
 //   - rm -r/-R whose target is known only at run time (`"$X"`, `~+`,
 //     `$(git rev-parse --show-toplevel)`), reaches a parent (`../proj`,
 //     `../*`), or is a glob or brace that covers every entry of the
-//     directory it runs in (`*`, `.*`, `{*,.*}`); a glob with a fixed part
-//     or below a named subdirectory (`*.pyc`, `./tmp/*`) is an ordinary
-//     write. Every rm -r target is also listed in Verdict.Removes, so that
-//     the decision asks when one resolves to a writable root, an ancestor
-//     of one, or a repository's work tree (`cd .. && rm -rf proj`);
-//   - find with -delete, or -exec/-execdir/-ok/-okdir running a remover or
-//     git;
-//   - xargs feeding a remover or git;
-//   - git subcommands that discard work or history: switch -f /
-//     --discard-changes, checkout -f, rm -f (not --cached), read-tree -u /
-//     --reset, update-ref, push with --force/--mirror/--delete/--prune or a
-//     `+ref` / `:ref` refspec, stash drop/clear, reset --hard/--keep/--merge,
-//     clean -f, branch -D/-M, reflog expire/delete, gc --prune,
-//     filter-branch, filter-repo.
+//     directory it runs in (`*`, `.*`, `{*,.*}`; rm without -r, shred,
+//     truncate and unlink too); a glob with a fixed part or below a named
+//     subdirectory (`*.pyc`, `./tmp/*`) is an ordinary write. Every rm -r
+//     target is also listed in Verdict.Removes, so that the decision asks
+//     when one resolves to a writable root, an ancestor of one or a
+//     repository's work tree (`cd .. && rm -rf proj`), or when the targets
+//     name every entry of one (a shell's expansion of `*`);
+//   - find with -delete, or -exec/-execdir/-ok/-okdir running a remover,
+//     git, or a shell script that runs one;
+//   - xargs feeding a remover or git (directly or through `sh -c`);
+//   - git subcommands that discard work or history: switch/checkout -f,
+//     --discard-changes, -C/-B, checkout-index -f, rm -f (not --cached),
+//     read-tree -u/--reset, update-ref, push with --force/--mirror/
+//     --delete/--prune or a `+ref`/`:ref` refspec, stash drop/clear, reset
+//     --hard, clean -f (not -n), branch -D/-M/-C/-f, reflog expire/delete,
+//     gc --prune, prune, worktree remove -f, filter-branch, filter-repo;
+//     and an alias defined on the command line (`-c alias.x=...`).
+//
+// Limits: what a program named at run time (`eval "$S"`, `$CMD`, `bash -c
+// "$(...)"`) or an interpreter (`python -c 'shutil.rmtree(".")'`) does is
+// not read; such commands stay unverified and run sandboxed in full-auto.
 
 // removers are the programs whose arguments are deleted or emptied.
 var removers = map[string]bool{"rm": true, "rmdir": true, "unlink": true, "shred": true, "truncate": true, "git": true}
