@@ -67,6 +67,8 @@ func secretDump(argv []string, cwd string) string {
 				}
 			case isLetters(a) && strings.ContainsRune(a, 'e'):
 				return "ps " + a + " prints the environment of every process (BSD e), which holds API keys and tokens"
+			case isLetters(a) && strings.ContainsRune("UptoOqsk", rune(a[len(a)-1])):
+				skip = true // BSD options that take the next word: U user, p pid, o format
 			}
 		}
 	case "docker", "podman":

@@ -77,7 +77,7 @@ func TestSecretReadersNeverSafe(t *testing.T) {
 	}
 	for _, cmd := range []string{"grep -rn foo src", "rg foo src", "rg -uu foo src", "grep -r x --include=*.py .", "git config user.name", "grep -rl OPENAI .", "rg --files", "rg -l foo", "grep -rc x .", "grep -ril password src/..",
 		"git config --get user.email", "git config core.editor vim",
-		"find . -name '*.py' -exec grep x {} +", "docker inspect -f '{{.State.Status}}' web", "ps aux", "ps -C node"} {
+		"find . -name '*.py' -exec grep x {} +", "docker inspect -f '{{.State.Status}}' web", "ps aux", "ps -C node", "ps U steve", "ps axo pid,etime"} {
 		v := set.Judge([]string{"bash", "-c", cmd}, proj)
 		if v.Secret != "" {
 			t.Errorf("%q: secret %q, want none (it cannot reach a secret)", cmd, v.Secret)
