@@ -27,8 +27,9 @@ type Verdict struct {
 	// Reason says why a script as a whole is unverified, if it is.
 	Reason string
 	// Prompt is set when a rule that asks for a person matched one of the
-	// commands (a prompt prefix_rule or define_program(prompt=)): it holds
-	// the rule's reason, and the command is asked about in every mode.
+	// commands (a prompt prefix_rule or define_program(prompt=)), or when
+	// one is of a destructive class (undo.go): it holds the reason, and the
+	// command is asked about in every mode.
 	Prompt string
 	// Secret says why a command prints a secret (a secret file read, an
 	// environment dump); such a command is never safe.
