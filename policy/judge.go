@@ -47,7 +47,13 @@ func (s Set) Judge(argv []string, cwd string) Verdict {
 }
 
 func (s Set) judgeArgv(argv []string, cwd string) Verdict {
-	r := s.Check(argv)
+	return s.judgeInput(argv, "", cwd)
+}
+
+// judgeInput is judgeArgv for a command whose standard input is the
+// here-document stdin (shell.Command.Stdin): apply_patch's patch.
+func (s Set) judgeInput(argv []string, stdin, cwd string) Verdict {
+	r := s.checkInput(argv, stdin)
 	v := Verdict{Class: r.Class, Result: r, Argv: argv, Unknown: r.HasUnknown()}
 	for _, w := range r.Writes() {
 		v.Writes = append(v.Writes, absolute(w, cwd))
@@ -99,7 +105,7 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			}
 			continue
 		}
-		sub := s.judgeArgv(c.Argv, dir)
+		sub := s.judgeInput(c.Argv, c.Stdin, dir)
 		addWrites(sub.Result.Writes())
 		v.Unknown = v.Unknown || sub.Unknown
 		class := sub.Class
