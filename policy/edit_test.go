@@ -24,7 +24,7 @@ func editTree(t *testing.T) (project, outside, home string) {
 		}
 	}
 	for link, target := range map[string]string{
-		project + "/escape": outside,         // a symlinked directory out of the project
+		project + "/escape": outside,          // a symlinked directory out of the project
 		project + "/inner":  project + "/src", // one that stays inside
 		project + "/hooks":  ".git/hooks",     // one into git's hooks
 		project + "/dangle": outside + "/new", // a dangling one: a write creates its target
