@@ -33,7 +33,7 @@ func (c *cli) hook(args []string) (code int) {
 		hook.Refuse(agent, c.stdout, "guard: "+err.Error())
 		return 0
 	}
-	if !req.Shell {
+	if !req.Shell && !req.Edit && !req.Read {
 		if err := hook.Encode(agent, c.stdout, req, hook.Allow, "", ""); err != nil {
 			hook.Refuse(agent, c.stdout, "guard: "+err.Error())
 		}
@@ -62,6 +62,12 @@ func (c *cli) hook(args []string) (code int) {
 		return 0
 	}
 	req.Project = opts.Project
+	if verdict, reason, ok := judgeFiles(g, &req); ok {
+		if err := hook.Encode(agent, c.stdout, req, verdict, "guard: "+reason, self); err != nil {
+			hook.Refuse(agent, c.stdout, "guard: "+err.Error())
+		}
+		return 0
+	}
 	script, unwrapped := req.Command, false
 	if inner, project, ok := hook.Unwrap(req.Command, self); ok && g.Mode == policy.FullAuto && project == opts.Project {
 		// The agent runs the sandboxed rewrite it was told to run (only

@@ -40,9 +40,10 @@ type specific struct {
 // command unconfined; the reason tells the agent the exact command to run
 // instead (see [Unwrap]).
 //
-// A request for another tool than the agent's shell (Read, Edit, MCP tools)
-// gets {} for every verdict but Deny: no objection, the agent's own permission
-// rules apply. A Deny is always a deny.
+// A request for another tool than the agent's shell, edit and read tools
+// (MCP tools, web fetches), and a read guard allows, get {} for every
+// verdict but Deny: no objection, the agent's own permission rules apply. A
+// Deny is always a deny. An edit is never answered Sandbox.
 //
 // An empty reason is replaced by a generic one (Codex rejects a deny without
 // a reason). The error is for an unknown agent or verdict, a request of
@@ -61,12 +62,15 @@ func Encode(a Agent, w io.Writer, req Request, v Verdict, reason, guardPath stri
 		return fmt.Errorf("encode hook answer: unknown verdict %d", int(v))
 	case v == Deny:
 		ans = denyAnswer(a, reason)
-	case !req.Shell:
+	case !req.judged(v):
 		// No objection: the agent's own rules apply.
 	case v == Allow:
 		ans = allowAnswer(a, reason)
 	case v == Ask:
 		ans = askAnswer(a, reason)
+	case v == Sandbox && !req.Shell:
+		// Unreachable from guard: an edit or a read is never sandboxed.
+		ans = denyAnswer(a, orDefault(reason, "guard: denied")+"; "+req.Tool+" cannot run sandboxed")
 	case v == Sandbox:
 		if !filepath.IsAbs(guardPath) {
 			return fmt.Errorf("encode hook answer: guard path %q is not absolute", guardPath)
