@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/landlock-lsm/go-landlock v0.11.0
+	github.com/pelletier/go-toml/v2 v2.4.3
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/seccomp/libseccomp-golang v0.11.1
 	go.starlark.net v0.0.0-20260908191801-89a6a09411d5
