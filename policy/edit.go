@@ -58,12 +58,13 @@ func PatchResult(program, text string) Result {
 //	a protected path                     ask      ask        refuse
 //
 // An edit is never sandboxed: the agent writes the file itself, so where a
-// command would run sandboxed the edit runs. home is the user's home
-// directory, for the list's "~/" entries.
-func DecideEdit(paths []string, mode Mode, roots []string, home string) Decision {
+// command would run sandboxed the edit runs. list is the protected list
+// (nil: protect.Default()); home is the user's home directory, for its "~/"
+// entries.
+func DecideEdit(paths []string, mode Mode, roots []string, list *protect.List, home string) Decision {
 	v := Verdict{Class: Match, Writes: paths}
 	d := Decide(&v, mode, roots)
-	protectWrites(&d, mode, home)
+	protectWrites(&d, mode, list, home)
 	if d.Action == RunSandboxed {
 		d.Action = Run
 	}
@@ -73,8 +74,10 @@ func DecideEdit(paths []string, mode Mode, roots []string, home string) Decision
 // protectWrites counts the written paths on the protected list as outside
 // the roots, with the entry that matched, and applies the rows for a write
 // outside.
-func protectWrites(d *Decision, mode Mode, home string) {
-	list := protect.Default()
+func protectWrites(d *Decision, mode Mode, list *protect.List, home string) {
+	if list == nil {
+		list = protect.Default()
+	}
 	changed := false
 	for i, w := range d.Writes {
 		if !w.Inside {
@@ -117,9 +120,11 @@ type ReadPath struct {
 // full-auto. For a directory searched, the absolute entries of the list
 // below it count (~/.ssh/id_* under a search of the home directory); a name
 // that may occur anywhere (.env) counts only when the path or pattern read
-// names it.
-func DecideRead(paths []string, mode Mode, home string) (Decision, []ReadPath) {
-	list := protect.Default()
+// names it. list and home are as for DecideEdit.
+func DecideRead(paths []string, mode Mode, list *protect.List, home string) (Decision, []ReadPath) {
+	if list == nil {
+		list = protect.Default()
+	}
 	var reads []ReadPath
 	var secrets []string
 	for _, p := range paths {

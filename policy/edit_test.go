@@ -70,7 +70,7 @@ func TestDecideEdit(t *testing.T) {
 				mode policy.Mode
 				want policy.Action
 			}{{policy.Suggest, tt.want.suggest}, {policy.AutoEdit, tt.want.autoEdit}, {policy.FullAuto, tt.want.fullAuto}} {
-				d := policy.DecideEdit(tt.paths, m.mode, roots, home)
+				d := policy.DecideEdit(tt.paths, m.mode, roots, nil, home)
 				if d.Action != m.want {
 					t.Errorf("DecideEdit(%q, %s) = %s (%s), want %s", tt.paths, m.mode, d.Action, d.Reason, m.want)
 				}
@@ -81,7 +81,7 @@ func TestDecideEdit(t *testing.T) {
 		})
 	}
 	// The reason names the entry of the protected list that matched.
-	d := policy.DecideEdit([]string{project + "/.envrc"}, policy.AutoEdit, roots, home)
+	d := policy.DecideEdit([]string{project + "/.envrc"}, policy.AutoEdit, roots, nil, home)
 	if !strings.Contains(d.Reason, "protected .envrc: ") {
 		t.Errorf("reason %q does not name the entry", d.Reason)
 	}
@@ -111,7 +111,7 @@ func TestDecideRead(t *testing.T) {
 			mode   policy.Mode
 			secret policy.Action
 		}{{policy.Suggest, policy.Ask}, {policy.AutoEdit, policy.Ask}, {policy.FullAuto, policy.Refuse}} {
-			d, reads := policy.DecideRead([]string{tt.path}, m.mode, home)
+			d, reads := policy.DecideRead([]string{tt.path}, m.mode, nil, home)
 			want := policy.Run
 			if tt.secret {
 				want = m.secret

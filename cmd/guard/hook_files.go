@@ -9,6 +9,7 @@ import (
 	"guard/internal/hook"
 	"guard/policy"
 	"guard/policy/patch"
+	"guard/policy/protect"
 	"guard/policy/shell"
 )
 
@@ -20,12 +21,12 @@ func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string,
 	home := g.Getenv("HOME")
 	switch {
 	case req.Read:
-		d, _ := policy.DecideRead(absPaths(req.Paths, g.Cwd), g.Mode, home)
+		d, _ := policy.DecideRead(absPaths(req.Paths, g.Cwd), g.Mode, protectList(g), home)
 		return fileVerdict(d), d.Reason, true
 	case req.Edit && req.Patch != "":
 		return judgePatch(g, req.Patch, g.Cwd, home)
 	case req.Edit:
-		d := policy.DecideEdit(absPaths(req.Paths, g.Cwd), g.Mode, g.Roots, home)
+		d := policy.DecideEdit(absPaths(req.Paths, g.Cwd), g.Mode, g.Roots, protectList(g), home)
 		return fileVerdict(d), editReason(d, g.Mode), true
 	case req.Shell && req.Agent == hook.Codex:
 		if text, dir, ok := shellPatch(req.Command); ok {
@@ -45,7 +46,7 @@ func judgePatch(g *gate.Gate, text, dir, home string) (hook.Verdict, string, boo
 	for _, path := range p.Paths() {
 		paths = append(paths, patch.Abs(path, dir))
 	}
-	d := policy.DecideEdit(paths, g.Mode, g.Roots, home)
+	d := policy.DecideEdit(paths, g.Mode, g.Roots, protectList(g), home)
 	return fileVerdict(d), editReason(d, g.Mode), true
 }
 
@@ -130,9 +131,9 @@ func (c *cli) explainFiles(args []string) (code int, ok bool) {
 	var d policy.Decision
 	var reads []policy.ReadPath
 	if kind == "edit" {
-		d = policy.DecideEdit(abs, g.Mode, g.Roots, home)
+		d = policy.DecideEdit(abs, g.Mode, g.Roots, protectList(g), home)
 	} else {
-		d, reads = policy.DecideRead(abs, g.Mode, home)
+		d, reads = policy.DecideRead(abs, g.Mode, protectList(g), home)
 	}
 	// Show each path as given.
 	for i := range d.Writes {
@@ -186,4 +187,16 @@ func writeWhere(p policy.WrittenPath) string {
 		return "inside a writable root"
 	}
 	return "outside the writable roots"
+}
+
+// protectList is the built-in protected list with the configuration's
+// [protect] additions and removals.
+func protectList(g *gate.Gate) *protect.List {
+	l := protect.Default()
+	p := g.Config.Protect
+	l.Remove(p.Unprotected...)
+	l.Remove(p.NotSecret...)
+	l.Add(protect.Protected, "listed in guard's configuration", p.Protected...)
+	l.Add(protect.Secret, "listed in guard's configuration", p.Secrets...)
+	return l
 }
