@@ -3,8 +3,10 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 
+	"guard/internal/config"
 	"guard/internal/gate"
 	"guard/internal/hook"
 	"guard/policy"
@@ -190,7 +192,9 @@ func writeWhere(p policy.WrittenPath) string {
 }
 
 // protectList is the built-in protected list with the configuration's
-// [protect] additions and removals.
+// [protect] additions and removals, and guard's own files: its
+// configuration, policies, policy cache and audit log, which an agent's edit
+// may not change (a command guard runs may not loosen guard).
 func protectList(g *gate.Gate) *protect.List {
 	l := protect.Default()
 	p := g.Config.Protect
@@ -198,5 +202,15 @@ func protectList(g *gate.Gate) *protect.List {
 	l.Remove(p.NotSecret...)
 	l.Add(protect.Protected, "listed in guard's configuration", p.Protected...)
 	l.Add(protect.Secret, "listed in guard's configuration", p.Secrets...)
+	own := []string{"/etc/guard", config.Dir(g.Getenv), filepath.Dir(config.CacheDir(g.Getenv)), g.AuditLog}
+	if path, _ := config.Path(g.Getenv); path != "" {
+		own = append(own, path)
+	}
+	own = append(own, g.PolicyFiles...)
+	for _, f := range own {
+		if filepath.IsAbs(f) && f != "/" {
+			l.Add(protect.Protected, "guard's own state: an agent may not loosen guard", policy.Resolve(f, "/"))
+		}
+	}
 	return l
 }
