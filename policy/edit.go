@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 
 	"guard/policy/patch"
@@ -32,15 +34,27 @@ func (s Set) checkInput(argv []string, stdin string) Result {
 
 // PatchResult is the verdict on an apply_patch of text: match, writing
 // every file the patch names (both ends of a move), or forbidden when the
-// patch is malformed (the reason names the line).
+// patch is malformed (the reason names the line). A path is written as
+// given and, when they differ, as Codex's apply_patch computes it (see
+// patch.Targets): "~/" expanded from $HOME, cleaned lexically.
 func PatchResult(program, text string) Result {
 	p, err := patch.Parse(text)
 	if err != nil {
 		return Result{Class: Forbidden, Reason: err.Error()}
 	}
 	exec := &Exec{Program: program}
+	home := os.Getenv("HOME")
 	for i, path := range p.Paths() {
-		exec.Args = append(exec.Args, MatchedArg{Index: i, Type: ArgType{Kind: TypeWriteableFile}, Value: path})
+		forms := []string{path}
+		if e := patch.ExpandHome(path, home); e != path {
+			forms = append(forms, e)
+		}
+		if clean := filepath.Clean(path); clean != path {
+			forms = append(forms, clean)
+		}
+		for _, f := range forms {
+			exec.Args = append(exec.Args, MatchedArg{Index: i, Type: ArgType{Kind: TypeWriteableFile}, Value: f})
+		}
 	}
 	return Result{Class: Match, Exec: exec}
 }

@@ -186,3 +186,23 @@ func TestJudgeApplyPatch(t *testing.T) {
 		t.Errorf("malformed patch: %q does not name the line", v.Why())
 	}
 }
+
+// TestJudgeApplyPatchTargets: a patch path is also judged where Codex's
+// apply_patch writes it: "~/" expanded, ".." cleaned before symlinks.
+func TestJudgeApplyPatchTargets(t *testing.T) {
+	project, _, home := editTree(t)
+	t.Setenv("HOME", home)
+	def, err := policy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := policy.Set{def}.Judge([]string{"bash", "-c", "apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: ~/.bashrc\n+x\n*** Delete File: escape/../z\n*** End Patch\nEOF"}, project)
+	var got []string
+	for _, w := range v.Writes {
+		got = append(got, policy.Resolve(w, "/"))
+	}
+	want := []string{project + "/~/.bashrc", home + "/.bashrc", filepath.Dir(project) + "/z", project + "/z"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("writes %q, want %q", got, want)
+	}
+}

@@ -23,12 +23,12 @@ func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string,
 	home := g.Getenv("HOME")
 	switch {
 	case req.Read:
-		d, _ := policy.DecideRead(absPaths(req.Paths, g.Cwd), g.Mode, protectList(g), home)
+		d, _ := policy.DecideRead(targets(req.Paths, g.Cwd, home), g.Mode, protectList(g), home)
 		return fileVerdict(d), d.Reason, true
 	case req.Edit && req.Patch != "":
 		return judgePatch(g, req.Patch, g.Cwd, home)
 	case req.Edit:
-		d := policy.DecideEdit(absPaths(req.Paths, g.Cwd), g.Mode, g.Roots, protectList(g), home)
+		d := policy.DecideEdit(targets(req.Paths, g.Cwd, home), g.Mode, g.Roots, protectList(g), home)
 		return fileVerdict(d), editReason(d, g.Mode), true
 	case req.Shell && req.Agent == hook.Codex:
 		if text, dir, ok := shellPatch(req.Command); ok {
@@ -44,11 +44,7 @@ func judgePatch(g *gate.Gate, text, dir, home string) (hook.Verdict, string, boo
 	if err != nil {
 		return hook.Deny, "apply_patch refused: " + err.Error(), true
 	}
-	var paths []string
-	for _, path := range p.Paths() {
-		paths = append(paths, patch.Abs(path, dir))
-	}
-	d := policy.DecideEdit(paths, g.Mode, g.Roots, protectList(g), home)
+	d := policy.DecideEdit(targets(p.Paths(), dir, home), g.Mode, g.Roots, protectList(g), home)
 	return fileVerdict(d), editReason(d, g.Mode), true
 }
 
@@ -69,10 +65,13 @@ func shellPatch(script string) (text, dir string, ok bool) {
 	return c.Stdin, c.Dir, true
 }
 
-func absPaths(paths []string, dir string) []string {
-	out := make([]string, len(paths))
-	for i, p := range paths {
-		out[i] = patch.Abs(p, dir)
+// targets returns every place a write of each path may land (see
+// patch.Targets): tilde expanded, made absolute against dir, and also
+// cleaned lexically when that differs.
+func targets(paths []string, dir, home string) []string {
+	var out []string
+	for _, p := range paths {
+		out = append(out, patch.Targets(p, dir, home)...)
 	}
 	return out
 }
@@ -129,7 +128,12 @@ func (c *cli) explainFiles(args []string) (code int, ok bool) {
 		return gate.ExitFailure, true
 	}
 	home := g.Getenv("HOME")
-	abs := absPaths(paths, g.Cwd)
+	var abs, given []string
+	for _, p := range paths {
+		for _, t := range patch.Targets(p, g.Cwd, home) {
+			abs, given = append(abs, t), append(given, p)
+		}
+	}
 	var d policy.Decision
 	var reads []policy.ReadPath
 	if kind == "edit" {
@@ -139,10 +143,10 @@ func (c *cli) explainFiles(args []string) (code int, ok bool) {
 	}
 	// Show each path as given.
 	for i := range d.Writes {
-		d.Writes[i].Path = paths[i]
+		d.Writes[i].Path = given[i]
 	}
 	for i := range reads {
-		reads[i].Path = paths[i]
+		reads[i].Path = given[i]
 	}
 	if f.JSON {
 		out := map[string]any{kind: paths, "mode": g.Mode, "decision": d.Action, "reason": d.Reason, "roots": g.Roots}

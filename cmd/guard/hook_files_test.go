@@ -61,6 +61,16 @@ func TestHookEdits(t *testing.T) {
 	if err := os.Symlink("/etc", project+"/etc-link"); err != nil {
 		t.Fatal(err)
 	}
+	// deep/../..: the kernel climbs from the link's target (two levels
+	// down, so it stays under /tmp, a root), while Codex and Node clean the
+	// path first and land in /etc.
+	if err := os.MkdirAll(project+"/a/b", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(project+"/a/b", project+"/deep"); err != nil {
+		t.Fatal(err)
+	}
+	lexicalOut := "deep/" + strings.Repeat("../", strings.Count(project, "/")+1) + "etc/guard-x"
 	env := hookEnv(t, base)
 	home := filepath.Join(base, "home")
 
@@ -99,6 +109,7 @@ func TestHookEdits(t *testing.T) {
 			{"outside", outside, out, "outside the writable roots"},
 			{"dot-dot out", project + "/src/../../../../../../../../../../etc/x", out, "outside"},
 			{"symlinked directory out", project + "/etc-link/cron.d/x", out, "/etc/cron.d/x"},
+			{"cleaned path out", project + "/" + lexicalOut, out, "/etc/guard-x"},
 			{"git hook", project + "/.git/hooks/pre-commit", out, ".git"},
 			{"vscode", project + "/.vscode/settings.json", out, "protected .vscode"},
 			{"bashrc", home + "/.bashrc", out, "protected ~/.bashrc"},
@@ -117,6 +128,8 @@ func TestHookEdits(t *testing.T) {
 			{"outside", patch("*** Add File: " + outside + "\n+* * * * * root id\n"), out, outside},
 			{"move out", patch("*** Update File: src/b.go\n*** Move to: ../../../../../../../../../../etc/b.go\n@@\n-x\n+y\n"), out, "outside"},
 			{"delete through a symlink", patch("*** Delete File: etc-link/passwd\n"), out, "/etc/passwd"},
+			{"cleaned path out", patch("*** Add File: " + lexicalOut + "\n+x\n"), out, "/etc/guard-x"},
+			{"home", patch("*** Add File: ~/.bashrc\n+x\n"), out, "protected ~/.bashrc"},
 			{"git hook", patch("*** Add File: .git/hooks/pre-commit\n+#!/bin/sh\n"), out, ".git"},
 			{"malformed", patch("*** Add File: a\nno plus\n"), denied, `line 3: not a file header`},
 		} {

@@ -20,7 +20,8 @@
 // Codex would refuse is refused here, with the line number and the line; a
 // patch read here names exactly the files Codex's reader would write (the
 // differential cases are in the tests). Paths are kept as written: relative
-// ones are relative to the directory the patch is applied in (see Abs).
+// ones are relative to the directory the patch is applied in, and Targets
+// says where a write of one may land.
 //
 // Limits. The reader checks the form, not whether the hunks apply: a patch
 // whose context does not match still names its files, and is judged by them.
@@ -31,6 +32,7 @@ package patch
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 )
 
@@ -96,6 +98,38 @@ func Abs(path, dir string) string {
 		return path
 	}
 	return strings.TrimSuffix(dir, "/") + "/" + path
+}
+
+// Targets returns the absolute paths a write of path, applied in dir, may
+// land on. Codex expands "~" and "~/" to home, joins a relative path onto
+// dir and cleans the result lexically ("l/../x" is x), as Node's
+// path.resolve does for the other agents' tools; the kernel would instead
+// follow a symlink l before its "..". Both are returned when they differ,
+// uncleaned first, for the caller to resolve through symlinks (as
+// policy.Resolve does). home "" expands nothing.
+func Targets(path, dir, home string) []string {
+	abs := Abs(ExpandHome(path, home), dir)
+	clean := filepath.Clean(abs)
+	if clean == abs {
+		return []string{abs}
+	}
+	return []string{abs, clean}
+}
+
+// ExpandHome returns path with a leading "~" or "~/" replaced by home, as
+// Codex expands it ("~user" is not expanded); path itself when home is not
+// absolute.
+func ExpandHome(path, home string) string {
+	if !strings.HasPrefix(home, "/") {
+		return path
+	}
+	if path == "~" {
+		return home
+	}
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		return strings.TrimSuffix(home, "/") + "/" + strings.TrimLeft(rest, "/")
+	}
+	return path
 }
 
 // Error is a malformed patch: Line is the line number in the text given to

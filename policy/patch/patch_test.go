@@ -143,6 +143,28 @@ func TestAbs(t *testing.T) {
 	}
 }
 
+func TestTargets(t *testing.T) {
+	for _, tt := range []struct {
+		path, dir, home string
+		want            []string
+	}{
+		{"a", "/p", "/h", []string{"/p/a"}},
+		{"/etc/x", "/p", "/h", []string{"/etc/x"}},
+		{"l/../../x", "/p/q", "/h", []string{"/p/q/l/../../x", "/p/x"}},
+		{"./a//b", "/p", "/h", []string{"/p/./a//b", "/p/a/b"}},
+		{"~/.bashrc", "/p", "/h", []string{"/h/.bashrc"}},
+		{"~//.ssh/x", "/p", "/h/", []string{"/h/.ssh/x"}},
+		{"~", "/p", "/h", []string{"/h"}},
+		{"~user/x", "/p", "/h", []string{"/p/~user/x"}},
+		{"~/x", "/p", "", []string{"/p/~/x"}},
+		{"a/~/b", "/p", "/h", []string{"/p/a/~/b"}},
+	} {
+		if got := Targets(tt.path, tt.dir, tt.home); !slices.Equal(got, tt.want) {
+			t.Errorf("Targets(%q, %q, %q) = %q, want %q", tt.path, tt.dir, tt.home, got, tt.want)
+		}
+	}
+}
+
 func TestTooLarge(t *testing.T) {
 	huge := "*** Begin Patch\n*** Add File: a\n" + strings.Repeat("+xxxxxxxxxxxxxxx\n", MaxSize/16) + "*** End Patch"
 	if _, err := Parse(huge); !errors.Is(err, ErrTooLarge) {
