@@ -18,8 +18,10 @@
 // hunk of an update may omit its "@@" line, and the patch may be wrapped in
 // a here-document (`<<'EOF'` ... `EOF`) as some models write it. A patch
 // Codex would refuse is refused here, with the line number and the line; a
-// patch read here names exactly the files Codex's reader would write (the
-// differential cases are in the tests). Paths are kept as written: relative
+// patch read here names the files Codex's reader would write, line for line
+// by the same rules (the tests pin the cases Codex's own tests pin, and the
+// ones where a header is content or content a header). Paths are kept as
+// written: relative
 // ones are relative to the directory the patch is applied in, and Targets
 // says where a write of one may land.
 //
