@@ -201,4 +201,3 @@ var wrappers = map[string]bool{
 }
 
 func isWrapper(name string) bool { return wrappers[name] }
-
