@@ -89,6 +89,9 @@ func TestDecideEdit(t *testing.T) {
 
 func TestDecideRead(t *testing.T) {
 	project, _, home := editTree(t)
+	if err := os.Symlink(home+"/.ssh/id_ed25519", project+"/key"); err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
 		path   string
 		secret bool
@@ -106,6 +109,7 @@ func TestDecideRead(t *testing.T) {
 		{"/etc/shadow", true},
 		{"/proc/1/environ", true},
 		{project + "/inner/../.env", true},
+		{project + "/key", true}, // a symlink to the SSH key
 	} {
 		for _, m := range []struct {
 			mode   policy.Mode
