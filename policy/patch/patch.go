@@ -14,8 +14,11 @@
 //
 // Parse is as tolerant as Codex is, and no more: the whole text may be
 // surrounded by white space, the begin, end and file markers may be padded
-// with it, a line may end in CRLF, blank lines may separate hunks, the first
-// hunk of an update may omit its "@@" line, and the patch may be wrapped in
+// with it, the end marker may be repeated once, the "@@", "*** Move to:"
+// and "*** End of File" lines may end in white space (dropped from the
+// path), a line may end in CRLF, blank lines (of spaces) may separate hunks,
+// the first hunk of an update may omit its "@@" line, and the patch may be
+// wrapped in
 // a here-document (`<<'EOF'` ... `EOF`) as some models write it. A patch
 // Codex would refuse is refused here, with the line number and the line; a
 // patch read here names the files Codex's reader would write, line for line
@@ -35,6 +38,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -103,19 +107,24 @@ func Abs(path, dir string) string {
 }
 
 // Targets returns the absolute paths a write of path, applied in dir, may
-// land on. Codex expands "~" and "~/" to home, joins a relative path onto
-// dir and cleans the result lexically ("l/../x" is x), as Node's
-// path.resolve does for the other agents' tools; the kernel would instead
-// follow a symlink l before its "..". Both are returned when they differ,
-// uncleaned first, for the caller to resolve through symlinks (as
-// policy.Resolve does). home "" expands nothing.
+// land on: path joined onto dir as written, and the same cleaned lexically
+// ("l/../x" is x, as Codex and Node's path.resolve clean it, where the
+// kernel would follow a symlink l before its ".."); and when path starts
+// with "~/", both again with home in its place (Codex's own apply_patch
+// 0.169 writes a literal "~" directory, newer code expands it). The
+// uncleaned forms are for the caller to resolve through symlinks (as
+// policy.Resolve does); duplicates are dropped.
 func Targets(path, dir, home string) []string {
-	abs := Abs(ExpandHome(path, home), dir)
-	clean := filepath.Clean(abs)
-	if clean == abs {
-		return []string{abs}
+	var out []string
+	for _, p := range []string{path, ExpandHome(path, home)} {
+		abs := Abs(p, dir)
+		for _, t := range []string{abs, filepath.Clean(abs)} {
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
 	}
-	return []string{abs, clean}
+	return out
 }
 
 // ExpandHome returns path with a leading "~" or "~/" replaced by home, as
@@ -221,8 +230,18 @@ func splitLines(text string) []line {
 }
 
 // boundaries checks the begin and end markers and returns the lines
-// between them.
+// between them. A repeated end marker (with only blank lines between) is
+// one end marker, as Codex 0.169 reads it.
 func boundaries(lines []line) ([]line, error) {
+	if n := len(lines); n >= 3 && trim(lines[n-1].text) == endMarker {
+		i := n - 2
+		for i > 0 && trim(lines[i].text) == "" {
+			i--
+		}
+		if i > 0 && trim(lines[i].text) == endMarker {
+			lines = lines[:i+1]
+		}
+	}
 	if len(lines) == 0 {
 		return nil, &Error{Msg: "empty: the first line must be " + quote(beginMarker)}
 	}
@@ -276,8 +295,8 @@ func parseFile(lines []line) (File, int, error) {
 			return f, 0, err
 		}
 		n := 1
-		if n < len(lines) && strings.HasPrefix(lines[n].text, moveMarker) {
-			to := lines[n].text[len(moveMarker):]
+		if n < len(lines) && strings.HasPrefix(trimRight(lines[n].text), moveMarker) {
+			to := trimRight(lines[n].text)[len(moveMarker):]
 			if err := checkPath(to, lines[n]); err != nil {
 				return f, 0, err
 			}
@@ -287,11 +306,14 @@ func parseFile(lines []line) (File, int, error) {
 		chunks := 0
 		for n < len(lines) {
 			l := lines[n]
-			if trim(l.text) == "" {
+			eof := trimRight(l.text) == eofMarker
+			if strings.Trim(l.text, " ") == "" || (eof && chunks == 0) {
+				// Codex 0.169 also passes over an end-of-file marker
+				// before the first hunk.
 				n++
 				continue
 			}
-			if strings.HasPrefix(l.text, "*") {
+			if strings.HasPrefix(l.text, "*") && !eof {
 				break
 			}
 			used, err := chunk(lines[n:], chunks == 0)
@@ -332,18 +354,18 @@ func checkPath(path string, l line) error {
 // lines taken.
 func chunk(lines []line, first bool) (int, error) {
 	start := 0
-	switch h := lines[0].text; {
+	switch h := trimRight(lines[0].text); {
 	case h == "@@" || strings.HasPrefix(h, "@@ "):
 		start = 1
 	case !first:
-		return 0, &Error{Line: lines[0].n, Text: h, Msg: `a hunk must start with "@@"`}
+		return 0, &Error{Line: lines[0].n, Text: lines[0].text, Msg: `a hunk must start with "@@"`}
 	}
 	if start >= len(lines) {
 		return 0, &Error{Line: lines[0].n, Text: lines[0].text, Msg: "hunk without lines"}
 	}
 	n := 0
 	for _, l := range lines[start:] {
-		if l.text == eofMarker {
+		if trimRight(l.text) == eofMarker {
 			if n == 0 {
 				return 0, &Error{Line: l.n, Text: l.text, Msg: "hunk without lines"}
 			}
@@ -363,6 +385,8 @@ func chunk(lines []line, first bool) (int, error) {
 }
 
 func trim(s string) string { return strings.TrimFunc(s, isSpace) }
+
+func trimRight(s string) string { return strings.TrimRightFunc(s, isSpace) }
 
 // isSpace is Unicode white space, as Rust's str::trim takes it.
 func isSpace(r rune) bool {

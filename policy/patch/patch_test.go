@@ -56,8 +56,16 @@ func TestParse(t *testing.T) {
 			[]File{{Op: Update, Path: "a", Line: 2}}},
 		{"path with spaces inside", "*** Begin Patch\n*** Add File: my file.txt \n+x\n*** End Patch",
 			[]File{{Op: Add, Path: "my file.txt", Line: 2}}},
-		{"move keeps trailing space", "*** Begin Patch\n*** Update File: a\n*** Move to: b \n@@\n+x\n*** End Patch",
-			[]File{{Op: Update, Path: "a", MoveTo: "b ", Line: 2}}},
+		{"end marker twice", "*** Begin Patch\n*** Delete File: a\n*** End Patch\n\n*** End Patch\n",
+			[]File{{Op: Delete, Path: "a", Line: 2}}},
+		{"move drops trailing space", "*** Begin Patch\n*** Update File: a\n*** Move to: b \t\n@@\n+x\n*** End Patch",
+			[]File{{Op: Update, Path: "a", MoveTo: "b", Line: 2}}},
+		{"padded @@ and end of file", "*** Begin Patch\n*** Update File: a\n@@\t\n+x\n*** End of File \n*** End Patch",
+			[]File{{Op: Update, Path: "a", Line: 2}}},
+		{"end of file before the first hunk", "*** Begin Patch\n*** Update File: a\n*** End of File\n@@\n+x\n*** End Patch",
+			[]File{{Op: Update, Path: "a", Line: 2}}},
+		{"indented end of file is context", "*** Begin Patch\n*** Update File: a\n@@\n+x\n  *** End of File\n*** End Patch",
+			[]File{{Op: Update, Path: "a", Line: 2}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := Parse(tt.text)
@@ -83,6 +91,8 @@ func TestParseErrors(t *testing.T) {
 		{"no begin", "*** Add File: a\n+x\n*** End Patch", 1, "the first line must be"},
 		{"no end", "*** Begin Patch\n*** Add File: a\n+x", 3, "the last line must be"},
 		{"begin only", "*** Begin Patch", 1, "the last line must be"},
+		{"end marker three times", "*** Begin Patch\n*** Delete File: a\n*** End Patch\n*** End Patch\n*** End Patch", 3, "not a file header"},
+		{"a file after the end marker", "*** Begin Patch\n*** End Patch\n*** Delete File: a\n*** End Patch", 2, "not a file header"},
 		{"bad header", "*** Begin Patch\n*** Frobnicate File: a\n*** End Patch", 2, "not a file header"},
 		{"lowercase header", "*** Begin Patch\n*** add file: a\n*** End Patch", 2, "not a file header"},
 		{"line after add", "*** Begin Patch\n*** Add File: a\n+x\nplain\n*** End Patch", 4, "not a file header"},
@@ -92,10 +102,13 @@ func TestParseErrors(t *testing.T) {
 		{"hunk line without prefix", "*** Begin Patch\n*** Update File: a\n@@\nbad\n*** End Patch", 4, "a hunk line must start"},
 		{"second hunk without @@", "*** Begin Patch\n*** Update File: a\n@@\n+x\n*** End of File\nbad\n*** End Patch", 6, `must start with "@@"`},
 		{"@@ alone", "*** Begin Patch\n*** Update File: a\n@@\n*** End Patch", 3, "hunk without lines"},
+		{"end of file twice", "*** Begin Patch\n*** Update File: a\n@@\n+x\n*** End of File\n*** End of File\n*** End Patch", 6, `must start with "@@"`},
+		{"end of file alone", "*** Begin Patch\n*** Update File: a\n*** End of File\n*** End Patch", 2, "has no hunk"},
 		{"end of file first", "*** Begin Patch\n*** Update File: a\n@@\n*** End of File\n*** End Patch", 4, "hunk without lines"},
+		{"tab line after update", "*** Begin Patch\n*** Update File: a\n\t\n@@\n+x\n*** End Patch", 3, "a hunk line must start"},
 		{"end of file outside a hunk", "*** Begin Patch\n*** End of File\n*** End Patch", 2, "not a file header"},
 		{"empty add path", "*** Begin Patch\n*** Add File: \n+x\n*** End Patch", 2, "not a file header"},
-		{"empty move path", "*** Begin Patch\n*** Update File: a\n*** Move to: \n@@\n+x\n*** End Patch", 3, "empty path"},
+		{"empty move path", "*** Begin Patch\n*** Update File: a\n*** Move to: \n@@\n+x\n*** End Patch", 2, "has no hunk"},
 		{"NUL in path", "*** Begin Patch\n*** Delete File: a\x00b\n*** End Patch", 2, "NUL"},
 		{"leading blank lines count", "\n\n*** Begin Patch\n*** Bad\n*** End Patch", 4, "not a file header"},
 		{"here-document with mismatched quotes", "<<\"EOF'\n*** Begin Patch\n*** Add File: a\n+x\n*** End Patch\nEOF", 1, "the first line must be"},
@@ -152,9 +165,9 @@ func TestTargets(t *testing.T) {
 		{"/etc/x", "/p", "/h", []string{"/etc/x"}},
 		{"l/../../x", "/p/q", "/h", []string{"/p/q/l/../../x", "/p/x"}},
 		{"./a//b", "/p", "/h", []string{"/p/./a//b", "/p/a/b"}},
-		{"~/.bashrc", "/p", "/h", []string{"/h/.bashrc"}},
-		{"~//.ssh/x", "/p", "/h/", []string{"/h/.ssh/x"}},
-		{"~", "/p", "/h", []string{"/h"}},
+		{"~/.bashrc", "/p", "/h", []string{"/p/~/.bashrc", "/h/.bashrc"}},
+		{"~//.ssh/x", "/p", "/h/", []string{"/p/~//.ssh/x", "/p/~/.ssh/x", "/h/.ssh/x"}},
+		{"~", "/p", "/h", []string{"/p/~", "/h"}},
 		{"~user/x", "/p", "/h", []string{"/p/~user/x"}},
 		{"~/x", "/p", "", []string{"/p/~/x"}},
 		{"a/~/b", "/p", "/h", []string{"/p/a/~/b"}},
@@ -212,15 +225,17 @@ func BenchmarkParse(b *testing.B) {
 		})
 	}
 	// The worst case for a line-based reader: one-byte lines.
-	text := "*** Begin Patch\n*** Update File: a\n@@\n" + strings.Repeat("+\n", 1<<19) + "*** End Patch"
-	b.Run("1MiB-short-lines", func(b *testing.B) {
-		b.SetBytes(int64(len(text)))
-		for b.Loop() {
-			if _, err := Parse(text); err != nil {
-				b.Fatal(err)
+	for _, size := range []int{256 << 10, 1 << 20} {
+		text := "*** Begin Patch\n*** Update File: a\n@@\n" + strings.Repeat("+\n", size/2) + "*** End Patch"
+		b.Run(fmt.Sprintf("%dKiB-short-lines", size>>10), func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				if _, err := Parse(text); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
+		})
+	}
 }
 
 func FuzzPatch(f *testing.F) {
