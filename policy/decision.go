@@ -87,10 +87,7 @@ func Decide(v *Verdict, mode Mode, roots []string) Decision {
 		class = Unverified
 	}
 	if len(v.Writes) > 0 && class != Forbidden {
-		resolved := make([]string, 0, len(roots))
-		for _, root := range roots {
-			resolved = append(resolved, Resolve(root, "/"))
-		}
+		resolved := ResolveRoots(roots)
 		for _, w := range v.Writes {
 			abs := Resolve(w, "/")
 			wp := WrittenPath{Path: w, Resolved: abs, Inside: abs == "/dev/null" || insideAny(abs, resolved)}

@@ -26,24 +26,26 @@ func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string,
 		d, _ := policy.DecideRead(targets(req.Paths, g.Cwd, home), g.Mode, protectList(g), home)
 		return fileVerdict(d), d.Reason, true
 	case req.Edit && req.Patch != "":
-		return judgePatch(g, req.Patch, g.Cwd, home)
+		return judgePatch(g, req, req.Patch, g.Cwd, home)
 	case req.Edit:
 		d := policy.DecideEdit(targets(req.Paths, g.Cwd, home), g.Mode, g.Roots, protectList(g), home)
 		return fileVerdict(d), editReason(d, g.Mode), true
 	case req.Shell && req.Agent == hook.Codex:
 		if text, dir, ok := shellPatch(req.Command); ok {
-			return judgePatch(g, text, patch.Abs(dir, g.Cwd), home)
+			return judgePatch(g, req, text, patch.Abs(dir, g.Cwd), home)
 		}
 	}
 	return hook.Deny, "", false
 }
 
-// judgePatch judges an apply_patch of text applied in dir.
-func judgePatch(g *gate.Gate, text, dir, home string) (hook.Verdict, string, bool) {
+// judgePatch judges an apply_patch of text applied in dir; req.Paths
+// becomes the patch's paths, for the audit log.
+func judgePatch(g *gate.Gate, req *hook.Request, text, dir, home string) (hook.Verdict, string, bool) {
 	p, err := patch.Parse(text)
 	if err != nil {
 		return hook.Deny, "apply_patch refused: " + err.Error(), true
 	}
+	req.Paths = p.Paths()
 	d := policy.DecideEdit(targets(p.Paths(), dir, home), g.Mode, g.Roots, protectList(g), home)
 	return fileVerdict(d), editReason(d, g.Mode), true
 }

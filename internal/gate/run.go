@@ -25,6 +25,10 @@ func (g *Gate) Run(argv []string) int {
 		return ExitFailure
 	}
 	v, d := g.Judge(argv)
+	// Auto-edit lets a match run because its writes are inside the roots, as
+	// judged before it runs: it runs with the file system confined to them, so
+	// that a write landing outside at run time fails (writesConfined).
+	filesOnly := writesConfined(g.Mode, d)
 	if d.Action == policy.Ask {
 		d = g.ask(argv, &v, d)
 	}
@@ -50,25 +54,36 @@ func (g *Gate) Run(argv []string) int {
 	// same mode, whether it came from --mode, GUARD_MODE or the config.
 	env = withMode(env, g.Mode)
 	sandboxed := "none"
-	if d.Action == policy.RunSandboxed {
+	switch {
+	case d.Action == policy.RunSandboxed:
 		sandboxed = "landlock+seccomp"
+	case filesOnly:
+		sandboxed = "files"
 	}
 	g.log(argv, &v, d, path, sandboxed)
 
-	if d.Action == policy.RunSandboxed {
-		err = sandbox.Exec(g.Profile(), path, argv, env, g.Stderr)
+	if d.Action == policy.RunSandboxed || filesOnly {
+		p := g.Profile()
+		p.FilesOnly = filesOnly
+		err = sandbox.Exec(p, path, argv, env, g.Stderr)
 		var ee *sandbox.ExecError
 		if errors.As(err, &ee) {
 			code := execFailure(ee.Err)
 			g.fail(argv, code, err.Error(), "")
 			return code
 		}
-		allow := "fix the cause, or run another mode"
-		if errors.Is(err, sandbox.ErrNotEnforced) {
-			allow = "--best-effort (or sandbox = \"best-effort\" in the config) runs it with what this machine enforces, with a warning; guard doctor shows what that is"
+		if filesOnly {
+			if code, refused := g.writesUnconfined(argv, &v, d, err); refused {
+				return code
+			}
+		} else {
+			allow := "fix the cause, or run another mode"
+			if errors.Is(err, sandbox.ErrNotEnforced) {
+				allow = "--best-effort (or sandbox = \"best-effort\" in the config) runs it with what this machine enforces, with a warning; guard doctor shows what that is"
+			}
+			g.fail(argv, ExitFailure, "full-auto refuses to run it unconfined: "+err.Error(), allow)
+			return ExitFailure
 		}
-		g.fail(argv, ExitFailure, "full-auto refuses to run it unconfined: "+err.Error(), allow)
-		return ExitFailure
 	}
 	err = syscall.Exec(path, argv, env)
 	code := execFailure(err)
@@ -90,10 +105,7 @@ func execFailure(err error) int {
 
 // Profile is the sandbox profile of this gate.
 func (g *Gate) Profile() sandbox.Profile {
-	roots := make([]string, 0, len(g.Roots))
-	for _, r := range g.Roots {
-		roots = append(roots, policy.Resolve(r, "/"))
-	}
+	roots := policy.ResolveRoots(g.Roots)
 	return sandbox.Profile{
 		WritableRoots:    roots,
 		AllowNetwork:     g.AllowNetwork,
