@@ -76,40 +76,15 @@ func PatchResult(program, text string) Result {
 // (nil: protect.Default()); home is the user's home directory, for its "~/"
 // entries.
 func DecideEdit(paths []string, mode Mode, roots []string, list *protect.List, home string) Decision {
+	if list == nil {
+		list = protect.Default()
+	}
 	v := Verdict{Class: Match, Writes: paths}
-	d := Decide(&v, mode, roots)
-	protectWrites(&d, mode, list, home)
+	d := DecideProtected(&v, mode, roots, list, home)
 	if d.Action == RunSandboxed {
 		d.Action = Run
 	}
 	return d
-}
-
-// protectWrites counts the written paths on the protected list as outside
-// the roots, with the entry that matched, and applies the rows for a write
-// outside.
-func protectWrites(d *Decision, mode Mode, list *protect.List, home string) {
-	if list == nil {
-		list = protect.Default()
-	}
-	changed := false
-	for i, w := range d.Writes {
-		if !w.Inside {
-			continue
-		}
-		if e := list.Protected(w.Resolved, home); e != nil {
-			d.Writes[i].Inside = false
-			d.Writes[i].Protected = EntryWhy(e)
-			changed = true
-		}
-	}
-	if !changed || d.Action == Refuse {
-		return
-	}
-	d.Action, d.Reason = Ask, "writes outside the writable roots: "+joinPaths(d.Outside())
-	if mode == FullAuto {
-		d.Action = Refuse
-	}
 }
 
 // EntryWhy words a protected-list entry for a reason or explain: the

@@ -3,15 +3,12 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 
-	"guard/internal/config"
 	"guard/internal/gate"
 	"guard/internal/hook"
 	"guard/policy"
 	"guard/policy/patch"
-	"guard/policy/protect"
 	"guard/policy/shell"
 )
 
@@ -23,12 +20,12 @@ func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string,
 	home := g.Getenv("HOME")
 	switch {
 	case req.Read:
-		d, _ := policy.DecideRead(targets(req.Paths, g.Cwd, home), g.Mode, protectList(g), home)
+		d, _ := policy.DecideRead(targets(req.Paths, g.Cwd, home), g.Mode, g.ProtectList(), home)
 		return fileVerdict(d), d.Reason, true
 	case req.Edit && req.Patch != "":
 		return judgePatch(g, req, req.Patch, g.Cwd, home)
 	case req.Edit:
-		d := policy.DecideEdit(targets(req.Paths, g.Cwd, home), g.Mode, g.Roots, protectList(g), home)
+		d := policy.DecideEdit(targets(req.Paths, g.Cwd, home), g.Mode, g.Roots, g.ProtectList(), home)
 		return fileVerdict(d), editReason(d, g.Mode), true
 	case req.Shell && req.Agent == hook.Codex:
 		if text, dir, ok := shellPatch(req.Command); ok {
@@ -46,7 +43,7 @@ func judgePatch(g *gate.Gate, req *hook.Request, text, dir, home string) (hook.V
 		return hook.Deny, "apply_patch refused: " + err.Error(), true
 	}
 	req.Paths = p.Paths()
-	d := policy.DecideEdit(targets(p.Paths(), dir, home), g.Mode, g.Roots, protectList(g), home)
+	d := policy.DecideEdit(targets(p.Paths(), dir, home), g.Mode, g.Roots, g.ProtectList(), home)
 	return fileVerdict(d), editReason(d, g.Mode), true
 }
 
@@ -139,9 +136,9 @@ func (c *cli) explainFiles(args []string) (code int, ok bool) {
 	var d policy.Decision
 	var reads []policy.ReadPath
 	if kind == "edit" {
-		d = policy.DecideEdit(abs, g.Mode, g.Roots, protectList(g), home)
+		d = policy.DecideEdit(abs, g.Mode, g.Roots, g.ProtectList(), home)
 	} else {
-		d, reads = policy.DecideRead(abs, g.Mode, protectList(g), home)
+		d, reads = policy.DecideRead(abs, g.Mode, g.ProtectList(), home)
 	}
 	// Show each path as given.
 	for i := range d.Writes {
@@ -195,28 +192,4 @@ func writeWhere(p policy.WrittenPath) string {
 		return "inside a writable root"
 	}
 	return "outside the writable roots"
-}
-
-// protectList is the built-in protected list with the configuration's
-// [protect] additions and removals, and guard's own files: its
-// configuration, policies, policy cache and audit log, which an agent's edit
-// may not change (a command guard runs may not loosen guard).
-func protectList(g *gate.Gate) *protect.List {
-	l := protect.Default()
-	p := g.Config.Protect
-	l.Remove(p.Unprotected...)
-	l.Remove(p.NotSecret...)
-	l.Add(protect.Protected, "listed in guard's configuration", p.Protected...)
-	l.Add(protect.Secret, "listed in guard's configuration", p.Secrets...)
-	own := []string{"/etc/guard", config.Dir(g.Getenv), filepath.Dir(config.CacheDir(g.Getenv)), g.AuditLog}
-	if path, _ := config.Path(g.Getenv); path != "" {
-		own = append(own, path)
-	}
-	own = append(own, g.PolicyFiles...)
-	for _, f := range own {
-		if filepath.IsAbs(f) && f != "/" {
-			l.Add(protect.Protected, "guard's own state: an agent may not loosen guard", policy.Resolve(f, "/"))
-		}
-	}
-	return l
 }
