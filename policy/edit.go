@@ -111,6 +111,17 @@ type ReadPath struct {
 // that may occur anywhere (.env) counts only when the path or pattern read
 // names it. list and home are as for DecideEdit.
 func DecideRead(paths []string, mode Mode, list *protect.List, home string) (Decision, []ReadPath) {
+	return decideRead(paths, mode, list, home, true)
+}
+
+// DecideNames is DecideRead for a tool that lists names without reading
+// them (Glob, glob): a secret below a directory listed does not count, the
+// paths and patterns named do.
+func DecideNames(paths []string, mode Mode, list *protect.List, home string) (Decision, []ReadPath) {
+	return decideRead(paths, mode, list, home, false)
+}
+
+func decideRead(paths []string, mode Mode, list *protect.List, home string, below bool) (Decision, []ReadPath) {
 	if list == nil {
 		list = protect.Default()
 	}
@@ -120,7 +131,7 @@ func DecideRead(paths []string, mode Mode, list *protect.List, home string) (Dec
 		rp := ReadPath{Path: p, Resolved: Resolve(p, "/")}
 		if e := list.Secret(rp.Resolved, home); e != nil {
 			rp.Secret = EntryWhy(e)
-		} else if e := secretBelow(list, rp.Resolved, home); e != nil {
+		} else if e := secretBelow(list, rp.Resolved, home); below && e != nil {
 			rp.Secret = EntryWhy(e)
 		}
 		if rp.Secret != "" {

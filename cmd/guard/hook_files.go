@@ -20,7 +20,11 @@ func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string,
 	home := g.Getenv("HOME")
 	switch {
 	case req.Read:
-		d, _ := policy.DecideRead(targets(req.Paths, g.Cwd, home), g.Mode, g.ProtectList(), home)
+		decide := policy.DecideRead
+		if req.Names {
+			decide = policy.DecideNames
+		}
+		d, _ := decide(targets(req.Paths, g.Cwd, home), g.Mode, g.ProtectList(), home)
 		return fileVerdict(d), d.Reason, true
 	case req.Edit && req.Patch != "":
 		return judgePatch(g, req, req.Patch, g.Cwd, home)

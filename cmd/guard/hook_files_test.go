@@ -177,10 +177,16 @@ func TestHookEdits(t *testing.T) {
 			{"ssh directory", home + "/.ssh", secret},
 			{"shadow", "/etc/shadow", secret},
 		} {
-			cases = append(cases, tc{rt.tool + " " + p.name, rt.agent, rt.tool, rt.input(p.path), p.want, ""})
+			want := p.want
+			if (rt.tool == "Glob" || rt.tool == "glob") && p.name == "ssh directory" {
+				want = passes // listing names reads no key
+			}
+			cases = append(cases, tc{rt.tool + " " + p.name, rt.agent, rt.tool, rt.input(p.path), want, ""})
 		}
 	}
-	// A Grep whose file pattern names a secret.
+	// A Glob whose pattern names the keys, a Grep whose file pattern names a
+	// secret.
+	cases = append(cases, tc{"Glob keys", "claude-code", "Glob", map[string]any{"pattern": "id_*", "path": home + "/.ssh"}, secret, "secret ~/.ssh/id_*"})
 	cases = append(cases, tc{"Grep glob .env", "claude-code", "Grep", map[string]any{"pattern": "KEY", "glob": ".env"}, secret, "secret .env"})
 	// Other tools are let through, in every mode.
 	cases = append(cases,

@@ -53,6 +53,7 @@ type Request struct {
 	// absolute Cwd. See files.go for the tools and keys.
 	Edit  bool
 	Read  bool
+	Names bool // a read tool that lists names only (Glob, glob)
 	Paths []string
 	Patch string
 

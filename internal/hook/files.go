@@ -11,6 +11,8 @@ import (
 // reads.
 type fileTool struct {
 	edit bool
+	// names: the tool lists file names, it does not read the files.
+	names bool
 	// paths are tool_input keys holding one path each; the first present
 	// counts (a key renamed between versions is listed in order).
 	paths []string
@@ -35,7 +37,7 @@ var fileTools = map[Agent]map[string]fileTool{
 		"NotebookEdit": {edit: true, paths: []string{"notebook_path"}, required: true},
 		"Read":         {paths: []string{"file_path"}, required: true},
 		"Grep":         {paths: []string{"path"}, patterns: []string{"glob"}},
-		"Glob":         {paths: []string{"path"}, patterns: []string{"pattern"}},
+		"Glob":         {names: true, paths: []string{"path"}, patterns: []string{"pattern"}},
 	},
 	Codex: {
 		// Codex sends its patch tool as apply_patch, with the patch in
@@ -50,7 +52,7 @@ var fileTools = map[Agent]map[string]fileTool{
 		"replace":         {edit: true, paths: []string{"file_path"}, required: true},
 		"read_file":       {paths: []string{"file_path", "absolute_path"}, required: true},
 		"read_many_files": {lists: []string{"include", "paths"}},
-		"glob":            {paths: []string{"dir_path", "path"}, patterns: []string{"pattern"}},
+		"glob":            {names: true, paths: []string{"dir_path", "path"}, patterns: []string{"pattern"}},
 		// grep_search since 0.x; search_file_content is its older name.
 		"grep_search":         {paths: []string{"dir_path", "path"}, patterns: []string{"include_pattern", "include"}},
 		"search_file_content": {paths: []string{"dir_path", "path"}, patterns: []string{"include_pattern", "include"}},
@@ -80,7 +82,7 @@ func decodeFiles(req *Request) error {
 	if !ok {
 		return nil
 	}
-	req.Edit, req.Read = t.edit, !t.edit
+	req.Edit, req.Read, req.Names = t.edit, !t.edit, t.names
 	if len(t.patch) > 0 {
 		for _, key := range t.patch {
 			s, err := stringField(req.Input, key)
