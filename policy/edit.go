@@ -9,6 +9,21 @@ import (
 	"guard/policy/protect"
 )
 
+// judgeStdin is judgeArgv for a command of a script, whose standard input
+// may be a static here-document (shell.Command.Stdin): apply_patch with its
+// patch there is judged by the patch.
+func (s Set) judgeStdin(argv []string, stdin, cwd string) Verdict {
+	if stdin == "" || len(argv) != 1 || (argv[0] != "apply_patch" && argv[0] != "applypatch") {
+		return s.judgeArgv(argv, cwd)
+	}
+	r := s.checkInput(argv, stdin)
+	v := Verdict{Class: r.Class, Result: r, Argv: argv, Commands: [][]string{argv}}
+	for _, w := range r.Writes() {
+		v.Writes = append(v.Writes, absolute(w, cwd))
+	}
+	return v
+}
+
 // checkInput is Check for a command whose standard input is stdin (a static
 // here-document, see shell.Command.Stdin). apply_patch and applypatch, the
 // names Codex gives its patch tool, are judged by the files their patch
