@@ -197,6 +197,7 @@ type confinement struct {
 	userns    bool
 	usernsWhy string
 	readOnly  []string // the ReadOnly paths that exist inside the roots
+	pins      []string // the directories above them, mounted onto themselves (pinDirs)
 
 	abi  int  // Landlock ABI, 0 without Landlock
 	root bool // euid 0, or holds CAP_CHOWN, CAP_FOWNER or CAP_DAC_OVERRIDE
@@ -332,6 +333,9 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		}
 	}
 
+	if (c.mounts || c.userns) && !p.FilesOnly {
+		c.pins = pinDirs(c.roots, c.readOnly)
+	}
 	c.capSets, c.capsRequired = cs, euid == 0
 	c.capsPlan, c.capsWhy = planCapabilities(euid, cs)
 	c.caps = c.capsPlan != capsNone
@@ -430,7 +434,7 @@ func (c *confinement) apply(fds bool) error {
 		return c.check()
 	}
 	if c.mounts {
-		if recoverable, err := readOnlyMounts(c.roots, c.readOnly, c.emptied, c.emptiedDirs, c.cwd, c.root); err != nil {
+		if recoverable, err := readOnlyMounts(c.roots, c.pins, c.readOnly, c.emptied, c.emptiedDirs, c.cwd, c.root); err != nil {
 			if !recoverable {
 				c.mounts, c.mountsWhy = false, err.Error()
 				return err

@@ -240,6 +240,9 @@ func (r *resolver) gitDir(top string) {
 	}
 	gitdir := dotgit
 	if fi.Mode().IsRegular() {
+		// A worktree's or submodule's .git file: rewritten, it points git at
+		// a new git directory with a config of the program's choosing.
+		r.addGit(dotgit, "the .git file names the git directory, whose config and hooks git runs later")
 		b, err := readSmall(dotgit)
 		if err != nil {
 			return
