@@ -47,6 +47,10 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 	if err != nil {
 		return false, err
 	}
+	if err := c.guardStdFDs(); err != nil {
+		c.release()
+		return false, err
+	}
 	if c.userns {
 		err := runRawUserNS(c, path, argv, env) // returns only on failure
 		if !errors.Is(err, errNoUserNS) {
