@@ -121,6 +121,9 @@ func classFeatures(c *confinement, l *protect.List) []Feature {
 		k.patterns = append(k.patterns, e.Pattern)
 	}
 	ok, why := userNSAllowed()
+	// What the binds leave: a name missing at start (pinDirs keeps the
+	// existing ones from being moved away).
+	const pinned = "; the directories above them cannot be moved or removed; a name missing at start can be created inside (the decision still treats a visible write to it as outside the roots)"
 	var fs []Feature
 	for _, k := range classes {
 		anyDepth := false
@@ -137,11 +140,11 @@ func classFeatures(c *confinement, l *protect.List) []Feature {
 		if k.kind == protect.Protected {
 			switch {
 			case c.mounts:
-				f.Enforced, f.Detail = true, "read-only binds in the mount namespace, over what exists at start"+scope
+				f.Enforced, f.Detail = true, "read-only binds in the mount namespace, over what exists at start"+pinned+scope
 			case c.inherited:
 				f.Enforced, f.Detail = true, c.mountsWhy
 			case ok:
-				f.Enforced, f.Detail = true, "read-only binds in a user and mount namespace (guard stays as the parent), over what exists at start"+scope
+				f.Enforced, f.Detail = true, "read-only binds in a user and mount namespace (guard stays as the parent), over what exists at start"+pinned+scope
 			default:
 				f.Detail = why
 			}
