@@ -214,7 +214,9 @@
 //     them only with a rule per other entry of the directory (every new file
 //     there would be refused too). Guard's own state directories are the
 //     exception: the gate makes them (they are guard's) before the sandbox
-//     resolves the list. A new repository is not on any list either: `git init
+//     resolves the list. Guard's binary cannot be replaced, nor the directories
+//     above it moved, but new files can be made next to it (its directory may
+//     hold the project, so it is not protected whole). A new repository is not on any list either: `git init
 //     sub2` then a hook in sub2/.git/hooks, or a new bare repository
 //     (docs/{HEAD,config,objects,refs}), runs when git is later run there.
 //     Adding a pattern to the list protects only what exists. Writes through git
