@@ -217,8 +217,10 @@
 //     resolves the list. Guard's binary cannot be replaced, nor the directories
 //     above it moved, but new files can be made next to it (its directory may
 //     hold the project, so it is not protected whole). A new repository is not on any list either: `git init
-//     sub2` then a hook in sub2/.git/hooks, or a new bare repository
-//     (docs/{HEAD,config,objects,refs}), runs when git is later run there.
+//     sub2` then a hook in sub2/.git/hooks, a new bare repository
+//     (docs/{HEAD,config,objects,refs}), or a new .git in a root that lies in
+//     the work tree of a repository outside it (git then finds the new one
+//     first), runs what it says when git is later run there.
 //     Adding a pattern to the list protects only what exists. Writes through git
 //     to the protected .git/config (git remote add, git config) fail. A rename
 //     across a pinned directory (a file moved from the work tree into .git)
