@@ -204,27 +204,28 @@
 //     one created during the run, or one deeper in a root than protect.ScanDepth
 //     (or past protect.ScanDirs directories), is readable; so is a secret reached
 //     through a hard link made before the run, or a bind mount elsewhere.
-//   - Inside the writable roots, what is not on the protected list (build scripts,
-//     Makefiles, package.json scripts that run later), and protected paths that do
-//     not exist at start: a new .envrc, .vscode/tasks.json, .claude/settings.local.json,
-//     .gemini/settings.json, .codex/config.toml or .gitmodules can be created by a
-//     program (the decision still treats a write it can see to those names as
-//     outside the roots). A mount needs something to cover, and creating an empty
-//     placeholder would change the user's tree; Landlock could refuse creating
-//     them only with a rule per other entry of the directory (every new file
-//     there would be refused too). Guard's own state directories are the
-//     exception: the gate makes them (they are guard's) before the sandbox
-//     resolves the list. Guard's binary cannot be replaced, nor the directories
-//     above it moved, but new files can be made next to it (its directory may
-//     hold the project, so it is not protected whole). A new repository is not on any list either: `git init
-//     sub2` then a hook in sub2/.git/hooks, a new bare repository
+//   - Inside the writable roots, what is not on the protected list (build
+//     scripts, Makefiles, package.json scripts that run later), and protected
+//     paths that do not exist at start: a new .envrc, .vscode/tasks.json,
+//     .claude/settings.local.json, .gemini/settings.json, .codex/config.toml or
+//     .gitmodules can be created by a program (the decision still treats a write
+//     it can see to those names as outside the roots). A mount needs something
+//     to cover, and an empty placeholder would change the user's tree; Landlock
+//     could refuse creating them only by granting each other entry of the
+//     directory a rule of its own, and every new file there would be refused
+//     too. Guard's own state directories are the exception: the gate makes them
+//     (they are guard's) before the sandbox resolves the list. Guard's binary
+//     cannot be replaced, nor the directories above it moved, but new files can
+//     be made next to it (its directory may hold the project, so it is not
+//     protected whole). A new repository is on no list either: `git init sub2`
+//     then a hook in sub2/.git/hooks, a new bare repository
 //     (docs/{HEAD,config,objects,refs}), or a new .git in a root that lies in
 //     the work tree of a repository outside it (git then finds the new one
-//     first), runs what it says when git is later run there.
-//     Adding a pattern to the list protects only what exists. Writes through git
-//     to the protected .git/config (git remote add, git config) fail. A rename
-//     across a pinned directory (a file moved from the work tree into .git)
-//     fails with EXDEV; mv copies instead.
+//     first) runs what it says when git is later run there. Adding a pattern to
+//     the list protects only what exists. Writes through git to the protected
+//     .git/config (git remote add, git config) fail. A rename across a pinned
+//     directory (a file moved from the work tree into .git) fails with EXDEV;
+//     mv copies instead.
 //   - An ordinary user without protected paths in the roots (no child in a user
 //     namespace), or where user namespaces are forbidden with BestEffort: their
 //     own files outside the roots can still get chmod, utime and xattr changes
