@@ -35,6 +35,17 @@ func TestMakeStateDirs(t *testing.T) {
 			t.Errorf("%s: mode %v, want at most %v", d, fi.Mode().Perm(), mode)
 		}
 	}
+	// HOME through a symlink into the root: the resolved path is what counts.
+	real := filepath.Join(base, "proj", "realhome")
+	os.MkdirAll(real, 0o755)
+	if err := os.Symlink(real, filepath.Join(base, "linkhome")); err != nil {
+		t.Fatal(err)
+	}
+	env["HOME"] = filepath.Join(base, "linkhome")
+	g.makeStateDirs([]string{filepath.Join(base, "proj")})
+	if _, err := os.Stat(filepath.Join(real, ".config", "guard")); err != nil {
+		t.Errorf("HOME a symlink into the root: %v", err)
+	}
 	// "/" as a root: the sandbox protects nothing then; nothing is made.
 	other := filepath.Join(base, "other")
 	env["HOME"] = other
