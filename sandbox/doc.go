@@ -213,8 +213,11 @@
 //     to cover, and an empty placeholder would change the user's tree; Landlock
 //     could refuse creating them only by granting each other entry of the
 //     directory a rule of its own, and every new file there would be refused
-//     too. Guard's own state directories are the exception: the gate makes them
-//     (they are guard's) before the sandbox resolves the list. Guard's binary
+//     too. Two exceptions are made before the list is resolved, empty: guard's
+//     own state directories (by the gate: they are guard's) and a repository's
+//     missing hooks directory, .git/hooks or core.hooksPath inside a root (by
+//     protect.List.Resolve: git makes .git/hooks itself, and an empty
+//     directory does not show in git status). Guard's binary
 //     cannot be replaced, nor the directories above it moved, but new files can
 //     be made next to it (its directory may hold the project, so it is not
 //     protected whole). A new repository is on no list either: `git init sub2`

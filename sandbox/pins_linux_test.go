@@ -28,6 +28,13 @@ func init() {
 		}
 		return os.WriteFile(a[2], []byte(plant), 0o644)
 	}
+	// mkdir-plant: a[0] written, its directories made first.
+	attacks["mkdir-plant"] = func(a []string) error {
+		if err := os.MkdirAll(filepath.Dir(a[0]), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(a[0], []byte(plant), 0o755)
+	}
 }
 
 // movedAttacks: the protected paths' names, not only their content. Each
@@ -75,6 +82,21 @@ func movedAttacks(t *testing.T) []attackCase {
 	})
 	wtProf, wtChild := withExtra(map[string]string{"wt/.git": "gitdir: /nonexistent/.git/worktrees/wt\n", "wt/README": "x\n"},
 		func(string) *protect.List { return protect.Default() })
+	// Repositories without a hooks directory (git init --template=), one with
+	// a core.hooksPath that does not exist yet (before `husky install`).
+	bareRepo := map[string]string{"r2/.git/HEAD": "ref: refs/heads/main\n", "r2/.git/config": "[core]\n", "r2/.git/objects/.keep": "", "r2/.git/refs/.keep": "",
+		"r3/.git/HEAD": "ref: refs/heads/main\n", "r3/.git/config": "[core]\n\thooksPath = .hk/_\n", "r3/.git/objects/.keep": "", "r3/.git/refs/.keep": ""}
+	noHooksProf0, noHooksChild := withExtra(bareRepo, func(string) *protect.List { return protect.Default() })
+	noHooksProf := func(p *Profile) {
+		noHooksProf0(p)
+		// Made by Resolve, here as root: writable by the user of the test, as
+		// they would be when guard runs as that user.
+		for _, d := range []string{"r2/.git/hooks", "r3/.hk", "r3/.hk/_"} {
+			if err := os.Chmod(filepath.Join(p.WritableRoots[0], d), 0o777); err != nil {
+				t.Fatalf("the missing hooks directory was not made: %v", err)
+			}
+		}
+	}
 	stdinRoot := func(c *child) {
 		d, err := os.Open(c.dir)
 		if err != nil {
@@ -98,6 +120,8 @@ func movedAttacks(t *testing.T) []attackCase {
 		{name: "move the directory holding guard's binary", attack: "move-plant", args: inRoot("go/bin", "go/bin.old", "go/bin/guard"), effect: planted("go/bin/guard"), profile: binProf, child: binChild, want: ro},
 		{name: "move the grandparent of guard's binary", attack: "move-plant", args: inRoot("go", "go.old", "go/bin/guard"), effect: planted("go/bin/guard"), profile: binProf, child: binChild, want: ro},
 		{name: "rewrite a worktree's .git file", attack: "replace", args: inRoot("src.txt", "wt/.git"), effect: planted("wt/.git"), profile: wtProf, child: wtChild, want: ro},
+		{name: "make the missing .git/hooks and plant a hook", attack: "mkdir-plant", args: inRoot("r2/.git/hooks/pre-commit"), effect: made("r2/.git/hooks/pre-commit"), profile: noHooksProf, child: noHooksChild, want: ro},
+		{name: "make the missing core.hooksPath and plant a hook", attack: "mkdir-plant", args: inRoot("r3/.hk/_/pre-commit"), effect: made("r3/.hk/_/pre-commit"), profile: noHooksProf, child: noHooksChild, want: ro},
 		{name: "plant a hook through a directory on stdin", attack: "create", args: fd0(".git/hooks/pre-commit"), effect: made(".git/hooks/pre-commit"), profile: prot, child: stdinRoot},
 		{name: "read .env through a directory on stdin", attack: "read", args: fd0(".env"), profile: prot, child: stdinRoot},
 	}
