@@ -49,7 +49,7 @@ var scanSkip = []string{"node_modules", "vendor", "target", "dist", "build", "__
 //
 // Files created after Resolve are not covered.
 func (l *List) Resolve(roots, scan []string, home string) (protected, secrets []Found) {
-	r := &resolver{l: l, home: home, roots: roots, seen: map[string]bool{}, budget: ScanDirs, byLast: map[string][]int{}}
+	r := &resolver{l: l, home: home, roots: roots, seen: map[string]bool{}, budget: ScanDirs, byLast: map[string][]int{}, comp: map[int]*compiled{}}
 	for i := range l.Entries {
 		e := &l.Entries[i]
 		abs, ok := Anchored(e.Pattern, home)
@@ -60,7 +60,7 @@ func (l *List) Resolve(roots, scan []string, home string) (protected, secrets []
 			// Matches at any depth: the scan looks at names matching its last component.
 			comps := split(e.Pattern)
 			if last := comps[len(comps)-1]; strings.ContainsAny(last, `*?[\`) {
-				r.globLast = append(r.globLast, i)
+				r.globLast = append(r.globLast, globLast{i, last})
 			} else {
 				r.byLast[last] = append(r.byLast[last], i)
 			}
@@ -113,8 +113,15 @@ type resolver struct {
 	// The entries that match at any depth (indexes), by their last
 	// component: literal names, and globs.
 	byLast    map[string][]int
-	globLast  []int
+	globLast  []globLast
 	homeNames map[string]bool // the names in home, listed once
+	comp      map[int]*compiled
+}
+
+// globLast is an entry matching at any depth whose last component is a glob.
+type globLast struct {
+	entry int
+	last  string
 }
 
 // matchName records p, found by the scan, under the first entry of each kind
@@ -122,10 +129,9 @@ type resolver struct {
 // tried.
 func (r *resolver) matchName(p, name string) {
 	idx := r.byLast[name]
-	for _, i := range r.globLast {
-		comps := split(r.l.Entries[i].Pattern)
-		if ok, _ := path.Match(comps[len(comps)-1], name); ok {
-			idx = append(slices.Clip(idx), i)
+	for _, g := range r.globLast {
+		if ok, _ := path.Match(g.last, name); ok {
+			idx = append(slices.Clip(idx), g.entry)
 		}
 	}
 	if len(idx) == 0 {
@@ -133,16 +139,36 @@ func (r *resolver) matchName(p, name string) {
 	}
 	slices.Sort(idx)
 	comps := split(p)
-	compiled := r.l.compile(r.home)
 	done := map[Kind]bool{}
 	for _, i := range idx {
 		e := &r.l.Entries[i]
-		if done[e.Kind] || !compiled[i].covers(comps) || compiled[i].excepted(comps) {
+		if done[e.Kind] {
+			continue
+		}
+		if c := r.compiled(i); !c.covers(comps) || c.excepted(comps) {
 			continue
 		}
 		done[e.Kind] = true
 		r.addEntry(e, p)
 	}
+}
+
+// compiled is entry i's pattern compiled, on first use: a start resolves a
+// handful of the list's entries by pattern, and compiling all of them (the
+// List's own cache) cost more than the rest of the matching.
+func (r *resolver) compiled(i int) *compiled {
+	c := r.comp[i]
+	if c == nil {
+		e := &r.l.Entries[i]
+		x := compilePattern(e.Pattern, r.home)
+		x.entry = i
+		for _, p := range e.Except {
+			x.except = append(x.except, compilePattern(p, r.home))
+		}
+		c = &x
+		r.comp[i] = c
+	}
+	return c
 }
 
 // index is e's position in the list, or -1.
@@ -158,8 +184,10 @@ func (r *resolver) index(e *Entry) int {
 // addEntry records p, named by the anchored entry e, unless e excepts it.
 func (r *resolver) addEntry(e *Entry, p string) {
 	p = filepath.Clean(p)
-	if i := r.index(e); i >= 0 && r.l.compile(r.home)[i].excepted(split(p)) {
-		return
+	if len(e.Except) > 0 {
+		if i := r.index(e); i >= 0 && r.compiled(i).excepted(split(p)) {
+			return
+		}
 	}
 	if e.Kind == Protected && !slices.ContainsFunc(r.roots, func(root string) bool { return within(p, root) }) {
 		return
