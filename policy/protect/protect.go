@@ -111,7 +111,8 @@ func Default() *List {
 	}
 	prot(whyGit, ".git/hooks", ".git/config", ".git/config.worktree", ".git/modules/*/hooks",
 		".git/modules/*/config", ".git/worktrees/*/config.worktree", ".gitmodules")
-	prot("direnv runs it when a shell enters the directory", ".envrc")
+	prot("direnv or mise runs it when a shell enters the directory", ".envrc", "mise.toml", ".mise.toml",
+		"mise.local.toml", ".mise.local.toml", ".config/mise")
 	prot("a git hook manager runs what these name at the next commit", ".husky", ".pre-commit-config.yaml",
 		"lefthook.yml", ".lefthook.yml", "lefthook-local.yml", ".overcommit.yml")
 	prot("an editor runs it when it opens the directory", ".exrc", ".nvimrc", ".nvim.lua", ".zed")
@@ -120,7 +121,14 @@ func Default() *List {
 	prot(whyShell, "~/.bashrc", "~/.bash_profile", "~/.bash_login", "~/.bash_logout", "~/.profile",
 		"~/.zshrc", "~/.zshenv", "~/.zprofile", "~/.zlogin", "~/.config/fish", "~/.inputrc")
 	prot("ssh and git run what these files name", "~/.ssh/config", "~/.ssh/authorized_keys", "~/.gitconfig", "~/.config/git")
-	prot("the session starts what these name", "~/.config/autostart", "~/.config/systemd")
+	prot("the session starts what these name", "~/.config/autostart", "~/.config/systemd", "~/.config/environment.d",
+		"~/.pam_environment", "~/.xprofile", "~/.xsession", "~/.xsessionrc", "~/.xinitrc")
+	prot("an editor or terminal multiplexer runs what it says at start-up", "~/.vimrc", "~/.config/nvim", "~/.tmux.conf",
+		"~/.config/tmux", "~/.emacs", "~/.emacs.d")
+	prot("an agent starts the MCP servers and hooks it lists", "~/.claude.json", "~/.claude", "~/.codex/config.toml",
+		"~/.codex/hooks.json", "~/.gemini/settings.json")
+	prot("npm runs the script-shell and node-options it names", ".npmrc")
+	prot("programs there come first on PATH", "~/.local/bin", "~/bin")
 
 	secret(whySSHKey, "~/.ssh/id_*", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_rsa.*", "id_dsa.*", "id_ecdsa.*", "id_ed25519.*")
 	for i := range l.Entries {
@@ -146,9 +154,13 @@ func Default() *List {
 	secret(whyToken, ".vault-token", "*.token", "token.json", "secrets.yml", "secrets.yaml", "secrets.json")
 	secret(whyProcEnv, "/proc/*/environ", "/proc/*/task/*/environ")
 	secret(whyPassword, "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/ssh/ssh_host_*_key", "/etc/sudoers")
+	secret("shell and REPL histories hold the commands typed, tokens and passwords in them included",
+		".bash_history", ".zsh_history", ".sh_history", ".ash_history", ".histfile", ".python_history",
+		".node_repl_history", ".psql_history", ".mysql_history", ".sqlite_history", ".rediscli_history",
+		".irb_history", "~/.local/share/fish/fish_history")
 
 	l.SecretEnv = []string{"*KEY*", "*SECRET*", "*TOKEN*", "*PASSWORD*", "*PASSWD*", "*_PWD", "*CREDENTIAL*", "*_PAT",
-		"*COOKIE*", "*AUTH*", "*JWT*", "*DSN*", "*SESSION*", "DATABASE_URL", "*_DATABASE_URL", "SSH_AUTH_SOCK"}
+		"*COOKIE*", "*OAUTH*", "*_AUTH", "*AUTHORIZATION*", "*JWT*", "*DSN*", "DATABASE_URL", "*_DATABASE_URL", "SSH_AUTH_SOCK"}
 	// GIT_CONFIG_KEY_n holds config names (guard's own git pins among
 	// them), never secrets; the values are GIT_CONFIG_VALUE_n.
 	l.SecretEnvAllow = []string{"*KEYBOARD*", "*KEYMAP*", "KEYTIMEOUT", "GPG_TTY", "GIT_CONFIG_KEY_*", "XAUTHORITY"}

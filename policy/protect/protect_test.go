@@ -86,9 +86,9 @@ func TestScrubEnvNamesAndURLs(t *testing.T) {
 	in := []string{"HOME=/h", "OPENAI_API_KEY=sk", "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=core.fsmonitor",
 		"GIT_CONFIG_VALUE_0=false", "REDIS_URL=redis://u:pw@h:6379/0", "HTTPS_PROXY=http://proxy:3128",
 		"MYSQL_PWD=x", "PWD=/w", "OLDPWD=/v", "MY_JWT=x", "SENTRY_DSN=x", "DB=postgres://app:s3cret@db/app",
-		"XAUTHORITY=/x", "PATH=/bin"}
+		"XAUTHORITY=/x", "PATH=/bin", "GIT_AUTHOR_NAME=a", "XDG_SESSION_ID=3"}
 	got := strings.Join(l.ScrubEnv(in), " ")
-	want := "HOME=/h GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0=false HTTPS_PROXY=http://proxy:3128 PWD=/w OLDPWD=/v XAUTHORITY=/x PATH=/bin"
+	want := "HOME=/h GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0=false HTTPS_PROXY=http://proxy:3128 PWD=/w OLDPWD=/v XAUTHORITY=/x PATH=/bin GIT_AUTHOR_NAME=a XDG_SESSION_ID=3"
 	if got != want {
 		t.Errorf("ScrubEnv =\n%s\nwant\n%s", got, want)
 	}
