@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 )
 
 // Found is a path that exists now and the entry that covers it.
@@ -49,7 +50,18 @@ var scanSkip = []string{"node_modules", "vendor", "target", "dist", "build", "__
 //
 // Files created after Resolve are not covered.
 func (l *List) Resolve(roots, scan []string, home string) (protected, secrets []Found) {
-	r := &resolver{l: l, home: home, roots: roots, seen: map[string]bool{}, budget: ScanDirs, byLast: map[string][]int{}, comp: map[int]*compiled{}}
+	r := &resolver{l: l, home: home, roots: roots, seen: map[string]bool{}, budget: ScanDirs, byLast: map[string][]int{}, comp: map[int]*compiled{},
+		below: map[string]int{}, names: map[string]map[string]bool{}}
+	// How many anchored entries lie below each directory: one listing of a
+	// directory with many (home, ~/.config) spares a failed lstat for each
+	// tool that is not installed.
+	for i := range l.Entries {
+		if abs, ok := Anchored(l.Entries[i].Pattern, home); ok {
+			for d := path.Dir(abs); d != "/" && d != "."; d = path.Dir(d) {
+				r.below[d]++
+			}
+		}
+	}
 	for i := range l.Entries {
 		e := &l.Entries[i]
 		abs, ok := Anchored(e.Pattern, home)
@@ -69,22 +81,8 @@ func (l *List) Resolve(roots, scan []string, home string) (protected, secrets []
 		if strings.HasPrefix(abs, "/proc/") || abs == "/proc" {
 			continue
 		}
-		if home != "" && strings.HasPrefix(abs, home+"/") {
-			// One listing of home spares a failed lstat for each tool not installed.
-			if r.homeNames == nil {
-				r.homeNames = map[string]bool{}
-				if f, err := os.Open(home); err == nil {
-					names, _ := f.Readdirnames(-1)
-					f.Close()
-					for _, n := range names {
-						r.homeNames[n] = true
-					}
-				}
-			}
-			first, _, _ := strings.Cut(abs[len(home)+1:], "/")
-			if !strings.ContainsAny(first, `*?[\`) && !r.homeNames[first] {
-				continue
-			}
+		if r.missing(abs) {
+			continue
 		}
 		matches := []string{abs}
 		if strings.ContainsAny(abs, "*?[") {
@@ -112,10 +110,13 @@ type resolver struct {
 	budget       int
 	// The entries that match at any depth (indexes), by their last
 	// component: literal names, and globs.
-	byLast    map[string][]int
-	globLast  []globLast
-	homeNames map[string]bool // the names in home, listed once
-	comp      map[int]*compiled
+	byLast   map[string][]int
+	globLast []globLast
+	// below counts the anchored entries below each directory; names are the
+	// directories listed, by missing.
+	below map[string]int
+	names map[string]map[string]bool
+	comp  map[int]*compiled
 }
 
 // globLast is an entry matching at any depth whose last component is a glob.
@@ -150,6 +151,69 @@ func (r *resolver) matchName(p, name string) {
 		}
 		done[e.Kind] = true
 		r.addEntry(e, p)
+	}
+}
+
+// listBelow is the number of anchored entries below a directory from which
+// missing lists it rather than let each entry's lstat fail: listing costs
+// about as much as a few lstats (open, getdents, close).
+const listBelow = 8
+
+// missing reports whether abs (an anchored path, maybe a glob) surely does
+// not exist: a directory on its way with at least listBelow entries below it
+// was listed and lacks the next component. A directory that cannot be listed
+// proves nothing (it may still be searchable): the lstat decides.
+func (r *resolver) missing(abs string) bool {
+	comps := split(abs)
+	dir := "/"
+	for i := 0; i+1 < len(comps); i++ {
+		dir = path.Join(dir, comps[i])
+		next := comps[i+1]
+		if strings.ContainsAny(comps[i], `*?[\`) || strings.ContainsAny(next, `*?[\`) {
+			return false // a glob on the way: filepath.Glob decides
+		}
+		if r.below[dir] < listBelow {
+			continue
+		}
+		names, done := r.names[dir]
+		if !done {
+			names = listNames(dir)
+			r.names[dir] = names
+		}
+		if names != nil && !names[next] {
+			return true
+		}
+	}
+	return false
+}
+
+// listNames returns the names in dir, or nil when it cannot be read. Plain
+// system calls: os.Open would also try to register the descriptor with the
+// poller (four more calls).
+func listNames(dir string) map[string]bool {
+	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil
+	}
+	defer syscall.Close(fd)
+	names := map[string]bool{}
+	buf := make([]byte, 8192)
+	var list []string
+	for {
+		n, err := syscall.ReadDirent(fd, buf)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil
+		}
+		if n <= 0 {
+			return names
+		}
+		_, _, list = syscall.ParseDirent(buf[:n], -1, list[:0])
+		for _, name := range list {
+			names[name] = true
+		}
 	}
 }
 
