@@ -52,13 +52,17 @@ var scanSkip = []string{"node_modules", "vendor", "target", "dist", "build", "__
 func (l *List) Resolve(roots, scan []string, home string) (protected, secrets []Found) {
 	r := &resolver{l: l, home: home, roots: roots, seen: map[string]bool{}, budget: ScanDirs, byLast: map[string][]int{}, comp: map[int]*compiled{},
 		below: map[string]int{}, names: map[string]map[string]bool{}}
-	// How many anchored entries lie below each directory: one listing of a
-	// directory with many (home, ~/.config) spares a failed lstat for each
-	// tool that is not installed.
+	// How many names the anchored entries look for in each directory: one
+	// listing of a directory where they look for many (home, ~/.config)
+	// spares a failed lstat for each tool that is not installed.
+	seen := map[string]bool{}
 	for i := range l.Entries {
 		if abs, ok := Anchored(l.Entries[i].Pattern, home); ok {
-			for d := path.Dir(abs); d != "/" && d != "."; d = path.Dir(d) {
-				r.below[d]++
+			for p, d := abs, path.Dir(abs); d != "/" && d != "."; p, d = d, path.Dir(d) {
+				if !seen[p] {
+					seen[p] = true
+					r.below[d]++
+				}
 			}
 		}
 	}
@@ -112,8 +116,8 @@ type resolver struct {
 	// component: literal names, and globs.
 	byLast   map[string][]int
 	globLast []globLast
-	// below counts the anchored entries below each directory; names are the
-	// directories listed, by missing.
+	// below counts the names the anchored entries look for in each
+	// directory; names are the directories listed, by missing.
 	below map[string]int
 	names map[string]map[string]bool
 	comp  map[int]*compiled
@@ -154,14 +158,14 @@ func (r *resolver) matchName(p, name string) {
 	}
 }
 
-// listBelow is the number of anchored entries below a directory from which
+// listBelow is the number of names looked for in a directory from which
 // missing lists it rather than let each entry's lstat fail: listing costs
 // about as much as a few lstats (open, getdents, close).
 const listBelow = 8
 
 // missing reports whether abs (an anchored path, maybe a glob) surely does
-// not exist: a directory on its way with at least listBelow entries below it
-// was listed and lacks the next component. A directory that cannot be listed
+// not exist: a directory on its way where at least listBelow names are looked
+// for was listed and lacks the next component. A directory that cannot be listed
 // proves nothing (it may still be searchable): the lstat decides.
 func (r *resolver) missing(abs string) bool {
 	comps := split(abs)
