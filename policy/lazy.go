@@ -31,8 +31,8 @@ import (
 
 const lazyMagic = "GUARDC2\n"
 
-// castagnoli is the CRC-32C table, made on first use: making it (the
-// SSE4.2 tables) took about 0.1 ms of every start, cache or not.
+// castagnoli is made on first use: building the table at start-up would
+// cost every guard run, policy cache or not.
 var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 type lazyHeader struct {
