@@ -173,14 +173,19 @@ const listBelow = 8
 // for was listed and lacks the next component. A directory that cannot be listed
 // proves nothing (it may still be searchable): the lstat decides.
 func (r *resolver) missing(abs string) bool {
-	comps := split(abs)
-	dir := "/"
-	for i := 0; i+1 < len(comps); i++ {
-		dir = path.Join(dir, comps[i])
-		next := comps[i+1]
-		if strings.ContainsAny(comps[i], `*?[\`) || strings.ContainsAny(next, `*?[\`) {
+	// abs is clean (Anchored cleans it): walk its directories as slices of
+	// it, without allocating.
+	for i := 1; i < len(abs); {
+		j := strings.IndexByte(abs[i:], '/')
+		if j < 0 {
+			return false
+		}
+		dir, comp := abs[:i+j], abs[i:i+j]
+		next, _, _ := strings.Cut(abs[i+j+1:], "/")
+		if strings.ContainsAny(comp, `*?[\`) || strings.ContainsAny(next, `*?[\`) {
 			return false // a glob on the way: filepath.Glob decides
 		}
+		i += j + 1
 		if r.below[dir] < listBelow {
 			continue
 		}
