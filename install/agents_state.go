@@ -1,0 +1,314 @@
+package install
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"reflect"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// findGuardHook returns the index of the matcher group under agent's hook
+// event in the settings data that holds guard's hook, and that handler;
+// group is -1 when there is none (or data does not parse).
+func findGuardHook(data []byte, agent string) (group int, matcher string, entry *object) {
+	doc, err := parseObject(data)
+	if err != nil {
+		return -1, "", nil
+	}
+	hv, _ := doc.get("hooks")
+	hooks, ok := hv.(*object)
+	if !ok {
+		return -1, "", nil
+	}
+	ev, _ := hooks.get(hookSpecs[agent].event)
+	groups, _ := ev.([]any)
+	for i, g := range groups {
+		gobj, ok := g.(*object)
+		if !ok {
+			continue
+		}
+		hl, _ := gobj.get("hooks")
+		handlers, _ := hl.([]any)
+		for _, h := range handlers {
+			if isGuardHook(h, agent) {
+				m, _ := gobj.get("matcher")
+				ms, _ := m.(string)
+				return i, ms, h.(*object)
+			}
+		}
+	}
+	return -1, "", nil
+}
+
+// HookState is what [InspectHook] found.
+type HookState struct {
+	Config    HookConfig
+	Installed bool   // guard's hook is in the settings file
+	Command   string // its command
+	Guard     string // the guard binary it runs
+	// GuardOK: Guard is an absolute path to an executable file.
+	GuardOK bool
+	// FailsClosed: the command blocks when guard is missing or fails
+	// (it is [HookCommand]'s form).
+	FailsClosed bool
+	// Trusted (Codex): config.toml's trusted_hash for the hook's key is the
+	// hash Codex computes for it; TrustDetail says why not.
+	Trusted     bool
+	TrustDetail string
+	// Err is a settings file that cannot be read or parsed.
+	Err error
+}
+
+// InspectHook reads c's settings and reports guard's hook in them.
+func InspectHook(c HookConfig) HookState {
+	st := HookState{Config: c}
+	_, data, _, err := readSettings(c.Path)
+	if err != nil {
+		st.Err = err
+		return st
+	}
+	if data == nil {
+		return st
+	}
+	if _, err := parseObject(data); err != nil {
+		st.Err = fmt.Errorf("%s: %w", c.Path, err)
+		return st
+	}
+	group, matcher, entry := findGuardHook(data, c.Agent)
+	if group < 0 {
+		return st
+	}
+	st.Installed = true
+	v, _ := entry.get("command")
+	st.Command, _ = v.(string)
+	st.Guard, _ = guardHookPath(st.Command, c.Agent)
+	if strings.HasPrefix(st.Guard, "/") {
+		if fi, err := os.Stat(st.Guard); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o111 != 0 {
+			st.GuardOK = true
+		}
+	}
+	st.FailsClosed = st.Command == HookCommand(c.Agent, st.Guard)
+	if c.Agent == Codex {
+		key := codexHookKey(c.Path, group)
+		want := codexHookHash(matcher, entry)
+		got, err := codexTrustedHash(c.CodexConfig, key)
+		switch {
+		case err != nil:
+			st.TrustDetail = err.Error()
+		case got == "":
+			st.TrustDetail = fmt.Sprintf("no trusted_hash for %s in %s: codex exec skips the hook silently (guard setup codex records it)", key, c.CodexConfig)
+		case got != want:
+			st.TrustDetail = fmt.Sprintf("the trusted_hash for %s in %s is not the hook's (it changed since it was trusted): codex exec skips it silently", key, c.CodexConfig)
+		default:
+			st.Trusted = true
+		}
+	}
+	return st
+}
+
+// codexTrustedHash reads hooks.state[key].trusted_hash from Codex's
+// config.toml; "" when it is not there.
+func codexTrustedHash(path, key string) (string, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	var cfg map[string]any
+	if _, err := toml.Decode(string(data), &cfg); err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	h, _ := lookupTOML(cfg, "hooks", "state", key, "trusted_hash").(string)
+	return h, nil
+}
+
+func lookupTOML(v any, keys ...string) any {
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+// codexTrust sets (hash != "") or removes (hash == "") the trusted_hash of
+// [hooks.state."KEY"] in Codex's config.toml at path. The file is edited as
+// text, so comments and layout stay; the result is parsed again and must
+// differ from the original in that one value only, else nothing is written
+// and the error says why. It reports whether the file changed and where the
+// previous content was kept.
+func codexTrust(path, key, hash string) (changed bool, backup string, err error) {
+	real, old, perm, err := readSettings(path)
+	if err != nil {
+		return false, "", err
+	}
+	src := string(old)
+	var before map[string]any
+	if _, err := toml.Decode(src, &before); err != nil {
+		return false, "", fmt.Errorf("not TOML guard can edit: %w", err)
+	}
+	if cur, _ := lookupTOML(before, "hooks", "state", key, "trusted_hash").(string); cur == hash {
+		return false, "", nil
+	}
+	header := "[hooks.state." + tomlString(key) + "]"
+	lines := strings.SplitAfter(src, "\n")
+	if len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	h := -1
+	for i, l := range lines {
+		if strings.TrimSpace(l) == header {
+			h = i
+			break
+		}
+	}
+	value := "trusted_hash = " + tomlString(hash) + "\n"
+	switch {
+	case h < 0 && hash == "":
+		return false, "", errors.New("the hook's trust is recorded in a form guard does not edit")
+	case h < 0:
+		if src != "" && !strings.HasSuffix(src, "\n") {
+			src += "\n"
+		}
+		if src != "" {
+			src += "\n"
+		}
+		src += header + "\n" + value
+	default:
+		end := len(lines)
+		at := -1
+		for i := h + 1; i < len(lines); i++ {
+			t := strings.TrimSpace(lines[i])
+			if strings.HasPrefix(t, "[") {
+				end = i
+				break
+			}
+			if k, _, ok := strings.Cut(t, "="); ok && strings.TrimSpace(k) == "trusted_hash" {
+				at = i
+			}
+		}
+		switch {
+		case hash == "" && at >= 0:
+			lines = append(lines[:at], lines[at+1:]...)
+			end--
+			if onlyBlank(lines[h+1 : end]) {
+				lines = append(lines[:h], lines[end:]...)
+			}
+		case hash == "":
+			return false, "", errors.New("the hook's trust is recorded in a form guard does not edit")
+		case at >= 0:
+			lines[at] = value
+		default:
+			lines = append(lines[:h+1], append([]string{value}, lines[h+1:]...)...)
+		}
+		src = strings.Join(lines, "")
+	}
+	var after map[string]any
+	if _, err := toml.Decode(src, &after); err != nil {
+		return false, "", fmt.Errorf("the edited file would not parse (%v): the hook's trust is recorded in a form guard does not edit", err)
+	}
+	if !sameExceptTrust(before, after, key, hash) {
+		return false, "", errors.New("the edit would change more than the hook's trusted_hash: the hook's trust is recorded in a form guard does not edit")
+	}
+	backup, err = writeWithBackup(real, old, []byte(src), perm)
+	if err != nil {
+		return false, "", err
+	}
+	return true, backup, nil
+}
+
+func onlyBlank(lines []string) bool {
+	for _, l := range lines {
+		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
+			return false
+		}
+	}
+	return true
+}
+
+// sameExceptTrust reports whether after is before with
+// hooks.state[key].trusted_hash set to hash (or removed, for "").
+func sameExceptTrust(before, after map[string]any, key, hash string) bool {
+	want := deepCopy(before).(map[string]any)
+	hooks, _ := want["hooks"].(map[string]any)
+	if hooks == nil {
+		hooks = map[string]any{}
+	}
+	state, _ := hooks["state"].(map[string]any)
+	if state == nil {
+		state = map[string]any{}
+	}
+	entry, _ := state[key].(map[string]any)
+	if entry == nil {
+		entry = map[string]any{}
+	}
+	if hash == "" {
+		delete(entry, "trusted_hash")
+	} else {
+		entry["trusted_hash"] = hash
+	}
+	state[key] = entry
+	if len(entry) == 0 {
+		delete(state, key)
+	}
+	hooks["state"] = state
+	if len(state) == 0 {
+		delete(hooks, "state")
+	}
+	want["hooks"] = hooks
+	if len(hooks) == 0 {
+		delete(want, "hooks")
+	}
+	return reflect.DeepEqual(want, after)
+}
+
+func deepCopy(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(t))
+		for k, e := range t {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []map[string]any:
+		a := make([]map[string]any, len(t))
+		for i, e := range t {
+			a[i] = deepCopy(e).(map[string]any)
+		}
+		return a
+	case []any:
+		a := make([]any, len(t))
+		for i, e := range t {
+			a[i] = deepCopy(e)
+		}
+		return a
+	}
+	return v
+}
+
+// tomlString is s as a TOML basic string.
+func tomlString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, "\\u%04X", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
