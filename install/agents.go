@@ -139,9 +139,6 @@ func HookCommand(agent, guardPath string) string {
 		` || { echo "guard hook failed (exit $?): guard did not answer, so the tool call is blocked" >&2; exit 2; }`
 }
 
-// failClosedSuffix is what makes HookCommand fail closed.
-const failClosedSuffix = " || { echo \"guard hook failed (exit $?): guard did not answer, so the tool call is blocked\" >&2; exit 2; }"
-
 // shellQuote single-quotes s for sh.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
