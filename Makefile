@@ -1,12 +1,14 @@
 # guard: make with no target prints this help.
 GO       ?= go
 BIN      := bin/guard
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 GOFILES  := $(shell git ls-files '*.go' 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help build deps test lint demo bench fuzz generate clean agents test-agents
+.PHONY: help build install deps test lint demo bench fuzz generate clean agents test-agents
 
 help: ## show the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -24,9 +26,13 @@ deps: ## install libseccomp-dev (the tests compile the seccomp filter with it), 
 		echo "cannot install it here: install libseccomp-dev (Debian/Ubuntu) or libseccomp-devel (Fedora) and pkg-config, then retry" >&2; exit 1; \
 	fi
 
-build: ## build bin/guard and bin/guard-full (pure Go: no cgo, no libseccomp at run time)
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -tags guardfast -o $(BIN) ./cmd/guard
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)-full ./cmd/guard
+build: ## build bin/guard (pure Go: no cgo, no libseccomp at run time)
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/guard
+
+install: build ## install guard into $(BINDIR) (PREFIX=/usr/local; DESTDIR for packaging)
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/guard
+	@echo "installed $(DESTDIR)$(BINDIR)/guard; next: guard install (PATH shims), guard setup AGENT (hooks)"
 
 test: deps ## gofmt check, go vet, staticcheck, go mod tidy check, all tests
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -34,7 +40,6 @@ test: deps ## gofmt check, go vet, staticcheck, go mod tidy check, all tests
 	$(GO) tool staticcheck ./...
 	$(GO) mod tidy -diff
 	GOOS=darwin CGO_ENABLED=0 $(GO) build ./...
-	$(GO) build -tags guardfast ./...
 	$(GO) test -count=1 ./...
 
 # The agent CLIs test-agents drives, pinned; installed into AGENTS_DIR (git-ignored).

@@ -8,7 +8,7 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/BurntSushi/toml"
+	"github.com/pelletier/go-toml/v2"
 )
 
 // findGuardHook returns the index of the matcher group under agent's hook
@@ -121,7 +121,7 @@ func codexTrustedHash(path, key string) (string, error) {
 		return "", err
 	}
 	var cfg map[string]any
-	if _, err := toml.Decode(string(data), &cfg); err != nil {
+	if err := toml.Unmarshal(data, &cfg); err != nil {
 		return "", fmt.Errorf("%s: %w", path, err)
 	}
 	h, _ := lookupTOML(cfg, "hooks", "state", key, "trusted_hash").(string)
@@ -152,7 +152,7 @@ func codexTrust(path, key, hash string) (changed bool, backup string, err error)
 	}
 	src := string(old)
 	var before map[string]any
-	if _, err := toml.Decode(src, &before); err != nil {
+	if err := toml.Unmarshal([]byte(src), &before); err != nil {
 		return false, "", fmt.Errorf("not TOML guard can edit: %w", err)
 	}
 	if cur, _ := lookupTOML(before, "hooks", "state", key, "trusted_hash").(string); cur == hash {
@@ -212,7 +212,7 @@ func codexTrust(path, key, hash string) (changed bool, backup string, err error)
 		src = strings.Join(lines, "")
 	}
 	var after map[string]any
-	if _, err := toml.Decode(src, &after); err != nil {
+	if err := toml.Unmarshal([]byte(src), &after); err != nil {
 		return false, "", fmt.Errorf("the edited file would not parse (%v): the hook's trust is recorded in a form guard does not edit", err)
 	}
 	if !sameExceptTrust(before, after, key, hash) {

@@ -9,8 +9,7 @@ import (
 )
 
 // A Cache keeps evaluated policy files as JSON, so that a policy file is
-// evaluated once per change rather than once per command, and so that the
-// guardfast build, which has no Starlark interpreter, can use it. An entry
+// evaluated once per change rather than once per command. An entry
 // is used only while the file's device, inode, size, modification time and
 // change time are those it was made from (the change time cannot be set
 // back by a program), and only by the guard version that wrote it.

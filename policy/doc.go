@@ -7,9 +7,7 @@
 //
 // The embedded default policy is compiled at build time (default_gen.go), so
 // classifying costs no Starlark evaluation. Other policy files are evaluated
-// on every load. The guardfast build (bin/guard) leaves the Starlark
-// interpreter out: there Evaluate returns ErrNoStarlark, and guard hands the
-// command to guard-full.
+// once per change and kept in a cache (see Cache).
 //
 // Limits: a policy sees the argv only, not what the program will do with it;
 // a value typed as a file is judged by its path, resolved through symlinks

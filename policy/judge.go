@@ -196,12 +196,3 @@ var wrappers = map[string]bool{
 
 func isWrapper(name string) bool { return wrappers[name] }
 
-// NeedsParser reports whether Judge reads argv through the shell parser: a
-// shell running a script, or a wrapper. The guardfast build, which has no
-// parser, hands such commands over.
-func NeedsParser(argv []string) bool {
-	if _, _, ok := ShellScript(argv); ok {
-		return true
-	}
-	return len(argv) > 0 && isWrapper(argv[0])
-}

@@ -11,11 +11,6 @@ import (
 // ErrLoad is wrapped by every error that stops a policy from loading.
 var ErrLoad = errors.New("policy does not load")
 
-// ErrNoStarlark is returned by Evaluate in the guardfast build (bin/guard),
-// which leaves the Starlark interpreter out so that it starts faster: guard
-// hands a command that needs a policy file evaluated to guard-full.
-var ErrNoStarlark = errors.New("this build has no Starlark interpreter (guard-full has it)")
-
 // LoadError is a policy that does not load, with the place that is wrong.
 type LoadError struct {
 	Pos Pos

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -1053,32 +1052,4 @@ print("pid" if f() == os.getpid() else "other")
 	if o.killed != unix.SIGSYS {
 		t.Errorf("int 0x80 inside the sandbox: %s (stdout %q), want killed by SIGSYS", o, o.stdout)
 	}
-}
-
-// TestAttackFromInit tries attacks of each kind against ExecFromInit, which
-// confines the startup thread without runtime.LockOSThread (bin/guard's way).
-func TestAttackFromInit(t *testing.T) {
-	picked := map[string]bool{
-		"write": true, "write through a hard link made in the root": true, "chmod": true,
-		"clone with CLONE_NEWUSER": true, "unshare mount namespace": true,
-	}
-	cases := []attackCase{{name: "netlink socket", attack: "netlink-socket", want: eperm}}
-	for _, c := range slices.Concat(fileAttacks(), metadataAttacks(), privilegeAttacks()) {
-		if picked[c.name] {
-			cases = append(cases, c)
-		}
-	}
-	if len(cases) != len(picked)+1 {
-		t.Fatalf("picked %d attacks, want %d: a name changed", len(cases)-1, len(picked))
-	}
-	for i := range cases {
-		prepare := cases[i].child
-		cases[i].child = func(c *child) {
-			if prepare != nil {
-				prepare(c)
-			}
-			c.fromInit = true
-		}
-	}
-	runAttackCases(t, cases)
 }

@@ -131,8 +131,7 @@
 // credential changes for the capabilities and eight mount-related calls. The
 // seccomp program is a binary tree of syscall numbers: when it is loaded, the
 // kernel runs it once per syscall number to find those it always allows, which
-// took twice as long with a chain. ExecFromInit, which bin/guard uses, also spares
-// the thread runtime.LockOSThread starts. Measured on a 2-core VM where a Go program
+// took twice as long with a chain. Measured on a 2-core VM where a Go program
 // that only execs pwd takes 2.1 ms, full-auto as root: 1.22-1.24x (make bench);
 // bwrap takes 1.75x. BenchmarkConfine breaks the in-process cost down (mounts,
 // capabilities, Landlock, seccomp); the mount namespace, root's alone, is the

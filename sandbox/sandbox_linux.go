@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -31,21 +30,6 @@ func Exec(p Profile, path string, argv, env []string, warn io.Writer) error {
 	if !changed {
 		runtime.UnlockOSThread()
 	}
-	return err
-}
-
-// ExecFromInit is Exec for a caller in an init function, which the runtime runs on
-// the startup thread with the goroutine held there: it confines that thread as it
-// is. Exec's runtime.LockOSThread would start one more thread (the runtime's
-// template for threads started by a locked one), which execve then has to end: 0.04
-// ms, 2% of a short command. Called anywhere but on the startup thread, it refuses
-// before changing anything; called there after init, nothing keeps the goroutine on
-// its thread between the steps, so do not.
-func ExecFromInit(p Profile, path string, argv, env []string, warn io.Writer) error {
-	if unix.Gettid() != unix.Getpid() {
-		return errors.New("sandbox.ExecFromInit: not on the startup thread")
-	}
-	_, err := confineAndExec(p, path, argv, env, warn)
 	return err
 }
 

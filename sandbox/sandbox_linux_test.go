@@ -36,27 +36,17 @@ const (
 const notEnforcedMarker = "GUARD-TEST-NOT-ENFORCED"
 
 type helperSpec struct {
-	Profile  Profile
-	Path     string
-	Argv     []string
-	Env      []string    // nil: the helper's environment without envHelper
-	Plain    bool        // exec without confinement (benchmark baseline)
-	FromInit bool        // call ExecFromInit from an init function, as bin/guard does
-	Next     *helperSpec // the exec'd program is the helper again, with this spec
+	Profile Profile
+	Path    string
+	Argv    []string
+	Env     []string    // nil: the helper's environment without envHelper
+	Plain   bool        // exec without confinement (benchmark baseline)
+	Next    *helperSpec // the exec'd program is the helper again, with this spec
 }
 
 type attackSpec struct {
 	Name string
 	Args []string
-}
-
-// A helper whose spec says FromInit runs here, in an init function, where
-// bin/guard calls ExecFromInit; the others wait for TestMain.
-func init() {
-	var spec helperSpec
-	if s := os.Getenv(envHelper); s != "" && json.Unmarshal([]byte(s), &spec) == nil && spec.FromInit {
-		os.Exit(helperMain(s))
-	}
 }
 
 func TestMain(m *testing.M) {
@@ -92,11 +82,7 @@ func helperMain(s string) int {
 		fmt.Fprintln(os.Stderr, "helper: execve:", err)
 		return 125
 	}
-	exec := Exec
-	if spec.FromInit {
-		exec = ExecFromInit
-	}
-	err := exec(spec.Profile, spec.Path, spec.Argv, env, os.Stderr)
+	err := Exec(spec.Profile, spec.Path, spec.Argv, env, os.Stderr)
 	if errors.Is(err, ErrNotEnforced) {
 		fmt.Fprintln(os.Stderr, notEnforcedMarker)
 	}
@@ -148,20 +134,19 @@ func (o outcome) String() string {
 
 // child describes one run of the test binary or a tool, confined or not.
 type child struct {
-	profile  *Profile // nil: unconfined
-	path     string   // program; "" is the test binary in attack mode
-	argv     []string
-	attack   *attackSpec
-	env      []string // added to the environment
-	dir      string
-	stdin    *os.File
-	extra    []*os.File
-	timeout  time.Duration
-	exe      string              // the test binary; "": os.Executable()
-	cred     *syscall.Credential // run as another user
-	ctty     bool                // stdin becomes the controlling terminal of a new session
-	nested   *Profile            // confine again inside the first confinement
-	fromInit bool                // the helper confines with ExecFromInit, from init
+	profile *Profile // nil: unconfined
+	path    string   // program; "" is the test binary in attack mode
+	argv    []string
+	attack  *attackSpec
+	env     []string // added to the environment
+	dir     string
+	stdin   *os.File
+	extra   []*os.File
+	timeout time.Duration
+	exe     string              // the test binary; "": os.Executable()
+	cred    *syscall.Credential // run as another user
+	ctty    bool                // stdin becomes the controlling terminal of a new session
+	nested  *Profile            // confine again inside the first confinement
 }
 
 func (c child) run(t *testing.T) outcome {
@@ -192,7 +177,7 @@ func (c child) run(t *testing.T) outcome {
 		cmd = exec.CommandContext(ctx, path, argv[1:]...)
 		cmd.Args[0] = argv[0]
 	} else {
-		spec := helperSpec{Profile: *c.profile, Path: path, Argv: argv, FromInit: c.fromInit}
+		spec := helperSpec{Profile: *c.profile, Path: path, Argv: argv}
 		if c.nested != nil {
 			// Exec, then Exec again inside with the nested profile, then the program.
 			spec = helperSpec{Profile: *c.profile, Path: exe, Argv: []string{exe},
@@ -324,18 +309,11 @@ func TestProbe(t *testing.T) {
 }
 
 // TestStatus checks the confined program's own view: no_new_privs, a seccomp
-// filter, and for root only the kept capabilities, carried as ambient ones; after
-// Exec and after ExecFromInit.
+// filter, and for root only the kept capabilities, carried as ambient ones.
 func TestStatus(t *testing.T) {
-	for _, fromInit := range []bool{false, true} {
-		t.Run(fmt.Sprintf("fromInit=%v", fromInit), func(t *testing.T) { testStatus(t, fromInit) })
-	}
-}
-
-func testStatus(t *testing.T, fromInit bool) {
 	requireSandbox(t)
 	prof := &Profile{WritableRoots: []string{t.TempDir()}, BestEffort: true}
-	o := child{profile: prof, path: "/bin/cat", argv: []string{"cat", "/proc/self/status"}, fromInit: fromInit}.run(t)
+	o := child{profile: prof, path: "/bin/cat", argv: []string{"cat", "/proc/self/status"}}.run(t)
 	if !o.ok {
 		t.Fatalf("cat /proc/self/status: %s\n%s", o, o.stderr)
 	}
@@ -368,21 +346,6 @@ func testStatus(t *testing.T, fromInit bool) {
 		if sets != 3 {
 			t.Errorf("/proc/self/status lacks CapPrm, CapEff or CapAmb:\n%s", o.stdout)
 		}
-	}
-}
-
-func TestExecFromInitElsewhere(t *testing.T) {
-	var err error
-	var nnp int
-	onThrowawayThread(func() {
-		err = ExecFromInit(Profile{WritableRoots: []string{t.TempDir()}}, "/bin/true", []string{"true"}, nil, nil)
-		nnp, _ = unix.PrctlRetInt(unix.PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0)
-	})
-	if err == nil || !strings.Contains(err.Error(), "not on the startup thread") {
-		t.Errorf("ExecFromInit on another thread = %v, want a refusal", err)
-	}
-	if nnp != 0 {
-		t.Error("ExecFromInit refused but set no_new_privs")
 	}
 }
 

@@ -13,11 +13,6 @@ func Exec(p Profile, path string, argv, env []string, warn io.Writer) error {
 	return fmt.Errorf("%w (%s): Landlock and seccomp are Linux features", ErrUnsupported, runtime.GOOS)
 }
 
-// ExecFromInit refuses, as Exec.
-func ExecFromInit(p Profile, path string, argv, env []string, warn io.Writer) error {
-	return Exec(p, path, argv, env, warn)
-}
-
 // Probe reports that nothing is enforced on this system.
 func Probe() []Feature {
 	return []Feature{{Name: "sandbox", Enforced: false, Detail: fmt.Sprintf("%v (%s)", ErrUnsupported, runtime.GOOS)}}

@@ -36,21 +36,7 @@ func Name(argv0 string) string {
 // rather than a shim. "guard.test" (the test binary of cmd/guard) counts as
 // guard; every other name is a shim name.
 func IsGuard(name string) bool {
-	return name == "guard" || name == FullName || name == "guard.test"
-}
-
-// FullName is the file name of guard's full build, installed beside guard
-// (see cmd/guard/handover.go). bin/guard execs it with the same argv[0], so
-// it too learns a shim's name from argv[0].
-const FullName = "guard-full"
-
-// Full returns the path of guard-full beside the running guard.
-func Full() (string, error) {
-	p, err := os.Executable()
-	if err != nil {
-		return "", fmt.Errorf("find guard's own executable: %w", err)
-	}
-	return filepath.Join(filepath.Dir(p), FullName), nil
+	return name == "guard" || name == "guard.test"
 }
 
 // Self returns the path and file information of the running guard binary, for
@@ -58,19 +44,11 @@ func Full() (string, error) {
 // resolved (it comes from /proc/self/exe), so a shim's own symlink never hides
 // guard; elsewhere the path may be a symlink, and the information is that of
 // its target either way.
-//
-// In guard-full, guard is the program beside it named guard: that is the file
-// shims link to, so it is the one LookPath must skip and install must link.
+
 func Self() (string, os.FileInfo, error) {
 	p, err := os.Executable()
 	if err != nil {
 		return "", nil, fmt.Errorf("find guard's own executable: %w", err)
-	}
-	if filepath.Base(p) == FullName {
-		front := filepath.Join(filepath.Dir(p), "guard")
-		if fi, err := os.Stat(front); err == nil {
-			return front, fi, nil
-		}
 	}
 	fi, err := os.Stat(p)
 	if err != nil {

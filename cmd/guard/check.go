@@ -68,9 +68,6 @@ func (c *cli) checkJSON(args []string) int {
 func (c *cli) printCheck(f flags, argv []string) int {
 	f.PolicyAlone = true
 	set, err := c.policySet(f.Options)
-	if missingStarlark(err) {
-		return c.handOver("a policy file")
-	}
 	if err != nil {
 		fmt.Fprintf(c.stderr, "guard check: %v\n", err)
 		return checkLoadFailed

@@ -20,6 +20,8 @@ const usage = `usage: guard [flags] [--] PROGRAM [ARG...]     judge a command, t
        guard setup claude-code|codex|gemini [--project DIR] [--remove]   write the agent's hook settings
        guard sh -c SCRIPT                             a $SHELL that judges the script first
        guard doctor                                   what this machine enforces
+       guard log [--since 2h] [--decision ask] [--json] the audit log: recent decisions, what is asked most
+       guard trust [DIR] | --list | --revoke [DIR]   let a project's .guard/ config apply (asks at the terminal)
 
 flags:
   --mode suggest|auto-edit|full-auto   approval mode (else $GUARD_MODE, the config file, suggest)
@@ -119,9 +121,6 @@ func (c *cli) dispatch(args []string) int {
 	}
 	args = args[1:]
 	if len(args) > 0 {
-		if fastBuild && fullOnly(args[0]) {
-			return c.handOver("guard " + args[0])
-		}
 		switch args[0] {
 		case "check":
 			return c.check(args[1:])
@@ -139,6 +138,10 @@ func (c *cli) dispatch(args []string) int {
 			return c.which(args[1:])
 		case "doctor":
 			return c.doctor(args[1:])
+		case "log":
+			return c.log(args[1:])
+		case "trust":
+			return c.trust(args[1:])
 		case "hook":
 			return c.hook(args[1:])
 		case "setup":
@@ -170,16 +173,6 @@ func (c *cli) dispatch(args []string) int {
 	return c.runCommand(f.Options, rest)
 }
 
-// fullOnly reports whether the subcommand is left to guard-full: bin/guard
-// keeps the run path and check, the commands that must start fast.
-func fullOnly(subcommand string) bool {
-	switch subcommand {
-	case "check-json", "explain", "policy", "install", "uninstall", "which", "doctor", "hook", "setup", "sh", "-c":
-		return true
-	}
-	return false
-}
-
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
@@ -192,19 +185,12 @@ func (c *cli) usageError(err error) int {
 // cache.
 func (c *cli) newGate(opts gate.Options) (*gate.Gate, error) {
 	opts.Version = version
-	opts.FromInit = fromInit
 	return gate.New(opts, c.env, c.stderr)
 }
 
 // runCommand guards argv: judge, decide, and exec in place or refuse.
 func (c *cli) runCommand(opts gate.Options, argv []string) int {
-	if needsFull(argv) {
-		return c.handOver("a shell script or wrapper")
-	}
 	g, err := c.newGate(opts)
-	if missingStarlark(err) {
-		return c.handOver("a policy file")
-	}
 	if err != nil {
 		fmt.Fprintf(c.stderr, "guard: %v\n", err)
 		return gate.ExitFailure

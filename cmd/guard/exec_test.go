@@ -62,8 +62,7 @@ var built struct {
 	err  error
 }
 
-// guardBinary returns the path of the real guard binary (with guard-full
-// beside it), built from this package once per test run into a directory that the next run removes
+// guardBinary returns the path of the real guard binary, built from this package once per test run into a directory that the next run removes
 // (there is no hook after all tests in a package with testscript's TestMain).
 func guardBinary(t *testing.T) string {
 	t.Helper()
@@ -85,15 +84,11 @@ func guardBinary(t *testing.T) string {
 			built.err = fmt.Errorf("the go command is needed to build guard: %w", err)
 			return
 		}
-		// Both builds, as `make build` makes them: guard (the fast one)
-		// hands what it leaves out to guard-full beside it.
 		out := filepath.Join(dir, "guard")
-		for _, b := range [][]string{{"-tags", "guardfast", "-o", out}, {"-o", filepath.Join(dir, "guard-full")}} {
-			cmd := exec.Command(gobin, append(append([]string{"build"}, b...), ".")...)
-			if o, err := cmd.CombinedOutput(); err != nil {
-				built.err = fmt.Errorf("go build %s ./cmd/guard: %v\n%s", strings.Join(b, " "), err, o)
-				return
-			}
+		cmd := exec.Command(gobin, "build", "-o", out, ".")
+		if o, err := cmd.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build ./cmd/guard: %v\n%s", err, o)
+			return
 		}
 		built.path = out
 	})

@@ -20,7 +20,6 @@ func main() {
 
 // cli is one invocation's standard streams and environment.
 type cli struct {
-	args   []string // as guard was invoked, for a hand-over to guard-full
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
@@ -28,6 +27,6 @@ type cli struct {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	c := &cli{args: args, stdin: stdin, stdout: stdout, stderr: stderr, env: os.Environ()}
+	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, env: os.Environ()}
 	return c.dispatch(args)
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"guard/internal/gate"
 )
 
 // TestMain lets the test binary act as guard in the scripts.
@@ -34,6 +36,18 @@ func TestScripts(t *testing.T) {
 			return os.MkdirAll(env.WorkDir+"/tmp", 0o755)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// trusted DIR records DIR's .guard files as trusted, as
+			// `guard trust` does once a person said yes at the terminal.
+			"trusted": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 || neg {
+					ts.Fatalf("usage: trusted DIR")
+				}
+				store := gate.TrustStore(ts.Getenv)
+				write := func(p string, b []byte) error { return os.WriteFile(p, b, 0o600) }
+				if _, err := store.Trust(ts.MkAbs(args[0]), write); err != nil {
+					ts.Fatalf("trusted: %v", err)
+				}
+			},
 			// status N PROGRAM [ARG...] runs a program and checks its exit
 			// code; stdout and stderr are kept for the next checks.
 			"status": func(ts *testscript.TestScript, neg bool, args []string) {

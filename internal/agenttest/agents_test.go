@@ -225,9 +225,6 @@ func newSession(t *testing.T, a agent, c tc) *session {
 	// remove it.
 	s.guard = filepath.Join(s.home, "bin", "guard")
 	copyFile(t, guardBin, s.guard)
-	if _, err := os.Stat(guardBin + "-full"); err == nil {
-		copyFile(t, guardBin+"-full", s.guard+"-full")
-	}
 	if c.guardConfig != "" {
 		s.write(filepath.Join(s.home, ".config", "guard", "config.toml"), c.guardConfig)
 	}
@@ -425,7 +422,6 @@ var cases = []tc{
 		name: "guard binary removed blocks", mode: "auto-edit",
 		setup: func(t *testing.T, s *session) {
 			os.Remove(s.guard)
-			os.Remove(s.guard + "-full")
 		},
 		calls: shellCalls("echo hi > removed.txt"),
 		check: func(t *testing.T, s *session) {

@@ -133,22 +133,6 @@ func buildGuard(dir string) string {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Sprintf("go build guard: %v\n%s", err, out)
 	}
-	// The second binary of the two-binary build, while it exists.
-	if _, err := os.Stat("../../cmd/guard/build_fast.go"); err == nil {
-		if src, err := os.ReadFile("../../cmd/guard/build_fast.go"); err == nil && strings.Contains(string(src), "guardfast") {
-			cmd := exec.Command("go", "build", "-trimpath", "-tags", "guardfast", "-o", guardBin+".fast", "guard/cmd/guard")
-			cmd.Dir = "../.."
-			if out, err := cmd.CombinedOutput(); err != nil {
-				return fmt.Sprintf("go build guard (fast): %v\n%s", err, out)
-			}
-			if err := os.Rename(guardBin, guardBin+"-full"); err != nil {
-				return err.Error()
-			}
-			if err := os.Rename(guardBin+".fast", guardBin); err != nil {
-				return err.Error()
-			}
-		}
-	}
 	return ""
 }
 

@@ -1,5 +1,5 @@
-// Package audit appends guard's decisions to an opt-in log, one JSON object
-// per line (JSON Lines).
+// Package audit appends guard's decisions to a log, one JSON object per line
+// (JSON Lines), and reads it back (Read, for `guard log`).
 //
 // Each entry is written with a single write(2) on a file opened with O_APPEND,
 // so entries from concurrent guard processes never interleave: the kernel
@@ -17,6 +17,10 @@
 //     replaced by U+FFFD, so the log is not a byte-exact record of argv.
 //   - The log is written with the user's rights: it records, it does not
 //     protect. A process running as the user can edit or delete it.
+//   - The log is rotated by size: past MaxSize, the entry that crosses it
+//     renames the file to PATH.1 (replacing the one before), so the log
+//     keeps between MaxSize and twice that. Two guards crossing at once may
+//     both rename; the second moves the first's few new lines to PATH.1.
 //   - Append only reports errors. What a failed write means is the caller's
 //     choice: guard must neither let a command run unlogged silently nor let a
 //     broken log block a refusal.
@@ -47,7 +51,16 @@ type Entry struct {
 	Sandbox  string    `json:"sandbox,omitempty"`
 	Pid      int       `json:"pid"`
 	Reason   string    `json:"reason,omitempty"`
+	// Hook decisions: the agent, its tool, the command string as the agent
+	// sent it, and the agent's project.
+	Agent   string `json:"agent,omitempty"`
+	Tool    string `json:"tool,omitempty"`
+	Command string `json:"command,omitempty"`
+	Project string `json:"project,omitempty"`
 }
+
+// MaxSize is the size past which the log is rotated.
+const MaxSize = 10 << 20
 
 // Append writes e as one line to the log at path. A zero Time is set to now
 // and a zero Pid to the current process. The file is created with mode 0600
@@ -86,6 +99,11 @@ func Append(path string, e Entry) error {
 	}
 	if n != len(line) {
 		return fmt.Errorf("audit: write %s: %w (%d of %d bytes)", path, io.ErrShortWrite, n, len(line))
+	}
+	if fi.Size() <= MaxSize && fi.Size()+int64(n) > MaxSize {
+		if err := os.Rename(path, path+".1"); err != nil {
+			return fmt.Errorf("audit: rotate: %w", err)
+		}
 	}
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("audit: %w", err)

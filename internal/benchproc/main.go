@@ -1,34 +1,51 @@
-// Command benchproc is `make bench`: it times whole guard processes against a
-// baseline measured in the same run (a Go program that only execs) and
-// prints the ratios. Runs are interleaved so that drift hits every command
-// alike; the figure compared is the median wall time of a fork, exec and wait.
+// Command benchproc is `make bench`: it times whole guard processes against
+// a floor measured in the same run and prints the ratios.
 //
-//	go run ./internal/benchproc bin/guard [-n RUNS]
+// Each guarded command is paired with its floor: the exec-only Go program
+// (execonly) running the same program with the same arguments and the same
+// standard input (for a hook, `true`). Runs are interleaved, every binary
+// is started from the same page-cache state, and the figure is the median
+// of the per-pair ratios guard/floor, with the 10th and 90th percentiles as
+// the spread. Peak RSS is the largest of a few runs under GNU time (-f %M):
+// the high-water mark survives execve, so it covers guard's own part. It is
+// not read from this process's children, whose mark starts at this
+// process's size: os/exec starts them with vfork, and execve records the
+// shared memory map's high-water mark.
+//
+//	go run ./internal/benchproc [-n RUNS] [-only SUBSTRING] path/to/guard
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 )
 
-type command struct {
+// pair is one guarded command and its floor.
+type pair struct {
 	name   string
-	argv   []string
-	env    []string
-	target float64 // the ratio to the baseline to stay within; 0 for none
-	times  []time.Duration
+	guard  []string
+	floor  []string
+	stdin  []byte
+	env    []string // added to the common environment for the guarded command
+	target float64  // the ratio to stay within; 0 for none
+	ratios []float64
+	maxRSS int64 // KiB
 }
 
 func main() {
-	runs := flag.Int("n", 400, "runs of each command")
+	runs := flag.Int("n", 300, "runs of each command")
+	only := flag.String("only", "", "run only the pairs whose name contains this")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: benchproc [-n RUNS] path/to/guard")
+		fmt.Fprintln(os.Stderr, "usage: benchproc [-n RUNS] [-only SUBSTRING] path/to/guard")
 		os.Exit(2)
 	}
 	guard, err := filepath.Abs(flag.Arg(0))
@@ -42,84 +59,171 @@ func main() {
 	build.Stderr = os.Stderr
 	check(build.Run())
 
-	// Every binary runs from a copy that is then dropped from the page cache, so
-	// that its first exec reads it back, as after a reboot. How a binary came
-	// into the page cache moves the ratios by up to 0.08x on this kernel: a file
-	// written with write(2), as cp and install do, maps faster than one read
-	// back from disk or written through mmap, as the linker does. Guard's own
-	// binary is larger than the baseline's and gains more from the fast state;
-	// measured from the same slow state, the comparison is the fair one.
+	// Every binary runs from a copy that is then dropped from the page cache,
+	// so that its first exec reads it back, as after a reboot. How a binary
+	// came into the page cache moves the ratios by up to 0.08x on this
+	// kernel (a file written with write(2) maps faster than one read back
+	// from disk); measured from the same state, the comparison is fair.
 	bin := filepath.Join(tmp, "bin")
 	check(os.Mkdir(bin, 0o755))
-	baseline := copyEvicted(built, bin)
-	if full := filepath.Join(filepath.Dir(guard), "guard-full"); exists(full) {
-		copyEvicted(full, bin)
-	}
+	floor := copyEvicted(built, bin)
 	guard = copyEvicted(guard, bin)
 	shims := filepath.Join(tmp, "shims")
 	check(os.Mkdir(shims, 0o755))
 	check(os.Symlink(guard, filepath.Join(shims, "ls")))
+	work := filepath.Join(tmp, "work")
+	check(os.MkdirAll(filepath.Join(work, "src"), 0o755))
+	check(os.WriteFile(filepath.Join(work, "src", "a.go"), []byte("package a // foo\n"), 0o644))
 
-	env := append(os.Environ(), "XDG_CONFIG_HOME="+filepath.Join(tmp, "config"), "GUARD_CONFIG=", "GUARD_AUDIT_LOG=")
-	cmds := []*command{
-		{name: "baseline: execonly pwd", argv: []string{baseline, "pwd"}},
-		{name: "guard --mode suggest -- pwd", argv: []string{guard, "--mode", "suggest", "--", "pwd"}, target: 1.15},
-		{name: "guard --mode full-auto -- pwd", argv: []string{guard, "--mode", "full-auto", "--", "pwd"}, target: 1.25},
-		{name: "guard check ls -l", argv: []string{guard, "check", "ls", "-l"}, target: 1.15},
-		{name: "guard -- ls", argv: []string{guard, "--", "ls", tmp}},
-		{name: "shim: ls (a symlink to guard)", argv: []string{filepath.Join(shims, "ls"), tmp}},
+	hookReq := []byte(`{"session_id":"s","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"cd src && grep -rn \"foo\" . | head -20","description":"search"},"cwd":"` + work + `","permission_mode":"default"}`)
+
+	pairs := []*pair{
+		{name: "hook claude-code (typical agent string)", guard: []string{guard, "hook", "claude-code"}, floor: []string{floor, "true"}, stdin: hookReq, target: 1.20,
+			env: []string{"CLAUDE_PROJECT_DIR=" + work}},
+		{name: "guard sh -c 'ls | wc -l'", guard: []string{guard, "sh", "-c", "ls | wc -l"}, floor: []string{floor, "/bin/sh", "-c", "ls | wc -l"}, target: 1.20},
+		{name: "guard -- bash -c 'ls'", guard: []string{guard, "--", "bash", "-c", "ls"}, floor: []string{floor, "bash", "-c", "ls"}, target: 1.20},
+		{name: "guard --mode suggest -- pwd", guard: []string{guard, "--mode", "suggest", "--", "pwd"}, floor: []string{floor, "pwd"}, target: 1.15},
+		{name: "shim: ls", guard: []string{filepath.Join(shims, "ls")}, floor: []string{floor, "ls"}, target: 1.12},
+		{name: "guard --mode full-auto -- pwd", guard: []string{guard, "--mode", "full-auto", "--", "pwd"}, floor: []string{floor, "pwd"}, target: 1.25},
+		{name: "guard check ls -l", guard: []string{guard, "check", "ls", "-l"}, floor: []string{floor, "true"}},
 	}
+	for _, n := range []int{1000, 10000} {
+		dir := filepath.Join(tmp, fmt.Sprintf("rules%d", n))
+		check(os.MkdirAll(filepath.Join(dir, "guard"), 0o755))
+		var b bytes.Buffer
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "prefix_rule(pattern=[\"tool%d\", \"run\"], decision=\"allow\")\n", i)
+		}
+		check(os.WriteFile(filepath.Join(dir, "guard", "user.policy"), b.Bytes(), 0o644))
+		target := 1.3
+		if n > 1000 {
+			target = 2
+		}
+		pairs = append(pairs, &pair{name: fmt.Sprintf("suggest -- pwd, %d remembered rules", n),
+			guard: []string{guard, "--mode", "suggest", "--", "pwd"}, floor: []string{floor, "pwd"},
+			env: []string{"XDG_CONFIG_HOME=" + dir, "XDG_CACHE_HOME=" + filepath.Join(dir, "cache")}, target: target})
+	}
+	for _, n := range []int{100, 300} {
+		args := []string{guard, "--mode", "full-auto"}
+		for i := 0; i < n; i++ {
+			root := filepath.Join(tmp, "roots", fmt.Sprint(i))
+			check(os.MkdirAll(root, 0o755))
+			args = append(args, "--writable-root", root)
+		}
+		target := 0.0
+		if n == 300 {
+			target = 2
+		}
+		pairs = append(pairs, &pair{name: fmt.Sprintf("full-auto -- pwd, %d writable roots", n),
+			guard: append(args, "--", "pwd"), floor: []string{floor, "pwd"}, target: target})
+	}
+	words := make([]string, 100000)
+	for i := range words {
+		words[i] = "w"
+	}
+	pairs = append(pairs, &pair{name: "check echo with 100,000 words",
+		guard: append([]string{guard, "check", "echo"}, words...), floor: append([]string{floor, "echo"}, words...)})
+
 	if bwrap, err := exec.LookPath("bwrap"); err == nil {
-		c := &command{name: "bwrap --ro-bind / / --dev /dev --proc /proc pwd",
-			argv: []string{bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "pwd"}}
-		if exec.Command(c.argv[0], c.argv[1:]...).Run() == nil {
-			cmds = append(cmds, c)
+		p := &pair{name: "bwrap --ro-bind / / --dev /dev --proc /proc pwd",
+			guard: []string{bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "pwd"}, floor: []string{floor, "pwd"}}
+		if exec.Command(p.guard[0], p.guard[1:]...).Run() == nil {
+			pairs = append(pairs, p)
 		} else {
 			fmt.Println("(bwrap is installed but cannot run here; left out)")
 		}
 	} else {
 		fmt.Println("(bwrap not installed: apt-get install bubblewrap to compare)")
 	}
-	for _, c := range cmds {
-		c.env = env
-		cmd := exec.Command(c.argv[0], c.argv[1:]...)
-		cmd.Env = env
-		if out, err := cmd.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "%s: %v\n%s", c.name, err, out)
-			os.Exit(1)
+	if *only != "" {
+		var kept []*pair
+		for _, p := range pairs {
+			if strings.Contains(p.name, *only) {
+				kept = append(kept, p)
+			}
+		}
+		pairs = kept
+	}
+
+	env := append(os.Environ(), "XDG_CONFIG_HOME="+filepath.Join(tmp, "config"), "XDG_CACHE_HOME="+filepath.Join(tmp, "cache"),
+		"XDG_STATE_HOME="+filepath.Join(tmp, "state"), "GUARD_CONFIG=", "GUARD_AUDIT_LOG=", "GUARD_MODE=")
+	for _, p := range pairs {
+		for _, argv := range [][]string{p.floor, p.guard} {
+			out, _, err := once(argv, p.stdin, append(env, p.env...), work)
+			if err != nil {
+				if len(out) > 2000 {
+					out = append(out[:2000], "..."...)
+				}
+				fmt.Fprintf(os.Stderr, "%s: %s: %v\n%s\n", p.name, argv[0], err, out)
+				os.Exit(1)
+			}
 		}
 	}
 	for i := 0; i < *runs; i++ {
-		for _, c := range cmds {
-			c.times = append(c.times, once(c))
+		for _, p := range pairs {
+			_, f, err := once(p.floor, p.stdin, env, work)
+			check(err)
+			_, g, err := once(p.guard, p.stdin, append(env, p.env...), work)
+			check(err)
+			p.ratios = append(p.ratios, float64(g.wall)/float64(f.wall))
 		}
 	}
-	base := median(cmds[0].times)
-	fmt.Printf("%-48s %10s %10s %8s %s\n", "command", "median", "mean", "ratio", "target")
-	for _, c := range cmds {
-		m := median(c.times)
-		ratio := float64(m) / float64(base)
+	timeCmd, timeErr := exec.LookPath("/usr/bin/time")
+	for _, p := range pairs {
+		for i := 0; i < 5 && timeErr == nil; i++ {
+			out, _, err := once(append([]string{timeCmd, "-f", "maxrss=%M"}, p.guard...), p.stdin, append(env, p.env...), work)
+			check(err)
+			_, kib, _ := strings.Cut(string(out[bytes.LastIndex(out, []byte("maxrss=")):]), "=")
+			n, err := strconv.ParseInt(strings.TrimSpace(kib), 10, 64)
+			check(err)
+			p.maxRSS = max(p.maxRSS, n)
+		}
+	}
+	host, _ := os.Hostname()
+	fmt.Printf("%s, %s, %d runs each, interleaved; ratio = median of guard/floor pairs [p10-p90]\n",
+		time.Now().Format("2006-01-02"), host, *runs)
+	if timeErr != nil {
+		fmt.Println("(GNU time not installed: apt-get install time to measure peak RSS)")
+	}
+	fmt.Printf("%-44s %7s %15s %9s  %s\n", "command", "ratio", "spread", "peak RSS", "target")
+	for _, p := range pairs {
+		sort.Float64s(p.ratios)
+		r := p.ratios[len(p.ratios)/2]
 		target := ""
-		if c.target > 0 {
+		if p.target > 0 {
 			verdict := "met"
-			if ratio > c.target {
+			if r > p.target {
 				verdict = "MISSED"
 			}
-			target = fmt.Sprintf("<= %.2fx %s", c.target, verdict)
+			target = fmt.Sprintf("<= %.2fx %s", p.target, verdict)
 		}
-		fmt.Printf("%-48s %10s %10s %7.2fx %s\n", c.name, round(m), round(mean(c.times)), ratio, target)
+		rss := "n/a"
+		if p.maxRSS > 0 {
+			rss = fmt.Sprintf("%.1f MB", float64(p.maxRSS)/1024)
+		}
+		fmt.Printf("%-44s %6.2fx %6.2fx-%5.2fx %9s  %s\n", p.name, r,
+			p.ratios[len(p.ratios)/10], p.ratios[len(p.ratios)*9/10], rss, target)
 	}
-	fmt.Printf("(%d runs each, interleaved; ratio = median / baseline median)\n", *runs)
 }
 
-func once(c *command) time.Duration {
-	cmd := exec.Command(c.argv[0], c.argv[1:]...)
-	cmd.Env = c.env
+type timing struct {
+	wall time.Duration
+}
+
+// once runs argv with stdin in dir and returns its combined output (for
+// errors), its wall time and its peak RSS. A guard refusal is an error:
+// every command here must run.
+func once(argv []string, stdin []byte, env []string, dir string) ([]byte, timing, error) {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = env
+	cmd.Dir = dir
+	cmd.Stdin = bytes.NewReader(stdin)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
 	err := cmd.Run()
-	d := time.Since(start)
-	check(err)
-	return d
+	t := timing{wall: time.Since(start)}
+	return out.Bytes(), t, err
 }
 
 // copyEvicted copies the executable src into dir and drops the copy from the
@@ -137,27 +241,6 @@ func copyEvicted(src, dir string) string {
 	check(f.Close())
 	return dst
 }
-
-func exists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
-}
-
-func median(ts []time.Duration) time.Duration {
-	s := append([]time.Duration(nil), ts...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	return s[len(s)/2]
-}
-
-func mean(ts []time.Duration) time.Duration {
-	var sum time.Duration
-	for _, t := range ts {
-		sum += t
-	}
-	return sum / time.Duration(len(ts))
-}
-
-func round(d time.Duration) string { return fmt.Sprintf("%.3fms", float64(d)/1e6) }
 
 func check(err error) {
 	if err != nil {

@@ -28,8 +28,9 @@ type Config struct {
 	AllowNetwork     bool
 	AllowUnixSockets bool
 	Policies         []string // extra policy files, loaded after the default layers
-	AuditLog         string   // "" means no audit log
+	AuditLog         string   // "" means no audit log; Load sets DefaultAuditLog unless the file says
 	Sandbox          string   // strict | best-effort
+	Protect          Protect  // the [protect] table
 
 	// Path is the file the configuration came from, "" if none.
 	Path string
@@ -85,6 +86,20 @@ func Path(getenv func(string) string) (path string, explicit bool) {
 	return filepath.Join(d, "config.toml"), false
 }
 
+// DefaultAuditLog returns where the audit log is kept when the configuration
+// does not say: $XDG_STATE_HOME/guard/audit.jsonl, else
+// ~/.local/state/guard/audit.jsonl; "" when neither variable gives an
+// absolute path. `audit_log = ""` in the configuration turns the log off.
+func DefaultAuditLog(getenv func(string) string) string {
+	if x := getenv("XDG_STATE_HOME"); filepath.IsAbs(x) {
+		return filepath.Join(x, "guard", "audit.jsonl")
+	}
+	if h := getenv("HOME"); filepath.IsAbs(h) {
+		return filepath.Join(h, ".local", "state", "guard", "audit.jsonl")
+	}
+	return ""
+}
+
 // UserPolicyPath returns the policy file that "always" answers are appended
 // to: user.policy in Dir. It is "" when Dir is.
 func UserPolicyPath(getenv func(string) string) string {
@@ -100,6 +115,14 @@ func UserPolicyPath(getenv func(string) string) string {
 // named by GUARD_CONFIG is an error that matches fs.ErrNotExist. Errors in the
 // file are *ParseError.
 func Load(getenv func(string) string) (Config, error) {
+	c, err := load(getenv)
+	if err == nil && !c.Set["audit_log"] {
+		c.AuditLog = DefaultAuditLog(getenv)
+	}
+	return c, err
+}
+
+func load(getenv func(string) string) (Config, error) {
 	path, explicit := Path(getenv)
 	if path == "" {
 		return Default(), nil

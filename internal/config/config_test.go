@@ -110,50 +110,51 @@ func TestParseErrors(t *testing.T) {
 		want string
 	}{
 		{src: "mode = \"suggest\"\n\nmdoe = \"x\"", want: `config.toml:3: unknown key "mdoe"`},
-		{src: "mode = 'suggest'\nmode = 'suggest'", want: `config.toml:2: duplicate key "mode" (first set on line 1)`},
-		{src: "[guard]\nmode = 'suggest'", want: `config.toml:1: tables are not supported`},
-		{src: "\n[[x]]", want: `config.toml:2: arrays of tables are not supported`},
-		{src: `"mode" = 'x'`, want: `config.toml:1: quoted keys are not supported`},
-		{src: `mode.x = 'x'`, want: `config.toml:1: dotted keys are not supported`},
-		{src: `mode 'x'`, want: `config.toml:1: missing = after key "mode"`},
-		{src: `mode`, want: `config.toml:1: missing = after key "mode"`},
-		{src: `mode =`, want: `config.toml:1: missing value`},
-		{src: "mode = # no\n", want: `config.toml:1: missing value`},
-		{src: `= 'x'`, want: `config.toml:1: unexpected '=', want a key`},
+		{src: "mode = 'suggest'\nmode = 'suggest'", want: `config.toml:2: key mode is already defined`},
+		{src: "[guard]\nmode = 'suggest'", want: `config.toml:1: unknown table "guard"`},
+		{src: "\n[[x]]", want: `config.toml:2: unknown table "x"`},
+		{src: `"mode" = 'x'`, want: `config.toml:1: mode: unknown mode "x" (want suggest, auto-edit or full-auto)`},
+		{src: `mode.x = 'x'`, want: `config.toml:1: mode: want a string, got a TOML table`},
+		{src: `mode 'x'`, want: `config.toml:1: expected '=' after key`},
+		{src: `mode`, want: `config.toml:1: expected '=' after key`},
+		{src: `mode =`, want: `config.toml:1: expected value, not end of input`},
+		{src: "mode = # no\n", want: `config.toml:1: unexpected character U+0023 '#' at start of value`},
+		{src: `= 'x'`, want: `config.toml:1: invalid character at start of key: U+003D '='`},
+		{src: "[protect]\nsecrets = ['a']\nsecret = ['b']", want: `config.toml:3: unknown key "protect.secret"`},
+		{src: "[protect]\nsecrets = [\n'a',\n'']", want: `config.toml:4: protect.secrets: empty pattern or NUL byte`},
+		{src: "mode = 'auto-edit'\n[protect]\nprotected = 'x'", want: `config.toml:3: protect.protected: want an array of strings, got a TOML string`},
 		{src: `mode = "nope"`, want: `config.toml:1: mode: unknown mode "nope" (want suggest, auto-edit or full-auto)`},
 		{src: `sandbox = "loose"`, want: `config.toml:1: sandbox: unknown value "loose" (want strict or best-effort)`},
-		{src: `mode = true`, want: `config.toml:1: mode: want a string, got true or false`},
-		{src: `allow_network = "yes"`, want: `config.toml:1: allow_network: want true or false, got a string`},
-		{src: `allow_network = 1`, want: `config.toml:1: unsupported value "1" (want a string, true, false or an array of strings)`},
-		{src: `allow_network = True`, want: `config.toml:1: unsupported value "True" (want a string, true, false or an array of strings)`},
-		{src: `policies = "/a"`, want: `config.toml:1: policies: want an array of strings, got a string`},
-		{src: `audit_log = ["/a"]`, want: `config.toml:1: audit_log: want a string, got an array of strings`},
-		{src: "policies = [\n'/a',\ntrue]", want: `config.toml:3: array elements must be strings, got true or false`},
-		{src: "policies = [['/a']]", want: `config.toml:1: array elements must be strings, got an array of strings`},
-		{src: "policies = ['/a' '/b']", want: `config.toml:1: unexpected '\'' in array, want , or ]`},
-		{src: "policies = [\n'/a',\n", want: `config.toml:1: unterminated array`},
-		{src: "policies = [,]", want: `config.toml:1: unexpected ',', want a value`},
-		{src: "mode = ]", want: `config.toml:1: unexpected ']', want a value`},
-		{src: `mode = {a = 1}`, want: `config.toml:1: inline tables are not supported`},
-		{src: "mode = \"suggest\n\"", want: `config.toml:1: unterminated string`},
-		{src: "\nmode = 'suggest", want: `config.toml:2: unterminated string`},
-		{src: `mode = "sugg\"`, want: `config.toml:1: unterminated string`},
-		{src: `mode = """suggest"""`, want: `config.toml:1: multi-line strings are not supported`},
-		{src: `mode = '''suggest'''`, want: `config.toml:1: multi-line strings are not supported`},
-		{src: `audit_log = "/a\x"`, want: `config.toml:1: invalid escape \x`},
-		{src: `audit_log = "/a\u12"`, want: `config.toml:1: short \u escape`},
-		{src: `audit_log = "/a\u12xy"`, want: `config.toml:1: invalid escape \u12xy`},
-		{src: `audit_log = "/a\ud800"`, want: `config.toml:1: escape \ud800 is not a Unicode scalar value`},
-		{src: `audit_log = "/a\UFFFFFFFF"`, want: `config.toml:1: escape \UFFFFFFFF is not a Unicode scalar value`},
-		{src: `audit_log = "/a\u+123"`, want: `config.toml:1: invalid escape \u+123`},
-		{src: `audit_log = "/a\`, want: `config.toml:1: unterminated string`},
-		{src: "audit_log = \"/a\x01\"", want: `config.toml:1: control character '\x01' in string`},
-		{src: "audit_log = '/a\x7f'", want: `config.toml:1: control character '\x7f' in string`},
-		{src: "# a\x00\n", want: `config.toml:1: control character '\x00' in comment`},
-		{src: "mode = 'suggest'\r", want: `config.toml:1: carriage return not followed by newline`},
-		{src: "mode = 'suggest' 'x'", want: `config.toml:1: unexpected '\'' after value`},
-		{src: "mode = 'suggest'  x", want: `config.toml:1: unexpected 'x' after value`},
-		{src: "\n\nmode = '\xff'", want: `config.toml:3: invalid UTF-8`},
+		{src: `mode = true`, want: `config.toml:1: mode: want a string, got a TOML boolean`},
+		{src: `allow_network = "yes"`, want: `config.toml:1: allow_network: want true or false, got a TOML string`},
+		{src: `allow_network = 1`, want: `config.toml:1: allow_network: want true or false, got a TOML integer`},
+		{src: `allow_network = True`, want: `config.toml:1: unexpected character U+0054 'T' at start of value`},
+		{src: `policies = "/a"`, want: `config.toml:1: policies: want an array of strings, got a TOML string`},
+		{src: `audit_log = ["/a"]`, want: `config.toml:1: audit_log: want a string, got a TOML array`},
+		{src: "policies = [\n'/a',\ntrue]", want: `config.toml:3: policies: want an array of strings, got a TOML boolean`},
+		{src: "policies = [['/a']]", want: `config.toml:1: policies: want an array of strings, got a TOML array`},
+		{src: "policies = ['/a' '/b']", want: `config.toml:1: expected ',' or ']' after array value`},
+		{src: "policies = [\n'/a',\n", want: `config.toml:2: array is incomplete`},
+		{src: "policies = [,]", want: `config.toml:1: expected value but got U+002C ','`},
+		{src: "mode = ]", want: `config.toml:1: unexpected character U+005D ']' at start of value`},
+		{src: `mode = {a = 1}`, want: `config.toml:1: mode: want a string, got a TOML inline table`},
+		{src: "mode = \"suggest\n\"", want: `config.toml:1: basic strings cannot have new lines`},
+		{src: "\nmode = 'suggest", want: `config.toml:2: unterminated literal string`},
+		{src: `mode = "sugg\"`, want: `config.toml:1: unterminated basic string`},
+		{src: `audit_log = "/a\x"`, want: `config.toml:1: unicode escape sequence is too short`},
+		{src: `audit_log = "/a\u12"`, want: `config.toml:1: unicode escape sequence is too short`},
+		{src: `audit_log = "/a\u12xy"`, want: `config.toml:1: invalid hexadecimal digit in unicode escape sequence`},
+		{src: `audit_log = "/a\ud800"`, want: `config.toml:1: escape sequence is not a valid unicode code point`},
+		{src: `audit_log = "/a\UFFFFFFFF"`, want: `config.toml:1: escape sequence is not a valid unicode code point`},
+		{src: `audit_log = "/a\u+123"`, want: `config.toml:1: invalid hexadecimal digit in unicode escape sequence`},
+		{src: `audit_log = "/a\`, want: `config.toml:1: need a character after \`},
+		{src: "audit_log = \"/a\x01\"", want: `config.toml:1: basic strings cannot have control characters`},
+		{src: "audit_log = '/a\x7f'", want: `config.toml:1: literal strings cannot have control characters`},
+		{src: "# a\x00\n", want: `config.toml:1: control characters are not allowed in comments`},
+		{src: "mode = 'suggest'\r", want: `config.toml:1: expected newline but got U+000D`},
+		{src: "mode = 'suggest' 'x'", want: `config.toml:1: expected newline but got U+0027 '''`},
+		{src: "mode = 'suggest'  x", want: `config.toml:1: expected newline but got U+0078 'x'`},
+		{src: "\n\nmode = '\xff'", want: `config.toml:3: invalid UTF-8 character in literal string`},
 		{src: `audit_log = "audit.jsonl"`, want: `config.toml:1: audit_log: relative path "audit.jsonl" (want an absolute path or ~/...)`},
 		{src: "writable_roots = [\n'/ok',\n'./build']", want: `config.toml:3: writable_roots: relative path "./build" (want an absolute path or ~/...)`},
 		{src: `writable_roots = [""]`, want: `config.toml:1: writable_roots: empty path`},
@@ -217,10 +218,15 @@ func TestLoad(t *testing.T) {
 	xdg := filepath.Join(dir, "xdg")
 	file := filepath.Join(xdg, "guard", "config.toml")
 
-	// No file: defaults.
+	// No file: defaults, and the audit log in the state directory.
 	c, err := Load(env(map[string]string{"XDG_CONFIG_HOME": xdg, "HOME": dir}))
-	if err != nil || !reflect.DeepEqual(c, Default()) {
+	def := Default()
+	def.AuditLog = filepath.Join(dir, ".local", "state", "guard", "audit.jsonl")
+	if err != nil || !reflect.DeepEqual(c, def) {
 		t.Fatalf("Load(no file) = %+v, %v, want defaults", c, err)
+	}
+	if c, _ := Load(env(map[string]string{"XDG_STATE_HOME": "/st", "XDG_CONFIG_HOME": xdg})); c.AuditLog != "/st/guard/audit.jsonl" {
+		t.Errorf("Load with XDG_STATE_HOME: audit log %q, want /st/guard/audit.jsonl", c.AuditLog)
 	}
 	// XDG_CONFIG_HOME is a file: still no config.
 	notDir := filepath.Join(dir, "notdir")
@@ -248,6 +254,13 @@ func TestLoad(t *testing.T) {
 	}
 	if c.Path != file || c.Mode != "auto-edit" || !reflect.DeepEqual(c.Policies, []string{"/hh/p"}) || !c.Set["mode"] || c.Set["sandbox"] {
 		t.Errorf("Load = %+v", c)
+	}
+	// audit_log = "" turns the log off.
+	if err := os.WriteFile(file, []byte("audit_log = \"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := Load(env(map[string]string{"XDG_CONFIG_HOME": xdg, "HOME": "/hh"})); err != nil || c.AuditLog != "" {
+		t.Errorf("Load(audit_log = \"\") = %q, %v, want the log off", c.AuditLog, err)
 	}
 	// Errors carry the full path.
 	if err := os.WriteFile(file, []byte("\nmdoe = 1\n"), 0o600); err != nil {
@@ -369,5 +382,19 @@ func BenchmarkParse(b *testing.B) {
 			b.Fatal(err)
 		}
 		sink = c
+	}
+}
+
+// TestParseTables: the [protect] table and TOML forms the old subset parser
+// refused (multi-line strings, comments after values) read as TOML says.
+func TestParseTables(t *testing.T) {
+	src := "mode = '''full-auto'''  # multi-line literal\n[protect]\nprotected = ['.husky']\nunprotected = ['.git/hooks']\nsecret_env_allow = ['MY_TOKEN_PATH']\n"
+	c, err := Parse("config.toml", []byte(src), "/home/u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Protect{Protected: []string{".husky"}, Unprotected: []string{".git/hooks"}, SecretEnvAllow: []string{"MY_TOKEN_PATH"}}
+	if c.Mode != "full-auto" || !reflect.DeepEqual(c.Protect, want) || !c.Set["protect"] || !c.Set["mode"] {
+		t.Errorf("Parse = %+v, want full-auto and %+v", c, want)
 	}
 }

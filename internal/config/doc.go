@@ -6,12 +6,10 @@
 // then exist. A missing default file means the defaults.
 //
 // Limits:
-//   - Only a subset of TOML is read: top-level `key = value` lines, comments,
-//     basic "strings" (escapes \b \t \n \f \r \" \\ \uXXXX \UXXXXXXXX),
-//     'literal strings', true/false and arrays of strings. Tables, inline
-//     tables, dotted or quoted keys, numbers, dates and multi-line strings are
-//     errors, as are unknown and duplicate keys: a file that guard cannot read
-//     exactly is never half-applied.
+//   - The file is TOML, read with github.com/pelletier/go-toml/v2. Unknown
+//     keys and tables, duplicate keys, wrong types and bad values are errors
+//     with the line: a file that guard cannot read exactly is never
+//     half-applied.
 //   - Paths must be absolute or start with "~/" (expanded from $HOME);
 //     "~user" is not expanded. Paths are cleaned but not resolved through
 //     symbolic links.

@@ -2,11 +2,13 @@ package config
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
 )
 
 // ParseError is an error in a configuration file, at a line (counted from 1).
@@ -20,200 +22,202 @@ func (e *ParseError) Error() string {
 	return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
 }
 
-var bom = []byte("\ufeff")
-
-type kind int
-
-const (
-	kindString kind = iota
-	kindBool
-	kindStrings
-)
-
-// keys are the configuration keys and the type of their values.
-var keys = map[string]kind{
-	"mode":               kindString,
-	"writable_roots":     kindStrings,
-	"allow_network":      kindBool,
-	"allow_unix_sockets": kindBool,
-	"policies":           kindStrings,
-	"audit_log":          kindString,
-	"sandbox":            kindString,
+// file is config.toml as written. Pointers tell a key that is absent from
+// one set to its zero value.
+type file struct {
+	Mode             *string  `toml:"mode"`
+	WritableRoots    []string `toml:"writable_roots"`
+	AllowNetwork     *bool    `toml:"allow_network"`
+	AllowUnixSockets *bool    `toml:"allow_unix_sockets"`
+	Policies         []string `toml:"policies"`
+	AuditLog         *string  `toml:"audit_log"`
+	Sandbox          *string  `toml:"sandbox"`
+	Protect          *Protect `toml:"protect"`
 }
 
-// Parse parses data, the content of the configuration file path, expanding
-// "~" to home. The result starts from Default(). Errors are *ParseError.
+// Protect is the [protect] table: additions to and removals from the
+// built-in list of protected paths and secrets (package policy/protect).
+// Patterns are that package's globs ("~/...", "/...", or a name at any
+// depth).
+type Protect struct {
+	Protected      []string `toml:"protected"`        // more paths kept read-only inside the roots
+	Unprotected    []string `toml:"unprotected"`      // built-in protected patterns to drop
+	Secrets        []string `toml:"secrets"`          // more secret paths
+	NotSecret      []string `toml:"not_secret"`       // built-in secret patterns to drop
+	SecretEnv      []string `toml:"secret_env"`       // more secret variable name globs
+	SecretEnvAllow []string `toml:"secret_env_allow"` // variable names kept all the same
+}
+
+// want says what each key takes, for type errors.
+var want = map[string]string{
+	"mode": "a string", "writable_roots": "an array of strings", "allow_network": "true or false",
+	"allow_unix_sockets": "true or false", "policies": "an array of strings", "audit_log": "a string",
+	"sandbox": "a string", "protect": "a table",
+}
+
+// Parse parses data, the content of the configuration file path, with a
+// TOML library, expanding "~" to home. Unknown keys, wrong types and bad
+// values are errors with their line (*ParseError); a file with an error
+// sets nothing. The result starts from Default().
 func Parse(path string, data []byte, home string) (Config, error) {
-	p := parser{path: path, data: data, line: 1}
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	var f file
+	dec := toml.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return Config{}, decodeError(path, err)
+	}
+	lines := keyLines(data)
 	c := Default()
 	c.Path = path
-	c.Set = make(map[string]bool, len(keys))
-	if err := p.parse(&c, home); err != nil {
-		return Config{}, err
+	c.Set = map[string]bool{}
+	errorf := func(key string, format string, args ...any) error {
+		return &ParseError{Path: path, Line: lines[key], Msg: fmt.Sprintf(format, args...)}
+	}
+	var err error
+	if f.Mode != nil {
+		switch *f.Mode {
+		case "suggest", "auto-edit", "full-auto":
+			c.Mode = *f.Mode
+		default:
+			return Config{}, errorf("mode", "mode: unknown mode %q (want suggest, auto-edit or full-auto)", *f.Mode)
+		}
+	}
+	if f.Sandbox != nil {
+		switch *f.Sandbox {
+		case "strict", "best-effort":
+			c.Sandbox = *f.Sandbox
+		default:
+			return Config{}, errorf("sandbox", "sandbox: unknown value %q (want strict or best-effort)", *f.Sandbox)
+		}
+	}
+	if f.AllowNetwork != nil {
+		c.AllowNetwork = *f.AllowNetwork
+	}
+	if f.AllowUnixSockets != nil {
+		c.AllowUnixSockets = *f.AllowUnixSockets
+	}
+	if f.AuditLog != nil && *f.AuditLog != "" { // "" is explicitly off
+		if c.AuditLog, err = expand(*f.AuditLog, home); err != nil {
+			return Config{}, errorf("audit_log", "audit_log: %s", err)
+		}
+	}
+	for key, list := range map[string]struct {
+		in  []string
+		out *[]string
+	}{"writable_roots": {f.WritableRoots, &c.WritableRoots}, "policies": {f.Policies, &c.Policies}} {
+		if list.in == nil {
+			continue
+		}
+		paths := make([]string, len(list.in))
+		for i, s := range list.in {
+			if paths[i], err = expand(s, home); err != nil {
+				return Config{}, errorf(fmt.Sprintf("%s#%d", key, i), "%s: %s", key, err)
+			}
+		}
+		*list.out = paths
+	}
+	if f.Protect != nil {
+		p := *f.Protect
+		for key, list := range map[string][]string{"protected": p.Protected, "unprotected": p.Unprotected,
+			"secrets": p.Secrets, "not_secret": p.NotSecret, "secret_env": p.SecretEnv, "secret_env_allow": p.SecretEnvAllow} {
+			for i, s := range list {
+				if s == "" || strings.IndexByte(s, 0) >= 0 {
+					return Config{}, errorf(fmt.Sprintf("protect.%s#%d", key, i), "protect.%s: empty pattern or NUL byte", key)
+				}
+			}
+		}
+		c.Protect = p
+	}
+	for key := range want {
+		if _, ok := lines[key]; ok {
+			c.Set[key] = true
+		}
 	}
 	return c, nil
 }
 
-type parser struct {
-	path string
-	data []byte
-	pos  int
-	line int
+// decodeError turns the library's error into a ParseError with a line and a
+// message in guard's words.
+func decodeError(path string, err error) error {
+	var de *toml.DecodeError
+	if !errors.As(err, &de) {
+		return &ParseError{Path: path, Line: 1, Msg: err.Error()}
+	}
+	line, _ := de.Position()
+	key := strings.Join(de.Key(), ".")
+	msg := strings.TrimPrefix(de.Error(), "toml: ")
+	switch {
+	case msg == "unknown field":
+		msg = fmt.Sprintf("unknown key %q", key)
+	case msg == "missing table":
+		msg = fmt.Sprintf("unknown table %q", key)
+	case strings.HasPrefix(msg, "cannot decode TOML"):
+		// "cannot decode TOML boolean into struct field ... of type string"
+		got, _, _ := strings.Cut(strings.TrimPrefix(msg, "cannot decode TOML "), " ")
+		if top, _, dotted := strings.Cut(key, "."); dotted && want[top] != "" && want[top] != "a table" {
+			key, got = top, "table" // mode.x = ...
+		}
+		w := want[key]
+		if w == "" {
+			w = "an array of strings"
+		}
+		if got == "inline" {
+			got = "inline table"
+		}
+		msg = fmt.Sprintf("%s: want %s, got a TOML %s", key, w, got)
+	}
+	return &ParseError{Path: path, Line: line, Msg: msg}
 }
 
-// value is one parsed TOML value.
-type value struct {
-	kind  kind
-	str   string
-	b     bool
-	strs  []string
-	lines []int // line of each element of strs
+// keyLines maps each key ("mode", "protect.secrets") to the line it is set
+// on, and each array element ("policies#2") to its own line. data has
+// already decoded without error.
+func keyLines(data []byte) map[string]int {
+	lines := map[string]int{}
+	var p unstable.Parser
+	p.Reset(data)
+	table := ""
+	for p.NextExpression() {
+		e := p.Expression()
+		switch e.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			table = joinKey(e.Key())
+			lines[table] = lineOf(&p, e.Key())
+		case unstable.KeyValue:
+			key := joinKey(e.Key())
+			if table != "" {
+				key = table + "." + key
+			}
+			lines[key] = lineOf(&p, e.Key())
+			if v := e.Value(); v.Kind == unstable.Array {
+				it := v.Children()
+				for i := 0; it.Next(); i++ {
+					if n := it.Node(); n.Raw.Length > 0 {
+						lines[fmt.Sprintf("%s#%d", key, i)] = p.Shape(n.Raw).Start.Line
+					} else {
+						lines[fmt.Sprintf("%s#%d", key, i)] = lines[key]
+					}
+				}
+			}
+		}
+	}
+	return lines
 }
 
-func (p *parser) errorf(line int, format string, args ...any) *ParseError {
-	return &ParseError{Path: p.path, Line: line, Msg: fmt.Sprintf(format, args...)}
+func joinKey(it unstable.Iterator) string {
+	var parts []string
+	for it.Next() {
+		parts = append(parts, string(it.Node().Data))
+	}
+	return strings.Join(parts, ".")
 }
 
-func (p *parser) parse(c *Config, home string) error {
-	if !utf8.Valid(p.data) {
-		line := 1
-		for i := 0; i < len(p.data); {
-			r, n := utf8.DecodeRune(p.data[i:])
-			if r == utf8.RuneError && n == 1 {
-				break
-			}
-			if r == '\n' {
-				line++
-			}
-			i += n
-		}
-		return p.errorf(line, "invalid UTF-8")
+func lineOf(p *unstable.Parser, it unstable.Iterator) int {
+	if it.Next() && it.Node().Raw.Length > 0 {
+		return p.Shape(it.Node().Raw).Start.Line
 	}
-	if bytes.HasPrefix(p.data, bom) {
-		p.pos = len(bom)
-	}
-	seen := make(map[string]int, len(keys))
-	for {
-		p.skipBlank()
-		if p.pos >= len(p.data) {
-			return nil
-		}
-		switch c := p.data[p.pos]; {
-		case c == '\n' || c == '\r':
-			if err := p.newline(); err != nil {
-				return err
-			}
-			continue
-		case c == '#':
-			if err := p.comment(); err != nil {
-				return err
-			}
-			continue
-		case c == '[':
-			if p.pos+1 < len(p.data) && p.data[p.pos+1] == '[' {
-				return p.errorf(p.line, "arrays of tables are not supported")
-			}
-			return p.errorf(p.line, "tables are not supported")
-		case c == '"' || c == '\'':
-			return p.errorf(p.line, "quoted keys are not supported")
-		case !isBare(c):
-			return p.errorf(p.line, "unexpected %s, want a key", quoteByte(p.data[p.pos:]))
-		}
-		line := p.line
-		start := p.pos
-		for p.pos < len(p.data) && isBare(p.data[p.pos]) {
-			p.pos++
-		}
-		key := string(p.data[start:p.pos])
-		k, ok := keys[key]
-		if !ok {
-			return p.errorf(line, "unknown key %q", key)
-		}
-		if first, dup := seen[key]; dup {
-			return p.errorf(line, "duplicate key %q (first set on line %d)", key, first)
-		}
-		seen[key] = line
-		p.skipBlank()
-		if p.pos < len(p.data) && p.data[p.pos] == '.' {
-			return p.errorf(line, "dotted keys are not supported")
-		}
-		if p.pos >= len(p.data) || p.data[p.pos] != '=' {
-			return p.errorf(line, "missing = after key %q", key)
-		}
-		p.pos++
-		p.skipBlank()
-		v, err := p.value()
-		if err != nil {
-			return err
-		}
-		if v.kind != k {
-			return p.errorf(line, "%s: want %s, got %s", key, k, v.kind)
-		}
-		if err := p.endOfLine(); err != nil {
-			return err
-		}
-		if err := p.set(c, key, v, line, home); err != nil {
-			return err
-		}
-	}
-}
-
-func (k kind) String() string {
-	switch k {
-	case kindString:
-		return "a string"
-	case kindBool:
-		return "true or false"
-	default:
-		return "an array of strings"
-	}
-}
-
-// set stores v under key in c, checking it.
-func (p *parser) set(c *Config, key string, v value, line int, home string) error {
-	c.Set[key] = true
-	var err error
-	switch key {
-	case "mode":
-		switch v.str {
-		case "suggest", "auto-edit", "full-auto":
-			c.Mode = v.str
-		default:
-			return p.errorf(line, "mode: unknown mode %q (want suggest, auto-edit or full-auto)", v.str)
-		}
-	case "sandbox":
-		switch v.str {
-		case "strict", "best-effort":
-			c.Sandbox = v.str
-		default:
-			return p.errorf(line, "sandbox: unknown value %q (want strict or best-effort)", v.str)
-		}
-	case "allow_network":
-		c.AllowNetwork = v.b
-	case "allow_unix_sockets":
-		c.AllowUnixSockets = v.b
-	case "audit_log":
-		if v.str == "" { // explicitly off
-			c.AuditLog = ""
-			return nil
-		}
-		if c.AuditLog, err = expand(v.str, home); err != nil {
-			return p.errorf(line, "audit_log: %s", err)
-		}
-	case "writable_roots", "policies":
-		paths := make([]string, len(v.strs))
-		for i, s := range v.strs {
-			if paths[i], err = expand(s, home); err != nil {
-				return p.errorf(v.lines[i], "%s: %s", key, err)
-			}
-		}
-		if key == "policies" {
-			c.Policies = paths
-		} else {
-			c.WritableRoots = paths
-		}
-	}
-	return nil
+	return 0
 }
 
 // expand makes s an absolute clean path, expanding a leading "~".
@@ -237,281 +241,4 @@ func expand(s, home string) (string, error) {
 		return "", fmt.Errorf("relative path %q (want an absolute path or ~/...)", s)
 	}
 	return filepath.Clean(s), nil
-}
-
-func isBare(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-'
-}
-
-// quoteByte describes the character at the start of b for an error message.
-func quoteByte(b []byte) string {
-	r, _ := utf8.DecodeRune(b)
-	return strconv.QuoteRune(r)
-}
-
-// skipBlank skips spaces and tabs.
-func (p *parser) skipBlank() {
-	for p.pos < len(p.data) && (p.data[p.pos] == ' ' || p.data[p.pos] == '\t') {
-		p.pos++
-	}
-}
-
-// newline consumes "\n" or "\r\n".
-func (p *parser) newline() error {
-	if p.data[p.pos] == '\r' {
-		if p.pos+1 >= len(p.data) || p.data[p.pos+1] != '\n' {
-			return p.errorf(p.line, "carriage return not followed by newline")
-		}
-		p.pos++
-	}
-	p.pos++
-	p.line++
-	return nil
-}
-
-// comment consumes a comment up to, not including, the end of the line.
-func (p *parser) comment() error {
-	for p.pos < len(p.data) {
-		c := p.data[p.pos]
-		if c == '\n' || c == '\r' {
-			return nil
-		}
-		if isControl(c) {
-			return p.errorf(p.line, "control character %s in comment", quoteByte(p.data[p.pos:]))
-		}
-		p.pos++
-	}
-	return nil
-}
-
-// endOfLine consumes what may follow a value: blanks, a comment, the newline.
-func (p *parser) endOfLine() error {
-	p.skipBlank()
-	if p.pos >= len(p.data) {
-		return nil
-	}
-	switch p.data[p.pos] {
-	case '#':
-		if err := p.comment(); err != nil {
-			return err
-		}
-		if p.pos >= len(p.data) {
-			return nil
-		}
-		return p.newline()
-	case '\n', '\r':
-		return p.newline()
-	}
-	return p.errorf(p.line, "unexpected %s after value", quoteByte(p.data[p.pos:]))
-}
-
-func isControl(c byte) bool {
-	return c < 0x20 && c != '\t' || c == 0x7f
-}
-
-// value parses a value at p.pos.
-func (p *parser) value() (value, error) {
-	if p.pos >= len(p.data) {
-		return value{}, p.errorf(p.line, "missing value")
-	}
-	switch c := p.data[p.pos]; c {
-	case '"', '\'':
-		s, err := p.str()
-		return value{kind: kindString, str: s}, err
-	case '[':
-		return p.array()
-	case '{':
-		return value{}, p.errorf(p.line, "inline tables are not supported")
-	case '\n', '\r', '#':
-		return value{}, p.errorf(p.line, "missing value")
-	}
-	start := p.pos
-	for p.pos < len(p.data) && !strings.ContainsRune(" \t\r\n#,]", rune(p.data[p.pos])) {
-		p.pos++
-	}
-	if p.pos == start {
-		return value{}, p.errorf(p.line, "unexpected %s, want a value", quoteByte(p.data[p.pos:]))
-	}
-	switch word := string(p.data[start:p.pos]); word {
-	case "true":
-		return value{kind: kindBool, b: true}, nil
-	case "false":
-		return value{kind: kindBool, b: false}, nil
-	default:
-		if len(word) > 40 {
-			word = word[:40] + "..."
-		}
-		return value{}, p.errorf(p.line, "unsupported value %q (want a string, true, false or an array of strings)", word)
-	}
-}
-
-// array parses an array of strings, which may span lines.
-func (p *parser) array() (value, error) {
-	open := p.line
-	p.pos++ // [
-	v := value{kind: kindStrings, strs: []string{}}
-	for {
-		if err := p.skipSpace(); err != nil {
-			return value{}, err
-		}
-		if p.pos >= len(p.data) {
-			return value{}, p.errorf(open, "unterminated array")
-		}
-		if p.data[p.pos] == ']' {
-			p.pos++
-			return v, nil
-		}
-		line := p.line
-		e, err := p.value()
-		if err != nil {
-			return value{}, err
-		}
-		if e.kind != kindString {
-			return value{}, p.errorf(line, "array elements must be strings, got %s", e.kind)
-		}
-		v.strs = append(v.strs, e.str)
-		v.lines = append(v.lines, line)
-		if err := p.skipSpace(); err != nil {
-			return value{}, err
-		}
-		if p.pos >= len(p.data) {
-			return value{}, p.errorf(open, "unterminated array")
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case ']':
-			p.pos++
-			return v, nil
-		default:
-			return value{}, p.errorf(p.line, "unexpected %s in array, want , or ]", quoteByte(p.data[p.pos:]))
-		}
-	}
-}
-
-// skipSpace skips blanks, newlines and comments, as allowed inside arrays.
-func (p *parser) skipSpace() error {
-	for {
-		p.skipBlank()
-		if p.pos >= len(p.data) {
-			return nil
-		}
-		switch p.data[p.pos] {
-		case '\n', '\r':
-			if err := p.newline(); err != nil {
-				return err
-			}
-		case '#':
-			if err := p.comment(); err != nil {
-				return err
-			}
-		default:
-			return nil
-		}
-	}
-}
-
-// str parses a basic or literal string on one line.
-func (p *parser) str() (string, error) {
-	q := p.data[p.pos]
-	if p.pos+2 < len(p.data) && p.data[p.pos+1] == q && p.data[p.pos+2] == q {
-		return "", p.errorf(p.line, "multi-line strings are not supported")
-	}
-	p.pos++
-	start := p.pos
-	// Fast path: no escapes.
-	for p.pos < len(p.data) {
-		c := p.data[p.pos]
-		if c == q {
-			s := string(p.data[start:p.pos])
-			p.pos++
-			return s, nil
-		}
-		if c == '\\' && q == '"' {
-			break
-		}
-		if isControl(c) {
-			return "", p.badStringChar()
-		}
-		p.pos++
-	}
-	if p.pos >= len(p.data) {
-		return "", p.errorf(p.line, "unterminated string")
-	}
-	b := append([]byte(nil), p.data[start:p.pos]...)
-	for p.pos < len(p.data) {
-		c := p.data[p.pos]
-		switch {
-		case c == '"':
-			p.pos++
-			return string(b), nil
-		case c == '\\':
-			var err error
-			if b, err = p.escape(b); err != nil {
-				return "", err
-			}
-		case isControl(c):
-			return "", p.badStringChar()
-		default:
-			b = append(b, c)
-			p.pos++
-		}
-	}
-	return "", p.errorf(p.line, "unterminated string")
-}
-
-func (p *parser) badStringChar() error {
-	if c := p.data[p.pos]; c == '\n' || c == '\r' {
-		return p.errorf(p.line, "unterminated string")
-	}
-	return p.errorf(p.line, "control character %s in string", quoteByte(p.data[p.pos:]))
-}
-
-// escape decodes the escape sequence at p.pos, appending it to b.
-func (p *parser) escape(b []byte) ([]byte, error) {
-	if p.pos+1 >= len(p.data) {
-		return nil, p.errorf(p.line, "unterminated string")
-	}
-	c := p.data[p.pos+1]
-	p.pos += 2
-	switch c {
-	case 'b':
-		return append(b, '\b'), nil
-	case 't':
-		return append(b, '\t'), nil
-	case 'n':
-		return append(b, '\n'), nil
-	case 'f':
-		return append(b, '\f'), nil
-	case 'r':
-		return append(b, '\r'), nil
-	case '"':
-		return append(b, '"'), nil
-	case '\\':
-		return append(b, '\\'), nil
-	case 'u', 'U':
-		n := 4
-		if c == 'U' {
-			n = 8
-		}
-		if p.pos+n > len(p.data) {
-			return nil, p.errorf(p.line, "short \\%c escape", c)
-		}
-		hex := string(p.data[p.pos : p.pos+n])
-		u, err := strconv.ParseUint(hex, 16, 32)
-		if err != nil || strings.ContainsAny(hex, "+-_xX") {
-			return nil, p.errorf(p.line, "invalid escape \\%c%s", c, hex)
-		}
-		if !utf8.ValidRune(rune(u)) {
-			return nil, p.errorf(p.line, "escape \\%c%s is not a Unicode scalar value", c, hex)
-		}
-		p.pos += n
-		return utf8.AppendRune(b, rune(u)), nil
-	}
-	p.pos-- // point at the offending character
-	if c == '\n' || c == '\r' {
-		return nil, p.errorf(p.line, "unterminated string")
-	}
-	r, _ := utf8.DecodeRune(p.data[p.pos:])
-	return nil, p.errorf(p.line, "invalid escape \\%c", r)
 }

@@ -47,9 +47,6 @@ type Options struct {
 	Project string
 	// Version is guard's version: it keys the policy cache.
 	Version string
-	// FromInit says that Run is called from an init function, on the startup
-	// thread: the sandbox confines that thread as it is (sandbox.ExecFromInit).
-	FromInit bool
 }
 
 // Gate holds everything needed to judge and run commands.
@@ -71,8 +68,6 @@ type Gate struct {
 	// UserPolicy is where "always" answers are written.
 	UserPolicy string
 	Stderr     io.Writer
-	// FromInit: see Options.
-	FromInit bool
 }
 
 // New builds a gate from the options, the environment and the configuration.
@@ -86,8 +81,16 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("working directory: %w", err)
 	}
+	root := cwd
+	if filepath.IsAbs(opts.Project) {
+		root = filepath.Clean(opts.Project)
+	}
+	cfg, projectLayers, err := withProject(cfg, root, getenv, stderr)
+	if err != nil {
+		return nil, err
+	}
 	g := &Gate{Cwd: cwd, Env: env, Config: cfg, Getenv: getenv, Stderr: stderr,
-		UserPolicy: config.UserPolicyPath(getenv), FromInit: opts.FromInit}
+		UserPolicy: config.UserPolicyPath(getenv)}
 
 	mode := opts.Mode
 	if mode == "" {
@@ -131,6 +134,9 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	if err := g.loadPolicies(opts, cfg); err != nil {
 		return nil, err
 	}
+	// A trusted project's own policies come last: its rules are about its
+	// own scripts, and it was trusted by a person.
+	g.Set = append(g.Set, projectLayers...)
 	return g, nil
 }
 

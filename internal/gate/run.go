@@ -56,11 +56,7 @@ func (g *Gate) Run(argv []string) int {
 	g.log(argv, &v, d, path, sandboxed)
 
 	if d.Action == policy.RunSandboxed {
-		exec := sandbox.Exec
-		if g.FromInit {
-			exec = sandbox.ExecFromInit
-		}
-		err = exec(g.Profile(), path, argv, env, g.Stderr)
+		err = sandbox.Exec(g.Profile(), path, argv, env, g.Stderr)
 		var ee *sandbox.ExecError
 		if errors.As(err, &ee) {
 			code := execFailure(ee.Err)

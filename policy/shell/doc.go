@@ -144,9 +144,4 @@
 //     quoted ("E"OF) is treated as quoted, as shells do.
 //   - Dynamic words are not split or expanded, so Argv of a dynamic command
 //     may have a different number of words at run time.
-//
-// The guardfast build (bin/guard) leaves the parser out, because mvdan.cc/sh
-// compiles regular expressions when it is initialised: there Parse returns
-// ErrNoParser, and guard hands scripts to guard-full. Dialect, DialectFor,
-// Quote and Join are in both builds.
 package shell

@@ -1,5 +1,3 @@
-//go:build !guardfast
-
 package shell
 
 import (

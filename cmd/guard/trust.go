@@ -1,0 +1,146 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"guard/internal/config"
+	"guard/internal/gate"
+	"guard/internal/trust"
+)
+
+const trustUsage = `usage: guard trust [DIR]           trust DIR's .guard/config.toml and .guard/*.policy (asks at the terminal)
+       guard trust --list            the trusted projects and their files
+       guard trust --revoke [DIR]    forget DIR
+DIR is the project (default: the nearest directory at or above the current one with a .guard).
+A trusted file that changes is ignored, with a warning, until it is trusted again.
+`
+
+func (c *cli) trust(args []string) int {
+	var list, revoke bool
+	var dir string
+	for _, a := range args {
+		switch {
+		case a == "-h" || a == "--help":
+			fmt.Fprint(c.stdout, trustUsage)
+			return 0
+		case a == "--list":
+			list = true
+		case a == "--revoke":
+			revoke = true
+		case len(a) > 0 && a[0] == '-':
+			return c.usageError(fmt.Errorf("%w: guard trust: unknown flag %s", errUsage, a))
+		case dir != "":
+			return c.usageError(fmt.Errorf("%w: guard trust: one directory at most", errUsage))
+		default:
+			dir = a
+		}
+	}
+	store := gate.TrustStore(c.getenv)
+	if store.Path == "" {
+		fmt.Fprintln(c.stderr, "guard trust: no configuration directory (set HOME or XDG_CONFIG_HOME)")
+		return gate.ExitFailure
+	}
+	if list {
+		if revoke || dir != "" {
+			return c.usageError(fmt.Errorf("%w: guard trust --list takes nothing else", errUsage))
+		}
+		recs, err := store.List()
+		if err != nil {
+			fmt.Fprintf(c.stderr, "guard trust: %v\n", err)
+			return gate.ExitFailure
+		}
+		for _, r := range recs {
+			fmt.Fprintf(c.stdout, "%s (trusted %s)\n", r.Project, r.Time.Local().Format("2006-01-02 15:04"))
+			for _, f := range r.Files {
+				fmt.Fprintf(c.stdout, "  %s/%s sha256:%s\n", trust.Dir, f.Name, f.Hash)
+			}
+		}
+		return 0
+	}
+	project, err := c.projectDir(dir)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard trust: %v\n", err)
+		return gate.ExitFailure
+	}
+	write := func(path string, data []byte) error { return config.WriteFileAtomic(path, data, 0o600) }
+	if revoke {
+		was, err := store.Revoke(project, write)
+		switch {
+		case err != nil:
+			fmt.Fprintf(c.stderr, "guard trust: %v\n", err)
+			return gate.ExitFailure
+		case !was:
+			fmt.Fprintf(c.stdout, "%s was not trusted\n", project)
+		default:
+			fmt.Fprintf(c.stdout, "%s is no longer trusted\n", project)
+		}
+		return 0
+	}
+	files, err := trust.Files(project)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard trust: %v\n", err)
+		return gate.ExitFailure
+	}
+	text := fmt.Sprintf("guard: %s/%s holds:\n", project, trust.Dir)
+	for _, f := range files {
+		text += fmt.Sprintf("  %s (%d bytes, sha256:%.12s)\n", f.Name, len(f.Data), f.Hash)
+	}
+	text += "guard: once trusted, these files set guard's mode, roots and rules in this project; an agent that\n" +
+		"guard: can write here must not be the one who trusts them. Read them first.\n"
+	ok, err := gate.Confirm(text, "trust them")
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard trust: %v\n", err)
+		return gate.ExitRefused
+	}
+	if !ok {
+		fmt.Fprintln(c.stderr, "guard trust: not trusted")
+		return gate.ExitRefused
+	}
+	// Trust what was shown: if a file changed since it was read, the record
+	// would not match what the person saw.
+	got, err := store.Trust(project, write)
+	if err == nil && !sameFiles(files, got) {
+		_, _ = store.Revoke(project, write)
+		err = errors.New("the files changed while you were asked; nothing trusted")
+	}
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard trust: %v\n", err)
+		return gate.ExitFailure
+	}
+	fmt.Fprintf(c.stdout, "trusted %s/%s (%d files) in %s\n", project, trust.Dir, len(got), store.Path)
+	return 0
+}
+
+// projectDir is dir made absolute, or the nearest directory with a .guard.
+func (c *cli) projectDir(dir string) (string, error) {
+	if dir == "" {
+		cwd, err := os.Getwd()
+		if err != nil {
+			return "", err
+		}
+		if dir = trust.Find(cwd); dir == "" {
+			return "", fmt.Errorf("no %s directory in %s or above it", trust.Dir, cwd)
+		}
+		return dir, nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	return filepath.EvalSymlinks(abs)
+}
+
+func sameFiles(a, b []trust.File) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || a[i].Hash != b[i].Hash {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,104 @@
+package gate
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"guard/internal/config"
+	"guard/internal/trust"
+	"guard/policy"
+)
+
+// TrustStore is where `guard trust` records the projects a person trusted:
+// trusted.json in guard's configuration directory.
+func TrustStore(getenv func(string) string) trust.Store {
+	d := config.Dir(getenv)
+	if d == "" {
+		return trust.Store{}
+	}
+	return trust.Store{Path: filepath.Join(d, "trusted.json")}
+}
+
+// withProject applies the project's .guard configuration (found at or above
+// root) to cfg when a person trusted it, and returns its policy layers,
+// evaluated from the very bytes that were checked. An untrusted or changed
+// .guard is ignored with a one-line warning naming the command that trusts
+// it; a trusted one that does not load is an error, as the user's own
+// config would be.
+func withProject(cfg config.Config, root string, getenv func(string) string, stderr io.Writer) (config.Config, policy.Set, error) {
+	project := trust.Find(root)
+	if project == "" {
+		return cfg, nil, nil
+	}
+	store := TrustStore(getenv)
+	if store.Path == "" {
+		return cfg, nil, nil
+	}
+	files, err := store.Check(project)
+	if err != nil {
+		how := "guard trust"
+		if errors.Is(err, trust.ErrChanged) {
+			how = "review it, then guard trust"
+		}
+		fmt.Fprintf(stderr, "guard: warning: %s/%s is %v; ignored (%s, run in %s, applies it)\n", project, trust.Dir, err, how, project)
+		return cfg, nil, nil
+	}
+	var set policy.Set
+	for _, f := range files {
+		path := filepath.Join(project, trust.Dir, f.Name)
+		if f.Name != "config.toml" {
+			p, err := policy.Evaluate(path, f.Data)
+			if err != nil {
+				return cfg, nil, err
+			}
+			set = append(set, p)
+			continue
+		}
+		pc, err := config.Parse(path, f.Data, getenv("HOME"))
+		if err != nil {
+			return cfg, nil, fmt.Errorf("config: %w", err)
+		}
+		for _, key := range []string{"policies", "audit_log"} {
+			if pc.Set[key] {
+				return cfg, nil, fmt.Errorf("config: %s: %s is not allowed in a project's configuration (put policy files in %s; the log is the user's)", path, key, trust.Dir)
+			}
+		}
+		for _, r := range pc.WritableRoots {
+			if state := guardState(r, getenv); state != "" {
+				return cfg, nil, fmt.Errorf("config: %s: writable root %s would make guard's own state (%s) writable: refused", path, r, state)
+			}
+		}
+		if pc.Set["mode"] {
+			cfg.Mode = pc.Mode
+		}
+		if pc.Set["sandbox"] {
+			cfg.Sandbox = pc.Sandbox
+		}
+		cfg.AllowNetwork = cfg.AllowNetwork || pc.AllowNetwork
+		cfg.AllowUnixSockets = cfg.AllowUnixSockets || pc.AllowUnixSockets
+		cfg.WritableRoots = append(cfg.WritableRoots, pc.WritableRoots...)
+		cfg.Protect.Protected = append(cfg.Protect.Protected, pc.Protect.Protected...)
+		cfg.Protect.Secrets = append(cfg.Protect.Secrets, pc.Protect.Secrets...)
+		cfg.Protect.SecretEnv = append(cfg.Protect.SecretEnv, pc.Protect.SecretEnv...)
+		if len(pc.Protect.Unprotected)+len(pc.Protect.NotSecret)+len(pc.Protect.SecretEnvAllow) > 0 {
+			return cfg, nil, fmt.Errorf("config: %s: a project may add protected paths and secrets, not remove them (unprotected, not_secret and secret_env_allow are the user's)", path)
+		}
+	}
+	return cfg, set, nil
+}
+
+// guardState returns the part of guard's own state that a writable root
+// would contain or be inside, or "".
+func guardState(root string, getenv func(string) string) string {
+	for _, s := range []string{config.Dir(getenv), filepath.Dir(config.CacheDir(getenv)), filepath.Dir(config.DefaultAuditLog(getenv))} {
+		if s == "" || s == "." {
+			continue
+		}
+		if policy.Inside(s, root) || policy.Inside(root, s) {
+			return s
+		}
+	}
+	return ""
+}

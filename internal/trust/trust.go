@@ -1,0 +1,234 @@
+// Package trust decides whether a project's own guard configuration
+// (.guard/config.toml and .guard/*.policy) may apply. The agent can write
+// into the project, so these files take effect only after a person ran
+// `guard trust` there, which records each file's SHA-256 in guard's
+// configuration directory, outside every writable root (the model of
+// direnv's allow and mise's trust). A file added, removed or changed since
+// makes the whole directory untrusted until it is trusted again: it is never
+// half-applied.
+//
+// Limits: the record says which bytes a person trusted, not that they read
+// them. Files must be regular files directly in .guard (no symbolic links,
+// no subdirectories), at most 1 MiB each; .guard itself may not be a
+// symbolic link.
+package trust
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Dir is the name of a project's guard directory.
+const Dir = ".guard"
+
+const maxFile = 1 << 20
+
+// Errors of Check.
+var (
+	ErrUntrusted = errors.New("not trusted")
+	ErrChanged   = errors.New("changed since it was trusted")
+)
+
+// File is one file of a project's .guard directory.
+type File struct {
+	Name string `json:"name"` // config.toml or NAME.policy
+	Hash string `json:"sha256"`
+	Data []byte `json:"-"`
+}
+
+// Record is one trusted project.
+type Record struct {
+	Project string    `json:"project"`
+	Files   []File    `json:"files"`
+	Time    time.Time `json:"time"`
+}
+
+// Store is the file of trusted projects.
+type Store struct {
+	Path string // $XDG_CONFIG_HOME/guard/trusted.json
+}
+
+// Find returns the nearest directory at or above start that holds a .guard
+// directory (or symbolic link), resolved through symbolic links, or "".
+func Find(start string) string {
+	for d := filepath.Clean(start); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(filepath.Join(d, Dir)); err == nil {
+			if r, err := filepath.EvalSymlinks(d); err == nil {
+				return r
+			}
+			return d
+		}
+		if d == "/" || d == "." {
+			return ""
+		}
+	}
+}
+
+// Files reads the project's .guard files, sorted by name.
+func Files(project string) ([]File, error) {
+	dir := filepath.Join(project, Dir)
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("%s is not a directory (a symbolic link is not followed)", dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var files []File
+	for _, e := range entries {
+		name := e.Name()
+		if name != "config.toml" && !strings.HasSuffix(name, ".policy") {
+			continue
+		}
+		p := filepath.Join(dir, name)
+		if !e.Type().IsRegular() {
+			return nil, fmt.Errorf("%s is not a regular file (a symbolic link is not followed)", p)
+		}
+		data, err := readRegular(p)
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(data)
+		files = append(files, File{Name: name, Hash: hex.EncodeToString(sum[:]), Data: data})
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s has no config.toml and no *.policy file", dir)
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	return files, nil
+}
+
+// readRegular reads a regular file without following a symbolic link and
+// without blocking on a FIFO put there in the meantime.
+func readRegular(p string) ([]byte, error) {
+	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() || fi.Size() > maxFile {
+		return nil, fmt.Errorf("%s: not a regular file of at most 1 MiB", p)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxFile+1))
+	if err == nil && len(data) > maxFile {
+		err = fmt.Errorf("%s: larger than 1 MiB", p)
+	}
+	return data, err
+}
+
+// List returns the trusted projects.
+func (s Store) List() ([]Record, error) {
+	data, err := readRegular(s.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var recs []Record
+	if err := json.Unmarshal(data, &recs); err != nil {
+		return nil, fmt.Errorf("%s: %w", s.Path, err)
+	}
+	return recs, nil
+}
+
+// Check returns the project's files when they are exactly those trusted;
+// else an error wrapping ErrUntrusted or ErrChanged.
+func (s Store) Check(project string) ([]File, error) {
+	recs, err := s.List()
+	if err != nil {
+		return nil, err
+	}
+	var rec *Record
+	for i := range recs {
+		if recs[i].Project == project {
+			rec = &recs[i]
+		}
+	}
+	if rec == nil {
+		return nil, ErrUntrusted
+	}
+	files, err := Files(project)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrChanged, err)
+	}
+	if len(files) != len(rec.Files) {
+		return nil, ErrChanged
+	}
+	for i := range files {
+		if files[i].Name != rec.Files[i].Name || files[i].Hash != rec.Files[i].Hash {
+			return nil, fmt.Errorf("%w: %s", ErrChanged, files[i].Name)
+		}
+	}
+	return files, nil
+}
+
+// Trust records the project's current files. write replaces the store's
+// file atomically.
+func (s Store) Trust(project string, write func(path string, data []byte) error) ([]File, error) {
+	files, err := Files(project)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := s.List()
+	if err != nil {
+		return nil, err
+	}
+	recs = without(recs, project)
+	recs = append(recs, Record{Project: project, Files: files, Time: time.Now().UTC()})
+	return files, s.save(recs, write)
+}
+
+// Revoke forgets the project; it reports whether it was trusted.
+func (s Store) Revoke(project string, write func(path string, data []byte) error) (bool, error) {
+	recs, err := s.List()
+	if err != nil {
+		return false, err
+	}
+	kept := without(recs, project)
+	if len(kept) == len(recs) {
+		return false, nil
+	}
+	return true, s.save(kept, write)
+}
+
+func (s Store) save(recs []Record, write func(string, []byte) error) error {
+	sort.Slice(recs, func(i, j int) bool { return recs[i].Project < recs[j].Project })
+	data, err := json.MarshalIndent(recs, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
+		return err
+	}
+	return write(s.Path, append(data, '\n'))
+}
+
+func without(recs []Record, project string) []Record {
+	var out []Record
+	for _, r := range recs {
+		if r.Project != project {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -1,0 +1,72 @@
+package protect
+
+import "testing"
+
+func TestMatch(t *testing.T) {
+	l := Default()
+	const home = "/home/u"
+	for _, tt := range []struct {
+		kind Kind
+		path string
+		want bool
+	}{
+		{Protected, "/p/.git/hooks/pre-commit", true},
+		{Protected, "/p/sub/.git/config", true},
+		{Protected, "/p/.git/index", false},
+		{Protected, "/p/.git/objects/ab/cdef", false},
+		{Protected, "/p/.git/refs/heads/main", false},
+		{Protected, "/p/.git/modules/lib/hooks/post-checkout", true},
+		{Protected, "/p/.vscode/tasks.json", true},
+		{Protected, "/p/.envrc", true},
+		{Protected, "/home/u/.bashrc", true},
+		{Protected, "/p/.bashrc", false},
+		{Protected, "/p/src/main.go", false},
+		{Secret, "/home/u/.ssh/id_ed25519", true},
+		{Secret, "/home/u/.ssh/known_hosts", false},
+		{Secret, "/p/.env", true},
+		{Secret, "/p/.env.local", true},
+		{Secret, "/p/.env.example", false},
+		{Secret, "/p/.envrc", false},
+		{Secret, "/p/certs/server.pem", true},
+		{Secret, "/p/keys.go", false},
+		{Secret, "/proc/1/environ", true},
+		{Secret, "/proc/self/status", false},
+		{Secret, "/home/u/.aws/credentials", true},
+		{Secret, "/home/u/.gnupg/private-keys-v1.d/x.key", true},
+	} {
+		if got := l.Match(tt.kind, tt.path, home) != nil; got != tt.want {
+			t.Errorf("Match(%s, %s) = %v, want %v", tt.kind, tt.path, got, tt.want)
+		}
+	}
+}
+
+func TestHomeUnknown(t *testing.T) {
+	if e := Default().Secret("/.ssh/id_rsa", ""); e == nil || e.Pattern != "id_rsa" {
+		t.Errorf("Secret(/.ssh/id_rsa) without home = %v, want the any-depth id_rsa entry", e)
+	}
+	if e := Default().Protected("/.bashrc", ""); e != nil {
+		t.Errorf("Protected(/.bashrc) without home = %v, want none", e)
+	}
+}
+
+func TestSecretEnvName(t *testing.T) {
+	l := Default()
+	for name, want := range map[string]bool{
+		"OPENAI_API_KEY": true, "GITHUB_TOKEN": true, "aws_secret_access_key": true, "DB_PASSWORD": true,
+		"HOME": false, "PATH": false, "KEYTIMEOUT": false, "XKB_KEYMAP": false, "GH_PAT": true,
+	} {
+		if got := l.SecretEnvName(name); got != want {
+			t.Errorf("SecretEnvName(%s) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+func TestRemove(t *testing.T) {
+	l := Default()
+	if unknown := l.Remove(".git/hooks", "no/such"); len(unknown) != 1 || unknown[0] != "no/such" {
+		t.Errorf("Remove unknown = %v, want [no/such]", unknown)
+	}
+	if e := l.Protected("/p/.git/hooks/pre-commit", ""); e != nil {
+		t.Errorf("after Remove(.git/hooks), Protected = %v, want none", e)
+	}
+}
