@@ -430,6 +430,46 @@ var cases = []tc{
 		},
 	},
 	{
+		name: "guard failing (exit 1, no answer) blocks", mode: "auto-edit",
+		setup: func(t *testing.T, s *session) {
+			s.write(s.guard, "#!/bin/sh\ncat >/dev/null\nexit 1\n")
+		},
+		calls: shellCalls("echo hi > crashed.txt"),
+		check: func(t *testing.T, s *session) {
+			s.mustNotExist(filepath.Join(s.project, "crashed.txt"))
+			s.sawGuard("guard hook failed (exit 1)")
+		},
+	},
+	{
+		name: "broken user policy blocks", mode: "auto-edit",
+		setup: func(t *testing.T, s *session) {
+			s.write(filepath.Join(s.home, ".config", "guard", "user.policy"), "define_program(\n")
+		},
+		calls: shellCalls("echo hi > policy.txt"),
+		check: func(t *testing.T, s *session) {
+			s.mustNotExist(filepath.Join(s.project, "policy.txt"))
+			s.sawGuard("guard: ")
+		},
+	},
+	{
+		name: "every hook decision is in the audit log", mode: "auto-edit", files: []string{"build/"},
+		calls: shellCalls("echo hi > logged.txt", "rm -rf build"),
+		needs: "issue 12 point 6 (every hook decision in the audit log)",
+		check: func(t *testing.T, s *session) {
+			s.content(filepath.Join(s.project, "logged.txt"), "hi\n")
+			b, err := os.ReadFile(filepath.Join(s.home, ".local", "state", "guard", "audit.jsonl"))
+			if err != nil {
+				s.fail("no audit log: %v", err)
+				return
+			}
+			for _, want := range []string{"echo hi > logged.txt", "rm -rf build"} {
+				if !strings.Contains(string(b), want) && !strings.Contains(string(b), strings.ReplaceAll(want, ">", `\u003e`)) {
+					s.fail("the audit log has no line for %q:\n%s", want, b)
+				}
+			}
+		},
+	},
+	{
 		name: "Claude Code deny rule holds after the rewrite", agents: []string{"claude-code"}, mode: "full-auto",
 		files:          []string{"build/"},
 		claudeSettings: `{"permissions": {"deny": ["Bash(rm:*)"]}}`,
