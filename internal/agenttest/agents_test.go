@@ -559,9 +559,54 @@ var cases = []tc{
 	},
 }
 
-// editCases are the cases for the agents' file-editing tools (issue 15):
-// added here once guard judges them.
-var editCases []tc
+// writeFile is the model's call of the agent's file-writing tool: Claude
+// Code's Write, Gemini CLI's write_file, and for Codex (whose apply_patch
+// tool is not offered to an unknown model) apply_patch through its shell
+// tool, which Codex intercepts.
+func writeFile(a agent, path, content string) call {
+	switch a.name {
+	case "claude-code":
+		return call{Tool: "Write", Args: map[string]any{"file_path": path, "content": content}}
+	case "gemini":
+		return call{Tool: "write_file", Args: map[string]any{"file_path": path, "content": content}}
+	}
+	patch := "*** Begin Patch\n*** Add File: " + path + "\n+" + strings.TrimSuffix(content, "\n") + "\n*** End Patch\n"
+	return a.shell("apply_patch <<'EOF'\n"+patch+"EOF\n", "")
+}
+
+// editCases are the cases for the agents' file-editing tools (issue 15).
+var editCases = []tc{
+	{
+		name: "edit/auto-edit write inside runs", mode: "auto-edit",
+		calls: func(a agent, s *session) []call {
+			return []call{writeFile(a, filepath.Join(s.project, "edit.txt"), "hi\n")}
+		},
+		needs: "issue 15 (edit tools judged)",
+		check: func(t *testing.T, s *session) {
+			s.content(filepath.Join(s.project, "edit.txt"), "hi\n")
+		},
+	},
+	{
+		name: "edit/auto-edit write outside refused", mode: "auto-edit",
+		calls: func(a agent, s *session) []call {
+			return []call{writeFile(a, filepath.Join(s.outside, "edit.txt"), "hi\n")}
+		},
+		needs: "issue 15 (edit tools judged)",
+		check: func(t *testing.T, s *session) {
+			s.mustNotExist(filepath.Join(s.outside, "edit.txt"))
+		},
+	},
+	{
+		name: "edit/suggest write refused", mode: "suggest",
+		calls: func(a agent, s *session) []call {
+			return []call{writeFile(a, filepath.Join(s.project, "edit.txt"), "hi\n")}
+		},
+		needs: "issue 15 (edit tools judged)",
+		check: func(t *testing.T, s *session) {
+			s.mustNotExist(filepath.Join(s.project, "edit.txt"))
+		},
+	},
+}
 
 var agents = []agent{claude, codex, geminiCLI}
 
@@ -615,6 +660,10 @@ func runCase(t *testing.T, a agent, c tc) {
 		return
 	}
 	c.check(t, s)
+	if d := os.Getenv("AGENTTEST_DUMP"); d != "" {
+		name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())
+		os.WriteFile(filepath.Join(d, name+".txt"), []byte(strings.Join(s.model.Requests(), "\n---\n")), 0o644)
+	}
 	if os.Getenv("AGENTTEST_DEBUG") != "" {
 		t.Logf("last turn:\n%s\noutput:\n%s", tail(s.model.LastTurn()), tail(s.out))
 	}
