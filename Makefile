@@ -32,6 +32,8 @@ build: ## build bin/guard (pure Go: no cgo, no libseccomp at run time)
 install: build ## install guard into $(BINDIR) (PREFIX=/usr/local; DESTDIR for packaging)
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/guard
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	$(BIN) man > $(DESTDIR)$(PREFIX)/share/man/man1/guard.1
 	@echo "installed $(DESTDIR)$(BINDIR)/guard; next: guard install (PATH shims), guard setup AGENT (hooks)"
 
 test: deps ## gofmt check, go vet, staticcheck, go mod tidy check, all tests

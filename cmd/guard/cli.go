@@ -22,6 +22,7 @@ const usage = `usage: guard [flags] [--] PROGRAM [ARG...]     judge a command, t
        guard doctor                                   what this machine enforces
        guard log [--since 2h] [--decision ask] [--json] the audit log: recent decisions, what is asked most
        guard trust [DIR] | --list | --revoke [DIR]   let a project's .guard/ config apply (asks at the terminal)
+       guard completion bash|zsh|fish | man          shell completion; the manual page
 
 flags:
   --mode suggest|auto-edit|full-auto   approval mode (else $GUARD_MODE, the config file, suggest)
@@ -142,6 +143,10 @@ func (c *cli) dispatch(args []string) int {
 			return c.log(args[1:])
 		case "trust":
 			return c.trust(args[1:])
+		case "completion":
+			return c.completion(args[1:])
+		case "man":
+			return c.man(args[1:])
 		case "hook":
 			return c.hook(args[1:])
 		case "setup":

@@ -28,10 +28,7 @@ package audit
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -63,14 +60,15 @@ type Entry struct {
 const MaxSize = 10 << 20
 
 // Append writes e as one line to the log at path. A zero Time is set to now
-// and a zero Pid to the current process. The file is created with mode 0600
-// and its missing parent directories with 0700.
+// (in UTC: no time zone file is read on the run path) and a zero Pid to the
+// current process. The file is created with mode 0600 and its missing
+// parent directories with 0700.
 func Append(path string, e Entry) error {
 	if path == "" {
 		return fmt.Errorf("audit: no log path")
 	}
 	if e.Time.IsZero() {
-		e.Time = time.Now()
+		e.Time = time.Now().UTC()
 	}
 	if e.Pid == 0 {
 		e.Pid = os.Getpid()
@@ -80,48 +78,19 @@ func Append(path string, e Entry) error {
 		return fmt.Errorf("audit: encode entry: %w", err)
 	}
 	line = append(line, '\n')
-
-	f, err := open(path)
-	if err != nil {
-		return fmt.Errorf("audit: %w", err) // a *PathError naming mkdir or open
-	}
-	defer f.Close()
-	fi, err := f.Stat()
+	size, err := appendLine(path, line)
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
-	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("audit: open %s: not a regular file (%s)", path, fi.Mode().Type())
-	}
-	n, err := writeOnce(f, line)
-	if err != nil {
-		return fmt.Errorf("audit: %w", &fs.PathError{Op: "write", Path: path, Err: err})
-	}
-	if n != len(line) {
-		return fmt.Errorf("audit: write %s: %w (%d of %d bytes)", path, io.ErrShortWrite, n, len(line))
-	}
-	if fi.Size() <= MaxSize && fi.Size()+int64(n) > MaxSize {
+	if size <= MaxSize && size+int64(len(line)) > MaxSize {
 		if err := os.Rename(path, path+".1"); err != nil {
 			return fmt.Errorf("audit: rotate: %w", err)
 		}
 	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("audit: %w", err)
-	}
 	return nil
 }
 
-// open opens the log for appending, creating it and, when they are missing,
-// its parent directories. The directories are only looked at when the open
-// fails, which keeps the usual case to one system call.
-func open(path string) (*os.File, error) {
-	const flags = os.O_WRONLY | os.O_APPEND | os.O_CREATE | openFlags
-	f, err := os.OpenFile(path, flags, 0o600)
-	if err == nil || !errors.Is(err, fs.ErrNotExist) {
-		return f, err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, err
-	}
-	return os.OpenFile(path, flags, 0o600)
+// mkdirParent makes path's missing parent directories.
+func mkdirParent(path string) error {
+	return os.MkdirAll(filepath.Dir(path), 0o700)
 }

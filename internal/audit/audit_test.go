@@ -204,3 +204,42 @@ func BenchmarkAppend(b *testing.B) {
 		}
 	}
 }
+
+// TestRotate: the entry that takes the log past MaxSize renames it to
+// PATH.1; Read returns both, oldest first.
+func TestRotate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.jsonl")
+	if err := Append(path, Entry{Argv: []string{"first"}}); err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := os.Stat(path)
+	// Pad with a line of spaces up to just below the limit.
+	pad := make([]byte, MaxSize-fi.Size()-10)
+	for i := range pad {
+		pad[i] = ' '
+	}
+	pad[len(pad)-1] = '\n'
+	f, _ := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	f.Write(pad)
+	f.Close()
+	if err := Append(path, Entry{Argv: []string{"second"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("after crossing MaxSize, %s still exists (%v)", path, err)
+	}
+	if err := Append(path, Entry{Argv: []string{"third"}}); err != nil {
+		t.Fatal(err)
+	}
+	entries, skipped, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var argv []string
+	for _, e := range entries {
+		argv = append(argv, e.Argv...)
+	}
+	if strings.Join(argv, " ") != "first second third" || skipped != 1 {
+		t.Errorf("Read = %v (skipped %d), want first second third and the padding skipped", argv, skipped)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 )
@@ -28,21 +29,31 @@ func Read(path string) (entries []Entry, skipped int, err error) {
 			f.Close()
 			return nil, 0, err
 		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 64<<10), 4<<20)
-		for sc.Scan() {
-			var e Entry
-			if json.Unmarshal(sc.Bytes(), &e) != nil {
-				skipped++
-				continue
+		r := bufio.NewReaderSize(f, 1<<20)
+		for {
+			line, err := r.ReadSlice('\n')
+			long := false
+			for errors.Is(err, bufio.ErrBufferFull) { // a line over 1 MiB: not an entry guard wrote
+				long = true
+				_, err = r.ReadSlice('\n')
 			}
-			entries = append(entries, e)
+			if len(line) > 0 {
+				var e Entry
+				if long || json.Unmarshal(line, &e) != nil {
+					skipped++
+				} else {
+					entries = append(entries, e)
+				}
+			}
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				f.Close()
+				return nil, 0, &fs.PathError{Op: "read", Path: p, Err: err}
+			}
 		}
-		err = sc.Err()
 		f.Close()
-		if err != nil {
-			return nil, 0, &fs.PathError{Op: "read", Path: p, Err: err}
-		}
 	}
 	return entries, skipped, nil
 }

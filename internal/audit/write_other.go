@@ -2,11 +2,32 @@
 
 package audit
 
-import "os"
+import (
+	"errors"
+	"io/fs"
+	"os"
+)
 
-const openFlags = 0
-
-// writeOnce writes b with one Write call.
-func writeOnce(f *os.File, b []byte) (int, error) {
-	return f.Write(b)
+// appendLine appends b with one Write call and returns the file's size
+// before it.
+func appendLine(path string, b []byte) (int64, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := mkdirParent(path); err != nil {
+			return 0, err
+		}
+		f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	}
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	if _, err := f.Write(b); err != nil {
+		return 0, err
+	}
+	return fi.Size(), f.Close()
 }

@@ -3,37 +3,54 @@
 package audit
 
 import (
-	"os"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
 	"syscall"
 )
 
-// openFlags makes opening a FIFO without a reader fail (ENXIO) instead of
-// blocking; it does nothing to regular files.
-const openFlags = syscall.O_NONBLOCK
-
-// writeOnce writes b with exactly one write(2), retried only when a signal
-// interrupted it before anything was written. (os.File.Write loops on short
-// writes, which could split a line between two appends.)
-func writeOnce(f *os.File, b []byte) (int, error) {
-	rc, err := f.SyscallConn()
+// appendLine appends b to the file at path with exactly one write(2) and
+// returns the file's size before it. It uses the system calls directly: an
+// os.File would register the descriptor with Go's network poller (three more
+// system calls), and its Write loops on short writes, which could split a
+// line between two appends. O_NONBLOCK makes opening a FIFO without a reader
+// fail (ENXIO) instead of blocking; it does nothing to regular files.
+func appendLine(path string, b []byte) (int64, error) {
+	const flags = syscall.O_WRONLY | syscall.O_APPEND | syscall.O_CREAT | syscall.O_NONBLOCK | syscall.O_CLOEXEC
+	fd, err := syscall.Open(path, flags, 0o600)
+	if errors.Is(err, syscall.ENOENT) {
+		if err := mkdirParent(path); err != nil {
+			return 0, err
+		}
+		fd, err = syscall.Open(path, flags, 0o600)
+	}
 	if err != nil {
-		return 0, err
+		return 0, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer syscall.Close(fd)
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		return 0, &fs.PathError{Op: "fstat", Path: path, Err: err}
+	}
+	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		return 0, fmt.Errorf("open %s: not a regular file", path)
 	}
 	var n int
-	var werr error
-	err = rc.Write(func(fd uintptr) bool {
-		for {
-			n, werr = syscall.Write(int(fd), b)
-			if werr != syscall.EINTR {
-				return true
-			}
+	for {
+		n, err = syscall.Write(fd, b)
+		if err != syscall.EINTR {
+			break
 		}
-	})
+	}
 	if err != nil {
-		return 0, err
+		return 0, &fs.PathError{Op: "write", Path: path, Err: err}
 	}
-	if n < 0 {
-		n = 0
+	if n != len(b) {
+		return 0, fmt.Errorf("write %s: %w (%d of %d bytes)", path, io.ErrShortWrite, n, len(b))
 	}
-	return n, werr
+	if err := syscall.Close(fd); err != nil {
+		return 0, &fs.PathError{Op: "close", Path: path, Err: err}
+	}
+	return st.Size, nil
 }
