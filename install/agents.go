@@ -38,7 +38,7 @@ var hookSpecs = map[string]hookSpec{
 	ClaudeCode: {event: "PreToolUse", matcher: "Bash|Write|Edit|MultiEdit|NotebookEdit|Read|Grep|Glob", timeout: 30},
 	Codex:      {event: "PreToolUse", matcher: "Bash|apply_patch|Edit|Write", timeout: 30},
 	Gemini: {event: "BeforeTool", timeout: 30000, named: true,
-		matcher: "run_shell_command|write_file|replace|read_file|read_many_files|glob|search_file_content"},
+		matcher: "run_shell_command|write_file|replace|read_file|read_many_files|glob|grep_search|search_file_content|list_directory"},
 }
 
 // ErrUnknownAgent is returned for an agent name guard has no hook setup for.
