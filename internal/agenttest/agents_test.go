@@ -147,6 +147,8 @@ type tc struct {
 	claudeSettings string
 	codexRules     string
 	geminiPolicy   string
+	// env is extra environment for the agent (OUTSIDE and PROJECT expanded).
+	env []string
 	// noHook: a control run without guard, to show the agent's own rule
 	// holds on its own (so the case with guard tests what it claims).
 	noHook bool
@@ -268,6 +270,9 @@ func (s *session) runAgent() {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = append(s.env(), extra...)
+	for _, e := range s.c.env {
+		cmd.Env = append(cmd.Env, expand(e, s))
+	}
 	cmd.Dir = s.project
 	cmd.Stdin = strings.NewReader("")
 	var out bytes.Buffer
@@ -545,6 +550,17 @@ var cases = []tc{
 		needs: "issue 12 point 3 (the project, not the model's workdir, is the writable root)",
 		check: func(t *testing.T, s *session) {
 			s.mustNotExist(filepath.Join(s.outside, "x"))
+		},
+	},
+	{
+		name: "an inherited CLAUDE_PROJECT_DIR is not Codex's writable root", agents: []string{"codex"}, mode: "auto-edit",
+		env:   []string{"CLAUDE_PROJECT_DIR=OUTSIDE"},
+		calls: shellCalls("touch OUTSIDE/inherited"),
+		// Codex 0.169 does not pass CLAUDE_PROJECT_DIR on to its hooks (seen
+		// in the hook's environment), so this holds today; it guards the
+		// case of a Codex that does.
+		check: func(t *testing.T, s *session) {
+			s.mustNotExist(filepath.Join(s.outside, "inherited"))
 		},
 	},
 	{
