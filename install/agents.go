@@ -135,9 +135,11 @@ func HookConfigFor(agent, project string, getenv func(string) string) (HookConfi
 // Codex and Gemini CLI all read as a block. (A plain `guard hook AGENT` that
 // is not found exits 127, and Claude Code and Codex then run the command.)
 func HookCommand(agent, guardPath string) string {
-	return shellQuote(guardPath) + " hook " + agent +
-		` || { echo "guard hook failed (exit $?): guard did not answer, so the tool call is blocked" >&2; exit 2; }`
+	return shellQuote(guardPath) + " hook " + agent + failClosed
 }
+
+// failClosed follows `guard hook AGENT` in [HookCommand].
+const failClosed = ` || { echo "guard hook failed (exit $?): guard did not answer, so the tool call is blocked" >&2; exit 2; }`
 
 // shellQuote single-quotes s for sh.
 func shellQuote(s string) string {
@@ -159,7 +161,8 @@ func hookEntry(agent, guardPath string) *object {
 
 // guardHookPath returns the guard binary a hook command runs and whether the
 // command is guard's hook for agent: its first word (quoted or not) names a
-// file called guard (or guard-full), and the next words are `hook AGENT`.
+// file whose name starts with guard (guard, guard-full, guard-1.2), or the
+// command ends as [HookCommand]'s does, and the next words are `hook AGENT`.
 func guardHookPath(command, agent string) (string, bool) {
 	s := strings.TrimSpace(command)
 	var prog string
@@ -193,7 +196,8 @@ func guardHookPath(command, agent string) (string, bool) {
 		}
 		prog, s = s[:end], s[end:]
 	}
-	if b := filepath.Base(prog); b != "guard" && b != "guard-full" {
+	// guard's name, or any name in a command guard setup wrote.
+	if !strings.HasPrefix(filepath.Base(prog), "guard") && !strings.HasSuffix(command, failClosed) {
 		return "", false
 	}
 	f := strings.Fields(s)
