@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -38,6 +40,31 @@ func TestCodexTrustMatchesAppServer(t *testing.T) {
 	}
 	if hooks := hooksList(t, s); len(hooks) != 0 {
 		t.Errorf("after --remove, hooks/list: %v", hooks)
+	}
+
+	// A project's hooks.json, in a project the user trusts.
+	cmd = exec.Command(s.guard, "setup", "codex", "--project", s.project)
+	cmd.Env = append(s.env(), "CODEX_HOME="+filepath.Join(s.home, ".codex"))
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "trusted project") {
+		t.Fatalf("guard setup codex --project: want exit 1 and the project trust step: %v\n%s", err, out)
+	}
+	hooks = hooksList(t, s)
+	if len(hooks) != 0 {
+		t.Errorf("hooks/list in a project nobody trusted: %v", hooks)
+	}
+	config := filepath.Join(s.home, ".codex", "config.toml")
+	b, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = append(b, fmt.Sprintf("\n[projects.%q]\ntrust_level = \"trusted\"\n", s.project)...)
+	if err := os.WriteFile(config, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hooks = hooksList(t, s)
+	if len(hooks) != 1 || hooks[0]["trustStatus"] != "trusted" || hooks[0]["sourcePath"] != filepath.Join(s.project, ".codex", "hooks.json") {
+		t.Errorf("hooks/list in the trusted project: %v", hooks)
 	}
 }
 
