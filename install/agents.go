@@ -1,5 +1,15 @@
 package install
 
+// Agent hook settings (guard setup). Limits: a settings file is read,
+// edited and renamed into place with no lock, so an agent writing the same
+// file at that moment loses its change or guard's (Claude Code, Codex and
+// Gemini CLI write these files only when the user changes a setting through
+// them); settings with comments (JSONC) are refused, not edited; Codex keys
+// a hook's trust on its position in hooks.json, so removing guard's group
+// shifts the keys of the groups after it (Codex then asks to trust those
+// again); a guard that hangs until the agent's hook timeout is not caught by
+// the fail-closed command (the agents run the command on a timeout).
+
 import (
 	"bytes"
 	"crypto/sha256"
@@ -354,6 +364,9 @@ func editSettings(c HookConfig, entry *object) (SetupReport, error) {
 	if err != nil {
 		return rep, err
 	}
+	if old == nil && c.Project != "" {
+		perm = 0o644 // a project's settings are shared, often committed
+	}
 	doc, err := parseObject(old)
 	if err != nil {
 		return rep, fmt.Errorf("%s: %w; fix or move it, then run guard setup again", c.Path, err)
@@ -464,11 +477,16 @@ func writeWithBackup(path string, old, data []byte, perm fs.FileMode) (string, e
 }
 
 // writeAtomic writes data to path under a temporary name in the same
-// directory, synced, then renamed over path. Missing directories are made
-// (mode 0700: agents' config dirs hold credentials).
+// directory, synced, then renamed over path. A missing directory is made,
+// mode 0700 for a file only its owner may read (agents' config dirs hold
+// credentials), else 0755.
 func writeAtomic(path string, data []byte, perm fs.FileMode) error {
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	dirPerm := fs.FileMode(0o755)
+	if perm&0o077 == 0 {
+		dirPerm = 0o700
+	}
+	if err := os.MkdirAll(dir, dirPerm); err != nil {
 		return err
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".guard-*")

@@ -308,6 +308,22 @@ func TestSetupNewFileAndRemoveNothing(t *testing.T) {
 
 // TestSetupRefusesBadSettings: a file guard cannot parse, or whose hooks are
 // not what the agent reads, is an error and nothing is written.
+func TestSetupProjectFileMode(t *testing.T) {
+	proj := t.TempDir()
+	c, err := HookConfigFor(ClaudeCode, proj, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := SetupHook(c, fakeGuard(t, t.TempDir(), "exit 0")); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]os.FileMode{c.Path: 0o644, filepath.Dir(c.Path): 0o755 | os.ModeDir} {
+		if fi, err := os.Stat(path); err != nil || fi.Mode() != want {
+			t.Errorf("%s: mode %v (%v), want %v", path, fi.Mode(), err, want)
+		}
+	}
+}
+
 func TestSetupRefusesBadSettings(t *testing.T) {
 	for _, src := range []string{
 		"{ not json",
