@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -36,7 +37,9 @@ var claude = agent{
 		return call{Tool: "Bash", Args: map[string]any{"command": cmd, "description": "run it"}}
 	},
 	prepare: func(s *session) {
-		settings := `{"permissions": {"deny": [], "ask": []}}`
+		// Claude Code's own rules let every Bash call through, so what
+		// is refused is refused by guard.
+		settings := `{"permissions": {"allow": ["Bash"]}}`
 		if s.c.claudeSettings != "" {
 			settings = s.c.claudeSettings
 		}
@@ -262,6 +265,31 @@ func (s *session) guardSetup() {
 	}
 }
 
+// guardSetupTrustOnly records Codex's trust for the hooks.json as it is
+// now, with the hash guard setup computes, keeping the file.
+func (s *session) guardSetupTrustOnly() {
+	s.t.Helper()
+	hooks := filepath.Join(s.home, ".codex", "hooks.json")
+	b, err := os.ReadFile(hooks)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	// guard setup would replace the bare command: ask Codex for the hash.
+	list := hooksList(s.t, s)
+	if len(list) != 1 {
+		s.t.Fatalf("hooks/list: %v", list)
+	}
+	config := filepath.Join(s.home, ".codex", "config.toml")
+	c, err := os.ReadFile(config)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	re := regexp.MustCompile(`trusted_hash = "[^"]*"`)
+	c = re.ReplaceAll(c, []byte(fmt.Sprintf("trusted_hash = %q", list[0]["currentHash"])))
+	s.write(config, string(c))
+	s.write(hooks, string(b))
+}
+
 // runAgent runs the agent once on the script, with a time limit.
 func (s *session) runAgent() {
 	s.t.Helper()
@@ -432,6 +460,36 @@ var cases = []tc{
 		check: func(t *testing.T, s *session) {
 			s.mustNotExist(filepath.Join(s.project, "removed.txt"))
 			s.sawGuard("guard hook failed")
+		},
+	},
+	{
+		// Why guard setup writes a command that fails closed: the bare
+		// command, with guard not on the hook's PATH, exits 127, and
+		// Claude Code and Codex run the tool call anyway.
+		name: "control: a bare guard hook command not on PATH fails open", mode: "auto-edit",
+		setup: func(t *testing.T, s *session) {
+			os.Remove(s.guard)
+			for _, p := range []string{".claude/settings.json", ".codex/hooks.json", ".gemini/settings.json"} {
+				p = filepath.Join(s.home, p)
+				b, err := os.ReadFile(p)
+				if err != nil {
+					continue
+				}
+				cmd := regexp.MustCompile(`"command": "[^\n]*hook ([a-z-]+) \|\|[^\n]*"`)
+				s.write(p, cmd.ReplaceAllString(string(b), `"command": "guard hook $1"`))
+			}
+			if s.a.name == "codex" {
+				// The edit changed the hook: trust it again.
+				s.guardSetupTrustOnly()
+			}
+		},
+		calls: shellCalls("echo hi > bare.txt"),
+		check: func(t *testing.T, s *session) {
+			if s.a.name == "gemini" {
+				s.mustNotExist(filepath.Join(s.project, "bare.txt"))
+				return
+			}
+			s.mustExist(filepath.Join(s.project, "bare.txt"))
 		},
 	},
 	{
