@@ -195,4 +195,3 @@ var wrappers = map[string]bool{
 }
 
 func isWrapper(name string) bool { return wrappers[name] }
-
