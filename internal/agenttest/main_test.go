@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -163,6 +164,18 @@ func agentBin(t *testing.T, rel string) string {
 			t.Fatalf("%s=1: %s", sandboxtest.RequireEnv, msg)
 		}
 		t.Skip(msg)
+	}
+	if strings.HasSuffix(rel, ".js") {
+		out, err := exec.Command("node", "--version").Output()
+		v := strings.TrimPrefix(strings.TrimSpace(string(out)), "v")
+		major, _, _ := strings.Cut(v, ".")
+		if n, _ := strconv.Atoi(major); err != nil || n < 20 {
+			msg := fmt.Sprintf("%s needs Node.js 20 or later; node --version: %q %v", rel, out, err)
+			if required {
+				t.Fatalf("%s=1: %s", sandboxtest.RequireEnv, msg)
+			}
+			t.Skip(msg)
+		}
 	}
 	return p
 }
