@@ -73,6 +73,9 @@ func (c *cli) setup(args []string) int {
 			fmt.Fprintf(c.stderr, "guard setup: %v\n", err)
 			return gate.ExitFailure
 		}
+		if temporary(self, c.getenv("TMPDIR")) {
+			fmt.Fprintf(c.stderr, "guard setup: warning: %s is in a temporary directory; when it goes, the hook blocks every tool call (install guard first: make install)\n", self)
+		}
 		rep, err = install.SetupHook(cfg, self)
 	}
 	printSetup(c.stderr, agent, remove, rep)
@@ -85,6 +88,20 @@ func (c *cli) setup(args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// temporary reports whether path is under /tmp, /var/tmp or $TMPDIR (go
+// run builds there).
+func temporary(path, tmpdir string) bool {
+	for _, d := range []string{"/tmp", "/var/tmp", tmpdir} {
+		if d == "" || !filepath.IsAbs(d) {
+			continue
+		}
+		if rel, err := filepath.Rel(d, path); err == nil && !strings.HasPrefix(rel, "..") {
+			return true
+		}
+	}
+	return false
 }
 
 func printSetup(w io.Writer, agent string, remove bool, rep install.SetupReport) {
