@@ -13,7 +13,7 @@
 // are switched off as well. Every agent runs with a scratch HOME and config
 // directories.
 //
-// Limits: the fake servers speak just enough of each API for the agents'
+// Limits: Linux only (network namespaces). The fake servers speak just enough of each API for the agents'
 // tool loops (streamed replies, one tool call per turn); an agent version
 // that needs more fails its cases rather than passing them. The cases check
 // outcomes (files made or not, text the model was sent), not timings.
