@@ -1,18 +1,36 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"guard/internal/audit"
+	"guard/internal/config"
 
 	"guard/internal/gate"
 	"guard/internal/hook"
 	"guard/policy"
 )
 
+// hookDeadline bounds a hook's whole run: an agent that times a hook out
+// runs the command (Codex, Gemini CLI), so guard denies first.
+const hookDeadline = 10 * time.Second
+
+// answerTimeout bounds the write of the answer: a stdout nobody reads must
+// not hold guard until the agent's timeout.
+const answerTimeout = 3 * time.Second
+
 // hook answers an agent's pre-tool hook request. It never exits 1 (agents
-// take that as "go ahead"): every failure is a deny, and if even a deny
-// cannot be written, exit 2 with the reason on stderr, which blocks.
-func (c *cli) hook(args []string) (code int) {
+// take that as "go ahead"): every failure is a deny on stdout, and if the
+// answer cannot be written, exit 2 with the reason on stderr, which blocks.
+func (c *cli) hook(args []string) int {
 	if len(args) != 1 {
 		fmt.Fprintln(c.stderr, "guard hook: usage: guard hook claude-code|codex|gemini")
 		return 2
@@ -22,48 +40,70 @@ func (c *cli) hook(args []string) (code int) {
 		fmt.Fprintf(c.stderr, "guard hook: %v\n", err)
 		return 2
 	}
+	// A write to a closed pipe fails with EPIPE instead of killing guard
+	// with SIGPIPE, which agents read as "go ahead".
+	signal.Ignore(syscall.SIGPIPE)
+	h := &hookCall{c: c, agent: agent}
+	done := make(chan int, 1)
+	go func() { done <- h.run() }()
+	select {
+	case code := <-done:
+		return code
+	case <-time.After(hookDeadline):
+		return h.deny(fmt.Sprintf("guard: no answer within %v (a request too large or too slow to judge)", hookDeadline))
+	}
+}
+
+// hookCall is one hook request: what is known of it so far, for the answer
+// and the audit log, and whether it has been answered.
+type hookCall struct {
+	c     *cli
+	agent hook.Agent
+	req   hook.Request
+	gate  *gate.Gate
+
+	mu       sync.Mutex
+	answered bool
+	code     int
+}
+
+// run judges the request and answers it; the result is the exit code.
+func (h *hookCall) run() (code int) {
+	c, agent := h.c, h.agent
 	defer func() {
 		if r := recover(); r != nil {
-			hook.Refuse(agent, c.stdout, fmt.Sprintf("guard failed: %v", r))
-			code = 0
+			code = h.deny(fmt.Sprintf("guard failed: %v", r))
 		}
 	}()
 	req, err := hook.Decode(agent, c.stdin)
 	if err != nil {
-		hook.Refuse(agent, c.stdout, "guard: "+err.Error())
-		return 0
+		return h.deny("guard: " + err.Error())
 	}
+	h.set(func() { h.req = req })
 	if !req.Shell {
-		if err := hook.Encode(agent, c.stdout, req, hook.Allow, "", ""); err != nil {
-			hook.Refuse(agent, c.stdout, "guard: "+err.Error())
-		}
-		return 0
+		return h.answer(hook.Allow, "", "", nil)
 	}
 	self, err := guardPath()
 	if err != nil {
-		hook.Refuse(agent, c.stdout, "guard: "+err.Error())
-		return 0
+		return h.deny("guard: " + err.Error())
 	}
+	project, err := c.hookProject(agent)
+	if err != nil {
+		return h.deny("guard: the agent's project: " + err.Error())
+	}
+	h.set(func() { h.req.Project = project })
 	if req.Dir != "" {
 		if err := os.Chdir(req.Dir); err != nil {
-			hook.Refuse(agent, c.stdout, fmt.Sprintf("guard: the command's directory: %v", err))
-			return 0
+			return h.deny(fmt.Sprintf("guard: the command's directory: %v", err))
 		}
 	}
-	// The agent's project, when it tells its hooks, is the writable root:
-	// its shell's working directory follows every cd the agent made.
-	opts := gate.Options{Project: c.getenv("CLAUDE_PROJECT_DIR")}
-	if agent == hook.Gemini && c.getenv("GEMINI_PROJECT_DIR") != "" {
-		opts.Project = c.getenv("GEMINI_PROJECT_DIR")
-	}
-	g, err := c.newGate(opts)
+	g, err := c.newGate(gate.Options{Project: project})
 	if err != nil {
-		hook.Refuse(agent, c.stdout, "guard: "+err.Error())
-		return 0
+		return h.deny("guard: " + err.Error())
 	}
-	req.Project = opts.Project
+	h.set(func() { h.gate = g })
 	script, unwrapped := req.Command, false
-	if inner, project, ok := hook.Unwrap(req.Command, self); ok && g.Mode == policy.FullAuto && project == opts.Project {
+	if inner, p, ok := hook.Unwrap(req.Command, self); ok && g.Mode == policy.FullAuto && p == project {
 		// The agent runs the sandboxed rewrite it was told to run (only
 		// full-auto tells it to, with this project): judge the script
 		// inside. In another mode the rewrite is judged as it stands, so an
@@ -86,10 +126,168 @@ func (c *cli) hook(args []string) (code int) {
 	if v.Result.Rule != "" && d.Action != policy.Run {
 		reason += fmt.Sprintf(" (rule %s at %s)", v.Result.Rule, v.Result.At)
 	}
-	if err := hook.Encode(agent, c.stdout, req, verdict, "guard: "+reason, self); err != nil {
-		hook.Refuse(agent, c.stdout, "guard: "+err.Error())
+	reason = "guard: " + reason
+	if verdict != hook.Deny {
+		// The agent checks its own rules against what guard answers, a
+		// rewrite included, which its rules for the original no longer
+		// match: guard applies them to the original, the stricter wins.
+		cache := policy.Cache{Dir: config.CacheDir(c.getenv), Version: version}
+		rule, ok, err := hook.CheckAgentRules(agent, script, hook.RuleEnv{Getenv: c.getenv, Project: project, LoadRules: cache.LoadFile})
+		if err != nil {
+			return h.deny("guard: " + err.Error() + "; guard cannot apply the agent's own rules, so it refuses")
+		}
+		if ok && rule.Verdict < verdict {
+			switch {
+			case rule.Verdict == hook.Ask && verdict == hook.Sandbox:
+				// Both hold: a person approves, then it runs confined.
+				verdict = hook.AskSandbox
+			default:
+				verdict = rule.Verdict
+			}
+			reason = rule.Reason(agent)
+			v.Result.Rule, v.Result.At = rule.Rule, policy.Pos{File: rule.File}
+		}
 	}
-	return 0
+	if verdict == hook.Sandbox && agent == hook.Codex {
+		rewrites := hook.CodexRewrites()
+		h.set(func() { h.req.Rewrites = rewrites })
+	}
+	return h.answer(verdict, reason, self, &v)
+}
+
+// hookProject is the agent's project, the writable root, each from that
+// agent's own source, never from the request: the request's cwd is wherever
+// the agent's shell has moved, or, for Codex, the workdir the model chose for
+// this command. Claude Code names it in CLAUDE_PROJECT_DIR, Gemini CLI in
+// GEMINI_PROJECT_DIR; Codex names none, and starts its hooks in the session's
+// directory, as Claude Code and Gemini CLI do when their variable is missing.
+func (c *cli) hookProject(agent hook.Agent) (string, error) {
+	name := ""
+	switch agent {
+	case hook.ClaudeCode:
+		name = "CLAUDE_PROJECT_DIR"
+	case hook.Gemini:
+		name = "GEMINI_PROJECT_DIR"
+	}
+	if d := c.getenv(name); name != "" && filepath.IsAbs(d) {
+		return filepath.Clean(d), nil
+	}
+	return os.Getwd()
+}
+
+// set changes what is known of the request under the lock: the deadline may
+// answer from another goroutine.
+func (h *hookCall) set(f func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	f()
+}
+
+// deny answers with a deny.
+func (h *hookCall) deny(reason string) int {
+	return h.answer(hook.Deny, reason, "", nil)
+}
+
+// answer writes the answer for verdict once, and logs it. When it cannot be
+// written, the reason goes to stderr and the exit code is 2: a block.
+func (h *hookCall) answer(verdict hook.Verdict, reason, self string, v *policy.Verdict) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.answered {
+		return h.code
+	}
+	h.answered = true
+	var buf bytes.Buffer
+	req := h.req
+	if verdict == hook.Deny {
+		hook.Refuse(h.agent, &buf, reason)
+	} else if err := hook.Encode(h.agent, &buf, req, verdict, reason, self); err != nil {
+		verdict, reason = hook.Deny, "guard: "+err.Error()
+		buf.Reset()
+		hook.Refuse(h.agent, &buf, reason)
+	}
+	effective := hook.Effective(h.agent, req, verdict)
+	err := discarded(h.c.stdout)
+	if err == nil {
+		err = writeWithin(h.c.stdout, buf.Bytes(), answerTimeout)
+	}
+	if err != nil {
+		reason = fmt.Sprintf("guard: the hook answer could not be written to stdout (%v), so guard blocks the command; the answer was %s: %s", err, effective, reason)
+		effective, h.code = hook.Deny, 2
+		writeWithin(h.c.stderr, []byte(reason+"\n"), answerTimeout)
+	}
+	h.log(effective, reason, v)
+	return h.code
+}
+
+// log appends the hook's decision to the audit log, where the gate keeps it
+// (GUARD_AUDIT_LOG, audit_log in the configuration, or the default place);
+// when the configuration did not load, GUARD_AUDIT_LOG or the default place.
+func (h *hookCall) log(effective hook.Verdict, reason string, v *policy.Verdict) {
+	path := h.c.getenv("GUARD_AUDIT_LOG")
+	if path == "" {
+		path = config.DefaultAuditLog(h.c.getenv)
+	}
+	// In the words of guard's other lines (policy.Action), so that guard log
+	// counts a hook's refusals with the others.
+	decision := map[hook.Verdict]policy.Action{hook.Allow: policy.Run, hook.Sandbox: policy.RunSandboxed,
+		hook.Ask: policy.Ask, hook.Deny: policy.Refuse}[effective]
+	e := audit.Entry{Time: time.Now(), Decision: string(decision), Reason: reason,
+		Agent: h.agent.String(), Tool: h.req.Tool, Command: h.req.Command, Project: h.req.Project,
+		Cwd: h.req.Dir}
+	if h.gate != nil {
+		path, e.Mode = h.gate.AuditLog, string(h.gate.Mode)
+	}
+	if path == "" {
+		return
+	}
+	if h.req.Shell {
+		e.Argv = []string{"bash", "-c", h.req.Command}
+	}
+	if v != nil {
+		e.Class, e.Rule, e.RuleAt = string(v.Class), v.Result.Rule, v.Result.At.String()
+	}
+	if effective == hook.Sandbox {
+		e.Sandbox = "landlock+seccomp"
+	}
+	if err := audit.Append(path, e); err != nil {
+		writeWithin(h.c.stderr, []byte(fmt.Sprintf("guard: warning: audit log not written: %v\n", err)), answerTimeout)
+	}
+}
+
+// discarded reports stdout being /dev/null as an error: an answer written
+// there reaches no one. (The Go runtime opens /dev/null on a descriptor 1
+// that was closed when guard started.)
+func discarded(w io.Writer) error {
+	f, ok := w.(*os.File)
+	if !ok {
+		return nil
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if null, err := os.Stat(os.DevNull); err == nil && os.SameFile(fi, null) {
+		return fmt.Errorf("stdout is %s or was closed", os.DevNull)
+	}
+	return nil
+}
+
+// writeWithin writes b to w, giving up after d.
+func writeWithin(w io.Writer, b []byte, d time.Duration) error {
+	errc := make(chan error, 1)
+	go func() {
+		_, err := w.Write(b)
+		errc <- err
+	}()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case err := <-errc:
+		return err
+	case <-t.C:
+		return fmt.Errorf("no reader within %v", d)
+	}
 }
 
 // sh is a $SHELL for tools that run `$SHELL -c SCRIPT`: it judges the script,

@@ -259,7 +259,7 @@ func TestHookSandboxRewriteRuns(t *testing.T) {
 			}
 			input, _ := hookField(ans, tt.input...).(map[string]any)
 			rewritten := hookStr(input["command"])
-			if want := hook.Rewrite(guard, script); rewritten != want {
+			if want := hook.RewriteIn(guard, work, script); rewritten != want {
 				t.Fatalf("rewritten command\n got %q\nwant %q", rewritten, want)
 			}
 			if input["description"] != "guard test" {
@@ -330,7 +330,7 @@ func TestHookCodexRoundTrip(t *testing.T) {
 		t.Fatalf("reason %q does not name the command to run", reason)
 	}
 	rewritten := reason[i+len(marker):]
-	if want := hook.Rewrite(guard, script); rewritten != want {
+	if want := hook.RewriteIn(guard, work, script); rewritten != want {
 		t.Fatalf("named command\n got %q\nwant %q", rewritten, want)
 	}
 
@@ -353,9 +353,9 @@ func TestHookCodexRoundTrip(t *testing.T) {
 		name, command, reason string
 	}{
 		{"forbidden after the rewrite", rewritten + "; rm -rf ~", "guard: forbidden: "},
-		{"forbidden inside the rewrite", hook.Rewrite(guard, "ls && rm -rf /"), "guard: forbidden: "},
-		{"forbidden hidden in the rewrite", hook.Rewrite(guard, "echo $(rm -rf /)"), "guard: forbidden: "},
-		{"write outside inside the rewrite", hook.Rewrite(guard, "touch "+hook.Quote(filepath.Join(outside, "x"))), "guard: writes outside the writable roots: "},
+		{"forbidden inside the rewrite", hook.RewriteIn(guard, work, "ls && rm -rf /"), "guard: forbidden: "},
+		{"forbidden hidden in the rewrite", hook.RewriteIn(guard, work, "echo $(rm -rf /)"), "guard: forbidden: "},
+		{"write outside inside the rewrite", hook.RewriteIn(guard, work, "touch "+hook.Quote(filepath.Join(outside, "x"))), "guard: writes outside the writable roots: "},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ans := hookAsk(t, guard, "codex", work, fullAuto, hookRequest("codex", work, tt.command))
@@ -370,7 +370,7 @@ func TestHookCodexRoundTrip(t *testing.T) {
 	// Outside full-auto, guard never told the agent to run a rewrite: an
 	// agent that writes one itself must not get around suggest mode's ask.
 	t.Run("rewrite in suggest mode", func(t *testing.T) {
-		command := hook.Rewrite(guard, "touch made-by-agent.txt")
+		command := hook.RewriteIn(guard, work, "touch made-by-agent.txt")
 		ans := hookAsk(t, guard, "codex", work, env, hookRequest("codex", work, command))
 		if d := hookStr(hookField(ans, "hookSpecificOutput", "permissionDecision")); d != "deny" {
 			t.Errorf("answer %v, want deny", ans)
@@ -430,7 +430,7 @@ func TestHookRequests(t *testing.T) {
 				// A sandboxed verdict is never a plain allow.
 				if mode == "full-auto" && !denied && len(ans) != 0 {
 					cmd := hookStr(hookField(ans, "hookSpecificOutput", "updatedInput", "command")) + hookStr(hookField(ans, "hookSpecificOutput", "tool_input", "command"))
-					if !strings.Contains(cmd, " --mode full-auto -- bash -c ") {
+					if !strings.Contains(cmd, " --mode full-auto --project ") {
 						t.Errorf("%s: answer %s allows without the sandbox", what, r.stdout)
 					}
 				}

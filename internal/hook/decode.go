@@ -51,6 +51,10 @@ type Request struct {
 	// agent tells its hooks: a sandboxed rewrite then keeps it as the
 	// writable root (see RewriteIn).
 	Project string
+	// Rewrites, set by the caller, says that a Codex agent applies allow with
+	// updatedInput (see CodexRewrites); else Encode answers a Codex Sandbox
+	// verdict with a deny that names the rewrite.
+	Rewrites bool
 }
 
 // Decode reads one request of agent a from r. Unknown fields are ignored;

@@ -32,13 +32,15 @@ type specific struct {
 //	Allow    allow                        {} (no objection)            allow
 //	Ask      ask                          deny                         deny
 //	Deny     deny                         deny                         deny
-//	Sandbox  allow + updatedInput.command deny, naming the rewrite     allow + tool_input.command
+//	Sandbox  allow + updatedInput.command allow + updatedInput.command allow + tool_input.command
+//	AskSandbox ask + updatedInput.command deny                     deny
 //
-// The rewritten command is [Rewrite](guardPath, req.Command); the other input
-// fields are passed back unchanged. Codex gets a deny for Sandbox because the
-// Codex versions that do not support updatedInput would run the original
-// command unconfined; the reason tells the agent the exact command to run
-// instead (see [Unwrap]).
+// The rewritten command is [RewriteIn](guardPath, req.Project, req.Command);
+// the other input fields are passed back unchanged. Codex gets the rewrite
+// only when req.Rewrites says it applies one (0.169 and later, see
+// [CodexRewrites]): older versions take it as an invalid answer and would run
+// the original command unconfined, so they get a deny whose reason names the
+// exact command to run instead (see [Unwrap]).
 //
 // A request for another tool than the agent's shell (Read, Edit, MCP tools)
 // gets {} for every verdict but Deny: no objection, the agent's own permission
@@ -57,7 +59,7 @@ func Encode(a Agent, w io.Writer, req Request, v Verdict, reason, guardPath stri
 	}
 	var ans answer
 	switch {
-	case v < Deny || v > Sandbox:
+	case v < Deny || v > AskSandbox:
 		return fmt.Errorf("encode hook answer: unknown verdict %d", int(v))
 	case v == Deny:
 		ans = denyAnswer(a, reason)
@@ -67,14 +69,18 @@ func Encode(a Agent, w io.Writer, req Request, v Verdict, reason, guardPath stri
 		ans = allowAnswer(a, reason)
 	case v == Ask:
 		ans = askAnswer(a, reason)
-	case v == Sandbox:
+	case v == Sandbox || v == AskSandbox:
 		if !filepath.IsAbs(guardPath) {
 			return fmt.Errorf("encode hook answer: guard path %q is not absolute", guardPath)
 		}
 		if strings.IndexByte(req.Command, 0) >= 0 {
 			return fmt.Errorf("encode hook answer: the command holds a NUL byte")
 		}
-		ans = sandboxAnswer(a, req, reason, guardPath)
+		if v == AskSandbox {
+			ans = askSandboxAnswer(a, req, reason, guardPath)
+		} else {
+			ans = sandboxAnswer(a, req, reason, guardPath)
+		}
 	}
 	b, err := marshal(ans)
 	if err != nil {
@@ -131,11 +137,11 @@ func askAnswer(a Agent, reason string) answer {
 
 func sandboxAnswer(a Agent, req Request, reason, guardPath string) answer {
 	rewritten := RewriteIn(guardPath, req.Project, req.Command)
-	switch a {
-	case Codex:
+	switch {
+	case a == Codex && !req.Rewrites:
 		return denyAnswer(a, orDefault(reason, "guard: run sandboxed")+
-			"; guard allows this command only sandboxed, and Codex hooks cannot rewrite it safely. Run exactly this instead: "+rewritten)
-	case Gemini:
+			"; guard allows this command only sandboxed, and this Codex is not known to apply a hook's rewrite (0.169 and later do), so guard refuses. Run exactly this instead: "+rewritten)
+	case a == Gemini:
 		return answer{Decision: "allow", Specific: &specific{
 			HookEventName: agents[a].event,
 			ToolInput:     withCommand(req.Input, rewritten),
@@ -143,6 +149,17 @@ func sandboxAnswer(a Agent, req Request, reason, guardPath string) answer {
 	}
 	ans := permission("allow", orDefault(reason, "guard: run sandboxed")+" (sandboxed: guard --mode full-auto)")
 	ans.Specific.UpdatedInput = withCommand(req.Input, rewritten)
+	return ans
+}
+
+// askSandboxAnswer asks, with the command rewritten, so that what the
+// person approves runs sandboxed; only Claude Code can ask.
+func askSandboxAnswer(a Agent, req Request, reason, guardPath string) answer {
+	if a != ClaudeCode {
+		return askAnswer(a, reason)
+	}
+	ans := permission("ask", orDefault(reason, "guard: approval needed")+" (once approved, it runs sandboxed: guard --mode full-auto)")
+	ans.Specific.UpdatedInput = withCommand(req.Input, RewriteIn(guardPath, req.Project, req.Command))
 	return ans
 }
 
@@ -190,4 +207,24 @@ func jsonString(s string) json.RawMessage {
 	enc.SetEscapeHTML(false)
 	enc.Encode(s) // a string always encodes
 	return bytes.TrimRight(buf.Bytes(), "\n")
+}
+
+// Effective is the verdict as agent a reads the answer [Encode] writes for
+// v: Ask is a deny for Codex and Gemini CLI, Sandbox a deny for a Codex that
+// does not apply rewrites, and anything but Deny for another tool than the
+// shell is no objection (Allow).
+func Effective(a Agent, req Request, v Verdict) Verdict {
+	switch {
+	case v == Deny:
+		return Deny
+	case !req.Shell:
+		return Allow
+	case (v == Ask || v == AskSandbox) && a != ClaudeCode:
+		return Deny
+	case v == AskSandbox:
+		return Ask
+	case v == Sandbox && a == Codex && !req.Rewrites:
+		return Deny
+	}
+	return v
 }

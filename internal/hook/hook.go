@@ -10,11 +10,12 @@
 //     {command, description, timeout, run_in_background}, tool_use_id; answer
 //     {"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":
 //     "allow"|"ask"|"deny","permissionDecisionReason":...,"updatedInput":{...}}}.
-//   - Codex, PreToolUse: the same request (plus model and turn_id) and the same
-//     answer, but Codex acts only on deny and on allow with updatedInput, the
-//     latter only in recent versions: older ones treat it as an invalid answer
-//     and run the command unchanged. Its answer schema rejects unknown fields,
-//     and a deny with an empty reason is invalid there.
+//   - Codex, PreToolUse: the same request (plus model and turn_id; cwd is the
+//     model's workdir for the command) and the same answer, but Codex acts
+//     only on deny and on allow with updatedInput, the latter since 0.169:
+//     older ones treat it as an invalid answer and run the command unchanged.
+//     An answer with unknown fields, a deny with an empty reason, an ask and
+//     a plain allow all run the command.
 //   - Gemini CLI, BeforeTool on run_shell_command: request fields session_id,
 //     transcript_path, cwd, hook_event_name, timestamp, tool_name, tool_input
 //     {command, description, dir_path}; answer {"decision":"allow"|"deny",
@@ -23,9 +24,14 @@
 //
 // How verdicts map (see [Encode]): Ask becomes deny where the agent cannot ask
 // (Codex, Gemini). Sandbox becomes an allow that rewrites the command to run
-// under "guard --mode full-auto" ([Rewrite]) where the agent documents input
-// rewriting (Claude Code, Gemini), and a deny that names the rewritten command
-// for Codex. A Sandbox verdict is never answered with a plain allow.
+// under "guard --mode full-auto" ([RewriteIn]) where the agent applies input
+// rewriting (Claude Code, Gemini, Codex 0.169 and later: [CodexRewrites]), and
+// a deny that names the rewritten command for older Codex versions. A Sandbox
+// verdict is never answered with a plain allow.
+//
+// An agent checks its own permission rules against the command it runs, a
+// rewrite included, which its rules for the original no longer match:
+// [CheckAgentRules] applies them to the original command first.
 //
 // Limits. A hook only sees what the agent sends it: it guards the agent's shell
 // tool, not files the agent edits with its own tools, and it trusts the agent
@@ -35,10 +41,10 @@
 // in the agent's shell session.
 //
 // The caller must never fail open: agents run the command when a hook exits 1,
-// crashes or prints nothing they understand. Print the answer and exit 0; on
-// any error, answer with [Refuse]. If even that cannot be written, or the agent
-// is unknown, write the reason on stderr and exit 2, which all three agents
-// treat as a block.
+// crashes, times out or prints nothing they understand. Print the answer and
+// exit 0; on any error, answer with [Refuse]. If even that cannot be written,
+// or the agent is unknown, write the reason on stderr and exit 2, which all
+// three agents treat as a block.
 package hook
 
 import (
@@ -99,6 +105,9 @@ const (
 	Ask                    // a person must approve
 	Allow                  // run as is
 	Sandbox                // run under guard --mode full-auto
+	// AskSandbox: a person must approve, and then it runs under guard
+	// --mode full-auto (the agent's own ask rule met guard's full-auto).
+	AskSandbox
 )
 
 func (v Verdict) String() string {
@@ -111,6 +120,8 @@ func (v Verdict) String() string {
 		return "allow"
 	case Sandbox:
 		return "sandbox"
+	case AskSandbox:
+		return "ask-sandbox"
 	}
 	return fmt.Sprintf("Verdict(%d)", int(v))
 }

@@ -182,27 +182,33 @@ func TestDecodeErrors(t *testing.T) {
 
 // reasons are the reasons given with each verdict in the golden answers.
 var reasons = map[hook.Verdict]string{
-	hook.Allow:   "safe: git status (default.policy:41)",
-	hook.Ask:     "match: rm writes build (suggest mode asks)",
-	hook.Deny:    "forbidden: rm -rf / (default.policy:88)",
-	hook.Sandbox: "unverified: no rule for npm",
+	hook.Allow:      "safe: git status (default.policy:41)",
+	hook.Ask:        "match: rm writes build (suggest mode asks)",
+	hook.Deny:       "forbidden: rm -rf / (default.policy:88)",
+	hook.Sandbox:    "unverified: no rule for npm",
+	hook.AskSandbox: "guard: Claude Code's own rule Bash(npm:*) in /home/u/.claude/settings.json asks about 'npm test'",
 }
 
-var verdicts = []hook.Verdict{hook.Allow, hook.Ask, hook.Deny, hook.Sandbox}
+var verdicts = []hook.Verdict{hook.Allow, hook.Ask, hook.Deny, hook.Sandbox, hook.AskSandbox}
 
 // goldenRequests are the requests answered in testdata/answers, by agent.
 var goldenRequests = []struct {
-	agent hook.Agent
-	file  string
+	agent    hook.Agent
+	file     string
+	rewrites bool // a Codex that applies updatedInput
 }{
-	{hook.ClaudeCode, "claude-code-bash.json"},
-	{hook.ClaudeCode, "claude-code-bash-newer-fields.json"},
-	{hook.ClaudeCode, "claude-code-read.json"},
-	{hook.Codex, "codex-bash.json"},
-	{hook.Codex, "codex-apply-patch.json"},
-	{hook.Gemini, "gemini-shell.json"},
-	{hook.Gemini, "gemini-read.json"},
-	{hook.Gemini, "gemini-mcp.json"},
+	{hook.ClaudeCode, "claude-code-bash.json", false},
+	{hook.ClaudeCode, "claude-code-bash-newer-fields.json", false},
+	{hook.ClaudeCode, "claude-code-bash-2.1.json", false},
+	{hook.ClaudeCode, "claude-code-read.json", false},
+	{hook.Codex, "codex-bash.json", false},
+	{hook.Codex, "codex-bash-0.169.json", false},
+	{hook.Codex, "codex-bash-0.169.json", true},
+	{hook.Codex, "codex-apply-patch.json", false},
+	{hook.Gemini, "gemini-shell.json", false},
+	{hook.Gemini, "gemini-shell-0.61.json", false},
+	{hook.Gemini, "gemini-read.json", false},
+	{hook.Gemini, "gemini-mcp.json", false},
 }
 
 func TestEncodeGolden(t *testing.T) {
@@ -211,8 +217,12 @@ func TestEncodeGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		req.Rewrites = gr.rewrites
 		for _, v := range verdicts {
 			name := strings.TrimSuffix(gr.file, ".json") + "." + v.String() + ".json"
+			if gr.rewrites {
+				name = strings.TrimSuffix(gr.file, ".json") + "-rewrites." + v.String() + ".json"
+			}
 			t.Run(name, func(t *testing.T) {
 				var buf bytes.Buffer
 				if err := hook.Encode(gr.agent, &buf, req, v, reasons[v], guardPath); err != nil {
@@ -295,6 +305,9 @@ func outcome(a hook.Agent, p parsedAnswer) (string, map[string]json.RawMessage) 
 		if d == "allow" && p.Specific.UpdatedInput != nil {
 			return "rewrite", p.Specific.UpdatedInput
 		}
+		if d == "ask" && p.Specific.UpdatedInput != nil {
+			return "ask-rewrite", p.Specific.UpdatedInput
+		}
 		if a == hook.Codex && d != "deny" {
 			return "invalid:" + d, nil // Codex ignores it: fails open
 		}
@@ -364,11 +377,19 @@ func checkAnswer(t *testing.T, a hook.Agent, req hook.Request, v hook.Verdict, o
 		allowed = []string{"ask", "deny"}
 	case v == hook.Sandbox:
 		allowed = []string{"rewrite", "deny"}
+	case v == hook.AskSandbox:
+		allowed = []string{"ask-rewrite", "deny"}
 	}
 	if !slices.Contains(allowed, got) {
 		t.Errorf("%s answer to a %s verdict does %s, want one of %q: %s", a, v, got, allowed, out)
 	}
-	if got == "rewrite" {
+	// Effective says what the agent does with the answer (the audit log's
+	// decision).
+	does := map[string]hook.Verdict{"deny": hook.Deny, "pass": hook.Allow, "allow": hook.Allow, "ask": hook.Ask, "rewrite": hook.Sandbox, "ask-rewrite": hook.Ask}
+	if e := hook.Effective(a, req, v); e != does[got] {
+		t.Errorf("Effective(%s, %s) = %s, but the answer does %s: %s", a, v, e, got, out)
+	}
+	if got == "rewrite" || got == "ask-rewrite" {
 		var cmd string
 		if err := json.Unmarshal(input["command"], &cmd); err != nil {
 			t.Fatalf("rewritten input without a command string: %s", out)
@@ -461,6 +482,43 @@ func BenchmarkRoundTrip(b *testing.B) {
 		buf.Reset()
 		if err := hook.Encode(hook.ClaudeCode, &buf, req, hook.Sandbox, "r", guardPath); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestDecodeRealRequests: the requests as Claude Code 2.1, Codex 0.169 and
+// Gemini CLI 0.61 sent them (prompt_id, effort as an object, turn_id, model,
+// timestamp), with every permission_mode seen, decode to the command.
+func TestDecodeRealRequests(t *testing.T) {
+	for _, tt := range []struct {
+		agent   hook.Agent
+		file    string
+		command string
+	}{
+		{hook.ClaudeCode, "claude-code-bash-2.1.json", "rm -rf build"},
+		{hook.Codex, "codex-bash-0.169.json", "touch x"},
+		{hook.Gemini, "gemini-shell-0.61.json", "ls -la"},
+	} {
+		body, err := os.ReadFile(filepath.Join("testdata", "requests", tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		modes := []string{"default", "acceptEdits", "plan", "dontAsk", "bypassPermissions", "auto"}
+		if tt.agent == hook.Gemini {
+			modes = []string{""}
+		}
+		for _, mode := range modes {
+			b := body
+			if mode != "" {
+				b = bytes.Replace(body, []byte(`"permission_mode":"bypassPermissions"`), []byte(`"permission_mode":"`+mode+`"`), 1)
+			}
+			req, err := hook.Decode(tt.agent, bytes.NewReader(b))
+			if err != nil {
+				t.Fatalf("%s (%s): %v", tt.file, mode, err)
+			}
+			if !req.Shell || req.Command != tt.command || req.PermissionMode != mode || req.Cwd == "" {
+				t.Errorf("%s (%s): %+v", tt.file, mode, req)
+			}
 		}
 	}
 }

@@ -1,0 +1,104 @@
+package hook
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// CodexRewriteVersion is the first Codex version known to apply a hook's
+// allow with updatedInput (measured with 0.169.1). Older versions take that
+// answer as invalid and run the original command unconfined.
+var CodexRewriteVersion = [3]int{0, 169, 0}
+
+// CodexVersion finds the version of the Codex process that started this
+// hook: the nearest ancestor process whose executable is named codex, read
+// from the codex-package.json the npm package puts beside its bin directory,
+// else from `codex --version`. ok is false when there is no such ancestor or
+// its version cannot be read. Only Linux has /proc to look in.
+func CodexVersion() (version [3]int, ok bool) {
+	pid := os.Getppid()
+	for range 8 {
+		if pid <= 1 {
+			return version, false
+		}
+		exe, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/exe")
+		if err == nil && strings.HasPrefix(filepath.Base(exe), "codex") && !strings.HasPrefix(filepath.Base(exe), "codex-") {
+			return codexExeVersion(strings.TrimSuffix(exe, " (deleted)"))
+		}
+		if pid, err = parentOf(pid); err != nil {
+			return version, false
+		}
+	}
+	return version, false
+}
+
+// CodexRewrites reports whether the Codex that started this hook applies
+// allow with updatedInput.
+func CodexRewrites() bool {
+	v, ok := CodexVersion()
+	return ok && !versionLess(v, CodexRewriteVersion)
+}
+
+func parentOf(pid int) (int, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, err
+	}
+	// pid (comm) state ppid ...: comm may hold spaces and parentheses.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	f := strings.Fields(s[i+1:])
+	if i < 0 || len(f) < 2 {
+		return 0, os.ErrInvalid
+	}
+	return strconv.Atoi(f[1])
+}
+
+var versionRE = regexp.MustCompile(`(\d+)\.(\d+)\.(\d+)`)
+
+func codexExeVersion(exe string) ([3]int, bool) {
+	var pkg struct {
+		Version string `json:"version"`
+	}
+	if b, err := os.ReadFile(filepath.Join(filepath.Dir(filepath.Dir(exe)), "codex-package.json")); err == nil &&
+		json.Unmarshal(b, &pkg) == nil {
+		if v, ok := parseVersion(pkg.Version); ok {
+			return v, true
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, exe, "--version").Output()
+	if err != nil || !strings.HasPrefix(string(out), "codex") {
+		return [3]int{}, false
+	}
+	return parseVersion(string(out))
+}
+
+func parseVersion(s string) ([3]int, bool) {
+	m := versionRE.FindStringSubmatch(s)
+	if m == nil {
+		return [3]int{}, false
+	}
+	var v [3]int
+	for i := range v {
+		v[i], _ = strconv.Atoi(m[i+1])
+	}
+	return v, true
+}
+
+func versionLess(a, b [3]int) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] < b[i]
+		}
+	}
+	return false
+}
