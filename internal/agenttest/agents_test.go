@@ -696,6 +696,7 @@ func TestAgents(t *testing.T) {
 					continue
 				}
 				t.Run(c.name, func(t *testing.T) {
+					t.Parallel()
 					runCase(t, a, c)
 				})
 			}
