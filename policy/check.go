@@ -43,7 +43,7 @@ func (p *Policy) Check(argv []string) Result {
 		}
 	}
 
-	spec := p.checkSpecs(program, args)
+	spec := gitCheck(program, args, p.checkSpecs(program, args))
 	prefix := p.checkPrefixes(argv)
 	if prefix == nil {
 		return spec

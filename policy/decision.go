@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"guard/policy/protect"
 )
 
 // Mode is the approval mode: how much runs without a person.
@@ -81,21 +83,26 @@ func (d *Decision) Outside() []WrittenPath {
 //	unverified, Unknown writes ask      ask        sandbox
 //	forbidden                  refuse   refuse     refuse
 func Decide(v *Verdict, mode Mode, roots []string) Decision {
+	return DecideProtected(v, mode, roots, nil, "")
+}
+
+// DecideProtected is Decide with a list of protected paths: a write to a
+// path the list protects (or into any .git) counts as outside the roots,
+// whatever the roots. home expands the list's "~/" entries; a nil list is
+// the .git rule alone.
+func DecideProtected(v *Verdict, mode Mode, roots []string, prot *protect.List, home string) Decision {
 	d := Decision{Class: v.Class}
 	class := v.Class
 	if class == Match && v.Unknown {
 		class = Unverified
 	}
 	if len(v.Writes) > 0 && class != Forbidden {
-		resolved := make([]string, 0, len(roots))
-		for _, root := range roots {
-			resolved = append(resolved, Resolve(root, "/"))
-		}
+		resolved := ResolveRoots(roots)
 		for _, w := range v.Writes {
 			abs := Resolve(w, "/")
 			wp := WrittenPath{Path: w, Resolved: abs, Inside: abs == "/dev/null" || insideAny(abs, resolved)}
 			if wp.Inside {
-				if wp.Protected = protected(abs); wp.Protected != "" {
+				if wp.Protected = protected(abs, prot, home); wp.Protected != "" {
 					wp.Inside = false
 				}
 			}
@@ -147,10 +154,15 @@ func joinPaths(ws []WrittenPath) string {
 // it: a repository's .git holds config and hooks that git runs later,
 // outside any sandbox (core.fsmonitor runs on every git status), and its
 // history, which is not to be lost.
-func protected(p string) string {
+func protected(p string, prot *protect.List, home string) string {
 	for _, part := range strings.Split(p, "/") {
 		if part == ".git" {
 			return "git metadata: git runs its config and hooks later"
+		}
+	}
+	if prot != nil {
+		if e := prot.Protected(p, home); e != nil {
+			return e.Reason
 		}
 	}
 	return ""

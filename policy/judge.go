@@ -25,6 +25,12 @@ type Verdict struct {
 	Script bool
 	// Reason says why a script as a whole is unverified, if it is.
 	Reason string
+	// Commands are the argvs of every command judged, in order, as
+	// written; a wrapper stripped in front of one (timeout, env, ...) is a
+	// one-word entry of its own. The caller checks where each program
+	// resolves (a binary inside a writable root may be anything) and what
+	// each git command may run.
+	Commands [][]string
 }
 
 // Judge classifies argv as run in directory cwd. A shell running a script
@@ -38,6 +44,7 @@ func (s Set) Judge(argv []string, cwd string) Verdict {
 		}
 		v := s.judgeScript(src, dialect, cwd)
 		v.Script = true
+		v.Commands = append([][]string{argv[:1]}, v.Commands...)
 		return v
 	}
 	if len(argv) > 0 && isWrapper(argv[0]) {
@@ -49,8 +56,19 @@ func (s Set) Judge(argv []string, cwd string) Verdict {
 func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 	r := s.Check(argv)
 	v := Verdict{Class: r.Class, Result: r, Argv: argv, Unknown: r.HasUnknown()}
+	if len(argv) > 0 {
+		v.Commands = [][]string{argv}
+	}
 	for _, w := range r.Writes() {
 		v.Writes = append(v.Writes, absolute(w, cwd))
+	}
+	if v.Class == Safe || v.Class == Match {
+		for _, f := range r.Reads() {
+			if why := deviceRead(f, cwd); why != "" {
+				v.Class, v.Unknown, v.Reason = Unverified, true, why
+				break
+			}
+		}
 	}
 	return v
 }
@@ -99,12 +117,26 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			}
 			continue
 		}
+		for _, w := range c.Wrapper {
+			if isWrapper(w) {
+				v.Commands = append(v.Commands, []string{w})
+			}
+		}
 		sub := s.judgeArgv(c.Argv, dir)
+		v.Commands = append(v.Commands, sub.Commands...)
 		addWrites(sub.Result.Writes())
 		v.Unknown = v.Unknown || sub.Unknown
 		class := sub.Class
 		if class == Safe && len(c.Writes) > 0 {
 			class = Match
+		}
+		if class != Forbidden && sub.Reason != "" {
+			c.Dynamic = sub.Reason
+		}
+		for _, f := range c.Reads {
+			if why := deviceRead(f, dir); why != "" && class != Forbidden {
+				c.Dynamic = why
+			}
 		}
 		if c.Dynamic != "" && class != Forbidden {
 			class = Unverified

@@ -221,6 +221,9 @@ func validate(t ArgType, value string) *MatchError {
 		if value == "" {
 			return &MatchError{Type: ErrEmptyFileName}
 		}
+		if t.Kind == TypeReadableFile && devicePath(value) {
+			return &MatchError{Type: ErrDeviceFile, Value: value}
+		}
 	case TypeLiteral:
 		if value != t.Literal {
 			return &MatchError{Type: ErrLiteralValueDidNotMatch, Expected: t.Literal, Actual: value}

@@ -240,6 +240,9 @@ const (
 	ErrSedCommandNotProvablySafe            = "SedCommandNotProvablySafe"
 	ErrMultipleVarargPatterns               = "MultipleVarargPatterns"
 	ErrPrefixRulePrompt                     = "PrefixRulePrompt"
+	// ErrDeviceFile: a file argument names a device, a FIFO or a socket
+	// (guard's own type; the original has none).
+	ErrDeviceFile = "DeviceFile"
 )
 
 // MatchError says why an argv matched no rule. Type is one of the Err*
@@ -288,6 +291,8 @@ func (e *MatchError) Error() string {
 		return fmt.Sprintf("expected %q, got %q", e.Expected, e.Actual)
 	case ErrInvalidPositiveInteger:
 		return fmt.Sprintf("%q is not a positive integer", e.Value)
+	case ErrDeviceFile:
+		return fmt.Sprintf("%s names a device, not a file: reading it is more than a read", e.Value)
 	case ErrMissingRequiredOptions:
 		return fmt.Sprintf("%s: missing required options %s", e.Program, strings.Join(e.Options, ", "))
 	case ErrSedCommandNotProvablySafe:
@@ -370,7 +375,7 @@ func (e *MatchError) MarshalJSON() ([]byte, error) {
 			Expected string `json:"expected"`
 			Actual   string `json:"actual"`
 		}{e.Type, e.Expected, e.Actual})
-	case ErrInvalidPositiveInteger:
+	case ErrInvalidPositiveInteger, ErrDeviceFile:
 		return marshal(struct {
 			Type  string `json:"type"`
 			Value string `json:"value"`

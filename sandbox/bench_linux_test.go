@@ -2,9 +2,11 @@ package sandbox
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -67,5 +69,46 @@ func BenchmarkExec(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkConfineRoots is BenchmarkConfine with many sibling writable roots
+// outside one another (each its own mount copy as root, its own Landlock rule):
+// the curve that issue 13's cliff was on.
+func BenchmarkConfineRoots(b *testing.B) {
+	requireSandbox(b)
+	base := b.TempDir()
+	for _, n := range []int{1, 10, 100, 300} {
+		roots := make([]string, n)
+		for i := range roots {
+			roots[i] = filepath.Join(base, fmt.Sprintf("n%d-r%d", n, i))
+			if err := os.Mkdir(roots[i], 0o755); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for _, part := range []struct {
+			name string
+			keep func(c *confinement)
+		}{
+			{"mounts", func(c *confinement) { c.caps, c.landlock, c.seccomp = false, false, false }},
+			{"landlock", func(c *confinement) { c.mounts, c.caps, c.seccomp = false, false, false }},
+			{"all", func(c *confinement) {}},
+		} {
+			b.Run(fmt.Sprintf("%d/%s", n, part.name), func(b *testing.B) {
+				for b.Loop() {
+					onThrowawayThread(func() {
+						c, err := newConfinement(Profile{WritableRoots: roots}, io.Discard)
+						if err != nil {
+							b.Fatal(err)
+						}
+						part.keep(c)
+						if err := c.apply(false); err != nil {
+							b.Fatal(err)
+						}
+						c.release()
+					})
+				}
+			})
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 // Root gets every capability back at execve. The sandbox lets it keep only what
 // building and testing software as root needs (file ownership and permission
 // overrides, setuid/setgid, kill, low ports) and takes the rest: CAP_SYS_ADMIN,
+// CAP_NET_RAW, CAP_LEASE,
 // CAP_SYS_BOOT, CAP_SYS_MODULE, CAP_SYS_RAWIO, CAP_SYS_TIME, CAP_SYS_PTRACE,
 // CAP_NET_ADMIN, CAP_MKNOD, CAP_SYS_NICE, CAP_SYS_RESOURCE, CAP_IPC_OWNER,
 // CAP_SETFCAP, CAP_SETPCAP...
@@ -23,17 +24,16 @@ import (
 // set stays as it was. Capability sets are per thread, like the rest of the
 // confinement.
 
-// keptCapabilities are the ones root keeps; CAP_NET_RAW too with AllowNetwork.
+// keptCapabilities are the ones root keeps, with or without AllowNetwork: not
+// CAP_NET_RAW (an AF_PACKET socket sniffs every process's traffic; ping works
+// through ICMP datagram sockets), nor CAP_LEASE (a lease on any file stalls
+// others' open(2) for lease-break-time).
 var keptCapabilities = []int{
 	unix.CAP_CHOWN, unix.CAP_DAC_OVERRIDE, unix.CAP_DAC_READ_SEARCH, unix.CAP_FOWNER, unix.CAP_FSETID,
-	unix.CAP_KILL, unix.CAP_SETGID, unix.CAP_SETUID, unix.CAP_NET_BIND_SERVICE, unix.CAP_LEASE,
-	unix.CAP_AUDIT_WRITE,
+	unix.CAP_KILL, unix.CAP_SETGID, unix.CAP_SETUID, unix.CAP_NET_BIND_SERVICE, unix.CAP_AUDIT_WRITE,
 }
 
-func keptCapability(c int, network bool) bool {
-	if network && c == unix.CAP_NET_RAW {
-		return true
-	}
+func keptCapability(c int) bool {
 	for _, k := range keptCapabilities {
 		if k == c {
 			return true
@@ -43,10 +43,10 @@ func keptCapability(c int, network bool) bool {
 }
 
 // keptSet is keptCapabilities as a set.
-func keptSet(network bool) uint64 {
+func keptSet() uint64 {
 	var s uint64
 	for c := 0; c < 64; c++ {
-		if keptCapability(c, network) {
+		if keptCapability(c) {
 			s |= 1 << uint(c)
 		}
 	}
@@ -101,7 +101,7 @@ func hasCap(set uint64, c int) bool { return set&(1<<uint(c)) != 0 }
 
 // planCapabilities chooses the plan for a thread with effective uid euid and the
 // sets cs; for root without a way to confine, it returns why not.
-func planCapabilities(euid int, cs capSets, network bool) (plan capsPlan, why string) {
+func planCapabilities(euid int, cs capSets) (plan capsPlan, why string) {
 	switch {
 	case euid != 0 && cs.permitted == 0 && cs.inheritable == 0:
 		return capsNone, ""
@@ -112,7 +112,7 @@ func planCapabilities(euid int, cs capSets, network bool) (plan capsPlan, why st
 	case cs.securebits&secbitNoRoot != 0:
 		return capsShrink, ""
 	}
-	if c, ok := droppableInBoundingSet(network); ok {
+	if c, ok := droppableInBoundingSet(); ok {
 		return capsNone, fmt.Sprintf("no CAP_SETPCAP to keep root from regaining capability %d at execve", c)
 	}
 	return capsShrink, ""
@@ -120,7 +120,7 @@ func planCapabilities(euid int, cs capSets, network bool) (plan capsPlan, why st
 
 // confineCapabilities carries out plan on the calling thread, whose sets are cs
 // (read by newConfinement: nothing in between changes them).
-func confineCapabilities(plan capsPlan, cs capSets, network bool) error {
+func confineCapabilities(plan capsPlan, cs capSets) error {
 	// capset sets effective and permitted to what is left of them within permitted,
 	// and inheritable to inheritable; it empties the ambient set of what is no
 	// longer both permitted and inheritable.
@@ -138,7 +138,7 @@ func confineCapabilities(plan capsPlan, cs capSets, network bool) error {
 		}
 		return nil
 	}
-	kept := keptSet(network) & cs.permitted
+	kept := keptSet() & cs.permitted
 
 	switch plan {
 	case capsClear:
@@ -172,9 +172,9 @@ func confineCapabilities(plan capsPlan, cs capSets, network bool) error {
 
 // droppableInBoundingSet returns a capability beyond the kept ones that is still
 // in the bounding set, if any: root gets it back at execve.
-func droppableInBoundingSet(network bool) (int, bool) {
+func droppableInBoundingSet() (int, bool) {
 	for c := 0; c < 64; c++ {
-		if keptCapability(c, network) {
+		if keptCapability(c) {
 			continue
 		}
 		in, err := unix.PrctlRetInt(unix.PR_CAPBSET_READ, uintptr(c), 0, 0, 0)

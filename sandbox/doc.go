@@ -1,4 +1,5 @@
-// Package sandbox confines a program that guard runs in full-auto mode, and execs it.
+// Package sandbox confines a program that guard runs in full-auto mode (or, files
+// only, a writing command that auto-edit lets through), and execs it.
 //
 // Exec applies the confinement to the calling OS thread only, then execve(2)s the
 // program from that thread, which replaces the whole process: execve keeps only the
@@ -12,15 +13,19 @@
 //     working directory re-entered so that it lies on the writable copy. This is
 //     what stops root's chmod, chown, utime and xattr changes outside the roots,
 //     which Landlock does not check. Device nodes stay writable on a read-only
-//     mount: /dev/null and the terminal keep working.
+//     mount: /dev/null and the terminal keep working. With it, an IPC namespace
+//     (System V IPC objects and POSIX message queues of processes outside are
+//     not in it) and a devpts instance of its own on /dev/pts (other terminals
+//     are not in it; /dev/tty, the inherited descriptors and new ptys work, but
+//     ttyname(3) of the inherited terminal fails).
 //  2. As root, the capabilities: SECBIT_NOROOT (locked) ends root's special case
 //     at execve, and only what building and testing software needs crosses it,
 //     as ambient capabilities (CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH,
 //     CAP_FOWNER, CAP_FSETID, CAP_KILL, CAP_SETUID, CAP_SETGID,
-//     CAP_NET_BIND_SERVICE, CAP_LEASE, CAP_AUDIT_WRITE, and CAP_NET_RAW with
-//     AllowNetwork); the permitted set shrinks to them. No CAP_SYS_ADMIN,
+//     CAP_NET_BIND_SERVICE, CAP_AUDIT_WRITE; not CAP_NET_RAW, even with
+//     AllowNetwork, nor CAP_LEASE); the permitted set shrinks to them. No CAP_SYS_ADMIN,
 //     CAP_SYS_BOOT, CAP_SYS_MODULE, CAP_SYS_RAWIO, CAP_SYS_TIME, CAP_SYS_PTRACE,
-//     CAP_NET_ADMIN, CAP_MKNOD, CAP_SETPCAP... and with no_new_privs a program
+//     CAP_NET_ADMIN, CAP_NET_RAW, CAP_LEASE, CAP_MKNOD, CAP_SYS_NICE, CAP_SETPCAP... and with no_new_privs a program
 //     with file capabilities gets no more than the permitted set. The inheritable
 //     and ambient sets are emptied for everyone else.
 //  3. no_new_privs: setuid and file capabilities grant nothing any more.
@@ -37,13 +42,24 @@
 //     the caller's choice.
 //  6. seccomp, last, on this thread only. Default allow; EPERM for socket() of any
 //     family but AF_UNIX unless AllowNetwork (so UDP, raw, packet and netlink too),
-//     for socket(AF_UNIX) unless AllowUnixSockets, for ptrace, process_vm_readv/
+//     and with it for AF_PACKET and SOCK_RAW over IPv4 and IPv6 all the same; for
+//     socket(AF_UNIX) unless AllowUnixSockets, and then for socketpair(2) of any
+//     type but stream and seqpacket (a datagram pair can sendto(2) a pathname
+//     socket outside by address); for prlimit64 setting, and setpriority,
+//     sched_setaffinity, sched_setattr, sched_setparam, sched_setscheduler,
+//     ioprio_set, migrate_pages and move_pages on, any process but the caller
+//     (pid 0: the filter cannot know the caller's pid; glibc, nice, taskset,
+//     ionice pass 0); for the System V IPC and POSIX message queue calls without
+//     an IPC namespace of its own (an ordinary user); for chmod, fchmod,
+//     fchmodat, fchmodat2, open, openat, creat, mknod and mknodat with a
+//     set-user-ID or set-group-ID bit in the mode; for fcntl(F_SETLEASE); for ptrace, process_vm_readv/
 //     writev, pidfd_getfd, process_madvise, bpf, perf_event_open, userfaultfd, the
 //     keyring calls, module and kexec calls, reboot, swapon/off, iopl/ioperm, acct,
 //     open_by_handle_at, every mount-changing call, chroot, pivot_root, unshare,
 //     setns, clone with a namespace flag, and ioctl TIOCSTI and TIOCLINUX; ENOSYS
-//     for clone3 (glibc falls back to clone, whose flags the filter can see) and the
-//     io_uring calls (they would bypass the socket rule). Arguments are compared on
+//     for clone3 (glibc falls back to clone, whose flags the filter can see), the
+//     io_uring calls (they would bypass the socket rule) and openat2 (its mode is
+//     in memory the filter cannot read; callers fall back to openat). Arguments are compared on
 //     all 64 bits, and where the kernel reads an int, the rule fails closed on the
 //     high half: socket(0x1_0000_0002) is refused. Syscalls of a foreign ABI (x32,
 //     int 0x80, aarch32) kill the process. The BPF programs are compiled from
@@ -71,13 +87,44 @@
 // cannot be undone). Probe lists every part and whether this machine enforces it,
 // by applying the whole confinement to a throwaway thread.
 //
+// # Files only
+//
+// Profile.FilesOnly keeps steps 1 (as root, without the devpts), 3, 4 (without
+// the network and the scoping) and 5, and nothing else: writes land only beneath the roots, and the
+// program is otherwise as free as it was. Auto-edit runs this way the commands it
+// lets through for writing inside the roots, because a script can make a symlink
+// that a later command of it writes through, after the decision looked
+// (`cp -r src dst && echo x > dst/lnk/target`). Root keeps its capabilities
+// there, CAP_SYS_ADMIN included, but Landlock refuses it every mount: a guard
+// shim run inside finds the enclosing read-only mounts (sandboxedMounts) before
+// it tries to make its own.
+//
 // # Decisions
+//
+// Processes next door: Landlock scopes signals and refuses ptrace and /proc/PID
+// access to processes outside (step 4); seccomp takes the calls that name another
+// process by pid (step 6); root's private IPC namespace and devpts instance hide
+// their System V objects and terminals. An ordinary user has neither namespace:
+// System V IPC is refused outright (PostgreSQL's initdb, fakeroot's default
+// mode and X11's MIT-SHM need it: run them as root, or outside full-auto), and
+// the user's own other terminals stay readable (below).
+//
+// The pid-0 rule has a price: a thread that pins or reprioritizes itself by its
+// own thread id (pthread_setaffinity_np, pthread_setschedparam, as OpenMP does
+// with OMP_PROC_BIND) gets EPERM, as does renice of the command's own pid; most
+// callers treat that as advisory and go on.
+//
+// Set-id bits: root can plant a set-user-ID shell in a root for an ordinary user
+// to run later. Every call that sets a mode refuses the set-user-ID and
+// set-group-ID bits, for everyone: `install -m 4755` and `cp -p` of a set-id
+// program fail, and so do `chmod g+s DIR` and `git init --shared` (set-group-ID
+// directories). File capabilities need CAP_SETFCAP, which root does not keep.
 //
 // Pathname Unix sockets: Landlock cannot filter connect(2) to them below ABI 9, and
 // a Docker or containerd socket is a root shell, so socket(AF_UNIX) is refused
-// unless AllowUnixSockets, while socketpair(2) stays allowed. That keeps git, make,
-// go, node's child processes and Python's asyncio and multiprocessing (with the
-// fork start method) working. What needs AllowUnixSockets: multiprocessing's
+// unless AllowUnixSockets, while stream and seqpacket socketpair(2)s stay
+// allowed. That keeps git, make, go, node's child processes and Python's asyncio
+// and multiprocessing (with the fork start method) working. What needs AllowUnixSockets: multiprocessing's
 // forkserver (the default from Python 3.14) and Manager, ssh-agent, gpg-agent
 // (signed commits), D-Bus, X11, syslog(3), Docker. AllowUnixSockets does not open
 // abstract sockets outside the sandbox: those stay scoped by Landlock.
@@ -95,6 +142,20 @@
 //
 // # What it does not stop
 //
+//   - Advisory locks: flock(2) and fcntl locks on any file the program can open,
+//     which stall only the programs that take the same lock (a build tool's or
+//     a database's). Refusing them would break make, cargo, pip, sqlite and git
+//     alike; leases, which stall every opener, are refused.
+//   - A process that leaves the session (setsid, double fork) outlives the
+//     command: guard execs in place and keeps no process that could end it. It
+//     stays confined (every layer is inherited and cannot be lifted), so it can
+//     do no more than the command could, only later. A pid namespace would end
+//     it with the command, but needs a process of guard's left as its parent.
+//   - An ordinary user's own other terminals (/dev/pts/N): reading what is typed
+//     there and TIOCSWINSZ. Without a mount namespace there is no devpts of its
+//     own, and Landlock grants reading beneath / as one rule; it also checks a
+//     pty opened through TIOCGPTPEER against /dev/pts, so carving the others out
+//     would break every pty made inside.
 //   - Reading. Every file the user can read stays readable, secrets included, and
 //     can be copied into the roots.
 //   - Anything inside the writable roots, including .git/hooks and build scripts
@@ -125,10 +186,19 @@
 //
 // # Speed
 //
+// Many writable roots: no descriptor is held per root (each is opened for its
+// Landlock rule and closed), a root inside another costs nothing, and the rest is
+// one open, landlock_add_rule and close each; as root, each root outside the
+// others is also a mount copy, made and torn down (about 15 us), and with more
+// than 8 of them the thread gets a descriptor table of its own, whose growth
+// then does not wait for an RCU grace period. BenchmarkConfineRoots and make
+// bench show the curve (issue 13's 300 roots at 22x came from the descriptors).
+//
 // No thread but the caller's is touched, and nothing is built at run time: one
 // landlock_create_ruleset, six to ten landlock_add_rule, one seccomp(2) with a
 // ready program, one poll(2) for the descriptors and, as root, fourteen
-// credential changes for the capabilities and eight mount-related calls. The
+// credential changes for the capabilities and nine mount-related calls (the IPC
+// namespace and the devpts added about 4% to full-auto as root). The
 // seccomp program is a binary tree of syscall numbers: when it is loaded, the
 // kernel runs it once per syscall number to find those it always allows, which
 // took twice as long with a chain. Measured on a 2-core VM where a Go program

@@ -19,6 +19,16 @@ type Profile struct {
 	// allowed.
 	AllowUnixSockets bool
 
+	// FilesOnly confines the file system alone: writes, creation, removal,
+	// renames, links and truncation only beneath the writable roots (Landlock,
+	// and as root the read-only mounts), inherited descriptors closed on exec.
+	// Nothing else changes: no seccomp filter, no network or signal scoping, and
+	// root keeps its capabilities. Auto-edit runs the commands it lets through
+	// for writing inside the roots this way, so that a write that lands outside
+	// at run time (through a symlink an earlier command made) fails.
+	// AllowNetwork and AllowUnixSockets have no effect with it.
+	FilesOnly bool
+
 	// BestEffort runs with what the kernel offers and writes one line per
 	// unenforced part of the profile to Exec's warn writer, instead of failing.
 	BestEffort bool

@@ -101,7 +101,7 @@ type confinement struct {
 	warn  io.Writer
 	roots []root // existing writable roots
 	cwd   string
-	fds   []int // O_PATH descriptors, closed by release or execve
+	fds   []int // descriptors held until execve (the Landlock ruleset), closed by release
 
 	abi  int  // Landlock ABI, 0 without Landlock
 	root bool // euid 0, or holds CAP_CHOWN, CAP_FOWNER or CAP_DAC_OVERRIDE
@@ -112,6 +112,8 @@ type confinement struct {
 	nnp, landlock, seccomp, mounts, caps bool
 	nnpWhy, landlockWhy, seccompWhy      string
 	mountsWhy, capsWhy                   string
+	pts                                  bool // a devpts instance of its own (privateTerminals)
+	ptsWhy                               string
 	capsRequired                         bool
 	capsPlan                             capsPlan
 	capSets                              capSets // as newConfinement found them
@@ -128,23 +130,10 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		if !filepath.IsAbs(r) {
 			return nil, fmt.Errorf("writable root %q: not an absolute path", r)
 		}
-		r = filepath.Clean(r)
-		// One O_PATH descriptor per root, for its Landlock rule.
-		fd, err := openRetry(r, unix.O_PATH|unix.O_CLOEXEC)
-		if err == unix.ENOENT || err == unix.ENOTDIR {
-			continue // nothing to grant
-		}
-		if err != nil {
-			c.release()
-			return nil, fmt.Errorf("writable root %s: %w", r, err)
-		}
-		c.fds = append(c.fds, fd)
-		var st unix.Stat_t
-		if err := unix.Fstat(fd, &st); err != nil {
-			c.release()
-			return nil, fmt.Errorf("writable root %s: fstat: %w", r, err)
-		}
-		c.roots = append(c.roots, root{path: r, fd: fd, dir: st.Mode&unix.S_IFMT == unix.S_IFDIR})
+		// Not opened nor even looked up here: with hundreds of roots every
+		// syscall per root counts. The steps that use a root skip it when it does
+		// not exist (nothing to grant), and no descriptor is held per root.
+		c.roots = append(c.roots, root{path: filepath.Clean(r)})
 	}
 
 	// Checked here: go-landlock's BestEffort() reports success without Landlock.
@@ -157,7 +146,7 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		}
 	}
 	c.nnp = true
-	if seccompProgram(p) != nil {
+	if seccompProgram(p, false) != nil {
 		c.seccomp = true
 	} else {
 		c.seccompWhy = "no seccomp filter compiled for " + runtime.GOARCH
@@ -175,14 +164,16 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	switch {
 	case containsRoot(c.roots):
 		c.mountsWhy = "/ is a writable root"
+	case c.root && sandboxedMounts():
+		// Before CAP_SYS_ADMIN: a files-only sandbox keeps root's capabilities,
+		// but Landlock refuses its programs every mount.
+		c.inherited = true
+		c.mountsWhy = "inside the read-only mounts of an enclosing guard sandbox"
 	case hasCap(cs.effective, unix.CAP_SYS_ADMIN):
 		c.mounts = true
 		if c.cwd, err = unix.Getwd(); err != nil {
 			c.cwd = "" // a deleted directory: the thread keeps it as it is
 		}
-	case c.root && sandboxedMounts():
-		c.inherited = true
-		c.mountsWhy = "inside the read-only mounts of an enclosing guard sandbox"
 	case c.root:
 		c.mountsWhy = "no CAP_SYS_ADMIN to make the mounts read-only"
 	default:
@@ -190,8 +181,16 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	}
 
 	c.capSets, c.capsRequired = cs, euid == 0
-	c.capsPlan, c.capsWhy = planCapabilities(euid, cs, p.AllowNetwork)
+	c.capsPlan, c.capsWhy = planCapabilities(euid, cs)
 	c.caps = c.capsPlan != capsNone
+	c.pts = c.mounts && !p.FilesOnly
+	if !c.pts {
+		c.ptsWhy = c.mountsWhy
+	}
+	if p.FilesOnly {
+		c.seccomp, c.seccompWhy = false, "not part of the files-only profile"
+		c.caps, c.capsRequired, c.capsPlan, c.capsWhy = false, false, capsNone, "not part of the files-only profile"
+	}
 
 	if err := c.check(); err != nil {
 		c.release()
@@ -200,11 +199,9 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	return c, nil
 }
 
-// root is a writable root, open.
+// root is a writable root, a clean absolute path; it may not exist.
 type root struct {
 	path string
-	fd   int // O_PATH
-	dir  bool
 }
 
 // release closes the descriptors the confinement opened.
@@ -242,8 +239,11 @@ func (c *confinement) check() error {
 // complete reports whether every part that can be required is enforced: the
 // mechanisms that parts() judges by, all there.
 func (c *confinement) complete() bool {
+	if c.p.FilesOnly {
+		return c.nnp && c.landlock && c.abi >= 3 && (c.mounts || c.inherited || !c.root)
+	}
 	return c.nnp && c.landlock && c.abi >= 6 && c.seccomp &&
-		(c.mounts || c.inherited || !c.root) && (c.caps || !c.capsRequired)
+		(c.mounts || c.inherited || !c.root) && (c.caps || !c.capsRequired) && (c.pts || !c.mounts)
 }
 
 // apply runs the steps on the calling (locked) thread. A step that fails is an
@@ -269,8 +269,25 @@ func (c *confinement) apply(fds bool) error {
 			}
 		}
 	}
+	if c.pts {
+		// After the mounts, as a step of its own: a kernel or a container that
+		// refuses a new devpts costs this part only.
+		// Never without the thread's own mount namespace: in the host's, a new
+		// devpts on /dev/pts would hide every terminal of the machine.
+		var err error
+		if !c.mounts {
+			err = fmt.Errorf("no mount namespace of its own: %s", c.mountsWhy)
+		} else {
+			err = privateTerminals()
+		}
+		if err != nil {
+			if err := fail(&c.pts, &c.ptsWhy, err); err != nil {
+				return err
+			}
+		}
+	}
 	if c.caps {
-		if err := confineCapabilities(c.capsPlan, c.capSets, c.p.AllowNetwork); err != nil {
+		if err := confineCapabilities(c.capsPlan, c.capSets); err != nil {
 			if err := fail(&c.caps, &c.capsWhy, err); err != nil {
 				return err
 			}
@@ -297,7 +314,9 @@ func (c *confinement) apply(fds bool) error {
 		}
 	}
 	if c.seccomp { // last: nothing after it but execve
-		if err := loadSeccomp(seccompProgram(c.p)); err != nil {
+		// With a mount namespace of its own (or an enclosing sandbox's), the thread
+		// has an IPC namespace of its own too: System V IPC stays usable.
+		if err := loadSeccomp(seccompProgram(c.p, c.mounts || c.inherited)); err != nil {
 			if err := fail(&c.seccomp, &c.seccompWhy, err); err != nil {
 				return err
 			}
@@ -363,6 +382,10 @@ func (c *confinement) parts() []part {
 			c.mountsWhy+": the user's own files outside the roots can still change mode, times and xattrs (Landlock does not check these)")
 	}
 
+	if c.p.FilesOnly {
+		return ps // the file system alone
+	}
+
 	switch {
 	case !c.capsRequired:
 		add("root capabilities dropped", false, true, "not root: inheritable and ambient sets cleared")
@@ -385,7 +408,7 @@ func (c *confinement) parts() []part {
 	}
 
 	if !c.p.AllowUnixSockets {
-		add("pathname Unix sockets", true, c.seccomp, sc("socket(AF_UNIX) refused, socketpair allowed"))
+		add("pathname Unix sockets", true, c.seccomp, sc("socket(AF_UNIX) refused, stream and seqpacket socketpairs allowed"))
 	} else {
 		add("pathname Unix sockets", false, false, "allowed by the profile (Landlock cannot filter them below ABI 9)")
 	}
@@ -408,6 +431,35 @@ func (c *confinement) parts() []part {
 	}
 	add("ptrace, process memory and /proc/PID of processes outside", true, ok && c.seccomp, d)
 
+	add("limits, priority, scheduling and memory placement of processes outside", true, c.seccomp,
+		sc("prlimit64, setpriority, sched_set*, ioprio_set, migrate_pages, move_pages only on the caller (pid 0)"))
+	switch {
+	case c.mounts || c.inherited:
+		add("System V IPC and POSIX message queues of processes outside", true, true, "an IPC namespace of its own")
+	default:
+		add("System V IPC and POSIX message queues of processes outside", true, c.seccomp,
+			sc("shm*, msg*, sem*, mq_* refused (no IPC namespace without CAP_SYS_ADMIN)"))
+	}
+	if !c.p.AllowUnixSockets {
+		add("datagram socketpairs (sendto a pathname socket outside)", true, c.seccomp, sc("socketpair of any type but stream and seqpacket refused"))
+	}
+	if c.p.AllowNetwork {
+		add("packet and raw IP sockets (sniffing) with the network allowed", true, c.seccomp,
+			sc("socket(AF_PACKET) and SOCK_RAW over IPv4 and IPv6 refused; root keeps no CAP_NET_RAW"))
+	}
+	switch {
+	case c.pts && c.mounts:
+		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", true, true, "a devpts instance of its own")
+	case c.mounts:
+		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", true, false, c.ptsWhy)
+	case c.inherited:
+		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", true, true, c.mountsWhy)
+	default:
+		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", false, false,
+			c.mountsWhy+": the user's own other terminals stay readable (no devpts of its own without a mount namespace)")
+	}
+	add("set-user-ID and set-group-ID bits", true, c.seccomp, sc("chmod, fchmod*, open*, creat, mknod* with S_ISUID or S_ISGID refused"))
+	add("file leases (F_SETLEASE)", true, c.seccomp, sc("fcntl(F_SETLEASE) refused; root keeps no CAP_LEASE"))
 	add("namespaces, mounts, bpf, perf, keyring, userfaultfd, modules, kexec, io_uring", true, c.seccomp,
 		sc("refused (clone3 and io_uring with ENOSYS)"))
 	add("terminal input injection (TIOCSTI, TIOCLINUX)", true, c.seccomp, sc("ioctl requests refused"))

@@ -372,7 +372,7 @@ func TestExecErrors(t *testing.T) {
 // the plan of a confinement is data, so a kernel without Landlock or with an old
 // ABI can be simulated.
 func TestNotEnforced(t *testing.T) {
-	full := confinement{abi: 7, landlock: true, seccomp: true, nnp: true, mounts: true, caps: true, capsRequired: true, capsPlan: capsNoRoot, root: true}
+	full := confinement{abi: 7, landlock: true, seccomp: true, nnp: true, mounts: true, pts: true, caps: true, capsRequired: true, capsPlan: capsNoRoot, root: true}
 	tests := []struct {
 		name string
 		edit func(c *confinement)
@@ -387,10 +387,13 @@ func TestNotEnforced(t *testing.T) {
 		{"ABI 2 without mounts", func(c *confinement) { c.abi, c.mounts, c.root, c.capsRequired = 2, false, false, false },
 			[]string{"truncate outside the writable roots (needs Landlock ABI 3, kernel has 2)", "signals"}},
 		{"no seccomp", func(c *confinement) { c.seccomp, c.seccompWhy = false, "no seccomp filter compiled for mips" },
-			[]string{"network", "pathname Unix sockets", "ptrace", "namespaces", "terminal input injection", "foreign syscall ABIs"}},
+			[]string{"network", "pathname Unix sockets", "ptrace", "limits, priority", "datagram socketpairs", "set-user-ID",
+				"file leases", "namespaces", "terminal input injection", "foreign syscall ABIs"}},
 		{"root without CAP_SYS_ADMIN", func(c *confinement) { c.mounts, c.mountsWhy = false, "no CAP_SYS_ADMIN to make the mounts read-only" },
 			[]string{"chmod, chown, utime, xattr outside the writable roots (no CAP_SYS_ADMIN"}},
 		{"root inside an enclosing sandbox", func(c *confinement) { c.mounts, c.inherited = false, true }, nil},
+		{"root where a new devpts is refused", func(c *confinement) { c.pts, c.ptsWhy = false, "mount devpts on /dev/pts: permission denied" },
+			[]string{"other terminals (/dev/pts/N: reading their input, TIOCSWINSZ) (mount devpts"}},
 		{"not root", func(c *confinement) {
 			c.mounts, c.mountsWhy, c.root, c.caps, c.capsRequired = false, "not root", false, false, false
 		}, nil},
@@ -443,13 +446,19 @@ func TestOutermost(t *testing.T) {
 		}
 		return rs
 	}
-	got := outermost(roots("/a/b", "/a-b", "/a", "/c/d", "/a/b/c", "/c/d"))
-	var paths []string
-	for _, r := range got {
-		paths = append(paths, r.path)
-	}
-	if want := "/a /a-b /c/d"; strings.Join(paths, " ") != want {
-		t.Errorf("outermost = %v, want %s", paths, want)
+	for _, tc := range []struct{ in, want []string }{
+		{[]string{"/a/b", "/a-b", "/a", "/c/d", "/a/b/c", "/c/d"}, []string{"/a", "/a-b", "/c/d"}},
+		{[]string{"/a/b-c", "/a/b", "/a/b/c", "/a/b0", "/ab"}, []string{"/a/b", "/a/b-c", "/a/b0", "/ab"}},
+		{[]string{"/x", "/", "/y/z"}, []string{"/"}},
+		{[]string{"/a.b/c", "/a/c", "/a"}, []string{"/a", "/a.b/c"}},
+	} {
+		var paths []string
+		for _, r := range outermost(roots(tc.in...)) {
+			paths = append(paths, r.path)
+		}
+		if strings.Join(paths, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("outermost(%v) = %v, want %v", tc.in, paths, tc.want)
+		}
 	}
 }
 
@@ -524,13 +533,13 @@ func TestPlanCapabilities(t *testing.T) {
 		{"root", 0, capSets{effective: setpcap, permitted: setpcap}, capsNoRoot},
 		{"root under SECBIT_NOROOT without CAP_SETPCAP (nested)", 0, capSets{securebits: secbitNoRoot | secbitNoRootLocked}, capsShrink},
 	} {
-		if got, why := planCapabilities(tt.euid, tt.cs, false); got != tt.want || why != "" {
+		if got, why := planCapabilities(tt.euid, tt.cs); got != tt.want || why != "" {
 			t.Errorf("%s: plan %d (%q), want %d", tt.name, got, why, tt.want)
 		}
 	}
 	// Root without CAP_SETPCAP: the answer depends on this process's bounding set.
-	plan, why := planCapabilities(0, capSets{}, false)
-	if c, ok := droppableInBoundingSet(false); ok {
+	plan, why := planCapabilities(0, capSets{})
+	if c, ok := droppableInBoundingSet(); ok {
 		if plan != capsNone || !strings.Contains(why, fmt.Sprintf("capability %d", c)) {
 			t.Errorf("root without CAP_SETPCAP, capability %d in the bounding set: plan %d (%q), want a refusal", c, plan, why)
 		}

@@ -8,19 +8,30 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// seccompProgram returns the compiled filter for the profile, nil when none was
+// seccompProgram returns the compiled filter for the profile on a thread with
+// (privateIPC) or without an IPC namespace of its own, nil when none was
 // generated for this architecture.
-func seccompProgram(p Profile) []unix.SockFilter {
+func seccompProgram(p Profile, privateIPC bool) []unix.SockFilter {
 	progs := seccompProgramsFor(runtime.GOARCH)
 	if progs == nil {
 		return nil
 	}
-	return progs[seccompVariant(p.AllowNetwork, p.AllowUnixSockets)]
+	var v seccompFlags
+	if p.AllowUnixSockets {
+		v |= scUnixSockets
+	}
+	if p.AllowNetwork {
+		v |= scNetwork
+	}
+	if privateIPC {
+		v |= scPrivateIPC
+	}
+	return progs[v]
 }
 
 // seccompProgramsFor returns the generated programs of an architecture. To add
 // one, list it in seccomp_gen_test.go and here.
-func seccompProgramsFor(goarch string) *[4][]unix.SockFilter {
+func seccompProgramsFor(goarch string) *[seccompVariants][]unix.SockFilter {
 	switch goarch {
 	case "amd64":
 		return &seccompProgramsAMD64

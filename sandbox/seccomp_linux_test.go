@@ -21,6 +21,8 @@ const (
 	retKillProcess = 0x80000000
 	retAllow       = 0x7fff0000
 	retErrno       = 0x00050000
+
+	atFDCWD = 0xffffff9c // AT_FDCWD as an int argument
 )
 
 // seccompData is struct seccomp_data.
@@ -116,6 +118,9 @@ var testSyscalls = map[string]struct {
 		"kexec_file_load": 320, "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427,
 		"open_tree": 428, "move_mount": 429, "fsopen": 430, "mount_setattr": 442, "reboot": 169,
 		"landlock_create_ruleset": 444, "openat": 257, "execve": 59, "kill": 62, "seccomp": 317,
+		"prlimit64": 302, "setpriority": 141, "sched_setaffinity": 203, "sched_setattr": 314, "ioprio_set": 251,
+		"shmget": 29, "shmat": 30, "msgsnd": 69, "semop": 65, "mq_open": 240, "fcntl": 72, "fchmod": 91,
+		"fchmodat": 268, "fchmodat2": 452, "openat2": 437, "mknodat": 259, "mkdirat": 258,
 	}, auditArchI386},
 	"arm64": {auditArchAarch64, map[string]int32{
 		"read": 63, "getpid": 172, "socket": 198, "socketpair": 199, "ioctl": 29, "clone": 220, "clone3": 435,
@@ -126,20 +131,25 @@ var testSyscalls = map[string]struct {
 		"kexec_file_load": 294, "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427,
 		"open_tree": 428, "move_mount": 429, "fsopen": 430, "mount_setattr": 442, "reboot": 142,
 		"landlock_create_ruleset": 444, "openat": 56, "execve": 221, "kill": 129, "seccomp": 277,
+		"prlimit64": 261, "setpriority": 140, "sched_setaffinity": 122, "sched_setattr": 274, "ioprio_set": 30,
+		"shmget": 194, "shmat": 196, "msgsnd": 189, "semop": 193, "mq_open": 180, "fcntl": 25, "fchmod": 52,
+		"fchmodat": 53, "fchmodat2": 452, "openat2": 437, "mknodat": 33, "mkdirat": 34,
 	}, auditArchArm},
 }
 
 func TestSeccompProgramsForEveryArch(t *testing.T) {
 	eperm, enosys := uint32(retErrno|unix.EPERM), uint32(retErrno|unix.ENOSYS)
 	allow, kill := uint32(retAllow), uint32(retKillProcess)
-	always := func(bool, bool) bool { return true }
-	noNet := func(net, _ bool) bool { return !net }
-	noUnix := func(_, unix bool) bool { return !unix }
+	always := func(seccompFlags) bool { return true }
+	noNet := func(v seccompFlags) bool { return v&scNetwork == 0 }
+	noUnix := func(v seccompFlags) bool { return v&scUnixSockets == 0 }
+	noNetOrNoUnix := func(v seccompFlags) bool { return noNet(v) || noUnix(v) }
+	noIPCNS := func(v seccompFlags) bool { return v&scPrivateIPC == 0 }
 	tests := []struct {
 		name    string
 		syscall string
 		args    [6]uint64
-		denied  func(network, unixSockets bool) bool // nil: never
+		denied  func(seccompFlags) bool // nil: never
 		errno   uint32
 	}{
 		{"read", "read", [6]uint64{0, 0, 0}, nil, 0},
@@ -155,12 +165,52 @@ func TestSeccompProgramsForEveryArch(t *testing.T) {
 		{"socket(AF_INET)", "socket", [6]uint64{unix.AF_INET, unix.SOCK_STREAM}, noNet, eperm},
 		{"socket(AF_INET6)", "socket", [6]uint64{unix.AF_INET6, unix.SOCK_DGRAM}, noNet, eperm},
 		{"socket(AF_NETLINK)", "socket", [6]uint64{unix.AF_NETLINK, unix.SOCK_RAW}, noNet, eperm},
-		{"socket(AF_PACKET)", "socket", [6]uint64{unix.AF_PACKET, unix.SOCK_RAW}, noNet, eperm},
+		{"socket(AF_PACKET)", "socket", [6]uint64{unix.AF_PACKET, unix.SOCK_RAW}, always, eperm},
+		{"socket(AF_PACKET) with high bits", "socket", [6]uint64{1<<32 | unix.AF_PACKET, unix.SOCK_DGRAM}, always, eperm},
+		{"socket(AF_INET, SOCK_RAW)", "socket", [6]uint64{unix.AF_INET, unix.SOCK_RAW | unix.SOCK_CLOEXEC}, always, eperm},
+		{"socket(AF_INET6, SOCK_RAW)", "socket", [6]uint64{unix.AF_INET6, unix.SOCK_RAW}, always, eperm},
+		{"socket(AF_INET, SOCK_DGRAM) for ping", "socket", [6]uint64{unix.AF_INET, unix.SOCK_DGRAM}, noNet, eperm},
+		{"socket(AF_NETLINK, SOCK_RAW) for getaddrinfo", "socket", [6]uint64{unix.AF_NETLINK, unix.SOCK_RAW}, noNet, eperm},
+		{"socketpair(AF_UNIX, SOCK_DGRAM)", "socketpair", [6]uint64{unix.AF_UNIX, unix.SOCK_DGRAM | unix.SOCK_CLOEXEC}, noUnix, eperm},
+		{"socketpair(AF_UNIX, SOCK_RAW) is a datagram pair", "socketpair", [6]uint64{unix.AF_UNIX, unix.SOCK_RAW}, noUnix, eperm},
+		{"socketpair(AF_UNIX, SOCK_DGRAM) with high bits", "socketpair", [6]uint64{unix.AF_UNIX, 1<<32 | unix.SOCK_DGRAM}, noUnix, eperm},
+		{"socketpair(AF_UNIX, SOCK_SEQPACKET)", "socketpair", [6]uint64{unix.AF_UNIX, unix.SOCK_SEQPACKET | unix.SOCK_NONBLOCK}, nil, 0},
+
+		{"prlimit64 on itself", "prlimit64", [6]uint64{0, unix.RLIMIT_NOFILE, 0x1000}, nil, 0},
+		{"prlimit64 reading another", "prlimit64", [6]uint64{4242, unix.RLIMIT_NOFILE, 0, 0x1000}, nil, 0},
+		{"prlimit64 setting another", "prlimit64", [6]uint64{4242, unix.RLIMIT_FSIZE, 0x1000}, always, eperm},
+		{"prlimit64 setting pid 0x1_00000000", "prlimit64", [6]uint64{1 << 32, unix.RLIMIT_FSIZE, 0x1000}, always, eperm},
+		{"setpriority on itself", "setpriority", [6]uint64{unix.PRIO_PROCESS, 0, 10}, nil, 0},
+		{"setpriority on another", "setpriority", [6]uint64{unix.PRIO_PROCESS, 4242, 10}, always, eperm},
+		{"setpriority on its process group", "setpriority", [6]uint64{unix.PRIO_PGRP, 0, 10}, always, eperm},
+		{"setpriority on all the user's processes", "setpriority", [6]uint64{unix.PRIO_USER, 0, 10}, always, eperm},
+		{"sched_setaffinity on itself", "sched_setaffinity", [6]uint64{0, 8, 0x1000}, nil, 0},
+		{"sched_setaffinity on another", "sched_setaffinity", [6]uint64{4242, 8, 0x1000}, always, eperm},
+		{"sched_setattr on another", "sched_setattr", [6]uint64{4242, 0x1000}, always, eperm},
+		{"ioprio_set on itself", "ioprio_set", [6]uint64{1, 0, 0x6007}, nil, 0},
+		{"ioprio_set on another", "ioprio_set", [6]uint64{1, 4242, 0x6007}, always, eperm},
+		{"ioprio_set on its user", "ioprio_set", [6]uint64{3, 0, 0x6007}, always, eperm},
+		{"fcntl(F_SETLEASE)", "fcntl", [6]uint64{3, fSetLease, unix.F_RDLCK}, always, eperm},
+		{"fcntl(F_SETLK)", "fcntl", [6]uint64{3, unix.F_SETLK, 0x1000}, nil, 0},
+		{"fchmod 0755", "fchmod", [6]uint64{3, 0o755}, nil, 0},
+		{"fchmod 4755", "fchmod", [6]uint64{3, 0o4755}, always, eperm},
+		{"fchmodat 2755", "fchmodat", [6]uint64{atFDCWD, 0x1000, 0o2755}, always, eperm},
+		{"fchmodat2 4755", "fchmodat2", [6]uint64{atFDCWD, 0x1000, 0o4755, 0}, always, eperm},
+		{"openat O_CREAT 0644", "openat", [6]uint64{atFDCWD, 0x1000, unix.O_CREAT | unix.O_WRONLY, 0o644}, nil, 0},
+		{"openat O_CREAT 4755", "openat", [6]uint64{atFDCWD, 0x1000, unix.O_CREAT | unix.O_WRONLY, 0o4755}, always, eperm},
+		{"mknodat S_IFREG|6755", "mknodat", [6]uint64{atFDCWD, 0x1000, unix.S_IFREG | 0o6755}, always, eperm},
+		{"mkdirat 2775 (a set-group-ID directory)", "mkdirat", [6]uint64{atFDCWD, 0x1000, 0o2775}, nil, 0},
+		{"openat2", "openat2", [6]uint64{}, always, enosys},
+		{"shmget", "shmget", [6]uint64{0x1234, 4096}, noIPCNS, eperm},
+		{"shmat", "shmat", [6]uint64{7}, noIPCNS, eperm},
+		{"msgsnd", "msgsnd", [6]uint64{7}, noIPCNS, eperm},
+		{"semop", "semop", [6]uint64{7}, noIPCNS, eperm},
+		{"mq_open", "mq_open", [6]uint64{0x1000}, noIPCNS, eperm},
 		{"socket(0x1_00000002) is AF_INET to the kernel", "socket", [6]uint64{1<<32 | unix.AF_INET, unix.SOCK_STREAM}, noNet, eperm},
 		{"socket(0x1_00000001) is AF_UNIX to the kernel", "socket", [6]uint64{1<<32 | unix.AF_UNIX, unix.SOCK_STREAM},
-			func(net, unix bool) bool { return !net || !unix }, eperm},
-		{"socket(0xffffffff_00000001)", "socket", [6]uint64{0xffffffff<<32 | unix.AF_UNIX}, func(net, unix bool) bool { return !net || !unix }, eperm},
-		{"socket(AF_INET) with AF_UNIX allowed only", "socket", [6]uint64{unix.AF_INET}, func(net, unix bool) bool { return !net }, eperm},
+			noNetOrNoUnix, eperm},
+		{"socket(0xffffffff_00000001)", "socket", [6]uint64{0xffffffff<<32 | unix.AF_UNIX}, noNetOrNoUnix, eperm},
+		{"socket(AF_INET) with AF_UNIX allowed only", "socket", [6]uint64{unix.AF_INET}, noNet, eperm},
 
 		{"clone for a thread", "clone", [6]uint64{unix.CLONE_VM | unix.CLONE_FS | unix.CLONE_FILES | unix.CLONE_SIGHAND | unix.CLONE_THREAD | unix.CLONE_SYSVSEM}, nil, 0},
 		{"clone for fork", "clone", [6]uint64{unix.CLONE_CHILD_SETTID | unix.CLONE_CHILD_CLEARTID | uint64(unix.SIGCHLD)}, nil, 0},
@@ -193,7 +243,7 @@ func TestSeccompProgramsForEveryArch(t *testing.T) {
 			name    string
 			syscall string
 			args    [6]uint64
-			denied  func(network, unixSockets bool) bool
+			denied  func(seccompFlags) bool
 			errno   uint32
 		}{name, name, [6]uint64{}, always, eperm})
 	}
@@ -201,16 +251,15 @@ func TestSeccompProgramsForEveryArch(t *testing.T) {
 	for goarch, sys := range testSyscalls {
 		progs := seccompProgramsFor(goarch)
 		for v := range progs {
-			network, unixSockets := v&2 != 0, v&1 != 0
 			prog := progs[v]
-			t.Run(goarch+"/"+seccompVariantName[v], func(t *testing.T) {
+			t.Run(goarch+"/"+seccompVariantName(seccompFlags(v)), func(t *testing.T) {
 				for _, tt := range tests {
 					nr, ok := sys.nr[tt.syscall]
 					if !ok {
 						t.Fatalf("no %s number for %s", tt.syscall, goarch)
 					}
 					want := allow
-					if tt.denied != nil && tt.denied(network, unixSockets) {
+					if tt.denied != nil && tt.denied(seccompFlags(v)) {
 						want = tt.errno
 					}
 					got := runBPF(t, prog, seccompData{nr: nr, arch: sys.arch, args: tt.args})

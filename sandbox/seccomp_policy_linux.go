@@ -4,34 +4,60 @@ import "golang.org/x/sys/unix"
 
 // This file is the seccomp policy as data. The BPF programs that Exec loads are
 // compiled from it by libseccomp at development time (seccomp_gen_test.go, run
-// with -update) and committed as zseccomp_linux_*.go: guard itself needs neither
+// with -update) and committed as zseccomp_*_linux.go: guard itself needs neither
 // cgo nor libseccomp at run time, and loading a ready program costs one syscall.
 
 // seccompCmp is the comparison of a rule's argument condition.
 type seccompCmp int
 
 const (
-	cmpAlways   seccompCmp = iota // no condition
-	cmpNE                         // arg != value, all 64 bits
-	cmpMaskedEQ                   // arg & mask == value, all 64 bits
+	cmpNE       seccompCmp = iota + 1 // arg != value, all 64 bits
+	cmpMaskedEQ                       // arg & mask == value, all 64 bits
 )
 
-// seccompRule denies one syscall, unconditionally or when its argument matches.
+// seccompCond is one condition on a syscall argument.
+type seccompCond struct {
+	cmp   seccompCmp
+	arg   uint // argument index
+	mask  uint64
+	value uint64
+}
+
+// seccompRule denies one syscall, unconditionally or when all its conditions hold.
 type seccompRule struct {
 	syscall string     // name as libseccomp knows it
 	errno   unix.Errno // EPERM, or ENOSYS where it makes callers fall back
-	cmp     seccompCmp
-	arg     uint // argument index for cmp
-	mask    uint64
-	value   uint64
+	conds   []seccompCond
 }
 
-// Socket families and ioctl requests, written out so that the policy reads the
-// same on every architecture (these values do not vary on amd64 and arm64).
+func ne(arg uint, value uint64) seccompCond { return seccompCond{cmp: cmpNE, arg: arg, value: value} }
+
+func maskedEQ(arg uint, mask, value uint64) seccompCond {
+	return seccompCond{cmp: cmpMaskedEQ, arg: arg, mask: mask, value: value}
+}
+
+// int32EQ is "the int argument equals value": the kernel reads only the low 32
+// bits, so the high ones are masked away rather than compared.
+func int32EQ(arg uint, value uint64) seccompCond { return maskedEQ(arg, 0xffffffff, value) }
+
+// Socket families and types, ioctl and fcntl requests, written out so that the
+// policy reads the same on every architecture (these values do not vary on amd64
+// and arm64).
 const (
-	afUnix    = 1      // AF_UNIX
-	tiocsti   = 0x5412 // TIOCSTI: push a byte into a terminal's input queue
-	tioclinux = 0x541C // TIOCLINUX: console selection paste, among others
+	afUnix     = 1      // AF_UNIX
+	afInet     = 2      // AF_INET
+	afInet6    = 10     // AF_INET6
+	afPacket   = 17     // AF_PACKET
+	sockStream = 1      // SOCK_STREAM
+	sockRaw    = 3      // SOCK_RAW
+	sockSeq    = 5      // SOCK_SEQPACKET
+	sockType   = 0xf    // SOCK_TYPE_MASK: the type without SOCK_NONBLOCK, SOCK_CLOEXEC
+	tiocsti    = 0x5412 // TIOCSTI: push a byte into a terminal's input queue
+	tioclinux  = 0x541C // TIOCLINUX: console selection paste, among others
+	fSetLease  = 1024   // F_SETLEASE
+	sISUID     = 0o4000 // S_ISUID
+	sISGID     = 0o2000 // S_ISGID
+	ioprioWho  = 1      // IOPRIO_WHO_PROCESS
 )
 
 // cloneNamespaceFlags are the clone(2) flags that create namespaces. CLONE_NEWTIME
@@ -62,57 +88,147 @@ var deniedSyscalls = []string{
 	"unshare", "setns",
 }
 
+// sysvIPCSyscalls reach System V shared memory, message queues and semaphores,
+// and POSIX message queues, by key or id: another process's objects, unless the
+// thread has an IPC namespace of its own.
+var sysvIPCSyscalls = []string{
+	"shmget", "shmat", "shmctl", "msgget", "msgsnd", "msgrcv", "msgctl",
+	"semget", "semop", "semtimedop", "semctl",
+	"mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr",
+}
+
 // enosysSyscalls fail with ENOSYS, which makes callers fall back to what the
 // filter can judge: glibc retries clone3 with clone, whose flags are checked;
-// io_uring users fall back to plain syscalls, which the socket rule sees.
+// io_uring users fall back to plain syscalls, which the socket rule sees; openat2
+// users to openat, whose mode the set-id rule sees (openat2's is in memory).
 var enosysSyscalls = []string{
 	"clone3",
 	"io_uring_setup", "io_uring_enter", "io_uring_register",
+	"openat2",
 }
 
-// seccompRules is the whole policy for one profile variant. The default action is
-// allow; syscalls of a foreign ABI (x32, int 0x80 on amd64, aarch32 on arm64) kill
-// the process.
-func seccompRules(network, unixSockets bool) []seccompRule {
+// ownProcessSyscalls change a process's scheduling, priority, limits or memory
+// placement given its pid as argument 0: only 0, the caller itself, is allowed
+// (the filter cannot know the caller's own pid). glibc, nice, taskset, ionice
+// and prlimit without --pid all pass 0.
+var ownProcessSyscalls = []string{
+	"sched_setaffinity", "sched_setattr", "sched_setparam", "sched_setscheduler",
+	"migrate_pages", "move_pages",
+}
+
+// setIDModes are the syscalls that set a file's mode, and the index of the mode
+// argument: set-user-ID and set-group-ID bits are refused in each (a root shell
+// planted in a root with mode 4755 would run as root for whoever runs it later).
+var setIDModes = []struct {
+	syscall string
+	arg     uint
+}{
+	{"chmod", 1}, {"fchmod", 1}, {"fchmodat", 2}, {"fchmodat2", 2},
+	{"open", 2}, {"openat", 3}, {"creat", 1}, {"mknod", 1}, {"mknodat", 2},
+}
+
+// seccompFlags select one program: what the profile allows and what the thread has.
+type seccompFlags int
+
+const (
+	scUnixSockets seccompFlags = 1 << iota // Profile.AllowUnixSockets
+	scNetwork                              // Profile.AllowNetwork
+	scPrivateIPC                           // the thread has an IPC namespace of its own
+
+	seccompVariants = 8
+)
+
+// seccompVariantName names a variant in generated files and test output.
+func seccompVariantName(v seccompFlags) string {
+	name := "nonet"
+	if v&scNetwork != 0 {
+		name = "net"
+	}
+	if v&scUnixSockets != 0 {
+		name += "-unix"
+	} else {
+		name += "-nounix"
+	}
+	if v&scPrivateIPC != 0 {
+		name += "-ipcns"
+	}
+	return name
+}
+
+// seccompRules is the whole policy for one variant. The default action is allow;
+// syscalls of a foreign ABI (x32, int 0x80 on amd64, aarch32 on arm64) kill the
+// process.
+func seccompRules(v seccompFlags) []seccompRule {
+	network, unixSockets := v&scNetwork != 0, v&scUnixSockets != 0
 	var rules []seccompRule
+	deny := func(name string, conds ...seccompCond) {
+		rules = append(rules, seccompRule{syscall: name, errno: unix.EPERM, conds: conds})
+	}
 	for _, name := range deniedSyscalls {
-		rules = append(rules, seccompRule{syscall: name, errno: unix.EPERM})
+		deny(name)
+	}
+	if v&scPrivateIPC == 0 {
+		for _, name := range sysvIPCSyscalls {
+			deny(name)
+		}
 	}
 	for _, name := range enosysSyscalls {
 		rules = append(rules, seccompRule{syscall: name, errno: unix.ENOSYS})
 	}
 	for _, flag := range cloneNamespaceFlags {
-		rules = append(rules, seccompRule{syscall: "clone", errno: unix.EPERM, cmp: cmpMaskedEQ, arg: 0, mask: flag, value: flag})
+		deny("clone", maskedEQ(0, flag, flag))
 	}
 	// The kernel reads ioctl's request as 32 bits: mask the high half away so that
 	// 0x1_0000_5412 is TIOCSTI too.
 	for _, req := range []uint64{tiocsti, tioclinux} {
-		rules = append(rules, seccompRule{syscall: "ioctl", errno: unix.EPERM, cmp: cmpMaskedEQ, arg: 1, mask: 0xffffffff, value: req})
+		deny("ioctl", int32EQ(1, req))
 	}
+	// Leases make other processes' open(2) wait up to lease-break-time (45 s).
+	deny("fcntl", int32EQ(1, fSetLease))
+
+	// Processes next door. A pid argument other than 0 is refused: compared on
+	// all 64 bits, so high bits that the kernel would drop fail closed.
+	for _, name := range ownProcessSyscalls {
+		deny(name, ne(0, 0))
+	}
+	deny("prlimit64", ne(0, 0), ne(2, 0)) // reading another's limits stays allowed
+	// setpriority(which, who): PRIO_PROCESS of the caller only; who == 0 with
+	// PRIO_PGRP or PRIO_USER would be the caller's group or all the user's processes.
+	deny("setpriority", ne(0, 0))
+	deny("setpriority", ne(1, 0))
+	deny("ioprio_set", ne(0, ioprioWho))
+	deny("ioprio_set", ne(1, 0))
+
+	for _, m := range setIDModes {
+		deny(m.syscall, maskedEQ(m.arg, sISUID, sISUID))
+		deny(m.syscall, maskedEQ(m.arg, sISGID, sISGID))
+	}
+
 	// socket's domain is an int too: a rule "== AF_INET" would let 0x1_0000_0002
 	// through. Each rule below fails closed on unexpected high bits.
 	switch {
 	case !network && !unixSockets:
-		rules = append(rules, seccompRule{syscall: "socket", errno: unix.EPERM})
+		deny("socket")
 	case !network && unixSockets:
-		rules = append(rules, seccompRule{syscall: "socket", errno: unix.EPERM, cmp: cmpNE, arg: 0, value: afUnix})
+		deny("socket", ne(0, afUnix))
 	case network && !unixSockets:
-		rules = append(rules, seccompRule{syscall: "socket", errno: unix.EPERM, cmp: cmpMaskedEQ, arg: 0, mask: 0xffffffff, value: afUnix})
+		deny("socket", int32EQ(0, afUnix))
+	}
+	if network {
+		// Sniffing and forging packets: root keeps no CAP_NET_RAW either.
+		deny("socket", int32EQ(0, afPacket))
+		deny("socket", int32EQ(0, afInet), maskedEQ(1, sockType, sockRaw))
+		deny("socket", int32EQ(0, afInet6), maskedEQ(1, sockType, sockRaw))
+	}
+	if !unixSockets {
+		// A datagram socketpair can sendto(2) or sendmsg(2) any pathname datagram
+		// socket (syslog's, another agent's) by address, which the filter cannot
+		// read. Stream and seqpacket pairs ignore or refuse an address.
+		for t := uint64(0); t <= sockType; t++ {
+			if t != sockStream && t != sockSeq {
+				deny("socketpair", maskedEQ(1, sockType, t))
+			}
+		}
 	}
 	return rules
 }
-
-// seccompVariant indexes seccompPrograms.
-func seccompVariant(network, unixSockets bool) int {
-	v := 0
-	if network {
-		v |= 2
-	}
-	if unixSockets {
-		v |= 1
-	}
-	return v
-}
-
-// seccompVariantName names a variant in generated files and test output.
-var seccompVariantName = [4]string{"nonet-nounix", "nonet-unix", "net-nounix", "net-unix"}

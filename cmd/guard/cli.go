@@ -121,6 +121,9 @@ func (c *cli) dispatch(args []string) int {
 		return c.runCommand(gate.Options{}, append([]string{name}, args[1:]...))
 	}
 	args = args[1:]
+	if len(args) > 0 && wantsHelp(args[0], args[1:]) {
+		return c.help(args[0])
+	}
 	if len(args) > 0 {
 		switch args[0] {
 		case "check":
@@ -166,23 +169,50 @@ func (c *cli) dispatch(args []string) int {
 	}
 	f, rest, err := parseFlags(args, runFlags...)
 	if err != nil {
-		return c.usageError(err)
+		return c.failure(nil, fmt.Errorf("%w (guard help shows the usage)", err), c.wantsJSON(args))
 	}
 	if f.help {
 		fmt.Fprint(c.stdout, usage)
 		return 0
 	}
 	if len(rest) == 0 {
-		return c.usageError(fmt.Errorf("%w: no program given", errUsage))
+		return c.failure(nil, fmt.Errorf("%w: no program given (guard help shows the usage)", errUsage), c.wantsJSON(args))
 	}
 	return c.runCommand(f.Options, rest)
+}
+
+// wantsJSON reports whether errors of the run path go out as JSON: --json
+// among guard's own flags, or GUARD_JSON=1.
+func (c *cli) wantsJSON(args []string) bool {
+	if gate.Getenv(c.env, "GUARD_JSON") == "1" {
+		return true
+	}
+	for _, a := range args {
+		if a == "--json" {
+			return true
+		}
+		if a == "--" || !strings.HasPrefix(a, "-") {
+			break
+		}
+	}
+	return false
+}
+
+// failure reports that guard itself failed (exit 125) on the run path, as
+// a line or, when asked for, a JSON object like a refusal's.
+func (c *cli) failure(argv []string, err error, asJSON bool) int {
+	if argv == nil {
+		argv = []string{}
+	}
+	gate.Print(c.stderr, gate.Refusal{Guard: "error", Command: argv, Reason: err.Error(), ExitCode: gate.ExitFailure}, asJSON)
+	return gate.ExitFailure
 }
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
 func (c *cli) usageError(err error) int {
-	fmt.Fprintf(c.stderr, "guard: %v (guard help shows the usage)\n", err)
+	fmt.Fprintf(c.stderr, "guard: %s (guard help shows the usage)\n", gate.Visible(err.Error()))
 	return gate.ExitFailure
 }
 
@@ -197,8 +227,7 @@ func (c *cli) newGate(opts gate.Options) (*gate.Gate, error) {
 func (c *cli) runCommand(opts gate.Options, argv []string) int {
 	g, err := c.newGate(opts)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "guard: %v\n", err)
-		return gate.ExitFailure
+		return c.failure(argv, err, opts.JSON || gate.Getenv(c.env, "GUARD_JSON") == "1")
 	}
 	return g.Run(argv)
 }

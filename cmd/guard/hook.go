@@ -97,7 +97,7 @@ func (h *hookCall) run() (code int) {
 			return h.deny(fmt.Sprintf("guard: the command's directory: %v", err))
 		}
 	}
-	g, err := c.newGate(gate.Options{Project: project})
+	g, err := c.newGate(gate.Options{Project: project, RunsElsewhere: true})
 	if err != nil {
 		return h.deny("guard: " + err.Error())
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"guard/install"
@@ -29,11 +30,11 @@ func (c *cli) explain(args []string) int {
 		fmt.Fprintf(c.stderr, "guard: %v\n", err)
 		return gate.ExitFailure
 	}
-	v, d := g.Judge(rest)
-	resolved, rerr := g.Resolve(rest[0], &v)
+	v, d, target, _, rerr := g.Plan(rest)
+	resolved := target.Path
 	if f.JSON {
 		out := map[string]any{
-			"command": rest, "mode": g.Mode, "class": v.Class, "decision": d.Action,
+			"command": rest, "mode": g.Mode, "mode_caps": g.Caps, "class": v.Class, "decision": d.Action,
 			"reason": d.Reason, "rule": v.Result.Rule, "at": v.Result.At.String(),
 			"resolved": resolved, "writes": d.Writes, "result": json.RawMessage(v.Result.JSON()),
 		}
@@ -42,38 +43,42 @@ func (c *cli) explain(args []string) int {
 		return 0
 	}
 	w := c.stdout
-	fmt.Fprintf(w, "command:  %s\n", strings.Join(rest, " "))
+	fmt.Fprintf(w, "command:  %s\n", gate.Display(rest))
 	if v.Script {
-		fmt.Fprintf(w, "script:   judged command by command; decided by: %s\n", strings.Join(v.Argv, " "))
+		fmt.Fprintf(w, "script:   judged command by command; decided by: %s\n", gate.Display(v.Argv))
 	}
 	fmt.Fprintf(w, "class:    %s\n", v.Class)
 	if v.Result.Rule != "" {
-		fmt.Fprintf(w, "rule:     %s at %s\n", v.Result.Rule, v.Result.At)
+		fmt.Fprintf(w, "rule:     %s at %s\n", gate.Visible(v.Result.Rule), gate.Visible(v.Result.At.String()))
 	} else {
 		fmt.Fprintf(w, "rule:     none\n")
 	}
 	if why := v.Why(); v.Class != policy.Safe {
-		fmt.Fprintf(w, "why:      %s\n", why)
+		fmt.Fprintf(w, "why:      %s\n", gate.Visible(why))
 	}
-	fmt.Fprintf(w, "mode:     %s\n", g.Mode)
+	fmt.Fprintf(w, "mode:     %s", g.Mode)
+	for _, cp := range g.Caps {
+		fmt.Fprintf(w, ", at most %s (%s)", cp.Mode, gate.Visible(cp.File))
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "decision: %s", d.Action)
 	if d.Reason != "" {
-		fmt.Fprintf(w, " (%s)", d.Reason)
+		fmt.Fprintf(w, " (%s)", gate.Visible(d.Reason))
 	}
 	fmt.Fprintln(w)
 	if rerr != nil {
-		fmt.Fprintf(w, "binary:   not found: %v\n", rerr)
+		fmt.Fprintf(w, "binary:   not found: %s\n", gate.Visible(rerr.Error()))
 	} else {
-		fmt.Fprintf(w, "binary:   %s\n", resolved)
+		fmt.Fprintf(w, "binary:   %s\n", gate.Visible(resolved))
 	}
 	for _, p := range d.Writes {
 		where := "outside the writable roots"
 		if p.Inside {
 			where = "inside a writable root"
 		}
-		fmt.Fprintf(w, "writes:   %s -> %s (%s)\n", p.Path, p.Resolved, where)
+		fmt.Fprintf(w, "writes:   %s -> %s (%s)\n", gate.Visible(p.Path), gate.Visible(p.Resolved), where)
 	}
-	fmt.Fprintf(w, "roots:    %s\n", strings.Join(g.Roots, " "))
+	fmt.Fprintf(w, "roots:    %s\n", gate.Visible(strings.Join(g.Roots, " ")))
 	return 0
 }
 
@@ -98,6 +103,7 @@ func (c *cli) install(args []string) int {
 		fmt.Fprintf(c.stderr, "guard install: %v\n", err)
 		return gate.ExitFailure
 	}
+	explicit := len(names) > 0
 	if len(names) == 0 {
 		g, err := c.newGate(f.Options)
 		if err != nil {
@@ -112,6 +118,14 @@ func (c *cli) install(args []string) int {
 				}
 			}
 		}
+	}
+	// A shim only for a program that exists: a shim for an absent program
+	// would make `command -v NAME` lie to scripts.
+	names, missing := onPath(names, c.getenv("PATH"), dir)
+	if len(missing) > 0 && explicit {
+		fmt.Fprintf(c.stderr, "guard install: not on PATH, no shim made: %s\n", gate.Visible(strings.Join(missing, " ")))
+	} else if len(missing) > 0 {
+		fmt.Fprintf(c.stderr, "guard install: %d programs guard knows are not on PATH and get no shim (guard install NAME adds one once it is installed)\n", len(missing))
 	}
 	rep, err := install.Shims(dir, self, names)
 	for _, r := range rep.Results {
@@ -135,7 +149,33 @@ func (c *cli) install(args []string) int {
 		fmt.Fprintf(c.stderr, "guard install: %d names are held by files that are not guard shims: those programs are not guarded\n", n)
 		return 1
 	}
+	if explicit && len(missing) > 0 {
+		return 1
+	}
 	return 0
+}
+
+// onPath splits names into those a PATH search finds (guard itself and
+// the shim directory skipped) and those it does not.
+func onPath(names []string, pathEnv, shimDir string) (found, missing []string) {
+	_, self, err := shim.Self()
+	var keep []string
+	for _, d := range filepath.SplitList(pathEnv) {
+		if filepath.Clean(d) != filepath.Clean(shimDir) {
+			keep = append(keep, d)
+		}
+	}
+	p := strings.Join(keep, string(filepath.ListSeparator))
+	for _, n := range names {
+		if err == nil {
+			if _, _, lerr := shim.LookPath(n, p, self); lerr == nil {
+				found = append(found, n)
+				continue
+			}
+		}
+		missing = append(missing, n)
+	}
+	return found, missing
 }
 
 func (c *cli) uninstall(args []string) int {
@@ -255,9 +295,32 @@ func (c *cli) doctor(args []string) int {
 	case i > 0:
 		fmt.Fprintf(w, "  NO   %s is on a login shell's PATH but not first (entry %d): programs before it are not guarded\n", dir, i+1)
 		problems++
+		shadowed := install.Shadowed(dir, string(loginPath))
+		names := make([]string, 0, len(shadowed))
+		for n := range shadowed {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		for _, n := range names {
+			fmt.Fprintf(w, "  NO   %s: a login shell runs %s, not the shim\n", n, gate.Visible(shadowed[n]))
+		}
 	default:
 		fmt.Fprintf(w, "  NO   %s is not on a login shell's PATH: %s\n", dir, install.PathLine(dir))
 		problems++
+	}
+	if self, err := guardPath(); err == nil {
+		bad, err := install.Check(dir, self, string(loginPath))
+		if err != nil {
+			fmt.Fprintf(w, "  NO   %v\n", err)
+			problems++
+		}
+		for _, b := range bad {
+			fmt.Fprintf(w, "  NO   %s: %s\n", gate.Visible(b.Path), b.Why)
+			problems++
+		}
+		if err == nil && len(bad) == 0 {
+			fmt.Fprintf(w, "  ok   every shim in %s leads to this guard and to a program on PATH\n", dir)
+		}
 	}
 	return exitProblems(problems)
 }

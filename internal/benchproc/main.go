@@ -85,6 +85,8 @@ func main() {
 		{name: "guard --mode suggest -- pwd", guard: []string{guard, "--mode", "suggest", "--", "pwd"}, floor: []string{floor, "pwd"}, target: 1.15},
 		{name: "shim: ls", guard: []string{filepath.Join(shims, "ls")}, floor: []string{floor, "ls"}, target: 1.12},
 		{name: "guard --mode full-auto -- pwd", guard: []string{guard, "--mode", "full-auto", "--", "pwd"}, floor: []string{floor, "pwd"}, target: 1.25},
+		{name: "auto-edit -- touch (writes confined)", guard: []string{guard, "--mode", "auto-edit", "--", "touch", "made.txt"},
+			floor: []string{floor, "touch", "made.txt"}},
 		{name: "guard check ls -l", guard: []string{guard, "check", "ls", "-l"}, floor: []string{floor, "true"}},
 	}
 	for _, n := range []int{1000, 10000} {
@@ -103,19 +105,27 @@ func main() {
 			guard: []string{guard, "--mode", "suggest", "--", "pwd"}, floor: []string{floor, "pwd"},
 			env: []string{"XDG_CONFIG_HOME=" + dir, "XDG_CACHE_HOME=" + filepath.Join(dir, "cache")}, target: target})
 	}
-	for _, n := range []int{100, 300} {
-		args := []string{guard, "--mode", "full-auto"}
-		for i := 0; i < n; i++ {
-			root := filepath.Join(tmp, "roots", fmt.Sprint(i))
-			check(os.MkdirAll(root, 0o755))
-			args = append(args, "--writable-root", root)
+	// Many writable roots: inside /tmp (a root already, so nested) and apart,
+	// in a directory outside every other root, where each is a rule of its own
+	// (and, as root, a mount copy of its own).
+	apart, err := os.MkdirTemp("/var/tmp", "guard-bench-roots-")
+	check(err)
+	defer os.RemoveAll(apart)
+	for _, where := range []struct{ name, dir string }{{"nested in /tmp", filepath.Join(tmp, "roots")}, {"apart", apart}} {
+		for _, n := range []int{1, 10, 100, 300} {
+			args := []string{guard, "--mode", "full-auto"}
+			for i := 0; i < n; i++ {
+				root := filepath.Join(where.dir, fmt.Sprint(i))
+				check(os.MkdirAll(root, 0o755))
+				args = append(args, "--writable-root", root)
+			}
+			target := 0.0
+			if n == 300 {
+				target = 2
+			}
+			pairs = append(pairs, &pair{name: fmt.Sprintf("full-auto -- pwd, %d roots %s", n, where.name),
+				guard: append(args, "--", "pwd"), floor: []string{floor, "pwd"}, target: target})
 		}
-		target := 0.0
-		if n == 300 {
-			target = 2
-		}
-		pairs = append(pairs, &pair{name: fmt.Sprintf("full-auto -- pwd, %d writable roots", n),
-			guard: append(args, "--", "pwd"), floor: []string{floor, "pwd"}, target: target})
 	}
 	words := make([]string, 100000)
 	for i := range words {

@@ -122,6 +122,15 @@ func syncDir(dir string) error {
 // on one machine are serialised with a lock on the directory, so no rule is
 // lost. A newline is added after the old content and after rule when missing.
 func AppendPolicyRule(path string, rule string) error {
+	return AppendPolicyRuleChecked(path, rule, nil)
+}
+
+// AppendPolicyRuleChecked is AppendPolicyRule with a check of the whole new
+// content: check sees it before anything is written, and the file as read
+// back after the write; when either fails, the old file is put back (or the
+// new one removed) and the error returned. A rule guard writes can then
+// never stop the policy from loading.
+func AppendPolicyRuleChecked(path string, rule string, check func(data []byte) error) error {
 	if path == "" {
 		return errors.New("append policy rule: no policy file (HOME and XDG_CONFIG_HOME unset)")
 	}
@@ -158,8 +167,29 @@ func AppendPolicyRule(path string, rule string) error {
 	if rule[len(rule)-1] != '\n' {
 		data = append(data, '\n')
 	}
+	if check != nil {
+		if err := check(data); err != nil {
+			return fmt.Errorf("append policy rule: the file would not load: %w", err)
+		}
+	}
 	if err := WriteFileAtomic(path, data, perm); err != nil {
 		return fmt.Errorf("append policy rule: %w", err)
 	}
-	return nil
+	if check == nil {
+		return nil
+	}
+	back, err := os.ReadFile(path)
+	if err == nil {
+		err = check(back)
+	}
+	if err == nil {
+		return nil
+	}
+	// Roll back: the file as it was, or no file.
+	if old == nil {
+		_ = os.Remove(path)
+	} else if rerr := WriteFileAtomic(path, old, perm); rerr != nil {
+		return fmt.Errorf("append policy rule: the file does not load (%w) and could not be restored: %v", err, rerr)
+	}
+	return fmt.Errorf("append policy rule: rolled back, the file did not load: %w", err)
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
 
@@ -29,9 +30,9 @@ func (g *Gate) ask(argv []string, v *policy.Verdict, d policy.Decision) policy.D
 		return d
 	}
 	defer tty.Close()
-	fmt.Fprintf(tty, "guard: %s (%s, %s mode): %s\n", shell.Join(argv), v.Class, g.Mode, d.Reason)
+	fmt.Fprintf(tty, "guard: %s (%s, %s mode): %s\n", Display(argv), v.Class, g.Mode, Visible(d.Reason))
 	if v.Result.Rule != "" {
-		fmt.Fprintf(tty, "guard: rule %s at %s\n", v.Result.Rule, v.Result.At)
+		fmt.Fprintf(tty, "guard: rule %s at %s\n", Visible(v.Result.Rule), Visible(v.Result.At.String()))
 	}
 	fmt.Fprint(tty, "guard: run it? [o]nce, [a]lways, [N]o: ")
 	answer := readAnswer(tty)
@@ -41,9 +42,9 @@ func (g *Gate) ask(argv []string, v *policy.Verdict, d policy.Decision) policy.D
 	case "a", "always":
 		d.Action, d.Reason = policy.Run, "approved always at the prompt"
 		if err := g.remember(argv); err != nil {
-			fmt.Fprintf(tty, "guard: not remembered (%v); running it once\n", err)
+			fmt.Fprintf(tty, "guard: not remembered (%s); running it once\n", Visible(err.Error()))
 		} else {
-			fmt.Fprintf(tty, "guard: remembered in %s\n", g.UserPolicy)
+			fmt.Fprintf(tty, "guard: remembered in %s\n", Visible(g.UserPolicy))
 		}
 	default:
 		d.Action, d.Reason = policy.Refuse, "denied at the prompt"
@@ -85,14 +86,19 @@ func (g *Gate) remember(argv []string) error {
 	if err != nil {
 		return err
 	}
-	if err := config.AppendPolicyRule(g.UserPolicy, rule); err != nil {
-		return err
-	}
-	// The file must still load: a rule guard wrote must never break guard.
-	if _, err := policy.LoadFile(g.UserPolicy); err != nil {
-		return fmt.Errorf("%s no longer loads: %w", g.UserPolicy, err)
-	}
-	return nil
+	// The file must still load, and the rule must match this argv: a rule
+	// guard wrote must never break guard. The file is checked before and
+	// after the write, and rolled back when it would not load.
+	return config.AppendPolicyRuleChecked(g.UserPolicy, rule, func(data []byte) error {
+		p, err := policy.Load(g.UserPolicy, data)
+		if err != nil {
+			return err
+		}
+		if r := (policy.Set{p}).Check(argv); r.Class != policy.Safe {
+			return fmt.Errorf("the rule written does not match the command (%s)", r.Class)
+		}
+		return nil
+	})
 }
 
 // ExactRule is a define_program call that matches argv and only argv (up
@@ -100,6 +106,11 @@ func (g *Gate) remember(argv []string) error {
 func ExactRule(argv []string, now time.Time) (string, error) {
 	if len(argv) == 0 {
 		return "", fmt.Errorf("empty command")
+	}
+	for _, w := range argv {
+		if !utf8.ValidString(w) {
+			return "", fmt.Errorf("%s is not UTF-8, which a policy rule cannot spell", Display([]string{w}))
+		}
 	}
 	program, path := argv[0], ""
 	if strings.Contains(program, "/") {
@@ -136,15 +147,25 @@ func ExactRule(argv []string, now time.Time) (string, error) {
 	fmt.Fprintf(&b, "    options = [%s],\n", strings.Join(flags, ", "))
 	fmt.Fprintf(&b, "    args = [%s],\n", strings.Join(args, ", "))
 	fmt.Fprintf(&b, "    should_match = [[%s]],\n)\n", strings.Join(example, ", "))
+	// A rule that does not load alone (a program named "a b", "" or with a
+	// tab is not a command name the policy language takes) is not written.
+	if _, err := policy.Load("rule", []byte(b.String())); err != nil {
+		return "", fmt.Errorf("%s cannot be remembered as a rule: %w", shell.Quote(argv[0]), err)
+	}
 	return b.String(), nil
 }
 
-// starlarkString quotes s as a Starlark string literal.
+// starlarkString quotes s as a Starlark string literal that evaluates to
+// exactly the bytes of s: control characters and bytes that are not UTF-8
+// as \x escapes.
 func starlarkString(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
 		case r == '"' || r == '\\':
 			b.WriteByte('\\')
 			b.WriteRune(r)
@@ -157,6 +178,7 @@ func starlarkString(s string) string {
 		default:
 			b.WriteRune(r)
 		}
+		i += size
 	}
 	b.WriteByte('"')
 	return b.String()

@@ -14,11 +14,15 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
+	"guard/install"
 	"guard/internal/config"
 	"guard/policy"
+	"guard/policy/protect"
+	"guard/shim"
 )
 
 // Exit codes of `guard -- PROGRAM` when guard does not exec the program.
@@ -45,6 +49,11 @@ type Options struct {
 	// directory: a hook knows the agent's project, while the agent's shell
 	// may have moved anywhere with cd.
 	Project string
+	// RunsElsewhere says that the command is judged here and run by
+	// someone else (an agent's shell, after a hook's allow), so nothing
+	// guard pins in the environment of what it execs applies: a git read
+	// whose repository config sets a pinned key is then unverified too.
+	RunsElsewhere bool
 	// Version is guard's version: it keys the policy cache.
 	Version string
 }
@@ -68,6 +77,18 @@ type Gate struct {
 	// UserPolicy is where "always" answers are written.
 	UserPolicy string
 	Stderr     io.Writer
+	// Caps are the modes guard's configuration files set, when --mode or
+	// GUARD_MODE asked for another: each decision is the strictest of the
+	// modes' (refuse, then ask, then sandbox, then run). See caps.
+	Caps []Cap
+	// Home expands the protected list's "~/" entries: $HOME.
+	Home string
+	// RunsElsewhere: see Options.
+	RunsElsewhere bool
+	// protect is ProtectList's, made on first use; state is guard's own
+	// state in it, as absolute paths.
+	protect *protect.List
+	state   []string
 }
 
 // New builds a gate from the options, the environment and the configuration.
@@ -105,6 +126,12 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	if g.Mode, err = policy.ParseMode(mode); err != nil {
 		return nil, err
 	}
+	// The trust model: a mode written in a configuration file is the
+	// loosest one guard uses; --mode and GUARD_MODE, which a command can
+	// set, may only make a decision stricter.
+	if g.Caps, err = caps(cfg, g.Mode, getenv); err != nil {
+		return nil, err
+	}
 
 	g.Roots = []string{cwd}
 	if filepath.IsAbs(opts.Project) {
@@ -137,7 +164,104 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	// A trusted project's own policies come last: its rules are about its
 	// own scripts, and it was trusted by a person.
 	g.Set = append(g.Set, projectLayers...)
+	g.Home = getenv("HOME")
+	g.RunsElsewhere = opts.RunsElsewhere
 	return g, nil
+}
+
+// whyGuardState is the reason given for a write into guard's own state.
+const whyGuardState = "guard's own state: a command guard runs may not loosen guard"
+
+// ProtectList is the list of protected paths and secrets for this gate:
+// protect.Default() with the configuration's [protect] changes, and guard's
+// own state, which no configuration removes. It is made on first use (only
+// a command that writes needs it) and shared; callers must not change it.
+func (g *Gate) ProtectList() *protect.List {
+	if g.protect == nil {
+		g.protect = g.protectList()
+	}
+	return g.protect
+}
+
+// protectList is the default protected list plus guard's own state, named
+// from the environment guard was given and from the account's home in the
+// password database (a command that sets HOME or XDG_CONFIG_HOME for one
+// run still cannot reach the real files): the configuration directory and
+// file, every policy layer, user.policy, the policy cache, the audit log,
+// the shim directory, /etc/guard and guard's binary.
+func (g *Gate) protectList() *protect.List {
+	l := protect.Default()
+	l.Remove(g.Config.Protect.Unprotected...)
+	l.Add(protect.Protected, "named protected in guard's configuration", g.Config.Protect.Protected...)
+	l.Add(protect.Secret, "named secret in guard's configuration", g.Config.Protect.Secrets...)
+	var state []string
+	add := func(ps ...string) {
+		for _, p := range ps {
+			if filepath.IsAbs(p) {
+				state = append(state, filepath.Clean(p))
+				if r := policy.Resolve(p, "/"); r != filepath.Clean(p) {
+					state = append(state, r)
+				}
+			}
+		}
+	}
+	for _, getenv := range []func(string) string{g.Getenv, accountEnv(g.Getenv)} {
+		add(config.Dir(getenv), config.CacheDir(getenv), config.UserPolicyPath(getenv))
+		if a := config.DefaultAuditLog(getenv); a != "" {
+			add(filepath.Dir(a)) // the state directory
+		}
+		if p, _ := config.Path(getenv); p != "" {
+			add(p)
+		}
+		if d, err := install.DefaultDir(getenv); err == nil {
+			add(d)
+		}
+	}
+	add("/etc/guard", g.Config.Path, g.AuditLog, g.UserPolicy)
+	add(g.PolicyFiles...)
+	add(g.Config.Policies...)
+	if p, _, err := shim.Self(); err == nil {
+		add(p, filepath.Dir(p)+"/guard-full")
+	}
+	if home := passwdHome(); home != "" && home != g.Home {
+		// The "~/" entries hold for the real home as well.
+		for _, e := range protect.Default().Entries {
+			if rest, ok := strings.CutPrefix(e.Pattern, "~/"); ok {
+				l.Add(e.Kind, e.Reason, filepath.Join(home, rest))
+			}
+		}
+	}
+	l.Add(protect.Protected, whyGuardState, state...)
+	g.state = state
+	return l
+}
+
+// stateBelow returns the guard state paths strictly below the written path
+// w (absolute, resolved): removing, moving or changing the mode of w
+// (`rm -r ~/.config`) reaches them too.
+func (g *Gate) stateBelow(w string) []string {
+	var out []string
+	for _, s := range g.state {
+		if s != w && policy.Inside(s, w) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// accountEnv is getenv with HOME taken from the password database and the
+// XDG variables unset: where guard's state is for this account by default.
+func accountEnv(getenv func(string) string) func(string) string {
+	home := passwdHome()
+	return func(key string) string {
+		switch key {
+		case "HOME":
+			return home
+		case "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "GUARD_CONFIG":
+			return ""
+		}
+		return getenv(key)
+	}
 }
 
 // loadPolicies builds the layers: the embedded default, /etc/guard/*.policy,
@@ -218,5 +342,110 @@ func lookup(env []string) func(string) string {
 // Judge classifies argv and decides what the mode does with it.
 func (g *Gate) Judge(argv []string) (policy.Verdict, policy.Decision) {
 	v := g.Set.Judge(argv, g.Cwd)
-	return v, policy.Decide(&v, g.Mode, g.Roots)
+	g.checkPrograms(&v)
+	g.checkGit(&v)
+	return v, g.decide(&v)
+}
+
+// decide applies the mode to a verdict, and the configuration's mode when
+// it is a ceiling.
+func (g *Gate) decide(v *policy.Verdict) policy.Decision {
+	var prot *protect.List
+	if len(v.Writes) > 0 {
+		prot = g.ProtectList()
+		// A write to a directory that holds guard's state is a write to
+		// that state.
+		var extra []string
+		for _, w := range v.Writes {
+			extra = append(extra, g.stateBelow(policy.Resolve(w, "/"))...)
+		}
+		if len(extra) > 0 {
+			vv := *v
+			vv.Writes = append(slices.Clone(v.Writes), extra...)
+			v = &vv
+		}
+	}
+	d := policy.DecideProtected(v, g.Mode, g.Roots, prot, g.Home)
+	for _, cp := range g.Caps {
+		c := policy.DecideProtected(v, cp.Mode, g.Roots, prot, g.Home)
+		if strictness(c.Action) > strictness(d.Action) {
+			c.Reason = strings.TrimSpace(c.Reason + fmt.Sprintf(" (the mode in %s, %s, is the loosest guard uses; %s was asked for)", cp.File, cp.Mode, g.Mode))
+			d = c
+		}
+	}
+	return d
+}
+
+// Cap is a mode a configuration file sets: no decision is looser than it.
+type Cap struct {
+	Mode policy.Mode
+	File string
+}
+
+// caps returns the modes that bound mode: the one the configuration set,
+// and those of guard's configuration files at the other places the
+// environment names ($XDG_CONFIG_HOME/guard, $HOME/.config/guard): a command
+// that points GUARD_CONFIG or XDG_CONFIG_HOME elsewhere does not escape the
+// mode the user wrote. Only regular files are read; one that does not load
+// is left out (the configuration in use is the one whose errors stop guard).
+func caps(cfg config.Config, mode policy.Mode, getenv func(string) string) ([]Cap, error) {
+	var out []Cap
+	add := func(m, file string) error {
+		pm, err := policy.ParseMode(m)
+		if err != nil {
+			return err
+		}
+		if pm != mode {
+			out = append(out, Cap{pm, file})
+		}
+		return nil
+	}
+	if cfg.Set["mode"] && cfg.Mode != "" {
+		if err := add(cfg.Mode, cfg.Path); err != nil {
+			return nil, err
+		}
+	}
+	seen := map[string]bool{filepath.Clean(cfg.Path): true}
+	var places []string
+	if x := getenv("XDG_CONFIG_HOME"); filepath.IsAbs(x) {
+		places = append(places, filepath.Join(x, "guard", "config.toml"))
+	}
+	if h := getenv("HOME"); filepath.IsAbs(h) {
+		places = append(places, filepath.Join(h, ".config", "guard", "config.toml"))
+	}
+	for _, p := range places {
+		if seen[filepath.Clean(p)] {
+			continue
+		}
+		seen[filepath.Clean(p)] = true
+		if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		other, err := config.Load(func(k string) string {
+			if k == "GUARD_CONFIG" {
+				return p
+			}
+			return getenv(k)
+		})
+		if err == nil && other.Set["mode"] && other.Mode != "" {
+			if err := add(other.Mode, p); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// strictness orders the actions: a person or a refusal is stricter than
+// any run, a sandboxed run stricter than a plain one.
+func strictness(a policy.Action) int {
+	switch a {
+	case policy.Refuse:
+		return 3
+	case policy.Ask:
+		return 2
+	case policy.RunSandboxed:
+		return 1
+	}
+	return 0
 }

@@ -4,15 +4,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	"guard/internal/audit"
 	"guard/policy"
-	"guard/policy/shell"
 	"guard/sandbox"
 	"guard/shim"
 )
@@ -24,7 +25,27 @@ func (g *Gate) Run(argv []string) int {
 		fmt.Fprintln(g.Stderr, "guard: no program to run")
 		return ExitFailure
 	}
-	v, d := g.Judge(argv)
+	v, d, target, code, terr := g.Plan(argv)
+	if terr != nil && v.Class != policy.Forbidden {
+		// Nothing can run: say so, with the shell's code, before asking
+		// anyone to approve it.
+		g.log(argv, &v, d, "", "")
+		allow := "check the program name and PATH (guard which " + argv[0] + ")"
+		switch {
+		case code == ExitRefused:
+			allow = "make it an executable file"
+		case code == ExitFailure:
+			allow = ""
+		case strings.Contains(argv[0], "/"):
+			allow = "check the path"
+		}
+		g.fail(argv, code, terr.Error(), allow)
+		return code
+	}
+	// Auto-edit lets a match run because its writes are inside the roots, as
+	// judged before it runs: it runs with the file system confined to them, so
+	// that a write landing outside at run time fails (writesConfined).
+	filesOnly := writesConfined(g.Mode, d)
 	if d.Action == policy.Ask {
 		d = g.ask(argv, &v, d)
 	}
@@ -33,13 +54,8 @@ func (g *Gate) Run(argv []string) int {
 		g.refuse(argv, &v, d)
 		return ExitRefused
 	}
-
-	path, err := g.Resolve(argv[0], &v)
-	if err != nil {
-		g.log(argv, &v, d, "", "")
-		g.fail(argv, ExitNotFound, err.Error(), "check the program name and PATH (guard which "+argv[0]+")")
-		return ExitNotFound
-	}
+	path := target.Path
+	argv = target.Argv
 	env, err := shim.Next(g.Env, os.Getpid(), argv[0])
 	if err != nil {
 		g.fail(argv, ExitFailure, err.Error(), "")
@@ -49,31 +65,63 @@ func (g *Gate) Run(argv []string) int {
 	// program runs through shims (make's rm, a script's git) judge in the
 	// same mode, whether it came from --mode, GUARD_MODE or the config.
 	env = withMode(env, g.Mode)
+	env = g.pinGit(env, &v)
 	sandboxed := "none"
-	if d.Action == policy.RunSandboxed {
+	switch {
+	case d.Action == policy.RunSandboxed:
 		sandboxed = "landlock+seccomp"
+	case filesOnly:
+		sandboxed = "files"
 	}
 	g.log(argv, &v, d, path, sandboxed)
 
-	if d.Action == policy.RunSandboxed {
-		err = sandbox.Exec(g.Profile(), path, argv, env, g.Stderr)
+	if d.Action == policy.RunSandboxed || filesOnly {
+		p := g.Profile()
+		p.FilesOnly = filesOnly
+		err = sandbox.Exec(p, path, argv, env, g.Stderr)
 		var ee *sandbox.ExecError
 		if errors.As(err, &ee) {
 			code := execFailure(ee.Err)
 			g.fail(argv, code, err.Error(), "")
 			return code
 		}
-		allow := "fix the cause, or run another mode"
-		if errors.Is(err, sandbox.ErrNotEnforced) {
-			allow = "--best-effort (or sandbox = \"best-effort\" in the config) runs it with what this machine enforces, with a warning; guard doctor shows what that is"
+		if filesOnly {
+			if code, refused := g.writesUnconfined(argv, &v, d, err); refused {
+				return code
+			}
+		} else {
+			allow := "a person fixing the cause (guard doctor shows what this machine enforces)"
+			if errors.Is(err, sandbox.ErrNotEnforced) {
+				allow = "a person choosing sandbox = \"best-effort\" in guard's configuration, which runs it with what this machine enforces, with a warning (guard doctor shows what that is)"
+			}
+			g.fail(argv, ExitFailure, "full-auto refuses to run it unconfined: "+err.Error(), allow)
+			return ExitFailure
 		}
-		g.fail(argv, ExitFailure, "full-auto refuses to run it unconfined: "+err.Error(), allow)
-		return ExitFailure
 	}
 	err = syscall.Exec(path, argv, env)
-	code := execFailure(err)
+	code = execFailure(err)
 	g.fail(argv, code, fmt.Sprintf("exec %s: %v", path, err), "")
 	return code
+}
+
+// Plan judges argv, finds what guard would exec for it, and decides: the
+// verdict is unverified when that binary lies inside a writable root (see
+// checkPrograms). err (with its exit code) says that nothing can run.
+// Run and explain share it, so explain shows what Run would do.
+func (g *Gate) Plan(argv []string) (policy.Verdict, policy.Decision, Target, int, error) {
+	v, d := g.Judge(argv)
+	target, code, err := g.Target(argv, &v)
+	if err == nil && (v.Class == policy.Safe || v.Class == policy.Match) {
+		var sys []string
+		if judgedItself(argv, &v) {
+			sys = v.Result.Exec.SystemPath
+		}
+		if why := g.planted(argv[0], target.Path, sys); why != "" {
+			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+			d = g.decide(&v)
+		}
+	}
+	return v, d, target, code, err
 }
 
 // execFailure is the exit code for an execve that failed, as shells have it:
@@ -90,52 +138,13 @@ func execFailure(err error) int {
 
 // Profile is the sandbox profile of this gate.
 func (g *Gate) Profile() sandbox.Profile {
-	roots := make([]string, 0, len(g.Roots))
-	for _, r := range g.Roots {
-		roots = append(roots, policy.Resolve(r, "/"))
-	}
+	roots := policy.ResolveRoots(g.Roots)
 	return sandbox.Profile{
 		WritableRoots:    roots,
 		AllowNetwork:     g.AllowNetwork,
 		AllowUnixSockets: g.AllowUnixSockets,
 		BestEffort:       g.BestEffort,
 	}
-}
-
-// ErrNotFound is wrapped when the program cannot be resolved.
-var ErrNotFound = errors.New("program not found")
-
-// Resolve finds the executable for program: a path as given; else the first
-// existing executable of the deciding rule's system_path; else a PATH search
-// that never finds guard itself.
-func (g *Gate) Resolve(program string, v *policy.Verdict) (string, error) {
-	if strings.Contains(program, "/") {
-		if executable(program) {
-			return program, nil
-		}
-		return "", fmt.Errorf("%w: %s is not an executable file", ErrNotFound, program)
-	}
-	if !v.Script && v.Result.Exec != nil {
-		for _, p := range v.Result.Exec.SystemPath {
-			if executable(p) {
-				return p, nil
-			}
-		}
-	}
-	_, self, err := shim.Self()
-	if err != nil {
-		return "", err
-	}
-	path, _, err := shim.LookPath(program, g.Getenv("PATH"), self)
-	if err != nil {
-		return "", fmt.Errorf("%w: %w", ErrNotFound, err)
-	}
-	return path, nil
-}
-
-func executable(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
 }
 
 // log appends an audit entry when an audit log is configured. A log that
@@ -180,38 +189,52 @@ func (g *Gate) fail(argv []string, code int, reason, allow string) {
 	g.print(Refusal{Guard: "error", Command: argv, Mode: string(g.Mode), Reason: reason, Allow: allow, ExitCode: code})
 }
 
-func (g *Gate) print(r Refusal) {
-	if g.JSON {
-		enc := json.NewEncoder(g.Stderr)
+func (g *Gate) print(r Refusal) { Print(g.Stderr, r, g.JSON) }
+
+// Print writes a refusal or an error to w: one line (Line), or with asJSON
+// one JSON object on one line, with every character a terminal would act
+// on escaped.
+func Print(w io.Writer, r Refusal, asJSON bool) {
+	if asJSON {
+		var buf strings.Builder
+		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)
 		_ = enc.Encode(r)
+		fmt.Fprint(w, jsonVisible(buf.String()))
 		return
 	}
-	fmt.Fprintln(g.Stderr, r.Line())
+	fmt.Fprintln(w, r.Line())
 }
 
-// Line is the refusal as one line an agent can act on.
+// Line is the refusal as one line an agent can act on: every character a
+// terminal would act on (newlines, \r, ESC, bidirectional overrides) is
+// escaped, so it is one line and shows what it says.
 func (r Refusal) Line() string {
 	var b strings.Builder
 	b.WriteString("guard: ")
 	if r.Guard == "refused" {
-		fmt.Fprintf(&b, "refused %s (%s, %s mode): %s", shell.Join(r.Command), r.Class, r.Mode, r.Reason)
+		fmt.Fprintf(&b, "refused %s (%s, %s mode): %s", Display(r.Command), r.Class, r.Mode, Visible(r.Reason))
+	} else if len(r.Command) > 0 {
+		fmt.Fprintf(&b, "%s: %s", Display(r.Command), Visible(r.Reason))
 	} else {
-		fmt.Fprintf(&b, "%s: %s", shell.Join(r.Command), r.Reason)
+		b.WriteString(Visible(r.Reason))
 	}
 	if r.Rule != "" {
-		fmt.Fprintf(&b, "; rule %s", r.Rule)
+		fmt.Fprintf(&b, "; rule %s", Visible(r.Rule))
 		if r.At != "" {
-			fmt.Fprintf(&b, " at %s", r.At)
+			fmt.Fprintf(&b, " at %s", Visible(r.At))
 		}
 	}
 	if r.Allow != "" {
-		fmt.Fprintf(&b, "; to allow: %s", r.Allow)
+		fmt.Fprintf(&b, "; to allow: %s", Visible(r.Allow))
 	}
 	return b.String()
 }
 
-// allowHint says what would let a refused command run.
+// allowHint says what would let a refused command run. It speaks to a
+// person: what they can approve or configure. It never tells the agent to
+// add a flag or raise the mode (a command's own flags and environment may
+// only tighten guard: see the README's trust model).
 func (g *Gate) allowHint(v *policy.Verdict, d policy.Decision) string {
 	if v.Class == policy.Forbidden {
 		return "nothing; it is forbidden by policy (edit the policy only if you are sure)"
@@ -219,22 +242,19 @@ func (g *Gate) allowHint(v *policy.Verdict, d policy.Decision) string {
 	if out := d.Outside(); len(out) > 0 {
 		var dirs []string
 		for _, w := range out {
-			if w.Protected == "" {
-				dirs = append(dirs, "--writable-root "+filepath.Dir(w.Resolved))
+			if w.Protected == "" && !slices.Contains(dirs, filepath.Dir(w.Resolved)) {
+				dirs = append(dirs, filepath.Dir(w.Resolved))
 			}
 		}
 		if len(dirs) == 0 {
-			return "approve it at a terminal in suggest or auto-edit mode (writes into .git are always asked about)"
+			return "a person approving it at a terminal (protected paths are always asked about)"
 		}
-		return strings.Join(dirs, " ") + ", or run it at a terminal to approve it"
+		return "a person approving it at a terminal, or adding " + strings.Join(dirs, ", ") + " to writable_roots in guard's configuration"
 	}
 	if d.Reason == "denied at the prompt" {
 		return "answer o (once) or a (always) at the prompt"
 	}
-	if v.Class == policy.Match && !v.Unknown {
-		return "--mode auto-edit (writes inside the roots run), or run it at a terminal to approve it"
-	}
-	return "--mode full-auto (runs it sandboxed), a policy rule for it (see guard explain), or run it at a terminal to approve it"
+	return "a person approving it at a terminal, or a policy rule for it (guard explain shows why it is asked about)"
 }
 
 // withMode returns env with GUARD_MODE set to mode, every other GUARD_MODE

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestShimsOnlyForExisting: guard install makes shims only for programs a
+// PATH search finds when it runs, so `command -v yarn` does not find a shim
+// for a yarn that is not installed; a named absent program is reported and
+// the exit status is 1.
+func TestShimsOnlyForExisting(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	shims := filepath.Join(w.root, "shims")
+	r := execute(t, w.guardCmd("install", "--dir", shims))
+	if r.code != 0 {
+		t.Fatalf("guard install: %s", r)
+	}
+	entries, _ := os.ReadDir(shims)
+	if len(entries) == 0 {
+		t.Fatalf("guard install made no shims")
+	}
+	for _, e := range entries {
+		cmd := w.command("bash", "--noprofile", "--norc", "-c", "command -v "+e.Name())
+		cmd.Env = append(cmd.Env, "PATH="+systemPath)
+		if r := execute(t, cmd); r.code != 0 {
+			t.Errorf("guard install made a shim for %s, which is not on PATH", e.Name())
+		}
+	}
+	r = execute(t, w.guardCmd("install", "--dir", shims, "rm", "guard-no-such-program"))
+	if r.code != 1 || !strings.Contains(r.stderr, "not on PATH, no shim made: guard-no-such-program") {
+		t.Errorf("guard install rm guard-no-such-program: %s, want 1 and the absent program named", r)
+	}
+	if fileExists(filepath.Join(shims, "guard-no-such-program")) {
+		t.Errorf("a shim was made for a program that does not exist")
+	}
+}
+
+// TestDoctorReportsBadShims: guard doctor reports a shim whose guard is
+// gone (a shell skips it and runs the program unguarded) and a shim for a
+// program that is no longer on PATH, and exits 1.
+func TestDoctorReportsBadShims(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	shims := filepath.Join(w.home, ".local", "share", "guard", "shims")
+	w.install(shims, "cat")
+	if err := os.Symlink(filepath.Join(w.root, "old", "guard"), filepath.Join(shims, "rm")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(w.guard, filepath.Join(shims, "guard-gone-program")); err != nil {
+		t.Fatal(err)
+	}
+	w.write("home/.profile", "export PATH=\""+shims+":$PATH\"\n", 0o644)
+	r := execute(t, w.guardCmd("doctor"))
+	if r.code != 1 {
+		t.Errorf("guard doctor with bad shims: exit %d, want 1; %s", r.code, r.stdout)
+	}
+	for _, want := range []string{
+		"NO   " + filepath.Join(shims, "rm") + ": dangling",
+		"NO   " + filepath.Join(shims, "guard-gone-program") + ": no guard-gone-program on PATH",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("guard doctor: stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, filepath.Join(shims, "cat")+":") {
+		t.Errorf("guard doctor reports the good cat shim:\n%s", r.stdout)
+	}
+}

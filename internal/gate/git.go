@@ -1,0 +1,228 @@
+package gate
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"guard/policy"
+)
+
+// gitCheckTimeout bounds guard's own git config lookup; past it the git
+// command is unverified.
+const gitCheckTimeout = 5 * time.Second
+
+// gitPins are the git settings guard fixes for every git command it runs,
+// whatever the repository, the user's config or the environment say: none
+// of them runs code then. They go in through git's environment
+// (GIT_CONFIG_COUNT/KEY/VALUE and GIT_CONFIG_PARAMETERS, which git reads
+// after every config file, and in that order, so they win).
+//
+//   - core.fsmonitor: a program git status and diff run on every call;
+//   - core.hooksPath: hooks;
+//   - safe.bareRepository=explicit: a bare repository is used only when
+//     named (--git-dir, GIT_DIR), never found by walking up from the
+//     working directory: a clone can carry one (docs/ with HEAD, config,
+//     objects, refs) whose config would run code;
+//   - gpg.program and its ssh and x509 variants: a path that cannot exist
+//     (/dev/null is not a directory), so verifying a signature fails;
+//   - core.pager: cat, which git takes as no pager (GIT_PAGER=cat as well:
+//     it wins over core.pager and pager.<command>).
+//
+// What cannot be pinned by name: diff drivers (diff.<driver>.command and
+// .textconv), filters (filter.<driver>.clean, .smudge, .process) and
+// diff.external, which a repository's .gitattributes selects. checkGit
+// makes a git command unverified when the repository's own config defines
+// any of them (the user's global config, git-lfs's filters for one, is
+// trusted).
+var gitPins = [][2]string{
+	{"core.fsmonitor", "false"},
+	{"core.hooksPath", "/dev/null"},
+	{"safe.bareRepository", "explicit"},
+	{"gpg.program", "/dev/null/guard-pinned-no-gpg"},
+	{"gpg.ssh.program", "/dev/null/guard-pinned-no-gpg"},
+	{"gpg.x509.program", "/dev/null/guard-pinned-no-gpg"},
+	{"core.pager", "cat"},
+}
+
+// gitDrivers matches the config keys that name programs a read may run
+// and that gitPins cannot fix.
+const gitDrivers = `^(diff\..*\.(command|textconv)|filter\..*\.(clean|smudge|process)|diff\.external)$`
+
+// gitDriversUnpinned is gitDrivers with the keys gitPins fixes, for a
+// command guard does not run itself (Options.RunsElsewhere).
+const gitDriversUnpinned = `^(diff\..*\.(command|textconv)|filter\..*\.(clean|smudge|process)|diff\.external|` +
+	`core\.fsmonitor|core\.hookspath|core\.pager|pager\..*|gpg\.program|gpg\..*\.program)$`
+
+// runsGit reports whether any command of v is git.
+func runsGit(v *policy.Verdict) bool {
+	for _, c := range v.Commands {
+		if len(c) > 0 && filepath.Base(c[0]) == "git" {
+			return true
+		}
+	}
+	return false
+}
+
+// pinGit returns env with gitPins added when v runs git, after any config
+// the environment already carries (an existing GIT_CONFIG_COUNT is kept
+// and extended; one that is not a number is replaced), GIT_PAGER=cat, and
+// GIT_EXTERNAL_DIFF removed.
+func (g *Gate) pinGit(env []string, v *policy.Verdict) []string {
+	if !runsGit(v) {
+		return env
+	}
+	return PinGit(env)
+}
+
+// PinGit is pinGit for any command: env with gitPins in force.
+func PinGit(env []string) []string {
+	n, err := strconv.Atoi(Getenv(env, "GIT_CONFIG_COUNT"))
+	keep := err == nil && n >= 0 && n < 1<<16
+	if !keep {
+		n = 0
+	}
+	params := Getenv(env, "GIT_CONFIG_PARAMETERS")
+	out := make([]string, 0, len(env)+2*len(gitPins)+3)
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		switch {
+		case k == "GIT_CONFIG_COUNT", k == "GIT_CONFIG_PARAMETERS", k == "GIT_PAGER", k == "GIT_EXTERNAL_DIFF":
+			continue
+		case !keep && (strings.HasPrefix(k, "GIT_CONFIG_KEY_") || strings.HasPrefix(k, "GIT_CONFIG_VALUE_")):
+			continue
+		}
+		out = append(out, kv)
+	}
+	for i, p := range gitPins {
+		out = append(out, fmt.Sprintf("GIT_CONFIG_KEY_%d=%s", n+i, p[0]), fmt.Sprintf("GIT_CONFIG_VALUE_%d=%s", n+i, p[1]))
+		params += " '" + p[0] + "'='" + p[1] + "'"
+	}
+	out = append(out, fmt.Sprintf("GIT_CONFIG_COUNT=%d", n+len(gitPins)),
+		"GIT_CONFIG_PARAMETERS="+strings.TrimPrefix(params, " "), "GIT_PAGER=cat")
+	return out
+}
+
+// checkGit makes a safe or match verdict unverified when a git command in
+// it would read a config that names diff drivers, filters or an external
+// diff (see gitPins): git is asked, with the command's global options, the
+// pinned environment and the working directory, which of those keys its
+// config sets. A repository git refuses to use (a bare one found by
+// walking up) counts as one that does.
+func (g *Gate) checkGit(v *policy.Verdict) {
+	if v.Class != policy.Safe && v.Class != policy.Match {
+		return
+	}
+	done := map[string]bool{}
+	for _, c := range v.Commands {
+		if len(c) == 0 || filepath.Base(c[0]) != "git" {
+			continue
+		}
+		globals := gitGlobals(c[1:])
+		key := strings.Join(globals, "\x00")
+		if done[key] {
+			continue
+		}
+		done[key] = true
+		if why := g.gitDriversSet(globals); why != "" {
+			v.Class, v.Unknown = policy.Unverified, true
+			v.Reason = why
+			return
+		}
+	}
+}
+
+// gitGlobals returns the global options in front of git's subcommand that
+// choose the repository (-C DIR, --bare); the others were judged already.
+func gitGlobals(args []string) []string {
+	var out []string
+	for i := 0; i < len(args) && strings.HasPrefix(args[i], "-"); i++ {
+		switch args[i] {
+		case "-C":
+			if i+1 < len(args) {
+				out = append(out, "-C", args[i+1])
+			}
+			i++
+		case "--bare":
+			out = append(out, "--bare")
+		}
+	}
+	return out
+}
+
+// trustedGitScope are the config scopes whose drivers guard lets a read
+// run: the user's and the system's files (outside every root, and the
+// user's ~/.gitconfig is protected), and the command line (the environment
+// guard was given, plus its pins). git-lfs's filters live there. A
+// repository's own config ("local", "worktree") is the repository's say,
+// not the user's.
+var trustedGitScope = map[string]bool{"global": true, "system": true, "command": true}
+
+// gitDriversSet returns why git's config makes a read run programs, or "".
+func (g *Gate) gitDriversSet(globals []string) string {
+	git, err := g.gitBinary()
+	if err != nil {
+		return ""
+	}
+	keys := gitDrivers
+	if g.RunsElsewhere {
+		keys = gitDriversUnpinned
+	}
+	args := append(append([]string{}, globals...), "config", "--show-scope", "--get-regexp", keys)
+	// git reads config files the repository may make FIFOs: bounded.
+	ctx, cancel := context.WithTimeout(context.Background(), gitCheckTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, git, args...)
+	cmd.Dir = g.Cwd
+	cmd.Env = PinGit(g.Env)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err = cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+			scope, setting, _ := strings.Cut(line, "\t")
+			if key, val, _ := strings.Cut(setting, " "); g.RunsElsewhere && gitBool(val) &&
+				(key == "core.fsmonitor" || strings.HasPrefix(key, "pager.")) {
+				continue // on or off, not a program
+			}
+			if !trustedGitScope[scope] {
+				return "the repository's git config names a program that reads run (" + setting + "): guard cannot pin the drivers and filters a .gitattributes selects"
+			}
+		}
+		return ""
+	case errors.As(err, &ee) && ee.ExitCode() == 1:
+		return ""
+	}
+	msg, _, _ := strings.Cut(strings.TrimSpace(errb.String()), "\n")
+	if msg == "" {
+		msg = err.Error()
+	}
+	return "git cannot read this repository's config as guard pins it: " + msg
+}
+
+// gitBinary is the git guard runs for its own questions: a system one.
+func (g *Gate) gitBinary() (string, error) {
+	for _, p := range []string{"/usr/bin/git", "/bin/git", "/usr/local/bin/git", "/opt/homebrew/bin/git"} {
+		if executable(p) {
+			return p, nil
+		}
+	}
+	return "", errors.New("no system git")
+}
+
+// gitBool reports whether a config value is one of git's booleans.
+func gitBool(v string) bool {
+	switch strings.ToLower(v) {
+	case "true", "false", "yes", "no", "on", "off", "1", "0", "":
+		return true
+	}
+	return false
+}

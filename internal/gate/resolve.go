@@ -1,0 +1,191 @@
+package gate
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+
+	"guard/policy"
+	"guard/shim"
+)
+
+// ErrNotFound is wrapped when the program cannot be resolved.
+var ErrNotFound = errors.New("program not found")
+
+// ErrNotExecutable is wrapped when the program exists but cannot be run.
+var ErrNotExecutable = errors.New("not executable")
+
+// Target is what guard execs for a command: the binary and its argv.
+type Target struct {
+	Path string
+	Argv []string
+}
+
+// shellBuiltins are wrappers that are shell builtins or keywords, with no
+// binary of their own on many systems: run outside a shell, `command rm x`,
+// `exec rm x` and `time rm x` mean `rm x`, so where no binary of that name
+// exists guard execs the command they wrap (the command judged).
+var shellBuiltins = map[string]bool{"command": true, "exec": true, "time": true}
+
+// Target finds what guard execs for argv, judged as v, and the exit code
+// when it cannot: the program itself with its own argv. A wrapper
+// (timeout, env, nice, nohup, stdbuf, time, ...) is itself resolved and
+// exec'd with its whole argv; the wrapped command it runs was what v
+// judged. The deciding rule's system_path is used only when the judged
+// command is argv itself. A program named with a slash is run as given;
+// otherwise PATH is searched, never finding guard itself.
+func (g *Gate) Target(argv []string, v *policy.Verdict) (Target, int, error) {
+	program := argv[0]
+	if strings.Contains(program, "/") {
+		fi, err := os.Stat(program)
+		switch {
+		case err != nil && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)):
+			return Target{}, ExitNotFound, fmt.Errorf("%w: %s does not exist", ErrNotFound, program)
+		case err != nil:
+			return Target{}, ExitRefused, fmt.Errorf("%w: %s: %v", ErrNotExecutable, program, err)
+		case !fi.Mode().IsRegular() || fi.Mode()&0o111 == 0:
+			return Target{}, ExitRefused, fmt.Errorf("%w: %s is not an executable file", ErrNotExecutable, program)
+		}
+		return Target{Path: program, Argv: argv}, 0, nil
+	}
+	if judgedItself(argv, v) {
+		for _, p := range v.Result.Exec.SystemPath {
+			if executable(p) {
+				return Target{Path: p, Argv: argv}, 0, nil
+			}
+		}
+	}
+	_, self, err := shim.Self()
+	if err != nil {
+		return Target{}, ExitFailure, err
+	}
+	path, _, err := shim.LookPath(program, g.Getenv("PATH"), self)
+	if err == nil {
+		return Target{Path: path, Argv: argv}, 0, nil
+	}
+	if shellBuiltins[program] && !v.Script && len(v.Argv) > 0 && len(v.Argv) < len(argv) &&
+		slices.Equal(argv[len(argv)-len(v.Argv):], v.Argv) {
+		inner := *v
+		inner.Script = false
+		return g.Target(v.Argv, &inner)
+	}
+	return Target{}, ExitNotFound, fmt.Errorf("%w: %w", ErrNotFound, err)
+}
+
+// judgedItself reports whether v's deciding rule judged argv itself (not a
+// wrapped or scripted command inside it), so that its system_path applies.
+func judgedItself(argv []string, v *policy.Verdict) bool {
+	return !v.Script && v.Result.Exec != nil && slices.Equal(v.Argv, argv)
+}
+
+func executable(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
+}
+
+// checkPrograms makes a safe or match verdict unverified when a program it
+// runs resolves to a binary inside a writable root (a planted
+// .venv/bin/git found through PATH): what a file there does is not what
+// the rule describes. An entry of the rule's system_path is trusted
+// wherever it is. The programs a wrapper or a shell runs are looked up the
+// way they would find them, relative PATH entries included; the shell of
+// `bash -c SCRIPT` itself is checked by Run, which resolves it.
+func (g *Gate) checkPrograms(v *policy.Verdict) {
+	if v.Class != policy.Safe && v.Class != policy.Match {
+		return
+	}
+	_, self, _ := shim.Self()
+	seen := map[string]bool{}
+	for i, c := range v.Commands {
+		if len(c) == 0 || seen[c[0]] || (i == 0 && v.Script) {
+			continue
+		}
+		seen[c[0]] = true
+		if !v.Script && len(v.Commands) == 1 && v.Result.Exec != nil && slices.Equal(v.Argv, c) && g.systemPathExists(v) {
+			continue // guard runs the rule's system_path entry (Target)
+		}
+		bin := g.lookup(c[0], self)
+		if bin == "" {
+			continue
+		}
+		var sys []string
+		if r := g.Set.Check(c); r.Exec != nil {
+			sys = r.Exec.SystemPath
+		}
+		if why := g.planted(c[0], bin, sys); why != "" {
+			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+			return
+		}
+	}
+}
+
+// planted says why running bin for program is not what a rule describes:
+// bin (through symlinks) lies inside a writable root and is not one of
+// systemPath. "" when it is fine.
+func (g *Gate) planted(program, bin string, systemPath []string) string {
+	real := policy.Resolve(bin, "/")
+	for _, p := range systemPath {
+		if p == bin || policy.Resolve(p, "/") == real {
+			return ""
+		}
+	}
+	for _, r := range g.Roots {
+		if rr := policy.Resolve(r, "/"); policy.Inside(real, rr) {
+			return fmt.Sprintf("%s resolves to %s, inside the writable root %s: a binary there may do anything", program, real, rr)
+		}
+	}
+	return ""
+}
+
+// lookup returns the file a shell would run for program: a path as given
+// (relative to the working directory), else the first executable
+// candidate on PATH, relative entries included, guard itself skipped.
+func (g *Gate) lookup(program string, self os.FileInfo) string {
+	if strings.Contains(program, "/") {
+		if !filepath.IsAbs(program) {
+			program = filepath.Join(g.Cwd, program)
+		}
+		if executable(program) {
+			return program
+		}
+		return ""
+	}
+	for _, dir := range filepath.SplitList(g.Getenv("PATH")) {
+		if dir == "" {
+			dir = "."
+		}
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(g.Cwd, dir)
+		}
+		cand := filepath.Join(dir, program)
+		fi, err := os.Stat(cand)
+		if err != nil || !fi.Mode().IsRegular() || fi.Mode()&0o111 == 0 {
+			continue
+		}
+		if self != nil && os.SameFile(fi, self) {
+			continue
+		}
+		// Another guard's shim judges again when it runs.
+		if target, err := filepath.EvalSymlinks(cand); err == nil && target != cand && shim.IsGuard(filepath.Base(target)) {
+			continue
+		}
+		return cand
+	}
+	return ""
+}
+
+// systemPathExists reports whether the deciding rule names a system_path
+// entry that exists: Target then runs it, not what PATH finds.
+func (g *Gate) systemPathExists(v *policy.Verdict) bool {
+	for _, p := range v.Result.Exec.SystemPath {
+		if executable(p) {
+			return true
+		}
+	}
+	return false
+}

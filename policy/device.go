@@ -1,0 +1,108 @@
+package policy
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// Reads returns the values typed ReadableFile, in argv order.
+func (r *Result) Reads() []string {
+	if r.Exec == nil {
+		return nil
+	}
+	var out []string
+	for _, o := range r.Exec.Opts {
+		if o.Type.Kind == TypeReadableFile {
+			out = append(out, o.Value)
+		}
+	}
+	for _, a := range r.Exec.Args {
+		if a.Type.Kind == TypeReadableFile {
+			out = append(out, a.Value)
+		}
+	}
+	return out
+}
+
+// harmlessDevices are the character devices (major 1, the memory devices)
+// a read of which only returns bytes: null, zero, full, random, urandom.
+// /dev/mem, /dev/kmem and /dev/port share the major and are not here.
+var harmlessDevices = map[uint32]bool{3: true, 5: true, 7: true, 8: true, 9: true}
+
+// deviceRead says why reading path (made absolute against dir) is more
+// than reading a file, or "": a character or block device (another
+// terminal's keystrokes on /dev/pts/N, a watchdog that reboots when
+// opened and closed, raw disks, input devices), a FIFO (opening one blocks
+// or steals another reader's data) or a socket, after following symlinks
+// (/dev/stdin, /proc/self/fd/N, /proc/PID/fd/N). The memory devices null,
+// zero, full, random and urandom are reads like any other.
+func deviceRead(path, dir string) string {
+	if path == "" {
+		return ""
+	}
+	p := absolute(path, dir)
+	if devicePath(p) {
+		return fmt.Sprintf("%s names a device, not a file", path)
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		return ""
+	}
+	m := fi.Mode()
+	switch {
+	case m&os.ModeCharDevice != 0:
+		var st unix.Stat_t
+		if unix.Stat(p, &st) == nil && unix.Major(uint64(st.Rdev)) == 1 && harmlessDevices[unix.Minor(uint64(st.Rdev))] {
+			return ""
+		}
+		return fmt.Sprintf("%s is a character device: reading it is not reading a file (a terminal's keystrokes, a watchdog, input events)", path)
+	case m&os.ModeDevice != 0:
+		return fmt.Sprintf("%s is a block device: reading it reads a raw disk", path)
+	case m&os.ModeNamedPipe != 0:
+		return fmt.Sprintf("%s is a FIFO: opening it blocks or takes another reader's data", path)
+	case m&os.ModeSocket != 0:
+		return fmt.Sprintf("%s is a socket", path)
+	}
+	return ""
+}
+
+// devicePath reports whether p names a device by its name alone, whether
+// or not it exists here: anything under /dev (but the memory devices null,
+// zero, full, random and urandom, and directories) and a process's
+// descriptors (/proc/PID/fd/N, /dev/fd/N, /dev/stdin). The
+// judgement of a command also stats each file (deviceRead), for a symlink
+// elsewhere that leads to one.
+func devicePath(p string) bool {
+	if !strings.HasPrefix(p, "/") {
+		return false
+	}
+	p = path.Clean(p)
+	switch p {
+	case "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom":
+		return false
+	}
+	if p == "/proc/kmsg" {
+		return true // a read takes the kernel's messages from every other reader
+	}
+	if strings.HasPrefix(p, "/dev/") {
+		// A directory (/dev/shm, /dev/pts) is listed, not opened as a file.
+		fi, err := os.Stat(p)
+		return err != nil || !fi.IsDir()
+	}
+	parts := strings.Split(p, "/")
+	// /proc/PID/fd/N, /proc/PID/task/TID/fd/N
+	return len(parts) >= 5 && parts[1] == "proc" && slicesContains(parts[3:], "fd")
+}
+
+func slicesContains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,59 @@
+package policy
+
+import (
+	"path/filepath"
+	"strings"
+)
+
+// gitSafeGlobals are the global options (before git's subcommand) that
+// leave a read a read. Everything else there changes what git runs or
+// reads: -p/--paginate and -P start a pager, -c and --config-env set
+// config (core.pager, core.fsmonitor, alias.*), --exec-path picks the
+// programs, --git-dir/--work-tree/--namespace another repository,
+// --super-prefix, --list-cmds and --attr-source other meanings, --help a
+// browser or man.
+var gitSafeGlobals = map[string]bool{
+	"--no-pager": true, "--no-optional-locks": true, "--no-replace-objects": true,
+	"--literal-pathspecs": true, "--glob-pathspecs": true, "--noglob-pathspecs": true,
+	"--icase-pathspecs": true, "--bare": true, "--no-lazy-fetch": true, "--no-advice": true,
+	// These print and exit.
+	"--version": true, "--exec-path": true, "--html-path": true, "--man-path": true, "--info-path": true,
+}
+
+// gitUnsafe returns the word that stops a git command line that a rule
+// matched from being a plain read, or "": a global option before the
+// subcommand other than -C DIR and gitSafeGlobals (a rule's options may sit
+// anywhere, so `git -p log` would otherwise match log's -p), or a request
+// to verify signatures (--show-signature, a %G format), which runs
+// gpg.program.
+func gitUnsafe(args []string) string {
+	i := 0
+	for ; i < len(args) && strings.HasPrefix(args[i], "-"); i++ {
+		switch a := args[i]; {
+		case a == "-C":
+			i++
+		case !gitSafeGlobals[a]:
+			return a
+		}
+	}
+	// Any word with %G is taken as a format: it may be the value of
+	// --format or --pretty given as the next word, or a -c value.
+	for _, a := range args[i:] {
+		if a == "--show-signature" || strings.HasPrefix(a, "--show-signature=") || strings.Contains(a, "%G") {
+			return a
+		}
+	}
+	return ""
+}
+
+// gitCheck turns a safe or match verdict for git into unverified when
+// gitUnsafe finds a word that makes it more than the rule says.
+func gitCheck(program string, args []string, r Result) Result {
+	if (r.Class != Safe && r.Class != Match) || filepath.Base(program) != "git" {
+		return r
+	}
+	if w := gitUnsafe(args); w != "" {
+		return Result{Class: Unverified, Err: &MatchError{Type: ErrUnknownOption, Program: program, Option: w}}
+	}
+	return r
+}
