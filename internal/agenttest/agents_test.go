@@ -157,7 +157,7 @@ type tc struct {
 	// noHook: a control run without guard, to show the agent's own rule
 	// holds on its own (so the case with guard tests what it claims).
 	noHook bool
-	// needs names the hook fix a failure waits for; see needsFix.
+	// needs names the fix the case checks; see pending.
 	needs string
 }
 
@@ -714,7 +714,7 @@ func contains(list []string, s string) bool {
 }
 
 func runCase(t *testing.T, a agent, c tc) {
-	if c.needs != "" && needsFix[c.needs] {
+	if pending[a.name+"/"+c.name] {
 		t.Skip("needs hook fix: " + c.needs)
 	}
 	s := newSession(t, a, c)
@@ -749,9 +749,10 @@ func runCase(t *testing.T, a agent, c tc) {
 	}
 }
 
-// needsFix lists hook fixes not on main yet: their cases skip with the
-// reason. Empty once helper D's work has landed.
-var needsFix = map[string]bool{}
+// pending lists the cases ("agent/case name") that wait for a fix on
+// another branch (the case's needs): they skip with that reason until it
+// lands, and are taken out of this list then.
+var pending = map[string]bool{}
 
 // followingAPI replaces a rewriteFollow call with the command guard named in
 // its last answer, or with the final text when there is none.
