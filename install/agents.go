@@ -233,24 +233,32 @@ func isGuardHook(h any, agent string) bool {
 	return ok
 }
 
+// pos is a hook handler's place: its matcher group and its index there
+// (Codex keys a hook's trust on it).
+type pos struct{ group, handler int }
+
+// gone marks a handler that was taken out.
+var gone = pos{-1, -1}
+
 // editHooks takes guard's handlers for c.Agent out of doc's hooks and, with a
 // non-nil entry, puts one matcher group holding entry in: where guard's own
-// group was (so the positions of the user's other hooks, which Codex keys
-// its trust on, stay as they were), else at the end. It returns the group's
-// index, or -1 when removing.
-func editHooks(doc *object, agent string, entry *object) (int, error) {
+// group was (so the positions of the user's other hooks stay as they were),
+// else at the end. It returns the group's index (-1 when removing) and where
+// every handler that was there before went (gone for guard's).
+func editHooks(doc *object, agent string, entry *object) (int, map[pos]pos, error) {
 	spec := hookSpecs[agent]
+	moved := map[pos]pos{}
 	hv, ok := doc.get("hooks")
 	if !ok {
 		if entry == nil {
-			return -1, nil
+			return -1, moved, nil
 		}
 		hv = newObject()
 		doc.set("hooks", hv)
 	}
 	hooks, ok := hv.(*object)
 	if !ok {
-		return -1, errors.New(`"hooks" is not a JSON object`)
+		return -1, nil, errors.New(`"hooks" is not a JSON object`)
 	}
 	ev, ok := hooks.get(spec.event)
 	if !ok {
@@ -258,11 +266,11 @@ func editHooks(doc *object, agent string, entry *object) (int, error) {
 	}
 	groups, ok := ev.([]any)
 	if !ok {
-		return -1, fmt.Errorf(`"hooks.%s" is not a JSON array`, spec.event)
+		return -1, nil, fmt.Errorf(`"hooks.%s" is not a JSON array`, spec.event)
 	}
 	out := []any{}
 	at := -1
-	for _, g := range groups {
+	for gi, g := range groups {
 		gobj, ok := g.(*object)
 		if !ok {
 			out = append(out, g)
@@ -275,10 +283,13 @@ func editHooks(doc *object, agent string, entry *object) (int, error) {
 			continue
 		}
 		kept := []any{}
-		for _, h := range handlers {
-			if !isGuardHook(h, agent) {
-				kept = append(kept, h)
+		for hi, h := range handlers {
+			if isGuardHook(h, agent) {
+				moved[pos{gi, hi}] = gone
+				continue
 			}
+			moved[pos{gi, hi}] = pos{len(out), len(kept)}
+			kept = append(kept, h)
 		}
 		switch {
 		case len(kept) == len(handlers):
@@ -295,6 +306,11 @@ func editHooks(doc *object, agent string, entry *object) (int, error) {
 	if entry == nil {
 		if at >= 0 {
 			out = append(out[:at], out[at+1:]...)
+			for k, p := range moved {
+				if p.group > at {
+					moved[k] = pos{p.group - 1, p.handler}
+				}
+			}
 		}
 		at = -1
 	} else {
@@ -316,7 +332,7 @@ func editHooks(doc *object, agent string, entry *object) (int, error) {
 	if len(hooks.keys) == 0 {
 		doc.del("hooks")
 	}
-	return at, nil
+	return at, moved, nil
 }
 
 // SetupReport says what SetupHook or RemoveHook did.
@@ -371,7 +387,7 @@ func editSettings(c HookConfig, entry *object) (SetupReport, error) {
 	if err != nil {
 		return rep, fmt.Errorf("%s: %w; fix or move it, then run guard setup again", c.Path, err)
 	}
-	at, err := editHooks(doc, c.Agent, entry)
+	at, moved, err := editHooks(doc, c.Agent, entry)
 	if err != nil {
 		return rep, fmt.Errorf("%s: %w; nothing was written", c.Path, err)
 	}
@@ -389,26 +405,44 @@ func editSettings(c HookConfig, entry *object) (SetupReport, error) {
 	if c.Agent != Codex {
 		return rep, nil
 	}
-	key := func(i int) string { return codexHookKey(c.Path, i) }
-	if entry == nil {
-		// The key is positional: guard's hook was the group it held.
-		group, _, _ := findGuardHook(old, c.Agent)
-		if group < 0 {
-			return rep, nil
+	// The trust of every hook that moved (or went) follows it, so the
+	// user's other hooks stay trusted; then guard's own.
+	if entry != nil {
+		rep.TrustKey = codexHookKey(c.Path, at)
+		rep.TrustHash = codexHookHash(hookSpecs[Codex].matcher, entry)
+		if moved[pos{at, 0}] == gone {
+			// guard's hook replaced in place: same key, new hash below.
+			delete(moved, pos{at, 0})
 		}
-		rep.TrustKey = key(group)
-		rep.TrustChanged, rep.TrustBackup, err = codexTrust(c.CodexConfig, rep.TrustKey, "")
-		if err != nil {
-			return rep, fmt.Errorf("%s: %w; remove the [hooks.state.%s] table by hand", c.CodexConfig, err, tomlString(rep.TrustKey))
-		}
-		return rep, nil
 	}
-	rep.TrustKey = key(at)
-	rep.TrustHash = codexHookHash(hookSpecs[Codex].matcher, entry)
-	rep.TrustChanged, rep.TrustBackup, err = codexTrust(c.CodexConfig, rep.TrustKey, rep.TrustHash)
+	var trustErr error
+	rep.TrustChanged, rep.TrustBackup, err = editCodexConfig(c.CodexConfig, func(src string) (string, error) {
+		rekeyed, err := rekeyTrust(src, c.Path, moved)
+		if err != nil {
+			err = fmt.Errorf("%w; the trust of the other hooks in %s must be given again (/hooks in codex)", err, c.Path)
+			if entry == nil {
+				return "", err
+			}
+			trustErr = err
+			return src, nil
+		}
+		src = rekeyed
+		if entry == nil {
+			return src, nil
+		}
+		out, err := setTrust(src, rep.TrustKey, rep.TrustHash)
+		if err != nil {
+			trustErr = err
+			return src, nil
+		}
+		return out, nil
+	})
 	if err != nil {
+		return rep, fmt.Errorf("%s: %w", c.CodexConfig, err)
+	}
+	if trustErr != nil {
 		rep.TrustStep = fmt.Sprintf("guard could not record the trust (%v): add these two lines to %s, or run codex and trust the hook with /hooks:\n\n    [hooks.state.%s]\n    trusted_hash = %s\n",
-			err, c.CodexConfig, tomlString(rep.TrustKey), tomlString(rep.TrustHash))
+			trustErr, c.CodexConfig, tomlString(rep.TrustKey), tomlString(rep.TrustHash))
 	}
 	if c.Project != "" {
 		rep.TrustStep += fmt.Sprintf("Codex loads %s only in a trusted project: trust %s when Codex asks, or set [projects.%s] trust_level = \"trusted\" in %s.\n",

@@ -139,30 +139,20 @@ func lookupTOML(v any, keys ...string) any {
 	return v
 }
 
-// codexTrust sets (hash != "") or removes (hash == "") the trusted_hash of
-// [hooks.state."KEY"] in Codex's config.toml at path. The file is edited as
-// text, so comments and layout stay; the result is parsed again and must
-// differ from the original in that one value only, else nothing is written
-// and the error says why. It reports whether the file changed and where the
-// previous content was kept.
-func codexTrust(path, key, hash string) (changed bool, backup string, err error) {
-	real, old, perm, err := readSettings(path)
-	if err != nil {
-		return false, "", err
-	}
-	src := string(old)
+// setTrust returns Codex's config.toml text src with the trusted_hash of
+// [hooks.state."KEY"] set to hash (or removed, for ""). The text is edited,
+// so comments and layout stay; the result is parsed again and must differ
+// from src in that one value only, else the error says why.
+func setTrust(src, key, hash string) (string, error) {
 	var before map[string]any
 	if err := toml.Unmarshal([]byte(src), &before); err != nil {
-		return false, "", fmt.Errorf("not TOML guard can edit: %w", err)
+		return "", fmt.Errorf("not TOML guard can edit: %w", err)
 	}
 	if cur, _ := lookupTOML(before, "hooks", "state", key, "trusted_hash").(string); cur == hash {
-		return false, "", nil
+		return src, nil
 	}
 	header := "[hooks.state." + tomlString(key) + "]"
-	lines := strings.SplitAfter(src, "\n")
-	if len(lines) > 0 && lines[len(lines)-1] == "" {
-		lines = lines[:len(lines)-1]
-	}
+	lines := splitLines(src)
 	h := -1
 	for i, l := range lines {
 		if strings.TrimSpace(l) == header {
@@ -173,7 +163,7 @@ func codexTrust(path, key, hash string) (changed bool, backup string, err error)
 	value := "trusted_hash = " + tomlString(hash) + "\n"
 	switch {
 	case h < 0 && hash == "":
-		return false, "", errors.New("the hook's trust is recorded in a form guard does not edit")
+		return "", errors.New("the hook's trust is recorded in a form guard does not edit")
 	case h < 0:
 		if src != "" && !strings.HasSuffix(src, "\n") {
 			src += "\n"
@@ -183,15 +173,10 @@ func codexTrust(path, key, hash string) (changed bool, backup string, err error)
 		}
 		src += header + "\n" + value
 	default:
-		end := len(lines)
+		end := sectionEnd(lines, h)
 		at := -1
-		for i := h + 1; i < len(lines); i++ {
-			t := strings.TrimSpace(lines[i])
-			if strings.HasPrefix(t, "[") {
-				end = i
-				break
-			}
-			if k, _, ok := strings.Cut(t, "="); ok && strings.TrimSpace(k) == "trusted_hash" {
+		for i := h + 1; i < end; i++ {
+			if k, _, ok := strings.Cut(strings.TrimSpace(lines[i]), "="); ok && strings.TrimSpace(k) == "trusted_hash" {
 				at = i
 			}
 		}
@@ -203,7 +188,7 @@ func codexTrust(path, key, hash string) (changed bool, backup string, err error)
 				lines = append(lines[:h], lines[end:]...)
 			}
 		case hash == "":
-			return false, "", errors.New("the hook's trust is recorded in a form guard does not edit")
+			return "", errors.New("the hook's trust is recorded in a form guard does not edit")
 		case at >= 0:
 			lines[at] = value
 		default:
@@ -213,16 +198,185 @@ func codexTrust(path, key, hash string) (changed bool, backup string, err error)
 	}
 	var after map[string]any
 	if err := toml.Unmarshal([]byte(src), &after); err != nil {
-		return false, "", fmt.Errorf("the edited file would not parse (%v): the hook's trust is recorded in a form guard does not edit", err)
+		return "", fmt.Errorf("the edited file would not parse (%v): the hook's trust is recorded in a form guard does not edit", err)
 	}
-	if !sameExceptTrust(before, after, key, hash) {
-		return false, "", errors.New("the edit would change more than the hook's trusted_hash: the hook's trust is recorded in a form guard does not edit")
+	want := deepCopy(before).(map[string]any)
+	state := tomlTable(tomlTable(want, "hooks"), "state")
+	entry := tomlTable(state, key)
+	if hash == "" {
+		delete(entry, "trusted_hash")
+	} else {
+		entry["trusted_hash"] = hash
 	}
-	backup, err = writeWithBackup(real, old, []byte(src), perm)
+	prune(want)
+	if !reflect.DeepEqual(want, after) {
+		return "", errors.New("the edit would change more than the hook's trusted_hash: the hook's trust is recorded in a form guard does not edit")
+	}
+	return src, nil
+}
+
+// rekeyTrust returns config.toml text src with the trust entries of the
+// PreToolUse hooks in the hooks file at hooksPath moved as the hooks moved
+// (a handler's key is its position), and those of hooks that went removed.
+// Only [hooks.state."KEY"] tables are edited; the result is parsed again and
+// must be src with exactly those keys changed.
+func rekeyTrust(src, hooksPath string, moved map[pos]pos) (string, error) {
+	prefix := hooksPath + ":pre_tool_use:"
+	key := func(p pos) string { return fmt.Sprintf("%s%d:%d", prefix, p.group, p.handler) }
+	change := map[string]string{} // old key -> new key, "" to remove
+	for from, to := range moved {
+		if from == to {
+			continue
+		}
+		if to == gone {
+			change[key(from)] = ""
+		} else {
+			change[key(from)] = key(to)
+		}
+	}
+	if len(change) == 0 {
+		return src, nil
+	}
+	var before map[string]any
+	if err := toml.Unmarshal([]byte(src), &before); err != nil {
+		return "", fmt.Errorf("not TOML guard can edit: %w", err)
+	}
+	state, _ := lookupTOML(before, "hooks", "state").(map[string]any)
+	touched := false
+	for k := range change {
+		if _, ok := state[k]; ok {
+			touched = true
+		}
+	}
+	if !touched {
+		return src, nil
+	}
+	lines := splitLines(src)
+	var out []string
+	for i := 0; i < len(lines); i++ {
+		t := strings.TrimSpace(lines[i])
+		k, ok := trustHeaderKey(t)
+		to, moves := change[k]
+		if !ok || !moves {
+			out = append(out, lines[i])
+			continue
+		}
+		end := sectionEnd(lines, i)
+		if to != "" {
+			out = append(out, "[hooks.state."+tomlString(to)+"]\n")
+			out = append(out, lines[i+1:end]...)
+		}
+		i = end - 1
+	}
+	edited := strings.Join(out, "")
+	var after map[string]any
+	if err := toml.Unmarshal([]byte(edited), &after); err != nil {
+		return "", fmt.Errorf("the edited file would not parse (%v): hook trust is recorded in a form guard does not edit", err)
+	}
+	want := deepCopy(before).(map[string]any)
+	wstate := tomlTable(tomlTable(want, "hooks"), "state")
+	moving := map[string]any{}
+	for from, to := range change {
+		if v, ok := wstate[from]; ok {
+			delete(wstate, from)
+			if to != "" {
+				moving[to] = v
+			}
+		}
+	}
+	for k, v := range moving {
+		wstate[k] = v
+	}
+	prune(want)
+	if !reflect.DeepEqual(want, after) {
+		return "", errors.New("hook trust is recorded in a form guard does not edit")
+	}
+	return edited, nil
+}
+
+// trustHeaderKey returns KEY for a line [hooks.state."KEY"] (a basic string
+// with no escapes other than those tomlString writes).
+func trustHeaderKey(line string) (string, bool) {
+	rest, ok := strings.CutPrefix(line, `[hooks.state."`)
+	if !ok {
+		return "", false
+	}
+	rest, ok = strings.CutSuffix(rest, `"]`)
+	if !ok {
+		return "", false
+	}
+	var m map[string]string
+	if err := toml.Unmarshal([]byte("k = \""+rest+"\""), &m); err != nil {
+		return "", false
+	}
+	return m["k"], true
+}
+
+func splitLines(src string) []string {
+	lines := strings.SplitAfter(src, "\n")
+	if len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
+}
+
+// sectionEnd is the index of the first table header after line h, or
+// len(lines).
+func sectionEnd(lines []string, h int) int {
+	for i := h + 1; i < len(lines); i++ {
+		if strings.HasPrefix(strings.TrimSpace(lines[i]), "[") {
+			return i
+		}
+	}
+	return len(lines)
+}
+
+// tomlTable returns m[k] as a table, made when missing.
+func tomlTable(m map[string]any, k string) map[string]any {
+	t, _ := m[k].(map[string]any)
+	if t == nil {
+		t = map[string]any{}
+		m[k] = t
+	}
+	return t
+}
+
+// prune removes the tables left empty under hooks.state, hooks.state and
+// hooks themselves when empty.
+func prune(m map[string]any) {
+	hooks, _ := m["hooks"].(map[string]any)
+	if hooks == nil {
+		return
+	}
+	if state, _ := hooks["state"].(map[string]any); state != nil {
+		for k, v := range state {
+			if t, ok := v.(map[string]any); ok && len(t) == 0 {
+				delete(state, k)
+			}
+		}
+		if len(state) == 0 {
+			delete(hooks, "state")
+		}
+	}
+	if len(hooks) == 0 {
+		delete(m, "hooks")
+	}
+}
+
+// editCodexConfig applies edit to the text of Codex's config.toml at path
+// (missing: empty) and writes the result, when it differs, atomically with
+// the previous content kept as a backup.
+func editCodexConfig(path string, edit func(string) (string, error)) (changed bool, backup string, err error) {
+	real, old, perm, err := readSettings(path)
 	if err != nil {
 		return false, "", err
 	}
-	return true, backup, nil
+	src, err := edit(string(old))
+	if err != nil || src == string(old) {
+		return false, "", err
+	}
+	backup, err = writeWithBackup(real, old, []byte(src), perm)
+	return err == nil, backup, err
 }
 
 func onlyBlank(lines []string) bool {
@@ -232,42 +386,6 @@ func onlyBlank(lines []string) bool {
 		}
 	}
 	return true
-}
-
-// sameExceptTrust reports whether after is before with
-// hooks.state[key].trusted_hash set to hash (or removed, for "").
-func sameExceptTrust(before, after map[string]any, key, hash string) bool {
-	want := deepCopy(before).(map[string]any)
-	hooks, _ := want["hooks"].(map[string]any)
-	if hooks == nil {
-		hooks = map[string]any{}
-	}
-	state, _ := hooks["state"].(map[string]any)
-	if state == nil {
-		state = map[string]any{}
-	}
-	entry, _ := state[key].(map[string]any)
-	if entry == nil {
-		entry = map[string]any{}
-	}
-	if hash == "" {
-		delete(entry, "trusted_hash")
-	} else {
-		entry["trusted_hash"] = hash
-	}
-	state[key] = entry
-	if len(entry) == 0 {
-		delete(state, key)
-	}
-	hooks["state"] = state
-	if len(state) == 0 {
-		delete(hooks, "state")
-	}
-	want["hooks"] = hooks
-	if len(hooks) == 0 {
-		delete(want, "hooks")
-	}
-	return reflect.DeepEqual(want, after)
 }
 
 func deepCopy(v any) any {

@@ -3,6 +3,7 @@ package install
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -479,5 +480,53 @@ func TestCodexTrustEdits(t *testing.T) {
 	write(t, c.CodexConfig, "model = \n")
 	if rep, _ := SetupHook(c, guard); rep.TrustStep == "" {
 		t.Error("a config.toml that does not parse gave no step")
+	}
+}
+
+// TestCodexTrustFollowsMovedHooks: taking guard's hook out moves the hooks
+// after it (Codex keys trust on positions); their trust moves with them.
+func TestCodexTrustFollowsMovedHooks(t *testing.T) {
+	c, home := configFor(t, Codex)
+	guard := fakeGuard(t, home, "exit 0")
+	h := func(cmd string) string { return `{"type":"command","command":"` + cmd + `"}` }
+	write(t, c.Path, `{"hooks":{"PreToolUse":[`+
+		`{"matcher":"Bash","hooks":[`+h("a")+`]},`+
+		`{"matcher":"Bash","hooks":[`+h("guard hook codex")+`,`+h("c")+`]},`+
+		`{"matcher":"Bash","hooks":[`+h("guard hook codex")+`]},`+
+		`{"matcher":"Bash","hooks":[`+h("d1")+`,`+h("d2")+`]}]}}`)
+	key := func(g, i int) string { return fmt.Sprintf("%s:pre_tool_use:%d:%d", c.Path, g, i) }
+	var cfg strings.Builder
+	cfg.WriteString("# mine\nmodel = \"o3\"\n")
+	for _, k := range []struct{ g, i int }{{0, 0}, {1, 0}, {1, 1}, {2, 0}, {3, 0}, {3, 1}} {
+		fmt.Fprintf(&cfg, "\n[hooks.state.%s]\ntrusted_hash = \"sha256:%d%d\"\nenabled = true\n", tomlString(key(k.g, k.i)), k.g, k.i)
+	}
+	write(t, c.CodexConfig, cfg.String())
+
+	// Setup: guard's old handler in group 1 goes, c moves to 1:0; guard's
+	// own group 2 is replaced in place with the new hook.
+	rep, err := SetupHook(c, guard)
+	if err != nil || rep.TrustStep != "" || rep.TrustKey != key(2, 0) {
+		t.Fatalf("setup: %+v, %v", rep, err)
+	}
+	for k, want := range map[string]string{key(0, 0): "sha256:00", key(1, 0): "sha256:11", key(1, 1): "", key(2, 0): rep.TrustHash, key(3, 0): "sha256:30", key(3, 1): "sha256:31"} {
+		if got, _ := codexTrustedHash(c.CodexConfig, k); got != want {
+			t.Errorf("after setup, trust of %s = %q, want %q", k, got, want)
+		}
+	}
+	if got := read(t, c.CodexConfig); !strings.HasPrefix(got, "# mine\nmodel = \"o3\"\n") {
+		t.Errorf("config.toml's own lines changed:\n%s", got)
+	}
+
+	// Remove: group 3 (d1, d2) becomes group 2.
+	if _, err := RemoveHook(c); err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{key(0, 0): "sha256:00", key(1, 0): "sha256:11", key(2, 0): "sha256:30", key(2, 1): "sha256:31", key(3, 0): "", key(3, 1): ""} {
+		if got, _ := codexTrustedHash(c.CodexConfig, k); got != want {
+			t.Errorf("after remove, trust of %s = %q, want %q", k, got, want)
+		}
+	}
+	if got := read(t, c.CodexConfig); strings.Count(got, "enabled = true") != 4 {
+		t.Errorf("the other fields of the trust tables did not follow:\n%s", got)
 	}
 }
