@@ -4,10 +4,9 @@ package install
 // edited and renamed into place with no lock, so an agent writing the same
 // file at that moment loses its change or guard's (Claude Code, Codex and
 // Gemini CLI write these files only when the user changes a setting through
-// them); settings with comments (JSONC) are refused, not edited; Codex keys
-// a hook's trust on its position in hooks.json, so removing guard's group
-// shifts the keys of the groups after it (Codex then asks to trust those
-// again); a guard that hangs until the agent's hook timeout is not caught by
+// them); settings with comments (JSONC) are refused, not edited; Codex
+// trust written in another form than [hooks.state."KEY"] tables is not
+// moved along with its hook (guard says so); a guard that hangs until the agent's hook timeout is not caught by
 // the fail-closed command (the agents run the command on a timeout).
 
 import (

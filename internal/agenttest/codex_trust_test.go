@@ -35,14 +35,42 @@ func TestCodexTrustMatchesAppServer(t *testing.T) {
 	if cmd, _ := h["command"].(string); !strings.HasPrefix(cmd, "'"+s.guard+"' hook codex || ") {
 		t.Errorf("hook command %q", cmd)
 	}
+	// The user adds a hook of their own after guard's and trusts it (with
+	// the hash Codex reports, as /hooks does).
+	hooksPath := filepath.Join(s.home, ".codex", "hooks.json")
+	b, err := os.ReadFile(hooksPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := `{"matcher": "Bash", "hooks": [{"type": "command", "command": "true", "timeout": 5}]}`
+	i := strings.LastIndex(string(b), "]")
+	os.WriteFile(hooksPath, []byte(string(b[:i])+", "+mine+string(b[i:])), 0o600)
+	hooks = hooksList(t, s)
+	if len(hooks) != 2 || hooks[1]["command"] != "true" {
+		t.Fatalf("hooks/list with the user's hook: %v", hooks)
+	}
+	config := filepath.Join(s.home, ".codex", "config.toml")
+	cb, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb = append(cb, fmt.Sprintf("\n[hooks.state.%q]\ntrusted_hash = %q\n", hooks[1]["key"], hooks[1]["currentHash"])...)
+	os.WriteFile(config, cb, 0o600)
+	if hooks = hooksList(t, s); hooks[1]["trustStatus"] != "trusted" {
+		t.Fatalf("the user's hook is not trusted: %v", hooks[1])
+	}
+
 	cmd := exec.Command(s.guard, "setup", "codex", "--remove")
 	cmd.Env = append(s.env(), "CODEX_HOME="+filepath.Join(s.home, ".codex"))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("guard setup codex --remove: %v\n%s", err, out)
 	}
-	if hooks := hooksList(t, s); len(hooks) != 0 {
+	// The user's hook moved to guard's place and is still trusted.
+	hooks = hooksList(t, s)
+	if len(hooks) != 1 || hooks[0]["command"] != "true" || hooks[0]["trustStatus"] != "trusted" {
 		t.Errorf("after --remove, hooks/list: %v", hooks)
 	}
+	os.WriteFile(hooksPath, []byte(`{"hooks": {}}`), 0o600)
 
 	// A project's hooks.json, in a project the user trusts.
 	cmd = exec.Command(s.guard, "setup", "codex", "--project", s.project)
@@ -55,8 +83,7 @@ func TestCodexTrustMatchesAppServer(t *testing.T) {
 	if len(hooks) != 0 {
 		t.Errorf("hooks/list in a project nobody trusted: %v", hooks)
 	}
-	config := filepath.Join(s.home, ".codex", "config.toml")
-	b, err := os.ReadFile(config)
+	b, err = os.ReadFile(config)
 	if err != nil {
 		t.Fatal(err)
 	}
