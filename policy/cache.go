@@ -1,8 +1,6 @@
 package policy
 
 import (
-	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,15 +19,9 @@ type Cache struct {
 	Version string // guard's version: entries of another version are ignored
 }
 
-// cacheFormat changes whenever Policy's shape does.
-const cacheFormat = 1
-
-type cacheEntry struct {
-	Format  int
-	Version string
-	Key     fileKey
-	Policy  *cachedPolicy
-}
+// cacheFormat changes whenever Policy's shape does. Format 2 is indexed by
+// program name (lazy.go).
+const cacheFormat = 2
 
 // cachedPolicy is a Policy whose matchers are stored as they are: Matcher's
 // own JSON is the check output's, by name, which does not read back.
@@ -111,10 +103,12 @@ func keyOf(path string) (fileKey, bool) {
 	return k, true
 }
 
+var entryEscaper = strings.NewReplacer("%", "%25", "/", "%2F")
+
 // entry is the cache file of a policy path: the path with its slashes
 // escaped, so that no two paths share a file.
 func (c Cache) entry(path string) string {
-	name := strings.NewReplacer("%", "%25", "/", "%2F").Replace(path)
+	name := entryEscaper.Replace(path)
 	return filepath.Join(c.Dir, name+".json")
 }
 
@@ -143,22 +137,25 @@ func (c Cache) LoadFile(path string) (*Policy, error) {
 }
 
 func (c Cache) read(path string, key fileKey) *Policy {
-	b, err := os.ReadFile(c.entry(path))
+	b, err := mapFile(c.entry(path))
 	if err != nil {
 		return nil
 	}
-	var e cacheEntry
-	if err := json.Unmarshal(b, &e); err != nil || e.Format != cacheFormat || e.Version != c.Version || e.Key != key || e.Policy == nil {
+	h, lp, err := decodeLazy(b)
+	if err != nil || h.Format != cacheFormat || h.Version != c.Version || h.Key != key {
 		return nil
 	}
-	return fromCached(e.Policy)
+	lp.fallback = func() (*Policy, error) { return LoadFile(path) }
+	hp := &h.Policy
+	return &Policy{Paths: hp.Paths, HostExecutables: hp.HostExecutables, ProgramRegexes: hp.ProgramRegexes,
+		Substrings: hp.Substrings, NetworkRules: hp.NetworkRules, File: hp.File, lazy: lp}
 }
 
 // write stores an entry atomically (a temporary file renamed into place),
 // so that a reader sees a whole entry or none.
 func (c Cache) write(path string, key fileKey, p *Policy) {
-	var b bytes.Buffer
-	if err := json.NewEncoder(&b).Encode(cacheEntry{Format: cacheFormat, Version: c.Version, Key: key, Policy: toCached(p)}); err != nil {
+	data, err := encodeLazy(&lazyHeader{Format: cacheFormat, Version: c.Version, Key: key}, p)
+	if err != nil {
 		return
 	}
 	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
@@ -168,7 +165,7 @@ func (c Cache) write(path string, key fileKey, p *Policy) {
 	if err != nil {
 		return
 	}
-	_, werr := f.Write(b.Bytes())
+	_, werr := f.Write(data)
 	if cerr := f.Close(); werr != nil || cerr != nil || os.Rename(f.Name(), c.entry(path)) != nil {
 		os.Remove(f.Name())
 	}

@@ -2,8 +2,10 @@ package policy
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -27,9 +29,16 @@ func TestCacheRoundTrip(t *testing.T) {
 	if cached == nil {
 		t.Fatal("no cache entry after a load")
 	}
-	a, _ := json.Marshal(evaluated)
-	b, _ := json.Marshal(cached)
-	if string(a) != string(b) {
+	whole := func(p *Policy) []byte {
+		b, _ := json.Marshal(struct {
+			P        *Policy
+			Programs Table[[]Spec]
+			Prefixes Table[[]PrefixRule]
+		}{&Policy{Paths: p.Paths, HostExecutables: p.HostExecutables, ProgramRegexes: p.ProgramRegexes,
+			Substrings: p.Substrings, NetworkRules: p.NetworkRules, File: p.File}, p.AllPrograms(), p.AllPrefixes()})
+		return b
+	}
+	if a, b := whole(evaluated), whole(cached); string(a) != string(b) {
 		t.Fatal("the cached policy differs from the evaluated one")
 	}
 	for _, argv := range [][]string{
@@ -114,5 +123,103 @@ func TestCacheKeepsNoErrors(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(c.Dir); len(entries) != 0 {
 		t.Errorf("entries for a broken policy: %v", entries)
+	}
+}
+
+// rulesFile writes a policy with n remembered rules (one prefix rule and
+// one define_program per program, as "always" answers are).
+func rulesFile(t testing.TB, dir string, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "prefix_rule(pattern = [\"tool%d\", \"run\"], decision = \"allow\")\n", i)
+		if i%10 == 2 {
+			fmt.Fprintf(&b, "define_program(program = \"prog%d\", options = [flag(\"-v\")], args = [ARG_RFILES_OR_CWD])\n", i)
+		}
+	}
+	file := filepath.Join(dir, "user.policy")
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// An indexed entry serves every rule, and a damaged chunk makes the policy
+// evaluate its file again: no rule is ever lost to a bad cache.
+func TestCacheIndexed(t *testing.T) {
+	dir := t.TempDir()
+	file := rulesFile(t, dir, 300)
+	c := Cache{Dir: filepath.Join(dir, "cache"), Version: "v1"}
+	if _, err := c.LoadFile(file); err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.LoadFile(file)
+	if err != nil || p.lazy == nil {
+		t.Fatalf("second load: %v, lazy %v", err, p != nil && p.lazy != nil)
+	}
+	for _, tt := range []struct {
+		argv []string
+		want Class
+	}{
+		{[]string{"tool7", "run", "x"}, Safe}, {[]string{"tool299", "run"}, Safe}, {[]string{"tool7", "stop"}, Unverified},
+		{[]string{"prog12", "-v", "a"}, Safe}, {[]string{"prog12", "-x"}, Unverified}, {[]string{"nothing"}, Unverified},
+	} {
+		if r := (Set{p}).Check(tt.argv); r.Class != tt.want {
+			t.Errorf("%q: %s, want %s", tt.argv, r.Class, tt.want)
+		}
+	}
+	// Damage one chunk in place (same key: the entry is still "current").
+	abs, _ := filepath.Abs(file)
+	entry := c.entry(abs)
+	b, err := os.ReadFile(entry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(b), `"tool42"`)
+	if i < 0 {
+		t.Fatal("no chunk for tool42 in the entry")
+	}
+	copy(b[i:], "{{{{{{{{")
+	if err := os.WriteFile(entry, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p, err = c.LoadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := (Set{p}).Check([]string{"tool42", "run"}); r.Class != Safe {
+		t.Errorf("damaged chunk: tool42 run is %s, want safe (from the file evaluated again)", r.Class)
+	}
+	// A truncated or garbled entry is not used at all.
+	for _, bad := range [][]byte{b[:len(b)/2], []byte("GUARDC2\n\xff\xff\xff\xff"), []byte("{}")} {
+		if _, _, err := decodeLazy(bad); err == nil && len(bad) < 20 {
+			t.Errorf("decodeLazy(%q) accepted", bad)
+		}
+	}
+}
+
+// BenchmarkCachedRules: loading a cached policy file with n remembered
+// rules and checking one argv. The cost must stay flat in n (issue 13:
+// 1,000 rules within 1.3x of the exec-only floor, 10,000 within 2x).
+func BenchmarkCachedRules(b *testing.B) {
+	for _, n := range []int{10, 100, 1000, 10000} {
+		b.Run(fmt.Sprintf("rules=%d", n), func(b *testing.B) {
+			dir := b.TempDir()
+			file := rulesFile(b, dir, n)
+			c := Cache{Dir: filepath.Join(dir, "cache"), Version: "v1"}
+			if _, err := c.LoadFile(file); err != nil {
+				b.Fatal(err)
+			}
+			argv := []string{"pwd"}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				p, err := c.LoadFile(file)
+				if err != nil || p.lazy == nil {
+					b.Fatal("no indexed entry")
+				}
+				if r := (Set{p}).Check(argv); r.Class != Unverified {
+					b.Fatal(r.Class)
+				}
+			}
+		})
 	}
 }

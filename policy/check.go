@@ -117,7 +117,13 @@ func (r *PrefixRule) name() string {
 }
 
 // checkSpecs tries the define_program specs for program in order: the
-// first that matches decides; if none does, the last error is reported.
+// first that matches decides. If none does, the error reported is that of
+// the last ordinary spec (not forbidden=, not prompt=) written for this
+// subcommand (its lead literal is in args, or it has none): a forbidding or
+// prompting spec that does not match says nothing about why the command is
+// not known, and a spec for another subcommand would name the wrong word
+// (`systemctl status x` is not "expected rescue"). With no such spec, the
+// command has no rule: NoSpecForProgram names the program and subcommand.
 func (p *Policy) checkSpecs(program string, args []string) Result {
 	specs := p.programSpecs(program)
 	byPath := strings.Contains(program, "/")
@@ -127,24 +133,24 @@ func (p *Policy) checkSpecs(program string, args []string) Result {
 			specs = append(specs, p.programSpecs(name)...)
 		}
 	}
-	var last *MatchError
-	var lastSpec *Spec
 	for i := range specs {
 		s := &specs[i]
 		if byPath && !slices.Contains(s.SystemPath, program) {
 			continue
 		}
-		if i < len(specs)-1 && s.cannotMatch(args) {
-			// The last spec is always matched in full: its error is the
-			// one reported when none matches.
+		if s.cannotMatch(args) {
 			continue
 		}
 		exec, err := s.match(program, args)
 		if err != nil {
-			last, lastSpec = err, s
 			continue
 		}
 		rule := s.rule()
+		if s.Prompt {
+			return Result{Class: Unverified, Reason: s.ForbiddenReason, Exec: exec,
+				Err:  &MatchError{Type: ErrPrefixRulePrompt, Program: program, Explanation: s.ForbiddenReason},
+				Rule: rule, At: s.Pos}
+		}
 		if s.Forbidden {
 			return Result{Class: Forbidden, Reason: s.ForbiddenReason, Exec: exec,
 				Cause: &Cause{Exec: exec}, Rule: rule, At: s.Pos}
@@ -155,16 +161,138 @@ func (p *Policy) checkSpecs(program string, args []string) Result {
 		}
 		return r
 	}
-	if last == nil {
-		return Result{Class: Unverified, Err: &MatchError{Type: ErrNoSpecForProgram, Program: program}}
+	return p.specError(program, args, specs, byPath)
+}
+
+// specError is the result for an argv no spec matched (see checkSpecs). A
+// spec whose required options are not in args is no explanation either.
+func (p *Policy) specError(program string, args []string, specs []Spec, byPath bool) Result {
+	var lead, last, only *Spec
+	ordinary, leadScore := 0, 0
+	leads := map[string]bool{}
+	for i := range specs {
+		s := &specs[i]
+		if s.Forbidden || s.Prompt || byPath && !slices.Contains(s.SystemPath, program) {
+			continue
+		}
+		ordinary++
+		only = s
+		if !s.requiredNamed(args) {
+			continue
+		}
+		last = s
+		if s.Lead != "" {
+			leads[s.Lead] = true
+			// Among the specs for this subcommand, the one whose literal
+			// words (`compose`, `logs`) are most present explains best.
+			if score := s.literalsIn(args); slices.Contains(args, s.Lead) && score >= leadScore {
+				lead, leadScore = s, score
+			}
+		}
 	}
-	return Result{Class: Unverified, Err: last,
-		Rule: lastSpec.rule(), At: lastSpec.Pos}
+	sub := firstWord(args)
+	if lead != nil && leadScore < lead.literals() {
+		// No spec for these words: `docker compose config` when only
+		// compose ps and compose logs have one.
+		name := program
+		for _, w := range positionalWords(args, leadScore+1) {
+			name += " " + w
+		}
+		return Result{Class: Unverified, Err: &MatchError{Type: ErrNoSpecForProgram, Program: name}}
+	}
+	pick := lead
+	switch {
+	case ordinary == 1:
+		pick = only // one spec: its own error, as the original reports it
+	case pick == nil && !(len(leads) > 0 && sub != ""):
+		pick = last
+	}
+	if pick == nil {
+		name := program
+		if sub != "" && len(leads) > 0 {
+			name += " " + sub
+		}
+		return Result{Class: Unverified, Err: &MatchError{Type: ErrNoSpecForProgram, Program: name}}
+	}
+	_, err := pick.match(program, args)
+	if err == nil {
+		err = &MatchError{Type: ErrNoSpecForProgram, Program: program}
+	}
+	return Result{Class: Unverified, Err: err, Rule: pick.rule(), At: pick.Pos}
+}
+
+// literals returns how many literal words the spec's arguments have.
+func (s *Spec) literals() int {
+	n := 0
+	for _, m := range s.Args {
+		if m.Kind == MatchLiteral {
+			n++
+		}
+	}
+	return n
+}
+
+// literalsIn returns how many of the spec's literal words are in args.
+func (s *Spec) literalsIn(args []string) int {
+	n := 0
+	for _, m := range s.Args {
+		if m.Kind == MatchLiteral && slices.Contains(args, m.Literal) {
+			n++
+		}
+	}
+	return n
+}
+
+// positionalWords returns the first n words of args that are not options.
+func positionalWords(args []string, n int) []string {
+	var out []string
+	for _, a := range args {
+		if len(out) == n {
+			break
+		}
+		if !strings.HasPrefix(a, "-") {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// requiredNamed reports whether every option the spec requires is named
+// in args (as a word, --name=value, or a bundle containing it): a spec for
+// `X --version` says nothing about why `X script.py` has no rule.
+func (s *Spec) requiredNamed(args []string) bool {
+	for _, o := range s.Options {
+		if !o.Required {
+			continue
+		}
+		found := false
+		for _, a := range args {
+			if a == o.Name || strings.HasPrefix(a, o.Name+"=") || s.CombinedFormat && strings.HasPrefix(a, o.Name) ||
+				s.OptionBundling && len(o.Name) == 2 && len(a) > 2 && a[0] == '-' && a[1] != '-' && strings.ContainsRune(a[1:], rune(o.Name[1])) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// firstWord returns the first word of args that is not an option, or "".
+func firstWord(args []string) string {
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			return a
+		}
+	}
+	return ""
 }
 
 // checkPrefixes returns the strictest prefix rule that matches argv, or nil.
 func (p *Policy) checkPrefixes(argv []string) *PrefixRule {
-	if len(p.Prefixes) == 0 {
+	if !p.hasPrefixes() {
 		return nil
 	}
 	first := argv[0]
@@ -178,9 +306,9 @@ func (p *Policy) checkPrefixes(argv []string) *PrefixRule {
 		}
 	}
 	var best *PrefixRule
-	rules := p.Prefixes.Get(first)
+	rules := p.prefixRules(first)
 	if name != "" {
-		rules = p.Prefixes.Get(name)
+		rules = p.prefixRules(name)
 	}
 	for i := range rules {
 		r := &rules[i]

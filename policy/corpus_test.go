@@ -15,14 +15,30 @@ import (
 )
 
 // corpusFile is the corpus of shell commands real coding agents asked to run
-// (shared/corpus/README.md), kept in shared/ beside the repository checkout.
-var corpusFile = filepath.Join("..", "..", "shared", "corpus", "agent-commands.jsonl")
+// (shared/corpus/README.md), kept in shared/ beside the repository checkout
+// (or one level further up, for a worktree in a directory of worktrees);
+// GUARD_CORPUS names it elsewhere.
+var corpusFile = findCorpus()
 
-// The goals of issue 6 ("Measured on real agents"): the share of the corpus
-// the default policy lets run without asking.
+func findCorpus() string {
+	if f := os.Getenv("GUARD_CORPUS"); f != "" {
+		return f
+	}
+	near := filepath.Join("..", "..", "shared", "corpus", "agent-commands.jsonl")
+	for _, f := range []string{near, filepath.Join("..", near)} {
+		if _, err := os.Stat(f); err == nil {
+			return f
+		}
+	}
+	return near
+}
+
+// The share of the corpus the default policy must let run without asking:
+// issue 6 set 55% and 65%; issue 16 reached 60.8% and 69.0%, and these keep
+// most of that from slipping back.
 const (
-	goalSuggest  = 0.55
-	goalAutoEdit = 0.65
+	goalSuggest  = 0.58
+	goalAutoEdit = 0.66
 )
 
 // corpusCwd is where the benchmark agents ran; the roots are it and /tmp.

@@ -81,7 +81,13 @@ func (d *Decision) Outside() []WrittenPath {
 //	match, writes inside       ask      run        sandbox
 //	match, a write outside     ask      ask        refuse
 //	unverified, Unknown writes ask      ask        sandbox
+//	a prompt rule matched      ask      ask        ask
 //	forbidden                  refuse   refuse     refuse
+//
+// A prompt rule marks work that cannot be undone inside the roots
+// (git reset --hard, rm -rf *): no sandbox gives it back, so a person is
+// asked in every mode, and where no one can answer the gate refuses it with
+// the rule's reason.
 func Decide(v *Verdict, mode Mode, roots []string) Decision {
 	return DecideProtected(v, mode, roots, nil, "")
 }
@@ -113,6 +119,8 @@ func DecideProtected(v *Verdict, mode Mode, roots []string, prot *protect.List, 
 	switch {
 	case class == Forbidden:
 		d.Action, d.Reason = Refuse, "forbidden: "+v.Why()
+	case v.Prompt != "":
+		d.Action, d.Reason = Ask, "a rule asks a person in every mode: "+v.Prompt
 	case mode == FullAuto && len(outside) > 0:
 		d.Action, d.Reason = Refuse, "writes outside the writable roots: "+joinPaths(outside)
 	case mode == FullAuto:

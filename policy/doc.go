@@ -3,7 +3,10 @@
 // classifies one argv as safe, match (it writes files), unverified or
 // forbidden; Judge also reads a shell script or a wrapper through
 // policy/shell and lets its worst command decide; Decide turns the class and
-// the approval mode into run, run sandboxed, ask or refuse.
+// the approval mode into run, run sandboxed, ask or refuse. A rule that asks
+// for a person (a prompt prefix_rule, define_program(prompt=)) asks in every
+// mode; a command that prints a secret (a file on policy/protect's secret
+// list, a search for a secret variable, an environment dump) is never safe.
 //
 // The embedded default policy is compiled at build time (default_gen.go), so
 // classifying costs no Starlark evaluation. Other policy files are evaluated

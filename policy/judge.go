@@ -25,12 +25,30 @@ type Verdict struct {
 	Script bool
 	// Reason says why a script as a whole is unverified, if it is.
 	Reason string
+	// Prompt is set when a rule that asks for a person matched one of the
+	// commands (a prompt prefix_rule or define_program(prompt=)): it holds
+	// the rule's reason, and the command is asked about in every mode.
+	Prompt string
+	// Secret says why a command prints a secret (a secret file read, an
+	// environment dump); such a command is never safe.
+	Secret string
 	// Commands are the argvs of every command judged, in order, as
 	// written; a wrapper stripped in front of one (timeout, env, ...) is a
 	// one-word entry of its own. The caller checks where each program
 	// resolves (a binary inside a writable root may be anything) and what
 	// each git command may run.
 	Commands [][]string
+}
+
+// promptOf returns the reason of a prompting rule's result, or "".
+func promptOf(r *Result) string {
+	if r.Err == nil || r.Err.Type != ErrPrefixRulePrompt {
+		return ""
+	}
+	if r.Err.Explanation != "" {
+		return r.Err.Explanation
+	}
+	return "a rule asks for a person: " + r.Rule
 }
 
 // Judge classifies argv as run in directory cwd. A shell running a script
@@ -55,9 +73,48 @@ func (s Set) Judge(argv []string, cwd string) Verdict {
 
 func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 	r := s.Check(argv)
-	v := Verdict{Class: r.Class, Result: r, Argv: argv, Unknown: r.HasUnknown()}
+	var inner []string // what sudo or xargs runs, when it decided
+	if r.Class != Safe && r.Class != Forbidden {
+		if in, ok := sudoInner(argv); ok {
+			// What sudo runs decides when it is read-only, forbidden or
+			// asks a person; otherwise sudo's own (unverified) result.
+			ir := s.judgeArgv(in, cwd)
+			switch {
+			case ir.Class == Forbidden, ir.Prompt != "", ir.Secret != "":
+				ir.Argv = argv
+				ir.Commands = append([][]string{argv[:1]}, ir.Commands...)
+				return ir
+			case ir.Class == Safe && ir.Result.Exec != nil:
+				ex := *ir.Result.Exec
+				ex.SystemPath = []string{}
+				r = ir.Result
+				r.Exec = &ex
+				inner = in
+			}
+		}
+		if in, harmless, ok := xargsInner(argv); ok {
+			if iv := s.judgeArgv(in, cwd); iv.Class == Forbidden || iv.Prompt != "" {
+				iv.Argv = argv
+				iv.Commands = append([][]string{argv[:1]}, iv.Commands...)
+				return iv
+			}
+			if ir := s.Check(in); harmless && ir.Class == Safe && ir.Exec != nil {
+				// The program run is xargs, found on PATH: not the inner
+				// rule's system_path.
+				ex := *ir.Exec
+				ex.SystemPath = []string{}
+				ir.Exec = &ex
+				r = ir
+				inner = in
+			}
+		}
+	}
+	v := Verdict{Class: r.Class, Result: r, Argv: argv, Unknown: r.HasUnknown(), Prompt: promptOf(&r)}
 	if len(argv) > 0 {
 		v.Commands = [][]string{argv}
+		if inner != nil {
+			v.Commands = [][]string{argv[:1], inner}
+		}
 	}
 	for _, w := range r.Writes() {
 		v.Writes = append(v.Writes, absolute(w, cwd))
@@ -68,6 +125,14 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 				v.Class, v.Unknown, v.Reason = Unverified, true, why
 				break
 			}
+		}
+	}
+	if r.Class != Forbidden {
+		if v.Secret = envDump(argv); v.Secret == "" {
+			v.Secret = secretRead(&r, cwd)
+		}
+		if v.Secret != "" {
+			v.Class, v.Reason = Unverified, "secret: "+v.Secret
 		}
 	}
 	return v
@@ -92,13 +157,17 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 	}
 	v := Verdict{Class: Safe}
 	first := true
+	written := false // an earlier command may have written (created) files
 	for _, c := range script.Commands {
-		dir := absolute(c.Dir, cwd)
+		if underHome(c.Dir) && !filepath.IsAbs(home()) {
+			script.Unverified = strings.TrimPrefix(script.Unverified+"; working directory below ~ and HOME is not set", "; ")
+		}
+		dir := absolute(homePath(c.Dir), cwd)
 		// A relative write lands in whichever directory the command runs
 		// in: Dir, or another one when an earlier cd may have failed.
 		dirs := []string{dir}
 		for _, o := range c.OtherDirs {
-			dirs = append(dirs, absolute(o, cwd))
+			dirs = append(dirs, absolute(homePath(o), cwd))
 		}
 		addWrites := func(paths []string) {
 			for _, w := range paths {
@@ -123,6 +192,35 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			}
 		}
 		sub := s.judgeArgv(c.Argv, dir)
+		dynamic := c.Dynamic
+		if dynamic != "" && sub.Class != Forbidden {
+			if argv, globs, secret, ok := expandArgv(&c, dir, written); ok {
+				exp := s.judgeArgv(argv, dir)
+				if exp.Class == Forbidden || globsRead(&exp.Result, globs) {
+					if exp.Prompt == "" {
+						exp.Prompt = sub.Prompt
+					}
+					if secret != "" && exp.Secret == "" && exp.Class != Forbidden {
+						exp.Secret, exp.Class = secret, Unverified
+					}
+					sub, dynamic = exp, ""
+				}
+			}
+		}
+		if sub.Class != Safe || len(c.Writes) > 0 {
+			written = true
+		}
+		if sub.Prompt != "" && v.Prompt == "" {
+			v.Prompt = sub.Prompt
+		}
+		if v.Secret == "" {
+			v.Secret = sub.Secret
+			for _, r := range c.Reads {
+				if why := secretPath(r, dir); why != "" && v.Secret == "" {
+					v.Secret = why
+				}
+			}
+		}
 		v.Commands = append(v.Commands, sub.Commands...)
 		addWrites(sub.Result.Writes())
 		v.Unknown = v.Unknown || sub.Unknown
@@ -131,24 +229,24 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			class = Match
 		}
 		if class != Forbidden && sub.Reason != "" {
-			c.Dynamic = sub.Reason
+			dynamic = sub.Reason
 		}
 		for _, f := range c.Reads {
 			if why := deviceRead(f, dir); why != "" && class != Forbidden {
-				c.Dynamic = why
+				dynamic = why
 			}
 		}
-		if c.Dynamic != "" && class != Forbidden {
+		if dynamic != "" && class != Forbidden {
 			class = Unverified
 			v.Unknown = true
 			if sub.Result.Err == nil {
-				sub.Result.Reason = c.Dynamic
+				sub.Result.Reason = dynamic
 			}
 		}
 		if first || class.Rank() > v.Class.Rank() {
-			v.Class, v.Result, v.Argv, first = class, sub.Result, c.Argv, false
-			if c.Dynamic != "" && class == Unverified {
-				v.Reason = c.Dynamic
+			v.Class, v.Result, v.Argv, first = class, sub.Result, sub.Argv, false
+			if dynamic != "" && class == Unverified {
+				v.Reason = dynamic
 			}
 		}
 	}
@@ -158,12 +256,31 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 		}
 		v.Class, v.Unknown = Unverified, true
 	}
+	if v.Secret != "" && v.Class != Forbidden {
+		v.Class, v.Reason = Unverified, "secret: "+v.Secret
+	}
 	if first {
 		// An empty script runs nothing.
 		v.Argv = []string{}
 	}
 	return v
 }
+
+// homePath makes a directory the shell layer wrote as "~..." absolute.
+// Without a usable HOME it returns "/": the caller then marks the script
+// unverified (noHome), since the shell would find the home elsewhere.
+func homePath(dir string) string {
+	if !underHome(dir) {
+		return dir
+	}
+	h := home()
+	if !filepath.IsAbs(h) {
+		return "/"
+	}
+	return filepath.Join(h, dir[1:])
+}
+
+func underHome(dir string) bool { return dir == "~" || strings.HasPrefix(dir, "~/") }
 
 // absolute joins a relative path onto dir without cleaning it: ".." after
 // a symlink must be resolved by Resolve, as the kernel does, not lexically.

@@ -26,7 +26,7 @@ func (p *Policy) Entries() []Entry {
 		}
 	}
 	seen := map[Pos]bool{}
-	for _, e := range p.Prefixes {
+	for _, e := range p.AllPrefixes() {
 		for _, r := range e.Value {
 			if !seen[r.Pos] {
 				seen[r.Pos] = true
@@ -64,7 +64,7 @@ func (p *Policy) Counts() (rules, examples int) {
 		}
 	}
 	seen := map[Pos]bool{}
-	for _, e := range p.Prefixes {
+	for _, e := range p.AllPrefixes() {
 		for _, r := range e.Value {
 			if !seen[r.Pos] {
 				seen[r.Pos] = true

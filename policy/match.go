@@ -23,13 +23,27 @@ func (s *Spec) match(program string, args []string) (*Exec, *MatchError) {
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
 		if arg == "--" {
-			return nil, &MatchError{Type: ErrDoubleDashNotSupportedYet, Program: program}
+			if !s.DoubleDash {
+				return nil, &MatchError{Type: ErrDoubleDashNotSupportedYet, Program: program}
+			}
+			if _, ok := s.option("--"); ok {
+				// A spec may declare flag("--") to see it, or require it.
+				flags = append(flags, MatchedFlag{Name: "--"})
+			}
+			for j := i + 1; j < len(args); j++ {
+				pos = append(pos, positional{j, args[j]})
+			}
+			break
 		}
 		if !strings.HasPrefix(arg, "-") {
 			pos = append(pos, positional{i, arg})
 			continue
 		}
-		if o, ok := s.option(arg); ok {
+		o, ok := s.option(arg)
+		if !ok && numFlag(arg) {
+			o, ok = s.option(NumFlag)
+		}
+		if ok {
 			if o.Flag {
 				flags = append(flags, MatchedFlag{Name: o.Name})
 				continue
@@ -48,6 +62,10 @@ func (s *Spec) match(program string, args []string) (*Exec, *MatchError) {
 		var consumed int
 		var err *MatchError
 		flags, opts, consumed, err = s.matchCompound(program, args, i, flags, opts)
+		if err != nil && err.Type == ErrUnknownOption && s.DashArgs {
+			pos = append(pos, positional{i, arg})
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -70,7 +88,7 @@ func (s *Spec) match(program string, args []string) (*Exec, *MatchError) {
 	}
 	var missing []string
 	for _, o := range s.Options {
-		if o.Required && !hasOpt(opts, o.Name) {
+		if o.Required && !hasOpt(opts, o.Name) && !hasFlag(flags, o.Name) {
 			missing = append(missing, o.Name)
 		}
 	}
@@ -88,6 +106,22 @@ func (s *Spec) match(program string, args []string) (*Exec, *MatchError) {
 		out.SystemPath = []string{}
 	}
 	return out, nil
+}
+
+// NumFlag is the name a spec declares, as flag("-NUM"), to accept every
+// count written as an option: `head -1368`, `git log -25`.
+const NumFlag = "-NUM"
+
+// numFlag reports whether a is a dash and one or more digits.
+func numFlag(a string) bool { return len(a) > 1 && a[0] == '-' && a[1] != '0' && digits(a[1:]) }
+
+func hasFlag(flags []MatchedFlag, name string) bool {
+	for _, f := range flags {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func hasOpt(opts []MatchedOpt, name string) bool {
@@ -240,10 +274,11 @@ func validate(t ArgType, value string) *MatchError {
 	return nil
 }
 
-// SafeSedCommand reports whether a sed script only prints lines by number:
-// commands separated by ';' or newlines, each an address or address range
-// of line numbers, '$', 'N~S' or 'N,+M', followed by p, or a lone q/Nq.
-// Nothing else (no regex addresses, no e, w, r, s///e) is accepted.
+// SafeSedCommand reports whether a sed script only prints lines: commands
+// separated by ';' or newlines, each an address or address range of line
+// numbers, '$', 'N~S', 'N,+M' or a /regex/ (ours: a regex address selects
+// lines, it runs nothing), followed by p, or a lone q/Nq. Nothing else (no
+// e, w, r, s///, no other regex delimiters) is accepted.
 func SafeSedCommand(script string) bool {
 	script = strings.TrimSpace(script)
 	if script == "" {
@@ -268,21 +303,59 @@ func SafeSedCommand(script string) bool {
 		if addr == "" {
 			return false
 		}
-		first, second, isRange := strings.Cut(addr, ",")
-		if !lineAddress(strings.TrimSpace(first)) {
+		first, rest, ok := sedAddress(addr)
+		if !ok || first == "" {
 			return false
 		}
-		if isRange {
-			second = strings.TrimSpace(second)
+		rest = strings.TrimSpace(rest)
+		if strings.HasPrefix(rest, ",") {
+			second := strings.TrimSpace(rest[1:])
 			if strings.HasPrefix(second, "+") || strings.HasPrefix(second, "~") {
-				second = second[1:]
-			}
-			if !lineAddress(second) {
+				if !digits(second[1:]) {
+					return false
+				}
+				rest = ""
+			} else if _, rest, ok = sedAddress(second); !ok {
 				return false
 			}
+			rest = strings.TrimSpace(rest)
+		}
+		if rest != "" && rest != "!" {
+			return false
 		}
 	}
 	return true
+}
+
+// sedAddress splits one address off the front of s: a line address
+// (digits, $, first~step) or a /regex/ with backslash escapes and an
+// optional I; it returns the address and what follows.
+func sedAddress(s string) (addr, rest string, ok bool) {
+	if strings.HasPrefix(s, "/") {
+		for i := 1; i < len(s); i++ {
+			switch s[i] {
+			case '\\':
+				i++
+			case '\n':
+				return "", "", false
+			case '/':
+				end := i + 1
+				if end < len(s) && s[end] == 'I' {
+					end++
+				}
+				return s[:end], s[end:], true
+			}
+		}
+		return "", "", false
+	}
+	end := 0
+	for end < len(s) && (s[end] >= '0' && s[end] <= '9' || s[end] == '$' || s[end] == '~') {
+		end++
+	}
+	if !lineAddress(s[:end]) {
+		return "", "", false
+	}
+	return s[:end], s[end:], true
 }
 
 // lineAddress reports whether a is a line number, '$' or 'first~step'.

@@ -45,6 +45,7 @@ type pspec struct {
 	program, reason, lead             pstr
 	systemPath, options, args, byName pspan
 	forbidden, bundling, combined     bool
+	prompt, doubleDash, dashArgs      bool
 	minPos, maxPos                    int32
 	line, col                         uint32
 }
@@ -109,6 +110,9 @@ func (pk *packed) spec(ps pspec, file string) Spec {
 		SystemPath:      pk.strList(ps.systemPath),
 		Options:         pk.optionList(ps.options),
 		Forbidden:       ps.forbidden,
+		Prompt:          ps.prompt,
+		DoubleDash:      ps.doubleDash,
+		DashArgs:        ps.dashArgs,
 		ForbiddenReason: pk.str(ps.reason),
 		OptionBundling:  ps.bundling,
 		CombinedFormat:  ps.combined,

@@ -150,13 +150,14 @@ func callerPos(thread *starlark.Thread) Pos {
 
 func flagBuiltin(_ *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var name string
-	if err := starlark.UnpackArgs(fn.Name(), args, kwargs, "name", &name); err != nil {
+	var required bool
+	if err := starlark.UnpackArgs(fn.Name(), args, kwargs, "name", &name, "required?", &required); err != nil {
 		return nil, err
 	}
 	if !strings.HasPrefix(name, "-") {
 		return nil, fmt.Errorf("flag: %q does not start with -", name)
 	}
-	return optionValue{Option{Name: name, Flag: true}}, nil
+	return optionValue{Option{Name: name, Flag: true, Required: required}}, nil
 }
 
 func optBuiltin(_ *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -193,9 +194,10 @@ func (b *builder) defineProgram(thread *starlark.Thread, fn *starlark.Builtin, a
 	var (
 		program                      string
 		systemPath, options, argList *starlark.List
-		forbidden                    starlark.Value = starlark.None
+		forbidden, prompt            starlark.Value = starlark.None, starlark.None
 		shouldMatch, shouldNotMatch  *starlark.List
-		bundling, combined           bool
+		bundling, combined, dashes   bool
+		dashArgs                     bool
 	)
 	if err := starlark.UnpackArgs(fn.Name(), args, kwargs,
 		"program", &program,
@@ -205,6 +207,9 @@ func (b *builder) defineProgram(thread *starlark.Thread, fn *starlark.Builtin, a
 		"options?", &options,
 		"args?", &argList,
 		"forbidden?", &forbidden,
+		"prompt?", &prompt,
+		"double_dash?", &dashes,
+		"dash_args?", &dashArgs,
 		"should_match?", &shouldMatch,
 		"should_not_match?", &shouldNotMatch,
 	); err != nil {
@@ -213,7 +218,7 @@ func (b *builder) defineProgram(thread *starlark.Thread, fn *starlark.Builtin, a
 	if program == "" || strings.ContainsAny(program, "/ \t\n") {
 		return nil, fmt.Errorf("define_program: program %q must be a plain command name", program)
 	}
-	spec := Spec{Program: program, OptionBundling: bundling, CombinedFormat: combined, Pos: callerPos(thread)}
+	spec := Spec{Program: program, OptionBundling: bundling, CombinedFormat: combined, DoubleDash: dashes, DashArgs: dashArgs, Pos: callerPos(thread)}
 	var err error
 	if spec.SystemPath, err = stringList("system_path", systemPath); err != nil {
 		return nil, err
@@ -255,6 +260,19 @@ func (b *builder) defineProgram(thread *starlark.Thread, fn *starlark.Builtin, a
 		spec.Forbidden, spec.ForbiddenReason = true, string(f)
 	default:
 		return nil, fmt.Errorf("forbidden: want a string reason or None, got %s", forbidden.Type())
+	}
+	switch p := prompt.(type) {
+	case starlark.NoneType:
+	case starlark.String:
+		if spec.Forbidden {
+			return nil, errors.New("define_program: forbidden and prompt exclude each other")
+		}
+		if p == "" {
+			return nil, errors.New("prompt: the reason a person is asked must not be empty")
+		}
+		spec.Prompt, spec.ForbiddenReason = true, string(p)
+	default:
+		return nil, fmt.Errorf("prompt: want a string reason or None, got %s", prompt.Type())
 	}
 	if spec.ShouldMatch, err = examples("should_match", shouldMatch); err != nil {
 		return nil, err

@@ -186,11 +186,22 @@ type Spec struct {
 	Args            []Matcher
 	Forbidden       bool
 	ForbiddenReason string
-	OptionBundling  bool
-	CombinedFormat  bool
-	ShouldMatch     [][]string
-	ShouldNotMatch  [][]string
-	Pos             Pos
+	// Prompt, when set, makes a match ask a person in every approval mode
+	// (define_program(prompt = REASON)); ForbiddenReason holds the reason.
+	Prompt bool
+	// DoubleDash lets `--` end the options, as most programs read it: every
+	// later word is positional (define_program(double_dash = True)).
+	// Without it `--` fails the spec, as in the original execpolicy.
+	DoubleDash bool
+	// DashArgs makes a word that looks like an option but is not declared
+	// a positional, as GNU echo prints `--- X ---` (define_program(
+	// dash_args = True)).
+	DashArgs       bool
+	OptionBundling bool
+	CombinedFormat bool
+	ShouldMatch    [][]string
+	ShouldNotMatch [][]string
+	Pos            Pos
 	// ByName indexes Options sorted by name, for lookups in long lists.
 	ByName []uint16
 	// Lead is a literal word every matching argv must contain (the first
@@ -265,12 +276,20 @@ func (s *Spec) cannotMatch(args []string) bool {
 		return true
 	}
 	words, values := 0, 0 // words not starting with -, and how many may be option values
-	for _, a := range args {
+	for i, a := range args {
+		if a == "--" && s.DoubleDash {
+			words += len(args) - i - 1
+			break
+		}
 		if len(a) == 0 || a[0] != '-' || a == "-" {
 			words++
 			continue
 		}
 		known, flag := s.knownOptionWord(a)
+		if !known && s.DashArgs {
+			words++
+			continue
+		}
 		if !known {
 			return true
 		}
@@ -288,6 +307,11 @@ func (s *Spec) cannotMatch(args []string) bool {
 func (s *Spec) knownOptionWord(a string) (known, flag bool) {
 	if o, ok := s.option(a); ok {
 		return true, o.Flag
+	}
+	if numFlag(a) {
+		if o, ok := s.option(NumFlag); ok {
+			return true, o.Flag
+		}
 	}
 	if a == "--" {
 		return true, false
@@ -556,12 +580,39 @@ type Policy struct {
 	// packed holds the specs instead of Programs and Paths in the
 	// compiled default (see packed.go).
 	packed *packed
+	// lazy serves Programs and Prefixes from an indexed cache entry (see
+	// lazy.go), decoding only the names an argv needs.
+	lazy *lazyPolicy
+}
+
+// prefixRules returns the prefix rules that can start with name.
+func (p *Policy) prefixRules(name string) []PrefixRule {
+	if p.lazy != nil {
+		return p.lazy.chunk(name).prefixes
+	}
+	return p.Prefixes.Get(name)
+}
+
+// hasPrefixes reports whether the policy may have prefix rules.
+func (p *Policy) hasPrefixes() bool { return p.lazy != nil || len(p.Prefixes) > 0 }
+
+// AllPrefixes returns every prefix rule by first word (decoding a cached
+// policy entirely: for listing, not for checking).
+func (p *Policy) AllPrefixes() Table[[]PrefixRule] {
+	if p.lazy != nil {
+		_, prefixes := p.lazy.all()
+		return prefixes
+	}
+	return p.Prefixes
 }
 
 // programSpecs returns the define_program specs for a program name.
 func (p *Policy) programSpecs(name string) []Spec {
 	if p.packed != nil {
 		return p.packed.Specs(name, p.File)
+	}
+	if p.lazy != nil {
+		return p.lazy.chunk(name).specs
 	}
 	return p.Programs.Get(name)
 }
@@ -577,6 +628,10 @@ func (p *Policy) pathPrograms(path string) []string {
 // AllPrograms returns every program and its specs (unpacking the compiled
 // default entirely: for listing, not for checking).
 func (p *Policy) AllPrograms() Table[[]Spec] {
+	if p.lazy != nil {
+		specs, _ := p.lazy.all()
+		return specs
+	}
 	if p.packed == nil {
 		return p.Programs
 	}

@@ -22,6 +22,7 @@ const usage = `usage: guard [flags] [--] PROGRAM [ARG...]     judge a command, t
        guard doctor                                   what this machine enforces
        guard log [--since 2h] [--decision ask] [--json] the audit log: recent decisions, what is asked most
        guard trust [DIR] | --list | --revoke [DIR]   let a project's .guard/ config apply (asks at the terminal)
+       guard rules list [--json] | rules rm N         the rules remembered at prompts ("always"); revoke one
        guard completion bash|zsh|fish | man          shell completion; the manual page
 
 flags:
@@ -146,6 +147,8 @@ func (c *cli) dispatch(args []string) int {
 			return c.log(args[1:])
 		case "trust":
 			return c.trust(args[1:])
+		case "rules":
+			return c.rules(args[1:])
 		case "completion":
 			return c.completion(args[1:])
 		case "man":

@@ -64,8 +64,8 @@ func TestAlwaysNeverBricks(t *testing.T) {
 		tm.waitFor(promptText)
 		tm.typeIn("a\n")
 		r := waitExit(t, cmd)
-		if r.code != 0 || !strings.Contains(tm.text(), "not remembered") {
-			t.Errorf("always for %q: %s, terminal %q; want it run once and the reason it was not remembered", name, r, tm.text())
+		if shown := tm.drain(); r.code != 0 || !strings.Contains(shown, "not remembered") {
+			t.Errorf("always for %q: %s, terminal %q; want it run once and the reason it was not remembered", name, r, shown)
 		}
 		if r := execute(t, w.guardCmd("--", "sh", "-c", "exit 0")); r.code != 0 {
 			t.Errorf("after always for %q, the next guard call: %s, want exit 0 (user.policy still loads)", name, r)

@@ -21,7 +21,10 @@ import (
 )
 
 // promptText is the question guard puts on the terminal.
-const promptText = "run it? [o]nce, [a]lways, [N]o: "
+const promptText = "run it? [o]nce, "
+
+// scopeText is the second question after an "always" answer.
+const scopeText = "or [e]verywhere? [P/e]: "
 
 // terminal is the person's side of a pseudo-terminal: everything written to
 // the slave is collected from the master.
@@ -280,6 +283,8 @@ func TestPromptAlways(t *testing.T) {
 	tm.start(cmd)
 	tm.waitFor(promptText)
 	tm.typeIn("a\n")
+	tm.waitFor(scopeText)
+	tm.typeIn("e\n")
 	if r := waitExit(t, cmd); r.code != 0 || !fileExists(filepath.Join(w.work, "made.txt")) {
 		t.Fatalf("answered a: %s, want exit 0 and made.txt created; terminal %q", r, tm.text())
 	}
@@ -320,6 +325,8 @@ func TestPromptAlwaysWithPolicyFlag(t *testing.T) {
 	tm.start(cmd)
 	tm.waitFor(promptText)
 	tm.typeIn("a\n")
+	tm.waitFor(scopeText)
+	tm.typeIn("e\n")
 	if r := waitExit(t, cmd); r.code != 0 {
 		t.Fatalf("answered a: %s, want exit 0; terminal %q", r, tm.text())
 	}

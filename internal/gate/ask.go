@@ -10,7 +10,6 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"guard/internal/config"
 	"guard/policy"
 	"guard/policy/shell"
 )
@@ -34,19 +33,9 @@ func (g *Gate) ask(argv []string, v *policy.Verdict, d policy.Decision) policy.D
 	if v.Result.Rule != "" {
 		fmt.Fprintf(tty, "guard: rule %s at %s\n", Visible(v.Result.Rule), Visible(v.Result.At.String()))
 	}
-	fmt.Fprint(tty, "guard: run it? [o]nce, [a]lways, [N]o: ")
-	answer := readAnswer(tty)
-	switch answer {
-	case "o", "once", "y", "yes":
-		d.Action, d.Reason = policy.Run, "approved once at the prompt"
-	case "a", "always":
-		d.Action, d.Reason = policy.Run, "approved always at the prompt"
-		if err := g.remember(argv); err != nil {
-			fmt.Fprintf(tty, "guard: not remembered (%s); running it once\n", Visible(err.Error()))
-		} else {
-			fmt.Fprintf(tty, "guard: remembered in %s\n", Visible(g.UserPolicy))
-		}
-	default:
+	if reason := g.promptAlways(tty, argv, v, func() string { return readAnswer(tty) }); reason != "" {
+		d.Action, d.Reason = policy.Run, reason
+	} else {
 		d.Action, d.Reason = policy.Refuse, "denied at the prompt"
 	}
 	return d
@@ -54,6 +43,9 @@ func (g *Gate) ask(argv []string, v *policy.Verdict, d policy.Decision) policy.D
 
 func openTerminal() (*os.File, bool) {
 	if !isTerminal(0) && !isTerminal(2) {
+		return nil, false
+	}
+	if insideSandbox() {
 		return nil, false
 	}
 	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
@@ -77,28 +69,6 @@ func readAnswer(tty *os.File) string {
 		return ""
 	}
 	return strings.ToLower(strings.TrimSpace(line))
-}
-
-// remember appends an allow rule for exactly this argv to the user's
-// policy: every word that starts with - a flag, every other word a literal.
-func (g *Gate) remember(argv []string) error {
-	rule, err := ExactRule(argv, time.Now())
-	if err != nil {
-		return err
-	}
-	// The file must still load, and the rule must match this argv: a rule
-	// guard wrote must never break guard. The file is checked before and
-	// after the write, and rolled back when it would not load.
-	return config.AppendPolicyRuleChecked(g.UserPolicy, rule, func(data []byte) error {
-		p, err := policy.Load(g.UserPolicy, data)
-		if err != nil {
-			return err
-		}
-		if r := (policy.Set{p}).Check(argv); r.Class != policy.Safe {
-			return fmt.Errorf("the rule written does not match the command (%s)", r.Class)
-		}
-		return nil
-	})
 }
 
 // ExactRule is a define_program call that matches argv and only argv (up

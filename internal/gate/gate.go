@@ -20,6 +20,7 @@ import (
 
 	"guard/install"
 	"guard/internal/config"
+	"guard/internal/rules"
 	"guard/policy"
 	"guard/policy/protect"
 	"guard/shim"
@@ -76,7 +77,10 @@ type Gate struct {
 	PolicyFiles []string
 	// UserPolicy is where "always" answers are written.
 	UserPolicy string
-	Stderr     io.Writer
+	// ProjectRoot is the project this command belongs to and ProjectPolicy
+	// where its "always" answers are kept (outside it: see package rules).
+	ProjectRoot, ProjectPolicy string
+	Stderr                     io.Writer
 	// Caps are the modes guard's configuration files set, when --mode or
 	// GUARD_MODE asked for another: each decision is the strictest of the
 	// modes' (refuse, then ask, then sandbox, then run). See caps.
@@ -111,7 +115,8 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 		return nil, err
 	}
 	g := &Gate{Cwd: cwd, Env: env, Config: cfg, Getenv: getenv, Stderr: stderr,
-		UserPolicy: config.UserPolicyPath(getenv)}
+		UserPolicy: config.UserPolicyPath(getenv), ProjectRoot: rules.ProjectRoot(root)}
+	g.ProjectPolicy = rules.ProjectFile(config.Dir(getenv), g.ProjectRoot)
 
 	mode := opts.Mode
 	if mode == "" {
@@ -297,6 +302,9 @@ func (g *Gate) loadPolicies(opts Options, cfg config.Config) error {
 	files = append(files, cfg.Policies...)
 	files = append(files, opts.Policies...)
 	files = append(files, answers...)
+	if _, err := os.Stat(g.ProjectPolicy); err == nil {
+		files = append(files, g.ProjectPolicy) // this project's answers
+	}
 	for _, f := range files {
 		p, err := cache.LoadFile(f)
 		if err != nil {
@@ -341,7 +349,7 @@ func lookup(env []string) func(string) string {
 
 // Judge classifies argv and decides what the mode does with it.
 func (g *Gate) Judge(argv []string) (policy.Verdict, policy.Decision) {
-	v := g.Set.Judge(argv, g.Cwd)
+	v := g.Set.Judge(g.boundArgv(argv), g.Cwd)
 	g.checkPrograms(&v)
 	g.checkGit(&v)
 	return v, g.decide(&v)

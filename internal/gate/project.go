@@ -1,7 +1,6 @@
 package gate
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -21,28 +20,47 @@ func TrustStore(getenv func(string) string) trust.Store {
 	return trust.Store{Path: filepath.Join(d, "trusted.json")}
 }
 
-// withProject applies the project's .guard configuration (found at or above
-// root) to cfg when a person trusted it, and returns its policy layers,
-// evaluated from the very bytes that were checked. An untrusted or changed
-// .guard is ignored with a one-line warning naming the command that trusts
-// it; a trusted one that does not load is an error, as the user's own
+// withProject applies the trusted project configuration that covers root
+// (the nearest project at or above root that a person trusted) to cfg, and
+// returns its policy layers, evaluated from the very bytes that were
+// checked. A .guard that was never trusted is ignored with a one-line
+// warning naming the command that trusts it: an agent that makes one (even
+// nested inside a trusted project) changes nothing. A trusted project whose
+// files changed or went away is not applied either, and since what it said
+// may have been stricter than the user's configuration, guard then runs in
+// suggest mode there until a person trusts it again: tampering never
+// loosens. A trusted file that does not load is an error, as the user's own
 // config would be.
 func withProject(cfg config.Config, root string, getenv func(string) string, stderr io.Writer) (config.Config, policy.Set, error) {
-	project := trust.Find(root)
-	if project == "" {
-		return cfg, nil, nil
-	}
 	store := TrustStore(getenv)
 	if store.Path == "" {
 		return cfg, nil, nil
 	}
+	nearest := trust.Find(root)
+	recs, err := store.List()
+	if err != nil {
+		return cfg, nil, fmt.Errorf("trusted projects: %w", err)
+	}
+	project := ""
+	for _, r := range recs {
+		if policy.Inside(root, r.Project) && len(r.Project) > len(project) {
+			project = r.Project
+		}
+	}
+	if nearest != "" && nearest != project && (project == "" || policy.Inside(nearest, project)) {
+		fmt.Fprintf(stderr, "guard: warning: %s/%s is not trusted; ignored (guard trust, run in %s, applies it)\n", nearest, trust.Dir, nearest)
+	}
+	if project == "" {
+		return cfg, nil, nil
+	}
 	files, err := store.Check(project)
 	if err != nil {
-		how := "guard trust"
-		if errors.Is(err, trust.ErrChanged) {
-			how = "review it, then guard trust"
+		fmt.Fprintf(stderr, "guard: warning: %s/%s is %v; not applied, and guard runs in suggest mode there until it is trusted again (review it, then guard trust, run in %s)\n", project, trust.Dir, err, project)
+		cfg.Mode = string(policy.Suggest)
+		if cfg.Set == nil {
+			cfg.Set = map[string]bool{}
 		}
-		fmt.Fprintf(stderr, "guard: warning: %s/%s is %v; ignored (%s, run in %s, applies it)\n", project, trust.Dir, err, how, project)
+		cfg.Set["mode"] = true
 		return cfg, nil, nil
 	}
 	var set policy.Set

@@ -73,7 +73,7 @@ func merge(a, b dirState) dirState {
 
 // cd returns st after a successful cd to the literal dir.
 func (st dirState) cd(dir string) dirState {
-	if path.IsAbs(dir) {
+	if path.IsAbs(dir) || dir == "~" || len(dir) > 1 && dir[:2] == "~/" {
 		return dirState{dirs: []string{path.Clean(dir)}, never: st.never}
 	}
 	next := dirState{why: st.why, never: st.never}

@@ -56,7 +56,9 @@ type Command struct {
 	// script's starting directory; after `cd DIR &&` it is DIR (a relative
 	// DIR is joined onto the previous Dir and cleaned, an absolute one
 	// replaces it). When the directory cannot be known statically, Dir is
-	// the likeliest one and Script.Unverified says why.
+	// the likeliest one and Script.Unverified says why. A Dir that starts
+	// with "~" is below the home directory (`cd ~/src`, `cd "$HOME"`),
+	// which the caller knows and the parser does not.
 	Dir string
 	// OtherDirs lists the other directories the command may run in, when
 	// an earlier cd may have failed without stopping it (`cd d; cmd`,
@@ -76,6 +78,13 @@ type Command struct {
 	// time (expansions, globs, tilde, a dynamic redirection target, dynamic
 	// environment assignments), one reason per part, joined with "; ".
 	Dynamic string
+	// ArgDynamic holds, when Dynamic is set, the reasons of each word of
+	// Argv (nil for a literal word), for a judge that can expand some of
+	// them itself (a leading ~, $HOME, a glob). OtherDynamic is set when
+	// Dynamic has reasons that are not in Argv's words (redirections,
+	// assignments).
+	ArgDynamic   [][]string
+	OtherDynamic bool
 	// Env holds the NAME=value assignments made for this command only
 	// (`FOO=1 cmd`, `env FOO=1 cmd`), after quote removal. Any of them makes
 	// the script unverified: they can change PATH, LD_PRELOAD and the like.

@@ -86,6 +86,10 @@ func runParseTests(t *testing.T, tests []parseTest) {
 			if err != nil {
 				t.Fatalf("Parse(%q, %v) error: %v", tt.src, tt.d, err)
 			}
+			for i := range got.Commands {
+				// Per-word reasons are checked in TestArgDynamic.
+				got.Commands[i].ArgDynamic, got.Commands[i].OtherDynamic = nil, false
+			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Parse(%q, %v) =\n  %v\nwant\n  %v", tt.src, tt.d, got, tt.want)
 			}
@@ -148,8 +152,15 @@ func TestParseRedirections(t *testing.T) {
 		{Bash, "cmd {fd}> f", script("named file descriptor {fd}", c("cmd").writes("f"))},
 		{Bash, "{ ls; pwd; } > out 2> err", script("group { }",
 			c("ls").writes("out", "err"), c("pwd").writes("out", "err"))},
-		{Bash, "for f in a b; do cat $f; done > all.txt", script("for loop",
-			c("cat", "$f").writes("all.txt").dynamic("parameter expansion $f in argument 1"))},
+		{Bash, "for f in a b; do cat $f; done > all.txt", script("",
+			c("cat", "a").writes("all.txt"), c("cat", "b").writes("all.txt"))},
+		{Bash, "for f in a 'b c'; do cat $f; done", script("",
+			c("cat", "a"), c("cat", "$f").dynamic("parameter expansion $f in argument 1"))},
+		{Bash, `for f in a 'b c'; do cat "$f"; bash -c 'echo $f'; done`, script("",
+			c("cat", "a"), c("echo", "$f").dynamic("parameter expansion $f in argument 1"),
+			c("cat", "b c"), c("echo", "$f").dynamic("parameter expansion $f in argument 1"))},
+		{Bash, "for f in *.py; do cat $f; done", script("for loop",
+			c("cat", "$f").dynamic("parameter expansion $f in argument 1"))},
 		{Bash, "ls > $(mktemp)", script("command substitution",
 			c("mktemp"), c("ls").writes("$(mktemp)").dynamic("command substitution $(mktemp) in redirection target"))},
 	})
@@ -178,8 +189,12 @@ func TestParseDir(t *testing.T) {
 		{Bash, "cd 2>/dev/null a && ls", script("", c("ls").in("a"))},
 		{Bash, "cd && ls", script("working directory unknown: cd with no directory", c("ls"))},
 		{Bash, "cd - && ls", script("working directory unknown: cd -", c("ls"))},
-		{Bash, "cd ~ && ls", script("working directory unknown: cd ~", c("ls"))},
-		{Bash, "cd ~/src && ls", script("working directory unknown: cd ~/src", c("ls"))},
+		{Bash, "cd ~ && ls", script("", c("ls").in("~"))},
+		{Bash, "cd ~/src && ls", script("", c("ls").in("~/src"))},
+		{Bash, `cd "$HOME/src" && cd lib && ls`, script("", c("ls").in("~/src/lib"))},
+		{Bash, "cd ~/a/~b && ls", script("working directory unknown: cd ~/a/~b", c("ls"))},
+		{Bash, "cd ~user && ls", script("working directory unknown: cd ~user", c("ls"))},
+		{Bash, "cd $HOMEX && ls", script("working directory unknown: cd $HOMEX", c("ls"))},
 		{Bash, `cd "$D" && ls`, script("working directory unknown: cd $D", c("ls"))},
 		{Bash, "cd a b && ls", script("working directory unknown: cd with several arguments", c("ls"))},
 		{Bash, "cd $D && cd /abs && ls", script("", c("ls").in("/abs"))},
@@ -190,7 +205,7 @@ func TestParseDir(t *testing.T) {
 		{Bash, "cd a && bash -c 'cd b && ls' && ls", script("", c("ls").in("a/b"), c("ls").in("a"))},
 		{Bash, "cd a && echo $(cd b; pwd) && ls", script("command substitution",
 			c("pwd").in("a/b", "a"), c("echo", "$(cd b; pwd)").in("a").dynamic("command substitution $(cd b; pwd) in argument 1"), c("ls").in("a"))},
-		{Bash, "for d in a b; do cd $d; done; ls", script("for loop; working directory unknown: a loop may change the directory", c("ls"))},
+		{Bash, "for d in a b; do cd $d; done; ls", script("working directory unknown: a loop may change the directory", c("ls"))},
 		{Bash, "if cd a; then ls; else pwd; fi; ls", script("if statement",
 			c("ls").in("a"), c("pwd"), c("ls").in("a", ""))},
 		{Bash, "command cd a && ls", script("", c("ls").in("a"))},
@@ -436,6 +451,27 @@ func TestStatic(t *testing.T) {
 		}
 		if s.Static() != tt.want {
 			t.Errorf("Parse(%q).Static() = %v, want %v", tt.src, s.Static(), tt.want)
+		}
+	}
+}
+
+func TestArgDynamic(t *testing.T) {
+	for _, tt := range []struct {
+		src   string
+		args  [][]string
+		other bool
+	}{
+		{"ls ~/x *.py", [][]string{nil, {"tilde ~/x"}, {"glob *.py"}}, false},
+		{"cat \"$HOME/a\" > \"$OUT\"", [][]string{nil, {"parameter expansion $HOME"}}, true},
+		{"echo a", nil, false},
+	} {
+		s, err := Parse(tt.src, Bash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := s.Commands[0]
+		if !reflect.DeepEqual(c.ArgDynamic, tt.args) || c.OtherDynamic != tt.other {
+			t.Errorf("%q: ArgDynamic %q, OtherDynamic %v; want %q, %v", tt.src, c.ArgDynamic, c.OtherDynamic, tt.args, tt.other)
 		}
 	}
 }

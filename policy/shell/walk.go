@@ -2,6 +2,7 @@ package shell
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strconv"
@@ -42,6 +43,46 @@ type ctx struct {
 	dyn     []string
 	env     []string
 	wrapper []string
+
+	// vars are the loop variables bound by an enclosing
+	// `for NAME in WORD...` with literal words, walked once per word.
+	vars map[string]string
+}
+
+// maxLoopItems bounds the words of a for loop walked once per word.
+const maxLoopItems = 32
+
+// loopItems returns the literal words of `for NAME in WORD...`, or false
+// when the loop is not of that form (a select, no `in`, an expansion or a
+// glob among the words, too many words).
+func (w *walker) loopItems(fc *syntax.ForClause, st dirState, c ctx) (string, []string, bool) {
+	it, ok := fc.Loop.(*syntax.WordIter)
+	if fc.Select || !ok || it.InPos == (syntax.Pos{}) || len(it.Items) == 0 || len(it.Items) > maxLoopItems {
+		return "", nil, false
+	}
+	items := make([]string, len(it.Items))
+	for i, wd := range it.Items {
+		for _, part := range wd.Parts {
+			switch p := part.(type) {
+			case *syntax.Lit:
+			case *syntax.SglQuoted:
+			case *syntax.DblQuoted:
+				for _, q := range p.Parts {
+					if _, ok := q.(*syntax.Lit); !ok {
+						return "", nil, false
+					}
+				}
+			default:
+				return "", nil, false // walked once, by the caller
+			}
+		}
+		x := w.word(wd, st, c)
+		if !x.static() {
+			return "", nil, false
+		}
+		items[i] = x.text
+	}
+	return it.Name.Value, items, true
 }
 
 // text returns n's source text.
@@ -139,6 +180,20 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 		body := w.stmts(cmd.Do, next, c)
 		return loopOutcome(st, cond, body)
 	case *syntax.ForClause:
+		if name, items, ok := w.loopItems(cmd, st, c); ok {
+			// The body runs once per literal word, with NAME bound to it.
+			outs := make([]outcome, 0, len(items))
+			for _, item := range items {
+				inner := c
+				inner.vars = maps.Clone(c.vars)
+				if inner.vars == nil {
+					inner.vars = map[string]string{}
+				}
+				inner.vars[name] = item
+				outs = append(outs, w.stmts(cmd.Do, st, inner))
+			}
+			return loopOutcome(st, outs...)
+		}
 		kind := "for loop"
 		if cmd.Select {
 			kind = "select loop"
@@ -364,6 +419,11 @@ func (w *walker) emit(cmd Command, dyn []string, r redirs, st dirState, c ctx) {
 	cmd.Wrapper = concat(c.wrapper, cmd.Wrapper)
 	if all := concat(c.dyn, r.dyn, dyn); len(all) > 0 {
 		cmd.Dynamic = strings.Join(all, "; ")
+		inArgs := 0
+		for _, d := range cmd.ArgDynamic {
+			inArgs += len(d)
+		}
+		cmd.OtherDynamic = len(all) > inArgs
 	}
 	w.cmds = append(w.cmds, cmd)
 }
@@ -562,10 +622,17 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 			}
 		}
 		argv := make([]string, len(words))
+		var argDyn [][]string
 		for i, wd := range words {
 			argv[i] = wd.text
+			if len(wd.dyn) > 0 {
+				if argDyn == nil {
+					argDyn = make([][]string, len(words))
+				}
+				argDyn[i] = wd.dyn
+			}
 		}
-		w.emit(Command{Argv: argv, Writes: writes, Env: env, Wrapper: wrapper}, dyn, r, st, c)
+		w.emit(Command{Argv: argv, Writes: writes, Env: env, Wrapper: wrapper, ArgDynamic: argDyn}, dyn, r, st, c)
 	}
 	if !words[0].static() {
 		emit()
@@ -699,6 +766,9 @@ func (w *walker) script(src string, d Dialect, st dirState, c ctx, what string) 
 		return outcome{}, false
 	}
 	c.d, c.src, c.depth = d, src, c.depth+1
+	if what != "eval" {
+		c.vars = nil // another shell: the loop's variables are not its own
+	}
 	return w.stmts(f.Stmts, st, c), true
 }
 
@@ -734,6 +804,29 @@ func (w *walker) shell(words []word, d Dialect, r redirs, env, wrapper []string,
 	return same(st), true
 }
 
+// homeDir returns the directory of a cd argument that is only the home
+// directory and a literal path below it (`~`, `~/x`, "$HOME/x", ${HOME}),
+// written with a leading "~" (see Command.Dir).
+func homeDir(w word) (string, bool) {
+	if len(w.dyn) != 1 {
+		return "", false
+	}
+	text, r := w.text, w.dyn[0]
+	switch {
+	case strings.HasPrefix(r, "tilde ") && (text == "~" || strings.HasPrefix(text, "~/")) && !strings.Contains(text[1:], "~"):
+	case r == "parameter expansion $HOME" && strings.HasPrefix(text, "$HOME"):
+		text = "~" + text[len("$HOME"):]
+	case r == "parameter expansion ${HOME}" && strings.HasPrefix(text, "${HOME}"):
+		text = "~" + text[len("${HOME}"):]
+	default:
+		return "", false
+	}
+	if len(text) > 1 && text[1] != '/' {
+		return "", false
+	}
+	return path.Clean(text), true
+}
+
 // cd follows cd, pushd and popd with a literal directory.
 func (w *walker) cd(words []word, st dirState) outcome {
 	name := words[0].text
@@ -751,6 +844,11 @@ func (w *walker) cd(words []word, st dirState) outcome {
 			break
 		}
 		args = args[1:]
+	}
+	if len(args) == 1 {
+		if dir, ok := homeDir(args[0]); ok {
+			return outcome{dirState{dirs: []string{dir}, never: st.never}, st}
+		}
 	}
 	var why string
 	switch {

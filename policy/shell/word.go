@@ -43,6 +43,12 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 				switch q := q.(type) {
 				case *syntax.Lit:
 					b.quoted(unescape(q.Value, "$`\"\\\n"))
+				case *syntax.ParamExp:
+					if v, ok := c.bound(q); ok {
+						b.quoted(v) // "$f": one word, as is
+						continue
+					}
+					w.expansion(&b, q, st, c)
 				case *syntax.CmdSubst:
 					if text, ok := catHeredoc(q); ok {
 						// "$(cat <<'EOF' ... EOF)", the way agents write
@@ -56,6 +62,14 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 					w.expansion(&b, q, st, c)
 				}
 			}
+		case *syntax.ParamExp:
+			// $f unquoted: split and globbed, so only a value with
+			// neither stays one literal word.
+			if v, ok := c.bound(p); ok && !strings.ContainsAny(v, " \t\n*?[") && v != "" {
+				b.quoted(v)
+				break
+			}
+			w.expansion(&b, part, st, c)
 		default:
 			w.expansion(&b, part, st, c)
 		}
@@ -66,6 +80,19 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 		}
 	}
 	return b.finish(c.d)
+}
+
+// bound returns the value of a plain $NAME or ${NAME} bound by an
+// enclosing literal for loop.
+func (c ctx) bound(p *syntax.ParamExp) (string, bool) {
+	if c.vars == nil || p.Param == nil {
+		return "", false
+	}
+	v, ok := c.vars[p.Param.Value]
+	if t := c.text(p); !ok || t != "$"+p.Param.Value && t != "${"+p.Param.Value+"}" {
+		return "", false
+	}
+	return v, true
 }
 
 // catHeredoc returns the output of a command substitution that only cats

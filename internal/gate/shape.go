@@ -1,0 +1,214 @@
+package gate
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// A shape rule remembers a command at the granularity a person means by
+// "always this": the program and its subcommand, the options used, and the
+// other words generalised by type. `pytest tests/a.py -x` becomes pytest
+// with -x on any files; `git log -n 5 -- a.ts` becomes git log with -n on
+// any revisions and paths. The words after the subcommand are typed as
+// files read (ARG_RFILES_OR_CWD): a shape rule says the person trusts the
+// program on any files, and its matches are classified safe.
+//
+// Limits: an option's value is not told apart from a positional word (-n 5:
+// 5 is one of "the files"), and a program whose options write files is
+// trusted with them too, which is why the prompt shows the rule it writes.
+
+// noShape says why a command may not be remembered by its shape, or "": a
+// program that runs other programs or code makes every shape a blank check.
+//
+//	shells          sh bash zsh dash ksh fish
+//	interpreters    python* node ruby perl php lua deno bun java Rscript julia osascript pwsh
+//	runners         env sudo doas su xargs timeout nice nohup time watch exec command eval
+//	                ssh parallel find (-exec)
+//	git             without a subcommand (git -c ..., git --exec-path ...)
+//	package runners npx pnpx bunx uvx, npm/pnpm/yarn/bun exec and dlx, uv run, poetry run,
+//	                pipx run, cargo run, go run, bundle exec
+var neverShape = map[string]string{
+	"sh": "a shell", "bash": "a shell", "zsh": "a shell", "dash": "a shell", "ksh": "a shell", "fish": "a shell",
+	"node": "an interpreter", "ruby": "an interpreter", "perl": "an interpreter", "php": "an interpreter",
+	"lua": "an interpreter", "deno": "an interpreter", "bun": "an interpreter", "java": "an interpreter",
+	"Rscript": "an interpreter", "julia": "an interpreter", "osascript": "an interpreter", "pwsh": "an interpreter",
+	"env": "runs another program", "sudo": "runs another program", "doas": "runs another program",
+	"su": "runs another program", "xargs": "runs another program", "timeout": "runs another program",
+	"nice": "runs another program", "nohup": "runs another program", "time": "runs another program",
+	"watch": "runs another program", "exec": "runs another program", "command": "runs another program",
+	"eval": "runs another program", "ssh": "runs another program", "parallel": "runs another program",
+	"find": "runs other programs (-exec)", "npx": "runs any package", "pnpx": "runs any package",
+	"bunx": "runs any package", "uvx": "runs any package",
+}
+
+// runSubcommands are the subcommands of package managers that run other
+// programs or project scripts.
+var runSubcommands = map[string]map[string]bool{
+	"npm":    {"exec": true, "x": true},
+	"pnpm":   {"exec": true, "dlx": true},
+	"yarn":   {"exec": true, "dlx": true},
+	"uv":     {"run": true, "tool": true},
+	"poetry": {"run": true},
+	"pipx":   {"run": true},
+	"cargo":  {"run": true},
+	"go":     {"run": true},
+	"bundle": {"exec": true},
+}
+
+// scriptRunners name a project script by their run subcommand: the shape
+// keeps the script's name (`npm run test`), never generalises it.
+var scriptRunners = map[string]bool{"npm": true, "pnpm": true, "yarn": true, "bun": true, "make": true}
+
+func noShape(argv []string) string {
+	if len(argv) == 0 {
+		return "empty command"
+	}
+	name := filepath.Base(argv[0])
+	if why, ok := neverShape[name]; ok {
+		return name + " is " + why
+	}
+	if strings.HasPrefix(name, "python") || strings.HasPrefix(name, "pypy") {
+		return name + " is an interpreter"
+	}
+	sub := firstPositional(argv[1:])
+	if name == "git" && (len(argv) < 2 || strings.HasPrefix(argv[1], "-")) {
+		return "git with options before its subcommand"
+	}
+	if runSubcommands[name][sub] {
+		return name + " " + sub + " runs other programs"
+	}
+	return ""
+}
+
+func firstPositional(args []string) string {
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			return a
+		}
+	}
+	return ""
+}
+
+// ShapeRule returns a define_program call for argv's shape, and the shape
+// as a person reads it (`git log -n <revs/paths> -- <paths>`). program is
+// the name the rule is written for and path, when not "", the absolute
+// path it is pinned to (system_path).
+func ShapeRule(argv []string, path string) (rule, shape string, err error) {
+	if why := noShape(argv); why != "" {
+		return "", "", fmt.Errorf("not remembered by its shape: %s", why)
+	}
+	program := filepath.Base(argv[0])
+	args := argv[1:]
+	var lead []string // literal words: the subcommand (and a script runner's script)
+	var opts []string
+	seen := map[string]bool{}
+	rest, dashes, afterDash := 0, false, 0
+	keep := 0
+	if sub := firstPositional(args); sub != "" && subcommandLike(sub) {
+		keep = 1
+		if scriptRunners[program] && (sub == "run" || sub == "run-script") {
+			keep = 2
+		}
+		if program == "make" {
+			keep = 0 // make TARGET...: every target kept
+		}
+	}
+	for _, w := range args {
+		switch {
+		case dashes:
+			afterDash++
+		case w == "--":
+			dashes = true
+		case strings.HasPrefix(w, "-") && w != "-":
+			name, _, hasValue := strings.Cut(w, "=")
+			if hasValue && strings.HasPrefix(w, "--") {
+				if !seen[name] {
+					opts = append(opts, fmt.Sprintf("opt(%s, ARG_OPAQUE_VALUE)", starlarkString(name)))
+					seen[name] = true
+				}
+				continue
+			}
+			if !seen[w] {
+				opts = append(opts, fmt.Sprintf("flag(%s)", starlarkString(w)))
+				seen[w] = true
+			}
+		case keep > 0 || program == "make":
+			lead = append(lead, w)
+			if keep > 0 {
+				keep--
+			}
+		default:
+			rest++
+		}
+	}
+	var pattern []string
+	shown := []string{program}
+	for _, l := range lead {
+		pattern = append(pattern, starlarkString(l))
+		shown = append(shown, l)
+	}
+	for _, o := range opts {
+		shown = append(shown, optionShown(o))
+	}
+	if rest+afterDash > 0 || dashes {
+		pattern = append(pattern, "ARG_RFILES_OR_CWD")
+		if rest > 0 {
+			shown = append(shown, "<"+kindOf(program)+">")
+		}
+		if dashes {
+			shown = append(shown, "--", "<paths>")
+		}
+	}
+	example := make([]string, 0, len(args))
+	for _, w := range args {
+		example = append(example, starlarkString(w))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "define_program(\n    program = %s,\n", starlarkString(program))
+	if path != "" {
+		fmt.Fprintf(&b, "    system_path = [%s],\n", starlarkString(path))
+	}
+	fmt.Fprintf(&b, "    options = [%s],\n", strings.Join(opts, ", "))
+	fmt.Fprintf(&b, "    args = [%s],\n", strings.Join(pattern, ", "))
+	b.WriteString("    combined_format = True,\n    double_dash = True,\n")
+	fmt.Fprintf(&b, "    should_match = [[%s]],\n)\n", strings.Join(example, ", "))
+	return b.String(), strings.Join(shown, " "), nil
+}
+
+// subcommandLike reports whether a word reads as a subcommand rather than a
+// file or value: a letter, then letters, digits, - and _ (and : for script
+// names), and no file of that name here.
+func subcommandLike(w string) bool {
+	if w == "" || !(w[0] >= 'a' && w[0] <= 'z' || w[0] >= 'A' && w[0] <= 'Z') {
+		return false
+	}
+	for _, c := range w {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == ':') {
+			return false
+		}
+	}
+	if _, err := os.Lstat(w); err == nil {
+		return false
+	}
+	return w != ""
+}
+
+func kindOf(program string) string {
+	if program == "git" {
+		return "revs/paths"
+	}
+	return "files"
+}
+
+func optionShown(o string) string {
+	// flag("-x") -> -x ; opt("--format", ...) -> --format=<value>
+	s := o[strings.IndexByte(o, '(')+1:]
+	end := strings.IndexAny(s, ",)")
+	name := strings.Trim(s[:end], `"`)
+	if strings.HasPrefix(o, "opt(") {
+		return name + "=<value>"
+	}
+	return name
+}

@@ -1,0 +1,231 @@
+package policy
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"guard/policy/protect"
+)
+
+// Secrets are never safe: a command that prints a secret file or the
+// environment sends it into the agent's context, and from there to the
+// model provider. The check runs after matching, on the values a rule typed
+// ReadableFile (and on input redirections), against the one list of secrets
+// in policy/protect; environment dumps are recognised by their argv.
+//
+// A search whose pattern names a secret-looking variable in its UPPER_CASE
+// spelling (`grep -E "OPENAI_API_KEY|GITHUB_TOKEN" f`) is one too: the lines
+// it finds are where the value is set.
+//
+// Limits: only what a rule types as a file read is checked, and patterns by
+// their variable-like words. A recursive search for anything else
+// (`grep -r foo .`) reads whatever the tree holds, .env included; a pattern
+// in lower case (`grep api_key`) is a code search and not caught.
+
+var (
+	secretsOnce sync.Once
+	secretList  *protect.List
+)
+
+func secrets() *protect.List {
+	secretsOnce.Do(func() { secretList = protect.Default() })
+	return secretList
+}
+
+// home is the directory the shell expands ~ and $HOME to.
+func home() string { return os.Getenv("HOME") }
+
+// secretPath says why path (as written, relative to cwd) is a secret, or "".
+// A glob (`cat .env*`) is a secret read when a file it matches now is one;
+// when its directory cannot be listed now, when its last component could
+// match a secret's name (a name made from each entry's pattern, * read as
+// "x").
+func secretPath(path, cwd string) string {
+	if path == "" || path == "-" {
+		return ""
+	}
+	if strings.ContainsAny(path, "*?[") {
+		if why := secretGlob(path, cwd); why != "" {
+			return why
+		}
+	}
+	abs := Resolve(absolute(path, cwd), "/")
+	h := home()
+	for i, p := range []string{abs, filepath.Clean(absolute(path, cwd))} {
+		if i == 1 && p == abs {
+			break // no symlink on the way: one lookup
+		}
+		if e := secrets().Secret(p, h); e != nil {
+			return "reads " + path + " (" + e.Reason + ")"
+		}
+	}
+	return ""
+}
+
+// metadataOnly are programs that print what a file is, never what it holds.
+var metadataOnly = map[string]bool{
+	"ls": true, "stat": true, "du": true, "test": true, "[": true, "realpath": true, "readlink": true,
+	"wc": true, "find": true, "tree": true, "file": true, "basename": true, "dirname": true, "cd": true,
+	"md5sum": true, "sha1sum": true, "sha224sum": true, "sha256sum": true, "sha384sum": true,
+	"sha512sum": true, "shasum": true, "cksum": true, "b2sum": true, "lsof": true,
+}
+
+func secretGlob(pattern, cwd string) string {
+	abs := absolute(pattern, cwd)
+	matches, _ := filepath.Glob(abs)
+	last := filepath.Base(pattern)
+	// The shell's * and ? do not match a leading dot (no dotglob).
+	hidden := func(name string) bool { return strings.HasPrefix(name, ".") && !strings.HasPrefix(last, ".") }
+	for _, m := range matches {
+		if hidden(filepath.Base(m)) {
+			continue
+		}
+		if e := secrets().Secret(Resolve(m, "/"), home()); e != nil {
+			return "reads " + pattern + " (" + m + ": " + e.Reason + ")"
+		}
+	}
+	if dir := filepath.Dir(abs); !strings.ContainsAny(dir, "*?[") {
+		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+			return "" // the directory is there: its matches are what the shell will see
+		}
+	}
+	for _, e := range secrets().Entries {
+		if e.Kind != protect.Secret {
+			continue
+		}
+		name := strings.ReplaceAll(filepath.Base(e.Pattern), "*", "x")
+		if ok, _ := filepath.Match(last, name); ok && !hidden(name) && !excepted(e.Except, name) {
+			return "reads " + pattern + ", which can name " + name + " (" + e.Reason + ")"
+		}
+	}
+	return ""
+}
+
+func excepted(except []string, name string) bool {
+	for _, x := range except {
+		if ok, _ := filepath.Match(filepath.Base(x), name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// searchers print the lines that match a pattern.
+var searchers = map[string]bool{"grep": true, "egrep": true, "fgrep": true, "rg": true, "git": true, "ag": true, "ack": true}
+
+// secretSearch says why a search prints a secret's value, or "": its
+// pattern names an environment variable the secret list calls secret
+// (`grep -E "OPENAI_API_KEY|GITHUB_TOKEN" config`), in the UPPER_CASE
+// spelling variables have; the lines it finds are where that value is set.
+func secretSearch(r *Result) string {
+	if r.Exec == nil || !searchers[r.Exec.Program] {
+		return ""
+	}
+	if r.Exec.Program == "git" && (len(r.Exec.Args) == 0 || r.Exec.Args[0].Type.Literal != "grep") {
+		return "" // git grep only: `git log --grep=X` prints commit messages
+	}
+	var values []string
+	for _, o := range r.Exec.Opts {
+		if o.Type.Kind == TypeOpaqueNonFile {
+			values = append(values, o.Value)
+		}
+	}
+	for _, a := range r.Exec.Args {
+		if a.Type.Kind == TypeOpaqueNonFile {
+			values = append(values, a.Value)
+		}
+	}
+	for _, v := range values {
+		for _, tok := range strings.FieldsFunc(v, func(c rune) bool {
+			return !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')
+		}) {
+			if len(tok) >= 3 && strings.ToUpper(tok) == tok && tok[0] > '9' && secrets().SecretEnvName(tok) {
+				return "searches for " + tok + ": the lines found hold its value"
+			}
+		}
+	}
+	return ""
+}
+
+// secretRead returns why a matched command reads a secret file, or "".
+func secretRead(r *Result, cwd string) string {
+	if why := secretSearch(r); why != "" {
+		return why
+	}
+	if r.Exec == nil || metadataOnly[r.Exec.Program] {
+		return ""
+	}
+	for _, o := range r.Exec.Opts {
+		if o.Type.Kind == TypeReadableFile {
+			if why := secretPath(o.Value, cwd); why != "" {
+				return why
+			}
+		}
+	}
+	for _, a := range r.Exec.Args {
+		if a.Type.Kind == TypeReadableFile {
+			if why := secretPath(a.Value, cwd); why != "" {
+				return why
+			}
+		}
+	}
+	return ""
+}
+
+// envDump says why argv prints the environment or a secret variable, or "":
+// env and printenv with no name, set with no argument, export -p,
+// declare/typeset -p or -x without names, printenv of a secret-looking name.
+func envDump(argv []string) string {
+	if len(argv) == 0 {
+		return ""
+	}
+	const dump = "prints the environment, which holds API keys and tokens"
+	var names []string
+	opts := map[string]bool{}
+	for _, a := range argv[1:] {
+		if strings.HasPrefix(a, "-") && len(a) > 1 {
+			for _, c := range a[1:] {
+				opts[string(c)] = true
+			}
+			continue
+		}
+		names = append(names, a)
+	}
+	switch filepath.Base(argv[0]) {
+	case "env":
+		for _, n := range names {
+			if !strings.Contains(n, "=") {
+				return "" // env runs a command: judged by the shell layer
+			}
+		}
+		return dump
+	case "printenv":
+		if len(names) == 0 {
+			return dump
+		}
+		for _, n := range names {
+			if secrets().SecretEnvName(n) {
+				return "prints " + n + ", a secret-looking variable"
+			}
+		}
+	case "set":
+		if len(argv) == 1 {
+			return dump
+		}
+	case "export":
+		if len(names) == 0 {
+			return dump
+		}
+	case "declare", "typeset":
+		if len(names) == 0 && (len(opts) == 0 || opts["p"] || opts["x"]) {
+			return dump
+		}
+	case "compgen":
+		if opts["v"] || opts["e"] {
+			return "lists the environment's names"
+		}
+	}
+	return ""
+}

@@ -1,0 +1,96 @@
+package policy
+
+import (
+	"path/filepath"
+	"strings"
+)
+
+// xargs appends words read from standard input to a command, or puts them
+// where -I's replacement string stands. What those words are is not known:
+// a line can be `-r` or `--output=x`, so the command must be one whose every
+// option is harmless (it only reads and prints, whatever it is given).
+// `xargs [-0 -r -t -d C -n N -L N -P N] [-I R] CMD ARGS` with CMD among
+// those is judged as CMD ARGS with the replacement string read as a file;
+// anything else about xargs (another program, another option) is decided by
+// the policy's own rules.
+var injectionSafe = map[string]bool{
+	"grep": true, "egrep": true, "fgrep": true, "cat": true, "head": true, "tail": true, "wc": true,
+	"ls": true, "stat": true, "file": true, "du": true, "nl": true, "basename": true, "dirname": true,
+	"realpath": true, "readlink": true, "echo": true, "md5sum": true, "sha1sum": true, "sha256sum": true,
+	"sha512sum": true, "cksum": true, "diff": true, "cmp": true,
+}
+
+// sudoInner returns the command `sudo [-n] [-u USER] [--] CMD ARGS` runs.
+// A read-only command stays read-only as root (and a secret read is still
+// one); anything else about sudo (-E, -s, -i, another option, a command
+// that writes) is decided by the policy's own rules, which leave sudo
+// undefined.
+func sudoInner(argv []string) ([]string, bool) {
+	if len(argv) < 2 || filepath.Base(argv[0]) != "sudo" {
+		return nil, false
+	}
+	for i := 1; i < len(argv); i++ {
+		switch a := argv[i]; {
+		case a == "-n" || a == "--non-interactive":
+		case a == "-u" || a == "--user":
+			i++
+		case strings.HasPrefix(a, "--user="):
+		case a == "--":
+			i++
+			fallthrough
+		default:
+			if i >= len(argv) || strings.HasPrefix(argv[i], "-") {
+				return nil, false
+			}
+			return argv[i:], true
+		}
+	}
+	return nil, false
+}
+
+// xargsInner returns the command xargs runs, with the replacement string
+// made a plain file name, and whether its every option is harmless (only
+// then may it be safe; a forbidden or prompting command always counts).
+func xargsInner(argv []string) (inner []string, harmless bool, ok bool) {
+	if len(argv) < 2 || filepath.Base(argv[0]) != "xargs" {
+		return nil, false, false
+	}
+	repl := ""
+	i := 1
+	for ; i < len(argv); i++ {
+		a := argv[i]
+		switch {
+		case a == "-0" || a == "-r" || a == "--no-run-if-empty" || a == "-t" || a == "--verbose" || a == "--null":
+		case a == "-d" || a == "-n" || a == "-L" || a == "-P" || a == "-s":
+			i++
+		case a == "-I":
+			if i+1 >= len(argv) {
+				return nil, false, false
+			}
+			i++
+			repl = argv[i]
+		case strings.HasPrefix(a, "-I") && len(a) > 2:
+			repl = a[2:]
+		case strings.HasPrefix(a, "--replace="):
+			repl = strings.TrimPrefix(a, "--replace=")
+		case a == "-i":
+			repl = "{}"
+		case len(a) > 2 && (a[:2] == "-n" || a[:2] == "-L" || a[:2] == "-P" || a[:2] == "-d") ||
+			strings.HasPrefix(a, "--max-args=") || strings.HasPrefix(a, "--max-procs="):
+		case strings.HasPrefix(a, "-"):
+			return nil, false, false
+		default:
+			goto command
+		}
+	}
+	return nil, false, false
+command:
+	if i >= len(argv) || repl != "" && strings.Contains(argv[i], repl) {
+		return nil, false, false
+	}
+	inner = append([]string(nil), argv[i:]...)
+	for j := 1; repl != "" && j < len(inner); j++ {
+		inner[j] = strings.ReplaceAll(inner[j], repl, "xargs-input")
+	}
+	return inner, injectionSafe[argv[i]], true
+}
