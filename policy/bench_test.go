@@ -1,6 +1,9 @@
 package policy
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // mix is a spread of what agents run: reads, writes, unknowns, forbidden.
 var mix = [][]string{
@@ -42,5 +45,27 @@ func BenchmarkJudgeScript(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		set.Judge(argv, "/work")
+	}
+}
+
+// BenchmarkJudgeWords shows the cost of an argv by its length: judging must
+// stay linear up to 100,000 words (ns/op divided by words stays flat).
+func BenchmarkJudgeWords(b *testing.B) {
+	set := defaultSet(b)
+	for _, n := range []int{100, 1000, 10000, 100000} {
+		for _, prog := range []string{"echo", "cat", "rm"} {
+			argv := make([]string, n+1)
+			argv[0] = prog
+			for i := 1; i <= n; i++ {
+				argv[i] = "word"
+			}
+			b.Run(fmt.Sprintf("%s/words=%d", prog, n), func(b *testing.B) {
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					set.Judge(argv, "/work")
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/word")
+			})
+		}
 	}
 }

@@ -16,4 +16,13 @@
 // a value typed as a file is judged by its path, resolved through symlinks
 // as the kernel would at that moment, and a program that writes elsewhere
 // than its arguments say is not caught here (the sandbox is what confines it).
+//
+// Bounds: a policy file is read only when it is a regular file of at most
+// MaxPolicyBytes (ReadFile: no FIFO, device or directory, never blocking).
+// Its evaluation is bounded in steps (5 million), time (1 s) and memory:
+// the operators and methods that make values larger than their operands are
+// checked before they run, range() is limited, and allocations are watched
+// every 100 steps (bounded.go). A built-in not listed there that makes a
+// value much larger than its arguments would only be stopped after it
+// returns.
 package policy

@@ -141,16 +141,10 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 	script, err := shell.Parse(src, d)
 	if err != nil {
-		// A shell runs the commands before a syntax error: a line that
-		// parses alone and is forbidden still forbids the script.
-		for _, line := range strings.Split(src, "\n") {
-			if part, perr := shell.Parse(line, d); perr == nil {
-				for _, c := range part.Commands {
-					if r := s.Check(c.Argv); r.Class == Forbidden {
-						return Verdict{Class: Forbidden, Result: r, Argv: c.Argv, Script: true}
-					}
-				}
-			}
+		// A shell runs the commands before a syntax error: a forbidden one
+		// there still forbids the script.
+		if v, ok := s.forbiddenBefore(src, d, err); ok {
+			return v
 		}
 		return Verdict{Class: Unverified, Argv: []string{src}, Unknown: true, Reason: err.Error(),
 			Result: Result{Class: Unverified, Err: &MatchError{Type: ErrNoSpecForProgram, Program: src}}}
@@ -181,8 +175,21 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 		}
 		addWrites(c.Writes)
 		if len(c.Argv) == 0 {
-			if first && len(c.Writes) > 0 {
-				v.Class, v.Argv, first = Match, c.Writes, false
+			// Only redirections (`> f`, `ls | > $X`): it runs nothing but
+			// opens its files, which makes it a match, and a dynamic
+			// target makes it unverified.
+			class := Safe
+			if len(c.Writes) > 0 {
+				class = Match
+			}
+			if c.Dynamic != "" {
+				class, v.Unknown = Unverified, true
+			}
+			if class != Safe && (first || class.Rank() > v.Class.Rank()) {
+				v.Class, v.Argv, v.Result, first = class, c.Writes, Result{Class: class, Reason: c.Dynamic}, false
+				if class == Unverified {
+					v.Reason = c.Dynamic
+				}
 			}
 			continue
 		}
@@ -264,6 +271,49 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 		v.Argv = []string{}
 	}
 	return v
+}
+
+// maxErrorLines bounds how many lines of a script that does not parse are
+// parsed one by one.
+const maxErrorLines = 2000
+
+// forbiddenBefore looks for a forbidden command where a shell would run
+// it before the syntax error err: in the lines before the error's line,
+// parsed together (one parse, whatever the length), and in the error's
+// line; when those lines do not parse together, in each of the first
+// maxErrorLines lines that parses alone.
+func (s Set) forbiddenBefore(src string, d shell.Dialect, err error) (Verdict, bool) {
+	check := func(part shell.Script) (Verdict, bool) {
+		for _, c := range part.Commands {
+			if r := s.Check(c.Argv); r.Class == Forbidden {
+				return Verdict{Class: Forbidden, Result: r, Argv: c.Argv, Script: true}, true
+			}
+		}
+		return Verdict{}, false
+	}
+	lines := strings.Split(src, "\n")
+	if n, ok := shell.ErrorLine(err); ok && n >= 1 && n <= len(lines) {
+		if part, perr := shell.Parse(strings.Join(lines[:n-1], "\n"), d); perr == nil {
+			if v, ok := check(part); ok {
+				return v, true
+			}
+			if part, perr := shell.Parse(lines[n-1], d); perr == nil {
+				return check(part)
+			}
+			return Verdict{}, false
+		}
+	}
+	for i, line := range lines {
+		if i == maxErrorLines {
+			break
+		}
+		if part, perr := shell.Parse(line, d); perr == nil {
+			if v, ok := check(part); ok {
+				return v, true
+			}
+		}
+	}
+	return Verdict{}, false
 }
 
 // homePath makes a directory the shell layer wrote as "~..." absolute.

@@ -3,9 +3,10 @@ package policy
 import (
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
+
+	"guard/internal/safefile"
 )
 
 // ErrLoad is wrapped by every error that stops a policy from loading.
@@ -27,11 +28,25 @@ func (e *LoadError) Error() string {
 // Unwrap makes every LoadError match ErrLoad.
 func (e *LoadError) Unwrap() error { return ErrLoad }
 
-// LoadFile reads and loads a policy file.
-func LoadFile(path string) (*Policy, error) {
-	src, err := os.ReadFile(path)
+// MaxPolicyBytes is the largest policy file loaded.
+const MaxPolicyBytes = 1 << 20
+
+// ReadFile reads a policy file's source: a regular file of at most
+// MaxPolicyBytes, opened without blocking (a FIFO or a device at the path
+// is refused, see safefile.Read).
+func ReadFile(path string) ([]byte, error) {
+	src, err := safefile.Read(path, MaxPolicyBytes)
 	if err != nil {
 		return nil, &LoadError{Msg: fmt.Sprintf("read policy: %v", err)}
+	}
+	return src, nil
+}
+
+// LoadFile reads (see ReadFile) and loads a policy file.
+func LoadFile(path string) (*Policy, error) {
+	src, err := ReadFile(path)
+	if err != nil {
+		return nil, err
 	}
 	return Load(path, src)
 }

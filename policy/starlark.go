@@ -17,8 +17,11 @@ import (
 // Evaluation limits: a policy is data, so these are generous for data and
 // fatal for loops.
 const (
-	maxSteps    = 5_000_000
-	maxLoadTime = time.Second
+	maxSteps = 5_000_000
+	// maxLoadTime leaves room for the step under way when it passes: one
+	// step is bounded by the value limits of bounded.go (sorting a million
+	// values takes about a quarter second), so a load ends within a second.
+	maxLoadTime = 750 * time.Millisecond
 )
 
 // Evaluate runs a policy's Starlark source without verifying its examples
@@ -38,13 +41,29 @@ func Evaluate(filename string, src []byte) (*Policy, error) {
 		},
 		Print: func(*starlark.Thread, string) {},
 	}
-	thread.SetMaxExecutionSteps(maxSteps)
+	if len(src) > MaxPolicyBytes {
+		return nil, &LoadError{Pos: Pos{File: filename}, Msg: fmt.Sprintf("policy larger than %d bytes", MaxPolicyBytes)}
+	}
+	var bud budget
+	bud.watch(thread, maxSteps)
 	timer := time.AfterFunc(maxLoadTime, func() { thread.Cancel("policy took longer than " + maxLoadTime.String() + " to load") })
 	defer timer.Stop()
 
 	opts := &starsyntax.FileOptions{TopLevelControl: true, Set: true}
-	_, err := starlark.ExecFileOptions(opts, thread, filename, src, b.predeclared())
+	f, err := opts.Parse(filename, src, 0)
 	if err != nil {
+		return nil, starlarkError(filename, err)
+	}
+	checkOperators(f)
+	predeclared := b.predeclared()
+	for k, v := range bud.builtins() {
+		predeclared[k] = v
+	}
+	prog, err := starlark.FileProgram(f, predeclared.Has)
+	if err != nil {
+		return nil, starlarkError(filename, err)
+	}
+	if _, err := prog.Init(thread, predeclared); err != nil {
 		return nil, starlarkError(filename, err)
 	}
 	b.p.Programs = tableOf(b.programs)

@@ -581,10 +581,11 @@ func errnoIn(e unix.Errno, list []unix.Errno) bool {
 }
 
 var (
-	denied   = []unix.Errno{unix.EACCES, unix.EPERM, unix.EROFS, unix.EXDEV}
-	eperm    = []unix.Errno{unix.EPERM}
-	enosys   = []unix.Errno{unix.ENOSYS}
-	landlock = []unix.Errno{unix.EACCES, unix.EPERM}
+	denied     = []unix.Errno{unix.EACCES, unix.EPERM, unix.EROFS, unix.EXDEV}
+	eperm      = []unix.Errno{unix.EPERM}
+	enosys     = []unix.Errno{unix.ENOSYS}
+	landlock   = []unix.Errno{unix.EACCES, unix.EPERM}
+	procHidden = []unix.Errno{unix.EACCES, unix.EPERM, unix.ENOENT} // the process is invisible in the sandbox's /proc
 )
 
 func TestAttackFiles(t *testing.T) {
@@ -792,8 +793,8 @@ func TestAttackIPC(t *testing.T) {
 		{name: "pidfd_send_signal", attack: "pidfd-signal", args: victim, effect: killed, want: eperm},
 		{name: "ptrace", attack: "ptrace", args: victim, want: landlock},
 		{name: "process_vm_readv", attack: "process-vm-readv", args: victimAddr, want: landlock},
-		{name: "/proc/PID/mem", attack: "proc-mem", args: victimAddr, want: landlock},
-		{name: "/proc/PID/environ", attack: "proc-environ", args: victim, want: landlock},
+		{name: "/proc/PID/mem", attack: "proc-mem", args: victimAddr, want: procHidden},
+		{name: "/proc/PID/environ", attack: "proc-environ", args: victim, want: procHidden},
 	})
 }
 

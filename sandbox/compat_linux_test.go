@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"guard/policy/protect"
 	"guard/sandbox/sandboxtest"
 )
 
@@ -59,6 +60,8 @@ func (p *project) run(t *testing.T, prof Profile, script string) (string, error)
 	t.Helper()
 	requireSandbox(t)
 	prof.WritableRoots = append(prof.WritableRoots, p.roots...)
+	// The default protected paths and secrets, as guard runs full-auto.
+	Protect(&prof, protect.Default(), p.home)
 	exe, _ := os.Executable()
 	spec := helperSpec{Profile: prof, Path: "/bin/sh", Argv: []string{"sh", "-c", script}, Env: p.env}
 	cmd := exec.Command(exe)
@@ -122,6 +125,50 @@ git mv README README.md && git -c user.name=g -c user.email=g@e commit -qm renam
 	for _, want := range []string{" M README", "first commit", "second"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestToolGitProtected: in a repository made before the sandbox, whose hooks
+// and config are read-only inside, the everyday commands keep working: the
+// index, objects, refs and logs stay writable.
+func TestToolGitProtected(t *testing.T) {
+	needTool(t, "git")
+	p := newProject(t)
+	p.write(t, "README", "hello\n")
+	git := func(args ...string) {
+		cmd := exec.Command("git", append([]string{"-C", p.dir}, args...)...)
+		cmd.Env = append(p.env, "GIT_AUTHOR_NAME=g", "GIT_AUTHOR_EMAIL=g@e", "GIT_COMMITTER_NAME=g", "GIT_COMMITTER_EMAIL=g@e")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q", "-b", "main")
+	git("add", "README")
+	git("commit", "-qm", "first")
+	out := p.sh(t, Profile{}, `
+set -e
+export GIT_AUTHOR_NAME=g GIT_AUTHOR_EMAIL=g@e GIT_COMMITTER_NAME=g GIT_COMMITTER_EMAIL=g@e
+git status --short
+echo more >> README && git add README && git commit -qm second
+git log --oneline
+git checkout -q -b feature
+echo f > f.txt && git add f.txt && git commit -qm feature
+echo wip >> README && git stash -q && git stash pop -q && git checkout -q README
+git checkout -q main && echo m > m.txt && git add m.txt && git commit -qm main2
+git checkout -q feature && git rebase -q main && git log --oneline | head -5
+git branch
+if echo '#!/bin/sh' > .git/hooks/pre-commit 2>/dev/null; then echo HOOK-PLANTED; fi
+if git config core.fsmonitor /tmp/x 2>/dev/null; then echo CONFIG-CHANGED; fi
+`)
+	for _, want := range []string{"second", "feature", "main2", "* feature"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, bad := range []string{"HOOK-PLANTED", "CONFIG-CHANGED"} {
+		if strings.Contains(out, bad) && os.Geteuid() == 0 {
+			t.Errorf("%s inside the sandbox:\n%s", bad, out)
 		}
 	}
 }
@@ -441,4 +488,24 @@ func mustJSON(v any) string {
 		panic(err)
 	}
 	return string(b)
+}
+
+// TestToolVenvNpm: a Python virtual environment running multiprocessing, and an
+// npm script, with the default protected paths and secrets.
+func TestToolVenvNpm(t *testing.T) {
+	needTool(t, "python3", "npm")
+	p := newProject(t)
+	p.write(t, "mp.py", "import multiprocessing as m\nif __name__ == '__main__':\n    m.set_start_method('fork')\n    with m.Pool(2) as p: print('venv pool', sum(p.map(abs, [-1, -2, 3])))\n")
+	p.write(t, "package.json", `{"name": "t", "version": "1.0.0", "scripts": {"hello": "node -e \"console.log('npm script', 6*7)\""}}`)
+	out := p.sh(t, Profile{}, `
+set -e
+python3 -m venv --without-pip venv
+venv/bin/python mp.py
+npm run --silent hello
+`)
+	for _, want := range []string{"venv pool 6", "npm script 42"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
 }

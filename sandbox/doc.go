@@ -18,6 +18,14 @@
 //     not in it) and a devpts instance of its own on /dev/pts (other terminals
 //     are not in it; /dev/tty, the inherited descriptors and new ptys work, but
 //     ttyname(3) of the inherited terminal fails).
+//     In it, the protected paths inside the roots (Profile.ReadOnly: .git/hooks,
+//     .git/config, .envrc...) get read-only copies mounted over them (writing,
+//     creating in, renaming over or removing them fails with EROFS or EBUSY),
+//     the secret files (Profile.Unreadable) get /dev/null mounted over them
+//     (they read as empty), a secret directory inside a root an empty read-only
+//     tmpfs, and, as root, /proc is a fresh procfs with hidepid=invisible, where
+//     a process outside the sandbox is not there (Landlock refuses ptrace access
+//     to it, which is what hidepid asks): no /proc/PID/cmdline of other processes.
 //  2. As root, the capabilities: SECBIT_NOROOT (locked) ends root's special case
 //     at execve, and only what building and testing software needs crosses it,
 //     as ambient capabilities (CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH,
@@ -29,7 +37,14 @@
 //     with file capabilities gets no more than the permitted set. The inheritable
 //     and ambient sets are emptied for everyone else.
 //  3. no_new_privs: setuid and file capabilities grant nothing any more.
-//  4. Landlock: read and execute everywhere; write, create, remove, rename, link
+//  4. Landlock: read and execute everywhere but the secrets that are left (all of
+//     them for an ordinary user; directories for root): Landlock has no deny
+//     rule, so read is granted entry by entry on each directory on the way down
+//     to a secret, except the entry that leads there (landlock_read_linux.go);
+//     never inside a writable root, where a new file next to the secret would be
+//     unreadable too (there, step 1's mounts hide secrets);
+//     listing stays granted everywhere, so a secret's name shows, not its content
+//     (EACCES). Write, create, remove, rename, link
 //     and truncate only beneath the writable roots and /dev/shm, where device nodes
 //     cannot be made; writing and ioctl on /dev/null, /dev/tty, /dev/ptmx and
 //     /dev/pts. TCP bind and connect refused (ABI 4) unless AllowNetwork. Abstract
@@ -67,12 +82,33 @@
 //     (zseccomp_*_linux.go; readable listings in testdata/*.pfc): guard needs
 //     neither cgo nor libseccomp at run time. amd64 and arm64 only.
 //
-// The environment is passed as given: secrets in it are the program's to read. The
-// working directory is the caller's (re-entered after step 1).
+// The environment is passed without the variables Profile.SecretEnv names
+// (*KEY*, *TOKEN*, *SECRET*, *PASSWORD*... except SecretEnvAllow). The working
+// directory is the caller's (re-entered after step 1).
 //
-// Non-root users get every step but 1 and root's part of 2: unshare(
-// CLONE_NEWUSER), which would give them a mount namespace, needs a single-threaded
-// process, and a Go program never is one. See the limits below.
+// Protect fills a profile's ReadOnly, Unreadable and SecretEnv from package
+// protect's list, resolved for the roots as they are at start (the resolved git
+// directory, core.hooksPath, embedded bare repositories, names at any depth
+// within protect.ScanDepth levels of each root but temporary directories).
+//
+// Non-root users: unshare(CLONE_NEWUSER), which would give them a mount
+// namespace, needs a single-threaded process, and a Go program never is one.
+// So when there are protected paths or secrets in the roots, Exec forks a child
+// into a new user and mount namespace (clone(2) with CLONE_NEWUSER and
+// CLONE_NEWNS, the user mapped to itself) and stays as its parent, forwarding
+// signals and exiting as the program did. The child is a copy of the calling
+// thread alone: it runs a list of system calls the parent prepared (its uid and
+// gid maps, step 1 but the fresh /proc, which the user namespace cannot mount
+// since it does not own the PID namespace, every capability emptied,
+// no_new_privs, the Landlock ruleset the parent built, seccomp, default signal
+// handlers, execve), no other Go code, and no second start of guard
+// (rawchild_linux.go). Where the kernel forbids
+// unprivileged user namespaces (user.max_user_namespaces=0,
+// kernel.unprivileged_userns_clone=0, Ubuntu's
+// kernel.apparmor_restrict_unprivileged_userns=1), Exec refuses, naming the
+// setting, unless BestEffort: then it warns, the protected paths stay writable
+// and the secrets inside the roots readable. Without protected paths or secrets
+// in the roots, no child: every step but 1 and root's part of 2, in place.
 //
 // # Fail closed
 //
@@ -156,15 +192,23 @@
 //     own, and Landlock grants reading beneath / as one rule; it also checks a
 //     pty opened through TIOCGPTPEER against /dev/pts, so carving the others out
 //     would break every pty made inside.
-//   - Reading. Every file the user can read stays readable, secrets included, and
-//     can be copied into the roots.
-//   - Anything inside the writable roots, including .git/hooks and build scripts
-//     that run later, unconfined, outside guard.
-//   - An ordinary user's own files outside the roots can still get chmod, utime
-//     and xattr changes (and chattr flags that need no privilege): Landlock does not
-//     check them, and without privileges a Go program cannot make the read-only mount
-//     namespace (unshare(CLONE_NEWUSER) needs a single-threaded process). Content
-//     cannot change. Root has no such gap.
+//   - Reading anything not on the secret list. A secret is what exists at start:
+//     one created during the run, or one deeper in a root than protect.ScanDepth
+//     (or past protect.ScanDirs directories), is readable; so is a secret reached
+//     through a hard link made before the run, or a bind mount elsewhere.
+//   - Inside the writable roots, what is not on the protected list (build scripts,
+//     Makefiles, package.json scripts that run later), and protected paths that do
+//     not exist at start: a new .envrc or .vscode/tasks.json can be created (a
+//     mount needs something to cover; making the root's top unwritable would stop
+//     every new file there). Adding a pattern to the list protects only what
+//     exists. Writes through git to the protected .git/config (git remote add,
+//     git config) fail.
+//   - An ordinary user without protected paths in the roots (no child in a user
+//     namespace), or where user namespaces are forbidden with BestEffort: their
+//     own files outside the roots can still get chmod, utime and xattr changes
+//     (Landlock does not check them); content cannot change.
+//   - Other processes' command lines (/proc/PID/cmdline) for an ordinary user:
+//     the fresh /proc needs root. Their environ and memory stay refused.
 //   - /dev/shm: for an ordinary user it is the shared, host-wide one, writable so
 //     that POSIX semaphores work: the program can reach the user's own shared
 //     memory objects there. Root gets a private one.
@@ -206,5 +250,12 @@
 // bwrap takes 1.75x. BenchmarkConfine breaks the in-process cost down (mounts,
 // capabilities, Landlock, seccomp); the mount namespace, root's alone, is the
 // largest part, and the kernel's freeing of it when the program exits is not
-// even in that figure.
+// even in that figure. The lists add: Protect's resolution (one directory listing
+// of home, a stat per listed credential that may exist, up to protect.ScanDirs
+// directory listings in the roots, four git config reads), a read-only bind per
+// protected path and a /dev/null bind per secret file as root, and the Landlock
+// read rules around the secrets left, one per entry of each directory on the way
+// (each rule's descriptor closed at once). BenchmarkProtect measures both parts.
+// An ordinary user with protected paths or secrets in the roots pays the fork of
+// guard and the namespaces: make bench's "repo + home lists, nobody" line.
 package sandbox

@@ -59,11 +59,24 @@ func landlockHandledFS(abi int) uint64 {
 var landlockDevices = []string{"/dev/null", "/dev/tty", "/dev/ptmx", "/dev/pts"}
 
 // landlockRestrict enforces the profile on the calling thread: read and execute
-// everywhere, everything but device nodes under the writable roots and /dev/shm,
+// everywhere but the holes (unreadable paths), everything but device nodes under the writable roots and /dev/shm,
 // and writes to the terminal devices. no_new_privs must be set already (or the
 // thread must hold CAP_SYS_ADMIN). The O_PATH descriptors it opens are added to
 // *fds, for the caller to close (execve closes them: they are close-on-exec).
-func landlockRestrict(abi int, p Profile, roots []root, fds *[]int) error {
+func landlockRestrict(abi int, p Profile, roots []root, holes []string, fds *[]int) error {
+	ruleset, _, err := landlockRuleset(abi, p, roots, holes, fds)
+	if err != nil {
+		return err
+	}
+	if _, _, e := unix.Syscall(unix.SYS_LANDLOCK_RESTRICT_SELF, uintptr(ruleset), 0, 0); e != 0 {
+		return fmt.Errorf("landlock_restrict_self: %w", e)
+	}
+	return nil
+}
+
+// landlockRuleset builds the ruleset landlockRestrict enforces, and returns it
+// with the rights it grants on /dev/shm.
+func landlockRuleset(abi int, p Profile, roots []root, holes []string, fds *[]int) (ruleset int, shm uint64, err error) {
 	attr := unix.LandlockRulesetAttr{Handled_access_fs: landlockHandledFS(abi)}
 	size := unsafe.Offsetof(attr.Handled_access_net) // ABI 1-3 know only the fs field
 	if abi >= 4 {
@@ -78,9 +91,9 @@ func landlockRestrict(abi int, p Profile, roots []root, fds *[]int) error {
 	}
 	r, _, e := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, uintptr(unsafe.Pointer(&attr)), size, 0)
 	if e != 0 {
-		return fmt.Errorf("landlock_create_ruleset: %w", e)
+		return -1, 0, fmt.Errorf("landlock_create_ruleset: %w", e)
 	}
-	ruleset := int(r)
+	ruleset = int(r)
 	*fds = append(*fds, ruleset)
 	handled := attr.Handled_access_fs
 	write := handled &^ llNoDevices
@@ -112,13 +125,25 @@ func landlockRestrict(abi int, p Profile, roots []root, fds *[]int) error {
 
 	fd, err := open("/")
 	if err != nil {
-		return err
+		return -1, 0, err
 	}
 	if fd < 0 {
-		return fmt.Errorf("landlock_add_rule /: %w", unix.ENOENT)
+		return -1, 0, fmt.Errorf("landlock_add_rule /: %w", unix.ENOENT)
 	}
-	if err := add("/", fd, llRead); err != nil {
-		return err
+	if len(holes) == 0 {
+		if err := add("/", fd, llRead); err != nil {
+			return -1, 0, err
+		}
+	} else {
+		// Read everywhere but the holes (landlock_read_linux.go); listing everywhere.
+		if err := add("/", fd, unix.LANDLOCK_ACCESS_FS_READ_DIR); err != nil {
+			return -1, 0, err
+		}
+		if _, err := addReadRules(add, fd, "/", newHoleTree(holes), llReadFile); err != nil {
+			return -1, 0, err
+		}
+		// The roots' rules must not give reading back below them.
+		write &^= llReadFile
 	}
 	// Each root is opened for its rule only, and only the outermost ones (a root
 	// inside another gets nothing more): with hundreds of roots, descriptors held
@@ -132,7 +157,7 @@ func landlockRestrict(abi int, p Profile, roots []root, fds *[]int) error {
 			continue // a root that does not exist or cannot be reached: nothing to grant
 		}
 		if err != nil {
-			return fmt.Errorf("landlock_add_rule %s: open: %w", r.path, err)
+			return -1, 0, fmt.Errorf("landlock_add_rule %s: open: %w", r.path, err)
 		}
 		err = add(r.path, fd, write)
 		if errors.Is(err, unix.EINVAL) {
@@ -140,17 +165,17 @@ func landlockRestrict(abi int, p Profile, roots []root, fds *[]int) error {
 		}
 		unix.Close(fd)
 		if err != nil {
-			return err
+			return -1, 0, err
 		}
 	}
 	for _, dev := range landlockDevices {
 		fd, err := open(dev)
 		if err != nil {
-			return err
+			return -1, 0, err
 		}
 		if fd >= 0 {
 			if err := add(dev, fd, llDevice); err != nil {
-				return err
+				return -1, 0, err
 			}
 		}
 	}
@@ -158,19 +183,16 @@ func landlockRestrict(abi int, p Profile, roots []root, fds *[]int) error {
 	// mount namespace this is a private tmpfs; without, the user's own /dev/shm.
 	// Opened after the mounts, so that the rule is on the tmpfs.
 	if fd, err := open("/dev/shm"); err != nil {
-		return err
+		return -1, 0, err
 	} else if fd >= 0 {
 		var st unix.Stat_t
 		if err := unix.Fstat(fd, &st); err == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR {
 			if err := add("/dev/shm", fd, write); err != nil {
-				return err
+				return -1, 0, err
 			}
 		}
 	}
-	if _, _, e := unix.Syscall(unix.SYS_LANDLOCK_RESTRICT_SELF, uintptr(ruleset), 0, 0); e != 0 {
-		return fmt.Errorf("landlock_restrict_self: %w", e)
-	}
-	return nil
+	return ruleset, write, nil
 }
 
 func openRetry(path string, flags int) (int, error) {

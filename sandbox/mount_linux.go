@@ -23,7 +23,7 @@ import (
 // roots, gives it a private /dev/shm, and re-enters the working directory cwd so
 // that it lies on the writable copy when it is inside a root. An error is
 // recoverable when nothing was made read-only yet.
-func readOnlyMounts(roots []root, cwd string) (recoverable bool, err error) {
+func readOnlyMounts(roots []root, readOnly, emptied, emptiedDirs []string, cwd string, proc bool) (recoverable bool, err error) {
 	tops := outermost(roots)
 	// An IPC namespace with it: System V IPC objects and POSIX message queues of
 	// processes outside are out of reach, and the program's own keep working
@@ -73,6 +73,38 @@ func readOnlyMounts(roots []root, cwd string) (recoverable bool, err error) {
 			return false, fmt.Errorf("move_mount %s: %w", r.path, err)
 		}
 	}
+	// The protected paths inside the roots: read-only copies mounted over them.
+	// Writing, creating in, renaming over or removing them then fails (EROFS,
+	// EBUSY), for root too.
+	for _, p := range readOnly {
+		if err := bindOver(p, p, true); err != nil {
+			return false, err
+		}
+	}
+	// Secret files: /dev/null over each, so they read as empty; renaming,
+	// removing or linking them fails (EBUSY, EXDEV).
+	for _, p := range emptied {
+		if err := bindOver("/dev/null", p, false); err != nil {
+			return false, err
+		}
+	}
+	for _, p := range emptiedDirs {
+		err := unix.Mount("tmpfs", p, "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=4k,nr_inodes=2,mode=0500")
+		if err != nil {
+			return false, fmt.Errorf("mount tmpfs over %s: %w", p, err)
+		}
+	}
+	// A fresh /proc where processes outside the sandbox are invisible: with
+	// hidepid=invisible a process shows only to those that may ptrace it, which
+	// Landlock refuses for processes outside the domain. Its gid= group, which
+	// would see every process, is one nobody belongs to. Root only: in a user
+	// namespace the mount is refused (it does not own the PID namespace).
+	if proc {
+		if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC|unix.MS_RDONLY,
+			"hidepid=invisible,gid="+fmt.Sprint(procNoGroup)); err != nil {
+			return false, fmt.Errorf("mount proc hidepid=invisible: %w", err)
+		}
+	}
 	// A private /dev/shm: semaphores work, the host's shared memory is out of reach,
 	// and its inode limit marks the namespace for a nested Exec (sandboxedMounts).
 	// Skipped when a root lies in /dev/shm (its copy is mounted there already).
@@ -96,6 +128,28 @@ func readOnlyMounts(roots []root, cwd string) (recoverable bool, err error) {
 // for 64; a Go process holds a handful, but guard may inherit more from its
 // caller. Copying the table costs less than one mount copy.
 const privateFDsAbove = 8
+
+// procNoGroup is the gid= of the sandbox's /proc: a group no process is in.
+const procNoGroup = 0x7ffffffe
+
+// bindOver mounts a copy of src (read-only if readOnly) over path.
+func bindOver(src, path string, readOnly bool) error {
+	fd, err := unix.OpenTree(unix.AT_FDCWD, src, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_RECURSIVE)
+	if err != nil {
+		return fmt.Errorf("open_tree %s: %w", src, err)
+	}
+	defer unix.Close(fd)
+	if readOnly {
+		attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}
+		if err := unix.MountSetattr(fd, "", unix.AT_EMPTY_PATH|unix.AT_RECURSIVE, &attr); err != nil {
+			return fmt.Errorf("mount_setattr %s read-only: %w", path, err)
+		}
+	}
+	if err := unix.MoveMount(fd, "", unix.AT_FDCWD, path, unix.MOVE_MOUNT_F_EMPTY_PATH); err != nil {
+		return fmt.Errorf("move_mount %s: %w", path, err)
+	}
+	return nil
+}
 
 // shmMarkerInodes is the inode limit of the private /dev/shm, which statfs shows.
 const shmMarkerInodes = 1048583

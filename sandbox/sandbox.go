@@ -10,6 +10,23 @@ type Profile struct {
 	// writable (see the package comment).
 	WritableRoots []string
 
+	// ReadOnly are absolute, resolved paths inside the writable roots that stay
+	// read-only: files and trees that run code later, outside the sandbox
+	// (.git/hooks, .git/config, .envrc...). See Protect, which fills it from
+	// package protect's list.
+	ReadOnly []string
+
+	// Unreadable are absolute, resolved paths whose content the program cannot
+	// read (secrets: ~/.ssh/id_*, ~/.aws/credentials...): a read fails with EACCES.
+	// Directories stay listable. See Protect.
+	Unreadable []string
+
+	// SecretEnv are glob patterns on environment variable names, matched
+	// case-insensitively: the variables they name are removed before the
+	// program starts, except those SecretEnvAllow names
+	// (protect.List.SecretEnvName).
+	SecretEnv, SecretEnvAllow []string
+
 	// AllowNetwork allows sockets of every family (TCP, UDP, raw, netlink...).
 	AllowNetwork bool
 

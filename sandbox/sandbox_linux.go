@@ -1,15 +1,19 @@
 package sandbox
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"guard/policy/protect"
 )
 
 // Exec confines an OS thread to p and execve(path, argv, env) from it, replacing
@@ -43,11 +47,24 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 	if err != nil {
 		return false, err
 	}
+	if c.userns {
+		err := runRawUserNS(c, path, argv, env) // returns only on failure
+		if !errors.Is(err, errNoUserNS) {
+			c.release()
+			return false, err
+		}
+		c.userns, c.usernsWhy = false, strings.TrimPrefix(err.Error(), errNoUserNS.Error()+" ")
+		c.dropHolesInRoots()
+		if err := c.check(); err != nil {
+			c.release()
+			return false, err
+		}
+	}
 	if err := c.apply(true); err != nil {
 		c.release()
 		return true, err
 	}
-	err = syscall.Exec(path, argv, env)
+	err = syscall.Exec(path, argv, scrubEnv(c.p, env))
 	c.release()
 	return true, &ExecError{Path: path, Err: err}
 }
@@ -60,6 +77,8 @@ func Probe() []Feature {
 	var fs []Feature
 	onThrowawayThread(func() {
 		p := Profile{WritableRoots: []string{os.TempDir()}, BestEffort: true}
+		home, _ := os.UserHomeDir()
+		Protect(&p, protect.Default(), home)
 		c, err := newConfinement(p, io.Discard)
 		if err != nil {
 			fs = []Feature{{Name: "sandbox", Detail: err.Error()}}
@@ -70,7 +89,70 @@ func Probe() []Feature {
 		for _, pt := range c.parts() {
 			fs = append(fs, pt.Feature)
 		}
+		fs = append(fs, classFeatures(c, protect.Default())...)
 	})
+	return fs
+}
+
+// classFeatures is one line per class of protected path and secret of l (one
+// reason), saying whether this machine enforces it and how far.
+func classFeatures(c *confinement, l *protect.List) []Feature {
+	type class struct {
+		kind     protect.Kind
+		reason   string
+		patterns []string
+	}
+	var classes []*class
+	byReason := map[string]*class{}
+	for _, e := range l.Entries {
+		if strings.HasPrefix(e.Pattern, "/proc/") {
+			continue // the "ptrace, process memory and /proc/PID" line
+		}
+		k := byReason[string(e.Kind)+e.Reason]
+		if k == nil {
+			k = &class{kind: e.Kind, reason: e.Reason}
+			byReason[string(e.Kind)+e.Reason] = k
+			classes = append(classes, k)
+		}
+		k.patterns = append(k.patterns, e.Pattern)
+	}
+	ok, why := userNSAllowed()
+	var fs []Feature
+	for _, k := range classes {
+		anyDepth := false
+		for _, p := range k.patterns {
+			if !strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "~/") {
+				anyDepth = true
+			}
+		}
+		scope := ""
+		if anyDepth {
+			scope = fmt.Sprintf("; names at any depth: found at start within %d levels of each root (%d directories at most, not in temporary directories); files made later are not covered", protect.ScanDepth, protect.ScanDirs)
+		}
+		f := Feature{Name: string(k.kind) + ": " + strings.Join(k.patterns, " ") + " (" + k.reason + ")"}
+		if k.kind == protect.Protected {
+			switch {
+			case c.mounts:
+				f.Enforced, f.Detail = true, "read-only binds in the mount namespace, over what exists at start"+scope
+			case c.inherited:
+				f.Enforced, f.Detail = true, c.mountsWhy
+			case ok:
+				f.Enforced, f.Detail = true, "read-only binds in a user and mount namespace (guard stays as the parent), over what exists at start"+scope
+			default:
+				f.Detail = why
+			}
+		} else {
+			switch {
+			case c.mounts:
+				f.Enforced, f.Detail = true, "files read as empty (/dev/null over them), directories refused by Landlock read rules"+scope
+			case c.landlock:
+				f.Enforced, f.Detail = true, "refused by Landlock read rules (EACCES), unless the file's permissions refuse it already"+scope
+			default:
+				f.Detail = c.landlockWhy
+			}
+		}
+		fs = append(fs, f)
+	}
 	return fs
 }
 
@@ -103,6 +185,19 @@ type confinement struct {
 	cwd   string
 	fds   []int // descriptors held until execve (the Landlock ruleset), closed by release
 
+	holes   []string // the Unreadable paths that exist and this process could read
+	emptied []string // the regular files of holes, with mounts: /dev/null mounted over them
+	// emptiedDirs: the directories of holes inside the roots, with mounts: an
+	// empty read-only tmpfs over each.
+	emptiedDirs []string
+	// holesLeft: secrets inside the roots left readable (no mounts to hide them).
+	holesLeft int
+	// userns: an ordinary user's mounts are made by a child in a user namespace
+	// (runRawUserNS); usernsWhy says why not, when it would be needed.
+	userns    bool
+	usernsWhy string
+	readOnly  []string // the ReadOnly paths that exist inside the roots
+
 	abi  int  // Landlock ABI, 0 without Landlock
 	root bool // euid 0, or holds CAP_CHOWN, CAP_FOWNER or CAP_DAC_OVERRIDE
 
@@ -134,6 +229,30 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		// syscall per root counts. The steps that use a root skip it when it does
 		// not exist (nothing to grant), and no descriptor is held per root.
 		c.roots = append(c.roots, root{path: filepath.Clean(r)})
+	}
+
+	for _, list := range [][]string{p.ReadOnly, p.Unreadable} {
+		for _, x := range list {
+			if !filepath.IsAbs(x) {
+				c.release()
+				return nil, fmt.Errorf("protected path %q: not an absolute path", x)
+			}
+		}
+	}
+	if p.FilesOnly {
+		// Auto-edit's files-only confinement: the decision judged the writes;
+		// protected paths, secrets and secret variables are full-auto's.
+		c.p.ReadOnly, c.p.Unreadable, c.p.SecretEnv = nil, nil, nil
+	}
+	c.holes = readableHoles(c.p.Unreadable)
+	for _, x := range c.p.ReadOnly {
+		x = filepath.Clean(x)
+		if !c.inRoots(x) {
+			continue // outside the roots: read-only anyway
+		}
+		if _, err := os.Lstat(x); err == nil {
+			c.readOnly = append(c.readOnly, x)
+		}
 	}
 
 	// Checked here: go-landlock's BestEffort() reports success without Landlock.
@@ -174,10 +293,43 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		if c.cwd, err = unix.Getwd(); err != nil {
 			c.cwd = "" // a deleted directory: the thread keeps it as it is
 		}
+		// Secret files look empty: /dev/null mounted over each costs less than
+		// the Landlock rules around it (root reads /etc/shadow, in a directory
+		// of a hundred entries). A secret directory inside a root gets an empty
+		// read-only tmpfs: Landlock rules around it would leave every new file
+		// in its parent, a writable directory, unreadable. Directories outside
+		// the roots stay Landlock's.
+		var dirs []string
+		for _, h := range c.holes {
+			var st unix.Stat_t
+			switch {
+			case unix.Lstat(h, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG:
+				c.emptied = append(c.emptied, h)
+			case c.inRoots(h):
+				c.emptiedDirs = append(c.emptiedDirs, h)
+			default:
+				dirs = append(dirs, h)
+			}
+		}
+		c.holes = dirs
 	case c.root:
 		c.mountsWhy = "no CAP_SYS_ADMIN to make the mounts read-only"
+	case sandboxedMounts():
+		// An ordinary user's nested Exec, inside a user-namespace sandbox.
+		c.inherited = true
+		c.mountsWhy = "inside the read-only mounts of an enclosing guard sandbox"
 	default:
 		c.mountsWhy = "not root"
+		// Protected paths or secrets in the roots: the mounts in a user
+		// namespace, made by a child (rawchild_linux.go). Without them, Landlock
+		// alone, which cannot keep a secret in a writable directory unreadable
+		// without making every new file there unreadable too: those secrets are
+		// then left readable (a part not enforced).
+		c.userns = len(c.readOnly) > 0 || slices.ContainsFunc(c.holes, c.inRoots)
+		if ok, why := userNSAllowed(); c.userns && !ok {
+			c.userns, c.usernsWhy = false, why
+			c.dropHolesInRoots()
+		}
 	}
 
 	c.capSets, c.capsRequired = cs, euid == 0
@@ -200,6 +352,24 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 }
 
 // root is a writable root, a clean absolute path; it may not exist.
+// inRoots reports whether p lies inside a writable root.
+func (c *confinement) inRoots(p string) bool {
+	return slices.ContainsFunc(c.roots, func(r root) bool { return within(p, r.path) })
+}
+
+// dropHolesInRoots leaves the secrets inside the roots readable: see holesLeft.
+func (c *confinement) dropHolesInRoots() {
+	kept := c.holes[:0]
+	for _, h := range c.holes {
+		if c.inRoots(h) {
+			c.holesLeft++
+			continue
+		}
+		kept = append(kept, h)
+	}
+	c.holes = kept
+}
+
 type root struct {
 	path string
 }
@@ -243,7 +413,8 @@ func (c *confinement) complete() bool {
 		return c.nnp && c.landlock && c.abi >= 3 && (c.mounts || c.inherited || !c.root)
 	}
 	return c.nnp && c.landlock && c.abi >= 6 && c.seccomp &&
-		(c.mounts || c.inherited || !c.root) && (c.caps || !c.capsRequired) && (c.pts || !c.mounts)
+		(c.mounts || c.inherited || !c.root) && (c.caps || !c.capsRequired) && (c.pts || !c.mounts) &&
+		(len(c.readOnly) == 0 || c.mounts || c.inherited || c.userns || containsRoot(c.roots)) && c.holesLeft == 0
 }
 
 // apply runs the steps on the calling (locked) thread. A step that fails is an
@@ -259,7 +430,7 @@ func (c *confinement) apply(fds bool) error {
 		return c.check()
 	}
 	if c.mounts {
-		if recoverable, err := readOnlyMounts(c.roots, c.cwd); err != nil {
+		if recoverable, err := readOnlyMounts(c.roots, c.readOnly, c.emptied, c.emptiedDirs, c.cwd, c.root); err != nil {
 			if !recoverable {
 				c.mounts, c.mountsWhy = false, err.Error()
 				return err
@@ -299,7 +470,7 @@ func (c *confinement) apply(fds bool) error {
 		}
 	}
 	if c.landlock {
-		if err := landlockRestrict(c.abi, c.p, c.roots, &c.fds); err != nil {
+		if err := landlockRestrict(c.abi, c.p, c.roots, c.holes, &c.fds); err != nil {
 			if err := fail(&c.landlock, &c.landlockWhy, err); err != nil {
 				return err
 			}
@@ -384,6 +555,52 @@ func (c *confinement) parts() []part {
 
 	if c.p.FilesOnly {
 		return ps // the file system alone
+	}
+
+	switch {
+	case len(c.readOnly) == 0:
+		add("protected paths read-only inside the roots", false, true, "none found in the roots")
+	case containsRoot(c.roots):
+		// Asked for: everything writable.
+		add("protected paths read-only inside the roots", false, false, "/ is a writable root: nothing is kept read-only")
+	case c.mounts:
+		add("protected paths read-only inside the roots", true, true, fmt.Sprintf("read-only binds over %d paths in the mount namespace", len(c.readOnly)))
+	case c.inherited:
+		add("protected paths read-only inside the roots", true, true, c.mountsWhy)
+	case c.userns:
+		add("protected paths read-only inside the roots", true, true,
+			fmt.Sprintf("read-only binds over %d paths, in a user and mount namespace (guard stays as the parent)", len(c.readOnly)))
+	case c.usernsWhy != "":
+		add("protected paths read-only inside the roots", true, false, c.usernsWhy)
+	default:
+		add("protected paths read-only inside the roots", true, false, c.mountsWhy)
+	}
+	switch {
+	case len(c.p.Unreadable) == 0:
+		add("secrets unreadable", false, true, "none in the profile")
+	case !c.landlock && !c.mounts:
+		add("secrets unreadable", true, false, c.landlockWhy)
+	case c.userns:
+		add("secrets unreadable", true, true, "in the user and mount namespace: files read as empty (/dev/null over them), directories in the roots empty, others refused by Landlock read rules")
+	case len(c.emptied)+len(c.emptiedDirs) > 0:
+		add("secrets unreadable", true, true, fmt.Sprintf("%d files read as empty (/dev/null over them), %d directories in the roots empty, %d paths refused by Landlock read rules",
+			len(c.emptied), len(c.emptiedDirs), len(c.holes)))
+	default:
+		add("secrets unreadable", true, c.landlock, fmt.Sprintf("%d paths refused by Landlock read rules (EACCES)", len(c.holes)))
+	}
+	if c.holesLeft > 0 {
+		add("secrets inside the writable roots unreadable", true, false,
+			fmt.Sprintf("%d left readable: Landlock cannot hide a file in a writable directory without hiding new files there too (%s)", c.holesLeft, c.usernsWhy))
+	}
+	if c.mounts && c.root {
+		add("other processes' command lines (/proc/PID/cmdline)", false, true, "a fresh /proc with hidepid=invisible: processes outside are not there")
+	} else {
+		add("other processes' command lines (/proc/PID/cmdline)", false, false, "not root: readable (a fresh /proc needs root: a user namespace does not own the PID namespace)")
+	}
+	if len(c.p.SecretEnv) > 0 {
+		add("secret environment variables", false, true, "removed before the program starts: "+strings.Join(c.p.SecretEnv, " ")+" (except "+strings.Join(c.p.SecretEnvAllow, " ")+")")
+	} else {
+		add("secret environment variables", false, false, "none in the profile: the environment is passed as given")
 	}
 
 	switch {

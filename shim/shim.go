@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Name returns the name guard was invoked under: the last element of argv[0].
@@ -33,10 +34,17 @@ func Name(argv0 string) string {
 }
 
 // IsGuard reports whether name, as returned by [Name], means guard itself
-// rather than a shim. "guard.test" (the test binary of cmd/guard) counts as
-// guard; every other name is a shim name.
+// rather than a shim: "guard", or "guard" followed by a separator and
+// anything ("guard-1.2", "guard.new", "guard.test", the test binary). A hook
+// configured with a renamed copy must answer as guard, not run as a shim
+// for a program of that name (which an agent would read as "go ahead").
+// "guardian" is a shim name.
 func IsGuard(name string) bool {
-	return name == "guard" || name == "guard.test"
+	if name == "guard" {
+		return true
+	}
+	rest, ok := strings.CutPrefix(name, "guard")
+	return ok && (rest[0] == '-' || rest[0] == '.' || rest[0] == '_' || rest[0] == '@')
 }
 
 // Self returns the path and file information of the running guard binary, for

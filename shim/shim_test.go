@@ -390,8 +390,8 @@ func TestTwoGuardsFindRealProgram(t *testing.T) {
 // other in place; the depth marker stops the loop with a clear error.
 func TestTwoGuardsLoopStops(t *testing.T) {
 	root := t.TempDir()
-	installCopy(t, root+"/a", "guard-a", root+"/shimsA")
-	installCopy(t, root+"/b", "guard-b", root+"/shimsB")
+	installCopy(t, root+"/a", "warden-a", root+"/shimsA")
+	installCopy(t, root+"/b", "warden-b", root+"/shimsB")
 	out, err := runShim(t, root)
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 126 {

@@ -199,6 +199,11 @@ func TestHookFailurePaths(t *testing.T) {
 				continue
 			}
 			verdict, reason := hookVerdict(t, agent, r)
+			if tt.name == "huge script" && verdict == "ask" && strings.Contains(reason, "script longer than") {
+				// Past policy/shell's size limit the script is unverified
+				// without being parsed: asked about, in time.
+				continue
+			}
 			if verdict != "deny" || !strings.HasPrefix(reason, "guard: ") || len(reason) < 12 {
 				t.Errorf("%s, %s: %s %q (exit %d, stderr %q), want a deny with a reason", tt.name, agent, verdict, reason, r.code, r.stderr)
 			}

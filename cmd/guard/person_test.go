@@ -52,3 +52,26 @@ func TestNoPersonInsideSandbox(t *testing.T) {
 }
 
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// TestFullAutoGitWithPinsAndScrub: guard's git pins (GIT_CONFIG_KEY_n) survive
+// the secret-variable scrub, which still removes the agent's keys.
+func TestFullAutoGitWithPinsAndScrub(t *testing.T) {
+	w := newWorld(t)
+	repo := filepath.Join(w.work, "repo")
+	os.MkdirAll(repo, 0o755)
+	init := exec.Command("git", "init", "-q", ".")
+	init.Dir = repo
+	if out, err := init.CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v\n%s", err, out)
+	}
+	w.setenv("OPENAI_API_KEY", "sk-test-secret")
+	cmd := w.guardCmd("--mode", "full-auto", "--", "sh", "-c", "git status --short && echo key=${OPENAI_API_KEY:-gone}")
+	cmd.Dir = repo
+	r := execute(t, cmd)
+	if strings.Contains(r.stderr, "not enforced") {
+		t.Skipf("full-auto cannot run here: %s", r.stderr)
+	}
+	if r.code != 0 || !strings.Contains(r.stdout, "key=gone") {
+		t.Errorf("git status in full-auto: %s, want exit 0 and the key scrubbed", r)
+	}
+}

@@ -333,7 +333,7 @@ func TestShimLoopStops(t *testing.T) {
 	w := newShimWorld(t)
 	var path []string
 	for _, c := range []string{"a", "b"} {
-		bin := filepath.Join(w.root, c, "guard-"+c)
+		bin := filepath.Join(w.root, c, "warden-"+c)
 		copyGuard(t, w.guard, bin)
 		dir := filepath.Join(w.root, c+"shims")
 		if err := os.MkdirAll(dir, 0o755); err != nil {

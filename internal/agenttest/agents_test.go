@@ -231,15 +231,21 @@ func newSession(t *testing.T, a agent, c tc) *session {
 	// The hooks run a copy of guard in the scratch home, so a case can
 	// remove it.
 	s.guard = filepath.Join(s.home, "bin", "guard")
-	copyFile(t, guardBin, s.guard)
+	linkOrCopy(t, guardBin, s.guard)
 	if c.guardConfig != "" {
 		s.write(filepath.Join(s.home, ".config", "guard", "config.toml"), c.guardConfig)
 	}
 	return s
 }
 
-func copyFile(t *testing.T, from, to string) {
+// linkOrCopy puts the file from at to: a hard link where it can, since
+// writing an executable while other tests fork makes its exec fail with
+// ETXTBSY (a child holds the write descriptor until it execs).
+func linkOrCopy(t *testing.T, from, to string) {
 	t.Helper()
+	if os.Link(from, to) == nil {
+		return
+	}
 	data, err := os.ReadFile(from)
 	if err != nil {
 		t.Fatal(err)
@@ -497,7 +503,11 @@ var cases = []tc{
 	{
 		name: "guard failing (exit 1, no answer) blocks", mode: "auto-edit",
 		setup: func(t *testing.T, s *session) {
+			os.Remove(s.guard) // a link to the shared build
 			s.write(s.guard, "#!/bin/sh\ncat >/dev/null\nexit 1\n")
+			if err := os.Chmod(s.guard, 0o755); err != nil {
+				t.Fatal(err)
+			}
 		},
 		calls: shellCalls("echo hi > crashed.txt"),
 		check: func(t *testing.T, s *session) {

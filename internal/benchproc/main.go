@@ -25,6 +25,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -34,8 +35,10 @@ type pair struct {
 	guard  []string
 	floor  []string
 	stdin  []byte
-	env    []string // added to the common environment for the guarded command
-	target float64  // the ratio to stay within; 0 for none
+	env    []string            // added to the common environment for the guarded command
+	target float64             // the ratio to stay within; 0 for none
+	cred   *syscall.Credential // run both as this user (nil: as this process)
+	dir    string              // working directory ("" : work)
 	ratios []float64
 	maxRSS int64 // KiB
 }
@@ -127,6 +130,40 @@ func main() {
 				guard: append(args, "--", "pwd"), floor: []string{floor, "pwd"}, target: target})
 		}
 	}
+	// The default protected and secret lists with something to protect: a
+	// repository (hooks, config, .env) and a home with credentials, as root and
+	// as an ordinary user (whose read-only binds take a child in a user
+	// namespace), with bwrap in the same run.
+	repo := filepath.Join(tmp, "repo")
+	home := filepath.Join(tmp, "home")
+	for name, content := range map[string]string{
+		"repo/.git/HEAD": "ref: refs/heads/main\n", "repo/.git/config": "[core]\n\tbare = false\n", "repo/.git/hooks/pre-commit.sample": "",
+		"repo/.git/objects/.keep": "", "repo/.git/refs/heads/.keep": "", "repo/.env": "K=1\n", "repo/main.go": "package main\n",
+		"repo/.vscode/settings.json": "{}\n", "home/.ssh/id_ed25519": "k", "home/.aws/credentials": "k", "home/.npmrc": "k",
+		"home/.config/gh/hosts.yml": "k", "home/.bashrc": "",
+	} {
+		p := filepath.Join(tmp, name)
+		check(os.MkdirAll(filepath.Dir(p), 0o755))
+		check(os.WriteFile(p, []byte(content), 0o644))
+	}
+	check(os.Chmod(tmp, 0o755))
+	check(os.MkdirAll(filepath.Join(tmp, "state"), 0o777))
+	check(os.Chmod(filepath.Join(tmp, "state"), 0o777))
+	nobody := &syscall.Credential{Uid: 65534, Gid: 65534}
+	for _, cred := range []*syscall.Credential{nil, nobody} {
+		who := "root"
+		if cred != nil {
+			if os.Geteuid() != 0 {
+				continue
+			}
+			who = "nobody"
+		} else if os.Geteuid() != 0 {
+			who = "this user"
+		}
+		pairs = append(pairs, &pair{name: "full-auto -- pwd, repo + home lists, " + who,
+			guard: []string{guard, "--mode", "full-auto", "--", "pwd"}, floor: []string{floor, "pwd"},
+			env: []string{"HOME=" + home}, cred: cred, dir: repo, target: 1.35})
+	}
 	words := make([]string, 100000)
 	for i := range words {
 		words[i] = "w"
@@ -141,6 +178,15 @@ func main() {
 			pairs = append(pairs, p)
 		} else {
 			fmt.Println("(bwrap is installed but cannot run here; left out)")
+		}
+		if os.Geteuid() == 0 {
+			q := &pair{name: "bwrap --unshare-all ... pwd, nobody", guard: []string{bwrap, "--unshare-all", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "pwd"},
+				floor: []string{floor, "pwd"}, cred: &syscall.Credential{Uid: 65534, Gid: 65534}, dir: repo}
+			if _, _, err := once(q.guard, nil, os.Environ(), repo, q.cred); err == nil {
+				pairs = append(pairs, q)
+			} else {
+				fmt.Println("(bwrap cannot run as nobody here; left out)")
+			}
 		}
 	} else {
 		fmt.Println("(bwrap not installed: apt-get install bubblewrap to compare)")
@@ -159,7 +205,7 @@ func main() {
 		"XDG_STATE_HOME="+filepath.Join(tmp, "state"), "GUARD_CONFIG=", "GUARD_AUDIT_LOG=", "GUARD_MODE=")
 	for _, p := range pairs {
 		for _, argv := range [][]string{p.floor, p.guard} {
-			out, _, err := once(argv, p.stdin, append(env, p.env...), work)
+			out, _, err := once(argv, p.stdin, append(env, p.env...), p.workDir(work), p.cred)
 			if err != nil {
 				if len(out) > 2000 {
 					out = append(out[:2000], "..."...)
@@ -171,9 +217,9 @@ func main() {
 	}
 	for i := 0; i < *runs; i++ {
 		for _, p := range pairs {
-			_, f, err := once(p.floor, p.stdin, env, work)
+			_, f, err := once(p.floor, p.stdin, env, p.workDir(work), p.cred)
 			check(err)
-			_, g, err := once(p.guard, p.stdin, append(env, p.env...), work)
+			_, g, err := once(p.guard, p.stdin, append(env, p.env...), p.workDir(work), p.cred)
 			check(err)
 			p.ratios = append(p.ratios, float64(g.wall)/float64(f.wall))
 		}
@@ -181,7 +227,7 @@ func main() {
 	timeCmd, timeErr := exec.LookPath("/usr/bin/time")
 	for _, p := range pairs {
 		for i := 0; i < 5 && timeErr == nil; i++ {
-			out, _, err := once(append([]string{timeCmd, "-f", "maxrss=%M"}, p.guard...), p.stdin, append(env, p.env...), work)
+			out, _, err := once(append([]string{timeCmd, "-f", "maxrss=%M"}, p.guard...), p.stdin, append(env, p.env...), p.workDir(work), p.cred)
 			check(err)
 			_, kib, _ := strings.Cut(string(out[bytes.LastIndex(out, []byte("maxrss=")):]), "=")
 			n, err := strconv.ParseInt(strings.TrimSpace(kib), 10, 64)
@@ -216,6 +262,13 @@ func main() {
 	}
 }
 
+func (p *pair) workDir(work string) string {
+	if p.dir != "" {
+		return p.dir
+	}
+	return work
+}
+
 type timing struct {
 	wall time.Duration
 }
@@ -223,8 +276,11 @@ type timing struct {
 // once runs argv with stdin in dir and returns its combined output (for
 // errors), its wall time and its peak RSS. A guard refusal is an error:
 // every command here must run.
-func once(argv []string, stdin []byte, env []string, dir string) ([]byte, timing, error) {
+func once(argv []string, stdin []byte, env []string, dir string, cred *syscall.Credential) ([]byte, timing, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
+	if cred != nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	}
 	cmd.Env = env
 	cmd.Dir = dir
 	cmd.Stdin = bytes.NewReader(stdin)

@@ -3,11 +3,11 @@ package config
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"syscall"
+
+	"guard/internal/safefile"
 )
 
 // Defaults for the keys that have one.
@@ -137,19 +137,8 @@ func load(getenv func(string) string) (Config, error) {
 	return Parse(path, data, getenv("HOME"))
 }
 
-// readFile reads at most maxSize bytes of path: one open when it is missing.
+// readFile reads path, a regular file of at most maxSize bytes, without
+// blocking on a FIFO or reading a device (see safefile.Read).
 func readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
-	if err != nil {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: err}
-	}
-	if len(data) > maxSize {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: errors.New("file larger than 1 MiB")}
-	}
-	return data, nil
+	return safefile.Read(path, maxSize)
 }

@@ -196,9 +196,14 @@ func (g *Gate) ProtectList() *protect.List {
 // the shim directory, /etc/guard and guard's binary.
 func (g *Gate) protectList() *protect.List {
 	l := protect.Default()
-	l.Remove(g.Config.Protect.Unprotected...)
-	l.Add(protect.Protected, "named protected in guard's configuration", g.Config.Protect.Protected...)
-	l.Add(protect.Secret, "named secret in guard's configuration", g.Config.Protect.Secrets...)
+	cp := g.Config.Protect
+	if err := l.Apply(protect.Adjust{Protected: cp.Protected, Unprotected: cp.Unprotected, Secrets: cp.Secrets,
+		NotSecret: cp.NotSecret, SecretEnv: cp.SecretEnv, SecretEnvAllow: cp.SecretEnvAllow}); err != nil {
+		// A malformed pattern (Apply changed nothing): the additions all the same.
+		l.Remove(cp.Unprotected...)
+		l.Add(protect.Protected, "named protected in guard's configuration", cp.Protected...)
+		l.Add(protect.Secret, "named secret in guard's configuration", cp.Secrets...)
+	}
 	var state []string
 	add := func(ps ...string) {
 		for _, p := range ps {

@@ -139,12 +139,24 @@ func execFailure(err error) int {
 // Profile is the sandbox profile of this gate.
 func (g *Gate) Profile() sandbox.Profile {
 	roots := policy.ResolveRoots(g.Roots)
-	return sandbox.Profile{
+	p := sandbox.Profile{
 		WritableRoots:    roots,
 		AllowNetwork:     g.AllowNetwork,
 		AllowUnixSockets: g.AllowUnixSockets,
 		BestEffort:       g.BestEffort,
 	}
+	// Protected paths read-only, secrets unreadable, secret variables removed.
+	sandbox.Protect(&p, g.ProtectList(), g.Home)
+	// But the audit log (and the directory it rotates in) stays appendable by
+	// the guards run inside (shims), when a root holds it: their decisions are
+	// logged too. A program inside could write it as well: keep it outside
+	// the roots.
+	if g.AuditLog != "" {
+		p.ReadOnly = slices.DeleteFunc(p.ReadOnly, func(ro string) bool {
+			return policy.Inside(policy.Resolve(g.AuditLog, "/"), ro) || policy.Inside(g.AuditLog, ro)
+		})
+	}
+	return p
 }
 
 // log appends an audit entry when an audit log is configured. A log that

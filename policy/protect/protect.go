@@ -13,17 +13,32 @@
 //
 // A pattern covers the path it names and everything below it.
 //
+// Resolve applies the list to writable roots as they are at start, for the
+// sandbox: the protected paths that exist inside the roots (with a
+// repository's resolved git directory and commondir, core.hooksPath, and
+// embedded bare repositories found by the scan), the secrets that exist
+// anywhere. Apply changes the list as the configuration's [protect] table
+// says; ScrubEnv removes the secret variables from an environment.
+//
 // Limits: matching is by name, on paths already resolved through symlinks
 // (the caller resolves). What a list cannot name it cannot protect: a file
 // that will become dangerous only by its content (a new bare repository
-// created inside a root, a script a user later runs by hand) is not on it;
-// the dynamic entries (a repository's core.hooksPath, guard's own state)
-// are added by the caller with Add.
+// created inside a root, a script a user later runs by hand) is not on it.
+// Resolve sees what exists when it runs, looks for names at any depth only
+// within ScanDepth levels of the roots it is asked to scan and ScanDirs
+// directories in all (skipping node_modules, vendor and the like), reads
+// git config files without following includes, and skips /proc patterns
+// (the sandbox's ptrace rules cover other processes' environ). Guard's own
+// state is added by the caller (the gate's ProtectList).
 package protect
 
 import (
+	"errors"
+	"fmt"
 	"path"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // Kind says what an entry guards against.
@@ -56,6 +71,12 @@ type List struct {
 	// case-insensitively; SecretEnvAllow are names kept all the same.
 	SecretEnv      []string
 	SecretEnvAllow []string
+
+	// The compiled patterns, for one home (see compile).
+	mu        sync.Mutex
+	cache     []compiled
+	cacheHome string
+	cacheLen  int
 }
 
 const (
@@ -90,18 +111,37 @@ func Default() *List {
 	}
 	prot(whyGit, ".git/hooks", ".git/config", ".git/config.worktree", ".git/modules/*/hooks",
 		".git/modules/*/config", ".git/worktrees/*/config.worktree", ".gitmodules")
-	prot("direnv runs it when a shell enters the directory", ".envrc")
-	prot(whyEditor, ".vscode", ".idea", ".devcontainer", ".claude", ".codex", ".gemini", ".cursor", ".mcp.json", ".guard")
+	prot("direnv or mise runs it when a shell enters the directory", ".envrc", "mise.toml", ".mise.toml",
+		"mise.local.toml", ".mise.local.toml", ".config/mise")
+	prot("a git hook manager runs what these name at the next commit", ".husky", ".pre-commit-config.yaml",
+		"lefthook.yml", ".lefthook.yml", "lefthook-local.yml", ".overcommit.yml")
+	prot("an editor runs it when it opens the directory", ".exrc", ".nvimrc", ".nvim.lua", ".zed")
+	prot(whyEditor, ".vscode", ".idea", ".devcontainer", ".claude", ".codex", ".gemini", ".cursor", ".windsurf",
+		".continue", ".mcp.json", ".guard")
 	prot(whyShell, "~/.bashrc", "~/.bash_profile", "~/.bash_login", "~/.bash_logout", "~/.profile",
 		"~/.zshrc", "~/.zshenv", "~/.zprofile", "~/.zlogin", "~/.config/fish", "~/.inputrc")
 	prot("ssh and git run what these files name", "~/.ssh/config", "~/.ssh/authorized_keys", "~/.gitconfig", "~/.config/git")
-	prot("the session starts what these name", "~/.config/autostart", "~/.config/systemd")
+	prot("the session starts what these name", "~/.config/autostart", "~/.config/systemd", "~/.config/environment.d",
+		"~/.pam_environment", "~/.xprofile", "~/.xsession", "~/.xsessionrc", "~/.xinitrc")
+	prot("an editor or terminal multiplexer runs what it says at start-up", "~/.vimrc", "~/.config/nvim", "~/.tmux.conf",
+		"~/.config/tmux", "~/.emacs", "~/.emacs.d")
+	prot("an agent starts the MCP servers and hooks it lists", "~/.claude.json", "~/.claude", "~/.codex/config.toml",
+		"~/.codex/hooks.json", "~/.gemini/settings.json")
+	prot("npm runs the script-shell and node-options it names", ".npmrc")
+	prot("programs there come first on PATH", "~/.local/bin", "~/bin")
 
 	secret(whySSHKey, "~/.ssh/id_*", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_rsa.*", "id_dsa.*", "id_ecdsa.*", "id_ed25519.*")
+	for i := range l.Entries {
+		if l.Entries[i].Reason == whySSHKey {
+			l.Entries[i].Except = []string{"*.pub"} // public keys are not secret
+		}
+	}
 	secret(whyCloud, "~/.aws/credentials", "~/.aws/sso/cache", "~/.aws/cli/cache", "~/.config/gcloud", "~/.azure",
 		"~/.kube", "~/.docker/config.json", "~/.config/gh/hosts.yml", "~/.config/hub", "~/.netrc", "~/.git-credentials",
 		"~/.pypirc", "~/.npmrc", "~/.cargo/credentials", "~/.cargo/credentials.toml", "~/.gem/credentials",
-		"~/.terraform.d/credentials.tfrc.json", "~/.config/doctl", "~/.vault-token", "~/.pgpass", "~/.my.cnf",
+		"~/.terraform.d/credentials.tfrc.json", "~/.terraformrc", "~/.config/doctl", "~/.vault-token", "~/.pgpass", "~/.my.cnf",
+		"~/.oci", "~/.s3cfg", "~/.boto", "~/.config/rclone/rclone.conf", "~/.config/hcloud", "~/.yarnrc.yml",
+		"~/.m2/settings.xml", "~/.gradle/gradle.properties",
 		".netrc", ".git-credentials", ".pypirc")
 	secret(whyAgent, "~/.codex/auth.json", "~/.claude/.credentials.json", "~/.gemini/oauth_creds.json",
 		"~/.config/github-copilot", "auth.json", "credentials.json", ".credentials.json")
@@ -115,14 +155,18 @@ func Default() *List {
 	secret(whyProcEnv, "/proc/*/environ", "/proc/*/task/*/environ")
 	secret(whyPassword, "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/ssh/ssh_host_*_key", "/etc/sudoers")
 
-	l.SecretEnv = []string{"*KEY*", "*SECRET*", "*TOKEN*", "*PASSWORD*", "*PASSWD*", "*CREDENTIAL*", "*_PAT", "*COOKIE*"}
-	l.SecretEnvAllow = []string{"*KEYBOARD*", "*KEYMAP*", "KEYTIMEOUT", "GPG_TTY"}
+	l.SecretEnv = []string{"*KEY*", "*SECRET*", "*TOKEN*", "*PASSWORD*", "*PASSWD*", "*_PWD", "*CREDENTIAL*", "*_PAT",
+		"*COOKIE*", "*OAUTH*", "*_AUTH", "*AUTHORIZATION*", "*JWT*", "*DSN*", "DATABASE_URL", "*_DATABASE_URL", "SSH_AUTH_SOCK"}
+	// GIT_CONFIG_KEY_n holds config names (guard's own git pins among
+	// them), never secrets; the values are GIT_CONFIG_VALUE_n.
+	l.SecretEnvAllow = []string{"*KEYBOARD*", "*KEYMAP*", "KEYTIMEOUT", "GPG_TTY", "GIT_CONFIG_KEY_*", "XAUTHORITY"}
 	return l
 }
 
 // Add appends entries of one kind, for config additions and the dynamic
 // entries (guard's state, a repository's hooks path).
 func (l *List) Add(kind Kind, reason string, patterns ...string) {
+	l.forget()
 	for _, p := range patterns {
 		l.Entries = append(l.Entries, Entry{Pattern: p, Kind: kind, Reason: reason})
 	}
@@ -132,6 +176,7 @@ func (l *List) Add(kind Kind, reason string, patterns ...string) {
 // removals (a user who wants .git/hooks writable). It reports the patterns
 // that named no entry, so that a typo is an error, not a silent no-op.
 func (l *List) Remove(patterns ...string) (unknown []string) {
+	l.forget()
 	for _, p := range patterns {
 		found := false
 		kept := l.Entries[:0]
@@ -152,18 +197,20 @@ func (l *List) Remove(patterns ...string) (unknown []string) {
 
 // Match returns the first entry of kind that covers p (absolute, clean,
 // resolved through symlinks), or nil. home is the user's home directory
-// ("" when unknown: "~/" entries then match nothing).
+// ("" when unknown: "~/" entries then match nothing). The patterns are
+// compiled on first use for that home (see compiled).
 func (l *List) Match(kind Kind, p, home string) *Entry {
 	if !strings.HasPrefix(p, "/") {
 		return nil
 	}
-	comps := split(p)
-	for i := range l.Entries {
-		e := &l.Entries[i]
+	var buf [32]string
+	comps := splitInto(buf[:0], p)
+	for _, c := range l.compile(home) {
+		e := &l.Entries[c.entry]
 		if e.Kind != kind {
 			continue
 		}
-		if covers(e.Pattern, comps, home) && !excepted(e, comps, home) {
+		if c.covers(comps) && !c.excepted(comps) {
 			return e
 		}
 	}
@@ -210,26 +257,119 @@ func Anchored(pattern, home string) (string, bool) {
 	return "", false
 }
 
-func excepted(e *Entry, comps []string, home string) bool {
-	for _, x := range e.Except {
-		if covers(x, comps, home) {
+// compiled is one entry's pattern, split and with each component's kind
+// decided once: most are literals, "*.ext" suffixes or "name*" prefixes,
+// which need no path.Match.
+type compiled struct {
+	entry    int
+	anchored bool // from the first component only
+	never    bool // "~/" with no home
+	pat      []part
+	except   []compiled
+}
+
+type partKind uint8
+
+const (
+	literal  partKind = iota
+	suffix            // *lit
+	prefix            // lit*
+	glob              // anything else path.Match reads
+	anyDepth          // **
+)
+
+type part struct {
+	kind partKind
+	s    string
+}
+
+func (x part) match(c string) bool {
+	switch x.kind {
+	case literal:
+		return c == x.s
+	case suffix:
+		return strings.HasSuffix(c, x.s)
+	case prefix:
+		return strings.HasPrefix(c, x.s)
+	}
+	ok, _ := path.Match(x.s, c)
+	return ok
+}
+
+func compilePattern(pattern, home string) compiled {
+	c := compiled{}
+	if abs, ok := Anchored(pattern, home); ok {
+		c.anchored = true
+		pattern = abs
+	} else if strings.HasPrefix(pattern, "~/") {
+		c.never = true
+		return c
+	}
+	for _, s := range split(pattern) {
+		p := part{kind: glob, s: s}
+		meta := strings.ContainsAny(s, `*?[\`)
+		switch {
+		case s == "**":
+			p.kind = anyDepth
+		case !meta:
+			p.kind = literal
+		case s[0] == '*' && !strings.ContainsAny(s[1:], `*?[\`):
+			p = part{kind: suffix, s: s[1:]}
+		case s[len(s)-1] == '*' && !strings.ContainsAny(s[:len(s)-1], `*?[\`):
+			p = part{kind: prefix, s: s[:len(s)-1]}
+		}
+		c.pat = append(c.pat, p)
+	}
+	return c
+}
+
+// forget drops the compiled patterns after a change of the entries.
+func (l *List) forget() {
+	l.mu.Lock()
+	l.cache = nil
+	l.mu.Unlock()
+}
+
+// compile returns the list's patterns compiled for home, kept until the
+// entries or home change.
+func (l *List) compile(home string) []compiled {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.cache != nil && l.cacheHome == home && l.cacheLen == len(l.Entries) {
+		return l.cache
+	}
+	out := make([]compiled, len(l.Entries))
+	for i := range l.Entries {
+		e := &l.Entries[i]
+		out[i] = compilePattern(e.Pattern, home)
+		out[i].entry = i
+		for _, x := range e.Except {
+			out[i].except = append(out[i].except, compilePattern(x, home))
+		}
+	}
+	l.cache, l.cacheHome, l.cacheLen = out, home, len(l.Entries)
+	return out
+}
+
+func (c *compiled) excepted(comps []string) bool {
+	for i := range c.except {
+		if c.except[i].covers(comps) {
 			return true
 		}
 	}
 	return false
 }
 
-// covers reports whether pattern names comps or one of its ancestors.
-func covers(pattern string, comps []string, home string) bool {
-	if abs, ok := Anchored(pattern, home); ok {
-		return prefixMatch(split(abs), comps)
-	}
-	if strings.HasPrefix(pattern, "~/") {
+// covers reports whether the pattern names comps or one of its ancestors.
+func (c *compiled) covers(comps []string) bool {
+	switch {
+	case c.never:
 		return false
+	case c.anchored:
+		return prefixMatch(c.pat, comps)
 	}
-	pat := split(pattern)
 	for i := range comps {
-		if prefixMatch(pat, comps[i:]) {
+		if prefixMatch(c.pat, comps[i:]) {
 			return true
 		}
 	}
@@ -238,33 +378,145 @@ func covers(pattern string, comps []string, home string) bool {
 
 // prefixMatch reports whether the pattern components match a leading run
 // of comps ("**" matches any number of components).
-func prefixMatch(pat, comps []string) bool {
-	if len(pat) == 0 {
-		return true
-	}
-	if pat[0] == "**" {
-		for i := 0; i <= len(comps); i++ {
-			if prefixMatch(pat[1:], comps[i:]) {
-				return true
+func prefixMatch(pat []part, comps []string) bool {
+	for len(pat) > 0 {
+		if pat[0].kind == anyDepth {
+			for i := 0; i <= len(comps); i++ {
+				if prefixMatch(pat[1:], comps[i:]) {
+					return true
+				}
 			}
+			return false
 		}
-		return false
+		if len(comps) == 0 || !pat[0].match(comps[0]) {
+			return false
+		}
+		pat, comps = pat[1:], comps[1:]
 	}
-	if len(comps) == 0 {
-		return false
-	}
-	if ok, _ := path.Match(pat[0], comps[0]); !ok {
-		return false
-	}
-	return prefixMatch(pat[1:], comps[1:])
+	return true
 }
 
-func split(p string) []string {
-	var out []string
-	for _, c := range strings.Split(p, "/") {
+func split(p string) []string { return splitInto(nil, p) }
+
+// splitInto appends p's components to out, leaving out "" and ".".
+func splitInto(out []string, p string) []string {
+	for p != "" {
+		var c string
+		c, p, _ = strings.Cut(p, "/")
 		if c != "" && c != "." {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// Adjust is what a configuration file changes in the list.
+type Adjust struct {
+	Protected      []string // patterns added as protected paths
+	Unprotected    []string // protected entries removed, or exceptions to them
+	Secrets        []string // patterns added as secrets
+	NotSecret      []string // secret entries removed, or exceptions to them
+	SecretEnv      []string // name patterns added to the secret environment variables
+	SecretEnvAllow []string // name patterns kept all the same
+}
+
+// Apply changes the list as a configuration says. A pattern of Unprotected or
+// NotSecret that is an entry's pattern removes that entry; any other one
+// becomes an exception to every entry of the kind ("~/work/test.pem" keeps
+// that one file readable). An empty or malformed pattern is an error.
+func (l *List) Apply(a Adjust) error {
+	for _, group := range [][]string{a.Protected, a.Unprotected, a.Secrets, a.NotSecret, a.SecretEnv, a.SecretEnvAllow} {
+		for _, p := range group {
+			if err := validPattern(p); err != nil {
+				return err
+			}
+		}
+	}
+	l.Add(Protected, "added by the configuration", a.Protected...)
+	l.Add(Secret, "added by the configuration", a.Secrets...)
+	except := func(kind Kind, patterns []string) {
+		for _, p := range patterns {
+			found := false
+			kept := l.Entries[:0]
+			for _, e := range l.Entries {
+				if e.Kind == kind && e.Pattern == p {
+					found = true
+					continue
+				}
+				kept = append(kept, e)
+			}
+			l.Entries = kept
+			if found {
+				continue
+			}
+			for i := range l.Entries {
+				if l.Entries[i].Kind == kind {
+					l.Entries[i].Except = append(slices.Clip(l.Entries[i].Except), p)
+				}
+			}
+		}
+	}
+	except(Protected, a.Unprotected)
+	except(Secret, a.NotSecret)
+	l.SecretEnv = append(l.SecretEnv, a.SecretEnv...)
+	l.SecretEnvAllow = append(l.SecretEnvAllow, a.SecretEnvAllow...)
+	return nil
+}
+
+func validPattern(p string) error {
+	if strings.TrimSpace(p) == "" {
+		return errors.New("empty pattern")
+	}
+	for _, c := range split(p) {
+		if c == "**" {
+			continue
+		}
+		if _, err := path.Match(c, ""); err != nil {
+			return fmt.Errorf("pattern %q: %v", p, err)
+		}
+	}
+	return nil
+}
+
+// ScrubEnv returns env without the variables SecretEnvName names.
+func (l *List) ScrubEnv(env []string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		name, value, _ := strings.Cut(kv, "=")
+		if !l.SecretEnvName(name) && !hasURLPassword(value) || l.allowedEnv(name) {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// allowedEnv reports whether name is on the allow-list.
+func (l *List) allowedEnv(name string) bool {
+	up := strings.ToUpper(name)
+	for _, a := range l.SecretEnvAllow {
+		if ok, _ := path.Match(strings.ToUpper(a), up); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// hasURLPassword reports whether value holds a URL with a password in it
+// (scheme://user:password@host), as REDIS_URL, HTTPS_PROXY or a
+// connection string do, whatever the variable is called.
+func hasURLPassword(value string) bool {
+	for {
+		i := strings.Index(value, "://")
+		if i < 0 {
+			return false
+		}
+		value = value[i+3:]
+		end := strings.IndexAny(value, "/?# \t")
+		if end < 0 {
+			end = len(value)
+		}
+		if at := strings.LastIndexByte(value[:end], '@'); at > 0 && strings.IndexByte(value[:at], ':') >= 0 {
+			return true
+		}
+	}
 }

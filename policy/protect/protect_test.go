@@ -1,6 +1,9 @@
 package protect
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestMatch(t *testing.T) {
 	l := Default()
@@ -21,6 +24,13 @@ func TestMatch(t *testing.T) {
 		{Protected, "/home/u/.bashrc", true},
 		{Protected, "/p/.bashrc", false},
 		{Protected, "/p/src/main.go", false},
+		{Protected, "/p/.husky/pre-commit", true},
+		{Protected, "/p/.pre-commit-config.yaml", true},
+		{Protected, "/p/.windsurf/rules.md", true},
+		{Protected, "/p/.exrc", true},
+		{Secret, "/home/u/.m2/settings.xml", true},
+		{Secret, "/home/u/.oci/oci_api_key.pem", true},
+		{Secret, "/home/u/.ssh/id_ed25519.pub", false},
 		{Secret, "/home/u/.ssh/id_ed25519", true},
 		{Secret, "/home/u/.ssh/known_hosts", false},
 		{Secret, "/p/.env", true},
@@ -68,5 +78,18 @@ func TestRemove(t *testing.T) {
 	}
 	if e := l.Protected("/p/.git/hooks/pre-commit", ""); e != nil {
 		t.Errorf("after Remove(.git/hooks), Protected = %v, want none", e)
+	}
+}
+
+func TestScrubEnvNamesAndURLs(t *testing.T) {
+	l := Default()
+	in := []string{"HOME=/h", "OPENAI_API_KEY=sk", "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=core.fsmonitor",
+		"GIT_CONFIG_VALUE_0=false", "REDIS_URL=redis://u:pw@h:6379/0", "HTTPS_PROXY=http://proxy:3128",
+		"MYSQL_PWD=x", "PWD=/w", "OLDPWD=/v", "MY_JWT=x", "SENTRY_DSN=x", "DB=postgres://app:s3cret@db/app",
+		"XAUTHORITY=/x", "PATH=/bin", "GIT_AUTHOR_NAME=a", "XDG_SESSION_ID=3"}
+	got := strings.Join(l.ScrubEnv(in), " ")
+	want := "HOME=/h GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0=false HTTPS_PROXY=http://proxy:3128 PWD=/w OLDPWD=/v XAUTHORITY=/x PATH=/bin GIT_AUTHOR_NAME=a XDG_SESSION_ID=3"
+	if got != want {
+		t.Errorf("ScrubEnv =\n%s\nwant\n%s", got, want)
 	}
 }

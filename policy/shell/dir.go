@@ -71,13 +71,26 @@ func merge(a, b dirState) dirState {
 	return m
 }
 
+// maxDirLen bounds the directories tracked: `cd d; cd d; ...` would
+// otherwise make every step longer than the last.
+const maxDirLen = 4096
+
 // cd returns st after a successful cd to the literal dir.
 func (st dirState) cd(dir string) dirState {
+	if len(dir) > maxDirLen {
+		return st.unknown("cd to a path longer than 4096 bytes")
+	}
 	if path.IsAbs(dir) || dir == "~" || len(dir) > 1 && dir[:2] == "~/" {
 		return dirState{dirs: []string{path.Clean(dir)}, never: st.never}
 	}
+	if st.why != "" && !st.never {
+		return st // already unknown: the guesses are not refined
+	}
 	next := dirState{why: st.why, never: st.never}
 	for _, d := range st.dirs {
+		if len(d)+len(dir) >= maxDirLen {
+			return st.unknown("a directory path longer than 4096 bytes")
+		}
 		d = path.Join(d, dir)
 		if d == "." {
 			d = ""

@@ -106,8 +106,8 @@
 // # Nested shells
 //
 // bash, sh, dash, ash and zsh (bare or by system path, also behind `env`)
-// with -c STRING, after any options (-l, -e, -x, -o NAME, --login, --norc,
-// ...), are not reported themselves: STRING is parsed in that shell's
+// with -c STRING, after any options (-e, -x, -o NAME, --norc, ...), are not
+// reported themselves: STRING is parsed in that shell's
 // dialect (sh and dash as POSIX) and its commands are reported, starting in
 // the current directory and inheriting the outer redirections, environment
 // and wrappers. So is a here-document or here-string fed to such a shell
@@ -118,10 +118,51 @@
 // same way (in the current shell, so its cd counts); trap actions and alias
 // values are parsed for the commands they name, which run later.
 //
+// Options that make the nested shell run files or read STRING otherwise
+// make the script unverified (STRING is still parsed for its commands): -i
+// and -l, --login, --rcfile, --init-file (startup files, $ENV), -O and +O
+// (shopt, such as extglob), --posix, -k, -t, -p, -P, and -o with a name
+// other than errexit, nounset, xtrace, verbose, noglob, noexec, noclobber,
+// hashall, braceexpand, histexpand, allexport, errtrace, functrace, notify
+// and pipefail.
+//
+// # Where the shells read the text otherwise
+//
+// mvdan.cc/sh does not read every text as bash and dash do. Where they may
+// differ, the script is unverified, its commands still reported: a carriage
+// return, a NUL byte, bytes that are not UTF-8, other control characters,
+// invisible or space-like Unicode characters; a line with a # that ends in
+// a backslash (a comment ends at the newline in the shells, the parser
+// joins the next line into it); a line continuation on the line of a << or
+// after a << with an unquoted delimiter (the shells may end a here-document
+// at another line); >& or <& with a target that is
+// no descriptor and is quoted or starts with - or a digit (bash splits
+// >&-x into >&- and x, and unquotes >&'\'x its own way); a redirection to
+// /dev/tcp/ or /dev/udp/ (bash opens a socket); a duplication from or to a
+// descriptor above 2 that the script did not open. In POSIX sh, builtin,
+// pushd and popd are programs, as in dash (pushd and popd leave the
+// directory unknown, sh being bash on some systems). policy's
+// TestDifferential runs scripts in the real bash and dash to find such
+// classes.
+//
+// # Bounds
+//
+// A script longer than MaxScriptBytes, with brackets nested more than
+// MaxNesting deep (counted on the text before parsing; statements are
+// counted again while walking), more than MaxOpeners brackets, MaxKeywords
+// if/case/do, MaxOperators of $ ; | & or MaxWords words is not parsed: Parse returns it unverified with no commands. At most
+// MaxCommands commands are reported. `a && b && ...` chains are walked in
+// a loop, and cd paths are bounded, so that time and memory grow linearly
+// with the script.
+//
 // # Limits
 //
 // Nothing outside the text is known:
 //
+//   - The text is read as UTF-8 (or bytes, in the C locale). In a locale
+//     whose multibyte characters can end in an ASCII byte (GBK, Big5,
+//     Shift-JIS), the shells read a \ or | after such a character as part
+//     of it.
 //   - Aliases and functions defined elsewhere (startup files of `bash -l`
 //     or `zsh -l`, BASH_ENV, exported bash functions, an interactive
 //     shell's rc files) can give any name another meaning. zsh expands

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -22,12 +23,23 @@ func (d Dialect) lang() syntax.LangVariant {
 // it would run. The error is the parser's, with a line:column position, for
 // a script that does not parse; it unwraps to *syntax.ParseError or
 // syntax.LangError.
+//
+// A script longer than MaxScriptBytes or nested more deeply than
+// MaxNesting is not parsed: Parse returns a Script with no commands and
+// Unverified saying why. A script whose text the parser may read otherwise
+// than the shell (see suspect) is parsed but unverified.
 func Parse(src string, d Dialect) (Script, error) {
+	if why := tooBig(src); why != "" {
+		return Script{Unverified: why}, nil
+	}
 	f, err := parse(src, d)
 	if err != nil {
 		return Script{}, fmt.Errorf("parse %s script: %w", d, err)
 	}
 	w := &walker{}
+	if why := suspect(src); why != "" {
+		w.unverified(why)
+	}
 	c := ctx{d: d, src: src}
 	w.stmts(f.Stmts, start, c)
 	s := Script{Commands: w.cmds}
@@ -35,6 +47,16 @@ func Parse(src string, d Dialect) (Script, error) {
 		s.Unverified = strings.Join(w.reasons, "; ")
 	}
 	return s, nil
+}
+
+// ErrorLine returns the line, counted from 1, of the syntax error that
+// Parse returned.
+func ErrorLine(err error) (int, bool) {
+	var pe syntax.ParseError
+	if errors.As(err, &pe) {
+		return int(pe.Pos.Line()), true
+	}
+	return 0, false
 }
 
 var parsers [3]sync.Pool

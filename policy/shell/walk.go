@@ -35,6 +35,7 @@ type ctx struct {
 	d     Dialect
 	src   string // the text being walked, for the source text of expansions
 	depth int    // how many shells (bash -c, eval, ...) deep
+	nest  int    // how many statements deep, all shells together
 
 	// From enclosing redirections, wrappers and environment assignments:
 	// `{ ...; } > f`, `timeout 5 bash -c '...'`, `FOO=1 bash -c '...'`.
@@ -104,6 +105,14 @@ func (w *walker) stmts(list []*syntax.Stmt, st dirState, c ctx) outcome {
 }
 
 func (w *walker) stmt(s *syntax.Stmt, st dirState, c ctx) outcome {
+	if len(w.cmds) >= MaxCommands {
+		w.unverified(fmt.Sprintf("more than %d commands", MaxCommands))
+		return same(st)
+	}
+	if c.nest++; c.nest > MaxNesting {
+		w.unverified(fmt.Sprintf("nested more than %d deep", MaxNesting))
+		return same(st.unknown("nested too deep"))
+	}
 	if s.Background || s.Coprocess || s.Disown {
 		w.unverified("background job &")
 	}
@@ -139,23 +148,7 @@ func (w *walker) stmt(s *syntax.Stmt, st dirState, c ctx) outcome {
 func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 	switch cmd := cmd.(type) {
 	case *syntax.BinaryCmd:
-		switch cmd.Op {
-		case syntax.AndStmt:
-			x := w.stmt(cmd.X, st, c)
-			y := w.stmt(cmd.Y, x.ok, c)
-			return outcome{y.ok, merge(x.fail, y.fail)}
-		case syntax.OrStmt:
-			x := w.stmt(cmd.X, st, c)
-			y := w.stmt(cmd.Y, x.fail, c)
-			return outcome{merge(x.ok, y.ok), y.fail}
-		}
-		// A pipeline: each part runs in a subshell, except the last in zsh.
-		w.stmt(cmd.X, st, c)
-		y := w.stmt(cmd.Y, st, c)
-		if c.d == Zsh {
-			return y
-		}
-		return same(st)
+		return w.binary(cmd, st, c)
 	case *syntax.Subshell:
 		w.unverified("subshell ( )")
 		w.stmts(cmd.Stmts, st, c)
@@ -266,6 +259,64 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 	w.unverified(fmt.Sprintf("unsupported construct %T", cmd))
 	w.nested(cmd, st, c)
 	return same(st)
+}
+
+// binary walks a list joined by &&, || and |. The parser nests such a
+// list to the left ((a && b) && c), as deep as it is long: its left spine
+// is walked in a loop, not by recursion. Every part of the spine starts
+// where the list does.
+func (w *walker) binary(cmd *syntax.BinaryCmd, st dirState, c ctx) outcome {
+	spine := []*syntax.BinaryCmd{cmd}
+	for {
+		x := spine[len(spine)-1].X
+		inner, ok := x.Cmd.(*syntax.BinaryCmd)
+		if !ok || x.Negated || x.Background || x.Coprocess || x.Disown || len(x.Redirs) > 0 {
+			break
+		}
+		spine = append(spine, inner)
+	}
+	out := w.stmt(spine[len(spine)-1].X, st, c)
+	for i := len(spine) - 1; i >= 0; i-- {
+		b := spine[i]
+		switch b.Op {
+		case syntax.AndStmt:
+			y := w.stmt(b.Y, out.ok, c)
+			out = outcome{y.ok, merge(out.fail, y.fail)}
+		case syntax.OrStmt:
+			y := w.stmt(b.Y, out.fail, c)
+			out = outcome{merge(out.ok, y.ok), y.fail}
+		default:
+			// A pipeline: each part runs in a subshell, except the last in
+			// zsh.
+			y := w.pipeRight(b.Y, st, c)
+			out = same(st)
+			if c.d == Zsh {
+				out = y
+			}
+		}
+	}
+	return out
+}
+
+// pipeRight walks the statement after a |. There bash's time is no
+// keyword but the program: `a | time -p b` runs time with the words -p b.
+func (w *walker) pipeRight(y *syntax.Stmt, st dirState, c ctx) outcome {
+	tc, ok := y.Cmd.(*syntax.TimeClause)
+	if !ok || c.d != Bash {
+		return w.stmt(y, st, c)
+	}
+	if tc.Stmt == nil || y.Negated || y.Background || y.Coprocess || y.Disown {
+		w.unverified("time after | is a program")
+		return w.stmt(y, st, c)
+	}
+	words := []string{"time"}
+	if tc.PosixFormat {
+		words = append(words, "-p")
+	}
+	inner := *tc.Stmt
+	inner.Redirs = append(slices.Clone(y.Redirs), tc.Stmt.Redirs...)
+	c.wrapper = concat(c.wrapper, words)
+	return w.stmt(&inner, st, c)
 }
 
 func (w *walker) ifClause(ic *syntax.IfClause, st dirState, c ctx) outcome {
@@ -404,6 +455,10 @@ func (w *walker) decl(d *syntax.DeclClause, st dirState, c ctx) outcome {
 // emit adds a command run at st, with the redirections r of its statement
 // and those inherited in c.
 func (w *walker) emit(cmd Command, dyn []string, r redirs, st dirState, c ctx) {
+	if len(w.cmds) >= MaxCommands {
+		w.unverified(fmt.Sprintf("more than %d commands", MaxCommands))
+		return
+	}
 	if len(st.dirs) > 0 {
 		cmd.Dir = st.dirs[0]
 	}
@@ -500,6 +555,18 @@ func (w *walker) redirects(list []*syntax.Redirect, st dirState, c ctx) redirs {
 		default: // >, >>, >|, &>, &>>, and zsh's clobbering forms
 			write = true
 		}
+		if (rd.Op == syntax.DplIn || rd.Op == syntax.DplOut) && !isFD(wd) &&
+			(strings.ContainsAny(c.text(rd.Word), "'\"\\$`") || wd.text == "" || strings.ContainsRune("-0123456789", rune(wd.text[0]))) {
+			// bash reads >&-x as >&- and a word x, where the parser reads
+			// a file; and it removes quotes from a >&FILE target its own
+			// way (>&'\'x writes to x).
+			w.unverified("redirection " + short(c.text(rd)) + " to a file: the shells read its target otherwise")
+		}
+		if (rd.Op == syntax.DplIn || rd.Op == syntax.DplOut) && isFD(wd) && highFD(wd.text) {
+			// A descriptor the script did not open: the shell's caller
+			// may have left it open on anything.
+			w.unverified("redirection " + short(c.text(rd)) + " to a descriptor the script did not open")
+		}
 		if !write && !read {
 			continue
 		}
@@ -508,6 +575,10 @@ func (w *walker) redirects(list []*syntax.Redirect, st dirState, c ctx) redirs {
 		}
 		if devices[wd.text] && wd.static() {
 			continue
+		}
+		if clean := path.Clean(wd.text); strings.HasPrefix(clean, "/dev/tcp/") || strings.HasPrefix(clean, "/dev/udp/") {
+			// bash opens a socket for these names.
+			w.unverified("network connection: redirection to " + short(wd.text))
 		}
 		if write {
 			r.writes = append(r.writes, wd.text)
@@ -520,6 +591,13 @@ func (w *walker) redirects(list []*syntax.Redirect, st dirState, c ctx) redirs {
 		}
 	}
 	return r
+}
+
+// highFD reports whether the descriptor word fd (digits, maybe followed by
+// "-") names a descriptor above 2.
+func highFD(fd string) bool {
+	fd = strings.TrimSuffix(fd, "-")
+	return fd != "" && (len(fd) > 1 || fd[0] > '2')
 }
 
 // isFD reports whether the target of >& or <& is a descriptor: digits,
@@ -641,11 +719,17 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 	name := words[0].text
 	switch name {
 	case "cd", "pushd", "popd":
-		if builtinOnly {
+		if builtinOnly && (name == "cd" || c.d != POSIX) {
 			if r.any() || len(env) > 0 {
 				emit()
 			}
 			return w.cd(words, st)
+		}
+		if builtinOnly {
+			// dash has no pushd and popd: they are programs there; but sh
+			// is bash elsewhere, where they change the directory.
+			emit()
+			return after(outcome{st.unknown(name + " in sh (a builtin where sh is bash)"), st})
 		}
 	case "eval":
 		if builtinOnly {
@@ -760,10 +844,17 @@ func (w *walker) script(src string, d Dialect, st dirState, c ctx, what string) 
 		w.unverified(fmt.Sprintf("shells nested more than %d deep", MaxDepth))
 		return outcome{}, false
 	}
+	if why := tooBig(src); why != "" {
+		w.unverified(what + " script " + why)
+		return outcome{}, false
+	}
 	f, err := parse(src, d)
 	if err != nil {
 		w.unverified(fmt.Sprintf("%s script does not parse: %v", what, err))
 		return outcome{}, false
+	}
+	if why := suspect(src); why != "" {
+		w.unverified(what + " script: " + why)
 	}
 	c.d, c.src, c.depth = d, src, c.depth+1
 	if what != "eval" {
@@ -775,7 +866,7 @@ func (w *walker) script(src string, d Dialect, st dirState, c ctx, what string) 
 // shell follows `bash -c STRING` and a shell reading a here-document as
 // its script. ok is false when the command is to be reported as it is.
 func (w *walker) shell(words []word, d Dialect, r redirs, env, wrapper []string, st dirState, c ctx) (outcome, bool) {
-	idx, fromStdin, ok := shellArgs(words)
+	idx, fromStdin, risky, ok := shellArgs(words)
 	if !ok {
 		return outcome{}, false
 	}
@@ -791,6 +882,9 @@ func (w *walker) shell(words []word, d Dialect, r redirs, env, wrapper []string,
 	what := path.Base(words[0].text)
 	if !fromStdin {
 		what += " -c"
+	}
+	if risky != "" {
+		w.unverified(path.Base(words[0].text) + " " + risky)
 	}
 	before := len(w.cmds)
 	if _, ok := w.script(src, d, st, c.inherit(r, env, wrapper), what); !ok {

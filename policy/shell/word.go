@@ -146,6 +146,11 @@ func dollarQuote(prev, part syntax.WordPart) bool {
 // it contains.
 func (w *walker) expansion(b *wordBuilder, part syntax.WordPart, st dirState, c ctx) {
 	text := c.text(part)
+	if len(text) > maxDynamicText {
+		// Nested substitutions would otherwise copy the text of every
+		// level into the word of the level above.
+		text = text[:runeStart(text, maxDynamicText)] + "..."
+	}
 	switch p := part.(type) {
 	case *syntax.ParamExp:
 		b.dynamic("parameter expansion", text)
@@ -403,6 +408,17 @@ func digits(s string, max, base int) (v uint32, n int) {
 	return v, n
 }
 
+// maxDynamicText is how much of a dynamic part's source text a word keeps.
+const maxDynamicText = 4096
+
+// runeStart returns the largest i <= n where a UTF-8 sequence of s starts.
+func runeStart(s string, n int) int {
+	for n > 0 && n < len(s) && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return n
+}
+
 // short shortens source text quoted in a reason.
 func short(s string) string {
 	const max = 40
@@ -416,7 +432,14 @@ func short(s string) string {
 	return s[:cut] + "..."
 }
 
+// maxWordReasons bounds the reasons kept for one word: a word made of
+// thousands of distinct expansions would otherwise cost quadratic time.
+const maxWordReasons = 16
+
 func appendUnique(list []string, s string) []string {
+	if len(list) >= maxWordReasons {
+		return list
+	}
 	for _, x := range list {
 		if x == s {
 			return list

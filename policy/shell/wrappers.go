@@ -78,6 +78,9 @@ func unwrap(words []word, d Dialect) (unwrapped, bool) {
 		n, ok = options(args, "", "", nil, nil)
 		u.exec = name == "exec"
 		u.builtin = name == "builtin"
+		if name == "builtin" && d == POSIX {
+			ok = false // dash has no builtin: it is a program there
+		}
 	case "stdbuf":
 		n, ok = options(args, "", "ioe", map[string]bool{"input": true, "output": true, "error": true}, nil)
 	case "time":
@@ -209,17 +212,43 @@ var shellLong = map[string]bool{
 	"rcfile": true, "init-file": true, "emulate": true,
 }
 
+// riskyLong are the long options that make a shell run files or read its
+// script otherwise: why, by option.
+var riskyLong = map[string]string{
+	"login": "--login runs startup files", "posix": "--posix reads the script otherwise",
+	"debugger": "--debugger runs the debugger's startup file", "rcfile": "--rcfile runs a file",
+	"init-file": "--init-file runs a file", "emulate": "--emulate reads the script otherwise",
+}
+
+// safeShort are the single-letter options that change neither which files
+// a shell runs nor how it reads its script: -c, -s and the set options
+// errexit, nounset, xtrace, verbose, noglob, noexec, noclobber, hashall,
+// braceexpand, histexpand, allexport, errtrace, functrace, notify.
+const safeShort = "cseuxvfnCBhHaETb"
+
+// safeSetOptions are the -o names of the same options, and pipefail.
+var safeSetOptions = map[string]bool{
+	"errexit": true, "nounset": true, "xtrace": true, "verbose": true, "noglob": true,
+	"noexec": true, "noclobber": true, "hashall": true, "braceexpand": true, "histexpand": true,
+	"allexport": true, "errtrace": true, "functrace": true, "notify": true, "pipefail": true,
+}
+
 // shellArgs reads the options of a shell command line. With -c, idx is the
 // index of the script string. fromStdin is set when the shell reads its
-// script from standard input (no operand, or -s). ok is false for a script
-// file operand, an unknown option, or dynamic options.
-func shellArgs(words []word) (idx int, fromStdin, ok bool) {
+// script from standard input (no operand, or -s). risky, when not empty,
+// says why the shell may run more than its script or read it otherwise:
+// -i and -l run startup files (~/.bashrc, --rcfile FILE, $ENV, profiles),
+// -O sets shell options that change parsing (extglob), -k, -t, -p, -P and
+// unknown -o names change what runs. ok is false for a script file
+// operand, an unknown option, or dynamic options.
+func shellArgs(words []word) (idx int, fromStdin bool, risky string, ok bool) {
 	cmd, stdin := false, false
+	var why []string
 	i := 1
 loop:
 	for ; i < len(words); i++ {
 		if !words[i].static() {
-			return 0, false, false
+			return 0, false, "", false
 		}
 		a := words[i].text
 		switch {
@@ -229,33 +258,51 @@ loop:
 		case len(a) < 2 || (a[0] != '-' && a[0] != '+'):
 			break loop
 		case strings.HasPrefix(a, "--"):
-			takes, known := shellLong[a[2:]]
+			name, _, hasVal := strings.Cut(a[2:], "=")
+			takes, known := shellLong[name]
 			if !known {
-				return 0, false, false
+				return 0, false, "", false
 			}
-			if takes {
+			if r := riskyLong[name]; r != "" {
+				why = append(why, r)
+			}
+			if takes && !hasVal {
 				i++
 			}
 			continue
 		}
 		for _, ch := range a[1:] {
-			switch ch {
-			case 'c':
+			switch {
+			case ch == 'c':
 				cmd = true
-			case 's':
+			case ch == 's':
 				stdin = true
-			case 'o', 'O':
+			case ch == 'o':
 				i++ // the option's name
+				if i < len(words) && !safeSetOptions[words[i].text] {
+					why = append(why, "-o "+words[i].text+" may change how the script is read")
+				}
+			case ch == 'O':
+				i++
+				why = append(why, string(a[0])+"O sets a shell option that may change how the script is read")
+			case ch == 'i':
+				why = append(why, "-i runs startup files (~/.bashrc, --rcfile, $ENV)")
+			case ch == 'l':
+				why = append(why, "-l runs startup files (profiles)")
+			case strings.ContainsRune(safeShort, ch):
+			default:
+				why = append(why, string(a[0])+string(ch)+" may change what runs")
 			}
 		}
 	}
+	risky = strings.Join(why, "; ")
 	switch {
 	case cmd && i < len(words):
-		return i, false, true
+		return i, false, risky, true
 	case cmd:
-		return 0, false, false
+		return 0, false, "", false
 	case i >= len(words) || stdin:
-		return 0, true, true
+		return 0, true, risky, true
 	}
-	return 0, false, false
+	return 0, false, "", false
 }

@@ -1,0 +1,91 @@
+// Package safefile reads small configuration files without being stalled
+// or flooded by what stands at their path.
+//
+// A FIFO would block an open until a writer comes; a device such as
+// /dev/zero never ends, and opening some devices acts (a watchdog arms, a
+// tape rewinds). Read therefore refuses anything but a regular file before
+// opening it, opens with O_NONBLOCK (a FIFO swapped in between the check
+// and the open opens at once and is then refused), checks again on the
+// open file, and reads at most the given number of bytes.
+package safefile
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"syscall"
+)
+
+// ErrNotRegular is returned for a path that is not a regular file.
+var ErrNotRegular = errors.New("not a regular file")
+
+// ErrTooLarge is returned for a file larger than the limit.
+var ErrTooLarge = errors.New("file too large")
+
+// Read returns the contents of the regular file at path, which must hold
+// at most max bytes. /dev/null, by that name, reads as empty: it is how a
+// file is switched off. Errors are *fs.PathError; a missing file matches
+// fs.ErrNotExist.
+func Read(path string, max int64) ([]byte, error) {
+	if path == os.DevNull {
+		return []byte{}, nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			pe.Op = "open" // as an open that fails says it
+		}
+		return nil, err
+	}
+	if err := check(path, fi, max); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return nil, err
+	}
+	if err := check(path, fi, max); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+	}
+	if int64(len(data)) > max {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w: more than %d bytes", ErrTooLarge, max)}
+	}
+	return data, nil
+}
+
+func check(path string, fi fs.FileInfo, max int64) error {
+	if !fi.Mode().IsRegular() {
+		return &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w (%s)", ErrNotRegular, kind(fi.Mode()))}
+	}
+	if fi.Size() > max {
+		return &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, fi.Size(), max)}
+	}
+	return nil
+}
+
+func kind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return m.Type().String()
+}

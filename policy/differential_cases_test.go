@@ -1,0 +1,346 @@
+package policy
+
+import (
+	"math/rand/v2"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// diffClasses are the hand-written scripts of the differential test, by
+// the class of disagreement between a parser and a shell they try. Each
+// hides a command guard must see (rm a.txt, touch pwned, a startup file)
+// behind something that only looks harmless.
+var diffClasses = map[string][]string{
+	"comment_backslash_newline": {
+		"echo ok #\\\nrm a.txt", "ls # x \\\ntouch pwned", "ls;#\\\nrm a.txt", "#\\\nrm a.txt",
+		"echo a #b\\\\\\\nrm a.txt", "ls \\\n#\\\nrm a.txt", "echo 'a' #'\\\nrm a.txt",
+		"ls #\\\r\nrm a.txt", "echo $(ls #\\\n)rm a.txt",
+	},
+	"backslash_cr_lf": {
+		"echo a\\\r\nrm a.txt", "ls \\\r\ntouch pwned", "echo \"a\\\r\n\"; ls", "ls\\\r\n-la",
+	},
+	"carriage_return": {
+		"ls\rrm a.txt", "echo a\r\nrm a.txt", "ls\r", "echo 'a\r' ; ls", "ls #\rrm a.txt\n",
+		"cat <<EOF\r\nx\r\nEOF\r\nrm a.txt\r\n",
+	},
+	"heredoc_delimiter_continuation": {
+		"cat <<EO\\\nF\nhi\nEO\\\nF\nrm a.txt\nEOF", "cat <<EOF\nhi\nEO\\\nF\nrm a.txt\nEOF",
+		"cat <<'EOF'\nhi\nEO\\\nF\nrm a.txt\nEOF", "cat <<EOF\nhi\\\nEOF\nrm a.txt\nEOF",
+		"cat <<-EOF\n\thi\n\tEO\\\nF\nrm a.txt\nEOF", "cat << EOF\nEOF \nrm a.txt\nEOF",
+		"cat <<EOF\nx\n EOF\nrm a.txt\nEOF", "cat <<\"EOF\"\nx\nEOF\\\nrm a.txt\nEOF",
+		"cat <<E\\OF\nx\nEOF\nls", "cat <<EOF; ls\nx\nEOF", "cat <<EOF\nx\nEOF\nls",
+		"cat <<EOF\n$(rm a.txt)\nEOF", "cat <<EOF\n`rm a.txt`\nEOF",
+		"cat <<EOF && cat <<EOF\na\nEOF\nb\nEOF\nls",
+		"cat <<$x\nrm a.txt\n$x\nls", "cat <<\"E\"OF\nrm a.txt\nEOF\nls", "cat <<E'O'F\nx\nEOF\nls",
+		"cat <<'E\\OF'\nx\nE\\OF\nls", "cat <<\\EOF\nx\nEOF\nls", "cat <<EOF;ls\nx\nEOF",
+		"cat <<A <<B\na\nA\nb\nB\nls", "cat <<-A\n\ta\n\tA\nls", "cat <<EOF\nx\nEOF", "cat <<EOF\nx",
+		"cat <<'EOF'\nx\nEOF\n\nls", "cat <<E\nE E\nrm a.txt\nE", "cat <<''\nrm a.txt\n\nls",
+		"cat <<\"\"\nx\n\nls", "cat << 'EOF' # c\nx\nEOF\nls", "cat <<EOF | cat\nx\nEOF\nls",
+		"cat <<${x}\nrm a.txt\n${x}\nls", "cat <<`x`\nrm a.txt\n`x`\nls", "cat <<EOF\n\\\nEOF\nls",
+		"cat <<'EOF'\nx \\\nEOF\nrm a.txt\nEOF", "cat <<\"EOF\"\na\\\nEOF\nls", "cat <<\\EOF\nEOF\\\nrm a.txt\nEOF",
+		"cat <<'E'\\\n\nx\nE\nls", "cat <<-'EOF'\n\tx\\\n\tEOF\nls", "cat <<'A'\nx\nA\ncat <<B\ny\\\nB\nrm a.txt\nB",
+		"cat <<'EOF'\nx\nEOF\nls \\\n-la", "cat <<E'O'F\nEO\\\nF\nrm a.txt\nEOF", "cat <<'EOF' \\\n> x\ny\nEOF",
+	},
+	"nested_shell_startup_files": {
+		"bash --rcfile F -ic ls", "bash --init-file F -ic ls", "bash -i <<EOF\nls\nEOF",
+		"bash -ic ls", "bash -lc ls", "bash --login -c ls", "bash -l -c ls", "sh -lc ls",
+		"sh -ic ls", "dash -ic ls", "bash -i -c ls", "bash --rcfile=F -ic ls",
+		"bash -c ls --rcfile F", "bash -s < x.sh", "sh -s < x.sh", "bash < x.sh", "sh x.sh",
+		"bash -s <<EOF\nls\nEOF", "bash -O extglob -c ls", "bash +O extglob -c ls",
+		"bash -o posix -c ls", "env BASH_ENV=F bash -c ls", "BASH_ENV=F bash -c ls",
+		"ENV=F sh -ic ls", "bash -c 'ls' F", "bash -c ls bash x.sh", "bash -ci ls",
+		"bash --posix -ic ls", "bash -il <<<ls", "bash -i <<<ls", "bash <<<ls",
+		"bash -c 'bash --rcfile F -ic ls'", "bash --norc -ic ls", "bash --noprofile -lc ls",
+		"bash -D -c ls", "bash --dump-strings -c ls", "bash -r -c ls", "bash -ec ls", "bash -xc ls",
+		"sh -ec ls", "bash -c -i ls", "bash -kc ls",
+	},
+	"dev_tcp_redirection": {
+		"cat < /dev/tcp/127.0.0.1/9", "ls > /dev/tcp/127.0.0.1/9", "echo hi >/dev/udp/127.0.0.1/9",
+		"cat </dev/tcp/localhost/1", "exec 3<>/dev/tcp/127.0.0.1/9", "cat 0</dev/tcp/127.0.0.1/9",
+		"ls 2>/dev/tcp/127.0.0.1/9", "echo </dev/tcp/127.0.0.1/9", "cat < //dev/tcp/127.0.0.1/9",
+		"cat < /dev/./tcp/127.0.0.1/9", "ls >>/dev/udp/127.0.0.1/9", "ls &>/dev/tcp/127.0.0.1/9",
+		"cat <>/dev/tcp/127.0.0.1/9", "cat < /dev/tcp/127.0.0.1/9 || ls",
+	},
+	"control_and_invisible_bytes": {
+		"ls\x0brm a.txt", "ls\x0crm a.txt", "ls\x1b; rm a.txt", "echo a\u00a0;\u00a0rm a.txt",
+		"ls\u2028rm a.txt", "ls\u2029rm a.txt", "ls\u3000rm a.txt", "ls\ufeff; rm a.txt",
+		"echo \u202erm a.txt", "ls\u200b; rm a.txt", "ls \x85rm a.txt",
+	},
+	"non_utf8": {
+		"ls \xff\nrm a.txt", "echo \xc3; rm a.txt", "echo '\xe2\x80'; ls", "\xff\xfe; ls",
+		"echo \xc0\xaf; ls", "ls #\xff\\\nrm a.txt",
+	},
+	"aliases": {
+		"alias ls='rm a.txt'\nls", "shopt -s expand_aliases; alias ls='rm a.txt'\nls",
+		"alias x=ls; x", "unalias ls; ls",
+	},
+	"set_and_shopt": {
+		"set -k; ls a=b", "set -o posix; ls", "set -e; ls", "set -euo pipefail; ls", "set -- a b; ls",
+		"shopt -s expand_aliases; ls", "set -t; ls; rm a.txt", "set -n; ls", "set +h; ls", "set -P; cd d; ls > y",
+	},
+	"extglob_and_shopt": {
+		"shopt -s extglob\nls @(a|b)", "ls !(x)", "shopt -s failglob; ls", "set -f; ls *",
+		"shopt -u expand_aliases; ls", "set -o noclobber; echo > x",
+	},
+	"dollar_single_quote": {
+		"echo $'\\x27'; rm a.txt'", "echo $'a\\'b'; ls", "echo $'\\'' ; rm a.txt '", "echo $'#'; ls",
+		"echo $\"a\"; ls", "echo $'\\\n'rm a.txt", "echo $'a\\\nb'; ls",
+	},
+	"brace_expansion": {
+		"{rm,a.txt}", "echo {a,b}", "{ls,-la}", "echo {1..3}", "ls {a.txt,x}", "{echo,hi}>x",
+	},
+	"process_substitution": {
+		"cat <(rm a.txt)", "diff <(ls) <(ls)", "ls > >(rm a.txt)", "cat <(ls)",
+	},
+	"arithmetic": {
+		"echo $((a[$(rm a.txt)]))", "(( x = $(touch pwned) ))", "echo $((1+1))", "echo $[1+1]; ls",
+		"x=a[$(touch pwned)]; echo $((x))", "((1)); ls",
+	},
+	"double_bracket": {
+		"[[ -v a[$(touch pwned)] ]]", "[[ a == a ]] && ls", "[[ $(rm a.txt) ]]", "[ a = a ] && ls",
+		"test -v 'a[$(touch pwned)]'", "[[ a =~ (a) ]] && ls",
+	},
+	"here_string": {
+		"cat <<< $(rm a.txt)", "cat <<<'x'", "cat <<<x; ls", "cat <<< \"$(touch pwned)\"",
+	},
+	"case_fallthrough": {
+		"case a in a) ls;;& *) rm a.txt;; esac", "case a in a) ls;& b) rm a.txt;; esac",
+		"case a in (a) ls;; esac", "case a in a) ls;; esac; ls",
+	},
+	"function_shadowing": {
+		"ls() { rm a.txt; }; ls", "cat() { touch pwned; }\ncat a.txt", "function ls { rm a.txt; }; ls",
+		"ls() (rm a.txt); ls", "echo() { rm a.txt; }; echo hi", "f() { ls; }; f",
+	},
+	"builtin_command_exec_enable": {
+		"enable -n echo; echo hi", "builtin echo hi > x", "command ls", "command -p ls", "exec ls",
+		"exec -a foo ls", "enable -f ./x.so x", "builtin cd d; ls", "command -v ls", "type ls",
+		"exec 3>x; ls", "exec >x; ls", "exec -c ls", "command exec ls", "builtin exec ls",
+		"hash -p ./x.sh ls; ls", "enable -a; ls",
+	},
+	"fd_redirections": {
+		"ls >&3", "ls 3>x", "echo a >&9", "cat <&5", "ls 2>&7", "cat <> a.txt", "ls >| x", "ls &> x", "ls >& x", "ls 2>&1 >x",
+		"ls >&x", "ls 1>&2", "ls 2>x", "ls 3<>x", "ls >x 3>&1", "cat 3<a.txt <&3", "ls 9>x",
+		"ls {fd}>x", "ls &>>x", "ls >&-", "ls <&-", "ls 2>&1- ", "echo >d/../x", "ls > d/y",
+		"ls | > x", "ls | > $HOME/x", "> x\\", "ls|> d/y\\", "ls && > d/y", "> '$x'",
+		"ls >&-touch pwned", "ls <&-rm a.txt", "ls 2>&1-touch pwned", "ls >&1x", "ls >&-- rm a.txt",
+		`echo $>&'\'' ; rm a.tx[[t '`, `ls >&'\'x`, `ls >&"\\"x`, `ls <&'\'a.txt`,
+	},
+	"dash_differences": {
+		"ls &>x", "echo $'a'; ls", "echo {a,b}", "[[ a ]]", "ls |& cat", "ls &> /dev/null",
+		"echo a >&x", "function f { ls; }", "ls; source x.sh", "echo ${x:-$(touch pwned)}",
+		"ls >&2 &>x",
+	},
+	"cd_and_directories": {
+		"cd d; ls > y", "cd d && ls > y", "cd /; ls", "cd d || ls > y", "cd d; cd ..; ls > y",
+		"cd - ; ls", "pushd d; ls > y", "cd d/../d; ls > y", "(cd d; ls > y); ls > z",
+	},
+	"wrappers": {
+		"timeout 5 ls", "nice -n 1 ls", "nohup ls", "env ls", "env FOO=1 ls", "time ls",
+		"stdbuf -o0 ls", "timeout 5 bash -c ls", "nice bash -c 'ls > x'", "command timeout 5 ls",
+		"ls | time -p cat a.txt", "ls |\ntime cat a.txt", "ls | time -o pwned cat", "ls |& time ls",
+		"ls && time -p ls", "! time ls", "time time ls", "ls | time",
+	},
+	"expanded_words": {
+		"cat ~/x", "ls *.txt", "echo $HOME", "cat $HOME/.bashrc", "ls d/*", "echo ~", "cd ~ && ls > x",
+		"ls * > x", "echo $x; rm a.txt", "ls *.txt; touch pwned", "cat ~/.bash_profile", "echo ${HOME}",
+	},
+	"plain": {
+		"ls", "ls -la", "cat a.txt", "echo hi", "ls && echo ok", "ls | cat", "echo hi > x",
+		"cat a.txt >> x", "ls; echo $HOME", "git status", "grep -r a .", "echo hi # comment",
+		"ls # x\nls", "echo \"a\\\nb\"", "ls \\\n-la", "echo a\\\nb",
+	},
+}
+
+// TestDifferential runs each class of scripts that guard allows in bash
+// and dash and fails on every program run or file written that guard did
+// not judge.
+func TestDifferential(t *testing.T) {
+	l := newDiffLab(t)
+	names := make([]string, 0, len(diffClasses))
+	for name := range diffClasses {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			runs := diffCheck(t, l, diffClasses[name])
+			t.Logf("%d scripts, %d runs", len(diffClasses[name]), runs)
+		})
+	}
+	t.Run("generated", func(t *testing.T) {
+		scripts := generatedScripts()
+		runs := diffCheck(t, l, scripts)
+		t.Logf("%d scripts, %d runs", len(scripts), runs)
+	})
+	t.Run("grammar", func(t *testing.T) {
+		n := 200
+		if testing.Short() {
+			n = 40
+		}
+		if s := os.Getenv("GUARD_DIFF_N"); s != "" {
+			n, _ = strconv.Atoi(s)
+		}
+		scripts := grammarScripts(n, rand.Uint64())
+		runs := diffCheck(t, l, scripts)
+		t.Logf("%d scripts, %d runs", len(scripts), runs)
+	})
+	t.Run("mutated", func(t *testing.T) {
+		n := 300
+		if testing.Short() {
+			n = 60
+		}
+		if s := os.Getenv("GUARD_DIFF_N"); s != "" {
+			n, _ = strconv.Atoi(s)
+		}
+		scripts := mutatedScripts(n, rand.Uint64())
+		runs := diffCheck(t, l, scripts)
+		t.Logf("%d scripts, %d runs", len(scripts), runs)
+	})
+}
+
+// glue is what comes between a harmless command and a hidden one.
+var glue = []string{
+	"#\\\n", " #\\\n", " # x\\\n", "\\\r\n", "\r\n", "\r", " #\r\n", "\\\n", ";#\\\n", "\n#\\\n",
+	" \\\n#x\n", "\"#\\\n\"", "'#\\\n'\n", "\u00a0;", "\u2028", "\xff\n", "`#`\\\n", " <<<x #\\\n",
+	" $'#\\\n'\n", " ${x#\\\n}\n", " <<E\nE\\\n", " <<E\\\nE\nE\n", " <<'E'\n\\\nE\n", " $'\\\n' #\\\n",
+	"\x0b", "\x0c", " & ", " &>x ", " |& ", " {a,b}\n", " \\# ", " #'\n", " #\"\n", " #`\n",
+	" $((1)) #\\\n", "\n\\\n", " ;;& ", " <<-E\n\tE\\\n",
+}
+
+var visible = []string{"ls", "echo ok", "cat a.txt", "git status", "echo \"a\""}
+var hidden = []string{"rm a.txt", "touch pwned", "bash --rcfile F -ic ls"}
+
+// generatedScripts combines harmless commands, glue and hidden commands.
+func generatedScripts() []string {
+	var out []string
+	for i, v := range visible {
+		for _, g := range glue {
+			out = append(out, v+g+hidden[i%len(hidden)])
+		}
+	}
+	return out
+}
+
+// mutations are the pieces inserted at random places of the class scripts.
+var mutations = []string{
+	"\\", "\n", "\r", "#", "'", "\"", "$", "`", "(", ")", "{", "}", "<<", "<<<", ">", ">&", "&", ";",
+	"|", " ", "\\\n", "$'", "${", "$(", "<(", "!", "*", "~", "=", "[[", "]]", "\t", "\x00", "\xff",
+	"\u00a0", "EOF", "E", "rm a.txt", "\nrm a.txt\n", "touch pwned", "-i", "--rcfile F", ";;&",
+}
+
+// mutatedScripts returns n random mutations of the class scripts.
+func mutatedScripts(n int, seed uint64) []string {
+	var base []string
+	for _, list := range diffClasses {
+		base = append(base, list...)
+	}
+	sort.Strings(base)
+	base = append(base, generatedScripts()...)
+	base = append(base, grammarScripts(200, seed)...)
+	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	out := make([]string, n)
+	for i := range out {
+		out[i] = mutate(r, base[r.IntN(len(base))])
+	}
+	return out
+}
+
+func mutate(r *rand.Rand, s string) string {
+	for range 1 + r.IntN(3) {
+		at := r.IntN(len(s) + 1)
+		m := mutations[r.IntN(len(mutations))]
+		if r.IntN(4) == 0 && at < len(s) {
+			s = s[:at] + m + s[at+1:] // replace a byte
+		} else {
+			s = s[:at] + m + s[at:]
+		}
+	}
+	return s
+}
+
+// FuzzDifferential runs fuzzed scripts in bash and dash (make fuzz).
+func FuzzDifferential(f *testing.F) {
+	// A few seeds: the classes run in TestDifferential already.
+	for _, name := range []string{"comment_backslash_newline", "heredoc_delimiter_continuation", "nested_shell_startup_files", "plain"} {
+		f.Add(diffClasses[name][0])
+	}
+	l := newDiffLab(f)
+	f.Fuzz(func(t *testing.T, src string) {
+		if len(src) > 4096 {
+			return
+		}
+		for _, sh := range diffShells {
+			if problems, _ := l.check(t, src, sh); len(problems) > 0 {
+				t.Fatalf("guard allows %s -c %q, and %s:\n\t%s", sh.judge, src, sh.name, strings.Join(problems, "\n\t"))
+			}
+		}
+	})
+}
+
+// Pieces of the scripts grammarScripts builds: commands the default policy
+// allows, words quoted every way, separators, redirections, comments,
+// here-documents, continuations, cd, wrappers and nested shells.
+var (
+	gramCommands = []string{"ls", "cat a.txt", "echo", "grep -n a a.txt", "git status", "wc -l a.txt", "head -1 a.txt", "pwd", "true", "rm a.txt", "touch pwned"}
+	gramWords    = []string{"a", "'a b'", `"a b"`, `a\ b`, `'#'`, `"#"`, `\#`, "a#b", `$'\n'`, `'\'`, `"\\"`, `\\`, "''", `""`, `'"'`, `"'"`, `\'`, `\"`, "--", "-n", `"a\"b"`, `'a'\''b'`, "\\\n", "x=1", "%", "@", ":", "{}", "\\;", "';'", "'|'", "'&&'", "\\|", "'<<'", "~", "~/x", "$HOME", "${HOME}/x", "*.txt", "d/*", "$x", "*", "'*'", "\\*", "[a]*", "~nobody"}
+	gramSeps     = []string{"; ", " && ", " || ", " | ", "\n", " ;\n", "\n\n", " &&\n", " |\n", " ||\\\n"}
+	gramRedirs   = []string{" > x", " >> d/y", " 2>&1", " < a.txt", " 2>/dev/null", " >x 2>&1", " 1>&2", " >| x", " &> x", " <a.txt >x", " 2>>x", " <>x", " </dev/null", " 1>x", " >'x y'", ` >"d"/y`}
+	gramTails    = []string{" # note", " #", " # 'quote", ` # "`, " # \\", " #;rm a.txt", ""}
+)
+
+// grammarScripts returns n random scripts made of the grammar's pieces:
+// mostly scripts guard allows, whose words and statements must be those
+// the shells run.
+func grammarScripts(n int, seed uint64) []string {
+	r := rand.New(rand.NewPCG(seed, seed^0x51ed2701))
+	pick := func(list []string) string { return list[r.IntN(len(list))] }
+	var out []string
+	for range n {
+		var b strings.Builder
+		for i := range 1 + r.IntN(4) {
+			if i > 0 {
+				b.WriteString(pick(gramSeps))
+			}
+			switch r.IntN(14) {
+			case 0:
+				b.WriteString(pick([]string{"cd d", "pushd d", "cd ..", "cd /", "exit", "eval 'ls " + pick(gramWords) + "'"}))
+				continue
+			case 10:
+				b.WriteString("git commit -m \"$(cat <<'EOF'\n" + pick(gramWords) + pick(gramTails) + "\nEOF\n)\"")
+				continue
+			case 11:
+				b.WriteString(pick([]string{"bash", "sh", "bash -s"}) + " <<'E'\n" + pick(gramCommands) + " " + pick(gramWords) + pick(gramTails) + "\nE")
+				continue
+			case 12:
+				b.WriteString(pick([]string{"bash -c ", "sh -c "}) + "\"" + pick(gramCommands) + " " + strings.ReplaceAll(pick(gramWords), `"`, `\"`) + pick(gramRedirs) + "\"")
+				continue
+			case 13:
+				b.WriteString(pick(gramCommands) + " <<< " + pick(gramWords))
+				continue
+			case 1:
+				b.WriteString("cat <<'E'\n" + pick(gramWords) + " " + pick(gramCommands) + "\nE")
+				continue
+			case 2:
+				b.WriteString("cat <<E\n" + pick(gramWords) + "\nE")
+				continue
+			case 3:
+				b.WriteString(pick([]string{"timeout 5 ", "nice ", "env ", "command ", "bash -c 'ls' && ", "time ", "time -p ", "! ", "exec ", "nohup ", "sh -c 'ls'; "}))
+			}
+			b.WriteString(pick(gramCommands))
+			for range r.IntN(3) {
+				b.WriteString(" " + pick(gramWords))
+			}
+			if r.IntN(3) == 0 {
+				b.WriteString(pick(gramRedirs))
+			}
+			if r.IntN(4) == 0 {
+				b.WriteString(pick(gramTails))
+			}
+		}
+		out = append(out, b.String())
+	}
+	return out
+}

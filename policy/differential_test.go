@@ -1,0 +1,544 @@
+package policy
+
+import (
+	"bufio"
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"guard/policy/shell"
+	"guard/sandbox/sandboxtest"
+)
+
+// The differential test: a script that guard lets run (judged as the hook
+// judges it: `bash -c SCRIPT`, or `sh -c SCRIPT` for dash) is run by the
+// real shell under strace, as the user nobody, in a scratch directory whose
+// PATH holds only recorder programs (links to true) and the real shells
+// and wrappers. Every program the shell executes must be one of the
+// commands guard judged, and every file it opens for writing, creates,
+// removes or renames must be among the paths guard's verdict writes. A
+// socket is never judged. Startup files (rc files, profiles, a file named
+// F) run a command named pwned_..., which guard never judges.
+
+// diffShell is a shell the scripts are run by, with the argv guard judges.
+type diffShell struct {
+	name  string // the program run
+	judge string // argv[0] given to guard
+}
+
+var diffShells = []diffShell{{"bash", "bash"}, {"dash", "sh"}}
+
+// realPrograms are linked into the recorder directory as themselves: the
+// shells (so that nested shells really run) and the wrappers guard strips
+// (so that the wrapped command runs, as a recorder).
+var realPrograms = []string{"bash", "dash", "env", "timeout", "nice", "nohup", "stdbuf", "time"}
+
+// diffLab is the scratch area shared by one test's runs.
+type diffLab struct {
+	root, bin, tmp string
+	home           string // HOME of the shells and of guard's judgement
+	strace         string
+	shells         map[string]string // name -> real path
+	truePath       string
+	uid, gid       uint32
+	set            Set
+
+	mu   sync.Mutex
+	next int
+}
+
+func newDiffLab(t testing.TB) *diffLab {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		sandboxtest.Skip(t, "the differential test runs the shells as nobody: it needs root to change user")
+	}
+	l := &diffLab{shells: map[string]string{}, set: defaultSet(t)}
+	var err error
+	if l.strace, err = exec.LookPath("strace"); err != nil {
+		sandboxtest.Skip(t, "strace not installed: the differential test records what the shells run with it")
+	}
+	if l.truePath, err = exec.LookPath("true"); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range realPrograms {
+		p, err := exec.LookPath(name)
+		if err != nil {
+			if name == "bash" || name == "dash" {
+				sandboxtest.Skipf(t, "%s not installed: the differential test compares guard with it", name)
+			}
+			continue
+		}
+		l.shells[name] = p
+	}
+	u, err := user.Lookup("nobody")
+	if err != nil {
+		sandboxtest.Skipf(t, "no user nobody: %v", err)
+	}
+	uid, _ := strconv.ParseUint(u.Uid, 10, 32)
+	gid, _ := strconv.ParseUint(u.Gid, 10, 32)
+	l.uid, l.gid = uint32(uid), uint32(gid)
+
+	// Under /tmp, which nobody can reach, rather than a private TMPDIR.
+	base := "/tmp"
+	if _, err := os.Stat(base); err != nil {
+		base = ""
+	}
+	root, err := os.MkdirTemp(base, "guard-differential-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(root) })
+	if root, err = filepath.EvalSymlinks(root); err != nil {
+		t.Fatal(err)
+	}
+	l.root, l.bin, l.tmp, l.home = root, filepath.Join(root, "bin"), filepath.Join(root, "tmp"), filepath.Join(root, "home")
+	for _, d := range []string{l.bin, l.tmp, filepath.Join(root, "w"), l.home} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, content := range homeBaits {
+		if err := os.WriteFile(filepath.Join(l.home, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// guard expands ~ and $HOME with its own HOME, as the hook does with
+	// the agent's: the same as the shells'.
+	t.Setenv("HOME", l.home)
+	for _, d := range []string{root, l.tmp, filepath.Join(root, "w"), l.home} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chown(d, int(l.uid), int(l.gid)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, p := range l.shells {
+		if err := os.Symlink(p, filepath.Join(l.bin, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p, ok := l.shells["dash"]; ok {
+		if err := os.Symlink(p, filepath.Join(l.bin, "sh")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// strace needs ptrace, which a container may deny.
+	probe := exec.Command(l.strace, "-f", "-qq", "-o", "/dev/null", "--", l.truePath)
+	probe.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: l.uid, Gid: l.gid}}
+	if out, err := probe.CombinedOutput(); err != nil {
+		sandboxtest.Skipf(t, "strace cannot trace as nobody here: %v: %s", err, out)
+	}
+	return l
+}
+
+var tokenRE = regexp.MustCompile(`[A-Za-z0-9_][A-Za-z0-9._+-]*`)
+
+// recorders links every word of src that could name a program to true.
+func (l *diffLab) recorders(src string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, name := range tokenRE.FindAllString(src, -1) {
+		if len(name) > 64 || name == "sh" {
+			continue
+		}
+		if _, real := l.shells[name]; real {
+			continue
+		}
+		os.Symlink(l.truePath, filepath.Join(l.bin, name)) // exists already: fine
+	}
+}
+
+// baits are the files of a run's directory and home: startup files run a
+// program guard never judges.
+var baits = map[string]string{
+	"a.txt": "a\n", "x": "x\n", "d/f": "f\n",
+	"F": "pwned_F\n", "rc": "pwned_rc\n", "x.sh": "pwned_script\n",
+}
+
+// homeBaits are the startup files in the shells' home.
+var homeBaits = map[string]string{
+	".bashrc": "pwned_bashrc\n", ".bash_profile": "pwned_bash_profile\n",
+	".bash_login": "pwned_bash_login\n", ".profile": "pwned_profile\n",
+	".bash_logout": "pwned_bash_logout\n", ".inputrc": "\n", "x": "x\n",
+}
+
+// workdir makes a fresh directory for one run, owned by nobody.
+func (l *diffLab) workdir(t testing.TB) string {
+	l.mu.Lock()
+	l.next++
+	n := l.next
+	l.mu.Unlock()
+	dir := filepath.Join(l.root, "w", strconv.Itoa(n))
+	for name, content := range baits {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	filepath.Walk(dir, func(p string, _ os.FileInfo, _ error) error {
+		return os.Lchown(p, int(l.uid), int(l.gid))
+	})
+	return dir
+}
+
+// judged is what guard said about a script.
+type judged struct {
+	cwd      string
+	allowed  bool
+	verdict  Verdict
+	commands []shell.Command
+	writes   map[string]bool
+}
+
+func (l *diffLab) judge(src string, sh diffShell, dir string) judged {
+	v := l.set.Judge([]string{sh.judge, "-c", src}, dir)
+	d := Decide(&v, AutoEdit, []string{dir})
+	j := judged{cwd: dir, allowed: d.Action == Run, verdict: v, writes: map[string]bool{}}
+	if !j.allowed {
+		return j
+	}
+	dialect, _ := shell.DialectFor(sh.judge)
+	if s, err := shell.Parse(src, dialect); err == nil {
+		j.commands = s.Commands
+	}
+	for _, w := range v.Writes {
+		j.writes[filepath.Clean(w)] = true
+	}
+	return j
+}
+
+// dir is the directory c runs in, as guard's judgement made it.
+func (j judged) dir(c *shell.Command) string {
+	return absolute(homePath(c.Dir), j.cwd)
+}
+
+// event is one thing a shell did under strace.
+type event struct {
+	pid     string
+	syscall string
+	path    string   // absolute, for file events
+	argv    []string // for execve
+	file    string   // execve's file
+}
+
+// run runs src with the real shell and returns what it did.
+func (l *diffLab) run(src string, sh diffShell, dir string) ([]event, string, error) {
+	l.recorders(src)
+	logs, err := os.MkdirTemp(l.root, "log-")
+	if err != nil {
+		return nil, "", err
+	}
+	defer os.RemoveAll(logs)
+	os.Chown(logs, int(l.uid), int(l.gid))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, l.strace, "-ff", "-qq", "-y", "-xx", "-s", "65536", "-v",
+		"-e", "signal=none",
+		"-e", "trace=execve,execveat,openat,open,creat,mkdir,mkdirat,rmdir,unlink,unlinkat,rename,renameat,renameat2,link,linkat,symlink,symlinkat,truncate,chmod,fchmodat,mknod,mknodat,socket,connect",
+		"-o", filepath.Join(logs, "t"), "--", filepath.Join(l.bin, sh.name), "-c", src)
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=" + l.bin, "HOME=" + l.home, "LANG=C.UTF-8", "TMPDIR=" + l.tmp}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: l.uid, Gid: l.gid}, Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		return nil, string(out), err
+	}
+	files, _ := filepath.Glob(filepath.Join(logs, "t.*"))
+	var events []event
+	for _, f := range files {
+		evs, err := parseStrace(f)
+		if err != nil {
+			return nil, string(out), err
+		}
+		events = append(events, evs...)
+	}
+	return events, string(out), nil
+}
+
+var (
+	straceLine = regexp.MustCompile(`^(\w+)\((.*)\) += (.*)$`)
+	hexString  = regexp.MustCompile(`"((?:\\x[0-9a-f]{2})*)"`)
+	fdPath     = regexp.MustCompile(`^(?:AT_FDCWD|\d+)<((?:\\x[0-9a-f]{2})*)>`)
+)
+
+func unhex(s string) string {
+	b, _ := hex.DecodeString(strings.ReplaceAll(s, `\x`, ""))
+	return string(b)
+}
+
+// parseStrace reads one process's strace -ff -y -xx log.
+func parseStrace(file string) ([]event, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	pid := strings.TrimPrefix(filepath.Ext(file), ".")
+	var events []event
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 16<<20)
+	for sc.Scan() {
+		m := straceLine.FindStringSubmatch(sc.Text())
+		if m == nil {
+			continue
+		}
+		name, args := m[1], m[2]
+		ev := event{pid: pid, syscall: name}
+		strs := hexString.FindAllStringSubmatch(args, -1)
+		switch name {
+		case "execve", "execveat":
+			if len(strs) == 0 {
+				continue
+			}
+			ev.file = unhex(strs[0][1])
+			// argv is the first [...] list.
+			open := strings.Index(args, "[")
+			end := strings.Index(args, "]")
+			if open >= 0 && end > open {
+				for _, s := range hexString.FindAllStringSubmatch(args[open:end], -1) {
+					ev.argv = append(ev.argv, unhex(s[1]))
+				}
+			}
+		case "socket", "connect":
+			// The shells' own name service lookups use unix sockets.
+			if strings.Contains(args, "AF_UNIX") || strings.Contains(args, "sun_path") {
+				continue
+			}
+		case "openat", "open", "creat":
+			if name != "creat" && !writeFlags(args) {
+				continue
+			}
+			ev.path = atPath(args, strs)
+		default:
+			if len(strs) == 0 {
+				continue
+			}
+			ev.path = atPath(args, strs)
+		}
+		events = append(events, ev)
+	}
+	return events, sc.Err()
+}
+
+func writeFlags(args string) bool {
+	for _, f := range []string{"O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND"} {
+		if strings.Contains(args, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// atPath makes the first path argument absolute against its directory
+// descriptor, as -y printed it.
+func atPath(args string, strs [][]string) string {
+	if len(strs) == 0 {
+		return ""
+	}
+	p := unhex(strs[0][1])
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	if m := fdPath.FindStringSubmatch(args); m != nil {
+		return filepath.Join(unhex(m[1]), p)
+	}
+	return p
+}
+
+// ignoredWrites are opened for writing by the shells themselves.
+var ignoredWrites = map[string]bool{"/dev/null": true, "/dev/tty": true}
+
+// check runs src in one shell when guard allows it, and reports what the
+// shell did that guard did not judge. ran is false when guard does not
+// allow src.
+func (l *diffLab) check(t testing.TB, src string, sh diffShell) (problems []string, ran bool) {
+	dir := l.workdir(t)
+	defer os.RemoveAll(dir)
+	j := l.judge(src, sh, dir)
+	if !j.allowed || strings.ContainsRune(src, 0) {
+		return nil, false
+	}
+	events, out, err := l.run(src, sh, dir)
+	if err != nil {
+		t.Fatalf("%s -c %q: %v\n%s", sh.name, src, err, out)
+	}
+	top := []string{filepath.Join(l.bin, sh.name), "-c", src}
+	skippedTop := false
+	for _, ev := range events {
+		switch ev.syscall {
+		case "execve", "execveat":
+			if !skippedTop && slices.Equal(ev.argv[1:], top[1:]) {
+				skippedTop = true
+				continue
+			}
+			if j.execJudged(ev, l) {
+				continue
+			}
+			problems = append(problems, fmt.Sprintf("ran %q, which guard did not judge", ev.argv))
+		case "socket", "connect":
+			problems = append(problems, "opened a socket ("+ev.syscall+")")
+		default:
+			if !filepath.IsAbs(ev.path) {
+				// An strace too old to print the directory of AT_FDCWD.
+				ev.path = filepath.Join(dir, ev.path)
+			}
+			if ignoredWrites[ev.path] || strings.HasPrefix(ev.path, l.tmp+"/") || j.writes[ev.path] {
+				continue
+			}
+			problems = append(problems, fmt.Sprintf("%s %s, which guard did not judge as a write", ev.syscall, ev.path))
+		}
+	}
+	if len(problems) > 0 {
+		var cmds []string
+		for _, c := range j.commands {
+			cmds = append(cmds, fmt.Sprintf("%q", c.Argv))
+		}
+		problems = append(problems, fmt.Sprintf("guard: %s, commands %s, writes %q", j.verdict.Class, strings.Join(cmds, " "), j.verdict.Writes))
+	}
+	return problems, true
+}
+
+// execJudged reports whether an execve is one guard judged: the argv of
+// one of its commands, a wrapper in front of one, or a real shell (whose
+// own effects are checked in turn).
+func (j judged) execJudged(ev event, l *diffLab) bool {
+	base := filepath.Base(ev.file)
+	if filepath.Dir(ev.file) == l.bin {
+		if base == "bash" || base == "dash" || base == "sh" {
+			return true
+		}
+	}
+	// A real wrapper that runs a shell (`nice bash -c '# nothing'`): the
+	// shell's own effects are checked in turn.
+	if _, real := l.shells[base]; real && filepath.Dir(ev.file) == l.bin {
+		for _, w := range ev.argv[1:] {
+			if b := filepath.Base(w); b == "bash" || b == "sh" || b == "dash" {
+				return true
+			}
+		}
+	}
+	// The argvs the judgement lists (expanded where guard expanded them).
+	for _, argv := range j.verdict.Commands {
+		if slices.Equal(ev.argv, argv) {
+			return true
+		}
+	}
+	for _, c := range j.commands {
+		if slices.Equal(ev.argv, c.Argv) {
+			return true
+		}
+		// A word guard judged expanded (~, $HOME, a read glob): the glob's
+		// matches in any order (the shell sorts them by the locale).
+		if c.Dynamic != "" {
+			if argv, globs, _, ok := expandArgv(&c, j.dir(&c), false); ok && globMatch(ev.argv, argv, globs) {
+				return true
+			} else if ok && printers[c.Argv[0]] && len(ev.argv) > 0 && ev.argv[0] == c.Argv[0] {
+				// echo prints what its variables hold, whatever it is.
+				return true
+			}
+		}
+		// A real wrapper runs the rest, which is checked in turn.
+		if _, real := l.shells[base]; real && len(c.Wrapper) > 0 && filepath.Dir(ev.file) == l.bin &&
+			len(ev.argv) >= len(c.Wrapper) && slices.Equal(ev.argv[:len(c.Wrapper)], c.Wrapper) {
+			return true
+		}
+		full := append(slices.Clone(c.Wrapper), c.Argv...)
+		if len(ev.argv) > len(c.Argv) && len(ev.argv) <= len(full) && slices.Equal(ev.argv, full[len(full)-len(ev.argv):]) {
+			return true
+		}
+	}
+	return false
+}
+
+// globMatch reports whether argv is what the shell makes of words, whose
+// indexes in globs are glob patterns guard judged as reads: each becomes
+// the files it matches (one word or more) or stays as it is.
+func globMatch(argv, words []string, globs []int) bool {
+	if len(words) == 0 {
+		return len(argv) == 0
+	}
+	if !slices.Contains(globs, 0) {
+		return len(argv) > 0 && argv[0] == words[0] && globMatch(argv[1:], words[1:], shift(globs))
+	}
+	if len(argv) > 0 && argv[0] == words[0] && globMatch(argv[1:], words[1:], shift(globs)) {
+		return true
+	}
+	for n := 1; n <= len(argv); n++ {
+		if ok, _ := filepath.Match(words[0], argv[n-1]); !ok {
+			return false
+		}
+		if globMatch(argv[n:], words[1:], shift(globs)) {
+			return true
+		}
+	}
+	return false
+}
+
+// shift drops index 0 from globs and moves the others down by one.
+func shift(globs []int) []int {
+	var out []int
+	for _, g := range globs {
+		if g > 0 {
+			out = append(out, g-1)
+		}
+	}
+	return out
+}
+
+// diffCheck runs every script in both shells and fails on every problem.
+// It returns how many runs there were.
+func diffCheck(t *testing.T, l *diffLab, scripts []string) int {
+	t.Helper()
+	type job struct {
+		src string
+		sh  diffShell
+	}
+	jobs := make(chan job)
+	var mu sync.Mutex
+	runs := 0
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for jb := range jobs {
+				problems, ran := l.check(t, jb.src, jb.sh)
+				mu.Lock()
+				if ran {
+					runs++
+				}
+				if len(problems) > 0 {
+					t.Errorf("guard allows %s -c %q, and %s:\n\t%s", jb.sh.judge, jb.src, jb.sh.name, strings.Join(problems, "\n\t"))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, src := range scripts {
+		for _, sh := range diffShells {
+			jobs <- job{src, sh}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return runs
+}

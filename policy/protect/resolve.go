@@ -1,0 +1,373 @@
+package protect
+
+import (
+	"bufio"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Found is a path that exists now and the entry that covers it.
+type Found struct {
+	Path  string
+	Entry *Entry
+}
+
+// Scan bounds: how far Resolve looks into a root for the entries that match at
+// any depth (".env", "*.pem", ".vscode", a nested repository's .git/hooks, an
+// embedded bare repository). Reading a directory costs a few microseconds, and
+// Resolve runs before every sandboxed command: a name deeper than ScanDepth
+// below a root, or beyond the first ScanDirs directories read, is not found.
+const (
+	ScanDepth = 2
+	ScanDirs  = 16
+)
+
+// scanSkip are directories the scan never enters: large, and written by tools.
+var scanSkip = []string{"node_modules", "vendor", "target", "dist", "build", "__pycache__", ".venv", "venv", ".tox", ".cache"}
+
+// Resolve applies the list to the writable roots, as they are at start. It
+// returns the protected paths that exist inside roots and the secrets that
+// exist anywhere, each once, a path never below another one returned.
+//
+//   - "~/" and "/" entries: the paths they name; a pattern with a glob is
+//     expanded (filepath.Glob), except under /proc (Landlock's ptrace check
+//     refuses other processes' environ already).
+//   - Entries that match at any depth: the names found in the first ScanDepth
+//     levels of each root in scan (bounded by ScanDirs, skipping
+//     node_modules, vendor...).
+//   - A repository at a root's top or found by the scan: its resolved git
+//     directory (a worktree's .git file names it; commondir), whose hooks,
+//     config and modules are matched as ".git/..." entries; core.hooksPath
+//     from the repository's config and the user's git config, when it lies
+//     inside a root.
+//   - An embedded bare repository (a directory with HEAD, config, objects and
+//     refs) found by the scan: its config and hooks.
+//
+// Files created after Resolve are not covered.
+func (l *List) Resolve(roots, scan []string, home string) (protected, secrets []Found) {
+	r := &resolver{l: l, home: home, roots: roots, seen: map[string]bool{}, budget: ScanDirs, byLast: map[string][]int{}}
+	for i := range l.Entries {
+		e := &l.Entries[i]
+		abs, ok := Anchored(e.Pattern, home)
+		if !ok {
+			if strings.HasPrefix(e.Pattern, "~/") {
+				continue
+			}
+			// Matches at any depth: the scan looks at names matching its last component.
+			comps := split(e.Pattern)
+			if last := comps[len(comps)-1]; strings.ContainsAny(last, `*?[\`) {
+				r.globLast = append(r.globLast, i)
+			} else {
+				r.byLast[last] = append(r.byLast[last], i)
+			}
+			continue
+		}
+		if strings.HasPrefix(abs, "/proc/") || abs == "/proc" {
+			continue
+		}
+		if home != "" && strings.HasPrefix(abs, home+"/") {
+			// One listing of home spares a failed lstat for each tool not installed.
+			if r.homeNames == nil {
+				r.homeNames = map[string]bool{}
+				if f, err := os.Open(home); err == nil {
+					names, _ := f.Readdirnames(-1)
+					f.Close()
+					for _, n := range names {
+						r.homeNames[n] = true
+					}
+				}
+			}
+			first, _, _ := strings.Cut(abs[len(home)+1:], "/")
+			if !strings.ContainsAny(first, `*?[\`) && !r.homeNames[first] {
+				continue
+			}
+		}
+		matches := []string{abs}
+		if strings.ContainsAny(abs, "*?[") {
+			matches, _ = filepath.Glob(abs)
+		}
+		for _, m := range matches {
+			r.addEntry(e, m)
+		}
+	}
+	for _, root := range roots {
+		r.gitDir(root)
+	}
+	for _, root := range scan {
+		r.scan(root, 0)
+	}
+	return prune(r.prot), prune(r.secret)
+}
+
+type resolver struct {
+	l            *List
+	home         string
+	roots        []string
+	prot, secret []Found
+	seen         map[string]bool
+	budget       int
+	// The entries that match at any depth (indexes), by their last
+	// component: literal names, and globs.
+	byLast    map[string][]int
+	globLast  []int
+	homeNames map[string]bool // the names in home, listed once
+}
+
+// matchName records p, found by the scan, under the first entry of each kind
+// that names it: only the entries whose last component matches its name are
+// tried.
+func (r *resolver) matchName(p, name string) {
+	idx := r.byLast[name]
+	for _, i := range r.globLast {
+		comps := split(r.l.Entries[i].Pattern)
+		if ok, _ := path.Match(comps[len(comps)-1], name); ok {
+			idx = append(slices.Clip(idx), i)
+		}
+	}
+	if len(idx) == 0 {
+		return
+	}
+	slices.Sort(idx)
+	comps := split(p)
+	compiled := r.l.compile(r.home)
+	done := map[Kind]bool{}
+	for _, i := range idx {
+		e := &r.l.Entries[i]
+		if done[e.Kind] || !compiled[i].covers(comps) || compiled[i].excepted(comps) {
+			continue
+		}
+		done[e.Kind] = true
+		r.addEntry(e, p)
+	}
+}
+
+// index is e's position in the list, or -1.
+func (r *resolver) index(e *Entry) int {
+	for i := range r.l.Entries {
+		if &r.l.Entries[i] == e {
+			return i
+		}
+	}
+	return -1
+}
+
+// addEntry records p, named by the anchored entry e, unless e excepts it.
+func (r *resolver) addEntry(e *Entry, p string) {
+	p = filepath.Clean(p)
+	if i := r.index(e); i >= 0 && r.l.compile(r.home)[i].excepted(split(p)) {
+		return
+	}
+	if e.Kind == Protected && !slices.ContainsFunc(r.roots, func(root string) bool { return within(p, root) }) {
+		return
+	}
+	if r.seen[string(e.Kind)+p] {
+		return
+	}
+	if _, err := os.Lstat(p); err != nil {
+		return
+	}
+	r.seen[string(e.Kind)+p] = true
+	if e.Kind == Protected {
+		r.prot = append(r.prot, Found{p, e})
+	} else {
+		r.secret = append(r.secret, Found{p, e})
+	}
+}
+
+// addGit records a path of a git directory that git runs code from later.
+func (r *resolver) addGit(p, why string) {
+	p = filepath.Clean(p)
+	if r.seen["protected"+p] || !slices.ContainsFunc(r.roots, func(root string) bool { return within(p, root) }) {
+		return
+	}
+	if _, err := os.Lstat(p); err != nil {
+		return
+	}
+	r.seen["protected"+p] = true
+	r.prot = append(r.prot, Found{p, &Entry{Pattern: p, Kind: Protected, Reason: why}})
+}
+
+// scan matches the names in dir against the entries, down to ScanDepth.
+func (r *resolver) scan(dir string, depth int) {
+	if r.budget <= 0 {
+		return
+	}
+	r.budget--
+	f, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	ents, _ := f.ReadDir(-1) // unsorted: no sort, no lstat
+	f.Close()
+	bare := 0
+	for _, de := range ents {
+		name := de.Name()
+		p := filepath.Join(dir, name)
+		switch name {
+		case "HEAD", "config", "objects", "refs":
+			bare++
+		}
+		r.matchName(p, name)
+		if name == ".git" {
+			r.gitDir(dir)
+			continue
+		}
+		if de.IsDir() && depth+1 < ScanDepth && !slices.Contains(scanSkip, name) {
+			r.scan(p, depth+1)
+		}
+	}
+	if bare == 4 && filepath.Base(dir) != ".git" {
+		if fi, err := os.Stat(filepath.Join(dir, "objects")); err == nil && fi.IsDir() {
+			const why = "an embedded bare repository: git run in it later runs its config and hooks"
+			r.addGit(filepath.Join(dir, "config"), why)
+			r.addGit(filepath.Join(dir, "hooks"), why)
+		}
+	}
+}
+
+// gitDir protects the git directory of a repository whose work tree is top:
+// the ".git/..." entries applied to the resolved git and common directories,
+// and core.hooksPath.
+func (r *resolver) gitDir(top string) {
+	dotgit := filepath.Join(top, ".git")
+	fi, err := os.Lstat(dotgit)
+	if err != nil {
+		return
+	}
+	gitdir := dotgit
+	if fi.Mode().IsRegular() {
+		b, err := readSmall(dotgit)
+		if err != nil {
+			return
+		}
+		s, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir:")
+		if !ok {
+			return
+		}
+		gitdir = strings.TrimSpace(s)
+		if !filepath.IsAbs(gitdir) {
+			gitdir = filepath.Join(top, gitdir)
+		}
+		if res, err := filepath.EvalSymlinks(gitdir); err == nil {
+			gitdir = res
+		}
+	} else if !fi.IsDir() {
+		return
+	}
+	common := gitdir
+	if b, err := readSmall(filepath.Join(gitdir, "commondir")); err == nil {
+		c := strings.TrimSpace(string(b))
+		if !filepath.IsAbs(c) {
+			c = filepath.Join(gitdir, c)
+		}
+		common = filepath.Clean(c)
+	}
+	for i := range r.l.Entries {
+		e := &r.l.Entries[i]
+		rest, ok := strings.CutPrefix(e.Pattern, ".git/")
+		if e.Kind != Protected || !ok {
+			continue
+		}
+		bases := []string{gitdir}
+		if common != gitdir {
+			bases = append(bases, common)
+		}
+		for _, base := range bases {
+			p := filepath.Join(base, rest)
+			if !strings.ContainsAny(rest, `*?[\`) {
+				r.addGit(p, e.Reason)
+				continue
+			}
+			ms, _ := filepath.Glob(p)
+			for _, m := range ms {
+				r.addGit(m, e.Reason)
+			}
+		}
+	}
+	configs := []string{filepath.Join(common, "config"), filepath.Join(gitdir, "config.worktree")}
+	if r.home != "" {
+		configs = append(configs, filepath.Join(r.home, ".gitconfig"), filepath.Join(r.home, ".config", "git", "config"))
+	}
+	for _, c := range configs {
+		hp := hooksPath(c)
+		if hp == "" {
+			continue
+		}
+		if strings.HasPrefix(hp, "~/") && r.home != "" {
+			hp = filepath.Join(r.home, hp[2:])
+		}
+		if !filepath.IsAbs(hp) {
+			hp = filepath.Join(top, hp)
+		}
+		if res, err := filepath.EvalSymlinks(hp); err == nil {
+			hp = res
+		}
+		r.addGit(hp, "core.hooksPath: git runs these hooks later, outside the sandbox")
+	}
+}
+
+// hooksPath reads core.hooksPath from a git config file: the [core] section's
+// hookspath key (names are case-insensitive), the last one winning. Includes
+// are not followed.
+func hooksPath(file string) string {
+	b, err := readSmall(file)
+	if err != nil {
+		return ""
+	}
+	var out string
+	inCore := false
+	sc := bufio.NewScanner(strings.NewReader(string(b)))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if strings.HasPrefix(line, "[") {
+			sec := strings.ToLower(strings.Trim(strings.Fields(strings.Trim(line, "[]") + " ")[0], "[] "))
+			inCore = sec == "core"
+			continue
+		}
+		if !inCore {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok || !strings.EqualFold(strings.TrimSpace(k), "hookspath") {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		if i := strings.IndexAny(v, "#;"); i >= 0 && !strings.HasPrefix(v, `"`) {
+			v = strings.TrimSpace(v[:i])
+		}
+		out = strings.Trim(v, `"`)
+	}
+	return out
+}
+
+// readSmall reads the first 64 KiB of p at most.
+func readSmall(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, 64<<10))
+}
+
+// prune drops paths below another one found, keeping the outer one.
+func prune(fs []Found) []Found {
+	slices.SortFunc(fs, func(a, b Found) int { return strings.Compare(a.Path, b.Path) })
+	var out []Found
+	for _, f := range fs {
+		if slices.ContainsFunc(out, func(o Found) bool { return within(f.Path, o.Path) }) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// within reports whether p is dir or below it.
+func within(p, dir string) bool {
+	return dir == "/" || p == dir || strings.HasPrefix(p, dir+"/")
+}

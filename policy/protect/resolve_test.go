@@ -1,0 +1,160 @@
+package protect
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+func git(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@t",
+		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@t")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+}
+
+func paths(fs []Found) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Path)
+	}
+	return out
+}
+
+func write(t *testing.T, p, s string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestResolve(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	tmp, _ := filepath.EvalSymlinks(t.TempDir())
+	home := filepath.Join(tmp, "home")
+	p := filepath.Join(tmp, "p")
+	write(t, filepath.Join(home, ".ssh", "id_ed25519"), "k")
+	write(t, filepath.Join(home, ".ssh", "id_ed25519.pub"), "k")
+	write(t, filepath.Join(home, ".ssh", "known_hosts"), "k")
+	write(t, filepath.Join(home, ".aws", "credentials"), "k")
+	write(t, filepath.Join(home, ".bashrc"), "")
+	git(t, tmp, "init", "-q", p)
+	git(t, p, "config", "core.hooksPath", "tools/githooks")
+	write(t, filepath.Join(p, "tools", "githooks", "pre-commit"), "")
+	write(t, filepath.Join(p, ".env"), "K=1")
+	write(t, filepath.Join(p, ".env.example"), "K=")
+	write(t, filepath.Join(p, "app", ".env.local"), "K=1")
+	write(t, filepath.Join(p, "app", "deep", "x", ".env"), "K=1") // beyond ScanDepth
+	write(t, filepath.Join(p, ".vscode", "tasks.json"), "{}")
+	write(t, filepath.Join(p, "main.go"), "")
+	git(t, p, "init", "-q", "--bare", "docs")
+	// A worktree elsewhere in the roots: its .git file names the gitdir.
+	git(t, p, "commit", "-q", "--allow-empty", "-m", "x")
+	wt := filepath.Join(tmp, "wt")
+	git(t, p, "worktree", "add", "-q", wt)
+
+	l := Default()
+	prot, sec := l.Resolve([]string{p, wt}, []string{p, wt}, home)
+	gotP, gotS := paths(prot), paths(sec)
+	for _, want := range []string{
+		filepath.Join(p, ".git", "hooks"), filepath.Join(p, ".git", "config"), filepath.Join(p, "tools", "githooks"),
+		filepath.Join(p, ".vscode"), filepath.Join(p, "docs", "config"), filepath.Join(p, "docs", "hooks"),
+	} {
+		if !slices.Contains(gotP, want) {
+			t.Errorf("protected: %s missing from %v", want, gotP)
+		}
+	}
+	for _, bad := range []string{filepath.Join(p, ".git"), filepath.Join(p, ".git", "index"), filepath.Join(home, ".bashrc"), filepath.Join(p, "main.go")} {
+		if slices.Contains(gotP, bad) {
+			t.Errorf("protected: %s should not be in %v", bad, gotP)
+		}
+	}
+	for _, want := range []string{
+		filepath.Join(home, ".ssh", "id_ed25519"), filepath.Join(home, ".aws", "credentials"),
+		filepath.Join(p, ".env"), filepath.Join(p, "app", ".env.local"),
+	} {
+		if !slices.Contains(gotS, want) {
+			t.Errorf("secrets: %s missing from %v", want, gotS)
+		}
+	}
+	for _, bad := range []string{filepath.Join(home, ".ssh", "id_ed25519.pub"), filepath.Join(home, ".ssh", "known_hosts"),
+		filepath.Join(p, ".env.example"), filepath.Join(p, "app", "deep", "x", ".env")} {
+		if slices.Contains(gotS, bad) {
+			t.Errorf("secrets: %s should not be in %v", bad, gotS)
+		}
+	}
+
+	// The worktree's root holds the main repository's hooks through its .git
+	// file only when they lie in the roots: with the worktree alone they do not.
+	prot, _ = l.Resolve([]string{wt}, []string{wt}, home)
+	if len(prot) != 0 {
+		t.Errorf("worktree alone: protected %v, want none (its git directory is outside the roots)", paths(prot))
+	}
+	// With the main repository's .git as a root too, the worktree's gitdir is resolved.
+	prot, _ = l.Resolve([]string{wt, filepath.Join(p, ".git")}, []string{wt}, home)
+	if got := paths(prot); !slices.Contains(got, filepath.Join(p, ".git", "hooks")) || !slices.Contains(got, filepath.Join(p, ".git", "config")) {
+		t.Errorf("worktree with its common dir in the roots: protected %v, want the common hooks and config", got)
+	}
+
+	// Home as a root: its shell start-up files are protected.
+	prot, _ = l.Resolve([]string{home}, nil, home)
+	if got := paths(prot); !slices.Contains(got, filepath.Join(home, ".bashrc")) {
+		t.Errorf("home as a root: protected %v, want ~/.bashrc", got)
+	}
+}
+
+func TestApply(t *testing.T) {
+	l := Default()
+	err := l.Apply(Adjust{Unprotected: []string{".git/hooks", "/p/.vscode/settings.json"}, Protected: []string{"Makefile"},
+		NotSecret: []string{"~/.npmrc", "/p/test.pem"}, Secrets: []string{"*.secret"}, SecretEnvAllow: []string{"MY_TOKEN"}, SecretEnv: []string{"*_AUTH"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const home = "/home/u"
+	for _, tt := range []struct {
+		kind Kind
+		path string
+		want bool
+	}{
+		{Protected, "/p/.git/hooks/pre-commit", false},
+		{Protected, "/p/.git/config", true},
+		{Protected, "/p/.vscode/settings.json", false},
+		{Protected, "/p/.vscode/tasks.json", true},
+		{Protected, "/p/Makefile", true},
+		{Secret, "/home/u/.npmrc", false},
+		{Secret, "/p/test.pem", false},
+		{Secret, "/p/other.pem", true},
+		{Secret, "/p/x.secret", true},
+	} {
+		if got := l.Match(tt.kind, tt.path, home) != nil; got != tt.want {
+			t.Errorf("after Apply: Match(%s, %s) = %v, want %v", tt.kind, tt.path, got, tt.want)
+		}
+	}
+	if l.SecretEnvName("MY_TOKEN") || !l.SecretEnvName("GIT_AUTH") {
+		t.Errorf("secret_env_allow / secret_env not applied")
+	}
+	if err := Default().Apply(Adjust{Secrets: []string{"[x"}}); err == nil {
+		t.Errorf("Apply with a malformed pattern: no error")
+	}
+	if err := Default().Apply(Adjust{Protected: []string{" "}}); err == nil {
+		t.Errorf("Apply with an empty pattern: no error")
+	}
+}
+
+func TestScrubEnv(t *testing.T) {
+	got := Default().ScrubEnv([]string{"PATH=/bin", "OPENAI_API_KEY=sk", "HOME=/h", "GITHUB_TOKEN=x", "KEYTIMEOUT=1", "BAD"})
+	want := []string{"PATH=/bin", "HOME=/h", "KEYTIMEOUT=1", "BAD"}
+	if !slices.Equal(got, want) {
+		t.Errorf("ScrubEnv = %v, want %v", got, want)
+	}
+}

@@ -1,0 +1,158 @@
+package sandbox
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Landlock has no deny rule: a right granted on a directory holds for everything
+// beneath it. To keep a secret unreadable, read (READ_FILE, EXECUTE) is granted
+// not on / but on each entry of each directory on the way down to the secret,
+// except the entry that leads there: the siblings of /home, then of /home/u, then
+// of /home/u/.ssh... Listing (READ_DIR) stays granted on /, so a secret's name
+// shows, not its content. A directory that cannot be listed on the way (no read
+// permission) gets no read rule at all: fail closed. Each rule's descriptor is
+// closed as soon as the rule is added (the ruleset holds the inode), so the rule
+// count costs no descriptors.
+//
+// Renaming or linking a secret into a readable place is refused by Landlock
+// itself (EXDEV: a file may not gain rights by moving, ABI 2).
+
+const llReadFile = unix.LANDLOCK_ACCESS_FS_READ_FILE | unix.LANDLOCK_ACCESS_FS_EXECUTE
+
+// holeTree is the paths to keep unreadable, as a tree of path components.
+type holeTree struct {
+	kids map[string]*holeTree
+	hole bool
+}
+
+func newHoleTree(paths []string) *holeTree {
+	t := &holeTree{}
+	for _, p := range paths {
+		n := t
+		for _, c := range strings.Split(strings.Trim(filepath.Clean(p), "/"), "/") {
+			if c == "" {
+				continue
+			}
+			if n.kids == nil {
+				n.kids = map[string]*holeTree{}
+			}
+			k := n.kids[c]
+			if k == nil {
+				k = &holeTree{}
+				n.kids[c] = k
+			}
+			n = k
+		}
+		n.hole, n.kids = true, nil
+	}
+	return t
+}
+
+// readableHoles returns the paths of unreadable that exist and that this
+// process could read now: the others need no rule (the kernel's own
+// permissions refuse them already).
+func readableHoles(unreadable []string) []string {
+	var out []string
+	for _, p := range unreadable {
+		if !filepath.IsAbs(p) {
+			continue
+		}
+		var st unix.Stat_t
+		if unix.Lstat(p, &st) != nil || st.Mode&unix.S_IFMT == unix.S_IFCHR {
+			continue // gone, or /dev/null over it already (an enclosing sandbox)
+		}
+		if unix.Faccessat(unix.AT_FDCWD, p, unix.R_OK, unix.AT_EACCESS) == nil {
+			out = append(out, filepath.Clean(p))
+		}
+	}
+	return out
+}
+
+// addReadRules grants access (file rights) on everything below the directory
+// dirfd (at path, for messages) but the holes of n. It returns the number of
+// rules added.
+func addReadRules(add func(path string, fd int, access uint64) error, dirfd int, path string, n *holeTree, access uint64) (int, error) {
+	if n.hole {
+		return 0, nil
+	}
+	if len(n.kids) == 0 {
+		return 1, add(path, dirfd, access)
+	}
+	// O_PATH descriptors cannot be read: list through a real one.
+	lfd, err := unix.Openat(dirfd, ".", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return 0, nil // cannot list it: nothing below is granted (fail closed)
+	}
+	defer unix.Close(lfd)
+	rules := 0
+	buf := make([]byte, 8192)
+	for {
+		nb, err := unix.Getdents(lfd, buf)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return rules, fmt.Errorf("getdents %s: %w", path, err)
+		}
+		if nb <= 0 {
+			return rules, nil
+		}
+		for off := 0; off < nb; {
+			d := (*unix.Dirent)(unsafe.Pointer(&buf[off]))
+			nameb := buf[off+int(unsafe.Offsetof(d.Name)) : off+int(d.Reclen)]
+			off += int(d.Reclen)
+			if i := bytes.IndexByte(nameb, 0); i >= 0 {
+				nameb = nameb[:i]
+			}
+			name := string(nameb)
+			if name == "." || name == ".." || d.Type == unix.DT_LNK {
+				continue // a symlink's target is judged where it lies
+			}
+			k := n.kids[name]
+			if k != nil && k.hole {
+				continue
+			}
+			fd, err := unix.Openat(dirfd, name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+			if err != nil {
+				continue // gone since listed
+			}
+			var r int
+			child := path + "/" + name
+			if path == "/" {
+				child = "/" + name
+			}
+			a := access
+			typ := d.Type
+			if typ == unix.DT_UNKNOWN {
+				var st unix.Stat_t
+				if unix.Fstat(fd, &st) == nil {
+					typ = map[uint32]uint8{unix.S_IFDIR: unix.DT_DIR, unix.S_IFLNK: unix.DT_LNK}[st.Mode&unix.S_IFMT]
+				}
+			}
+			if typ == unix.DT_LNK {
+				unix.Close(fd)
+				continue
+			}
+			if typ != unix.DT_DIR {
+				a &= llFileRights
+			}
+			if k != nil {
+				r, err = addReadRules(add, fd, child, k, a)
+			} else {
+				r, err = 1, add(child, fd, a)
+			}
+			unix.Close(fd)
+			rules += r
+			if err != nil {
+				return rules, err
+			}
+		}
+	}
+}

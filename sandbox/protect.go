@@ -1,0 +1,47 @@
+package sandbox
+
+import (
+	"os"
+	"path/filepath"
+
+	"guard/policy/protect"
+)
+
+// Protect fills p's ReadOnly, Unreadable, SecretEnv and SecretEnvAllow from the
+// list l for p.WritableRoots, as the roots are now (protect.List.Resolve): the
+// protected paths found inside the roots, the secrets found anywhere. The
+// roots scanned for names that match at any depth (.env, *.pem) are the
+// writable roots but temporary directories and /. home is the user's home
+// directory ("" if unknown).
+func Protect(p *Profile, l *protect.List, home string) {
+	tmp := []string{"/", "/tmp", "/var/tmp", "/dev/shm", filepath.Clean(os.TempDir())}
+	var scan []string
+	for _, r := range p.WritableRoots {
+		r = filepath.Clean(r)
+		skip := false
+		for _, t := range tmp {
+			skip = skip || r == t
+		}
+		if !skip {
+			scan = append(scan, r)
+		}
+	}
+	prot, sec := l.Resolve(p.WritableRoots, scan, home)
+	p.ReadOnly, p.Unreadable = nil, nil
+	for _, f := range prot {
+		p.ReadOnly = append(p.ReadOnly, f.Path)
+	}
+	for _, f := range sec {
+		p.Unreadable = append(p.Unreadable, f.Path)
+	}
+	p.SecretEnv, p.SecretEnvAllow = l.SecretEnv, l.SecretEnvAllow
+}
+
+// scrubEnv removes the variables p.SecretEnv names from env.
+func scrubEnv(p Profile, env []string) []string {
+	if len(p.SecretEnv) == 0 {
+		return env
+	}
+	l := protect.List{SecretEnv: p.SecretEnv, SecretEnvAllow: p.SecretEnvAllow}
+	return l.ScrubEnv(env)
+}

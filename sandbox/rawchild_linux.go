@@ -1,0 +1,299 @@
+package sandbox
+
+import (
+	"encoding/binary"
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// The user-namespace child of an ordinary user, without a second start of guard:
+// the parent prepares every system call the child makes (paths as C strings,
+// the Landlock ruleset, the seccomp program, argv and envp), then forks itself
+// into a new user and mount namespace with clone(2); the child, a copy of the
+// calling thread alone, runs that list of raw system calls (rawOps) and execs
+// the program. It runs no Go code that could allocate, grow its stack or wait
+// for another thread: one go:nosplit loop. A failure is reported on a pipe as
+// the step and errno, and the child exits 127.
+
+// rawOp is one system call of the child. Arguments whose index is set in
+// fromResult are replaced by the result of an earlier op (res is its index).
+type rawOp struct {
+	nr       uintptr
+	args     [6]uintptr
+	from     [6]int8 // -1, or the op whose result replaces the argument
+	store    *int32  // when set, the result is also stored here (a struct field)
+	storeOp  int8    // the op whose result goes into store, before this op runs
+	optional bool    // an error is ignored
+	name     string  // for the parent's message only: never read by the child
+}
+
+// rawChild is what the child reads.
+type rawChild struct {
+	ops     []rawOp
+	results []uintptr
+	errFD   uintptr
+	errBuf  [16]byte
+	keep    []any // what the pointers in ops point into, kept alive
+}
+
+//go:nosplit
+//go:norace
+func runRawChild(c *rawChild) {
+	for i := 0; i < len(c.ops); i++ {
+		op := &c.ops[i]
+		var a [6]uintptr
+		for k := 0; k < 6; k++ {
+			a[k] = op.args[k]
+			if op.from[k] >= 0 {
+				a[k] = c.results[op.from[k]]
+			}
+		}
+		if op.store != nil {
+			*op.store = int32(c.results[op.storeOp])
+		}
+		r, _, e := syscall.RawSyscall6(op.nr, a[0], a[1], a[2], a[3], a[4], a[5])
+		if e != 0 && !op.optional {
+			c.errBuf[0] = byte(i)
+			c.errBuf[1] = byte(i >> 8)
+			c.errBuf[4] = byte(e)
+			c.errBuf[5] = byte(e >> 8)
+			syscall.RawSyscall(syscall.SYS_WRITE, c.errFD, uintptr(unsafe.Pointer(&c.errBuf[0])), 8)
+			syscall.RawSyscall(syscall.SYS_EXIT_GROUP, 127, 0, 0)
+		}
+		c.results[i] = r
+	}
+	syscall.RawSyscall(syscall.SYS_EXIT_GROUP, 127, 0, 0)
+}
+
+// rawAtFDCWD is AT_FDCWD (-100) as a register value.
+const rawAtFDCWD = ^uintptr(99)
+
+// rawBuilder collects the ops.
+type rawBuilder struct {
+	c rawChild
+}
+
+func (b *rawBuilder) cstr(s string) uintptr {
+	p, err := syscall.BytePtrFromString(s)
+	if err != nil {
+		panic(err) // NUL in a path: checked by the caller
+	}
+	b.c.keep = append(b.c.keep, p)
+	return uintptr(unsafe.Pointer(p))
+}
+
+func (b *rawBuilder) ptr(p unsafe.Pointer, owner any) uintptr {
+	b.c.keep = append(b.c.keep, owner)
+	return uintptr(p)
+}
+
+// op appends a call; from lists (argument index, op index) pairs. It returns
+// the op's index.
+func (b *rawBuilder) op(name string, nr uintptr, args [6]uintptr, from ...int) int {
+	o := rawOp{nr: nr, args: args, from: [6]int8{-1, -1, -1, -1, -1, -1}, name: name}
+	for i := 0; i+1 < len(from); i += 2 {
+		o.from[from[i]] = int8(from[i+1])
+	}
+	b.c.ops = append(b.c.ops, o)
+	return len(b.c.ops) - 1
+}
+
+func (b *rawBuilder) writeFile(name, path, content string) {
+	fd := b.op("open "+path, unix.SYS_OPENAT, [6]uintptr{rawAtFDCWD, b.cstr(path), unix.O_WRONLY | unix.O_CLOEXEC})
+	buf := []byte(content)
+	b.op("write "+path, unix.SYS_WRITE, [6]uintptr{0, b.ptr(unsafe.Pointer(&buf[0]), buf), uintptr(len(buf))}, 0, fd)
+	b.op("close "+path, unix.SYS_CLOSE, [6]uintptr{}, 0, fd)
+}
+
+// runRawUserNS is runInUserNS with the raw child. c is the parent's plan.
+func runRawUserNS(c *confinement, path string, argv, env []string) error {
+	p := c.p
+	for _, s := range append(append(slices.Clone(argv), env...), path) {
+		if slices.Contains([]byte(s), 0) {
+			return fmt.Errorf("a NUL byte in the program, its arguments or its environment")
+		}
+	}
+	// What the child will see with mounts: secret files and directories in
+	// the roots hidden by mounts, Landlock holes for the others.
+	var emptied, emptiedDirs, holes []string
+	for _, h := range c.holes {
+		var st unix.Stat_t
+		switch {
+		case unix.Lstat(h, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG:
+			emptied = append(emptied, h)
+		case c.inRoots(h):
+			emptiedDirs = append(emptiedDirs, h)
+		default:
+			holes = append(holes, h)
+		}
+	}
+	var fds []int
+	defer func() {
+		for _, fd := range fds {
+			unix.Close(fd)
+		}
+	}()
+	ruleset := -1
+	var shmRights uint64
+	if c.landlock {
+		var err error
+		if ruleset, shmRights, err = landlockRuleset(c.abi, p, c.roots, holes, &fds); err != nil {
+			return err
+		}
+	}
+	if err := closeInheritedFDs(append(slices.Clone(c.fds), fds...)); err != nil {
+		return err
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	defer errR.Close()
+
+	b := &rawBuilder{}
+	b.c.errFD = errW.Fd()
+	atCWD := rawAtFDCWD
+	uid, gid := os.Getuid(), os.Getgid()
+	b.writeFile("setgroups", "/proc/self/setgroups", "deny")
+	b.writeFile("gid_map", "/proc/self/gid_map", strconv.Itoa(gid)+" "+strconv.Itoa(gid)+" 1")
+	b.writeFile("uid_map", "/proc/self/uid_map", strconv.Itoa(uid)+" "+strconv.Itoa(uid)+" 1")
+	b.op("mount / private", unix.SYS_MOUNT, [6]uintptr{b.cstr("none"), b.cstr("/"), 0, unix.MS_REC | unix.MS_PRIVATE})
+	tops := outermost(c.roots)
+	var trees []int
+	for _, r := range tops {
+		trees = append(trees, b.op("open_tree "+r.path, unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(r.path),
+			unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC | unix.AT_RECURSIVE}))
+	}
+	ro := &unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}
+	roPtr := b.ptr(unsafe.Pointer(ro), ro)
+	b.op("mount_setattr / read-only", unix.SYS_MOUNT_SETATTR, [6]uintptr{atCWD, b.cstr("/"), unix.AT_RECURSIVE, roPtr, unsafe.Sizeof(*ro)})
+	for i, r := range tops {
+		b.op("move_mount "+r.path, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), atCWD, b.cstr(r.path),
+			unix.MOVE_MOUNT_F_EMPTY_PATH | unix.MOVE_MOUNT_T_SYMLINKS}, 0, trees[i])
+	}
+	for _, x := range c.readOnly {
+		t := b.op("open_tree "+x, unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(x), unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC | unix.AT_RECURSIVE})
+		b.op("mount_setattr "+x, unix.SYS_MOUNT_SETATTR, [6]uintptr{0, b.cstr(""), unix.AT_EMPTY_PATH | unix.AT_RECURSIVE, roPtr, unsafe.Sizeof(*ro)}, 0, t)
+		b.op("move_mount "+x, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), atCWD, b.cstr(x), unix.MOVE_MOUNT_F_EMPTY_PATH}, 0, t)
+	}
+	for _, x := range emptied {
+		t := b.op("open_tree /dev/null", unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr("/dev/null"), unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC})
+		b.op("move_mount /dev/null over "+x, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), atCWD, b.cstr(x), unix.MOVE_MOUNT_F_EMPTY_PATH}, 0, t)
+	}
+	for _, x := range emptiedDirs {
+		b.op("mount tmpfs over "+x, unix.SYS_MOUNT, [6]uintptr{b.cstr("tmpfs"), b.cstr(x), b.cstr("tmpfs"),
+			unix.MS_RDONLY | unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC, b.cstr("size=4k,nr_inodes=2,mode=0500")})
+	}
+	if !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") }) {
+		b.op("mount tmpfs /dev/shm", unix.SYS_MOUNT, [6]uintptr{b.cstr("tmpfs"), b.cstr("/dev/shm"), b.cstr("tmpfs"),
+			unix.MS_NOSUID | unix.MS_NODEV, b.cstr(fmt.Sprintf("mode=1777,nr_inodes=%d", shmMarkerInodes))})
+	}
+	if cwd, err := unix.Getwd(); err == nil {
+		b.op("chdir "+cwd, unix.SYS_CHDIR, [6]uintptr{b.cstr(cwd)})
+	}
+	// No capability crosses execve: all sets emptied (ambient with permitted).
+	hdr := &unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	data := &[2]unix.CapUserData{}
+	b.op("capset", unix.SYS_CAPSET, [6]uintptr{b.ptr(unsafe.Pointer(hdr), hdr), b.ptr(unsafe.Pointer(&data[0]), data)})
+	b.op("prctl(PR_SET_NO_NEW_PRIVS)", unix.SYS_PRCTL, [6]uintptr{unix.PR_SET_NO_NEW_PRIVS, 1})
+	if ruleset >= 0 {
+		// The private /dev/shm's rule, then the ruleset on the child.
+		shm := b.op("open /dev/shm", unix.SYS_OPENAT, [6]uintptr{atCWD, b.cstr("/dev/shm"), unix.O_PATH | unix.O_CLOEXEC})
+		b.c.ops[shm].optional = true
+		pb := &unix.LandlockPathBeneathAttr{Allowed_access: shmRights}
+		add := b.op("landlock_add_rule /dev/shm", unix.SYS_LANDLOCK_ADD_RULE, [6]uintptr{uintptr(ruleset), unix.LANDLOCK_RULE_PATH_BENEATH, b.ptr(unsafe.Pointer(pb), pb)})
+		b.c.ops[add].store, b.c.ops[add].storeOp, b.c.ops[add].optional = &pb.Parent_fd, int8(shm), true
+		b.op("landlock_restrict_self", unix.SYS_LANDLOCK_RESTRICT_SELF, [6]uintptr{uintptr(ruleset)})
+	}
+	if c.seccomp {
+		prog := seccompProgram(p, true) // the child has an IPC namespace of its own
+		fprog := &unix.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
+		b.c.keep = append(b.c.keep, prog)
+		b.op("seccomp", unix.SYS_SECCOMP, [6]uintptr{unix.SECCOMP_SET_MODE_FILTER, 0, b.ptr(unsafe.Pointer(fprog), fprog)})
+	}
+	// Signal handlers guard installed go back to the default (ignored ones stay
+	// ignored, as execve would keep them), then the signal mask the program
+	// inherits.
+	for sig := 1; sig < 65; sig++ {
+		if sig == int(unix.SIGKILL) || sig == int(unix.SIGSTOP) {
+			continue
+		}
+		var old [4]uintptr // struct kernel_sigaction: handler, flags, restorer, mask
+		if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), 0, uintptr(unsafe.Pointer(&old[0])), 8, 0, 0); e != 0 {
+			continue
+		}
+		if old[0] == 0 || old[0] == 1 { // SIG_DFL, SIG_IGN
+			continue
+		}
+		dfl := &[4]uintptr{}
+		b.op("rt_sigaction", unix.SYS_RT_SIGACTION, [6]uintptr{uintptr(sig), b.ptr(unsafe.Pointer(dfl), dfl), 0, 8})
+	}
+	var oldMask, all uint64 = 0, ^uint64(0)
+	if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, 0, uintptr(unsafe.Pointer(&oldMask)), 8, 0, 0); e != 0 {
+		return fmt.Errorf("rt_sigprocmask: %w", e)
+	}
+	mask := &[1]uint64{oldMask}
+	b.op("rt_sigprocmask", unix.SYS_RT_SIGPROCMASK, [6]uintptr{unix.SIG_SETMASK, b.ptr(unsafe.Pointer(&mask[0]), mask), 0, 8})
+	argvp, err := syscall.SlicePtrFromStrings(argv)
+	if err != nil {
+		return err
+	}
+	envp, err := syscall.SlicePtrFromStrings(scrubEnv(p, env))
+	if err != nil {
+		return err
+	}
+	b.op("execve "+path, unix.SYS_EXECVE, [6]uintptr{b.cstr(path), b.ptr(unsafe.Pointer(&argvp[0]), argvp), b.ptr(unsafe.Pointer(&envp[0]), envp)})
+	b.c.results = make([]uintptr, len(b.c.ops))
+
+	sigs := make(chan os.Signal, 4)
+	signalNotify(sigs)
+
+	// Fork: all signals blocked on this thread, so that none runs a Go handler
+	// in the child; the child restores the mask before execve.
+	syscall.ForkLock.Lock()
+	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&all)), 0, 8, 0, 0)
+	pid, _, e := unix.RawSyscall6(unix.SYS_CLONE, unix.CLONE_NEWUSER|unix.CLONE_NEWNS|unix.CLONE_NEWIPC|uintptr(unix.SIGCHLD), 0, 0, 0, 0, 0)
+	if pid == 0 && e == 0 {
+		runRawChild(&b.c) // never returns
+	}
+	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&oldMask)), 0, 8, 0, 0)
+	syscall.ForkLock.Unlock()
+	runtime.KeepAlive(b)
+	errW.Close()
+	if e != 0 {
+		signalStop(sigs)
+		if e == unix.EPERM || e == unix.ENOSPC || e == unix.EINVAL || e == unix.EACCES || e == unix.EUSERS {
+			return fmt.Errorf("%w (%v): %s", errNoUserNS, e, userNSHint())
+		}
+		return fmt.Errorf("clone: %w", e)
+	}
+	// The child's report: nothing when execve succeeded (the pipe closed on exec).
+	var rep [8]byte
+	n, _ := errR.Read(rep[:])
+	if n == 8 {
+		var ws syscall.WaitStatus
+		syscall.Wait4(int(pid), &ws, 0, nil)
+		signalStop(sigs)
+		step := int(binary.LittleEndian.Uint16(rep[0:]))
+		errno := unix.Errno(binary.LittleEndian.Uint16(rep[4:]))
+		name := "?"
+		if step < len(b.c.ops) {
+			name = b.c.ops[step].name
+		}
+		if step == len(b.c.ops)-1 {
+			return &ExecError{Path: path, Err: errno}
+		}
+		if step < 9 && (errno == unix.EPERM || errno == unix.EACCES) {
+			return fmt.Errorf("%w (%s: %v): %s", errNoUserNS, name, errno, userNSHint())
+		}
+		return fmt.Errorf("in the user namespace: %s: %w", name, errno)
+	}
+	return waitAndExit(int(pid), sigs)
+}

@@ -1,0 +1,95 @@
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// An ordinary user has no CAP_SYS_ADMIN for the read-only binds over the
+// protected paths and secrets, and a Go process, always multi-threaded, cannot
+// unshare(CLONE_NEWUSER) to get one. So when there are protected paths or
+// secrets inside the roots, Exec forks a child into a new user namespace
+// (mapping the user to itself) and mount namespace (rawchild_linux.go); the
+// child makes the mounts as root does, drops every capability, confines itself
+// as usual and execs the program. guard stays as the parent: it forwards
+// SIGTERM, SIGHUP, SIGINT and SIGQUIT, and exits as the program did. Inside, the
+// fresh /proc cannot be mounted (the user namespace does not own the PID
+// namespace): other processes' command lines stay readable, a documented limit.
+
+// errNoUserNS wraps the failure to make a user namespace.
+var errNoUserNS = errors.New("unprivileged user namespaces are not allowed")
+
+func signalNotify(ch chan os.Signal) {
+	signal.Notify(ch, unix.SIGTERM, unix.SIGHUP, unix.SIGINT, unix.SIGQUIT)
+}
+
+func signalStop(ch chan os.Signal) { signal.Stop(ch) }
+
+// waitAndExit waits for the child pid, forwarding the signals that arrive on
+// sigs, and exits as it did: its status, or its signal raised again here.
+func waitAndExit(pid int, sigs chan os.Signal) error {
+	go func() {
+		for s := range sigs {
+			// SIGINT and SIGQUIT from a terminal reach the child too: forwarding
+			// them once more is harmless.
+			unix.Kill(pid, s.(syscall.Signal))
+		}
+	}()
+	var ws syscall.WaitStatus
+	var err error
+	for {
+		_, err = syscall.Wait4(pid, &ws, 0, nil)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	signal.Stop(sigs)
+	if err != nil {
+		return fmt.Errorf("waiting for the sandbox's child: %w", err)
+	}
+	if ws.Signaled() {
+		signal.Reset(ws.Signal())
+		unix.Kill(os.Getpid(), ws.Signal())
+		os.Exit(128 + int(ws.Signal()))
+	}
+	os.Exit(ws.ExitStatus())
+	return nil
+}
+
+// userNSHint names the setting that forbids unprivileged user namespaces here,
+// and how to allow them.
+func userNSHint() string {
+	read := func(p string) string {
+		b, _ := os.ReadFile(p)
+		return strings.TrimSpace(string(b))
+	}
+	switch {
+	case read("/proc/sys/user/max_user_namespaces") == "0":
+		return "sysctl user.max_user_namespaces=0 forbids them (set it above 0 to allow)"
+	case read("/proc/sys/kernel/unprivileged_userns_clone") == "0":
+		return "sysctl kernel.unprivileged_userns_clone=0 forbids them (set it to 1 to allow)"
+	case read("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1":
+		return "AppArmor restricts them (sysctl kernel.apparmor_restrict_unprivileged_userns=0, or an AppArmor profile for guard with the userns permission)"
+	}
+	return "the kernel or a security module refused them"
+}
+
+// userNSAllowed reports, without trying, whether the settings allow an
+// ordinary user to make a user namespace, and if not which one forbids it.
+func userNSAllowed() (bool, string) {
+	read := func(p string) string {
+		b, _ := os.ReadFile(p)
+		return strings.TrimSpace(string(b))
+	}
+	if read("/proc/sys/user/max_user_namespaces") == "0" || read("/proc/sys/kernel/unprivileged_userns_clone") == "0" ||
+		read("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1" {
+		return false, userNSHint()
+	}
+	return true, ""
+}
