@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"guard/policy/protect"
@@ -116,11 +117,17 @@ func DecideProtected(v *Verdict, mode Mode, roots []string, prot *protect.List, 
 		}
 	}
 	outside := d.Outside()
+	removesRoot := ""
+	if class != Forbidden && v.Prompt == "" {
+		removesRoot = removesProject(v.Removes, roots)
+	}
 	switch {
 	case class == Forbidden:
 		d.Action, d.Reason = Refuse, "forbidden: "+v.Why()
 	case v.Prompt != "":
 		d.Action, d.Reason = Ask, "a rule asks a person in every mode: "+v.Prompt
+	case removesRoot != "":
+		d.Action, d.Reason = Ask, "asked in every mode: "+removesRoot
 	case mode == FullAuto && len(outside) > 0:
 		d.Action, d.Reason = Refuse, "writes outside the writable roots: "+joinPaths(outside)
 	case mode == FullAuto:
@@ -239,4 +246,63 @@ func resolvePath(prefix, rest string, links int) string {
 		return resolvePath(prefix, remaining, links+1)
 	}
 	return prefix
+}
+
+// removesProject says why a recursive removal deletes a project, or "":
+// a path that resolves to a writable root or an ancestor of one, or to a
+// repository's work tree (a directory holding .git). No sandbox can give
+// such work back.
+func removesProject(paths, roots []string) string {
+	if len(paths) == 0 {
+		return ""
+	}
+	resolved := ResolveRoots(roots)
+	for _, p := range paths {
+		abs := Resolve(p, "/")
+		for _, r := range resolved {
+			if Inside(r, abs) {
+				return "rm -r deletes " + abs + ", which is or holds the writable root " + r + ": uncommitted work cannot be recovered"
+			}
+		}
+		if workTree(abs) {
+			return "rm -r deletes the git work tree " + abs + ": uncommitted work and unpushed history cannot be recovered"
+		}
+	}
+	// Every entry of a root or a work tree named one by one: what a shell
+	// made of `rm -rf *` before guard saw it (a shim, `guard -- rm`).
+	byDir := map[string]map[string]bool{}
+	for _, p := range paths {
+		abs := Resolve(p, "/")
+		dir := filepath.Dir(abs)
+		if byDir[dir] == nil {
+			byDir[dir] = map[string]bool{}
+		}
+		byDir[dir][filepath.Base(abs)] = true
+	}
+	for dir, names := range byDir {
+		if len(names) < 2 || !(workTree(dir) || slices.Contains(resolved, dir)) {
+			continue
+		}
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		all := true
+		for _, e := range entries {
+			if !strings.HasPrefix(e.Name(), ".") && !names[e.Name()] {
+				all = false
+				break
+			}
+		}
+		if all {
+			return "rm -r deletes every entry of " + dir + ": uncommitted work cannot be recovered"
+		}
+	}
+	return ""
+}
+
+// workTree reports whether dir holds a .git (a repository's work tree).
+func workTree(dir string) bool {
+	fi, err := os.Lstat(filepath.Join(dir, ".git"))
+	return err == nil && (fi.IsDir() || fi.Mode().IsRegular())
 }

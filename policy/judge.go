@@ -2,6 +2,7 @@ package policy
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"guard/policy/shell"
@@ -26,8 +27,9 @@ type Verdict struct {
 	// Reason says why a script as a whole is unverified, if it is.
 	Reason string
 	// Prompt is set when a rule that asks for a person matched one of the
-	// commands (a prompt prefix_rule or define_program(prompt=)): it holds
-	// the rule's reason, and the command is asked about in every mode.
+	// commands (a prompt prefix_rule or define_program(prompt=)), or when
+	// one is of a destructive class (undo.go): it holds the reason, and the
+	// command is asked about in every mode.
 	Prompt string
 	// Secret says why a command prints a secret (a secret file read, an
 	// environment dump); such a command is never safe.
@@ -38,6 +40,16 @@ type Verdict struct {
 	// resolves (a binary inside a writable root may be anything) and what
 	// each git command may run.
 	Commands [][]string
+	// Dirs are the absolute directories the commands of a script may run
+	// in (the ones the shell layer tracks through cd and pushd, with those
+	// an earlier failed cd may leave), each once; empty for a plain argv,
+	// which runs in the caller's directory.
+	Dirs []string
+	// Removes are the paths a recursive rm deletes (absolute, not
+	// resolved); a glob that covers every entry of a directory is that
+	// directory. The decision asks a person when one is a writable root,
+	// an ancestor of one or a repository's work tree.
+	Removes []string
 }
 
 // promptOf returns the reason of a prompting rule's result, or "".
@@ -72,6 +84,16 @@ func (s Set) Judge(argv []string, cwd string) Verdict {
 }
 
 func (s Set) judgeArgv(argv []string, cwd string) Verdict {
+	if why := guardAdmin(argv); why != "" {
+		return Verdict{Class: Forbidden, Result: guardAdminResult(why), Argv: argv, Commands: [][]string{argv}}
+	}
+	if in, ok := guardRunInner(argv); ok {
+		if iv := s.Judge(in, cwd); iv.Class == Forbidden {
+			iv.Argv = argv
+			iv.Commands = append([][]string{argv[:1]}, iv.Commands...)
+			return iv
+		}
+	}
 	r := s.Check(argv)
 	var inner []string // what sudo or xargs runs, when it decided
 	if r.Class != Safe && r.Class != Forbidden {
@@ -119,6 +141,12 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 	for _, w := range r.Writes() {
 		v.Writes = append(v.Writes, absolute(w, cwd))
 	}
+	if v.Class != Forbidden {
+		if v.Prompt == "" {
+			v.Prompt = destructive(argv, nil)
+		}
+		v.Removes = removes(argv, nil, cwd)
+	}
 	if v.Class == Safe || v.Class == Match {
 		for _, f := range r.Reads() {
 			if why := deviceRead(f, cwd); why != "" {
@@ -130,6 +158,12 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 	if r.Class != Forbidden {
 		if v.Secret = envDump(argv); v.Secret == "" {
 			v.Secret = secretRead(&r, cwd)
+		}
+		if v.Secret == "" {
+			v.Secret = secretDump(argv, cwd)
+		}
+		if v.Secret == "" {
+			v.Secret = recursiveSecret(argv, cwd)
 		}
 		if v.Secret != "" {
 			v.Class, v.Reason = Unverified, "secret: "+v.Secret
@@ -198,6 +232,11 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 				v.Commands = append(v.Commands, []string{w})
 			}
 		}
+		for _, d := range dirs {
+			if !slices.Contains(v.Dirs, d) {
+				v.Dirs = append(v.Dirs, d)
+			}
+		}
 		sub := s.judgeArgv(c.Argv, dir)
 		dynamic := c.Dynamic
 		if dynamic != "" && sub.Class != Forbidden {
@@ -216,6 +255,15 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 		}
 		if sub.Class != Safe || len(c.Writes) > 0 {
 			written = true
+		}
+		if sub.Class != Forbidden {
+			if sub.Prompt == "" && c.Dynamic != "" {
+				sub.Prompt = destructive(c.Argv, c.ArgDynamic)
+			}
+			if c.Dynamic != "" {
+				sub.Removes = removes(c.Argv, c.ArgDynamic, dir)
+			}
+			v.Removes = append(v.Removes, sub.Removes...)
 		}
 		if sub.Prompt != "" && v.Prompt == "" {
 			v.Prompt = sub.Prompt

@@ -61,6 +61,9 @@ func secretPath(path, cwd string) string {
 			return "reads " + path + " (" + e.Reason + ")"
 		}
 	}
+	if why := contentSecret(abs); why != "" {
+		return "reads " + path + ": " + why
+	}
 	return ""
 }
 

@@ -119,21 +119,30 @@ func (g *Gate) checkGit(v *policy.Verdict) {
 	if v.Class != policy.Safe && v.Class != policy.Match {
 		return
 	}
+	// A script's commands run where its cd and pushd lead (`cd docs &&
+	// git status`): every directory the judge tracked is asked, not only
+	// the one guard starts in.
+	dirs := v.Dirs
+	if len(dirs) == 0 {
+		dirs = []string{g.Cwd}
+	}
 	done := map[string]bool{}
 	for _, c := range v.Commands {
 		if len(c) == 0 || filepath.Base(c[0]) != "git" {
 			continue
 		}
 		globals := gitGlobals(c[1:])
-		key := strings.Join(globals, "\x00")
-		if done[key] {
-			continue
-		}
-		done[key] = true
-		if why := g.gitDriversSet(globals); why != "" {
-			v.Class, v.Unknown = policy.Unverified, true
-			v.Reason = why
-			return
+		for _, dir := range dirs {
+			key := dir + "\x00" + strings.Join(globals, "\x00")
+			if done[key] {
+				continue
+			}
+			done[key] = true
+			if why := g.gitDriversSet(globals, dir); why != "" {
+				v.Class, v.Unknown = policy.Unverified, true
+				v.Reason = why
+				return
+			}
 		}
 	}
 }
@@ -165,7 +174,7 @@ func gitGlobals(args []string) []string {
 var trustedGitScope = map[string]bool{"global": true, "system": true, "command": true}
 
 // gitDriversSet returns why git's config makes a read run programs, or "".
-func (g *Gate) gitDriversSet(globals []string) string {
+func (g *Gate) gitDriversSet(globals []string, dir string) string {
 	git, err := g.gitBinary()
 	if err != nil {
 		return ""
@@ -179,7 +188,7 @@ func (g *Gate) gitDriversSet(globals []string) string {
 	ctx, cancel := context.WithTimeout(context.Background(), gitCheckTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, git, args...)
-	cmd.Dir = g.Cwd
+	cmd.Dir = dir
 	cmd.Env = PinGit(g.Env)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

@@ -154,6 +154,10 @@ func Default() *List {
 	secret(whyToken, ".vault-token", "*.token", "token.json", "secrets.yml", "secrets.yaml", "secrets.json")
 	secret(whyProcEnv, "/proc/*/environ", "/proc/*/task/*/environ")
 	secret(whyPassword, "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/ssh/ssh_host_*_key", "/etc/sudoers")
+	secret("shell and REPL histories hold the commands typed, tokens and passwords in them included",
+		".bash_history", ".zsh_history", ".sh_history", ".ash_history", ".histfile", ".python_history",
+		".node_repl_history", ".psql_history", ".mysql_history", ".sqlite_history", ".rediscli_history",
+		".irb_history", "~/.local/share/fish/fish_history")
 
 	l.SecretEnv = []string{"*KEY*", "*SECRET*", "*TOKEN*", "*PASSWORD*", "*PASSWD*", "*_PWD", "*CREDENTIAL*", "*_PAT",
 		"*COOKIE*", "*OAUTH*", "*_AUTH", "*AUTHORIZATION*", "*JWT*", "*DSN*", "DATABASE_URL", "*_DATABASE_URL", "SSH_AUTH_SOCK"}

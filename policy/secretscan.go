@@ -1,0 +1,545 @@
+package policy
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// More ways to print a secret (the red-team pass on issue 16 point 2):
+//
+//   - BSD `ps e` (`ps auxe`, `ps eww`): every same-user process's
+//     environment; `docker`/`podman` `inspect`: a container's or image's
+//     Config.Env (unless a --format names neither Env nor the whole
+//     config);
+//   - recursive readers over a tree that holds a file on the secret list:
+//     `grep -r`, `rg` (hidden files only with --hidden/-uu/-.), `git grep
+//     --no-index`/`--untracked`, `find ... -exec cat|grep|... {}`, and
+//     `xargs cat|grep|...`, whose file names come from stdin (the tree is
+//     the directory it runs in). The tree is walked, bounded
+//     (maxWalkEntries entries, .git not entered); a tree too large to walk
+//     is unverified with that reason. `--include`/`-g` globs and find's
+//     `-name` tests are honoured when they exclude every secret found;
+//   - files that hold a secret by their content, not their name, which the
+//     sandbox must still read (npm, git): a git config (`.git/config`,
+//     `~/.gitconfig`) with a URL that carries credentials or an auth
+//     header, printed by `cat`, `git config --list/--get*`, `git remote -v`
+//     or `get-url`; an `.npmrc` or `.yarnrc.yml` with an auth token.
+//
+// Limits: rg's .gitignore rules are not applied (a non-hidden secret file
+// counts even when ignored); `git grep` on tracked files is not walked (a
+// tracked secret is in the history already); a pipeline's first command is
+// not used to narrow what xargs reads.
+
+// maxWalkEntries bounds the walk of a searched tree.
+const maxWalkEntries = 20000
+
+// contentReaders print what the files they are given hold.
+var contentReaders = map[string]bool{
+	"cat": true, "grep": true, "egrep": true, "fgrep": true, "rg": true, "head": true, "tail": true, "less": true,
+	"more": true, "strings": true, "xxd": true, "od": true, "hexdump": true, "sed": true, "awk": true, "nl": true,
+	"jq": true, "base64": true, "sort": true, "uniq": true, "tac": true, "bat": true, "ag": true, "ack": true,
+	"cut": true, "diff": true, "cmp": true, "paste": true, "column": true, "yq": true,
+}
+
+// secretDump extends envDump: ps with BSD e, docker/podman inspect, git
+// config and remote reads of a config holding credentials.
+func secretDump(argv []string, cwd string) string {
+	if len(argv) == 0 {
+		return ""
+	}
+	switch filepath.Base(argv[0]) {
+	case "ps":
+		skip := false
+		for _, a := range argv[1:] {
+			switch {
+			case skip:
+				skip = false
+			case strings.HasPrefix(a, "-"):
+				switch a {
+				case "-C", "-p", "-u", "-U", "-g", "-G", "-o", "-O", "-t", "-q", "-s", "--pid", "--ppid", "--sort",
+					"--format", "-k", "--user", "--group", "--tty", "--sid", "--cols", "--columns", "--rows", "--width":
+					skip = true
+				}
+			case isLetters(a) && strings.ContainsRune(a, 'e'):
+				return "ps " + a + " prints the environment of every process (BSD e), which holds API keys and tokens"
+			case isLetters(a) && strings.ContainsRune("UptoOqsk", rune(a[len(a)-1])):
+				skip = true // BSD options that take the next word: U user, p pid, o format
+			}
+		}
+	case "docker", "podman":
+		return inspectEnv(argv)
+	case "git":
+		return gitConfigPrint(argv, cwd)
+	}
+	return ""
+}
+
+func isLetters(s string) bool {
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// inspectEnv: `docker inspect X`, `docker container|image inspect X`.
+func inspectEnv(argv []string) string {
+	i := 1
+	for i < len(argv) && strings.HasPrefix(argv[i], "-") {
+		i++
+	}
+	if i < len(argv) && (argv[i] == "container" || argv[i] == "image" || argv[i] == "compose") {
+		i++
+	}
+	if i >= len(argv) || argv[i] != "inspect" {
+		return ""
+	}
+	format := ""
+	for j := i + 1; j < len(argv); j++ {
+		a := argv[j]
+		switch {
+		case a == "-f" || a == "--format":
+			if j+1 < len(argv) {
+				format = argv[j+1]
+			}
+			j++
+		case strings.HasPrefix(a, "--format="):
+			format = strings.TrimPrefix(a, "--format=")
+		case strings.HasPrefix(a, "-f") && len(a) > 2:
+			format = a[2:]
+		}
+	}
+	if format != "" && !strings.Contains(format, "Env") && !strings.Contains(format, "json") &&
+		!strings.Contains(strings.ReplaceAll(format, " ", ""), "{{.}}") && !strings.Contains(strings.ReplaceAll(format, " ", ""), ".Config}}") {
+		return ""
+	}
+	return filepath.Base(argv[0]) + " inspect prints the configuration, Config.Env included, which holds API keys and passwords"
+}
+
+// credentialInConfig matches a URL with credentials, an auth header or an
+// auth token in a config file.
+var credentialInConfig = regexp.MustCompile(`(?i)(https?://[^/\s@]+@|extraheader|authorization:|_authtoken|_auth\s*=|password\s*=|\btoken\s*=|npmauthtoken|npmauthident)`)
+
+// contentSecret says why a file holds a secret by its content, or "": a git
+// config, .npmrc or .yarnrc.yml that matches credentialInConfig. Only a
+// regular file is read, at most 1 MB.
+func contentSecret(abs string) string {
+	base := filepath.Base(abs)
+	gitConfig := base == ".gitconfig" || base == "config" && (filepath.Base(filepath.Dir(abs)) == ".git" ||
+		strings.Contains(abs, "/.git/modules/") || strings.HasSuffix(filepath.Dir(abs), "/.config/git"))
+	if !gitConfig && base != ".npmrc" && base != ".yarnrc.yml" && base != ".yarnrc" {
+		return ""
+	}
+	fi, err := os.Stat(abs)
+	if err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	f, err := os.Open(abs)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	b, _ := io.ReadAll(io.LimitReader(f, 1<<20))
+	if m := credentialInConfig.Find(b); m != nil {
+		return base + " holds credentials (" + strings.TrimSpace(string(m)) + "...)"
+	}
+	return ""
+}
+
+// gitConfigPrint: git config reads and git remote listings print the
+// repository's and the user's config values; a secret when those files
+// hold credentials.
+func gitConfigPrint(argv []string, cwd string) string {
+	args := argv[1:]
+	dir := cwd
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		if args[0] == "-C" && len(args) > 1 {
+			dir = absolute(args[1], dir)
+			args = args[1:]
+		}
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		return ""
+	}
+	switch args[0] {
+	case "config":
+		// A listing prints every value; a get of one key only that key's,
+		// which matters when the key can hold a credential.
+		listing, writes := false, false
+		var keys []string
+		for _, a := range args[1:] {
+			switch {
+			case a == "-l" || a == "--list" || a == "list" || a == "--get-regexp" || a == "get-regexp" ||
+				a == "--get-urlmatch" || strings.HasPrefix(a, "--show"):
+				listing = listing || !strings.HasPrefix(a, "--show")
+			case a == "--unset" || a == "--add" || a == "--replace-all" || a == "--unset-all" || a == "set" || a == "unset":
+				writes = true
+			case !strings.HasPrefix(a, "-") && a != "get":
+				keys = append(keys, strings.ToLower(a))
+			}
+		}
+		if writes || len(keys) > 1 && !listing {
+			return "" // git config KEY VALUE sets
+		}
+		if !listing {
+			credential := false
+			for _, k := range keys {
+				for _, w := range []string{"url", "extraheader", "token", "password", "credential", "auth", "secret", "cookie"} {
+					credential = credential || strings.Contains(k, w)
+				}
+			}
+			if !credential {
+				return ""
+			}
+		}
+	case "remote":
+		if len(args) > 1 && args[1] != "-v" && args[1] != "--verbose" && args[1] != "get-url" && args[1] != "show" {
+			return ""
+		}
+		if len(args) == 1 {
+			return "" // names only
+		}
+	default:
+		return ""
+	}
+	files := []string{}
+	if h := home(); filepath.IsAbs(h) {
+		files = append(files, filepath.Join(h, ".gitconfig"), filepath.Join(h, ".config", "git", "config"))
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		files = append(files, filepath.Join(d, ".git", "config"))
+		if d == "/" || d == "." || d == "" {
+			break
+		}
+	}
+	for _, f := range files {
+		if why := contentSecret(f); why != "" {
+			return "git " + args[0] + " prints config values: " + why
+		}
+	}
+	return ""
+}
+
+// recursiveSecret says why argv reads a tree that holds a secret file, or
+// "" (see the package comment above).
+func recursiveSecret(argv []string, cwd string) string {
+	if len(argv) == 0 {
+		return ""
+	}
+	prog := filepath.Base(argv[0])
+	if namesOnly(prog, argv) {
+		return ""
+	}
+	var roots, include []string
+	hidden := true
+	switch prog {
+	case "grep", "egrep", "fgrep":
+		recursive, patternGiven := false, false
+		var pos []string
+		opts := true
+		for i := 1; i < len(argv); i++ {
+			a := argv[i]
+			switch {
+			case opts && a == "--":
+				opts = false
+			case opts && (a == "-r" || a == "-R" || a == "--recursive" || a == "--dereference-recursive" ||
+				a == "--directories=recurse"):
+				recursive = true
+			case opts && (a == "-d" || a == "--directories") && i+1 < len(argv):
+				recursive = recursive || argv[i+1] == "recurse"
+				i++
+			case opts && (a == "-e" || a == "-f" || a == "--regexp" || a == "--file"):
+				patternGiven = true
+				i++
+			case opts && (strings.HasPrefix(a, "--regexp=") || strings.HasPrefix(a, "--file=")):
+				patternGiven = true
+			case opts && a == "--include" && i+1 < len(argv):
+				include = append(include, argv[i+1])
+				i++
+			case opts && strings.HasPrefix(a, "--include="):
+				include = append(include, strings.TrimPrefix(a, "--include="))
+			case opts && (a == "--exclude" || a == "--exclude-dir" || a == "-m" || a == "-A" || a == "-B" || a == "-C" ||
+				a == "--max-count" || a == "--context" || a == "--label" || a == "--color" || a == "--colour" || a == "--binary-files"):
+				i++
+			case opts && strings.HasPrefix(a, "--"):
+			case opts && strings.HasPrefix(a, "-") && len(a) > 1:
+				if strings.ContainsAny(a[1:], "rR") && !strings.ContainsAny(a[1:], "efmABCd") {
+					recursive = true
+				}
+				if strings.ContainsAny(a[1:], "rR") && strings.ContainsAny(a[1:], "ef") {
+					recursive, patternGiven = true, true
+					i++
+				}
+			default:
+				pos = append(pos, a)
+			}
+		}
+		if !recursive {
+			return ""
+		}
+		if !patternGiven && len(pos) > 0 {
+			pos = pos[1:]
+		}
+		roots = pos
+		if len(roots) == 0 {
+			roots = []string{"."}
+		}
+	case "rg":
+		hidden = false
+		patternGiven := false
+		var pos []string
+		opts := true
+		u := 0
+		for i := 1; i < len(argv); i++ {
+			a := argv[i]
+			switch {
+			case opts && a == "--":
+				opts = false
+			case opts && (a == "--hidden" || a == "-." || a == "--unrestricted"):
+				hidden = hidden || a != "--unrestricted"
+				if a == "--unrestricted" {
+					u++
+				}
+			case opts && (a == "-e" || a == "-f" || a == "--regexp" || a == "--file"):
+				patternGiven = true
+				i++
+			case opts && (a == "-g" || a == "--glob" || a == "--iglob") && i+1 < len(argv):
+				if !strings.HasPrefix(argv[i+1], "!") {
+					include = append(include, argv[i+1])
+				}
+				i++
+			case opts && (a == "-t" || a == "-T" || a == "--type" || a == "--type-not" || a == "-m" || a == "-A" || a == "-B" ||
+				a == "-C" || a == "--max-count" || a == "--context" || a == "-M" || a == "--max-columns" || a == "--max-depth" ||
+				a == "-d" || a == "--sort" || a == "--sortr" || a == "-j" || a == "--threads" || a == "-r" || a == "--replace"):
+				i++
+			case opts && strings.HasPrefix(a, "--"):
+			case opts && strings.HasPrefix(a, "-") && len(a) > 1:
+				u += strings.Count(a, "u")
+			default:
+				pos = append(pos, a)
+			}
+		}
+		if u >= 2 {
+			hidden = true
+		}
+		if !patternGiven && len(pos) > 0 {
+			pos = pos[1:]
+		}
+		roots = pos
+		if len(roots) == 0 {
+			roots = []string{"."}
+		}
+	case "git":
+		args := argv[1:]
+		for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+			if args[0] == "-C" && len(args) > 1 {
+				cwd = absolute(args[1], cwd)
+				args = args[1:]
+			}
+			args = args[1:]
+		}
+		if len(args) == 0 || args[0] != "grep" {
+			return ""
+		}
+		walk := false
+		for _, a := range args[1:] {
+			if a == "--no-index" || a == "--untracked" {
+				walk = true
+			}
+		}
+		if !walk {
+			return ""
+		}
+		roots = []string{"."}
+	case "find":
+		var starts, names []string
+		reader, or := "", false
+		i := 1
+		for ; i < len(argv) && !strings.HasPrefix(argv[i], "-") && argv[i] != "(" && argv[i] != "!"; i++ {
+			starts = append(starts, argv[i])
+		}
+		for ; i < len(argv); i++ {
+			switch a := argv[i]; a {
+			case "-exec", "-execdir", "-ok", "-okdir":
+				if i+1 < len(argv) && contentReaders[filepath.Base(argv[i+1])] && reader == "" {
+					reader = filepath.Base(argv[i+1])
+				}
+			case "-name", "-iname":
+				if i+1 < len(argv) {
+					names = append(names, argv[i+1])
+				}
+			case "-o", "-or", "!", "-not", ",":
+				or = true
+			}
+		}
+		if reader == "" {
+			return ""
+		}
+		if len(starts) == 0 {
+			starts = []string{"."}
+		}
+		roots = starts
+		if !or {
+			include = names
+		}
+	case "xargs":
+		in, _, ok := xargsInner(argv)
+		if !ok || !contentReaders[filepath.Base(in[0])] {
+			return ""
+		}
+		roots = []string{"."}
+	default:
+		return ""
+	}
+	for _, r := range roots {
+		dir := absolute(homeWord(r), cwd)
+		found, complete := secretFiles(dir, hidden)
+		for _, f := range found {
+			if len(include) > 0 && !matchesAny(include, filepath.Base(f)) {
+				continue
+			}
+			rel := f
+			return prog + " reads the tree " + r + ", which holds " + rel + " (" + secrets().Secret(f, home()).Reason + ")"
+		}
+		if !complete {
+			return prog + " reads the tree " + r + ", too large to check for secret files (over " +
+				strconv.Itoa(maxWalkEntries) + " entries)"
+		}
+	}
+	return ""
+}
+
+// homeWord expands a leading ~ the judge already knows how to read.
+func homeWord(w string) string {
+	if w == "~" || strings.HasPrefix(w, "~/") {
+		if h := home(); filepath.IsAbs(h) {
+			return h + w[1:]
+		}
+	}
+	return w
+}
+
+func matchesAny(globs []string, name string) bool {
+	for _, g := range globs {
+		if ok, _ := filepath.Match(g, name); ok {
+			return true
+		}
+		if ok, _ := filepath.Match(filepath.Base(g), name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+type walkKey struct {
+	dir    string
+	hidden bool
+}
+
+type walkResult struct {
+	found    []string
+	complete bool
+}
+
+var (
+	walkMu    sync.Mutex
+	walkCache = map[walkKey]walkResult{}
+)
+
+// secretFiles walks dir (bounded: maxWalkEntries entries, .git not
+// entered, symlinks not followed) and returns the secret-list files and
+// directories in it, and whether the walk saw the whole tree. Hidden
+// entries are skipped unless hidden is set. A file (not a directory) is
+// itself checked.
+func secretFiles(dir string, hidden bool) ([]string, bool) {
+	walkMu.Lock()
+	defer walkMu.Unlock()
+	key := walkKey{dir, hidden}
+	if r, ok := walkCache[key]; ok {
+		return r.found, r.complete
+	}
+	h := home()
+	var found []string
+	n := 0
+	complete := true
+	abs := Resolve(dir, "/")
+	fi, err := os.Lstat(abs)
+	switch {
+	case err != nil:
+	case !fi.IsDir():
+		if secrets().Secret(abs, h) != nil {
+			found = append(found, abs)
+		}
+	case secrets().Secret(abs, h) != nil:
+		found = append(found, abs)
+	default:
+		queue := []string{abs}
+		for len(queue) > 0 && len(found) < 16 {
+			d := queue[0]
+			queue = queue[1:]
+			f, err := os.Open(d)
+			if err != nil {
+				continue
+			}
+			entries, _ := f.ReadDir(maxWalkEntries - n + 1)
+			f.Close()
+			for _, e := range entries {
+				n++
+				if n > maxWalkEntries {
+					complete = false
+					queue = nil
+					break
+				}
+				name := e.Name()
+				if name == ".git" || !hidden && strings.HasPrefix(name, ".") {
+					continue
+				}
+				p := d + "/" + name
+				if secrets().Secret(p, h) != nil {
+					found = append(found, p)
+					continue
+				}
+				if e.IsDir() {
+					queue = append(queue, p)
+				}
+			}
+		}
+	}
+	walkCache[key] = walkResult{found, complete}
+	return found, complete
+}
+
+// namesOnly reports whether a search prints only file names, counts or
+// nothing (grep/rg -l, -L, -c, -q, rg --files): not what the files hold.
+func namesOnly(prog string, argv []string) bool {
+	if prog != "grep" && prog != "egrep" && prog != "fgrep" && prog != "rg" {
+		return false
+	}
+	for _, a := range argv[1:] {
+		switch a {
+		case "--":
+			return false
+		case "--files", "--files-with-matches", "--files-without-match", "--count", "--quiet", "--silent", "--count-matches":
+			return true
+		}
+		if len(a) > 1 && a[0] == '-' && a[1] != '-' {
+			// A bundle up to the first option that takes a value.
+			for _, c := range a[1:] {
+				if strings.ContainsRune("lLcq", c) {
+					return true
+				}
+				if strings.ContainsRune("efmABCdgtTMj", c) {
+					break
+				}
+			}
+		}
+	}
+	return false
+}

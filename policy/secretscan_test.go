@@ -1,0 +1,86 @@
+package policy_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"guard/policy"
+)
+
+// TestSecretReadersNeverSafe: the red-team pass's secret readers, one group
+// per class, in a real project tree that holds a .env, a git config with a
+// token in a remote URL and an .npmrc with an auth token: none is safe, and
+// each says why. The same commands in a tree without secrets stay as they
+// were (the controls).
+func TestSecretReadersNeverSafe(t *testing.T) {
+	def, err := policy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := policy.Set{def}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	proj := filepath.Join(t.TempDir(), "proj")
+	clean := filepath.Join(t.TempDir(), "clean")
+	for _, f := range []struct{ path, body string }{
+		{proj + "/.env", "OPENAI_API_KEY=sk-x\n"},
+		{proj + "/src/app.py", "print(1)\n"},
+		{proj + "/.npmrc", "//registry.npmjs.org/:_authToken=npm_x\n"},
+		{proj + "/.git/config", "[remote \"origin\"]\n\turl = https://ghp_abc@github.com/o/r.git\n"},
+		{proj + "/deploy/id_rsa", "KEY\n"},
+		{home + "/.bash_history", "export TOKEN=x\n"},
+		{clean + "/src/app.py", "print(1)\n"},
+		{clean + "/.npmrc", "legacy-peer-deps=true\n"},
+		{clean + "/.git/config", "[remote \"origin\"]\n\turl = https://github.com/o/r.git\n"},
+	} {
+		if err := os.MkdirAll(filepath.Dir(f.path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f.path, []byte(f.body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	classes := map[string][]string{
+		"ps with BSD e": {"ps auxe", "ps axe", "ps e", "ps eww", "ps aux e", "ps -o pid e"},
+		"recursive readers over a tree with a secret": {"grep -r OPENAI", "grep -r . --include=.env", "grep -rn foo .",
+			"grep -R x", "grep -ri password src/..", "rg -uu KEY", "rg --hidden KEY", "rg -. x .", "rg KEY deploy",
+			"git grep --no-index KEY", "git grep --untracked KEY", "grep -r foo ~/"},
+		"find -exec reader": {"find . -name .env -exec grep KEY {} +", "find . -name .env -exec cat {} \\;",
+			"find . -type f -exec head -5 {} +", "find deploy -exec cat {} +"},
+		"xargs reader": {"find . -name .env | xargs cat", "ls -a | xargs grep KEY", "git ls-files | xargs head"},
+		"git config with a token": {"cat .git/config", "git config --list", "git config -l", "git config --get-regexp credential",
+			"git config --get remote.origin.url", "git remote -v", "git remote get-url origin", "head .git/config",
+			"cd src && git remote -v"},
+		"histories": {"cat ~/.bash_history", "tail -50 ~/.bash_history", "grep token ~/.bash_history"},
+		"docker inspect": {"docker inspect web", "docker container inspect web", "podman inspect db", "docker image inspect app",
+			"docker inspect --format '{{json .Config}}' web", "docker inspect -f '{{.Config.Env}}' web"},
+		"npmrc with a token": {"cat .npmrc", "head -3 .npmrc"},
+	}
+	for class, cmds := range classes {
+		for _, cmd := range cmds {
+			v := set.Judge([]string{"bash", "-c", cmd}, proj)
+			if v.Class == policy.Safe || v.Secret == "" && !strings.Contains(v.Why(), "secret") {
+				t.Errorf("%s: %q: %s, secret %q (%s), want a secret read", class, cmd, v.Class, v.Secret, v.Why())
+			}
+		}
+	}
+	// Controls: the same readers where no secret is, and what never prints one.
+	for _, cmd := range []string{"grep -rn foo .", "grep -r foo src", "rg foo", "rg -uu foo", "git config --list",
+		"git remote -v", "cat .npmrc", "cat .git/config", "ps aux", "ps -ef", "find . -name '*.py' -exec grep x {} +",
+		"ls | xargs grep x"} {
+		v := set.Judge([]string{"bash", "-c", cmd}, clean)
+		if v.Secret != "" {
+			t.Errorf("control %q in a tree without secrets: secret %q, want none", cmd, v.Secret)
+		}
+	}
+	for _, cmd := range []string{"grep -rn foo src", "rg foo src", "rg -uu foo src", "grep -r x --include=*.py .", "git config user.name", "grep -rl OPENAI .", "rg --files", "rg -l foo", "grep -rc x .", "grep -ril password src/..",
+		"git config --get user.email", "git config core.editor vim",
+		"find . -name '*.py' -exec grep x {} +", "docker inspect -f '{{.State.Status}}' web", "ps aux", "ps -C node", "ps U steve", "ps axo pid,etime"} {
+		v := set.Judge([]string{"bash", "-c", cmd}, proj)
+		if v.Secret != "" {
+			t.Errorf("%q: secret %q, want none (it cannot reach a secret)", cmd, v.Secret)
+		}
+	}
+}

@@ -1,0 +1,45 @@
+package policy_test
+
+import (
+	"strings"
+	"testing"
+
+	"guard/policy"
+)
+
+// TestGuardAdminForbidden: guard's own administration run by an agent is
+// forbidden whatever the path to the binary and whatever wraps it; its
+// read-only subcommands are not.
+func TestGuardAdminForbidden(t *testing.T) {
+	def, err := policy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := policy.Set{def}
+	forbidden := []string{
+		"guard trust", "guard trust .", "guard trust --revoke", "guard trust /work/proj", "guard setup claude-code",
+		"guard install", "guard install --help", "guard uninstall", "guard rules rm 1", "guard rules remove 2",
+		"/usr/local/bin/guard trust", "./bin/guard install", "~/go/bin/guard setup", "$HOME/go/bin/guard uninstall",
+		"env guard trust", "timeout 5 guard install", "command guard rules rm 1", "sudo guard install",
+		"cd /tmp && guard trust .", "bash -c 'guard trust'", "guard --mode full-auto -- guard trust",
+		"guard -- /usr/bin/guard install", "guard --policy x.policy -- env guard setup", "guard sh -c 'guard trust'",
+		"guard -c 'guard install'", "echo y | guard trust", "\"guard\" 'trust'",
+	}
+	for _, cmd := range forbidden {
+		v := set.Judge([]string{"bash", "-c", cmd}, corpusCwd)
+		if v.Class != policy.Forbidden {
+			t.Errorf("%q: %s (%s), want forbidden", cmd, v.Class, v.Why())
+			continue
+		}
+		if !strings.Contains(v.Why(), "a person runs it in their own terminal") {
+			t.Errorf("%q: reason %q does not say a person runs it", cmd, v.Why())
+		}
+	}
+	for _, cmd := range []string{"guard check rm -rf x", "guard explain git status", "guard log", "guard doctor",
+		"guard which rm", "guard rules list", "guard rules", "guard trust --list", "/usr/local/bin/guard rules list",
+		"guard --mode suggest -- ls", "guard version"} {
+		if v := set.Judge([]string{"bash", "-c", cmd}, corpusCwd); v.Class == policy.Forbidden {
+			t.Errorf("%q: forbidden (%s), want it allowed to run", cmd, v.Why())
+		}
+	}
+}
