@@ -177,7 +177,7 @@ func protected(p string, prot *protect.List, home string) string {
 	}
 	if prot != nil {
 		if e := prot.Protected(p, home); e != nil {
-			return e.Reason
+			return EntryWhy(e)
 		}
 	}
 	return ""

@@ -94,7 +94,7 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 			return iv
 		}
 	}
-	r := s.Check(argv)
+	r := s.checkInput(argv, "")
 	var inner []string // what sudo or xargs runs, when it decided
 	if r.Class != Safe && r.Class != Forbidden {
 		if in, ok := sudoInner(argv); ok {
@@ -237,7 +237,7 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 				v.Dirs = append(v.Dirs, d)
 			}
 		}
-		sub := s.judgeArgv(c.Argv, dir)
+		sub := s.judgeStdin(c.Argv, c.Stdin, dir)
 		dynamic := c.Dynamic
 		if dynamic != "" && sub.Class != Forbidden {
 			if argv, globs, secret, ok := expandArgv(&c, dir, written); ok {

@@ -31,7 +31,9 @@ import (
 
 const lazyMagic = "GUARDC2\n"
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// castagnoli is made on first use: building the table at start-up would
+// cost every guard run, policy cache or not.
+var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 type lazyHeader struct {
 	Format  int
@@ -106,7 +108,7 @@ func encodeLazy(h *lazyHeader, p *Policy) ([]byte, error) {
 		binary.LittleEndian.PutUint32(e[12:], uint32(len(cj)))
 		pool.Write(cj)
 	}
-	sum := crc32.Update(crc32.Checksum(idx, castagnoli), castagnoli, nameBuf.Bytes())
+	sum := crc32.Update(crc32.Checksum(idx, castagnoli()), castagnoli(), nameBuf.Bytes())
 	var b bytes.Buffer
 	b.WriteString(lazyMagic)
 	b.Write(binary.LittleEndian.AppendUint32(nil, uint32(len(hj))))
@@ -152,7 +154,7 @@ func decodeLazy(data []byte) (*lazyHeader, *lazyPolicy, error) {
 		return nil, nil, errLazy
 	}
 	lp := &lazyPolicy{index: rest[:16*n], names: rest[16*n : 16*n+nl], pool: rest[16*n+nl:], n: int(n)}
-	if crc32.Update(crc32.Checksum(lp.index, castagnoli), castagnoli, lp.names) != sum {
+	if crc32.Update(crc32.Checksum(lp.index, castagnoli()), castagnoli(), lp.names) != sum {
 		return nil, nil, errLazy
 	}
 	for i := 0; i < lp.n; i++ {

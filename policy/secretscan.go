@@ -124,10 +124,12 @@ func inspectEnv(argv []string) string {
 
 // credentialInConfig matches a URL with credentials, an auth header or an
 // auth token in a config file.
-var credentialInConfig = regexp.MustCompile(`(?i)(https?://[^/\s@]+@|extraheader|authorization:|_authtoken|_auth\s*=|password\s*=|\btoken\s*=|npmauthtoken|npmauthident)`)
+var credentialInConfig = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(https?://[^/\s@]+@|extraheader|authorization:|_authtoken|_auth\s*=|password\s*=|\btoken\s*=|npmauthtoken|npmauthident)`)
+})
 
 // contentSecret says why a file holds a secret by its content, or "": a git
-// config, .npmrc or .yarnrc.yml that matches credentialInConfig. Only a
+// config, .npmrc or .yarnrc.yml that matches credentialInConfig(). Only a
 // regular file is read, at most 1 MB.
 func contentSecret(abs string) string {
 	base := filepath.Base(abs)
@@ -146,7 +148,7 @@ func contentSecret(abs string) string {
 	}
 	defer f.Close()
 	b, _ := io.ReadAll(io.LimitReader(f, 1<<20))
-	if m := credentialInConfig.Find(b); m != nil {
+	if m := credentialInConfig().Find(b); m != nil {
 		return base + " holds credentials (" + strings.TrimSpace(string(m)) + "...)"
 	}
 	return ""

@@ -21,6 +21,10 @@
 //     In it, the protected paths inside the roots (Profile.ReadOnly: .git/hooks,
 //     .git/config, .envrc...) get read-only copies mounted over them (writing,
 //     creating in, renaming over or removing them fails with EROFS or EBUSY),
+//     after each directory between a root and a protected path (.git,
+//     ~/.config) got a writable copy of itself mounted onto itself: a mount
+//     point cannot be renamed or removed (EBUSY), so `mv .git .git2 && mkdir
+//     .git` cannot swap in a new git directory (pins_linux.go),
 //     the secret files (Profile.Unreadable) get /dev/null mounted over them
 //     (they read as empty), a secret directory inside a root an empty read-only
 //     tmpfs, and, as root, /proc is a fresh procfs with hidepid=invisible, where
@@ -54,7 +58,11 @@
 //  5. Descriptors above 2 are made close-on-exec, except pipes and FIFOs below
 //     128 (a file or socket opened before Landlock escapes it; pipes keep make's
 //     jobserver and bash's <(...) working). 0, 1 and 2 stay: redirecting them is
-//     the caller's choice.
+//     the caller's choice, except that one that is a directory or an O_PATH
+//     descriptor becomes /dev/null, and one that is a protected file is refused,
+//     before anything else (stdfds_linux.go): they refer to the original mounts,
+//     where /proc/self/fd/0/.git/hooks is writable and /proc/self/fd/0/.env
+//     readable, and a file reopened through /proc/self/fd/N is writable there.
 //  6. seccomp, last, on this thread only. Default allow; EPERM for socket() of any
 //     family but AF_UNIX unless AllowNetwork (so UDP, raw, packet and netlink too),
 //     and with it for AF_PACKET and SOCK_RAW over IPv4 and IPv6 all the same; for
@@ -196,13 +204,31 @@
 //     one created during the run, or one deeper in a root than protect.ScanDepth
 //     (or past protect.ScanDirs directories), is readable; so is a secret reached
 //     through a hard link made before the run, or a bind mount elsewhere.
-//   - Inside the writable roots, what is not on the protected list (build scripts,
-//     Makefiles, package.json scripts that run later), and protected paths that do
-//     not exist at start: a new .envrc or .vscode/tasks.json can be created (a
-//     mount needs something to cover; making the root's top unwritable would stop
-//     every new file there). Adding a pattern to the list protects only what
-//     exists. Writes through git to the protected .git/config (git remote add,
-//     git config) fail.
+//   - Inside the writable roots, what is not on the protected list (build
+//     scripts, Makefiles, package.json scripts that run later), and protected
+//     paths that do not exist at start: a new .envrc, .vscode/tasks.json,
+//     .claude/settings.local.json, .gemini/settings.json, .codex/config.toml or
+//     .gitmodules can be created by a program (the decision still treats a write
+//     it can see to those names as outside the roots). A mount needs something
+//     to cover, and an empty placeholder would change the user's tree; Landlock
+//     could refuse creating them only by granting each other entry of the
+//     directory a rule of its own, and every new file there would be refused
+//     too. Two exceptions are made before the list is resolved, empty: guard's
+//     own state directories (by the gate: they are guard's) and a repository's
+//     missing hooks directory, .git/hooks or core.hooksPath inside a root (by
+//     protect.List.Resolve: git makes .git/hooks itself, and an empty
+//     directory does not show in git status). Guard's binary
+//     cannot be replaced, nor the directories above it moved, but new files can
+//     be made next to it (its directory may hold the project, so it is not
+//     protected whole). A new repository is on no list either: `git init sub2`
+//     then a hook in sub2/.git/hooks, a new bare repository
+//     (docs/{HEAD,config,objects,refs}), or a new .git in a root that lies in
+//     the work tree of a repository outside it (git then finds the new one
+//     first) runs what it says when git is later run there. Adding a pattern to
+//     the list protects only what exists. Writes through git to the protected
+//     .git/config (git remote add, git config) fail. A rename across a pinned
+//     directory (a file moved from the work tree into .git) fails with EXDEV;
+//     mv copies instead.
 //   - An ordinary user without protected paths in the roots (no child in a user
 //     namespace), or where user namespaces are forbidden with BestEffort: their
 //     own files outside the roots can still get chmod, utime and xattr changes
@@ -214,7 +240,10 @@
 //     memory objects there. Root gets a private one.
 //   - A file hard-linked into a root before the sandbox is writable through that
 //     link (Landlock judges the path, and refuses making such links inside).
-//   - Descriptors 0, 1 and 2, and inherited pipes, whatever they lead to.
+//   - Descriptors 0, 1 and 2, and inherited pipes, whatever they lead to (but a
+//     directory, an O_PATH descriptor or a protected file, see step 5): root can
+//     fchmod a file outside the roots given on stdin, and a secret given there is
+//     readable.
 //   - In a nested Exec, metadata inside the enclosing sandbox's roots but outside
 //     its own: the enclosing program could change it anyway.
 //   - Pathname Unix sockets anywhere, with AllowUnixSockets; everything on the
@@ -258,4 +287,7 @@
 // (each rule's descriptor closed at once). BenchmarkProtect measures both parts.
 // An ordinary user with protected paths or secrets in the roots pays the fork of
 // guard and the namespaces: make bench's "repo + home lists, nobody" line.
+// Each pinned directory is one more open_tree and move_mount (about 15 us): one
+// (.git) for a repository; with the home directory in a root, guard's own state
+// directories add a read-only bind and up to three pins each.
 package sandbox

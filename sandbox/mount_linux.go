@@ -23,7 +23,7 @@ import (
 // roots, gives it a private /dev/shm, and re-enters the working directory cwd so
 // that it lies on the writable copy when it is inside a root. An error is
 // recoverable when nothing was made read-only yet.
-func readOnlyMounts(roots []root, readOnly, emptied, emptiedDirs []string, cwd string, proc bool) (recoverable bool, err error) {
+func readOnlyMounts(roots []root, pins, readOnly, emptied, emptiedDirs []string, cwd string, proc bool) (recoverable bool, err error) {
 	tops := outermost(roots)
 	// An IPC namespace with it: System V IPC objects and POSIX message queues of
 	// processes outside are out of reach, and the program's own keep working
@@ -71,6 +71,13 @@ func readOnlyMounts(roots []root, readOnly, emptied, emptiedDirs []string, cwd s
 	for i, r := range tops {
 		if err := unix.MoveMount(trees[i], "", unix.AT_FDCWD, r.path, unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_SYMLINKS); err != nil {
 			return false, fmt.Errorf("move_mount %s: %w", r.path, err)
+		}
+	}
+	// The directories above the protected paths: each a mount point of itself,
+	// which cannot be renamed or removed (pins_linux.go).
+	for _, p := range pins {
+		if err := bindOver(p, p, false); err != nil {
+			return false, err
 		}
 	}
 	// The protected paths inside the roots: read-only copies mounted over them.

@@ -47,6 +47,10 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 	if err != nil {
 		return false, err
 	}
+	if err := c.guardStdFDs(); err != nil {
+		c.release()
+		return false, err
+	}
 	if c.userns {
 		err := runRawUserNS(c, path, argv, env) // returns only on failure
 		if !errors.Is(err, errNoUserNS) {
@@ -117,6 +121,9 @@ func classFeatures(c *confinement, l *protect.List) []Feature {
 		k.patterns = append(k.patterns, e.Pattern)
 	}
 	ok, why := userNSAllowed()
+	// What the binds leave: a name missing at start (pinDirs keeps the
+	// existing ones from being moved away).
+	const pinned = "; the directories above them cannot be moved or removed; a name missing at start can be created inside (the decision still treats a visible write to it as outside the roots)"
 	var fs []Feature
 	for _, k := range classes {
 		anyDepth := false
@@ -133,11 +140,11 @@ func classFeatures(c *confinement, l *protect.List) []Feature {
 		if k.kind == protect.Protected {
 			switch {
 			case c.mounts:
-				f.Enforced, f.Detail = true, "read-only binds in the mount namespace, over what exists at start"+scope
+				f.Enforced, f.Detail = true, "read-only binds in the mount namespace, over what exists at start"+pinned+scope
 			case c.inherited:
 				f.Enforced, f.Detail = true, c.mountsWhy
 			case ok:
-				f.Enforced, f.Detail = true, "read-only binds in a user and mount namespace (guard stays as the parent), over what exists at start"+scope
+				f.Enforced, f.Detail = true, "read-only binds in a user and mount namespace (guard stays as the parent), over what exists at start"+pinned+scope
 			default:
 				f.Detail = why
 			}
@@ -197,6 +204,7 @@ type confinement struct {
 	userns    bool
 	usernsWhy string
 	readOnly  []string // the ReadOnly paths that exist inside the roots
+	pins      []string // the directories above them, mounted onto themselves (pinDirs)
 
 	abi  int  // Landlock ABI, 0 without Landlock
 	root bool // euid 0, or holds CAP_CHOWN, CAP_FOWNER or CAP_DAC_OVERRIDE
@@ -332,6 +340,9 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		}
 	}
 
+	if (c.mounts || c.userns) && !p.FilesOnly {
+		c.pins = pinDirs(c.roots, c.readOnly)
+	}
 	c.capSets, c.capsRequired = cs, euid == 0
 	c.capsPlan, c.capsWhy = planCapabilities(euid, cs)
 	c.caps = c.capsPlan != capsNone
@@ -430,7 +441,7 @@ func (c *confinement) apply(fds bool) error {
 		return c.check()
 	}
 	if c.mounts {
-		if recoverable, err := readOnlyMounts(c.roots, c.readOnly, c.emptied, c.emptiedDirs, c.cwd, c.root); err != nil {
+		if recoverable, err := readOnlyMounts(c.roots, c.pins, c.readOnly, c.emptied, c.emptiedDirs, c.cwd, c.root); err != nil {
 			if !recoverable {
 				c.mounts, c.mountsWhy = false, err.Error()
 				return err

@@ -4,14 +4,16 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // The subcommands and run flags, read from the usage text so that the
 // completions and the man page cannot drift from it.
+// (compiled when used: guard's start-up compiles no regular expression)
 var (
-	usageSubcommand = regexp.MustCompile(`(?m)^(?:usage:|      ) guard ([a-z][a-z-]*)`)
-	usageFlag       = regexp.MustCompile(`(?m)^  (--[a-z-]+)`)
-	word            = regexp.MustCompile(`^[a-z][a-z-]*$`)
+	usageSubcommand = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^(?:usage:|      ) guard ([a-z][a-z-]*)`) })
+	usageFlag       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^  (--[a-z-]+)`) })
+	word            = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z-]*$`) })
 )
 
 func subcommands() []string {
@@ -23,13 +25,13 @@ func subcommands() []string {
 			out = append(out, s)
 		}
 	}
-	for _, m := range usageSubcommand.FindAllStringSubmatch(usage, -1) {
+	for _, m := range usageSubcommand().FindAllStringSubmatch(usage, -1) {
 		add(m[1])
 	}
 	// The second commands of a line: "install ... | uninstall ... | which NAME".
 	for _, line := range strings.Split(usage, "\n") {
 		for _, part := range strings.Split(line, " | ")[1:] {
-			if f := strings.Fields(part); len(f) > 0 && word.MatchString(f[0]) && f[0] != "list" {
+			if f := strings.Fields(part); len(f) > 0 && word().MatchString(f[0]) && f[0] != "list" {
 				add(f[0])
 			}
 		}
@@ -42,7 +44,7 @@ func subcommands() []string {
 
 func runFlagNames() []string {
 	var out []string
-	for _, m := range usageFlag.FindAllStringSubmatch(usage, -1) {
+	for _, m := range usageFlag().FindAllStringSubmatch(usage, -1) {
 		out = append(out, m[1])
 	}
 	return out

@@ -80,7 +80,7 @@ func (h *hookCall) run() (code int) {
 		return h.deny("guard: " + err.Error())
 	}
 	h.set(func() { h.req = req })
-	if !req.Shell {
+	if !req.Shell && !req.Edit && !req.Read {
 		return h.answer(hook.Allow, "", "", nil)
 	}
 	self, err := guardPath()
@@ -102,6 +102,10 @@ func (h *hookCall) run() (code int) {
 		return h.deny("guard: " + err.Error())
 	}
 	h.set(func() { h.gate = g })
+	if verdict, reason, ok := judgeFiles(g, &req); ok {
+		h.set(func() { h.req.Paths = req.Paths })
+		return h.answer(verdict, "guard: "+reason, self, nil)
+	}
 	script, unwrapped := req.Command, false
 	if inner, p, ok := hook.Unwrap(req.Command, self); ok && g.Mode == policy.FullAuto && p == project {
 		// The agent runs the sandboxed rewrite it was told to run (only
@@ -243,6 +247,10 @@ func (h *hookCall) log(effective hook.Verdict, reason string, v *policy.Verdict)
 	}
 	if h.req.Shell {
 		e.Argv = []string{"bash", "-c", h.req.Command}
+	}
+	if h.req.Edit || h.req.Read {
+		// The tool and the paths it writes or reads (a patch's as written).
+		e.Argv = append([]string{h.req.Tool}, h.req.Paths...)
 	}
 	if v != nil {
 		e.Class, e.Rule, e.RuleAt = string(v.Class), v.Result.Rule, v.Result.At.String()

@@ -18,6 +18,9 @@ import (
 
 // explain prints the decision for a command without running anything.
 func (c *cli) explain(args []string) int {
+	if code, ok := c.explainFiles(args); ok {
+		return code
+	}
 	f, rest, err := parseFlags(args, runFlags...)
 	if err != nil {
 		return c.usageError(err)
@@ -72,11 +75,7 @@ func (c *cli) explain(args []string) int {
 		fmt.Fprintf(w, "binary:   %s\n", gate.Visible(resolved))
 	}
 	for _, p := range d.Writes {
-		where := "outside the writable roots"
-		if p.Inside {
-			where = "inside a writable root"
-		}
-		fmt.Fprintf(w, "writes:   %s -> %s (%s)\n", gate.Visible(p.Path), gate.Visible(p.Resolved), where)
+		fmt.Fprintf(w, "writes:   %s -> %s (%s)\n", gate.Visible(p.Path), gate.Visible(p.Resolved), gate.Visible(writeWhere(p)))
 	}
 	fmt.Fprintf(w, "roots:    %s\n", gate.Visible(strings.Join(g.Roots, " ")))
 	return 0

@@ -145,7 +145,9 @@ func (g *Gate) Profile() sandbox.Profile {
 		AllowUnixSockets: g.AllowUnixSockets,
 		BestEffort:       g.BestEffort,
 	}
-	// Protected paths read-only, secrets unreadable, secret variables removed.
+	// Protected paths read-only, secrets unreadable, secret variables removed;
+	// guard's own state directories made first when missing in a root.
+	g.makeStateDirs(roots)
 	sandbox.Protect(&p, g.ProtectList(), g.Home)
 	// But the audit log (and the directory it rotates in) stays appendable by
 	// the guards run inside (shims), when a root holds it: their decisions are

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -61,7 +62,7 @@ func parentOf(pid int) (int, error) {
 	return strconv.Atoi(f[1])
 }
 
-var versionRE = regexp.MustCompile(`(\d+)\.(\d+)\.(\d+)`)
+var versionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(\d+)\.(\d+)\.(\d+)`) })
 
 func codexExeVersion(exe string) ([3]int, bool) {
 	var pkg struct {
@@ -83,7 +84,7 @@ func codexExeVersion(exe string) ([3]int, bool) {
 }
 
 func parseVersion(s string) ([3]int, bool) {
-	m := versionRE.FindStringSubmatch(s)
+	m := versionRE().FindStringSubmatch(s)
 	if m == nil {
 		return [3]int{}, false
 	}

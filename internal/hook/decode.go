@@ -43,6 +43,20 @@ type Request struct {
 	// tool's dir_path resolved against Cwd.
 	Dir string
 
+	// Edit is set when Tool is one of the agent's file-editing tools
+	// (Claude Code's Write, Edit, MultiEdit, NotebookEdit; Gemini CLI's
+	// write_file, replace; Codex's apply_patch): Paths then holds the files
+	// it writes, or Patch the patch it applies (Codex). Read is set for the
+	// read tools (Read, Grep, Glob; read_file, read_many_files, glob,
+	// grep_search): Paths holds the files and directories read, a search's
+	// pattern joined onto its directory. Relative paths are joined onto an
+	// absolute Cwd. See files.go for the tools and keys.
+	Edit  bool
+	Read  bool
+	Names bool // a read tool that lists names only (Glob, glob)
+	Paths []string
+	Patch string
+
 	// Input is tool_input as sent, key by key, so that a rewrite keeps the
 	// fields guard does not know. Nil when the request had none.
 	Input map[string]json.RawMessage
@@ -113,6 +127,9 @@ func Decode(a Agent, r io.Reader) (Request, error) {
 	}
 	req.Dir = req.Cwd
 	if req.Tool != spec.shell {
+		if err := decodeFiles(&req); err != nil {
+			return Request{}, err
+		}
 		return req, nil
 	}
 

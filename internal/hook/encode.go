@@ -42,9 +42,10 @@ type specific struct {
 // the original command unconfined, so they get a deny whose reason names the
 // exact command to run instead (see [Unwrap]).
 //
-// A request for another tool than the agent's shell (Read, Edit, MCP tools)
-// gets {} for every verdict but Deny: no objection, the agent's own permission
-// rules apply. A Deny is always a deny.
+// A request for another tool than the agent's shell, edit and read tools
+// (MCP tools, web fetches), and a read guard allows, get {} for every
+// verdict but Deny: no objection, the agent's own permission rules apply. A
+// Deny is always a deny. An edit is never answered Sandbox.
 //
 // An empty reason is replaced by a generic one (Codex rejects a deny without
 // a reason). The error is for an unknown agent or verdict, a request of
@@ -63,12 +64,15 @@ func Encode(a Agent, w io.Writer, req Request, v Verdict, reason, guardPath stri
 		return fmt.Errorf("encode hook answer: unknown verdict %d", int(v))
 	case v == Deny:
 		ans = denyAnswer(a, reason)
-	case !req.Shell:
+	case !req.judged(v):
 		// No objection: the agent's own rules apply.
 	case v == Allow:
 		ans = allowAnswer(a, reason)
 	case v == Ask:
 		ans = askAnswer(a, reason)
+	case (v == Sandbox || v == AskSandbox) && !req.Shell:
+		// Unreachable from guard: an edit or a read is never sandboxed.
+		ans = denyAnswer(a, orDefault(reason, "guard: denied")+"; "+req.Tool+" cannot run sandboxed")
 	case v == Sandbox || v == AskSandbox:
 		if !filepath.IsAbs(guardPath) {
 			return fmt.Errorf("encode hook answer: guard path %q is not absolute", guardPath)
@@ -211,14 +215,17 @@ func jsonString(s string) json.RawMessage {
 
 // Effective is the verdict as agent a reads the answer [Encode] writes for
 // v: Ask is a deny for Codex and Gemini CLI, Sandbox a deny for a Codex that
-// does not apply rewrites, and anything but Deny for another tool than the
-// shell is no objection (Allow).
+// does not apply rewrites, an edit or a read is never sandboxed (a deny),
+// and anything but Deny that guard does not judge (other tools, a read guard
+// allows) is no objection (Allow).
 func Effective(a Agent, req Request, v Verdict) Verdict {
 	switch {
 	case v == Deny:
 		return Deny
-	case !req.Shell:
+	case !req.judged(v):
 		return Allow
+	case !req.Shell && (v == Sandbox || v == AskSandbox):
+		return Deny
 	case (v == Ask || v == AskSandbox) && a != ClaudeCode:
 		return Deny
 	case v == AskSandbox:

@@ -34,7 +34,8 @@
 // [CheckAgentRules] applies them to the original command first.
 //
 // Limits. A hook only sees what the agent sends it: it guards the agent's shell
-// tool, not files the agent edits with its own tools, and it trusts the agent
+// tool and the edit and read tools listed in files.go (Request.Edit, Read),
+// not other tools (MCP tools, web fetches), and it trusts the agent
 // to apply a rewrite it accepted (a Gemini CLI version that fails to validate a
 // rewritten input has been seen to run the original command). The rewritten
 // command runs in a fresh "bash -c", so a cd or export in it does not persist

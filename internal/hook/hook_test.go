@@ -369,8 +369,10 @@ func checkAnswer(t *testing.T, a hook.Agent, req hook.Request, v hook.Verdict, o
 	switch {
 	case v == hook.Deny:
 		allowed = []string{"deny"}
-	case !req.Shell:
-		allowed = []string{"pass"}
+	case !req.Shell && !req.Edit && (!req.Read || v == hook.Allow):
+		allowed = []string{"pass"} // not judged: the agent's own rules apply
+	case !req.Shell && (v == hook.Sandbox || v == hook.AskSandbox):
+		allowed = []string{"deny"} // an edit or a read cannot be sandboxed
 	case v == hook.Allow:
 		allowed = []string{"allow", "pass"}
 	case v == hook.Ask:

@@ -47,7 +47,12 @@ var scanSkip = []string{"node_modules", "vendor", "target", "dist", "build", "__
 //   - An embedded bare repository (a directory with HEAD, config, objects and
 //     refs) found by the scan: its config and hooks.
 //
-// Files created after Resolve are not covered.
+// Files created after Resolve are not covered. Resolve makes one thing: a
+// repository's missing hooks directory (the common git directory's, or
+// core.hooksPath's) inside a root, empty, so that it can be kept read-only.
+// A hooks path that lies inside a directory a protected entry names (.husky/_)
+// makes that directory exist too (.husky), found by the scan only if the
+// root's scan comes after.
 func (l *List) Resolve(roots, scan []string, home string) (protected, secrets []Found) {
 	r := &resolver{l: l, home: home, roots: roots, seen: map[string]bool{}, budget: ScanDirs, byLast: map[string][]int{}}
 	for i := range l.Entries {
@@ -191,6 +196,22 @@ func (r *resolver) addGit(p, why string) {
 	r.prot = append(r.prot, Found{p, &Entry{Pattern: p, Kind: Protected, Reason: why}})
 }
 
+// makeMissingDir makes p, a hooks directory git would run hooks from, empty
+// and 0755, when it lies inside a root and does not exist: only what exists
+// can be kept read-only, and a hook planted in a hooks directory made during
+// the run would run later, outside the sandbox. git makes .git/hooks itself
+// at init; an empty directory does not show in git status.
+func (r *resolver) makeMissingDir(p string) {
+	p = filepath.Clean(p)
+	if !slices.ContainsFunc(r.roots, func(root string) bool { return root != "/" && within(p, root) }) {
+		return
+	}
+	if _, err := os.Lstat(p); err == nil {
+		return
+	}
+	os.MkdirAll(p, 0o755) // best effort: what guard cannot make, the program cannot either
+}
+
 // scan matches the names in dir against the entries, down to ScanDepth.
 func (r *resolver) scan(dir string, depth int) {
 	if r.budget <= 0 {
@@ -240,6 +261,9 @@ func (r *resolver) gitDir(top string) {
 	}
 	gitdir := dotgit
 	if fi.Mode().IsRegular() {
+		// A worktree's or submodule's .git file: rewritten, it points git at
+		// a new git directory with a config of the program's choosing.
+		r.addGit(dotgit, "the .git file names the git directory, whose config and hooks git runs later")
 		b, err := readSmall(dotgit)
 		if err != nil {
 			return
@@ -278,6 +302,9 @@ func (r *resolver) gitDir(top string) {
 		}
 		for _, base := range bases {
 			p := filepath.Join(base, rest)
+			if rest == "hooks" && base == common {
+				r.makeMissingDir(p)
+			}
 			if !strings.ContainsAny(rest, `*?[\`) {
 				r.addGit(p, e.Reason)
 				continue
@@ -305,6 +332,8 @@ func (r *resolver) gitDir(top string) {
 		}
 		if res, err := filepath.EvalSymlinks(hp); err == nil {
 			hp = res
+		} else {
+			r.makeMissingDir(hp)
 		}
 		r.addGit(hp, "core.hooksPath: git runs these hooks later, outside the sandbox")
 	}

@@ -95,10 +95,17 @@ func TestResolve(t *testing.T) {
 	}
 
 	// The worktree's root holds the main repository's hooks through its .git
-	// file only when they lie in the roots: with the worktree alone they do not.
+	// file only when they lie in the roots: with the worktree alone they do
+	// not, and only the .git file itself is protected (rewritten, it would
+	// point git at a git directory of the program's choosing), with the
+	// relative core.hooksPath the shared config names, made empty in the
+	// worktree so that it can be kept read-only.
 	prot, _ = l.Resolve([]string{wt}, []string{wt}, home)
-	if len(prot) != 0 {
-		t.Errorf("worktree alone: protected %v, want none (its git directory is outside the roots)", paths(prot))
+	if got := paths(prot); !slices.Equal(got, []string{filepath.Join(wt, ".git"), filepath.Join(wt, "tools", "githooks")}) {
+		t.Errorf("worktree alone: protected %v, want only its .git file and hooks path (its git directory is outside the roots)", got)
+	}
+	if ents, err := os.ReadDir(filepath.Join(wt, "tools", "githooks")); err != nil || len(ents) != 0 {
+		t.Errorf("the worktree's missing hooks path: %v, %d entries; want it made empty", err, len(ents))
 	}
 	// With the main repository's .git as a root too, the worktree's gitdir is resolved.
 	prot, _ = l.Resolve([]string{wt, filepath.Join(p, ".git")}, []string{wt}, home)

@@ -89,6 +89,11 @@ type Command struct {
 	// (`FOO=1 cmd`, `env FOO=1 cmd`), after quote removal. Any of them makes
 	// the script unverified: they can change PATH, LD_PRELOAD and the like.
 	Env []string
+	// Stdin is the text of a static here-document or here-string on the
+	// standard input of apply_patch (Codex's patch tool, which models call
+	// as `apply_patch <<'EOF'`): the patch it applies. "" otherwise, and for
+	// every other program.
+	Stdin string
 	// Wrapper holds the words of the wrappers that were stripped in front of
 	// Argv, outermost first ("timeout", "10", "nice", "-n", "5"), including
 	// those of an enclosing `timeout 5 bash -c '...'`. Nil when the command

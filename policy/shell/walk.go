@@ -472,6 +472,9 @@ func (w *walker) emit(cmd Command, dyn []string, r redirs, st dirState, c ctx) {
 	cmd.Reads = concat(c.reads, r.reads)
 	cmd.Env = concat(c.env, cmd.Env)
 	cmd.Wrapper = concat(c.wrapper, cmd.Wrapper)
+	if r.hasStdin && len(cmd.Argv) > 0 && (cmd.Argv[0] == "apply_patch" || cmd.Argv[0] == "applypatch") {
+		cmd.Stdin = r.stdin
+	}
 	if all := concat(c.dyn, r.dyn, dyn); len(all) > 0 {
 		cmd.Dynamic = strings.Join(all, "; ")
 		inArgs := 0

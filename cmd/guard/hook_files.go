@@ -1,0 +1,199 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"guard/internal/gate"
+	"guard/internal/hook"
+	"guard/policy"
+	"guard/policy/patch"
+	"guard/policy/shell"
+)
+
+// judgeFiles judges a hook request of an agent's edit or read tool, and
+// Codex's `apply_patch <<'EOF'` through its shell tool (Codex applies that
+// patch itself, as its patch tool, without running a program). ok is false
+// for any other request: a shell command is judged as a command.
+func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string, ok bool) {
+	home := g.Getenv("HOME")
+	switch {
+	case req.Read:
+		decide := policy.DecideRead
+		if req.Names {
+			decide = policy.DecideNames
+		}
+		d, _ := decide(targets(req.Paths, g.Cwd, home), g.Mode, g.ProtectList(), home)
+		return fileVerdict(d), d.Reason, true
+	case req.Edit && req.Patch != "":
+		return judgePatch(g, req, req.Patch, g.Cwd, home)
+	case req.Edit:
+		d := policy.DecideEdit(targets(req.Paths, g.Cwd, home), g.Mode, g.Roots, g.ProtectList(), home)
+		return fileVerdict(d), editReason(d, g.Mode), true
+	case req.Shell && req.Agent == hook.Codex:
+		if text, dir, ok := shellPatch(req.Command); ok {
+			return judgePatch(g, req, text, patch.Abs(dir, g.Cwd), home)
+		}
+	}
+	return hook.Deny, "", false
+}
+
+// judgePatch judges an apply_patch of text applied in dir; req.Paths
+// becomes the patch's paths, for the audit log.
+func judgePatch(g *gate.Gate, req *hook.Request, text, dir, home string) (hook.Verdict, string, bool) {
+	p, err := patch.Parse(text)
+	if err != nil {
+		return hook.Deny, "apply_patch refused: " + err.Error(), true
+	}
+	req.Paths = p.Paths()
+	d := policy.DecideEdit(targets(p.Paths(), dir, home), g.Mode, g.Roots, g.ProtectList(), home)
+	return fileVerdict(d), editReason(d, g.Mode), true
+}
+
+// shellPatch recognises the one script form Codex applies as a patch
+// itself: apply_patch (or applypatch) with the patch in a quoted
+// here-document, alone or after `cd DIR &&`. It returns the patch and the
+// directory, relative to the script's.
+func shellPatch(script string) (text, dir string, ok bool) {
+	s, err := shell.Parse(script, shell.Bash)
+	if err != nil || s.Unverified != "" || len(s.Commands) != 1 {
+		return "", "", false
+	}
+	c := s.Commands[0]
+	if len(c.Argv) != 1 || c.Stdin == "" || c.Dynamic != "" || len(c.Writes)+len(c.Reads) > 0 || len(c.OtherDirs) > 0 ||
+		len(c.Env)+len(c.Wrapper) > 0 || (c.Argv[0] != "apply_patch" && c.Argv[0] != "applypatch") {
+		return "", "", false
+	}
+	return c.Stdin, c.Dir, true
+}
+
+// targets returns every place a write of each path may land (see
+// patch.Targets): tilde expanded, made absolute against dir, and also
+// cleaned lexically when that differs.
+func targets(paths []string, dir, home string) []string {
+	var out []string
+	for _, p := range paths {
+		out = append(out, patch.Targets(p, dir, home)...)
+	}
+	return out
+}
+
+func fileVerdict(d policy.Decision) hook.Verdict {
+	switch d.Action {
+	case policy.Run:
+		return hook.Allow
+	case policy.Ask:
+		return hook.Ask
+	}
+	return hook.Deny
+}
+
+func editReason(d policy.Decision, mode policy.Mode) string {
+	if d.Action == policy.Run {
+		return fmt.Sprintf("edit inside the writable roots in %s mode", mode)
+	}
+	return d.Reason
+}
+
+// explainFiles is `guard explain [FLAGS] --edit PATH...` and `--read
+// PATH...`: the decision on an agent's edit or read tool touching the
+// paths, with the entry of the protected list or the secrets list that
+// matched. ok is false when args name neither flag.
+func (c *cli) explainFiles(args []string) (code int, ok bool) {
+	kind, at := "", -1
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "--edit" || a == "--read" {
+			kind, at = a[2:], i
+			break
+		}
+	}
+	if at < 0 {
+		return 0, false
+	}
+	f, _, err := parseFlags(args[:at], runFlags...)
+	if err != nil {
+		return c.usageError(err), true
+	}
+	paths := args[at+1:]
+	if len(paths) > 0 && paths[0] == "--" {
+		paths = paths[1:]
+	}
+	if len(paths) == 0 {
+		return c.usageError(fmt.Errorf("%w: explain --%s: no path given", errUsage, kind)), true
+	}
+	g, err := c.newGate(f.Options)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard: %v\n", err)
+		return gate.ExitFailure, true
+	}
+	home := g.Getenv("HOME")
+	var abs, given []string
+	for _, p := range paths {
+		for _, t := range patch.Targets(p, g.Cwd, home) {
+			abs, given = append(abs, t), append(given, p)
+		}
+	}
+	var d policy.Decision
+	var reads []policy.ReadPath
+	if kind == "edit" {
+		d = policy.DecideEdit(abs, g.Mode, g.Roots, g.ProtectList(), home)
+	} else {
+		d, reads = policy.DecideRead(abs, g.Mode, g.ProtectList(), home)
+	}
+	// Show each path as given.
+	for i := range d.Writes {
+		d.Writes[i].Path = given[i]
+	}
+	for i := range reads {
+		reads[i].Path = given[i]
+	}
+	if f.JSON {
+		out := map[string]any{kind: paths, "mode": g.Mode, "decision": d.Action, "reason": d.Reason, "roots": g.Roots}
+		if kind == "edit" {
+			out["writes"] = d.Writes
+		} else {
+			out["reads"] = reads
+		}
+		b, _ := json.Marshal(out)
+		fmt.Fprintf(c.stdout, "%s\n", b)
+		return 0, true
+	}
+	w := c.stdout
+	fmt.Fprintf(w, "%-9s %s\n", kind+":", strings.Join(paths, " "))
+	fmt.Fprintf(w, "mode:     %s\n", g.Mode)
+	fmt.Fprintf(w, "decision: %s", d.Action)
+	if d.Reason != "" {
+		fmt.Fprintf(w, " (%s)", d.Reason)
+	}
+	fmt.Fprintln(w)
+	for _, p := range d.Writes {
+		fmt.Fprintf(w, "writes:   %s -> %s (%s)\n", p.Path, p.Resolved, writeWhere(p))
+	}
+	for _, r := range reads {
+		where := "not a secret"
+		if r.Secret != "" {
+			where = r.Secret
+		}
+		fmt.Fprintf(w, "reads:    %s -> %s (%s)\n", r.Path, r.Resolved, where)
+	}
+	if kind == "edit" {
+		fmt.Fprintf(w, "roots:    %s\n", strings.Join(g.Roots, " "))
+	}
+	return 0, true
+}
+
+// writeWhere says where a written path is: inside a root, outside them, or
+// on the protected list (naming the entry).
+func writeWhere(p policy.WrittenPath) string {
+	switch {
+	case p.Protected != "":
+		return p.Protected
+	case p.Inside:
+		return "inside a writable root"
+	}
+	return "outside the writable roots"
+}

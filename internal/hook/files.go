@@ -1,0 +1,168 @@
+package hook
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// fileTool is how one of an agent's file tools names what it writes or
+// reads.
+type fileTool struct {
+	edit bool
+	// names: the tool lists file names, it does not read the files.
+	names bool
+	// paths are tool_input keys holding one path each; the first present
+	// counts (a key renamed between versions is listed in order).
+	paths []string
+	// required: a request without any of the paths keys is malformed.
+	required bool
+	// lists are keys holding an array of paths or patterns.
+	lists []string
+	// patterns are keys holding a glob or file pattern, read relative to
+	// the path (or the working directory).
+	patterns []string
+	// patch: the tool input is a Codex patch, in one of these keys.
+	patch []string
+}
+
+// fileTools are the edit and read tools guard judges, by agent and
+// tool_name. Every other tool is let through (see Encode).
+var fileTools = map[Agent]map[string]fileTool{
+	ClaudeCode: {
+		"Write":        {edit: true, paths: []string{"file_path"}, required: true},
+		"Edit":         {edit: true, paths: []string{"file_path"}, required: true},
+		"MultiEdit":    {edit: true, paths: []string{"file_path"}, required: true},
+		"NotebookEdit": {edit: true, paths: []string{"notebook_path"}, required: true},
+		"Read":         {paths: []string{"file_path"}, required: true},
+		"Grep":         {paths: []string{"path"}, patterns: []string{"glob"}},
+		"Glob":         {names: true, paths: []string{"path"}, patterns: []string{"pattern"}},
+	},
+	Codex: {
+		// Codex sends its patch tool as apply_patch, with the patch in
+		// tool_input.command; hooks configured for Write or Edit get it
+		// too, under those names.
+		"apply_patch": {edit: true, patch: []string{"command", "input", "patch"}},
+		"Write":       {edit: true, patch: []string{"command", "input", "patch"}},
+		"Edit":        {edit: true, patch: []string{"command", "input", "patch"}},
+	},
+	Gemini: {
+		"write_file":      {edit: true, paths: []string{"file_path"}, required: true},
+		"replace":         {edit: true, paths: []string{"file_path"}, required: true},
+		"read_file":       {paths: []string{"file_path", "absolute_path"}, required: true},
+		"read_many_files": {lists: []string{"include", "paths"}},
+		"glob":            {names: true, paths: []string{"dir_path", "path"}, patterns: []string{"pattern"}},
+		// grep_search since 0.x; search_file_content is its older name.
+		"grep_search":         {paths: []string{"dir_path", "path"}, patterns: []string{"include_pattern", "include"}},
+		"search_file_content": {paths: []string{"dir_path", "path"}, patterns: []string{"include_pattern", "include"}},
+	},
+}
+
+// EditTools returns the tool names of agent a that guard judges as edits
+// and as reads, for the agent's hook matcher.
+func EditTools(a Agent) (edits, reads []string) {
+	for name, t := range fileTools[a] {
+		if t.edit {
+			edits = append(edits, name)
+		} else {
+			reads = append(reads, name)
+		}
+	}
+	slices.Sort(edits)
+	slices.Sort(reads)
+	return edits, reads
+}
+
+// decodeFiles fills the Edit, Read, Paths and Patch fields of req when its
+// tool is one of the agent's edit or read tools. A relative path is joined
+// onto req.Cwd when that is absolute (else left for the caller to resolve).
+func decodeFiles(req *Request) error {
+	t, ok := fileTools[req.Agent][req.Tool]
+	if !ok {
+		return nil
+	}
+	req.Edit, req.Read, req.Names = t.edit, !t.edit, t.names
+	if len(t.patch) > 0 {
+		for _, key := range t.patch {
+			s, err := stringField(req.Input, key)
+			if err != nil {
+				return err
+			}
+			if s != "" {
+				req.Patch = s
+				return nil
+			}
+		}
+		return fmt.Errorf("%w: %s has no patch in tool_input.command", ErrMalformed, req.Tool)
+	}
+	base := ""
+	for _, key := range t.paths {
+		s, err := stringField(req.Input, key)
+		if err != nil {
+			return err
+		}
+		if s != "" {
+			base = s
+			break
+		}
+	}
+	if base == "" && t.required {
+		return fmt.Errorf("%w: %s has no tool_input.%s", ErrMalformed, req.Tool, t.paths[0])
+	}
+	if base != "" {
+		req.Paths = append(req.Paths, base)
+	}
+	for _, key := range t.patterns {
+		s, err := stringField(req.Input, key)
+		if err != nil {
+			return err
+		}
+		if s != "" {
+			req.Paths = append(req.Paths, join(base, s))
+			break
+		}
+	}
+	for _, key := range t.lists {
+		raw, ok := req.Input[key]
+		if !ok || isNull(raw) {
+			continue
+		}
+		var list []string
+		if err := json.Unmarshal(raw, &list); err != nil {
+			return fmt.Errorf("%w: %s is not an array of strings", ErrMalformed, key)
+		}
+		for _, s := range list {
+			req.Paths = append(req.Paths, join(base, s))
+		}
+	}
+	if len(req.Paths) == 0 {
+		// A search without a path searches the working directory.
+		req.Paths = []string{"."}
+	}
+	for i, p := range req.Paths {
+		if strings.IndexByte(p, 0) >= 0 {
+			return fmt.Errorf("%w: a path of %s holds a NUL byte", ErrMalformed, req.Tool)
+		}
+		if !strings.HasPrefix(p, "/") && strings.HasPrefix(req.Cwd, "/") {
+			req.Paths[i] = strings.TrimSuffix(req.Cwd, "/") + "/" + p
+		}
+	}
+	return nil
+}
+
+// join puts a pattern under a directory ("" is the working directory).
+func join(dir, p string) string {
+	if dir == "" || strings.HasPrefix(p, "/") {
+		return p
+	}
+	return strings.TrimSuffix(dir, "/") + "/" + p
+}
+
+// judged reports whether a verdict on req is answered as such: always for
+// the shell and edit tools; for a read tool unless it is Allow, so that a
+// read guard lets through meets the agent's own rules as before; never for
+// the other tools, which get no objection but for a Deny.
+func (r Request) judged(v Verdict) bool {
+	return r.Shell || r.Edit || (r.Read && v != Allow)
+}

@@ -1,0 +1,179 @@
+package policy
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"guard/policy/patch"
+	"guard/policy/protect"
+)
+
+// judgeStdin is judgeArgv for a command of a script, whose standard input
+// may be a static here-document (shell.Command.Stdin): apply_patch with its
+// patch there is judged by the patch.
+func (s Set) judgeStdin(argv []string, stdin, cwd string) Verdict {
+	if stdin == "" || len(argv) != 1 || (argv[0] != "apply_patch" && argv[0] != "applypatch") {
+		return s.judgeArgv(argv, cwd)
+	}
+	r := s.checkInput(argv, stdin)
+	v := Verdict{Class: r.Class, Result: r, Argv: argv, Commands: [][]string{argv}}
+	for _, w := range r.Writes() {
+		v.Writes = append(v.Writes, absolute(w, cwd))
+	}
+	return v
+}
+
+// checkInput is Check for a command whose standard input is stdin (a static
+// here-document, see shell.Command.Stdin). apply_patch and applypatch, the
+// names Codex gives its patch tool, are judged by the files their patch
+// writes: `apply_patch PATCH` (the argv form Codex accepts) or `apply_patch
+// <<'EOF'` with the patch on standard input. A forbidding rule for the name
+// still wins.
+func (s Set) checkInput(argv []string, stdin string) Result {
+	r := s.Check(argv)
+	if r.Class == Forbidden || len(argv) == 0 || (argv[0] != "apply_patch" && argv[0] != "applypatch") {
+		return r
+	}
+	var text string
+	switch {
+	case len(argv) == 2 && stdin == "":
+		text = argv[1]
+	case len(argv) == 1 && stdin != "":
+		text = stdin
+	default:
+		return r
+	}
+	return PatchResult(argv[0], text)
+}
+
+// PatchResult is the verdict on an apply_patch of text: match, writing
+// every file the patch names (both ends of a move), or forbidden when the
+// patch is malformed (the reason names the line). A path is written as
+// given and, when they differ, as Codex's apply_patch computes it (see
+// patch.Targets): "~/" expanded from $HOME, cleaned lexically.
+func PatchResult(program, text string) Result {
+	p, err := patch.Parse(text)
+	if err != nil {
+		return Result{Class: Forbidden, Reason: err.Error()}
+	}
+	exec := &Exec{Program: program}
+	home := os.Getenv("HOME")
+	for i, path := range p.Paths() {
+		forms := []string{path}
+		if e := patch.ExpandHome(path, home); e != path {
+			forms = append(forms, e)
+		}
+		if clean := filepath.Clean(path); clean != path {
+			forms = append(forms, clean)
+		}
+		for _, f := range forms {
+			exec.Args = append(exec.Args, MatchedArg{Index: i, Type: ArgType{Kind: TypeWriteableFile}, Value: f})
+		}
+	}
+	return Result{Class: Match, Exec: exec}
+}
+
+// DecideEdit judges a write by an agent's own file tool (Claude Code's
+// Write, Edit, MultiEdit, NotebookEdit; Gemini CLI's write_file, replace;
+// Codex's apply_patch) by the match rows of Decide's table: paths are the
+// files written, absolute (resolved here through symlinks, as the write
+// would be); a path on the protected list counts as outside the roots.
+//
+//	edit                                 suggest  auto-edit  full-auto
+//	every path inside a root, none       ask      run        run
+//	protected
+//	a path outside the roots             ask      ask        refuse
+//	a protected path                     ask      ask        refuse
+//
+// An edit is never sandboxed: the agent writes the file itself, so where a
+// command would run sandboxed the edit runs. list is the protected list
+// (nil: protect.Default()); home is the user's home directory, for its "~/"
+// entries.
+func DecideEdit(paths []string, mode Mode, roots []string, list *protect.List, home string) Decision {
+	if list == nil {
+		list = protect.Default()
+	}
+	v := Verdict{Class: Match, Writes: paths}
+	d := DecideProtected(&v, mode, roots, list, home)
+	if d.Action == RunSandboxed {
+		d.Action = Run
+	}
+	return d
+}
+
+// EntryWhy words a protected-list entry for a reason or explain: the
+// pattern that matched and why it is on the list.
+func EntryWhy(e *protect.Entry) string {
+	return string(e.Kind) + " " + e.Pattern + ": " + e.Reason
+}
+
+// ReadPath is one path an agent's read tool reads, as judged.
+type ReadPath struct {
+	Path     string `json:"path"`     // as given
+	Resolved string `json:"resolved"` // absolute, through symlinks
+	// Secret is the entry of the secrets list that covers the path, or,
+	// for a directory, one that lies below it; "" when none does.
+	Secret string `json:"secret,omitempty"`
+}
+
+// DecideRead judges a read by an agent's own read tool (Read, Grep, Glob;
+// read_file, read_many_files, glob, grep_search): paths are the files or
+// directories read, absolute. A read is let through unless it reaches the
+// secrets list, which asks in suggest and auto-edit and refuses in
+// full-auto. For a directory searched, the absolute entries of the list
+// below it count (~/.ssh/id_* under a search of the home directory); a name
+// that may occur anywhere (.env) counts only when the path or pattern read
+// names it. list and home are as for DecideEdit.
+func DecideRead(paths []string, mode Mode, list *protect.List, home string) (Decision, []ReadPath) {
+	return decideRead(paths, mode, list, home, true)
+}
+
+// DecideNames is DecideRead for a tool that lists names without reading
+// them (Glob, glob): a secret below a directory listed does not count, the
+// paths and patterns named do.
+func DecideNames(paths []string, mode Mode, list *protect.List, home string) (Decision, []ReadPath) {
+	return decideRead(paths, mode, list, home, false)
+}
+
+func decideRead(paths []string, mode Mode, list *protect.List, home string, below bool) (Decision, []ReadPath) {
+	if list == nil {
+		list = protect.Default()
+	}
+	var reads []ReadPath
+	var secrets []string
+	for _, p := range paths {
+		rp := ReadPath{Path: p, Resolved: Resolve(p, "/")}
+		if e := list.Secret(rp.Resolved, home); e != nil {
+			rp.Secret = EntryWhy(e)
+		} else if e := secretBelow(list, rp.Resolved, home); below && e != nil {
+			rp.Secret = EntryWhy(e)
+		}
+		if rp.Secret != "" {
+			secrets = append(secrets, rp.Resolved+" ("+rp.Secret+")")
+		}
+		reads = append(reads, rp)
+	}
+	d := Decision{Action: Run, Class: Safe}
+	if len(secrets) > 0 {
+		d.Class, d.Action, d.Reason = Match, Ask, "reads a secret: "+strings.Join(secrets, ", ")
+		if mode == FullAuto {
+			d.Action = Refuse
+		}
+	}
+	return d, reads
+}
+
+// secretBelow returns an absolute secret entry that lies below dir.
+func secretBelow(list *protect.List, dir, home string) *protect.Entry {
+	for i := range list.Entries {
+		e := &list.Entries[i]
+		if e.Kind != protect.Secret {
+			continue
+		}
+		if abs, ok := protect.Anchored(e.Pattern, home); ok && abs != dir && Inside(abs, dir) {
+			return e
+		}
+	}
+	return nil
+}

@@ -1,0 +1,54 @@
+package sandbox
+
+import (
+	"slices"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// A read-only bind over a protected path keeps that path's content, but not its
+// name: rename(2) of a directory above a mount point is allowed, and the mount
+// moves with it. `mv .git .git2 && mkdir .git` then makes a new git directory
+// whose config a later, unconfined git runs. rename(2) and rmdir(2) of a mount
+// point itself fail with EBUSY, so each directory between a writable root and a
+// protected path (.git for .git/hooks, ~/.config for ~/.config/guard) gets a
+// writable bind of itself mounted onto itself: its content stays writable, its
+// name cannot be moved or removed. The cost is one open_tree and move_mount per
+// directory (usually one: .git); a rename across it (a file moved from the work
+// tree into .git) fails with EXDEV, which mv and git handle by copying.
+
+// pinDirs returns the directories strictly between the outermost root holding a
+// protected path and that path, each once, parents first. A component that is
+// not a directory (a symlink) ends the walk for that path: the path was resolved
+// through symlinks, so that only happens when the tree changed since.
+func pinDirs(roots []root, readOnly []string) []string {
+	tops := outermost(roots)
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range readOnly {
+		i := slices.IndexFunc(tops, func(r root) bool { return within(p, r.path) })
+		if i < 0 || p == tops[i].path {
+			continue
+		}
+		top := tops[i].path
+		rest := strings.TrimPrefix(p, strings.TrimSuffix(top, "/")+"/")
+		dir := strings.TrimSuffix(top, "/")
+		comps := strings.Split(rest, "/")
+		for _, c := range comps[:len(comps)-1] {
+			dir += "/" + c
+			if seen[dir] {
+				continue
+			}
+			var st unix.Stat_t
+			if unix.Lstat(dir, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
+				break
+			}
+			seen[dir] = true
+			out = append(out, dir)
+		}
+	}
+	// Parents first: a pin copies the mounts below it.
+	slices.SortFunc(out, comparePaths)
+	return out
+}
