@@ -50,6 +50,10 @@ var hookSpecs = map[string]hookSpec{
 		matcher: "run_shell_command|write_file|replace|read_file|read_many_files|glob|grep_search|search_file_content|list_directory"},
 }
 
+// HookMatcher returns the matcher guard setup writes for agent: the tool
+// names, separated by |.
+func HookMatcher(agent string) string { return hookSpecs[agent].matcher }
+
 // ErrUnknownAgent is returned for an agent name guard has no hook setup for.
 var ErrUnknownAgent = errors.New("unknown agent (want claude-code, codex or gemini)")
 
