@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"guard/install"
 	"guard/internal/config"
 	"guard/internal/gate"
-	"guard/install"
 )
 
 // uninstallAll is `guard uninstall --all` after the shims are gone: the
