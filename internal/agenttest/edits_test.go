@@ -57,13 +57,17 @@ func init() {
 		},
 		tc{
 			name: "edit/full-auto write inside runs", mode: "full-auto",
-			calls: func(a agent, s *session) []call { return []call{writeFile(a, filepath.Join(s.project, "fa.txt"), "hi\n")} },
+			calls: func(a agent, s *session) []call {
+				return []call{writeFile(a, filepath.Join(s.project, "fa.txt"), "hi\n")}
+			},
 			check: func(t *testing.T, s *session) { s.content(filepath.Join(s.project, "fa.txt"), "hi\n") },
 		},
 		tc{
 			// Gemini CLI refuses paths outside its workspace itself.
 			name: "edit/full-auto write outside refused", agents: []string{"claude-code", "codex"}, mode: "full-auto",
-			calls: func(a agent, s *session) []call { return []call{writeFile(a, filepath.Join(s.outside, "fa.txt"), "hi\n")} },
+			calls: func(a agent, s *session) []call {
+				return []call{writeFile(a, filepath.Join(s.outside, "fa.txt"), "hi\n")}
+			},
 			check: func(t *testing.T, s *session) {
 				s.mustNotExist(filepath.Join(s.outside, "fa.txt"))
 				s.sawGuard("guard: writes outside the writable roots")
