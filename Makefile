@@ -8,7 +8,7 @@ LDFLAGS  := -s -w -X main.version=$(VERSION)
 GOFILES  := $(shell git ls-files '*.go' 2>/dev/null)
 
 .DEFAULT_GOAL := help
-.PHONY: help build install deps test lint demo bench fuzz generate clean
+.PHONY: help build install deps test lint demo bench fuzz generate clean agents test-agents
 
 help: ## show the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -43,6 +43,24 @@ test: deps ## gofmt check, go vet, staticcheck, go mod tidy check, all tests
 	$(GO) mod tidy -diff
 	GOOS=darwin CGO_ENABLED=0 $(GO) build ./...
 	$(GO) test -count=1 ./...
+
+# The agent CLIs test-agents drives, pinned; installed into AGENTS_DIR (git-ignored).
+AGENTS_DIR ?= $(CURDIR)/.cache/agents
+AGENT_PKGS := @anthropic-ai/claude-code@2.1.332 @openai/codex@0.169.1 @google/gemini-cli@0.61.0
+
+agents: ## install the pinned agent CLIs (Claude Code, Codex, Gemini CLI) with npm into .cache/agents
+	@stamp='$(AGENTS_DIR)/.installed'; want='$(AGENT_PKGS)'; \
+	if [ -f "$$stamp" ] && [ "$$(cat "$$stamp")" = "$$want" ]; then exit 0; fi; \
+	if ! command -v npm >/dev/null; then \
+		if [ "$$GUARD_REQUIRE_SANDBOX" = 1 ]; then echo "make agents: npm (Node.js) is missing and GUARD_REQUIRE_SANDBOX=1" >&2; exit 1; fi; \
+		echo "make agents: no npm here, so the agent tests will skip (install Node.js and npm to run them)"; exit 0; \
+	fi; \
+	mkdir -p '$(AGENTS_DIR)' && cd '$(AGENTS_DIR)' && \
+	npm install --no-audit --no-fund --no-save --ignore-scripts --loglevel=error --prefix . $(AGENT_PKGS) && \
+	echo "$$want" > "$$stamp"
+
+test-agents: agents ## the real agent CLIs against fake model servers, offline (network namespace, loopback only)
+	GUARD_AGENT_TESTS=1 GUARD_AGENTS_DIR='$(AGENTS_DIR)' $(GO) test -count=1 -parallel 3 -timeout 20m ./internal/agenttest
 
 lint: deps ## gofmt, go vet and staticcheck only
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

@@ -284,8 +284,9 @@
 // bwrap takes 1.75x. BenchmarkConfine breaks the in-process cost down (mounts,
 // capabilities, Landlock, seccomp); the mount namespace, root's alone, is the
 // largest part, and the kernel's freeing of it when the program exits is not
-// even in that figure. The lists add: Protect's resolution (one directory listing
-// of home, a stat per listed credential that may exist, up to protect.ScanDirs
+// even in that figure. The lists add: Protect's resolution (one listing of each
+// directory where the list looks for 8 or more names, as home and ~/.config, a
+// stat per listed credential that may exist, up to protect.ScanDirs
 // directory listings in the roots, four git config reads), a read-only bind per
 // protected path and a /dev/null bind per secret file as root, and the Landlock
 // read rules around the secrets left, one per entry of each directory on the way

@@ -15,8 +15,9 @@ const usage = `usage: guard [flags] [--] PROGRAM [ARG...]     judge a command, t
        guard check-json [--policy FILE]... [--require-safe] '{"program":"ls","args":["-l"]}'
        guard explain [flags] [--] PROGRAM [ARG...]    show the decision without running
        guard policy test [FILE...] | policy list
-       guard install [--dir DIR] [PROGRAM...] | uninstall [--dir DIR] | which NAME
+       guard install [--dir DIR] [PROGRAM...] | uninstall [--dir DIR] [--all|--purge] | which NAME
        guard hook claude-code|codex|gemini           agent hook: request on stdin, answer on stdout
+       guard setup claude-code|codex|gemini [--project DIR] [--remove]   write the agent's hook settings
        guard sh -c SCRIPT                             a $SHELL that judges the script first
        guard doctor                                   what this machine enforces
        guard log [--since 2h] [--decision ask] [--json] the audit log: recent decisions, what is asked most
@@ -154,6 +155,8 @@ func (c *cli) dispatch(args []string) int {
 			return c.man(args[1:])
 		case "hook":
 			return c.hook(args[1:])
+		case "setup":
+			return c.setup(args[1:])
 		case "sh":
 			return c.sh(args[1:])
 		case "-c":

@@ -188,6 +188,19 @@ func onPath(names []string, pathEnv, shimDir string) (found, missing []string) {
 }
 
 func (c *cli) uninstall(args []string) int {
+	var all, purge bool
+	kept := args[:0:0]
+	for _, a := range args {
+		switch a {
+		case "--all":
+			all = true
+		case "--purge":
+			all, purge = true, true
+		default:
+			kept = append(kept, a)
+		}
+	}
+	args = kept
 	f, rest, err := parseFlags(args, "--dir")
 	if err != nil {
 		return c.usageError(err)
@@ -211,7 +224,10 @@ func (c *cli) uninstall(args []string) int {
 		return gate.ExitFailure
 	}
 	fmt.Fprintf(c.stderr, "guard uninstall: %d shims removed from %s\n", rep.Count(install.Removed), dir)
-	return 0
+	if !all {
+		return 0
+	}
+	return c.uninstallAll(dir, purge)
 }
 
 func (c *cli) shimDir(flagDir string) (string, error) {
@@ -282,6 +298,7 @@ func (c *cli) doctor(args []string) int {
 	if g.AuditLog != "" {
 		fmt.Fprintf(w, "  audit log: %s\n", g.AuditLog)
 	}
+	problems += c.doctorAgents(w)
 	fmt.Fprintln(w, "shims:")
 	dir, err := install.DefaultDir(c.getenv)
 	if err != nil {

@@ -209,9 +209,6 @@ func (g *Gate) protectList() *protect.List {
 		for _, p := range ps {
 			if filepath.IsAbs(p) {
 				state = append(state, filepath.Clean(p))
-				if r := policy.Resolve(p, "/"); r != filepath.Clean(p) {
-					state = append(state, r)
-				}
 			}
 		}
 	}
@@ -239,6 +236,13 @@ func (g *Gate) protectList() *protect.List {
 			if rest, ok := strings.CutPrefix(e.Pattern, "~/"); ok {
 				l.Add(e.Kind, e.Reason, filepath.Join(home, rest))
 			}
+		}
+	}
+	// Each path also as it resolves through symlinks, resolved together: most
+	// share their directories (one lstat each, not one per component per path).
+	for i, r := range policy.ResolveRoots(state) {
+		if r != state[i] {
+			state = append(state, r)
 		}
 	}
 	l.Add(protect.Protected, whyGuardState, state...)

@@ -153,9 +153,10 @@ func (g *Gate) Profile() sandbox.Profile {
 	// the guards run inside (shims), when a root holds it: their decisions are
 	// logged too. A program inside could write it as well: keep it outside
 	// the roots.
-	if g.AuditLog != "" {
+	if g.AuditLog != "" && len(p.ReadOnly) > 0 {
+		resolved := policy.Resolve(g.AuditLog, "/") // once, not per protected path
 		p.ReadOnly = slices.DeleteFunc(p.ReadOnly, func(ro string) bool {
-			return policy.Inside(policy.Resolve(g.AuditLog, "/"), ro) || policy.Inside(g.AuditLog, ro)
+			return policy.Inside(resolved, ro) || policy.Inside(g.AuditLog, ro)
 		})
 	}
 	return p

@@ -230,18 +230,79 @@ func (l *List) Secret(p, home string) *Entry { return l.Match(Secret, p, home) }
 // SecretEnv reports whether an environment variable of this name is
 // removed in full-auto.
 func (l *List) SecretEnvName(name string) bool {
-	up := strings.ToUpper(name)
-	for _, a := range l.SecretEnvAllow {
-		if ok, _ := path.Match(strings.ToUpper(a), up); ok {
-			return false
+	return newEnvMatcher(l).secret(name)
+}
+
+// envMatcher is SecretEnv and SecretEnvAllow upper-cased and compiled once:
+// most patterns are "*WORD*", "*_SUFFIX", "PREFIX_*" or a literal name, which
+// need no path.Match (ScrubEnv runs before every sandboxed command, over the
+// whole environment).
+type envMatcher struct {
+	secrets, allow []envPattern
+}
+
+type envPattern struct {
+	kind partKind // literal, prefix, suffix, glob; contains: anyDepth
+	s    string   // the part to compare
+	pat  string   // the whole pattern, upper-cased
+}
+
+func newEnvMatcher(l *List) envMatcher {
+	compile := func(pats []string) []envPattern {
+		out := make([]envPattern, 0, len(pats))
+		for _, p := range pats {
+			p = strings.ToUpper(p)
+			const meta = `*?[\`
+			e := envPattern{kind: glob, s: p, pat: p}
+			switch {
+			case !strings.ContainsAny(p, meta):
+				e.kind = literal
+			case len(p) >= 2 && p[0] == '*' && p[len(p)-1] == '*' && !strings.ContainsAny(p[1:len(p)-1], meta):
+				e.kind, e.s = anyDepth, p[1:len(p)-1]
+			case p[0] == '*' && !strings.ContainsAny(p[1:], meta):
+				e.kind, e.s = suffix, p[1:]
+			case p[len(p)-1] == '*' && !strings.ContainsAny(p[:len(p)-1], meta):
+				e.kind, e.s = prefix, p[:len(p)-1]
+			}
+			out = append(out, e)
 		}
+		return out
 	}
-	for _, s := range l.SecretEnv {
-		if ok, _ := path.Match(strings.ToUpper(s), up); ok {
+	return envMatcher{secrets: compile(l.SecretEnv), allow: compile(l.SecretEnvAllow)}
+}
+
+// match is path.Match(e's pattern, up), up upper-cased.
+func (e envPattern) match(up string) bool {
+	if e.kind != literal && strings.IndexByte(up, '/') >= 0 {
+		e.kind = glob // path.Match's * stops at a slash
+	}
+	switch e.kind {
+	case literal:
+		return up == e.s
+	case prefix:
+		return strings.HasPrefix(up, e.s)
+	case suffix:
+		return strings.HasSuffix(up, e.s)
+	case anyDepth:
+		return strings.Contains(up, e.s)
+	}
+	ok, _ := path.Match(e.pat, up)
+	return ok
+}
+
+func matchAny(ps []envPattern, up string) bool {
+	for _, p := range ps {
+		if p.match(up) {
 			return true
 		}
 	}
 	return false
+}
+
+// secret is SecretEnvName.
+func (m envMatcher) secret(name string) bool {
+	up := strings.ToUpper(name)
+	return !matchAny(m.allow, up) && matchAny(m.secrets, up)
 }
 
 // Anchored reports whether a pattern names absolute paths (after ~
@@ -484,25 +545,15 @@ func validPattern(p string) error {
 
 // ScrubEnv returns env without the variables SecretEnvName names.
 func (l *List) ScrubEnv(env []string) []string {
+	m := newEnvMatcher(l)
 	out := make([]string, 0, len(env))
 	for _, kv := range env {
 		name, value, _ := strings.Cut(kv, "=")
-		if !l.SecretEnvName(name) && !hasURLPassword(value) || l.allowedEnv(name) {
+		if !m.secret(name) && !hasURLPassword(value) || matchAny(m.allow, strings.ToUpper(name)) {
 			out = append(out, kv)
 		}
 	}
 	return out
-}
-
-// allowedEnv reports whether name is on the allow-list.
-func (l *List) allowedEnv(name string) bool {
-	up := strings.ToUpper(name)
-	for _, a := range l.SecretEnvAllow {
-		if ok, _ := path.Match(strings.ToUpper(a), up); ok {
-			return true
-		}
-	}
-	return false
 }
 
 // hasURLPassword reports whether value holds a URL with a password in it

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 )
 
 // Found is a path that exists now and the entry that covers it.
@@ -54,7 +55,22 @@ var scanSkip = []string{"node_modules", "vendor", "target", "dist", "build", "__
 // makes that directory exist too (.husky), found by the scan only if the
 // root's scan comes after.
 func (l *List) Resolve(roots, scan []string, home string) (protected, secrets []Found) {
-	r := &resolver{l: l, home: home, roots: roots, seen: map[string]bool{}, budget: ScanDirs, byLast: map[string][]int{}}
+	r := &resolver{l: l, home: home, roots: roots, seen: map[string]bool{}, budget: ScanDirs, byLast: map[string][]int{}, comp: map[int]*compiled{},
+		below: map[string]int{}, names: map[string]map[string]bool{}}
+	// How many names the anchored entries look for in each directory: one
+	// listing of a directory where they look for many (home, ~/.config)
+	// spares a failed lstat for each tool that is not installed.
+	seen := map[string]bool{}
+	for i := range l.Entries {
+		if abs, ok := Anchored(l.Entries[i].Pattern, home); ok {
+			for p, d := abs, path.Dir(abs); d != "/" && d != "."; p, d = d, path.Dir(d) {
+				if !seen[p] {
+					seen[p] = true
+					r.below[d]++
+				}
+			}
+		}
+	}
 	for i := range l.Entries {
 		e := &l.Entries[i]
 		abs, ok := Anchored(e.Pattern, home)
@@ -65,7 +81,7 @@ func (l *List) Resolve(roots, scan []string, home string) (protected, secrets []
 			// Matches at any depth: the scan looks at names matching its last component.
 			comps := split(e.Pattern)
 			if last := comps[len(comps)-1]; strings.ContainsAny(last, `*?[\`) {
-				r.globLast = append(r.globLast, i)
+				r.globLast = append(r.globLast, globLast{i, last})
 			} else {
 				r.byLast[last] = append(r.byLast[last], i)
 			}
@@ -74,22 +90,8 @@ func (l *List) Resolve(roots, scan []string, home string) (protected, secrets []
 		if strings.HasPrefix(abs, "/proc/") || abs == "/proc" {
 			continue
 		}
-		if home != "" && strings.HasPrefix(abs, home+"/") {
-			// One listing of home spares a failed lstat for each tool not installed.
-			if r.homeNames == nil {
-				r.homeNames = map[string]bool{}
-				if f, err := os.Open(home); err == nil {
-					names, _ := f.Readdirnames(-1)
-					f.Close()
-					for _, n := range names {
-						r.homeNames[n] = true
-					}
-				}
-			}
-			first, _, _ := strings.Cut(abs[len(home)+1:], "/")
-			if !strings.ContainsAny(first, `*?[\`) && !r.homeNames[first] {
-				continue
-			}
+		if r.missing(abs) {
+			continue
 		}
 		matches := []string{abs}
 		if strings.ContainsAny(abs, "*?[") {
@@ -117,9 +119,19 @@ type resolver struct {
 	budget       int
 	// The entries that match at any depth (indexes), by their last
 	// component: literal names, and globs.
-	byLast    map[string][]int
-	globLast  []int
-	homeNames map[string]bool // the names in home, listed once
+	byLast   map[string][]int
+	globLast []globLast
+	// below counts the names the anchored entries look for in each
+	// directory; names are the directories listed, by missing.
+	below map[string]int
+	names map[string]map[string]bool
+	comp  map[int]*compiled
+}
+
+// globLast is an entry matching at any depth whose last component is a glob.
+type globLast struct {
+	entry int
+	last  string
 }
 
 // matchName records p, found by the scan, under the first entry of each kind
@@ -127,10 +139,9 @@ type resolver struct {
 // tried.
 func (r *resolver) matchName(p, name string) {
 	idx := r.byLast[name]
-	for _, i := range r.globLast {
-		comps := split(r.l.Entries[i].Pattern)
-		if ok, _ := path.Match(comps[len(comps)-1], name); ok {
-			idx = append(slices.Clip(idx), i)
+	for _, g := range r.globLast {
+		if ok, _ := path.Match(g.last, name); ok {
+			idx = append(slices.Clip(idx), g.entry)
 		}
 	}
 	if len(idx) == 0 {
@@ -138,16 +149,104 @@ func (r *resolver) matchName(p, name string) {
 	}
 	slices.Sort(idx)
 	comps := split(p)
-	compiled := r.l.compile(r.home)
 	done := map[Kind]bool{}
 	for _, i := range idx {
 		e := &r.l.Entries[i]
-		if done[e.Kind] || !compiled[i].covers(comps) || compiled[i].excepted(comps) {
+		if done[e.Kind] {
+			continue
+		}
+		if c := r.compiled(i); !c.covers(comps) || c.excepted(comps) {
 			continue
 		}
 		done[e.Kind] = true
 		r.addEntry(e, p)
 	}
+}
+
+// listBelow is the number of names looked for in a directory from which
+// missing lists it rather than let each entry's lstat fail: listing costs
+// about as much as a few lstats (open, getdents, close).
+const listBelow = 8
+
+// missing reports whether abs (an anchored path, maybe a glob) surely does
+// not exist: a directory on its way where at least listBelow names are looked
+// for was listed and lacks the next component. A directory that cannot be listed
+// proves nothing (it may still be searchable): the lstat decides.
+func (r *resolver) missing(abs string) bool {
+	// abs is clean (Anchored cleans it): walk its directories as slices of
+	// it, without allocating.
+	for i := 1; i < len(abs); {
+		j := strings.IndexByte(abs[i:], '/')
+		if j < 0 {
+			return false
+		}
+		dir, comp := abs[:i+j], abs[i:i+j]
+		next, _, _ := strings.Cut(abs[i+j+1:], "/")
+		if strings.ContainsAny(comp, `*?[\`) || strings.ContainsAny(next, `*?[\`) {
+			return false // a glob on the way: filepath.Glob decides
+		}
+		i += j + 1
+		if r.below[dir] < listBelow {
+			continue
+		}
+		names, done := r.names[dir]
+		if !done {
+			names = listNames(dir)
+			r.names[dir] = names
+		}
+		if names != nil && !names[next] {
+			return true
+		}
+	}
+	return false
+}
+
+// listNames returns the names in dir, or nil when it cannot be read. Plain
+// system calls: os.Open would also try to register the descriptor with the
+// poller (four more calls).
+func listNames(dir string) map[string]bool {
+	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil
+	}
+	defer syscall.Close(fd)
+	names := map[string]bool{}
+	buf := make([]byte, 8192)
+	var list []string
+	for {
+		n, err := syscall.ReadDirent(fd, buf)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil
+		}
+		if n <= 0 {
+			return names
+		}
+		_, _, list = syscall.ParseDirent(buf[:n], -1, list[:0])
+		for _, name := range list {
+			names[name] = true
+		}
+	}
+}
+
+// compiled is entry i's pattern compiled, on first use: a start resolves a
+// handful of the list's entries by pattern, and compiling all of them (the
+// List's own cache) cost more than the rest of the matching.
+func (r *resolver) compiled(i int) *compiled {
+	c := r.comp[i]
+	if c == nil {
+		e := &r.l.Entries[i]
+		x := compilePattern(e.Pattern, r.home)
+		x.entry = i
+		for _, p := range e.Except {
+			x.except = append(x.except, compilePattern(p, r.home))
+		}
+		c = &x
+		r.comp[i] = c
+	}
+	return c
 }
 
 // index is e's position in the list, or -1.
@@ -163,8 +262,10 @@ func (r *resolver) index(e *Entry) int {
 // addEntry records p, named by the anchored entry e, unless e excepts it.
 func (r *resolver) addEntry(e *Entry, p string) {
 	p = filepath.Clean(p)
-	if i := r.index(e); i >= 0 && r.l.compile(r.home)[i].excepted(split(p)) {
-		return
+	if len(e.Except) > 0 {
+		if i := r.index(e); i >= 0 && r.compiled(i).excepted(split(p)) {
+			return
+		}
 	}
 	if e.Kind == Protected && !slices.ContainsFunc(r.roots, func(root string) bool { return within(p, root) }) {
 		return

@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -163,5 +164,50 @@ func TestScrubEnv(t *testing.T) {
 	want := []string{"PATH=/bin", "HOME=/h", "KEYTIMEOUT=1", "BAD"}
 	if !slices.Equal(got, want) {
 		t.Errorf("ScrubEnv = %v, want %v", got, want)
+	}
+}
+
+// The home secrets are found through the listings of home and ~/.config
+// (where the list looks for many names), those absent are skipped, and the
+// account's home, given as absolute entries, is listed the same way.
+func TestResolveListedDirectories(t *testing.T) {
+	home := t.TempDir()
+	other := t.TempDir()
+	for _, p := range []string{".ssh/id_ed25519", ".config/gh/hosts.yml", ".npmrc", ".aws/credentials", ".config/unrelated"} {
+		write(t, filepath.Join(home, p), "k")
+		write(t, filepath.Join(other, p), "k")
+	}
+	l := Default()
+	for _, e := range Default().Entries {
+		if rest, ok := strings.CutPrefix(e.Pattern, "~/"); ok {
+			l.Add(e.Kind, e.Reason, filepath.Join(other, rest))
+		}
+	}
+	_, sec := l.Resolve(nil, nil, home)
+	got := paths(sec)
+	for _, h := range []string{home, other} {
+		for _, p := range []string{".ssh/id_ed25519", ".config/gh/hosts.yml", ".npmrc", ".aws/credentials"} {
+			if !slices.Contains(got, filepath.Join(h, p)) {
+				t.Errorf("%s not found: %v", filepath.Join(h, p), got)
+			}
+		}
+	}
+}
+
+// A directory that cannot be listed proves nothing: the entry is looked up.
+func TestMissingUnlistable(t *testing.T) {
+	r := &resolver{below: map[string]int{"/h": listBelow, "/h/.config": listBelow}, names: map[string]map[string]bool{
+		"/h": nil, "/h/.config": {"gh": true}}}
+	if r.missing("/h/.ssh/id_rsa") {
+		t.Error("an unlistable directory hid an entry")
+	}
+	if !r.missing("/h/.config/hub/hosts") {
+		t.Error("a name absent from a listing was not skipped")
+	}
+	if r.missing("/h/.config/gh/hosts.yml") {
+		t.Error("a listed name was skipped")
+	}
+	if r.missing("/h/.config/*/x") {
+		t.Error("a glob on the way was skipped")
 	}
 }

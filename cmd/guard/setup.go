@@ -1,0 +1,185 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"guard/install"
+	"guard/internal/gate"
+)
+
+const setupUsage = "guard setup claude-code|codex|gemini [--project DIR] [--remove]"
+
+// setup writes (or with --remove takes out) guard's hook in an agent's
+// settings: this guard binary's absolute path, in a command that fails
+// closed. See install.SetupHook.
+func (c *cli) setup(args []string) int {
+	var agent, project string
+	remove := false
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--remove":
+			remove = true
+		case a == "--project" || strings.HasPrefix(a, "--project="):
+			v, ok := strings.CutPrefix(a, "--project=")
+			if !ok {
+				if i+1 >= len(args) {
+					return c.usageError(fmt.Errorf("%w: --project needs a directory (%s)", errUsage, setupUsage))
+				}
+				i++
+				v = args[i]
+			}
+			abs, err := filepath.Abs(v)
+			if err != nil || v == "" {
+				return c.usageError(fmt.Errorf("%w: --project %q: not a directory", errUsage, v))
+			}
+			if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+				return c.usageError(fmt.Errorf("%w: --project %s: not a directory", errUsage, abs))
+			}
+			project = abs
+		case a == "--help" || a == "-h":
+			fmt.Fprintln(c.stdout, "usage: "+setupUsage)
+			return 0
+		case strings.HasPrefix(a, "-"):
+			return c.usageError(fmt.Errorf("%w: unknown flag %s (%s)", errUsage, a, setupUsage))
+		case agent == "":
+			agent = a
+		default:
+			return c.usageError(fmt.Errorf("%w: one agent at a time (%s)", errUsage, setupUsage))
+		}
+	}
+	if agent == "" {
+		return c.usageError(fmt.Errorf("%w: which agent? (%s)", errUsage, setupUsage))
+	}
+	cfg, err := install.HookConfigFor(agent, project, c.getenv)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard setup: %v\n", err)
+		return gate.ExitFailure
+	}
+	var rep install.SetupReport
+	if remove {
+		rep, err = install.RemoveHook(cfg)
+	} else {
+		var self string
+		self, err = guardPath()
+		if err == nil {
+			self, err = filepath.EvalSymlinks(self)
+		}
+		if err != nil {
+			fmt.Fprintf(c.stderr, "guard setup: %v\n", err)
+			return gate.ExitFailure
+		}
+		if temporary(self, c.getenv("TMPDIR")) {
+			fmt.Fprintf(c.stderr, "guard setup: warning: %s is in a temporary directory; when it goes, the hook blocks every tool call (install guard first: make install)\n", self)
+		}
+		rep, err = install.SetupHook(cfg, self)
+	}
+	printSetup(c.stderr, agent, remove, rep)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard setup: %v\n", err)
+		return gate.ExitFailure
+	}
+	if rep.TrustStep != "" {
+		fmt.Fprintf(c.stderr, "guard setup: one step left for Codex:\n%s", rep.TrustStep)
+		return 1
+	}
+	return 0
+}
+
+// temporary reports whether path is under /tmp, /var/tmp or $TMPDIR (go
+// run builds there).
+func temporary(path, tmpdir string) bool {
+	for _, d := range []string{"/tmp", "/var/tmp", tmpdir} {
+		if d == "" || !filepath.IsAbs(d) {
+			continue
+		}
+		if rel, err := filepath.Rel(d, path); err == nil && !strings.HasPrefix(rel, "..") {
+			return true
+		}
+	}
+	return false
+}
+
+func printSetup(w io.Writer, agent string, remove bool, rep install.SetupReport) {
+	what := "guard's hook for " + agent
+	switch {
+	case rep.Path == "":
+		return
+	case rep.Changed && remove:
+		fmt.Fprintf(w, "guard setup: removed %s from %s\n", what, rep.Path)
+	case rep.Changed:
+		fmt.Fprintf(w, "guard setup: wrote %s to %s\n", what, rep.Path)
+	case remove:
+		fmt.Fprintf(w, "guard setup: %s has no %s; nothing to remove\n", rep.Path, what)
+	default:
+		fmt.Fprintf(w, "guard setup: %s already holds %s; unchanged\n", rep.Path, what)
+	}
+	if rep.Backup != "" {
+		fmt.Fprintf(w, "guard setup: the previous %s is kept in %s\n", filepath.Base(rep.Path), rep.Backup)
+	}
+	if rep.TrustChanged {
+		verb := "marked the hook trusted"
+		if remove {
+			verb = "removed the hook's trust"
+		}
+		fmt.Fprintf(w, "guard setup: %s (%s) in Codex's config.toml", verb, rep.TrustKey)
+		if rep.TrustBackup != "" {
+			fmt.Fprintf(w, "; previous copy in %s", rep.TrustBackup)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// doctorAgents reports guard's hook in each agent's user settings (and in
+// the current directory's project settings, when there are some) and
+// returns the number of problems: a hook whose guard is missing, that does
+// not fail closed, or (Codex) that is not trusted.
+func (c *cli) doctorAgents(w io.Writer) int {
+	fmt.Fprintln(w, "agent hooks:")
+	problems := 0
+	cwd, _ := os.Getwd()
+	for _, agent := range install.Agents {
+		for _, project := range []string{"", cwd} {
+			cfg, err := install.HookConfigFor(agent, project, c.getenv)
+			if err != nil {
+				if project == "" {
+					fmt.Fprintf(w, "  ??   %s: %v\n", agent, err)
+				}
+				continue
+			}
+			if project != "" {
+				if _, err := os.Stat(cfg.Path); err != nil {
+					continue
+				}
+			}
+			st := install.InspectHook(cfg)
+			mark, msg := "ok  ", ""
+			switch {
+			case st.Err != nil:
+				mark, msg = "NO  ", st.Err.Error()
+			case !st.Installed:
+				mark, msg = "--  ", "no guard hook (guard setup "+agent+")"
+			case !st.GuardOK:
+				mark, msg = "NO  ", fmt.Sprintf("the hook runs %q, which is not an executable at an absolute path (guard setup %s)", st.Guard, agent)
+			case !st.FailsClosed:
+				mark, msg = "NO  ", "the hook does not fail closed: if guard is missing or fails, the agent runs the command (guard setup "+agent+")"
+			case agent == install.Codex && !st.Trusted:
+				mark, msg = "NO  ", st.TrustDetail
+			default:
+				msg = "runs " + st.Guard + ", fails closed"
+				if agent == install.Codex {
+					msg += ", trusted"
+				}
+			}
+			if mark == "NO  " {
+				problems++
+			}
+			fmt.Fprintf(w, "  %s %-11s %s: %s\n", mark, agent, cfg.Path, msg)
+		}
+	}
+	return problems
+}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestDoctorAgents: doctor's agent section tells a hook guard setup wrote
+// (ok), a missing one (--), a hand-written one that does not fail closed
+// and names no absolute guard (NO), an untrusted Codex hook (NO), and a
+// settings file that does not parse (NO), and counts the problems.
+func TestDoctorAgents(t *testing.T) {
+	home := t.TempDir()
+	proj := t.TempDir()
+	t.Chdir(proj)
+	c := &cli{env: []string{"HOME=" + home}}
+	var out bytes.Buffer
+	c.stdout, c.stderr = &out, &out
+	if code := c.setup([]string{"claude-code"}); code != 0 {
+		t.Fatalf("setup claude-code: %d\n%s", code, out.String())
+	}
+	if code := c.setup([]string{"codex"}); code != 0 {
+		t.Fatalf("setup codex: %d\n%s", code, out.String())
+	}
+	gemini := filepath.Join(home, ".gemini", "settings.json")
+	os.MkdirAll(filepath.Dir(gemini), 0o700)
+	os.WriteFile(gemini, []byte(`{"hooks":{"BeforeTool":[{"matcher":"run_shell_command","hooks":[{"type":"command","command":"guard hook gemini"}]}]}}`), 0o600)
+	os.MkdirAll(filepath.Join(proj, ".claude"), 0o700)
+	os.WriteFile(filepath.Join(proj, ".claude", "settings.json"), []byte("{broken"), 0o600)
+
+	var w bytes.Buffer
+	problems := c.doctorAgents(&w)
+	got := w.String()
+	for _, re := range []string{
+		`(?m)^  ok   claude-code .*/\.claude/settings\.json: runs /.+, fails closed$`,
+		`(?m)^  ok   codex       .*/\.codex/hooks\.json: runs /.+, fails closed, trusted$`,
+		`(?m)^  NO   gemini      .*/\.gemini/settings\.json: the hook runs "guard", which is not an executable at an absolute path`,
+		`(?m)^  NO   claude-code ` + regexp.QuoteMeta(filepath.Join(proj, ".claude", "settings.json")) + `: .*not JSON`,
+	} {
+		if !regexp.MustCompile(re).MatchString(got) {
+			t.Errorf("doctor output does not match %s:\n%s", re, got)
+		}
+	}
+	if problems != 2 {
+		t.Errorf("doctorAgents = %d problems, want 2:\n%s", problems, got)
+	}
+
+	// A Codex hook changed by hand is no longer trusted.
+	hooks := filepath.Join(home, ".codex", "hooks.json")
+	b, _ := os.ReadFile(hooks)
+	os.WriteFile(hooks, []byte(strings.Replace(string(b), `"timeout": 30`, `"timeout": 31`, 1)), 0o600)
+	w.Reset()
+	c.doctorAgents(&w)
+	if !strings.Contains(w.String(), "is not the hook's (it changed since it was trusted)") {
+		t.Errorf("changed Codex hook:\n%s", w.String())
+	}
+}

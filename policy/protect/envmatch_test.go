@@ -1,0 +1,38 @@
+package protect
+
+import (
+	"path"
+	"strings"
+	"testing"
+)
+
+// The compiled environment patterns answer as path.Match on the upper-cased
+// pattern and name, for the shapes they shortcut and the ones they do not.
+func TestEnvMatcherAsPathMatch(t *testing.T) {
+	pats := []string{"*KEY*", "*_pwd", "GIT_CONFIG_KEY_*", "DATABASE_URL", "*", "**", "*a*b*", "[AB]*", "A?C", `*\*`, `X\`, "*[", "K*Y", ""}
+	names := []string{"API_KEY", "key", "MY_PWD", "PWD", "GIT_CONFIG_KEY_0", "database_url", "A/KEY", "KEY/", "a/b", "ABC", "AXC",
+		"B", "*", "X", "", "XKEYX", "K_Y", "AB", "*A*B*"}
+	for _, p := range pats {
+		m := newEnvMatcher(&List{SecretEnv: []string{p}})
+		for _, n := range names {
+			want, _ := path.Match(strings.ToUpper(p), strings.ToUpper(n))
+			if got := m.secret(n); got != want {
+				t.Errorf("pattern %q, name %q: %v, path.Match says %v", p, n, got, want)
+			}
+		}
+	}
+}
+
+// BenchmarkScrubEnv is the secret-variable scrub over a typical environment.
+func BenchmarkScrubEnv(b *testing.B) {
+	l := Default()
+	var env []string
+	for _, n := range []string{"PATH", "HOME", "USER", "SHELL", "TERM", "LANG", "PWD", "OLDPWD", "EDITOR", "PAGER", "LESS", "LS_COLORS",
+		"XDG_RUNTIME_DIR", "XDG_SESSION_ID", "SSH_AUTH_SOCK", "GOPATH", "GOROOT", "NODE_ENV", "API_KEY", "GITHUB_TOKEN", "HOSTNAME",
+		"DISPLAY", "COLORTERM", "TMUX", "VIRTUAL_ENV", "CARGO_HOME", "RUSTUP_HOME", "JAVA_HOME", "MAIL", "LOGNAME", "SHLVL", "_"} {
+		env = append(env, n+"=/some/value/here")
+	}
+	for b.Loop() {
+		l.ScrubEnv(env)
+	}
+}
