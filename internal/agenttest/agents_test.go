@@ -141,6 +141,9 @@ type tc struct {
 	mode   string   // GUARD_MODE
 	// files to make in the project ("dir/" for a directory) before the run.
 	files []string
+	// links to make in the project before the run: name -> target, OUTSIDE
+	// in the target replaced by the outside directory.
+	links map[string]string
 	// calls builds the script from the session (paths are known then).
 	calls func(a agent, s *session) []call
 	// check runs after the agent exits.
@@ -227,6 +230,11 @@ func newSession(t *testing.T, a agent, c tc) *session {
 			continue
 		}
 		s.write(p, "hello\n")
+	}
+	for name, target := range c.links {
+		if err := os.Symlink(strings.ReplaceAll(target, "OUTSIDE", s.outside), filepath.Join(s.project, name)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// The hooks run a copy of guard in the scratch home, so a case can
 	// remove it.
@@ -426,6 +434,20 @@ var cases = []tc{
 		check: func(t *testing.T, s *session) {
 			s.mustNotExist(filepath.Join(s.outside, "out.txt"))
 			s.sawGuard("guard: ")
+		},
+	},
+	{
+		// The decision judges copy/escaped.txt inside (copy does not exist
+		// yet); the symlink cp -P makes sends it outside at run time. The hook
+		// answers with the auto-edit rewrite, which confines the writes.
+		name: "auto-edit/a symlink the script copies cannot send a write outside", agents: []string{"claude-code"}, mode: "auto-edit",
+		links: map[string]string{"lnk": "OUTSIDE"},
+		calls: shellCalls("cp -P lnk copy && echo x >> copy/escaped.txt"),
+		check: func(t *testing.T, s *session) {
+			if _, err := os.Lstat(filepath.Join(s.project, "copy")); err != nil {
+				s.fail("cp -P did not run: %v", err)
+			}
+			s.mustNotExist(filepath.Join(s.outside, "escaped.txt"))
 		},
 	},
 	{
