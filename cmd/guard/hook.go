@@ -266,7 +266,7 @@ func (h *hookCall) log(effective hook.Verdict, reason string, v *policy.Verdict)
 			decision, sandboxed = policy.Run, "files"
 		}
 	}
-	e := audit.Entry{Time: time.Now(), Decision: string(decision), Reason: reason,
+	e := audit.Entry{Time: time.Now().UTC(), Decision: string(decision), Reason: reason,
 		Agent: h.agent.String(), Tool: h.req.Tool, Command: h.req.Command, Project: h.req.Project,
 		Cwd: h.req.Dir, Sandbox: sandboxed}
 	if h.gate != nil {

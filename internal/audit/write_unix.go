@@ -28,12 +28,13 @@ func appendLine(path string, b []byte) (int64, error) {
 	if err != nil {
 		return 0, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
-	defer syscall.Close(fd)
 	var st syscall.Stat_t
 	if err := syscall.Fstat(fd, &st); err != nil {
+		syscall.Close(fd)
 		return 0, &fs.PathError{Op: "fstat", Path: path, Err: err}
 	}
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		syscall.Close(fd)
 		return 0, fmt.Errorf("open %s: not a regular file", path)
 	}
 	var n int
@@ -44,11 +45,15 @@ func appendLine(path string, b []byte) (int64, error) {
 		}
 	}
 	if err != nil {
+		syscall.Close(fd)
 		return 0, &fs.PathError{Op: "write", Path: path, Err: err}
 	}
 	if n != len(b) {
+		syscall.Close(fd)
 		return 0, fmt.Errorf("write %s: %w (%d of %d bytes)", path, io.ErrShortWrite, n, len(b))
 	}
+	// Closed once, here: a second close could close a descriptor another
+	// thread has opened since.
 	if err := syscall.Close(fd); err != nil {
 		return 0, &fs.PathError{Op: "close", Path: path, Err: err}
 	}

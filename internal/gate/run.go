@@ -170,7 +170,7 @@ func (g *Gate) log(argv []string, v *policy.Verdict, d policy.Decision, resolved
 		return
 	}
 	e := audit.Entry{
-		Time: time.Now(), Cwd: g.Cwd, Argv: argv, Mode: string(g.Mode),
+		Time: time.Now().UTC(), Cwd: g.Cwd, Argv: argv, Mode: string(g.Mode),
 		Class: string(v.Class), Decision: string(d.Action), Rule: v.Result.Rule,
 		RuleAt: v.Result.At.String(), Resolved: resolved, Sandbox: sandboxed,
 		Pid: os.Getpid(), Reason: d.Reason,
