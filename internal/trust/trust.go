@@ -19,14 +19,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
+
+	"guard/internal/safefile"
 )
 
 // Dir is the name of a project's guard directory.
@@ -99,7 +99,7 @@ func Files(project string) ([]File, error) {
 		if !e.Type().IsRegular() {
 			return nil, fmt.Errorf("%s is not a regular file (a symbolic link is not followed)", p)
 		}
-		data, err := readRegular(p)
+		data, err := safefile.ReadNoFollow(p, maxFile)
 		if err != nil {
 			return nil, err
 		}
@@ -113,31 +113,9 @@ func Files(project string) ([]File, error) {
 	return files, nil
 }
 
-// readRegular reads a regular file without following a symbolic link and
-// without blocking on a FIFO put there in the meantime.
-func readRegular(p string) ([]byte, error) {
-	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() || fi.Size() > maxFile {
-		return nil, fmt.Errorf("%s: not a regular file of at most 1 MiB", p)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxFile+1))
-	if err == nil && len(data) > maxFile {
-		err = fmt.Errorf("%s: larger than 1 MiB", p)
-	}
-	return data, err
-}
-
 // List returns the trusted projects.
 func (s Store) List() ([]Record, error) {
-	data, err := readRegular(s.Path)
+	data, err := safefile.ReadNoFollow(s.Path, maxFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
