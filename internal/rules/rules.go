@@ -29,7 +29,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"guard/internal/config"
@@ -230,7 +229,7 @@ func edit(path string, change func(old []byte) ([]byte, error), check Check) err
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	unlock, err := lock(dir)
+	unlock, err := config.LockDir(dir)
 	if err != nil {
 		return err
 	}
@@ -265,26 +264,6 @@ func edit(path string, change func(old []byte) ([]byte, error), check Check) err
 		return fmt.Errorf("rolled back, %s did not load as written: %w", path, err)
 	}
 	return nil
-}
-
-// lock takes an exclusive flock on dir, waiting at most five seconds.
-func lock(dir string) (func(), error) {
-	d, err := os.Open(dir)
-	if err != nil {
-		return nil, err
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		err := syscall.Flock(int(d.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			return func() { syscall.Flock(int(d.Fd()), syscall.LOCK_UN); d.Close() }, nil
-		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) || time.Now().After(deadline) {
-			d.Close()
-			return nil, fmt.Errorf("lock %s: %w", dir, err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // Listing is every remembered rule: the user's file first, then each
