@@ -29,9 +29,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"guard/internal/config"
+	"guard/internal/safefile"
 )
 
 // Scope says where a rule applies.
@@ -96,13 +98,19 @@ func ProjectRoot(dir string) string {
 	}
 }
 
-// Hash returns the hex sha256 of the file at path.
+// Hash returns the hex sha256 of the regular file at path. It opens with
+// O_NONBLOCK, so a FIFO put where a program was is refused, not waited on.
 func Hash(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil {
+		return "", err
+	} else if !fi.Mode().IsRegular() {
+		return "", &fs.PathError{Op: "hash", Path: path, Err: safefile.ErrNotRegular}
+	}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
 		return "", err
