@@ -26,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"guard/internal/config"
 	"guard/internal/safefile"
 )
 
@@ -160,9 +161,8 @@ func (s Store) Check(project string) ([]File, error) {
 	return files, nil
 }
 
-// Trust records the project's current files. write replaces the store's
-// file atomically.
-func (s Store) Trust(project string, write func(path string, data []byte) error) ([]File, error) {
+// Trust records the project's current files.
+func (s Store) Trust(project string) ([]File, error) {
 	files, err := Files(project)
 	if err != nil {
 		return nil, err
@@ -173,11 +173,11 @@ func (s Store) Trust(project string, write func(path string, data []byte) error)
 	}
 	recs = without(recs, project)
 	recs = append(recs, Record{Project: project, Files: files, Time: time.Now().UTC()})
-	return files, s.save(recs, write)
+	return files, s.save(recs)
 }
 
 // Revoke forgets the project; it reports whether it was trusted.
-func (s Store) Revoke(project string, write func(path string, data []byte) error) (bool, error) {
+func (s Store) Revoke(project string) (bool, error) {
 	recs, err := s.List()
 	if err != nil {
 		return false, err
@@ -186,10 +186,11 @@ func (s Store) Revoke(project string, write func(path string, data []byte) error
 	if len(kept) == len(recs) {
 		return false, nil
 	}
-	return true, s.save(kept, write)
+	return true, s.save(kept)
 }
 
-func (s Store) save(recs []Record, write func(string, []byte) error) error {
+// save replaces the store's file atomically.
+func (s Store) save(recs []Record) error {
 	sort.Slice(recs, func(i, j int) bool { return recs[i].Project < recs[j].Project })
 	data, err := json.MarshalIndent(recs, "", "  ")
 	if err != nil {
@@ -198,7 +199,7 @@ func (s Store) save(recs []Record, write func(string, []byte) error) error {
 	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
 		return err
 	}
-	return write(s.Path, append(data, '\n'))
+	return config.WriteFileAtomic(s.Path, append(data, '\n'), 0o600)
 }
 
 func without(recs []Record, project string) []Record {
