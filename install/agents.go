@@ -20,6 +20,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"guard/internal/safefile"
 )
 
 // Agents whose hook configuration guard writes: the names `guard hook` takes.
@@ -480,18 +482,15 @@ func readSettings(path string) (string, []byte, fs.FileMode, error) {
 	if err != nil {
 		return path, nil, 0, err
 	}
-	if !fi.Mode().IsRegular() {
-		return path, nil, 0, fmt.Errorf("%s is not a regular file", path)
-	}
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadNoFollow(path, maxSettings) // path is resolved; no /dev/null exception
 	if err != nil {
 		return path, nil, 0, err
 	}
-	if data == nil {
-		data = []byte{}
-	}
 	return path, data, fi.Mode().Perm(), nil
 }
+
+// maxSettings bounds an agent's settings file.
+const maxSettings = 16 << 20
 
 // BackupSuffix is appended to a settings file's name for the copy of its
 // previous content.

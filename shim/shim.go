@@ -52,7 +52,6 @@ func IsGuard(name string) bool {
 // resolved (it comes from /proc/self/exe), so a shim's own symlink never hides
 // guard; elsewhere the path may be a symlink, and the information is that of
 // its target either way.
-
 func Self() (string, os.FileInfo, error) {
 	p, err := os.Executable()
 	if err != nil {

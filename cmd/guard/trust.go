@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"guard/internal/config"
 	"guard/internal/gate"
 	"guard/internal/trust"
 )
@@ -65,9 +64,8 @@ func (c *cli) trust(args []string) int {
 		fmt.Fprintf(c.stderr, "guard trust: %v\n", err)
 		return gate.ExitFailure
 	}
-	write := func(path string, data []byte) error { return config.WriteFileAtomic(path, data, 0o600) }
 	if revoke {
-		was, err := store.Revoke(project, write)
+		was, err := store.Revoke(project)
 		switch {
 		case err != nil:
 			fmt.Fprintf(c.stderr, "guard trust: %v\n", err)
@@ -101,9 +99,9 @@ func (c *cli) trust(args []string) int {
 	}
 	// Trust what was shown: if a file changed since it was read, the record
 	// would not match what the person saw.
-	got, err := store.Trust(project, write)
+	got, err := store.Trust(project)
 	if err == nil && !sameFiles(files, got) {
-		_, _ = store.Revoke(project, write)
+		_, _ = store.Revoke(project)
 		err = errors.New("the files changed while you were asked; nothing trusted")
 	}
 	if err != nil {

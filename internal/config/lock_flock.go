@@ -14,8 +14,8 @@ import (
 // because some other process holds it.
 const lockTimeout = 5 * time.Second
 
-// lockDir takes an exclusive flock(2) on dir and returns its release.
-func lockDir(dir string) (unlock func(), err error) {
+// LockDir takes an exclusive flock(2) on dir and returns its release.
+func LockDir(dir string) (unlock func(), err error) {
 	d, err := os.Open(dir)
 	if err != nil {
 		return nil, err

@@ -2,8 +2,8 @@
 
 package config
 
-// lockDir does nothing where flock(2) is missing: concurrent AppendPolicyRule
+// LockDir does nothing where flock(2) is missing: concurrent AppendPolicyRule
 // calls may then lose a rule.
-func lockDir(dir string) (unlock func(), err error) {
+func LockDir(dir string) (unlock func(), err error) {
 	return func() {}, nil
 }

@@ -141,7 +141,7 @@ func AppendPolicyRuleChecked(path string, rule string, check func(data []byte) e
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("append policy rule: %w", err)
 	}
-	unlock, err := lockDir(dir)
+	unlock, err := LockDir(dir)
 	if err != nil {
 		return fmt.Errorf("append policy rule: %w", err)
 	}

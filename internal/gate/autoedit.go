@@ -8,22 +8,16 @@ import (
 	"guard/sandbox"
 )
 
-// writesConfined reports whether d, the decision of mode before any prompt, lets
+// WritesConfined reports whether d, the decision of mode before any prompt, lets
 // a command run only because the writes it was judged to make are inside the
 // roots: auto-edit's "match, every write inside". Such a command runs with the
 // file system confined to the roots (sandbox.Profile.FilesOnly), since a script
 // can make a symlink that a later command of it writes through. What a person
 // approved at the prompt runs as approved; safe commands, which write nothing,
 // run as they are.
-func writesConfined(mode policy.Mode, d policy.Decision) bool {
+func WritesConfined(mode policy.Mode, d policy.Decision) bool {
 	return mode == policy.AutoEdit && d.Action == policy.Run && d.Class == policy.Match
 }
-
-// WritesConfined is writesConfined for the callers that say how a command
-// runs (guard explain, the hooks' rewrite): whether d, mode's decision before
-// any prompt, runs the command with its writes confined to the roots
-// (sandbox.Profile.FilesOnly).
-func WritesConfined(mode policy.Mode, d policy.Decision) bool { return writesConfined(mode, d) }
 
 // Sandboxing names how a command with decision d in mode runs, as the audit
 // log has it: "landlock+seccomp" (full-auto's profile), "files" (auto-edit's
@@ -33,7 +27,7 @@ func Sandboxing(mode policy.Mode, d policy.Decision) string {
 	switch {
 	case d.Action == policy.RunSandboxed:
 		return "landlock+seccomp"
-	case writesConfined(mode, d):
+	case WritesConfined(mode, d):
 		return "files"
 	}
 	return "none"

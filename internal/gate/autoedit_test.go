@@ -26,8 +26,8 @@ func TestWritesConfined(t *testing.T) {
 		{policy.Suggest, policy.Decision{Action: policy.Run, Class: policy.Safe}, false},
 		{policy.FullAuto, policy.Decision{Action: policy.RunSandboxed, Class: policy.Match}, false},
 	} {
-		if got := writesConfined(tt.mode, tt.d); got != tt.wants {
-			t.Errorf("writesConfined(%s, %s %s) = %v, want %v", tt.mode, tt.d.Action, tt.d.Class, got, tt.wants)
+		if got := WritesConfined(tt.mode, tt.d); got != tt.wants {
+			t.Errorf("WritesConfined(%s, %s %s) = %v, want %v", tt.mode, tt.d.Action, tt.d.Class, got, tt.wants)
 		}
 	}
 }

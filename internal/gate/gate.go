@@ -228,7 +228,7 @@ func (g *Gate) protectList() *protect.List {
 	add(g.PolicyFiles...)
 	add(g.Config.Policies...)
 	if p, _, err := shim.Self(); err == nil {
-		add(p, filepath.Dir(p)+"/guard-full")
+		add(p)
 	}
 	if home := passwdHome(); home != "" && home != g.Home {
 		// The "~/" entries hold for the real home as well.

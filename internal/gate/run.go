@@ -44,8 +44,8 @@ func (g *Gate) Run(argv []string) int {
 	}
 	// Auto-edit lets a match run because its writes are inside the roots, as
 	// judged before it runs: it runs with the file system confined to them, so
-	// that a write landing outside at run time fails (writesConfined).
-	filesOnly := writesConfined(g.Mode, d)
+	// that a write landing outside at run time fails (WritesConfined).
+	filesOnly := WritesConfined(g.Mode, d)
 	if d.Action == policy.Ask {
 		d = g.ask(argv, &v, d)
 	}

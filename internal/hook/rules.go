@@ -14,6 +14,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
+	"guard/internal/safefile"
 	"guard/policy"
 	"guard/policy/shell"
 )
@@ -199,9 +200,13 @@ func simpleCommands(script string) [][]string {
 	return out
 }
 
-// readOptional reads a file that may be missing.
+// maxRuleFile bounds an agent's settings or policy file.
+const maxRuleFile = 16 << 20
+
+// readOptional reads a file that may be missing, with safefile.Read: a
+// FIFO or device put at a project's settings path is refused, not waited on.
 func readOptional(path string) ([]byte, bool, error) {
-	b, err := os.ReadFile(path)
+	b, err := safefile.Read(path, maxRuleFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
 	}
@@ -484,7 +489,7 @@ func geminiRules(env RuleEnv) (ruleSet, error) {
 			return nil, fmt.Errorf("policies of Gemini CLI: %w", err)
 		}
 		for _, f := range files {
-			b, err := os.ReadFile(f)
+			b, err := safefile.Read(f, maxRuleFile)
 			if err != nil {
 				return nil, fmt.Errorf("policies of Gemini CLI: %w", err)
 			}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -266,5 +267,24 @@ func TestGeminiPolicyPaths(t *testing.T) {
 	env = ruleHome(t, map[string]string{"home/.gemini/settings.json": `{"policyPaths": [`}, nil)
 	if _, _, err := CheckAgentRules(Gemini, "ls", env); err == nil || !strings.Contains(err.Error(), "settings.json") {
 		t.Errorf("malformed settings: error %v, want one naming the file", err)
+	}
+}
+
+// TestRuleFileFIFO: a FIFO the agent put at the project's settings path is
+// refused at once (the hook then denies), not waited on for a writer.
+func TestRuleFileFIFO(t *testing.T) {
+	env := ruleHome(t, map[string]string{"project/.gemini/x": ""}, nil)
+	for _, p := range []string{filepath.Join(env.Project, ".claude", "settings.json"), filepath.Join(env.Project, ".gemini", "settings.json")} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := syscall.Mkfifo(p, 0o644); err != nil {
+			t.Skipf("mkfifo: %v", err)
+		}
+	}
+	for _, a := range []Agent{ClaudeCode, Gemini} {
+		if _, _, err := CheckAgentRules(a, "ls", env); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("%s with a FIFO for its project settings: err %v, want not a regular file", a, err)
+		}
 	}
 }

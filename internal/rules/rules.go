@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"guard/internal/config"
+	"guard/internal/safefile"
 )
 
 // Scope says where a rule applies.
@@ -97,13 +98,19 @@ func ProjectRoot(dir string) string {
 	}
 }
 
-// Hash returns the hex sha256 of the file at path.
+// Hash returns the hex sha256 of the regular file at path. It opens with
+// O_NONBLOCK, so a FIFO put where a program was is refused, not waited on.
 func Hash(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil {
+		return "", err
+	} else if !fi.Mode().IsRegular() {
+		return "", &fs.PathError{Op: "hash", Path: path, Err: safefile.ErrNotRegular}
+	}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
 		return "", err
@@ -230,7 +237,7 @@ func edit(path string, change func(old []byte) ([]byte, error), check Check) err
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	unlock, err := lock(dir)
+	unlock, err := config.LockDir(dir)
 	if err != nil {
 		return err
 	}
@@ -265,26 +272,6 @@ func edit(path string, change func(old []byte) ([]byte, error), check Check) err
 		return fmt.Errorf("rolled back, %s did not load as written: %w", path, err)
 	}
 	return nil
-}
-
-// lock takes an exclusive flock on dir, waiting at most five seconds.
-func lock(dir string) (func(), error) {
-	d, err := os.Open(dir)
-	if err != nil {
-		return nil, err
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		err := syscall.Flock(int(d.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			return func() { syscall.Flock(int(d.Fd()), syscall.LOCK_UN); d.Close() }, nil
-		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) || time.Now().After(deadline) {
-			d.Close()
-			return nil, fmt.Errorf("lock %s: %w", dir, err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // Listing is every remembered rule: the user's file first, then each

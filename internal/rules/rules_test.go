@@ -5,8 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"guard/internal/safefile"
 )
 
 func TestAppendListRemove(t *testing.T) {
@@ -113,5 +116,16 @@ func TestProjectRoot(t *testing.T) {
 	other := t.TempDir()
 	if got := ProjectRoot(other); got != other {
 		t.Errorf("ProjectRoot without .git = %s, want %s", got, other)
+	}
+}
+
+// TestHashFIFO: a FIFO where a program was is refused at once, not waited on.
+func TestHashFIFO(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "run.sh")
+	if err := syscall.Mkfifo(p, 0o755); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	if _, err := Hash(p); !errors.Is(err, safefile.ErrNotRegular) {
+		t.Errorf("Hash of a FIFO: %v, want not a regular file", err)
 	}
 }

@@ -32,7 +32,22 @@ func Read(path string, max int64) ([]byte, error) {
 	if path == os.DevNull {
 		return []byte{}, nil
 	}
-	fi, err := os.Stat(path)
+	return read(path, max, true)
+}
+
+// ReadNoFollow is Read for a path whose last element must not be a
+// symbolic link (a link is refused as not a regular file), and without the
+// /dev/null exception.
+func ReadNoFollow(path string, max int64) ([]byte, error) {
+	return read(path, max, false)
+}
+
+func read(path string, max int64, follow bool) ([]byte, error) {
+	stat, flags := os.Stat, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY
+	if !follow {
+		stat, flags = os.Lstat, flags|syscall.O_NOFOLLOW
+	}
+	fi, err := stat(path)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -43,7 +58,7 @@ func Read(path string, max int64) ([]byte, error) {
 	if err := check(path, fi, max); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	f, err := os.OpenFile(path, flags, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +101,8 @@ func kind(m fs.FileMode) string {
 		return "a block device"
 	case m&fs.ModeSocket != 0:
 		return "a socket"
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
 	}
 	return m.Type().String()
 }

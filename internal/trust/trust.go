@@ -19,14 +19,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
+
+	"guard/internal/config"
+	"guard/internal/safefile"
 )
 
 // Dir is the name of a project's guard directory.
@@ -99,7 +100,7 @@ func Files(project string) ([]File, error) {
 		if !e.Type().IsRegular() {
 			return nil, fmt.Errorf("%s is not a regular file (a symbolic link is not followed)", p)
 		}
-		data, err := readRegular(p)
+		data, err := safefile.ReadNoFollow(p, maxFile)
 		if err != nil {
 			return nil, err
 		}
@@ -113,31 +114,9 @@ func Files(project string) ([]File, error) {
 	return files, nil
 }
 
-// readRegular reads a regular file without following a symbolic link and
-// without blocking on a FIFO put there in the meantime.
-func readRegular(p string) ([]byte, error) {
-	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() || fi.Size() > maxFile {
-		return nil, fmt.Errorf("%s: not a regular file of at most 1 MiB", p)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxFile+1))
-	if err == nil && len(data) > maxFile {
-		err = fmt.Errorf("%s: larger than 1 MiB", p)
-	}
-	return data, err
-}
-
 // List returns the trusted projects.
 func (s Store) List() ([]Record, error) {
-	data, err := readRegular(s.Path)
+	data, err := safefile.ReadNoFollow(s.Path, maxFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -182,9 +161,8 @@ func (s Store) Check(project string) ([]File, error) {
 	return files, nil
 }
 
-// Trust records the project's current files. write replaces the store's
-// file atomically.
-func (s Store) Trust(project string, write func(path string, data []byte) error) ([]File, error) {
+// Trust records the project's current files.
+func (s Store) Trust(project string) ([]File, error) {
 	files, err := Files(project)
 	if err != nil {
 		return nil, err
@@ -195,11 +173,11 @@ func (s Store) Trust(project string, write func(path string, data []byte) error)
 	}
 	recs = without(recs, project)
 	recs = append(recs, Record{Project: project, Files: files, Time: time.Now().UTC()})
-	return files, s.save(recs, write)
+	return files, s.save(recs)
 }
 
 // Revoke forgets the project; it reports whether it was trusted.
-func (s Store) Revoke(project string, write func(path string, data []byte) error) (bool, error) {
+func (s Store) Revoke(project string) (bool, error) {
 	recs, err := s.List()
 	if err != nil {
 		return false, err
@@ -208,10 +186,11 @@ func (s Store) Revoke(project string, write func(path string, data []byte) error
 	if len(kept) == len(recs) {
 		return false, nil
 	}
-	return true, s.save(kept, write)
+	return true, s.save(kept)
 }
 
-func (s Store) save(recs []Record, write func(string, []byte) error) error {
+// save replaces the store's file atomically.
+func (s Store) save(recs []Record) error {
 	sort.Slice(recs, func(i, j int) bool { return recs[i].Project < recs[j].Project })
 	data, err := json.MarshalIndent(recs, "", "  ")
 	if err != nil {
@@ -220,7 +199,7 @@ func (s Store) save(recs []Record, write func(string, []byte) error) error {
 	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
 		return err
 	}
-	return write(s.Path, append(data, '\n'))
+	return config.WriteFileAtomic(s.Path, append(data, '\n'), 0o600)
 }
 
 func without(recs []Record, project string) []Record {

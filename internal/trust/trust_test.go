@@ -7,8 +7,6 @@ import (
 	"testing"
 )
 
-func write(path string, data []byte) error { return os.WriteFile(path, data, 0o600) }
-
 func project(t *testing.T) (string, Store) {
 	t.Helper()
 	dir := t.TempDir()
@@ -27,7 +25,7 @@ func TestUntrustedTrustedModifiedRemoved(t *testing.T) {
 	if _, err := s.Check(p); !errors.Is(err, ErrUntrusted) {
 		t.Fatalf("Check before trust = %v, want ErrUntrusted", err)
 	}
-	if _, err := s.Trust(p, write); err != nil {
+	if _, err := s.Trust(p); err != nil {
 		t.Fatal(err)
 	}
 	files, err := s.Check(p)
@@ -42,7 +40,7 @@ func TestUntrustedTrustedModifiedRemoved(t *testing.T) {
 		t.Errorf("Check after a change = %v, want ErrChanged", err)
 	}
 	// A file added: the whole directory is untrusted again.
-	if _, err := s.Trust(p, write); err != nil {
+	if _, err := s.Trust(p); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(p, Dir, "extra.policy"), []byte("prefix_rule(pattern=[\"x\"])\n"), 0o644); err != nil {
@@ -58,7 +56,7 @@ func TestUntrustedTrustedModifiedRemoved(t *testing.T) {
 	if _, err := s.Check(p); !errors.Is(err, ErrChanged) {
 		t.Errorf("Check after .guard was removed = %v, want ErrChanged", err)
 	}
-	if was, err := s.Revoke(p, write); !was || err != nil {
+	if was, err := s.Revoke(p); !was || err != nil {
 		t.Errorf("Revoke = %v, %v", was, err)
 	}
 	if recs, _ := s.List(); len(recs) != 0 {
@@ -79,7 +77,7 @@ func TestSymlinks(t *testing.T) {
 	if err := os.Symlink(outside, cfg); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Trust(p, write); err == nil {
+	if _, err := s.Trust(p); err == nil {
 		t.Error("Trust with config.toml a symbolic link: no error")
 	}
 	os.RemoveAll(filepath.Join(p, Dir))
