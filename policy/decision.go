@@ -257,8 +257,10 @@ func removesProject(paths, roots []string) string {
 		return ""
 	}
 	resolved := ResolveRoots(roots)
-	for _, p := range paths {
+	abss := make([]string, len(paths))
+	for i, p := range paths {
 		abs := Resolve(p, "/")
+		abss[i] = abs
 		for _, r := range resolved {
 			if Inside(r, abs) {
 				return "rm -r deletes " + abs + ", which is or holds the writable root " + r + ": uncommitted work cannot be recovered"
@@ -271,8 +273,7 @@ func removesProject(paths, roots []string) string {
 	// Every entry of a root or a work tree named one by one: what a shell
 	// made of `rm -rf *` before guard saw it (a shim, `guard -- rm`).
 	byDir := map[string]map[string]bool{}
-	for _, p := range paths {
-		abs := Resolve(p, "/")
+	for _, abs := range abss {
 		dir := filepath.Dir(abs)
 		if byDir[dir] == nil {
 			byDir[dir] = map[string]bool{}
