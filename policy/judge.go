@@ -274,9 +274,10 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 		if v.Secret == "" {
 			v.Secret = sub.Secret
 			for _, r := range c.Reads {
-				if why := secretPath(r, dir); why != "" && v.Secret == "" {
-					v.Secret = why
+				if v.Secret != "" {
+					break // only the first secret is reported
 				}
+				v.Secret = secretPath(r, dir)
 			}
 		}
 		v.Commands = append(v.Commands, sub.Commands...)
