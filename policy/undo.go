@@ -49,14 +49,8 @@ func destructive(argv []string, dyn [][]string) string {
 	}
 	switch filepath.Base(argv[0]) {
 	case "sudo":
-		if in, ok := sudoInner(argv); ok {
-			off := len(argv) - len(in)
-			if len(dyn) > off {
-				dyn = dyn[off:]
-			} else {
-				dyn = nil
-			}
-			return destructive(in, dyn)
+		if in, inDyn, ok := sudoDyn(argv, dyn); ok {
+			return destructive(in, inDyn)
 		}
 	case "rm":
 		return rmDestructive(argv, dyn)
@@ -109,6 +103,19 @@ func destructive(argv []string, dyn [][]string) string {
 		return gitDestructive(argv[1:])
 	}
 	return ""
+}
+
+// sudoDyn is sudoInner with dyn (the shell layer's per-word reasons) cut
+// to the words of the command sudo runs.
+func sudoDyn(argv []string, dyn [][]string) ([]string, [][]string, bool) {
+	in, ok := sudoInner(argv)
+	if !ok {
+		return nil, nil, false
+	}
+	if off := len(argv) - len(in); len(dyn) > off {
+		return in, dyn[off:], true
+	}
+	return in, nil, true
 }
 
 // rmArgs reports whether rm's options ask for a recursive removal,
@@ -340,17 +347,11 @@ func gitDestructive(args []string) string {
 // writable root, an ancestor of one, or a repository's work tree.
 func removes(argv []string, dyn [][]string, dir string) []string {
 	if len(argv) > 0 && filepath.Base(argv[0]) == "sudo" {
-		in, ok := sudoInner(argv)
+		in, inDyn, ok := sudoDyn(argv, dyn)
 		if !ok {
 			return nil
 		}
-		off := len(argv) - len(in)
-		if len(dyn) > off {
-			dyn = dyn[off:]
-		} else {
-			dyn = nil
-		}
-		argv = in
+		argv, dyn = in, inDyn
 	}
 	if len(argv) == 0 || filepath.Base(argv[0]) != "rm" {
 		return nil
