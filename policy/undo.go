@@ -2,6 +2,7 @@ package policy
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"guard/policy/shell"
@@ -56,13 +57,8 @@ func destructive(argv []string, dyn [][]string) string {
 		return rmDestructive(argv, dyn)
 	case "shred", "truncate", "unlink":
 		for i := 1; i < len(argv) && i < len(dyn); i++ {
-			if len(dyn[i]) == 0 {
-				continue
-			}
-			for _, alt := range braceAlternatives(argv[i]) {
-				if coversAll(alt) {
-					return filepath.Base(argv[0]) + " of " + argv[i] + " destroys every file of the directory: uncommitted work cannot be recovered"
-				}
+			if len(dyn[i]) > 0 && coversAllAlt(argv[i]) {
+				return filepath.Base(argv[0]) + " of " + argv[i] + " destroys every file of the directory: uncommitted work cannot be recovered"
 			}
 		}
 	case "find":
@@ -147,12 +143,8 @@ func rmDestructive(argv []string, dyn [][]string) string {
 		// Without -r only files go, but a glob over every entry of the
 		// directory (or of one above it) still takes all of them.
 		for _, i := range targets {
-			if i < len(dyn) && len(dyn[i]) > 0 {
-				for _, alt := range braceAlternatives(argv[i]) {
-					if coversAll(alt) {
-						return "rm of " + argv[i] + " deletes every file of the directory: uncommitted work cannot be recovered"
-					}
-				}
+			if i < len(dyn) && len(dyn[i]) > 0 && coversAllAlt(argv[i]) {
+				return "rm of " + argv[i] + " deletes every file of the directory: uncommitted work cannot be recovered"
 			}
 		}
 		return ""
@@ -165,10 +157,8 @@ func rmDestructive(argv []string, dyn [][]string) string {
 					return "rm -r of a path known only at run time (" + why + "): it may be the project itself"
 				}
 			}
-			for _, alt := range braceAlternatives(w) {
-				if coversAll(alt) {
-					return "rm -r of " + w + " deletes every entry of the directory, .git included: uncommitted work cannot be recovered"
-				}
+			if coversAllAlt(w) {
+				return "rm -r of " + w + " deletes every entry of the directory, .git included: uncommitted work cannot be recovered"
 			}
 		}
 		for _, part := range strings.Split(w, "/") {
@@ -193,6 +183,12 @@ func braceAlternatives(w string) []string {
 		out = append(out, braceAlternatives(w[:open]+alt+w[end+1:])...)
 	}
 	return out
+}
+
+// coversAllAlt reports whether one of w's brace alternatives covers every
+// entry of a directory (coversAll).
+func coversAllAlt(w string) bool {
+	return slices.ContainsFunc(braceAlternatives(w), coversAll)
 }
 
 // coversAll reports whether a glob target names every entry (or every
