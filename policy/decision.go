@@ -103,8 +103,11 @@ func DecideProtected(v *Verdict, mode Mode, roots []string, prot *protect.List, 
 	if class == Match && v.Unknown {
 		class = Unverified
 	}
+	var resolved []string // the roots resolved, once, when a write or a removal needs them
+	if (len(v.Writes) > 0 || len(v.Removes) > 0) && class != Forbidden {
+		resolved = ResolveRoots(roots)
+	}
 	if len(v.Writes) > 0 && class != Forbidden {
-		resolved := ResolveRoots(roots)
 		for _, w := range v.Writes {
 			abs := Resolve(w, "/")
 			wp := WrittenPath{Path: w, Resolved: abs, Inside: abs == "/dev/null" || insideAny(abs, resolved)}
@@ -119,7 +122,7 @@ func DecideProtected(v *Verdict, mode Mode, roots []string, prot *protect.List, 
 	outside := d.Outside()
 	removesRoot := ""
 	if class != Forbidden && v.Prompt == "" {
-		removesRoot = removesProject(v.Removes, roots)
+		removesRoot = removesProject(v.Removes, resolved)
 	}
 	switch {
 	case class == Forbidden:
@@ -251,14 +254,16 @@ func resolvePath(prefix, rest string, links int) string {
 // removesProject says why a recursive removal deletes a project, or "":
 // a path that resolves to a writable root or an ancestor of one, or to a
 // repository's work tree (a directory holding .git). No sandbox can give
-// such work back.
-func removesProject(paths, roots []string) string {
+// such work back. resolved are the writable roots as ResolveRoots returns
+// them.
+func removesProject(paths, resolved []string) string {
 	if len(paths) == 0 {
 		return ""
 	}
-	resolved := ResolveRoots(roots)
-	for _, p := range paths {
+	abss := make([]string, len(paths))
+	for i, p := range paths {
 		abs := Resolve(p, "/")
+		abss[i] = abs
 		for _, r := range resolved {
 			if Inside(r, abs) {
 				return "rm -r deletes " + abs + ", which is or holds the writable root " + r + ": uncommitted work cannot be recovered"
@@ -271,8 +276,7 @@ func removesProject(paths, roots []string) string {
 	// Every entry of a root or a work tree named one by one: what a shell
 	// made of `rm -rf *` before guard saw it (a shim, `guard -- rm`).
 	byDir := map[string]map[string]bool{}
-	for _, p := range paths {
-		abs := Resolve(p, "/")
+	for _, abs := range abss {
 		dir := filepath.Dir(abs)
 		if byDir[dir] == nil {
 			byDir[dir] = map[string]bool{}

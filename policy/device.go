@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"slices"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -95,14 +96,5 @@ func devicePath(p string) bool {
 	}
 	parts := strings.Split(p, "/")
 	// /proc/PID/fd/N, /proc/PID/task/TID/fd/N
-	return len(parts) >= 5 && parts[1] == "proc" && slicesContains(parts[3:], "fd")
-}
-
-func slicesContains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
+	return len(parts) >= 5 && parts[1] == "proc" && slices.Contains(parts[3:], "fd")
 }

@@ -83,15 +83,21 @@ func (s Set) Judge(argv []string, cwd string) Verdict {
 	return s.judgeArgv(argv, cwd)
 }
 
+// under makes v, the verdict of what the wrapper argv runs (guard run,
+// sudo, xargs), argv's verdict: the wrapper is a one-word entry of Commands.
+func (v Verdict) under(argv []string) Verdict {
+	v.Argv = argv
+	v.Commands = append([][]string{argv[:1]}, v.Commands...)
+	return v
+}
+
 func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 	if why := guardAdmin(argv); why != "" {
 		return Verdict{Class: Forbidden, Result: guardAdminResult(why), Argv: argv, Commands: [][]string{argv}}
 	}
 	if in, ok := guardRunInner(argv); ok {
 		if iv := s.Judge(in, cwd); iv.Class == Forbidden {
-			iv.Argv = argv
-			iv.Commands = append([][]string{argv[:1]}, iv.Commands...)
-			return iv
+			return iv.under(argv)
 		}
 	}
 	r := s.checkInput(argv, "")
@@ -103,9 +109,7 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 			ir := s.judgeArgv(in, cwd)
 			switch {
 			case ir.Class == Forbidden, ir.Prompt != "", ir.Secret != "":
-				ir.Argv = argv
-				ir.Commands = append([][]string{argv[:1]}, ir.Commands...)
-				return ir
+				return ir.under(argv)
 			case ir.Class == Safe && ir.Result.Exec != nil:
 				ex := *ir.Result.Exec
 				ex.SystemPath = []string{}
@@ -116,9 +120,7 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 		}
 		if in, harmless, ok := xargsInner(argv); ok {
 			if iv := s.judgeArgv(in, cwd); iv.Class == Forbidden || iv.Prompt != "" {
-				iv.Argv = argv
-				iv.Commands = append([][]string{argv[:1]}, iv.Commands...)
-				return iv
+				return iv.under(argv)
 			}
 			if ir := s.Check(in); harmless && ir.Class == Safe && ir.Exec != nil {
 				// The program run is xargs, found on PATH: not the inner
@@ -274,9 +276,10 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 		if v.Secret == "" {
 			v.Secret = sub.Secret
 			for _, r := range c.Reads {
-				if why := secretPath(r, dir); why != "" && v.Secret == "" {
-					v.Secret = why
+				if v.Secret != "" {
+					break // only the first secret is reported
 				}
+				v.Secret = secretPath(r, dir)
 			}
 		}
 		v.Commands = append(v.Commands, sub.Commands...)

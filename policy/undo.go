@@ -2,6 +2,7 @@ package policy
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"guard/policy/shell"
@@ -49,26 +50,15 @@ func destructive(argv []string, dyn [][]string) string {
 	}
 	switch filepath.Base(argv[0]) {
 	case "sudo":
-		if in, ok := sudoInner(argv); ok {
-			off := len(argv) - len(in)
-			if len(dyn) > off {
-				dyn = dyn[off:]
-			} else {
-				dyn = nil
-			}
-			return destructive(in, dyn)
+		if in, inDyn, ok := sudoDyn(argv, dyn); ok {
+			return destructive(in, inDyn)
 		}
 	case "rm":
 		return rmDestructive(argv, dyn)
 	case "shred", "truncate", "unlink":
 		for i := 1; i < len(argv) && i < len(dyn); i++ {
-			if len(dyn[i]) == 0 {
-				continue
-			}
-			for _, alt := range braceAlternatives(argv[i]) {
-				if coversAll(alt) {
-					return filepath.Base(argv[0]) + " of " + argv[i] + " destroys every file of the directory: uncommitted work cannot be recovered"
-				}
+			if len(dyn[i]) > 0 && coversAllAlt(argv[i]) {
+				return filepath.Base(argv[0]) + " of " + argv[i] + " destroys every file of the directory: uncommitted work cannot be recovered"
 			}
 		}
 	case "find":
@@ -111,6 +101,19 @@ func destructive(argv []string, dyn [][]string) string {
 	return ""
 }
 
+// sudoDyn is sudoInner with dyn (the shell layer's per-word reasons) cut
+// to the words of the command sudo runs.
+func sudoDyn(argv []string, dyn [][]string) ([]string, [][]string, bool) {
+	in, ok := sudoInner(argv)
+	if !ok {
+		return nil, nil, false
+	}
+	if off := len(argv) - len(in); len(dyn) > off {
+		return in, dyn[off:], true
+	}
+	return in, nil, true
+}
+
 // rmArgs reports whether rm's options ask for a recursive removal,
 // and returns its targets.
 func rmArgs(argv []string) (recursive bool, targets []int) {
@@ -140,12 +143,8 @@ func rmDestructive(argv []string, dyn [][]string) string {
 		// Without -r only files go, but a glob over every entry of the
 		// directory (or of one above it) still takes all of them.
 		for _, i := range targets {
-			if i < len(dyn) && len(dyn[i]) > 0 {
-				for _, alt := range braceAlternatives(argv[i]) {
-					if coversAll(alt) {
-						return "rm of " + argv[i] + " deletes every file of the directory: uncommitted work cannot be recovered"
-					}
-				}
+			if i < len(dyn) && len(dyn[i]) > 0 && coversAllAlt(argv[i]) {
+				return "rm of " + argv[i] + " deletes every file of the directory: uncommitted work cannot be recovered"
 			}
 		}
 		return ""
@@ -158,10 +157,8 @@ func rmDestructive(argv []string, dyn [][]string) string {
 					return "rm -r of a path known only at run time (" + why + "): it may be the project itself"
 				}
 			}
-			for _, alt := range braceAlternatives(w) {
-				if coversAll(alt) {
-					return "rm -r of " + w + " deletes every entry of the directory, .git included: uncommitted work cannot be recovered"
-				}
+			if coversAllAlt(w) {
+				return "rm -r of " + w + " deletes every entry of the directory, .git included: uncommitted work cannot be recovered"
 			}
 		}
 		for _, part := range strings.Split(w, "/") {
@@ -186,6 +183,12 @@ func braceAlternatives(w string) []string {
 		out = append(out, braceAlternatives(w[:open]+alt+w[end+1:])...)
 	}
 	return out
+}
+
+// coversAllAlt reports whether one of w's brace alternatives covers every
+// entry of a directory (coversAll).
+func coversAllAlt(w string) bool {
+	return slices.ContainsFunc(braceAlternatives(w), coversAll)
 }
 
 // coversAll reports whether a glob target names every entry (or every
@@ -340,17 +343,11 @@ func gitDestructive(args []string) string {
 // writable root, an ancestor of one, or a repository's work tree.
 func removes(argv []string, dyn [][]string, dir string) []string {
 	if len(argv) > 0 && filepath.Base(argv[0]) == "sudo" {
-		in, ok := sudoInner(argv)
+		in, inDyn, ok := sudoDyn(argv, dyn)
 		if !ok {
 			return nil
 		}
-		off := len(argv) - len(in)
-		if len(dyn) > off {
-			dyn = dyn[off:]
-		} else {
-			dyn = nil
-		}
-		argv = in
+		argv, dyn = in, inDyn
 	}
 	if len(argv) == 0 || filepath.Base(argv[0]) != "rm" {
 		return nil

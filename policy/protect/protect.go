@@ -77,6 +77,9 @@ type List struct {
 	cache     []compiled
 	cacheHome string
 	cacheLen  int
+	// SecretEnv and SecretEnvAllow compiled, and their lengths then.
+	env     *envMatcher
+	envLens [2]int
 }
 
 const (
@@ -230,7 +233,20 @@ func (l *List) Secret(p, home string) *Entry { return l.Match(Secret, p, home) }
 // SecretEnv reports whether an environment variable of this name is
 // removed in full-auto.
 func (l *List) SecretEnvName(name string) bool {
-	return newEnvMatcher(l).secret(name)
+	return l.envMatcher().secret(name)
+}
+
+// envMatcher returns SecretEnv and SecretEnvAllow compiled, kept until
+// either changes length (they are only ever appended to) or forget runs.
+func (l *List) envMatcher() *envMatcher {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lens := [2]int{len(l.SecretEnv), len(l.SecretEnvAllow)}
+	if l.env == nil || l.envLens != lens {
+		m := newEnvMatcher(l)
+		l.env, l.envLens = &m, lens
+	}
+	return l.env
 }
 
 // envMatcher is SecretEnv and SecretEnvAllow upper-cased and compiled once:
@@ -391,7 +407,7 @@ func compilePattern(pattern, home string) compiled {
 // forget drops the compiled patterns after a change of the entries.
 func (l *List) forget() {
 	l.mu.Lock()
-	l.cache = nil
+	l.cache, l.env = nil, nil
 	l.mu.Unlock()
 }
 
@@ -545,7 +561,7 @@ func validPattern(p string) error {
 
 // ScrubEnv returns env without the variables SecretEnvName names.
 func (l *List) ScrubEnv(env []string) []string {
-	m := newEnvMatcher(l)
+	m := l.envMatcher()
 	out := make([]string, 0, len(env))
 	for _, kv := range env {
 		name, value, _ := strings.Cut(kv, "=")

@@ -391,15 +391,15 @@ func (r *resolver) gitDir(top string) {
 		}
 		common = filepath.Clean(c)
 	}
+	bases := []string{gitdir}
+	if common != gitdir {
+		bases = append(bases, common)
+	}
 	for i := range r.l.Entries {
 		e := &r.l.Entries[i]
 		rest, ok := strings.CutPrefix(e.Pattern, ".git/")
 		if e.Kind != Protected || !ok {
 			continue
-		}
-		bases := []string{gitdir}
-		if common != gitdir {
-			bases = append(bases, common)
 		}
 		for _, base := range bases {
 			p := filepath.Join(base, rest)
