@@ -27,11 +27,12 @@
 package audit
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
+
+	"guard/internal/jsonw"
 )
 
 // Entry is one decision. Field names are the JSON keys of the log format.
@@ -73,11 +74,7 @@ func Append(path string, e Entry) error {
 	if e.Pid == 0 {
 		e.Pid = os.Getpid()
 	}
-	line, err := json.Marshal(e)
-	if err != nil {
-		return fmt.Errorf("audit: encode entry: %w", err)
-	}
-	line = append(line, '\n')
+	line := append(e.appendJSON(make([]byte, 0, 512)), '\n')
 	size, err := appendLine(path, line)
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
@@ -88,6 +85,29 @@ func Append(path string, e Entry) error {
 		}
 	}
 	return nil
+}
+
+// appendJSON appends e as the JSON object encoding/json would write for it
+// (the log's format), without reflection: this runs before every command.
+func (e *Entry) appendJSON(b []byte) []byte {
+	o := jsonw.Open(b)
+	o.Time("time", e.Time)
+	o.String("cwd", e.Cwd)
+	o.Strings("argv", e.Argv)
+	o.String("mode", e.Mode)
+	o.String("class", e.Class)
+	o.String("decision", e.Decision)
+	o.OmitEmpty("rule", e.Rule)
+	o.OmitEmpty("rule_at", e.RuleAt)
+	o.OmitEmpty("resolved", e.Resolved)
+	o.OmitEmpty("sandbox", e.Sandbox)
+	o.Int("pid", e.Pid)
+	o.OmitEmpty("reason", e.Reason)
+	o.OmitEmpty("agent", e.Agent)
+	o.OmitEmpty("tool", e.Tool)
+	o.OmitEmpty("command", e.Command)
+	o.OmitEmpty("project", e.Project)
+	return o.Close()
 }
 
 // mkdirParent makes path's missing parent directories.

@@ -243,3 +243,27 @@ func TestRotate(t *testing.T) {
 		t.Errorf("Read = %v (skipped %d), want first second third and the padding skipped", argv, skipped)
 	}
 }
+
+// The hand-written encoding is the one encoding/json writes for Entry (with
+// HTML escaping off), field for field.
+func TestEntryEncodingMatchesJSON(t *testing.T) {
+	at := time.Date(2026, 12, 6, 1, 2, 3, 4000, time.UTC)
+	for _, e := range []Entry{
+		{Time: at, Cwd: "/p", Argv: []string{"ls", "-l"}, Mode: "suggest", Class: "safe", Decision: "run", Pid: 7},
+		{Time: at, Argv: nil, Pid: 1},
+		{Time: at.Add(time.Hour), Cwd: "/\xff<&>", Argv: []string{"a\nb", "\x1b[31m", "\u2028", ""}, Mode: "full-auto",
+			Class: "unverified", Decision: "sandbox", Rule: "r", RuleAt: "x.policy:3", Resolved: "/bin/ls",
+			Sandbox: "full", Pid: 42, Reason: "why \"so\"", Agent: "codex", Tool: "Bash", Command: "ls\t|", Project: "/p"},
+	} {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(e); err != nil {
+			t.Fatal(err)
+		}
+		got := append(e.appendJSON(nil), '\n')
+		if string(got) != want.String() {
+			t.Errorf("got  %s\nwant %s", got, want.String())
+		}
+	}
+}

@@ -1,12 +1,15 @@
 package hook
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
+
+	"guard/internal/jsonw"
 )
 
 // answer is the union of the answer fields guard writes; each agent's answer
@@ -239,22 +242,44 @@ func orDefault(reason, def string) string {
 // marshal encodes ans as one line. Only raw tool input that is not valid JSON
 // (a Request not made by Decode) makes it fail.
 func marshal(ans answer) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(ans); err != nil {
-		return nil, err
+	o := jsonw.Open(make([]byte, 0, 512))
+	o.OmitEmpty("decision", ans.Decision)
+	o.OmitEmpty("reason", ans.Reason)
+	if sp := ans.Specific; sp != nil {
+		err := o.Object("hookSpecificOutput", func(in *jsonw.Object) error {
+			in.String("hookEventName", sp.HookEventName)
+			in.OmitEmpty("permissionDecision", sp.PermissionDecision)
+			in.OmitEmpty("permissionDecisionReason", sp.PermissionDecisionReason)
+			if err := rawFields(in, "updatedInput", sp.UpdatedInput); err != nil {
+				return err
+			}
+			return rawFields(in, "tool_input", sp.ToolInput)
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
-	return buf.Bytes(), nil
+	return append(o.Close(), '\n'), nil
 }
 
-func jsonString(s string) json.RawMessage {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.Encode(s) // a string always encodes
-	return bytes.TrimRight(buf.Bytes(), "\n")
+// rawFields writes m as an object with its keys sorted (as encoding/json
+// writes a map), nothing when m is empty.
+func rawFields(o *jsonw.Object, key string, m map[string]json.RawMessage) error {
+	if len(m) == 0 {
+		return nil
+	}
+	keys := slices.Sorted(maps.Keys(m))
+	return o.Object(key, func(in *jsonw.Object) error {
+		for _, k := range keys {
+			if err := in.Raw(k, m[k]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
+
+func jsonString(s string) json.RawMessage { return jsonw.AppendString(nil, s) }
 
 // Effective is the verdict as agent a reads the answer [Encode] writes for
 // v: Ask is a deny for Codex and Gemini CLI, Sandbox a deny for a Codex that

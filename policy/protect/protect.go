@@ -74,7 +74,7 @@ type List struct {
 
 	// The compiled patterns, for one home (see compile).
 	mu        sync.Mutex
-	cache     []compiled
+	cache     *compiledList
 	cacheHome string
 	cacheLen  int
 	// SecretEnv and SecretEnvAllow compiled, and their lengths then.
@@ -210,18 +210,58 @@ func (l *List) Match(kind Kind, p, home string) *Entry {
 	if !strings.HasPrefix(p, "/") {
 		return nil
 	}
+	p = path.Clean(p) // no copy when it is clean already
 	var buf [32]string
 	comps := splitInto(buf[:0], p)
-	for _, c := range l.compile(home) {
-		e := &l.Entries[c.entry]
-		if e.Kind != kind {
-			continue
-		}
-		if c.covers(comps) && !c.excepted(comps) {
-			return e
+	ix := l.compile(home)
+	k := &ix.kinds[0]
+	if kind == Secret {
+		k = &ix.kinds[1]
+	} else if kind != Protected {
+		return nil
+	}
+	// The first entry in list order wins, as a scan of the whole list
+	// would find it.
+	best := -1
+	try := func(c *compiled, at int) {
+		if (best < 0 || c.entry < best) && prefixMatch(c.pat, comps[at:]) && !c.excepted(comps) {
+			best = c.entry
 		}
 	}
-	return nil
+	// The anchored patterns by their leading literal components, a prefix
+	// of the path as given (clean, so "/a/b" is comps[:2]).
+	end := 0
+	for d := 1; d <= anchorDepth && d <= len(comps); d++ {
+		end += 1 + len(comps[d-1])
+		if end > len(p) || p[end-len(comps[d-1]):end] != comps[d-1] {
+			break // unreachable for a clean path
+		}
+		for _, i := range k.anchored[p[:end]] {
+			if ix.pats[i].key == d {
+				try(&ix.pats[i], 0)
+			}
+		}
+	}
+	for at, c := range comps {
+		for _, i := range k.first[c] {
+			try(&ix.pats[i], at)
+		}
+		if j := strings.LastIndexByte(c, '.'); j >= 0 {
+			for _, i := range k.ext[c[j:]] {
+				try(&ix.pats[i], at)
+			}
+		}
+	}
+	for _, i := range k.other {
+		c := &ix.pats[i]
+		if (best < 0 || c.entry < best) && c.covers(comps) && !c.excepted(comps) {
+			best = c.entry
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	return &l.Entries[best]
 }
 
 // Protected is Match(Protected, ...).
@@ -343,6 +383,7 @@ func Anchored(pattern, home string) (string, bool) {
 // which need no path.Match.
 type compiled struct {
 	entry    int
+	key      int  // anchored: how many components the index key holds
 	anchored bool // from the first component only
 	never    bool // "~/" with no home
 	pat      []part
@@ -411,21 +452,78 @@ func (l *List) forget() {
 	l.mu.Unlock()
 }
 
+// compiledList is the list's patterns compiled for one home, indexed by
+// kind and by the component a match must start with, so that Match looks
+// at the few patterns that can cover a path instead of the whole list
+// (a tree walk checks every file it sees).
+type compiledList struct {
+	pats  []compiled
+	kinds [2]kindIndex // Protected, Secret
+}
+
+// anchorDepth is how many leading literal components of an anchored
+// pattern its index key holds ("~/.aws/credentials": /home/u/.aws).
+const anchorDepth = 3
+
+type kindIndex struct {
+	// anchored: patterns from the root whose first component is a
+	// literal, by "/" and their leading literal components (up to
+	// anchorDepth); first: patterns at any depth whose first component is
+	// a literal, by it; ext: one-component patterns "*.ext" at any depth,
+	// by ".ext"; other: the rest, checked in full.
+	anchored map[string][]int
+	first    map[string][]int
+	ext      map[string][]int
+	other    []int
+}
+
 // compile returns the list's patterns compiled for home, kept until the
 // entries or home change.
-func (l *List) compile(home string) []compiled {
+func (l *List) compile(home string) *compiledList {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.cache != nil && l.cacheHome == home && l.cacheLen == len(l.Entries) {
 		return l.cache
 	}
-	out := make([]compiled, len(l.Entries))
+	out := &compiledList{pats: make([]compiled, len(l.Entries))}
+	for k := range out.kinds {
+		out.kinds[k] = kindIndex{anchored: map[string][]int{}, first: map[string][]int{}, ext: map[string][]int{}}
+	}
 	for i := range l.Entries {
 		e := &l.Entries[i]
-		out[i] = compilePattern(e.Pattern, home)
-		out[i].entry = i
+		c := compilePattern(e.Pattern, home)
+		c.entry = i
 		for _, x := range e.Except {
-			out[i].except = append(out[i].except, compilePattern(x, home))
+			c.except = append(c.except, compilePattern(x, home))
+		}
+		out.pats[i] = c
+		k := &out.kinds[0]
+		switch e.Kind {
+		case Protected:
+		case Secret:
+			k = &out.kinds[1]
+		default:
+			continue
+		}
+		switch {
+		case c.never:
+		case !c.anchored && len(c.pat) == 1 && c.pat[0].kind == suffix && strings.LastIndexByte(c.pat[0].s, '.') == 0:
+			k.ext[c.pat[0].s] = append(k.ext[c.pat[0].s], i)
+		case len(c.pat) == 0 || c.pat[0].kind != literal:
+			k.other = append(k.other, i)
+		case c.anchored:
+			key := ""
+			for _, x := range c.pat {
+				if x.kind != literal || c.key == anchorDepth {
+					break
+				}
+				key += "/" + x.s
+				c.key++
+			}
+			out.pats[i].key = c.key
+			k.anchored[key] = append(k.anchored[key], i)
+		default:
+			k.first[c.pat[0].s] = append(k.first[c.pat[0].s], i)
 		}
 	}
 	l.cache, l.cacheHome, l.cacheLen = out, home, len(l.Entries)
