@@ -44,14 +44,14 @@ func (c *cli) hook(args []string) int {
 	// with SIGPIPE, which agents read as "go ahead".
 	signal.Ignore(syscall.SIGPIPE)
 	h := &hookCall{c: c, agent: agent}
-	done := make(chan int, 1)
-	go func() { done <- h.run() }()
-	select {
-	case code := <-done:
-		return code
-	case <-time.After(hookDeadline):
-		return h.deny(fmt.Sprintf("guard: no answer within %v (a request too large or too slow to judge)", hookDeadline))
-	}
+	// The deadline answers from the timer's goroutine and ends the process;
+	// the judging runs on this one, with no hand-over between threads on
+	// the common path.
+	deadline := time.AfterFunc(hookDeadline, func() {
+		os.Exit(h.deny(fmt.Sprintf("guard: no answer within %v (a request too large or too slow to judge)", hookDeadline)))
+	})
+	defer deadline.Stop()
+	return h.run()
 }
 
 // hookCall is one hook request: what is known of it so far, for the answer
@@ -308,21 +308,17 @@ func discarded(w io.Writer) error {
 	return nil
 }
 
-// writeWithin writes b to w, giving up after d.
+// writeWithin writes b to w, giving up after d when nobody reads: a file
+// is first polled for room (no goroutine or timer on the common path);
+// another writer is written to directly.
 func writeWithin(w io.Writer, b []byte, d time.Duration) error {
-	errc := make(chan error, 1)
-	go func() {
-		_, err := w.Write(b)
-		errc <- err
-	}()
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case err := <-errc:
-		return err
-	case <-t.C:
-		return fmt.Errorf("no reader within %v", d)
+	if f, ok := w.(*os.File); ok {
+		if err := writable(f, d); err != nil {
+			return err
+		}
 	}
+	_, err := w.Write(b)
+	return err
 }
 
 // sh is a $SHELL for tools that run `$SHELL -c SCRIPT`: it judges the script,

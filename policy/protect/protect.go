@@ -74,7 +74,7 @@ type List struct {
 
 	// The compiled patterns, for one home (see compile).
 	mu        sync.Mutex
-	cache     *compiledList
+	cache     [2]*compiledList // Protected, Secret
 	cacheHome string
 	cacheLen  int
 	// SecretEnv and SecretEnvAllow compiled, and their lengths then.
@@ -98,70 +98,81 @@ const (
 	whyPassword = "the system's password hashes or host keys"
 )
 
+// defaultList is guard's built-in list, in order (the first entry that
+// covers a path gives the reason): static data, so that building a List
+// from it costs one allocation.
+var defaultList = [...]struct {
+	kind     Kind
+	why      string
+	except   []string // the SSH keys' public halves, example env files
+	patterns []string
+}{
+	{Protected, whyGit, nil, []string{".git/hooks", ".git/config", ".git/config.worktree", ".git/modules/*/hooks",
+		".git/modules/*/config", ".git/worktrees/*/config.worktree", ".gitmodules"}},
+	{Protected, "direnv or mise runs it when a shell enters the directory", nil, []string{".envrc", "mise.toml",
+		".mise.toml", "mise.local.toml", ".mise.local.toml", ".config/mise"}},
+	{Protected, "a git hook manager runs what these name at the next commit", nil, []string{".husky",
+		".pre-commit-config.yaml", "lefthook.yml", ".lefthook.yml", "lefthook-local.yml", ".overcommit.yml"}},
+	{Protected, "an editor runs it when it opens the directory", nil, []string{".exrc", ".nvimrc", ".nvim.lua",
+		".zed"}},
+	{Protected, whyEditor, nil, []string{".vscode", ".idea", ".devcontainer", ".claude", ".codex", ".gemini",
+		".cursor", ".windsurf", ".continue", ".mcp.json", ".guard"}},
+	{Protected, whyShell, nil, []string{"~/.bashrc", "~/.bash_profile", "~/.bash_login", "~/.bash_logout",
+		"~/.profile", "~/.zshrc", "~/.zshenv", "~/.zprofile", "~/.zlogin", "~/.config/fish", "~/.inputrc"}},
+	{Protected, "ssh and git run what these files name", nil, []string{"~/.ssh/config", "~/.ssh/authorized_keys",
+		"~/.gitconfig", "~/.config/git"}},
+	{Protected, "the session starts what these name", nil, []string{"~/.config/autostart", "~/.config/systemd",
+		"~/.config/environment.d", "~/.pam_environment", "~/.xprofile", "~/.xsession", "~/.xsessionrc",
+		"~/.xinitrc"}},
+	{Protected, "an editor or terminal multiplexer runs what it says at start-up", nil, []string{"~/.vimrc",
+		"~/.config/nvim", "~/.tmux.conf", "~/.config/tmux", "~/.emacs", "~/.emacs.d"}},
+	{Protected, "an agent starts the MCP servers and hooks it lists", nil, []string{"~/.claude.json", "~/.claude",
+		"~/.codex/config.toml", "~/.codex/hooks.json", "~/.gemini/settings.json"}},
+	{Protected, "npm runs the script-shell and node-options it names", nil, []string{".npmrc"}},
+	{Protected, "programs there come first on PATH", nil, []string{"~/.local/bin", "~/bin"}},
+	{Secret, whySSHKey, []string{"*.pub"}, []string{"~/.ssh/id_*", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
+		"id_rsa.*", "id_dsa.*", "id_ecdsa.*", "id_ed25519.*"}},
+	{Secret, whyCloud, nil, []string{"~/.aws/credentials", "~/.aws/sso/cache", "~/.aws/cli/cache", "~/.config/gcloud",
+		"~/.azure", "~/.kube", "~/.docker/config.json", "~/.config/gh/hosts.yml", "~/.config/hub", "~/.netrc",
+		"~/.git-credentials", "~/.pypirc", "~/.npmrc", "~/.cargo/credentials", "~/.cargo/credentials.toml",
+		"~/.gem/credentials", "~/.terraform.d/credentials.tfrc.json", "~/.terraformrc", "~/.config/doctl",
+		"~/.vault-token", "~/.pgpass", "~/.my.cnf", "~/.oci", "~/.s3cfg", "~/.boto", "~/.config/rclone/rclone.conf",
+		"~/.config/hcloud", "~/.yarnrc.yml", "~/.m2/settings.xml", "~/.gradle/gradle.properties", ".netrc",
+		".git-credentials", ".pypirc"}},
+	{Secret, whyAgent, nil, []string{"~/.codex/auth.json", "~/.claude/.credentials.json", "~/.gemini/oauth_creds.json",
+		"~/.config/github-copilot", "auth.json", "credentials.json", ".credentials.json"}},
+	{Secret, "a keyring or password store", nil, []string{"~/.gnupg", "~/.password-store", "~/.local/share/keyrings",
+		"~/.config/op"}},
+	{Secret, whyBrowser, nil, []string{"~/.mozilla", "~/.config/google-chrome", "~/.config/chromium",
+		"~/.config/BraveSoftware"}},
+	{Secret, whyEnvFile, nil, []string{".env"}},
+	{Secret, whyEnvFile, []string{".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults"},
+		[]string{".env.*"}},
+	{Secret, whyKeyFile, nil, []string{"*.pem", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore"}},
+	{Secret, whyToken, nil, []string{".vault-token", "*.token", "token.json", "secrets.yml", "secrets.yaml",
+		"secrets.json"}},
+	{Secret, whyProcEnv, nil, []string{"/proc/*/environ", "/proc/*/task/*/environ"}},
+	{Secret, whyPassword, nil, []string{"/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-",
+		"/etc/ssh/ssh_host_*_key", "/etc/sudoers"}},
+	{Secret, "shell and REPL histories hold the commands typed, tokens and passwords in them included", nil,
+		[]string{".bash_history", ".zsh_history", ".sh_history", ".ash_history", ".histfile", ".python_history",
+			".node_repl_history", ".psql_history", ".mysql_history", ".sqlite_history", ".rediscli_history",
+			".irb_history", "~/.local/share/fish/fish_history"}},
+}
+
 // Default returns guard's built-in list. Each call returns a new List the
 // caller may change.
 func Default() *List {
-	l := &List{}
-	prot := func(why string, patterns ...string) {
-		for _, p := range patterns {
-			l.Entries = append(l.Entries, Entry{Pattern: p, Kind: Protected, Reason: why})
+	n := 0
+	for _, g := range defaultList {
+		n += len(g.patterns)
+	}
+	l := &List{Entries: make([]Entry, 0, n)}
+	for _, g := range defaultList {
+		for _, p := range g.patterns {
+			l.Entries = append(l.Entries, Entry{Pattern: p, Kind: g.kind, Reason: g.why, Except: slices.Clip(g.except)})
 		}
 	}
-	secret := func(why string, patterns ...string) {
-		for _, p := range patterns {
-			l.Entries = append(l.Entries, Entry{Pattern: p, Kind: Secret, Reason: why})
-		}
-	}
-	prot(whyGit, ".git/hooks", ".git/config", ".git/config.worktree", ".git/modules/*/hooks",
-		".git/modules/*/config", ".git/worktrees/*/config.worktree", ".gitmodules")
-	prot("direnv or mise runs it when a shell enters the directory", ".envrc", "mise.toml", ".mise.toml",
-		"mise.local.toml", ".mise.local.toml", ".config/mise")
-	prot("a git hook manager runs what these name at the next commit", ".husky", ".pre-commit-config.yaml",
-		"lefthook.yml", ".lefthook.yml", "lefthook-local.yml", ".overcommit.yml")
-	prot("an editor runs it when it opens the directory", ".exrc", ".nvimrc", ".nvim.lua", ".zed")
-	prot(whyEditor, ".vscode", ".idea", ".devcontainer", ".claude", ".codex", ".gemini", ".cursor", ".windsurf",
-		".continue", ".mcp.json", ".guard")
-	prot(whyShell, "~/.bashrc", "~/.bash_profile", "~/.bash_login", "~/.bash_logout", "~/.profile",
-		"~/.zshrc", "~/.zshenv", "~/.zprofile", "~/.zlogin", "~/.config/fish", "~/.inputrc")
-	prot("ssh and git run what these files name", "~/.ssh/config", "~/.ssh/authorized_keys", "~/.gitconfig", "~/.config/git")
-	prot("the session starts what these name", "~/.config/autostart", "~/.config/systemd", "~/.config/environment.d",
-		"~/.pam_environment", "~/.xprofile", "~/.xsession", "~/.xsessionrc", "~/.xinitrc")
-	prot("an editor or terminal multiplexer runs what it says at start-up", "~/.vimrc", "~/.config/nvim", "~/.tmux.conf",
-		"~/.config/tmux", "~/.emacs", "~/.emacs.d")
-	prot("an agent starts the MCP servers and hooks it lists", "~/.claude.json", "~/.claude", "~/.codex/config.toml",
-		"~/.codex/hooks.json", "~/.gemini/settings.json")
-	prot("npm runs the script-shell and node-options it names", ".npmrc")
-	prot("programs there come first on PATH", "~/.local/bin", "~/bin")
-
-	secret(whySSHKey, "~/.ssh/id_*", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_rsa.*", "id_dsa.*", "id_ecdsa.*", "id_ed25519.*")
-	for i := range l.Entries {
-		if l.Entries[i].Reason == whySSHKey {
-			l.Entries[i].Except = []string{"*.pub"} // public keys are not secret
-		}
-	}
-	secret(whyCloud, "~/.aws/credentials", "~/.aws/sso/cache", "~/.aws/cli/cache", "~/.config/gcloud", "~/.azure",
-		"~/.kube", "~/.docker/config.json", "~/.config/gh/hosts.yml", "~/.config/hub", "~/.netrc", "~/.git-credentials",
-		"~/.pypirc", "~/.npmrc", "~/.cargo/credentials", "~/.cargo/credentials.toml", "~/.gem/credentials",
-		"~/.terraform.d/credentials.tfrc.json", "~/.terraformrc", "~/.config/doctl", "~/.vault-token", "~/.pgpass", "~/.my.cnf",
-		"~/.oci", "~/.s3cfg", "~/.boto", "~/.config/rclone/rclone.conf", "~/.config/hcloud", "~/.yarnrc.yml",
-		"~/.m2/settings.xml", "~/.gradle/gradle.properties",
-		".netrc", ".git-credentials", ".pypirc")
-	secret(whyAgent, "~/.codex/auth.json", "~/.claude/.credentials.json", "~/.gemini/oauth_creds.json",
-		"~/.config/github-copilot", "auth.json", "credentials.json", ".credentials.json")
-	secret("a keyring or password store", "~/.gnupg", "~/.password-store", "~/.local/share/keyrings", "~/.config/op")
-	secret(whyBrowser, "~/.mozilla", "~/.config/google-chrome", "~/.config/chromium", "~/.config/BraveSoftware")
-	l.Entries = append(l.Entries, Entry{Pattern: ".env", Kind: Secret, Reason: whyEnvFile},
-		Entry{Pattern: ".env.*", Kind: Secret, Reason: whyEnvFile,
-			Except: []string{".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults"}})
-	secret(whyKeyFile, "*.pem", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore")
-	secret(whyToken, ".vault-token", "*.token", "token.json", "secrets.yml", "secrets.yaml", "secrets.json")
-	secret(whyProcEnv, "/proc/*/environ", "/proc/*/task/*/environ")
-	secret(whyPassword, "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/ssh/ssh_host_*_key", "/etc/sudoers")
-	secret("shell and REPL histories hold the commands typed, tokens and passwords in them included",
-		".bash_history", ".zsh_history", ".sh_history", ".ash_history", ".histfile", ".python_history",
-		".node_repl_history", ".psql_history", ".mysql_history", ".sqlite_history", ".rediscli_history",
-		".irb_history", "~/.local/share/fish/fish_history")
-
 	l.SecretEnv = []string{"*KEY*", "*SECRET*", "*TOKEN*", "*PASSWORD*", "*PASSWD*", "*_PWD", "*CREDENTIAL*", "*_PAT",
 		"*COOKIE*", "*OAUTH*", "*_AUTH", "*AUTHORIZATION*", "*JWT*", "*DSN*", "DATABASE_URL", "*_DATABASE_URL", "SSH_AUTH_SOCK"}
 	// GIT_CONFIG_KEY_n holds config names (guard's own git pins among
@@ -213,46 +224,27 @@ func (l *List) Match(kind Kind, p, home string) *Entry {
 	p = path.Clean(p) // no copy when it is clean already
 	var buf [32]string
 	comps := splitInto(buf[:0], p)
-	ix := l.compile(home)
-	k := &ix.kinds[0]
-	if kind == Secret {
-		k = &ix.kinds[1]
-	} else if kind != Protected {
+	if kind != Protected && kind != Secret {
 		return nil
 	}
+	ix := l.compile(kind, home)
 	// The first entry in list order wins, as a scan of the whole list
 	// would find it.
 	best := -1
-	try := func(c *compiled, at int) {
-		if (best < 0 || c.entry < best) && prefixMatch(c.pat, comps[at:]) && !c.excepted(comps) {
-			best = c.entry
-		}
-	}
 	// The anchored patterns by their leading literal components, a prefix
-	// of the path as given (clean, so "/a/b" is comps[:2]).
+	// of the clean path ("/a/b" is comps[:2]).
 	end := 0
 	for d := 1; d <= anchorDepth && d <= len(comps); d++ {
 		end += 1 + len(comps[d-1])
-		if end > len(p) || p[end-len(comps[d-1]):end] != comps[d-1] {
-			break // unreachable for a clean path
-		}
-		for _, i := range k.anchored[p[:end]] {
-			if ix.pats[i].key == d {
-				try(&ix.pats[i], 0)
-			}
-		}
+		best = ix.chain(ix.anchored, p[:end], comps, 0, best)
 	}
-	for at, c := range comps {
-		for _, i := range k.first[c] {
-			try(&ix.pats[i], at)
-		}
+	for i, c := range comps {
+		best = ix.chain(ix.first, c, comps, i, best)
 		if j := strings.LastIndexByte(c, '.'); j >= 0 {
-			for _, i := range k.ext[c[j:]] {
-				try(&ix.pats[i], at)
-			}
+			best = ix.chain(ix.ext, c[j:], comps, i, best)
 		}
 	}
-	for _, i := range k.other {
+	for _, i := range ix.other {
 		c := &ix.pats[i]
 		if (best < 0 || c.entry < best) && c.covers(comps) && !c.excepted(comps) {
 			best = c.entry
@@ -383,9 +375,10 @@ func Anchored(pattern, home string) (string, bool) {
 // which need no path.Match.
 type compiled struct {
 	entry    int
-	key      int  // anchored: how many components the index key holds
-	anchored bool // from the first component only
-	never    bool // "~/" with no home
+	key      int    // anchored: how many components the index key holds
+	keyText  string // anchored: the index key
+	anchored bool   // from the first component only
+	never    bool   // "~/" with no home
 	pat      []part
 	except   []compiled
 }
@@ -419,6 +412,12 @@ func (x part) match(c string) bool {
 }
 
 func compilePattern(pattern, home string) compiled {
+	return compileInto(nil, pattern, home)
+}
+
+// compileInto compiles pattern with its components appended to parts (one
+// backing array for a whole list).
+func compileInto(parts *[]part, pattern, home string) compiled {
 	c := compiled{}
 	if abs, ok := Anchored(pattern, home); ok {
 		c.anchored = true
@@ -427,7 +426,17 @@ func compilePattern(pattern, home string) compiled {
 		c.never = true
 		return c
 	}
-	for _, s := range split(pattern) {
+	var own []part
+	if parts == nil {
+		parts = &own
+	}
+	start := len(*parts)
+	for rest := pattern; rest != ""; {
+		var s string
+		s, rest, _ = strings.Cut(rest, "/")
+		if s == "" || s == "." {
+			continue
+		}
 		p := part{kind: glob, s: s}
 		meta := strings.ContainsAny(s, `*?[\`)
 		switch {
@@ -440,7 +449,21 @@ func compilePattern(pattern, home string) compiled {
 		case s[len(s)-1] == '*' && !strings.ContainsAny(s[:len(s)-1], `*?[\`):
 			p = part{kind: prefix, s: s[:len(s)-1]}
 		}
-		c.pat = append(c.pat, p)
+		*parts = append(*parts, p)
+	}
+	c.pat = (*parts)[start:len(*parts):len(*parts)]
+	if c.anchored {
+		// The index key: "/" and the leading literal components, up to
+		// anchorDepth, a prefix of the clean absolute pattern.
+		end := 0
+		for _, x := range c.pat {
+			if x.kind != literal || c.key == anchorDepth {
+				break
+			}
+			end += 1 + len(x.s)
+			c.key++
+		}
+		c.keyText = pattern[:end]
 	}
 	return c
 }
@@ -448,85 +471,108 @@ func compilePattern(pattern, home string) compiled {
 // forget drops the compiled patterns after a change of the entries.
 func (l *List) forget() {
 	l.mu.Lock()
-	l.cache, l.env = nil, nil
+	l.cache, l.env = [2]*compiledList{}, nil
 	l.mu.Unlock()
 }
 
-// compiledList is the list's patterns compiled for one home, indexed by
-// kind and by the component a match must start with, so that Match looks
-// at the few patterns that can cover a path instead of the whole list
-// (a tree walk checks every file it sees).
+// compiledList is the patterns of one kind compiled for one home, indexed
+// by the component a match must start with, so that Match looks at the few
+// patterns that can cover a path instead of the whole list (a tree walk
+// checks every file it sees). Each index holds the first pattern of a
+// chain (in list order; next links the rest).
 type compiledList struct {
-	pats  []compiled
-	kinds [2]kindIndex // Protected, Secret
+	pats []compiled
+	next []int32
+	// anchored: patterns from the root whose first component is a literal,
+	// by "/" and their leading literal components (up to anchorDepth);
+	// first: patterns at any depth whose first component is a literal, by
+	// it; ext: one-component patterns "*.ext" at any depth, by ".ext".
+	anchored, first, ext map[string]int32
+	// other: the patterns checked in full.
+	other []int32
 }
 
 // anchorDepth is how many leading literal components of an anchored
 // pattern its index key holds ("~/.aws/credentials": /home/u/.aws).
 const anchorDepth = 3
 
-type kindIndex struct {
-	// anchored: patterns from the root whose first component is a
-	// literal, by "/" and their leading literal components (up to
-	// anchorDepth); first: patterns at any depth whose first component is
-	// a literal, by it; ext: one-component patterns "*.ext" at any depth,
-	// by ".ext"; other: the rest, checked in full.
-	anchored map[string][]int
-	first    map[string][]int
-	ext      map[string][]int
-	other    []int
+// chain returns the first entry (in list order, best if it comes first) of
+// the patterns indexed under key in m that match comps from at on.
+func (ix *compiledList) chain(m map[string]int32, key string, comps []string, at, best int) int {
+	i, ok := m[key]
+	for ok && i >= 0 {
+		c := &ix.pats[i]
+		if (best < 0 || c.entry < best) && prefixMatch(c.pat, comps[at:]) && !c.excepted(comps) {
+			best = c.entry
+		}
+		i = ix.next[i]
+	}
+	return best
 }
 
-// compile returns the list's patterns compiled for home, kept until the
-// entries or home change.
-func (l *List) compile(home string) *compiledList {
+// compile returns the list's patterns of kind compiled for home, kept until
+// the entries or home change.
+func (l *List) compile(kind Kind, home string) *compiledList {
+	k := 0
+	if kind == Secret {
+		k = 1
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.cache != nil && l.cacheHome == home && l.cacheLen == len(l.Entries) {
-		return l.cache
+	if l.cacheHome != home || l.cacheLen != len(l.Entries) {
+		l.cache = [2]*compiledList{}
 	}
-	out := &compiledList{pats: make([]compiled, len(l.Entries))}
-	for k := range out.kinds {
-		out.kinds[k] = kindIndex{anchored: map[string][]int{}, first: map[string][]int{}, ext: map[string][]int{}}
+	if l.cache[k] != nil {
+		return l.cache[k]
 	}
+	n := 0
+	for i := range l.Entries {
+		if l.Entries[i].Kind == kind {
+			n++
+		}
+	}
+	out := &compiledList{pats: make([]compiled, 0, n), next: make([]int32, 0, n),
+		anchored: make(map[string]int32), first: make(map[string]int32, n), ext: make(map[string]int32)}
+	parts := make([]part, 0, 3*n)
 	for i := range l.Entries {
 		e := &l.Entries[i]
-		c := compilePattern(e.Pattern, home)
-		c.entry = i
-		for _, x := range e.Except {
-			c.except = append(c.except, compilePattern(x, home))
-		}
-		out.pats[i] = c
-		k := &out.kinds[0]
-		switch e.Kind {
-		case Protected:
-		case Secret:
-			k = &out.kinds[1]
-		default:
+		if e.Kind != kind {
 			continue
 		}
+		c := compileInto(&parts, e.Pattern, home)
+		c.entry = i
+		for _, x := range e.Except {
+			c.except = append(c.except, compileInto(&parts, x, home))
+		}
+		at := int32(len(out.pats))
+		out.pats = append(out.pats, c)
+		out.next = append(out.next, -1)
+		var m map[string]int32
+		key := ""
 		switch {
 		case c.never:
+			continue
 		case !c.anchored && len(c.pat) == 1 && c.pat[0].kind == suffix && strings.LastIndexByte(c.pat[0].s, '.') == 0:
-			k.ext[c.pat[0].s] = append(k.ext[c.pat[0].s], i)
+			m, key = out.ext, c.pat[0].s
 		case len(c.pat) == 0 || c.pat[0].kind != literal:
-			k.other = append(k.other, i)
+			out.other = append(out.other, at)
+			continue
 		case c.anchored:
-			key := ""
-			for _, x := range c.pat {
-				if x.kind != literal || c.key == anchorDepth {
-					break
-				}
-				key += "/" + x.s
-				c.key++
-			}
-			out.pats[i].key = c.key
-			k.anchored[key] = append(k.anchored[key], i)
+			m, key = out.anchored, c.keyText
 		default:
-			k.first[c.pat[0].s] = append(k.first[c.pat[0].s], i)
+			m, key = out.first, c.pat[0].s
+		}
+		if head, ok := m[key]; ok {
+			j := head
+			for out.next[j] >= 0 {
+				j = out.next[j]
+			}
+			out.next[j] = at
+		} else {
+			m[key] = at
 		}
 	}
-	l.cache, l.cacheHome, l.cacheLen = out, home, len(l.Entries)
+	l.cache[k], l.cacheHome, l.cacheLen = out, home, len(l.Entries)
 	return out
 }
 

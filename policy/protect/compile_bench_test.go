@@ -1,0 +1,18 @@
+package protect
+
+import "testing"
+
+func BenchmarkDefaultCompile(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		l := Default()
+		l.compile(Secret, "/home/u")
+	}
+}
+
+func BenchmarkDefault(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		Default()
+	}
+}
