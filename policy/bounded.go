@@ -32,23 +32,45 @@ const (
 
 // Names of the checked operators. They contain a space, so no policy can
 // name them.
-var checkedOps = map[starsyntax.Token]string{
-	starsyntax.STAR: "operator *", starsyntax.PLUS: "operator +", starsyntax.PERCENT: "operator %",
+func checkedOps(t starsyntax.Token) (string, bool) {
+	switch t {
+	case starsyntax.STAR:
+		return "operator *", true
+	case starsyntax.PLUS:
+		return "operator +", true
+	case starsyntax.PERCENT:
+		return "operator %", true
+	}
+	return "", false
 }
 
 // checkedMethods make a value larger than their receiver and arguments
 // may look: they are rewritten into checked calls too.
-var checkedMethods = map[string]bool{"join": true, "replace": true, "format": true, "extend": true}
+func checkedMethods(s string) bool {
+	switch s {
+	case "join", "replace", "format", "extend":
+		return true
+	}
+	return false
+}
 
-var augmented = map[starsyntax.Token]starsyntax.Token{
-	starsyntax.STAR_EQ: starsyntax.STAR, starsyntax.PLUS_EQ: starsyntax.PLUS, starsyntax.PERCENT_EQ: starsyntax.PERCENT,
+func augmented(t starsyntax.Token) (starsyntax.Token, bool) {
+	switch t {
+	case starsyntax.STAR_EQ:
+		return starsyntax.STAR, true
+	case starsyntax.PLUS_EQ:
+		return starsyntax.PLUS, true
+	case starsyntax.PERCENT_EQ:
+		return starsyntax.PERCENT, true
+	}
+	return 0, false
 }
 
 // checkOperators rewrites the growing operators of f into checked calls.
 func checkOperators(f *starsyntax.File) {
 	fix := func(e *starsyntax.Expr) {
 		if b, ok := (*e).(*starsyntax.BinaryExpr); ok {
-			if name, ok := checkedOps[b.Op]; ok {
+			if name, ok := checkedOps(b.Op); ok {
 				*e = &starsyntax.CallExpr{Fn: &starsyntax.Ident{NamePos: b.OpPos, Name: name},
 					Lparen: b.OpPos, Args: []starsyntax.Expr{b.X, b.Y}, Rparen: b.OpPos}
 			}
@@ -62,7 +84,7 @@ func checkOperators(f *starsyntax.File) {
 	starsyntax.Walk(f, func(n starsyntax.Node) bool {
 		switch n := n.(type) {
 		case *starsyntax.AssignStmt:
-			if op, ok := augmented[n.Op]; ok {
+			if op, ok := augmented(n.Op); ok {
 				// x *= y becomes x = x * y, then checked.
 				n.Op, n.RHS = starsyntax.EQ, &starsyntax.BinaryExpr{OpPos: n.OpPos, Op: op, X: n.LHS, Y: n.RHS}
 			}
@@ -96,7 +118,7 @@ func checkOperators(f *starsyntax.File) {
 				fix(&n.X)
 			}
 		case *starsyntax.CallExpr:
-			if dot, ok := n.Fn.(*starsyntax.DotExpr); ok && checkedMethods[dot.Name.Name] {
+			if dot, ok := n.Fn.(*starsyntax.DotExpr); ok && checkedMethods(dot.Name.Name) {
 				// s.join(x) becomes "operator .join"(s, x), checked.
 				n.Fn = &starsyntax.Ident{NamePos: dot.Dot, Name: "operator ." + dot.Name.Name}
 				n.Args = append([]starsyntax.Expr{dot.X}, n.Args...)
@@ -341,7 +363,7 @@ func (b *budget) methods() starlark.StringDict {
 
 func (b *budget) builtins() starlark.StringDict {
 	op := func(tok starsyntax.Token, check func(x, y starlark.Value) error) *starlark.Builtin {
-		name := checkedOps[tok]
+		name, _ := checkedOps(tok)
 		return starlark.NewBuiltin(name, func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
 			if len(args) != 2 {
 				return nil, fmt.Errorf("%s: want 2 operands", name)

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // A Cache keeps evaluated policy files as JSON, so that a policy file is
@@ -103,12 +104,12 @@ func keyOf(path string) (fileKey, bool) {
 	return k, true
 }
 
-var entryEscaper = strings.NewReplacer("%", "%25", "/", "%2F")
+var entryEscaper = sync.OnceValue(func() *strings.Replacer { return strings.NewReplacer("%", "%25", "/", "%2F") })
 
 // entry is the cache file of a policy path: the path with its slashes
 // escaped, so that no two paths share a file.
 func (c Cache) entry(path string) string {
-	name := entryEscaper.Replace(path)
+	name := entryEscaper().Replace(path)
 	return filepath.Join(c.Dir, name+".json")
 }
 

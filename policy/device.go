@@ -32,7 +32,13 @@ func (r *Result) Reads() []string {
 // harmlessDevices are the character devices (major 1, the memory devices)
 // a read of which only returns bytes: null, zero, full, random, urandom.
 // /dev/mem, /dev/kmem and /dev/port share the major and are not here.
-var harmlessDevices = map[uint32]bool{3: true, 5: true, 7: true, 8: true, 9: true}
+func harmlessDevices(minor uint32) bool {
+	switch minor {
+	case 3, 5, 7, 8, 9:
+		return true
+	}
+	return false
+}
 
 // deviceRead says why reading path (made absolute against dir) is more
 // than reading a file, or "": a character or block device (another
@@ -57,7 +63,7 @@ func deviceRead(path, dir string) string {
 	switch {
 	case m&os.ModeCharDevice != 0:
 		var st unix.Stat_t
-		if unix.Stat(p, &st) == nil && unix.Major(uint64(st.Rdev)) == 1 && harmlessDevices[unix.Minor(uint64(st.Rdev))] {
+		if unix.Stat(p, &st) == nil && unix.Major(uint64(st.Rdev)) == 1 && harmlessDevices(unix.Minor(uint64(st.Rdev))) {
 			return ""
 		}
 		return fmt.Sprintf("%s is a character device: reading it is not reading a file (a terminal's keystrokes, a watchdog, input events)", path)

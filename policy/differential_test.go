@@ -451,7 +451,7 @@ func (j judged) execJudged(ev event, l *diffLab) bool {
 		if c.Dynamic != "" {
 			if argv, globs, _, ok := expandArgv(&c, j.dir(&c), false); ok && globMatch(ev.argv, argv, globs) {
 				return true
-			} else if ok && printers[c.Argv[0]] && len(ev.argv) > 0 && ev.argv[0] == c.Argv[0] {
+			} else if ok && printers(c.Argv[0]) && len(ev.argv) > 0 && ev.argv[0] == c.Argv[0] {
 				// echo prints what its variables hold, whatever it is.
 				return true
 			}

@@ -40,12 +40,18 @@ func expandArgv(c *shell.Command, dir string, written bool) ([]string, []int, st
 
 // printers print their words, and nothing else is done with them. Not
 // printf: a split value could begin with -v and assign a shell variable.
-var printers = map[string]bool{"echo": true}
+func printers(s string) bool {
+	switch s {
+	case "echo":
+		return true
+	}
+	return false
+}
 
 // printedVar reports whether r is a plain $NAME or ${NAME} in a word echo
 // prints, and returns NAME.
 func printedVar(argv0, r string) (string, bool) {
-	if !printers[argv0] {
+	if !printers(argv0) {
 		return "", false
 	}
 	name, ok := strings.CutPrefix(r, "parameter expansion $")
@@ -101,7 +107,7 @@ func expandWords(c *shell.Command, dir string, written bool) ([]string, []int, b
 					return nil, nil, false
 				}
 				w = h + w[1:]
-			case printers[argv[0]] && isPrintedVar(argv[0], r):
+			case printers(argv[0]) && isPrintedVar(argv[0], r):
 				// printed as is; the word stays as written
 			case r == "parameter expansion $HOME" || r == "parameter expansion ${HOME}":
 				name := r[len("parameter expansion "):]

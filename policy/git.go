@@ -12,12 +12,14 @@ import (
 // programs, --git-dir/--work-tree/--namespace another repository,
 // --super-prefix, --list-cmds and --attr-source other meanings, --help a
 // browser or man.
-var gitSafeGlobals = map[string]bool{
-	"--no-pager": true, "--no-optional-locks": true, "--no-replace-objects": true,
-	"--literal-pathspecs": true, "--glob-pathspecs": true, "--noglob-pathspecs": true,
-	"--icase-pathspecs": true, "--bare": true, "--no-lazy-fetch": true, "--no-advice": true,
-	// These print and exit.
-	"--version": true, "--exec-path": true, "--html-path": true, "--man-path": true, "--info-path": true,
+func gitSafeGlobals(s string) bool {
+	switch s {
+	case "--no-pager", "--no-optional-locks", "--no-replace-objects", "--literal-pathspecs",
+		"--glob-pathspecs", "--noglob-pathspecs", "--icase-pathspecs", "--bare", "--no-lazy-fetch",
+		"--no-advice", "--version", "--exec-path", "--html-path", "--man-path", "--info-path":
+		return true
+	}
+	return false
 }
 
 // gitUnsafe returns the word that stops a git command line that a rule
@@ -32,7 +34,7 @@ func gitUnsafe(args []string) string {
 		switch a := args[i]; {
 		case a == "-C":
 			i++
-		case !gitSafeGlobals[a]:
+		case !gitSafeGlobals(a):
 			return a
 		}
 	}

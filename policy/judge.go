@@ -442,9 +442,12 @@ func ShellScript(argv []string) (src string, d shell.Dialect, ok bool) {
 
 // wrappers are the programs that run another command; an argv that starts
 // with one is judged through the shell parser, which unwraps them.
-var wrappers = map[string]bool{
-	"timeout": true, "nice": true, "nohup": true, "time": true, "stdbuf": true,
-	"env": true, "command": true, "exec": true,
+func wrappers(s string) bool {
+	switch s {
+	case "timeout", "nice", "nohup", "time", "stdbuf", "env", "command", "exec":
+		return true
+	}
+	return false
 }
 
-func isWrapper(name string) bool { return wrappers[name] }
+func isWrapper(name string) bool { return wrappers(name) }

@@ -68,11 +68,14 @@ func secretPath(path, cwd string) string {
 }
 
 // metadataOnly are programs that print what a file is, never what it holds.
-var metadataOnly = map[string]bool{
-	"ls": true, "stat": true, "du": true, "test": true, "[": true, "realpath": true, "readlink": true,
-	"wc": true, "find": true, "tree": true, "file": true, "basename": true, "dirname": true, "cd": true,
-	"md5sum": true, "sha1sum": true, "sha224sum": true, "sha256sum": true, "sha384sum": true,
-	"sha512sum": true, "shasum": true, "cksum": true, "b2sum": true, "lsof": true,
+func metadataOnly(s string) bool {
+	switch s {
+	case "ls", "stat", "du", "test", "[", "realpath", "readlink", "wc", "find", "tree", "file", "basename",
+		"dirname", "cd", "md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "shasum",
+		"cksum", "b2sum", "lsof":
+		return true
+	}
+	return false
 }
 
 func secretGlob(pattern, cwd string) string {
@@ -116,14 +119,20 @@ func excepted(except []string, name string) bool {
 }
 
 // searchers print the lines that match a pattern.
-var searchers = map[string]bool{"grep": true, "egrep": true, "fgrep": true, "rg": true, "git": true, "ag": true, "ack": true}
+func searchers(s string) bool {
+	switch s {
+	case "grep", "egrep", "fgrep", "rg", "git", "ag", "ack":
+		return true
+	}
+	return false
+}
 
 // secretSearch says why a search prints a secret's value, or "": its
 // pattern names an environment variable the secret list calls secret
 // (`grep -E "OPENAI_API_KEY|GITHUB_TOKEN" config`), in the UPPER_CASE
 // spelling variables have; the lines it finds are where that value is set.
 func secretSearch(r *Result) string {
-	if r.Exec == nil || !searchers[r.Exec.Program] {
+	if r.Exec == nil || !searchers(r.Exec.Program) {
 		return ""
 	}
 	if r.Exec.Program == "git" && (len(r.Exec.Args) == 0 || r.Exec.Args[0].Type.Literal != "grep") {
@@ -157,7 +166,7 @@ func secretRead(r *Result, cwd string) string {
 	if why := secretSearch(r); why != "" {
 		return why
 	}
-	if r.Exec == nil || metadataOnly[r.Exec.Program] {
+	if r.Exec == nil || metadataOnly(r.Exec.Program) {
 		return ""
 	}
 	for _, o := range r.Exec.Opts {

@@ -39,11 +39,14 @@ import (
 const maxWalkEntries = 20000
 
 // contentReaders print what the files they are given hold.
-var contentReaders = map[string]bool{
-	"cat": true, "grep": true, "egrep": true, "fgrep": true, "rg": true, "head": true, "tail": true, "less": true,
-	"more": true, "strings": true, "xxd": true, "od": true, "hexdump": true, "sed": true, "awk": true, "nl": true,
-	"jq": true, "base64": true, "sort": true, "uniq": true, "tac": true, "bat": true, "ag": true, "ack": true,
-	"cut": true, "diff": true, "cmp": true, "paste": true, "column": true, "yq": true,
+func contentReaders(s string) bool {
+	switch s {
+	case "cat", "grep", "egrep", "fgrep", "rg", "head", "tail", "less", "more", "strings", "xxd", "od",
+		"hexdump", "sed", "awk", "nl", "jq", "base64", "sort", "uniq", "tac", "bat", "ag", "ack", "cut",
+		"diff", "cmp", "paste", "column", "yq":
+		return true
+	}
+	return false
 }
 
 // secretDump extends envDump: ps with BSD e, docker/podman inspect, git
@@ -370,7 +373,7 @@ func recursiveSecret(argv []string, cwd string) string {
 		for ; i < len(argv); i++ {
 			switch a := argv[i]; a {
 			case "-exec", "-execdir", "-ok", "-okdir":
-				if i+1 < len(argv) && contentReaders[filepath.Base(argv[i+1])] && reader == "" {
+				if i+1 < len(argv) && contentReaders(filepath.Base(argv[i+1])) && reader == "" {
 					reader = filepath.Base(argv[i+1])
 				}
 			case "-name", "-iname":
@@ -393,7 +396,7 @@ func recursiveSecret(argv []string, cwd string) string {
 		}
 	case "xargs":
 		in, _, ok := xargsInner(argv)
-		if !ok || !contentReaders[filepath.Base(in[0])] {
+		if !ok || !contentReaders(filepath.Base(in[0])) {
 			return ""
 		}
 		roots = []string{"."}
@@ -452,7 +455,7 @@ type walkResult struct {
 
 var (
 	walkMu    sync.Mutex
-	walkCache = map[walkKey]walkResult{}
+	walkCache map[walkKey]walkResult
 )
 
 // secretFiles walks dir (bounded: maxWalkEntries entries, .git not
@@ -513,6 +516,9 @@ func secretFiles(dir string, hidden bool) ([]string, bool) {
 				}
 			}
 		}
+	}
+	if walkCache == nil {
+		walkCache = map[walkKey]walkResult{}
 	}
 	walkCache[key] = walkResult{found, complete}
 	return found, complete

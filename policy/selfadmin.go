@@ -56,7 +56,7 @@ func guardRunInner(argv []string) ([]string, bool) {
 	case "-c":
 		return append([]string{"sh"}, argv[1:]...), true // guard as $SHELL
 	}
-	if guardSubcommands[argv[1]] {
+	if guardSubcommands(argv[1]) {
 		return nil, false
 	}
 	for i := 1; i < len(argv); i++ {
@@ -81,8 +81,11 @@ func guardAdminResult(why string) Result {
 
 // guardSubcommands are the words guard reads as a subcommand in first
 // place; any other word there is the program to run.
-var guardSubcommands = map[string]bool{
-	"check": true, "check-json": true, "explain": true, "policy": true, "install": true, "uninstall": true,
-	"which": true, "doctor": true, "log": true, "trust": true, "rules": true, "completion": true, "man": true,
-	"hook": true, "help": true, "version": true, "--version": true, "setup": true,
+func guardSubcommands(s string) bool {
+	switch s {
+	case "check", "check-json", "explain", "policy", "install", "uninstall", "which", "doctor", "log",
+		"trust", "rules", "completion", "man", "hook", "help", "version", "--version", "setup":
+		return true
+	}
+	return false
 }

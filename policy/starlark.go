@@ -121,12 +121,21 @@ func (b *builder) predeclared() starlark.StringDict {
 		"network_rule":         starlark.NewBuiltin("network_rule", b.networkRule),
 	}
 	for k := MatchOpaqueNonFile; k <= MatchUnverifiedVarargs; k++ {
-		d[matcherConst[k]] = matcherValue{Matcher{Kind: k}}
+		d[matcherConst(k)] = matcherValue{Matcher{Kind: k}}
 	}
 	return d
 }
 
-var matcherConst = map[MatcherKind]string{
+// matcherConst is the Starlark constant of a matcher kind ("" for a
+// literal).
+func matcherConst(k MatcherKind) string {
+	if int(k) < len(matcherConsts) {
+		return matcherConsts[k]
+	}
+	return ""
+}
+
+var matcherConsts = [...]string{
 	MatchOpaqueNonFile:      "ARG_OPAQUE_VALUE",
 	MatchReadableFile:       "ARG_RFILE",
 	MatchWriteableFile:      "ARG_WFILE",
@@ -140,7 +149,7 @@ var matcherConst = map[MatcherKind]string{
 // matcherValue is an ARG_* constant in Starlark.
 type matcherValue struct{ m Matcher }
 
-func (v matcherValue) String() string        { return matcherConst[v.m.Kind] }
+func (v matcherValue) String() string        { return matcherConst(v.m.Kind) }
 func (v matcherValue) Type() string          { return "arg_matcher" }
 func (v matcherValue) Freeze()               {}
 func (v matcherValue) Truth() starlark.Bool  { return true }
@@ -153,7 +162,7 @@ func (v optionValue) String() string {
 	if v.o.Flag {
 		return fmt.Sprintf("flag(%q)", v.o.Name)
 	}
-	return fmt.Sprintf("opt(%q, %s)", v.o.Name, matcherConst[v.o.Value.Kind])
+	return fmt.Sprintf("opt(%q, %s)", v.o.Name, matcherConst(v.o.Value.Kind))
 }
 func (v optionValue) Type() string          { return "option" }
 func (v optionValue) Freeze()               {}
@@ -194,7 +203,7 @@ func optBuiltin(_ *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple, k
 		return nil, fmt.Errorf("opt: type: %v", err)
 	}
 	if v, _ := m.vararg(); v {
-		return nil, fmt.Errorf("opt: type %s takes several words; an option value is one word", matcherConst[m.Kind])
+		return nil, fmt.Errorf("opt: type %s takes several words; an option value is one word", matcherConst(m.Kind))
 	}
 	return optionValue{Option{Name: name, Value: m, Required: required}}, nil
 }

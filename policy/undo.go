@@ -39,7 +39,13 @@ import (
 // not read; such commands stay unverified and run sandboxed in full-auto.
 
 // removers are the programs whose arguments are deleted or emptied.
-var removers = map[string]bool{"rm": true, "rmdir": true, "unlink": true, "shred": true, "truncate": true, "git": true}
+func removers(s string) bool {
+	switch s {
+	case "rm", "rmdir", "unlink", "shred", "truncate", "git":
+		return true
+	}
+	return false
+}
 
 // destructive returns why argv can destroy work that cannot be recovered,
 // or "". dyn holds the shell layer's per-word reasons (nil: every word is
@@ -67,7 +73,7 @@ func destructive(argv []string, dyn [][]string) string {
 			case "-delete":
 				return "find -delete removes every file it finds: uncommitted work cannot be recovered"
 			case "-exec", "-execdir", "-ok", "-okdir":
-				if i+1 < len(argv) && removers[filepath.Base(argv[i+1])] {
+				if i+1 < len(argv) && removers(filepath.Base(argv[i+1])) {
 					return "find " + argv[i] + " " + filepath.Base(argv[i+1]) + " removes or rewrites every file it finds: uncommitted work cannot be recovered"
 				}
 				if i+1 < len(argv) {
@@ -86,13 +92,13 @@ func destructive(argv []string, dyn [][]string) string {
 			}
 		} else {
 			for _, a := range argv[1:] {
-				if removers[filepath.Base(a)] {
+				if removers(filepath.Base(a)) {
 					prog = filepath.Base(a)
 					break
 				}
 			}
 		}
-		if removers[prog] {
+		if removers(prog) {
 			return "xargs runs " + prog + " on names known only at run time: uncommitted work or history cannot be recovered"
 		}
 	case "git":
@@ -391,7 +397,7 @@ func shellRemover(argv []string) string {
 		return "a script guard cannot parse"
 	}
 	for _, c := range script.Commands {
-		if len(c.Argv) > 0 && removers[filepath.Base(c.Argv[0])] {
+		if len(c.Argv) > 0 && removers(filepath.Base(c.Argv[0])) {
 			return filepath.Base(c.Argv[0])
 		}
 	}

@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // Name returns the name guard was invoked under: the last element of argv[0].
@@ -52,14 +53,26 @@ func IsGuard(name string) bool {
 // resolved (it comes from /proc/self/exe), so a shim's own symlink never hides
 // guard; elsewhere the path may be a symlink, and the information is that of
 // its target either way.
+// It is looked up once per process: the running binary does not change.
 func Self() (string, os.FileInfo, error) {
+	s := self()
+	return s.path, s.info, s.err
+}
+
+type selfInfo struct {
+	path string
+	info os.FileInfo
+	err  error
+}
+
+var self = sync.OnceValue(func() selfInfo {
 	p, err := os.Executable()
 	if err != nil {
-		return "", nil, fmt.Errorf("find guard's own executable: %w", err)
+		return selfInfo{err: fmt.Errorf("find guard's own executable: %w", err)}
 	}
 	fi, err := os.Stat(p)
 	if err != nil {
-		return "", nil, fmt.Errorf("find guard's own executable: %w", err)
+		return selfInfo{err: fmt.Errorf("find guard's own executable: %w", err)}
 	}
-	return p, fi, nil
-}
+	return selfInfo{path: p, info: fi}
+})

@@ -15,7 +15,13 @@ var helpSub = map[string]bool{
 }
 
 // valueFlags take the next word as their value.
-var valueFlags = map[string]bool{"--mode": true, "--policy": true, "--writable-root": true, "--project": true, "--dir": true}
+func valueFlags(s string) bool {
+	switch s {
+	case "--mode", "--policy", "--writable-root", "--project", "--dir":
+		return true
+	}
+	return false
+}
 
 // wantsHelp reports whether args (after the subcommand's name) ask for its
 // usage: -h or --help before "--" and, for subcommands that pass a program
@@ -32,7 +38,7 @@ func wantsHelp(sub string, args []string) bool {
 			return false
 		case a == "-h" || a == "--help":
 			return true
-		case valueFlags[a]:
+		case valueFlags(a):
 			i++
 		case sub == "sh" && a == "-c":
 			return false // the script follows

@@ -49,10 +49,18 @@ type Protect struct {
 }
 
 // want says what each key takes, for type errors.
-var want = map[string]string{
-	"mode": "a string", "writable_roots": "an array of strings", "allow_network": "true or false",
-	"allow_unix_sockets": "true or false", "policies": "an array of strings", "audit_log": "a string",
-	"sandbox": "a string", "protect": "a table",
+func want(s string) string {
+	switch s {
+	case "mode", "audit_log", "sandbox":
+		return "a string"
+	case "writable_roots", "policies":
+		return "an array of strings"
+	case "allow_network", "allow_unix_sockets":
+		return "true or false"
+	case "protect":
+		return "a table"
+	}
+	return ""
 }
 
 // Parse parses data, the content of the configuration file path, with a
@@ -129,8 +137,8 @@ func Parse(path string, data []byte, home string) (Config, error) {
 		}
 		c.Protect = p
 	}
-	for key := range want {
-		if _, ok := lines[key]; ok {
+	for key := range lines {
+		if want(key) != "" {
 			c.Set[key] = true
 		}
 	}
@@ -155,10 +163,10 @@ func decodeError(path string, err error) error {
 	case strings.HasPrefix(msg, "cannot decode TOML"):
 		// "cannot decode TOML boolean into struct field ... of type string"
 		got, _, _ := strings.Cut(strings.TrimPrefix(msg, "cannot decode TOML "), " ")
-		if top, _, dotted := strings.Cut(key, "."); dotted && want[top] != "" && want[top] != "a table" {
+		if top, _, dotted := strings.Cut(key, "."); dotted && want(top) != "" && want(top) != "a table" {
 			key, got = top, "table" // mode.x = ...
 		}
-		w := want[key]
+		w := want(key)
 		if w == "" {
 			w = "an array of strings"
 		}

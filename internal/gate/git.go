@@ -171,7 +171,13 @@ func gitGlobals(args []string) []string {
 // guard was given, plus its pins). git-lfs's filters live there. A
 // repository's own config ("local", "worktree") is the repository's say,
 // not the user's.
-var trustedGitScope = map[string]bool{"global": true, "system": true, "command": true}
+func trustedGitScope(s string) bool {
+	switch s {
+	case "global", "system", "command":
+		return true
+	}
+	return false
+}
 
 // gitDriversSet returns why git's config makes a read run programs, or "".
 func (g *Gate) gitDriversSet(globals []string, dir string) string {
@@ -202,7 +208,7 @@ func (g *Gate) gitDriversSet(globals []string, dir string) string {
 				(key == "core.fsmonitor" || strings.HasPrefix(key, "pager.")) {
 				continue // on or off, not a program
 			}
-			if !trustedGitScope[scope] {
+			if !trustedGitScope(scope) {
 				return "the repository's git config names a program that reads run (" + setting + "): guard cannot pin the drivers and filters a .gitattributes selects"
 			}
 		}

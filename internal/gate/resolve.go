@@ -30,7 +30,13 @@ type Target struct {
 // binary of their own on many systems: run outside a shell, `command rm x`,
 // `exec rm x` and `time rm x` mean `rm x`, so where no binary of that name
 // exists guard execs the command they wrap (the command judged).
-var shellBuiltins = map[string]bool{"command": true, "exec": true, "time": true}
+func shellBuiltins(s string) bool {
+	switch s {
+	case "command", "exec", "time":
+		return true
+	}
+	return false
+}
 
 // Target finds what guard execs for argv, judged as v, and the exit code
 // when it cannot: the program itself with its own argv. A wrapper
@@ -68,7 +74,7 @@ func (g *Gate) Target(argv []string, v *policy.Verdict) (Target, int, error) {
 	if err == nil {
 		return Target{Path: path, Argv: argv}, 0, nil
 	}
-	if shellBuiltins[program] && !v.Script && len(v.Argv) > 0 && len(v.Argv) < len(argv) &&
+	if shellBuiltins(program) && !v.Script && len(v.Argv) > 0 && len(v.Argv) < len(argv) &&
 		slices.Equal(argv[len(argv)-len(v.Argv):], v.Argv) {
 		inner := *v
 		inner.Script = false

@@ -29,44 +29,51 @@ import (
 //	git             without a subcommand (git -c ..., git --exec-path ...)
 //	package runners npx pnpx bunx uvx, npm/pnpm/yarn/bun exec and dlx, uv run, poetry run,
 //	                pipx run, cargo run, go run, bundle exec
-var neverShape = map[string]string{
-	"sh": "a shell", "bash": "a shell", "zsh": "a shell", "dash": "a shell", "ksh": "a shell", "fish": "a shell",
-	"node": "an interpreter", "ruby": "an interpreter", "perl": "an interpreter", "php": "an interpreter",
-	"lua": "an interpreter", "deno": "an interpreter", "bun": "an interpreter", "java": "an interpreter",
-	"Rscript": "an interpreter", "julia": "an interpreter", "osascript": "an interpreter", "pwsh": "an interpreter",
-	"env": "runs another program", "sudo": "runs another program", "doas": "runs another program",
-	"su": "runs another program", "xargs": "runs another program", "timeout": "runs another program",
-	"nice": "runs another program", "nohup": "runs another program", "time": "runs another program",
-	"watch": "runs another program", "exec": "runs another program", "command": "runs another program",
-	"eval": "runs another program", "ssh": "runs another program", "parallel": "runs another program",
-	"find": "runs other programs (-exec)", "npx": "runs any package", "pnpx": "runs any package",
-	"bunx": "runs any package", "uvx": "runs any package",
+func neverShape(s string) string {
+	switch s {
+	case "sh", "bash", "zsh", "dash", "ksh", "fish":
+		return "a shell"
+	case "node", "ruby", "perl", "php", "lua", "deno", "bun", "java", "Rscript", "julia", "osascript",
+		"pwsh":
+		return "an interpreter"
+	case "env", "sudo", "doas", "su", "xargs", "timeout", "nice", "nohup", "time", "watch", "exec",
+		"command", "eval", "ssh", "parallel":
+		return "runs another program"
+	case "find":
+		return "runs other programs (-exec)"
+	case "npx", "pnpx", "bunx", "uvx":
+		return "runs any package"
+	}
+	return ""
 }
 
-// runSubcommands are the subcommands of package managers that run other
-// programs or project scripts.
-var runSubcommands = map[string]map[string]bool{
-	"npm":    {"exec": true, "x": true},
-	"pnpm":   {"exec": true, "dlx": true},
-	"yarn":   {"exec": true, "dlx": true},
-	"uv":     {"run": true, "tool": true},
-	"poetry": {"run": true},
-	"pipx":   {"run": true},
-	"cargo":  {"run": true},
-	"go":     {"run": true},
-	"bundle": {"exec": true},
+// runSubcommand reports whether sub is a subcommand of the package manager
+// name that runs other programs or project scripts.
+func runSubcommand(name, sub string) bool {
+	switch name + " " + sub {
+	case "npm exec", "npm x", "pnpm exec", "pnpm dlx", "yarn exec", "yarn dlx", "uv run", "uv tool", "poetry run",
+		"pipx run", "cargo run", "go run", "bundle exec":
+		return true
+	}
+	return false
 }
 
 // scriptRunners name a project script by their run subcommand: the shape
 // keeps the script's name (`npm run test`), never generalises it.
-var scriptRunners = map[string]bool{"npm": true, "pnpm": true, "yarn": true, "bun": true, "make": true}
+func scriptRunners(s string) bool {
+	switch s {
+	case "npm", "pnpm", "yarn", "bun", "make":
+		return true
+	}
+	return false
+}
 
 func noShape(argv []string) string {
 	if len(argv) == 0 {
 		return "empty command"
 	}
 	name := filepath.Base(argv[0])
-	if why, ok := neverShape[name]; ok {
+	if why := neverShape(name); why != "" {
 		return name + " is " + why
 	}
 	if strings.HasPrefix(name, "python") || strings.HasPrefix(name, "pypy") {
@@ -76,7 +83,7 @@ func noShape(argv []string) string {
 	if name == "git" && (len(argv) < 2 || strings.HasPrefix(argv[1], "-")) {
 		return "git with options before its subcommand"
 	}
-	if runSubcommands[name][sub] {
+	if runSubcommand(name, sub) {
 		return name + " " + sub + " runs other programs"
 	}
 	return ""
@@ -108,7 +115,7 @@ func ShapeRule(argv []string, path string) (rule, shape string, err error) {
 	keep := 0
 	if sub := firstPositional(args); sub != "" && subcommandLike(sub) {
 		keep = 1
-		if scriptRunners[program] && (sub == "run" || sub == "run-script") {
+		if scriptRunners(program) && (sub == "run" || sub == "run-script") {
 			keep = 2
 		}
 		if program == "make" {

@@ -83,7 +83,7 @@ type Request struct {
 // The error wraps ErrMalformed, ErrNoCommand, ErrEvent or ErrAgent. A command
 // that holds a NUL byte is malformed: no shell can receive it intact.
 func Decode(a Agent, r io.Reader) (Request, error) {
-	spec, ok := agents[a]
+	spec, ok := spec(a)
 	if !ok {
 		return Request{}, fmt.Errorf("decode hook request: %w %d", ErrAgent, int(a))
 	}

@@ -57,7 +57,7 @@ type specific struct {
 // another agent, a relative guardPath with Sandbox, and write errors; the
 // caller then answers with [Refuse].
 func Encode(a Agent, w io.Writer, req Request, v Verdict, reason, guardPath string) error {
-	if _, ok := agents[a]; !ok {
+	if _, ok := spec(a); !ok {
 		return fmt.Errorf("encode hook answer: %w %d", ErrAgent, int(a))
 	}
 	if req.Agent != 0 && req.Agent != a {
@@ -146,7 +146,7 @@ func askAnswer(a Agent, reason string) answer {
 	if a == ClaudeCode {
 		return permission("ask", reason)
 	}
-	return denyAnswer(a, reason+"; a person must approve this command, and "+agents[a].title+
+	return denyAnswer(a, reason+"; a person must approve this command, and "+specOf(a).title+
 		" hooks cannot ask, so guard refuses: ask the user to run it, or to allow it in guard's policy")
 }
 
@@ -158,7 +158,7 @@ func sandboxAnswer(a Agent, req Request, reason, guardPath string) answer {
 			"; guard allows this command only "+runs(req)+", and this Codex is not known to apply a hook's rewrite (0.169 and later do), so guard refuses. Run exactly this instead: "+rewritten)
 	case a == Gemini:
 		return answer{Decision: "allow", Specific: &specific{
-			HookEventName: agents[a].event,
+			HookEventName: specOf(a).event,
 			ToolInput:     withCommand(req.Input, rewritten),
 		}}
 	}

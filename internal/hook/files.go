@@ -27,46 +27,61 @@ type fileTool struct {
 	patch []string
 }
 
+// namedTool is one of an agent's edit and read tools, by its tool_name.
+type namedTool struct {
+	name string
+	fileTool
+}
+
+// toolsOf returns agent a's edit and read tools.
+func toolsOf(a Agent) []namedTool {
+	if _, ok := spec(a); !ok {
+		return nil
+	}
+	return fileTools[a]
+}
+
 // fileTools are the edit and read tools guard judges, by agent and
-// tool_name. Every other tool is let through (see Encode).
-var fileTools = map[Agent]map[string]fileTool{
+// tool_name (static data, read on every hook). Every other tool is let
+// through (see Encode).
+var fileTools = [...][]namedTool{
 	ClaudeCode: {
-		"Write":        {edit: true, paths: []string{"file_path"}, required: true},
-		"Edit":         {edit: true, paths: []string{"file_path"}, required: true},
-		"MultiEdit":    {edit: true, paths: []string{"file_path"}, required: true},
-		"NotebookEdit": {edit: true, paths: []string{"notebook_path"}, required: true},
-		"Read":         {paths: []string{"file_path"}, required: true},
-		"Grep":         {paths: []string{"path"}, patterns: []string{"glob"}},
-		"Glob":         {names: true, paths: []string{"path"}, patterns: []string{"pattern"}},
+		{"Write", fileTool{edit: true, paths: []string{"file_path"}, required: true}},
+		{"Edit", fileTool{edit: true, paths: []string{"file_path"}, required: true}},
+		{"MultiEdit", fileTool{edit: true, paths: []string{"file_path"}, required: true}},
+		{"NotebookEdit", fileTool{edit: true, paths: []string{"notebook_path"}, required: true}},
+		{"Read", fileTool{paths: []string{"file_path"}, required: true}},
+		{"Grep", fileTool{paths: []string{"path"}, patterns: []string{"glob"}}},
+		{"Glob", fileTool{names: true, paths: []string{"path"}, patterns: []string{"pattern"}}},
 	},
 	Codex: {
 		// Codex sends its patch tool as apply_patch, with the patch in
 		// tool_input.command; hooks configured for Write or Edit get it
 		// too, under those names.
-		"apply_patch": {edit: true, patch: []string{"command", "input", "patch"}},
-		"Write":       {edit: true, patch: []string{"command", "input", "patch"}},
-		"Edit":        {edit: true, patch: []string{"command", "input", "patch"}},
+		{"apply_patch", fileTool{edit: true, patch: []string{"command", "input", "patch"}}},
+		{"Write", fileTool{edit: true, patch: []string{"command", "input", "patch"}}},
+		{"Edit", fileTool{edit: true, patch: []string{"command", "input", "patch"}}},
 	},
 	Gemini: {
-		"write_file":      {edit: true, paths: []string{"file_path"}, required: true},
-		"replace":         {edit: true, paths: []string{"file_path"}, required: true},
-		"read_file":       {paths: []string{"file_path", "absolute_path"}, required: true},
-		"read_many_files": {lists: []string{"include", "paths"}},
-		"glob":            {names: true, paths: []string{"dir_path", "path"}, patterns: []string{"pattern"}},
+		{"write_file", fileTool{edit: true, paths: []string{"file_path"}, required: true}},
+		{"replace", fileTool{edit: true, paths: []string{"file_path"}, required: true}},
+		{"read_file", fileTool{paths: []string{"file_path", "absolute_path"}, required: true}},
+		{"read_many_files", fileTool{lists: []string{"include", "paths"}}},
+		{"glob", fileTool{names: true, paths: []string{"dir_path", "path"}, patterns: []string{"pattern"}}},
 		// grep_search since 0.x; search_file_content is its older name.
-		"grep_search":         {paths: []string{"dir_path", "path"}, patterns: []string{"include_pattern", "include"}},
-		"search_file_content": {paths: []string{"dir_path", "path"}, patterns: []string{"include_pattern", "include"}},
+		{"grep_search", fileTool{paths: []string{"dir_path", "path"}, patterns: []string{"include_pattern", "include"}}},
+		{"search_file_content", fileTool{paths: []string{"dir_path", "path"}, patterns: []string{"include_pattern", "include"}}},
 	},
 }
 
 // EditTools returns the tool names of agent a that guard judges as edits
 // and as reads, for the agent's hook matcher.
 func EditTools(a Agent) (edits, reads []string) {
-	for name, t := range fileTools[a] {
+	for _, t := range toolsOf(a) {
 		if t.edit {
-			edits = append(edits, name)
+			edits = append(edits, t.name)
 		} else {
-			reads = append(reads, name)
+			reads = append(reads, t.name)
 		}
 	}
 	slices.Sort(edits)
@@ -78,7 +93,13 @@ func EditTools(a Agent) (edits, reads []string) {
 // tool is one of the agent's edit or read tools. A relative path is joined
 // onto req.Cwd when that is absolute (else left for the caller to resolve).
 func decodeFiles(req *Request) error {
-	t, ok := fileTools[req.Agent][req.Tool]
+	t, ok := fileTool{}, false
+	for _, nt := range toolsOf(req.Agent) {
+		if nt.name == req.Tool {
+			t, ok = nt.fileTool, true
+			break
+		}
+	}
 	if !ok {
 		return nil
 	}

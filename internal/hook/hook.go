@@ -76,14 +76,29 @@ type agentSpec struct {
 	shell string // tool_name of the shell tool
 }
 
-var agents = map[Agent]agentSpec{
+var agentSpecs = [...]agentSpec{
 	ClaudeCode: {name: "claude-code", title: "Claude Code", event: "PreToolUse", shell: "Bash"},
 	Codex:      {name: "codex", title: "Codex", event: "PreToolUse", shell: "Bash"},
 	Gemini:     {name: "gemini", title: "Gemini CLI", event: "BeforeTool", shell: "run_shell_command"},
 }
 
+// specOf returns agent a's spec, the zero spec for an agent guard does not
+// know.
+func specOf(a Agent) agentSpec {
+	s, _ := spec(a)
+	return s
+}
+
+// spec returns agent a's spec, and whether guard knows a.
+func spec(a Agent) (agentSpec, bool) {
+	if a < ClaudeCode || int(a) >= len(agentSpecs) {
+		return agentSpec{}, false
+	}
+	return agentSpecs[a], true
+}
+
 func (a Agent) String() string {
-	if s, ok := agents[a]; ok {
+	if s, ok := spec(a); ok {
 		return s.name
 	}
 	return fmt.Sprintf("Agent(%d)", int(a))
@@ -94,8 +109,8 @@ var ErrAgent = errors.New("unknown agent")
 
 // ParseAgent returns the agent named s: "claude-code", "codex" or "gemini".
 func ParseAgent(s string) (Agent, error) {
-	for a, spec := range agents {
-		if spec.name == s {
+	for a := ClaudeCode; int(a) < len(agentSpecs); a++ {
+		if agentSpecs[a].name == s {
 			return a, nil
 		}
 	}

@@ -65,7 +65,7 @@ func (r AgentRule) Reason(a Agent) string {
 	if r.Verdict == Ask {
 		what = "asks about"
 	}
-	s := fmt.Sprintf("guard: %s's own rule %s in %s %s %s", agents[a].title, r.Rule, r.File, what, Quote(r.Command))
+	s := fmt.Sprintf("guard: %s's own rule %s in %s %s %s", specOf(a).title, r.Rule, r.File, what, Quote(r.Command))
 	if r.Message != "" {
 		s += ": " + r.Message
 	}

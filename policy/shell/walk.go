@@ -516,8 +516,12 @@ func (r redirs) any() bool { return len(r.writes)+len(r.reads)+len(r.dyn) > 0 }
 
 // devices are files that redirections open without touching the file
 // system.
-var devices = map[string]bool{
-	"/dev/null": true, "/dev/stdin": true, "/dev/stdout": true, "/dev/stderr": true,
+func devices(s string) bool {
+	switch s {
+	case "/dev/null", "/dev/stdin", "/dev/stdout", "/dev/stderr":
+		return true
+	}
+	return false
 }
 
 func (w *walker) redirects(list []*syntax.Redirect, st dirState, c ctx) redirs {
@@ -576,7 +580,7 @@ func (w *walker) redirects(list []*syntax.Redirect, st dirState, c ctx) redirs {
 		for _, d := range wd.dyn {
 			r.dyn = append(r.dyn, d+" in redirection target")
 		}
-		if devices[wd.text] && wd.static() {
+		if devices(wd.text) && wd.static() {
 			continue
 		}
 		if clean := path.Clean(wd.text); strings.HasPrefix(clean, "/dev/tcp/") || strings.HasPrefix(clean, "/dev/udp/") {
@@ -774,10 +778,10 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 			w.unverified("exec redirects the shell")
 		}
 	default:
-		if stateBuiltins[name] {
+		if stateBuiltins(name) {
 			w.unverified("changes shell state: " + name)
 		}
-		if nameBuiltins[name] && subscriptCode(words[1:]) {
+		if nameBuiltins(name) && subscriptCode(words[1:]) {
 			w.unverified("array subscript in a variable name may run code")
 		}
 	}
@@ -791,19 +795,25 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 }
 
 // stateBuiltins change how later commands are looked up or what they see.
-var stateBuiltins = map[string]bool{
-	"export": true, "declare": true, "typeset": true, "local": true, "readonly": true,
-	"unset": true, "unalias": true, "hash": true, "enable": true, "disable": true,
-	"autoload": true, "zmodload": true, "setopt": true, "unsetopt": true, "emulate": true,
+func stateBuiltins(s string) bool {
+	switch s {
+	case "export", "declare", "typeset", "local", "readonly", "unset", "unalias", "hash", "enable",
+		"disable", "autoload", "zmodload", "setopt", "unsetopt", "emulate":
+		return true
+	}
+	return false
 }
 
 // nameBuiltins take variable names, whose array subscripts bash evaluates
 // as arithmetic, running any command substitution in them:
 // `printf -v 'a[$(id)]' x` runs id although the word is quoted.
-var nameBuiltins = map[string]bool{
-	"test": true, "[": true, "printf": true, "read": true, "mapfile": true, "readarray": true,
-	"getopts": true, "wait": true, "unset": true, "export": true, "declare": true, "typeset": true,
-	"local": true, "readonly": true, "let": true,
+func nameBuiltins(s string) bool {
+	switch s {
+	case "test", "[", "printf", "read", "mapfile", "readarray", "getopts", "wait", "unset", "export",
+		"declare", "typeset", "local", "readonly", "let":
+		return true
+	}
+	return false
 }
 
 // subscriptCode reports whether a word looks like a subscript with an

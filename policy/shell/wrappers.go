@@ -9,9 +9,12 @@ import (
 // absolute path is taken to be the real one. `./timeout 5 ls` or
 // `/tmp/bash -c ls` run programs of unknown behaviour and are reported as
 // they are.
-var systemDirs = map[string]bool{
-	"/bin": true, "/usr/bin": true, "/usr/local/bin": true, "/opt/homebrew/bin": true,
-	"/sbin": true, "/usr/sbin": true,
+func systemDirs(s string) bool {
+	switch s {
+	case "/bin", "/usr/bin", "/usr/local/bin", "/opt/homebrew/bin", "/sbin", "/usr/sbin":
+		return true
+	}
+	return false
 }
 
 // programName returns the name of the program s runs when s is a bare name
@@ -20,7 +23,7 @@ func programName(s string) (string, bool) {
 	if !strings.Contains(s, "/") {
 		return s, s != ""
 	}
-	if path.Clean(s) != s || !systemDirs[path.Dir(s)] {
+	if path.Clean(s) != s || !systemDirs(path.Dir(s)) {
 		return "", false
 	}
 	return path.Base(s), true
@@ -214,10 +217,22 @@ var shellLong = map[string]bool{
 
 // riskyLong are the long options that make a shell run files or read its
 // script otherwise: why, by option.
-var riskyLong = map[string]string{
-	"login": "--login runs startup files", "posix": "--posix reads the script otherwise",
-	"debugger": "--debugger runs the debugger's startup file", "rcfile": "--rcfile runs a file",
-	"init-file": "--init-file runs a file", "emulate": "--emulate reads the script otherwise",
+func riskyLong(s string) string {
+	switch s {
+	case "login":
+		return "--login runs startup files"
+	case "posix":
+		return "--posix reads the script otherwise"
+	case "debugger":
+		return "--debugger runs the debugger's startup file"
+	case "rcfile":
+		return "--rcfile runs a file"
+	case "init-file":
+		return "--init-file runs a file"
+	case "emulate":
+		return "--emulate reads the script otherwise"
+	}
+	return ""
 }
 
 // safeShort are the single-letter options that change neither which files
@@ -227,10 +242,13 @@ var riskyLong = map[string]string{
 const safeShort = "cseuxvfnCBhHaETb"
 
 // safeSetOptions are the -o names of the same options, and pipefail.
-var safeSetOptions = map[string]bool{
-	"errexit": true, "nounset": true, "xtrace": true, "verbose": true, "noglob": true,
-	"noexec": true, "noclobber": true, "hashall": true, "braceexpand": true, "histexpand": true,
-	"allexport": true, "errtrace": true, "functrace": true, "notify": true, "pipefail": true,
+func safeSetOptions(s string) bool {
+	switch s {
+	case "errexit", "nounset", "xtrace", "verbose", "noglob", "noexec", "noclobber", "hashall",
+		"braceexpand", "histexpand", "allexport", "errtrace", "functrace", "notify", "pipefail":
+		return true
+	}
+	return false
 }
 
 // shellArgs reads the options of a shell command line. With -c, idx is the
@@ -263,7 +281,7 @@ loop:
 			if !known {
 				return 0, false, "", false
 			}
-			if r := riskyLong[name]; r != "" {
+			if r := riskyLong(name); r != "" {
 				why = append(why, r)
 			}
 			if takes && !hasVal {
@@ -279,7 +297,7 @@ loop:
 				stdin = true
 			case ch == 'o':
 				i++ // the option's name
-				if i < len(words) && !safeSetOptions[words[i].text] {
+				if i < len(words) && !safeSetOptions(words[i].text) {
 					why = append(why, "-o "+words[i].text+" may change how the script is read")
 				}
 			case ch == 'O':
