@@ -21,8 +21,9 @@ type Cache struct {
 }
 
 // cacheFormat changes whenever Policy's shape does. Format 2 is indexed by
-// program name (lazy.go).
-const cacheFormat = 2
+// program name (lazy.go); format 3 reads a header without reflection on
+// Policy when the file has no paths, regexes or substrings.
+const cacheFormat = 3
 
 // cachedPolicy is a Policy whose matchers are stored as they are: Matcher's
 // own JSON is the check output's, by name, which does not read back.
@@ -149,7 +150,7 @@ func (c Cache) read(path string, key fileKey) *Policy {
 	lp.fallback = func() (*Policy, error) { return LoadFile(path) }
 	hp := &h.Policy
 	return &Policy{Paths: hp.Paths, HostExecutables: hp.HostExecutables, ProgramRegexes: hp.ProgramRegexes,
-		Substrings: hp.Substrings, NetworkRules: hp.NetworkRules, File: hp.File, lazy: lp}
+		Substrings: hp.Substrings, NetworkRules: hp.NetworkRules, File: path, lazy: lp}
 }
 
 // write stores an entry atomically (a temporary file renamed into place),

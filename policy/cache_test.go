@@ -190,7 +190,7 @@ func TestCacheIndexed(t *testing.T) {
 		t.Errorf("damaged chunk: tool42 run is %s, want safe (from the file evaluated again)", r.Class)
 	}
 	// A truncated or garbled entry is not used at all.
-	for _, bad := range [][]byte{b[:len(b)/2], []byte("GUARDC2\n\xff\xff\xff\xff"), []byte("{}")} {
+	for _, bad := range [][]byte{b[:len(b)/2], []byte("GUARDC3\n\xff\xff\xff\xff"), []byte("{}")} {
 		if _, _, err := decodeLazy(bad); err == nil && len(bad) < 20 {
 			t.Errorf("decodeLazy(%q) accepted", bad)
 		}
@@ -221,5 +221,28 @@ func BenchmarkCachedRules(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// Every truncation of an entry is refused without a panic, and the whole
+// entry reads back its header and the policy-wide parts.
+func TestLazyHeaderRoundTrip(t *testing.T) {
+	h := &lazyHeader{Format: cacheFormat, Version: "v1", Key: fileKey{Path: "/p/user.policy", Dev: 1, Ino: 2, Size: 3, Mtime: -4, Ctime: 5}}
+	p := &Policy{Paths: Table[[]string]{{"/bin/ls", []string{"ls"}}}, Prefixes: Table[[]PrefixRule]{}}
+	b, err := encodeLazy(h, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := decodeLazy(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Format != h.Format || got.Version != h.Version || got.Key != h.Key || len(got.Policy.Paths) != 1 {
+		t.Errorf("read back %+v, wrote %+v", got, h)
+	}
+	for i := 0; i < len(b); i++ {
+		if _, _, err := decodeLazy(b[:i]); err == nil {
+			t.Errorf("a %d-byte truncation of a %d-byte entry was accepted", i, len(b))
+		}
 	}
 }

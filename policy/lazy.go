@@ -14,11 +14,14 @@ import (
 // only what that argv needs: the cost of a policy file with 10,000
 // remembered rules is a binary search, not decoding 10,000 rules.
 //
-//	"GUARDC2\n"
-//	u32 length, then the header: JSON of lazyHeader (the key, and the parts
-//	    of the policy every argv needs: paths, host executables, regexes,
-//	    substrings)
-//	u32 N, u32 length of the names, u32 CRC-32C of the index and the names
+//	"GUARDC3\n"
+//	u32 length, then the header: format (u32), version and path (u32 length
+//	    and bytes each), device, inode, size, modification and change time
+//	    (u64 each)
+//	u32 length, then JSON of the parts of the policy every argv needs (paths,
+//	    host executables, regexes, substrings), or length 0 when it has none
+//	    (a file of remembered rules): no reflection on Policy to open it
+//	u32 N, u32 length of the names, u32 CRC-32 (IEEE) of the index and the names
 //	N index entries sorted by name: name offset and length (into the
 //	    names), chunk offset and length (into the chunks), u32 each
 //	the names, then the chunks: per name, JSON of lazyChunk (the
@@ -29,11 +32,11 @@ import (
 // chunk that does not decode makes the policy evaluate its file again
 // (fallback). A damaged entry never drops a rule.
 
-const lazyMagic = "GUARDC2\n"
+const lazyMagic = "GUARDC3\n"
 
-// castagnoli is made on first use: building the table at start-up would
-// cost every guard run, policy cache or not.
-var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
+// The index's checksum is CRC-32 IEEE, whose tables cost about 20 us to
+// make on first use; CRC-32C's cost 0.25 ms, paid by every run that opened
+// an entry.
 
 type lazyHeader struct {
 	Format  int
@@ -82,15 +85,15 @@ func encodeLazy(h *lazyHeader, p *Policy) ([]byte, error) {
 	for _, pr := range p.Prefixes {
 		get(pr.Key).P = pr.Value
 	}
-	hj, err := json.Marshal(struct {
-		Format  int
-		Version string
-		Key     fileKey
-		Policy  *Policy
-	}{h.Format, h.Version, h.Key, &Policy{Paths: p.Paths, HostExecutables: p.HostExecutables, ProgramRegexes: p.ProgramRegexes,
-		Substrings: p.Substrings, NetworkRules: p.NetworkRules, File: p.File}})
-	if err != nil {
-		return nil, err
+	hj := appendHeader(nil, h)
+	var pj []byte
+	if len(p.Paths) > 0 || len(p.HostExecutables) > 0 || len(p.ProgramRegexes) > 0 || len(p.Substrings) > 0 || len(p.NetworkRules) > 0 {
+		var err error
+		pj, err = json.Marshal(&Policy{Paths: p.Paths, HostExecutables: p.HostExecutables, ProgramRegexes: p.ProgramRegexes,
+			Substrings: p.Substrings, NetworkRules: p.NetworkRules})
+		if err != nil {
+			return nil, err
+		}
 	}
 	keys := sortedKeys(names)
 	var nameBuf, pool bytes.Buffer
@@ -108,11 +111,13 @@ func encodeLazy(h *lazyHeader, p *Policy) ([]byte, error) {
 		binary.LittleEndian.PutUint32(e[12:], uint32(len(cj)))
 		pool.Write(cj)
 	}
-	sum := crc32.Update(crc32.Checksum(idx, castagnoli()), castagnoli(), nameBuf.Bytes())
+	sum := crc32.Update(crc32.ChecksumIEEE(idx), crc32.IEEETable, nameBuf.Bytes())
 	var b bytes.Buffer
 	b.WriteString(lazyMagic)
 	b.Write(binary.LittleEndian.AppendUint32(nil, uint32(len(hj))))
 	b.Write(hj)
+	b.Write(binary.LittleEndian.AppendUint32(nil, uint32(len(pj))))
+	b.Write(pj)
 	for _, v := range []uint32{uint32(len(keys)), uint32(nameBuf.Len()), sum} {
 		b.Write(binary.LittleEndian.AppendUint32(nil, v))
 	}
@@ -139,10 +144,24 @@ func decodeLazy(data []byte) (*lazyHeader, *lazyPolicy, error) {
 		return nil, nil, errLazy
 	}
 	var h lazyHeader
-	if err := json.Unmarshal(rest[:hl], &h); err != nil {
+	if !readHeader(rest[:hl], &h) {
 		return nil, nil, errLazy
 	}
 	rest = rest[hl:]
+	if len(rest) < 4 {
+		return nil, nil, errLazy
+	}
+	pl := int(binary.LittleEndian.Uint32(rest))
+	rest = rest[4:]
+	if pl > len(rest) {
+		return nil, nil, errLazy
+	}
+	if pl > 0 {
+		if err := json.Unmarshal(rest[:pl], &h.Policy); err != nil {
+			return nil, nil, errLazy
+		}
+	}
+	rest = rest[pl:]
 	if len(rest) < 12 {
 		return nil, nil, errLazy
 	}
@@ -154,7 +173,7 @@ func decodeLazy(data []byte) (*lazyHeader, *lazyPolicy, error) {
 		return nil, nil, errLazy
 	}
 	lp := &lazyPolicy{index: rest[:16*n], names: rest[16*n : 16*n+nl], pool: rest[16*n+nl:], n: int(n)}
-	if crc32.Update(crc32.Checksum(lp.index, castagnoli()), castagnoli(), lp.names) != sum {
+	if crc32.Update(crc32.ChecksumIEEE(lp.index), crc32.IEEETable, lp.names) != sum {
 		return nil, nil, errLazy
 	}
 	for i := 0; i < lp.n; i++ {
@@ -164,6 +183,42 @@ func decodeLazy(data []byte) (*lazyHeader, *lazyPolicy, error) {
 		}
 	}
 	return &h, lp, nil
+}
+
+// appendHeader appends h's format, version and key (see the layout above).
+func appendHeader(b []byte, h *lazyHeader) []byte {
+	le := binary.LittleEndian
+	b = le.AppendUint32(b, uint32(h.Format))
+	for _, s := range []string{h.Version, h.Key.Path} {
+		b = le.AppendUint32(b, uint32(len(s)))
+		b = append(b, s...)
+	}
+	for _, v := range []uint64{h.Key.Dev, h.Key.Ino, uint64(h.Key.Size), uint64(h.Key.Mtime), uint64(h.Key.Ctime)} {
+		b = le.AppendUint64(b, v)
+	}
+	return b
+}
+
+// readHeader reads what appendHeader wrote, all of b and no more.
+func readHeader(b []byte, h *lazyHeader) bool {
+	le := binary.LittleEndian
+	if len(b) < 4 {
+		return false
+	}
+	h.Format, b = int(le.Uint32(b)), b[4:]
+	for _, s := range []*string{&h.Version, &h.Key.Path} {
+		if len(b) < 4 || uint64(le.Uint32(b)) > uint64(len(b)-4) {
+			return false
+		}
+		n := int(le.Uint32(b))
+		*s, b = string(b[4:4+n]), b[4+n:]
+	}
+	if len(b) != 5*8 {
+		return false
+	}
+	h.Key.Dev, h.Key.Ino = le.Uint64(b), le.Uint64(b[8:])
+	h.Key.Size, h.Key.Mtime, h.Key.Ctime = int64(le.Uint64(b[16:])), int64(le.Uint64(b[24:])), int64(le.Uint64(b[32:]))
+	return true
 }
 
 func (lp *lazyPolicy) entry(i int) lazyIndex {
