@@ -94,8 +94,8 @@ func Decode(a Agent, r io.Reader) (Request, error) {
 	if len(data) > MaxRequest {
 		return Request{}, fmt.Errorf("%w: larger than %d bytes", ErrMalformed, MaxRequest)
 	}
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(data, &top); err != nil {
+	top, err := objectFields(data)
+	if err != nil {
 		return Request{}, fmt.Errorf("%w: %v", ErrMalformed, jsonError(err))
 	}
 	if top == nil {
@@ -125,7 +125,7 @@ func Decode(a Agent, r io.Reader) (Request, error) {
 		return Request{}, fmt.Errorf("%w: no tool_name", ErrMalformed)
 	}
 	if raw, ok := top["tool_input"]; ok && !isNull(raw) {
-		if err := json.Unmarshal(raw, &req.Input); err != nil || req.Input == nil {
+		if req.Input, err = objectFields(raw); err != nil || req.Input == nil {
 			return Request{}, fmt.Errorf("%w: tool_input is not a JSON object", ErrMalformed)
 		}
 	}
@@ -173,8 +173,8 @@ func stringField(m map[string]json.RawMessage, key string) (string, error) {
 	if !ok || isNull(raw) {
 		return "", nil
 	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
+	s, err := decodeString(raw)
+	if err != nil {
 		return "", fmt.Errorf("%w: %s is not a string", ErrMalformed, key)
 	}
 	return s, nil

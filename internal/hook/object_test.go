@@ -1,0 +1,58 @@
+package hook
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// objectFields reads what json.Unmarshal into a map of raw messages reads.
+func checkObjectFields(t *testing.T, in string) {
+	var want map[string]json.RawMessage
+	werr := json.Unmarshal([]byte(in), &want)
+	got, err := objectFields([]byte(in))
+	if (err != nil) != (werr != nil) {
+		t.Fatalf("objectFields(%q): error %v, json.Unmarshal %v", in, err, werr)
+	}
+	if err != nil {
+		return
+	}
+	if (got == nil) != (want == nil) || len(got) != len(want) {
+		t.Fatalf("objectFields(%q) = %q, json.Unmarshal %q", in, got, want)
+	}
+	for k, v := range want {
+		if !bytes.Equal(got[k], v) {
+			t.Fatalf("objectFields(%q)[%q] = %q, json.Unmarshal %q", in, k, got[k], v)
+		}
+	}
+	for k, v := range got {
+		var ws, gs string
+		if json.Unmarshal(v, &ws) == nil {
+			if gs, err = decodeString(v); err != nil || gs != ws {
+				t.Fatalf("decodeString(%q) = %q, %v; json.Unmarshal %q", v, gs, err, ws)
+			}
+		} else if _, err := decodeString(v); err == nil {
+			t.Fatalf("decodeString(%q) (key %q) accepted what json.Unmarshal refuses", v, k)
+		}
+	}
+}
+
+var objectCases = []string{
+	`{}`, ` { } `, `null`, ` null `, `[]`, `"x"`, `1`, `{"a":1}`, `{"a":1,"a":2}`, `{"a\u0062":"x","ab":"y"}`,
+	`{"tool_input":{"command":"ls \"}{\" ]","n":[1,{"x":"]"}]}, "cwd":"/p"}`, `{"a":"\u00e9\ud83d\ude00\\n"}`,
+	`{"a":tru}`, `{"a":1,}`, `{"a" 1}`, `{"a":"x` + "\x01" + `"}`, "{\"a\":\"\xff\"}", "{\"\xff\":1}",
+	`{"a":  [ 1 , 2 ] , "b" : { } }`, `{"a":-1.5e3,"b":true,"c":false,"d":null}`, `{"a":"\/"}`, "\t{\"a\":\n1\r}\n",
+}
+
+func TestObjectFieldsAsEncodingJSON(t *testing.T) {
+	for _, in := range objectCases {
+		checkObjectFields(t, in)
+	}
+}
+
+func FuzzObjectFields(f *testing.F) {
+	for _, in := range objectCases {
+		f.Add(in)
+	}
+	f.Fuzz(func(t *testing.T, in string) { checkObjectFields(t, in) })
+}
