@@ -93,6 +93,18 @@ type Gate struct {
 	// state in it, as absolute paths.
 	protect *protect.List
 	state   []string
+	// resolved is Roots resolved through symlinks, made on first use
+	// (see resolvedRoots).
+	resolved []string
+}
+
+// resolvedRoots is the writable roots resolved through symlinks, once per
+// gate: every program a script runs is checked against them.
+func (g *Gate) resolvedRoots() []string {
+	if g.resolved == nil || len(g.resolved) != len(g.Roots) {
+		g.resolved = policy.ResolveRoots(g.Roots)
+	}
+	return g.resolved
 }
 
 // New builds a gate from the options, the environment and the configuration.

@@ -115,7 +115,7 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 		if !v.Script && len(v.Commands) == 1 && v.Result.Exec != nil && slices.Equal(v.Argv, c) && g.systemPathExists(v) {
 			continue // guard runs the rule's system_path entry (Target)
 		}
-		bin := g.lookup(c[0], self)
+		bin, real := g.lookup(c[0], self)
 		if bin == "" {
 			continue
 		}
@@ -123,7 +123,7 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 		if r := g.Set.Check(c); r.Exec != nil {
 			sys = r.Exec.SystemPath
 		}
-		if why := g.planted(c[0], bin, sys); why != "" {
+		if why := g.plantedAt(c[0], bin, real, sys); why != "" {
 			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 			return
 		}
@@ -134,32 +134,37 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 // bin (through symlinks) lies inside a writable root and is not one of
 // systemPath. "" when it is fine.
 func (g *Gate) planted(program, bin string, systemPath []string) string {
-	real := policy.Resolve(bin, "/")
+	return g.plantedAt(program, bin, policy.Resolve(bin, "/"), systemPath)
+}
+
+// plantedAt is planted with bin already resolved to real.
+func (g *Gate) plantedAt(program, bin, real string, systemPath []string) string {
 	for _, p := range systemPath {
 		if p == bin || policy.Resolve(p, "/") == real {
 			return ""
 		}
 	}
-	for _, r := range g.Roots {
-		if rr := policy.Resolve(r, "/"); policy.Inside(real, rr) {
+	for _, rr := range g.resolvedRoots() {
+		if policy.Inside(real, rr) {
 			return fmt.Sprintf("%s resolves to %s, inside the writable root %s: a binary there may do anything", program, real, rr)
 		}
 	}
 	return ""
 }
 
-// lookup returns the file a shell would run for program: a path as given
-// (relative to the working directory), else the first executable
-// candidate on PATH, relative entries included, guard itself skipped.
-func (g *Gate) lookup(program string, self os.FileInfo) string {
+// lookup returns the file a shell would run for program, and that file
+// resolved through symlinks: a path as given (relative to the working
+// directory), else the first executable candidate on PATH, relative entries
+// included, guard itself skipped.
+func (g *Gate) lookup(program string, self os.FileInfo) (bin, real string) {
 	if strings.Contains(program, "/") {
 		if !filepath.IsAbs(program) {
 			program = filepath.Join(g.Cwd, program)
 		}
 		if executable(program) {
-			return program
+			return program, policy.Resolve(program, "/")
 		}
-		return ""
+		return "", ""
 	}
 	for _, dir := range filepath.SplitList(g.Getenv("PATH")) {
 		if dir == "" {
@@ -177,12 +182,13 @@ func (g *Gate) lookup(program string, self os.FileInfo) string {
 			continue
 		}
 		// Another guard's shim judges again when it runs.
-		if target, err := filepath.EvalSymlinks(cand); err == nil && target != cand && shim.IsGuard(filepath.Base(target)) {
+		real := policy.Resolve(cand, "/")
+		if real != cand && shim.IsGuard(filepath.Base(real)) {
 			continue
 		}
-		return cand
+		return cand, real
 	}
-	return ""
+	return "", ""
 }
 
 // systemPathExists reports whether the deciding rule names a system_path

@@ -138,7 +138,7 @@ func execFailure(err error) int {
 
 // Profile is the sandbox profile of this gate.
 func (g *Gate) Profile() sandbox.Profile {
-	roots := policy.ResolveRoots(g.Roots)
+	roots := slices.Clone(g.resolvedRoots())
 	p := sandbox.Profile{
 		WritableRoots:    roots,
 		AllowNetwork:     g.AllowNetwork,
