@@ -2,6 +2,7 @@ package hook
 
 import (
 	"encoding/json"
+	"errors"
 	"unicode/utf8"
 )
 
@@ -40,6 +41,42 @@ func objectFields(data []byte) (map[string]json.RawMessage, error) {
 		}
 	}
 	return m, nil
+}
+
+// errNotArray is arrayElems' error for a value that is not an array.
+var errNotArray = errors.New("not a JSON array")
+
+// arrayElems splits a JSON array into its elements' raw values; "null" is
+// no elements. Anything else (or invalid JSON) is an error.
+func arrayElems(data []byte) ([]json.RawMessage, error) {
+	if !json.Valid(data) {
+		var v []json.RawMessage
+		return nil, json.Unmarshal(data, &v)
+	}
+	i := skipSpace(data, 0)
+	switch {
+	case string(data[i:skipValue(data, i)]) == "null":
+		return nil, nil
+	case data[i] != '[':
+		return nil, errNotArray
+	}
+	out := []json.RawMessage{}
+	for i = skipSpace(data, i+1); data[i] != ']'; {
+		end := skipValue(data, i)
+		out = append(out, data[i:end:end])
+		if i = skipSpace(data, end); data[i] == ',' {
+			i = skipSpace(data, i+1)
+		}
+	}
+	return out, nil
+}
+
+// orNull is raw, or null when it is missing.
+func orNull(raw json.RawMessage) []byte {
+	if raw == nil {
+		return []byte("null")
+	}
+	return raw
 }
 
 // decodeString decodes a JSON string: directly when it holds no escape, no

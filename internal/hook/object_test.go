@@ -56,3 +56,34 @@ func FuzzObjectFields(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in string) { checkObjectFields(t, in) })
 }
+
+func TestArrayElemsAsEncodingJSON(t *testing.T) {
+	for _, in := range []string{`[]`, ` [ ] `, `null`, `[1,"a",{"b":[2]},[3],null,true]`, `["x\"]",  "y" ]`, `{}`, `"s"`, `[1,]`, `[`} {
+		var want []json.RawMessage
+		werr := json.Unmarshal([]byte(in), &want)
+		got, err := arrayElems([]byte(in))
+		if (err != nil) != (werr != nil) || len(got) != len(want) {
+			t.Fatalf("arrayElems(%q) = %q, %v; json.Unmarshal %q, %v", in, got, err, want, werr)
+		}
+		for i := range want {
+			if !bytes.Equal(got[i], want[i]) {
+				t.Fatalf("arrayElems(%q)[%d] = %q, json.Unmarshal %q", in, i, got[i], want[i])
+			}
+		}
+	}
+}
+
+func TestClaudePermissions(t *testing.T) {
+	deny, ask, err := claudePermissions([]byte(`{"permissions":{"allow":["Bash(ls)"],"deny":["Bash(curl:*)",7],"ask":["Bash(git push:*)"]},"hooks":{}}`))
+	if err != nil || len(deny) != 2 || len(ask) != 1 || string(ask[0]) != `"Bash(git push:*)"` {
+		t.Errorf("got deny %q ask %q err %v", deny, ask, err)
+	}
+	for _, bad := range []string{`{"permissions":"x"}`, `{"permissions":{"deny":"Bash"}}`, `{"permissions":{"ask":{}}}`, `[]`, `{`} {
+		if _, _, err := claudePermissions([]byte(bad)); err == nil {
+			t.Errorf("claudePermissions(%s) accepted", bad)
+		}
+	}
+	if d, a, err := claudePermissions([]byte(`{"model":"x"}`)); err != nil || d != nil || a != nil {
+		t.Errorf("no permissions: %q %q %v", d, a, err)
+	}
+}

@@ -264,22 +264,18 @@ func claudeRules(env RuleEnv) (ruleSet, error) {
 		if !ok {
 			continue
 		}
-		var s struct {
-			Permissions struct {
-				Deny []json.RawMessage `json:"deny"`
-				Ask  []json.RawMessage `json:"ask"`
-			} `json:"permissions"`
-		}
-		if err := json.Unmarshal(b, &s); err != nil {
+		// permissions.deny and .ask, keys as Claude Code reads them (exactly).
+		deny, ask, err := claudePermissions(b)
+		if err != nil {
 			return nil, fmt.Errorf("settings of Claude Code, %s: %v", f, jsonError(err))
 		}
 		for _, l := range []struct {
 			v     Verdict
 			rules []json.RawMessage
-		}{{Deny, s.Permissions.Deny}, {Ask, s.Permissions.Ask}} {
+		}{{Deny, deny}, {Ask, ask}} {
 			for _, raw := range l.rules {
-				var text string
-				if json.Unmarshal(raw, &text) != nil {
+				text, err := decodeString(raw)
+				if err != nil {
 					continue
 				}
 				if r, ok := parseClaudeRule(text); ok {
@@ -293,6 +289,25 @@ func claudeRules(env RuleEnv) (ruleSet, error) {
 		return nil, nil
 	}
 	return set, nil
+}
+
+// claudePermissions returns the deny and ask lists of a settings file.
+func claudePermissions(b []byte) (deny, ask []json.RawMessage, err error) {
+	top, err := objectFields(b)
+	if err != nil {
+		return nil, nil, err
+	}
+	perms, err := objectFields(orNull(top["permissions"]))
+	if err != nil {
+		return nil, nil, fmt.Errorf("permissions: %w", err)
+	}
+	if deny, err = arrayElems(orNull(perms["deny"])); err != nil {
+		return nil, nil, fmt.Errorf("permissions.deny: %w", err)
+	}
+	if ask, err = arrayElems(orNull(perms["ask"])); err != nil {
+		return nil, nil, fmt.Errorf("permissions.ask: %w", err)
+	}
+	return deny, ask, nil
 }
 
 // parseClaudeRule reads a Bash rule: "Bash", "Bash()", "Bash(*)",
@@ -531,12 +546,26 @@ func geminiPolicyPaths(file string, env RuleEnv) (user, admin []string, err erro
 	if err != nil || !ok {
 		return nil, nil, err
 	}
-	var s struct {
-		PolicyPaths      []string `json:"policyPaths"`
-		AdminPolicyPaths []string `json:"adminPolicyPaths"`
-	}
-	if err := json.Unmarshal(stripJSONComments(b), &s); err != nil {
+	top, err := objectFields(stripJSONComments(b))
+	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %v", file, jsonError(err))
+	}
+	var s struct{ PolicyPaths, AdminPolicyPaths []string }
+	for _, f := range []struct {
+		key string
+		dst *[]string
+	}{{"policyPaths", &s.PolicyPaths}, {"adminPolicyPaths", &s.AdminPolicyPaths}} {
+		elems, err := arrayElems(orNull(top[f.key]))
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %s: %v", file, f.key, err)
+		}
+		for _, raw := range elems {
+			p, err := decodeString(raw)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %s: not a string", file, f.key)
+			}
+			*f.dst = append(*f.dst, p)
+		}
 	}
 	resolve := func(ps []string) []string {
 		var out []string
