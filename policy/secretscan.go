@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"guard/policy/protect"
 )
 
 // More ways to print a secret (the red-team pass on issue 16 point 2):
@@ -486,35 +488,28 @@ func secretFiles(dir string, hidden bool) ([]string, bool) {
 		found = append(found, abs)
 	default:
 		queue := []string{abs}
-		for len(queue) > 0 && len(found) < 16 {
+		for len(queue) > 0 && len(found) < 16 && complete {
 			d := queue[0]
 			queue = queue[1:]
-			f, err := os.Open(d)
-			if err != nil {
-				continue
-			}
-			entries, _ := f.ReadDir(maxWalkEntries - n + 1)
-			f.Close()
-			for _, e := range entries {
-				n++
-				if n > maxWalkEntries {
+			readDir(d, maxWalkEntries-n+1, func(name string, isDir bool) {
+				if n++; n > maxWalkEntries {
 					complete = false
-					queue = nil
-					break
+					return
 				}
-				name := e.Name()
 				if name == ".git" || !hidden && strings.HasPrefix(name, ".") {
-					continue
+					return
 				}
 				p := d + "/" + name
-				if secrets().Secret(p, h) != nil {
+				// d is covered by no entry: only a match that ends at name
+				// can cover p (MayEndWith).
+				if secrets().MayEndWith(protect.Secret, name, h) && secrets().Secret(p, h) != nil {
 					found = append(found, p)
-					continue
+					return
 				}
-				if e.IsDir() {
+				if isDir {
 					queue = append(queue, p)
 				}
-			}
+			})
 		}
 	}
 	if walkCache == nil {

@@ -84,3 +84,33 @@ func TestSecretReadersNeverSafe(t *testing.T) {
 		}
 	}
 }
+
+// The walk of a searched tree finds a secret file at any depth, under
+// directories of any name, and a tree past the walk's bound is not safe.
+func TestSecretWalk(t *testing.T) {
+	def, err := policy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := policy.Set{def}
+	t.Setenv("HOME", t.TempDir())
+	for _, secret := range []string{"a/b/c/d/server.pem", "x/credentials.json", "deep/er/.env.local", "k/id_ed25519", "t/u/v/w/x/y/deploy.token"} {
+		proj := t.TempDir()
+		for _, f := range []string{"src/main.go", "src/a/b.go", secret} {
+			p := filepath.Join(proj, f)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte("x\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cmd := "grep -rn foo ."
+		if strings.Contains(secret, "/.") {
+			cmd = "rg --hidden foo"
+		}
+		if v := set.Judge([]string{"bash", "-c", cmd}, proj); v.Class == policy.Safe || v.Secret == "" {
+			t.Errorf("%s with %s in the tree: %s, secret %q", cmd, secret, v.Class, v.Secret)
+		}
+	}
+}

@@ -80,7 +80,27 @@ func main() {
 
 	hookReq := []byte(`{"session_id":"s","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"cd src && grep -rn \"foo\" . | head -20","description":"search"},"cwd":"` + work + `","permission_mode":"default"}`)
 
+	// As agents really call it: a home whose Claude Code settings hold
+	// guard's hook and permission rules, a project of 2,000 files that the
+	// grep -r walks for secret files.
+	agentHome := filepath.Join(tmp, "agenthome")
+	project := filepath.Join(tmp, "project")
+	settings := `{"permissions":{"allow":["Bash(npm run test:*)","Bash(git status)"],"deny":["Bash(curl:*)","Read(./.env)"],"ask":["Bash(git push:*)"]},` +
+		`"hooks":{"PreToolUse":[{"matcher":"Bash|Write|Edit|MultiEdit|NotebookEdit|Read|Grep|Glob","hooks":[{"type":"command","command":"` + guard + ` hook claude-code","timeout":30}]}]}}`
+	for _, d := range []string{filepath.Join(agentHome, ".claude"), filepath.Join(project, ".claude")} {
+		check(os.MkdirAll(d, 0o755))
+		check(os.WriteFile(filepath.Join(d, "settings.json"), []byte(settings), 0o644))
+	}
+	for i := 0; i < 2000; i++ {
+		f := filepath.Join(project, "src", fmt.Sprintf("d%d", i/50), fmt.Sprintf("f%d.go", i))
+		check(os.MkdirAll(filepath.Dir(f), 0o755))
+		check(os.WriteFile(f, []byte("package p\n"), 0o644))
+	}
+	projectReq := bytes.ReplaceAll(hookReq, []byte(`"cwd":"`+work+`"`), []byte(`"cwd":"`+project+`"`))
+
 	pairs := []*pair{
+		{name: "hook claude-code, settings with rules, 2,000-file project", guard: []string{guard, "hook", "claude-code"}, floor: []string{floor, "true"},
+			stdin: projectReq, env: []string{"CLAUDE_PROJECT_DIR=" + project, "HOME=" + agentHome}, dir: project},
 		{name: "hook claude-code (typical agent string)", guard: []string{guard, "hook", "claude-code"}, floor: []string{floor, "true"}, stdin: hookReq, target: 1.20,
 			env: []string{"CLAUDE_PROJECT_DIR=" + work}},
 		{name: "guard sh -c 'ls | wc -l'", guard: []string{guard, "sh", "-c", "ls | wc -l"}, floor: []string{floor, "/bin/sh", "-c", "ls | wc -l"}, target: 1.20},

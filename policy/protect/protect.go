@@ -396,6 +396,7 @@ const (
 type part struct {
 	kind partKind
 	s    string
+	pre  string // glob: the literal text before the first metacharacter
 }
 
 func (x part) match(c string) bool {
@@ -406,6 +407,9 @@ func (x part) match(c string) bool {
 		return strings.HasSuffix(c, x.s)
 	case prefix:
 		return strings.HasPrefix(c, x.s)
+	}
+	if !strings.HasPrefix(c, x.pre) {
+		return false
 	}
 	ok, _ := path.Match(x.s, c)
 	return ok
@@ -439,6 +443,9 @@ func compileInto(parts *[]part, pattern, home string) compiled {
 		}
 		p := part{kind: glob, s: s}
 		meta := strings.ContainsAny(s, `*?[\`)
+		if meta {
+			p.pre = s[:strings.IndexAny(s, `*?[\`)]
+		}
 		switch {
 		case s == "**":
 			p.kind = anyDepth
@@ -490,11 +497,58 @@ type compiledList struct {
 	anchored, first, ext map[string]int32
 	// other: the patterns checked in full.
 	other []int32
+	// The patterns' last components (see MayEndWith): literals, ".ext"
+	// suffixes, the rest; anyLast when a pattern ends in "**" or is empty.
+	lastLit, lastExt map[string]bool
+	lastOther        []part
+	anyLast          bool
 }
 
 // anchorDepth is how many leading literal components of an anchored
 // pattern its index key holds ("~/.aws/credentials": /home/u/.aws).
 const anchorDepth = 3
+
+func (ix *compiledList) addLast(pat []part) {
+	if len(pat) == 0 {
+		ix.anyLast = true
+		return
+	}
+	switch x := pat[len(pat)-1]; {
+	case x.kind == anyDepth:
+		ix.anyLast = true
+	case x.kind == literal:
+		ix.lastLit[x.s] = true
+	case x.kind == suffix && strings.LastIndexByte(x.s, '.') == 0:
+		ix.lastExt[x.s] = true
+	default:
+		ix.lastOther = append(ix.lastOther, x)
+	}
+}
+
+// MayEndWith reports whether a pattern of kind can match a path that ends
+// in name where it did not match the path's parent: a walk that has found
+// a directory covered by no entry needs Match only for the entries below it
+// for which this is true (a match that ends above the last component
+// covers the parent too). It may say true when Match finds nothing, never
+// false when Match would find an entry.
+func (l *List) MayEndWith(kind Kind, name, home string) bool {
+	if kind != Protected && kind != Secret {
+		return false
+	}
+	ix := l.compile(kind, home)
+	if ix.anyLast || ix.lastLit[name] {
+		return true
+	}
+	if j := strings.LastIndexByte(name, '.'); j >= 0 && ix.lastExt[name[j:]] {
+		return true
+	}
+	for _, x := range ix.lastOther {
+		if x.match(name) {
+			return true
+		}
+	}
+	return false
+}
 
 // chain returns the first entry (in list order, best if it comes first) of
 // the patterns indexed under key in m that match comps from at on.
@@ -532,7 +586,8 @@ func (l *List) compile(kind Kind, home string) *compiledList {
 		}
 	}
 	out := &compiledList{pats: make([]compiled, 0, n), next: make([]int32, 0, n),
-		anchored: make(map[string]int32), first: make(map[string]int32, n), ext: make(map[string]int32)}
+		anchored: make(map[string]int32), first: make(map[string]int32, n), ext: make(map[string]int32),
+		lastLit: make(map[string]bool, n), lastExt: make(map[string]bool)}
 	parts := make([]part, 0, 3*n)
 	for i := range l.Entries {
 		e := &l.Entries[i]
@@ -547,6 +602,9 @@ func (l *List) compile(kind Kind, home string) *compiledList {
 		at := int32(len(out.pats))
 		out.pats = append(out.pats, c)
 		out.next = append(out.next, -1)
+		if !c.never {
+			out.addLast(c.pat)
+		}
 		var m map[string]int32
 		key := ""
 		switch {

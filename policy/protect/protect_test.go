@@ -133,3 +133,29 @@ func TestMatchIndexAgreesWithScan(t *testing.T) {
 		}
 	}
 }
+
+// MayEndWith never says false where Match, for a path whose parent no
+// entry covers, finds an entry.
+func TestMayEndWith(t *testing.T) {
+	l := Default()
+	l.Add(Secret, "test", "**/deep/*.cfg", "/opt/*/token", "we?rd/**", "x[0-9].y")
+	home := "/home/u"
+	dirs := []string{"/", "/p", "/p/src", "/home/u", "/home/u/.ssh", "/home/u/.aws", "/proc/1", "/etc", "/etc/ssh", "/a/deep", "/opt/x", "/p/weird"}
+	names := []string{"id_ed25519", "id_ed25519.pub", "credentials", ".env", ".env.local", ".env.example", "a.pem", "b.key", "x.token",
+		"main.go", "c.cfg", "token", "environ", "shadow", "ssh_host_rsa_key", "x1.y", "auth.json", "secrets.yaml", ".bash_history", "f", "config"}
+	for _, kind := range []Kind{Secret, Protected} {
+		for _, d := range dirs {
+			if l.Match(kind, d, home) != nil {
+				continue
+			}
+			for _, n := range names {
+				if l.Match(kind, d+"/"+n, home) != nil && !l.MayEndWith(kind, n, home) {
+					t.Errorf("%s %s/%s: Match finds an entry, MayEndWith says no", kind, d, n)
+				}
+			}
+		}
+	}
+	if Default().MayEndWith(Secret, "main.go", home) {
+		t.Error("MayEndWith(main.go) = true: the walk checks every file")
+	}
+}
