@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"guard/policy/protect"
 )
@@ -25,13 +26,27 @@ import (
 // in lower case (`grep api_key`) is a code search and not caught.
 
 var (
-	secretsOnce sync.Once
-	secretList  *protect.List
+	secretsOnce    sync.Once
+	defaultSecrets *protect.List
+	secretList     atomic.Pointer[protect.List] // UseSecrets'
 )
 
+// UseSecrets makes l the list of secrets the judge reads (the built-in list
+// when l is nil): the [protect] table of guard's configuration adds to it
+// and removes from it for the judge as for the sandbox.
+func UseSecrets(l *protect.List) {
+	secretList.Store(l)
+	walkMu.Lock()
+	walkCache = nil // walks found secrets by the list before
+	walkMu.Unlock()
+}
+
 func secrets() *protect.List {
-	secretsOnce.Do(func() { secretList = protect.Default() })
-	return secretList
+	if l := secretList.Load(); l != nil {
+		return l
+	}
+	secretsOnce.Do(func() { defaultSecrets = protect.Default() })
+	return defaultSecrets
 }
 
 // home is the directory the shell expands ~ and $HOME to.

@@ -178,6 +178,16 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	if err := g.loadPolicies(opts, cfg); err != nil {
 		return nil, err
 	}
+	// The judge's secrets are the configuration's too ("never safe to
+	// print"), not only the sandbox's.
+	if cp := cfg.Protect; len(cp.Secrets)+len(cp.NotSecret)+len(cp.SecretEnv)+len(cp.SecretEnvAllow) > 0 {
+		l := protect.Default()
+		if err := l.Apply(protect.Adjust{Secrets: cp.Secrets, NotSecret: cp.NotSecret, SecretEnv: cp.SecretEnv,
+			SecretEnvAllow: cp.SecretEnvAllow}); err != nil {
+			return nil, fmt.Errorf("config: [protect]: %w", err)
+		}
+		policy.UseSecrets(l)
+	}
 	// A trusted project's own policies come last: its rules are about its
 	// own scripts, and it was trusted by a person.
 	g.Set = append(g.Set, projectLayers...)

@@ -159,3 +159,26 @@ func TestGitRunsElsewhere(t *testing.T) {
 		run("config", "--unset", tt.key)
 	}
 }
+
+// The [protect] table's secrets are the judge's too: a file named there is
+// never safe to print, and a built-in secret named in not_secret is.
+func TestConfigSecretsJudged(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{"prod.json": "{}", ".env": "K=v", "notes.txt": "x",
+		".config/guard/config.toml": "[protect]\nsecrets = [\"prod.json\"]\nnot_secret = [\".env\"]\n"} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() { policy.UseSecrets(nil) })
+	g := newGate(t, dir, Options{})
+	for argv, want := range map[string]policy.Class{"cat prod.json": policy.Unverified, "cat .env": policy.Safe, "cat notes.txt": policy.Safe} {
+		if v, _ := g.Judge(strings.Fields(argv)); v.Class != want {
+			t.Errorf("%s with secrets = [prod.json], not_secret = [.env]: %s (%s), want %s", argv, v.Class, v.Why(), want)
+		}
+	}
+}
