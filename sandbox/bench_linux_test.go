@@ -20,29 +20,41 @@ func BenchmarkConfine(b *testing.B) {
 		name string
 		keep func(c *confinement)
 	}{
-		{"thread-only", func(c *confinement) { c.mounts, c.caps, c.landlock, c.seccomp = false, false, false, false }},
+		// The private terminals need the mount namespace: off with it.
+		{"thread-only", func(c *confinement) {
+			c.mounts, c.pts, c.caps, c.landlock, c.seccomp = false, false, false, false, false
+		}},
 		{"mounts", func(c *confinement) { c.caps, c.landlock, c.seccomp = false, false, false }},
-		{"caps", func(c *confinement) { c.mounts, c.landlock, c.seccomp = false, false, false }},
-		{"landlock", func(c *confinement) { c.mounts, c.caps, c.seccomp = false, false, false }},
-		{"seccomp", func(c *confinement) { c.mounts, c.caps, c.landlock = false, false, false }},
+		{"caps", func(c *confinement) { c.mounts, c.pts, c.landlock, c.seccomp = false, false, false, false }},
+		{"landlock", func(c *confinement) { c.mounts, c.pts, c.caps, c.seccomp = false, false, false, false }},
+		{"seccomp", func(c *confinement) { c.mounts, c.pts, c.caps, c.landlock = false, false, false, false }},
 		{"all", func(c *confinement) {}},
 	} {
 		b.Run(bb.name, func(b *testing.B) {
 			for b.Loop() {
-				onThrowawayThread(func() {
-					c, err := newConfinement(Profile{WritableRoots: roots}, io.Discard)
-					if err != nil {
-						b.Fatal(err)
-					}
-					bb.keep(c)
-					if err := c.apply(false); err != nil {
-						b.Fatal(err)
-					}
-					c.release()
-				})
+				if err := confineOnce(Profile{WritableRoots: roots}, bb.keep); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}
+}
+
+// confineOnce confines a throwaway thread to p, with keep's changes to the
+// plan, and returns the error of a step. The error is returned, not
+// reported from that thread: b.Fatal there would end the thread's goroutine
+// and leave the benchmark waiting for it.
+func confineOnce(p Profile, keep func(c *confinement)) (err error) {
+	onThrowawayThread(func() {
+		var c *confinement
+		if c, err = newConfinement(p, io.Discard); err != nil {
+			return
+		}
+		keep(c)
+		err = c.apply(false)
+		c.release()
+	})
+	return err
 }
 
 // BenchmarkExec times a whole process that execs /bin/true, plainly and confined:
@@ -91,22 +103,14 @@ func BenchmarkConfineRoots(b *testing.B) {
 			keep func(c *confinement)
 		}{
 			{"mounts", func(c *confinement) { c.caps, c.landlock, c.seccomp = false, false, false }},
-			{"landlock", func(c *confinement) { c.mounts, c.caps, c.seccomp = false, false, false }},
+			{"landlock", func(c *confinement) { c.mounts, c.pts, c.caps, c.seccomp = false, false, false, false }},
 			{"all", func(c *confinement) {}},
 		} {
 			b.Run(fmt.Sprintf("%d/%s", n, part.name), func(b *testing.B) {
 				for b.Loop() {
-					onThrowawayThread(func() {
-						c, err := newConfinement(Profile{WritableRoots: roots}, io.Discard)
-						if err != nil {
-							b.Fatal(err)
-						}
-						part.keep(c)
-						if err := c.apply(false); err != nil {
-							b.Fatal(err)
-						}
-						c.release()
-					})
+					if err := confineOnce(Profile{WritableRoots: roots}, part.keep); err != nil {
+						b.Fatal(err)
+					}
 				}
 			})
 		}

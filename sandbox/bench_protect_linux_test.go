@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"io"
 	"os"
 	"testing"
 
@@ -32,16 +31,9 @@ func BenchmarkProtect(b *testing.B) {
 	}{{"confine-plain", p}, {"confine-protected", q}} {
 		b.Run(bb.name, func(b *testing.B) {
 			for b.Loop() {
-				onThrowawayThread(func() {
-					c, err := newConfinement(bb.prof, io.Discard)
-					if err != nil {
-						b.Fatal(err)
-					}
-					if err := c.apply(false); err != nil {
-						b.Fatal(err)
-					}
-					c.release()
-				})
+				if err := confineOnce(bb.prof, func(*confinement) {}); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

@@ -105,7 +105,9 @@
 // into a new user and mount namespace (clone(2) with CLONE_NEWUSER and
 // CLONE_NEWNS, the user mapped to itself) and stays as its parent, forwarding
 // signals and exiting as the program did. The child is a copy of the calling
-// thread alone: it runs a list of system calls the parent prepared (its uid and
+// thread alone (on amd64 made vfork-style: it shares guard's memory and runs on
+// the calling thread's stack while that thread waits for its execve, so no page
+// table is copied and no page becomes copy-on-write): it runs a list of system calls the parent prepared (its uid and
 // gid maps, step 1 but the fresh /proc, which the user namespace cannot mount
 // since it does not own the PID namespace, every capability emptied,
 // no_new_privs, the Landlock ruleset the parent built, seccomp, default signal
@@ -291,8 +293,9 @@
 // protected path and a /dev/null bind per secret file as root, and the Landlock
 // read rules around the secrets left, one per entry of each directory on the way
 // (each rule's descriptor closed at once). BenchmarkProtect measures both parts.
-// An ordinary user with protected paths or secrets in the roots pays the fork of
-// guard and the namespaces: make bench's "repo + home lists, nobody" line.
+// An ordinary user with protected paths or secrets in the roots pays the child
+// (a fork elsewhere than amd64), its user, mount and IPC namespaces, and guard
+// waiting as the parent: make bench's "repo + home lists, nobody" line.
 // Each pinned directory is one more open_tree and move_mount (about 15 us): one
 // (.git) for a repository; with the home directory in a root, guard's own state
 // directories add a read-only bind and up to three pins each.

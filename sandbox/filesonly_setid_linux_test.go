@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -206,17 +205,9 @@ func BenchmarkConfineFilesOnly(b *testing.B) {
 	} {
 		b.Run(bb.name, func(b *testing.B) {
 			for b.Loop() {
-				onThrowawayThread(func() {
-					c, err := newConfinement(Profile{WritableRoots: roots, FilesOnly: true}, io.Discard)
-					if err != nil {
-						b.Fatal(err)
-					}
-					bb.keep(c)
-					if err := c.apply(false); err != nil {
-						b.Fatal(err)
-					}
-					c.release()
-				})
+				if err := confineOnce(Profile{WritableRoots: roots, FilesOnly: true}, bb.keep); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

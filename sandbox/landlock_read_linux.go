@@ -57,9 +57,9 @@ func newHoleTree(paths []string) *holeTree {
 
 // readableHoles returns the paths of unreadable that exist and that this
 // process could read now: the others need no rule (the kernel's own
-// permissions refuse them already).
-func readableHoles(unreadable []string) []string {
-	var out []string
+// permissions refuse them already). files are those of them that are
+// regular files (by the same lstat).
+func readableHoles(unreadable []string) (out []string, files map[string]bool) {
 	for _, p := range unreadable {
 		if !filepath.IsAbs(p) {
 			continue
@@ -69,10 +69,17 @@ func readableHoles(unreadable []string) []string {
 			continue // gone, or /dev/null over it already (an enclosing sandbox)
 		}
 		if unix.Faccessat(unix.AT_FDCWD, p, unix.R_OK, unix.AT_EACCESS) == nil {
-			out = append(out, filepath.Clean(p))
+			p = filepath.Clean(p)
+			out = append(out, p)
+			if st.Mode&unix.S_IFMT == unix.S_IFREG {
+				if files == nil {
+					files = make(map[string]bool, len(unreadable))
+				}
+				files[p] = true
+			}
 		}
 	}
-	return out
+	return out, files
 }
 
 // addReadRules grants access (file rights) on everything below the directory

@@ -21,6 +21,12 @@ import (
 // the program. It runs no Go code that could allocate, grow its stack or wait
 // for another thread: one go:nosplit loop. A failure is reported on a pipe as
 // the step and errno, and the child exits 127.
+//
+// On amd64 the child is made vfork-style (CLONE_VM|CLONE_VFORK): it shares
+// guard's memory and runs on the calling thread's stack, while that thread
+// sleeps until the child execs or exits; no page table is copied and no page
+// of guard's becomes copy-on-write. What the child writes is its results and
+// its report, and the stack below the caller's frame. Elsewhere it is a fork.
 
 // rawOp is one system call of the child. Arguments whose index is set in
 // fromResult are replaced by the result of an earlier op (res is its index).
@@ -43,8 +49,13 @@ type rawChild struct {
 	keep    []any // what the pointers in ops point into, kept alive
 }
 
+// runRawChild is the child's whole life. Not inlined: its locals live in
+// its own frame, below the caller's, which the vfork-style child shares with
+// the waiting parent.
+//
 //go:nosplit
 //go:norace
+//go:noinline
 func runRawChild(c *rawChild) {
 	for i := 0; i < len(c.ops); i++ {
 		op := &c.ops[i]
@@ -124,9 +135,8 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	// the roots hidden by mounts, Landlock holes for the others.
 	var emptied, emptiedDirs, holes []string
 	for _, h := range c.holes {
-		var st unix.Stat_t
 		switch {
-		case unix.Lstat(h, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG:
+		case c.holeFiles[h]:
 			emptied = append(emptied, h)
 		case c.inRoots(h):
 			emptiedDirs = append(emptiedDirs, h)
@@ -263,10 +273,11 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	// in the child; the child restores the mask before execve.
 	syscall.ForkLock.Lock()
 	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&all)), 0, 8, 0, 0)
-	pid, _, e := unix.RawSyscall6(unix.SYS_CLONE, unix.CLONE_NEWUSER|unix.CLONE_NEWNS|unix.CLONE_NEWIPC|uintptr(unix.SIGCHLD), 0, 0, 0, 0, 0)
-	if pid == 0 && e == 0 {
+	pid, errno := rawVfork(unix.CLONE_NEWUSER | unix.CLONE_NEWNS | unix.CLONE_NEWIPC | vforkFlags | uintptr(unix.SIGCHLD))
+	if pid == 0 && errno == 0 {
 		runRawChild(&b.c) // never returns
 	}
+	e := unix.Errno(errno)
 	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&oldMask)), 0, 8, 0, 0)
 	syscall.ForkLock.Unlock()
 	runtime.KeepAlive(b)

@@ -192,8 +192,9 @@ type confinement struct {
 	cwd   string
 	fds   []int // descriptors held until execve (the Landlock ruleset), closed by release
 
-	holes   []string // the Unreadable paths that exist and this process could read
-	emptied []string // the regular files of holes, with mounts: /dev/null mounted over them
+	holes     []string        // the Unreadable paths that exist and this process could read
+	holeFiles map[string]bool // those of holes that are regular files
+	emptied   []string        // the regular files of holes, with mounts: /dev/null mounted over them
 	// emptiedDirs: the directories of holes inside the roots, with mounts: an
 	// empty read-only tmpfs over each.
 	emptiedDirs []string
@@ -252,7 +253,7 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		// protected paths, secrets and secret variables are full-auto's.
 		c.p.ReadOnly, c.p.Unreadable, c.p.SecretEnv = nil, nil, nil
 	}
-	c.holes = readableHoles(c.p.Unreadable)
+	c.holes, c.holeFiles = readableHoles(c.p.Unreadable)
 	for _, x := range c.p.ReadOnly {
 		x = filepath.Clean(x)
 		if !c.inRoots(x) {
@@ -309,9 +310,8 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		// the roots stay Landlock's.
 		var dirs []string
 		for _, h := range c.holes {
-			var st unix.Stat_t
 			switch {
-			case unix.Lstat(h, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFREG:
+			case c.holeFiles[h]:
 				c.emptied = append(c.emptied, h)
 			case c.inRoots(h):
 				c.emptiedDirs = append(c.emptiedDirs, h)
@@ -334,9 +334,11 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		// without making every new file there unreadable too: those secrets are
 		// then left readable (a part not enforced).
 		c.userns = len(c.readOnly) > 0 || slices.ContainsFunc(c.holes, c.inRoots)
-		if ok, why := userNSAllowed(); c.userns && !ok {
-			c.userns, c.usernsWhy = false, why
-			c.dropHolesInRoots()
+		if c.userns { // the settings read only when a child is needed
+			if ok, why := userNSAllowed(); !ok {
+				c.userns, c.usernsWhy = false, why
+				c.dropHolesInRoots()
+			}
 		}
 	}
 

@@ -14,7 +14,7 @@ import (
 // An ordinary user has no CAP_SYS_ADMIN for the read-only binds over the
 // protected paths and secrets, and a Go process, always multi-threaded, cannot
 // unshare(CLONE_NEWUSER) to get one. So when there are protected paths or
-// secrets inside the roots, Exec forks a child into a new user namespace
+// secrets inside the roots, Exec makes a child (vfork-style on amd64) in a new user namespace
 // (mapping the user to itself) and mount namespace (rawchild_linux.go); the
 // child makes the mounts as root does, drops every capability, confines itself
 // as usual and execs the program. guard stays as the parent: it forwards
@@ -83,13 +83,27 @@ func userNSHint() string {
 // userNSAllowed reports, without trying, whether the settings allow an
 // ordinary user to make a user namespace, and if not which one forbids it.
 func userNSAllowed() (bool, string) {
-	read := func(p string) string {
-		b, _ := os.ReadFile(p)
-		return strings.TrimSpace(string(b))
-	}
-	if read("/proc/sys/user/max_user_namespaces") == "0" || read("/proc/sys/kernel/unprivileged_userns_clone") == "0" ||
-		read("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1" {
+	if readSysctl("/proc/sys/user/max_user_namespaces") == "0" || readSysctl("/proc/sys/kernel/unprivileged_userns_clone") == "0" ||
+		readSysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1" {
 		return false, userNSHint()
 	}
 	return true, ""
+}
+
+// readSysctl returns the start of a /proc/sys file, trimmed ("" when it
+// cannot be read), with plain system calls: os.ReadFile would also stat the
+// file and register the descriptor with the poller, on every ordinary
+// user's start.
+func readSysctl(p string) string {
+	fd, err := unix.Open(p, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return ""
+	}
+	defer unix.Close(fd)
+	var buf [32]byte
+	n, err := unix.Read(fd, buf[:])
+	if err != nil || n <= 0 {
+		return ""
+	}
+	return strings.TrimSpace(string(buf[:n]))
 }

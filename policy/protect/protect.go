@@ -363,11 +363,31 @@ func Anchored(pattern, home string) (string, bool) {
 		if home == "" {
 			return "", false
 		}
+		// Most patterns and homes are clean already: joined without Clean.
+		if rest := pattern[2:]; cleanRelative(rest) && len(home) > 1 && home[0] == '/' && cleanRelative(home[1:]) {
+			return home + "/" + rest, true
+		}
 		return path.Join(home, pattern[2:]), true
 	case strings.HasPrefix(pattern, "/"):
 		return path.Clean(pattern), true
 	}
 	return "", false
+}
+
+// cleanRelative reports whether p is a clean relative path: not empty, no
+// empty, "." or ".." component, no slash at either end.
+func cleanRelative(p string) bool {
+	if p == "" || p[0] == '/' || p[len(p)-1] == '/' {
+		return false
+	}
+	for p != "" {
+		var c string
+		c, p, _ = strings.Cut(p, "/")
+		if c == "" || c == "." || c == ".." {
+			return false
+		}
+	}
+	return true
 }
 
 // compiled is one entry's pattern, split and with each component's kind

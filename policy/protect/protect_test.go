@@ -1,6 +1,7 @@
 package protect
 
 import (
+	"path"
 	"strings"
 	"testing"
 )
@@ -157,5 +158,18 @@ func TestMayEndWith(t *testing.T) {
 	}
 	if Default().MayEndWith(Secret, "main.go", home) {
 		t.Error("MayEndWith(main.go) = true: the walk checks every file")
+	}
+}
+
+// Anchored joins clean homes and patterns without path.Join; the answers
+// are path.Join's.
+func TestAnchoredJoin(t *testing.T) {
+	for _, home := range []string{"/home/u", "/home/u/", "/", "//h", "/h/./x", "/h/../x", "/h//x", "h/rel"} {
+		for _, pat := range []string{"~/.ssh/id_*", "~/.aws/credentials", "~/a/../b", "~/./a", "~//a", "~/a/", "~/", "~/.."} {
+			got, ok := Anchored(pat, home)
+			if want := path.Join(home, pat[2:]); !ok || got != want {
+				t.Errorf("Anchored(%q, %q) = %q, %v; want %q", pat, home, got, ok, want)
+			}
+		}
 	}
 }

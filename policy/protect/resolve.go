@@ -2,13 +2,14 @@ package protect
 
 import (
 	"bufio"
-	"io"
+	"bytes"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
+	"unsafe"
 )
 
 // Found is a path that exists now and the entry that covers it.
@@ -55,26 +56,35 @@ var scanSkip = []string{"node_modules", "vendor", "target", "dist", "build", "__
 // makes that directory exist too (.husky), found by the scan only if the
 // root's scan comes after.
 func (l *List) Resolve(roots, scan []string, home string) (protected, secrets []Found) {
-	r := &resolver{l: l, home: home, roots: roots, seen: map[string]bool{}, budget: ScanDirs, byLast: map[string][]int{}, comp: map[int]*compiled{},
-		below: map[string]int{}, names: map[string]map[string]bool{}}
+	r := &resolver{l: l, home: home, roots: roots, seen: make(map[string]bool, 32), budget: ScanDirs,
+		byLast: make(map[string][]int, 64), comp: map[int]*compiled{}, below: make(map[string]int, 64),
+		names: map[string][]string{}, gitDone: map[string]bool{}}
+	// Each entry's absolute path, once ("" for the entries that match at any
+	// depth, and for "~/" ones without a home).
+	abss := make([]string, len(l.Entries))
+	for i := range l.Entries {
+		abss[i], _ = Anchored(l.Entries[i].Pattern, home)
+	}
 	// How many names the anchored entries look for in each directory: one
 	// listing of a directory where they look for many (home, ~/.config)
-	// spares a failed lstat for each tool that is not installed.
-	seen := map[string]bool{}
-	for i := range l.Entries {
-		if abs, ok := Anchored(l.Entries[i].Pattern, home); ok {
-			for p, d := abs, path.Dir(abs); d != "/" && d != "."; p, d = d, path.Dir(d) {
-				if !seen[p] {
-					seen[p] = true
-					r.below[d]++
-				}
+	// spares a failed lstat for each tool that is not installed. The paths
+	// are clean: their directories are prefixes of them, not allocated.
+	seen := make(map[string]bool, 2*len(l.Entries))
+	for _, p := range abss {
+		for {
+			j := strings.LastIndexByte(p, '/')
+			if j <= 0 || seen[p] {
+				break // "/" is never listed; a path seen had its directories counted
 			}
+			seen[p] = true
+			r.below[p[:j]]++
+			p = p[:j]
 		}
 	}
 	for i := range l.Entries {
 		e := &l.Entries[i]
-		abs, ok := Anchored(e.Pattern, home)
-		if !ok {
+		abs := abss[i]
+		if abs == "" {
 			if strings.HasPrefix(e.Pattern, "~/") {
 				continue
 			}
@@ -93,11 +103,11 @@ func (l *List) Resolve(roots, scan []string, home string) (protected, secrets []
 		if r.missing(abs) {
 			continue
 		}
-		matches := []string{abs}
-		if strings.ContainsAny(abs, "*?[") {
-			matches, _ = filepath.Glob(abs)
+		if !strings.ContainsAny(abs, "*?[") {
+			r.addEntry(e, abs)
+			continue
 		}
-		for _, m := range matches {
+		for _, m := range r.glob(abs) {
 			r.addEntry(e, m)
 		}
 	}
@@ -105,7 +115,7 @@ func (l *List) Resolve(roots, scan []string, home string) (protected, secrets []
 		r.gitDir(root)
 	}
 	for _, root := range scan {
-		r.scan(root, 0)
+		r.scan(filepath.Clean(root), 0) // clean: names are joined to it with a slash
 	}
 	return prune(r.prot), prune(r.secret)
 }
@@ -122,10 +132,13 @@ type resolver struct {
 	byLast   map[string][]int
 	globLast []globLast
 	// below counts the names the anchored entries look for in each
-	// directory; names are the directories listed, by missing.
+	// directory; names are the directories listed (sorted names, nil when
+	// a directory could not be listed), by missing and glob.
 	below map[string]int
-	names map[string]map[string]bool
+	names map[string][]string
 	comp  map[int]*compiled
+	// gitDone: the work trees whose git directory was looked at.
+	gitDone map[string]bool
 }
 
 // globLast is an entry matching at any depth whose last component is a glob.
@@ -174,47 +187,76 @@ const listBelow = 8
 // proves nothing (it may still be searchable): the lstat decides.
 func (r *resolver) missing(abs string) bool {
 	// abs is clean (Anchored cleans it): walk its directories as slices of
-	// it, without allocating.
+	// it, without allocating, up to the component that holds a glob.
+	glob := strings.IndexAny(abs, `*?[\`)
+	if glob < 0 {
+		glob = len(abs)
+	}
 	for i := 1; i < len(abs); {
 		j := strings.IndexByte(abs[i:], '/')
 		if j < 0 {
 			return false
 		}
-		dir, comp := abs[:i+j], abs[i:i+j]
-		next, _, _ := strings.Cut(abs[i+j+1:], "/")
-		if strings.ContainsAny(comp, `*?[\`) || strings.ContainsAny(next, `*?[\`) {
-			return false // a glob on the way: filepath.Glob decides
+		dir, start := abs[:i+j], i+j+1
+		end := strings.IndexByte(abs[start:], '/')
+		if end < 0 {
+			end = len(abs)
+		} else {
+			end += start
 		}
-		i += j + 1
+		if glob < end {
+			return false // a glob on the way or next: glob decides
+		}
+		i = start
 		if r.below[dir] < listBelow {
 			continue
 		}
-		names, done := r.names[dir]
-		if !done {
-			names = listNames(dir)
-			r.names[dir] = names
-		}
-		if names != nil && !names[next] {
+		if names := r.listed(dir); names != nil && !has(names, abs[start:end]) {
 			return true
 		}
 	}
 	return false
 }
 
-// listNames returns the names in dir, or nil when it cannot be read. Plain
-// system calls: os.Open would also try to register the descriptor with the
-// poller (four more calls).
-func listNames(dir string) map[string]bool {
+// listed returns dir's names, sorted, listing it on first use; nil when it
+// cannot be listed.
+func (r *resolver) listed(dir string) []string {
+	names, done := r.names[dir]
+	if !done {
+		names = listNames(dir)
+		r.names[dir] = names
+	}
+	return names
+}
+
+// has reports whether the sorted names hold name.
+func has(names []string, name string) bool {
+	_, ok := slices.BinarySearch(names, name)
+	return ok
+}
+
+// listNames returns the names in dir, sorted, or nil when it cannot be read
+// (an empty directory is an empty, non-nil slice, and so is a dir that does
+// not exist or is not a directory: nothing is below it; one that cannot be
+// read may still be searchable). Plain system calls: os.Open would also try
+// to register the descriptor with the poller (four more calls).
+func listNames(dir string) []string {
 	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+	if err == syscall.ENOENT || err == syscall.ENOTDIR ||
+		err == syscall.EACCES && !searchable(dir) {
+		// Nothing below it, or nothing this process (and the program it
+		// runs, with the same rights) can reach: an account's home that does
+		// not exist or is closed to it (nobody's /nonexistent).
+		return []string{}
+	}
 	if err != nil {
 		return nil
 	}
 	defer syscall.Close(fd)
-	names := map[string]bool{}
-	buf := make([]byte, 8192)
-	var list []string
+	var buf [8192]byte
+	names := []string{}
 	for {
-		n, err := syscall.ReadDirent(fd, buf)
+		n, err := syscall.ReadDirent(fd, buf[:])
 		if err == syscall.EINTR {
 			continue
 		}
@@ -222,13 +264,39 @@ func listNames(dir string) map[string]bool {
 			return nil
 		}
 		if n <= 0 {
+			slices.Sort(names)
 			return names
 		}
-		_, _, list = syscall.ParseDirent(buf[:n], -1, list[:0])
-		for _, name := range list {
-			names[name] = true
+		_, _, names = syscall.ParseDirent(buf[:n], -1, names)
+	}
+}
+
+// searchable reports whether this process may look up names in dir.
+func searchable(dir string) bool {
+	const atFDCWD, xOK, atEaccess = -100, 1, 0x200 // AT_FDCWD, X_OK, AT_EACCESS
+	return syscall.Faccessat(atFDCWD, dir, xOK, atEaccess) == nil
+}
+
+// glob expands abs, an anchored path with a glob, as filepath.Glob does.
+// When only its last component is a glob (~/.ssh/id_*), the directory is
+// listed once for every entry that looks in it.
+func (r *resolver) glob(abs string) []string {
+	dir, last := path.Split(abs)
+	dir = path.Clean(dir)
+	if strings.ContainsAny(dir, `*?[\`) {
+		ms, _ := filepath.Glob(abs)
+		return ms
+	}
+	if _, err := path.Match(last, ""); err != nil {
+		return nil // malformed: filepath.Glob finds nothing either
+	}
+	var out []string
+	for _, name := range r.listed(dir) {
+		if ok, _ := path.Match(last, name); ok {
+			out = append(out, path.Join(dir, name))
 		}
 	}
+	return out
 }
 
 // compiled is entry i's pattern compiled, on first use: a start resolves a
@@ -273,8 +341,10 @@ func (r *resolver) addEntry(e *Entry, p string) {
 	if r.seen[string(e.Kind)+p] {
 		return
 	}
-	if _, err := os.Lstat(p); err != nil {
-		return
+	if !r.inListing(p) {
+		if _, err := os.Lstat(p); err != nil {
+			return
+		}
 	}
 	r.seen[string(e.Kind)+p] = true
 	if e.Kind == Protected {
@@ -282,6 +352,17 @@ func (r *resolver) addEntry(e *Entry, p string) {
 	} else {
 		r.secret = append(r.secret, Found{p, e})
 	}
+}
+
+// inListing reports whether p's directory was listed and holds p's name:
+// it exists, no lstat needed.
+func (r *resolver) inListing(p string) bool {
+	dir, name := path.Split(p)
+	if len(dir) > 1 {
+		dir = dir[:len(dir)-1]
+	}
+	names := r.names[dir]
+	return names != nil && has(names, name)
 }
 
 // addGit records a path of a git directory that git runs code from later.
@@ -319,16 +400,14 @@ func (r *resolver) scan(dir string, depth int) {
 		return
 	}
 	r.budget--
-	f, err := os.Open(dir)
-	if err != nil {
-		return
-	}
-	ents, _ := f.ReadDir(-1) // unsorted: no sort, no lstat
-	f.Close()
+	ents := readDirTypes(dir) // unsorted
 	bare := 0
 	for _, de := range ents {
-		name := de.Name()
-		p := filepath.Join(dir, name)
+		name := de.name
+		p := dir + "/" + name
+		if dir == "/" {
+			p = "/" + name
+		}
 		switch name {
 		case "HEAD", "config", "objects", "refs":
 			bare++
@@ -338,7 +417,7 @@ func (r *resolver) scan(dir string, depth int) {
 			r.gitDir(dir)
 			continue
 		}
-		if de.IsDir() && depth+1 < ScanDepth && !slices.Contains(scanSkip, name) {
+		if de.dir && depth+1 < ScanDepth && !slices.Contains(scanSkip, name) {
 			r.scan(p, depth+1)
 		}
 	}
@@ -351,10 +430,63 @@ func (r *resolver) scan(dir string, depth int) {
 	}
 }
 
+// dirEntry is a name in a directory and whether it is a directory (not
+// following a symlink).
+type dirEntry struct {
+	name string
+	dir  bool
+}
+
+// readDirTypes lists dir with plain system calls, types from the
+// directory entries (an lstat only where the file system gives none); nil
+// when it cannot be read.
+func readDirTypes(dir string) []dirEntry {
+	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil
+	}
+	defer syscall.Close(fd)
+	var out []dirEntry
+	var buf [8192]byte
+	for {
+		n, err := syscall.ReadDirent(fd, buf[:])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil || n <= 0 {
+			return out
+		}
+		for b := buf[:n]; len(b) > 0; {
+			d := (*syscall.Dirent)(unsafe.Pointer(&b[0]))
+			if d.Reclen == 0 || int(d.Reclen) > len(b) {
+				break
+			}
+			nameb := b[unsafe.Offsetof(d.Name):d.Reclen]
+			b = b[d.Reclen:]
+			if i := bytes.IndexByte(nameb, 0); i >= 0 {
+				nameb = nameb[:i]
+			}
+			if d.Ino == 0 || string(nameb) == "." || string(nameb) == ".." {
+				continue
+			}
+			e := dirEntry{name: string(nameb), dir: d.Type == syscall.DT_DIR}
+			if d.Type == syscall.DT_UNKNOWN {
+				var st syscall.Stat_t
+				e.dir = syscall.Lstat(dir+"/"+e.name, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFDIR
+			}
+			out = append(out, e)
+		}
+	}
+}
+
 // gitDir protects the git directory of a repository whose work tree is top:
 // the ".git/..." entries applied to the resolved git and common directories,
 // and core.hooksPath.
 func (r *resolver) gitDir(top string) {
+	if r.gitDone[top] {
+		return // a root that the scan of another root finds again
+	}
+	r.gitDone[top] = true
 	dotgit := filepath.Join(top, ".git")
 	fi, err := os.Lstat(dotgit)
 	if err != nil {
@@ -474,14 +606,30 @@ func hooksPath(file string) string {
 	return out
 }
 
-// readSmall reads the first 64 KiB of p at most.
+// readSmall reads the first 64 KiB of p at most, with plain system calls
+// (os.Open would register the descriptor with the poller).
 func readSmall(p string) ([]byte, error) {
-	f, err := os.Open(p)
+	fd, err := syscall.Open(p, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, 64<<10))
+	defer syscall.Close(fd)
+	var out []byte
+	var buf [4096]byte
+	for len(out) < 64<<10 {
+		n, err := syscall.Read(fd, buf[:min(len(buf), 64<<10-len(out))])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if n <= 0 {
+			break
+		}
+		out = append(out, buf[:n]...)
+	}
+	return out, nil
 }
 
 // prune drops paths below another one found, keeping the outer one.

@@ -196,8 +196,8 @@ func TestResolveListedDirectories(t *testing.T) {
 
 // A directory that cannot be listed proves nothing: the entry is looked up.
 func TestMissingUnlistable(t *testing.T) {
-	r := &resolver{below: map[string]int{"/h": listBelow, "/h/.config": listBelow}, names: map[string]map[string]bool{
-		"/h": nil, "/h/.config": {"gh": true}}}
+	r := &resolver{below: map[string]int{"/h": listBelow, "/h/.config": listBelow}, names: map[string][]string{
+		"/h": nil, "/h/.config": {"gh"}}}
 	if r.missing("/h/.ssh/id_rsa") {
 		t.Error("an unlistable directory hid an entry")
 	}
@@ -209,5 +209,44 @@ func TestMissingUnlistable(t *testing.T) {
 	}
 	if r.missing("/h/.config/*/x") {
 		t.Error("a glob on the way was skipped")
+	}
+}
+
+// A directory that does not exist proves that nothing below it does (an
+// account's home of /nonexistent): no lstat per entry.
+func TestMissingAbsentDir(t *testing.T) {
+	dir := t.TempDir()
+	r := &resolver{below: map[string]int{dir + "/gone": listBelow, dir + "/file": listBelow}, names: map[string][]string{}}
+	write(t, filepath.Join(dir, "file"), "")
+	for _, p := range []string{dir + "/gone/.ssh/id_rsa", dir + "/file/x"} {
+		if !r.missing(p) {
+			t.Errorf("%s: below a path that is not a directory, not found missing", p)
+		}
+	}
+}
+
+// A directory closed to this process hides nothing it could reach; one it
+// may search but not list proves nothing.
+func TestMissingClosedDir(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root searches every directory")
+	}
+	dir := t.TempDir()
+	closed, searchOnly := filepath.Join(dir, "closed"), filepath.Join(dir, "x")
+	for d, mode := range map[string]os.FileMode{closed: 0, searchOnly: 0o100} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.Chmod(d, 0o700) })
+		if err := os.Chmod(d, mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := &resolver{below: map[string]int{closed: listBelow, searchOnly: listBelow}, names: map[string][]string{}}
+	if !r.missing(closed + "/.ssh/id_rsa") {
+		t.Error("below a directory closed to this process, not found missing")
+	}
+	if r.missing(searchOnly + "/.ssh/id_rsa") {
+		t.Error("below a directory this process may search, found missing")
 	}
 }
