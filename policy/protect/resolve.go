@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // Found is a path that exists now and the entry that covers it.
@@ -273,8 +275,7 @@ func listNames(dir string) []string {
 
 // searchable reports whether this process may look up names in dir.
 func searchable(dir string) bool {
-	const atFDCWD, xOK, atEaccess = -100, 1, 0x200 // AT_FDCWD, X_OK, AT_EACCESS
-	return syscall.Faccessat(atFDCWD, dir, xOK, atEaccess) == nil
+	return unix.Faccessat(unix.AT_FDCWD, dir, unix.X_OK, unix.AT_EACCESS) == nil
 }
 
 // glob expands abs, an anchored path with a glob, as filepath.Glob does.
