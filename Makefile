@@ -84,9 +84,10 @@ fuzz: ## run each fuzzer for a while (FUZZTIME, default 30s)
 	$(GO) test -run '^$$' -fuzz FuzzDifferential -fuzztime $${FUZZTIME:-30s} ./policy
 	GUARD_DIFF_N=$${GUARD_DIFF_N:-5000} $(GO) test -count=1 -run 'TestDifferential/mutated' -timeout 30m ./policy
 
-generate: ## compile default.policy into default_gen.go (after editing it)
+generate: ## compile default.policy into default_gen.go and the protect list's index (after editing either)
 	rm -f policy/default_gen.go
 	$(GO) test ./policy -run TestGeneratedDefault -update
+	$(GO) test ./policy/protect -run TestDefaultIndex -update
 
 clean: ## remove build output
 	rm -rf bin

@@ -6,7 +6,7 @@ func BenchmarkDefaultCompile(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		l := Default()
-		l.compile(Secret, "/home/u")
+		l.compile(Secret)
 	}
 }
 

@@ -72,11 +72,10 @@ type List struct {
 	SecretEnv      []string
 	SecretEnvAllow []string
 
-	// The compiled patterns, for one home (see compile).
-	mu        sync.Mutex
-	cache     [2]*compiledList // Protected, Secret
-	cacheHome string
-	cacheLen  int
+	// The compiled patterns, per kind (see compile; static for Default).
+	mu       sync.Mutex
+	cache    [2]*compiledList // Protected, Secret
+	cacheLen int
 	// SecretEnv and SecretEnvAllow compiled, and their lengths then.
 	env     *envMatcher
 	envLens [2]int
@@ -173,6 +172,8 @@ func Default() *List {
 			l.Entries = append(l.Entries, Entry{Pattern: p, Kind: g.kind, Reason: g.why, Except: slices.Clip(g.except)})
 		}
 	}
+	// Its index is static data until the list changes (Add, Remove, Apply).
+	l.cache, l.cacheLen = [2]*compiledList{&defaultIndex[0], &defaultIndex[1]}, len(l.Entries)
 	l.SecretEnv = []string{"*KEY*", "*SECRET*", "*TOKEN*", "*PASSWORD*", "*PASSWD*", "*_PWD", "*CREDENTIAL*", "*_PAT",
 		"*COOKIE*", "*OAUTH*", "*_AUTH", "*AUTHORIZATION*", "*JWT*", "*DSN*", "DATABASE_URL", "*_DATABASE_URL", "SSH_AUTH_SOCK"}
 	// GIT_CONFIG_KEY_n holds config names (guard's own git pins among
@@ -211,49 +212,6 @@ func (l *List) Remove(patterns ...string) (unknown []string) {
 		}
 	}
 	return unknown
-}
-
-// Match returns the first entry of kind that covers p (absolute, clean,
-// resolved through symlinks), or nil. home is the user's home directory
-// ("" when unknown: "~/" entries then match nothing). The patterns are
-// compiled on first use for that home (see compiled).
-func (l *List) Match(kind Kind, p, home string) *Entry {
-	if !strings.HasPrefix(p, "/") {
-		return nil
-	}
-	p = path.Clean(p) // no copy when it is clean already
-	var buf [32]string
-	comps := splitInto(buf[:0], p)
-	if kind != Protected && kind != Secret {
-		return nil
-	}
-	ix := l.compile(kind, home)
-	// The first entry in list order wins, as a scan of the whole list
-	// would find it.
-	best := -1
-	// The anchored patterns by their leading literal components, a prefix
-	// of the clean path ("/a/b" is comps[:2]).
-	end := 0
-	for d := 1; d <= anchorDepth && d <= len(comps); d++ {
-		end += 1 + len(comps[d-1])
-		best = ix.chain(ix.anchored, p[:end], comps, 0, best)
-	}
-	for i, c := range comps {
-		best = ix.chain(ix.first, c, comps, i, best)
-		if j := strings.LastIndexByte(c, '.'); j >= 0 {
-			best = ix.chain(ix.ext, c[j:], comps, i, best)
-		}
-	}
-	for _, i := range ix.other {
-		c := &ix.pats[i]
-		if (best < 0 || c.entry < best) && c.covers(comps) && !c.excepted(comps) {
-			best = c.entry
-		}
-	}
-	if best < 0 {
-		return nil
-	}
-	return &l.Entries[best]
 }
 
 // Protected is Match(Protected, ...).
@@ -398,6 +356,7 @@ type compiled struct {
 	key      int    // anchored: how many components the index key holds
 	keyText  string // anchored: the index key
 	anchored bool   // from the first component only
+	home     bool   // anchored at the home directory: pat and keyText relative to it
 	never    bool   // "~/" with no home
 	pat      []part
 	except   []compiled
@@ -502,177 +461,38 @@ func (l *List) forget() {
 	l.mu.Unlock()
 }
 
-// compiledList is the patterns of one kind compiled for one home, indexed
-// by the component a match must start with, so that Match looks at the few
-// patterns that can cover a path instead of the whole list (a tree walk
-// checks every file it sees). Each index holds the first pattern of a
-// chain (in list order; next links the rest).
-type compiledList struct {
-	pats []compiled
-	next []int32
-	// anchored: patterns from the root whose first component is a literal,
-	// by "/" and their leading literal components (up to anchorDepth);
-	// first: patterns at any depth whose first component is a literal, by
-	// it; ext: one-component patterns "*.ext" at any depth, by ".ext".
-	anchored, first, ext map[string]int32
-	// other: the patterns checked in full.
-	other []int32
-	// The patterns' last components (see MayEndWith): literals, ".ext"
-	// suffixes, the rest; anyLast when a pattern ends in "**" or is empty.
-	lastLit, lastExt map[string]bool
-	lastOther        []part
-	anyLast          bool
-}
-
-// anchorDepth is how many leading literal components of an anchored
-// pattern its index key holds ("~/.aws/credentials": /home/u/.aws).
-const anchorDepth = 3
-
-func (ix *compiledList) addLast(pat []part) {
-	if len(pat) == 0 {
-		ix.anyLast = true
-		return
-	}
-	switch x := pat[len(pat)-1]; {
-	case x.kind == anyDepth:
-		ix.anyLast = true
-	case x.kind == literal:
-		ix.lastLit[x.s] = true
-	case x.kind == suffix && strings.LastIndexByte(x.s, '.') == 0:
-		ix.lastExt[x.s] = true
-	default:
-		ix.lastOther = append(ix.lastOther, x)
-	}
-}
-
-// MayEndWith reports whether a pattern of kind can match a path that ends
-// in name where it did not match the path's parent: a walk that has found
-// a directory covered by no entry needs Match only for the entries below it
-// for which this is true (a match that ends above the last component
-// covers the parent too). It may say true when Match finds nothing, never
-// false when Match would find an entry.
-func (l *List) MayEndWith(kind Kind, name, home string) bool {
-	if kind != Protected && kind != Secret {
-		return false
-	}
-	ix := l.compile(kind, home)
-	if ix.anyLast || ix.lastLit[name] {
-		return true
-	}
-	if j := strings.LastIndexByte(name, '.'); j >= 0 && ix.lastExt[name[j:]] {
-		return true
-	}
-	for _, x := range ix.lastOther {
-		if x.match(name) {
-			return true
-		}
-	}
-	return false
-}
-
-// chain returns the first entry (in list order, best if it comes first) of
-// the patterns indexed under key in m that match comps from at on.
-func (ix *compiledList) chain(m map[string]int32, key string, comps []string, at, best int) int {
-	i, ok := m[key]
-	for ok && i >= 0 {
-		c := &ix.pats[i]
-		if (best < 0 || c.entry < best) && prefixMatch(c.pat, comps[at:]) && !c.excepted(comps) {
-			best = c.entry
-		}
-		i = ix.next[i]
-	}
-	return best
-}
-
-// compile returns the list's patterns of kind compiled for home, kept until
-// the entries or home change.
-func (l *List) compile(kind Kind, home string) *compiledList {
-	k := 0
-	if kind == Secret {
-		k = 1
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.cacheHome != home || l.cacheLen != len(l.Entries) {
-		l.cache = [2]*compiledList{}
-	}
-	if l.cache[k] != nil {
-		return l.cache[k]
-	}
-	n := 0
-	for i := range l.Entries {
-		if l.Entries[i].Kind == kind {
-			n++
-		}
-	}
-	out := &compiledList{pats: make([]compiled, 0, n), next: make([]int32, 0, n),
-		anchored: make(map[string]int32), first: make(map[string]int32, n), ext: make(map[string]int32),
-		lastLit: make(map[string]bool, n), lastExt: make(map[string]bool)}
-	parts := make([]part, 0, 3*n)
-	for i := range l.Entries {
-		e := &l.Entries[i]
-		if e.Kind != kind {
-			continue
-		}
-		c := compileInto(&parts, e.Pattern, home)
-		c.entry = i
-		for _, x := range e.Except {
-			c.except = append(c.except, compileInto(&parts, x, home))
-		}
-		at := int32(len(out.pats))
-		out.pats = append(out.pats, c)
-		out.next = append(out.next, -1)
-		if !c.never {
-			out.addLast(c.pat)
-		}
-		var m map[string]int32
-		key := ""
-		switch {
-		case c.never:
-			continue
-		case !c.anchored && len(c.pat) == 1 && c.pat[0].kind == suffix && strings.LastIndexByte(c.pat[0].s, '.') == 0:
-			m, key = out.ext, c.pat[0].s
-		case len(c.pat) == 0 || c.pat[0].kind != literal:
-			out.other = append(out.other, at)
-			continue
-		case c.anchored:
-			m, key = out.anchored, c.keyText
-		default:
-			m, key = out.first, c.pat[0].s
-		}
-		if head, ok := m[key]; ok {
-			j := head
-			for out.next[j] >= 0 {
-				j = out.next[j]
-			}
-			out.next[j] = at
-		} else {
-			m[key] = at
-		}
-	}
-	l.cache[k], l.cacheHome, l.cacheLen = out, home, len(l.Entries)
-	return out
-}
-
-func (c *compiled) excepted(comps []string) bool {
-	for i := range c.except {
-		if c.except[i].covers(comps) {
-			return true
-		}
-	}
-	return false
-}
+func (c *compiled) excepted(comps []string) bool { return c.exceptedAt(target{comps, -1}) }
 
 // covers reports whether the pattern names comps or one of its ancestors.
-func (c *compiled) covers(comps []string) bool {
+func (c *compiled) covers(comps []string) bool { return c.coversAt(target{comps, -1}) }
+
+// target is a path as Match checks it: its components, and where those
+// below the home directory start (-1 when it is not below it).
+type target struct {
+	comps  []string
+	homeAt int
+}
+
+func (c *compiled) exceptedAt(t target) bool {
+	for i := range c.except {
+		if c.except[i].coversAt(t) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *compiled) coversAt(t target) bool {
 	switch {
 	case c.never:
 		return false
+	case c.home:
+		return t.homeAt >= 0 && prefixMatch(c.pat, t.comps[t.homeAt:])
 	case c.anchored:
-		return prefixMatch(c.pat, comps)
+		return prefixMatch(c.pat, t.comps)
 	}
-	for i := range comps {
-		if prefixMatch(c.pat, comps[i:]) {
+	for i := range t.comps {
+		if prefixMatch(c.pat, t.comps[i:]) {
 			return true
 		}
 	}

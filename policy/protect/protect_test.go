@@ -98,38 +98,44 @@ func TestScrubEnvNamesAndURLs(t *testing.T) {
 // Match, indexed, finds what a scan of the whole list in order finds.
 func TestMatchIndexAgreesWithScan(t *testing.T) {
 	l := Default()
-	l.Add(Secret, "test", "**/deep/*.cfg", "/opt/*/token", "we?rd/**", "*.cfg", "*x.y", "*.")
+	l.Add(Secret, "test", "**/deep/*.cfg", "/opt/*/token", "we?rd/**", "*.cfg", "*x.y", "*.", "~/../shared/*.key", "~/a/../b.txt")
 	l.Add(Protected, "test", "**", "/")
 	l.Entries = append(l.Entries[:len(l.Entries)-2], l.Entries[len(l.Entries)-1]) // keep "/" only
-	l.forget()
-	home := "/home/u"
+	if err := l.Apply(Adjust{NotSecret: []string{"~/work/test.pem", "~/../shared/ok.key"}}); err != nil {
+		t.Fatal(err)
+	}
 	paths := []string{"/", "/home/u", "/home/u/.ssh/id_ed25519", "/home/u/.ssh/id_ed25519.pub", "/p/.env", "/p/.env.example",
 		"/p/a/b/.git/hooks/pre-commit", "/p/.git/config", "/p/x.pem", "/x/deep/y.cfg", "/a/deep/b/c.cfg", "/opt/app/token",
 		"/p/weird/f", "/p/wexrd/g/h", "/proc/12/environ", "/proc/12/task/3/environ", "/etc/shadow", "/home/u/.aws/credentials",
 		"/home/u/.bashrc", "/p/src/main.go", "/p/.vscode/tasks.json", "/p/sub/.envrc", "/home/u/.npmrc", "/p/.npmrc",
-		"/p/id_rsa.old", "/p/secrets.yaml", "/p/a.cfg", "/p/.cfg/z", "/p/ax.y", "/p/x.", "/p/.", "/p/b.x.y", "/home/u/.local/share/fish/fish_history", "/p/node_modules/x/auth.json"}
-	scan := func(kind Kind, p string) *Entry {
-		var buf [32]string
-		comps := splitInto(buf[:0], p)
-		for i := range l.Entries {
-			e := &l.Entries[i]
-			if e.Kind != kind {
-				continue
+		"/p/id_rsa.old", "/p/secrets.yaml", "/p/a.cfg", "/p/.cfg/z", "/p/ax.y", "/p/x.", "/p/.", "/p/b.x.y",
+		"/home/u/.local/share/fish/fish_history", "/p/node_modules/x/auth.json", "/home/u/work/test.pem", "/home/u/work/x.pem",
+		"/home/shared/a.key", "/home/shared/ok.key", "/home/u/b.txt", "/home/u2/.aws/credentials", "/.ssh/id_rsa", "/.aws/credentials",
+		"/root/.ssh/id_ed25519", "/home/u/.aws", "/home/u/.config/gh/hosts.yml"}
+	for _, home := range []string{"/home/u", "/home/u/", "/", "", "/root", "/home"} {
+		scan := func(kind Kind, p string) *Entry {
+			var buf [32]string
+			comps := splitInto(buf[:0], p)
+			for i := range l.Entries {
+				e := &l.Entries[i]
+				if e.Kind != kind {
+					continue
+				}
+				c := compilePattern(e.Pattern, home)
+				for _, x := range e.Except {
+					c.except = append(c.except, compilePattern(x, home))
+				}
+				if c.covers(comps) && !c.excepted(comps) {
+					return e
+				}
 			}
-			c := compilePattern(e.Pattern, home)
-			for _, x := range e.Except {
-				c.except = append(c.except, compilePattern(x, home))
-			}
-			if c.covers(comps) && !c.excepted(comps) {
-				return e
-			}
+			return nil
 		}
-		return nil
-	}
-	for _, p := range paths {
-		for _, kind := range []Kind{Protected, Secret} {
-			if got, want := l.Match(kind, p, home), scan(kind, p); got != want {
-				t.Errorf("Match(%s, %q) = %v, a scan finds %v", kind, p, got, want)
+		for _, p := range paths {
+			for _, kind := range []Kind{Protected, Secret} {
+				if got, want := l.Match(kind, p, home), scan(kind, p); got != want {
+					t.Errorf("home %q: Match(%s, %q) = %v, a scan finds %v", home, kind, p, got, want)
+				}
 			}
 		}
 	}
