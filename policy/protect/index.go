@@ -50,22 +50,24 @@ func (x *strIndex) get(k string) int32 {
 // pattern its index key holds ("~/.aws/credentials": /.aws/credentials).
 const anchorDepth = 3
 
-// compile returns the list's patterns of kind compiled, kept until the
-// entries change.
+// compile returns the list's patterns of kind compiled, kept until a
+// method changes the entries of that kind.
 func (l *List) compile(kind Kind) *compiledList {
-	k := 0
-	if kind == Secret {
-		k = 1
-	}
+	k := kindIndex(kind)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.cacheLen != len(l.Entries) {
-		l.cache = [2]*compiledList{}
-	}
 	if l.cache[k] == nil {
-		l.cache[k], l.cacheLen = compileKind(l.Entries, kind), len(l.Entries)
+		l.cache[k] = compileKind(l.Entries, kind)
 	}
 	return l.cache[k]
+}
+
+// kindIndex is kind's place in List.cache.
+func kindIndex(kind Kind) int {
+	if kind == Secret {
+		return 1
+	}
+	return 0
 }
 
 // compileKind compiles and indexes the entries of kind.

@@ -173,7 +173,7 @@ func Default() *List {
 		}
 	}
 	// Its index is static data until the list changes (Add, Remove, Apply).
-	l.cache, l.cacheLen = [2]*compiledList{&defaultIndex[0], &defaultIndex[1]}, len(l.Entries)
+	l.cache = [2]*compiledList{&defaultIndex[0], &defaultIndex[1]}
 	l.SecretEnv = []string{"*KEY*", "*SECRET*", "*TOKEN*", "*PASSWORD*", "*PASSWD*", "*_PWD", "*CREDENTIAL*", "*_PAT",
 		"*COOKIE*", "*OAUTH*", "*_AUTH", "*AUTHORIZATION*", "*JWT*", "*DSN*", "DATABASE_URL", "*_DATABASE_URL", "SSH_AUTH_SOCK"}
 	// GIT_CONFIG_KEY_n holds config names (guard's own git pins among
@@ -185,7 +185,10 @@ func Default() *List {
 // Add appends entries of one kind, for config additions and the dynamic
 // entries (guard's state, a repository's hooks path).
 func (l *List) Add(kind Kind, reason string, patterns ...string) {
-	l.forget()
+	if len(patterns) == 0 {
+		return
+	}
+	l.forget(kind) // appended: the other kind's index still holds
 	for _, p := range patterns {
 		l.Entries = append(l.Entries, Entry{Pattern: p, Kind: kind, Reason: reason})
 	}
@@ -454,11 +457,18 @@ func compileInto(parts *[]part, pattern, home string) compiled {
 	return c
 }
 
-// forget drops the compiled patterns after a change of the entries.
-func (l *List) forget() {
+// forget drops the compiled patterns of kinds (of both when none is named)
+// after a change of the entries.
+func (l *List) forget(kinds ...Kind) {
 	l.mu.Lock()
-	l.cache, l.env = [2]*compiledList{}, nil
-	l.mu.Unlock()
+	defer l.mu.Unlock()
+	if len(kinds) == 0 {
+		l.cache, l.env = [2]*compiledList{}, nil
+		return
+	}
+	for _, k := range kinds {
+		l.cache[kindIndex(k)] = nil
+	}
 }
 
 func (c *compiled) excepted(comps []string) bool { return c.exceptedAt(target{comps, -1}) }
@@ -570,8 +580,10 @@ func (l *List) Apply(a Adjust) error {
 			}
 			l.Entries = kept
 			if found {
+				l.forget() // the entries after it moved
 				continue
 			}
+			l.forget(kind)
 			for i := range l.Entries {
 				if l.Entries[i].Kind == kind {
 					l.Entries[i].Except = append(slices.Clip(l.Entries[i].Except), p)

@@ -179,3 +179,32 @@ func TestAnchoredJoin(t *testing.T) {
 		}
 	}
 }
+
+// Adding to one kind keeps the other's index (guard's own state is added to
+// the protected paths on every full-auto run: the secrets' static index
+// stays), and every change is seen by Match.
+func TestIndexAfterChanges(t *testing.T) {
+	l := Default()
+	l.Add(Protected, "state", "/home/u/.config/guard")
+	if l.cache[1] != &defaultIndex[1] {
+		t.Error("adding a protected path dropped the secrets' static index")
+	}
+	if e := l.Match(Protected, "/home/u/.config/guard/config.toml", "/home/u"); e == nil || e.Reason != "state" {
+		t.Errorf("added protected path: %v", e)
+	}
+	if e := l.Match(Secret, "/p/.env", "/home/u"); e == nil {
+		t.Error(".env is no secret after adding a protected path")
+	}
+	if err := l.Apply(Adjust{NotSecret: []string{".env"}, Secrets: []string{"prod.json"}}); err != nil {
+		t.Fatal(err)
+	}
+	if e := l.Match(Secret, "/p/.env", "/home/u"); e != nil {
+		t.Errorf(".env removed from the secrets still matches %v", e)
+	}
+	if e := l.Match(Secret, "/p/prod.json", "/home/u"); e == nil {
+		t.Error("an added secret does not match")
+	}
+	if e := l.Match(Protected, "/home/u/.config/guard/x", "/home/u"); e == nil || e.Reason != "state" {
+		t.Errorf("the protected entry after a removal: %v", e)
+	}
+}
