@@ -277,12 +277,25 @@ func recursiveSecret(argv []string, cwd string) string {
 				i++
 			case opts && strings.HasPrefix(a, "--"):
 			case opts && strings.HasPrefix(a, "-") && len(a) > 1:
-				if strings.ContainsAny(a[1:], "rR") && !strings.ContainsAny(a[1:], "efmABCd") {
-					recursive = true
-				}
-				if strings.ContainsAny(a[1:], "rR") && strings.ContainsAny(a[1:], "ef") {
-					recursive, patternGiven = true, true
-					i++
+				// A bundle: flags up to the first letter that takes a value,
+				// which is the rest of the word or the next one (-rm9, -Rie X).
+				for j := 1; j < len(a); j++ {
+					c := a[j]
+					if c == 'r' || c == 'R' {
+						recursive = true
+						continue
+					}
+					if strings.IndexByte("efmABCdD", c) < 0 {
+						continue
+					}
+					value := a[j+1:]
+					if value == "" && i+1 < len(argv) {
+						i++
+						value = argv[i]
+					}
+					patternGiven = patternGiven || c == 'e' || c == 'f'
+					recursive = recursive || c == 'd' && value == "recurse"
+					break
 				}
 			default:
 				pos = append(pos, a)

@@ -114,3 +114,29 @@ func TestSecretWalk(t *testing.T) {
 		}
 	}
 }
+
+// A recursive grep is one whatever bundle spells it: flags up to the first
+// letter that takes a value (-rm9, -Rm1, -rC0, -rA0 -B1, -ire X).
+func TestGrepBundlesRecursive(t *testing.T) {
+	def, err := policy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := policy.Set{def}
+	t.Setenv("HOME", t.TempDir())
+	proj := t.TempDir()
+	if err := os.WriteFile(filepath.Join(proj, ".env"), []byte("K=v\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"grep -rm9 . .", "grep -Rm1 . .", "grep -rC0 x .", "grep -rA0 x", "grep -rB1 x .", "grep -ire K .",
+		"grep -rnm 3 K .", "grep -nrdskip K .", "grep -d recurse K .", "grep -hrm9 --include=.env . ."} {
+		if v := set.Judge([]string{"bash", "-c", cmd}, proj); v.Class == policy.Safe {
+			t.Errorf("%q over a tree with .env: safe", cmd)
+		}
+	}
+	for _, cmd := range []string{"grep -m9r x f.txt", "grep -nm3 x f.txt"} {
+		if v := set.Judge([]string{"bash", "-c", cmd}, proj); v.Secret != "" {
+			t.Errorf("%q reads no tree: secret %q", cmd, v.Secret)
+		}
+	}
+}
