@@ -446,13 +446,23 @@ func homeWord(w string) string {
 	return w
 }
 
+// matchesAny reports whether name may match one of globs (find -name and
+// -iname, grep --include): when in doubt, yes, since a match keeps a secret
+// in what the search reads. Go's path.Match is not fnmatch: a bracket
+// expression ([!x], [[:alpha:]], []x]) or a backslash counts as matching, and
+// letters are compared in both cases (-iname).
 func matchesAny(globs []string, name string) bool {
 	for _, g := range globs {
-		if ok, _ := filepath.Match(g, name); ok {
+		if strings.ContainsAny(g, `[\`) {
 			return true
 		}
-		if ok, _ := filepath.Match(filepath.Base(g), name); ok {
-			return true
+		for _, pat := range []string{g, filepath.Base(g)} {
+			if ok, _ := filepath.Match(pat, name); ok {
+				return true
+			}
+			if ok, _ := filepath.Match(strings.ToLower(pat), strings.ToLower(name)); ok {
+				return true
+			}
 		}
 	}
 	return false

@@ -140,3 +140,27 @@ func TestGrepBundlesRecursive(t *testing.T) {
 		}
 	}
 }
+
+// A search narrowed by --include globs that Go's matcher reads otherwise
+// than grep's fnmatch (bracket expressions, case) still counts the secret.
+func TestIncludeGlobsAsFnmatch(t *testing.T) {
+	def, err := policy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := policy.Set{def}
+	t.Setenv("HOME", t.TempDir())
+	proj := t.TempDir()
+	if err := os.WriteFile(filepath.Join(proj, ".env"), []byte("K=v\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"grep -r --include='.e[!x]v' . .", "grep -r --include='.en[[:alpha:]]' K .", "grep -r --include='.EN?' K .",
+		"grep -r --include='[.]env' K ."} {
+		if v := set.Judge([]string{"bash", "-c", cmd}, proj); v.Class == policy.Safe {
+			t.Errorf("%q over a tree with .env: safe", cmd)
+		}
+	}
+	if v := set.Judge([]string{"bash", "-c", "grep -r --include='*.go' K ."}, proj); v.Secret != "" {
+		t.Errorf("--include=*.go excludes .env: secret %q", v.Secret)
+	}
+}
