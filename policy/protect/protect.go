@@ -73,9 +73,9 @@ type List struct {
 	SecretEnvAllow []string
 
 	// The compiled patterns, per kind (see compile; static for Default).
-	mu       sync.Mutex
-	cache    [2]*compiledList // Protected, Secret
-	cacheLen int
+	// Change the entries only through the methods, which drop them.
+	mu    sync.Mutex
+	cache [2]*compiledList // Protected, Secret
 	// SecretEnv and SecretEnvAllow compiled, and their lengths then.
 	env     *envMatcher
 	envLens [2]int
