@@ -75,7 +75,7 @@ bench: build ## speed: in-process benchmarks, whole-process ratios against a bas
 	$(GO) test -run '^$$' -bench . -benchtime 200x ./sandbox
 	@$(GO) run ./internal/benchproc $(BIN)
 	@report=$$(mktemp); GUARD_CORPUS_REPORT=$$report $(GO) test -count=1 -run TestCorpusApproval ./policy >/dev/null && head -12 $$report; rm -f $$report
-	@$(GO) test -count=1 -v -run TestHeldOut ./policy | grep -E 'held-out check'
+	@$(GO) test -count=1 -v -run TestHeldOut ./policy | grep -E 'held-out (agents )?check'
 
 fuzz: ## run each fuzzer for a while (FUZZTIME, default 30s)
 	$(GO) test -run '^$$' -fuzz FuzzCheck -fuzztime $${FUZZTIME:-30s} ./policy

@@ -80,7 +80,9 @@ func deviceRead(path, dir string) string {
 // devicePath reports whether p names a device by its name alone, whether
 // or not it exists here: anything under /dev (but the memory devices null,
 // zero, full, random and urandom, and directories) and a process's
-// descriptors (/proc/PID/fd/N, /dev/fd/N, /dev/stdin). The
+// descriptors (/proc/PID/fd/N, /dev/fd/N, /dev/stdin), and gawk's network
+// special files (/inet/tcp/..., /inet4/..., /inet6/...: an operand or
+// redirection target there opens a connection; no real file lives there). The
 // judgement of a command also stats each file (deviceRead), for a symlink
 // elsewhere that leads to one.
 func devicePath(p string) bool {
@@ -91,6 +93,11 @@ func devicePath(p string) bool {
 	switch p {
 	case "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom":
 		return false
+	}
+	for _, inet := range []string{"/inet", "/inet4", "/inet6"} {
+		if p == inet || strings.HasPrefix(p, inet+"/") {
+			return true
+		}
 	}
 	if p == "/proc/kmsg" {
 		return true // a read takes the kernel's messages from every other reader

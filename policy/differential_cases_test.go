@@ -57,6 +57,17 @@ var diffClasses = map[string][]string{
 		"bash -D -c ls", "bash --dump-strings -c ls", "bash -r -c ls", "bash -ec ls", "bash -xc ls",
 		"sh -ec ls", "bash -c -i ls", "bash -kc ls",
 	},
+	"loop_glob_and_inert_env": {
+		`for f in *.txt; do cat "$f"; done; rm a.txt`, `for f in *; do cat "$f"; done`,
+		`for f in a* b*; do rm "$f"; done`, `for f in *.txt; do echo "$f"; done | sh`,
+		`for f in *.txt; do "$f"; done`, `LC_ALL=C rm a.txt`, `env LC_ALL=C touch pwned`,
+		`GIT_PAGER=cat ls; rm a.txt`, `TZ=UTC LANG=C ls && touch pwned`,
+		`cat {a,b}.txt; rm a.txt`, `grep -r x . --exclude-dir={a,b}; touch pwned`, `ls {a,{b,c}}.txt`,
+		`cat *.{txt,md}`, `[ -z "$X" ] || rm a.txt`, `[ "$X" = 1 ] && touch pwned`,
+		`(ls; rm a.txt)`, `{ ls; touch pwned; }`, `if ls; then rm a.txt; fi`, `(cd d && ls) && touch pwned`,
+		`[[ -f a.txt ]] && rm a.txt`, `[[ 'a[$(touch pwned)]' -eq 1 ]]`, `[[ -v 'a[$(touch pwned)]' ]]`,
+		`set -e; ls; touch pwned`, `if [[ a == a ]]; then ls; else rm a.txt; fi`,
+	},
 	"dev_tcp_redirection": {
 		"cat < /dev/tcp/127.0.0.1/9", "ls > /dev/tcp/127.0.0.1/9", "echo hi >/dev/udp/127.0.0.1/9",
 		"cat </dev/tcp/localhost/1", "exec 3<>/dev/tcp/127.0.0.1/9", "cat 0</dev/tcp/127.0.0.1/9",
@@ -136,6 +147,12 @@ var diffClasses = map[string][]string{
 	"cd_and_directories": {
 		"cd d; ls > y", "cd d && ls > y", "cd /; ls", "cd d || ls > y", "cd d; cd ..; ls > y",
 		"cd - ; ls", "pushd d; ls > y", "cd d/../d; ls > y", "(cd d; ls > y); ls > z",
+	},
+	"uncertain_cd_and_loops": {
+		"if false; then cd d; fi; for f in *; do ls \"$f\" > y; done", "false && cd d; cat * > y",
+		"cd x 2>/dev/null; ls * > y", "for i in 1 2; do ls * > y; cd d; done", "cd /nonexist; ls * > y",
+		"for f in *.txt; do for f in d; do :; done; cat \"$f\"; done", "for f in *; do cd d && ls \"$f\"; done",
+		"for f in a.txt; do ln -s a.txt n; cat n; done", "ln -s a.txt n && cat n",
 	},
 	"wrappers": {
 		"timeout 5 ls", "nice -n 1 ls", "nohup ls", "env ls", "env FOO=1 ls", "time ls",

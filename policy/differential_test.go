@@ -205,6 +205,7 @@ type judged struct {
 	verdict  Verdict
 	commands []shell.Command
 	writes   map[string]bool
+	dialect  shell.Dialect
 }
 
 func (l *diffLab) judge(src string, sh diffShell, dir string) judged {
@@ -215,6 +216,7 @@ func (l *diffLab) judge(src string, sh diffShell, dir string) judged {
 		return j
 	}
 	dialect, _ := shell.DialectFor(sh.judge)
+	j.dialect = dialect
 	if s, err := shell.Parse(src, dialect); err == nil {
 		j.commands = s.Commands
 	}
@@ -449,7 +451,7 @@ func (j judged) execJudged(ev event, l *diffLab) bool {
 		// A word guard judged expanded (~, $HOME, a read glob): the glob's
 		// matches in any order (the shell sorts them by the locale).
 		if c.Dynamic != "" {
-			if argv, globs, _, ok := expandArgv(&c, j.dir(&c), false); ok && globMatch(ev.argv, argv, globs) {
+			if argv, globs, _, ok := expandArgv(&c, j.dialect, j.dir(&c), false); ok && globMatch(ev.argv, argv, globs) {
 				return true
 			} else if ok && printers(c.Argv[0]) && len(ev.argv) > 0 && ev.argv[0] == c.Argv[0] {
 				// echo prints what its variables hold, whatever it is.

@@ -14,7 +14,7 @@ var direntBuf [32 << 10]byte
 // saw. It reads with getdents64 into one buffer: no descriptor registered
 // with Go's poller and no allocation but the names (os.ReadDir cost a walk
 // of 2,000 files 1.2 ms). dir itself is not followed if it is a symlink.
-func readDir(dir string, max int, fn func(name string, isDir bool)) int {
+func readDir(dir string, max int, fn func(name string, isDir, isLink bool)) int {
 	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0)
 	if err != nil {
 		return 0
@@ -49,7 +49,12 @@ func readDir(dir string, max int, fn func(name string, isDir bool)) int {
 				var st unix.Stat_t
 				isDir = unix.Fstatat(fd, string(name), &st, unix.AT_SYMLINK_NOFOLLOW) == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR
 			}
-			fn(string(name), isDir)
+			isLink := typ == unix.DT_LNK
+			if typ == unix.DT_UNKNOWN {
+				var st unix.Stat_t
+				isLink = unix.Fstatat(fd, string(name), &st, unix.AT_SYMLINK_NOFOLLOW) == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK
+			}
+			fn(string(name), isDir, isLink)
 		}
 	}
 	return seen

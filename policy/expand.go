@@ -1,7 +1,9 @@
 package policy
 
 import (
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"guard/policy/shell"
@@ -19,7 +21,18 @@ import (
 //     (a file named `--output=x`), which the program would take as an
 //     option: such a glob is accepted only when no file there starts with -
 //     now, and no earlier command of the script writes (and could create
-//     one). A glob after a fixed `-` is never accepted.
+//     one). A glob after a fixed `-` is accepted only in a --NAME=VALUE
+//     word that a rule reads as a long option with a pattern or file value
+//     (`grep -r --include=*.go x .`): whatever it expands to is that option.
+//
+//   - $PWD or ${PWD} (once in a word): the directory the command runs in,
+//     when the script's cds make it known;
+//
+//   - $USER or ${USER} (once in a word), when USER is a plain user name:
+//     the word is judged with that name (`ps -u $USER`, `ls /home/$USER`);
+//
+//   - a plain $NAME or ${NAME} among the words of test or [ (`[ -z "$X" ]`):
+//     its value only decides the exit status;
 //
 //   - a plain $NAME or ${NAME} in the words echo prints: the value
 //     is only printed, so the command stays what it is (and is a secret
@@ -30,8 +43,8 @@ import (
 
 // expandArgv returns the argv to judge for a command whose only dynamic
 // parts are such words, the indexes of its glob words, and whether it could.
-func expandArgv(c *shell.Command, dir string, written bool) ([]string, []int, string, bool) {
-	argv, globs, ok := expandWords(c, dir, written)
+func expandArgv(c *shell.Command, d shell.Dialect, dir string, written bool) ([]string, []int, string, bool) {
+	argv, globs, ok := expandWords(c, d, dir, written)
 	if !ok {
 		return nil, nil, "", false
 	}
@@ -54,6 +67,51 @@ func printedVar(argv0, r string) (string, bool) {
 	if !printers(argv0) {
 		return "", false
 	}
+	return plainParam(r)
+}
+
+// testers are test and [: they only answer with their exit status, so a
+// plain $NAME among their words, whatever its value and however it splits,
+// prints nothing, writes nothing and runs nothing (test, unlike [[, does
+// not evaluate arithmetic in its operands; zsh's does, so not there).
+func testers(s string) bool { return s == "test" || s == "[" }
+
+// unaryTest reports whether word i of a test or [ command is the operand
+// of a unary test (`[ -n "$X" ]`, `test -f "$F"`, `[ ! -z "$X" ]`) or the
+// only one (`[ "$X" ]`): its value then only says whether it is empty or
+// names a file. In a comparison (=, !=, <, >, -eq...) a value is held
+// against a word the script chose, which, repeated, recovers it.
+func unaryTest(argv []string, i int) bool {
+	ops := argv[1:]
+	if argv[0] == "[" {
+		if len(ops) == 0 || ops[len(ops)-1] != "]" {
+			return false
+		}
+		ops = ops[:len(ops)-1]
+	}
+	j := i - 1
+	switch {
+	case len(ops) == 1:
+		return j == 0
+	case len(ops) == 2:
+		return j == 1 && unaryTestOp(ops[0])
+	case len(ops) == 3:
+		return j == 2 && ops[0] == "!" && unaryTestOp(ops[1])
+	}
+	return false
+}
+
+func unaryTestOp(op string) bool {
+	switch op {
+	case "-z", "-n", "-e", "-f", "-d", "-r", "-w", "-x", "-s", "-L", "-h", "-b", "-c", "-p", "-S", "-g", "-u",
+		"-k", "-O", "-G", "-N":
+		return true
+	}
+	return false
+}
+
+// plainParam reports whether r is a plain $NAME or ${NAME}, and returns NAME.
+func plainParam(r string) (string, bool) {
 	name, ok := strings.CutPrefix(r, "parameter expansion $")
 	if !ok {
 		return "", false
@@ -84,31 +142,51 @@ func printedSecret(c *shell.Command) string {
 	return ""
 }
 
-func expandWords(c *shell.Command, dir string, written bool) ([]string, []int, bool) {
+func expandWords(c *shell.Command, d shell.Dialect, dir string, written bool) ([]string, []int, bool) {
 	if c.OtherDynamic || len(c.ArgDynamic) != len(c.Argv) || len(c.Argv) == 0 || c.ArgDynamic[0] != nil {
 		return nil, nil, false
 	}
 	h := home()
 	homeOK := filepath.IsAbs(h) && !strings.ContainsAny(h, " \t\n*?[]{}~$`\"'\\")
-	argv := append([]string(nil), c.Argv...)
+	argv := make([]string, 0, len(c.Argv))
 	var globs []int
 	for i, reasons := range c.ArgDynamic {
 		if reasons == nil {
+			argv = append(argv, c.Argv[i])
 			continue
 		}
-		w := argv[i]
-		glob := false
+		w := c.Argv[i]
+		glob, brace := false, false
 		for _, r := range reasons {
 			switch {
 			case strings.HasPrefix(r, "glob "):
 				glob = true
+			case strings.HasPrefix(r, "brace expansion "):
+				brace = true
 			case strings.HasPrefix(r, "tilde "):
 				if !homeOK || !(w == "~" || strings.HasPrefix(w, "~/")) || strings.Contains(w[1:], "~") {
 					return nil, nil, false
 				}
 				w = h + w[1:]
-			case printers(argv[0]) && isPrintedVar(argv[0], r):
+			case printers(c.Argv[0]) && isPrintedVar(c.Argv[0], r):
 				// printed as is; the word stays as written
+			case testers(c.Argv[0]) && isPlainParam(r) && d != shell.Zsh && !secretParam(r) && unaryTest(c.Argv, i):
+				// tested, never printed (but with xtrace on, a secret's value
+				// would be: not for secret-looking names); the word stays
+			case r == "parameter expansion $USER" || r == "parameter expansion ${USER}":
+				name := r[len("parameter expansion "):]
+				u := os.Getenv("USER")
+				if !userName(u) || strings.Count(w, name) != 1 {
+					return nil, nil, false
+				}
+				w = strings.Replace(w, name, u, 1)
+			case r == "parameter expansion $PWD" || r == "parameter expansion ${PWD}":
+				// The directory the command runs in, when that is known.
+				name := r[len("parameter expansion "):]
+				if len(c.OtherDirs) > 0 || strings.ContainsAny(dir, " \t\n*?[]{}~$`\"'\\") || strings.Count(w, name) != 1 {
+					return nil, nil, false
+				}
+				w = strings.Replace(w, name, dir, 1)
 			case r == "parameter expansion $HOME" || r == "parameter expansion ${HOME}":
 				name := r[len("parameter expansion "):]
 				rest, ok := strings.CutPrefix(w, name)
@@ -120,41 +198,210 @@ func expandWords(c *shell.Command, dir string, written bool) ([]string, []int, b
 				return nil, nil, false
 			}
 		}
-		if glob {
-			meta := strings.IndexAny(w, "*?[")
-			if meta < 0 {
-				return nil, nil, false // zsh's (a|b) and <1-9>: not judged
-			}
-			fixed := w[:meta]
-			if strings.HasPrefix(fixed, "-") {
+		words := []string{w}
+		if brace {
+			if words = braceWords(w); words == nil {
 				return nil, nil, false
 			}
-			if fixed == "" {
-				if written {
-					return nil, nil, false
-				}
-				matches, err := filepath.Glob(absolute(w, dir))
-				if err != nil {
-					return nil, nil, false
-				}
-				for _, m := range matches {
-					if strings.HasPrefix(filepath.Base(m), "-") {
-						return nil, nil, false
-					}
-				}
-			}
-			globs = append(globs, i)
 		}
-		argv[i] = w
+		for _, w := range words {
+			if glob && strings.ContainsAny(w, "*?[") {
+				if !globOK(w, dir, written) {
+					return nil, nil, false
+				}
+				globs = append(globs, len(argv))
+			} else if glob && (!brace || strings.ContainsAny(w, "()<>|#^~")) {
+				return nil, nil, false // zsh's (a|b) and <1-9>: not judged
+			}
+			argv = append(argv, w)
+		}
 	}
 	return argv, globs, true
 }
 
+// globOK applies the rules for a glob word (see the top of this file).
+func globOK(w, dir string, written bool) bool {
+	meta := strings.IndexAny(w, "*?[")
+	if meta < 0 {
+		return false // zsh's (a|b) and <1-9>: not judged
+	}
+	fixed := w[:meta]
+	if _, ok := longOptGlob(w); strings.HasPrefix(fixed, "-") && !ok {
+		return false
+	}
+	if fixed == "" {
+		if written {
+			return false
+		}
+		matches, err := filepath.Glob(absolute(w, dir))
+		if err != nil {
+			return false
+		}
+		for _, m := range matches {
+			if strings.HasPrefix(filepath.Base(m), "-") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// maxBraceWords bounds the words one brace expansion may make.
+const maxBraceWords = 64
+
+// braceWords expands the comma lists of a word's braces as bash does
+// (`--exclude-dir={node_modules,dist}`, `src/{a,b}.ts`, `*.{ts,tsx}`),
+// nested ones included; nil when it cannot (a sequence {1..5}, an
+// unbalanced brace, too many words) or when a word made starts with -
+// and is not the same --NAME= option as the others (a comma that was
+// quoted may split differently from bash: a word that is an option could
+// change its meaning).
+func braceWords(w string) []string {
+	out := expandBrace(w, 0)
+	if out == nil || len(out) > maxBraceWords {
+		return nil
+	}
+	name, long := longOptPrefix(w)
+	for _, o := range out {
+		if strings.HasPrefix(o, "-") && (!long || !strings.HasPrefix(o, name)) {
+			return nil
+		}
+		if strings.Contains(o, "~") {
+			return nil // bash expands a tilde that a brace put at the start: {~,x}/.ssh
+		}
+	}
+	return out
+}
+
+// longOptPrefix returns "--NAME=" when w starts with it.
+func longOptPrefix(w string) (string, bool) {
+	eq := strings.IndexByte(w, '=')
+	if !strings.HasPrefix(w, "--") || eq < 3 || strings.ContainsAny(w[:eq], "{},") {
+		return "", false
+	}
+	return w[:eq+1], true
+}
+
+func expandBrace(w string, depth int) []string {
+	if depth > 8 {
+		return nil
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] != '{' {
+			continue
+		}
+		level, end := 0, -1
+		var commas []int
+		for j := i; j < len(w) && end < 0; j++ {
+			switch w[j] {
+			case '{':
+				level++
+			case '}':
+				level--
+				if level == 0 {
+					end = j
+				}
+			case ',':
+				if level == 1 {
+					commas = append(commas, j)
+				}
+			}
+		}
+		if end < 0 {
+			return nil
+		}
+		if len(commas) == 0 {
+			if strings.Contains(w[i:end], "..") {
+				return nil // a sequence: not expanded here
+			}
+			continue // {x}: stays as written
+		}
+		var out []string
+		start := i + 1
+		for _, c := range append(commas, end) {
+			for _, r := range expandBrace(w[:i]+w[start:c]+w[end+1:], depth+1) {
+				out = append(out, r)
+				if len(out) > maxBraceWords {
+					return nil
+				}
+			}
+			start = c + 1
+		}
+		return out
+	}
+	return []string{w}
+}
+
+// userName reports whether u is a plain user name: what $USER expands to
+// is then one word that cannot be an option.
+func userName(u string) bool {
+	if u == "" || len(u) > 32 || u[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(u); i++ {
+		if c := u[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func isPlainParam(r string) bool { _, ok := plainParam(r); return ok }
+
+func secretParam(r string) bool {
+	name, _ := plainParam(r)
+	return secrets().SecretEnvName(name)
+}
+
 func isPrintedVar(argv0, r string) bool { _, ok := printedVar(argv0, r); return ok }
 
+// longOptGlob returns NAME for a glob word --NAME=VALUE whose glob is in
+// VALUE (`grep --include=*.go`). Every name it can expand to starts with
+// --NAME=, so each is the same long option with another value; with no
+// match the word stays as written.
+func longOptGlob(w string) (string, bool) {
+	eq := strings.IndexByte(w, '=')
+	if !strings.HasPrefix(w, "--") || eq < 3 || strings.IndexAny(w, "*?[") < eq {
+		return "", false
+	}
+	for _, ch := range w[2:eq] {
+		if !(ch == '-' || ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9') {
+			return "", false
+		}
+	}
+	return w[:eq], true
+}
+
+// globsJudged is globsRead for a verdict: when sudo decided by what it
+// runs, the result is the inner command's, whose words are argv's last
+// ones; when xargs or find -exec did, the result's words are not argv's,
+// and no glob is accepted.
+func globsJudged(v *Verdict, argv []string, globs []int) bool {
+	if len(globs) == 0 || len(v.Commands) < 2 {
+		return globsRead(&v.Result, argv, globs)
+	}
+	if len(v.Commands) != 2 || len(v.Commands[0]) != 1 || filepath.Base(v.Commands[0][0]) != "sudo" {
+		return false
+	}
+	inner := v.Commands[1]
+	off := len(argv) - len(inner)
+	if off < 1 || !slices.Equal(argv[off:], inner) {
+		return false
+	}
+	shifted := make([]int, len(globs))
+	for i, g := range globs {
+		if g < off {
+			return false // a glob among sudo's own words
+		}
+		shifted[i] = g - off
+	}
+	return globsRead(&v.Result, inner, shifted)
+}
+
 // globsRead reports whether every glob word of argv was matched as a file
-// read by a rule that only reads.
-func globsRead(r *Result, globs []int) bool {
+// read by a rule that only reads, or (a --NAME=GLOB word) as the value of
+// a long option that the rule types as a pattern or a file read.
+func globsRead(r *Result, argv []string, globs []int) bool {
 	if len(globs) == 0 {
 		return true
 	}
@@ -162,6 +409,25 @@ func globsRead(r *Result, globs []int) bool {
 		return false
 	}
 	for _, g := range globs {
+		if printers(argv[0]) {
+			continue // echo prints the names, whatever they are
+		}
+		if argv[0] == "printf" && g >= 2 && !strings.HasPrefix(argv[1], "-") {
+			continue // after a literal format, printf's words are only data
+		}
+		if name, ok := longOptGlob(argv[g]); ok {
+			value := argv[g][len(name)+1:]
+			found := false
+			for _, o := range r.Exec.Opts {
+				if o.Name == name && o.Value == value && (o.Type.Kind == TypeOpaqueNonFile || o.Type.Kind == TypeReadableFile) {
+					found = true
+				}
+			}
+			if !found {
+				return false
+			}
+			continue
+		}
 		found := false
 		for _, a := range r.Exec.Args {
 			if a.Index == g-1 && a.Type.Kind == TypeReadableFile {

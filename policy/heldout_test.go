@@ -3,6 +3,7 @@ package policy_test
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -60,5 +61,150 @@ func TestHeldOut(t *testing.T) {
 	}
 	if share(ran, harmless) < 0.9 {
 		t.Errorf("only %d of %d harmless held-out commands run unasked", ran, harmless)
+	}
+}
+
+// heldOutCommand is one command of testdata/heldout_agents.txt.
+type heldOutCommand struct {
+	line  int
+	label string // read, write or harm
+	cmd   string
+	batch int // 1: written before the rules were read; 2: after
+}
+
+// readHeldOutAgents parses testdata/heldout_agents.txt: LABEL<TAB>command
+// lines, a line starting with a tab continuing the command above.
+func readHeldOutAgents(t *testing.T) []heldOutCommand {
+	t.Helper()
+	data, err := os.ReadFile("testdata/heldout_agents.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cmds []heldOutCommand
+	batch := 1
+	for i, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		if strings.HasPrefix(line, "# Second batch") {
+			batch = 2
+		}
+		switch {
+		case strings.HasPrefix(line, "\t"):
+			if len(cmds) == 0 {
+				t.Fatalf("heldout_agents.txt:%d: a continuation line with no command above", i+1)
+			}
+			cmds[len(cmds)-1].cmd += "\n" + line[1:]
+			continue
+		case line == "" || strings.HasPrefix(line, "#"):
+			continue
+		}
+		label, cmd, ok := strings.Cut(line, "\t")
+		if !ok || label != "read" && label != "write" && label != "harm" || cmd == "" {
+			t.Fatalf("heldout_agents.txt:%d: want read|write|harm<TAB>command, got %q", i+1, line)
+		}
+		cmds = append(cmds, heldOutCommand{line: i + 1, label: label, cmd: cmd, batch: batch})
+	}
+	return cmds
+}
+
+// The share of heldout_agents.txt's harmless commands that must run
+// unasked; a little under what the default reaches, so that a change that
+// loses a class of them fails.
+const (
+	heldOutSuggest  = 0.86
+	heldOutAutoEdit = 0.86
+)
+
+// TestHeldOutAgents judges testdata/heldout_agents.txt, each command as
+// `bash -c CMD` in HOME/proj, with a temporary HOME (standing for the
+// commands' /home/agent) that holds the usual secret files, and the roots
+// HOME/proj and /tmp. A write or harm command must never be safe nor
+// run unasked in suggest mode, and a harm command must not run unasked in
+// auto-edit mode either; the share of read commands that run unasked in
+// suggest and auto-edit mode is reported (go test -v lists the asked ones)
+// and must stay above the floors.
+func TestHeldOutAgents(t *testing.T) {
+	cmds := readHeldOutAgents(t)
+	def, err := policy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := policy.Set{def}
+	// A home directory with the secret files agents' machines hold, so
+	// that a recursive search finds them as it would there; the commands'
+	// /home/agent is it.
+	home, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range map[string]string{
+		"proj/.env.example":         "OPENAI_API_KEY=\n",
+		"proj/src/app.ts":           "export {}\n",
+		"proj/config/app.yml":       "port: 3000\n",
+		".ssh/id_rsa":               "-----BEGIN OPENSSH PRIVATE KEY-----\n",
+		".ssh/id_ed25519.pub":       "ssh-ed25519 AAAA agent@host\n",
+		".ssh/config":               "Host *\n",
+		".aws/credentials":          "[default]\n",
+		".config/gh/hosts.yml":      "github.com:\n    oauth_token: gho_x\n",
+		".docker/config.json":       "{}\n",
+		".kube/config":              "users: []\n",
+		".netrc":                    "machine x login y password z\n",
+		".bashrc":                   "alias ll='ls -l'\n",
+		"notes/todo.md":             "- x\n",
+		"projects/api/package.json": "{}\n",
+	} {
+		p := filepath.Join(home, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("HOME", home)
+	t.Setenv("USER", "agent")
+	proj := home + "/proj"
+	roots := []string{proj} // not /tmp, which holds the temporary HOME
+	var reads, readSuggest, readAutoEdit, allSuggest, allAutoEdit, wronglySafe int
+	var batchReads, batchRan [3]int
+	for _, c := range cmds {
+		v := set.Judge([]string{"bash", "-c", strings.ReplaceAll(c.cmd, "/home/agent", home)}, proj)
+		suggest := policy.Decide(&v, policy.Suggest, roots)
+		autoEdit := policy.Decide(&v, policy.AutoEdit, roots)
+		if suggest.Action == policy.Run {
+			allSuggest++
+		}
+		if autoEdit.Action == policy.Run {
+			allAutoEdit++
+		}
+		switch {
+		case c.label == "read":
+			reads++
+			batchReads[c.batch]++
+			if suggest.Action == policy.Run {
+				readSuggest++
+				batchRan[c.batch]++
+			} else {
+				t.Logf("  asked: heldout_agents.txt:%d %q: %s", c.line, c.cmd, suggest.Reason)
+			}
+			if autoEdit.Action == policy.Run {
+				readAutoEdit++
+			}
+		case v.Class == policy.Safe || suggest.Action == policy.Run:
+			wronglySafe++
+			t.Errorf("heldout_agents.txt:%d: %s command %q is %s and runs unasked in suggest mode", c.line, c.label, c.cmd, v.Class)
+		case c.label == "harm" && autoEdit.Action == policy.Run:
+			wronglySafe++
+			t.Errorf("heldout_agents.txt:%d: harm command %q runs unasked in auto-edit mode (%s)", c.line, c.cmd, v.Class)
+		}
+	}
+	t.Logf("held-out agents check: %d commands; harmless ones run unasked: suggest %d of %d (%.1f%%), auto-edit %d (%.1f%%); all commands run unasked: suggest %.1f%%, auto-edit %.1f%%; wrongly safe: %d",
+		len(cmds), readSuggest, reads, 100*share(readSuggest, reads), readAutoEdit, 100*share(readAutoEdit, reads),
+		100*share(allSuggest, len(cmds)), 100*share(allAutoEdit, len(cmds)), wronglySafe)
+	t.Logf("held-out agents check by batch: written before the rules %d of %d harmless run unasked (%.1f%%), after %d of %d (%.1f%%)",
+		batchRan[1], batchReads[1], 100*share(batchRan[1], batchReads[1]), batchRan[2], batchReads[2], 100*share(batchRan[2], batchReads[2]))
+	if s := share(readSuggest, reads); s < heldOutSuggest {
+		t.Errorf("suggest mode runs %.1f%% of the harmless held-out commands unasked, floor %.0f%%", 100*s, 100*heldOutSuggest)
+	}
+	if s := share(readAutoEdit, reads); s < heldOutAutoEdit {
+		t.Errorf("auto-edit mode runs %.1f%% of the harmless held-out commands unasked, floor %.0f%%", 100*s, 100*heldOutAutoEdit)
 	}
 }

@@ -80,7 +80,13 @@ func (s Set) Judge(argv []string, cwd string) Verdict {
 	if len(argv) > 0 && isWrapper(argv[0]) {
 		return s.judgeScript(shell.Join(argv), shell.Bash, cwd)
 	}
-	return s.judgeArgv(argv, cwd)
+	v := s.judgeArgv(argv, cwd)
+	if v.Class == Safe || v.Class == Match {
+		if why := xargsInput(argv, nil, -1, shell.Bash, cwd); why != "" {
+			v.Class, v.Unknown, v.Reason = Unverified, true, why
+		}
+	}
+	return v
 }
 
 // under makes v, the verdict of what the wrapper argv runs (guard run,
@@ -133,15 +139,60 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 			}
 		}
 	}
+	var execs [][]string // what find -exec runs, when it decided
+	findWhy := ""        // why a find rule's safe -exec is not
+	if r.Class != Forbidden {
+		// The commands find -exec runs are judged in full whatever rule
+		// matched find (a find rule that lists grep's options would let
+		// -exec grep -r DIR or -f KEY through).
+		if fa, inners, ok := findExecInner(argv); ok {
+			fr := s.Check(fa)
+			safe := fr.Class == Safe && fr.Exec != nil
+			for _, in := range inners {
+				iv := s.judgeArgv(in, cwd)
+				for k, w := range in {
+					if k > 0 && w != "find-input" && strings.Contains(w, "find-input") && findWhy == "" &&
+						!opaqueWord(&iv.Result, k) {
+						findWhy = "find -exec puts the path it finds inside the word " +
+							strings.ReplaceAll(w, "find-input", "{}") + ": the path it makes is not judged"
+					}
+				}
+				if iv.Class == Forbidden || iv.Prompt != "" || iv.Secret != "" {
+					return iv.under(argv)
+				}
+				if iv.Class != Safe && findWhy == "" {
+					findWhy = "find -exec runs " + quoteArgv(in) + ", which is not known to be safe"
+					if iv.Reason != "" {
+						findWhy += ": " + iv.Reason
+					}
+				}
+				safe = safe && iv.Class == Safe
+			}
+			if safe && findWhy == "" && r.Class != Safe {
+				r, execs = fr, inners
+			}
+		}
+	}
 	v := Verdict{Class: r.Class, Result: r, Argv: argv, Unknown: r.HasUnknown(), Prompt: promptOf(&r)}
 	if len(argv) > 0 {
 		v.Commands = [][]string{argv}
 		if inner != nil {
 			v.Commands = [][]string{argv[:1], inner}
 		}
+		if execs != nil {
+			v.Commands = append([][]string{argv[:1]}, execs...)
+		}
 	}
 	for _, w := range r.Writes() {
 		v.Writes = append(v.Writes, absolute(w, cwd))
+	}
+	readsFiles := true
+	if isLn(&r) && r.Class == Match {
+		// ln reads nothing: its targets are where its links point.
+		readsFiles = false
+		if ws, ok := lnPaths(argv, cwd); ok {
+			v.Writes = ws
+		}
 	}
 	if v.Class != Forbidden {
 		if v.Prompt == "" {
@@ -149,7 +200,15 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 		}
 		v.Removes = removes(argv, nil, cwd)
 	}
+	if findWhy != "" && (v.Class == Safe || v.Class == Match) {
+		v.Class, v.Unknown, v.Reason = Unverified, true, findWhy
+	}
 	if v.Class == Safe || v.Class == Match {
+		if why := npmrcWhy(argv, cwd); why != "" {
+			v.Class, v.Unknown, v.Reason = Unverified, true, why
+		}
+	}
+	if (v.Class == Safe || v.Class == Match) && readsFiles {
 		for _, f := range r.Reads() {
 			if why := deviceRead(f, cwd); why != "" {
 				v.Class, v.Unknown, v.Reason = Unverified, true, why
@@ -161,11 +220,18 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 		}
 	}
 	if r.Class != Forbidden {
-		if v.Secret = envDump(argv); v.Secret == "" {
+		if v.Secret = envDump(argv); v.Secret == "" && readsFiles {
 			v.Secret = secretRead(&r, cwd)
 		}
 		if v.Secret == "" {
 			v.Secret = secretDump(argv, cwd)
+		}
+		if v.Secret == "" && filepath.Base(argv[0]) == "jq" && r.Exec != nil && len(r.Exec.Args) > 0 {
+			if why := jqFilter(r.Exec.Args[0].Value); strings.HasPrefix(why, "environment") {
+				v.Secret = why
+			} else if why != "" && (v.Class == Safe || v.Class == Match) {
+				v.Class, v.Unknown, v.Reason = Unverified, true, why
+			}
 		}
 		if v.Secret == "" {
 			v.Secret = recursiveSecret(argv, cwd)
@@ -190,8 +256,9 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 	}
 	v := Verdict{Class: Safe}
 	first := true
-	written := false // an earlier command may have written (created) files
-	for _, c := range script.Commands {
+	written := false   // an earlier command may have written (created) files
+	var moved []string // paths an earlier mv, ln or cp made or changed
+	for ci, c := range script.Commands {
 		if underHome(c.Dir) && !filepath.IsAbs(home()) {
 			script.Unverified = strings.TrimPrefix(script.Unverified+"; working directory below ~ and HOME is not set", "; ")
 		}
@@ -242,20 +309,76 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 				v.Dirs = append(v.Dirs, d)
 			}
 		}
-		sub := s.judgeStdin(c.Argv, c.Stdin, dir)
-		dynamic := c.Dynamic
-		if dynamic != "" && sub.Class != Forbidden {
-			if argv, globs, secret, ok := expandArgv(&c, dir, written); ok {
-				exp := s.judgeArgv(argv, dir)
-				if exp.Class == Forbidden || globsRead(&exp.Result, globs) {
-					if exp.Prompt == "" {
-						exp.Prompt = sub.Prompt
+		judgeAt := func(dir string) (Verdict, string) {
+			sub := s.judgeStdin(c.Argv, c.Stdin, dir)
+			dynamic := c.Dynamic
+			if dynamic != "" && sub.Class != Forbidden {
+				if argv, globs, secret, ok := expandArgv(&c, d, dir, written); ok {
+					exp := s.judgeArgv(argv, dir)
+					if exp.Class == Forbidden || globsJudged(&exp, argv, globs) {
+						if exp.Prompt == "" {
+							exp.Prompt = sub.Prompt
+						}
+						if secret != "" && exp.Secret == "" && exp.Class != Forbidden {
+							exp.Secret, exp.Class = secret, Unverified
+						}
+						sub, dynamic = exp, ""
 					}
-					if secret != "" && exp.Secret == "" && exp.Class != Forbidden {
-						exp.Secret, exp.Class = secret, Unverified
-					}
-					sub, dynamic = exp, ""
 				}
+			}
+			return sub, dynamic
+		}
+		sub, dynamic := judgeAt(dir)
+		// An earlier cd may not have run or may have failed: the command
+		// is judged in every directory it may run in (its globs expand
+		// there, its relative paths and trees are there), the worst
+		// judgement winning.
+		for _, o := range dirs[1:] {
+			if sub.Class == Forbidden || dynamic != "" {
+				break
+			}
+			alt, altDyn := judgeAt(o)
+			if alt.Class == Forbidden {
+				sub, dynamic = alt, altDyn
+				break
+			}
+			if sub.Prompt == "" {
+				sub.Prompt = alt.Prompt
+			}
+			if altDyn == "" && alt.Class.Rank() <= sub.Class.Rank() && (alt.Secret == "" || sub.Secret != "") {
+				continue
+			}
+			why := altDyn
+			if why == "" {
+				why = alt.Reason
+			}
+			if why == "" {
+				why = "not known to be safe there"
+			}
+			if alt.Secret != "" && sub.Secret == "" {
+				sub.Secret = alt.Secret
+			}
+			dynamic = "an earlier cd may not have run or may have failed, and in " + o + " " + why
+			break
+		}
+		if sub.Secret == "" && (sub.Class == Safe || sub.Class == Match) {
+			if why := pipedSecret(script.Commands, ci, d, cwd); why != "" {
+				sub.Secret, sub.Class, sub.Unknown = why, Unverified, true
+				sub.Reason = "secret: " + why
+			} else if why := xargsInput(c.Argv, script.Commands, ci, d, cwd); why != "" {
+				sub.Class, sub.Unknown, sub.Reason = Unverified, true, why
+			}
+		}
+		if sub.Class == Safe || sub.Class == Match {
+			if why := readsMoved(&sub, &c, dirs, moved); why != "" {
+				sub.Class, sub.Unknown, sub.Reason = Unverified, true, why
+			}
+		}
+		if mv := unSudo(sub.Argv); len(mv) > 0 && (movesFiles(filepath.Base(mv[0])) || gitMoves(mv)) {
+			moved = append(moved, sub.Writes...)
+			if len(sub.Writes) == 0 || len(dirs) > 1 {
+				// where it moved or linked is not known: anywhere below
+				moved = append(moved, dirs...)
 			}
 		}
 		if sub.Class != Safe || len(c.Writes) > 0 {
@@ -266,7 +389,14 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 				sub.Prompt = destructive(c.Argv, c.ArgDynamic)
 			}
 			if c.Dynamic != "" {
-				sub.Removes = removes(c.Argv, c.ArgDynamic, dir)
+				sub.Removes = nil
+				for _, d := range dirs {
+					sub.Removes = append(sub.Removes, removes(c.Argv, c.ArgDynamic, d)...)
+				}
+			} else {
+				for _, d := range dirs[1:] {
+					sub.Removes = append(sub.Removes, removes(c.Argv, nil, d)...)
+				}
 			}
 			v.Removes = append(v.Removes, sub.Removes...)
 		}
@@ -276,10 +406,11 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 		if v.Secret == "" {
 			v.Secret = sub.Secret
 			for _, r := range c.Reads {
-				if v.Secret != "" {
-					break // only the first secret is reported
+				for _, d := range dirs {
+					if v.Secret == "" { // only the first secret is reported
+						v.Secret = secretPath(r, d)
+					}
 				}
-				v.Secret = secretPath(r, dir)
 			}
 		}
 		v.Commands = append(v.Commands, sub.Commands...)
@@ -293,8 +424,10 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			dynamic = sub.Reason
 		}
 		for _, f := range c.Reads {
-			if why := deviceRead(f, dir); why != "" && class != Forbidden {
-				dynamic = why
+			for _, d := range dirs {
+				if why := deviceRead(f, d); why != "" && class != Forbidden {
+					dynamic = why
+				}
 			}
 		}
 		if dynamic != "" && class != Forbidden {
@@ -451,3 +584,106 @@ func wrappers(s string) bool {
 }
 
 func isWrapper(name string) bool { return wrappers(name) }
+
+// movesFiles are the programs that put a file's content under another
+// name: a later read of that name reads what the judge never saw there.
+func movesFiles(prog string) bool {
+	switch prog {
+	case "mv", "ln", "link", "cp", "rename", "install", "rsync":
+		return true
+	}
+	return false
+}
+
+// gitMoves reports whether argv is git mv (which renames like mv).
+func gitMoves(argv []string) bool {
+	if filepath.Base(argv[0]) != "git" {
+		return false
+	}
+	for i := 1; i < len(argv); i++ {
+		switch a := argv[i]; {
+		case a == "-C" || a == "-c":
+			i++
+		case strings.HasPrefix(a, "-"):
+		default:
+			return a == "mv"
+		}
+	}
+	return false
+}
+
+// readsMoved says why v, a later command of a script, reads what an
+// earlier mv, ln or cp put in place (moved holds their paths), or "": a
+// file read at, below or above (a tree) one of those paths. The secret
+// checks look at the file system as it is before the script runs, so
+// `ln -s .env notes.txt && cat notes.txt` would read a secret through a
+// harmless name.
+func readsMoved(v *Verdict, c *shell.Command, dirs []string, moved []string) string {
+	if len(moved) == 0 || len(v.Argv) == 0 {
+		return ""
+	}
+	reads := append([]string(nil), c.Reads...)
+	switch prog := filepath.Base(v.Argv[0]); {
+	case prog == "find":
+		// find prints names; what its -exec runs reads the files found.
+		execs := false
+		for _, a := range v.Argv {
+			execs = execs || a == "-exec" || a == "-execdir" || a == "-ok" || a == "-okdir"
+		}
+		if !execs {
+			return ""
+		}
+		starts, _ := findStarts(v.Argv)
+		reads = append(reads, append(starts, ".")...)
+	case prog == "xargs", prog == "rg", prog == "ag", prog == "git" && hasWord(v.Argv, "grep"),
+		strings.HasSuffix(prog, "grep") && recursiveFlag(v.Argv):
+		// xargs reads what its input names; a recursive search with no
+		// path searches the working directory
+		reads = append(reads, ".")
+	case metadataOnly(prog):
+		return ""
+	}
+	reads = append(reads, v.Result.Reads()...)
+	for _, r := range reads {
+		for _, dir := range dirs {
+			p := filepath.Clean(absolute(r, dir))
+			for _, m := range moved {
+				m = filepath.Clean(m)
+				if p == m || strings.HasPrefix(p, m+"/") || strings.HasPrefix(m, p+"/") || p == "/" {
+					return "reads " + r + ", and an earlier command of the script moves, links or copies files there: what it holds is not known now"
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// opaqueWord reports whether word k of the argv r judged was matched as a
+// value that names no file (a grep pattern): a path find puts inside it is
+// only text.
+func opaqueWord(r *Result, k int) bool {
+	if r.Class != Safe || r.Exec == nil {
+		return false
+	}
+	for _, a := range r.Exec.Args {
+		if a.Index == k-1 {
+			return a.Type.Kind == TypeOpaqueNonFile
+		}
+	}
+	return false
+}
+
+// recursiveFlag reports whether a grep argv asks to recurse.
+func recursiveFlag(argv []string) bool {
+	for _, a := range argv[1:] {
+		switch {
+		case a == "--":
+			return false
+		case a == "--recursive" || a == "--dereference-recursive" || a == "--directories=recurse" || a == "recurse":
+			return true
+		case len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.ContainsAny(a, "rR"):
+			return true
+		}
+	}
+	return false
+}

@@ -52,7 +52,7 @@ func (s *Spec) match(program string, args []string) (*Exec, *MatchError) {
 				return nil, &MatchError{Type: ErrOptionMissingValue, Program: program, Option: arg}
 			}
 			value := args[i+1]
-			if strings.HasPrefix(value, "-") {
+			if strings.HasPrefix(value, "-") && !negativeValue(value) {
 				return nil, &MatchError{Type: ErrOptionFollowedByOptionInsteadOfValue, Program: program, Option: arg, Value: value}
 			}
 			opts = append(opts, MatchedOpt{Name: o.Name, Value: value, Type: o.Value.argType()})
@@ -114,6 +114,43 @@ const NumFlag = "-NUM"
 
 // numFlag reports whether a is a dash and one or more digits.
 func numFlag(a string) bool { return len(a) > 1 && a[0] == '-' && a[1] != '0' && digits(a[1:]) }
+
+// negativeValue reports whether a word after an option that takes a value
+// is a negative number, with at most one letter of unit (`find -mtime -1`,
+// `-size -10M`, `head -n -5`), or a symbolic mode after a dash (`find -perm
+// -u+x`): a value, as getopt and find read it, not an option. Any other word starting with "-" after such an option fails the
+// spec, as before.
+func negativeValue(a string) bool {
+	if len(a) < 2 || a[0] != '-' {
+		return false
+	}
+	if symbolicMode(a[1:]) {
+		return true // find -perm -u+x
+	}
+	n := a[1:]
+	if last := n[len(n)-1]; len(n) > 1 && (last >= 'a' && last <= 'z' || last >= 'A' && last <= 'Z') {
+		n = n[:len(n)-1]
+	}
+	return digits(n)
+}
+
+// symbolicMode reports whether s is a chmod-style symbolic mode: who
+// letters, then an operator and permission letters (u+x, go-w, a=r).
+func symbolicMode(s string) bool {
+	i := 0
+	for i < len(s) && strings.IndexByte("ugoa", s[i]) >= 0 {
+		i++
+	}
+	if i == 0 || i == len(s) || strings.IndexByte("+-=", s[i]) < 0 || i+1 == len(s) {
+		return false
+	}
+	for _, c := range s[i+1:] {
+		if !strings.ContainsRune("rwxXst", c) {
+			return false
+		}
+	}
+	return true
+}
 
 func hasFlag(flags []MatchedFlag, name string) bool {
 	for _, f := range flags {
@@ -181,7 +218,7 @@ func (s *Spec) matchCompound(program string, args []string, i int, flags []Match
 			return flags[:before], opts, 0, &MatchError{Type: ErrOptionMissingValue, Program: program, Option: o.Name}
 		default:
 			value = args[i+1]
-			if strings.HasPrefix(value, "-") {
+			if strings.HasPrefix(value, "-") && !negativeValue(value) {
 				return flags[:before], opts, 0, &MatchError{Type: ErrOptionFollowedByOptionInsteadOfValue, Program: program, Option: o.Name, Value: value}
 			}
 			consumed = 1
@@ -270,61 +307,167 @@ func validate(t ArgType, value string) *MatchError {
 		if !SafeSedCommand(value) {
 			return &MatchError{Type: ErrSedCommandNotProvablySafe, Command: value}
 		}
+	case TypeAwkProgram:
+		if !SafeAwkProgram(value) {
+			return &MatchError{Type: ErrAwkProgramNotProvablySafe, Command: value}
+		}
+	case TypePlusFormat:
+		// date +FORMAT: a word without the + sets the clock.
+		if !strings.HasPrefix(value, "+") {
+			return &MatchError{Type: ErrLiteralValueDidNotMatch, Expected: "+FORMAT", Actual: value}
+		}
 	}
 	return nil
 }
 
-// SafeSedCommand reports whether a sed script only prints lines: commands
-// separated by ';' or newlines, each an address or address range of line
-// numbers, '$', 'N~S', 'N,+M' or a /regex/ (ours: a regex address selects
-// lines, it runs nothing), followed by p, or a lone q/Nq. Nothing else (no
-// e, w, r, s///, no other regex delimiters) is accepted.
+// SafeSedCommand reports whether a sed script only prints, to standard
+// output: commands separated by ';' or newlines, each with an optional
+// address or address range (line numbers, '$', 'N~S', 'N,+M', 'N,~M' or a
+// /regex/, optionally negated with '!') and one of the commands that edit
+// only the pattern and hold spaces or print (p P l = d D n N g G h H x q Q,
+// q and Q with an exit code), s/RE/REPLACEMENT/FLAGS with the flags g p i
+// I m M and a count, or y/SRC/DST/. s and y take any delimiter that is not
+// a letter, digit, backslash, space or newline. Nothing else is accepted:
+// no e, w, W, r, R, F, z, v, a, i, c, blocks or labels, and no s flag e or
+// w (which run a command or write a file).
+//
+// A bracket expression in a regex ([...]) is accepted only when it holds
+// neither the delimiter, a backslash nor a newline, and its classes
+// ([:alpha:], [.x.], [=x=]) are closed: GNU sed keeps a delimiter inside
+// brackets literal, so only then do its parse and this one agree on where
+// the regex ends. A byte above 0x7f followed by an ASCII punctuation byte is
+// refused: in a multibyte locale (GBK, Big5, Shift JIS) the pair is one
+// character and a backslash or delimiter would vanish into it.
 func SafeSedCommand(script string) bool {
-	script = strings.TrimSpace(script)
-	if script == "" {
+	s := strings.TrimSpace(script)
+	if s == "" {
 		return false
 	}
-	for _, cmd := range strings.FieldsFunc(script, func(r rune) bool { return r == ';' || r == '\n' }) {
-		cmd = strings.TrimSpace(cmd)
-		if cmd == "" {
-			continue
-		}
-		last := cmd[len(cmd)-1]
-		if last != 'p' && last != 'q' {
-			return false
-		}
-		addr := strings.TrimSpace(cmd[:len(cmd)-1])
-		if last == 'q' {
-			if addr != "" && !lineAddress(addr) {
-				return false
-			}
-			continue
-		}
-		if addr == "" {
-			return false
-		}
-		first, rest, ok := sedAddress(addr)
-		if !ok || first == "" {
-			return false
-		}
-		rest = strings.TrimSpace(rest)
-		if strings.HasPrefix(rest, ",") {
-			second := strings.TrimSpace(rest[1:])
-			if strings.HasPrefix(second, "+") || strings.HasPrefix(second, "~") {
-				if !digits(second[1:]) {
-					return false
-				}
-				rest = ""
-			} else if _, rest, ok = sedAddress(second); !ok {
-				return false
-			}
-			rest = strings.TrimSpace(rest)
-		}
-		if rest != "" && rest != "!" {
+	for i := 0; i+1 < len(s); i++ {
+		if c := s[i+1]; s[i] >= 0x80 && c >= 0x40 && c <= 0x7e &&
+			!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
 			return false
 		}
 	}
-	return true
+	n := 0 // commands
+	for {
+		s = strings.TrimLeft(s, " \t\n;")
+		if s == "" {
+			return n > 0
+		}
+		n++
+		rest, ok := sedAddresses(s)
+		if !ok {
+			return false
+		}
+		s = strings.TrimLeft(rest, " \t")
+		if s == "" {
+			return false
+		}
+		c := s[0]
+		s = s[1:]
+		switch c {
+		case 'p', 'P', 'l', '=', 'd', 'D', 'n', 'N', 'g', 'G', 'h', 'H', 'x':
+		case 'q', 'Q':
+			i := 0
+			for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+				i++
+			}
+			s = s[i:]
+		case 's', 'y':
+			if s == "" || !sedDelimiter(s[0]) {
+				return false
+			}
+			d := s[0]
+			var ok bool
+			for part := 0; part < 2; part++ {
+				// only an s command's regex knows brackets
+				if s, ok = sedPart(s[1:], d, c == 's' && part == 0); !ok {
+					return false
+				}
+			}
+			s = s[1:] // the closing delimiter
+			if c == 's' {
+				i := 0
+				for i < len(s) && strings.IndexByte("gpiImM0123456789", s[i]) >= 0 {
+					i++
+				}
+				s = s[i:]
+			}
+		default:
+			return false
+		}
+		s = strings.TrimLeft(s, " \t")
+		if s != "" && s[0] != ';' && s[0] != '\n' {
+			return false
+		}
+	}
+}
+
+// sedAddresses reads the optional address, address range and '!' at the
+// front of one sed command and returns the rest.
+func sedAddresses(s string) (string, bool) {
+	if s[0] != '/' && !(s[0] >= '0' && s[0] <= '9') && s[0] != '$' {
+		return s, true
+	}
+	_, rest, ok := sedAddress(s)
+	if !ok {
+		return "", false
+	}
+	rest = strings.TrimLeft(rest, " \t")
+	if strings.HasPrefix(rest, ",") {
+		second := strings.TrimLeft(rest[1:], " \t")
+		if strings.HasPrefix(second, "+") || strings.HasPrefix(second, "~") {
+			i := 1
+			for i < len(second) && second[i] >= '0' && second[i] <= '9' {
+				i++
+			}
+			if i == 1 {
+				return "", false
+			}
+			rest = second[i:]
+		} else if _, rest, ok = sedAddress(second); !ok {
+			return "", false
+		}
+		rest = strings.TrimLeft(rest, " \t")
+	}
+	return strings.TrimPrefix(rest, "!"), true
+}
+
+// sedDelimiter reports whether c may delimit an s or y command here.
+func sedDelimiter(c byte) bool {
+	return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		c == '\\' || c == ' ' || c == '\t' || c == '\n')
+}
+
+// sedPart returns s from the unescaped delimiter d that ends one part of
+// an s or y command (a backslash escapes the next character; a raw newline
+// is not accepted). In a regex (re), a bracket expression is skipped whole
+// and must pass sedBracket.
+func sedPart(s string, d byte, re bool) (string, bool) {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '[':
+			if !re {
+				break
+			}
+			end, ok := sedBracket(s, i, d)
+			if !ok {
+				return "", false
+			}
+			i = end
+		case '\\':
+			i++
+			if i < len(s) && s[i] == '\n' {
+				return "", false
+			}
+		case '\n':
+			return "", false
+		case d:
+			return s[i:], true
+		}
+	}
+	return "", false
 }
 
 // sedAddress splits one address off the front of s: a line address
@@ -334,6 +477,12 @@ func sedAddress(s string) (addr, rest string, ok bool) {
 	if strings.HasPrefix(s, "/") {
 		for i := 1; i < len(s); i++ {
 			switch s[i] {
+			case '[':
+				end, ok := sedBracket(s, i, '/')
+				if !ok {
+					return "", "", false
+				}
+				i = end
 			case '\\':
 				i++
 			case '\n':
@@ -356,6 +505,45 @@ func sedAddress(s string) (addr, rest string, ok bool) {
 		return "", "", false
 	}
 	return s[:end], s[end:], true
+}
+
+// sedBracket returns the index of the ']' that closes the bracket
+// expression opening at s[i], by the POSIX rules (a ']' first or after '^'
+// is literal; [:name:], [.x.] and [=x=] are units). It fails when the
+// expression holds the delimiter d, a backslash or a newline, or a class is
+// not closed, so that any reading of the brackets ends the regex at the
+// same delimiter.
+func sedBracket(s string, i int, d byte) (int, bool) {
+	j := i + 1
+	if j < len(s) && s[j] == '^' {
+		j++
+	}
+	if j < len(s) && s[j] == ']' {
+		j++
+	}
+	for ; j < len(s); j++ {
+		switch c := s[j]; {
+		case c == ']':
+			// Nothing in the brackets may be the delimiter, whatever role
+			// it plays there (a ] or ^ or : delimiter included).
+			if strings.IndexByte(s[i:j+1], d) >= 0 {
+				return 0, false
+			}
+			return j, true
+		case c == d || c == '\\' || c == '\n':
+			return 0, false
+		case c == '[' && j+1 < len(s) && (s[j+1] == ':' || s[j+1] == '.' || s[j+1] == '='):
+			k := j + 2
+			for k < len(s) && (s[k] >= 'a' && s[k] <= 'z' || s[k] >= 'A' && s[k] <= 'Z' || s[k] >= '0' && s[k] <= '9') {
+				k++
+			}
+			if k == j+2 || k+1 >= len(s) || s[k] != s[j+1] || s[k+1] != ']' {
+				return 0, false
+			}
+			j = k + 1
+		}
+	}
+	return 0, false
 }
 
 // lineAddress reports whether a is a line number, '$' or 'first~step'.

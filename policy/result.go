@@ -238,6 +238,7 @@ const (
 	ErrInvalidPositiveInteger               = "InvalidPositiveInteger"
 	ErrMissingRequiredOptions               = "MissingRequiredOptions"
 	ErrSedCommandNotProvablySafe            = "SedCommandNotProvablySafe"
+	ErrAwkProgramNotProvablySafe            = "AwkProgramNotProvablySafe"
 	ErrMultipleVarargPatterns               = "MultipleVarargPatterns"
 	ErrPrefixRulePrompt                     = "PrefixRulePrompt"
 	// ErrDeviceFile: a file argument names a device, a FIFO or a socket
@@ -297,6 +298,8 @@ func (e *MatchError) Error() string {
 		return fmt.Sprintf("%s: missing required options %s", e.Program, strings.Join(e.Options, ", "))
 	case ErrSedCommandNotProvablySafe:
 		return fmt.Sprintf("sed command %q is not provably safe", e.Command)
+	case ErrAwkProgramNotProvablySafe:
+		return fmt.Sprintf("awk program %q is not provably safe", e.Command)
 	case ErrMultipleVarargPatterns:
 		return fmt.Sprintf("%s: more than one vararg pattern", e.Program)
 	case ErrPrefixRulePrompt:
@@ -386,7 +389,7 @@ func (e *MatchError) MarshalJSON() ([]byte, error) {
 			Program string   `json:"program"`
 			Options []string `json:"options"`
 		}{e.Type, e.Program, e.Options})
-	case ErrSedCommandNotProvablySafe:
+	case ErrSedCommandNotProvablySafe, ErrAwkProgramNotProvablySafe:
 		return marshal(struct {
 			Type    string `json:"type"`
 			Command string `json:"command"`

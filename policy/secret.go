@@ -106,6 +106,9 @@ func secretGlob(pattern, cwd string) string {
 		if e := secrets().Secret(Resolve(m, "/"), home()); e != nil {
 			return "reads " + pattern + " (" + m + ": " + e.Reason + ")"
 		}
+		if why := contentSecret(Resolve(m, "/")); why != "" {
+			return "reads " + pattern + " (" + m + ": " + why + ")"
+		}
 	}
 	if dir := filepath.Dir(abs); !strings.ContainsAny(dir, "*?[") {
 		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
@@ -119,6 +122,32 @@ func secretGlob(pattern, cwd string) string {
 		name := strings.ReplaceAll(filepath.Base(e.Pattern), "*", "x")
 		if ok, _ := filepath.Match(last, name); ok && !hidden(name) && !excepted(e.Except, name) {
 			return "reads " + pattern + ", which can name " + name + " (" + e.Reason + ")"
+		}
+	}
+	return ""
+}
+
+// nameCanBeSecret returns a secret's name that find's -name PATTERN (or
+// -iname, fold) names by itself, or "": the pattern with each * read as
+// nothing or as one letter, and ? as one letter, is on the secret list
+// (".env*" names .env, "*.pem" x.pem; "*.yml" names no secret, though a
+// secrets.yml could match it: for those the tree at hand decides).
+func nameCanBeSecret(pattern string, fold bool) string {
+	if strings.ContainsAny(pattern, "[\\/") {
+		return ""
+	}
+	for _, star := range []string{"", "x"} {
+		name := strings.ReplaceAll(strings.ReplaceAll(pattern, "*", star), "?", "x")
+		if name == "" {
+			continue
+		}
+		for _, n := range []string{name, strings.ToLower(name)} {
+			if e := secrets().Secret("/nowhere/"+n, home()); e != nil && e.Kind == protect.Secret {
+				return n
+			}
+			if !fold {
+				break
+			}
 		}
 	}
 	return ""

@@ -43,7 +43,7 @@ const maxWalkEntries = 20000
 // contentReaders print what the files they are given hold.
 func contentReaders(s string) bool {
 	switch s {
-	case "cat", "grep", "egrep", "fgrep", "rg", "head", "tail", "less", "more", "strings", "xxd", "od",
+	case "cat", "grep", "egrep", "fgrep", "zgrep", "zegrep", "zfgrep", "zcat", "rg", "head", "tail", "less", "more", "strings", "xxd", "od",
 		"hexdump", "sed", "awk", "nl", "jq", "base64", "sort", "uniq", "tac", "bat", "ag", "ack", "cut",
 		"diff", "cmp", "paste", "column", "yq":
 		return true
@@ -80,6 +80,41 @@ func secretDump(argv []string, cwd string) string {
 		return inspectEnv(argv)
 	case "git":
 		return gitConfigPrint(argv, cwd)
+	case "systemctl":
+		return showEnv(argv)
+	}
+	return ""
+}
+
+// showEnv: `systemctl show UNIT` prints every property, Environment= (the
+// variables set in the unit, secrets among them) included; with -p/--property
+// naming only other properties it does not.
+func showEnv(argv []string) string {
+	show, props := false, false
+	for i := 1; i < len(argv); i++ {
+		a := argv[i]
+		var value string
+		switch {
+		case a == "show":
+			show = true
+			continue
+		case (a == "-p" || a == "--property") && i+1 < len(argv):
+			value = argv[i+1]
+			i++
+		case strings.HasPrefix(a, "--property="):
+			value = strings.TrimPrefix(a, "--property=")
+		case strings.HasPrefix(a, "-p") && len(a) > 2:
+			value = a[2:]
+		default:
+			continue
+		}
+		props = true
+		if strings.Contains(strings.ToLower(value), "environment") || strings.ContainsAny(value, "*?[") {
+			return "systemctl show prints " + value + ", the variables a unit sets, which hold API keys and passwords"
+		}
+	}
+	if show && !props {
+		return "systemctl show prints every property of the unit, Environment= included, which holds API keys and passwords"
 	}
 	return ""
 }
@@ -120,11 +155,80 @@ func inspectEnv(argv []string) string {
 			format = a[2:]
 		}
 	}
-	if format != "" && !strings.Contains(format, "Env") && !strings.Contains(format, "json") &&
-		!strings.Contains(strings.ReplaceAll(format, " ", ""), "{{.}}") && !strings.Contains(strings.ReplaceAll(format, " ", ""), ".Config}}") {
+	if format != "" && inspectFormatNarrow(format) {
 		return ""
 	}
 	return filepath.Base(argv[0]) + " inspect prints the configuration, Config.Env included, which holds API keys and passwords"
+}
+
+// inspectFormatNarrow reports whether a docker inspect --format template
+// cannot print the container's environment: it names neither Env nor
+// Config, and it never refers to a whole object, which would print
+// Config.Env with it: no $ (the root), and no dot that does not start a
+// field name (`{{.}}`, `{{json .}}`, `index . "Config"`). So
+// `{{.State.Status}}` and `{{json .State.Health}}` are narrow, and
+// `{{json .Config}}`, `{{.Config | printf "%v"}}` and
+// `{{with .Config}}{{.}}{{end}}` are not.
+func inspectFormatNarrow(format string) bool {
+	if strings.Contains(format, "$") || strings.Contains(format, "Env") || strings.Contains(format, "Config") {
+		return false
+	}
+	for i := 0; i < len(format); i++ {
+		if format[i] != '.' {
+			continue
+		}
+		if i+1 >= len(format) {
+			return false
+		}
+		if c := format[i+1]; !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// shellStartup reports whether abs is a shell's startup file, direnv's
+// .envrc or an environment file read at login: where people export their
+// API keys (`export OPENAI_API_KEY=sk-...`).
+func shellStartup(abs string) bool {
+	switch filepath.Base(abs) {
+	case ".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc", ".zshenv", ".zprofile", ".zlogin",
+		".envrc", ".pam_environment":
+		return true
+	case "environment":
+		return filepath.Dir(abs) == "/etc"
+	}
+	return false
+}
+
+// exportedSecret says why a shell startup file holds a secret, or "": a
+// line that sets a secret-looking variable (`export GITHUB_TOKEN=ghp_...`,
+// `OPENAI_API_KEY="sk-..."`) to a value that is not another variable.
+func exportedSecret(abs string) string {
+	fi, err := os.Stat(abs)
+	if err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	f, err := os.Open(abs)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	b, _ := io.ReadAll(io.LimitReader(f, 1<<20))
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		line = strings.TrimSpace(strings.TrimPrefix(line, "export "))
+		name, value, ok := strings.Cut(line, "=")
+		if !ok || name == "" || strings.ContainsAny(name, " \t$#") {
+			continue
+		}
+		value = strings.Trim(strings.TrimSpace(value), `"'`)
+		if value == "" || strings.HasPrefix(value, "$") || !secrets().SecretEnvName(name) {
+			continue
+		}
+		return filepath.Base(abs) + " sets " + name + ", a secret-looking variable"
+	}
+	return ""
 }
 
 // credentialInConfig matches a URL with credentials, an auth header or an
@@ -140,6 +244,9 @@ func contentSecret(abs string) string {
 	base := filepath.Base(abs)
 	gitConfig := base == ".gitconfig" || base == "config" && (filepath.Base(filepath.Dir(abs)) == ".git" ||
 		strings.Contains(abs, "/.git/modules/") || strings.HasSuffix(filepath.Dir(abs), "/.config/git"))
+	if shellStartup(abs) {
+		return exportedSecret(abs)
+	}
 	if !gitConfig && base != ".npmrc" && base != ".yarnrc.yml" && base != ".yarnrc" {
 		return ""
 	}
@@ -247,7 +354,8 @@ func recursiveSecret(argv []string, cwd string) string {
 	var roots, include []string
 	hidden := true
 	switch prog {
-	case "grep", "egrep", "fgrep":
+	case "grep", "egrep", "fgrep", "zgrep", "zegrep", "zfgrep":
+		// zgrep: GNU's refuses -r, but on macOS zgrep is grep and recurses.
 		recursive, patternGiven := false, false
 		var pos []string
 		opts := true
@@ -311,6 +419,24 @@ func recursiveSecret(argv []string, cwd string) string {
 		if len(roots) == 0 {
 			roots = []string{"."}
 		}
+	case "diff":
+		// diff -r walks both trees; with -N a file on one side only is
+		// printed whole. Every word that is not an option is taken as a
+		// tree (an option's value that names none adds nothing).
+		recursive := false
+		var pos []string
+		for _, a := range argv[1:] {
+			switch {
+			case a == "--recursive" || len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.ContainsRune(a, 'r'):
+				recursive = true
+			case !strings.HasPrefix(a, "-"):
+				pos = append(pos, a)
+			}
+		}
+		if !recursive {
+			return ""
+		}
+		roots = pos
 	case "rg":
 		hidden = false
 		patternGiven := false
@@ -380,20 +506,30 @@ func recursiveSecret(argv []string, cwd string) string {
 		roots = []string{"."}
 	case "find":
 		var starts, names []string
-		reader, or := "", false
-		i := 1
-		for ; i < len(argv) && !strings.HasPrefix(argv[i], "-") && argv[i] != "(" && argv[i] != "!"; i++ {
-			starts = append(starts, argv[i])
-		}
+		reader, or, secretName := "", false, ""
+		starts, i := findStarts(argv)
 		for ; i < len(argv); i++ {
 			switch a := argv[i]; a {
 			case "-exec", "-execdir", "-ok", "-okdir":
 				if i+1 < len(argv) && contentReaders(filepath.Base(argv[i+1])) && reader == "" {
 					reader = filepath.Base(argv[i+1])
 				}
+				// A reader that recurses (grep -r on a directory found by
+				// name) reads below what the -name tests select.
+				for j := i + 1; j < len(argv) && argv[j] != ";" && argv[j] != "+"; j++ {
+					w := argv[j]
+					if w == "--recursive" || w == "--dereference-recursive" || w == "--directories=recurse" || w == "recurse" ||
+						len(w) > 1 && w[0] == '-' && w[1] != '-' && strings.ContainsAny(w, "rR") ||
+						j == i+1 && (filepath.Base(w) == "rg" || filepath.Base(w) == "ag") {
+						or = true // no -name narrowing
+					}
+				}
 			case "-name", "-iname":
 				if i+1 < len(argv) {
 					names = append(names, argv[i+1])
+					if n := nameCanBeSecret(argv[i+1], a == "-iname"); n != "" && secretName == "" {
+						secretName = a + " " + argv[i+1] + " can match " + n
+					}
 				}
 			case "-o", "-or", "!", "-not", ",":
 				or = true
@@ -401,6 +537,9 @@ func recursiveSecret(argv []string, cwd string) string {
 		}
 		if reader == "" {
 			return ""
+		}
+		if secretName != "" {
+			return "find -exec " + reader + " reads the files it finds, and " + secretName
 		}
 		if len(starts) == 0 {
 			starts = []string{"."}
@@ -426,7 +565,7 @@ func recursiveSecret(argv []string, cwd string) string {
 				continue
 			}
 			rel := f
-			return prog + " reads the tree " + r + ", which holds " + rel + " (" + secrets().Secret(f, home()).Reason + ")"
+			return prog + " reads the tree " + r + ", which holds " + rel + " (" + whySecret(f) + ")"
 		}
 		if !complete {
 			return prog + " reads the tree " + r + ", too large to check for secret files (over " +
@@ -434,6 +573,29 @@ func recursiveSecret(argv []string, cwd string) string {
 		}
 	}
 	return ""
+}
+
+// findStarts returns find's starting points and the index of the first
+// word of its expression: the options -H, -L, -P, -D LIST and -O LEVEL
+// come before the starting points.
+func findStarts(argv []string) ([]string, int) {
+	i := 1
+	for ; i < len(argv); i++ {
+		a := argv[i]
+		if a == "-H" || a == "-L" || a == "-P" || strings.HasPrefix(a, "-O") {
+			continue
+		}
+		if a == "-D" {
+			i++
+			continue
+		}
+		break
+	}
+	var starts []string
+	for ; i < len(argv) && !strings.HasPrefix(argv[i], "-") && argv[i] != "(" && argv[i] != "!"; i++ {
+		starts = append(starts, argv[i])
+	}
+	return starts, i
 }
 
 // homeWord expands a leading ~ the judge already knows how to read.
@@ -476,6 +638,7 @@ type walkKey struct {
 type walkResult struct {
 	found    []string
 	complete bool
+	odd      string
 }
 
 var (
@@ -483,53 +646,141 @@ var (
 	walkCache map[walkKey]walkResult
 )
 
-// secretFiles walks dir (bounded: maxWalkEntries entries, .git not
-// entered, symlinks not followed) and returns the secret-list files and
-// directories in it, and whether the walk saw the whole tree. Hidden
-// entries are skipped unless hidden is set. A file (not a directory) is
-// itself checked.
+// secretFiles walks dir (bounded: maxWalkEntries entries) and returns the
+// secret files and directories in it, and whether the walk saw the whole
+// tree. Hidden entries are skipped unless hidden is set. A file (not a
+// directory) is itself checked. Files that are secrets by their content
+// count (an .npmrc with a token; a .git directory is not walked, but its
+// config is checked, which grep -r and find read). A symlink counts as
+// what it leads to: a link to a secret file, to a secret directory or into
+// one is a secret (readers open the target), and a linked directory is
+// walked too (grep -R, find -L and cat of a path below it follow it).
 func secretFiles(dir string, hidden bool) ([]string, bool) {
+	r := walkTree(dir, hidden)
+	return r.found, r.complete
+}
+
+// oddName returns a name in the tree at dir that xargs would not pass on
+// as one plain operand (one that starts with '-', or holds a blank, a
+// quote, a backslash or a newline), or "", and whether the walk saw the
+// whole tree.
+func oddName(dir string) (string, bool) {
+	r := walkTree(dir, true)
+	return r.odd, r.complete
+}
+
+func plainName(name string) bool {
+	return !strings.HasPrefix(name, "-") && !strings.ContainsAny(name, " \t\n\v\f\r'\"\\")
+}
+
+// linkSecret says whether the symlink at p leads to a secret (by name or
+// by content); for a link to a directory it also returns the directory.
+func linkSecret(p, h string) (secret bool, dir string) {
+	t, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return false, ""
+	}
+	if secrets().Secret(t, h) != nil || contentSecret(t) != "" {
+		return true, ""
+	}
+	if fi, err := os.Stat(t); err == nil && fi.IsDir() {
+		return false, t
+	}
+	return false, ""
+}
+
+// whySecret is the reason a path the walk found is a secret.
+func whySecret(f string) string {
+	h := home()
+	if e := secrets().Secret(f, h); e != nil {
+		return e.Reason
+	}
+	if t, err := filepath.EvalSymlinks(f); err == nil {
+		if e := secrets().Secret(t, h); e != nil {
+			return "a link to " + t + ": " + e.Reason
+		}
+		if why := contentSecret(t); why != "" {
+			return why
+		}
+	}
+	if why := contentSecret(f); why != "" {
+		return why
+	}
+	return "a secret"
+}
+
+func walkTree(dir string, hidden bool) walkResult {
 	walkMu.Lock()
 	defer walkMu.Unlock()
 	key := walkKey{dir, hidden}
 	if r, ok := walkCache[key]; ok {
-		return r.found, r.complete
+		return r
 	}
 	h := home()
 	var found []string
 	n := 0
 	complete := true
+	odd := ""
 	abs := Resolve(dir, "/")
 	fi, err := os.Lstat(abs)
 	switch {
 	case err != nil:
 	case !fi.IsDir():
-		if secrets().Secret(abs, h) != nil {
+		if secrets().Secret(abs, h) != nil || contentSecret(abs) != "" {
 			found = append(found, abs)
 		}
 	case secrets().Secret(abs, h) != nil:
 		found = append(found, abs)
 	default:
 		queue := []string{abs}
+		seen := map[string]bool{abs: true}
 		for len(queue) > 0 && len(found) < 16 && complete {
 			d := queue[0]
 			queue = queue[1:]
-			readDir(d, maxWalkEntries-n+1, func(name string, isDir bool) {
+			readDir(d, maxWalkEntries-n+1, func(name string, isDir, isLink bool) {
 				if n++; n > maxWalkEntries {
 					complete = false
 					return
 				}
-				if name == ".git" || !hidden && strings.HasPrefix(name, ".") {
-					return
+				if odd == "" && !plainName(name) {
+					odd = d + "/" + name
 				}
 				p := d + "/" + name
+				if name == ".git" {
+					// grep -r reads .git too: its configs (a submodule's
+					// included) are checked by their content.
+					configs, _ := filepath.Glob(p + "/modules/*/config")
+					for _, c := range append([]string{p + "/config"}, configs...) {
+						if contentSecret(c) != "" {
+							found = append(found, c)
+						}
+					}
+					return
+				}
+				if !hidden && strings.HasPrefix(name, ".") {
+					return
+				}
 				// d is covered by no entry: only a match that ends at name
 				// can cover p (MayEndWith).
-				if secrets().MayEndWith(protect.Secret, name, h) && secrets().Secret(p, h) != nil {
+				if secrets().MayEndWith(protect.Secret, name, h) && secrets().Secret(p, h) != nil ||
+					(contentName(name) || name == "config") && contentSecret(p) != "" {
 					found = append(found, p)
 					return
 				}
-				if isDir {
+				if isLink {
+					secret, target := linkSecret(p, h)
+					if secret {
+						found = append(found, p)
+					} else if target != "" && !seen[target] {
+						seen[target] = true
+						queue = append(queue, target)
+					}
+					return
+				}
+				if isDir && !seen[p] {
+					// (a link met earlier may have queued it already: a
+					// tree is walked once, as the entries are bounded)
+					seen[p] = true
 					queue = append(queue, p)
 				}
 			})
@@ -538,14 +789,20 @@ func secretFiles(dir string, hidden bool) ([]string, bool) {
 	if walkCache == nil {
 		walkCache = map[walkKey]walkResult{}
 	}
-	walkCache[key] = walkResult{found, complete}
-	return found, complete
+	r := walkResult{found, complete, odd}
+	walkCache[key] = r
+	return r
+}
+
+// contentName: the names contentSecret looks into.
+func contentName(name string) bool {
+	return name == ".npmrc" || name == ".yarnrc.yml" || name == ".yarnrc" || name == ".gitconfig"
 }
 
 // namesOnly reports whether a search prints only file names, counts or
 // nothing (grep/rg -l, -L, -c, -q, rg --files): not what the files hold.
 func namesOnly(prog string, argv []string) bool {
-	if prog != "grep" && prog != "egrep" && prog != "fgrep" && prog != "rg" {
+	if prog != "grep" && prog != "egrep" && prog != "fgrep" && prog != "rg" && prog != "zgrep" && prog != "zegrep" && prog != "zfgrep" {
 		return false
 	}
 	for _, a := range argv[1:] {
@@ -558,7 +815,7 @@ func namesOnly(prog string, argv []string) bool {
 		if len(a) > 1 && a[0] == '-' && a[1] != '-' {
 			// A bundle up to the first option that takes a value.
 			for _, c := range a[1:] {
-				if strings.ContainsRune("lLcq", c) {
+				if strings.ContainsRune("lLcq", c) && !(c == 'L' && prog == "rg") { // rg -L is --follow
 					return true
 				}
 				if strings.ContainsRune("efmABCdgtTMj", c) {
@@ -568,4 +825,62 @@ func namesOnly(prog string, argv []string) bool {
 		}
 	}
 	return false
+}
+
+// npmrcWhy says why npm (or npx) run in cwd does more than the rule says,
+// or "": an .npmrc that npm reads (in cwd or a directory above it, and
+// ~/.npmrc) sets a key off a short list of harmless ones. Keys such as
+// logs-dir, cache, prefix, userconfig, globalconfig, tmp, script-shell,
+// node-options, onload-script, git, shell, editor, proxy or strict-ssl
+// choose where npm writes, what it reads or runs, or where its requests
+// (with the user's tokens) go; a project can ship one. npm's own log in
+// ~/.npm/_logs (its state directory, like git's index refresh) is
+// accepted.
+func npmrcWhy(argv []string, cwd string) string {
+	if len(argv) == 0 {
+		return ""
+	}
+	if p := filepath.Base(argv[0]); p != "npm" && p != "npx" {
+		return ""
+	}
+	files := []string{}
+	h := filepath.Clean(home())
+	for d := filepath.Clean(cwd); filepath.IsAbs(d); d = filepath.Dir(d) {
+		if d != h {
+			files = append(files, filepath.Join(d, ".npmrc"))
+		}
+		if d == "/" {
+			break
+		}
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || line[0] == '#' || line[0] == ';' {
+				continue
+			}
+			key, _, _ := strings.Cut(line, "=")
+			key = strings.ToLower(strings.TrimSpace(key))
+			if strings.HasPrefix(key, "//") || strings.HasPrefix(key, "@") && strings.HasSuffix(key, ":registry") {
+				continue // a registry's credentials, a scope's registry
+			}
+			switch key {
+			case "registry", "always-auth", "save-exact", "save-prefix", "save", "engine-strict", "legacy-peer-deps",
+				"strict-peer-deps", "fund", "audit", "audit-level", "package-lock", "progress", "loglevel", "color",
+				"update-notifier", "ignore-scripts", "auto-install-peers", "strict-peer-dependencies",
+				"shamefully-hoist", "public-hoist-pattern[]", "public-hoist-pattern", "hoist-pattern[]",
+				"node-linker", "link-workspace-packages", "prefer-workspace-packages", "provenance", "access",
+				"lockfile-version", "install-links", "optional", "omit", "include", "unicode", "git-tag-version",
+				"tag-version-prefix", "fetch-retries", "fetch-timeout", "prefer-offline", "prefer-online",
+				"offline", "omit-lockfile-registry-resolved", "engine-strict[]", "use-node-version", "resolution-mode", "dedupe-peer-dependents":
+				continue
+			}
+			return "npm reads " + f + ", which sets " + key + " (a setting that can choose where npm writes, what it runs or where its requests go)"
+		}
+	}
+	return ""
 }

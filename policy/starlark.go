@@ -120,7 +120,7 @@ func (b *builder) predeclared() starlark.StringDict {
 		"host_executable":      starlark.NewBuiltin("host_executable", b.hostExecutable),
 		"network_rule":         starlark.NewBuiltin("network_rule", b.networkRule),
 	}
-	for k := MatchOpaqueNonFile; k <= MatchUnverifiedVarargs; k++ {
+	for k := MatchOpaqueNonFile; k <= MatchPlusFormat; k++ {
 		d[matcherConst(k)] = matcherValue{Matcher{Kind: k}}
 	}
 	return d
@@ -144,6 +144,8 @@ var matcherConsts = [...]string{
 	MatchPositiveInteger:    "ARG_POS_INT",
 	MatchSedCommand:         "ARG_SED_COMMAND",
 	MatchUnverifiedVarargs:  "ARG_UNVERIFIED_VARARGS",
+	MatchAwkProgram:         "ARG_AWK_PROGRAM",
+	MatchPlusFormat:         "ARG_PLUS_FORMAT",
 }
 
 // matcherValue is an ARG_* constant in Starlark.

@@ -75,6 +75,8 @@ const (
 	MatchPositiveInteger
 	MatchSedCommand
 	MatchUnverifiedVarargs
+	MatchAwkProgram
+	MatchPlusFormat
 )
 
 var matcherNames = [...]string{
@@ -87,6 +89,8 @@ var matcherNames = [...]string{
 	MatchPositiveInteger:    "PositiveInteger",
 	MatchSedCommand:         "SedCommand",
 	MatchUnverifiedVarargs:  "UnverifiedVarargs",
+	MatchAwkProgram:         "AwkProgram",
+	MatchPlusFormat:         "PlusFormat",
 }
 
 // Matcher is one argument pattern: a kind, and the word for a literal.
@@ -127,6 +131,10 @@ func (m Matcher) argType() ArgType {
 		return ArgType{Kind: TypePositiveInteger}
 	case MatchSedCommand:
 		return ArgType{Kind: TypeSedCommand}
+	case MatchAwkProgram:
+		return ArgType{Kind: TypeAwkProgram}
+	case MatchPlusFormat:
+		return ArgType{Kind: TypePlusFormat}
 	case MatchUnverifiedVarargs:
 		return ArgType{Kind: TypeUnknown}
 	}
@@ -145,6 +153,8 @@ const (
 	TypePositiveInteger
 	TypeSedCommand
 	TypeUnknown
+	TypeAwkProgram
+	TypePlusFormat
 )
 
 var typeNames = [...]string{
@@ -155,6 +165,8 @@ var typeNames = [...]string{
 	TypePositiveInteger: "PositiveInteger",
 	TypeSedCommand:      "SedCommand",
 	TypeUnknown:         "Unknown",
+	TypeAwkProgram:      "AwkProgram",
+	TypePlusFormat:      "PlusFormat",
 }
 
 // ArgType is the type of a matched word; a literal carries its word.
@@ -284,6 +296,12 @@ func (s *Spec) cannotMatch(args []string) bool {
 		if len(a) == 0 || a[0] != '-' || a == "-" {
 			words++
 			continue
+		}
+		if prev := i - 1; prev >= 0 && negativeValue(a) && len(args[prev]) > 1 && args[prev][0] == '-' && args[prev] != "--" {
+			if known, flag := s.knownOptionWord(args[prev]); known && !flag {
+				words++ // the value of the option before it (find -mtime -1)
+				continue
+			}
 		}
 		known, flag := s.knownOptionWord(a)
 		if !known && s.DashArgs {

@@ -63,7 +63,9 @@ func xargsInner(argv []string) (inner []string, harmless bool, ok bool) {
 	for ; i < len(argv); i++ {
 		a := argv[i]
 		switch {
-		case a == "-0" || a == "-r" || a == "--no-run-if-empty" || a == "-t" || a == "--verbose" || a == "--null":
+		case a == "-0" || a == "-r" || a == "--no-run-if-empty" || a == "-t" || a == "--verbose" || a == "--null" ||
+			a == "-x" || a == "--exit" || a == "-o" || a == "--open-tty" || a == "-l" ||
+			strings.HasPrefix(a, "-l") && isDigits(a[2:]) || strings.HasPrefix(a, "--max-lines="):
 		case a == "-d" || a == "-n" || a == "-L" || a == "-P" || a == "-s":
 			i++
 		case a == "-I":
@@ -95,5 +97,50 @@ command:
 	for j := 1; repl != "" && j < len(inner); j++ {
 		inner[j] = strings.ReplaceAll(inner[j], repl, "xargs-input")
 	}
+	if repl == "" && len(inner) == 1 {
+		// The words read are appended: `xargs basename` needs one.
+		inner = append(inner, "xargs-input")
+	}
 	return inner, injectionSafe(argv[i]), true
+}
+
+// findExecInner splits `find ... -exec CMD ARGS {} ;` (or `+`): the find
+// command with every -exec action taken out, and the commands run, each
+// with {} made a plain file name. find puts there the path of a file it
+// found, which starts with a starting point the find rule typed as a path
+// (never an option), so each command is judged as CMD ARGS on a file. Only
+// -exec and programs that only read and print (injectionSafe) qualify;
+// -execdir (another working directory), -ok and anything else are decided
+// by the policy's own rules.
+func findExecInner(argv []string) (find []string, inners [][]string, ok bool) {
+	if len(argv) < 2 || filepath.Base(argv[0]) != "find" {
+		return nil, nil, false
+	}
+	find = []string{argv[0]}
+	for i := 1; i < len(argv); i++ {
+		if argv[i] != "-exec" {
+			find = append(find, argv[i])
+			continue
+		}
+		end := -1
+		for j := i + 1; j < len(argv); j++ {
+			if argv[j] == ";" || argv[j] == "+" && j > i+1 && argv[j-1] == "{}" {
+				end = j
+				break
+			}
+		}
+		if end < i+2 || !injectionSafe(argv[i+1]) {
+			return nil, nil, false
+		}
+		inner := append([]string(nil), argv[i+1:end]...)
+		for k := 1; k < len(inner); k++ {
+			inner[k] = strings.ReplaceAll(inner[k], "{}", "find-input")
+		}
+		inners = append(inners, inner)
+		// The action is true when the command succeeds: -true keeps the
+		// expression's shape for the find rule.
+		find = append(find, "-true")
+		i = end
+	}
+	return find, inners, len(inners) > 0
 }

@@ -191,7 +191,11 @@ func Default() *List {
 	// Its index is static data until the list changes (Add, Remove, Apply).
 	l.cache = [2]*compiledList{&defaultIndex[0], &defaultIndex[1]}
 	l.SecretEnv = []string{"*KEY*", "*SECRET*", "*TOKEN*", "*PASSWORD*", "*PASSWD*", "*_PWD", "*CREDENTIAL*", "*_PAT",
-		"*COOKIE*", "*OAUTH*", "*_AUTH", "*AUTHORIZATION*", "*JWT*", "*DSN*", "DATABASE_URL", "*_DATABASE_URL", "SSH_AUTH_SOCK"}
+		"*COOKIE*", "*OAUTH*", "*_AUTH", "*AUTHORIZATION*", "*JWT*", "*DSN*", "DATABASE_URL", "*_DATABASE_URL", "SSH_AUTH_SOCK",
+		// passwords and URLs that carry them
+		"*_PASS", "*_PASS_*", "*PASSPHRASE*", "*WEBHOOK*", "*_URI", "REDIS_URL", "*_REDIS_URL", "MONGO*_URL",
+		"AMQP_URL", "*RABBITMQ_URL", "*CONNECTION_STRING*", "*_CONN_STR*", "*PRIVATE*", "POSTGRES*_URL", "PG_URL",
+		"MYSQL*_URL", "MARIADB*_URL", "*BROKER_URL", "DB_URL", "*_DB_URL", "*CREDS*", "*_SALT"}
 	// GIT_CONFIG_KEY_n holds config names (guard's own git pins among
 	// them), never secrets; the values are GIT_CONFIG_VALUE_n.
 	l.SecretEnvAllow = []string{"*KEYBOARD*", "*KEYMAP*", "KEYTIMEOUT", "GPG_TTY", "GIT_CONFIG_KEY_*", "XAUTHORITY"}

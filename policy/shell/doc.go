@@ -18,6 +18,11 @@
 //
 // A script is static (Script.Static) when it is made only of simple
 // commands joined by &&, ||, ;, |, |& and newlines, possibly negated with !,
+// grouped in subshells ( ) and groups { } or in if/elif/else statements
+// (every branch is walked; a cd inside a subshell stays there, and after an
+// if the directory is either branch's), and [[ ]] in bash that only tests
+// literal words or a literal loop's variable (no -v/-R, arithmetic only
+// between literal numbers: [[ ]] evaluates those operands),
 // with redirections, here-documents whose delimiter is quoted or whose body
 // has no expansions, cd/pushd to literal directories, the wrappers below,
 // bash's `time` keyword, and `bash -c` strings that are static themselves.
@@ -30,7 +35,7 @@
 //
 // Unverified lists, joined with "; ", each construct found that is not a
 // plain static command: command substitution, process substitution,
-// arithmetic expansion, subshell ( ), group { }, if statement, while/until/
+// arithmetic expansion, while/until/
 // for/select loop (and zsh's `repeat N cmd`), case statement, function
 // definition, arithmetic command (( )), let, conditional expression [[ ]],
 // coprocess, background job & (also zsh's &| and &!), an assignment

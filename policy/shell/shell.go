@@ -94,6 +94,12 @@ type Command struct {
 	// as `apply_patch <<'EOF'`): the patch it applies. "" otherwise, and for
 	// every other program.
 	Stdin string
+	// PipeFrom says where the command's standard input comes from when it
+	// is read through a pipe: 1 + the index in Script.Commands of the
+	// simple command before the | (the last one of that part), -1 when that
+	// part is not a simple command (a group, a loop, a subshell), 0 when the
+	// command is not on the right of a pipe.
+	PipeFrom int
 	// Wrapper holds the words of the wrappers that were stripped in front of
 	// Argv, outermost first ("timeout", "10", "nice", "-n", "5"), including
 	// those of an enclosing `timeout 5 bash -c '...'`. Nil when the command

@@ -87,8 +87,10 @@ func runParseTests(t *testing.T, tests []parseTest) {
 				t.Fatalf("Parse(%q, %v) error: %v", tt.src, tt.d, err)
 			}
 			for i := range got.Commands {
-				// Per-word reasons are checked in TestArgDynamic.
+				// Per-word reasons are checked in TestArgDynamic, pipes in
+				// TestPipeFrom.
 				got.Commands[i].ArgDynamic, got.Commands[i].OtherDynamic = nil, false
+				got.Commands[i].PipeFrom = 0
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Parse(%q, %v) =\n  %v\nwant\n  %v", tt.src, tt.d, got, tt.want)
@@ -118,6 +120,7 @@ func TestParseStatic(t *testing.T) {
 		{Bash, `python -c "print('hi')"`, script("", c("python", "-c", "print('hi')"))},
 		{Bash, "sed -n '10,20p' f.py", script("", c("sed", "-n", "10,20p", "f.py"))},
 		{POSIX, "[[ -f x ]] && cat x", script("", c("[[", "-f", "x", "]]"), c("cat", "x"))},
+		{Bash, "[[ $X -eq 1 ]] && cat x", script("conditional expression [[ ]]", c("cat", "x"))},
 		{POSIX, "[ -f x ] && cat x", script("", c("[", "-f", "x", "]"), c("cat", "x"))},
 		{Bash, "git log HEAD~3..HEAD", script("", c("git", "log", "HEAD~3..HEAD"))},
 		{Bash, "git commit -m \"$(cat <<'EOF'\nFix $bug\n\nCo-Authored-By: x\nEOF\n)\"", script("",
@@ -155,7 +158,7 @@ func TestParseRedirections(t *testing.T) {
 		{Bash, `grep x <<< "$v"`, script("", c("grep", "x").dynamic("parameter expansion $v in here-string"))},
 		{Bash, "cat <<< 'lit'", script("", c("cat"))},
 		{Bash, "cmd {fd}> f", script("named file descriptor {fd}", c("cmd").writes("f"))},
-		{Bash, "{ ls; pwd; } > out 2> err", script("group { }",
+		{Bash, "{ ls; pwd; } > out 2> err", script("",
 			c("ls").writes("out", "err"), c("pwd").writes("out", "err"))},
 		{Bash, "for f in a b; do cat $f; done > all.txt", script("",
 			c("cat", "a").writes("all.txt"), c("cat", "b").writes("all.txt"))},
@@ -164,8 +167,16 @@ func TestParseRedirections(t *testing.T) {
 		{Bash, `for f in a 'b c'; do cat "$f"; bash -c 'echo $f'; done`, script("",
 			c("cat", "a"), c("echo", "$f").dynamic("parameter expansion $f in argument 1"),
 			c("cat", "b c"), c("echo", "$f").dynamic("parameter expansion $f in argument 1"))},
-		{Bash, "for f in *.py; do cat $f; done", script("for loop",
+		{Bash, "for f in *.py; do cat $f; done", script("",
 			c("cat", "$f").dynamic("parameter expansion $f in argument 1"))},
+		{Bash, `for f in *.py; do cat "$f"; done`, script("",
+			c("cat", "*.py").dynamic("glob *.py in argument 1"))},
+		{Bash, `for f in "*.py"; do cat "$f"; done`, script("",
+			c("cat", "*.py"))},
+		{Zsh, `for f in *.py; do cat "$f"; done`, script("for loop",
+			c("cat", "$f").dynamic("parameter expansion $f in argument 1"))},
+		{Bash, `for f in $(ls)/*.py; do cat "$f"; done`, script("for loop; command substitution",
+			c("ls"), c("cat", "$f").dynamic("parameter expansion $f in argument 1"))},
 		{Bash, "ls > $(mktemp)", script("command substitution",
 			c("mktemp"), c("ls").writes("$(mktemp)").dynamic("command substitution $(mktemp) in redirection target"))},
 	})
@@ -206,12 +217,12 @@ func TestParseDir(t *testing.T) {
 		{Bash, "cd -", script("")},
 		{Bash, "pushd a && ls && popd && ls", script("working directory unknown: popd", c("ls").in("a"), c("ls").in("a"))},
 		{Bash, "pushd -n a && ls", script("", c("ls"))},
-		{Bash, "(cd a && ls) && ls", script("subshell ( )", c("ls").in("a"), c("ls"))},
+		{Bash, "(cd a && ls) && ls", script("", c("ls").in("a"), c("ls"))},
 		{Bash, "cd a && bash -c 'cd b && ls' && ls", script("", c("ls").in("a/b"), c("ls").in("a"))},
 		{Bash, "cd a && echo $(cd b; pwd) && ls", script("command substitution",
 			c("pwd").in("a/b", "a"), c("echo", "$(cd b; pwd)").in("a").dynamic("command substitution $(cd b; pwd) in argument 1"), c("ls").in("a"))},
 		{Bash, "for d in a b; do cd $d; done; ls", script("working directory unknown: a loop may change the directory", c("ls"))},
-		{Bash, "if cd a; then ls; else pwd; fi; ls", script("if statement",
+		{Bash, "if cd a; then ls; else pwd; fi; ls", script("",
 			c("ls").in("a"), c("pwd"), c("ls").in("a", ""))},
 		{Bash, "command cd a && ls", script("", c("ls").in("a"))},
 		{Bash, "eval cd a && ls", script("eval", c("ls").in("a"))},
@@ -263,9 +274,9 @@ func TestParseUnverified(t *testing.T) {
 		{Bash, "diff <(ls a) <(ls b)", script("process substitution",
 			c("ls", "a"), c("ls", "b"), c("diff", "<(ls a)", "<(ls b)").dynamic(
 				"process substitution <(ls a) in argument 1; process substitution <(ls b) in argument 2"))},
-		{Bash, "(rm -rf /)", script("subshell ( )", rm)},
-		{Bash, "{ rm -rf /; }", script("group { }", rm)},
-		{Bash, "if true; then rm -rf /; elif false; then :; else ls; fi", script("if statement",
+		{Bash, "(rm -rf /)", script("", rm)},
+		{Bash, "{ rm -rf /; }", script("", rm)},
+		{Bash, "if true; then rm -rf /; elif false; then :; else ls; fi", script("",
 			c("true"), rm, c("false"), c(":"), c("ls"))},
 		{Bash, "while true; do rm -rf /; done", script("while loop", c("true"), rm)},
 		{Bash, "until false; do rm -rf /; done", script("until loop", c("false"), rm)},
@@ -277,7 +288,7 @@ func TestParseUnverified(t *testing.T) {
 		{Bash, "function g { rm -rf /; }", script("function definition: g", rm)},
 		{Bash, "(( x = $(rm -rf /) ))", script("arithmetic command (( )); command substitution", rm)},
 		{Bash, "let x=1", script("let")},
-		{Bash, "[[ -f x ]] && cat x", script("conditional expression [[ ]]", c("cat", "x"))},
+		{Bash, "[[ -f x ]] && cat x", script("", c("cat", "x"))},
 		{Zsh, "[[ -f x ]] && cat x", script("conditional expression [[ ]]", c("cat", "x"))},
 		{Bash, "coproc rm -rf /", script("coprocess", rm)},
 		{Bash, "sleep 10 &", script("background job &", c("sleep", "10"))},

@@ -54,8 +54,11 @@ type ctx struct {
 const maxLoopItems = 32
 
 // loopItems returns the literal words of `for NAME in WORD...`, or false
-// when the loop is not of that form (a select, no `in`, an expansion or a
-// glob among the words, too many words).
+// when the loop is not of that form (a select, no `in`, an expansion among
+// the words, too many words). An unquoted word whose only expansion is a
+// glob (`for f in src/*.ts`, bash and sh) is bound as that glob: "$NAME"
+// is then judged as the glob written in its place, which names the same
+// existing files one at a time.
 func (w *walker) loopItems(fc *syntax.ForClause, st dirState, c ctx) (string, []string, bool) {
 	it, ok := fc.Loop.(*syntax.WordIter)
 	if fc.Select || !ok || it.InPos == (syntax.Pos{}) || len(it.Items) == 0 || len(it.Items) > maxLoopItems {
@@ -79,7 +82,11 @@ func (w *walker) loopItems(fc *syntax.ForClause, st dirState, c ctx) (string, []
 		}
 		x := w.word(wd, st, c)
 		if !x.static() {
-			return "", nil, false
+			if !globItem(wd, x, c.d) {
+				return "", nil, false
+			}
+			items[i] = globValue + x.text
+			continue
 		}
 		items[i] = x.text
 	}
@@ -150,14 +157,13 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 	case *syntax.BinaryCmd:
 		return w.binary(cmd, st, c)
 	case *syntax.Subshell:
-		w.unverified("subshell ( )")
+		// Its commands run as in a list; a cd inside stays inside.
 		w.stmts(cmd.Stmts, st, c)
 		return same(st)
 	case *syntax.Block:
-		w.unverified("group { }")
 		return w.stmts(cmd.Stmts, st, c)
 	case *syntax.IfClause:
-		w.unverified("if statement")
+		// Every branch is walked; the directory after it is either's.
 		return w.ifClause(cmd, st, c)
 	case *syntax.WhileClause:
 		kind := "while loop"
@@ -174,8 +180,31 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 		return loopOutcome(st, cond, body)
 	case *syntax.ForClause:
 		if name, items, ok := w.loopItems(cmd, st, c); ok {
+			if _, outer := c.vars[name]; outer {
+				// After this loop NAME holds its last word, not the
+				// enclosing loop's: what follows would be judged with
+				// the wrong value.
+				w.unverified("for loop rebinds $" + name + ", which an enclosing loop binds")
+			}
+			for _, item := range items {
+				if strings.HasPrefix(item, globValue) && changesDir(cmd.Do) {
+					// The glob expands where the loop starts; "$NAME"
+					// is judged where it is used, another directory.
+					w.unverified("for loop over a glob whose body changes directory")
+					break
+				}
+				if strings.HasPrefix(item, globValue) && calls(cmd.Do, "mv", "ln", "link", "cp", "rename", "install", "rsync") {
+					// Walked once, run once per name: a later round reads
+					// what an earlier one moved or linked.
+					w.unverified("for loop over a glob whose body moves, links or copies files")
+					break
+				}
+			}
 			// The body runs once per literal word, with NAME bound to it.
+			// Each round starts where the one before ended (a cd in the
+			// body moves the next round).
 			outs := make([]outcome, 0, len(items))
+			cur := st
 			for _, item := range items {
 				inner := c
 				inner.vars = maps.Clone(c.vars)
@@ -183,7 +212,9 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 					inner.vars = map[string]string{}
 				}
 				inner.vars[name] = item
-				outs = append(outs, w.stmts(cmd.Do, st, inner))
+				o := w.stmts(cmd.Do, cur, inner)
+				outs = append(outs, o)
+				cur = merge(o.ok, o.fail)
 			}
 			return loopOutcome(st, outs...)
 		}
@@ -234,7 +265,9 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 		w.nested(cmd, st, c)
 		return same(st)
 	case *syntax.TestClause:
-		w.unverified("conditional expression [[ ]]")
+		if c.d == Zsh || !plainTest(cmd.X, c) {
+			w.unverified("conditional expression [[ ]]")
+		}
 		w.nested(cmd, st, c)
 		return same(st)
 	case *syntax.DeclClause:
@@ -275,9 +308,12 @@ func (w *walker) binary(cmd *syntax.BinaryCmd, st dirState, c ctx) outcome {
 		}
 		spine = append(spine, inner)
 	}
-	out := w.stmt(spine[len(spine)-1].X, st, c)
+	last := spine[len(spine)-1].X // the statement before the operator
+	out := w.stmt(last, st, c)
 	for i := len(spine) - 1; i >= 0; i-- {
 		b := spine[i]
+		left := last
+		last = b.Y
 		switch b.Op {
 		case syntax.AndStmt:
 			y := w.stmt(b.Y, out.ok, c)
@@ -288,7 +324,15 @@ func (w *walker) binary(cmd *syntax.BinaryCmd, st dirState, c ctx) outcome {
 		default:
 			// A pipeline: each part runs in a subshell, except the last in
 			// zsh.
+			from := -1
+			if _, ok := left.Cmd.(*syntax.CallExpr); ok && len(w.cmds) > 0 {
+				from = len(w.cmds)
+			}
+			n := len(w.cmds)
 			y := w.pipeRight(b.Y, st, c)
+			if len(w.cmds) > n && w.cmds[len(w.cmds)-1].PipeFrom == 0 {
+				w.cmds[len(w.cmds)-1].PipeFrom = from
+			}
 			out = same(st)
 			if c.d == Zsh {
 				out = y
@@ -343,6 +387,73 @@ func loopOutcome(st dirState, parts ...outcome) outcome {
 	return same(st)
 }
 
+// plainTest reports whether a [[ ]] expression only tests: file, string
+// and pattern tests on words that are literal or a loop's variable (no
+// expansion runs, and [[ ]] neither splits nor globs), arithmetic
+// comparisons only between literal numbers ([[ ]] evaluates their operands
+// as arithmetic, where a subscript can run a command), and no -v or -R
+// (a subscript in the name is evaluated too).
+func plainTest(e syntax.TestExpr, c ctx) bool {
+	switch x := e.(type) {
+	case *syntax.Word:
+		for _, part := range x.Parts {
+			switch p := part.(type) {
+			case *syntax.Lit, *syntax.SglQuoted:
+			case *syntax.DblQuoted:
+				if p.Dollar {
+					return false
+				}
+				for _, q := range p.Parts {
+					if pe, ok := q.(*syntax.ParamExp); ok {
+						if _, ok := c.bound(pe); ok {
+							continue
+						}
+					}
+					if _, ok := q.(*syntax.Lit); !ok {
+						return false
+					}
+				}
+			case *syntax.ParamExp:
+				if _, ok := c.bound(p); !ok {
+					return false
+				}
+			default:
+				return false
+			}
+		}
+		return true
+	case *syntax.ParenTest:
+		return plainTest(x.X, c)
+	case *syntax.UnaryTest:
+		return x.Op != syntax.TsVarSet && x.Op != syntax.TsRefVar && plainTest(x.X, c)
+	case *syntax.BinaryTest:
+		switch x.Op {
+		case syntax.TsEql, syntax.TsNeq, syntax.TsLeq, syntax.TsGeq, syntax.TsLss, syntax.TsGtr:
+			return literalNumber(x.X) && literalNumber(x.Y)
+		}
+		return plainTest(x.X, c) && plainTest(x.Y, c)
+	}
+	return false
+}
+
+// literalNumber reports whether e is a word of digits only.
+func literalNumber(e syntax.TestExpr) bool {
+	wd, ok := e.(*syntax.Word)
+	if !ok {
+		return false
+	}
+	lit := wd.Lit()
+	if lit == "" {
+		return false
+	}
+	for i := 0; i < len(lit); i++ {
+		if lit[i] < '0' || lit[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // nested walks the commands inside n: substitutions in a word or an
 // arithmetic expression, or the statements of a construct without a case of
 // its own in compound.
@@ -389,10 +500,51 @@ func (w *walker) call(s *syntax.Stmt, call *syntax.CallExpr, st dirState, c ctx)
 		}
 		return same(st)
 	}
-	if len(names) > 0 {
+	if names := notInert(env); len(names) > 0 {
 		w.unverified("assignment before a command: " + strings.Join(names, " "))
 	}
 	return w.command(words, env, r, st, c)
+}
+
+// notInert returns the names of the NAME=value assignments (as the command
+// gets them) that may change what a program does beyond its output's
+// language, time zone, width or colour: every one but LANG, LANGUAGE, LC_*,
+// TZ, COLUMNS, LINES, TERM, NO_COLOR, CLICOLOR and CLICOLOR_FORCE with a
+// plain value (letters, digits, . _ - @ : +; a TZ name may hold / but no :
+// and no leading / or ..),
+// and PAGER, GIT_PAGER, MANPAGER or SYSTEMD_PAGER set to cat or to nothing.
+func notInert(env []string) []string {
+	var names []string
+	for _, e := range env {
+		name, value, _ := strings.Cut(e, "=")
+		if !inertAssign(name, value) {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+func inertAssign(name, value string) bool {
+	switch name {
+	case "PAGER", "GIT_PAGER", "MANPAGER", "SYSTEMD_PAGER":
+		return value == "cat" || value == ""
+	case "LANG", "LANGUAGE", "TZ", "COLUMNS", "LINES", "TERM", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE":
+	default:
+		if !strings.HasPrefix(name, "LC_") || strings.Trim(name[3:], "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+			return false
+		}
+	}
+	if len(value) > 64 || name == "TZ" && (strings.HasPrefix(value, "/") || strings.Contains(value, "..") || strings.Contains(value, ":")) {
+		return false // a TZ of ":FILE" or "/FILE" names a file to read
+	}
+	for i := 0; i < len(value); i++ {
+		c := value[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._-@:+", c) >= 0 ||
+			c == '/' && name == "TZ") {
+			return false
+		}
+	}
+	return true
 }
 
 func assignName(a *syntax.Assign) string {
@@ -673,11 +825,7 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 		for _, wd := range words[:u.n] {
 			wrapper = append(wrapper, wd.text)
 		}
-		if len(u.env) > 0 {
-			names := make([]string, len(u.env))
-			for i, e := range u.env {
-				names[i], _, _ = strings.Cut(e, "=")
-			}
+		if names := notInert(u.env); len(names) > 0 {
 			w.unverified("assignment via env: " + strings.Join(names, " "))
 		}
 		if u.loop {
@@ -974,4 +1122,33 @@ func (w *walker) cd(words []word, st dirState) outcome {
 		return outcome{st.unknown(why), st}
 	}
 	return outcome{st.cd(args[0].text), st}
+}
+
+// changesDir reports whether a cd, pushd or popd is anywhere in list
+// (a subshell's included).
+func changesDir(list []*syntax.Stmt) bool { return calls(list, "cd", "pushd", "popd") }
+
+// calls reports whether a command named one of names is anywhere in list
+// (as its first word, or its second after a wrapper such as command).
+func calls(list []*syntax.Stmt, names ...string) bool {
+	found := false
+	for _, st := range list {
+		syntax.Walk(st, func(n syntax.Node) bool {
+			if call, ok := n.(*syntax.CallExpr); ok {
+				for i, a := range call.Args {
+					if i > 1 {
+						break
+					}
+					lit := a.Lit()
+					for _, n := range names {
+						if lit == n || strings.HasSuffix(lit, "/"+n) {
+							found = true
+						}
+					}
+				}
+			}
+			return !found
+		})
+	}
+	return found
 }

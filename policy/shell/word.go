@@ -45,6 +45,12 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 					b.quoted(unescape(q.Value, "$`\"\\\n"))
 				case *syntax.ParamExp:
 					if v, ok := c.bound(q); ok {
+						if g, ok := strings.CutPrefix(v, globValue); ok {
+							// "$f" bound to a glob: the glob in its place.
+							b.quoted(g)
+							b.dyn = appendUnique(b.dyn, "glob "+short(g))
+							continue
+						}
 						b.quoted(v) // "$f": one word, as is
 						continue
 					}
@@ -82,8 +88,25 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 	return b.finish(c.d)
 }
 
+// globValue starts the value of a loop variable bound to a glob.
+const globValue = "\x00glob:"
+
+// globItem reports whether the for-loop word wd, x once walked, is an
+// unquoted glob and nothing else, in bash or sh.
+func globItem(wd *syntax.Word, x word, d Dialect) bool {
+	if d == Zsh || len(x.dyn) != 1 || !strings.HasPrefix(x.dyn[0], "glob ") || strings.Contains(x.text, "\x00") {
+		return false
+	}
+	for _, part := range wd.Parts {
+		if _, ok := part.(*syntax.Lit); !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // bound returns the value of a plain $NAME or ${NAME} bound by an
-// enclosing literal for loop.
+// enclosing literal for loop (globValue and the glob, for a glob).
 func (c ctx) bound(p *syntax.ParamExp) (string, bool) {
 	if c.vars == nil || p.Param == nil {
 		return "", false

@@ -1,0 +1,433 @@
+package policy_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"guard/policy"
+)
+
+// TestGeneralClasses: the general read-only forms issue 16 added after the
+// held-out agents set was measured run unasked in suggest mode, and their
+// near misses (an option that writes or runs, a value that is an option)
+// do not. Each command is judged as `bash -c CMD` in a small project.
+func TestGeneralClasses(t *testing.T) {
+	def, err := policy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := policy.Set{def}
+	dir := t.TempDir()
+	t.Setenv("HOME", dir)
+	t.Setenv("USER", "alice")
+	for _, f := range []string{"src/a.ts", "src/b.ts", "x.log", "docs/a.md"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		cmd string
+		run bool
+	}{
+		// A negative number after an option that takes a value is its value.
+		{"find . -type f -name '*.log' -mtime -1", true},
+		{"find /var/log -mmin -60 -size -10M", true},
+		{"find . -perm -644 -type f", true},
+		{"tail -n -5 app.log", true},
+		{"seq 5 -1 1", false},
+		{"seq 1 -2", false},
+		{"head -n -5 f -- -1", false},
+		{"find . -mtime -1 -delete", false},
+		{"find . -name -delete", false},
+		{"find . -mtime -exec rm {} ;", false},
+		{"find . -newer -1 -exec rm {} +", false},
+		// A glob in the value of a --NAME=VALUE option that takes a pattern.
+		{"grep -rn 'func New' --include=*.go .", true},
+		{"grep -r x src/ --include=*.tsx --exclude=*.test.tsx", true},
+		{"grep -r x --include=*.py --exclude-dir=node_modules .", true},
+		{"grep -r x --bogus=*.py .", false},
+		{"sort --output=*.txt f", false},
+		{"grep -r x -*.py .", false},
+		{"rg x --pre=*.sh", false},
+		// awk programs that only read and print.
+		{"awk '{print $1}' access.log | sort | uniq -c | sort -rn | head -20", true},
+		{"awk -F, 'NR>1 {sum+=$3} END {print sum}' data.csv", true},
+		{"awk -F: '{print $1}' /etc/passwd", true},
+		{"awk 'NR>=100 && NR<=150' app.log", true},
+		{"awk '/ERROR/ {count++} END {print count}' app.log", true},
+		{"gawk -v OFS='\t' '{print $2, $1}' f", true},
+		{"awk 'BEGIN{system(\"id\")}'", false},
+		{"awk '{system(\"rm \" $1)}' files.txt", false},
+		{"awk '{print > \"/tmp/x\"}' f", false},
+		{"awk '{print $1 >> \"out.txt\"}' f", false},
+		{"awk '{print | \"sh\"}' f", false},
+		{"awk '{printf \"%s\\n\", $0 | \"sort\"}' f", false},
+		{"awk 'BEGIN{while ((\"id\" | getline l) > 0) print l}'", false},
+		{"awk 'BEGIN{getline l < \"/etc/shadow\"; print l}'", false},
+		{"awk 'BEGIN{print ENVIRON[\"OPENAI_API_KEY\"]}'", false},
+		{"awk 'BEGIN{ARGV[1]=\".env\"; ARGC=2} {print}' x", false},
+		{"awk '@include \"x.awk\"'", false},
+		{"gawk 'BEGIN{f=\"system\"; @f(\"id\")}'", false},
+		{"awk '{print}' .env", false},
+		{"awk -f prog.awk f", false},
+		{"gawk -i inplace '{print}' f", false},
+		{"awk -e '{print}' f", false},
+		// sed scripts that only print: substitutions with harmless flags, y, d.
+		{"sed 's/foo/bar/g' template.txt", true},
+		{"sed -e 's/^/  /' notes.txt | head", true},
+		{"sed -n 's/^version = //p' Cargo.toml", true},
+		{"sed 's|/usr/local|/opt|g; /^#/d' conf", true},
+		{"sed -E 's/([0-9]+)/<\\1>/2' f", true},
+		{"sed 's/a/b/w /tmp/x' f", false},
+		{"sed 's/.*/id/e' f", false},
+		{"sed 's/a/b/;e id' f", false},
+		{"sed 's/a/b/;r /etc/shadow' f", false},
+		{"sed -i 's/a/b/' f", false},
+		{"sed 's/a/b/' .env", false},
+		// A for loop over a glob: "$f" is judged as the glob in its place.
+		{`for f in src/*.ts; do echo "== $f"; head -5 "$f"; done`, true},
+		{`for f in *.log; do wc -l "$f"; done`, true},
+		{`for f in docs/*.md; do echo "$f"; grep -c TODO "$f"; done`, true},
+		{`for f in *; do rm -rf "$f"; done`, false},
+		{`for f in src/*.ts; do cp "$f" /tmp/; done`, false},
+		{`for f in *.log; do cat $f; done`, false},
+		{`for f in *.pem; do cat "$f"; done`, false},
+		{`for f in src/*.ts; do sed -i 's/a/b/' "$f"; done`, false},
+		{`for f in src/*.ts; do cat "$f" > "$f.bak"; done`, false},
+		// Text readers and system queries that only print.
+		{"tac app.log | head -20", true},
+		{"rev x.log", true},
+		{"expand -t 4 x.log", true},
+		{"paste -sd+ x.log", true},
+		{`echo "aGVsbG8=" | base64 --decode`, true},
+		{"iconv -f latin1 -t utf-8 x.log", true},
+		{"zcat /var/log/nginx/access.log.2.gz | head", true},
+		{`egrep -n "error|fail" x.log`, true},
+		{"gofmt -l .", true},
+		{"cal", true},
+		{"whereis nginx", true},
+		{"locate nginx.conf", true},
+		{"namei -l /var/www/html/index.html", true},
+		{"swapon --show", true},
+		{"openssl x509 -in /etc/ssl/certs/ca-certificates.crt -noout -subject", true},
+		{"docker network inspect bridge", true},
+		{"docker volume inspect pgdata", true},
+		{"docker inspect --format='{{json .State.Health}}' api", true},
+		{"brew list --versions", true},
+		{"snap list", true},
+		{"iconv -f latin1 -t utf-8 -o out.txt x.log", false},
+		{"base64 -i in.txt -o out.txt", false},
+		{"base64 .env", false},
+		{"gofmt -w .", false},
+		{"swapon /dev/sda2", false},
+		{"swapon -a", false},
+		{"locate -d /tmp/db x", false},
+		{"openssl x509 -in a.crt -out b.crt", false},
+		{"openssl x509 -in server.pem -noout -text", false},
+		{"docker inspect -f '{{.Config | printf \"%v\"}}' api", false},
+		{"docker inspect -f '{{with .State}}{{.}}{{end}}' api", false},
+		{"docker inspect -f '{{json .}}' api", false},
+		{"brew install jq", false},
+		{"zcat .env.gz", false},
+		// date +FORMAT, jq with no filter, vmstat/iostat samples, clear.
+		{"date +%s", true},
+		{`date -u +"%Y-%m-%dT%H:%M:%SZ"`, true},
+		{"date --date=yesterday +%F", true},
+		{"date 010112002030", false},
+		{"date -s 2020-01-01 +%s", false},
+		{`echo '{"a":1}' | jq`, true},
+		{"curl -s localhost:3000 | jq", false},
+		{"jq -f prog.jq", false},
+		{"vmstat 1 5", true},
+		{"iostat -xz 1", true},
+		{"clear", true},
+		// Assignments that only set the language, time zone, width, colour or a pager of cat.
+		{`LC_ALL=C grep -rn "x" src | head`, true},
+		{"env LC_ALL=C sort x.log | head", true},
+		{"LANG=C.UTF-8 TZ=UTC date", true},
+		{"GIT_PAGER=cat git log --oneline -5", true},
+		{"NO_COLOR=1 ls", true},
+		{"GIT_PAGER='sh -c id' git log", false},
+		{"PAGER=less git log", false},
+		{"LC_ALL=$(id) ls", false},
+		{"LC_ALL=/tmp/x ls", false},
+		{"TZ=/etc/shadow date", false},
+		{"TZ=:/etc/shadow date", false},
+		{"LD_PRELOAD=/tmp/x.so ls", false},
+		{"GIT_DIR=/tmp/x git log", false},
+		{"env -i LC_ALL=C ls", false},
+		// find -exec and xargs with a command that only reads and prints.
+		{"find . -type f -name '*.ts' -exec wc -l {} + | sort -n | tail", true},
+		{`find . -name "*.log" -exec ls -la {} \;`, true},
+		{`find src -name "*.ts" -exec head -3 {} \;`, true},
+		{`find . -name "*.md" -exec grep -l TODO {} + -exec wc -l {} +`, true},
+		{"ls src | xargs -n1 basename", true},
+		{`find . -exec rm {} \;`, false},
+		{`find . -exec wc -l {} \; -exec rm {} \;`, false},
+		{`find . -exec wc -l {} \; -delete`, false},
+		{`find . -execdir wc -l {} \;`, false},
+		{`find . -exec sh -c 'wc -l {}' \;`, false},
+		{`find . -exec cat .env {} \;`, false},
+		{`find . -name ".env*" -exec cat {} \;`, false},
+		{`find . -iname "*.PEM" -exec head {} +`, false},
+		{`find . -exec cat {} \; -fprint /tmp/x`, false},
+		{"ls | xargs -n1 rm", false},
+		// docker compose -f FILE SUB, docker/podman listings, journalctl -b -N.
+		{"docker compose -f docker-compose.prod.yml ps", true},
+		{"docker compose -f docker-compose.yml logs --tail=100 web", true},
+		{"docker compose -f a.yml -p shop logs -f web", true},
+		{"docker system info", true},
+		{"podman pod ps", true},
+		{"docker events --since 1h --until now", true},
+		{"journalctl -b -1 -p warning --no-pager", true},
+		{"docker compose -f a.yml config", false},
+		{"docker compose -f a.yml up -d", false},
+		{"docker compose --env-file .env ps", false},
+		{"docker compose -f .env ps", false},
+		{"journalctl -b -1 --vacuum-time=1d", false},
+		// $USER, a plain user name.
+		{"ps -u $USER", true},
+		{"groups ${USER}", true},
+		{"ls -la /home/$USER/proj", true},
+		{"cat /home/$USER/.ssh/id_rsa", false},
+		{"ls $USER$USER", false},
+		// Brace expansion: each word judged as bash makes it.
+		{`grep -rn "x" . --exclude-dir={node_modules,dist,.git}`, true},
+		{"grep -rl TODO --include=*.{ts,tsx} src", true},
+		{"ls src/{a,b}.ts", true},
+		{"wc -l src/{a,b}.ts docs/*.md", true},
+		{"cat src/*.{ts,js}", true},
+		{"cat {.env,x.log}", false},
+		{"ls -{l,a}", false},
+		{`sort {"-o,x",a}`, false},
+		{"rm -rf {*,.*}", false},
+		{"rm -rf {.git,src}", false},
+		{"ls {1..5}", false},
+		{"cat {~,x}/notes.txt", false},
+		{"touch {~,x}/foo", false},
+		{"cat src/{a,b}.ts > out.txt", false},
+		// test and [ with a plain $NAME: only an exit status.
+		{`[ -z "$X" ] || echo nonempty`, true},
+		{`test -n "$NODE_ENV" && echo set`, true},
+		{`test -n "$DATABASE_URL" && echo set`, false},
+		{`[ $N -gt 0 ]`, false}, // a comparison is an oracle on the value (red-team 16, 10)
+		{`[ "$N" = "$c" ]`, false},
+		{`[ ! -n "$N" ]`, true},
+		{`[ -f "$F" ] && cat "$F"`, false},
+		{`[[ $X -eq 1 ]]`, false},
+		{`[ -f ${F:=x} ]`, false},
+		{`test "$(rm -rf x)"`, false},
+		// Subshells, groups and if statements: their commands, judged as in a list.
+		{"(cd src && ls)", true},
+		{"{ ls; pwd; } 2>&1 | head", true},
+		{"if [ -d src ]; then ls src; else echo none; fi", true},
+		{"if test -f package.json; then cat package.json; fi", true},
+		{"set -euo pipefail; ls -la", true},
+		{"cd src || exit 1; ls", true},
+		{"(cd src && rm -rf *)", false},
+		{"if true; then touch x; fi", false},
+		{"{ ls; } > out.txt", false},
+		{"if [ -f .env ]; then cat .env; fi", false},
+		{"(cd /etc && cat shadow)", false},
+		{"set -x; ls", false},
+		{"set -k; ls a=b", false},
+		{"set -o posix; ls", false},
+		{"set -- a b; ls", false},
+		{"f() { ls; }; f", false},
+		{"case x in *) ls;; esac", false},
+		// [[ ]] that only tests literal words or a loop's variable.
+		{"[[ -f package.json ]] && cat package.json", true},
+		{"if [[ -d src ]]; then ls src; fi", true},
+		{`for f in src/*.ts; do [[ "$f" == *.test.ts ]] || head -3 "$f"; done`, true},
+		{"[[ 1 -lt 2 ]] && echo yes", true},
+		{"[[ $X -eq 1 ]]", false},
+		{"[[ 'a[$(id)]' -eq 1 ]]", false},
+		{"[[ -v 'a[$(id)]' ]]", false},
+		{`[[ -n "$X" ]]`, false},
+		{"[[ $(id) == x ]]", false},
+		// A glob after sudo: judged on the command sudo runs.
+		{"sudo du -sh src/*", true},
+		{"sudo ls -la docs/*.md", true},
+		{"sudo rm src/*.ts", false},
+		{"sudo cat *.pem", false},
+		{`printf '%s\n' src/*.ts`, true},
+		{`printf -v x src/*.ts`, false},
+		{`printf src/*.ts`, false},
+		// X --help for the programs whose version query is safe.
+		{"docker --help", true},
+		{"node --help", true},
+		{"systemctl --help", true},
+		{"git --help", false},
+		{"pytest --help", false},
+		{"docker --help x", false},
+		// Arithmetic.
+		{`echo "scale=2; 10/3" | bc -l`, true},
+		{"expr 5 + 3", true},
+		{"numfmt --to=iec 1048576", true},
+		{"bc prog.bc", false},
+		{"bc < .env", false},
+		{"dc -e '!id'", false},
+		// fd (names only), history, git submodule status.
+		{"fd -e ts src", true},
+		{`fd "test" --type f`, true},
+		{"history | tail -20", true},
+		{"git submodule status --recursive", true},
+		{"fd -x rm", false},
+		{"fd x --exec-batch rm", false},
+		{"fd -l x", false},
+		{"history -w /tmp/h", false},
+		{"git submodule update --init", false},
+		// systemctl show with properties that are not the environment.
+		{"systemctl show nginx -p ActiveState,SubState", true},
+		{"systemctl show -p MainPID --value nginx", true},
+		{"systemctl show nginx", false},
+		{"systemctl show nginx -p Environment", false},
+		{"systemctl show nginx --property=Environment", false},
+		{"systemctl show nginx -p ActiveState -p EnvironmentFiles", false},
+		{"systemctl show nginx -p 'Env*'", false},
+		{"systemctl cat nginx", false},
+		// $PWD where the directory is known; find -perm with a symbolic mode.
+		{`basename "$PWD"`, true},
+		{"cd src && ls -la $PWD", true},
+		{"cd src; ls $PWD", false},
+		{"cat $PWD/.env", false},
+		{"find . -type f -perm -u+x", true},
+		{"find . -perm -u+x -delete", false},
+		{"find . -perm -ux", false},
+		// Hardware and firewall listings.
+		{"sudo fdisk -l", true},
+		{"sudo iptables -S", true},
+		{"sudo iptables -L -n -v --line-numbers", true},
+		{"sudo nft list ruleset", true},
+		{"sudo lshw -short", true},
+		{"sudo dmidecode -t memory", true},
+		{"sudo fdisk /dev/sda", false},
+		{"sudo iptables -L", false},
+		{"sudo iptables -F", false},
+		{"sudo nft flush ruleset", false},
+		{"sudo lshw -dump hw.db", false},
+		// npm pkg get, npm run (the list), pip cache dir.
+		{"npm pkg get version", true},
+		{"npm run", true},
+		{"pip cache dir", true},
+		{"npm run build", false},
+		{"npm pkg set version=2.0.0", false},
+		{"pip cache purge", false},
+		// git clean dry runs, git rev-list --all.
+		{"git clean -n", true},
+		{"git clean -ndx", true},
+		{"git rev-list --all --count", true},
+		{"git clean -fd", false},
+		{"git clean -nfd", false},
+	} {
+		v := set.Judge([]string{"bash", "-c", c.cmd}, dir)
+		d := policy.Decide(&v, policy.Suggest, []string{dir})
+		if got := d.Action == policy.Run; got != c.run {
+			t.Errorf("%q: %s (%s: %s), want run=%v", c.cmd, d.Action, v.Class, d.Reason, c.run)
+		}
+	}
+	// zsh's test evaluates -eq operands as arithmetic, which can run a
+	// command substitution in a subscript.
+	if v := set.Judge([]string{"zsh", "-c", `[ $N -gt 0 ]`}, dir); v.Class == policy.Safe {
+		t.Errorf("zsh -c '[ $N -gt 0 ]' is safe, want unverified")
+	}
+}
+
+// TestPipedSecret: `SOURCE | xargs READER` reads the files SOURCE names,
+// which can be outside the working directory: the source is followed back
+// through the pipe and its trees are searched for secret files; a source
+// that can name any file makes the command a secret read.
+func TestPipedSecret(t *testing.T) {
+	def, err := policy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := policy.Set{def}
+	home := t.TempDir()
+	proj := filepath.Join(home, "proj")
+	t.Setenv("HOME", home)
+	for _, f := range []string{".ssh/id_rsa", "proj/src/a.py", "proj/src/b_test.py", "keys/server.key", "docs/a.md"} {
+		p := filepath.Join(home, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		cmd  string
+		safe bool
+	}{
+		{"find src -name '*.py' | xargs grep -n foo", true},
+		{"find src -name '*.py' | grep -v test | sort | xargs cat", true},
+		{"git ls-files | xargs wc -l", true},
+		{"grep -rl TODO src | xargs head -3", true},
+		{"echo src/a.py src/b_test.py | xargs cat", true},
+		{"find ~/docs -name '*.md' | xargs cat", true},
+		{"find ~/.ssh -type f | xargs cat", false},
+		{"ls ~/.ssh/* | xargs cat", false},
+		{"find ~/keys | head -5 | xargs cat", false},
+		{"find / -name '*.key' | xargs cat", false},
+		{"echo ~/.ssh/id_rsa | xargs cat", false},
+		{"cat list.txt | xargs cat", false},
+		{"xargs cat < list.txt", false},
+		{"{ ls; } | xargs cat", false},
+		{"curl -s x | xargs cat", false},
+	} {
+		v := set.Judge([]string{"bash", "-c", c.cmd}, proj)
+		if got := v.Class == policy.Safe; got != c.safe {
+			t.Errorf("%q: %s (%s), want safe=%v", c.cmd, v.Class, v.Reason, c.safe)
+		}
+	}
+}
+
+// TestStartupFileSecret: a shell startup file or .envrc that exports a
+// secret-looking variable is a secret read, whatever reads it; one that
+// does not stays an ordinary file.
+func TestStartupFileSecret(t *testing.T) {
+	def, err := policy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := policy.Set{def}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	for name, content := range map[string]string{
+		".bashrc":       "alias ll='ls -l'\nexport PATH=$HOME/bin:$PATH\n",
+		".zshrc":        "export OPENAI_API_KEY=\"sk-test\"\n",
+		".profile":      "export GITHUB_TOKEN=$(cat ~/.t)\n",
+		"proj/.envrc":   "export DATABASE_PASSWORD=hunter2\n",
+		"proj/notes.md": "OPENAI_API_KEY=sk-test\n",
+	} {
+		p := filepath.Join(home, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		cmd  string
+		safe bool
+	}{
+		{"cat ~/.bashrc", true},
+		{"grep alias ~/.bashrc", true},
+		{"cat ~/.profile", true},
+		{"cat notes.md", true},
+		{"cat ~/.zshrc", false},
+		{"grep alias ~/.zshrc", false},
+		{"tail -5 ~/.zshrc", false},
+		{"cat .envrc", false},
+	} {
+		v := set.Judge([]string{"bash", "-c", c.cmd}, filepath.Join(home, "proj"))
+		if got := v.Class == policy.Safe; got != c.safe {
+			t.Errorf("%q: %s (%s), want safe=%v", c.cmd, v.Class, v.Reason, c.safe)
+		}
+	}
+}

@@ -1,0 +1,440 @@
+package policy
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"guard/policy/shell"
+)
+
+// pipedSecret says why `SOURCE | xargs READER` in a script may print a
+// secret, or "". xargs hands READER (cat, head, grep without -l, ...) the
+// names its input holds, which can be any file: `find ~/.ssh | xargs cat`
+// prints a private key though no secret is below the working directory. So
+// the names' source is followed back through the pipe, past filters that
+// only drop or reorder lines (grep without file operands, sort, uniq,
+// head, tail, cat without operands), to the command that makes them: find
+// (its starting points), ls and tree (their operands), grep -r/-l, rg and
+// fd (their paths), git (the repository, below the working directory).
+// Those trees are walked as for `grep -r`; echo's words are the names
+// themselves. Any other source (a file read, a program not known here, a
+// group or a loop) can name any file, and the command is a secret read
+// with that reason.
+func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) string {
+	c := &cmds[i]
+	inner, _, ok := xargsInner(unSudo(c.Argv))
+	if !ok || c.Dynamic != "" {
+		return ""
+	}
+	prog := filepath.Base(inner[0])
+	if !contentReaders(prog) || namesOnly(prog, inner) {
+		return ""
+	}
+	from := c.PipeFrom
+	for hops := 0; hops < 16; hops++ {
+		if from <= 0 || from > len(cmds) {
+			return "xargs " + prog + " reads the files its input names, which can be any file"
+		}
+		u := &cmds[from-1]
+		argv := u.Argv
+		dirs := srcDirs(u, cwd)
+		dir := dirs[0]
+		if u.Dynamic != "" {
+			exp, _, _, ok := expandArgv(u, d, dir, false)
+			if !ok || len(dirs) > 1 {
+				return "xargs " + prog + " reads the files named by " + quoteArgv(u.Argv) + ", known only at run time"
+			}
+			argv = exp
+		}
+		if len(argv) == 0 {
+			return "xargs " + prog + " reads the files its input names, which can be any file"
+		}
+		var roots []string
+		filter := false
+		if filepath.Base(argv[0]) == "echo" {
+			// The names are echo's words; each may be a tree (grep -r).
+			for _, w := range argv[1:] {
+				for _, name := range strings.Fields(w) {
+					for _, dir := range dirs {
+						if why := secretPath(name, dir); why != "" {
+							return "xargs " + prog + " " + why
+						}
+					}
+					if !strings.HasPrefix(name, "-") {
+						roots = append(roots, name)
+					}
+				}
+			}
+			if len(roots) == 0 {
+				return ""
+			}
+		} else {
+			roots, filter = nameSource(argv)
+		}
+		if filter {
+			from = u.PipeFrom
+			continue
+		}
+		if roots == nil {
+			return "xargs " + prog + " reads the files named by " + quoteArgv(argv) + ", which can be any file"
+		}
+		for _, rd := range rootsIn(roots, dirs) {
+			r, root := rd[0], rd[1]
+			if strings.ContainsAny(r, "*?[") {
+				root = filepath.Dir(root) // a glob: the directory it lists
+			}
+			found, complete := secretFiles(root, true)
+			if len(found) > 0 {
+				return "xargs " + prog + " reads the files " + quoteArgv(argv) + " names, and " + r + " holds " + found[0] +
+					" (" + whySecret(found[0]) + ")"
+			}
+			if !complete {
+				return "xargs " + prog + " reads the files " + quoteArgv(argv) + " names, in " + r +
+					", too large to check for secret files (over " + strconv.Itoa(maxWalkEntries) + " entries)"
+			}
+		}
+		return ""
+	}
+	return "xargs " + prog + " reads the files its input names, which can be any file"
+}
+
+// nameSource returns the trees whose file names argv prints, or filter
+// when it only passes on (some of) the lines it reads; nil roots when it
+// is neither.
+func nameSource(argv []string) (roots []string, filter bool) {
+	prog := filepath.Base(argv[0])
+	var ops []string // operands, after options (a rough split: enough for these programs)
+	for _, a := range argv[1:] {
+		if a == "--" || len(a) > 1 && a[0] == '-' {
+			continue
+		}
+		ops = append(ops, a)
+	}
+	switch prog {
+	case "find":
+		var rest int
+		roots, rest = findStarts(argv)
+		for i, a := range argv[rest:] {
+			switch a {
+			case "-exec", "-execdir":
+				// -exec grep -l PATTERN {} prints the names found too
+				in := argv[rest+i+1:]
+				for j, w := range in {
+					if w == ";" || w == "+" {
+						in = in[:j]
+						break
+					}
+				}
+				if len(in) > 0 && namesOnly(filepath.Base(in[0]), in) {
+					continue
+				}
+				return nil, false
+			case "-printf", "-fprintf", "-ls", "-fls", "-fprint", "-fprint0", "-ok", "-okdir":
+				// what it prints is not (only) the names found
+				return nil, false
+			}
+		}
+	case "ls", "tree", "du":
+		for _, a := range argv[1:] {
+			// A long listing prints modes, owners and link targets too:
+			// not names only.
+			if prog == "ls" && (strings.HasPrefix(a, "--format") || len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.ContainsAny(a, "lgon")) {
+				return nil, false
+			}
+		}
+		roots = append(ops, ".")
+	case "git":
+		roots = []string{"."}
+		j := 1
+		for ; j < len(argv) && strings.HasPrefix(argv[j], "-"); j++ {
+			if (argv[j] == "-C" || argv[j] == "-c") && j+1 < len(argv) {
+				if argv[j] == "-C" {
+					// names relative to -C's directory, read from the working one
+					roots = []string{argv[j+1], "."}
+				}
+				j++
+			}
+		}
+		if j >= len(argv) || !gitListsPaths(argv[j], argv[j+1:]) {
+			// a log, a diff, a blob: what the repository holds, any words
+			return nil, false
+		}
+		return roots, false
+	case "grep", "egrep", "fgrep", "rg", "fd", "fdfind", "ag":
+		recursive := prog != "grep" && prog != "egrep" && prog != "fgrep"
+		for _, a := range argv[1:] {
+			if a == "-r" || a == "-R" || a == "--recursive" || len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.ContainsAny(a, "rR") {
+				recursive = true
+			}
+		}
+		if len(ops) <= 1 && !recursive {
+			return nil, true // a filter of its standard input
+		}
+		if prog != "fd" && prog != "fdfind" && !(prog == "rg" && hasWord(argv, "--files")) && !namesOnly(prog, argv) {
+			// It prints the lines it finds: whatever the files hold,
+			// any path or option among them.
+			return nil, false
+		}
+		if len(ops) > 1 {
+			roots = ops[1:]
+		}
+		if prog == "fd" || prog == "fdfind" || prog == "rg" && hasWord(argv, "--files") {
+			roots = ops
+			if len(ops) > 0 && prog != "rg" {
+				roots = ops[1:]
+			}
+		}
+	case "sort", "uniq", "head", "tail", "cat", "tac":
+		if len(ops) == 0 || prog == "head" || prog == "tail" {
+			// head/tail -n N: N is an operand by this split; a file operand
+			// is rare after a pipe, and its lines would be names too.
+			if len(ops) == 0 || len(ops) == 1 && isDigits(ops[0]) {
+				return nil, true
+			}
+		}
+		return nil, false
+	default:
+		return nil, false
+	}
+	if len(roots) == 0 {
+		roots = []string{"."}
+	}
+	return roots, false
+}
+
+func hasWord(argv []string, w string) bool {
+	for _, a := range argv {
+		if a == w {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// quoteArgv is argv joined for a reason.
+func quoteArgv(argv []string) string {
+	s := strings.Join(argv, " ")
+	if len(s) > 60 {
+		s = s[:57] + "..."
+	}
+	return "`" + s + "`"
+}
+
+// optionImmune are the programs xargs may hand any word, an option
+// included, without harm: none of their options reads another file, writes
+// or recurses into contents (which files they read is pipedSecret's
+// question). grep (-f FILE, -r), wc and du (--files0-from=F), file (-C
+// writes, -m and -f read), diff (--from-file, -r) are not: for them the
+// input must be known to hold only plain names (xargsInput).
+func optionImmune(s string) bool {
+	switch s {
+	case "cat", "head", "tail", "ls", "stat", "nl", "basename", "dirname", "realpath", "readlink", "echo",
+		"md5sum", "sha1sum", "sha256sum", "sha512sum", "cksum", "cmp":
+		return true
+	}
+	return false
+}
+
+// xargsInput says why the words xargs reads make argv (xargs and the
+// command it runs, in script command i, or alone when cmds is nil) more
+// than the command as written, or "": a word made from the replacement
+// string and more (`-I{} cat {}/credentials` reads a path the judge cannot
+// see), or input words that may be options of a program that is not
+// optionImmune. The input is known to hold only plain names when it comes,
+// through filters that only drop lines, from echo's words or from find,
+// ls, tree, du, grep -r/-l, rg, fd or git over trees whose every name is
+// plain (no leading '-', no blank, quote or backslash: xargs splits on
+// those), or when the inner command puts the input after `--`.
+func xargsInput(argv []string, cmds []shell.Command, i int, d shell.Dialect, cwd string) string {
+	argv = unSudo(argv)
+	inner, _, ok := xargsInner(argv)
+	if !ok {
+		if len(argv) > 0 && filepath.Base(argv[0]) == "xargs" {
+			return "xargs: options not read here; its input words may be options or any path"
+		}
+		return ""
+	}
+	prog := filepath.Base(inner[0])
+	for _, w := range inner[1:] {
+		if w != "xargs-input" && strings.Contains(w, "xargs-input") && !metadataOnly(prog) {
+			return "xargs puts its input inside the word " + strings.ReplaceAll(w, "xargs-input", "{}") +
+				": the path it makes is known only at run time"
+		}
+	}
+	if optionImmune(prog) || !injectionSafe(prog) {
+		return ""
+	}
+	// After --, every input word is an operand, whatever it is.
+	dashes, exposed := false, false
+	for _, w := range inner[1:] {
+		if w == "--" {
+			dashes = true
+		}
+		if w == "xargs-input" && !dashes {
+			exposed = true
+		}
+	}
+	if dashes && !exposed {
+		return ""
+	}
+	unknown := "xargs " + prog + ": its input words may be options (" + prog + " has options that read or write other files) or any path"
+	if cmds == nil || i < 0 || i >= len(cmds) {
+		return unknown
+	}
+	from := cmds[i].PipeFrom
+	for hops := 0; hops < 16; hops++ {
+		if from <= 0 || from > len(cmds) {
+			return unknown
+		}
+		u := &cmds[from-1]
+		src := u.Argv
+		dirs := srcDirs(u, cwd)
+		dir := dirs[0]
+		if u.Dynamic != "" {
+			exp, _, _, ok := expandArgv(u, d, dir, false)
+			if !ok || len(dirs) > 1 {
+				return unknown
+			}
+			src = exp
+		}
+		if len(src) == 0 {
+			return unknown
+		}
+		if filepath.Base(src[0]) == "echo" {
+			for _, w := range src[1:] {
+				for _, name := range strings.Fields(w) {
+					if !plainName(name) {
+						return "xargs " + prog + ": its input word " + name + " is an option or not one plain name"
+					}
+				}
+			}
+			return ""
+		}
+		roots, filter := nameSource(src)
+		if filter {
+			from = u.PipeFrom
+			continue
+		}
+		if roots == nil {
+			return unknown
+		}
+		if filepath.Base(src[0]) == "git" {
+			var tops []string
+			for _, dir := range dirs {
+				if top := repoTop(absolute(homeWord(roots[0]), dir)); top != "" {
+					tops = append(tops, top)
+				}
+			}
+			if len(tops) > 0 {
+				roots = tops
+			}
+		}
+		for _, rd := range rootsIn(roots, dirs) {
+			r := rd[0]
+			if strings.HasPrefix(r, "-") || strings.ContainsAny(r, " \t\n'\"\\*?[") {
+				return unknown
+			}
+			odd, complete := oddName(rd[1])
+			if odd != "" {
+				return "xargs " + prog + ": its input names files below " + r + ", and " + odd + " would be split or read as an option"
+			}
+			if !complete {
+				return "xargs " + prog + ": its input names files below " + r + ", too large to check (over " + strconv.Itoa(maxWalkEntries) + " entries)"
+			}
+		}
+		return ""
+	}
+	return unknown
+}
+
+// repoTop is the work tree that holds dir (the nearest ancestor with a
+// .git entry), or "".
+func repoTop(dir string) string {
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d + "/.git"); err == nil {
+			return d
+		}
+		if d == "/" || d == "." {
+			return ""
+		}
+	}
+}
+
+// srcDirs are the absolute directories command u may run in: its Dir
+// first, then those an earlier failed or skipped cd may leave.
+func srcDirs(u *shell.Command, cwd string) []string {
+	dirs := []string{absolute(homePath(u.Dir), cwd)}
+	for _, o := range u.OtherDirs {
+		dirs = append(dirs, absolute(homePath(o), cwd))
+	}
+	return dirs
+}
+
+// rootsIn pairs each root as written with its absolute path in each of
+// dirs (once, for an absolute root).
+func rootsIn(roots, dirs []string) [][2]string {
+	var out [][2]string
+	for _, r := range roots {
+		for _, dir := range dirs {
+			out = append(out, [2]string{r, absolute(homeWord(r), dir)})
+			if filepath.IsAbs(homeWord(r)) {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// unSudo returns what `sudo [-n] [-u USER] CMD` runs (nested too), or argv.
+func unSudo(argv []string) []string {
+	for i := 0; i < 4; i++ {
+		in, ok := sudoInner(argv)
+		if !ok {
+			break
+		}
+		argv = in
+	}
+	return argv
+}
+
+// gitListsPaths reports whether git SUB ARGS prints only paths (one a
+// line, perhaps after a status code): ls-files, ls-tree --name-only,
+// diff and diff-tree with --name-only or --name-status, status --short or
+// --porcelain, grep -l.
+func gitListsPaths(sub string, args []string) bool {
+	has := func(ws ...string) bool {
+		for _, w := range ws {
+			if hasWord(args, w) {
+				return true
+			}
+		}
+		return false
+	}
+	switch sub {
+	case "ls-files":
+		return !has("-s", "--stage", "--debug", "--format", "--eol")
+	case "ls-tree":
+		return has("--name-only", "--name-status")
+	case "diff", "diff-tree", "diff-index", "diff-files":
+		return has("--name-only", "--name-status") && !has("-p", "--patch", "--stat")
+	case "status":
+		return has("-s", "--short", "--porcelain", "--porcelain=v1")
+	case "grep":
+		return has("-l", "--name-only", "--files-with-matches", "-L", "--files-without-match")
+	}
+	return false
+}
