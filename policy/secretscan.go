@@ -747,14 +747,25 @@ func walkTree(dir string, hidden bool) walkResult {
 				}
 				p := d + "/" + name
 				if name == ".git" {
-					// grep -r reads .git too: its configs (a submodule's
-					// included) are checked by their content.
+					if hidden && isDir && !seen[p] {
+						// grep -r reads .git too: walked like the rest (its
+						// configs are checked by their content below), but
+						// for its object store, which holds compressed blobs.
+						seen[p] = true
+						queue = append(queue, p)
+						return
+					}
+					// rg skips it; a gitfile's repository: the configs (a
+					// submodule's included) are checked by their content.
 					configs, _ := filepath.Glob(p + "/modules/*/config")
 					for _, c := range append([]string{p + "/config"}, configs...) {
 						if contentSecret(c) != "" {
 							found = append(found, c)
 						}
 					}
+					return
+				}
+				if isDir && (name == "objects" || name == "lfs") && strings.HasSuffix(d, "/.git") {
 					return
 				}
 				if !hidden && strings.HasPrefix(name, ".") {

@@ -164,3 +164,41 @@ func TestIncludeGlobsAsFnmatch(t *testing.T) {
 		t.Errorf("--include=*.go excludes .env: secret %q", v.Secret)
 	}
 }
+
+// grep -r reads .git too (but for its object store): a secret planted there,
+// as a file or a link, is in what it prints; rg skips .git.
+func TestSecretWalkEntersGit(t *testing.T) {
+	def, err := policy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := policy.Set{def}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	key := filepath.Join(home, ".ssh", "id_ed25519")
+	proj := t.TempDir()
+	for _, d := range []string{filepath.Dir(key), filepath.Join(proj, "docs", ".git", "objects", "ab"), filepath.Join(proj, "src")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{key, filepath.Join(proj, "src", "a.go"), filepath.Join(proj, "docs", ".git", "objects", "ab", "cdef")} {
+		if err := os.WriteFile(f, []byte("x\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v := set.Judge([]string{"bash", "-c", "grep -rn foo ."}, proj); v.Secret != "" {
+		t.Fatalf("a repository without secrets: secret %q", v.Secret)
+	}
+	if err := os.Symlink(key, filepath.Join(proj, "docs", ".git", "notes")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(proj, "docs", ".git", "deploy.pem"), []byte("k\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"grep -rn foo .", "grep -R x docs", "grep -r x docs/.git"} {
+		if v := set.Judge([]string{"bash", "-c", cmd}, proj); v.Class == policy.Safe {
+			t.Errorf("%q with a key linked and a .pem inside .git: safe", cmd)
+		}
+	}
+}

@@ -191,7 +191,7 @@ func Default() *List {
 	// Its index is static data until the list changes (Add, Remove, Apply).
 	l.cache = [2]*compiledList{&defaultIndex[0], &defaultIndex[1]}
 	l.SecretEnv = []string{"*KEY*", "*SECRET*", "*TOKEN*", "*PASSWORD*", "*PASSWD*", "*_PWD", "*CREDENTIAL*", "*_PAT",
-		"*COOKIE*", "*OAUTH*", "*_AUTH", "*AUTHORIZATION*", "*JWT*", "*DSN*", "DATABASE_URL", "*_DATABASE_URL", "SSH_AUTH_SOCK",
+		"*COOKIE*", "*OAUTH*", "*_AUTH", "*AUTHORIZATION*", "*JWT*", "*DSN*", "DATABASE_URL", "*_DATABASE_URL", "SSH_AUTH_SOCK", "PAT", "AUTH", "*BEARER*", "*AUTH_CONFIG*",
 		// passwords and URLs that carry them
 		"*_PASS", "*_PASS_*", "*PASSPHRASE*", "*WEBHOOK*", "*_URI", "REDIS_URL", "*_REDIS_URL", "MONGO*_URL",
 		"AMQP_URL", "*RABBITMQ_URL", "*CONNECTION_STRING*", "*_CONN_STR*", "*PRIVATE*", "POSTGRES*_URL", "PG_URL",
