@@ -203,3 +203,27 @@ func TestSecretWalkEntersGit(t *testing.T) {
 		}
 	}
 }
+
+// cd, pushd and popd print a missing directory's name: a directory from a
+// variable is judged as an argument (cd "$API_KEY" printed the key).
+func TestCdVariablePrinted(t *testing.T) {
+	def, err := policy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := policy.Set{def}
+	dir := t.TempDir()
+	for _, cmd := range []string{`cd "$OPENAI_API_KEY"`, `pushd "$X"`, `cd ~/$TOKEN`, `cd -P "$DB_PASS"`, `cd x || cd "$SECRET"`} {
+		if v := set.Judge([]string{"bash", "-c", cmd}, dir); v.Class == policy.Safe {
+			t.Errorf("%s: safe", cmd)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "src"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"cd src && ls", "cd ~ && ls", `cd "$HOME" && ls`} {
+		if v := set.Judge([]string{"bash", "-c", cmd}, dir); v.Class != policy.Safe {
+			t.Errorf("%s: %s (%s), want safe", cmd, v.Class, v.Why())
+		}
+	}
+}

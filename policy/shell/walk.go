@@ -875,7 +875,9 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 	switch name {
 	case "cd", "pushd", "popd":
 		if builtinOnly && (name == "cd" || c.d != POSIX) {
-			if r.any() || len(env) > 0 {
+			// A directory from a variable is judged as the command's argument:
+			// the shell prints it when it is missing (cd "$API_KEY").
+			if r.any() || len(env) > 0 || slices.ContainsFunc(words[1:], expandsVariable) {
 				emit()
 			}
 			return w.cd(words, st)

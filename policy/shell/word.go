@@ -18,6 +18,23 @@ type word struct {
 
 func (w word) static() bool { return len(w.dyn) == 0 }
 
+// expandsVariable reports whether w takes its text from a variable other
+// than the home and working directories, which the judge knows.
+func expandsVariable(w word) bool {
+	for _, r := range w.dyn {
+		name, ok := strings.CutPrefix(r, "parameter expansion ")
+		if !ok {
+			continue
+		}
+		switch strings.Trim(name, "${}") {
+		case "HOME", "PWD", "OLDPWD":
+			continue
+		}
+		return true
+	}
+	return false
+}
+
 // word removes quotes from wd and finds what in it is expanded at run time.
 // Commands inside substitutions are walked at st.
 func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
