@@ -54,8 +54,13 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 		var roots []string
 		filter := false
 		if filepath.Base(argv[0]) == "echo" {
-			// The names are echo's words; each may be a tree (grep -r).
+			// The names are echo's words; each may be a tree (grep -r). xargs
+			// removes quotes and backslashes, and echo -e (dash's echo always)
+			// decodes escapes: such a word names what the judge cannot see.
 			for _, w := range argv[1:] {
+				if strings.ContainsAny(w, `\'"`) || strings.HasPrefix(w, "-") && strings.Trim(w, "-neE") == "" && strings.ContainsRune(w, 'e') {
+					return "xargs " + prog + " reads the files named by " + quoteArgv(u.Argv) + ", which xargs or echo decode first"
+				}
 				for _, name := range strings.Fields(w) {
 					for _, dir := range dirs {
 						if why := secretPath(name, dir); why != "" {

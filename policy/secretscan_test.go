@@ -227,3 +227,27 @@ func TestCdVariablePrinted(t *testing.T) {
 		}
 	}
 }
+
+// xargs removes quotes and backslashes from its input and echo -e decodes
+// escapes: echo's words are not the names xargs passes on.
+func TestXargsDecodedWords(t *testing.T) {
+	def, err := policy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := policy.Set{def}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	if err := os.MkdirAll(filepath.Join(home, ".aws"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, ".aws", "credentials"), []byte("k\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{`echo '` + home + `/.a\ws/credentials' | xargs cat`, `echo "` + home + `/.aws/credential's'" | xargs cat`,
+		`echo -e '` + home + `/.aws/credential\x73' | xargs cat`, `echo -ne '` + home + `/.aws/credential\x73' | xargs head`} {
+		if v := set.Judge([]string{"bash", "-c", cmd}, t.TempDir()); v.Class == policy.Safe {
+			t.Errorf("%s: safe", cmd)
+		}
+	}
+}
