@@ -507,6 +507,7 @@ func recursiveSecret(argv []string, cwd string) string {
 	case "find":
 		var starts, names []string
 		reader, or, secretName := "", false, ""
+		acted := false // a -name after an action does not narrow what it did
 		starts, i := findStarts(argv)
 		for ; i < len(argv); i++ {
 			switch a := argv[i]; a {
@@ -516,7 +517,8 @@ func recursiveSecret(argv []string, cwd string) string {
 				}
 				// A reader that recurses (grep -r on a directory found by
 				// name) reads below what the -name tests select.
-				for j := i + 1; j < len(argv) && argv[j] != ";" && argv[j] != "+"; j++ {
+				j := i + 1
+				for ; j < len(argv) && argv[j] != ";" && argv[j] != "+"; j++ {
 					w := argv[j]
 					if w == "--recursive" || w == "--dereference-recursive" || w == "--directories=recurse" || w == "recurse" ||
 						len(w) > 1 && w[0] == '-' && w[1] != '-' && strings.ContainsAny(w, "rR") ||
@@ -524,8 +526,9 @@ func recursiveSecret(argv []string, cwd string) string {
 						or = true // no -name narrowing
 					}
 				}
+				i, acted = j, true // the command's own words are not find's tests
 			case "-name", "-iname":
-				if i+1 < len(argv) {
+				if i+1 < len(argv) && !acted {
 					names = append(names, argv[i+1])
 					if n := nameCanBeSecret(argv[i+1], a == "-iname"); n != "" && secretName == "" {
 						secretName = a + " " + argv[i+1] + " can match " + n

@@ -251,3 +251,27 @@ func TestXargsDecodedWords(t *testing.T) {
 		}
 	}
 }
+
+// A find test after -exec does not narrow what -exec already read, and the
+// -exec command's own words are not find's tests.
+func TestFindTestsAfterExec(t *testing.T) {
+	def, err := policy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := policy.Set{def}
+	t.Setenv("HOME", t.TempDir())
+	proj := t.TempDir()
+	if err := os.WriteFile(filepath.Join(proj, ".env"), []byte("K=v\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"find . -maxdepth 1 -type f -exec cat {} + -name zz", "find . -type f -exec grep -H . {} \\; -name zz",
+		"find . -type f -exec head -n 5 {} + -name '*.go'"} {
+		if v := set.Judge([]string{"bash", "-c", cmd}, proj); v.Class == policy.Safe {
+			t.Errorf("%s over a tree with .env: safe", cmd)
+		}
+	}
+	if v := set.Judge([]string{"bash", "-c", "find . -name '*.go' -exec cat {} +"}, proj); v.Secret != "" {
+		t.Errorf("-name *.go before -exec narrows: secret %q", v.Secret)
+	}
+}
