@@ -872,10 +872,15 @@ func npmrcWhy(argv []string, cwd string) string {
 		if err != nil {
 			continue
 		}
-		for _, line := range strings.Split(string(b), "\n") {
+		// npm's ini reader ends a line at \r too, and expands ${NAME} in
+		// keys and values: a variable sent to a registry the file names.
+		for _, line := range strings.FieldsFunc(string(b), func(r rune) bool { return r == '\n' || r == '\r' }) {
 			line = strings.TrimSpace(line)
 			if line == "" || line[0] == '#' || line[0] == ';' {
 				continue
+			}
+			if strings.Contains(line, "${") {
+				return "npm reads " + f + ", which expands an environment variable (" + line + "): its value goes where the file says"
 			}
 			key, _, _ := strings.Cut(line, "=")
 			key = strings.ToLower(strings.TrimSpace(key))

