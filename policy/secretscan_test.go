@@ -88,11 +88,7 @@ func TestSecretReadersNeverSafe(t *testing.T) {
 // The walk of a searched tree finds a secret file at any depth, under
 // directories of any name, and a tree past the walk's bound is not safe.
 func TestSecretWalk(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	t.Setenv("HOME", t.TempDir())
 	for _, secret := range []string{"a/b/c/d/server.pem", "x/credentials.json", "deep/er/.env.local", "k/id_ed25519", "t/u/v/w/x/y/deploy.token"} {
 		proj := t.TempDir()
@@ -118,16 +114,8 @@ func TestSecretWalk(t *testing.T) {
 // A recursive grep is one whatever bundle spells it: flags up to the first
 // letter that takes a value (-rm9, -Rm1, -rC0, -rA0 -B1, -ire X).
 func TestGrepBundlesRecursive(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
-	t.Setenv("HOME", t.TempDir())
-	proj := t.TempDir()
-	if err := os.WriteFile(filepath.Join(proj, ".env"), []byte("K=v\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	set := defaultSet(t)
+	proj := projectWithEnv(t)
 	for _, cmd := range []string{"grep -rm9 . .", "grep -Rm1 . .", "grep -rC0 x .", "grep -rA0 x", "grep -rB1 x .", "grep -ire K .",
 		"grep -rnm 3 K .", "grep -nrdskip K .", "grep -d recurse K .", "grep -hrm9 --include=.env . ."} {
 		if v := set.Judge([]string{"bash", "-c", cmd}, proj); v.Class == policy.Safe {
@@ -144,16 +132,8 @@ func TestGrepBundlesRecursive(t *testing.T) {
 // A search narrowed by --include globs that Go's matcher reads otherwise
 // than grep's fnmatch (bracket expressions, case) still counts the secret.
 func TestIncludeGlobsAsFnmatch(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
-	t.Setenv("HOME", t.TempDir())
-	proj := t.TempDir()
-	if err := os.WriteFile(filepath.Join(proj, ".env"), []byte("K=v\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	set := defaultSet(t)
+	proj := projectWithEnv(t)
 	for _, cmd := range []string{"grep -r --include='.e[!x]v' . .", "grep -r --include='.en[[:alpha:]]' K .", "grep -r --include='.EN?' K .",
 		"grep -r --include='[.]env' K ."} {
 		if v := set.Judge([]string{"bash", "-c", cmd}, proj); v.Class == policy.Safe {
@@ -168,11 +148,7 @@ func TestIncludeGlobsAsFnmatch(t *testing.T) {
 // grep -r reads .git too (but for its object store): a secret planted there,
 // as a file or a link, is in what it prints; rg skips .git.
 func TestSecretWalkEntersGit(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	key := filepath.Join(home, ".ssh", "id_ed25519")
@@ -207,11 +183,7 @@ func TestSecretWalkEntersGit(t *testing.T) {
 // cd, pushd and popd print a missing directory's name: a directory from a
 // variable is judged as an argument (cd "$API_KEY" printed the key).
 func TestCdVariablePrinted(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	dir := t.TempDir()
 	for _, cmd := range []string{`cd "$OPENAI_API_KEY"`, `pushd "$X"`, `cd ~/$TOKEN`, `cd -P "$DB_PASS"`, `cd x || cd "$SECRET"`} {
 		if v := set.Judge([]string{"bash", "-c", cmd}, dir); v.Class == policy.Safe {
@@ -231,11 +203,7 @@ func TestCdVariablePrinted(t *testing.T) {
 // xargs removes quotes and backslashes from its input and echo -e decodes
 // escapes: echo's words are not the names xargs passes on.
 func TestXargsDecodedWords(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	if err := os.MkdirAll(filepath.Join(home, ".aws"), 0o700); err != nil {
@@ -255,16 +223,8 @@ func TestXargsDecodedWords(t *testing.T) {
 // A find test after -exec does not narrow what -exec already read, and the
 // -exec command's own words are not find's tests.
 func TestFindTestsAfterExec(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
-	t.Setenv("HOME", t.TempDir())
-	proj := t.TempDir()
-	if err := os.WriteFile(filepath.Join(proj, ".env"), []byte("K=v\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	set := defaultSet(t)
+	proj := projectWithEnv(t)
 	for _, cmd := range []string{"find . -maxdepth 1 -type f -exec cat {} + -name zz", "find . -type f -exec grep -H . {} \\; -name zz",
 		"find . -type f -exec head -n 5 {} + -name '*.go'"} {
 		if v := set.Judge([]string{"bash", "-c", cmd}, proj); v.Class == policy.Safe {
@@ -279,11 +239,7 @@ func TestFindTestsAfterExec(t *testing.T) {
 // npm reads a project's .npmrc as its ini reader does: lines end at \r too,
 // and ${NAME} is expanded (and sent to the registry the file names).
 func TestNpmrcAsNpmReadsIt(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	t.Setenv("HOME", t.TempDir())
 	for _, rc := range []string{"registry=https://registry.npmjs.org/\rlogs-dir=/tmp/elsewhere\r",
 		"registry=http://127.0.0.1:18099/${OPENAI_API_KEY}/\n", "//127.0.0.1:18099/:_authToken=${DB_PASS}\n"} {
@@ -297,4 +253,25 @@ func TestNpmrcAsNpmReadsIt(t *testing.T) {
 			}
 		}
 	}
+}
+
+// defaultSet is the built-in policy.
+func defaultSet(t *testing.T) policy.Set {
+	t.Helper()
+	def, err := policy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return policy.Set{def}
+}
+
+// projectWithEnv is a project holding a .env, with an empty home.
+func projectWithEnv(t *testing.T) string {
+	t.Helper()
+	t.Setenv("HOME", t.TempDir())
+	proj := t.TempDir()
+	if err := os.WriteFile(filepath.Join(proj, ".env"), []byte("K=v\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return proj
 }
