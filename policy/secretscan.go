@@ -283,6 +283,29 @@ func gitConfigPrint(argv []string, cwd string) string {
 		return ""
 	}
 	switch args[0] {
+	case "show", "cat-file", "log", "diff", "blame", "grep", "archive", "whatchanged":
+		// REV:PATH and the paths after -- name a file as the history holds it:
+		// a secret committed once is printed as it was.
+		dashes := false
+		for _, a := range args[1:] {
+			path := ""
+			switch {
+			case dashes:
+				path = a
+			case a == "--":
+				dashes = true
+			case !strings.HasPrefix(a, "-") && strings.Contains(a, ":"):
+				_, path, _ = strings.Cut(a, ":")
+			}
+			if path == "" {
+				continue
+			}
+			p := filepath.Clean(absolute(strings.TrimPrefix(path, "./"), dir))
+			if e := secrets().Secret(p, home()); e != nil {
+				return "git " + args[0] + " prints " + path + " as the repository holds it (" + e.Reason + ")"
+			}
+		}
+		return ""
 	case "config":
 		// A listing prints every value; a get of one key only that key's,
 		// which matters when the key can hold a credential.

@@ -275,3 +275,22 @@ func projectWithEnv(t *testing.T) string {
 	}
 	return proj
 }
+
+// git prints a file as the history holds it: REV:PATH and the paths after
+// -- are judged like a read of that path (a committed .env stays a secret).
+func TestGitHistorySecrets(t *testing.T) {
+	set := defaultSet(t)
+	t.Setenv("HOME", t.TempDir())
+	dir := t.TempDir()
+	for _, cmd := range []string{"git show HEAD:.env", "git show main:config/.env.production", "git cat-file -p HEAD:deploy/id_rsa",
+		"git show HEAD~3:./.env", "git -C sub show HEAD:.npmrc.pem", "git log -p -- .env"} {
+		if v := set.Judge([]string{"bash", "-c", cmd}, dir); v.Class == policy.Safe {
+			t.Errorf("%s: safe", cmd)
+		}
+	}
+	for _, cmd := range []string{"git show HEAD:src/main.go", "git show HEAD", "git log --oneline -5", "git diff HEAD~1 -- src/a.go"} {
+		if v := set.Judge([]string{"bash", "-c", cmd}, dir); v.Secret != "" {
+			t.Errorf("%s: secret %q", cmd, v.Secret)
+		}
+	}
+}
