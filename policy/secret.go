@@ -109,6 +109,9 @@ func secretGlob(pattern, cwd string) string {
 		if why := contentSecret(Resolve(m, "/")); why != "" {
 			return "reads " + pattern + " (" + m + ": " + why + ")"
 		}
+		if why := deviceRead(m, "/"); why != "" {
+			return "reads " + pattern + " (" + why + ")"
+		}
 	}
 	if dir := filepath.Dir(abs); !strings.ContainsAny(dir, "*?[") {
 		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {

@@ -706,8 +706,8 @@ func linkSecret(p, h string) (secret bool, dir string) {
 	if err != nil {
 		return false, ""
 	}
-	if secrets().Secret(t, h) != nil || contentSecret(t) != "" {
-		return true, ""
+	if secrets().Secret(t, h) != nil || contentSecret(t) != "" || deviceRead(t, "/") != "" {
+		return true, "" // a device too: cat of a link to /dev/tty reads keystrokes
 	}
 	if fi, err := os.Stat(t); err == nil && fi.IsDir() {
 		return false, t
@@ -727,6 +727,9 @@ func whySecret(f string) string {
 		}
 		if why := contentSecret(t); why != "" {
 			return why
+		}
+		if why := deviceRead(t, "/"); why != "" {
+			return "a link to " + why
 		}
 	}
 	if why := contentSecret(f); why != "" {

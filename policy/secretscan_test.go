@@ -294,3 +294,22 @@ func TestGitHistorySecrets(t *testing.T) {
 		}
 	}
 }
+
+// A device reached through a glob or the tree walk (a link to /dev/tty) is
+// not a file: cat * and grep -R read the terminal's keystrokes.
+func TestDeviceThroughGlobAndWalk(t *testing.T) {
+	set := defaultSet(t)
+	t.Setenv("HOME", t.TempDir())
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.txt"), []byte("x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/dev/tty", filepath.Join(dir, "t")); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"cat *", "grep -R . .", "find . -exec cat {} +", "head -1 *"} {
+		if v := set.Judge([]string{"bash", "-c", cmd}, dir); v.Class == policy.Safe {
+			t.Errorf("%s with a link to /dev/tty: safe", cmd)
+		}
+	}
+}
