@@ -249,7 +249,9 @@ func (l *diffLab) run(src string, sh diffShell, dir string) ([]event, string, er
 	}
 	defer os.RemoveAll(logs)
 	os.Chown(logs, int(l.uid), int(l.gid))
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// Generous: a loaded machine (other test binaries, strace) must not cut a
+	// run short and leave a log that reads like a finding.
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, l.strace, "-ff", "-qq", "-y", "-xx", "-s", "65536", "-v",
 		"-e", "signal=none",
