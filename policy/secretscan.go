@@ -1,7 +1,7 @@
 package policy
 
 import (
-	"io"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"guard/internal/safefile"
 	"guard/policy/protect"
 )
 
@@ -36,6 +37,10 @@ import (
 // counts even when ignored); `git grep` on tracked files is not walked (a
 // tracked secret is in the history already); a pipeline's first command is
 // not used to narrow what xargs reads.
+
+// maxContent bounds the files read for their content (configs, start-up
+// files, .npmrc).
+const maxContent = 1 << 20
 
 // maxWalkEntries bounds the walk of a searched tree.
 const maxWalkEntries = 20000
@@ -205,16 +210,10 @@ func shellStartup(abs string) bool {
 // line that sets a secret-looking variable (`export GITHUB_TOKEN=ghp_...`,
 // `OPENAI_API_KEY="sk-..."`) to a value that is not another variable.
 func exportedSecret(abs string) string {
-	fi, err := os.Stat(abs)
-	if err != nil || !fi.Mode().IsRegular() {
-		return ""
+	b, err := safefile.Read(abs, maxContent)
+	if errors.Is(err, safefile.ErrTooLarge) {
+		return filepath.Base(abs) + " is too large to check for secrets (over 1 MiB)"
 	}
-	f, err := os.Open(abs)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	b, _ := io.ReadAll(io.LimitReader(f, 1<<20))
 	for _, line := range strings.Split(string(b), "\n") {
 		line = strings.TrimSpace(line)
 		line = strings.TrimSpace(strings.TrimPrefix(line, "export "))
@@ -250,16 +249,13 @@ func contentSecret(abs string) string {
 	if !gitConfig && base != ".npmrc" && base != ".yarnrc.yml" && base != ".yarnrc" {
 		return ""
 	}
-	fi, err := os.Stat(abs)
-	if err != nil || !fi.Mode().IsRegular() {
-		return ""
+	// safefile: a regular file only, opened without blocking (a FIFO swapped
+	// in after a stat would hang the judge); one too large to read is not
+	// taken as clean.
+	b, err := safefile.Read(abs, maxContent)
+	if errors.Is(err, safefile.ErrTooLarge) {
+		return base + " is too large to check for credentials (over 1 MiB)"
 	}
-	f, err := os.Open(abs)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	b, _ := io.ReadAll(io.LimitReader(f, 1<<20))
 	if m := credentialInConfig().Find(b); m != nil {
 		return base + " holds credentials (" + strings.TrimSpace(string(m)) + "...)"
 	}
@@ -894,9 +890,12 @@ func npmrcWhy(argv []string, cwd string) string {
 		}
 	}
 	for _, f := range files {
-		b, err := os.ReadFile(f)
+		b, err := safefile.Read(f, maxContent)
+		if errors.Is(err, safefile.ErrTooLarge) {
+			return "npm reads " + f + ", too large to check (over 1 MiB)"
+		}
 		if err != nil {
-			continue
+			continue // none, or not a regular file: npm reads no settings from it
 		}
 		// npm's ini reader ends a line at \r too, and expands ${NAME} in
 		// keys and values: a variable sent to a registry the file names.

@@ -4,7 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"guard/policy"
 )
@@ -311,5 +313,35 @@ func TestDeviceThroughGlobAndWalk(t *testing.T) {
 		if v := set.Judge([]string{"bash", "-c", cmd}, dir); v.Class == policy.Safe {
 			t.Errorf("%s with a link to /dev/tty: safe", cmd)
 		}
+	}
+}
+
+// Files read for their content (.npmrc, a git config, a start-up file) that
+// are FIFOs never block the judge: nobody writes to them here.
+func TestContentReadsDoNotBlock(t *testing.T) {
+	set := defaultSet(t)
+	proj := projectWithEnv(t)
+	for _, name := range []string{".npmrc", ".yarnrc.yml"} {
+		if err := syscall.Mkfifo(filepath.Join(proj, name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(proj, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(proj, ".git", "config"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, cmd := range []string{"npm ls", "grep -rn foo .", "git remote -v", "cat .npm*"} {
+			set.Judge([]string{"bash", "-c", cmd}, proj)
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(time.Minute): // a hang, not a speed check
+		t.Fatal("the judge blocked on a FIFO")
 	}
 }

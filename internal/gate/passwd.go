@@ -5,42 +5,17 @@ import (
 	"strconv"
 	"sync"
 	"syscall"
+
+	"guard/internal/safefile"
 )
 
 // passwdHome returns the home directory of guard's real user as
 // /etc/passwd names it, or "" when it does not. Unlike $HOME, a command
 // cannot set it for one run.
-var passwdHome = sync.OnceValue(func() string { return passwdHomeIn(readPasswd("/etc/passwd"), syscall.Getuid()) })
-
-// readPasswd reads the password file with plain system calls (no poller,
-// no 64 KiB scanner buffer: this runs before every full-auto command), at
-// most 4 MiB of it; "" when it cannot be read.
-func readPasswd(path string) []byte {
-	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil
-	}
-	defer syscall.Close(fd)
-	var st syscall.Stat_t
-	if syscall.Fstat(fd, &st) != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG {
-		return nil // not a FIFO or a device
-	}
-	buf := make([]byte, 0, 4096)
-	for len(buf) < 4<<20 {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil || n <= 0 {
-			break
-		}
-		buf = buf[:len(buf)+n]
-	}
-	return buf
-}
+var passwdHome = sync.OnceValue(func() string {
+	data, _ := safefile.Read("/etc/passwd", 4<<20) // a regular file only, never blocking
+	return passwdHomeIn(data, syscall.Getuid())
+})
 
 // passwdHomeIn returns the home field of uid's line in a password file:
 // name:password:uid:gid:gecos:home:shell, an absolute home only.
