@@ -26,8 +26,8 @@
 //     point cannot be renamed or removed (EBUSY), so `mv .git .git2 && mkdir
 //     .git` cannot swap in a new git directory (pins_linux.go),
 //     the secret files (Profile.Unreadable) get /dev/null mounted over them
-//     (they read as empty), a secret directory inside a root an empty read-only
-//     tmpfs, and, as root, /proc is a fresh procfs with hidepid=invisible, where
+//     (they read as empty), a secret directory an empty read-only tmpfs (a
+//     secret behind a symbolic link is hidden where the link leads), and, as root, /proc is a fresh procfs with hidepid=invisible, where
 //     a process outside the sandbox is not there (Landlock refuses ptrace access
 //     to it, which is what hidepid asks): no /proc/PID/cmdline of other processes.
 //  2. As root, the capabilities: SECBIT_NOROOT (locked) ends root's special case
@@ -42,7 +42,8 @@
 //     and ambient sets are emptied for everyone else.
 //  3. no_new_privs: setuid and file capabilities grant nothing any more.
 //  4. Landlock: read and execute everywhere but the secrets that are left (all of
-//     them for an ordinary user; directories for root): Landlock has no deny
+//     them for an ordinary user without the mounts; none that is a file or a
+//     directory with them): Landlock has no deny
 //     rule, so read is granted entry by entry on each directory on the way down
 //     to a secret, except the entry that leads there (landlock_read_linux.go);
 //     never inside a writable root, where a new file next to the secret would be
@@ -290,8 +291,9 @@
 // directory where the list looks for 8 or more names, as home and ~/.config, a
 // stat per listed credential that may exist, up to protect.ScanDirs
 // directory listings in the roots, four git config reads), a read-only bind per
-// protected path and a /dev/null bind per secret file as root, and the Landlock
-// read rules around the secrets left, one per entry of each directory on the way
+// protected path, a /dev/null bind per secret file and a tmpfs per secret
+// directory with mounts, and without them the Landlock read rules around the
+// secrets, one per entry of each directory on the way
 // (each rule's descriptor closed at once). BenchmarkProtect measures both parts.
 // An ordinary user with protected paths or secrets in the roots pays the child
 // (a fork elsewhere than amd64), its user, mount and IPC namespaces, and guard

@@ -57,29 +57,46 @@ func newHoleTree(paths []string) *holeTree {
 
 // readableHoles returns the paths of unreadable that exist and that this
 // process could read now: the others need no rule (the kernel's own
-// permissions refuse them already). files are those of them that are
-// regular files (by the same lstat).
-func readableHoles(unreadable []string) (out []string, files map[string]bool) {
+// permissions refuse them already). A path through a symbolic link is
+// replaced by the path it resolves to, which is where the content lies: the
+// walk of addReadRules skips links, and a mount follows them (~/.gnupg as a
+// dotfile manager's link to ~/dotfiles/gnupg was readable through the
+// target). files are the holes that are regular files, dirs those that
+// are directories (by the same lstat); other types stay holes of neither.
+func readableHoles(unreadable []string) (out []string, files, dirs map[string]bool) {
+	seen := make(map[string]bool, len(unreadable))
 	for _, p := range unreadable {
 		if !filepath.IsAbs(p) {
 			continue
 		}
+		r, err := filepath.EvalSymlinks(p)
 		var st unix.Stat_t
-		if unix.Lstat(p, &st) != nil || st.Mode&unix.S_IFMT == unix.S_IFCHR {
-			continue // gone, or /dev/null over it already (an enclosing sandbox)
+		if err != nil || unix.Lstat(r, &st) != nil {
+			continue // gone, or a dangling link: nothing to read
 		}
-		if unix.Faccessat(unix.AT_FDCWD, p, unix.R_OK, unix.AT_EACCESS) == nil {
-			p = filepath.Clean(p)
-			out = append(out, p)
-			if st.Mode&unix.S_IFMT == unix.S_IFREG {
-				if files == nil {
-					files = make(map[string]bool, len(unreadable))
-				}
-				files[p] = true
+		p = r
+		if st.Mode&unix.S_IFMT == unix.S_IFCHR || seen[p] {
+			continue // /dev/null over it already (an enclosing sandbox), or listed twice
+		}
+		if unix.Faccessat(unix.AT_FDCWD, p, unix.R_OK, unix.AT_EACCESS) != nil {
+			continue
+		}
+		seen[p] = true
+		out = append(out, p)
+		switch st.Mode & unix.S_IFMT {
+		case unix.S_IFREG:
+			if files == nil {
+				files = make(map[string]bool, len(unreadable))
 			}
+			files[p] = true
+		case unix.S_IFDIR:
+			if dirs == nil {
+				dirs = make(map[string]bool)
+			}
+			dirs[p] = true
 		}
 	}
-	return out, files
+	return out, files, dirs
 }
 
 // addReadRules grants access (file rights) on everything below the directory

@@ -66,7 +66,7 @@ func protectFixture(t testing.TB, root string) (home string) {
 		"docs/HEAD": "ref: refs/heads/main\n", "docs/config": "[core]\n\tbare = true\n", "docs/objects/.keep": "", "docs/refs/.keep": "",
 		".envrc": "export A=1\n", ".vscode/settings.json": "{}\n", ".claude/settings.local.json": "{}\n",
 		".env": "API_KEY=sk-secret\n", "app/.env.local": "API_KEY=sk-secret\n", "certs/server.pem": "-----BEGIN PRIVATE KEY-----\n",
-		"sub/.keep": "", "src.txt": "evil\n",
+		"sub/.keep": "", "src.txt": "evil\n", "config/prod.env": "API_KEY=sk-secret\n",
 	}
 	homeFiles := map[string]string{
 		".ssh/id_ed25519": "PRIVATE", ".ssh/known_hosts": "host", ".aws/credentials": "[default]\nkey=1\n",
@@ -74,6 +74,13 @@ func protectFixture(t testing.TB, root string) (home string) {
 		".claude/.credentials.json": "{}\n", ".gemini/oauth_creds.json": "{}\n", ".gnupg/private-keys-v1.d/k.key": "k",
 		".docker/config.json": "{}\n", ".kube/config": "token: x\n", ".git-credentials": "https://u:p@h\n",
 		".pypirc": "password = x\n", ".npmrc": "//r/:_authToken=x\n", ".config/gcloud/credentials.db": "x",
+		"dotfiles/password-store/bank.gpg": "k", "dotfiles/pgpass": "h:5432:*:u:p\n",
+	}
+	// Secrets behind symbolic links, as dotfile managers make them: the
+	// content is read through the link's target.
+	links := map[string]string{
+		filepath.Join(home, ".password-store"): "dotfiles/password-store", filepath.Join(home, ".pgpass"): "dotfiles/pgpass",
+		filepath.Join(root, ".env.production"): "config/prod.env",
 	}
 	for dir, fs := range map[string]map[string]string{root: files, home: homeFiles} {
 		for name, content := range fs {
@@ -88,6 +95,12 @@ func protectFixture(t testing.TB, root string) (home string) {
 				os.Chmod(d, 0o777)
 			}
 			os.Chmod(p, 0o666)
+		}
+	}
+	for link, target := range links {
+		os.Remove(link)
+		if err := os.Symlink(target, link); err != nil {
+			t.Fatal(err)
 		}
 	}
 	os.Chmod(root, 0o777)
@@ -181,10 +194,11 @@ func secretAttacks(t *testing.T) []attackCase {
 	var cases []attackCase
 	for _, name := range []string{".ssh/id_ed25519", ".aws/credentials", ".config/gh/hosts.yml", ".netrc", ".codex/auth.json",
 		".claude/.credentials.json", ".gemini/oauth_creds.json", ".gnupg/private-keys-v1.d/k.key", ".docker/config.json",
-		".kube/config", ".git-credentials", ".pypirc", ".npmrc", ".config/gcloud/credentials.db"} {
+		".kube/config", ".git-credentials", ".pypirc", ".npmrc", ".config/gcloud/credentials.db",
+		".password-store/bank.gpg", "dotfiles/password-store/bank.gpg", ".pgpass", "dotfiles/pgpass"} {
 		cases = append(cases, attackCase{name: "read ~/" + name, attack: "read", args: inHome(name), profile: prot, want: unreadable})
 	}
-	for _, name := range []string{".env", "app/.env.local", "certs/server.pem"} {
+	for _, name := range []string{".env", "app/.env.local", "certs/server.pem", "config/prod.env"} {
 		cases = append(cases, attackCase{name: "read " + name + " in the root", attack: "read", args: inRoot(name), profile: prot, want: unreadable})
 	}
 	cases = append(cases,
@@ -197,9 +211,9 @@ func secretAttacks(t *testing.T) []attackCase {
 	return cases
 }
 
-// unreadable: Landlock refuses (EACCES), or, as root, the file reads as empty
-// (errno 0: "read nothing").
-var unreadable = []unix.Errno{unix.EACCES, 0}
+// unreadable: Landlock refuses (EACCES), or, with mounts, the file reads as
+// empty (errno 0: "read nothing") or its directory is empty (ENOENT).
+var unreadable = []unix.Errno{unix.EACCES, 0, unix.ENOENT}
 
 func TestAttackProtected(t *testing.T) {
 	requireRoot(t, "as an ordinary user, TestAttackProtectedUnprivileged is this test")

@@ -131,19 +131,8 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 			return fmt.Errorf("a NUL byte in the program, its arguments or its environment")
 		}
 	}
-	// What the child will see with mounts: secret files and directories in
-	// the roots hidden by mounts, Landlock holes for the others.
-	var emptied, emptiedDirs, holes []string
-	for _, h := range c.holes {
-		switch {
-		case c.holeFiles[h]:
-			emptied = append(emptied, h)
-		case c.inRoots(h):
-			emptiedDirs = append(emptiedDirs, h)
-		default:
-			holes = append(holes, h)
-		}
-	}
+	// What the child will see with mounts (splitHoles).
+	emptied, emptiedDirs, holes := c.splitHoles()
 	var fds []int
 	defer func() {
 		for _, fd := range fds {
