@@ -49,7 +49,14 @@
 //     never inside a writable root, where a new file next to the secret would be
 //     unreadable too (there, step 1's mounts hide secrets);
 //     listing stays granted everywhere, so a secret's name shows, not its content
-//     (EACCES). Write, create, remove, rename, link
+//     (EACCES). For root, read is not granted on /dev either, but on null,
+//     zero, full, random, urandom, tty, ptmx, pts, shm, mqueue and hugepages:
+//     with CAP_DAC_OVERRIDE, root read the raw disk and the swap device
+//     (/dev/vda, /dev/zram0: every secret the mounts hide, from its blocks),
+//     the consoles' screens (/dev/vcs*) and what is typed on them (/dev/tty1,
+//     /dev/console). So root's read is granted entry by entry on / (about 0.1
+//     ms on a 2-core VM); an ordinary user keeps the single rule, the devices
+//     being root:disk and root:tty, 0660. Write, create, remove, rename, link
 //     and truncate only beneath the writable roots and /dev/shm, where device nodes
 //     cannot be made; writing and ioctl on /dev/null, /dev/tty, /dev/ptmx and
 //     /dev/pts. TCP bind and connect refused (ABI 4) unless AllowNetwork. Abstract

@@ -143,7 +143,7 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	var shmRights uint64
 	if c.landlock {
 		var err error
-		if ruleset, shmRights, err = landlockRuleset(c.abi, p, c.roots, holes, &fds); err != nil {
+		if ruleset, shmRights, err = landlockRuleset(c.abi, p, c.roots, holes, c.root, &fds); err != nil {
 			return err
 		}
 	}

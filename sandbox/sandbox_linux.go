@@ -506,7 +506,7 @@ func (c *confinement) apply(fds bool) error {
 		}
 	}
 	if c.landlock {
-		if err := landlockRestrict(c.abi, c.p, c.roots, c.holes, &c.fds); err != nil {
+		if err := landlockRestrict(c.abi, c.p, c.roots, c.holes, c.root, &c.fds); err != nil {
 			if err := fail(&c.landlock, &c.landlockWhy, err); err != nil {
 				return err
 			}
@@ -635,6 +635,12 @@ func (c *confinement) parts() []part {
 	if c.holesLeft > 0 {
 		add("secrets inside the writable roots unreadable", true, false,
 			fmt.Sprintf("%d left readable: Landlock cannot hide a file in a writable directory without hiding new files there too (%s)", c.holesLeft, c.usernsWhy))
+	}
+	if c.root {
+		add("disks, swap, consoles and other device nodes unreadable", true, c.landlock,
+			why(c.landlock, "Landlock: in /dev, only null, zero, full, random, urandom, tty, ptmx, pts, shm, mqueue and hugepages are readable", c.landlockWhy))
+	} else {
+		add("disks, swap, consoles and other device nodes unreadable", false, true, "not root: left to their permissions (root:disk, root:tty, 0660)")
 	}
 	if c.mounts && c.root {
 		add("other processes' command lines (/proc/PID/cmdline)", false, true, "a fresh /proc with hidepid=invisible: processes outside are not there")
