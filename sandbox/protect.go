@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"os"
 	"path/filepath"
 
 	"guard/policy/protect"
@@ -11,10 +10,13 @@ import (
 // list l for p.WritableRoots, as the roots are now (protect.List.Resolve): the
 // protected paths found inside the roots, the secrets found anywhere. The
 // roots scanned for names that match at any depth (.env, *.pem) are the
-// writable roots but temporary directories and /. home is the user's home
+// writable roots but /, /tmp, /var/tmp and /dev/shm (not $TMPDIR, which the
+// caller's environment sets). home is the user's home
 // directory ("" if unknown).
 func Protect(p *Profile, l *protect.List, home string) {
-	tmp := []string{"/", "/tmp", "/var/tmp", "/dev/shm", filepath.Clean(os.TempDir())}
+	// Not os.TempDir(): $TMPDIR is the caller's to set, and TMPDIR=$PWD made
+	// the project a "temporary directory", never scanned (its .env readable).
+	tmp := []string{"/", "/tmp", "/var/tmp", "/dev/shm"}
 	var scan []string
 	for _, r := range p.WritableRoots {
 		r = filepath.Clean(r)
