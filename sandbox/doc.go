@@ -102,6 +102,11 @@
 // (*KEY*, *TOKEN*, *SECRET*, *PASSWORD*... except SecretEnvAllow). The working
 // directory is the caller's (re-entered after step 1).
 //
+// A secret that the user guard runs as cannot read at start, but owns, is
+// hidden all the same (chmod opens it: Landlock does not check modes); one
+// behind a directory of the user's that cannot be searched hides that
+// directory whole. Another user's unreadable secret needs nothing.
+//
 // Protect fills a profile's ReadOnly, Unreadable and SecretEnv from package
 // protect's list, resolved for the roots as they are at start (the resolved git
 // directory, core.hooksPath, embedded bare repositories, names at any depth

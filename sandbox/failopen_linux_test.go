@@ -2,16 +2,77 @@ package sandbox
 
 import (
 	"os"
+	"path/filepath"
 	"syscall"
 	"testing"
+
+	"golang.org/x/sys/unix"
 
 	"guard/policy/protect"
 )
 
+func init() {
+	// chmod a[0] open (its owner may), then read a[1].
+	attacks["chmod-read"] = func(a []string) error {
+		if err := unix.Chmod(a[0], 0o755); err != nil {
+			return err
+		}
+		b, err := os.ReadFile(a[1])
+		if err == nil && len(b) == 0 {
+			return unix.Errno(0)
+		}
+		return err
+	}
+}
+
+// closedSecret lays out, in the root, a secret that its owner closed
+// (mode: of the file itself, or of the directory dir holding it), owned by
+// the root's owner, and returns the attack's arguments: what to chmod, what
+// to read.
+func closedSecret(dir, name string, mode os.FileMode) func(*testing.T, *fixture) []string {
+	return func(t *testing.T, f *fixture) []string {
+		var st unix.Stat_t
+		if err := unix.Stat(f.root, &st); err != nil {
+			t.Fatal(err)
+		}
+		d := filepath.Join(f.root, dir)
+		p := filepath.Join(d, name)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("API_KEY=sk-closed\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range []string{d, p} {
+			if err := os.Lchown(x, int(st.Uid), int(st.Gid)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		closed := d
+		if dir == "." {
+			closed = p
+		}
+		if err := os.Chmod(closed, mode); err != nil {
+			t.Fatal(err)
+		}
+		return []string{closed, p}
+	}
+}
+
 // failOpenAttacks: what the caller's environment or the tree's own
 // permissions made guard miss at start.
 func failOpenAttacks(t *testing.T) []attackCase {
+	home := ""
+	scanAsUser := func(c *child) { c.protectHome = &home }
 	return []attackCase{
+		// Unreadable at start to the user guard runs as, so the scan or the
+		// sandbox skipped it, but the program, its owner, chmods it open.
+		{name: "secret file of mode 000", attack: "chmod-read", args: closedSecret(".", "closed.pem", 0), child: scanAsUser,
+			profile: func(*Profile) {}, want: append([]unix.Errno{unix.EROFS}, unreadable...)},
+		{name: "secret in a directory that cannot be searched (0400)", attack: "chmod-read", args: closedSecret("noexec", ".env", 0o400),
+			child: scanAsUser, profile: func(*Profile) {}, want: append([]unix.Errno{unix.EROFS}, unreadable...)},
+		{name: "secret in a directory that cannot be listed (000)", attack: "chmod-read", args: closedSecret("locked", ".env", 0),
+			child: scanAsUser, profile: func(*Profile) {}, want: append([]unix.Errno{unix.EROFS}, unreadable...)},
 		// TMPDIR=$PWD made the project a temporary directory, which the
 		// scan for .env and *.pem skipped.
 		{name: "TMPDIR names the root", attack: "read", args: inRoot(".env"), want: unreadable,
@@ -39,4 +100,3 @@ func TestAttackFailOpenUnprivileged(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root (run as one, TestAttackFailOpen is this test)")
 	runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, failOpenAttacks(t))
 }
-

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -95,20 +96,32 @@ func newHoleTree(paths []string) *holeTree {
 // are directories (by the same lstat); other types stay holes of neither.
 func readableHoles(unreadable []string) (out []string, files, dirs map[string]bool) {
 	seen := make(map[string]bool, len(unreadable))
+	euid := uint32(unix.Geteuid())
 	for _, p := range unreadable {
 		if !filepath.IsAbs(p) {
 			continue
 		}
 		r, err := filepath.EvalSymlinks(p)
 		var st unix.Stat_t
-		if err != nil || unix.Lstat(r, &st) != nil {
+		if errors.Is(err, unix.EACCES) {
+			// A directory on the way that the caller cannot search: if it is
+			// the caller's, chmod opens it (Landlock does not check modes),
+			// so it is hidden whole; another's keeps the secret out.
+			r = ownBlocker(p, euid)
+			if r == "" || unix.Lstat(r, &st) != nil {
+				continue
+			}
+		} else if err != nil || unix.Lstat(r, &st) != nil {
 			continue // gone, or a dangling link: nothing to read
 		}
 		p = r
 		if st.Mode&unix.S_IFMT == unix.S_IFCHR || seen[p] {
 			continue // /dev/null over it already (an enclosing sandbox), or listed twice
 		}
-		if unix.Faccessat(unix.AT_FDCWD, p, unix.R_OK, unix.AT_EACCESS) != nil {
+		if st.Uid != euid && unix.Faccessat(unix.AT_FDCWD, p, unix.R_OK, unix.AT_EACCESS) != nil {
+			// Another's, and its permissions refuse it already. The caller's
+			// own unreadable secret (chmod 000 .env) is a hole all the same:
+			// the program can chmod it back.
 			continue
 		}
 		seen[p] = true
@@ -127,6 +140,27 @@ func readableHoles(unreadable []string) (out []string, files, dirs map[string]bo
 		}
 	}
 	return out, files, dirs
+}
+
+// ownBlocker returns the directory on p's way (p is absolute, not
+// resolved) that the caller cannot search and owns, or "" when the first one
+// it cannot search is another's, or a symbolic link is on the way.
+func ownBlocker(p string, euid uint32) string {
+	dir := "/"
+	for _, c := range strings.Split(strings.Trim(filepath.Clean(p), "/"), "/") {
+		var st unix.Stat_t
+		if unix.Lstat(dir, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
+			return ""
+		}
+		if unix.Faccessat(unix.AT_FDCWD, dir, unix.X_OK, unix.AT_EACCESS) != nil {
+			if st.Uid == euid {
+				return dir
+			}
+			return ""
+		}
+		dir = filepath.Join(dir, c)
+	}
+	return ""
 }
 
 // addReadRules grants access (file rights) on everything below the directory

@@ -19,6 +19,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"guard/policy/protect"
 	"guard/sandbox/sandboxtest"
 )
 
@@ -42,6 +43,10 @@ type helperSpec struct {
 	Env     []string    // nil: the helper's environment without envHelper
 	Plain   bool        // exec without confinement (benchmark baseline)
 	Next    *helperSpec // the exec'd program is the helper again, with this spec
+	// ProtectHome, when set, has the helper fill the profile from the
+	// default list itself (Protect), as the user it runs as: the scan sees
+	// what that user sees.
+	ProtectHome *string
 }
 
 type attackSpec struct {
@@ -81,6 +86,9 @@ func helperMain(s string) int {
 		err := syscall.Exec(spec.Path, spec.Argv, env)
 		fmt.Fprintln(os.Stderr, "helper: execve:", err)
 		return 125
+	}
+	if spec.ProtectHome != nil {
+		Protect(&spec.Profile, protect.Default(), *spec.ProtectHome)
 	}
 	err := Exec(spec.Profile, spec.Path, spec.Argv, env, os.Stderr)
 	if errors.Is(err, ErrNotEnforced) {
@@ -147,6 +155,9 @@ type child struct {
 	cred    *syscall.Credential // run as another user
 	ctty    bool                // stdin becomes the controlling terminal of a new session
 	nested  *Profile            // confine again inside the first confinement
+	// protectHome: the child fills the profile from the default list
+	// (helperSpec.ProtectHome).
+	protectHome *string
 }
 
 func (c child) run(t *testing.T) outcome {
@@ -177,7 +188,7 @@ func (c child) run(t *testing.T) outcome {
 		cmd = exec.CommandContext(ctx, path, argv[1:]...)
 		cmd.Args[0] = argv[0]
 	} else {
-		spec := helperSpec{Profile: *c.profile, Path: path, Argv: argv}
+		spec := helperSpec{Profile: *c.profile, Path: path, Argv: argv, ProtectHome: c.protectHome}
 		if c.nested != nil {
 			// Exec, then Exec again inside with the nested profile, then the program.
 			spec = helperSpec{Profile: *c.profile, Path: exe, Argv: []string{exe},

@@ -3,6 +3,7 @@ package protect
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"os"
 	"path"
 	"path/filepath"
@@ -51,7 +52,9 @@ var scanSkip = []string{"node_modules", "vendor", "target", "dist", "build", "__
 //   - An embedded bare repository (a directory with HEAD, config, objects and
 //     refs) found by the scan: its config and hooks.
 //
-// Files created after Resolve are not covered. Resolve makes one thing: a
+// A directory in a scanned root that the caller owns but cannot list (chmod
+// 000) is returned as a secret whole: its owner can open it, and the scan
+// cannot see what it holds. Files created after Resolve are not covered. Resolve makes one thing: a
 // repository's missing hooks directory (the common git directory's, or
 // core.hooksPath's) inside a root, empty, so that it can be kept read-only.
 // A hooks path that lies inside a directory a protected entry names (.husky/_)
@@ -343,7 +346,9 @@ func (r *resolver) addEntry(e *Entry, p string) {
 		return
 	}
 	if !r.inListing(p) {
-		if _, err := os.Lstat(p); err != nil {
+		// EACCES: a directory on the way cannot be searched, and its owner
+		// may open it; the sandbox decides (it hides that directory).
+		if _, err := os.Lstat(p); err != nil && !errors.Is(err, syscall.EACCES) {
 			return
 		}
 	}
@@ -401,7 +406,13 @@ func (r *resolver) scan(dir string, depth int) {
 		return
 	}
 	r.budget--
-	ents := readDirTypes(dir) // unsorted
+	ents, err := readDirTypes(dir) // unsorted
+	if err == syscall.EACCES && ownedByCaller(dir) {
+		// Its owner can chmod it open and read what it holds, which the scan
+		// cannot see: hidden whole (chmod 000 locked/ hid locked/.env).
+		r.secret = append(r.secret, Found{dir, &unlistedDir})
+		return
+	}
 	bare := 0
 	for _, de := range ents {
 		name := de.name
@@ -438,13 +449,23 @@ type dirEntry struct {
 	dir  bool
 }
 
+// unlistedDir is the entry of a directory the scan could not list.
+var unlistedDir = Entry{Kind: Secret, Reason: "a directory of the caller's that guard could not list at start: its owner can open it, and what it holds is unknown"}
+
+// ownedByCaller reports whether p (not followed) belongs to the effective
+// user, who may change its mode.
+func ownedByCaller(p string) bool {
+	var st syscall.Stat_t
+	return syscall.Lstat(p, &st) == nil && int(st.Uid) == os.Geteuid()
+}
+
 // readDirTypes lists dir with plain system calls, types from the
 // directory entries (an lstat only where the file system gives none); nil
-// when it cannot be read.
-func readDirTypes(dir string) []dirEntry {
+// and the error when it cannot be opened.
+func readDirTypes(dir string) ([]dirEntry, error) {
 	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	defer syscall.Close(fd)
 	var out []dirEntry
@@ -455,7 +476,7 @@ func readDirTypes(dir string) []dirEntry {
 			continue
 		}
 		if err != nil || n <= 0 {
-			return out
+			return out, nil
 		}
 		for b := buf[:n]; len(b) > 0; {
 			d := (*syscall.Dirent)(unsafe.Pointer(&b[0]))
