@@ -156,7 +156,9 @@
 // (`cp -r src dst && echo x > dst/lnk/target`). Step 6 loads a program of its
 // own that refuses set-id modes alone (a root agent planting a set-user-ID
 // shell in the project for a user to run later), with openat2 and io_uring
-// answering ENOSYS and open_by_handle_at refused; root drops CAP_SETFCAP (a file capability is the same
+// answering ENOSYS and open_by_handle_at, bpf and perf_event_open refused
+// (root keeps CAP_SYS_ADMIN, which loaded tracing programs that write other
+// processes' memory); root drops CAP_SETFCAP (a file capability is the same
 // plant), CAP_MKNOD, CAP_NET_RAW, CAP_LEASE and what no build needs from the
 // bounding set (filesOnlyDropped; it needs CAP_SETPCAP, else the profile is
 // not enforced) and keeps the rest, CAP_SYS_ADMIN included, but Landlock
