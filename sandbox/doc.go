@@ -229,8 +229,9 @@
 //   - Inside the writable roots, what is not on the protected list (build
 //     scripts, Makefiles, package.json scripts that run later), and protected
 //     paths that do not exist at start: a new .envrc, .vscode/tasks.json,
-//     .claude/settings.local.json, .gemini/settings.json, .codex/config.toml or
-//     .gitmodules can be created by a program (the decision still treats a write
+//     .claude/settings.local.json, .gemini/settings.json, .codex/config.toml,
+//     .gitmodules or a repository's .git/commondir (git then takes its config
+//     and hooks from the directory it names) can be created by a program (the decision still treats a write
 //     it can see to those names as outside the roots). A mount needs something
 //     to cover, and an empty placeholder would change the user's tree; Landlock
 //     could refuse creating them only by granting each other entry of the

@@ -67,6 +67,7 @@ func protectFixture(t testing.TB, root string) (home string) {
 		".envrc": "export A=1\n", ".vscode/settings.json": "{}\n", ".claude/settings.local.json": "{}\n",
 		".env": "API_KEY=sk-secret\n", "app/.env.local": "API_KEY=sk-secret\n", "certs/server.pem": "-----BEGIN PRIVATE KEY-----\n",
 		"sub/.keep": "", "src.txt": "evil\n", "config/prod.env": "API_KEY=sk-secret\n",
+		".git/worktrees/wt/commondir": "../..\n", ".git/modules/lib/modules/inner/config": "[core]\n",
 	}
 	homeFiles := map[string]string{
 		".ssh/id_ed25519": "PRIVATE", ".ssh/known_hosts": "host", ".aws/credentials": "[default]\nkey=1\n",
@@ -153,6 +154,8 @@ func protectedAttacks(t *testing.T) []attackCase {
 		{name: "plant under core.hooksPath (tools/githooks/pre-push)", attack: "create", args: inRoot("tools/githooks/pre-push"), effect: made("tools/githooks/pre-push"), profile: prot, want: ro},
 		{name: "append .husky/pre-commit", attack: "append", args: inRoot(".husky/pre-commit"), effect: unchanged(".husky/pre-commit", "npm test\n"), profile: prot, want: ro},
 		{name: "embedded bare repository config", attack: "append", args: inRoot("docs/config"), effect: unchanged("docs/config", "[core]\n\tbare = true\n"), profile: prot, want: ro},
+		{name: "rewrite a linked worktree's commondir", attack: "append", args: inRoot(".git/worktrees/wt/commondir"), effect: unchanged(".git/worktrees/wt/commondir", "../..\n"), profile: prot, want: ro},
+		{name: "nested submodule's config", attack: "append", args: inRoot(".git/modules/lib/modules/inner/config"), effect: unchanged(".git/modules/lib/modules/inner/config", "[core]\n"), profile: prot, want: ro},
 		{name: "append .envrc", attack: "append", args: inRoot(".envrc"), effect: unchanged(".envrc", "export A=1\n"), profile: prot, want: ro},
 		{name: "plant .vscode/tasks.json", attack: "create", args: inRoot(".vscode/tasks.json"), effect: made(".vscode/tasks.json"), profile: prot, want: ro},
 		{name: "append .claude/settings.local.json", attack: "append", args: inRoot(".claude/settings.local.json"), effect: unchanged(".claude/settings.local.json", "{}\n"), profile: prot, want: ro},

@@ -107,7 +107,14 @@ var defaultList = [...]struct {
 	patterns []string
 }{
 	{Protected, whyGit, nil, []string{".git/hooks", ".git/config", ".git/config.worktree", ".git/modules/*/hooks",
-		".git/modules/*/config", ".git/worktrees/*/config.worktree", ".gitmodules"}},
+		".git/modules/*/config", ".git/worktrees/*/config.worktree", ".gitmodules",
+		// A nested submodule's git directory.
+		".git/modules/*/modules/*/hooks", ".git/modules/*/modules/*/config"}},
+	// A git directory's commondir names the directory whose config and hooks
+	// git uses: rewritten (a linked worktree's ../..) or created, it points
+	// git at a config of the program's choosing.
+	{Protected, "git reads its config and hooks from the directory it names", nil, []string{".git/commondir",
+		".git/worktrees/*/commondir", ".git/modules/*/commondir"}},
 	{Protected, "direnv or mise runs it when a shell enters the directory", nil, []string{".envrc", "mise.toml",
 		".mise.toml", "mise.local.toml", ".mise.local.toml", ".config/mise"}},
 	{Protected, "a git hook manager runs what these name at the next commit", nil, []string{".husky",
