@@ -25,10 +25,12 @@ type Found struct {
 // any depth (".env", "*.pem", ".vscode", a nested repository's .git/hooks, an
 // embedded bare repository). Reading a directory costs a few microseconds, and
 // Resolve runs before every sandboxed command: a name deeper than ScanDepth
-// below a root, or beyond the first ScanDirs directories read, is not found.
+// below a root, or beyond the first ScanDirs directories read (breadth
+// first), is not found. The depth costs nothing in a small tree; the budget
+// bounds a large one (32 listings took about 0.2 ms on a 2-core VM).
 const (
-	ScanDepth = 2
-	ScanDirs  = 16
+	ScanDepth = 8
+	ScanDirs  = 32
 )
 
 // scanSkip are directories the scan never enters: large, and written by tools.
@@ -96,7 +98,9 @@ func (l *List) Resolve(roots, scan []string, home string) (protected, secrets []
 			// Matches at any depth: the scan looks at names matching its last component.
 			comps := split(e.Pattern)
 			if last := comps[len(comps)-1]; strings.ContainsAny(last, `*?[\`) {
-				r.globLast = append(r.globLast, globLast{i, last})
+				var one []part
+				compileInto(&one, last, "")
+				r.globLast = append(r.globLast, globLast{i, one[0]})
 			} else {
 				r.byLast[last] = append(r.byLast[last], i)
 			}
@@ -120,7 +124,7 @@ func (l *List) Resolve(roots, scan []string, home string) (protected, secrets []
 		r.gitDir(root)
 	}
 	for _, root := range scan {
-		r.scan(filepath.Clean(root), 0) // clean: names are joined to it with a slash
+		r.scan(filepath.Clean(root)) // clean: names are joined to it with a slash
 	}
 	return prune(r.prot), prune(r.secret)
 }
@@ -146,10 +150,11 @@ type resolver struct {
 	gitDone map[string]bool
 }
 
-// globLast is an entry matching at any depth whose last component is a glob.
+// globLast is an entry matching at any depth whose last component is a glob,
+// compiled ("*.pem" a suffix): the scan tries each on every name it lists.
 type globLast struct {
 	entry int
-	last  string
+	last  part
 }
 
 // matchName records p, found by the scan, under the first entry of each kind
@@ -158,7 +163,7 @@ type globLast struct {
 func (r *resolver) matchName(p, name string) {
 	idx := r.byLast[name]
 	for _, g := range r.globLast {
-		if ok, _ := path.Match(g.last, name); ok {
+		if g.last.match(name) {
 			idx = append(slices.Clip(idx), g.entry)
 		}
 	}
@@ -276,6 +281,43 @@ func listNames(dir string) []string {
 	}
 }
 
+// globDirs expands abs (absolute, clean) as filepath.Glob does, each
+// directory listed once per Resolve (listed): the git directory's patterns
+// (.git/modules/*/hooks, .git/worktrees/*/commondir...) share theirs.
+func (r *resolver) globDirs(abs string) []string {
+	cands := []string{""}
+	for _, c := range strings.Split(strings.TrimPrefix(abs, "/"), "/") {
+		if !strings.ContainsAny(c, `*?[\`) {
+			for i := range cands {
+				cands[i] += "/" + c
+			}
+			continue
+		}
+		var next []string
+		for _, d := range cands {
+			dir := d
+			if dir == "" {
+				dir = "/"
+			}
+			for _, n := range r.listed(dir) {
+				if ok, _ := path.Match(c, n); ok {
+					next = append(next, d+"/"+n)
+				}
+			}
+		}
+		if cands = next; len(cands) == 0 {
+			return nil
+		}
+	}
+	out := cands[:0]
+	for _, c := range cands {
+		if _, err := os.Lstat(c); err == nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // searchable reports whether this process may look up names in dir.
 func searchable(dir string) bool {
 	return unix.Faccessat(unix.AT_FDCWD, dir, unix.X_OK, unix.AT_EACCESS) == nil
@@ -288,8 +330,7 @@ func (r *resolver) glob(abs string) []string {
 	dir, last := path.Split(abs)
 	dir = path.Clean(dir)
 	if strings.ContainsAny(dir, `*?[\`) {
-		ms, _ := filepath.Glob(abs)
-		return ms
+		return r.globDirs(abs)
 	}
 	if _, err := path.Match(last, ""); err != nil {
 		return nil // malformed: filepath.Glob finds nothing either
@@ -400,44 +441,53 @@ func (r *resolver) makeMissingDir(p string) {
 	os.MkdirAll(p, 0o755) // best effort: what guard cannot make, the program cannot either
 }
 
-// scan matches the names in dir against the entries, down to ScanDepth.
-func (r *resolver) scan(dir string, depth int) {
-	if r.budget <= 0 {
-		return
+// scan matches the names in root against the entries, down to ScanDepth,
+// breadth first: the budget of ScanDirs directories goes to the levels
+// nearest the root before any deeper one (depth first, the first
+// directories listed took it all, and a .env next to the 17th missed it).
+func (r *resolver) scan(root string) {
+	type dir struct {
+		path  string
+		depth int
 	}
-	r.budget--
-	ents, err := readDirTypes(dir) // unsorted
-	if err == syscall.EACCES && ownedByCaller(dir) {
-		// Its owner can chmod it open and read what it holds, which the scan
-		// cannot see: hidden whole (chmod 000 locked/ hid locked/.env).
-		r.secret = append(r.secret, Found{dir, &unlistedDir})
-		return
-	}
-	bare := 0
-	for _, de := range ents {
-		name := de.name
-		p := dir + "/" + name
-		if dir == "/" {
-			p = "/" + name
-		}
-		switch name {
-		case "HEAD", "config", "objects", "refs":
-			bare++
-		}
-		r.matchName(p, name)
-		if name == ".git" {
-			r.gitDir(dir)
+	queue := []dir{{root, 0}}
+	for len(queue) > 0 && r.budget > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		r.budget--
+		ents, err := readDirTypes(d.path) // unsorted
+		if err == syscall.EACCES && ownedByCaller(d.path) {
+			// Its owner can chmod it open and read what it holds, which the scan
+			// cannot see: hidden whole (chmod 000 locked/ hid locked/.env).
+			r.secret = append(r.secret, Found{d.path, &unlistedDir})
 			continue
 		}
-		if de.dir && depth+1 < ScanDepth && !slices.Contains(scanSkip, name) {
-			r.scan(p, depth+1)
+		bare := 0
+		for _, de := range ents {
+			name := de.name
+			p := d.path + "/" + name
+			if d.path == "/" {
+				p = "/" + name
+			}
+			switch name {
+			case "HEAD", "config", "objects", "refs":
+				bare++
+			}
+			r.matchName(p, name)
+			if name == ".git" {
+				r.gitDir(d.path)
+				continue
+			}
+			if de.dir && d.depth+1 < ScanDepth && !slices.Contains(scanSkip, name) {
+				queue = append(queue, dir{p, d.depth + 1})
+			}
 		}
-	}
-	if bare == 4 && filepath.Base(dir) != ".git" {
-		if fi, err := os.Stat(filepath.Join(dir, "objects")); err == nil && fi.IsDir() {
-			const why = "an embedded bare repository: git run in it later runs its config and hooks"
-			r.addGit(filepath.Join(dir, "config"), why)
-			r.addGit(filepath.Join(dir, "hooks"), why)
+		if bare == 4 && filepath.Base(d.path) != ".git" {
+			if fi, err := os.Stat(filepath.Join(d.path, "objects")); err == nil && fi.IsDir() {
+				const why = "an embedded bare repository: git run in it later runs its config and hooks"
+				r.addGit(filepath.Join(d.path, "config"), why)
+				r.addGit(filepath.Join(d.path, "hooks"), why)
+			}
 		}
 	}
 }
@@ -564,8 +614,7 @@ func (r *resolver) gitDir(top string) {
 				r.addGit(p, e.Reason)
 				continue
 			}
-			ms, _ := filepath.Glob(p)
-			for _, m := range ms {
+			for _, m := range r.globDirs(p) {
 				r.addGit(m, e.Reason)
 			}
 		}
