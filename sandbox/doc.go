@@ -247,7 +247,9 @@
 //     then a hook in sub2/.git/hooks, a new bare repository
 //     (docs/{HEAD,config,objects,refs}), or a new .git in a root that lies in
 //     the work tree of a repository outside it (git then finds the new one
-//     first) runs what it says when git is later run there. Adding a pattern to
+//     first) runs what it says when git is later run there; so does a .git that
+//     is a symbolic link, removed and made again to lead elsewhere (a mount
+//     cannot pin a link; where it leads at start is protected). Adding a pattern to
 //     the list protects only what exists. Writes through git to the protected
 //     .git/config (git remote add, git config) fail. A rename across a pinned
 //     directory (a file moved from the work tree into .git) fails with EXDEV;

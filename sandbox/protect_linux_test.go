@@ -156,6 +156,19 @@ func protectedAttacks(t *testing.T) []attackCase {
 		{name: "embedded bare repository config", attack: "append", args: inRoot("docs/config"), effect: unchanged("docs/config", "[core]\n\tbare = true\n"), profile: prot, want: ro},
 		{name: "rewrite a linked worktree's commondir", attack: "append", args: inRoot(".git/worktrees/wt/commondir"), effect: unchanged(".git/worktrees/wt/commondir", "../..\n"), profile: prot, want: ro},
 		{name: "nested submodule's config", attack: "append", args: inRoot(".git/modules/lib/modules/inner/config"), effect: unchanged(".git/modules/lib/modules/inner/config", "[core]\n"), profile: prot, want: ro},
+		{name: "plant a hook through a .git that is a symbolic link", attack: "create", want: ro,
+			args: func(t *testing.T, f *fixture) []string {
+				symlinkedGitDir(t, f.root)
+				return []string{filepath.Join(f.root, ".git", "hooks", "pre-commit")}
+			},
+			effect: func(f *fixture) bool { return exists(filepath.Join(f.root, ".git", "hooks", "pre-commit")) },
+			profile: func(p *Profile) {
+				// The git directory lies in another root that is not scanned
+				// (as /tmp is not): only the link leads there.
+				p.WritableRoots = append(p.WritableRoots, filepath.Join(filepath.Dir(p.WritableRoots[0]), "gitstore"))
+				symlinkedGitDir(t, p.WritableRoots[0])
+				Protect(p, protect.Default(), "")
+			}},
 		{name: "append .envrc", attack: "append", args: inRoot(".envrc"), effect: unchanged(".envrc", "export A=1\n"), profile: prot, want: ro},
 		{name: "plant .vscode/tasks.json", attack: "create", args: inRoot(".vscode/tasks.json"), effect: made(".vscode/tasks.json"), profile: prot, want: ro},
 		{name: "append .claude/settings.local.json", attack: "append", args: inRoot(".claude/settings.local.json"), effect: unchanged(".claude/settings.local.json", "{}\n"), profile: prot, want: ro},
@@ -182,6 +195,28 @@ func protectedAttacks(t *testing.T) []attackCase {
 			},
 			child: func(c *child) { writeWorld(filepath.Join(c.dir, "cfg/guard/config.toml"), "mode = \"suggest\"\n") }},
 	}
+}
+
+// symlinkedGitDir makes root/.git a symbolic link to a git directory deep in
+// gitstore next to the root, and returns that git directory.
+func symlinkedGitDir(t *testing.T, root string) string {
+	t.Helper()
+	// Deeper than the scan looks (as in /tmp, which it skips).
+	gitdir := filepath.Join(filepath.Dir(root), "gitstore", "1/2/3/4/5/6/7/8/9", "p.git")
+	for name, content := range map[string]string{"HEAD": "ref: refs/heads/main\n", "config": "[core]\n", "hooks/.keep": "",
+		"objects/.keep": "", "refs/heads/.keep": ""} {
+		writeWorld(filepath.Join(gitdir, name), content)
+	}
+	for d := gitdir; filepath.Base(d) != "gitstore"; d = filepath.Dir(d) {
+		os.Chmod(d, 0o777)
+	}
+	os.Chmod(filepath.Join(filepath.Dir(root), "gitstore"), 0o777)
+	os.Chmod(filepath.Join(gitdir, "hooks"), 0o777)
+	os.Remove(filepath.Join(root, ".git"))
+	if err := os.Symlink(gitdir, filepath.Join(root, ".git")); err != nil {
+		t.Fatal(err)
+	}
+	return gitdir
 }
 
 func writeWorld(p, content string) {

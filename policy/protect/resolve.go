@@ -565,6 +565,22 @@ func (r *resolver) gitDir(top string) {
 		return
 	}
 	gitdir := dotgit
+	if fi.Mode()&os.ModeSymlink != 0 {
+		// git follows a .git that is a symbolic link (to a git directory
+		// kept elsewhere, or to a .git file): its hooks and config are where
+		// the link leads (a .git -> /tmp/p3git had them writable).
+		res, err := filepath.EvalSymlinks(dotgit)
+		if err != nil {
+			return
+		}
+		if fi, err = os.Stat(res); err != nil {
+			return
+		}
+		if fi.IsDir() {
+			dotgit = res
+		}
+		gitdir = res
+	}
 	if fi.Mode().IsRegular() {
 		// A worktree's or submodule's .git file: rewritten, it points git at
 		// a new git directory with a config of the program's choosing.
