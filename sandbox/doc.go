@@ -107,6 +107,12 @@
 // behind a directory of the user's that cannot be searched hides that
 // directory whole. Another user's unreadable secret needs nothing.
 //
+// Protect also makes unreadable the credentials the environment moves
+// elsewhere (protect.List.EnvSecretPaths: KUBECONFIG,
+// GOOGLE_APPLICATION_CREDENTIALS, DOCKER_CONFIG's config.json, GNUPGHOME,
+// XDG_CONFIG_HOME's gh/hosts.yml...), unless the value holds the home
+// directory or a root.
+//
 // Protect fills a profile's ReadOnly, Unreadable and SecretEnv from package
 // protect's list, resolved for the roots as they are at start (the resolved git
 // directory, core.hooksPath, embedded bare repositories, names at any depth

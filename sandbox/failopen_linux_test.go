@@ -59,6 +59,29 @@ func closedSecret(dir, name string, mode os.FileMode) func(*testing.T, *fixture)
 	}
 }
 
+// envSecret is a credential file at file (below the fixture's outside
+// directory) that the variable name points to with value (also below it).
+func envSecret(name, value, file string) attackCase {
+	return attackCase{name: "credentials named by " + name, attack: "read", want: unreadable,
+		args: func(t *testing.T, f *fixture) []string {
+			p := filepath.Join(f.outside, file)
+			writeWorld(p, "token: sk-env\n")
+			return []string{p}
+		},
+		profile: func(p *Profile) {
+			old, had := os.LookupEnv(name)
+			os.Setenv(name, filepath.Join(filepath.Dir(p.WritableRoots[0]), "outside", value))
+			defer func() {
+				if had {
+					os.Setenv(name, old)
+				} else {
+					os.Unsetenv(name)
+				}
+			}()
+			Protect(p, protect.Default(), "")
+		}}
+}
+
 // failOpenAttacks: what the caller's environment or the tree's own
 // permissions made guard miss at start.
 func failOpenAttacks(t *testing.T) []attackCase {
@@ -73,6 +96,12 @@ func failOpenAttacks(t *testing.T) []attackCase {
 			child: scanAsUser, profile: func(*Profile) {}, want: append([]unix.Errno{unix.EROFS}, unreadable...)},
 		{name: "secret in a directory that cannot be listed (000)", attack: "chmod-read", args: closedSecret("locked", ".env", 0),
 			child: scanAsUser, profile: func(*Profile) {}, want: append([]unix.Errno{unix.EROFS}, unreadable...)},
+		// Credentials where the environment says they are, not where the
+		// list names them.
+		envSecret("KUBECONFIG", "kube.yaml", "kube.yaml"),
+		envSecret("GOOGLE_APPLICATION_CREDENTIALS", "sa.json", "sa.json"),
+		envSecret("XDG_CONFIG_HOME", "xdg", "xdg/gh/hosts.yml"),
+		envSecret("DOCKER_CONFIG", "docker", "docker/config.json"),
 		// TMPDIR=$PWD made the project a temporary directory, which the
 		// scan for .env and *.pem skipped.
 		{name: "TMPDIR names the root", attack: "read", args: inRoot(".env"), want: unreadable,
@@ -99,4 +128,21 @@ func TestAttackFailOpen(t *testing.T) {
 func TestAttackFailOpenUnprivileged(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root (run as one, TestAttackFailOpen is this test)")
 	runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, failOpenAttacks(t))
+}
+
+// TestProtectEnvTooWide: a credential variable that names / or a directory
+// holding the home or a root is not taken as a secret's place: it would
+// hide the command's whole world.
+func TestProtectEnvTooWide(t *testing.T) {
+	root := t.TempDir()
+	for _, v := range []string{"/", filepath.Dir(root), root} {
+		t.Setenv("GNUPGHOME", v)
+		p := Profile{WritableRoots: []string{root}}
+		Protect(&p, protect.Default(), "")
+		for _, u := range p.Unreadable {
+			if within(root, u) {
+				t.Errorf("GNUPGHOME=%s: %s made unreadable, which holds the root", v, u)
+			}
+		}
+	}
 }

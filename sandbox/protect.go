@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"os"
 	"path/filepath"
 
 	"guard/policy/protect"
@@ -35,6 +36,21 @@ func Protect(p *Profile, l *protect.List, home string) {
 	}
 	for _, f := range sec {
 		p.Unreadable = append(p.Unreadable, f.Path)
+	}
+	// The credentials the environment moved elsewhere (KUBECONFIG,
+	// GOOGLE_APPLICATION_CREDENTIALS, XDG_CONFIG_HOME's gh/hosts.yml...):
+	// guard's environment is the one the command gets, less the secret
+	// variables. Those that do not exist are dropped by Exec.
+	// One that holds a root or the home directory (GNUPGHOME=/) would hide
+	// the command's whole world: such a value is not a credential's place.
+	for _, e := range l.EnvSecretPaths(os.Getenv) {
+		wide := home != "" && within(home, e)
+		for _, r := range p.WritableRoots {
+			wide = wide || within(filepath.Clean(r), e)
+		}
+		if !wide {
+			p.Unreadable = append(p.Unreadable, e)
+		}
 	}
 	p.SecretEnv, p.SecretEnvAllow = l.SecretEnv, l.SecretEnvAllow
 }
