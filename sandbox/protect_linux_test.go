@@ -184,6 +184,8 @@ func protectedAttacks(t *testing.T) []attackCase {
 				os.WriteFile(filepath.Join(c.dir, ".bashrc"), []byte("# rc\n"), 0o666)
 				os.Chmod(filepath.Join(c.dir, ".bashrc"), 0o666)
 			}},
+		homeRootPlant(t, ".bash_aliases"), homeRootPlant(t, ".ssh/rc"), homeRootPlant(t, ".gradle/init.d/x.gradle"),
+		homeRootPlant(t, ".local/lib/python3.12/site-packages/x.pth"), homeRootPlant(t, ".cargo/config.toml"),
 		{name: "guard's own config in a root", attack: "append", args: inRoot("cfg/guard/config.toml"), effect: unchanged("cfg/guard/config.toml", "mode = \"suggest\"\n"), want: ro,
 			profile: func(p *Profile) {
 				root := p.WritableRoots[0]
@@ -217,6 +219,20 @@ func symlinkedGitDir(t *testing.T, root string) string {
 		t.Fatal(err)
 	}
 	return gitdir
+}
+
+// homeRootPlant: the root is the home directory, and a file there that a
+// shell, ssh, a build tool or Python runs later is appended to.
+func homeRootPlant(t *testing.T, name string) attackCase {
+	const content = "# x\n"
+	return attackCase{name: "write ~/" + name + " with the home as a root", attack: "append", args: inRoot(name),
+		effect: func(f *fixture) bool { return readString(filepath.Join(f.root, name)) != content },
+		want:   []unix.Errno{unix.EROFS, unix.EBUSY, unix.EACCES, unix.EPERM, unix.EXDEV},
+		profile: func(p *Profile) {
+			writeWorld(filepath.Join(p.WritableRoots[0], name), content)
+			Protect(p, protect.Default(), p.WritableRoots[0])
+		},
+		child: func(c *child) { writeWorld(filepath.Join(c.dir, name), content) }}
 }
 
 func writeWorld(p, content string) {
