@@ -261,6 +261,9 @@ func secretAttacks(t *testing.T) []attackCase {
 		attackCase{name: "secret environment variable", attack: "env", profile: prot,
 			args:  func(*testing.T, *fixture) []string { return []string{"GUARD_TEST_API_KEY"} },
 			child: func(c *child) { c.env = append(c.env, "GUARD_TEST_API_KEY=sk-test") }},
+		attackCase{name: "npm's per-registry token variable (slashes in its name)", attack: "env", profile: prot,
+			args:  func(*testing.T, *fixture) []string { return []string{"npm_config_//registry.npmjs.org/:_authToken"} },
+			child: func(c *child) { c.env = append(c.env, "npm_config_//registry.npmjs.org/:_authToken=npm_test") }},
 	)
 	return cases
 }

@@ -315,11 +315,11 @@ func newEnvMatcher(l *List) envMatcher {
 	return envMatcher{secrets: compile(l.SecretEnv), allow: compile(l.SecretEnvAllow)}
 }
 
-// match is path.Match(e's pattern, up), up upper-cased.
+// match is path.Match(e's pattern, up), up upper-cased, but that a slash is
+// a character like any other: an environment variable's name is not a path
+// (npm reads npm_config_//registry.npmjs.org/:_authToken, which *TOKEN*
+// missed when * stopped at the slash).
 func (e envPattern) match(up string) bool {
-	if e.kind != literal && strings.IndexByte(up, '/') >= 0 {
-		e.kind = glob // path.Match's * stops at a slash
-	}
 	switch e.kind {
 	case literal:
 		return up == e.s
@@ -330,7 +330,11 @@ func (e envPattern) match(up string) bool {
 	case anyDepth:
 		return strings.Contains(up, e.s)
 	}
-	ok, _ := path.Match(e.pat, up)
+	pat := e.pat
+	if strings.IndexByte(up, '/') >= 0 || strings.IndexByte(pat, '/') >= 0 {
+		up, pat = strings.ReplaceAll(up, "/", "\x01"), strings.ReplaceAll(pat, "/", "\x01")
+	}
+	ok, _ := path.Match(pat, up)
 	return ok
 }
 
