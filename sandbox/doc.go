@@ -20,7 +20,9 @@
 //     ttyname(3) of the inherited terminal fails).
 //     In it, the protected paths inside the roots (Profile.ReadOnly: .git/hooks,
 //     .git/config, .envrc...) get read-only copies mounted over them (writing,
-//     creating in, renaming over or removing them fails with EROFS or EBUSY),
+//     creating in, renaming over or removing them fails with EROFS or EBUSY;
+//     one that is a symbolic link gets a copy of the link itself, and what it
+//     leads to inside the roots a read-only copy under its own name),
 //     after each directory between a root and a protected path (.git,
 //     ~/.config) got a writable copy of itself mounted onto itself: a mount
 //     point cannot be renamed or removed (EBUSY), so `mv .git .git2 && mkdir

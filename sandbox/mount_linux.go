@@ -23,7 +23,7 @@ import (
 // roots, gives it a private /dev/shm, and re-enters the working directory cwd so
 // that it lies on the writable copy when it is inside a root. An error is
 // recoverable when nothing was made read-only yet.
-func readOnlyMounts(roots []root, pins, readOnly, emptied, emptiedDirs []string, cwd string, proc bool) (recoverable bool, err error) {
+func readOnlyMounts(roots []root, pins, readOnly []string, links map[string]bool, emptied, emptiedDirs []string, cwd string, proc bool) (recoverable bool, err error) {
 	tops := outermost(roots)
 	// An IPC namespace with it: System V IPC objects and POSIX message queues of
 	// processes outside are out of reach, and the program's own keep working
@@ -84,6 +84,12 @@ func readOnlyMounts(roots []root, pins, readOnly, emptied, emptiedDirs []string,
 	// Writing, creating in, renaming over or removing them then fails (EROFS,
 	// EBUSY), for root too.
 	for _, p := range readOnly {
+		if links[p] {
+			if err := pinLink(p); err != nil {
+				return false, err
+			}
+			continue
+		}
 		if err := bindOver(p, p, true); err != nil {
 			return false, err
 		}
@@ -152,6 +158,21 @@ func bindOver(src, path string, readOnly bool) error {
 			return fmt.Errorf("mount_setattr %s read-only: %w", path, err)
 		}
 	}
+	if err := unix.MoveMount(fd, "", unix.AT_FDCWD, path, unix.MOVE_MOUNT_F_EMPTY_PATH); err != nil {
+		return fmt.Errorf("move_mount %s: %w", path, err)
+	}
+	return nil
+}
+
+// pinLink mounts a copy of the symbolic link path (not what it leads to)
+// onto itself: it cannot be removed or replaced (EBUSY), and lookups still
+// follow it.
+func pinLink(path string) error {
+	fd, err := unix.OpenTree(unix.AT_FDCWD, path, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_SYMLINK_NOFOLLOW)
+	if err != nil {
+		return fmt.Errorf("open_tree %s: %w", path, err)
+	}
+	defer unix.Close(fd)
 	if err := unix.MoveMount(fd, "", unix.AT_FDCWD, path, unix.MOVE_MOUNT_F_EMPTY_PATH); err != nil {
 		return fmt.Errorf("move_mount %s: %w", path, err)
 	}

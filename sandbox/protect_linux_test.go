@@ -184,6 +184,21 @@ func protectedAttacks(t *testing.T) []attackCase {
 				os.WriteFile(filepath.Join(c.dir, ".bashrc"), []byte("# rc\n"), 0o666)
 				os.Chmod(filepath.Join(c.dir, ".bashrc"), 0o666)
 			}},
+		// A protected name that is a symbolic link: the target was writable
+		// under its own name, and a link to a directory made the bind fail.
+		{name: "append to where a protected link leads (.envrc -> scripts/envrc.sh)", attack: "append", want: ro,
+			profile: linkedProfile(t, ".envrc", "scripts/envrc.sh", false),
+			args:    linkedArg(".envrc", "scripts/envrc.sh", false), effect: unchanged("scripts/envrc.sh", "[env]\n")},
+		{name: "remove a protected link (.envrc)", attack: "remove", want: ro,
+			profile: linkedProfile(t, ".envrc", "scripts/envrc.sh", false),
+			args: func(t *testing.T, f *fixture) []string {
+				linkedArg(".envrc", "scripts/envrc.sh", false)(t, f)
+				return []string{filepath.Join(f.root, ".envrc")}
+			},
+			effect: gone(".envrc")},
+		{name: "plant where a protected directory link leads (.idea -> ide/idea)", attack: "create", want: ro,
+			profile: linkedProfile(t, ".idea", "ide/idea", true),
+			args:    linkedArg(".idea", "ide/idea", true), effect: made("ide/idea/new.xml")},
 		homeRootPlant(t, ".bash_aliases"), homeRootPlant(t, ".ssh/rc"), homeRootPlant(t, ".gradle/init.d/x.gradle"),
 		homeRootPlant(t, ".local/lib/python3.12/site-packages/x.pth"), homeRootPlant(t, ".cargo/config.toml"),
 		{name: "guard's own config in a root", attack: "append", args: inRoot("cfg/guard/config.toml"), effect: unchanged("cfg/guard/config.toml", "mode = \"suggest\"\n"), want: ro,
@@ -219,6 +234,44 @@ func symlinkedGitDir(t *testing.T, root string) string {
 		t.Fatal(err)
 	}
 	return gitdir
+}
+
+// linkProtected makes root/name a symbolic link to root/target, a file
+// holding "[env]\n" or a directory holding one.
+func linkProtected(t *testing.T, root, name, target string, dir bool) {
+	tp := filepath.Join(root, target)
+	if dir {
+		writeWorld(filepath.Join(tp, "workspace.xml"), "[env]\n")
+		os.Chmod(tp, 0o777)
+	} else {
+		writeWorld(tp, "[env]\n")
+	}
+	os.Remove(filepath.Join(root, name))
+	if err := os.Symlink(target, filepath.Join(root, name)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// linkedProfile: the fixture, the link, then the default list applied.
+func linkedProfile(t *testing.T, name, target string, dir bool) func(p *Profile) {
+	return func(p *Profile) {
+		home := protectFixture(t, p.WritableRoots[0])
+		linkProtected(t, p.WritableRoots[0], name, target, dir)
+		Protect(p, protect.Default(), home)
+	}
+}
+
+// linkedArg: the link (made again: the profile makes it only inside), and
+// the attack's argument: the target, or for a directory a new file in it.
+func linkedArg(name, target string, dir bool) func(*testing.T, *fixture) []string {
+	return func(t *testing.T, f *fixture) []string {
+		protectFixture(t, f.root)
+		linkProtected(t, f.root, name, target, dir)
+		if dir {
+			return []string{filepath.Join(f.root, target, "new.xml")}
+		}
+		return []string{filepath.Join(f.root, target)}
+	}
 }
 
 // homeRootPlant: the root is the home directory, and a file there that a

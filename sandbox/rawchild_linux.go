@@ -182,6 +182,12 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		b.op("move_mount "+x, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), atCWD, b.cstr(x), unix.MOVE_MOUNT_F_EMPTY_PATH}, 0, t)
 	}
 	for _, x := range c.readOnly {
+		if c.links[x] {
+			// The link itself, onto itself (pinLink).
+			t := b.op("open_tree "+x, unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(x), unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC | unix.AT_SYMLINK_NOFOLLOW})
+			b.op("move_mount "+x, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), atCWD, b.cstr(x), unix.MOVE_MOUNT_F_EMPTY_PATH}, 0, t)
+			continue
+		}
 		t := b.op("open_tree "+x, unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(x), unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC | unix.AT_RECURSIVE})
 		b.op("mount_setattr "+x, unix.SYS_MOUNT_SETATTR, [6]uintptr{0, b.cstr(""), unix.AT_EMPTY_PATH | unix.AT_RECURSIVE, roPtr, unsafe.Sizeof(*ro)}, 0, t)
 		b.op("move_mount "+x, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), atCWD, b.cstr(x), unix.MOVE_MOUNT_F_EMPTY_PATH}, 0, t)

@@ -205,8 +205,9 @@ type confinement struct {
 	// (runRawUserNS); usernsWhy says why not, when it would be needed.
 	userns    bool
 	usernsWhy string
-	readOnly  []string // the ReadOnly paths that exist inside the roots
-	pins      []string // the directories above them, mounted onto themselves (pinDirs)
+	readOnly  []string        // the ReadOnly paths that exist inside the roots, and where those that are links lead
+	links     map[string]bool // those of readOnly that are symbolic links, pinned as links
+	pins      []string        // the directories above them, mounted onto themselves (pinDirs)
 
 	abi  int  // Landlock ABI, 0 without Landlock
 	root bool // euid 0, or holds CAP_CHOWN, CAP_FOWNER or CAP_DAC_OVERRIDE
@@ -255,13 +256,33 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		c.p.ReadOnly, c.p.Unreadable, c.p.SecretEnv = nil, nil, nil
 	}
 	c.holes, c.holeFiles, c.holeDirs = readableHoles(c.p.Unreadable)
+	seenRO := make(map[string]bool, len(c.p.ReadOnly))
 	for _, x := range c.p.ReadOnly {
 		x = filepath.Clean(x)
-		if !c.inRoots(x) {
+		if !c.inRoots(x) || seenRO[x] {
 			continue // outside the roots: read-only anyway
 		}
-		if _, err := os.Lstat(x); err == nil {
-			c.readOnly = append(c.readOnly, x)
+		fi, err := os.Lstat(x)
+		if err != nil {
+			continue
+		}
+		seenRO[x] = true
+		c.readOnly = append(c.readOnly, x)
+		if fi.Mode()&os.ModeSymlink == 0 {
+			continue
+		}
+		// A protected name that is a symbolic link (.envrc -> envrc.real,
+		// .git/hooks -> ../tools/hooks): the link is pinned by a copy of
+		// itself mounted onto it (it cannot be removed or replaced), and
+		// what it leads to inside the roots is kept read-only under its own
+		// name, through which it was writable.
+		if c.links == nil {
+			c.links = map[string]bool{}
+		}
+		c.links[x] = true
+		if t, err := filepath.EvalSymlinks(x); err == nil && c.inRoots(t) && !seenRO[t] {
+			seenRO[t] = true
+			c.readOnly = append(c.readOnly, t)
 		}
 	}
 
@@ -466,7 +487,7 @@ func (c *confinement) apply(fds bool) error {
 		return c.check()
 	}
 	if c.mounts {
-		if recoverable, err := readOnlyMounts(c.roots, c.pins, c.readOnly, c.emptied, c.emptiedDirs, c.cwd, c.root); err != nil {
+		if recoverable, err := readOnlyMounts(c.roots, c.pins, c.readOnly, c.links, c.emptied, c.emptiedDirs, c.cwd, c.root); err != nil {
 			if !recoverable {
 				c.mounts, c.mountsWhy = false, err.Error()
 				return err
