@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -96,6 +97,24 @@ func failOpenAttacks(t *testing.T) []attackCase {
 			child: scanAsUser, profile: func(*Profile) {}, want: append([]unix.Errno{unix.EROFS}, unreadable...)},
 		{name: "secret in a directory that cannot be listed (000)", attack: "chmod-read", args: closedSecret("locked", ".env", 0),
 			child: scanAsUser, profile: func(*Profile) {}, want: append([]unix.Errno{unix.EROFS}, unreadable...)},
+		// Many secrets in a root: the user-namespace child's list of calls
+		// passed 127, and its op indexes (int8) wrapped: it panicked.
+		{name: "200 secrets in the root", attack: "read", want: unreadable, child: scanAsUser, profile: func(*Profile) {},
+			args: func(t *testing.T, f *fixture) []string {
+				var st unix.Stat_t
+				if err := unix.Stat(f.root, &st); err != nil {
+					t.Fatal(err)
+				}
+				var last string
+				for i := range 200 {
+					last = filepath.Join(f.root, fmt.Sprintf("k%03d.pem", i))
+					if err := os.WriteFile(last, []byte("-----BEGIN PRIVATE KEY-----\n"), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					os.Lchown(last, int(st.Uid), int(st.Gid))
+				}
+				return []string{last}
+			}},
 		// Credentials where the environment says they are, not where the
 		// list names them.
 		envSecret("KUBECONFIG", "kube.yaml", "kube.yaml"),

@@ -33,11 +33,11 @@ import (
 type rawOp struct {
 	nr       uintptr
 	args     [6]uintptr
-	from     [6]int8 // -1, or the op whose result replaces the argument
-	store    *int32  // when set, the result is also stored here (a struct field)
-	storeOp  int8    // the op whose result goes into store, before this op runs
-	optional bool    // an error is ignored
-	name     string  // for the parent's message only: never read by the child
+	from     [6]int32 // -1, or the op whose result replaces the argument
+	store    *int32   // when set, the result is also stored here (a struct field)
+	storeOp  int32    // the op whose result goes into store, before this op runs
+	optional bool     // an error is ignored
+	name     string   // for the parent's message only: never read by the child
 }
 
 // rawChild is what the child reads.
@@ -108,9 +108,9 @@ func (b *rawBuilder) ptr(p unsafe.Pointer, owner any) uintptr {
 // op appends a call; from lists (argument index, op index) pairs. It returns
 // the op's index.
 func (b *rawBuilder) op(name string, nr uintptr, args [6]uintptr, from ...int) int {
-	o := rawOp{nr: nr, args: args, from: [6]int8{-1, -1, -1, -1, -1, -1}, name: name}
+	o := rawOp{nr: nr, args: args, from: [6]int32{-1, -1, -1, -1, -1, -1}, name: name}
 	for i := 0; i+1 < len(from); i += 2 {
-		o.from[from[i]] = int8(from[i+1])
+		o.from[from[i]] = int32(from[i+1])
 	}
 	b.c.ops = append(b.c.ops, o)
 	return len(b.c.ops) - 1
@@ -218,7 +218,7 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		b.c.ops[shm].optional = true
 		pb := &unix.LandlockPathBeneathAttr{Allowed_access: shmRights}
 		add := b.op("landlock_add_rule /dev/shm", unix.SYS_LANDLOCK_ADD_RULE, [6]uintptr{uintptr(ruleset), unix.LANDLOCK_RULE_PATH_BENEATH, b.ptr(unsafe.Pointer(pb), pb)})
-		b.c.ops[add].store, b.c.ops[add].storeOp, b.c.ops[add].optional = &pb.Parent_fd, int8(shm), true
+		b.c.ops[add].store, b.c.ops[add].storeOp, b.c.ops[add].optional = &pb.Parent_fd, int32(shm), true
 		b.op("landlock_restrict_self", unix.SYS_LANDLOCK_RESTRICT_SELF, [6]uintptr{uintptr(ruleset)})
 	}
 	if c.seccomp {

@@ -393,7 +393,7 @@ func TestNotEnforced(t *testing.T) {
 		{"no landlock", func(c *confinement) {
 			c.abi, c.landlock, c.landlockWhy = 0, false, "Landlock unavailable (function not implemented)"
 		},
-			[]string{"file writes outside the writable roots (Landlock unavailable (function not implemented))", "signals to processes outside the sandbox", "ptrace"}},
+			[]string{"file writes outside the writable roots (Landlock unavailable (function not implemented))", "device nodes unreadable", "signals to processes outside the sandbox", "ptrace"}},
 		{"ABI 4", func(c *confinement) { c.abi = 4 }, []string{"signals to processes outside the sandbox (needs Landlock ABI 6, kernel has 4)"}},
 		{"ABI 2 without mounts", func(c *confinement) { c.abi, c.mounts, c.root, c.capsRequired = 2, false, false, false },
 			[]string{"truncate outside the writable roots (needs Landlock ABI 3, kernel has 2)", "signals"}},
