@@ -115,6 +115,12 @@
 // XDG_CONFIG_HOME's gh/hosts.yml...), unless the value holds the home
 // directory or a root.
 //
+// Other accounts' homes (the directories of /home, and /root, but the
+// user's) are hidden whole (a read-only empty tmpfs with mounts, Landlock
+// read rules without), except one that holds a writable root, the working
+// directory or a PATH directory (Homebrew's /home/linuxbrew): there the
+// list's "~/" entries apply as in the user's own home.
+//
 // Protect fills a profile's ReadOnly, Unreadable and SecretEnv from package
 // protect's list, resolved for the roots as they are at start (the resolved git
 // directory, core.hooksPath, embedded bare repositories, names at any depth

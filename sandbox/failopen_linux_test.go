@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
 
 	"guard/policy/protect"
+	"guard/sandbox/sandboxtest"
 )
 
 func init() {
@@ -163,5 +165,53 @@ func TestProtectEnvTooWide(t *testing.T) {
 				t.Errorf("GNUPGHOME=%s: %s made unreadable, which holds the root", v, u)
 			}
 		}
+	}
+}
+
+// TestAttackOtherHomes: another account's credentials, in its home under
+// /home, which only names in the user's own home covered: root read
+// /home/alice/.ssh/id_ed25519 and .aws/credentials, and so did an ordinary
+// user where the permissions left them open.
+func TestAttackOtherHomes(t *testing.T) {
+	requireRoot(t, "making an account's home in /home needs root")
+	other, err := os.MkdirTemp("/home", "guardtest")
+	if err != nil {
+		sandboxtest.Skipf(t, "cannot make a home in /home: %v", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(other) })
+	os.Chmod(other, 0o755)
+	for _, name := range []string{".ssh/id_ed25519", ".aws/credentials"} {
+		writeWorld(filepath.Join(other, name), "PRIVATE-"+name+"\n")
+	}
+	cases := func() []attackCase {
+		var out []attackCase
+		for _, name := range []string{".ssh/id_ed25519", ".aws/credentials"} {
+			out = append(out, attackCase{name: "read another account's ~/" + name, attack: "read", want: unreadable,
+				args:    func(*testing.T, *fixture) []string { return []string{filepath.Join(other, name)} },
+				profile: func(p *Profile) { Protect(p, protect.Default(), "") }})
+		}
+		return out
+	}
+	t.Run("root", func(t *testing.T) { runAttackCases(t, cases()) })
+	t.Run("nobody", func(t *testing.T) {
+		runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, cases())
+	})
+}
+
+// TestOtherHomeInUse: another account's home that holds a writable root is
+// not hidden whole; its credentials are, by the list's "~/" entries.
+func TestOtherHomeInUse(t *testing.T) {
+	requireRoot(t, "making an account's home in /home needs root")
+	other, err := os.MkdirTemp("/home", "guardtest")
+	if err != nil {
+		sandboxtest.Skipf(t, "cannot make a home in /home: %v", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(other) })
+	writeWorld(filepath.Join(other, ".ssh/id_ed25519"), "k")
+	writeWorld(filepath.Join(other, "proj/main.go"), "package main\n")
+	p := Profile{WritableRoots: []string{filepath.Join(other, "proj")}}
+	Protect(&p, protect.Default(), "")
+	if slices.Contains(p.Unreadable, other) || !slices.Contains(p.Unreadable, filepath.Join(other, ".ssh/id_ed25519")) {
+		t.Errorf("unreadable %v: want %s/.ssh/id_ed25519, not the home whole", p.Unreadable, other)
 	}
 }
