@@ -239,7 +239,15 @@
 //   - Reading anything not on the secret list. A secret is what exists at start:
 //     one created during the run, or one deeper in a root than protect.ScanDepth
 //     (or past protect.ScanDirs directories), is readable; so is a secret reached
-//     through a hard link made before the run, or a bind mount elsewhere.
+//     through a hard link made before the run, or a bind mount elsewhere. A
+//     name that matches at any depth (.env, *.pem) is looked for in the
+//     roots only: another project's .env outside them (~/code/other/.env,
+//     /srv/app/.env) is readable, as the user's own home beyond the "~/"
+//     names is. Landlock cannot refuse by name, and a scan of the disk at
+//     every start would cost more than the command.
+//   - Watching files the program can read (inotify, fanotify without
+//     permission events): it learns when a file outside is opened or
+//     changed, not what it holds.
 //   - Inside the writable roots, what is not on the protected list (build
 //     scripts, Makefiles, package.json scripts that run later), and protected
 //     paths that do not exist at start: a new .envrc, .vscode/tasks.json,
