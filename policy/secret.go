@@ -196,7 +196,15 @@ func secretSearch(r *Result) string {
 			values = append(values, a.Value)
 		}
 	}
+	for _, o := range r.Exec.Opts {
+		if why := secretInclude(o); why != "" {
+			return why
+		}
+	}
 	for _, v := range values {
+		if why := secretShape(v); why != "" {
+			return why
+		}
 		for _, tok := range strings.FieldsFunc(v, func(c rune) bool {
 			return !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')
 		}) {

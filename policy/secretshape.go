@@ -1,0 +1,93 @@
+package policy
+
+import (
+	"path/filepath"
+	"strings"
+)
+
+// Searches for a secret's shape (issue 16, third held-out batch): a pattern
+// that starts with a prefix only issued keys and tokens carry (`rg
+// 'sk-[A-Za-z0-9]{20,}'`, `grep -r ghp_`, `grep "BEGIN OPENSSH PRIVATE
+// KEY"`), or that names, as a whole word, a setting that holds a credential
+// in a well-known file format (`grep _authToken .npmrc`, `grep -i
+// aws_secret_access_key`), prints the values it finds; so does a search
+// limited by --include/-g/--glob to files named like a secret (`grep -r x
+// --include=.env`), whatever the tree holds now.
+//
+// Limits: only these prefixes and names; a prefix must start the pattern or
+// follow a character that cannot be part of a word (`task-` is not `sk-`).
+
+// secretPrefixes are prefixes of issued credentials.
+var secretPrefixes = []string{
+	"sk-", "sk_live_", "sk_test_", "rk_live_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_",
+	"glpat-", "xoxb-", "xoxp-", "xoxa-", "xoxs-", "AKIA", "ASIA", "AIza", "ya29.", "npm_", "pypi-",
+	"hf_", "shpat_", "SG.", "-----BEGIN", "PRIVATE KEY",
+}
+
+// secretSettings name a credential in a well-known file format (.npmrc,
+// ~/.aws/credentials, gh's hosts.yml, .pypirc, .netrc).
+var secretSettings = []string{
+	"_authToken", "_auth", "_password", "aws_secret_access_key", "aws_session_token", "oauth_token",
+	"refresh_token", "client_secret", "private_key_id",
+}
+
+func wordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
+// secretShape says why a search pattern finds a secret's value, or "".
+func secretShape(pattern string) string {
+	for _, p := range secretPrefixes {
+		for i := 0; ; {
+			j := strings.Index(pattern[i:], p)
+			if j < 0 {
+				break
+			}
+			at := i + j
+			if at == 0 || !wordByte(pattern[at-1]) || !wordByte(p[0]) {
+				// A short all-letter prefix must be followed by what such a
+				// key holds, not by more of an ordinary word.
+				rest := pattern[at+len(p):]
+				if p != "hf_" && p != "npm_" || rest == "" || !strings.ContainsAny(rest[:1], "abcdefghijklmnopqrstuvwxyz") {
+					return "searches for " + p + "...: the lines found hold keys or tokens"
+				}
+			}
+			i = at + 1
+		}
+	}
+	lower := strings.ToLower(pattern)
+	for _, s := range secretSettings {
+		s = strings.ToLower(s)
+		for i := 0; ; {
+			j := strings.Index(lower[i:], s)
+			if j < 0 {
+				break
+			}
+			at, end := i+j, i+j+len(s)
+			if (at == 0 || !wordByte(lower[at-1]) || s[0] == '_') && (end == len(lower) || !wordByte(lower[end])) {
+				return "searches for " + s + ": the lines found hold its value"
+			}
+			i = at + 1
+		}
+	}
+	return ""
+}
+
+// secretInclude says why a search limited to files named like a secret
+// prints one, or "": grep --include=GLOB, rg -g/--glob/--iglob GLOB (not a
+// negated !GLOB, which excludes).
+func secretInclude(o MatchedOpt) string {
+	switch o.Name {
+	case "--include", "-g", "--glob", "--iglob":
+	default:
+		return ""
+	}
+	v := o.Value
+	if strings.HasPrefix(v, "!") {
+		return ""
+	}
+	if n := nameCanBeSecret(filepath.Base(v), o.Name == "--iglob"); n != "" {
+		return "searches only files named " + v + ", which names " + n
+	}
+	return ""
+}
