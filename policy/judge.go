@@ -206,6 +206,8 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 	if v.Class == Safe || v.Class == Match {
 		if why := npmrcWhy(argv, cwd); why != "" {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
+		} else if why := remoteArchive(&r, argv); why != "" {
+			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		}
 	}
 	if (v.Class == Safe || v.Class == Match) && readsFiles {

@@ -91,3 +91,34 @@ func secretInclude(o MatchedOpt) string {
 	}
 	return ""
 }
+
+// remoteArchive says why a tar command reaches another machine, or "": GNU
+// tar reads an archive named HOST:PATH (no slash before the colon) through
+// rsh or ssh, unless --force-local.
+func remoteArchive(r *Result, argv []string) string {
+	if r.Exec == nil || filepath.Base(argv[0]) != "tar" || slicesContains(argv, "--force-local") {
+		return ""
+	}
+	values := []string{}
+	for _, o := range r.Exec.Opts {
+		values = append(values, o.Value)
+	}
+	for _, a := range r.Exec.Args {
+		values = append(values, a.Value)
+	}
+	for _, v := range values {
+		if i := strings.IndexByte(v, ':'); i > 0 && !strings.Contains(v[:i], "/") {
+			return "tar reads " + v + " on another machine (a remote archive, through rsh or ssh)"
+		}
+	}
+	return ""
+}
+
+func slicesContains(s []string, x string) bool {
+	for _, v := range s {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
