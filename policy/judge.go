@@ -315,7 +315,11 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			sub := s.judgeStdin(c.Argv, c.Stdin, dir)
 			dynamic := c.Dynamic
 			if dynamic != "" && sub.Class != Forbidden {
-				if argv, globs, secret, ok := expandArgv(&c, d, dir, written); ok {
+				argv, globs, secret, ok := expandArgv(&c, d, dir, written)
+				if !ok {
+					argv, globs, secret, ok = expandRunTime(&c, d, dir, written)
+				}
+				if ok {
 					exp := s.judgeArgv(argv, dir)
 					if exp.Class == Forbidden || globsJudged(&exp, argv, globs) {
 						if exp.Prompt == "" {
@@ -446,6 +450,7 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			}
 		}
 	}
+	script.Unverified = runTimeUnverified(script.Unverified, script.Commands)
 	if script.Unverified != "" && v.Class != Forbidden {
 		if v.Class != Unverified || v.Reason == "" {
 			v.Reason = script.Unverified
