@@ -494,6 +494,11 @@ func TestGeneralClasses(t *testing.T) {
 		{"[[ $(id) ]]", false},
 		{"X=$(id) ls", false},
 		{"echo $OPENAI_API_KEY", false},
+		// grep reads only the pattern and files after --.
+		{"grep -rn -- --force src", true},
+		{"grep -n -- '--force' src/*.ts", true},
+		{"grep -n --bogus -- x src", false},
+		{"grep -rn -- x .env", false},
 		// A search for a key's shape, a credential setting or only secret-named files.
 		{"rg -n 'sk-[A-Za-z0-9]{20,}' .", false},
 		{"grep -rn ghp_ src", false},
