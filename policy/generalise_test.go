@@ -494,6 +494,17 @@ func TestGeneralClasses(t *testing.T) {
 		{"[[ $(id) ]]", false},
 		{"X=$(id) ls", false},
 		{"echo $OPENAI_API_KEY", false},
+		// clang-format without -i, cmake's documentation, bun pm listings, node --check, paste -.
+		{"clang-format --dry-run src/a.ts", true},
+		{"clang-format -i src/a.ts", false},
+		{"cmake --help-command add_library | head -40", true},
+		{"cmake -S . -B build", false},
+		{"bun pm ls", true},
+		{"bun pm cache rm", false},
+		{"node --check src/a.ts", true},
+		{"node src/a.ts", false},
+		{"node --check -r ./x.js src/a.ts", false},
+		{"seq 1 10 | paste -sd, -", true},
 		// grep reads only the pattern and files after --.
 		{"grep -rn -- --force src", true},
 		{"grep -n -- '--force' src/*.ts", true},
