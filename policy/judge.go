@@ -293,6 +293,16 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			if c.Dynamic != "" {
 				class, v.Unknown = Unverified, true
 			}
+			// `$(< f)` is bash's cat: what it reads is printed where the
+			// substitution stands (runtime.go), so its input is checked as
+			// a read.
+			if why := bareReads(&c, dirs); why != "" {
+				class, v.Unknown = Unverified, true
+				c.Dynamic = why
+				if v.Secret == "" && strings.HasPrefix(why, "secret: ") {
+					v.Secret = strings.TrimPrefix(why, "secret: ")
+				}
+			}
 			if class != Safe && (first || class.Rank() > v.Class.Rank()) {
 				v.Class, v.Argv, v.Result, first = class, c.Writes, Result{Class: class, Reason: c.Dynamic}, false
 				if class == Unverified {

@@ -142,3 +142,19 @@ func heldByCommand(cmds []shell.Command, kind string) bool {
 	}
 	return false
 }
+
+// bareReads says why a command with no program but input redirections
+// (`$(< f)`) reads what it must not: a secret or a device.
+func bareReads(c *shell.Command, dirs []string) string {
+	for _, r := range c.Reads {
+		for _, d := range dirs {
+			if why := secretPath(r, d); why != "" {
+				return "secret: " + why
+			}
+			if why := deviceRead(r, d); why != "" {
+				return why
+			}
+		}
+	}
+	return ""
+}
