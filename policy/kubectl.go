@@ -23,8 +23,10 @@ import (
 //     (no -o yaml/json/jsonpath/go-template/custom-columns), no `describe`
 //     of secrets (it prints a service-account token) or of what holds a
 //     container's environment (pods and their controllers: literal env
-//     values), and structured output only for kinds that hold neither
-//     (services, nodes, ingresses, volumes, events, ...);
+//     values), and structured output or describe only for kinds that hold
+//     neither (services, nodes, ingresses, volumes, events, ...; not
+//     configmaps or custom resources), never -o *-file= (the template file
+//     is printed);
 //   - helm's commands that reach the cluster read the same kubeconfig;
 //     its local ones (template, lint, show, dependency list) only a chart
 //     that is here (another is fetched, through a downloader plugin for
@@ -96,7 +98,10 @@ func kubectlWhy(r *Result, argv []string, cwd string) string {
 		structured := false
 		for _, o := range r.Exec.Opts {
 			if o.Name == "-o" || o.Name == "--output" {
-				v, _, _ := strings.Cut(o.Value, "=")
+				v, _, _ := strings.Cut(strings.TrimPrefix(o.Value, "="), "=")
+				if strings.HasSuffix(v, "-file") {
+					return "kubectl -o " + v + " prints a template file, which can be any file"
+				}
 				if v != "wide" && v != "name" {
 					structured = true
 				}
@@ -110,6 +115,8 @@ func kubectlWhy(r *Result, argv []string, cwd string) string {
 					return "kubectl " + sub + " of secrets prints their values"
 				case sub == "describe" && kubeEnvKinds[k]:
 					return "kubectl describe " + k + " prints the containers' environment"
+				case sub == "describe" && !kubeStructuredKinds[k]:
+					return "kubectl describe " + k + " can print secret data (configmaps, custom resources)"
 				case sub == "get" && structured && !kubeStructuredKinds[k]:
 					return "kubectl get " + k + " -o ... can print a container's environment or secret data"
 				}
