@@ -531,6 +531,13 @@ func TestGeneralClasses(t *testing.T) {
 		{"grep -rn npm_config src", true},
 		{"rg x -g '!.env'", true},
 		{"grep -rn x --include=*.py .", true},
+		{`grep -rl "DATABASE_URL" src --include=*.py`, true},
+		{"grep -c OPENAI_API_KEY x.log", true},
+		{"rg -l 'sk-[a-z]+' src", true},
+		{`grep -rn "DATABASE_URL" src`, false},
+		{"grep -rlo OPENAI_API_KEY x.log", true},
+		{"grep -rn -e OPENAI_API_KEY -l x.log", true},
+		{"grep -A1 -l OPENAI_API_KEY x.log", true},
 	} {
 		v := set.Judge([]string{"bash", "-c", c.cmd}, dir)
 		d := policy.Decide(&v, policy.Suggest, []string{dir})
