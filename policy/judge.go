@@ -232,6 +232,13 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 		if v.Secret == "" {
 			v.Secret = secretDump(argv, cwd)
 		}
+		if v.Secret == "" && filepath.Base(argv[0]) == "yq" {
+			if secret, why := yqJudge(&r, cwd); secret != "" {
+				v.Secret = secret
+			} else if why != "" && (v.Class == Safe || v.Class == Match) {
+				v.Class, v.Unknown, v.Reason = Unverified, true, why
+			}
+		}
 		if v.Secret == "" && filepath.Base(argv[0]) == "jq" && r.Exec != nil && len(r.Exec.Args) > 0 {
 			if why := jqFilter(r.Exec.Args[0].Value); strings.HasPrefix(why, "environment") {
 				v.Secret = why

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -121,4 +122,59 @@ func slicesContains(s []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// yqFilter says why a yq expression reads beyond its input, or "": the
+// environment (env, strenv, envsubst in mikefarah's yq; env and $ENV in the
+// Python yq, which hands its filter to jq), files (load, load_str,
+// load_xml, load_props, load_base64; jq's import, include,
+// input_filename) or an expression taken from the data (eval). A key
+// named so (`.env`, `."load"`) is not one.
+func yqFilter(f string) string {
+	for _, name := range []string{"env", "ENV", "strenv", "envsubst", "load", "load_str", "load_xml", "load_props",
+		"load_base64", "eval", "import", "include", "input_filename", "get_search_list", "modulemeta", "__prog_args"} {
+		for i := 0; ; {
+			j := strings.Index(f[i:], name)
+			if j < 0 {
+				break
+			}
+			j += i
+			end := j + len(name)
+			i = j + 1
+			if j > 0 && identByte(f[j-1]) || end < len(f) && identByte(f[end]) {
+				continue
+			}
+			if j > 0 && (f[j-1] == '.' || f[j-1] == '"' && end < len(f) && f[end] == '"') {
+				continue
+			}
+			switch name {
+			case "env", "ENV", "strenv", "envsubst":
+				return "environment: yq's " + name + " prints the environment, which holds API keys and tokens"
+			}
+			return "yq's " + name + " reads files or expressions beyond its input"
+		}
+	}
+	return ""
+}
+
+// yqJudge returns a matched yq command's secret read or the reason it is not
+// a plain read (see yqFilter): a first argument that names a file is read as
+// a file, not an expression, by mikefarah's yq.
+func yqJudge(r *Result, cwd string) (secret, why string) {
+	if r.Exec == nil || len(r.Exec.Args) == 0 {
+		return "", ""
+	}
+	expr := r.Exec.Args[0].Value
+	if len(r.Exec.Args) > 1 && (expr == "e" || expr == "eval" || expr == "ea" || expr == "eval-all") {
+		expr = r.Exec.Args[1].Value
+	}
+	if fi, err := os.Stat(absolute(expr, cwd)); err == nil && !fi.IsDir() {
+		return "", "yq reads " + expr + " as a file, not an expression"
+	}
+	if why := yqFilter(expr); strings.HasPrefix(why, "environment") {
+		return why, ""
+	} else if why != "" {
+		return "", why
+	}
+	return "", ""
 }
