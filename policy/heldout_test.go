@@ -115,9 +115,9 @@ func readHeldOutAgents(t *testing.T) []heldOutCommand {
 // the third (server administration and toolchains, written later) to its
 // own floor.
 const (
-	heldOutSuggest  = 0.86
-	heldOutAutoEdit = 0.86
-	heldOutBatch3   = 0.76
+	heldOutSuggest  = 0.90
+	heldOutAutoEdit = 0.90
+	heldOutBatch3   = 0.83
 )
 
 // TestHeldOutAgents judges testdata/heldout_agents.txt, each command as
