@@ -373,6 +373,8 @@ func TestGeneralClasses(t *testing.T) {
 		{"xmllint --noent a.xml", false},
 		{"xmllint --xinclude a.xml", false},
 		{"xmllint --shell a.xml", false},
+		{"xmllint --html --format http://x.example/", false},
+		{"xmllint --noout ftp://x.example/a.xml", false},
 		{"git whatchanged -n 3 --oneline", true},
 		{"git range-diff main~3..main topic~3..topic", true},
 		{"git cherry -v main", true},

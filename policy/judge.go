@@ -212,6 +212,8 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := kubectlWhy(&r, argv, cwd); why != "" {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
+		} else if why := xmllintNetwork(&r, argv); why != "" {
+			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		}
 	}
 	if (v.Class == Safe || v.Class == Match) && readsFiles {

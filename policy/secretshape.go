@@ -178,3 +178,17 @@ func yqJudge(r *Result, cwd string) (secret, why string) {
 	}
 	return "", ""
 }
+
+// xmllintNetwork says why xmllint reaches the network, or "": it fetches a
+// document named by a URL (http://, ftp://).
+func xmllintNetwork(r *Result, argv []string) string {
+	if r.Exec == nil || filepath.Base(argv[0]) != "xmllint" {
+		return ""
+	}
+	for _, a := range r.Exec.Args {
+		if strings.Contains(a.Value, "://") {
+			return "xmllint fetches " + a.Value + " over the network"
+		}
+	}
+	return ""
+}
