@@ -21,7 +21,7 @@ import (
 //     judged as a path that does not exist, outside every root, so a program
 //     that would write there is asked about as any write outside the roots;
 //     >(...) is not accepted;
-//   - ${#NAME}, the length of a variable: a number.
+//   - ${#NAME}, the length of a variable, as a whole word: a number.
 //
 // These words are only accepted where the command is judged (never where a
 // pipeline's first command names the files xargs reads: its output is not
@@ -50,8 +50,10 @@ func expandRunTime(c *shell.Command, d shell.Dialect, dir string, written bool) 
 			case strings.HasPrefix(r, "process substitution <(") && len(reasons) == 1 && wholeProcSubst(c.Argv[i], r):
 				cp.Argv[i] = procSubstPath
 				changed = true
-			case lengthParam(r) != "" && strings.Count(cp.Argv[i], lengthParam(r)) == 1:
-				cp.Argv[i] = strings.Replace(cp.Argv[i], lengthParam(r), "0", 1)
+			case lengthParam(r) != "" && len(reasons) == 1 && strings.Trim(cp.Argv[i], `"`) == lengthParam(r):
+				// A whole word only: inside one (.env${#X}) the digits make a
+				// name the judge cannot know (.env when X is unset).
+				cp.Argv[i] = "1"
 				changed = true
 			default:
 				keep = append(keep, r)
