@@ -23,7 +23,10 @@
 //     creating in, renaming over or removing them fails with EROFS or EBUSY;
 //     one that is a symbolic link gets a copy of the link itself, and what it
 //     leads to inside the roots a read-only copy under its own name),
-//     after each directory between a root and a protected path (.git,
+//     each made on a descriptor of the very file guard looked at (a
+//     directory renamed away and replaced by a link or a decoy between the
+//     look and the mounts, by a program running beside guard, makes the
+//     mount fail: openExact), after each directory between a root and a protected path (.git,
 //     ~/.config) got a writable copy of itself mounted onto itself: a mount
 //     point cannot be renamed or removed (EBUSY), so `mv .git .git2 && mkdir
 //     .git` cannot swap in a new git directory (pins_linux.go),
@@ -245,6 +248,12 @@
 //     /srv/app/.env) is readable, as the user's own home beyond the "~/"
 //     names is. Landlock cannot refuse by name, and a scan of the disk at
 //     every start would cost more than the command.
+//   - For an ordinary user, a directory swapped between guard's look at the
+//     tree and the child's mounts: the child runs a fixed list of calls and
+//     cannot compare what it opens with what guard saw, so its mounts go by
+//     path, and a program running beside guard (a parallel command, or one
+//     a command left behind) that renames a directory holding a secret away
+//     at that moment keeps it readable. Root's mounts are checked (openExact).
 //   - Watching files the program can read (inotify, fanotify without
 //     permission events): it learns when a file outside is opened or
 //     changed, not what it holds.

@@ -94,7 +94,7 @@ func newHoleTree(paths []string) *holeTree {
 // dotfile manager's link to ~/dotfiles/gnupg was readable through the
 // target). files are the holes that are regular files, dirs those that
 // are directories (by the same lstat); other types stay holes of neither.
-func readableHoles(unreadable []string) (out []string, files, dirs map[string]bool) {
+func readableHoles(unreadable []string) (out []string, files, dirs map[string]bool, ids map[string]fileID) {
 	seen := make(map[string]bool, len(unreadable))
 	euid := uint32(unix.Geteuid())
 	for _, p := range unreadable {
@@ -126,6 +126,10 @@ func readableHoles(unreadable []string) (out []string, files, dirs map[string]bo
 		}
 		seen[p] = true
 		out = append(out, p)
+		if ids == nil {
+			ids = make(map[string]fileID, len(unreadable))
+		}
+		ids[p] = fileID{uint64(st.Dev), st.Ino}
 		switch st.Mode & unix.S_IFMT {
 		case unix.S_IFREG:
 			if files == nil {
@@ -139,7 +143,7 @@ func readableHoles(unreadable []string) (out []string, files, dirs map[string]bo
 			dirs[p] = true
 		}
 	}
-	return out, files, dirs
+	return out, files, dirs, ids
 }
 
 // ownBlocker returns the directory on p's way (p is absolute, not

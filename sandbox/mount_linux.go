@@ -23,7 +23,7 @@ import (
 // roots, gives it a private /dev/shm, and re-enters the working directory cwd so
 // that it lies on the writable copy when it is inside a root. An error is
 // recoverable when nothing was made read-only yet.
-func readOnlyMounts(roots []root, pins, readOnly []string, links map[string]bool, emptied, emptiedDirs []string, cwd string, proc bool) (recoverable bool, err error) {
+func readOnlyMounts(roots []root, pins, readOnly []string, links map[string]bool, ids map[string]fileID, emptied, emptiedDirs []string, cwd string, proc bool) (recoverable bool, err error) {
 	tops := outermost(roots)
 	// An IPC namespace with it: System V IPC objects and POSIX message queues of
 	// processes outside are out of reach, and the program's own keep working
@@ -76,7 +76,7 @@ func readOnlyMounts(roots []root, pins, readOnly []string, links map[string]bool
 	// The directories above the protected paths: each a mount point of itself,
 	// which cannot be renamed or removed (pins_linux.go).
 	for _, p := range pins {
-		if err := bindOver(p, p, false); err != nil {
+		if err := bindOver(p, p, false, fileID{}); err != nil {
 			return false, err
 		}
 	}
@@ -90,19 +90,25 @@ func readOnlyMounts(roots []root, pins, readOnly []string, links map[string]bool
 			}
 			continue
 		}
-		if err := bindOver(p, p, true); err != nil {
+		if err := bindOver(p, p, true, ids[p]); err != nil {
 			return false, err
 		}
 	}
 	// Secret files: /dev/null over each, so they read as empty; renaming,
 	// removing or linking them fails (EBUSY, EXDEV).
 	for _, p := range emptied {
-		if err := bindOver("/dev/null", p, false); err != nil {
+		if err := bindOver("/dev/null", p, false, ids[p]); err != nil {
 			return false, err
 		}
 	}
 	for _, p := range emptiedDirs {
-		err := unix.Mount("tmpfs", p, "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=4k,nr_inodes=2,mode=0500")
+		fd, err := openExact(p, ids[p])
+		if err != nil {
+			return false, err
+		}
+		// Mounted on that very directory, through its descriptor.
+		err = unix.Mount("tmpfs", fmt.Sprintf("/proc/self/fd/%d", fd), "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=4k,nr_inodes=2,mode=0500")
+		unix.Close(fd)
 		if err != nil {
 			return false, fmt.Errorf("mount tmpfs over %s: %w", p, err)
 		}
@@ -145,20 +151,56 @@ const privateFDsAbove = 8
 // procNoGroup is the gid= of the sandbox's /proc: a group no process is in.
 const procNoGroup = 0x7ffffffe
 
-// bindOver mounts a copy of src (read-only if readOnly) over path.
-func bindOver(src, path string, readOnly bool) error {
+// fileID is the device and inode a path named when guard looked at it.
+type fileID struct{ dev, ino uint64 }
+
+// openExact opens path as an O_PATH descriptor, its last component not
+// followed, and checks that it is the file want names; without want, no
+// symbolic link is followed anywhere on the way. Between guard's look at the
+// tree and its mounts, a program running beside it (a parallel command, or
+// one a command left behind) could rename a directory on the way and put a
+// link or a decoy in its place: a mount by path would cover the decoy, and
+// the secret, moved, stay readable. The mount fails instead (ESTALE, ELOOP),
+// and is made on the descriptor, so the file checked is the file covered.
+func openExact(path string, want fileID) (int, error) {
+	how := unix.OpenHow{Flags: unix.O_PATH | unix.O_CLOEXEC | unix.O_NOFOLLOW}
+	if want == (fileID{}) {
+		how.Resolve = unix.RESOLVE_NO_SYMLINKS
+	}
+	fd, err := unix.Openat2(unix.AT_FDCWD, path, &how)
+	if err != nil {
+		return -1, fmt.Errorf("open %s for its mount: %w", path, err)
+	}
+	if want != (fileID{}) {
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil || uint64(st.Dev) != want.dev || st.Ino != want.ino {
+			unix.Close(fd)
+			return -1, fmt.Errorf("open %s for its mount: it changed since guard looked (%w)", path, unix.ESTALE)
+		}
+	}
+	return fd, nil
+}
+
+// bindOver mounts a copy of src (read-only if readOnly) over path, the file
+// want names (openExact).
+func bindOver(src, path string, readOnly bool, want fileID) error {
 	fd, err := unix.OpenTree(unix.AT_FDCWD, src, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_RECURSIVE)
 	if err != nil {
 		return fmt.Errorf("open_tree %s: %w", src, err)
 	}
 	defer unix.Close(fd)
+	to, err := openExact(path, want)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(to)
 	if readOnly {
 		attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}
 		if err := unix.MountSetattr(fd, "", unix.AT_EMPTY_PATH|unix.AT_RECURSIVE, &attr); err != nil {
 			return fmt.Errorf("mount_setattr %s read-only: %w", path, err)
 		}
 	}
-	if err := unix.MoveMount(fd, "", unix.AT_FDCWD, path, unix.MOVE_MOUNT_F_EMPTY_PATH); err != nil {
+	if err := unix.MoveMount(fd, "", to, "", unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_EMPTY_PATH); err != nil {
 		return fmt.Errorf("move_mount %s: %w", path, err)
 	}
 	return nil

@@ -205,9 +205,10 @@ type confinement struct {
 	// (runRawUserNS); usernsWhy says why not, when it would be needed.
 	userns    bool
 	usernsWhy string
-	readOnly  []string        // the ReadOnly paths that exist inside the roots, and where those that are links lead
-	links     map[string]bool // those of readOnly that are symbolic links, pinned as links
-	pins      []string        // the directories above them, mounted onto themselves (pinDirs)
+	readOnly  []string          // the ReadOnly paths that exist inside the roots, and where those that are links lead
+	links     map[string]bool   // those of readOnly that are symbolic links, pinned as links
+	ids       map[string]fileID // what readOnly's and holes' paths named when looked at (openExact)
+	pins      []string          // the directories above them, mounted onto themselves (pinDirs)
 
 	abi  int  // Landlock ABI, 0 without Landlock
 	root bool // euid 0, or holds CAP_CHOWN, CAP_FOWNER or CAP_DAC_OVERRIDE
@@ -255,7 +256,10 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		// protected paths, secrets and secret variables are full-auto's.
 		c.p.ReadOnly, c.p.Unreadable, c.p.SecretEnv = nil, nil, nil
 	}
-	c.holes, c.holeFiles, c.holeDirs = readableHoles(c.p.Unreadable)
+	c.holes, c.holeFiles, c.holeDirs, c.ids = readableHoles(c.p.Unreadable)
+	if c.ids == nil {
+		c.ids = map[string]fileID{}
+	}
 	seenRO := make(map[string]bool, len(c.p.ReadOnly))
 	for _, x := range c.p.ReadOnly {
 		x = filepath.Clean(x)
@@ -269,6 +273,9 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		seenRO[x] = true
 		c.readOnly = append(c.readOnly, x)
 		if fi.Mode()&os.ModeSymlink == 0 {
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+				c.ids[x] = fileID{uint64(st.Dev), st.Ino}
+			}
 			continue
 		}
 		// A protected name that is a symbolic link (.envrc -> envrc.real,
@@ -283,6 +290,10 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		if t, err := filepath.EvalSymlinks(x); err == nil && c.inRoots(t) && !seenRO[t] {
 			seenRO[t] = true
 			c.readOnly = append(c.readOnly, t)
+			var st unix.Stat_t
+			if unix.Lstat(t, &st) == nil {
+				c.ids[t] = fileID{uint64(st.Dev), st.Ino}
+			}
 		}
 	}
 
@@ -487,7 +498,7 @@ func (c *confinement) apply(fds bool) error {
 		return c.check()
 	}
 	if c.mounts {
-		if recoverable, err := readOnlyMounts(c.roots, c.pins, c.readOnly, c.links, c.emptied, c.emptiedDirs, c.cwd, c.root); err != nil {
+		if recoverable, err := readOnlyMounts(c.roots, c.pins, c.readOnly, c.links, c.ids, c.emptied, c.emptiedDirs, c.cwd, c.root); err != nil {
 			if !recoverable {
 				c.mounts, c.mountsWhy = false, err.Error()
 				return err
