@@ -199,6 +199,18 @@ func protectedAttacks(t *testing.T) []attackCase {
 		{name: "plant where a protected directory link leads (.idea -> ide/idea)", attack: "create", want: ro,
 			profile: linkedProfile(t, ".idea", "ide/idea", true),
 			args:    linkedArg(".idea", "ide/idea", true), effect: made("ide/idea/new.xml")},
+		{name: "append to a config file that .git/config includes (include.path = ../shared.gitconfig)", attack: "append", want: ro,
+			profile: func(p *Profile) {
+				home := protectFixture(t, p.WritableRoots[0])
+				includeShared(p.WritableRoots[0])
+				Protect(p, protect.Default(), home)
+			},
+			args: func(t *testing.T, f *fixture) []string {
+				protectFixture(t, f.root)
+				includeShared(f.root)
+				return []string{filepath.Join(f.root, "shared.gitconfig")}
+			},
+			effect: unchanged("shared.gitconfig", "[user]\n")},
 		homeRootPlant(t, ".bash_aliases"), homeRootPlant(t, ".ssh/rc"), homeRootPlant(t, ".gradle/init.d/x.gradle"),
 		homeRootPlant(t, ".local/lib/python3.12/site-packages/x.pth"), homeRootPlant(t, ".cargo/config.toml"),
 		{name: "guard's own config in a root", attack: "append", args: inRoot("cfg/guard/config.toml"), effect: unchanged("cfg/guard/config.toml", "mode = \"suggest\"\n"), want: ro,
@@ -234,6 +246,13 @@ func symlinkedGitDir(t *testing.T, root string) string {
 		t.Fatal(err)
 	}
 	return gitdir
+}
+
+// includeShared makes the root's .git/config include ../shared.gitconfig (a
+// project's shared git config, kept in the work tree).
+func includeShared(root string) {
+	writeWorld(filepath.Join(root, ".git/config"), "[core]\n\thooksPath = tools/githooks\n[include]\n\tpath = ../shared.gitconfig\n")
+	writeWorld(filepath.Join(root, "shared.gitconfig"), "[user]\n")
 }
 
 // linkProtected makes root/name a symbolic link to root/target, a file

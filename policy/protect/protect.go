@@ -26,8 +26,9 @@
 // created inside a root, a script a user later runs by hand) is not on it.
 // Resolve sees what exists when it runs, looks for names at any depth only
 // within ScanDepth levels of the roots it is asked to scan and ScanDirs
-// directories in all (skipping node_modules, vendor and the like), reads
-// git config files without following includes, and skips /proc patterns
+// directories in all (skipping node_modules, vendor and the like), follows
+// git config includes (include.path, includeIf.*.path: every condition
+// taken as true) 16 files deep, and skips /proc patterns
 // (the sandbox's ptrace rules cover other processes' environ). Guard's own
 // state is added by the caller (the gate's ProtectList).
 package protect

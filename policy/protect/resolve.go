@@ -639,8 +639,25 @@ func (r *resolver) gitDir(top string) {
 	if r.home != "" {
 		configs = append(configs, filepath.Join(r.home, ".gitconfig"), filepath.Join(r.home, ".config", "git", "config"))
 	}
-	for _, c := range configs {
-		hp := hooksPath(c)
+	for i := 0; i < len(configs) && i < 16; i++ {
+		c := configs[i]
+		hp, includes := gitConfig(c)
+		// An included file is config as well (a project's shared
+		// .gitconfig in the work tree, named by include.path: its
+		// core.fsmonitor runs at the next git status), and may include more.
+		for _, inc := range includes {
+			if strings.HasPrefix(inc, "~/") && r.home != "" {
+				inc = filepath.Join(r.home, inc[2:])
+			}
+			if !filepath.IsAbs(inc) {
+				inc = filepath.Join(filepath.Dir(c), inc)
+			}
+			if res, err := filepath.EvalSymlinks(inc); err == nil {
+				inc = res
+			}
+			r.addGit(inc, "git reads it as config, included by "+c)
+			configs = append(configs, inc)
+		}
 		if hp == "" {
 			continue
 		}
@@ -660,37 +677,49 @@ func (r *resolver) gitDir(top string) {
 }
 
 // hooksPath reads core.hooksPath from a git config file: the [core] section's
-// hookspath key (names are case-insensitive), the last one winning. Includes
-// are not followed.
+// hookspath key (names are case-insensitive), the last one winning, in that
+// file alone (gitDir follows the includes).
 func hooksPath(file string) string {
+	hp, _ := gitConfig(file)
+	return hp
+}
+
+// gitConfig reads core.hooksPath (as hooksPath does) and the files that
+// include.path and includeIf.*.path name (every condition taken as true)
+// from a git config file.
+func gitConfig(file string) (hooksPath string, includes []string) {
 	b, err := readSmall(file)
 	if err != nil {
-		return ""
+		return "", nil
 	}
-	var out string
-	inCore := false
+	sec := ""
 	sc := bufio.NewScanner(strings.NewReader(string(b)))
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if strings.HasPrefix(line, "[") {
-			sec := strings.ToLower(strings.Trim(strings.Fields(strings.Trim(line, "[]") + " ")[0], "[] "))
-			inCore = sec == "core"
+			sec = strings.ToLower(strings.Trim(strings.Fields(strings.Trim(line, "[]") + " ")[0], "[] "))
 			continue
 		}
-		if !inCore {
+		if sec != "core" && sec != "include" && sec != "includeif" {
 			continue
 		}
 		k, v, ok := strings.Cut(line, "=")
-		if !ok || !strings.EqualFold(strings.TrimSpace(k), "hookspath") {
+		if !ok {
 			continue
 		}
 		v = strings.TrimSpace(v)
 		if i := strings.IndexAny(v, "#;"); i >= 0 && !strings.HasPrefix(v, `"`) {
 			v = strings.TrimSpace(v[:i])
 		}
-		out = strings.Trim(v, `"`)
+		v = strings.Trim(v, `"`)
+		switch k = strings.ToLower(strings.TrimSpace(k)); {
+		case sec == "core" && k == "hookspath":
+			hooksPath = v
+		case sec != "core" && k == "path" && v != "":
+			includes = append(includes, v)
+		}
 	}
-	return out
+	return hooksPath, includes
 }
 
 // readSmall reads the first 64 KiB of p at most, with plain system calls
