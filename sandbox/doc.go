@@ -119,8 +119,8 @@
 // directory or a root.
 //
 // Other accounts' homes (the directories of /home, and /root, but the
-// user's) are hidden whole (a read-only empty tmpfs with mounts, Landlock
-// read rules without), except one that holds a writable root, the working
+// user's) are unreadable whole (Landlock read rules: EACCES; a tmpfs would
+// be a superblock of its own per home), except one that holds a writable root, the working
 // directory or a PATH directory (Homebrew's /home/linuxbrew): there the
 // list's "~/" entries apply as in the user's own home.
 //

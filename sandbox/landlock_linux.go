@@ -150,7 +150,10 @@ func landlockRuleset(abi int, p Profile, roots []root, holes []string, devices b
 		if devices {
 			t.withDevices()
 		}
-		if _, err := addReadRules(add, fd, "/", t, llReadFile); err != nil {
+		var cl fdBatch
+		_, err := addReadRules(add, fd, "/", t, llReadFile, &cl)
+		cl.flush()
+		if err != nil {
 			return -1, 0, err
 		}
 		// The roots' rules must not give reading back below them.

@@ -3,6 +3,9 @@ package sandbox
 import (
 	"os"
 	"path/filepath"
+	"slices"
+
+	"golang.org/x/sys/unix"
 
 	"guard/policy/protect"
 )
@@ -84,49 +87,69 @@ type otherHome struct {
 // /home/linuxbrew holds programs on PATH: such a home is in use, and only
 // its credentials are hidden.
 func otherHomes(home string, roots []string) []otherHome {
-	own := map[string]bool{}
+	// Resolved only when it is a link: most homes are plain directories.
+	resolve := func(p string) string {
+		var st unix.Stat_t
+		if unix.Lstat(p, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
+			if r, err := filepath.EvalSymlinks(p); err == nil {
+				return r
+			}
+		}
+		return p
+	}
+	var own []string
 	for _, h := range []string{home, os.Getenv("HOME")} {
 		if h != "" {
-			own[filepath.Clean(h)] = true
-			if r, err := filepath.EvalSymlinks(h); err == nil {
-				own[r] = true
-			}
+			own = append(own, filepath.Clean(h), resolve(filepath.Clean(h)))
 		}
 	}
 	cands := []string{"/root"}
-	if ents, err := os.ReadDir("/home"); err == nil {
-		for _, e := range ents {
-			cands = append(cands, "/home/"+e.Name())
-		}
-	}
-	var used []string
-	for _, r := range roots {
-		used = append(used, filepath.Clean(r))
-	}
-	if wd, err := os.Getwd(); err == nil {
-		used = append(used, wd)
-	}
-	for _, d := range filepath.SplitList(os.Getenv("PATH")) {
-		if filepath.IsAbs(d) {
-			used = append(used, filepath.Clean(d))
+	if names := listDir("/home"); len(names) > 0 {
+		for _, n := range names {
+			cands = append(cands, "/home/"+n)
 		}
 	}
 	var out []otherHome
 	for _, c := range cands {
-		r, err := filepath.EvalSymlinks(c)
-		if err != nil || own[c] || own[r] || r == "/" {
+		var st unix.Stat_t
+		if slices.Contains(own, c) || unix.Stat(c, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
 			continue
 		}
-		if fi, err := os.Stat(r); err != nil || !fi.IsDir() {
+		r := resolve(c)
+		if r == "/" || slices.Contains(own, r) {
 			continue
 		}
-		h := otherHome{path: r}
+		out = append(out, otherHome{path: r})
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	// In use: holding a root, the working directory or a PATH directory.
+	used := slices.Clone(roots)
+	if wd, err := unix.Getwd(); err == nil {
+		used = append(used, wd)
+	}
+	used = append(used, filepath.SplitList(os.Getenv("PATH"))...)
+	for i := range out {
 		for _, u := range used {
-			h.inUse = h.inUse || within(u, r) || within(u, c)
+			if filepath.IsAbs(u) && within(filepath.Clean(u), out[i].path) {
+				out[i].inUse = true
+				break
+			}
 		}
-		out = append(out, h)
 	}
 	return out
+}
+
+// listDir returns the names in dir (unsorted), nil when it cannot be read.
+func listDir(dir string) []string {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	names, _ := f.Readdirnames(-1)
+	return names
 }
 
 // scrubEnv removes the variables p.SecretEnv names from env.

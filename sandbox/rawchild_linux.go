@@ -196,7 +196,13 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		t := b.op("open_tree /dev/null", unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr("/dev/null"), unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC})
 		b.op("move_mount /dev/null over "+x, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), atCWD, b.cstr(x), unix.MOVE_MOUNT_F_EMPTY_PATH}, 0, t)
 	}
-	for _, x := range emptiedDirs {
+	for i, x := range emptiedDirs {
+		if i > 0 {
+			// A copy of the first one's tmpfs (readOnlyMounts).
+			t := b.op("open_tree "+emptiedDirs[0], unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(emptiedDirs[0]), unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC})
+			b.op("move_mount over "+x, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), atCWD, b.cstr(x), unix.MOVE_MOUNT_F_EMPTY_PATH}, 0, t)
+			continue
+		}
 		b.op("mount tmpfs over "+x, unix.SYS_MOUNT, [6]uintptr{b.cstr("tmpfs"), b.cstr(x), b.cstr("tmpfs"),
 			unix.MS_RDONLY | unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC, b.cstr("size=4k,nr_inodes=2,mode=0500")})
 	}
