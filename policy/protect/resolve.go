@@ -676,17 +676,10 @@ func (r *resolver) gitDir(top string) {
 	}
 }
 
-// hooksPath reads core.hooksPath from a git config file: the [core] section's
-// hookspath key (names are case-insensitive), the last one winning, in that
-// file alone (gitDir follows the includes).
-func hooksPath(file string) string {
-	hp, _ := gitConfig(file)
-	return hp
-}
-
-// gitConfig reads core.hooksPath (as hooksPath does) and the files that
-// include.path and includeIf.*.path name (every condition taken as true)
-// from a git config file.
+// gitConfig reads core.hooksPath from a git config file (the [core]
+// section's hookspath key, names case-insensitive, the last one winning) and
+// the files that include.path and includeIf.*.path name there (every
+// condition taken as true; gitDir follows them).
 func gitConfig(file string) (hooksPath string, includes []string) {
 	b, err := readSmall(file)
 	if err != nil {
