@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"unsafe"
@@ -284,9 +285,9 @@ func addDeviceRules(add func(path string, fd int, access uint64) error, dirfd in
 	return rules, nil
 }
 
-// fdBatch closes the descriptors of the read rules a few at a time: a run
-// of consecutive numbers (the usual case: each open takes the lowest free
-// one) is one close_range(2) instead of a close(2) each. At most
+// fdBatch closes descriptors a few at a time (the read rules', the mounts'):
+// each run of consecutive numbers (the usual case: each open takes the
+// lowest free one) is one close_range(2) instead of a close(2) each. At most
 // fdBatchSize are held, so that the descriptor table never grows (past 64,
 // a multi-threaded process waits for an RCU grace period: issue 13).
 type fdBatch struct {
@@ -307,17 +308,18 @@ func (b *fdBatch) close(fd int) {
 func (b *fdBatch) flush() {
 	fds := b.fds[:b.n]
 	b.n = 0
-	if len(fds) == 0 {
-		return
-	}
-	lo, hi := fds[0], fds[0]
-	for _, fd := range fds {
-		lo, hi = min(lo, fd), max(hi, fd)
-	}
-	if hi-lo+1 == len(fds) && unix.CloseRange(uint(lo), uint(hi), 0) == nil {
-		return // all distinct (each was open until now) and consecutive
-	}
-	for _, fd := range fds {
-		unix.Close(fd)
+	slices.Sort(fds)
+	for i := 0; i < len(fds); {
+		j := i + 1
+		for j < len(fds) && fds[j] == fds[j-1]+1 {
+			j++
+		}
+		// fds[i:j] are consecutive, each open until now.
+		if j-i == 1 || unix.CloseRange(uint(fds[i]), uint(fds[j-1]), 0) != nil {
+			for _, fd := range fds[i:j] {
+				unix.Close(fd)
+			}
+		}
+		i = j
 	}
 }

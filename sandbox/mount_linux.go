@@ -73,10 +73,12 @@ func readOnlyMounts(roots []root, pins, readOnly []string, links map[string]bool
 			return false, fmt.Errorf("move_mount %s: %w", r.path, err)
 		}
 	}
+	var cl fdBatch
+	defer cl.flush()
 	// The directories above the protected paths: each a mount point of itself,
 	// which cannot be renamed or removed (pins_linux.go).
 	for _, p := range pins {
-		if err := bindOver(p, p, false, fileID{}); err != nil {
+		if err := bindOver(p, p, false, fileID{}, &cl); err != nil {
 			return false, err
 		}
 	}
@@ -85,19 +87,19 @@ func readOnlyMounts(roots []root, pins, readOnly []string, links map[string]bool
 	// EBUSY), for root too.
 	for _, p := range readOnly {
 		if links[p] {
-			if err := pinLink(p); err != nil {
+			if err := pinLink(p, &cl); err != nil {
 				return false, err
 			}
 			continue
 		}
-		if err := bindOver(p, p, true, ids[p]); err != nil {
+		if err := bindOver(p, p, true, ids[p], &cl); err != nil {
 			return false, err
 		}
 	}
 	// Secret files: /dev/null over each, so they read as empty; renaming,
 	// removing or linking them fails (EBUSY, EXDEV).
 	for _, p := range emptied {
-		if err := bindOver("/dev/null", p, false, ids[p]); err != nil {
+		if err := bindOver("/dev/null", p, false, ids[p], &cl); err != nil {
 			return false, err
 		}
 	}
@@ -106,7 +108,7 @@ func readOnlyMounts(roots []root, pins, readOnly []string, links map[string]bool
 	// own: about 0.1 ms each, where a copy costs a bind).
 	for i, p := range emptiedDirs {
 		if i > 0 {
-			if err := bindOver(emptiedDirs[0], p, false, ids[p]); err != nil {
+			if err := bindOver(emptiedDirs[0], p, false, ids[p], &cl); err != nil {
 				return false, err
 			}
 			continue
@@ -117,7 +119,7 @@ func readOnlyMounts(roots []root, pins, readOnly []string, links map[string]bool
 		}
 		// Mounted on that very directory, through its descriptor.
 		err = unix.Mount("tmpfs", fmt.Sprintf("/proc/self/fd/%d", fd), "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=4k,nr_inodes=2,mode=0500")
-		unix.Close(fd)
+		cl.close(fd)
 		if err != nil {
 			return false, fmt.Errorf("mount tmpfs over %s: %w", p, err)
 		}
@@ -191,18 +193,18 @@ func openExact(path string, want fileID) (int, error) {
 }
 
 // bindOver mounts a copy of src (read-only if readOnly) over path, the file
-// want names (openExact).
-func bindOver(src, path string, readOnly bool, want fileID) error {
+// want names (openExact). Its descriptors go to cl, to be closed in runs.
+func bindOver(src, path string, readOnly bool, want fileID, cl *fdBatch) error {
 	fd, err := unix.OpenTree(unix.AT_FDCWD, src, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_RECURSIVE)
 	if err != nil {
 		return fmt.Errorf("open_tree %s: %w", src, err)
 	}
-	defer unix.Close(fd)
+	defer cl.close(fd)
 	to, err := openExact(path, want)
 	if err != nil {
 		return err
 	}
-	defer unix.Close(to)
+	defer cl.close(to)
 	if readOnly {
 		attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}
 		if err := unix.MountSetattr(fd, "", unix.AT_EMPTY_PATH|unix.AT_RECURSIVE, &attr); err != nil {
@@ -218,12 +220,12 @@ func bindOver(src, path string, readOnly bool, want fileID) error {
 // pinLink mounts a copy of the symbolic link path (not what it leads to)
 // onto itself: it cannot be removed or replaced (EBUSY), and lookups still
 // follow it.
-func pinLink(path string) error {
+func pinLink(path string, cl *fdBatch) error {
 	fd, err := unix.OpenTree(unix.AT_FDCWD, path, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_SYMLINK_NOFOLLOW)
 	if err != nil {
 		return fmt.Errorf("open_tree %s: %w", path, err)
 	}
-	defer unix.Close(fd)
+	defer cl.close(fd)
 	if err := unix.MoveMount(fd, "", unix.AT_FDCWD, path, unix.MOVE_MOUNT_F_EMPTY_PATH); err != nil {
 		return fmt.Errorf("move_mount %s: %w", path, err)
 	}

@@ -63,6 +63,9 @@ func Protect(p *Profile, l *protect.List, home string) {
 			p.Unreadable = append(p.Unreadable, h.path)
 			continue
 		}
+		if listNames(l, h.path) {
+			continue // the caller's list names that home already (the gate adds the account's own)
+		}
 		prot, sec := l.Resolve(p.WritableRoots, nil, h.path)
 		for _, f := range prot {
 			p.ReadOnly = append(p.ReadOnly, f.Path)
@@ -72,6 +75,17 @@ func Protect(p *Profile, l *protect.List, home string) {
 		}
 	}
 	p.SecretEnv, p.SecretEnvAllow = l.SecretEnv, l.SecretEnvAllow
+}
+
+// listNames reports whether an entry of l is anchored below dir: the list
+// was given that home's credentials already.
+func listNames(l *protect.List, dir string) bool {
+	for _, e := range l.Entries {
+		if len(e.Pattern) > len(dir) && e.Pattern[len(dir)] == '/' && e.Pattern[:len(dir)] == dir && e.Kind == protect.Secret {
+			return true
+		}
+	}
+	return false
 }
 
 // otherHome is a home directory that is not the user's.
