@@ -120,9 +120,10 @@
 //
 // Other accounts' homes (the directories of /home, and /root, but the
 // user's) are unreadable whole (Landlock read rules: EACCES; a tmpfs would
-// be a superblock of its own per home), except one that holds a writable root, the working
-// directory or a PATH directory (Homebrew's /home/linuxbrew): there the
-// list's "~/" entries apply as in the user's own home.
+// be a superblock of its own per home), except one that holds a writable
+// root, the working directory or a path the environment names (a PATH
+// directory, as Homebrew's /home/linuxbrew, GOPATH, CARGO_HOME...): there
+// the list's "~/" entries apply as in the user's own home.
 //
 // Protect fills a profile's ReadOnly, Unreadable and SecretEnv from package
 // protect's list, resolved for the roots as they are at start (the resolved git

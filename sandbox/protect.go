@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -99,7 +100,8 @@ type otherHome struct {
 // SSH keys and cloud credentials (root:/home/alice/.ssh/id_ed25519) and an
 // ordinary user whatever their permissions leave open. Homebrew's
 // /home/linuxbrew holds programs on PATH: such a home is in use, and only
-// its credentials are hidden.
+// its credentials are hidden; so is one that a variable of the environment
+// names a path in (GOPATH=/root/go with HOME elsewhere).
 func otherHomes(home string, roots []string) []otherHome {
 	// Resolved only when it is a link: most homes are plain directories.
 	resolve := func(p string) string {
@@ -143,7 +145,14 @@ func otherHomes(home string, roots []string) []otherHome {
 	if wd, err := unix.Getwd(); err == nil {
 		used = append(used, wd)
 	}
-	used = append(used, filepath.SplitList(os.Getenv("PATH"))...)
+	// PATH's directories, and every other path the environment names
+	// (GOPATH, GOMODCACHE, CARGO_HOME, VIRTUAL_ENV, JAVA_HOME...): tools
+	// that live in that home.
+	for _, kv := range os.Environ() {
+		if _, v, ok := strings.Cut(kv, "="); ok && strings.Contains(v, "/") {
+			used = append(used, filepath.SplitList(v)...)
+		}
+	}
 	for i := range out {
 		for _, u := range used {
 			if filepath.IsAbs(u) && within(filepath.Clean(u), out[i].path) {
