@@ -410,12 +410,19 @@ func (c *confinement) dropHolesInRoots() {
 // secret would leave every new file in its directory unreadable. A hole
 // inside a directory that is emptied needs nothing of its own.
 func (c *confinement) splitHoles() (files, dirs, holes []string) {
+	// Another account's home stays a Landlock hole when the read rules walk /
+	// anyway (root's device rules, or another hole), else it is a mount too.
+	walk := c.root && !c.p.FilesOnly
+	for _, h := range c.holes {
+		walk = walk || !c.holeDirs[h] && !c.holeFiles[h]
+	}
+	llHome := func(h string) bool { return walk && homeHole(h) && !c.inRoots(h) }
 	below := func(h string) bool {
 		return slices.ContainsFunc(dirs, func(d string) bool { return d != h && within(h, d) })
 	}
 	var all []string
 	for _, h := range c.holes {
-		if c.holeDirs[h] && !homeHole(h) {
+		if c.holeDirs[h] && !llHome(h) {
 			all = append(all, h)
 		}
 	}
@@ -427,7 +434,7 @@ func (c *confinement) splitHoles() (files, dirs, holes []string) {
 	}
 	for _, h := range c.holes {
 		switch {
-		case homeHole(h) && !c.inRoots(h):
+		case llHome(h):
 			holes = append(holes, h)
 		case c.holeDirs[h] || below(h):
 		case c.holeFiles[h]:
@@ -440,9 +447,9 @@ func (c *confinement) splitHoles() (files, dirs, holes []string) {
 }
 
 // homeHole reports whether the hole h is another account's home (Protect's
-// otherHomes): it stays a Landlock hole, whose rules cost a listing of /home
-// and a rule per entry of / (which root's device rules walk anyway), where a
-// tmpfs over it is a superblock of its own (about 0.1 ms).
+// otherHomes): where the read rules walk / anyway, its Landlock rules cost a
+// listing of /home, where a tmpfs over it would be a superblock of its own
+// (about 0.1 ms); elsewhere it is mounted over like any secret directory.
 func homeHole(h string) bool {
 	return h == "/root" || filepath.Dir(h) == "/home"
 }
