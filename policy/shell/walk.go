@@ -93,6 +93,23 @@ func (w *walker) loopItems(fc *syntax.ForClause, st dirState, c ctx) (string, []
 	return it.Name.Value, items, true
 }
 
+// localName reports whether a for loop's variable is one no program or
+// shell feature reads from the environment: lower case letters, digits and
+// underscores (environment and shell variables are spelled in upper case;
+// the lower-case ones programs read, *_proxy, are left out, and bash's own
+// histchars and auto_resume).
+func localName(name string) bool {
+	if name == "" || strings.HasSuffix(name, "_proxy") || name == "histchars" || name == "auto_resume" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 // text returns n's source text.
 func (c ctx) text(n syntax.Node) string {
 	start, end := n.Pos().Offset(), n.End().Offset()
@@ -180,6 +197,12 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 		return loopOutcome(st, cond, body)
 	case *syntax.ForClause:
 		if name, items, ok := w.loopItems(cmd, st, c); ok {
+			if !localName(name) {
+				// A for loop assigns NAME in the shell: when NAME is
+				// exported (PATH, HOME, GIT_DIR, BASH_ENV...) the body's
+				// programs get the new value, and ~ and $HOME follow it.
+				w.unverified("for loop binds $" + name + ", which may be an environment or shell variable")
+			}
 			if _, outer := c.vars[name]; outer {
 				// After this loop NAME holds its last word, not the
 				// enclosing loop's: what follows would be judged with

@@ -1,0 +1,55 @@
+package policy_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"guard/sandbox/sandboxtest"
+)
+
+// The red-team pass on the judging boundary (redteam-judge.md), one test
+// per class: the finding's own command, other spellings of its class, and
+// the harmless commands next to them.
+
+// A for loop's variable is a shell assignment: a loop over PATH, HOME,
+// GIT_DIR, BASH_ENV (any exported name) hands the new value to the body's
+// programs, so `for PATH in .; do ls; done` runs ./ls and `for HOME in .;
+// do git diff; done` runs the diff.external of ./.gitconfig.
+func TestRedTeamLoopEnvironment(t *testing.T) {
+	set, _, proj := rtLab(t)
+	rtNotSafe(t, set, proj,
+		`for PATH in .; do ls; done`,
+		`for PATH in /tmp:/usr/bin; do ls; done`,
+		`for HOME in .; do git diff; done`,
+		`for HOME in /tmp; do cat ~/a.txt; done`,
+		`for GIT_DIR in x; do git log; done`,
+		`for GIT_CONFIG_GLOBAL in ./c; do git status; done`,
+		`for BASH_ENV in ./x; do bash -c true; done`,
+		`for IFS in x; do echo a; done`,
+		`for LD_PRELOAD in ./x.so; do ls; done`,
+		`for Path in .; do ls; done`,
+		`for https_proxy in http://x; do ls; done`,
+		`for f in a.txt; do for PAGER in ./x; do git log; done; done`,
+	)
+	rtSafe(t, set, proj,
+		`for f in a.txt b.txt; do cat "$f"; done`,
+		`for file_1 in *.txt; do wc -l "$file_1"; done`,
+		`for d in src; do ls "$d"; done`,
+	)
+
+	// What bash does with it: the loop's PATH finds the planted program.
+	if _, err := exec.LookPath("bash"); err != nil {
+		sandboxtest.Skipf(t, "bash not runnable: %v", err)
+	}
+	dir := t.TempDir()
+	mustWrite(t, filepath.Join(dir, "ls"), "#!/bin/sh\necho planted\n")
+	if err := os.Chmod(filepath.Join(dir, "ls"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("bash", "-c", `for PATH in `+dir+`; do ls; done`).Output()
+	if err != nil || string(out) != "planted\n" {
+		t.Errorf("bash: for PATH in DIR; do ls; done printed %q (%v), want the planted program's output", out, err)
+	}
+}
