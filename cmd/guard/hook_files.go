@@ -9,6 +9,7 @@ import (
 	"guard/internal/hook"
 	"guard/policy"
 	"guard/policy/patch"
+	"guard/policy/protect"
 	"guard/policy/shell"
 )
 
@@ -23,6 +24,11 @@ func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string,
 		decide := policy.DecideRead
 		if req.Names {
 			decide = policy.DecideNames
+		}
+		if req.Tree != nil {
+			decide = func(paths []string, mode policy.Mode, list *protect.List, home string) (policy.Decision, []policy.ReadPath) {
+				return policy.DecideSearch(paths, req.Search, *req.Tree, mode, list, home)
+			}
 		}
 		d, _ := decide(targets(req.Paths, g.Cwd, home), g.Mode, g.ProtectList(), home)
 		return fileVerdict(d), d.Reason, true

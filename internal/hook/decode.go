@@ -7,6 +7,8 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+
+	"guard/policy"
 )
 
 // MaxRequest is the largest request Decode reads, in bytes.
@@ -56,6 +58,11 @@ type Request struct {
 	Names bool // a read tool that lists names only (Glob, glob)
 	Paths []string
 	Patch string
+	// Search is a search tool's pattern (Grep's, grep_search's), and Tree,
+	// when set, says that the read tool reads every file below a directory
+	// of Paths (a search, read_many_files) and how it walks it.
+	Search string
+	Tree   *policy.TreeRead
 
 	// Input is tool_input as sent, key by key, so that a rewrite keeps the
 	// fields guard does not know. Nil when the request had none.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"guard/policy"
 )
 
 // fileTool is how one of an agent's file tools names what it writes or
@@ -25,6 +27,11 @@ type fileTool struct {
 	patterns []string
 	// patch: the tool input is a Codex patch, in one of these keys.
 	patch []string
+	// search are keys holding the pattern a search tool looks for.
+	search []string
+	// tree: the tool reads every file below a directory it is given, as
+	// the Tree field of Request says.
+	tree *policy.TreeRead
 }
 
 // namedTool is one of an agent's edit and read tools, by its tool_name.
@@ -51,7 +58,9 @@ var fileTools = [...][]namedTool{
 		{"MultiEdit", fileTool{edit: true, paths: []string{"file_path"}, required: true}},
 		{"NotebookEdit", fileTool{edit: true, paths: []string{"notebook_path"}, required: true}},
 		{"Read", fileTool{paths: []string{"file_path"}, required: true}},
-		{"Grep", fileTool{paths: []string{"path"}, patterns: []string{"glob"}}},
+		// Grep runs rg --hidden with .git left out; it respects .gitignore.
+		{"Grep", fileTool{paths: []string{"path"}, patterns: []string{"glob"}, search: []string{"pattern"},
+			tree: &policy.TreeRead{Hidden: true, GitIgnore: true, SkipVCS: true}}},
 		{"Glob", fileTool{names: true, paths: []string{"path"}, patterns: []string{"pattern"}}},
 	},
 	Codex: {
@@ -66,11 +75,15 @@ var fileTools = [...][]namedTool{
 		{"write_file", fileTool{edit: true, paths: []string{"file_path"}, required: true}},
 		{"replace", fileTool{edit: true, paths: []string{"file_path"}, required: true}},
 		{"read_file", fileTool{paths: []string{"file_path", "absolute_path"}, required: true}},
-		{"read_many_files", fileTool{lists: []string{"include", "paths"}}},
+		{"read_many_files", fileTool{lists: []string{"include", "paths"}, tree: &policy.TreeRead{Hidden: true, GitIgnore: true, SkipVCS: true}}},
 		{"glob", fileTool{names: true, paths: []string{"dir_path", "path"}, patterns: []string{"pattern"}}},
 		// grep_search since 0.x; search_file_content is its older name.
-		{"grep_search", fileTool{paths: []string{"dir_path", "path"}, patterns: []string{"include_pattern", "include"}}},
-		{"search_file_content", fileTool{paths: []string{"dir_path", "path"}, patterns: []string{"include_pattern", "include"}}},
+		// grep_search runs rg without --hidden; search_file_content may run
+		// git grep or grep -r, which read hidden and ignored files.
+		{"grep_search", fileTool{paths: []string{"dir_path", "path"}, patterns: []string{"include_pattern", "include"},
+			search: []string{"pattern"}, tree: &policy.TreeRead{GitIgnore: true, SkipVCS: true}}},
+		{"search_file_content", fileTool{paths: []string{"dir_path", "path"}, patterns: []string{"include_pattern", "include"},
+			search: []string{"pattern"}, tree: &policy.TreeRead{Hidden: true, SkipVCS: true}}},
 	},
 }
 
@@ -103,7 +116,17 @@ func decodeFiles(req *Request) error {
 	if !ok {
 		return nil
 	}
-	req.Edit, req.Read, req.Names = t.edit, !t.edit, t.names
+	req.Edit, req.Read, req.Names, req.Tree = t.edit, !t.edit, t.names, t.tree
+	for _, key := range t.search {
+		s, err := stringField(req.Input, key)
+		if err != nil {
+			return err
+		}
+		if s != "" {
+			req.Search = s
+			break
+		}
+	}
 	if len(t.patch) > 0 {
 		for _, key := range t.patch {
 			s, err := stringField(req.Input, key)

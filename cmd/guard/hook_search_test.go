@@ -1,0 +1,89 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestHookSearchTree: an agent's search tools (Grep, grep_search,
+// search_file_content) print the matching lines of every file below the
+// directory searched, and read_many_files every file its globs match, so a
+// secret file in that tree is a secret read, as for `grep -r` in a shell;
+// so is a search for a secret-looking variable, and a Read of a file that
+// holds a token (an .npmrc). Red-team: each of these was let through
+// (no objection) while the shell's `grep -r PRIVATE .` asked.
+func TestHookSearchTree(t *testing.T) {
+	guard := hookGuard(t)
+	base, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := hookEnv(t, base)
+	write := func(p, body string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// leaky: a key and an .npmrc with a token, neither ignored.
+	leaky := filepath.Join(base, "leaky")
+	write(leaky+"/.git/HEAD", "ref: refs/heads/main\n")
+	write(leaky+"/src/main.go", "package main\n")
+	write(leaky+"/keys/server.key", "-----BEGIN PRIVATE KEY-----\n")
+	write(leaky+"/.npmrc", "//registry.npmjs.org/:_authToken=npm_x\n")
+	// tidy: its .env is ignored by the repository's .gitignore, as rg (and
+	// so Grep and grep_search) honour; git grep and grep -r do not.
+	tidy := filepath.Join(base, "tidy")
+	write(tidy+"/.git/HEAD", "ref: refs/heads/main\n")
+	write(tidy+"/src/main.go", "package main\n")
+	write(tidy+"/.env", "OPENAI_API_KEY=sk-x\n")
+	write(tidy+"/.gitignore", "node_modules/\n.env\n")
+	// whitelist: the same, but a "!" line guard does not read.
+	white := filepath.Join(base, "white")
+	write(white+"/.git/HEAD", "ref: refs/heads/main\n")
+	write(white+"/.env", "OPENAI_API_KEY=sk-x\n")
+	write(white+"/.gitignore", ".env*\n!.env\n")
+
+	type tc struct {
+		name, agent, dir, tool string
+		input                  map[string]any
+		secret                 bool
+	}
+	cases := []tc{
+		{"Grep tree with a key", "claude-code", leaky, "Grep", map[string]any{"pattern": "PRIVATE", "path": leaky}, true},
+		{"Grep working directory", "claude-code", leaky, "Grep", map[string]any{"pattern": "x"}, true},
+		{"Grep glob narrows to code", "claude-code", leaky, "Grep", map[string]any{"pattern": "x", "glob": "*.go"}, false},
+		{"Grep glob braces", "claude-code", leaky, "Grep", map[string]any{"pattern": "x", "glob": "*.{go,key}"}, true},
+		{"Grep for a secret variable", "claude-code", leaky, "Grep", map[string]any{"pattern": "OPENAI_API_KEY|x", "path": leaky + "/src"}, true},
+		{"Grep code", "claude-code", leaky, "Grep", map[string]any{"pattern": "func main", "path": leaky + "/src"}, false},
+		{"Read npmrc token", "claude-code", leaky, "Read", map[string]any{"file_path": leaky + "/.npmrc"}, true},
+		{"Read code", "claude-code", leaky, "Read", map[string]any{"file_path": leaky + "/src/main.go"}, false},
+		{"grep_search tree", "gemini", leaky, "grep_search", map[string]any{"pattern": "x", "dir_path": leaky}, true},
+		{"search_file_content tree", "gemini", leaky, "search_file_content", map[string]any{"pattern": "x"}, true},
+		{"read_many_files directory", "gemini", leaky, "read_many_files", map[string]any{"include": []string{"keys"}}, true},
+		{"read_many_files all", "gemini", leaky, "read_many_files", map[string]any{"include": []string{"**/*"}}, true},
+		{"read_many_files code", "gemini", leaky, "read_many_files", map[string]any{"include": []string{"**/*.go"}}, false},
+		{"Grep ignored env", "claude-code", tidy, "Grep", map[string]any{"pattern": "x"}, false},
+		{"grep_search ignored env", "gemini", tidy, "grep_search", map[string]any{"pattern": "x"}, false},
+		{"search_file_content ignored env", "gemini", tidy, "search_file_content", map[string]any{"pattern": "x"}, true},
+		{"Grep whitelisted env", "claude-code", white, "Grep", map[string]any{"pattern": "x"}, true},
+	}
+	for _, tt := range cases {
+		t.Run(tt.agent+" "+tt.name, func(t *testing.T) {
+			for _, mode := range editModes {
+				ans := hookAsk(t, guard, tt.agent, tt.dir, hookWith(env, "GUARD_MODE="+mode), fileRequest(tt.agent, tt.dir, tt.tool, tt.input))
+				got := hookOutcome(ans)
+				switch {
+				case tt.secret && (got == "allow" || got == "pass"):
+					t.Errorf("%s: %s, want asked or denied: %v", mode, got, ans)
+				case !tt.secret && got != "pass" && got != "allow":
+					t.Errorf("%s: %s, want let through: %v", mode, got, ans)
+				}
+			}
+		})
+	}
+}
