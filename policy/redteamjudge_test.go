@@ -53,3 +53,21 @@ func TestRedTeamLoopEnvironment(t *testing.T) {
 		t.Errorf("bash: for PATH in DIR; do ls; done printed %q (%v), want the planted program's output", out, err)
 	}
 }
+
+// guard's own --policy FILE reads FILE as Starlark, and the error quotes
+// the first word it cannot read: `guard check --policy .env ls` printed
+// "undefined: hunter2" while guard check was safe.
+func TestRedTeamGuardPolicyFile(t *testing.T) {
+	set, home, proj := rtLab(t)
+	mustWrite(t, filepath.Join(proj, ".env"), "DB_PASSWORD=hunter2\n")
+	rtNotSafe(t, set, proj,
+		`guard check --policy .env ls`,
+		`guard check --policy=.env -- ls`,
+		`guard explain --policy `+home+`/.aws/credentials ls`,
+		`guard which --policy ~/.ssh/id_ed25519 ls`,
+		`guard policy list --policy .env`,
+		`guard check --policy /dev/tty ls`,
+		`/usr/local/bin/guard check --policy .env ls`,
+	)
+	rtSafe(t, set, proj, `guard check ls`, `guard explain rm -rf build`, `guard check --policy p.json ls`)
+}

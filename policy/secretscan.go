@@ -87,6 +87,35 @@ func secretDump(argv []string, cwd string) string {
 		return gitConfigPrint(argv, cwd)
 	case "systemctl":
 		return showEnv(argv)
+	case "guard":
+		return guardPolicyRead(argv, cwd)
+	}
+	return ""
+}
+
+// guardPolicyRead: guard's --policy FILE (check, explain, which, policy
+// list) reads FILE as Starlark, and its error quotes the first word it
+// cannot read: `guard check --policy .env ls` printed "undefined: hunter2".
+func guardPolicyRead(argv []string, cwd string) string {
+	for i := 1; i < len(argv); i++ {
+		a, file := argv[i], ""
+		switch {
+		case a == "--":
+			return ""
+		case a == "--policy" && i+1 < len(argv):
+			file = argv[i+1]
+			i++
+		case strings.HasPrefix(a, "--policy="):
+			file = strings.TrimPrefix(a, "--policy=")
+		default:
+			continue
+		}
+		if why := secretPath(file, cwd); why != "" {
+			return "guard --policy " + why + ": its errors quote the file"
+		}
+		if why := deviceRead(absolute(file, cwd), "/"); why != "" {
+			return "guard --policy reads " + why
+		}
 	}
 	return ""
 }
