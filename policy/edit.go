@@ -150,6 +150,8 @@ func decideRead(paths []string, mode Mode, list *protect.List, home string, belo
 			rp.Secret = EntryWhy(e)
 		} else if why := contentSecret(rp.Resolved); below && why != "" {
 			rp.Secret = why // an .npmrc or a git config holding a token
+		} else if why := tokenSecret(rp.Resolved); below && why != "" {
+			rp.Secret = why
 		}
 		if rp.Secret != "" {
 			secrets = append(secrets, rp.Resolved+" ("+rp.Secret+")")

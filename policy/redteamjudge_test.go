@@ -71,3 +71,34 @@ func TestRedTeamGuardPolicyFile(t *testing.T) {
 	)
 	rtSafe(t, set, proj, `guard check ls`, `guard explain rm -rf build`, `guard check --policy p.json ls`)
 }
+
+// Credentials live in files of every name (~/.config/stripe/config.toml, a
+// service-account JSON, ~/.fly/config.yml, a tfstate): a file read whole
+// whose content holds a private key block or a provider's token format is a
+// secret read, whatever its name. Red-team: cat of each was safe.
+func TestRedTeamTokenContent(t *testing.T) {
+	set, home, proj := rtLab(t)
+	for f, body := range map[string]string{
+		home + "/.config/stripe/config.toml": "live_mode_api_key = \"rk_live_51HabcdefghijklmnopqrstuvwxYZ\"\n",
+		home + "/.fly/config.yml":            "access_token: ghp_abcdefghijklmnopqrstuvwxyz0123456789\n",
+		proj + "/service-account.json":       `{"type":"service_account","private_key":"-----BEGIN PRIVATE KEY-----\nMIIE\n"}`,
+		proj + "/deploy/terraform.tfstate":   `{"outputs":{"k":{"value":"AKIAQWERTYUIOPASDFGH"}}}`,
+		proj + "/notes.md":                   "key: sk-proj-abcdefghijklmnopqrstuvwxyz0123456789\n",
+		proj + "/age.txt":                    "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ\n",
+		proj + "/docs/aws.md":                "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n",
+	} {
+		mustWrite(t, f, body)
+	}
+	rtNotSafe(t, set, proj,
+		`cat ~/.config/stripe/config.toml`,
+		`head -5 ~/.fly/config.yml`,
+		`cat service-account.json`,
+		`grep value deploy/terraform.tfstate`,
+		`tail notes.md`,
+		`cat age.txt`,
+		`for f in *.json; do cat "$f"; done`,
+		`cat *.json`,
+		`head deploy/*`,
+	)
+	rtSafe(t, set, proj, `cat a.txt`, `cat docs/aws.md`, `wc -l service-account.json`, `ls -la deploy`)
+}

@@ -79,6 +79,9 @@ func secretPath(path, cwd string) string {
 	if why := contentSecret(abs); why != "" {
 		return "reads " + path + ": " + why
 	}
+	if why := tokenSecret(abs); why != "" {
+		return "reads " + path + ": " + why
+	}
 	return ""
 }
 
@@ -107,6 +110,9 @@ func secretGlob(pattern, cwd string) string {
 			return "reads " + pattern + " (" + m + ": " + e.Reason + ")"
 		}
 		if why := contentSecret(Resolve(m, "/")); why != "" {
+			return "reads " + pattern + " (" + m + ": " + why + ")"
+		}
+		if why := tokenSecret(Resolve(m, "/")); why != "" {
 			return "reads " + pattern + " (" + m + ": " + why + ")"
 		}
 		if why := deviceRead(m, "/"); why != "" {

@@ -291,6 +291,49 @@ func contentSecret(abs string) string {
 	return ""
 }
 
+// tokenInFile matches what only a credential looks like, whatever file
+// holds it: a private key block, an age secret key, and the token formats
+// of the big providers (GitHub, GitLab, Slack, AWS key ids, OpenAI and
+// Anthropic keys, npm, Hugging Face, Google API keys, Stripe live keys).
+var tokenInFile = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|AGE-SECRET-KEY-1[0-9A-Z]{50,}|` +
+		`\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,}|glpat-[A-Za-z0-9_-]{20,}|xox[abprs]-[0-9A-Za-z-]{10,}|` +
+		`(AKIA|ASIA)[0-9A-Z]{16}|sk-(ant-|proj-)?[A-Za-z0-9_-]{32,}|npm_[A-Za-z0-9]{36}|hf_[A-Za-z0-9]{34}|` +
+		`AIza[0-9A-Za-z_-]{35}|[rs]k_live_[0-9A-Za-z]{24,})`)
+})
+
+// maxTokenScan bounds the part of a file read whole that is scanned for
+// tokens.
+const maxTokenScan = 256 << 10
+
+// tokenSecret says why the file abs, read whole by a command or an agent's
+// Read tool, holds a credential by what it looks like (tokenInFile), or "":
+// a config file of any name (~/.config/stripe/config.toml, a
+// service-account JSON, a tfstate) holds its tokens in these forms. Only a
+// regular file is read, and only its first 256 KiB: a token further in is
+// not seen. The tree walks of recursive readers do not scan content.
+func tokenSecret(abs string) string {
+	b, err := safefile.ReadHead(abs, maxTokenScan)
+	if err != nil {
+		return ""
+	}
+	for _, m := range tokenInFile().FindAll(b, 64) {
+		if strings.HasSuffix(string(m), "EXAMPLE") {
+			continue // AWS's documentation key id, AKIAIOSFODNN7EXAMPLE
+		}
+		// The reason goes to the agent: it names the kind, never the text.
+		kind := "an API token"
+		switch {
+		case strings.HasPrefix(string(m), "-----BEGIN"):
+			kind = "a private key"
+		case strings.HasPrefix(string(m), "AGE-"):
+			kind = "an age secret key"
+		}
+		return filepath.Base(abs) + " holds what looks like " + kind
+	}
+	return ""
+}
+
 // gitConfigPrint: git config reads and git remote listings print the
 // repository's and the user's config values; a secret when those files
 // hold credentials.

@@ -35,6 +35,7 @@ func TestHookSearchTree(t *testing.T) {
 	write(leaky+"/src/main.go", "package main\n")
 	write(leaky+"/keys/server.key", "-----BEGIN PRIVATE KEY-----\n")
 	write(leaky+"/.npmrc", "//registry.npmjs.org/:_authToken=npm_x\n")
+	write(leaky+"/deploy/sa.json", `{"private_key":"-----BEGIN PRIVATE KEY-----\nMIIE"}`)
 	// tidy: its .env is ignored by the repository's .gitignore, as rg (and
 	// so Grep and grep_search) honour; git grep and grep -r do not.
 	tidy := filepath.Join(base, "tidy")
@@ -62,6 +63,8 @@ func TestHookSearchTree(t *testing.T) {
 		{"Grep code", "claude-code", leaky, "Grep", map[string]any{"pattern": "func main", "path": leaky + "/src"}, false},
 		{"Read npmrc token", "claude-code", leaky, "Read", map[string]any{"file_path": leaky + "/.npmrc"}, true},
 		{"Read code", "claude-code", leaky, "Read", map[string]any{"file_path": leaky + "/src/main.go"}, false},
+		{"Read a key by its content", "claude-code", leaky, "Read", map[string]any{"file_path": leaky + "/deploy/sa.json"}, true},
+		{"read_file a key by its content", "gemini", leaky, "read_file", map[string]any{"file_path": leaky + "/deploy/sa.json"}, true},
 		{"grep_search tree", "gemini", leaky, "grep_search", map[string]any{"pattern": "x", "dir_path": leaky}, true},
 		{"search_file_content tree", "gemini", leaky, "search_file_content", map[string]any{"pattern": "x"}, true},
 		{"read_many_files directory", "gemini", leaky, "read_many_files", map[string]any{"include": []string{"keys"}}, true},
