@@ -102,3 +102,25 @@ func TestRedTeamTokenContent(t *testing.T) {
 	)
 	rtSafe(t, set, proj, `cat a.txt`, `cat docs/aws.md`, `wc -l service-account.json`, `ls -la deploy`)
 }
+
+// A path through another process's /proc/PID/root, cwd or fd/N that the
+// judge cannot read (another user's process, or one not started yet) leads
+// somewhere unknown, while `sudo cat` reads through it: as nobody, `sudo
+// cat /proc/PID/root/etc/shadow` (PID a root process) was safe, and root
+// read /etc/shadow through it.
+func TestRedTeamProcLinks(t *testing.T) {
+	set, _, proj := rtLab(t)
+	const gone = "/proc/2147483646" // no such process now; one may have it by the time the command runs
+	rtNotSafe(t, set, proj,
+		`sudo cat `+gone+`/root/etc/shadow`,
+		`cat `+gone+`/root/etc/shadow`,
+		`head `+gone+`/cwd/.config/x`,
+		`sudo cat `+gone+`/fd/3`,
+		`sudo cat `+gone+`/task/1/root/etc/shadow`,
+		`sudo grep x `+gone+`/map_files/1-2`,
+	)
+	if os.Getuid() != 0 {
+		rtNotSafe(t, set, proj, `sudo cat /proc/1/root/etc/shadow`)
+	}
+	rtSafe(t, set, proj, `cat /proc/self/status`, `cat /proc/cpuinfo`, `cat /proc/1/cmdline`, `ls /proc/self/fd`)
+}

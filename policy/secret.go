@@ -67,6 +67,9 @@ func secretPath(path, cwd string) string {
 		}
 	}
 	abs := Resolve(absolute(path, cwd), "/")
+	if via := procLink(abs); via != "" {
+		return "reads " + path + " through " + via + ", which guard cannot follow (another user's process: `sudo cat /proc/1/root/etc/shadow` reads /etc/shadow)"
+	}
 	h := home()
 	for i, p := range []string{abs, filepath.Clean(absolute(path, cwd))} {
 		if i == 1 && p == abs {
@@ -81,6 +84,27 @@ func secretPath(path, cwd string) string {
 	}
 	if why := tokenSecret(abs); why != "" {
 		return "reads " + path + ": " + why
+	}
+	return ""
+}
+
+// procLink returns the /proc link that a resolved path still goes through
+// (/proc/PID/root, cwd, fd/N, map_files/X, also below task/TID), or "": the
+// judge could not read the link (another user's process), so what lies
+// behind it is unknown, while a program run with more rights (sudo) reads
+// through it.
+func procLink(abs string) string {
+	parts := strings.Split(abs, "/")
+	if len(parts) < 4 || parts[0] != "" || parts[1] != "proc" {
+		return ""
+	}
+	i := 3
+	if len(parts) > 5 && parts[3] == "task" {
+		i = 5
+	}
+	switch parts[i] {
+	case "root", "cwd", "fd", "map_files":
+		return strings.Join(parts[:i+1], "/")
 	}
 	return ""
 }
