@@ -124,3 +124,19 @@ func TestRedTeamProcLinks(t *testing.T) {
 	}
 	rtSafe(t, set, proj, `cat /proc/self/status`, `cat /proc/cpuinfo`, `cat /proc/1/cmdline`, `ls /proc/self/fd`)
 }
+
+// A process's memory holds the keys it uses: `xxd -s ADDR -l N
+// /proc/PID/mem` (ADDR from /proc/PID/maps) printed the API key a
+// same-user process held, and was safe; so was /proc/kcore.
+func TestRedTeamProcMemory(t *testing.T) {
+	set, _, proj := rtLab(t)
+	rtNotSafe(t, set, proj,
+		`xxd -s 0x7f2e8231a000 -l 4096 /proc/1/mem`,
+		`od -j 4096 -N 64 /proc/self/mem`,
+		`hexdump -s 4096 -n 64 /proc/1/task/1/mem`,
+		`strings /proc/1/mem`,
+		`xxd -s 0x1000 -l 64 /proc/kcore`,
+		`head -c 100 /proc/*/mem`,
+	)
+	rtSafe(t, set, proj, `cat /proc/meminfo`, `cat /proc/self/maps`, `head /proc/self/status`)
+}

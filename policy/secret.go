@@ -67,6 +67,9 @@ func secretPath(path, cwd string) string {
 		}
 	}
 	abs := Resolve(absolute(path, cwd), "/")
+	if procMemory(abs) {
+		return "reads " + path + ", a process's or the kernel's memory, which holds the keys it uses"
+	}
 	if via := procLink(abs); via != "" {
 		return "reads " + path + " through " + via + ", which guard cannot follow (another user's process: `sudo cat /proc/1/root/etc/shadow` reads /etc/shadow)"
 	}
@@ -109,6 +112,18 @@ func procLink(abs string) string {
 	return ""
 }
 
+// procMemory reports whether abs is a process's memory (/proc/PID/mem,
+// also below task/TID) or the kernel's (/proc/kcore): `xxd -s ADDR -l N
+// /proc/PID/mem` printed the API key a same-user process held, at an
+// address /proc/PID/maps gives.
+func procMemory(abs string) bool {
+	parts := strings.Split(abs, "/")
+	if len(parts) < 3 || parts[0] != "" || parts[1] != "proc" {
+		return false
+	}
+	return abs == "/proc/kcore" || parts[len(parts)-1] == "mem" && (len(parts) == 4 || len(parts) == 6 && parts[3] == "task")
+}
+
 // metadataOnly are programs that print what a file is, never what it holds.
 func metadataOnly(s string) bool {
 	switch s {
@@ -135,6 +150,9 @@ func secretGlob(pattern, cwd string) string {
 		}
 		if why := contentSecret(Resolve(m, "/")); why != "" {
 			return "reads " + pattern + " (" + m + ": " + why + ")"
+		}
+		if procMemory(Resolve(m, "/")) {
+			return "reads " + pattern + " (" + m + ": a process's or the kernel's memory)"
 		}
 		if why := tokenSecret(Resolve(m, "/")); why != "" {
 			return "reads " + pattern + " (" + m + ": " + why + ")"

@@ -313,6 +313,9 @@ const maxTokenScan = 256 << 10
 // regular file is read, and only its first 256 KiB: a token further in is
 // not seen. The tree walks of recursive readers do not scan content.
 func tokenSecret(abs string) string {
+	if strings.HasPrefix(abs, "/proc/") || strings.HasPrefix(abs, "/sys/") || strings.HasPrefix(abs, "/dev/") {
+		return "" // not configuration; reading some of them acts or blocks
+	}
 	b, err := safefile.ReadHead(abs, maxTokenScan)
 	if err != nil {
 		return ""
