@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"guard/policy/protect"
@@ -70,22 +71,11 @@ func DecideSearch(paths []string, pattern string, tr TreeRead, mode Mode, list *
 		if fi, err := os.Stat(real); err != nil || !fi.IsDir() {
 			continue
 		}
-		r := walkTree(real, tr.Hidden)
-		for _, f := range r.found {
-			if tr.SkipVCS && strings.Contains(f+"/", "/.git/") {
-				continue
-			}
-			if globs := dirs[dir]; len(globs) > 0 && !toolGlobMatches(globs, filepath.Base(f)) {
-				continue
-			}
-			if tr.GitIgnore && gitIgnored(f) {
-				continue
-			}
+		f, complete := searchTree(real, dirs[dir], tr)
+		if f != "" {
 			why = append(why, dir+" holds "+f+" ("+whySecret(f)+")")
-			break
-		}
-		if !r.complete {
-			why = append(why, dir+" is too large to check for secret files")
+		} else if !complete {
+			why = append(why, dir+" is too large to check for secret files (over "+strconv.Itoa(maxWalkEntries)+" entries)")
 		}
 	}
 	if len(why) > 0 && d.Action == Run {
@@ -95,6 +85,74 @@ func DecideSearch(paths []string, pattern string, tr TreeRead, mode Mode, list *
 		}
 	}
 	return d, reads
+}
+
+// searchTree walks dir as the tool does (hidden entries, .git, the
+// directories a .gitignore names: skipped or not, as tr says), bounded like
+// the judge's own tree walk, and returns the first secret file it meets
+// whose name one of globs (none: any) matches, and whether it saw the whole
+// tree. A secret is found by its name, by its content for the configs that
+// hold tokens (.npmrc, git configs), or as a link to a secret.
+func searchTree(dir string, globs []string, tr TreeRead) (string, bool) {
+	walkMu.Lock() // readDir's buffer
+	defer walkMu.Unlock()
+	h := home()
+	ign := ignoreCache{}
+	n := 0
+	complete := true
+	found := ""
+	consider := func(p string) bool {
+		return (len(globs) == 0 || toolGlobMatches(globs, filepath.Base(p))) && !(tr.GitIgnore && ign.ignored(p, false))
+	}
+	if secrets().Secret(dir, h) != nil {
+		return dir, true
+	}
+	queue := []string{dir}
+	seen := map[string]bool{dir: true}
+	for len(queue) > 0 && found == "" && complete {
+		d := queue[0]
+		queue = queue[1:]
+		readDir(d, maxWalkEntries-n+1, func(name string, isDir, isLink bool) {
+			if found != "" || !complete {
+				return
+			}
+			if n++; n > maxWalkEntries {
+				complete = false
+				return
+			}
+			p := d + "/" + name
+			switch {
+			case tr.SkipVCS && (name == ".git" || name == ".svn" || name == ".hg" || name == ".bzr" || name == ".jj"):
+				return
+			case !tr.Hidden && strings.HasPrefix(name, "."):
+				return
+			case isDir && tr.GitIgnore && ign.ignored(p, true):
+				return
+			}
+			if secrets().MayEndWith(protect.Secret, name, h) && secrets().Secret(p, h) != nil ||
+				(contentName(name) || name == "config") && contentSecret(p) != "" {
+				if consider(p) {
+					found = p
+				}
+				return
+			}
+			if isLink {
+				secret, target := linkSecret(p, h)
+				if secret && consider(p) {
+					found = p
+				} else if target != "" && !seen[target] {
+					seen[target] = true
+					queue = append(queue, target)
+				}
+				return
+			}
+			if isDir && !seen[p] {
+				seen[p] = true
+				queue = append(queue, p)
+			}
+		})
+	}
+	return found, complete
 }
 
 // toolGlobMatches is matchesAny for a tool's glob, which may also hold
@@ -121,12 +179,30 @@ func secretPatternWord(v string) string {
 	return ""
 }
 
-// gitIgnored reports whether rg skips the file f for a plain .gitignore
-// line of the repository f is in: its name, or a directory above it, named
-// by a line without "/" (or only a trailing one), or by a line anchored at
-// that .gitignore's directory. When in doubt (no repository, a "!" line in
-// any ignore file on the way, "**", an unreadable file) it is not ignored.
-func gitIgnored(f string) bool {
+// ignoreCache holds the ignore files read during one walk, by path.
+type ignoreCache map[string]ignoreFile
+
+type ignoreFile struct {
+	lines []string
+	ok    bool
+}
+
+func (c ignoreCache) read(p string) ([]string, bool) {
+	if f, ok := c[p]; ok {
+		return f.lines, f.ok
+	}
+	lines, ok := ignoreLines(p)
+	c[p] = ignoreFile{lines, ok}
+	return lines, ok
+}
+
+// ignored reports whether rg skips f (a directory when dir is set) for a
+// plain .gitignore line of the repository f is in: its name, or a
+// directory above it, named by a line without "/" (or only a trailing
+// one), or by a line anchored at that .gitignore's directory. When in
+// doubt (no repository, a "!" line in any ignore file on the way, "**", a
+// backslash, an unreadable file, an .ignore or .rgignore file) it is not.
+func (c ignoreCache) ignored(f string, dir bool) bool {
 	var dirs []string
 	repo := ""
 	for d := filepath.Dir(f); ; d = filepath.Dir(d) {
@@ -145,11 +221,11 @@ func gitIgnored(f string) bool {
 	ignored := false
 	for _, d := range dirs {
 		for _, name := range []string{".ignore", ".rgignore"} {
-			if lines, ok := ignoreLines(filepath.Join(d, name)); !ok || len(lines) > 0 {
+			if lines, ok := c.read(filepath.Join(d, name)); !ok || len(lines) > 0 {
 				return false // another ignore file may whitelist it
 			}
 		}
-		lines, ok := ignoreLines(filepath.Join(d, ".gitignore"))
+		lines, ok := c.read(filepath.Join(d, ".gitignore"))
 		if !ok {
 			return false
 		}
@@ -161,18 +237,18 @@ func gitIgnored(f string) bool {
 			if strings.HasPrefix(l, "!") || strings.Contains(l, "**") || strings.Contains(l, `\`) {
 				return false
 			}
-			if ignoreLineMatches(l, rel) {
+			if ignoreLineMatches(l, rel, dir) {
 				ignored = true
 			}
 		}
 	}
-	if lines, ok := ignoreLines(filepath.Join(repo, ".git", "info", "exclude")); !ok {
+	lines, ok := c.read(filepath.Join(repo, ".git", "info", "exclude"))
+	if !ok {
 		return false
-	} else {
-		for _, l := range lines {
-			if strings.HasPrefix(l, "!") {
-				return false
-			}
+	}
+	for _, l := range lines {
+		if strings.HasPrefix(l, "!") {
+			return false
 		}
 	}
 	return ignored
@@ -205,8 +281,9 @@ func ignoreLines(p string) ([]string, bool) {
 }
 
 // ignoreLineMatches reports whether a .gitignore line l names rel (a path
-// below the .gitignore's directory) or a directory above it.
-func ignoreLineMatches(l, rel string) bool {
+// below the .gitignore's directory; a directory when dir is set) or a
+// directory above it.
+func ignoreLineMatches(l, rel string, dir bool) bool {
 	dirOnly := strings.HasSuffix(l, "/")
 	l = strings.TrimSuffix(l, "/")
 	parts := strings.Split(rel, "/")
@@ -214,14 +291,14 @@ func ignoreLineMatches(l, rel string) bool {
 		// Anchored at the .gitignore's directory.
 		l = strings.TrimPrefix(l, "/")
 		n := strings.Count(l, "/") + 1
-		if n > len(parts) || dirOnly && n == len(parts) {
+		if n > len(parts) || dirOnly && !dir && n == len(parts) {
 			return false
 		}
 		ok, _ := filepath.Match(l, strings.Join(parts[:n], "/"))
 		return ok
 	}
 	for i, p := range parts {
-		if dirOnly && i == len(parts)-1 {
+		if dirOnly && !dir && i == len(parts)-1 {
 			break
 		}
 		if ok, _ := filepath.Match(l, p); ok {

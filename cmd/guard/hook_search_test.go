@@ -42,7 +42,9 @@ func TestHookSearchTree(t *testing.T) {
 	write(tidy+"/.git/HEAD", "ref: refs/heads/main\n")
 	write(tidy+"/src/main.go", "package main\n")
 	write(tidy+"/.env", "OPENAI_API_KEY=sk-x\n")
-	write(tidy+"/.gitignore", "node_modules/\n.env\n")
+	write(tidy+"/.gitignore", "node_modules/\n.env\n/build/\n")
+	write(tidy+"/node_modules/pkg/test/server.key", "-----BEGIN PRIVATE KEY-----\n")
+	write(tidy+"/build/out/id_rsa", "-----BEGIN OPENSSH PRIVATE KEY-----\n")
 	// whitelist: the same, but a "!" line guard does not read.
 	white := filepath.Join(base, "white")
 	write(white+"/.git/HEAD", "ref: refs/heads/main\n")
@@ -74,6 +76,8 @@ func TestHookSearchTree(t *testing.T) {
 		{"grep_search ignored env", "gemini", tidy, "grep_search", map[string]any{"pattern": "x"}, false},
 		{"search_file_content ignored env", "gemini", tidy, "search_file_content", map[string]any{"pattern": "x"}, true},
 		{"Grep whitelisted env", "claude-code", white, "Grep", map[string]any{"pattern": "x"}, true},
+		{"Grep into an ignored directory", "claude-code", tidy, "Grep", map[string]any{"pattern": "x", "path": tidy + "/src"}, false},
+		{"read_many_files ignored", "gemini", tidy, "read_many_files", map[string]any{"include": []string{"**/*"}}, false},
 	}
 	for _, tt := range cases {
 		t.Run(tt.agent+" "+tt.name, func(t *testing.T) {
