@@ -140,3 +140,24 @@ func TestRedTeamProcMemory(t *testing.T) {
 	)
 	rtSafe(t, set, proj, `cat /proc/meminfo`, `cat /proc/self/maps`, `head /proc/self/status`)
 }
+
+// With CDPATH in the environment (a user's .bashrc exports it; the agent's
+// shell inherits it), `cd src` goes to the first CDPATH directory holding
+// src, not to ./src: the judge judged the files of ./src while bash read
+// another tree's.
+func TestRedTeamCdpath(t *testing.T) {
+	set, home, proj := rtLab(t)
+	rtSafe(t, set, proj, `cd src && cat c.txt`)
+	t.Setenv("CDPATH", home)
+	mustWrite(t, filepath.Join(home, "src", "c.txt"), "elsewhere\n")
+	rtNotSafe(t, set, proj, `cd src && cat c.txt`, `cd src; ls`, `pushd src && cat c.txt`)
+	rtSafe(t, set, proj, `cd ./src && cat c.txt`, `cd `+proj+`/src && cat c.txt`, `cat src/c.txt`)
+	if _, err := exec.LookPath("bash"); err != nil {
+		sandboxtest.Skipf(t, "bash not runnable: %v", err)
+	}
+	cmd := exec.Command("bash", "-c", `cd src >/dev/null && cat c.txt`)
+	cmd.Dir = proj
+	if out, err := cmd.Output(); err != nil || string(out) != "elsewhere\n" {
+		t.Errorf("bash with CDPATH=%s: cd src && cat c.txt printed %q (%v), want the CDPATH directory's file", home, out, err)
+	}
+}

@@ -3,6 +3,7 @@ package shell
 import (
 	"fmt"
 	"maps"
+	"os"
 	"path"
 	"slices"
 	"strconv"
@@ -1142,11 +1143,21 @@ func (w *walker) cd(words []word, st dirState) outcome {
 		why = name + " " + short(args[0].text)
 	case args[0].text == "" || args[0].text[0] == '-' || args[0].text[0] == '+':
 		why = name + " " + args[0].text
+	case os.Getenv("CDPATH") != "" && cdpathApplies(args[0].text):
+		// The shell looks the name up in each CDPATH directory first.
+		why = name + " " + args[0].text + " with CDPATH set"
 	}
 	if why != "" {
 		return outcome{st.unknown(why), st}
 	}
 	return outcome{st.cd(args[0].text), st}
+}
+
+// cdpathApplies reports whether bash and dash search CDPATH for a cd to
+// dir: a relative name that does not start with "." or "..".
+func cdpathApplies(dir string) bool {
+	return !strings.HasPrefix(dir, "/") && dir != "." && dir != ".." && !strings.HasPrefix(dir, "./") &&
+		!strings.HasPrefix(dir, "../")
 }
 
 // changesDir reports whether a cd, pushd or popd is anywhere in list
