@@ -144,7 +144,7 @@ func decideRead(paths []string, mode Mode, list *protect.List, home string, belo
 	var secrets []string
 	for _, p := range paths {
 		rp := ReadPath{Path: p, Resolved: Resolve(p, "/")}
-		if e := list.Secret(rp.Resolved, home); e != nil {
+		if e := secretFolded(list, rp.Resolved, home); e != nil {
 			rp.Secret = EntryWhy(e)
 		} else if e := secretBelow(list, rp.Resolved, home); below && e != nil {
 			rp.Secret = EntryWhy(e)

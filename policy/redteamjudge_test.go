@@ -161,3 +161,15 @@ func TestRedTeamCdpath(t *testing.T) {
 		t.Errorf("bash with CDPATH=%s: cd src && cat c.txt printed %q (%v), want the CDPATH directory's file", home, out, err)
 	}
 }
+
+// On a case-insensitive file system (macOS's default) `cat .ENV` reads
+// .env and `cat ~/.AWS/credentials` reads ~/.aws/credentials; the secret
+// names were matched case by case.
+func TestRedTeamCaseFolded(t *testing.T) {
+	set, _, proj := rtLab(t)
+	rtNotSafe(t, set, proj,
+		`cat .ENV`, `cat .Env.local`, `head ID_RSA`, `cat ~/.AWS/credentials`, `cat ~/.Aws/Credentials`,
+		`cat Server.KEY`, `grep x ~/.SSH/ID_ED25519`,
+	)
+	rtSafe(t, set, proj, `cat README.md`, `cat Makefile`, `cat ID_RSA.pub`, `cat .Env.Example`, `cat A.TXT`)
+}

@@ -78,7 +78,7 @@ func secretPath(path, cwd string) string {
 		if i == 1 && p == abs {
 			break // no symlink on the way: one lookup
 		}
-		if e := secrets().Secret(p, h); e != nil {
+		if e := secretFolded(secrets(), p, h); e != nil {
 			return "reads " + path + " (" + e.Reason + ")"
 		}
 	}
@@ -89,6 +89,25 @@ func secretPath(path, cwd string) string {
 		return "reads " + path + ": " + why
 	}
 	return ""
+}
+
+// secretFolded is list.Secret for abs and for abs with its letters folded
+// to lower case below the home directory (its last component elsewhere):
+// on a case-insensitive file system (macOS's default) `cat .ENV` and
+// `cat ~/.AWS/credentials` read .env and ~/.aws/credentials, and on any
+// other a file so named is as much a secret.
+func secretFolded(list *protect.List, abs, h string) *protect.Entry {
+	if e := list.Secret(abs, h); e != nil {
+		return e
+	}
+	folded := filepath.Join(filepath.Dir(abs), strings.ToLower(filepath.Base(abs)))
+	if h != "" && h != "/" && strings.HasPrefix(abs, h+"/") {
+		folded = h + strings.ToLower(abs[len(h):])
+	}
+	if folded != abs {
+		return list.Secret(folded, h)
+	}
+	return nil
 }
 
 // procLink returns the /proc link that a resolved path still goes through

@@ -76,6 +76,7 @@ func TestHookSearchTree(t *testing.T) {
 		{"grep_search ignored env", "gemini", tidy, "grep_search", map[string]any{"pattern": "x"}, false},
 		{"search_file_content ignored env", "gemini", tidy, "search_file_content", map[string]any{"pattern": "x"}, true},
 		{"Grep whitelisted env", "claude-code", white, "Grep", map[string]any{"pattern": "x"}, true},
+		{"Read .ENV (case-insensitive file systems)", "claude-code", tidy, "Read", map[string]any{"file_path": tidy + "/.ENV"}, true},
 		{"Grep into an ignored directory", "claude-code", tidy, "Grep", map[string]any{"pattern": "x", "path": tidy + "/src"}, false},
 		{"read_many_files ignored", "gemini", tidy, "read_many_files", map[string]any{"include": []string{"**/*"}}, false},
 	}
