@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"guard/policy"
 	"guard/sandbox/sandboxtest"
 )
 
@@ -172,4 +173,31 @@ func TestRedTeamCaseFolded(t *testing.T) {
 		`cat Server.KEY`, `grep x ~/.SSH/ID_ED25519`,
 	)
 	rtSafe(t, set, proj, `cat README.md`, `cat Makefile`, `cat ID_RSA.pub`, `cat .Env.Example`, `cat A.TXT`)
+}
+
+// On a case-insensitive file system a write to .GIT/hooks/pre-commit or
+// .VSCODE/tasks.json lands in .git/hooks and .vscode: auto-edit let an
+// agent's Write and `echo x > .GIT/hooks/pre-commit` through as edits
+// inside the project.
+func TestRedTeamCaseFoldedWrites(t *testing.T) {
+	set, home, proj := rtLab(t)
+	for _, p := range []string{".GIT/hooks/pre-commit", ".Git/config", "sub/.GIT/HEAD", ".VSCODE/tasks.json",
+		".Claude/settings.json", ".ENVRC"} {
+		d := policy.DecideEdit([]string{filepath.Join(proj, p)}, policy.AutoEdit, []string{proj}, nil, home)
+		if d.Action == policy.Run {
+			t.Errorf("Write %s in auto-edit: %s, want asked", p, d.Action)
+		}
+	}
+	for _, p := range []string{"src/Main.go", "SRC/x.go", "Gitignore.md", ".github/workflows/ci.yml"} {
+		d := policy.DecideEdit([]string{filepath.Join(proj, p)}, policy.AutoEdit, []string{proj}, nil, home)
+		if d.Action != policy.Run {
+			t.Errorf("Write %s in auto-edit: %s (%s), want run", p, d.Action, d.Reason)
+		}
+	}
+	for _, cmd := range []string{`echo x > .GIT/hooks/pre-commit`, `cp a.txt .Git/config`} {
+		v := set.Judge([]string{"bash", "-c", cmd}, proj)
+		if d := policy.Decide(&v, policy.AutoEdit, []string{proj}); d.Action == policy.Run || d.Action == policy.RunSandboxed {
+			t.Errorf("%s in auto-edit: %s, want asked", cmd, d.Action)
+		}
+	}
 }

@@ -92,7 +92,7 @@ func secretPath(path, cwd string) string {
 }
 
 // secretFolded is list.Secret for abs and for abs with its letters folded
-// to lower case below the home directory (its last component elsewhere):
+// to lower case (below the home directory, when it is there):
 // on a case-insensitive file system (macOS's default) `cat .ENV` and
 // `cat ~/.AWS/credentials` read .env and ~/.aws/credentials, and on any
 // other a file so named is as much a secret.
@@ -100,14 +100,19 @@ func secretFolded(list *protect.List, abs, h string) *protect.Entry {
 	if e := list.Secret(abs, h); e != nil {
 		return e
 	}
-	folded := filepath.Join(filepath.Dir(abs), strings.ToLower(filepath.Base(abs)))
-	if h != "" && h != "/" && strings.HasPrefix(abs, h+"/") {
-		folded = h + strings.ToLower(abs[len(h):])
-	}
-	if folded != abs {
+	if folded := foldPath(abs, h); folded != abs {
 		return list.Secret(folded, h)
 	}
 	return nil
+}
+
+// foldPath is abs in lower case, but for the home directory's own
+// spelling, which the list's "~/" entries expand to as it is.
+func foldPath(abs, h string) string {
+	if h != "" && h != "/" && strings.HasPrefix(abs, h+"/") {
+		return h + strings.ToLower(abs[len(h):])
+	}
+	return strings.ToLower(abs)
 }
 
 // procLink returns the /proc link that a resolved path still goes through
