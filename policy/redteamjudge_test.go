@@ -170,7 +170,7 @@ func TestRedTeamCaseFolded(t *testing.T) {
 	set, _, proj := rtLab(t)
 	rtNotSafe(t, set, proj,
 		`cat .ENV`, `cat .Env.local`, `head ID_RSA`, `cat ~/.AWS/credentials`, `cat ~/.Aws/Credentials`,
-		`cat Server.KEY`, `grep x ~/.SSH/ID_ED25519`,
+		`cat Server.KEY`, `grep x ~/.SSH/ID_ED25519`, "cat ~/.\u017fsh/id_ed25519", "cat server.\u212aey",
 	)
 	rtSafe(t, set, proj, `cat README.md`, `cat Makefile`, `cat ID_RSA.pub`, `cat .Env.Example`, `cat A.TXT`)
 }
@@ -182,7 +182,7 @@ func TestRedTeamCaseFolded(t *testing.T) {
 func TestRedTeamCaseFoldedWrites(t *testing.T) {
 	set, home, proj := rtLab(t)
 	for _, p := range []string{".GIT/hooks/pre-commit", ".Git/config", "sub/.GIT/HEAD", ".VSCODE/tasks.json",
-		".Claude/settings.json", ".ENVRC"} {
+		".Claude/settings.json", ".ENVRC", ".envrc", ".git/hooks/x"} {
 		d := policy.DecideEdit([]string{filepath.Join(proj, p)}, policy.AutoEdit, []string{proj}, nil, home)
 		if d.Action == policy.Run {
 			t.Errorf("Write %s in auto-edit: %s, want asked", p, d.Action)

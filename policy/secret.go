@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
 
 	"guard/policy/protect"
 )
@@ -110,9 +112,24 @@ func secretFolded(list *protect.List, abs, h string) *protect.Entry {
 // spelling, which the list's "~/" entries expand to as it is.
 func foldPath(abs, h string) string {
 	if h != "" && h != "/" && strings.HasPrefix(abs, h+"/") {
-		return h + strings.ToLower(abs[len(h):])
+		return h + strings.Map(foldRune, abs[len(h):])
 	}
-	return strings.ToLower(abs)
+	return strings.Map(foldRune, abs)
+}
+
+// foldRune is r in lower case, and the ASCII letter of its case-folding
+// orbit when it has one: a case-insensitive file system takes the long s
+// (U+017F) for s and the Kelvin sign (U+212A) for k, so ~/.ſsh is ~/.ssh.
+func foldRune(r rune) rune {
+	if r < utf8.RuneSelf {
+		return unicode.ToLower(r)
+	}
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		if f < utf8.RuneSelf {
+			return unicode.ToLower(f)
+		}
+	}
+	return unicode.ToLower(r)
 }
 
 // procLink returns the /proc link that a resolved path still goes through
