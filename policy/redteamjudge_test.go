@@ -201,3 +201,18 @@ func TestRedTeamCaseFoldedWrites(t *testing.T) {
 		}
 	}
 }
+
+// A variable holds a credential whatever its name: `echo $STRIPE_SK`
+// (sk_live_...) and `echo $ELASTICSEARCH_URL` (a URL with a password)
+// were safe, the names not being on the secret list; the value in guard's
+// environment (a hook's is the agent's) is what the shell prints.
+func TestRedTeamSecretValue(t *testing.T) {
+	set, _, proj := rtLab(t)
+	t.Setenv("STRIPE_SK", "sk_live_51Habcdefghijklmnopqrstuvwx")
+	t.Setenv("ELASTICSEARCH_URL", "https://elastic:hunter2@es.local:9200")
+	t.Setenv("APP_SIGNING", "-----BEGIN PRIVATE KEY-----\nMIIE\n")
+	t.Setenv("SEARCH_HOST", "https://es.local:9200")
+	rtNotSafe(t, set, proj, `echo $STRIPE_SK`, `echo "url: $ELASTICSEARCH_URL"`, `echo "${APP_SIGNING}"`,
+		`for f in a.txt; do echo "$f $STRIPE_SK"; done`)
+	rtSafe(t, set, proj, `echo $SEARCH_HOST`, `echo "$HOME"`, `echo done`)
+}
