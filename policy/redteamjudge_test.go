@@ -213,6 +213,6 @@ func TestRedTeamSecretValue(t *testing.T) {
 	t.Setenv("APP_SIGNING", "-----BEGIN PRIVATE KEY-----\nMIIE\n")
 	t.Setenv("SEARCH_HOST", "https://es.local:9200")
 	rtNotSafe(t, set, proj, `echo $STRIPE_SK`, `echo "url: $ELASTICSEARCH_URL"`, `echo "${APP_SIGNING}"`,
-		`for f in a.txt; do echo "$f $STRIPE_SK"; done`)
-	rtSafe(t, set, proj, `echo $SEARCH_HOST`, `echo "$HOME"`, `echo done`)
+		`for f in a.txt; do echo "$f $STRIPE_SK"; done`, `printenv ELASTICSEARCH_URL`, `printenv SEARCH_HOST STRIPE_SK`)
+	rtSafe(t, set, proj, `echo $SEARCH_HOST`, `echo "$HOME"`, `echo done`, `printenv SEARCH_HOST`)
 }

@@ -357,6 +357,9 @@ func envDump(argv []string) string {
 			if secrets().SecretEnvName(n) {
 				return "prints " + n + ", a secret-looking variable"
 			}
+			if secretValue(n) {
+				return "prints " + n + ", whose value looks like a credential"
+			}
 		}
 	case "set":
 		if len(argv) == 1 {
