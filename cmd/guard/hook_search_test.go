@@ -57,11 +57,13 @@ func TestHookSearchTree(t *testing.T) {
 		secret                 bool
 	}
 	cases := []tc{
-		{"Grep tree with a key", "claude-code", leaky, "Grep", map[string]any{"pattern": "PRIVATE", "path": leaky}, true},
-		{"Grep working directory", "claude-code", leaky, "Grep", map[string]any{"pattern": "x"}, true},
-		{"Grep glob narrows to code", "claude-code", leaky, "Grep", map[string]any{"pattern": "x", "glob": "*.go"}, false},
-		{"Grep glob braces", "claude-code", leaky, "Grep", map[string]any{"pattern": "x", "glob": "*.{go,key}"}, true},
-		{"Grep for a secret variable", "claude-code", leaky, "Grep", map[string]any{"pattern": "OPENAI_API_KEY|x", "path": leaky + "/src"}, true},
+		{"Grep tree with a key", "claude-code", leaky, "Grep", map[string]any{"pattern": "PRIVATE", "path": leaky, "output_mode": "content"}, true},
+		{"Grep names only (the default)", "claude-code", leaky, "Grep", map[string]any{"pattern": "PRIVATE", "path": leaky}, false},
+		{"Grep counts", "claude-code", leaky, "Grep", map[string]any{"pattern": "OPENAI_API_KEY", "output_mode": "count"}, false},
+		{"Grep working directory", "claude-code", leaky, "Grep", map[string]any{"pattern": "x", "output_mode": "content"}, true},
+		{"Grep glob narrows to code", "claude-code", leaky, "Grep", map[string]any{"pattern": "x", "glob": "*.go", "output_mode": "content"}, false},
+		{"Grep glob braces", "claude-code", leaky, "Grep", map[string]any{"pattern": "x", "glob": "*.{go,key}", "output_mode": "content"}, true},
+		{"Grep for a secret variable", "claude-code", leaky, "Grep", map[string]any{"pattern": "OPENAI_API_KEY|x", "path": leaky + "/src", "output_mode": "content"}, true},
 		{"Grep code", "claude-code", leaky, "Grep", map[string]any{"pattern": "func main", "path": leaky + "/src"}, false},
 		{"Read npmrc token", "claude-code", leaky, "Read", map[string]any{"file_path": leaky + "/.npmrc"}, true},
 		{"Read code", "claude-code", leaky, "Read", map[string]any{"file_path": leaky + "/src/main.go"}, false},
@@ -72,12 +74,12 @@ func TestHookSearchTree(t *testing.T) {
 		{"read_many_files directory", "gemini", leaky, "read_many_files", map[string]any{"include": []string{"keys"}}, true},
 		{"read_many_files all", "gemini", leaky, "read_many_files", map[string]any{"include": []string{"**/*"}}, true},
 		{"read_many_files code", "gemini", leaky, "read_many_files", map[string]any{"include": []string{"**/*.go"}}, false},
-		{"Grep ignored env", "claude-code", tidy, "Grep", map[string]any{"pattern": "x"}, false},
+		{"Grep ignored env", "claude-code", tidy, "Grep", map[string]any{"pattern": "x", "output_mode": "content"}, false},
 		{"grep_search ignored env", "gemini", tidy, "grep_search", map[string]any{"pattern": "x"}, false},
 		{"search_file_content ignored env", "gemini", tidy, "search_file_content", map[string]any{"pattern": "x"}, true},
-		{"Grep whitelisted env", "claude-code", white, "Grep", map[string]any{"pattern": "x"}, true},
+		{"Grep whitelisted env", "claude-code", white, "Grep", map[string]any{"pattern": "x", "output_mode": "content"}, true},
 		{"Read .ENV (case-insensitive file systems)", "claude-code", tidy, "Read", map[string]any{"file_path": tidy + "/.ENV"}, true},
-		{"Grep into an ignored directory", "claude-code", tidy, "Grep", map[string]any{"pattern": "x", "path": tidy + "/src"}, false},
+		{"Grep into an ignored directory", "claude-code", tidy, "Grep", map[string]any{"pattern": "x", "path": tidy + "/src", "output_mode": "content"}, false},
 		{"read_many_files ignored", "gemini", tidy, "read_many_files", map[string]any{"include": []string{"**/*"}}, false},
 	}
 	for _, tt := range cases {

@@ -32,6 +32,10 @@ type fileTool struct {
 	// tree: the tool reads every file below a directory it is given, as
 	// the Tree field of Request says.
 	tree *policy.TreeRead
+	// modeKey, when set, is the key of the tool's output mode: the search
+	// and the tree count only when it is "content" (Claude Code's Grep
+	// prints file names by default, files_with_matches, or counts).
+	modeKey string
 }
 
 // namedTool is one of an agent's edit and read tools, by its tool_name.
@@ -60,7 +64,7 @@ var fileTools = [...][]namedTool{
 		{"Read", fileTool{paths: []string{"file_path"}, required: true}},
 		// Grep runs rg --hidden with .git left out; it respects .gitignore.
 		{"Grep", fileTool{paths: []string{"path"}, patterns: []string{"glob"}, search: []string{"pattern"},
-			tree: &policy.TreeRead{Hidden: true, GitIgnore: true, SkipVCS: true}}},
+			tree: &policy.TreeRead{Hidden: true, GitIgnore: true, SkipVCS: true}, modeKey: "output_mode"}},
 		{"Glob", fileTool{names: true, paths: []string{"path"}, patterns: []string{"pattern"}}},
 	},
 	Codex: {
@@ -117,6 +121,15 @@ func decodeFiles(req *Request) error {
 		return nil
 	}
 	req.Edit, req.Read, req.Names, req.Tree = t.edit, !t.edit, t.names, t.tree
+	if t.modeKey != "" {
+		mode, err := stringField(req.Input, t.modeKey)
+		if err != nil {
+			return err
+		}
+		if mode != "content" {
+			t.search, req.Tree = nil, nil // names or counts: no line of a file is printed
+		}
+	}
 	for _, key := range t.search {
 		s, err := stringField(req.Input, key)
 		if err != nil {
