@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -95,5 +96,51 @@ func TestHookSearchTree(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestHookEditIntoPath: an agent's Write of .venv/bin/ls, with that
+// directory on PATH (an activated virtual environment), was allowed in
+// auto-edit as an edit inside the project; the agent's next `ls`, and the
+// user's, run it. It is asked (refused in full-auto), other edits are not.
+func TestHookEditIntoPath(t *testing.T) {
+	guard := hookGuard(t)
+	base, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proj := filepath.Join(base, "proj")
+	bin := filepath.Join(proj, ".venv", "bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := hookEnv(t, base)
+	for i, kv := range env {
+		if strings.HasPrefix(kv, "PATH=") {
+			env[i] = "PATH=" + bin + ":" + kv[len("PATH="):]
+		}
+	}
+	for _, tt := range []struct {
+		agent, tool string
+		input       map[string]any
+		planted     bool
+	}{
+		{"claude-code", "Write", map[string]any{"file_path": bin + "/ls", "content": "#!/bin/sh\n"}, true},
+		{"claude-code", "Edit", map[string]any{"file_path": ".venv/bin/activate", "old_string": "a", "new_string": "b"}, true},
+		{"gemini", "write_file", map[string]any{"file_path": bin + "/git", "content": "x"}, true},
+		{"codex", "apply_patch", map[string]any{"command": "*** Begin Patch\n*** Add File: .venv/bin/cat\n+x\n*** End Patch"}, true},
+		{"claude-code", "Write", map[string]any{"file_path": proj + "/main.py", "content": "x"}, false},
+	} {
+		for _, mode := range []string{"auto-edit", "full-auto"} {
+			ans := hookAsk(t, guard, tt.agent, proj, hookWith(env, "GUARD_MODE="+mode), fileRequest(tt.agent, proj, tt.tool, tt.input))
+			got := agentSays[tt.agent]
+			ok := hookOutcome(ans) == got["allow"] || hookOutcome(ans) == got["pass"]
+			if tt.planted && ok && hookOutcome(ans) != "deny" {
+				t.Errorf("%s %s %v in %s: %s, want asked or refused", tt.agent, tt.tool, tt.input, mode, hookOutcome(ans))
+			}
+			if !tt.planted && hookOutcome(ans) != got["allow"] {
+				t.Errorf("%s %s in %s: %s, want allowed: %v", tt.agent, tt.tool, mode, hookOutcome(ans), ans)
+			}
+		}
 	}
 }

@@ -384,6 +384,7 @@ func (g *Gate) Judge(argv []string) (policy.Verdict, policy.Decision) {
 	g.checkPrograms(&v)
 	g.checkGit(&v)
 	g.checkGitHistory(&v)
+	g.checkPathWrites(&v)
 	return v, g.decide(&v)
 }
 
