@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"guard/policy"
@@ -215,4 +216,26 @@ func TestRedTeamSecretValue(t *testing.T) {
 	rtNotSafe(t, set, proj, `echo $STRIPE_SK`, `echo "url: $ELASTICSEARCH_URL"`, `echo "${APP_SIGNING}"`,
 		`for f in a.txt; do echo "$f $STRIPE_SK"; done`, `printenv ELASTICSEARCH_URL`, `printenv SEARCH_HOST STRIPE_SK`)
 	rtSafe(t, set, proj, `echo $SEARCH_HOST`, `echo "$HOME"`, `echo done`, `printenv SEARCH_HOST`)
+}
+
+// Renaming a secret hides it from a later read: in auto-edit `mv .env
+// notes.txt` ran (a rename inside the project), then `cat notes.txt` (an
+// ordinary file) printed the key. A move that gives a secret a name the
+// list does not know is a secret read now; a move that keeps it a secret
+// (.env to .env.bak, into a directory) is not.
+func TestRedTeamRenamedSecret(t *testing.T) {
+	set, home, proj := rtLab(t)
+	mustWrite(t, filepath.Join(proj, ".env"), "OPENAI_API_KEY=sk-x\n")
+	mustWrite(t, filepath.Join(proj, "keys", "server.key"), "-----BEGIN PRIVATE KEY-----\n")
+	rtNotSafe(t, set, proj,
+		`mv .env notes.txt`, `mv -f .env src/config.txt`, `mv .env -T other`, `git mv .env config.txt`,
+		`git -C src mv ../.env x.txt`, `mv ~/.aws aws2`, `mv `+home+`/.docker/config.json d.json`,
+		`mv keys/server.key keys/readme.txt`, `mv -- .env notes.txt`,
+	)
+	for _, cmd := range []string{`mv .env .env.bak`, `mv .env src/`, `mv keys certs`, `mv a.txt b2.txt`, `git mv a.txt c.txt`} {
+		v := set.Judge([]string{"bash", "-c", cmd}, proj)
+		if d := policy.Decide(&v, policy.AutoEdit, []string{proj}); d.Action == policy.Ask && strings.Contains(d.Reason, "secret") {
+			t.Errorf("%s: asked (%s), want an ordinary write", cmd, d.Reason)
+		}
+	}
 }

@@ -84,11 +84,113 @@ func secretDump(argv []string, cwd string) string {
 	case "docker", "podman":
 		return inspectEnv(argv)
 	case "git":
+		if i := gitSubcommand(argv); i > 0 && argv[i] == "mv" {
+			dir := cwd
+			for j := 1; j+1 < i; j++ {
+				if argv[j] == "-C" {
+					dir = absolute(homeWord(argv[j+1]), dir)
+				}
+			}
+			return renamedSecret(argv[i+1:], dir)
+		}
 		return gitConfigPrint(argv, cwd)
 	case "systemctl":
 		return showEnv(argv)
 	case "guard":
 		return guardPolicyRead(argv, cwd)
+	case "mv":
+		return renamedSecret(argv[1:], cwd)
+	}
+	return ""
+}
+
+// gitSubcommand returns the index of git's subcommand in argv (after -C
+// DIR and the other global options), or 0.
+func gitSubcommand(argv []string) int {
+	for i := 1; i < len(argv); i++ {
+		switch a := argv[i]; {
+		case a == "-C" || a == "-c":
+			i++
+		case strings.HasPrefix(a, "-"):
+		default:
+			return i
+		}
+	}
+	return 0
+}
+
+// renamedSecret says why mv (or git mv) with args gives a secret a name
+// the secret list does not know, or "": `mv .env notes.txt` then `cat
+// notes.txt` printed the key (auto-edit runs both: a rename inside the
+// project, then a read of an ordinary file). A directory moved is checked
+// for the secrets below it, at their new places.
+func renamedSecret(args []string, cwd string) string {
+	var ops []string
+	target, noTarget := "", false
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			ops = append(ops, args[i+1:]...)
+			i = len(args)
+		case a == "-t" || a == "--target-directory":
+			if i+1 < len(args) {
+				target = args[i+1]
+				i++
+			}
+		case strings.HasPrefix(a, "--target-directory="):
+			target = strings.TrimPrefix(a, "--target-directory=")
+		case strings.HasPrefix(a, "-t") && !strings.HasPrefix(a, "--"):
+			target = a[2:]
+		case a == "-T" || a == "--no-target-directory":
+			noTarget = true
+		case strings.HasPrefix(a, "-") && a != "-":
+		default:
+			ops = append(ops, a)
+		}
+	}
+	var srcs []string
+	dest := target
+	switch {
+	case target != "":
+		srcs = ops
+	case len(ops) >= 2:
+		srcs, dest = ops[:len(ops)-1], ops[len(ops)-1]
+	default:
+		return ""
+	}
+	destAbs := Resolve(absolute(homeWord(dest), cwd), "/")
+	destDir := target != ""
+	if fi, err := os.Stat(destAbs); err == nil && fi.IsDir() && !noTarget {
+		destDir = true
+	}
+	h := home()
+	for _, src := range srcs {
+		abs := Resolve(absolute(homeWord(src), cwd), "/")
+		to := destAbs
+		if destDir {
+			to = filepath.Join(destAbs, filepath.Base(abs))
+		}
+		var found []string
+		if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
+			f, complete := secretFiles(abs, true)
+			if !complete {
+				return "moves " + src + ", a tree too large to check for secret files"
+			}
+			found = f
+		} else if secretPath(src, cwd) != "" {
+			found = []string{abs}
+		}
+		for _, f := range found {
+			rel, err := filepath.Rel(abs, f)
+			if err != nil {
+				continue
+			}
+			moved := filepath.Join(to, rel)
+			if secretFolded(secrets(), moved, h) == nil {
+				return "moves " + f + " to " + moved + ", a name the secret list does not know: a later read would print it unasked"
+			}
+		}
 	}
 	return ""
 }
