@@ -41,9 +41,8 @@ func (b *limitedBuffer) Write(p []byte) (int, error) {
 	return b.Buffer.Write(p)
 }
 
-// gitPrintsContents returns the index of git's subcommand in c and
-// whether c prints file contents from commits, the index or a stash.
-func gitPrintsContents(c []string) (int, bool) {
+// gitSubIndex returns the index of git's subcommand in c, or 0.
+func gitSubIndex(c []string) int {
 	i := 1
 	for i < len(c) && strings.HasPrefix(c[i], "-") {
 		if c[i] == "-C" || c[i] == "-c" {
@@ -52,6 +51,16 @@ func gitPrintsContents(c []string) (int, bool) {
 		i++
 	}
 	if i >= len(c) {
+		return 0
+	}
+	return i
+}
+
+// gitPrintsContents returns the index of git's subcommand in c and
+// whether c prints file contents from commits, the index or a stash.
+func gitPrintsContents(c []string) (int, bool) {
+	i := gitSubIndex(c)
+	if i == 0 {
 		return 0, false
 	}
 	sub := c[i]
@@ -107,6 +116,116 @@ func namesOnlyOutput(args []string) bool {
 	return false
 }
 
+// gitValueOptions are the options of show, diff, grep and cat-file that
+// take the next word as their value.
+var gitValueOptions = map[string]bool{
+	"-n": true, "--max-count": true, "--skip": true, "-L": true, "-G": true, "-S": true, "-O": true, "-e": true,
+	"-f": true, "-A": true, "-B": true, "-C": true, "-m": true, "--max-depth": true, "--format": true, "--pretty": true,
+	"--since": true, "--until": true, "--author": true, "--grep": true, "--threads": true,
+}
+
+// gitObjectWords returns the words of c after its subcommand (at) that may
+// name objects: not options, not option values, before "--".
+func gitObjectWords(c []string, at int) []string {
+	var out []string
+	rest := c[at+1:]
+	for i := 0; i < len(rest); i++ {
+		a := rest[i]
+		switch {
+		case a == "--":
+			return out
+		case gitValueOptions[a]:
+			i++
+		case strings.HasPrefix(a, "-"):
+		default:
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// gitObjectSecret says why c prints what an object named by its id or a
+// revision holds without a path the judge could check, or "": git cat-file,
+// show and diff of a blob id (`git ls-tree HEAD` gives .env's, `git
+// cat-file -p ID` printed it), and git grep in a revision whose tree holds
+// a secret (`git grep -e sk- HEAD~1` printed a committed .env's lines).
+func (g *Gate) gitObjectSecret(c []string, at int, dir string) string {
+	sub := c[at]
+	if sub != "cat-file" && sub != "show" && sub != "diff" && sub != "grep" {
+		return ""
+	}
+	if sub == "cat-file" {
+		for _, a := range c[at+1:] {
+			if a == "-t" || a == "-s" || a == "-e" {
+				return "" // the type, the size, whether it exists
+			}
+		}
+	}
+	words := gitObjectWords(c, at)
+	if sub == "grep" {
+		pattern := true
+		for _, a := range c[at+1:] {
+			if a == "-e" || a == "-f" || strings.HasPrefix(a, "--regexp") || strings.HasPrefix(a, "--file") ||
+				strings.HasPrefix(a, "-e") && len(a) > 2 {
+				pattern = false
+			}
+		}
+		if pattern && len(words) > 0 {
+			words = words[1:]
+		}
+	}
+	list, home := g.ProtectList(), g.Getenv("HOME")
+	for _, w := range words {
+		if strings.Contains(w, ":") {
+			continue // REV:PATH: the path is judged
+		}
+		typ, ok := g.gitAsk(dir, c[1:at], "cat-file", "-t", w)
+		if !ok {
+			continue // not an object: the command fails, or it is a path
+		}
+		switch strings.TrimSpace(typ) {
+		case "blob":
+			if sub != "grep" {
+				return "git " + sub + " prints " + w + ", a file's content named by its id, which guard cannot tell from a secret"
+			}
+		case "commit", "tree", "tag":
+			if sub != "grep" {
+				continue
+			}
+			names, ok := g.gitAsk(dir, c[1:at], "-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", w)
+			if !ok {
+				return "git grep in " + w + ": guard cannot list the files it searches"
+			}
+			for _, n := range strings.Split(names, "\n") {
+				if n = strings.TrimSpace(n); n != "" && list.Secret(filepath.Join(dir, n), home) != nil {
+					return "git grep searches " + w + ", whose files hold " + n
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// gitAsk runs the system git with globals (the command's own, -C DIR) and
+// args in dir, pinned, and returns its output and whether it succeeded.
+func (g *Gate) gitAsk(dir string, globals []string, args ...string) (string, bool) {
+	git, err := g.gitBinary()
+	if err != nil {
+		return "", false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), gitCheckTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, git, append(append([]string{}, globals...), args...)...)
+	cmd.Dir = dir
+	cmd.Env = PinGit(g.Env)
+	out := &limitedBuffer{max: maxHistoryList}
+	cmd.Stdout = out
+	if err := cmd.Run(); err != nil || out.over {
+		return "", false
+	}
+	return out.String(), true
+}
+
 // checkGitHistory: see above.
 func (g *Gate) checkGitHistory(v *policy.Verdict) {
 	if v.Class != policy.Safe && v.Class != policy.Match {
@@ -119,6 +238,14 @@ func (g *Gate) checkGitHistory(v *policy.Verdict) {
 	for _, c := range v.Commands {
 		if len(c) == 0 || filepath.Base(c[0]) != "git" {
 			continue
+		}
+		if at := gitSubIndex(c); at > 0 {
+			for _, dir := range dirs {
+				if why := g.gitObjectSecret(c, at, dir); why != "" {
+					v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+					return
+				}
+			}
 		}
 		at, ok := gitPrintsContents(c)
 		if !ok {

@@ -58,6 +58,26 @@ func TestGitHistorySecret(t *testing.T) {
 	if out := run("log", "-p"); !strings.Contains(out, "sk-COMMITTED") {
 		t.Fatalf("git log -p does not print the committed key: %s", out)
 	}
+	blob := strings.Fields(run("ls-tree", "HEAD~2", ".env"))[2]
+	code := strings.TrimSpace(run("hash-object", "main.go"))
+	for _, elsewhere := range []bool{false, true} {
+		g := newGate(t, dir, Options{RunsElsewhere: elsewhere})
+		// Objects by their id, and git grep in a revision: no path to judge.
+		for _, c := range []string{
+			"git cat-file -p " + blob, "git cat-file blob " + blob[:10], "git show " + blob, "git diff " + blob + " " + code,
+			"git grep -e sk- HEAD~2", "git grep sk- HEAD~2 HEAD", "git --no-pager show " + blob,
+		} {
+			v, _ := g.Judge([]string{"bash", "-c", c})
+			if v.Class == policy.Safe || v.Class == policy.Match {
+				t.Errorf("elsewhere %v: %s = %s, want unverified (it prints the committed .env)", elsewhere, c, v.Class)
+			}
+		}
+		for _, c := range []string{"git cat-file -t " + blob, "git cat-file -s " + blob, "git cat-file -p HEAD", "git grep main HEAD", "git grep main"} {
+			if v, _ := g.Judge([]string{"bash", "-c", c}); v.Class != policy.Safe {
+				t.Errorf("elsewhere %v: %s = %s (%s), want safe", elsewhere, c, v.Class, v.Why())
+			}
+		}
+	}
 	for _, elsewhere := range []bool{false, true} {
 		g := newGate(t, dir, Options{RunsElsewhere: elsewhere})
 		for _, c := range []string{
