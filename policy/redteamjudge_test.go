@@ -239,3 +239,16 @@ func TestRedTeamRenamedSecret(t *testing.T) {
 		}
 	}
 }
+
+// git names a file of the history in more forms than REV:PATH: the
+// attached -L1,5:.env and -L:FUNC:.env, a merge stage :0:.env, pathspec
+// magic after -- (:/.env, :(top,icase).ENV). Each printed the committed
+// key while the plain forms asked.
+func TestRedTeamGitPathForms(t *testing.T) {
+	set, _, proj := rtLab(t)
+	rtNotSafe(t, set, proj,
+		`git log -L1,5:.env`, `git log -L:main:.env`, `git log -L '/KEY/,+1:.env' HEAD`, `git show :0:.env`,
+		`git show :2:.env`, `git log -p -- ':/.env'`, `git log -p -- ':(top,icase).ENV'`, `git show HEAD:.ENV`,
+	)
+	rtSafe(t, set, proj, `git log -L1,5:a.txt`, `git show HEAD:a.txt`, `git diff -- ':!.env'`)
+}

@@ -104,6 +104,24 @@ func secretDump(argv []string, cwd string) string {
 	return ""
 }
 
+// pathspecPath returns the path of a git pathspec without its magic
+// (":/path", ":(top,icase)path"); an exclusion (":!path", ":^path") names
+// nothing read.
+func pathspecPath(p string) string {
+	switch {
+	case strings.HasPrefix(p, ":!") || strings.HasPrefix(p, ":^") || strings.HasPrefix(p, ":(exclude") ||
+		strings.HasPrefix(p, ":(attr"):
+		return ""
+	case strings.HasPrefix(p, ":("):
+		if i := strings.IndexByte(p, ')'); i > 0 {
+			return p[i+1:]
+		}
+	case strings.HasPrefix(p, ":/"):
+		return p[2:]
+	}
+	return p
+}
+
 // gitSubcommand returns the index of git's subcommand in argv (after -C
 // DIR and the other global options), or 0.
 func gitSubcommand(argv []string) int {
@@ -459,23 +477,41 @@ func gitConfigPrint(argv []string, cwd string) string {
 	case "show", "cat-file", "log", "diff", "blame", "grep", "archive", "whatchanged":
 		// REV:PATH and the paths after -- name a file as the history holds it:
 		// a secret committed once is printed as it was.
-		dashes := false
+		dashes, lineRange := false, false
 		for _, a := range args[1:] {
-			path := ""
+			var paths []string
 			switch {
 			case dashes:
-				path = a
+				paths = []string{pathspecPath(a)}
 			case a == "--":
 				dashes = true
+			case lineRange || strings.HasPrefix(a, "-L") && len(a) > 2:
+				// -L START,END:FILE or -L :FUNC:FILE (attached or not): the
+				// file follows the last colon.
+				v := strings.TrimPrefix(a, "-L")
+				if lineRange {
+					v = a
+				}
+				if i := strings.LastIndexByte(v, ':'); i >= 0 {
+					paths = []string{v[i+1:]}
+				}
 			case !strings.HasPrefix(a, "-") && strings.Contains(a, ":"):
-				_, path, _ = strings.Cut(a, ":")
+				// REV:PATH, :PATH (the index), :N:PATH (a merge stage).
+				_, path, _ := strings.Cut(a, ":")
+				if len(path) > 2 && path[0] >= '0' && path[0] <= '3' && path[1] == ':' {
+					path = path[2:]
+				}
+				paths = []string{path}
 			}
-			if path == "" {
-				continue
-			}
-			p := filepath.Clean(absolute(strings.TrimPrefix(path, "./"), dir))
-			if e := secrets().Secret(p, home()); e != nil {
-				return "git " + args[0] + " prints " + path + " as the repository holds it (" + e.Reason + ")"
+			lineRange = a == "-L"
+			for _, path := range paths {
+				if path == "" {
+					continue
+				}
+				p := filepath.Clean(absolute(strings.TrimPrefix(path, "./"), dir))
+				if e := secretFolded(secrets(), p, home()); e != nil {
+					return "git " + args[0] + " prints " + path + " as the repository holds it (" + e.Reason + ")"
+				}
 			}
 		}
 		return ""
