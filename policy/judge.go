@@ -116,6 +116,10 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 			switch {
 			case ir.Class == Forbidden, ir.Prompt != "", ir.Secret != "":
 				return ir.under(argv)
+			case ir.Class == Safe && ir.Result.Exec != nil && rootOnlyRead(ir.Result.Reads(), cwd) != "":
+				ir.Class, ir.Secret = Unverified, rootOnlyRead(ir.Result.Reads(), cwd)
+				ir.Reason = "secret: " + ir.Secret
+				return ir.under(argv)
 			case ir.Class == Safe && ir.Result.Exec != nil:
 				ex := *ir.Result.Exec
 				ex.SystemPath = []string{}

@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"guard/policy"
@@ -251,4 +252,59 @@ func TestRedTeamGitPathForms(t *testing.T) {
 		`git show :2:.env`, `git log -p -- ':/.env'`, `git log -p -- ':(top,icase).ENV'`, `git show HEAD:.ENV`,
 	)
 	rtSafe(t, set, proj, `git log -L1,5:a.txt`, `git show HEAD:a.txt`, `git diff -- ':!.env'`)
+}
+
+// sudo makes a file this user cannot read readable: as nobody, `sudo cat
+// /etc/wireguard/wg0.conf` (root's 0600) was safe, the name being on no
+// list. A file kept from this user is treated as a secret when sudo reads
+// it; a readable one, and logs, stay as they are. Run as nobody (the test
+// re-runs itself so when it runs as root, which reads everything).
+func TestRedTeamSudoRootOnly(t *testing.T) {
+	dir := os.Getenv("GUARD_TEST_ROOTONLY_DIR")
+	if dir == "" {
+		d, err := os.MkdirTemp("", "guard-rootonly-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.RemoveAll(d) })
+		if dir = d; os.Chmod(dir, 0o755) != nil {
+			t.Fatal("chmod")
+		}
+		mustWrite(t, filepath.Join(dir, "wg0.conf"), "[Interface]\nPrivateKey = abc\n")
+		mustWrite(t, filepath.Join(dir, "readme.txt"), "hello\n")
+		if err := os.Chmod(filepath.Join(dir, "wg0.conf"), 0o000); err != nil {
+			t.Fatal(err)
+		}
+		if os.Getuid() == 0 {
+			// Root reads everything: re-run this test as nobody.
+			bin := filepath.Join(dir, "policy.test")
+			data, err := os.ReadFile(os.Args[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(bin, data, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(bin, "-test.run=^TestRedTeamSudoRootOnly$", "-test.count=1")
+			cmd.Dir = dir
+			cmd.Env = []string{"GUARD_TEST_ROOTONLY_DIR=" + dir, "HOME=" + dir, "PATH=/usr/bin:/bin"}
+			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				if strings.Contains(err.Error(), "permission denied") || strings.Contains(err.Error(), "operation not permitted") {
+					sandboxtest.Skipf(t, "cannot run the test as nobody: %v %s", err, out)
+				}
+				t.Fatalf("as nobody: %v\n%s", err, out)
+			}
+			return
+		}
+	}
+	set, err := policy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets := policy.Set{set}
+	rtNotSafe(t, sets, dir, `sudo cat `+dir+`/wg0.conf`, `sudo head wg0.conf`, `sudo -u root grep Key wg0.conf`,
+		`sudo cat /proc/2147483646/root/etc/shadow`)
+	rtSafe(t, sets, dir, `sudo cat readme.txt`, `sudo ls -la`, `sudo tail /var/log/syslog`)
 }

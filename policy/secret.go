@@ -9,6 +9,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/sys/unix"
+
 	"guard/policy/protect"
 )
 
@@ -149,6 +151,35 @@ func procLink(abs string) string {
 	switch parts[i] {
 	case "root", "cwd", "fd", "map_files":
 		return strings.Join(parts[:i+1], "/")
+	}
+	return ""
+}
+
+// rootOnlyRead says why sudo reading one of files reads a secret, or "":
+// a file this user cannot read (/etc/wireguard/wg0.conf, /etc/mysql/
+// debian.cnf, /var/lib/.../secrets) is kept from it for what it holds, and
+// the secret list cannot name every such file. Logs (/var/log) are read
+// with sudo every day, and stay as they are. When guard itself runs as root
+// every file is readable and this says nothing.
+func rootOnlyRead(files []string, cwd string) string {
+	for _, f := range files {
+		abs := Resolve(absolute(f, cwd), "/")
+		if strings.HasPrefix(abs, "/var/log/") || strings.HasPrefix(abs, "/proc/") || strings.HasPrefix(abs, "/sys/") {
+			continue
+		}
+		fi, err := os.Stat(abs)
+		if err != nil {
+			if os.IsPermission(err) {
+				return "sudo reads " + f + ", which this user cannot reach: what is kept from it is treated as a secret"
+			}
+			continue
+		}
+		if !fi.Mode().IsRegular() {
+			continue
+		}
+		if err := unix.Access(abs, unix.R_OK); err != nil {
+			return "sudo reads " + f + ", which this user cannot read: what is kept from it is treated as a secret"
+		}
 	}
 	return ""
 }
