@@ -116,8 +116,8 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 			switch {
 			case ir.Class == Forbidden, ir.Prompt != "", ir.Secret != "":
 				return ir.under(argv)
-			case ir.Class == Safe && ir.Result.Exec != nil && rootOnlyRead(ir.Result.Reads(), cwd) != "":
-				ir.Class, ir.Secret = Unverified, rootOnlyRead(ir.Result.Reads(), cwd)
+			case ir.Class == Safe && ir.Result.Exec != nil && rootOnlyRead(in, ir.Result.Reads(), cwd) != "":
+				ir.Class, ir.Secret = Unverified, rootOnlyRead(in, ir.Result.Reads(), cwd)
 				ir.Reason = "secret: " + ir.Secret
 				return ir.under(argv)
 			case ir.Class == Safe && ir.Result.Exec != nil:

@@ -272,6 +272,10 @@ func TestRedTeamSudoRootOnly(t *testing.T) {
 		}
 		mustWrite(t, filepath.Join(dir, "wg0.conf"), "[Interface]\nPrivateKey = abc\n")
 		mustWrite(t, filepath.Join(dir, "readme.txt"), "hello\n")
+		mustWrite(t, filepath.Join(dir, "locked", "inner.txt"), "token\n")
+		if err := os.Chmod(filepath.Join(dir, "locked"), 0o700); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.Chmod(filepath.Join(dir, "wg0.conf"), 0o000); err != nil {
 			t.Fatal(err)
 		}
@@ -305,6 +309,8 @@ func TestRedTeamSudoRootOnly(t *testing.T) {
 	}
 	sets := policy.Set{set}
 	rtNotSafe(t, sets, dir, `sudo cat `+dir+`/wg0.conf`, `sudo head wg0.conf`, `sudo -u root grep Key wg0.conf`,
-		`sudo cat /proc/2147483646/root/etc/shadow`)
-	rtSafe(t, sets, dir, `sudo cat readme.txt`, `sudo ls -la`, `sudo tail /var/log/syslog`)
+		`sudo cat /proc/2147483646/root/etc/shadow`, `sudo grep -r Key .`, `sudo grep -r Key `+dir+`/locked`,
+		`sudo find . -type f -exec cat {} +`, `sudo cat locked/inner.txt`)
+	rtSafe(t, sets, dir, `sudo cat readme.txt`, `sudo ls -la`, `sudo tail /var/log/syslog`, `sudo ls locked`,
+		`sudo find . -name x`, `sudo du -sh .`)
 }

@@ -3,6 +3,7 @@ package policy
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -161,24 +162,62 @@ func procLink(abs string) string {
 // the secret list cannot name every such file. Logs (/var/log) are read
 // with sudo every day, and stay as they are. When guard itself runs as root
 // every file is readable and this says nothing.
-func rootOnlyRead(files []string, cwd string) string {
+func rootOnlyRead(argv, files []string, cwd string) string {
+	prog := filepath.Base(argv[0])
+	names := metadataOnly(prog) && !(prog == "find" && slices.ContainsFunc(argv, func(a string) bool {
+		return a == "-exec" || a == "-execdir" || a == "-ok" || a == "-okdir"
+	}))
+	if names {
+		return "" // names and sizes, not contents
+	}
 	for _, f := range files {
 		abs := Resolve(absolute(f, cwd), "/")
-		if strings.HasPrefix(abs, "/var/log/") || strings.HasPrefix(abs, "/proc/") || strings.HasPrefix(abs, "/sys/") {
+		if strings.HasPrefix(abs, "/var/log/") || abs == "/var/log" || strings.HasPrefix(abs, "/proc/") || strings.HasPrefix(abs, "/sys/") {
 			continue
 		}
 		fi, err := os.Stat(abs)
+		switch {
+		case err != nil && os.IsPermission(err):
+			return "sudo reads " + f + ", which this user cannot reach: what is kept from it is treated as a secret"
+		case err != nil:
+		case fi.IsDir():
+			if p := unreadableBelow(abs); p != "" {
+				return "sudo reads the tree " + f + ", and this user cannot read " + p + ": what is kept from it is treated as a secret"
+			}
+		case fi.Mode().IsRegular() && unix.Access(abs, unix.R_OK) != nil:
+			return "sudo reads " + f + ", which this user cannot read: what is kept from it is treated as a secret"
+		}
+	}
+	return ""
+}
+
+// unreadableBelow returns a directory or file below dir (dir included)
+// this user cannot read, or "", walking at most maxWalkEntries entries (a
+// tree larger than that counts as holding one).
+func unreadableBelow(dir string) string {
+	queue := []string{dir}
+	n := 0
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		entries, err := os.ReadDir(d)
 		if err != nil {
 			if os.IsPermission(err) {
-				return "sudo reads " + f + ", which this user cannot reach: what is kept from it is treated as a secret"
+				return d
 			}
 			continue
 		}
-		if !fi.Mode().IsRegular() {
-			continue
-		}
-		if err := unix.Access(abs, unix.R_OK); err != nil {
-			return "sudo reads " + f + ", which this user cannot read: what is kept from it is treated as a secret"
+		for _, e := range entries {
+			if n++; n > maxWalkEntries {
+				return d + " (the tree is too large to check)"
+			}
+			p := filepath.Join(d, e.Name())
+			switch {
+			case e.IsDir():
+				queue = append(queue, p)
+			case e.Type().IsRegular() && unix.Access(p, unix.R_OK) != nil:
+				return p
+			}
 		}
 	}
 	return ""
