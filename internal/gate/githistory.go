@@ -106,7 +106,7 @@ func namesOnlyOutput(args []string) bool {
 		}
 		switch a {
 		case "--stat", "--name-only", "--name-status", "-s", "--no-patch", "--shortstat", "--numstat", "--summary",
-			"--dirstat", "--quiet", "--exit-code":
+			"--dirstat", "--quiet":
 			return true
 		}
 		if strings.HasPrefix(a, "--stat=") || strings.HasPrefix(a, "--dirstat=") {
@@ -295,11 +295,14 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 	out := &limitedBuffer{max: maxHistoryList}
 	cmd.Stdout = out
 	err = cmd.Run()
+	var ee *exec.ExitError
 	switch {
 	case out.over:
 		return "git lists more files than guard checks for secrets (" + strings.Join(c, " ") + ")"
 	case ctx.Err() != nil:
 		return "git takes too long to list the files this command prints, to check them for secrets"
+	case errors.As(err, &ee) && ee.ExitCode() == 1:
+		// diff --no-index and --exit-code: 1 says there are differences.
 	case err != nil:
 		return "" // git fails: so will the command, printing nothing
 	}
@@ -308,8 +311,12 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 		if line = strings.TrimSpace(line); line == "" {
 			continue
 		}
-		if e := list.Secret(filepath.Join(dir, line), home); e != nil {
-			return "git prints " + line + " as the history or the index holds it (" + e.Reason + ")"
+		p := line
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, line)
+		}
+		if e := list.Secret(p, home); e != nil {
+			return "git prints " + line + " (" + e.Reason + "): what a commit, the index or a file holds"
 		}
 	}
 	return ""

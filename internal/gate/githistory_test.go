@@ -48,13 +48,17 @@ func TestGitHistorySecret(t *testing.T) {
 	run("add", ".")
 	run("commit", "-qm", "init")
 	run("rm", "-q", "--cached", ".env")
-	write(".gitignore", ".env\n")
+	write(".gitignore", ".env\ndotenv/\n")
 	write("main.go", "package main // two\n")
 	run("add", ".")
 	run("commit", "-qm", "untrack env")
 	write("main.go", "package main // three\n")
 	run("commit", "-qam", "code")
 	write("main.go", "package main // four\n")
+	write("dotenv/.env", "OPENAI_API_KEY=sk-UNTRACKED\n") // ignored, never committed
+	if err := os.MkdirAll(filepath.Join(dir, "empty"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if out := run("log", "-p"); !strings.Contains(out, "sk-COMMITTED") {
 		t.Fatalf("git log -p does not print the committed key: %s", out)
 	}
@@ -85,6 +89,7 @@ func TestGitHistorySecret(t *testing.T) {
 			"git log --word-diff", "git log -G KEY -p", "git show HEAD~1", "git show HEAD~2", "git show --oneline HEAD~1",
 			"git diff HEAD~2", "git diff HEAD~2 HEAD", "git diff HEAD~2 -- .env", "git -C . log -p", "git log -p -n 2",
 			"git log -p; git status", "cd . && git show HEAD~1", "git stash list; git log -p",
+			"git diff --exit-code HEAD~2", "git diff --no-index empty dotenv",
 		} {
 			v, _ := g.Judge([]string{"bash", "-c", c})
 			if v.Class == policy.Safe || v.Class == policy.Match {
