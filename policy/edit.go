@@ -152,6 +152,8 @@ func decideRead(paths []string, mode Mode, list *protect.List, home string, belo
 			rp.Secret = why // an .npmrc or a git config holding a token
 		} else if why := tokenSecret(rp.Resolved); below && why != "" {
 			rp.Secret = why
+		} else if procMemory(rp.Resolved) || procMemory(filepath.Clean(p)) {
+			rp.Secret = "a process's or the kernel's memory"
 		}
 		if rp.Secret != "" {
 			secrets = append(secrets, rp.Resolved+" ("+rp.Secret+")")

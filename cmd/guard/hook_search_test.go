@@ -79,6 +79,8 @@ func TestHookSearchTree(t *testing.T) {
 		{"grep_search ignored env", "gemini", tidy, "grep_search", map[string]any{"pattern": "x"}, false},
 		{"search_file_content ignored env", "gemini", tidy, "search_file_content", map[string]any{"pattern": "x"}, true},
 		{"Grep whitelisted env", "claude-code", white, "Grep", map[string]any{"pattern": "x", "output_mode": "content"}, true},
+		{"Read a process's memory", "claude-code", leaky, "Read", map[string]any{"file_path": "/proc/self/mem"}, true},
+		{"Read the kernel's memory", "gemini", leaky, "read_file", map[string]any{"file_path": "/proc/kcore"}, true},
 		{"Read .ENV (case-insensitive file systems)", "claude-code", tidy, "Read", map[string]any{"file_path": tidy + "/.ENV"}, true},
 		{"Grep into an ignored directory", "claude-code", tidy, "Grep", map[string]any{"pattern": "x", "path": tidy + "/src", "output_mode": "content"}, false},
 		{"read_many_files ignored", "gemini", tidy, "read_many_files", map[string]any{"include": []string{"**/*"}}, false},
