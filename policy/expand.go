@@ -208,6 +208,12 @@ func expandWords(c *shell.Command, d shell.Dialect, dir string, written bool) ([
 			}
 		}
 		for _, w := range words {
+			if glob && d == shell.Zsh && strings.ContainsAny(w, "()<>|#^~") {
+				// zsh's glob qualifiers run code (*(e:'cmd':), *(+func));
+				// its alternation, ranges and extended forms are not
+				// Go's globs either.
+				return nil, nil, false
+			}
 			if glob && strings.ContainsAny(w, "*?[") {
 				if !globOK(w, dir, written) {
 					return nil, nil, false

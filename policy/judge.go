@@ -317,7 +317,7 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			sub := s.judgeStdin(c.Argv, c.Stdin, dir)
 			dynamic := c.Dynamic
 			if dynamic != "" && sub.Class != Forbidden {
-				if argv, globs, secret, ok := expandArgv(&c, d, dir, written); ok {
+				if argv, globs, secret, ok := expandArgv(&c, c.Dialect, dir, written); ok {
 					exp := s.judgeArgv(argv, dir)
 					if exp.Class == Forbidden || globsJudged(&exp, argv, globs) {
 						if exp.Prompt == "" {

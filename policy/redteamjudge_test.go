@@ -314,3 +314,35 @@ func TestRedTeamSudoRootOnly(t *testing.T) {
 	rtSafe(t, sets, dir, `sudo cat readme.txt`, `sudo ls -la`, `sudo tail /var/log/syslog`, `sudo ls locked`,
 		`sudo find . -name x`, `sudo du -sh .`)
 }
+
+// zsh's glob qualifiers run code: `zsh -c 'ls *(e:"touch F":)'` was safe
+// (judged as ls of a glob) and created F; nested in a bash script the
+// zsh script's words were also expanded as bash globs.
+func TestRedTeamZshGlobQualifiers(t *testing.T) {
+	set, _, proj := rtLab(t)
+	for _, argv := range [][]string{
+		{"zsh", "-c", `ls *(e:"touch x":)`}, {"zsh", "-c", `ls *.txt(+f)`}, {"zsh", "-c", `cat **/*(.e:true:)`},
+		{"zsh", "-c", `wc -l src/*(om[1])`}, {"zsh", "-c", `ls *(e^touch x^)`}, {"zsh", "-c", `head *.(txt|json)`},
+		{"bash", "-c", `zsh -c 'ls *(e:"touch x":)'`}, {"bash", "-c", `cd src && zsh -c "cat *(e:'touch x':)"`},
+	} {
+		if v := set.Judge(argv, proj); v.Class == policy.Safe {
+			t.Errorf("%q: safe, want asked", argv)
+		}
+	}
+	for _, argv := range [][]string{{"zsh", "-c", `ls *.txt`}, {"zsh", "-c", `wc -l src/*`}, {"bash", "-c", `zsh -c 'ls *.txt'`}} {
+		if v := set.Judge(argv, proj); v.Class != policy.Safe {
+			t.Errorf("%q: %s (%s), want safe", argv, v.Class, v.Why())
+		}
+	}
+	if _, err := exec.LookPath("zsh"); err != nil {
+		t.Skip("zsh is not installed: the qualifier's run is not shown")
+	}
+	cmd := exec.Command("zsh", "-f", "-c", `ls *(e:'touch ran':) >/dev/null`)
+	cmd.Dir = proj
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(proj, "ran")); err != nil {
+		t.Errorf("zsh did not run the qualifier's code: %v", err)
+	}
+}

@@ -648,6 +648,7 @@ func (w *walker) emit(cmd Command, dyn []string, r redirs, st dirState, c ctx) {
 	cmd.Reads = concat(c.reads, r.reads)
 	cmd.Env = concat(c.env, cmd.Env)
 	cmd.Wrapper = concat(c.wrapper, cmd.Wrapper)
+	cmd.Dialect = c.d
 	if r.hasStdin && len(cmd.Argv) > 0 && (cmd.Argv[0] == "apply_patch" || cmd.Argv[0] == "applypatch") {
 		cmd.Stdin = r.stdin
 	}
