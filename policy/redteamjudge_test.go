@@ -40,7 +40,18 @@ func TestRedTeamLoopEnvironment(t *testing.T) {
 		`for f in a.txt b.txt; do cat "$f"; done`,
 		`for file_1 in *.txt; do wc -l "$file_1"; done`,
 		`for d in src; do ls "$d"; done`,
+		`for path in *.txt; do wc -l "$path"; done`, // bash: path is an ordinary name
 	)
+	// zsh ties lower-case arrays to PATH, CDPATH, FPATH...: for path in DIR ran DIR/ls.
+	for _, cmd := range []string{`for path in .; do ls; done`, `for cdpath in /; do cd etc; done`,
+		`for fpath in .; do ls; done`, `for module_path in .; do ls; done`, `for argv in x; do ls; done`} {
+		if v := set.Judge([]string{"zsh", "-c", cmd}, proj); v.Class == policy.Safe {
+			t.Errorf("zsh -c %q: safe, want asked", cmd)
+		}
+	}
+	if v := set.Judge([]string{"zsh", "-c", `for f in a.txt b.txt; do wc -l "$f"; done`}, proj); v.Class != policy.Safe {
+		t.Errorf("zsh for f: %s (%s), want safe", v.Class, v.Why())
+	}
 
 	// What bash does with it: the loop's PATH finds the planted program.
 	if _, err := exec.LookPath("bash"); err != nil {

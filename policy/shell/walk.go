@@ -94,13 +94,34 @@ func (w *walker) loopItems(fc *syntax.ForClause, st dirState, c ctx) (string, []
 	return it.Name.Value, items, true
 }
 
+// zshSpecial reports whether name is one of zsh's lower-case special
+// parameters: the arrays tied to PATH, CDPATH, FPATH, MANPATH, MODULE_PATH
+// and the like (`for path in DIR; do ls; done` ran DIR/ls), argv, and the
+// parameters of zsh's modules.
+func zshSpecial(name string) bool {
+	switch name {
+	case "path", "cdpath", "fpath", "manpath", "mailpath", "module_path", "psvar", "fignore", "terminfo_dirs",
+		"zsh_eval_context", "argv", "status", "pipestatus", "options", "parameters", "commands", "functions",
+		"aliases", "galiases", "saliases", "builtins", "modules", "mapfile", "nameddirs", "userdirs", "dirstack",
+		"history", "historywords", "jobdirs", "jobstates", "jobtexts", "widgets", "keymaps", "reswords",
+		"dis_aliases", "dis_builtins", "dis_functions", "dis_reswords", "errnos", "sysparams", "funcstack",
+		"funcfiletrace", "funcsourcetrace", "functrace", "zsh_scheduled_events", "termcap", "terminfo", "prompt",
+		"signals", "watch", "match", "mbegin", "mend", "reply", "zle_highlight":
+		return true
+	}
+	return false
+}
+
 // localName reports whether a for loop's variable is one no program or
 // shell feature reads from the environment: lower case letters, digits and
 // underscores (environment and shell variables are spelled in upper case;
-// the lower-case ones programs read, *_proxy, are left out, and bash's own
-// histchars and auto_resume).
-func localName(name string) bool {
+// the lower-case ones programs read, *_proxy, are left out, bash's own
+// histchars and auto_resume, and in zsh its special parameters).
+func localName(name string, d Dialect) bool {
 	if name == "" || strings.HasSuffix(name, "_proxy") || name == "histchars" || name == "auto_resume" {
+		return false
+	}
+	if d == Zsh && zshSpecial(name) {
 		return false
 	}
 	for i := 0; i < len(name); i++ {
@@ -198,7 +219,7 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 		return loopOutcome(st, cond, body)
 	case *syntax.ForClause:
 		if name, items, ok := w.loopItems(cmd, st, c); ok {
-			if !localName(name) {
+			if !localName(name, c.d) {
 				// A for loop assigns NAME in the shell: when NAME is
 				// exported (PATH, HOME, GIT_DIR, BASH_ENV...) the body's
 				// programs get the new value, and ~ and $HOME follow it.
