@@ -295,6 +295,18 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			if c.Dynamic != "" {
 				class, v.Unknown = Unverified, true
 			}
+			for _, r := range c.Reads {
+				for _, d := range dirs {
+					// Opening a device acts; zsh runs $READNULLCMD (a pager)
+					// on `< FILE`, which prints it: `zsh -c '< .env'`.
+					if why := deviceRead(r, d); why != "" && class != Unverified {
+						class, v.Unknown, c.Dynamic = Unverified, true, why
+					}
+					if why := secretPath(r, d); why != "" && c.Dialect == shell.Zsh && v.Secret == "" {
+						v.Secret = "zsh prints it: " + why
+					}
+				}
+			}
 			if class != Safe && (first || class.Rank() > v.Class.Rank()) {
 				v.Class, v.Argv, v.Result, first = class, c.Writes, Result{Class: class, Reason: c.Dynamic}, false
 				if class == Unverified {

@@ -357,3 +357,30 @@ func TestRedTeamZshGlobQualifiers(t *testing.T) {
 		t.Errorf("zsh did not run the qualifier's code: %v", err)
 	}
 }
+
+// zsh runs $READNULLCMD (more) on a statement that is only an input
+// redirection: `zsh -c '< .env'` was safe and printed the key. bash only
+// opens the file. Opening a device acts in either shell.
+func TestRedTeamZshNullCommand(t *testing.T) {
+	set, _, proj := rtLab(t)
+	mustWrite(t, filepath.Join(proj, ".env"), "OPENAI_API_KEY=sk-x\n")
+	for _, argv := range [][]string{{"zsh", "-c", `< .env`}, {"zsh", "-c", `cd . && < .env`}, {"bash", "-c", `zsh -c '< .env'`},
+		{"bash", "-c", `< /dev/tty`}, {"zsh", "-c", `< /dev/tty`}} {
+		if v := set.Judge(argv, proj); v.Class == policy.Safe {
+			t.Errorf("%q: safe, want asked", argv)
+		}
+	}
+	for _, argv := range [][]string{{"zsh", "-c", `< a.txt`}, {"bash", "-c", `< .env`}} {
+		if v := set.Judge(argv, proj); v.Class != policy.Safe {
+			t.Errorf("%q: %s (%s), want safe", argv, v.Class, v.Why())
+		}
+	}
+	if _, err := exec.LookPath("zsh"); err != nil {
+		t.Skip("zsh is not installed: its null command is not shown")
+	}
+	cmd := exec.Command("zsh", "-f", "-c", `< .env`)
+	cmd.Dir = proj
+	if out, err := cmd.Output(); err != nil || !strings.Contains(string(out), "sk-x") {
+		t.Errorf("zsh -c '< .env' printed %q (%v), want the file", out, err)
+	}
+}
