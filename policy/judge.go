@@ -210,6 +210,14 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 	if v.Class == Safe || v.Class == Match {
 		if why := npmrcWhy(argv, cwd); why != "" {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
+		} else if why := remoteArchive(&r, argv); why != "" {
+			v.Class, v.Unknown, v.Reason = Unverified, true, why
+		} else if why := sqliteWhy(&r, argv, cwd); why != "" {
+			v.Class, v.Unknown, v.Reason = Unverified, true, why
+		} else if why := kubectlWhy(&r, argv, cwd); why != "" {
+			v.Class, v.Unknown, v.Reason = Unverified, true, why
+		} else if why := xmllintNetwork(&r, argv); why != "" {
+			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		}
 	}
 	if (v.Class == Safe || v.Class == Match) && readsFiles {
@@ -229,6 +237,13 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 		}
 		if v.Secret == "" {
 			v.Secret = secretDump(argv, cwd)
+		}
+		if v.Secret == "" && filepath.Base(argv[0]) == "yq" {
+			if secret, why := yqJudge(&r, cwd); secret != "" {
+				v.Secret = secret
+			} else if why != "" && (v.Class == Safe || v.Class == Match) {
+				v.Class, v.Unknown, v.Reason = Unverified, true, why
+			}
 		}
 		if v.Secret == "" && filepath.Base(argv[0]) == "jq" && r.Exec != nil && len(r.Exec.Args) > 0 {
 			if why := jqFilter(r.Exec.Args[0].Value); strings.HasPrefix(why, "environment") {
@@ -295,16 +310,14 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			if c.Dynamic != "" {
 				class, v.Unknown = Unverified, true
 			}
-			for _, r := range c.Reads {
-				for _, d := range dirs {
-					// Opening a device acts; zsh runs $READNULLCMD (a pager)
-					// on `< FILE`, which prints it: `zsh -c '< .env'`.
-					if why := deviceRead(r, d); why != "" && class != Unverified {
-						class, v.Unknown, c.Dynamic = Unverified, true, why
-					}
-					if why := secretPath(r, d); why != "" && c.Dialect == shell.Zsh && v.Secret == "" {
-						v.Secret = "zsh prints it: " + why
-					}
+			// `$(< f)` is bash's cat: what it reads is printed where the
+			// substitution stands (runtime.go), so its input is checked as
+			// a read.
+			if why := bareReads(&c, dirs); why != "" {
+				class, v.Unknown = Unverified, true
+				c.Dynamic = why
+				if v.Secret == "" && strings.HasPrefix(why, "secret: ") {
+					v.Secret = strings.TrimPrefix(why, "secret: ")
 				}
 			}
 			if class != Safe && (first || class.Rank() > v.Class.Rank()) {
@@ -329,7 +342,11 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			sub := s.judgeStdin(c.Argv, c.Stdin, dir)
 			dynamic := c.Dynamic
 			if dynamic != "" && sub.Class != Forbidden {
-				if argv, globs, secret, ok := expandArgv(&c, c.Dialect, dir, written); ok {
+				argv, globs, secret, ok := expandArgv(&c, c.Dialect, dir, written)
+				if !ok {
+					argv, globs, secret, ok = expandRunTime(&c, c.Dialect, dir, written)
+				}
+				if ok {
 					exp := s.judgeArgv(argv, dir)
 					if exp.Class == Forbidden || globsJudged(&exp, argv, globs) {
 						if exp.Prompt == "" {
@@ -460,6 +477,7 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			}
 		}
 	}
+	script.Unverified = runTimeUnverified(script.Unverified, script.Commands)
 	if script.Unverified != "" && v.Class != Forbidden {
 		if v.Class != Unverified || v.Reason == "" {
 			v.Reason = script.Unverified

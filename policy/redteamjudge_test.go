@@ -370,7 +370,7 @@ func TestRedTeamZshNullCommand(t *testing.T) {
 			t.Errorf("%q: safe, want asked", argv)
 		}
 	}
-	for _, argv := range [][]string{{"zsh", "-c", `< a.txt`}, {"bash", "-c", `< .env`}} {
+	for _, argv := range [][]string{{"zsh", "-c", `< a.txt`}} {
 		if v := set.Judge(argv, proj); v.Class != policy.Safe {
 			t.Errorf("%q: %s (%s), want safe", argv, v.Class, v.Why())
 		}

@@ -344,6 +344,15 @@ func secretSearch(r *Result) string {
 	if r.Exec.Program == "git" && (len(r.Exec.Args) == 0 || r.Exec.Args[0].Type.Literal != "grep") {
 		return "" // git grep only: `git log --grep=X` prints commit messages
 	}
+	// A search that prints only file names, counts or its status (grep -l,
+	// -c, -q; rg --files-with-matches) prints no value.
+	words := []string{r.Exec.Program}
+	for _, f := range r.Exec.Flags {
+		words = append(words, f.Name)
+	}
+	if namesOnly(r.Exec.Program, words) {
+		return ""
+	}
 	var values []string
 	for _, o := range r.Exec.Opts {
 		if o.Type.Kind == TypeOpaqueNonFile {
@@ -355,7 +364,15 @@ func secretSearch(r *Result) string {
 			values = append(values, a.Value)
 		}
 	}
+	for _, o := range r.Exec.Opts {
+		if why := secretInclude(o); why != "" {
+			return why
+		}
+	}
 	for _, v := range values {
+		if why := secretShape(v); why != "" {
+			return why
+		}
 		for _, tok := range strings.FieldsFunc(v, func(c rune) bool {
 			return !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')
 		}) {

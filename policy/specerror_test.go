@@ -23,7 +23,7 @@ func TestSpecErrorNamesSubcommand(t *testing.T) {
 		{"git checkout main", `no rule for program "git checkout"`, "required"},
 		{"python x.py", `no rule for program "python"`, "unexpected"},
 		{"ls -y", "option -y", ""},
-		{"docker compose config --services", `no rule for program "docker compose config"`, "version"},
+		{"docker compose config --environment", `no rule for program "docker compose config"`, "version"},
 		{"docker compose logs --bogus web", "option --bogus", ""},
 		{"git log --output=x", "option --output=x", ""},
 	} {

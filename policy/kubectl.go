@@ -1,0 +1,182 @@
+package policy
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"guard/internal/safefile"
+)
+
+// kubectl and helm reads (issue 16, the third held-out batch). The policy
+// declares their listing and status forms without the options that choose
+// another server, user or kubeconfig (--kubeconfig, --server, --token,
+// --as, --raw...); the judge adds, for every kubectl or helm command that a
+// rule matched (kubectlWhy):
+//
+//   - the kubeconfig kubectl reads ($KUBECONFIG's files, or ~/.kube/config)
+//     must name no credential plugin (`exec:`, `auth-provider:`): kubectl
+//     runs that program, code from the user's configuration; a kubeconfig
+//     that cannot be read or is too large to check counts as one;
+//   - Secrets are never printed: `get` of secrets only as a table or names
+//     (no -o yaml/json/jsonpath/go-template/custom-columns), no `describe`
+//     of secrets (it prints a service-account token) or of what holds a
+//     container's environment (pods and their controllers: literal env
+//     values), and structured output or describe only for kinds that hold
+//     neither (services, nodes, ingresses, volumes, events, ...; not
+//     configmaps or custom resources), never -o *-file= (the template file
+//     is printed);
+//   - helm's commands that reach the cluster read the same kubeconfig;
+//     its local ones (template, lint, show, dependency list) only a chart
+//     that is here (another is fetched, through a downloader plugin for
+//     some repositories).
+//
+// Limits: a custom resource is judged by its name: only the kinds listed
+// are printed structured; a kubeconfig's exec plugin is found by its key.
+
+var kubeCredentialPlugin = regexp.MustCompile(`(?m)^\s*-?\s*(exec|auth-provider)\s*:`)
+
+// kubeStructuredKinds hold no secret data and no container environment.
+var kubeStructuredKinds = map[string]bool{
+	"service": true, "services": true, "svc": true, "node": true, "nodes": true, "no": true,
+	"ingress": true, "ingresses": true, "ing": true, "namespace": true, "namespaces": true, "ns": true,
+	"persistentvolume": true, "persistentvolumes": true, "pv": true, "persistentvolumeclaim": true,
+	"persistentvolumeclaims": true, "pvc": true, "event": true, "events": true, "ev": true, "endpoints": true,
+	"ep": true, "horizontalpodautoscaler": true, "horizontalpodautoscalers": true, "hpa": true,
+	"storageclass": true, "storageclasses": true, "sc": true, "networkpolicy": true, "networkpolicies": true,
+	"netpol": true, "resourcequota": true, "resourcequotas": true, "quota": true, "limitrange": true,
+	"limitranges": true, "limits": true, "ingressclass": true, "ingressclasses": true,
+	"poddisruptionbudget": true, "poddisruptionbudgets": true, "pdb": true, "priorityclass": true,
+	"priorityclasses": true, "pc": true,
+}
+
+// kubeEnvKinds hold a container's environment, which describe prints.
+var kubeEnvKinds = map[string]bool{
+	"pod": true, "pods": true, "po": true, "deployment": true, "deployments": true, "deploy": true,
+	"statefulset": true, "statefulsets": true, "sts": true, "daemonset": true, "daemonsets": true, "ds": true,
+	"replicaset": true, "replicasets": true, "rs": true, "job": true, "jobs": true, "cronjob": true,
+	"cronjobs": true, "cj": true, "replicationcontroller": true, "replicationcontrollers": true, "rc": true,
+	"podtemplate": true, "podtemplates": true,
+}
+
+func kubeSecretKind(k string) bool {
+	switch k {
+	case "secret", "secrets":
+		return true
+	}
+	return false
+}
+
+// kubeKinds returns the kinds a kubectl resource word names: `pods`,
+// `deploy,svc`, `pod/api-1`, `deployments.apps`.
+func kubeKinds(w string) []string {
+	var out []string
+	for _, part := range strings.Split(w, ",") {
+		kind, _, _ := strings.Cut(part, "/")
+		kind, _, _ = strings.Cut(strings.ToLower(kind), ".")
+		out = append(out, kind)
+	}
+	return out
+}
+
+// kubectlWhy says why a matched kubectl or helm command is not a plain
+// read, or "".
+func kubectlWhy(r *Result, argv []string, cwd string) string {
+	if r.Exec == nil {
+		return ""
+	}
+	prog := filepath.Base(argv[0])
+	if prog != "kubectl" && prog != "helm" {
+		return ""
+	}
+	var positional []string
+	for _, a := range r.Exec.Args {
+		positional = append(positional, a.Value)
+	}
+	if prog == "kubectl" && len(positional) > 0 {
+		structured := false
+		for _, o := range r.Exec.Opts {
+			if o.Name == "-o" || o.Name == "--output" {
+				v, _, _ := strings.Cut(strings.TrimPrefix(o.Value, "="), "=")
+				if strings.HasSuffix(v, "-file") {
+					return "kubectl -o " + v + " prints a template file, which can be any file"
+				}
+				if v != "wide" && v != "name" {
+					structured = true
+				}
+			}
+		}
+		sub := positional[0]
+		if (sub == "get" || sub == "describe") && len(positional) > 1 {
+			for _, k := range kubeKinds(positional[1]) {
+				switch {
+				case kubeSecretKind(k) && (sub == "describe" || structured):
+					return "kubectl " + sub + " of secrets prints their values"
+				case sub == "describe" && kubeEnvKinds[k]:
+					return "kubectl describe " + k + " prints the containers' environment"
+				case sub == "describe" && !kubeStructuredKinds[k]:
+					return "kubectl describe " + k + " can print secret data (configmaps, custom resources)"
+				case sub == "get" && structured && !kubeStructuredKinds[k]:
+					return "kubectl get " + k + " -o ... can print a container's environment or secret data"
+				}
+			}
+		}
+		if sub == "version" && slicesContains(argv, "--client") {
+			return "" // no server, no credentials
+		}
+	}
+	if prog == "helm" && len(positional) > 0 {
+		var charts []string
+		switch positional[0] {
+		case "template":
+			charts = positional[len(positional)-1:]
+		case "lint":
+			charts = positional[1:]
+		case "show", "dependency":
+			charts = positional[2:]
+		case "search", "repo", "env", "version", "plugin":
+			return "" // the repositories' index, helm's own settings
+		}
+		if positional[0] == "template" || positional[0] == "lint" || positional[0] == "show" || positional[0] == "dependency" {
+			// A chart that is not here is fetched: the network, and a
+			// repository's downloader plugin.
+			for _, c := range charts {
+				if _, err := os.Stat(absolute(c, cwd)); err != nil {
+					return "helm fetches chart " + c + " (not a local chart): the network, and a repository's downloader plugin"
+				}
+			}
+			return ""
+		}
+	}
+	return kubeconfigWhy()
+}
+
+// kubeconfigWhy says why the kubeconfig kubectl would read runs a program
+// or cannot be checked, or "".
+func kubeconfigWhy() string {
+	var files []string
+	if kc := os.Getenv("KUBECONFIG"); kc != "" {
+		files = filepath.SplitList(kc)
+	} else if h := home(); filepath.IsAbs(h) {
+		files = []string{filepath.Join(h, ".kube", "config")}
+	} else {
+		return "kubectl's kubeconfig cannot be found: HOME is not set"
+	}
+	for _, f := range files {
+		if f == "" {
+			continue
+		}
+		b, err := safefile.Read(f, maxContent)
+		if err != nil {
+			if os.IsNotExist(err) {
+				continue
+			}
+			return "kubeconfig " + f + " cannot be checked: " + err.Error()
+		}
+		if kubeCredentialPlugin.Match(b) {
+			return "kubeconfig " + f + " runs a credential plugin (exec/auth-provider), a program from the user's configuration"
+		}
+	}
+	return ""
+}

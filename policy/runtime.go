@@ -1,0 +1,162 @@
+package policy
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"guard/policy/shell"
+)
+
+// Run-time words whose effect the judge can still bound (issue 16, the
+// third held-out batch):
+//
+//   - a command substitution in a word that echo prints, or in a printf
+//     argument after a literal format (`echo "branch: $(git branch
+//     --show-current)"`, `printf '%s\n' "$(node -v)"`): its output is only
+//     printed. The commands inside are judged like any other command of the
+//     script, so `echo "$(cat .env)"` is still a secret read and `echo
+//     $(rm -rf x)` still a removal;
+//   - a word that is one process substitution <(...) (`diff <(sort a) <(sort
+//     b)`): the program reads a pipe that the commands inside write. It is
+//     judged as a path that does not exist, outside every root, so a program
+//     that would write there is asked about as any write outside the roots;
+//     >(...) is not accepted;
+//   - ${#NAME}, the length of a variable, as a whole word: a number.
+//
+// These words are only accepted where the command is judged (never where a
+// pipeline's first command names the files xargs reads: its output is not
+// known), and Script.Unverified's "command substitution" and "process
+// substitution" are dropped only when a command of the script holds the
+// substitution among its dynamic words, where this judgement applies.
+
+// procSubstPath stands for the pipe a process substitution becomes.
+const procSubstPath = "/nonexistent/guard-process-substitution"
+
+// expandRunTime is expandArgv with the words above accepted too.
+func expandRunTime(c *shell.Command, d shell.Dialect, dir string, written bool) ([]string, []int, string, bool) {
+	if c.OtherDynamic || len(c.ArgDynamic) != len(c.Argv) || len(c.Argv) == 0 || c.ArgDynamic[0] != nil {
+		return nil, nil, "", false
+	}
+	cp := *c
+	cp.Argv = append([]string(nil), c.Argv...)
+	cp.ArgDynamic = make([][]string, len(c.ArgDynamic))
+	changed := false
+	for i, reasons := range c.ArgDynamic {
+		var keep []string
+		for _, r := range reasons {
+			switch {
+			case strings.HasPrefix(r, "command substitution ") && printedArg(c, i):
+				changed = true
+			case strings.HasPrefix(r, "process substitution <(") && len(reasons) == 1 && wholeProcSubst(c.Argv[i], r):
+				cp.Argv[i] = procSubstPath
+				changed = true
+			case lengthParam(r) != "" && len(reasons) == 1 && strings.Trim(cp.Argv[i], `"`) == lengthParam(r):
+				// A whole word only: inside one (.env${#X}) the digits make a
+				// name the judge cannot know (.env when X is unset).
+				cp.Argv[i] = "1"
+				changed = true
+			default:
+				keep = append(keep, r)
+			}
+		}
+		cp.ArgDynamic[i] = keep
+	}
+	if !changed {
+		return nil, nil, "", false
+	}
+	argv, globs, ok := expandWords(&cp, d, dir, written)
+	if !ok {
+		return nil, nil, "", false
+	}
+	return argv, globs, printedSecret(&cp), true
+}
+
+// printedArg reports whether word i of c is only printed: any word of echo,
+// or a printf argument after a literal format that is not an option.
+func printedArg(c *shell.Command, i int) bool {
+	switch c.Argv[0] {
+	case "echo":
+		return i > 0
+	case "printf":
+		return i >= 2 && c.ArgDynamic[1] == nil && !strings.HasPrefix(c.Argv[1], "-")
+	}
+	return false
+}
+
+// wholeProcSubst reports whether word w is exactly the process substitution
+// reason r names (the reason may hold a shortened text).
+func wholeProcSubst(w, r string) bool {
+	text := strings.TrimPrefix(r, "process substitution ")
+	if !strings.HasPrefix(w, "<(") || !strings.HasSuffix(w, ")") || strings.Count(w, "<(") != 1 && text != w {
+		return false
+	}
+	if text == w {
+		return true
+	}
+	// short(): the first 40 bytes, cut at a rune start, then "...".
+	cut := 40
+	for cut > 0 && cut < len(w) && !utf8.RuneStart(w[cut]) {
+		cut--
+	}
+	return len(w) > 40 && text == w[:cut]+"..."
+}
+
+// lengthParam returns ${#NAME} when r is that expansion, or "".
+func lengthParam(r string) string {
+	text, ok := strings.CutPrefix(r, "parameter expansion ")
+	if !ok || !strings.HasPrefix(text, "${#") || !strings.HasSuffix(text, "}") {
+		return ""
+	}
+	name := text[3 : len(text)-1]
+	if name == "" {
+		return ""
+	}
+	for i, ch := range name {
+		if !(ch == '_' || ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || i > 0 && ch >= '0' && ch <= '9') {
+			return ""
+		}
+	}
+	return text
+}
+
+// runTimeUnverified returns unverified without "command substitution" and
+// "process substitution" when commands hold them among their dynamic words
+// (each such command is judged with them, above).
+func runTimeUnverified(unverified string, cmds []shell.Command) string {
+	if unverified == "" {
+		return ""
+	}
+	var keep []string
+	for _, u := range strings.Split(unverified, "; ") {
+		if (u == "command substitution" || u == "process substitution") && heldByCommand(cmds, u) {
+			continue
+		}
+		keep = append(keep, u)
+	}
+	return strings.Join(keep, "; ")
+}
+
+func heldByCommand(cmds []shell.Command, kind string) bool {
+	for _, c := range cmds {
+		if strings.Contains(c.Dynamic, kind+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// bareReads says why a command with no program but input redirections
+// (`$(< f)`) reads what it must not: a secret or a device.
+func bareReads(c *shell.Command, dirs []string) string {
+	for _, r := range c.Reads {
+		for _, d := range dirs {
+			if why := secretPath(r, d); why != "" {
+				return "secret: " + why
+			}
+			if why := deviceRead(r, d); why != "" {
+				return why
+			}
+		}
+	}
+	return ""
+}

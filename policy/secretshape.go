@@ -1,0 +1,194 @@
+package policy
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Searches for a secret's shape (issue 16, third held-out batch): a pattern
+// that starts with a prefix only issued keys and tokens carry (`rg
+// 'sk-[A-Za-z0-9]{20,}'`, `grep -r ghp_`, `grep "BEGIN OPENSSH PRIVATE
+// KEY"`), or that names, as a whole word, a setting that holds a credential
+// in a well-known file format (`grep _authToken .npmrc`, `grep -i
+// aws_secret_access_key`), prints the values it finds; so does a search
+// limited by --include/-g/--glob to files named like a secret (`grep -r x
+// --include=.env`), whatever the tree holds now.
+//
+// Limits: only these prefixes and names; a prefix must start the pattern or
+// follow a character that cannot be part of a word (`task-` is not `sk-`).
+
+// secretPrefixes are prefixes of issued credentials.
+var secretPrefixes = []string{
+	"sk-", "sk_live_", "sk_test_", "rk_live_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_",
+	"glpat-", "xoxb-", "xoxp-", "xoxa-", "xoxs-", "AKIA", "ASIA", "AIza", "ya29.", "npm_", "pypi-",
+	"hf_", "shpat_", "SG.", "-----BEGIN", "PRIVATE KEY",
+}
+
+// secretSettings name a credential in a well-known file format (.npmrc,
+// ~/.aws/credentials, gh's hosts.yml, .pypirc, .netrc).
+var secretSettings = []string{
+	"_authToken", "_auth", "_password", "aws_secret_access_key", "aws_session_token", "oauth_token",
+	"refresh_token", "client_secret", "private_key_id",
+}
+
+func wordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
+// secretShape says why a search pattern finds a secret's value, or "".
+func secretShape(pattern string) string {
+	for _, p := range secretPrefixes {
+		for i := 0; ; {
+			j := strings.Index(pattern[i:], p)
+			if j < 0 {
+				break
+			}
+			at := i + j
+			if at == 0 || !wordByte(pattern[at-1]) || !wordByte(p[0]) {
+				// A short all-letter prefix must be followed by what such a
+				// key holds, not by more of an ordinary word.
+				rest := pattern[at+len(p):]
+				if p != "hf_" && p != "npm_" || rest == "" || !strings.ContainsAny(rest[:1], "abcdefghijklmnopqrstuvwxyz") {
+					return "searches for " + p + "...: the lines found hold keys or tokens"
+				}
+			}
+			i = at + 1
+		}
+	}
+	lower := strings.ToLower(pattern)
+	for _, s := range secretSettings {
+		s = strings.ToLower(s)
+		for i := 0; ; {
+			j := strings.Index(lower[i:], s)
+			if j < 0 {
+				break
+			}
+			at, end := i+j, i+j+len(s)
+			if (at == 0 || !wordByte(lower[at-1]) || s[0] == '_') && (end == len(lower) || !wordByte(lower[end])) {
+				return "searches for " + s + ": the lines found hold its value"
+			}
+			i = at + 1
+		}
+	}
+	return ""
+}
+
+// secretInclude says why a search limited to files named like a secret
+// prints one, or "": grep --include=GLOB, rg -g/--glob/--iglob GLOB (not a
+// negated !GLOB, which excludes).
+func secretInclude(o MatchedOpt) string {
+	switch o.Name {
+	case "--include", "-g", "--glob", "--iglob":
+	default:
+		return ""
+	}
+	v := o.Value
+	if strings.HasPrefix(v, "!") {
+		return ""
+	}
+	if n := nameCanBeSecret(filepath.Base(v), o.Name == "--iglob"); n != "" {
+		return "searches only files named " + v + ", which names " + n
+	}
+	return ""
+}
+
+// remoteArchive says why a tar command reaches another machine, or "": GNU
+// tar reads an archive named HOST:PATH (no slash before the colon) through
+// rsh or ssh, unless --force-local.
+func remoteArchive(r *Result, argv []string) string {
+	if r.Exec == nil || filepath.Base(argv[0]) != "tar" || slicesContains(argv, "--force-local") {
+		return ""
+	}
+	values := []string{}
+	for _, o := range r.Exec.Opts {
+		values = append(values, o.Value)
+	}
+	for _, a := range r.Exec.Args {
+		values = append(values, a.Value)
+	}
+	for _, v := range values {
+		if i := strings.IndexByte(v, ':'); i > 0 && !strings.Contains(v[:i], "/") {
+			return "tar reads " + v + " on another machine (a remote archive, through rsh or ssh)"
+		}
+	}
+	return ""
+}
+
+func slicesContains(s []string, x string) bool {
+	for _, v := range s {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// yqFilter says why a yq expression reads beyond its input, or "": the
+// environment (env, strenv, envsubst in mikefarah's yq; env and $ENV in the
+// Python yq, which hands its filter to jq), files (load, load_str,
+// load_xml, load_props, load_base64; jq's import, include,
+// input_filename) or an expression taken from the data (eval). A key
+// named so (`.env`, `."load"`) is not one.
+func yqFilter(f string) string {
+	for _, name := range []string{"env", "ENV", "strenv", "envsubst", "load", "load_str", "load_xml", "load_props",
+		"load_base64", "eval", "import", "include", "input_filename", "get_search_list", "modulemeta", "__prog_args"} {
+		for i := 0; ; {
+			j := strings.Index(f[i:], name)
+			if j < 0 {
+				break
+			}
+			j += i
+			end := j + len(name)
+			i = j + 1
+			if j > 0 && identByte(f[j-1]) || end < len(f) && identByte(f[end]) {
+				continue
+			}
+			if j > 0 && (f[j-1] == '.' || f[j-1] == '"' && end < len(f) && f[end] == '"') {
+				continue
+			}
+			switch name {
+			case "env", "ENV", "strenv", "envsubst":
+				return "environment: yq's " + name + " prints the environment, which holds API keys and tokens"
+			}
+			return "yq's " + name + " reads files or expressions beyond its input"
+		}
+	}
+	return ""
+}
+
+// yqJudge returns a matched yq command's secret read or the reason it is not
+// a plain read (see yqFilter): a first argument that names a file is read as
+// a file, not an expression, by mikefarah's yq.
+func yqJudge(r *Result, cwd string) (secret, why string) {
+	if r.Exec == nil || len(r.Exec.Args) == 0 {
+		return "", ""
+	}
+	expr := r.Exec.Args[0].Value
+	if len(r.Exec.Args) > 1 && (expr == "e" || expr == "eval" || expr == "ea" || expr == "eval-all") {
+		expr = r.Exec.Args[1].Value
+	}
+	if fi, err := os.Stat(absolute(expr, cwd)); err == nil && !fi.IsDir() {
+		return "", "yq reads " + expr + " as a file, not an expression"
+	}
+	if why := yqFilter(expr); strings.HasPrefix(why, "environment") {
+		return why, ""
+	} else if why != "" {
+		return "", why
+	}
+	return "", ""
+}
+
+// xmllintNetwork says why xmllint reaches the network, or "": it fetches a
+// document named by a URL (http://, ftp://).
+func xmllintNetwork(r *Result, argv []string) string {
+	if r.Exec == nil || filepath.Base(argv[0]) != "xmllint" {
+		return ""
+	}
+	for _, a := range r.Exec.Args {
+		if strings.Contains(a.Value, "://") {
+			return "xmllint fetches " + a.Value + " over the network"
+		}
+	}
+	return ""
+}
