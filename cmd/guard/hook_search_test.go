@@ -146,3 +146,44 @@ func TestHookEditIntoPath(t *testing.T) {
 		}
 	}
 }
+
+// TestHookRenamedKeys: a key renamed between an agent's versions is read
+// under each name, and guard judged the first present: read_file with
+// file_path README.md and absolute_path ~/.ssh/id_ed25519 was let through,
+// while a version reading absolute_path reads the key. Two names with
+// different values are refused as malformed.
+func TestHookRenamedKeys(t *testing.T) {
+	guard := hookGuard(t)
+	base, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proj := filepath.Join(base, "proj")
+	if err := os.MkdirAll(proj, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := hookEnv(t, base)
+	key := filepath.Join(base, "home", ".ssh", "id_ed25519")
+	for _, tt := range []struct {
+		tool  string
+		input map[string]any
+		deny  bool
+	}{
+		{"read_file", map[string]any{"file_path": proj + "/README.md", "absolute_path": key}, true},
+		{"glob", map[string]any{"pattern": "*", "dir_path": proj, "path": base + "/home/.ssh"}, true},
+		{"grep_search", map[string]any{"pattern": "x", "include_pattern": "*.md", "include": ".env"}, true},
+		{"run_shell_command", map[string]any{"command": "ls", "dir_path": proj, "directory": "/etc"}, true},
+		{"read_file", map[string]any{"file_path": proj + "/README.md", "absolute_path": proj + "/README.md"}, false},
+		{"run_shell_command", map[string]any{"command": "ls", "dir_path": proj}, false},
+	} {
+		req := fileRequest("gemini", proj, tt.tool, tt.input)
+		ans := hookAsk(t, guard, "gemini", proj, hookWith(env, "GUARD_MODE=suggest"), req)
+		got := hookOutcome(ans)
+		if tt.deny && got != "deny" {
+			t.Errorf("%s %v: %s, want deny: %v", tt.tool, tt.input, got, ans)
+		}
+		if !tt.deny && got == "deny" {
+			t.Errorf("%s %v: deny, want let through: %v", tt.tool, tt.input, ans)
+		}
+	}
+}

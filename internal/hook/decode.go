@@ -156,18 +156,15 @@ func Decode(a Agent, r io.Reader) (Request, error) {
 	}
 	if a == Gemini {
 		// dir_path in current versions, directory in older ones.
-		for _, key := range []string{"dir_path", "directory"} {
-			dir, err := stringField(req.Input, key)
-			if err != nil {
-				return Request{}, err
+		dir, err := oneOf(&req, []string{"dir_path", "directory"})
+		if err != nil {
+			return Request{}, err
+		}
+		if dir != "" {
+			if !filepath.IsAbs(dir) && req.Cwd != "" {
+				dir = filepath.Join(req.Cwd, dir)
 			}
-			if dir != "" {
-				if !filepath.IsAbs(dir) && req.Cwd != "" {
-					dir = filepath.Join(req.Cwd, dir)
-				}
-				req.Dir = dir
-				break
-			}
+			req.Dir = dir
 		}
 	}
 	return req, nil

@@ -130,39 +130,25 @@ func decodeFiles(req *Request) error {
 			t.search, req.Tree = nil, nil // names or counts: no line of a file is printed
 		}
 	}
-	for _, key := range t.search {
-		s, err := stringField(req.Input, key)
-		if err != nil {
-			return err
-		}
-		if s != "" {
-			req.Search = s
-			break
-		}
+	search, err := oneOf(req, t.search)
+	if err != nil {
+		return err
 	}
+	req.Search = search
 	if len(t.patch) > 0 {
-		for _, key := range t.patch {
-			s, err := stringField(req.Input, key)
-			if err != nil {
-				return err
-			}
-			if s != "" {
-				req.Patch = s
-				return nil
-			}
-		}
-		return fmt.Errorf("%w: %s has no patch in tool_input.command", ErrMalformed, req.Tool)
-	}
-	base := ""
-	for _, key := range t.paths {
-		s, err := stringField(req.Input, key)
+		s, err := oneOf(req, t.patch)
 		if err != nil {
 			return err
 		}
-		if s != "" {
-			base = s
-			break
+		if s == "" {
+			return fmt.Errorf("%w: %s has no patch in tool_input.command", ErrMalformed, req.Tool)
 		}
+		req.Patch = s
+		return nil
+	}
+	base, err := oneOf(req, t.paths)
+	if err != nil {
+		return err
 	}
 	if base == "" && t.required {
 		return fmt.Errorf("%w: %s has no tool_input.%s", ErrMalformed, req.Tool, t.paths[0])
@@ -170,15 +156,10 @@ func decodeFiles(req *Request) error {
 	if base != "" {
 		req.Paths = append(req.Paths, base)
 	}
-	for _, key := range t.patterns {
-		s, err := stringField(req.Input, key)
-		if err != nil {
-			return err
-		}
-		if s != "" {
-			req.Paths = append(req.Paths, join(base, s))
-			break
-		}
+	if s, err := oneOf(req, t.patterns); err != nil {
+		return err
+	} else if s != "" {
+		req.Paths = append(req.Paths, join(base, s))
 	}
 	for _, key := range t.lists {
 		raw, ok := req.Input[key]
@@ -206,6 +187,28 @@ func decodeFiles(req *Request) error {
 		}
 	}
 	return nil
+}
+
+// oneOf returns the value of the first of keys present in req's input
+// (a key renamed between versions is listed under each name). Two keys
+// holding different values are an error: one version of the agent would
+// use the one, another the other, and guard would judge only one of them.
+func oneOf(req *Request, keys []string) (string, error) {
+	val, from := "", ""
+	for _, key := range keys {
+		s, err := stringField(req.Input, key)
+		if err != nil {
+			return "", err
+		}
+		switch {
+		case s == "" || s == val:
+		case val == "":
+			val, from = s, key
+		default:
+			return "", fmt.Errorf("%w: %s has %s and %s with different values", ErrMalformed, req.Tool, from, key)
+		}
+	}
+	return val, nil
 }
 
 // join puts a pattern under a directory ("" is the working directory).
