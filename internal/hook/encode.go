@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"guard/internal/jsonw"
 )
@@ -26,6 +27,25 @@ type specific struct {
 	PermissionDecisionReason string                     `json:"permissionDecisionReason,omitempty"` // Claude Code, Codex
 	UpdatedInput             map[string]json.RawMessage `json:"updatedInput,omitempty"`             // Claude Code, Codex
 	ToolInput                map[string]json.RawMessage `json:"tool_input,omitempty"`               // Gemini CLI
+}
+
+// MaxReason bounds the reason an answer carries, in bytes: a script of many
+// long paths made one of 700 KB, and an agent that cut or refused so long
+// an answer could read it as no answer, which lets the tool run. The
+// decision never depends on it.
+const MaxReason = 4000
+
+// capReason cuts reason to MaxReason bytes (on a character boundary),
+// saying how much was left out.
+func capReason(reason string) string {
+	if len(reason) <= MaxReason {
+		return reason
+	}
+	cut := MaxReason
+	for cut > 0 && !utf8.RuneStart(reason[cut]) {
+		cut--
+	}
+	return reason[:cut] + fmt.Sprintf(" ... (%d bytes more)", len(reason)-cut)
 }
 
 // Encode writes agent a's answer to req, for verdict v with reason, to w as
@@ -63,6 +83,7 @@ func Encode(a Agent, w io.Writer, req Request, v Verdict, reason, guardPath stri
 	if req.Agent != 0 && req.Agent != a {
 		return fmt.Errorf("encode hook answer: a %s request answered as %s", req.Agent, a)
 	}
+	reason = capReason(reason)
 	var ans answer
 	switch {
 	case v < Deny || v > AskSandbox:

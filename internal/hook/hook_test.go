@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"guard/internal/hook"
 )
@@ -520,6 +521,32 @@ func TestDecodeRealRequests(t *testing.T) {
 			}
 			if !req.Shell || req.Command != tt.command || req.PermissionMode != mode || req.Cwd == "" {
 				t.Errorf("%s (%s): %+v", tt.file, mode, req)
+			}
+		}
+	}
+}
+
+// TestEncodeReasonBounded: a reason is cut to hook.MaxReason bytes (a script of
+// many long paths made a 700 KB answer), on a character boundary, and the
+// answer stays one line of valid JSON with its decision.
+func TestEncodeReasonBounded(t *testing.T) {
+	long := strings.Repeat("é/very/long/path ", 60000)
+	for _, a := range []hook.Agent{hook.ClaudeCode, hook.Codex, hook.Gemini} {
+		for _, v := range []hook.Verdict{hook.Deny, hook.Ask} {
+			var b strings.Builder
+			req := hook.Request{Agent: a, Tool: "Bash", Shell: true, Command: "x"}
+			if a == hook.Gemini {
+				req.Tool = "run_shell_command"
+			}
+			if err := hook.Encode(a, &b, req, v, long, "/usr/bin/guard"); err != nil {
+				t.Fatal(err)
+			}
+			out := b.String()
+			if len(out) > hook.MaxReason+500 || !json.Valid([]byte(strings.TrimSpace(out))) || !utf8.ValidString(out) {
+				t.Errorf("%v %v: %d bytes, valid JSON %v", a, v, len(out), json.Valid([]byte(strings.TrimSpace(out))))
+			}
+			if !strings.Contains(out, "bytes more") {
+				t.Errorf("%v %v: the cut is not said", a, v)
 			}
 		}
 	}
