@@ -35,6 +35,11 @@ type specific struct {
 // decision never depends on it.
 const MaxReason = 4000
 
+// MaxRewrite bounds the command a sandboxed rewrite carries, in bytes: the
+// answer holds all of it, and Claude Code is measured to parse answers of
+// 200 KB; a longer command is denied.
+const MaxRewrite = 150_000
+
 // capReason cuts reason to MaxReason bytes (on a character boundary),
 // saying how much was left out.
 func capReason(reason string) string {
@@ -111,6 +116,13 @@ func Encode(a Agent, w io.Writer, req Request, v Verdict, reason, guardPath stri
 		}
 		if strings.IndexByte(req.Command, 0) >= 0 {
 			return fmt.Errorf("encode hook answer: the command holds a NUL byte")
+		}
+		if len(req.Command) > MaxRewrite {
+			// The rewrite carries the whole command: an agent that cuts
+			// or refuses so long an answer would run the original
+			// unconfined.
+			ans = denyAnswer(a, fmt.Sprintf("guard: the command is %d bytes, too long to run sandboxed through the hook (at most %d): split it", len(req.Command), MaxRewrite))
+			break
 		}
 		if v == AskSandbox {
 			ans = askSandboxAnswer(a, req, reason, guardPath)

@@ -551,3 +551,29 @@ func TestEncodeReasonBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodeRewriteBounded: a sandboxed rewrite carries the whole command;
+// one longer than MaxRewrite is denied rather than answered with an answer
+// of megabytes an agent might cut (and then run the original unconfined).
+func TestEncodeRewriteBounded(t *testing.T) {
+	for _, a := range []hook.Agent{hook.ClaudeCode, hook.Codex, hook.Gemini} {
+		for _, n := range []int{hook.MaxRewrite - 10, hook.MaxRewrite + 1} {
+			req := hook.Request{Agent: a, Tool: "Bash", Shell: true, Command: strings.Repeat("x", n), Project: "/p",
+				Rewrites: true, Mode: hook.FullAuto}
+			if a == hook.Gemini {
+				req.Tool = "run_shell_command"
+			}
+			var b strings.Builder
+			if err := hook.Encode(a, &b, req, hook.Sandbox, "r", "/usr/bin/guard"); err != nil {
+				t.Fatal(err)
+			}
+			denied := strings.Contains(b.String(), `"deny"`) || strings.Contains(b.String(), `"block"`)
+			if n > hook.MaxRewrite && (!denied || b.Len() > 2000) {
+				t.Errorf("%v, %d bytes: %d-byte answer, denied %v; want a short deny", a, n, b.Len(), denied)
+			}
+			if n <= hook.MaxRewrite && a != hook.Codex && denied {
+				t.Errorf("%v, %d bytes: denied, want the rewrite", a, n)
+			}
+		}
+	}
+}
