@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"guard/internal/safefile"
 	"guard/policy"
 )
 
@@ -46,7 +47,8 @@ func versionShim(bin string) bool {
 }
 
 // projectVersionFile returns a version file in a writable root that a shim
-// run in dir reads (dir and its parents), or "".
+// run in dir reads (dir and its parents) and that can choose what it runs
+// (versionFileChooses), or "".
 func (g *Gate) projectVersionFile(dir string) string {
 	roots := g.resolvedRoots()
 	for d := policy.Resolve(dir, "/"); ; d = filepath.Dir(d) {
@@ -59,10 +61,7 @@ func (g *Gate) projectVersionFile(dir string) string {
 		if inside {
 			for _, name := range versionFiles {
 				p := filepath.Join(d, name)
-				if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
-					if name == "package.json" && !voltaPin(p) {
-						continue
-					}
+				if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && versionFileChooses(name, p) {
 					return p
 				}
 			}
@@ -73,10 +72,34 @@ func (g *Gate) projectVersionFile(dir string) string {
 	}
 }
 
-// voltaPin reports whether a package.json pins tools for volta ("volta").
-func voltaPin(p string) bool {
-	b, err := os.ReadFile(p)
-	return err == nil && strings.Contains(string(b), `"volta"`)
+// versionFileChooses reports whether the version file at p (named name)
+// can make a shim run a binary of the project's choosing: mise's files
+// always (they also set environments and run hooks); the others when they
+// name a path (asdf's path:, a version with "/" or "..", which older pyenv,
+// rbenv and nodenv joined onto their roots) or a source to build (ref:).
+// A plain version (3.12.1, lts/iron in .nvmrc, a volta pin) is a release
+// the manager installs itself.
+func versionFileChooses(name, p string) bool {
+	if strings.Contains(name, "mise") || name == ".rtx.toml" {
+		return true
+	}
+	if name == "package.json" || name == ".nvmrc" {
+		return false // volta pins and nvm versions are releases
+	}
+	b, err := safefile.Read(p, 1<<20)
+	if err != nil {
+		return true // unreadable or too large: not known
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		if strings.Contains(line, "path:") || strings.Contains(line, "ref:") || strings.Contains(line, "..") ||
+			strings.Contains(line, "/") || strings.Contains(line, "~") {
+			return true
+		}
+	}
+	return false
 }
 
 // shimmed says why program, found at bin, runs what a project file

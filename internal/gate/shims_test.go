@@ -26,7 +26,7 @@ func TestVersionShims(t *testing.T) {
 		if g.shimmed("x", bin, []string{proj}) != "" {
 			t.Errorf("%s with no version file: asked", bin)
 		}
-		for _, f := range []string{".tool-versions", "mise.toml", ".python-version", ".nvmrc", "src/.ruby-version"} {
+		for _, f := range []string{".tool-versions", "mise.toml", ".python-version", ".node-version", "src/.ruby-version"} {
 			p := filepath.Join(proj, f)
 			if err := os.WriteFile(p, []byte("x path:/tmp/x\n"), 0o644); err != nil {
 				t.Fatal(err)
@@ -41,6 +41,25 @@ func TestVersionShims(t *testing.T) {
 			os.Remove(p)
 		}
 	}
+	// A plain release is the manager's to install: no objection.
+	for f, body := range map[string]string{".tool-versions": "nodejs 20.11.0 # lts\npython 3.12.1\n", ".python-version": "3.12.1\n",
+		".nvmrc": "lts/iron\n", "package.json": `{"volta":{"node":"20.11.0"}}`} {
+		p := filepath.Join(proj, f)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if why := g.shimmed("node", "/home/u/.asdf/shims/node", []string{proj}); why != "" {
+			t.Errorf("%s %q: %q, want no objection", f, body, why)
+		}
+		os.Remove(p)
+	}
+	if err := os.WriteFile(filepath.Join(proj, ".python-version"), []byte("../../../tmp/x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if why := g.shimmed("python", "/home/u/.pyenv/shims/python", []string{proj}); why == "" {
+		t.Errorf(".python-version naming ../../../tmp/x: no objection, want one")
+	}
+	os.Remove(filepath.Join(proj, ".python-version"))
 	if err := os.WriteFile(filepath.Join(proj, ".tool-versions"), []byte("nodejs path:/tmp/x\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
