@@ -67,6 +67,7 @@ func promptOf(r *Result) string {
 // (`bash -c`, `sh -lc`, `zsh -c`) and the common wrappers (timeout, nice,
 // nohup, env NAME=value, ...) are judged by the commands they run.
 func (s Set) Judge(argv []string, cwd string) Verdict {
+	resetTokenBudget()
 	if src, dialect, ok := ShellScript(argv); ok {
 		// A rule for this exact shell command (an "always" answer) decides.
 		if r := s.Check(argv); r.Class == Safe && r.Exec != nil {
@@ -115,6 +116,10 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 			ir := s.judgeArgv(in, cwd)
 			switch {
 			case ir.Class == Forbidden, ir.Prompt != "", ir.Secret != "":
+				return ir.under(argv)
+			case ir.Class == Safe && ir.Result.Exec != nil && rootOnlyRead(in, ir.Result.Reads(), cwd) != "":
+				ir.Class, ir.Secret = Unverified, rootOnlyRead(in, ir.Result.Reads(), cwd)
+				ir.Reason = "secret: " + ir.Secret
 				return ir.under(argv)
 			case ir.Class == Safe && ir.Result.Exec != nil:
 				ex := *ir.Result.Exec
@@ -338,9 +343,9 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			sub := s.judgeStdin(c.Argv, c.Stdin, dir)
 			dynamic := c.Dynamic
 			if dynamic != "" && sub.Class != Forbidden {
-				argv, globs, secret, ok := expandArgv(&c, d, dir, written)
+				argv, globs, secret, ok := expandArgv(&c, c.Dialect, dir, written)
 				if !ok {
-					argv, globs, secret, ok = expandRunTime(&c, d, dir, written)
+					argv, globs, secret, ok = expandRunTime(&c, c.Dialect, dir, written)
 				}
 				if ok {
 					exp := s.judgeArgv(argv, dir)

@@ -96,6 +96,8 @@ type Gate struct {
 	// resolved is Roots resolved through symlinks, made on first use
 	// (see resolvedRoots).
 	resolved []string
+	// gitRuns counts checkGitHistory's runs of git in a judgement.
+	gitRuns int
 }
 
 // resolvedRoots is the writable roots resolved through symlinks, once per
@@ -383,6 +385,8 @@ func (g *Gate) Judge(argv []string) (policy.Verdict, policy.Decision) {
 	v := g.Set.Judge(g.boundArgv(argv), g.Cwd)
 	g.checkPrograms(&v)
 	g.checkGit(&v)
+	g.checkGitHistory(&v)
+	g.checkPathWrites(&v)
 	return v, g.decide(&v)
 }
 
