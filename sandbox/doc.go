@@ -17,7 +17,13 @@
 //     (System V IPC objects and POSIX message queues of processes outside are
 //     not in it) and a devpts instance of its own on /dev/pts (other terminals
 //     are not in it; /dev/tty, the inherited descriptors and new ptys work, but
-//     ttyname(3) of the inherited terminal fails).
+//     ttyname(3) of the inherited terminal fails). That devpts lies in a /dev
+//     of its own (a tmpfs with null, zero, full, random, urandom, tty, ptmx,
+//     pts, shm and the fd links: privateDev), which also holds the private
+//     /dev/shm: with CAP_DAC_OVERRIDE, root read the raw disk and the swap
+//     device (/dev/vda, /dev/zram0: every secret the mounts hide, from its
+//     blocks), the consoles' screens (/dev/vcs*) and what is typed on them
+//     (/dev/tty1, /dev/console); none of those is in it.
 //     In it, the protected paths inside the roots (Profile.ReadOnly: .git/hooks,
 //     .git/config, .envrc...) get read-only copies mounted over them (writing,
 //     creating in, renaming over or removing them fails with EROFS or EBUSY;
@@ -54,14 +60,12 @@
 //     never inside a writable root, where a new file next to the secret would be
 //     unreadable too (there, step 1's mounts hide secrets);
 //     listing stays granted everywhere, so a secret's name shows, not its content
-//     (EACCES). For root, read is not granted on /dev either, but on null,
-//     zero, full, random, urandom, tty, ptmx, pts, shm, mqueue and hugepages:
-//     with CAP_DAC_OVERRIDE, root read the raw disk and the swap device
-//     (/dev/vda, /dev/zram0: every secret the mounts hide, from its blocks),
-//     the consoles' screens (/dev/vcs*) and what is typed on them (/dev/tty1,
-//     /dev/console). So root's read is granted entry by entry on / (about 0.1
-//     ms on a 2-core VM); an ordinary user keeps the single rule, the devices
-//     being root:disk and root:tty, 0660. Write, create, remove, rename, link
+//     (EACCES). Root without a /dev of its own (step 1: files-only, a root in
+//     /dev, no devpts) gets no read on /dev either, but on null, zero, full,
+//     random, urandom, tty, ptmx, pts, shm, mqueue and hugepages: read is then
+//     granted entry by entry on / (about 0.1 ms on a 2-core VM); an ordinary
+//     user keeps the single rule, the devices being root:disk and root:tty,
+//     0660. Write, create, remove, rename, link
 //     and truncate only beneath the writable roots and /dev/shm, where device nodes
 //     cannot be made; writing and ioctl on /dev/null, /dev/tty, /dev/ptmx and
 //     /dev/pts. TCP bind and connect refused (ABI 4) unless AllowNetwork. Abstract

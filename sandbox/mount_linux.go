@@ -23,7 +23,7 @@ import (
 // roots, gives it a private /dev/shm, and re-enters the working directory cwd so
 // that it lies on the writable copy when it is inside a root. An error is
 // recoverable when nothing was made read-only yet.
-func readOnlyMounts(roots []root, pins, readOnly []string, links map[string]bool, ids map[string]fileID, emptied, emptiedDirs []string, cwd string, proc bool) (recoverable bool, err error) {
+func readOnlyMounts(roots []root, pins, readOnly []string, links map[string]bool, ids map[string]fileID, emptied, emptiedDirs []string, cwd string, proc, dev bool) (recoverable bool, err error) {
 	tops := outermost(roots)
 	// An IPC namespace with it: System V IPC objects and POSIX message queues of
 	// processes outside are out of reach, and the program's own keep working
@@ -96,6 +96,13 @@ func readOnlyMounts(roots []root, pins, readOnly []string, links map[string]bool
 			return false, err
 		}
 	}
+	// A /dev of its own (privateDev), which holds the private /dev/shm and an
+	// empty directory for the secret directories below.
+	if dev {
+		if err := privateDev(); err != nil {
+			return false, err
+		}
+	}
 	// Secret files: /dev/null over each, so they read as empty; renaming,
 	// removing or linking them fails (EBUSY, EXDEV).
 	for _, p := range emptied {
@@ -107,8 +114,12 @@ func readOnlyMounts(roots []root, pins, readOnly []string, links map[string]bool
 	// copy of that mount over each other (a new tmpfs is a superblock of its
 	// own: about 0.1 ms each, where a copy costs a bind).
 	for i, p := range emptiedDirs {
-		if i > 0 {
-			if err := bindOver(emptiedDirs[0], p, false, ids[p], &cl); err != nil {
+		if i > 0 || dev {
+			src := emptiedDirs[0]
+			if dev {
+				src = emptyDir
+			}
+			if err := bindOver(src, p, true, ids[p], &cl); err != nil {
 				return false, err
 			}
 			continue
@@ -138,7 +149,7 @@ func readOnlyMounts(roots []root, pins, readOnly []string, links map[string]bool
 	// A private /dev/shm: semaphores work, the host's shared memory is out of reach,
 	// and its inode limit marks the namespace for a nested Exec (sandboxedMounts).
 	// Skipped when a root lies in /dev/shm (its copy is mounted there already).
-	if !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") }) {
+	if !dev && !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") }) {
 		opts := fmt.Sprintf("mode=1777,nr_inodes=%d", shmMarkerInodes)
 		err := unix.Mount("tmpfs", "/dev/shm", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, opts)
 		if err != nil && err != unix.ENOENT {
@@ -152,6 +163,62 @@ func readOnlyMounts(roots []root, pins, readOnly []string, links map[string]bool
 	}
 	return false, nil
 }
+
+// privateDev mounts a /dev of its own: a tmpfs holding null, zero, full,
+// random, urandom and tty, a new devpts instance on pts (privateTerminals'
+// reason), ptmx leading to it, shm (the private /dev/shm: the tmpfs's inode
+// limit is the nested-Exec marker, sandboxedMounts) and the fd, stdin,
+// stdout and stderr links. No other device node is in it: with
+// CAP_DAC_OVERRIDE, root read the raw disk and the swap device (every
+// secret the mounts hide, from its blocks), the consoles' screens
+// (/dev/vcs*) and what is typed on them (/dev/tty1, /dev/console). It
+// replaces the /dev/shm tmpfs, so it costs a few mknod and symlink calls,
+// where Landlock read rules around /dev took one per entry of /. It also
+// holds emptyDir.
+func privateDev() error {
+	opts := fmt.Sprintf("mode=0755,nr_inodes=%d", shmMarkerInodes)
+	if err := unix.Mount("tmpfs", "/dev", "tmpfs", unix.MS_NOSUID|unix.MS_NOEXEC, opts); err != nil {
+		return fmt.Errorf("mount tmpfs /dev: %w", err)
+	}
+	// unshare(CLONE_NEWNS) gave the thread an fs_struct of its own: its umask
+	// is its own to change, and is put back for the program.
+	old := unix.Umask(0)
+	defer unix.Umask(old)
+	for _, d := range []struct {
+		name       string
+		major, min uint32
+	}{{"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}} {
+		if err := unix.Mknod("/dev/"+d.name, unix.S_IFCHR|0o666, int(unix.Mkdev(d.major, d.min))); err != nil {
+			return fmt.Errorf("mknod /dev/%s: %w", d.name, err)
+		}
+	}
+	for _, d := range []struct {
+		name string
+		mode uint32
+	}{{"pts", 0o755}, {"shm", 0o1777}, {emptyDir[len("/dev/"):], 0o500}} {
+		if err := unix.Mkdir("/dev/"+d.name, d.mode); err != nil {
+			return fmt.Errorf("mkdir /dev/%s: %w", d.name, err)
+		}
+	}
+	for link, target := range map[string]string{"ptmx": "pts/ptmx", "fd": "/proc/self/fd", "stdin": "/proc/self/fd/0",
+		"stdout": "/proc/self/fd/1", "stderr": "/proc/self/fd/2"} {
+		if err := unix.Symlink(target, "/dev/"+link); err != nil {
+			return fmt.Errorf("symlink /dev/%s: %w", link, err)
+		}
+	}
+	if err := unix.Mount("devpts", "/dev/pts", "devpts", unix.MS_NOSUID|unix.MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620"); err != nil {
+		return fmt.Errorf("mount devpts on /dev/pts: %w", err)
+	}
+	return nil
+}
+
+// emptyDir is privateDev's empty directory, shmEmptyDir the user-namespace
+// child's (in its private /dev/shm): read-only copies of it hide the secret
+// directories (a tmpfs each would be a superblock of its own).
+const (
+	emptyDir    = "/dev/.guard-empty"
+	shmEmptyDir = "/dev/shm/.guard-empty"
+)
 
 // privateFDsAbove is the number of root copies above which readOnlyMounts gives
 // the thread a descriptor table of its own. The kernel's first table has room

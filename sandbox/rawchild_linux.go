@@ -196,19 +196,32 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		t := b.op("open_tree /dev/null", unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr("/dev/null"), unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC})
 		b.op("move_mount /dev/null over "+x, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), atCWD, b.cstr(x), unix.MOVE_MOUNT_F_EMPTY_PATH}, 0, t)
 	}
+	// The private /dev/shm first: an empty directory made in it is what the
+	// secret directories get read-only copies of (a tmpfs each would be a
+	// superblock of its own). What lay in the host's /dev/shm is not there.
+	shm := !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") })
+	if shm {
+		b.op("mount tmpfs /dev/shm", unix.SYS_MOUNT, [6]uintptr{b.cstr("tmpfs"), b.cstr("/dev/shm"), b.cstr("tmpfs"),
+			unix.MS_NOSUID | unix.MS_NODEV, b.cstr(fmt.Sprintf("mode=1777,nr_inodes=%d", shmMarkerInodes))})
+		emptiedDirs = slices.DeleteFunc(slices.Clone(emptiedDirs), func(x string) bool { return within(x, "/dev/shm") })
+		if len(emptiedDirs) > 0 {
+			b.op("mkdir "+shmEmptyDir, unix.SYS_MKDIRAT, [6]uintptr{atCWD, b.cstr(shmEmptyDir), 0o500})
+		}
+	}
 	for i, x := range emptiedDirs {
-		if i > 0 {
-			// A copy of the first one's tmpfs (readOnlyMounts).
-			t := b.op("open_tree "+emptiedDirs[0], unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(emptiedDirs[0]), unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC})
+		if i > 0 || shm {
+			// A read-only copy of the empty directory, or of the first one's tmpfs.
+			src := emptiedDirs[0]
+			if shm {
+				src = shmEmptyDir
+			}
+			t := b.op("open_tree "+src, unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(src), unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC})
+			b.op("mount_setattr "+x, unix.SYS_MOUNT_SETATTR, [6]uintptr{0, b.cstr(""), unix.AT_EMPTY_PATH, roPtr, unsafe.Sizeof(*ro)}, 0, t)
 			b.op("move_mount over "+x, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), atCWD, b.cstr(x), unix.MOVE_MOUNT_F_EMPTY_PATH}, 0, t)
 			continue
 		}
 		b.op("mount tmpfs over "+x, unix.SYS_MOUNT, [6]uintptr{b.cstr("tmpfs"), b.cstr(x), b.cstr("tmpfs"),
 			unix.MS_RDONLY | unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC, b.cstr("size=4k,nr_inodes=2,mode=0500")})
-	}
-	if !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") }) {
-		b.op("mount tmpfs /dev/shm", unix.SYS_MOUNT, [6]uintptr{b.cstr("tmpfs"), b.cstr("/dev/shm"), b.cstr("tmpfs"),
-			unix.MS_NOSUID | unix.MS_NODEV, b.cstr(fmt.Sprintf("mode=1777,nr_inodes=%d", shmMarkerInodes))})
 	}
 	if cwd, err := unix.Getwd(); err == nil {
 		b.op("chdir "+cwd, unix.SYS_CHDIR, [6]uintptr{b.cstr(cwd)})

@@ -220,6 +220,7 @@ type confinement struct {
 	nnpWhy, landlockWhy, seccompWhy      string
 	mountsWhy, capsWhy                   string
 	pts                                  bool // a devpts instance of its own (privateTerminals)
+	devPlan, dev                         bool // root's /dev of its own (privateDev), which holds the devpts: planned, made
 	ptsWhy                               string
 	capsRequired                         bool
 	capsPlan                             capsPlan
@@ -335,7 +336,20 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		if c.cwd, err = unix.Getwd(); err != nil {
 			c.cwd = "" // a deleted directory: the thread keeps it as it is
 		}
+		// Root's /dev of its own (privateDev): not for files-only, whose
+		// reads are free, nor when a root lies in /dev or /dev/pts holds no
+		// devpts (no terminals to give a new instance).
+		var st unix.Statfs_t
+		c.devPlan = c.root && !p.FilesOnly && !slices.ContainsFunc(c.roots, func(r root) bool { return within(r.path, "/dev") }) &&
+			unix.Statfs("/dev/pts", &st) == nil && st.Type == unix.DEVPTS_SUPER_MAGIC
 		c.emptied, c.emptiedDirs, c.holes = c.splitHoles()
+		if c.devPlan {
+			// What lay in the old /dev is not in the new one.
+			notDev := func(h string) bool { return within(h, "/dev") }
+			c.emptied = slices.DeleteFunc(c.emptied, notDev)
+			c.emptiedDirs = slices.DeleteFunc(c.emptiedDirs, notDev)
+			c.holes = slices.DeleteFunc(c.holes, notDev)
+		}
 	case c.root:
 		c.mountsWhy = "no CAP_SYS_ADMIN to make the mounts read-only"
 	case sandboxedMounts():
@@ -412,7 +426,7 @@ func (c *confinement) dropHolesInRoots() {
 func (c *confinement) splitHoles() (files, dirs, holes []string) {
 	// Another account's home stays a Landlock hole when the read rules walk /
 	// anyway (root's device rules, or another hole), else it is a mount too.
-	walk := c.root && !c.p.FilesOnly
+	walk := c.root && !c.p.FilesOnly && !c.devPlan
 	for _, h := range c.holes {
 		walk = walk || !c.holeDirs[h] && !c.holeFiles[h]
 	}
@@ -515,7 +529,7 @@ func (c *confinement) apply(fds bool) error {
 		return c.check()
 	}
 	if c.mounts {
-		if recoverable, err := readOnlyMounts(c.roots, c.pins, c.readOnly, c.links, c.ids, c.emptied, c.emptiedDirs, c.cwd, c.root); err != nil {
+		if recoverable, err := readOnlyMounts(c.roots, c.pins, c.readOnly, c.links, c.ids, c.emptied, c.emptiedDirs, c.cwd, c.root, c.devPlan); err != nil {
 			if !recoverable {
 				c.mounts, c.mountsWhy = false, err.Error()
 				return err
@@ -523,9 +537,11 @@ func (c *confinement) apply(fds bool) error {
 			if err := fail(&c.mounts, &c.mountsWhy, err); err != nil {
 				return err
 			}
+		} else {
+			c.dev = c.devPlan
 		}
 	}
-	if c.pts {
+	if c.pts && !c.dev {
 		// After the mounts, as a step of its own: a kernel or a container that
 		// refuses a new devpts costs this part only.
 		// Never without the thread's own mount namespace: in the host's, a new
@@ -555,7 +571,7 @@ func (c *confinement) apply(fds bool) error {
 		}
 	}
 	if c.landlock {
-		if err := landlockRestrict(c.abi, c.p, c.roots, c.holes, c.root, &c.fds); err != nil {
+		if err := landlockRestrict(c.abi, c.p, c.roots, c.holes, c.root && !c.dev, &c.fds); err != nil {
 			if err := fail(&c.landlock, &c.landlockWhy, err); err != nil {
 				return err
 			}
@@ -685,10 +701,14 @@ func (c *confinement) parts() []part {
 		add("secrets inside the writable roots unreadable", true, false,
 			fmt.Sprintf("%d left readable: Landlock cannot hide a file in a writable directory without hiding new files there too (%s)", c.holesLeft, c.usernsWhy))
 	}
-	if c.root {
+	switch {
+	case c.root && c.devPlan:
+		add("disks, swap, consoles and other device nodes unreadable", true, c.mounts,
+			why(c.mounts, "a /dev of its own: null, zero, full, random, urandom, tty, ptmx, pts, shm", c.mountsWhy))
+	case c.root:
 		add("disks, swap, consoles and other device nodes unreadable", true, c.landlock,
 			why(c.landlock, "Landlock: in /dev, only null, zero, full, random, urandom, tty, ptmx, pts, shm, mqueue and hugepages are readable", c.landlockWhy))
-	} else {
+	default:
 		add("disks, swap, consoles and other device nodes unreadable", false, true, "not root: left to their permissions (root:disk, root:tty, 0660)")
 	}
 	if c.mounts && c.root {
