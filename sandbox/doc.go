@@ -64,8 +64,8 @@
 //     /dev, no devpts) gets no read on /dev either, but on null, zero, full,
 //     random, urandom, tty, ptmx, pts, shm, mqueue and hugepages: read is then
 //     granted entry by entry on / (about 0.1 ms on a 2-core VM); an ordinary
-//     user keeps the single rule, the devices being root:disk and root:tty,
-//  0660. Write, create, remove, rename, link
+//     user keeps the single rule, the devices being root's, mode 0660. Write,
+//     create, remove, rename, link
 //     and truncate only beneath the writable roots and /dev/shm, where device nodes
 //     cannot be made; writing and ioctl on /dev/null, /dev/tty, /dev/ptmx and
 //     /dev/pts. TCP bind and connect refused (ABI 4) unless AllowNetwork. Abstract
