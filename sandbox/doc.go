@@ -60,7 +60,7 @@
 //     never inside a writable root, where a new file next to the secret would be
 //     unreadable too (there, step 1's mounts hide secrets);
 //     listing stays granted everywhere, so a secret's name shows, not its content
-//     (EACCES). Root without a /dev of its own (step 1: files-only, a root in
+//     (EACCES). Full-auto root without a /dev of its own (step 1: a root in
 //     /dev, no devpts) gets no read on /dev either, but on null, zero, full,
 //     random, urandom, tty, ptmx, pts, shm, mqueue and hugepages: read is then
 //     granted entry by entry on / (about 0.1 ms on a 2-core VM); an ordinary
