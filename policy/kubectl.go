@@ -35,7 +35,14 @@ import (
 // Limits: a custom resource is judged by its name: only the kinds listed
 // are printed structured; a kubeconfig's exec plugin is found by its key.
 
-var kubeCredentialPlugin = regexp.MustCompile(`(?m)^\s*-?\s*(exec|auth-provider)\s*:`)
+// kubeCredentialPlugin finds the keys anywhere (YAML's flow style `user:
+// {exec: {...}}` and JSON put them mid-line), quoted or not, in any case.
+var kubeCredentialPlugin = regexp.MustCompile(`(?i)(^|[^a-z0-9_-])["']?(exec|auth-provider)["']?\s*:`)
+
+// kubeEscapedKey: a quoted string with an escape (`"\x65xec"`, `"\u0065xec"`,
+// a `\` that joins lines) or a complex key (`? exec`) can spell a key that
+// the text does not show.
+var kubeEscapedKey = regexp.MustCompile(`\\([xuU]|\r?\n)|(?m)^\s*(-\s*)?\?(\s|$)`)
 
 // kubeStructuredKinds hold no secret data and no container environment.
 var kubeStructuredKinds = map[string]bool{
@@ -108,8 +115,16 @@ func kubectlWhy(r *Result, argv []string, cwd string) string {
 			}
 		}
 		sub := positional[0]
-		if (sub == "get" || sub == "describe") && len(positional) > 1 {
-			for _, k := range kubeKinds(positional[1]) {
+		// The resource word, and each later TYPE/NAME word: `kubectl get
+		// svc/a secret/b` gets both.
+		var kinds []string
+		for i, p := range positional {
+			if i == 1 || i > 1 && strings.Contains(p, "/") {
+				kinds = append(kinds, kubeKinds(p)...)
+			}
+		}
+		if sub == "get" || sub == "describe" {
+			for _, k := range kinds {
 				switch {
 				case kubeSecretKind(k) && (sub == "describe" || structured):
 					return "kubectl " + sub + " of secrets prints their values"
@@ -176,6 +191,9 @@ func kubeconfigWhy() string {
 		}
 		if kubeCredentialPlugin.Match(b) {
 			return "kubeconfig " + f + " runs a credential plugin (exec/auth-provider), a program from the user's configuration"
+		}
+		if kubeEscapedKey.Match(b) {
+			return "kubeconfig " + f + " cannot be checked: an escaped string or a complex key can name a credential plugin"
 		}
 	}
 	return ""

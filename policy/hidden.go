@@ -1,0 +1,205 @@
+package policy
+
+import (
+	"archive/zip"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// What a read-only tool reads beyond the words the judge sees (the second
+// red-team of issue 16's widening, redteam16b):
+//
+//   - response files: binutils (nm, objdump, readelf, size, ar, strings...),
+//     GCC and LLVM tools (clang-format), Java's tools (jar) and 7-Zip
+//     replace a word @FILE by the words FILE holds. Those words are options
+//     the rule never saw (nm --plugin loads a library, clang-format -i
+//     rewrites files) or names that the tool prints in its errors (`nm
+//     @.env` prints "'API_KEY=...': No such file"): a word that starts with
+//     @ makes these programs unverified;
+//   - jq's ~/.jq: jq 1.6 and 1.7 source it into every program, where it can
+//     redefine any builtin (`def keys: env;`); yq hands its filter to jq.
+//     jq and yq are unverified while it exists, as sqlite3 is with
+//     ~/.sqliterc;
+//   - unzip -p/-c print the members of an archive: a member named as a
+//     secret (.env, id_rsa, .aws/credentials) is a secret read, found in the
+//     archive's central directory; an archive that cannot be read there, or
+//     a name unzip would expand itself (a wildcard), cannot be judged;
+//   - clang-format's style file (--style=file:PATH, or the .clang-format or
+//     _clang-format it looks for from each file's directory up): a YAML
+//     error prints the offending line, so a style file that is a secret, or
+//     a link to one, is a secret read.
+
+// responseFilePrograms expand @FILE into the words FILE holds.
+func responseFilePrograms(p string) bool {
+	switch p {
+	case "nm", "objdump", "readelf", "size", "ar", "strings", "c++filt", "addr2line", "objcopy", "strip", "ranlib",
+		"elfedit", "gprof", "as", "ld", "ld.bfd", "ld.gold", "ld.lld", "lld", "gcc", "g++", "cc", "c++", "cpp", "clang",
+		"clang++", "clang-format", "clang-tidy", "clangd", "jar", "java", "javac", "javap", "jdeps", "jlink", "jshell",
+		"javadoc", "kotlinc", "7z", "7za", "7zz", "7zr":
+		return true
+	}
+	return strings.HasPrefix(p, "llvm-") || strings.HasPrefix(p, "x86_64-linux-gnu-") || strings.HasPrefix(p, "aarch64-linux-gnu-")
+}
+
+// hiddenInputsWhy says why argv reads options or code from a file it does
+// not name as a file (a response file, ~/.jq), or "".
+func hiddenInputsWhy(argv []string) string {
+	if len(argv) == 0 {
+		return ""
+	}
+	prog := filepath.Base(argv[0])
+	if responseFilePrograms(prog) {
+		for _, a := range argv[1:] {
+			if strings.HasPrefix(a, "@") && len(a) > 1 {
+				return prog + " reads more words from the response file " + a + ": options and names the rule never saw"
+			}
+		}
+	}
+	if prog == "jq" || prog == "yq" || prog == "gojq" {
+		h := home()
+		if !filepath.IsAbs(h) {
+			return prog + " sources ~/.jq at start, and HOME is not set"
+		}
+		if _, err := os.Lstat(filepath.Join(h, ".jq")); err == nil || !os.IsNotExist(err) {
+			return prog + " sources ~/.jq at start (its definitions can replace any builtin, env among them)"
+		}
+	}
+	return ""
+}
+
+// unjudged starts a hiddenSecret answer that is no secret but a reason the
+// command cannot be judged.
+const unjudged = "unjudged: "
+
+// hiddenSecret says which secret a matched command prints from a file it
+// does not name (an archive's member, a style file), or "" (an answer that
+// starts with unjudged says why it cannot be known instead).
+func hiddenSecret(r *Result, argv []string, cwd string) string {
+	if r.Exec == nil || len(argv) == 0 {
+		return ""
+	}
+	switch filepath.Base(argv[0]) {
+	case "unzip":
+		return unzipPrinted(r, cwd)
+	case "clang-format":
+		return clangFormatStyle(r, cwd)
+	}
+	return ""
+}
+
+// unzipPrinted: the secret members unzip -p/-c would print.
+func unzipPrinted(r *Result, cwd string) string {
+	printing, fold := false, false
+	for _, f := range r.Exec.Flags {
+		switch f.Name {
+		case "-p", "-c":
+			printing = true
+		case "-C":
+			fold = true
+		}
+	}
+	if !printing || len(r.Exec.Args) == 0 {
+		return ""
+	}
+	name := r.Exec.Args[0].Value
+	if strings.ContainsAny(name, "*?[") {
+		return unjudged + "unzip -p expands " + name + " itself: any archive's members can be printed"
+	}
+	var zr *zip.ReadCloser
+	var err error
+	found := false
+	for _, n := range []string{name, name + ".zip", name + ".ZIP"} {
+		if _, serr := os.Stat(absolute(n, cwd)); serr != nil {
+			continue // unzip tries the next name; with none it prints nothing
+		}
+		found = true
+		if zr, err = zip.OpenReader(absolute(n, cwd)); err == nil {
+			break
+		}
+	}
+	if !found {
+		return ""
+	}
+	if zr == nil {
+		return unjudged + "unzip -p prints members of " + name + ", which cannot be read to judge them (" + err.Error() + ")"
+	}
+	defer zr.Close()
+	var patterns []string
+	for _, a := range r.Exec.Args[1:] {
+		patterns = append(patterns, a.Value)
+	}
+	h := home()
+	for _, f := range zr.File {
+		if !unzipSelects(patterns, f.Name, fold) {
+			continue
+		}
+		m := filepath.Clean("/" + f.Name)
+		for _, p := range []string{"/nowhere" + m, filepath.Join(h, m)} {
+			if e := secrets().Secret(p, h); e != nil {
+				return "prints " + f.Name + " from " + name + " (" + e.Reason + ")"
+			}
+		}
+		if contentName(filepath.Base(m)) {
+			return "prints " + f.Name + " from " + name + ", a file that can hold a token"
+		}
+	}
+	return ""
+}
+
+// unzipSelects reports whether unzip prints member name for the member
+// patterns given (none: every member; a wildcard: counted as every member).
+func unzipSelects(patterns []string, name string, fold bool) bool {
+	if len(patterns) == 0 {
+		return true
+	}
+	for _, p := range patterns {
+		if strings.ContainsAny(p, "*?[\\") || p == name || fold && strings.EqualFold(p, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// clangFormatStyle: a style file clang-format reads that is a secret.
+func clangFormatStyle(r *Result, cwd string) string {
+	dirs := []string{}
+	for _, a := range r.Exec.Args {
+		dirs = append(dirs, filepath.Dir(absolute(a.Value, cwd)))
+	}
+	for _, o := range r.Exec.Opts {
+		v := strings.TrimPrefix(o.Value, "=")
+		switch o.Name {
+		case "--style", "-style":
+			if p, ok := strings.CutPrefix(v, "file:"); ok {
+				if why := secretPath(p, cwd); why != "" {
+					return "clang-format --style=file: " + why + " (its errors print its lines)"
+				}
+				if why := deviceRead(p, cwd); why != "" {
+					return "clang-format --style=file: " + why
+				}
+			}
+		case "--assume-filename":
+			dirs = append(dirs, filepath.Dir(absolute(v, cwd)))
+		}
+	}
+	if len(dirs) == 0 {
+		dirs = append(dirs, cwd)
+	}
+	seen := map[string]bool{}
+	for _, d := range dirs {
+		for d = filepath.Clean(d); !seen[d]; d = filepath.Dir(d) {
+			seen[d] = true
+			for _, n := range []string{".clang-format", "_clang-format"} {
+				p := filepath.Join(d, n)
+				if _, err := os.Lstat(p); err != nil {
+					continue
+				}
+				if why := secretPath(p, "/"); why != "" {
+					return "clang-format's style file " + why + " (its errors print its lines)"
+				}
+			}
+		}
+	}
+	return ""
+}
