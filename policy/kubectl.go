@@ -141,6 +141,15 @@ func kubectlWhy(r *Result, argv []string, cwd string) string {
 			return "" // no server, no credentials
 		}
 	}
+	if prog == "helm" {
+		// -f takes a URL too: helm fetches it (a getter plugin for
+		// schemes other than http and https runs a program).
+		for _, o := range r.Exec.Opts {
+			if v := strings.TrimPrefix(o.Value, "="); (o.Name == "-f" || o.Name == "--values") && strings.Contains(v, "://") {
+				return "helm fetches the values file " + v + ": the network, or a getter plugin for its scheme"
+			}
+		}
+	}
 	if prog == "helm" && len(positional) > 0 {
 		var charts []string
 		switch positional[0] {
@@ -157,8 +166,20 @@ func kubectlWhy(r *Result, argv []string, cwd string) string {
 			// A chart that is not here is fetched: the network, and a
 			// repository's downloader plugin.
 			for _, c := range charts {
-				if _, err := os.Stat(absolute(c, cwd)); err != nil {
+				fi, err := os.Stat(absolute(c, cwd))
+				if err != nil {
 					return "helm fetches chart " + c + " (not a local chart): the network, and a repository's downloader plugin"
+				}
+				// Every file of a chart directory (links followed) is loaded
+				// into .Files, which a template prints: `{{ .Files.Get "x" }}`.
+				if fi.IsDir() {
+					found, complete := secretFiles(Resolve(absolute(c, cwd), "/"), true)
+					if len(found) > 0 {
+						return "helm loads " + found[0] + " of chart " + c + " into .Files, which its templates can print (" + whySecret(found[0]) + ")"
+					}
+					if !complete {
+						return "helm loads every file of chart " + c + ", too many to check for secrets"
+					}
 				}
 			}
 			return ""

@@ -258,3 +258,33 @@ func TestRedTeam16bKubectl(t *testing.T) {
 		rtNotSafe(t, set, proj, "kubectl get pods", "helm list")
 	}
 }
+
+// helm's local forms: -f takes a URL (helm fetches it; another scheme runs
+// a getter plugin), and every file of a chart directory, links followed, is
+// loaded into .Files, which a template prints (`{{ .Files.Get "creds" }}`
+// with creds a link to ~/.aws/credentials printed it).
+func TestRedTeam16bHelm(t *testing.T) {
+	set, home, proj := rtLab(t)
+	rtWrite(t, map[string]string{
+		filepath.Join(home, ".kube", "config"):                          "apiVersion: v1\nkind: Config\n",
+		filepath.Join(proj, "chart", "Chart.yaml"):                      "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+		filepath.Join(proj, "chart", "templates", "cm.yaml"):            "data: {{ .Files.Get \"creds\" | quote }}\n",
+		filepath.Join(proj, "evil", "Chart.yaml"):                       "apiVersion: v2\nname: e\nversion: 0.1.0\n",
+		filepath.Join(proj, "evil", "templates", "cm.yaml"):             "data: {{ .Files.Get \"creds\" | quote }}\n",
+		filepath.Join(proj, "dotenv", "Chart.yaml"):                     "apiVersion: v2\nname: d\nversion: 0.1.0\n",
+		filepath.Join(proj, "dotenv", ".env"):                           "API_KEY=sk-live-1\n",
+		filepath.Join(proj, "vals.yaml"):                                "a: 1\n",
+		filepath.Join(proj, "chart", "templates", "NOTES.txt"):          "hi\n",
+		filepath.Join(proj, "chart", "files", "config.json"):            "{}\n",
+		filepath.Join(proj, "chart", "values.yaml"):                     "x: 1\n",
+		filepath.Join(proj, "chart", "charts", "sub", "Chart.yaml"):     "apiVersion: v2\nname: s\nversion: 0.1.0\n",
+		filepath.Join(proj, "chart", "charts", "sub", "values.yaml"):    "y: 1\n",
+		filepath.Join(proj, "chart", "charts", "sub", "templates", "x"): "z\n",
+	})
+	mustLink(t, filepath.Join(home, ".aws", "credentials"), filepath.Join(proj, "evil", "creds"))
+	rtSafe(t, set, proj, "helm template ./chart", "helm template x ./chart -f vals.yaml", "helm lint ./chart --values=vals.yaml",
+		"helm show values ./chart")
+	rtNotSafe(t, set, proj, "helm template ./evil", "helm template x evil", "helm lint ./evil", "helm template ./dotenv",
+		"helm template ./chart -f http://127.0.0.1:9/v.yaml", "helm lint ./chart --values=https://example.com/v.yaml",
+		"helm template x ./chart -f s3://bucket/v.yaml")
+}
