@@ -173,14 +173,21 @@ func joinPaths(ws []WrittenPath) string {
 // outside any sandbox (core.fsmonitor runs on every git status), and its
 // history, which is not to be lost.
 func protected(p string, prot *protect.List, home string) string {
+	// A case-insensitive file system (macOS's default) takes .GIT/hooks
+	// and .VSCode/tasks.json for .git/hooks and .vscode/tasks.json.
 	for _, part := range strings.Split(p, "/") {
-		if part == ".git" {
+		if strings.EqualFold(part, ".git") {
 			return "git metadata: git runs its config and hooks later"
 		}
 	}
 	if prot != nil {
 		if e := prot.Protected(p, home); e != nil {
 			return EntryWhy(e)
+		}
+		if f := foldPath(p, home); f != p {
+			if e := prot.Protected(f, home); e != nil {
+				return EntryWhy(e)
+			}
 		}
 	}
 	return ""

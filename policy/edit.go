@@ -144,10 +144,16 @@ func decideRead(paths []string, mode Mode, list *protect.List, home string, belo
 	var secrets []string
 	for _, p := range paths {
 		rp := ReadPath{Path: p, Resolved: Resolve(p, "/")}
-		if e := list.Secret(rp.Resolved, home); e != nil {
+		if e := secretFolded(list, rp.Resolved, home); e != nil {
 			rp.Secret = EntryWhy(e)
 		} else if e := secretBelow(list, rp.Resolved, home); below && e != nil {
 			rp.Secret = EntryWhy(e)
+		} else if why := contentSecret(rp.Resolved); below && why != "" {
+			rp.Secret = why // an .npmrc or a git config holding a token
+		} else if why := tokenSecret(rp.Resolved); below && why != "" {
+			rp.Secret = why
+		} else if procMemory(rp.Resolved) || procMemory(filepath.Clean(p)) {
+			rp.Secret = "a process's or the kernel's memory"
 		}
 		if rp.Secret != "" {
 			secrets = append(secrets, rp.Resolved+" ("+rp.Secret+")")

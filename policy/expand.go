@@ -3,6 +3,7 @@ package policy
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -136,6 +137,8 @@ func printedSecret(c *shell.Command) string {
 		for _, r := range reasons {
 			if name, ok := printedVar(c.Argv[0], r); ok && secrets().SecretEnvName(name) {
 				return "prints $" + name + ", a secret-looking variable"
+			} else if ok && secretValue(name) {
+				return "prints $" + name + ", whose value looks like a credential"
 			}
 		}
 	}
@@ -205,6 +208,12 @@ func expandWords(c *shell.Command, d shell.Dialect, dir string, written bool) ([
 			}
 		}
 		for _, w := range words {
+			if glob && d == shell.Zsh && strings.ContainsAny(w, "()<>|#^~") {
+				// zsh's glob qualifiers run code (*(e:'cmd':), *(+func));
+				// its alternation, ranges and extended forms are not
+				// Go's globs either.
+				return nil, nil, false
+			}
 			if glob && strings.ContainsAny(w, "*?[") {
 				if !globOK(w, dir, written) {
 					return nil, nil, false
@@ -350,7 +359,19 @@ func isPlainParam(r string) bool { _, ok := plainParam(r); return ok }
 
 func secretParam(r string) bool {
 	name, _ := plainParam(r)
-	return secrets().SecretEnvName(name)
+	return secrets().SecretEnvName(name) || secretValue(name)
+}
+
+// credentialURL matches a URL that carries a user and a password.
+var credentialURL = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:[^/\s@]+@`)
+
+// secretValue reports whether the variable name, as guard's environment
+// holds it (a hook's is the agent's), looks like a credential whatever its
+// name: a token format of tokenInFile, or a URL with a password
+// (ELASTICSEARCH_URL=https://elastic:pw@host, STRIPE_SK=sk_live_...).
+func secretValue(name string) bool {
+	v := os.Getenv(name)
+	return v != "" && (tokenInFile().MatchString(v) || credentialURL.MatchString(v))
 }
 
 func isPrintedVar(argv0, r string) bool { _, ok := printedVar(argv0, r); return ok }

@@ -116,6 +116,10 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 			switch {
 			case ir.Class == Forbidden, ir.Prompt != "", ir.Secret != "":
 				return ir.under(argv)
+			case ir.Class == Safe && ir.Result.Exec != nil && rootOnlyRead(in, ir.Result.Reads(), cwd) != "":
+				ir.Class, ir.Secret = Unverified, rootOnlyRead(in, ir.Result.Reads(), cwd)
+				ir.Reason = "secret: " + ir.Secret
+				return ir.under(argv)
 			case ir.Class == Safe && ir.Result.Exec != nil:
 				ex := *ir.Result.Exec
 				ex.SystemPath = []string{}
@@ -347,9 +351,9 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			sub := s.judgeStdin(c.Argv, c.Stdin, dir)
 			dynamic := c.Dynamic
 			if dynamic != "" && sub.Class != Forbidden {
-				argv, globs, secret, ok := expandArgv(&c, d, dir, written)
+				argv, globs, secret, ok := expandArgv(&c, c.Dialect, dir, written)
 				if !ok {
-					argv, globs, secret, ok = expandRunTime(&c, d, dir, written)
+					argv, globs, secret, ok = expandRunTime(&c, c.Dialect, dir, written)
 				}
 				if ok {
 					exp := s.judgeArgv(argv, dir)

@@ -42,7 +42,7 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 		dirs := srcDirs(u, cwd)
 		dir := dirs[0]
 		if u.Dynamic != "" {
-			exp, _, _, ok := expandArgv(u, d, dir, false)
+			exp, _, _, ok := expandArgv(u, u.Dialect, dir, false)
 			if !ok || len(dirs) > 1 {
 				return "xargs " + prog + " reads the files named by " + quoteArgv(u.Argv) + ", known only at run time"
 			}
@@ -310,7 +310,7 @@ func xargsInput(argv []string, cmds []shell.Command, i int, d shell.Dialect, cwd
 		dirs := srcDirs(u, cwd)
 		dir := dirs[0]
 		if u.Dynamic != "" {
-			exp, _, _, ok := expandArgv(u, d, dir, false)
+			exp, _, _, ok := expandArgv(u, u.Dialect, dir, false)
 			if !ok || len(dirs) > 1 {
 				return unknown
 			}

@@ -3,9 +3,14 @@ package policy
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/sys/unix"
 
 	"guard/policy/protect"
 )
@@ -67,19 +72,167 @@ func secretPath(path, cwd string) string {
 		}
 	}
 	abs := Resolve(absolute(path, cwd), "/")
+	if procMemory(abs) {
+		return "reads " + path + ", a process's or the kernel's memory, which holds the keys it uses"
+	}
+	if via := procLink(abs); via != "" {
+		return "reads " + path + " through " + via + ", which guard cannot follow (another user's process: `sudo cat /proc/1/root/etc/shadow` reads /etc/shadow)"
+	}
 	h := home()
 	for i, p := range []string{abs, filepath.Clean(absolute(path, cwd))} {
 		if i == 1 && p == abs {
 			break // no symlink on the way: one lookup
 		}
-		if e := secrets().Secret(p, h); e != nil {
+		if e := secretFolded(secrets(), p, h); e != nil {
 			return "reads " + path + " (" + e.Reason + ")"
 		}
 	}
 	if why := contentSecret(abs); why != "" {
 		return "reads " + path + ": " + why
 	}
+	if why := tokenSecret(abs); why != "" {
+		return "reads " + path + ": " + why
+	}
 	return ""
+}
+
+// secretFolded is list.Secret for abs and for abs with its letters folded
+// to lower case (below the home directory, when it is there):
+// on a case-insensitive file system (macOS's default) `cat .ENV` and
+// `cat ~/.AWS/credentials` read .env and ~/.aws/credentials, and on any
+// other a file so named is as much a secret.
+func secretFolded(list *protect.List, abs, h string) *protect.Entry {
+	if e := list.Secret(abs, h); e != nil {
+		return e
+	}
+	if folded := foldPath(abs, h); folded != abs {
+		return list.Secret(folded, h)
+	}
+	return nil
+}
+
+// foldPath is abs in lower case, but for the home directory's own
+// spelling, which the list's "~/" entries expand to as it is.
+func foldPath(abs, h string) string {
+	if h != "" && h != "/" && strings.HasPrefix(abs, h+"/") {
+		return h + strings.Map(foldRune, abs[len(h):])
+	}
+	return strings.Map(foldRune, abs)
+}
+
+// foldRune is r in lower case, and the ASCII letter of its case-folding
+// orbit when it has one: a case-insensitive file system takes the long s
+// (U+017F) for s and the Kelvin sign (U+212A) for k, so ~/.ſsh is ~/.ssh.
+func foldRune(r rune) rune {
+	if r < utf8.RuneSelf {
+		return unicode.ToLower(r)
+	}
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		if f < utf8.RuneSelf {
+			return unicode.ToLower(f)
+		}
+	}
+	return unicode.ToLower(r)
+}
+
+// procLink returns the /proc link that a resolved path still goes through
+// (/proc/PID/root, cwd, fd/N, map_files/X, also below task/TID), or "": the
+// judge could not read the link (another user's process), so what lies
+// behind it is unknown, while a program run with more rights (sudo) reads
+// through it.
+func procLink(abs string) string {
+	parts := strings.Split(abs, "/")
+	if len(parts) < 4 || parts[0] != "" || parts[1] != "proc" {
+		return ""
+	}
+	i := 3
+	if len(parts) > 5 && parts[3] == "task" {
+		i = 5
+	}
+	switch parts[i] {
+	case "root", "cwd", "fd", "map_files":
+		return strings.Join(parts[:i+1], "/")
+	}
+	return ""
+}
+
+// rootOnlyRead says why sudo reading one of files reads a secret, or "":
+// a file this user cannot read (/etc/wireguard/wg0.conf, /etc/mysql/
+// debian.cnf, /var/lib/.../secrets) is kept from it for what it holds, and
+// the secret list cannot name every such file. Logs (/var/log) are read
+// with sudo every day, and stay as they are. When guard itself runs as root
+// every file is readable and this says nothing.
+func rootOnlyRead(argv, files []string, cwd string) string {
+	prog := filepath.Base(argv[0])
+	names := metadataOnly(prog) && !(prog == "find" && slices.ContainsFunc(argv, func(a string) bool {
+		return a == "-exec" || a == "-execdir" || a == "-ok" || a == "-okdir"
+	}))
+	if names {
+		return "" // names and sizes, not contents
+	}
+	for _, f := range files {
+		abs := Resolve(absolute(f, cwd), "/")
+		if strings.HasPrefix(abs, "/var/log/") || abs == "/var/log" || strings.HasPrefix(abs, "/proc/") || strings.HasPrefix(abs, "/sys/") {
+			continue
+		}
+		fi, err := os.Stat(abs)
+		switch {
+		case err != nil && os.IsPermission(err):
+			return "sudo reads " + f + ", which this user cannot reach: what is kept from it is treated as a secret"
+		case err != nil:
+		case fi.IsDir():
+			if p := unreadableBelow(abs); p != "" {
+				return "sudo reads the tree " + f + ", and this user cannot read " + p + ": what is kept from it is treated as a secret"
+			}
+		case fi.Mode().IsRegular() && unix.Access(abs, unix.R_OK) != nil:
+			return "sudo reads " + f + ", which this user cannot read: what is kept from it is treated as a secret"
+		}
+	}
+	return ""
+}
+
+// unreadableBelow returns a directory or file below dir (dir included)
+// this user cannot read, or "", walking at most maxWalkEntries entries (a
+// tree larger than that counts as holding one).
+func unreadableBelow(dir string) string {
+	queue := []string{dir}
+	n := 0
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			if os.IsPermission(err) {
+				return d
+			}
+			continue
+		}
+		for _, e := range entries {
+			if n++; n > maxWalkEntries {
+				return d + " (the tree is too large to check)"
+			}
+			p := filepath.Join(d, e.Name())
+			switch {
+			case e.IsDir():
+				queue = append(queue, p)
+			case e.Type().IsRegular() && unix.Access(p, unix.R_OK) != nil:
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+// procMemory reports whether abs is a process's memory (/proc/PID/mem,
+// also below task/TID) or the kernel's (/proc/kcore): `xxd -s ADDR -l N
+// /proc/PID/mem` printed the API key a same-user process held, at an
+// address /proc/PID/maps gives.
+func procMemory(abs string) bool {
+	parts := strings.Split(abs, "/")
+	if len(parts) < 3 || parts[0] != "" || parts[1] != "proc" {
+		return false
+	}
+	return abs == "/proc/kcore" || parts[len(parts)-1] == "mem" && (len(parts) == 4 || len(parts) == 6 && parts[3] == "task")
 }
 
 // metadataOnly are programs that print what a file is, never what it holds.
@@ -107,6 +260,12 @@ func secretGlob(pattern, cwd string) string {
 			return "reads " + pattern + " (" + m + ": " + e.Reason + ")"
 		}
 		if why := contentSecret(Resolve(m, "/")); why != "" {
+			return "reads " + pattern + " (" + m + ": " + why + ")"
+		}
+		if procMemory(Resolve(m, "/")) {
+			return "reads " + pattern + " (" + m + ": a process's or the kernel's memory)"
+		}
+		if why := tokenSecret(Resolve(m, "/")); why != "" {
 			return "reads " + pattern + " (" + m + ": " + why + ")"
 		}
 		if why := deviceRead(m, "/"); why != "" {
@@ -284,6 +443,9 @@ func envDump(argv []string) string {
 		for _, n := range names {
 			if secrets().SecretEnvName(n) {
 				return "prints " + n + ", a secret-looking variable"
+			}
+			if secretValue(n) {
+				return "prints " + n + ", whose value looks like a credential"
 			}
 		}
 	case "set":

@@ -84,9 +84,158 @@ func secretDump(argv []string, cwd string) string {
 	case "docker", "podman":
 		return inspectEnv(argv)
 	case "git":
+		if i := gitSubcommand(argv); i > 0 && argv[i] == "mv" {
+			dir := cwd
+			for j := 1; j+1 < i; j++ {
+				if argv[j] == "-C" {
+					dir = absolute(homeWord(argv[j+1]), dir)
+				}
+			}
+			return renamedSecret(argv[i+1:], dir)
+		}
 		return gitConfigPrint(argv, cwd)
 	case "systemctl":
 		return showEnv(argv)
+	case "guard":
+		return guardPolicyRead(argv, cwd)
+	case "mv":
+		return renamedSecret(argv[1:], cwd)
+	}
+	return ""
+}
+
+// pathspecPath returns the path of a git pathspec without its magic
+// (":/path", ":(top,icase)path"); an exclusion (":!path", ":^path") names
+// nothing read.
+func pathspecPath(p string) string {
+	switch {
+	case strings.HasPrefix(p, ":!") || strings.HasPrefix(p, ":^") || strings.HasPrefix(p, ":(exclude") ||
+		strings.HasPrefix(p, ":(attr"):
+		return ""
+	case strings.HasPrefix(p, ":("):
+		if i := strings.IndexByte(p, ')'); i > 0 {
+			return p[i+1:]
+		}
+	case strings.HasPrefix(p, ":/"):
+		return p[2:]
+	}
+	return p
+}
+
+// gitSubcommand returns the index of git's subcommand in argv (after -C
+// DIR and the other global options), or 0.
+func gitSubcommand(argv []string) int {
+	for i := 1; i < len(argv); i++ {
+		switch a := argv[i]; {
+		case a == "-C" || a == "-c":
+			i++
+		case strings.HasPrefix(a, "-"):
+		default:
+			return i
+		}
+	}
+	return 0
+}
+
+// renamedSecret says why mv (or git mv) with args gives a secret a name
+// the secret list does not know, or "": `mv .env notes.txt` then `cat
+// notes.txt` printed the key (auto-edit runs both: a rename inside the
+// project, then a read of an ordinary file). A directory moved is checked
+// for the secrets below it, at their new places.
+func renamedSecret(args []string, cwd string) string {
+	var ops []string
+	target, noTarget := "", false
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			ops = append(ops, args[i+1:]...)
+			i = len(args)
+		case a == "-t" || a == "--target-directory":
+			if i+1 < len(args) {
+				target = args[i+1]
+				i++
+			}
+		case strings.HasPrefix(a, "--target-directory="):
+			target = strings.TrimPrefix(a, "--target-directory=")
+		case strings.HasPrefix(a, "-t") && !strings.HasPrefix(a, "--"):
+			target = a[2:]
+		case a == "-T" || a == "--no-target-directory":
+			noTarget = true
+		case strings.HasPrefix(a, "-") && a != "-":
+		default:
+			ops = append(ops, a)
+		}
+	}
+	var srcs []string
+	dest := target
+	switch {
+	case target != "":
+		srcs = ops
+	case len(ops) >= 2:
+		srcs, dest = ops[:len(ops)-1], ops[len(ops)-1]
+	default:
+		return ""
+	}
+	destAbs := Resolve(absolute(homeWord(dest), cwd), "/")
+	destDir := target != ""
+	if fi, err := os.Stat(destAbs); err == nil && fi.IsDir() && !noTarget {
+		destDir = true
+	}
+	h := home()
+	for _, src := range srcs {
+		abs := Resolve(absolute(homeWord(src), cwd), "/")
+		to := destAbs
+		if destDir {
+			to = filepath.Join(destAbs, filepath.Base(abs))
+		}
+		var found []string
+		if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
+			f, complete := secretFiles(abs, true)
+			if !complete {
+				return "moves " + src + ", a tree too large to check for secret files"
+			}
+			found = f
+		} else if secretPath(src, cwd) != "" {
+			found = []string{abs}
+		}
+		for _, f := range found {
+			rel, err := filepath.Rel(abs, f)
+			if err != nil {
+				continue
+			}
+			moved := filepath.Join(to, rel)
+			if secretFolded(secrets(), moved, h) == nil {
+				return "moves " + f + " to " + moved + ", a name the secret list does not know: a later read would print it unasked"
+			}
+		}
+	}
+	return ""
+}
+
+// guardPolicyRead: guard's --policy FILE (check, explain, which, policy
+// list) reads FILE as Starlark, and its error quotes the first word it
+// cannot read: `guard check --policy .env ls` printed "undefined: hunter2".
+func guardPolicyRead(argv []string, cwd string) string {
+	for i := 1; i < len(argv); i++ {
+		a, file := argv[i], ""
+		switch {
+		case a == "--":
+			return ""
+		case a == "--policy" && i+1 < len(argv):
+			file = argv[i+1]
+			i++
+		case strings.HasPrefix(a, "--policy="):
+			file = strings.TrimPrefix(a, "--policy=")
+		default:
+			continue
+		}
+		if why := secretPath(file, cwd); why != "" {
+			return "guard --policy " + why + ": its errors quote the file"
+		}
+		if why := deviceRead(absolute(file, cwd), "/"); why != "" {
+			return "guard --policy reads " + why
+		}
 	}
 	return ""
 }
@@ -262,6 +411,52 @@ func contentSecret(abs string) string {
 	return ""
 }
 
+// tokenInFile matches what only a credential looks like, whatever file
+// holds it: a private key block, an age secret key, and the token formats
+// of the big providers (GitHub, GitLab, Slack, AWS key ids, OpenAI and
+// Anthropic keys, npm, Hugging Face, Google API keys, Stripe live keys).
+var tokenInFile = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|AGE-SECRET-KEY-1[0-9A-Z]{50,}|` +
+		`\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,}|glpat-[A-Za-z0-9_-]{20,}|xox[abprs]-[0-9A-Za-z-]{10,}|` +
+		`(AKIA|ASIA)[0-9A-Z]{16}|sk-(ant-|proj-)?[A-Za-z0-9_-]{32,}|npm_[A-Za-z0-9]{36}|hf_[A-Za-z0-9]{34}|` +
+		`AIza[0-9A-Za-z_-]{35}|[rs]k_live_[0-9A-Za-z]{24,})`)
+})
+
+// maxTokenScan bounds the part of a file read whole that is scanned for
+// tokens.
+const maxTokenScan = 256 << 10
+
+// tokenSecret says why the file abs, read whole by a command or an agent's
+// Read tool, holds a credential by what it looks like (tokenInFile), or "":
+// a config file of any name (~/.config/stripe/config.toml, a
+// service-account JSON, a tfstate) holds its tokens in these forms. Only a
+// regular file is read, and only its first 256 KiB: a token further in is
+// not seen. The tree walks of recursive readers do not scan content.
+func tokenSecret(abs string) string {
+	if strings.HasPrefix(abs, "/proc/") || strings.HasPrefix(abs, "/sys/") || strings.HasPrefix(abs, "/dev/") {
+		return "" // not configuration; reading some of them acts or blocks
+	}
+	b, err := safefile.ReadHead(abs, maxTokenScan)
+	if err != nil {
+		return ""
+	}
+	for _, m := range tokenInFile().FindAll(b, 64) {
+		if strings.HasSuffix(string(m), "EXAMPLE") {
+			continue // AWS's documentation key id, AKIAIOSFODNN7EXAMPLE
+		}
+		// The reason goes to the agent: it names the kind, never the text.
+		kind := "an API token"
+		switch {
+		case strings.HasPrefix(string(m), "-----BEGIN"):
+			kind = "a private key"
+		case strings.HasPrefix(string(m), "AGE-"):
+			kind = "an age secret key"
+		}
+		return filepath.Base(abs) + " holds what looks like " + kind
+	}
+	return ""
+}
+
 // gitConfigPrint: git config reads and git remote listings print the
 // repository's and the user's config values; a secret when those files
 // hold credentials.
@@ -282,23 +477,41 @@ func gitConfigPrint(argv []string, cwd string) string {
 	case "show", "cat-file", "log", "diff", "blame", "grep", "archive", "whatchanged":
 		// REV:PATH and the paths after -- name a file as the history holds it:
 		// a secret committed once is printed as it was.
-		dashes := false
+		dashes, lineRange := false, false
 		for _, a := range args[1:] {
-			path := ""
+			var paths []string
 			switch {
 			case dashes:
-				path = a
+				paths = []string{pathspecPath(a)}
 			case a == "--":
 				dashes = true
+			case lineRange || strings.HasPrefix(a, "-L") && len(a) > 2:
+				// -L START,END:FILE or -L :FUNC:FILE (attached or not): the
+				// file follows the last colon.
+				v := strings.TrimPrefix(a, "-L")
+				if lineRange {
+					v = a
+				}
+				if i := strings.LastIndexByte(v, ':'); i >= 0 {
+					paths = []string{v[i+1:]}
+				}
 			case !strings.HasPrefix(a, "-") && strings.Contains(a, ":"):
-				_, path, _ = strings.Cut(a, ":")
+				// REV:PATH, :PATH (the index), :N:PATH (a merge stage).
+				_, path, _ := strings.Cut(a, ":")
+				if len(path) > 2 && path[0] >= '0' && path[0] <= '3' && path[1] == ':' {
+					path = path[2:]
+				}
+				paths = []string{path}
 			}
-			if path == "" {
-				continue
-			}
-			p := filepath.Clean(absolute(strings.TrimPrefix(path, "./"), dir))
-			if e := secrets().Secret(p, home()); e != nil {
-				return "git " + args[0] + " prints " + path + " as the repository holds it (" + e.Reason + ")"
+			lineRange = a == "-L"
+			for _, path := range paths {
+				if path == "" {
+					continue
+				}
+				p := filepath.Clean(absolute(strings.TrimPrefix(path, "./"), dir))
+				if e := secretFolded(secrets(), p, home()); e != nil {
+					return "git " + args[0] + " prints " + path + " as the repository holds it (" + e.Reason + ")"
+				}
 			}
 		}
 		return ""

@@ -9,6 +9,7 @@ import (
 	"guard/internal/hook"
 	"guard/policy"
 	"guard/policy/patch"
+	"guard/policy/protect"
 	"guard/policy/shell"
 )
 
@@ -24,12 +25,24 @@ func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string,
 		if req.Names {
 			decide = policy.DecideNames
 		}
+		if req.Tree != nil {
+			decide = func(paths []string, mode policy.Mode, list *protect.List, home string) (policy.Decision, []policy.ReadPath) {
+				return policy.DecideSearch(paths, req.Search, *req.Tree, mode, list, home)
+			}
+		}
 		d, _ := decide(targets(req.Paths, g.Cwd, home), g.Mode, g.ProtectList(), home)
 		return fileVerdict(d), d.Reason, true
 	case req.Edit && req.Patch != "":
 		return judgePatch(g, req, req.Patch, g.Cwd, home)
 	case req.Edit:
-		d := policy.DecideEdit(targets(req.Paths, g.Cwd, home), g.Mode, g.Roots, g.ProtectList(), home)
+		paths := targets(req.Paths, g.Cwd, home)
+		d := policy.DecideEdit(paths, g.Mode, g.Roots, g.ProtectList(), home)
+		if why := g.PathWrite(paths); why != "" && d.Action == policy.Run {
+			d.Action, d.Reason = policy.Ask, why
+			if g.Mode == policy.FullAuto {
+				d.Action = policy.Refuse
+			}
+		}
 		return fileVerdict(d), editReason(d, g.Mode), true
 	case req.Shell && req.Agent == hook.Codex:
 		if text, dir, ok := shellPatch(req.Command); ok {
@@ -47,7 +60,14 @@ func judgePatch(g *gate.Gate, req *hook.Request, text, dir, home string) (hook.V
 		return hook.Deny, "apply_patch refused: " + err.Error(), true
 	}
 	req.Paths = p.Paths()
-	d := policy.DecideEdit(targets(p.Paths(), dir, home), g.Mode, g.Roots, g.ProtectList(), home)
+	paths := targets(p.Paths(), dir, home)
+	d := policy.DecideEdit(paths, g.Mode, g.Roots, g.ProtectList(), home)
+	if why := g.PathWrite(paths); why != "" && d.Action == policy.Run {
+		d.Action, d.Reason = policy.Ask, why
+		if g.Mode == policy.FullAuto {
+			d.Action = policy.Refuse
+		}
+	}
 	return fileVerdict(d), editReason(d, g.Mode), true
 }
 

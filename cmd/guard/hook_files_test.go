@@ -157,13 +157,13 @@ func TestHookEdits(t *testing.T) {
 		input       func(p string) map[string]any
 	}{
 		{"claude-code", "Read", func(p string) map[string]any { return map[string]any{"file_path": p} }},
-		{"claude-code", "Grep", func(p string) map[string]any { return map[string]any{"pattern": "KEY", "path": p} }},
+		{"claude-code", "Grep", func(p string) map[string]any { return map[string]any{"pattern": "main", "path": p} }},
 		{"claude-code", "Glob", func(p string) map[string]any { return map[string]any{"pattern": "*", "path": p} }},
 		{"gemini", "read_file", func(p string) map[string]any { return map[string]any{"file_path": p} }},
 		{"gemini", "read_many_files", func(p string) map[string]any { return map[string]any{"include": []string{"README.md", p}} }},
 		{"gemini", "glob", func(p string) map[string]any { return map[string]any{"pattern": "*", "dir_path": p} }},
-		{"gemini", "grep_search", func(p string) map[string]any { return map[string]any{"pattern": "KEY", "dir_path": p} }},
-		{"gemini", "search_file_content", func(p string) map[string]any { return map[string]any{"pattern": "KEY", "dir_path": p} }},
+		{"gemini", "grep_search", func(p string) map[string]any { return map[string]any{"pattern": "main", "dir_path": p} }},
+		{"gemini", "search_file_content", func(p string) map[string]any { return map[string]any{"pattern": "main", "dir_path": p} }},
 	} {
 		for _, p := range []struct {
 			name, path string

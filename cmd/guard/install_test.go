@@ -70,3 +70,20 @@ func TestDoctorReportsBadShims(t *testing.T) {
 		t.Errorf("guard doctor reports the good cat shim:\n%s", r.stdout)
 	}
 }
+
+// TestDoctorRunsSystemBash: guard doctor is safe for an agent to run, and it
+// asked `bash -lc` for the login PATH through PATH, so a bash planted in a
+// directory on PATH (a project's .venv/bin) ran. It runs the system's bash.
+func TestDoctorRunsSystemBash(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	shims := filepath.Join(w.home, ".local", "share", "guard", "shims")
+	w.install(shims, "cat")
+	marker := filepath.Join(w.root, "planted-bash-ran")
+	w.write("work/.venv/bin/bash", "#!/bin/sh\ntouch "+marker+"\nexec /bin/bash \"$@\"\n", 0o755)
+	w.setenv("PATH", filepath.Join(w.work, ".venv", "bin")+":"+systemPath)
+	execute(t, w.guardCmd("doctor"))
+	if _, err := os.Stat(marker); err == nil {
+		t.Errorf("guard doctor ran the bash found first on PATH (%s)", filepath.Join(w.work, ".venv", "bin", "bash"))
+	}
+}

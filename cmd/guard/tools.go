@@ -309,7 +309,16 @@ func (c *cli) doctor(args []string) int {
 		fmt.Fprintf(w, "  --   none installed in %s (guard install)\n", dir)
 		return exitProblems(problems)
 	}
-	loginPath, err := exec.Command("bash", "-lc", `printf %s "$PATH"`).Output()
+	// The system's bash, not the first on PATH: guard doctor is safe for an
+	// agent to run, and PATH may hold a project's .venv/bin.
+	bash := "/bin/bash"
+	for _, b := range []string{"/bin/bash", "/usr/bin/bash", "/usr/local/bin/bash", "/opt/homebrew/bin/bash"} {
+		if fi, err := os.Stat(b); err == nil && fi.Mode().IsRegular() {
+			bash = b
+			break
+		}
+	}
+	loginPath, err := exec.Command(bash, "-lc", `printf %s "$PATH"`).Output()
 	if err != nil {
 		fmt.Fprintf(w, "  ??   could not ask a login shell for its PATH: %v\n", err)
 		return exitProblems(problems)

@@ -127,6 +127,14 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 			return
 		}
+		dirs := v.Dirs
+		if len(dirs) == 0 {
+			dirs = []string{g.Cwd}
+		}
+		if why := g.shimmed(c[0], bin, dirs); why != "" {
+			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+			return
+		}
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+
+	"guard/policy"
 )
 
 // MaxRequest is the largest request Decode reads, in bytes.
@@ -56,6 +58,11 @@ type Request struct {
 	Names bool // a read tool that lists names only (Glob, glob)
 	Paths []string
 	Patch string
+	// Search is a search tool's pattern (Grep's, grep_search's), and Tree,
+	// when set, says that the read tool reads every file below a directory
+	// of Paths (a search, read_many_files) and how it walks it.
+	Search string
+	Tree   *policy.TreeRead
 
 	// Input is tool_input as sent, key by key, so that a rewrite keeps the
 	// fields guard does not know. Nil when the request had none.
@@ -149,18 +156,15 @@ func Decode(a Agent, r io.Reader) (Request, error) {
 	}
 	if a == Gemini {
 		// dir_path in current versions, directory in older ones.
-		for _, key := range []string{"dir_path", "directory"} {
-			dir, err := stringField(req.Input, key)
-			if err != nil {
-				return Request{}, err
+		dir, err := oneOf(&req, []string{"dir_path", "directory"})
+		if err != nil {
+			return Request{}, err
+		}
+		if dir != "" {
+			if !filepath.IsAbs(dir) && req.Cwd != "" {
+				dir = filepath.Join(req.Cwd, dir)
 			}
-			if dir != "" {
-				if !filepath.IsAbs(dir) && req.Cwd != "" {
-					dir = filepath.Join(req.Cwd, dir)
-				}
-				req.Dir = dir
-				break
-			}
+			req.Dir = dir
 		}
 	}
 	return req, nil

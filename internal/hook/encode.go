@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"guard/internal/jsonw"
 )
@@ -26,6 +27,30 @@ type specific struct {
 	PermissionDecisionReason string                     `json:"permissionDecisionReason,omitempty"` // Claude Code, Codex
 	UpdatedInput             map[string]json.RawMessage `json:"updatedInput,omitempty"`             // Claude Code, Codex
 	ToolInput                map[string]json.RawMessage `json:"tool_input,omitempty"`               // Gemini CLI
+}
+
+// MaxReason bounds the reason an answer carries, in bytes: a script of many
+// long paths made one of 700 KB, and an agent that cut or refused so long
+// an answer could read it as no answer, which lets the tool run. The
+// decision never depends on it.
+const MaxReason = 4000
+
+// MaxRewrite bounds the command a sandboxed rewrite carries, in bytes: the
+// answer holds all of it, and Claude Code is measured to parse answers of
+// 200 KB; a longer command is denied.
+const MaxRewrite = 150_000
+
+// capReason cuts reason to MaxReason bytes (on a character boundary),
+// saying how much was left out.
+func capReason(reason string) string {
+	if len(reason) <= MaxReason {
+		return reason
+	}
+	cut := MaxReason
+	for cut > 0 && !utf8.RuneStart(reason[cut]) {
+		cut--
+	}
+	return reason[:cut] + fmt.Sprintf(" ... (%d bytes more)", len(reason)-cut)
 }
 
 // Encode writes agent a's answer to req, for verdict v with reason, to w as
@@ -63,6 +88,7 @@ func Encode(a Agent, w io.Writer, req Request, v Verdict, reason, guardPath stri
 	if req.Agent != 0 && req.Agent != a {
 		return fmt.Errorf("encode hook answer: a %s request answered as %s", req.Agent, a)
 	}
+	reason = capReason(reason)
 	var ans answer
 	switch {
 	case v < Deny || v > AskSandbox:
@@ -90,6 +116,13 @@ func Encode(a Agent, w io.Writer, req Request, v Verdict, reason, guardPath stri
 		}
 		if strings.IndexByte(req.Command, 0) >= 0 {
 			return fmt.Errorf("encode hook answer: the command holds a NUL byte")
+		}
+		if len(req.Command) > MaxRewrite {
+			// The rewrite carries the whole command: an agent that cuts
+			// or refuses so long an answer would run the original
+			// unconfined.
+			ans = denyAnswer(a, fmt.Sprintf("guard: the command is %d bytes, too long to run sandboxed through the hook (at most %d): split it", len(req.Command), MaxRewrite))
+			break
 		}
 		if v == AskSandbox {
 			ans = askSandboxAnswer(a, req, reason, guardPath)

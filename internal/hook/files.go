@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"guard/policy"
 )
 
 // fileTool is how one of an agent's file tools names what it writes or
@@ -25,6 +27,15 @@ type fileTool struct {
 	patterns []string
 	// patch: the tool input is a Codex patch, in one of these keys.
 	patch []string
+	// search are keys holding the pattern a search tool looks for.
+	search []string
+	// tree: the tool reads every file below a directory it is given, as
+	// the Tree field of Request says.
+	tree *policy.TreeRead
+	// modeKey, when set, is the key of the tool's output mode: the search
+	// and the tree count only when it is "content" (Claude Code's Grep
+	// prints file names by default, files_with_matches, or counts).
+	modeKey string
 }
 
 // namedTool is one of an agent's edit and read tools, by its tool_name.
@@ -51,7 +62,9 @@ var fileTools = [...][]namedTool{
 		{"MultiEdit", fileTool{edit: true, paths: []string{"file_path"}, required: true}},
 		{"NotebookEdit", fileTool{edit: true, paths: []string{"notebook_path"}, required: true}},
 		{"Read", fileTool{paths: []string{"file_path"}, required: true}},
-		{"Grep", fileTool{paths: []string{"path"}, patterns: []string{"glob"}}},
+		// Grep runs rg --hidden with .git left out; it respects .gitignore.
+		{"Grep", fileTool{paths: []string{"path"}, patterns: []string{"glob"}, search: []string{"pattern"},
+			tree: &policy.TreeRead{Hidden: true, GitIgnore: true, SkipVCS: true}, modeKey: "output_mode"}},
 		{"Glob", fileTool{names: true, paths: []string{"path"}, patterns: []string{"pattern"}}},
 	},
 	Codex: {
@@ -66,11 +79,15 @@ var fileTools = [...][]namedTool{
 		{"write_file", fileTool{edit: true, paths: []string{"file_path"}, required: true}},
 		{"replace", fileTool{edit: true, paths: []string{"file_path"}, required: true}},
 		{"read_file", fileTool{paths: []string{"file_path", "absolute_path"}, required: true}},
-		{"read_many_files", fileTool{lists: []string{"include", "paths"}}},
+		{"read_many_files", fileTool{lists: []string{"include", "paths"}, tree: &policy.TreeRead{Hidden: true, GitIgnore: true, SkipVCS: true}}},
 		{"glob", fileTool{names: true, paths: []string{"dir_path", "path"}, patterns: []string{"pattern"}}},
 		// grep_search since 0.x; search_file_content is its older name.
-		{"grep_search", fileTool{paths: []string{"dir_path", "path"}, patterns: []string{"include_pattern", "include"}}},
-		{"search_file_content", fileTool{paths: []string{"dir_path", "path"}, patterns: []string{"include_pattern", "include"}}},
+		// grep_search runs rg without --hidden; search_file_content may run
+		// git grep or grep -r, which read hidden and ignored files.
+		{"grep_search", fileTool{paths: []string{"dir_path", "path"}, patterns: []string{"include_pattern", "include"},
+			search: []string{"pattern"}, tree: &policy.TreeRead{GitIgnore: true, SkipVCS: true}}},
+		{"search_file_content", fileTool{paths: []string{"dir_path", "path"}, patterns: []string{"include_pattern", "include"},
+			search: []string{"pattern"}, tree: &policy.TreeRead{Hidden: true, SkipVCS: true}}},
 	},
 }
 
@@ -103,30 +120,35 @@ func decodeFiles(req *Request) error {
 	if !ok {
 		return nil
 	}
-	req.Edit, req.Read, req.Names = t.edit, !t.edit, t.names
-	if len(t.patch) > 0 {
-		for _, key := range t.patch {
-			s, err := stringField(req.Input, key)
-			if err != nil {
-				return err
-			}
-			if s != "" {
-				req.Patch = s
-				return nil
-			}
-		}
-		return fmt.Errorf("%w: %s has no patch in tool_input.command", ErrMalformed, req.Tool)
-	}
-	base := ""
-	for _, key := range t.paths {
-		s, err := stringField(req.Input, key)
+	req.Edit, req.Read, req.Names, req.Tree = t.edit, !t.edit, t.names, t.tree
+	if t.modeKey != "" {
+		mode, err := stringField(req.Input, t.modeKey)
 		if err != nil {
 			return err
 		}
-		if s != "" {
-			base = s
-			break
+		if mode != "content" {
+			t.search, req.Tree = nil, nil // names or counts: no line of a file is printed
 		}
+	}
+	search, err := oneOf(req, t.search)
+	if err != nil {
+		return err
+	}
+	req.Search = search
+	if len(t.patch) > 0 {
+		s, err := oneOf(req, t.patch)
+		if err != nil {
+			return err
+		}
+		if s == "" {
+			return fmt.Errorf("%w: %s has no patch in tool_input.command", ErrMalformed, req.Tool)
+		}
+		req.Patch = s
+		return nil
+	}
+	base, err := oneOf(req, t.paths)
+	if err != nil {
+		return err
 	}
 	if base == "" && t.required {
 		return fmt.Errorf("%w: %s has no tool_input.%s", ErrMalformed, req.Tool, t.paths[0])
@@ -134,15 +156,10 @@ func decodeFiles(req *Request) error {
 	if base != "" {
 		req.Paths = append(req.Paths, base)
 	}
-	for _, key := range t.patterns {
-		s, err := stringField(req.Input, key)
-		if err != nil {
-			return err
-		}
-		if s != "" {
-			req.Paths = append(req.Paths, join(base, s))
-			break
-		}
+	if s, err := oneOf(req, t.patterns); err != nil {
+		return err
+	} else if s != "" {
+		req.Paths = append(req.Paths, join(base, s))
 	}
 	for _, key := range t.lists {
 		raw, ok := req.Input[key]
@@ -170,6 +187,28 @@ func decodeFiles(req *Request) error {
 		}
 	}
 	return nil
+}
+
+// oneOf returns the value of the first of keys present in req's input
+// (a key renamed between versions is listed under each name). Two keys
+// holding different values are an error: one version of the agent would
+// use the one, another the other, and guard would judge only one of them.
+func oneOf(req *Request, keys []string) (string, error) {
+	val, from := "", ""
+	for _, key := range keys {
+		s, err := stringField(req.Input, key)
+		if err != nil {
+			return "", err
+		}
+		switch {
+		case s == "" || s == val:
+		case val == "":
+			val, from = s, key
+		default:
+			return "", fmt.Errorf("%w: %s has %s and %s with different values", ErrMalformed, req.Tool, from, key)
+		}
+	}
+	return val, nil
 }
 
 // join puts a pattern under a directory ("" is the working directory).

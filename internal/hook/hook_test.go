@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"guard/internal/hook"
 )
@@ -520,6 +521,58 @@ func TestDecodeRealRequests(t *testing.T) {
 			}
 			if !req.Shell || req.Command != tt.command || req.PermissionMode != mode || req.Cwd == "" {
 				t.Errorf("%s (%s): %+v", tt.file, mode, req)
+			}
+		}
+	}
+}
+
+// TestEncodeReasonBounded: a reason is cut to hook.MaxReason bytes (a script of
+// many long paths made a 700 KB answer), on a character boundary, and the
+// answer stays one line of valid JSON with its decision.
+func TestEncodeReasonBounded(t *testing.T) {
+	long := strings.Repeat("é/very/long/path ", 60000)
+	for _, a := range []hook.Agent{hook.ClaudeCode, hook.Codex, hook.Gemini} {
+		for _, v := range []hook.Verdict{hook.Deny, hook.Ask} {
+			var b strings.Builder
+			req := hook.Request{Agent: a, Tool: "Bash", Shell: true, Command: "x"}
+			if a == hook.Gemini {
+				req.Tool = "run_shell_command"
+			}
+			if err := hook.Encode(a, &b, req, v, long, "/usr/bin/guard"); err != nil {
+				t.Fatal(err)
+			}
+			out := b.String()
+			if len(out) > hook.MaxReason+500 || !json.Valid([]byte(strings.TrimSpace(out))) || !utf8.ValidString(out) {
+				t.Errorf("%v %v: %d bytes, valid JSON %v", a, v, len(out), json.Valid([]byte(strings.TrimSpace(out))))
+			}
+			if !strings.Contains(out, "bytes more") {
+				t.Errorf("%v %v: the cut is not said", a, v)
+			}
+		}
+	}
+}
+
+// TestEncodeRewriteBounded: a sandboxed rewrite carries the whole command;
+// one longer than MaxRewrite is denied rather than answered with an answer
+// of megabytes an agent might cut (and then run the original unconfined).
+func TestEncodeRewriteBounded(t *testing.T) {
+	for _, a := range []hook.Agent{hook.ClaudeCode, hook.Codex, hook.Gemini} {
+		for _, n := range []int{hook.MaxRewrite - 10, hook.MaxRewrite + 1} {
+			req := hook.Request{Agent: a, Tool: "Bash", Shell: true, Command: strings.Repeat("x", n), Project: "/p",
+				Rewrites: true, Mode: hook.FullAuto}
+			if a == hook.Gemini {
+				req.Tool = "run_shell_command"
+			}
+			var b strings.Builder
+			if err := hook.Encode(a, &b, req, hook.Sandbox, "r", "/usr/bin/guard"); err != nil {
+				t.Fatal(err)
+			}
+			denied := strings.Contains(b.String(), `"deny"`) || strings.Contains(b.String(), `"block"`)
+			if n > hook.MaxRewrite && (!denied || b.Len() > 2000) {
+				t.Errorf("%v, %d bytes: %d-byte answer, denied %v; want a short deny", a, n, b.Len(), denied)
+			}
+			if n <= hook.MaxRewrite && a != hook.Codex && denied {
+				t.Errorf("%v, %d bytes: denied, want the rewrite", a, n)
 			}
 		}
 	}

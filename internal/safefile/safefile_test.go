@@ -79,3 +79,33 @@ func TestReadLimits(t *testing.T) {
 		t.Errorf("Read(/dev/null) = %q, %v, want empty", b, err)
 	}
 }
+
+// TestReadHead: the first bytes of a file of any size, and still nothing
+// but a regular file (a FIFO is refused at once, never waited on).
+func TestReadHead(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big")
+	if err := os.WriteFile(big, []byte("0123456789"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := ReadHead(big, 4); err != nil || string(b) != "0123" {
+		t.Errorf("ReadHead(10 bytes, 4) = %q, %v, want 0123", b, err)
+	}
+	if b, err := ReadHead(big, 100); err != nil || string(b) != "0123456789" {
+		t.Errorf("ReadHead(10 bytes, 100) = %q, %v", b, err)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := ReadHead(fifo, 4); done <- err }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrNotRegular) {
+			t.Errorf("ReadHead(fifo) = %v, want ErrNotRegular", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("ReadHead(fifo) blocked")
+	}
+}

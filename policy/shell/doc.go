@@ -182,7 +182,9 @@
 //   - Builtins that evaluate their arguments as code in some forms (test -v,
 //     printf -v, read, unset, wait -p) are reported as ordinary commands;
 //     only array subscripts with an expansion in them are caught.
-//   - CDPATH, symbolic links under `cd -P` and the pushd/popd stack are not
+//   - CDPATH is not followed: with it set in guard's environment, a cd to a
+//     name it may find (`cd src`, not `cd ./src`) leaves the directory
+//     unknown. Symbolic links under `cd -P` and the pushd/popd stack are not
 //     modelled. nohup may write nohup.out, which is not reported.
 //   - The parser is mvdan.cc/sh's: a few scripts that a shell accepts are
 //     parse errors here, and zsh's short loop forms other than `repeat N

@@ -100,6 +100,9 @@ type Command struct {
 	// part is not a simple command (a group, a loop, a subshell), 0 when the
 	// command is not on the right of a pipe.
 	PipeFrom int
+	// Dialect is the language of the shell that runs the command: a `zsh -c`
+	// nested in a bash script runs its commands in zsh.
+	Dialect Dialect
 	// Wrapper holds the words of the wrappers that were stripped in front of
 	// Argv, outermost first ("timeout", "10", "nice", "-n", "5"), including
 	// those of an enclosing `timeout 5 bash -c '...'`. Nil when the command

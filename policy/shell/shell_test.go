@@ -88,9 +88,10 @@ func runParseTests(t *testing.T, tests []parseTest) {
 			}
 			for i := range got.Commands {
 				// Per-word reasons are checked in TestArgDynamic, pipes in
-				// TestPipeFrom.
+				// TestPipeFrom, dialects in TestCommandDialect.
 				got.Commands[i].ArgDynamic, got.Commands[i].OtherDynamic = nil, false
 				got.Commands[i].PipeFrom = 0
+				got.Commands[i].Dialect = 0
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Parse(%q, %v) =\n  %v\nwant\n  %v", tt.src, tt.d, got, tt.want)
@@ -490,6 +491,34 @@ func TestArgDynamic(t *testing.T) {
 		c := s.Commands[0]
 		if !reflect.DeepEqual(c.ArgDynamic, tt.args) || c.OtherDynamic != tt.other {
 			t.Errorf("%q: ArgDynamic %q, OtherDynamic %v; want %q, %v", tt.src, c.ArgDynamic, c.OtherDynamic, tt.args, tt.other)
+		}
+	}
+}
+
+// TestCommandDialect: each command carries the dialect of the shell that
+// runs it, so that a `zsh -c` nested in a bash script is judged as zsh
+// (its glob qualifiers run code: bash -c "zsh -c 'ls *(e:...:)'" was
+// judged as a bash glob).
+func TestCommandDialect(t *testing.T) {
+	for _, tt := range []struct {
+		d    Dialect
+		src  string
+		want []Dialect
+	}{
+		{Bash, `ls; zsh -c 'ls; dash -c "ls"'; sh -c ls`, []Dialect{Bash, Zsh, POSIX, POSIX}},
+		{Zsh, `ls && bash -c ls`, []Dialect{Zsh, Bash}},
+		{POSIX, `ls`, []Dialect{POSIX}},
+	} {
+		s, err := Parse(tt.src, tt.d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []Dialect
+		for _, c := range s.Commands {
+			got = append(got, c.Dialect)
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Parse(%q, %v): dialects %v, want %v", tt.src, tt.d, got, tt.want)
 		}
 	}
 }

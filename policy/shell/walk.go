@@ -3,6 +3,7 @@ package shell
 import (
 	"fmt"
 	"maps"
+	"os"
 	"path"
 	"slices"
 	"strconv"
@@ -93,6 +94,44 @@ func (w *walker) loopItems(fc *syntax.ForClause, st dirState, c ctx) (string, []
 	return it.Name.Value, items, true
 }
 
+// zshSpecial reports whether name is one of zsh's lower-case special
+// parameters: the arrays tied to PATH, CDPATH, FPATH, MANPATH, MODULE_PATH
+// and the like (`for path in DIR; do ls; done` ran DIR/ls), argv, and the
+// parameters of zsh's modules.
+func zshSpecial(name string) bool {
+	switch name {
+	case "path", "cdpath", "fpath", "manpath", "mailpath", "module_path", "psvar", "fignore", "terminfo_dirs",
+		"zsh_eval_context", "argv", "status", "pipestatus", "options", "parameters", "commands", "functions",
+		"aliases", "galiases", "saliases", "builtins", "modules", "mapfile", "nameddirs", "userdirs", "dirstack",
+		"history", "historywords", "jobdirs", "jobstates", "jobtexts", "widgets", "keymaps", "reswords",
+		"dis_aliases", "dis_builtins", "dis_functions", "dis_reswords", "errnos", "sysparams", "funcstack",
+		"funcfiletrace", "funcsourcetrace", "functrace", "zsh_scheduled_events", "termcap", "terminfo", "prompt",
+		"signals", "watch", "match", "mbegin", "mend", "reply", "zle_highlight":
+		return true
+	}
+	return false
+}
+
+// localName reports whether a for loop's variable is one no program or
+// shell feature reads from the environment: lower case letters, digits and
+// underscores (environment and shell variables are spelled in upper case;
+// the lower-case ones programs read, *_proxy, are left out, bash's own
+// histchars and auto_resume, and in zsh its special parameters).
+func localName(name string, d Dialect) bool {
+	if name == "" || strings.HasSuffix(name, "_proxy") || name == "histchars" || name == "auto_resume" {
+		return false
+	}
+	if d == Zsh && zshSpecial(name) {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 // text returns n's source text.
 func (c ctx) text(n syntax.Node) string {
 	start, end := n.Pos().Offset(), n.End().Offset()
@@ -180,6 +219,12 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 		return loopOutcome(st, cond, body)
 	case *syntax.ForClause:
 		if name, items, ok := w.loopItems(cmd, st, c); ok {
+			if !localName(name, c.d) {
+				// A for loop assigns NAME in the shell: when NAME is
+				// exported (PATH, HOME, GIT_DIR, BASH_ENV...) the body's
+				// programs get the new value, and ~ and $HOME follow it.
+				w.unverified("for loop binds $" + name + ", which may be an environment or shell variable")
+			}
 			if _, outer := c.vars[name]; outer {
 				// After this loop NAME holds its last word, not the
 				// enclosing loop's: what follows would be judged with
@@ -624,6 +669,7 @@ func (w *walker) emit(cmd Command, dyn []string, r redirs, st dirState, c ctx) {
 	cmd.Reads = concat(c.reads, r.reads)
 	cmd.Env = concat(c.env, cmd.Env)
 	cmd.Wrapper = concat(c.wrapper, cmd.Wrapper)
+	cmd.Dialect = c.d
 	if r.hasStdin && len(cmd.Argv) > 0 && (cmd.Argv[0] == "apply_patch" || cmd.Argv[0] == "applypatch") {
 		cmd.Stdin = r.stdin
 	}
@@ -1119,11 +1165,21 @@ func (w *walker) cd(words []word, st dirState) outcome {
 		why = name + " " + short(args[0].text)
 	case args[0].text == "" || args[0].text[0] == '-' || args[0].text[0] == '+':
 		why = name + " " + args[0].text
+	case os.Getenv("CDPATH") != "" && cdpathApplies(args[0].text):
+		// The shell looks the name up in each CDPATH directory first.
+		why = name + " " + args[0].text + " with CDPATH set"
 	}
 	if why != "" {
 		return outcome{st.unknown(why), st}
 	}
 	return outcome{st.cd(args[0].text), st}
+}
+
+// cdpathApplies reports whether bash and dash search CDPATH for a cd to
+// dir: a relative name that does not start with "." or "..".
+func cdpathApplies(dir string) bool {
+	return !strings.HasPrefix(dir, "/") && dir != "." && dir != ".." && !strings.HasPrefix(dir, "./") &&
+		!strings.HasPrefix(dir, "../")
 }
 
 // changesDir reports whether a cd, pushd or popd is anywhere in list

@@ -1,0 +1,323 @@
+package gate
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"guard/policy"
+)
+
+// A git read that prints file contents from the history or the index
+// (git show, git diff, git log -p, git stash show -p) prints whatever those
+// commits hold: a .env committed once and untracked since is printed by
+// every `git log -p`. checkGitHistory asks git, with the command's own
+// revisions, paths and options plus --name-only (and the pins, no external
+// diff, no textconv), which files it would print, and makes the verdict
+// unverified when one of them is on the secrets list by its name.
+//
+// Limits: names only (a committed key under an innocent name is not seen);
+// a command git takes longer than gitCheckTimeout to list, or whose list
+// is larger than maxHistoryList, is unverified.
+
+// maxHistoryList bounds the file list read back from git.
+const maxHistoryList = 8 << 20
+
+// limitedBuffer keeps at most max bytes and notes that more came.
+type limitedBuffer struct {
+	bytes.Buffer
+	max  int
+	over bool
+}
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	if b.Len()+len(p) > b.max {
+		b.over = true
+		return 0, errors.New("too much output")
+	}
+	return b.Buffer.Write(p)
+}
+
+// gitSubIndex returns the index of git's subcommand in c, or 0.
+func gitSubIndex(c []string) int {
+	i := 1
+	for i < len(c) && strings.HasPrefix(c[i], "-") {
+		if c[i] == "-C" || c[i] == "-c" {
+			i++
+		}
+		i++
+	}
+	if i >= len(c) {
+		return 0
+	}
+	return i
+}
+
+// gitPrintsContents returns the index of git's subcommand in c and
+// whether c prints file contents from commits, the index or a stash.
+func gitPrintsContents(c []string) (int, bool) {
+	i := gitSubIndex(c)
+	if i == 0 {
+		return 0, false
+	}
+	sub := c[i]
+	rest := c[i+1:]
+	if sub == "stash" {
+		if len(rest) == 0 || rest[0] != "show" {
+			return 0, false
+		}
+		return i, hasPatch(rest[1:])
+	}
+	switch sub {
+	case "log", "reflog":
+		return i, hasPatch(rest)
+	case "show", "diff":
+		return i, !namesOnlyOutput(rest) || hasPatch(rest)
+	}
+	return 0, false
+}
+
+// hasPatch reports whether options ask for patches.
+func hasPatch(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		switch {
+		case a == "-p" || a == "-u" || a == "--patch" || a == "--cc" || a == "-c" || a == "--patch-with-stat" ||
+			a == "--patch-with-raw" || strings.HasPrefix(a, "-U") || strings.HasPrefix(a, "--unified") ||
+			strings.HasPrefix(a, "--word-diff") || strings.HasPrefix(a, "--color-words"):
+			return true
+		case len(a) > 2 && a[0] == '-' && a[1] != '-' && strings.ContainsAny(a[1:], "pu"):
+			return true // a bundle: -pn5
+		}
+	}
+	return false
+}
+
+// namesOnlyOutput reports whether show or diff options print no patch.
+func namesOnlyOutput(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		switch a {
+		case "--stat", "--name-only", "--name-status", "-s", "--no-patch", "--shortstat", "--numstat", "--summary",
+			"--dirstat", "--quiet":
+			return true
+		}
+		if strings.HasPrefix(a, "--stat=") || strings.HasPrefix(a, "--dirstat=") {
+			return true
+		}
+	}
+	return false
+}
+
+// gitValueOptions are the options of show, diff, grep and cat-file that
+// take the next word as their value.
+var gitValueOptions = map[string]bool{
+	"-n": true, "--max-count": true, "--skip": true, "-L": true, "-G": true, "-S": true, "-O": true, "-e": true,
+	"-f": true, "-A": true, "-B": true, "-C": true, "-m": true, "--max-depth": true, "--format": true, "--pretty": true,
+	"--since": true, "--until": true, "--author": true, "--grep": true, "--threads": true,
+}
+
+// gitObjectWords returns the words of c after its subcommand (at) that may
+// name objects: not options, not option values, before "--".
+func gitObjectWords(c []string, at int) []string {
+	var out []string
+	rest := c[at+1:]
+	for i := 0; i < len(rest); i++ {
+		a := rest[i]
+		switch {
+		case a == "--":
+			return out
+		case gitValueOptions[a]:
+			i++
+		case strings.HasPrefix(a, "-"):
+		default:
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// gitObjectSecret says why c prints what an object named by its id or a
+// revision holds without a path the judge could check, or "": git cat-file,
+// show and diff of a blob id (`git ls-tree HEAD` gives .env's, `git
+// cat-file -p ID` printed it), and git grep in a revision whose tree holds
+// a secret (`git grep -e sk- HEAD~1` printed a committed .env's lines).
+func (g *Gate) gitObjectSecret(c []string, at int, dir string) string {
+	sub := c[at]
+	if sub != "cat-file" && sub != "show" && sub != "diff" && sub != "grep" {
+		return ""
+	}
+	if sub == "cat-file" {
+		for _, a := range c[at+1:] {
+			if a == "-t" || a == "-s" || a == "-e" {
+				return "" // the type, the size, whether it exists
+			}
+		}
+	}
+	words := gitObjectWords(c, at)
+	if sub == "grep" {
+		pattern := true
+		for _, a := range c[at+1:] {
+			if a == "-e" || a == "-f" || strings.HasPrefix(a, "--regexp") || strings.HasPrefix(a, "--file") ||
+				strings.HasPrefix(a, "-e") && len(a) > 2 {
+				pattern = false
+			}
+		}
+		if pattern && len(words) > 0 {
+			words = words[1:]
+		}
+	}
+	list, home := g.ProtectList(), g.Getenv("HOME")
+	for _, w := range words {
+		if strings.Contains(w, ":") {
+			continue // REV:PATH: the path is judged
+		}
+		typ, ok := g.gitAsk(dir, c[1:at], "cat-file", "-t", w)
+		if !ok {
+			continue // not an object: the command fails, or it is a path
+		}
+		switch strings.TrimSpace(typ) {
+		case "blob":
+			if sub != "grep" {
+				return "git " + sub + " prints " + w + ", a file's content named by its id, which guard cannot tell from a secret"
+			}
+		case "commit", "tree", "tag":
+			if sub != "grep" {
+				continue
+			}
+			names, ok := g.gitAsk(dir, c[1:at], "-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", w)
+			if !ok {
+				return "git grep in " + w + ": guard cannot list the files it searches"
+			}
+			for _, n := range strings.Split(names, "\n") {
+				if n = strings.TrimSpace(n); n != "" && list.Secret(filepath.Join(dir, n), home) != nil {
+					return "git grep searches " + w + ", whose files hold " + n
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// gitAsk runs the system git with globals (the command's own, -C DIR) and
+// args in dir, pinned, and returns its output and whether it succeeded.
+func (g *Gate) gitAsk(dir string, globals []string, args ...string) (string, bool) {
+	git, err := g.gitBinary()
+	if err != nil {
+		return "", false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), gitCheckTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, git, append(append([]string{}, globals...), args...)...)
+	cmd.Dir = dir
+	cmd.Env = PinGit(g.Env)
+	out := &limitedBuffer{max: maxHistoryList}
+	cmd.Stdout = out
+	if err := cmd.Run(); err != nil || out.over {
+		return "", false
+	}
+	return out.String(), true
+}
+
+// checkGitHistory: see above.
+func (g *Gate) checkGitHistory(v *policy.Verdict) {
+	if v.Class != policy.Safe && v.Class != policy.Match {
+		return
+	}
+	dirs := v.Dirs
+	if len(dirs) == 0 {
+		dirs = []string{g.Cwd}
+	}
+	for _, c := range v.Commands {
+		if len(c) == 0 || filepath.Base(c[0]) != "git" {
+			continue
+		}
+		if at := gitSubIndex(c); at > 0 {
+			for _, dir := range dirs {
+				if why := g.gitObjectSecret(c, at, dir); why != "" {
+					v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+					return
+				}
+			}
+		}
+		at, ok := gitPrintsContents(c)
+		if !ok {
+			continue
+		}
+		for _, dir := range dirs {
+			if why := g.gitHistorySecret(c, at, dir); why != "" {
+				v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+				return
+			}
+		}
+	}
+}
+
+// gitHistorySecret runs c (git, its subcommand at index at) with
+// --name-only in dir and returns why a file it lists is a secret, or "".
+func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
+	git, err := g.gitBinary()
+	if err != nil {
+		return ""
+	}
+	sub := at + 1
+	if c[at] == "stash" {
+		sub++ // stash show
+	}
+	extra := []string{"--name-only", "--no-ext-diff", "--no-textconv", "--no-color"}
+	if c[at] != "diff" && c[at] != "stash" {
+		extra = append(extra, "--format=")
+	}
+	args := append([]string{"-c", "core.quotePath=false"}, c[1:sub]...)
+	rest := c[sub:]
+	dd := len(rest)
+	for i, a := range rest {
+		if a == "--" {
+			dd = i
+			break
+		}
+	}
+	args = append(args, rest[:dd]...)
+	args = append(args, extra...)
+	args = append(args, rest[dd:]...)
+	ctx, cancel := context.WithTimeout(context.Background(), gitCheckTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, git, args...)
+	cmd.Dir = dir
+	cmd.Env = PinGit(g.Env)
+	out := &limitedBuffer{max: maxHistoryList}
+	cmd.Stdout = out
+	err = cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case out.over:
+		return "git lists more files than guard checks for secrets (" + strings.Join(c, " ") + ")"
+	case ctx.Err() != nil:
+		return "git takes too long to list the files this command prints, to check them for secrets"
+	case errors.As(err, &ee) && ee.ExitCode() == 1:
+		// diff --no-index and --exit-code: 1 says there are differences.
+	case err != nil:
+		return "" // git fails: so will the command, printing nothing
+	}
+	list, home := g.ProtectList(), g.Getenv("HOME")
+	for _, line := range strings.Split(out.String(), "\n") {
+		if line = strings.TrimSpace(line); line == "" {
+			continue
+		}
+		p := line
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, line)
+		}
+		if e := list.Secret(p, home); e != nil {
+			return "git prints " + line + " (" + e.Reason + "): what a commit, the index or a file holds"
+		}
+	}
+	return ""
+}

@@ -1,0 +1,110 @@
+package gate
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"guard/policy"
+)
+
+// TestGitHistorySecret: a .env committed once and untracked since is
+// printed by git log -p, git show of that commit and git diff across it;
+// each is unverified, through guard and through a hook (RunsElsewhere),
+// while the same reads that print only code, names or stats stay safe.
+// Red-team: `git log -p` was safe and printed the committed key.
+func TestGitHistorySecret(t *testing.T) {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	dir, _ := filepath.EvalSymlinks(t.TempDir())
+	run := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(git, args...)
+		cmd.Dir = dir
+		cmd.Env = []string{"HOME=" + dir, "PATH=/usr/bin:/bin", "GIT_AUTHOR_NAME=a", "GIT_AUTHOR_EMAIL=a@b",
+			"GIT_COMMITTER_NAME=a", "GIT_COMMITTER_EMAIL=a@b"}
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v %s", args, err, out)
+		}
+		return string(out)
+	}
+	write := func(name, body string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run("init", "-q", ".")
+	write(".env", "OPENAI_API_KEY=sk-COMMITTED\n")
+	write("main.go", "package main\n")
+	run("add", ".")
+	run("commit", "-qm", "init")
+	run("rm", "-q", "--cached", ".env")
+	write(".gitignore", ".env\ndotenv/\n")
+	write("main.go", "package main // two\n")
+	run("add", ".")
+	run("commit", "-qm", "untrack env")
+	write("main.go", "package main // three\n")
+	run("commit", "-qam", "code")
+	write("main.go", "package main // four\n")
+	write("dotenv/.env", "OPENAI_API_KEY=sk-UNTRACKED\n") // ignored, never committed
+	if err := os.MkdirAll(filepath.Join(dir, "empty"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if out := run("log", "-p"); !strings.Contains(out, "sk-COMMITTED") {
+		t.Fatalf("git log -p does not print the committed key: %s", out)
+	}
+	blob := strings.Fields(run("ls-tree", "HEAD~2", ".env"))[2]
+	code := strings.TrimSpace(run("hash-object", "main.go"))
+	for _, elsewhere := range []bool{false, true} {
+		g := newGate(t, dir, Options{RunsElsewhere: elsewhere})
+		// Objects by their id, and git grep in a revision: no path to judge.
+		for _, c := range []string{
+			"git cat-file -p " + blob, "git cat-file blob " + blob[:10], "git show " + blob, "git diff " + blob + " " + code,
+			"git grep -e sk- HEAD~2", "git grep sk- HEAD~2 HEAD", "git --no-pager show " + blob,
+		} {
+			v, _ := g.Judge([]string{"bash", "-c", c})
+			if v.Class == policy.Safe || v.Class == policy.Match {
+				t.Errorf("elsewhere %v: %s = %s, want unverified (it prints the committed .env)", elsewhere, c, v.Class)
+			}
+		}
+		for _, c := range []string{"git cat-file -t " + blob, "git cat-file -s " + blob, "git cat-file -p HEAD", "git grep main HEAD", "git grep main"} {
+			if v, _ := g.Judge([]string{"bash", "-c", c}); v.Class != policy.Safe {
+				t.Errorf("elsewhere %v: %s = %s (%s), want safe", elsewhere, c, v.Class, v.Why())
+			}
+		}
+	}
+	for _, elsewhere := range []bool{false, true} {
+		g := newGate(t, dir, Options{RunsElsewhere: elsewhere})
+		for _, c := range []string{
+			"git log -p", "git log -p --all", "git log --patch -n 2", "git log -pn5", "git log -U3",
+			"git log --word-diff", "git log -G KEY -p", "git show HEAD~1", "git show HEAD~2", "git show --oneline HEAD~1",
+			"git diff HEAD~2", "git diff HEAD~2 HEAD", "git diff HEAD~2 -- .env", "git -C . log -p", "git log -p -n 2",
+			"git log -p; git status", "cd . && git show HEAD~1", "git stash list; git log -p",
+			"git diff --exit-code HEAD~2", "git diff --no-index empty dotenv",
+		} {
+			v, _ := g.Judge([]string{"bash", "-c", c})
+			if v.Class == policy.Safe || v.Class == policy.Match {
+				t.Errorf("elsewhere %v: %s = %s, want unverified (it prints the committed .env)", elsewhere, c, v.Class)
+			}
+		}
+		for _, c := range []string{
+			"git log", "git log --oneline", "git log --stat", "git log -p -- main.go", "git show --stat HEAD~1",
+			"git show HEAD -- main.go", "git diff", "git diff HEAD -- main.go", "git status", "git log -p -n 1",
+			"git show", "git diff HEAD~1", "git log -p HEAD~1..HEAD",
+		} {
+			v, _ := g.Judge([]string{"bash", "-c", c})
+			if v.Class != policy.Safe {
+				t.Errorf("elsewhere %v: %s = %s (%s), want safe", elsewhere, c, v.Class, v.Why())
+			}
+		}
+	}
+}
