@@ -25,6 +25,7 @@ import (
 //     secret (.env, id_rsa, .aws/credentials) is a secret read, found in the
 //     archive's central directory; an archive that cannot be read there, or
 //     a name unzip would expand itself (a wildcard), cannot be judged;
+//   - helm env prints $HELM_KUBETOKEN when it is set: a secret read then;
 //   - clang-format's style file (--style=file:PATH, or the .clang-format or
 //     _clang-format it looks for from each file's directory up): a YAML
 //     error prints the offending line, so a style file that is a secret, or
@@ -84,6 +85,11 @@ func hiddenSecret(r *Result, argv []string, cwd string) string {
 		return unzipPrinted(r, cwd)
 	case "clang-format":
 		return clangFormatStyle(r, cwd)
+	case "helm":
+		// helm env prints $HELM_KUBETOKEN, a bearer token, whole.
+		if len(r.Exec.Args) > 0 && r.Exec.Args[0].Value == "env" && os.Getenv("HELM_KUBETOKEN") != "" {
+			return "helm env prints HELM_KUBETOKEN, the cluster's bearer token"
+		}
 	}
 	return ""
 }

@@ -287,4 +287,7 @@ func TestRedTeam16bHelm(t *testing.T) {
 	rtNotSafe(t, set, proj, "helm template ./evil", "helm template x evil", "helm lint ./evil", "helm template ./dotenv",
 		"helm template ./chart -f http://127.0.0.1:9/v.yaml", "helm lint ./chart --values=https://example.com/v.yaml",
 		"helm template x ./chart -f s3://bucket/v.yaml")
+	rtSafe(t, set, proj, "helm env")
+	t.Setenv("HELM_KUBETOKEN", "tok-123")
+	rtNotSafe(t, set, proj, "helm env")
 }
