@@ -17,6 +17,8 @@ import (
 //     rewrites files) or names that the tool prints in its errors (`nm
 //     @.env` prints "'API_KEY=...': No such file"): a word that starts with
 //     @ makes these programs unverified;
+//   - the JDK tools' launcher hands every -JOPTION word to the JVM, after
+//     -- too: `jar tf app.jar -- -J-javaagent:agent.jar` ran the agent;
 //   - jq's ~/.jq: jq 1.6 and 1.7 source it into every program, where it can
 //     redefine any builtin (`def keys: env;`); yq hands its filter to jq.
 //     jq and yq are unverified while it exists, as sqlite3 is with
@@ -43,6 +45,17 @@ func responseFilePrograms(p string) bool {
 	return strings.HasPrefix(p, "llvm-") || strings.HasPrefix(p, "x86_64-linux-gnu-") || strings.HasPrefix(p, "aarch64-linux-gnu-")
 }
 
+// javaLauncher: the JDK's tools, whose launcher hands each -JOPTION word to
+// the JVM wherever it stands.
+func javaLauncher(p string) bool {
+	switch p {
+	case "jar", "jps", "jstat", "jcmd", "jinfo", "jmap", "jstack", "javac", "javap", "jdeps", "jlink", "jshell", "javadoc",
+		"keytool", "jarsigner", "jdb", "jhsdb", "jconsole", "serialver", "jimage", "jmod", "jpackage", "jfr", "jrunscript":
+		return true
+	}
+	return false
+}
+
 // hiddenInputsWhy says why argv reads options or code from a file it does
 // not name as a file (a response file, ~/.jq), or "".
 func hiddenInputsWhy(argv []string) string {
@@ -54,6 +67,13 @@ func hiddenInputsWhy(argv []string) string {
 		for _, a := range argv[1:] {
 			if strings.HasPrefix(a, "@") && len(a) > 1 {
 				return prog + " reads more words from the response file " + a + ": options and names the rule never saw"
+			}
+		}
+	}
+	if javaLauncher(prog) {
+		for _, a := range argv[1:] {
+			if strings.HasPrefix(a, "-J") {
+				return prog + " passes " + a + " to the JVM (the launcher takes -J words anywhere, after -- too): -J-javaagent: runs code"
 			}
 		}
 	}

@@ -44,7 +44,8 @@ func TestRedTeam16bResponseFiles(t *testing.T) {
 		"nm @.env", "nm @flags.txt a.txt", "nm -C @flags.txt", "objdump -d @.env", "objdump -d a.txt @flags.txt",
 		"readelf -h @.env", "size @.env", "ar t @.env", "ar tv @flags.txt", "strings @.env", "strings -n 8 @.env",
 		"jar tf @.env", "clang-format @fl.txt b.c", "clang-format --dry-run @fl.txt", "7z l @list.txt",
-		"for f in @flags.txt; do nm \"$f\"; done")
+		"for f in @flags.txt; do nm \"$f\"; done",
+		"jar tf a.txt -- -J-javaagent:agent.jar", "jar tvf a.txt -- -J-XX:OnError=id")
 	rtSafe(t, set, proj, "nm a.txt", "readelf -h a.txt", "objdump -d a.txt", "size a.txt", "ar t a.txt",
 		"strings a.txt", "clang-format b.c", "jar tf a.txt")
 
