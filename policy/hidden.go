@@ -56,24 +56,33 @@ func javaLauncher(p string) bool {
 	return false
 }
 
-// hiddenInputsWhy says why argv reads options or code from a file it does
-// not name as a file (a response file, ~/.jq), or "".
-func hiddenInputsWhy(argv []string) string {
+// hiddenInputsWhy says why argv (run in cwd) reads options or code from a
+// file it does not name as a file (a response file, ~/.jq), or "". A glob
+// word counts as the names it matches now: `nm *.o` by a file named @x.o
+// is `nm @x.o`, which reads x.o's words.
+func hiddenInputsWhy(argv []string, cwd string) string {
 	if len(argv) == 0 {
 		return ""
 	}
 	prog := filepath.Base(argv[0])
-	if responseFilePrograms(prog) {
+	at, dashJ := responseFilePrograms(prog), javaLauncher(prog)
+	if at || dashJ {
 		for _, a := range argv[1:] {
-			if strings.HasPrefix(a, "@") && len(a) > 1 {
-				return prog + " reads more words from the response file " + a + ": options and names the rule never saw"
+			words := []string{a}
+			if strings.ContainsAny(a, "*?[") && !strings.Contains(a, "/") {
+				matches, _ := filepath.Glob(filepath.Join(cwd, a))
+				words = words[:0]
+				for _, m := range matches {
+					words = append(words, filepath.Base(m))
+				}
 			}
-		}
-	}
-	if javaLauncher(prog) {
-		for _, a := range argv[1:] {
-			if strings.HasPrefix(a, "-J") {
-				return prog + " passes " + a + " to the JVM (the launcher takes -J words anywhere, after -- too): -J-javaagent: runs code"
+			for _, w := range words {
+				switch {
+				case at && strings.HasPrefix(w, "@") && len(w) > 1:
+					return prog + " reads more words from the response file " + w + ": options and names the rule never saw"
+				case dashJ && strings.HasPrefix(w, "-J"):
+					return prog + " passes " + w + " to the JVM (the launcher takes -J words anywhere, after -- too): -J-javaagent: runs code"
+				}
 			}
 		}
 	}

@@ -46,6 +46,12 @@ func TestRedTeam16bResponseFiles(t *testing.T) {
 		"jar tf @.env", "clang-format @fl.txt b.c", "clang-format --dry-run @fl.txt", "7z l @list.txt",
 		"for f in @flags.txt; do nm \"$f\"; done",
 		"jar tf a.txt -- -J-javaagent:agent.jar", "jar tvf a.txt -- -J-XX:OnError=id")
+	// A glob that matches a file named @x.o reads x.o's words.
+	rtWrite(t, map[string]string{filepath.Join(proj, "objs", "@x.o"): "", filepath.Join(proj, "objs", "x.o"): "--plugin ./evil.so\n",
+		filepath.Join(proj, "jars", "-J-javaagent:agent.jar"): "", filepath.Join(proj, "jars", "a.jar"): ""})
+	rtNotSafe(t, set, filepath.Join(proj, "objs"), "nm *.o", "objdump -d *", "for f in *.o; do nm \"$f\"; done", "size ?x.o")
+	rtNotSafe(t, set, filepath.Join(proj, "jars"), "jar tf a.jar -- *")
+	rtSafe(t, set, filepath.Join(proj, "objs"), "nm x*.o", "nm [x]*")
 	rtSafe(t, set, proj, "nm a.txt", "readelf -h a.txt", "objdump -d a.txt", "size a.txt", "ar t a.txt",
 		"strings a.txt", "clang-format b.c", "jar tf a.txt")
 
