@@ -77,14 +77,42 @@ func kubeSecretKind(k string) bool {
 
 // kubeKinds returns the kinds a kubectl resource word names: `pods`,
 // `deploy,svc`, `pod/api-1`, `deployments.apps`.
+//
+// A kind qualified by a group that is not Kubernetes' own keeps its group
+// (`services.serving.knative.dev` is not `services`: a Knative Service
+// holds its containers' environment), so it is on no list of kinds that
+// print nothing secret; the secret and environment checks see its bare
+// name too.
 func kubeKinds(w string) []string {
 	var out []string
 	for _, part := range strings.Split(w, ",") {
 		kind, _, _ := strings.Cut(part, "/")
-		kind, _, _ = strings.Cut(strings.ToLower(kind), ".")
-		out = append(out, kind)
+		kind = strings.ToLower(kind)
+		bare, group, dotted := strings.Cut(kind, ".")
+		if dotted && !kubeOwnGroup(group) {
+			out = append(out, kind)
+		}
+		out = append(out, bare)
 	}
 	return out
+}
+
+// kubeOwnGroup: the version and group after a resource's name that name
+// Kubernetes' own API (`v1`, `apps`, `networking.k8s.io`, `v1.networking.k8s.io`);
+// a *.k8s.io group needs the API reviewers' approval, so no custom
+// resource takes one.
+func kubeOwnGroup(g string) bool {
+	v, rest, ok := strings.Cut(g, ".")
+	if ok && len(v) > 1 && v[0] == 'v' && v[1] >= '0' && v[1] <= '9' {
+		g = rest // a version first: v1.apps
+	} else if !ok && len(g) > 1 && g[0] == 'v' && g[1] >= '0' && g[1] <= '9' {
+		return true // services.v1
+	}
+	switch g {
+	case "", "apps", "batch", "autoscaling", "policy":
+		return true
+	}
+	return g == "k8s.io" || strings.HasSuffix(g, ".k8s.io")
 }
 
 // kubectlWhy says why a matched kubectl or helm command is not a plain

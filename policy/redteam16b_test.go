@@ -250,7 +250,13 @@ func TestRedTeam16bKubectl(t *testing.T) {
 		"kubectl describe node/a node/b", "kubectl get secrets")
 	rtNotSafe(t, set, proj, "kubectl get svc/a secret/b -o yaml", "kubectl get svc/a secrets/b -o json",
 		"kubectl describe svc/a secret/b", "kubectl get svc/a pod/p -o yaml", "kubectl describe node/a deploy/api",
-		"kubectl get svc/a cm/c -o jsonpath={.data}")
+		"kubectl get svc/a cm/c -o jsonpath={.data}",
+		// A custom resource named like a harmless kind in its own group:
+		// a Knative Service holds its containers' environment.
+		"kubectl get services.serving.knative.dev k -o yaml", "kubectl get services.v1.serving.knative.dev -o json",
+		"kubectl describe services.serving.knative.dev k", "kubectl get ingresses.example.com -o yaml")
+	rtSafe(t, set, proj, "kubectl get ingresses.networking.k8s.io -o yaml", "kubectl get services.serving.knative.dev",
+		"kubectl get hpa.v2.autoscaling -o yaml")
 	for _, body := range []string{
 		"users:\n- name: u\n  user: {exec: {command: ./x.sh, apiVersion: client.authentication.k8s.io/v1}}\n",
 		`{"users":[{"name":"u","user":{"exec":{"command":"./x.sh"}}}]}`,
