@@ -214,7 +214,13 @@ func TestRedTeam16bSqliteSchema(t *testing.T) {
 	})
 	rtNotSafe(t, set, proj, `sqlite3 v.db "select * from v"`, `sqlite3 v.db "select * from t"`, "sqlite3 v.db .tables",
 		`sqlite3 z.db "select name from z"`)
-	rtSafe(t, set, proj, `sqlite3 ok.db "select * from w"`, "sqlite3 ok.db .schema", `sqlite3 -header ok.db "select a from t"`)
+	rtSafe(t, set, proj, `sqlite3 ok.db "select * from w"`, "sqlite3 ok.db .schema", `sqlite3 -header ok.db "select a from t"`,
+		`sqlite3 ok.db "pragma table_info(t)"`, `sqlite3 ok.db "PRAGMA index_list('t')"`, `sqlite3 ok.db "pragma integrity_check(10)"`,
+		`sqlite3 ok.db "pragma journal_mode"`, `sqlite3 ok.db "pragma user_version"`)
+	// PRAGMA NAME(VALUE) sets: journal_mode(WAL) turned the database to WAL, user_version(7) wrote its header.
+	rtNotSafe(t, set, proj, `sqlite3 ok.db "PRAGMA journal_mode(WAL)"`, `sqlite3 ok.db "pragma user_version(7)"`,
+		`sqlite3 ok.db "pragma main.schema_version (9)"`, `sqlite3 ok.db "pragma application_id(5)"`,
+		`sqlite3 ok.db "select 1; pragma foreign_keys(1)"`, `sqlite3 ok.db "pragma auto_vacuum(1)"`)
 
 	// Real databases, when sqlite3 is here: a schema spread over interior
 	// and overflow pages is read too.

@@ -21,7 +21,8 @@ import (
 //     reader of a WAL database creates -wal and -shm files, and a reader
 //     that finds a hot journal rolls it back, a write;
 //   - each SQL argument is one line, without comments, made of SELECT
-//     statements and PRAGMAs that only read (a list of names, no `=`), or is
+//     statements and PRAGMAs that only read (a list of names, no `=`, and
+//     no `(VALUE)` but a table or index name), or is
 //     one dot-command that only prints (.tables, .schema, .indexes, .dump,
 //     .mode, .headers, ...); statements are split on `;` outside quotes;
 //   - no word names a function or table that reaches outside the database:
@@ -47,6 +48,14 @@ var sqlitePragmas = map[string]bool{
 	"page_count": true, "page_size": true, "freelist_count": true, "journal_mode": true, "encoding": true,
 	"integrity_check": true, "quick_check": true, "collation_list": true, "function_list": true,
 	"pragma_list": true, "module_list": true, "foreign_keys": true, "auto_vacuum": true,
+}
+
+// sqlitePragmaArg: reading pragmas whose (argument) is a table or index
+// name, or a check's limit, never a new value.
+var sqlitePragmaArg = map[string]bool{
+	"table_info": true, "table_xinfo": true, "table_list": true, "index_list": true, "index_info": true,
+	"index_xinfo": true, "foreign_key_list": true, "foreign_key_check": true, "integrity_check": true,
+	"quick_check": true,
 }
 
 var sqliteDenied = map[string]bool{
@@ -159,6 +168,12 @@ func sqliteSQL(s string) string {
 			}
 			if !sqlitePragmas[name] || strings.Contains(st, "=") {
 				return "sqlite3's pragma " + name + " is not one that only reads"
+			}
+			// PRAGMA NAME(VALUE) sets it as NAME=VALUE does (`PRAGMA
+			// journal_mode(WAL)`, `user_version(7)`); only the pragmas whose
+			// argument names a table or index, or bounds a check, read.
+			if strings.Contains(st, "(") && !sqlitePragmaArg[name] {
+				return "sqlite3's pragma " + name + "(...) sets a value"
 			}
 		default:
 			return "sqlite3 runs " + strings.ToUpper(f[0]) + ", not only SELECT and PRAGMA"
