@@ -169,7 +169,8 @@ func unzipPrinted(r *Result, cwd string) string {
 		if !unzipSelects(patterns, f.Name, fold) {
 			continue
 		}
-		m := filepath.Clean("/" + f.Name)
+		// unzip turns an MS-DOS archive's \ into /.
+		m := filepath.Clean("/" + strings.ReplaceAll(f.Name, "\\", "/"))
 		for _, p := range []string{"/nowhere" + m, filepath.Join(h, m)} {
 			if e := secrets().Secret(p, h); e != nil {
 				return "prints " + f.Name + " from " + name + " (" + e.Reason + ")"

@@ -131,10 +131,11 @@ func TestRedTeam16bUnzipMembers(t *testing.T) {
 	mkzip("app.zip", "README.md", ".env", "keys/id_ed25519")
 	mkzip("home.zip", "notes.txt", ".aws/credentials")
 	mkzip("npm.zip", "pkg/.npmrc")
+	mkzip("dos.zip", "home\\.aws\\credentials")
 	mkzip("ok.zip", "README.md", "src/main.go")
 	rtWrite(t, map[string]string{filepath.Join(proj, "fake.zip"): "not a zip\n"})
 	rtNotSafe(t, set, proj, "unzip -p app.zip", "unzip -c app.zip", "unzip -p app", "unzip -p app.zip 'k*'",
-		"unzip -qq -p app.zip", "unzip -p home.zip", "unzip -p npm.zip", "unzip -p '*.zip'", "unzip -p fake.zip",
+		"unzip -qq -p app.zip", "unzip -p home.zip", "unzip -p npm.zip", "unzip -p dos.zip", "unzip -p '*.zip'", "unzip -p fake.zip",
 		"unzip -C -p app.zip .ENV")
 	rtSafe(t, set, proj, "unzip -p ok.zip", "unzip -c ok.zip src/main.go", "unzip -p app.zip README.md",
 		"unzip -l app.zip", "unzip -t app.zip", "unzip -p missing.zip x")
