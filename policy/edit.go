@@ -126,6 +126,7 @@ type ReadPath struct {
 // that may occur anywhere (.env) counts only when the path or pattern read
 // names it. list and home are as for DecideEdit.
 func DecideRead(paths []string, mode Mode, list *protect.List, home string) (Decision, []ReadPath) {
+	resetTokenBudget()
 	return decideRead(paths, mode, list, home, true)
 }
 
@@ -133,6 +134,7 @@ func DecideRead(paths []string, mode Mode, list *protect.List, home string) (Dec
 // them (Glob, glob): a secret below a directory listed does not count, the
 // paths and patterns named do.
 func DecideNames(paths []string, mode Mode, list *protect.List, home string) (Decision, []ReadPath) {
+	resetTokenBudget()
 	return decideRead(paths, mode, list, home, false)
 }
 

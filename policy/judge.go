@@ -67,6 +67,7 @@ func promptOf(r *Result) string {
 // (`bash -c`, `sh -lc`, `zsh -c`) and the common wrappers (timeout, nice,
 // nohup, env NAME=value, ...) are judged by the commands they run.
 func (s Set) Judge(argv []string, cwd string) Verdict {
+	resetTokenBudget()
 	if src, dialect, ok := ShellScript(argv); ok {
 		// A rule for this exact shell command (an "always" answer) decides.
 		if r := s.Check(argv); r.Class == Safe && r.Exec != nil {

@@ -96,6 +96,8 @@ type Gate struct {
 	// resolved is Roots resolved through symlinks, made on first use
 	// (see resolvedRoots).
 	resolved []string
+	// gitRuns counts checkGitHistory's runs of git in a judgement.
+	gitRuns int
 }
 
 // resolvedRoots is the writable roots resolved through symlinks, once per

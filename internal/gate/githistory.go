@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -210,8 +211,8 @@ func (g *Gate) gitObjectSecret(c []string, at int, dir string) string {
 // args in dir, pinned, and returns its output and whether it succeeded.
 func (g *Gate) gitAsk(dir string, globals []string, args ...string) (string, bool) {
 	git, err := g.gitBinary()
-	if err != nil {
-		return "", false
+	if err != nil || !g.gitRunAllowed() {
+		return "", false // past the budget: checkGitHistory answers for it
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), gitCheckTimeout)
 	defer cancel()
@@ -235,13 +236,32 @@ func (g *Gate) checkGitHistory(v *policy.Verdict) {
 	if len(dirs) == 0 {
 		dirs = []string{g.Cwd}
 	}
+	// Each check runs git: a script repeating `git diff` thousands of times,
+	// or one naming thousands of paths (each is asked whether it is an
+	// object), would keep the judge running git for minutes. The same command
+	// in the same directory is checked once, and past maxGitRuns runs of git
+	// the script is not known to print no secret.
+	g.gitRuns = 0
+	checked := map[string]bool{}
+	ask := func(c []string, dir string, check func() string) string {
+		key := strings.Join(c, "\x00") + "\x00" + dir
+		if checked[key] {
+			return ""
+		}
+		checked[key] = true
+		why := check()
+		if g.gitRuns > maxGitRuns {
+			return fmt.Sprintf("it would take more than %d runs of git to check its reads of the history or of objects for secrets", maxGitRuns)
+		}
+		return why
+	}
 	for _, c := range v.Commands {
 		if len(c) == 0 || filepath.Base(c[0]) != "git" {
 			continue
 		}
 		if at := gitSubIndex(c); at > 0 {
 			for _, dir := range dirs {
-				if why := g.gitObjectSecret(c, at, dir); why != "" {
+				if why := ask(append([]string{"object"}, c...), dir, func() string { return g.gitObjectSecret(c, at, dir) }); why != "" {
 					v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 					return
 				}
@@ -252,12 +272,23 @@ func (g *Gate) checkGitHistory(v *policy.Verdict) {
 			continue
 		}
 		for _, dir := range dirs {
-			if why := g.gitHistorySecret(c, at, dir); why != "" {
+			if why := ask(c, dir, func() string { return g.gitHistorySecret(c, at, dir) }); why != "" {
 				v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 				return
 			}
 		}
 	}
+}
+
+// maxGitRuns bounds the git runs of checkGitHistory in one judgement
+// (each 2-5 ms).
+const maxGitRuns = 32
+
+// gitRunAllowed counts a run of git for checkGitHistory and reports whether
+// it is within the budget.
+func (g *Gate) gitRunAllowed() bool {
+	g.gitRuns++
+	return g.gitRuns <= maxGitRuns
 }
 
 // gitHistorySecret runs c (git, its subcommand at index at) with
@@ -287,6 +318,9 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 	args = append(args, rest[:dd]...)
 	args = append(args, extra...)
 	args = append(args, rest[dd:]...)
+	if !g.gitRunAllowed() {
+		return "" // past the budget: checkGitHistory answers for it
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), gitCheckTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, git, args...)

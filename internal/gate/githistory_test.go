@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -106,5 +107,21 @@ func TestGitHistorySecret(t *testing.T) {
 				t.Errorf("elsewhere %v: %s = %s (%s), want safe", elsewhere, c, v.Class, v.Why())
 			}
 		}
+	}
+	// A bounded number of git runs: the same read repeated is checked once,
+	// and a script needing more than maxGitRuns runs is not known to be clean
+	// (a thousand `git diff` took the judge 14 s, one run each).
+	g := newGate(t, dir, Options{})
+	many := strings.Repeat("git diff; git show HEAD; ", 1000)
+	if v, _ := g.Judge([]string{"bash", "-c", many}); v.Class != policy.Safe {
+		t.Errorf("git diff and git show HEAD, 1,000 times: %s (%s), want safe (each checked once)", v.Class, v.Why())
+	}
+	var distinct []string
+	for i := 0; i < maxGitRuns; i++ {
+		distinct = append(distinct, fmt.Sprintf("git diff HEAD~1 -- f%d", i))
+	}
+	v, _ := g.Judge([]string{"bash", "-c", strings.Join(distinct, "; ")})
+	if v.Class == policy.Safe || v.Class == policy.Match || !strings.Contains(v.Why(), "runs of git") {
+		t.Errorf("%d distinct git diff: %s (%s), want unverified past the budget", maxGitRuns, v.Class, v.Why())
 	}
 }
