@@ -311,3 +311,14 @@ func TestRedTeam16bHelm(t *testing.T) {
 	t.Setenv("HELM_KUBETOKEN", "tok-123")
 	rtNotSafe(t, set, proj, "helm env")
 }
+
+// git help -a lists the aliases with their commands: an alias that holds a
+// token (`!curl -H "Authorization: token ghp_..."`) was printed, where git
+// config --list of the same config is a secret read.
+func TestRedTeam16bGitHelpAliases(t *testing.T) {
+	set, home, proj := rtLab(t)
+	rtSafe(t, set, proj, "git help -a", "git help -g")
+	rtWrite(t, map[string]string{filepath.Join(home, ".gitconfig"): "[alias]\n\tpub = !curl -H \"Authorization: token ghp_abcdefghijklmnopqrstuvwxyz0123456789\" https://api.github.com\n"})
+	rtNotSafe(t, set, proj, "git help -a", "git help --all", "git -C . help -a", "git config --get alias.pub", "git config list")
+	rtSafe(t, set, proj, "git help -a --no-aliases", "git help -g")
+}

@@ -614,13 +614,28 @@ func gitConfigPrint(argv []string, cwd string) string {
 		if !listing {
 			credential := false
 			for _, k := range keys {
-				for _, w := range []string{"url", "extraheader", "token", "password", "credential", "auth", "secret", "cookie"} {
+				for _, w := range []string{"url", "extraheader", "token", "password", "credential", "auth", "secret", "cookie", "alias"} {
 					credential = credential || strings.Contains(k, w)
 				}
 			}
 			if !credential {
 				return ""
 			}
+		}
+	case "help":
+		// git help -a lists the aliases with their commands (`!curl -H
+		// "Authorization: token ..."`), unless --no-aliases.
+		all := false
+		for _, a := range args[1:] {
+			switch a {
+			case "-a", "--all":
+				all = true
+			case "--no-aliases":
+				return ""
+			}
+		}
+		if !all {
+			return ""
 		}
 	case "remote":
 		if len(args) > 1 && args[1] != "-v" && args[1] != "--verbose" && args[1] != "get-url" && args[1] != "show" {
