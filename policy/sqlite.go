@@ -267,11 +267,11 @@ func sqliteSchema(db string) ([]string, error) {
 	}
 	usable := pageSize - int(head[20])
 	pages := st.Size() / int64(pageSize)
-	const maxPages = 4096 // a schema larger than this is not judged
+	const maxBytes = 8 << 20 // a schema larger than this is not judged
 	read := 0
 	page := func(n uint32) ([]byte, error) {
 		read++
-		if n == 0 || int64(n) > pages || read > maxPages {
+		if n == 0 || int64(n) > pages || read*pageSize > maxBytes {
 			return nil, errString("schema page out of range or too many pages")
 		}
 		b := make([]byte, pageSize)
