@@ -327,8 +327,13 @@ func sqliteSchema(db string) ([]string, error) {
 				continue
 			}
 			payload, k := varint(b[c:])
+			if c+k >= len(b) {
+				return errString("bad cell")
+			}
 			_, k2 := varint(b[c+k:])
-			c += k + k2
+			if c += k + k2; c > len(b) {
+				return errString("bad cell")
+			}
 			rec, err := sqlitePayload(b, c, payload, usable, page)
 			if err != nil {
 				return err
