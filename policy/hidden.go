@@ -28,6 +28,9 @@ import (
 //     archive's central directory; an archive that cannot be read there, or
 //     a name unzip would expand itself (a wildcard), cannot be judged;
 //   - helm env prints $HELM_KUBETOKEN when it is set: a secret read then;
+//   - terraform fmt reads every .tf, .tfvars and .tftest.hcl file of its
+//     directories (-recursive: of the tree) and prints the lines of one it
+//     cannot parse: such a file that is a secret, or a link to one, is read;
 //   - clang-format's style file (--style=file:PATH, or the .clang-format or
 //     _clang-format it looks for from each file's directory up): a YAML
 //     error prints the offending line, so a style file that is a secret, or
@@ -114,6 +117,10 @@ func hiddenSecret(r *Result, argv []string, cwd string) string {
 		return unzipPrinted(r, cwd)
 	case "clang-format":
 		return clangFormatStyle(r, cwd)
+	case "terraform":
+		if len(r.Exec.Args) > 0 && r.Exec.Args[0].Value == "fmt" {
+			return terraformFmtSecret(r, cwd)
+		}
 	case "helm":
 		// helm env prints $HELM_KUBETOKEN, a bearer token, whole.
 		if len(r.Exec.Args) > 0 && r.Exec.Args[0].Value == "env" && os.Getenv("HELM_KUBETOKEN") != "" {
@@ -235,6 +242,69 @@ func clangFormatStyle(r *Result, cwd string) string {
 					return "clang-format's style file " + why + " (its errors print its lines)"
 				}
 			}
+		}
+	}
+	return ""
+}
+
+// terraformFmtSecret: a file terraform fmt reads (by its suffix, in the
+// directories named or the cwd, the whole tree with -recursive; links to
+// directories are not followed, as terraform does not) that is a secret.
+func terraformFmtSecret(r *Result, cwd string) string {
+	recursive := false
+	for _, f := range r.Exec.Flags {
+		recursive = recursive || f.Name == "-recursive"
+	}
+	targets := []string{}
+	for _, a := range r.Exec.Args[1:] {
+		targets = append(targets, absolute(a.Value, cwd))
+	}
+	if len(targets) == 0 {
+		targets = append(targets, cwd)
+	}
+	read := func(name string) bool {
+		return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tfvars") || strings.HasSuffix(name, ".tftest.hcl")
+	}
+	const limit = 20000
+	seen := 0
+	for _, t := range targets {
+		fi, err := os.Stat(t)
+		if err != nil {
+			continue
+		}
+		if !fi.IsDir() {
+			if why := secretPath(t, "/"); why != "" {
+				return "terraform fmt " + why + " (a file it cannot parse is printed)"
+			}
+			continue
+		}
+		var found string
+		err = filepath.WalkDir(t, func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if seen++; seen > limit {
+				return filepath.SkipAll
+			}
+			if d.IsDir() {
+				if p != t && !recursive {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if read(d.Name()) {
+				if why := secretPath(p, "/"); why != "" {
+					found = why
+					return filepath.SkipAll
+				}
+			}
+			return nil
+		})
+		if found != "" {
+			return "terraform fmt " + found + " (a file it cannot parse is printed)"
+		}
+		if err != nil || seen > limit {
+			return unjudged + "terraform fmt reads a tree too large or unreadable to check for secrets"
 		}
 	}
 	return ""

@@ -322,3 +322,21 @@ func TestRedTeam16bGitHelpAliases(t *testing.T) {
 	rtNotSafe(t, set, proj, "git help -a", "git help --all", "git -C . help -a", "git config --get alias.pub", "git config list")
 	rtSafe(t, set, proj, "git help -a --no-aliases", "git help -g")
 }
+
+// terraform fmt -check reads every .tf/.tfvars file of the tree and prints
+// the lines it cannot parse: `prod.tfvars -> ~/.config/gh/hosts.yml`
+// printed the oauth_token line.
+func TestRedTeam16bTerraformFmt(t *testing.T) {
+	set, home, proj := rtLab(t)
+	rtWrite(t, map[string]string{
+		filepath.Join(home, ".config", "gh", "hosts.yml"): "github.com:\n    oauth_token: gho_x\n",
+		filepath.Join(proj, "main.tf"):                    "variable \"x\" {}\n",
+		filepath.Join(proj, "env", "dev", "main.tf"):      "variable \"y\" {}\n",
+		filepath.Join(proj, ".env"):                       "API_KEY=sk-live-1\n",
+	})
+	rtSafe(t, set, proj, "terraform fmt -check", "terraform fmt -check -recursive", "terraform fmt -check env")
+	mustLink(t, filepath.Join(home, ".config", "gh", "hosts.yml"), filepath.Join(proj, "env", "dev", "prod.tfvars"))
+	rtNotSafe(t, set, proj, "terraform fmt -check -recursive", "terraform fmt -check -recursive env",
+		"terraform fmt -check env/dev", "terraform fmt -check env/dev/prod.tfvars", "cd env/dev && terraform fmt -check")
+	rtSafe(t, set, proj, "terraform fmt -check", "terraform fmt -check env")
+}
