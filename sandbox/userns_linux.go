@@ -49,16 +49,18 @@ func waitAndExit(pid int, sigs chan os.Signal) error {
 			break
 		}
 	}
+	if err == nil && !ws.Signaled() {
+		// Straight out: stopping the forwarding first waits for the
+		// signal goroutine, a round of thread wake-ups for nothing.
+		os.Exit(ws.ExitStatus())
+	}
 	signal.Stop(sigs)
 	if err != nil {
 		return fmt.Errorf("waiting for the sandbox's child: %w", err)
 	}
-	if ws.Signaled() {
-		signal.Reset(ws.Signal())
-		unix.Kill(os.Getpid(), ws.Signal())
-		os.Exit(128 + int(ws.Signal()))
-	}
-	os.Exit(ws.ExitStatus())
+	signal.Reset(ws.Signal())
+	unix.Kill(os.Getpid(), ws.Signal())
+	os.Exit(128 + int(ws.Signal()))
 	return nil
 }
 

@@ -153,41 +153,54 @@ func main() {
 	// The default protected and secret lists with something to protect: a
 	// repository (hooks, config, .env) and a home with credentials, as root and
 	// as an ordinary user (whose read-only binds take a child in a user
-	// namespace), with bwrap in the same run.
-	repo := filepath.Join(tmp, "repo")
-	home := filepath.Join(tmp, "home")
-	for name, content := range map[string]string{
-		"repo/.git/HEAD": "ref: refs/heads/main\n", "repo/.git/config": "[core]\n\tbare = false\n", "repo/.git/hooks/pre-commit.sample": "",
-		"repo/.git/objects/.keep": "", "repo/.git/refs/heads/.keep": "", "repo/.env": "K=1\n", "repo/main.go": "package main\n",
-		"repo/.vscode/settings.json": "{}\n", "home/.ssh/id_ed25519": "k", "home/.aws/credentials": "k", "home/.npmrc": "k",
-		"home/.config/gh/hosts.yml": "k", "home/.bashrc": "",
-	} {
-		p := filepath.Join(tmp, name)
-		check(os.MkdirAll(filepath.Dir(p), 0o755))
-		check(os.WriteFile(p, []byte(content), 0o644))
-	}
-	check(os.Chmod(tmp, 0o755))
-	check(os.MkdirAll(filepath.Join(tmp, "state"), 0o777))
-	check(os.Chmod(filepath.Join(tmp, "state"), 0o777))
-	nobody := &syscall.Credential{Uid: 65534, Gid: 65534}
-	for _, cred := range []*syscall.Credential{nil, nobody} {
-		who := "root"
-		if cred != nil {
-			if os.Geteuid() != 0 {
-				continue
-			}
-			who = "nobody"
-		} else if os.Geteuid() != 0 {
-			who = "this user"
+	// namespace), with bwrap in the same run. Laid out as on a workstation:
+	// the repository (the working directory, a root) and the home (with
+	// guard's state) apart, outside /tmp; and, to show what it costs, all of
+	// it inside /tmp, a root, where the home's protected files and guard's own
+	// state are in a root too (each a read-only bind, each directory above
+	// one pinned).
+	lists, err := os.MkdirTemp("/var/tmp", "guard-bench-lists-")
+	check(err)
+	defer os.RemoveAll(lists)
+	for _, base := range []string{lists, tmp} {
+		for name, content := range map[string]string{
+			"repo/.git/HEAD": "ref: refs/heads/main\n", "repo/.git/config": "[core]\n\tbare = false\n", "repo/.git/hooks/pre-commit.sample": "",
+			"repo/.git/objects/.keep": "", "repo/.git/refs/heads/.keep": "", "repo/.env": "K=1\n", "repo/main.go": "package main\n",
+			"repo/.vscode/settings.json": "{}\n", "home/.ssh/id_ed25519": "k", "home/.aws/credentials": "k", "home/.npmrc": "k",
+			"home/.config/gh/hosts.yml": "k", "home/.bashrc": "",
+		} {
+			p := filepath.Join(base, name)
+			check(os.MkdirAll(filepath.Dir(p), 0o755))
+			check(os.WriteFile(p, []byte(content), 0o644))
 		}
-		// Each user its own state directory: root's audit log is not nobody's
-		// to append to (a warning on every run would be measured).
-		state := filepath.Join(tmp, "state-"+strings.ReplaceAll(who, " ", "-"))
-		check(os.MkdirAll(state, 0o777))
-		check(os.Chmod(state, 0o777))
-		pairs = append(pairs, &pair{name: "full-auto -- pwd, repo + home lists, " + who,
-			guard: []string{guard, "--mode", "full-auto", "--", "pwd"}, floor: []string{floor, "pwd"},
-			env: []string{"HOME=" + home, "XDG_STATE_HOME=" + state}, cred: cred, dir: repo, target: 1.35})
+		check(os.Chmod(base, 0o755))
+	}
+	nobody := &syscall.Credential{Uid: 65534, Gid: 65534}
+	for _, base := range []string{lists, tmp} {
+		for _, cred := range []*syscall.Credential{nil, nobody} {
+			who := "root"
+			if cred != nil {
+				if os.Geteuid() != 0 {
+					continue
+				}
+				who = "nobody"
+			} else if os.Geteuid() != 0 {
+				who = "this user"
+			}
+			// Each user its own state directory: root's audit log is not nobody's
+			// to append to (a warning on every run would be measured).
+			state := filepath.Join(base, "home", "state-"+strings.ReplaceAll(who, " ", "-"))
+			check(os.MkdirAll(state, 0o777))
+			check(os.Chmod(state, 0o777))
+			name, target := "full-auto -- pwd, repo + home lists, "+who, 1.35
+			if base == tmp {
+				name, target = "full-auto -- pwd, repo + home lists in /tmp (a root), "+who, 0
+			}
+			pairs = append(pairs, &pair{name: name,
+				guard: []string{guard, "--mode", "full-auto", "--", "pwd"}, floor: []string{floor, "pwd"},
+				env: []string{"HOME=" + filepath.Join(base, "home"), "XDG_STATE_HOME=" + state}, cred: cred,
+				dir: filepath.Join(base, "repo"), target: target})
+		}
 	}
 	words := make([]string, 100000)
 	for i := range words {
@@ -206,8 +219,8 @@ func main() {
 		}
 		if os.Geteuid() == 0 {
 			q := &pair{name: "bwrap --unshare-all ... pwd, nobody", guard: []string{bwrap, "--unshare-all", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "pwd"},
-				floor: []string{floor, "pwd"}, cred: &syscall.Credential{Uid: 65534, Gid: 65534}, dir: repo}
-			if _, _, err := once(q.guard, nil, os.Environ(), repo, q.cred); err == nil {
+				floor: []string{floor, "pwd"}, cred: &syscall.Credential{Uid: 65534, Gid: 65534}, dir: filepath.Join(lists, "repo")}
+			if _, _, err := once(q.guard, nil, os.Environ(), q.dir, q.cred); err == nil {
 				pairs = append(pairs, q)
 			} else {
 				fmt.Println("(bwrap cannot run as nobody here; left out)")
