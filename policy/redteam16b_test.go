@@ -340,3 +340,19 @@ func TestRedTeam16bTerraformFmt(t *testing.T) {
 		"terraform fmt -check env/dev", "terraform fmt -check env/dev/prod.tfvars", "cd env/dev && terraform fmt -check")
 	rtSafe(t, set, proj, "terraform fmt -check", "terraform fmt -check env")
 }
+
+// A names-only search (grep -l, -c, -q) reads every file of its tree, and
+// its answer is an oracle: `for c in A B ...; do grep -rq
+// "aws_secret_access_key=$c" ~/.aws && echo "$c"; done` printed the key's
+// next letter, one command a letter. Secrets outside the working directory
+// (or anywhere when it is the home directory) make it a secret read; a
+// project's own .env is left to names-only searches of the project.
+func TestRedTeam16bNamesOnlyOracle(t *testing.T) {
+	set, home, proj := rtLab(t)
+	rtWrite(t, map[string]string{filepath.Join(proj, ".env"): "API_KEY=sk-live-1\n"})
+	rtNotSafe(t, set, proj,
+		`for c in A B C; do grep -rq "aws_secret_access_key=$c" ~/.aws && echo "$c"; done`,
+		"grep -rl x ~/.aws", "grep -rc x ~", "grep -rlq x "+filepath.Join(home, ".ssh"), "rg -l x ~/.aws",
+		"grep -rL x ~/.docker", "cd ~ && grep -rq x .", "grep -rl x ..")
+	rtSafe(t, set, proj, "grep -rl foo .", "grep -rc foo src", "rg -l foo", "grep -rq foo src", "rg --files ~/.aws")
+}
