@@ -4,7 +4,10 @@ import (
 	"archive/zip"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+
+	"guard/internal/safefile"
 )
 
 // What a read-only tool reads beyond the words the judge sees (the second
@@ -19,6 +22,9 @@ import (
 //     @ makes these programs unverified;
 //   - the JDK tools' launcher hands every -JOPTION word to the JVM, after
 //     -- too: `jar tf app.jar -- -J-javaagent:agent.jar` ran the agent;
+//   - a gemrc (~/.gemrc, /etc/gemrc, $GEMRC) gives every gem command, or
+//     one by name, default arguments: `list: --remote --source URL` sends
+//     `gem list` to the network; gem is unverified while one sets them;
 //   - jq's ~/.jq: jq 1.6 and 1.7 source it into every program, where it can
 //     redefine any builtin (`def keys: env;`); yq hands its filter to jq.
 //     jq and yq are unverified while it exists, as sqlite3 is with
@@ -87,6 +93,11 @@ func hiddenInputsWhy(argv []string, cwd string) string {
 					return prog + " passes " + w + " to the JVM (the launcher takes -J words anywhere, after -- too): -J-javaagent: runs code"
 				}
 			}
+		}
+	}
+	if prog == "gem" {
+		if why := gemrcWhy(); why != "" {
+			return why
 		}
 	}
 	if prog == "jq" || prog == "yq" || prog == "gojq" {
@@ -305,6 +316,39 @@ func terraformFmtSecret(r *Result, cwd string) string {
 		}
 		if err != nil || seen > limit {
 			return unjudged + "terraform fmt reads a tree too large or unreadable to check for secrets"
+		}
+	}
+	return ""
+}
+
+// gemArgsKey: a gemrc line that gives gem commands default arguments.
+// A string key at a line's start (symbols, :sources:, are settings), or
+// what can hide one: a flow mapping, a complex key, an escape.
+var gemArgsKey = regexp.MustCompile(`(?m)^[ \t]*["']?[A-Za-z][A-Za-z_-]*["']?[ \t]*:|[{\\]|^[ \t]*\?`)
+
+// gemrcWhy says why gem's configuration changes what a gem command does,
+// or "": a gemrc with a key that is a command name (or gem:) and a value.
+// Keys starting with ':' (:sources:, :verbose:) are RubyGems' settings.
+func gemrcWhy() string {
+	files := []string{"/etc/gemrc"}
+	if h := home(); filepath.IsAbs(h) {
+		files = append(files, filepath.Join(h, ".gemrc"))
+	} else {
+		return "gem reads ~/.gemrc, and HOME is not set"
+	}
+	if g := os.Getenv("GEMRC"); g != "" {
+		files = append(files, filepath.SplitList(g)...)
+	}
+	for _, f := range files {
+		b, err := safefile.Read(f, maxContent)
+		if err != nil {
+			if os.IsNotExist(err) {
+				continue
+			}
+			return "gemrc " + f + " cannot be checked: " + err.Error()
+		}
+		if gemArgsKey.Match(b) {
+			return "gemrc " + f + " gives gem commands default arguments (--remote, --source)"
 		}
 	}
 	return ""

@@ -356,3 +356,17 @@ func TestRedTeam16bNamesOnlyOracle(t *testing.T) {
 		"grep -rL x ~/.docker", "cd ~ && grep -rq x .", "grep -rl x ..")
 	rtSafe(t, set, proj, "grep -rl foo .", "grep -rc foo src", "rg -l foo", "grep -rq foo src", "rg --files ~/.aws")
 }
+
+// ~/.gemrc gives gem commands default arguments: `list: --remote --source
+// URL` made `gem list rake` fetch the URL's index.
+func TestRedTeam16bGemrc(t *testing.T) {
+	set, home, proj := rtLab(t)
+	t.Setenv("GEMRC", "")
+	rtSafe(t, set, proj, "gem list", "gem which rake")
+	rtWrite(t, map[string]string{filepath.Join(home, ".gemrc"): "---\n:verbose: true\n:sources:\n- https://rubygems.org/\n"})
+	rtSafe(t, set, proj, "gem list")
+	for _, body := range []string{"---\nlist: --remote --source http://127.0.0.1:9/\n", "gem: --remote\n", "'which': --all\n", "list:\n  --remote\n", "{list: --remote}\n", "\"\\x6cist\": --remote\n"} {
+		rtWrite(t, map[string]string{filepath.Join(home, ".gemrc"): body})
+		rtNotSafe(t, set, proj, "gem list rake", "gem which rake", "gem contents rake")
+	}
+}
