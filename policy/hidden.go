@@ -321,14 +321,27 @@ func terraformFmtSecret(r *Result, cwd string) string {
 	return ""
 }
 
-// gemArgsKey: a gemrc line that gives gem commands default arguments.
-// A string key at a line's start (symbols, :sources:, are settings), or
-// what can hide one: a flow mapping, a complex key, an escape.
-var gemArgsKey = regexp.MustCompile(`(?m)^[ \t]*["']?[A-Za-z][A-Za-z_-]*["']?[ \t]*:|[{\\]|^[ \t]*\?`)
+// gemArgsKey: a gemrc line that gives gem commands default arguments: a
+// string key at a line's start (symbols, :sources:, are settings), with
+// its value on the line.
+var gemArgsKey = regexp.MustCompile(`(?m)^[ \t]*["']?([A-Za-z][A-Za-z_-]*)["']?[ \t]*:(.*)$`)
+
+// gemHidden: what can hide such a key or stretch its value: a flow
+// mapping, an escape, a complex key, an indented line that is not a list
+// item (a plain value goes on there: `list: --no-document\n  --remote`).
+var gemHidden = regexp.MustCompile(`(?m)[{\\]|^[ \t]*\?|^[ \t]+([^ \t\-#\r\n]|-[^ \t\r\n])`)
+
+// gemHarmlessArgs change only how gems are installed.
+var gemHarmlessArgs = map[string]bool{
+	"--no-document": true, "--no-ri": true, "--no-rdoc": true, "--document": true, "--user-install": true,
+	"--no-user-install": true, "--env-shebang": true, "--no-env-shebang": true,
+}
 
 // gemrcWhy says why gem's configuration changes what a gem command does,
-// or "": a gemrc with a key that is a command name (or gem:) and a value.
-// Keys starting with ':' (:sources:, :verbose:) are RubyGems' settings.
+// or "": a gemrc that gives gem (gem:) or a command default arguments
+// other than install's documentation and location switches (`gem:
+// --no-document` is common and harmless; `list: --remote --source URL`
+// is not).
 func gemrcWhy() string {
 	files := []string{"/etc/gemrc"}
 	if h := home(); filepath.IsAbs(h) {
@@ -347,8 +360,20 @@ func gemrcWhy() string {
 			}
 			return "gemrc " + f + " cannot be checked: " + err.Error()
 		}
-		if gemArgsKey.Match(b) {
-			return "gemrc " + f + " gives gem commands default arguments (--remote, --source)"
+		why := "gemrc " + f + " gives gem commands default arguments (--remote, --source)"
+		if gemHidden.Match(b) {
+			return why
+		}
+		for _, m := range gemArgsKey.FindAllSubmatch(b, -1) {
+			words := strings.Fields(strings.Trim(strings.TrimSpace(string(m[2])), `"'`))
+			if len(words) == 0 {
+				return why // the value is on the lines below
+			}
+			for _, w := range words {
+				if k, _, _ := strings.Cut(w, "="); !gemHarmlessArgs[k] {
+					return why
+				}
+			}
 		}
 	}
 	return ""

@@ -363,9 +363,9 @@ func TestRedTeam16bGemrc(t *testing.T) {
 	set, home, proj := rtLab(t)
 	t.Setenv("GEMRC", "")
 	rtSafe(t, set, proj, "gem list", "gem which rake")
-	rtWrite(t, map[string]string{filepath.Join(home, ".gemrc"): "---\n:verbose: true\n:sources:\n- https://rubygems.org/\n"})
+	rtWrite(t, map[string]string{filepath.Join(home, ".gemrc"): "---\n:verbose: true\n:sources:\n- https://rubygems.org/\ngem: --no-document\ninstall: --user-install --no-document\n"})
 	rtSafe(t, set, proj, "gem list")
-	for _, body := range []string{"---\nlist: --remote --source http://127.0.0.1:9/\n", "gem: --remote\n", "'which': --all\n", "list:\n  --remote\n", "{list: --remote}\n", "\"\\x6cist\": --remote\n"} {
+	for _, body := range []string{"---\nlist: --remote --source http://127.0.0.1:9/\n", "gem: --remote\n", "'which': --all\n", "list:\n  --remote\n", "{list: --remote}\n", "list: --no-document\n  --remote\n", "\"\\x6cist\": --remote\n"} {
 		rtWrite(t, map[string]string{filepath.Join(home, ".gemrc"): body})
 		rtNotSafe(t, set, proj, "gem list rake", "gem which rake", "gem contents rake")
 	}
