@@ -219,6 +219,8 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := xmllintNetwork(&r, argv); why != "" {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
+		} else if why := hiddenInputsWhy(argv, cwd); why != "" {
+			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		}
 	}
 	if (v.Class == Safe || v.Class == Match) && readsFiles {
@@ -255,6 +257,13 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 		}
 		if v.Secret == "" {
 			v.Secret = recursiveSecret(argv, cwd)
+		}
+		if v.Secret == "" && (v.Class == Safe || v.Class == Match) {
+			if why, ok := strings.CutPrefix(hiddenSecret(&r, argv, cwd), unjudged); ok {
+				v.Class, v.Unknown, v.Reason = Unverified, true, why
+			} else {
+				v.Secret = why
+			}
 		}
 		if v.Secret != "" {
 			v.Class, v.Reason = Unverified, "secret: "+v.Secret

@@ -35,7 +35,14 @@ import (
 // Limits: a custom resource is judged by its name: only the kinds listed
 // are printed structured; a kubeconfig's exec plugin is found by its key.
 
-var kubeCredentialPlugin = regexp.MustCompile(`(?m)^\s*-?\s*(exec|auth-provider)\s*:`)
+// kubeCredentialPlugin finds the keys anywhere (YAML's flow style `user:
+// {exec: {...}}` and JSON put them mid-line), quoted or not, in any case.
+var kubeCredentialPlugin = regexp.MustCompile(`(?i)(^|[^a-z0-9_-])["']?(exec|auth-provider)["']?\s*:`)
+
+// kubeEscapedKey: a quoted string with an escape (`"\x65xec"`, `"\u0065xec"`,
+// a `\` that joins lines) or a complex key (`? exec`) can spell a key that
+// the text does not show.
+var kubeEscapedKey = regexp.MustCompile(`\\([xuU]|\r?\n)|(?m)^\s*(-\s*)?\?(\s|$)`)
 
 // kubeStructuredKinds hold no secret data and no container environment.
 var kubeStructuredKinds = map[string]bool{
@@ -70,14 +77,42 @@ func kubeSecretKind(k string) bool {
 
 // kubeKinds returns the kinds a kubectl resource word names: `pods`,
 // `deploy,svc`, `pod/api-1`, `deployments.apps`.
+//
+// A kind qualified by a group that is not Kubernetes' own keeps its group
+// (`services.serving.knative.dev` is not `services`: a Knative Service
+// holds its containers' environment), so it is on no list of kinds that
+// print nothing secret; the secret and environment checks see its bare
+// name too.
 func kubeKinds(w string) []string {
 	var out []string
 	for _, part := range strings.Split(w, ",") {
 		kind, _, _ := strings.Cut(part, "/")
-		kind, _, _ = strings.Cut(strings.ToLower(kind), ".")
-		out = append(out, kind)
+		kind = strings.ToLower(kind)
+		bare, group, dotted := strings.Cut(kind, ".")
+		if dotted && !kubeOwnGroup(group) {
+			out = append(out, kind)
+		}
+		out = append(out, bare)
 	}
 	return out
+}
+
+// kubeOwnGroup: the version and group after a resource's name that name
+// Kubernetes' own API (`v1`, `apps`, `networking.k8s.io`, `v1.networking.k8s.io`);
+// a *.k8s.io group needs the API reviewers' approval, so no custom
+// resource takes one.
+func kubeOwnGroup(g string) bool {
+	v, rest, ok := strings.Cut(g, ".")
+	if ok && len(v) > 1 && v[0] == 'v' && v[1] >= '0' && v[1] <= '9' {
+		g = rest // a version first: v1.apps
+	} else if !ok && len(g) > 1 && g[0] == 'v' && g[1] >= '0' && g[1] <= '9' {
+		return true // services.v1
+	}
+	switch g {
+	case "", "apps", "batch", "autoscaling", "policy":
+		return true
+	}
+	return g == "k8s.io" || strings.HasSuffix(g, ".k8s.io")
 }
 
 // kubectlWhy says why a matched kubectl or helm command is not a plain
@@ -108,8 +143,16 @@ func kubectlWhy(r *Result, argv []string, cwd string) string {
 			}
 		}
 		sub := positional[0]
-		if (sub == "get" || sub == "describe") && len(positional) > 1 {
-			for _, k := range kubeKinds(positional[1]) {
+		// The resource word, and each later TYPE/NAME word: `kubectl get
+		// svc/a secret/b` gets both.
+		var kinds []string
+		for i, p := range positional {
+			if i == 1 || i > 1 && strings.Contains(p, "/") {
+				kinds = append(kinds, kubeKinds(p)...)
+			}
+		}
+		if sub == "get" || sub == "describe" {
+			for _, k := range kinds {
 				switch {
 				case kubeSecretKind(k) && (sub == "describe" || structured):
 					return "kubectl " + sub + " of secrets prints their values"
@@ -124,6 +167,15 @@ func kubectlWhy(r *Result, argv []string, cwd string) string {
 		}
 		if sub == "version" && slicesContains(argv, "--client") {
 			return "" // no server, no credentials
+		}
+	}
+	if prog == "helm" {
+		// -f takes a URL too: helm fetches it (a getter plugin for
+		// schemes other than http and https runs a program).
+		for _, o := range r.Exec.Opts {
+			if v := strings.TrimPrefix(o.Value, "="); (o.Name == "-f" || o.Name == "--values") && strings.Contains(v, "://") {
+				return "helm fetches the values file " + v + ": the network, or a getter plugin for its scheme"
+			}
 		}
 	}
 	if prog == "helm" && len(positional) > 0 {
@@ -142,8 +194,20 @@ func kubectlWhy(r *Result, argv []string, cwd string) string {
 			// A chart that is not here is fetched: the network, and a
 			// repository's downloader plugin.
 			for _, c := range charts {
-				if _, err := os.Stat(absolute(c, cwd)); err != nil {
+				fi, err := os.Stat(absolute(c, cwd))
+				if err != nil {
 					return "helm fetches chart " + c + " (not a local chart): the network, and a repository's downloader plugin"
+				}
+				// Every file of a chart directory (links followed) is loaded
+				// into .Files, which a template prints: `{{ .Files.Get "x" }}`.
+				if fi.IsDir() {
+					found, complete := secretFiles(Resolve(absolute(c, cwd), "/"), true)
+					if len(found) > 0 {
+						return "helm loads " + found[0] + " of chart " + c + " into .Files, which its templates can print (" + whySecret(found[0]) + ")"
+					}
+					if !complete {
+						return "helm loads every file of chart " + c + ", too many to check for secrets"
+					}
 				}
 			}
 			return ""
@@ -176,6 +240,9 @@ func kubeconfigWhy() string {
 		}
 		if kubeCredentialPlugin.Match(b) {
 			return "kubeconfig " + f + " runs a credential plugin (exec/auth-provider), a program from the user's configuration"
+		}
+		if kubeEscapedKey.Match(b) {
+			return "kubeconfig " + f + " cannot be checked: an escaped string or a complex key can name a credential plugin"
 		}
 	}
 	return ""

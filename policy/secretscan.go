@@ -614,13 +614,28 @@ func gitConfigPrint(argv []string, cwd string) string {
 		if !listing {
 			credential := false
 			for _, k := range keys {
-				for _, w := range []string{"url", "extraheader", "token", "password", "credential", "auth", "secret", "cookie"} {
+				for _, w := range []string{"url", "extraheader", "token", "password", "credential", "auth", "secret", "cookie", "alias"} {
 					credential = credential || strings.Contains(k, w)
 				}
 			}
 			if !credential {
 				return ""
 			}
+		}
+	case "help":
+		// git help -a lists the aliases with their commands (`!curl -H
+		// "Authorization: token ..."`), unless --no-aliases.
+		all := false
+		for _, a := range args[1:] {
+			switch a {
+			case "-a", "--all":
+				all = true
+			case "--no-aliases":
+				return ""
+			}
+		}
+		if !all {
+			return ""
 		}
 	case "remote":
 		if len(args) > 1 && args[1] != "-v" && args[1] != "--verbose" && args[1] != "get-url" && args[1] != "show" {
@@ -657,8 +672,23 @@ func recursiveSecret(argv []string, cwd string) string {
 		return ""
 	}
 	prog := filepath.Base(argv[0])
-	if namesOnly(prog, argv) {
+	// A search that prints only names, counts or its status (grep -l, -c,
+	// -q) prints no value, but it reads every file and its answer is an
+	// oracle on what a secret holds: `for c in A B ...; do grep -rq
+	// "KEY=$c" ~/.aws && echo $c; done` spells a key out, one command a
+	// letter. Its tree is scanned for the secrets outside the working
+	// directory, and for all of them when the working directory is the
+	// home directory or above it; a project's own (.env) are left to it,
+	// as listing names there is what agents do (redteam16b). rg --files
+	// reads no file.
+	names := namesOnly(prog, argv)
+	if names && (prog == "rg" && hasWord(argv, "--files") || prog == "fd" || prog == "fdfind") {
 		return ""
+	}
+	here := filepath.Clean(cwd)
+	project := func(f string) bool {
+		h := home()
+		return Inside(filepath.Clean(f), here) && !(filepath.IsAbs(h) && Inside(filepath.Clean(h), here))
 	}
 	var roots, include []string
 	hidden := true
@@ -876,10 +906,13 @@ func recursiveSecret(argv []string, cwd string) string {
 			if len(include) > 0 && !matchesAny(include, filepath.Base(f)) {
 				continue
 			}
+			if names && project(f) {
+				continue
+			}
 			rel := f
 			return prog + " reads the tree " + r + ", which holds " + rel + " (" + whySecret(f) + ")"
 		}
-		if !complete {
+		if !complete && !(names && project(dir)) {
 			return prog + " reads the tree " + r + ", too large to check for secret files (over " +
 				strconv.Itoa(maxWalkEntries) + " entries)"
 		}

@@ -21,7 +21,8 @@ import (
 //     reader of a WAL database creates -wal and -shm files, and a reader
 //     that finds a hot journal rolls it back, a write;
 //   - each SQL argument is one line, without comments, made of SELECT
-//     statements and PRAGMAs that only read (a list of names, no `=`), or is
+//     statements and PRAGMAs that only read (a list of names, no `=`, and
+//     no `(VALUE)` but a table or index name), or is
 //     one dot-command that only prints (.tables, .schema, .indexes, .dump,
 //     .mode, .headers, ...); statements are split on `;` outside quotes;
 //   - no word names a function or table that reaches outside the database:
@@ -49,6 +50,14 @@ var sqlitePragmas = map[string]bool{
 	"pragma_list": true, "module_list": true, "foreign_keys": true, "auto_vacuum": true,
 }
 
+// sqlitePragmaArg: reading pragmas whose (argument) is a table or index
+// name, or a check's limit, never a new value.
+var sqlitePragmaArg = map[string]bool{
+	"table_info": true, "table_xinfo": true, "table_list": true, "index_list": true, "index_info": true,
+	"index_xinfo": true, "foreign_key_list": true, "foreign_key_check": true, "integrity_check": true,
+	"quick_check": true,
+}
+
 var sqliteDenied = map[string]bool{
 	"readfile": true, "writefile": true, "edit": true, "load_extension": true, "fsdir": true, "zipfile": true,
 	"zipfile_cds": true, "sqlar_compress": true, "sqlar_uncompress": true, "sha3_query": true,
@@ -72,6 +81,9 @@ func sqliteWhy(r *Result, argv []string, cwd string) string {
 		return "sqlite3 reads " + db + " as a URI or a special name, with its own options"
 	}
 	if why := sqliteDatabase(absolute(r.Exec.Args[0].Value, cwd)); why != "" {
+		return why
+	}
+	if why := sqliteSchemaWhy(absolute(r.Exec.Args[0].Value, cwd)); why != "" {
 		return why
 	}
 	for _, a := range r.Exec.Args[1:] {
@@ -157,6 +169,12 @@ func sqliteSQL(s string) string {
 			if !sqlitePragmas[name] || strings.Contains(st, "=") {
 				return "sqlite3's pragma " + name + " is not one that only reads"
 			}
+			// PRAGMA NAME(VALUE) sets it as NAME=VALUE does (`PRAGMA
+			// journal_mode(WAL)`, `user_version(7)`); only the pragmas whose
+			// argument names a table or index, or bounds a check, read.
+			if strings.Contains(st, "(") && !sqlitePragmaArg[name] {
+				return "sqlite3's pragma " + name + "(...) sets a value"
+			}
 		default:
 			return "sqlite3 runs " + strings.ToUpper(f[0]) + ", not only SELECT and PRAGMA"
 		}
@@ -196,4 +214,239 @@ func sqlStatements(s string) (stmts []string, ok bool) {
 		return nil, false
 	}
 	return append(stmts, strings.TrimSpace(s[start:])), true
+}
+
+// sqliteSchemaWhy says why the schema of db runs what the SQL given does
+// not show, or "": a view's SQL runs when a SELECT names the view (a view
+// that calls edit() runs a program), and a virtual table's module reads
+// what its arguments name. Every statement of sqlite_master is checked
+// against sqliteDenied; a schema that cannot be read is not judged.
+func sqliteSchemaWhy(db string) string {
+	sqls, err := sqliteSchema(db)
+	if err != nil {
+		return "sqlite3's database schema cannot be read to judge it: " + err.Error()
+	}
+	for _, s := range sqls {
+		for _, w := range sqlWords(strings.ToLower(s)) {
+			if sqliteDenied[w] {
+				return "the database's schema calls " + w + " (a view or virtual table runs it when read)"
+			}
+		}
+	}
+	return ""
+}
+
+// sqliteSchema returns the sql column of every row of sqlite_master (the
+// table b-tree rooted at page 1), following interior and overflow pages.
+func sqliteSchema(db string) ([]string, error) {
+	f, err := os.Open(db)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() == 0 {
+		return nil, nil
+	}
+	head := make([]byte, 100)
+	if _, err := f.ReadAt(head, 0); err != nil {
+		return nil, err
+	}
+	pageSize := int(head[16])<<8 | int(head[17])
+	if pageSize == 1 {
+		pageSize = 65536
+	}
+	if pageSize < 512 || pageSize&(pageSize-1) != 0 {
+		return nil, errString("bad page size")
+	}
+	if enc := head[59]; enc > 1 || head[56] != 0 || head[57] != 0 || head[58] != 0 {
+		return nil, errString("not a UTF-8 database")
+	}
+	usable := pageSize - int(head[20])
+	pages := st.Size() / int64(pageSize)
+	const maxBytes = 8 << 20 // a schema larger than this is not judged
+	read := 0
+	page := func(n uint32) ([]byte, error) {
+		read++
+		if n == 0 || int64(n) > pages || read*pageSize > maxBytes {
+			return nil, errString("schema page out of range or too many pages")
+		}
+		b := make([]byte, pageSize)
+		if _, err := f.ReadAt(b, int64(n-1)*int64(pageSize)); err != nil {
+			return nil, err
+		}
+		return b, nil
+	}
+	var out []string
+	var walk func(n uint32, depth int) error
+	walk = func(n uint32, depth int) error {
+		if depth > 20 {
+			return errString("schema b-tree too deep")
+		}
+		b, err := page(n)
+		if err != nil {
+			return err
+		}
+		off := 0
+		if n == 1 {
+			off = 100
+		}
+		if off+8 > len(b) {
+			return errString("short page")
+		}
+		kind := b[off]
+		cells := int(b[off+3])<<8 | int(b[off+4])
+		hdr := 8
+		if n == 1 && kind == 0 && cells == 0 {
+			return nil // no b-tree: sqlite3 reads no schema ("file is not a database")
+		}
+		if kind == 0x05 {
+			hdr = 12
+		} else if kind != 0x0d {
+			return errString("not a table b-tree page")
+		}
+		for i := 0; i < cells; i++ {
+			p := off + hdr + 2*i
+			if p+2 > len(b) {
+				return errString("bad cell pointer")
+			}
+			c := int(b[p])<<8 | int(b[p+1])
+			if c >= len(b) {
+				return errString("bad cell pointer")
+			}
+			if kind == 0x05 {
+				if c+4 > len(b) {
+					return errString("bad cell")
+				}
+				if err := walk(be32(b[c:]), depth+1); err != nil {
+					return err
+				}
+				continue
+			}
+			payload, k := varint(b[c:])
+			if c+k >= len(b) {
+				return errString("bad cell")
+			}
+			_, k2 := varint(b[c+k:])
+			if c += k + k2; c > len(b) {
+				return errString("bad cell")
+			}
+			rec, err := sqlitePayload(b, c, payload, usable, page)
+			if err != nil {
+				return err
+			}
+			if s, ok := sqliteRecordText(rec, 4); ok {
+				out = append(out, s)
+			}
+		}
+		if kind == 0x05 {
+			return walk(be32(b[off+8:]), depth+1)
+		}
+		return nil
+	}
+	if err := walk(1, 0); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
+
+func be32(b []byte) uint32 {
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
+
+// varint decodes SQLite's big-endian varint (1 to 9 bytes).
+func varint(b []byte) (uint64, int) {
+	var v uint64
+	for i := 0; i < 9 && i < len(b); i++ {
+		if i == 8 {
+			return v<<8 | uint64(b[i]), 9
+		}
+		v = v<<7 | uint64(b[i]&0x7f)
+		if b[i]&0x80 == 0 {
+			return v, i + 1
+		}
+	}
+	return v, len(b) + 1
+}
+
+// sqlitePayload returns a table leaf cell's payload of size n starting at
+// b[c:], with its overflow pages.
+func sqlitePayload(b []byte, c int, n uint64, usable int, page func(uint32) ([]byte, error)) ([]byte, error) {
+	if n > 1<<24 {
+		return nil, errString("schema record too large")
+	}
+	maxLocal := usable - 35
+	local := int(n)
+	if local > maxLocal {
+		minLocal := (usable-12)*32/255 - 23
+		k := minLocal + (int(n)-minLocal)%(usable-4)
+		if k <= maxLocal {
+			local = k
+		} else {
+			local = minLocal
+		}
+	}
+	if c+local > len(b) {
+		return nil, errString("bad cell")
+	}
+	out := append([]byte(nil), b[c:c+local]...)
+	if local == int(n) {
+		return out, nil
+	}
+	if c+local+4 > len(b) {
+		return nil, errString("bad cell")
+	}
+	next := be32(b[c+local:])
+	for len(out) < int(n) {
+		ov, err := page(next)
+		if err != nil {
+			return nil, err
+		}
+		next = be32(ov)
+		take := usable - 4
+		if rest := int(n) - len(out); rest < take {
+			take = rest
+		}
+		out = append(out, ov[4:4+take]...)
+	}
+	return out, nil
+}
+
+// sqliteRecordText returns column col of a record when it is text.
+func sqliteRecordText(rec []byte, col int) (string, bool) {
+	hsize, k := varint(rec)
+	if hsize > uint64(len(rec)) {
+		return "", false
+	}
+	pos, body := k, int(hsize)
+	for i := 0; pos < int(hsize); i++ {
+		t, n := varint(rec[pos:])
+		pos += n
+		size := 0
+		switch {
+		case t >= 1 && t <= 4:
+			size = int(t)
+		case t == 5:
+			size = 6
+		case t == 6 || t == 7:
+			size = 8
+		case t >= 12:
+			size = int((t - 12) / 2)
+		}
+		if i == col {
+			if t < 13 || t%2 == 0 || body+size > len(rec) {
+				return "", false
+			}
+			return string(rec[body : body+size]), true
+		}
+		body += size
+	}
+	return "", false
 }
