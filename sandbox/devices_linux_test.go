@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -8,6 +9,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"guard/sandbox/sandboxtest"
 )
 
 func init() {
@@ -85,5 +88,59 @@ echo x > /dev/shm/guard-dev-$$ && cat /dev/shm/guard-dev-$$ && rm /dev/shm/guard
 `)
 	if want := "4\n4\n4\nnull\n4\npts\nx\n"; out != want {
 		t.Errorf("output %q, want %q", out, want)
+	}
+}
+
+// TestDeviceRulesWithoutPrivateDev: where root gets no /dev of its own (a
+// root in /dev, no devpts), Landlock's read rules keep the device nodes but
+// deviceReadableNames out. Checked on a throwaway thread confined with the
+// plan's /dev turned off.
+func TestDeviceRulesWithoutPrivateDev(t *testing.T) {
+	requireRoot(t, "an ordinary user cannot open the disks and consoles (root:disk, root:tty, 0660)")
+	requireSandbox(t)
+	var open []string
+	for _, d := range sensitiveDevices(t) {
+		fd, err := unix.Open(d, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+		if err == nil {
+			unix.Close(fd)
+			open = append(open, d)
+		}
+	}
+	if len(open) == 0 {
+		sandboxtest.Skipf(t, "no sensitive device opens here without the sandbox either")
+	}
+	var applyErr error
+	got := map[string]error{}
+	onThrowawayThread(func() {
+		c, err := newConfinement(Profile{WritableRoots: []string{t.TempDir()}}, io.Discard)
+		if err != nil {
+			applyErr = err
+			return
+		}
+		defer c.release()
+		c.devPlan = false
+		if applyErr = c.apply(false); applyErr != nil {
+			return
+		}
+		for _, d := range append(open, "/dev/null", "/dev/urandom") {
+			fd, err := unix.Open(d, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+			if err == nil {
+				unix.Close(fd)
+			}
+			got[d] = err
+		}
+	})
+	if applyErr != nil {
+		t.Fatal(applyErr)
+	}
+	for _, d := range open {
+		if got[d] == nil {
+			t.Errorf("%s opened inside", d)
+		}
+	}
+	for _, d := range []string{"/dev/null", "/dev/urandom"} {
+		if got[d] != nil {
+			t.Errorf("%s: %v inside, want it readable", d, got[d])
+		}
 	}
 }
