@@ -17,11 +17,22 @@
 //     (System V IPC objects and POSIX message queues of processes outside are
 //     not in it) and a devpts instance of its own on /dev/pts (other terminals
 //     are not in it; /dev/tty, the inherited descriptors and new ptys work, but
-//     ttyname(3) of the inherited terminal fails).
+//     ttyname(3) of the inherited terminal fails). That devpts lies in a /dev
+//     of its own (a tmpfs with null, zero, full, random, urandom, tty, ptmx,
+//     pts, shm and the fd links: privateDev), which also holds the private
+//     /dev/shm: with CAP_DAC_OVERRIDE, root read the raw disk and the swap
+//     device (/dev/vda, /dev/zram0: every secret the mounts hide, from its
+//     blocks), the consoles' screens (/dev/vcs*) and what is typed on them
+//     (/dev/tty1, /dev/console); none of those is in it.
 //     In it, the protected paths inside the roots (Profile.ReadOnly: .git/hooks,
 //     .git/config, .envrc...) get read-only copies mounted over them (writing,
-//     creating in, renaming over or removing them fails with EROFS or EBUSY),
-//     after each directory between a root and a protected path (.git,
+//     creating in, renaming over or removing them fails with EROFS or EBUSY;
+//     one that is a symbolic link gets a copy of the link itself, and what it
+//     leads to inside the roots a read-only copy under its own name),
+//     each made on a descriptor of the very file guard looked at (a
+//     directory renamed away and replaced by a link or a decoy between the
+//     look and the mounts, by a program running beside guard, makes the
+//     mount fail: openExact), after each directory between a root and a protected path (.git,
 //     ~/.config) got a writable copy of itself mounted onto itself: a mount
 //     point cannot be renamed or removed (EBUSY), so `mv .git .git2 && mkdir
 //     .git` cannot swap in a new git directory (pins_linux.go),
@@ -49,7 +60,12 @@
 //     never inside a writable root, where a new file next to the secret would be
 //     unreadable too (there, step 1's mounts hide secrets);
 //     listing stays granted everywhere, so a secret's name shows, not its content
-//     (EACCES). Write, create, remove, rename, link
+//     (EACCES). Full-auto root without a /dev of its own (step 1: a root in
+//     /dev, no devpts) gets no read on /dev either, but on null, zero, full,
+//     random, urandom, tty, ptmx, pts, shm, mqueue and hugepages: read is then
+//     granted entry by entry on / (about 0.1 ms on a 2-core VM); an ordinary
+//     user keeps the single rule, the devices being root's, mode 0660. Write,
+//     create, remove, rename, link
 //     and truncate only beneath the writable roots and /dev/shm, where device nodes
 //     cannot be made; writing and ioctl on /dev/null, /dev/tty, /dev/ptmx and
 //     /dev/pts. TCP bind and connect refused (ABI 4) unless AllowNetwork. Abstract
@@ -94,6 +110,24 @@
 // The environment is passed without the variables Profile.SecretEnv names
 // (*KEY*, *TOKEN*, *SECRET*, *PASSWORD*... except SecretEnvAllow). The working
 // directory is the caller's (re-entered after step 1).
+//
+// A secret that the user guard runs as cannot read at start, but owns, is
+// hidden all the same (chmod opens it: Landlock does not check modes); one
+// behind a directory of the user's that cannot be searched hides that
+// directory whole. Another user's unreadable secret needs nothing.
+//
+// Protect also makes unreadable the credentials the environment moves
+// elsewhere (protect.List.EnvSecretPaths: KUBECONFIG,
+// GOOGLE_APPLICATION_CREDENTIALS, DOCKER_CONFIG's config.json, GNUPGHOME,
+// XDG_CONFIG_HOME's gh/hosts.yml...), unless the value holds the home
+// directory or a root.
+//
+// Other accounts' homes (the directories of /home, and /root, but the
+// user's) are unreadable whole (Landlock read rules: EACCES; a tmpfs would
+// be a superblock of its own per home), except one that holds a writable
+// root, the working directory or a path the environment names (a PATH
+// directory, as Homebrew's /home/linuxbrew, GOPATH, CARGO_HOME...): there
+// the list's "~/" entries apply as in the user's own home.
 //
 // Protect fills a profile's ReadOnly, Unreadable and SecretEnv from package
 // protect's list, resolved for the roots as they are at start (the resolved git
@@ -144,7 +178,9 @@
 // (`cp -r src dst && echo x > dst/lnk/target`). Step 6 loads a program of its
 // own that refuses set-id modes alone (a root agent planting a set-user-ID
 // shell in the project for a user to run later), with openat2 and io_uring
-// answering ENOSYS and open_by_handle_at refused; root drops CAP_SETFCAP (a file capability is the same
+// answering ENOSYS and open_by_handle_at, bpf and perf_event_open refused
+// (root keeps CAP_SYS_ADMIN, which loaded tracing programs that write other
+// processes' memory); root drops CAP_SETFCAP (a file capability is the same
 // plant), CAP_MKNOD, CAP_NET_RAW, CAP_LEASE and what no build needs from the
 // bounding set (filesOnlyDropped; it needs CAP_SETPCAP, else the profile is
 // not enforced) and keeps the rest, CAP_SYS_ADMIN included, but Landlock
@@ -211,12 +247,27 @@
 //   - Reading anything not on the secret list. A secret is what exists at start:
 //     one created during the run, or one deeper in a root than protect.ScanDepth
 //     (or past protect.ScanDirs directories), is readable; so is a secret reached
-//     through a hard link made before the run, or a bind mount elsewhere.
+//     through a hard link made before the run, or a bind mount elsewhere. A
+//     name that matches at any depth (.env, *.pem) is looked for in the
+//     roots only: another project's .env outside them (~/code/other/.env,
+//     /srv/app/.env) is readable, as the user's own home beyond the "~/"
+//     names is. Landlock cannot refuse by name, and a scan of the disk at
+//     every start would cost more than the command.
+//   - For an ordinary user, a directory swapped between guard's look at the
+//     tree and the child's mounts: the child runs a fixed list of calls and
+//     cannot compare what it opens with what guard saw, so its mounts go by
+//     path, and a program running beside guard (a parallel command, or one
+//     a command left behind) that renames a directory holding a secret away
+//     at that moment keeps it readable. Root's mounts are checked (openExact).
+//   - Watching files the program can read (inotify, fanotify without
+//     permission events): it learns when a file outside is opened or
+//     changed, not what it holds.
 //   - Inside the writable roots, what is not on the protected list (build
 //     scripts, Makefiles, package.json scripts that run later), and protected
 //     paths that do not exist at start: a new .envrc, .vscode/tasks.json,
-//     .claude/settings.local.json, .gemini/settings.json, .codex/config.toml or
-//     .gitmodules can be created by a program (the decision still treats a write
+//     .claude/settings.local.json, .gemini/settings.json, .codex/config.toml,
+//     .gitmodules or a repository's .git/commondir (git then takes its config
+//     and hooks from the directory it names) can be created by a program (the decision still treats a write
 //     it can see to those names as outside the roots). A mount needs something
 //     to cover, and an empty placeholder would change the user's tree; Landlock
 //     could refuse creating them only by granting each other entry of the
@@ -232,7 +283,9 @@
 //     then a hook in sub2/.git/hooks, a new bare repository
 //     (docs/{HEAD,config,objects,refs}), or a new .git in a root that lies in
 //     the work tree of a repository outside it (git then finds the new one
-//     first) runs what it says when git is later run there. Adding a pattern to
+//     first) runs what it says when git is later run there; so does a .git that
+//     is a symbolic link, removed and made again to lead elsewhere (a mount
+//     cannot pin a link; where it leads at start is protected). Adding a pattern to
 //     the list protects only what exists. Writes through git to the protected
 //     .git/config (git remote add, git config) fail. A rename across a pinned
 //     directory (a file moved from the work tree into .git) fails with EXDEV;

@@ -63,8 +63,8 @@ var landlockDevices = []string{"/dev/null", "/dev/tty", "/dev/ptmx", "/dev/pts"}
 // and writes to the terminal devices. no_new_privs must be set already (or the
 // thread must hold CAP_SYS_ADMIN). The O_PATH descriptors it opens are added to
 // *fds, for the caller to close (execve closes them: they are close-on-exec).
-func landlockRestrict(abi int, p Profile, roots []root, holes []string, fds *[]int) error {
-	ruleset, _, err := landlockRuleset(abi, p, roots, holes, fds)
+func landlockRestrict(abi int, p Profile, roots []root, holes []string, devices bool, fds *[]int) error {
+	ruleset, _, err := landlockRuleset(abi, p, roots, holes, devices, fds)
 	if err != nil {
 		return err
 	}
@@ -75,8 +75,10 @@ func landlockRestrict(abi int, p Profile, roots []root, holes []string, fds *[]i
 }
 
 // landlockRuleset builds the ruleset landlockRestrict enforces, and returns it
-// with the rights it grants on /dev/shm.
-func landlockRuleset(abi int, p Profile, roots []root, holes []string, fds *[]int) (ruleset int, shm uint64, err error) {
+// with the rights it grants on /dev/shm. With devices (root, unless
+// p.FilesOnly), the device nodes of /dev are unreadable but those of
+// deviceReadableNames.
+func landlockRuleset(abi int, p Profile, roots []root, holes []string, devices bool, fds *[]int) (ruleset int, shm uint64, err error) {
 	attr := unix.LandlockRulesetAttr{Handled_access_fs: landlockHandledFS(abi)}
 	size := unsafe.Offsetof(attr.Handled_access_net) // ABI 1-3 know only the fs field
 	if abi >= 4 {
@@ -130,16 +132,28 @@ func landlockRuleset(abi int, p Profile, roots []root, holes []string, fds *[]in
 	if fd < 0 {
 		return -1, 0, fmt.Errorf("landlock_add_rule /: %w", unix.ENOENT)
 	}
-	if len(holes) == 0 {
+	devices = devices && !p.FilesOnly
+	if len(holes) == 0 && !devices {
 		if err := add("/", fd, llRead); err != nil {
 			return -1, 0, err
 		}
 	} else {
-		// Read everywhere but the holes (landlock_read_linux.go); listing everywhere.
+		// Read everywhere but the holes and, for root, the device nodes of
+		// /dev (landlock_read_linux.go); listing everywhere. Files-only
+		// judges writes alone: its reads stay free. An ordinary user cannot
+		// open the disks and consoles (root:disk, root:tty, 0660): walking
+		// / for them would cost every command about 0.1 ms.
 		if err := add("/", fd, unix.LANDLOCK_ACCESS_FS_READ_DIR); err != nil {
 			return -1, 0, err
 		}
-		if _, err := addReadRules(add, fd, "/", newHoleTree(holes), llReadFile); err != nil {
+		t := newHoleTree(holes)
+		if devices {
+			t.withDevices()
+		}
+		var cl fdBatch
+		_, err := addReadRules(add, fd, "/", t, llReadFile, &cl)
+		cl.flush()
+		if err != nil {
 			return -1, 0, err
 		}
 		// The roots' rules must not give reading back below them.

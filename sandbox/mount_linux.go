@@ -23,7 +23,7 @@ import (
 // roots, gives it a private /dev/shm, and re-enters the working directory cwd so
 // that it lies on the writable copy when it is inside a root. An error is
 // recoverable when nothing was made read-only yet.
-func readOnlyMounts(roots []root, pins, readOnly, emptied, emptiedDirs []string, cwd string, proc bool) (recoverable bool, err error) {
+func readOnlyMounts(roots []root, pins, readOnly []string, links map[string]bool, ids map[string]fileID, emptied, emptiedDirs []string, cwd string, proc, dev bool) (recoverable bool, err error) {
 	tops := outermost(roots)
 	// An IPC namespace with it: System V IPC objects and POSIX message queues of
 	// processes outside are out of reach, and the program's own keep working
@@ -73,10 +73,12 @@ func readOnlyMounts(roots []root, pins, readOnly, emptied, emptiedDirs []string,
 			return false, fmt.Errorf("move_mount %s: %w", r.path, err)
 		}
 	}
+	var cl fdBatch
+	defer cl.flush()
 	// The directories above the protected paths: each a mount point of itself,
 	// which cannot be renamed or removed (pins_linux.go).
 	for _, p := range pins {
-		if err := bindOver(p, p, false); err != nil {
+		if err := bindOver(p, p, false, fileID{}, &cl); err != nil {
 			return false, err
 		}
 	}
@@ -84,19 +86,51 @@ func readOnlyMounts(roots []root, pins, readOnly, emptied, emptiedDirs []string,
 	// Writing, creating in, renaming over or removing them then fails (EROFS,
 	// EBUSY), for root too.
 	for _, p := range readOnly {
-		if err := bindOver(p, p, true); err != nil {
+		if links[p] {
+			if err := pinLink(p, &cl); err != nil {
+				return false, err
+			}
+			continue
+		}
+		if err := bindOver(p, p, true, ids[p], &cl); err != nil {
+			return false, err
+		}
+	}
+	// A /dev of its own (privateDev), which holds the private /dev/shm and an
+	// empty directory for the secret directories below.
+	if dev {
+		if err := privateDev(); err != nil {
 			return false, err
 		}
 	}
 	// Secret files: /dev/null over each, so they read as empty; renaming,
 	// removing or linking them fails (EBUSY, EXDEV).
 	for _, p := range emptied {
-		if err := bindOver("/dev/null", p, false); err != nil {
+		if err := bindOver("/dev/null", p, false, ids[p], &cl); err != nil {
 			return false, err
 		}
 	}
-	for _, p := range emptiedDirs {
-		err := unix.Mount("tmpfs", p, "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=4k,nr_inodes=2,mode=0500")
+	// Secret directories: one empty read-only tmpfs, over the first, and a
+	// copy of that mount over each other (a new tmpfs is a superblock of its
+	// own: about 0.1 ms each, where a copy costs a bind).
+	for i, p := range emptiedDirs {
+		if i > 0 || dev {
+			src := emptiedDirs[0]
+			if dev {
+				src = emptyDir
+			}
+			if err := bindOver(src, p, true, ids[p], &cl); err != nil {
+				return false, err
+			}
+			continue
+		}
+		fd, err := openExact(p, ids[p])
+		if err != nil {
+			return false, err
+		}
+		// Mounted on that very directory, through its descriptor.
+		err = unix.Mount("tmpfs", fmt.Sprintf("/proc/self/fd/%d", fd), "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=4k,nr_inodes=2,mode=0500")
+		cl.close(fd)
 		if err != nil {
 			return false, fmt.Errorf("mount tmpfs over %s: %w", p, err)
 		}
@@ -115,7 +149,7 @@ func readOnlyMounts(roots []root, pins, readOnly, emptied, emptiedDirs []string,
 	// A private /dev/shm: semaphores work, the host's shared memory is out of reach,
 	// and its inode limit marks the namespace for a nested Exec (sandboxedMounts).
 	// Skipped when a root lies in /dev/shm (its copy is mounted there already).
-	if !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") }) {
+	if !dev && !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") }) {
 		opts := fmt.Sprintf("mode=1777,nr_inodes=%d", shmMarkerInodes)
 		err := unix.Mount("tmpfs", "/dev/shm", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, opts)
 		if err != nil && err != unix.ENOENT {
@@ -130,6 +164,62 @@ func readOnlyMounts(roots []root, pins, readOnly, emptied, emptiedDirs []string,
 	return false, nil
 }
 
+// privateDev mounts a /dev of its own: a tmpfs holding null, zero, full,
+// random, urandom and tty, a new devpts instance on pts (privateTerminals'
+// reason), ptmx leading to it, shm (the private /dev/shm: the tmpfs's inode
+// limit is the nested-Exec marker, sandboxedMounts) and the fd, stdin,
+// stdout and stderr links. No other device node is in it: with
+// CAP_DAC_OVERRIDE, root read the raw disk and the swap device (every
+// secret the mounts hide, from its blocks), the consoles' screens
+// (/dev/vcs*) and what is typed on them (/dev/tty1, /dev/console). It
+// replaces the /dev/shm tmpfs, so it costs a few mknod and symlink calls,
+// where Landlock read rules around /dev took one per entry of /. It also
+// holds emptyDir.
+func privateDev() error {
+	opts := fmt.Sprintf("mode=0755,nr_inodes=%d", shmMarkerInodes)
+	if err := unix.Mount("tmpfs", "/dev", "tmpfs", unix.MS_NOSUID|unix.MS_NOEXEC, opts); err != nil {
+		return fmt.Errorf("mount tmpfs /dev: %w", err)
+	}
+	// unshare(CLONE_NEWNS) gave the thread an fs_struct of its own: its umask
+	// is its own to change, and is put back for the program.
+	old := unix.Umask(0)
+	defer unix.Umask(old)
+	for _, d := range []struct {
+		name       string
+		major, min uint32
+	}{{"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}} {
+		if err := unix.Mknod("/dev/"+d.name, unix.S_IFCHR|0o666, int(unix.Mkdev(d.major, d.min))); err != nil {
+			return fmt.Errorf("mknod /dev/%s: %w", d.name, err)
+		}
+	}
+	for _, d := range []struct {
+		name string
+		mode uint32
+	}{{"pts", 0o755}, {"shm", 0o1777}, {emptyDir[len("/dev/"):], 0o500}} {
+		if err := unix.Mkdir("/dev/"+d.name, d.mode); err != nil {
+			return fmt.Errorf("mkdir /dev/%s: %w", d.name, err)
+		}
+	}
+	for link, target := range map[string]string{"ptmx": "pts/ptmx", "fd": "/proc/self/fd", "stdin": "/proc/self/fd/0",
+		"stdout": "/proc/self/fd/1", "stderr": "/proc/self/fd/2"} {
+		if err := unix.Symlink(target, "/dev/"+link); err != nil {
+			return fmt.Errorf("symlink /dev/%s: %w", link, err)
+		}
+	}
+	if err := unix.Mount("devpts", "/dev/pts", "devpts", unix.MS_NOSUID|unix.MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620"); err != nil {
+		return fmt.Errorf("mount devpts on /dev/pts: %w", err)
+	}
+	return nil
+}
+
+// emptyDir is privateDev's empty directory, shmEmptyDir the user-namespace
+// child's (in its private /dev/shm): read-only copies of it hide the secret
+// directories (a tmpfs each would be a superblock of its own).
+const (
+	emptyDir    = "/dev/.guard-empty"
+	shmEmptyDir = "/dev/shm/.guard-empty"
+)
+
 // privateFDsAbove is the number of root copies above which readOnlyMounts gives
 // the thread a descriptor table of its own. The kernel's first table has room
 // for 64; a Go process holds a handful, but guard may inherit more from its
@@ -139,19 +229,70 @@ const privateFDsAbove = 8
 // procNoGroup is the gid= of the sandbox's /proc: a group no process is in.
 const procNoGroup = 0x7ffffffe
 
-// bindOver mounts a copy of src (read-only if readOnly) over path.
-func bindOver(src, path string, readOnly bool) error {
+// fileID is the device and inode a path named when guard looked at it.
+type fileID struct{ dev, ino uint64 }
+
+// openExact opens path as an O_PATH descriptor, its last component not
+// followed, and checks that it is the file want names; without want, no
+// symbolic link is followed anywhere on the way. Between guard's look at the
+// tree and its mounts, a program running beside it (a parallel command, or
+// one a command left behind) could rename a directory on the way and put a
+// link or a decoy in its place: a mount by path would cover the decoy, and
+// the secret, moved, stay readable. The mount fails instead (ESTALE, ELOOP),
+// and is made on the descriptor, so the file checked is the file covered.
+func openExact(path string, want fileID) (int, error) {
+	how := unix.OpenHow{Flags: unix.O_PATH | unix.O_CLOEXEC | unix.O_NOFOLLOW}
+	if want == (fileID{}) {
+		how.Resolve = unix.RESOLVE_NO_SYMLINKS
+	}
+	fd, err := unix.Openat2(unix.AT_FDCWD, path, &how)
+	if err != nil {
+		return -1, fmt.Errorf("open %s for its mount: %w", path, err)
+	}
+	if want != (fileID{}) {
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil || uint64(st.Dev) != want.dev || st.Ino != want.ino {
+			unix.Close(fd)
+			return -1, fmt.Errorf("open %s for its mount: it changed since guard looked (%w)", path, unix.ESTALE)
+		}
+	}
+	return fd, nil
+}
+
+// bindOver mounts a copy of src (read-only if readOnly) over path, the file
+// want names (openExact). Its descriptors go to cl, to be closed in runs.
+func bindOver(src, path string, readOnly bool, want fileID, cl *fdBatch) error {
 	fd, err := unix.OpenTree(unix.AT_FDCWD, src, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_RECURSIVE)
 	if err != nil {
 		return fmt.Errorf("open_tree %s: %w", src, err)
 	}
-	defer unix.Close(fd)
+	defer cl.close(fd)
+	to, err := openExact(path, want)
+	if err != nil {
+		return err
+	}
+	defer cl.close(to)
 	if readOnly {
 		attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}
 		if err := unix.MountSetattr(fd, "", unix.AT_EMPTY_PATH|unix.AT_RECURSIVE, &attr); err != nil {
 			return fmt.Errorf("mount_setattr %s read-only: %w", path, err)
 		}
 	}
+	if err := unix.MoveMount(fd, "", to, "", unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_EMPTY_PATH); err != nil {
+		return fmt.Errorf("move_mount %s: %w", path, err)
+	}
+	return nil
+}
+
+// pinLink mounts a copy of the symbolic link path (not what it leads to)
+// onto itself: it cannot be removed or replaced (EBUSY), and lookups still
+// follow it.
+func pinLink(path string, cl *fdBatch) error {
+	fd, err := unix.OpenTree(unix.AT_FDCWD, path, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_SYMLINK_NOFOLLOW)
+	if err != nil {
+		return fmt.Errorf("open_tree %s: %w", path, err)
+	}
+	defer cl.close(fd)
 	if err := unix.MoveMount(fd, "", unix.AT_FDCWD, path, unix.MOVE_MOUNT_F_EMPTY_PATH); err != nil {
 		return fmt.Errorf("move_mount %s: %w", path, err)
 	}

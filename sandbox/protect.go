@@ -3,6 +3,10 @@ package sandbox
 import (
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+
+	"golang.org/x/sys/unix"
 
 	"guard/policy/protect"
 )
@@ -11,10 +15,13 @@ import (
 // list l for p.WritableRoots, as the roots are now (protect.List.Resolve): the
 // protected paths found inside the roots, the secrets found anywhere. The
 // roots scanned for names that match at any depth (.env, *.pem) are the
-// writable roots but temporary directories and /. home is the user's home
+// writable roots but /, /tmp, /var/tmp and /dev/shm (not $TMPDIR, which the
+// caller's environment sets). home is the user's home
 // directory ("" if unknown).
 func Protect(p *Profile, l *protect.List, home string) {
-	tmp := []string{"/", "/tmp", "/var/tmp", "/dev/shm", filepath.Clean(os.TempDir())}
+	// Not os.TempDir(): $TMPDIR is the caller's to set, and TMPDIR=$PWD made
+	// the project a "temporary directory", never scanned (its .env readable).
+	tmp := []string{"/", "/tmp", "/var/tmp", "/dev/shm"}
 	var scan []string
 	for _, r := range p.WritableRoots {
 		r = filepath.Clean(r)
@@ -34,7 +41,138 @@ func Protect(p *Profile, l *protect.List, home string) {
 	for _, f := range sec {
 		p.Unreadable = append(p.Unreadable, f.Path)
 	}
+	// The credentials the environment moved elsewhere (KUBECONFIG,
+	// GOOGLE_APPLICATION_CREDENTIALS, XDG_CONFIG_HOME's gh/hosts.yml...):
+	// guard's environment is the one the command gets, less the secret
+	// variables. Those that do not exist are dropped by Exec.
+	// One that holds a root or the home directory (GNUPGHOME=/) would hide
+	// the command's whole world: such a value is not a credential's place.
+	for _, e := range l.EnvSecretPaths(os.Getenv) {
+		wide := home != "" && within(home, e)
+		for _, r := range p.WritableRoots {
+			wide = wide || within(filepath.Clean(r), e)
+		}
+		if !wide {
+			p.Unreadable = append(p.Unreadable, e)
+		}
+	}
+	// Other people's homes: hidden whole, or, where one holds a root, the
+	// working directory or a directory on PATH, the list's "~/" entries
+	// applied to it as to the user's own.
+	for _, h := range otherHomes(home, p.WritableRoots) {
+		if !h.inUse {
+			p.Unreadable = append(p.Unreadable, h.path)
+			continue
+		}
+		if listNames(l, h.path) {
+			continue // the caller's list names that home already (the gate adds the account's own)
+		}
+		prot, sec := l.Resolve(p.WritableRoots, nil, h.path)
+		for _, f := range prot {
+			p.ReadOnly = append(p.ReadOnly, f.Path)
+		}
+		for _, f := range sec {
+			p.Unreadable = append(p.Unreadable, f.Path)
+		}
+	}
 	p.SecretEnv, p.SecretEnvAllow = l.SecretEnv, l.SecretEnvAllow
+}
+
+// listNames reports whether an entry of l is anchored below dir: the list
+// was given that home's credentials already.
+func listNames(l *protect.List, dir string) bool {
+	for _, e := range l.Entries {
+		if len(e.Pattern) > len(dir) && e.Pattern[len(dir)] == '/' && e.Pattern[:len(dir)] == dir && e.Kind == protect.Secret {
+			return true
+		}
+	}
+	return false
+}
+
+// otherHome is a home directory that is not the user's.
+type otherHome struct {
+	path  string
+	inUse bool // it holds a writable root, the working directory or a PATH directory
+}
+
+// otherHomes returns the directories of /home, and /root, but home (the
+// user's, resolved or not): other accounts' homes, where root read their
+// SSH keys and cloud credentials (root:/home/alice/.ssh/id_ed25519) and an
+// ordinary user whatever their permissions leave open. Homebrew's
+// /home/linuxbrew holds programs on PATH: such a home is in use, and only
+// its credentials are hidden; so is one that a variable of the environment
+// names a path in (GOPATH=/root/go with HOME elsewhere).
+func otherHomes(home string, roots []string) []otherHome {
+	// Resolved only when it is a link: most homes are plain directories.
+	resolve := func(p string) string {
+		var st unix.Stat_t
+		if unix.Lstat(p, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
+			if r, err := filepath.EvalSymlinks(p); err == nil {
+				return r
+			}
+		}
+		return p
+	}
+	var own []string
+	for _, h := range []string{home, os.Getenv("HOME")} {
+		if h != "" {
+			own = append(own, filepath.Clean(h), resolve(filepath.Clean(h)))
+		}
+	}
+	cands := []string{"/root"}
+	if names := listDir("/home"); len(names) > 0 {
+		for _, n := range names {
+			cands = append(cands, "/home/"+n)
+		}
+	}
+	var out []otherHome
+	for _, c := range cands {
+		var st unix.Stat_t
+		if slices.Contains(own, c) || unix.Stat(c, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
+			continue
+		}
+		r := resolve(c)
+		if r == "/" || slices.Contains(own, r) {
+			continue
+		}
+		out = append(out, otherHome{path: r})
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	// In use: holding a root, the working directory or a PATH directory.
+	used := slices.Clone(roots)
+	if wd, err := unix.Getwd(); err == nil {
+		used = append(used, wd)
+	}
+	// PATH's directories, and every other path the environment names
+	// (GOPATH, GOMODCACHE, CARGO_HOME, VIRTUAL_ENV, JAVA_HOME...): tools
+	// that live in that home.
+	for _, kv := range os.Environ() {
+		if _, v, ok := strings.Cut(kv, "="); ok && strings.Contains(v, "/") {
+			used = append(used, filepath.SplitList(v)...)
+		}
+	}
+	for i := range out {
+		for _, u := range used {
+			if filepath.IsAbs(u) && within(filepath.Clean(u), out[i].path) {
+				out[i].inUse = true
+				break
+			}
+		}
+	}
+	return out
+}
+
+// listDir returns the names in dir (unsorted), nil when it cannot be read.
+func listDir(dir string) []string {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	names, _ := f.Readdirnames(-1)
+	return names
 }
 
 // scrubEnv removes the variables p.SecretEnv names from env.

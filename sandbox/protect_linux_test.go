@@ -67,6 +67,7 @@ func protectFixture(t testing.TB, root string) (home string) {
 		".envrc": "export A=1\n", ".vscode/settings.json": "{}\n", ".claude/settings.local.json": "{}\n",
 		".env": "API_KEY=sk-secret\n", "app/.env.local": "API_KEY=sk-secret\n", "certs/server.pem": "-----BEGIN PRIVATE KEY-----\n",
 		"sub/.keep": "", "src.txt": "evil\n", "config/prod.env": "API_KEY=sk-secret\n",
+		"services/api/config/.env": "API_KEY=sk-secret\n", ".git/worktrees/wt/commondir": "../..\n", ".git/modules/lib/modules/inner/config": "[core]\n",
 	}
 	homeFiles := map[string]string{
 		".ssh/id_ed25519": "PRIVATE", ".ssh/known_hosts": "host", ".aws/credentials": "[default]\nkey=1\n",
@@ -153,6 +154,21 @@ func protectedAttacks(t *testing.T) []attackCase {
 		{name: "plant under core.hooksPath (tools/githooks/pre-push)", attack: "create", args: inRoot("tools/githooks/pre-push"), effect: made("tools/githooks/pre-push"), profile: prot, want: ro},
 		{name: "append .husky/pre-commit", attack: "append", args: inRoot(".husky/pre-commit"), effect: unchanged(".husky/pre-commit", "npm test\n"), profile: prot, want: ro},
 		{name: "embedded bare repository config", attack: "append", args: inRoot("docs/config"), effect: unchanged("docs/config", "[core]\n\tbare = true\n"), profile: prot, want: ro},
+		{name: "rewrite a linked worktree's commondir", attack: "append", args: inRoot(".git/worktrees/wt/commondir"), effect: unchanged(".git/worktrees/wt/commondir", "../..\n"), profile: prot, want: ro},
+		{name: "nested submodule's config", attack: "append", args: inRoot(".git/modules/lib/modules/inner/config"), effect: unchanged(".git/modules/lib/modules/inner/config", "[core]\n"), profile: prot, want: ro},
+		{name: "plant a hook through a .git that is a symbolic link", attack: "create", want: ro,
+			args: func(t *testing.T, f *fixture) []string {
+				symlinkedGitDir(t, f.root)
+				return []string{filepath.Join(f.root, ".git", "hooks", "pre-commit")}
+			},
+			effect: func(f *fixture) bool { return exists(filepath.Join(f.root, ".git", "hooks", "pre-commit")) },
+			profile: func(p *Profile) {
+				// The git directory lies in another root that is not scanned
+				// (as /tmp is not): only the link leads there.
+				p.WritableRoots = append(p.WritableRoots, filepath.Join(filepath.Dir(p.WritableRoots[0]), "gitstore"))
+				symlinkedGitDir(t, p.WritableRoots[0])
+				Protect(p, protect.Default(), "")
+			}},
 		{name: "append .envrc", attack: "append", args: inRoot(".envrc"), effect: unchanged(".envrc", "export A=1\n"), profile: prot, want: ro},
 		{name: "plant .vscode/tasks.json", attack: "create", args: inRoot(".vscode/tasks.json"), effect: made(".vscode/tasks.json"), profile: prot, want: ro},
 		{name: "append .claude/settings.local.json", attack: "append", args: inRoot(".claude/settings.local.json"), effect: unchanged(".claude/settings.local.json", "{}\n"), profile: prot, want: ro},
@@ -168,6 +184,35 @@ func protectedAttacks(t *testing.T) []attackCase {
 				os.WriteFile(filepath.Join(c.dir, ".bashrc"), []byte("# rc\n"), 0o666)
 				os.Chmod(filepath.Join(c.dir, ".bashrc"), 0o666)
 			}},
+		// A protected name that is a symbolic link: the target was writable
+		// under its own name, and a link to a directory made the bind fail.
+		{name: "append to where a protected link leads (.envrc -> scripts/envrc.sh)", attack: "append", want: ro,
+			profile: linkedProfile(t, ".envrc", "scripts/envrc.sh", false),
+			args:    linkedArg(".envrc", "scripts/envrc.sh", false), effect: unchanged("scripts/envrc.sh", "[env]\n")},
+		{name: "remove a protected link (.envrc)", attack: "remove", want: ro,
+			profile: linkedProfile(t, ".envrc", "scripts/envrc.sh", false),
+			args: func(t *testing.T, f *fixture) []string {
+				linkedArg(".envrc", "scripts/envrc.sh", false)(t, f)
+				return []string{filepath.Join(f.root, ".envrc")}
+			},
+			effect: gone(".envrc")},
+		{name: "plant where a protected directory link leads (.idea -> ide/idea)", attack: "create", want: ro,
+			profile: linkedProfile(t, ".idea", "ide/idea", true),
+			args:    linkedArg(".idea", "ide/idea", true), effect: made("ide/idea/new.xml")},
+		{name: "append to a config file that .git/config includes (include.path = ../shared.gitconfig)", attack: "append", want: ro,
+			profile: func(p *Profile) {
+				home := protectFixture(t, p.WritableRoots[0])
+				includeShared(p.WritableRoots[0])
+				Protect(p, protect.Default(), home)
+			},
+			args: func(t *testing.T, f *fixture) []string {
+				protectFixture(t, f.root)
+				includeShared(f.root)
+				return []string{filepath.Join(f.root, "shared.gitconfig")}
+			},
+			effect: unchanged("shared.gitconfig", "[user]\n")},
+		homeRootPlant(t, ".bash_aliases"), homeRootPlant(t, ".ssh/rc"), homeRootPlant(t, ".gradle/init.d/x.gradle"),
+		homeRootPlant(t, ".local/lib/python3.12/site-packages/x.pth"), homeRootPlant(t, ".cargo/config.toml"),
 		{name: "guard's own config in a root", attack: "append", args: inRoot("cfg/guard/config.toml"), effect: unchanged("cfg/guard/config.toml", "mode = \"suggest\"\n"), want: ro,
 			profile: func(p *Profile) {
 				root := p.WritableRoots[0]
@@ -179,6 +224,87 @@ func protectedAttacks(t *testing.T) []attackCase {
 			},
 			child: func(c *child) { writeWorld(filepath.Join(c.dir, "cfg/guard/config.toml"), "mode = \"suggest\"\n") }},
 	}
+}
+
+// symlinkedGitDir makes root/.git a symbolic link to a git directory deep in
+// gitstore next to the root, and returns that git directory.
+func symlinkedGitDir(t *testing.T, root string) string {
+	t.Helper()
+	// Deeper than the scan looks (as in /tmp, which it skips).
+	gitdir := filepath.Join(filepath.Dir(root), "gitstore", "1/2/3/4/5/6/7/8/9", "p.git")
+	for name, content := range map[string]string{"HEAD": "ref: refs/heads/main\n", "config": "[core]\n", "hooks/.keep": "",
+		"objects/.keep": "", "refs/heads/.keep": ""} {
+		writeWorld(filepath.Join(gitdir, name), content)
+	}
+	for d := gitdir; filepath.Base(d) != "gitstore"; d = filepath.Dir(d) {
+		os.Chmod(d, 0o777)
+	}
+	os.Chmod(filepath.Join(filepath.Dir(root), "gitstore"), 0o777)
+	os.Chmod(filepath.Join(gitdir, "hooks"), 0o777)
+	os.Remove(filepath.Join(root, ".git"))
+	if err := os.Symlink(gitdir, filepath.Join(root, ".git")); err != nil {
+		t.Fatal(err)
+	}
+	return gitdir
+}
+
+// includeShared makes the root's .git/config include ../shared.gitconfig (a
+// project's shared git config, kept in the work tree).
+func includeShared(root string) {
+	writeWorld(filepath.Join(root, ".git/config"), "[core]\n\thooksPath = tools/githooks\n[include]\n\tpath = ../shared.gitconfig\n")
+	writeWorld(filepath.Join(root, "shared.gitconfig"), "[user]\n")
+}
+
+// linkProtected makes root/name a symbolic link to root/target, a file
+// holding "[env]\n" or a directory holding one.
+func linkProtected(t *testing.T, root, name, target string, dir bool) {
+	tp := filepath.Join(root, target)
+	if dir {
+		writeWorld(filepath.Join(tp, "workspace.xml"), "[env]\n")
+		os.Chmod(tp, 0o777)
+	} else {
+		writeWorld(tp, "[env]\n")
+	}
+	os.Remove(filepath.Join(root, name))
+	if err := os.Symlink(target, filepath.Join(root, name)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// linkedProfile: the fixture, the link, then the default list applied.
+func linkedProfile(t *testing.T, name, target string, dir bool) func(p *Profile) {
+	return func(p *Profile) {
+		home := protectFixture(t, p.WritableRoots[0])
+		linkProtected(t, p.WritableRoots[0], name, target, dir)
+		Protect(p, protect.Default(), home)
+	}
+}
+
+// linkedArg: the link (made again: the profile makes it only inside), and
+// the attack's argument: the target, or for a directory a new file in it.
+func linkedArg(name, target string, dir bool) func(*testing.T, *fixture) []string {
+	return func(t *testing.T, f *fixture) []string {
+		protectFixture(t, f.root)
+		linkProtected(t, f.root, name, target, dir)
+		if dir {
+			return []string{filepath.Join(f.root, target, "new.xml")}
+		}
+		return []string{filepath.Join(f.root, target)}
+	}
+}
+
+// homeRootPlant: the root is the home directory, and a file there that a
+// shell, ssh, a build tool or Python runs later is appended to.
+func homeRootPlant(t *testing.T, name string) attackCase {
+	const content = "# x\n"
+	return attackCase{name: "write ~/" + name + " with the home as a root", attack: "append", args: inRoot(name),
+		effect: func(f *fixture) bool { return readString(filepath.Join(f.root, name)) != content },
+		want:   []unix.Errno{unix.EROFS, unix.EBUSY, unix.EACCES, unix.EPERM, unix.EXDEV},
+		profile: func(p *Profile) {
+			writeWorld(filepath.Join(p.WritableRoots[0], name), content)
+			Protect(p, protect.Default(), p.WritableRoots[0])
+		},
+		child: func(c *child) { writeWorld(filepath.Join(c.dir, name), content) }}
 }
 
 func writeWorld(p, content string) {
@@ -198,7 +324,7 @@ func secretAttacks(t *testing.T) []attackCase {
 		".password-store/bank.gpg", "dotfiles/password-store/bank.gpg", ".pgpass", "dotfiles/pgpass"} {
 		cases = append(cases, attackCase{name: "read ~/" + name, attack: "read", args: inHome(name), profile: prot, want: unreadable})
 	}
-	for _, name := range []string{".env", "app/.env.local", "certs/server.pem", "config/prod.env"} {
+	for _, name := range []string{".env", "app/.env.local", "certs/server.pem", "config/prod.env", "services/api/config/.env"} {
 		cases = append(cases, attackCase{name: "read " + name + " in the root", attack: "read", args: inRoot(name), profile: prot, want: unreadable})
 	}
 	cases = append(cases,
@@ -207,6 +333,9 @@ func secretAttacks(t *testing.T) []attackCase {
 		attackCase{name: "secret environment variable", attack: "env", profile: prot,
 			args:  func(*testing.T, *fixture) []string { return []string{"GUARD_TEST_API_KEY"} },
 			child: func(c *child) { c.env = append(c.env, "GUARD_TEST_API_KEY=sk-test") }},
+		attackCase{name: "npm's per-registry token variable (slashes in its name)", attack: "env", profile: prot,
+			args:  func(*testing.T, *fixture) []string { return []string{"npm_config_//registry.npmjs.org/:_authToken"} },
+			child: func(c *child) { c.env = append(c.env, "npm_config_//registry.npmjs.org/:_authToken=npm_test") }},
 	)
 	return cases
 }

@@ -33,11 +33,11 @@ import (
 type rawOp struct {
 	nr       uintptr
 	args     [6]uintptr
-	from     [6]int8 // -1, or the op whose result replaces the argument
-	store    *int32  // when set, the result is also stored here (a struct field)
-	storeOp  int8    // the op whose result goes into store, before this op runs
-	optional bool    // an error is ignored
-	name     string  // for the parent's message only: never read by the child
+	from     [6]int32 // -1, or the op whose result replaces the argument
+	store    *int32   // when set, the result is also stored here (a struct field)
+	storeOp  int32    // the op whose result goes into store, before this op runs
+	optional bool     // an error is ignored
+	name     string   // for the parent's message only: never read by the child
 }
 
 // rawChild is what the child reads.
@@ -108,9 +108,9 @@ func (b *rawBuilder) ptr(p unsafe.Pointer, owner any) uintptr {
 // op appends a call; from lists (argument index, op index) pairs. It returns
 // the op's index.
 func (b *rawBuilder) op(name string, nr uintptr, args [6]uintptr, from ...int) int {
-	o := rawOp{nr: nr, args: args, from: [6]int8{-1, -1, -1, -1, -1, -1}, name: name}
+	o := rawOp{nr: nr, args: args, from: [6]int32{-1, -1, -1, -1, -1, -1}, name: name}
 	for i := 0; i+1 < len(from); i += 2 {
-		o.from[from[i]] = int8(from[i+1])
+		o.from[from[i]] = int32(from[i+1])
 	}
 	b.c.ops = append(b.c.ops, o)
 	return len(b.c.ops) - 1
@@ -143,7 +143,7 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	var shmRights uint64
 	if c.landlock {
 		var err error
-		if ruleset, shmRights, err = landlockRuleset(c.abi, p, c.roots, holes, &fds); err != nil {
+		if ruleset, shmRights, err = landlockRuleset(c.abi, p, c.roots, holes, c.root, &fds); err != nil {
 			return err
 		}
 	}
@@ -182,6 +182,12 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		b.op("move_mount "+x, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), atCWD, b.cstr(x), unix.MOVE_MOUNT_F_EMPTY_PATH}, 0, t)
 	}
 	for _, x := range c.readOnly {
+		if c.links[x] {
+			// The link itself, onto itself (pinLink).
+			t := b.op("open_tree "+x, unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(x), unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC | unix.AT_SYMLINK_NOFOLLOW})
+			b.op("move_mount "+x, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), atCWD, b.cstr(x), unix.MOVE_MOUNT_F_EMPTY_PATH}, 0, t)
+			continue
+		}
 		t := b.op("open_tree "+x, unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(x), unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC | unix.AT_RECURSIVE})
 		b.op("mount_setattr "+x, unix.SYS_MOUNT_SETATTR, [6]uintptr{0, b.cstr(""), unix.AT_EMPTY_PATH | unix.AT_RECURSIVE, roPtr, unsafe.Sizeof(*ro)}, 0, t)
 		b.op("move_mount "+x, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), atCWD, b.cstr(x), unix.MOVE_MOUNT_F_EMPTY_PATH}, 0, t)
@@ -190,13 +196,32 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		t := b.op("open_tree /dev/null", unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr("/dev/null"), unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC})
 		b.op("move_mount /dev/null over "+x, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), atCWD, b.cstr(x), unix.MOVE_MOUNT_F_EMPTY_PATH}, 0, t)
 	}
-	for _, x := range emptiedDirs {
-		b.op("mount tmpfs over "+x, unix.SYS_MOUNT, [6]uintptr{b.cstr("tmpfs"), b.cstr(x), b.cstr("tmpfs"),
-			unix.MS_RDONLY | unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC, b.cstr("size=4k,nr_inodes=2,mode=0500")})
-	}
-	if !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") }) {
+	// The private /dev/shm first: an empty directory made in it is what the
+	// secret directories get read-only copies of (a tmpfs each would be a
+	// superblock of its own). What lay in the host's /dev/shm is not there.
+	shm := !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") })
+	if shm {
 		b.op("mount tmpfs /dev/shm", unix.SYS_MOUNT, [6]uintptr{b.cstr("tmpfs"), b.cstr("/dev/shm"), b.cstr("tmpfs"),
 			unix.MS_NOSUID | unix.MS_NODEV, b.cstr(fmt.Sprintf("mode=1777,nr_inodes=%d", shmMarkerInodes))})
+		emptiedDirs = slices.DeleteFunc(slices.Clone(emptiedDirs), func(x string) bool { return within(x, "/dev/shm") })
+		if len(emptiedDirs) > 0 {
+			b.op("mkdir "+shmEmptyDir, unix.SYS_MKDIRAT, [6]uintptr{atCWD, b.cstr(shmEmptyDir), 0o500})
+		}
+	}
+	for i, x := range emptiedDirs {
+		if i > 0 || shm {
+			// A read-only copy of the empty directory, or of the first one's tmpfs.
+			src := emptiedDirs[0]
+			if shm {
+				src = shmEmptyDir
+			}
+			t := b.op("open_tree "+src, unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(src), unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC})
+			b.op("mount_setattr "+x, unix.SYS_MOUNT_SETATTR, [6]uintptr{0, b.cstr(""), unix.AT_EMPTY_PATH, roPtr, unsafe.Sizeof(*ro)}, 0, t)
+			b.op("move_mount over "+x, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), atCWD, b.cstr(x), unix.MOVE_MOUNT_F_EMPTY_PATH}, 0, t)
+			continue
+		}
+		b.op("mount tmpfs over "+x, unix.SYS_MOUNT, [6]uintptr{b.cstr("tmpfs"), b.cstr(x), b.cstr("tmpfs"),
+			unix.MS_RDONLY | unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC, b.cstr("size=4k,nr_inodes=2,mode=0500")})
 	}
 	if cwd, err := unix.Getwd(); err == nil {
 		b.op("chdir "+cwd, unix.SYS_CHDIR, [6]uintptr{b.cstr(cwd)})
@@ -212,7 +237,7 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		b.c.ops[shm].optional = true
 		pb := &unix.LandlockPathBeneathAttr{Allowed_access: shmRights}
 		add := b.op("landlock_add_rule /dev/shm", unix.SYS_LANDLOCK_ADD_RULE, [6]uintptr{uintptr(ruleset), unix.LANDLOCK_RULE_PATH_BENEATH, b.ptr(unsafe.Pointer(pb), pb)})
-		b.c.ops[add].store, b.c.ops[add].storeOp, b.c.ops[add].optional = &pb.Parent_fd, int8(shm), true
+		b.c.ops[add].store, b.c.ops[add].storeOp, b.c.ops[add].optional = &pb.Parent_fd, int32(shm), true
 		b.op("landlock_restrict_self", unix.SYS_LANDLOCK_RESTRICT_SELF, [6]uintptr{uintptr(ruleset)})
 	}
 	if c.seccomp {

@@ -205,8 +205,10 @@ type confinement struct {
 	// (runRawUserNS); usernsWhy says why not, when it would be needed.
 	userns    bool
 	usernsWhy string
-	readOnly  []string // the ReadOnly paths that exist inside the roots
-	pins      []string // the directories above them, mounted onto themselves (pinDirs)
+	readOnly  []string          // the ReadOnly paths that exist inside the roots, and where those that are links lead
+	links     map[string]bool   // those of readOnly that are symbolic links, pinned as links
+	ids       map[string]fileID // what readOnly's and holes' paths named when looked at (openExact)
+	pins      []string          // the directories above them, mounted onto themselves (pinDirs)
 
 	abi  int  // Landlock ABI, 0 without Landlock
 	root bool // euid 0, or holds CAP_CHOWN, CAP_FOWNER or CAP_DAC_OVERRIDE
@@ -218,6 +220,7 @@ type confinement struct {
 	nnpWhy, landlockWhy, seccompWhy      string
 	mountsWhy, capsWhy                   string
 	pts                                  bool // a devpts instance of its own (privateTerminals)
+	devPlan, dev                         bool // root's /dev of its own (privateDev), which holds the devpts: planned, made
 	ptsWhy                               string
 	capsRequired                         bool
 	capsPlan                             capsPlan
@@ -254,14 +257,44 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		// protected paths, secrets and secret variables are full-auto's.
 		c.p.ReadOnly, c.p.Unreadable, c.p.SecretEnv = nil, nil, nil
 	}
-	c.holes, c.holeFiles, c.holeDirs = readableHoles(c.p.Unreadable)
+	c.holes, c.holeFiles, c.holeDirs, c.ids = readableHoles(c.p.Unreadable)
+	if c.ids == nil {
+		c.ids = map[string]fileID{}
+	}
+	seenRO := make(map[string]bool, len(c.p.ReadOnly))
 	for _, x := range c.p.ReadOnly {
 		x = filepath.Clean(x)
-		if !c.inRoots(x) {
+		if !c.inRoots(x) || seenRO[x] {
 			continue // outside the roots: read-only anyway
 		}
-		if _, err := os.Lstat(x); err == nil {
-			c.readOnly = append(c.readOnly, x)
+		fi, err := os.Lstat(x)
+		if err != nil {
+			continue
+		}
+		seenRO[x] = true
+		c.readOnly = append(c.readOnly, x)
+		if fi.Mode()&os.ModeSymlink == 0 {
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+				c.ids[x] = fileID{uint64(st.Dev), st.Ino}
+			}
+			continue
+		}
+		// A protected name that is a symbolic link (.envrc -> envrc.real,
+		// .git/hooks -> ../tools/hooks): the link is pinned by a copy of
+		// itself mounted onto it (it cannot be removed or replaced), and
+		// what it leads to inside the roots is kept read-only under its own
+		// name, through which it was writable.
+		if c.links == nil {
+			c.links = map[string]bool{}
+		}
+		c.links[x] = true
+		if t, err := filepath.EvalSymlinks(x); err == nil && c.inRoots(t) && !seenRO[t] {
+			seenRO[t] = true
+			c.readOnly = append(c.readOnly, t)
+			var st unix.Stat_t
+			if unix.Lstat(t, &st) == nil {
+				c.ids[t] = fileID{uint64(st.Dev), st.Ino}
+			}
 		}
 	}
 
@@ -303,7 +336,20 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		if c.cwd, err = unix.Getwd(); err != nil {
 			c.cwd = "" // a deleted directory: the thread keeps it as it is
 		}
+		// Root's /dev of its own (privateDev): not for files-only, whose
+		// reads are free, nor when a root lies in /dev or /dev/pts holds no
+		// devpts (no terminals to give a new instance).
+		var st unix.Statfs_t
+		c.devPlan = c.root && !p.FilesOnly && !slices.ContainsFunc(c.roots, func(r root) bool { return within(r.path, "/dev") }) &&
+			unix.Statfs("/dev/pts", &st) == nil && st.Type == unix.DEVPTS_SUPER_MAGIC
 		c.emptied, c.emptiedDirs, c.holes = c.splitHoles()
+		if c.devPlan {
+			// What lay in the old /dev is not in the new one.
+			notDev := func(h string) bool { return within(h, "/dev") }
+			c.emptied = slices.DeleteFunc(c.emptied, notDev)
+			c.emptiedDirs = slices.DeleteFunc(c.emptiedDirs, notDev)
+			c.holes = slices.DeleteFunc(c.holes, notDev)
+		}
 	case c.root:
 		c.mountsWhy = "no CAP_SYS_ADMIN to make the mounts read-only"
 	case sandboxedMounts():
@@ -378,12 +424,19 @@ func (c *confinement) dropHolesInRoots() {
 // secret would leave every new file in its directory unreadable. A hole
 // inside a directory that is emptied needs nothing of its own.
 func (c *confinement) splitHoles() (files, dirs, holes []string) {
+	// Another account's home stays a Landlock hole when the read rules walk /
+	// anyway (root's device rules, or another hole), else it is a mount too.
+	walk := c.root && !c.p.FilesOnly && !c.devPlan
+	for _, h := range c.holes {
+		walk = walk || !c.holeDirs[h] && !c.holeFiles[h]
+	}
+	llHome := func(h string) bool { return walk && homeHole(h) && !c.inRoots(h) }
 	below := func(h string) bool {
 		return slices.ContainsFunc(dirs, func(d string) bool { return d != h && within(h, d) })
 	}
 	var all []string
 	for _, h := range c.holes {
-		if c.holeDirs[h] {
+		if c.holeDirs[h] && !llHome(h) {
 			all = append(all, h)
 		}
 	}
@@ -395,6 +448,8 @@ func (c *confinement) splitHoles() (files, dirs, holes []string) {
 	}
 	for _, h := range c.holes {
 		switch {
+		case llHome(h):
+			holes = append(holes, h)
 		case c.holeDirs[h] || below(h):
 		case c.holeFiles[h]:
 			files = append(files, h)
@@ -403,6 +458,14 @@ func (c *confinement) splitHoles() (files, dirs, holes []string) {
 		}
 	}
 	return files, dirs, holes
+}
+
+// homeHole reports whether the hole h is another account's home (Protect's
+// otherHomes): where the read rules walk / anyway, its Landlock rules cost a
+// listing of /home, where a tmpfs over it would be a superblock of its own
+// (about 0.1 ms); elsewhere it is mounted over like any secret directory.
+func homeHole(h string) bool {
+	return h == "/root" || filepath.Dir(h) == "/home"
 }
 
 type root struct {
@@ -466,7 +529,7 @@ func (c *confinement) apply(fds bool) error {
 		return c.check()
 	}
 	if c.mounts {
-		if recoverable, err := readOnlyMounts(c.roots, c.pins, c.readOnly, c.emptied, c.emptiedDirs, c.cwd, c.root); err != nil {
+		if recoverable, err := readOnlyMounts(c.roots, c.pins, c.readOnly, c.links, c.ids, c.emptied, c.emptiedDirs, c.cwd, c.root, c.devPlan); err != nil {
 			if !recoverable {
 				c.mounts, c.mountsWhy = false, err.Error()
 				return err
@@ -474,9 +537,11 @@ func (c *confinement) apply(fds bool) error {
 			if err := fail(&c.mounts, &c.mountsWhy, err); err != nil {
 				return err
 			}
+		} else {
+			c.dev = c.devPlan
 		}
 	}
-	if c.pts {
+	if c.pts && !c.dev {
 		// After the mounts, as a step of its own: a kernel or a container that
 		// refuses a new devpts costs this part only.
 		// Never without the thread's own mount namespace: in the host's, a new
@@ -506,7 +571,7 @@ func (c *confinement) apply(fds bool) error {
 		}
 	}
 	if c.landlock {
-		if err := landlockRestrict(c.abi, c.p, c.roots, c.holes, &c.fds); err != nil {
+		if err := landlockRestrict(c.abi, c.p, c.roots, c.holes, c.root && !c.dev, &c.fds); err != nil {
 			if err := fail(&c.landlock, &c.landlockWhy, err); err != nil {
 				return err
 			}
@@ -635,6 +700,16 @@ func (c *confinement) parts() []part {
 	if c.holesLeft > 0 {
 		add("secrets inside the writable roots unreadable", true, false,
 			fmt.Sprintf("%d left readable: Landlock cannot hide a file in a writable directory without hiding new files there too (%s)", c.holesLeft, c.usernsWhy))
+	}
+	switch {
+	case c.root && c.devPlan:
+		add("disks, swap, consoles and other device nodes unreadable", true, c.mounts,
+			why(c.mounts, "a /dev of its own: null, zero, full, random, urandom, tty, ptmx, pts, shm", c.mountsWhy))
+	case c.root:
+		add("disks, swap, consoles and other device nodes unreadable", true, c.landlock,
+			why(c.landlock, "Landlock: in /dev, only null, zero, full, random, urandom, tty, ptmx, pts, shm, mqueue and hugepages are readable", c.landlockWhy))
+	default:
+		add("disks, swap, consoles and other device nodes unreadable", false, true, "not root: left to their permissions (root:disk, root:tty, 0660)")
 	}
 	if c.mounts && c.root {
 		add("other processes' command lines (/proc/PID/cmdline)", false, true, "a fresh /proc with hidepid=invisible: processes outside are not there")

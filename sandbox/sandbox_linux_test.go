@@ -19,6 +19,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"guard/policy/protect"
 	"guard/sandbox/sandboxtest"
 )
 
@@ -42,6 +43,10 @@ type helperSpec struct {
 	Env     []string    // nil: the helper's environment without envHelper
 	Plain   bool        // exec without confinement (benchmark baseline)
 	Next    *helperSpec // the exec'd program is the helper again, with this spec
+	// ProtectHome, when set, has the helper fill the profile from the
+	// default list itself (Protect), as the user it runs as: the scan sees
+	// what that user sees.
+	ProtectHome *string
 }
 
 type attackSpec struct {
@@ -81,6 +86,9 @@ func helperMain(s string) int {
 		err := syscall.Exec(spec.Path, spec.Argv, env)
 		fmt.Fprintln(os.Stderr, "helper: execve:", err)
 		return 125
+	}
+	if spec.ProtectHome != nil {
+		Protect(&spec.Profile, protect.Default(), *spec.ProtectHome)
 	}
 	err := Exec(spec.Profile, spec.Path, spec.Argv, env, os.Stderr)
 	if errors.Is(err, ErrNotEnforced) {
@@ -147,6 +155,9 @@ type child struct {
 	cred    *syscall.Credential // run as another user
 	ctty    bool                // stdin becomes the controlling terminal of a new session
 	nested  *Profile            // confine again inside the first confinement
+	// protectHome: the child fills the profile from the default list
+	// (helperSpec.ProtectHome).
+	protectHome *string
 }
 
 func (c child) run(t *testing.T) outcome {
@@ -177,7 +188,7 @@ func (c child) run(t *testing.T) outcome {
 		cmd = exec.CommandContext(ctx, path, argv[1:]...)
 		cmd.Args[0] = argv[0]
 	} else {
-		spec := helperSpec{Profile: *c.profile, Path: path, Argv: argv}
+		spec := helperSpec{Profile: *c.profile, Path: path, Argv: argv, ProtectHome: c.protectHome}
 		if c.nested != nil {
 			// Exec, then Exec again inside with the nested profile, then the program.
 			spec = helperSpec{Profile: *c.profile, Path: exe, Argv: []string{exe},
@@ -382,7 +393,7 @@ func TestNotEnforced(t *testing.T) {
 		{"no landlock", func(c *confinement) {
 			c.abi, c.landlock, c.landlockWhy = 0, false, "Landlock unavailable (function not implemented)"
 		},
-			[]string{"file writes outside the writable roots (Landlock unavailable (function not implemented))", "signals to processes outside the sandbox", "ptrace"}},
+			[]string{"file writes outside the writable roots (Landlock unavailable (function not implemented))", "device nodes unreadable", "signals to processes outside the sandbox", "ptrace"}},
 		{"ABI 4", func(c *confinement) { c.abi = 4 }, []string{"signals to processes outside the sandbox (needs Landlock ABI 6, kernel has 4)"}},
 		{"ABI 2 without mounts", func(c *confinement) { c.abi, c.mounts, c.root, c.capsRequired = 2, false, false, false },
 			[]string{"truncate outside the writable roots (needs Landlock ABI 3, kernel has 2)", "signals"}},

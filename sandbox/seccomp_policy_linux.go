@@ -260,7 +260,12 @@ func setIDRules() []seccompRule {
 // otherwise as free as it was.
 func filesOnlyRules() []seccompRule {
 	rules := setIDRules()
-	rules = append(rules, seccompRule{syscall: "open_by_handle_at", errno: unix.EPERM})
+	// bpf and perf_event_open: root keeps CAP_SYS_ADMIN here, which loads
+	// tracing programs (bpf_probe_write_user writes another process's
+	// memory) and opens kernel-wide perf events, beyond Landlock's sight.
+	for _, name := range []string{"open_by_handle_at", "bpf", "perf_event_open"} {
+		rules = append(rules, seccompRule{syscall: name, errno: unix.EPERM})
+	}
 	for _, name := range []string{"openat2", "io_uring_setup", "io_uring_enter", "io_uring_register"} {
 		rules = append(rules, seccompRule{syscall: name, errno: unix.ENOSYS})
 	}

@@ -7,15 +7,17 @@ import (
 )
 
 // The compiled environment patterns answer as path.Match on the upper-cased
-// pattern and name, for the shapes they shortcut and the ones they do not.
+// pattern and name, with a slash as an ordinary character (a variable's name
+// is not a path), for the shapes they shortcut and the ones they do not.
 func TestEnvMatcherAsPathMatch(t *testing.T) {
 	pats := []string{"*KEY*", "*_pwd", "GIT_CONFIG_KEY_*", "DATABASE_URL", "*", "**", "*a*b*", "[AB]*", "A?C", `*\*`, `X\`, "*[", "K*Y", ""}
 	names := []string{"API_KEY", "key", "MY_PWD", "PWD", "GIT_CONFIG_KEY_0", "database_url", "A/KEY", "KEY/", "a/b", "ABC", "AXC",
-		"B", "*", "X", "", "XKEYX", "K_Y", "AB", "*A*B*"}
+		"B", "*", "X", "", "XKEYX", "K_Y", "AB", "*A*B*", "npm_config_//registry.npmjs.org/:_authToken", "/", "A/C"}
 	for _, p := range pats {
 		m := newEnvMatcher(&List{SecretEnv: []string{p}})
 		for _, n := range names {
-			want, _ := path.Match(strings.ToUpper(p), strings.ToUpper(n))
+			slash := strings.NewReplacer("/", "\x01")
+			want, _ := path.Match(slash.Replace(strings.ToUpper(p)), slash.Replace(strings.ToUpper(n)))
 			if got := m.secret(n); got != want {
 				t.Errorf("pattern %q, name %q: %v, path.Match says %v", p, n, got, want)
 			}
@@ -34,5 +36,14 @@ func BenchmarkScrubEnv(b *testing.B) {
 	}
 	for b.Loop() {
 		l.ScrubEnv(env)
+	}
+}
+
+// TestScrubEnvSlash: npm's per-registry token variable holds slashes in its
+// name, and is a secret all the same.
+func TestScrubEnvSlash(t *testing.T) {
+	env := []string{"npm_config_//registry.npmjs.org/:_authToken=npm_x", "MY/API_KEY=k", "PATH=/bin"}
+	if got := Default().ScrubEnv(env); len(got) != 1 || got[0] != "PATH=/bin" {
+		t.Errorf("ScrubEnv kept %v, want only PATH", got)
 	}
 }

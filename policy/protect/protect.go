@@ -26,8 +26,9 @@
 // created inside a root, a script a user later runs by hand) is not on it.
 // Resolve sees what exists when it runs, looks for names at any depth only
 // within ScanDepth levels of the roots it is asked to scan and ScanDirs
-// directories in all (skipping node_modules, vendor and the like), reads
-// git config files without following includes, and skips /proc patterns
+// directories in all (skipping node_modules, vendor and the like), follows
+// git config includes (include.path, includeIf.*.path: every condition
+// taken as true) 16 files deep, and skips /proc patterns
 // (the sandbox's ptrace rules cover other processes' environ). Guard's own
 // state is added by the caller (the gate's ProtectList).
 package protect
@@ -107,7 +108,14 @@ var defaultList = [...]struct {
 	patterns []string
 }{
 	{Protected, whyGit, nil, []string{".git/hooks", ".git/config", ".git/config.worktree", ".git/modules/*/hooks",
-		".git/modules/*/config", ".git/worktrees/*/config.worktree", ".gitmodules"}},
+		".git/modules/*/config", ".git/worktrees/*/config.worktree", ".gitmodules",
+		// A nested submodule's git directory.
+		".git/modules/*/modules/*/hooks", ".git/modules/*/modules/*/config"}},
+	// A git directory's commondir names the directory whose config and hooks
+	// git uses: rewritten (a linked worktree's ../..) or created, it points
+	// git at a config of the program's choosing.
+	{Protected, "git reads its config and hooks from the directory it names", nil, []string{".git/commondir",
+		".git/worktrees/*/commondir", ".git/modules/*/commondir"}},
 	{Protected, "direnv or mise runs it when a shell enters the directory", nil, []string{".envrc", "mise.toml",
 		".mise.toml", "mise.local.toml", ".mise.local.toml", ".config/mise"}},
 	{Protected, "a git hook manager runs what these name at the next commit", nil, []string{".husky",
@@ -115,11 +123,17 @@ var defaultList = [...]struct {
 	{Protected, "an editor runs it when it opens the directory", nil, []string{".exrc", ".nvimrc", ".nvim.lua",
 		".zed"}},
 	{Protected, whyEditor, nil, []string{".vscode", ".idea", ".devcontainer", ".claude", ".codex", ".gemini",
-		".cursor", ".windsurf", ".continue", ".mcp.json", ".guard"}},
+		".cursor", ".windsurf", ".continue", ".mcp.json", ".guard", ".aider.conf.yml", "opencode.json", ".opencode",
+		".kiro", ".roo", ".amazonq"}},
 	{Protected, whyShell, nil, []string{"~/.bashrc", "~/.bash_profile", "~/.bash_login", "~/.bash_logout",
-		"~/.profile", "~/.zshrc", "~/.zshenv", "~/.zprofile", "~/.zlogin", "~/.config/fish", "~/.inputrc"}},
+		"~/.profile", "~/.zshrc", "~/.zshenv", "~/.zprofile", "~/.zlogin", "~/.config/fish", "~/.inputrc",
+		"~/.bash_aliases", "~/.config/direnv"}},
 	{Protected, "ssh and git run what these files name", nil, []string{"~/.ssh/config", "~/.ssh/authorized_keys",
-		"~/.gitconfig", "~/.config/git"}},
+		"~/.ssh/rc", "~/.ssh/environment", "~/.gitconfig", "~/.config/git", "~/.hgrc"}},
+	{Protected, "a build tool, debugger or interpreter runs what these name whenever it starts", nil, []string{
+		"~/.mavenrc", "~/.gradle/init.gradle", "~/.gradle/init.gradle.kts", "~/.gradle/init.d", "~/.cargo/config.toml",
+		"~/.cargo/config", "~/.gdbinit", "~/.config/gdb", "~/.ipython/profile_default/startup",
+		"~/.local/lib/python*/site-packages"}},
 	{Protected, "the session starts what these name", nil, []string{"~/.config/autostart", "~/.config/systemd",
 		"~/.config/environment.d", "~/.pam_environment", "~/.xprofile", "~/.xsession", "~/.xsessionrc",
 		"~/.xinitrc"}},
@@ -163,7 +177,9 @@ var defaultList = [...]struct {
 	{Secret, whyEnvFile, nil, []string{".env"}},
 	{Secret, whyEnvFile, []string{".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults"},
 		[]string{".env.*"}},
-	{Secret, whyKeyFile, nil, []string{"*.pem", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore"}},
+	{Secret, whyKeyFile, nil, []string{"*.pem", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore", "*.ppk", "*.keytab"}},
+	{Secret, "a password database, or infrastructure state holding the resources' passwords", nil, []string{"*.kdbx",
+		".htpasswd", "*.tfstate", "*.tfstate.backup", "client_secret*.json"}},
 	{Secret, whyToken, nil, []string{".vault-token", "*.token", "token.json", "secrets.yml", "secrets.yaml",
 		"secrets.json"}},
 	{Secret, whyProcEnv, nil, []string{"/proc/*/environ", "/proc/*/task/*/environ"}},
@@ -300,11 +316,11 @@ func newEnvMatcher(l *List) envMatcher {
 	return envMatcher{secrets: compile(l.SecretEnv), allow: compile(l.SecretEnvAllow)}
 }
 
-// match is path.Match(e's pattern, up), up upper-cased.
+// match is path.Match(e's pattern, up), up upper-cased, but that a slash is
+// a character like any other: an environment variable's name is not a path
+// (npm reads npm_config_//registry.npmjs.org/:_authToken, which *TOKEN*
+// missed when * stopped at the slash).
 func (e envPattern) match(up string) bool {
-	if e.kind != literal && strings.IndexByte(up, '/') >= 0 {
-		e.kind = glob // path.Match's * stops at a slash
-	}
 	switch e.kind {
 	case literal:
 		return up == e.s
@@ -315,7 +331,11 @@ func (e envPattern) match(up string) bool {
 	case anyDepth:
 		return strings.Contains(up, e.s)
 	}
-	ok, _ := path.Match(e.pat, up)
+	pat := e.pat
+	if strings.IndexByte(up, '/') >= 0 || strings.IndexByte(pat, '/') >= 0 {
+		up, pat = strings.ReplaceAll(up, "/", "\x01"), strings.ReplaceAll(pat, "/", "\x01")
+	}
+	ok, _ := path.Match(pat, up)
 	return ok
 }
 

@@ -3,6 +3,7 @@ package protect
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"os"
 	"path"
 	"path/filepath"
@@ -24,10 +25,12 @@ type Found struct {
 // any depth (".env", "*.pem", ".vscode", a nested repository's .git/hooks, an
 // embedded bare repository). Reading a directory costs a few microseconds, and
 // Resolve runs before every sandboxed command: a name deeper than ScanDepth
-// below a root, or beyond the first ScanDirs directories read, is not found.
+// below a root, or beyond the first ScanDirs directories read (breadth
+// first), is not found. The depth costs nothing in a small tree; the budget
+// bounds a large one (32 listings took about 0.2 ms on a 2-core VM).
 const (
-	ScanDepth = 2
-	ScanDirs  = 16
+	ScanDepth = 8
+	ScanDirs  = 32
 )
 
 // scanSkip are directories the scan never enters: large, and written by tools.
@@ -51,7 +54,9 @@ var scanSkip = []string{"node_modules", "vendor", "target", "dist", "build", "__
 //   - An embedded bare repository (a directory with HEAD, config, objects and
 //     refs) found by the scan: its config and hooks.
 //
-// Files created after Resolve are not covered. Resolve makes one thing: a
+// A directory in a scanned root that the caller owns but cannot list (chmod
+// 000) is returned as a secret whole: its owner can open it, and the scan
+// cannot see what it holds. Files created after Resolve are not covered. Resolve makes one thing: a
 // repository's missing hooks directory (the common git directory's, or
 // core.hooksPath's) inside a root, empty, so that it can be kept read-only.
 // A hooks path that lies inside a directory a protected entry names (.husky/_)
@@ -93,7 +98,9 @@ func (l *List) Resolve(roots, scan []string, home string) (protected, secrets []
 			// Matches at any depth: the scan looks at names matching its last component.
 			comps := split(e.Pattern)
 			if last := comps[len(comps)-1]; strings.ContainsAny(last, `*?[\`) {
-				r.globLast = append(r.globLast, globLast{i, last})
+				var one []part
+				compileInto(&one, last, "")
+				r.globLast = append(r.globLast, globLast{i, one[0]})
 			} else {
 				r.byLast[last] = append(r.byLast[last], i)
 			}
@@ -117,7 +124,7 @@ func (l *List) Resolve(roots, scan []string, home string) (protected, secrets []
 		r.gitDir(root)
 	}
 	for _, root := range scan {
-		r.scan(filepath.Clean(root), 0) // clean: names are joined to it with a slash
+		r.scan(filepath.Clean(root)) // clean: names are joined to it with a slash
 	}
 	return prune(r.prot), prune(r.secret)
 }
@@ -143,10 +150,11 @@ type resolver struct {
 	gitDone map[string]bool
 }
 
-// globLast is an entry matching at any depth whose last component is a glob.
+// globLast is an entry matching at any depth whose last component is a glob,
+// compiled ("*.pem" a suffix): the scan tries each on every name it lists.
 type globLast struct {
 	entry int
-	last  string
+	last  part
 }
 
 // matchName records p, found by the scan, under the first entry of each kind
@@ -155,7 +163,7 @@ type globLast struct {
 func (r *resolver) matchName(p, name string) {
 	idx := r.byLast[name]
 	for _, g := range r.globLast {
-		if ok, _ := path.Match(g.last, name); ok {
+		if g.last.match(name) {
 			idx = append(slices.Clip(idx), g.entry)
 		}
 	}
@@ -273,6 +281,43 @@ func listNames(dir string) []string {
 	}
 }
 
+// globDirs expands abs (absolute, clean) as filepath.Glob does, each
+// directory listed once per Resolve (listed): the git directory's patterns
+// (.git/modules/*/hooks, .git/worktrees/*/commondir...) share theirs.
+func (r *resolver) globDirs(abs string) []string {
+	cands := []string{""}
+	for _, c := range strings.Split(strings.TrimPrefix(abs, "/"), "/") {
+		if !strings.ContainsAny(c, `*?[\`) {
+			for i := range cands {
+				cands[i] += "/" + c
+			}
+			continue
+		}
+		var next []string
+		for _, d := range cands {
+			dir := d
+			if dir == "" {
+				dir = "/"
+			}
+			for _, n := range r.listed(dir) {
+				if ok, _ := path.Match(c, n); ok {
+					next = append(next, d+"/"+n)
+				}
+			}
+		}
+		if cands = next; len(cands) == 0 {
+			return nil
+		}
+	}
+	out := cands[:0]
+	for _, c := range cands {
+		if _, err := os.Lstat(c); err == nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // searchable reports whether this process may look up names in dir.
 func searchable(dir string) bool {
 	return unix.Faccessat(unix.AT_FDCWD, dir, unix.X_OK, unix.AT_EACCESS) == nil
@@ -285,8 +330,7 @@ func (r *resolver) glob(abs string) []string {
 	dir, last := path.Split(abs)
 	dir = path.Clean(dir)
 	if strings.ContainsAny(dir, `*?[\`) {
-		ms, _ := filepath.Glob(abs)
-		return ms
+		return r.globDirs(abs)
 	}
 	if _, err := path.Match(last, ""); err != nil {
 		return nil // malformed: filepath.Glob finds nothing either
@@ -343,7 +387,9 @@ func (r *resolver) addEntry(e *Entry, p string) {
 		return
 	}
 	if !r.inListing(p) {
-		if _, err := os.Lstat(p); err != nil {
+		// EACCES: a directory on the way cannot be searched, and its owner
+		// may open it; the sandbox decides (it hides that directory).
+		if _, err := os.Lstat(p); err != nil && !errors.Is(err, syscall.EACCES) {
 			return
 		}
 	}
@@ -395,38 +441,53 @@ func (r *resolver) makeMissingDir(p string) {
 	os.MkdirAll(p, 0o755) // best effort: what guard cannot make, the program cannot either
 }
 
-// scan matches the names in dir against the entries, down to ScanDepth.
-func (r *resolver) scan(dir string, depth int) {
-	if r.budget <= 0 {
-		return
+// scan matches the names in root against the entries, down to ScanDepth,
+// breadth first: the budget of ScanDirs directories goes to the levels
+// nearest the root before any deeper one (depth first, the first
+// directories listed took it all, and a .env next to the 17th missed it).
+func (r *resolver) scan(root string) {
+	type dir struct {
+		path  string
+		depth int
 	}
-	r.budget--
-	ents := readDirTypes(dir) // unsorted
-	bare := 0
-	for _, de := range ents {
-		name := de.name
-		p := dir + "/" + name
-		if dir == "/" {
-			p = "/" + name
-		}
-		switch name {
-		case "HEAD", "config", "objects", "refs":
-			bare++
-		}
-		r.matchName(p, name)
-		if name == ".git" {
-			r.gitDir(dir)
+	queue := []dir{{root, 0}}
+	for len(queue) > 0 && r.budget > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		r.budget--
+		ents, err := readDirTypes(d.path) // unsorted
+		if err == syscall.EACCES && ownedByCaller(d.path) {
+			// Its owner can chmod it open and read what it holds, which the scan
+			// cannot see: hidden whole (chmod 000 locked/ hid locked/.env).
+			r.secret = append(r.secret, Found{d.path, &unlistedDir})
 			continue
 		}
-		if de.dir && depth+1 < ScanDepth && !slices.Contains(scanSkip, name) {
-			r.scan(p, depth+1)
+		bare := 0
+		for _, de := range ents {
+			name := de.name
+			p := d.path + "/" + name
+			if d.path == "/" {
+				p = "/" + name
+			}
+			switch name {
+			case "HEAD", "config", "objects", "refs":
+				bare++
+			}
+			r.matchName(p, name)
+			if name == ".git" {
+				r.gitDir(d.path)
+				continue
+			}
+			if de.dir && d.depth+1 < ScanDepth && !slices.Contains(scanSkip, name) {
+				queue = append(queue, dir{p, d.depth + 1})
+			}
 		}
-	}
-	if bare == 4 && filepath.Base(dir) != ".git" {
-		if fi, err := os.Stat(filepath.Join(dir, "objects")); err == nil && fi.IsDir() {
-			const why = "an embedded bare repository: git run in it later runs its config and hooks"
-			r.addGit(filepath.Join(dir, "config"), why)
-			r.addGit(filepath.Join(dir, "hooks"), why)
+		if bare == 4 && filepath.Base(d.path) != ".git" {
+			if fi, err := os.Stat(filepath.Join(d.path, "objects")); err == nil && fi.IsDir() {
+				const why = "an embedded bare repository: git run in it later runs its config and hooks"
+				r.addGit(filepath.Join(d.path, "config"), why)
+				r.addGit(filepath.Join(d.path, "hooks"), why)
+			}
 		}
 	}
 }
@@ -438,13 +499,23 @@ type dirEntry struct {
 	dir  bool
 }
 
+// unlistedDir is the entry of a directory the scan could not list.
+var unlistedDir = Entry{Kind: Secret, Reason: "a directory of the caller's that guard could not list at start: its owner can open it, and what it holds is unknown"}
+
+// ownedByCaller reports whether p (not followed) belongs to the effective
+// user, who may change its mode.
+func ownedByCaller(p string) bool {
+	var st syscall.Stat_t
+	return syscall.Lstat(p, &st) == nil && int(st.Uid) == os.Geteuid()
+}
+
 // readDirTypes lists dir with plain system calls, types from the
 // directory entries (an lstat only where the file system gives none); nil
-// when it cannot be read.
-func readDirTypes(dir string) []dirEntry {
+// and the error when it cannot be opened.
+func readDirTypes(dir string) ([]dirEntry, error) {
 	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	defer syscall.Close(fd)
 	var out []dirEntry
@@ -455,7 +526,7 @@ func readDirTypes(dir string) []dirEntry {
 			continue
 		}
 		if err != nil || n <= 0 {
-			return out
+			return out, nil
 		}
 		for b := buf[:n]; len(b) > 0; {
 			d := (*syscall.Dirent)(unsafe.Pointer(&b[0]))
@@ -494,6 +565,22 @@ func (r *resolver) gitDir(top string) {
 		return
 	}
 	gitdir := dotgit
+	if fi.Mode()&os.ModeSymlink != 0 {
+		// git follows a .git that is a symbolic link (to a git directory
+		// kept elsewhere, or to a .git file): its hooks and config are where
+		// the link leads (a .git -> /tmp/p3git had them writable).
+		res, err := filepath.EvalSymlinks(dotgit)
+		if err != nil {
+			return
+		}
+		if fi, err = os.Stat(res); err != nil {
+			return
+		}
+		if fi.IsDir() {
+			dotgit = res
+		}
+		gitdir = res
+	}
 	if fi.Mode().IsRegular() {
 		// A worktree's or submodule's .git file: rewritten, it points git at
 		// a new git directory with a config of the program's choosing.
@@ -543,8 +630,7 @@ func (r *resolver) gitDir(top string) {
 				r.addGit(p, e.Reason)
 				continue
 			}
-			ms, _ := filepath.Glob(p)
-			for _, m := range ms {
+			for _, m := range r.globDirs(p) {
 				r.addGit(m, e.Reason)
 			}
 		}
@@ -553,8 +639,25 @@ func (r *resolver) gitDir(top string) {
 	if r.home != "" {
 		configs = append(configs, filepath.Join(r.home, ".gitconfig"), filepath.Join(r.home, ".config", "git", "config"))
 	}
-	for _, c := range configs {
-		hp := hooksPath(c)
+	for i := 0; i < len(configs) && i < 16; i++ {
+		c := configs[i]
+		hp, includes := gitConfig(c)
+		// An included file is config as well (a project's shared
+		// .gitconfig in the work tree, named by include.path: its
+		// core.fsmonitor runs at the next git status), and may include more.
+		for _, inc := range includes {
+			if strings.HasPrefix(inc, "~/") && r.home != "" {
+				inc = filepath.Join(r.home, inc[2:])
+			}
+			if !filepath.IsAbs(inc) {
+				inc = filepath.Join(filepath.Dir(c), inc)
+			}
+			if res, err := filepath.EvalSymlinks(inc); err == nil {
+				inc = res
+			}
+			r.addGit(inc, "git reads it as config, included by "+c)
+			configs = append(configs, inc)
+		}
 		if hp == "" {
 			continue
 		}
@@ -573,38 +676,43 @@ func (r *resolver) gitDir(top string) {
 	}
 }
 
-// hooksPath reads core.hooksPath from a git config file: the [core] section's
-// hookspath key (names are case-insensitive), the last one winning. Includes
-// are not followed.
-func hooksPath(file string) string {
+// gitConfig reads core.hooksPath from a git config file (the [core]
+// section's hookspath key, names case-insensitive, the last one winning) and
+// the files that include.path and includeIf.*.path name there (every
+// condition taken as true; gitDir follows them).
+func gitConfig(file string) (hooksPath string, includes []string) {
 	b, err := readSmall(file)
 	if err != nil {
-		return ""
+		return "", nil
 	}
-	var out string
-	inCore := false
+	sec := ""
 	sc := bufio.NewScanner(strings.NewReader(string(b)))
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if strings.HasPrefix(line, "[") {
-			sec := strings.ToLower(strings.Trim(strings.Fields(strings.Trim(line, "[]") + " ")[0], "[] "))
-			inCore = sec == "core"
+			sec = strings.ToLower(strings.Trim(strings.Fields(strings.Trim(line, "[]") + " ")[0], "[] "))
 			continue
 		}
-		if !inCore {
+		if sec != "core" && sec != "include" && sec != "includeif" {
 			continue
 		}
 		k, v, ok := strings.Cut(line, "=")
-		if !ok || !strings.EqualFold(strings.TrimSpace(k), "hookspath") {
+		if !ok {
 			continue
 		}
 		v = strings.TrimSpace(v)
 		if i := strings.IndexAny(v, "#;"); i >= 0 && !strings.HasPrefix(v, `"`) {
 			v = strings.TrimSpace(v[:i])
 		}
-		out = strings.Trim(v, `"`)
+		v = strings.Trim(v, `"`)
+		switch k = strings.ToLower(strings.TrimSpace(k)); {
+		case sec == "core" && k == "hookspath":
+			hooksPath = v
+		case sec != "core" && k == "path" && v != "":
+			includes = append(includes, v)
+		}
 	}
-	return out
+	return hooksPath, includes
 }
 
 // readSmall reads the first 64 KiB of p at most, with plain system calls

@@ -1,6 +1,7 @@
 package protect
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,7 +56,9 @@ func TestResolve(t *testing.T) {
 	write(t, filepath.Join(p, ".env"), "K=1")
 	write(t, filepath.Join(p, ".env.example"), "K=")
 	write(t, filepath.Join(p, "app", ".env.local"), "K=1")
-	write(t, filepath.Join(p, "app", "deep", "x", ".env"), "K=1") // beyond ScanDepth
+	write(t, filepath.Join(p, "app", "deep", "x", ".env"), "K=1")
+	deepest := filepath.Join(p, "a", "b", "c", "d", "e", "f", "g", "h", ".env") // beyond ScanDepth
+	write(t, deepest, "K=1")
 	write(t, filepath.Join(p, ".vscode", "tasks.json"), "{}")
 	write(t, filepath.Join(p, "main.go"), "")
 	git(t, p, "init", "-q", "--bare", "docs")
@@ -82,14 +85,14 @@ func TestResolve(t *testing.T) {
 	}
 	for _, want := range []string{
 		filepath.Join(home, ".ssh", "id_ed25519"), filepath.Join(home, ".aws", "credentials"),
-		filepath.Join(p, ".env"), filepath.Join(p, "app", ".env.local"),
+		filepath.Join(p, ".env"), filepath.Join(p, "app", ".env.local"), filepath.Join(p, "app", "deep", "x", ".env"),
 	} {
 		if !slices.Contains(gotS, want) {
 			t.Errorf("secrets: %s missing from %v", want, gotS)
 		}
 	}
 	for _, bad := range []string{filepath.Join(home, ".ssh", "id_ed25519.pub"), filepath.Join(home, ".ssh", "known_hosts"),
-		filepath.Join(p, ".env.example"), filepath.Join(p, "app", "deep", "x", ".env")} {
+		filepath.Join(p, ".env.example"), deepest} {
 		if slices.Contains(gotS, bad) {
 			t.Errorf("secrets: %s should not be in %v", bad, gotS)
 		}
@@ -248,5 +251,28 @@ func TestMissingClosedDir(t *testing.T) {
 	}
 	if r.missing(searchOnly + "/.ssh/id_rsa") {
 		t.Error("below a directory this process may search, found missing")
+	}
+}
+
+// TestResolveBreadthFirst: the scan's budget of ScanDirs directories goes to
+// the levels nearest the root first: a directory with many subdirectories
+// does not take it all before a .env next to it is seen.
+func TestResolveBreadthFirst(t *testing.T) {
+	tmp, _ := filepath.EvalSymlinks(t.TempDir())
+	p := filepath.Join(tmp, "p")
+	for i := range 2 * ScanDirs {
+		if err := os.MkdirAll(filepath.Join(p, "a", fmt.Sprintf("s%d", i), "x"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range []string{"b", "c", "z"} {
+		write(t, filepath.Join(p, d, ".env"), "K=1")
+	}
+	_, sec := Default().Resolve([]string{p}, []string{p}, "")
+	got := paths(sec)
+	for _, d := range []string{"b", "c", "z"} {
+		if want := filepath.Join(p, d, ".env"); !slices.Contains(got, want) {
+			t.Errorf("%s missing from %v", want, got)
+		}
 	}
 }

@@ -1,0 +1,87 @@
+package protect
+
+import (
+	"path/filepath"
+	"strings"
+)
+
+// envSecretFiles are the variables that move a credential file or
+// directory away from the place the list names: the file (or, with a
+// suffix, the file below the directory) they name is a secret too.
+var envSecretFiles = []struct {
+	name   string
+	suffix []string // below the directory the variable names; none: the variable names the secret itself
+}{
+	{"GOOGLE_APPLICATION_CREDENTIALS", nil},
+	{"AWS_SHARED_CREDENTIALS_FILE", nil},
+	{"KUBECONFIG", nil}, // a list, like PATH
+	{"NETRC", nil},
+	{"PGPASSFILE", nil},
+	{"NPM_CONFIG_USERCONFIG", nil},
+	{"npm_config_userconfig", nil},
+	{"TF_CLI_CONFIG_FILE", nil},
+	{"OCI_CLI_CONFIG_FILE", nil},
+	{"REGISTRY_AUTH_FILE", nil},
+	{"HF_TOKEN_PATH", nil},
+	{"VAULT_TOKEN_FILE", nil},
+	{"GNUPGHOME", nil},
+	{"PASSWORD_STORE_DIR", nil},
+	{"CLOUDSDK_CONFIG", nil},
+	{"AZURE_CONFIG_DIR", nil},
+	{"DOCKER_CONFIG", []string{"config.json"}},
+	{"GH_CONFIG_DIR", []string{"hosts.yml"}},
+	{"CODEX_HOME", []string{"auth.json"}},
+	{"CLAUDE_CONFIG_DIR", []string{".credentials.json"}},
+	{"GEMINI_CLI_HOME", []string{".gemini/oauth_creds.json"}},
+	{"CARGO_HOME", []string{"credentials", "credentials.toml"}},
+	{"HF_HOME", []string{"token"}},
+	{"KAGGLE_CONFIG_DIR", []string{"kaggle.json"}},
+}
+
+// EnvSecretPaths returns the secrets that the environment moves away from
+// the places the list's "~/" entries name: the files credential variables
+// name (GOOGLE_APPLICATION_CREDENTIALS, KUBECONFIG, DOCKER_CONFIG's
+// config.json, GNUPGHOME...), and the list's "~/.config/", "~/.local/share/"
+// and "~/.cache/" secrets below XDG_CONFIG_HOME, XDG_DATA_HOME and
+// XDG_CACHE_HOME (gh keeps its token in $XDG_CONFIG_HOME/gh/hosts.yml).
+// Only absolute values count; the paths are not checked for existence.
+func (l *List) EnvSecretPaths(getenv func(string) string) []string {
+	var out []string
+	add := func(p string) {
+		if filepath.IsAbs(p) {
+			out = append(out, filepath.Clean(p))
+		}
+	}
+	for _, v := range envSecretFiles {
+		val := getenv(v.name)
+		if val == "" {
+			continue
+		}
+		if v.name == "KUBECONFIG" {
+			for _, p := range filepath.SplitList(val) {
+				add(p)
+			}
+			continue
+		}
+		if len(v.suffix) == 0 {
+			add(val)
+		}
+		for _, s := range v.suffix {
+			add(filepath.Join(val, s))
+		}
+	}
+	for _, x := range []struct{ env, under string }{
+		{"XDG_CONFIG_HOME", "~/.config/"}, {"XDG_DATA_HOME", "~/.local/share/"}, {"XDG_CACHE_HOME", "~/.cache/"},
+	} {
+		dir := getenv(x.env)
+		if !filepath.IsAbs(dir) {
+			continue
+		}
+		for _, e := range l.Entries {
+			if rest, ok := strings.CutPrefix(e.Pattern, x.under); ok && e.Kind == Secret && !strings.ContainsAny(rest, `*?[\`) {
+				add(filepath.Join(dir, rest))
+			}
+		}
+	}
+	return out
+}
