@@ -78,6 +78,9 @@ func secretPath(path, cwd string) string {
 	if via := procLink(abs); via != "" {
 		return "reads " + path + " through " + via + ", which guard cannot follow (another user's process: `sudo cat /proc/1/root/etc/shadow` reads /etc/shadow)"
 	}
+	if auditLog(abs) {
+		return "reads " + path + ", guard's audit log: every command's arguments, tokens typed in them included"
+	}
 	h := home()
 	for i, p := range []string{abs, filepath.Clean(absolute(path, cwd))} {
 		if i == 1 && p == abs {
@@ -264,6 +267,9 @@ func secretGlob(pattern, cwd string) string {
 		}
 		if procMemory(Resolve(m, "/")) {
 			return "reads " + pattern + " (" + m + ": a process's or the kernel's memory)"
+		}
+		if auditLog(Resolve(m, "/")) {
+			return "reads " + pattern + " (" + m + ": guard's audit log)"
 		}
 		if why := tokenSecret(Resolve(m, "/")); why != "" {
 			return "reads " + pattern + " (" + m + ": " + why + ")"
@@ -466,4 +472,22 @@ func envDump(argv []string) string {
 		}
 	}
 	return ""
+}
+
+// auditLog reports whether abs is guard's audit log at its default place
+// ($XDG_STATE_HOME/guard/audit.jsonl, else ~/.local/state/guard), or the one
+// it rotated to: every command's arguments are there, tokens typed in them
+// included. A log moved elsewhere by audit_log is not known here. The
+// sandbox leaves it readable: guards run inside it (shims) append to it.
+func auditLog(abs string) bool {
+	dir, name := filepath.Split(abs)
+	if name != "audit.jsonl" && name != "audit.jsonl.1" {
+		return false
+	}
+	dir = filepath.Clean(dir)
+	if x := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(x) && dir == filepath.Join(x, "guard") {
+		return true
+	}
+	h := home()
+	return filepath.IsAbs(h) && dir == filepath.Join(h, ".local", "state", "guard")
 }

@@ -42,4 +42,12 @@ func TestGuardAdminForbidden(t *testing.T) {
 			t.Errorf("%q: forbidden (%s), want it allowed to run", cmd, v.Why())
 		}
 	}
+	// The audit log is a secret (every command's arguments): guard log
+	// prints it, so an agent asks first; cat of it is a secret read.
+	for _, cmd := range []string{"guard log", "guard log -n 50", "cat ~/.local/state/guard/audit.jsonl",
+		"tail -n 20 ~/.local/state/guard/audit.jsonl.1", "grep rm ~/.local/state/guard/*.jsonl"} {
+		if v := set.Judge([]string{"bash", "-c", cmd}, corpusCwd); v.Class == policy.Safe || v.Class == policy.Forbidden {
+			t.Errorf("%q: %s (%s), want unverified", cmd, v.Class, v.Why())
+		}
+	}
 }

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -357,13 +356,4 @@ func comparePaths(a, b string) int {
 		return int(ca) - int(cb)
 	}
 	return len(a) - len(b)
-}
-
-// within reports whether path is dir or lies below it, component-wise; both
-// are clean absolute paths.
-func within(path, dir string) bool {
-	if dir == "/" || path == dir {
-		return true
-	}
-	return strings.HasPrefix(path, dir+"/")
 }

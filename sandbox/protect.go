@@ -183,3 +183,12 @@ func scrubEnv(p Profile, env []string) []string {
 	l := protect.List{SecretEnv: p.SecretEnv, SecretEnvAllow: p.SecretEnvAllow}
 	return l.ScrubEnv(env)
 }
+
+// within reports whether path is dir or lies below it, component-wise; both
+// are clean absolute paths.
+func within(path, dir string) bool {
+	if dir == "/" || path == dir {
+		return true
+	}
+	return strings.HasPrefix(path, dir+"/")
+}
