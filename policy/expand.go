@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"guard/policy/shell"
 )
@@ -363,7 +364,7 @@ func secretParam(r string) bool {
 }
 
 // credentialURL matches a URL that carries a user and a password.
-var credentialURL = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:[^/\s@]+@`)
+var credentialURL = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:[^/\s@]+@`) })
 
 // secretValue reports whether the variable name, as guard's environment
 // holds it (a hook's is the agent's), looks like a credential whatever its
@@ -371,7 +372,7 @@ var credentialURL = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:[^/\
 // (ELASTICSEARCH_URL=https://elastic:pw@host, STRIPE_SK=sk_live_...).
 func secretValue(name string) bool {
 	v := os.Getenv(name)
-	return v != "" && (tokenInFile().MatchString(v) || credentialURL.MatchString(v))
+	return v != "" && (tokenInFile().MatchString(v) || credentialURL().MatchString(v))
 }
 
 func isPrintedVar(argv0, r string) bool { _, ok := printedVar(argv0, r); return ok }

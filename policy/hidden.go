@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"guard/internal/safefile"
 )
@@ -324,18 +325,24 @@ func terraformFmtSecret(r *Result, cwd string) string {
 // gemArgsKey: a gemrc line that gives gem commands default arguments: a
 // string key at a line's start (symbols, :sources:, are settings), with
 // its value on the line.
-var gemArgsKey = regexp.MustCompile(`(?m)^[ \t]*["']?([A-Za-z][A-Za-z_-]*)["']?[ \t]*:(.*)$`)
+var gemArgsKey = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^[ \t]*["']?([A-Za-z][A-Za-z_-]*)["']?[ \t]*:(.*)$`)
+})
 
 // gemHidden: what can hide such a key or stretch its value: a flow
 // mapping, an escape, a complex key, an indented line that is not a list
 // item (a plain value goes on there: `list: --no-document\n  --remote`).
-var gemHidden = regexp.MustCompile(`(?m)[{\\]|^[ \t]*\?|^[ \t]+([^ \t\-#\r\n]|-[^ \t\r\n])`)
+var gemHidden = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)[{\\]|^[ \t]*\?|^[ \t]+([^ \t\-#\r\n]|-[^ \t\r\n])`)
+})
 
 // gemHarmlessArgs change only how gems are installed.
-var gemHarmlessArgs = map[string]bool{
-	"--no-document": true, "--no-ri": true, "--no-rdoc": true, "--document": true, "--user-install": true,
-	"--no-user-install": true, "--env-shebang": true, "--no-env-shebang": true,
-}
+var gemHarmlessArgs = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"--no-document": true, "--no-ri": true, "--no-rdoc": true, "--document": true, "--user-install": true,
+		"--no-user-install": true, "--env-shebang": true, "--no-env-shebang": true,
+	}
+})
 
 // gemrcWhy says why gem's configuration changes what a gem command does,
 // or "": a gemrc that gives gem (gem:) or a command default arguments
@@ -361,16 +368,16 @@ func gemrcWhy() string {
 			return "gemrc " + f + " cannot be checked: " + err.Error()
 		}
 		why := "gemrc " + f + " gives gem commands default arguments (--remote, --source)"
-		if gemHidden.Match(b) {
+		if gemHidden().Match(b) {
 			return why
 		}
-		for _, m := range gemArgsKey.FindAllSubmatch(b, -1) {
+		for _, m := range gemArgsKey().FindAllSubmatch(b, -1) {
 			words := strings.Fields(strings.Trim(strings.TrimSpace(string(m[2])), `"'`))
 			if len(words) == 0 {
 				return why // the value is on the lines below
 			}
 			for _, w := range words {
-				if k, _, _ := strings.Cut(w, "="); !gemHarmlessArgs[k] {
+				if k, _, _ := strings.Cut(w, "="); !gemHarmlessArgs()[k] {
 					return why
 				}
 			}

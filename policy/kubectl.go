@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"guard/internal/safefile"
 )
@@ -37,35 +38,41 @@ import (
 
 // kubeCredentialPlugin finds the keys anywhere (YAML's flow style `user:
 // {exec: {...}}` and JSON put them mid-line), quoted or not, in any case.
-var kubeCredentialPlugin = regexp.MustCompile(`(?i)(^|[^a-z0-9_-])["']?(exec|auth-provider)["']?\s*:`)
+var kubeCredentialPlugin = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(^|[^a-z0-9_-])["']?(exec|auth-provider)["']?\s*:`)
+})
 
 // kubeEscapedKey: a quoted string with an escape (`"\x65xec"`, `"\u0065xec"`,
 // a `\` that joins lines) or a complex key (`? exec`) can spell a key that
 // the text does not show.
-var kubeEscapedKey = regexp.MustCompile(`\\([xuU]|\r?\n)|(?m)^\s*(-\s*)?\?(\s|$)`)
+var kubeEscapedKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\\([xuU]|\r?\n)|(?m)^\s*(-\s*)?\?(\s|$)`) })
 
 // kubeStructuredKinds hold no secret data and no container environment.
-var kubeStructuredKinds = map[string]bool{
-	"service": true, "services": true, "svc": true, "node": true, "nodes": true, "no": true,
-	"ingress": true, "ingresses": true, "ing": true, "namespace": true, "namespaces": true, "ns": true,
-	"persistentvolume": true, "persistentvolumes": true, "pv": true, "persistentvolumeclaim": true,
-	"persistentvolumeclaims": true, "pvc": true, "event": true, "events": true, "ev": true, "endpoints": true,
-	"ep": true, "horizontalpodautoscaler": true, "horizontalpodautoscalers": true, "hpa": true,
-	"storageclass": true, "storageclasses": true, "sc": true, "networkpolicy": true, "networkpolicies": true,
-	"netpol": true, "resourcequota": true, "resourcequotas": true, "quota": true, "limitrange": true,
-	"limitranges": true, "limits": true, "ingressclass": true, "ingressclasses": true,
-	"poddisruptionbudget": true, "poddisruptionbudgets": true, "pdb": true, "priorityclass": true,
-	"priorityclasses": true, "pc": true,
-}
+var kubeStructuredKinds = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"service": true, "services": true, "svc": true, "node": true, "nodes": true, "no": true,
+		"ingress": true, "ingresses": true, "ing": true, "namespace": true, "namespaces": true, "ns": true,
+		"persistentvolume": true, "persistentvolumes": true, "pv": true, "persistentvolumeclaim": true,
+		"persistentvolumeclaims": true, "pvc": true, "event": true, "events": true, "ev": true, "endpoints": true,
+		"ep": true, "horizontalpodautoscaler": true, "horizontalpodautoscalers": true, "hpa": true,
+		"storageclass": true, "storageclasses": true, "sc": true, "networkpolicy": true, "networkpolicies": true,
+		"netpol": true, "resourcequota": true, "resourcequotas": true, "quota": true, "limitrange": true,
+		"limitranges": true, "limits": true, "ingressclass": true, "ingressclasses": true,
+		"poddisruptionbudget": true, "poddisruptionbudgets": true, "pdb": true, "priorityclass": true,
+		"priorityclasses": true, "pc": true,
+	}
+})
 
 // kubeEnvKinds hold a container's environment, which describe prints.
-var kubeEnvKinds = map[string]bool{
-	"pod": true, "pods": true, "po": true, "deployment": true, "deployments": true, "deploy": true,
-	"statefulset": true, "statefulsets": true, "sts": true, "daemonset": true, "daemonsets": true, "ds": true,
-	"replicaset": true, "replicasets": true, "rs": true, "job": true, "jobs": true, "cronjob": true,
-	"cronjobs": true, "cj": true, "replicationcontroller": true, "replicationcontrollers": true, "rc": true,
-	"podtemplate": true, "podtemplates": true,
-}
+var kubeEnvKinds = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"pod": true, "pods": true, "po": true, "deployment": true, "deployments": true, "deploy": true,
+		"statefulset": true, "statefulsets": true, "sts": true, "daemonset": true, "daemonsets": true, "ds": true,
+		"replicaset": true, "replicasets": true, "rs": true, "job": true, "jobs": true, "cronjob": true,
+		"cronjobs": true, "cj": true, "replicationcontroller": true, "replicationcontrollers": true, "rc": true,
+		"podtemplate": true, "podtemplates": true,
+	}
+})
 
 func kubeSecretKind(k string) bool {
 	switch k {
@@ -156,11 +163,11 @@ func kubectlWhy(r *Result, argv []string, cwd string) string {
 				switch {
 				case kubeSecretKind(k) && (sub == "describe" || structured):
 					return "kubectl " + sub + " of secrets prints their values"
-				case sub == "describe" && kubeEnvKinds[k]:
+				case sub == "describe" && kubeEnvKinds()[k]:
 					return "kubectl describe " + k + " prints the containers' environment"
-				case sub == "describe" && !kubeStructuredKinds[k]:
+				case sub == "describe" && !kubeStructuredKinds()[k]:
 					return "kubectl describe " + k + " can print secret data (configmaps, custom resources)"
-				case sub == "get" && structured && !kubeStructuredKinds[k]:
+				case sub == "get" && structured && !kubeStructuredKinds()[k]:
 					return "kubectl get " + k + " -o ... can print a container's environment or secret data"
 				}
 			}
@@ -238,10 +245,10 @@ func kubeconfigWhy() string {
 			}
 			return "kubeconfig " + f + " cannot be checked: " + err.Error()
 		}
-		if kubeCredentialPlugin.Match(b) {
+		if kubeCredentialPlugin().Match(b) {
 			return "kubeconfig " + f + " runs a credential plugin (exec/auth-provider), a program from the user's configuration"
 		}
-		if kubeEscapedKey.Match(b) {
+		if kubeEscapedKey().Match(b) {
 			return "kubeconfig " + f + " cannot be checked: an escaped string or a complex key can name a credential plugin"
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -34,35 +35,43 @@ import (
 // Limits: the list of the shell's functions is that of sqlite 3.40's
 // shell; a newer shell's new function is caught only if it is on the list.
 
-var sqliteDotCommands = map[string]bool{
-	".tables": true, ".table": true, ".schema": true, ".indexes": true, ".indices": true, ".dump": true,
-	".fullschema": true, ".databases": true, ".headers": true, ".header": true, ".mode": true, ".width": true,
-	".nullvalue": true, ".separator": true, ".show": true, ".dbinfo": true, ".timer": true, ".print": true,
-	".stats": true, ".eqp": true, ".changes": true, ".version": true,
-}
+var sqliteDotCommands = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		".tables": true, ".table": true, ".schema": true, ".indexes": true, ".indices": true, ".dump": true,
+		".fullschema": true, ".databases": true, ".headers": true, ".header": true, ".mode": true, ".width": true,
+		".nullvalue": true, ".separator": true, ".show": true, ".dbinfo": true, ".timer": true, ".print": true,
+		".stats": true, ".eqp": true, ".changes": true, ".version": true,
+	}
+})
 
-var sqlitePragmas = map[string]bool{
-	"table_info": true, "table_xinfo": true, "table_list": true, "index_list": true, "index_info": true,
-	"index_xinfo": true, "foreign_key_list": true, "foreign_key_check": true, "database_list": true,
-	"compile_options": true, "user_version": true, "schema_version": true, "application_id": true,
-	"page_count": true, "page_size": true, "freelist_count": true, "journal_mode": true, "encoding": true,
-	"integrity_check": true, "quick_check": true, "collation_list": true, "function_list": true,
-	"pragma_list": true, "module_list": true, "foreign_keys": true, "auto_vacuum": true,
-}
+var sqlitePragmas = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"table_info": true, "table_xinfo": true, "table_list": true, "index_list": true, "index_info": true,
+		"index_xinfo": true, "foreign_key_list": true, "foreign_key_check": true, "database_list": true,
+		"compile_options": true, "user_version": true, "schema_version": true, "application_id": true,
+		"page_count": true, "page_size": true, "freelist_count": true, "journal_mode": true, "encoding": true,
+		"integrity_check": true, "quick_check": true, "collation_list": true, "function_list": true,
+		"pragma_list": true, "module_list": true, "foreign_keys": true, "auto_vacuum": true,
+	}
+})
 
 // sqlitePragmaArg: reading pragmas whose (argument) is a table or index
 // name, or a check's limit, never a new value.
-var sqlitePragmaArg = map[string]bool{
-	"table_info": true, "table_xinfo": true, "table_list": true, "index_list": true, "index_info": true,
-	"index_xinfo": true, "foreign_key_list": true, "foreign_key_check": true, "integrity_check": true,
-	"quick_check": true,
-}
+var sqlitePragmaArg = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"table_info": true, "table_xinfo": true, "table_list": true, "index_list": true, "index_info": true,
+		"index_xinfo": true, "foreign_key_list": true, "foreign_key_check": true, "integrity_check": true,
+		"quick_check": true,
+	}
+})
 
-var sqliteDenied = map[string]bool{
-	"readfile": true, "writefile": true, "edit": true, "load_extension": true, "fsdir": true, "zipfile": true,
-	"zipfile_cds": true, "sqlar_compress": true, "sqlar_uncompress": true, "sha3_query": true,
-	"fts3_tokenizer": true, "sqlite_dbptr": true, "sqlite_dbdata": true, "usleep": true,
-}
+var sqliteDenied = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"readfile": true, "writefile": true, "edit": true, "load_extension": true, "fsdir": true, "zipfile": true,
+		"zipfile_cds": true, "sqlar_compress": true, "sqlar_uncompress": true, "sha3_query": true,
+		"fts3_tokenizer": true, "sqlite_dbptr": true, "sqlite_dbdata": true, "usleep": true,
+	}
+})
 
 // sqliteWhy says why a matched sqlite3 command is not a plain read, or "".
 func sqliteWhy(r *Result, argv []string, cwd string) string {
@@ -137,12 +146,12 @@ func sqliteSQL(s string) string {
 	t := strings.TrimSpace(s)
 	lower := strings.ToLower(t)
 	for _, w := range sqlWords(lower) {
-		if sqliteDenied[w] {
+		if sqliteDenied()[w] {
 			return "sqlite3's " + w + " reaches outside the database"
 		}
 	}
 	if strings.HasPrefix(t, ".") {
-		if f := strings.Fields(lower); !sqliteDotCommands[f[0]] {
+		if f := strings.Fields(lower); !sqliteDotCommands()[f[0]] {
 			return "sqlite3's " + f[0] + " is not a dot-command that only prints"
 		}
 		return ""
@@ -166,13 +175,13 @@ func sqliteSQL(s string) string {
 			if i := strings.IndexAny(name, "( ;"); i >= 0 {
 				name = name[:i]
 			}
-			if !sqlitePragmas[name] || strings.Contains(st, "=") {
+			if !sqlitePragmas()[name] || strings.Contains(st, "=") {
 				return "sqlite3's pragma " + name + " is not one that only reads"
 			}
 			// PRAGMA NAME(VALUE) sets it as NAME=VALUE does (`PRAGMA
 			// journal_mode(WAL)`, `user_version(7)`); only the pragmas whose
 			// argument names a table or index, or bounds a check, read.
-			if strings.Contains(st, "(") && !sqlitePragmaArg[name] {
+			if strings.Contains(st, "(") && !sqlitePragmaArg()[name] {
 				return "sqlite3's pragma " + name + "(...) sets a value"
 			}
 		default:
@@ -228,7 +237,7 @@ func sqliteSchemaWhy(db string) string {
 	}
 	for _, s := range sqls {
 		for _, w := range sqlWords(strings.ToLower(s)) {
-			if sqliteDenied[w] {
+			if sqliteDenied()[w] {
 				return "the database's schema calls " + w + " (a view or virtual table runs it when read)"
 			}
 		}

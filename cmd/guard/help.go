@@ -9,9 +9,14 @@ import (
 // the subcommand runs, and whether any word of theirs may be a help flag
 // (they pass no program through) or only the words before the first
 // operand (check-json's JSON, explain's and sh's command).
-var helpSub = map[string]bool{
-	"check-json": false, "explain": false, "sh": false,
-	"policy": true, "install": true, "uninstall": true, "which": true, "doctor": true, "hook": true,
+func helpSub(sub string) (anywhere, ok bool) {
+	switch sub {
+	case "check-json", "explain", "sh":
+		return false, true
+	case "policy", "install", "uninstall", "which", "doctor", "hook":
+		return true, true
+	}
+	return false, false
 }
 
 // valueFlags take the next word as their value.
@@ -27,7 +32,7 @@ func valueFlags(s string) bool {
 // usage: -h or --help before "--" and, for subcommands that pass a program
 // or a script through, before the first operand.
 func wantsHelp(sub string, args []string) bool {
-	anywhere, ok := helpSub[sub]
+	anywhere, ok := helpSub(sub)
 	if !ok {
 		return false
 	}

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"guard/policy"
 )
@@ -119,11 +120,13 @@ func namesOnlyOutput(args []string) bool {
 
 // gitValueOptions are the options of show, diff, grep and cat-file that
 // take the next word as their value.
-var gitValueOptions = map[string]bool{
-	"-n": true, "--max-count": true, "--skip": true, "-L": true, "-G": true, "-S": true, "-O": true, "-e": true,
-	"-f": true, "-A": true, "-B": true, "-C": true, "-m": true, "--max-depth": true, "--format": true, "--pretty": true,
-	"--since": true, "--until": true, "--author": true, "--grep": true, "--threads": true,
-}
+var gitValueOptions = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"-n": true, "--max-count": true, "--skip": true, "-L": true, "-G": true, "-S": true, "-O": true, "-e": true,
+		"-f": true, "-A": true, "-B": true, "-C": true, "-m": true, "--max-depth": true, "--format": true, "--pretty": true,
+		"--since": true, "--until": true, "--author": true, "--grep": true, "--threads": true,
+	}
+})
 
 // gitObjectWords returns the words of c after its subcommand (at) that may
 // name objects: not options, not option values, before "--".
@@ -135,7 +138,7 @@ func gitObjectWords(c []string, at int) []string {
 		switch {
 		case a == "--":
 			return out
-		case gitValueOptions[a]:
+		case gitValueOptions()[a]:
 			i++
 		case strings.HasPrefix(a, "-"):
 		default:
