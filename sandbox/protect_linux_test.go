@@ -64,7 +64,7 @@ func protectFixture(t testing.TB, root string) (home string) {
 		".git/hooks/pre-commit.sample": "#!/bin/sh\n", ".git/index": "x", ".git/objects/.keep": "", ".git/refs/heads/main": "0\n",
 		"tools/githooks/pre-commit": "#!/bin/sh\n", ".husky/pre-commit": "npm test\n",
 		"docs/HEAD": "ref: refs/heads/main\n", "docs/config": "[core]\n\tbare = true\n", "docs/objects/.keep": "", "docs/refs/.keep": "",
-		".envrc": "export A=1\n", ".vscode/settings.json": "{}\n", ".claude/settings.local.json": "{}\n",
+		".envrc": "export A=1\n", ".tool-versions": "nodejs 20.11.0\n", ".vscode/settings.json": "{}\n", ".claude/settings.local.json": "{}\n",
 		".env": "API_KEY=sk-secret\n", "app/.env.local": "API_KEY=sk-secret\n", "certs/server.pem": "-----BEGIN PRIVATE KEY-----\n",
 		"sub/.keep": "", "src.txt": "evil\n", "config/prod.env": "API_KEY=sk-secret\n",
 		"services/api/config/.env": "API_KEY=sk-secret\n", ".git/worktrees/wt/commondir": "../..\n", ".git/modules/lib/modules/inner/config": "[core]\n",
@@ -170,6 +170,7 @@ func protectedAttacks(t *testing.T) []attackCase {
 				Protect(p, protect.Default(), "")
 			}},
 		{name: "append .envrc", attack: "append", args: inRoot(".envrc"), effect: unchanged(".envrc", "export A=1\n"), profile: prot, want: ro},
+		{name: "append .tool-versions (a shim runs what it names by path)", attack: "append", args: inRoot(".tool-versions"), effect: unchanged(".tool-versions", "nodejs 20.11.0\n"), profile: prot, want: ro},
 		{name: "plant .vscode/tasks.json", attack: "create", args: inRoot(".vscode/tasks.json"), effect: made(".vscode/tasks.json"), profile: prot, want: ro},
 		{name: "append .claude/settings.local.json", attack: "append", args: inRoot(".claude/settings.local.json"), effect: unchanged(".claude/settings.local.json", "{}\n"), profile: prot, want: ro},
 		{name: "write .bashrc in a root", attack: "append", args: inRoot(".bashrc"), effect: unchanged(".bashrc", "# rc\n"), want: ro,

@@ -118,6 +118,8 @@ var defaultList = [...]struct {
 		".git/worktrees/*/commondir", ".git/modules/*/commondir"}},
 	{Protected, "direnv or mise runs it when a shell enters the directory", nil, []string{".envrc", "mise.toml",
 		".mise.toml", "mise.local.toml", ".mise.local.toml", ".config/mise"}},
+	{Protected, "a version manager's shim runs the binary a version file names by path, and yarn the yarnPath it names",
+		nil, []string{".tool-versions", ".python-version", ".node-version", ".ruby-version", ".yarnrc.yml", ".yarnrc"}},
 	{Protected, "a git hook manager runs what these name at the next commit", nil, []string{".husky",
 		".pre-commit-config.yaml", "lefthook.yml", ".lefthook.yml", "lefthook-local.yml", ".overcommit.yml"}},
 	{Protected, "an editor runs it when it opens the directory", nil, []string{".exrc", ".nvimrc", ".nvim.lua",
