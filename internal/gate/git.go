@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -181,28 +182,20 @@ func trustedGitScope(s string) bool {
 
 // gitDriversSet returns why git's config makes a read run programs, or "".
 func (g *Gate) gitDriversSet(globals []string, dir string) string {
-	git, err := g.gitBinary()
-	if err != nil {
-		return ""
-	}
 	keys := gitDrivers
 	if g.RunsElsewhere {
 		keys = gitDriversUnpinned
 	}
-	args := append(append([]string{}, globals...), "config", "--show-scope", "--get-regexp", keys)
 	// git reads config files the repository may make FIFOs: bounded.
-	ctx, cancel := context.WithTimeout(context.Background(), gitCheckTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, git, args...)
-	cmd.Dir = dir
-	cmd.Env = PinGit(g.Env)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err = cmd.Run()
+	var errb bytes.Buffer
+	out, _, _, err := g.runGit(dir, append(append([]string{}, globals...), "config", "--show-scope", "--get-regexp", keys), &errb)
+	if errors.Is(err, errNoGit) {
+		return ""
+	}
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
-		for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 			scope, setting, _ := strings.Cut(line, "\t")
 			if key, val, _ := strings.Cut(setting, " "); g.RunsElsewhere && gitBool(val) &&
 				(key == "core.fsmonitor" || strings.HasPrefix(key, "pager.")) {
@@ -230,7 +223,28 @@ func (g *Gate) gitBinary() (string, error) {
 			return p, nil
 		}
 	}
-	return "", errors.New("no system git")
+	return "", errNoGit
+}
+
+var errNoGit = errors.New("no system git")
+
+// runGit runs the system git with args in dir for guard's own questions:
+// pinned (PinGit), within gitCheckTimeout (timedOut), its output cut at
+// maxHistoryList (over). err is errNoGit without a system git, else Run's.
+func (g *Gate) runGit(dir string, args []string, stderr io.Writer) (out string, over, timedOut bool, err error) {
+	git, err := g.gitBinary()
+	if err != nil {
+		return "", false, false, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), gitCheckTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, git, args...)
+	cmd.Dir = dir
+	cmd.Env = PinGit(g.Env)
+	buf := &limitedBuffer{max: maxHistoryList}
+	cmd.Stdout, cmd.Stderr = buf, stderr
+	err = cmd.Run()
+	return buf.String(), buf.over, ctx.Err() != nil, err
 }
 
 // gitBool reports whether a config value is one of git's booleans.

@@ -2,7 +2,6 @@ package gate
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"os/exec"
@@ -213,21 +212,14 @@ func (g *Gate) gitObjectSecret(c []string, at int, dir string) string {
 // gitAsk runs the system git with globals (the command's own, -C DIR) and
 // args in dir, pinned, and returns its output and whether it succeeded.
 func (g *Gate) gitAsk(dir string, globals []string, args ...string) (string, bool) {
-	git, err := g.gitBinary()
-	if err != nil || !g.gitRunAllowed() {
+	if !g.gitRunAllowed() {
 		return "", false // past the budget: checkGitHistory answers for it
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), gitCheckTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, git, append(append([]string{}, globals...), args...)...)
-	cmd.Dir = dir
-	cmd.Env = PinGit(g.Env)
-	out := &limitedBuffer{max: maxHistoryList}
-	cmd.Stdout = out
-	if err := cmd.Run(); err != nil || out.over {
+	out, over, _, err := g.runGit(dir, append(append([]string{}, globals...), args...), nil)
+	if err != nil || over {
 		return "", false
 	}
-	return out.String(), true
+	return out, true
 }
 
 // checkGitHistory: see above.
@@ -297,10 +289,6 @@ func (g *Gate) gitRunAllowed() bool {
 // gitHistorySecret runs c (git, its subcommand at index at) with
 // --name-only in dir and returns why a file it lists is a secret, or "".
 func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
-	git, err := g.gitBinary()
-	if err != nil {
-		return ""
-	}
 	sub := at + 1
 	if c[at] == "stash" {
 		sub++ // stash show
@@ -324,19 +312,14 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 	if !g.gitRunAllowed() {
 		return "" // past the budget: checkGitHistory answers for it
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), gitCheckTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, git, args...)
-	cmd.Dir = dir
-	cmd.Env = PinGit(g.Env)
-	out := &limitedBuffer{max: maxHistoryList}
-	cmd.Stdout = out
-	err = cmd.Run()
+	out, over, timedOut, err := g.runGit(dir, args, nil)
 	var ee *exec.ExitError
 	switch {
-	case out.over:
+	case errors.Is(err, errNoGit):
+		return ""
+	case over:
 		return "git lists more files than guard checks for secrets (" + strings.Join(c, " ") + ")"
-	case ctx.Err() != nil:
+	case timedOut:
 		return "git takes too long to list the files this command prints, to check them for secrets"
 	case errors.As(err, &ee) && ee.ExitCode() == 1:
 		// diff --no-index and --exit-code: 1 says there are differences.
@@ -344,7 +327,7 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 		return "" // git fails: so will the command, printing nothing
 	}
 	list, home := g.ProtectList(), g.Getenv("HOME")
-	for _, line := range strings.Split(out.String(), "\n") {
+	for _, line := range strings.Split(out, "\n") {
 		if line = strings.TrimSpace(line); line == "" {
 			continue
 		}
