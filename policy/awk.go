@@ -67,8 +67,23 @@ func identByte(c byte) bool {
 // modulemeta and $__prog_args. A name right after '.' is a field
 // (`.env`), and "env" alone in quotes is a string.
 func jqFilter(f string) string {
-	for _, name := range []string{"env", "ENV", "import", "include", "input_filename", "get_search_list",
-		"modulemeta", "__prog_args", "getpath_env"} {
+	switch name := filterName(f, "env", "ENV", "import", "include", "input_filename", "get_search_list",
+		"modulemeta", "__prog_args", "getpath_env"); name {
+	case "":
+		return ""
+	case "env", "ENV":
+		return "environment: jq's " + name + " prints the environment, which holds API keys and tokens"
+	default:
+		return "jq's " + name + " reads files or state beyond its input"
+	}
+}
+
+// filterName returns the first of names that stands in the jq or yq
+// expression f as a name of its own, or "": not part of a longer
+// identifier, not a field (`.env`), not a string of that name alone
+// (`"env"`).
+func filterName(f string, names ...string) string {
+	for _, name := range names {
 		for i := 0; ; {
 			j := strings.Index(f[i:], name)
 			if j < 0 {
@@ -80,17 +95,10 @@ func jqFilter(f string) string {
 			if j > 0 && identByte(f[j-1]) || end < len(f) && identByte(f[end]) {
 				continue
 			}
-			prev := byte(0)
-			if j > 0 {
-				prev = f[j-1]
-			}
-			if prev == '.' || prev == '"' && end < len(f) && f[end] == '"' {
+			if j > 0 && (f[j-1] == '.' || f[j-1] == '"' && end < len(f) && f[end] == '"') {
 				continue
 			}
-			if name == "env" || name == "ENV" {
-				return "environment: jq's " + name + " prints the environment, which holds API keys and tokens"
-			}
-			return "jq's " + name + " reads files or state beyond its input"
+			return name
 		}
 	}
 	return ""

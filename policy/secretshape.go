@@ -131,30 +131,15 @@ func slicesContains(s []string, x string) bool {
 // input_filename) or an expression taken from the data (eval). A key
 // named so (`.env`, `."load"`) is not one.
 func yqFilter(f string) string {
-	for _, name := range []string{"env", "ENV", "strenv", "envsubst", "load", "load_str", "load_xml", "load_props",
-		"load_base64", "eval", "import", "include", "input_filename", "get_search_list", "modulemeta", "__prog_args"} {
-		for i := 0; ; {
-			j := strings.Index(f[i:], name)
-			if j < 0 {
-				break
-			}
-			j += i
-			end := j + len(name)
-			i = j + 1
-			if j > 0 && identByte(f[j-1]) || end < len(f) && identByte(f[end]) {
-				continue
-			}
-			if j > 0 && (f[j-1] == '.' || f[j-1] == '"' && end < len(f) && f[end] == '"') {
-				continue
-			}
-			switch name {
-			case "env", "ENV", "strenv", "envsubst":
-				return "environment: yq's " + name + " prints the environment, which holds API keys and tokens"
-			}
-			return "yq's " + name + " reads files or expressions beyond its input"
-		}
+	switch name := filterName(f, "env", "ENV", "strenv", "envsubst", "load", "load_str", "load_xml", "load_props",
+		"load_base64", "eval", "import", "include", "input_filename", "get_search_list", "modulemeta", "__prog_args"); name {
+	case "":
+		return ""
+	case "env", "ENV", "strenv", "envsubst":
+		return "environment: yq's " + name + " prints the environment, which holds API keys and tokens"
+	default:
+		return "yq's " + name + " reads files or expressions beyond its input"
 	}
-	return ""
 }
 
 // yqJudge returns a matched yq command's secret read or the reason it is not
