@@ -21,7 +21,7 @@ import (
 //     judged as a path that does not exist, outside every root, so a program
 //     that would write there is asked about as any write outside the roots;
 //     >(...) is not accepted;
-//   - ${#NAME}, the length of a variable, as a whole word: a number.
+//   - ${#NAME}, the length of a variable, as a whole word echo or printf prints.
 //
 // These words are only accepted where the command is judged (never where a
 // pipeline's first command names the files xargs reads: its output is not
@@ -50,9 +50,10 @@ func expandRunTime(c *shell.Command, d shell.Dialect, dir string, written bool) 
 			case strings.HasPrefix(r, "process substitution <(") && len(reasons) == 1 && wholeProcSubst(c.Argv[i], r):
 				cp.Argv[i] = procSubstPath
 				changed = true
-			case lengthParam(r) != "" && len(reasons) == 1 && strings.Trim(cp.Argv[i], `"`) == lengthParam(r):
-				// A whole word only: inside one (.env${#X}) the digits make a
-				// name the judge cannot know (.env when X is unset).
+			case lengthParam(r) != "" && len(reasons) == 1 && strings.Trim(cp.Argv[i], `"`) == lengthParam(r) && printedArg(c, i):
+				// A whole word that echo or printf prints: elsewhere the digits
+				// may name a file (cat ${#HOME} read ./5, a link to .env), and
+				// inside a word (.env${#X}) a name the judge cannot know.
 				cp.Argv[i] = "1"
 				changed = true
 			default:
