@@ -480,10 +480,10 @@ func envDump(argv []string) string {
 // included. A log moved elsewhere by audit_log is not known here. The
 // sandbox leaves it readable: guards run inside it (shims) append to it.
 func auditLog(abs string) bool {
-	dir, name := filepath.Split(abs)
-	if name != "audit.jsonl" && name != "audit.jsonl.1" {
-		return false
+	if !strings.HasSuffix(abs, "/audit.jsonl") && !strings.HasSuffix(abs, "/audit.jsonl.1") {
+		return false // the usual case, on every name a tree walk meets
 	}
+	dir, _ := filepath.Split(abs)
 	dir = filepath.Clean(dir)
 	if x := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(x) && dir == filepath.Join(x, "guard") {
 		return true

@@ -1074,7 +1074,7 @@ func walkTree(dir string, hidden bool) walkResult {
 	switch {
 	case err != nil:
 	case !fi.IsDir():
-		if secrets().Secret(abs, h) != nil || contentSecret(abs) != "" {
+		if secrets().Secret(abs, h) != nil || contentSecret(abs) != "" || auditLog(abs) {
 			found = append(found, abs)
 		}
 	case secrets().Secret(abs, h) != nil:
@@ -1122,7 +1122,7 @@ func walkTree(dir string, hidden bool) walkResult {
 				// d is covered by no entry: only a match that ends at name
 				// can cover p (MayEndWith).
 				if secrets().MayEndWith(protect.Secret, name, h) && secrets().Secret(p, h) != nil ||
-					(contentName(name) || name == "config") && contentSecret(p) != "" {
+					(contentName(name) || name == "config") && contentSecret(p) != "" || auditLog(p) {
 					found = append(found, p)
 					return
 				}

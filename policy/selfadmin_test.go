@@ -1,6 +1,8 @@
 package policy_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -44,8 +46,21 @@ func TestGuardAdminForbidden(t *testing.T) {
 	}
 	// The audit log is a secret (every command's arguments): guard log
 	// prints it, so an agent asks first; cat of it is a secret read.
+	home := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(home, ".local/state/guard"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"audit.jsonl", "audit.jsonl.1"} {
+		if err := os.WriteFile(filepath.Join(home, ".local/state/guard", f), []byte(`{"argv":["x"]}`+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_STATE_HOME", "")
+	policy.UseSecrets(nil) // a fresh walk cache: HOME changed
 	for _, cmd := range []string{"guard log", "guard log -n 50", "cat ~/.local/state/guard/audit.jsonl",
-		"tail -n 20 ~/.local/state/guard/audit.jsonl.1", "grep rm ~/.local/state/guard/*.jsonl"} {
+		"tail -n 20 ~/.local/state/guard/audit.jsonl.1", "grep rm ~/.local/state/guard/*.jsonl", "grep -r rm ~/.local/state",
+		`find ~/.local/state -name "*.jsonl" -exec cat {} +`} {
 		if v := set.Judge([]string{"bash", "-c", cmd}, corpusCwd); v.Class == policy.Safe || v.Class == policy.Forbidden {
 			t.Errorf("%q: %s (%s), want unverified", cmd, v.Class, v.Why())
 		}
