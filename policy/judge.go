@@ -256,7 +256,7 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 			}
 		}
 		if v.Secret == "" {
-			v.Secret = recursiveSecret(argv, cwd)
+			v.Secret = recursiveSecret(&r, argv, cwd)
 		}
 		if v.Secret == "" && (v.Class == Safe || v.Class == Match) {
 			if why, ok := strings.CutPrefix(hiddenSecret(&r, argv, cwd), unjudged); ok {

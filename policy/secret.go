@@ -356,7 +356,7 @@ func secretSearch(r *Result) string {
 	for _, f := range r.Exec.Flags {
 		words = append(words, f.Name)
 	}
-	if namesOnly(r.Exec.Program, words) {
+	if namesOnly(r.Exec.Program, words, r) {
 		return ""
 	}
 	var values []string

@@ -1,0 +1,61 @@
+package policy_test
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The third red-team of the judge (redteam-judge3.md), one test per class:
+// each finding's own command and other spellings of its class are asked
+// about, and the harmless commands next to them still run.
+
+// rtRun runs script in bash in dir and returns what it printed.
+func rtRun(t *testing.T, dir, script string) string {
+	t.Helper()
+	cmd := exec.Command("bash", "-c", script)
+	cmd.Dir = dir
+	out, _ := cmd.CombinedOutput()
+	return string(out)
+}
+
+// The recursive readers' check took grep's and rg's words apart with a
+// parser of its own that knew a few options' values: `grep -r
+// --after-context 1 KEY` took 1 for the pattern and KEY for the tree (none
+// such: nothing found), `rg --hidden --encoding utf8 KEY` the same; and rg
+// leaves hidden files out, but a glob or type that selects files overrides
+// that for the files it names: `rg -g '*' KEY`, `rg --glob='*' KEY`, `rg -g
+// 'sub/**' KEY`, `rg --type-add 'e:*.env' -t e KEY` printed .env.
+func TestRedTeamJudge3SearchWords(t *testing.T) {
+	set, _, proj := rtLab(t)
+	rtWrite(t, map[string]string{
+		filepath.Join(proj, ".env"):     "OPENAI_API_KEY=sk-proj-abc\n",
+		filepath.Join(proj, "sub/.env"): "OPENAI_API_KEY=sk-proj-abc\n",
+	})
+	leaks := []string{
+		"rg -g '*' OPENAI", "rg -g '.*' OPENAI", "rg --glob='*' OPENAI", "rg '-g*' OPENAI", "rg -g 'sub/**' OPENAI",
+		"rg --iglob '*' OPENAI", "rg -ig '*' openai", "rg --type-add 'e:*.env' -t e OPENAI", "rg --type-add 'x:*' -tx OPENAI",
+		"rg --hidden --encoding utf8 OPENAI", "rg -uu --engine default OPENAI", "rg --hidden --max-filesize 1M OPENAI",
+		"rg --hidden --context-separator x OPENAI", "rg -. --path-separator / OPENAI",
+		"grep -r --after-context 1 OPENAI", "grep -r --before-context 1 OPENAI", "grep -r --devices skip OPENAI",
+		"grep -r --exclude-from a.txt OPENAI", "grep -rA 1 OPENAI", "grep -d recurse OPENAI",
+	}
+	rtNotSafe(t, set, proj, leaks...)
+	rtSafe(t, set, proj, "rg OPENAI", "rg -g '*.md' OPENAI", "rg -g '!*.md' OPENAI", "rg -t py OPENAI", "rg -l -g '*' OPENAI",
+		"grep -rn foo src", "grep -r --after-context 1 foo src", "grep -rl OPENAI .", "rg --max-columns 80 foo src")
+
+	if _, err := exec.LookPath("rg"); err == nil {
+		for _, c := range []string{"rg -g '*' OPENAI", "rg --type-add 'e:*.env' -t e OPENAI", "rg -g 'sub/**' OPENAI"} {
+			if out := rtRun(t, proj, c); !strings.Contains(out, "sk-proj-abc") {
+				t.Errorf("%s printed %q, not .env (the class's premise)", c, out)
+			}
+		}
+		if out := rtRun(t, proj, "rg OPENAI"); strings.Contains(out, "sk-proj-abc") {
+			t.Errorf("rg OPENAI printed .env: %q", out)
+		}
+	}
+	if out := rtRun(t, proj, "grep -r --after-context 1 OPENAI"); !strings.Contains(out, "sk-proj-abc") {
+		t.Errorf("grep -r --after-context 1 OPENAI printed %q, not .env (the class's premise)", out)
+	}
+}
