@@ -2,6 +2,8 @@ package policy
 
 import (
 	"archive/zip"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -101,6 +103,11 @@ func hiddenInputsWhy(argv []string, cwd string) string {
 			return why
 		}
 	}
+	if prog == "uv" && len(argv) > 1 && (argv[1] == "pip" || argv[1] == "python") {
+		if why := uvInterpreter(cwd); why != "" {
+			return why
+		}
+	}
 	if prog == "jq" || prog == "yq" || prog == "gojq" {
 		h := home()
 		if !filepath.IsAbs(h) {
@@ -108,6 +115,47 @@ func hiddenInputsWhy(argv []string, cwd string) string {
 		}
 		if _, err := os.Lstat(filepath.Join(h, ".jq")); err == nil || !os.IsNotExist(err) {
 			return prog + " sources ~/.jq at start (its definitions can replace any builtin, env among them)"
+		}
+	}
+	return ""
+}
+
+// uvInterpreter says why `uv pip list` (show, freeze, tree, check) or `uv
+// python list` run in cwd runs a program the project chooses, or "". uv
+// learns an environment's packages and an interpreter's version by
+// running the interpreter (a script of its own on its stdin): the one
+// UV_PYTHON, VIRTUAL_ENV or CONDA_PREFIX names, else a .venv in the
+// directory or above it, else one a uv.toml, a pyproject.toml's [tool.uv]
+// or a .python-version names (a path there is run). Files in the project
+// are the agent's to write: `.venv/bin/python` made a script ran with the
+// user's rights at the next `uv pip list`. Only PATH's pythons are left.
+func uvInterpreter(cwd string) string {
+	for _, v := range []string{"UV_PYTHON", "VIRTUAL_ENV", "CONDA_PREFIX"} {
+		if os.Getenv(v) != "" {
+			return "uv runs the interpreter $" + v + " names to read its packages (a file there may do anything)"
+		}
+	}
+	for d := filepath.Clean(cwd); filepath.IsAbs(d); d = filepath.Dir(d) {
+		if _, err := os.Lstat(filepath.Join(d, ".venv")); err == nil || !os.IsNotExist(err) {
+			return "uv runs " + filepath.Join(d, ".venv", "bin", "python") + " to read its packages (a file in the project may do anything)"
+		}
+		for _, name := range []string{"uv.toml", "pyproject.toml", ".python-version"} {
+			p := filepath.Join(d, name)
+			b, err := safefile.Read(p, 1<<20)
+			if err != nil {
+				if !os.IsNotExist(err) && !errors.Is(err, fs.ErrNotExist) {
+					return "uv reads " + p + ", which cannot be checked (" + err.Error() + ")"
+				}
+				continue
+			}
+			body := string(b)
+			if name == "uv.toml" || name == "pyproject.toml" && strings.Contains(body, "tool.uv") ||
+				name == ".python-version" && strings.ContainsAny(body, "/\\~") {
+				return "uv reads " + p + ", which can choose the interpreter uv runs"
+			}
+		}
+		if d == "/" {
+			break
 		}
 	}
 	return ""

@@ -59,3 +59,33 @@ func TestRedTeamJudge3SearchWords(t *testing.T) {
 		t.Errorf("grep -r --after-context 1 OPENAI printed %q, not .env (the class's premise)", out)
 	}
 }
+
+// uv learns an environment's packages by running its interpreter: a .venv
+// in the project (or VIRTUAL_ENV, or a python that uv.toml, pyproject's
+// [tool.uv] or .python-version names) is run by `uv pip list`; with
+// .venv/bin/python a script the agent wrote (an edit inside the project,
+// allowed in auto-edit), the next `uv pip list` ran it unconfined.
+func TestRedTeamJudge3UvInterpreter(t *testing.T) {
+	set, _, proj := rtLab(t)
+	for _, v := range []string{"UV_PYTHON", "VIRTUAL_ENV", "CONDA_PREFIX"} {
+		t.Setenv(v, "")
+	}
+	uv := []string{"uv pip list", "uv pip freeze | head", "uv pip show httpx", "uv pip tree", "uv python list"}
+	rtSafe(t, set, proj, append(uv, "uv --version")...)
+	for name, body := range map[string]string{
+		".venv/bin/python": "#!/bin/sh\ntouch /tmp/pwned\n",
+		"uv.toml":          "python-preference = \"only-system\"\n",
+		"pyproject.toml":   "[project]\nname = \"x\"\n[tool.uv.pip]\npython = \"./evil\"\n",
+		".python-version":  "./evil/python\n",
+	} {
+		sub := filepath.Join(proj, "case-"+strings.Trim(strings.ReplaceAll(name, "/", "-"), "."))
+		rtWrite(t, map[string]string{filepath.Join(sub, name): body, filepath.Join(sub, "deeper", "x"): ""})
+		rtNotSafe(t, set, sub, uv...)
+		rtNotSafe(t, set, filepath.Join(sub, "deeper"), "uv pip list")
+		rtSafe(t, set, sub, "uv --version")
+	}
+	rtWrite(t, map[string]string{filepath.Join(proj, "plain", "pyproject.toml"): "[project]\nname = \"x\"\n", filepath.Join(proj, "plain", ".python-version"): "3.12\n"})
+	rtSafe(t, set, filepath.Join(proj, "plain"), "uv pip list")
+	t.Setenv("VIRTUAL_ENV", filepath.Join(proj, ".venv"))
+	rtNotSafe(t, set, proj, "uv pip list")
+}
