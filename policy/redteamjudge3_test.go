@@ -89,3 +89,18 @@ func TestRedTeamJudge3UvInterpreter(t *testing.T) {
 	t.Setenv("VIRTUAL_ENV", filepath.Join(proj, ".venv"))
 	rtNotSafe(t, set, proj, "uv pip list")
 }
+
+// diff DIR FILE (and FILE DIR, --from-file/--to-file DIR, git diff
+// --no-index DIR FILE) compares FILE with DIR/ and FILE's base name: `diff
+// ~/.aws credentials` with a harmless ./credentials printed the AWS key.
+func TestRedTeamJudge3DiffDirOperand(t *testing.T) {
+	set, home, proj := rtLab(t)
+	rtWrite(t, map[string]string{filepath.Join(proj, "credentials"): "x\n", filepath.Join(proj, "sub", "config"): "y\n"})
+	rtNotSafe(t, set, proj, "diff ~/.aws credentials", "diff credentials ~/.aws", "diff -u "+filepath.Join(home, ".aws")+" credentials",
+		"diff --from-file=$HOME/.aws credentials a.txt", "diff --to-file ~/.aws credentials", "diff ~/.kube sub/config",
+		"git diff --no-index ~/.aws credentials", "git diff --no-index credentials ~/.aws")
+	rtSafe(t, set, proj, "diff a.txt credentials", "diff src a.txt", "diff src/c.txt src", "git diff --no-index a.txt b.txt")
+	if out := rtRun(t, proj, "diff ~/.aws credentials"); !strings.Contains(out, "aws_secret_access_key") {
+		t.Errorf("diff ~/.aws credentials printed %q (the class's premise)", out)
+	}
+}

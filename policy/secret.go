@@ -412,6 +412,55 @@ func secretRead(r *Result, cwd string) string {
 			}
 		}
 	}
+	return diffDirOperand(r, cwd)
+}
+
+// diffDirOperand says why diff reads a secret that no word names, or "":
+// `diff DIR FILE` and `diff FILE DIR` compare FILE with DIR/ and FILE's
+// base name (also each operand with a --from-file or --to-file DIR), and
+// print both: `diff ~/.aws credentials` printed ~/.aws/credentials, as
+// did `git diff --no-index ~/.aws credentials`.
+func diffDirOperand(r *Result, cwd string) string {
+	switch filepath.Base(r.Exec.Program) {
+	case "diff":
+	case "git": // git diff --no-index DIR FILE does the same
+		if len(r.Exec.Args) == 0 || r.Exec.Args[0].Type.Literal != "diff" ||
+			!slices.ContainsFunc(r.Exec.Flags, func(f MatchedFlag) bool { return f.Name == "--no-index" }) {
+			return ""
+		}
+	default:
+		return ""
+	}
+	var files, with []string
+	for _, o := range r.Exec.Opts {
+		if o.Name == "--from-file" || o.Name == "--to-file" {
+			with = append(with, o.Value)
+		}
+	}
+	for _, a := range r.Exec.Args {
+		if a.Type.Kind == TypeReadableFile {
+			files = append(files, a.Value)
+		}
+	}
+	if len(with) == 0 && len(files) == 2 {
+		with, files = files[:1], files[1:]
+	}
+	isDir := func(p string) bool {
+		fi, err := os.Stat(absolute(homeWord(p), cwd))
+		return err == nil && fi.IsDir()
+	}
+	for _, w := range with {
+		for _, f := range files {
+			for _, pair := range [][2]string{{w, f}, {f, w}} {
+				if dir, file := pair[0], pair[1]; isDir(dir) && !isDir(file) {
+					p := filepath.Join(homeWord(dir), filepath.Base(file))
+					if why := secretPath(p, cwd); why != "" {
+						return strings.TrimPrefix(filepath.Base(r.Exec.Program)+" diff", "diff ") + " compares " + file + " with " + p + ": " + why
+					}
+				}
+			}
+		}
+	}
 	return ""
 }
 
