@@ -55,9 +55,9 @@ func TestGitContentReaders(t *testing.T) {
 	run("checkout", "-q", "main")
 
 	premise := map[string]string{
-		"grep OPENAI":                                        "sk-TRACKED0",
-		"grep OPENAI HEAD:":                                  "sk-TRACKED0",
-		"whatchanged -p":                                     "sk-BRANCH",
+		"grep OPENAI":       "sk-TRACKED0",
+		"grep OPENAI HEAD:": "sk-TRACKED0",
+		"whatchanged -p":    "sk-BRANCH",
 		"range-diff --creation-factor=100 b1~1..b1 b2~1..b2": "sk-BRANCH2",
 	}
 	for c, want := range premise {
