@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -103,6 +104,11 @@ func hiddenInputsWhy(argv []string, cwd string) string {
 			return why
 		}
 	}
+	if (prog == "docker" || prog == "podman") && slices.Contains(argv, "compose") && slices.Contains(argv, "--profiles") {
+		if why := composeProfiles(argv, cwd); why != "" {
+			return why
+		}
+	}
 	if prog == "uv" && len(argv) > 1 && (argv[1] == "pip" || argv[1] == "python") {
 		if why := uvInterpreter(cwd); why != "" {
 			return why
@@ -115,6 +121,54 @@ func hiddenInputsWhy(argv []string, cwd string) string {
 		}
 		if _, err := os.Lstat(filepath.Join(h, ".jq")); err == nil || !os.IsNotExist(err) {
 			return prog + " sources ~/.jq at start (its definitions can replace any builtin, env among them)"
+		}
+	}
+	return ""
+}
+
+// composeProfiles says why `docker compose config --profiles` prints more
+// than names, or "": profiles are values, and compose interpolates values
+// (${VAR} from the environment and the project's .env) before it prints
+// them: `profiles: ["${OPENAI_API_KEY}"]` prints the key. The compose
+// files are those -f names, else the default names in cwd; a file that
+// holds a $, includes or extends others, or a .env or COMPOSE_FILE that
+// picks other files, makes it unverified.
+func composeProfiles(argv []string, cwd string) string {
+	var files []string
+	for i := 1; i < len(argv); i++ {
+		switch a := argv[i]; {
+		case (a == "-f" || a == "--file") && i+1 < len(argv):
+			files = append(files, argv[i+1])
+			i++
+		case strings.HasPrefix(a, "--file="):
+			files = append(files, strings.TrimPrefix(a, "--file="))
+		case strings.HasPrefix(a, "-f") && len(a) > 2 && a[2] != '-':
+			files = append(files, a[2:])
+		}
+	}
+	if os.Getenv("COMPOSE_FILE") != "" {
+		return "compose reads the files $COMPOSE_FILE names, and interpolates the profiles it prints"
+	}
+	if b, err := safefile.Read(filepath.Join(cwd, ".env"), 1<<20); err == nil && strings.Contains(string(b), "COMPOSE_") {
+		return "compose reads .env, which sets COMPOSE_ variables (the files it reads), and interpolates the profiles it prints"
+	}
+	if len(files) == 0 {
+		files = []string{"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml", "compose.override.yaml",
+			"compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml"}
+	}
+	for _, f := range files {
+		p := absolute(homeWord(f), cwd)
+		b, err := safefile.Read(p, 1<<20)
+		if err != nil {
+			if os.IsNotExist(err) || errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			return "compose reads " + f + ", which cannot be checked (" + err.Error() + ")"
+		}
+		body := string(b)
+		if strings.Contains(body, "$") || strings.Contains(body, "include") || strings.Contains(body, "extends") {
+			return "compose interpolates variables (the environment, the project's .env) into the profile names it prints, and " +
+				f + " holds a $ or names other files"
 		}
 	}
 	return ""

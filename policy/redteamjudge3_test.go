@@ -104,3 +104,29 @@ func TestRedTeamJudge3DiffDirOperand(t *testing.T) {
 		t.Errorf("diff ~/.aws credentials printed %q (the class's premise)", out)
 	}
 }
+
+// docker compose config --profiles was safe as printing "only names", but
+// profiles are values and compose interpolates values before it prints
+// them: `profiles: ["${OPENAI_API_KEY}"]` (the variable from the
+// environment or the project's .env) prints the key. (compose is not
+// installed here: the judge's verdicts only.)
+func TestRedTeamJudge3ComposeProfiles(t *testing.T) {
+	set, _, proj := rtLab(t)
+	t.Setenv("COMPOSE_FILE", "")
+	rtWrite(t, map[string]string{filepath.Join(proj, "compose.yaml"): "services:\n  web:\n    image: nginx\n    profiles: [debug]\n"})
+	rtSafe(t, set, proj, "docker compose config --profiles", "docker compose config --services", "podman compose config --profiles")
+	for name, body := range map[string]string{
+		"compose.yaml":         "services:\n  web:\n    image: nginx\n    profiles: [\"${OPENAI_API_KEY}\"]\n",
+		"docker-compose.yml":   "services:\n  web:\n    image: nginx\n    profiles: [\"$OPENAI_API_KEY\"]\n",
+		"compose.override.yml": "include:\n  - other.yml\n",
+	} {
+		sub := filepath.Join(proj, "c-"+strings.ReplaceAll(name, ".", "-"))
+		rtWrite(t, map[string]string{filepath.Join(sub, name): body, filepath.Join(sub, "x.yml"): body})
+		rtNotSafe(t, set, sub, "docker compose config --profiles", "podman compose config --profiles",
+			"docker compose -f x.yml config --profiles", "docker compose --file=x.yml config --profiles")
+		rtSafe(t, set, sub, "docker compose config --services")
+	}
+	sub := filepath.Join(proj, "c-env")
+	rtWrite(t, map[string]string{filepath.Join(sub, ".env"): "COMPOSE_FILE=evil.yml\n", filepath.Join(sub, "compose.yaml"): "services: {}\n"})
+	rtNotSafe(t, set, sub, "docker compose config --profiles")
+}
