@@ -83,7 +83,10 @@ func hiddenInputsWhy(argv []string, cwd string) string {
 		for _, a := range argv[1:] {
 			words := []string{a}
 			if strings.ContainsAny(a, "*?[") && !strings.Contains(a, "/") {
-				matches, _ := filepath.Glob(filepath.Join(cwd, a))
+				matches, ok := shellGlob(globAbsolute(a, cwd))
+				if !ok {
+					return prog + " is given the glob " + a + ", which guard cannot expand as the shell does"
+				}
 				words = words[:0]
 				for _, m := range matches {
 					words = append(words, filepath.Base(m))

@@ -130,3 +130,21 @@ func TestRedTeamJudge3ComposeProfiles(t *testing.T) {
 	rtWrite(t, map[string]string{filepath.Join(sub, ".env"): "COMPOSE_FILE=evil.yml\n", filepath.Join(sub, "compose.yaml"): "services: {}\n"})
 	rtNotSafe(t, set, sub, "docker compose config --profiles")
 }
+
+// A glob's bracket expression was read with Go's filepath.Match, where
+// [!.] means "! or ." and [[:alpha:]] is an error (no match): `cat .[!.]*`,
+// `cat .[[:alpha:]]nv`, `cat .e[!x]v`, `cat .[]e]nv` were judged as naming
+// no file and printed .env.
+func TestRedTeamJudge3GlobBrackets(t *testing.T) {
+	set, _, proj := rtLab(t)
+	rtWrite(t, map[string]string{filepath.Join(proj, ".env"): "OPENAI_API_KEY=sk-proj-abc\n"})
+	leaks := []string{"cat .[!.]*", "cat .[[:alpha:]]nv", "cat .[[:lower:]]*", "cat .e[!x]v", "cat .[]e]nv", "head .[^.]*",
+		"cat .[e-f]nv", "tail -n 5 .[!a]nv", "grep -h . .[[:alnum:]]*", "cat .[[=e=]]nv"}
+	rtNotSafe(t, set, proj, leaks...)
+	rtSafe(t, set, proj, "cat a.tx[t]", "cat [ab].txt", "cat [[:alpha:]].txt", "ls .[!.]*", "cat src/[!x]*.txt")
+	for _, c := range leaks[:5] {
+		if out := rtRun(t, proj, c); !strings.Contains(out, "sk-proj-abc") {
+			t.Errorf("%s printed %q, not .env (the class's premise)", c, out)
+		}
+	}
+}

@@ -294,14 +294,14 @@ func ignoreLineMatches(l, rel string, dir bool) bool {
 		if n > len(parts) || dirOnly && !dir && n == len(parts) {
 			return false
 		}
-		ok, _ := filepath.Match(l, strings.Join(parts[:n], "/"))
+		ok, _ := shellMatch(l, strings.Join(parts[:n], "/"))
 		return ok
 	}
 	for i, p := range parts {
 		if dirOnly && !dir && i == len(parts)-1 {
 			break
 		}
-		if ok, _ := filepath.Match(l, p); ok {
+		if ok, _ := shellMatch(l, p); ok {
 			return true
 		}
 	}

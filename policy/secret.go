@@ -250,8 +250,11 @@ func metadataOnly(s string) bool {
 }
 
 func secretGlob(pattern, cwd string) string {
-	abs := absolute(pattern, cwd)
-	matches, _ := filepath.Glob(abs)
+	abs := globAbsolute(pattern, cwd)
+	matches, ok := shellGlob(abs)
+	if !ok {
+		return "reads " + pattern + ", a glob guard cannot expand as the shell does"
+	}
 	last := filepath.Base(pattern)
 	// The shell's * and ? do not match a leading dot (no dotglob).
 	hidden := func(name string) bool { return strings.HasPrefix(name, ".") && !strings.HasPrefix(last, ".") }
@@ -288,7 +291,7 @@ func secretGlob(pattern, cwd string) string {
 			continue
 		}
 		name := strings.ReplaceAll(filepath.Base(e.Pattern), "*", "x")
-		if ok, _ := filepath.Match(last, name); ok && !hidden(name) && !excepted(e.Except, name) {
+		if ok, known := shellMatch(last, name); (ok || !known) && !hidden(name) && !excepted(e.Except, name) {
 			return "reads " + pattern + ", which can name " + name + " (" + e.Reason + ")"
 		}
 	}

@@ -914,10 +914,10 @@ func matchesAny(globs []string, name string) bool {
 			return true
 		}
 		for _, pat := range []string{g, filepath.Base(g)} {
-			if ok, _ := filepath.Match(pat, name); ok {
+			if ok, known := shellMatch(pat, name); ok || !known {
 				return true
 			}
-			if ok, _ := filepath.Match(strings.ToLower(pat), strings.ToLower(name)); ok {
+			if ok, _ := shellMatch(strings.ToLower(pat), strings.ToLower(name)); ok {
 				return true
 			}
 		}
