@@ -112,6 +112,11 @@ func hiddenInputsWhy(argv []string, cwd string) string {
 			return why
 		}
 	}
+	if prog == "flake8" {
+		if why := flake8LocalPlugins(cwd); why != "" {
+			return why
+		}
+	}
 	if prog == "uv" && len(argv) > 1 && (argv[1] == "pip" || argv[1] == "python") {
 		if why := uvInterpreter(cwd); why != "" {
 			return why
@@ -124,6 +129,34 @@ func hiddenInputsWhy(argv []string, cwd string) string {
 		}
 		if _, err := os.Lstat(filepath.Join(h, ".jq")); err == nil || !os.IsNotExist(err) {
 			return prog + " sources ~/.jq at start (its definitions can replace any builtin, env among them)"
+		}
+	}
+	return ""
+}
+
+// flake8LocalPlugins says why flake8 run in cwd runs the project's code,
+// or "": flake8 reads its configuration (setup.cfg, tox.ini, .flake8 in
+// the directory or the nearest one above it that has one) and imports the
+// local plugins it names ([flake8:local-plugins], paths = .) before it
+// parses its options, so `flake8 --version` and `flake8 --help` ran
+// ./evilplug.py.
+func flake8LocalPlugins(cwd string) string {
+	for d := filepath.Clean(cwd); filepath.IsAbs(d); d = filepath.Dir(d) {
+		for _, name := range []string{"setup.cfg", "tox.ini", ".flake8"} {
+			p := filepath.Join(d, name)
+			b, err := safefile.Read(p, 1<<20)
+			if err != nil {
+				if os.IsNotExist(err) || errors.Is(err, fs.ErrNotExist) {
+					continue
+				}
+				return "flake8 reads " + p + ", which cannot be checked (" + err.Error() + ")"
+			}
+			if strings.Contains(strings.ToLower(string(b)), "local-plugins") || strings.Contains(strings.ToLower(string(b)), "local_plugins") {
+				return "flake8 imports the local plugins " + p + " names when it starts, --version and --help too (code in the project)"
+			}
+		}
+		if d == "/" {
+			break
 		}
 	}
 	return ""

@@ -1,8 +1,10 @@
 package policy_test
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -145,6 +147,33 @@ func TestRedTeamJudge3GlobBrackets(t *testing.T) {
 	for _, c := range leaks[:5] {
 		if out := rtRun(t, proj, c); !strings.Contains(out, "sk-proj-abc") {
 			t.Errorf("%s printed %q, not .env (the class's premise)", c, out)
+		}
+	}
+}
+
+// flake8 reads setup.cfg, tox.ini or .flake8 (in the directory or the
+// nearest above with one) and imports the local plugins they name before
+// it parses its options: `flake8 --version` and `flake8 --help` (safe as
+// version and help queries) ran ./evilplug.py.
+func TestRedTeamJudge3Flake8LocalPlugins(t *testing.T) {
+	set, _, proj := rtLab(t)
+	rtSafe(t, set, proj, "flake8 --version", "flake8 --help")
+	marker := filepath.Join(t.TempDir(), "ran")
+	for _, name := range []string{"setup.cfg", "tox.ini", ".flake8"} {
+		dir := filepath.Join(proj, "p-"+strings.TrimPrefix(name, "."))
+		section := "[flake8:local-plugins]\nextension =\n    X1 = evilplug:Plugin\npaths = .\n"
+		rtWrite(t, map[string]string{
+			filepath.Join(dir, name):             section,
+			filepath.Join(dir, "evilplug.py"):    "open(" + strconv.Quote(marker) + ", 'w').write('ran')\nclass Plugin:\n    name = 'evil'\n    version = '1'\n    def __init__(self, tree): pass\n    def run(self): return iter(())\n",
+			filepath.Join(dir, "deeper", "x.py"): "",
+		})
+		rtNotSafe(t, set, dir, "flake8 --version", "flake8 --help", "flake8 -v")
+		rtNotSafe(t, set, filepath.Join(dir, "deeper"), "flake8 --version")
+		if _, err := exec.LookPath("flake8"); err == nil && name == "setup.cfg" {
+			rtRun(t, dir, "flake8 --version")
+			if _, err := os.Stat(marker); err != nil {
+				t.Errorf("flake8 --version did not import the local plugin (the class's premise)")
+			}
 		}
 	}
 }
