@@ -177,3 +177,25 @@ func TestRedTeamJudge3Flake8LocalPlugins(t *testing.T) {
 		}
 	}
 }
+
+// Command-line tools keep logins in files the secret list did not name,
+// with tokens of no format the content scan knows (random hex): `cat
+// ~/.databrickscfg`, `cat ~/.config/netlify/config.json`, `cat
+// ~/.wrangler/config/default.toml`, `cat ~/.viminfo` were safe.
+func TestRedTeamJudge3ToolLogins(t *testing.T) {
+	set, home, proj := rtLab(t)
+	files := []string{".databrickscfg", ".sbt/credentials", ".ngrok2/ngrok.yml", ".config/ngrok/ngrok.yml", ".sentryclirc",
+		".circleci/cli.yml", ".dockercfg", ".config/sops/age/keys.txt", ".config/stripe/config.toml", ".config/glab-cli/config.yml",
+		".jfrog/jfrog-cli.conf.v6", ".nuget/NuGet/NuGet.Config", ".mc/config.json", ".config/netlify/config.json",
+		".config/configstore/firebase-tools.json", ".wrangler/config/default.toml", ".supabase/access-token",
+		".aliyun/config.json", ".bundle/config", ".Xauthority", ".config/atuin/key", ".continue/config.json", ".aider.conf.yml",
+		".viminfo", ".lesshst", ".local/share/atuin/history.db"}
+	var cmds []string
+	for _, f := range files {
+		rtWrite(t, map[string]string{filepath.Join(home, f): "token = 8f14e45fceea167a5a36dedd4bea2543\n"})
+		cmds = append(cmds, "cat ~/"+f)
+	}
+	rtNotSafe(t, set, proj, cmds...)
+	rtWrite(t, map[string]string{filepath.Join(home, ".ssh/known_hosts"): "host ssh-ed25519 AAAA\n", filepath.Join(home, ".config/gh/config.yml"): "editor: vim\n"})
+	rtSafe(t, set, proj, "cat ~/.ssh/known_hosts", "cat ~/.config/gh/config.yml", "ls ~/.config")
+}
