@@ -112,6 +112,11 @@ func hiddenInputsWhy(argv []string, cwd string) string {
 			return why
 		}
 	}
+	if prog == "rg" && !slices.Contains(argv, "--no-config") {
+		if _, why := rgConfig(); why != "" {
+			return why
+		}
+	}
 	if prog == "flake8" {
 		if why := flake8LocalPlugins(cwd); why != "" {
 			return why

@@ -199,3 +199,43 @@ func TestRedTeamJudge3ToolLogins(t *testing.T) {
 	rtWrite(t, map[string]string{filepath.Join(home, ".ssh/known_hosts"): "host ssh-ed25519 AAAA\n", filepath.Join(home, ".config/gh/config.yml"): "editor: vim\n"})
 	rtSafe(t, set, proj, "cat ~/.ssh/known_hosts", "cat ~/.config/gh/config.yml", "ls ~/.config")
 }
+
+// rg puts the words of the file RIPGREP_CONFIG_PATH names before the
+// command's own: a user's `--hidden` there (a common setting) made `rg KEY`
+// print .env while the judge left hidden files out, and `--pre=PROG` ran
+// PROG for every file of a safe `rg x`.
+func TestRedTeamJudge3RipgrepConfig(t *testing.T) {
+	set, home, proj := rtLab(t)
+	rtWrite(t, map[string]string{filepath.Join(proj, ".env"): "OPENAI_API_KEY=sk-proj-abc\n"})
+	cfg := filepath.Join(home, ".ripgreprc")
+	t.Setenv("RIPGREP_CONFIG_PATH", cfg)
+	rtSafe(t, set, proj, "rg OPENAI") // no file: no words
+	rtWrite(t, map[string]string{cfg: "# mine\n--smart-case\n--max-columns=150\n"})
+	rtSafe(t, set, proj, "rg OPENAI", "rg -n foo src")
+	for _, body := range []string{"--hidden\n", "--glob=!.git\n--hidden\n", "-uu\n", "--glob=*\n", "-.\n"} {
+		rtWrite(t, map[string]string{cfg: body})
+		rtNotSafe(t, set, proj, "rg OPENAI", "rg -n OPENAI .")
+		rtSafe(t, set, proj, "rg --no-config OPENAI", "rg -l OPENAI")
+	}
+	marker := filepath.Join(t.TempDir(), "ran")
+	pre := filepath.Join(home, "pre.sh")
+	rtWrite(t, map[string]string{pre: "#!/bin/sh\ntouch " + marker + "\ncat \"$1\"\n"})
+	if err := os.Chmod(pre, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{"--pre=" + pre + "\n", "--pre\n" + pre + "\n", "--hostname-bin=" + pre + "\n", "-z\n", "--search-zip\n"} {
+		rtWrite(t, map[string]string{cfg: body})
+		rtNotSafe(t, set, proj, "rg foo src", "rg -l foo")
+	}
+	if _, err := exec.LookPath("rg"); err == nil {
+		rtWrite(t, map[string]string{cfg: "--hidden\n"})
+		if out := rtRun(t, proj, "rg OPENAI"); !strings.Contains(out, "sk-proj-abc") {
+			t.Errorf("rg OPENAI with --hidden in the config printed %q (the class's premise)", out)
+		}
+		rtWrite(t, map[string]string{cfg: "--pre=" + pre + "\n"})
+		rtRun(t, proj, "rg hello a.txt")
+		if _, err := os.Stat(marker); err != nil {
+			t.Errorf("rg with --pre in its config did not run it (the class's premise)")
+		}
+	}
+}

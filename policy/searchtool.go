@@ -48,6 +48,9 @@ func DecideSearch(paths []string, pattern string, tr TreeRead, mode Mode, list *
 	if tok := secretPatternWord(pattern); tok != "" {
 		why = append(why, "searches for "+tok+": the lines found hold its value")
 	}
+	if _, w := rgConfig(); w != "" {
+		why = append(why, w) // the agents' search tools run rg, which reads it too
+	}
 	// Each directory with the globs that narrow it.
 	dirs := map[string][]string{}
 	var order []string

@@ -736,6 +736,12 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 		// its names only when it has no '/' (rg matches those against
 		// the base name).
 		c := searchWords(r, argv)
+		if cfg, _ := rgConfig(); len(cfg) > 0 && c.count("--no-config") == 0 {
+			// The words of the user's config file count too.
+			k := searchWords(nil, append([]string{"rg"}, cfg...))
+			c.flags = append(c.flags, k.flags...)
+			c.opts = append(c.opts, k.opts...)
+		}
 		u := c.count("-u", "--unrestricted") + 2*c.count("-uu") + 3*c.count("-uuu")
 		hidden = u >= 2 || c.count("--hidden", "-.") > 0
 		narrow := true
@@ -1120,6 +1126,41 @@ func namesOnly(prog string, argv []string, r *Result) bool {
 		return true
 	}
 	return prog != "rg" && c.count("-L") > 0 // rg -L is --follow
+}
+
+// rgConfig returns the words of ripgrep's configuration file, the one
+// RIPGREP_CONFIG_PATH names (one argument a line, # starts a comment),
+// which rg puts before the command's own, and why they cannot be judged:
+// a file that cannot be read whole, or words that make rg run programs
+// (--pre, --pre-glob, --hostname-bin, -z/--search-zip). A user's
+// `--hidden` there made `rg KEY` read .env while the judge left hidden
+// files out.
+func rgConfig() (words []string, why string) {
+	p := os.Getenv("RIPGREP_CONFIG_PATH")
+	if p == "" {
+		return nil, ""
+	}
+	b, err := safefile.Read(p, maxContent)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, ""
+		}
+		return nil, "rg reads its configuration " + p + ", which cannot be checked (" + err.Error() + ")"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSuffix(line, "\r")
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
+		}
+		words = append(words, line)
+		name, _, _ := strings.Cut(line, "=")
+		switch {
+		case name == "--pre" || name == "--pre-glob" || name == "--hostname-bin" || name == "--search-zip" ||
+			len(name) > 1 && name[0] == '-' && name[1] != '-' && strings.ContainsRune(name, 'z'):
+			why = "rg's configuration " + p + " adds " + line + ": rg runs programs for it"
+		}
+	}
+	return words, why
 }
 
 // hiddenName reports whether a path has a component that starts with a dot.
