@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"guard/policy"
 )
 
 // The third red-team of the judge (redteam-judge3.md), one test per class:
@@ -236,6 +238,28 @@ func TestRedTeamJudge3RipgrepConfig(t *testing.T) {
 		rtRun(t, proj, "rg hello a.txt")
 		if _, err := os.Stat(marker); err != nil {
 			t.Errorf("rg with --pre in its config did not run it (the class's premise)")
+		}
+	}
+}
+
+// cp -r of a tree puts each secret below it at a new place, where a name
+// anchored at its directory (.aws/credentials, ~/.databrickscfg) no longer
+// matches: `cp -a ~/.aws awscopy` ran (auto-edit: a copy into the
+// project), then `cat awscopy/credentials` printed the key. As for mv.
+func TestRedTeamJudge3CopiedTree(t *testing.T) {
+	set, home, proj := rtLab(t)
+	rtWrite(t, map[string]string{filepath.Join(home, ".databrickscfg"): "token = dapi0\n", filepath.Join(proj, "sub/.env"): "K=1\n"})
+	for _, c := range []string{"cp -a ~/.aws awscopy", "cp -r ~/.aws/ x", "cp -R " + filepath.Join(home, ".aws") + " y",
+		"cp --recursive ~ homecopy", "cp -r ~/.kube k"} {
+		v := set.Judge([]string{"bash", "-c", c}, proj)
+		if d := policy.Decide(&v, policy.AutoEdit, []string{proj}); d.Action == policy.Run || v.Secret == "" {
+			t.Errorf("%q: %s, auto-edit %s, secret %q; want a secret read", c, v.Class, d.Action, v.Secret)
+		}
+	}
+	for _, c := range []string{"cp -r src srccopy", "cp -r sub subcopy", "cp -r ~/.aws src/", "cp a.txt b.txt"} {
+		v := set.Judge([]string{"bash", "-c", c}, proj)
+		if d := policy.Decide(&v, policy.AutoEdit, []string{proj}); d.Action != policy.Run || v.Secret != "" {
+			t.Errorf("%q: %s, auto-edit %s (%s); want run", c, v.Class, d.Action, d.Reason)
 		}
 	}
 }

@@ -95,7 +95,7 @@ func secretDump(argv []string, cwd string) string {
 					dir = absolute(homeWord(argv[j+1]), dir)
 				}
 			}
-			return renamedSecret(argv[i+1:], dir)
+			return renamedSecret(argv[i+1:], dir, "moves")
 		}
 		return gitConfigPrint(argv, cwd)
 	case "systemctl":
@@ -103,7 +103,11 @@ func secretDump(argv []string, cwd string) string {
 	case "guard":
 		return guardPolicyRead(argv, cwd)
 	case "mv":
-		return renamedSecret(argv[1:], cwd)
+		return renamedSecret(argv[1:], cwd, "moves")
+	case "cp":
+		// cp -r of a tree: each secret below it lands at its new place
+		// (cp -a ~/.aws awscopy, then cat awscopy/credentials).
+		return renamedSecret(argv[1:], cwd, "copies")
 	}
 	return ""
 }
@@ -141,12 +145,14 @@ func gitSubcommand(argv []string) int {
 	return 0
 }
 
-// renamedSecret says why mv (or git mv) with args gives a secret a name
-// the secret list does not know, or "": `mv .env notes.txt` then `cat
-// notes.txt` printed the key (auto-edit runs both: a rename inside the
-// project, then a read of an ordinary file). A directory moved is checked
-// for the secrets below it, at their new places.
-func renamedSecret(args []string, cwd string) string {
+// renamedSecret says why mv (or git mv, or cp; verb says which) with args
+// gives a secret a name the secret list does not know, or "": `mv .env
+// notes.txt` then `cat notes.txt` printed the key (auto-edit runs both: a
+// rename inside the project, then a read of an ordinary file). A directory
+// moved or copied is checked for the secrets below it, at their new
+// places: `cp -a ~/.aws awscopy` put the AWS key at awscopy/credentials,
+// a name the list (.aws/credentials) does not know.
+func renamedSecret(args []string, cwd, verb string) string {
 	var ops []string
 	target, noTarget := "", false
 	for i := 0; i < len(args); i++ {
@@ -197,7 +203,7 @@ func renamedSecret(args []string, cwd string) string {
 		if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
 			f, complete := secretFiles(abs, true)
 			if !complete {
-				return "moves " + src + ", a tree too large to check for secret files"
+				return verb + " " + src + ", a tree too large to check for secret files"
 			}
 			found = f
 		} else if secretPath(src, cwd) != "" {
@@ -210,7 +216,7 @@ func renamedSecret(args []string, cwd string) string {
 			}
 			moved := filepath.Join(to, rel)
 			if secretFolded(secrets(), moved, h) == nil {
-				return "moves " + f + " to " + moved + ", a name the secret list does not know: a later read would print it unasked"
+				return verb + " " + f + " to " + moved + ", a name the secret list does not know: a later read would print it unasked"
 			}
 		}
 	}
