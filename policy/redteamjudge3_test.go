@@ -197,7 +197,7 @@ func TestRedTeamJudge3ToolLogins(t *testing.T) {
 		rtWrite(t, map[string]string{filepath.Join(home, f): "token = 8f14e45fceea167a5a36dedd4bea2543\n"})
 		cmds = append(cmds, "cat ~/"+f)
 	}
-	rtNotSafe(t, set, proj, cmds...)
+	rtNotSafe(t, set, proj, append(cmds, "cat /etc/security/opasswd")...)
 	rtWrite(t, map[string]string{filepath.Join(home, ".ssh/known_hosts"): "host ssh-ed25519 AAAA\n", filepath.Join(home, ".config/gh/config.yml"): "editor: vim\n"})
 	rtSafe(t, set, proj, "cat ~/.ssh/known_hosts", "cat ~/.config/gh/config.yml", "ls ~/.config")
 }

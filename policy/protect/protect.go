@@ -186,7 +186,7 @@ var defaultList = [...]struct {
 		"secrets.json"}},
 	{Secret, whyProcEnv, nil, []string{"/proc/*/environ", "/proc/*/task/*/environ"}},
 	{Secret, whyPassword, nil, []string{"/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-",
-		"/etc/ssh/ssh_host_*_key", "/etc/sudoers"}},
+		"/etc/ssh/ssh_host_*_key", "/etc/sudoers", "/etc/security/opasswd", "/etc/master.passwd", "/etc/spwd.db"}},
 	{Secret, "shell and REPL histories hold the commands typed, tokens and passwords in them included", nil,
 		[]string{".bash_history", ".zsh_history", ".sh_history", ".ash_history", ".histfile", ".python_history",
 			".node_repl_history", ".psql_history", ".mysql_history", ".sqlite_history", ".rediscli_history",
