@@ -263,3 +263,43 @@ func TestRedTeamJudge3CopiedTree(t *testing.T) {
 		}
 	}
 }
+
+// guard running as root (an agent in a container, CI) reads every file:
+// the sudo check (a file this user cannot read is a secret) said nothing,
+// and `cat /etc/mysql/debian.cnf`, `cat /etc/gitlab-runner/config.toml`,
+// `grep -r password /etc` printed what the system keeps from its other
+// users. A file others may not read (no o+r), outside the home and the
+// temporary directories, is a secret for root too.
+func TestRedTeamJudge3KeptFromOthers(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("guard runs as root only where the test does: this user is not root")
+	}
+	set, _, proj := rtLab(t)
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys, err := os.MkdirTemp(wd, ".kept-") // outside HOME, /tmp and TMPDIR
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(sys) })
+	rtWrite(t, map[string]string{filepath.Join(sys, "etc/mysql/debian.cnf"): "password = s3cr3t\n",
+		filepath.Join(sys, "etc/os-release"): "ID=debian\n"})
+	if err := os.Chmod(filepath.Join(sys, "etc/mysql/debian.cnf"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	secret := filepath.Join(sys, "etc/mysql/debian.cnf")
+	rtNotSafe(t, set, proj, "cat "+secret, "head -5 "+secret, "grep -r password "+filepath.Join(sys, "etc"),
+		"sudo cat "+secret, "cd "+filepath.Join(sys, "etc")+" && cat mysql/debian.cnf", "sed -n 1p "+secret)
+	rtSafe(t, set, proj, "cat "+filepath.Join(sys, "etc/os-release"), "ls -la "+filepath.Join(sys, "etc/mysql"),
+		"stat "+secret, "df -h "+sys, "cat a.txt")
+	// The home and the temporary directories are the user's own: a 0600
+	// file there is judged by the list (and by its content), as before.
+	tmp := filepath.Join(t.TempDir(), "notes.txt")
+	rtWrite(t, map[string]string{tmp: "x\n"})
+	if err := os.Chmod(tmp, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rtSafe(t, set, proj, "cat "+tmp)
+}

@@ -194,6 +194,108 @@ func rootOnlyRead(argv, files []string, cwd string) string {
 	return ""
 }
 
+// keptFromOthers is rootOnlyRead for guard itself running as root (an
+// agent in a container, CI): every file is readable then, and `cat
+// /etc/mysql/debian.cnf`, `cat /etc/gitlab-runner/config.toml`, `grep -r
+// password /etc` printed what the system keeps from its other users. A
+// regular file that others may not read (no o+r), or a tree holding one,
+// read outside the home directory, the temporary directories, /var/log,
+// /proc and /sys, is treated as a secret (the secret list cannot name
+// every such file). Names and sizes (ls, stat, find without -exec) are
+// not contents.
+func keptFromOthers(argv, files []string, cwd string) string {
+	if euid() != 0 || len(argv) == 0 {
+		return ""
+	}
+	if in, ok := sudoInner(argv); ok && len(in) > 0 {
+		argv = in // sudo as root: what it runs reads
+	}
+	prog := filepath.Base(argv[0])
+	if metadataOnly(prog) && !(prog == "find" && slices.ContainsFunc(argv, func(a string) bool {
+		return a == "-exec" || a == "-execdir" || a == "-ok" || a == "-okdir"
+	})) {
+		return ""
+	}
+	h := filepath.Clean(home())
+	for _, f := range files {
+		abs := Resolve(absolute(homeWord(f), cwd), "/")
+		if !keptPlace(abs, h) {
+			continue
+		}
+		fi, err := os.Stat(abs)
+		switch {
+		case err != nil:
+		case fi.IsDir():
+			if p := keptBelow(abs, h); p != "" {
+				return "reads the tree " + f + ", which holds " + p + ", a file other users may not read: what the system keeps from them is treated as a secret"
+			}
+		case fi.Mode().IsRegular() && fi.Mode().Perm()&0o004 == 0:
+			return "reads " + f + ", which other users may not read (mode " + fi.Mode().Perm().String() +
+				"): what the system keeps from them is treated as a secret"
+		}
+	}
+	return ""
+}
+
+// euid is the judge's effective user id (a variable for nothing but
+// clarity: os.Geteuid is read once per judgement).
+var euid = os.Geteuid
+
+// keptPlace reports whether abs lies where keptFromOthers looks: not in
+// the home directory h, the temporary directories, /var/log, /proc, /sys.
+func keptPlace(abs, h string) bool {
+	if filepath.IsAbs(h) && h != "/" && Inside(abs, h) {
+		return false
+	}
+	for _, d := range []string{"/tmp", "/var/tmp", "/var/log", "/proc", "/sys", "/dev"} {
+		if Inside(abs, d) {
+			return false
+		}
+	}
+	if t := os.Getenv("TMPDIR"); filepath.IsAbs(t) && filepath.Clean(t) != "/" && Inside(abs, filepath.Clean(t)) {
+		return false
+	}
+	return true
+}
+
+// keptBelow returns a file below dir others may not read, or a directory
+// they may not enter, or "" (walking at most maxWalkEntries entries: a
+// tree larger than that counts as holding one).
+func keptBelow(dir, h string) string {
+	queue := []string{dir}
+	n := 0
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if n++; n > maxWalkEntries {
+				return d + " (the tree is too large to check)"
+			}
+			p := filepath.Join(d, e.Name())
+			if !keptPlace(p, h) || e.Type()&os.ModeSymlink != 0 {
+				continue
+			}
+			info, err := e.Info()
+			if err != nil {
+				continue
+			}
+			switch {
+			case e.IsDir() && info.Mode().Perm()&0o005 != 0o005:
+				return p
+			case e.IsDir():
+				queue = append(queue, p)
+			case e.Type().IsRegular() && info.Mode().Perm()&0o004 == 0:
+				return p
+			}
+		}
+	}
+	return ""
+}
+
 // unreadableBelow returns a directory or file below dir (dir included)
 // this user cannot read, or "", walking at most maxWalkEntries entries (a
 // tree larger than that counts as holding one).
@@ -243,7 +345,7 @@ func metadataOnly(s string) bool {
 	switch s {
 	case "ls", "stat", "du", "test", "[", "realpath", "readlink", "wc", "find", "tree", "file", "basename",
 		"dirname", "cd", "md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "shasum",
-		"cksum", "b2sum", "lsof":
+		"cksum", "b2sum", "lsof", "df", "findmnt", "namei", "mountpoint":
 		return true
 	}
 	return false
