@@ -302,4 +302,13 @@ func TestRedTeamJudge3KeptFromOthers(t *testing.T) {
 		t.Fatal(err)
 	}
 	rtSafe(t, set, proj, "cat "+tmp)
+	// A project of the user's own (made under umask 077) is no system
+	// directory: its files are read as before.
+	own := filepath.Join(sys, "work", "app")
+	rtWrite(t, map[string]string{filepath.Join(own, "main.go"): "package main\n"})
+	if err := os.Chmod(filepath.Join(own, "main.go"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rtSafe(t, set, own, "cat main.go", "grep -rn main .")
+	rtNotSafe(t, set, own, "cat "+secret)
 }

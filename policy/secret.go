@@ -200,8 +200,9 @@ func rootOnlyRead(argv, files []string, cwd string) string {
 // password /etc` printed what the system keeps from its other users. A
 // regular file that others may not read (no o+r), or a tree holding one,
 // read outside the home directory, the temporary directories, /var/log,
-// /proc and /sys, is treated as a secret (the secret list cannot name
-// every such file). Names and sizes (ls, stat, find without -exec) are
+// /proc and /sys, and outside the working directory when that is not a
+// system directory (a project made under umask 027 has no o+r either), is
+// treated as a secret (the secret list cannot name every such file). Names and sizes (ls, stat, find without -exec) are
 // not contents.
 func keptFromOthers(argv, files []string, cwd string) string {
 	if euid() != 0 || len(argv) == 0 {
@@ -217,9 +218,13 @@ func keptFromOthers(argv, files []string, cwd string) string {
 		return ""
 	}
 	h := filepath.Clean(home())
+	project := Resolve(cwd, "/")
+	if project == "/" || slices.ContainsFunc(systemDirs, func(d string) bool { return Inside(project, d) }) {
+		project = "" // cd /etc && grep -r password .: a system directory is not a project
+	}
 	for _, f := range files {
 		abs := Resolve(absolute(homeWord(f), cwd), "/")
-		if !keptPlace(abs, h) {
+		if !keptPlace(abs, h) || project != "" && Inside(abs, project) {
 			continue
 		}
 		fi, err := os.Stat(abs)
@@ -236,6 +241,11 @@ func keptFromOthers(argv, files []string, cwd string) string {
 	}
 	return ""
 }
+
+// systemDirs hold the system's own files: a working directory there is
+// no project whose files are the user's own (a umask of 027 or 077 leaves
+// a project's files without o+r).
+var systemDirs = []string{"/etc", "/var", "/usr", "/boot", "/opt", "/srv", "/run", "/lib", "/lib64", "/sbin", "/bin", "/snap"}
 
 // euid is the judge's effective user id (a variable for nothing but
 // clarity: os.Geteuid is read once per judgement).
