@@ -291,7 +291,7 @@ func TestRedTeamJudge3KeptFromOthers(t *testing.T) {
 	}
 	secret := filepath.Join(sys, "etc/mysql/debian.cnf")
 	rtNotSafe(t, set, proj, "cat "+secret, "head -5 "+secret, "grep -r password "+filepath.Join(sys, "etc"),
-		"sudo cat "+secret, "cd "+filepath.Join(sys, "etc")+" && cat mysql/debian.cnf", "sed -n 1p "+secret)
+		"sudo cat "+secret, "cd /etc && cat "+secret, "sed -n 1p "+secret)
 	rtSafe(t, set, proj, "cat "+filepath.Join(sys, "etc/os-release"), "ls -la "+filepath.Join(sys, "etc/mysql"),
 		"stat "+secret, "df -h "+sys, "cat a.txt")
 	// The home and the temporary directories are the user's own: a 0600
