@@ -191,7 +191,9 @@ func TestRedTeamJudge3ToolLogins(t *testing.T) {
 		".jfrog/jfrog-cli.conf.v6", ".nuget/NuGet/NuGet.Config", ".mc/config.json", ".config/netlify/config.json",
 		".config/configstore/firebase-tools.json", ".wrangler/config/default.toml", ".supabase/access-token",
 		".aliyun/config.json", ".bundle/config", ".Xauthority", ".config/atuin/key", ".continue/config.json", ".aider.conf.yml",
-		".viminfo", ".lesshst", ".local/share/atuin/history.db"}
+		".viminfo", ".lesshst", ".local/share/atuin/history.db", "snap/firefox/common/.mozilla/firefox/p/logins.json",
+		".var/app/org.mozilla.firefox/.mozilla/firefox/p/key4.db", "Library/Keychains/login.keychain-db",
+		"Library/Cookies/Cookies.binarycookies"}
 	var cmds []string
 	for _, f := range files {
 		rtWrite(t, map[string]string{filepath.Join(home, f): "token = 8f14e45fceea167a5a36dedd4bea2543\n"})

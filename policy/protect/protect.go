@@ -176,6 +176,11 @@ var defaultList = [...]struct {
 			"/etc/ppp/pap-secrets", "/etc/ssl/private"}},
 	{Secret, whyBrowser, nil, []string{"~/.mozilla", "~/.config/google-chrome", "~/.config/chromium",
 		"~/.config/BraveSoftware"}},
+	// The same profiles where snap and flatpak keep them, and macOS's.
+	{Secret, whyBrowser, nil, []string{".mozilla/firefox", "~/snap/chromium/common/chromium",
+		"~/.var/app/com.google.Chrome/config/google-chrome", "~/.var/app/org.chromium.Chromium/config/chromium",
+		"~/Library/Application Support/Google/Chrome", "~/Library/Application Support/Firefox",
+		"~/Library/Application Support/BraveSoftware", "~/Library/Cookies", "~/Library/Keychains"}},
 	{Secret, whyEnvFile, nil, []string{".env"}},
 	{Secret, whyEnvFile, []string{".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults"},
 		[]string{".env.*"}},
