@@ -193,11 +193,12 @@ func TestRedTeamJudge3ToolLogins(t *testing.T) {
 		".aliyun/config.json", ".bundle/config", ".Xauthority", ".config/atuin/key", ".continue/config.json", ".aider.conf.yml",
 		".viminfo", ".lesshst", ".local/share/atuin/history.db", "snap/firefox/common/.mozilla/firefox/p/logins.json",
 		".var/app/org.mozilla.firefox/.mozilla/firefox/p/key4.db", "Library/Keychains/login.keychain-db",
-		"Library/Cookies/Cookies.binarycookies"}
+		"Library/Cookies/Cookies.binarycookies", ".dbt/profiles.yml", ".snowsql/config", ".odbc.ini", ".passwd-s3fs",
+		".smbcredentials", ".msmtprc", ".fetchmailrc", ".config/Bitwarden CLI/data.json", ".cassandra/cqlshrc"}
 	var cmds []string
 	for _, f := range files {
 		rtWrite(t, map[string]string{filepath.Join(home, f): "token = 8f14e45fceea167a5a36dedd4bea2543\n"})
-		cmds = append(cmds, "cat ~/"+f)
+		cmds = append(cmds, "cat ~/'"+f+"'")
 	}
 	rtNotSafe(t, set, proj, append(cmds, "cat /etc/security/opasswd")...)
 	rtWrite(t, map[string]string{filepath.Join(home, ".ssh/known_hosts"): "host ssh-ed25519 AAAA\n", filepath.Join(home, ".config/gh/config.yml"): "editor: vim\n"})

@@ -205,7 +205,10 @@ var defaultList = [...]struct {
 		"~/.config/cachix", "~/.nuget/NuGet/NuGet.Config", "~/.config/NuGet/NuGet.Config", "~/.mc/config.json",
 		"~/.config/netlify", "~/.config/configstore/firebase-tools.json", "~/.wrangler", "~/.config/.wrangler",
 		"~/.supabase", "~/.aliyun", "~/.bundle/config", "~/.Xauthority", "~/.config/atuin/key", "~/.continue",
-		"~/.aider.conf.yml"}},
+		"~/.aider.conf.yml", "~/.config/Bitwarden CLI", "~/.linode-cli", "~/.config/linode-cli", "~/.config/scw",
+		"~/.railway", "~/.snowsql/config", "~/.dbt/profiles.yml", "~/.odbc.ini", "~/.influxdbv2/configs",
+		"~/.cassandra/cqlshrc", "~/.passwd-s3fs", "~/.smbcredentials", "~/.msmtprc", "~/.fetchmailrc",
+		"~/.expo/state.json", "~/Library/Preferences/.wrangler"}},
 	{Secret, "editor and pager histories hold what was typed and yanked", nil, []string{"~/.viminfo", "~/.lesshst",
 		"~/.local/state/nvim/shada", "~/.local/share/nvim/shada", "~/.local/share/atuin"}},
 }
