@@ -315,3 +315,28 @@ func TestRedTeamJudge3KeptFromOthers(t *testing.T) {
 	rtSafe(t, set, own, "cat main.go", "grep -rn main .")
 	rtNotSafe(t, set, own, "cat "+secret)
 }
+
+// The agents' read tools (Claude Code's Read) as root: a file in a system
+// directory that other users may not read is a secret there too.
+func TestRedTeamJudge3KeptFromOthersRead(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("guard runs as root only where the test does: this user is not root")
+	}
+	dir, err := os.MkdirTemp("/opt", ".guard-kept-") // a system directory
+	if err != nil {
+		t.Skip("cannot make a directory in /opt: ", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	secret, open := filepath.Join(dir, "app.cnf"), filepath.Join(dir, "README")
+	rtWrite(t, map[string]string{secret: "password = s3cr3t\n", open: "hello\n"})
+	if err := os.Chmod(secret, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	home := t.TempDir()
+	if d, _ := policy.DecideRead([]string{secret}, policy.Suggest, nil, home); d.Action == policy.Run {
+		t.Errorf("Read %s (0640, root): %s, want asked", secret, d.Action)
+	}
+	if d, _ := policy.DecideRead([]string{open}, policy.Suggest, nil, home); d.Action != policy.Run {
+		t.Errorf("Read %s (0644): %s (%s), want run", open, d.Action, d.Reason)
+	}
+}

@@ -242,6 +242,21 @@ func keptFromOthers(argv, files []string, cwd string) string {
 	return ""
 }
 
+// keptSystemFile is keptFromOthers for an agent's read tool (Claude Code's
+// Read, Gemini's read_file), which names no working directory: as root, a
+// regular file in a system directory (systemDirs, not /var/log or /var/tmp)
+// that other users may not read is a secret.
+func keptSystemFile(abs string) string {
+	if euid() != 0 || !slices.ContainsFunc(systemDirs, func(d string) bool { return Inside(abs, d) }) ||
+		!keptPlace(abs, filepath.Clean(home())) {
+		return ""
+	}
+	if fi, err := os.Stat(abs); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o004 == 0 {
+		return "a file other users may not read (mode " + fi.Mode().Perm().String() + "): what the system keeps from them"
+	}
+	return ""
+}
+
 // systemDirs hold the system's own files: a working directory there is
 // no project whose files are the user's own (a umask of 027 or 077 leaves
 // a project's files without o+r).
