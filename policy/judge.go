@@ -244,6 +244,9 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 		if v.Secret == "" && readsFiles {
 			v.Secret = keptFromOthers(argv, r.Reads(), cwd)
 		}
+		if v.Secret == "" && readsFiles {
+			v.Secret = archiveRead(&r, argv, cwd)
+		}
 		if v.Secret == "" && filepath.Base(argv[0]) == "yq" {
 			if secret, why := yqJudge(&r, cwd); secret != "" {
 				v.Secret = secret

@@ -340,3 +340,29 @@ func TestRedTeamJudge3KeptFromOthersRead(t *testing.T) {
 		t.Errorf("Read %s (0644): %s (%s), want run", open, d.Action, d.Reason)
 	}
 }
+
+// A tar archive holds its members as they are: `cat backup.tar`, `strings
+// backup.tar` printed the .env and the AWS key it held, and zcat, bzcat and
+// zgrep print a compressed one's (a gzip of one file names it in its
+// header). The listers (tar -t, gzip -l) print names only.
+func TestRedTeamJudge3ArchiveMembers(t *testing.T) {
+	if _, err := exec.LookPath("tar"); err != nil {
+		t.Skip("tar is not installed")
+	}
+	set, home, proj := rtLab(t)
+	src := filepath.Join(t.TempDir(), "src")
+	rtWrite(t, map[string]string{filepath.Join(src, ".env"): "DB_PASSWORD=hunter2\n", filepath.Join(src, "readme"): "hi\n"})
+	rtRun(t, proj, "tar -cf backup.tar -C "+src+" . && tar -czf backup.tar.gz -C "+src+" . && tar -cjf backup.tar.bz2 -C "+src+
+		" . && gzip -c "+filepath.Join(src, ".env")+" > envcopy.gz && tar -cf clean.tar -C "+src+" readme && gzip -c "+
+		filepath.Join(src, "readme")+" > r.gz && tar -cf aws.tar -C "+home+" .aws")
+	if out := rtRun(t, proj, "cat backup.tar"); !strings.Contains(out, "hunter2") {
+		t.Fatalf("cat backup.tar did not print the member (the class's premise): %q", out)
+	}
+	rtNotSafe(t, set, proj, "cat backup.tar", "strings backup.tar", "head -c 4000 backup.tar", "xxd backup.tar", "cat *.tar",
+		"zcat backup.tar.gz", "zgrep -a x backup.tar.gz", "bzcat backup.tar.bz2", "zcat envcopy.gz", "cat aws.tar")
+	rtSafe(t, set, proj, "cat clean.tar", "zcat r.gz", "tar -tf backup.tar", "tar -tzf backup.tar.gz", "tar tvf backup.tar",
+		"gzip -l envcopy.gz", "ls -la backup.tar")
+	if d, _ := policy.DecideRead([]string{filepath.Join(proj, "backup.tar")}, policy.Suggest, nil, home); d.Action == policy.Run {
+		t.Errorf("Read backup.tar: %s, want asked", d.Action)
+	}
+}

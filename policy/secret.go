@@ -376,6 +376,61 @@ func metadataOnly(s string) bool {
 	return false
 }
 
+// archiveLister reports whether argv lists an archive's members (tar -t,
+// unzip -l, zipinfo, gzip -l/-t, 7z l/t, jar tf, ar t, dpkg-deb -c/-I):
+// names and sizes, not what the members hold, so an archive holding a
+// secret member (archive.go) is not a secret read for it.
+func archiveLister(argv []string) bool {
+	if len(argv) < 2 {
+		return false
+	}
+	words := argv[1:]
+	has := func(opts ...string) bool {
+		return slices.ContainsFunc(words, func(w string) bool { return slices.Contains(opts, w) })
+	}
+	first := ""
+	for _, w := range words {
+		if !strings.HasPrefix(w, "-") {
+			first = w
+			break
+		}
+	}
+	switch filepath.Base(argv[0]) {
+	case "tar":
+		list := false
+		for i, w := range words {
+			bundle := strings.HasPrefix(w, "-") && !strings.HasPrefix(w, "--") || i == 0 && !strings.HasPrefix(w, "-")
+			switch {
+			case w == "--list":
+				list = true
+			case w == "--extract" || w == "--get" || w == "--create" || w == "--append" || w == "--update" ||
+				w == "--diff" || w == "--compare" || w == "--delete" || w == "--concatenate" || w == "--catenate":
+				return false
+			case bundle && strings.ContainsAny(strings.TrimPrefix(w, "-"), "xcrudA"):
+				return false
+			case bundle && strings.ContainsRune(w, 't'):
+				list = true
+			}
+		}
+		return list
+	case "zipinfo":
+		return true
+	case "gzip", "pigz":
+		return has("-l", "--list", "-t", "--test", "-lv") && !has("-d", "-c", "--decompress", "--stdout", "-dc", "-cd")
+	case "unzip":
+		return has("-l", "-v", "-t", "-Z", "-lv", "-tq") && !has("-p", "-c")
+	case "7z", "7za", "7zz":
+		return first == "l" || first == "t"
+	case "jar":
+		return first == "tf" || first == "tvf"
+	case "ar":
+		return first == "t" || first == "tv"
+	case "dpkg-deb":
+		return has("-c", "--contents", "-I", "--info")
+	}
+	return false
+}
+
 func secretGlob(pattern, cwd string) string {
 	abs := globAbsolute(pattern, cwd)
 	matches, ok := shellGlob(abs)
