@@ -2,6 +2,7 @@ package policy
 
 import (
 	"archive/tar"
+	"archive/zip"
 	"bytes"
 	"compress/bzip2"
 	"compress/gzip"
@@ -17,7 +18,8 @@ import (
 // backup.tar`, `strings backup.tar` or `grep -a KEY backup.tar` print a
 // member named .env or .aws/credentials whole; gzip and bzip2 streams (zcat,
 // bzcat, zgrep) print it once decompressed, and a gzip stream of one file
-// names it in its header (gzip keeps the original name). archiveSecret
+// names it in its header (gzip keeps the original name); a zip's stored
+// members are there as they are too. archiveSecret
 // lists those names and checks them against the secret list, as unzip -p's
 // central directory is (hidden.go). xz, zstd and lzip streams are not
 // looked into (no reader in Go's standard library): a limit.
@@ -84,6 +86,22 @@ func archiveSecret(abs string, head []byte) string {
 		return streamSecret(abs, func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) })
 	case len(head) > 3 && head[0] == 'B' && head[1] == 'Z' && head[2] == 'h':
 		return streamSecret(abs, func(r io.Reader) (io.Reader, error) { return bzip2.NewReader(r), nil })
+	case len(head) > 4 && bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		// A zip's stored members are there as they are (cat), and zcat
+		// decompresses its first one.
+		zr, err := zip.OpenReader(abs)
+		if err != nil {
+			return ""
+		}
+		defer zr.Close()
+		for i, f := range zr.File {
+			if i >= maxArchiveMembers {
+				return "an archive of more than " + strconv.Itoa(maxArchiveMembers) + " members, too many to check for secrets"
+			}
+			if why := memberSecret(f.Name); why != "" {
+				return why
+			}
+		}
 	}
 	return ""
 }

@@ -362,6 +362,11 @@ func TestRedTeamJudge3ArchiveMembers(t *testing.T) {
 		"zcat backup.tar.gz", "zgrep -a x backup.tar.gz", "bzcat backup.tar.bz2", "zcat envcopy.gz", "cat aws.tar")
 	rtSafe(t, set, proj, "cat clean.tar", "zcat r.gz", "tar -tf backup.tar", "tar -tzf backup.tar.gz", "tar tvf backup.tar",
 		"gzip -l envcopy.gz", "ls -la backup.tar")
+	if _, err := exec.LookPath("zip"); err == nil {
+		rtRun(t, src, "zip -q -0 "+filepath.Join(proj, "stored.zip")+" .env readme && zip -q "+filepath.Join(proj, "clean.zip")+" readme")
+		rtNotSafe(t, set, proj, "cat stored.zip", "strings stored.zip")
+		rtSafe(t, set, proj, "cat clean.zip", "unzip -l stored.zip", "zipinfo stored.zip")
+	}
 	if d, _ := policy.DecideRead([]string{filepath.Join(proj, "backup.tar")}, policy.Suggest, nil, home); d.Action == policy.Run {
 		t.Errorf("Read backup.tar: %s, want asked", d.Action)
 	}
