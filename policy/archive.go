@@ -8,6 +8,7 @@ import (
 	"compress/gzip"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -28,8 +29,8 @@ import (
 // argv run in cwd) prints from inside an archive, or "": nothing for the
 // archive listers (tar -t, unzip -l...), which print names only.
 func archiveRead(r *Result, argv []string, cwd string) string {
-	if r.Exec == nil || archiveLister(argv) || metadataOnly(r.Exec.Program) {
-		return ""
+	if r.Exec == nil || archiveLister(argv) || metadataOnly(r.Exec.Program) || filepath.Base(r.Exec.Program) == "unzip" {
+		return "" // unzip -p prints the members it names: unzipPrinted (hidden.go) checks those
 	}
 	for _, f := range r.Reads() {
 		paths := []string{absolute(homeWord(f), cwd)}
