@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"guard/internal/safefile"
 )
@@ -32,12 +33,25 @@ func archiveRead(r *Result, argv []string, cwd string) string {
 	if r.Exec == nil || archiveLister(argv) || metadataOnly(r.Exec.Program) || filepath.Base(r.Exec.Program) == "unzip" {
 		return "" // unzip -p prints the members it names: unzipPrinted (hidden.go) checks those
 	}
+	var seen map[string]bool
 	for _, f := range r.Reads() {
+		if seen[f] {
+			continue
+		}
+		if seen == nil {
+			seen = map[string]bool{}
+		}
+		seen[f] = true
 		paths := []string{absolute(homeWord(f), cwd)}
 		if strings.ContainsAny(f, "*?[") {
 			paths, _ = shellGlob(globAbsolute(homeWord(f), cwd))
 		}
 		for _, p := range paths {
+			// One stat (through links) before anything else: most words
+			// name no archive, or nothing at all.
+			if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() || fi.Size() < 10 {
+				continue
+			}
 			if why := archiveFile(Resolve(p, "/")); why != "" {
 				return "reads " + f + ": " + why
 			}
@@ -46,19 +60,29 @@ func archiveRead(r *Result, argv []string, cwd string) string {
 	return ""
 }
 
+// archiveMemo holds archiveFile's answers in a judgement (cleared with the
+// token scan's budget, which the decompression shares).
+var archiveMemo sync.Map
+
 // archiveFile is archiveSecret for the regular file at abs.
 func archiveFile(abs string) string {
 	if strings.HasPrefix(abs, "/proc/") || strings.HasPrefix(abs, "/sys/") || strings.HasPrefix(abs, "/dev/") {
 		return ""
 	}
-	if fi, err := os.Stat(abs); err != nil || !fi.Mode().IsRegular() || fi.Size() < 10 {
+	fi, err := os.Stat(abs)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() < 10 {
 		return ""
 	}
-	head, err := safefile.ReadHead(abs, 1024)
-	if err != nil {
-		return ""
+	key := tokenKey{abs, fi.Size(), fi.ModTime().UnixNano()}
+	if why, ok := archiveMemo.Load(key); ok {
+		return why.(string)
 	}
-	return archiveSecret(abs, head)
+	why := ""
+	if head, err := safefile.ReadHead(abs, 1024); err == nil {
+		why = archiveSecret(abs, head)
+	}
+	archiveMemo.Store(key, why)
+	return why
 }
 
 // Bounds of the look into an archive: members, and bytes decompressed.
@@ -124,7 +148,10 @@ func streamSecret(abs string, open func(io.Reader) (io.Reader, error)) string {
 	if err != nil {
 		return ""
 	}
-	lr := &io.LimitedReader{R: r, N: maxArchiveBytes}
+	// The bytes decompressed count against the judgement's scan budget.
+	budget := min(int64(maxArchiveBytes), max(0, maxTokenScanTotal-tokenScanned.Load()))
+	lr := &io.LimitedReader{R: r, N: budget}
+	defer func() { tokenScanned.Add(budget - lr.N) }()
 	head := make([]byte, 512)
 	n, _ := io.ReadFull(lr, head)
 	if !isTar(head[:n]) {
@@ -142,7 +169,8 @@ func tarSecret(r io.Reader, lr *io.LimitedReader) string {
 		h, err := tr.Next()
 		if err != nil {
 			if lr != nil && lr.N <= 0 {
-				return "an archive larger than " + strconv.Itoa(maxArchiveBytes>>20) + " MiB, too large to check for secrets"
+				return "an archive too large to check for secrets (past the judgement's " + strconv.Itoa(maxTokenScanTotal>>20) +
+					" MiB or the archive's " + strconv.Itoa(maxArchiveBytes>>20) + " MiB)"
 			}
 			return "" // its end, or no more that tar would read either
 		}

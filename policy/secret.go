@@ -218,12 +218,28 @@ func keptFromOthers(argv, files []string, cwd string) string {
 		return ""
 	}
 	h := filepath.Clean(home())
-	project := Resolve(cwd, "/")
-	if project == "/" || slices.ContainsFunc(systemDirs, func(d string) bool { return Inside(project, d) }) {
-		project = "" // cd /etc && grep -r password .: a system directory is not a project
-	}
+	project, resolved := "", false
+	var seen map[string]bool
 	for _, f := range files {
+		if seen[f] {
+			continue
+		}
+		if seen == nil {
+			seen = map[string]bool{}
+		}
+		seen[f] = true
+		// Most words name nothing there (or nothing but a plain file):
+		// one stat before the path is resolved.
+		if _, err := os.Stat(absolute(homeWord(f), cwd)); err != nil {
+			continue
+		}
 		abs := Resolve(absolute(homeWord(f), cwd), "/")
+		if !resolved {
+			resolved, project = true, Resolve(cwd, "/")
+			if project == "/" || slices.ContainsFunc(systemDirs, func(d string) bool { return Inside(project, d) }) {
+				project = "" // cd /etc && grep -r password .: a system directory is not a project
+			}
+		}
 		if !keptPlace(abs, h) || project != "" && Inside(abs, project) {
 			continue
 		}

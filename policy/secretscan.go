@@ -459,6 +459,7 @@ type tokenKey struct {
 func resetTokenBudget() {
 	tokenScanned.Store(0)
 	tokenMemo.Clear()
+	archiveMemo.Clear()
 }
 
 // tokenStarts are literal beginnings of every form tokenInFile matches: the
