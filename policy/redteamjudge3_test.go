@@ -371,3 +371,18 @@ func TestRedTeamJudge3ArchiveMembers(t *testing.T) {
 		t.Errorf("Read backup.tar: %s, want asked", d.Action)
 	}
 }
+
+// Environment files named for their use (prod.env, Compose's env_file,
+// praDeep.env in the shared corpus) and files named for what they hold
+// (secrets.txt, passwords.txt, db.secret) were read unasked.
+func TestRedTeamJudge3SecretNames(t *testing.T) {
+	set, _, proj := rtLab(t)
+	var cmds []string
+	for _, f := range []string{"prod.env", "app.env", "config/staging.env", "secrets.txt", ".secrets", "passwords.txt", "db.secret"} {
+		rtWrite(t, map[string]string{filepath.Join(proj, f): "DB_PASSWORD=hunter2\n"})
+		cmds = append(cmds, "cat "+f, "head -n 20 "+f)
+	}
+	rtNotSafe(t, set, proj, cmds...)
+	rtWrite(t, map[string]string{filepath.Join(proj, "example.env"): "DB_PASSWORD=\n", filepath.Join(proj, "x.sample.env"): "A=\n"})
+	rtSafe(t, set, proj, "cat example.env", "cat x.sample.env", "git diff -- ':!.env'", "ls *.env")
+}

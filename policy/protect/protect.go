@@ -184,6 +184,12 @@ var defaultList = [...]struct {
 	{Secret, whyEnvFile, nil, []string{".env"}},
 	{Secret, whyEnvFile, []string{".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults"},
 		[]string{".env.*"}},
+	// env_file names Compose and systemd users give them (prod.env), and
+	// files named for what they hold.
+	{Secret, whyEnvFile, []string{"example.env", "sample.env", "template.env", "defaults.env", "default.env", "*.example.env",
+		"*.sample.env", "*.template.env", ":*"}, []string{"?*.env"}},
+	{Secret, whyToken, nil, []string{".secrets", "secrets.txt", "*.secret", "*.secrets", "passwords.txt", "password.txt",
+		".passwords"}},
 	{Secret, whyKeyFile, nil, []string{"*.pem", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore", "*.ppk", "*.keytab"}},
 	{Secret, "a password database, or infrastructure state holding the resources' passwords", nil, []string{"*.kdbx",
 		".htpasswd", "*.tfstate", "*.tfstate.backup", "client_secret*.json"}},
