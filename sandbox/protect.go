@@ -23,8 +23,10 @@ func Protect(p *Profile, l *protect.List, home string) {
 	// the project a "temporary directory", never scanned (its .env readable).
 	tmp := []string{"/", "/tmp", "/var/tmp", "/dev/shm"}
 	var scan []string
-	for _, r := range p.WritableRoots {
+	roots := make([]string, len(p.WritableRoots))
+	for i, r := range p.WritableRoots {
 		r = filepath.Clean(r)
+		roots[i] = r
 		skip := false
 		for _, t := range tmp {
 			skip = skip || r == t
@@ -49,8 +51,11 @@ func Protect(p *Profile, l *protect.List, home string) {
 	// the command's whole world: such a value is not a credential's place.
 	for _, e := range l.EnvSecretPaths(os.Getenv) {
 		wide := home != "" && within(home, e)
-		for _, r := range p.WritableRoots {
-			wide = wide || within(filepath.Clean(r), e)
+		for _, r := range roots {
+			if wide {
+				break
+			}
+			wide = within(r, e)
 		}
 		if !wide {
 			p.Unreadable = append(p.Unreadable, e)
