@@ -133,6 +133,14 @@
 // protect's list, resolved for the roots as they are at start (the resolved git
 // directory, core.hooksPath, embedded bare repositories, names at any depth
 // within protect.ScanDepth levels of each root but temporary directories).
+// ProtectCached (the gate's way) keeps that result in guard's cache
+// directory and uses it again while stat(2) of every directory the
+// resolution listed or looked a name up in, and of every file it read,
+// gives what it gave then (plancache_linux.go: a change time cannot be set
+// back; an entry is written only when nothing it depends on changed in the
+// two seconds before, no symbolic link was followed, every path is on a
+// local file system, and only in a directory of the caller's that no one
+// else can write, which the gate keeps read-only inside the sandbox).
 //
 // Non-root users: unshare(CLONE_NEWUSER), which would give them a mount
 // namespace, needs a single-threaded process, and a Go program never is one.
@@ -343,7 +351,9 @@
 // even in that figure. The lists add: Protect's resolution (one listing of each
 // directory where the list looks for 8 or more names, as home and ~/.config, a
 // stat per listed credential that may exist, up to protect.ScanDirs
-// directory listings in the roots, four git config reads), a read-only bind per
+// directory listings in the roots, four git config reads; with the plan
+// cache, a stat(2) of each path that resolution looked at instead: 0.23
+// against 0.66 ms cold, for make bench's repository and home), a read-only bind per
 // protected path, a /dev/null bind per secret file and a tmpfs per secret
 // directory with mounts, and without them the Landlock read rules around the
 // secrets, one per entry of each directory on the way
