@@ -352,6 +352,12 @@ func (b *fdBatch) close(fd int) {
 func (b *fdBatch) flush() {
 	fds := b.fds[:b.n]
 	b.n = 0
+	closeRuns(fds)
+}
+
+// closeRuns closes fds (sorting them): each run of consecutive numbers is
+// one close_range(2).
+func closeRuns(fds []int) {
 	slices.Sort(fds)
 	for i := 0; i < len(fds); {
 		j := i + 1

@@ -44,11 +44,7 @@ func readOnlyMounts(tops []root, pins, readOnly []string, links map[string]bool,
 	// Detached copies of the roots, taken before anything is read-only: each keeps
 	// the flags of the mounts it copies (a read-only submount stays read-only).
 	trees := make([]int, 0, len(tops))
-	defer func() {
-		for _, fd := range trees {
-			unix.Close(fd)
-		}
-	}()
+	defer func() { closeRuns(trees) }()
 	copied := tops[:0:0]
 	for _, r := range tops {
 		fd, err := unix.OpenTree(unix.AT_FDCWD, r.path, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_RECURSIVE)
