@@ -85,13 +85,33 @@ func ProtectCached(p *Profile, l *protect.List, home, dir string) {
 
 // planKey hashes what Protect's result depends on besides the file system.
 func planKey(p *Profile, l *protect.List, home string) (key [32]byte, ok bool) {
+	// Hashed through a small buffer: a large one costs more in fresh pages
+	// than the hashing itself.
 	h := sha256.New()
-	var b []byte
+	b := make([]byte, 0, 1024)
+	flush := func() {
+		h.Write(b)
+		b = b[:0]
+	}
 	str := func(s string) {
+		if len(b)+binary.MaxVarintLen64+len(s) > cap(b) {
+			flush()
+			if len(s) > cap(b)/2 {
+				b = binary.AppendUvarint(b, uint64(len(s)))
+				flush()
+				h.Write([]byte(s))
+				return
+			}
+		}
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
-	num := func(n uint64) { b = binary.AppendUvarint(b, n) }
+	num := func(n uint64) {
+		if len(b)+binary.MaxVarintLen64 > cap(b) {
+			flush()
+		}
+		b = binary.AppendUvarint(b, n)
+	}
 	str(planMagic)
 	var st unix.Stat_t
 	if unix.Stat("/proc/self/exe", &st) != nil {
@@ -135,12 +155,8 @@ func planKey(p *Profile, l *protect.List, home string) (key [32]byte, ok bool) {
 		for _, x := range e.Except {
 			str(x)
 		}
-		if len(b) > 32<<10 {
-			h.Write(b)
-			b = b[:0]
-		}
 	}
-	h.Write(b)
+	flush()
 	h.Sum(key[:0])
 	return key, true
 }
