@@ -78,7 +78,7 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 		if listNames(l, h.path) {
 			continue // the caller's list names that home already (the gate adds the account's own)
 		}
-		prot, sec := l.ResolveWatched(p.WritableRoots, nil, h.path, w)
+		prot, sec := l.ResolveHome(p.WritableRoots, h.path, w)
 		for _, f := range prot {
 			p.ReadOnly = append(p.ReadOnly, f.Path)
 		}

@@ -115,6 +115,20 @@ func (w *Watch) MarkUnsure() {
 // ResolveWatched is Resolve, recording in w (when not nil) what its result
 // depends on.
 func (l *List) ResolveWatched(roots, scan []string, home string, w *Watch) (protected, secrets []Found) {
+	return l.resolve(roots, scan, home, w, false)
+}
+
+// ResolveHome is ResolveWatched for another account's home that is in use
+// (it holds a root, the working directory or a path the environment names),
+// after ResolveWatched for the user's own: the "~/" entries applied to it,
+// and the roots' git directories with its git config (core.hooksPath of a
+// git run later with that home). The absolute entries are the same for
+// every home and are not looked at again.
+func (l *List) ResolveHome(roots []string, home string, w *Watch) (protected, secrets []Found) {
+	return l.resolve(roots, nil, home, w, true)
+}
+
+func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly bool) (protected, secrets []Found) {
 	r := &resolver{l: l, home: home, roots: roots, seen: make(map[string]bool, 32), budget: ScanDirs,
 		byLast: make(map[string][]int, 64), comp: map[int]*compiled{}, below: make(map[string]int, 64),
 		names: map[string][]string{}, gitDone: map[string]bool{}, w: w}
@@ -122,6 +136,9 @@ func (l *List) ResolveWatched(roots, scan []string, home string, w *Watch) (prot
 	// depth, and for "~/" ones without a home).
 	abss := make([]string, len(l.Entries))
 	for i := range l.Entries {
+		if homeOnly && !strings.HasPrefix(l.Entries[i].Pattern, "~/") {
+			continue // "" : not looked up, nor counted below
+		}
 		abss[i], _ = Anchored(l.Entries[i].Pattern, home)
 	}
 	// How many names the anchored entries look for in each directory: one
@@ -144,7 +161,7 @@ func (l *List) ResolveWatched(roots, scan []string, home string, w *Watch) (prot
 		e := &l.Entries[i]
 		abs := abss[i]
 		if abs == "" {
-			if strings.HasPrefix(e.Pattern, "~/") {
+			if strings.HasPrefix(e.Pattern, "~/") || homeOnly {
 				continue
 			}
 			// Matches at any depth: the scan looks at names matching its last component.
