@@ -221,6 +221,7 @@ func savePlan(file string, key [32]byte, p *Profile, w *protect.Watch, start tim
 	slices.Sort(paths)
 	deps := make([]planDep, 0, len(paths))
 	limit := start.Add(-planRacy)
+	local := map[uint64]bool{} // by device: one statfs(2) each
 	for _, x := range paths {
 		for _, how := range []uint8{protect.WatchStat, protect.WatchLstat} {
 			if w.Paths[x]&how == 0 {
@@ -228,7 +229,15 @@ func savePlan(file string, key [32]byte, p *Profile, w *protect.Watch, start tim
 			}
 			out, changed, exists := statOf(x, how)
 			if exists {
-				if changed.IsZero() || changed.After(limit) || !localFS(x) {
+				if changed.IsZero() || changed.After(limit) {
+					return
+				}
+				isLocal, known := local[out.dev]
+				if !known {
+					isLocal = localFS(x)
+					local[out.dev] = isLocal
+				}
+				if !isLocal {
 					return
 				}
 			} else if out.errno != uint64(unix.ENOENT) && out.errno != uint64(unix.ENOTDIR) && out.errno != uint64(unix.EACCES) {
