@@ -314,7 +314,7 @@ func newEnvMatcher(l *List) envMatcher {
 				e.kind, e.s = suffix, p[1:]
 			case p[len(p)-1] == '*' && !strings.ContainsAny(p[:len(p)-1], meta):
 				e.kind, e.s = prefix, p[:len(p)-1]
-			case strings.Count(p, "*") == 1 && strings.IndexAny(p, `?[\`) < 0:
+			case strings.Count(p, "*") == 1 && !strings.ContainsAny(p, `?[\`):
 				i := strings.IndexByte(p, '*')
 				e.split, e.s, e.suf = true, p[:i], p[i+1:]
 			}
