@@ -198,9 +198,7 @@ func TestPlanCachePlanted(t *testing.T) {
 			os.Chmod(filepath.Dir(entry), 0o777)
 		}},
 		{"another user's file", func() {
-			if os.Geteuid() != 0 {
-				t.Skip("needs root to give a file away")
-			}
+			requireRoot(t, "giving a file to another user needs root")
 			os.WriteFile(entry, forged, 0o600)
 			os.Chown(entry, 65534, 65534)
 		}},
