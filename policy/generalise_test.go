@@ -560,6 +560,18 @@ func TestGeneralClasses(t *testing.T) {
 		{"grep -rlo OPENAI_API_KEY x.log", true},
 		{"grep -rn -e OPENAI_API_KEY -l x.log", true},
 		{"grep -A1 -l OPENAI_API_KEY x.log", true},
+		// A search for nothing but a credential's key, in any case and format.
+		{"grep -i password src/app.properties", false},
+		{`grep -r "password" /etc/app/`, false},
+		{`grep -rn "db_password\s*=" config`, false},
+		{`rg -n 'apiKey:' src`, false},
+		{`grep -E "^spring.datasource.password|token" x.yml`, false},
+		{`grep -n "secret\|host" x.ini`, false},
+		{`grep "Failed password" /var/log/auth.log`, true},
+		{`grep -rn "resetPassword(" src`, true},
+		{`grep -rn "tokenize" src`, true},
+		{`grep -rl password src`, true},
+		{`grep -c "password" x.log`, true},
 	} {
 		v := set.Judge([]string{"bash", "-c", c.cmd}, dir)
 		d := policy.Decide(&v, policy.Suggest, []string{dir})
