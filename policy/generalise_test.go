@@ -574,6 +574,9 @@ func TestGeneralClasses(t *testing.T) {
 		{`grep -rn "tokenize" src`, true},
 		{`grep -rl password src`, true},
 		{`grep -c "password" x.log`, true},
+		{`cat x.log | grep -i "password\|token"`, true},
+		{`grep -ri password`, false},
+		{`cat x.log | rg -i password`, false},
 	} {
 		v := set.Judge([]string{"bash", "-c", c.cmd}, dir)
 		d := policy.Decide(&v, policy.Suggest, []string{dir})

@@ -375,8 +375,23 @@ func secretSearch(r *Result) string {
 			return why
 		}
 	}
+	// A grep that reads only its standard input narrows what the command
+	// before it printed, which was judged on its own.
+	files := r.Exec.Program != "grep" && r.Exec.Program != "egrep" && r.Exec.Program != "fgrep"
+	for _, f := range r.Exec.Flags {
+		files = files || f.Name == "-r" || f.Name == "-R" || f.Name == "--recursive" || f.Name == "--dereference-recursive"
+	}
+	for _, a := range r.Exec.Args {
+		files = files || a.Type.Kind == TypeReadableFile
+	}
+	for _, o := range r.Exec.Opts {
+		files = files || o.Type.Kind == TypeReadableFile
+	}
 	for _, v := range values {
 		if why := secretShape(v); why != "" {
+			return why
+		}
+		if why := credentialSearch(v); why != "" && files {
 			return why
 		}
 		for _, tok := range strings.FieldsFunc(v, func(c rune) bool {

@@ -85,9 +85,6 @@ func secretShape(pattern string) string {
 			i = at + 1
 		}
 	}
-	if why := credentialSearch(pattern); why != "" {
-		return why
-	}
 	lower := strings.ToLower(pattern)
 	for _, s := range secretSettings {
 		s = strings.ToLower(s)
