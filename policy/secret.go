@@ -249,6 +249,15 @@ func metadataOnly(s string) bool {
 	return false
 }
 
+// certFieldsOnly reports whether r is `openssl x509`, which prints a
+// certificate's fields or the certificate itself, never a private key the
+// same file may hold (`openssl x509 -in cert.pem -noout -dates`): the -in
+// file is read, not printed, as ls reads what a file is. The spec declares
+// none of x509's options that write or sign.
+func certFieldsOnly(r *Result) bool {
+	return r.Exec.Program == "openssl" && len(r.Exec.Args) > 0 && r.Exec.Args[0].Type.Literal == "x509"
+}
+
 func secretGlob(pattern, cwd string) string {
 	abs := absolute(pattern, cwd)
 	matches, _ := filepath.Glob(abs)
@@ -283,14 +292,36 @@ func secretGlob(pattern, cwd string) string {
 			return "" // the directory is there: its matches are what the shell will see
 		}
 	}
+	// The directory is not there yet: what the glob could name there, the
+	// glob's own spelling and every secret's name it matches, each judged
+	// as a whole path, so that a name secret only under another directory
+	// (~/.m2/settings.xml, ~/.docker/config.json) does not count in this one
+	// (target/surefire-reports/*.xml), and any name counts in a directory
+	// that is secret as a whole (~/.kube/*).
+	dir := filepath.Dir(abs)
+	if strings.ContainsAny(dir, "*?[") {
+		dir = ""
+	}
+	own := strings.NewReplacer("*", "x", "?", "x").Replace(last)
+	if dir != "" && !strings.Contains(own, "[") {
+		if e := secrets().Secret(filepath.Join(dir, own), home()); e != nil && e.Kind == protect.Secret {
+			return "reads " + pattern + ", which can name " + filepath.Join(dir, own) + " (" + e.Reason + ")"
+		}
+	}
 	for _, e := range secrets().Entries {
 		if e.Kind != protect.Secret {
 			continue
 		}
 		name := strings.ReplaceAll(filepath.Base(e.Pattern), "*", "x")
-		if ok, _ := filepath.Match(last, name); ok && !hidden(name) && !excepted(e.Except, name) {
-			return "reads " + pattern + ", which can name " + name + " (" + e.Reason + ")"
+		if ok, _ := filepath.Match(last, name); !ok || hidden(name) || excepted(e.Except, name) {
+			continue
 		}
+		if dir != "" {
+			if s := secrets().Secret(filepath.Join(dir, name), home()); s == nil || s.Kind != protect.Secret {
+				continue
+			}
+		}
+		return "reads " + pattern + ", which can name " + name + " (" + e.Reason + ")"
 	}
 	return ""
 }
@@ -410,7 +441,7 @@ func secretRead(r *Result, cwd string) string {
 	if why := secretSearch(r); why != "" {
 		return why
 	}
-	if r.Exec == nil || metadataOnly(r.Exec.Program) {
+	if r.Exec == nil || metadataOnly(r.Exec.Program) || certFieldsOnly(r) {
 		return ""
 	}
 	for _, o := range r.Exec.Opts {
