@@ -469,6 +469,11 @@ func envDump(argv []string) string {
 		return ""
 	}
 	const dump = "prints the environment, which holds API keys and tokens"
+	switch filepath.Base(argv[0]) {
+	case "env", "printenv", "set", "export", "declare", "typeset", "compgen":
+	default:
+		return "" // the arguments of any other program are not looked at
+	}
 	var names []string
 	opts := map[string]bool{}
 	for _, a := range argv[1:] {

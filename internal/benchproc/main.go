@@ -58,9 +58,12 @@ func main() {
 	defer os.RemoveAll(tmp)
 
 	built := filepath.Join(tmp, "execonly")
-	build := exec.Command("go", "build", "-o", built, "./internal/benchproc/execonly")
-	build.Stderr = os.Stderr
-	check(build.Run())
+	libs := filepath.Join(tmp, "libsonly")
+	for out, pkg := range map[string]string{built: "./internal/benchproc/execonly", libs: "./internal/benchproc/libsonly"} {
+		build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, pkg)
+		build.Stderr = os.Stderr
+		check(build.Run())
+	}
 
 	// Every binary runs from a copy that is then dropped from the page cache,
 	// so that its first exec reads it back, as after a reboot. How a binary
@@ -70,6 +73,7 @@ func main() {
 	bin := filepath.Join(tmp, "bin")
 	check(os.Mkdir(bin, 0o755))
 	floor := copyEvicted(built, bin)
+	libs = copyEvicted(libs, bin)
 	guard = copyEvicted(guard, bin)
 	shims := filepath.Join(tmp, "shims")
 	check(os.Mkdir(shims, 0o755))
@@ -105,6 +109,7 @@ func main() {
 			env: []string{"CLAUDE_PROJECT_DIR=" + work}},
 		{name: "guard sh -c 'ls | wc -l'", guard: []string{guard, "sh", "-c", "ls | wc -l"}, floor: []string{floor, "/bin/sh", "-c", "ls | wc -l"}, target: 1.20},
 		{name: "guard -- bash -c 'ls'", guard: []string{guard, "--", "bash", "-c", "ls"}, floor: []string{floor, "bash", "-c", "ls"}, target: 1.20},
+		{name: "exec-only program linked with guard's libraries, pwd", guard: []string{libs, "pwd"}, floor: []string{floor, "pwd"}},
 		{name: "guard --mode suggest -- pwd", guard: []string{guard, "--mode", "suggest", "--", "pwd"}, floor: []string{floor, "pwd"}, target: 1.15},
 		{name: "shim: ls", guard: []string{filepath.Join(shims, "ls")}, floor: []string{floor, "ls"}, target: 1.12},
 		{name: "guard --mode full-auto -- pwd", guard: []string{guard, "--mode", "full-auto", "--", "pwd"}, floor: []string{floor, "pwd"}, target: 1.25},
