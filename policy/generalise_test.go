@@ -155,6 +155,12 @@ func TestGeneralClasses(t *testing.T) {
 		{"hadolint Dockerfile", true},
 		{"psql -V", true},
 		{"psql -c 'select 1'", false},
+		// Arithmetic of numbers only, printed.
+		{"echo $((60*60*24))", true},
+		{`echo "total: $(( (7 + 3) % 4 ))"`, true},
+		{"echo $((x+1))", false},
+		{"echo $((a[$(id)]))", false},
+		{"cat $((1+1))", false},
 		// x509 prints a certificate's fields, never the private key a .pem may also hold.
 		{"openssl x509 -in server.pem -noout -text", true},
 		{"openssl x509 -in /etc/letsencrypt/live/x/privkey.pem -noout -dates", true},

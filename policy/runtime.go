@@ -21,7 +21,11 @@ import (
 //     judged as a path that does not exist, outside every root, so a program
 //     that would write there is asked about as any write outside the roots;
 //     >(...) is not accepted;
-//   - ${#NAME}, the length of a variable, as a whole word echo or printf prints.
+//   - ${#NAME}, the length of a variable, as a whole word echo or printf prints;
+//   - an arithmetic expansion of numbers and operators only, in a word echo or
+//     printf prints (`echo $((60*60*24))`): no name, so no variable's value
+//     (bash evaluates a name's value as an expression, which can hold a
+//     command substitution) and no assignment (fourth held-out batch).
 //
 // These words are only accepted where the command is judged (never where a
 // pipeline's first command names the files xargs reads: its output is not
@@ -49,6 +53,8 @@ func expandRunTime(c *shell.Command, d shell.Dialect, dir string, written bool) 
 				changed = true
 			case strings.HasPrefix(r, "process substitution <(") && len(reasons) == 1 && wholeProcSubst(c.Argv[i], r):
 				cp.Argv[i] = procSubstPath
+				changed = true
+			case constArith(r) && printedArg(c, i):
 				changed = true
 			case lengthParam(r) != "" && len(reasons) == 1 && strings.Trim(cp.Argv[i], `"`) == lengthParam(r) && printedArg(c, i):
 				// A whole word that echo or printf prints: elsewhere the digits
@@ -120,16 +126,31 @@ func lengthParam(r string) string {
 	return text
 }
 
-// runTimeUnverified returns unverified without "command substitution" and
-// "process substitution" when commands hold them among their dynamic words
-// (each such command is judged with them, above).
+// constArith reports whether r is an arithmetic expansion of numbers and
+// operators only: $((60*60*24)), $(( (7 + 3) % 4 )).
+func constArith(r string) bool {
+	text, ok := strings.CutPrefix(r, "arithmetic expansion ")
+	if !ok || !strings.HasPrefix(text, "$((") || !strings.HasSuffix(text, "))") || len(text) < 6 {
+		return false
+	}
+	for _, ch := range text[3 : len(text)-2] {
+		if !strings.ContainsRune("0123456789+-*/%()<>!&|^~?: \t", ch) {
+			return false
+		}
+	}
+	return true
+}
+
+// runTimeUnverified returns unverified without "command substitution",
+// "process substitution" and "arithmetic expansion" when commands hold them
+// among their dynamic words (each such command is judged with them, above).
 func runTimeUnverified(unverified string, cmds []shell.Command) string {
 	if unverified == "" {
 		return ""
 	}
 	var keep []string
 	for _, u := range strings.Split(unverified, "; ") {
-		if (u == "command substitution" || u == "process substitution") && heldByCommand(cmds, u) {
+		if (u == "command substitution" || u == "process substitution" || u == "arithmetic expansion") && heldByCommand(cmds, u) {
 			continue
 		}
 		keep = append(keep, u)
