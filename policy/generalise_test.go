@@ -155,6 +155,12 @@ func TestGeneralClasses(t *testing.T) {
 		{"hadolint Dockerfile", true},
 		{"psql -V", true},
 		{"psql -c 'select 1'", false},
+		// $(which NAME): the path which finds now.
+		{"ls -la $(which sh)", true},
+		{`stat "$(which sh)"`, true},
+		{"ls -la $(which no-such-program-here)", false},
+		{"ls $(which -a sh)", false},
+		{"rm $(which sh)", false},
 		// Arithmetic of numbers only, printed.
 		{"echo $((60*60*24))", true},
 		{`echo "total: $(( (7 + 3) % 4 ))"`, true},

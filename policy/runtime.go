@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -21,6 +23,10 @@ import (
 //     judged as a path that does not exist, outside every root, so a program
 //     that would write there is asked about as any write outside the roots;
 //     >(...) is not accepted;
+//   - $(which NAME), a whole word, is the path which finds on PATH now
+//     (`ls -la $(which python3)`): the word is judged as that path, so
+//     `cat $(which x)` is a read of that file; a NAME it does not find, or
+//     with a slash, stays unverified;
 //   - ${#NAME}, the length of a variable, as a whole word echo or printf prints;
 //   - an arithmetic expansion of numbers and operators only, in a word echo or
 //     printf prints (`echo $((60*60*24))`): no name, so no variable's value
@@ -53,6 +59,9 @@ func expandRunTime(c *shell.Command, d shell.Dialect, dir string, written bool) 
 				changed = true
 			case strings.HasPrefix(r, "process substitution <(") && len(reasons) == 1 && wholeProcSubst(c.Argv[i], r):
 				cp.Argv[i] = procSubstPath
+				changed = true
+			case len(reasons) == 1 && whichSubst(cp.Argv[i], r) != "":
+				cp.Argv[i] = whichSubst(cp.Argv[i], r)
 				changed = true
 			case constArith(r) && printedArg(c, i):
 				changed = true
@@ -124,6 +133,39 @@ func lengthParam(r string) string {
 		}
 	}
 	return text
+}
+
+// whichSubst returns the path `which NAME` prints when word is exactly the
+// command substitution $(which NAME) that reason r names (quoted or not),
+// or "": NAME a plain program name found on PATH, as which finds it (the
+// first executable regular file), the path free of blanks and glob
+// characters, which the shell would split or expand.
+func whichSubst(word, r string) string {
+	text, ok := strings.CutPrefix(r, "command substitution ")
+	if !ok || strings.Trim(word, `"`) != text || strings.Count(word, `"`)%2 != 0 {
+		return ""
+	}
+	name, ok := strings.CutPrefix(text, "$(which ")
+	if !ok || !strings.HasSuffix(name, ")") {
+		return ""
+	}
+	name = strings.TrimSuffix(name, ")")
+	if name == "" || strings.ContainsAny(name, "/ \t$`'\"\\*?[]{}~;&|<>()") || name[0] == '-' {
+		return ""
+	}
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		if !filepath.IsAbs(dir) {
+			continue // which in a relative PATH entry: another directory each time
+		}
+		p := filepath.Join(dir, name)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+			if strings.ContainsAny(p, " \t\n*?[]{}$`'\"\\") {
+				return ""
+			}
+			return p
+		}
+	}
+	return ""
 }
 
 // constArith reports whether r is an arithmetic expansion of numbers and
