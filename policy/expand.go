@@ -394,6 +394,26 @@ func longOptGlob(w string) (string, bool) {
 	return w[:eq], true
 }
 
+// literalGlobs returns globs without the words that match no file now: the
+// shell passes such a word as written (bash and sh without nullglob or
+// failglob, which a script cannot set and stay judged; zsh refuses to run
+// the command), so `ps -ef | grep [n]ginx` searches for the pattern
+// [n]ginx (fourth held-out batch). Not when an earlier command of the
+// script writes, which could create a match.
+func literalGlobs(argv []string, globs []int, dir string, written bool) []int {
+	if written || len(globs) == 0 {
+		return globs
+	}
+	var keep []int
+	for _, g := range globs {
+		matches, err := filepath.Glob(absolute(argv[g], dir))
+		if err != nil || len(matches) > 0 {
+			keep = append(keep, g)
+		}
+	}
+	return keep
+}
+
 // globsJudged is globsRead for a verdict: when sudo decided by what it
 // runs, the result is the inner command's, whose words are argv's last
 // ones; when xargs or find -exec did, the result's words are not argv's,

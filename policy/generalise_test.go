@@ -164,6 +164,13 @@ func TestGeneralClasses(t *testing.T) {
 		{"ls -la $(which no-such-program-here)", false},
 		{"ls $(which -a sh)", false},
 		{"rm $(which sh)", false},
+		// A glob that matches nothing now is passed as written.
+		{"ps -ef | grep [n]ginx", true},
+		{"find . -name *.nomatch", true},
+		{"ps -ef | grep [x].log", false}, // it matches x.log here: grep x.log
+		{"grep x [x].log", true},
+		{"touch [a] && grep y [b]", false},
+		{"rm -rf [n]omatch", false},
 		// Arithmetic of numbers only, printed.
 		{"echo $((60*60*24))", true},
 		{`echo "total: $(( (7 + 3) % 4 ))"`, true},
