@@ -399,7 +399,9 @@ func longOptGlob(w string) (string, bool) {
 // failglob, which a script cannot set and stay judged; zsh refuses to run
 // the command), so `ps -ef | grep [n]ginx` searches for the pattern
 // [n]ginx (fourth held-out batch). Not when an earlier command of the
-// script writes, which could create a match.
+// script writes, which could create a match, and only for a command judged
+// safe (a write's glob stays what it was: `rm -f test_*.py` is judged
+// where its files are).
 func literalGlobs(argv []string, globs []int, dir string, written bool) []int {
 	if written || len(globs) == 0 {
 		return globs

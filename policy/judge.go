@@ -359,9 +359,9 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 					argv, globs, secret, ok = expandRunTime(&c, c.Dialect, dir, written)
 				}
 				if ok {
-					globs = literalGlobs(argv, globs, dir, written)
 					exp := s.judgeArgv(argv, dir)
-					if exp.Class == Forbidden || globsJudged(&exp, argv, globs) {
+					if exp.Class == Forbidden || globsJudged(&exp, argv, globs) ||
+						exp.Class == Safe && globsJudged(&exp, argv, literalGlobs(argv, globs, dir, written)) {
 						if exp.Prompt == "" {
 							exp.Prompt = sub.Prompt
 						}
