@@ -283,7 +283,9 @@
 //     then a hook in sub2/.git/hooks, a new bare repository
 //     (docs/{HEAD,config,objects,refs}), or a new .git in a root that lies in
 //     the work tree of a repository outside it (git then finds the new one
-//     first) runs what it says when git is later run there; so does a .git that
+//     first) runs what it says when git is later run there (guard doctor
+//     advises git's safe.bareRepository=explicit, which refuses the bare one);
+//     so does a .git that
 //     is a symbolic link, removed and made again to lead elsewhere (a mount
 //     cannot pin a link; where it leads at start is protected). Adding a pattern to
 //     the list protects only what exists. Writes through git to the protected

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -85,5 +86,30 @@ func TestDoctorRunsSystemBash(t *testing.T) {
 	execute(t, w.guardCmd("doctor"))
 	if _, err := os.Stat(marker); err == nil {
 		t.Errorf("guard doctor ran the bash found first on PATH (%s)", filepath.Join(w.work, ".venv", "bin", "bash"))
+	}
+}
+
+// TestDoctorGitBareRepository: the sandbox cannot keep a program from making
+// a new bare repository inside a root, so guard doctor says whether git
+// refuses one it finds by itself, and how to make it; it asks the system's
+// git from no repository.
+func TestDoctorGitBareRepository(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat("/usr/bin/git"); err != nil {
+		t.Skip("no /usr/bin/git: " + err.Error())
+	}
+	w := newWorld(t)
+	r := execute(t, w.guardCmd("doctor"))
+	if !strings.Contains(r.stdout, "git config --global safe.bareRepository explicit") {
+		t.Errorf("guard doctor without the setting does not say how to set it:\n%s", r.stdout)
+	}
+	set := exec.Command("/usr/bin/git", "config", "--global", "safe.bareRepository", "explicit")
+	set.Env = append(os.Environ(), "HOME="+w.home, "XDG_CONFIG_HOME="+filepath.Join(w.home, ".config"))
+	if out, err := set.CombinedOutput(); err != nil {
+		t.Fatalf("git config: %v: %s", err, out)
+	}
+	r = execute(t, w.guardCmd("doctor"))
+	if !strings.Contains(r.stdout, "ok   safe.bareRepository=explicit") {
+		t.Errorf("guard doctor with the setting does not report it:\n%s", r.stdout)
 	}
 }

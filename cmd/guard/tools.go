@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -299,6 +300,7 @@ func (c *cli) doctor(args []string) int {
 		fmt.Fprintf(w, "  audit log: %s\n", g.AuditLog)
 	}
 	problems += c.doctorAgents(w)
+	c.doctorGit(w)
 	fmt.Fprintln(w, "shims:")
 	dir, err := install.DefaultDir(c.getenv)
 	if err != nil {
@@ -357,6 +359,39 @@ func (c *cli) doctor(args []string) int {
 		}
 	}
 	return exitProblems(problems)
+}
+
+// doctorGit says whether git ignores a bare repository it was not told to
+// use. The sandbox cannot keep a program from making a new one inside a
+// root (docs/{HEAD,config,objects,refs}); git run there later, by a person
+// or an editor, would run what its config names. With the setting, git
+// refuses such a repository. Advice, not a problem guard can fix: it does
+// not count towards the exit code. The system's git is asked, not the first
+// on PATH, from a directory that is no repository.
+func (c *cli) doctorGit(w io.Writer) {
+	fmt.Fprintln(w, "git:")
+	git := ""
+	for _, p := range []string{"/usr/bin/git", "/bin/git", "/usr/local/bin/git", "/opt/homebrew/bin/git"} {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			git = p
+			break
+		}
+	}
+	if git == "" {
+		fmt.Fprintln(w, "  --   no git in /usr/bin, /bin, /usr/local/bin or /opt/homebrew/bin")
+		return
+	}
+	cmd := exec.Command(git, "config", "--global", "--get", "safe.bareRepository")
+	cmd.Dir = "/"
+	cmd.Env = append(os.Environ(), "GIT_DIR=/nonexistent", "GIT_CONFIG_NOSYSTEM=1")
+	out, _ := cmd.Output()
+	if v := strings.TrimSpace(string(out)); v == "explicit" {
+		fmt.Fprintln(w, "  ok   safe.bareRepository=explicit: git uses no bare repository it finds by itself")
+		return
+	}
+	fmt.Fprintln(w, "  --   a bare repository made inside a root (docs/{HEAD,config,objects,refs}) runs its config's")
+	fmt.Fprintln(w, "       commands when git is later used there; git 2.38 and later refuse it with:")
+	fmt.Fprintln(w, "       git config --global safe.bareRepository explicit")
 }
 
 func exitProblems(n int) int {

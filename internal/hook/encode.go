@@ -7,6 +7,7 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -58,7 +59,7 @@ func capReason(reason string) string {
 //
 //	verdict  Claude Code                  Codex                        Gemini CLI
 //	Allow    allow                        {} (no objection)            allow
-//	Ask      ask                          deny                         deny
+//	Ask      ask (deny in auto, bypass...) deny                        deny
 //	Deny     deny                         deny                         deny
 //	Sandbox  allow + updatedInput.command allow + updatedInput.command allow + tool_input.command
 //	AskSandbox ask + updatedInput.command deny                     deny
@@ -100,7 +101,7 @@ func Encode(a Agent, w io.Writer, req Request, v Verdict, reason, guardPath stri
 	case v == Allow:
 		ans = allowAnswer(a, reason)
 	case v == Ask:
-		ans = askAnswer(a, reason)
+		ans = askAnswer(a, req, reason)
 	case (v == Sandbox || v == AskSandbox) && !req.Shell:
 		// Unreachable from guard: an edit or a read is never sandboxed.
 		ans = denyAnswer(a, orDefault(reason, "guard: denied")+"; "+req.Tool+" cannot run sandboxed")
@@ -174,13 +175,36 @@ func allowAnswer(a Agent, reason string) answer {
 	return permission("allow", reason)
 }
 
-func askAnswer(a Agent, reason string) answer {
+func askAnswer(a Agent, req Request, reason string) answer {
 	reason = orDefault(reason, "guard: approval needed")
-	if a == ClaudeCode {
+	switch {
+	case asksPerson(a, req):
 		return permission("ask", reason)
+	case a == ClaudeCode:
+		return denyAnswer(a, reason+"; a person must approve this command, and Claude Code's "+
+			strconv.Quote(req.PermissionMode)+" permission mode does not stop for a hook's ask, so guard refuses: "+
+			"run it in the default permission mode to be asked, or allow it in guard's policy")
 	}
 	return denyAnswer(a, reason+"; a person must approve this command, and "+specOf(a).title+
 		" hooks cannot ask, so guard refuses: ask the user to run it, or to allow it in guard's policy")
+}
+
+// asksPerson reports whether agent a shows a person the "ask" of a hook
+// answering req. Codex's and Gemini CLI's hooks cannot ask. Claude Code asks
+// in its prompting permission modes (default, acceptEdits, plan; none named
+// by older versions); in auto mode it has been seen to go ahead without
+// asking, in bypassPermissions it did so before 2.1.233, and dontAsk asks no
+// one. There, and in a mode guard does not know, an ask is answered deny:
+// an answer the agent reads as "go ahead" must be one guard meant.
+func asksPerson(a Agent, req Request) bool {
+	if a != ClaudeCode {
+		return false
+	}
+	switch req.PermissionMode {
+	case "", "default", "acceptEdits", "plan":
+		return true
+	}
+	return false
 }
 
 func sandboxAnswer(a Agent, req Request, reason, guardPath string) answer {
@@ -203,8 +227,8 @@ func sandboxAnswer(a Agent, req Request, reason, guardPath string) answer {
 // askSandboxAnswer asks, with the command rewritten, so that what the
 // person approves runs sandboxed; only Claude Code can ask.
 func askSandboxAnswer(a Agent, req Request, reason, guardPath string) answer {
-	if a != ClaudeCode {
-		return askAnswer(a, reason)
+	if !asksPerson(a, req) {
+		return askAnswer(a, req, reason)
 	}
 	ans := permission("ask", orDefault(reason, "guard: approval needed")+" (once approved, it runs "+runs(req)+": guard --mode "+modeOf(req)+")")
 	ans.Specific.UpdatedInput = withCommand(req.Input, rewriteOf(req, guardPath))
@@ -315,7 +339,8 @@ func rawFields(o *jsonw.Object, key string, m map[string]json.RawMessage) error 
 func jsonString(s string) json.RawMessage { return jsonw.AppendString(nil, s) }
 
 // Effective is the verdict as agent a reads the answer [Encode] writes for
-// v: Ask is a deny for Codex and Gemini CLI, Sandbox a deny for a Codex that
+// v: Ask is a deny for Codex and Gemini CLI (and for Claude Code in a
+// permission mode that does not ask, see asksPerson), Sandbox a deny for a Codex that
 // does not apply rewrites, an edit or a read is never sandboxed (a deny),
 // and anything but Deny that guard does not judge (other tools, a read guard
 // allows) is no objection (Allow).
@@ -327,7 +352,7 @@ func Effective(a Agent, req Request, v Verdict) Verdict {
 		return Allow
 	case !req.Shell && (v == Sandbox || v == AskSandbox):
 		return Deny
-	case (v == Ask || v == AskSandbox) && a != ClaudeCode:
+	case (v == Ask || v == AskSandbox) && !asksPerson(a, req):
 		return Deny
 	case v == AskSandbox:
 		return Ask

@@ -577,3 +577,39 @@ func TestEncodeRewriteBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestClaudeAskByPermissionMode: Claude Code shows a hook's ask to a person
+// only in its prompting permission modes; in auto mode it has gone ahead
+// without asking, and in bypassPermissions before 2.1.233. There, in dontAsk
+// and in modes guard does not know, what needs a person is denied, with the
+// way to be asked, and Effective agrees with the answer.
+func TestClaudeAskByPermissionMode(t *testing.T) {
+	for _, tt := range []struct {
+		mode string
+		asks bool
+	}{{"", true}, {"default", true}, {"acceptEdits", true}, {"plan", true},
+		{"auto", false}, {"bypassPermissions", false}, {"dontAsk", false}, {"someFutureMode", false}} {
+		for _, v := range []hook.Verdict{hook.Ask, hook.AskSandbox} {
+			req := hook.Request{Agent: hook.ClaudeCode, Tool: "Bash", Shell: true, Command: "rm -rf build", PermissionMode: tt.mode,
+				Input: map[string]json.RawMessage{"command": json.RawMessage(`"rm -rf build"`)}}
+			var buf bytes.Buffer
+			if err := hook.Encode(hook.ClaudeCode, &buf, req, v, "guard: removes build", guardPath); err != nil {
+				t.Fatal(err)
+			}
+			got := buf.String()
+			wantDecision, wantEffective := `"permissionDecision":"deny"`, hook.Deny
+			if tt.asks {
+				wantDecision, wantEffective = `"permissionDecision":"ask"`, hook.Ask
+			}
+			if !strings.Contains(got, wantDecision) {
+				t.Errorf("mode %q, %s: %s, want %s", tt.mode, v, got, wantDecision)
+			}
+			if !tt.asks && !strings.Contains(got, "default permission mode to be asked") {
+				t.Errorf("mode %q, %s: the deny does not say how to be asked: %s", tt.mode, v, got)
+			}
+			if e := hook.Effective(hook.ClaudeCode, req, v); e != wantEffective {
+				t.Errorf("mode %q: Effective(%s) = %s, want %s", tt.mode, v, e, wantEffective)
+			}
+		}
+	}
+}
