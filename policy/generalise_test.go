@@ -739,3 +739,22 @@ func TestStartupFileSecret(t *testing.T) {
 		}
 	}
 }
+
+// TestWhichRelativePath: with an empty or relative PATH entry, which looks
+// in the working directory, where a link can stand for any file, so
+// $(which NAME) is not resolved.
+func TestWhichRelativePath(t *testing.T) {
+	def, err := policy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := policy.Set{def}
+	dir := t.TempDir()
+	for _, p := range []string{":" + os.Getenv("PATH"), "bin:" + os.Getenv("PATH")} {
+		t.Setenv("PATH", p)
+		v := set.Judge([]string{"bash", "-c", "cat $(which sh)"}, dir)
+		if d := policy.Decide(&v, policy.Suggest, []string{dir}); d.Action == policy.Run {
+			t.Errorf("PATH=%q: cat $(which sh) runs unasked (%s)", p[:8], v.Class)
+		}
+	}
+}

@@ -139,7 +139,9 @@ func lengthParam(r string) string {
 // command substitution $(which NAME) that reason r names (quoted or not),
 // or "": NAME a plain program name found on PATH, as which finds it (the
 // first executable regular file), the path free of blanks and glob
-// characters, which the shell would split or expand.
+// characters, which the shell would split or expand, and no empty or
+// relative PATH entry before it (which would look in the working
+// directory, where a link can stand for any file).
 func whichSubst(word, r string) string {
 	text, ok := strings.CutPrefix(r, "command substitution ")
 	if !ok || strings.Trim(word, `"`) != text || strings.Count(word, `"`)%2 != 0 {
@@ -155,7 +157,7 @@ func whichSubst(word, r string) string {
 	}
 	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
 		if !filepath.IsAbs(dir) {
-			continue // which in a relative PATH entry: another directory each time
+			return "" // an empty or relative entry: which looks in the working directory there
 		}
 		p := filepath.Join(dir, name)
 		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {

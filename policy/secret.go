@@ -304,7 +304,7 @@ func secretGlob(pattern, cwd string) string {
 	}
 	own := strings.NewReplacer("*", "x", "?", "x").Replace(last)
 	if dir != "" && !strings.Contains(own, "[") {
-		if e := secrets().Secret(filepath.Join(dir, own), home()); e != nil && e.Kind == protect.Secret {
+		if e := secretFolded(secrets(), filepath.Join(dir, own), home()); e != nil && e.Kind == protect.Secret {
 			return "reads " + pattern + ", which can name " + filepath.Join(dir, own) + " (" + e.Reason + ")"
 		}
 	}
@@ -317,7 +317,7 @@ func secretGlob(pattern, cwd string) string {
 			continue
 		}
 		if dir != "" {
-			if s := secrets().Secret(filepath.Join(dir, name), home()); s == nil || s.Kind != protect.Secret {
+			if s := secretFolded(secrets(), filepath.Join(dir, name), home()); s == nil || s.Kind != protect.Secret {
 				continue
 			}
 		}
