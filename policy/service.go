@@ -20,3 +20,17 @@ func serviceWhy(argv []string) string {
 	}
 	return ""
 }
+
+// sysctlWhy says why a matched `sysctl NAME...` sets a kernel parameter, or
+// "": a word NAME=VALUE sets it, with or without -w.
+func sysctlWhy(argv []string) string {
+	if len(argv) < 2 || filepath.Base(argv[0]) != "sysctl" {
+		return ""
+	}
+	for _, a := range argv[1:] {
+		if strings.Contains(a, "=") {
+			return "sysctl " + a + " sets a kernel parameter"
+		}
+	}
+	return ""
+}
