@@ -141,6 +141,12 @@ func TestGeneralClasses(t *testing.T) {
 		{"git -P log -3", true},
 		{"git -p log -3", false},
 		{"git branch --no-merged", true},
+		{"git config user.name", true},
+		{"git config --global user.email", true},
+		{"git config edit", false},
+		{"git config user.name bob", false},
+		{"git config --unset user.name", false},
+		{"git config list", true},
 		{"git branch --no-merged x y", false},
 		// Fourth held-out batch: more read-only tools and forms.
 		{"gzip -c src/*.ts | wc -c", true},

@@ -38,6 +38,20 @@ func gitUnsafe(args []string) string {
 			return a
 		}
 	}
+	// `git config WORD`: a key has a dot (user.name); a word without one
+	// is a subcommand in git 2.46 and later (edit opens an editor).
+	if i < len(args) && args[i] == "config" {
+		var words []string
+		for _, a := range args[i+1:] {
+			if !strings.HasPrefix(a, "-") {
+				words = append(words, a)
+			}
+		}
+		if len(words) == 1 && !strings.Contains(words[0], ".") && words[0] != "list" && !slicesContains(args[i+1:], "--get") &&
+			!slicesContains(args[i+1:], "--get-regexp") {
+			return words[0]
+		}
+	}
 	// Any word with %G is taken as a format: it may be the value of
 	// --format or --pretty given as the next word, or a -c value.
 	for _, a := range args[i:] {
