@@ -408,6 +408,13 @@ func literalGlobs(argv []string, globs []int, dir string, written bool) []int {
 	}
 	var keep []int
 	for _, g := range globs {
+		// Go's globs read [!x] and [[:alpha:]] otherwise than the shell:
+		// such a word keeps its glob.
+		if strings.Contains(argv[g], "[!") || strings.Contains(argv[g], "[:") || strings.Contains(argv[g], "[=") ||
+			strings.Contains(argv[g], "[.") {
+			keep = append(keep, g)
+			continue
+		}
 		matches, err := filepath.Glob(absolute(argv[g], dir))
 		if err != nil || len(matches) > 0 {
 			keep = append(keep, g)

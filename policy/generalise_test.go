@@ -186,6 +186,8 @@ func TestGeneralClasses(t *testing.T) {
 		{"grep x [x].log", true},
 		{"touch [a] && grep y [b]", false},
 		{"rm -rf [n]omatch", false},
+		{"ps -ef | grep [!x]ginx", false}, // the shell's [!...] is not Go's
+		{"ps -ef | grep [[:alpha:]]ginx", false},
 		// Arithmetic of numbers only, printed.
 		{"echo $((60*60*24))", true},
 		{`echo "total: $(( (7 + 3) % 4 ))"`, true},
