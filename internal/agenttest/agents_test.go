@@ -586,6 +586,21 @@ var cases = []tc{
 		},
 	},
 	{
+		// bypassPermissions skips Claude Code's own prompts, not its hooks;
+		// an ask there is answered deny (Claude Code has let a hook's ask
+		// through unasked in such modes), with the way to be asked.
+		name: "Claude Code in bypassPermissions: guard's asks and refusals hold", agents: []string{"claude-code"}, mode: "suggest",
+		files:          []string{"build/"},
+		env:            []string{"IS_SANDBOX=1"}, // bypassPermissions as root
+		claudeSettings: `{"permissions": {"allow": ["Bash"], "defaultMode": "bypassPermissions"}, "skipDangerousModePermissionPrompt": true}`,
+		calls:          shellCalls("rm -rf build", "touch asked.txt"),
+		check: func(t *testing.T, s *session) {
+			s.mustNotExist(filepath.Join(s.project, "asked.txt"))
+			s.mustExist(filepath.Join(s.project, "build", "sub", "file.txt"))
+			s.sawGuard("default permission mode to be asked")
+		},
+	},
+	{
 		name: "Codex rules forbid holds after the rewrite", agents: []string{"codex"}, mode: "full-auto",
 		files:      []string{"build/"},
 		codexRules: `prefix_rule(pattern = ["rm"], decision = "forbidden")` + "\n",
