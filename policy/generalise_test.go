@@ -188,6 +188,14 @@ func TestGeneralClasses(t *testing.T) {
 		{"rm -rf [n]omatch", false},
 		{"ps -ef | grep [!x]ginx", false}, // the shell's [!...] is not Go's
 		{"ps -ef | grep [[:alpha:]]ginx", false},
+		// A plain cat prints its here-document: a command substitution there is printed.
+		{"cat <<EOF\nBranch: $(git branch --show-current)\nCommit: $(git rev-parse --short HEAD)\nEOF", true},
+		{"cat <<EOF\nx $(cat .env)\nEOF", false},
+		{"cat <<EOF\nx $(rm -rf src)\nEOF", false},
+		{"cat <<EOF > f.md\nx $(date)\nEOF", false},
+		{"cat -n <<EOF\nx $(date)\nEOF", false},
+		{"sh <<EOF\nx $(date)\nEOF", false},
+		{"cat <<EOF\n$OPENAI_API_KEY $(date)\nEOF", false},
 		// Arithmetic of numbers only, printed.
 		{"echo $((60*60*24))", true},
 		{`echo "total: $(( (7 + 3) % 4 ))"`, true},
