@@ -403,8 +403,8 @@ func longOptGlob(w string) (string, bool) {
 // safe (a write's glob stays what it was: `rm -f test_*.py` is judged
 // where its files are).
 func literalGlobs(argv []string, globs []int, dir string, written bool) []int {
-	if written || len(globs) == 0 {
-		return globs
+	if written || len(globs) == 0 || os.Getenv("BASHOPTS") != "" || os.Getenv("BASH_ENV") != "" {
+		return globs // BASHOPTS or a BASH_ENV file can set nullglob before the script runs
 	}
 	var keep []int
 	for _, g := range globs {
