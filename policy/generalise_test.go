@@ -188,6 +188,13 @@ func TestGeneralClasses(t *testing.T) {
 		{"rm -rf [n]omatch", false},
 		{"ps -ef | grep [!x]ginx", false}, // the shell's [!...] is not Go's
 		{"ps -ef | grep [[:alpha:]]ginx", false},
+		// An input redirection from the glob a loop puts in $f's place reads one of its files.
+		{`for f in src/*.ts; do echo "$f: $(wc -l < "$f")"; done`, true},
+		{`for f in *.log; do wc -l < "$f"; done`, true},
+		{`for f in conf/.env*; do wc -l < "$f"; done`, false},
+		{`for f in /dev/s*; do head -c 10 < "$f"; done`, false},
+		{`for f in *.txt; do cat > "$f"; done`, false},
+		{`touch a.log && for f in *.log; do wc -l < "$f"; done`, false},
 		// A plain cat prints its here-document: a command substitution there is printed.
 		{"cat <<EOF\nBranch: $(git branch --show-current)\nCommit: $(git rev-parse --short HEAD)\nEOF", true},
 		{"cat <<EOF\nx $(cat .env)\nEOF", false},
