@@ -671,6 +671,14 @@ func TestGeneralClasses(t *testing.T) {
 		{`cat x.log | grep -i "password\|token"`, true},
 		{`grep -ri password`, false},
 		{`cat x.log | rg -i password`, false},
+		// sed and awk that pick out where a secret is set, as grep's pattern would.
+		{`sed -n '/OPENAI_API_KEY/p' x.log`, false},
+		{`awk '/GITHUB_TOKEN/' x.log`, false},
+		{`sed -n '/password/p' x.log`, false},
+		{`awk -F= '$1=="db.password" {print $2}' x.log`, false},
+		{`sed -n '/passwordless/p' x.log`, true},
+		{`sed -n '1,20p' x.log`, true},
+		{`cat x.log | sed -n '/password/p'`, true},
 	} {
 		v := set.Judge([]string{"bash", "-c", c.cmd}, dir)
 		d := policy.Decide(&v, policy.Suggest, []string{dir})

@@ -436,9 +436,52 @@ func secretSearch(r *Result) string {
 	return ""
 }
 
+// secretFilter says why a sed script or an awk program picks out where a
+// secret is set, or "": its text names a secret-looking variable in its
+// UPPER_CASE spelling, a key's prefix (secretShape) or, as a whole word in
+// any case, a password's key (`sed -n '/OPENAI_API_KEY/p' config`, `awk
+// -F= '$1=="password" {print $2}' app.properties`), as grep's pattern
+// would. Only when it reads files: on its standard input it narrows what
+// the command before it printed.
+func secretFilter(r *Result) string {
+	if r.Exec == nil {
+		return ""
+	}
+	var texts []string
+	files := false
+	for _, a := range r.Exec.Args {
+		switch a.Type.Kind {
+		case TypeSedCommand, TypeAwkProgram:
+			texts = append(texts, a.Value)
+		case TypeReadableFile:
+			files = true
+		}
+	}
+	if !files {
+		return ""
+	}
+	for _, t := range texts {
+		if why := secretShape(t); why != "" {
+			return why
+		}
+		if tok := secretPatternWord(t); tok != "" {
+			return "picks out " + tok + ": the lines found hold its value"
+		}
+		for _, w := range strings.FieldsFunc(t, func(c rune) bool { return !wordByte(byte(c)) || c > 127 }) {
+			if credentialKey.MatchString(w) {
+				return "picks out the key " + w + ": the lines found set a password"
+			}
+		}
+	}
+	return ""
+}
+
 // secretRead returns why a matched command reads a secret file, or "".
 func secretRead(r *Result, cwd string) string {
 	if why := secretSearch(r); why != "" {
+		return why
+	}
+	if why := secretFilter(r); why != "" {
 		return why
 	}
 	if r.Exec == nil || metadataOnly(r.Exec.Program) || certFieldsOnly(r) {
