@@ -182,6 +182,11 @@ var defaultList = [...]struct {
 	{Secret, whyKeyFile, nil, []string{"*.pem", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore", "*.ppk", "*.keytab"}},
 	{Secret, "a password database, or infrastructure state holding the resources' passwords", nil, []string{"*.kdbx",
 		".htpasswd", "*.tfstate", "*.tfstate.backup", "client_secret*.json"}},
+	// Terraform's variable files are where its secrets are set (the usual
+	// ignore files leave them out for that); a cloud service account's key
+	// file by the names its consoles and guides give it.
+	{Secret, "infrastructure variables or a service account's key", nil, []string{"*.tfvars", "*.tfvars.json",
+		"service-account*.json", "serviceaccount*.json"}},
 	{Secret, whyToken, nil, []string{".vault-token", "*.token", "token.json", "secrets.yml", "secrets.yaml",
 		"secrets.json"}},
 	{Secret, whyProcEnv, nil, []string{"/proc/*/environ", "/proc/*/task/*/environ"}},
