@@ -297,6 +297,10 @@ type envPattern struct {
 	kind partKind // literal, prefix, suffix, glob; contains: anyDepth
 	s    string   // the part to compare
 	pat  string   // the whole pattern, upper-cased
+	// A glob with one star and no other metacharacter (MONGO*_URL): the
+	// name starts with s and ends with suf, no path.Match needed.
+	split bool
+	suf   string
 }
 
 func newEnvMatcher(l *List) envMatcher {
@@ -315,6 +319,9 @@ func newEnvMatcher(l *List) envMatcher {
 				e.kind, e.s = suffix, p[1:]
 			case p[len(p)-1] == '*' && !strings.ContainsAny(p[:len(p)-1], meta):
 				e.kind, e.s = prefix, p[:len(p)-1]
+			case strings.Count(p, "*") == 1 && !strings.ContainsAny(p, `?[\`):
+				i := strings.IndexByte(p, '*')
+				e.split, e.s, e.suf = true, p[:i], p[i+1:]
 			}
 			out = append(out, e)
 		}
@@ -337,6 +344,9 @@ func (e envPattern) match(up string) bool {
 		return strings.HasSuffix(up, e.s)
 	case anyDepth:
 		return strings.Contains(up, e.s)
+	}
+	if e.split {
+		return len(up) >= len(e.s)+len(e.suf) && strings.HasPrefix(up, e.s) && strings.HasSuffix(up, e.suf)
 	}
 	pat := e.pat
 	if strings.IndexByte(up, '/') >= 0 || strings.IndexByte(pat, '/') >= 0 {
