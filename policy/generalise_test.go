@@ -127,10 +127,104 @@ func TestGeneralClasses(t *testing.T) {
 		{"swapon -a", false},
 		{"locate -d /tmp/db x", false},
 		{"openssl x509 -in a.crt -out b.crt", false},
-		{"openssl x509 -in server.pem -noout -text", false},
+		// A glob in a directory that is not there yet can name only what the secret list
+		// calls secret in that directory: settings.xml only in ~/.m2, config.json only in
+		// ~/.docker; any name in ~/.gnupg.
+		{"grep -l '<failure' target/surefire-reports/*.xml", true},
+		{"cat out/docker/*.json", false},
+		{"cat ~/.docker/*.json", false},
+		{"cat ~/.m2/*.xml", false},
+		{"cat ~/.gnupg/*.gpg", false},
+		{"cat build/certs/*.pem", false},
+		{"cat build/*.tfvars", false},
+		// git -P is --no-pager; -p (--paginate) starts one.
+		{"git -P log -3", true},
+		{"git -p log -3", false},
+		{"git branch --no-merged", true},
+		{"git config user.name", true},
+		{"git config --global user.email", true},
+		{"git config edit", false},
+		{"git config user.name bob", false},
+		{"git config --unset user.name", false},
+		{"git config list", true},
+		{"git branch --no-merged x y", false},
+		// Fourth held-out batch: more read-only tools and forms.
+		{"gzip -c src/*.ts | wc -c", true},
+		{"gzip -c .env | wc -c", false},
+		{"gzip src/a.ts", false},
+		{"pstree -p | head -30", true},
+		{"nvidia-smi --query-gpu=name,memory.used --format=csv", true},
+		{"nvidia-smi -pm 1", false},
+		{"service nginx status", true},
+		{"service nginx restart", false},
+		{"service ../../tmp/x status", false},
+		{"sudo service ../x status", false},
+		{"service .. status", false},
+		{"sudo fail2ban-client status sshd", true},
+		{"fail2ban-client set sshd unbanip 1.2.3.4", false},
+		{"sysctl vm.swappiness", true},
+		{"sysctl -n net.core.somaxconn vm.max_map_count", true},
+		{"sysctl vm.swappiness=10", false},
+		{"sudo sysctl vm.swappiness=10", false},
+		{"sysctl -w vm.swappiness=10", false},
+		{"sysctl -p /etc/sysctl.conf", false},
+		{"sysctl net.ipv4.ip_forward =1", false},
+		{"docker search redis", true},
+		{"hadolint Dockerfile", true},
+		{"psql -V", true},
+		{"psql -c 'select 1'", false},
+		// $(which NAME): the path which finds now.
+		{"ls -la $(which sh)", true},
+		{`stat "$(which sh)"`, true},
+		{"ls -la $(which no-such-program-here)", false},
+		{"ls $(which -a sh)", false},
+		{"rm $(which sh)", false},
+		// A glob that matches nothing now is passed as written.
+		{"ps -ef | grep [n]ginx", true},
+		{"find . -name *.nomatch", true},
+		{"ps -ef | grep [x].log", false}, // it matches x.log here: grep x.log
+		{"grep x [x].log", true},
+		{"touch [a] && grep y [b]", false},
+		{"rm -rf [n]omatch", false},
+		{"ps -ef | grep [!x]ginx", false}, // the shell's [!...] is not Go's
+		{"ps -ef | grep [[:alpha:]]ginx", false},
+		// An input redirection from the glob a loop puts in $f's place reads one of its files.
+		{`for f in src/*.ts; do echo "$f: $(wc -l < "$f")"; done`, true},
+		{`for f in *.log; do wc -l < "$f"; done`, true},
+		{`for f in conf/.env*; do wc -l < "$f"; done`, false},
+		{`for f in /dev/s*; do head -c 10 < "$f"; done`, false},
+		{`for f in *.txt; do cat > "$f"; done`, false},
+		{`touch a.log && for f in *.log; do wc -l < "$f"; done`, false},
+		// A plain cat prints its here-document: a command substitution there is printed.
+		{"cat <<EOF\nBranch: $(git branch --show-current)\nCommit: $(git rev-parse --short HEAD)\nEOF", true},
+		{"cat <<EOF\nx $(cat .env)\nEOF", false},
+		{"cat <<EOF\nx $(rm -rf src)\nEOF", false},
+		{"cat <<EOF > f.md\nx $(date)\nEOF", false},
+		{"cat -n <<EOF\nx $(date)\nEOF", false},
+		{"sh <<EOF\nx $(date)\nEOF", false},
+		{"cat <<EOF\n$OPENAI_API_KEY $(date)\nEOF", false},
+		// Arithmetic of numbers only, printed.
+		{"echo $((60*60*24))", true},
+		{`echo "total: $(( (7 + 3) % 4 ))"`, true},
+		{"echo $((x+1))", false},
+		{"echo $((a[$(id)]))", false},
+		{"cat $((1+1))", false},
+		// x509 prints a certificate's fields, never the private key a .pem may also hold.
+		{"openssl x509 -in server.pem -noout -text", true},
+		{"openssl x509 -in /etc/letsencrypt/live/x/privkey.pem -noout -dates", true},
+		{"openssl rsa -in server.pem -noout -text", false},
+		{"openssl x509 -in server.pem -noout -text -out x.crt", false},
 		{"docker inspect -f '{{.Config | printf \"%v\"}}' api", false},
 		{"docker inspect -f '{{with .State}}{{.}}{{end}}' api", false},
 		{"docker inspect -f '{{json .}}' api", false},
+		{"docker image inspect --format '{{json .Config.ExposedPorts}}' myapp:latest", true},
+		{"docker inspect -f '{{.HostConfig.RestartPolicy.Name}} {{.Config.Image}}' api", true},
+		{"docker inspect -f '{{json .Config.Env}}' api", false},
+		{"docker inspect -f '{{json .Config.Cmd}}' api", false},
+		{"docker inspect -f '{{json .HostConfig}}' api", false},
+		{"docker inspect -f '{{json .HostConfig.LogConfig}}' api", false},
+		{"docker inspect -f '{{json .Config.ImageX}}' api", false},
+		{"docker inspect -f '{{.Config.Labels}}{{.Config}}' api", false},
 		{"brew install jq", false},
 		{"zcat .env.gz", false},
 		// date +FORMAT, jq with no filter, vmstat/iostat samples, clear.
@@ -560,6 +654,31 @@ func TestGeneralClasses(t *testing.T) {
 		{"grep -rlo OPENAI_API_KEY x.log", true},
 		{"grep -rn -e OPENAI_API_KEY -l x.log", true},
 		{"grep -A1 -l OPENAI_API_KEY x.log", true},
+		// A search for nothing but a password's key, in any case and format.
+		{"grep -i password src/app.properties", false},
+		{`grep -r "password" /etc/app/`, false},
+		{`grep -rn "db_password\s*=" config`, false},
+		{`rg -n 'db.passwd\s*[:=]' src`, false},
+		{`grep -E "^spring.datasource.password|url" x.yml`, false},
+		{`grep -n "passphrase\|host" x.ini`, false},
+		{`grep -rn "api_key" src`, true},
+		{`rg -n "token" src`, true},
+		{`grep "Failed password" /var/log/auth.log`, true},
+		{`grep -rn "resetPassword(" src`, true},
+		{`grep -rn "tokenize" src`, true},
+		{`grep -rl password src`, true},
+		{`grep -c "password" x.log`, true},
+		{`cat x.log | grep -i "password\|token"`, true},
+		{`grep -ri password`, false},
+		{`cat x.log | rg -i password`, false},
+		// sed and awk that pick out where a secret is set, as grep's pattern would.
+		{`sed -n '/OPENAI_API_KEY/p' x.log`, false},
+		{`awk '/GITHUB_TOKEN/' x.log`, false},
+		{`sed -n '/password/p' x.log`, false},
+		{`awk -F= '$1=="db.password" {print $2}' x.log`, false},
+		{`sed -n '/passwordless/p' x.log`, true},
+		{`sed -n '1,20p' x.log`, true},
+		{`cat x.log | sed -n '/password/p'`, true},
 	} {
 		v := set.Judge([]string{"bash", "-c", c.cmd}, dir)
 		d := policy.Decide(&v, policy.Suggest, []string{dir})
@@ -665,6 +784,25 @@ func TestStartupFileSecret(t *testing.T) {
 		v := set.Judge([]string{"bash", "-c", c.cmd}, filepath.Join(home, "proj"))
 		if got := v.Class == policy.Safe; got != c.safe {
 			t.Errorf("%q: %s (%s), want safe=%v", c.cmd, v.Class, v.Reason, c.safe)
+		}
+	}
+}
+
+// TestWhichRelativePath: with an empty or relative PATH entry, which looks
+// in the working directory, where a link can stand for any file, so
+// $(which NAME) is not resolved.
+func TestWhichRelativePath(t *testing.T) {
+	def, err := policy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := policy.Set{def}
+	dir := t.TempDir()
+	for _, p := range []string{":" + os.Getenv("PATH"), "bin:" + os.Getenv("PATH")} {
+		t.Setenv("PATH", p)
+		v := set.Judge([]string{"bash", "-c", "cat $(which sh)"}, dir)
+		if d := policy.Decide(&v, policy.Suggest, []string{dir}); d.Action == policy.Run {
+			t.Errorf("PATH=%q: cat $(which sh) runs unasked (%s)", p[:8], v.Class)
 		}
 	}
 }

@@ -7,14 +7,14 @@ import (
 
 // gitSafeGlobals are the global options (before git's subcommand) that
 // leave a read a read. Everything else there changes what git runs or
-// reads: -p/--paginate and -P start a pager, -c and --config-env set
+// reads: -p/--paginate starts a pager (-P is --no-pager), -c and --config-env set
 // config (core.pager, core.fsmonitor, alias.*), --exec-path picks the
 // programs, --git-dir/--work-tree/--namespace another repository,
 // --super-prefix, --list-cmds and --attr-source other meanings, --help a
 // browser or man.
 func gitSafeGlobals(s string) bool {
 	switch s {
-	case "--no-pager", "--no-optional-locks", "--no-replace-objects", "--literal-pathspecs",
+	case "--no-pager", "-P", "--no-optional-locks", "--no-replace-objects", "--literal-pathspecs",
 		"--glob-pathspecs", "--noglob-pathspecs", "--icase-pathspecs", "--bare", "--no-lazy-fetch",
 		"--no-advice", "--version", "--exec-path", "--html-path", "--man-path", "--info-path":
 		return true
@@ -36,6 +36,20 @@ func gitUnsafe(args []string) string {
 			i++
 		case !gitSafeGlobals(a):
 			return a
+		}
+	}
+	// `git config WORD`: a key has a dot (user.name); a word without one
+	// is a subcommand in git 2.46 and later (edit opens an editor).
+	if i < len(args) && args[i] == "config" {
+		var words []string
+		for _, a := range args[i+1:] {
+			if !strings.HasPrefix(a, "-") {
+				words = append(words, a)
+			}
+		}
+		if len(words) == 1 && !strings.Contains(words[0], ".") && words[0] != "list" && !slicesContains(args[i+1:], "--get") &&
+			!slicesContains(args[i+1:], "--get-regexp") {
+			return words[0]
 		}
 	}
 	// Any word with %G is taken as a format: it may be the value of

@@ -217,6 +217,12 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := kubectlWhy(&r, argv, cwd); why != "" {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
+		} else if why := serviceWhy(argv); why != "" {
+			v.Class, v.Unknown, v.Reason = Unverified, true, why
+		} else if why := sysctlWhy(argv); why != "" {
+			v.Class, v.Unknown, v.Reason = Unverified, true, why
+		} else if why := goWhy(argv, cwd); why != "" {
+			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := xmllintNetwork(&r, argv); why != "" {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := hiddenInputsWhy(argv, cwd); why != "" {
@@ -364,7 +370,8 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 				}
 				if ok {
 					exp := s.judgeArgv(argv, dir)
-					if exp.Class == Forbidden || globsJudged(&exp, argv, globs) {
+					if exp.Class == Forbidden || globsJudged(&exp, argv, globs) ||
+						exp.Class == Safe && globsJudged(&exp, argv, literalGlobs(argv, globs, dir, written)) {
 						if exp.Prompt == "" {
 							exp.Prompt = sub.Prompt
 						}

@@ -167,7 +167,7 @@ func kubectlWhy(r *Result, argv []string, cwd string) string {
 					return "kubectl describe " + k + " prints the containers' environment"
 				case sub == "describe" && !kubeStructuredKinds()[k]:
 					return "kubectl describe " + k + " can print secret data (configmaps, custom resources)"
-				case sub == "get" && structured && !kubeStructuredKinds()[k]:
+				case sub == "get" && structured && !kubeStructuredKinds()[k] && !kubeFieldsOnly(k, r.Exec.Opts):
 					return "kubectl get " + k + " -o ... can print a container's environment or secret data"
 				}
 			}
@@ -221,6 +221,108 @@ func kubectlWhy(r *Result, argv []string, cwd string) string {
 		}
 	}
 	return kubeconfigWhy()
+}
+
+// kubeFieldPaths are the fields of Kubernetes' own workload and config kinds
+// that hold neither a container's environment nor config data: names,
+// labels, times, images, counts and the status the cluster reports
+// (fourth held-out batch: `kubectl get pods -o
+// jsonpath='{.items[*].metadata.name}'`). Not .metadata.annotations (the
+// last applied configuration holds the whole object), .data, .spec.*.env.
+var kubeFieldPaths = []string{
+	".metadata.name", ".metadata.namespace", ".metadata.labels", ".metadata.creationTimestamp", ".metadata.uid",
+	".metadata.generation", ".metadata.resourceVersion", ".metadata.ownerReferences", ".metadata.deletionTimestamp",
+	".status", ".kind", ".apiVersion", ".spec.replicas", ".spec.nodeName", ".spec.schedule", ".spec.suspend",
+	".spec.containers[].image", ".spec.containers[].name", ".spec.initContainers[].image",
+	".spec.template.spec.containers[].image", ".spec.template.spec.containers[].name",
+	".spec.jobTemplate.spec.template.spec.containers[].image",
+}
+
+// kubeFieldTemplate finds the field paths of a jsonpath template or of
+// custom-columns' column specs: a . and what a path is made of.
+var kubeFieldTemplate = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\.[A-Za-z0-9_.\[\]*-]*`)
+})
+
+// kubeIndex is a list index or wildcard in a field path: [0], [*].
+var kubeIndex = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\[[^\]]*\]`) })
+
+// kubeFieldsOnly reports whether every -o of a kubectl get of kind k is a
+// jsonpath or custom-columns template that names only kubeFieldPaths, and k
+// is one of Kubernetes' own workload kinds or a configmap: no filter
+// (`?(@.env[0].value=="x")` is an oracle on a value), no recursive descent,
+// no key chosen at run time.
+func kubeFieldsOnly(k string, opts []MatchedOpt) bool {
+	if !kubeEnvKinds()[k] && k != "configmap" && k != "configmaps" && k != "cm" {
+		return false
+	}
+	n := 0
+	for _, o := range opts {
+		if o.Name != "-o" && o.Name != "--output" {
+			continue
+		}
+		n++
+		format, tmpl, _ := strings.Cut(strings.TrimPrefix(o.Value, "="), "=")
+		var paths []string
+		switch format {
+		case "jsonpath", "jsonpath-as-json":
+			if !strings.Contains(tmpl, "{") || strings.ContainsAny(tmpl, "?@$") || strings.Contains(tmpl, "..") {
+				return false
+			}
+			for _, part := range strings.Split(tmpl, "{")[1:] {
+				expr, _, ok := strings.Cut(part, "}")
+				if !ok {
+					return false
+				}
+				expr = strings.TrimSpace(expr)
+				switch {
+				case expr == "end" || strings.HasPrefix(expr, `"`) && strings.HasSuffix(expr, `"`):
+					continue
+				case strings.HasPrefix(expr, "range "):
+					expr = strings.TrimSpace(strings.TrimPrefix(expr, "range "))
+				}
+				if !kubeFieldTemplate().MatchString(expr) || kubeFieldTemplate().FindString(expr) != expr {
+					return false
+				}
+				paths = append(paths, expr)
+			}
+		case "custom-columns":
+			for _, col := range strings.Split(tmpl, ",") {
+				_, expr, ok := strings.Cut(col, ":")
+				expr = strings.TrimSpace(expr)
+				if !ok || strings.ContainsAny(expr, "?@$") || strings.Contains(expr, "..") ||
+					kubeFieldTemplate().FindString(expr) != expr {
+					return false
+				}
+				paths = append(paths, expr)
+			}
+		default:
+			return false
+		}
+		for _, p := range paths {
+			if !kubeFieldAllowed(p) {
+				return false
+			}
+		}
+	}
+	return n > 0
+}
+
+// kubeFieldAllowed reports whether path (a list's `.items[*]` first, then a
+// field) is one of kubeFieldPaths or below one; `.items[*]` alone, a
+// range's list, is allowed.
+func kubeFieldAllowed(path string) bool {
+	norm := kubeIndex().ReplaceAllString(path, "[]")
+	norm = strings.TrimPrefix(norm, ".items[]")
+	if norm == "" {
+		return true
+	}
+	for _, f := range kubeFieldPaths {
+		if norm == f || strings.HasPrefix(norm, f+".") || strings.HasPrefix(norm, f+"[]") {
+			return true
+		}
+	}
+	return false
 }
 
 // kubeconfigWhy says why the kubeconfig kubectl would read runs a program

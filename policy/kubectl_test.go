@@ -38,6 +38,22 @@ func TestKubectlReads(t *testing.T) {
 		safe bool
 	}{
 		{"kubectl get pods", true},
+		// Templates that name only names, labels, images and status.
+		{"kubectl get pods -o jsonpath='{.items[*].metadata.name}'", true},
+		{`kubectl get pods -o jsonpath='{range .items[*]}{.metadata.name}{"\t"}{.status.phase}{"\n"}{end}'`, true},
+		{"kubectl get deployment api -o jsonpath='{.spec.template.spec.containers[0].image}'", true},
+		{"kubectl get pods -n prod -o 'custom-columns=NAME:.metadata.name,RESTARTS:.status.containerStatuses[0].restartCount'", true},
+		{"kubectl get pods -o jsonpath='{.items[*].spec.containers[*].env}'", false},
+		{"kubectl get pods -o jsonpath='{.items[*].metadata.annotations}'", false},
+		{"kubectl get cm app -o jsonpath='{.data}'", false},
+		{`kubectl get pods -o jsonpath='{.items[?(@.spec.containers[0].env[0].value=="x")].metadata.name}'`, false},
+		{"kubectl get pods -o jsonpath='{..value}'", false},
+		{"kubectl get secret db -o jsonpath='{.metadata.name}'", false},
+		{"kubectl get mycrd x -o jsonpath='{.status}'", false},
+		{"kubectl get pods -o 'custom-columns=ENV:.spec.containers[0].env'", false},
+		{"kubectl get pods -o go-template='{{.metadata.name}}'", false},
+		{"kubectl get pods -o jsonpath=.spec", false},
+		{"kubectl get pods -o jsonpath='{{.spec}}'", false},
 		{"kubectl get pods -A -o wide", true},
 		{"kubectl get deploy,svc,ingress -n staging", true},
 		{"kubectl get events -n prod --sort-by=.lastTimestamp", true},

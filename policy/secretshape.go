@@ -3,6 +3,7 @@ package policy
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -17,6 +18,13 @@ import (
 //
 // Limits: only these prefixes and names; a prefix must start the pattern or
 // follow a character that cannot be part of a word (`task-` is not `sk-`).
+//
+// A pattern (or one of its | alternatives) that is nothing but a password's
+// key, in any case and with any dotted or underscored prefix (`grep -i
+// password app.properties`, `grep -r "db_password" /etc/app`, `rg
+// 'passwd\s*[:=]'`), finds where a password is set in a configuration file of
+// any format, and prints it (fourth held-out batch). A key inside a phrase is
+// not one: `grep "Failed password" auth.log` finds log lines.
 
 // secretPrefixes are prefixes of issued credentials.
 var secretPrefixes = []string{
@@ -30,6 +38,27 @@ var secretPrefixes = []string{
 var secretSettings = []string{
 	"_authToken", "_auth", "_password", "aws_secret_access_key", "aws_session_token", "oauth_token",
 	"refresh_token", "client_secret", "private_key_id",
+}
+
+// credentialKey matches one alternative of a search pattern that is only a
+// password's key: anchors, quotes and word boundaries around it, a prefix of
+// words joined by _ . or - (spring.datasource.password, DB_PASSWORD), and
+// after it only what a search for an assignment adds (\s*, :, =). Only
+// passwords: a person picks them, so no content check can know one by its
+// shape, as it knows an issued key (sk-..., ghp_...); a search for api_key
+// or token in a source tree finds code.
+var credentialKey = regexp.MustCompile(`(?i)^(?:\^|\\b|\\<|\.\*|["'])*(?:[a-z0-9]+[_.-])*` +
+	`(password|passwd|passphrase)(?:\\b|\\>|["'])*(?:\s|\\s|[*+?:=\[\]])*\$?$`)
+
+// credentialSearch says why a search pattern finds where a password is set,
+// or "": an alternative (split at | and \|) that is only a password's key.
+func credentialSearch(pattern string) string {
+	for _, alt := range strings.Split(strings.ReplaceAll(pattern, `\|`, "|"), "|") {
+		if credentialKey.MatchString(strings.TrimSpace(alt)) {
+			return "searches for the key " + strings.TrimSpace(alt) + ": the lines found set a password"
+		}
+	}
+	return ""
 }
 
 func wordByte(c byte) bool {

@@ -209,9 +209,26 @@ func TestOtherHomeInUse(t *testing.T) {
 	t.Cleanup(func() { os.RemoveAll(other) })
 	writeWorld(filepath.Join(other, ".ssh/id_ed25519"), "k")
 	writeWorld(filepath.Join(other, "proj/main.go"), "package main\n")
+	// A git run later with that home takes its hooks from where its
+	// .gitconfig says, inside the root.
+	writeWorld(filepath.Join(other, "proj/.git/HEAD"), "ref: refs/heads/main\n")
+	writeWorld(filepath.Join(other, ".gitconfig"), "[core]\n\thooksPath = "+filepath.Join(other, "proj/hooks")+"\n")
+	writeWorld(filepath.Join(other, "proj/hooks/pre-commit"), "#!/bin/sh\n")
 	p := Profile{WritableRoots: []string{filepath.Join(other, "proj")}}
 	Protect(&p, protect.Default(), "")
 	if slices.Contains(p.Unreadable, other) || !slices.Contains(p.Unreadable, filepath.Join(other, ".ssh/id_ed25519")) {
 		t.Errorf("unreadable %v: want %s/.ssh/id_ed25519, not the home whole", p.Unreadable, other)
+	}
+	if !slices.Contains(p.ReadOnly, filepath.Join(other, "proj/hooks")) {
+		t.Errorf("read-only %v: want the hooks path of that home's .gitconfig", p.ReadOnly)
+	}
+	// The absolute entries (/etc/shadow...) are the same for every home:
+	// looked at once.
+	seen := map[string]bool{}
+	for _, u := range p.Unreadable {
+		if seen[u] {
+			t.Errorf("%s listed twice in %v", u, p.Unreadable)
+		}
+		seen[u] = true
 	}
 }

@@ -165,6 +165,8 @@ func landlockRuleset(abi int, p Profile, roots []root, holes []string, devices b
 	// waits for an RCU grace period each time (issue 13: 300 roots took 22x).
 	// A root that is a file gets the rights that apply to files: the kernel
 	// refuses the others with EINVAL, which saves a stat per directory.
+	var cl fdBatch // closed a run at a time
+	defer cl.flush()
 	for _, r := range outermost(roots) {
 		fd, err := openRetry(r.path, unix.O_PATH|unix.O_CLOEXEC)
 		if err == unix.ENOENT || err == unix.ENOTDIR || err == unix.EACCES {
@@ -177,7 +179,7 @@ func landlockRuleset(abi int, p Profile, roots []root, holes []string, devices b
 		if errors.Is(err, unix.EINVAL) {
 			err = add(r.path, fd, write&llFileRights)
 		}
-		unix.Close(fd)
+		cl.close(fd)
 		if err != nil {
 			return -1, 0, err
 		}

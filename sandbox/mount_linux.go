@@ -19,11 +19,10 @@ import (
 // cannot get here, which is why non-root users keep this gap (see doc.go).
 
 // readOnlyMounts makes the thread's view of the file system read-only except for
-// roots, gives it a private /dev/shm, and re-enters the working directory cwd so
+// tops (the outermost roots, outermost's result), gives it a private /dev/shm, and re-enters the working directory cwd so
 // that it lies on the writable copy when it is inside a root. An error is
 // recoverable when nothing was made read-only yet.
-func readOnlyMounts(roots []root, pins, readOnly []string, links map[string]bool, ids map[string]fileID, emptied, emptiedDirs []string, cwd string, proc, dev bool) (recoverable bool, err error) {
-	tops := outermost(roots)
+func readOnlyMounts(tops []root, pins, readOnly []string, links map[string]bool, ids map[string]fileID, emptied, emptiedDirs []string, cwd string, proc, dev bool) (recoverable bool, err error) {
 	// An IPC namespace with it: System V IPC objects and POSIX message queues of
 	// processes outside are out of reach, and the program's own keep working
 	// (without one, seccomp refuses those calls: sysvIPCSyscalls).
@@ -45,11 +44,7 @@ func readOnlyMounts(roots []root, pins, readOnly []string, links map[string]bool
 	// Detached copies of the roots, taken before anything is read-only: each keeps
 	// the flags of the mounts it copies (a read-only submount stays read-only).
 	trees := make([]int, 0, len(tops))
-	defer func() {
-		for _, fd := range trees {
-			unix.Close(fd)
-		}
-	}()
+	defer func() { closeRuns(trees) }()
 	copied := tops[:0:0]
 	for _, r := range tops {
 		fd, err := unix.OpenTree(unix.AT_FDCWD, r.path, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_RECURSIVE)

@@ -19,12 +19,20 @@ import (
 // caller's environment sets). home is the user's home
 // directory ("" if unknown).
 func Protect(p *Profile, l *protect.List, home string) {
+	protectWatched(p, l, home, nil)
+}
+
+// protectWatched is Protect, recording in w (when not nil) the paths its
+// result depends on (protect.Watch).
+func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) {
 	// Not os.TempDir(): $TMPDIR is the caller's to set, and TMPDIR=$PWD made
 	// the project a "temporary directory", never scanned (its .env readable).
 	tmp := []string{"/", "/tmp", "/var/tmp", "/dev/shm"}
 	var scan []string
-	for _, r := range p.WritableRoots {
+	roots := make([]string, len(p.WritableRoots))
+	for i, r := range p.WritableRoots {
 		r = filepath.Clean(r)
+		roots[i] = r
 		skip := false
 		for _, t := range tmp {
 			skip = skip || r == t
@@ -33,7 +41,7 @@ func Protect(p *Profile, l *protect.List, home string) {
 			scan = append(scan, r)
 		}
 	}
-	prot, sec := l.Resolve(p.WritableRoots, scan, home)
+	prot, sec := l.ResolveWatched(p.WritableRoots, scan, home, w)
 	p.ReadOnly, p.Unreadable = nil, nil
 	for _, f := range prot {
 		p.ReadOnly = append(p.ReadOnly, f.Path)
@@ -49,8 +57,11 @@ func Protect(p *Profile, l *protect.List, home string) {
 	// the command's whole world: such a value is not a credential's place.
 	for _, e := range l.EnvSecretPaths(os.Getenv) {
 		wide := home != "" && within(home, e)
-		for _, r := range p.WritableRoots {
-			wide = wide || within(filepath.Clean(r), e)
+		for _, r := range roots {
+			if wide {
+				break
+			}
+			wide = within(r, e)
 		}
 		if !wide {
 			p.Unreadable = append(p.Unreadable, e)
@@ -59,7 +70,7 @@ func Protect(p *Profile, l *protect.List, home string) {
 	// Other people's homes: hidden whole, or, where one holds a root, the
 	// working directory or a directory on PATH, the list's "~/" entries
 	// applied to it as to the user's own.
-	for _, h := range otherHomes(home, p.WritableRoots) {
+	for _, h := range otherHomes(home, p.WritableRoots, w) {
 		if !h.inUse {
 			p.Unreadable = append(p.Unreadable, h.path)
 			continue
@@ -67,7 +78,7 @@ func Protect(p *Profile, l *protect.List, home string) {
 		if listNames(l, h.path) {
 			continue // the caller's list names that home already (the gate adds the account's own)
 		}
-		prot, sec := l.Resolve(p.WritableRoots, nil, h.path)
+		prot, sec := l.ResolveHome(p.WritableRoots, h.path, w)
 		for _, f := range prot {
 			p.ReadOnly = append(p.ReadOnly, f.Path)
 		}
@@ -102,11 +113,12 @@ type otherHome struct {
 // /home/linuxbrew holds programs on PATH: such a home is in use, and only
 // its credentials are hidden; so is one that a variable of the environment
 // names a path in (GOPATH=/root/go with HOME elsewhere).
-func otherHomes(home string, roots []string) []otherHome {
+func otherHomes(home string, roots []string, w *protect.Watch) []otherHome {
 	// Resolved only when it is a link: most homes are plain directories.
 	resolve := func(p string) string {
 		var st unix.Stat_t
 		if unix.Lstat(p, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
+			w.MarkUnsure() // where it leads is not watched
 			if r, err := filepath.EvalSymlinks(p); err == nil {
 				return r
 			}
@@ -120,6 +132,8 @@ func otherHomes(home string, roots []string) []otherHome {
 		}
 	}
 	cands := []string{"/root"}
+	w.Add("/")
+	w.Add("/home")
 	if names := listDir("/home"); len(names) > 0 {
 		for _, n := range names {
 			cands = append(cands, "/home/"+n)
@@ -128,6 +142,7 @@ func otherHomes(home string, roots []string) []otherHome {
 	var out []otherHome
 	for _, c := range cands {
 		var st unix.Stat_t
+		w.Add(c) // followed by stat: a link's target changing type shows
 		if slices.Contains(own, c) || unix.Stat(c, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
 			continue
 		}

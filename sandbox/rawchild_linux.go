@@ -143,7 +143,7 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	var shmRights uint64
 	if c.landlock {
 		var err error
-		if ruleset, shmRights, err = landlockRuleset(c.abi, p, c.roots, holes, c.root, &fds); err != nil {
+		if ruleset, shmRights, err = landlockRuleset(c.abi, p, c.tops, holes, c.root, &fds); err != nil {
 			return err
 		}
 	}
@@ -164,7 +164,7 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	b.writeFile("gid_map", "/proc/self/gid_map", strconv.Itoa(gid)+" "+strconv.Itoa(gid)+" 1")
 	b.writeFile("uid_map", "/proc/self/uid_map", strconv.Itoa(uid)+" "+strconv.Itoa(uid)+" 1")
 	b.op("mount / private", unix.SYS_MOUNT, [6]uintptr{b.cstr("none"), b.cstr("/"), 0, unix.MS_REC | unix.MS_PRIVATE})
-	tops := outermost(c.roots)
+	tops := c.tops
 	var trees []int
 	for _, r := range tops {
 		trees = append(trees, b.op("open_tree "+r.path, unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(r.path),

@@ -189,8 +189,11 @@ type confinement struct {
 	p     Profile
 	warn  io.Writer
 	roots []root // existing writable roots
-	cwd   string
-	fds   []int // descriptors held until execve (the Landlock ruleset), closed by release
+	// tops: the roots not inside another, sorted (outermost), once: with
+	// hundreds of roots, every path checked against each cost.
+	tops []root
+	cwd  string
+	fds  []int // descriptors held until execve (the Landlock ruleset), closed by release
 
 	holes     []string        // the Unreadable paths that exist and this process could read
 	holeFiles map[string]bool // those of holes that are regular files
@@ -243,6 +246,7 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		// not exist (nothing to grant), and no descriptor is held per root.
 		c.roots = append(c.roots, root{path: filepath.Clean(r)})
 	}
+	c.tops = outermost(c.roots)
 
 	for _, list := range [][]string{p.ReadOnly, p.Unreadable} {
 		for _, x := range list {
@@ -373,7 +377,7 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	}
 
 	if (c.mounts || c.userns) && !p.FilesOnly {
-		c.pins = pinDirs(c.roots, c.readOnly)
+		c.pins = pinDirs(c.tops, c.readOnly)
 	}
 	c.capSets, c.capsRequired = cs, euid == 0
 	c.capsPlan, c.capsWhy = planCapabilities(euid, cs)
@@ -398,7 +402,7 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 // root is a writable root, a clean absolute path; it may not exist.
 // inRoots reports whether p lies inside a writable root.
 func (c *confinement) inRoots(p string) bool {
-	return slices.ContainsFunc(c.roots, func(r root) bool { return within(p, r.path) })
+	return slices.ContainsFunc(c.tops, func(r root) bool { return within(p, r.path) })
 }
 
 // dropHolesInRoots leaves the secrets inside the roots readable: see holesLeft.
@@ -529,7 +533,7 @@ func (c *confinement) apply(fds bool) error {
 		return c.check()
 	}
 	if c.mounts {
-		if recoverable, err := readOnlyMounts(c.roots, c.pins, c.readOnly, c.links, c.ids, c.emptied, c.emptiedDirs, c.cwd, c.root, c.devPlan); err != nil {
+		if recoverable, err := readOnlyMounts(c.tops, c.pins, c.readOnly, c.links, c.ids, c.emptied, c.emptiedDirs, c.cwd, c.root, c.devPlan); err != nil {
 			if !recoverable {
 				c.mounts, c.mountsWhy = false, err.Error()
 				return err
@@ -571,7 +575,7 @@ func (c *confinement) apply(fds bool) error {
 		}
 	}
 	if c.landlock {
-		if err := landlockRestrict(c.abi, c.p, c.roots, c.holes, c.root && !c.dev, &c.fds); err != nil {
+		if err := landlockRestrict(c.abi, c.p, c.tops, c.holes, c.root && !c.dev, &c.fds); err != nil {
 			if err := fail(&c.landlock, &c.landlockWhy, err); err != nil {
 				return err
 			}

@@ -197,13 +197,20 @@ func main() {
 			state := filepath.Join(base, "home", "state-"+strings.ReplaceAll(who, " ", "-"))
 			check(os.MkdirAll(state, 0o777))
 			check(os.Chmod(state, 0o777))
+			// And its own cache directory, as a user has: guard keeps its plan
+			// cache only in a directory of the user's own.
+			cache := filepath.Join(base, "home", "cache-"+strings.ReplaceAll(who, " ", "-"))
+			check(os.MkdirAll(cache, 0o700))
+			if cred != nil {
+				check(os.Chown(cache, int(cred.Uid), int(cred.Gid)))
+			}
 			name, target := "full-auto -- pwd, repo + home lists, "+who, 1.35
 			if base == tmp {
 				name, target = "full-auto -- pwd, repo + home lists in /tmp (a root), "+who, 0
 			}
 			pairs = append(pairs, &pair{name: name,
 				guard: []string{guard, "--mode", "full-auto", "--", "pwd"}, floor: []string{floor, "pwd"},
-				env: []string{"HOME=" + filepath.Join(base, "home"), "XDG_STATE_HOME=" + state}, cred: cred,
+				env: []string{"HOME=" + filepath.Join(base, "home"), "XDG_STATE_HOME=" + state, "XDG_CACHE_HOME=" + cache}, cred: cred,
 				dir: filepath.Join(base, "repo"), target: target})
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"guard/internal/audit"
+	"guard/internal/config"
 	"guard/policy"
 	"guard/sandbox"
 	"guard/shim"
@@ -148,7 +149,9 @@ func (g *Gate) Profile() sandbox.Profile {
 	// Protected paths read-only, secrets unreadable, secret variables removed;
 	// guard's own state directories made first when missing in a root.
 	g.makeStateDirs(roots)
-	sandbox.Protect(&p, g.ProtectList(), g.Home)
+	// The result is kept in guard's policy cache directory, which this list
+	// keeps read-only inside the sandbox (sandbox.ProtectCached).
+	sandbox.ProtectCached(&p, g.ProtectList(), g.Home, config.CacheDir(g.Getenv))
 	// But the audit log (and the directory it rotates in) stays appendable by
 	// the guards run inside (shims), when a root holds it: their decisions are
 	// logged too. A program inside could write it as well: keep it outside

@@ -193,6 +193,11 @@ var defaultList = [...]struct {
 	{Secret, whyKeyFile, nil, []string{"*.pem", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore", "*.ppk", "*.keytab"}},
 	{Secret, "a password database, or infrastructure state holding the resources' passwords", nil, []string{"*.kdbx",
 		".htpasswd", "*.tfstate", "*.tfstate.backup", "client_secret*.json"}},
+	// Terraform's variable files are where its secrets are set (the usual
+	// ignore files leave them out for that); a cloud service account's key
+	// file by the names its consoles and guides give it.
+	{Secret, "infrastructure variables or a service account's key", nil, []string{"*.tfvars", "*.tfvars.json",
+		"service-account*.json", "serviceaccount*.json"}},
 	{Secret, whyToken, nil, []string{".vault-token", "*.token", "token.json", "secrets.yml", "secrets.yaml",
 		"secrets.json"}},
 	{Secret, whyProcEnv, nil, []string{"/proc/*/environ", "/proc/*/task/*/environ"}},
@@ -318,6 +323,10 @@ type envPattern struct {
 	kind partKind // literal, prefix, suffix, glob; contains: anyDepth
 	s    string   // the part to compare
 	pat  string   // the whole pattern, upper-cased
+	// A glob with one star and no other metacharacter (MONGO*_URL): the
+	// name starts with s and ends with suf, no path.Match needed.
+	split bool
+	suf   string
 }
 
 func newEnvMatcher(l *List) envMatcher {
@@ -336,6 +345,9 @@ func newEnvMatcher(l *List) envMatcher {
 				e.kind, e.s = suffix, p[1:]
 			case p[len(p)-1] == '*' && !strings.ContainsAny(p[:len(p)-1], meta):
 				e.kind, e.s = prefix, p[:len(p)-1]
+			case strings.Count(p, "*") == 1 && !strings.ContainsAny(p, `?[\`):
+				i := strings.IndexByte(p, '*')
+				e.split, e.s, e.suf = true, p[:i], p[i+1:]
 			}
 			out = append(out, e)
 		}
@@ -358,6 +370,9 @@ func (e envPattern) match(up string) bool {
 		return strings.HasSuffix(up, e.s)
 	case anyDepth:
 		return strings.Contains(up, e.s)
+	}
+	if e.split {
+		return len(up) >= len(e.s)+len(e.suf) && strings.HasPrefix(up, e.s) && strings.HasSuffix(up, e.suf)
 	}
 	pat := e.pat
 	if strings.IndexByte(up, '/') >= 0 || strings.IndexByte(pat, '/') >= 0 {

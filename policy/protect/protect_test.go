@@ -44,6 +44,13 @@ func TestMatch(t *testing.T) {
 		{Secret, "/proc/self/status", false},
 		{Secret, "/home/u/.aws/credentials", true},
 		{Secret, "/home/u/.gnupg/private-keys-v1.d/x.key", true},
+		{Secret, "/p/infra/terraform.tfvars", true},
+		{Secret, "/p/infra/prod.auto.tfvars.json", true},
+		{Secret, "/p/infra/terraform.tfvars.example", false},
+		{Secret, "/p/infra/variables.tf", false},
+		{Secret, "/p/service-account.json", true},
+		{Secret, "/p/keys/service-account-prod.json", true},
+		{Secret, "/p/k8s/service-account.yaml", false},
 	} {
 		if got := l.Match(tt.kind, tt.path, home) != nil; got != tt.want {
 			t.Errorf("Match(%s, %s) = %v, want %v", tt.kind, tt.path, got, tt.want)

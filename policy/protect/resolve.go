@@ -63,13 +63,82 @@ var scanSkip = []string{"node_modules", "vendor", "target", "dist", "build", "__
 // makes that directory exist too (.husky), found by the scan only if the
 // root's scan comes after.
 func (l *List) Resolve(roots, scan []string, home string) (protected, secrets []Found) {
+	return l.ResolveWatched(roots, scan, home, nil)
+}
+
+// Watch collects, for a cache of Resolve's result, the paths whose state
+// the result depends on: each directory Resolve listed (by stat(2), which
+// follows links as the listing did), each name it looked up with lstat(2)
+// (by lstat: its decisions depend on that outcome alone), each file it
+// read (by stat: the file the content came from). A later Resolve with
+// the same inputs finds the same paths if each gives the same outcome (the
+// same error, or the same device, inode and change time: creating,
+// removing or renaming an entry changes its directory's ctime, writing a
+// file its own, and neither can be set back by a program). Unsure is set
+// where that does not hold (a symbolic link Resolve followed, whose
+// target's directories are not watched): such a result must not be cached.
+type Watch struct {
+	// Paths maps each watched path to WatchStat, WatchLstat or both.
+	Paths  map[string]uint8
+	Unsure bool
+}
+
+// The ways a path is watched.
+const (
+	WatchStat  = 1 << iota // stat(2): a directory listed, a file read
+	WatchLstat             // lstat(2): a name looked up
+)
+
+// Add watches p by stat(2).
+func (w *Watch) Add(p string) { w.add(p, WatchStat) }
+
+// AddEntry watches p by lstat(2).
+func (w *Watch) AddEntry(p string) { w.add(p, WatchLstat) }
+
+func (w *Watch) add(p string, how uint8) {
+	if w == nil {
+		return
+	}
+	if w.Paths == nil {
+		w.Paths = map[string]uint8{}
+	}
+	w.Paths[p] |= how
+}
+
+// MarkUnsure records that the result depends on more than the watched paths.
+func (w *Watch) MarkUnsure() {
+	if w != nil {
+		w.Unsure = true
+	}
+}
+
+// ResolveWatched is Resolve, recording in w (when not nil) what its result
+// depends on.
+func (l *List) ResolveWatched(roots, scan []string, home string, w *Watch) (protected, secrets []Found) {
+	return l.resolve(roots, scan, home, w, false)
+}
+
+// ResolveHome is ResolveWatched for another account's home that is in use
+// (it holds a root, the working directory or a path the environment names),
+// after ResolveWatched for the user's own: the "~/" entries applied to it,
+// and the roots' git directories with its git config (core.hooksPath of a
+// git run later with that home). The absolute entries are the same for
+// every home and are not looked at again.
+func (l *List) ResolveHome(roots []string, home string, w *Watch) (protected, secrets []Found) {
+	return l.resolve(roots, nil, home, w, true)
+}
+
+func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly bool) (protected, secrets []Found) {
 	r := &resolver{l: l, home: home, roots: roots, seen: make(map[string]bool, 32), budget: ScanDirs,
 		byLast: make(map[string][]int, 64), comp: map[int]*compiled{}, below: make(map[string]int, 64),
-		names: map[string][]string{}, gitDone: map[string]bool{}}
+		names: map[string][]string{}, gitDone: map[string]bool{}, w: w}
 	// Each entry's absolute path, once ("" for the entries that match at any
 	// depth, and for "~/" ones without a home).
 	abss := make([]string, len(l.Entries))
 	for i := range l.Entries {
+		if homeOnly && !strings.HasPrefix(l.Entries[i].Pattern, "~/") {
+			continue // "" : not looked up, nor counted below
+		}
 		abss[i], _ = Anchored(l.Entries[i].Pattern, home)
 	}
 	// How many names the anchored entries look for in each directory: one
@@ -92,7 +161,7 @@ func (l *List) Resolve(roots, scan []string, home string) (protected, secrets []
 		e := &l.Entries[i]
 		abs := abss[i]
 		if abs == "" {
-			if strings.HasPrefix(e.Pattern, "~/") {
+			if strings.HasPrefix(e.Pattern, "~/") || homeOnly {
 				continue
 			}
 			// Matches at any depth: the scan looks at names matching its last component.
@@ -148,6 +217,7 @@ type resolver struct {
 	comp  map[int]*compiled
 	// gitDone: the work trees whose git directory was looked at.
 	gitDone map[string]bool
+	w       *Watch // nil unless a cache records the dependencies
 }
 
 // globLast is an entry matching at any depth whose last component is a glob,
@@ -235,6 +305,7 @@ func (r *resolver) listed(dir string) []string {
 	if !done {
 		names = listNames(dir)
 		r.names[dir] = names
+		r.w.Add(dir)
 	}
 	return names
 }
@@ -311,6 +382,7 @@ func (r *resolver) globDirs(abs string) []string {
 	}
 	out := cands[:0]
 	for _, c := range cands {
+		r.w.AddEntry(c)
 		if _, err := os.Lstat(c); err == nil {
 			out = append(out, c)
 		}
@@ -387,6 +459,7 @@ func (r *resolver) addEntry(e *Entry, p string) {
 		return
 	}
 	if !r.inListing(p) {
+		r.w.AddEntry(p)
 		// EACCES: a directory on the way cannot be searched, and its owner
 		// may open it; the sandbox decides (it hides that directory).
 		if _, err := os.Lstat(p); err != nil && !errors.Is(err, syscall.EACCES) {
@@ -418,6 +491,7 @@ func (r *resolver) addGit(p, why string) {
 	if r.seen["protected"+p] || !slices.ContainsFunc(r.roots, func(root string) bool { return within(p, root) }) {
 		return
 	}
+	r.w.AddEntry(p)
 	if _, err := os.Lstat(p); err != nil {
 		return
 	}
@@ -435,6 +509,7 @@ func (r *resolver) makeMissingDir(p string) {
 	if !slices.ContainsFunc(r.roots, func(root string) bool { return root != "/" && within(p, root) }) {
 		return
 	}
+	r.w.AddEntry(p)
 	if _, err := os.Lstat(p); err == nil {
 		return
 	}
@@ -455,6 +530,7 @@ func (r *resolver) scan(root string) {
 		d := queue[0]
 		queue = queue[1:]
 		r.budget--
+		r.w.Add(d.path)
 		ents, err := readDirTypes(d.path) // unsorted
 		if err == syscall.EACCES && ownedByCaller(d.path) {
 			// Its owner can chmod it open and read what it holds, which the scan
@@ -483,6 +559,9 @@ func (r *resolver) scan(root string) {
 			}
 		}
 		if bare == 4 && filepath.Base(d.path) != ".git" {
+			if fi, err := os.Lstat(filepath.Join(d.path, "objects")); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+				r.w.MarkUnsure() // followed below: where it leads is not watched
+			}
 			if fi, err := os.Stat(filepath.Join(d.path, "objects")); err == nil && fi.IsDir() {
 				const why = "an embedded bare repository: git run in it later runs its config and hooks"
 				r.addGit(filepath.Join(d.path, "config"), why)
@@ -560,6 +639,7 @@ func (r *resolver) gitDir(top string) {
 	}
 	r.gitDone[top] = true
 	dotgit := filepath.Join(top, ".git")
+	r.w.AddEntry(dotgit)
 	fi, err := os.Lstat(dotgit)
 	if err != nil {
 		return
@@ -569,6 +649,7 @@ func (r *resolver) gitDir(top string) {
 		// git follows a .git that is a symbolic link (to a git directory
 		// kept elsewhere, or to a .git file): its hooks and config are where
 		// the link leads (a .git -> /tmp/p3git had them writable).
+		r.w.MarkUnsure()
 		res, err := filepath.EvalSymlinks(dotgit)
 		if err != nil {
 			return
@@ -585,6 +666,7 @@ func (r *resolver) gitDir(top string) {
 		// A worktree's or submodule's .git file: rewritten, it points git at
 		// a new git directory with a config of the program's choosing.
 		r.addGit(dotgit, "the .git file names the git directory, whose config and hooks git runs later")
+		r.w.Add(dotgit)
 		b, err := readSmall(dotgit)
 		if err != nil {
 			return
@@ -598,12 +680,16 @@ func (r *resolver) gitDir(top string) {
 			gitdir = filepath.Join(top, gitdir)
 		}
 		if res, err := filepath.EvalSymlinks(gitdir); err == nil {
+			if res != filepath.Clean(gitdir) {
+				r.w.MarkUnsure()
+			}
 			gitdir = res
 		}
 	} else if !fi.IsDir() {
 		return
 	}
 	common := gitdir
+	r.w.Add(filepath.Join(gitdir, "commondir"))
 	if b, err := readSmall(filepath.Join(gitdir, "commondir")); err == nil {
 		c := strings.TrimSpace(string(b))
 		if !filepath.IsAbs(c) {
@@ -641,6 +727,7 @@ func (r *resolver) gitDir(top string) {
 	}
 	for i := 0; i < len(configs) && i < 16; i++ {
 		c := configs[i]
+		r.w.Add(c)
 		hp, includes := gitConfig(c)
 		// An included file is config as well (a project's shared
 		// .gitconfig in the work tree, named by include.path: its
@@ -653,6 +740,9 @@ func (r *resolver) gitDir(top string) {
 				inc = filepath.Join(filepath.Dir(c), inc)
 			}
 			if res, err := filepath.EvalSymlinks(inc); err == nil {
+				if res != filepath.Clean(inc) {
+					r.w.MarkUnsure()
+				}
 				inc = res
 			}
 			r.addGit(inc, "git reads it as config, included by "+c)
@@ -668,6 +758,9 @@ func (r *resolver) gitDir(top string) {
 			hp = filepath.Join(top, hp)
 		}
 		if res, err := filepath.EvalSymlinks(hp); err == nil {
+			if res != filepath.Clean(hp) {
+				r.w.MarkUnsure()
+			}
 			hp = res
 		} else {
 			r.makeMissingDir(hp)

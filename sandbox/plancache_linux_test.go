@@ -1,0 +1,223 @@
+package sandbox
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"guard/policy/protect"
+)
+
+// planFixture lays out a repository root and a home with secrets, with no
+// symbolic link (a followed link makes the result uncacheable), and
+// returns them once their change times lie more than planRacy (shortened
+// for the test) in the past.
+func planFixture(t *testing.T) (root, home string) {
+	t.Helper()
+	old := planRacy
+	planRacy = 20 * time.Millisecond
+	t.Cleanup(func() { planRacy = old })
+	base := t.TempDir()
+	root, home = filepath.Join(base, "repo"), filepath.Join(base, "home")
+	for name, content := range map[string]string{
+		"repo/.git/HEAD": "ref: refs/heads/main\n", "repo/.git/config": "[core]\n\tbare = false\n",
+		"repo/.git/hooks/pre-commit.sample": "", "repo/.git/objects/.keep": "", "repo/.env": "K=1\n",
+		"repo/app/main.go": "package main\n", "repo/.vscode/settings.json": "{}\n",
+		"home/.ssh/id_ed25519": "k", "home/.aws/credentials": "k", "home/.config/gh/hosts.yml": "k", "home/.bashrc": "",
+	} {
+		p := filepath.Join(base, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(3 * planRacy)
+	return root, home
+}
+
+// cachedAndFresh returns ProtectCached's profile (from dir) and Protect's.
+func cachedAndFresh(t *testing.T, root, home, dir string) (cached, fresh Profile) {
+	t.Helper()
+	cached = Profile{WritableRoots: []string{root}}
+	ProtectCached(&cached, protect.Default(), home, dir)
+	fresh = Profile{WritableRoots: []string{root}}
+	Protect(&fresh, protect.Default(), home)
+	return cached, fresh
+}
+
+func samePlan(t *testing.T, what string, cached, fresh Profile) {
+	t.Helper()
+	if !slices.Equal(cached.ReadOnly, fresh.ReadOnly) || !slices.Equal(cached.Unreadable, fresh.Unreadable) {
+		t.Fatalf("%s: cached plan\n  read-only %v\n  unreadable %v\nfresh\n  read-only %v\n  unreadable %v",
+			what, cached.ReadOnly, cached.Unreadable, fresh.ReadOnly, fresh.Unreadable)
+	}
+	if !slices.Equal(cached.SecretEnv, fresh.SecretEnv) {
+		t.Fatalf("%s: secret variables %v, want %v", what, cached.SecretEnv, fresh.SecretEnv)
+	}
+}
+
+// TestPlanCacheFollowsChanges: an entry is used while nothing it looked at
+// changed, and every change that moves the result is seen: a new secret or
+// protected name in the root (at its top and below), in the home, a hooks
+// directory removed, a hooks path set in the repository's config.
+func TestPlanCacheFollowsChanges(t *testing.T) {
+	root, home := planFixture(t)
+	dir := t.TempDir()
+	cached, fresh := cachedAndFresh(t, root, home, dir)
+	samePlan(t, "first run", cached, fresh)
+	if !slices.Contains(fresh.Unreadable, filepath.Join(root, ".env")) || !slices.Contains(fresh.ReadOnly, filepath.Join(root, ".git", "hooks")) {
+		t.Fatalf("fixture: %v %v", fresh.ReadOnly, fresh.Unreadable)
+	}
+	hits := planHits
+	cached, fresh = cachedAndFresh(t, root, home, dir)
+	samePlan(t, "second run", cached, fresh)
+	if planHits != hits+1 {
+		t.Fatal("the second run did not use the entry")
+	}
+	write := func(name, content string) func() {
+		return func() {
+			p := filepath.Join(filepath.Dir(root), name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, c := range []struct {
+		name   string
+		change func()
+		want   string // a path the plan must hold afterwards
+	}{
+		{"a new .envrc at the top", write("repo/.envrc", "export A=1\n"), "repo/.envrc"},
+		{"a new .env below", write("repo/app/.env.local", "K=1\n"), "repo/app/.env.local"},
+		{"a new directory with a secret", write("repo/svc/config/.env", "K=1\n"), "repo/svc/config/.env"},
+		{"a new key in the home", write("home/.ssh/id_rsa", "k"), "home/.ssh/id_rsa"},
+		{"a new credentials directory in the home", write("home/.docker/config.json", "{}"), "home/.docker/config.json"},
+		{"a hooks path in the config", func() {
+			write("repo/.git/config", "[core]\n\thooksPath = tools/hooks\n")()
+			write("repo/tools/hooks/pre-commit", "#!/bin/sh\n")()
+		}, "repo/tools/hooks"},
+		{"the hooks directory replaced", func() {
+			h := filepath.Join(root, ".git", "hooks")
+			if err := os.RemoveAll(h); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Mkdir(h, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}, "repo/.git/hooks"},
+	} {
+		// An entry for the tree as it is, used, then the change.
+		time.Sleep(3 * planRacy)
+		cachedAndFresh(t, root, home, dir)
+		hits := planHits
+		cachedAndFresh(t, root, home, dir)
+		if planHits != hits+1 {
+			t.Fatalf("before %s: the entry was not used", c.name)
+		}
+		c.change()
+		cached, fresh := cachedAndFresh(t, root, home, dir)
+		if planHits != hits+1 {
+			t.Errorf("%s: the entry was used", c.name)
+		}
+		samePlan(t, c.name, cached, fresh)
+		want := filepath.Join(filepath.Dir(root), c.want)
+		if !slices.Contains(cached.ReadOnly, want) && !slices.Contains(cached.Unreadable, want) {
+			t.Fatalf("%s: %s not in the plan %v %v", c.name, want, cached.ReadOnly, cached.Unreadable)
+		}
+	}
+}
+
+// TestPlanCacheRacy: an entry is not written when something it looked at
+// changed within planRacy before the run.
+func TestPlanCacheRacy(t *testing.T) {
+	root, home := planFixture(t)
+	planRacy = time.Hour // everything in the fixture is recent
+	dir := t.TempDir()
+	cachedAndFresh(t, root, home, dir)
+	if ents, _ := os.ReadDir(filepath.Join(dir, "plans")); len(ents) > 0 {
+		t.Fatalf("an entry was written for a tree that just changed: %v", ents)
+	}
+}
+
+// TestPlanCacheUnsure: a result that depends on where a symbolic link
+// leads (a .git that is a link) is never written.
+func TestPlanCacheUnsure(t *testing.T) {
+	root, home := planFixture(t)
+	gitdir := filepath.Join(filepath.Dir(root), "gitdir")
+	if err := os.Rename(filepath.Join(root, ".git"), gitdir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(gitdir, filepath.Join(root, ".git")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * planRacy)
+	dir := t.TempDir()
+	cached, fresh := cachedAndFresh(t, root, home, dir)
+	samePlan(t, "linked .git", cached, fresh)
+	if ents, _ := os.ReadDir(filepath.Join(dir, "plans")); len(ents) > 0 {
+		t.Fatalf("an entry was written for a linked .git: %v", ents)
+	}
+}
+
+// TestPlanCachePlanted: an entry that someone else could have written (a
+// file or directory writable by the group or others, or another user's
+// file) is ignored, and so is a malformed one.
+func TestPlanCachePlanted(t *testing.T) {
+	root, home := planFixture(t)
+	dir := t.TempDir()
+	cachedAndFresh(t, root, home, dir)
+	ents, err := os.ReadDir(filepath.Join(dir, "plans"))
+	if err != nil || len(ents) != 1 {
+		t.Fatalf("no entry written: %v %v", ents, err)
+	}
+	entry := filepath.Join(dir, "plans", ents[0].Name())
+	good, err := os.ReadFile(entry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A planted entry: the right key, no secret, nothing to check.
+	key, _ := planKey(&Profile{WritableRoots: []string{root}}, protect.Default(), home)
+	forged := append(append([]byte(planMagic), key[:]...), 0, 0, 0)
+	for _, c := range []struct {
+		name  string
+		plant func()
+	}{
+		{"group-writable file", func() {
+			os.WriteFile(entry, forged, 0o600)
+			os.Chmod(entry, 0o620)
+		}},
+		{"world-writable directory", func() {
+			os.WriteFile(entry, forged, 0o600)
+			os.Chmod(filepath.Dir(entry), 0o777)
+		}},
+		{"another user's file", func() {
+			requireRoot(t, "giving a file to another user needs root")
+			os.WriteFile(entry, forged, 0o600)
+			os.Chown(entry, 65534, 65534)
+		}},
+		{"truncated", func() { os.WriteFile(entry, good[:len(good)/2], 0o600) }},
+		{"a watched path changed", func() {
+			os.WriteFile(entry, good, 0o600)
+			os.WriteFile(filepath.Join(root, ".env.production"), []byte("K=1\n"), 0o644)
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			os.Remove(entry)
+			os.Chmod(filepath.Dir(entry), 0o700)
+			c.plant()
+			hits := planHits
+			cached, fresh := cachedAndFresh(t, root, home, dir)
+			samePlan(t, c.name, cached, fresh)
+			if planHits != hits {
+				t.Fatal("the entry was used")
+			}
+		})
+	}
+}
