@@ -156,6 +156,10 @@ func decideRead(paths []string, mode Mode, list *protect.List, home string, belo
 			rp.Secret = why
 		} else if procMemory(rp.Resolved) || procMemory(filepath.Clean(p)) {
 			rp.Secret = "a process's or the kernel's memory"
+		} else if why := keptSystemFile(rp.Resolved); why != "" {
+			rp.Secret = why
+		} else if why := archiveFile(rp.Resolved); below && why != "" {
+			rp.Secret = why
 		}
 		if rp.Secret != "" {
 			secrets = append(secrets, rp.Resolved+" ("+rp.Secret+")")

@@ -248,8 +248,8 @@ func globOK(w, dir string, written bool) bool {
 		if written {
 			return false
 		}
-		matches, err := filepath.Glob(absolute(w, dir))
-		if err != nil {
+		matches, ok := shellGlob(globAbsolute(w, dir))
+		if !ok {
 			return false
 		}
 		for _, m := range matches {

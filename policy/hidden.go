@@ -2,9 +2,12 @@ package policy
 
 import (
 	"archive/zip"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -80,7 +83,10 @@ func hiddenInputsWhy(argv []string, cwd string) string {
 		for _, a := range argv[1:] {
 			words := []string{a}
 			if strings.ContainsAny(a, "*?[") && !strings.Contains(a, "/") {
-				matches, _ := filepath.Glob(filepath.Join(cwd, a))
+				matches, ok := shellGlob(globAbsolute(a, cwd))
+				if !ok {
+					return prog + " is given the glob " + a + ", which guard cannot expand as the shell does"
+				}
 				words = words[:0]
 				for _, m := range matches {
 					words = append(words, filepath.Base(m))
@@ -101,6 +107,26 @@ func hiddenInputsWhy(argv []string, cwd string) string {
 			return why
 		}
 	}
+	if (prog == "docker" || prog == "podman") && slices.Contains(argv, "compose") && slices.Contains(argv, "--profiles") {
+		if why := composeProfiles(argv, cwd); why != "" {
+			return why
+		}
+	}
+	if prog == "rg" && !slices.Contains(argv, "--no-config") {
+		if _, why := rgConfig(); why != "" {
+			return why
+		}
+	}
+	if prog == "flake8" {
+		if why := flake8LocalPlugins(cwd); why != "" {
+			return why
+		}
+	}
+	if prog == "uv" && len(argv) > 1 && (argv[1] == "pip" || argv[1] == "python") {
+		if why := uvInterpreter(cwd); why != "" {
+			return why
+		}
+	}
 	if prog == "jq" || prog == "yq" || prog == "gojq" {
 		h := home()
 		if !filepath.IsAbs(h) {
@@ -108,6 +134,123 @@ func hiddenInputsWhy(argv []string, cwd string) string {
 		}
 		if _, err := os.Lstat(filepath.Join(h, ".jq")); err == nil || !os.IsNotExist(err) {
 			return prog + " sources ~/.jq at start (its definitions can replace any builtin, env among them)"
+		}
+	}
+	return ""
+}
+
+// flake8LocalPlugins says why flake8 run in cwd runs the project's code,
+// or "": flake8 reads its configuration (setup.cfg, tox.ini, .flake8 in
+// the directory or the nearest one above it that has one) and imports the
+// local plugins it names ([flake8:local-plugins], paths = .) before it
+// parses its options, so `flake8 --version` and `flake8 --help` ran
+// ./evilplug.py.
+func flake8LocalPlugins(cwd string) string {
+	for d := filepath.Clean(cwd); filepath.IsAbs(d); d = filepath.Dir(d) {
+		for _, name := range []string{"setup.cfg", "tox.ini", ".flake8"} {
+			p := filepath.Join(d, name)
+			b, err := safefile.Read(p, 1<<20)
+			if err != nil {
+				if os.IsNotExist(err) || errors.Is(err, fs.ErrNotExist) {
+					continue
+				}
+				return "flake8 reads " + p + ", which cannot be checked (" + err.Error() + ")"
+			}
+			if strings.Contains(strings.ToLower(string(b)), "local-plugins") || strings.Contains(strings.ToLower(string(b)), "local_plugins") {
+				return "flake8 imports the local plugins " + p + " names when it starts, --version and --help too (code in the project)"
+			}
+		}
+		if d == "/" {
+			break
+		}
+	}
+	return ""
+}
+
+// composeProfiles says why `docker compose config --profiles` prints more
+// than names, or "": profiles are values, and compose interpolates values
+// (${VAR} from the environment and the project's .env) before it prints
+// them: `profiles: ["${OPENAI_API_KEY}"]` prints the key. The compose
+// files are those -f names, else the default names in cwd; a file that
+// holds a $, includes or extends others, or a .env or COMPOSE_FILE that
+// picks other files, makes it unverified.
+func composeProfiles(argv []string, cwd string) string {
+	var files []string
+	for i := 1; i < len(argv); i++ {
+		switch a := argv[i]; {
+		case (a == "-f" || a == "--file") && i+1 < len(argv):
+			files = append(files, argv[i+1])
+			i++
+		case strings.HasPrefix(a, "--file="):
+			files = append(files, strings.TrimPrefix(a, "--file="))
+		case strings.HasPrefix(a, "-f") && len(a) > 2 && a[2] != '-':
+			files = append(files, a[2:])
+		}
+	}
+	if os.Getenv("COMPOSE_FILE") != "" {
+		return "compose reads the files $COMPOSE_FILE names, and interpolates the profiles it prints"
+	}
+	if b, err := safefile.Read(filepath.Join(cwd, ".env"), 1<<20); err == nil && strings.Contains(string(b), "COMPOSE_") {
+		return "compose reads .env, which sets COMPOSE_ variables (the files it reads), and interpolates the profiles it prints"
+	}
+	if len(files) == 0 {
+		files = []string{"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml", "compose.override.yaml",
+			"compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml"}
+	}
+	for _, f := range files {
+		p := absolute(homeWord(f), cwd)
+		b, err := safefile.Read(p, 1<<20)
+		if err != nil {
+			if os.IsNotExist(err) || errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			return "compose reads " + f + ", which cannot be checked (" + err.Error() + ")"
+		}
+		body := string(b)
+		if strings.Contains(body, "$") || strings.Contains(body, "include") || strings.Contains(body, "extends") {
+			return "compose interpolates variables (the environment, the project's .env) into the profile names it prints, and " +
+				f + " holds a $ or names other files"
+		}
+	}
+	return ""
+}
+
+// uvInterpreter says why `uv pip list` (show, freeze, tree, check) or `uv
+// python list` run in cwd runs a program the project chooses, or "". uv
+// learns an environment's packages and an interpreter's version by
+// running the interpreter (a script of its own on its stdin): the one
+// UV_PYTHON, VIRTUAL_ENV or CONDA_PREFIX names, else a .venv in the
+// directory or above it, else one a uv.toml, a pyproject.toml's [tool.uv]
+// or a .python-version names (a path there is run). Files in the project
+// are the agent's to write: `.venv/bin/python` made a script ran with the
+// user's rights at the next `uv pip list`. Only PATH's pythons are left.
+func uvInterpreter(cwd string) string {
+	for _, v := range []string{"UV_PYTHON", "VIRTUAL_ENV", "CONDA_PREFIX"} {
+		if os.Getenv(v) != "" {
+			return "uv runs the interpreter $" + v + " names to read its packages (a file there may do anything)"
+		}
+	}
+	for d := filepath.Clean(cwd); filepath.IsAbs(d); d = filepath.Dir(d) {
+		if _, err := os.Lstat(filepath.Join(d, ".venv")); err == nil || !os.IsNotExist(err) {
+			return "uv runs " + filepath.Join(d, ".venv", "bin", "python") + " to read its packages (a file in the project may do anything)"
+		}
+		for _, name := range []string{"uv.toml", "pyproject.toml", ".python-version"} {
+			p := filepath.Join(d, name)
+			b, err := safefile.Read(p, 1<<20)
+			if err != nil {
+				if !os.IsNotExist(err) && !errors.Is(err, fs.ErrNotExist) {
+					return "uv reads " + p + ", which cannot be checked (" + err.Error() + ")"
+				}
+				continue
+			}
+			body := string(b)
+			if name == "uv.toml" || name == "pyproject.toml" && strings.Contains(body, "tool.uv") ||
+				name == ".python-version" && strings.ContainsAny(body, "/\\~") {
+				return "uv reads " + p + ", which can choose the interpreter uv runs"
+			}
+		}
+		if d == "/" {
+			break
 		}
 	}
 	return ""

@@ -247,6 +247,12 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 		if v.Secret == "" {
 			v.Secret = secretDump(argv, cwd)
 		}
+		if v.Secret == "" && readsFiles {
+			v.Secret = keptFromOthers(argv, r.Reads(), cwd)
+		}
+		if v.Secret == "" && readsFiles {
+			v.Secret = archiveRead(&r, argv, cwd)
+		}
 		if v.Secret == "" && filepath.Base(argv[0]) == "yq" {
 			if secret, why := yqJudge(&r, cwd); secret != "" {
 				v.Secret = secret
@@ -262,7 +268,7 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 			}
 		}
 		if v.Secret == "" {
-			v.Secret = recursiveSecret(argv, cwd)
+			v.Secret = recursiveSecret(&r, argv, cwd)
 		}
 		if v.Secret == "" && (v.Class == Safe || v.Class == Match) {
 			if why, ok := strings.CutPrefix(hiddenSecret(&r, argv, cwd), unjudged); ok {

@@ -29,7 +29,7 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 		return ""
 	}
 	prog := filepath.Base(inner[0])
-	if !contentReaders(prog) || namesOnly(prog, inner) {
+	if !contentReaders(prog) || namesOnly(prog, inner, nil) {
 		return ""
 	}
 	from := c.PipeFrom
@@ -132,7 +132,7 @@ func nameSource(argv []string) (roots []string, filter bool) {
 						break
 					}
 				}
-				if len(in) > 0 && namesOnly(filepath.Base(in[0]), in) {
+				if len(in) > 0 && namesOnly(filepath.Base(in[0]), in, nil) {
 					continue
 				}
 				return nil, false
@@ -177,7 +177,7 @@ func nameSource(argv []string) (roots []string, filter bool) {
 		if len(ops) <= 1 && !recursive {
 			return nil, true // a filter of its standard input
 		}
-		if prog != "fd" && prog != "fdfind" && !(prog == "rg" && hasWord(argv, "--files")) && !namesOnly(prog, argv) {
+		if prog != "fd" && prog != "fdfind" && !(prog == "rg" && hasWord(argv, "--files")) && !namesOnly(prog, argv, nil) {
 			// It prints the lines it finds: whatever the files hold,
 			// any path or option among them.
 			return nil, false

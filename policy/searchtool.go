@@ -48,6 +48,9 @@ func DecideSearch(paths []string, pattern string, tr TreeRead, mode Mode, list *
 	if tok := secretPatternWord(pattern); tok != "" {
 		why = append(why, "searches for "+tok+": the lines found hold its value")
 	}
+	if _, w := rgConfig(); w != "" {
+		why = append(why, w) // the agents' search tools run rg, which reads it too
+	}
 	// Each directory with the globs that narrow it.
 	dirs := map[string][]string{}
 	var order []string
@@ -294,14 +297,14 @@ func ignoreLineMatches(l, rel string, dir bool) bool {
 		if n > len(parts) || dirOnly && !dir && n == len(parts) {
 			return false
 		}
-		ok, _ := filepath.Match(l, strings.Join(parts[:n], "/"))
+		ok, _ := shellMatch(l, strings.Join(parts[:n], "/"))
 		return ok
 	}
 	for i, p := range parts {
 		if dirOnly && !dir && i == len(parts)-1 {
 			break
 		}
-		if ok, _ := filepath.Match(l, p); ok {
+		if ok, _ := shellMatch(l, p); ok {
 			return true
 		}
 	}

@@ -194,6 +194,149 @@ func rootOnlyRead(argv, files []string, cwd string) string {
 	return ""
 }
 
+// keptFromOthers is rootOnlyRead for guard itself running as root (an
+// agent in a container, CI): every file is readable then, and `cat
+// /etc/mysql/debian.cnf`, `cat /etc/gitlab-runner/config.toml`, `grep -r
+// password /etc` printed what the system keeps from its other users. A
+// regular file that others may not read (no o+r), or a tree holding one,
+// read outside the home directory, the temporary directories, /var/log,
+// /proc and /sys, and outside the working directory when that is not a
+// system directory (a project made under umask 027 has no o+r either), is
+// treated as a secret (the secret list cannot name every such file). Names and sizes (ls, stat, find without -exec) are
+// not contents.
+func keptFromOthers(argv, files []string, cwd string) string {
+	if euid() != 0 || len(argv) == 0 {
+		return ""
+	}
+	if in, ok := sudoInner(argv); ok && len(in) > 0 {
+		argv = in // sudo as root: what it runs reads
+	}
+	prog := filepath.Base(argv[0])
+	if metadataOnly(prog) && !(prog == "find" && slices.ContainsFunc(argv, func(a string) bool {
+		return a == "-exec" || a == "-execdir" || a == "-ok" || a == "-okdir"
+	})) {
+		return ""
+	}
+	h := filepath.Clean(home())
+	project, resolved := "", false
+	var seen map[string]bool
+	for _, f := range files {
+		if seen[f] {
+			continue
+		}
+		if seen == nil {
+			seen = map[string]bool{}
+		}
+		seen[f] = true
+		// Most words name nothing there (or nothing but a plain file):
+		// one stat before the path is resolved.
+		if _, err := os.Stat(absolute(homeWord(f), cwd)); err != nil {
+			continue
+		}
+		abs := Resolve(absolute(homeWord(f), cwd), "/")
+		if !resolved {
+			resolved, project = true, Resolve(cwd, "/")
+			if project == "/" || slices.ContainsFunc(systemDirs, func(d string) bool { return Inside(project, d) }) {
+				project = "" // cd /etc && grep -r password .: a system directory is not a project
+			}
+		}
+		if !keptPlace(abs, h) || project != "" && Inside(abs, project) {
+			continue
+		}
+		fi, err := os.Stat(abs)
+		switch {
+		case err != nil:
+		case fi.IsDir():
+			if p := keptBelow(abs, h); p != "" {
+				return "reads the tree " + f + ", which holds " + p + ", a file other users may not read: what the system keeps from them is treated as a secret"
+			}
+		case fi.Mode().IsRegular() && fi.Mode().Perm()&0o004 == 0:
+			return "reads " + f + ", which other users may not read (mode " + fi.Mode().Perm().String() +
+				"): what the system keeps from them is treated as a secret"
+		}
+	}
+	return ""
+}
+
+// keptSystemFile is keptFromOthers for an agent's read tool (Claude Code's
+// Read, Gemini's read_file), which names no working directory: as root, a
+// regular file in a system directory (systemDirs, not /var/log or /var/tmp)
+// that other users may not read is a secret.
+func keptSystemFile(abs string) string {
+	if euid() != 0 || !slices.ContainsFunc(systemDirs, func(d string) bool { return Inside(abs, d) }) ||
+		!keptPlace(abs, filepath.Clean(home())) {
+		return ""
+	}
+	if fi, err := os.Stat(abs); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o004 == 0 {
+		return "a file other users may not read (mode " + fi.Mode().Perm().String() + "): what the system keeps from them"
+	}
+	return ""
+}
+
+// systemDirs hold the system's own files: a working directory there is
+// no project whose files are the user's own (a umask of 027 or 077 leaves
+// a project's files without o+r).
+var systemDirs = []string{"/etc", "/var", "/usr", "/boot", "/opt", "/srv", "/run", "/lib", "/lib64", "/sbin", "/bin", "/snap"}
+
+// euid is the judge's effective user id (a variable for nothing but
+// clarity: os.Geteuid is read once per judgement).
+var euid = os.Geteuid
+
+// keptPlace reports whether abs lies where keptFromOthers looks: not in
+// the home directory h, the temporary directories, /var/log, /proc, /sys.
+func keptPlace(abs, h string) bool {
+	if filepath.IsAbs(h) && h != "/" && Inside(abs, h) {
+		return false
+	}
+	for _, d := range []string{"/tmp", "/var/tmp", "/var/log", "/proc", "/sys", "/dev"} {
+		if Inside(abs, d) {
+			return false
+		}
+	}
+	if t := os.Getenv("TMPDIR"); filepath.IsAbs(t) && filepath.Clean(t) != "/" && Inside(abs, filepath.Clean(t)) {
+		return false
+	}
+	return true
+}
+
+// keptBelow returns a file below dir others may not read, or a directory
+// they may not enter, or "" (walking at most maxWalkEntries entries: a
+// tree larger than that counts as holding one).
+func keptBelow(dir, h string) string {
+	queue := []string{dir}
+	n := 0
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if n++; n > maxWalkEntries {
+				return d + " (the tree is too large to check)"
+			}
+			p := filepath.Join(d, e.Name())
+			if !keptPlace(p, h) || e.Type()&os.ModeSymlink != 0 {
+				continue
+			}
+			info, err := e.Info()
+			if err != nil {
+				continue
+			}
+			switch {
+			case e.IsDir() && info.Mode().Perm()&0o005 != 0o005:
+				return p
+			case e.IsDir():
+				queue = append(queue, p)
+			case e.Type().IsRegular() && info.Mode().Perm()&0o004 == 0:
+				return p
+			}
+		}
+	}
+	return ""
+}
+
 // unreadableBelow returns a directory or file below dir (dir included)
 // this user cannot read, or "", walking at most maxWalkEntries entries (a
 // tree larger than that counts as holding one).
@@ -243,8 +386,63 @@ func metadataOnly(s string) bool {
 	switch s {
 	case "ls", "stat", "du", "test", "[", "realpath", "readlink", "wc", "find", "tree", "file", "basename",
 		"dirname", "cd", "md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "shasum",
-		"cksum", "b2sum", "lsof":
+		"cksum", "b2sum", "lsof", "df", "findmnt", "namei", "mountpoint":
 		return true
+	}
+	return false
+}
+
+// archiveLister reports whether argv lists an archive's members (tar -t,
+// unzip -l, zipinfo, gzip -l/-t, 7z l/t, jar tf, ar t, dpkg-deb -c/-I):
+// names and sizes, not what the members hold, so an archive holding a
+// secret member (archive.go) is not a secret read for it.
+func archiveLister(argv []string) bool {
+	if len(argv) < 2 {
+		return false
+	}
+	words := argv[1:]
+	has := func(opts ...string) bool {
+		return slices.ContainsFunc(words, func(w string) bool { return slices.Contains(opts, w) })
+	}
+	first := ""
+	for _, w := range words {
+		if !strings.HasPrefix(w, "-") {
+			first = w
+			break
+		}
+	}
+	switch filepath.Base(argv[0]) {
+	case "tar":
+		list := false
+		for i, w := range words {
+			bundle := strings.HasPrefix(w, "-") && !strings.HasPrefix(w, "--") || i == 0 && !strings.HasPrefix(w, "-")
+			switch {
+			case w == "--list":
+				list = true
+			case w == "--extract" || w == "--get" || w == "--create" || w == "--append" || w == "--update" ||
+				w == "--diff" || w == "--compare" || w == "--delete" || w == "--concatenate" || w == "--catenate":
+				return false
+			case bundle && strings.ContainsAny(strings.TrimPrefix(w, "-"), "xcrudA"):
+				return false
+			case bundle && strings.ContainsRune(w, 't'):
+				list = true
+			}
+		}
+		return list
+	case "zipinfo":
+		return true
+	case "gzip", "pigz":
+		return has("-l", "--list", "-t", "--test", "-lv") && !has("-d", "-c", "--decompress", "--stdout", "-dc", "-cd")
+	case "unzip":
+		return has("-l", "-v", "-t", "-Z", "-lv", "-tq") && !has("-p", "-c")
+	case "7z", "7za", "7zz":
+		return first == "l" || first == "t"
+	case "jar":
+		return first == "tf" || first == "tvf"
+	case "ar":
+		return first == "t" || first == "tv"
+	case "dpkg-deb":
+		return has("-c", "--contents", "-I", "--info")
 	}
 	return false
 }
@@ -259,8 +457,11 @@ func certFieldsOnly(r *Result) bool {
 }
 
 func secretGlob(pattern, cwd string) string {
-	abs := absolute(pattern, cwd)
-	matches, _ := filepath.Glob(abs)
+	abs := globAbsolute(pattern, cwd)
+	matches, ok := shellGlob(abs)
+	if !ok {
+		return "reads " + pattern + ", a glob guard cannot expand as the shell does"
+	}
 	last := filepath.Base(pattern)
 	// The shell's * and ? do not match a leading dot (no dotglob).
 	hidden := func(name string) bool { return strings.HasPrefix(name, ".") && !strings.HasPrefix(last, ".") }
@@ -313,7 +514,7 @@ func secretGlob(pattern, cwd string) string {
 			continue
 		}
 		name := strings.ReplaceAll(filepath.Base(e.Pattern), "*", "x")
-		if ok, _ := filepath.Match(last, name); !ok || hidden(name) || excepted(e.Except, name) {
+		if ok, known := shellMatch(last, name); !(ok || !known) || hidden(name) || excepted(e.Except, name) {
 			continue
 		}
 		if dir != "" {
@@ -387,7 +588,7 @@ func secretSearch(r *Result) string {
 	for _, f := range r.Exec.Flags {
 		words = append(words, f.Name)
 	}
-	if namesOnly(r.Exec.Program, words) {
+	if namesOnly(r.Exec.Program, words, r) {
 		return ""
 	}
 	var values []string
@@ -498,6 +699,55 @@ func secretRead(r *Result, cwd string) string {
 		if a.Type.Kind == TypeReadableFile {
 			if why := secretPath(a.Value, cwd); why != "" {
 				return why
+			}
+		}
+	}
+	return diffDirOperand(r, cwd)
+}
+
+// diffDirOperand says why diff reads a secret that no word names, or "":
+// `diff DIR FILE` and `diff FILE DIR` compare FILE with DIR/ and FILE's
+// base name (also each operand with a --from-file or --to-file DIR), and
+// print both: `diff ~/.aws credentials` printed ~/.aws/credentials, as
+// did `git diff --no-index ~/.aws credentials`.
+func diffDirOperand(r *Result, cwd string) string {
+	switch filepath.Base(r.Exec.Program) {
+	case "diff":
+	case "git": // git diff --no-index DIR FILE does the same
+		if len(r.Exec.Args) == 0 || r.Exec.Args[0].Type.Literal != "diff" ||
+			!slices.ContainsFunc(r.Exec.Flags, func(f MatchedFlag) bool { return f.Name == "--no-index" }) {
+			return ""
+		}
+	default:
+		return ""
+	}
+	var files, with []string
+	for _, o := range r.Exec.Opts {
+		if o.Name == "--from-file" || o.Name == "--to-file" {
+			with = append(with, o.Value)
+		}
+	}
+	for _, a := range r.Exec.Args {
+		if a.Type.Kind == TypeReadableFile {
+			files = append(files, a.Value)
+		}
+	}
+	if len(with) == 0 && len(files) == 2 {
+		with, files = files[:1], files[1:]
+	}
+	isDir := func(p string) bool {
+		fi, err := os.Stat(absolute(homeWord(p), cwd))
+		return err == nil && fi.IsDir()
+	}
+	for _, w := range with {
+		for _, f := range files {
+			for _, pair := range [][2]string{{w, f}, {f, w}} {
+				if dir, file := pair[0], pair[1]; isDir(dir) && !isDir(file) {
+					p := filepath.Join(homeWord(dir), filepath.Base(file))
+					if why := secretPath(p, cwd); why != "" {
+						return strings.TrimPrefix(filepath.Base(r.Exec.Program)+" diff", "diff ") + " compares " + file + " with " + p + ": " + why
+					}
+				}
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -94,7 +95,7 @@ func secretDump(argv []string, cwd string) string {
 					dir = absolute(homeWord(argv[j+1]), dir)
 				}
 			}
-			return renamedSecret(argv[i+1:], dir)
+			return renamedSecret(argv[i+1:], dir, "moves")
 		}
 		return gitConfigPrint(argv, cwd)
 	case "systemctl":
@@ -102,7 +103,11 @@ func secretDump(argv []string, cwd string) string {
 	case "guard":
 		return guardPolicyRead(argv, cwd)
 	case "mv":
-		return renamedSecret(argv[1:], cwd)
+		return renamedSecret(argv[1:], cwd, "moves")
+	case "cp":
+		// cp -r of a tree: each secret below it lands at its new place
+		// (cp -a ~/.aws awscopy, then cat awscopy/credentials).
+		return renamedSecret(argv[1:], cwd, "copies")
 	}
 	return ""
 }
@@ -140,12 +145,14 @@ func gitSubcommand(argv []string) int {
 	return 0
 }
 
-// renamedSecret says why mv (or git mv) with args gives a secret a name
-// the secret list does not know, or "": `mv .env notes.txt` then `cat
-// notes.txt` printed the key (auto-edit runs both: a rename inside the
-// project, then a read of an ordinary file). A directory moved is checked
-// for the secrets below it, at their new places.
-func renamedSecret(args []string, cwd string) string {
+// renamedSecret says why mv (or git mv, or cp; verb says which) with args
+// gives a secret a name the secret list does not know, or "": `mv .env
+// notes.txt` then `cat notes.txt` printed the key (auto-edit runs both: a
+// rename inside the project, then a read of an ordinary file). A directory
+// moved or copied is checked for the secrets below it, at their new
+// places: `cp -a ~/.aws awscopy` put the AWS key at awscopy/credentials,
+// a name the list (.aws/credentials) does not know.
+func renamedSecret(args []string, cwd, verb string) string {
 	var ops []string
 	target, noTarget := "", false
 	for i := 0; i < len(args); i++ {
@@ -196,7 +203,7 @@ func renamedSecret(args []string, cwd string) string {
 		if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
 			f, complete := secretFiles(abs, true)
 			if !complete {
-				return "moves " + src + ", a tree too large to check for secret files"
+				return verb + " " + src + ", a tree too large to check for secret files"
 			}
 			found = f
 		} else if secretPath(src, cwd) != "" {
@@ -209,7 +216,7 @@ func renamedSecret(args []string, cwd string) string {
 			}
 			moved := filepath.Join(to, rel)
 			if secretFolded(secrets(), moved, h) == nil {
-				return "moves " + f + " to " + moved + ", a name the secret list does not know: a later read would print it unasked"
+				return verb + " " + f + " to " + moved + ", a name the secret list does not know: a later read would print it unasked"
 			}
 		}
 	}
@@ -467,6 +474,7 @@ type tokenKey struct {
 func resetTokenBudget() {
 	tokenScanned.Store(0)
 	tokenMemo.Clear()
+	archiveMemo.Clear()
 }
 
 // tokenStarts are literal beginnings of every form tokenInFile matches: the
@@ -682,7 +690,7 @@ func gitConfigPrint(argv []string, cwd string) string {
 
 // recursiveSecret says why argv reads a tree that holds a secret file, or
 // "" (see the package comment above).
-func recursiveSecret(argv []string, cwd string) string {
+func recursiveSecret(r *Result, argv []string, cwd string) string {
 	if len(argv) == 0 {
 		return ""
 	}
@@ -696,8 +704,8 @@ func recursiveSecret(argv []string, cwd string) string {
 	// home directory or above it; a project's own (.env) are left to it,
 	// as listing names there is what agents do (redteam16b). rg --files
 	// reads no file.
-	names := namesOnly(prog, argv)
-	if names && (prog == "rg" && hasWord(argv, "--files") || prog == "fd" || prog == "fdfind") {
+	names := namesOnly(prog, argv, r)
+	if names && (prog == "rg" && searchWords(r, argv).count("--files") > 0 || prog == "fd" || prog == "fdfind") {
 		return ""
 	}
 	here := filepath.Clean(cwd)
@@ -707,69 +715,20 @@ func recursiveSecret(argv []string, cwd string) string {
 	}
 	var roots, include []string
 	hidden := true
+	hiddenExt := false // of the hidden files, only those with an extension are read
 	switch prog {
 	case "grep", "egrep", "fgrep", "zgrep", "zegrep", "zfgrep":
 		// zgrep: GNU's refuses -r, but on macOS zgrep is grep and recurses.
-		recursive, patternGiven := false, false
-		var pos []string
-		opts := true
-		for i := 1; i < len(argv); i++ {
-			a := argv[i]
-			switch {
-			case opts && a == "--":
-				opts = false
-			case opts && (a == "-r" || a == "-R" || a == "--recursive" || a == "--dereference-recursive" ||
-				a == "--directories=recurse"):
-				recursive = true
-			case opts && (a == "-d" || a == "--directories") && i+1 < len(argv):
-				recursive = recursive || argv[i+1] == "recurse"
-				i++
-			case opts && (a == "-e" || a == "-f" || a == "--regexp" || a == "--file"):
-				patternGiven = true
-				i++
-			case opts && (strings.HasPrefix(a, "--regexp=") || strings.HasPrefix(a, "--file=")):
-				patternGiven = true
-			case opts && a == "--include" && i+1 < len(argv):
-				include = append(include, argv[i+1])
-				i++
-			case opts && strings.HasPrefix(a, "--include="):
-				include = append(include, strings.TrimPrefix(a, "--include="))
-			case opts && (a == "--exclude" || a == "--exclude-dir" || a == "-m" || a == "-A" || a == "-B" || a == "-C" ||
-				a == "--max-count" || a == "--context" || a == "--label" || a == "--color" || a == "--colour" || a == "--binary-files"):
-				i++
-			case opts && strings.HasPrefix(a, "--"):
-			case opts && strings.HasPrefix(a, "-") && len(a) > 1:
-				// A bundle: flags up to the first letter that takes a value,
-				// which is the rest of the word or the next one (-rm9, -Rie X).
-				for j := 1; j < len(a); j++ {
-					c := a[j]
-					if c == 'r' || c == 'R' {
-						recursive = true
-						continue
-					}
-					if strings.IndexByte("efmABCdD", c) < 0 {
-						continue
-					}
-					value := a[j+1:]
-					if value == "" && i+1 < len(argv) {
-						i++
-						value = argv[i]
-					}
-					patternGiven = patternGiven || c == 'e' || c == 'f'
-					recursive = recursive || c == 'd' && value == "recurse"
-					break
-				}
-			default:
-				pos = append(pos, a)
-			}
-		}
-		if !recursive {
+		c := searchWords(r, argv)
+		if c.count("-r", "-R", "--recursive", "--dereference-recursive", "--directories=recurse") == 0 &&
+			!slices.Contains(c.values("-d", "--directories"), "recurse") {
 			return ""
 		}
-		if !patternGiven && len(pos) > 0 {
-			pos = pos[1:]
+		include = c.values("--include")
+		roots = c.pos
+		if len(c.values("-e", "--regexp", "-f", "--file")) == 0 && len(roots) > 0 {
+			roots = roots[1:]
 		}
-		roots = pos
 		if len(roots) == 0 {
 			roots = []string{"."}
 		}
@@ -792,47 +751,48 @@ func recursiveSecret(argv []string, cwd string) string {
 		}
 		roots = pos
 	case "rg":
-		hidden = false
-		patternGiven := false
-		var pos []string
-		opts := true
-		u := 0
-		for i := 1; i < len(argv); i++ {
-			a := argv[i]
-			switch {
-			case opts && a == "--":
-				opts = false
-			case opts && (a == "--hidden" || a == "-." || a == "--unrestricted"):
-				hidden = hidden || a != "--unrestricted"
-				if a == "--unrestricted" {
-					u++
-				}
-			case opts && (a == "-e" || a == "-f" || a == "--regexp" || a == "--file"):
-				patternGiven = true
-				i++
-			case opts && (a == "-g" || a == "--glob" || a == "--iglob") && i+1 < len(argv):
-				if !strings.HasPrefix(argv[i+1], "!") {
-					include = append(include, argv[i+1])
-				}
-				i++
-			case opts && (a == "-t" || a == "-T" || a == "--type" || a == "--type-not" || a == "-m" || a == "-A" || a == "-B" ||
-				a == "-C" || a == "--max-count" || a == "--context" || a == "-M" || a == "--max-columns" || a == "--max-depth" ||
-				a == "-d" || a == "--sort" || a == "--sortr" || a == "-j" || a == "--threads" || a == "-r" || a == "--replace"):
-				i++
-			case opts && strings.HasPrefix(a, "--"):
-			case opts && strings.HasPrefix(a, "-") && len(a) > 1:
-				u += strings.Count(a, "u")
-			default:
-				pos = append(pos, a)
+		// rg leaves out hidden files unless --hidden, -., -uu or
+		// --unrestricted twice; but a glob or a type that selects files
+		// (-g GLOB, --iglob, -t TYPE) overrides that for the files it
+		// names: `rg -g '*' KEY` reads .env. A glob narrows the walk to
+		// its names only when it has no '/' (rg matches those against
+		// the base name).
+		c := searchWords(r, argv)
+		if cfg, _ := rgConfig(); len(cfg) > 0 && c.count("--no-config") == 0 {
+			// The words of the user's config file count too.
+			k := searchWords(nil, append([]string{"rg"}, cfg...))
+			c.flags = append(c.flags, k.flags...)
+			c.opts = append(c.opts, k.opts...)
+		}
+		u := c.count("-u", "--unrestricted") + 2*c.count("-uu") + 3*c.count("-uuu")
+		hidden = u >= 2 || c.count("--hidden", "-.") > 0
+		narrow := true
+		for _, g := range c.values("-g", "--glob", "--iglob") {
+			if strings.HasPrefix(g, "!") {
+				continue
+			}
+			hidden = true
+			include = append(include, g)
+			narrow = narrow && !strings.Contains(g, "/")
+		}
+		if len(c.values("-t", "--type")) > 0 {
+			// rg's own types name files by extension (*.yml) or as shell
+			// rc files: the hidden files they select are those with an
+			// extension (.env.yml); a type of the command's own
+			// (--type-add) may select any.
+			if len(c.values("--type-add")) > 0 || c.count("--type-add") > 0 {
+				hidden, narrow = true, false
+			} else if !hidden {
+				hidden, hiddenExt = true, true
 			}
 		}
-		if u >= 2 {
-			hidden = true
+		if !narrow {
+			include = nil
 		}
-		if !patternGiven && len(pos) > 0 {
-			pos = pos[1:]
+		roots = c.pos
+		if len(c.values("-e", "--regexp", "-f", "--file")) == 0 && len(roots) > 0 {
+			roots = roots[1:]
 		}
-		roots = pos
 		if len(roots) == 0 {
 			roots = []string{"."}
 		}
@@ -914,10 +874,13 @@ func recursiveSecret(argv []string, cwd string) string {
 	default:
 		return ""
 	}
-	for _, r := range roots {
-		dir := absolute(homeWord(r), cwd)
+	for _, root := range roots {
+		dir := absolute(homeWord(root), cwd)
 		found, complete := secretFiles(dir, hidden)
 		for _, f := range found {
+			if rel, err := filepath.Rel(dir, f); hiddenExt && err == nil && hiddenName(rel) && !strings.Contains(strings.TrimLeft(filepath.Base(f), "."), ".") {
+				continue
+			}
 			if len(include) > 0 && !matchesAny(include, filepath.Base(f)) {
 				continue
 			}
@@ -925,10 +888,10 @@ func recursiveSecret(argv []string, cwd string) string {
 				continue
 			}
 			rel := f
-			return prog + " reads the tree " + r + ", which holds " + rel + " (" + whySecret(f) + ")"
+			return prog + " reads the tree " + root + ", which holds " + rel + " (" + whySecret(f) + ")"
 		}
 		if !complete && !(names && project(dir)) {
-			return prog + " reads the tree " + r + ", too large to check for secret files (over " +
+			return prog + " reads the tree " + root + ", too large to check for secret files (over " +
 				strconv.Itoa(maxWalkEntries) + " entries)"
 		}
 	}
@@ -979,10 +942,10 @@ func matchesAny(globs []string, name string) bool {
 			return true
 		}
 		for _, pat := range []string{g, filepath.Base(g)} {
-			if ok, _ := filepath.Match(pat, name); ok {
+			if ok, known := shellMatch(pat, name); ok || !known {
 				return true
 			}
-			if ok, _ := filepath.Match(strings.ToLower(pat), strings.ToLower(name)); ok {
+			if ok, _ := shellMatch(strings.ToLower(pat), strings.ToLower(name)); ok {
 				return true
 			}
 		}
@@ -1175,30 +1138,163 @@ func contentName(name string) bool {
 
 // namesOnly reports whether a search prints only file names, counts or
 // nothing (grep/rg -l, -L, -c, -q, rg --files): not what the files hold.
-func namesOnly(prog string, argv []string) bool {
+func namesOnly(prog string, argv []string, r *Result) bool {
 	if prog != "grep" && prog != "egrep" && prog != "fgrep" && prog != "rg" && prog != "zgrep" && prog != "zegrep" && prog != "zfgrep" {
 		return false
 	}
-	for _, a := range argv[1:] {
-		switch a {
-		case "--":
-			return false
-		case "--files", "--files-with-matches", "--files-without-match", "--count", "--quiet", "--silent", "--count-matches":
-			return true
+	c := searchWords(r, argv)
+	if c.count("--files", "--files-with-matches", "--files-without-match", "--count", "--quiet", "--silent",
+		"--count-matches", "-l", "-c", "-q") > 0 {
+		return true
+	}
+	return prog != "rg" && c.count("-L") > 0 // rg -L is --follow
+}
+
+// rgConfig returns the words of ripgrep's configuration file, the one
+// RIPGREP_CONFIG_PATH names (one argument a line, # starts a comment),
+// which rg puts before the command's own, and why they cannot be judged:
+// a file that cannot be read whole, or words that make rg run programs
+// (--pre, --pre-glob, --hostname-bin, -z/--search-zip). A user's
+// `--hidden` there made `rg KEY` read .env while the judge left hidden
+// files out.
+func rgConfig() (words []string, why string) {
+	p := os.Getenv("RIPGREP_CONFIG_PATH")
+	if p == "" {
+		return nil, ""
+	}
+	b, err := safefile.Read(p, maxContent)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, ""
 		}
-		if len(a) > 1 && a[0] == '-' && a[1] != '-' {
-			// A bundle up to the first option that takes a value.
-			for _, c := range a[1:] {
-				if strings.ContainsRune("lLcq", c) && !(c == 'L' && prog == "rg") { // rg -L is --follow
-					return true
-				}
-				if strings.ContainsRune("efmABCdgtTMj", c) {
-					break
-				}
-			}
+		return nil, "rg reads its configuration " + p + ", which cannot be checked (" + err.Error() + ")"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSuffix(line, "\r")
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
+		}
+		words = append(words, line)
+		name, _, _ := strings.Cut(line, "=")
+		switch {
+		case name == "--pre" || name == "--pre-glob" || name == "--hostname-bin" || name == "--search-zip" ||
+			len(name) > 1 && name[0] == '-' && name[1] != '-' && strings.ContainsRune(name, 'z'):
+			why = "rg's configuration " + p + " adds " + line + ": rg runs programs for it"
+		}
+	}
+	return words, why
+}
+
+// hiddenName reports whether a path has a component that starts with a dot.
+func hiddenName(p string) bool {
+	for _, c := range strings.Split(filepath.ToSlash(p), "/") {
+		if strings.HasPrefix(c, ".") && c != "." && c != ".." {
+			return true
 		}
 	}
 	return false
+}
+
+// searchCall is a grep or rg command taken apart: its flags (one each,
+// bundles split), its options with their values, and its positional words
+// in order (the pattern first, unless an option gives it).
+type searchCall struct {
+	flags []string
+	opts  []MatchedOpt
+	pos   []string
+}
+
+// count returns how many times the flags named were given.
+func (c searchCall) count(names ...string) int {
+	n := 0
+	for _, f := range c.flags {
+		if slices.Contains(names, f) {
+			n++
+		}
+	}
+	return n
+}
+
+// values returns the values given to the options named.
+func (c searchCall) values(names ...string) []string {
+	var out []string
+	for _, o := range c.opts {
+		if slices.Contains(names, o.Name) {
+			out = append(out, o.Value)
+		}
+	}
+	return out
+}
+
+// searchLongValued are grep's and rg's long options that take the next
+// word as their value (the fallback of searchWords).
+var searchLongValued = map[string]bool{
+	"--regexp": true, "--file": true, "--include": true, "--exclude": true, "--exclude-dir": true, "--exclude-from": true,
+	"--directories": true, "--devices": true, "--binary-files": true, "--label": true, "--max-count": true,
+	"--after-context": true, "--before-context": true, "--context": true, "--glob": true, "--iglob": true, "--type": true,
+	"--type-not": true, "--type-add": true, "--type-clear": true, "--encoding": true, "--engine": true, "--max-depth": true,
+	"--maxdepth": true, "--max-columns": true, "--max-filesize": true, "--sort": true, "--sortr": true, "--threads": true,
+	"--replace": true, "--colors": true, "--context-separator": true, "--path-separator": true, "--ignore-file": true,
+	"--field-match-separator": true, "--field-context-separator": true, "--pre": true, "--pre-glob": true,
+}
+
+// searchWords takes a grep or rg argv apart as the rule that matched it
+// did (r): which words are option values is the rule's knowledge, and a
+// parser of its own here got it wrong for every long option it did not
+// list (`grep -r --after-context 1 KEY` took 1 for the pattern and KEY for
+// the tree). Without a match (an argv no rule took), it falls back to a
+// conservative reading of its own: a long option without = takes no
+// value, a short bundle ends at the first letter that takes one.
+func searchWords(r *Result, argv []string) searchCall {
+	var c searchCall
+	if r != nil && r.Exec != nil && len(argv) > 0 && r.Exec.Program == argv[0] {
+		for _, f := range r.Exec.Flags {
+			c.flags = append(c.flags, f.Name)
+		}
+		c.opts = r.Exec.Opts
+		for _, a := range r.Exec.Args {
+			c.pos = append(c.pos, a.Value)
+		}
+		return c
+	}
+	valued := "efmABCdDX" // grep's short options that take a value
+	if len(argv) > 0 && filepath.Base(argv[0]) == "rg" {
+		valued = "ABCEMTdefgjmrt"
+	}
+	for i := 1; i < len(argv); i++ {
+		a := argv[i]
+		switch {
+		case a == "--":
+			c.pos = append(c.pos, argv[i+1:]...)
+			return c
+		case strings.HasPrefix(a, "--"):
+			if name, value, ok := strings.Cut(a, "="); ok && name != "--directories" {
+				c.opts = append(c.opts, MatchedOpt{Name: name, Value: value})
+			} else if searchLongValued[a] && i+1 < len(argv) {
+				c.opts = append(c.opts, MatchedOpt{Name: a, Value: argv[i+1]})
+				i++
+			} else {
+				c.flags = append(c.flags, a)
+			}
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			for j := 1; j < len(a); j++ {
+				if strings.IndexByte(valued, a[j]) < 0 {
+					c.flags = append(c.flags, "-"+a[j:j+1])
+					continue
+				}
+				value := a[j+1:]
+				if value == "" && i+1 < len(argv) {
+					i++
+					value = argv[i]
+				}
+				c.opts = append(c.opts, MatchedOpt{Name: "-" + a[j:j+1], Value: value})
+				break
+			}
+		default:
+			c.pos = append(c.pos, a)
+		}
+	}
+	return c
 }
 
 // npmrcWhy says why npm (or npx) run in cwd does more than the rule says,

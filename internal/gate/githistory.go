@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -73,8 +74,10 @@ func gitPrintsContents(c []string) (int, bool) {
 		return i, hasPatch(rest[1:])
 	}
 	switch sub {
-	case "log", "reflog":
+	case "log", "reflog", "whatchanged":
 		return i, hasPatch(rest)
+	case "range-diff":
+		return i, true // the two ranges' patches, diffed
 	case "show", "diff":
 		return i, !namesOnlyOutput(rest) || hasPatch(rest)
 	}
@@ -152,7 +155,7 @@ func gitObjectWords(c []string, at int) []string {
 // show and diff of a blob id (`git ls-tree HEAD` gives .env's, `git
 // cat-file -p ID` printed it), and git grep in a revision whose tree holds
 // a secret (`git grep -e sk- HEAD~1` printed a committed .env's lines).
-func (g *Gate) gitObjectSecret(c []string, at int, dir string) string {
+func (g *Gate) gitObjectSecret(c []string, at int, dir string) (why string) {
 	sub := c[at]
 	if sub != "cat-file" && sub != "show" && sub != "diff" && sub != "grep" {
 		return ""
@@ -178,12 +181,20 @@ func (g *Gate) gitObjectSecret(c []string, at int, dir string) string {
 		}
 	}
 	list, home := g.ProtectList(), g.Getenv("HOME")
+	tree := false      // git grep names a revision or tree to search
+	var paths []string // and the words that are no object: its pathspecs
+	defer func() {
+		if sub == "grep" && !tree && why == "" {
+			why = g.gitGrepTracked(c, at, dir, paths)
+		}
+	}()
 	for _, w := range words {
-		if strings.Contains(w, ":") {
+		if strings.Contains(w, ":") && sub != "grep" {
 			continue // REV:PATH: the path is judged
 		}
 		typ, ok := g.gitAsk(dir, c[1:at], "cat-file", "-t", w)
 		if !ok {
+			paths = append(paths, w)
 			continue // not an object: the command fails, or it is a path
 		}
 		switch strings.TrimSpace(typ) {
@@ -195,6 +206,7 @@ func (g *Gate) gitObjectSecret(c []string, at int, dir string) string {
 			if sub != "grep" {
 				continue
 			}
+			tree = true
 			names, ok := g.gitAsk(dir, c[1:at], "-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", w)
 			if !ok {
 				return "git grep in " + w + ": guard cannot list the files it searches"
@@ -204,6 +216,39 @@ func (g *Gate) gitObjectSecret(c []string, at int, dir string) string {
 					return "git grep searches " + w + ", whose files hold " + n
 				}
 			}
+		}
+	}
+	return ""
+}
+
+// gitGrepTracked says why git grep without a revision (c, grep at index
+// at) prints a secret, or "": it searches the tracked files (the work tree
+// or, with --cached, the index), and a tracked .env is printed by `git grep
+// KEY` as by cat. A search that prints only names, counts or its status is
+// left alone, as grep -rl in the project is.
+func (g *Gate) gitGrepTracked(c []string, at int, dir string, paths []string) string {
+	for i, a := range c[at+1:] {
+		if a == "--" {
+			paths = append(paths, c[at+2+i:]...)
+			break
+		}
+		switch a {
+		case "-l", "-L", "-c", "-q", "--name-only", "--files-with-matches", "--files-without-match", "--count", "--quiet":
+			return ""
+		}
+	}
+	args := []string{"-c", "core.quotePath=false", "ls-files"}
+	if slices.Contains(c[at+1:], "--recurse-submodules") {
+		args = append(args, "--recurse-submodules")
+	}
+	names, ok := g.gitAsk(dir, c[1:at], append(append(args, "--"), paths...)...)
+	if !ok {
+		return "" // not a repository: git grep fails (--no-index is the policy's walk)
+	}
+	list, home := g.ProtectList(), g.Getenv("HOME")
+	for _, n := range strings.Split(names, "\n") {
+		if n = strings.TrimSpace(n); n != "" && list.Secret(filepath.Join(dir, n), home) != nil {
+			return "git grep searches the tracked files, which hold " + n
 		}
 	}
 	return ""
@@ -266,13 +311,50 @@ func (g *Gate) checkGitHistory(v *policy.Verdict) {
 		if !ok {
 			continue
 		}
-		for _, dir := range dirs {
-			if why := ask(c, dir, func() string { return g.gitHistorySecret(c, at, dir) }); why != "" {
-				v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
-				return
+		cmds := [][]string{c}
+		if c[at] == "range-diff" {
+			cmds = rangeDiffLogs(c, at)
+		}
+		for _, c := range cmds {
+			for _, dir := range dirs {
+				if why := ask(c, dir, func() string { return g.gitHistorySecret(c, at, dir) }); why != "" {
+					v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+					return
+				}
 			}
 		}
 	}
+}
+
+// rangeDiffLogs returns the git log commands (log at index at) that list
+// the commits `git range-diff` (at index at in c) prints the patches of:
+// one per range for two ranges (`log A..B C..D` would subtract C from the
+// first), `log A...B` for a symmetric range, `log BASE R1 R2` for the
+// three-word form; the words after -- stay paths.
+func rangeDiffLogs(c []string, at int) [][]string {
+	var revs, paths []string
+	rest := c[at+1:]
+	for i := 0; i < len(rest); i++ {
+		a := rest[i]
+		switch {
+		case a == "--":
+			paths = append([]string{"--"}, rest[i+1:]...)
+			i = len(rest)
+		case a == "--creation-factor" || a == "--diff-merges":
+			i++
+		case strings.HasPrefix(a, "-"):
+		default:
+			revs = append(revs, a)
+		}
+	}
+	head := append(append([]string{}, c[:at]...), "log")
+	logOf := func(words ...string) []string {
+		return append(append(append([]string{}, head...), words...), paths...)
+	}
+	if len(revs) == 2 {
+		return [][]string{logOf(revs[0]), logOf(revs[1])}
+	}
+	return [][]string{logOf(revs...)}
 }
 
 // maxGitRuns bounds the git runs of checkGitHistory in one judgement

@@ -176,9 +176,20 @@ var defaultList = [...]struct {
 			"/etc/ppp/pap-secrets", "/etc/ssl/private"}},
 	{Secret, whyBrowser, nil, []string{"~/.mozilla", "~/.config/google-chrome", "~/.config/chromium",
 		"~/.config/BraveSoftware"}},
+	// The same profiles where snap and flatpak keep them, and macOS's.
+	{Secret, whyBrowser, nil, []string{".mozilla/firefox", "~/snap/chromium/common/chromium",
+		"~/.var/app/com.google.Chrome/config/google-chrome", "~/.var/app/org.chromium.Chromium/config/chromium",
+		"~/Library/Application Support/Google/Chrome", "~/Library/Application Support/Firefox",
+		"~/Library/Application Support/BraveSoftware", "~/Library/Cookies", "~/Library/Keychains"}},
 	{Secret, whyEnvFile, nil, []string{".env"}},
 	{Secret, whyEnvFile, []string{".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults"},
 		[]string{".env.*"}},
+	// env_file names Compose and systemd users give them (prod.env), and
+	// files named for what they hold.
+	{Secret, whyEnvFile, []string{"example.env", "sample.env", "template.env", "defaults.env", "default.env", "*.example.env",
+		"*.sample.env", "*.template.env", ":*"}, []string{"?*.env"}},
+	{Secret, whyToken, nil, []string{".secrets", "secrets.txt", "*.secret", "*.secrets", "passwords.txt", "password.txt",
+		".passwords"}},
 	{Secret, whyKeyFile, nil, []string{"*.pem", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore", "*.ppk", "*.keytab"}},
 	{Secret, "a password database, or infrastructure state holding the resources' passwords", nil, []string{"*.kdbx",
 		".htpasswd", "*.tfstate", "*.tfstate.backup", "client_secret*.json"}},
@@ -191,11 +202,26 @@ var defaultList = [...]struct {
 		"secrets.json"}},
 	{Secret, whyProcEnv, nil, []string{"/proc/*/environ", "/proc/*/task/*/environ"}},
 	{Secret, whyPassword, nil, []string{"/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-",
-		"/etc/ssh/ssh_host_*_key", "/etc/sudoers"}},
+		"/etc/ssh/ssh_host_*_key", "/etc/sudoers", "/etc/security/opasswd", "/etc/master.passwd", "/etc/spwd.db"}},
 	{Secret, "shell and REPL histories hold the commands typed, tokens and passwords in them included", nil,
 		[]string{".bash_history", ".zsh_history", ".sh_history", ".ash_history", ".histfile", ".python_history",
 			".node_repl_history", ".psql_history", ".mysql_history", ".sqlite_history", ".rediscli_history",
 			".irb_history", "~/.local/share/fish/fish_history"}},
+	// The stores of more command-line tools' logins, whose tokens have no
+	// format the content scan knows (random hex or base64): `cat
+	// ~/.databrickscfg` and the like were safe (third red-team of the judge).
+	{Secret, "a command-line tool's stored login or key", nil, []string{"~/.databrickscfg", "~/.sbt/credentials",
+		"~/.ngrok2", "~/.config/ngrok", "~/.sentryclirc", "~/.circleci/cli.yml", "~/.dockercfg", "~/.config/sops/age",
+		"~/.config/stripe", "~/.travis/config.yml", "~/.config/glab-cli", "~/.config/lab", "~/.config/tea", "~/.jfrog",
+		"~/.config/cachix", "~/.nuget/NuGet/NuGet.Config", "~/.config/NuGet/NuGet.Config", "~/.mc/config.json",
+		"~/.config/netlify", "~/.config/configstore/firebase-tools.json", "~/.wrangler", "~/.config/.wrangler",
+		"~/.supabase", "~/.aliyun", "~/.bundle/config", "~/.Xauthority", "~/.config/atuin/key", "~/.continue",
+		"~/.aider.conf.yml", "~/.config/Bitwarden CLI", "~/.linode-cli", "~/.config/linode-cli", "~/.config/scw",
+		"~/.railway", "~/.snowsql/config", "~/.dbt/profiles.yml", "~/.odbc.ini", "~/.influxdbv2/configs",
+		"~/.cassandra/cqlshrc", "~/.passwd-s3fs", "~/.smbcredentials", "~/.msmtprc", "~/.fetchmailrc",
+		"~/.expo/state.json", "~/Library/Preferences/.wrangler"}},
+	{Secret, "editor and pager histories hold what was typed and yanked", nil, []string{"~/.viminfo", "~/.lesshst",
+		"~/.local/state/nvim/shada", "~/.local/share/nvim/shada", "~/.local/share/atuin"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the

@@ -1,0 +1,194 @@
+package policy
+
+import (
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+)
+
+// Globs are expanded here the way the shells expand them, not the way Go's
+// filepath.Match reads a pattern. The two differ in the bracket
+// expression: bash (and dash, zsh, find's -name, fnmatch, rg's and git's
+// globs) negate with [!...] as well as [^...], know the POSIX classes
+// ([[:alpha:]]), read a ] right after [ or [! as a member and a [ with no
+// closing ] as itself; filepath.Match reads [!.] as "! or .", fails on
+// [[:alpha:]] and on [] or [a-], and a failed pattern matched nothing. So
+// `cat .[!.]*` (bash: every dot file, .env among them) was judged as
+// naming no file and ran. shellPattern rewrites a shell pattern into
+// filepath.Match's syntax; what it cannot rewrite ([=a=], [.a.]) is
+// reported, and callers treat it as not known.
+
+// posixClasses are the members of the POSIX character classes as
+// filepath.Match class items: the C locale's, and every character beyond
+// ASCII for the classes a UTF-8 locale widens (bash's [[:alpha:]] matches
+// é there). No / (a name holds none, and Glob splits the pattern on it).
+var posixClasses = map[string]string{
+	"alpha":  `a-zA-Z` + nonASCII,
+	"digit":  `0-9`,
+	"alnum":  `a-zA-Z0-9` + nonASCII,
+	"upper":  `A-Z` + nonASCII,
+	"lower":  `a-z` + nonASCII,
+	"xdigit": `0-9A-Fa-f`,
+	"space":  " \t\n\r\v\f" + nonASCII,
+	"blank":  " \t" + nonASCII,
+	"punct":  `!-.:-@\[-` + "`" + `{-~` + nonASCII,
+	"print":  ` -.0-~` + nonASCII,
+	"graph":  `!-.0-~` + nonASCII,
+	"cntrl":  "\x00-\x1f\x7f" + nonASCII,
+	"word":   `a-zA-Z0-9_` + nonASCII,
+}
+
+// nonASCII is every character beyond ASCII, as a class item.
+const nonASCII = "\u0080-\U0010FFFF"
+
+// shellPattern rewrites a shell glob pattern into filepath.Match's syntax,
+// and reports whether it could.
+func shellPattern(p string) (string, bool) {
+	if !strings.Contains(p, "[") {
+		return p, true
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch c {
+		case '\\':
+			b.WriteByte(c)
+			if i+1 < len(p) {
+				i++
+				b.WriteByte(p[i])
+			}
+			continue
+		case '[':
+		default:
+			b.WriteByte(c)
+			continue
+		}
+		class, end, ok := bracket(p, i)
+		if !ok {
+			return "", false
+		}
+		if end < 0 {
+			b.WriteString(`\[`) // no closing ]: the [ is itself
+			continue
+		}
+		b.WriteString(class)
+		i = end
+	}
+	return b.String(), true
+}
+
+// bracket reads the bracket expression that starts at p[i] ('['): it
+// returns the filepath.Match class for it and the index of its closing ],
+// or end -1 when there is none (the [ is then a plain character); ok is
+// false for what cannot be rewritten.
+func bracket(p string, i int) (class string, end int, ok bool) {
+	j := i + 1
+	neg := false
+	if j < len(p) && (p[j] == '!' || p[j] == '^') {
+		neg = true
+		j++
+	}
+	var items []string // single characters (escaped) or ranges
+	first := true
+	for ; j < len(p); j++ {
+		c := p[j]
+		if c == ']' && !first {
+			break
+		}
+		first = false
+		if c == '/' {
+			return "", -1, true // a bracket does not span a /: the [ is itself
+		}
+		if c == '[' && j+1 < len(p) && (p[j+1] == ':' || p[j+1] == '=' || p[j+1] == '.') {
+			close := strings.Index(p[j+2:], string(p[j+1])+"]")
+			if close < 0 {
+				items = append(items, `\[`)
+				continue
+			}
+			name := p[j+2 : j+2+close]
+			if p[j+1] != ':' {
+				return "", 0, false // an equivalence class or a collating symbol
+			}
+			members, known := posixClasses[name]
+			if !known {
+				return "", 0, false
+			}
+			items = append(items, members)
+			j += 2 + close + 1
+			continue
+		}
+		lit, n := member(p, j)
+		j += n - 1
+		// A range: lo-hi, unless the - is the last member.
+		if j+2 < len(p) && p[j+1] == '-' && p[j+2] != ']' {
+			if p[j+2] == '[' {
+				return "", 0, false
+			}
+			hi, n := member(p, j+2)
+			items = append(items, `\`+lit+`-\`+hi)
+			j += 2 + n - 1
+			continue
+		}
+		items = append(items, `\`+lit)
+	}
+	if j >= len(p) {
+		return "", -1, true
+	}
+	if len(items) == 0 {
+		return "", 0, false
+	}
+	out := "["
+	if neg {
+		out += "^"
+	}
+	return out + strings.Join(items, "") + "]", j, true
+}
+
+// member returns the character of a bracket expression at p[j] (a
+// backslash quotes the next one) and how many bytes it takes.
+func member(p string, j int) (string, int) {
+	if p[j] == '\\' && j+1 < len(p) {
+		_, n := utf8.DecodeRuneInString(p[j+1:])
+		return p[j+1 : j+1+n], 1 + n
+	}
+	_, n := utf8.DecodeRuneInString(p[j:])
+	return p[j : j+n], n
+}
+
+// globAbsolute is absolute for a glob word: a relative pattern is joined
+// onto dir with dir's own pattern characters quoted.
+func globAbsolute(pattern, dir string) string {
+	if filepath.IsAbs(pattern) || pattern == "" {
+		return absolute(pattern, dir)
+	}
+	var b strings.Builder
+	for _, c := range dir {
+		if strings.ContainsRune(`*?[\`, c) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(c)
+	}
+	return b.String() + "/" + pattern
+}
+
+// shellGlob is filepath.Glob for a shell pattern; ok is false when the
+// pattern cannot be read as the shell reads it.
+func shellGlob(pattern string) (matches []string, ok bool) {
+	p, ok := shellPattern(pattern)
+	if !ok {
+		return nil, false
+	}
+	m, err := filepath.Glob(p)
+	return m, err == nil
+}
+
+// shellMatch is filepath.Match for a shell pattern; ok is false when the
+// pattern cannot be read as the shell reads it.
+func shellMatch(pattern, name string) (matched, ok bool) {
+	p, ok := shellPattern(pattern)
+	if !ok {
+		return false, false
+	}
+	m, err := filepath.Match(p, name)
+	return m, err == nil
+}
