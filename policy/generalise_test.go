@@ -33,6 +33,12 @@ func TestGeneralClasses(t *testing.T) {
 		cmd string
 		run bool
 	}{
+		// -v is a version query only where the program says so: flake8 -v
+		// lints the tree, swift -v may read code on standard input, black,
+		// mypy, isort, pip and uv take it for verbose.
+		{"node -v", true}, {"npm -v", true}, {"docker -v", true}, {"flake8 --version", true},
+		{"flake8 -v", false}, {"echo 'print(1)' | swift -v", false}, {"black -v", false}, {"mypy -v", false},
+		{"isort -v", false}, {"pip -v", false}, {"uv -v", false}, {"kubectl -v", false},
 		// A negative number after an option that takes a value is its value.
 		{"find . -type f -name '*.log' -mtime -1", true},
 		{"find /var/log -mmin -60 -size -10M", true},
