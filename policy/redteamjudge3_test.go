@@ -278,11 +278,9 @@ func TestRedTeamJudge3KeptFromOthers(t *testing.T) {
 		t.Skip("guard runs as root only where the test does: this user is not root")
 	}
 	set, _, proj := rtLab(t)
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sys, err := os.MkdirTemp(wd, ".kept-") // outside HOME, /tmp and TMPDIR
+	// A system directory, outside HOME, /tmp and TMPDIR wherever the
+	// checkout is (a clone in /tmp is in a temporary directory).
+	sys, err := os.MkdirTemp("/opt", ".guard-kept-")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,8 +304,21 @@ func TestRedTeamJudge3KeptFromOthers(t *testing.T) {
 	}
 	rtSafe(t, set, proj, "cat "+tmp)
 	// A project of the user's own (made under umask 077) is no system
-	// directory: its files are read as before.
-	own := filepath.Join(sys, "work", "app")
+	// directory: its files are read as before. It lies outside the system
+	// and temporary directories: the checkout, unless that is in /tmp.
+	base, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasPrefix(base, "/tmp/") || strings.HasPrefix(base, "/var/tmp/") {
+		base = "/home"
+	}
+	ownDir, err := os.MkdirTemp(base, ".guard-own-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(ownDir) })
+	own := filepath.Join(ownDir, "work", "app")
 	rtWrite(t, map[string]string{filepath.Join(own, "main.go"): "package main\n"})
 	if err := os.Chmod(filepath.Join(own, "main.go"), 0o600); err != nil {
 		t.Fatal(err)
