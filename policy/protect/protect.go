@@ -462,6 +462,7 @@ type part struct {
 	kind partKind
 	s    string
 	pre  string // glob: the literal text before the first metacharacter
+	suf  string // glob: the literal text after the last * or ? ("" when a bracket or escape follows it)
 }
 
 func (x part) match(c string) bool {
@@ -473,8 +474,8 @@ func (x part) match(c string) bool {
 	case prefix:
 		return strings.HasPrefix(c, x.s)
 	}
-	if !strings.HasPrefix(c, x.pre) {
-		return false
+	if !strings.HasPrefix(c, x.pre) || !strings.HasSuffix(c, x.suf) {
+		return false // most names, before path.Match: ?*.env is tried on every name a walk meets
 	}
 	ok, _ := path.Match(x.s, c)
 	return ok
@@ -510,6 +511,9 @@ func compileInto(parts *[]part, pattern, home string) compiled {
 		meta := strings.ContainsAny(s, `*?[\`)
 		if meta {
 			p.pre = s[:strings.IndexAny(s, `*?[\`)]
+			if tail := s[strings.LastIndexAny(s, "*?")+1:]; !strings.ContainsAny(tail, `[]\`) {
+				p.suf = tail
+			}
 		}
 		switch {
 		case s == "**":

@@ -1,6 +1,7 @@
 package protect
 
 import (
+	"math/rand/v2"
 	"path"
 	"strings"
 	"testing"
@@ -213,5 +214,32 @@ func TestIndexAfterChanges(t *testing.T) {
 	}
 	if e := l.Match(Protected, "/home/u/.config/guard/x", "/home/u"); e == nil || e.Reason != "state" {
 		t.Errorf("the protected entry after a removal: %v", e)
+	}
+}
+
+// TestGlobPartAsPathMatch: a glob component's shortcuts (the literal text
+// before its first metacharacter, after its last * or ?) never refuse a
+// name path.Match takes, brackets and escapes included.
+func TestGlobPartAsPathMatch(t *testing.T) {
+	patterns := []string{"?*.env", "client_secret*.json", "ssh_host_*_key", "a[*]b", `\*x`, `x\*`, `*\?`, "x*[ab]",
+		"*.e[nm]v", "a*b*c", "[!.]*.env", "?", "a?c", `a\[b*`, "*]x", "[a-c]*z"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte("abcxz.*?[]\\_-jsonenvkeyhost")
+	for _, pat := range patterns {
+		p := compilePattern(pat, "/h").pat[0]
+		for i := 0; i < 20000; i++ {
+			b := make([]byte, rng.IntN(12))
+			for j := range b {
+				b[j] = alphabet[rng.IntN(len(alphabet))]
+			}
+			name := string(b)
+			want, err := path.Match(pat, name)
+			if err != nil {
+				t.Fatalf("%q: %v", pat, err)
+			}
+			if got := p.match(name); got != want {
+				t.Fatalf("part %+v of %q on %q: %v, path.Match %v", p, pat, name, got, want)
+			}
+		}
 	}
 }
