@@ -56,11 +56,7 @@ var ordinaryRemovals = []string{
 }
 
 func TestDestructiveAskedInEveryMode(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	for class, cmds := range destructiveVariants {
 		for _, cmd := range cmds {
 			v := set.Judge([]string{"bash", "-c", cmd}, corpusCwd)
@@ -89,11 +85,7 @@ func TestDestructiveAskedInEveryMode(t *testing.T) {
 // another repository's work tree is asked about in every mode, however it
 // is spelled: a literal absolute path, a cd first, a parent.
 func TestRemovesProjectAsked(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	base := t.TempDir()
 	proj := base + "/proj"
 	for _, d := range []string{proj + "/.git", proj + "/src", proj + "/build", proj + "/vendor/lib/.git"} {

@@ -11,11 +11,7 @@ import (
 // into is in Verdict.Dirs (the gate asks git's config there), whatever the
 // spelling; a script that cannot be followed is unverified instead.
 func TestVerdictDirs(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	for _, cmd := range []string{"cd docs && git status", "cd docs; git status", "pushd docs && git status",
 		"(cd docs && git status)", "cd docs && { git status; }", "if cd docs; then git status; fi", "cd ./docs/ && git status",
 		"cd /testbed/docs && git log", "pushd docs >/dev/null; git diff; popd", "cd src/../docs && git status",

@@ -132,11 +132,7 @@ func TestDecideRead(t *testing.T) {
 
 func TestJudgeApplyPatch(t *testing.T) {
 	project, outside, _ := editTree(t)
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	roots := []string{project}
 	patchInside := "*** Begin Patch\n*** Add File: src/new.go\n+package src\n*** Update File: src/a.go\n*** Move to: inner/b.go\n@@\n-x\n+y\n*** End Patch\n"
 	patchMoveOut := "*** Begin Patch\n*** Update File: src/a.go\n*** Move to: escape/a.go\n@@\n-x\n+y\n*** End Patch\n"

@@ -13,11 +13,7 @@ import (
 // near misses (an option that writes or runs, a value that is an option)
 // do not. Each command is judged as `bash -c CMD` in a small project.
 func TestGeneralClasses(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	dir := t.TempDir()
 	t.Setenv("HOME", dir)
 	t.Setenv("USER", "alice")
@@ -704,11 +700,7 @@ func TestGeneralClasses(t *testing.T) {
 // through the pipe and its trees are searched for secret files; a source
 // that can name any file makes the command a secret read.
 func TestPipedSecret(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	home := t.TempDir()
 	proj := filepath.Join(home, "proj")
 	t.Setenv("HOME", home)
@@ -752,11 +744,7 @@ func TestPipedSecret(t *testing.T) {
 // secret-looking variable is a secret read, whatever reads it; one that
 // does not stays an ordinary file.
 func TestStartupFileSecret(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	for name, content := range map[string]string{
@@ -798,11 +786,7 @@ func TestStartupFileSecret(t *testing.T) {
 // in the working directory, where a link can stand for any file, so
 // $(which NAME) is not resolved.
 func TestWhichRelativePath(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	dir := t.TempDir()
 	for _, p := range []string{":" + os.Getenv("PATH"), "bin:" + os.Getenv("PATH")} {
 		t.Setenv("PATH", p)

@@ -18,11 +18,7 @@ func TestGoQueries(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("no go on PATH")
 	}
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	dir := t.TempDir()
 	t.Setenv("HOME", dir)
 	t.Setenv("GOENV", "off")

@@ -20,11 +20,7 @@ func TestHeldOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	t.Setenv("HOME", "/home/agent")
 	var harmless, ran, total, runs int
 	var missed []string
@@ -135,11 +131,7 @@ const (
 // and must stay above the floors.
 func TestHeldOutAgents(t *testing.T) {
 	cmds := readHeldOutAgents(t)
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	// A home directory with the secret files agents' machines hold, so
 	// that a recursive search finds them as it would there; the commands'
 	// /home/agent is it.

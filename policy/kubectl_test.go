@@ -13,11 +13,7 @@ import (
 // container's environment; with an exec plugin in the kubeconfig every
 // command that reads it is asked about (kubectl.go).
 func TestKubectlReads(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	t.Setenv("KUBECONFIG", "")

@@ -15,11 +15,7 @@ import (
 // LINK/base(TARGET) when LINK is a directory. A link that points outside
 // the roots is asked about in auto-edit; one that stays inside runs.
 func TestLnTargetFromLinkDir(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	base, err := filepath.EvalSymlinks(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

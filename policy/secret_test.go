@@ -11,11 +11,7 @@ import (
 // unverified, with a reason that says so; reading what a file is (ls, stat)
 // and printing one harmless variable stay safe (issue 16, point 2).
 func TestSecretsNeverSafe(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	t.Setenv("HOME", "/home/agent")
 	for _, cmd := range []string{
 		"cat .env", "cat .env.local", "cat config/.env.production", "grep -n KEY .env", "head -3 .env",

@@ -17,11 +17,7 @@ import (
 // each says why. The same commands in a tree without secrets stay as they
 // were (the controls).
 func TestSecretReadersNeverSafe(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	proj := filepath.Join(t.TempDir(), "proj")

@@ -13,11 +13,7 @@ import (
 // forbidden whatever the path to the binary and whatever wraps it; its
 // read-only subcommands are not.
 func TestGuardAdminForbidden(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	forbidden := []string{
 		"guard trust", "guard trust .", "guard trust --revoke", "guard trust /work/proj", "guard setup claude-code",
 		"guard install", "guard install --help", "guard uninstall", "guard rules rm 1", "guard rules remove 2",

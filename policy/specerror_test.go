@@ -3,19 +3,13 @@ package policy_test
 import (
 	"strings"
 	"testing"
-
-	"guard/policy"
 )
 
 // When no spec matches, the reason names what is missing, not the last
 // spec tried: forbidding and prompting specs, and specs for another
 // subcommand or with absent required options, explain nothing.
 func TestSpecErrorNamesSubcommand(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	for _, tt := range []struct{ argv, want, not string }{
 		{"systemctl restart nginx", `no rule for program "systemctl restart"`, "rescue"},
 		{"journalctl --vacuum-time=2d", "--vacuum-time", "rescue"},

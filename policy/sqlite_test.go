@@ -26,11 +26,7 @@ func sqliteHeader(wal bool) []byte {
 // a WAL one, a hot journal, ~/.sqliterc, writing SQL and the shell's file
 // functions are not (sqlite.go).
 func TestSqliteReads(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	dir := filepath.Join(home, "proj")

@@ -50,11 +50,7 @@ var notUndoable = []string{
 }
 
 func TestUndoableAskedInEveryMode(t *testing.T) {
-	def, err := policy.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	set := policy.Set{def}
+	set := defaultSet(t)
 	for class, cmds := range undoable {
 		for _, cmd := range cmds {
 			v := set.Judge([]string{"bash", "-c", cmd}, corpusCwd)

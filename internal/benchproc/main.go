@@ -59,8 +59,8 @@ func main() {
 
 	built := filepath.Join(tmp, "execonly")
 	libs := filepath.Join(tmp, "libsonly")
-	for out, pkg := range map[string]string{built: "./internal/benchproc/execonly", libs: "./internal/benchproc/libsonly"} {
-		build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, pkg)
+	for out, tags := range map[string]string{built: "", libs: "libsonly"} {
+		build := exec.Command("go", "build", "-trimpath", "-tags", tags, "-ldflags", "-s -w", "-o", out, "./internal/benchproc/execonly")
 		build.Stderr = os.Stderr
 		check(build.Run())
 	}

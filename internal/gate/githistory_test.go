@@ -17,32 +17,7 @@ import (
 // while the same reads that print only code, names or stats stay safe.
 // Red-team: `git log -p` was safe and printed the committed key.
 func TestGitHistorySecret(t *testing.T) {
-	git, err := exec.LookPath("git")
-	if err != nil {
-		t.Skip("git is not installed")
-	}
-	dir, _ := filepath.EvalSymlinks(t.TempDir())
-	run := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command(git, args...)
-		cmd.Dir = dir
-		cmd.Env = []string{"HOME=" + dir, "PATH=/usr/bin:/bin", "GIT_AUTHOR_NAME=a", "GIT_AUTHOR_EMAIL=a@b",
-			"GIT_COMMITTER_NAME=a", "GIT_COMMITTER_EMAIL=a@b"}
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("git %v: %v %s", args, err, out)
-		}
-		return string(out)
-	}
-	write := func(name, body string) {
-		t.Helper()
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir, run, write := gitLab(t)
 	run("init", "-q", ".")
 	write(".env", "OPENAI_API_KEY=sk-COMMITTED\n")
 	write("main.go", "package main\n")
@@ -124,4 +99,38 @@ func TestGitHistorySecret(t *testing.T) {
 	if v.Class == policy.Safe || v.Class == policy.Match || !strings.Contains(v.Why(), "runs of git") {
 		t.Errorf("%d distinct git diff: %s (%s), want unverified past the budget", maxGitRuns, v.Class, v.Why())
 	}
+}
+
+// gitLab makes a scratch repository directory (symlinks resolved) and
+// returns it with a runner for the real git there (a fixed identity, no
+// user config) and a writer of files in it; it skips without git.
+func gitLab(t *testing.T) (dir string, run func(args ...string) string, write func(name, body string)) {
+	t.Helper()
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	dir, _ = filepath.EvalSymlinks(t.TempDir())
+	run = func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(git, args...)
+		cmd.Dir = dir
+		cmd.Env = []string{"HOME=" + dir, "PATH=/usr/bin:/bin", "GIT_AUTHOR_NAME=a", "GIT_AUTHOR_EMAIL=a@b",
+			"GIT_COMMITTER_NAME=a", "GIT_COMMITTER_EMAIL=a@b"}
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v %s", args, err, out)
+		}
+		return string(out)
+	}
+	write = func(name, body string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir, run, write
 }

@@ -1,9 +1,6 @@
 package gate
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,29 +15,7 @@ import (
 // ranges' patches diffed (`--creation-factor=100 A~1..A B~1..B` printed
 // both versions of a committed .env).
 func TestGitContentReaders(t *testing.T) {
-	git, err := exec.LookPath("git")
-	if err != nil {
-		t.Skip("git is not installed")
-	}
-	dir, _ := filepath.EvalSymlinks(t.TempDir())
-	run := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command(git, args...)
-		cmd.Dir = dir
-		cmd.Env = []string{"HOME=" + dir, "PATH=/usr/bin:/bin", "GIT_AUTHOR_NAME=a", "GIT_AUTHOR_EMAIL=a@b",
-			"GIT_COMMITTER_NAME=a", "GIT_COMMITTER_EMAIL=a@b"}
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("git %v: %v %s", args, err, out)
-		}
-		return string(out)
-	}
-	write := func(name, body string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir, run, write := gitLab(t)
 	run("init", "-q", "-b", "main", ".")
 	write(".env", "OPENAI_API_KEY=sk-TRACKED0\n")
 	write("main.go", "package main\n")
