@@ -300,47 +300,43 @@ func keptPlace(abs, h string) bool {
 }
 
 // keptBelow returns a file below dir others may not read, or a directory
-// they may not enter, or "" (walking at most maxWalkEntries entries: a
-// tree larger than that counts as holding one).
+// they may not enter, or "" (see walkBelow for the bound).
 func keptBelow(dir, h string) string {
-	queue := []string{dir}
-	n := 0
-	for len(queue) > 0 {
-		d := queue[0]
-		queue = queue[1:]
-		entries, err := os.ReadDir(d)
+	return walkBelow(dir, nil, func(p string, e os.DirEntry) (found, descend bool) {
+		if !keptPlace(p, h) || e.Type()&os.ModeSymlink != 0 {
+			return false, false
+		}
+		info, err := e.Info()
 		if err != nil {
-			continue
+			return false, false
 		}
-		for _, e := range entries {
-			if n++; n > maxWalkEntries {
-				return d + " (the tree is too large to check)"
-			}
-			p := filepath.Join(d, e.Name())
-			if !keptPlace(p, h) || e.Type()&os.ModeSymlink != 0 {
-				continue
-			}
-			info, err := e.Info()
-			if err != nil {
-				continue
-			}
-			switch {
-			case e.IsDir() && info.Mode().Perm()&0o005 != 0o005:
-				return p
-			case e.IsDir():
-				queue = append(queue, p)
-			case e.Type().IsRegular() && info.Mode().Perm()&0o004 == 0:
-				return p
-			}
+		switch {
+		case e.IsDir():
+			return info.Mode().Perm()&0o005 != 0o005, true
+		case e.Type().IsRegular():
+			return info.Mode().Perm()&0o004 == 0, false
 		}
-	}
-	return ""
+		return false, false
+	})
 }
 
 // unreadableBelow returns a directory or file below dir (dir included)
-// this user cannot read, or "", walking at most maxWalkEntries entries (a
-// tree larger than that counts as holding one).
+// this user cannot read, or "" (see walkBelow for the bound).
 func unreadableBelow(dir string) string {
+	return walkBelow(dir, os.IsPermission, func(p string, e os.DirEntry) (found, descend bool) {
+		if e.IsDir() {
+			return false, true
+		}
+		return e.Type().IsRegular() && unix.Access(p, unix.R_OK) != nil, false
+	})
+}
+
+// walkBelow walks the tree at dir breadth-first and returns the first path
+// check finds (check also says whether to go into a directory), or a
+// directory whose listing fails with an error unlisted reports (nil: none
+// counts), or "". A tree of more than maxWalkEntries entries counts as
+// holding one: the directory where the count ran out is returned, marked.
+func walkBelow(dir string, unlisted func(error) bool, check func(p string, e os.DirEntry) (found, descend bool)) string {
 	queue := []string{dir}
 	n := 0
 	for len(queue) > 0 {
@@ -348,7 +344,7 @@ func unreadableBelow(dir string) string {
 		queue = queue[1:]
 		entries, err := os.ReadDir(d)
 		if err != nil {
-			if os.IsPermission(err) {
+			if unlisted != nil && unlisted(err) {
 				return d
 			}
 			continue
@@ -358,11 +354,12 @@ func unreadableBelow(dir string) string {
 				return d + " (the tree is too large to check)"
 			}
 			p := filepath.Join(d, e.Name())
-			switch {
-			case e.IsDir():
-				queue = append(queue, p)
-			case e.Type().IsRegular() && unix.Access(p, unix.R_OK) != nil:
+			found, descend := check(p, e)
+			if found {
 				return p
+			}
+			if descend && e.IsDir() {
+				queue = append(queue, p)
 			}
 		}
 	}
