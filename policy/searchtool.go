@@ -132,18 +132,13 @@ func searchTree(dir string, globs []string, tr TreeRead) (string, bool) {
 			case isDir && tr.GitIgnore && ign.ignored(p, true):
 				return
 			}
-			if secrets().MayEndWith(protect.Secret, name, h) && secrets().Secret(p, h) != nil ||
-				(contentName(name) || name == "config") && contentSecret(p) != "" {
+			if secret, target := secretEntry(p, name, h, isLink); secret {
 				if consider(p) {
 					found = p
 				}
 				return
-			}
-			if isLink {
-				secret, target := linkSecret(p, h)
-				if secret && consider(p) {
-					found = p
-				} else if target != "" && !seen[target] {
+			} else if isLink {
+				if target != "" && !seen[target] {
 					seen[target] = true
 					queue = append(queue, target)
 				}

@@ -1014,6 +1014,9 @@ func linkSecret(p, h string) (secret bool, dir string) {
 
 // whySecret is the reason a path the walk found is a secret.
 func whySecret(f string) string {
+	if auditLog(f) {
+		return "guard's audit log: every command's arguments, tokens typed in them included"
+	}
 	h := home()
 	if e := secrets().Secret(f, h); e != nil {
 		return e.Reason
@@ -1033,6 +1036,23 @@ func whySecret(f string) string {
 		return why
 	}
 	return "a secret"
+}
+
+// secretEntry judges an entry a tree walk meets, p (named name) in a
+// directory no entry of the list covers, so that only a match ending at
+// name can cover it (MayEndWith): whether it is a secret by its name, by
+// its content (the configs that hold tokens), as guard's audit log, or as a
+// link to one; else, for a link, the target to walk in its place ("" for
+// none).
+func secretEntry(p, name, h string, isLink bool) (secret bool, target string) {
+	if secrets().MayEndWith(protect.Secret, name, h) && secrets().Secret(p, h) != nil ||
+		(contentName(name) || name == "config") && contentSecret(p) != "" || auditLog(p) {
+		return true, ""
+	}
+	if isLink {
+		return linkSecret(p, h)
+	}
+	return false, ""
 }
 
 func walkTree(dir string, hidden bool) walkResult {
@@ -1097,18 +1117,11 @@ func walkTree(dir string, hidden bool) walkResult {
 				if !hidden && strings.HasPrefix(name, ".") {
 					return
 				}
-				// d is covered by no entry: only a match that ends at name
-				// can cover p (MayEndWith).
-				if secrets().MayEndWith(protect.Secret, name, h) && secrets().Secret(p, h) != nil ||
-					(contentName(name) || name == "config") && contentSecret(p) != "" || auditLog(p) {
+				if secret, target := secretEntry(p, name, h, isLink); secret {
 					found = append(found, p)
 					return
-				}
-				if isLink {
-					secret, target := linkSecret(p, h)
-					if secret {
-						found = append(found, p)
-					} else if target != "" && !seen[target] {
+				} else if isLink {
+					if target != "" && !seen[target] {
 						seen[target] = true
 						queue = append(queue, target)
 					}

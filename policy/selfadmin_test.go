@@ -61,4 +61,10 @@ func TestGuardAdminForbidden(t *testing.T) {
 			t.Errorf("%q: %s (%s), want unverified", cmd, v.Class, v.Why())
 		}
 	}
+	// The agents' search tools (Claude Code's Grep) walk the tree the same
+	// way: the log is found there too.
+	d, _ := policy.DecideSearch([]string{filepath.Join(home, ".local/state/guard")}, "rm", policy.TreeRead{Hidden: true}, policy.Suggest, nil, home)
+	if d.Action == policy.Run || !strings.Contains(d.Reason, "audit log") {
+		t.Errorf("a search tool over ~/.local/state/guard: %s (%s), want asked about guard's audit log", d.Action, d.Reason)
+	}
 }
