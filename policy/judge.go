@@ -657,16 +657,8 @@ func gitMoves(argv []string) bool {
 	if filepath.Base(argv[0]) != "git" {
 		return false
 	}
-	for i := 1; i < len(argv); i++ {
-		switch a := argv[i]; {
-		case a == "-C" || a == "-c":
-			i++
-		case strings.HasPrefix(a, "-"):
-		default:
-			return a == "mv"
-		}
-	}
-	return false
+	i := gitSubcommand(argv)
+	return i > 0 && argv[i] == "mv"
 }
 
 // readsMoved says why v, a later command of a script, reads what an
