@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"guard/install"
 	"guard/internal/gate"
@@ -381,9 +383,18 @@ func (c *cli) doctorGit(w io.Writer) {
 		fmt.Fprintln(w, "  --   no git in /usr/bin, /bin, /usr/local/bin or /opt/homebrew/bin")
 		return
 	}
-	cmd := exec.Command(git, "config", "--global", "--get", "safe.bareRepository")
+	// Only what names the global config reaches git (no GIT_TRACE file to
+	// write), and a config that is a FIFO cannot hold doctor up.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, git, "config", "--global", "--get", "safe.bareRepository")
 	cmd.Dir = "/"
-	cmd.Env = append(os.Environ(), "GIT_DIR=/nonexistent", "GIT_CONFIG_NOSYSTEM=1")
+	cmd.Env = []string{"GIT_DIR=/nonexistent", "GIT_CONFIG_NOSYSTEM=1", "PATH=/usr/bin:/bin"}
+	for _, k := range []string{"HOME", "XDG_CONFIG_HOME", "GIT_CONFIG_GLOBAL"} {
+		if v := c.getenv(k); v != "" {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+	}
 	out, _ := cmd.Output()
 	if v := strings.TrimSpace(string(out)); v == "explicit" {
 		fmt.Fprintln(w, "  ok   safe.bareRepository=explicit: git uses no bare repository it finds by itself")
