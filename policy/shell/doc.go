@@ -156,7 +156,11 @@
 // MaxNesting deep (counted on the text before parsing; statements are
 // counted again while walking), more than MaxOpeners brackets, MaxKeywords
 // if/case/do, MaxOperators of $ ; | & or MaxWords words is not parsed: Parse returns it unverified with no commands. At most
-// MaxCommands commands are reported. `a && b && ...` chains are walked in
+// MaxCommands commands are reported. The walk itself is bounded by MaxWork
+// steps (statements, rounds of literal for loops, bytes of nested scripts
+// parsed, words reported), past which the script is unverified: nested
+// loops and a `bash -c` inside a loop would otherwise multiply the work
+// (2^40 rounds from 1 KB). `a && b && ...` chains are walked in
 // a loop, and cd paths are bounded, so that time and memory grow linearly
 // with the script.
 //

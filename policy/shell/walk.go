@@ -18,6 +18,20 @@ type walker struct {
 	cmds    []Command
 	reasons []string
 	seen    map[string]bool
+	// work counts the walk's steps (see MaxWork): a statement, a loop
+	// variable copied for a round, a byte of a nested script parsed.
+	work int
+}
+
+// spend adds n steps to the walk's work and reports whether it is still
+// within MaxWork; past it the script is unverified.
+func (w *walker) spend(n int) bool {
+	w.work += n
+	if w.work > MaxWork {
+		w.unverified(fmt.Sprintf("more than %d steps to walk (loops and nested shells repeat their bodies)", MaxWork))
+		return false
+	}
+	return true
 }
 
 func (w *walker) unverified(reason string) {
@@ -159,6 +173,9 @@ func (w *walker) stmt(s *syntax.Stmt, st dirState, c ctx) outcome {
 		w.unverified(fmt.Sprintf("nested more than %d deep", MaxNesting))
 		return same(st.unknown("nested too deep"))
 	}
+	if !w.spend(1) {
+		return same(st.unknown("too much to walk"))
+	}
 	if s.Background || s.Coprocess || s.Disown {
 		w.unverified("background job &")
 	}
@@ -251,6 +268,9 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 			outs := make([]outcome, 0, len(items))
 			cur := st
 			for _, item := range items {
+				if !w.spend(1 + len(c.vars)) {
+					return same(st.unknown("too much to walk"))
+				}
 				inner := c
 				inner.vars = maps.Clone(c.vars)
 				if inner.vars == nil {
@@ -656,6 +676,10 @@ func (w *walker) emit(cmd Command, dyn []string, r redirs, st dirState, c ctx) {
 		w.unverified(fmt.Sprintf("more than %d commands", MaxCommands))
 		return
 	}
+	// The judge looks at every word reported, each a few system calls.
+	if !w.spend(stepsPerWord * (1 + len(cmd.Argv))) {
+		return
+	}
 	if len(st.dirs) > 0 {
 		cmd.Dir = st.dirs[0]
 	}
@@ -1051,6 +1075,9 @@ func joinStatic(words []word) (string, bool) {
 func (w *walker) script(src string, d Dialect, st dirState, c ctx, what string) (outcome, bool) {
 	if c.depth >= MaxDepth {
 		w.unverified(fmt.Sprintf("shells nested more than %d deep", MaxDepth))
+		return outcome{}, false
+	}
+	if !w.spend(1 + len(src)) {
 		return outcome{}, false
 	}
 	if why := tooBig(src); why != "" {
