@@ -98,7 +98,7 @@ var limitScripts = map[string]func(n int) string{
 	"heredoc":          func(n int) string { return "cat > f.py <<'EOF'\n" + strings.Repeat("print((1, 2))\n", n/14) + "EOF\n" },
 	"nested_cd_subst":  func(n int) string { return strings.Repeat("cd d && echo \"$(ls)\"; ", n/22) },
 	"long_dynamic_arg": func(n int) string { return "echo " + strings.Repeat("$x", n/2) },
-	"nested_loops": func(n int) string { return nestedLoops(min(n/24, 255), "a b", "cd .") },
+	"nested_loops":     func(n int) string { return nestedLoops(min(n/24, 255), "a b", "cd .") },
 	"distinct_params": func(n int) string {
 		var b strings.Builder
 		b.WriteString("echo ")
