@@ -423,7 +423,7 @@ func redirectGlobsOK(c *shell.Command, dir string, written bool) bool {
 		if !ok || !slices.Contains(c.Reads, g) || slices.Contains(c.Writes, g) {
 			return false
 		}
-		matches, err := filepath.Glob(absolute(g, dir))
+		matches, err := boundedGlob(absolute(g, dir))
 		if err != nil {
 			return false
 		}
@@ -457,7 +457,7 @@ func literalGlobs(argv []string, globs []int, dir string, written bool) []int {
 			keep = append(keep, g)
 			continue
 		}
-		matches, err := filepath.Glob(absolute(argv[g], dir))
+		matches, err := boundedGlob(absolute(argv[g], dir))
 		if err != nil || len(matches) > 0 {
 			keep = append(keep, g)
 		}

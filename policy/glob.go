@@ -171,14 +171,15 @@ func globAbsolute(pattern, dir string) string {
 	return b.String() + "/" + pattern
 }
 
-// shellGlob is filepath.Glob for a shell pattern; ok is false when the
-// pattern cannot be read as the shell reads it.
+// shellGlob is filepath.Glob for a shell pattern, within the judgement's
+// budget (boundedGlob); ok is false when the pattern cannot be read as the
+// shell reads it or names more files than the budget.
 func shellGlob(pattern string) (matches []string, ok bool) {
 	p, ok := shellPattern(pattern)
 	if !ok {
 		return nil, false
 	}
-	m, err := filepath.Glob(p)
+	m, err := boundedGlob(p)
 	return m, err == nil
 }
 

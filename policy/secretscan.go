@@ -472,6 +472,7 @@ type tokenKey struct {
 
 // resetTokenBudget starts a judgement's token-scan budget.
 func resetTokenBudget() {
+	resetGlobBudget()
 	tokenScanned.Store(0)
 	tokenMemo.Clear()
 	archiveMemo.Clear()
