@@ -33,8 +33,10 @@ import (
 //   - $USER or ${USER} (once in a word), when USER is a plain user name:
 //     the word is judged with that name (`ps -u $USER`, `ls /home/$USER`);
 //
-//   - a plain $NAME or ${NAME} among the words of test or [ (`[ -z "$X" ]`):
-//     its value only decides the exit status;
+//   - a plain "$NAME" or "${NAME}", double-quoted, as the operand of a
+//     unary test or the only word of test or [ (`[ -z "$X" ]`): its value
+//     only decides the exit status (unquoted it splits into more words,
+//     and `[ -v 'a[$(cmd)]' ]` runs cmd);
 //
 //   - a plain $NAME or ${NAME} in the words echo prints: the value
 //     is only printed, so the command stays what it is (and is a secret
@@ -179,7 +181,11 @@ func expandWords(c *shell.Command, d shell.Dialect, dir string, written bool) ([
 				w = h + w[1:]
 			case printers(c.Argv[0]) && isPrintedVar(c.Argv[0], r):
 				// printed as is; the word stays as written
-			case testers(c.Argv[0]) && isPlainParam(r) && d != shell.Zsh && !secretParam(r) && unaryTest(c.Argv, i):
+			case testers(c.Argv[0]) && isPlainParam(r) && d != shell.Zsh && !secretParam(r) && unaryTest(c.Argv, i) &&
+				!(i < len(c.ArgSplit) && c.ArgSplit[i]):
+				// Quoted only: unquoted, the value splits into more words
+				// (a file name `x -o -v a[$(cmd)]` from a loop's glob),
+				// and test -v evaluates an array subscript, running cmd.
 				// tested, never printed (but with xtrace on, a secret's value
 				// would be: not for secret-looking names); the word stays
 			case r == "parameter expansion $USER" || r == "parameter expansion ${USER}":

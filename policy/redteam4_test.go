@@ -3,6 +3,7 @@ package policy_test
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,4 +36,28 @@ func TestRedTeam4GlobBudget(t *testing.T) {
 	// Within the budget, and the same glob many times over.
 	rtSafe(t, set, proj, "cat wide/d1/*", "ls wide/*", "cat wide/d7/f1*.txt",
 		strings.Repeat("grep -c x wide/d3/*; ", 300)+"true")
+}
+
+// test and [ with a plain $NAME were taken to only answer with their exit
+// status, but unquoted the value splits into more words: a file named
+// `x -o -v a[$(>PWNED)]` from a loop's glob made `[ -f $f ]` into
+// `[ -f x -o -v 'a[$(>PWNED)]' ]`, and test -v evaluates the subscript:
+// bash created PWNED. Only a double-quoted "$NAME" is accepted now.
+func TestRedTeam4TestSplitsValue(t *testing.T) {
+	set, _, proj := rtLab(t)
+	dir := filepath.Join(proj, "planted")
+	rtWrite(t, map[string]string{filepath.Join(dir, "x -o -v a[$(>PWNED)]"): "", filepath.Join(dir, "b.txt"): ""})
+	script := `for f in *; do [ -f $f ] && echo "$f"; done`
+	if bash, err := exec.LookPath("bash"); err == nil {
+		cmd := exec.Command(bash, "-c", script)
+		cmd.Dir = dir
+		_ = cmd.Run()
+		if _, err := os.Stat(filepath.Join(dir, "PWNED")); err != nil {
+			t.Errorf("bash did not run the planted name's command: the attack changed (%v)", err)
+		}
+		os.Remove(filepath.Join(dir, "PWNED"))
+	}
+	rtNotSafe(t, set, dir, script, `for f in *; do test -e $f; done`, `for f in *.txt; do [ $f ]; done`,
+		`[ -n $X ]`, `test $X`, `[ ! -z ${X} ]`, `for x in "-v a[\$(>P)]"; do [ $x ]; done`, `test -f $HOME_DIR`)
+	rtSafe(t, set, dir, `[ -n "$X" ]`, `test -z "${X}"`, `[ ! -z "$X" ]`, `[ "$X" ]`, `echo $X`)
 }

@@ -85,6 +85,11 @@ type Command struct {
 	// assignments).
 	ArgDynamic   [][]string
 	OtherDynamic bool
+	// ArgSplit, when not nil, marks the words of Argv that hold an
+	// unquoted expansion ($X, $(cmd), $((...))): the shell splits its value
+	// into more words (and globs them), so one word here may be several
+	// arguments, options among them, at run time.
+	ArgSplit []bool
 	// Env holds the NAME=value assignments made for this command only
 	// (`FOO=1 cmd`, `env FOO=1 cmd`), after quote removal. Any of them makes
 	// the script unverified: they can change PATH, LD_PRELOAD and the like.

@@ -926,6 +926,7 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 		}
 		argv := make([]string, len(words))
 		var argDyn [][]string
+		var split []bool
 		for i, wd := range words {
 			argv[i] = wd.text
 			if len(wd.dyn) > 0 {
@@ -934,8 +935,14 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 				}
 				argDyn[i] = wd.dyn
 			}
+			if wd.split {
+				if split == nil {
+					split = make([]bool, len(words))
+				}
+				split[i] = true
+			}
 		}
-		w.emit(Command{Argv: argv, Writes: writes, Env: env, Wrapper: wrapper, ArgDynamic: argDyn}, dyn, r, st, c)
+		w.emit(Command{Argv: argv, Writes: writes, Env: env, Wrapper: wrapper, ArgDynamic: argDyn, ArgSplit: split}, dyn, r, st, c)
 	}
 	if !words[0].static() {
 		emit()

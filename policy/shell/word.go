@@ -14,6 +14,9 @@ type word struct {
 	// dyn lists why the word is not literal ("parameter expansion $X",
 	// "glob *.py"), without the word's position.
 	dyn []string
+	// split: an unquoted expansion in it, which the shell splits into
+	// fields and globs.
+	split bool
 }
 
 func (w word) static() bool { return len(w.dyn) == 0 }
@@ -92,8 +95,12 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 				b.quoted(v)
 				break
 			}
+			b.split = true
 			w.expansion(&b, part, st, c)
 		default:
+			if _, ext := part.(*syntax.ExtGlob); !ext {
+				b.split = true
+			}
 			w.expansion(&b, part, st, c)
 		}
 		if c.d == POSIX && i > 0 && dollarQuote(wd.Parts[i-1], part) {
@@ -216,6 +223,7 @@ type wordBuilder struct {
 	text   []byte
 	active []bool
 	dyn    []string
+	split  bool
 }
 
 func (b *wordBuilder) add(s string, active bool) {
@@ -307,7 +315,7 @@ func (b *wordBuilder) finish(d Dialect) word {
 	if equals {
 		dyn = appendUnique(dyn, "zsh =command expansion "+short(s))
 	}
-	return word{text: s, dyn: dyn}
+	return word{text: s, dyn: dyn, split: b.split}
 }
 
 // braceExpansion reports whether the active '{' at i may start a brace
