@@ -87,9 +87,11 @@ func runParseTests(t *testing.T, tests []parseTest) {
 				t.Fatalf("Parse(%q, %v) error: %v", tt.src, tt.d, err)
 			}
 			for i := range got.Commands {
-				// Per-word reasons are checked in TestArgDynamic, pipes in
-				// TestPipeFrom, dialects in TestCommandDialect.
+				// Per-word reasons are checked in TestArgDynamic (and
+				// splitting in TestArgSplit), pipes in TestPipeFrom,
+				// dialects in TestCommandDialect.
 				got.Commands[i].ArgDynamic, got.Commands[i].OtherDynamic = nil, false
+				got.Commands[i].ArgSplit = nil
 				got.Commands[i].PipeFrom = 0
 				got.Commands[i].Dialect = 0
 			}
@@ -470,6 +472,33 @@ func TestStatic(t *testing.T) {
 		}
 		if s.Static() != tt.want {
 			t.Errorf("Parse(%q).Static() = %v, want %v", tt.src, s.Static(), tt.want)
+		}
+	}
+}
+
+// TestArgSplit: a word with an unquoted expansion is marked, as bash
+// splits it; quoted, a literal loop's value without blanks, or a word
+// without expansions, not.
+func TestArgSplit(t *testing.T) {
+	for _, tt := range []struct {
+		src  string
+		want []bool
+	}{
+		{`test $X`, []bool{false, true}},
+		{`test "$X"`, nil},
+		{`echo a$(date)b "$(date)"`, []bool{false, true, false}},
+		{`echo $((1+2))`, []bool{false, true}},
+		{`for f in a; do cat $f; done`, nil},
+		{`for f in 'a b'; do cat $f; done`, []bool{false, true}},
+		{`for f in *; do cat $f; done`, []bool{false, true}},
+		{`ls *.go`, nil},
+	} {
+		s, err := Parse(tt.src, Bash)
+		if err != nil || len(s.Commands) == 0 {
+			t.Fatalf("%q: %v", tt.src, err)
+		}
+		if c := s.Commands[len(s.Commands)-1]; !reflect.DeepEqual(c.ArgSplit, tt.want) {
+			t.Errorf("%q: ArgSplit %v, want %v", tt.src, c.ArgSplit, tt.want)
 		}
 	}
 }
