@@ -215,7 +215,11 @@ func expandWords(c *shell.Command, d shell.Dialect, dir string, written bool) ([
 		}
 		words := []string{w}
 		if brace {
-			if words = braceWords(w); words == nil {
+			var made []string
+			if i < len(c.ArgBraces) {
+				made = c.ArgBraces[i]
+			}
+			if words = braceWords(w, made); words == nil {
 				return nil, nil, false
 			}
 		}
@@ -267,19 +271,16 @@ func globOK(w, dir string, written bool) bool {
 	return true
 }
 
-// maxBraceWords bounds the words one brace expansion may make.
-const maxBraceWords = 64
-
-// braceWords expands the comma lists of a word's braces as bash does
-// (`--exclude-dir={node_modules,dist}`, `src/{a,b}.ts`, `*.{ts,tsx}`),
-// nested ones included; nil when it cannot (a sequence {1..5}, an
-// unbalanced brace, too many words) or when a word made starts with -
-// and is not the same --NAME= option as the others (a comma that was
-// quoted may split differently from bash: a word that is an option could
-// change its meaning).
-func braceWords(w string) []string {
-	out := expandBrace(w, 0)
-	if out == nil || len(out) > maxBraceWords {
+// braceWords checks the words the shell parser says word w's brace
+// expansion makes (`--exclude-dir={node_modules,dist}`, `src/{a,b}.ts`,
+// `*.{ts,tsx}`; Command.ArgBraces, read with w's quoting and bash's
+// matching of braces): nil when it could not follow it (a sequence {1..5},
+// too many words) or when a word made starts with - and is not the same
+// --NAME= option as the others (a word that is an option could change the
+// command's meaning), or holds a ~ (bash expands a tilde that a brace put
+// at the start: {~,x}/.ssh).
+func braceWords(w string, out []string) []string {
+	if len(out) == 0 {
 		return nil
 	}
 	name, long := longOptPrefix(w)
@@ -301,56 +302,6 @@ func longOptPrefix(w string) (string, bool) {
 		return "", false
 	}
 	return w[:eq+1], true
-}
-
-func expandBrace(w string, depth int) []string {
-	if depth > 8 {
-		return nil
-	}
-	for i := 0; i < len(w); i++ {
-		if w[i] != '{' {
-			continue
-		}
-		level, end := 0, -1
-		var commas []int
-		for j := i; j < len(w) && end < 0; j++ {
-			switch w[j] {
-			case '{':
-				level++
-			case '}':
-				level--
-				if level == 0 {
-					end = j
-				}
-			case ',':
-				if level == 1 {
-					commas = append(commas, j)
-				}
-			}
-		}
-		if end < 0 {
-			return nil
-		}
-		if len(commas) == 0 {
-			if strings.Contains(w[i:end], "..") {
-				return nil // a sequence: not expanded here
-			}
-			continue // {x}: stays as written
-		}
-		var out []string
-		start := i + 1
-		for _, c := range append(commas, end) {
-			for _, r := range expandBrace(w[:i]+w[start:c]+w[end+1:], depth+1) {
-				out = append(out, r)
-				if len(out) > maxBraceWords {
-					return nil
-				}
-			}
-			start = c + 1
-		}
-		return out
-	}
-	return []string{w}
 }
 
 // userName reports whether u is a plain user name: what $USER expands to

@@ -61,3 +61,37 @@ func TestRedTeam4TestSplitsValue(t *testing.T) {
 		`[ -n $X ]`, `test $X`, `[ ! -z ${X} ]`, `for x in "-v a[\$(>P)]"; do [ $x ]; done`, `test -f $HOME_DIR`)
 	rtSafe(t, set, dir, `[ -n "$X" ]`, `test -z "${X}"`, `[ ! -z "$X" ]`, `[ "$X" ]`, `echo $X`)
 }
+
+// The judge re-read a word's quote-removed text as brace and glob syntax:
+// `cat {x,y}"{1,2}"` was judged as x1 x2 y1 y2 (bash reads `x{1,2}`),
+// `cat *\[x\]` with the bracket expression [x] (bash: the name `a[x]`), and
+// `cat notes.{txt},md}` as one literal word (bash matches its braces its
+// own way: notes.txt} and notes.md). A repository can carry links by those
+// names to a key: each printed it. The shell parser now expands braces and
+// writes glob patterns with the quotes in place (TestBracesMatchBash).
+func TestRedTeam4QuotedPatterns(t *testing.T) {
+	set, home, proj := rtLab(t)
+	dir := filepath.Join(proj, "links")
+	key := filepath.Join(home, ".ssh", "id_ed25519")
+	for _, name := range []string{"x{1,2}", "notes.txt}", "a[x]", "b*c", "c?d", `e\f`} {
+		mustLink(t, key, filepath.Join(dir, name))
+	}
+	rtWrite(t, map[string]string{filepath.Join(dir, "ax"): "", filepath.Join(dir, "x1"): "", filepath.Join(dir, "bzc"): "",
+		filepath.Join(dir, "p.txt"): "", filepath.Join(dir, "q.txt"): ""})
+	attacks := []string{`cat {x,y}"{1,2}"`, `cat x'{1,2}'`, `cat notes.{txt},md}`, `cat *\[x\]`,
+		`cat *"[x]"`, `cat ?'[x]'`, `cat b"*"c`, `cat ?"*"?`, `cat c"?"d`, `cat e'\'f`, `cat e"\\"?`, `wc -l < *"[x]"`,
+		`head -1 {p,a}"[x]"`}
+	if bash, err := exec.LookPath("bash"); err == nil {
+		for _, a := range attacks[:3] {
+			cmd := exec.Command(bash, "-c", a)
+			cmd.Dir = dir
+			out, _ := cmd.Output()
+			if !strings.Contains(string(out), "PRIVATE KEY") {
+				t.Errorf("bash -c %q did not print the key: the attack changed (%q)", a, out)
+			}
+		}
+	}
+	rtNotSafe(t, set, dir, attacks...)
+	rtSafe(t, set, dir, `cat {p,q}.txt`, `cat *.txt`, `cat "p".tx?`, `ls -l {p,q}.txt`, `cat 'p'.{txt,txt}`, `ls a*`,
+		`grep -n x --include=*.{go,md} -r ../src`)
+}

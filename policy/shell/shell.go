@@ -90,6 +90,13 @@ type Command struct {
 	// into more words (and globs them), so one word here may be several
 	// arguments, options among them, at run time.
 	ArgSplit []bool
+	// ArgBraces holds, for a word of Argv with a brace expansion, the
+	// words bash makes of it, read with the quotes in place (a quoted { ,
+	// or } is text) and bash's matching of braces; a word that also globs
+	// is given as patterns, its quoted * ? [ ] \ escaped. nil for a word
+	// whose expansion is not followed (a sequence {1..5}, more than 64
+	// words, an empty word), which the judge cannot know.
+	ArgBraces [][]string
 	// Env holds the NAME=value assignments made for this command only
 	// (`FOO=1 cmd`, `env FOO=1 cmd`), after quote removal. Any of them makes
 	// the script unverified: they can change PATH, LD_PRELOAD and the like.

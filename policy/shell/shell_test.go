@@ -88,10 +88,10 @@ func runParseTests(t *testing.T, tests []parseTest) {
 			}
 			for i := range got.Commands {
 				// Per-word reasons are checked in TestArgDynamic (and
-				// splitting in TestArgSplit), pipes in TestPipeFrom,
+				// splitting in TestArgSplit, braces in TestBracesMatchBash), pipes in TestPipeFrom,
 				// dialects in TestCommandDialect.
 				got.Commands[i].ArgDynamic, got.Commands[i].OtherDynamic = nil, false
-				got.Commands[i].ArgSplit = nil
+				got.Commands[i].ArgSplit, got.Commands[i].ArgBraces = nil, nil
 				got.Commands[i].PipeFrom = 0
 				got.Commands[i].Dialect = 0
 			}

@@ -927,6 +927,7 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 		argv := make([]string, len(words))
 		var argDyn [][]string
 		var split []bool
+		var braces [][]string
 		for i, wd := range words {
 			argv[i] = wd.text
 			if len(wd.dyn) > 0 {
@@ -941,8 +942,15 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 				}
 				split[i] = true
 			}
+			if wd.braces != nil {
+				if braces == nil {
+					braces = make([][]string, len(words))
+				}
+				braces[i] = wd.braces
+			}
 		}
-		w.emit(Command{Argv: argv, Writes: writes, Env: env, Wrapper: wrapper, ArgDynamic: argDyn, ArgSplit: split}, dyn, r, st, c)
+		w.emit(Command{Argv: argv, Writes: writes, Env: env, Wrapper: wrapper, ArgDynamic: argDyn, ArgSplit: split,
+			ArgBraces: braces}, dyn, r, st, c)
 	}
 	if !words[0].static() {
 		emit()

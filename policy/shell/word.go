@@ -17,6 +17,9 @@ type word struct {
 	// split: an unquoted expansion in it, which the shell splits into
 	// fields and globs.
 	split bool
+	// braces are the words a brace expansion makes of it (as patterns when
+	// it globs), nil when it has none or they are not known.
+	braces []string
 }
 
 func (w word) static() bool { return len(w.dyn) == 0 }
@@ -302,6 +305,28 @@ func (b *wordBuilder) finish(d Dialect) word {
 			}
 		}
 	}
+	whole := span{s, b.active}
+	var braces []string
+	if brace {
+		if ws, ok := braceWords(whole, 0); ok {
+			for _, w := range ws {
+				if w.text == "" {
+					braces = nil // bash drops an empty unquoted word
+					break
+				}
+				if glob {
+					braces = append(braces, w.pattern())
+				} else {
+					braces = append(braces, w.text)
+				}
+			}
+		}
+	}
+	if glob {
+		// Quoted pattern characters are escaped: the judge matches the
+		// word as the pattern the shell sees.
+		s = whole.pattern()
+	}
 	dyn := b.dyn
 	if glob {
 		dyn = appendUnique(dyn, "glob "+short(s))
@@ -315,7 +340,7 @@ func (b *wordBuilder) finish(d Dialect) word {
 	if equals {
 		dyn = appendUnique(dyn, "zsh =command expansion "+short(s))
 	}
-	return word{text: s, dyn: dyn, split: b.split}
+	return word{text: s, dyn: dyn, split: b.split, braces: braces}
 }
 
 // braceExpansion reports whether the active '{' at i may start a brace
