@@ -8,6 +8,7 @@ import (
 	"io"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -139,7 +140,11 @@ func (g *Gate) checkGit(v *policy.Verdict) {
 				continue
 			}
 			done[key] = true
-			if why := g.gitDriversSet(globals, dir); why != "" {
+			why := g.gitDriversSet(globals, dir)
+			if left := maxSubmodules; why == "" && !slices.Contains(globals, "--bare") {
+				why = g.submoduleDrivers(globals, dir, 0, &left)
+			}
+			if why != "" {
 				v.Class, v.Unknown = policy.Unverified, true
 				v.Reason = why
 				return

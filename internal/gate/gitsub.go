@@ -1,0 +1,113 @@
+package gate
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// A repository's submodules are repositories of their own, with their own
+// config: git status and git diff run `git status` inside each gitlink
+// whose directory holds a .git, and a read there refreshes that
+// repository's index through the clean filter its config names. The pins
+// reach those gits (git passes its config parameters on), but filters and
+// diff drivers cannot be pinned, and the superproject's config says
+// nothing of the submodule's: `git status` in a repository with a nested
+// one (a gitlink, committed or added) whose config sets filter.x.clean and
+// whose .gitattributes selects it ran that program. diff.ignoreSubmodules
+// cannot be pinned instead: a .gitmodules `ignore = none` wins over it.
+// So every populated gitlink is asked about, as the repository itself is,
+// and so are its own, maxSubmoduleDepth deep and maxSubmodules in all.
+
+const (
+	maxSubmodules     = 64
+	maxSubmoduleDepth = 4
+)
+
+// gitlinkWriter keeps the paths of the gitlinks (mode 160000) in the
+// output of `git ls-files -s -z` as it streams by.
+type gitlinkWriter struct {
+	partial []byte
+	paths   []string
+	over    bool
+}
+
+func (w *gitlinkWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, 0)
+		if i < 0 {
+			if len(w.partial)+len(p) > 1<<16 {
+				w.over = true // no path is this long
+			} else {
+				w.partial = append(w.partial, p...)
+			}
+			break
+		}
+		rec := append(w.partial, p[:i]...)
+		p = p[i+1:]
+		if bytes.HasPrefix(rec, []byte("160000 ")) {
+			if tab := bytes.IndexByte(rec, '\t'); tab >= 0 {
+				w.paths = append(w.paths, string(rec[tab+1:]))
+				if len(w.paths) > maxSubmodules {
+					w.over = true
+				}
+			}
+		}
+		w.partial = rec[:0]
+	}
+	return n, nil
+}
+
+// submoduleDrivers returns why a populated submodule of the repository git
+// finds in dir (with globals) would run programs on a read, or "".
+func (g *Gate) submoduleDrivers(globals []string, dir string, depth int, left *int) string {
+	git, err := g.gitBinary()
+	if err != nil {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), gitCheckTimeout)
+	defer cancel()
+	args := append(append([]string{}, globals...), "ls-files", "-s", "-z", "--full-name", "--", ":/")
+	cmd := exec.CommandContext(ctx, git, args...)
+	cmd.Dir = dir
+	cmd.Env = PinGit(g.Env)
+	w := &gitlinkWriter{}
+	cmd.Stdout = w
+	err = cmd.Run()
+	switch {
+	case ctx.Err() != nil:
+		return "git took too long to list this repository's submodules, whose config guard must check"
+	case err != nil:
+		return "" // no repository, or git refused it: gitDriversSet answers for that
+	case w.over:
+		return fmt.Sprintf("the repository has more than %d submodules: too many to check their git config", maxSubmodules)
+	case len(w.paths) == 0:
+		return ""
+	}
+	out, _, timedOut, err := g.runGit(dir, append(append([]string{}, globals...), "rev-parse", "--show-toplevel"), nil)
+	top := strings.TrimSuffix(out, "\n")
+	if timedOut || err != nil || !filepath.IsAbs(top) {
+		return "git cannot say where this repository's submodules are, whose config guard must check"
+	}
+	for _, p := range w.paths {
+		sub := filepath.Join(top, p)
+		if _, err := os.Lstat(filepath.Join(sub, ".git")); err != nil {
+			continue // not populated: git does not enter it
+		}
+		if *left--; *left < 0 || depth >= maxSubmoduleDepth {
+			return "the repository's submodules are nested too deep or too many to check their git config"
+		}
+		if why := g.gitDriversSet(nil, sub); why != "" {
+			return "in the submodule " + p + ", which git status and diff enter: " + why
+		}
+		if why := g.submoduleDrivers(nil, sub, depth+1, left); why != "" {
+			return why
+		}
+	}
+	return ""
+}
