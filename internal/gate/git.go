@@ -141,6 +141,9 @@ func (g *Gate) checkGit(v *policy.Verdict) {
 			}
 			done[key] = true
 			why := g.gitDriversSet(globals, dir)
+			if why == "" {
+				why = g.gitFilesRead(globals, dir)
+			}
 			if left := maxSubmodules; why == "" && !slices.Contains(globals, "--bare") {
 				why = g.submoduleDrivers(globals, dir, 0, &left)
 			}

@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"guard/policy"
 )
 
 // A repository's submodules are repositories of their own, with their own
@@ -107,6 +109,47 @@ func (g *Gate) submoduleDrivers(globals []string, dir string, depth int, left *i
 		}
 		if why := g.submoduleDrivers(nil, sub, depth+1, left); why != "" {
 			return why
+		}
+	}
+	return ""
+}
+
+// gitFileKeys name files a git read opens and prints a line of when the
+// line is not an object name: `git blame` with blame.ignoreRevsFile and
+// `git fsck` with fsck.skipList answer "fatal: invalid object name: LINE".
+// Named by a repository's config (or, relative, by the user's config and
+// then a link in the work tree) a token file's first line was printed.
+const gitFileKeys = `^(blame\.ignorerevsfile|fsck\.skiplist)$`
+
+// gitFilesRead returns why a file that git's config names for a read is
+// one guard would not let a command print, or "".
+func (g *Gate) gitFilesRead(globals []string, dir string) string {
+	out, _, _, err := g.runGit(dir, append(append([]string{}, globals...), "config", "--show-scope", "--get-regexp", gitFileKeys), nil)
+	if err != nil || strings.TrimSpace(out) == "" {
+		return "" // none set (exit 1), or no git: the drivers check speaks for a config git cannot read
+	}
+	top := ""
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		scope, setting, _ := strings.Cut(line, "\t")
+		key, val, _ := strings.Cut(setting, " ")
+		if !trustedGitScope(scope) {
+			return "the repository's git config names a file git reads and prints a line of (" + key + " " + val + ")"
+		}
+		p := val
+		switch {
+		case p == "~" || strings.HasPrefix(p, "~/"):
+			p = g.Home + p[1:]
+		case !filepath.IsAbs(p):
+			if top == "" {
+				o, _, _, err := g.runGit(dir, append(append([]string{}, globals...), "rev-parse", "--show-toplevel"), nil)
+				if top = strings.TrimSuffix(o, "\n"); err != nil || !filepath.IsAbs(top) {
+					return "git cannot say where " + key + " " + val + " is, a file git reads and prints a line of"
+				}
+			}
+			p = filepath.Join(top, p)
+		}
+		if d, _ := policy.DecideRead([]string{p}, policy.Suggest, g.ProtectList(), g.Home); d.Action != policy.Run {
+			return "git reads " + p + " (" + key + ") and prints a line of it: " + d.Reason
 		}
 	}
 	return ""

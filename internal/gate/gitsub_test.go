@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"guard/policy"
@@ -97,5 +98,76 @@ func TestGitSubmoduleConfig(t *testing.T) {
 	run(deep, "config", "diff.x.textconv", evil)
 	if c := judge(top, "git", "status"); c == policy.Safe {
 		t.Errorf("git status with a nested submodule's textconv: %s, want asked", c)
+	}
+}
+
+// TestGitConfigFilesPrinted: git blame reads blame.ignoreRevsFile (git fsck
+// fsck.skipList) and prints a line that is no object name: the real git
+// printed a token file's line. A repository's config naming such a file,
+// or the user's relative setting met by a link in the work tree to a
+// secret, makes the read asked about; a plain ignore-revs file does not.
+func TestGitConfigFilesPrinted(t *testing.T) {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	dir, _ := filepath.EvalSymlinks(t.TempDir())
+	env := []string{"HOME=" + dir, "PATH=/usr/bin:/bin", "GIT_AUTHOR_NAME=a", "GIT_AUTHOR_EMAIL=a@b",
+		"GIT_COMMITTER_NAME=a", "GIT_COMMITTER_EMAIL=a@b", "GIT_CONFIG_NOSYSTEM=1"}
+	git1 := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(git, args...)
+		cmd.Dir = filepath.Join(dir, "p")
+		cmd.Env = PinGit(env)
+		out, _ := cmd.CombinedOutput()
+		return string(out)
+	}
+	cred := filepath.Join(dir, ".git-credentials")
+	for p, body := range map[string]string{cred: "https://u:ghp_TOKENTOKENTOKEN@github.com\n", filepath.Join(dir, "p", "a.txt"): "a\n"} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	git1("init", "-q", ".")
+	git1("add", "a.txt")
+	git1("commit", "-qm", "x")
+	judge := func(argv ...string) policy.Class {
+		g := newGate(t, filepath.Join(dir, "p"), Options{}, env...)
+		v, _ := g.Judge(argv)
+		return v.Class
+	}
+	if c := judge("git", "blame", "a.txt"); c != policy.Safe {
+		t.Fatalf("git blame a.txt: %s, want safe", c)
+	}
+	for _, key := range []string{"blame.ignoreRevsFile", "fsck.skipList"} {
+		git1("config", key, cred)
+		if key == "blame.ignoreRevsFile" && !strings.Contains(git1("blame", "a.txt"), "ghp_TOKEN") {
+			t.Errorf("git blame did not print the token: the attack changed")
+		}
+		for _, argv := range [][]string{{"git", "blame", "a.txt"}, {"git", "fsck"}} {
+			if c := judge(argv...); c == policy.Safe || c == policy.Match {
+				t.Errorf("%s in the repository's config: %v = %s, want asked", key, argv, c)
+			}
+		}
+		git1("config", "--unset", key)
+	}
+	// The user's relative setting, and a link in the work tree.
+	git1("config", "--global", "blame.ignoreRevsFile", ".git-blame-ignore-revs")
+	revs := filepath.Join(dir, "p", ".git-blame-ignore-revs")
+	if err := os.Symlink(cred, revs); err != nil {
+		t.Fatal(err)
+	}
+	if c := judge("git", "blame", "a.txt"); c == policy.Safe || c == policy.Match {
+		t.Errorf("a .git-blame-ignore-revs link to a secret: git blame = %s, want asked", c)
+	}
+	os.Remove(revs)
+	if err := os.WriteFile(revs, []byte("# none\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c := judge("git", "blame", "a.txt"); c != policy.Safe {
+		t.Errorf("a plain .git-blame-ignore-revs: git blame = %s, want safe", c)
 	}
 }
