@@ -56,6 +56,9 @@ var credentialKey = sync.OnceValue(func() *regexp.Regexp {
 // credentialSearch says why a search pattern finds where a password is set,
 // or "": an alternative (split at | and \|) that is only a password's key.
 func credentialSearch(pattern string) string {
+	if !strings.Contains(strings.ToLower(pattern), "pass") && !hasNonASCII(pattern) {
+		return "" // each key credentialKey knows holds "pass" (or a case fold of it, as ſ of s): no need to build it
+	}
 	for _, alt := range strings.Split(strings.ReplaceAll(pattern, `\|`, "|"), "|") {
 		if credentialKey().MatchString(strings.TrimSpace(alt)) {
 			return "searches for the key " + strings.TrimSpace(alt) + ": the lines found set a password"
@@ -208,4 +211,13 @@ func xmllintNetwork(r *Result, argv []string) string {
 		}
 	}
 	return ""
+}
+
+func hasNonASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
