@@ -137,8 +137,22 @@ func globIn(dir, pattern string, out []string) ([]string, error) {
 			return out, err
 		}
 		if ok {
-			out = append(out, filepath.Join(dir, n))
+			out = append(out, globJoin(dir, n))
 		}
 	}
 	return out, nil
+}
+
+// globJoin names entry n of directory dir as the kernel will find it: not
+// cleaned (filepath.Join would make link/../x into x, where the kernel
+// climbs out of the link's target: a glob through `link/..` was judged
+// as files of the project while cat read the home directory's).
+func globJoin(dir, n string) string {
+	switch {
+	case dir == ".":
+		return n
+	case strings.HasSuffix(dir, "/"):
+		return dir + n
+	}
+	return dir + "/" + n
 }

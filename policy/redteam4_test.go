@@ -95,3 +95,26 @@ func TestRedTeam4QuotedPatterns(t *testing.T) {
 	rtSafe(t, set, dir, `cat {p,q}.txt`, `cat *.txt`, `cat "p".tx?`, `ls -l {p,q}.txt`, `cat 'p'.{txt,txt}`, `ls a*`,
 		`grep -n x --include=*.{go,md} -r ../src`)
 }
+
+// A glob through a link and `..`: filepath.Glob named its matches with
+// filepath.Join, which cleans link/../x into x, so `cat link/../t*.txt`
+// (link -> ~/sub) was judged as the project's tok.txt, which is not there,
+// while the kernel climbed out of the link's target and cat printed
+// ~/tok.txt's token. Matches are named as the kernel finds them now.
+func TestRedTeam4GlobThroughLink(t *testing.T) {
+	set, home, proj := rtLab(t)
+	rtWrite(t, map[string]string{filepath.Join(home, "tok.txt"): "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n",
+		filepath.Join(home, "sub", "x"): "", filepath.Join(home, ".config", "gh", "hosts.yml"): "oauth_token: gho_x\n"})
+	mustLink(t, filepath.Join(home, "sub"), filepath.Join(proj, "link"))
+	attacks := []string{`cat link/../t*.txt`, `cat link/../tok.tx?`, `head link/../tok*`, `cat ./link/../*.txt`,
+		`for f in link/../t*; do cat "$f"; done`, `cat link/../*/../tok.txt`, `cd link && cat ../t*`}
+	if bash, err := exec.LookPath("bash"); err == nil {
+		cmd := exec.Command(bash, "-c", attacks[0])
+		cmd.Dir = proj
+		if out, _ := cmd.Output(); !strings.Contains(string(out), "ghp_") {
+			t.Errorf("bash -c %q did not print the token: the attack changed (%q)", attacks[0], out)
+		}
+	}
+	rtNotSafe(t, set, proj, attacks...)
+	rtSafe(t, set, proj, `ls link/../*`, `cat link/x*`, `cat src/c*`)
+}
