@@ -42,6 +42,7 @@ type globAnswer struct {
 // resetGlobBudget starts a judgement's glob budget.
 func resetGlobBudget() {
 	globEntries.Store(0)
+	walkSpent.Store(0)
 	globMemo.Clear()
 	secretGlobMemo.Clear()
 }

@@ -350,7 +350,7 @@ func walkBelow(dir string, unlisted func(error) bool, check func(p string, e os.
 			continue
 		}
 		for _, e := range entries {
-			if n++; n > maxWalkEntries {
+			if n++; n > maxWalkEntries || walkSpent.Add(1) > maxWalkTotal {
 				return d + " (the tree is too large to check)"
 			}
 			p := filepath.Join(d, e.Name())
