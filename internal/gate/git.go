@@ -135,11 +135,20 @@ func (g *Gate) checkGit(v *policy.Verdict) {
 		}
 		globals := gitGlobals(c[1:])
 		for _, dir := range dirs {
+			// Asked once a repository directory, however it is spelled
+			// (-C ., -C ./., cd d && git, git -C d): a script of distinct
+			// spellings made guard run git thousands of times.
+			dir, globals := gitWhere(dir, globals)
 			key := dir + "\x00" + strings.Join(globals, "\x00")
 			if done[key] {
 				continue
 			}
 			done[key] = true
+			if len(done) > maxGitDirs {
+				v.Class, v.Unknown = policy.Unverified, true
+				v.Reason = fmt.Sprintf("git runs in more than %d directories: too many to check their git config", maxGitDirs)
+				return
+			}
 			why := g.gitDriversSet(globals, dir)
 			if why == "" {
 				why = g.gitFilesRead(globals, dir)
@@ -154,6 +163,32 @@ func (g *Gate) checkGit(v *policy.Verdict) {
 			}
 		}
 	}
+}
+
+// maxGitDirs bounds the directories checkGit asks git about for one
+// verdict.
+const maxGitDirs = 16
+
+// gitWhere applies the -C options of globals to dir, as git does (each
+// relative to the one before), and returns the directory, through links,
+// with the globals left (--bare).
+func gitWhere(dir string, globals []string) (string, []string) {
+	var rest []string
+	for i := 0; i < len(globals); i++ {
+		if globals[i] == "-C" && i+1 < len(globals) {
+			if c := globals[i+1]; c != "" {
+				if filepath.IsAbs(c) {
+					dir = c
+				} else {
+					dir = dir + "/" + c
+				}
+			}
+			i++
+			continue
+		}
+		rest = append(rest, globals[i])
+	}
+	return policy.Resolve(dir, "/"), rest
 }
 
 // gitGlobals returns the global options in front of git's subcommand that

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -169,5 +170,32 @@ func TestGitConfigFilesPrinted(t *testing.T) {
 	}
 	if c := judge("git", "blame", "a.txt"); c != policy.Safe {
 		t.Errorf("a plain .git-blame-ignore-revs: git blame = %s, want safe", c)
+	}
+}
+
+// TestGitDirsBounded: git is asked about each repository directory once,
+// however the script spells it (-C ., -C ./., cd), and about at most
+// maxGitDirs of them: a script of thousands of distinct spellings ran git
+// three times each (5 ms a command).
+func TestGitDirsBounded(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir, _ := filepath.EvalSymlinks(t.TempDir())
+	var spellings, dirs []string
+	for i := range 40 {
+		spellings = append(spellings, "git -C ."+strings.Repeat("/.", i)+" status")
+		d := filepath.Join(dir, "d"+strconv.Itoa(i))
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, "git -C "+d+" status")
+	}
+	g := newGate(t, dir, Options{}, "PATH=/usr/bin:/bin", "HOME="+dir)
+	if v, _ := g.Judge([]string{"bash", "-c", strings.Join(spellings, "; ")}); v.Class != policy.Safe {
+		t.Errorf("40 spellings of one directory: %s (%s), want safe", v.Class, v.Why())
+	}
+	if v, _ := g.Judge([]string{"bash", "-c", strings.Join(dirs, "; ")}); v.Class == policy.Safe || !strings.Contains(v.Why(), "directories") {
+		t.Errorf("git in 40 directories: %s (%s), want unverified: too many to check", v.Class, v.Why())
 	}
 }
