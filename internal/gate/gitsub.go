@@ -119,7 +119,11 @@ func (g *Gate) submoduleDrivers(globals []string, dir string, depth int, left *i
 // `git fsck` with fsck.skipList answer "fatal: invalid object name: LINE".
 // Named by a repository's config (or, relative, by the user's config and
 // then a link in the work tree) a token file's first line was printed.
-const gitFileKeys = `^(blame\.ignorerevsfile|fsck\.skiplist)$`
+//
+// core.worktree is asked with them: a repository that moves its work tree
+// (to the home directory, with an index that lists tok.txt) made `git
+// diff` print ~/tok.txt as the work tree's side of the diff.
+const gitFileKeys = `^(blame\.ignorerevsfile|fsck\.skiplist|core\.worktree)$`
 
 // gitFilesRead returns why a file that git's config names for a read is
 // one guard would not let a command print, or "".
@@ -132,7 +136,12 @@ func (g *Gate) gitFilesRead(globals []string, dir string) string {
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		scope, setting, _ := strings.Cut(line, "\t")
 		key, val, _ := strings.Cut(setting, " ")
-		if !trustedGitScope(scope) {
+		switch {
+		case key == "core.worktree" && !trustedGitScope(scope):
+			return "the repository's git config moves its work tree (" + key + " " + val + "): git prints files there"
+		case key == "core.worktree":
+			continue
+		case !trustedGitScope(scope):
 			return "the repository's git config names a file git reads and prints a line of (" + key + " " + val + ")"
 		}
 		p := val

@@ -133,8 +133,12 @@ func TestGitConfigFilesPrinted(t *testing.T) {
 		}
 	}
 	git1("init", "-q", ".")
-	git1("add", "a.txt")
+	if err := os.WriteFile(filepath.Join(dir, "p", ".git-credentials"), []byte("x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	git1("add", "a.txt", ".git-credentials")
 	git1("commit", "-qm", "x")
+	os.Remove(filepath.Join(dir, "p", ".git-credentials"))
 	judge := func(argv ...string) policy.Class {
 		g := newGate(t, filepath.Join(dir, "p"), Options{}, env...)
 		v, _ := g.Judge(argv)
@@ -155,6 +159,17 @@ func TestGitConfigFilesPrinted(t *testing.T) {
 		}
 		git1("config", "--unset", key)
 	}
+	// A work tree moved to the home directory: git diff printed its files.
+	git1("config", "core.worktree", dir)
+	if !strings.Contains(git1("diff"), "ghp_TOKEN") {
+		t.Errorf("git diff with core.worktree did not print the token: the attack changed")
+	}
+	for _, argv := range [][]string{{"git", "diff"}, {"git", "status"}, {"git", "grep", "x"}} {
+		if c := judge(argv...); c == policy.Safe || c == policy.Match {
+			t.Errorf("core.worktree in the repository's config: %v = %s, want asked", argv, c)
+		}
+	}
+	git1("config", "--unset", "core.worktree")
 	// The user's relative setting, and a link in the work tree.
 	git1("config", "--global", "blame.ignoreRevsFile", ".git-blame-ignore-revs")
 	revs := filepath.Join(dir, "p", ".git-blame-ignore-revs")
