@@ -118,3 +118,17 @@ func TestRedTeam4GlobThroughLink(t *testing.T) {
 	rtNotSafe(t, set, proj, attacks...)
 	rtSafe(t, set, proj, `ls link/../*`, `cat link/x*`, `cat src/c*`)
 }
+
+// A file named as the operand of find or of the command feeding xargs is
+// read whole by what runs on it, but the walk judged it by name only:
+// `find ~/tok.txt -exec cat {} +` and `ls ~/tok.txt | xargs cat` printed a
+// ghp_ token that `cat ~/tok.txt` is asked about for. (A tree's files are
+// still judged by name: a documented limit.)
+func TestRedTeam4FileOperandContent(t *testing.T) {
+	set, home, proj := rtLab(t)
+	tok := filepath.Join(home, "tok.txt")
+	rtWrite(t, map[string]string{tok: "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n"})
+	rtNotSafe(t, set, proj, "cat "+tok, "find "+tok+" -exec cat {} +", "find "+tok+" -exec grep -H . {} +",
+		"ls "+tok+" | xargs cat", "find "+tok+" | xargs cat")
+	rtSafe(t, set, proj, "find a.txt -exec cat {} +", "ls a.txt | xargs cat", "find src -name '*.txt' -exec cat {} +")
+}

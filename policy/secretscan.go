@@ -1088,7 +1088,9 @@ func walkTree(dir string, hidden bool) walkResult {
 	switch {
 	case err != nil:
 	case !fi.IsDir():
-		if secrets().Secret(abs, h) != nil || contentSecret(abs) != "" || auditLog(abs) {
+		// One file, read whole by what runs on it (find FILE -exec cat,
+		// ls FILE | xargs cat): judged as cat FILE is, its content too.
+		if secrets().Secret(abs, h) != nil || contentSecret(abs) != "" || auditLog(abs) || tokenSecret(abs) != "" {
 			found = append(found, abs)
 		}
 	case secrets().Secret(abs, h) != nil:
