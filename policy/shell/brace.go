@@ -16,6 +16,12 @@ const maxBraceWords = 64
 // maxBraceDepth bounds the nesting of brace expressions followed.
 const maxBraceDepth = 8
 
+// maxBraceWordLen bounds the words whose brace expansion is followed:
+// braceWords looks for the close of each '{' in turn, which for a long
+// word of braces that never close costs its length squared. Longer words
+// are left to the judge as unknown.
+const maxBraceWordLen = 4096
+
 // span is part of a word: its bytes and which of them are active (unquoted,
 // unescaped source text).
 type span struct {

@@ -99,6 +99,11 @@ var limitScripts = map[string]func(n int) string{
 	"nested_cd_subst":  func(n int) string { return strings.Repeat("cd d && echo \"$(ls)\"; ", n/22) },
 	"long_dynamic_arg": func(n int) string { return "echo " + strings.Repeat("$x", n/2) },
 	"nested_loops":     func(n int) string { return nestedLoops(min(n/24, 255), "a b", "cd .") },
+	// Every '{' asked whether it starts a brace expansion scanned to the
+	// end of the word: a 1 MiB word of `{a}` took seconds.
+	"brace_scan": func(n int) string {
+		return "echo " + strings.Repeat("{a}", min(n/6, MaxOpeners-1)) + strings.Repeat("a", n/2) + ",}"
+	},
 	"distinct_params": func(n int) string {
 		var b strings.Builder
 		b.WriteString("echo ")

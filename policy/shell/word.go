@@ -271,7 +271,7 @@ func (b *wordBuilder) dynamic(kind, text string) {
 func (b *wordBuilder) finish(d Dialect) word {
 	s := string(b.text)
 	act := func(i int, ch byte) bool { return i >= 0 && i < len(s) && b.active[i] && s[i] == ch }
-	var glob, tilde, brace, equals bool
+	var glob, tilde, brace, equals, sawBrace bool
 	for i := range len(s) {
 		if !b.active[i] {
 			continue
@@ -295,8 +295,9 @@ func (b *wordBuilder) finish(d Dialect) word {
 				tilde = true
 			}
 		case '{':
-			if d != POSIX && braceExpansion(s, b.active, i) {
-				brace = true
+			if d != POSIX && !sawBrace {
+				sawBrace = true
+				brace = braceExpansion(s, b.active, i)
 			}
 		case '=':
 			// zsh: =cmd expands to the path of cmd.
@@ -307,7 +308,7 @@ func (b *wordBuilder) finish(d Dialect) word {
 	}
 	whole := span{s, b.active}
 	var braces []string
-	if brace {
+	if brace && len(s) <= maxBraceWordLen {
 		if ws, ok := braceWords(whole, 0); ok {
 			for _, w := range ws {
 				if w.text == "" {
@@ -345,6 +346,9 @@ func (b *wordBuilder) finish(d Dialect) word {
 
 // braceExpansion reports whether the active '{' at i may start a brace
 // expansion: a later active '}' with an active ',' or ".." between them.
+// finish asks it of the first active '{' only: when a later '{' starts one,
+// so does the first (the same separator and '}' follow it), and a question
+// for every '{' was quadratic (a 1 MiB word of `{a}` took seconds).
 func braceExpansion(s string, active []bool, i int) bool {
 	sep := false
 	for j := i + 1; j < len(s); j++ {
