@@ -151,22 +151,3 @@ func (w span) pattern() string {
 	}
 	return b.String()
 }
-
-// hasGlob reports whether w has an active glob character (* ?, or a [
-// with a ] after it).
-func (w span) hasGlob() bool {
-	for i := 0; i < len(w.text); i++ {
-		if !w.active[i] {
-			continue
-		}
-		switch w.text[i] {
-		case '*', '?':
-			return true
-		case '[':
-			if strings.IndexByte(w.text[i+1:], ']') >= 0 {
-				return true
-			}
-		}
-	}
-	return false
-}
