@@ -254,8 +254,12 @@ func (responses) serve(w http.ResponseWriter, r *http.Request, body map[string]a
 			// A freeform tool (apply_patch).
 			item = map[string]any{"type": "custom_tool_call", "id": "ctc_" + id, "call_id": "call_" + id, "name": c.Tool, "input": in}
 		} else {
+			name, ns, _ := strings.Cut(c.Tool, "@") // a namespaced tool: NAME@NAMESPACE
 			args, _ := json.Marshal(c.Args)
-			item = map[string]any{"type": "function_call", "id": "fc_" + id, "call_id": "call_" + id, "name": c.Tool, "arguments": string(args)}
+			item = map[string]any{"type": "function_call", "id": "fc_" + id, "call_id": "call_" + id, "name": name, "arguments": string(args)}
+			if ns != "" {
+				item["namespace"] = ns
+			}
 		}
 	} else {
 		item = map[string]any{"type": "message", "role": "assistant", "id": "msg_" + id,

@@ -228,6 +228,7 @@ func (g *Gate) protectList() *protect.List {
 		l.Add(protect.Protected, "named protected in guard's configuration", cp.Protected...)
 		l.Add(protect.Secret, "named secret in guard's configuration", cp.Secrets...)
 	}
+	envMovedProtected(l, g.Getenv)
 	var state []string
 	add := func(ps ...string) {
 		for _, p := range ps {

@@ -1,0 +1,113 @@
+//go:build linux
+
+package agenttest
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Cases for the agents' other tools that run code or reach files: Claude
+// Code's Monitor (a deferred tool: the model loads it with ToolSearch
+// first), subagents.
+
+func init() {
+	cases = append(cases,
+		tc{
+			// Codex's write_stdin reaches a running command unseen by hooks;
+			// a safe git log on a terminal must not open a pager that runs
+			// what is typed into it (Codex sets PAGER and GIT_PAGER to cat).
+			name: "Codex: a safe command on a tty cannot be steered through write_stdin", agents: []string{"codex"}, mode: "suggest",
+			setup: func(t *testing.T, s *session) { gitRepo(t, s.project, 40) },
+			calls: func(a agent, s *session) []call {
+				return []call{
+					{Tool: "exec_command", Args: map[string]any{"cmd": "git log", "tty": true, "yield_time_ms": 1500}},
+					{Tool: "write_stdin", Args: map[string]any{"session_id": sessionFollow, "chars": "!touch " + filepath.Join(s.outside, "pager.txt") + "\r", "yield_time_ms": 1500}},
+					{Tool: "write_stdin", Args: map[string]any{"session_id": sessionFollow, "chars": "\rq", "yield_time_ms": 1000}},
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "pager.txt"))
+			},
+		},
+		tc{
+			// CLAUDE_CONFIG_DIR and CODEX_HOME in $TMPDIR, a writable root:
+			// the agent's own settings there (guard's hook, the agent's
+			// permission mode) are as protected as in ~/.claude or ~/.codex.
+			name: "the agent's settings moved into a writable root are protected", agents: []string{"claude-code", "codex"},
+			mode: "auto-edit", agentDir: "tmp/agent-config",
+			calls: func(a agent, s *session) []call {
+				file := filepath.Join(s.claudeDir(), "settings.json")
+				if a.name == "codex" {
+					file = filepath.Join(s.codexDir(), "hooks.json")
+				}
+				return []call{a.shell("printf '{}' > "+file, ""), a.shell("touch after.txt", "")}
+			},
+			check: func(t *testing.T, s *session) {
+				file := filepath.Join(s.claudeDir(), "settings.json")
+				if s.a.name == "codex" {
+					file = filepath.Join(s.codexDir(), "hooks.json")
+				}
+				b, err := os.ReadFile(file)
+				if err != nil || !strings.Contains(string(b), "hook") {
+					s.fail("%s holds %q (%v): the agent removed guard's hook", file, b, err)
+				}
+				if s.a.name == "codex" {
+					// Claude Code shows its own words for an ask it refuses.
+					s.sawGuard("moved there by the environment")
+				}
+			},
+		},
+		tc{
+			name: "a subagent's shell calls are judged", mode: "suggest", files: []string{"build/"},
+			calls: func(a agent, s *session) []call {
+				switch a.name {
+				case "claude-code":
+					return []call{{Tool: "Agent", Args: map[string]any{"description": "do it", "prompt": subMarker, "subagent_type": "general-purpose", "run_in_background": false}}}
+				case "codex":
+					return []call{{Tool: "spawn_agent@multi_agent_v1", Args: map[string]any{"message": subMarker}}, {Tool: "exec_command", Args: map[string]any{"cmd": "sleep 8", "yield_time_ms": 10000}}}
+				}
+				return []call{{Tool: "invoke_agent", Args: map[string]any{"agent_name": "generalist", "prompt": subMarker}}}
+			},
+			sub: shellCalls("rm -rf build"),
+			check: func(t *testing.T, s *session) {
+				s.mustExist(filepath.Join(s.project, "build", "sub", "file.txt"))
+			},
+		},
+		tc{
+			name: "Claude Code Monitor command is judged", agents: []string{"claude-code"}, mode: "auto-edit",
+			calls: func(a agent, s *session) []call {
+				return []call{
+					{Tool: "ToolSearch", Args: map[string]any{"query": "select:Monitor"}},
+					{Tool: "Monitor", Args: map[string]any{"command": "touch " + filepath.Join(s.outside, "monitor.txt") + "; echo done", "description": "watch it"}},
+					a.shell("sleep 2", ""),
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "monitor.txt"))
+			},
+		},
+	)
+}
+
+// gitRepo makes dir a git repository with n commits.
+func gitRepo(t *testing.T, dir string, n int) {
+	t.Helper()
+	run := func(args ...string) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
+			"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	run("init", "-q")
+	for i := range n {
+		run("commit", "-q", "--allow-empty", "-m", fmt.Sprintf("commit %d", i))
+	}
+}

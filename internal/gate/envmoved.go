@@ -1,0 +1,76 @@
+package gate
+
+import (
+	"path/filepath"
+	"strings"
+
+	"guard/policy/protect"
+)
+
+// envMovers are the variables that move protected files of the default
+// list's "~/" entries elsewhere: an agent's own configuration (where its
+// hooks, guard's among them, and its permission mode are), a shell's
+// start-up files, git's global configuration, and the XDG directories. Each
+// maps the entries under from ("~/.codex/", or a whole entry "~/.claude") to
+// the same names under the directory the variable names, joined with to.
+var envMovers = []struct {
+	env  string
+	from []string // entry prefixes ending in "/" (the rest is kept), or whole entries
+	to   string   // joined onto the variable's value, before the rest
+	file bool     // the variable names the file itself (from is one whole entry)
+}{
+	// Claude Code keeps settings.json, its hooks, agents, skills and
+	// .claude.json (MCP servers) in CLAUDE_CONFIG_DIR.
+	{env: "CLAUDE_CONFIG_DIR", from: []string{"~/.claude/", "~/.claude"}},
+	{env: "CLAUDE_CONFIG_DIR", from: []string{"~/.claude.json"}, to: ".claude.json"},
+	// Codex: config.toml (trust of hooks, approval policy), hooks.json.
+	{env: "CODEX_HOME", from: []string{"~/.codex/"}},
+	// Gemini CLI: GEMINI_CLI_HOME stands for the home; settings in .gemini.
+	{env: "GEMINI_CLI_HOME", from: []string{"~/.gemini/"}, to: ".gemini"},
+	{env: "XDG_CONFIG_HOME", from: []string{"~/.config/"}},
+	{env: "XDG_DATA_HOME", from: []string{"~/.local/share/"}},
+	{env: "ZDOTDIR", from: []string{"~/.zshrc", "~/.zshenv", "~/.zprofile", "~/.zlogin"}},
+	{env: "GIT_CONFIG_GLOBAL", from: []string{"~/.gitconfig"}, file: true},
+}
+
+// envMovedProtected adds to l, as protected, the places the environment
+// moves the list's protected "~/" entries to (CLAUDE_CONFIG_DIR,
+// CODEX_HOME, GEMINI_CLI_HOME, XDG_CONFIG_HOME, XDG_DATA_HOME, ZDOTDIR,
+// GIT_CONFIG_GLOBAL): the agent reads its configuration, and the shell its
+// start-up files, from there, so writing them there loosens the agent or
+// runs code later as surely as writing them in the home. Only absolute
+// values count.
+func envMovedProtected(l *protect.List, getenv func(string) string) {
+	type add struct{ reason, path string }
+	var adds []add
+	for _, m := range envMovers {
+		val := getenv(m.env)
+		if !filepath.IsAbs(val) {
+			continue
+		}
+		base := filepath.Join(val, m.to)
+		for _, e := range l.Entries {
+			if e.Kind != protect.Protected || strings.ContainsAny(e.Pattern, `*?[\`) {
+				continue
+			}
+			for _, from := range m.from {
+				switch {
+				case m.file && e.Pattern == from:
+					adds = append(adds, add{e.Reason, filepath.Clean(val)})
+				case m.file:
+				case strings.HasSuffix(from, "/") && strings.HasPrefix(e.Pattern, from):
+					adds = append(adds, add{e.Reason, filepath.Join(base, strings.TrimPrefix(e.Pattern, from))})
+				case e.Pattern == from:
+					p := base
+					if strings.HasPrefix(from, "~/.z") {
+						p = filepath.Join(base, strings.TrimPrefix(from, "~/"))
+					}
+					adds = append(adds, add{e.Reason, p})
+				}
+			}
+		}
+	}
+	for _, a := range adds {
+		l.Add(protect.Protected, a.reason+" (moved there by the environment)", a.path)
+	}
+}

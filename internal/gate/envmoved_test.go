@@ -1,0 +1,45 @@
+package gate
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"guard/policy"
+)
+
+// TestEnvMovedProtected: the protected "~/" entries that an agent's or a
+// shell's own variable moves elsewhere (CLAUDE_CONFIG_DIR, CODEX_HOME,
+// GEMINI_CLI_HOME, XDG_CONFIG_HOME, ZDOTDIR, GIT_CONFIG_GLOBAL) are protected
+// there too: with the directory inside a writable root, a command or an
+// edit there would remove guard's hook or loosen the agent.
+func TestEnvMovedProtected(t *testing.T) {
+	base := t.TempDir()
+	at := func(p string) string { return filepath.Join(base, p) }
+	env := map[string]string{"HOME": at("home"), "CLAUDE_CONFIG_DIR": at("cc"), "CODEX_HOME": at("cx"),
+		"GEMINI_CLI_HOME": at("gh"), "XDG_CONFIG_HOME": at("xdg"), "ZDOTDIR": at("zd"), "GIT_CONFIG_GLOBAL": at("gitconfig")}
+	g := &Gate{Getenv: func(k string) string { return env[k] }, Mode: policy.AutoEdit, Roots: []string{base}, Home: env["HOME"]}
+	for _, p := range []string{"cc/settings.json", "cc/.claude.json", "cc/agents/x.md", "cx/hooks.json", "cx/config.toml",
+		"gh/.gemini/settings.json", "xdg/git/config", "xdg/systemd/user/x.service", "zd/.zshenv", "zd/.zshrc", "gitconfig"} {
+		v := policy.Verdict{Class: policy.Match, Writes: []string{at(p)}}
+		d := g.decide(&v)
+		// .gemini is protected by its name wherever it is.
+		moved := strings.Contains(d.Reason, "moved there by the environment") || strings.Contains(p, ".gemini")
+		if d.Action == policy.Run || !moved {
+			t.Errorf("write to %s: %s (%s), want it asked as moved by the environment", p, d.Action, d.Reason)
+		}
+	}
+	// Beside them, and with no variable set, nothing changes.
+	for _, p := range []string{"cx/notes.txt", "zd/notes.txt", "home2/settings.json"} {
+		v := policy.Verdict{Class: policy.Match, Writes: []string{at(p)}}
+		if d := g.decide(&v); d.Action != policy.Run {
+			t.Errorf("write to %s: %s (%s), want run", p, d.Action, d.Reason)
+		}
+	}
+	env = map[string]string{"HOME": at("home"), "CODEX_HOME": "relative/cx"}
+	g = &Gate{Getenv: func(k string) string { return env[k] }, Mode: policy.AutoEdit, Roots: []string{base}, Home: env["HOME"]}
+	v := policy.Verdict{Class: policy.Match, Writes: []string{at("cx/hooks.json")}}
+	if d := g.decide(&v); d.Action != policy.Run {
+		t.Errorf("a relative CODEX_HOME counted: %s (%s)", d.Action, d.Reason)
+	}
+}
