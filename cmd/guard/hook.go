@@ -92,6 +92,12 @@ func (h *hookCall) run() (code int) {
 		return h.deny("guard: the agent's project: " + err.Error())
 	}
 	h.set(func() { h.req.Project = project })
+	if off, err := hook.ProjectHooksOff(agent, project); err != nil || len(off) > 0 {
+		// The agent read its settings when the session started: a switch
+		// found now was made since (a checkout, a merge, an archive), and
+		// the next session here would not ask guard at all.
+		return h.deny(hooksOffReason(agent, off, err))
+	}
 	if req.Dir != "" {
 		if err := os.Chdir(req.Dir); err != nil {
 			return h.deny(fmt.Sprintf("guard: the command's directory: %v", err))
@@ -167,6 +173,15 @@ func (h *hookCall) run() (code int) {
 		h.set(func() { h.req.Rewrites = rewrites })
 	}
 	return h.answer(verdict, reason, self, &v)
+}
+
+// hooksOffReason is the deny's reason for a project whose own settings
+// switch the agent's hooks off (or cannot be read).
+func hooksOffReason(agent hook.Agent, off []hook.HooksOff, err error) string {
+	if err != nil {
+		return fmt.Sprintf("guard: the project's settings for %s: %v; guard cannot tell whether they switch its hook off, so it refuses", agent.Title(), err)
+	}
+	return fmt.Sprintf("guard: %s: %s runs no hook in a session started here, so guard would not be asked; guard refuses every tool call until that setting is removed (guard doctor lists it)", off[0], agent.Title())
 }
 
 // rewriteMode is the mode of the rewrites the hook answers with in mode, ""

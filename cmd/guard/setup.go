@@ -9,6 +9,7 @@ import (
 
 	"guard/install"
 	"guard/internal/gate"
+	"guard/internal/hook"
 )
 
 const setupUsage = "guard setup claude-code|codex|gemini [--project DIR] [--remove]"
@@ -179,6 +180,18 @@ func (c *cli) doctorAgents(w io.Writer) int {
 				problems++
 			}
 			fmt.Fprintf(w, "  %s %-11s %s: %s\n", mark, agent, cfg.Path, msg)
+		}
+		// The project's own settings can switch every hook off.
+		if a, err := hook.ParseAgent(agent); err == nil {
+			off, err := hook.ProjectHooksOff(a, cwd)
+			if err != nil {
+				problems++
+				fmt.Fprintf(w, "  NO   %-11s %v\n", agent, err)
+			}
+			for _, o := range off {
+				problems++
+				fmt.Fprintf(w, "  NO   %-11s %s: %s runs no hook in a session started here, guard's included\n", agent, o, a.Title())
+			}
 		}
 	}
 	return problems

@@ -167,6 +167,10 @@ type tc struct {
 	// Codex's CODEX_HOME are, relative to the scratch home, in place of
 	// .claude and .codex.
 	agentDir string
+	// between, when set, runs before the fake model answers the main
+	// conversation's request that carries n tool results: a change made
+	// while the session runs, from outside the agent's tools.
+	between func(s *session, n int)
 	// sub is the script of a subagent the case's calls start: requests
 	// whose conversation holds subMarker and not the main prompt get it.
 	sub func(a agent, s *session) []call
@@ -838,6 +842,9 @@ type followingAPI struct {
 }
 
 func (f followingAPI) serve(w http.ResponseWriter, r *http.Request, body map[string]any, c *call, id string) {
+	if f.s.c.between != nil && isMainLoop(body) && !isSubagent(body) {
+		f.s.c.between(f.s, f.api.results(body))
+	}
 	if f.s.c.sub != nil && isMainLoop(body) && isSubagent(body) {
 		c = nil
 		if n, sub := f.api.results(body), f.s.c.sub(f.a, f.s); n < len(sub) {

@@ -18,6 +18,45 @@ import (
 func init() {
 	cases = append(cases,
 		tc{
+			// A project's own settings that switch every hook off, made
+			// while the session runs (a checkout, a merge, an archive): the
+			// agent read its settings at the start and still asks guard,
+			// which refuses from then on, naming the setting.
+			name: "a project setting that switches hooks off, made during the session, stops every call", agents: []string{"claude-code", "gemini"},
+			mode:  "auto-edit",
+			calls: shellCalls("touch before.txt", "touch after.txt"),
+			between: func(s *session, n int) {
+				if n != 1 {
+					return
+				}
+				if s.a.name == "gemini" {
+					s.write(filepath.Join(s.project, ".gemini", "settings.json"), `{"hooksConfig": {"enabled": false}}`)
+					return
+				}
+				s.write(filepath.Join(s.project, ".claude", "settings.local.json"), `{"disableAllHooks": true}`)
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustExist(filepath.Join(s.project, "before.txt"))
+				s.mustNotExist(filepath.Join(s.project, "after.txt"))
+				s.sawGuard("runs no hook in a session started here")
+			},
+		},
+		tc{
+			// The limit the case above cannot reach: with the switch there
+			// when the session starts, the agent asks no hook, guard's
+			// included (guard doctor reports it).
+			name: "control: a project setting that switches hooks off at the start leaves guard out", agents: []string{"claude-code", "gemini"},
+			mode: "suggest", files: []string{"build/"},
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.project, ".claude", "settings.json"), `{"disableAllHooks": true}`)
+				s.write(filepath.Join(s.project, ".gemini", "settings.json"), `{"hooksConfig": {"disabled": ["guard"]}}`)
+			},
+			calls: shellCalls("rm -rf build"),
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.project, "build"))
+			},
+		},
+		tc{
 			// Codex's write_stdin reaches a running command unseen by hooks;
 			// a safe git log on a terminal must not open a pager that runs
 			// what is typed into it (Codex sets PAGER and GIT_PAGER to cat).

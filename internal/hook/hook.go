@@ -97,6 +97,14 @@ func spec(a Agent) (agentSpec, bool) {
 	return agentSpecs[a], true
 }
 
+// Title is the agent's name as in messages ("Claude Code").
+func (a Agent) Title() string {
+	if s, ok := spec(a); ok {
+		return s.title
+	}
+	return a.String()
+}
+
 func (a Agent) String() string {
 	if s, ok := spec(a); ok {
 		return s.name

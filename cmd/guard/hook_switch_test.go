@@ -1,0 +1,42 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestHookProjectSwitchesHooksOff: a project whose own agent settings switch
+// every hook off (made during the session: by a checkout, a merge, an
+// archive) gets a deny for every shell, edit and read call, naming the
+// setting; the next session there would not ask guard at all.
+func TestHookProjectSwitchesHooksOff(t *testing.T) {
+	guard := hookGuard(t)
+	for _, c := range []struct{ agent, file, text string }{
+		{"claude-code", ".claude/settings.local.json", `{"disableAllHooks": true}`},
+		{"gemini", ".gemini/settings.json", `{"hooksConfig": {"enabled": false}}`},
+	} {
+		dir := t.TempDir()
+		project := filepath.Join(dir, "project")
+		os.MkdirAll(project, 0o755)
+		env := hookEnv(t, dir, "CLAUDE_PROJECT_DIR="+project, "GEMINI_PROJECT_DIR="+project, "GUARD_MODE=auto-edit")
+		ans := hookAsk(t, guard, c.agent, project, env, hookRequest(c.agent, project, "ls"))
+		if d := hookStr(hookField(ans, "hookSpecificOutput", "permissionDecision")) + hookStr(ans["decision"]); d != "allow" {
+			t.Fatalf("%s: ls before the switch: %v", c.agent, ans)
+		}
+		p := filepath.Join(project, c.file)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(c.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, cmd := range []string{"ls", "touch x"} {
+			ans = hookAsk(t, guard, c.agent, project, env, hookRequest(c.agent, project, cmd))
+			d := hookStr(hookField(ans, "hookSpecificOutput", "permissionDecision")) + hookStr(ans["decision"])
+			reason := hookStr(hookField(ans, "hookSpecificOutput", "permissionDecisionReason")) + hookStr(ans["reason"])
+			if d != "deny" || !strings.Contains(reason, p+" sets ") {
+				t.Errorf("%s: %s with %s: %v, want a deny naming it", c.agent, cmd, c.file, ans)
+			}
+		}
+	}
+}
