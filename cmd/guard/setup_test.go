@@ -49,6 +49,13 @@ func TestDoctorAgents(t *testing.T) {
 		t.Errorf("doctorAgents = %d problems, want 2:\n%s", problems, got)
 	}
 
+	// The project's own settings switch every hook off.
+	os.WriteFile(filepath.Join(proj, ".claude", "settings.local.json"), []byte(`{"disableAllHooks": true}`), 0o600)
+	w.Reset()
+	if problems := c.doctorAgents(&w); problems != 3 || !regexp.MustCompile(`(?m)^  NO   claude-code .*/\.claude/settings\.local\.json sets "disableAllHooks": true: Claude Code runs no hook`).MatchString(w.String()) {
+		t.Errorf("a project's disableAllHooks: %d problems\n%s", problems, w.String())
+	}
+
 	// A Codex hook changed by hand is no longer trusted.
 	hooks := filepath.Join(home, ".codex", "hooks.json")
 	b, _ := os.ReadFile(hooks)
