@@ -27,7 +27,7 @@ func (h HooksOff) String() string {
 // (by its name "guard" or its command), in .gemini/settings.json. A
 // repository can ship such a file, and a checkout, a merge or an unpacked
 // archive can make one: the next session there runs no hook at all, so guard
-// is not asked. Codex reads no such switch from a project (checked:
+// is not asked. The settings found are returned with the first error. Codex reads no such switch from a project (checked:
 // [features] codex_hooks = false in a trusted project's .codex/config.toml
 // leaves the user's hooks on). A file that cannot be read or parsed is an
 // error, for the caller to refuse on: guard cannot tell what it says.
@@ -38,19 +38,21 @@ func ProjectHooksOff(a Agent, project string) ([]HooksOff, error) {
 	var out []HooksOff
 	switch a {
 	case ClaudeCode:
+		var firstErr error
 		for _, name := range []string{"settings.json", "settings.local.json"} {
 			file := filepath.Join(project, ".claude", name)
 			top, err := settingsObject(file, false)
-			if err != nil || top == nil {
-				if err != nil {
-					return out, err
-				}
+			if firstErr == nil {
+				firstErr = err
+			}
+			if top == nil {
 				continue
 			}
 			if raw, ok := top["disableAllHooks"]; ok && string(raw) == "true" {
 				out = append(out, HooksOff{file, `"disableAllHooks": true`})
 			}
 		}
+		return out, firstErr
 	case Gemini:
 		file := filepath.Join(project, ".gemini", "settings.json")
 		top, err := settingsObject(file, true)
