@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -17,6 +18,9 @@ import (
 	"guard/internal/gate"
 	"guard/internal/hook"
 	"guard/policy"
+	"guard/policy/shell"
+
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // hookDeadline bounds a hook's whole run: an agent that times a hook out
@@ -135,6 +139,15 @@ func (h *hookCall) run() (code int) {
 			verdict = hook.Sandbox
 			h.set(func() { h.req.Mode = hook.AutoEdit })
 		}
+		if verdict == hook.Allow && !unwrapped {
+			if stmt := zshRunsProgram(script); stmt != "" {
+				// A plain allow runs in the agent's own shell, which may be
+				// zsh: Claude Code uses the user's, Codex the one the model
+				// names (exec_command's shell, which hooks do not see).
+				verdict, reason = hook.Ask, "not known to be safe: "+stmt+" has only redirections, and in zsh, the agent's shell for some users and the one a Codex model may ask for, it runs a program: $READNULLCMD, a pager that runs what is typed into it on a terminal, or $NULLCMD"
+				d.Action = policy.Ask
+			}
+		}
 	case policy.RunSandboxed:
 		verdict, reason = hook.Sandbox, fmt.Sprintf("%s, runs sandboxed in full-auto mode", v.Class)
 		if unwrapped {
@@ -173,6 +186,48 @@ func (h *hookCall) run() (code int) {
 		h.set(func() { h.req.Rewrites = rewrites })
 	}
 	return h.answer(verdict, reason, self, &v)
+}
+
+// zshRunsProgram returns a statement of script that has redirections and no
+// program (`< notes.txt`, `<<< x`), "" when there is none. bash and sh only
+// open its files; zsh runs $READNULLCMD (a pager, less by default on Debian)
+// or $NULLCMD (cat) on them, and a pager on a terminal runs the commands typed
+// into it, which Codex's write_stdin can type without any hook seeing them.
+// `$(< file)`, which reads the file in both shells, is not such a statement;
+// a `zsh -c '< f'` inside the script is.
+func zshRunsProgram(script string) string {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
+	if err != nil {
+		return ""
+	}
+	found := ""
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if found != "" {
+			return false
+		}
+		switch n := n.(type) {
+		case *syntax.CmdSubst:
+			if len(n.Stmts) == 1 && n.Stmts[0].Cmd == nil && len(n.Stmts[0].Redirs) == 1 && n.Stmts[0].Redirs[0].Op == syntax.RdrIn {
+				return false // $(< file)
+			}
+		case *syntax.Stmt:
+			if n.Cmd == nil && len(n.Redirs) > 0 {
+				found = "`" + strings.TrimSpace(script[n.Pos().Offset():n.End().Offset()]) + "`"
+			}
+		}
+		return true
+	})
+	if found != "" {
+		return found
+	}
+	if s, err := shell.Parse(script, shell.Bash); err == nil {
+		for _, c := range s.Commands {
+			if len(c.Argv) == 0 && c.Dialect == shell.Zsh {
+				return "a statement of zsh -c"
+			}
+		}
+	}
+	return ""
 }
 
 // hooksOffReason is the deny's reason for a project whose own settings

@@ -40,3 +40,19 @@ func TestHookProjectSwitchesHooksOff(t *testing.T) {
 		}
 	}
 }
+
+// TestZshRunsProgram: the statements that zsh, unlike bash, runs a program
+// for ($READNULLCMD, $NULLCMD), wherever they are in the script; $(< file)
+// reads the file in both.
+func TestZshRunsProgram(t *testing.T) {
+	for script, want := range map[string]bool{
+		"< README": true, "<<< x": true, "ls; < README": true, "(< a)": true, "{ < a; }": true,
+		"if true; then < a; fi": true, "< a | cat": true, "2>/dev/null": true, "zsh -c '< a'": true,
+		"cat README": false, "echo $(< README)": false, `x="$(<VERSION)"; echo "$x"`: false,
+		"bash -c '< a'": false, ": < a": false, "ls > /dev/null": false,
+	} {
+		if got := zshRunsProgram(script) != ""; got != want {
+			t.Errorf("zshRunsProgram(%q) = %q, want found %v", script, zshRunsProgram(script), want)
+		}
+	}
+}
