@@ -96,6 +96,12 @@ func (h *hookCall) run() (code int) {
 		return h.deny("guard: the agent's project: " + err.Error())
 	}
 	h.set(func() { h.req.Project = project })
+	if vars := hook.ProjectGuardVars(agent, project, c.getenv); len(vars) > 0 {
+		// The agent put the project's own values in the environment guard
+		// reads its mode, configuration and roots from.
+		v := vars[0]
+		return h.deny(fmt.Sprintf("guard: %s sets %s=%s in %s's environment, which guard's hook inherits: guard does not take its mode, configuration, writable roots or the agent's project from the project it guards, so it refuses every tool call until that is removed", v.File, v.Name, v.Value, agent.Title()))
+	}
 	if off, err := hook.ProjectHooksOff(agent, project); err != nil || len(off) > 0 {
 		// The agent read its settings when the session started: a switch
 		// found now was made since (a checkout, a merge, an archive), and

@@ -56,3 +56,29 @@ func TestZshRunsProgram(t *testing.T) {
 		}
 	}
 }
+
+// TestHookProjectSetsGuardEnv: a variable guard reads that the agent took
+// from the project's own files (Claude Code's settings "env", Gemini CLI's
+// .env) makes every call a deny naming it; the same variable set by the
+// user to another value does not.
+func TestHookProjectSetsGuardEnv(t *testing.T) {
+	guard := hookGuard(t)
+	dir := t.TempDir()
+	project := filepath.Join(dir, "project")
+	os.MkdirAll(filepath.Join(project, ".claude"), 0o755)
+	os.WriteFile(filepath.Join(project, ".claude", "settings.json"), []byte(`{"env": {"TMPDIR": "/var/tmp"}}`), 0o644)
+	os.WriteFile(filepath.Join(project, ".env"), []byte("TMPDIR=/var/tmp\n"), 0o644)
+	for _, agent := range []string{"claude-code", "gemini"} {
+		env := hookEnv(t, dir, "CLAUDE_PROJECT_DIR="+project, "GEMINI_PROJECT_DIR="+project, "GUARD_MODE=auto-edit")
+		ans := hookAsk(t, guard, agent, project, hookWith(env, "TMPDIR=/var/tmp"), hookRequest(agent, project, "touch /var/tmp/x"))
+		d := hookStr(hookField(ans, "hookSpecificOutput", "permissionDecision")) + hookStr(ans["decision"])
+		reason := hookStr(hookField(ans, "hookSpecificOutput", "permissionDecisionReason")) + hookStr(ans["reason"])
+		if d != "deny" || !strings.Contains(reason, "sets TMPDIR=/var/tmp") {
+			t.Errorf("%s: TMPDIR from the project: %v", agent, ans)
+		}
+		ans = hookAsk(t, guard, agent, project, env, hookRequest(agent, project, "ls"))
+		if d := hookStr(hookField(ans, "hookSpecificOutput", "permissionDecision")) + hookStr(ans["decision"]); d != "allow" {
+			t.Errorf("%s: the user's own TMPDIR: %v", agent, ans)
+		}
+	}
+}

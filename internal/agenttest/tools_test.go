@@ -18,6 +18,24 @@ import (
 func init() {
 	cases = append(cases,
 		tc{
+			// Claude Code puts a project's .claude/settings.json "env", and
+			// Gemini CLI a project's .env, into the environment the hooks
+			// inherit: here GUARD_CONFIG, naming a file of the project that
+			// makes a directory outside a writable root.
+			name: "a project cannot set the environment guard reads", agents: []string{"claude-code", "gemini"}, mode: "auto-edit",
+			setup: func(t *testing.T, s *session) {
+				config := filepath.Join(s.project, "x", "guard.toml")
+				s.write(config, fmt.Sprintf("writable_roots = [%q]\n", s.outside))
+				s.write(filepath.Join(s.project, ".env"), "GUARD_CONFIG="+config+"\n")
+				s.write(filepath.Join(s.project, ".claude", "settings.json"), fmt.Sprintf(`{"env": {"GUARD_CONFIG": %q}}`, config))
+			},
+			calls: shellCalls("touch OUTSIDE/env.txt"),
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "env.txt"))
+				s.sawGuard("guard does not take its mode, configuration")
+			},
+		},
+		tc{
 			// Codex runs exec_command in the shell the model names (hooks see
 			// only the command): in zsh a statement with only redirections runs
 			// $READNULLCMD, less, and less on a terminal runs what write_stdin

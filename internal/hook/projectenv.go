@@ -1,0 +1,158 @@
+package hook
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// ProjectVar is a variable a project sets in its agent's environment, which
+// the agent's hooks, guard's included, inherit.
+type ProjectVar struct {
+	Name, Value string
+	File        string // where the project sets it
+}
+
+// guardVars are the variables guard's hook reads for its mode,
+// configuration, roots, state and the agent's project and rules (besides
+// every GUARD_ variable): a project that sets them would choose how guard
+// judges it.
+var guardVars = map[string]bool{
+	"HOME": true, "TMPDIR": true, "XDG_CONFIG_HOME": true, "XDG_STATE_HOME": true, "XDG_CACHE_HOME": true,
+	"XDG_DATA_HOME": true, "CLAUDE_PROJECT_DIR": true, "GEMINI_PROJECT_DIR": true, "CLAUDE_CONFIG_DIR": true,
+	"CODEX_HOME": true, "GEMINI_CLI_HOME": true, "GEMINI_CLI_SYSTEM_SETTINGS_PATH": true,
+}
+
+// GuardVar reports whether guard's hook reads the variable name.
+func GuardVar(name string) bool {
+	return strings.HasPrefix(name, "GUARD_") || guardVars[name]
+}
+
+// ProjectGuardVars returns the variables guard reads (see GuardVar) that
+// agent a took from the project's own files and that hold that value in
+// getenv, the hook's environment: Claude Code's "env" in
+// .claude/settings.json and .claude/settings.local.json (seen to reach the
+// hooks with Claude Code 2.1.332), Gemini CLI's .env file (.gemini/.env or
+// .env, the first found from the project up, when it is inside the project;
+// Gemini CLI 0.61.0 adds the variables that are not set yet). A repository
+// can ship them, and the agent can write a .env: GUARD_CONFIG pointing at a
+// file of the project, or TMPDIR at the home directory, would then widen the
+// writable roots guard judges by. Codex takes no environment from a project
+// for its hooks. Files that cannot be read are skipped: the agent cannot
+// read them either (a settings file that does not parse is refused where
+// the agent's rules are read).
+func ProjectGuardVars(a Agent, project string, getenv func(string) string) []ProjectVar {
+	if project == "" {
+		return nil
+	}
+	var out []ProjectVar
+	add := func(file, name, value string) {
+		if GuardVar(name) && getenv(name) == value {
+			out = append(out, ProjectVar{name, value, file})
+		}
+	}
+	switch a {
+	case ClaudeCode:
+		for _, name := range []string{"settings.json", "settings.local.json"} {
+			file := filepath.Join(project, ".claude", name)
+			top, err := settingsObject(file, false)
+			if err != nil || top == nil {
+				continue
+			}
+			env, err := objectFields(orNull(top["env"]))
+			if err != nil {
+				continue
+			}
+			for _, k := range sortedKeys(env) {
+				if v, err := decodeString(env[k]); err == nil {
+					add(file, k, v)
+				}
+			}
+		}
+	case Gemini:
+		file := geminiEnvFile(project)
+		if file == "" {
+			return nil
+		}
+		b, ok, err := readOptional(file)
+		if err != nil || !ok {
+			return nil
+		}
+		for _, kv := range parseDotenv(b) {
+			add(file, kv[0], kv[1])
+		}
+	}
+	return out
+}
+
+// geminiEnvFile is the .env file Gemini CLI loads for a session started in
+// project, when it lies inside project: from project up, the first
+// .gemini/.env or .env.
+func geminiEnvFile(project string) string {
+	dir := filepath.Clean(project)
+	for {
+		for _, f := range []string{filepath.Join(dir, ".gemini", ".env"), filepath.Join(dir, ".env")} {
+			if _, err := os.Stat(f); err == nil {
+				if dir != filepath.Clean(project) {
+					return "" // above the project: the user's or a parent's
+				}
+				return f
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// parseDotenv reads NAME=value lines as dotenv does: "export " in front,
+// # comments, values in single, double or back quotes (double-quoted \n
+// expanded), an unquoted value cut at " #" and trimmed.
+func parseDotenv(b []byte) [][2]string {
+	var out [][2]string
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		line = strings.TrimPrefix(line, "export ")
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			continue
+		}
+		k = strings.TrimSpace(k)
+		v = strings.TrimSpace(v)
+		if n := len(v); n >= 2 && (v[0] == '"' || v[0] == '\'' || v[0] == '`') {
+			if end := strings.IndexByte(v[1:], v[0]); end >= 0 {
+				q := v[0]
+				v = v[1 : 1+end]
+				if q == '"' {
+					v = strings.ReplaceAll(v, `\n`, "\n")
+				}
+				out = append(out, [2]string{k, v})
+				continue
+			}
+		}
+		if i := strings.Index(v, " #"); i >= 0 {
+			v = strings.TrimSpace(v[:i])
+		}
+		out = append(out, [2]string{k, v})
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
