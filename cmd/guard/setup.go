@@ -189,6 +189,10 @@ func (c *cli) doctorAgents(w io.Writer) int {
 				problems++
 				fmt.Fprintf(w, "  NO   %-11s %s: %s runs no hook in a session started here, guard's included\n", agent, o, a.Title())
 			}
+			for _, v := range hook.ProjectGuardVars(a, cwd, nil) {
+				problems++
+				fmt.Fprintf(w, "  NO   %-11s %s sets %s=%s for %s's hooks: guard refuses every call while it does\n", agent, v.File, v.Name, v.Value, a.Title())
+			}
 		}
 	}
 	return problems

@@ -56,6 +56,13 @@ func TestDoctorAgents(t *testing.T) {
 		t.Errorf("a project's disableAllHooks: %d problems\n%s", problems, w.String())
 	}
 
+	// The project sets a variable guard reads for the agent's hooks.
+	os.WriteFile(filepath.Join(proj, ".env"), []byte("GUARD_MODE=full-auto\n"), 0o600)
+	w.Reset()
+	if problems := c.doctorAgents(&w); problems != 4 || !regexp.MustCompile(`(?m)^  NO   gemini .*/\.env sets GUARD_MODE=full-auto for Gemini CLI's hooks`).MatchString(w.String()) {
+		t.Errorf("a project's .env: %d problems\n%s", problems, w.String())
+	}
+
 	// A Codex hook changed by hand is no longer trusted.
 	hooks := filepath.Join(home, ".codex", "hooks.json")
 	b, _ := os.ReadFile(hooks)

@@ -41,7 +41,8 @@ func GuardVar(name string) bool {
 // can ship them, and the agent can write a .env: GUARD_CONFIG pointing at a
 // file of the project, or TMPDIR at the home directory, would then widen the
 // writable roots guard judges by. Codex takes no environment from a project
-// for its hooks. Files that cannot be read are skipped: the agent cannot
+// for its hooks. With getenv nil, every such variable the project sets is
+// returned, whatever the environment holds. Files that cannot be read are skipped: the agent cannot
 // read them either (a settings file that does not parse is refused where
 // the agent's rules are read).
 func ProjectGuardVars(a Agent, project string, getenv func(string) string) []ProjectVar {
@@ -50,7 +51,7 @@ func ProjectGuardVars(a Agent, project string, getenv func(string) string) []Pro
 	}
 	var out []ProjectVar
 	add := func(file, name, value string) {
-		if GuardVar(name) && getenv(name) == value {
+		if GuardVar(name) && (getenv == nil || getenv(name) == value) {
 			out = append(out, ProjectVar{name, value, file})
 		}
 	}
