@@ -18,6 +18,23 @@ import (
 func init() {
 	cases = append(cases,
 		tc{
+			// Two calls in one reply: the first makes a link to outside (in
+			// the sandbox, which allows it), the second writes through it;
+			// Claude Code asks the hook for each just before running it.
+			name: "parallel calls: a Write through a link the first call made is judged after it", agents: []string{"claude-code"}, mode: "full-auto",
+			files: []string{"d/"},
+			calls: func(a agent, s *session) []call {
+				return []call{
+					{Tool: "Bash", Args: map[string]any{"command": "t=" + s.outside + "; ln -s $t d2", "description": "x"}, Also: []call{
+						{Tool: "Write", Args: map[string]any{"file_path": filepath.Join(s.project, "d2", "par.txt"), "content": "x"}}}},
+					a.shell("true", ""),
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "par.txt"))
+			},
+		},
+		tc{
 			// Claude Code puts a project's .claude/settings.json "env", and
 			// Gemini CLI a project's .env, into the environment the hooks
 			// inherit: here GUARD_CONFIG, naming a file of the project that
