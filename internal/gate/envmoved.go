@@ -18,13 +18,17 @@ var envMovers = []struct {
 	from []string // entry prefixes ending in "/" (the rest is kept), or whole entries
 	to   string   // joined onto the variable's value, before the rest
 	file bool     // the variable names the file itself (from is one whole entry)
+	// whole: the directory the variable names is protected as the entry
+	// from[0] (a name protected wherever it is) says.
+	whole bool
 }{
 	// Claude Code keeps settings.json, its hooks, agents, skills and
 	// .claude.json (MCP servers) in CLAUDE_CONFIG_DIR.
 	{env: "CLAUDE_CONFIG_DIR", from: []string{"~/.claude/", "~/.claude"}},
 	{env: "CLAUDE_CONFIG_DIR", from: []string{"~/.claude.json"}, to: ".claude.json"},
-	// Codex: config.toml (trust of hooks, approval policy), hooks.json.
-	{env: "CODEX_HOME", from: []string{"~/.codex/"}},
+	// Codex: config.toml (trust of hooks, approval policy), hooks.json,
+	// rules/ (which guard applies too); all of it, as any .codex is.
+	{env: "CODEX_HOME", from: []string{".codex"}, whole: true},
 	// Gemini CLI: GEMINI_CLI_HOME stands for the home; settings in .gemini.
 	{env: "GEMINI_CLI_HOME", from: []string{"~/.gemini/"}, to: ".gemini"},
 	{env: "XDG_CONFIG_HOME", from: []string{"~/.config/"}},
@@ -55,6 +59,9 @@ func envMovedProtected(l *protect.List, getenv func(string) string) {
 			}
 			for _, from := range m.from {
 				switch {
+				case m.whole && e.Pattern == from:
+					adds = append(adds, add{e.Reason, filepath.Clean(val)})
+				case m.whole:
 				case m.file && e.Pattern == from:
 					adds = append(adds, add{e.Reason, filepath.Clean(val)})
 				case m.file:

@@ -19,7 +19,7 @@ func TestEnvMovedProtected(t *testing.T) {
 	env := map[string]string{"HOME": at("home"), "CLAUDE_CONFIG_DIR": at("cc"), "CODEX_HOME": at("cx"),
 		"GEMINI_CLI_HOME": at("gh"), "XDG_CONFIG_HOME": at("xdg"), "ZDOTDIR": at("zd"), "GIT_CONFIG_GLOBAL": at("gitconfig")}
 	g := &Gate{Getenv: func(k string) string { return env[k] }, Mode: policy.AutoEdit, Roots: []string{base}, Home: env["HOME"]}
-	for _, p := range []string{"cc/settings.json", "cc/.claude.json", "cc/agents/x.md", "cx/hooks.json", "cx/config.toml",
+	for _, p := range []string{"cc/settings.json", "cc/.claude.json", "cc/agents/x.md", "cx/hooks.json", "cx/config.toml", "cx/rules/default.rules",
 		"gh/.gemini/settings.json", "xdg/git/config", "xdg/systemd/user/x.service", "zd/.zshenv", "zd/.zshrc", "gitconfig"} {
 		v := policy.Verdict{Class: policy.Match, Writes: []string{at(p)}}
 		d := g.decide(&v)
@@ -30,7 +30,7 @@ func TestEnvMovedProtected(t *testing.T) {
 		}
 	}
 	// Beside them, and with no variable set, nothing changes.
-	for _, p := range []string{"cx/notes.txt", "zd/notes.txt", "home2/settings.json"} {
+	for _, p := range []string{"zd/notes.txt", "home2/settings.json", "gh/notes.txt"} {
 		v := policy.Verdict{Class: policy.Match, Writes: []string{at(p)}}
 		if d := g.decide(&v); d.Action != policy.Run {
 			t.Errorf("write to %s: %s (%s), want run", p, d.Action, d.Reason)
