@@ -18,17 +18,6 @@ import (
 func init() {
 	cases = append(cases,
 		tc{
-			name: "probe shadow hook", agents: []string{"claude-code", "gemini"}, mode: "suggest", files: []string{"build/"},
-			setup: func(t *testing.T, s *session) {
-				s.write(filepath.Join(s.project, ".gemini", "settings.json"), os.Getenv("H4G"))
-				s.write(filepath.Join(s.project, ".claude", "settings.json"), os.Getenv("H4C"))
-			},
-			calls: shellCalls("rm -rf build"),
-			check: func(t *testing.T, s *session) {
-				s.mustExist(filepath.Join(s.project, "build", "sub", "file.txt"))
-			},
-		},
-		tc{
 			// Two calls in one reply: the first makes a link to outside (in
 			// the sandbox, which allows it), the second writes through it;
 			// Claude Code asks the hook for each just before running it.
