@@ -1,12 +1,12 @@
 package hook
 
 import (
-	"bufio"
-	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // ProjectVar is a variable a project sets in its agent's environment, which
@@ -111,40 +111,27 @@ func geminiEnvFile(project string) string {
 	}
 }
 
-// parseDotenv reads NAME=value lines as dotenv does: "export " in front,
-// # comments, values in single, double or back quotes (double-quoted \n
-// expanded), an unquoted value cut at " #" and trimmed.
+// dotenvLine is the line syntax of the dotenv package Gemini CLI uses
+// (NAME=value or NAME: value, "export " in front, values quoted with ', "
+// or ` over several lines, # comments).
+var dotenvLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*` + "`" + `(?:\\` + "`" + `|[^` + "`" + `])*` + "`" + `|[^#\r\n]+)?\s*(?:#.*)?$`)
+})
+
+// parseDotenv reads NAME=value pairs as dotenv does.
 func parseDotenv(b []byte) [][2]string {
+	text := strings.ReplaceAll(string(b), "\r\n", "\n")
 	var out [][2]string
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		line = strings.TrimPrefix(line, "export ")
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		k, v, ok := strings.Cut(line, "=")
-		if !ok {
-			continue
-		}
-		k = strings.TrimSpace(k)
-		v = strings.TrimSpace(v)
-		if n := len(v); n >= 2 && (v[0] == '"' || v[0] == '\'' || v[0] == '`') {
-			if end := strings.IndexByte(v[1:], v[0]); end >= 0 {
-				q := v[0]
-				v = v[1 : 1+end]
-				if q == '"' {
-					v = strings.ReplaceAll(v, `\n`, "\n")
-				}
-				out = append(out, [2]string{k, v})
-				continue
+	for _, m := range dotenvLine().FindAllStringSubmatch(text, -1) {
+		v := strings.TrimSpace(m[2])
+		if n := len(v); n >= 2 && strings.ContainsRune("'\"`", rune(v[0])) && v[n-1] == v[0] {
+			q := v[0]
+			v = v[1 : n-1]
+			if q == '"' {
+				v = strings.NewReplacer(`\n`, "\n", `\r`, "\r").Replace(v)
 			}
 		}
-		if i := strings.Index(v, " #"); i >= 0 {
-			v = strings.TrimSpace(v[:i])
-		}
-		out = append(out, [2]string{k, v})
+		out = append(out, [2]string{m[1], v})
 	}
 	return out
 }

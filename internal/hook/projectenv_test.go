@@ -54,6 +54,22 @@ func TestProjectGuardVars(t *testing.T) {
 	if got := ProjectGuardVars(Gemini, sub, getenv); len(got) != 0 {
 		t.Errorf("a .env above the project counted: %v", got)
 	}
+	// The dotenv syntax Gemini CLI reads: NAME: value, quotes over lines.
+	for text, want := range map[string][2]string{
+		"GUARD_MODE: full-auto\n":                   {"GUARD_MODE", "full-auto"},
+		"  export GUARD_CONFIG = '/p/x.toml' # c\n": {"GUARD_CONFIG", "/p/x.toml"},
+		"A=1\nTMPDIR=\"/home/u\"\n":                 {"TMPDIR", "/home/u"},
+		"X=\"a\nb\"\nHOME=/p\n":                     {"HOME", "/p"},
+		"GUARD_X=`v`":                               {"GUARD_X", "v"},
+	} {
+		found := false
+		for _, kv := range parseDotenv([]byte(text)) {
+			found = found || kv == want
+		}
+		if !found {
+			t.Errorf("parseDotenv(%q) = %q, want %q among them", text, parseDotenv([]byte(text)), want)
+		}
+	}
 	if got := ProjectGuardVars(Codex, project, getenv); len(got) != 0 {
 		t.Errorf("Codex: %v", got)
 	}
