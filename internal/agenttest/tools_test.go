@@ -18,6 +18,44 @@ import (
 func init() {
 	cases = append(cases,
 		tc{
+			// Concurrent hook calls: Claude Code runs read-only calls of one
+			// reply at once; each gets its own answer, the secret's a refusal,
+			// and every call is a whole line of the audit log.
+			name: "parallel reads: each hook call answers for its own call", agents: []string{"claude-code"}, mode: "suggest",
+			files: []string{"a.txt", "b.txt", "c.txt"},
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.project, ".env"), "OPENAI_API_KEY=sk-PARALLEL-SECRET\n")
+			},
+			calls: func(a agent, s *session) []call {
+				read := func(name string) call { return readFile(a, filepath.Join(s.project, name)) }
+				first := read("a.txt")
+				first.Also = []call{read(".env"), read("b.txt"), read("c.txt"), a.shell("ls", "")}
+				return []call{first}
+			},
+			check: func(t *testing.T, s *session) {
+				if strings.Contains(strings.Join(s.model.Requests(), "\n"), "sk-PARALLEL-SECRET") {
+					s.fail("the secret reached the model")
+				}
+				b, err := os.ReadFile(filepath.Join(s.home, ".local", "state", "guard", "audit.jsonl"))
+				if err != nil {
+					s.fail("no audit log: %v", err)
+					return
+				}
+				lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+				if len(lines) < 5 {
+					s.fail("%d audit lines for 5 calls:\n%s", len(lines), b)
+				}
+				for _, l := range lines {
+					if !strings.HasPrefix(l, "{") || !strings.HasSuffix(l, "}") {
+						s.fail("audit line not whole: %q", l)
+					}
+				}
+				if !strings.Contains(string(b), ".env") || !strings.Contains(string(b), `"ls"`) && !strings.Contains(string(b), "\"bash\",\"-c\",\"ls\"") {
+					s.fail("audit log lacks calls:\n%s", b)
+				}
+			},
+		},
+		tc{
 			// Two calls in one reply: the first makes a link to outside (in
 			// the sandbox, which allows it), the second writes through it;
 			// Claude Code asks the hook for each just before running it.
