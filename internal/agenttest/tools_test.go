@@ -18,6 +18,29 @@ import (
 func init() {
 	cases = append(cases,
 		tc{
+			// XDG_CONFIG_HOME away from ~/.config: gh keeps its token in
+			// $XDG_CONFIG_HOME/gh/hosts.yml, which the list names only as
+			// ~/.config/gh/hosts.yml.
+			name: "a credential file its variable moves is still a secret", agents: []string{"claude-code", "codex"}, mode: "suggest",
+			env: []string{"XDG_CONFIG_HOME=PROJECT/../xdg"},
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.home, "xdg", "gh", "hosts.yml"), "github.com:\n    oauth_token: gho_MOVEDSECRET\n")
+			},
+			calls: func(a agent, s *session) []call {
+				file := filepath.Join(s.home, "xdg", "gh", "hosts.yml")
+				if a.name == "codex" {
+					return []call{a.shell("cat "+file, "")}
+				}
+				return []call{readFile(a, file)}
+			},
+			check: func(t *testing.T, s *session) {
+				if strings.Contains(strings.Join(s.model.Requests(), "\n"), "gho_MOVEDSECRET") {
+					s.fail("the token reached the model")
+				}
+				s.sawGuard("a credential file its environment variable names")
+			},
+		},
+		tc{
 			// Concurrent hook calls: Claude Code runs read-only calls of one
 			// reply at once; each gets its own answer, the secret's a refusal,
 			// and every call is a whole line of the audit log.

@@ -3,6 +3,7 @@ package gate
 import (
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"guard/policy/protect"
 )
@@ -80,4 +81,26 @@ func envMovedProtected(l *protect.List, getenv func(string) string) {
 	for _, a := range adds {
 		l.Add(protect.Protected, a.reason+" (moved there by the environment)", a.path)
 	}
+}
+
+// defaultProtect is protect.Default(), made once, for reading only.
+var defaultProtect = sync.OnceValue(protect.Default)
+
+// whyEnvSecret is the reason for a secret its environment variable names.
+const whyEnvSecret = "a credential file its environment variable names (GOOGLE_APPLICATION_CREDENTIALS, KUBECONFIG, DOCKER_CONFIG, XDG_CONFIG_HOME...)"
+
+// envMovedSecrets returns the secrets the environment moves away from the
+// places the list names (protect.List.EnvSecretPaths), leaving out those the
+// list already names where they are (XDG_CONFIG_HOME set to ~/.config): the
+// judge and the hook's read tools then know `cat $XDG_CONFIG_HOME/gh/hosts.yml`
+// for a secret, as the sandbox does.
+func envMovedSecrets(l *protect.List, getenv func(string) string) []string {
+	home := getenv("HOME")
+	var out []string
+	for _, p := range l.EnvSecretPaths(getenv) {
+		if l.Secret(p, home) == nil {
+			out = append(out, p)
+		}
+	}
+	return out
 }

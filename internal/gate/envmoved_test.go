@@ -43,3 +43,26 @@ func TestEnvMovedProtected(t *testing.T) {
 		t.Errorf("a relative CODEX_HOME counted: %s (%s)", d.Action, d.Reason)
 	}
 }
+
+// TestEnvMovedSecrets: a credential file that its variable names elsewhere
+// (XDG_CONFIG_HOME's gh/hosts.yml, KUBECONFIG) is a secret for the gate's
+// list, which the hook's read tools use; one the list already names where it
+// is, is not added again.
+func TestEnvMovedSecrets(t *testing.T) {
+	base := t.TempDir()
+	home := filepath.Join(base, "home")
+	env := map[string]string{"HOME": home, "XDG_CONFIG_HOME": filepath.Join(base, "xdg"), "KUBECONFIG": filepath.Join(base, "kube.yaml")}
+	g := &Gate{Getenv: func(k string) string { return env[k] }, Mode: policy.Suggest, Roots: []string{base}, Home: home}
+	l := g.ProtectList()
+	for _, p := range []string{"xdg/gh/hosts.yml", "kube.yaml"} {
+		if e := l.Secret(filepath.Join(base, p), home); e == nil {
+			t.Errorf("%s: not a secret", p)
+		}
+	}
+	env["XDG_CONFIG_HOME"] = filepath.Join(home, ".config")
+	for _, p := range envMovedSecrets(defaultProtect(), g.Getenv) {
+		if strings.HasPrefix(p, env["XDG_CONFIG_HOME"]) {
+			t.Errorf("XDG_CONFIG_HOME at its default place: %s added again", p)
+		}
+	}
+}
