@@ -78,6 +78,12 @@ func envMovedProtected(l *protect.List, getenv func(string) string) {
 			}
 		}
 	}
+	// Files a shell runs at every start that only a variable names.
+	for _, name := range []string{"BASH_ENV", "ENV"} {
+		if p := getenv(name); filepath.IsAbs(p) {
+			adds = append(adds, add{"a shell runs it at start-up (" + name + ")", filepath.Clean(p)})
+		}
+	}
 	for _, a := range adds {
 		l.Add(protect.Protected, a.reason+" (moved there by the environment)", a.path)
 	}

@@ -17,10 +17,11 @@ func TestEnvMovedProtected(t *testing.T) {
 	base := t.TempDir()
 	at := func(p string) string { return filepath.Join(base, p) }
 	env := map[string]string{"HOME": at("home"), "CLAUDE_CONFIG_DIR": at("cc"), "CODEX_HOME": at("cx"),
-		"GEMINI_CLI_HOME": at("gh"), "XDG_CONFIG_HOME": at("xdg"), "ZDOTDIR": at("zd"), "GIT_CONFIG_GLOBAL": at("gitconfig")}
+		"GEMINI_CLI_HOME": at("gh"), "XDG_CONFIG_HOME": at("xdg"), "ZDOTDIR": at("zd"), "GIT_CONFIG_GLOBAL": at("gitconfig"),
+		"BASH_ENV": at("bashenv")}
 	g := &Gate{Getenv: func(k string) string { return env[k] }, Mode: policy.AutoEdit, Roots: []string{base}, Home: env["HOME"]}
 	for _, p := range []string{"cc/settings.json", "cc/.claude.json", "cc/agents/x.md", "cx/hooks.json", "cx/config.toml", "cx/rules/default.rules",
-		"gh/.gemini/settings.json", "xdg/git/config", "xdg/systemd/user/x.service", "zd/.zshenv", "zd/.zshrc", "gitconfig"} {
+		"gh/.gemini/settings.json", "xdg/git/config", "xdg/systemd/user/x.service", "zd/.zshenv", "zd/.zshrc", "gitconfig", "bashenv"} {
 		v := policy.Verdict{Class: policy.Match, Writes: []string{at(p)}}
 		d := g.decide(&v)
 		// .gemini is protected by its name wherever it is.
