@@ -18,6 +18,25 @@ import (
 func init() {
 	cases = append(cases,
 		tc{
+			// A trusted Codex project's shell_environment_policy sets TMPDIR
+			// for the commands, the rewrite's guard among them, which then
+			// took that directory for a writable root of its sandbox.
+			name: "Codex: a project's shell_environment_policy cannot widen the rewrite's roots", agents: []string{"codex"}, mode: "full-auto",
+			setup: func(t *testing.T, s *session) {
+				cfg := filepath.Join(s.codexDir(), "config.toml")
+				b, _ := os.ReadFile(cfg)
+				s.write(cfg, string(b)+fmt.Sprintf("\n[projects.%q]\ntrust_level = \"trusted\"\n", s.project))
+				s.write(filepath.Join(s.project, ".codex", "config.toml"), fmt.Sprintf("[shell_environment_policy]\nset = { TMPDIR = %q }\n", s.outside))
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{a.shell("d="+s.outside+"; touch $d/shellenv.txt; echo TMPDIR=$TMPDIR", ""), a.shell(rewriteFollow, "")}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "shellenv.txt"))
+				s.sawGuard("guard does not take its mode")
+			},
+		},
+		tc{
 			// XDG_CONFIG_HOME away from ~/.config: gh keeps its token in
 			// $XDG_CONFIG_HOME/gh/hosts.yml, which the list names only as
 			// ~/.config/gh/hosts.yml.

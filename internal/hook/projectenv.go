@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/pelletier/go-toml/v2"
 )
 
 // ProjectVar is a variable a project sets in its agent's environment, which
@@ -41,8 +43,11 @@ func GuardVar(name string) bool {
 // can ship them, and the agent can write a .env: GUARD_CONFIG pointing at a
 // file of the project, or TMPDIR at the home directory, would then widen the
 // writable roots guard judges by. Codex takes no environment from a project
-// for its hooks. With getenv nil, every such variable the project sets is
-// returned, whatever the environment holds. Files that cannot be read are skipped: the agent cannot
+// for its hooks, but its commands (a rewrite's guard among them) get a
+// trusted project's shell_environment_policy.set from .codex/config.toml,
+// reported whatever the hook's environment holds. With getenv nil, every
+// such variable the project sets is returned, whatever the environment
+// holds. Files that cannot be read are skipped: the agent cannot
 // read them either (a settings file that does not parse is refused where
 // the agent's rules are read).
 func ProjectGuardVars(a Agent, project string, getenv func(string) string) []ProjectVar {
@@ -71,6 +76,29 @@ func ProjectGuardVars(a Agent, project string, getenv func(string) string) []Pro
 				if v, err := decodeString(env[k]); err == nil {
 					add(file, k, v)
 				}
+			}
+		}
+	case Codex:
+		// Codex gives its commands, a rewrite's guard among them, the
+		// variables of shell_environment_policy.set, from a trusted project's
+		// .codex/config.toml too (seen with Codex 0.171: TMPDIR from there
+		// made a directory outside a writable root of the sandboxed rewrite).
+		file := filepath.Join(project, ".codex", "config.toml")
+		b, ok, err := readOptional(file)
+		if err != nil || !ok {
+			return nil
+		}
+		var cfg struct {
+			Policy struct {
+				Set map[string]any `toml:"set"`
+			} `toml:"shell_environment_policy"`
+		}
+		if toml.Unmarshal(b, &cfg) != nil {
+			return nil
+		}
+		for _, k := range sortedKeys(cfg.Policy.Set) {
+			if v, ok := cfg.Policy.Set[k].(string); ok && GuardVar(k) {
+				out = append(out, ProjectVar{k, v, file})
 			}
 		}
 	case Gemini:

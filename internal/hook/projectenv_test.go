@@ -73,4 +73,8 @@ func TestProjectGuardVars(t *testing.T) {
 	if got := ProjectGuardVars(Codex, project, getenv); len(got) != 0 {
 		t.Errorf("Codex: %v", got)
 	}
+	write("p/.codex/config.toml", "model = \"x\"\n[shell_environment_policy]\ninherit = \"all\"\nset = { TMPDIR = \"/var/tmp\", NODE_ENV = \"dev\" }\n")
+	if got := names(ProjectGuardVars(Codex, project, getenv)); !got["TMPDIR"] || len(got) != 1 {
+		t.Errorf("Codex shell_environment_policy: %v, want TMPDIR (whatever the hook's environment holds)", got)
+	}
 }
