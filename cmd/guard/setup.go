@@ -168,6 +168,8 @@ func (c *cli) doctorAgents(w io.Writer) int {
 				mark, msg = "NO  ", fmt.Sprintf("the hook runs %q, which is not an executable at an absolute path (guard setup %s)", st.Guard, agent)
 			case !st.FailsClosed:
 				mark, msg = "NO  ", "the hook does not fail closed: if guard is missing or fails, the agent runs the command (guard setup "+agent+")"
+			case st.ShortTimeout != "":
+				mark, msg = "NO  ", st.ShortTimeout
 			case agent == install.Codex && !st.Trusted:
 				mark, msg = "NO  ", st.TrustDetail
 			default:

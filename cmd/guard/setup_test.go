@@ -63,6 +63,17 @@ func TestDoctorAgents(t *testing.T) {
 		t.Errorf("a project's .env: %d problems\n%s", problems, w.String())
 	}
 
+	// A hook whose timeout is shorter than guard's own deadline.
+	settings := filepath.Join(home, ".claude", "settings.json")
+	b0, _ := os.ReadFile(settings)
+	os.WriteFile(settings, []byte(strings.Replace(string(b0), `"timeout": 30`, `"timeout": 5`, 1)), 0o600)
+	w.Reset()
+	c.doctorAgents(&w)
+	if !strings.Contains(w.String(), "the hook's timeout is 5 (s)") {
+		t.Errorf("a 5 s timeout:\n%s", w.String())
+	}
+	os.WriteFile(settings, b0, 0o600)
+
 	// A Codex hook changed by hand is no longer trusted.
 	hooks := filepath.Join(home, ".codex", "hooks.json")
 	b, _ := os.ReadFile(hooks)
