@@ -146,12 +146,18 @@ func (h *hookCall) run() (code int) {
 			h.set(func() { h.req.Mode = hook.AutoEdit })
 		}
 		if verdict == hook.Allow && !unwrapped {
+			// A plain allow runs in the agent's own shell, which may be
+			// zsh: Claude Code uses the user's, Codex the one the model
+			// names (exec_command's shell, which hooks do not see).
 			if stmt := zshRunsProgram(script); stmt != "" {
-				// A plain allow runs in the agent's own shell, which may be
-				// zsh: Claude Code uses the user's, Codex the one the model
-				// names (exec_command's shell, which hooks do not see).
 				verdict, reason = hook.Ask, "not known to be safe: "+stmt+" has only redirections, and in zsh, the agent's shell for some users and the one a Codex model may ask for, it runs a program: $READNULLCMD, a pager that runs what is typed into it on a terminal, or $NULLCMD"
 				d.Action = policy.Ask
+			} else if reading, word := zshGlobReading(script); reading != "" {
+				// Judged again as zsh may read it: the stricter holds.
+				if _, zd := g.Judge([]string{"bash", "-c", reading}); zd.Action != policy.Run {
+					verdict, reason = hook.Ask, "not known to be safe: "+word+" is a pattern in zsh with EXTENDED_GLOB (a~b: a but not b, ^x: every name but x, x#: repeats), which the agent's shell may be set to, and read so: "+zd.Reason
+					d.Action = policy.Ask
+				}
 			}
 		}
 	case policy.RunSandboxed:
@@ -234,6 +240,99 @@ func zshRunsProgram(script string) string {
 		}
 	}
 	return ""
+}
+
+// zshGlobReading returns script as zsh with the EXTENDED_GLOB option (set
+// by many users' start-up files, which Claude Code's shell reads) may read
+// it, widened to a superset bash can judge, and the first word that
+// changed; "" when no word does. Unquoted, bash reads these literally and
+// zsh as patterns: `a~b` is a but not b (read as a), `^x` every name but x
+// (read as *), `x#` and `x##` repeats of x (read as *). So `cat .env~x` is
+// `cat .env` there, `cat .en^x` `cat .en*`, and `git show HEAD~1` stays
+// `git show HEAD`. A leading ~ is the home directory in both.
+func zshGlobReading(script string) (reading, word string) {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
+	if err != nil {
+		return "", ""
+	}
+	type edit struct {
+		from, to int
+		text     string
+	}
+	var edits []edit
+	syntax.Walk(f, func(n syntax.Node) bool {
+		w, ok := n.(*syntax.Word)
+		if !ok {
+			return true
+		}
+		var b strings.Builder
+		changed, cut := false, false
+		for k, p := range w.Parts {
+			src := script[p.Pos().Offset():p.End().Offset()]
+			lit, ok := p.(*syntax.Lit)
+			if !ok || cut {
+				if !cut {
+					b.WriteString(src)
+				}
+				continue
+			}
+			v := lit.Value
+			for i := 0; i < len(v) && !cut; i++ {
+				c := v[i]
+				first := k == 0 && i == 0
+				switch {
+				case c == '\\' && i+1 < len(v):
+					b.WriteString(v[i : i+2])
+					i++
+				case c == '~' && !first:
+					cut, changed = true, true // a~b: a, at most
+				case c == '^':
+					// ^x up to the next /: every name there.
+					b.WriteByte('*')
+					for i+1 < len(v) && v[i+1] != '/' {
+						i++
+					}
+					changed = true
+				case c == '#' && !first:
+					// x# or x##: any number of x.
+					out := b.String()
+					if len(out) > 0 {
+						out = out[:len(out)-1]
+					}
+					b.Reset()
+					b.WriteString(out + "*")
+					for i+1 < len(v) && v[i+1] == '#' {
+						i++
+					}
+					changed = true
+				default:
+					b.WriteByte(c)
+				}
+			}
+		}
+		if changed {
+			edits = append(edits, edit{int(w.Pos().Offset()), int(w.End().Offset()), b.String()})
+			if word == "" {
+				word = "`" + script[w.Pos().Offset():w.End().Offset()] + "`"
+			}
+		}
+		return true
+	})
+	if len(edits) == 0 {
+		return "", ""
+	}
+	var out strings.Builder
+	at := 0
+	for _, e := range edits {
+		if e.from < at {
+			continue // inside a word already edited
+		}
+		out.WriteString(script[at:e.from])
+		out.WriteString(e.text)
+		at = e.to
+	}
+	out.WriteString(script[at:])
+	return out.String(), word
 }
 
 // hooksOffReason is the deny's reason for a project whose own settings

@@ -82,3 +82,25 @@ func TestHookProjectSetsGuardEnv(t *testing.T) {
 		}
 	}
 }
+
+// TestZshGlobReading: words that zsh with EXTENDED_GLOB reads as patterns
+// and bash literally, widened to what bash can judge; the rest unchanged.
+func TestZshGlobReading(t *testing.T) {
+	for script, want := range map[string]string{
+		"cat .env~x":             "cat .env",
+		"cat .en^x":              "cat .en*",
+		"cat .e#nv":              "cat .*nv",
+		"cat ^README":            "cat *",
+		"cat src/^a/b":           "cat src/*/b",
+		"git log HEAD~1 -- a~b":  "git log HEAD -- a",
+		"ls ~ ~/x":               "",
+		"cat '.env~x' \\.e\\#nv": "",
+		"echo #comment~x":        "",
+		"cat \"$x\"~y":           "cat \"$x\"",
+	} {
+		got, word := zshGlobReading(script)
+		if got != want {
+			t.Errorf("zshGlobReading(%q) = %q (word %s), want %q", script, got, word, want)
+		}
+	}
+}

@@ -18,6 +18,29 @@ import (
 func init() {
 	cases = append(cases,
 		tc{
+			// Codex runs exec_command in the shell the model names; a login
+			// zsh reads the user's .zshenv, here with EXTENDED_GLOB, where
+			// `.env~x` is a pattern that names .env, a literal name for
+			// bash. (Claude Code turns EXTENDED_GLOB off for its commands.)
+			name: "zsh with EXTENDED_GLOB: a word bash reads literally cannot name a secret", agents: []string{"codex"}, mode: "suggest",
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.home, ".zshenv"), "setopt extended_glob\n")
+				s.write(filepath.Join(s.project, ".env"), "OPENAI_API_KEY=sk-ZSHGLOB-SECRET\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{
+					{Tool: "exec_command", Args: map[string]any{"cmd": "cat .env~x", "shell": "zsh", "login": true, "yield_time_ms": 3000}},
+					{Tool: "exec_command", Args: map[string]any{"cmd": "cat .e#nv", "shell": "zsh", "login": true, "yield_time_ms": 3000}},
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				if strings.Contains(strings.Join(s.model.Requests(), "\n"), "sk-ZSHGLOB-SECRET") {
+					s.fail("the secret reached the model")
+				}
+				s.sawGuard("is a pattern in zsh with EXTENDED_GLOB")
+			},
+		},
+		tc{
 			// A trusted Codex project's shell_environment_policy sets TMPDIR
 			// for the commands, the rewrite's guard among them, which then
 			// took that directory for a writable root of its sandbox.
