@@ -152,12 +152,13 @@ func (h *hookCall) run() (code int) {
 			if stmt := zshRunsProgram(script); stmt != "" {
 				verdict, reason = hook.Ask, "not known to be safe: "+stmt+" has only redirections, and in zsh, the agent's shell for some users and the one a Codex model may ask for, it runs a program: $READNULLCMD, a pager that runs what is typed into it on a terminal, or $NULLCMD"
 				d.Action = policy.Ask
-			} else if reading, word := zshGlobReading(script); reading != "" {
+			} else if reading, word := zshGlobReading(script); reading != "" && !runs(g, reading) {
 				// Judged again as zsh may read it: the stricter holds.
-				if _, zd := g.Judge([]string{"bash", "-c", reading}); zd.Action != policy.Run {
-					verdict, reason = hook.Ask, "not known to be safe: "+word+" is a pattern in zsh with EXTENDED_GLOB (a~b: a but not b, ^x: every name but x, x#: repeats), which the agent's shell may be set to, and read so: "+zd.Reason
-					d.Action = policy.Ask
-				}
+				verdict, reason = hook.Ask, "not known to be safe: "+word+" is a pattern in zsh with EXTENDED_GLOB (a~b: a but not b, ^x: every name but x, x#: repeats), which the agent's shell may be set to, and read so: "+judgeReason(g, reading)
+				d.Action = policy.Ask
+			} else if reading, word := globOptionReading(script); reading != "" && !runs(g, reading) {
+				verdict, reason = hook.Ask, "not known to be safe: "+word+" also names hidden files, or names in any case, when the agent's shell sets dotglob or nocaseglob (zsh: GLOB_DOTS, NO_CASE_GLOB), as users' start-up files do, and read so: "+judgeReason(g, reading)
+				d.Action = policy.Ask
 			}
 		}
 	case policy.RunSandboxed:
@@ -240,6 +241,156 @@ func zshRunsProgram(script string) string {
 		}
 	}
 	return ""
+}
+
+// runs reports whether g lets script run as a plain allow.
+func runs(g *gate.Gate, script string) bool {
+	_, d := g.Judge([]string{"bash", "-c", script})
+	return d.Action == policy.Run
+}
+
+// judgeReason is g's reason for script.
+func judgeReason(g *gate.Gate, script string) string {
+	_, d := g.Judge([]string{"bash", "-c", script})
+	return d.Reason
+}
+
+// globOptionReading returns script with each unquoted glob among a
+// command's arguments followed by what it also names when the shell sets
+// dotglob (zsh: GLOB_DOTS: a name's leading * or ? matches a leading dot)
+// or nocaseglob (NO_CASE_GLOB: letters match in any case), and the first
+// such word; "" when the script has no glob. Claude Code resets extglob
+// (bash) and EXTENDED_GLOB (zsh) for its commands, not these; a login bash
+// or zsh reads the user's start-up files, where they are set.
+func globOptionReading(script string) (reading, word string) {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
+	if err != nil {
+		return "", ""
+	}
+	type edit struct {
+		at   int
+		text string
+	}
+	var edits []edit
+	syntax.Walk(f, func(n syntax.Node) bool {
+		call, ok := n.(*syntax.CallExpr)
+		if !ok || len(call.Args) < 2 {
+			return true
+		}
+		for _, w := range call.Args[1:] {
+			dot, fold, glob := globVariants(w, script)
+			if !glob {
+				continue
+			}
+			add := " " + fold
+			if dot != "" {
+				add += " " + dot
+			}
+			edits = append(edits, edit{int(w.End().Offset()), add})
+			if word == "" {
+				word = "`" + script[w.Pos().Offset():w.End().Offset()] + "`"
+			}
+		}
+		return true
+	})
+	if len(edits) == 0 {
+		return "", ""
+	}
+	var out strings.Builder
+	at := 0
+	for _, e := range edits {
+		out.WriteString(script[at:e.at])
+		out.WriteString(e.text)
+		at = e.at
+	}
+	out.WriteString(script[at:])
+	return out.String(), word
+}
+
+// globVariants returns word w's dotglob reading (a leading * of a name as
+// .[!.]*, a leading ? or [...] as a dot; "" when no name starts with one)
+// and its nocaseglob reading (each letter of a name that has a glob as
+// [xX]; a name without one is looked up as written), and whether w has an
+// unquoted glob at all. Quoted parts and expansions are kept as written.
+func globVariants(w *syntax.Word, script string) (dot, fold string, glob bool) {
+	var d, c, name, folded strings.Builder
+	dotted, nameGlob, nameStart := false, false, true
+	endName := func() {
+		if nameGlob {
+			c.WriteString(folded.String())
+		} else {
+			c.WriteString(name.String())
+		}
+		name.Reset()
+		folded.Reset()
+		nameGlob = false
+	}
+	both := func(s string) { name.WriteString(s); folded.WriteString(s) }
+	for _, p := range w.Parts {
+		src := script[p.Pos().Offset():p.End().Offset()]
+		lit, ok := p.(*syntax.Lit)
+		if !ok {
+			d.WriteString(src)
+			both(src)
+			nameStart = false
+			continue
+		}
+		v := lit.Value
+		inClass := false
+		for i := 0; i < len(v); i++ {
+			ch := v[i]
+			start := nameStart
+			nameStart = ch == '/' && !inClass
+			switch {
+			case ch == '\\' && i+1 < len(v):
+				d.WriteString(v[i : i+2])
+				both(v[i : i+2])
+				i++
+				continue
+			case ch == '/' && !inClass:
+				d.WriteByte(ch)
+				endName()
+				c.WriteByte(ch)
+				continue
+			case inClass:
+				inClass = ch != ']'
+			case ch == '*' || ch == '?' || ch == '[':
+				glob, nameGlob = true, true
+				if start {
+					dotted = true
+					switch ch {
+					case '*':
+						d.WriteString(".[!.]")
+					case '?':
+						d.WriteByte('.')
+						both(string(ch))
+						continue
+					case '[':
+						d.WriteByte('.')
+						for i+1 < len(v) && v[i] != ']' {
+							both(string(v[i]))
+							i++
+						}
+						both(string(v[i]))
+						continue
+					}
+				}
+				inClass = ch == '['
+			case ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z':
+				d.WriteByte(ch)
+				name.WriteByte(ch)
+				folded.WriteString("[" + string(ch|0x20) + string(ch&^0x20) + "]")
+				continue
+			}
+			d.WriteByte(ch)
+			both(string(ch))
+		}
+	}
+	endName()
+	if !dotted {
+		return "", c.String(), glob
+	}
+	return d.String(), c.String(), glob
 }
 
 // zshGlobReading returns script as zsh with the EXTENDED_GLOB option (set

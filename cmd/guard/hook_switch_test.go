@@ -104,3 +104,23 @@ func TestZshGlobReading(t *testing.T) {
 		}
 	}
 }
+
+// TestGlobOptionReading: each unquoted glob argument is followed by what it
+// also names with dotglob (a name's leading * or ? as a dot) and
+// nocaseglob (letters of a globbing name in either case).
+func TestGlobOptionReading(t *testing.T) {
+	for script, want := range map[string]string{
+		"cat *":           "cat * * .[!.]*",
+		"cat .EN?":        "cat .EN? .[eE][nN]?",
+		"cat a/*.txt":     "cat a/*.txt a/*.[tT][xX][tT] a/.[!.]*.txt",
+		"cat ?env":        "cat ?env ?[eE][nN][vV] .env",
+		"cat README":      "",
+		"cat '*' \\*":     "",
+		"x=*; echo hi":    "",
+		"ls src/[ab]*.go": "ls src/[ab]*.go src/[ab]*.[gG][oO] src/.*.go",
+	} {
+		if got, _ := globOptionReading(script); got != want {
+			t.Errorf("globOptionReading(%q) = %q, want %q", script, got, want)
+		}
+	}
+}

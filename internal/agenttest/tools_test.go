@@ -18,6 +18,23 @@ import (
 func init() {
 	cases = append(cases,
 		tc{
+			// Claude Code runs the Bash tool in the user's zsh with the
+			// options of the user's .zshrc; GLOB_DOTS and NO_CASE_GLOB make
+			// `cat *` and `cat .EN?` name .env, which bash's reading does not.
+			name: "glob options of the user's shell: a glob cannot name a secret through them", agents: []string{"claude-code"}, mode: "suggest",
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.home, ".zshrc"), "setopt globdots nocaseglob\n")
+				s.write(filepath.Join(s.project, ".env"), "OPENAI_API_KEY=sk-DOTGLOB-SECRET\n")
+			},
+			calls: shellCalls("cat *", "cat .EN?"),
+			check: func(t *testing.T, s *session) {
+				if strings.Contains(strings.Join(s.model.Requests(), "\n"), "sk-DOTGLOB-SECRET") {
+					s.fail("the secret reached the model")
+				}
+				s.sawGuard("also names hidden files, or names in any case")
+			},
+		},
+		tc{
 			// Codex runs exec_command in the shell the model names; a login
 			// zsh reads the user's .zshenv, here with EXTENDED_GLOB, where
 			// `.env~x` is a pattern that names .env, a literal name for
