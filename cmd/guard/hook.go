@@ -278,6 +278,9 @@ func globOptionReading(script string) (reading, word string) {
 			return true
 		}
 		for _, w := range call.Args[1:] {
+			if lit, ok := w.Parts[0].(*syntax.Lit); ok && strings.HasPrefix(lit.Value, "-") {
+				continue // an option: --include=*.py names no file
+			}
 			dot, fold, glob := globVariants(w, script)
 			if !glob {
 				continue
