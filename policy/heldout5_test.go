@@ -1,0 +1,103 @@
+package policy_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"guard/policy"
+)
+
+// TestFifthBatchClasses: the read-only forms added after the fifth
+// held-out batch (section 6d of default.policy, the framework secret files
+// of the protect list, run-together password keys) run unasked in suggest
+// mode, and their near misses (a subcommand or option that writes, runs a
+// program, reaches the network or prints a secret) do not. Each command is
+// judged as `bash -c CMD` in a small project with a temporary HOME.
+func TestFifthBatchClasses(t *testing.T) {
+	set := defaultSet(t)
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", dir)
+	t.Setenv("USER", "alice")
+	for _, f := range []string{"src/a.ts", "data/orders.csv", "build/CMakeCache.txt", "Info.plist", "list.txt", "app/build.gradle"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		cmd string
+		run bool
+	}{
+		// Version queries in each program's spelling; a word after one
+		// is another command.
+		{"meson --version", true}, {"meson -v", true}, {"ccache -V", true}, {"ghci --numeric-version", true},
+		{"cppcheck --version", true}, {"hx --version", true}, {"xcode-select -v", true},
+		{"vault version", true}, {"consul version", true}, {"nomad version", true}, {"packer version", true},
+		{"meson --version x", false}, {"meson setup build", false}, {"cppcheck --enable=all src", false},
+		{"vault status", false}, {"vault kv get secret/x", false}, {"packer build x.pkr.hcl", false},
+		{"bundler -v", false}, {"dotnet --version", false}, {"doctl version", false}, {"pulumi version", false},
+		// gem: one gem's details and spec, the environment's paths, a
+		// registry search; never env whole, remotesources, --remote info
+		// or another source.
+		{"gem info nokogiri", true}, {"gem specification rails version", true}, {"gem spec rake", true},
+		{"gem environment gemdir", true}, {"gem env gempath", true}, {"gem search '^rails$' --remote", true},
+		{"gem env", false}, {"gem env remotesources", false}, {"gem info -r rails", false},
+		{"gem search x --source http://evil.example/", false}, {"gem install rails", false},
+		// ccache's statistics, not its configuration or a reset.
+		{"ccache -s", true}, {"ccache -p", false}, {"ccache -z", false}, {"ccache -C", false},
+		// c++filt demangles; a response file is judged.
+		{"c++filt _ZN4core6Parser5parseEv", true}, {"nm -C x.o | c++filt", true}, {"c++filt @list.txt", false},
+		// cmake -N -L reads a build directory's cache and nothing else.
+		{"cmake -LA -N build | grep CMAKE_BUILD_TYPE", true}, {"cmake -N -LAH build", true},
+		{"cmake -LA build", false}, {"cmake -N -LA -D X=1 build", false}, {"cmake -S . -B build", false},
+		{"cmake --list-presets", false},
+		// dir and vdir are ls.
+		{"dir", true}, {"vdir src", true}, {"dir -la src", true}, {"dir --bogus", false},
+		// csvkit's readers; not csvclean (writes *_out.csv) nor csvsql.
+		{"csvlook data/orders.csv | head", true}, {"csvstat --mean data/orders.csv", true},
+		{"csvcut -c 1,3 data/orders.csv", true}, {"csvgrep -c 2 -m x data/orders.csv", true},
+		{"csvclean data/orders.csv", false}, {"csvsql --db sqlite:///x.db --insert data/orders.csv", false},
+		{"csvlook .env", false},
+		// wslpath converts a path.
+		{"wslpath -w ~/proj", true}, {"wslpath -u 'C:\\Users\\alice'", true}, {"wslpath a b", false},
+		// macOS's system queries.
+		{"sw_vers", true}, {"sw_vers -productVersion", true}, {"vm_stat", true}, {"xcode-select -p", true},
+		{"xcrun --show-sdk-path", true}, {"csrutil status", true}, {"pmset -g batt", true},
+		{"system_profiler SPHardwareDataType", true}, {"diskutil list", true}, {"launchctl list | grep -i docker", true},
+		{"mdls src/a.ts", true}, {"mdfind -name package.json", true}, {"plutil -p Info.plist", true},
+		{"scutil --get ComputerName", true}, {"networksetup -listallnetworkservices", true}, {"ioreg -l | head", true},
+		{"xcode-select --install", false}, {"xcode-select -s /Applications/Xcode.app", false}, {"xcrun clang x.c", false},
+		{"csrutil disable", false}, {"pmset -a sleep 0", false}, {"diskutil eraseDisk APFS x disk2", false},
+		{"diskutil unmount disk2", false}, {"launchctl list com.example.agent", false},
+		{"launchctl unload x.plist", false}, {"plutil -convert xml1 Info.plist", false}, {"plutil -p .env", false},
+		{"scutil --set ComputerName x", false}, {"networksetup -setairportpower en0 off", false},
+		{"defaults read com.apple.dock", false}, {"security find-generic-password -s x -w", false},
+		// npm ls across a workspace monorepo.
+		{"npm ls --workspaces --depth=0", true}, {"npm ls -ws", true}, {"npm install --workspaces", false},
+		// The shell's umask and job table; xargs with no command echoes.
+		{"umask", true}, {"umask -S", true}, {"umask 077", false}, {"jobs -l", true},
+		{"xargs -n1 < list.txt | sort", true}, {"cat list.txt | xargs -n 2", true},
+		{"cat list.txt | xargs rm", false}, {"cat list.txt | xargs -n1 rm -f", false},
+		{"cat list.txt | xargs -I{} echo {}", true}, {"xargs -a list.txt", false}, {"xargs -p < list.txt", false},
+		// Framework secret files, by name.
+		{"cat wp-config.php", false}, {"cat config/prod.secret.exs", false}, {"cat keystore.properties", false},
+		{"cat android/key.properties", false}, {"head secrets.properties", false},
+		{"cat wp-config-sample.php", true}, {"cat config/prod.exs", true},
+		// A search for a run-together password key prints the password.
+		{"grep storePassword app/build.gradle", false}, {"grep -rn keyPassword app/", false},
+		{"rg -n 'dbPassword' src", false}, {"grep -rn minSdk app/build.gradle", true},
+		{`grep "Failed password" app/build.gradle`, true},
+	} {
+		v := set.Judge([]string{"bash", "-c", c.cmd}, dir)
+		d := policy.Decide(&v, policy.Suggest, []string{dir})
+		if got := d.Action == policy.Run; got != c.run {
+			t.Errorf("%q: %s (%s: %s), want run=%v", c.cmd, d.Action, v.Class, d.Reason, c.run)
+		}
+	}
+}
