@@ -53,10 +53,9 @@ func TestFifthBatchClasses(t *testing.T) {
 		{"ccache -s", true}, {"ccache -p", false}, {"ccache -z", false}, {"ccache -C", false},
 		// c++filt demangles; a response file is judged.
 		{"c++filt _ZN4core6Parser5parseEv", true}, {"nm -C x.o | c++filt", true}, {"c++filt @list.txt", false},
-		// cmake -N -L reads a build directory's cache and nothing else.
-		{"cmake -LA -N build | grep CMAKE_BUILD_TYPE", true}, {"cmake -N -LAH build", true},
-		{"cmake -LA build", false}, {"cmake -N -LA -D X=1 build", false}, {"cmake -S . -B build", false},
-		{"cmake --list-presets", false},
+		// cmake reads files the judge does not see (a build directory's
+		// cache, presets that include others): left asked.
+		{"cmake -LA -N build", false}, {"cmake --list-presets", false}, {"cmake -S . -B build", false},
 		// dir and vdir are ls.
 		{"dir", true}, {"vdir src", true}, {"dir -la src", true}, {"dir --bogus", false},
 		// csvkit's readers; not csvclean (writes *_out.csv) nor csvsql.
@@ -85,6 +84,7 @@ func TestFifthBatchClasses(t *testing.T) {
 		{"xargs -n1 < list.txt | sort", true}, {"cat list.txt | xargs -n 2", true},
 		{"cat list.txt | xargs rm", false}, {"cat list.txt | xargs -n1 rm -f", false},
 		{"cat list.txt | xargs -I{} echo {}", true}, {"xargs -a list.txt", false}, {"xargs -p < list.txt", false},
+		{"xargs < .env", false}, {"xargs -a .env", false}, {"cat .env | xargs -n1", false},
 		// Framework secret files, by name.
 		{"cat wp-config.php", false}, {"cat config/prod.secret.exs", false}, {"cat keystore.properties", false},
 		{"cat android/key.properties", false}, {"head secrets.properties", false},
