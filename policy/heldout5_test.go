@@ -3,6 +3,7 @@ package policy_test
 import (
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"guard/policy"
@@ -99,5 +100,79 @@ func TestFifthBatchClasses(t *testing.T) {
 		if got := d.Action == policy.Run; got != c.run {
 			t.Errorf("%q: %s (%s: %s), want run=%v", c.cmd, d.Action, v.Class, d.Reason, c.run)
 		}
+	}
+}
+
+// TestVersionManagerFile: the rbenv family's queries are safe while the
+// version files they read (the nearest .NAME-version up from the working
+// directory, each one on the way, and the root's global one) hold no
+// secret; a version file linked to a secret, or a FIFO, makes them a secret
+// read or unverified, as pyenv prints a version it does not have.
+func TestVersionManagerFile(t *testing.T) {
+	set := defaultSet(t)
+	home, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", home)
+	t.Setenv("PYENV_ROOT", "")
+	t.Setenv("RBENV_ROOT", "")
+	t.Setenv("PYENV_DIR", "")
+	proj := filepath.Join(home, "proj")
+	for _, d := range []string{proj + "/sub", home + "/.aws", home + "/.pyenv", home + "/.rbenv"} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(home+"/.aws/credentials", []byte("[default]\naws_secret_access_key = x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	judge := func(cmd, dir string) (bool, policy.Verdict) {
+		v := set.Judge([]string{"bash", "-c", cmd}, dir)
+		d := policy.Decide(&v, policy.Suggest, []string{proj})
+		return d.Action == policy.Run, v
+	}
+	for _, c := range []struct {
+		cmd string
+		run bool
+	}{
+		{"pyenv versions", true}, {"pyenv version", true}, {"pyenv which python", true}, {"rbenv versions", true},
+		{"nodenv version-name", true}, {"pyenv root", true}, {"pyenv --version", true},
+		{"pyenv install 3.12.1", false}, {"pyenv local 3.12.1", false}, {"pyenv exec python -V", false},
+		{"pyenv global system", false}, {"rbenv rehash", false}, {"pyenv versions x", false},
+	} {
+		if got, v := judge(c.cmd, proj+"/sub"); got != c.run {
+			t.Errorf("%q: run=%v (%s: %s), want %v", c.cmd, got, v.Class, v.Reason, c.run)
+		}
+	}
+	// A regular version file is the project's own text.
+	if err := os.WriteFile(proj+"/.python-version", []byte("3.12.1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, v := judge("pyenv version", proj+"/sub"); !got {
+		t.Errorf("pyenv version with a plain .python-version: %s (%s), want run", v.Class, v.Reason)
+	}
+	// Linked to a secret: above the working directory, or the global one.
+	for _, link := range []struct{ at, cmd string }{
+		{proj + "/.ruby-version", "rbenv version"},
+		{proj + "/sub/.python-version", "pyenv versions"},
+		{home + "/.pyenv/version", "pyenv which python"},
+	} {
+		if err := os.Symlink(home+"/.aws/credentials", link.at); err != nil {
+			t.Fatal(err)
+		}
+		if got, v := judge(link.cmd, proj+"/sub"); got || v.Secret == "" {
+			t.Errorf("%q with %s linked to ~/.aws/credentials: run=%v secret=%q, want a secret read", link.cmd, link.at, got, v.Secret)
+		}
+		if err := os.Remove(link.at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A FIFO would block the manager.
+	if err := syscall.Mkfifo(proj+"/.node-version", 0o600); err != nil {
+		t.Skip("mkfifo:", err)
+	}
+	if got, v := judge("nodenv version", proj); got {
+		t.Errorf("nodenv version with a FIFO .node-version: %s, want asked", v.Class)
 	}
 }

@@ -272,6 +272,8 @@ func hiddenSecret(r *Result, argv []string, cwd string) string {
 		return unzipPrinted(r, cwd)
 	case "clang-format":
 		return clangFormatStyle(r, cwd)
+	case "pyenv", "rbenv", "nodenv", "goenv", "phpenv", "plenv":
+		return versionFileSecret(filepath.Base(argv[0]), cwd)
 	case "terraform":
 		if len(r.Exec.Args) > 0 && r.Exec.Args[0].Value == "fmt" {
 			return terraformFmtSecret(r, cwd)
