@@ -39,7 +39,7 @@ func TestFifthBatchClasses(t *testing.T) {
 		// is another command.
 		{"meson --version", true}, {"meson -v", true}, {"ccache -V", true}, {"ghci --numeric-version", true},
 		{"cppcheck --version", true}, {"hx --version", true}, {"xcode-select -v", true},
-		{"vault version", true}, {"consul version", true}, {"nomad version", true}, {"packer version", true},
+		{"vault version", true}, {"consul version", true}, {"nomad version", true}, {"packer version", false},
 		{"meson --version x", false}, {"meson setup build", false}, {"cppcheck --enable=all src", false},
 		{"vault status", false}, {"vault kv get secret/x", false}, {"packer build x.pkr.hcl", false},
 		{"bundler -v", false}, {"dotnet --version", false}, {"doctl version", false}, {"pulumi version", false},
@@ -157,6 +157,7 @@ func TestVersionManagerFile(t *testing.T) {
 		{proj + "/.ruby-version", "rbenv version"},
 		{proj + "/sub/.python-version", "pyenv versions"},
 		{home + "/.pyenv/version", "pyenv which python"},
+		{proj + "/package.json", "nodenv version"},
 	} {
 		if err := os.Symlink(home+"/.aws/credentials", link.at); err != nil {
 			t.Fatal(err)

@@ -21,6 +21,11 @@ import (
 // is judged, not only the nearest, so that a judge and a manager that
 // disagree on which one applies still agree on safety.
 
+// versionAlso are the other files a manager's common plugins read a version
+// from: nodenv-package-json-engine package.json's engines, goenv go.mod's go
+// line.
+var versionAlso = map[string]string{"nodenv": "package.json", "goenv": "go.mod"}
+
 // versionManagers maps a manager to its version file's name and its root's
 // environment variable and default directory under the home.
 var versionManagers = map[string][3]string{
@@ -46,6 +51,9 @@ func versionFileSecret(prog, cwd string) string {
 	}
 	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
 		files = append(files, filepath.Join(d, m[0]))
+		if also := versionAlso[prog]; also != "" {
+			files = append(files, filepath.Join(d, also))
+		}
 		if d == filepath.Dir(d) {
 			break
 		}
