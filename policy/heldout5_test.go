@@ -177,3 +177,63 @@ func TestVersionManagerFile(t *testing.T) {
 		t.Errorf("nodenv version with a FIFO .node-version: %s, want asked", v.Class)
 	}
 }
+
+// TestSedInPlace: sed -i with a provably harmless script is an edit of the
+// files it names: asked in suggest mode, run in auto-edit mode inside the
+// roots; a script that runs, writes or reads another file, --debug (which
+// prints every line), a file outside the roots or protected, and a file
+// that is a secret or a link to one (sed -i would copy it under the link's
+// name) are asked in both.
+func TestSedInPlace(t *testing.T) {
+	set := defaultSet(t)
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", dir)
+	proj := filepath.Join(dir, "proj")
+	for name, content := range map[string]string{"proj/src/a.ts": "a\n", "proj/b.txt": "b\n", "proj/.env": "K=v\n", "outside.txt": "x\n"} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for link, target := range map[string]string{"notes.txt": ".env", "out.txt": "../outside.txt"} {
+		if err := os.Symlink(target, filepath.Join(proj, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		cmd      string
+		autoEdit bool
+	}{
+		{"sed -i 's/foo/bar/g' src/a.ts", true},
+		{"sed -i '1034,1037d' src/a.ts b.txt", true},
+		{"sed -i.bak -E 's/(a+)/\\1b/' src/a.ts", true},
+		{"sed -i -n '/x/p' b.txt", true},
+		{"sed --in-place 's/\\r$//' b.txt", true},
+		{"sed -i 's/a/b/e' b.txt", false},
+		{"sed -i '1r /etc/passwd' b.txt", false},
+		{"sed -i 'w /tmp/x' b.txt", false},
+		{"sed -i --debug 's/a/b/' b.txt", false},
+		{"sed -i -f x.sed b.txt", false},
+		{"sed -i 's/a/b/' notes.txt", false},
+		{"sed -i 's/a/b/' .env", false},
+		{"sed -i 's/a/b/' out.txt", false},
+		{"sed -i 's/a/b/' ../outside.txt", false},
+		{"sed -i 's/a/b/' .git/config", false},
+		{"sed 's/a/b/' b.txt > c.txt", true},
+	} {
+		v := set.Judge([]string{"bash", "-c", c.cmd}, proj)
+		if d := policy.Decide(&v, policy.Suggest, []string{proj}); d.Action == policy.Run && c.cmd[:6] == "sed -i" {
+			t.Errorf("%q runs unasked in suggest mode (%s)", c.cmd, v.Class)
+		}
+		d := policy.Decide(&v, policy.AutoEdit, []string{proj})
+		if got := d.Action == policy.Run; got != c.autoEdit {
+			t.Errorf("%q in auto-edit mode: %s (%s: %s), want run=%v", c.cmd, d.Action, v.Class, d.Reason, c.autoEdit)
+		}
+	}
+}
