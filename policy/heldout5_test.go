@@ -237,3 +237,52 @@ func TestSedInPlace(t *testing.T) {
 		}
 	}
 }
+
+// TestInPlaceFormatters: gofmt -w and clang-format -i rewrite the files
+// they are given and run nothing: asked in suggest mode, run in auto-edit
+// mode inside the roots; a file that is a secret or a link to one (which
+// clang-format -i would copy under the link's name), a protected or
+// outside file, and options that read a list or rewrite code are asked.
+func TestInPlaceFormatters(t *testing.T) {
+	set := defaultSet(t)
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", dir)
+	proj := filepath.Join(dir, "proj")
+	for name, content := range map[string]string{"proj/a.go": "package a\n", "proj/src/m.c": "int m;\n",
+		"proj/.env": "K=v\n", "outside.c": "int o;\n"} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for link, target := range map[string]string{"env.c": ".env", "out.c": "../outside.c"} {
+		if err := os.Symlink(target, filepath.Join(proj, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		cmd      string
+		autoEdit bool
+	}{
+		{"gofmt -w a.go", true}, {"gofmt -s -w .", true}, {"gofmt -l -w a.go", true},
+		{"clang-format -i src/m.c", true}, {"clang-format -i --style=file src/m.c", true},
+		{"gofmt -w -r 'a -> b' a.go", false}, {"clang-format -i --files=list.txt", false},
+		{"clang-format -i env.c", false}, {"clang-format -i out.c", false}, {"gofmt -w .env", false},
+		{"clang-format -i ../outside.c", false}, {"clang-format -i @args.txt", false},
+	} {
+		v := set.Judge([]string{"bash", "-c", c.cmd}, proj)
+		if d := policy.Decide(&v, policy.Suggest, []string{proj}); d.Action == policy.Run {
+			t.Errorf("%q runs unasked in suggest mode (%s)", c.cmd, v.Class)
+		}
+		d := policy.Decide(&v, policy.AutoEdit, []string{proj})
+		if got := d.Action == policy.Run; got != c.autoEdit {
+			t.Errorf("%q in auto-edit mode: %s (%s: %s), want run=%v", c.cmd, d.Action, v.Class, d.Reason, c.autoEdit)
+		}
+	}
+}
