@@ -246,8 +246,8 @@ func TestSedInPlace(t *testing.T) {
 }
 
 // TestInPlaceFormatters: gofmt -w and clang-format -i rewrite the files
-// they are given and run nothing: asked in suggest mode, run in auto-edit
-// mode inside the roots; a file that is a secret or a link to one (which
+// they are given and run nothing, and sort -o writes its output file:
+// asked in suggest mode, run in auto-edit mode inside the roots; a file that is a secret or a link to one (which
 // clang-format -i would copy under the link's name), a protected or
 // outside file, and options that read a list or rewrite code are asked.
 func TestInPlaceFormatters(t *testing.T) {
@@ -282,6 +282,10 @@ func TestInPlaceFormatters(t *testing.T) {
 		{"gofmt -w -r 'a -> b' a.go", false}, {"clang-format -i --files=list.txt", false},
 		{"clang-format -i env.c", false}, {"clang-format -i out.c", false}, {"gofmt -w .env", false},
 		{"clang-format -i ../outside.c", false}, {"clang-format -i @args.txt", false},
+		// sort -o writes its output file and reads its inputs.
+		{"sort -o sorted.txt a.go", true}, {"sort -u -o a.go a.go", true}, {"sort --output=s.txt src/m.c", true},
+		{"sort -o out.txt .env", false}, {"sort -o ../outside.c a.go", false}, {"sort -o out -T /tmp a.go", false},
+		{"sort -o out --compress-program=sh a.go", false},
 	} {
 		v := set.Judge([]string{"bash", "-c", c.cmd}, proj)
 		if d := policy.Decide(&v, policy.Suggest, []string{proj}); d.Action == policy.Run {
