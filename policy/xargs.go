@@ -52,8 +52,9 @@ func sudoInner(argv []string) ([]string, bool) {
 }
 
 // xargsInner returns the command xargs runs (echo when none is named),
-// with the replacement string made a plain file name, and whether its every option is harmless (only
-// then may it be safe; a forbidden or prompting command always counts).
+// with the replacement string made a plain file name, and whether its every
+// option is harmless (only then may it be safe; a forbidden or prompting
+// command always counts).
 func xargsInner(argv []string) (inner []string, harmless bool, ok bool) {
 	if len(argv) < 1 || filepath.Base(argv[0]) != "xargs" {
 		return nil, false, false
