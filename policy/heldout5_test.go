@@ -64,8 +64,6 @@ func TestFifthBatchClasses(t *testing.T) {
 		{"csvcut -c 1,3 data/orders.csv", true}, {"csvgrep -c 2 -m x data/orders.csv", true},
 		{"csvclean data/orders.csv", false}, {"csvsql --db sqlite:///x.db --insert data/orders.csv", false},
 		{"csvlook .env", false},
-		// fold is a text filter; a secret is judged as cat's.
-		{"fold -w 80 src/a.ts | head", true}, {"fold -w120 -s src/a.ts", true}, {"fold .env", false},
 		// wslpath converts a path.
 		{"wslpath -w ~/proj", true}, {"wslpath -u 'C:\\Users\\alice'", true}, {"wslpath a b", false},
 		// macOS's system queries.
