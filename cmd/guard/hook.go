@@ -96,6 +96,11 @@ func (h *hookCall) run() (code int) {
 		return h.deny("guard: the agent's project: " + err.Error())
 	}
 	h.set(func() { h.req.Project = project })
+	if project == "/" {
+		// Started in the root directory (a container's WORKDIR /): every
+		// file would be inside the writable root, /etc/passwd included.
+		return h.deny(fmt.Sprintf("guard: %s's project is /, so every file would be inside the writable root; start the agent in the project's directory", agent.Title()))
+	}
 	if vars := hook.ProjectGuardVars(agent, project, c.getenv); len(vars) > 0 {
 		// The agent put the project's own values in the environment guard
 		// reads its mode, configuration and roots from.

@@ -124,3 +124,19 @@ func TestGlobOptionReading(t *testing.T) {
 		}
 	}
 }
+
+// TestHookProjectRoot: an agent started in / would make every file a write
+// inside the writable root; the hook refuses instead.
+func TestHookProjectRoot(t *testing.T) {
+	guard := hookGuard(t)
+	dir := t.TempDir()
+	for _, agent := range []string{"claude-code", "codex", "gemini"} {
+		env := hookEnv(t, dir, "CLAUDE_PROJECT_DIR=/", "GEMINI_PROJECT_DIR=/", "GUARD_MODE=auto-edit")
+		ans := hookAsk(t, guard, agent, "/", env, hookRequest(agent, "/", "echo x >> /etc/passwd"))
+		d := hookStr(hookField(ans, "hookSpecificOutput", "permissionDecision")) + hookStr(ans["decision"])
+		reason := hookStr(hookField(ans, "hookSpecificOutput", "permissionDecisionReason")) + hookStr(ans["reason"])
+		if d != "deny" || !strings.Contains(reason, "project is /") {
+			t.Errorf("%s started in /: %v", agent, ans)
+		}
+	}
+}
