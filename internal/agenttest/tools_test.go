@@ -18,6 +18,42 @@ import (
 func init() {
 	cases = append(cases,
 		tc{
+			// NotebookEdit is deferred in Claude Code 2.1.332: the model
+			// loads it with ToolSearch. An edit of a notebook on the
+			// protected list (.vscode/) is refused; one elsewhere goes
+			// through. (Claude Code itself refuses to read outside its
+			// working directory, and to edit a notebook it has not read.)
+			name: "Claude Code NotebookEdit is judged", agents: []string{"claude-code"}, mode: "auto-edit",
+			setup: func(t *testing.T, s *session) {
+				nb := `{"cells": [{"cell_type": "code", "id": "c1", "metadata": {}, "source": ["print(1)"], "outputs": [], "execution_count": null}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}`
+				s.write(filepath.Join(s.project, ".vscode", "out.ipynb"), nb)
+				s.write(filepath.Join(s.project, "in.ipynb"), nb)
+			},
+			calls: func(a agent, s *session) []call {
+				edit := func(path string) call {
+					return call{Tool: "NotebookEdit", Args: map[string]any{"notebook_path": path, "cell_id": "c1", "new_source": "print('EDITED')", "edit_mode": "replace"}}
+				}
+				return []call{
+					{Tool: "ToolSearch", Args: map[string]any{"query": "select:NotebookEdit"}},
+					readFile(a, filepath.Join(s.project, ".vscode", "out.ipynb")),
+					edit(filepath.Join(s.project, ".vscode", "out.ipynb")),
+					readFile(a, filepath.Join(s.project, "in.ipynb")),
+					edit(filepath.Join(s.project, "in.ipynb")),
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				if b, _ := os.ReadFile(filepath.Join(s.project, ".vscode", "out.ipynb")); strings.Contains(string(b), "EDITED") {
+					s.fail("the protected notebook was edited")
+				}
+				if b, _ := os.ReadFile(filepath.Join(s.project, "in.ipynb")); !strings.Contains(string(b), "EDITED") {
+					s.fail("the notebook inside was not edited: %s", b)
+				}
+				if b, _ := os.ReadFile(filepath.Join(s.home, ".local", "state", "guard", "audit.jsonl")); strings.Count(string(b), `"tool":"NotebookEdit"`) < 2 {
+					s.fail("guard did not see both NotebookEdit calls:\n%s", b)
+				}
+			},
+		},
+		tc{
 			// Claude Code runs the Bash tool in the user's zsh with the
 			// options of the user's .zshrc; GLOB_DOTS and NO_CASE_GLOB make
 			// `cat *` and `cat .EN?` name .env, which bash's reading does not.
