@@ -41,22 +41,6 @@ func TestHookProjectSwitchesHooksOff(t *testing.T) {
 	}
 }
 
-// TestZshRunsProgram: the statements that zsh, unlike bash, runs a program
-// for ($READNULLCMD, $NULLCMD), wherever they are in the script; $(< file)
-// reads the file in both.
-func TestZshRunsProgram(t *testing.T) {
-	for script, want := range map[string]bool{
-		"< README": true, "<<< x": true, "ls; < README": true, "(< a)": true, "{ < a; }": true,
-		"if true; then < a; fi": true, "< a | cat": true, "2>/dev/null": true, "zsh -c '< a'": true,
-		"cat README": false, "echo $(< README)": false, `x="$(<VERSION)"; echo "$x"`: false,
-		"bash -c '< a'": false, ": < a": false, "ls > /dev/null": false,
-	} {
-		if got := zshRunsProgram(script) != ""; got != want {
-			t.Errorf("zshRunsProgram(%q) = %q, want found %v", script, zshRunsProgram(script), want)
-		}
-	}
-}
-
 // TestHookProjectSetsGuardEnv: a variable guard reads that the agent took
 // from the project's own files (Claude Code's settings "env", Gemini CLI's
 // .env) makes every call a deny naming it; the same variable set by the
@@ -79,48 +63,6 @@ func TestHookProjectSetsGuardEnv(t *testing.T) {
 		ans = hookAsk(t, guard, agent, project, env, hookRequest(agent, project, "ls"))
 		if d := hookStr(hookField(ans, "hookSpecificOutput", "permissionDecision")) + hookStr(ans["decision"]); d != "allow" {
 			t.Errorf("%s: the user's own TMPDIR: %v", agent, ans)
-		}
-	}
-}
-
-// TestZshGlobReading: words that zsh with EXTENDED_GLOB reads as patterns
-// and bash literally, widened to what bash can judge; the rest unchanged.
-func TestZshGlobReading(t *testing.T) {
-	for script, want := range map[string]string{
-		"cat .env~x":             "cat .env",
-		"cat .en^x":              "cat .en*",
-		"cat .e#nv":              "cat .*nv",
-		"cat ^README":            "cat *",
-		"cat src/^a/b":           "cat src/*/b",
-		"git log HEAD~1 -- a~b":  "git log HEAD -- a",
-		"ls ~ ~/x":               "",
-		"cat '.env~x' \\.e\\#nv": "",
-		"echo #comment~x":        "",
-		"cat \"$x\"~y":           "cat \"$x\"",
-	} {
-		got, word := zshGlobReading(script)
-		if got != want {
-			t.Errorf("zshGlobReading(%q) = %q (word %s), want %q", script, got, word, want)
-		}
-	}
-}
-
-// TestGlobOptionReading: each unquoted glob argument is followed by what it
-// also names with dotglob (a name's leading * or ? as a dot) and
-// nocaseglob (letters of a globbing name in either case).
-func TestGlobOptionReading(t *testing.T) {
-	for script, want := range map[string]string{
-		"cat *":           "cat * * .[!.]*",
-		"cat .EN?":        "cat .EN? .[eE][nN]?",
-		"cat a/*.txt":     "cat a/*.txt a/*.[tT][xX][tT] a/.[!.]*.txt",
-		"cat ?env":        "cat ?env ?[eE][nN][vV] .env",
-		"cat README":      "",
-		"cat '*' \\*":     "",
-		"x=*; echo hi":    "",
-		"ls src/[ab]*.go": "ls src/[ab]*.go src/[ab]*.[gG][oO] src/.*.go",
-	} {
-		if got, _ := globOptionReading(script); got != want {
-			t.Errorf("globOptionReading(%q) = %q, want %q", script, got, want)
 		}
 	}
 }
