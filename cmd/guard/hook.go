@@ -101,7 +101,11 @@ func (h *hookCall) run() (code int) {
 		// The agent put the project's own values in the environment guard
 		// reads its mode, configuration and roots from.
 		v := vars[0]
-		return h.deny(fmt.Sprintf("guard: %s sets %s=%s in the environment %s gives its hooks or commands, where guard judges and runs them: guard does not take its mode, configuration, writable roots or the agent's project from the project it guards, so it refuses every tool call until that is removed (set them in the agent's user settings or environment, or in a .guard/config.toml you trust with guard trust)", v.File, v.Name, v.Value, agent.Title()))
+		why := "guard does not take its mode, configuration, writable roots or the agent's project from the project it guards"
+		if hook.CodeVar(v.Name) {
+			why = "every program the agent runs would then run code the project names, unjudged"
+		}
+		return h.deny(fmt.Sprintf("guard: %s sets %s=%s in the environment %s gives its hooks or commands: %s, so guard refuses every tool call until that is removed (set such variables in the agent's user settings or environment, or in a .guard/config.toml you trust with guard trust)", v.File, v.Name, v.Value, agent.Title(), why))
 	}
 	if off, err := hook.ProjectHooksOff(agent, project); err != nil || len(off) > 0 {
 		// The agent read its settings when the session started: a switch

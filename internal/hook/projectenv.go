@@ -28,12 +28,39 @@ var guardVars = map[string]bool{
 	"CODEX_HOME": true, "GEMINI_CLI_HOME": true, "GEMINI_CLI_SYSTEM_SETTINGS_PATH": true,
 }
 
+// codeVars are variables that make a program the agent runs run other code
+// it names (a shell's start-up file, a preloaded library, a runtime's
+// options, a pager, an editor, git's helpers): set by the project, every
+// command the agent runs, a plain allow included, runs code guard never
+// judged (with the real Gemini CLI, BASH_ENV from a .env the agent itself can
+// write ran a project script at each ls).
+var codeVars = map[string]bool{
+	"BASH_ENV": true, "ENV": true, "ZDOTDIR": true, "SHELLOPTS": true, "BASHOPTS": true, "PROMPT_COMMAND": true,
+	"PS4": true, "LD_PRELOAD": true, "LD_AUDIT": true, "LD_LIBRARY_PATH": true, "NODE_OPTIONS": true,
+	"PERL5OPT": true, "RUBYOPT": true, "JAVA_TOOL_OPTIONS": true, "_JAVA_OPTIONS": true, "JDK_JAVA_OPTIONS": true,
+	"DOTNET_STARTUP_HOOKS": true, "PYTHONSTARTUP": true, "LESSOPEN": true, "LESSCLOSE": true, "PAGER": true,
+	"GIT_PAGER": true, "MANPAGER": true, "SYSTEMD_PAGER": true, "EDITOR": true, "VISUAL": true, "GIT_EDITOR": true,
+	"GIT_SSH": true, "GIT_SSH_COMMAND": true, "GIT_EXTERNAL_DIFF": true, "GIT_ASKPASS": true, "SSH_ASKPASS": true,
+	"GIT_CONFIG_PARAMETERS": true, "GIT_CONFIG_COUNT": true, "GIT_CONFIG_GLOBAL": true, "GIT_CONFIG_SYSTEM": true,
+	"GIT_DIR": true, "GIT_EXEC_PATH": true, "GIT_TEMPLATE_DIR": true,
+}
+
 // GuardVar reports whether guard's hook reads the variable name.
 func GuardVar(name string) bool {
 	return strings.HasPrefix(name, "GUARD_") || guardVars[name]
 }
 
-// ProjectGuardVars returns the variables guard reads (see GuardVar) that
+// CodeVar reports whether the variable name makes the programs the agent
+// runs run other code (see codeVars).
+func CodeVar(name string) bool {
+	return codeVars[name]
+}
+
+// watched: a variable a project must not set for its agent.
+func watched(name string) bool { return GuardVar(name) || CodeVar(name) }
+
+// ProjectGuardVars returns the variables guard reads (see GuardVar), and
+// those that make the agent's programs run other code (see CodeVar), that
 // agent a took from the project's own files and that hold that value in
 // getenv, the hook's environment: Claude Code's "env" in
 // .claude/settings.json and .claude/settings.local.json (seen to reach the
@@ -56,7 +83,7 @@ func ProjectGuardVars(a Agent, project string, getenv func(string) string) []Pro
 	}
 	var out []ProjectVar
 	add := func(file, name, value string) {
-		if GuardVar(name) && (getenv == nil || getenv(name) == value) {
+		if watched(name) && (getenv == nil || getenv(name) == value) {
 			out = append(out, ProjectVar{name, value, file})
 		}
 	}
@@ -97,7 +124,7 @@ func ProjectGuardVars(a Agent, project string, getenv func(string) string) []Pro
 			return nil
 		}
 		for _, k := range sortedKeys(cfg.Policy.Set) {
-			if v, ok := cfg.Policy.Set[k].(string); ok && GuardVar(k) {
+			if v, ok := cfg.Policy.Set[k].(string); ok && watched(k) {
 				out = append(out, ProjectVar{k, v, file})
 			}
 		}

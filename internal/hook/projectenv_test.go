@@ -54,6 +54,15 @@ func TestProjectGuardVars(t *testing.T) {
 	if got := ProjectGuardVars(Gemini, sub, getenv); len(got) != 0 {
 		t.Errorf("a .env above the project counted: %v", got)
 	}
+	// Variables that make the agent's programs run other code count too.
+	write("p/.gemini/.env", "BASH_ENV=/p/evil.sh\nPYTHONPATH=src\nNODE_OPTIONS=--require /p/x.js\n")
+	env["BASH_ENV"], env["PYTHONPATH"], env["NODE_OPTIONS"] = "/p/evil.sh", "src", "--require /p/x.js"
+	if got := names(ProjectGuardVars(Gemini, project, getenv)); !got["BASH_ENV"] || !got["NODE_OPTIONS"] || got["PYTHONPATH"] || len(got) != 2 {
+		t.Errorf("Gemini CLI, code variables: %v, want BASH_ENV and NODE_OPTIONS", got)
+	}
+	os.Remove(filepath.Join(dir, "p/.gemini/.env"))
+	write("p/.gemini/.env", "GUARD_AUDIT_LOG=/dev/null\n")
+
 	// The dotenv syntax Gemini CLI reads: NAME: value, quotes over lines.
 	for text, want := range map[string][2]string{
 		"GUARD_MODE: full-auto\n":                   {"GUARD_MODE", "full-auto"},
