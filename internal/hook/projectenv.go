@@ -43,6 +43,11 @@ var codeVars = map[string]bool{
 	"GIT_SSH": true, "GIT_SSH_COMMAND": true, "GIT_EXTERNAL_DIFF": true, "GIT_ASKPASS": true, "SSH_ASKPASS": true,
 	"GIT_CONFIG_PARAMETERS": true, "GIT_CONFIG_COUNT": true, "GIT_CONFIG_GLOBAL": true, "GIT_CONFIG_SYSTEM": true,
 	"GIT_DIR": true, "GIT_EXEC_PATH": true, "GIT_TEMPLATE_DIR": true,
+	// The agent's own shell: Claude Code runs the Bash tool with $SHELL
+	// (a program named zsh or bash), CLAUDE_CODE_SHELL, and wraps every
+	// command in CLAUDE_CODE_SHELL_PREFIX (each seen to run a project's
+	// script before every command).
+	"SHELL": true, "CLAUDE_CODE_SHELL": true, "CLAUDE_CODE_SHELL_PREFIX": true,
 }
 
 // GuardVar reports whether guard's hook reads the variable name.

@@ -63,6 +63,10 @@ func TestProjectGuardVars(t *testing.T) {
 	os.Remove(filepath.Join(dir, "p/.gemini/.env"))
 	write("p/.gemini/.env", "GUARD_AUDIT_LOG=/dev/null\n")
 
+	if !CodeVar("SHELL") || !CodeVar("CLAUDE_CODE_SHELL_PREFIX") || CodeVar("PYTHONPATH") || CodeVar("PATH") {
+		t.Error("CodeVar: SHELL and CLAUDE_CODE_SHELL_PREFIX are code variables, PATH and PYTHONPATH are not")
+	}
+
 	// The dotenv syntax Gemini CLI reads: NAME: value, quotes over lines.
 	for text, want := range map[string][2]string{
 		"GUARD_MODE: full-auto\n":                   {"GUARD_MODE", "full-auto"},
