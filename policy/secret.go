@@ -717,6 +717,9 @@ func secretRead(r *Result, cwd string) string {
 			}
 		}
 	}
+	if why := inPlaceSecret(r, cwd); why != "" {
+		return why
+	}
 	return diffDirOperand(r, cwd)
 }
 

@@ -21,10 +21,11 @@ import (
 // follow a character that cannot be part of a word (`task-` is not `sk-`).
 //
 // A pattern (or one of its | alternatives) that is nothing but a password's
-// key, in any case and with any dotted or underscored prefix (`grep -i
-// password app.properties`, `grep -r "db_password" /etc/app`, `rg
-// 'passwd\s*[:=]'`), finds where a password is set in a configuration file of
-// any format, and prints it (fourth held-out batch). A key inside a phrase is
+// key, in any case and with any dotted, underscored or run-together prefix
+// (`grep -i password app.properties`, `grep -r "db_password" /etc/app`, `rg
+// 'passwd\s*[:=]'`, `grep storePassword app/build.gradle`), finds where a
+// password is set in a configuration file of any format, and prints it
+// (fourth and fifth held-out batches). A key inside a phrase is
 // not one: `grep "Failed password" auth.log` finds log lines.
 
 // secretPrefixes are prefixes of issued credentials.
@@ -43,13 +44,14 @@ var secretSettings = []string{
 
 // credentialKey matches one alternative of a search pattern that is only a
 // password's key: anchors, quotes and word boundaries around it, a prefix of
-// words joined by _ . or - (spring.datasource.password, DB_PASSWORD), and
+// words joined by _ . or - or run together (spring.datasource.password,
+// DB_PASSWORD, storePassword: gradle's signing keys), and
 // after it only what a search for an assignment adds (\s*, :, =). Only
 // passwords: a person picks them, so no content check can know one by its
 // shape, as it knows an issued key (sk-..., ghp_...); a search for api_key
 // or token in a source tree finds code.
 var credentialKey = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)^(?:\^|\\b|\\<|\.\*|["'])*(?:[a-z0-9]+[_.-])*` +
+	return regexp.MustCompile(`(?i)^(?:\^|\\b|\\<|\.\*|["'])*(?:[a-z0-9]+[_.-]?)*` +
 		`(password|passwd|passphrase)(?:\\b|\\>|["'])*(?:\s|\\s|[*+?:=\[\]])*\$?$`)
 })
 
@@ -60,11 +62,32 @@ func credentialSearch(pattern string) string {
 		return "" // each key credentialKey knows holds "pass" (or a case fold of it, as ſ of s): no need to build it
 	}
 	for _, alt := range strings.Split(strings.ReplaceAll(pattern, `\|`, "|"), "|") {
-		if credentialKey().MatchString(strings.TrimSpace(alt)) {
+		lower := strings.ToLower(alt)
+		if credentialKey().MatchString(strings.TrimSpace(alt)) && !codeName(lower[:max(0, strings.Index(lower, "pass"))]) {
 			return "searches for the key " + strings.TrimSpace(alt) + ": the lines found set a password"
 		}
 	}
 	return ""
+}
+
+// codeName reports whether the word that ends prefix, the text before a
+// password's or a credential setting's key in a search pattern, is a verb
+// or an adjective (hashPassword, validate_password, hashed_password,
+// onPasswordChange): a search for a function or a column in code, which
+// prints code, not a configuration file's password. A noun there
+// (db_password, storePassword, spring.datasource.password) makes a key.
+func codeName(prefix string) bool {
+	prefix = strings.TrimRight(strings.ToLower(prefix), "_.-")
+	j := strings.LastIndexFunc(prefix, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') })
+	switch prefix[j+1:] {
+	case "hash", "hashed", "check", "verify", "validate", "valid", "invalid", "reset", "update", "set", "get",
+		"compare", "change", "forgot", "forget", "encrypt", "encrypted", "decrypt", "generate", "gen", "random",
+		"confirm", "show", "hide", "toggle", "handle", "on", "send", "create", "delete", "remove", "is", "has",
+		"require", "requires", "match", "matches", "mock", "fake", "strong", "weak", "wrong", "bad", "recover",
+		"request", "with", "without", "no", "min", "max", "test", "bcrypt", "argon2", "rehash", "needs":
+		return true
+	}
+	return false
 }
 
 func wordByte(c byte) bool {
@@ -100,7 +123,7 @@ func secretShape(pattern string) string {
 				break
 			}
 			at, end := i+j, i+j+len(s)
-			if (at == 0 || !wordByte(lower[at-1]) || s[0] == '_') && (end == len(lower) || !wordByte(lower[end])) {
+			if (at == 0 || !wordByte(lower[at-1]) || s[0] == '_' && !codeName(lower[:at])) && (end == len(lower) || !wordByte(lower[end])) {
 				return "searches for " + s + ": the lines found hold its value"
 			}
 			i = at + 1
