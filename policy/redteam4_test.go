@@ -132,3 +132,27 @@ func TestRedTeam4FileOperandContent(t *testing.T) {
 		"ls "+tok+" | xargs cat", "find "+tok+" | xargs cat")
 	rtSafe(t, set, proj, "find a.txt -exec cat {} +", "ls a.txt | xargs cat", "find src -name '*.txt' -exec cat {} +")
 }
+
+// cd -P resolves links, so a later `cd ..` goes to the target's parent;
+// the parser cleaned the path lexically: `cd -P link && cd .. && cat
+// tok.txt` (link -> ~/sub) was judged as the project's tok.txt and printed
+// ~/tok.txt's token. A cd whose last of -L/-P is -P (or with -@) leaves the
+// directory unknown now.
+func TestRedTeam4CdPhysical(t *testing.T) {
+	set, home, proj := rtLab(t)
+	rtWrite(t, map[string]string{filepath.Join(home, "tok.txt"): "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n",
+		filepath.Join(home, "sub", "x"): ""})
+	mustLink(t, filepath.Join(home, "sub"), filepath.Join(proj, "link"))
+	attacks := []string{`cd -P link && cd .. && cat tok.txt`, `cd -P link; cd ..; cat tok.txt`,
+		`cd link && cd -P .. && cat tok.txt`, `cd -P link/.. && cat tok.txt`, `cd -L -P link && cd .. && cat tok.txt`,
+		`cd -Pe link && cd .. && head tok.txt`}
+	if bash, err := exec.LookPath("bash"); err == nil {
+		cmd := exec.Command(bash, "-c", attacks[0])
+		cmd.Dir = proj
+		if out, _ := cmd.Output(); !strings.Contains(string(out), "ghp_") {
+			t.Errorf("bash -c %q did not print the token: the attack changed (%q)", attacks[0], out)
+		}
+	}
+	rtNotSafe(t, set, proj, attacks...)
+	rtSafe(t, set, proj, `cd link && cd .. && cat a.txt`, `cd -L src && cat c.txt`, `cd -P -L link && cd .. && cat a.txt`)
+}

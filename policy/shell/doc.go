@@ -188,7 +188,9 @@
 //     only array subscripts with an expansion in them are caught.
 //   - CDPATH is not followed: with it set in guard's environment, a cd to a
 //     name it may find (`cd src`, not `cd ./src`) leaves the directory
-//     unknown. Symbolic links under `cd -P` and the pushd/popd stack are not
+//     unknown. A cd with -P (the last of -L and -P) or -@ leaves the
+//     directory unknown: it resolves links, so its .. is the target's
+//     parent, which the text does not say. The pushd/popd stack is not
 //     modelled. nohup may write nohup.out, which is not reported.
 //   - The parser is mvdan.cc/sh's: a few scripts that a shell accepts are
 //     parse errors here, and zsh's short loop forms other than `repeat N

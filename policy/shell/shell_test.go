@@ -192,7 +192,10 @@ func TestParseDir(t *testing.T) {
 		{Bash, "cd a && cd /b/../c/ && ls", script("", c("ls").in("/c"))},
 		{Bash, "cd .. && ls && cd . && pwd", script("", c("ls").in(".."), c("pwd").in(".."))},
 		{Bash, "cd a/.. && ls", script("", c("ls"))},
-		{Bash, "cd -P a && cd -- b && cd -L -e c && ls", script("", c("ls").in("a/b/c"))},
+		{Bash, "cd -L a && cd -- b && cd -L -e c && ls", script("", c("ls").in("a/b/c"))},
+		{Bash, "cd -P -L a && cd -- b && cd -e c && ls", script("", c("ls").in("a/b/c"))},
+		// -P resolves links: a later .. is the target's parent (TestRedTeam4CdPhysical).
+		{Bash, "cd -P a && cd -- b && cd -L -e c && ls", script("working directory unknown: cd -P (links resolved: not followed)", c("ls"))},
 		{Bash, "cd a; ls", script("", c("ls").in("a", ""))},
 		{Bash, "cd a\nrm -rf build", script("", c("rm", "-rf", "build").in("a", ""))},
 		{Bash, "cd a; cd b; cd c; ls; cd d; ls", script("working directory unknown: too many possible directories",

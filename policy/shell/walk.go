@@ -1176,6 +1176,7 @@ func homeDir(w word) (string, bool) {
 func (w *walker) cd(words []word, st dirState) outcome {
 	name := words[0].text
 	args := words[1:]
+	physical, xattr := false, false
 	for len(args) > 0 && args[0].static() && len(args[0].text) > 1 && args[0].text[0] == '-' {
 		opt := args[0].text
 		if opt == "--" {
@@ -1188,7 +1189,19 @@ func (w *walker) cd(words []word, st dirState) outcome {
 		if name != "cd" || strings.Trim(opt[1:], "LPe@") != "" {
 			break
 		}
+		// The last of -L and -P decides.
+		if i := strings.LastIndexAny(opt, "LP"); i > 0 {
+			physical = opt[i] == 'P'
+		}
+		xattr = xattr || strings.Contains(opt, "@")
 		args = args[1:]
+	}
+	if physical || xattr {
+		// cd -P resolves links, so its .. (and a later cd's) is the
+		// target's parent, not the one the path names: `cd -P link && cd
+		// .. && cat tok.txt` read the link target's sibling. -@ enters a
+		// file's extended attributes. Neither is modelled.
+		return outcome{st.unknown(name + " " + strings.TrimSpace(words[1].text) + " (links resolved: not followed)"), st}
 	}
 	if len(args) == 1 {
 		if dir, ok := homeDir(args[0]); ok {
