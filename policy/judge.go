@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -304,6 +305,16 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			script.Unverified = strings.TrimPrefix(script.Unverified+"; working directory below ~ and HOME is not set", "; ")
 		}
 		dir := absolute(homePath(c.Dir), cwd)
+		for _, d := range c.Climbed {
+			// bash's cd goes to a path with .. as written only when that
+			// is there; else through links (`cd link/../sub` entered the
+			// link target's sibling).
+			if fi, err := os.Stat(absolute(homePath(d), cwd)); err != nil || !fi.IsDir() {
+				script.Unverified = strings.TrimPrefix(script.Unverified+"; working directory unknown: a cd through .. to "+
+					d+", which is not there (bash then follows the links of the path)", "; ")
+				break
+			}
+		}
 		// A relative write lands in whichever directory the command runs
 		// in: Dir, or another one when an earlier cd may have failed.
 		dirs := []string{dir}

@@ -156,3 +156,27 @@ func TestRedTeam4CdPhysical(t *testing.T) {
 	rtNotSafe(t, set, proj, attacks...)
 	rtSafe(t, set, proj, `cd link && cd .. && cat a.txt`, `cd -L src && cat c.txt`, `cd -P -L link && cd .. && cat a.txt`)
 }
+
+// bash's logical cd goes to the path with .. cleaned away only when that
+// is there; else it chdirs to the path as written, where .. is the parent
+// of a link's target: `cd link/../sub && cat ../tok.txt` (no sub in the
+// project, link -> ~/sub) printed ~/tok.txt's token while the parser said
+// the project's sub. Such a cd to a directory that is not there now leaves
+// the directory unknown; one that is there is followed as before.
+func TestRedTeam4CdClimbFallback(t *testing.T) {
+	set, home, proj := rtLab(t)
+	rtWrite(t, map[string]string{filepath.Join(home, "tok.txt"): "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n",
+		filepath.Join(home, "sub", "x"): ""})
+	mustLink(t, filepath.Join(home, "sub"), filepath.Join(proj, "link"))
+	attacks := []string{`cd link/../sub && cat ../tok.txt`, `cd link && cd ../sub && cat ../tok.txt`,
+		`cd link/../sub; cd ..; cat tok.txt`, `cd link/../sub && head $PWD/../tok.txt`}
+	if bash, err := exec.LookPath("bash"); err == nil {
+		cmd := exec.Command(bash, "-c", attacks[0])
+		cmd.Dir = proj
+		if out, _ := cmd.Output(); !strings.Contains(string(out), "ghp_") {
+			t.Errorf("bash -c %q did not print the token: the attack changed (%q)", attacks[0], out)
+		}
+	}
+	rtNotSafe(t, set, proj, attacks...)
+	rtSafe(t, set, proj, `cd src && cat c.txt && cd .. && cat a.txt`, `cd link/.. && cat a.txt`, `cd src/../src && cat c.txt`)
+}

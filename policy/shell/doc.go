@@ -75,7 +75,11 @@
 // and cleaned, as cd's default logical mode does. The failure of a cd is
 // followed too: after `cd d; cmd` or in `cd d && a || b`, cmd and b may run
 // in "" (the starting directory) as well as in d, and Command.OtherDirs
-// lists the other candidates. cd with no argument, `cd -`, cd to a dynamic
+// lists the other candidates. A cd whose path climbs with .. past a name
+// (`cd link/../sub`, `cd ../x` after `cd a`) is followed as cleaned, as
+// bash's logical cd does when that directory exists; Command.Climbed lists
+// such directories for the caller to check (else bash chdirs through the
+// links the path names). cd with no argument, `cd -`, cd to a dynamic
 // or tilde directory, cd with several arguments, popd, and a cd inside a
 // loop make the directory unknown: commands run after them make the script
 // unverified ("working directory unknown: cd -"). Subshells, pipeline parts

@@ -65,6 +65,12 @@ type Command struct {
 	// `cd d && a || b`): in "" (the starting directory) as well as in "d".
 	// Paths relative to Dir must be checked against these too.
 	OtherDirs []string
+	// Climbed lists the directories an earlier cd reached through a ..
+	// after a name (`cd link/../sub`), as the path says, relative like
+	// Dir. bash's logical cd goes there only when it exists; else it
+	// chdirs to the path as written, where .. is the parent of a link's
+	// target. The caller checks they exist.
+	Climbed []string
 	// Writes lists the files opened for writing by output redirections
 	// (>, >>, >|, &>, &>>, N>, <>, >&FILE), as written: not made absolute,
 	// relative to Dir. /dev/null, /dev/stdout and /dev/stderr are left out;

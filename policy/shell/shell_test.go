@@ -92,6 +92,7 @@ func runParseTests(t *testing.T, tests []parseTest) {
 				// dialects in TestCommandDialect.
 				got.Commands[i].ArgDynamic, got.Commands[i].OtherDynamic = nil, false
 				got.Commands[i].ArgSplit, got.Commands[i].ArgBraces = nil, nil
+				got.Commands[i].Climbed = nil // TestClimbed
 				got.Commands[i].PipeFrom = 0
 				got.Commands[i].Dialect = 0
 			}
@@ -502,6 +503,34 @@ func TestArgSplit(t *testing.T) {
 		}
 		if c := s.Commands[len(s.Commands)-1]; !reflect.DeepEqual(c.ArgSplit, tt.want) {
 			t.Errorf("%q: ArgSplit %v, want %v", tt.src, c.ArgSplit, tt.want)
+		}
+	}
+}
+
+// TestClimbed: the directories a cd reaches through a .. after a name
+// are listed, for the judge to check that they exist (else bash's cd
+// follows the path's links).
+func TestClimbed(t *testing.T) {
+	for _, tt := range []struct {
+		src  string
+		want []string
+	}{
+		{`cd a/.. && ls`, []string{""}},
+		{`cd link/../sub && ls`, []string{"sub"}},
+		{`cd a && cd ../b && ls`, []string{"b"}},
+		{`cd a && ls && cd .. && ls`, []string{""}},
+		{`cd /x/../y && ls`, []string{"/y"}},
+		{`cd .. && ls`, nil},
+		{`cd ../../x && ls`, nil},
+		{`cd a/b && ls`, nil},
+		{`cd ~/l/../s && ls`, []string{"~/s"}},
+	} {
+		s, err := Parse(tt.src, Bash)
+		if err != nil || len(s.Commands) == 0 {
+			t.Fatalf("%q: %v", tt.src, err)
+		}
+		if c := s.Commands[len(s.Commands)-1]; !reflect.DeepEqual(c.Climbed, tt.want) {
+			t.Errorf("%q: Climbed %q, want %q", tt.src, c.Climbed, tt.want)
 		}
 	}
 }

@@ -686,6 +686,9 @@ func (w *walker) emit(cmd Command, dyn []string, r redirs, st dirState, c ctx) {
 	if len(st.dirs) > 1 {
 		cmd.OtherDirs = slices.Clone(st.dirs[1:])
 	}
+	if len(st.climbed) > 0 {
+		cmd.Climbed = slices.Clone(st.climbed)
+	}
 	if st.why != "" && !st.never {
 		w.unverified("working directory unknown: " + st.why)
 	}
@@ -1205,7 +1208,11 @@ func (w *walker) cd(words []word, st dirState) outcome {
 	}
 	if len(args) == 1 {
 		if dir, ok := homeDir(args[0]); ok {
-			return outcome{dirState{dirs: []string{dir}, never: st.never}, st}
+			next := dirState{dirs: []string{dir}, never: st.never}
+			if climbs("", args[0].text) {
+				next.climbed = []string{dir}
+			}
+			return outcome{next, st}
 		}
 	}
 	var why string
