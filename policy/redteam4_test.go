@@ -180,3 +180,25 @@ func TestRedTeam4CdClimbFallback(t *testing.T) {
 	rtNotSafe(t, set, proj, attacks...)
 	rtSafe(t, set, proj, `cd src && cat c.txt && cd .. && cat a.txt`, `cd link/.. && cat a.txt`, `cd src/../src && cat c.txt`)
 }
+
+// The starting directory as guard is given it may name a link (the
+// agent's $PWD, ~/plink -> the project): bash's `cd ..` goes to the link's
+// parent, the judge took the target's: `cd .. && cat tok.txt` printed
+// ~/tok.txt's token. A script's cds are now joined onto the starting
+// directory and cleaned, as bash's logical cd does.
+func TestRedTeam4LogicalStart(t *testing.T) {
+	set, home, proj := rtLab(t)
+	rtWrite(t, map[string]string{filepath.Join(home, "tok.txt"): "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n"})
+	start := filepath.Join(home, "plink")
+	mustLink(t, proj, start)
+	attacks := []string{`cd .. && cat tok.txt`, `cd ../ && head -1 tok.txt`, `cd .. && cat t*.txt`}
+	if bash, err := exec.LookPath("bash"); err == nil {
+		cmd := exec.Command(bash, "-c", attacks[0])
+		cmd.Dir, cmd.Env = start, []string{"PWD=" + start, "PATH=/usr/bin:/bin"}
+		if out, _ := cmd.Output(); !strings.Contains(string(out), "ghp_") {
+			t.Errorf("bash -c %q in %s did not print the token: the attack changed (%q)", attacks[0], start, out)
+		}
+	}
+	rtNotSafe(t, set, start, attacks...)
+	rtSafe(t, set, start, `cat a.txt`, `cd src && cat c.txt`, `cd .. && ls`)
+}
