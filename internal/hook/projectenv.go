@@ -61,8 +61,60 @@ func CodeVar(name string) bool {
 	return codeVars[name]
 }
 
-// watched: a variable a project must not set for its agent.
-func watched(name string) bool { return GuardVar(name) || CodeVar(name) }
+// watched: a variable a project must not set for its agent, to value.
+func watched(name, value string) bool {
+	return GuardVar(name) || CodeVar(name) && !benignValue(name, value)
+}
+
+// nodeOptionsBenign are the NODE_OPTIONS options that load no code, open no
+// port and write no file: the heap sizes, warnings and TLS choices Node
+// projects commonly set in a .env (--openssl-legacy-provider for old
+// webpack builds). --require, --import, --loader, --inspect, --env-file,
+// --openssl-config and the rest keep the project refused.
+var nodeOptionsBenign = map[string]bool{
+	"max-old-space-size": true, "max-semi-space-size": true, "no-warnings": true, "no-deprecation": true,
+	"trace-warnings": true, "trace-deprecation": true, "enable-source-maps": true, "unhandled-rejections": true,
+	"dns-result-order": true, "openssl-legacy-provider": true, "use-openssl-ca": true, "use-bundled-ca": true,
+	"tls-min-v1.2": true, "tls-min-v1.3": true, "max-http-header-size": true, "preserve-symlinks": true,
+	"no-experimental-fetch": true, "experimental-json-modules": true, "no-addons": true, "frozen-intrinsics": true,
+}
+
+// benignValue reports whether a code variable's value names no code of the
+// project: NODE_OPTIONS of nodeOptionsBenign only; a pager or editor that is
+// a program found on PATH with plain options (less -R, vim, code --wait).
+// Anything else (a path, a shell word, --require ./x.js) is not.
+func benignValue(name, value string) bool {
+	plain := func(s string) bool {
+		for _, c := range s {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("._+=-", c)) {
+				return false
+			}
+		}
+		return s != ""
+	}
+	words := strings.Fields(value)
+	if len(words) == 0 {
+		return name != "SHELL" && name != "CLAUDE_CODE_SHELL" // set empty: no code named (an empty SHELL is no shell)
+	}
+	switch name {
+	case "NODE_OPTIONS":
+		for _, w := range words {
+			opt, val, _ := strings.Cut(strings.TrimPrefix(w, "--"), "=")
+			if !strings.HasPrefix(w, "--") || !nodeOptionsBenign[opt] || !plain(val+"x") {
+				return false
+			}
+		}
+		return true
+	case "PAGER", "GIT_PAGER", "MANPAGER", "SYSTEMD_PAGER", "EDITOR", "VISUAL", "GIT_EDITOR":
+		for i, w := range words {
+			if !plain(w) || i > 0 && w[0] != '-' || i == 0 && w[0] == '-' {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
 
 // ProjectGuardVars returns the variables guard reads (see GuardVar), and
 // those that make the agent's programs run other code (see CodeVar), that
@@ -88,7 +140,7 @@ func ProjectGuardVars(a Agent, project string, getenv func(string) string) []Pro
 	}
 	var out []ProjectVar
 	add := func(file, name, value string) {
-		if watched(name) && (getenv == nil || getenv(name) == value) {
+		if watched(name, value) && (getenv == nil || getenv(name) == value) {
 			out = append(out, ProjectVar{name, value, file})
 		}
 	}
@@ -129,7 +181,7 @@ func ProjectGuardVars(a Agent, project string, getenv func(string) string) []Pro
 			return nil
 		}
 		for _, k := range sortedKeys(cfg.Policy.Set) {
-			if v, ok := cfg.Policy.Set[k].(string); ok && watched(k) {
+			if v, ok := cfg.Policy.Set[k].(string); ok && watched(k, v) {
 				out = append(out, ProjectVar{k, v, file})
 			}
 		}

@@ -60,6 +60,32 @@ func TestProjectGuardVars(t *testing.T) {
 	if got := names(ProjectGuardVars(Gemini, project, getenv)); !got["BASH_ENV"] || !got["NODE_OPTIONS"] || got["PYTHONPATH"] || len(got) != 2 {
 		t.Errorf("Gemini CLI, code variables: %v, want BASH_ENV and NODE_OPTIONS", got)
 	}
+	// A value that names no code of the project is no reason to refuse: Node's
+	// heap size, a pager or an editor found on PATH.
+	write("p/.gemini/.env", "NODE_OPTIONS=--max-old-space-size=4096 --openssl-legacy-provider\nPAGER=less -R\nEDITOR=vim\n"+
+		"GIT_PAGER=./pager.sh\nVISUAL=code --wait\nMANPAGER=sh -c 'col -bx | bat'\n")
+	env["NODE_OPTIONS"], env["PAGER"], env["EDITOR"] = "--max-old-space-size=4096 --openssl-legacy-provider", "less -R", "vim"
+	env["GIT_PAGER"], env["VISUAL"], env["MANPAGER"] = "./pager.sh", "code --wait", "sh -c 'col -bx | bat'"
+	if got := names(ProjectGuardVars(Gemini, project, getenv)); !got["GIT_PAGER"] || !got["MANPAGER"] || len(got) != 2 {
+		t.Errorf("Gemini CLI, benign values: %v, want only GIT_PAGER (a project script) and MANPAGER (a shell word)", got)
+	}
+	for value, benign := range map[string]bool{
+		"--max-old-space-size=8192": true, "--no-warnings --enable-source-maps": true, "--require ./x.js": false,
+		"-r ./x.js": false, "--import=./x.mjs": false, "--inspect=0.0.0.0:9229": false, "--max-old-space-size=4096 --loader ./l.mjs": false,
+		"--env-file=.env.evil": false, "--openssl-config=./o.cnf": false, "--dns-result-order=ipv4first": true,
+	} {
+		if got := benignValue("NODE_OPTIONS", value); got != benign {
+			t.Errorf("NODE_OPTIONS=%q benign %v, want %v", value, got, benign)
+		}
+	}
+	for _, value := range []string{"/p/evil.sh", "less;touch x", "$(x)", "-R", "less ./x"} {
+		if benignValue("PAGER", value) {
+			t.Errorf("PAGER=%q counted benign", value)
+		}
+	}
+	if benignValue("BASH_ENV", "x") || benignValue("LD_PRELOAD", "libx.so") || benignValue("SHELL", "") {
+		t.Error("BASH_ENV, LD_PRELOAD and an empty SHELL have no benign value")
+	}
 	os.Remove(filepath.Join(dir, "p/.gemini/.env"))
 	write("p/.gemini/.env", "GUARD_AUDIT_LOG=/dev/null\n")
 
