@@ -150,9 +150,6 @@ func (g *Gate) checkGit(v *policy.Verdict) {
 				return
 			}
 			why := g.gitDriversSet(globals, dir)
-			if why == "" {
-				why = g.gitFilesRead(globals, dir)
-			}
 			if left := maxSubmodules; why == "" && !slices.Contains(globals, "--bare") {
 				why = g.submoduleDrivers(globals, dir, 0, &left)
 			}
@@ -229,6 +226,9 @@ func (g *Gate) gitDriversSet(globals []string, dir string) string {
 	if g.RunsElsewhere {
 		keys = gitDriversUnpinned
 	}
+	// One question for the drivers and for the files a read opens
+	// (gitFileKeys, gitFilesRead): a git run costs milliseconds.
+	keys = strings.TrimSuffix(keys, ")$") + "|" + strings.TrimPrefix(gitFileKeys, "^(")
 	// git reads config files the repository may make FIFOs: bounded.
 	var errb bytes.Buffer
 	out, _, _, err := g.runGit(dir, append(append([]string{}, globals...), "config", "--show-scope", "--get-regexp", keys), &errb)
@@ -238,8 +238,13 @@ func (g *Gate) gitDriversSet(globals []string, dir string) string {
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
+		var files []string
 		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 			scope, setting, _ := strings.Cut(line, "\t")
+			if key, _, _ := strings.Cut(setting, " "); gitFileKey(key) {
+				files = append(files, line)
+				continue
+			}
 			if key, val, _ := strings.Cut(setting, " "); g.RunsElsewhere && gitBool(val) &&
 				(key == "core.fsmonitor" || strings.HasPrefix(key, "pager.")) {
 				continue // on or off, not a program
@@ -248,7 +253,7 @@ func (g *Gate) gitDriversSet(globals []string, dir string) string {
 				return "the repository's git config names a program that reads run (" + setting + "): guard cannot pin the drivers and filters a .gitattributes selects"
 			}
 		}
-		return ""
+		return g.gitFilesRead(globals, dir, files)
 	case errors.As(err, &ee) && ee.ExitCode() == 1:
 		return ""
 	}

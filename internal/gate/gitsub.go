@@ -125,15 +125,22 @@ func (g *Gate) submoduleDrivers(globals []string, dir string, depth int, left *i
 // diff` print ~/tok.txt as the work tree's side of the diff.
 const gitFileKeys = `^(blame\.ignorerevsfile|fsck\.skiplist|core\.worktree)$`
 
-// gitFilesRead returns why a file that git's config names for a read is
-// one guard would not let a command print, or "".
-func (g *Gate) gitFilesRead(globals []string, dir string) string {
-	out, _, _, err := g.runGit(dir, append(append([]string{}, globals...), "config", "--show-scope", "--get-regexp", gitFileKeys), nil)
-	if err != nil || strings.TrimSpace(out) == "" {
-		return "" // none set (exit 1), or no git: the drivers check speaks for a config git cannot read
+// gitFileKey reports whether key (as git config prints it, lower case)
+// is one of gitFileKeys.
+func gitFileKey(key string) bool {
+	switch key {
+	case "blame.ignorerevsfile", "fsck.skiplist", "core.worktree":
+		return true
 	}
+	return false
+}
+
+// gitFilesRead returns why a file that git's config names for a read is
+// one guard would not let a command print, or "": lines are the
+// gitFileKeys settings of `git config --show-scope --get-regexp`.
+func (g *Gate) gitFilesRead(globals []string, dir string, lines []string) string {
 	top := ""
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+	for _, line := range lines {
 		scope, setting, _ := strings.Cut(line, "\t")
 		key, val, _ := strings.Cut(setting, " ")
 		switch {
