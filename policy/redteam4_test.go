@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"guard/policy"
 )
 
 // The fourth red team of the judge (REDTEAM4.md): one test per class, each
@@ -201,4 +203,34 @@ func TestRedTeam4LogicalStart(t *testing.T) {
 	}
 	rtNotSafe(t, set, start, attacks...)
 	rtSafe(t, set, start, `cat a.txt`, `cd src && cat c.txt`, `cd .. && ls`)
+}
+
+// dash reads [^a] as the set of ^ and a (bash: "not a"), and guard read
+// it as bash does: `sh -c 'cat [^a]uth.json'` was judged as a glob that
+// matches nothing, and dash printed auth.json. In sh such a bracket is
+// unknown now; bash's reading is kept for bash.
+func TestRedTeam4DashCaretBracket(t *testing.T) {
+	set, _, proj := rtLab(t)
+	dir := filepath.Join(proj, "cfg")
+	rtWrite(t, map[string]string{filepath.Join(dir, "auth.json"): `{"token":"x"}`, filepath.Join(dir, "notes.txt"): ""})
+	if dash, err := exec.LookPath("dash"); err == nil {
+		cmd := exec.Command(dash, "-c", "cat [^a]uth.json")
+		cmd.Dir = dir
+		if out, _ := cmd.Output(); !strings.Contains(string(out), "token") {
+			t.Errorf("dash did not read auth.json for [^a]uth.json: the attack changed (%q)", out)
+		}
+	}
+	for _, src := range []string{`cat [^a]uth.json`, `head [^a]*`, `for f in [^a]uth*; do cat "$f"; done`} {
+		v := set.Judge([]string{"sh", "-c", src}, dir)
+		if d := policy.Decide(&v, policy.Suggest, []string{dir}); v.Class == policy.Safe || d.Action == policy.Run {
+			t.Errorf("sh -c %q: %s, %s; want asked", src, v.Class, d.Action)
+		}
+	}
+	for _, src := range []string{`cat [!a]otes.txt`, `cat [n]otes.txt`, `cat "[^a]"uth.json`} {
+		v := set.Judge([]string{"sh", "-c", src}, dir)
+		if v.Class != policy.Safe {
+			t.Errorf("sh -c %q: %s (%s); want safe", src, v.Class, v.Reason)
+		}
+	}
+	rtSafe(t, set, dir, `cat [^a]otes.txt`)
 }

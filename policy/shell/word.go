@@ -332,6 +332,11 @@ func (b *wordBuilder) finish(d Dialect) word {
 	if glob {
 		dyn = appendUnique(dyn, "glob "+short(s))
 	}
+	if glob && d == POSIX && caretBracket(whole) {
+		// dash reads [^a] as the set of ^ and a, bash (also as sh) as
+		// "not a": `sh -c 'cat [^a]uth.json'` read auth.json in dash.
+		dyn = appendUnique(dyn, "bracket [^ in a glob, which sh implementations read differently")
+	}
 	if tilde {
 		dyn = appendUnique(dyn, "tilde "+short(s))
 	}
@@ -342,6 +347,16 @@ func (b *wordBuilder) finish(d Dialect) word {
 		dyn = appendUnique(dyn, "zsh =command expansion "+short(s))
 	}
 	return word{text: s, dyn: dyn, split: b.split, braces: braces}
+}
+
+// caretBracket reports whether w has an active [ followed by an active ^.
+func caretBracket(w span) bool {
+	for i := 0; i+1 < len(w.text); i++ {
+		if w.active[i] && w.text[i] == '[' && w.active[i+1] && w.text[i+1] == '^' {
+			return true
+		}
+	}
+	return false
 }
 
 // braceExpansion reports whether the active '{' at i may start a brace
