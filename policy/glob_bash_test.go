@@ -39,6 +39,9 @@ func TestShellGlobMatchesBash(t *testing.T) {
 			if strings.HasPrefix(b, ".") && !strings.HasPrefix(p, ".") {
 				continue
 			}
+			if strings.HasSuffix(m, "/.") || strings.HasSuffix(m, "/..") {
+				continue // taken as matches on purpose (dash, bash before 5.2); bash 5.2 skips them
+			}
 			names = append(names, b)
 		}
 		if len(names) == 0 {

@@ -48,7 +48,8 @@ func resetGlobBudget() {
 }
 
 // boundedGlob is filepath.Glob (same pattern syntax, same matches, in the
-// same order) within the judgement's budget.
+// same order) within the judgement's budget, but for . and .., which a
+// pattern starting with a dot matches too (as in dash and older bash).
 func boundedGlob(pattern string) ([]string, error) {
 	if a, ok := globMemo.Load(pattern); ok {
 		ans := a.(globAnswer)
@@ -130,6 +131,12 @@ func globIn(dir, pattern string, out []string) ([]string, error) {
 		if err != nil || len(batch) == 0 {
 			break
 		}
+	}
+	if strings.HasPrefix(pattern, ".") {
+		// dash, and bash before 5.2 (macOS's 3.2), match . and .. with a
+		// pattern that starts with a dot: `sh -c 'grep -r x .*'` read the
+		// parent directory. The judge takes them as matches too.
+		names = append(names, ".", "..")
 	}
 	sort.Strings(names)
 	for _, n := range names {

@@ -26,6 +26,10 @@ func TestBoundedGlobIsGlob(t *testing.T) {
 		resetGlobBudget()
 		p := filepath.Join(root, pat)
 		want, werr := filepath.Glob(p)
+		if pat == "a/.*" {
+			// . and .., as dash matches them (filepath.Glob does not).
+			want = append([]string{filepath.Join(root, "a") + "/.", filepath.Join(root, "a") + "/.."}, want...)
+		}
 		got, gerr := boundedGlob(p)
 		if (werr == nil) != (gerr == nil) || !slices.Equal(got, want) {
 			t.Errorf("%s: boundedGlob = %q, %v; filepath.Glob = %q, %v", pat, got, gerr, want, werr)

@@ -234,3 +234,38 @@ func TestRedTeam4DashCaretBracket(t *testing.T) {
 	}
 	rtSafe(t, set, dir, `cat [^a]otes.txt`)
 }
+
+// A recursive reader's tree given as a glob was walked under its literal
+// name (none): `grep -r aws_secret ~/.a*` read ~/.aws/credentials, and a
+// dash-style `.*` names the parent directory too (`sh -c 'cat .*/tok.txt'`).
+// The glob's matches are walked now, . and .. among them for a pattern
+// that starts with a dot.
+func TestRedTeam4RecursiveGlobRoots(t *testing.T) {
+	set, home, proj := rtLab(t)
+	rtWrite(t, map[string]string{filepath.Join(home, "tok.txt"): "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n"})
+	attacks := []string{"grep -r aws_secret " + home + "/.a*", "grep -R aws_secret " + home + "/.aw?", "rg -uu aws " + home + "/.[a]ws",
+		"cd " + home + " && grep -r aws_secret .a*", "grep -rl aws_secret " + home + "/.a*"}
+	if bash, err := exec.LookPath("bash"); err == nil {
+		out, _ := exec.Command(bash, "-c", attacks[0]).Output()
+		if !strings.Contains(string(out), "aws_secret_access_key=abc") {
+			t.Errorf("bash -c %q did not print the key: the attack changed (%q)", attacks[0], out)
+		}
+	}
+	rtNotSafe(t, set, proj, attacks...)
+	sub := filepath.Join(home, "proj2")
+	rtWrite(t, map[string]string{filepath.Join(sub, ".keep"): "", filepath.Join(sub, "a.txt"): ""})
+	if dash, err := exec.LookPath("dash"); err == nil {
+		cmd := exec.Command(dash, "-c", "cat .*/tok.txt")
+		cmd.Dir = sub
+		if out, _ := cmd.Output(); !strings.Contains(string(out), "ghp_") {
+			t.Errorf("dash did not read ../tok.txt through .*: the attack changed (%q)", out)
+		}
+	}
+	for _, src := range []string{`cat .*/tok.txt`, `grep -r ghp_ .*`, `head .*/tok*`} {
+		v := set.Judge([]string{"sh", "-c", src}, sub)
+		if d := policy.Decide(&v, policy.Suggest, []string{sub}); v.Class == policy.Safe || d.Action == policy.Run {
+			t.Errorf("sh -c %q: %s, %s; want asked", src, v.Class, d.Action)
+		}
+	}
+	rtSafe(t, set, proj, `grep -rn hello s*`, `grep -r hello *.txt`, `ls -la .*`)
+}

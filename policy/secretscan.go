@@ -883,7 +883,22 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 	default:
 		return ""
 	}
+	var trees []string // roots, globs expanded: `grep -r KEY ~/.a*` reads ~/.aws
 	for _, root := range roots {
+		if !strings.ContainsAny(root, "*?[") {
+			trees = append(trees, root)
+			continue
+		}
+		matches, ok := shellGlob(globAbsolute(homeWord(root), cwd))
+		if !ok {
+			return prog + " reads the trees " + root + " names, a glob guard cannot expand (too many files, or not as the shell does)"
+		}
+		if len(matches) == 0 {
+			trees = append(trees, root) // passed as written
+		}
+		trees = append(trees, matches...) // (a dot file too: more than the shell names, never less)
+	}
+	for _, root := range trees {
 		dir := absolute(homeWord(root), cwd)
 		found, complete := secretFiles(dir, hidden)
 		for _, f := range found {
