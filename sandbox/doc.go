@@ -44,9 +44,11 @@
 //  2. As root, the capabilities: SECBIT_NOROOT (locked) ends root's special case
 //     at execve, and only what building and testing software needs crosses it,
 //     as ambient capabilities (CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH,
-//     CAP_FOWNER, CAP_FSETID, CAP_KILL, CAP_SETUID, CAP_SETGID,
+//     CAP_FOWNER, CAP_KILL, CAP_SETUID, CAP_SETGID,
 //     CAP_NET_BIND_SERVICE, CAP_AUDIT_WRITE; not CAP_NET_RAW, even with
-//     AllowNetwork, nor CAP_LEASE); the permitted set shrinks to them. No CAP_SYS_ADMIN,
+//     AllowNetwork, nor CAP_LEASE, nor CAP_FSETID: with it, a set-user-ID
+//     program already in a root kept its bit when root wrote a shell into
+//     it); the permitted set shrinks to them. No CAP_SYS_ADMIN,
 //     CAP_SYS_BOOT, CAP_SYS_MODULE, CAP_SYS_RAWIO, CAP_SYS_TIME, CAP_SYS_PTRACE,
 //     CAP_NET_ADMIN, CAP_NET_RAW, CAP_LEASE, CAP_MKNOD, CAP_SYS_NICE, CAP_SETPCAP... and with no_new_privs a program
 //     with file capabilities gets no more than the permitted set. The inheritable
@@ -187,13 +189,21 @@
 // own that refuses set-id modes alone (a root agent planting a set-user-ID
 // shell in the project for a user to run later), with openat2 and io_uring
 // answering ENOSYS and open_by_handle_at, bpf and perf_event_open refused
-// (root keeps CAP_SYS_ADMIN, which loaded tracing programs that write other
+// (with CAP_SYS_ADMIN or CAP_BPF they loaded tracing programs that write other
 // processes' memory); root drops CAP_SETFCAP (a file capability is the same
-// plant), CAP_MKNOD, CAP_NET_RAW, CAP_LEASE and what no build needs from the
+// plant), CAP_FSETID (an overwritten set-id program keeps its bit), CAP_MKNOD,
+// CAP_NET_RAW, CAP_LEASE, CAP_SYS_ADMIN and what no build needs from the
 // bounding set (filesOnlyDropped; it needs CAP_SETPCAP, else the profile is
-// not enforced) and keeps the rest, CAP_SYS_ADMIN included, but Landlock
-// refuses it every mount: a guard shim run inside finds the enclosing
-// read-only mounts (sandboxedMounts) before it tries to make its own.
+// not enforced) and keeps the rest (file ownership, DAC overrides, setuid,
+// kill, CAP_NET_ADMIN...). CAP_SYS_ADMIN goes because Landlock refuses
+// mount(2) and move_mount(2) but not mount_setattr(2), open_tree(2) or
+// open_tree_attr(2): with them root made the read-only mounts, or a
+// detached copy of them, writable again, and chmod reached /etc/shadow. A
+// guard shim run inside finds the enclosing read-only mounts
+// (sandboxedMounts) and makes none of its own. Files-only confines the
+// program's own writes: a service it asks to write for it (D-Bus's
+// systemd-run, a Docker socket, a loopback server) is outside its reach,
+// as are signals and the rest of full-auto's profile.
 //
 // # Decisions
 //

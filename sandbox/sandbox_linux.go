@@ -331,7 +331,7 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	case containsRoot(c.roots):
 		c.mountsWhy = "/ is a writable root"
 	case c.root && sandboxedMounts():
-		// Before CAP_SYS_ADMIN: a files-only sandbox keeps root's capabilities,
+		// Before CAP_SYS_ADMIN: a files-only sandbox keeps most of root's capabilities,
 		// but Landlock refuses its programs every mount.
 		c.inherited = true
 		c.mountsWhy = "inside the read-only mounts of an enclosing guard sandbox"

@@ -260,9 +260,10 @@ func setIDRules() []seccompRule {
 // otherwise as free as it was.
 func filesOnlyRules() []seccompRule {
 	rules := setIDRules()
-	// bpf and perf_event_open: root keeps CAP_SYS_ADMIN here, which loads
-	// tracing programs (bpf_probe_write_user writes another process's
-	// memory) and opens kernel-wide perf events, beyond Landlock's sight.
+	// bpf and perf_event_open, besides root's dropped CAP_SYS_ADMIN, CAP_BPF
+	// and CAP_PERFMON: those load tracing programs (bpf_probe_write_user
+	// writes another process's memory) and open kernel-wide perf events,
+	// beyond Landlock's sight.
 	for _, name := range []string{"open_by_handle_at", "bpf", "perf_event_open"} {
 		rules = append(rules, seccompRule{syscall: name, errno: unix.EPERM})
 	}

@@ -1,0 +1,218 @@
+package sandbox
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// The fourth red-team pass on the sandbox (REDTEAM-SBX4.md): ways out found
+// after the first three, each tried without the sandbox first.
+
+// sysOpenTreeAttr is open_tree_attr(2) (Linux 6.15), newer than the
+// libseccomp that compiles the filters: the same number on every
+// architecture, as every syscall from 424 on.
+const sysOpenTreeAttr = 467
+
+func init() {
+	for name, f := range map[string]func(a []string) error{
+		// Clear the read-only flag of the mount that holds a[0], then chmod it.
+		"remount-rw-chmod": func(a []string) error {
+			mp, err := mountPointOf(a[0])
+			if err != nil {
+				return err
+			}
+			attr := unix.MountAttr{Attr_clr: unix.MOUNT_ATTR_RDONLY}
+			if err := unix.MountSetattr(unix.AT_FDCWD, mp, 0, &attr); err != nil {
+				return err
+			}
+			return unix.Chmod(a[0], 0o600)
+		},
+		// A detached copy of that mount, made writable, and chmod through it.
+		"clone-rw-chmod": func(a []string) error {
+			mp, err := mountPointOf(a[0])
+			if err != nil {
+				return err
+			}
+			fd, err := unix.OpenTree(unix.AT_FDCWD, mp, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC)
+			if err != nil {
+				return err
+			}
+			defer unix.Close(fd)
+			attr := unix.MountAttr{Attr_clr: unix.MOUNT_ATTR_RDONLY}
+			if err := unix.MountSetattr(fd, "", unix.AT_EMPTY_PATH, &attr); err != nil {
+				return err
+			}
+			return unix.Fchmodat(fd, relativeTo(mp, a[0]), 0o600, 0)
+		},
+		// The same in one call: open_tree_attr clones and clears read-only.
+		"clone-attr-rw-chmod": func(a []string) error {
+			mp, err := mountPointOf(a[0])
+			if err != nil {
+				return err
+			}
+			p, err := unix.BytePtrFromString(mp)
+			if err != nil {
+				return err
+			}
+			attr := unix.MountAttr{Attr_clr: unix.MOUNT_ATTR_RDONLY}
+			r, _, e := unix.Syscall6(sysOpenTreeAttr, atFDCWD, uintptr(unsafe.Pointer(p)),
+				unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr), 0)
+			if e != 0 {
+				return e
+			}
+			defer unix.Close(int(r))
+			return unix.Fchmodat(int(r), relativeTo(mp, a[0]), 0o600, 0)
+		},
+		// Overwrite a program in place (open O_TRUNC, write): the kernel
+		// clears its set-id bits unless the writer has CAP_FSETID.
+		"overwrite": func(a []string) error {
+			b, err := os.ReadFile(a[1])
+			if err != nil {
+				return err
+			}
+			fd, err := unix.Open(a[0], unix.O_WRONLY|unix.O_TRUNC|unix.O_CLOEXEC, 0)
+			if err != nil {
+				return err
+			}
+			_, err = unix.Write(fd, b)
+			unix.Close(fd)
+			if err != nil {
+				return err
+			}
+			return stillSetID(a[0])
+		},
+		// The same with cp(1), which opens the existing file O_TRUNC.
+		"cp-over": func(a []string) error {
+			if out, err := exec.Command("cp", a[1], a[0]).CombinedOutput(); err != nil {
+				return fmt.Errorf("cp: %v: %s", err, out)
+			}
+			return stillSetID(a[0])
+		},
+	} {
+		attacks[name] = f
+	}
+}
+
+// stillSetID fails (EPERM) when the kernel cleared path's set-id bits.
+func stillSetID(path string) error {
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		return err
+	}
+	if st.Mode&(unix.S_ISUID|unix.S_ISGID) == 0 {
+		return fmt.Errorf("the set-id bits were cleared: %w", unix.EPERM)
+	}
+	return nil
+}
+
+// mountPointOf is the mount point that holds path, from /proc/self/mountinfo.
+func mountPointOf(path string) (string, error) {
+	f, err := os.Open("/proc/self/mountinfo")
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	best := "/"
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		fields := strings.Fields(s.Text())
+		if len(fields) < 5 {
+			continue
+		}
+		mp := unescapeMountinfo(fields[4])
+		if (path == mp || strings.HasPrefix(path, strings.TrimSuffix(mp, "/")+"/")) && len(mp) > len(best) {
+			best = mp
+		}
+	}
+	return best, s.Err()
+}
+
+func unescapeMountinfo(s string) string {
+	r := strings.NewReplacer(`\040`, " ", `\011`, "\t", `\012`, "\n", `\134`, `\`)
+	return r.Replace(s)
+}
+
+func relativeTo(mp, path string) string {
+	rel, err := filepath.Rel(mp, path)
+	if err != nil {
+		return path
+	}
+	return rel
+}
+
+// TestAttackMountFlags: root's read-only mounts are what stop chmod, chown
+// and the like outside the roots (Landlock does not check metadata), so a
+// program must not make them writable again: mount_setattr on the mount, a
+// writable detached copy by open_tree and mount_setattr, or open_tree_attr
+// in one call. The files-only profile (auto-edit's confined runs) keeps
+// CAP_SYS_ADMIN, and Landlock refuses mount(2) and move_mount(2) but not
+// these: its seccomp program refuses them.
+func TestAttackMountFlags(t *testing.T) {
+	requireRoot(t, "the read-only mounts and CAP_SYS_ADMIN are root's")
+	changed := func(f *fixture) bool {
+		var st unix.Stat_t
+		return unix.Stat(f.file, &st) == nil && st.Mode&0o777 != 0o644
+	}
+	file := func(_ *testing.T, f *fixture) []string { return []string{f.file} }
+	filesOnly := func(p *Profile) { p.FilesOnly = true }
+	var cases []attackCase
+	for _, a := range []struct{ attack, name string }{
+		{"remount-rw-chmod", "mount_setattr clears read-only, then chmod outside"},
+		{"clone-rw-chmod", "a writable detached copy (open_tree, mount_setattr), chmod through it"},
+		{"clone-attr-rw-chmod", "open_tree_attr clones writable, chmod through it"},
+	} {
+		cases = append(cases,
+			attackCase{name: "full-auto: " + a.name, attack: a.attack, args: file, effect: changed, want: denied},
+			attackCase{name: "files-only: " + a.name, attack: a.attack, args: file, effect: changed, want: eperm,
+				profile: filesOnly})
+	}
+	runAttackCases(t, cases)
+}
+
+// TestAttackSetIDOverwrite: writing into a set-user-ID program clears the bit,
+// unless the writer has CAP_FSETID; root kept it, so a set-id program already
+// in a root (/tmp is one) became whatever root wrote there, still set-id.
+func TestAttackSetIDOverwrite(t *testing.T) {
+	requireRoot(t, "CAP_FSETID is root's")
+	var planted string
+	setuid := func(t *testing.T, f *fixture) string {
+		planted = filepath.Join(f.root, "helper")
+		b, err := os.ReadFile("/bin/true")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(planted, b, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := unix.Chmod(planted, 0o4755); err != nil {
+			t.Fatal(err)
+		}
+		return planted
+	}
+	setID := func(*fixture) bool {
+		var st unix.Stat_t
+		return unix.Stat(planted, &st) == nil && st.Mode&unix.S_ISUID != 0 && st.Size != 0 &&
+			readString(planted) != readString("/bin/true")
+	}
+	overwrite := func(t *testing.T, f *fixture) []string { return []string{setuid(t, f), "/bin/sh"} }
+	var cases []attackCase
+	for _, p := range []struct {
+		name    string
+		profile func(*Profile)
+	}{{"full-auto", nil}, {"files-only", func(p *Profile) { p.FilesOnly = true }}} {
+		cases = append(cases,
+			attackCase{name: p.name + ": write a shell into a set-user-ID program in the root", attack: "overwrite",
+				args: overwrite, effect: setID, profile: p.profile, want: eperm},
+			attackCase{name: p.name + ": cp a shell over a set-user-ID program in the root", attack: "cp-over",
+				args: overwrite, effect: setID, profile: p.profile, want: eperm})
+	}
+	runAttackCasesAs(t, nil, cases)
+}
