@@ -210,7 +210,11 @@
 // Processes next door: Landlock scopes signals and refuses ptrace and /proc/PID
 // access to processes outside (step 4); seccomp takes the calls that name another
 // process by pid (step 6); root's private IPC namespace and devpts instance hide
-// their System V objects and terminals. An ordinary user has neither namespace:
+// their System V objects and terminals. An ordinary user's child in a user
+// namespace (protected paths or secrets in the roots: any git repository) gets
+// both too: an IPC namespace and a devpts instance of its own on /dev/pts,
+// with a Landlock rule of its own (the rule on the host's /dev/pts does not
+// reach beneath a mount made over it). Without the child there is neither:
 // System V IPC is refused outright (PostgreSQL's initdb, fakeroot's default
 // mode and X11's MIT-SHM need it: run them as root, or outside full-auto), and
 // the user's own other terminals stay readable (below).
@@ -257,7 +261,9 @@
 //     stays confined (every layer is inherited and cannot be lifted), so it can
 //     do no more than the command could, only later. A pid namespace would end
 //     it with the command, but needs a process of guard's left as its parent.
-//   - An ordinary user's own other terminals (/dev/pts/N): reading what is typed
+//   - An ordinary user's own other terminals (/dev/pts/N) when no child in a
+//     user namespace runs the program (nothing protected in the roots, or user
+//     namespaces forbidden with BestEffort): reading what is typed
 //     there and TIOCSWINSZ. Without a mount namespace there is no devpts of its
 //     own, and Landlock grants reading beneath / as one rule; it also checks a
 //     pty opened through TIOCGPTPEER against /dev/pts, so carving the others out

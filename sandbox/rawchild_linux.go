@@ -223,6 +223,20 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		b.op("mount tmpfs over "+x, unix.SYS_MOUNT, [6]uintptr{b.cstr("tmpfs"), b.cstr(x), b.cstr("tmpfs"),
 			unix.MS_RDONLY | unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC, b.cstr("size=4k,nr_inodes=2,mode=0500")})
 	}
+	// Other terminals out of reach, as root's privateDev does: a devpts
+	// instance of the child's own on /dev/pts (a user namespace may mount
+	// one). /dev/ptmx makes new pseudo-terminals in it (the kernel looks for
+	// the devpts at pts beside it); the inherited terminal stays reachable by
+	// its descriptors and /dev/tty. Landlock's rule on the host's /dev/pts
+	// does not cover it (a path walk skips the mount point it hides): the
+	// new instance gets a rule of its own below, as /dev/shm does.
+	var st unix.Statfs_t
+	devpts := !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev") }) &&
+		unix.Statfs("/dev/pts", &st) == nil && st.Type == unix.DEVPTS_SUPER_MAGIC
+	if devpts {
+		b.op("mount devpts /dev/pts", unix.SYS_MOUNT, [6]uintptr{b.cstr("devpts"), b.cstr("/dev/pts"), b.cstr("devpts"),
+			unix.MS_NOSUID | unix.MS_NOEXEC, b.cstr("newinstance,ptmxmode=0666,mode=0620")})
+	}
 	if cwd, err := unix.Getwd(); err == nil {
 		b.op("chdir "+cwd, unix.SYS_CHDIR, [6]uintptr{b.cstr(cwd)})
 	}
@@ -238,6 +252,12 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		pb := &unix.LandlockPathBeneathAttr{Allowed_access: shmRights}
 		add := b.op("landlock_add_rule /dev/shm", unix.SYS_LANDLOCK_ADD_RULE, [6]uintptr{uintptr(ruleset), unix.LANDLOCK_RULE_PATH_BENEATH, b.ptr(unsafe.Pointer(pb), pb)})
 		b.c.ops[add].store, b.c.ops[add].storeOp, b.c.ops[add].optional = &pb.Parent_fd, int32(shm), true
+		if devpts {
+			pts := b.op("open /dev/pts", unix.SYS_OPENAT, [6]uintptr{atCWD, b.cstr("/dev/pts"), unix.O_PATH | unix.O_CLOEXEC})
+			pb := &unix.LandlockPathBeneathAttr{Allowed_access: llDevice & landlockHandledFS(c.abi)}
+			add := b.op("landlock_add_rule /dev/pts", unix.SYS_LANDLOCK_ADD_RULE, [6]uintptr{uintptr(ruleset), unix.LANDLOCK_RULE_PATH_BENEATH, b.ptr(unsafe.Pointer(pb), pb)})
+			b.c.ops[add].store, b.c.ops[add].storeOp = &pb.Parent_fd, int32(pts)
+		}
 		b.op("landlock_restrict_self", unix.SYS_LANDLOCK_RESTRICT_SELF, [6]uintptr{uintptr(ruleset)})
 	}
 	if c.seccomp {

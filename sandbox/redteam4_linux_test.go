@@ -7,10 +7,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"guard/sandbox/sandboxtest"
 )
 
 // The fourth red-team pass on the sandbox (REDTEAM-SBX4.md): ways out found
@@ -215,4 +218,89 @@ func TestAttackSetIDOverwrite(t *testing.T) {
 				args: overwrite, effect: setID, profile: p.profile, want: eperm})
 	}
 	runAttackCasesAs(t, nil, cases)
+}
+
+// TestAttackTerminalsUnprivileged: an ordinary user's other terminals
+// (/dev/pts/N of the same user: what is typed there, TIOCSWINSZ) are out of
+// reach when the child in a user namespace runs the program (protected paths
+// or secrets in the roots, as in any git repository): it mounts a devpts
+// instance of its own. New pseudo-terminals work inside (script, python's
+// pty), and so does the inherited one. Without the child, the limit stays
+// (TestLimitUnprivilegedTerminals).
+func TestAttackTerminalsUnprivileged(t *testing.T) {
+	requireSandbox(t)
+	requireRoot(t, "switching to an ordinary user needs root")
+	cred := &syscall.Credential{Uid: 65534, Gid: 65534}
+	base := t.TempDir()
+	exe := shareWith(t, base, cred)
+	profile := func(f *fixture) *Profile {
+		// A protected path in the root: the child in a user namespace.
+		hooks := filepath.Join(f.root, "hooks")
+		if err := os.Mkdir(hooks, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		os.Chown(hooks, int(cred.Uid), int(cred.Gid))
+		return &Profile{WritableRoots: []string{f.root}, ReadOnly: []string{hooks}}
+	}
+	terminal := func(t *testing.T) (*os.File, string) {
+		m, slave, err := openPTY()
+		if err != nil {
+			sandboxtest.Skipf(t, "no pseudo-terminal: %v", err)
+		}
+		t.Cleanup(func() { m.Close(); slave.Close() })
+		if err := os.Chown(slave.Name(), int(cred.Uid), int(cred.Gid)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Write([]byte("typed secret\n")); err != nil {
+			t.Fatal(err)
+		}
+		return m, slave.Name()
+	}
+	for _, attack := range []string{"pts-read", "pts-winsize"} {
+		t.Run(attack, func(t *testing.T) {
+			f := newFixture(t, base)
+			chownFixture(t, f, cred)
+			m, name := terminal(t)
+			o := child{attack: &attackSpec{Name: attack, Args: []string{name}}, exe: exe, cred: cred}.run(t)
+			if !o.ok {
+				sandboxtest.Skipf(t, "%s does not work without the sandbox either (%s)", attack, o)
+			}
+			if ws, _ := unix.IoctlGetWinsize(int(m.Fd()), unix.TIOCGWINSZ); ws != nil && ws.Row == 7 {
+				unix.IoctlSetWinsize(int(m.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: 24, Col: 80})
+			}
+			if attack == "pts-read" {
+				m.Write([]byte("typed secret\n"))
+			}
+			o = child{attack: &attackSpec{Name: attack, Args: []string{name}}, profile: profile(f), exe: exe, cred: cred}.run(t)
+			if o.ok {
+				t.Fatalf("%s of another terminal of the user inside the sandbox succeeded", attack)
+			}
+			if o.errno != unix.ENOENT {
+				t.Fatalf("%s inside: %s, want ENOENT (not in the private devpts)", attack, o)
+			}
+			if ws, _ := unix.IoctlGetWinsize(int(m.Fd()), unix.TIOCGWINSZ); ws != nil && ws.Row == 7 {
+				t.Fatal("the other terminal was resized from inside")
+			}
+		})
+	}
+	t.Run("ptys inside", func(t *testing.T) {
+		if _, err := exec.LookPath("script"); err != nil {
+			sandboxtest.Skip(t, "script (util-linux) not on PATH")
+		}
+		f := newFixture(t, base)
+		chownFixture(t, f, cred)
+		_, name := terminal(t)
+		stdin, err := os.OpenFile(name, os.O_RDWR|unix.O_NOCTTY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer stdin.Close()
+		// The inherited terminal answers; script makes a new one in the
+		// private instance.
+		sh := `stty size <&0 && script -qec 'tty && echo pty-ok' /dev/null`
+		o := child{profile: profile(f), path: "/bin/sh", argv: []string{"sh", "-c", sh}, stdin: stdin, exe: exe, cred: cred}.run(t)
+		if !o.ok || !strings.Contains(o.stdout, "/dev/pts/0") || !strings.Contains(o.stdout, "pty-ok") {
+			t.Errorf("ptys as nobody inside: %s\nstdout: %s\nstderr: %s", o, o.stdout, o.stderr)
+		}
+	})
 }
