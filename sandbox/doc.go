@@ -270,7 +270,10 @@
 //     would break every pty made inside.
 //   - Reading anything not on the secret list. A secret is what exists at start:
 //     one created during the run, or one deeper in a root than protect.ScanDepth
-//     (or past protect.ScanDirs directories), is readable; so is a secret reached
+//     (or past protect.ScanDirs directories) that no earlier scan found, is
+//     readable (ProtectCached remembers, per scanned root, what a scan found
+//     and hides it while it is there: directories a program makes cannot push
+//     a known secret out of the next command's budget, found_linux.go); so is a secret reached
 //     through a hard link made before the run, or a bind mount elsewhere. A
 //     name that matches at any depth (.env, *.pem) is looked for in the
 //     roots only: another project's .env outside them (~/code/other/.env,

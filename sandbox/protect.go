@@ -27,21 +27,11 @@ func Protect(p *Profile, l *protect.List, home string) {
 func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) {
 	// Not os.TempDir(): $TMPDIR is the caller's to set, and TMPDIR=$PWD made
 	// the project a "temporary directory", never scanned (its .env readable).
-	tmp := []string{"/", "/tmp", "/var/tmp", "/dev/shm"}
-	var scan []string
 	roots := make([]string, len(p.WritableRoots))
 	for i, r := range p.WritableRoots {
-		r = filepath.Clean(r)
-		roots[i] = r
-		skip := false
-		for _, t := range tmp {
-			skip = skip || r == t
-		}
-		if !skip {
-			scan = append(scan, r)
-		}
+		roots[i] = filepath.Clean(r)
 	}
-	prot, sec := l.ResolveWatched(p.WritableRoots, scan, home, w)
+	prot, sec := l.ResolveWatched(p.WritableRoots, scannedRoots(p.WritableRoots), home, w)
 	p.ReadOnly, p.Unreadable = nil, nil
 	for _, f := range prot {
 		p.ReadOnly = append(p.ReadOnly, f.Path)
@@ -91,6 +81,19 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 
 // listNames reports whether an entry of l is anchored below dir: the list
 // was given that home's credentials already.
+// scannedRoots are the roots Resolve scans for names at any depth: all but
+// the temporary directories (and /).
+func scannedRoots(roots []string) []string {
+	var scan []string
+	for _, r := range roots {
+		r = filepath.Clean(r)
+		if !slices.Contains([]string{"/", "/tmp", "/var/tmp", "/dev/shm"}, r) {
+			scan = append(scan, r)
+		}
+	}
+	return scan
+}
+
 func listNames(l *protect.List, dir string) bool {
 	for _, e := range l.Entries {
 		if len(e.Pattern) > len(dir) && e.Pattern[len(dir)] == '/' && e.Pattern[:len(dir)] == dir && e.Kind == protect.Secret {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"guard/policy/protect"
 	"guard/sandbox/sandboxtest"
 )
 
@@ -303,4 +305,84 @@ func TestAttackTerminalsUnprivileged(t *testing.T) {
 			t.Errorf("ptys as nobody inside: %s\nstdout: %s\nstderr: %s", o, o.stdout, o.stderr)
 		}
 	})
+}
+
+// TestAttackScanBudget: the scan of a root for secrets is bounded
+// (protect.ScanDirs directories), and a program can spend the budget for the
+// commands after it: directories it makes at the top of the root push a
+// secret, hidden from it, out of the next command's scan. What a scan found
+// is remembered (found_linux.go): the next command's profile hides it all the
+// same. As root and as nobody.
+func TestAttackScanBudget(t *testing.T) {
+	requireSandbox(t)
+	for _, cred := range []*syscall.Credential{nil, {Uid: 65534, Gid: 65534}} {
+		name := "root"
+		if cred != nil {
+			name = "nobody"
+		}
+		t.Run(name, func(t *testing.T) {
+			if cred != nil || os.Geteuid() == 0 {
+				requireRoot(t, "switching to an ordinary user needs root")
+			}
+			base := t.TempDir()
+			exe := ""
+			if cred != nil {
+				exe = shareWith(t, base, cred)
+			}
+			f := newFixture(t, base)
+			secret := filepath.Join(f.root, "services", "api", ".env")
+			if err := os.MkdirAll(filepath.Dir(secret), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(secret, []byte("API_SECRET=s3cr3t\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			chownFixture(t, f, cred)
+			home, cache := filepath.Join(base, "home"), filepath.Join(base, "cache")
+			for _, d := range []string{home, cache} {
+				if err := os.Mkdir(d, 0o700); err != nil {
+					t.Fatal(err)
+				}
+			}
+			first := Profile{WritableRoots: []string{f.root}}
+			ProtectCached(&first, protect.Default(), home, cache)
+			if !slices.Contains(first.Unreadable, secret) {
+				t.Fatalf("the first scan did not find %s: %v", secret, first.Unreadable)
+			}
+			// What the first command does: directories at the top of the root.
+			for i := 0; i < 2*protect.ScanDirs; i++ {
+				if err := os.Mkdir(filepath.Join(f.root, fmt.Sprintf("a%02d", i)), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			chownFixture(t, f, cred)
+			read := func(p Profile) outcome {
+				return child{profile: &p, path: "/bin/cat", argv: []string{"cat", secret}, exe: exe, cred: cred}.run(t)
+			}
+			// Without the memory: the next scan misses it, and cat prints it.
+			var fresh Profile
+			fresh.WritableRoots = []string{f.root}
+			Protect(&fresh, protect.Default(), home)
+			if slices.Contains(fresh.Unreadable, secret) {
+				sandboxtest.Skipf(t, "the directories did not push %s out of the scan here (listing order)", secret)
+			}
+			if o := read(fresh); !strings.Contains(o.stdout, "s3cr3t") {
+				t.Fatalf("without the memory the secret was not read (%s): the test proves nothing\n%s", o, o.stderr)
+			}
+			next := Profile{WritableRoots: []string{f.root}}
+			ProtectCached(&next, protect.Default(), home, cache)
+			if o := read(next); strings.Contains(o.stdout, "s3cr3t") {
+				t.Fatalf("the next command read the secret the first scan found: %q", o.stdout)
+			}
+			// Removed, it is forgotten: nothing to hide.
+			if err := os.Remove(secret); err != nil {
+				t.Fatal(err)
+			}
+			last := Profile{WritableRoots: []string{f.root}}
+			ProtectCached(&last, protect.Default(), home, cache)
+			if slices.Contains(last.Unreadable, secret) {
+				t.Errorf("a removed secret is still listed: %v", last.Unreadable)
+			}
+		})
+	}
 }
