@@ -37,7 +37,10 @@
 //     point cannot be renamed or removed (EBUSY), so `mv .git .git2 && mkdir
 //     .git` cannot swap in a new git directory (pins_linux.go),
 //     the secret files (Profile.Unreadable) get /dev/null mounted over them
-//     (they read as empty), a secret directory an empty read-only tmpfs (a
+//     (they read as empty; the directories above one in a root are pinned
+//     too, so that `mv services x/1/.../9/` cannot carry services/api/.env
+//     deeper than the next command's scan), a secret directory an empty
+//     read-only tmpfs (a
 //     secret behind a symbolic link is hidden where the link leads), and, as root, /proc is a fresh procfs with hidepid=invisible, where
 //     a process outside the sandbox is not there (Landlock refuses ptrace access
 //     to it, which is what hidepid asks): no /proc/PID/cmdline of other processes.

@@ -386,3 +386,58 @@ func TestAttackScanBudget(t *testing.T) {
 		})
 	}
 }
+
+// TestAttackMoveSecret: rename(2) of a directory above a mount point is
+// allowed, and the mount moves along: `mv services x/1/.../9/` took
+// services/api/.env, hidden where it was, deeper than the next command's scan
+// (protect.ScanDepth), which printed it. The directories above a secret in a
+// root are pinned like those above a protected path. As root and as nobody.
+func TestAttackMoveSecret(t *testing.T) {
+	requireSandbox(t)
+	for _, cred := range []*syscall.Credential{nil, {Uid: 65534, Gid: 65534}} {
+		name := "root"
+		if cred != nil {
+			name = "nobody"
+		}
+		t.Run(name, func(t *testing.T) {
+			if cred != nil || os.Geteuid() == 0 {
+				requireRoot(t, "switching to an ordinary user needs root")
+			}
+			base := t.TempDir()
+			exe := ""
+			if cred != nil {
+				exe = shareWith(t, base, cred)
+			}
+			deep := "x/1/2/3/4/5/6/7/8/9"
+			script := "mkdir -p " + deep + " && mv services " + deep + "/"
+			for _, confined := range []bool{false, true} {
+				f := newFixture(t, base)
+				secret := filepath.Join(f.root, "services", "api", ".env")
+				if err := os.MkdirAll(filepath.Dir(secret), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(secret, []byte("API_SECRET=s3cr3t\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				chownFixture(t, f, cred)
+				c := child{path: "/bin/sh", argv: []string{"sh", "-c", script}, dir: f.root, exe: exe, cred: cred}
+				if confined {
+					p := Profile{WritableRoots: []string{f.root}}
+					Protect(&p, protect.Default(), filepath.Join(base, "nohome"))
+					if !slices.Contains(p.Unreadable, secret) {
+						t.Fatalf("Protect did not find %s: %v", secret, p.Unreadable)
+					}
+					c.profile = &p
+				}
+				o := c.run(t)
+				moved := !exists(secret)
+				if !confined && !moved {
+					sandboxtest.Skipf(t, "mv does not work without the sandbox either (%s): %s", o, o.stderr)
+				}
+				if confined && moved {
+					t.Fatalf("inside, the directory above a secret was moved deeper than the scan looks (%s)", o)
+				}
+			}
+		})
+	}
+}

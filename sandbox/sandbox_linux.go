@@ -377,7 +377,10 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	}
 
 	if (c.mounts || c.userns) && !p.FilesOnly {
-		c.pins = pinDirs(c.tops, c.readOnly)
+		// Above the secrets in the roots too: `mv services deep/.../` moved
+		// services/api/.env, hidden where it was, past the next command's
+		// scan (protect.ScanDepth), which printed it.
+		c.pins = pinDirs(c.tops, slices.Concat(c.readOnly, c.emptied, c.emptiedDirs, c.holes))
 	}
 	c.capSets, c.capsRequired = cs, euid == 0
 	c.capsPlan, c.capsWhy = planCapabilities(euid, cs)
