@@ -264,6 +264,13 @@
 //     stays confined (every layer is inherited and cannot be lifted), so it can
 //     do no more than the command could, only later. A pid namespace would end
 //     it with the command, but needs a process of guard's left as its parent.
+//     That includes the terminal the command was given: a process in a session
+//     of its own holding a descriptor of it reads what is typed there after
+//     the command returned (the user's next commands, a password; the job
+//     control that stops a background reader applies to a session's own
+//     terminal only). Refusing setsid(2) would break every program that makes
+//     a pseudo-terminal (script, expect, tmux, python's pty). Run guard with
+//     its standard input not a terminal (agents use pipes) where that matters.
 //   - An ordinary user's own other terminals (/dev/pts/N) when no child in a
 //     user namespace runs the program (nothing protected in the roots, or user
 //     namespaces forbidden with BestEffort): reading what is typed
