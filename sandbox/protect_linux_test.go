@@ -338,6 +338,13 @@ func secretAttacks(t *testing.T) []attackCase {
 			args:  func(*testing.T, *fixture) []string { return []string{"npm_config_//registry.npmjs.org/:_authToken"} },
 			child: func(c *child) { c.env = append(c.env, "npm_config_//registry.npmjs.org/:_authToken=npm_test") }},
 	)
+	// Secrets whose names say neither key, token nor password.
+	for _, kv := range []string{"SSHPASS=hunter2", "BW_SESSION=bw-session-key", "OP_SESSION_my=op-session-key"} {
+		name, _, _ := strings.Cut(kv, "=")
+		cases = append(cases, attackCase{name: "secret environment variable " + name, attack: "env", profile: prot,
+			args:  func(*testing.T, *fixture) []string { return []string{name} },
+			child: func(c *child) { c.env = append(c.env, kv) }})
+	}
 	return cases
 }
 

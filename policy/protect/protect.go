@@ -244,7 +244,10 @@ func Default() *List {
 		// passwords and URLs that carry them
 		"*_PASS", "*_PASS_*", "*PASSPHRASE*", "*WEBHOOK*", "*_URI", "REDIS_URL", "*_REDIS_URL", "MONGO*_URL",
 		"AMQP_URL", "*RABBITMQ_URL", "*CONNECTION_STRING*", "*_CONN_STR*", "*PRIVATE*", "POSTGRES*_URL", "PG_URL",
-		"MYSQL*_URL", "MARIADB*_URL", "*BROKER_URL", "DB_URL", "*_DB_URL", "*CREDS*", "*_SALT"}
+		"MYSQL*_URL", "MARIADB*_URL", "*BROKER_URL", "DB_URL", "*_DB_URL", "*CREDS*", "*_SALT",
+		// sshpass -e's password; the session keys that unlock Bitwarden's and
+		// 1Password's command-line vaults (bw, op: every password in them)
+		"SSHPASS", "BW_SESSION", "OP_SESSION_*"}
 	// GIT_CONFIG_KEY_n holds config names (guard's own git pins among
 	// them), never secrets; the values are GIT_CONFIG_VALUE_n.
 	l.SecretEnvAllow = []string{"*KEYBOARD*", "*KEYMAP*", "KEYTIMEOUT", "GPG_TTY", "GIT_CONFIG_KEY_*", "XAUTHORITY"}
