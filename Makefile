@@ -26,7 +26,7 @@ deps: ## install libseccomp-dev (the tests compile the seccomp filter with it), 
 		echo "cannot install it here: install libseccomp-dev (Debian/Ubuntu) or libseccomp-devel (Fedora) and pkg-config, then retry" >&2; exit 1; \
 	fi
 
-build: ## build bin/guard (pure Go: no cgo, no libseccomp at run time)
+build: ## build bin/guard (pure Go: static, no cgo, no libseccomp at run time)
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/guard
 
 install: build ## install guard into $(BINDIR) (PREFIX=/usr/local; DESTDIR for packaging)

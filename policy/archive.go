@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"archive/tar"
 	"archive/zip"
 	"bytes"
 	"compress/bzip2"
@@ -164,9 +163,9 @@ func streamSecret(abs string, open func(io.Reader) (io.Reader, error)) string {
 // secret, or "". lr, when set, is the bound on the decompressed stream: a
 // walk it cuts short counts as an archive too large to check.
 func tarSecret(r io.Reader, lr *io.LimitedReader) string {
-	tr := tar.NewReader(r)
+	tr := &tarNames{r: r}
 	for i := 0; ; i++ {
-		h, err := tr.Next()
+		name, err := tr.next()
 		if err != nil {
 			if lr != nil && lr.N <= 0 {
 				return "an archive too large to check for secrets (past the judgement's " + strconv.Itoa(maxTokenScanTotal>>20) +
@@ -177,7 +176,7 @@ func tarSecret(r io.Reader, lr *io.LimitedReader) string {
 		if i >= maxArchiveMembers {
 			return "an archive of more than " + strconv.Itoa(maxArchiveMembers) + " members, too many to check for secrets"
 		}
-		if why := memberSecret(h.Name); why != "" {
+		if why := memberSecret(name); why != "" {
 			return why
 		}
 	}

@@ -663,6 +663,7 @@ func TestGeneralClasses(t *testing.T) {
 		{`rg -n 'db.passwd\s*[:=]' src`, false},
 		{`grep -E "^spring.datasource.password|url" x.yml`, false},
 		{`grep -n "passphrase\|host" x.ini`, false},
+		{"grep -i 'pa\u017f\u017fword' x.ini", false}, // ſ folds to s, as grep -i may fold it
 		{`grep -rn "api_key" src`, true},
 		{`rg -n "token" src`, true},
 		{`grep "Failed password" /var/log/auth.log`, true},

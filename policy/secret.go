@@ -666,7 +666,7 @@ func secretFilter(r *Result) string {
 			return "picks out " + tok + ": the lines found hold its value"
 		}
 		for _, w := range strings.FieldsFunc(t, func(c rune) bool { return !wordByte(byte(c)) || c > 127 }) {
-			if credentialKey.MatchString(w) {
+			if credentialKey().MatchString(w) {
 				return "picks out the key " + w + ": the lines found set a password"
 			}
 		}

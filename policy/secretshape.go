@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Searches for a secret's shape (issue 16, third held-out batch): a pattern
@@ -47,14 +48,19 @@ var secretSettings = []string{
 // passwords: a person picks them, so no content check can know one by its
 // shape, as it knows an issued key (sk-..., ghp_...); a search for api_key
 // or token in a source tree finds code.
-var credentialKey = regexp.MustCompile(`(?i)^(?:\^|\\b|\\<|\.\*|["'])*(?:[a-z0-9]+[_.-])*` +
-	`(password|passwd|passphrase)(?:\\b|\\>|["'])*(?:\s|\\s|[*+?:=\[\]])*\$?$`)
+var credentialKey = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^(?:\^|\\b|\\<|\.\*|["'])*(?:[a-z0-9]+[_.-])*` +
+		`(password|passwd|passphrase)(?:\\b|\\>|["'])*(?:\s|\\s|[*+?:=\[\]])*\$?$`)
+})
 
 // credentialSearch says why a search pattern finds where a password is set,
 // or "": an alternative (split at | and \|) that is only a password's key.
 func credentialSearch(pattern string) string {
+	if !strings.Contains(strings.ToLower(pattern), "pass") && !hasNonASCII(pattern) {
+		return "" // each key credentialKey knows holds "pass" (or a case fold of it, as ſ of s): no need to build it
+	}
 	for _, alt := range strings.Split(strings.ReplaceAll(pattern, `\|`, "|"), "|") {
-		if credentialKey.MatchString(strings.TrimSpace(alt)) {
+		if credentialKey().MatchString(strings.TrimSpace(alt)) {
 			return "searches for the key " + strings.TrimSpace(alt) + ": the lines found set a password"
 		}
 	}
@@ -205,4 +211,13 @@ func xmllintNetwork(r *Result, argv []string) string {
 		}
 	}
 	return ""
+}
+
+func hasNonASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
