@@ -474,3 +474,45 @@ func TestLimitTerminalAfterCommand(t *testing.T) {
 	}
 	t.Log("documented limit: a leftover in a session of its own reads the terminal after the command")
 }
+
+// TestAttackServerSecrets: root reads what a server keeps outside any home
+// (a VPN's private key, a tailnet node's state, a cluster's certificate
+// authority); each is on the default list now. The files are made for the
+// test where none is, and removed after.
+func TestAttackServerSecrets(t *testing.T) {
+	requireRoot(t, "the files are root's, mode 0600")
+	var cases []attackCase
+	for _, path := range []string{"/etc/wireguard/guard-test.conf", "/var/lib/tailscale/guard-test.state",
+		"/etc/kubernetes/pki/guard-test.key", "/etc/letsencrypt/live/guard.test/privkey.pem"} {
+		cases = append(cases, attackCase{name: "read " + path, attack: "read", want: unreadable,
+			args: func(t *testing.T, _ *fixture) []string {
+				plantSystemFile(t, path)
+				return []string{path}
+			},
+			profile: func(p *Profile) { Protect(p, protect.Default(), t.TempDir()) }})
+	}
+	runAttackCases(t, cases)
+}
+
+// plantSystemFile writes a secret at path unless a file is there, making the
+// directories missing on the way, and removes what it made at the end.
+func plantSystemFile(t *testing.T, path string) {
+	t.Helper()
+	if _, err := os.Lstat(path); err == nil {
+		return
+	}
+	top := path
+	for d := filepath.Dir(path); d != "/"; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil {
+			break
+		}
+		top = d
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		sandboxtest.Skipf(t, "cannot make %s: %v", filepath.Dir(path), err)
+	}
+	if err := os.WriteFile(path, []byte("PrivateKey = guard-test\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(top) })
+}

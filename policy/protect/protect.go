@@ -222,6 +222,14 @@ var defaultList = [...]struct {
 		"~/.expo/state.json", "~/Library/Preferences/.wrangler"}},
 	{Secret, "editor and pager histories hold what was typed and yanked", nil, []string{"~/.viminfo", "~/.lesshst",
 		"~/.local/state/nvim/shada", "~/.local/share/nvim/shada", "~/.local/share/atuin"}},
+	// What root reads on a server besides: TLS and VPN private keys, a
+	// cluster's certificate authority, a tailnet node's key, a database's
+	// maintenance password, a CI runner's token, a host's Kerberos keys.
+	{Secret, "a service's private key, certificate authority or machine credential", nil,
+		[]string{"/etc/letsencrypt", "/etc/pki/tls/private", "/etc/wireguard", "/etc/openvpn", "/etc/kubernetes/pki",
+			"/var/lib/kubelet/pki", "/var/lib/rancher/k3s/server/token", "/var/lib/rancher/k3s/server/tls",
+			"/var/lib/tailscale", "/etc/mysql/debian.cnf", "/etc/gitlab-runner/config.toml", "/etc/krb5.keytab",
+			"/etc/docker/key.json", "/etc/ceph/ceph.client.admin.keyring"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the
