@@ -183,12 +183,18 @@
 //
 // # Files only
 //
-// Profile.FilesOnly keeps steps 1 (as root, without the devpts), 3, 4 (without
-// the network and the scoping) and 5, and nothing else: writes land only beneath the roots, and the
-// program is otherwise as free as it was. Auto-edit runs this way the commands it
+// Profile.FilesOnly keeps steps 1 (as root, without the devpts and the
+// secrets), 3, 4 (without the network, the scoping and the read rules) and 5,
+// and nothing else: writes land only beneath the roots and off their
+// protected paths (Profile.ReadOnly: as root the read-only binds and pins, as
+// an ordinary user the same in the user-namespace child, refused in strict
+// mode where user namespaces are forbidden), and the program is otherwise as
+// free as it was. Auto-edit runs this way the commands it
 // lets through for writing inside the roots, because a script can make a symlink
 // that a later command of it writes through, after the decision looked
-// (`cp -r src dst && echo x > dst/lnk/target`). Step 6 loads a program of its
+// (`cp -r src dst && echo x > dst/lnk/target`; with src/lnk -> ../.git/hooks,
+// `cp x dst/lnk/pre-commit` planted a hook git runs later, unconfined, until
+// the protected paths were kept read-only here too). Step 6 loads a program of its
 // own that refuses set-id modes alone (a root agent planting a set-user-ID
 // shell in the project for a user to run later), with openat2 and io_uring
 // answering ENOSYS and open_by_handle_at, bpf and perf_event_open refused

@@ -407,9 +407,13 @@ func TestUserNSForbidden(t *testing.T) {
 	protectFixture(t, f.root)
 	chownFixture(t, f, cred)
 	outer := Profile{WritableRoots: []string{f.root}}
-	for _, best := range []bool{false, true} {
+	for _, c := range []struct{ best, filesOnly bool }{{false, false}, {true, false}, {false, true}, {true, true}} {
+		best := c.best
 		inner := Profile{WritableRoots: []string{f.root}, BestEffort: best}
 		Protect(&inner, protect.Default(), "")
+		// Auto-edit's files-only profile keeps the protected paths read-only
+		// too, and needs the child for them all the same.
+		inner.FilesOnly = c.filesOnly
 		if len(inner.ReadOnly) == 0 {
 			t.Fatal("no protected paths found in the fixture")
 		}
@@ -425,12 +429,15 @@ func TestUserNSForbidden(t *testing.T) {
 		s := string(out)
 		if !best {
 			if err == nil || !strings.Contains(s, "protected paths read-only") || !strings.Contains(s, notEnforcedMarker) {
-				t.Errorf("strict, user namespaces refused: %v\n%s\nwant a refusal naming the protected paths", err, s)
+				t.Errorf("strict (files-only %v), user namespaces refused: %v\n%s\nwant a refusal naming the protected paths", c.filesOnly, err, s)
 			}
 			continue
 		}
 		if !strings.Contains(s, "ran") || !strings.Contains(s, "sandbox: not enforced: protected paths read-only") {
-			t.Errorf("best-effort, user namespaces refused: %v\n%s\nwant a warning, then the program", err, s)
+			t.Errorf("best-effort (files-only %v), user namespaces refused: %v\n%s\nwant a warning, then the program", c.filesOnly, err, s)
+		}
+		if c.filesOnly {
+			continue // reads are free in files-only
 		}
 		// Secrets outside the roots stay Landlock's, namespaces or not.
 		if strings.Contains(s, "PRIVATE") || !strings.Contains(s, "Permission denied") {

@@ -516,3 +516,65 @@ func plantSystemFile(t *testing.T, path string) {
 	}
 	t.Cleanup(func() { os.RemoveAll(top) })
 }
+
+// TestAttackFilesOnlyProtected: auto-edit's files-only profile kept the
+// writes inside the roots, but not off the protected paths in them, which the
+// decision treats as outside: a link made by an earlier command of a script
+// and copied (`cp -r src dst`, src/lnk -> ../.git/hooks) let the next write a
+// hook that git runs later, unconfined. The protected paths are read-only in
+// files-only too: as root by the mounts, as nobody in the user-namespace
+// child. Ordinary writes in the root still work.
+func TestAttackFilesOnlyProtected(t *testing.T) {
+	requireSandbox(t)
+	if _, err := exec.LookPath("git"); err != nil {
+		sandboxtest.Skip(t, "git not on PATH")
+	}
+	for _, cred := range []*syscall.Credential{nil, {Uid: 65534, Gid: 65534}} {
+		name := "root"
+		if cred != nil {
+			name = "nobody"
+		}
+		t.Run(name, func(t *testing.T) {
+			if cred != nil || os.Geteuid() == 0 {
+				requireRoot(t, "switching to an ordinary user needs root")
+			}
+			base := t.TempDir()
+			exe := ""
+			if cred != nil {
+				exe = shareWith(t, base, cred)
+			}
+			script := `mkdir src && ln -s ../.git/hooks src/lnk && cp -r src dst && echo 'echo pwned' > dst/lnk/pre-commit; echo ok > written`
+			for _, confined := range []bool{false, true} {
+				f := newFixture(t, base)
+				if out, err := exec.Command("git", "init", "-q", f.root).CombinedOutput(); err != nil {
+					t.Fatalf("git init: %v: %s", err, out)
+				}
+				chownFixture(t, f, cred)
+				hook := filepath.Join(f.root, ".git", "hooks", "pre-commit")
+				c := child{path: "/bin/sh", argv: []string{"sh", "-c", script}, dir: f.root, exe: exe, cred: cred}
+				if confined {
+					p := Profile{WritableRoots: []string{f.root}}
+					Protect(&p, protect.Default(), filepath.Join(base, "nohome"))
+					if !slices.Contains(p.ReadOnly, filepath.Join(f.root, ".git", "hooks")) {
+						t.Fatalf("Protect did not list .git/hooks: %v", p.ReadOnly)
+					}
+					p.FilesOnly = true
+					c.profile = &p
+				}
+				o := c.run(t)
+				planted := exists(hook)
+				if !confined && !planted {
+					sandboxtest.Skipf(t, "the hook was not written without the sandbox either (%s): %s", o, o.stderr)
+				}
+				if confined {
+					if planted {
+						t.Fatalf("files-only: a hook was written through a link made at run time (%s)", o)
+					}
+					if readString(filepath.Join(f.root, "written")) != "ok\n" {
+						t.Fatalf("files-only: an ordinary write in the root failed (%s)\n%s", o, o.stderr)
+					}
+				}
+			}
+		})
+	}
+}

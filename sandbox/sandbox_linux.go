@@ -258,8 +258,11 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	}
 	if p.FilesOnly {
 		// Auto-edit's files-only confinement: the decision judged the writes;
-		// protected paths, secrets and secret variables are full-auto's.
-		c.p.ReadOnly, c.p.Unreadable, c.p.SecretEnv = nil, nil, nil
+		// secrets and secret variables are full-auto's. The protected paths
+		// stay read-only: the decision treats them as outside the roots, and
+		// `cp -r src dst && cp x dst/lnk/pre-commit` (src/lnk -> ../.git/hooks)
+		// wrote a hook through a link the decision never saw.
+		c.p.Unreadable, c.p.SecretEnv = nil, nil
 	}
 	c.holes, c.holeFiles, c.holeDirs, c.ids = readableHoles(c.p.Unreadable)
 	if c.ids == nil {
@@ -376,7 +379,7 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		}
 	}
 
-	if (c.mounts || c.userns) && !p.FilesOnly {
+	if c.mounts || c.userns {
 		// Above the secrets in the roots too: `mv services deep/.../` moved
 		// services/api/.env, hidden where it was, past the next command's
 		// scan (protect.ScanDepth), which printed it.
@@ -516,7 +519,8 @@ func (c *confinement) check() error {
 func (c *confinement) complete() bool {
 	if c.p.FilesOnly {
 		return c.nnp && c.landlock && c.abi >= 3 && (c.mounts || c.inherited || !c.root) &&
-			c.seccomp && (c.caps || !c.capsRequired)
+			c.seccomp && (c.caps || !c.capsRequired) &&
+			(len(c.readOnly) == 0 || c.mounts || c.inherited || c.userns || containsRoot(c.roots))
 	}
 	return c.nnp && c.landlock && c.abi >= 6 && c.seccomp &&
 		(c.mounts || c.inherited || !c.root) && (c.caps || !c.capsRequired) && (c.pts || !c.mounts) &&
@@ -661,18 +665,6 @@ func (c *confinement) parts() []part {
 			c.mountsWhy+": the user's own files outside the roots can still change mode, times and xattrs (Landlock does not check these)")
 	}
 
-	if c.p.FilesOnly {
-		// The file system, set-id bits and root's dangerous capabilities alone.
-		add("set-user-ID and set-group-ID bits", true, c.seccomp, sc("chmod, fchmod*, open*, creat, mknod* with S_ISUID or S_ISGID refused"))
-		switch {
-		case c.caps:
-			add("root's file-capability, device, raw-socket and lease capabilities dropped", true, true, "CAP_SETFCAP, CAP_MKNOD, CAP_NET_RAW, CAP_LEASE and others out of the bounding set")
-		case c.capsRequired:
-			add("root's file-capability, device, raw-socket and lease capabilities dropped", true, false, c.capsWhy)
-		}
-		return ps
-	}
-
 	switch {
 	case len(c.readOnly) == 0:
 		add("protected paths read-only inside the roots", false, true, "none found in the roots")
@@ -691,6 +683,19 @@ func (c *confinement) parts() []part {
 	default:
 		add("protected paths read-only inside the roots", true, false, c.mountsWhy)
 	}
+	if c.p.FilesOnly {
+		// The file system (the protected paths above included), set-id bits
+		// and root's dangerous capabilities alone.
+		add("set-user-ID and set-group-ID bits", true, c.seccomp, sc("chmod, fchmod*, open*, creat, mknod* with S_ISUID or S_ISGID refused"))
+		switch {
+		case c.caps:
+			add("root's file-capability, device, raw-socket and lease capabilities dropped", true, true, "CAP_SETFCAP, CAP_MKNOD, CAP_NET_RAW, CAP_LEASE and others out of the bounding set")
+		case c.capsRequired:
+			add("root's file-capability, device, raw-socket and lease capabilities dropped", true, false, c.capsWhy)
+		}
+		return ps
+	}
+
 	switch {
 	case len(c.p.Unreadable) == 0:
 		add("secrets unreadable", false, true, "none in the profile")
