@@ -149,7 +149,8 @@
 //
 // Non-root users: unshare(CLONE_NEWUSER), which would give them a mount
 // namespace, needs a single-threaded process, and a Go program never is one.
-// So when there are protected paths or secrets in the roots, Exec forks a child
+// So in full-auto (and in files-only when there are protected paths in the
+// roots), Exec forks a child
 // into a new user and mount namespace (clone(2) with CLONE_NEWUSER and
 // CLONE_NEWNS, the user mapped to itself) and stays as its parent, forwarding
 // signals and exiting as the program did. The child is a copy of the calling
@@ -157,7 +158,8 @@
 // the calling thread's stack while that thread waits for its execve, so no page
 // table is copied and no page becomes copy-on-write): it runs a list of system calls the parent prepared (its uid and
 // gid maps, step 1 but the fresh /proc, which the user namespace cannot mount
-// since it does not own the PID namespace, every capability emptied,
+// since it does not own the PID namespace, with a devpts instance of its own
+// on /dev/pts and an IPC namespace, every capability emptied,
 // no_new_privs, the Landlock ruleset the parent built, seccomp, default signal
 // handlers, execve), no other Go code, and no second start of guard
 // (rawchild_linux.go). Where the kernel forbids
@@ -166,7 +168,9 @@
 // kernel.apparmor_restrict_unprivileged_userns=1), Exec refuses, naming the
 // setting, unless BestEffort: then it warns, the protected paths stay writable
 // and the secrets inside the roots readable. Without protected paths or secrets
-// in the roots, no child: every step but 1 and root's part of 2, in place.
+// in the roots, there is nothing to refuse: every step but 1 and root's part
+// of 2 runs in place, as it does when clone(2) itself refuses the namespace
+// (a container's seccomp profile) and nothing needs the mounts.
 //
 // # Fail closed
 //
@@ -220,10 +224,10 @@
 // access to processes outside (step 4); seccomp takes the calls that name another
 // process by pid (step 6); root's private IPC namespace and devpts instance hide
 // their System V objects and terminals. An ordinary user's child in a user
-// namespace (protected paths or secrets in the roots: any git repository) gets
-// both too: an IPC namespace and a devpts instance of its own on /dev/pts,
-// with a Landlock rule of its own (the rule on the host's /dev/pts does not
-// reach beneath a mount made over it). Without the child there is neither:
+// namespace gets both too: an IPC namespace and a devpts instance of its own
+// on /dev/pts, with a Landlock rule of its own (the rule on the host's
+// /dev/pts does not reach beneath a mount made over it). Without the child
+// (user namespaces forbidden) there is neither:
 // System V IPC is refused outright (PostgreSQL's initdb, fakeroot's default
 // mode and X11's MIT-SHM need it: run them as root, or outside full-auto), and
 // the user's own other terminals stay readable (below).
@@ -278,8 +282,7 @@
 //     a pseudo-terminal (script, expect, tmux, python's pty). Run guard with
 //     its standard input not a terminal (agents use pipes) where that matters.
 //   - An ordinary user's own other terminals (/dev/pts/N) when no child in a
-//     user namespace runs the program (nothing protected in the roots, or user
-//     namespaces forbidden with BestEffort): reading what is typed
+//     user namespace runs the program (user namespaces forbidden): reading what is typed
 //     there and TIOCSWINSZ. Without a mount namespace there is no devpts of its
 //     own, and Landlock grants reading beneath / as one rule; it also checks a
 //     pty opened through TIOCGPTPEER against /dev/pts, so carving the others out
@@ -335,15 +338,17 @@
 //     .git/config (git remote add, git config) fail. A rename across a pinned
 //     directory (a file moved from the work tree into .git) fails with EXDEV;
 //     mv copies instead.
-//   - An ordinary user without protected paths in the roots (no child in a user
-//     namespace), or where user namespaces are forbidden with BestEffort: their
+//   - An ordinary user where user namespaces are forbidden (no child; with
+//     BestEffort, or nothing protected in the roots), and in files-only
+//     without protected paths in the roots: their
 //     own files outside the roots can still get chmod, utime and xattr changes
 //     (Landlock does not check them); content cannot change.
 //   - Other processes' command lines (/proc/PID/cmdline) for an ordinary user:
 //     the fresh /proc needs root. Their environ and memory stay refused.
-//   - /dev/shm: for an ordinary user it is the shared, host-wide one, writable so
-//     that POSIX semaphores work: the program can reach the user's own shared
-//     memory objects there. Root gets a private one.
+//   - /dev/shm: for an ordinary user without the child it is the shared,
+//     host-wide one, writable so that POSIX semaphores work: the program can
+//     reach the user's own shared memory objects there. Root and the child get
+//     a private one.
 //   - A file hard-linked into a root before the sandbox is writable through that
 //     link (Landlock judges the path, and refuses making such links inside).
 //   - Descriptors 0, 1 and 2, and inherited pipes, whatever they lead to (but a

@@ -395,7 +395,8 @@ func TestAttackProtectedUnprivileged(t *testing.T) {
 
 // TestUserNSForbidden: where an ordinary user cannot make a user namespace
 // (here: a nested guard, whose enclosing seccomp filter refuses CLONE_NEWUSER,
-// as user.max_user_namespaces=0 would), strict refuses and names the setting;
+// as user.max_user_namespaces=0 would; the enclosing one runs as if the
+// setting forbade them, so that it makes no child), strict refuses and names the setting;
 // best-effort warns and runs with Landlock alone.
 func TestUserNSForbidden(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
@@ -419,7 +420,7 @@ func TestUserNSForbidden(t *testing.T) {
 		}
 		home := filepath.Join(filepath.Dir(f.root), "home")
 		inner.Unreadable = append(inner.Unreadable, filepath.Join(home, ".ssh", "id_ed25519"))
-		spec := helperSpec{Profile: outer, Path: exe, Argv: []string{exe},
+		spec := helperSpec{Profile: outer, Path: exe, Argv: []string{exe}, NoUserNS: true,
 			Next: &helperSpec{Profile: inner, Path: "/bin/sh", Argv: []string{"sh", "-c", "echo ran; cat " + filepath.Join(home, ".ssh", "id_ed25519")}}}
 		cmd := exec.Command(exe)
 		cmd.Dir = f.root

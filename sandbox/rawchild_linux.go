@@ -164,7 +164,17 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	b.writeFile("gid_map", "/proc/self/gid_map", strconv.Itoa(gid)+" "+strconv.Itoa(gid)+" 1")
 	b.writeFile("uid_map", "/proc/self/uid_map", strconv.Itoa(uid)+" "+strconv.Itoa(uid)+" 1")
 	b.op("mount / private", unix.SYS_MOUNT, [6]uintptr{b.cstr("none"), b.cstr("/"), 0, unix.MS_REC | unix.MS_PRIVATE})
-	tops := c.tops
+	// A root the user cannot reach (under a directory it may not search)
+	// gets no copy: open_tree would fail there, and Landlock grants it
+	// nothing either.
+	tops := slices.DeleteFunc(slices.Clone(c.tops), func(r root) bool {
+		fd, err := unix.Open(r.path, unix.O_PATH|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return true
+		}
+		unix.Close(fd)
+		return false
+	})
 	var trees []int
 	for _, r := range tops {
 		trees = append(trees, b.op("open_tree "+r.path, unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(r.path),

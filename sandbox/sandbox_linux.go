@@ -370,11 +370,21 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		// alone, which cannot keep a secret in a writable directory unreadable
 		// without making every new file there unreadable too: those secrets are
 		// then left readable (a part not enforced).
-		c.userns = len(c.readOnly) > 0 || slices.ContainsFunc(c.holes, c.inRoots)
-		if c.userns { // the settings read only when a child is needed
+		// Full-auto makes the child without them too: its IPC namespace,
+		// devpts and read-only mounts keep the user's other terminals, System
+		// V objects and files outside the roots (chmod, utime, xattrs) out of
+		// reach, as root's own namespaces do. Where user namespaces are
+		// forbidden (or clone refuses them: errNoUserNS), that part is then
+		// left to the documented limits, without a refusal.
+		need := len(c.readOnly) > 0 || slices.ContainsFunc(c.holes, c.inRoots)
+		c.userns = need || !p.FilesOnly
+		if c.userns { // the settings read only when a child is made
 			if ok, why := userNSAllowed(); !ok {
-				c.userns, c.usernsWhy = false, why
-				c.dropHolesInRoots()
+				c.userns = false
+				if need {
+					c.usernsWhy = why
+					c.dropHolesInRoots()
+				}
 			}
 		}
 	}
@@ -657,6 +667,8 @@ func (c *confinement) parts() []part {
 		add("chmod, chown, utime, xattr outside the writable roots", true, true, "read-only mount namespace")
 	case c.inherited:
 		add("chmod, chown, utime, xattr outside the writable roots", true, true, c.mountsWhy)
+	case c.userns:
+		add("chmod, chown, utime, xattr outside the writable roots", true, true, "read-only mounts, in the user-namespace child")
 	case c.root:
 		add("chmod, chown, utime, xattr outside the writable roots", true, false, c.mountsWhy+": Landlock does not check these")
 	default:
@@ -784,6 +796,8 @@ func (c *confinement) parts() []part {
 	switch {
 	case c.mounts || c.inherited:
 		add("System V IPC and POSIX message queues of processes outside", true, true, "an IPC namespace of its own")
+	case c.userns:
+		add("System V IPC and POSIX message queues of processes outside", true, true, "an IPC namespace of its own, in the user-namespace child")
 	default:
 		add("System V IPC and POSIX message queues of processes outside", true, c.seccomp,
 			sc("shm*, msg*, sem*, mq_* refused (no IPC namespace without CAP_SYS_ADMIN)"))
@@ -802,6 +816,8 @@ func (c *confinement) parts() []part {
 		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", true, false, c.ptsWhy)
 	case c.inherited:
 		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", true, true, c.mountsWhy)
+	case c.userns:
+		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", true, true, "a devpts instance of its own, in the user-namespace child")
 	default:
 		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", false, false,
 			c.mountsWhy+": the user's own other terminals stay readable (no devpts of its own without a mount namespace)")
