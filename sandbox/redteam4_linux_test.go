@@ -119,6 +119,15 @@ func stillSetID(path string) error {
 	return nil
 }
 
+// requireUserNS skips where an ordinary user cannot make a user namespace
+// (the refusal itself is TestUserNSForbidden's).
+func requireUserNS(t *testing.T) {
+	t.Helper()
+	if ok, why := userNSAllowed(); !ok {
+		sandboxtest.Skipf(t, "an ordinary user cannot make a user namespace here: %s", why)
+	}
+}
+
 // mountPointOf is the mount point that holds path, from /proc/self/mountinfo.
 func mountPointOf(path string) (string, error) {
 	f, err := os.Open("/proc/self/mountinfo")
@@ -233,6 +242,7 @@ func TestAttackSetIDOverwrite(t *testing.T) {
 func TestAttackTerminalsUnprivileged(t *testing.T) {
 	requireSandbox(t)
 	requireRoot(t, "switching to an ordinary user needs root")
+	requireUserNS(t)
 	cred := &syscall.Credential{Uid: 65534, Gid: 65534}
 	base := t.TempDir()
 	exe := shareWith(t, base, cred)
@@ -325,6 +335,9 @@ func TestAttackScanBudget(t *testing.T) {
 			if cred != nil || os.Geteuid() == 0 {
 				requireRoot(t, "switching to an ordinary user needs root")
 			}
+			if cred != nil {
+				requireUserNS(t)
+			}
 			base := t.TempDir()
 			exe := ""
 			if cred != nil {
@@ -403,6 +416,9 @@ func TestAttackMoveSecret(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			if cred != nil || os.Geteuid() == 0 {
 				requireRoot(t, "switching to an ordinary user needs root")
+			}
+			if cred != nil {
+				requireUserNS(t)
 			}
 			base := t.TempDir()
 			exe := ""
@@ -537,6 +553,9 @@ func TestAttackFilesOnlyProtected(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			if cred != nil || os.Geteuid() == 0 {
 				requireRoot(t, "switching to an ordinary user needs root")
+			}
+			if cred != nil {
+				requireUserNS(t)
 			}
 			base := t.TempDir()
 			exe := ""
