@@ -336,8 +336,9 @@
 //     cannot pin a link; where it leads at start is protected). Adding a pattern to
 //     the list protects only what exists. Writes through git to the protected
 //     .git/config (git remote add, git config) fail. A rename across a pinned
-//     directory (a file moved from the work tree into .git) fails with EXDEV;
-//     mv copies instead.
+//     directory (a file moved from the work tree into .git, or out of
+//     services/api when services/api/.env is a secret) fails with EXDEV;
+//     mv copies instead, git mv fails.
 //   - An ordinary user where user namespaces are forbidden (no child; with
 //     BestEffort, or nothing protected in the roots), and in files-only
 //     without protected paths in the roots: their
