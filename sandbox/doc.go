@@ -149,8 +149,7 @@
 //
 // Non-root users: unshare(CLONE_NEWUSER), which would give them a mount
 // namespace, needs a single-threaded process, and a Go program never is one.
-// So in full-auto (and in files-only when there are protected paths in the
-// roots), Exec forks a child
+// So (in full-auto and in files-only alike) Exec forks a child
 // into a new user and mount namespace (clone(2) with CLONE_NEWUSER and
 // CLONE_NEWNS, the user mapped to itself) and stays as its parent, forwarding
 // signals and exiting as the program did. The child is a copy of the calling
@@ -340,8 +339,7 @@
 //     services/api when services/api/.env is a secret) fails with EXDEV;
 //     mv copies instead, git mv fails.
 //   - An ordinary user where user namespaces are forbidden (no child; with
-//     BestEffort, or nothing protected in the roots), and in files-only
-//     without protected paths in the roots: their
+//     BestEffort, or nothing protected in the roots): their
 //     own files outside the roots can still get chmod, utime and xattr changes
 //     (Landlock does not check them); content cannot change.
 //   - Other processes' command lines (/proc/PID/cmdline) for an ordinary user:

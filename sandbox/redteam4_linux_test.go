@@ -597,3 +597,44 @@ func TestAttackFilesOnlyProtected(t *testing.T) {
 		})
 	}
 }
+
+// TestAttackFilesOnlyMetadata: auto-edit's files-only profile as an ordinary
+// user outside a repository (nothing protected in the root, so no mounts):
+// Landlock does not check chmod, and a link made by an earlier command of a
+// script let `chmod` reach the user's file outside the roots (~/.ssh's key
+// made world-readable, ~/.bashrc world-writable). The child in a user
+// namespace makes the mounts read-only there too: EROFS.
+func TestAttackFilesOnlyMetadata(t *testing.T) {
+	requireSandbox(t)
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireUserNS(t)
+	cred := &syscall.Credential{Uid: 65534, Gid: 65534}
+	var cases []attackCase
+	for _, a := range []string{"chmod", "utime", "setxattr"} {
+		cases = append(cases, attackCase{name: a + " through a link made at run time, files-only", attack: "symlink-" + a,
+			args: func(_ *testing.T, f *fixture) []string {
+				return []string{f.file, filepath.Join(f.root, "lnk")}
+			},
+			profile: func(p *Profile) { p.FilesOnly = true },
+			effect: func(f *fixture) bool {
+				var st unix.Stat_t
+				unix.Stat(f.file, &st)
+				_, xerr := unix.Getxattr(f.file, "user.guard", make([]byte, 8))
+				return st.Mode&0o777 != 0o644 || st.Mtim.Sec == 0 || xerr == nil
+			},
+			want: []unix.Errno{unix.EROFS}})
+	}
+	runAttackCasesAs(t, cred, cases)
+}
+
+func init() {
+	for _, name := range []string{"chmod", "utime", "setxattr"} {
+		f := attacks[name]
+		attacks["symlink-"+name] = func(a []string) error {
+			if err := unix.Symlink(a[0], a[1]); err != nil {
+				return fmt.Errorf("symlink: %w", err)
+			}
+			return f(a[1:])
+		}
+	}
+}

@@ -370,14 +370,16 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		// alone, which cannot keep a secret in a writable directory unreadable
 		// without making every new file there unreadable too: those secrets are
 		// then left readable (a part not enforced).
-		// Full-auto makes the child without them too: its IPC namespace,
-		// devpts and read-only mounts keep the user's other terminals, System
-		// V objects and files outside the roots (chmod, utime, xattrs) out of
-		// reach, as root's own namespaces do. Where user namespaces are
-		// forbidden (or clone refuses them: errNoUserNS), that part is then
-		// left to the documented limits, without a refusal.
+		// The child is made without them too: its read-only mounts keep the
+		// user's files outside the roots from chmod, utime and xattrs (in
+		// files-only, `chmod 600 dst/lnk/x` through a link made at run time
+		// changed ~/.ssh's), and in full-auto its IPC namespace and devpts
+		// keep the user's System V objects and other terminals out of reach,
+		// as root's own namespaces do. Where user namespaces are forbidden
+		// (or clone refuses them: errNoUserNS), that part is then left to the
+		// documented limits, without a refusal.
 		need := len(c.readOnly) > 0 || slices.ContainsFunc(c.holes, c.inRoots)
-		c.userns = need || !p.FilesOnly
+		c.userns = true
 		if c.userns { // the settings read only when a child is made
 			if ok, why := userNSAllowed(); !ok {
 				c.userns = false
