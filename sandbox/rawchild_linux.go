@@ -209,7 +209,7 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	// The private /dev/shm first: an empty directory made in it is what the
 	// secret directories get read-only copies of (a tmpfs each would be a
 	// superblock of its own). What lay in the host's /dev/shm is not there.
-	shm := !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") })
+	shm := !p.FilesOnly && !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") })
 	if shm {
 		b.op("mount tmpfs /dev/shm", unix.SYS_MOUNT, [6]uintptr{b.cstr("tmpfs"), b.cstr("/dev/shm"), b.cstr("tmpfs"),
 			unix.MS_NOSUID | unix.MS_NODEV, b.cstr(fmt.Sprintf("mode=1777,nr_inodes=%d", shmMarkerInodes))})
@@ -241,7 +241,7 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	// does not cover it (a path walk skips the mount point it hides): the
 	// new instance gets a rule of its own below, as /dev/shm does.
 	var st unix.Statfs_t
-	devpts := !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev") }) &&
+	devpts := !p.FilesOnly && !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev") }) &&
 		unix.Statfs("/dev/pts", &st) == nil && st.Type == unix.DEVPTS_SUPER_MAGIC
 	if devpts {
 		b.op("mount devpts /dev/pts", unix.SYS_MOUNT, [6]uintptr{b.cstr("devpts"), b.cstr("/dev/pts"), b.cstr("devpts"),
@@ -317,7 +317,11 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	// in the child; the child restores the mask before execve.
 	syscall.ForkLock.Lock()
 	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&all)), 0, 8, 0, 0)
-	pid, errno := rawVfork(unix.CLONE_NEWUSER | unix.CLONE_NEWNS | unix.CLONE_NEWIPC | vforkFlags | uintptr(unix.SIGCHLD))
+	flags := uintptr(unix.CLONE_NEWUSER | unix.CLONE_NEWNS | unix.CLONE_NEWIPC)
+	if p.FilesOnly {
+		flags &^= unix.CLONE_NEWIPC // files alone: the program's IPC is as free as the rest
+	}
+	pid, errno := rawVfork(flags | vforkFlags | uintptr(unix.SIGCHLD))
 	if pid == 0 && errno == 0 {
 		runRawChild(&b.c) // never returns
 	}
