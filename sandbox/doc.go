@@ -158,7 +158,8 @@
 // table is copied and no page becomes copy-on-write): it runs a list of system calls the parent prepared (its uid and
 // gid maps, step 1 but the fresh /proc, which the user namespace cannot mount
 // since it does not own the PID namespace, with a devpts instance of its own
-// on /dev/pts and an IPC namespace, every capability emptied,
+// on /dev/pts, a private /dev/shm and an IPC namespace (full-auto's; a
+// files-only child has the read-only mounts alone), every capability emptied,
 // no_new_privs, the Landlock ruleset the parent built, seccomp, default signal
 // handlers, execve), no other Go code, and no second start of guard
 // (rawchild_linux.go). Where the kernel forbids
