@@ -101,7 +101,8 @@
 //     writev, pidfd_getfd, process_madvise, bpf, perf_event_open, userfaultfd, the
 //     keyring calls, module and kexec calls, reboot, swapon/off, iopl/ioperm, acct,
 //     open_by_handle_at, every mount-changing call, chroot, pivot_root, unshare,
-//     setns, clone with a namespace flag, and ioctl TIOCSTI and TIOCLINUX; ENOSYS
+//     setns, clone with a namespace flag, and ioctl TIOCSTI, TIOCLINUX and
+//     TIOCSETD (line disciplines load modules on demand); ENOSYS
 //     for clone3 (glibc falls back to clone, whose flags the filter can see), the
 //     io_uring calls (they would bypass the socket rule) and openat2 (its mode is
 //     in memory the filter cannot read; callers fall back to openat). Arguments are compared on
@@ -159,7 +160,7 @@
 // gid maps, step 1 but the fresh /proc, which the user namespace cannot mount
 // since it does not own the PID namespace, with a devpts instance of its own
 // on /dev/pts, a private /dev/shm and an IPC namespace (full-auto's; a
-// files-only child has the read-only mounts alone), every capability emptied,
+// files-only child has no devpts nor IPC namespace), every capability emptied,
 // no_new_privs, the Landlock ruleset the parent built, seccomp, default signal
 // handlers, execve), no other Go code, and no second start of guard
 // (rawchild_linux.go). Where the kernel forbids

@@ -209,7 +209,9 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	// The private /dev/shm first: an empty directory made in it is what the
 	// secret directories get read-only copies of (a tmpfs each would be a
 	// superblock of its own). What lay in the host's /dev/shm is not there.
-	shm := !p.FilesOnly && !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") })
+	// (files-only too: a guard run inside finds the enclosing sandbox by it,
+	// sandboxedMounts)
+	shm := !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") })
 	if shm {
 		b.op("mount tmpfs /dev/shm", unix.SYS_MOUNT, [6]uintptr{b.cstr("tmpfs"), b.cstr("/dev/shm"), b.cstr("tmpfs"),
 			unix.MS_NOSUID | unix.MS_NODEV, b.cstr(fmt.Sprintf("mode=1777,nr_inodes=%d", shmMarkerInodes))})

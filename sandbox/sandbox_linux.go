@@ -828,7 +828,7 @@ func (c *confinement) parts() []part {
 	add("file leases (F_SETLEASE)", true, c.seccomp, sc("fcntl(F_SETLEASE) refused; root keeps no CAP_LEASE"))
 	add("namespaces, mounts, bpf, perf, keyring, userfaultfd, modules, kexec, io_uring", true, c.seccomp,
 		sc("refused (clone3 and io_uring with ENOSYS)"))
-	add("terminal input injection (TIOCSTI, TIOCLINUX)", true, c.seccomp, sc("ioctl requests refused"))
+	add("terminal input injection and line disciplines (TIOCSTI, TIOCLINUX, TIOCSETD)", true, c.seccomp, sc("ioctl requests refused"))
 	add("foreign syscall ABIs (x32, int 0x80, aarch32)", true, c.seccomp, sc("process killed"))
 	return ps
 }
