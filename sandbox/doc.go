@@ -126,7 +126,8 @@
 // elsewhere (protect.List.EnvSecretPaths: KUBECONFIG,
 // GOOGLE_APPLICATION_CREDENTIALS, DOCKER_CONFIG's config.json, GNUPGHOME,
 // XDG_CONFIG_HOME's gh/hosts.yml...), unless the value holds the home
-// directory or a root.
+// directory or a root, and Kerberos' ticket cache (KRB5CCNAME's file or
+// directory, else /tmp/krb5cc_UID: /tmp is a root never scanned).
 //
 // Other accounts' homes (the directories of /home, and /root, but the
 // user's) are unreadable whole (Landlock read rules: EACCES; a tmpfs would

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -45,7 +46,7 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 	// variables. Those that do not exist are dropped by Exec.
 	// One that holds a root or the home directory (GNUPGHOME=/) would hide
 	// the command's whole world: such a value is not a credential's place.
-	for _, e := range l.EnvSecretPaths(os.Getenv) {
+	for _, e := range append(l.EnvSecretPaths(os.Getenv), krb5Caches(os.Getenv)...) {
 		wide := home != "" && within(home, e)
 		for _, r := range roots {
 			if wide {
@@ -81,6 +82,23 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 
 // listNames reports whether an entry of l is anchored below dir: the list
 // was given that home's credentials already.
+// krb5Caches are where Kerberos keeps the user's tickets, each a credential
+// for every service of the realm: KRB5CCNAME's file or directory (FILE:,
+// DIR: or a path; KEYRING: and KCM: caches are out of reach already, the
+// keyring calls and sockets being refused), else /tmp/krb5cc_UID, in a
+// directory that is a root and never scanned.
+func krb5Caches(getenv func(string) string) []string {
+	out := []string{"/tmp/krb5cc_" + strconv.Itoa(os.Geteuid())}
+	v := getenv("KRB5CCNAME")
+	for _, prefix := range []string{"FILE:", "DIR:", ""} {
+		if p, ok := strings.CutPrefix(v, prefix); ok && filepath.IsAbs(p) {
+			out = append(out, filepath.Clean(p))
+			break
+		}
+	}
+	return out
+}
+
 // scannedRoots are the roots Resolve scans for names at any depth: all but
 // the temporary directories (and /).
 func scannedRoots(roots []string) []string {

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -637,4 +638,38 @@ func init() {
 			return f(a[1:])
 		}
 	}
+}
+
+// TestAttackKerberosCache: Kerberos keeps the user's tickets in
+// /tmp/krb5cc_UID (a root, never scanned) or where KRB5CCNAME says; each is a
+// credential for every service of the realm, and was read in full-auto.
+func TestAttackKerberosCache(t *testing.T) {
+	var cases []attackCase
+	def := "/tmp/krb5cc_" + strconv.Itoa(os.Geteuid())
+	cases = append(cases, attackCase{name: "read " + def, attack: "read", want: unreadable,
+		args: func(t *testing.T, _ *fixture) []string {
+			plantSystemFile(t, def)
+			return []string{def}
+		},
+		profile: func(p *Profile) {
+			p.WritableRoots = append(p.WritableRoots, "/tmp")
+			Protect(p, protect.Default(), t.TempDir())
+		}})
+	var named string
+	cases = append(cases, attackCase{name: "read the cache KRB5CCNAME=FILE: names", attack: "read", want: unreadable,
+		args: func(t *testing.T, f *fixture) []string {
+			named = filepath.Join(f.outside, "tickets")
+			if err := os.WriteFile(named, []byte("ticket\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return []string{named}
+		},
+		profile: func(p *Profile) {
+			// Before args: the fixture's own outside directory.
+			named = filepath.Join(filepath.Dir(p.WritableRoots[0]), "outside", "tickets")
+			t.Setenv("KRB5CCNAME", "FILE:"+named)
+			Protect(p, protect.Default(), t.TempDir())
+		},
+		child: func(c *child) { c.env = append(c.env, "KRB5CCNAME=FILE:"+named) }})
+	runAttackCases(t, cases)
 }
