@@ -500,7 +500,8 @@ func TestAttackServerSecrets(t *testing.T) {
 	requireRoot(t, "the files are root's, mode 0600")
 	var cases []attackCase
 	for _, path := range []string{"/etc/wireguard/guard-test.conf", "/var/lib/tailscale/guard-test.state",
-		"/etc/kubernetes/pki/guard-test.key", "/etc/letsencrypt/live/guard.test/privkey.pem"} {
+		"/etc/kubernetes/pki/guard-test.key", "/etc/letsencrypt/live/guard.test/privkey.pem",
+		"/run/credentials/guard-test.service/token", "/var/lib/docker/containers/guardtest/config.v2.json"} {
 		cases = append(cases, attackCase{name: "read " + path, attack: "read", want: unreadable,
 			args: func(t *testing.T, _ *fixture) []string {
 				plantSystemFile(t, path)

@@ -235,7 +235,12 @@ var defaultList = [...]struct {
 		[]string{"/etc/letsencrypt", "/etc/pki/tls/private", "/etc/wireguard", "/etc/openvpn", "/etc/kubernetes/pki",
 			"/var/lib/kubelet/pki", "/var/lib/rancher/k3s/server/token", "/var/lib/rancher/k3s/server/tls",
 			"/var/lib/tailscale", "/etc/mysql/debian.cnf", "/etc/gitlab-runner/config.toml", "/etc/krb5.keytab",
-			"/etc/docker/key.json", "/etc/ceph/ceph.client.admin.keyring"}},
+			"/etc/docker/key.json", "/etc/ceph/ceph.client.admin.keyring",
+			// systemd's service credentials, containers' settings (their
+			// environment), a CI server's and a forge's own keys
+			"/run/credentials", "/etc/credstore", "/etc/credstore.encrypted", "/var/lib/docker/containers",
+			"/etc/sssd/sssd.conf", "/var/lib/jenkins/secrets", "/var/lib/jenkins/secret.key",
+			"/var/lib/jenkins/credentials.xml", "/etc/gitlab/gitlab-secrets.json", "/etc/gitlab/initial_root_password"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the
