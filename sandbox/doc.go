@@ -68,8 +68,11 @@
 //     (EACCES). Full-auto root without a /dev of its own (step 1: a root in
 //     /dev, no devpts) gets no read on /dev either, but on null, zero, full,
 //     random, urandom, tty, ptmx, pts, shm, mqueue and hugepages: read is then
-//     granted entry by entry on / (about 0.1 ms on a 2-core VM); an ordinary
-//     user keeps the single rule, the devices being root's, mode 0660. Write,
+//     granted entry by entry on / (about 0.1 ms on a 2-core VM). An ordinary
+//     user gets the same device filter (a node the user's groups or a seat's
+//     ACL open: the input group's keyboards, a serial port, a security key);
+//     in the child, the private /dev/shm and devpts get rules of their own,
+//     read included (a path walk skips the mount point they hide). Write,
 //     create, remove, rename, link
 //     and truncate only beneath the writable roots and /dev/shm, where device nodes
 //     cannot be made; writing and ioctl on /dev/null, /dev/tty, /dev/ptmx and

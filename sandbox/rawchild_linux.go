@@ -143,7 +143,10 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	var shmRights uint64
 	if c.landlock {
 		var err error
-		if ruleset, shmRights, err = landlockRuleset(c.abi, p, c.tops, holes, c.root, &fds); err != nil {
+		// The device filter as for root: a device the user's groups or a
+		// seat's ACL open (the input group's keyboards: what is typed in
+		// every program; a serial port, a security key) stays unreadable.
+		if ruleset, shmRights, err = landlockRuleset(c.abi, p, c.tops, holes, true, &fds); err != nil {
 			return err
 		}
 	}
@@ -261,7 +264,10 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		// The private /dev/shm's rule, then the ruleset on the child.
 		shm := b.op("open /dev/shm", unix.SYS_OPENAT, [6]uintptr{atCWD, b.cstr("/dev/shm"), unix.O_PATH | unix.O_CLOEXEC})
 		b.c.ops[shm].optional = true
-		pb := &unix.LandlockPathBeneathAttr{Allowed_access: shmRights}
+		// Read too: the rule on the host's /dev/shm does not reach beneath the
+		// tmpfs mounted over it (a path walk skips a hidden mount point), and
+		// /dev itself grants no reading under the device filter.
+		pb := &unix.LandlockPathBeneathAttr{Allowed_access: shmRights | llReadFile&landlockHandledFS(c.abi)}
 		add := b.op("landlock_add_rule /dev/shm", unix.SYS_LANDLOCK_ADD_RULE, [6]uintptr{uintptr(ruleset), unix.LANDLOCK_RULE_PATH_BENEATH, b.ptr(unsafe.Pointer(pb), pb)})
 		b.c.ops[add].store, b.c.ops[add].storeOp, b.c.ops[add].optional = &pb.Parent_fd, int32(shm), true
 		if devpts {

@@ -674,3 +674,34 @@ func TestAttackKerberosCache(t *testing.T) {
 		child: func(c *child) { c.env = append(c.env, "KRB5CCNAME=FILE:"+named) }})
 	runAttackCases(t, cases)
 }
+
+// TestAttackDevicesUnprivileged: a device node an ordinary user may read (the
+// input group's keyboards, a serial port, a security key, whatever a seat's
+// ACL opens: here a node made for the test, mode 0666) was readable inside;
+// the device filter root has now holds for everyone (Landlock: in /dev only
+// null, zero, full, random, urandom, tty, ptmx, pts, shm... are readable).
+// Where user namespaces are forbidden too (no child), at the cost of the read
+// rules around /dev.
+func TestAttackDevicesUnprivileged(t *testing.T) {
+	requireRoot(t, "making a device node and switching to an ordinary user need root")
+	node := "/dev/guard-test-" + strconv.Itoa(os.Getpid())
+	if err := unix.Mknod(node, unix.S_IFCHR|0o666, int(unix.Mkdev(1, 8))); err != nil {
+		sandboxtest.Skipf(t, "cannot make a device node in /dev: %v", err)
+	}
+	defer os.Remove(node)
+	if err := os.Chmod(node, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	cred := &syscall.Credential{Uid: 65534, Gid: 65534}
+	var cases []attackCase
+	for _, forbidden := range []bool{false, true} {
+		name := "open " + node + " as nobody"
+		if forbidden {
+			name += ", user namespaces forbidden"
+		}
+		cases = append(cases, attackCase{name: name, attack: "open-device", want: landlock,
+			args:  func(*testing.T, *fixture) []string { return []string{node} },
+			child: func(c *child) { c.noUserNS = forbidden }})
+	}
+	runAttackCasesAs(t, cred, cases)
+}

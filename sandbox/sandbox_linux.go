@@ -594,7 +594,7 @@ func (c *confinement) apply(fds bool) error {
 		}
 	}
 	if c.landlock {
-		if err := landlockRestrict(c.abi, c.p, c.tops, c.holes, c.root && !c.dev, &c.fds); err != nil {
+		if err := landlockRestrict(c.abi, c.p, c.tops, c.holes, !c.root || !c.dev, &c.fds); err != nil {
 			if err := fail(&c.landlock, &c.landlockWhy, err); err != nil {
 				return err
 			}
@@ -735,7 +735,8 @@ func (c *confinement) parts() []part {
 		add("disks, swap, consoles and other device nodes unreadable", true, c.landlock,
 			why(c.landlock, "Landlock: in /dev, only null, zero, full, random, urandom, tty, ptmx, pts, shm, mqueue and hugepages are readable", c.landlockWhy))
 	default:
-		add("disks, swap, consoles and other device nodes unreadable", false, true, "not root: left to their permissions (root:disk, root:tty, 0660)")
+		add("disks, swap, consoles and other device nodes unreadable", true, c.landlock,
+			why(c.landlock, "Landlock: in /dev, only null, zero, full, random, urandom, tty, ptmx, pts, shm, mqueue and hugepages are readable (a node the user's groups open too: input, serial, hidraw)", c.landlockWhy))
 	}
 	if c.mounts && c.root {
 		add("other processes' command lines (/proc/PID/cmdline)", false, true, "a fresh /proc with hidepid=invisible: processes outside are not there")
