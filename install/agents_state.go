@@ -1,6 +1,7 @@
 package install
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -59,9 +60,17 @@ type HookState struct {
 	// hash Codex computes for it; TrustDetail says why not.
 	Trusted     bool
 	TrustDetail string
+	// ShortTimeout, when set, says that the hook's timeout is below
+	// MinHookTimeout: the agents run the command when a hook times out, and
+	// guard answers within 10 s by its own deadline.
+	ShortTimeout string
 	// Err is a settings file that cannot be read or parsed.
 	Err error
 }
+
+// MinHookTimeout is the shortest hook timeout, in seconds, that leaves guard
+// its own 10 s deadline and a margin to start under load.
+const MinHookTimeout = 15
 
 // InspectHook reads c's settings and reports guard's hook in them.
 func InspectHook(c HookConfig) HookState {
@@ -92,6 +101,20 @@ func InspectHook(c HookConfig) HookState {
 		}
 	}
 	st.FailsClosed = st.Command == HookCommand(c.Agent, st.Guard)
+	if v, ok := entry.get("timeout"); ok {
+		secs, unit := -1.0, "s"
+		if n, ok := v.(json.Number); ok {
+			if f, err := n.Float64(); err == nil {
+				secs = f
+			}
+		}
+		if c.Agent == Gemini {
+			secs, unit = secs/1000, "ms"
+		}
+		if secs < MinHookTimeout {
+			st.ShortTimeout = fmt.Sprintf("the hook's timeout is %v (%s): a hook that times out lets the agent run the command, and guard may take up to 10 s; set at least %d s (guard setup %s)", v, unit, MinHookTimeout, c.Agent)
+		}
+	}
 	if c.Agent == Codex {
 		key := codexHookKey(c.Path, group)
 		want := codexHookHash(matcher, entry)

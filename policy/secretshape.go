@@ -62,11 +62,32 @@ func credentialSearch(pattern string) string {
 		return "" // each key credentialKey knows holds "pass" (or a case fold of it, as ſ of s): no need to build it
 	}
 	for _, alt := range strings.Split(strings.ReplaceAll(pattern, `\|`, "|"), "|") {
-		if credentialKey().MatchString(strings.TrimSpace(alt)) {
+		lower := strings.ToLower(alt)
+		if credentialKey().MatchString(strings.TrimSpace(alt)) && !codeName(lower[:max(0, strings.Index(lower, "pass"))]) {
 			return "searches for the key " + strings.TrimSpace(alt) + ": the lines found set a password"
 		}
 	}
 	return ""
+}
+
+// codeName reports whether the word that ends prefix, the text before a
+// password's or a credential setting's key in a search pattern, is a verb
+// or an adjective (hashPassword, validate_password, hashed_password,
+// onPasswordChange): a search for a function or a column in code, which
+// prints code, not a configuration file's password. A noun there
+// (db_password, storePassword, spring.datasource.password) makes a key.
+func codeName(prefix string) bool {
+	prefix = strings.TrimRight(strings.ToLower(prefix), "_.-")
+	j := strings.LastIndexFunc(prefix, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') })
+	switch prefix[j+1:] {
+	case "hash", "hashed", "check", "verify", "validate", "valid", "invalid", "reset", "update", "set", "get",
+		"compare", "change", "forgot", "forget", "encrypt", "encrypted", "decrypt", "generate", "gen", "random",
+		"confirm", "show", "hide", "toggle", "handle", "on", "send", "create", "delete", "remove", "is", "has",
+		"require", "requires", "match", "matches", "mock", "fake", "strong", "weak", "wrong", "bad", "recover",
+		"request", "with", "without", "no", "min", "max", "test", "bcrypt", "argon2", "rehash", "needs":
+		return true
+	}
+	return false
 }
 
 func wordByte(c byte) bool {
@@ -102,7 +123,7 @@ func secretShape(pattern string) string {
 				break
 			}
 			at, end := i+j, i+j+len(s)
-			if (at == 0 || !wordByte(lower[at-1]) || s[0] == '_') && (end == len(lower) || !wordByte(lower[end])) {
+			if (at == 0 || !wordByte(lower[at-1]) || s[0] == '_' && !codeName(lower[:at])) && (end == len(lower) || !wordByte(lower[end])) {
 				return "searches for " + s + ": the lines found hold its value"
 			}
 			i = at + 1

@@ -92,6 +92,27 @@ func (h *hookCall) run() (code int) {
 		return h.deny("guard: the agent's project: " + err.Error())
 	}
 	h.set(func() { h.req.Project = project })
+	if project == "/" {
+		// Started in the root directory (a container's WORKDIR /): every
+		// file would be inside the writable root, /etc/passwd included.
+		return h.deny(fmt.Sprintf("guard: %s's project is /, so every file would be inside the writable root; start the agent in the project's directory", agent.Title()))
+	}
+	if vars := hook.ProjectGuardVars(agent, project, c.getenv); len(vars) > 0 {
+		// The agent put the project's own values in the environment guard
+		// reads its mode, configuration and roots from.
+		v := vars[0]
+		why := "guard does not take its mode, configuration, writable roots or the agent's project from the project it guards"
+		if hook.CodeVar(v.Name) {
+			why = "every program the agent runs would then run code the project names, unjudged"
+		}
+		return h.deny(fmt.Sprintf("guard: %s sets %s=%s in the environment %s gives its hooks or commands: %s, so guard refuses every tool call until that is removed (set such variables in the agent's user settings or environment, or in a .guard/config.toml you trust with guard trust)", v.File, v.Name, v.Value, agent.Title(), why))
+	}
+	if off, err := hook.ProjectHooksOff(agent, project); err != nil || len(off) > 0 {
+		// The agent read its settings when the session started: a switch
+		// found now was made since (a checkout, a merge, an archive), and
+		// the next session here would not ask guard at all.
+		return h.deny(hooksOffReason(agent, off, err))
+	}
 	if req.Dir != "" {
 		if err := os.Chdir(req.Dir); err != nil {
 			return h.deny(fmt.Sprintf("guard: the command's directory: %v", err))
@@ -128,6 +149,27 @@ func (h *hookCall) run() (code int) {
 			// -- does. Safe commands write nothing and stay plain allows.
 			verdict = hook.Sandbox
 			h.set(func() { h.req.Mode = hook.AutoEdit })
+		}
+		if verdict == hook.Allow && !unwrapped {
+			// A plain allow runs in the agent's own shell, which may be
+			// zsh: Claude Code uses the user's, Codex the one the model
+			// names (exec_command's shell, which hooks do not see).
+			if stmt := hook.ZshRunsProgram(script); stmt != "" {
+				verdict, reason = hook.Ask, "not known to be safe: "+stmt+" has only redirections, and in zsh, the agent's shell for some users and the one a Codex model may ask for, it runs a program: $READNULLCMD, a pager that runs what is typed into it on a terminal, or $NULLCMD"
+				d.Action = policy.Ask
+			} else if reading, word := hook.ZshGlobReading(script); reading != "" {
+				// Judged again as zsh may read it: the stricter holds.
+				if ok, why := plainRun(g, reading); !ok {
+					verdict, reason = hook.Ask, "not known to be safe: "+word+" is a pattern in zsh with EXTENDED_GLOB (a~b: a but not b, ^x: every name but x, x#: repeats), which the agent's shell may be set to, and read so: "+why
+					d.Action = policy.Ask
+				}
+			}
+			if reading, word := hook.GlobOptionReading(script); verdict == hook.Allow && reading != "" {
+				if ok, why := plainRun(g, reading); !ok {
+					verdict, reason = hook.Ask, "not known to be safe: "+word+" also names hidden files, or names in any case, when the agent's shell sets dotglob or nocaseglob (zsh: GLOB_DOTS, NO_CASE_GLOB), as users' start-up files do, and read so: "+why
+					d.Action = policy.Ask
+				}
+			}
 		}
 	case policy.RunSandboxed:
 		verdict, reason = hook.Sandbox, fmt.Sprintf("%s, runs sandboxed in full-auto mode", v.Class)
@@ -167,6 +209,22 @@ func (h *hookCall) run() (code int) {
 		h.set(func() { h.req.Rewrites = rewrites })
 	}
 	return h.answer(verdict, reason, self, &v)
+}
+
+// plainRun judges script again, as the agent's shell may read it: whether
+// it is still a plain allow, and the judge's reason when it is not.
+func plainRun(g *gate.Gate, script string) (ok bool, reason string) {
+	_, d := g.Judge([]string{"bash", "-c", script})
+	return d.Action == policy.Run, d.Reason
+}
+
+// hooksOffReason is the deny's reason for a project whose own settings
+// switch the agent's hooks off (or cannot be read).
+func hooksOffReason(agent hook.Agent, off []hook.HooksOff, err error) string {
+	if err != nil {
+		return fmt.Sprintf("guard: the project's settings for %s: %v; guard cannot tell whether they switch its hook off, so it refuses", agent.Title(), err)
+	}
+	return fmt.Sprintf("guard: %s: %s runs no hook in a session started here, so guard would not be asked; guard refuses every tool call until that setting is removed (guard doctor lists it)", off[0], agent.Title())
 }
 
 // rewriteMode is the mode of the rewrites the hook answers with in mode, ""

@@ -9,6 +9,7 @@ import (
 
 	"guard/install"
 	"guard/internal/gate"
+	"guard/internal/hook"
 )
 
 const setupUsage = "guard setup claude-code|codex|gemini [--project DIR] [--remove]"
@@ -167,6 +168,8 @@ func (c *cli) doctorAgents(w io.Writer) int {
 				mark, msg = "NO  ", fmt.Sprintf("the hook runs %q, which is not an executable at an absolute path (guard setup %s)", st.Guard, agent)
 			case !st.FailsClosed:
 				mark, msg = "NO  ", "the hook does not fail closed: if guard is missing or fails, the agent runs the command (guard setup "+agent+")"
+			case st.ShortTimeout != "":
+				mark, msg = "NO  ", st.ShortTimeout
 			case agent == install.Codex && !st.Trusted:
 				mark, msg = "NO  ", st.TrustDetail
 			default:
@@ -179,6 +182,19 @@ func (c *cli) doctorAgents(w io.Writer) int {
 				problems++
 			}
 			fmt.Fprintf(w, "  %s %-11s %s: %s\n", mark, agent, cfg.Path, msg)
+		}
+		// The project's own settings can switch every hook off (a file
+		// that does not parse is reported above).
+		if a, err := hook.ParseAgent(agent); err == nil {
+			off, _ := hook.ProjectHooksOff(a, cwd)
+			for _, o := range off {
+				problems++
+				fmt.Fprintf(w, "  NO   %-11s %s: %s runs no hook in a session started here, guard's included\n", agent, o, a.Title())
+			}
+			for _, v := range hook.ProjectGuardVars(a, cwd, nil) {
+				problems++
+				fmt.Fprintf(w, "  NO   %-11s %s sets %s=%s for %s's hooks: guard refuses every call while it does\n", agent, v.File, v.Name, v.Value, a.Title())
+			}
 		}
 	}
 	return problems

@@ -49,6 +49,31 @@ func TestDoctorAgents(t *testing.T) {
 		t.Errorf("doctorAgents = %d problems, want 2:\n%s", problems, got)
 	}
 
+	// The project's own settings switch every hook off.
+	os.WriteFile(filepath.Join(proj, ".claude", "settings.local.json"), []byte(`{"disableAllHooks": true}`), 0o600)
+	w.Reset()
+	if problems := c.doctorAgents(&w); problems != 3 || !regexp.MustCompile(`(?m)^  NO   claude-code .*/\.claude/settings\.local\.json sets "disableAllHooks": true: Claude Code runs no hook`).MatchString(w.String()) {
+		t.Errorf("a project's disableAllHooks: %d problems\n%s", problems, w.String())
+	}
+
+	// The project sets a variable guard reads for the agent's hooks.
+	os.WriteFile(filepath.Join(proj, ".env"), []byte("GUARD_MODE=full-auto\n"), 0o600)
+	w.Reset()
+	if problems := c.doctorAgents(&w); problems != 4 || !regexp.MustCompile(`(?m)^  NO   gemini .*/\.env sets GUARD_MODE=full-auto for Gemini CLI's hooks`).MatchString(w.String()) {
+		t.Errorf("a project's .env: %d problems\n%s", problems, w.String())
+	}
+
+	// A hook whose timeout is shorter than guard's own deadline.
+	settings := filepath.Join(home, ".claude", "settings.json")
+	b0, _ := os.ReadFile(settings)
+	os.WriteFile(settings, []byte(strings.Replace(string(b0), `"timeout": 30`, `"timeout": 5`, 1)), 0o600)
+	w.Reset()
+	c.doctorAgents(&w)
+	if !strings.Contains(w.String(), "the hook's timeout is 5 (s)") {
+		t.Errorf("a 5 s timeout:\n%s", w.String())
+	}
+	os.WriteFile(settings, b0, 0o600)
+
 	// A Codex hook changed by hand is no longer trusted.
 	hooks := filepath.Join(home, ".codex", "hooks.json")
 	b, _ := os.ReadFile(hooks)

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -45,11 +46,11 @@ var claude = agent{
 		if s.c.claudeSettings != "" {
 			settings = s.c.claudeSettings
 		}
-		s.write(filepath.Join(s.home, ".claude", "settings.json"), settings)
+		s.write(filepath.Join(s.claudeDir(), "settings.json"), settings)
 	},
 	command: func(s *session) ([]string, []string) {
 		return []string{s.agentBin, "-p", "Do the task.", "--model", "claude-sonnet-4-5"}, []string{
-			"CLAUDE_CONFIG_DIR=" + filepath.Join(s.home, ".claude"),
+			"CLAUDE_CONFIG_DIR=" + s.claudeDir(),
 			"ANTHROPIC_BASE_URL=" + s.model.URL,
 			"ANTHROPIC_API_KEY=sk-ant-test-key",
 			"CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1",
@@ -71,7 +72,7 @@ var codex = agent{
 		return call{Tool: "exec_command", Args: args}
 	},
 	prepare: func(s *session) {
-		s.write(filepath.Join(s.home, ".codex", "config.toml"), fmt.Sprintf(`model = "gpt-test"
+		s.write(filepath.Join(s.codexDir(), "config.toml"), fmt.Sprintf(`model = "gpt-test"
 model_provider = "fake"
 approval_policy = "never"
 sandbox_mode = "danger-full-access"
@@ -94,12 +95,12 @@ apps = false
 in_app_updates = false
 `, s.model.URL))
 		if s.c.codexRules != "" {
-			s.write(filepath.Join(s.home, ".codex", "rules", "default.rules"), s.c.codexRules)
+			s.write(filepath.Join(s.codexDir(), "rules", "default.rules"), s.c.codexRules)
 		}
 	},
 	command: func(s *session) ([]string, []string) {
 		return []string{s.agentBin, "exec", "--skip-git-repo-check", "-C", s.project, "Do the task."}, []string{
-			"CODEX_HOME=" + filepath.Join(s.home, ".codex"),
+			"CODEX_HOME=" + s.codexDir(),
 			"FAKE_API_KEY=test-key",
 		}
 	},
@@ -162,7 +163,22 @@ type tc struct {
 	noHook bool
 	// needs names the fix the case checks; see pending.
 	needs string
+	// agentDir, when set, is where Claude Code's CLAUDE_CONFIG_DIR and
+	// Codex's CODEX_HOME are, relative to the scratch home, in place of
+	// .claude and .codex.
+	agentDir string
+	// between, when set, runs before the fake model answers the main
+	// conversation's request that carries n tool results: a change made
+	// while the session runs, from outside the agent's tools.
+	between func(s *session, n int)
+	// sub is the script of a subagent the case's calls start: requests
+	// whose conversation holds subMarker and not the main prompt get it.
+	sub func(a agent, s *session) []call
 }
+
+// subMarker is the task a case gives a subagent; the fake model tells the
+// subagent's requests from the main conversation's by it.
+const subMarker = "SUBAGENT-TASK-7f3a"
 
 // session is one agent run in scratch directories.
 type session struct {
@@ -176,6 +192,22 @@ type session struct {
 	guard    string // the guard binary the hooks run
 	model    *fakeModel
 	out      string // the agent's stdout and stderr
+}
+
+// claudeDir is Claude Code's CLAUDE_CONFIG_DIR.
+func (s *session) claudeDir() string {
+	if s.c.agentDir != "" {
+		return filepath.Join(s.home, s.c.agentDir)
+	}
+	return filepath.Join(s.home, ".claude")
+}
+
+// codexDir is Codex's CODEX_HOME.
+func (s *session) codexDir() string {
+	if s.c.agentDir != "" {
+		return filepath.Join(s.home, s.c.agentDir)
+	}
+	return filepath.Join(s.home, ".codex")
 }
 
 func (s *session) write(path, data string) {
@@ -269,10 +301,10 @@ func (s *session) guardSetup() {
 	cmd := exec.Command(s.guard, "setup", s.a.name)
 	cmd.Env = s.env()
 	if s.a.name == "codex" {
-		cmd.Env = append(cmd.Env, "CODEX_HOME="+filepath.Join(s.home, ".codex"))
+		cmd.Env = append(cmd.Env, "CODEX_HOME="+s.codexDir())
 	}
 	if s.a.name == "claude-code" {
-		cmd.Env = append(cmd.Env, "CLAUDE_CONFIG_DIR="+filepath.Join(s.home, ".claude"))
+		cmd.Env = append(cmd.Env, "CLAUDE_CONFIG_DIR="+s.claudeDir())
 	}
 	cmd.Dir = s.project
 	out, err := cmd.CombinedOutput()
@@ -285,7 +317,7 @@ func (s *session) guardSetup() {
 // now, with the hash guard setup computes, keeping the file.
 func (s *session) guardSetupTrustOnly() {
 	s.t.Helper()
-	hooks := filepath.Join(s.home, ".codex", "hooks.json")
+	hooks := filepath.Join(s.codexDir(), "hooks.json")
 	b, err := os.ReadFile(hooks)
 	if err != nil {
 		s.t.Fatal(err)
@@ -295,7 +327,7 @@ func (s *session) guardSetupTrustOnly() {
 	if len(list) != 1 {
 		s.t.Fatalf("hooks/list: %v", list)
 	}
-	config := filepath.Join(s.home, ".codex", "config.toml")
+	config := filepath.Join(s.codexDir(), "config.toml")
 	c, err := os.ReadFile(config)
 	if err != nil {
 		s.t.Fatal(err)
@@ -810,6 +842,25 @@ type followingAPI struct {
 }
 
 func (f followingAPI) serve(w http.ResponseWriter, r *http.Request, body map[string]any, c *call, id string) {
+	if f.s.c.between != nil && isMainLoop(body) && !isSubagent(body) {
+		f.s.c.between(f.s, f.api.results(body))
+	}
+	if f.s.c.sub != nil && isMainLoop(body) && isSubagent(body) {
+		c = nil
+		if n, sub := f.api.results(body), f.s.c.sub(f.a, f.s); n < len(sub) {
+			c = &sub[n]
+		}
+	}
+	if c != nil && c.Args["session_id"] == sessionFollow {
+		// Codex's write_stdin to the session the last exec_command left
+		// running.
+		nc := call{Tool: c.Tool, Args: map[string]any{}}
+		for k, v := range c.Args {
+			nc.Args[k] = v
+		}
+		nc.Args["session_id"] = lastSession(body)
+		c = &nc
+	}
 	if c != nil && isFollow(c) {
 		if rw := namedRewrite(body); rw != "" {
 			nc := f.a.shell(rw, workdirOf(c))
@@ -819,6 +870,35 @@ func (f followingAPI) serve(w http.ResponseWriter, r *http.Request, body map[str
 		}
 	}
 	f.api.serve(w, r, body, c, id)
+}
+
+// sessionFollow, as write_stdin's session_id, stands for the session of
+// the last exec_command that is still running.
+const sessionFollow = "@session"
+
+var sessionRE = regexp.MustCompile(`session ID (\d+)`)
+
+// lastSession finds the last running session's id in a request.
+func lastSession(body map[string]any) int {
+	var b strings.Builder
+	collectStrings(&b, body["input"])
+	m := sessionRE.FindAllStringSubmatch(b.String(), -1)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[len(m)-1][1])
+	return n
+}
+
+// isSubagent reports whether a request is a subagent's: its conversation
+// holds the subagent's task and not the main prompt.
+func isSubagent(body map[string]any) bool {
+	var b strings.Builder
+	collectStrings(&b, body["input"])
+	collectStrings(&b, body["messages"])
+	collectStrings(&b, body["contents"])
+	text := b.String()
+	return strings.Contains(text, subMarker) && !strings.Contains(text, "Do the task.")
 }
 
 func isFollow(c *call) bool {

@@ -20,7 +20,7 @@ func patchCall(patch string) call {
 // codexPatchModel makes Codex offer its apply_patch tool: it does so only
 // for models its bundled catalog knows, which gpt-test is not.
 func codexPatchModel(t *testing.T, s *session) {
-	cfg := filepath.Join(s.home, ".codex", "config.toml")
+	cfg := filepath.Join(s.codexDir(), "config.toml")
 	b, err := os.ReadFile(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,9 @@ import (
 type call struct {
 	Tool string
 	Args map[string]any
+	// Also are more calls in the same reply (Messages API only): the agent
+	// gets them together, as a model's parallel tool calls.
+	Also []call
 }
 
 // fakeModel is a scripted model API on 127.0.0.1. It answers each request of
@@ -219,14 +222,24 @@ func (anthropic) serve(w http.ResponseWriter, r *http.Request, body map[string]a
 		writeJSON(w, msg)
 		return
 	}
-	sse(w,
-		"message_start", map[string]any{"type": "message_start", "message": msg},
+	events := []any{"message_start", map[string]any{"type": "message_start", "message": msg},
 		"content_block_start", map[string]any{"type": "content_block_start", "index": 0, "content_block": block},
 		"content_block_delta", map[string]any{"type": "content_block_delta", "index": 0, "delta": delta},
-		"content_block_stop", map[string]any{"type": "content_block_stop", "index": 0},
+		"content_block_stop", map[string]any{"type": "content_block_stop", "index": 0}}
+	if c != nil {
+		for i, more := range c.Also {
+			args, _ := json.Marshal(more.Args)
+			idx := i + 1
+			events = append(events,
+				"content_block_start", map[string]any{"type": "content_block_start", "index": idx, "content_block": map[string]any{"type": "tool_use", "id": fmt.Sprintf("toolu_%d%s", idx, id), "name": more.Tool, "input": map[string]any{}}},
+				"content_block_delta", map[string]any{"type": "content_block_delta", "index": idx, "delta": map[string]any{"type": "input_json_delta", "partial_json": string(args)}},
+				"content_block_stop", map[string]any{"type": "content_block_stop", "index": idx})
+		}
+	}
+	sse(w, append(events,
 		"message_delta", map[string]any{"type": "message_delta", "delta": map[string]any{"stop_reason": stop, "stop_sequence": nil}, "usage": map[string]any{"output_tokens": 1}},
 		"message_stop", map[string]any{"type": "message_stop"},
-	)
+	)...)
 }
 
 // responses is the OpenAI Responses API (Codex).
@@ -254,8 +267,12 @@ func (responses) serve(w http.ResponseWriter, r *http.Request, body map[string]a
 			// A freeform tool (apply_patch).
 			item = map[string]any{"type": "custom_tool_call", "id": "ctc_" + id, "call_id": "call_" + id, "name": c.Tool, "input": in}
 		} else {
+			name, ns, _ := strings.Cut(c.Tool, "@") // a namespaced tool: NAME@NAMESPACE
 			args, _ := json.Marshal(c.Args)
-			item = map[string]any{"type": "function_call", "id": "fc_" + id, "call_id": "call_" + id, "name": c.Tool, "arguments": string(args)}
+			item = map[string]any{"type": "function_call", "id": "fc_" + id, "call_id": "call_" + id, "name": name, "arguments": string(args)}
+			if ns != "" {
+				item["namespace"] = ns
+			}
 		}
 	} else {
 		item = map[string]any{"type": "message", "role": "assistant", "id": "msg_" + id,

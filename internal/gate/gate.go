@@ -182,12 +182,15 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	}
 	// The judge's secrets are the configuration's too ("never safe to
 	// print"), not only the sandbox's.
-	if cp := cfg.Protect; len(cp.Secrets)+len(cp.NotSecret)+len(cp.SecretEnv)+len(cp.SecretEnvAllow) > 0 {
+	// So are the credential files the environment names elsewhere.
+	envSecrets := envMovedSecrets(defaultProtect(), getenv)
+	if cp := cfg.Protect; len(cp.Secrets)+len(cp.NotSecret)+len(cp.SecretEnv)+len(cp.SecretEnvAllow)+len(envSecrets) > 0 {
 		l := protect.Default()
 		if err := l.Apply(protect.Adjust{Secrets: cp.Secrets, NotSecret: cp.NotSecret, SecretEnv: cp.SecretEnv,
 			SecretEnvAllow: cp.SecretEnvAllow}); err != nil {
 			return nil, fmt.Errorf("config: [protect]: %w", err)
 		}
+		l.Add(protect.Secret, whyEnvSecret, envSecrets...)
 		policy.UseSecrets(l)
 	}
 	// A trusted project's own policies come last: its rules are about its
@@ -228,6 +231,8 @@ func (g *Gate) protectList() *protect.List {
 		l.Add(protect.Protected, "named protected in guard's configuration", cp.Protected...)
 		l.Add(protect.Secret, "named secret in guard's configuration", cp.Secrets...)
 	}
+	envMovedProtected(l, g.Getenv)
+	l.Add(protect.Secret, whyEnvSecret, envMovedSecrets(l, g.Getenv)...)
 	var state []string
 	add := func(ps ...string) {
 		for _, p := range ps {

@@ -46,6 +46,12 @@
 // command runs in a fresh "bash -c", so a cd or export in it does not persist
 // in the agent's shell session.
 //
+// A project can work against the hook through the agent: its own settings
+// can switch every hook off ([ProjectHooksOff]), or put variables guard
+// reads into the environment the hooks inherit ([ProjectGuardVars]); the
+// caller refuses while either holds. A switch present when a session starts
+// keeps the agent from calling the hook at all, which no hook can answer.
+//
 // The caller must never fail open: agents run the command when a hook exits 1,
 // crashes, times out or prints nothing they understand. Print the answer and
 // exit 0; on any error, answer with [Refuse]. If even that cannot be written,
@@ -95,6 +101,14 @@ func spec(a Agent) (agentSpec, bool) {
 		return agentSpec{}, false
 	}
 	return agentSpecs[a], true
+}
+
+// Title is the agent's name as in messages ("Claude Code").
+func (a Agent) Title() string {
+	if s, ok := spec(a); ok {
+		return s.title
+	}
+	return a.String()
 }
 
 func (a Agent) String() string {

@@ -1,0 +1,112 @@
+package gate
+
+import (
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"guard/policy/protect"
+)
+
+// envMovers are the variables that move protected files of the default
+// list's "~/" entries elsewhere: an agent's own configuration (where its
+// hooks, guard's among them, and its permission mode are), a shell's
+// start-up files, git's global configuration, and the XDG directories. Each
+// maps the entries under from ("~/.codex/", or a whole entry "~/.claude") to
+// the same names under the directory the variable names, joined with to.
+var envMovers = []struct {
+	env  string
+	from []string // entry prefixes ending in "/" (the rest is kept), or whole entries
+	to   string   // joined onto the variable's value, before the rest
+	file bool     // the variable names the file itself (from is one whole entry)
+	// whole: the directory the variable names is protected as the entry
+	// from[0] (a name protected wherever it is) says.
+	whole bool
+}{
+	// Claude Code keeps settings.json, its hooks, agents, skills and
+	// .claude.json (MCP servers) in CLAUDE_CONFIG_DIR.
+	{env: "CLAUDE_CONFIG_DIR", from: []string{"~/.claude/", "~/.claude"}},
+	{env: "CLAUDE_CONFIG_DIR", from: []string{"~/.claude.json"}, to: ".claude.json"},
+	// Codex: config.toml (trust of hooks, approval policy), hooks.json,
+	// rules/ (which guard applies too); all of it, as any .codex is.
+	{env: "CODEX_HOME", from: []string{".codex"}, whole: true},
+	// Gemini CLI: GEMINI_CLI_HOME stands for the home; settings in .gemini.
+	{env: "GEMINI_CLI_HOME", from: []string{"~/.gemini/"}, to: ".gemini"},
+	{env: "XDG_CONFIG_HOME", from: []string{"~/.config/"}},
+	{env: "XDG_DATA_HOME", from: []string{"~/.local/share/"}},
+	{env: "ZDOTDIR", from: []string{"~/.zshrc", "~/.zshenv", "~/.zprofile", "~/.zlogin"}},
+	{env: "GIT_CONFIG_GLOBAL", from: []string{"~/.gitconfig"}, file: true},
+}
+
+// envMovedProtected adds to l, as protected, the places the environment
+// moves the list's protected "~/" entries to (CLAUDE_CONFIG_DIR,
+// CODEX_HOME, GEMINI_CLI_HOME, XDG_CONFIG_HOME, XDG_DATA_HOME, ZDOTDIR,
+// GIT_CONFIG_GLOBAL): the agent reads its configuration, and the shell its
+// start-up files, from there, so writing them there loosens the agent or
+// runs code later as surely as writing them in the home. Only absolute
+// values count.
+func envMovedProtected(l *protect.List, getenv func(string) string) {
+	type add struct{ reason, path string }
+	var adds []add
+	for _, m := range envMovers {
+		val := getenv(m.env)
+		if !filepath.IsAbs(val) {
+			continue
+		}
+		base := filepath.Join(val, m.to)
+		for _, e := range l.Entries {
+			if e.Kind != protect.Protected || strings.ContainsAny(e.Pattern, `*?[\`) {
+				continue
+			}
+			for _, from := range m.from {
+				switch {
+				case m.whole && e.Pattern == from:
+					adds = append(adds, add{e.Reason, filepath.Clean(val)})
+				case m.whole:
+				case m.file && e.Pattern == from:
+					adds = append(adds, add{e.Reason, filepath.Clean(val)})
+				case m.file:
+				case strings.HasSuffix(from, "/") && strings.HasPrefix(e.Pattern, from):
+					adds = append(adds, add{e.Reason, filepath.Join(base, strings.TrimPrefix(e.Pattern, from))})
+				case e.Pattern == from:
+					p := base
+					if strings.HasPrefix(from, "~/.z") {
+						p = filepath.Join(base, strings.TrimPrefix(from, "~/"))
+					}
+					adds = append(adds, add{e.Reason, p})
+				}
+			}
+		}
+	}
+	// Files a shell runs at every start that only a variable names.
+	for _, name := range []string{"BASH_ENV", "ENV"} {
+		if p := getenv(name); filepath.IsAbs(p) {
+			adds = append(adds, add{"a shell runs it at start-up (" + name + ")", filepath.Clean(p)})
+		}
+	}
+	for _, a := range adds {
+		l.Add(protect.Protected, a.reason+" (moved there by the environment)", a.path)
+	}
+}
+
+// defaultProtect is protect.Default(), made once, for reading only.
+var defaultProtect = sync.OnceValue(protect.Default)
+
+// whyEnvSecret is the reason for a secret its environment variable names.
+const whyEnvSecret = "a credential file its environment variable names (GOOGLE_APPLICATION_CREDENTIALS, KUBECONFIG, DOCKER_CONFIG, XDG_CONFIG_HOME...)"
+
+// envMovedSecrets returns the secrets the environment moves away from the
+// places the list names (protect.List.EnvSecretPaths), leaving out those the
+// list already names where they are (XDG_CONFIG_HOME set to ~/.config): the
+// judge and the hook's read tools then know `cat $XDG_CONFIG_HOME/gh/hosts.yml`
+// for a secret, as the sandbox does.
+func envMovedSecrets(l *protect.List, getenv func(string) string) []string {
+	home := getenv("HOME")
+	var out []string
+	for _, p := range l.EnvSecretPaths(getenv) {
+		if l.Secret(p, home) == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}

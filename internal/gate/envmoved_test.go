@@ -1,0 +1,69 @@
+package gate
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"guard/policy"
+)
+
+// TestEnvMovedProtected: the protected "~/" entries that an agent's or a
+// shell's own variable moves elsewhere (CLAUDE_CONFIG_DIR, CODEX_HOME,
+// GEMINI_CLI_HOME, XDG_CONFIG_HOME, ZDOTDIR, GIT_CONFIG_GLOBAL) are protected
+// there too: with the directory inside a writable root, a command or an
+// edit there would remove guard's hook or loosen the agent.
+func TestEnvMovedProtected(t *testing.T) {
+	base := t.TempDir()
+	at := func(p string) string { return filepath.Join(base, p) }
+	env := map[string]string{"HOME": at("home"), "CLAUDE_CONFIG_DIR": at("cc"), "CODEX_HOME": at("cx"),
+		"GEMINI_CLI_HOME": at("gh"), "XDG_CONFIG_HOME": at("xdg"), "ZDOTDIR": at("zd"), "GIT_CONFIG_GLOBAL": at("gitconfig"),
+		"BASH_ENV": at("bashenv")}
+	g := &Gate{Getenv: func(k string) string { return env[k] }, Mode: policy.AutoEdit, Roots: []string{base}, Home: env["HOME"]}
+	for _, p := range []string{"cc/settings.json", "cc/.claude.json", "cc/agents/x.md", "cx/hooks.json", "cx/config.toml", "cx/rules/default.rules",
+		"gh/.gemini/settings.json", "xdg/git/config", "xdg/systemd/user/x.service", "zd/.zshenv", "zd/.zshrc", "gitconfig", "bashenv"} {
+		v := policy.Verdict{Class: policy.Match, Writes: []string{at(p)}}
+		d := g.decide(&v)
+		// .gemini is protected by its name wherever it is.
+		moved := strings.Contains(d.Reason, "moved there by the environment") || strings.Contains(p, ".gemini")
+		if d.Action == policy.Run || !moved {
+			t.Errorf("write to %s: %s (%s), want it asked as moved by the environment", p, d.Action, d.Reason)
+		}
+	}
+	// Beside them, and with no variable set, nothing changes.
+	for _, p := range []string{"zd/notes.txt", "home2/settings.json", "gh/notes.txt"} {
+		v := policy.Verdict{Class: policy.Match, Writes: []string{at(p)}}
+		if d := g.decide(&v); d.Action != policy.Run {
+			t.Errorf("write to %s: %s (%s), want run", p, d.Action, d.Reason)
+		}
+	}
+	env = map[string]string{"HOME": at("home"), "CODEX_HOME": "relative/cx"}
+	g = &Gate{Getenv: func(k string) string { return env[k] }, Mode: policy.AutoEdit, Roots: []string{base}, Home: env["HOME"]}
+	v := policy.Verdict{Class: policy.Match, Writes: []string{at("cx/hooks.json")}}
+	if d := g.decide(&v); d.Action != policy.Run {
+		t.Errorf("a relative CODEX_HOME counted: %s (%s)", d.Action, d.Reason)
+	}
+}
+
+// TestEnvMovedSecrets: a credential file that its variable names elsewhere
+// (XDG_CONFIG_HOME's gh/hosts.yml, KUBECONFIG) is a secret for the gate's
+// list, which the hook's read tools use; one the list already names where it
+// is, is not added again.
+func TestEnvMovedSecrets(t *testing.T) {
+	base := t.TempDir()
+	home := filepath.Join(base, "home")
+	env := map[string]string{"HOME": home, "XDG_CONFIG_HOME": filepath.Join(base, "xdg"), "KUBECONFIG": filepath.Join(base, "kube.yaml")}
+	g := &Gate{Getenv: func(k string) string { return env[k] }, Mode: policy.Suggest, Roots: []string{base}, Home: home}
+	l := g.ProtectList()
+	for _, p := range []string{"xdg/gh/hosts.yml", "kube.yaml"} {
+		if e := l.Secret(filepath.Join(base, p), home); e == nil {
+			t.Errorf("%s: not a secret", p)
+		}
+	}
+	env["XDG_CONFIG_HOME"] = filepath.Join(home, ".config")
+	for _, p := range envMovedSecrets(defaultProtect(), g.Getenv) {
+		if strings.HasPrefix(p, env["XDG_CONFIG_HOME"]) {
+			t.Errorf("XDG_CONFIG_HOME at its default place: %s added again", p)
+		}
+	}
+}

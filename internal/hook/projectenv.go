@@ -1,0 +1,258 @@
+package hook
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// ProjectVar is a variable a project sets in its agent's environment, which
+// the agent's hooks, guard's included, inherit.
+type ProjectVar struct {
+	Name, Value string
+	File        string // where the project sets it
+}
+
+// guardVars are the variables guard's hook reads for its mode,
+// configuration, roots, state and the agent's project and rules (besides
+// every GUARD_ variable): a project that sets them would choose how guard
+// judges it.
+var guardVars = map[string]bool{
+	"HOME": true, "TMPDIR": true, "XDG_CONFIG_HOME": true, "XDG_STATE_HOME": true, "XDG_CACHE_HOME": true,
+	"XDG_DATA_HOME": true, "CLAUDE_PROJECT_DIR": true, "GEMINI_PROJECT_DIR": true, "CLAUDE_CONFIG_DIR": true,
+	"CODEX_HOME": true, "GEMINI_CLI_HOME": true, "GEMINI_CLI_SYSTEM_SETTINGS_PATH": true,
+}
+
+// codeVars are variables that make a program the agent runs run other code
+// it names (a shell's start-up file, a preloaded library, a runtime's
+// options, a pager, an editor, git's helpers): set by the project, every
+// command the agent runs, a plain allow included, runs code guard never
+// judged (with the real Gemini CLI, BASH_ENV from a .env the agent itself can
+// write ran a project script at each ls).
+var codeVars = map[string]bool{
+	"BASH_ENV": true, "ENV": true, "ZDOTDIR": true, "SHELLOPTS": true, "BASHOPTS": true, "PROMPT_COMMAND": true,
+	"PS4": true, "LD_PRELOAD": true, "LD_AUDIT": true, "LD_LIBRARY_PATH": true, "NODE_OPTIONS": true,
+	"PERL5OPT": true, "RUBYOPT": true, "JAVA_TOOL_OPTIONS": true, "_JAVA_OPTIONS": true, "JDK_JAVA_OPTIONS": true,
+	"DOTNET_STARTUP_HOOKS": true, "PYTHONSTARTUP": true, "LESSOPEN": true, "LESSCLOSE": true, "PAGER": true,
+	"GIT_PAGER": true, "MANPAGER": true, "SYSTEMD_PAGER": true, "EDITOR": true, "VISUAL": true, "GIT_EDITOR": true,
+	"GIT_SSH": true, "GIT_SSH_COMMAND": true, "GIT_EXTERNAL_DIFF": true, "GIT_ASKPASS": true, "SSH_ASKPASS": true,
+	"GIT_CONFIG_PARAMETERS": true, "GIT_CONFIG_COUNT": true, "GIT_CONFIG_GLOBAL": true, "GIT_CONFIG_SYSTEM": true,
+	"GIT_DIR": true, "GIT_EXEC_PATH": true, "GIT_TEMPLATE_DIR": true,
+	// The agent's own shell: Claude Code runs the Bash tool with $SHELL
+	// (a program named zsh or bash), CLAUDE_CODE_SHELL, and wraps every
+	// command in CLAUDE_CODE_SHELL_PREFIX (each seen to run a project's
+	// script before every command).
+	"SHELL": true, "CLAUDE_CODE_SHELL": true, "CLAUDE_CODE_SHELL_PREFIX": true,
+}
+
+// GuardVar reports whether guard's hook reads the variable name.
+func GuardVar(name string) bool {
+	return strings.HasPrefix(name, "GUARD_") || guardVars[name]
+}
+
+// CodeVar reports whether the variable name makes the programs the agent
+// runs run other code (see codeVars).
+func CodeVar(name string) bool {
+	return codeVars[name]
+}
+
+// watched: a variable a project must not set for its agent, to value.
+func watched(name, value string) bool {
+	return GuardVar(name) || CodeVar(name) && !benignValue(name, value)
+}
+
+// nodeOptionsBenign are the NODE_OPTIONS options that load no code, open no
+// port and write no file: the heap sizes, warnings and TLS choices Node
+// projects commonly set in a .env (--openssl-legacy-provider for old
+// webpack builds). --require, --import, --loader, --inspect, --env-file,
+// --openssl-config and the rest keep the project refused.
+var nodeOptionsBenign = map[string]bool{
+	"max-old-space-size": true, "max-semi-space-size": true, "no-warnings": true, "no-deprecation": true,
+	"trace-warnings": true, "trace-deprecation": true, "enable-source-maps": true, "unhandled-rejections": true,
+	"dns-result-order": true, "openssl-legacy-provider": true, "use-openssl-ca": true, "use-bundled-ca": true,
+	"tls-min-v1.2": true, "tls-min-v1.3": true, "max-http-header-size": true, "preserve-symlinks": true,
+	"no-experimental-fetch": true, "experimental-json-modules": true, "no-addons": true, "frozen-intrinsics": true,
+}
+
+// benignValue reports whether a code variable's value names no code of the
+// project: NODE_OPTIONS of nodeOptionsBenign only; a pager or editor that is
+// a program found on PATH with plain options (less -R, vim, code --wait).
+// Anything else (a path, a shell word, --require ./x.js) is not.
+func benignValue(name, value string) bool {
+	plain := func(s string) bool {
+		for _, c := range s {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("._+=-", c)) {
+				return false
+			}
+		}
+		return s != ""
+	}
+	words := strings.Fields(value)
+	if len(words) == 0 {
+		return name != "SHELL" && name != "CLAUDE_CODE_SHELL" // set empty: no code named (an empty SHELL is no shell)
+	}
+	switch name {
+	case "NODE_OPTIONS":
+		for _, w := range words {
+			opt, val, _ := strings.Cut(strings.TrimPrefix(w, "--"), "=")
+			if !strings.HasPrefix(w, "--") || !nodeOptionsBenign[opt] || !plain(val+"x") {
+				return false
+			}
+		}
+		return true
+	case "PAGER", "GIT_PAGER", "MANPAGER", "SYSTEMD_PAGER", "EDITOR", "VISUAL", "GIT_EDITOR":
+		for i, w := range words {
+			if !plain(w) || i > 0 && w[0] != '-' || i == 0 && w[0] == '-' {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// ProjectGuardVars returns the variables guard reads (see GuardVar), and
+// those that make the agent's programs run other code (see CodeVar), that
+// agent a took from the project's own files and that hold that value in
+// getenv, the hook's environment: Claude Code's "env" in
+// .claude/settings.json and .claude/settings.local.json (seen to reach the
+// hooks with Claude Code 2.1.332), Gemini CLI's .env file (.gemini/.env or
+// .env, the first found from the project up, when it is inside the project;
+// Gemini CLI 0.61.0 adds the variables that are not set yet). A repository
+// can ship them, and the agent can write a .env: GUARD_CONFIG pointing at a
+// file of the project, or TMPDIR at the home directory, would then widen the
+// writable roots guard judges by. Codex takes no environment from a project
+// for its hooks, but its commands (a rewrite's guard among them) get a
+// trusted project's shell_environment_policy.set from .codex/config.toml,
+// reported whatever the hook's environment holds. With getenv nil, every
+// such variable the project sets is returned, whatever the environment
+// holds. Files that cannot be read are skipped: the agent cannot
+// read them either (a settings file that does not parse is refused where
+// the agent's rules are read).
+func ProjectGuardVars(a Agent, project string, getenv func(string) string) []ProjectVar {
+	if project == "" {
+		return nil
+	}
+	var out []ProjectVar
+	add := func(file, name, value string) {
+		if watched(name, value) && (getenv == nil || getenv(name) == value) {
+			out = append(out, ProjectVar{name, value, file})
+		}
+	}
+	switch a {
+	case ClaudeCode:
+		for _, name := range []string{"settings.json", "settings.local.json"} {
+			file := filepath.Join(project, ".claude", name)
+			top, err := settingsObject(file, false)
+			if err != nil || top == nil {
+				continue
+			}
+			env, err := objectFields(orNull(top["env"]))
+			if err != nil {
+				continue
+			}
+			for _, k := range sortedKeys(env) {
+				if v, err := decodeString(env[k]); err == nil {
+					add(file, k, v)
+				}
+			}
+		}
+	case Codex:
+		// Codex gives its commands, a rewrite's guard among them, the
+		// variables of shell_environment_policy.set, from a trusted project's
+		// .codex/config.toml too (seen with Codex 0.171: TMPDIR from there
+		// made a directory outside a writable root of the sandboxed rewrite).
+		file := filepath.Join(project, ".codex", "config.toml")
+		b, ok, err := readOptional(file)
+		if err != nil || !ok {
+			return nil
+		}
+		var cfg struct {
+			Policy struct {
+				Set map[string]any `toml:"set"`
+			} `toml:"shell_environment_policy"`
+		}
+		if toml.Unmarshal(b, &cfg) != nil {
+			return nil
+		}
+		for _, k := range sortedKeys(cfg.Policy.Set) {
+			if v, ok := cfg.Policy.Set[k].(string); ok && watched(k, v) {
+				out = append(out, ProjectVar{k, v, file})
+			}
+		}
+	case Gemini:
+		file := geminiEnvFile(project)
+		if file == "" {
+			return nil
+		}
+		b, ok, err := readOptional(file)
+		if err != nil || !ok {
+			return nil
+		}
+		for _, kv := range parseDotenv(b) {
+			add(file, kv[0], kv[1])
+		}
+	}
+	return out
+}
+
+// geminiEnvFile is the .env file Gemini CLI loads for a session started in
+// project, when it lies inside project: from project up, the first
+// .gemini/.env or .env.
+func geminiEnvFile(project string) string {
+	dir := filepath.Clean(project)
+	for {
+		for _, f := range []string{filepath.Join(dir, ".gemini", ".env"), filepath.Join(dir, ".env")} {
+			if _, err := os.Stat(f); err == nil {
+				if dir != filepath.Clean(project) {
+					return "" // above the project: the user's or a parent's
+				}
+				return f
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// dotenvLine is the line syntax of the dotenv package Gemini CLI uses
+// (NAME=value or NAME: value, "export " in front, values quoted with ', "
+// or ` over several lines, # comments).
+var dotenvLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*` + "`" + `(?:\\` + "`" + `|[^` + "`" + `])*` + "`" + `|[^#\r\n]+)?\s*(?:#.*)?$`)
+})
+
+// parseDotenv reads NAME=value pairs as dotenv does.
+func parseDotenv(b []byte) [][2]string {
+	text := strings.ReplaceAll(string(b), "\r\n", "\n")
+	var out [][2]string
+	for _, m := range dotenvLine().FindAllStringSubmatch(text, -1) {
+		v := strings.TrimSpace(m[2])
+		if n := len(v); n >= 2 && strings.ContainsRune("'\"`", rune(v[0])) && v[n-1] == v[0] {
+			q := v[0]
+			v = v[1 : n-1]
+			if q == '"' {
+				v = strings.NewReplacer(`\n`, "\n", `\r`, "\r").Replace(v)
+			}
+		}
+		out = append(out, [2]string{m[1], v})
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,296 @@
+package hook
+
+import (
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+
+	"guard/policy/shell"
+)
+
+// The agent's shell is not always the bash guard reads a script as: Claude
+// Code runs the user's shell (zsh for zsh users), with the options of the
+// user's start-up files but for a few it resets (extglob, EXTENDED_GLOB,
+// BARE_GLOB_QUAL, BRACE_CCL, MAGIC_EQUAL_SUBST, RC_QUOTES, EQUALS), and Codex
+// the shell the model names in exec_command (zsh is honoured), as a login
+// shell. These functions find what such a shell reads differently in a
+// script guard would let through as it stands; the caller judges the wider
+// reading again. Limits: they cover zsh's redirection-only statements,
+// EXTENDED_GLOB's ~ ^ #, and the glob options dotglob/GLOB_DOTS and
+// nocaseglob/NO_CASE_GLOB; other options a user may set are not read.
+
+// ZshRunsProgram returns a statement of script that has redirections and no
+// program (`< notes.txt`, `<<< x`), "" when there is none. bash and sh only
+// open its files; zsh runs $READNULLCMD (a pager, less by default on Debian)
+// or $NULLCMD (cat) on them, and a pager on a terminal runs the commands typed
+// into it, which Codex's write_stdin can type without any hook seeing them.
+// `$(< file)`, which reads the file in both shells, is not such a statement;
+// a `zsh -c '< f'` inside the script is.
+func ZshRunsProgram(script string) string {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
+	if err != nil {
+		return ""
+	}
+	found := ""
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if found != "" {
+			return false
+		}
+		switch n := n.(type) {
+		case *syntax.CmdSubst:
+			if len(n.Stmts) == 1 && n.Stmts[0].Cmd == nil && len(n.Stmts[0].Redirs) == 1 && n.Stmts[0].Redirs[0].Op == syntax.RdrIn {
+				return false // $(< file)
+			}
+		case *syntax.Stmt:
+			if n.Cmd == nil && len(n.Redirs) > 0 {
+				found = "`" + strings.TrimSpace(script[n.Pos().Offset():n.End().Offset()]) + "`"
+			}
+		}
+		return true
+	})
+	if found != "" {
+		return found
+	}
+	if s, err := shell.Parse(script, shell.Bash); err == nil {
+		for _, c := range s.Commands {
+			if len(c.Argv) == 0 && c.Dialect == shell.Zsh {
+				return "a statement of zsh -c"
+			}
+		}
+	}
+	return ""
+}
+
+// GlobOptionReading returns script with each unquoted glob among a
+// command's arguments followed by what it also names when the shell sets
+// dotglob (zsh: GLOB_DOTS: a name's leading * or ? matches a leading dot)
+// or nocaseglob (NO_CASE_GLOB: letters match in any case), and the first
+// such word; "" when the script has no glob. Claude Code resets extglob
+// (bash) and EXTENDED_GLOB (zsh) for its commands, not these; a login bash
+// or zsh reads the user's start-up files, where they are set.
+func GlobOptionReading(script string) (reading, word string) {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
+	if err != nil {
+		return "", ""
+	}
+	type edit struct {
+		at   int
+		text string
+	}
+	var edits []edit
+	syntax.Walk(f, func(n syntax.Node) bool {
+		call, ok := n.(*syntax.CallExpr)
+		if !ok || len(call.Args) < 2 {
+			return true
+		}
+		for _, w := range call.Args[1:] {
+			if lit, ok := w.Parts[0].(*syntax.Lit); ok && strings.HasPrefix(lit.Value, "-") {
+				continue // an option: --include=*.py names no file
+			}
+			dot, fold, glob := globVariants(w, script)
+			if !glob {
+				continue
+			}
+			add := " " + fold
+			if dot != "" {
+				add += " " + dot
+			}
+			edits = append(edits, edit{int(w.End().Offset()), add})
+			if word == "" {
+				word = "`" + script[w.Pos().Offset():w.End().Offset()] + "`"
+			}
+		}
+		return true
+	})
+	if len(edits) == 0 {
+		return "", ""
+	}
+	var out strings.Builder
+	at := 0
+	for _, e := range edits {
+		out.WriteString(script[at:e.at])
+		out.WriteString(e.text)
+		at = e.at
+	}
+	out.WriteString(script[at:])
+	return out.String(), word
+}
+
+// globVariants returns word w's dotglob reading (a leading * of a name as
+// .[!.]*, a leading ? or [...] as a dot; "" when no name starts with one)
+// and its nocaseglob reading (each letter of a name that has a glob as
+// [xX]; a name without one is looked up as written), and whether w has an
+// unquoted glob at all. Quoted parts and expansions are kept as written.
+func globVariants(w *syntax.Word, script string) (dot, fold string, glob bool) {
+	var d, c, name, folded strings.Builder
+	dotted, nameGlob, nameStart := false, false, true
+	endName := func() {
+		if nameGlob {
+			c.WriteString(folded.String())
+		} else {
+			c.WriteString(name.String())
+		}
+		name.Reset()
+		folded.Reset()
+		nameGlob = false
+	}
+	both := func(s string) { name.WriteString(s); folded.WriteString(s) }
+	for _, p := range w.Parts {
+		src := script[p.Pos().Offset():p.End().Offset()]
+		lit, ok := p.(*syntax.Lit)
+		if !ok {
+			d.WriteString(src)
+			both(src)
+			nameStart = false
+			continue
+		}
+		v := lit.Value
+		inClass := false
+		for i := 0; i < len(v); i++ {
+			ch := v[i]
+			start := nameStart
+			nameStart = ch == '/' && !inClass
+			switch {
+			case ch == '\\' && i+1 < len(v):
+				d.WriteString(v[i : i+2])
+				both(v[i : i+2])
+				i++
+				continue
+			case ch == '/' && !inClass:
+				d.WriteByte(ch)
+				endName()
+				c.WriteByte(ch)
+				continue
+			case inClass:
+				inClass = ch != ']'
+			case ch == '*' || ch == '?' || ch == '[':
+				glob, nameGlob = true, true
+				if start {
+					dotted = true
+					switch ch {
+					case '*':
+						d.WriteString(".[!.]")
+					case '?':
+						d.WriteByte('.')
+						both(string(ch))
+						continue
+					case '[':
+						d.WriteByte('.')
+						for i+1 < len(v) && v[i] != ']' {
+							both(string(v[i]))
+							i++
+						}
+						both(string(v[i]))
+						continue
+					}
+				}
+				inClass = ch == '['
+			case ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z':
+				d.WriteByte(ch)
+				name.WriteByte(ch)
+				folded.WriteString("[" + string(ch|0x20) + string(ch&^0x20) + "]")
+				continue
+			}
+			d.WriteByte(ch)
+			both(string(ch))
+		}
+	}
+	endName()
+	if !dotted {
+		return "", c.String(), glob
+	}
+	return d.String(), c.String(), glob
+}
+
+// ZshGlobReading returns script as zsh with the EXTENDED_GLOB option (set
+// by many users' start-up files, which Claude Code's shell reads) may read
+// it, widened to a superset bash can judge, and the first word that
+// changed; "" when no word does. Unquoted, bash reads these literally and
+// zsh as patterns: `a~b` is a but not b (read as a), `^x` every name but x
+// (read as *), `x#` and `x##` repeats of x (read as *). So `cat .env~x` is
+// `cat .env` there, `cat .en^x` `cat .en*`, and `git show HEAD~1` stays
+// `git show HEAD`. A leading ~ is the home directory in both.
+func ZshGlobReading(script string) (reading, word string) {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
+	if err != nil {
+		return "", ""
+	}
+	type edit struct {
+		from, to int
+		text     string
+	}
+	var edits []edit
+	syntax.Walk(f, func(n syntax.Node) bool {
+		w, ok := n.(*syntax.Word)
+		if !ok {
+			return true
+		}
+		var b strings.Builder
+		changed, cut := false, false
+		for k, p := range w.Parts {
+			src := script[p.Pos().Offset():p.End().Offset()]
+			lit, ok := p.(*syntax.Lit)
+			if !ok || cut {
+				if !cut {
+					b.WriteString(src)
+				}
+				continue
+			}
+			v := lit.Value
+			for i := 0; i < len(v) && !cut; i++ {
+				c := v[i]
+				first := k == 0 && i == 0
+				switch {
+				case c == '\\' && i+1 < len(v):
+					b.WriteString(v[i : i+2])
+					i++
+				case c == '~' && !first:
+					cut, changed = true, true // a~b: a, at most
+				case c == '^':
+					// ^x up to the next /: every name there.
+					b.WriteByte('*')
+					for i+1 < len(v) && v[i+1] != '/' {
+						i++
+					}
+					changed = true
+				case c == '#' && !first:
+					// x# or x##: any number of x.
+					out := b.String()
+					if len(out) > 0 {
+						out = out[:len(out)-1]
+					}
+					b.Reset()
+					b.WriteString(out + "*")
+					for i+1 < len(v) && v[i+1] == '#' {
+						i++
+					}
+					changed = true
+				default:
+					b.WriteByte(c)
+				}
+			}
+		}
+		if changed {
+			edits = append(edits, edit{int(w.Pos().Offset()), int(w.End().Offset()), b.String()})
+			if word == "" {
+				word = "`" + script[w.Pos().Offset():w.End().Offset()] + "`"
+			}
+		}
+		return true
+	})
+	if len(edits) == 0 {
+		return "", ""
+	}
+	var out strings.Builder
+	at := 0
+	for _, e := range edits {
+		if e.from < at {
+			continue // inside a word already edited
+		}
+		out.WriteString(script[at:e.from])
+		out.WriteString(e.text)
+		at = e.to
+	}
+	out.WriteString(script[at:])
+	return out.String(), word
+}

@@ -1,0 +1,61 @@
+package hook
+
+import "testing"
+
+// TestZshRunsProgram: the statements that zsh, unlike bash, runs a program
+// for ($READNULLCMD, $NULLCMD), wherever they are in the script; $(< file)
+// reads the file in both.
+func TestZshRunsProgram(t *testing.T) {
+	for script, want := range map[string]bool{
+		"< README": true, "<<< x": true, "ls; < README": true, "(< a)": true, "{ < a; }": true,
+		"if true; then < a; fi": true, "< a | cat": true, "2>/dev/null": true, "zsh -c '< a'": true,
+		"cat README": false, "echo $(< README)": false, `x="$(<VERSION)"; echo "$x"`: false,
+		"bash -c '< a'": false, ": < a": false, "ls > /dev/null": false,
+	} {
+		if got := ZshRunsProgram(script) != ""; got != want {
+			t.Errorf("ZshRunsProgram(%q) = %q, want found %v", script, ZshRunsProgram(script), want)
+		}
+	}
+}
+
+// TestZshGlobReading: words that zsh with EXTENDED_GLOB reads as patterns
+// and bash literally, widened to what bash can judge; the rest unchanged.
+func TestZshGlobReading(t *testing.T) {
+	for script, want := range map[string]string{
+		"cat .env~x":             "cat .env",
+		"cat .en^x":              "cat .en*",
+		"cat .e#nv":              "cat .*nv",
+		"cat ^README":            "cat *",
+		"cat src/^a/b":           "cat src/*/b",
+		"git log HEAD~1 -- a~b":  "git log HEAD -- a",
+		"ls ~ ~/x":               "",
+		"cat '.env~x' \\.e\\#nv": "",
+		"echo #comment~x":        "",
+		"cat \"$x\"~y":           "cat \"$x\"",
+	} {
+		got, word := ZshGlobReading(script)
+		if got != want {
+			t.Errorf("ZshGlobReading(%q) = %q (word %s), want %q", script, got, word, want)
+		}
+	}
+}
+
+// TestGlobOptionReading: each unquoted glob argument is followed by what it
+// also names with dotglob (a name's leading * or ? as a dot) and
+// nocaseglob (letters of a globbing name in either case).
+func TestGlobOptionReading(t *testing.T) {
+	for script, want := range map[string]string{
+		"cat *":           "cat * * .[!.]*",
+		"cat .EN?":        "cat .EN? .[eE][nN]?",
+		"cat a/*.txt":     "cat a/*.txt a/*.[tT][xX][tT] a/.[!.]*.txt",
+		"cat ?env":        "cat ?env ?[eE][nN][vV] .env",
+		"cat README":      "",
+		"cat '*' \\*":     "",
+		"x=*; echo hi":    "",
+		"ls src/[ab]*.go": "ls src/[ab]*.go src/[ab]*.[gG][oO] src/.*.go",
+	} {
+		if got, _ := GlobOptionReading(script); got != want {
+			t.Errorf("GlobOptionReading(%q) = %q, want %q", script, got, want)
+		}
+	}
+}

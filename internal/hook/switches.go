@@ -1,0 +1,102 @@
+package hook
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+)
+
+// HooksOff is a setting in a project's own agent settings that switches the
+// agent's hooks, guard's included, off for every session started there.
+type HooksOff struct {
+	File    string // the settings file
+	Setting string // what it sets, as written there
+}
+
+func (h HooksOff) String() string {
+	return h.File + " sets " + h.Setting
+}
+
+// ProjectHooksOff reports the settings in project that switch agent a's hooks
+// off, as the agents read them (measured with Claude Code 2.1.332 and
+// Gemini CLI 0.61.0): Claude Code's "disableAllHooks": true in
+// .claude/settings.json or .claude/settings.local.json, which turns off the
+// hooks of the user's settings too; Gemini CLI's "hooksConfig":
+// {"enabled": false}, or a "hooksConfig.disabled" entry naming guard's hook
+// (by its name "guard" or its command), in .gemini/settings.json. A
+// repository can ship such a file, and a checkout, a merge or an unpacked
+// archive can make one: the next session there runs no hook at all, so guard
+// is not asked. The settings found are returned with the first error. Codex reads no such switch from a project (checked:
+// [features] codex_hooks = false in a trusted project's .codex/config.toml
+// leaves the user's hooks on). A file that cannot be read or parsed is an
+// error, for the caller to refuse on: guard cannot tell what it says.
+func ProjectHooksOff(a Agent, project string) ([]HooksOff, error) {
+	if project == "" {
+		return nil, nil
+	}
+	var out []HooksOff
+	switch a {
+	case ClaudeCode:
+		var firstErr error
+		for _, name := range []string{"settings.json", "settings.local.json"} {
+			file := filepath.Join(project, ".claude", name)
+			top, err := settingsObject(file, false)
+			if firstErr == nil {
+				firstErr = err
+			}
+			if top == nil {
+				continue
+			}
+			if raw, ok := top["disableAllHooks"]; ok && string(raw) == "true" {
+				out = append(out, HooksOff{file, `"disableAllHooks": true`})
+			}
+		}
+		return out, firstErr
+	case Gemini:
+		file := filepath.Join(project, ".gemini", "settings.json")
+		top, err := settingsObject(file, true)
+		if err != nil || top == nil {
+			return nil, err
+		}
+		raw, ok := top["hooksConfig"]
+		if !ok || isNull(raw) {
+			return nil, nil
+		}
+		hc, err := objectFields(raw)
+		if err != nil || hc == nil {
+			return nil, fmt.Errorf("%s: hooksConfig is not an object", file)
+		}
+		if raw, ok := hc["enabled"]; ok && string(raw) == "false" {
+			out = append(out, HooksOff{file, `"hooksConfig": {"enabled": false}`})
+		}
+		elems, err := arrayElems(orNull(hc["disabled"]))
+		if err != nil {
+			return out, fmt.Errorf("%s: hooksConfig.disabled: %v", file, err)
+		}
+		for _, e := range elems {
+			s, err := decodeString(e)
+			if err == nil && (s == "guard" || strings.Contains(s, " hook gemini")) {
+				out = append(out, HooksOff{file, fmt.Sprintf(`"hooksConfig": {"disabled": [%q]}`, s)})
+			}
+		}
+	}
+	return out, nil
+}
+
+// settingsObject reads an agent's settings file as a JSON object (with
+// comments when comments is set): nil for a missing file.
+func settingsObject(file string, comments bool) (map[string]json.RawMessage, error) {
+	b, ok, err := readOptional(file)
+	if err != nil || !ok {
+		return nil, err
+	}
+	if comments {
+		b = stripJSONComments(b)
+	}
+	top, err := objectFields(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", file, jsonError(err))
+	}
+	return top, nil
+}
