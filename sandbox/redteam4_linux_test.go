@@ -705,3 +705,56 @@ func TestAttackDevicesUnprivileged(t *testing.T) {
 	}
 	runAttackCasesAs(t, cred, cases)
 }
+
+// TestAttackScanBudgetProtected: the same budget attack against a protected
+// path found by the scan, a nested repository's hooks two levels down: after
+// the directories, the next command planted a hook there, which git runs
+// when used in that repository. The memory keeps it read-only.
+func TestAttackScanBudgetProtected(t *testing.T) {
+	requireSandbox(t)
+	if _, err := exec.LookPath("git"); err != nil {
+		sandboxtest.Skip(t, "git not on PATH")
+	}
+	base := t.TempDir()
+	f := newFixture(t, base)
+	nested := filepath.Join(f.root, "vendor2", "lib")
+	if out, err := exec.Command("git", "init", "-q", nested).CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v: %s", err, out)
+	}
+	hooks := filepath.Join(nested, ".git", "hooks")
+	home, cache := filepath.Join(base, "home"), filepath.Join(base, "cache")
+	for _, d := range []string{home, cache} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := Profile{WritableRoots: []string{f.root}}
+	ProtectCached(&first, protect.Default(), home, cache)
+	if !slices.Contains(first.ReadOnly, hooks) {
+		t.Fatalf("the first scan did not find %s: %v", hooks, first.ReadOnly)
+	}
+	for i := 0; i < 2*protect.ScanDirs; i++ {
+		if err := os.Mkdir(filepath.Join(f.root, fmt.Sprintf("a%02d", i)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plant := func(p Profile) outcome {
+		return child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", "echo 'echo pwned' > " + filepath.Join(hooks, "pre-commit")}}.run(t)
+	}
+	var fresh Profile
+	fresh.WritableRoots = []string{f.root}
+	Protect(&fresh, protect.Default(), home)
+	if slices.Contains(fresh.ReadOnly, hooks) {
+		sandboxtest.Skipf(t, "the directories did not push %s out of the scan here", hooks)
+	}
+	if o := plant(fresh); !o.ok || !exists(filepath.Join(hooks, "pre-commit")) {
+		t.Fatalf("without the memory the hook was not planted (%s): the test proves nothing\n%s", o, o.stderr)
+	}
+	os.Remove(filepath.Join(hooks, "pre-commit"))
+	next := Profile{WritableRoots: []string{f.root}}
+	ProtectCached(&next, protect.Default(), home, cache)
+	plant(next)
+	if exists(filepath.Join(hooks, "pre-commit")) {
+		t.Fatal("the next command planted a hook in the nested repository the first scan found")
+	}
+}
