@@ -107,11 +107,18 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 	}
 	_, self, _ := shim.Self()
 	seen := map[string]bool{}
+	loadPath := g.loadPathSet()
 	for i, c := range v.Commands {
 		if len(c) == 0 || seen[c[0]] || (i == 0 && v.Script) {
 			continue
 		}
 		seen[c[0]] = true
+		if loadPath {
+			if why := g.loadPathReach(c, self); why != "" {
+				v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+				return
+			}
+		}
 		if !v.Script && len(v.Commands) == 1 && v.Result.Exec != nil && slices.Equal(v.Argv, c) && g.systemPathExists(v) {
 			continue // guard runs the rule's system_path entry (Target)
 		}
@@ -136,6 +143,37 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 			return
 		}
 	}
+}
+
+// loadPathReach says why command c runs code the agent may have written
+// through a load-path variable (see loadPathVars), or "": the program guard
+// would run (the rule's system_path or PATH's) is an interpreter, or a
+// script of one, whose library path holds a directory in a writable root.
+func (g *Gate) loadPathReach(c []string, self os.FileInfo) string {
+	bin, _ := g.lookup(c[0], self)
+	if r := g.Set.Check(c); r.Exec != nil {
+		for _, p := range r.Exec.SystemPath {
+			if executable(p) {
+				bin = p
+				break
+			}
+		}
+	}
+	interp := ""
+	if bin != "" {
+		interp = interpreterOf(bin)
+	}
+	if interp == "" || interp == family(filepath.Base(bin)) && len(c) == 2 && (c[1] == "--version" || c[1] == "-V") {
+		return "" // python3 --version imports nothing
+	}
+	if why := g.writableLoadPath(interp); why != "" {
+		what := "a " + interp + " program"
+		if interp == "shell" {
+			what = "a shell script, which may start an interpreter"
+		}
+		return fmt.Sprintf("%s is %s, and %s: a module written there runs in it", c[0], what, why)
+	}
+	return ""
 }
 
 // planted says why running bin for program is not what a rule describes:

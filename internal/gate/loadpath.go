@@ -1,0 +1,115 @@
+package gate
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"guard/policy"
+)
+
+// loadPathVars are the variables that put directories before an
+// interpreter's own library, and the interpreter whose programs they reach:
+// a module the agent writes there (sitecustomize.py, a json/ package, a
+// .pm, a .rb) runs in every program of that interpreter, pip list and
+// flake8 --version included. The judge refuses them as a command's own
+// assignment; this is for the environment guard inherits (a user's shell
+// that exports PYTHONPATH=src, direnv).
+var loadPathVars = []struct{ name, interp string }{
+	{"PYTHONPATH", "python"}, {"PYTHONUSERBASE", "python"}, {"PYTHONHOME", "python"},
+	{"PERL5LIB", "perl"}, {"PERLLIB", "perl"}, {"RUBYLIB", "ruby"}, {"NODE_PATH", "node"},
+}
+
+// writableLoadPath says which load-path variable of interp names a
+// directory inside a writable root, or "" (for a shell script, whose
+// programs are not known, any of them). An empty or relative entry is
+// taken from the working directory, as the interpreters do.
+func (g *Gate) writableLoadPath(interp string) string {
+	for _, v := range loadPathVars {
+		val := g.Getenv(v.name)
+		if v.interp != interp && interp != "shell" || val == "" {
+			continue
+		}
+		for _, dir := range filepath.SplitList(val) {
+			if dir == "" {
+				dir = "."
+			}
+			if !filepath.IsAbs(dir) {
+				dir = filepath.Join(g.Cwd, dir)
+			}
+			real := policy.Resolve(dir, "/")
+			for _, rr := range g.resolvedRoots() {
+				if policy.Inside(real, rr) {
+					return fmt.Sprintf("%s=%s names %s, inside the writable root %s", v.name, val, dir, rr)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// loadPathSet reports whether any load-path variable is set, so that the
+// check costs nothing in the usual environment.
+func (g *Gate) loadPathSet() bool {
+	for _, v := range loadPathVars {
+		if g.Getenv(v.name) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// interpreterOf returns the interpreter family (python, perl, ruby, node)
+// that runs bin: bin itself (python3.12), or the one its #! line names
+// (directly or through env); "shell" for a shell script; or "" (a compiled
+// program).
+func interpreterOf(bin string) string {
+	if i := family(filepath.Base(bin)); i != "" {
+		return i
+	}
+	f, err := os.Open(bin)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	var head [256]byte
+	n, _ := f.Read(head[:])
+	line := string(head[:n])
+	if !strings.HasPrefix(line, "#!") {
+		return ""
+	}
+	if i := strings.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	for _, w := range strings.Fields(line[2:]) {
+		if strings.HasPrefix(w, "-") || strings.Contains(w, "=") || filepath.Base(w) == "env" {
+			continue
+		}
+		if i := family(filepath.Base(w)); i != "" {
+			return i
+		}
+		switch filepath.Base(w) {
+		case "sh", "bash", "dash", "zsh", "ksh", "mksh":
+			return "shell" // a wrapper (pyenv's and rbenv's shims): it may run any of them
+		}
+		return ""
+	}
+	return ""
+}
+
+// family maps an interpreter's file name to its family: python3.11 and
+// pypy3 are python, nodejs is node.
+func family(name string) string {
+	switch {
+	case strings.HasPrefix(name, "python"), strings.HasPrefix(name, "pypy"):
+		return "python"
+	case strings.HasPrefix(name, "perl"):
+		return "perl"
+	case strings.HasPrefix(name, "ruby"):
+		return "ruby"
+	case name == "node", name == "nodejs":
+		return "node"
+	}
+	return ""
+}

@@ -1,0 +1,77 @@
+package gate
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"guard/policy"
+)
+
+// TestLoadPathIntoRoot: with PYTHONPATH (inherited, not the command's own
+// assignment) naming a directory in a writable root, a python program that a
+// rule calls safe runs a module the agent wrote there (shown first with the
+// real python3: sitecustomize.py ran at flake8 --version's start), so the
+// gate asks; a compiled program, python3 --version (which imports nothing)
+// and a PYTHONPATH outside the roots are judged as before. A shell script
+// (pyenv's pip shim) may start python: asked too.
+func TestLoadPathIntoRoot(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3 here to run the planted module")
+	}
+	dir, _ := filepath.EvalSymlinks(t.TempDir())
+	root := filepath.Join(dir, "proj")
+	// The programs' directory lies outside every writable root (/tmp is one),
+	// as /usr/bin does: a program inside one is asked about anyway.
+	binBase, err := os.MkdirTemp("/var/tmp", "guard-loadpath-")
+	if err != nil {
+		t.Skipf("no directory outside the writable roots for the programs: %v", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(binBase) })
+	bin := filepath.Join(binBase, "bin")
+	for _, d := range []string{filepath.Join(root, "src"), bin} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	marker := filepath.Join(dir, "ran")
+	os.WriteFile(filepath.Join(root, "src", "sitecustomize.py"), []byte("open("+`"`+marker+`"`+", 'w').close()\n"), 0o644)
+	os.WriteFile(filepath.Join(bin, "flake8"), []byte("#!"+python+"\nprint('7.0.0')\n"), 0o755)
+	os.WriteFile(filepath.Join(bin, "pip"), []byte("#!/usr/bin/env bash\nexec python3 -m pip \"$@\"\n"), 0o755)
+
+	// Without guard: the planted module runs.
+	cmd := exec.Command(filepath.Join(bin, "flake8"), "--version")
+	cmd.Dir, cmd.Env = root, []string{"PYTHONPATH=src", "PATH=/usr/bin:/bin"}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("flake8 stand-in: %v %s", err, out)
+	}
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatal("the planted sitecustomize.py did not run: the attack does not work here")
+	}
+
+	path := "PATH=" + bin + ":/usr/bin:/bin"
+	for _, c := range []struct {
+		env  string
+		argv []string
+		ask  bool
+	}{
+		{"PYTHONPATH=src", []string{"flake8", "--version"}, true},
+		{"PYTHONPATH=" + root + "/src:/usr/lib/x", []string{"flake8", "--version"}, true},
+		{"PYTHONPATH=src", []string{"pip", "list"}, true},
+		{"PERL5LIB=src", []string{"flake8", "--version"}, false}, // not python's
+		{"PYTHONPATH=/usr/lib/x", []string{"flake8", "--version"}, false},
+		{"PYTHONPATH=src", []string{"ls"}, false},
+		{"PYTHONPATH=src", []string{"python3", "--version"}, false},
+		{"", []string{"flake8", "--version"}, false},
+	} {
+		g := newGate(t, root, Options{Mode: "suggest"}, path, c.env)
+		v, d := g.Judge(c.argv)
+		asked := d.Action != policy.Run
+		if asked != c.ask || c.ask && !strings.Contains(v.Reason, "a module written there runs in it") {
+			t.Errorf("%s %q: %s (%s), want asked %v", c.env, c.argv, d.Action, v.Reason, c.ask)
+		}
+	}
+}
