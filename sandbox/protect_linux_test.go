@@ -67,7 +67,8 @@ func protectFixture(t testing.TB, root string) (home string) {
 		".envrc": "export A=1\n", ".tool-versions": "nodejs 20.11.0\n", ".vscode/settings.json": "{}\n", ".claude/settings.local.json": "{}\n",
 		".env": "API_KEY=sk-secret\n", "app/.env.local": "API_KEY=sk-secret\n", "certs/server.pem": "-----BEGIN PRIVATE KEY-----\n",
 		"sub/.keep": "", "src.txt": "evil\n", "config/prod.env": "API_KEY=sk-secret\n",
-		"services/api/config/.env": "API_KEY=sk-secret\n", ".git/worktrees/wt/commondir": "../..\n", ".git/modules/lib/modules/inner/config": "[core]\n",
+		"services/api/config/.env": "API_KEY=sk-secret\n", ".env~": "API_KEY=sk-secret\n", "#.env#": "API_KEY=sk-secret\n",
+		"certs/server.pem~": "-----BEGIN PRIVATE KEY-----\n", ".git/worktrees/wt/commondir": "../..\n", ".git/modules/lib/modules/inner/config": "[core]\n",
 	}
 	homeFiles := map[string]string{
 		".ssh/id_ed25519": "PRIVATE", ".ssh/known_hosts": "host", ".aws/credentials": "[default]\nkey=1\n",
@@ -325,7 +326,8 @@ func secretAttacks(t *testing.T) []attackCase {
 		".password-store/bank.gpg", "dotfiles/password-store/bank.gpg", ".pgpass", "dotfiles/pgpass"} {
 		cases = append(cases, attackCase{name: "read ~/" + name, attack: "read", args: inHome(name), profile: prot, want: unreadable})
 	}
-	for _, name := range []string{".env", "app/.env.local", "certs/server.pem", "config/prod.env", "services/api/config/.env"} {
+	for _, name := range []string{".env", "app/.env.local", "certs/server.pem", "config/prod.env", "services/api/config/.env",
+		".env~", "#.env#", "certs/server.pem~"} {
 		cases = append(cases, attackCase{name: "read " + name + " in the root", attack: "read", args: inRoot(name), profile: prot, want: unreadable})
 	}
 	cases = append(cases,

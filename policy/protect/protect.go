@@ -241,6 +241,10 @@ var defaultList = [...]struct {
 			"/run/credentials", "/etc/credstore", "/etc/credstore.encrypted", "/var/lib/docker/containers",
 			"/etc/sssd/sssd.conf", "/var/lib/jenkins/secrets", "/var/lib/jenkins/secret.key",
 			"/var/lib/jenkins/credentials.xml", "/etc/gitlab/gitlab-secrets.json", "/etc/gitlab/initial_root_password"}},
+	// Emacs keeps name~ on the first save and #name# while editing (vim's
+	// .env.swp is a .env.* already).
+	{Secret, "an editor's backup or auto-save of a secret holds what it held", nil, []string{".env~", "#.env#",
+		"?*.env~", "*.pem~", "*.key~", "id_rsa~", "id_ed25519~", "id_ecdsa~", "id_dsa~"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the
