@@ -335,6 +335,12 @@ var attacks = map[string]func(args []string) error{
 		_, _, e := unix.Syscall(unix.SYS_IOCTL, 0, unix.TIOCSTI, uintptr(unsafe.Pointer(&c)))
 		return errnoOrNil(e)
 	},
+	"tiocsetd": func(a []string) error {
+		// N_TTY, which it has: the call's effect is nil, its reach is the point.
+		ldisc := int32(0)
+		_, _, e := unix.Syscall(unix.SYS_IOCTL, 0, unix.TIOCSETD, uintptr(unsafe.Pointer(&ldisc)))
+		return errnoOrNil(e)
+	},
 	"tiocsti-high-bits": func(a []string) error {
 		c := byte('X')
 		_, _, e := unix.Syscall(unix.SYS_IOCTL, 0, 1<<32|unix.TIOCSTI, uintptr(unsafe.Pointer(&c)))
@@ -900,6 +906,7 @@ func TestAttackTerminal(t *testing.T) {
 		{name: "TIOCSTI", attack: "tiocsti", child: tty, effect: injected, want: eperm},
 		{name: "TIOCSTI with high bits", attack: "tiocsti-high-bits", child: tty, effect: injected, want: eperm},
 		{name: "TIOCLINUX", attack: "tioclinux", child: tty, reach: true, want: eperm},
+		{name: "TIOCSETD (the terminal's line discipline)", attack: "tiocsetd", child: tty, want: eperm},
 	})
 }
 

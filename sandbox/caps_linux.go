@@ -9,7 +9,7 @@ import (
 // Root gets every capability back at execve. The sandbox lets it keep only what
 // building and testing software as root needs (file ownership and permission
 // overrides, setuid/setgid, kill, low ports) and takes the rest: CAP_SYS_ADMIN,
-// CAP_NET_RAW, CAP_LEASE,
+// CAP_NET_RAW, CAP_LEASE, CAP_FSETID,
 // CAP_SYS_BOOT, CAP_SYS_MODULE, CAP_SYS_RAWIO, CAP_SYS_TIME, CAP_SYS_PTRACE,
 // CAP_NET_ADMIN, CAP_MKNOD, CAP_SYS_NICE, CAP_SYS_RESOURCE, CAP_IPC_OWNER,
 // CAP_SETFCAP, CAP_SETPCAP...
@@ -27,9 +27,12 @@ import (
 // keptCapabilities are the ones root keeps, with or without AllowNetwork: not
 // CAP_NET_RAW (an AF_PACKET socket sniffs every process's traffic; ping works
 // through ICMP datagram sockets), nor CAP_LEASE (a lease on any file stalls
-// others' open(2) for lease-break-time).
+// others' open(2) for lease-break-time), nor CAP_FSETID: with it, writing
+// into a set-user-ID program keeps the bit, so root turned a set-id program
+// already in a root (/tmp is one) into a set-id shell; set-id modes are
+// refused anyway (seccomp), which leaves it nothing to do.
 var keptCapabilities = []int{
-	unix.CAP_CHOWN, unix.CAP_DAC_OVERRIDE, unix.CAP_DAC_READ_SEARCH, unix.CAP_FOWNER, unix.CAP_FSETID,
+	unix.CAP_CHOWN, unix.CAP_DAC_OVERRIDE, unix.CAP_DAC_READ_SEARCH, unix.CAP_FOWNER,
 	unix.CAP_KILL, unix.CAP_SETGID, unix.CAP_SETUID, unix.CAP_NET_BIND_SERVICE, unix.CAP_AUDIT_WRITE,
 }
 
@@ -195,12 +198,16 @@ func droppableInBoundingSet() (int, bool) {
 // they did: CAP_SETFCAP (a file capability set on a program inside a root
 // gives it to whoever runs it later: the set-id plant without set-id bits),
 // CAP_MKNOD (device nodes; Landlock refuses them in the roots too), CAP_NET_RAW
-// (sniffing), CAP_LEASE (leases stall other processes' open), and what no
-// build needs: modules, raw I/O, reboot, the clock, MAC policy, BPF, perf,
-// audit control, the kernel log. Root keeps CAP_SYS_ADMIN (Landlock refuses
-// it every mount), file ownership, setuid and the rest.
+// (sniffing), CAP_LEASE (leases stall other processes' open), CAP_FSETID (a
+// set-user-ID program overwritten keeps its bit), CAP_SYS_ADMIN (Landlock
+// refuses mount(2), but not mount_setattr(2), open_tree(2) or
+// open_tree_attr(2): with them, root made its read-only mounts, or a
+// detached copy of them, writable again, and chmod and chown reached
+// everything), and what no build needs: modules, raw I/O, reboot, the clock,
+// MAC policy, BPF, perf, audit control, the kernel log. Root keeps file
+// ownership, setuid and the rest.
 var filesOnlyDropped = []int{
-	unix.CAP_SETFCAP, unix.CAP_MKNOD, unix.CAP_NET_RAW, unix.CAP_LEASE,
+	unix.CAP_SETFCAP, unix.CAP_MKNOD, unix.CAP_NET_RAW, unix.CAP_LEASE, unix.CAP_FSETID, unix.CAP_SYS_ADMIN,
 	unix.CAP_SYS_MODULE, unix.CAP_SYS_RAWIO, unix.CAP_SYS_BOOT, unix.CAP_SYS_TIME,
 	unix.CAP_MAC_ADMIN, unix.CAP_MAC_OVERRIDE, unix.CAP_BPF, unix.CAP_PERFMON,
 	unix.CAP_AUDIT_CONTROL, unix.CAP_SYSLOG,

@@ -465,21 +465,33 @@ func TestAllowNetwork(t *testing.T) {
 }
 
 // TestLimitUnprivilegedMetadata pins a documented limit: for an ordinary user
-// there is no read-only mount namespace, and Landlock does not check chmod, utime
-// or xattrs, so the user's own files outside the roots can still change mode.
+// where user namespaces are forbidden there is no read-only mount namespace,
+// and Landlock does not check chmod, utime or xattrs, so the user's own files
+// outside the roots can still change mode. Where they are allowed, full-auto's
+// child in a user namespace makes the mounts read-only: EROFS.
 func TestLimitUnprivilegedMetadata(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
 	cred := &syscall.Credential{Uid: 65534, Gid: 65534}
 	base := t.TempDir()
 	exe := shareWith(t, base, cred)
-	f := newFixture(t, base)
-	chownFixture(t, f, cred)
-	o := child{attack: &attackSpec{Name: "chmod", Args: []string{f.file}}, profile: &Profile{WritableRoots: []string{f.root}},
-		exe: exe, cred: cred}.run(t)
-	if !o.ok {
-		t.Fatalf("chmod of the user's own file outside the roots: %s; the limit in doc.go is gone: update it", o)
+	for _, forbidden := range []bool{false, true} {
+		f := newFixture(t, base)
+		chownFixture(t, f, cred)
+		o := child{attack: &attackSpec{Name: "chmod", Args: []string{f.file}}, profile: &Profile{WritableRoots: []string{f.root}},
+			exe: exe, cred: cred, noUserNS: forbidden}.run(t)
+		switch {
+		case forbidden && !o.ok:
+			t.Fatalf("chmod of the user's own file outside the roots, user namespaces forbidden: %s; the limit in doc.go is gone: update it", o)
+		case !forbidden && (o.ok || o.errno != unix.EROFS):
+			if ok, why := userNSAllowed(); !ok {
+				t.Logf("user namespaces forbidden here (%s): the limit applies", why)
+				continue
+			}
+			t.Fatalf("chmod of the user's own file outside the roots, in the child: %s, want EROFS", o)
+		}
 	}
-	t.Log("documented limit: an ordinary user's own files outside the roots can change mode")
+	t.Log("documented limit: without a user namespace, an ordinary user's own files outside the roots can change mode")
 }
 
 func mustJSON(v any) string {

@@ -37,16 +37,21 @@
 //     point cannot be renamed or removed (EBUSY), so `mv .git .git2 && mkdir
 //     .git` cannot swap in a new git directory (pins_linux.go),
 //     the secret files (Profile.Unreadable) get /dev/null mounted over them
-//     (they read as empty), a secret directory an empty read-only tmpfs (a
+//     (they read as empty; the directories above one in a root are pinned
+//     too, so that `mv services x/1/.../9/` cannot carry services/api/.env
+//     deeper than the next command's scan), a secret directory an empty
+//     read-only tmpfs (a
 //     secret behind a symbolic link is hidden where the link leads), and, as root, /proc is a fresh procfs with hidepid=invisible, where
 //     a process outside the sandbox is not there (Landlock refuses ptrace access
 //     to it, which is what hidepid asks): no /proc/PID/cmdline of other processes.
 //  2. As root, the capabilities: SECBIT_NOROOT (locked) ends root's special case
 //     at execve, and only what building and testing software needs crosses it,
 //     as ambient capabilities (CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH,
-//     CAP_FOWNER, CAP_FSETID, CAP_KILL, CAP_SETUID, CAP_SETGID,
+//     CAP_FOWNER, CAP_KILL, CAP_SETUID, CAP_SETGID,
 //     CAP_NET_BIND_SERVICE, CAP_AUDIT_WRITE; not CAP_NET_RAW, even with
-//     AllowNetwork, nor CAP_LEASE); the permitted set shrinks to them. No CAP_SYS_ADMIN,
+//     AllowNetwork, nor CAP_LEASE, nor CAP_FSETID: with it, a set-user-ID
+//     program already in a root kept its bit when root wrote a shell into
+//     it); the permitted set shrinks to them. No CAP_SYS_ADMIN,
 //     CAP_SYS_BOOT, CAP_SYS_MODULE, CAP_SYS_RAWIO, CAP_SYS_TIME, CAP_SYS_PTRACE,
 //     CAP_NET_ADMIN, CAP_NET_RAW, CAP_LEASE, CAP_MKNOD, CAP_SYS_NICE, CAP_SETPCAP... and with no_new_privs a program
 //     with file capabilities gets no more than the permitted set. The inheritable
@@ -63,8 +68,11 @@
 //     (EACCES). Full-auto root without a /dev of its own (step 1: a root in
 //     /dev, no devpts) gets no read on /dev either, but on null, zero, full,
 //     random, urandom, tty, ptmx, pts, shm, mqueue and hugepages: read is then
-//     granted entry by entry on / (about 0.1 ms on a 2-core VM); an ordinary
-//     user keeps the single rule, the devices being root's, mode 0660. Write,
+//     granted entry by entry on / (about 0.1 ms on a 2-core VM). An ordinary
+//     user gets the same device filter (a node the user's groups or a seat's
+//     ACL open: the input group's keyboards, a serial port, a security key);
+//     in the child, the private /dev/shm and devpts get rules of their own,
+//     read included (a path walk skips the mount point they hide). Write,
 //     create, remove, rename, link
 //     and truncate only beneath the writable roots and /dev/shm, where device nodes
 //     cannot be made; writing and ioctl on /dev/null, /dev/tty, /dev/ptmx and
@@ -96,7 +104,8 @@
 //     writev, pidfd_getfd, process_madvise, bpf, perf_event_open, userfaultfd, the
 //     keyring calls, module and kexec calls, reboot, swapon/off, iopl/ioperm, acct,
 //     open_by_handle_at, every mount-changing call, chroot, pivot_root, unshare,
-//     setns, clone with a namespace flag, and ioctl TIOCSTI and TIOCLINUX; ENOSYS
+//     setns, clone with a namespace flag, and ioctl TIOCSTI, TIOCLINUX and
+//     TIOCSETD (line disciplines load modules on demand); ENOSYS
 //     for clone3 (glibc falls back to clone, whose flags the filter can see), the
 //     io_uring calls (they would bypass the socket rule) and openat2 (its mode is
 //     in memory the filter cannot read; callers fall back to openat). Arguments are compared on
@@ -120,7 +129,8 @@
 // elsewhere (protect.List.EnvSecretPaths: KUBECONFIG,
 // GOOGLE_APPLICATION_CREDENTIALS, DOCKER_CONFIG's config.json, GNUPGHOME,
 // XDG_CONFIG_HOME's gh/hosts.yml...), unless the value holds the home
-// directory or a root.
+// directory or a root, and Kerberos' ticket cache (KRB5CCNAME's file or
+// directory, else /tmp/krb5cc_UID: /tmp is a root never scanned).
 //
 // Other accounts' homes (the directories of /home, and /root, but the
 // user's) are unreadable whole (Landlock read rules: EACCES; a tmpfs would
@@ -144,7 +154,7 @@
 //
 // Non-root users: unshare(CLONE_NEWUSER), which would give them a mount
 // namespace, needs a single-threaded process, and a Go program never is one.
-// So when there are protected paths or secrets in the roots, Exec forks a child
+// So (in full-auto and in files-only alike) Exec forks a child
 // into a new user and mount namespace (clone(2) with CLONE_NEWUSER and
 // CLONE_NEWNS, the user mapped to itself) and stays as its parent, forwarding
 // signals and exiting as the program did. The child is a copy of the calling
@@ -152,7 +162,9 @@
 // the calling thread's stack while that thread waits for its execve, so no page
 // table is copied and no page becomes copy-on-write): it runs a list of system calls the parent prepared (its uid and
 // gid maps, step 1 but the fresh /proc, which the user namespace cannot mount
-// since it does not own the PID namespace, every capability emptied,
+// since it does not own the PID namespace, with a devpts instance of its own
+// on /dev/pts, a private /dev/shm and an IPC namespace (full-auto's; a
+// files-only child has no devpts nor IPC namespace), every capability emptied,
 // no_new_privs, the Landlock ruleset the parent built, seccomp, default signal
 // handlers, execve), no other Go code, and no second start of guard
 // (rawchild_linux.go). Where the kernel forbids
@@ -161,7 +173,9 @@
 // kernel.apparmor_restrict_unprivileged_userns=1), Exec refuses, naming the
 // setting, unless BestEffort: then it warns, the protected paths stay writable
 // and the secrets inside the roots readable. Without protected paths or secrets
-// in the roots, no child: every step but 1 and root's part of 2, in place.
+// in the roots, there is nothing to refuse: every step but 1 and root's part
+// of 2 runs in place, as it does when clone(2) itself refuses the namespace
+// (a container's seccomp profile) and nothing needs the mounts.
 //
 // # Fail closed
 //
@@ -178,29 +192,47 @@
 //
 // # Files only
 //
-// Profile.FilesOnly keeps steps 1 (as root, without the devpts), 3, 4 (without
-// the network and the scoping) and 5, and nothing else: writes land only beneath the roots, and the
-// program is otherwise as free as it was. Auto-edit runs this way the commands it
+// Profile.FilesOnly keeps steps 1 (as root, without the devpts and the
+// secrets), 3, 4 (without the network, the scoping and the read rules) and 5,
+// and nothing else: writes land only beneath the roots and off their
+// protected paths (Profile.ReadOnly: as root the read-only binds and pins, as
+// an ordinary user the same in the user-namespace child, refused in strict
+// mode where user namespaces are forbidden), and the program is otherwise as
+// free as it was. Auto-edit runs this way the commands it
 // lets through for writing inside the roots, because a script can make a symlink
 // that a later command of it writes through, after the decision looked
-// (`cp -r src dst && echo x > dst/lnk/target`). Step 6 loads a program of its
+// (`cp -r src dst && echo x > dst/lnk/target`; with src/lnk -> ../.git/hooks,
+// `cp x dst/lnk/pre-commit` planted a hook git runs later, unconfined, until
+// the protected paths were kept read-only here too). Step 6 loads a program of its
 // own that refuses set-id modes alone (a root agent planting a set-user-ID
 // shell in the project for a user to run later), with openat2 and io_uring
 // answering ENOSYS and open_by_handle_at, bpf and perf_event_open refused
-// (root keeps CAP_SYS_ADMIN, which loaded tracing programs that write other
+// (with CAP_SYS_ADMIN or CAP_BPF they loaded tracing programs that write other
 // processes' memory); root drops CAP_SETFCAP (a file capability is the same
-// plant), CAP_MKNOD, CAP_NET_RAW, CAP_LEASE and what no build needs from the
+// plant), CAP_FSETID (an overwritten set-id program keeps its bit), CAP_MKNOD,
+// CAP_NET_RAW, CAP_LEASE, CAP_SYS_ADMIN and what no build needs from the
 // bounding set (filesOnlyDropped; it needs CAP_SETPCAP, else the profile is
-// not enforced) and keeps the rest, CAP_SYS_ADMIN included, but Landlock
-// refuses it every mount: a guard shim run inside finds the enclosing
-// read-only mounts (sandboxedMounts) before it tries to make its own.
+// not enforced) and keeps the rest (file ownership, DAC overrides, setuid,
+// kill, CAP_NET_ADMIN...). CAP_SYS_ADMIN goes because Landlock refuses
+// mount(2) and move_mount(2) but not mount_setattr(2), open_tree(2) or
+// open_tree_attr(2): with them root made the read-only mounts, or a
+// detached copy of them, writable again, and chmod reached /etc/shadow. A
+// guard shim run inside finds the enclosing read-only mounts
+// (sandboxedMounts) and makes none of its own. Files-only confines the
+// program's own writes: a service it asks to write for it (D-Bus's
+// systemd-run, a Docker socket, a loopback server) is outside its reach,
+// as are signals and the rest of full-auto's profile.
 //
 // # Decisions
 //
 // Processes next door: Landlock scopes signals and refuses ptrace and /proc/PID
 // access to processes outside (step 4); seccomp takes the calls that name another
 // process by pid (step 6); root's private IPC namespace and devpts instance hide
-// their System V objects and terminals. An ordinary user has neither namespace:
+// their System V objects and terminals. An ordinary user's child in a user
+// namespace gets both too: an IPC namespace and a devpts instance of its own
+// on /dev/pts, with a Landlock rule of its own (the rule on the host's
+// /dev/pts does not reach beneath a mount made over it). Without the child
+// (user namespaces forbidden) there is neither:
 // System V IPC is refused outright (PostgreSQL's initdb, fakeroot's default
 // mode and X11's MIT-SHM need it: run them as root, or outside full-auto), and
 // the user's own other terminals stay readable (below).
@@ -247,14 +279,25 @@
 //     stays confined (every layer is inherited and cannot be lifted), so it can
 //     do no more than the command could, only later. A pid namespace would end
 //     it with the command, but needs a process of guard's left as its parent.
-//   - An ordinary user's own other terminals (/dev/pts/N): reading what is typed
+//     That includes the terminal the command was given: a process in a session
+//     of its own holding a descriptor of it reads what is typed there after
+//     the command returned (the user's next commands, a password; the job
+//     control that stops a background reader applies to a session's own
+//     terminal only). Refusing setsid(2) would break every program that makes
+//     a pseudo-terminal (script, expect, tmux, python's pty). Run guard with
+//     its standard input not a terminal (agents use pipes) where that matters.
+//   - An ordinary user's own other terminals (/dev/pts/N) when no child in a
+//     user namespace runs the program (user namespaces forbidden): reading what is typed
 //     there and TIOCSWINSZ. Without a mount namespace there is no devpts of its
 //     own, and Landlock grants reading beneath / as one rule; it also checks a
 //     pty opened through TIOCGPTPEER against /dev/pts, so carving the others out
 //     would break every pty made inside.
 //   - Reading anything not on the secret list. A secret is what exists at start:
 //     one created during the run, or one deeper in a root than protect.ScanDepth
-//     (or past protect.ScanDirs directories), is readable; so is a secret reached
+//     (or past protect.ScanDirs directories) that no earlier scan found, is
+//     readable (ProtectCached remembers, per scanned root, what a scan found
+//     and hides it while it is there: directories a program makes cannot push
+//     a known secret out of the next command's budget, found_linux.go); so is a secret reached
 //     through a hard link made before the run, or a bind mount elsewhere. A
 //     name that matches at any depth (.env, *.pem) is looked for in the
 //     roots only: another project's .env outside them (~/code/other/.env,
@@ -298,17 +341,19 @@
 //     cannot pin a link; where it leads at start is protected). Adding a pattern to
 //     the list protects only what exists. Writes through git to the protected
 //     .git/config (git remote add, git config) fail. A rename across a pinned
-//     directory (a file moved from the work tree into .git) fails with EXDEV;
-//     mv copies instead.
-//   - An ordinary user without protected paths in the roots (no child in a user
-//     namespace), or where user namespaces are forbidden with BestEffort: their
+//     directory (a file moved from the work tree into .git, or out of
+//     services/api when services/api/.env is a secret) fails with EXDEV;
+//     mv copies instead, git mv fails.
+//   - An ordinary user where user namespaces are forbidden (no child; with
+//     BestEffort, or nothing protected in the roots): their
 //     own files outside the roots can still get chmod, utime and xattr changes
 //     (Landlock does not check them); content cannot change.
 //   - Other processes' command lines (/proc/PID/cmdline) for an ordinary user:
 //     the fresh /proc needs root. Their environ and memory stay refused.
-//   - /dev/shm: for an ordinary user it is the shared, host-wide one, writable so
-//     that POSIX semaphores work: the program can reach the user's own shared
-//     memory objects there. Root gets a private one.
+//   - /dev/shm: for an ordinary user without the child it is the shared,
+//     host-wide one, writable so that POSIX semaphores work: the program can
+//     reach the user's own shared memory objects there. Root and the child get
+//     a private one.
 //   - A file hard-linked into a root before the sandbox is writable through that
 //     link (Landlock judges the path, and refuses making such links inside).
 //   - Descriptors 0, 1 and 2, and inherited pipes, whatever they lead to (but a

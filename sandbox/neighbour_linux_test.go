@@ -439,8 +439,10 @@ func TestSetsidGrandchild(t *testing.T) {
 	}
 }
 
-// TestLimitUnprivilegedTerminals documents a limit (doc.go): an ordinary user's
-// own other terminal stays readable inside, where root's is not there at all.
+// TestLimitUnprivilegedTerminals documents a limit (doc.go): where user
+// namespaces are forbidden, an ordinary user's own other terminal stays
+// readable inside, where root's is not there at all (with them, the child's
+// devpts hides it: TestAttackTerminalsUnprivileged).
 func TestLimitUnprivilegedTerminals(t *testing.T) {
 	requireSandbox(t)
 	requireRoot(t, "switching to an ordinary user needs root")
@@ -462,7 +464,7 @@ func TestLimitUnprivilegedTerminals(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := child{attack: &attackSpec{Name: "pts-read", Args: []string{slave.Name()}}, profile: &Profile{WritableRoots: []string{f.root}},
-		exe: exe, cred: cred}.run(t)
+		exe: exe, cred: cred, noUserNS: true}.run(t)
 	if !o.ok {
 		t.Fatalf("reading the user's own other terminal: %s; the limit in doc.go is gone: update it", o)
 	}

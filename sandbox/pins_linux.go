@@ -14,7 +14,10 @@ import (
 // point itself fail with EBUSY, so each directory between a writable root and a
 // protected path (.git for .git/hooks, ~/.config for ~/.config/guard) gets a
 // writable bind of itself mounted onto itself: its content stays writable, its
-// name cannot be moved or removed. The cost is one open_tree and move_mount per
+// name cannot be moved or removed. The same holds for the directories above a
+// secret in a root, whose /dev/null or empty copy would move along and leave
+// the secret where the next command's scan does not look (deeper than
+// protect.ScanDepth). The cost is one open_tree and move_mount per
 // directory (usually one: .git); a rename across it (a file moved from the work
 // tree into .git) fails with EXDEV, which mv and git handle by copying.
 

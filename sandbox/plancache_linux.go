@@ -78,6 +78,7 @@ func ProtectCached(p *Profile, l *protect.List, home, dir string) {
 	start := time.Now()
 	w := &protect.Watch{}
 	protectWatched(p, l, home, w)
+	keepFound(p, l, dir, w)
 	if !w.Unsure {
 		savePlan(file, key, p, w, start)
 	}
@@ -294,29 +295,9 @@ func (o statOutcome) fields() [8]uint64 {
 // loadPlan returns the entry for key when it is the caller's own and every
 // watched path is as it was.
 func loadPlan(file string, key [32]byte) (readOnly, unreadable []string, ok bool) {
-	if !safeDir(filepath.Dir(file)) {
+	b, ok := readOwn(file, planMax)
+	if !ok || len(b) < len(planMagic)+len(key) {
 		return nil, nil, false
-	}
-	fd, err := unix.Open(file, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, nil, false
-	}
-	defer unix.Close(fd)
-	var st unix.Stat_t
-	if unix.Fstat(fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Uid != uint32(unix.Geteuid()) ||
-		st.Mode&0o022 != 0 || st.Size > planMax || st.Size < int64(len(planMagic)+len(key)) {
-		return nil, nil, false
-	}
-	b := make([]byte, st.Size)
-	for n := 0; n < len(b); {
-		m, err := unix.Read(fd, b[n:])
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil || m <= 0 {
-			return nil, nil, false
-		}
-		n += m
 	}
 	if string(b[:len(planMagic)]) != planMagic || string(b[len(planMagic):len(planMagic)+len(key)]) != string(key[:]) {
 		return nil, nil, false

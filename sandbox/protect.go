@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -27,21 +28,11 @@ func Protect(p *Profile, l *protect.List, home string) {
 func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) {
 	// Not os.TempDir(): $TMPDIR is the caller's to set, and TMPDIR=$PWD made
 	// the project a "temporary directory", never scanned (its .env readable).
-	tmp := []string{"/", "/tmp", "/var/tmp", "/dev/shm"}
-	var scan []string
 	roots := make([]string, len(p.WritableRoots))
 	for i, r := range p.WritableRoots {
-		r = filepath.Clean(r)
-		roots[i] = r
-		skip := false
-		for _, t := range tmp {
-			skip = skip || r == t
-		}
-		if !skip {
-			scan = append(scan, r)
-		}
+		roots[i] = filepath.Clean(r)
 	}
-	prot, sec := l.ResolveWatched(p.WritableRoots, scan, home, w)
+	prot, sec := l.ResolveWatched(p.WritableRoots, scannedRoots(p.WritableRoots), home, w)
 	p.ReadOnly, p.Unreadable = nil, nil
 	for _, f := range prot {
 		p.ReadOnly = append(p.ReadOnly, f.Path)
@@ -55,7 +46,7 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 	// variables. Those that do not exist are dropped by Exec.
 	// One that holds a root or the home directory (GNUPGHOME=/) would hide
 	// the command's whole world: such a value is not a credential's place.
-	for _, e := range l.EnvSecretPaths(os.Getenv) {
+	for _, e := range append(l.EnvSecretPaths(os.Getenv), krb5Caches(os.Getenv)...) {
 		wide := home != "" && within(home, e)
 		for _, r := range roots {
 			if wide {
@@ -91,6 +82,36 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 
 // listNames reports whether an entry of l is anchored below dir: the list
 // was given that home's credentials already.
+// krb5Caches are where Kerberos keeps the user's tickets, each a credential
+// for every service of the realm: KRB5CCNAME's file or directory (FILE:,
+// DIR: or a path; KEYRING: and KCM: caches are out of reach already, the
+// keyring calls and sockets being refused), else /tmp/krb5cc_UID, in a
+// directory that is a root and never scanned.
+func krb5Caches(getenv func(string) string) []string {
+	out := []string{"/tmp/krb5cc_" + strconv.Itoa(os.Geteuid())}
+	v := getenv("KRB5CCNAME")
+	for _, prefix := range []string{"FILE:", "DIR:", ""} {
+		if p, ok := strings.CutPrefix(v, prefix); ok && filepath.IsAbs(p) {
+			out = append(out, filepath.Clean(p))
+			break
+		}
+	}
+	return out
+}
+
+// scannedRoots are the roots Resolve scans for names at any depth: all but
+// the temporary directories (and /).
+func scannedRoots(roots []string) []string {
+	var scan []string
+	for _, r := range roots {
+		r = filepath.Clean(r)
+		if !slices.Contains([]string{"/", "/tmp", "/var/tmp", "/dev/shm"}, r) {
+			scan = append(scan, r)
+		}
+	}
+	return scan
+}
+
 func listNames(l *protect.List, dir string) bool {
 	for _, e := range l.Entries {
 		if len(e.Pattern) > len(dir) && e.Pattern[len(dir)] == '/' && e.Pattern[:len(dir)] == dir && e.Kind == protect.Secret {

@@ -67,7 +67,8 @@ func protectFixture(t testing.TB, root string) (home string) {
 		".envrc": "export A=1\n", ".tool-versions": "nodejs 20.11.0\n", ".vscode/settings.json": "{}\n", ".claude/settings.local.json": "{}\n",
 		".env": "API_KEY=sk-secret\n", "app/.env.local": "API_KEY=sk-secret\n", "certs/server.pem": "-----BEGIN PRIVATE KEY-----\n",
 		"sub/.keep": "", "src.txt": "evil\n", "config/prod.env": "API_KEY=sk-secret\n",
-		"services/api/config/.env": "API_KEY=sk-secret\n", ".git/worktrees/wt/commondir": "../..\n", ".git/modules/lib/modules/inner/config": "[core]\n",
+		"services/api/config/.env": "API_KEY=sk-secret\n", ".env~": "API_KEY=sk-secret\n", "#.env#": "API_KEY=sk-secret\n",
+		"certs/server.pem~": "-----BEGIN PRIVATE KEY-----\n", ".git/worktrees/wt/commondir": "../..\n", ".git/modules/lib/modules/inner/config": "[core]\n",
 	}
 	homeFiles := map[string]string{
 		".ssh/id_ed25519": "PRIVATE", ".ssh/known_hosts": "host", ".aws/credentials": "[default]\nkey=1\n",
@@ -325,7 +326,8 @@ func secretAttacks(t *testing.T) []attackCase {
 		".password-store/bank.gpg", "dotfiles/password-store/bank.gpg", ".pgpass", "dotfiles/pgpass"} {
 		cases = append(cases, attackCase{name: "read ~/" + name, attack: "read", args: inHome(name), profile: prot, want: unreadable})
 	}
-	for _, name := range []string{".env", "app/.env.local", "certs/server.pem", "config/prod.env", "services/api/config/.env"} {
+	for _, name := range []string{".env", "app/.env.local", "certs/server.pem", "config/prod.env", "services/api/config/.env",
+		".env~", "#.env#", "certs/server.pem~"} {
 		cases = append(cases, attackCase{name: "read " + name + " in the root", attack: "read", args: inRoot(name), profile: prot, want: unreadable})
 	}
 	cases = append(cases,
@@ -338,6 +340,13 @@ func secretAttacks(t *testing.T) []attackCase {
 			args:  func(*testing.T, *fixture) []string { return []string{"npm_config_//registry.npmjs.org/:_authToken"} },
 			child: func(c *child) { c.env = append(c.env, "npm_config_//registry.npmjs.org/:_authToken=npm_test") }},
 	)
+	// Secrets whose names say neither key, token nor password.
+	for _, kv := range []string{"SSHPASS=hunter2", "BW_SESSION=bw-session-key", "OP_SESSION_my=op-session-key"} {
+		name, _, _ := strings.Cut(kv, "=")
+		cases = append(cases, attackCase{name: "secret environment variable " + name, attack: "env", profile: prot,
+			args:  func(*testing.T, *fixture) []string { return []string{name} },
+			child: func(c *child) { c.env = append(c.env, kv) }})
+	}
 	return cases
 }
 
@@ -388,7 +397,8 @@ func TestAttackProtectedUnprivileged(t *testing.T) {
 
 // TestUserNSForbidden: where an ordinary user cannot make a user namespace
 // (here: a nested guard, whose enclosing seccomp filter refuses CLONE_NEWUSER,
-// as user.max_user_namespaces=0 would), strict refuses and names the setting;
+// as user.max_user_namespaces=0 would; the enclosing one runs as if the
+// setting forbade them, so that it makes no child), strict refuses and names the setting;
 // best-effort warns and runs with Landlock alone.
 func TestUserNSForbidden(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
@@ -400,15 +410,19 @@ func TestUserNSForbidden(t *testing.T) {
 	protectFixture(t, f.root)
 	chownFixture(t, f, cred)
 	outer := Profile{WritableRoots: []string{f.root}}
-	for _, best := range []bool{false, true} {
+	for _, c := range []struct{ best, filesOnly bool }{{false, false}, {true, false}, {false, true}, {true, true}} {
+		best := c.best
 		inner := Profile{WritableRoots: []string{f.root}, BestEffort: best}
 		Protect(&inner, protect.Default(), "")
+		// Auto-edit's files-only profile keeps the protected paths read-only
+		// too, and needs the child for them all the same.
+		inner.FilesOnly = c.filesOnly
 		if len(inner.ReadOnly) == 0 {
 			t.Fatal("no protected paths found in the fixture")
 		}
 		home := filepath.Join(filepath.Dir(f.root), "home")
 		inner.Unreadable = append(inner.Unreadable, filepath.Join(home, ".ssh", "id_ed25519"))
-		spec := helperSpec{Profile: outer, Path: exe, Argv: []string{exe},
+		spec := helperSpec{Profile: outer, Path: exe, Argv: []string{exe}, NoUserNS: true,
 			Next: &helperSpec{Profile: inner, Path: "/bin/sh", Argv: []string{"sh", "-c", "echo ran; cat " + filepath.Join(home, ".ssh", "id_ed25519")}}}
 		cmd := exec.Command(exe)
 		cmd.Dir = f.root
@@ -418,12 +432,15 @@ func TestUserNSForbidden(t *testing.T) {
 		s := string(out)
 		if !best {
 			if err == nil || !strings.Contains(s, "protected paths read-only") || !strings.Contains(s, notEnforcedMarker) {
-				t.Errorf("strict, user namespaces refused: %v\n%s\nwant a refusal naming the protected paths", err, s)
+				t.Errorf("strict (files-only %v), user namespaces refused: %v\n%s\nwant a refusal naming the protected paths", c.filesOnly, err, s)
 			}
 			continue
 		}
 		if !strings.Contains(s, "ran") || !strings.Contains(s, "sandbox: not enforced: protected paths read-only") {
-			t.Errorf("best-effort, user namespaces refused: %v\n%s\nwant a warning, then the program", err, s)
+			t.Errorf("best-effort (files-only %v), user namespaces refused: %v\n%s\nwant a warning, then the program", c.filesOnly, err, s)
+		}
+		if c.filesOnly {
+			continue // reads are free in files-only
 		}
 		// Secrets outside the roots stay Landlock's, namespaces or not.
 		if strings.Contains(s, "PRIVATE") || !strings.Contains(s, "Permission denied") {

@@ -143,7 +143,10 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	var shmRights uint64
 	if c.landlock {
 		var err error
-		if ruleset, shmRights, err = landlockRuleset(c.abi, p, c.tops, holes, c.root, &fds); err != nil {
+		// The device filter as for root: a device the user's groups or a
+		// seat's ACL open (the input group's keyboards: what is typed in
+		// every program; a serial port, a security key) stays unreadable.
+		if ruleset, shmRights, err = landlockRuleset(c.abi, p, c.tops, holes, true, &fds); err != nil {
 			return err
 		}
 	}
@@ -164,7 +167,17 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	b.writeFile("gid_map", "/proc/self/gid_map", strconv.Itoa(gid)+" "+strconv.Itoa(gid)+" 1")
 	b.writeFile("uid_map", "/proc/self/uid_map", strconv.Itoa(uid)+" "+strconv.Itoa(uid)+" 1")
 	b.op("mount / private", unix.SYS_MOUNT, [6]uintptr{b.cstr("none"), b.cstr("/"), 0, unix.MS_REC | unix.MS_PRIVATE})
-	tops := c.tops
+	// A root the user cannot reach (under a directory it may not search)
+	// gets no copy: open_tree would fail there, and Landlock grants it
+	// nothing either.
+	tops := slices.DeleteFunc(slices.Clone(c.tops), func(r root) bool {
+		fd, err := unix.Open(r.path, unix.O_PATH|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return true
+		}
+		unix.Close(fd)
+		return false
+	})
 	var trees []int
 	for _, r := range tops {
 		trees = append(trees, b.op("open_tree "+r.path, unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(r.path),
@@ -199,6 +212,8 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	// The private /dev/shm first: an empty directory made in it is what the
 	// secret directories get read-only copies of (a tmpfs each would be a
 	// superblock of its own). What lay in the host's /dev/shm is not there.
+	// (files-only too: a guard run inside finds the enclosing sandbox by it,
+	// sandboxedMounts)
 	shm := !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") })
 	if shm {
 		b.op("mount tmpfs /dev/shm", unix.SYS_MOUNT, [6]uintptr{b.cstr("tmpfs"), b.cstr("/dev/shm"), b.cstr("tmpfs"),
@@ -223,6 +238,20 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		b.op("mount tmpfs over "+x, unix.SYS_MOUNT, [6]uintptr{b.cstr("tmpfs"), b.cstr(x), b.cstr("tmpfs"),
 			unix.MS_RDONLY | unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC, b.cstr("size=4k,nr_inodes=2,mode=0500")})
 	}
+	// Other terminals out of reach, as root's privateDev does: a devpts
+	// instance of the child's own on /dev/pts (a user namespace may mount
+	// one). /dev/ptmx makes new pseudo-terminals in it (the kernel looks for
+	// the devpts at pts beside it); the inherited terminal stays reachable by
+	// its descriptors and /dev/tty. Landlock's rule on the host's /dev/pts
+	// does not cover it (a path walk skips the mount point it hides): the
+	// new instance gets a rule of its own below, as /dev/shm does.
+	var st unix.Statfs_t
+	devpts := !p.FilesOnly && !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev") }) &&
+		unix.Statfs("/dev/pts", &st) == nil && st.Type == unix.DEVPTS_SUPER_MAGIC
+	if devpts {
+		b.op("mount devpts /dev/pts", unix.SYS_MOUNT, [6]uintptr{b.cstr("devpts"), b.cstr("/dev/pts"), b.cstr("devpts"),
+			unix.MS_NOSUID | unix.MS_NOEXEC, b.cstr("newinstance,ptmxmode=0666,mode=0620")})
+	}
 	if cwd, err := unix.Getwd(); err == nil {
 		b.op("chdir "+cwd, unix.SYS_CHDIR, [6]uintptr{b.cstr(cwd)})
 	}
@@ -235,9 +264,18 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		// The private /dev/shm's rule, then the ruleset on the child.
 		shm := b.op("open /dev/shm", unix.SYS_OPENAT, [6]uintptr{atCWD, b.cstr("/dev/shm"), unix.O_PATH | unix.O_CLOEXEC})
 		b.c.ops[shm].optional = true
-		pb := &unix.LandlockPathBeneathAttr{Allowed_access: shmRights}
+		// Read too: the rule on the host's /dev/shm does not reach beneath the
+		// tmpfs mounted over it (a path walk skips a hidden mount point), and
+		// /dev itself grants no reading under the device filter.
+		pb := &unix.LandlockPathBeneathAttr{Allowed_access: shmRights | llReadFile&landlockHandledFS(c.abi)}
 		add := b.op("landlock_add_rule /dev/shm", unix.SYS_LANDLOCK_ADD_RULE, [6]uintptr{uintptr(ruleset), unix.LANDLOCK_RULE_PATH_BENEATH, b.ptr(unsafe.Pointer(pb), pb)})
 		b.c.ops[add].store, b.c.ops[add].storeOp, b.c.ops[add].optional = &pb.Parent_fd, int32(shm), true
+		if devpts {
+			pts := b.op("open /dev/pts", unix.SYS_OPENAT, [6]uintptr{atCWD, b.cstr("/dev/pts"), unix.O_PATH | unix.O_CLOEXEC})
+			pb := &unix.LandlockPathBeneathAttr{Allowed_access: llDevice & landlockHandledFS(c.abi)}
+			add := b.op("landlock_add_rule /dev/pts", unix.SYS_LANDLOCK_ADD_RULE, [6]uintptr{uintptr(ruleset), unix.LANDLOCK_RULE_PATH_BENEATH, b.ptr(unsafe.Pointer(pb), pb)})
+			b.c.ops[add].store, b.c.ops[add].storeOp = &pb.Parent_fd, int32(pts)
+		}
 		b.op("landlock_restrict_self", unix.SYS_LANDLOCK_RESTRICT_SELF, [6]uintptr{uintptr(ruleset)})
 	}
 	if c.seccomp {
@@ -287,7 +325,11 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	// in the child; the child restores the mask before execve.
 	syscall.ForkLock.Lock()
 	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&all)), 0, 8, 0, 0)
-	pid, errno := rawVfork(unix.CLONE_NEWUSER | unix.CLONE_NEWNS | unix.CLONE_NEWIPC | vforkFlags | uintptr(unix.SIGCHLD))
+	flags := uintptr(unix.CLONE_NEWUSER | unix.CLONE_NEWNS | unix.CLONE_NEWIPC)
+	if p.FilesOnly {
+		flags &^= unix.CLONE_NEWIPC // files alone: the program's IPC is as free as the rest
+	}
+	pid, errno := rawVfork(flags | vforkFlags | uintptr(unix.SIGCHLD))
 	if pid == 0 && errno == 0 {
 		runRawChild(&b.c) // never returns
 	}

@@ -38,11 +38,12 @@ type Profile struct {
 
 	// FilesOnly confines the file system alone: writes, creation, removal,
 	// renames, links and truncation only beneath the writable roots (Landlock,
-	// and as root the read-only mounts), inherited descriptors closed on exec.
+	// and as root the read-only mounts), never on ReadOnly (Unreadable and
+	// SecretEnv are ignored), inherited descriptors closed on exec.
 	// Besides, a seccomp program of its own refuses set-user-ID and
 	// set-group-ID modes (chmod, fchmod*, open*, creat, mknod*; openat2 and
 	// io_uring fail with ENOSYS; open_by_handle_at, bpf and perf_event_open refused), and root loses CAP_SETFCAP, CAP_MKNOD,
-	// CAP_NET_RAW, CAP_LEASE and a few others (filesOnlyDropped) from its
+	// CAP_NET_RAW, CAP_LEASE, CAP_FSETID, CAP_SYS_ADMIN and a few others (filesOnlyDropped) from its
 	// bounding set. Nothing else changes: no network or signal scoping, root
 	// keeps its other capabilities. Auto-edit runs the commands it lets through
 	// for writing inside the roots this way, so that a write that lands outside

@@ -134,7 +134,7 @@ func classFeatures(c *confinement, l *protect.List) []Feature {
 		}
 		scope := ""
 		if anyDepth {
-			scope = fmt.Sprintf("; names at any depth: found at start within %d levels of each root (%d directories at most, not in temporary directories); files made later are not covered", protect.ScanDepth, protect.ScanDirs)
+			scope = fmt.Sprintf("; names at any depth: found at start within %d levels of each root (%d directories at most, not in temporary directories; what an earlier scan found stays covered while it exists); files made later are not covered", protect.ScanDepth, protect.ScanDirs)
 		}
 		f := Feature{Name: string(k.kind) + ": " + strings.Join(k.patterns, " ") + " (" + k.reason + ")"}
 		if k.kind == protect.Protected {
@@ -258,8 +258,11 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	}
 	if p.FilesOnly {
 		// Auto-edit's files-only confinement: the decision judged the writes;
-		// protected paths, secrets and secret variables are full-auto's.
-		c.p.ReadOnly, c.p.Unreadable, c.p.SecretEnv = nil, nil, nil
+		// secrets and secret variables are full-auto's. The protected paths
+		// stay read-only: the decision treats them as outside the roots, and
+		// `cp -r src dst && cp x dst/lnk/pre-commit` (src/lnk -> ../.git/hooks)
+		// wrote a hook through a link the decision never saw.
+		c.p.Unreadable, c.p.SecretEnv = nil, nil
 	}
 	c.holes, c.holeFiles, c.holeDirs, c.ids = readableHoles(c.p.Unreadable)
 	if c.ids == nil {
@@ -331,7 +334,7 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	case containsRoot(c.roots):
 		c.mountsWhy = "/ is a writable root"
 	case c.root && sandboxedMounts():
-		// Before CAP_SYS_ADMIN: a files-only sandbox keeps root's capabilities,
+		// Before CAP_SYS_ADMIN: a files-only sandbox keeps most of root's capabilities,
 		// but Landlock refuses its programs every mount.
 		c.inherited = true
 		c.mountsWhy = "inside the read-only mounts of an enclosing guard sandbox"
@@ -367,17 +370,32 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		// alone, which cannot keep a secret in a writable directory unreadable
 		// without making every new file there unreadable too: those secrets are
 		// then left readable (a part not enforced).
-		c.userns = len(c.readOnly) > 0 || slices.ContainsFunc(c.holes, c.inRoots)
-		if c.userns { // the settings read only when a child is needed
+		// The child is made without them too: its read-only mounts keep the
+		// user's files outside the roots from chmod, utime and xattrs (in
+		// files-only, `chmod 600 dst/lnk/x` through a link made at run time
+		// changed ~/.ssh's), and in full-auto its IPC namespace and devpts
+		// keep the user's System V objects and other terminals out of reach,
+		// as root's own namespaces do. Where user namespaces are forbidden
+		// (or clone refuses them: errNoUserNS), that part is then left to the
+		// documented limits, without a refusal.
+		need := len(c.readOnly) > 0 || slices.ContainsFunc(c.holes, c.inRoots)
+		c.userns = true
+		if c.userns { // the settings read only when a child is made
 			if ok, why := userNSAllowed(); !ok {
-				c.userns, c.usernsWhy = false, why
-				c.dropHolesInRoots()
+				c.userns = false
+				if need {
+					c.usernsWhy = why
+					c.dropHolesInRoots()
+				}
 			}
 		}
 	}
 
-	if (c.mounts || c.userns) && !p.FilesOnly {
-		c.pins = pinDirs(c.tops, c.readOnly)
+	if c.mounts || c.userns {
+		// Above the secrets in the roots too: `mv services deep/.../` moved
+		// services/api/.env, hidden where it was, past the next command's
+		// scan (protect.ScanDepth), which printed it.
+		c.pins = pinDirs(c.tops, slices.Concat(c.readOnly, c.emptied, c.emptiedDirs, c.holes))
 	}
 	c.capSets, c.capsRequired = cs, euid == 0
 	c.capsPlan, c.capsWhy = planCapabilities(euid, cs)
@@ -513,7 +531,8 @@ func (c *confinement) check() error {
 func (c *confinement) complete() bool {
 	if c.p.FilesOnly {
 		return c.nnp && c.landlock && c.abi >= 3 && (c.mounts || c.inherited || !c.root) &&
-			c.seccomp && (c.caps || !c.capsRequired)
+			c.seccomp && (c.caps || !c.capsRequired) &&
+			(len(c.readOnly) == 0 || c.mounts || c.inherited || c.userns || containsRoot(c.roots))
 	}
 	return c.nnp && c.landlock && c.abi >= 6 && c.seccomp &&
 		(c.mounts || c.inherited || !c.root) && (c.caps || !c.capsRequired) && (c.pts || !c.mounts) &&
@@ -575,7 +594,7 @@ func (c *confinement) apply(fds bool) error {
 		}
 	}
 	if c.landlock {
-		if err := landlockRestrict(c.abi, c.p, c.tops, c.holes, c.root && !c.dev, &c.fds); err != nil {
+		if err := landlockRestrict(c.abi, c.p, c.tops, c.holes, !c.root || !c.dev, &c.fds); err != nil {
 			if err := fail(&c.landlock, &c.landlockWhy, err); err != nil {
 				return err
 			}
@@ -650,24 +669,14 @@ func (c *confinement) parts() []part {
 		add("chmod, chown, utime, xattr outside the writable roots", true, true, "read-only mount namespace")
 	case c.inherited:
 		add("chmod, chown, utime, xattr outside the writable roots", true, true, c.mountsWhy)
+	case c.userns:
+		add("chmod, chown, utime, xattr outside the writable roots", true, true, "read-only mounts, in the user-namespace child")
 	case c.root:
 		add("chmod, chown, utime, xattr outside the writable roots", true, false, c.mountsWhy+": Landlock does not check these")
 	default:
 		// A documented limit, not a machine's shortcoming: never refused or warned.
 		add("chmod, chown, utime, xattr outside the writable roots", false, false,
 			c.mountsWhy+": the user's own files outside the roots can still change mode, times and xattrs (Landlock does not check these)")
-	}
-
-	if c.p.FilesOnly {
-		// The file system, set-id bits and root's dangerous capabilities alone.
-		add("set-user-ID and set-group-ID bits", true, c.seccomp, sc("chmod, fchmod*, open*, creat, mknod* with S_ISUID or S_ISGID refused"))
-		switch {
-		case c.caps:
-			add("root's file-capability, device, raw-socket and lease capabilities dropped", true, true, "CAP_SETFCAP, CAP_MKNOD, CAP_NET_RAW, CAP_LEASE and others out of the bounding set")
-		case c.capsRequired:
-			add("root's file-capability, device, raw-socket and lease capabilities dropped", true, false, c.capsWhy)
-		}
-		return ps
 	}
 
 	switch {
@@ -688,6 +697,19 @@ func (c *confinement) parts() []part {
 	default:
 		add("protected paths read-only inside the roots", true, false, c.mountsWhy)
 	}
+	if c.p.FilesOnly {
+		// The file system (the protected paths above included), set-id bits
+		// and root's dangerous capabilities alone.
+		add("set-user-ID and set-group-ID bits", true, c.seccomp, sc("chmod, fchmod*, open*, creat, mknod* with S_ISUID or S_ISGID refused"))
+		switch {
+		case c.caps:
+			add("root's file-capability, device, raw-socket and lease capabilities dropped", true, true, "CAP_SETFCAP, CAP_MKNOD, CAP_NET_RAW, CAP_LEASE and others out of the bounding set")
+		case c.capsRequired:
+			add("root's file-capability, device, raw-socket and lease capabilities dropped", true, false, c.capsWhy)
+		}
+		return ps
+	}
+
 	switch {
 	case len(c.p.Unreadable) == 0:
 		add("secrets unreadable", false, true, "none in the profile")
@@ -713,7 +735,8 @@ func (c *confinement) parts() []part {
 		add("disks, swap, consoles and other device nodes unreadable", true, c.landlock,
 			why(c.landlock, "Landlock: in /dev, only null, zero, full, random, urandom, tty, ptmx, pts, shm, mqueue and hugepages are readable", c.landlockWhy))
 	default:
-		add("disks, swap, consoles and other device nodes unreadable", false, true, "not root: left to their permissions (root:disk, root:tty, 0660)")
+		add("disks, swap, consoles and other device nodes unreadable", true, c.landlock,
+			why(c.landlock, "Landlock: in /dev, only null, zero, full, random, urandom, tty, ptmx, pts, shm, mqueue and hugepages are readable (a node the user's groups open too: input, serial, hidraw)", c.landlockWhy))
 	}
 	if c.mounts && c.root {
 		add("other processes' command lines (/proc/PID/cmdline)", false, true, "a fresh /proc with hidepid=invisible: processes outside are not there")
@@ -776,6 +799,8 @@ func (c *confinement) parts() []part {
 	switch {
 	case c.mounts || c.inherited:
 		add("System V IPC and POSIX message queues of processes outside", true, true, "an IPC namespace of its own")
+	case c.userns:
+		add("System V IPC and POSIX message queues of processes outside", true, true, "an IPC namespace of its own, in the user-namespace child")
 	default:
 		add("System V IPC and POSIX message queues of processes outside", true, c.seccomp,
 			sc("shm*, msg*, sem*, mq_* refused (no IPC namespace without CAP_SYS_ADMIN)"))
@@ -794,6 +819,8 @@ func (c *confinement) parts() []part {
 		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", true, false, c.ptsWhy)
 	case c.inherited:
 		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", true, true, c.mountsWhy)
+	case c.userns:
+		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", true, true, "a devpts instance of its own, in the user-namespace child")
 	default:
 		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", false, false,
 			c.mountsWhy+": the user's own other terminals stay readable (no devpts of its own without a mount namespace)")
@@ -802,7 +829,7 @@ func (c *confinement) parts() []part {
 	add("file leases (F_SETLEASE)", true, c.seccomp, sc("fcntl(F_SETLEASE) refused; root keeps no CAP_LEASE"))
 	add("namespaces, mounts, bpf, perf, keyring, userfaultfd, modules, kexec, io_uring", true, c.seccomp,
 		sc("refused (clone3 and io_uring with ENOSYS)"))
-	add("terminal input injection (TIOCSTI, TIOCLINUX)", true, c.seccomp, sc("ioctl requests refused"))
+	add("terminal input injection and line disciplines (TIOCSTI, TIOCLINUX, TIOCSETD)", true, c.seccomp, sc("ioctl requests refused"))
 	add("foreign syscall ABIs (x32, int 0x80, aarch32)", true, c.seccomp, sc("process killed"))
 	return ps
 }

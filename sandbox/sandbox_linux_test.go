@@ -47,6 +47,8 @@ type helperSpec struct {
 	// default list itself (Protect), as the user it runs as: the scan sees
 	// what that user sees.
 	ProtectHome *string
+	// NoUserNS: this helper behaves as if user namespaces were forbidden.
+	NoUserNS bool
 }
 
 type attackSpec struct {
@@ -87,6 +89,7 @@ func helperMain(s string) int {
 		fmt.Fprintln(os.Stderr, "helper: execve:", err)
 		return 125
 	}
+	userNSForbidden = spec.NoUserNS
 	if spec.ProtectHome != nil {
 		Protect(&spec.Profile, protect.Default(), *spec.ProtectHome)
 	}
@@ -158,6 +161,7 @@ type child struct {
 	// protectHome: the child fills the profile from the default list
 	// (helperSpec.ProtectHome).
 	protectHome *string
+	noUserNS    bool // the helper behaves as if user namespaces were forbidden
 }
 
 func (c child) run(t *testing.T) outcome {
@@ -188,7 +192,7 @@ func (c child) run(t *testing.T) outcome {
 		cmd = exec.CommandContext(ctx, path, argv[1:]...)
 		cmd.Args[0] = argv[0]
 	} else {
-		spec := helperSpec{Profile: *c.profile, Path: path, Argv: argv, ProtectHome: c.protectHome}
+		spec := helperSpec{Profile: *c.profile, Path: path, Argv: argv, ProtectHome: c.protectHome, NoUserNS: c.noUserNS}
 		if c.nested != nil {
 			// Exec, then Exec again inside with the nested profile, then the program.
 			spec = helperSpec{Profile: *c.profile, Path: exe, Argv: []string{exe},

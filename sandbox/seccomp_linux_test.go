@@ -239,6 +239,7 @@ func TestSeccompProgramsForEveryArch(t *testing.T) {
 		{"ioctl(TIOCSTI)", "ioctl", [6]uint64{0, tiocsti}, always, eperm},
 		{"ioctl(0x1_00005412) is TIOCSTI to the kernel", "ioctl", [6]uint64{0, 1<<32 | tiocsti}, always, eperm},
 		{"ioctl(TIOCLINUX)", "ioctl", [6]uint64{0, tioclinux}, always, eperm},
+		{"ioctl(TIOCSETD)", "ioctl", [6]uint64{0, tiocsetd}, always, eperm},
 		{"ioctl(TCGETS)", "ioctl", [6]uint64{0, unix.TCGETS}, nil, 0},
 		{"ioctl(TIOCGWINSZ)", "ioctl", [6]uint64{1, unix.TIOCGWINSZ}, nil, 0},
 

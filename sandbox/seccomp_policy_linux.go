@@ -54,6 +54,7 @@ const (
 	sockType   = 0xf    // SOCK_TYPE_MASK: the type without SOCK_NONBLOCK, SOCK_CLOEXEC
 	tiocsti    = 0x5412 // TIOCSTI: push a byte into a terminal's input queue
 	tioclinux  = 0x541C // TIOCLINUX: console selection paste, among others
+	tiocsetd   = 0x5423 // TIOCSETD: a terminal's line discipline
 	fSetLease  = 1024   // F_SETLEASE
 	sISUID     = 0o4000 // S_ISUID
 	sISGID     = 0o2000 // S_ISGID
@@ -189,8 +190,11 @@ func seccompRules(v seccompFlags) []seccompRule {
 		deny("clone", maskedEQ(0, flag, flag))
 	}
 	// The kernel reads ioctl's request as 32 bits: mask the high half away so that
-	// 0x1_0000_5412 is TIOCSTI too.
-	for _, req := range []uint64{tiocsti, tioclinux} {
+	// 0x1_0000_5412 is TIOCSTI too. TIOCSETD switches a terminal (the agent's
+	// own) to another line discipline, which the kernel loads as a module on
+	// demand (n_gsm, n_hdlc: the reach of several local root exploits); only
+	// slattach, pppd and the like set one.
+	for _, req := range []uint64{tiocsti, tioclinux, tiocsetd} {
 		deny("ioctl", int32EQ(1, req))
 	}
 	// Leases make other processes' open(2) wait up to lease-break-time (45 s).
@@ -260,9 +264,10 @@ func setIDRules() []seccompRule {
 // otherwise as free as it was.
 func filesOnlyRules() []seccompRule {
 	rules := setIDRules()
-	// bpf and perf_event_open: root keeps CAP_SYS_ADMIN here, which loads
-	// tracing programs (bpf_probe_write_user writes another process's
-	// memory) and opens kernel-wide perf events, beyond Landlock's sight.
+	// bpf and perf_event_open, besides root's dropped CAP_SYS_ADMIN, CAP_BPF
+	// and CAP_PERFMON: those load tracing programs (bpf_probe_write_user
+	// writes another process's memory) and open kernel-wide perf events,
+	// beyond Landlock's sight.
 	for _, name := range []string{"open_by_handle_at", "bpf", "perf_event_open"} {
 		rules = append(rules, seccompRule{syscall: name, errno: unix.EPERM})
 	}

@@ -82,9 +82,16 @@ func userNSHint() string {
 	return "the kernel or a security module refused them"
 }
 
+// userNSForbidden makes userNSAllowed say no, as user.max_user_namespaces=0
+// would (for the tests, which cannot always change the setting).
+var userNSForbidden bool
+
 // userNSAllowed reports, without trying, whether the settings allow an
 // ordinary user to make a user namespace, and if not which one forbids it.
 func userNSAllowed() (bool, string) {
+	if userNSForbidden {
+		return false, "user namespaces forbidden (the tests' setting)"
+	}
 	if readSysctl("/proc/sys/user/max_user_namespaces") == "0" || readSysctl("/proc/sys/kernel/unprivileged_userns_clone") == "0" ||
 		readSysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1" {
 		return false, userNSHint()

@@ -162,6 +162,16 @@ func (g *Gate) Profile() sandbox.Profile {
 			return policy.Inside(resolved, ro) || policy.Inside(g.AuditLog, ro)
 		})
 	}
+	// Outside the roots, where no guard run inside can append to it anyway,
+	// the audit log is a secret: it holds every command's argv, the tokens
+	// and passwords typed on command lines among them.
+	if g.AuditLog != "" && !slices.ContainsFunc(roots, func(r string) bool { return policy.Inside(g.AuditLog, r) }) {
+		for _, f := range []string{g.AuditLog, g.AuditLog + ".1"} {
+			if _, err := os.Lstat(f); err == nil {
+				p.Unreadable = append(p.Unreadable, f)
+			}
+		}
+	}
 	return p
 }
 

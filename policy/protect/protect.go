@@ -228,6 +228,23 @@ var defaultList = [...]struct {
 		"~/.expo/state.json", "~/Library/Preferences/.wrangler"}},
 	{Secret, "editor and pager histories hold what was typed and yanked", nil, []string{"~/.viminfo", "~/.lesshst",
 		"~/.local/state/nvim/shada", "~/.local/share/nvim/shada", "~/.local/share/atuin"}},
+	// What root reads on a server besides: TLS and VPN private keys, a
+	// cluster's certificate authority, a tailnet node's key, a database's
+	// maintenance password, a CI runner's token, a host's Kerberos keys.
+	{Secret, "a service's private key, certificate authority or machine credential", nil,
+		[]string{"/etc/letsencrypt", "/etc/pki/tls/private", "/etc/wireguard", "/etc/openvpn", "/etc/kubernetes/pki",
+			"/var/lib/kubelet/pki", "/var/lib/rancher/k3s/server/token", "/var/lib/rancher/k3s/server/tls",
+			"/var/lib/tailscale", "/etc/mysql/debian.cnf", "/etc/gitlab-runner/config.toml", "/etc/krb5.keytab",
+			"/etc/docker/key.json", "/etc/ceph/ceph.client.admin.keyring",
+			// systemd's service credentials, containers' settings (their
+			// environment), a CI server's and a forge's own keys
+			"/run/credentials", "/etc/credstore", "/etc/credstore.encrypted", "/var/lib/docker/containers",
+			"/etc/sssd/sssd.conf", "/var/lib/jenkins/secrets", "/var/lib/jenkins/secret.key",
+			"/var/lib/jenkins/credentials.xml", "/etc/gitlab/gitlab-secrets.json", "/etc/gitlab/initial_root_password"}},
+	// Emacs keeps name~ on the first save and #name# while editing (vim's
+	// .env.swp is a .env.* already).
+	{Secret, "an editor's backup or auto-save of a secret holds what it held", nil, []string{".env~", "#.env#",
+		"?*.env~", "*.pem~", "*.key~", "id_rsa~", "id_ed25519~", "id_ecdsa~", "id_dsa~"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the
@@ -250,7 +267,10 @@ func Default() *List {
 		// passwords and URLs that carry them
 		"*_PASS", "*_PASS_*", "*PASSPHRASE*", "*WEBHOOK*", "*_URI", "REDIS_URL", "*_REDIS_URL", "MONGO*_URL",
 		"AMQP_URL", "*RABBITMQ_URL", "*CONNECTION_STRING*", "*_CONN_STR*", "*PRIVATE*", "POSTGRES*_URL", "PG_URL",
-		"MYSQL*_URL", "MARIADB*_URL", "*BROKER_URL", "DB_URL", "*_DB_URL", "*CREDS*", "*_SALT"}
+		"MYSQL*_URL", "MARIADB*_URL", "*BROKER_URL", "DB_URL", "*_DB_URL", "*CREDS*", "*_SALT",
+		// sshpass -e's password; the session keys that unlock Bitwarden's and
+		// 1Password's command-line vaults (bw, op: every password in them)
+		"SSHPASS", "BW_SESSION", "OP_SESSION_*"}
 	// GIT_CONFIG_KEY_n holds config names (guard's own git pins among
 	// them), never secrets; the values are GIT_CONFIG_VALUE_n.
 	l.SecretEnvAllow = []string{"*KEYBOARD*", "*KEYMAP*", "KEYTIMEOUT", "GPG_TTY", "GIT_CONFIG_KEY_*", "XAUTHORITY"}
