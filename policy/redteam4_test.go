@@ -119,6 +119,11 @@ func TestRedTeam4GlobThroughLink(t *testing.T) {
 	}
 	rtNotSafe(t, set, proj, attacks...)
 	rtSafe(t, set, proj, `ls link/../*`, `cat link/x*`, `cat src/c*`)
+	// diff DIR FILE reads DIR/FILE's name, joined the same way: `diff
+	// link/.. tok.txt` printed ~/tok.txt beside the project's tok.txt.
+	rtWrite(t, map[string]string{filepath.Join(proj, "tok.txt"): "harmless\n"})
+	rtNotSafe(t, set, proj, `diff link/.. tok.txt`, `diff tok.txt link/..`, `diff --from-file=link/.. tok.txt`)
+	rtSafe(t, set, proj, `diff src a.txt`)
 }
 
 // A file named as the operand of find or of the command feeding xargs is

@@ -761,7 +761,10 @@ func diffDirOperand(r *Result, cwd string) string {
 		for _, f := range files {
 			for _, pair := range [][2]string{{w, f}, {f, w}} {
 				if dir, file := pair[0], pair[1]; isDir(dir) && !isDir(file) {
-					p := filepath.Join(homeWord(dir), filepath.Base(file))
+					// Not filepath.Join: diff opens DIR/NAME as the kernel
+					// finds it, and link/.. cleaned away is not the link
+					// target's parent.
+					p := strings.TrimSuffix(homeWord(dir), "/") + "/" + filepath.Base(file)
 					if why := secretPath(p, cwd); why != "" {
 						return strings.TrimPrefix(filepath.Base(r.Exec.Program)+" diff", "diff ") + " compares " + file + " with " + p + ": " + why
 					}
