@@ -440,6 +440,16 @@ func (j judged) execJudged(ev event, l *diffLab) bool {
 			}
 		}
 	}
+	// A nested shell guard followed (ash -c, zsh -c) and whose program it
+	// resolves (Command.Shells): in the lab it is a recorder, which runs
+	// nothing more.
+	if _, ok := shell.DialectFor(base); ok {
+		for _, c := range j.commands {
+			if slices.Contains(c.Shells, ev.argv[0]) || slices.Contains(c.Shells, base) {
+				return true
+			}
+		}
+	}
 	// The argvs the judgement lists (expanded where guard expanded them).
 	for _, argv := range j.verdict.Commands {
 		if slices.Equal(ev.argv, argv) {

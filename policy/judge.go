@@ -366,6 +366,9 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 				v.Commands = append(v.Commands, []string{w})
 			}
 		}
+		for _, s := range c.Shells {
+			v.Commands = append(v.Commands, []string{s})
+		}
 		for _, d := range dirs {
 			if !slices.Contains(v.Dirs, d) {
 				v.Dirs = append(v.Dirs, d)

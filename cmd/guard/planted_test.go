@@ -16,7 +16,7 @@ func TestPlantedBinaryInRoot(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	marker := filepath.Join(w.root, "PLANTED")
-	for _, name := range []string{"git", "ls", "timeout", "cat"} {
+	for _, name := range []string{"git", "ls", "timeout", "cat", "ash", "zsh"} {
 		w.write(filepath.Join("work/.venv/bin", name), "#!/bin/sh\ntouch "+marker+"\n", 0o755)
 	}
 	venv := "PATH=" + filepath.Join(w.work, ".venv/bin") + ":" + systemPath
@@ -30,6 +30,10 @@ func TestPlantedBinaryInRoot(t *testing.T) {
 		{[]string{"bash", "-c", "git status"}, 126},
 		{[]string{"bash", "-c", "cat a.txt"}, 126},
 		{[]string{"nice", "git", "status"}, 126},
+		// A shell nested in a script runs as a program too: the planted
+		// bash ran in place of the one whose script was judged.
+		{[]string{"bash", "-c", "ash -c 'echo hi'"}, 126},
+		{[]string{"bash", "-c", "echo a && nice zsh -c 'echo hi'"}, 126},
 		{[]string{"./.venv/bin/git", "status"}, 126},
 		// git's rule pins system_path: guard runs /usr/bin/git, not the
 		// planted one, so the read is still a read (git fails: no repository).

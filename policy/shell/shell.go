@@ -126,6 +126,12 @@ type Command struct {
 	// those of an enclosing `timeout 5 bash -c '...'`. Nil when the command
 	// was not wrapped.
 	Wrapper []string
+	// Shells are the programs of the shells nested around the command, as
+	// written, outermost first: "bash" for the ls of `nice bash -c 'ls'`
+	// inside a script. They run as programs too, so the caller resolves
+	// them as it resolves Argv[0] (a bash planted on PATH inside a writable
+	// root would run instead of the shell the script was judged for).
+	Shells []string
 }
 
 // Script is the result of parsing a script.

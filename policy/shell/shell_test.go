@@ -87,14 +87,16 @@ func runParseTests(t *testing.T, tests []parseTest) {
 				t.Fatalf("Parse(%q, %v) error: %v", tt.src, tt.d, err)
 			}
 			for i := range got.Commands {
-				// Per-word reasons are checked in TestArgDynamic (and
-				// splitting in TestArgSplit, braces in TestBracesMatchBash), pipes in TestPipeFrom,
-				// dialects in TestCommandDialect.
+				// Per-word reasons are checked in TestArgDynamic (splitting in
+				// TestArgSplit, braces in TestBracesMatchBash), pipes in
+				// TestPipeFrom, dialects in TestCommandDialect, the nested
+				// shells in TestCommandShells, climbs in TestClimbed.
 				got.Commands[i].ArgDynamic, got.Commands[i].OtherDynamic = nil, false
 				got.Commands[i].ArgSplit, got.Commands[i].ArgBraces = nil, nil
 				got.Commands[i].Climbed = nil // TestClimbed
 				got.Commands[i].PipeFrom = 0
 				got.Commands[i].Dialect = 0
+				got.Commands[i].Shells = nil
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Parse(%q, %v) =\n  %v\nwant\n  %v", tt.src, tt.d, got, tt.want)
@@ -385,17 +387,17 @@ func TestParseShells(t *testing.T) {
 		{Bash, "FOO=1 bash -c make", script("assignment before a command: FOO", c("make").env("FOO=1"))},
 		{Bash, "sh -c 'echo $1' _ x", script("", c("echo", "$1").dynamic("parameter expansion $1 in argument 1"))},
 		{Bash, "sh -c '[[ -f x ]]'", script("", c("[[", "-f", "x", "]]"))},
-		{Bash, "zsh -c '[[ -f x ]]'", script("conditional expression [[ ]]")},
+		{Bash, "zsh -c '[[ -f x ]]'", script("conditional expression [[ ]]", c("zsh", "-c", "[[ -f x ]]"))},
 		{Bash, "zsh -c '[[ -f x ]]' > f", script("conditional expression [[ ]]", c("zsh", "-c", "[[ -f x ]]").writes("f"))},
 		{Bash, "bash -c 'echo *.py'", script("", c("echo", "*.py").dynamic("glob *.py in argument 1"))},
 		{Bash, "bash script.sh arg", script("", c("bash", "script.sh", "arg"))},
 		{Bash, "bash", script("", c("bash"))},
 		{Bash, `bash -c "$SCRIPT"`, script("", c("bash", "-c", "$SCRIPT").dynamic("parameter expansion $SCRIPT in argument 2"))},
 		{Bash, "bash -c", script("", c("bash", "-c"))},
-		{Bash, "bash -c ''", script("")},
+		{Bash, "bash -c ''", script("", c("bash", "-c", ""))}, // runs nothing, but bash runs
 		{Bash, "bash -c '' 2> f", script("", c("bash", "-c", "").writes("f"))},
 		{Bash, "bash -c 'X=1' > f", script("assignment: X", c("bash", "-c", "X=1").writes("f"))},
-		{Bash, "bash -c 'X=1'", script("assignment: X")},
+		{Bash, "bash -c 'X=1'", script("assignment: X", c("bash", "-c", "X=1"))},
 		{Bash, "bash --bogus -c ls", script("", c("bash", "--bogus", "-c", "ls"))},
 		{Bash, "/tmp/bash -c ls", script("", c("/tmp/bash", "-c", "ls"))},
 		{Bash, "ksh -c ls", script("", c("ksh", "-c", "ls"))},
@@ -580,6 +582,35 @@ func TestCommandDialect(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("Parse(%q, %v): dialects %v, want %v", tt.src, tt.d, got, tt.want)
+		}
+	}
+}
+
+// TestCommandShells: each command lists the programs of the shells nested
+// around it, as written, outermost first (the caller resolves them: one
+// planted on PATH would run instead); the top-level shell is the caller's
+// own argv. A nested shell whose script runs nothing is reported as the
+// command it is.
+func TestCommandShells(t *testing.T) {
+	for _, tt := range []struct {
+		src  string
+		want [][]string
+	}{
+		{`ls; bash -c 'ls; /bin/dash -c "ls"'; nice zsh -c ls`, [][]string{nil, {"bash"}, {"bash", "/bin/dash"}, {"zsh"}}},
+		{`timeout 5 ash -c 'echo a | wc -l'`, [][]string{{"ash"}, {"ash"}}},
+		{`bash -c ''`, [][]string{nil}},
+		{`echo x | sh`, [][]string{nil, nil}},
+	} {
+		s, err := Parse(tt.src, Bash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got [][]string
+		for _, c := range s.Commands {
+			got = append(got, c.Shells)
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Parse(%q): shells %q, want %q", tt.src, got, tt.want)
 		}
 	}
 }

@@ -59,6 +59,7 @@ type ctx struct {
 	dyn     []string
 	env     []string
 	wrapper []string
+	shells  []string // the nested shells' programs (Command.Shells)
 
 	// vars are the loop variables bound by an enclosing
 	// `for NAME in WORD...` with literal words, walked once per word.
@@ -696,6 +697,7 @@ func (w *walker) emit(cmd Command, dyn []string, r redirs, st dirState, c ctx) {
 	cmd.Reads = concat(c.reads, r.reads)
 	cmd.Env = concat(c.env, cmd.Env)
 	cmd.Wrapper = concat(c.wrapper, cmd.Wrapper)
+	cmd.Shells = concat(c.shells, cmd.Shells)
 	cmd.Dialect = c.d
 	if r.hasStdin && len(cmd.Argv) > 0 && (cmd.Argv[0] == "apply_patch" || cmd.Argv[0] == "applypatch") {
 		cmd.Stdin = r.stdin
@@ -1141,11 +1143,14 @@ func (w *walker) shell(words []word, d Dialect, r redirs, env, wrapper []string,
 		w.unverified(path.Base(words[0].text) + " " + risky)
 	}
 	before := len(w.cmds)
-	if _, ok := w.script(src, d, st, c.inherit(r, env, wrapper), what); !ok {
+	inner := c.inherit(r, env, wrapper)
+	inner.shells = concat(inner.shells, []string{words[0].text})
+	if _, ok := w.script(src, d, st, inner, what); !ok {
 		return outcome{}, false
 	}
-	if len(w.cmds) == before && (r.any() || len(env) > 0) {
-		// Nothing ran, but the redirections still happen.
+	if len(w.cmds) == before {
+		// Nothing ran in it, but the shell itself runs (and the
+		// redirections happen): judged as the command it is.
 		return outcome{}, false
 	}
 	// A child process: the directory does not change here.
