@@ -43,7 +43,10 @@ func archiveRead(r *Result, argv []string, cwd string) string {
 		seen[f] = true
 		paths := []string{absolute(homeWord(f), cwd)}
 		if strings.ContainsAny(f, "*?[") {
-			paths, _ = shellGlob(globAbsolute(homeWord(f), cwd))
+			var ok bool
+			if paths, ok = shellGlob(globAbsolute(homeWord(f), cwd)); !ok {
+				return "reads " + f + ", a glob guard cannot expand (too many files, or not as the shell does)"
+			}
 		}
 		for _, p := range paths {
 			// One stat (through links) before anything else: most words

@@ -100,6 +100,11 @@ var diffClasses = map[string][]string{
 		"echo $'\\x27'; rm a.txt'", "echo $'a\\'b'; ls", "echo $'\\'' ; rm a.txt '", "echo $'#'; ls",
 		"echo $\"a\"; ls", "echo $'\\\n'rm a.txt", "echo $'a\\\nb'; ls",
 	},
+	"quoted_braces_and_globs": {
+		`cat {a,x}"{1,2}"`, `cat *.{txt},md}`, `cat a.{txt}",md}"`, `cat *"[x]"`, `cat ?'[a]'*`, `cat {a,b}\{c,d}`,
+		`cat x{a}b,c}`, `cat {},a.txt}`, `cat {a.txt,{},b}`, `ls {a,b}"*"`, `cat "{"a.txt,b}`,
+		`cat [^a].txt`, `cat [^b].txt`, `cat [!b].txt`, `ls [^a]*`,
+	},
 	"brace_expansion": {
 		"{rm,a.txt}", "echo {a,b}", "{ls,-la}", "echo {1..3}", "ls {a.txt,x}", "{echo,hi}>x",
 	},

@@ -502,7 +502,7 @@ func globMatch(argv, words []string, globs []int) bool {
 		return true
 	}
 	for n := 1; n <= len(argv); n++ {
-		if ok, _ := filepath.Match(words[0], argv[n-1]); !ok {
+		if ok, _ := shellMatch(words[0], argv[n-1]); !ok {
 			return false
 		}
 		if globMatch(argv[n:], words[1:], shift(globs)) {

@@ -33,8 +33,10 @@ import (
 //   - $USER or ${USER} (once in a word), when USER is a plain user name:
 //     the word is judged with that name (`ps -u $USER`, `ls /home/$USER`);
 //
-//   - a plain $NAME or ${NAME} among the words of test or [ (`[ -z "$X" ]`):
-//     its value only decides the exit status;
+//   - a plain "$NAME" or "${NAME}", double-quoted, as the operand of a
+//     unary test or the only word of test or [ (`[ -z "$X" ]`): its value
+//     only decides the exit status (unquoted it splits into more words,
+//     and `[ -v 'a[$(cmd)]' ]` runs cmd);
 //
 //   - a plain $NAME or ${NAME} in the words echo prints: the value
 //     is only printed, so the command stays what it is (and is a secret
@@ -179,7 +181,11 @@ func expandWords(c *shell.Command, d shell.Dialect, dir string, written bool) ([
 				w = h + w[1:]
 			case printers(c.Argv[0]) && isPrintedVar(c.Argv[0], r):
 				// printed as is; the word stays as written
-			case testers(c.Argv[0]) && isPlainParam(r) && d != shell.Zsh && !secretParam(r) && unaryTest(c.Argv, i):
+			case testers(c.Argv[0]) && isPlainParam(r) && d != shell.Zsh && !secretParam(r) && unaryTest(c.Argv, i) &&
+				!(i < len(c.ArgSplit) && c.ArgSplit[i]):
+				// Quoted only: unquoted, the value splits into more words
+				// (a file name `x -o -v a[$(cmd)]` from a loop's glob),
+				// and test -v evaluates an array subscript, running cmd.
 				// tested, never printed (but with xtrace on, a secret's value
 				// would be: not for secret-looking names); the word stays
 			case r == "parameter expansion $USER" || r == "parameter expansion ${USER}":
@@ -209,7 +215,11 @@ func expandWords(c *shell.Command, d shell.Dialect, dir string, written bool) ([
 		}
 		words := []string{w}
 		if brace {
-			if words = braceWords(w); words == nil {
+			var made []string
+			if i < len(c.ArgBraces) {
+				made = c.ArgBraces[i]
+			}
+			if words = braceWords(w, made); words == nil {
 				return nil, nil, false
 			}
 		}
@@ -261,19 +271,16 @@ func globOK(w, dir string, written bool) bool {
 	return true
 }
 
-// maxBraceWords bounds the words one brace expansion may make.
-const maxBraceWords = 64
-
-// braceWords expands the comma lists of a word's braces as bash does
-// (`--exclude-dir={node_modules,dist}`, `src/{a,b}.ts`, `*.{ts,tsx}`),
-// nested ones included; nil when it cannot (a sequence {1..5}, an
-// unbalanced brace, too many words) or when a word made starts with -
-// and is not the same --NAME= option as the others (a comma that was
-// quoted may split differently from bash: a word that is an option could
-// change its meaning).
-func braceWords(w string) []string {
-	out := expandBrace(w, 0)
-	if out == nil || len(out) > maxBraceWords {
+// braceWords checks the words the shell parser says word w's brace
+// expansion makes (`--exclude-dir={node_modules,dist}`, `src/{a,b}.ts`,
+// `*.{ts,tsx}`; Command.ArgBraces, read with w's quoting and bash's
+// matching of braces): nil when it could not follow it (a sequence {1..5},
+// too many words) or when a word made starts with - and is not the same
+// --NAME= option as the others (a word that is an option could change the
+// command's meaning), or holds a ~ (bash expands a tilde that a brace put
+// at the start: {~,x}/.ssh).
+func braceWords(w string, out []string) []string {
+	if len(out) == 0 {
 		return nil
 	}
 	name, long := longOptPrefix(w)
@@ -295,56 +302,6 @@ func longOptPrefix(w string) (string, bool) {
 		return "", false
 	}
 	return w[:eq+1], true
-}
-
-func expandBrace(w string, depth int) []string {
-	if depth > 8 {
-		return nil
-	}
-	for i := 0; i < len(w); i++ {
-		if w[i] != '{' {
-			continue
-		}
-		level, end := 0, -1
-		var commas []int
-		for j := i; j < len(w) && end < 0; j++ {
-			switch w[j] {
-			case '{':
-				level++
-			case '}':
-				level--
-				if level == 0 {
-					end = j
-				}
-			case ',':
-				if level == 1 {
-					commas = append(commas, j)
-				}
-			}
-		}
-		if end < 0 {
-			return nil
-		}
-		if len(commas) == 0 {
-			if strings.Contains(w[i:end], "..") {
-				return nil // a sequence: not expanded here
-			}
-			continue // {x}: stays as written
-		}
-		var out []string
-		start := i + 1
-		for _, c := range append(commas, end) {
-			for _, r := range expandBrace(w[:i]+w[start:c]+w[end+1:], depth+1) {
-				out = append(out, r)
-				if len(out) > maxBraceWords {
-					return nil
-				}
-			}
-			start = c + 1
-		}
-		return out
-	}
-	return []string{w}
 }
 
 // userName reports whether u is a plain user name: what $USER expands to
@@ -423,7 +380,7 @@ func redirectGlobsOK(c *shell.Command, dir string, written bool) bool {
 		if !ok || !slices.Contains(c.Reads, g) || slices.Contains(c.Writes, g) {
 			return false
 		}
-		matches, err := filepath.Glob(absolute(g, dir))
+		matches, err := boundedGlob(absolute(g, dir))
 		if err != nil {
 			return false
 		}
@@ -457,7 +414,7 @@ func literalGlobs(argv []string, globs []int, dir string, written bool) []int {
 			keep = append(keep, g)
 			continue
 		}
-		matches, err := filepath.Glob(absolute(argv[g], dir))
+		matches, err := boundedGlob(absolute(argv[g], dir))
 		if err != nil || len(matches) > 0 {
 			keep = append(keep, g)
 		}

@@ -8,8 +8,10 @@ import (
 
 // Globs are expanded here the way the shells expand them, not the way Go's
 // filepath.Match reads a pattern. The two differ in the bracket
-// expression: bash (and dash, zsh, find's -name, fnmatch, rg's and git's
-// globs) negate with [!...] as well as [^...], know the POSIX classes
+// expression: bash (and zsh, find's -name, fnmatch, rg's and git's
+// globs) negate with [!...] as well as [^...] (dash only with [!...]: its
+// [^a] is the set of ^ and a, so the shell parser leaves an sh glob with
+// [^ unknown), know the POSIX classes
 // ([[:alpha:]]), read a ] right after [ or [! as a member and a [ with no
 // closing ] as itself; filepath.Match reads [!.] as "! or .", fails on
 // [[:alpha:]] and on [] or [a-], and a failed pattern matched nothing. So
@@ -171,14 +173,15 @@ func globAbsolute(pattern, dir string) string {
 	return b.String() + "/" + pattern
 }
 
-// shellGlob is filepath.Glob for a shell pattern; ok is false when the
-// pattern cannot be read as the shell reads it.
+// shellGlob is filepath.Glob for a shell pattern, within the judgement's
+// budget (boundedGlob); ok is false when the pattern cannot be read as the
+// shell reads it or names more files than the budget.
 func shellGlob(pattern string) (matches []string, ok bool) {
 	p, ok := shellPattern(pattern)
 	if !ok {
 		return nil, false
 	}
-	m, err := filepath.Glob(p)
+	m, err := boundedGlob(p)
 	return m, err == nil
 }
 

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -303,12 +304,22 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 		if underHome(c.Dir) && !filepath.IsAbs(home()) {
 			script.Unverified = strings.TrimPrefix(script.Unverified+"; working directory below ~ and HOME is not set", "; ")
 		}
-		dir := absolute(homePath(c.Dir), cwd)
+		dir := cdDir(c.Dir, cwd)
+		for _, d := range c.Climbed {
+			// bash's cd goes to a path with .. as written only when that
+			// is there; else through links (`cd link/../sub` entered the
+			// link target's sibling).
+			if fi, err := os.Stat(cdDir(d, cwd)); err != nil || !fi.IsDir() {
+				script.Unverified = strings.TrimPrefix(script.Unverified+"; working directory unknown: a cd through .. to "+
+					d+", which is not there (bash then follows the links of the path)", "; ")
+				break
+			}
+		}
 		// A relative write lands in whichever directory the command runs
 		// in: Dir, or another one when an earlier cd may have failed.
 		dirs := []string{dir}
 		for _, o := range c.OtherDirs {
-			dirs = append(dirs, absolute(homePath(o), cwd))
+			dirs = append(dirs, cdDir(o, cwd))
 		}
 		addWrites := func(paths []string) {
 			for _, w := range paths {
@@ -738,4 +749,20 @@ func recursiveFlag(argv []string) bool {
 		}
 	}
 	return false
+}
+
+// cdDir is the absolute directory a script's cds lead to, Command.Dir (""
+// for the starting one), as bash's logical cd computes it: joined onto the
+// starting directory as guard was given it (its $PWD, which may name a
+// link) and cleaned, so `cd ..` from a directory reached through a link
+// is the link's parent, not its target's.
+func cdDir(d, cwd string) string {
+	if d == "" {
+		return cwd
+	}
+	d = homePath(d)
+	if filepath.IsAbs(d) {
+		return d
+	}
+	return filepath.Join(cwd, d)
 }

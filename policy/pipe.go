@@ -382,9 +382,9 @@ func repoTop(dir string) string {
 // srcDirs are the absolute directories command u may run in: its Dir
 // first, then those an earlier failed or skipped cd may leave.
 func srcDirs(u *shell.Command, cwd string) []string {
-	dirs := []string{absolute(homePath(u.Dir), cwd)}
+	dirs := []string{cdDir(u.Dir, cwd)}
 	for _, o := range u.OtherDirs {
-		dirs = append(dirs, absolute(homePath(o), cwd))
+		dirs = append(dirs, cdDir(o, cwd))
 	}
 	return dirs
 }

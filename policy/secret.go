@@ -350,7 +350,7 @@ func walkBelow(dir string, unlisted func(error) bool, check func(p string, e os.
 			continue
 		}
 		for _, e := range entries {
-			if n++; n > maxWalkEntries {
+			if n++; n > maxWalkEntries || walkSpent.Add(1) > maxWalkTotal {
 				return d + " (the tree is too large to check)"
 			}
 			p := filepath.Join(d, e.Name())
@@ -454,10 +454,27 @@ func certFieldsOnly(r *Result) bool {
 }
 
 func secretGlob(pattern, cwd string) string {
+	// A script's commands often read the same glob: its files are judged
+	// once a judgement (each costs system calls, and a glob may name
+	// thousands).
+	key := pattern + "\x00" + cwd
+	if why, ok := secretGlobMemo.Load(key); ok {
+		return why.(string)
+	}
+	why := secretGlobOnce(pattern, cwd)
+	secretGlobMemo.Store(key, why)
+	return why
+}
+
+// secretGlobMemo holds secretGlob's answers in a judgement (resetGlobBudget
+// clears it).
+var secretGlobMemo sync.Map
+
+func secretGlobOnce(pattern, cwd string) string {
 	abs := globAbsolute(pattern, cwd)
 	matches, ok := shellGlob(abs)
 	if !ok {
-		return "reads " + pattern + ", a glob guard cannot expand as the shell does"
+		return "reads " + pattern + ", a glob guard cannot expand (too many files, or not as the shell does)"
 	}
 	last := filepath.Base(pattern)
 	// The shell's * and ? do not match a leading dot (no dotglob).
@@ -466,19 +483,20 @@ func secretGlob(pattern, cwd string) string {
 		if hidden(filepath.Base(m)) {
 			continue
 		}
-		if e := secrets().Secret(Resolve(m, "/"), home()); e != nil {
+		real := Resolve(m, "/") // once: a few system calls a component
+		if e := secrets().Secret(real, home()); e != nil {
 			return "reads " + pattern + " (" + m + ": " + e.Reason + ")"
 		}
-		if why := contentSecret(Resolve(m, "/")); why != "" {
+		if why := contentSecret(real); why != "" {
 			return "reads " + pattern + " (" + m + ": " + why + ")"
 		}
-		if procMemory(Resolve(m, "/")) {
+		if procMemory(real) {
 			return "reads " + pattern + " (" + m + ": a process's or the kernel's memory)"
 		}
-		if auditLog(Resolve(m, "/")) {
+		if auditLog(real) {
 			return "reads " + pattern + " (" + m + ": guard's audit log)"
 		}
-		if why := tokenSecret(Resolve(m, "/")); why != "" {
+		if why := tokenSecret(real); why != "" {
 			return "reads " + pattern + " (" + m + ": " + why + ")"
 		}
 		if why := deviceRead(m, "/"); why != "" {
@@ -743,7 +761,10 @@ func diffDirOperand(r *Result, cwd string) string {
 		for _, f := range files {
 			for _, pair := range [][2]string{{w, f}, {f, w}} {
 				if dir, file := pair[0], pair[1]; isDir(dir) && !isDir(file) {
-					p := filepath.Join(homeWord(dir), filepath.Base(file))
+					// Not filepath.Join: diff opens DIR/NAME as the kernel
+					// finds it, and link/.. cleaned away is not the link
+					// target's parent.
+					p := strings.TrimSuffix(homeWord(dir), "/") + "/" + filepath.Base(file)
 					if why := secretPath(p, cwd); why != "" {
 						return strings.TrimPrefix(filepath.Base(r.Exec.Program)+" diff", "diff ") + " compares " + file + " with " + p + ": " + why
 					}

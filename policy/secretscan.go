@@ -49,6 +49,14 @@ const maxContent = 1 << 20
 // maxWalkEntries bounds the walk of a searched tree.
 const maxWalkEntries = 20000
 
+// maxWalkTotal bounds the entries the walks of one judgement read in all
+// (resetGlobBudget starts one): a script of ten thousand `grep -r x DIR`
+// over distinct trees walked each, 18 ms a tree of 15,000 entries. Past it
+// a tree is too large to check.
+const maxWalkTotal = 5 * maxWalkEntries
+
+var walkSpent atomic.Int64
+
 // contentReaders print what the files they are given hold.
 func contentReaders(s string) bool {
 	switch s {
@@ -472,6 +480,7 @@ type tokenKey struct {
 
 // resetTokenBudget starts a judgement's token-scan budget.
 func resetTokenBudget() {
+	resetGlobBudget()
 	tokenScanned.Store(0)
 	tokenMemo.Clear()
 	archiveMemo.Clear()
@@ -874,7 +883,22 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 	default:
 		return ""
 	}
+	var trees []string // roots, globs expanded: `grep -r KEY ~/.a*` reads ~/.aws
 	for _, root := range roots {
+		if !strings.ContainsAny(root, "*?[") {
+			trees = append(trees, root)
+			continue
+		}
+		matches, ok := shellGlob(globAbsolute(homeWord(root), cwd))
+		if !ok {
+			return prog + " reads the trees " + root + " names, a glob guard cannot expand (too many files, or not as the shell does)"
+		}
+		if len(matches) == 0 {
+			trees = append(trees, root) // passed as written
+		}
+		trees = append(trees, matches...) // (a dot file too: more than the shell names, never less)
+	}
+	for _, root := range trees {
 		dir := absolute(homeWord(root), cwd)
 		found, complete := secretFiles(dir, hidden)
 		for _, f := range found {
@@ -1058,21 +1082,30 @@ func secretEntry(p, name, h string, isLink bool) (secret bool, target string) {
 func walkTree(dir string, hidden bool) walkResult {
 	walkMu.Lock()
 	defer walkMu.Unlock()
-	key := walkKey{dir, hidden}
+	// Keyed by the tree itself: `grep -r x big/d1/..`, `big/d2/..`, ...
+	// are one tree, which a script would otherwise have walked once a
+	// spelling.
+	abs := Resolve(dir, "/")
+	key := walkKey{abs, hidden}
 	if r, ok := walkCache[key]; ok {
 		return r
+	}
+	if walkSpent.Load() >= maxWalkTotal {
+		return walkResult{complete: false} // the judgement's budget is spent: not known, and not kept
 	}
 	h := home()
 	var found []string
 	n := 0
 	complete := true
 	odd := ""
-	abs := Resolve(dir, "/")
+	defer func() { walkSpent.Add(int64(n)) }()
 	fi, err := os.Lstat(abs)
 	switch {
 	case err != nil:
 	case !fi.IsDir():
-		if secrets().Secret(abs, h) != nil || contentSecret(abs) != "" || auditLog(abs) {
+		// One file, read whole by what runs on it (find FILE -exec cat,
+		// ls FILE | xargs cat): judged as cat FILE is, its content too.
+		if secrets().Secret(abs, h) != nil || contentSecret(abs) != "" || auditLog(abs) || tokenSecret(abs) != "" {
 			found = append(found, abs)
 		}
 	case secrets().Secret(abs, h) != nil:

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -134,18 +135,57 @@ func (g *Gate) checkGit(v *policy.Verdict) {
 		}
 		globals := gitGlobals(c[1:])
 		for _, dir := range dirs {
+			// Asked once a repository directory, however it is spelled
+			// (-C ., -C ./., cd d && git, git -C d): a script of distinct
+			// spellings made guard run git thousands of times.
+			dir, globals := gitWhere(dir, globals)
 			key := dir + "\x00" + strings.Join(globals, "\x00")
 			if done[key] {
 				continue
 			}
 			done[key] = true
-			if why := g.gitDriversSet(globals, dir); why != "" {
+			if len(done) > maxGitDirs {
+				v.Class, v.Unknown = policy.Unverified, true
+				v.Reason = fmt.Sprintf("git runs in more than %d directories: too many to check their git config", maxGitDirs)
+				return
+			}
+			why := g.gitDriversSet(globals, dir)
+			if left := maxSubmodules; why == "" && !slices.Contains(globals, "--bare") {
+				why = g.submoduleDrivers(globals, dir, 0, &left)
+			}
+			if why != "" {
 				v.Class, v.Unknown = policy.Unverified, true
 				v.Reason = why
 				return
 			}
 		}
 	}
+}
+
+// maxGitDirs bounds the directories checkGit asks git about for one
+// verdict.
+const maxGitDirs = 16
+
+// gitWhere applies the -C options of globals to dir, as git does (each
+// relative to the one before), and returns the directory, through links,
+// with the globals left (--bare).
+func gitWhere(dir string, globals []string) (string, []string) {
+	var rest []string
+	for i := 0; i < len(globals); i++ {
+		if globals[i] == "-C" && i+1 < len(globals) {
+			if c := globals[i+1]; c != "" {
+				if filepath.IsAbs(c) {
+					dir = c
+				} else {
+					dir = dir + "/" + c
+				}
+			}
+			i++
+			continue
+		}
+		rest = append(rest, globals[i])
+	}
+	return policy.Resolve(dir, "/"), rest
 }
 
 // gitGlobals returns the global options in front of git's subcommand that
@@ -186,6 +226,9 @@ func (g *Gate) gitDriversSet(globals []string, dir string) string {
 	if g.RunsElsewhere {
 		keys = gitDriversUnpinned
 	}
+	// One question for the drivers and for the files a read opens
+	// (gitFileKeys, gitFilesRead): a git run costs milliseconds.
+	keys = strings.TrimSuffix(keys, ")$") + "|" + strings.TrimPrefix(gitFileKeys, "^(")
 	// git reads config files the repository may make FIFOs: bounded.
 	var errb bytes.Buffer
 	out, _, _, err := g.runGit(dir, append(append([]string{}, globals...), "config", "--show-scope", "--get-regexp", keys), &errb)
@@ -195,8 +238,13 @@ func (g *Gate) gitDriversSet(globals []string, dir string) string {
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
+		var files []string
 		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 			scope, setting, _ := strings.Cut(line, "\t")
+			if key, _, _ := strings.Cut(setting, " "); gitFileKey(key) {
+				files = append(files, line)
+				continue
+			}
 			if key, val, _ := strings.Cut(setting, " "); g.RunsElsewhere && gitBool(val) &&
 				(key == "core.fsmonitor" || strings.HasPrefix(key, "pager.")) {
 				continue // on or off, not a program
@@ -205,7 +253,7 @@ func (g *Gate) gitDriversSet(globals []string, dir string) string {
 				return "the repository's git config names a program that reads run (" + setting + "): guard cannot pin the drivers and filters a .gitattributes selects"
 			}
 		}
-		return ""
+		return g.gitFilesRead(globals, dir, files)
 	case errors.As(err, &ee) && ee.ExitCode() == 1:
 		return ""
 	}

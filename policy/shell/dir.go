@@ -3,6 +3,7 @@ package shell
 import (
 	"path"
 	"slices"
+	"strings"
 )
 
 // dirState is the working directory at a point of the script: the
@@ -15,7 +16,16 @@ type dirState struct {
 	why string
 	// never is set where control cannot arrive (after exit or exec).
 	never bool
+	// climbed lists the directories a cd reached through a .. after a
+	// name (`cd link/../sub`, `cd ../x` from a cd'd directory), as the
+	// path says. bash's logical cd goes there when it exists, and else
+	// chdirs to the path as written, through links (the parent of a
+	// link's target): the judge checks they exist.
+	climbed []string
 }
+
+// maxClimbed bounds dirState.climbed.
+const maxClimbed = 16
 
 // maxDirs bounds how many possible directories are tracked.
 const maxDirs = 8
@@ -55,9 +65,18 @@ func merge(a, b dirState) dirState {
 	case b.never, a.equal(b):
 		return a
 	}
-	m := dirState{why: a.why, dirs: slices.Clone(a.dirs)}
+	m := dirState{why: a.why, dirs: slices.Clone(a.dirs), climbed: slices.Clone(a.climbed)}
 	if m.why == "" {
 		m.why = b.why
+	}
+	for _, d := range b.climbed {
+		if !slices.Contains(m.climbed, d) {
+			m.climbed = append(m.climbed, d)
+		}
+	}
+	if len(m.climbed) > maxClimbed {
+		m.climbed = m.climbed[:maxClimbed]
+		m = m.unknown("too many directories reached through ..")
 	}
 	for _, d := range b.dirs {
 		if !slices.Contains(m.dirs, d) {
@@ -81,16 +100,21 @@ func (st dirState) cd(dir string) dirState {
 		return st.unknown("cd to a path longer than 4096 bytes")
 	}
 	if path.IsAbs(dir) || dir == "~" || len(dir) > 1 && dir[:2] == "~/" {
-		return dirState{dirs: []string{path.Clean(dir)}, never: st.never}
+		next := dirState{dirs: []string{path.Clean(dir)}, never: st.never}
+		if climbs("", dir) {
+			next.climbed = []string{path.Clean(dir)}
+		}
+		return next
 	}
 	if st.why != "" && !st.never {
 		return st // already unknown: the guesses are not refined
 	}
-	next := dirState{why: st.why, never: st.never}
+	next := dirState{why: st.why, never: st.never, climbed: slices.Clone(st.climbed)}
 	for _, d := range st.dirs {
 		if len(d)+len(dir) >= maxDirLen {
 			return st.unknown("a directory path longer than 4096 bytes")
 		}
+		up := climbs(d, dir)
 		d = path.Join(d, dir)
 		if d == "." {
 			d = ""
@@ -98,8 +122,38 @@ func (st dirState) cd(dir string) dirState {
 		if !slices.Contains(next.dirs, d) {
 			next.dirs = append(next.dirs, d)
 		}
+		if up && !slices.Contains(next.climbed, d) {
+			next.climbed = append(next.climbed, d)
+		}
+	}
+	if len(next.climbed) > maxClimbed {
+		return st.unknown("too many directories reached through ..")
 	}
 	return next
+}
+
+// climbs reports whether cd dir from d goes up through a name with ..:
+// a .. in dir after a name in it or in d (not the .. that start d, which
+// stay in the path).
+func climbs(d, dir string) bool {
+	names := 0
+	for _, c := range strings.Split(d, "/") {
+		if c != "" && c != "." && c != ".." {
+			names++
+		}
+	}
+	for _, c := range strings.Split(dir, "/") {
+		switch c {
+		case "", ".":
+		case "..":
+			if names > 0 {
+				return true
+			}
+		default:
+			names++
+		}
+	}
+	return false
 }
 
 // changed reports whether a statement walked at st may leave another

@@ -75,7 +75,11 @@
 // and cleaned, as cd's default logical mode does. The failure of a cd is
 // followed too: after `cd d; cmd` or in `cd d && a || b`, cmd and b may run
 // in "" (the starting directory) as well as in d, and Command.OtherDirs
-// lists the other candidates. cd with no argument, `cd -`, cd to a dynamic
+// lists the other candidates. A cd whose path climbs with .. past a name
+// (`cd link/../sub`, `cd ../x` after `cd a`) is followed as cleaned, as
+// bash's logical cd does when that directory exists; Command.Climbed lists
+// such directories for the caller to check (else bash chdirs through the
+// links the path names). cd with no argument, `cd -`, cd to a dynamic
 // or tilde directory, cd with several arguments, popd, and a cd inside a
 // loop make the directory unknown: commands run after them make the script
 // unverified ("working directory unknown: cd -"). Subshells, pipeline parts
@@ -156,7 +160,11 @@
 // MaxNesting deep (counted on the text before parsing; statements are
 // counted again while walking), more than MaxOpeners brackets, MaxKeywords
 // if/case/do, MaxOperators of $ ; | & or MaxWords words is not parsed: Parse returns it unverified with no commands. At most
-// MaxCommands commands are reported. `a && b && ...` chains are walked in
+// MaxCommands commands are reported. The walk itself is bounded by MaxWork
+// steps (statements, rounds of literal for loops, bytes of nested scripts
+// parsed, words reported), past which the script is unverified: nested
+// loops and a `bash -c` inside a loop would otherwise multiply the work
+// (2^40 rounds from 1 KB). `a && b && ...` chains are walked in
 // a loop, and cd paths are bounded, so that time and memory grow linearly
 // with the script.
 //
@@ -184,7 +192,9 @@
 //     only array subscripts with an expansion in them are caught.
 //   - CDPATH is not followed: with it set in guard's environment, a cd to a
 //     name it may find (`cd src`, not `cd ./src`) leaves the directory
-//     unknown. Symbolic links under `cd -P` and the pushd/popd stack are not
+//     unknown. A cd with -P (the last of -L and -P) or -@ leaves the
+//     directory unknown: it resolves links, so its .. is the target's
+//     parent, which the text does not say. The pushd/popd stack is not
 //     modelled. nohup may write nohup.out, which is not reported.
 //   - The parser is mvdan.cc/sh's: a few scripts that a shell accepts are
 //     parse errors here, and zsh's short loop forms other than `repeat N

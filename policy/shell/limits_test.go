@@ -98,6 +98,12 @@ var limitScripts = map[string]func(n int) string{
 	"heredoc":          func(n int) string { return "cat > f.py <<'EOF'\n" + strings.Repeat("print((1, 2))\n", n/14) + "EOF\n" },
 	"nested_cd_subst":  func(n int) string { return strings.Repeat("cd d && echo \"$(ls)\"; ", n/22) },
 	"long_dynamic_arg": func(n int) string { return "echo " + strings.Repeat("$x", n/2) },
+	"nested_loops":     func(n int) string { return nestedLoops(min(n/24, 255), "a b", "cd .") },
+	// Every '{' asked whether it starts a brace expansion scanned to the
+	// end of the word: a 1 MiB word of `{a}` took seconds.
+	"brace_scan": func(n int) string {
+		return "echo " + strings.Repeat("{a}", min(n/6, MaxOpeners-1)) + strings.Repeat("a", n/2) + ",}"
+	},
 	"distinct_params": func(n int) string {
 		var b strings.Builder
 		b.WriteString("echo ")
@@ -144,6 +150,15 @@ func TestLimitsAnswerCleanly(t *testing.T) {
 		{"echo" + strings.Repeat(" a", MaxWords), "more than 100000 words"},
 		{strings.Repeat("cd d && ", 5000) + "ls", "longer than 4096"},
 		{strings.Repeat("cd d; ", 5000) + "ls", "directories"},
+		// A literal for loop is walked once per word: nested, the rounds
+		// multiply (2^40 here, from 1 KB), with or without commands to
+		// report, and a nested script is parsed again in every round.
+		{nestedLoops(40, "a b", "cd ."), "steps to walk"},
+		{nestedLoops(300, "a b", "cat a"), "steps to walk"},
+		{nestedLoops(5, loopWords(32), "cd ."), "steps to walk"},
+		{nestedLoops(3, loopWords(32), "bash -c '"+strings.Repeat("ls ", 30000)+"'"), "steps to walk"},
+		{nestedLoops(2, loopWords(32), "ls"+strings.Repeat(" a", 50000)), "steps to walk"},
+		{nestedLoops(2, loopWords(32), "eval '"+nestedLoops(2, loopWords(32), "cd .")+"'"), "steps to walk"},
 	} {
 		s, err := Parse(tt.src, Bash)
 		if err != nil {
@@ -154,6 +169,26 @@ func TestLimitsAnswerCleanly(t *testing.T) {
 			t.Errorf("Parse(%.20q...).Unverified = %.200q, want %q", tt.src, s.Unverified, tt.want)
 		}
 	}
+}
+
+// nestedLoops nests n `for` loops over words around body.
+func nestedLoops(n int, words, body string) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "for x%d in %s; do ", i, words)
+	}
+	b.WriteString(body)
+	b.WriteString(strings.Repeat("; done", n))
+	return b.String()
+}
+
+// loopWords returns n words w0 w1 ...
+func loopWords(n int) string {
+	w := make([]string, n)
+	for i := range w {
+		w[i] = fmt.Sprintf("w%d", i)
+	}
+	return strings.Join(w, " ")
 }
 
 // TestLimitsSparePlainText: prose and code in a here-document (keywords

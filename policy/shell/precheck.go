@@ -33,7 +33,18 @@ const (
 	// MaxCommands is how many simple commands are reported; later ones are
 	// not, and the script is unverified.
 	MaxCommands = 10000
+	// MaxWork bounds the walk, and so what the judge is given: statements
+	// walked (a literal for loop walks its body once per word, so nested
+	// loops multiply), loop variables copied for each round, the bytes of
+	// nested scripts parsed (bash -c, eval and trap strings, which a loop
+	// parses again in every round) and the words of the commands reported
+	// (stepsPerWord each). A script past it is unverified.
+	MaxWork = 1 << 20
 )
+
+// stepsPerWord is what a reported word costs of MaxWork: the judge makes
+// system calls for each.
+const stepsPerWord = 4
 
 // tooBig returns why src is not parsed at all, or "".
 //

@@ -65,6 +65,12 @@ type Command struct {
 	// `cd d && a || b`): in "" (the starting directory) as well as in "d".
 	// Paths relative to Dir must be checked against these too.
 	OtherDirs []string
+	// Climbed lists the directories an earlier cd reached through a ..
+	// after a name (`cd link/../sub`), as the path says, relative like
+	// Dir. bash's logical cd goes there only when it exists; else it
+	// chdirs to the path as written, where .. is the parent of a link's
+	// target. The caller checks they exist.
+	Climbed []string
 	// Writes lists the files opened for writing by output redirections
 	// (>, >>, >|, &>, &>>, N>, <>, >&FILE), as written: not made absolute,
 	// relative to Dir. /dev/null, /dev/stdout and /dev/stderr are left out;
@@ -85,6 +91,18 @@ type Command struct {
 	// assignments).
 	ArgDynamic   [][]string
 	OtherDynamic bool
+	// ArgSplit, when not nil, marks the words of Argv that hold an
+	// unquoted expansion ($X, $(cmd), $((...))): the shell splits its value
+	// into more words (and globs them), so one word here may be several
+	// arguments, options among them, at run time.
+	ArgSplit []bool
+	// ArgBraces holds, for a word of Argv with a brace expansion, the
+	// words bash makes of it, read with the quotes in place (a quoted { ,
+	// or } is text) and bash's matching of braces; a word that also globs
+	// is given as patterns, its quoted * ? [ ] \ escaped. nil for a word
+	// whose expansion is not followed (a sequence {1..5}, more than 64
+	// words, an empty word), which the judge cannot know.
+	ArgBraces [][]string
 	// Env holds the NAME=value assignments made for this command only
 	// (`FOO=1 cmd`, `env FOO=1 cmd`), after quote removal. Any of them makes
 	// the script unverified: they can change PATH, LD_PRELOAD and the like.

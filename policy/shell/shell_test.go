@@ -87,10 +87,13 @@ func runParseTests(t *testing.T, tests []parseTest) {
 				t.Fatalf("Parse(%q, %v) error: %v", tt.src, tt.d, err)
 			}
 			for i := range got.Commands {
-				// Per-word reasons are checked in TestArgDynamic, pipes in
+				// Per-word reasons are checked in TestArgDynamic (splitting in
+				// TestArgSplit, braces in TestBracesMatchBash), pipes in
 				// TestPipeFrom, dialects in TestCommandDialect, the nested
-				// shells in TestCommandShells.
+				// shells in TestCommandShells, climbs in TestClimbed.
 				got.Commands[i].ArgDynamic, got.Commands[i].OtherDynamic = nil, false
+				got.Commands[i].ArgSplit, got.Commands[i].ArgBraces = nil, nil
+				got.Commands[i].Climbed = nil // TestClimbed
 				got.Commands[i].PipeFrom = 0
 				got.Commands[i].Dialect = 0
 				got.Commands[i].Shells = nil
@@ -192,7 +195,10 @@ func TestParseDir(t *testing.T) {
 		{Bash, "cd a && cd /b/../c/ && ls", script("", c("ls").in("/c"))},
 		{Bash, "cd .. && ls && cd . && pwd", script("", c("ls").in(".."), c("pwd").in(".."))},
 		{Bash, "cd a/.. && ls", script("", c("ls"))},
-		{Bash, "cd -P a && cd -- b && cd -L -e c && ls", script("", c("ls").in("a/b/c"))},
+		{Bash, "cd -L a && cd -- b && cd -L -e c && ls", script("", c("ls").in("a/b/c"))},
+		{Bash, "cd -P -L a && cd -- b && cd -e c && ls", script("", c("ls").in("a/b/c"))},
+		// -P resolves links: a later .. is the target's parent (TestRedTeam4CdPhysical).
+		{Bash, "cd -P a && cd -- b && cd -L -e c && ls", script("working directory unknown: cd -P (links resolved: not followed)", c("ls"))},
 		{Bash, "cd a; ls", script("", c("ls").in("a", ""))},
 		{Bash, "cd a\nrm -rf build", script("", c("rm", "-rf", "build").in("a", ""))},
 		{Bash, "cd a; cd b; cd c; ls; cd d; ls", script("working directory unknown: too many possible directories",
@@ -472,6 +478,61 @@ func TestStatic(t *testing.T) {
 		}
 		if s.Static() != tt.want {
 			t.Errorf("Parse(%q).Static() = %v, want %v", tt.src, s.Static(), tt.want)
+		}
+	}
+}
+
+// TestArgSplit: a word with an unquoted expansion is marked, as bash
+// splits it; quoted, a literal loop's value without blanks, or a word
+// without expansions, not.
+func TestArgSplit(t *testing.T) {
+	for _, tt := range []struct {
+		src  string
+		want []bool
+	}{
+		{`test $X`, []bool{false, true}},
+		{`test "$X"`, nil},
+		{`echo a$(date)b "$(date)"`, []bool{false, true, false}},
+		{`echo $((1+2))`, []bool{false, true}},
+		{`for f in a; do cat $f; done`, nil},
+		{`for f in 'a b'; do cat $f; done`, []bool{false, true}},
+		{`for f in *; do cat $f; done`, []bool{false, true}},
+		{`ls *.go`, nil},
+	} {
+		s, err := Parse(tt.src, Bash)
+		if err != nil || len(s.Commands) == 0 {
+			t.Fatalf("%q: %v", tt.src, err)
+		}
+		if c := s.Commands[len(s.Commands)-1]; !reflect.DeepEqual(c.ArgSplit, tt.want) {
+			t.Errorf("%q: ArgSplit %v, want %v", tt.src, c.ArgSplit, tt.want)
+		}
+	}
+}
+
+// TestClimbed: the directories a cd reaches through a .. after a name
+// are listed, for the judge to check that they exist (else bash's cd
+// follows the path's links).
+func TestClimbed(t *testing.T) {
+	for _, tt := range []struct {
+		src  string
+		want []string
+	}{
+		{`cd a/.. && ls`, []string{""}},
+		{`cd link/../sub && ls`, []string{"sub"}},
+		{`cd a && cd ../b && ls`, []string{"b"}},
+		{`cd a && ls && cd .. && ls`, []string{""}},
+		{`cd /x/../y && ls`, []string{"/y"}},
+		{`cd .. && ls`, nil},
+		{`cd ../../x && ls`, nil},
+		{`cd a/b && ls`, nil},
+		{`cd ~/l/../s && ls`, []string{"~/s"}},
+	} {
+		s, err := Parse(tt.src, Bash)
+		if err != nil || len(s.Commands) == 0 {
+			t.Fatalf("%q: %v", tt.src, err)
+		}
+		if c := s.Commands[len(s.Commands)-1]; !reflect.DeepEqual(c.Climbed, tt.want) {
+			t.Errorf("%q: Climbed %q, want %q", tt.src, c.Climbed, tt.want)
 		}
 	}
 }

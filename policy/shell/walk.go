@@ -18,6 +18,20 @@ type walker struct {
 	cmds    []Command
 	reasons []string
 	seen    map[string]bool
+	// work counts the walk's steps (see MaxWork): a statement, a loop
+	// variable copied for a round, a byte of a nested script parsed.
+	work int
+}
+
+// spend adds n steps to the walk's work and reports whether it is still
+// within MaxWork; past it the script is unverified.
+func (w *walker) spend(n int) bool {
+	w.work += n
+	if w.work > MaxWork {
+		w.unverified(fmt.Sprintf("more than %d steps to walk (loops and nested shells repeat their bodies)", MaxWork))
+		return false
+	}
+	return true
 }
 
 func (w *walker) unverified(reason string) {
@@ -160,6 +174,9 @@ func (w *walker) stmt(s *syntax.Stmt, st dirState, c ctx) outcome {
 		w.unverified(fmt.Sprintf("nested more than %d deep", MaxNesting))
 		return same(st.unknown("nested too deep"))
 	}
+	if !w.spend(1) {
+		return same(st.unknown("too much to walk"))
+	}
 	if s.Background || s.Coprocess || s.Disown {
 		w.unverified("background job &")
 	}
@@ -252,6 +269,9 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 			outs := make([]outcome, 0, len(items))
 			cur := st
 			for _, item := range items {
+				if !w.spend(1 + len(c.vars)) {
+					return same(st.unknown("too much to walk"))
+				}
 				inner := c
 				inner.vars = maps.Clone(c.vars)
 				if inner.vars == nil {
@@ -657,11 +677,18 @@ func (w *walker) emit(cmd Command, dyn []string, r redirs, st dirState, c ctx) {
 		w.unverified(fmt.Sprintf("more than %d commands", MaxCommands))
 		return
 	}
+	// The judge looks at every word reported, each a few system calls.
+	if !w.spend(stepsPerWord * (1 + len(cmd.Argv))) {
+		return
+	}
 	if len(st.dirs) > 0 {
 		cmd.Dir = st.dirs[0]
 	}
 	if len(st.dirs) > 1 {
 		cmd.OtherDirs = slices.Clone(st.dirs[1:])
+	}
+	if len(st.climbed) > 0 {
+		cmd.Climbed = slices.Clone(st.climbed)
 	}
 	if st.why != "" && !st.never {
 		w.unverified("working directory unknown: " + st.why)
@@ -904,6 +931,8 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 		}
 		argv := make([]string, len(words))
 		var argDyn [][]string
+		var split []bool
+		var braces [][]string
 		for i, wd := range words {
 			argv[i] = wd.text
 			if len(wd.dyn) > 0 {
@@ -912,8 +941,21 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 				}
 				argDyn[i] = wd.dyn
 			}
+			if wd.split {
+				if split == nil {
+					split = make([]bool, len(words))
+				}
+				split[i] = true
+			}
+			if wd.braces != nil {
+				if braces == nil {
+					braces = make([][]string, len(words))
+				}
+				braces[i] = wd.braces
+			}
 		}
-		w.emit(Command{Argv: argv, Writes: writes, Env: env, Wrapper: wrapper, ArgDynamic: argDyn}, dyn, r, st, c)
+		w.emit(Command{Argv: argv, Writes: writes, Env: env, Wrapper: wrapper, ArgDynamic: argDyn, ArgSplit: split,
+			ArgBraces: braces}, dyn, r, st, c)
 	}
 	if !words[0].static() {
 		emit()
@@ -1055,6 +1097,9 @@ func (w *walker) script(src string, d Dialect, st dirState, c ctx, what string) 
 		w.unverified(fmt.Sprintf("shells nested more than %d deep", MaxDepth))
 		return outcome{}, false
 	}
+	if !w.spend(1 + len(src)) {
+		return outcome{}, false
+	}
 	if why := tooBig(src); why != "" {
 		w.unverified(what + " script " + why)
 		return outcome{}, false
@@ -1139,6 +1184,7 @@ func homeDir(w word) (string, bool) {
 func (w *walker) cd(words []word, st dirState) outcome {
 	name := words[0].text
 	args := words[1:]
+	physical, xattr := false, false
 	for len(args) > 0 && args[0].static() && len(args[0].text) > 1 && args[0].text[0] == '-' {
 		opt := args[0].text
 		if opt == "--" {
@@ -1151,11 +1197,27 @@ func (w *walker) cd(words []word, st dirState) outcome {
 		if name != "cd" || strings.Trim(opt[1:], "LPe@") != "" {
 			break
 		}
+		// The last of -L and -P decides.
+		if i := strings.LastIndexAny(opt, "LP"); i > 0 {
+			physical = opt[i] == 'P'
+		}
+		xattr = xattr || strings.Contains(opt, "@")
 		args = args[1:]
+	}
+	if physical || xattr {
+		// cd -P resolves links, so its .. (and a later cd's) is the
+		// target's parent, not the one the path names: `cd -P link && cd
+		// .. && cat tok.txt` read the link target's sibling. -@ enters a
+		// file's extended attributes. Neither is modelled.
+		return outcome{st.unknown(name + " " + strings.TrimSpace(words[1].text) + " (links resolved: not followed)"), st}
 	}
 	if len(args) == 1 {
 		if dir, ok := homeDir(args[0]); ok {
-			return outcome{dirState{dirs: []string{dir}, never: st.never}, st}
+			next := dirState{dirs: []string{dir}, never: st.never}
+			if climbs("", args[0].text) {
+				next.climbed = []string{dir}
+			}
+			return outcome{next, st}
 		}
 	}
 	var why string

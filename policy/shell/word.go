@@ -14,6 +14,12 @@ type word struct {
 	// dyn lists why the word is not literal ("parameter expansion $X",
 	// "glob *.py"), without the word's position.
 	dyn []string
+	// split: an unquoted expansion in it, which the shell splits into
+	// fields and globs.
+	split bool
+	// braces are the words a brace expansion makes of it (as patterns when
+	// it globs), nil when it has none or they are not known.
+	braces []string
 }
 
 func (w word) static() bool { return len(w.dyn) == 0 }
@@ -92,8 +98,12 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 				b.quoted(v)
 				break
 			}
+			b.split = true
 			w.expansion(&b, part, st, c)
 		default:
+			if _, ext := part.(*syntax.ExtGlob); !ext {
+				b.split = true
+			}
 			w.expansion(&b, part, st, c)
 		}
 		if c.d == POSIX && i > 0 && dollarQuote(wd.Parts[i-1], part) {
@@ -216,6 +226,7 @@ type wordBuilder struct {
 	text   []byte
 	active []bool
 	dyn    []string
+	split  bool
 }
 
 func (b *wordBuilder) add(s string, active bool) {
@@ -260,7 +271,7 @@ func (b *wordBuilder) dynamic(kind, text string) {
 func (b *wordBuilder) finish(d Dialect) word {
 	s := string(b.text)
 	act := func(i int, ch byte) bool { return i >= 0 && i < len(s) && b.active[i] && s[i] == ch }
-	var glob, tilde, brace, equals bool
+	var glob, tilde, brace, equals, sawBrace bool
 	for i := range len(s) {
 		if !b.active[i] {
 			continue
@@ -284,8 +295,9 @@ func (b *wordBuilder) finish(d Dialect) word {
 				tilde = true
 			}
 		case '{':
-			if d != POSIX && braceExpansion(s, b.active, i) {
-				brace = true
+			if d != POSIX && !sawBrace {
+				sawBrace = true
+				brace = braceExpansion(s, b.active, i)
 			}
 		case '=':
 			// zsh: =cmd expands to the path of cmd.
@@ -294,9 +306,36 @@ func (b *wordBuilder) finish(d Dialect) word {
 			}
 		}
 	}
+	whole := span{s, b.active}
+	var braces []string
+	if brace && len(s) <= maxBraceWordLen {
+		if ws, ok := braceWords(whole, 0); ok {
+			for _, w := range ws {
+				if w.text == "" {
+					braces = nil // bash drops an empty unquoted word
+					break
+				}
+				if glob {
+					braces = append(braces, w.pattern())
+				} else {
+					braces = append(braces, w.text)
+				}
+			}
+		}
+	}
+	if glob {
+		// Quoted pattern characters are escaped: the judge matches the
+		// word as the pattern the shell sees.
+		s = whole.pattern()
+	}
 	dyn := b.dyn
 	if glob {
 		dyn = appendUnique(dyn, "glob "+short(s))
+	}
+	if glob && d == POSIX && caretBracket(whole) {
+		// dash reads [^a] as the set of ^ and a, bash (also as sh) as
+		// "not a": `sh -c 'cat [^a]uth.json'` read auth.json in dash.
+		dyn = appendUnique(dyn, "bracket [^ in a glob, which sh implementations read differently")
 	}
 	if tilde {
 		dyn = appendUnique(dyn, "tilde "+short(s))
@@ -307,11 +346,24 @@ func (b *wordBuilder) finish(d Dialect) word {
 	if equals {
 		dyn = appendUnique(dyn, "zsh =command expansion "+short(s))
 	}
-	return word{text: s, dyn: dyn}
+	return word{text: s, dyn: dyn, split: b.split, braces: braces}
+}
+
+// caretBracket reports whether w has an active [ followed by an active ^.
+func caretBracket(w span) bool {
+	for i := 0; i+1 < len(w.text); i++ {
+		if w.active[i] && w.text[i] == '[' && w.active[i+1] && w.text[i+1] == '^' {
+			return true
+		}
+	}
+	return false
 }
 
 // braceExpansion reports whether the active '{' at i may start a brace
 // expansion: a later active '}' with an active ',' or ".." between them.
+// finish asks it of the first active '{' only: when a later '{' starts one,
+// so does the first (the same separator and '}' follow it), and a question
+// for every '{' was quadratic (a 1 MiB word of `{a}` took seconds).
 func braceExpansion(s string, active []bool, i int) bool {
 	sep := false
 	for j := i + 1; j < len(s); j++ {
