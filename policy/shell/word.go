@@ -54,7 +54,11 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 			b.unquoted(p.Value, c.d)
 		case *syntax.SglQuoted:
 			if p.Dollar {
-				b.quoted(ansiC(p.Value))
+				v, odd := ansiC(p.Value)
+				b.quoted(v)
+				if odd {
+					b.dyn = appendUnique(b.dyn, "ANSI-C escape "+short(c.text(p)))
+				}
 			} else {
 				b.quoted(p.Value)
 			}
@@ -408,12 +412,20 @@ func unescape(s, special string) string {
 }
 
 // ansiC decodes the body of a bash or zsh $'...' string. The result stops
-// at a NUL byte, as bash's does: an argument cannot hold one.
-func ansiC(s string) string {
+// at a NUL byte, as bash's does: an argument cannot hold one. odd reports
+// an escape whose bytes the judge cannot know from the text: one bash
+// decodes otherwise than a plain reading (bash 5.2 reads `\x{6e}` as n,
+// versions differ on the rest up to `}`; `\c\\` is one control character,
+// both backslashes consumed), or one the locale decodes at run time (`\u`
+// and `\U` above U+007F: UTF-8 in a UTF-8 locale, the text `\u00E9` itself
+// in the C locale, raw bytes for a surrogate). With `cat $'.e\x{6e}v'`
+// judged as the harmless name `.e\x{6e}v`, bash printed .env.
+func ansiC(s string) (string, bool) {
 	if !strings.Contains(s, `\`) {
-		return s
+		return s, false
 	}
 	var b []byte
+	odd := false
 	for i := 0; i < len(s); i++ {
 		if s[i] != '\\' || i+1 == len(s) {
 			b = append(b, s[i])
@@ -444,6 +456,9 @@ func ansiC(s string) string {
 			b = append(b, byte(v))
 			i += n - 1
 		case 'x', 'u', 'U':
+			if ch == 'x' && i+1 < len(s) && s[i+1] == '{' {
+				odd = true
+			}
 			maxDigits := map[byte]int{'x': 2, 'u': 4, 'U': 8}[ch]
 			v, n := digits(s[i+1:], maxDigits, 16)
 			if n == 0 {
@@ -454,6 +469,9 @@ func ansiC(s string) string {
 			if ch == 'x' {
 				b = append(b, byte(v))
 			} else {
+				if v > 0x7f {
+					odd = true
+				}
 				b = utf8.AppendRune(b, rune(v))
 			}
 		case 'c':
@@ -462,6 +480,9 @@ func ansiC(s string) string {
 				continue
 			}
 			i++
+			if s[i] == '\\' {
+				odd = true
+			}
 			if s[i] == '?' {
 				b = append(b, 0x7f)
 			} else {
@@ -474,7 +495,7 @@ func ansiC(s string) string {
 	if i := strings.IndexByte(string(b), 0); i >= 0 {
 		b = b[:i]
 	}
-	return string(b)
+	return string(b), odd
 }
 
 // digits reads up to max digits in base from the start of s.

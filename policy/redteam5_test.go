@@ -1,0 +1,40 @@
+package policy_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The fifth red team of the judge (REDTEAM5.md): one test per class, each
+// failing on the code before its fix.
+
+// A $'...' escape the judge decoded otherwise than bash: bash 5.2 reads
+// `\x{6e}` as n, so `cat $'.e\x{6e}v'` printed .env while the judge saw
+// the harmless name `.e\x{6e}v`; `\c\\` eats both backslashes; `\u` and
+// `\U` above U+007F are decoded by the locale at run time (the text
+// `\u00E9` itself in the C locale, raw bytes for a surrogate). Such a word
+// is now dynamic: unverified, except as a word echo or printf prints.
+func TestRedTeam5AnsiCEscapes(t *testing.T) {
+	set, _, proj := rtLab(t)
+	rtWrite(t, map[string]string{filepath.Join(proj, ".env"): "OPENAI_API_KEY=sk-rtj5\n"})
+	if bash, err := exec.LookPath("bash"); err == nil {
+		cmd := exec.Command(bash, "-c", `cat $'.e\x{6e}v'`)
+		cmd.Dir = proj
+		out, _ := cmd.Output()
+		if !strings.Contains(string(out), "sk-rtj5") {
+			t.Logf("this bash does not read \\x{...} (%q): the attack needs bash 5.2", out)
+		}
+	}
+	// A planted name for the locale's spelling: a link `\u00E9` to .env.
+	if err := os.Symlink(".env", filepath.Join(proj, `\u00E9`)); err != nil {
+		t.Fatal(err)
+	}
+	rtNotSafe(t, set, proj, `cat $'.e\x{6e}v'`, `head -1 $'\x{2e}env'`, `cat $'.en\x{76}zz}'`,
+		`cat $'\u00e9'`, `cat $'\U000000e9'`, `cat $'\ud800'`, `cat $'\U80000000'`, `cat $'x\c\\/../.env'`,
+		`cat a.txt $'.e\x{6e}v'`)
+	rtSafe(t, set, proj, `cat $'a.\x74xt'`, `cat $'\u0061.txt'`, `echo $'\u2713 done'`,
+		`printf '%s\n' $'\x{41}' $'\u00e9'`, `cat $'a\x2etxt'`)
+}
