@@ -38,3 +38,33 @@ func TestRedTeam5AnsiCEscapes(t *testing.T) {
 	rtSafe(t, set, proj, `cat $'a.\x74xt'`, `cat $'\u0061.txt'`, `echo $'\u2713 done'`,
 		`printf '%s\n' $'\x{41}' $'\u00e9'`, `cat $'a\x2etxt'`)
 }
+
+// A repository's git config can include any file, and the commands that
+// print config print what it holds: with `[include] path = ~/.pypirc` in
+// .git/config, `git config pypi.password` printed the upload token (INI
+// files parse as git config), judged safe. The includes are followed now,
+// as git does (relative to the including file, ~/ from HOME, through
+// other included files, [includeIf] too).
+func TestRedTeam5GitConfigInclude(t *testing.T) {
+	set, home, proj := rtLab(t)
+	rtWrite(t, map[string]string{
+		filepath.Join(home, ".pypirc"): "[pypi]\nusername = __token__\npassword = pypi-AgEIcHlwaS5vcmcCJGFi\n",
+		filepath.Join(home, ".my.cnf"): "[client]\npassword = Sup3rS3cret\n",
+		filepath.Join(proj, "team.cfg"): "[include]\n\tpath = " + filepath.Join(home, ".my.cnf") + "\n",
+		filepath.Join(proj, "urls.cfg"): "[remote \"o\"]\n\turl = https://u:tok123@example.com/r.git\n",
+		filepath.Join(proj, "user.cfg"): "[user]\n\tname = A\n",
+	})
+	printing := []string{"git config --list", "git config pypi.password", "git config client.password", "git remote -v", "git help -a"}
+	for _, cfg := range []string{
+		"[include]\n\tpath = ~/.pypirc\n",
+		"[Include] PATH = ~/.pypirc\n",
+		"[includeIf \"gitdir:/\"]\n\tpath = \"../team.cfg\" ; shared\n",
+		"[include]\n\tpath = ../urls.cfg\n",
+		"[include]\n\tpath = ~/.py\\\npirc\n",
+	} {
+		rtWrite(t, map[string]string{filepath.Join(proj, ".git", "config"): "[core]\n\tbare = false\n" + cfg})
+		rtNotSafe(t, set, proj, printing...)
+	}
+	rtWrite(t, map[string]string{filepath.Join(proj, ".git", "config"): "[core]\n\tbare = false\n[include]\n\tpath = ../user.cfg\n"})
+	rtSafe(t, set, proj, "git config --list", "git config user.name", "git log --oneline")
+}

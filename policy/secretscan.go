@@ -693,6 +693,9 @@ func gitConfigPrint(argv []string, cwd string) string {
 		if why := contentSecret(f); why != "" {
 			return "git " + args[0] + " prints config values: " + why
 		}
+		if why := gitIncludedSecret(f); why != "" {
+			return "git " + args[0] + " prints config values: " + why
+		}
 	}
 	return ""
 }
