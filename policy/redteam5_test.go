@@ -48,8 +48,8 @@ func TestRedTeam5AnsiCEscapes(t *testing.T) {
 func TestRedTeam5GitConfigInclude(t *testing.T) {
 	set, home, proj := rtLab(t)
 	rtWrite(t, map[string]string{
-		filepath.Join(home, ".pypirc"): "[pypi]\nusername = __token__\npassword = pypi-AgEIcHlwaS5vcmcCJGFi\n",
-		filepath.Join(home, ".my.cnf"): "[client]\npassword = Sup3rS3cret\n",
+		filepath.Join(home, ".pypirc"):  "[pypi]\nusername = __token__\npassword = pypi-AgEIcHlwaS5vcmcCJGFi\n",
+		filepath.Join(home, ".my.cnf"):  "[client]\npassword = Sup3rS3cret\n",
 		filepath.Join(proj, "team.cfg"): "[include]\n\tpath = " + filepath.Join(home, ".my.cnf") + "\n",
 		filepath.Join(proj, "urls.cfg"): "[remote \"o\"]\n\turl = https://u:tok123@example.com/r.git\n",
 		filepath.Join(proj, "user.cfg"): "[user]\n\tname = A\n",
