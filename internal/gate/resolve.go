@@ -122,27 +122,57 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 		if !v.Script && len(v.Commands) == 1 && v.Result.Exec != nil && slices.Equal(v.Argv, c) && g.systemPathExists(v) {
 			continue // guard runs the rule's system_path entry (Target)
 		}
-		bin, real := g.lookup(c[0], self)
-		if bin == "" {
-			continue
+		dirs := v.Dirs
+		if len(dirs) == 0 {
+			dirs = []string{g.Cwd}
 		}
 		var sys []string
 		if r := g.Set.Check(c); r.Exec != nil {
 			sys = r.Exec.SystemPath
 		}
-		if why := g.plantedAt(c[0], bin, real, sys); why != "" {
-			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
-			return
+		// A relative PATH entry (bin, node_modules/.bin, an empty one) or a
+		// relative program is found from the directory the command runs
+		// in: after `cd sub`, sub/bin/tree. Each directory the script may
+		// be in is looked in.
+		lookIn := []string{g.Cwd}
+		if g.relativeLookup(c[0]) {
+			lookIn = append(lookIn, dirs...)
 		}
-		dirs := v.Dirs
-		if len(dirs) == 0 {
-			dirs = []string{g.Cwd}
-		}
-		if why := g.shimmed(c[0], bin, dirs); why != "" {
-			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
-			return
+		looked := map[string]bool{}
+		for _, dir := range lookIn {
+			if looked[dir] {
+				continue
+			}
+			looked[dir] = true
+			bin, real := g.lookupIn(c[0], self, dir)
+			if bin == "" {
+				continue
+			}
+			if why := g.plantedAt(c[0], bin, real, sys); why != "" {
+				v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+				return
+			}
+			if why := g.shimmed(c[0], bin, dirs); why != "" {
+				v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+				return
+			}
 		}
 	}
+}
+
+// relativeLookup reports whether where program is found depends on the
+// working directory: a relative path, or a PATH with a relative or empty
+// entry.
+func (g *Gate) relativeLookup(program string) bool {
+	if strings.Contains(program, "/") {
+		return !filepath.IsAbs(program)
+	}
+	for _, dir := range filepath.SplitList(g.Getenv("PATH")) {
+		if !filepath.IsAbs(dir) {
+			return true
+		}
+	}
+	return false
 }
 
 // loadPathReach says why command c runs code the agent may have written
@@ -203,9 +233,14 @@ func (g *Gate) plantedAt(program, bin, real string, systemPath []string) string 
 // directory), else the first executable candidate on PATH, relative entries
 // included, guard itself skipped.
 func (g *Gate) lookup(program string, self os.FileInfo) (bin, real string) {
+	return g.lookupIn(program, self, g.Cwd)
+}
+
+// lookupIn is lookup for a command that runs in the directory cwd.
+func (g *Gate) lookupIn(program string, self os.FileInfo, cwd string) (bin, real string) {
 	if strings.Contains(program, "/") {
 		if !filepath.IsAbs(program) {
-			program = filepath.Join(g.Cwd, program)
+			program = filepath.Join(cwd, program)
 		}
 		if executable(program) {
 			return program, policy.Resolve(program, "/")
@@ -217,7 +252,7 @@ func (g *Gate) lookup(program string, self os.FileInfo) (bin, real string) {
 			dir = "."
 		}
 		if !filepath.IsAbs(dir) {
-			dir = filepath.Join(g.Cwd, dir)
+			dir = filepath.Join(cwd, dir)
 		}
 		cand := filepath.Join(dir, program)
 		fi, err := os.Stat(cand)
