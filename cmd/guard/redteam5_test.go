@@ -2,7 +2,9 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -44,5 +46,44 @@ func TestPlantedThroughRelativePath(t *testing.T) {
 	cmd := w.guardCmd("--mode", "suggest", "--", "bash", "-c", "cd sub && ls")
 	if r := execute(t, cmd); r.code != 0 || ran(marker) {
 		t.Errorf("guard -- bash -c 'cd sub && ls' with an absolute PATH: %s", r)
+	}
+}
+
+// TestLoadPathRelativeAfterCd: a relative load-path entry is read from the
+// directory the interpreter runs in, as a relative PATH entry is: with
+// PYTHONPATH=../../x/work/lib (climbing to / and down again), `cd sub &&
+// pip3 --version` imports the project's lib/sitecustomize.py, where from
+// guard's own directory the entry names a directory outside every root.
+func TestLoadPathRelativeAfterCd(t *testing.T) {
+	t.Parallel()
+	pip, err := exec.LookPath("pip3")
+	if err != nil {
+		t.Skip("pip3 is not installed")
+	}
+	w := newWorld(t)
+	marker := filepath.Join(w.root, "IMPORTED")
+	w.write("work/lib/sitecustomize.py", "open("+strconv.Quote(marker)+", 'w').close()\n", 0o644)
+	w.write("work/sub/keep", "", 0o644)
+	// An entry that climbs to / from guard's directory and names a
+	// directory outside every root there, but work/lib from work/sub.
+	work, _ := filepath.EvalSymlinks(w.work)
+	parts := strings.Split(strings.Trim(work, "/"), "/")
+	entry := strings.Repeat("../", len(parts)) + strings.Join(parts[1:], "/") + "/lib"
+	script := "cd sub && " + filepath.Base(pip) + " --version"
+	cmd := w.guardCmd("--mode", "suggest", "--", "bash", "-c", script)
+	cmd.Env = append(cmd.Env, "PYTHONPATH="+entry)
+	check := exec.Command("bash", "-c", script)
+	check.Dir, check.Env = w.work, append(os.Environ(), "PYTHONPATH="+entry)
+	_ = check.Run()
+	if !ran(marker) {
+		t.Fatalf("pip3 in sub did not import %s/lib/sitecustomize.py: the attack changed", work)
+	}
+	os.Remove(marker)
+	r := execute(t, cmd)
+	if ran(marker) {
+		t.Errorf("PYTHONPATH=%s guard -- bash -c %q: the planted module ran; %s", entry, script, r)
+	}
+	if r.code != 126 || !strings.Contains(r.stderr, "PYTHONPATH") {
+		t.Errorf("PYTHONPATH=%s guard -- bash -c %q: %s, want refused for the load path", entry, script, r)
 	}
 }

@@ -114,7 +114,7 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 		}
 		seen[c[0]] = true
 		if loadPath {
-			if why := g.loadPathReach(c, self); why != "" {
+			if why := g.loadPathReach(c, self, v.Dirs); why != "" {
 				v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 				return
 			}
@@ -179,7 +179,7 @@ func (g *Gate) relativeLookup(program string) bool {
 // through a load-path variable (see loadPathVars), or "": the program guard
 // would run (the rule's system_path or PATH's) is an interpreter, or a
 // script of one, whose library path holds a directory in a writable root.
-func (g *Gate) loadPathReach(c []string, self os.FileInfo) string {
+func (g *Gate) loadPathReach(c []string, self os.FileInfo, dirs []string) string {
 	bin, _ := g.lookup(c[0], self)
 	if r := g.Set.Check(c); r.Exec != nil {
 		for _, p := range r.Exec.SystemPath {
@@ -196,7 +196,7 @@ func (g *Gate) loadPathReach(c []string, self os.FileInfo) string {
 	if interp == "" || interp == family(filepath.Base(bin)) && len(c) == 2 && (c[1] == "--version" || c[1] == "-V") {
 		return "" // python3 --version imports nothing
 	}
-	if why := g.writableLoadPath(interp); why != "" {
+	if why := g.writableLoadPath(interp, dirs); why != "" {
 		what := "a " + interp + " program"
 		if interp == "shell" {
 			what = "a shell script, which may start an interpreter"
