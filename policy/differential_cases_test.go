@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"sort"
@@ -209,6 +210,21 @@ func TestDifferential(t *testing.T) {
 		runs := diffCheck(t, l, scripts)
 		t.Logf("%d scripts, %d runs", len(scripts), runs)
 	})
+	t.Run("agents", func(t *testing.T) {
+		// What agents really send: a random sample of the held-out agent
+		// commands (committed) and of the shared corpus (when it is beside
+		// the checkout), each run in both shells when guard allows it.
+		n := 150
+		if testing.Short() {
+			n = 30
+		}
+		if s := os.Getenv("GUARD_DIFF_N"); s != "" {
+			n, _ = strconv.Atoi(s)
+		}
+		scripts := agentScripts(t, n, rand.Uint64())
+		runs := diffCheck(t, l, scripts)
+		t.Logf("%d scripts, %d runs", len(scripts), runs)
+	})
 	t.Run("mutated", func(t *testing.T) {
 		n := 300
 		if testing.Short() {
@@ -365,4 +381,43 @@ func grammarScripts(n int, seed uint64) []string {
 		out = append(out, b.String())
 	}
 	return out
+}
+
+// agentScripts returns n commands drawn at random from the held-out agent
+// commands (testdata/heldout_agents.txt: LABEL<TAB>command, a line starting
+// with a tab continuing the one above) and, when it is beside the checkout,
+// the shared corpus of real agent commands (JSON lines with "cmd").
+func agentScripts(t *testing.T, n int, seed uint64) []string {
+	data, err := os.ReadFile("testdata/heldout_agents.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []string
+	for _, line := range strings.Split(string(data), "\n") {
+		switch {
+		case strings.HasPrefix(line, "\t") && len(all) > 0:
+			all[len(all)-1] += "\n" + line[1:]
+		case line != "" && !strings.HasPrefix(line, "#"):
+			if _, cmd, ok := strings.Cut(line, "\t"); ok {
+				all = append(all, cmd)
+			}
+		}
+	}
+	for _, f := range []string{"../../shared/corpus/agent-commands.jsonl", "../../../shared/corpus/agent-commands.jsonl"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			var c struct{ Cmd string }
+			if json.Unmarshal([]byte(line), &c) == nil && c.Cmd != "" {
+				all = append(all, c.Cmd)
+			}
+		}
+		break
+	}
+	r := rand.New(rand.NewPCG(seed, seed^0x2545f4914f6cdd1d))
+	r.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+	t.Logf("seed %d: %d of %d agent commands", seed, min(n, len(all)), len(all))
+	return all[:min(n, len(all))]
 }

@@ -474,6 +474,12 @@ func (j judged) execJudged(ev event, l *diffLab) bool {
 			if argv, _, _, ok := expandRunTime(&c, j.dialect, j.dir(&c), false); ok && procSubstMatch(ev.argv, argv) {
 				return true
 			}
+			// A word that is a whole command substitution, which guard
+			// judged as its command's output: the lab's programs print
+			// nothing, so the shell passes no word (or an empty one).
+			if substMatch(ev.argv, c.Argv) {
+				return true
+			}
 		}
 		// A real wrapper runs the rest, which is checked in turn.
 		if _, real := l.shells[base]; real && len(c.Wrapper) > 0 && filepath.Dir(ev.file) == l.bin &&
@@ -576,4 +582,26 @@ func procSubstMatch(ran, judged []string) bool {
 		}
 	}
 	return true
+}
+
+// substMatch reports whether got is argv with each word that is a whole
+// command substitution ($(...) or `...`) left out or empty.
+func substMatch(got, argv []string) bool {
+	subst := func(w string) bool {
+		return len(w) > 3 && strings.HasPrefix(w, "$(") && strings.HasSuffix(w, ")") ||
+			len(w) > 1 && strings.HasPrefix(w, "`") && strings.HasSuffix(w, "`")
+	}
+	if !slices.ContainsFunc(argv, subst) {
+		return false
+	}
+	var dropped, emptied []string
+	for _, w := range argv {
+		if subst(w) {
+			emptied = append(emptied, "")
+			continue
+		}
+		dropped = append(dropped, w)
+		emptied = append(emptied, w)
+	}
+	return slices.Equal(got, dropped) || slices.Equal(got, emptied)
 }

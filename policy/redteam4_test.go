@@ -11,7 +11,7 @@ import (
 	"guard/policy"
 )
 
-// The fourth red team of the judge (REDTEAM4.md): one test per class, each
+// The fourth red team of the judge (docs/redteam/judge-4.md): one test per class, each
 // failing on the code before its fix.
 
 // A glob is expanded by reading directories: `cat /*/*/*/*/*/*/x` (19

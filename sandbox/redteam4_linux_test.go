@@ -20,7 +20,7 @@ import (
 	"guard/sandbox/sandboxtest"
 )
 
-// The fourth red-team pass on the sandbox (REDTEAM-SBX4.md): ways out found
+// The fourth red-team pass on the sandbox (docs/redteam/sandbox-4.md): ways out found
 // after the first three, each tried without the sandbox first.
 
 // sysOpenTreeAttr is open_tree_attr(2) (Linux 6.15), newer than the

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"guard/policy"
 )
@@ -76,11 +77,14 @@ func interpreterOf(bin string) string {
 	if i := family(filepath.Base(bin)); i != "" {
 		return i
 	}
-	f, err := os.Open(bin)
+	f, err := os.OpenFile(bin, os.O_RDONLY|syscall.O_NONBLOCK, 0) // a FIFO put in its place does not block
 	if err != nil {
 		return ""
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
 	var head [256]byte
 	n, _ := f.Read(head[:])
 	line := string(head[:n])
