@@ -75,3 +75,60 @@ func TestGitPartialClone(t *testing.T) {
 		t.Errorf("git show HEAD did not fetch through uploadpack: the attack changed (%v)", err)
 	}
 }
+
+// TestPlantedHelper (REDTEAM5.md): a safe program runs other programs by
+// name through PATH that the judge never sees: tar its decompressors
+// (`tar tzf x.tar.gz` ran a planted .venv/bin/gzip), an `#!/usr/bin/env
+// node` script its interpreter (`npm ls` ran a planted .venv/bin/node).
+// Those are looked up as the program is, and a planted one makes the
+// command unverified.
+func TestPlantedHelper(t *testing.T) {
+	tar, err := exec.LookPath("tar")
+	if err != nil {
+		t.Skip("tar is not installed")
+	}
+	dir, _ := filepath.EvalSymlinks(t.TempDir())
+	marker := filepath.Join(dir, "HELPER_RAN")
+	if err := os.WriteFile(filepath.Join(dir, "a.txt"), []byte("a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mk := exec.Command(tar, "czf", "x.tar.gz", "a.txt")
+	mk.Dir = dir
+	if out, err := mk.CombinedOutput(); err != nil {
+		t.Skipf("tar cannot make a gzip archive: %v %s", err, out)
+	}
+	judge := func(env []string, argv ...string) policy.Verdict {
+		g := newGate(t, dir, Options{}, env...)
+		v, _ := g.Judge(argv)
+		return v
+	}
+	if v := judge(nil, "tar", "tzf", "x.tar.gz"); v.Class != policy.Safe {
+		t.Fatalf("tar tzf x.tar.gz with nothing planted: %s (%s), want safe", v.Class, v.Reason)
+	}
+	bin := filepath.Join(dir, ".venv", "bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"gzip", "node"} {
+		script := "#!/bin/sh\ntouch " + marker + "\nexec /usr/bin/" + name + " \"$@\"\n"
+		if err := os.WriteFile(filepath.Join(bin, name), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := "PATH=" + bin + ":/usr/bin:/bin"
+	run := exec.Command(tar, "tzf", "x.tar.gz")
+	run.Dir, run.Env = dir, []string{path}
+	_ = run.Run()
+	if _, err := os.Stat(marker); err != nil {
+		t.Errorf("tar tzf did not run the planted gzip: the attack changed (%v)", err)
+	}
+	cases := [][]string{{"tar", "tzf", "x.tar.gz"}, {"tar", "tf", "x.tar.gz"}, {"bash", "-c", "tar tzf x.tar.gz | head -1"}}
+	if npm, err := exec.LookPath("npm"); err == nil && envShebang(policy.Resolve(npm, "/")) == "node" {
+		cases = append(cases, []string{"npm", "--version"}, []string{"bash", "-c", "npm ls"})
+	}
+	for _, argv := range cases {
+		if v := judge([]string{path}, argv...); v.Class == policy.Safe {
+			t.Errorf("%v with a planted helper on PATH: safe, want asked", argv)
+		}
+	}
+}

@@ -119,12 +119,23 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 				return
 			}
 		}
-		if !v.Script && len(v.Commands) == 1 && v.Result.Exec != nil && slices.Equal(v.Argv, c) && g.systemPathExists(v) {
-			continue // guard runs the rule's system_path entry (Target)
-		}
 		dirs := v.Dirs
 		if len(dirs) == 0 {
 			dirs = []string{g.Cwd}
+		}
+		if !v.Script && len(v.Commands) == 1 && v.Result.Exec != nil && slices.Equal(v.Argv, c) && g.systemPathExists(v) {
+			// guard runs the rule's system_path entry (Target); what it
+			// runs through PATH is still looked up.
+			for _, p := range v.Result.Exec.SystemPath {
+				if executable(p) {
+					if why := g.plantedHelper(c[0], p, self, dirs); why != "" {
+						v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+						return
+					}
+					break
+				}
+			}
+			continue
 		}
 		var sys []string
 		if r := g.Set.Check(c); r.Exec != nil {
@@ -156,8 +167,85 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 				v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 				return
 			}
+			if why := g.plantedHelper(c[0], bin, self, dirs); why != "" {
+				v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+				return
+			}
 		}
 	}
+}
+
+// tarHelpers are the programs tar runs by name, through PATH, to
+// decompress an archive it lists (-z, -j, -J, -a, or found by the
+// archive's first bytes).
+var tarHelpers = []string{"gzip", "bzip2", "xz", "lzip", "lzma", "lzop", "zstd", "compress", "lz4", "pigz", "pbzip2"}
+
+// plantedHelper says why a program that bin (run for program) runs by name
+// through PATH resolves inside a writable root, or "": the interpreter of
+// a `#!/usr/bin/env NAME` script (npm, eslint and tsc are `env node`
+// scripts: `npm ls` ran a planted .venv/bin/node) and tar's decompressors
+// (`tar tzf x.tar.gz` ran a planted gzip). Looked up from every directory
+// in dirs, as the program is.
+func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []string) string {
+	var helpers []string
+	if name := envShebang(bin); name != "" {
+		helpers = append(helpers, name)
+	}
+	switch filepath.Base(policy.Resolve(bin, "/")) {
+	case "tar", "gtar", "bsdtar":
+		helpers = append(helpers, tarHelpers...)
+	}
+	for _, h := range helpers {
+		for _, dir := range append([]string{g.Cwd}, dirs...) {
+			hb, real := g.lookupIn(h, self, dir)
+			if hb == "" {
+				continue
+			}
+			if why := g.plantedAt(h, hb, real, nil); why != "" {
+				return program + " runs " + h + " through PATH, and " + why
+			}
+			if !g.relativeLookup(h) {
+				break
+			}
+		}
+	}
+	return ""
+}
+
+// envShebang returns the program a `#!/usr/bin/env [OPTIONS] NAME` line of
+// the script bin names by name (found through PATH), or "".
+func envShebang(bin string) string {
+	f, err := os.OpenFile(bin, os.O_RDONLY|syscall.O_NONBLOCK, 0) // a FIFO put in its place does not block
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	var head [256]byte
+	n, _ := f.Read(head[:])
+	line := string(head[:n])
+	if !strings.HasPrefix(line, "#!") {
+		return ""
+	}
+	if i := strings.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	words := strings.Fields(line[2:])
+	if len(words) < 2 || filepath.Base(words[0]) != "env" {
+		return ""
+	}
+	for _, w := range words[1:] {
+		if strings.HasPrefix(w, "-") || strings.Contains(w, "=") {
+			continue
+		}
+		if strings.Contains(w, "/") {
+			return ""
+		}
+		return w
+	}
+	return ""
 }
 
 // relativeLookup reports whether where program is found depends on the
