@@ -106,7 +106,7 @@ func gitIncludes(f string, depth int, seen map[string]bool) string {
 		abs := Resolve(p, "/")
 		if c, err := safefile.Read(abs, maxContent); err == nil {
 			if m := credentialInConfig().Find(c); m != nil {
-				return "its config includes " + p + ", which holds credentials (" + strings.TrimSpace(string(m)) + "...)"
+				return "its config includes " + p + ", which holds credentials (" + credentialShown(m) + ")"
 			}
 		}
 		if why := gitIncludes(abs, depth+1, seen); why != "" {

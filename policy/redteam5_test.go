@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"guard/policy"
 )
 
 // The fifth red team of the judge (REDTEAM5.md): one test per class, each
@@ -67,4 +69,42 @@ func TestRedTeam5GitConfigInclude(t *testing.T) {
 	}
 	rtWrite(t, map[string]string{filepath.Join(proj, ".git", "config"): "[core]\n\tbare = false\n[include]\n\tpath = ../user.cfg\n"})
 	rtSafe(t, set, proj, "git config --list", "git config user.name", "git log --oneline")
+}
+
+// In a linked worktree (or a submodule) .git is a file naming the git
+// directory, and git reads the main repository's config through its
+// commondir: `git remote -v` there printed a token in a remote's URL that
+// the config-printer check, reading ./.git/config only, never saw. And the
+// reason of that check quoted the URL, token included, to the agent it
+// kept the token from (`(https://u:ghp_...@...)`): it names the kind now.
+func TestRedTeam5LinkedWorktreeConfig(t *testing.T) {
+	set, _, proj := rtLab(t)
+	const token = "ghp_abcdefghijklmnopqrstuvwxyz0123456789"
+	creds := "[remote \"origin\"]\n\turl = https://u:" + token + "@github.com/x/y.git\n"
+	main := filepath.Join(proj, "main")
+	rtWrite(t, map[string]string{
+		filepath.Join(main, ".git", "config"):                              "[core]\n\tbare = false\n" + creds,
+		filepath.Join(main, ".git", "worktrees", "wt", "commondir"):        "../..\n",
+		filepath.Join(main, ".git", "worktrees", "wt", "HEAD"):             "ref: refs/heads/x\n",
+		filepath.Join(proj, "wt", ".git"):                                  "gitdir: ../main/.git/worktrees/wt\n",
+		filepath.Join(proj, "srv", "r.git", "config"):                      "[core]\n\tbare = true\n" + creds,
+		filepath.Join(proj, "srv", "r.git", "worktrees", "w", "commondir"): "../..\n",
+		filepath.Join(proj, "w", ".git"):                                   "gitdir: " + filepath.Join(proj, "srv", "r.git", "worktrees", "w") + "\n",
+		filepath.Join(proj, "top", ".git", "modules", "sub", "config"):     creds,
+		filepath.Join(proj, "top", "sub", ".git"):                          "gitdir: ../.git/modules/sub\n",
+		filepath.Join(proj, "plain", ".git", "config"):                     "[core]\n\tbare = false\n",
+	})
+	for _, d := range []string{"wt", "w", "top/sub", "main"} {
+		rtNotSafe(t, set, filepath.Join(proj, d), "git remote -v", "git config --list", "git config remote.origin.url")
+		v := set.Judge([]string{"git", "remote", "-v"}, filepath.Join(proj, d))
+		if strings.Contains(v.Reason, token[4:12]) || strings.Contains(v.Secret, token[4:12]) {
+			t.Errorf("git remote -v in %s: the reason quotes the token: %s", d, v.Reason)
+		}
+	}
+	rtSafe(t, set, filepath.Join(proj, "plain"), "git remote -v", "git config --list")
+	rtWrite(t, map[string]string{filepath.Join(proj, "n", ".npmrc"): "registry=https://bob:hunter2secret@npm.example.com/\n"})
+	v := set.Judge([]string{"cat", ".npmrc"}, filepath.Join(proj, "n"))
+	if v.Class == policy.Safe || strings.Contains(v.Reason, "hunter2") {
+		t.Errorf("cat .npmrc with a password in a URL: %s (%s)", v.Class, v.Reason)
+	}
 }
