@@ -77,13 +77,13 @@ func gitIncludes(f string, depth int, seen map[string]bool) string {
 		m := gitVarLine().FindStringSubmatch(line)
 		if m == nil || strings.ToLower(m[1]) != "path" {
 			if strings.Contains(strings.ToLower(line), "path") {
-				return "its config includes a file in a form guard does not read (" + strings.TrimSpace(line) + ")"
+				return "its config includes a file in a form guard does not read (in " + f + ")"
 			}
 			continue
 		}
 		p, ok := gitConfigValue(m[2])
 		if !ok {
-			return "its config includes a file in a form guard does not read (" + strings.TrimSpace(line) + ")"
+			return "its config includes a file in a form guard does not read (in " + f + ")"
 		}
 		if p == "" {
 			continue
