@@ -108,3 +108,32 @@ func TestRedTeam5LinkedWorktreeConfig(t *testing.T) {
 		t.Errorf("cat .npmrc with a password in a URL: %s (%s)", v.Class, v.Reason)
 	}
 }
+
+// POSIX sh has no brace expansion, and the judge read `sh -c` scripts as
+// dash does: `cat .e{n,}v` was a read of the harmless name `.e{n,}v`. But
+// where sh is bash (macOS, Fedora, Arch), bash running as sh expands
+// braces: it printed .env. Both readings are judged now: bash's words and
+// the word as dash leaves it.
+func TestRedTeam5ShBraces(t *testing.T) {
+	set, _, proj := rtLab(t)
+	rtWrite(t, map[string]string{filepath.Join(proj, ".env"): "OPENAI_API_KEY=sk-rtj5\n"})
+	mustLink(t, ".env", filepath.Join(proj, "{x,y}"))
+	if bash, err := exec.LookPath("bash"); err == nil {
+		cmd := exec.Command(bash, "--posix", "-c", `cat .e{n,}v`)
+		cmd.Dir = proj
+		if out, _ := cmd.Output(); !strings.Contains(string(out), "sk-rtj5") {
+			t.Errorf("bash --posix did not expand the braces (%q): the attack changed", out)
+		}
+	}
+	for _, script := range []string{`cat .e{n,}v`, `head -1 .{env,x}`, `cat a.txt .e{nv,x}`, `cat {x,y}`, `grep -c x .e{n,x}v*`} {
+		v := set.Judge([]string{"sh", "-c", script}, proj)
+		if v.Class == policy.Safe {
+			t.Errorf("sh -c %q: safe, want asked", script)
+		}
+	}
+	for _, script := range []string{`cat {a,b}.txt`, `echo {a,b}`, `find . -name x -exec ls {} +`, `ls src/{c,d}.txt`} {
+		if v := set.Judge([]string{"sh", "-c", script}, proj); v.Class != policy.Safe {
+			t.Errorf("sh -c %q: %s (%s), want safe", script, v.Class, v.Reason)
+		}
+	}
+}

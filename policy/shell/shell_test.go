@@ -122,7 +122,7 @@ func TestParseStatic(t *testing.T) {
 		{Bash, "echo a\\\nb \"c\\\nd\"", script("", c("echo", "ab", "cd"))},
 		{Bash, `echo '*.py' "?" \* x\[1] '~' "{a,b}" a~b`, script("", c("echo", "*.py", "?", "*", "x[1]", "~", "{a,b}", "a~b"))},
 		{POSIX, `echo $'a\tb' {a,b} \$'c' "$"'d'`, script("", c("echo", `$a\tb`, "{a,b}", "$c", "$d").dynamic(
-			"$'...' quoting differs between sh implementations in argument 1"))},
+			"$'...' quoting differs between sh implementations in argument 1; brace expansion {a,b} in argument 2"))},
 		{Bash, `python -c "print('hi')"`, script("", c("python", "-c", "print('hi')"))},
 		{Bash, "sed -n '10,20p' f.py", script("", c("sed", "-n", "10,20p", "f.py"))},
 		{POSIX, "[[ -f x ]] && cat x", script("", c("[[", "-f", "x", "]]"), c("cat", "x"))},

@@ -299,7 +299,10 @@ func (b *wordBuilder) finish(d Dialect) word {
 				tilde = true
 			}
 		case '{':
-			if d != POSIX && !sawBrace {
+			// POSIX sh has no brace expansion, but bash running as sh
+			// (macOS, Fedora, Arch) keeps it: `sh -c 'cat .e{n,}v'`
+			// read .env there. Both readings are judged.
+			if !sawBrace {
 				sawBrace = true
 				brace = braceExpansion(s, b.active, i)
 			}
@@ -324,6 +327,14 @@ func (b *wordBuilder) finish(d Dialect) word {
 				} else {
 					braces = append(braces, w.text)
 				}
+			}
+		}
+		if d == POSIX && braces != nil {
+			// dash's word: the braces as they are
+			if glob {
+				braces = append(braces, whole.pattern())
+			} else {
+				braces = append(braces, s)
 			}
 		}
 	}
