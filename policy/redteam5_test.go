@@ -137,3 +137,28 @@ func TestRedTeam5ShBraces(t *testing.T) {
 		}
 	}
 }
+
+// $[...] is arithmetic in bash (running as sh too) and literal text in
+// dash: `sh -c 'cat $[1]'` was judged as a read of `$[1]`, and bash as sh
+// read the file 1, a link to a secret. Such a word is dynamic in sh now.
+func TestRedTeam5ShDollarBracket(t *testing.T) {
+	set, home, proj := rtLab(t)
+	mustLink(t, filepath.Join(home, ".aws", "credentials"), filepath.Join(proj, "1"))
+	if bash, err := exec.LookPath("bash"); err == nil {
+		cmd := exec.Command(bash, "--posix", "-c", `cat $[1]`)
+		cmd.Dir = proj
+		if out, _ := cmd.Output(); !strings.Contains(string(out), "aws_secret_access_key") {
+			t.Errorf("bash --posix did not read the file 1 (%q): the attack changed", out)
+		}
+	}
+	for _, script := range []string{`cat $[1]`, `head "$[0+1]"`, `cat ./$[1]`, `cat < $[1]`} {
+		if v := set.Judge([]string{"sh", "-c", script}, proj); v.Class == policy.Safe {
+			t.Errorf("sh -c %q: safe, want asked", script)
+		}
+	}
+	for _, script := range []string{`cat \$[1] 2>/dev/null; true`, `grep -c '$[' a.txt`, `cat a.txt`} {
+		if v := set.Judge([]string{"sh", "-c", script}, proj); v.Class != policy.Safe {
+			t.Errorf("sh -c %q: %s (%s), want safe", script, v.Class, v.Reason)
+		}
+	}
+}

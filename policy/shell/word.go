@@ -116,6 +116,12 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 			b.dyn = appendUnique(b.dyn, "$'...' quoting differs between sh implementations")
 		}
 	}
+	if c.d == POSIX {
+		// The parser splits `$[1]` into $ and [1]: the source is read.
+		if src := c.text(wd); dollarBracket(src) {
+			b.dyn = appendUnique(b.dyn, "arithmetic expansion $[...], which bash running as sh evaluates, in "+short(src))
+		}
+	}
 	return b.finish(c.d)
 }
 
@@ -176,6 +182,32 @@ func catHeredoc(cs *syntax.CmdSubst) (string, bool) {
 		}
 	}
 	return strings.TrimRight(body, "\n"), true
+}
+
+// dollarBracket reports whether the source of a word holds a $[ outside
+// single quotes that no backslash escapes: dash leaves `$[1]` as it is,
+// bash running as sh (macOS, Fedora, Arch) reads it as the old form of
+// $((1)): `sh -c 'cat $[1]'` read the file 1, a link to a secret, judged
+// as `$[1]`.
+func dollarBracket(src string) bool {
+	double := false
+	for i := 0; i+1 < len(src); i++ {
+		switch c := src[i]; {
+		case c == '\\':
+			i++
+		case c == '"':
+			double = !double
+		case c == '\'' && !double:
+			j := strings.IndexByte(src[i+1:], '\'')
+			if j < 0 {
+				return false
+			}
+			i += j + 1
+		case c == '$' && src[i+1] == '[':
+			return true
+		}
+	}
+	return false
 }
 
 // dollarQuote reports whether prev ends with an unquoted $ right before
