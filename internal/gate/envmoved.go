@@ -3,7 +3,6 @@ package gate
 import (
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"guard/policy/protect"
 )
@@ -88,9 +87,6 @@ func envMovedProtected(l *protect.List, getenv func(string) string) {
 		l.Add(protect.Protected, a.reason+" (moved there by the environment)", a.path)
 	}
 }
-
-// defaultProtect is protect.Default(), made once, for reading only.
-var defaultProtect = sync.OnceValue(protect.Default)
 
 // whyEnvSecret is the reason for a secret its environment variable names.
 const whyEnvSecret = "a credential file its environment variable names (GOOGLE_APPLICATION_CREDENTIALS, KUBECONFIG, DOCKER_CONFIG, XDG_CONFIG_HOME...)"

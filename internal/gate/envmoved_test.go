@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"guard/policy"
+	"guard/policy/protect"
 )
 
 // TestEnvMovedProtected: the protected "~/" entries that an agent's or a
@@ -61,7 +62,7 @@ func TestEnvMovedSecrets(t *testing.T) {
 		}
 	}
 	env["XDG_CONFIG_HOME"] = filepath.Join(home, ".config")
-	for _, p := range envMovedSecrets(defaultProtect(), g.Getenv) {
+	for _, p := range envMovedSecrets(protect.Default(), g.Getenv) {
 		if strings.HasPrefix(p, env["XDG_CONFIG_HOME"]) {
 			t.Errorf("XDG_CONFIG_HOME at its default place: %s added again", p)
 		}

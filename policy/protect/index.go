@@ -51,14 +51,20 @@ func (x *strIndex) get(k string) int32 {
 const anchorDepth = 3
 
 // compile returns the list's patterns of kind compiled, kept until a
-// method changes the entries of that kind.
-func (l *List) compile(kind Kind) *compiledList {
+// method changes the entries of that kind: one index of the whole list, or
+// the built-in list's static one followed by one for each Add since (an
+// entry added costs its own compilation, not the whole list's again).
+func (l *List) compile(kind Kind) []*compiledList {
 	k := kindIndex(kind)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.cache[k] == nil {
-		l.cache[k] = compileKind(l.Entries, kind)
+	switch {
+	case l.cache[k] == nil:
+		l.cache[k] = []*compiledList{compileKind(l.Entries, kind, 0)}
+	case l.added[k]:
+		l.cache[k] = append(slices.Clip(l.cache[k]), compileKind(l.Entries, kind, l.addedFrom[k]))
 	}
+	l.added[k] = false
 	return l.cache[k]
 }
 
@@ -70,10 +76,11 @@ func kindIndex(kind Kind) int {
 	return 0
 }
 
-// compileKind compiles and indexes the entries of kind.
-func compileKind(entries []Entry, kind Kind) *compiledList {
+// compileKind compiles and indexes the entries of kind from entries[from]
+// on (their indexes stay those of entries).
+func compileKind(entries []Entry, kind Kind, from int) *compiledList {
 	n := 0
-	for i := range entries {
+	for i := from; i < len(entries); i++ {
 		if entries[i].Kind == kind {
 			n++
 		}
@@ -82,7 +89,7 @@ func compileKind(entries []Entry, kind Kind) *compiledList {
 	root, home, first, ext := map[string]int32{}, map[string]int32{}, map[string]int32{}, map[string]int32{}
 	lastLit, lastExt := map[string]bool{}, map[string]bool{}
 	parts := make([]part, 0, 3*n)
-	for i := range entries {
+	for i := from; i < len(entries); i++ {
 		e := &entries[i]
 		if e.Kind != kind {
 			continue
@@ -209,10 +216,21 @@ func (l *List) Match(kind Kind, p, home string) *Entry {
 			t.homeAt, rel = strings.Count(h, "/"), p[len(h):] // a clean path: one slash a component
 		}
 	}
-	ix := l.compile(kind)
 	// The first entry in list order wins, as a scan of the whole list
 	// would find it.
 	best := -1
+	for _, ix := range l.compile(kind) {
+		best = ix.match(l, t, p, rel, home, best)
+	}
+	if best < 0 {
+		return nil
+	}
+	return &l.Entries[best]
+}
+
+// match is Match in one index: the first entry (in list order, best if it
+// comes first) that covers t (p, and rel below the home directory).
+func (ix *compiledList) match(l *List, t target, p, rel, home string, best int) int {
 	comps := t.comps
 	end := 0
 	for d := 1; d <= anchorDepth && d <= len(comps); d++ {
@@ -251,10 +269,7 @@ func (l *List) Match(kind Kind, p, home string) *Entry {
 			best = ix.pats[i].entry
 		}
 	}
-	if best < 0 {
-		return nil
-	}
-	return &l.Entries[best]
+	return best
 }
 
 // chain returns the first entry (in list order, best if it comes first) of
@@ -279,7 +294,15 @@ func (l *List) MayEndWith(kind Kind, name, home string) bool {
 	if kind != Protected && kind != Secret {
 		return false
 	}
-	ix := l.compile(kind)
+	for _, ix := range l.compile(kind) {
+		if ix.mayEndWith(name) {
+			return true
+		}
+	}
+	return false
+}
+
+func (ix *compiledList) mayEndWith(name string) bool {
 	if ix.anyLast {
 		return true
 	}

@@ -76,7 +76,11 @@ type List struct {
 	// The compiled patterns, per kind (see compile; static for Default).
 	// Change the entries only through the methods, which drop them.
 	mu    sync.Mutex
-	cache [2]*compiledList // Protected, Secret
+	cache [2][]*compiledList // Protected, Secret (see compile)
+	// added is set, per kind, when Add appended entries since cache was
+	// made; addedFrom is the first of them.
+	added     [2]bool
+	addedFrom [2]int
 	// SecretEnv and SecretEnvAllow compiled, and their lengths then.
 	env     *envMatcher
 	envLens [2]int
@@ -261,7 +265,7 @@ func Default() *List {
 		}
 	}
 	// Its index is static data until the list changes (Add, Remove, Apply).
-	l.cache = [2]*compiledList{&defaultIndex[0], &defaultIndex[1]}
+	l.cache = [2][]*compiledList{{&defaultIndex[0]}, {&defaultIndex[1]}}
 	l.SecretEnv = []string{"*KEY*", "*SECRET*", "*TOKEN*", "*PASSWORD*", "*PASSWD*", "*_PWD", "*CREDENTIAL*", "*_PAT",
 		"*COOKIE*", "*OAUTH*", "*_AUTH", "*AUTHORIZATION*", "*JWT*", "*DSN*", "DATABASE_URL", "*_DATABASE_URL", "SSH_AUTH_SOCK", "PAT", "AUTH", "*BEARER*", "*AUTH_CONFIG*",
 		// passwords and URLs that carry them
@@ -283,9 +287,16 @@ func (l *List) Add(kind Kind, reason string, patterns ...string) {
 	if len(patterns) == 0 {
 		return
 	}
-	l.forget(kind) // appended: the other kind's index still holds
+	from := len(l.Entries)
 	for _, p := range patterns {
 		l.Entries = append(l.Entries, Entry{Pattern: p, Kind: kind, Reason: reason})
+	}
+	// Appended: the indexes made so far still hold (the other kind's
+	// whole); the new entries get one of their own when next used.
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if k := kindIndex(kind); l.cache[k] != nil && !l.added[k] {
+		l.added[k], l.addedFrom[k] = true, from
 	}
 }
 
@@ -576,11 +587,11 @@ func (l *List) forget(kinds ...Kind) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(kinds) == 0 {
-		l.cache, l.env = [2]*compiledList{}, nil
+		l.cache, l.env, l.added = [2][]*compiledList{}, nil, [2]bool{}
 		return
 	}
 	for _, k := range kinds {
-		l.cache[kindIndex(k)] = nil
+		l.cache[kindIndex(k)], l.added[kindIndex(k)] = nil, false
 	}
 }
 

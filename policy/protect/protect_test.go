@@ -194,8 +194,13 @@ func TestAnchoredJoin(t *testing.T) {
 func TestIndexAfterChanges(t *testing.T) {
 	l := Default()
 	l.Add(Protected, "state", "/home/u/.config/guard")
-	if l.cache[1] != &defaultIndex[1] {
+	if len(l.cache[1]) != 1 || l.cache[1][0] != &defaultIndex[1] {
 		t.Error("adding a protected path dropped the secrets' static index")
+	}
+	l.Add(Secret, "env", "/p/kube.yaml")
+	l.Match(Secret, "/p/kube.yaml", "/home/u")
+	if len(l.cache[1]) != 2 || l.cache[1][0] != &defaultIndex[1] {
+		t.Error("adding a secret compiled the whole list again, not the added entry alone")
 	}
 	if e := l.Match(Protected, "/home/u/.config/guard/config.toml", "/home/u"); e == nil || e.Reason != "state" {
 		t.Errorf("added protected path: %v", e)
@@ -239,6 +244,37 @@ func TestGlobPartAsPathMatch(t *testing.T) {
 			}
 			if got := p.match(name); got != want {
 				t.Fatalf("part %+v of %q on %q: %v, path.Match %v", p, pat, name, got, want)
+			}
+		}
+	}
+}
+
+// TestAddedIndexAsWhole: a list whose added entries have indexes of their
+// own (the built-in static one first) matches as the same list compiled
+// whole: the same entry (the first in list order) for every path, and the
+// same MayEndWith for every name.
+func TestAddedIndexAsWhole(t *testing.T) {
+	build := func() *List {
+		l := Default()
+		l.Add(Secret, "moved", "/x/cfg/gh/hosts.yml", "/x/kube.yaml", "*.tfstate", "~/.aws/credentials")
+		l.Add(Protected, "moved", "/x/cfg/git/config", "~/.zshrc", ".envrc", "/x/**")
+		l.Add(Secret, "later", "**/.env", "secret-*.json")
+		return l
+	}
+	parts, whole := build(), build()
+	whole.forget()
+	paths := []string{"/x/cfg/gh/hosts.yml", "/x/kube.yaml", "/p/a.tfstate", "/h/.aws/credentials", "/p/.env",
+		"/p/sub/.env", "/p/secret-1.json", "/x/cfg/git/config", "/h/.zshrc", "/p/.envrc", "/x/y/z", "/p/src/a.go",
+		"/h/.ssh/id_rsa", "/p/.git/hooks/pre-commit", "/etc/passwd", "/h/.config/gh/hosts.yml", "/p/x.pem"}
+	for _, kind := range []Kind{Protected, Secret} {
+		for _, p := range paths {
+			a, b := parts.Match(kind, p, "/h"), whole.Match(kind, p, "/h")
+			if (a == nil) != (b == nil) || a != nil && (a.Pattern != b.Pattern || a.Reason != b.Reason) {
+				t.Errorf("%v %s: added indexes %v, whole %v", kind, p, a, b)
+			}
+			name := path.Base(p)
+			if parts.MayEndWith(kind, name, "/h") != whole.MayEndWith(kind, name, "/h") {
+				t.Errorf("%v MayEndWith(%s) differs", kind, name)
 			}
 		}
 	}
