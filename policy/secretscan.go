@@ -735,7 +735,7 @@ func gitConfigPrint(argv []string, cwd string) string {
 // the check, reading only ./.git/config, never saw. why says what cannot be
 // read.
 func gitFileConfigs(dotGit string) (files []string, why string) {
-	fi, err := os.Lstat(dotGit)
+	fi, err := os.Stat(dotGit) // a link to a directory is one
 	if err != nil || fi.IsDir() {
 		return nil, ""
 	}
