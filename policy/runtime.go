@@ -30,6 +30,8 @@ import (
 //   - command substitutions in the here-document of a plain `cat` (`cat
 //     <<EOF` ... `$(git branch --show-current)` ... `EOF`), which cat prints;
 //   - ${#NAME}, the length of a variable, as a whole word echo or printf prints;
+//   - a $'...' escape whose bytes bash's version or the locale decides
+//     (`\u2713`, `\x{41}`), in a word echo or printf prints;
 //   - an arithmetic expansion of numbers and operators only, in a word echo or
 //     printf prints (`echo $((60*60*24))`): no name, so no variable's value
 //     (bash evaluates a name's value as an expression, which can hold a
@@ -69,6 +71,9 @@ func expandRunTime(c *shell.Command, d shell.Dialect, dir string, written bool) 
 				cp.Argv[i] = whichSubst(cp.Argv[i], r)
 				changed = true
 			case constArith(r) && printedArg(c, i):
+				changed = true
+			case strings.HasPrefix(r, "ANSI-C escape ") && printedArg(c, i):
+				// bytes the locale or bash's version decides, only printed
 				changed = true
 			case lengthParam(r) != "" && len(reasons) == 1 && strings.Trim(cp.Argv[i], `"`) == lengthParam(r) && printedArg(c, i):
 				// A whole word that echo or printf prints: elsewhere the digits

@@ -418,6 +418,18 @@ var credentialInConfig = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`(?i)(https?://[^/\s@]+@|extraheader|authorization:|_authtoken|_auth\s*=|password\s*=|\btoken\s*=|npmauthtoken|npmauthident)`)
 })
 
+// credentialShown is what a reason says of a credentialInConfig match: the
+// key's name, or for a URL its scheme only. The reason goes to the agent:
+// `git remote -v` was refused with "(https://u:ghp_...@...)" in its reason,
+// which printed the token the refusal kept back.
+func credentialShown(m []byte) string {
+	s := strings.TrimSpace(string(m))
+	if scheme, _, ok := strings.Cut(s, "://"); ok && strings.HasSuffix(s, "@") {
+		return "a " + strings.ToLower(scheme) + " URL with a user and password"
+	}
+	return s + "..."
+}
+
 // contentSecret says why a file holds a secret by its content, or "": a git
 // config, .npmrc or .yarnrc.yml that matches credentialInConfig(). Only a
 // regular file is read, at most 1 MB.
@@ -439,7 +451,7 @@ func contentSecret(abs string) string {
 		return base + " is too large to check for credentials (over 1 MiB)"
 	}
 	if m := credentialInConfig().Find(b); m != nil {
-		return base + " holds credentials (" + strings.TrimSpace(string(m)) + "...)"
+		return base + " holds credentials (" + credentialShown(m) + ")"
 	}
 	return ""
 }
@@ -683,18 +695,73 @@ func gitConfigPrint(argv []string, cwd string) string {
 	if h := home(); filepath.IsAbs(h) {
 		files = append(files, filepath.Join(h, ".gitconfig"), filepath.Join(h, ".config", "git", "config"))
 	}
+	var linked []string // config files a .git file leads to, whatever their names
 	for d := dir; ; d = filepath.Dir(d) {
 		files = append(files, filepath.Join(d, ".git", "config"))
+		more, why := gitFileConfigs(filepath.Join(d, ".git"))
+		if why != "" {
+			return "git " + args[0] + " prints config values: " + why
+		}
+		linked = append(linked, more...)
 		if d == "/" || d == "." || d == "" {
 			break
 		}
 	}
-	for _, f := range files {
+	for _, f := range linked {
+		b, err := safefile.Read(f, maxContent)
+		if errors.Is(err, safefile.ErrTooLarge) {
+			return "git " + args[0] + " prints config values: " + f + " is too large to check for credentials (over 1 MiB)"
+		}
+		if m := credentialInConfig().Find(b); m != nil {
+			return "git " + args[0] + " prints config values: " + f + " holds credentials (" + credentialShown(m) + ")"
+		}
+	}
+	for _, f := range append(files, linked...) {
 		if why := contentSecret(f); why != "" {
+			return "git " + args[0] + " prints config values: " + why
+		}
+		if why := gitIncludedSecret(f); why != "" {
 			return "git " + args[0] + " prints config values: " + why
 		}
 	}
 	return ""
+}
+
+// gitFileConfigs returns the config files git reads when dotGit is a
+// file (a linked worktree's or a submodule's `gitdir: PATH`): the git
+// directory's config and config.worktree, and, through its commondir file,
+// the main repository's config, where the remotes are. A linked worktree's
+// `git remote -v` printed a token from the main repository's config that
+// the check, reading only ./.git/config, never saw. why says what cannot be
+// read.
+func gitFileConfigs(dotGit string) (files []string, why string) {
+	fi, err := os.Stat(dotGit) // a link to a directory is one
+	if err != nil || fi.IsDir() {
+		return nil, ""
+	}
+	b, err := safefile.Read(dotGit, 4096)
+	if err != nil {
+		return nil, dotGit + " cannot be read to find the repository it names"
+	}
+	line, _, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
+	gitdir, ok := strings.CutPrefix(strings.TrimSpace(line), "gitdir:")
+	if !ok {
+		return nil, "" // git refuses such a .git file
+	}
+	gitdir = strings.TrimSpace(gitdir)
+	if !filepath.IsAbs(gitdir) {
+		gitdir = filepath.Join(filepath.Dir(dotGit), gitdir)
+	}
+	gitdir = Resolve(gitdir, "/")
+	files = []string{filepath.Join(gitdir, "config"), filepath.Join(gitdir, "config.worktree")}
+	if c, err := safefile.Read(filepath.Join(gitdir, "commondir"), 4096); err == nil {
+		common := strings.TrimSpace(string(c))
+		if !filepath.IsAbs(common) {
+			common = filepath.Join(gitdir, common)
+		}
+		files = append(files, filepath.Join(Resolve(common, "/"), "config"))
+	}
+	return files, ""
 }
 
 // recursiveSecret says why argv reads a tree that holds a secret file, or

@@ -42,7 +42,15 @@ const gitCheckTimeout = 5 * time.Second
 // diff.external, which a repository's .gitattributes selects. checkGit
 // makes a git command unverified when the repository's own config defines
 // any of them (the user's global config, git-lfs's filters for one, is
-// trusted).
+// trusted). Nor the lazy fetch of a partial clone (a promisor remote,
+// extensions.partialClone): any read that meets an object the clone lacks
+// (git show, log -p, diff, cat-file) fetches it from the remote, which
+// reaches the network and runs the remote's transport, programs the
+// repository's config names (remote.<name>.uploadpack, core.sshCommand,
+// a credential helper): `git show HEAD` ran an uploadpack of
+// `touch PWNED; git-upload-pack`. GIT_NO_LAZY_FETCH (git 2.44) would stop
+// it but also the checkouts that need it; such a repository's git
+// commands are unverified.
 var gitPins = [][2]string{
 	{"core.fsmonitor", "false"},
 	{"core.hooksPath", "/dev/null"},
@@ -55,12 +63,15 @@ var gitPins = [][2]string{
 
 // gitDrivers matches the config keys that name programs a read may run
 // and that gitPins cannot fix.
-const gitDrivers = `^(diff\..*\.(command|textconv)|filter\..*\.(clean|smudge|process)|diff\.external)$`
+const gitDrivers = `^(diff\..*\.(command|textconv)|filter\..*\.(clean|smudge|process)|diff\.external|` + gitPromisorKeys + `)$`
+
+// gitPromisorKeys make a repository a partial clone, whose reads fetch.
+const gitPromisorKeys = `remote\..*\.promisor|extensions\.partialclone`
 
 // gitDriversUnpinned is gitDrivers with the keys gitPins fixes, for a
 // command guard does not run itself (Options.RunsElsewhere).
 const gitDriversUnpinned = `^(diff\..*\.(command|textconv)|filter\..*\.(clean|smudge|process)|diff\.external|` +
-	`core\.fsmonitor|core\.hookspath|core\.pager|pager\..*|gpg\.program|gpg\..*\.program)$`
+	`core\.fsmonitor|core\.hookspath|core\.pager|pager\..*|gpg\.program|gpg\..*\.program|` + gitPromisorKeys + `)$`
 
 // runsGit reports whether any command of v is git.
 func runsGit(v *policy.Verdict) bool {
@@ -245,6 +256,15 @@ func (g *Gate) gitDriversSet(globals []string, dir string) string {
 				files = append(files, line)
 				continue
 			}
+			if key, val, _ := strings.Cut(setting, " "); key == "extensions.partialclone" ||
+				strings.HasPrefix(key, "remote.") && strings.HasSuffix(key, ".promisor") {
+				if key == "extensions.partialclone" || gitTrue(val) {
+					return "this repository is a partial clone (" + setting + "): a read fetches the objects it lacks " +
+						"from the remote, which reaches the network and runs the transport its config names " +
+						"(remote.*.uploadpack, core.sshCommand, a credential helper)"
+				}
+				continue
+			}
 			if key, val, _ := strings.Cut(setting, " "); g.RunsElsewhere && gitBool(val) &&
 				(key == "core.fsmonitor" || strings.HasPrefix(key, "pager.")) {
 				continue // on or off, not a program
@@ -288,11 +308,23 @@ func (g *Gate) runGit(dir string, args []string, stderr io.Writer) (out string, 
 	defer cancel()
 	cmd := exec.CommandContext(ctx, git, args...)
 	cmd.Dir = dir
-	cmd.Env = PinGit(g.Env)
+	// Guard's own questions never fetch what a partial clone lacks
+	// (GIT_NO_LAZY_FETCH: git 2.44 and later).
+	cmd.Env = append(PinGit(g.Env), "GIT_NO_LAZY_FETCH=1")
 	buf := &limitedBuffer{max: maxHistoryList}
 	cmd.Stdout, cmd.Stderr = buf, stderr
 	err = cmd.Run()
 	return buf.String(), buf.over, ctx.Err() != nil, err
+}
+
+// gitTrue reports whether a config value is one of git's true values (a
+// key given with no value is true).
+func gitTrue(v string) bool {
+	switch strings.ToLower(v) {
+	case "true", "yes", "on", "1", "":
+		return true
+	}
+	return false
 }
 
 // gitBool reports whether a config value is one of git's booleans.

@@ -25,24 +25,32 @@ var loadPathVars = []struct{ name, interp string }{
 // writableLoadPath says which load-path variable of interp names a
 // directory inside a writable root, or "" (for a shell script, whose
 // programs are not known, any of them). An empty or relative entry is
-// taken from the working directory, as the interpreters do.
-func (g *Gate) writableLoadPath(interp string) string {
+// taken from the working directory, as the interpreters do: from each of
+// dirs, where the script's commands may run (`cd sub && pip list` with
+// PYTHONPATH=../lib reads sub/../lib).
+func (g *Gate) writableLoadPath(interp string, dirs []string) string {
 	for _, v := range loadPathVars {
 		val := g.Getenv(v.name)
 		if v.interp != interp && interp != "shell" || val == "" {
 			continue
 		}
-		for _, dir := range filepath.SplitList(val) {
-			if dir == "" {
-				dir = "."
+		for _, entry := range filepath.SplitList(val) {
+			if entry == "" {
+				entry = "."
 			}
-			if !filepath.IsAbs(dir) {
-				dir = filepath.Join(g.Cwd, dir)
-			}
-			real := policy.Resolve(dir, "/")
-			for _, rr := range g.resolvedRoots() {
-				if policy.Inside(real, rr) {
-					return fmt.Sprintf("%s=%s names %s, inside the writable root %s", v.name, val, dir, rr)
+			for _, cwd := range append([]string{g.Cwd}, dirs...) {
+				dir := entry
+				if !filepath.IsAbs(dir) {
+					dir = filepath.Join(cwd, dir)
+				}
+				real := policy.Resolve(dir, "/")
+				for _, rr := range g.resolvedRoots() {
+					if policy.Inside(real, rr) {
+						return fmt.Sprintf("%s=%s names %s, inside the writable root %s", v.name, val, dir, rr)
+					}
+				}
+				if filepath.IsAbs(entry) {
+					break
 				}
 			}
 		}

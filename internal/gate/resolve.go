@@ -114,42 +114,160 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 		}
 		seen[c[0]] = true
 		if loadPath {
-			if why := g.loadPathReach(c, self); why != "" {
+			if why := g.loadPathReach(c, self, v.Dirs); why != "" {
 				v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 				return
 			}
 		}
-		if !v.Script && len(v.Commands) == 1 && v.Result.Exec != nil && slices.Equal(v.Argv, c) && g.systemPathExists(v) {
-			continue // guard runs the rule's system_path entry (Target)
+		dirs := v.Dirs
+		if len(dirs) == 0 {
+			dirs = []string{g.Cwd}
 		}
-		bin, real := g.lookup(c[0], self)
-		if bin == "" {
+		if !v.Script && len(v.Commands) == 1 && v.Result.Exec != nil && slices.Equal(v.Argv, c) && g.systemPathExists(v) {
+			// guard runs the rule's system_path entry (Target); what it
+			// runs through PATH is still looked up.
+			for _, p := range v.Result.Exec.SystemPath {
+				if executable(p) {
+					if why := g.plantedHelper(c[0], p, self, dirs); why != "" {
+						v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+						return
+					}
+					break
+				}
+			}
 			continue
 		}
 		var sys []string
 		if r := g.Set.Check(c); r.Exec != nil {
 			sys = r.Exec.SystemPath
 		}
-		if why := g.plantedAt(c[0], bin, real, sys); why != "" {
-			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
-			return
+		// A relative PATH entry (bin, node_modules/.bin, an empty one) or a
+		// relative program is found from the directory the command runs
+		// in: after `cd sub`, sub/bin/tree. Each directory the script may
+		// be in is looked in.
+		lookIn := []string{g.Cwd}
+		if g.relativeLookup(c[0]) {
+			lookIn = append(lookIn, dirs...)
 		}
-		dirs := v.Dirs
-		if len(dirs) == 0 {
-			dirs = []string{g.Cwd}
-		}
-		if why := g.shimmed(c[0], bin, dirs); why != "" {
-			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
-			return
+		looked := map[string]bool{}
+		for _, dir := range lookIn {
+			if looked[dir] {
+				continue
+			}
+			looked[dir] = true
+			bin, real := g.lookupIn(c[0], self, dir)
+			if bin == "" {
+				continue
+			}
+			if why := g.plantedAt(c[0], bin, real, sys); why != "" {
+				v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+				return
+			}
+			if why := g.shimmed(c[0], bin, dirs); why != "" {
+				v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+				return
+			}
+			if why := g.plantedHelper(c[0], bin, self, dirs); why != "" {
+				v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+				return
+			}
 		}
 	}
+}
+
+// tarHelpers are the programs tar runs by name, through PATH, to
+// decompress an archive it lists (-z, -j, -J, -a, or found by the
+// archive's first bytes).
+var tarHelpers = []string{"gzip", "bzip2", "xz", "lzip", "lzma", "lzop", "zstd", "compress", "lz4", "pigz", "pbzip2"}
+
+// plantedHelper says why a program that bin (run for program) runs by name
+// through PATH resolves inside a writable root, or "": the interpreter of
+// a `#!/usr/bin/env NAME` script (npm, eslint and tsc are `env node`
+// scripts: `npm ls` ran a planted .venv/bin/node) and tar's decompressors
+// (`tar tzf x.tar.gz` ran a planted gzip). Looked up from every directory
+// in dirs, as the program is.
+func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []string) string {
+	var helpers []string
+	if name := envShebang(bin); name != "" {
+		helpers = append(helpers, name)
+	}
+	switch filepath.Base(policy.Resolve(bin, "/")) {
+	case "tar", "gtar", "bsdtar":
+		helpers = append(helpers, tarHelpers...)
+	}
+	for _, h := range helpers {
+		for _, dir := range append([]string{g.Cwd}, dirs...) {
+			hb, real := g.lookupIn(h, self, dir)
+			if hb == "" {
+				continue
+			}
+			if why := g.plantedAt(h, hb, real, nil); why != "" {
+				return program + " runs " + h + " through PATH, and " + why
+			}
+			if !g.relativeLookup(h) {
+				break
+			}
+		}
+	}
+	return ""
+}
+
+// envShebang returns the program a `#!/usr/bin/env [OPTIONS] NAME` line of
+// the script bin names by name (found through PATH), or "".
+func envShebang(bin string) string {
+	f, err := os.OpenFile(bin, os.O_RDONLY|syscall.O_NONBLOCK, 0) // a FIFO put in its place does not block
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	var head [256]byte
+	n, _ := f.Read(head[:])
+	line := string(head[:n])
+	if !strings.HasPrefix(line, "#!") {
+		return ""
+	}
+	if i := strings.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	words := strings.Fields(line[2:])
+	if len(words) < 2 || filepath.Base(words[0]) != "env" {
+		return ""
+	}
+	for _, w := range words[1:] {
+		if strings.HasPrefix(w, "-") || strings.Contains(w, "=") {
+			continue
+		}
+		if strings.Contains(w, "/") {
+			return ""
+		}
+		return w
+	}
+	return ""
+}
+
+// relativeLookup reports whether where program is found depends on the
+// working directory: a relative path, or a PATH with a relative or empty
+// entry.
+func (g *Gate) relativeLookup(program string) bool {
+	if strings.Contains(program, "/") {
+		return !filepath.IsAbs(program)
+	}
+	for _, dir := range filepath.SplitList(g.Getenv("PATH")) {
+		if !filepath.IsAbs(dir) {
+			return true
+		}
+	}
+	return false
 }
 
 // loadPathReach says why command c runs code the agent may have written
 // through a load-path variable (see loadPathVars), or "": the program guard
 // would run (the rule's system_path or PATH's) is an interpreter, or a
 // script of one, whose library path holds a directory in a writable root.
-func (g *Gate) loadPathReach(c []string, self os.FileInfo) string {
+func (g *Gate) loadPathReach(c []string, self os.FileInfo, dirs []string) string {
 	bin, _ := g.lookup(c[0], self)
 	if r := g.Set.Check(c); r.Exec != nil {
 		for _, p := range r.Exec.SystemPath {
@@ -166,7 +284,7 @@ func (g *Gate) loadPathReach(c []string, self os.FileInfo) string {
 	if interp == "" || interp == family(filepath.Base(bin)) && len(c) == 2 && (c[1] == "--version" || c[1] == "-V") {
 		return "" // python3 --version imports nothing
 	}
-	if why := g.writableLoadPath(interp); why != "" {
+	if why := g.writableLoadPath(interp, dirs); why != "" {
 		what := "a " + interp + " program"
 		if interp == "shell" {
 			what = "a shell script, which may start an interpreter"
@@ -203,9 +321,14 @@ func (g *Gate) plantedAt(program, bin, real string, systemPath []string) string 
 // directory), else the first executable candidate on PATH, relative entries
 // included, guard itself skipped.
 func (g *Gate) lookup(program string, self os.FileInfo) (bin, real string) {
+	return g.lookupIn(program, self, g.Cwd)
+}
+
+// lookupIn is lookup for a command that runs in the directory cwd.
+func (g *Gate) lookupIn(program string, self os.FileInfo, cwd string) (bin, real string) {
 	if strings.Contains(program, "/") {
 		if !filepath.IsAbs(program) {
-			program = filepath.Join(g.Cwd, program)
+			program = filepath.Join(cwd, program)
 		}
 		if executable(program) {
 			return program, policy.Resolve(program, "/")
@@ -217,7 +340,7 @@ func (g *Gate) lookup(program string, self os.FileInfo) (bin, real string) {
 			dir = "."
 		}
 		if !filepath.IsAbs(dir) {
-			dir = filepath.Join(g.Cwd, dir)
+			dir = filepath.Join(cwd, dir)
 		}
 		cand := filepath.Join(dir, program)
 		fi, err := os.Stat(cand)

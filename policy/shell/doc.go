@@ -60,8 +60,10 @@
 // *, ?, [...]; in zsh also (...) and <N-M>), extended globs @(...), tilde
 // (at the start of a word, or after = or :), brace expansion ({a,b},
 // {1..3}; not in POSIX sh), zsh's =cmd, $"..." translation, in POSIX sh
-// $'...' (literal in dash, ANSI-C quoting in bash's sh), and a backslash
-// at the very end of the script (dropped by bash, kept by dash). Argv then
+// $'...' (literal in dash, ANSI-C quoting in bash's sh), in bash and zsh a
+// $'...' escape whose bytes bash's version or the locale decides (\x{..},
+// \c\\, \u and \U above U+007F), and a backslash at the very end of the
+// script (dropped by bash, kept by dash). Argv then
 // keeps the source text of each dynamic part. Quoted text is literal: `find
 // . -name '*.py'` is static. Quote removal handles single and double
 // quotes, backslashes, line continuations and bash's and zsh's $'...'

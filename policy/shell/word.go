@@ -54,7 +54,11 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 			b.unquoted(p.Value, c.d)
 		case *syntax.SglQuoted:
 			if p.Dollar {
-				b.quoted(ansiC(p.Value))
+				v, odd := ansiC(p.Value)
+				b.quoted(v)
+				if odd {
+					b.dyn = appendUnique(b.dyn, "ANSI-C escape "+short(c.text(p)))
+				}
 			} else {
 				b.quoted(p.Value)
 			}
@@ -110,6 +114,12 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 			// $'...' is a literal $ and a quoted string in dash, but ANSI-C
 			// quoting in bash running as sh and in POSIX.1-2024.
 			b.dyn = appendUnique(b.dyn, "$'...' quoting differs between sh implementations")
+		}
+	}
+	if c.d == POSIX {
+		// The parser splits `$[1]` into $ and [1]: the source is read.
+		if src := c.text(wd); dollarBracket(src) {
+			b.dyn = appendUnique(b.dyn, "arithmetic expansion $[...], which bash running as sh evaluates, in "+short(src))
 		}
 	}
 	return b.finish(c.d)
@@ -172,6 +182,32 @@ func catHeredoc(cs *syntax.CmdSubst) (string, bool) {
 		}
 	}
 	return strings.TrimRight(body, "\n"), true
+}
+
+// dollarBracket reports whether the source of a word holds a $[ outside
+// single quotes that no backslash escapes: dash leaves `$[1]` as it is,
+// bash running as sh (macOS, Fedora, Arch) reads it as the old form of
+// $((1)): `sh -c 'cat $[1]'` read the file 1, a link to a secret, judged
+// as `$[1]`.
+func dollarBracket(src string) bool {
+	double := false
+	for i := 0; i+1 < len(src); i++ {
+		switch c := src[i]; {
+		case c == '\\':
+			i++
+		case c == '"':
+			double = !double
+		case c == '\'' && !double:
+			j := strings.IndexByte(src[i+1:], '\'')
+			if j < 0 {
+				return false
+			}
+			i += j + 1
+		case c == '$' && src[i+1] == '[':
+			return true
+		}
+	}
+	return false
 }
 
 // dollarQuote reports whether prev ends with an unquoted $ right before
@@ -295,7 +331,10 @@ func (b *wordBuilder) finish(d Dialect) word {
 				tilde = true
 			}
 		case '{':
-			if d != POSIX && !sawBrace {
+			// POSIX sh has no brace expansion, but bash running as sh
+			// (macOS, Fedora, Arch) keeps it: `sh -c 'cat .e{n,}v'`
+			// read .env there. Both readings are judged.
+			if !sawBrace {
 				sawBrace = true
 				brace = braceExpansion(s, b.active, i)
 			}
@@ -320,6 +359,14 @@ func (b *wordBuilder) finish(d Dialect) word {
 				} else {
 					braces = append(braces, w.text)
 				}
+			}
+		}
+		if d == POSIX && braces != nil {
+			// dash's word: the braces as they are
+			if glob {
+				braces = append(braces, whole.pattern())
+			} else {
+				braces = append(braces, s)
 			}
 		}
 	}
@@ -408,12 +455,20 @@ func unescape(s, special string) string {
 }
 
 // ansiC decodes the body of a bash or zsh $'...' string. The result stops
-// at a NUL byte, as bash's does: an argument cannot hold one.
-func ansiC(s string) string {
+// at a NUL byte, as bash's does: an argument cannot hold one. odd reports
+// an escape whose bytes the judge cannot know from the text: one bash
+// decodes otherwise than a plain reading (bash 5.2 reads `\x{6e}` as n,
+// versions differ on the rest up to `}`; `\c\\` is one control character,
+// both backslashes consumed), or one the locale decodes at run time (`\u`
+// and `\U` above U+007F: UTF-8 in a UTF-8 locale, the text `\u00E9` itself
+// in the C locale, raw bytes for a surrogate). With `cat $'.e\x{6e}v'`
+// judged as the harmless name `.e\x{6e}v`, bash printed .env.
+func ansiC(s string) (string, bool) {
 	if !strings.Contains(s, `\`) {
-		return s
+		return s, false
 	}
 	var b []byte
+	odd := false
 	for i := 0; i < len(s); i++ {
 		if s[i] != '\\' || i+1 == len(s) {
 			b = append(b, s[i])
@@ -444,6 +499,9 @@ func ansiC(s string) string {
 			b = append(b, byte(v))
 			i += n - 1
 		case 'x', 'u', 'U':
+			if ch == 'x' && i+1 < len(s) && s[i+1] == '{' {
+				odd = true
+			}
 			maxDigits := map[byte]int{'x': 2, 'u': 4, 'U': 8}[ch]
 			v, n := digits(s[i+1:], maxDigits, 16)
 			if n == 0 {
@@ -454,6 +512,9 @@ func ansiC(s string) string {
 			if ch == 'x' {
 				b = append(b, byte(v))
 			} else {
+				if v > 0x7f {
+					odd = true
+				}
 				b = utf8.AppendRune(b, rune(v))
 			}
 		case 'c':
@@ -462,6 +523,9 @@ func ansiC(s string) string {
 				continue
 			}
 			i++
+			if s[i] == '\\' {
+				odd = true
+			}
 			if s[i] == '?' {
 				b = append(b, 0x7f)
 			} else {
@@ -474,7 +538,7 @@ func ansiC(s string) string {
 	if i := strings.IndexByte(string(b), 0); i >= 0 {
 		b = b[:i]
 	}
-	return string(b)
+	return string(b), odd
 }
 
 // digits reads up to max digits in base from the start of s.
