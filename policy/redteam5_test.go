@@ -10,7 +10,7 @@ import (
 	"guard/policy"
 )
 
-// The fifth red team of the judge (REDTEAM5.md): one test per class, each
+// The fifth red team of the judge (docs/redteam/judge-5.md): one test per class, each
 // failing on the code before its fix.
 
 // A $'...' escape the judge decoded otherwise than bash: bash 5.2 reads

@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// TestPlantedThroughRelativePath (REDTEAM5.md): a relative PATH entry
+// TestPlantedThroughRelativePath (docs/redteam/judge-5.md): a relative PATH entry
 // (bin, node_modules/.bin, an empty one) is looked up from the directory
 // a command runs in. With PATH=bin:..., `bash -c 'cd sub && ls'` ran a
 // planted sub/bin/ls, judged safe: guard looked only in its own directory.

@@ -9,7 +9,7 @@ import (
 	"guard/policy"
 )
 
-// TestGitPartialClone (REDTEAM5.md): in a partial clone a read that meets
+// TestGitPartialClone (docs/redteam/judge-5.md): in a partial clone a read that meets
 // an object the clone lacks fetches it from the promisor remote, running
 // the transport the repository's config names: `git show HEAD` ran
 // remote.origin.uploadpack = `touch MARKER; git-upload-pack` with guard's
@@ -76,7 +76,7 @@ func TestGitPartialClone(t *testing.T) {
 	}
 }
 
-// TestPlantedHelper (REDTEAM5.md): a safe program runs other programs by
+// TestPlantedHelper (docs/redteam/judge-5.md): a safe program runs other programs by
 // name through PATH that the judge never sees: tar its decompressors
 // (`tar tzf x.tar.gz` ran a planted .venv/bin/gzip), an `#!/usr/bin/env
 // node` script its interpreter (`npm ls` ran a planted .venv/bin/node).
