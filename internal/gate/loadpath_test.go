@@ -75,3 +75,59 @@ func TestLoadPathIntoRoot(t *testing.T) {
 		}
 	}
 }
+
+// TestVenvInRoot: a virtual environment inside a writable root, first on
+// PATH, makes its python (a link to the system's) load the environment's
+// site-packages, whose .pth files run at start: a #!/usr/bin/env python3
+// tool a rule calls safe ran a .pth the agent wrote (shown first). Asked;
+// python3 --version (which loads nothing) and a tool outside any
+// environment stay as they were.
+func TestVenvInRoot(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3 here")
+	}
+	dir, _ := filepath.EvalSymlinks(t.TempDir())
+	root := filepath.Join(dir, "proj")
+	os.MkdirAll(root, 0o755)
+	if out, err := exec.Command(python, "-m", "venv", "--without-pip", filepath.Join(root, ".venv")).CombinedOutput(); err != nil {
+		t.Skipf("python3 -m venv: %v %s", err, out)
+	}
+	site, _ := filepath.Glob(filepath.Join(root, ".venv/lib/python3*/site-packages"))
+	if len(site) != 1 {
+		t.Skipf("no site-packages in the environment: %v", site)
+	}
+	marker := filepath.Join(dir, "pth-ran")
+	os.WriteFile(filepath.Join(site[0], "x.pth"), []byte("import os; open("+`"`+marker+`"`+", 'w').close()\n"), 0o644)
+	binBase, err := os.MkdirTemp("/var/tmp", "guard-venv-")
+	if err != nil {
+		t.Skipf("no directory outside the writable roots for the tool: %v", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(binBase) })
+	os.WriteFile(filepath.Join(binBase, "flake8"), []byte("#!/usr/bin/env python3\nprint('7.0.0')\n"), 0o755)
+	path := "PATH=" + filepath.Join(root, ".venv/bin") + ":" + binBase + ":/usr/bin:/bin"
+
+	cmd := exec.Command(filepath.Join(binBase, "flake8"), "--version")
+	cmd.Dir, cmd.Env = root, []string{path}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the tool: %v %s", err, out)
+	}
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatal("the .pth did not run: the attack does not work here")
+	}
+	for _, c := range []struct {
+		env  string
+		argv []string
+		ask  bool
+	}{
+		{path, []string{"flake8", "--version"}, true},
+		{path, []string{"python3", "--version"}, false},
+		{"PATH=" + binBase + ":/usr/bin:/bin", []string{"flake8", "--version"}, false},
+	} {
+		g := newGate(t, root, Options{Mode: "suggest"}, c.env)
+		v, d := g.Judge(c.argv)
+		if asked := d.Action != policy.Run; asked != c.ask || c.ask && !strings.Contains(v.Reason, "virtual environment") {
+			t.Errorf("%s %q: %s (%s), want asked %v", c.env, c.argv, d.Action, v.Reason, c.ask)
+		}
+	}
+}

@@ -159,7 +159,11 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 			if bin == "" {
 				continue
 			}
-			if why := g.plantedAt(c[0], bin, real, sys); why != "" {
+			why := g.plantedAt(c[0], bin, real, sys)
+			if why == "" {
+				why = g.venvAt(c[0], bin, real, c)
+			}
+			if why != "" {
 				v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 				return
 			}
@@ -201,7 +205,11 @@ func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []strin
 			if hb == "" {
 				continue
 			}
-			if why := g.plantedAt(h, hb, real, nil); why != "" {
+			why := g.plantedAt(h, hb, real, nil)
+			if why == "" {
+				why = g.venvAt(h, hb, real, nil)
+			}
+			if why != "" {
 				return program + " runs " + h + " through PATH, and " + why
 			}
 			if !g.relativeLookup(h) {
@@ -311,6 +319,28 @@ func (g *Gate) plantedAt(program, bin, real string, systemPath []string) string 
 	for _, rr := range g.resolvedRoots() {
 		if policy.Inside(real, rr) {
 			return fmt.Sprintf("%s resolves to %s, inside the writable root %s: a binary there may do anything", program, real, rr)
+		}
+	}
+	return ""
+}
+
+// venvAt says why running bin (real, resolved) runs code of a virtual
+// environment inside a writable root, or "": the environment's python is
+// a link to the system's, but run through the link it loads the
+// environment's site-packages, whose .pth files run at every start (and
+// the agent writes them there). argv, when known, is what runs: python's
+// own --version imports nothing.
+func (g *Gate) venvAt(program, bin, real string, argv []string) string {
+	if bin == real || len(argv) == 2 && (argv[1] == "--version" || argv[1] == "-V") {
+		return ""
+	}
+	venv := filepath.Dir(filepath.Dir(bin))
+	if _, err := os.Lstat(filepath.Join(venv, "pyvenv.cfg")); err != nil {
+		return ""
+	}
+	for _, rr := range g.resolvedRoots() {
+		if policy.Inside(policy.Resolve(venv, "/"), rr) {
+			return fmt.Sprintf("%s is %s, in a virtual environment inside the writable root %s: its site-packages run at start", program, bin, rr)
 		}
 	}
 	return ""

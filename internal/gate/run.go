@@ -117,7 +117,11 @@ func (g *Gate) Plan(argv []string) (policy.Verdict, policy.Decision, Target, int
 		if judgedItself(argv, &v) {
 			sys = v.Result.Exec.SystemPath
 		}
-		if why := g.planted(argv[0], target.Path, sys); why != "" {
+		why := g.planted(argv[0], target.Path, sys)
+		if why == "" {
+			why = g.venvAt(argv[0], target.Path, policy.Resolve(target.Path, "/"), argv)
+		}
+		if why != "" {
 			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 			d = g.decide(&v)
 		}
