@@ -131,3 +131,39 @@ func TestVenvInRoot(t *testing.T) {
 		}
 	}
 }
+
+// TestPlantedGoVCS: the go command runs git (and the other version control
+// programs) by name through PATH to fetch a module directly, so a module
+// query a rule calls safe ran a git planted in a writable root (shown first:
+// go list -m -versions of a .git module path with GOPROXY=direct, no
+// network needed). Asked while such a git is on PATH.
+func TestPlantedGoVCS(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go tool here")
+	}
+	dir, _ := filepath.EvalSymlinks(t.TempDir())
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/m\n\ngo 1.22\n"), 0o644)
+	bin := filepath.Join(dir, "bin")
+	os.MkdirAll(bin, 0o755)
+	marker := filepath.Join(dir, "git-ran")
+	os.WriteFile(filepath.Join(bin, "git"), []byte("#!/bin/sh\ntouch "+marker+"\nexit 1\n"), 0o755)
+	path := "PATH=" + bin + ":" + filepath.Dir(goTool) + ":/usr/bin:/bin"
+
+	cmd := exec.Command(goTool, "list", "-m", "-versions", "example.invalid/r.git")
+	cmd.Dir = dir
+	cmd.Env = []string{path, "HOME=" + dir, "GOPROXY=direct", "GOFLAGS=-mod=mod", "GOPATH=" + filepath.Join(dir, "gopath"),
+		"GOCACHE=" + filepath.Join(dir, "cache"), "GOTOOLCHAIN=local"}
+	cmd.Run()
+	if _, err := os.Stat(marker); err != nil {
+		t.Skip("go did not run git from PATH here (the attack needs it)")
+	}
+	g := newGate(t, dir, Options{Mode: "suggest"}, path)
+	if v, d := g.Judge([]string{"go", "list", "-m", "all"}); d.Action == policy.Run || !strings.Contains(v.Reason, "go runs git through PATH") {
+		t.Errorf("go list -m all with a planted git: %s (%s), want asked", d.Action, v.Reason)
+	}
+	g = newGate(t, dir, Options{Mode: "suggest"}, "PATH="+filepath.Dir(goTool)+":/usr/bin:/bin")
+	if _, d := g.Judge([]string{"go", "list", "-m", "all"}); d.Action != policy.Run {
+		t.Errorf("go list -m all with no planted git: %s, want run", d.Action)
+	}
+}

@@ -184,11 +184,17 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 // archive's first bytes).
 var tarHelpers = []string{"gzip", "bzip2", "xz", "lzip", "lzma", "lzop", "zstd", "compress", "lz4", "pigz", "pbzip2"}
 
+// goHelpers are the version control programs the go command runs by name
+// to fetch a module directly (GOPROXY's "direct", GOPRIVATE): a module
+// query (go list -m all) may run them.
+var goHelpers = []string{"git", "hg", "svn", "bzr", "fossil"}
+
 // plantedHelper says why a program that bin (run for program) runs by name
 // through PATH resolves inside a writable root, or "": the interpreter of
 // a `#!/usr/bin/env NAME` script (npm, eslint and tsc are `env node`
 // scripts: `npm ls` ran a planted .venv/bin/node) and tar's decompressors
-// (`tar tzf x.tar.gz` ran a planted gzip). Looked up from every directory
+// (`tar tzf x.tar.gz` ran a planted gzip), and the go command's version
+// control programs. Looked up from every directory
 // in dirs, as the program is.
 func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []string) string {
 	var helpers []string
@@ -198,6 +204,8 @@ func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []strin
 	switch filepath.Base(policy.Resolve(bin, "/")) {
 	case "tar", "gtar", "bsdtar":
 		helpers = append(helpers, tarHelpers...)
+	case "go":
+		helpers = append(helpers, goHelpers...)
 	}
 	for _, h := range helpers {
 		for _, dir := range append([]string{g.Cwd}, dirs...) {
