@@ -93,6 +93,8 @@ type Gate struct {
 	// state in it, as absolute paths.
 	protect *protect.List
 	state   []string
+	// pathRoots caches pathReachesRoots: 0 unknown, 1 no, 2 yes.
+	pathRoots int
 	// resolved is Roots resolved through symlinks, made on first use
 	// (see resolvedRoots).
 	resolved []string

@@ -197,6 +197,9 @@ var goHelpers = []string{"git", "hg", "svn", "bzr", "fossil"}
 // control programs. Looked up from every directory
 // in dirs, as the program is.
 func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []string) string {
+	if !g.pathReachesRoots() {
+		return "" // nothing a PATH lookup finds can be in a root
+	}
 	var helpers []string
 	if name := envShebang(bin); name != "" {
 		helpers = append(helpers, name)
@@ -267,6 +270,28 @@ func envShebang(bin string) string {
 // relativeLookup reports whether where program is found depends on the
 // working directory: a relative path, or a PATH with a relative or empty
 // entry.
+// pathReachesRoots reports whether a PATH lookup may find a file inside a
+// writable root: an entry is relative (found from the directory a command
+// runs in), or lies in or above a root once resolved. Made once a gate.
+func (g *Gate) pathReachesRoots() bool {
+	if g.pathRoots == 0 {
+		g.pathRoots = 1
+		for _, dir := range filepath.SplitList(g.Getenv("PATH")) {
+			if !filepath.IsAbs(dir) {
+				g.pathRoots = 2
+				break
+			}
+			real := policy.Resolve(dir, "/")
+			for _, rr := range g.resolvedRoots() {
+				if policy.Inside(real, rr) || policy.Inside(rr, real) {
+					g.pathRoots = 2
+				}
+			}
+		}
+	}
+	return g.pathRoots == 2
+}
+
 func (g *Gate) relativeLookup(program string) bool {
 	if strings.Contains(program, "/") {
 		return !filepath.IsAbs(program)
