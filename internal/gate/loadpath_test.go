@@ -167,3 +167,41 @@ func TestPlantedGoVCS(t *testing.T) {
 		t.Errorf("go list -m all with no planted git: %s, want run", d.Action)
 	}
 }
+
+// TestRelativeBashEnv: a relative BASH_ENV in the environment guard
+// inherits is sourced by every non-interactive bash from the directory it
+// runs in (shown first: a file written in the root ran at bash -c ls), so a
+// verdict with a bash in it is asked; dash (sh) ignores it, and an absolute
+// BASH_ENV is a protected file.
+func TestRelativeBashEnv(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash here")
+	}
+	dir, _ := filepath.EvalSymlinks(t.TempDir())
+	marker := filepath.Join(dir, "sourced")
+	os.WriteFile(filepath.Join(dir, ".benv"), []byte("touch "+marker+"\n"), 0o644)
+	cmd := exec.Command(bash, "-c", "true")
+	cmd.Dir, cmd.Env = dir, []string{"BASH_ENV=.benv", "PATH=/usr/bin:/bin"}
+	cmd.Run()
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatal("bash did not source the relative BASH_ENV: the attack does not work here")
+	}
+	for _, c := range []struct {
+		env  string
+		argv []string
+		ask  bool
+	}{
+		{"BASH_ENV=.benv", []string{"bash", "-c", "ls"}, true},
+		{"BASH_ENV=.benv", []string{"sh", "-c", "echo a && bash -c 'ls'"}, true},
+		{"BASH_ENV=.benv", []string{"ls"}, false},
+		{"BASH_ENV=/usr/share/none", []string{"bash", "-c", "ls"}, false},
+		{"", []string{"bash", "-c", "ls"}, false},
+	} {
+		g := newGate(t, dir, Options{Mode: "suggest"}, c.env)
+		v, d := g.Judge(c.argv)
+		if asked := d.Action != policy.Run; asked != c.ask {
+			t.Errorf("%s %q: %s (%s), want asked %v", c.env, c.argv, d.Action, v.Reason, c.ask)
+		}
+	}
+}

@@ -105,6 +105,10 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 	if v.Class != policy.Safe && v.Class != policy.Match {
 		return
 	}
+	if why := g.relativeBashEnv(v); why != "" {
+		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+		return
+	}
 	_, self, _ := shim.Self()
 	seen := map[string]bool{}
 	loadPath := g.loadPathSet()
