@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -101,18 +100,7 @@ func saveFound(file, root string, p *Profile) {
 	if old, ok := readOwn(file, 1<<20); ok && bytes.Equal(old, b) {
 		return
 	}
-	dir := filepath.Dir(file)
-	if os.MkdirAll(dir, 0o700) != nil || !safeDir(dir) {
-		return
-	}
-	f, err := os.CreateTemp(dir, ".found-*")
-	if err != nil {
-		return
-	}
-	_, werr := f.Write(b)
-	if cerr := f.Close(); werr != nil || cerr != nil || os.Rename(f.Name(), file) != nil {
-		os.Remove(f.Name())
-	}
+	writeCache(file, ".found-*", b)
 }
 
 // foundName names a root's file: the user, the root and the list (a pattern

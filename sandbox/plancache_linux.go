@@ -271,14 +271,19 @@ func savePlan(file string, key [32]byte, p *Profile, w *protect.Watch, start tim
 	if len(b) > planMax {
 		return
 	}
+	writeCache(file, ".plan-*", b)
+}
+
+// writeCache replaces file, in guard's cache directory, with b at once (a
+// temporary file renamed over it), when the directory is guard's own
+// (safeDir); a failure leaves the old file and is not an error: the cache
+// is made again next time.
+func writeCache(file, pattern string, b []byte) {
 	dir := filepath.Dir(file)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if os.MkdirAll(dir, 0o700) != nil || !safeDir(dir) {
 		return
 	}
-	if !safeDir(dir) {
-		return
-	}
-	f, err := os.CreateTemp(dir, ".plan-*")
+	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return
 	}

@@ -185,9 +185,16 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	// The judge's secrets are the configuration's too ("never safe to
 	// print"), not only the sandbox's.
 	// So are the credential files the environment names elsewhere.
-	l := protect.Default()
-	envSecrets := envMovedSecrets(l, getenv)
+	var l *protect.List
+	var envSecrets []string
+	if protect.EnvMovesSecrets(getenv) {
+		l = protect.Default()
+		envSecrets = envMovedSecrets(l, getenv)
+	}
 	if cp := cfg.Protect; len(cp.Secrets)+len(cp.NotSecret)+len(cp.SecretEnv)+len(cp.SecretEnvAllow)+len(envSecrets) > 0 {
+		if l == nil {
+			l = protect.Default()
+		}
 		if err := l.Apply(protect.Adjust{Secrets: cp.Secrets, NotSecret: cp.NotSecret, SecretEnv: cp.SecretEnv,
 			SecretEnvAllow: cp.SecretEnvAllow}); err != nil {
 			return nil, fmt.Errorf("config: [protect]: %w", err)

@@ -2,10 +2,8 @@ package gate
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"guard/policy"
 )
@@ -77,24 +75,7 @@ func interpreterOf(bin string) string {
 	if i := family(filepath.Base(bin)); i != "" {
 		return i
 	}
-	f, err := os.OpenFile(bin, os.O_RDONLY|syscall.O_NONBLOCK, 0) // a FIFO put in its place does not block
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return ""
-	}
-	var head [256]byte
-	n, _ := f.Read(head[:])
-	line := string(head[:n])
-	if !strings.HasPrefix(line, "#!") {
-		return ""
-	}
-	if i := strings.IndexByte(line, '\n'); i >= 0 {
-		line = line[:i]
-	}
-	for _, w := range strings.Fields(line[2:]) {
+	for _, w := range shebang(bin) {
 		if strings.HasPrefix(w, "-") || strings.Contains(w, "=") || filepath.Base(w) == "env" {
 			continue
 		}

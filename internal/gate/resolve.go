@@ -235,27 +235,33 @@ func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []strin
 	return ""
 }
 
-// envShebang returns the program a `#!/usr/bin/env [OPTIONS] NAME` line of
-// the script bin names by name (found through PATH), or "".
-func envShebang(bin string) string {
-	f, err := os.OpenFile(bin, os.O_RDONLY|syscall.O_NONBLOCK, 0) // a FIFO put in its place does not block
+// shebang returns the words of the #! line of the file bin, or nil (not a
+// regular file, no #! line). A FIFO put in its place does not block.
+func shebang(bin string) []string {
+	f, err := os.OpenFile(bin, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return ""
+		return nil
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return ""
+		return nil
 	}
 	var head [256]byte
 	n, _ := f.Read(head[:])
 	line := string(head[:n])
 	if !strings.HasPrefix(line, "#!") {
-		return ""
+		return nil
 	}
 	if i := strings.IndexByte(line, '\n'); i >= 0 {
 		line = line[:i]
 	}
-	words := strings.Fields(line[2:])
+	return strings.Fields(line[2:])
+}
+
+// envShebang returns the program a `#!/usr/bin/env [OPTIONS] NAME` line of
+// the script bin names by name (found through PATH), or "".
+func envShebang(bin string) string {
+	words := shebang(bin)
 	if len(words) < 2 || filepath.Base(words[0]) != "env" {
 		return ""
 	}
@@ -271,9 +277,6 @@ func envShebang(bin string) string {
 	return ""
 }
 
-// relativeLookup reports whether where program is found depends on the
-// working directory: a relative path, or a PATH with a relative or empty
-// entry.
 // pathReachesRoots reports whether a PATH lookup may find a file inside a
 // writable root: an entry is relative (found from the directory a command
 // runs in), or lies in or above a root once resolved. Made once a gate.
@@ -296,6 +299,9 @@ func (g *Gate) pathReachesRoots() bool {
 	return g.pathRoots == 2
 }
 
+// relativeLookup reports whether where program is found depends on the
+// working directory: a relative path, or a PATH with a relative or empty
+// entry.
 func (g *Gate) relativeLookup(program string) bool {
 	if strings.Contains(program, "/") {
 		return !filepath.IsAbs(program)

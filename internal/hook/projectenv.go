@@ -1,10 +1,11 @@
 package hook
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -156,7 +157,7 @@ func ProjectGuardVars(a Agent, project string, getenv func(string) string) []Pro
 			if err != nil {
 				continue
 			}
-			for _, k := range sortedKeys(env) {
+			for _, k := range slices.Sorted(maps.Keys(env)) {
 				if v, err := decodeString(env[k]); err == nil {
 					add(file, k, v)
 				}
@@ -180,7 +181,7 @@ func ProjectGuardVars(a Agent, project string, getenv func(string) string) []Pro
 		if toml.Unmarshal(b, &cfg) != nil {
 			return nil
 		}
-		for _, k := range sortedKeys(cfg.Policy.Set) {
+		for _, k := range slices.Sorted(maps.Keys(cfg.Policy.Set)) {
 			if v, ok := cfg.Policy.Set[k].(string); ok && watched(k, v) {
 				out = append(out, ProjectVar{k, v, file})
 			}
@@ -246,13 +247,4 @@ func parseDotenv(b []byte) [][2]string {
 		out = append(out, [2]string{m[1], v})
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -73,11 +73,7 @@ func GlobOptionReading(script string) (reading, word string) {
 	if err != nil {
 		return "", ""
 	}
-	type edit struct {
-		at   int
-		text string
-	}
-	var edits []edit
+	var edits []scriptEdit
 	syntax.Walk(f, func(n syntax.Node) bool {
 		call, ok := n.(*syntax.CallExpr)
 		if !ok || len(call.Args) < 2 {
@@ -95,7 +91,8 @@ func GlobOptionReading(script string) (reading, word string) {
 			if dot != "" {
 				add += " " + dot
 			}
-			edits = append(edits, edit{int(w.End().Offset()), add})
+			end := int(w.End().Offset())
+			edits = append(edits, scriptEdit{end, end, add})
 			if word == "" {
 				word = "`" + script[w.Pos().Offset():w.End().Offset()] + "`"
 			}
@@ -105,15 +102,7 @@ func GlobOptionReading(script string) (reading, word string) {
 	if len(edits) == 0 {
 		return "", ""
 	}
-	var out strings.Builder
-	at := 0
-	for _, e := range edits {
-		out.WriteString(script[at:e.at])
-		out.WriteString(e.text)
-		at = e.at
-	}
-	out.WriteString(script[at:])
-	return out.String(), word
+	return applyEdits(script, edits), word
 }
 
 // globVariants returns word w's dotglob reading (a leading * of a name as
@@ -215,11 +204,7 @@ func ZshGlobReading(script string) (reading, word string) {
 	if err != nil {
 		return "", ""
 	}
-	type edit struct {
-		from, to int
-		text     string
-	}
-	var edits []edit
+	var edits []scriptEdit
 	syntax.Walk(f, func(n syntax.Node) bool {
 		w, ok := n.(*syntax.Word)
 		if !ok {
@@ -271,7 +256,7 @@ func ZshGlobReading(script string) (reading, word string) {
 			}
 		}
 		if changed {
-			edits = append(edits, edit{int(w.Pos().Offset()), int(w.End().Offset()), b.String()})
+			edits = append(edits, scriptEdit{int(w.Pos().Offset()), int(w.End().Offset()), b.String()})
 			if word == "" {
 				word = "`" + script[w.Pos().Offset():w.End().Offset()] + "`"
 			}
@@ -281,16 +266,29 @@ func ZshGlobReading(script string) (reading, word string) {
 	if len(edits) == 0 {
 		return "", ""
 	}
+	return applyEdits(script, edits), word
+}
+
+// scriptEdit replaces script[from:to] with text (an insertion when from
+// equals to).
+type scriptEdit struct {
+	from, to int
+	text     string
+}
+
+// applyEdits returns script with edits made, in order of from; an edit
+// inside one already made (a word nested in an edited word) is skipped.
+func applyEdits(script string, edits []scriptEdit) string {
 	var out strings.Builder
 	at := 0
 	for _, e := range edits {
 		if e.from < at {
-			continue // inside a word already edited
+			continue
 		}
 		out.WriteString(script[at:e.from])
 		out.WriteString(e.text)
 		at = e.to
 	}
 	out.WriteString(script[at:])
-	return out.String(), word
+	return out.String()
 }

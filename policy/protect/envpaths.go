@@ -38,6 +38,28 @@ var envSecretFiles = []struct {
 	{"KAGGLE_CONFIG_DIR", []string{"kaggle.json"}},
 }
 
+// envSecretDirs are the XDG variables whose directory holds secrets the
+// list names below "~/.config/", "~/.local/share/" and "~/.cache/".
+var envSecretDirs = []struct{ env, under string }{
+	{"XDG_CONFIG_HOME", "~/.config/"}, {"XDG_DATA_HOME", "~/.local/share/"}, {"XDG_CACHE_HOME", "~/.cache/"},
+}
+
+// EnvMovesSecrets reports whether a variable that EnvSecretPaths reads is
+// set: when none is, there is nothing to look for (and no list to build).
+func EnvMovesSecrets(getenv func(string) string) bool {
+	for _, v := range envSecretFiles {
+		if getenv(v.name) != "" {
+			return true
+		}
+	}
+	for _, x := range envSecretDirs {
+		if getenv(x.env) != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // EnvSecretPaths returns the secrets that the environment moves away from
 // the places the list's "~/" entries name: the files credential variables
 // name (GOOGLE_APPLICATION_CREDENTIALS, KUBECONFIG, DOCKER_CONFIG's
@@ -70,9 +92,7 @@ func (l *List) EnvSecretPaths(getenv func(string) string) []string {
 			add(filepath.Join(val, s))
 		}
 	}
-	for _, x := range []struct{ env, under string }{
-		{"XDG_CONFIG_HOME", "~/.config/"}, {"XDG_DATA_HOME", "~/.local/share/"}, {"XDG_CACHE_HOME", "~/.cache/"},
-	} {
+	for _, x := range envSecretDirs {
 		dir := getenv(x.env)
 		if !filepath.IsAbs(dir) {
 			continue
