@@ -109,17 +109,22 @@ func family(name string) string {
 
 // relativeBashEnv says why a verdict whose commands include bash runs a file
 // the agent may write, or "": a non-interactive bash sources $BASH_ENV at
-// start, and a relative one is found from the directory it runs in (a
-// writable root, as often as not). An absolute BASH_ENV is a protected file
+// start, after expanding it (a command substitution there runs too), and a
+// relative one is found from the directory it runs in (a writable root, as
+// often as not). A plain absolute BASH_ENV is a protected file
 // (envMovedProtected).
 func (g *Gate) relativeBashEnv(v *policy.Verdict) string {
 	be := g.Getenv("BASH_ENV")
-	if be == "" || filepath.IsAbs(be) {
+	why := "a path relative to the directory it runs in: a file the agent writes there runs"
+	switch {
+	case strings.ContainsAny(be, "$`"):
+		why = "after expanding it, command substitutions included: what it names is known only then"
+	case be == "" || filepath.IsAbs(be):
 		return ""
 	}
 	for _, c := range v.Commands {
 		if len(c) > 0 && filepath.Base(c[0]) == "bash" {
-			return "bash sources BASH_ENV=" + be + " at start, a path relative to the directory it runs in: a file the agent writes there runs"
+			return "bash sources BASH_ENV=" + be + " at start, " + why
 		}
 	}
 	return ""

@@ -196,6 +196,7 @@ func TestRelativeBashEnv(t *testing.T) {
 		{"BASH_ENV=.benv", []string{"sh", "-c", "echo a && bash -c 'ls'"}, true},
 		{"BASH_ENV=.benv", []string{"ls"}, false},
 		{"BASH_ENV=/usr/share/none", []string{"bash", "-c", "ls"}, false},
+		{"BASH_ENV=/x/$(touch y)", []string{"bash", "-c", "ls"}, true}, // the substitution runs at each start
 		{"", []string{"bash", "-c", "ls"}, false},
 	} {
 		g := newGate(t, dir, Options{Mode: "suggest"}, c.env)
