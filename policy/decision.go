@@ -208,7 +208,7 @@ func Inside(p, root string) bool {
 	if root == "/" {
 		return true
 	}
-	return p == root || strings.HasPrefix(p, root+"/")
+	return strings.HasPrefix(p, root) && (len(p) == len(root) || p[len(root)] == '/')
 }
 
 // Resolve makes path absolute against dir and resolves it through
@@ -220,52 +220,12 @@ func Resolve(path, dir string) string {
 	if !filepath.IsAbs(path) {
 		path = dir + "/" + path
 	}
-	return resolvePath("/", path, 0, nil)
-}
-
-// ResolveAll is Resolve for each of paths, absolute, which share their
-// leading components (PATH's directories): each component is looked up
-// once.
-func ResolveAll(paths []string) []string {
-	seen := map[string]component{}
-	out := make([]string, len(paths))
-	for i, p := range paths {
-		out[i] = resolvePath("/", p, 0, seen)
-	}
-	return out
-}
-
-// component is what lstat and readlink said of a path: missing, a link to
-// target, or neither.
-type component struct {
-	missing, link bool
-	target        string
-	err           error
-}
-
-func lookComponent(p string, seen map[string]component) component {
-	if c, ok := seen[p]; ok {
-		return c
-	}
-	var c component
-	fi, err := os.Lstat(p)
-	switch {
-	case err != nil:
-		c.missing = true
-	case fi.Mode()&os.ModeSymlink != 0:
-		c.link = true
-		c.target, c.err = os.Readlink(p)
-	}
-	if seen != nil {
-		seen[p] = c
-	}
-	return c
+	return resolvePath("/", path, 0)
 }
 
 // resolvePath resolves the components of rest onto prefix, an existing
-// directory with no symlinks in it; seen, when not nil, keeps what each
-// component was.
-func resolvePath(prefix, rest string, links int, seen map[string]component) string {
+// directory with no symlinks in it.
+func resolvePath(prefix, rest string, links int) string {
 	parts := strings.Split(rest, "/")
 	for i, c := range parts {
 		switch c {
@@ -276,24 +236,24 @@ func resolvePath(prefix, rest string, links int, seen map[string]component) stri
 			continue
 		}
 		next := filepath.Join(prefix, c)
-		look := lookComponent(next, seen)
-		if look.missing {
+		fi, err := os.Lstat(next)
+		if err != nil {
 			// Missing: the rest is created as written.
 			return filepath.Join(append([]string{prefix}, parts[i:]...)...)
 		}
-		if !look.link {
+		if fi.Mode()&os.ModeSymlink == 0 {
 			prefix = next
 			continue
 		}
-		target := look.target
-		if look.err != nil || links >= 40 {
+		target, err := os.Readlink(next)
+		if err != nil || links >= 40 {
 			return filepath.Join(append([]string{next}, parts[i+1:]...)...)
 		}
 		remaining := target + "/" + strings.Join(parts[i+1:], "/")
 		if filepath.IsAbs(target) {
-			return resolvePath("/", remaining, links+1, seen)
+			return resolvePath("/", remaining, links+1)
 		}
-		return resolvePath(prefix, remaining, links+1, seen)
+		return resolvePath(prefix, remaining, links+1)
 	}
 	return prefix
 }

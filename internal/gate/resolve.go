@@ -290,7 +290,7 @@ func (g *Gate) pathReachesRoots() bool {
 				return true
 			}
 		}
-		for _, real := range policy.ResolveAll(dirs) {
+		for _, real := range policy.ResolveRoots(dirs) {
 			for _, rr := range g.resolvedRoots() {
 				if policy.Inside(real, rr) || policy.Inside(rr, real) {
 					g.pathRoots = 2
