@@ -178,6 +178,17 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		unix.Close(fd)
 		return false
 	})
+	// No device node opens outside /dev and /dev/pts (noDevOutsideDev), the
+	// roots' copies included. Cleared on those two mounts only: a submount of
+	// /dev that was nodev already (mqueue) is locked so in a user namespace.
+	if devNodesConfinable() {
+		nodev := &unix.MountAttr{Attr_set: unix.MOUNT_ATTR_NODEV}
+		b.op("mount_setattr / nodev", unix.SYS_MOUNT_SETATTR, [6]uintptr{atCWD, b.cstr("/"), unix.AT_RECURSIVE, b.ptr(unsafe.Pointer(nodev), nodev), unsafe.Sizeof(*nodev)})
+		dev := &unix.MountAttr{Attr_clr: unix.MOUNT_ATTR_NODEV}
+		for _, d := range devMounts() {
+			b.op("mount_setattr "+d+" dev", unix.SYS_MOUNT_SETATTR, [6]uintptr{atCWD, b.cstr(d), 0, b.ptr(unsafe.Pointer(dev), dev), unsafe.Sizeof(*dev)})
+		}
+	}
 	var trees []int
 	for _, r := range tops {
 		trees = append(trees, b.op("open_tree "+r.path, unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(r.path),
