@@ -3,11 +3,13 @@ package sandbox
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
 
+	"guard/policy/protect"
 	"guard/sandbox/sandboxtest"
 )
 
@@ -148,4 +150,90 @@ python3 -c 'import os,pty; m,s=pty.openpty(); os.write(s,b"p"); print(os.read(m,
 			}
 		}
 	}
+}
+
+// rootInside is a profile whose only writable root is rel inside the
+// protection fixture (the home next to it for "~/..."), made if missing,
+// with the default list applied.
+func rootInside(t *testing.T, rel string, more func(p *Profile)) func(p *Profile) {
+	return func(p *Profile) {
+		top := p.WritableRoots[0]
+		home := protectFixture(t, top)
+		dir := insideDir(top, home, rel)
+		if err := os.MkdirAll(dir, 0o777); err != nil {
+			t.Fatal(err)
+		}
+		p.WritableRoots = []string{dir}
+		Protect(p, protect.Default(), home)
+		if more != nil {
+			more(p)
+		}
+	}
+}
+
+func insideDir(top, home, rel string) string {
+	if rest, ok := strings.CutPrefix(rel, "~/"); ok {
+		return filepath.Join(home, rest)
+	}
+	return filepath.Join(top, rel)
+}
+
+// insideArgs lays the fixture out and names file inside rel.
+func insideArgs(rel, file string) func(*testing.T, *fixture) []string {
+	return func(t *testing.T, f *fixture) []string {
+		home := protectFixture(t, f.root)
+		dir := insideDir(f.root, home, rel)
+		if err := os.MkdirAll(dir, 0o777); err != nil {
+			t.Fatal(err)
+		}
+		for d := dir; d != f.root && d != home; d = filepath.Dir(d) {
+			os.Chmod(d, 0o777)
+		}
+		return []string{filepath.Join(dir, file)}
+	}
+}
+
+// rootInsideProtectedCases: the working directory (a writable root) inside a
+// protected path: cwd .git/hooks made the hooks a root of their own, in which
+// nothing was protected, and a hook planted there ran at the next commit.
+func rootInsideProtectedCases(t *testing.T, more func(p *Profile), prefix string) []attackCase {
+	var cases []attackCase
+	for _, c := range []struct {
+		attack, rel, file, why string
+		inside                 bool // the protected path lies inside the root: mounts needed
+	}{
+		{"create", ".git/hooks", "pre-commit", "plant a hook with the hooks directory as the working directory", false},
+		{"create", "tools/githooks", "pre-push", "plant a hook with core.hooksPath as the working directory", false},
+		{"append", ".git/worktrees/wt", "commondir", "redirect a linked worktree from its git directory", true},
+		{"append", ".git/modules/lib/modules/inner", "config", "append a nested submodule's config from its git directory", true},
+		{"create", ".vscode/sub", "tasks.json", "write in .vscode from a directory below it", false},
+		{"create", ".husky/_", "pre-commit", "plant a hook in .husky/_ from there", false},
+		{"create", "~/.claude/skills", "SKILL.md", "write in ~/.claude from a directory below it", false},
+	} {
+		if c.inside && more != nil {
+			continue // without mounts, TestUserNSForbidden's documented limit
+		}
+		cases = append(cases, attackCase{name: prefix + c.why, attack: c.attack, args: insideArgs(c.rel, c.file),
+			profile: rootInside(t, c.rel, more), want: denied})
+	}
+	return cases
+}
+
+// TestAttackRootInsideProtected, as root: the read-only mounts and Landlock
+// both, once the root inside a protected path is no root.
+func TestAttackRootInsideProtected(t *testing.T) {
+	runAttackCases(t, rootInsideProtectedCases(t, nil, ""))
+}
+
+// TestAttackRootInsideProtectedUnprivileged: as an ordinary user, with the
+// user-namespace child, and where user namespaces are forbidden (best effort:
+// Landlock alone, which the dropped root is enough for).
+func TestAttackRootInsideProtectedUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	cases := rootInsideProtectedCases(t, nil, "")
+	for _, c := range rootInsideProtectedCases(t, func(p *Profile) { p.BestEffort = true }, "user namespaces forbidden: ") {
+		c.child = func(c *child) { c.noUserNS = true }
+		cases = append(cases, c)
+	}
+	runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, cases)
 }

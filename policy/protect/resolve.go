@@ -191,6 +191,9 @@ func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly boo
 	}
 	for _, root := range roots {
 		r.gitDir(root)
+		if !homeOnly {
+			r.enclosing(root)
+		}
 	}
 	for _, root := range scan {
 		r.scan(filepath.Clean(root)) // clean: names are joined to it with a slash
@@ -452,7 +455,7 @@ func (r *resolver) addEntry(e *Entry, p string) {
 			return
 		}
 	}
-	if e.Kind == Protected && !slices.ContainsFunc(r.roots, func(root string) bool { return within(p, root) }) {
+	if e.Kind == Protected && !r.reaches(p) {
 		return
 	}
 	if r.seen[string(e.Kind)+p] {
@@ -474,6 +477,66 @@ func (r *resolver) addEntry(e *Entry, p string) {
 	}
 }
 
+// reaches reports whether a protected path p matters for the roots: it lies
+// inside one, or holds one (a root inside .git/hooks, .vscode or ~/.claude
+// is no writable root: the sandbox drops it).
+func (r *resolver) reaches(p string) bool {
+	return slices.ContainsFunc(r.roots, func(root string) bool { return within(p, root) || within(filepath.Clean(root), p) })
+}
+
+// enclosing finds the protected paths that hold root: the nearest work tree
+// above it gets its git directory resolved (a root in .git/hooks, in a
+// linked worktree's git directory or in core.hooksPath's .husky/_ made the
+// hooks writable), and each directory above it is matched by name against
+// the protected entries that match at any depth (.vscode/tasks, .git/hooks).
+// Protected entries only: a root below a directory named like a secret is
+// not hidden whole. Names only, and one lstat of .git per level.
+func (r *resolver) enclosing(root string) {
+	root = filepath.Clean(root)
+	work := false
+	for d := root; d != "/"; {
+		d = filepath.Dir(d)
+		if d != "/" {
+			r.matchProtected(d, filepath.Base(d))
+		}
+		if work {
+			continue
+		}
+		dotgit := filepath.Join(d, ".git")
+		r.w.AddEntry(dotgit)
+		if _, err := os.Lstat(dotgit); err == nil {
+			work = true
+			r.gitDir(d)
+		}
+	}
+}
+
+// matchProtected is matchName for the protected entries alone.
+func (r *resolver) matchProtected(p, name string) {
+	idx := r.byLast[name]
+	for _, g := range r.globLast {
+		if g.last.match(name) {
+			idx = append(slices.Clip(idx), g.entry)
+		}
+	}
+	if len(idx) == 0 {
+		return
+	}
+	slices.Sort(idx)
+	comps := split(p)
+	for _, i := range idx {
+		e := &r.l.Entries[i]
+		if e.Kind != Protected {
+			continue
+		}
+		if c := r.compiled(i); !c.covers(comps) || c.excepted(comps) {
+			continue
+		}
+		r.addEntry(e, p)
+		return
+	}
+}
+
 // inListing reports whether p's directory was listed and holds p's name:
 // it exists, no lstat needed.
 func (r *resolver) inListing(p string) bool {
@@ -488,7 +551,7 @@ func (r *resolver) inListing(p string) bool {
 // addGit records a path of a git directory that git runs code from later.
 func (r *resolver) addGit(p, why string) {
 	p = filepath.Clean(p)
-	if r.seen["protected"+p] || !slices.ContainsFunc(r.roots, func(root string) bool { return within(p, root) }) {
+	if r.seen["protected"+p] || !r.reaches(p) {
 		return
 	}
 	r.w.AddEntry(p)

@@ -1,0 +1,51 @@
+package protect
+
+import (
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// TestResolveEnclosing: a root inside a protected path (the working directory
+// in .git/hooks, in core.hooksPath, below .vscode or ~/.claude) gets that path
+// back, so that the sandbox can drop the root; a root in an ordinary
+// subdirectory of a repository gets none of the repository's git paths.
+func TestResolveEnclosing(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	tmp, _ := filepath.EvalSymlinks(t.TempDir())
+	home := filepath.Join(tmp, "home")
+	p := filepath.Join(tmp, "p")
+	git(t, tmp, "init", "-q", p)
+	git(t, p, "config", "core.hooksPath", "tools/githooks")
+	write(t, filepath.Join(p, "tools", "githooks", "sub", "pre-commit"), "")
+	write(t, filepath.Join(p, ".vscode", "sub", "x"), "")
+	write(t, filepath.Join(p, "src", "main.go"), "")
+	write(t, filepath.Join(home, ".claude", "skills", "s", "SKILL.md"), "")
+	for _, tc := range []struct {
+		root string
+		want string // "": nothing holds the root
+	}{
+		{filepath.Join(p, ".git", "hooks"), filepath.Join(p, ".git", "hooks")},
+		{filepath.Join(p, "tools", "githooks", "sub"), filepath.Join(p, "tools", "githooks")},
+		{filepath.Join(p, ".vscode", "sub"), filepath.Join(p, ".vscode")},
+		{filepath.Join(home, ".claude", "skills", "s"), filepath.Join(home, ".claude")},
+		{filepath.Join(p, "src"), ""},
+	} {
+		prot, _ := Default().Resolve([]string{tc.root}, nil, home)
+		var holders []string
+		for _, f := range prot {
+			if within(tc.root, f.Path) {
+				holders = append(holders, f.Path)
+			}
+		}
+		switch {
+		case tc.want == "" && len(holders) > 0:
+			t.Errorf("root %s: held by %v, want nothing", tc.root, holders)
+		case tc.want != "" && !slices.Contains(holders, tc.want):
+			t.Errorf("root %s: held by %v, want %s", tc.root, holders, tc.want)
+		}
+	}
+}
