@@ -743,16 +743,20 @@ func (c *confinement) parts() []part {
 		add("secrets inside the writable roots unreadable", true, false,
 			fmt.Sprintf("%d left readable: Landlock cannot hide a file in a writable directory without hiding new files there too (%s)", c.holesLeft, c.usernsWhy))
 	}
+	nodev := ""
+	if (c.mounts || c.userns) && devNodesConfinable() {
+		nodev = "; every mount but /dev and /dev/pts nodev (a node in a root does not open)"
+	}
 	switch {
 	case c.root && c.devPlan:
 		add("disks, swap, consoles and other device nodes unreadable", true, c.mounts,
-			why(c.mounts, "a /dev of its own: null, zero, full, random, urandom, tty, ptmx, pts, shm", c.mountsWhy))
+			why(c.mounts, "a /dev of its own: null, zero, full, random, urandom, tty, ptmx, pts, shm"+nodev, c.mountsWhy))
 	case c.root:
 		add("disks, swap, consoles and other device nodes unreadable", true, c.landlock,
 			why(c.landlock, "Landlock: in /dev, only null, zero, full, random, urandom, tty, ptmx, pts, shm, mqueue and hugepages are readable", c.landlockWhy))
 	default:
 		add("disks, swap, consoles and other device nodes unreadable", true, c.landlock,
-			why(c.landlock, "Landlock: in /dev, only null, zero, full, random, urandom, tty, ptmx, pts, shm, mqueue and hugepages are readable (a node the user's groups open too: input, serial, hidraw)", c.landlockWhy))
+			why(c.landlock, "Landlock: in /dev, only null, zero, full, random, urandom, tty, ptmx, pts, shm, mqueue and hugepages are readable (a node the user's groups open too: input, serial, hidraw)"+nodev, c.landlockWhy))
 	}
 	if c.mounts && c.root {
 		add("other processes' command lines (/proc/PID/cmdline)", false, true, "a fresh /proc with hidepid=invisible: processes outside are not there")
