@@ -317,12 +317,12 @@
 //     /srv/app/.env) is readable, as the user's own home beyond the "~/"
 //     names is. Landlock cannot refuse by name, and a scan of the disk at
 //     every start would cost more than the command.
-//   - For an ordinary user, a directory swapped between guard's look at the
-//     tree and the child's mounts: the child runs a fixed list of calls and
-//     cannot compare what it opens with what guard saw, so its mounts go by
-//     path, and a program running beside guard (a parallel command, or one
-//     a command left behind) that renames a directory holding a secret away
-//     at that moment keeps it readable. Root's mounts are checked (openExact).
+//   - For an ordinary user, the child's mounts are checked as root's are
+//     (each target opened, its device and inode compared with what guard
+//     saw, the mount made on the descriptor: a directory swapped by a
+//     program beside guard fails the command with ESTALE), except the pins,
+//     a protected symbolic link and, when a root lies in /dev/shm, the
+//     first secret directory, which go by path.
 //   - Watching files the program can read (inotify, fanotify without
 //     permission events): it learns when a file outside is opened or
 //     changed, not what it holds.

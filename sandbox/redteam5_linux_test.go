@@ -2,7 +2,9 @@ package sandbox
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -236,4 +238,55 @@ func TestAttackRootInsideProtectedUnprivileged(t *testing.T) {
 		cases = append(cases, c)
 	}
 	runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, cases)
+}
+
+// raceSwap moves root/config away and puts a decoy config/.env in its place.
+func raceSwap(root string) {
+	if err := os.Rename(filepath.Join(root, "config"), filepath.Join(root, "moved")); err != nil {
+		panic(err)
+	}
+	if err := os.Mkdir(filepath.Join(root, "config"), 0o755); err != nil {
+		panic(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "config", ".env"), []byte("decoy\n"), 0o644); err != nil {
+		panic(err)
+	}
+}
+
+// TestMountRaceUnprivileged: an ordinary user's child made its mounts by
+// path, so a directory holding a secret, renamed away by a program running
+// beside guard between guard's look and the child's mounts (a parallel
+// command, one a command left behind), left the /dev/null bind on a decoy
+// and the secret readable where it moved. The child now opens each target,
+// checks its device and inode against what guard saw, and mounts on the
+// descriptor: the swap fails the command (ESTALE) instead.
+func TestMountRaceUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	requireUserNS(t)
+	cred := &syscall.Credential{Uid: 65534, Gid: 65534}
+	base := t.TempDir()
+	exe := shareWith(t, base, cred)
+	f := newFixture(t, base)
+	writeWorld(filepath.Join(f.root, "config", ".env"), "API_KEY=sk-race\n")
+	chownFixture(t, f, cred)
+	p := Profile{WritableRoots: []string{f.root}}
+	Protect(&p, protect.Default(), "")
+	if !slices.Contains(p.Unreadable, filepath.Join(f.root, "config", ".env")) {
+		t.Fatalf("config/.env is not a secret of the profile: %v", p.Unreadable)
+	}
+	moved := filepath.Join(f.root, "moved", ".env")
+	cmd := exec.Command(exe)
+	cmd.Dir = f.root
+	cmd.Env = append(os.Environ(), envHelper+"="+mustJSON(helperSpec{Profile: p, Path: "/bin/cat", Argv: []string{"cat", moved},
+		RaceSwap: f.root}))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	out, err := cmd.CombinedOutput()
+	if strings.Contains(string(out), "sk-race") {
+		t.Fatalf("the secret, moved between guard's look and the child's mounts, was read: %v\n%s", err, out)
+	}
+	if err == nil || !strings.Contains(string(out), "stale") {
+		t.Errorf("want the child to refuse the swapped directory (ESTALE): %v\n%s", err, out)
+	}
+	t.Logf("%v: %s", err, out)
 }
