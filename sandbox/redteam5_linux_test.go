@@ -290,3 +290,57 @@ func TestMountRaceUnprivileged(t *testing.T) {
 	}
 	t.Logf("%v: %s", err, out)
 }
+
+// globalHooksCases: the user's own git config (~/.gitconfig) sets
+// core.hooksPath = ~/.githooks, the hooks of every repository. It was read
+// only for a repository found at a root's top: with the home as the working
+// directory (no ~/.git) or the hooks directory itself as one, a hook planted
+// in full-auto ran at the next commit anywhere.
+func globalHooksCases(t *testing.T, more func(p *Profile), prefix string) []attackCase {
+	layout := func(t *testing.T, home string) {
+		writeWorld(filepath.Join(home, ".gitconfig"), "[core]\n\thooksPath = ~/.githooks\n")
+		if err := os.MkdirAll(filepath.Join(home, ".githooks"), 0o777); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(filepath.Join(home, ".githooks"), 0o777)
+	}
+	var cases []attackCase
+	for _, rel := range []string{"", ".githooks"} {
+		name := "plant a hook in ~/.githooks (core.hooksPath of ~/.gitconfig) with the home as a root"
+		if rel != "" {
+			name = "plant a hook in ~/.githooks (core.hooksPath of ~/.gitconfig) from there"
+		}
+		cases = append(cases, attackCase{name: prefix + name, attack: "create",
+			args: func(t *testing.T, f *fixture) []string {
+				layout(t, f.root)
+				return []string{filepath.Join(f.root, ".githooks", "pre-commit")}
+			},
+			profile: func(p *Profile) {
+				home := p.WritableRoots[0]
+				layout(t, home)
+				p.WritableRoots = []string{filepath.Join(home, rel)}
+				Protect(p, protect.Default(), home)
+				if more != nil {
+					more(p)
+				}
+			},
+			want: denied})
+	}
+	return cases
+}
+
+func TestAttackGlobalHooksPath(t *testing.T) {
+	runAttackCases(t, globalHooksCases(t, nil, ""))
+}
+
+// TestAttackGlobalHooksPathUnprivileged: as an ordinary user, through the
+// child, and with user namespaces forbidden where the hooks directory holds
+// the root (Landlock alone; the home as a root needs the mounts, and strict
+// refuses without them).
+func TestAttackGlobalHooksPathUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	cases := globalHooksCases(t, nil, "")
+	c := globalHooksCases(t, func(p *Profile) { p.BestEffort = true }, "user namespaces forbidden: ")[1]
+	c.child = func(c *child) { c.noUserNS = true }
+	runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, append(cases, c))
+}

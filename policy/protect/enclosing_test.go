@@ -49,3 +49,27 @@ func TestResolveEnclosing(t *testing.T) {
 		}
 	}
 }
+
+// TestResolveUserHooksPath: the user's own git config's core.hooksPath (and
+// what it includes) is protected where it reaches a root, with no repository
+// at a root's top: the home as the root, or the hooks directory itself.
+func TestResolveUserHooksPath(t *testing.T) {
+	tmp, _ := filepath.EvalSymlinks(t.TempDir())
+	home := filepath.Join(tmp, "home")
+	write(t, filepath.Join(home, ".gitconfig"), "[core]\n\thooksPath = ~/.githooks\n[include]\n\tpath = dotfiles/git.inc\n")
+	write(t, filepath.Join(home, ".githooks", "pre-commit"), "")
+	write(t, filepath.Join(home, "dotfiles", "git.inc"), "")
+	for _, root := range []string{home, filepath.Join(home, ".githooks")} {
+		prot, _ := Default().Resolve([]string{root}, nil, home)
+		var got []string
+		for _, f := range prot {
+			got = append(got, f.Path)
+		}
+		if !slices.Contains(got, filepath.Join(home, ".githooks")) {
+			t.Errorf("root %s: protected %v, want ~/.githooks", root, got)
+		}
+		if root == home && !slices.Contains(got, filepath.Join(home, "dotfiles", "git.inc")) {
+			t.Errorf("root %s: protected %v, want the included dotfiles/git.inc", root, got)
+		}
+	}
+}

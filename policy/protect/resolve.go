@@ -195,6 +195,13 @@ func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly boo
 			r.enclosing(root)
 		}
 	}
+	if !homeOnly && home != "" {
+		// The user's own git config applies to every repository, those
+		// with no .git at a root's top and those made later: its
+		// core.hooksPath (~/.githooks) inside a root ran a planted hook at
+		// the next commit anywhere.
+		r.followConfigs("", []string{filepath.Join(home, ".gitconfig"), filepath.Join(home, ".config", "git", "config")})
+	}
 	for _, root := range scan {
 		r.scan(filepath.Clean(root)) // clean: names are joined to it with a slash
 	}
@@ -220,6 +227,8 @@ type resolver struct {
 	comp  map[int]*compiled
 	// gitDone: the work trees whose git directory was looked at.
 	gitDone map[string]bool
+	// configs: the git config files read (readConfig).
+	configs map[string]readConfig
 	w       *Watch // nil unless a cache records the dependencies
 }
 
@@ -788,10 +797,19 @@ func (r *resolver) gitDir(top string) {
 	if r.home != "" {
 		configs = append(configs, filepath.Join(r.home, ".gitconfig"), filepath.Join(r.home, ".config", "git", "config"))
 	}
+	r.followConfigs(top, configs)
+}
+
+// followConfigs reads git config files (and what they include, 16 files at
+// most) for core.hooksPath and includes, protecting both where they reach a
+// root. A relative hooks path is the work tree top's; without a top (the
+// user's own config, read once for every repository, one made later
+// included) it is skipped.
+func (r *resolver) followConfigs(top string, configs []string) {
 	for i := 0; i < len(configs) && i < 16; i++ {
 		c := configs[i]
 		r.w.Add(c)
-		hp, includes := gitConfig(c)
+		hp, includes := r.readConfig(c)
 		// An included file is config as well (a project's shared
 		// .gitconfig in the work tree, named by include.path: its
 		// core.fsmonitor runs at the next git status), and may include more.
@@ -818,6 +836,9 @@ func (r *resolver) gitDir(top string) {
 			hp = filepath.Join(r.home, hp[2:])
 		}
 		if !filepath.IsAbs(hp) {
+			if top == "" {
+				continue
+			}
 			hp = filepath.Join(top, hp)
 		}
 		if res, err := filepath.EvalSymlinks(hp); err == nil {
@@ -830,6 +851,25 @@ func (r *resolver) gitDir(top string) {
 		}
 		r.addGit(hp, "core.hooksPath: git runs these hooks later, outside the sandbox")
 	}
+}
+
+// readConfig is gitConfig, once per file for a resolution.
+func (r *resolver) readConfig(c string) (hooksPath string, includes []string) {
+	if got, ok := r.configs[c]; ok {
+		return got.hooksPath, got.includes
+	}
+	hp, inc := gitConfig(c)
+	if r.configs == nil {
+		r.configs = map[string]readConfig{}
+	}
+	r.configs[c] = readConfig{hp, inc}
+	return hp, inc
+}
+
+// readConfig is what gitConfig found in one file.
+type readConfig struct {
+	hooksPath string
+	includes  []string
 }
 
 // gitConfig reads core.hooksPath from a git config file (the [core]
