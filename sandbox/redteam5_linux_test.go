@@ -298,22 +298,26 @@ func TestMountRaceUnprivileged(t *testing.T) {
 // in full-auto ran at the next commit anywhere.
 func globalHooksCases(t *testing.T, more func(p *Profile), prefix string) []attackCase {
 	layout := func(t *testing.T, home string) {
-		writeWorld(filepath.Join(home, ".gitconfig"), "[core]\n\thooksPath = ~/.githooks\n")
-		if err := os.MkdirAll(filepath.Join(home, ".githooks"), 0o777); err != nil {
-			t.Fatal(err)
+		writeWorld(filepath.Join(home, ".gitconfig"), "[core]\n\thooksPath = ~/.githooks\n[init]\n\ttemplateDir = ~/.git-templates\n")
+		for _, d := range []string{".githooks", ".git-templates", ".git-templates/hooks"} {
+			if err := os.MkdirAll(filepath.Join(home, d), 0o777); err != nil {
+				t.Fatal(err)
+			}
+			os.Chmod(filepath.Join(home, d), 0o777)
 		}
-		os.Chmod(filepath.Join(home, ".githooks"), 0o777)
 	}
 	var cases []attackCase
-	for _, rel := range []string{"", ".githooks"} {
-		name := "plant a hook in ~/.githooks (core.hooksPath of ~/.gitconfig) with the home as a root"
-		if rel != "" {
-			name = "plant a hook in ~/.githooks (core.hooksPath of ~/.gitconfig) from there"
-		}
+	for _, c := range []struct{ rel, file, name string }{
+		{"", ".githooks/pre-commit", "plant a hook in ~/.githooks (core.hooksPath of ~/.gitconfig) with the home as a root"},
+		{".githooks", ".githooks/pre-commit", "plant a hook in ~/.githooks (core.hooksPath of ~/.gitconfig) from there"},
+		{"", ".git-templates/hooks/post-checkout", "plant a hook in ~/.git-templates (init.templateDir: every clone copies it) with the home as a root"},
+		{".git-templates/hooks", ".git-templates/hooks/post-checkout", "plant a hook in ~/.git-templates from there"},
+	} {
+		rel, name := c.rel, c.name
 		cases = append(cases, attackCase{name: prefix + name, attack: "create",
 			args: func(t *testing.T, f *fixture) []string {
 				layout(t, f.root)
-				return []string{filepath.Join(f.root, ".githooks", "pre-commit")}
+				return []string{filepath.Join(f.root, c.file)}
 			},
 			profile: func(p *Profile) {
 				home := p.WritableRoots[0]
@@ -340,7 +344,11 @@ func TestAttackGlobalHooksPath(t *testing.T) {
 func TestAttackGlobalHooksPathUnprivileged(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
 	cases := globalHooksCases(t, nil, "")
-	c := globalHooksCases(t, func(p *Profile) { p.BestEffort = true }, "user namespaces forbidden: ")[1]
-	c.child = func(c *child) { c.noUserNS = true }
-	runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, append(cases, c))
+	for i, c := range globalHooksCases(t, func(p *Profile) { p.BestEffort = true }, "user namespaces forbidden: ") {
+		if i%2 == 1 { // the hooks directory holds the root
+			c.child = func(c *child) { c.noUserNS = true }
+			cases = append(cases, c)
+		}
+	}
+	runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, cases)
 }

@@ -56,7 +56,8 @@ func TestResolveEnclosing(t *testing.T) {
 func TestResolveUserHooksPath(t *testing.T) {
 	tmp, _ := filepath.EvalSymlinks(t.TempDir())
 	home := filepath.Join(tmp, "home")
-	write(t, filepath.Join(home, ".gitconfig"), "[core]\n\thooksPath = ~/.githooks\n[include]\n\tpath = dotfiles/git.inc\n")
+	write(t, filepath.Join(home, ".gitconfig"), "[core]\n\thooksPath = ~/.githooks\n[include]\n\tpath = dotfiles/git.inc\n[init]\n\ttemplateDir = ~/.git-templates\n")
+	write(t, filepath.Join(home, ".git-templates", "hooks", "post-checkout"), "")
 	write(t, filepath.Join(home, ".githooks", "pre-commit"), "")
 	write(t, filepath.Join(home, "dotfiles", "git.inc"), "")
 	for _, root := range []string{home, filepath.Join(home, ".githooks")} {
@@ -70,6 +71,9 @@ func TestResolveUserHooksPath(t *testing.T) {
 		}
 		if root == home && !slices.Contains(got, filepath.Join(home, "dotfiles", "git.inc")) {
 			t.Errorf("root %s: protected %v, want the included dotfiles/git.inc", root, got)
+		}
+		if root == home && !slices.Contains(got, filepath.Join(home, ".git-templates")) {
+			t.Errorf("root %s: protected %v, want init.templateDir's ~/.git-templates", root, got)
 		}
 	}
 }

@@ -809,7 +809,25 @@ func (r *resolver) followConfigs(top string, configs []string) {
 	for i := 0; i < len(configs) && i < 16; i++ {
 		c := configs[i]
 		r.w.Add(c)
-		hp, includes := r.readConfig(c)
+		rc := r.readConfig(c)
+		hp, includes := rc.hooksPath, rc.includes
+		// init.templateDir: git init and git clone copy its hooks into
+		// every repository made later (a post-checkout planted there ran at
+		// the next clone, outside the sandbox).
+		if td := rc.templateDir; td != "" {
+			if strings.HasPrefix(td, "~/") && r.home != "" {
+				td = filepath.Join(r.home, td[2:])
+			}
+			if filepath.IsAbs(td) {
+				if res, err := filepath.EvalSymlinks(td); err == nil {
+					if res != filepath.Clean(td) {
+						r.w.MarkUnsure()
+					}
+					td = res
+				}
+				r.addGit(td, "init.templateDir: git init and clone copy its hooks into new repositories")
+			}
+		}
 		// An included file is config as well (a project's shared
 		// .gitconfig in the work tree, named by include.path: its
 		// core.fsmonitor runs at the next git status), and may include more.
@@ -854,32 +872,33 @@ func (r *resolver) followConfigs(top string, configs []string) {
 }
 
 // readConfig is gitConfig, once per file for a resolution.
-func (r *resolver) readConfig(c string) (hooksPath string, includes []string) {
+func (r *resolver) readConfig(c string) readConfig {
 	if got, ok := r.configs[c]; ok {
-		return got.hooksPath, got.includes
+		return got
 	}
-	hp, inc := gitConfig(c)
+	var got readConfig
+	got.hooksPath, got.templateDir, got.includes = gitConfig(c)
 	if r.configs == nil {
 		r.configs = map[string]readConfig{}
 	}
-	r.configs[c] = readConfig{hp, inc}
-	return hp, inc
+	r.configs[c] = got
+	return got
 }
 
 // readConfig is what gitConfig found in one file.
 type readConfig struct {
-	hooksPath string
-	includes  []string
+	hooksPath, templateDir string
+	includes               []string
 }
 
 // gitConfig reads core.hooksPath from a git config file (the [core]
 // section's hookspath key, names case-insensitive, the last one winning) and
 // the files that include.path and includeIf.*.path name there (every
 // condition taken as true; gitDir follows them).
-func gitConfig(file string) (hooksPath string, includes []string) {
+func gitConfig(file string) (hooksPath, templateDir string, includes []string) {
 	b, err := readSmall(file)
 	if err != nil {
-		return "", nil
+		return "", "", nil
 	}
 	sec := ""
 	sc := bufio.NewScanner(strings.NewReader(string(b)))
@@ -889,7 +908,7 @@ func gitConfig(file string) (hooksPath string, includes []string) {
 			sec = strings.ToLower(strings.Trim(strings.Fields(strings.Trim(line, "[]") + " ")[0], "[] "))
 			continue
 		}
-		if sec != "core" && sec != "include" && sec != "includeif" {
+		if sec != "core" && sec != "include" && sec != "includeif" && sec != "init" {
 			continue
 		}
 		k, v, ok := strings.Cut(line, "=")
@@ -904,11 +923,13 @@ func gitConfig(file string) (hooksPath string, includes []string) {
 		switch k = strings.ToLower(strings.TrimSpace(k)); {
 		case sec == "core" && k == "hookspath":
 			hooksPath = v
-		case sec != "core" && k == "path" && v != "":
+		case sec == "init" && k == "templatedir":
+			templateDir = v
+		case (sec == "include" || sec == "includeif") && k == "path" && v != "":
 			includes = append(includes, v)
 		}
 	}
-	return hooksPath, includes
+	return hooksPath, templateDir, includes
 }
 
 // readSmall reads the first 64 KiB of p at most, with plain system calls
