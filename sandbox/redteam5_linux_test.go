@@ -352,3 +352,48 @@ func TestAttackGlobalHooksPathUnprivileged(t *testing.T) {
 	}
 	runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, cases)
 }
+
+// configProgramCases: a git config names a program by path inside a root
+// (core.fsmonitor = ./tools/fsmon.sh in the repository's config, a textconv
+// script in the user's): the config is protected, the program was not, and
+// rewriting it from full-auto ran at the next git status or diff, outside.
+func configProgramCases(t *testing.T) []attackCase {
+	layout := func(t *testing.T, root string) (home string) {
+		home = protectFixture(t, root)
+		writeWorld(filepath.Join(root, ".git", "config"), "[core]\n\tfsmonitor = ./tools/fsmon.sh\n")
+		writeWorld(filepath.Join(root, "tools", "fsmon.sh"), "#!/bin/sh\n")
+		writeWorld(filepath.Join(home, ".gitconfig"), "[diff \"img\"]\n\ttextconv = python3 ~/scripts/tc.py\n[alias]\n\tst = !~/scripts/st.sh -s\n")
+		writeWorld(filepath.Join(home, "scripts", "tc.py"), "print(1)\n")
+		writeWorld(filepath.Join(home, "scripts", "st.sh"), "#!/bin/sh\n")
+		return home
+	}
+	var cases []attackCase
+	for _, c := range []struct{ file, name string }{
+		{"tools/fsmon.sh", "rewrite the core.fsmonitor program a repository's config names"},
+		{"~/scripts/tc.py", "rewrite a textconv script the user's git config names, with the home as a root"},
+		{"~/scripts/st.sh", "rewrite the program of a shell alias in the user's git config, with the home as a root"},
+	} {
+		cases = append(cases, attackCase{name: c.name, attack: "write",
+			args: func(t *testing.T, f *fixture) []string {
+				home := layout(t, f.root)
+				return []string{insideDir(f.root, home, c.file)}
+			},
+			profile: func(p *Profile) {
+				root := p.WritableRoots[0]
+				home := layout(t, root)
+				if strings.HasPrefix(c.file, "~/") {
+					p.WritableRoots = []string{home}
+				}
+				Protect(p, protect.Default(), home)
+			},
+			want: denied})
+	}
+	return cases
+}
+
+func TestAttackConfigProgram(t *testing.T) { runAttackCases(t, configProgramCases(t)) }
+
+func TestAttackConfigProgramUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, configProgramCases(t))
+}

@@ -77,3 +77,21 @@ func TestResolveUserHooksPath(t *testing.T) {
 		}
 	}
 }
+
+// TestCommandFiles: the words of a git command value that name files.
+func TestCommandFiles(t *testing.T) {
+	for v, want := range map[string][]string{
+		"./tools/fsmon.sh":              {"./tools/fsmon.sh"},
+		"python3 ~/scripts/tc.py --x":   {"~/scripts/tc.py"},
+		"!~/bin/st.sh -s":               {"~/bin/st.sh"},
+		"true":                          nil,
+		"store":                         nil,
+		`"/opt/my tool/x"`:              {"/opt/my", "tool/x"}, // cut at the space: each word looked up, only existing files count
+		"git-lfs filter-process":        nil,
+		"!f() { echo https://x/y; }; f": nil,
+	} {
+		if got := commandFiles(v); !slices.Equal(got, want) {
+			t.Errorf("commandFiles(%q) = %q, want %q", v, got, want)
+		}
+	}
+}

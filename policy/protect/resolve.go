@@ -811,6 +811,34 @@ func (r *resolver) followConfigs(top string, configs []string) {
 		r.w.Add(c)
 		rc := r.readConfig(c)
 		hp, includes := rc.hooksPath, rc.includes
+		// The files a command value names (core.fsmonitor =
+		// ./tools/fsmon.sh, diff.x.textconv = ~/bin/tc): git runs them later,
+		// outside the sandbox. Relative ones are the work tree's (git runs
+		// them there); only existing regular files, so that a directory
+		// word (a root) is never taken for one.
+		for _, v := range rc.programs {
+			for _, f := range commandFiles(v) {
+				if strings.HasPrefix(f, "~/") && r.home != "" {
+					f = filepath.Join(r.home, f[2:])
+				}
+				if !filepath.IsAbs(f) {
+					if top == "" {
+						continue
+					}
+					f = filepath.Join(top, f)
+				}
+				if res, err := filepath.EvalSymlinks(f); err == nil {
+					if res != filepath.Clean(f) {
+						r.w.MarkUnsure()
+					}
+					f = res
+				}
+				r.w.AddEntry(f)
+				if fi, err := os.Stat(f); err == nil && fi.Mode().IsRegular() {
+					r.addGit(f, "git runs it: "+v)
+				}
+			}
+		}
 		// init.templateDir: git init and git clone copy its hooks into
 		// every repository made later (a post-checkout planted there ran at
 		// the next clone, outside the sandbox).
@@ -877,7 +905,7 @@ func (r *resolver) readConfig(c string) readConfig {
 		return got
 	}
 	var got readConfig
-	got.hooksPath, got.templateDir, got.includes = gitConfig(c)
+	got.hooksPath, got.templateDir, got.includes, got.programs = gitConfig(c)
 	if r.configs == nil {
 		r.configs = map[string]readConfig{}
 	}
@@ -888,17 +916,17 @@ func (r *resolver) readConfig(c string) readConfig {
 // readConfig is what gitConfig found in one file.
 type readConfig struct {
 	hooksPath, templateDir string
-	includes               []string
+	includes, programs     []string
 }
 
 // gitConfig reads core.hooksPath from a git config file (the [core]
 // section's hookspath key, names case-insensitive, the last one winning) and
 // the files that include.path and includeIf.*.path name there (every
 // condition taken as true; gitDir follows them).
-func gitConfig(file string) (hooksPath, templateDir string, includes []string) {
+func gitConfig(file string) (hooksPath, templateDir string, includes, programs []string) {
 	b, err := readSmall(file)
 	if err != nil {
-		return "", "", nil
+		return "", "", nil, nil
 	}
 	sec := ""
 	sc := bufio.NewScanner(strings.NewReader(string(b)))
@@ -908,11 +936,14 @@ func gitConfig(file string) (hooksPath, templateDir string, includes []string) {
 			sec = strings.ToLower(strings.Trim(strings.Fields(strings.Trim(line, "[]") + " ")[0], "[] "))
 			continue
 		}
-		if sec != "core" && sec != "include" && sec != "includeif" && sec != "init" {
-			continue
-		}
 		k, v, ok := strings.Cut(line, "=")
 		if !ok {
+			continue
+		}
+		if commandKey(sec, strings.ToLower(strings.TrimSpace(k)), strings.TrimSpace(v)) {
+			programs = append(programs, strings.TrimSpace(v))
+		}
+		if sec != "core" && sec != "include" && sec != "includeif" && sec != "init" {
 			continue
 		}
 		v = strings.TrimSpace(v)
@@ -929,7 +960,50 @@ func gitConfig(file string) (hooksPath, templateDir string, includes []string) {
 			includes = append(includes, v)
 		}
 	}
-	return hooksPath, templateDir, includes
+	return hooksPath, templateDir, includes, programs
+}
+
+// commandKey reports whether git runs the value of key in section sec as a
+// command (core.fsmonitor, diff.*.textconv, filter.*.clean, alias.x = !...).
+func commandKey(sec, key, v string) bool {
+	switch sec {
+	case "core":
+		return key == "fsmonitor" || key == "editor" || key == "pager" || key == "sshcommand" || key == "askpass"
+	case "sequence":
+		return key == "editor"
+	case "diff":
+		return key == "external" || key == "textconv" || key == "command"
+	case "filter":
+		return key == "clean" || key == "smudge" || key == "process"
+	case "merge":
+		return key == "driver"
+	case "credential":
+		return key == "helper"
+	case "gpg":
+		return key == "program"
+	case "difftool", "mergetool":
+		return key == "cmd" || key == "path"
+	case "interactive":
+		return key == "difffilter"
+	case "pager":
+		return true
+	case "alias":
+		return strings.HasPrefix(v, "!")
+	}
+	return false
+}
+
+// commandFiles are the words of a command value that name a file by path
+// (./tools/textconv.sh, ~/bin/fsmon, python3 ~/scripts/x.py), eight at most.
+func commandFiles(v string) []string {
+	var out []string
+	for _, w := range strings.Fields(strings.TrimPrefix(v, "!")) {
+		w = strings.Trim(w, `"'`)
+		if strings.Contains(w, "/") && !strings.Contains(w, "://") && len(out) < 8 {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // readSmall reads the first 64 KiB of p at most, with plain system calls
