@@ -154,8 +154,10 @@
 //
 // Protect fills a profile's ReadOnly, Unreadable and SecretEnv from package
 // protect's list, resolved for the roots as they are at start (the resolved git
-// directory, core.hooksPath, embedded bare repositories, names at any depth
-// within protect.ScanDepth levels of each root but temporary directories).
+// directory, core.hooksPath, init.templateDir, the files git config includes
+// and the programs its command values name, in the repository's config and
+// the user's, embedded bare repositories, names at any depth within
+// protect.ScanDepth levels of each root but temporary directories).
 // ProtectCached (the gate's way) keeps that result in guard's cache
 // directory and uses it again while stat(2) of every directory the
 // resolution listed or looked a name up in, and of every file it read,

@@ -46,13 +46,21 @@ var scanSkip = []string{"node_modules", "vendor", "target", "dist", "build", "__
 //   - Entries that match at any depth: the names found in the first ScanDepth
 //     levels of each root in scan (bounded by ScanDirs, skipping
 //     node_modules, vendor...).
-//   - A repository at a root's top or found by the scan: its resolved git
-//     directory (a worktree's .git file names it; commondir), whose hooks,
-//     config and modules are matched as ".git/..." entries; core.hooksPath
-//     from the repository's config and the user's git config, when it lies
-//     inside a root.
+//   - A repository at a root's top, above a root (the nearest one) or found
+//     by the scan: its resolved git directory (a worktree's .git file names
+//     it; commondir), whose hooks, config and modules are matched as
+//     ".git/..." entries; from the repository's config and the user's
+//     (~/.gitconfig, ~/.config/git/config, read for every resolution, a
+//     repository or not), core.hooksPath, init.templateDir, included files
+//     and the files that command values name (core.fsmonitor, textconv,
+//     filters, aliases...).
 //   - An embedded bare repository (a directory with HEAD, config, objects and
 //     refs) found by the scan: its config and hooks.
+//
+// Protected paths are returned when they lie inside a root or hold one (a
+// root in .git/hooks, below .vscode: the sandbox drops such a root); the
+// directories above each root are matched by name against the protected
+// entries that match at any depth.
 //
 // A directory in a scanned root that the caller owns but cannot list (chmod
 // 000) is returned as a secret whole: its owner can open it, and the scan
