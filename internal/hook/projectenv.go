@@ -122,15 +122,16 @@ func benignValue(name, value string) bool {
 // agent a took from the project's own files and that hold that value in
 // getenv, the hook's environment: Claude Code's "env" in
 // .claude/settings.json and .claude/settings.local.json (seen to reach the
-// hooks with Claude Code 2.1.332), Gemini CLI's .env file (.gemini/.env or
-// .env, the first found from the project up, when it is inside the project;
+// hooks with Claude Code 2.1.332; the repository root's settings.local.json
+// too, see layers.go), Gemini CLI's .env file (.gemini/.env or .env, the
+// first found from the project up, unless it is in the home directory;
 // Gemini CLI 0.61.0 adds the variables that are not set yet). A repository
 // can ship them, and the agent can write a .env: GUARD_CONFIG pointing at a
 // file of the project, or TMPDIR at the home directory, would then widen the
 // writable roots guard judges by. Codex takes no environment from a project
 // for its hooks, but its commands (a rewrite's guard among them) get a
-// trusted project's shell_environment_policy.set from .codex/config.toml,
-// reported whatever the hook's environment holds. With getenv nil, every
+// trusted project's shell_environment_policy.set from .codex/config.toml (in
+// each directory from the repository root down), reported whatever the hook's environment holds. With getenv nil, every
 // such variable the project sets is returned, whatever the environment
 // holds. Files that cannot be read are skipped: the agent cannot
 // read them either (a settings file that does not parse is refused where
@@ -147,8 +148,7 @@ func ProjectGuardVars(a Agent, project string, getenv func(string) string) []Pro
 	}
 	switch a {
 	case ClaudeCode:
-		for _, name := range []string{"settings.json", "settings.local.json"} {
-			file := filepath.Join(project, ".claude", name)
+		for _, file := range claudeSettingsFiles(project) {
 			top, err := settingsObject(file, false)
 			if err != nil || top == nil {
 				continue
@@ -168,60 +168,44 @@ func ProjectGuardVars(a Agent, project string, getenv func(string) string) []Pro
 		// variables of shell_environment_policy.set, from a trusted project's
 		// .codex/config.toml too (seen with Codex 0.171: TMPDIR from there
 		// made a directory outside a writable root of the sandboxed rewrite).
-		file := filepath.Join(project, ".codex", "config.toml")
-		b, ok, err := readOptional(file)
-		if err != nil || !ok {
-			return nil
-		}
-		var cfg struct {
-			Policy struct {
-				Set map[string]any `toml:"set"`
-			} `toml:"shell_environment_policy"`
-		}
-		if toml.Unmarshal(b, &cfg) != nil {
-			return nil
-		}
-		for _, k := range slices.Sorted(maps.Keys(cfg.Policy.Set)) {
-			if v, ok := cfg.Policy.Set[k].(string); ok && watched(k, v) {
-				out = append(out, ProjectVar{k, v, file})
+		for _, dir := range codexProjectDirs(project) {
+			file := filepath.Join(dir, ".codex", "config.toml")
+			b, ok, err := readOptional(file)
+			if err != nil || !ok {
+				continue
+			}
+			var cfg struct {
+				Policy struct {
+					Set map[string]any `toml:"set"`
+				} `toml:"shell_environment_policy"`
+			}
+			if toml.Unmarshal(b, &cfg) != nil {
+				continue
+			}
+			for _, k := range slices.Sorted(maps.Keys(cfg.Policy.Set)) {
+				if v, ok := cfg.Policy.Set[k].(string); ok && watched(k, v) {
+					out = append(out, ProjectVar{k, v, file})
+				}
 			}
 		}
 	case Gemini:
-		file := geminiEnvFile(project)
-		if file == "" {
-			return nil
+		home := ""
+		if getenv != nil {
+			home = getenv("HOME")
+		} else {
+			home, _ = os.UserHomeDir()
 		}
-		b, ok, err := readOptional(file)
-		if err != nil || !ok {
-			return nil
-		}
-		for _, kv := range parseDotenv(b) {
-			add(file, kv[0], kv[1])
+		for _, file := range geminiEnvFiles(project, home) {
+			b, ok, err := readOptional(file)
+			if err != nil || !ok {
+				continue
+			}
+			for _, kv := range parseDotenv(b) {
+				add(file, kv[0], kv[1])
+			}
 		}
 	}
 	return out
-}
-
-// geminiEnvFile is the .env file Gemini CLI loads for a session started in
-// project, when it lies inside project: from project up, the first
-// .gemini/.env or .env.
-func geminiEnvFile(project string) string {
-	dir := filepath.Clean(project)
-	for {
-		for _, f := range []string{filepath.Join(dir, ".gemini", ".env"), filepath.Join(dir, ".env")} {
-			if _, err := os.Stat(f); err == nil {
-				if dir != filepath.Clean(project) {
-					return "" // above the project: the user's or a parent's
-				}
-				return f
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
 }
 
 // dotenvLine is the line syntax of the dotenv package Gemini CLI uses

@@ -42,18 +42,26 @@ func TestProjectGuardVars(t *testing.T) {
 	if !got["GUARD_MODE"] || !got["CODEX_HOME"] || got["TMPDIR"] || got["API_KEY"] || len(got) != 2 {
 		t.Errorf("Gemini CLI: %v, want GUARD_MODE and CODEX_HOME", got)
 	}
-	// .gemini/.env comes first; a .env above the project is not the project's.
+	// .gemini/.env comes first. A .env above the project counts too (Gemini
+	// CLI loads the first one from the project up: a repository's root above
+	// the package a session starts in, /tmp above a project in /tmp), but
+	// not one in the home directory, the user's own.
 	write("p/.gemini/.env", "GUARD_AUDIT_LOG=/dev/null\n")
 	env["GUARD_AUDIT_LOG"] = "/dev/null"
 	if got := names(ProjectGuardVars(Gemini, project, getenv)); !got["GUARD_AUDIT_LOG"] || len(got) != 1 {
 		t.Errorf("Gemini CLI with .gemini/.env: %v", got)
 	}
-	sub := filepath.Join(dir, "q")
+	sub := filepath.Join(dir, "q", "pkg")
 	os.MkdirAll(sub, 0o755)
 	write(".env", "GUARD_MODE=full-auto\n")
-	if got := ProjectGuardVars(Gemini, sub, getenv); len(got) != 0 {
-		t.Errorf("a .env above the project counted: %v", got)
+	if got := ProjectGuardVars(Gemini, sub, getenv); len(got) != 1 || got[0].File != filepath.Join(dir, ".env") {
+		t.Errorf("a .env above the project: %v, want GUARD_MODE from %s", got, filepath.Join(dir, ".env"))
 	}
+	env["HOME"] = dir
+	if got := ProjectGuardVars(Gemini, sub, getenv); len(got) != 0 {
+		t.Errorf("the home directory's .env counted: %v", got)
+	}
+	delete(env, "HOME")
 	// Variables that make the agent's programs run other code count too.
 	write("p/.gemini/.env", "BASH_ENV=/p/evil.sh\nPYTHONPATH=src\nNODE_OPTIONS=--require /p/x.js\n")
 	env["BASH_ENV"], env["PYTHONPATH"], env["NODE_OPTIONS"] = "/p/evil.sh", "src", "--require /p/x.js"

@@ -21,7 +21,8 @@ func (h HooksOff) String() string {
 // ProjectHooksOff reports the settings in project that switch agent a's hooks
 // off, as the agents read them (measured with Claude Code 2.1.332 and
 // Gemini CLI 0.61.0): Claude Code's "disableAllHooks": true in
-// .claude/settings.json or .claude/settings.local.json, which turns off the
+// .claude/settings.json or .claude/settings.local.json (the repository
+// root's settings.local.json too, see layers.go), which turns off the
 // hooks of the user's settings too; Gemini CLI's "hooksConfig":
 // {"enabled": false}, or a "hooksConfig.disabled" entry naming guard's hook
 // (by its name "guard" or its command), in .gemini/settings.json. A
@@ -39,8 +40,7 @@ func ProjectHooksOff(a Agent, project string) ([]HooksOff, error) {
 	switch a {
 	case ClaudeCode:
 		var firstErr error
-		for _, name := range []string{"settings.json", "settings.local.json"} {
-			file := filepath.Join(project, ".claude", name)
+		for _, file := range claudeSettingsFiles(project) {
 			top, err := settingsObject(file, false)
 			if firstErr == nil {
 				firstErr = err
