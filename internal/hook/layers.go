@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"guard/internal/safefile"
 )
 
 // Where each agent reads a project's own settings for a session started in a
@@ -47,7 +49,8 @@ func gitRoot(dir string) string {
 // whose root is root (its .git a file "gitdir: DIR" whose DIR/commondir
 // names the repository's .git), "" when root is no linked worktree.
 func mainWorktree(root string) string {
-	b, err := os.ReadFile(filepath.Join(root, ".git"))
+	// safefile: a .git that is a FIFO must not hold the hook up.
+	b, err := safefile.Read(filepath.Join(root, ".git"), 4096)
 	if err != nil {
 		return "" // a directory, or unreadable
 	}
@@ -59,7 +62,7 @@ func mainWorktree(root string) string {
 	if !filepath.IsAbs(gitdir) {
 		gitdir = filepath.Join(root, gitdir)
 	}
-	c, err := os.ReadFile(filepath.Join(gitdir, "commondir"))
+	c, err := safefile.Read(filepath.Join(gitdir, "commondir"), 4096)
 	if err != nil {
 		return ""
 	}
