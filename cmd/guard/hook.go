@@ -123,6 +123,12 @@ func (h *hookCall) run() (code int) {
 		return h.deny("guard: " + err.Error())
 	}
 	h.set(func() { h.gate = g })
+	if req.Tree != nil && req.Tree.GitIgnore && hook.GitIgnoreOff(agent, hook.RuleEnv{Getenv: c.getenv, Project: project}) != "" {
+		// The agent's settings make its search read ignored files too.
+		tr := *req.Tree
+		tr.GitIgnore = false
+		req.Tree = &tr
+	}
 	if verdict, reason, ok := judgeFiles(g, &req); ok {
 		h.set(func() { h.req.Paths = req.Paths })
 		return h.answer(verdict, "guard: "+reason, self, nil)

@@ -7,11 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
 // Cases of red-team pass 5 (docs/redteam/hooks-5.md): what the agents read
-// from above the directory a session starts in.
+// from above the directory a session starts in; search switches that read
+// ignored files.
 
 // repoRoot is the project directory of a case with `in` set: the root of the
 // repository whose subdirectory the session starts in.
@@ -92,6 +94,51 @@ func init() {
 				s.mustExist(filepath.Join(s.project, "before.txt"))
 				s.mustNotExist(filepath.Join(s.project, "after.txt"))
 				s.sawGuard("runs no hook in a session started here")
+			},
+		},
+		tc{
+			// H5-2: Gemini CLI's grep_search with no_ignore: true runs rg
+			// --no-ignore, and with the settings' respectGitIgnore false rg
+			// --no-ignore-vcs: guard judged it as skipping ignored files, and
+			// a gitignored private key went to the model.
+			name: "a search told to read ignored files is judged so", agents: []string{"gemini"}, mode: "suggest",
+			setup: func(t *testing.T, s *session) {
+				if out, err := exec.Command("git", "init", "-q", s.project).CombinedOutput(); err != nil {
+					t.Fatalf("git init: %v\n%s", err, out)
+				}
+				s.write(filepath.Join(s.project, ".gitignore"), "keys/\n")
+				s.write(filepath.Join(s.project, "keys", "id_ed25519"), "-----BEGIN OPENSSH PRIVATE KEY-----\nKEYBODY-7d1e\n-----END OPENSSH PRIVATE KEY-----\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{{Tool: "grep_search", Args: map[string]any{"pattern": "BODY-7d", "no_ignore": true}}}
+			},
+			check: func(t *testing.T, s *session) {
+				if strings.Contains(strings.Join(s.model.Requests(), "\n"), "KEYBODY-7d1e") {
+					s.fail("the private key reached the model")
+				}
+				s.sawGuard("an SSH private key")
+			},
+		},
+		tc{
+			// The same through the settings: respectGitIgnore false in the
+			// project's .gemini/settings.json.
+			name: "a search whose settings read ignored files is judged so", agents: []string{"gemini"}, mode: "suggest",
+			setup: func(t *testing.T, s *session) {
+				if out, err := exec.Command("git", "init", "-q", s.project).CombinedOutput(); err != nil {
+					t.Fatalf("git init: %v\n%s", err, out)
+				}
+				s.write(filepath.Join(s.project, ".gitignore"), "keys/\n")
+				s.write(filepath.Join(s.project, "keys", "id_ed25519"), "-----BEGIN OPENSSH PRIVATE KEY-----\nKEYBODY-7d1e\n-----END OPENSSH PRIVATE KEY-----\n")
+				s.write(filepath.Join(s.project, ".gemini", "settings.json"), `{"context": {"fileFiltering": {"respectGitIgnore": false}}}`)
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{{Tool: "grep_search", Args: map[string]any{"pattern": "BODY-7d"}}}
+			},
+			check: func(t *testing.T, s *session) {
+				if strings.Contains(strings.Join(s.model.Requests(), "\n"), "KEYBODY-7d1e") {
+					s.fail("the private key reached the model")
+				}
+				s.sawGuard("an SSH private key")
 			},
 		},
 	)
