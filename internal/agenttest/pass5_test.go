@@ -141,5 +141,29 @@ func init() {
 				s.sawGuard("an SSH private key")
 			},
 		},
+		tc{
+			// H5-3: Claude Code and Gemini CLI wrap each command in their own
+			// shell, which writes a file in $TMPDIR (a writable root) after
+			// the command, unconfined: Claude Code `pwd -P >|
+			// $TMPDIR/claude-XXXX-cwd` (XXXX random per command), Gemini CLI
+			// an EXIT trap writing `jobs -p` into
+			// $TMPDIR/gemini-shell-XXXXXX/bgpids.tmp. A sandboxed command that
+			// puts symlinks at those names makes the wrapper write through
+			// them, to any file outside the roots (here clobbered with the
+			// working directory, or emptied). Waits for the sandbox (sbx5).
+			name: "full-auto: the agent's own wrapper cannot write through a link the command made", agents: []string{"claude-code", "gemini"}, mode: "full-auto",
+			needs: "sandbox: no symlink made in the temporary roots reaches the agent's wrapper files (docs/redteam/hooks-5.md H5-3)",
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.outside, "target.txt"), "orig\n")
+			},
+			calls: func(a agent, s *session) []call {
+				plant := "t=$(echo " + filepath.Join(s.outside, "target.txt") + "); for d in $TMPDIR/gemini-shell-*; do ln -sf $t $d/bgpids.tmp; done; " +
+					"python3 -c 'import os,sys; [os.symlink(sys.argv[1], os.environ[\"TMPDIR\"]+\"/claude-%04x-cwd\" % i) for i in range(65536)]' $t"
+				return []call{a.shell(plant, ""), a.shell("true", "")}
+			},
+			check: func(t *testing.T, s *session) {
+				s.content(filepath.Join(s.outside, "target.txt"), "orig\n")
+			},
+		},
 	)
 }
