@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"guard/internal/safefile"
 )
@@ -77,6 +78,24 @@ func mainWorktree(root string) string {
 	return filepath.Dir(common)
 }
 
+// repoRoots memoizes gitRoot and mainWorktree by directory: a hook call
+// asks for them for each check (hooks off, variables, rules).
+var repoRoots sync.Map // string -> [2]string
+
+// roots returns gitRoot(dir) and the main worktree of that root.
+func roots(dir string) (root, main string) {
+	if v, ok := repoRoots.Load(dir); ok {
+		r := v.([2]string)
+		return r[0], r[1]
+	}
+	root = gitRoot(dir)
+	if root != "" {
+		main = mainWorktree(root)
+	}
+	repoRoots.Store(dir, [2]string{root, main})
+	return root, main
+}
+
 // claudeSettingsFiles returns the project settings files Claude Code reads
 // for a session started in project, in the order it reads them.
 func claudeSettingsFiles(project string) []string {
@@ -86,8 +105,8 @@ func claudeSettingsFiles(project string) []string {
 		filepath.Join(project, ".claude", "settings.local.json"),
 	}
 	seen := map[string]bool{project: true}
-	root := gitRoot(project)
-	for _, dir := range []string{root, mainWorktree(root)} {
+	root, main := roots(project)
+	for _, dir := range []string{root, main} {
 		if dir != "" && !seen[dir] {
 			seen[dir] = true
 			files = append(files, filepath.Join(dir, ".claude", "settings.local.json"))
@@ -101,7 +120,7 @@ func claudeSettingsFiles(project string) []string {
 // project alone outside a repository.
 func codexProjectDirs(project string) []string {
 	project = filepath.Clean(project)
-	root := gitRoot(project)
+	root, _ := roots(project)
 	if root == "" {
 		return []string{project}
 	}
