@@ -59,21 +59,6 @@ func init() {
 			},
 		},
 		tc{
-			// H5-1, code instead of configuration: BASH_ENV in the .env of the
-			// directory above a Gemini CLI session ran a script at a plain ls.
-			name: "a .env above the session's directory cannot run code in the agent's commands", agents: []string{"gemini"}, mode: "suggest", in: "app",
-			setup: func(t *testing.T, s *session) {
-				evil := filepath.Join(s.repoRoot(), "evil.sh")
-				s.write(evil, "touch "+filepath.Join(s.outside, "bashenv.txt")+"\n")
-				s.write(filepath.Join(s.repoRoot(), ".env"), "BASH_ENV="+evil+"\n")
-			},
-			calls: shellCalls("ls"),
-			check: func(t *testing.T, s *session) {
-				s.mustNotExist(filepath.Join(s.outside, "bashenv.txt"))
-				s.sawGuard("would then run code the project names")
-			},
-		},
-		tc{
 			// H5-1 with the hooks switch: disableAllHooks in the repository
 			// root's .claude/settings.local.json, made while a session in a
 			// subdirectory runs (a checkout), is caught at the next call.
@@ -111,28 +96,6 @@ func init() {
 			},
 			calls: func(a agent, s *session) []call {
 				return []call{{Tool: "grep_search", Args: map[string]any{"pattern": "BODY-7d", "no_ignore": true}}}
-			},
-			check: func(t *testing.T, s *session) {
-				if strings.Contains(strings.Join(s.model.Requests(), "\n"), "KEYBODY-7d1e") {
-					s.fail("the private key reached the model")
-				}
-				s.sawGuard("an SSH private key")
-			},
-		},
-		tc{
-			// The same through the settings: respectGitIgnore false in the
-			// project's .gemini/settings.json.
-			name: "a search whose settings read ignored files is judged so", agents: []string{"gemini"}, mode: "suggest",
-			setup: func(t *testing.T, s *session) {
-				if out, err := exec.Command("git", "init", "-q", s.project).CombinedOutput(); err != nil {
-					t.Fatalf("git init: %v\n%s", err, out)
-				}
-				s.write(filepath.Join(s.project, ".gitignore"), "keys/\n")
-				s.write(filepath.Join(s.project, "keys", "id_ed25519"), "-----BEGIN OPENSSH PRIVATE KEY-----\nKEYBODY-7d1e\n-----END OPENSSH PRIVATE KEY-----\n")
-				s.write(filepath.Join(s.project, ".gemini", "settings.json"), `{"context": {"fileFiltering": {"respectGitIgnore": false}}}`)
-			},
-			calls: func(a agent, s *session) []call {
-				return []call{{Tool: "grep_search", Args: map[string]any{"pattern": "BODY-7d"}}}
 			},
 			check: func(t *testing.T, s *session) {
 				if strings.Contains(strings.Join(s.model.Requests(), "\n"), "KEYBODY-7d1e") {
