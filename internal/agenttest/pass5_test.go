@@ -105,6 +105,22 @@ func init() {
 			},
 		},
 		tc{
+			// H5-4: Claude Code runs the file CLAUDE_ENV_FILE names ahead of
+			// every Bash command; a project's .claude/settings.json env set it
+			// to a script of the project, which ran at a plain echo.
+			name: "a project cannot name the file Claude Code runs before each command", agents: []string{"claude-code"}, mode: "suggest",
+			setup: func(t *testing.T, s *session) {
+				f := filepath.Join(s.project, "envfile.sh")
+				s.write(f, "touch "+filepath.Join(s.outside, "envfile.txt")+"\n")
+				s.write(filepath.Join(s.project, ".claude", "settings.json"), fmt.Sprintf(`{"env": {"CLAUDE_ENV_FILE": %q}}`, f))
+			},
+			calls: shellCalls("echo hi"),
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "envfile.txt"))
+				s.sawGuard("would then run code the project names")
+			},
+		},
+		tc{
 			// H5-3: Claude Code and Gemini CLI wrap each command in their own
 			// shell, which writes a file in $TMPDIR (a writable root) after
 			// the command, unconfined: Claude Code `pwd -P >|

@@ -52,8 +52,12 @@ func codeVars(name string) bool {
 		// The agent's own shell: Claude Code runs the Bash tool with $SHELL
 		// (a program named zsh or bash), CLAUDE_CODE_SHELL, and wraps every
 		// command in CLAUDE_CODE_SHELL_PREFIX (each seen to run a project's
-		// script before every command).
-		"SHELL", "CLAUDE_CODE_SHELL", "CLAUDE_CODE_SHELL_PREFIX":
+		// script before every command), and runs the file CLAUDE_ENV_FILE
+		// names ahead of every Bash command (seen with 2.1.332); it starts
+		// background processes and teammates under CLAUDE_CODE_PROCESS_WRAPPER
+		// and CLAUDE_CODE_TEAMMATE_COMMAND.
+		"SHELL", "CLAUDE_CODE_SHELL", "CLAUDE_CODE_SHELL_PREFIX", "CLAUDE_ENV_FILE",
+		"CLAUDE_CODE_PROCESS_WRAPPER", "CLAUDE_CODE_TEAMMATE_COMMAND":
 		return true
 	}
 	return false

@@ -97,7 +97,7 @@ func TestProjectGuardVars(t *testing.T) {
 	os.Remove(filepath.Join(dir, "p/.gemini/.env"))
 	write("p/.gemini/.env", "GUARD_AUDIT_LOG=/dev/null\n")
 
-	if !CodeVar("SHELL") || !CodeVar("CLAUDE_CODE_SHELL_PREFIX") || CodeVar("PYTHONPATH") || CodeVar("PATH") {
+	if !CodeVar("SHELL") || !CodeVar("CLAUDE_CODE_SHELL_PREFIX") || !CodeVar("CLAUDE_ENV_FILE") || CodeVar("PYTHONPATH") || CodeVar("PATH") {
 		t.Error("CodeVar: SHELL and CLAUDE_CODE_SHELL_PREFIX are code variables, PATH and PYTHONPATH are not")
 	}
 
