@@ -48,7 +48,13 @@ func codeVars(name string) bool {
 		"GIT_PAGER", "MANPAGER", "SYSTEMD_PAGER", "EDITOR", "VISUAL", "GIT_EDITOR",
 		"GIT_SSH", "GIT_SSH_COMMAND", "GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "SSH_ASKPASS",
 		"GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM",
-		"GIT_DIR", "GIT_EXEC_PATH", "GIT_TEMPLATE_DIR",
+		"GIT_DIR", "GIT_EXEC_PATH", "GIT_TEMPLATE_DIR", "GIT_PROXY_COMMAND", "GIT_SEQUENCE_EDITOR",
+		// Options a safe program reads from the environment that run a
+		// program: tar's --use-compress-program and --to-command (a project's
+		// .env made Gemini CLI's `tar tf a.tar` run its script), zip's -TT,
+		// less's +!command, man's -P, rsync's remote shell.
+		"TAR_OPTIONS", "ZIPOPT", "LESS", "MANOPT", "RSYNC_RSH", "RSYNC_CONNECT_PROG", "SYSTEMD_EDITOR",
+		"SUDO_ASKPASS", "BROWSER",
 		// The agent's own shell: Claude Code runs the Bash tool with $SHELL
 		// (a program named zsh or bash), CLAUDE_CODE_SHELL, and wraps every
 		// command in CLAUDE_CODE_SHELL_PREFIX (each seen to run a project's
@@ -118,6 +124,14 @@ func benignValue(name, value string) bool {
 		for _, w := range words {
 			opt, val, _ := strings.Cut(strings.TrimPrefix(w, "--"), "=")
 			if !strings.HasPrefix(w, "--") || !nodeOptionsBenign(opt) || !plain(val+"x") {
+				return false
+			}
+		}
+		return true
+	case "LESS":
+		// Options only (-R, -FRX): +cmd runs a command, ! in it a shell.
+		for _, w := range words {
+			if w[0] != '-' || !plain(w[1:]) {
 				return false
 			}
 		}

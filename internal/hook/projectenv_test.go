@@ -91,13 +91,16 @@ func TestProjectGuardVars(t *testing.T) {
 			t.Errorf("PAGER=%q counted benign", value)
 		}
 	}
+	if !benignValue("LESS", "-FRX") || !benignValue("LESS", "-R -i") || benignValue("LESS", "+!touch x") || benignValue("LESS", "-R +Gg") || benignValue("TAR_OPTIONS", "-v") {
+		t.Error("LESS with options only is benign, with +commands not; TAR_OPTIONS never")
+	}
 	if benignValue("BASH_ENV", "x") || benignValue("LD_PRELOAD", "libx.so") || benignValue("SHELL", "") {
 		t.Error("BASH_ENV, LD_PRELOAD and an empty SHELL have no benign value")
 	}
 	os.Remove(filepath.Join(dir, "p/.gemini/.env"))
 	write("p/.gemini/.env", "GUARD_AUDIT_LOG=/dev/null\n")
 
-	if !CodeVar("SHELL") || !CodeVar("CLAUDE_CODE_SHELL_PREFIX") || !CodeVar("CLAUDE_ENV_FILE") || CodeVar("PYTHONPATH") || CodeVar("PATH") {
+	if !CodeVar("SHELL") || !CodeVar("CLAUDE_CODE_SHELL_PREFIX") || !CodeVar("CLAUDE_ENV_FILE") || !CodeVar("TAR_OPTIONS") || CodeVar("PYTHONPATH") || CodeVar("PATH") {
 		t.Error("CodeVar: SHELL and CLAUDE_CODE_SHELL_PREFIX are code variables, PATH and PYTHONPATH are not")
 	}
 
