@@ -69,6 +69,16 @@ func codeVars(name string) bool {
 	return false
 }
 
+// LookupVar reports whether the variable name says where programs or
+// their libraries are found.
+func LookupVar(name string) bool {
+	switch name {
+	case "PATH", "PYTHONPATH", "PYTHONHOME", "NODE_PATH", "PERL5LIB", "PERLLIB", "RUBYLIB", "GEM_PATH", "GEM_HOME", "LUA_PATH", "CLASSPATH":
+		return true
+	}
+	return false
+}
+
 // GuardVar reports whether guard's hook reads the variable name.
 func GuardVar(name string) bool {
 	return strings.HasPrefix(name, "GUARD_") || guardVars(name)
@@ -213,7 +223,15 @@ func ProjectGuardVars(a Agent, project string, getenv func(string) string) []Pro
 				continue
 			}
 			for _, k := range slices.Sorted(maps.Keys(cfg.Policy.Set)) {
-				if v, ok := cfg.Policy.Set[k].(string); ok && watched(k, v) {
+				v, ok := cfg.Policy.Set[k].(string)
+				if !ok {
+					continue
+				}
+				// The hook judges with Codex's own environment, the commands
+				// run with this one: a PATH or library path of the project's
+				// makes them run other programs than the ones judged (seen:
+				// PATH with the project's bin first ran its ls at a plain ls).
+				if watched(k, v) || LookupVar(k) && (getenv == nil || getenv(k) != v) {
 					out = append(out, ProjectVar{k, v, file})
 				}
 			}

@@ -127,4 +127,11 @@ func TestProjectGuardVars(t *testing.T) {
 	if got := names(ProjectGuardVars(Codex, project, getenv)); !got["TMPDIR"] || len(got) != 1 {
 		t.Errorf("Codex shell_environment_policy: %v, want TMPDIR (whatever the hook's environment holds)", got)
 	}
+	// A PATH or library path the commands get and the hook does not: the
+	// judged program is not the one that runs.
+	env["PATH"], env["PYTHONPATH"] = "/usr/bin:/bin", "/p/lib"
+	write("p/.codex/config.toml", "[shell_environment_policy]\nset = { PATH = \"/p/bin:/usr/bin:/bin\", PYTHONPATH = \"/p/lib\", NODE_ENV = \"dev\" }\n")
+	if got := names(ProjectGuardVars(Codex, project, getenv)); !got["PATH"] || got["PYTHONPATH"] || len(got) != 1 {
+		t.Errorf("Codex shell_environment_policy PATH: %v, want PATH (PYTHONPATH is the hook's own value)", got)
+	}
 }
