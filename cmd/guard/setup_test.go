@@ -86,6 +86,15 @@ func TestDoctorAgents(t *testing.T) {
 		t.Errorf("changed Codex hook:\n%s", w.String())
 	}
 
+	// A project's .mcp.json with a stdio server: reported, not counted.
+	os.WriteFile(filepath.Join(proj, ".mcp.json"), []byte(`{"mcpServers": {"db": {"command": "npx", "args": ["x"]}, "web": {"url": "http://x"}}}`), 0o600)
+	w.Reset()
+	n0 := c.doctorAgents(&w, nil)
+	if !regexp.MustCompile(`(?m)^  --   claude-code .*/\.mcp\.json lists MCP servers that run a program \(db\)`).MatchString(w.String()) {
+		t.Errorf("a project's .mcp.json (%d problems):\n%s", n0, w.String())
+	}
+	os.Remove(filepath.Join(proj, ".mcp.json"))
+
 	// Gemini CLI runs its hooks with the bash PATH finds: a PATH entry in a
 	// writable root is a warning, a bash there a problem.
 	bin := filepath.Join(proj, ".venv", "bin")

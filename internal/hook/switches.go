@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -99,4 +100,31 @@ func settingsObject(file string, comments bool) (map[string]json.RawMessage, err
 		return nil, fmt.Errorf("%s: %v", file, jsonError(err))
 	}
 	return top, nil
+}
+
+// ProjectMCPServers returns the stdio MCP servers (by name) a project's
+// .mcp.json lists, which Claude Code 2.1.332 started in -p mode without
+// asking, before any tool call: code the project runs, as its own hooks
+// are, out of any hook's reach. For guard doctor; a file that cannot be
+// read or parsed gives none.
+func ProjectMCPServers(project string) (file string, names []string) {
+	file = filepath.Join(project, ".mcp.json")
+	top, err := settingsObject(file, false)
+	if err != nil || top == nil {
+		return file, nil
+	}
+	servers, err := objectFields(orNull(top["mcpServers"]))
+	if err != nil {
+		return file, nil
+	}
+	for name, raw := range servers {
+		srv, err := objectFields(raw)
+		if err == nil && srv != nil {
+			if _, ok := srv["command"]; ok {
+				names = append(names, name)
+			}
+		}
+	}
+	slices.Sort(names)
+	return file, names
 }
