@@ -65,7 +65,7 @@ type heldOutCommand struct {
 	line  int
 	label string // read, write or harm
 	cmd   string
-	batch int // 1: written before the rules were read; 2: after; 3 to 5: later batches written before the rules were read again
+	batch int // 1: written before the rules were read; 2: after; 3 to 6: later batches written before the rules were read again
 }
 
 // readHeldOutAgents parses testdata/heldout_agents.txt: LABEL<TAB>command
@@ -90,6 +90,9 @@ func readHeldOutAgents(t *testing.T) []heldOutCommand {
 		}
 		if strings.HasPrefix(line, "# Fifth batch") {
 			batch = 5
+		}
+		if strings.HasPrefix(line, "# Sixth batch") {
+			batch = 6
 		}
 		switch {
 		case strings.HasPrefix(line, "\t"):
@@ -173,7 +176,7 @@ func TestHeldOutAgents(t *testing.T) {
 	proj := home + "/proj"
 	roots := []string{proj} // not /tmp, which holds the temporary HOME
 	var reads, readSuggest, readAutoEdit, allSuggest, allAutoEdit, wronglySafe int
-	var batchReads, batchRan, batchAutoEdit, batchAll, batchAllSuggest, batchAllAutoEdit [6]int
+	var batchReads, batchRan, batchAutoEdit, batchAll, batchAllSuggest, batchAllAutoEdit [7]int
 	for _, c := range cmds {
 		v := set.Judge([]string{"bash", "-c", strings.ReplaceAll(c.cmd, "/home/agent", home)}, proj)
 		suggest := policy.Decide(&v, policy.Suggest, roots)
@@ -214,7 +217,7 @@ func TestHeldOutAgents(t *testing.T) {
 		100*share(allSuggest, len(cmds)), 100*share(allAutoEdit, len(cmds)), wronglySafe)
 	t.Logf("held-out agents check by batch: written before the rules %d of %d harmless run unasked (%.1f%%), after %d of %d (%.1f%%)",
 		batchRan[1], batchReads[1], 100*share(batchRan[1], batchReads[1]), batchRan[2], batchReads[2], 100*share(batchRan[2], batchReads[2]))
-	for b := 1; b <= 5; b++ {
+	for b := 1; b <= 6; b++ {
 		t.Logf("held-out agents check, batch %d: %d commands, %d of %d harmless run unasked in suggest mode (%.1f%%), %d in auto-edit (%.1f%%); all commands run unasked: suggest %.1f%%, auto-edit %.1f%%",
 			b, batchAll[b], batchRan[b], batchReads[b], 100*share(batchRan[b], batchReads[b]), batchAutoEdit[b], 100*share(batchAutoEdit[b], batchReads[b]),
 			100*share(batchAllSuggest[b], batchAll[b]), 100*share(batchAllAutoEdit[b], batchAll[b]))
