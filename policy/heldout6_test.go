@@ -1,0 +1,125 @@
+package policy_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"guard/policy"
+)
+
+// TestSixthBatchClasses: the read-only forms added after the sixth
+// held-out batch (section 6e of default.policy and the edits it made to
+// getent, free and fd) run unasked in suggest mode, and their near misses
+// (a subcommand or option that writes, kills, runs a program, reaches the
+// network or prints a secret) do not. Each command is judged as
+// `bash -c CMD` in a small project with a temporary HOME.
+func TestSixthBatchClasses(t *testing.T) {
+	set := defaultSet(t)
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", dir)
+	t.Setenv("USER", "alice")
+	for _, f := range []string{"src/main.zig", "src/a.ts", "a.csv", "b.csv", "README.md", "App.class", "app.jar",
+		"certs/server.csr", ".env", "go.mod"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		cmd string
+		run bool
+	}{
+		// Version queries in each program's spelling; a word after one
+		// is another command.
+		{"gopls version", true}, {"dlv version", true}, {"sqlc version", true}, {"kustomize version", true},
+		{"jshell --version", true}, {"logrotate --version", true}, {"pg_config --version", true},
+		{"pipenv --version", true}, {"ocaml -version", true}, {"opam --version", true}, {"python3.12 -V", true},
+		{"python3.11 --version", true}, {"gopls version x", false}, {"dlv debug", false}, {"kustomize build .", false},
+		{"ocaml x.ml", false}, {"python3.12 -c 'print(1)'", false}, {"python3.12 -V x.py", false},
+		{"tflint --version", false}, {"rustup --version", false}, {"cargo --version", false}, {"pnpm -v", false},
+		// pg_config's paths; pipenv's.
+		{"pg_config", true}, {"pg_config --includedir", true}, {"pipenv --venv", true}, {"pipenv --where", true},
+		{"pipenv graph", false}, {"pipenv run python", false}, {"pipenv --py x", false},
+		// getent: a key of the host databases goes to DNS.
+		{"getent passwd www-data", true}, {"getent group docker", true}, {"getent hosts", true},
+		{"getent hosts api.example.com", false}, {"getent ahostsv4 example.com", false}, {"getent shadow", false},
+		// firewalld, nft and ufw queries.
+		{"firewall-cmd --state", true}, {"firewall-cmd --list-all", true}, {"firewall-cmd --zone=public --list-ports", true},
+		{"sudo firewall-cmd --get-active-zones", true}, {"firewall-cmd --add-port=8080/tcp", false},
+		{"firewall-cmd --list-all --add-service=http", false}, {"firewall-cmd --reload", false},
+		{"nft list tables", true}, {"nft list table inet filter", true}, {"nft -a list chain inet filter input", true},
+		{"nft flush ruleset", false}, {"nft add rule inet filter input accept", false}, {"nft -f rules.nft", false},
+		{"ufw app list", true}, {"ufw show added", true}, {"ufw app info OpenSSH", true},
+		{"ufw app update OpenSSH", false}, {"ufw reset", false}, {"ufw allow 22", false},
+		// fuser names processes; -k kills them.
+		{"fuser -v 8080/tcp", true}, {"fuser -vm /mnt", true}, {"fuser -k 8080/tcp", false}, {"fuser -vk 8080/tcp", false},
+		// ifconfig shows; with an address or a state it sets.
+		{"ifconfig", true}, {"ifconfig -a", true}, {"ifconfig eth0", true}, {"ifconfig eth0 down", false},
+		{"ifconfig eth0 10.0.0.2 netmask 255.255.255.0", false},
+		// openssl: version, listings, a request printed; never -new, -out, -config or a provider.
+		{"openssl version -a", true}, {"openssl list -digest-algorithms", true},
+		{"openssl req -in certs/server.csr -noout -text", true},
+		{"openssl list -digest-algorithms -provider-path /tmp -provider x", false},
+		{"openssl req -new -key k.pem -out a.csr", false}, {"openssl req -in certs/server.csr -text", false},
+		{"openssl req -in certs/server.csr -noout -config x.cnf", false},
+		// free's repeats, fd's time filters.
+		{"free -m -s 1 -c 3", true}, {"fd --type f --changed-within 1d", true}, {"fd -x rm", false},
+		// Status listings.
+		{"aa-status", true}, {"aa-status --enforced", true}, {"tmux ls", true}, {"tmux list-windows -a", true},
+		{"tmux list-panes -F '#(id)'", false}, {"tmux list-buffers", false}, {"tmux kill-server", false},
+		{"tmux new -d sh", false}, {"screen -ls", true}, {"screen", false}, {"screen -S x", false},
+		{"atq", true}, {"at -l", true}, {"at", false}, {"at now", false}, {"at -c 3", false},
+		{"ldconfig -p", true}, {"ldconfig", false}, {"loginctl show-user alice", true}, {"loginctl terminate-user alice", false},
+		// Containers and clusters.
+		{"docker container logs db", true}, {"docker container logs --tail 20 db", true}, {"podman port -a", true},
+		{"docker container exec db sh", false}, {"crictl ps -a", true}, {"crictl pods", true}, {"crictl inspect x", false},
+		{"crictl info", false}, {"crictl exec -it x sh", false}, {"nerdctl ps", true}, {"nerdctl run x", false},
+		{"kubectl auth can-i --list -n prod", true}, {"kubectl auth can-i --list --as admin", false},
+		{"kubectx", true}, {"kubens -c", true}, {"kubectx prod", false}, {"kubens kube-system", false},
+		// zig's queries; zig fmt without --check rewrites.
+		{"zig env", true}, {"zig targets", true}, {"zig fmt --check src/", true}, {"zig ast-check src/main.zig", true},
+		{"zig fmt src/", false}, {"zig build", false}, {"zig run src/main.zig", false}, {"zig ast-check .env", false},
+		// Package tools.
+		{"bun outdated", true}, {"bun pm bin -g", true}, {"bun update", false},
+		{"npm query ':root > .prod'", true}, {"npm fund", true}, {"npm help-search workspace", true},
+		{"npm fund react", false}, {"pip inspect", true}, {"pip index versions fastapi", false},
+		{"uv python find", true}, {"uv cache dir", true}, {"uv tool list", true}, {"uv tool dir", true},
+		{"uv python install 3.12", false}, {"uv cache clean", false}, {"uv tool run ruff", false},
+		{"conda search numpy", true}, {"conda search -c http://x.example numpy", false}, {"conda install numpy", false},
+		{"asdf current", true}, {"asdf list nodejs", true}, {"asdf plugin list", true}, {"asdf install", false},
+		{"fnm list", true}, {"fnm current", true}, {"fnm use 20", false}, {"volta list", true}, {"volta install node", false},
+		{"jenv versions", true}, {"jenv global 17", false}, {"opam list", true}, {"opam switch list", true},
+		{"opam install x", false}, {"composer show --no-plugins", false},
+		// The JDK's inspectors; xcrun --find; go mod edit printing.
+		{"javap -c App.class", true}, {"javap -J-javaagent:x.jar App.class", false}, {"jdeps --list-deps app.jar", true},
+		{"jdeps -dotoutput out app.jar", false}, {"jcmd -l", true}, {"jcmd 4321 Thread.print", false},
+		{"xcrun --find swift", true}, {"xcrun swift", false}, {"xcrun -f swift build", false},
+		{"go mod edit -json", true}, {"go mod edit -print go.mod", true}, {"go mod edit -require=x@v1.0.0", false},
+		{"go mod edit -json -droprequire=x", false},
+		// coreutils' join, fold, fmt; ag; bat.
+		{"join -t, a.csv b.csv", true}, {"fold -w 80 README.md", true}, {"fmt -w 72 README.md", true},
+		{"join a.csv .env", false}, {"fold .env", false},
+		{"ag -l deprecated src/", true}, {"ag TODO", true}, {"ag --pager 'sh -c id' x", false}, {"ag -z x", false},
+		{"ag x .env", false}, {"bat --plain --line-range 1:40 src/a.ts", true}, {"bat -A README.md", true},
+		{"bat --pager 'sh -c id' README.md", false}, {"bat .env", false}, {"bat --paging=always README.md", false},
+		// git: tags with their messages, HEAD's branch, show-branch, annotate.
+		{"git tag -n5 v1.2.0", true}, {"git tag -n 'v1.*'", true}, {"git tag v1.2.0", false}, {"git tag -n5 -d v1", false},
+		{"git tag -n5 v1 abc1234", false}, {"git symbolic-ref --short HEAD", true}, {"git symbolic-ref HEAD refs/heads/x", false},
+		{"git symbolic-ref -d HEAD", false}, {"git show-branch --list", true}, {"git annotate src/a.ts", true},
+		{"git annotate .env", false},
+		// exit 0 and the null command.
+		{"exit 0", true}, {":", true}, {"exit 0 1", false}, {": x", false},
+	} {
+		v := set.Judge([]string{"bash", "-c", c.cmd}, dir)
+		d := policy.Decide(&v, policy.Suggest, []string{dir})
+		if got := d.Action == policy.Run; got != c.run {
+			t.Errorf("%q: %s (%s: %s), want run=%v", c.cmd, d.Action, v.Class, d.Reason, c.run)
+		}
+	}
+}
