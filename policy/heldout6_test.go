@@ -113,6 +113,11 @@ func TestSixthBatchClasses(t *testing.T) {
 		{"git tag -n5 v1 abc1234", false}, {"git symbolic-ref --short HEAD", true}, {"git symbolic-ref HEAD refs/heads/x", false},
 		{"git symbolic-ref -d HEAD", false}, {"git show-branch --list", true}, {"git annotate src/a.ts", true},
 		{"git annotate .env", false},
+		// git grep -c; xsv's readers.
+		{"git grep -c console.log HEAD -- src/", true}, {"git -c core.pager=sh grep x", false},
+		{"xsv headers a.csv", true}, {"xsv stats a.csv | xsv table", true}, {"qsv count a.csv", true},
+		{"xsv sort -o out.csv a.csv", false}, {"xsv index a.csv", false}, {"xsv split out a.csv", false},
+		{"qsv luau map x 'os.execute(1)' a.csv", false}, {"xsv headers .env", false},
 		// exit 0 and the null command.
 		{"exit 0", true}, {":", true}, {"exit 0 1", false}, {": x", false},
 	} {
