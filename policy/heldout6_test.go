@@ -10,7 +10,7 @@ import (
 
 // TestSixthBatchClasses: the read-only forms added after the sixth
 // held-out batch (section 6e of default.policy and the edits it made to
-// getent, free and fd) run unasked in suggest mode, and their near misses
+// getent, free and fd, and jenv joining the rbenv family) run unasked in suggest mode, and their near misses
 // (a subcommand or option that writes, kills, runs a program, reaches the
 // network or prints a secret) do not. Each command is judged as
 // `bash -c CMD` in a small project with a temporary HOME.
@@ -92,9 +92,9 @@ func TestSixthBatchClasses(t *testing.T) {
 		{"uv python find", true}, {"uv cache dir", true}, {"uv tool list", true}, {"uv tool dir", true},
 		{"uv python install 3.12", false}, {"uv cache clean", false}, {"uv tool run ruff", false},
 		{"conda search numpy", true}, {"conda search -c http://x.example numpy", false}, {"conda install numpy", false},
-		{"asdf current", true}, {"asdf list nodejs", true}, {"asdf plugin list", true}, {"asdf install", false},
-		{"fnm list", true}, {"fnm current", true}, {"fnm use 20", false}, {"volta list", true}, {"volta install node", false},
-		{"jenv versions", true}, {"jenv global 17", false}, {"opam list", true}, {"opam switch list", true},
+		{"asdf current", false}, {"volta list", false}, // their version files are not judged
+		{"fnm list", true}, {"fnm current", true}, {"fnm use 20", false},
+		{"jenv versions", true}, {"jenv version", true}, {"jenv global 17", false}, {"opam list", true}, {"opam switch list", true},
 		{"opam install x", false}, {"composer show --no-plugins", false},
 		// The JDK's inspectors; xcrun --find; go mod edit printing.
 		{"javap -c App.class", true}, {"javap -J-javaagent:x.jar App.class", false}, {"jdeps --list-deps app.jar", true},
@@ -125,6 +125,21 @@ func TestSixthBatchClasses(t *testing.T) {
 		d := policy.Decide(&v, policy.Suggest, []string{dir})
 		if got := d.Action == policy.Run; got != c.run {
 			t.Errorf("%q: %s (%s: %s), want run=%v", c.cmd, d.Action, v.Class, d.Reason, c.run)
+		}
+	}
+	// jenv prints a version it does not have, as pyenv does: a
+	// .java-version linked to a secret makes its queries a secret read.
+	sub := filepath.Join(dir, "j")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../.env", filepath.Join(sub, ".java-version")); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"jenv version", "jenv versions", "jenv version-name"} {
+		v := set.Judge([]string{"bash", "-c", cmd}, sub)
+		if d := policy.Decide(&v, policy.Suggest, []string{dir}); d.Action == policy.Run {
+			t.Errorf("%q with .java-version linked to .env runs unasked (%s)", cmd, v.Class)
 		}
 	}
 }

@@ -275,7 +275,7 @@ func hiddenSecret(r *Result, argv []string, cwd string) string {
 		return unzipPrinted(r, cwd)
 	case "clang-format":
 		return clangFormatStyle(r, cwd)
-	case "pyenv", "rbenv", "nodenv", "goenv", "phpenv", "plenv":
+	case "pyenv", "rbenv", "nodenv", "goenv", "phpenv", "plenv", "jenv":
 		return versionFileSecret(filepath.Base(argv[0]), cwd)
 	case "terraform":
 		if len(r.Exec.Args) > 0 && r.Exec.Args[0].Value == "fmt" {
