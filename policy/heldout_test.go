@@ -221,9 +221,9 @@ func TestHeldOutAgents(t *testing.T) {
 	t.Logf("held-out agents check by batch: written before the rules %d of %d harmless run unasked (%.1f%%), after %d of %d (%.1f%%)",
 		batchRan[1], batchReads[1], 100*share(batchRan[1], batchReads[1]), batchRan[2], batchReads[2], 100*share(batchRan[2], batchReads[2]))
 	for b := 1; b <= 6; b++ {
-		t.Logf("held-out agents check, batch %d: %d commands, %d of %d harmless run unasked in suggest mode (%.1f%%), %d in auto-edit (%.1f%%); all commands run unasked: suggest %.1f%%, auto-edit %.1f%%",
+		t.Logf("held-out agents check, batch %d: %d commands, %d of %d harmless run unasked in suggest mode (%.1f%%), %d in auto-edit (%.1f%%); all commands run unasked: suggest %d (%.1f%%), auto-edit %d (%.1f%%)",
 			b, batchAll[b], batchRan[b], batchReads[b], 100*share(batchRan[b], batchReads[b]), batchAutoEdit[b], 100*share(batchAutoEdit[b], batchReads[b]),
-			100*share(batchAllSuggest[b], batchAll[b]), 100*share(batchAllAutoEdit[b], batchAll[b]))
+			batchAllSuggest[b], 100*share(batchAllSuggest[b], batchAll[b]), batchAllAutoEdit[b], 100*share(batchAllAutoEdit[b], batchAll[b]))
 	}
 	first := batchReads[1] + batchReads[2]
 	if s := share(batchRan[1]+batchRan[2], first); s < heldOutSuggest {
