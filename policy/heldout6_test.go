@@ -118,6 +118,10 @@ func TestSixthBatchClasses(t *testing.T) {
 		{"xsv headers a.csv", true}, {"xsv stats a.csv | xsv table", true}, {"qsv count a.csv", true},
 		{"xsv sort -o out.csv a.csv", false}, {"xsv index a.csv", false}, {"xsv split out a.csv", false},
 		{"qsv luau map x 'os.execute(1)' a.csv", false}, {"xsv headers .env", false},
+		// diff against standard input; in2csv.
+		{"sed 's/a/b/' README.md | diff README.md -", true}, {"diff -u - README.md < a.csv", true},
+		{"diff - .env < a.csv", false}, {"in2csv a.csv | head", true}, {"in2csv --names a.csv", true},
+		{"in2csv --write-sheets - a.csv", false}, {"in2csv .env", false},
 		// exit 0 and the null command.
 		{"exit 0", true}, {":", true}, {"exit 0 1", false}, {": x", false},
 	} {
