@@ -10,7 +10,8 @@ import (
 
 // TestSixthBatchClasses: the read-only forms added after the sixth
 // held-out batch (section 6e of default.policy and the edits it made to
-// getent, free and fd, and jenv joining the rbenv family) run unasked in suggest mode, and their near misses
+// getent, free and fd, jenv joining the rbenv family, and $(pwd) in
+// runtime.go) run unasked in suggest mode, and their near misses
 // (a subcommand or option that writes, kills, runs a program, reaches the
 // network or prints a secret) do not. Each command is judged as
 // `bash -c CMD` in a small project with a temporary HOME.
@@ -122,6 +123,11 @@ func TestSixthBatchClasses(t *testing.T) {
 		{"sed 's/a/b/' README.md | diff README.md -", true}, {"diff -u - README.md < a.csv", true},
 		{"diff - .env < a.csv", false}, {"in2csv a.csv | head", true}, {"in2csv --names a.csv", true},
 		{"in2csv --write-sheets - a.csv", false}, {"in2csv .env", false},
+		// $(pwd) at the start of a word is the directory the command runs in.
+		{`ls "$(pwd)"`, true}, {"ls $(pwd)/src", true}, {`cat "$(pwd)"/README.md`, true}, {`cd src && ls "$(pwd)"`, true},
+		{`cat "$(pwd)/.env"`, false}, {`cd /etc && cat "$(pwd)/shadow"`, false}, {`pwd() { echo .env; }; cat "$(pwd)"`, false},
+		{`ls "$(pwd)$(pwd)"`, false}, {`ls "$(pwd -P)"`, false}, {`ls "x$(pwd)"`, false}, {`touch "$(pwd)/x"`, false},
+		{`enable -n pwd; ls "$(pwd)"`, false},
 		// exit 0 and the null command.
 		{"exit 0", true}, {":", true}, {"exit 0 1", false}, {": x", false},
 	} {
