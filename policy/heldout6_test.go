@@ -2,10 +2,12 @@ package policy_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
 	"guard/policy"
+	"guard/sandbox/sandboxtest"
 )
 
 // TestSixthBatchClasses: the read-only forms added after the sixth
@@ -150,6 +152,67 @@ func TestSixthBatchClasses(t *testing.T) {
 		v := set.Judge([]string{"bash", "-c", cmd}, sub)
 		if d := policy.Decide(&v, policy.Suggest, []string{dir}); d.Action == policy.Run {
 			t.Errorf("%q with .java-version linked to .env runs unasked (%s)", cmd, v.Class)
+		}
+	}
+}
+
+// TestSedAppendText: sed's a, i and c commands output their text, which
+// runs to the first newline no backslash escapes; a command after that
+// newline is judged as any other. GNU sed shows it: the w after a plain
+// newline writes its file, the one after an escaped newline is text.
+func TestSedAppendText(t *testing.T) {
+	for script, want := range map[string]bool{
+		"12a import struct": true, "1i #!/bin/sh": true, "$a\\": true, "3c replaced": true,
+		"/^import/a from x import y": true, "1a x; w /tmp/out": true, "1a x\\\nw /tmp/out": true,
+		"1i\\\nheader": true, "1a x\nw /tmp/out": false, "1a x\ne id": false, "1a x\n1r /etc/passwd": false,
+		"a": true, "1,3c\\": true,
+	} {
+		if got := policy.SafeSedCommand(script); got != want {
+			t.Errorf("SafeSedCommand(%q) = %v, want %v", script, got, want)
+		}
+	}
+	set := defaultSet(t)
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", dir)
+	if err := os.WriteFile(filepath.Join(dir, "a.py"), []byte("x = 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		cmd               string
+		suggest, autoEdit bool
+	}{
+		{"sed -i '1a import struct' a.py", false, true}, {"sed -i '1i #!/usr/bin/env python3' a.py", false, true},
+		{"sed '1a x' a.py", true, true}, {"sed -n '1i x' a.py", true, true},
+		{"sed -i '1a x\nw /tmp/out' a.py", false, false}, {"sed -i '1a x' .env", false, false},
+	} {
+		v := set.Judge([]string{"bash", "-c", c.cmd}, dir)
+		if got := policy.Decide(&v, policy.Suggest, []string{dir}).Action == policy.Run; got != c.suggest {
+			t.Errorf("%q in suggest mode: run=%v, want %v (%s)", c.cmd, got, c.suggest, v.Class)
+		}
+		if got := policy.Decide(&v, policy.AutoEdit, []string{dir}).Action == policy.Run; got != c.autoEdit {
+			t.Errorf("%q in auto-edit mode: run=%v, want %v (%s)", c.cmd, got, c.autoEdit, v.Class)
+		}
+	}
+	sed, err := exec.LookPath("sed")
+	if err != nil {
+		sandboxtest.Skip(t, "sed not installed: the end of a's text is proven with it")
+	}
+	for script, writes := range map[string]bool{"1a x\nw MARK": true, "1a x\\\nw MARK": false, "1a x; w MARK": false} {
+		mark := filepath.Join(dir, "MARK")
+		os.Remove(mark)
+		cmd := exec.Command(sed, script, "a.py")
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("sed %q: %v: %s", script, err, out)
+		}
+		if _, err := os.Stat(mark); (err == nil) != writes {
+			t.Errorf("GNU sed %q wrote MARK: %v, want %v", script, err == nil, writes)
+		}
+		if policy.SafeSedCommand(script) == writes {
+			t.Errorf("SafeSedCommand(%q) = %v while sed writes: %v", script, !writes, writes)
 		}
 	}
 }
