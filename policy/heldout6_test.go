@@ -99,8 +99,8 @@ func TestSixthBatchClasses(t *testing.T) {
 		{"fnm list", true}, {"fnm current", true}, {"fnm use 20", false},
 		{"jenv versions", true}, {"jenv version", true}, {"jenv global 17", false}, {"opam list", true}, {"opam switch list", true},
 		{"opam install x", false}, {"composer show --no-plugins", false},
-		// The JDK's inspectors; xcrun --find; go mod edit printing.
-		{"javap -c App.class", true}, {"javap -J-javaagent:x.jar App.class", false}, {"jdeps --list-deps app.jar", true},
+		// The JDK's dependency lister and JVM list (not javap: a URL for a class); xcrun --find; go mod edit printing.
+		{"javap -c App.class", false}, {"javap https://example.com/A.class", false}, {"jdeps --list-deps app.jar", true},
 		{"jdeps -dotoutput out app.jar", false}, {"jcmd -l", true}, {"jcmd 4321 Thread.print", false},
 		{"xcrun --find swift", true}, {"xcrun swift", false}, {"xcrun -f swift build", false},
 		{"go mod edit -json", true}, {"go mod edit -print go.mod", true}, {"go mod edit -require=x@v1.0.0", false},
@@ -125,6 +125,9 @@ func TestSixthBatchClasses(t *testing.T) {
 		{"sed 's/a/b/' README.md | diff README.md -", true}, {"diff -u - README.md < a.csv", true},
 		{"diff - .env < a.csv", false}, {"in2csv a.csv | head", true}, {"in2csv --names a.csv", true},
 		{"in2csv --write-sheets - a.csv", false}, {"in2csv .env", false},
+		// go tool dist list; sudo -l.
+		{"go tool cover -func=coverage.out", false}, {"go tool nm bin/api", false}, {"go tool dist list", true},
+		{"sudo -l", true}, {"sudo -n -l", true}, {"sudo -l rm", false}, {"sudo -v", false},
 		// $(pwd) at the start of a word is the directory the command runs in.
 		{`ls "$(pwd)"`, true}, {"ls $(pwd)/src", true}, {`cat "$(pwd)"/README.md`, true}, {`cd src && ls "$(pwd)"`, true},
 		{`cat "$(pwd)/.env"`, false}, {`cd /etc && cat "$(pwd)/shadow"`, false}, {`pwd() { echo .env; }; cat "$(pwd)"`, false},
