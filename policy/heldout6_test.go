@@ -219,3 +219,61 @@ func TestSedAppendText(t *testing.T) {
 		}
 	}
 }
+
+// TestGoModSecret: go prints the lines of a go.mod or go.work it cannot
+// parse, so one that is a secret by name or content, or a link to one, makes
+// go's queries (go list, go mod edit -json) a secret read; an ordinary
+// go.mod leaves them as they were. GOTOOLCHAIN=local does not skip the check.
+func TestGoModSecret(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go on PATH")
+	}
+	set := defaultSet(t)
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", dir)
+	t.Setenv("GOENV", "off")
+	t.Setenv("GOFLAGS", "")
+	t.Setenv("GOWORK", "")
+	for name, content := range map[string]string{
+		".env":         "OPENAI_API_KEY=sk-abc\n",
+		"ok/go.mod":    "module ok\n\ngo 1.21\n",
+		"tok/go.mod":   "module tok\n\ngo 1.21\n// sk-proj-abcdefghijklmnopqrstuvwxyz0123456789abcd\n",
+		"work/go.mod":  "module w\n\ngo 1.21\n",
+		"link/.keep":   "",
+		"work/.keep":   "",
+		"ok/sub/.keep": "",
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for link, target := range map[string]string{"link/go.mod": "../.env", "work/go.work": "../.env"} {
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, toolchain := range []string{"auto", "local"} {
+		t.Setenv("GOTOOLCHAIN", toolchain)
+		for _, c := range []struct {
+			at, cmd string
+			run     bool
+		}{
+			{"ok", "go list", true}, {"ok/sub", "go mod edit -json", true},
+			{"link", "go list", false}, {"link", "go mod edit -json", false}, {"tok", "go list -m", false},
+			{"work", "go list", false},
+		} {
+			at := filepath.Join(dir, c.at)
+			v := set.Judge([]string{"bash", "-c", c.cmd}, at)
+			if got := policy.Decide(&v, policy.Suggest, []string{at}).Action == policy.Run; got != c.run {
+				t.Errorf("GOTOOLCHAIN=%s %q in %s: run=%v, want %v (%s)", toolchain, c.cmd, c.at, got, c.run, v.Reason)
+			}
+		}
+	}
+}
