@@ -277,3 +277,48 @@ func TestGoModSecret(t *testing.T) {
 		}
 	}
 }
+
+// TestManifestSecret: bun and npm parse the package.json (bun its
+// bunfig.toml too) from the directory up and quote a line that does not
+// parse, so one that is a secret, or a link to one, makes their queries a
+// secret read; an ordinary manifest and an .npmrc without a token leave
+// them as they were.
+func TestManifestSecret(t *testing.T) {
+	set := defaultSet(t)
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", dir)
+	for name, content := range map[string]string{
+		".env": "OPENAI_API_KEY=sk-abc\n", "ok/package.json": `{"name":"ok"}`, "ok/.npmrc": "engine-strict=true\n",
+		"ok/sub/.keep": "", "link/.keep": "", "bunfig/package.json": `{"name":"b"}`,
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for link, target := range map[string]string{"link/package.json": "../.env", "bunfig/bunfig.toml": "../.env"} {
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		at, cmd string
+		run     bool
+	}{
+		{"ok", "npm ls", true}, {"ok/sub", "npm outdated", true}, {"ok", "bun outdated", true},
+		{"link", "npm ls", false}, {"link", "npm view react version", false}, {"link", "bun pm ls", false},
+		{"bunfig", "bun outdated", false}, {"bunfig", "npm ls", true},
+	} {
+		at := filepath.Join(dir, c.at)
+		v := set.Judge([]string{"bash", "-c", c.cmd}, at)
+		if got := policy.Decide(&v, policy.Suggest, []string{at}).Action == policy.Run; got != c.run {
+			t.Errorf("%q in %s: run=%v, want %v (%s)", c.cmd, c.at, got, c.run, v.Reason)
+		}
+	}
+}

@@ -47,7 +47,9 @@ import (
 //     a link to one, is a secret read;
 //   - the rbenv family's version files (.python-version, .ruby-version...,
 //     and the root's global one), printed when the version they name is not
-//     installed (versionmgr.go).
+//     installed (versionmgr.go);
+//   - the manifests bun and npm parse (package.json, bunfig.toml) and print
+//     a line of when it does not parse (manifest.go).
 
 // responseFilePrograms expand @FILE into the words FILE holds.
 func responseFilePrograms(p string) bool {
@@ -122,6 +124,11 @@ func hiddenInputsWhy(argv []string, cwd string) string {
 	}
 	if prog == "flake8" {
 		if why := flake8LocalPlugins(cwd); why != "" {
+			return why
+		}
+	}
+	if prog == "bun" || prog == "npm" {
+		if why := manifestSecret(prog, cwd); why != "" {
 			return why
 		}
 	}
