@@ -279,8 +279,8 @@ func TestGoModSecret(t *testing.T) {
 }
 
 // TestManifestSecret: bun and npm parse the package.json (bun its
-// bunfig.toml too) from the directory up and quote a line that does not
-// parse, so one that is a secret, or a link to one, makes their queries a
+// bunfig.toml too, uv pyproject.toml and uv.toml, pipenv the Pipfile) from
+// the directory up and quote a line that does not parse, so one that is a secret, or a link to one, makes their queries a
 // secret read; an ordinary manifest and an .npmrc without a token leave
 // them as they were.
 func TestManifestSecret(t *testing.T) {
@@ -293,6 +293,7 @@ func TestManifestSecret(t *testing.T) {
 	for name, content := range map[string]string{
 		".env": "OPENAI_API_KEY=sk-abc\n", "ok/package.json": `{"name":"ok"}`, "ok/.npmrc": "engine-strict=true\n",
 		"ok/sub/.keep": "", "link/.keep": "", "bunfig/package.json": `{"name":"b"}`,
+		"py/pyproject.toml": "[project]\nname = \"p\"\n", "py/Pipfile": "[packages]\n", "pylink/.keep": "", "piplink/.keep": "",
 	} {
 		p := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -302,7 +303,8 @@ func TestManifestSecret(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for link, target := range map[string]string{"link/package.json": "../.env", "bunfig/bunfig.toml": "../.env"} {
+	for link, target := range map[string]string{"link/package.json": "../.env", "bunfig/bunfig.toml": "../.env",
+		"pylink/pyproject.toml": "../.env", "piplink/Pipfile": "../.env"} {
 		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
 			t.Fatal(err)
 		}
@@ -314,6 +316,8 @@ func TestManifestSecret(t *testing.T) {
 		{"ok", "npm ls", true}, {"ok/sub", "npm outdated", true}, {"ok", "bun outdated", true},
 		{"link", "npm ls", false}, {"link", "npm view react version", false}, {"link", "bun pm ls", false},
 		{"bunfig", "bun outdated", false}, {"bunfig", "npm ls", true},
+		{"py", "uv cache dir", true}, {"pylink", "uv cache dir", false}, {"pylink", "uv tool list", false},
+		{"pylink", "uv pip list", false}, {"py", "pipenv --venv", true}, {"piplink", "pipenv --venv", false},
 	} {
 		at := filepath.Join(dir, c.at)
 		v := set.Judge([]string{"bash", "-c", c.cmd}, at)

@@ -48,8 +48,9 @@ import (
 //   - the rbenv family's version files (.python-version, .ruby-version...,
 //     and the root's global one), printed when the version they name is not
 //     installed (versionmgr.go);
-//   - the manifests bun and npm parse (package.json, bunfig.toml) and print
-//     a line of when it does not parse (manifest.go).
+//   - the manifests bun, npm, uv and pipenv parse (package.json,
+//     bunfig.toml, pyproject.toml, uv.toml, Pipfile) and print a line of
+//     when it does not parse (manifest.go).
 
 // responseFilePrograms expand @FILE into the words FILE holds.
 func responseFilePrograms(p string) bool {
@@ -127,10 +128,8 @@ func hiddenInputsWhy(argv []string, cwd string) string {
 			return why
 		}
 	}
-	if prog == "bun" || prog == "npm" {
-		if why := manifestSecret(prog, cwd); why != "" {
-			return why
-		}
+	if why := manifestSecret(prog, cwd); why != "" {
+		return why
 	}
 	if prog == "uv" && len(argv) > 1 && (argv[1] == "pip" || argv[1] == "python") {
 		if why := uvInterpreter(cwd); why != "" {

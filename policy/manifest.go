@@ -7,7 +7,8 @@ import (
 
 // manifestFiles are the project files a package tool parses at start and
 // quotes in its errors when they do not parse: bun prints the offending
-// line of a package.json or bunfig.toml under its message, and npm before
+// line of a package.json or bunfig.toml under its message, uv a
+// pyproject.toml's or uv.toml's (and pipenv may a Pipfile's), and npm before
 // release 9 quoted the text near a JSON error ("while parsing near
 // 'OPENAI_API_KEY=sk-...'"; npm 10 does not). A manifest that is a secret
 // by name or content, or a link to one (`package.json -> .env`), would be
@@ -16,6 +17,9 @@ import (
 var manifestFiles = map[string][]string{
 	"bun": {"package.json", "bunfig.toml"},
 	"npm": {"package.json"},
+	// uv's TOML errors show the line and a caret under the column.
+	"uv":     {"pyproject.toml", "uv.toml"},
+	"pipenv": {"Pipfile"},
 }
 
 // manifestSecret says why prog run in cwd parses a manifest that is a
