@@ -3,6 +3,7 @@ package sandbox
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -25,6 +26,11 @@ const (
 	// llNoDevices are the rights never granted in a writable root: creating device
 	// nodes, and ioctl on devices found there.
 	llNoDevices = unix.LANDLOCK_ACCESS_FS_MAKE_CHAR | unix.LANDLOCK_ACCESS_FS_MAKE_BLOCK | unix.LANDLOCK_ACCESS_FS_IOCTL_DEV
+
+	// llNoShared are the rights withheld in a shared root (Profile.SharedRoots)
+	// and in /dev/shm: making a symbolic link or a FIFO, which a program
+	// outside the sandbox would follow or block on.
+	llNoShared = unix.LANDLOCK_ACCESS_FS_MAKE_SYM | unix.LANDLOCK_ACCESS_FS_MAKE_FIFO
 )
 
 // landlockABI returns the kernel's Landlock ABI version, 0 when Landlock is absent
@@ -167,7 +173,11 @@ func landlockRuleset(abi int, p Profile, roots []root, holes []string, devices b
 	// refuses the others with EINVAL, which saves a stat per directory.
 	var cl fdBatch // closed a run at a time
 	defer cl.flush()
-	for _, r := range outermost(roots) {
+	for _, r := range ruleRoots(roots) {
+		access := write
+		if r.shared {
+			access &^= llNoShared
+		}
 		fd, err := openRetry(r.path, unix.O_PATH|unix.O_CLOEXEC)
 		if err == unix.ENOENT || err == unix.ENOTDIR || err == unix.EACCES {
 			continue // a root that does not exist or cannot be reached: nothing to grant
@@ -175,9 +185,9 @@ func landlockRuleset(abi int, p Profile, roots []root, holes []string, devices b
 		if err != nil {
 			return -1, 0, fmt.Errorf("landlock_add_rule %s: open: %w", r.path, err)
 		}
-		err = add(r.path, fd, write)
+		err = add(r.path, fd, access)
 		if errors.Is(err, unix.EINVAL) {
-			err = add(r.path, fd, write&llFileRights)
+			err = add(r.path, fd, access&llFileRights)
 		}
 		cl.close(fd)
 		if err != nil {
@@ -203,12 +213,34 @@ func landlockRuleset(abi int, p Profile, roots []root, holes []string, devices b
 	} else if fd >= 0 {
 		var st unix.Stat_t
 		if err := unix.Fstat(fd, &st); err == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR {
-			if err := add("/dev/shm", fd, write); err != nil {
+			if err := add("/dev/shm", fd, write&^llNoShared); err != nil {
 				return -1, 0, err
 			}
 		}
 	}
 	return ruleset, write, nil
+}
+
+// ruleRoots are the roots that get a Landlock rule of their own: the
+// outermost ones, and a root that is not shared inside a shared one (a
+// project in /tmp), which gets the rights its shared parent lacks. A shared
+// root inside one that is not gets nothing more.
+func ruleRoots(roots []root) []root {
+	var full, shared []root
+	for _, r := range roots {
+		if r.shared {
+			shared = append(shared, r)
+		} else {
+			full = append(full, r)
+		}
+	}
+	out := outermost(full)
+	for _, r := range outermost(shared) {
+		if !slices.ContainsFunc(out, func(f root) bool { return !f.shared && within(r.path, f.path) }) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func openRetry(path string, flags int) (int, error) {

@@ -191,7 +191,7 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		// The device filter as for root: a device the user's groups or a
 		// seat's ACL open (the input group's keyboards: what is typed in
 		// every program; a serial port, a security key) stays unreadable.
-		if ruleset, shmRights, err = landlockRuleset(c.abi, p, c.tops, holes, true, &fds); err != nil {
+		if ruleset, shmRights, err = landlockRuleset(c.abi, p, c.roots, holes, true, &fds); err != nil {
 			return err
 		}
 	}

@@ -10,6 +10,16 @@ type Profile struct {
 	// writable (see the package comment).
 	WritableRoots []string
 
+	// SharedRoots are those of WritableRoots that every process of the
+	// machine shares (the temporary directories, /tmp and $TMPDIR): the
+	// program may write, create and remove there as in any root, but not
+	// make symbolic links or FIFOs, which a program outside would follow or
+	// block on (an agent's own command wrapper writes $TMPDIR/claude-*-cwd
+	// after each command, unconfined: a link planted at that name sent the
+	// write to any file of the user's). A root of WritableRoots that is not
+	// shared, inside a shared one (a project in /tmp), keeps every right.
+	SharedRoots []string
+
 	// ReadOnly are absolute, resolved paths inside the writable roots that stay
 	// read-only: files and trees that run code later, outside the sandbox
 	// (.git/hooks, .git/config, .envrc...). See Protect, which fills it from

@@ -74,13 +74,13 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 }
 
 // Probe reports, line by line, whether this machine enforces the default profile
-// (no network, no Unix sockets, os.TempDir() writable). It applies the whole
+// (no network, no Unix sockets, os.TempDir() writable and shared). It applies the whole
 // confinement for real on a throwaway thread, so a step that fails here (a
 // container's own seccomp profile refusing unshare, say) shows up as not enforced.
 func Probe() []Feature {
 	var fs []Feature
 	onThrowawayThread(func() {
-		p := Profile{WritableRoots: []string{os.TempDir()}, BestEffort: true}
+		p := Profile{WritableRoots: []string{os.TempDir()}, SharedRoots: []string{os.TempDir()}, BestEffort: true}
 		home, _ := os.UserHomeDir()
 		Protect(&p, protect.Default(), home)
 		c, err := newConfinement(p, io.Discard)
@@ -259,7 +259,9 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		// Not opened nor even looked up here: with hundreds of roots every
 		// syscall per root counts. The steps that use a root skip it when it does
 		// not exist (nothing to grant), and no descriptor is held per root.
-		c.roots = append(c.roots, root{path: filepath.Clean(r)})
+		r = filepath.Clean(r)
+		shared := slices.ContainsFunc(p.SharedRoots, func(s string) bool { return filepath.Clean(s) == r })
+		c.roots = append(c.roots, root{path: r, shared: shared})
 	}
 	for _, list := range [][]string{p.ReadOnly, p.Unreadable} {
 		for _, x := range list {
@@ -507,7 +509,8 @@ func homeHole(h string) bool {
 }
 
 type root struct {
-	path string
+	path   string
+	shared bool // one of Profile.SharedRoots: no links nor FIFOs made there
 }
 
 // release closes the descriptors the confinement opened.
@@ -610,7 +613,7 @@ func (c *confinement) apply(fds bool) error {
 		}
 	}
 	if c.landlock {
-		if err := landlockRestrict(c.abi, c.p, c.tops, c.holes, !c.root || !c.dev, &c.fds); err != nil {
+		if err := landlockRestrict(c.abi, c.p, c.roots, c.holes, !c.root || !c.dev, &c.fds); err != nil {
 			if err := fail(&c.landlock, &c.landlockWhy, err); err != nil {
 				return err
 			}
@@ -670,6 +673,11 @@ func (c *confinement) parts() []part {
 
 	ok, d := ll(1)
 	add("file writes outside the writable roots", true, ok, d+why(ok, " (write, create, remove, rename, link, mknod)", ""))
+
+	if slices.ContainsFunc(c.roots, func(r root) bool { return r.shared }) {
+		add("symbolic links and FIFOs in the shared temporary roots (/tmp, $TMPDIR), which programs outside would follow",
+			true, ok, d+why(ok, " (a project inside them keeps them)", ""))
+	}
 
 	ok3, d3 := ll(3)
 	switch {

@@ -99,18 +99,18 @@ func TestPromptRuleEveryMode(t *testing.T) {
 }
 
 // Project scope: the rule applies in this project and not in another. The
-// program is a system one no default rule names (fold): one inside a
+// program is a system one no default rule names (pr): one inside a
 // writable root is never safe.
 func TestAlwaysProjectScope(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	if _, err := exec.LookPath("fold"); err != nil {
-		t.Skip("no fold here")
+	if _, err := exec.LookPath("pr"); err != nil {
+		t.Skip("no pr here")
 	}
 	w.write("work/a.txt", "abc\n", 0o644)
 	w.write("work/b.txt", "def\n", 0o644)
 	tm := openTerminal(t)
-	cmd := w.guardCmd("--mode", "suggest", "--", "fold", "-w", "20", "a.txt")
+	cmd := w.guardCmd("--mode", "suggest", "--", "pr", "-t", "-w", "20", "a.txt")
 	tm.start(cmd)
 	tm.waitFor(promptText)
 	tm.typeIn("s\n")
@@ -119,7 +119,7 @@ func TestAlwaysProjectScope(t *testing.T) {
 	if r := waitExit(t, cmd); r.code != 0 {
 		t.Fatalf("answered s, p: %s; terminal %q", r, tm.text())
 	}
-	if r := execute(t, w.guardCmd("--mode", "suggest", "--", "fold", "-w", "30", "b.txt")); r.code != 0 || !strings.Contains(r.stdout, "def") {
+	if r := execute(t, w.guardCmd("--mode", "suggest", "--", "pr", "-t", "-w", "30", "b.txt")); r.code != 0 || !strings.Contains(r.stdout, "def") {
 		t.Errorf("same project, other file: %s, want it to run", r)
 	}
 	other := w.path("elsewhere")
@@ -127,7 +127,7 @@ func TestAlwaysProjectScope(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.write("elsewhere/b.txt", "def\n", 0o644)
-	c := w.guardCmd("--mode", "suggest", "--", "fold", "-w", "30", "b.txt")
+	c := w.guardCmd("--mode", "suggest", "--", "pr", "-t", "-w", "30", "b.txt")
 	c.Dir = other
 	if r := execute(t, c); r.code != 126 {
 		t.Errorf("another project: %s, want 126 (the rule is this project's)", r)

@@ -841,10 +841,7 @@ func runCase(t *testing.T, a agent, c tc) {
 // pending lists the cases ("agent/case name") that wait for a fix on
 // another branch (the case's needs): they skip with that reason until it
 // lands, and are taken out of this list then.
-var pending = map[string]bool{
-	"claude-code/full-auto: the agent's own wrapper cannot write through a link the command made": true,
-	"gemini/full-auto: the agent's own wrapper cannot write through a link the command made":      true,
-}
+var pending = map[string]bool{}
 
 // followingAPI replaces a rewriteFollow call with the command guard named in
 // its last answer, or with the final text when there is none.

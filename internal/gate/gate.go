@@ -100,6 +100,9 @@ type Gate struct {
 	resolved []string
 	// gitRuns counts checkGitHistory's runs of git in a judgement.
 	gitRuns int
+	// temps are the indexes in Roots of the temporary directories every
+	// process shares ($TMPDIR and /tmp: see sharedRoots).
+	temps []int
 }
 
 // resolvedRoots is the writable roots resolved through symlinks, once per
@@ -109,6 +112,29 @@ func (g *Gate) resolvedRoots() []string {
 		g.resolved = policy.ResolveRoots(g.Roots)
 	}
 	return g.resolved
+}
+
+// sharedRoots are the resolved temporary directories among the writable
+// roots (sandbox.Profile.SharedRoots), unless the project or the user's
+// configuration or options name the same directory as a root of its own.
+func (g *Gate) sharedRoots() []string {
+	roots := g.resolvedRoots()
+	var shared []string
+	for _, i := range g.temps {
+		if i >= len(roots) {
+			continue
+		}
+		named := false
+		for j, r := range roots {
+			if r == roots[i] && !slices.Contains(g.temps, j) {
+				named = true
+			}
+		}
+		if !named && !slices.Contains(shared, roots[i]) {
+			shared = append(shared, roots[i])
+		}
+	}
+	return shared
 }
 
 // New builds a gate from the options, the environment and the configuration.
@@ -159,8 +185,10 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 		g.Roots[0] = filepath.Clean(opts.Project)
 	}
 	if t := getenv("TMPDIR"); t != "" && filepath.IsAbs(t) {
+		g.temps = append(g.temps, len(g.Roots))
 		g.Roots = append(g.Roots, filepath.Clean(t))
 	}
+	g.temps = append(g.temps, len(g.Roots))
 	g.Roots = append(g.Roots, "/tmp")
 	g.Roots = append(g.Roots, cfg.WritableRoots...)
 	for _, r := range opts.Roots {

@@ -146,6 +146,7 @@ func (g *Gate) Profile() sandbox.Profile {
 	roots := slices.Clone(g.resolvedRoots())
 	p := sandbox.Profile{
 		WritableRoots:    roots,
+		SharedRoots:      g.sharedRoots(),
 		AllowNetwork:     g.AllowNetwork,
 		AllowUnixSockets: g.AllowUnixSockets,
 		BestEffort:       g.BestEffort,
