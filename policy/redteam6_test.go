@@ -1,10 +1,13 @@
 package policy_test
 
 import (
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 // The sixth red team of the judge (docs/redteam/judge-6.md): one test per
@@ -51,4 +54,52 @@ func TestRedTeam6SqliteBlobSchema(t *testing.T) {
 	// A harmless view kept as text stays readable.
 	run("ok.db", "CREATE TABLE t(a)", "CREATE VIEW v AS SELECT a FROM t")
 	rtSafe(t, set, proj, `sqlite3 ok.db "select * from v"`, "sqlite3 ok.db .tables")
+}
+
+// A file operand spelled as a URL: the kernel would read the relative path
+// `http:/HOST/PATH`, but `openssl x509 -in http://HOST/PATH` fetches it
+// (OpenSSL's apps load a certificate over HTTP), judged a read of a file
+// that does not exist: an HTTP GET of whatever the agent puts in PATH. The
+// same holds for xmllint, pandoc, compose -f and others; a read-typed word
+// `scheme://...` is now unverified for every program.
+func TestRedTeam6URLFileOperand(t *testing.T) {
+	set, _, proj := rtLab(t)
+	if openssl, err := exec.LookPath("openssl"); err == nil {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		got := make(chan string, 1)
+		go func() {
+			c, err := ln.Accept()
+			if err != nil {
+				got <- ""
+				return
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(5 * time.Second))
+			b := make([]byte, 256)
+			n, _ := c.Read(b)
+			got <- string(b[:n])
+		}()
+		cmd := exec.Command(openssl, "x509", "-in", "http://"+ln.Addr().String()+"/rtj6-data", "-noout")
+		cmd.Dir = proj
+		cmd.Start()
+		select {
+		case req := <-got:
+			if !strings.Contains(req, "GET /rtj6-data") {
+				t.Logf("openssl sent %q", req)
+			}
+		case <-time.After(5 * time.Second):
+			t.Log("this openssl did not fetch the URL")
+		}
+		cmd.Process.Kill()
+		cmd.Wait()
+	}
+	rtNotSafe(t, set, proj, "openssl x509 -in http://127.0.0.1:9/x -noout", "openssl x509 -noout -in=HTTP://h/x",
+		"cat https://example.com/x", "head -5 ftp://h/x", "docker compose -f oci://h/app config --services",
+		"git log -- https://h/x", "jq . http://h/x.json")
+	rtSafe(t, set, proj, "cat a.txt", "openssl x509 -in a.txt -noout -dates", "ls src", "git log -- a.txt",
+		"grep -n https://example.com a.txt", "echo https://example.com")
 }
