@@ -103,3 +103,52 @@ func TestRedTeam6URLFileOperand(t *testing.T) {
 	rtSafe(t, set, proj, "cat a.txt", "openssl x509 -in a.txt -noout -dates", "ls src", "git log -- a.txt",
 		"grep -n https://example.com a.txt", "echo https://example.com")
 }
+
+// xargs's readers were judged by the trees their names come from, and
+// some sources print more than names from those trees: tree and a long ls
+// listing (--full-time, which the check for -l/-g/-o/-n missed) print each
+// link's target, a path written for the link's directory that xargs's
+// program reads from the working one (sub/l -> ../home/tok.txt is broken
+// from sub and the token file from here: `tree | xargs -n1 cat` printed
+// it); git's path operands and pathspec magic list files outside the
+// working tree (`git ls-files .. | xargs cat` in a project inside a
+// dotfiles repository printed ~/.aws/credentials).
+func TestRedTeam6XargsNameSources(t *testing.T) {
+	set, home, proj := rtLab(t)
+	rtWrite(t, map[string]string{filepath.Join(home, "tok.txt"): "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n"})
+	mustLink(t, "../home/tok.txt", filepath.Join(proj, "sub", "l"))
+	if bash, err := exec.LookPath("bash"); err == nil {
+		cmd := exec.Command(bash, "-c", "ls --full-time sub | xargs -n1 cat")
+		cmd.Dir = proj
+		if out, _ := cmd.Output(); !strings.Contains(string(out), "ghp_") {
+			t.Logf("the long listing did not lead cat to the token (%q)", out)
+		}
+	}
+	rtNotSafe(t, set, proj, "tree | xargs -n1 cat", "tree -i -f | xargs -n1 cat", "ls --full-time sub | xargs -n1 cat",
+		"ls --fu sub | xargs -n 1 head", "ls --format=long sub | xargs -n1 cat", "ls -lR | xargs -n1 cat")
+	rtSafe(t, set, proj, "ls | xargs cat", "ls -1a src | xargs cat", "ls --sort=time | xargs head -1", "ls -R | xargs wc -l")
+
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	work := filepath.Join(home, "work")
+	rtWrite(t, map[string]string{filepath.Join(work, "a.txt"): "a\n"})
+	for _, args := range [][]string{{"init", "-q"}, {"add", ".aws/credentials", "tok.txt", "work/a.txt"},
+		{"-c", "user.email=a@b", "-c", "user.name=a", "commit", "-qm", "dotfiles"}} {
+		cmd := exec.Command(git, args...)
+		cmd.Dir = home
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v: %s", args, err, out)
+		}
+	}
+	cmd := exec.Command("bash", "-c", "git ls-files .. | xargs cat")
+	cmd.Dir = work
+	if out, _ := cmd.Output(); !strings.Contains(string(out), "aws_secret_access_key") {
+		t.Logf("git ls-files .. did not lead cat to the credentials (%q)", out)
+	}
+	rtNotSafe(t, set, work, "git ls-files .. | xargs cat", "git ls-files :/ | xargs cat", `git ls-files ':(top)' | xargs cat`,
+		"git grep -l ghp .. | xargs cat", "git -C .. ls-files . | xargs cat", "git diff --name-only HEAD -- .. | xargs cat",
+		"git ls-files "+home+" | xargs head")
+	rtSafe(t, set, work, "git ls-files | xargs cat", "git ls-files . | xargs wc -l")
+}
