@@ -174,7 +174,8 @@ func nameSource(argv []string) (roots []string, filter bool) {
 		}
 		// Its path operands choose what it lists: `git ls-files ..` and
 		// `git grep -l x ..` list the files of the directory above, with
-		// names xargs's program reads from here. Each is a tree to walk
+		// names xargs's program reads from here. Each that leaves the
+		// trees above (absolute, or climbing with ..) is a tree to walk
 		// (from -C's directory too); pathspec magic (`:/`, `:(top)`) starts
 		// at the top of the repository, wherever that is.
 		base := roots
@@ -183,9 +184,13 @@ func nameSource(argv []string) (roots []string, filter bool) {
 			case a == "--" || len(a) > 1 && a[0] == '-':
 			case strings.HasPrefix(a, ":"):
 				return nil, false
-			default:
+			case filepath.IsAbs(a):
 				roots = append(roots, a)
-				if len(base) > 1 && !filepath.IsAbs(a) {
+			case a == ".." || strings.HasPrefix(filepath.Clean(a), "../"):
+				// A pathspec below here (`'*.py'`, src) stays in the trees
+				// walked already.
+				roots = append(roots, a)
+				if len(base) > 1 {
 					roots = append(roots, filepath.Join(base[0], a))
 				}
 			}

@@ -150,5 +150,6 @@ func TestRedTeam6XargsNameSources(t *testing.T) {
 	rtNotSafe(t, set, work, "git ls-files .. | xargs cat", "git ls-files :/ | xargs cat", `git ls-files ':(top)' | xargs cat`,
 		"git grep -l ghp .. | xargs cat", "git -C .. ls-files . | xargs cat", "git diff --name-only HEAD -- .. | xargs cat",
 		"git ls-files "+home+" | xargs head")
-	rtSafe(t, set, work, "git ls-files | xargs cat", "git ls-files . | xargs wc -l")
+	rtSafe(t, set, work, "git ls-files | xargs cat", "git ls-files . | xargs wc -l", "git ls-files '*.txt' | xargs grep -l a",
+		"git ls-files -z '*.txt' | xargs -0 grep -l a")
 }
