@@ -549,6 +549,13 @@ func tokenSecret(abs string) string {
 	return why
 }
 
+// TokenKind is tokenKind for content that is no file of the system: a blob
+// git prints (`git show HEAD:config.py`), scanned as cat's read of the file
+// would be (its first 256 KiB).
+func TokenKind(b []byte) string {
+	return tokenKind(b[:min(len(b), maxTokenScan)])
+}
+
 // tokenKind returns the kind of the first credential tokenInFile finds in b
 // ("a private key", "an API token"...), or "".
 func tokenKind(b []byte) string {

@@ -190,7 +190,12 @@ func (g *Gate) gitObjectSecret(c []string, at int, dir string) (why string) {
 	}()
 	for _, w := range words {
 		if strings.Contains(w, ":") && sub != "grep" {
-			continue // REV:PATH: the path is judged
+			// REV:PATH: the path is judged by its name; what the blob holds
+			// is read as cat's read of a file is.
+			if why := g.gitBlobToken(dir, c[1:at], sub, w); why != "" {
+				return why
+			}
+			continue
 		}
 		typ, ok := g.gitAsk(dir, c[1:at], "cat-file", "-t", w)
 		if !ok {
@@ -217,6 +222,25 @@ func (g *Gate) gitObjectSecret(c []string, at int, dir string) (why string) {
 				}
 			}
 		}
+	}
+	return ""
+}
+
+// gitBlobToken says why the blob REV:PATH (w) that git sub prints holds a
+// credential by what it looks like, or "": `cat config.py` is asked about
+// for a token in it, and `git show HEAD:config.py` printed the same bytes
+// (the path alone was judged, by its name). A word that names no blob (a
+// tree, a missing path) is left to git.
+func (g *Gate) gitBlobToken(dir string, globals []string, sub, w string) string {
+	if !g.gitRunAllowed() {
+		return "" // past the budget: checkGitHistory answers for it
+	}
+	out, over, _, err := g.runGit(dir, append(append([]string{}, globals...), "cat-file", "blob", w), nil)
+	if err != nil && !over {
+		return ""
+	}
+	if kind := policy.TokenKind([]byte(out)); kind != "" {
+		return "git " + sub + " prints " + w + ", which holds what looks like " + kind
 	}
 	return ""
 }
