@@ -103,7 +103,7 @@ var diffClasses = map[string][]string{
 	},
 	"quoted_braces_and_globs": {
 		`cat {a,x}"{1,2}"`, `cat *.{txt},md}`, `cat a.{txt}",md}"`, `cat *"[x]"`, `cat ?'[a]'*`, `cat {a,b}\{c,d}`,
-		`cat x{a}b,c}`, `cat {},a.txt}`, `cat {a.txt,{},b}`, `ls {a,b}"*"`, `cat "{"a.txt,b}`,
+		`cat x{a}b,c}`, `cat {},a.txt}`, `cat {a.txt,{},b}`, `ls {a,b}"*"`, `ls {a,b}"*touch pwned"E*F`, `ls {x,y}"*z"*`, `ls * > --rcfile Fx`, `cat "{"a.txt,b}`,
 		`cat [^a].txt`, `cat [^b].txt`, `cat [!b].txt`, `ls [^a]*`,
 	},
 	"brace_expansion": {
@@ -206,7 +206,7 @@ func TestDifferential(t *testing.T) {
 		if s := os.Getenv("GUARD_DIFF_N"); s != "" {
 			n, _ = strconv.Atoi(s)
 		}
-		scripts := grammarScripts(n, rand.Uint64())
+		scripts := grammarScripts(n, diffSeed(t))
 		runs := diffCheck(t, l, scripts)
 		t.Logf("%d scripts, %d runs", len(scripts), runs)
 	})
@@ -221,7 +221,7 @@ func TestDifferential(t *testing.T) {
 		if s := os.Getenv("GUARD_DIFF_N"); s != "" {
 			n, _ = strconv.Atoi(s)
 		}
-		scripts := agentScripts(t, n, rand.Uint64())
+		scripts := agentScripts(t, n, diffSeed(t))
 		runs := diffCheck(t, l, scripts)
 		t.Logf("%d scripts, %d runs", len(scripts), runs)
 	})
@@ -233,10 +233,32 @@ func TestDifferential(t *testing.T) {
 		if s := os.Getenv("GUARD_DIFF_N"); s != "" {
 			n, _ = strconv.Atoi(s)
 		}
-		scripts := mutatedScripts(n, rand.Uint64())
+		scripts := mutatedScripts(n, diffSeed(t))
 		runs := diffCheck(t, l, scripts)
 		t.Logf("%d scripts, %d runs", len(scripts), runs)
 	})
+}
+
+// diffSeed is the seed of a random subtest: GUARD_DIFF_SEED, a number or
+// "random", else a fixed one, so that a run on a clean machine (CI) tests
+// what a run here tested; sweeps with many seeds are run by hand
+// (GUARD_DIFF_SEED=random GUARD_DIFF_N=5000). The seed is logged, so a
+// failure found at random can be run again.
+func diffSeed(t *testing.T) uint64 {
+	seed := uint64(20261206)
+	switch s := os.Getenv("GUARD_DIFF_SEED"); s {
+	case "":
+	case "random":
+		seed = rand.Uint64()
+	default:
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("GUARD_DIFF_SEED=%q: want a number or random", s)
+		}
+		seed = n
+	}
+	t.Logf("seed %d (GUARD_DIFF_SEED)", seed)
+	return seed
 }
 
 // glue is what comes between a harmless command and a hidden one.

@@ -206,6 +206,16 @@ type judged struct {
 	commands []shell.Command
 	writes   map[string]bool
 	dialect  shell.Dialect
+	// expansions holds, per command, the argvs guard's expansion of its
+	// words gives (with the indexes of the globs), made before the run: a
+	// glob matches the files there were when guard judged, not those the
+	// script then made (`ls * > --rcfile`).
+	expansions [][]expansion
+}
+
+type expansion struct {
+	argv  []string
+	globs []int
 }
 
 func (l *diffLab) judge(src string, sh diffShell, dir string) judged {
@@ -219,6 +229,9 @@ func (l *diffLab) judge(src string, sh diffShell, dir string) judged {
 	j.dialect = dialect
 	if s, err := shell.Parse(src, dialect); err == nil {
 		j.commands = s.Commands
+	}
+	for i := range j.commands {
+		j.expansions = append(j.expansions, j.expand(&j.commands[i]))
 	}
 	for _, w := range v.Writes {
 		j.writes[filepath.Clean(w)] = true
@@ -456,16 +469,19 @@ func (j judged) execJudged(ev event, l *diffLab) bool {
 			return true
 		}
 	}
-	for _, c := range j.commands {
+	for i, c := range j.commands {
 		if slices.Equal(ev.argv, c.Argv) {
 			return true
 		}
 		// A word guard judged expanded (~, $HOME, a read glob): the glob's
 		// matches in any order (the shell sorts them by the locale).
 		if c.Dynamic != "" {
-			if argv, globs, _, ok := expandArgv(&c, j.dialect, j.dir(&c), false); ok && globMatch(ev.argv, argv, globs) {
-				return true
-			} else if ok && printers(c.Argv[0]) && len(ev.argv) > 0 && ev.argv[0] == c.Argv[0] {
+			for _, x := range j.expansions[i] {
+				if globMatch(ev.argv, x.argv, x.globs) {
+					return true
+				}
+			}
+			if len(j.expansions[i]) > 0 && printers(c.Argv[0]) && len(ev.argv) > 0 && ev.argv[0] == c.Argv[0] {
 				// echo prints what its variables hold, whatever it is.
 				return true
 			}
@@ -492,6 +508,43 @@ func (j judged) execJudged(ev event, l *diffLab) bool {
 		}
 	}
 	return false
+}
+
+// expand gives what guard's expansion of c's words makes of them; in sh,
+// also each reading of its brace words alone: the judge takes both at once
+// (bash running as sh expands the braces, dash leaves the word as it is),
+// so a run by either shell gives only one of them (`ls {a,b}"*x"E*F` in
+// dash: one word, its failed glob left as text).
+func (j judged) expand(c *shell.Command) []expansion {
+	if c.Dynamic == "" {
+		return nil
+	}
+	var out []expansion
+	add := func(c *shell.Command) {
+		if argv, globs, _, ok := expandArgv(c, j.dialect, j.dir(c), false); ok {
+			out = append(out, expansion{argv, globs})
+		}
+	}
+	add(c)
+	if j.dialect != shell.POSIX || len(c.ArgBraces) == 0 {
+		return out
+	}
+	for _, dash := range []bool{true, false} {
+		r := *c
+		r.ArgBraces = make([][]string, len(c.ArgBraces))
+		for i, b := range c.ArgBraces {
+			switch {
+			case len(b) < 2:
+				r.ArgBraces[i] = b
+			case dash:
+				r.ArgBraces[i] = b[len(b)-1:]
+			default:
+				r.ArgBraces[i] = b[:len(b)-1]
+			}
+		}
+		add(&r)
+	}
+	return out
 }
 
 // globMatch reports whether argv is what the shell makes of words, whose

@@ -20,24 +20,40 @@ import (
 // filepath.Match's syntax; what it cannot rewrite ([=a=], [.a.]) is
 // reported, and callers treat it as not known.
 
-// posixClasses are the members of the POSIX character classes as
+// posixClass gives the members of the POSIX character classes as
 // filepath.Match class items: the C locale's, and every character beyond
 // ASCII for the classes a UTF-8 locale widens (bash's [[:alpha:]] matches
 // é there). No / (a name holds none, and Glob splits the pattern on it).
-var posixClasses = map[string]string{
-	"alpha":  `a-zA-Z` + nonASCII,
-	"digit":  `0-9`,
-	"alnum":  `a-zA-Z0-9` + nonASCII,
-	"upper":  `A-Z` + nonASCII,
-	"lower":  `a-z` + nonASCII,
-	"xdigit": `0-9A-Fa-f`,
-	"space":  " \t\n\r\v\f" + nonASCII,
-	"blank":  " \t" + nonASCII,
-	"punct":  `!-.:-@\[-` + "`" + `{-~` + nonASCII,
-	"print":  ` -.0-~` + nonASCII,
-	"graph":  `!-.0-~` + nonASCII,
-	"cntrl":  "\x00-\x1f\x7f" + nonASCII,
-	"word":   `a-zA-Z0-9_` + nonASCII,
+func posixClass(name string) (string, bool) {
+	switch name {
+	case "alpha":
+		return `a-zA-Z` + nonASCII, true
+	case "digit":
+		return `0-9`, true
+	case "alnum":
+		return `a-zA-Z0-9` + nonASCII, true
+	case "upper":
+		return `A-Z` + nonASCII, true
+	case "lower":
+		return `a-z` + nonASCII, true
+	case "xdigit":
+		return `0-9A-Fa-f`, true
+	case "space":
+		return " \t\n\r\v\f" + nonASCII, true
+	case "blank":
+		return " \t" + nonASCII, true
+	case "punct":
+		return `!-.:-@\[-` + "`" + `{-~` + nonASCII, true
+	case "print":
+		return ` -.0-~` + nonASCII, true
+	case "graph":
+		return `!-.0-~` + nonASCII, true
+	case "cntrl":
+		return "\x00-\x1f\x7f" + nonASCII, true
+	case "word":
+		return `a-zA-Z0-9_` + nonASCII, true
+	}
+	return "", false
 }
 
 // nonASCII is every character beyond ASCII, as a class item.
@@ -111,7 +127,7 @@ func bracket(p string, i int) (class string, end int, ok bool) {
 			if p[j+1] != ':' {
 				return "", 0, false // an equivalence class or a collating symbol
 			}
-			members, known := posixClasses[name]
+			members, known := posixClass(name)
 			if !known {
 				return "", 0, false
 			}

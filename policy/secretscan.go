@@ -1348,14 +1348,18 @@ func (c searchCall) values(names ...string) []string {
 
 // searchLongValued are grep's and rg's long options that take the next
 // word as their value (the fallback of searchWords).
-var searchLongValued = map[string]bool{
-	"--regexp": true, "--file": true, "--include": true, "--exclude": true, "--exclude-dir": true, "--exclude-from": true,
-	"--directories": true, "--devices": true, "--binary-files": true, "--label": true, "--max-count": true,
-	"--after-context": true, "--before-context": true, "--context": true, "--glob": true, "--iglob": true, "--type": true,
-	"--type-not": true, "--type-add": true, "--type-clear": true, "--encoding": true, "--engine": true, "--max-depth": true,
-	"--maxdepth": true, "--max-columns": true, "--max-filesize": true, "--sort": true, "--sortr": true, "--threads": true,
-	"--replace": true, "--colors": true, "--context-separator": true, "--path-separator": true, "--ignore-file": true,
-	"--field-match-separator": true, "--field-context-separator": true, "--pre": true, "--pre-glob": true,
+func searchLongValued(a string) bool {
+	switch a {
+	case "--regexp", "--file", "--include", "--exclude", "--exclude-dir", "--exclude-from",
+		"--directories", "--devices", "--binary-files", "--label", "--max-count",
+		"--after-context", "--before-context", "--context", "--glob", "--iglob", "--type",
+		"--type-not", "--type-add", "--type-clear", "--encoding", "--engine", "--max-depth",
+		"--maxdepth", "--max-columns", "--max-filesize", "--sort", "--sortr", "--threads",
+		"--replace", "--colors", "--context-separator", "--path-separator", "--ignore-file",
+		"--field-match-separator", "--field-context-separator", "--pre", "--pre-glob":
+		return true
+	}
+	return false
 }
 
 // searchWords takes a grep or rg argv apart as the rule that matched it
@@ -1390,7 +1394,7 @@ func searchWords(r *Result, argv []string) searchCall {
 		case strings.HasPrefix(a, "--"):
 			if name, value, ok := strings.Cut(a, "="); ok && name != "--directories" {
 				c.opts = append(c.opts, MatchedOpt{Name: name, Value: value})
-			} else if searchLongValued[a] && i+1 < len(argv) {
+			} else if searchLongValued(a) && i+1 < len(argv) {
 				c.opts = append(c.opts, MatchedOpt{Name: a, Value: argv[i+1]})
 				i++
 			} else {

@@ -283,12 +283,14 @@ func envShebang(bin string) string {
 func (g *Gate) pathReachesRoots() bool {
 	if g.pathRoots == 0 {
 		g.pathRoots = 1
-		for _, dir := range filepath.SplitList(g.Getenv("PATH")) {
+		dirs := filepath.SplitList(g.Getenv("PATH"))
+		for _, dir := range dirs {
 			if !filepath.IsAbs(dir) {
 				g.pathRoots = 2
-				break
+				return true
 			}
-			real := policy.Resolve(dir, "/")
+		}
+		for _, real := range policy.ResolveRoots(dirs) {
 			for _, rr := range g.resolvedRoots() {
 				if policy.Inside(real, rr) || policy.Inside(rr, real) {
 					g.pathRoots = 2

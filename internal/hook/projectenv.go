@@ -23,10 +23,14 @@ type ProjectVar struct {
 // configuration, roots, state and the agent's project and rules (besides
 // every GUARD_ variable): a project that sets them would choose how guard
 // judges it.
-var guardVars = map[string]bool{
-	"HOME": true, "TMPDIR": true, "XDG_CONFIG_HOME": true, "XDG_STATE_HOME": true, "XDG_CACHE_HOME": true,
-	"XDG_DATA_HOME": true, "CLAUDE_PROJECT_DIR": true, "GEMINI_PROJECT_DIR": true, "CLAUDE_CONFIG_DIR": true,
-	"CODEX_HOME": true, "GEMINI_CLI_HOME": true, "GEMINI_CLI_SYSTEM_SETTINGS_PATH": true,
+func guardVars(name string) bool {
+	switch name {
+	case "HOME", "TMPDIR", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME",
+		"XDG_DATA_HOME", "CLAUDE_PROJECT_DIR", "GEMINI_PROJECT_DIR", "CLAUDE_CONFIG_DIR",
+		"CODEX_HOME", "GEMINI_CLI_HOME", "GEMINI_CLI_SYSTEM_SETTINGS_PATH":
+		return true
+	}
+	return false
 }
 
 // codeVars are variables that make a program the agent runs run other code
@@ -35,31 +39,35 @@ var guardVars = map[string]bool{
 // command the agent runs, a plain allow included, runs code guard never
 // judged (with the real Gemini CLI, BASH_ENV from a .env the agent itself can
 // write ran a project script at each ls).
-var codeVars = map[string]bool{
-	"BASH_ENV": true, "ENV": true, "ZDOTDIR": true, "SHELLOPTS": true, "BASHOPTS": true, "PROMPT_COMMAND": true,
-	"PS4": true, "LD_PRELOAD": true, "LD_AUDIT": true, "LD_LIBRARY_PATH": true, "NODE_OPTIONS": true,
-	"PERL5OPT": true, "RUBYOPT": true, "JAVA_TOOL_OPTIONS": true, "_JAVA_OPTIONS": true, "JDK_JAVA_OPTIONS": true,
-	"DOTNET_STARTUP_HOOKS": true, "PYTHONSTARTUP": true, "LESSOPEN": true, "LESSCLOSE": true, "PAGER": true,
-	"GIT_PAGER": true, "MANPAGER": true, "SYSTEMD_PAGER": true, "EDITOR": true, "VISUAL": true, "GIT_EDITOR": true,
-	"GIT_SSH": true, "GIT_SSH_COMMAND": true, "GIT_EXTERNAL_DIFF": true, "GIT_ASKPASS": true, "SSH_ASKPASS": true,
-	"GIT_CONFIG_PARAMETERS": true, "GIT_CONFIG_COUNT": true, "GIT_CONFIG_GLOBAL": true, "GIT_CONFIG_SYSTEM": true,
-	"GIT_DIR": true, "GIT_EXEC_PATH": true, "GIT_TEMPLATE_DIR": true,
-	// The agent's own shell: Claude Code runs the Bash tool with $SHELL
-	// (a program named zsh or bash), CLAUDE_CODE_SHELL, and wraps every
-	// command in CLAUDE_CODE_SHELL_PREFIX (each seen to run a project's
-	// script before every command).
-	"SHELL": true, "CLAUDE_CODE_SHELL": true, "CLAUDE_CODE_SHELL_PREFIX": true,
+func codeVars(name string) bool {
+	switch name {
+	case "BASH_ENV", "ENV", "ZDOTDIR", "SHELLOPTS", "BASHOPTS", "PROMPT_COMMAND",
+		"PS4", "LD_PRELOAD", "LD_AUDIT", "LD_LIBRARY_PATH", "NODE_OPTIONS",
+		"PERL5OPT", "RUBYOPT", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS",
+		"DOTNET_STARTUP_HOOKS", "PYTHONSTARTUP", "LESSOPEN", "LESSCLOSE", "PAGER",
+		"GIT_PAGER", "MANPAGER", "SYSTEMD_PAGER", "EDITOR", "VISUAL", "GIT_EDITOR",
+		"GIT_SSH", "GIT_SSH_COMMAND", "GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "SSH_ASKPASS",
+		"GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM",
+		"GIT_DIR", "GIT_EXEC_PATH", "GIT_TEMPLATE_DIR",
+		// The agent's own shell: Claude Code runs the Bash tool with $SHELL
+		// (a program named zsh or bash), CLAUDE_CODE_SHELL, and wraps every
+		// command in CLAUDE_CODE_SHELL_PREFIX (each seen to run a project's
+		// script before every command).
+		"SHELL", "CLAUDE_CODE_SHELL", "CLAUDE_CODE_SHELL_PREFIX":
+		return true
+	}
+	return false
 }
 
 // GuardVar reports whether guard's hook reads the variable name.
 func GuardVar(name string) bool {
-	return strings.HasPrefix(name, "GUARD_") || guardVars[name]
+	return strings.HasPrefix(name, "GUARD_") || guardVars(name)
 }
 
 // CodeVar reports whether the variable name makes the programs the agent
 // runs run other code (see codeVars).
 func CodeVar(name string) bool {
-	return codeVars[name]
+	return codeVars(name)
 }
 
 // watched: a variable a project must not set for its agent, to value.
@@ -72,12 +80,16 @@ func watched(name, value string) bool {
 // projects commonly set in a .env (--openssl-legacy-provider for old
 // webpack builds). --require, --import, --loader, --inspect, --env-file,
 // --openssl-config and the rest keep the project refused.
-var nodeOptionsBenign = map[string]bool{
-	"max-old-space-size": true, "max-semi-space-size": true, "no-warnings": true, "no-deprecation": true,
-	"trace-warnings": true, "trace-deprecation": true, "enable-source-maps": true, "unhandled-rejections": true,
-	"dns-result-order": true, "openssl-legacy-provider": true, "use-openssl-ca": true, "use-bundled-ca": true,
-	"tls-min-v1.2": true, "tls-min-v1.3": true, "max-http-header-size": true, "preserve-symlinks": true,
-	"no-experimental-fetch": true, "experimental-json-modules": true, "no-addons": true, "frozen-intrinsics": true,
+func nodeOptionsBenign(opt string) bool {
+	switch opt {
+	case "max-old-space-size", "max-semi-space-size", "no-warnings", "no-deprecation",
+		"trace-warnings", "trace-deprecation", "enable-source-maps", "unhandled-rejections",
+		"dns-result-order", "openssl-legacy-provider", "use-openssl-ca", "use-bundled-ca",
+		"tls-min-v1.2", "tls-min-v1.3", "max-http-header-size", "preserve-symlinks",
+		"no-experimental-fetch", "experimental-json-modules", "no-addons", "frozen-intrinsics":
+		return true
+	}
+	return false
 }
 
 // benignValue reports whether a code variable's value names no code of the
@@ -101,7 +113,7 @@ func benignValue(name, value string) bool {
 	case "NODE_OPTIONS":
 		for _, w := range words {
 			opt, val, _ := strings.Cut(strings.TrimPrefix(w, "--"), "=")
-			if !strings.HasPrefix(w, "--") || !nodeOptionsBenign[opt] || !plain(val+"x") {
+			if !strings.HasPrefix(w, "--") || !nodeOptionsBenign(opt) || !plain(val+"x") {
 				return false
 			}
 		}

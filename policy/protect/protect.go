@@ -84,6 +84,8 @@ type List struct {
 	// SecretEnv and SecretEnvAllow compiled, and their lengths then.
 	env     *envMatcher
 	envLens [2]int
+	// static: Entries are Default's, shared (see own).
+	static bool
 }
 
 const (
@@ -254,17 +256,9 @@ var defaultList = [...]struct {
 // Default returns guard's built-in list. Each call returns a new List the
 // caller may change.
 func Default() *List {
-	n := 0
-	for _, g := range defaultList {
-		n += len(g.patterns)
-	}
-	l := &List{Entries: make([]Entry, 0, n)}
-	for _, g := range defaultList {
-		for _, p := range g.patterns {
-			l.Entries = append(l.Entries, Entry{Pattern: p, Kind: g.kind, Reason: g.why, Except: slices.Clip(g.except)})
-		}
-	}
-	// Its index is static data until the list changes (Add, Remove, Apply).
+	// The entries and their index are static data (default_index.go) until
+	// the list changes (Add, Remove, Apply): no run builds them.
+	l := &List{Entries: defaultEntries[:len(defaultEntries):len(defaultEntries)], static: true}
 	l.cache = [2][]*compiledList{{&defaultIndex[0]}, {&defaultIndex[1]}}
 	l.SecretEnv = []string{"*KEY*", "*SECRET*", "*TOKEN*", "*PASSWORD*", "*PASSWD*", "*_PWD", "*CREDENTIAL*", "*_PAT",
 		"*COOKIE*", "*OAUTH*", "*_AUTH", "*AUTHORIZATION*", "*JWT*", "*DSN*", "DATABASE_URL", "*_DATABASE_URL", "SSH_AUTH_SOCK", "PAT", "AUTH", "*BEARER*", "*AUTH_CONFIG*",
@@ -279,6 +273,26 @@ func Default() *List {
 	// them), never secrets; the values are GIT_CONFIG_VALUE_n.
 	l.SecretEnvAllow = []string{"*KEYBOARD*", "*KEYMAP*", "KEYTIMEOUT", "GPG_TTY", "GIT_CONFIG_KEY_*", "XAUTHORITY"}
 	return l
+}
+
+// builtEntries is defaultList as entries, from which default_index.go's
+// defaultEntries is generated.
+func builtEntries() []Entry {
+	var out []Entry
+	for _, g := range defaultList {
+		for _, p := range g.patterns {
+			out = append(out, Entry{Pattern: p, Kind: g.kind, Reason: g.why, Except: slices.Clip(g.except)})
+		}
+	}
+	return out
+}
+
+// own gives l entries of its own before they are changed in place: those
+// of Default are shared static data.
+func (l *List) own() {
+	if l.static {
+		l.Entries, l.static = slices.Clone(l.Entries), false
+	}
 }
 
 // Add appends entries of one kind, for config additions and the dynamic
@@ -305,6 +319,7 @@ func (l *List) Add(kind Kind, reason string, patterns ...string) {
 // that named no entry, so that a typo is an error, not a silent no-op.
 func (l *List) Remove(patterns ...string) (unknown []string) {
 	l.forget()
+	l.own()
 	for _, p := range patterns {
 		found := false
 		kept := l.Entries[:0]
@@ -692,6 +707,7 @@ func (l *List) Apply(a Adjust) error {
 	l.Add(Protected, "added by the configuration", a.Protected...)
 	l.Add(Secret, "added by the configuration", a.Secrets...)
 	except := func(kind Kind, patterns []string) {
+		l.own()
 		for _, p := range patterns {
 			found := false
 			kept := l.Entries[:0]

@@ -207,12 +207,16 @@ func options(args []string, flags, withArg string, long map[string]bool, visit f
 	return i, true
 }
 
-// shellLong maps the long options of bash, dash and zsh to whether they
-// take an argument.
-var shellLong = map[string]bool{
-	"login": false, "noprofile": false, "norc": false, "posix": false, "restricted": false,
-	"verbose": false, "noediting": false, "debugger": false, "no-rcs": false,
-	"rcfile": true, "init-file": true, "emulate": true,
+// shellLong reports, for a long option of bash, dash or zsh, whether it
+// takes an argument; known is false for one that is not.
+func shellLong(name string) (takes, known bool) {
+	switch name {
+	case "login", "noprofile", "norc", "posix", "restricted", "verbose", "noediting", "debugger", "no-rcs":
+		return false, true
+	case "rcfile", "init-file", "emulate":
+		return true, true
+	}
+	return false, false
 }
 
 // riskyLong are the long options that make a shell run files or read its
@@ -277,7 +281,7 @@ loop:
 			break loop
 		case strings.HasPrefix(a, "--"):
 			name, _, hasVal := strings.Cut(a[2:], "=")
-			takes, known := shellLong[name]
+			takes, known := shellLong(name)
 			if !known {
 				return 0, false, "", false
 			}
