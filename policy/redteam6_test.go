@@ -153,3 +153,28 @@ func TestRedTeam6XargsNameSources(t *testing.T) {
 	rtSafe(t, set, work, "git ls-files | xargs cat", "git ls-files . | xargs wc -l", "git ls-files '*.txt' | xargs grep -l a",
 		"git ls-files -z '*.txt' | xargs -0 grep -l a")
 }
+
+// /proc/self/cwd (thread-self, task/N, a link to it) was followed from
+// guard's process: it named guard's working directory, but the program
+// reading it reads its own, where the script's cd led. `cd ~ && cat
+// /proc/self/cwd/tok.txt` printed ~/tok.txt's token, judged a read of the
+// project's missing tok.txt; `cd ~ && cd /proc/self/cwd && cat tok.txt`
+// and a repository's link to /proc/self/cwd did the same. Guard's own cwd,
+// fd/N and map_files links are no longer followed.
+func TestRedTeam6ProcSelfCwd(t *testing.T) {
+	set, home, proj := rtLab(t)
+	rtWrite(t, map[string]string{filepath.Join(home, "tok.txt"): "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n"})
+	mustLink(t, "/proc/self/cwd", filepath.Join(proj, "pc"))
+	if bash, err := exec.LookPath("bash"); err == nil {
+		cmd := exec.Command(bash, "-c", "cd "+home+" && cat /proc/self/cwd/tok.txt")
+		cmd.Dir = proj
+		if out, _ := cmd.Output(); !strings.Contains(string(out), "ghp_") {
+			t.Logf("cat did not read the token through /proc/self/cwd (%q)", out)
+		}
+	}
+	rtNotSafe(t, set, proj, "cd "+home+" && cat /proc/self/cwd/tok.txt", "cd "+home+" && cd /proc/self/cwd && cat tok.txt",
+		"cd "+home+" && cat "+proj+"/pc/tok.txt", "cd "+home+" && head -1 < /proc/self/cwd/tok.txt",
+		"cd "+home+" && cat /proc/thread-self/cwd/tok.txt", "cd "+home+" && head /proc/self/cwd/*.txt",
+		"cd "+home+" && cat /proc/self/cwd/./tok.txt", "cat /proc/self/cwd/a.txt")
+	rtSafe(t, set, proj, "cat a.txt", "cat /proc/self/status", "head -3 /proc/meminfo", "cat /proc/self/root"+proj+"/a.txt")
+}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -76,6 +77,9 @@ func secretPath(path, cwd string) string {
 		return "reads " + path + ", a process's or the kernel's memory, which holds the keys it uses"
 	}
 	if via := procLink(abs); via != "" {
+		if ownProcLink(via) || strings.HasPrefix(via, "/proc/"+strconv.Itoa(os.Getpid())+"/task/") {
+			return "reads " + path + " through " + via + ": the working directory or descriptor of the process that reads it, not known before it runs"
+		}
 		return "reads " + path + " through " + via + ", which guard cannot follow (another user's process: `sudo cat /proc/1/root/etc/shadow` reads /etc/shadow)"
 	}
 	if auditLog(abs) {
