@@ -71,7 +71,10 @@ func gitPrintsContents(c []string) (int, bool) {
 		if len(rest) == 0 || rest[0] != "show" {
 			return 0, false
 		}
-		return i, hasPatch(rest[1:])
+		// A repository's stash.showPatch makes a bare `git stash show`
+		// print the patch (a stashed .env's lines), not the stat: only the
+		// options that print names alone say so whatever the config.
+		return i, hasPatch(rest[1:]) || !namesOnlyOutput(rest[1:])
 	}
 	switch sub {
 	case "log", "reflog", "whatchanged":

@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"strings"
 	"testing"
 
 	"guard/policy"
@@ -49,6 +50,39 @@ func TestGitBlobToken(t *testing.T) {
 	for _, argv := range [][]string{{"git", "show", "HEAD:notes.txt"}, {"git", "show", ":config.py"},
 		{"git", "show", "HEAD:sub"}, {"git", "cat-file", "-p", "HEAD:sub/a.txt"}} {
 		if v := judge(dir, argv...); v.Class != policy.Safe {
+			t.Errorf("%v: %s (%s), want safe", argv, v.Class, v.Why())
+		}
+	}
+}
+
+// TestGitStashShowPatchConfig: a repository's stash.showPatch makes a bare
+// `git stash show` print the stashed patch, a .env's new lines among
+// them; the history check took it for the stat it prints by default and
+// ran it. Without an option that prints names alone it is checked now.
+func TestGitStashShowPatchConfig(t *testing.T) {
+	dir, run, write := gitLab(t)
+	write(".env", "A=1\n")
+	write("a.txt", "a\n")
+	run("init", "-q", ".")
+	run("add", "-A")
+	run("commit", "-qm", "x")
+	write(".env", "OPENAI_API_KEY=sk-proj-rtj6abcdefghijklmnop\n")
+	run("stash", "-q")
+	run("config", "stash.showPatch", "true")
+	if out := run("stash", "show"); !strings.Contains(out, "sk-proj-rtj6") {
+		t.Logf("this git's stash show did not print the patch (%q)", out)
+	}
+	env := []string{"HOME=" + dir, "PATH=/usr/bin:/bin"}
+	for _, argv := range [][]string{{"git", "stash", "show"}, {"git", "stash", "show", "stash@{0}"},
+		{"bash", "-c", "git stash show | head"}} {
+		g := newGate(t, dir, Options{}, env...)
+		if v, _ := g.Judge(argv); v.Class == policy.Safe {
+			t.Errorf("%v: safe, want asked (stash.showPatch prints the stashed .env)", argv)
+		}
+	}
+	for _, argv := range [][]string{{"git", "stash", "show", "--stat"}, {"git", "stash", "list"}} {
+		g := newGate(t, dir, Options{}, env...)
+		if v, _ := g.Judge(argv); v.Class != policy.Safe {
 			t.Errorf("%v: %s (%s), want safe", argv, v.Class, v.Why())
 		}
 	}
