@@ -95,6 +95,10 @@ func hasPatch(args []string) bool {
 		}
 		switch {
 		case a == "-p" || a == "-u" || a == "--patch" || a == "--cc" || a == "-c" || a == "--patch-with-stat" ||
+			// --binary turns the patch on, --check prints each line with a
+			// whitespace error, --dd and --remerge-diff are -p for log; with
+			// --stat or --name-only beside them they print all the same.
+			a == "--binary" || a == "--check" || a == "--dd" || a == "--remerge-diff" ||
 			a == "--patch-with-raw" || strings.HasPrefix(a, "-U") || strings.HasPrefix(a, "--unified") ||
 			strings.HasPrefix(a, "--word-diff") || strings.HasPrefix(a, "--color-words"):
 			return true
@@ -415,7 +419,17 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 			break
 		}
 	}
-	args = append(args, rest[:dd]...)
+	for _, a := range rest[:dd] {
+		// The output formats git refuses beside --name-only: kept, git
+		// failed and the check took the failure for the command's (`git
+		// show -p --check` printed a .env's lines). Without them the list
+		// holds every file the command can print.
+		switch a {
+		case "--check", "--name-status", "-s", "--no-patch":
+			continue
+		}
+		args = append(args, a)
+	}
 	args = append(args, extra...)
 	args = append(args, rest[dd:]...)
 	if !g.gitRunAllowed() {

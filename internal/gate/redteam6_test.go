@@ -87,3 +87,43 @@ func TestGitStashShowPatchConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestGitPatchOptions: options that print a file's lines beside the ones
+// that print names: --binary turns the patch on and --check prints each
+// line with a whitespace error, so `git show --stat --binary` and `git
+// diff --stat --check` printed a .env's new lines, taken for a stat. And
+// the check lists the files with --name-only added, which git refuses
+// beside --check, --name-status and -s: its failure was taken for the
+// command's (`git show -p --check` ran).
+func TestGitPatchOptions(t *testing.T) {
+	dir, run, write := gitLab(t)
+	write(".env", "A=1\n")
+	write("a.txt", "a\n")
+	run("init", "-q", ".")
+	run("add", "-A")
+	run("commit", "-qm", "x")
+	write(".env", "OPENAI_API_KEY=sk-proj-rtj6abcdefghijklmnop \n")
+	run("commit", "-qam", "y")
+	write(".env", "OPENAI_API_KEY=sk-proj-rtj6qrstuvwxyz012345 \n")
+	if out := run("show", "--stat", "--binary"); !strings.Contains(out, "sk-proj-rtj6") {
+		t.Logf("this git's show --stat --binary printed no patch (%q)", out)
+	}
+	env := []string{"HOME=" + dir, "PATH=/usr/bin:/bin"}
+	for _, argv := range [][]string{
+		{"git", "show", "--stat", "--binary"}, {"git", "log", "--binary", "-1"}, {"git", "log", "--check", "-1"},
+		{"git", "show", "-p", "--check"}, {"git", "diff", "--stat", "--check"}, {"git", "diff", "--name-only", "--binary"},
+		{"git", "log", "-p", "--name-status", "-1"}, {"git", "show", "--no-patch", "--binary"},
+	} {
+		g := newGate(t, dir, Options{}, env...)
+		if v, _ := g.Judge(argv); v.Class == policy.Safe {
+			t.Errorf("%v: safe, want asked (it prints the .env's lines)", argv)
+		}
+	}
+	for _, argv := range [][]string{{"git", "show", "--stat"}, {"git", "log", "--stat"}, {"git", "diff", "--stat"},
+		{"git", "log", "--oneline"}, {"git", "show", "--name-status"}} {
+		g := newGate(t, dir, Options{}, env...)
+		if v, _ := g.Judge(argv); v.Class != policy.Safe {
+			t.Errorf("%v: %s (%s), want safe", argv, v.Class, v.Why())
+		}
+	}
+}
