@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-// TestPagerPinned (docs/redteam/judge-6.md): dpkg -l, journalctl and
-// systemctl status are safe, and in a terminal they start less, whose `!CMD`
+// TestPagerPinned (docs/redteam/judge-6.md): dpkg -l, journalctl,
+// systemctl status and less --help are safe, and in a terminal they start less, whose `!CMD`
 // runs anything typed at that terminal: `guard -- dpkg -l` under script(1)
 // ran `!touch MARKER` (the agent types there when it drives a
 // pseudo-terminal, as Codex's write_stdin does). guard pinned git's pager
@@ -19,6 +19,7 @@ func TestPagerPinned(t *testing.T) {
 	for _, script := range []string{
 		"dpkg --version >/dev/null 2>&1; printenv SYSTEMD_PAGER DPKG_PAGER PAGER LESSSECURE",
 		"journalctl --version >/dev/null 2>&1 || true; printenv SYSTEMD_PAGER DPKG_PAGER PAGER LESSSECURE",
+		"less --version >/dev/null 2>&1 || true; printenv SYSTEMD_PAGER DPKG_PAGER PAGER LESSSECURE",
 	} {
 		cmd := w.guardCmd("--mode", "suggest", "--", "bash", "-c", script)
 		cmd.Env = append(cmd.Env, "PAGER=less", "SYSTEMD_PAGER=less", "LESSSECURE=0")
