@@ -11,7 +11,8 @@ import (
 // start a pager (less, through $PAGER or their own variable) when their
 // output is a terminal: the systemd tools (journalctl, systemctl status,
 // localectl list-locales, their --help...), dpkg-query's listings (dpkg
-// -l) and `less --help`, which shows its help in less itself. less
+// -l), dmesg -H (util-linux pages its human format) and `less --help`,
+// which shows its help in less itself. less
 // runs `!CMD`: whoever types at that terminal runs anything, which is the
 // agent when it drives a pseudo-terminal (Codex's exec_command with tty
 // and write_stdin). `guard -- dpkg -l` in a terminal opened less, and
@@ -21,7 +22,7 @@ var pagerPrograms = map[string]bool{
 	"journalctl": true, "systemctl": true, "loginctl": true, "localectl": true, "timedatectl": true,
 	"hostnamectl": true, "resolvectl": true, "networkctl": true, "systemd-analyze": true, "busctl": true,
 	"coredumpctl": true, "machinectl": true, "bootctl": true, "userdbctl": true, "homectl": true,
-	"dpkg": true, "dpkg-query": true, "less": true,
+	"dpkg": true, "dpkg-query": true, "less": true, "dmesg": true,
 }
 
 // pagerPins switch the pager off for those programs (cat, or empty for
