@@ -20,7 +20,7 @@ func TestPagerPinned(t *testing.T) {
 		"dpkg --version >/dev/null 2>&1; printenv SYSTEMD_PAGER DPKG_PAGER PAGER LESSSECURE",
 		"journalctl --version >/dev/null 2>&1 || true; printenv SYSTEMD_PAGER DPKG_PAGER PAGER LESSSECURE",
 		"less --version >/dev/null 2>&1 || true; printenv SYSTEMD_PAGER DPKG_PAGER PAGER LESSSECURE",
-		"dmesg --version >/dev/null 2>&1 || true; printenv SYSTEMD_PAGER DPKG_PAGER PAGER LESSSECURE",
+		"dmesg -H >/dev/null 2>&1 || true; printenv SYSTEMD_PAGER DPKG_PAGER PAGER LESSSECURE",
 	} {
 		cmd := w.guardCmd("--mode", "suggest", "--", "bash", "-c", script)
 		cmd.Env = append(cmd.Env, "PAGER=less", "SYSTEMD_PAGER=less", "LESSSECURE=0")
