@@ -178,3 +178,32 @@ func TestRedTeam6ProcSelfCwd(t *testing.T) {
 		"cd "+home+" && cat /proc/self/cwd/./tok.txt", "cat /proc/self/cwd/a.txt")
 	rtSafe(t, set, proj, "cat a.txt", "cat /proc/self/status", "head -3 /proc/meminfo", "cat /proc/self/root"+proj+"/a.txt")
 }
+
+// A ref format's %(raw) prints the object a ref names whole, and a tag can
+// name a blob (a clone fetches such tags): `git for-each-ref
+// --format='%(raw)'` printed a committed .env's lines where `git cat-file
+// -p TAG` is refused ("a file's content named by its id"). The same for
+// git tag and git branch --format, and %(*raw).
+func TestRedTeam6GitRawFormat(t *testing.T) {
+	set, _, proj := rtLab(t)
+	if git, err := exec.LookPath("git"); err == nil {
+		rtWrite(t, map[string]string{filepath.Join(proj, ".env"): "OPENAI_API_KEY=sk-proj-rtj6raw\n"})
+		for _, args := range [][]string{{"init", "-q"}, {"add", ".env"},
+			{"-c", "user.email=a@b", "-c", "user.name=a", "commit", "-qm", "x"}} {
+			cmd := exec.Command(git, args...)
+			cmd.Dir = proj
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("git %v: %v: %s", args, err, out)
+			}
+		}
+		blob, _ := exec.Command(git, "-C", proj, "rev-parse", "HEAD:.env").Output()
+		exec.Command(git, "-C", proj, "tag", "envtag", strings.TrimSpace(string(blob))).Run()
+		out, _ := exec.Command(git, "-C", proj, "for-each-ref", "--format=%(raw)", "refs/tags").Output()
+		if !strings.Contains(string(out), "sk-proj-rtj6raw") {
+			t.Logf("this git's %%(raw) did not print the blob (%q)", out)
+		}
+	}
+	rtNotSafe(t, set, proj, "git for-each-ref --format='%(raw)'", "git for-each-ref --format '%(raw)' refs/tags",
+		"git tag --format='%(*raw)'", "git tag -l --format='%(raw)'", "git branch --format='%(raw)'")
+	rtSafe(t, set, proj, "git for-each-ref --format='%(refname) %(objecttype)'", "git for-each-ref", "git tag -l")
+}
