@@ -300,6 +300,11 @@ var errNoGit = errors.New("no system git")
 // pinned (PinGit), within gitCheckTimeout (timedOut), its output cut at
 // maxHistoryList (over). err is errNoGit without a system git, else Run's.
 func (g *Gate) runGit(dir string, args []string, stderr io.Writer) (out string, over, timedOut bool, err error) {
+	return g.runGitMax(dir, args, stderr, maxHistoryList)
+}
+
+// runGitMax is runGit keeping at most max bytes of the output.
+func (g *Gate) runGitMax(dir string, args []string, stderr io.Writer, max int) (out string, over, timedOut bool, err error) {
 	git, err := g.gitBinary()
 	if err != nil {
 		return "", false, false, err
@@ -311,7 +316,7 @@ func (g *Gate) runGit(dir string, args []string, stderr io.Writer) (out string, 
 	// Guard's own questions never fetch what a partial clone lacks
 	// (GIT_NO_LAZY_FETCH: git 2.44 and later).
 	cmd.Env = append(PinGit(g.Env), "GIT_NO_LAZY_FETCH=1")
-	buf := &limitedBuffer{max: maxHistoryList}
+	buf := &limitedBuffer{max: max}
 	cmd.Stdout, cmd.Stderr = buf, stderr
 	err = cmd.Run()
 	return buf.String(), buf.over, ctx.Err() != nil, err

@@ -28,20 +28,27 @@ import (
 // maxHistoryList bounds the file list read back from git.
 const maxHistoryList = 8 << 20
 
-// limitedBuffer keeps at most max bytes and notes that more came.
+// limitedBuffer keeps at most max bytes and notes that more came. The
+// buffer is a field, not embedded: an embedded bytes.Buffer lends its
+// ReadFrom to the wrapper, and os/exec's io.Copy takes that over Write, so
+// the limit never applied (a committed 27 MB file made `git show
+// HEAD:big.txt` read all of it, and 40 such words read 800 MB).
 type limitedBuffer struct {
-	bytes.Buffer
+	buf  bytes.Buffer
 	max  int
 	over bool
 }
 
 func (b *limitedBuffer) Write(p []byte) (int, error) {
-	if b.Len()+len(p) > b.max {
+	if b.buf.Len()+len(p) > b.max {
 		b.over = true
 		return 0, errors.New("too much output")
 	}
-	return b.Buffer.Write(p)
+	return b.buf.Write(p)
 }
+
+// String returns what was kept.
+func (b *limitedBuffer) String() string { return b.buf.String() }
 
 // gitSubIndex returns the index of git's subcommand in c, or 0.
 func gitSubIndex(c []string) int {
@@ -195,7 +202,12 @@ func (g *Gate) gitObjectSecret(c []string, at int, dir string) (why string) {
 			why = g.gitGrepTracked(c, at, dir, paths)
 		}
 	}()
+	seen := map[string]bool{}
 	for _, w := range words {
+		if seen[w] {
+			continue // asked once a word: `git show X X X ...` ran git for each
+		}
+		seen[w] = true
 		if strings.Contains(w, ":") && sub != "grep" {
 			// REV:PATH: the path is judged by its name; what the blob holds
 			// is read as cat's read of a file is.
@@ -242,7 +254,9 @@ func (g *Gate) gitBlobToken(dir string, globals []string, sub, w string) string 
 	if !g.gitRunAllowed() {
 		return "" // past the budget: checkGitHistory answers for it
 	}
-	out, over, _, err := g.runGit(dir, append(append([]string{}, globals...), "cat-file", "blob", w), nil)
+	// The first 256 KiB are what a read is scanned for (policy.TokenKind);
+	// git stops at the closed pipe past them.
+	out, over, _, err := g.runGitMax(dir, append(append([]string{}, globals...), "cat-file", "blob", w), nil, 256<<10)
 	if err != nil && !over {
 		return ""
 	}
@@ -419,13 +433,22 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 			break
 		}
 	}
-	for _, a := range rest[:dd] {
+	for i, a := range rest[:dd] {
 		// The output formats git refuses beside --name-only: kept, git
 		// failed and the check took the failure for the command's (`git
 		// show -p --check` printed a .env's lines). Without them the list
 		// holds every file the command can print.
 		switch a {
 		case "--check", "--name-status", "-s", "--no-patch":
+			continue
+		}
+		// A blob, REV:PATH: git show prints its content whatever the
+		// options, not names; its path is judged by name (policy) and its
+		// content (gitBlobToken). Kept, a large file's lines filled the
+		// list past its bound. `:/TEXT` names a commit, and a word after an
+		// option that takes a value (--since 10:00) is that value.
+		if c[at] == "show" && strings.Contains(a, ":") && !strings.HasPrefix(a, ":/") && !strings.HasPrefix(a, "-") &&
+			(i == 0 || !gitValueOptions()[rest[i-1]]) {
 			continue
 		}
 		args = append(args, a)

@@ -127,3 +127,35 @@ func TestGitPatchOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestGitOutputBounded: guard's own git runs keep at most maxHistoryList
+// bytes of output. limitedBuffer embedded a bytes.Buffer, whose ReadFrom
+// os/exec's copy used instead of the bounded Write: the limit never applied,
+// and a committed 27 MB file made `git show HEAD:big.txt` read all of it (40
+// such words: 10 s and 1.3 GB). A blob named REV:PATH is also no longer
+// listed as if its lines were file names; its content is scanned (first
+// 256 KiB), so the command stays safe.
+func TestGitOutputBounded(t *testing.T) {
+	dir, run, write := gitLab(t)
+	line := strings.Repeat("x", 1023) + "\n"
+	write("big.txt", strings.Repeat(line, (maxHistoryList>>10)+512))
+	run("init", "-q", ".")
+	run("add", "-A")
+	run("commit", "-qm", "x")
+	g := newGate(t, dir, Options{}, "HOME="+dir, "PATH=/usr/bin:/bin")
+	out, over, _, _ := g.runGit(dir, []string{"cat-file", "blob", "HEAD:big.txt"}, nil)
+	if !over || len(out) > maxHistoryList {
+		t.Errorf("git cat-file of a %d-byte blob: %d bytes kept, over %v; want at most %d and over", (maxHistoryList>>10+512)<<10,
+			len(out), over, maxHistoryList)
+	}
+	words := []string{"git", "show"}
+	for i := 0; i < 40; i++ {
+		words = append(words, "HEAD:big.txt")
+	}
+	for _, argv := range [][]string{{"git", "show", "HEAD:big.txt"}, words} {
+		g := newGate(t, dir, Options{}, "HOME="+dir, "PATH=/usr/bin:/bin")
+		if v, _ := g.Judge(argv); v.Class != policy.Safe {
+			t.Errorf("%v: %s (%s), want safe", argv[:3], v.Class, v.Why())
+		}
+	}
+}
