@@ -84,6 +84,9 @@ func gitPrintsContents(c []string) (int, bool) {
 		return i, hasPatch(rest[1:]) || !namesOnlyOutput(rest[1:])
 	}
 	switch sub {
+	case "status":
+		// -v prints the staged diff, -vv the unstaged one too.
+		return i, statusVerbose(rest)
 	case "log", "reflog", "whatchanged":
 		return i, hasPatch(rest)
 	case "range-diff":
@@ -357,8 +360,11 @@ func (g *Gate) checkGitHistory(v *policy.Verdict) {
 			continue
 		}
 		cmds := [][]string{c}
-		if c[at] == "range-diff" {
+		switch c[at] {
+		case "range-diff":
 			cmds = rangeDiffLogs(c, at)
+		case "status":
+			cmds = statusDiffs(c, at)
 		}
 		for _, c := range cmds {
 			for _, dir := range dirs {
@@ -400,6 +406,38 @@ func rangeDiffLogs(c []string, at int) [][]string {
 		return [][]string{logOf(revs[0]), logOf(revs[1])}
 	}
 	return [][]string{logOf(revs...)}
+}
+
+// statusVerbose reports whether git status's options print a diff: -v
+// (the index against HEAD), and with a second -v the work tree against the
+// index, in any spelling (--verbose, -vv, a bundle such as -sv).
+func statusVerbose(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if a == "--verbose" || len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.ContainsRune(a, 'v') {
+			return true
+		}
+	}
+	return false
+}
+
+// statusDiffs returns the diffs `git status -v` (status at index at in c)
+// prints, as git diff commands with the same global options and the paths
+// after --: the staged one and (for -vv) the unstaged one, both checked.
+// `git status -v --name-only` is no command: run as the history check runs
+// a printer, git refused it and the check took that for the command's.
+func statusDiffs(c []string, at int) [][]string {
+	var paths []string
+	for i, a := range c[at+1:] {
+		if a == "--" {
+			paths = c[at+1+i:]
+			break
+		}
+	}
+	head := append(append([]string{}, c[:at]...), "diff")
+	return [][]string{append(append(append([]string{}, head...), "--cached"), paths...), append(append([]string{}, head...), paths...)}
 }
 
 // maxGitRuns bounds the git runs of checkGitHistory in one judgement

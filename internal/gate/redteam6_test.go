@@ -159,3 +159,35 @@ func TestGitOutputBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestGitStatusVerbose: `git status -v` prints the staged diff (and -vv the
+// unstaged one), a staged .env's new lines among them; the history check
+// did not count status as a printer, and its way of listing a printer's
+// files (the command with --name-only) is no status command. Both diffs
+// are checked now.
+func TestGitStatusVerbose(t *testing.T) {
+	dir, run, write := gitLab(t)
+	write(".env", "A=1\n")
+	write("a.txt", "a\n")
+	run("init", "-q", ".")
+	run("add", "-A")
+	run("commit", "-qm", "x")
+	write(".env", "OPENAI_API_KEY=sk-proj-rtj6status\n")
+	run("add", ".env")
+	if out := run("status", "-v"); !strings.Contains(out, "sk-proj-rtj6status") {
+		t.Logf("this git's status -v printed no diff (%q)", out)
+	}
+	env := []string{"HOME=" + dir, "PATH=/usr/bin:/bin"}
+	for _, argv := range [][]string{{"git", "status", "-v"}, {"git", "status", "--verbose"}, {"bash", "-c", "git status -v | head"}} {
+		g := newGate(t, dir, Options{}, env...)
+		if v, _ := g.Judge(argv); v.Class == policy.Safe {
+			t.Errorf("%v: safe, want asked (it prints the staged .env)", argv)
+		}
+	}
+	for _, argv := range [][]string{{"git", "status"}, {"git", "status", "-s"}, {"git", "status", "-v", "--", "a.txt"}} {
+		g := newGate(t, dir, Options{}, env...)
+		if v, _ := g.Judge(argv); v.Class != policy.Safe {
+			t.Errorf("%v: %s (%s), want safe", argv, v.Class, v.Why())
+		}
+	}
+}
