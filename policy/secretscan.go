@@ -549,6 +549,11 @@ func tokenSecret(abs string) string {
 	return why
 }
 
+// TokenSecret is tokenSecret for a file a program prints that the judge
+// did not see named (a work tree file git diff lists): why it holds a
+// credential by its look, or "".
+func TokenSecret(abs string) string { return tokenSecret(abs) }
+
 // TokenKind is tokenKind for content that is no file of the system: a blob
 // git prints (`git show HEAD:config.py`), scanned as cat's read of the file
 // would be (its first 256 KiB).

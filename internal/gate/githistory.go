@@ -523,5 +523,59 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 			return "git prints " + line + " (" + e.Reason + "): what a commit, the index or a file holds"
 		}
 	}
+	if c[at] == "diff" && diffsWorkTree(rest) {
+		return g.workTreeTokens(dir, c[1:at], out)
+	}
+	return ""
+}
+
+// diffsWorkTree reports whether git diff's arguments (after the
+// subcommand) compare the work tree: no --cached or --staged and at most one
+// revision (`git diff`, `git diff HEAD`), so that its + lines are the work
+// tree's files as they are now.
+func diffsWorkTree(args []string) bool {
+	revs := 0
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return revs <= 1
+		case a == "--cached" || a == "--staged" || a == "--no-index":
+			return false
+		case gitValueOptions()[a]:
+			i++
+		case strings.HasPrefix(a, "-"):
+		case strings.Contains(a, ".."):
+			return false
+		default:
+			revs++
+		}
+	}
+	return revs <= 1
+}
+
+// workTreeTokens says why one of the work tree's files a diff lists (out,
+// its --name-only output, paths from the top of the repository) holds a
+// credential by what it looks like, or "": `cat config.py` is asked about
+// for a token in it, and `git diff` printed the same line as an added one.
+// Each file is judged as cat's read is (policy.TokenSecret: the first 256
+// KiB, within the judgement's scan budget).
+func (g *Gate) workTreeTokens(dir string, globals []string, out string) string {
+	if strings.TrimSpace(out) == "" || !g.gitRunAllowed() {
+		return ""
+	}
+	cdup, _, _, err := g.runGit(dir, append(append([]string{}, globals...), "rev-parse", "--show-cdup"), nil)
+	if err != nil {
+		return ""
+	}
+	top := filepath.Join(dir, strings.TrimSpace(cdup))
+	for _, line := range strings.Split(out, "\n") {
+		if line = strings.TrimSpace(line); line == "" {
+			continue
+		}
+		if why := policy.TokenSecret(filepath.Join(top, line)); why != "" {
+			return "git diff prints the work tree's " + line + ": " + why
+		}
+	}
 	return ""
 }

@@ -191,3 +191,40 @@ func TestGitStatusVerbose(t *testing.T) {
 		}
 	}
 }
+
+// TestGitDiffWorkTreeToken: `cat config.py` is asked about when the file
+// holds a token, but `git diff` printed the same line as an added one: the
+// history check judged the files a diff lists by name only. A diff of the
+// work tree now judges each file it lists as cat's read is, from the top of
+// the repository (git lists paths from there, whatever the directory).
+func TestGitDiffWorkTreeToken(t *testing.T) {
+	dir, run, write := gitLab(t)
+	write("config.py", "x = 1\n")
+	write("sub/a.txt", "a\n")
+	run("init", "-q", ".")
+	run("add", "-A")
+	run("commit", "-qm", "x")
+	write("config.py", "x = 1\nAPI = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789'\n")
+	if out := run("diff"); !strings.Contains(out, "ghp_") {
+		t.Logf("git diff printed no token (%q)", out)
+	}
+	env := []string{"HOME=" + dir, "PATH=/usr/bin:/bin"}
+	for _, c := range []struct {
+		cwd  string
+		argv []string
+	}{
+		{dir, []string{"git", "diff"}}, {dir, []string{"git", "diff", "HEAD"}}, {dir, []string{"bash", "-c", "git diff | head"}},
+		{dir + "/sub", []string{"git", "diff"}}, {dir + "/sub", []string{"git", "diff", "--", ".."}},
+	} {
+		g := newGate(t, c.cwd, Options{}, env...)
+		if v, _ := g.Judge(c.argv); v.Class == policy.Safe {
+			t.Errorf("%v in %s: safe, want asked (it prints the token config.py holds)", c.argv, c.cwd)
+		}
+	}
+	for _, argv := range [][]string{{"git", "diff", "--cached"}, {"git", "diff", "--stat"}, {"git", "diff", "--", "sub"}} {
+		g := newGate(t, dir, Options{}, env...)
+		if v, _ := g.Judge(argv); v.Class != policy.Safe {
+			t.Errorf("%v: %s (%s), want safe", argv, v.Class, v.Why())
+		}
+	}
+}
