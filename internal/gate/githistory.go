@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -529,6 +530,26 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 	return ""
 }
 
+// workTreeTop finds the top of the work tree git runs in from dir (with
+// the command's -C) as git's discovery does, up to the nearest directory
+// holding .git, without running git; not when the environment names the
+// git directory or the work tree (GIT_DIR, GIT_WORK_TREE).
+func (g *Gate) workTreeTop(dir string, globals []string) (string, bool) {
+	if g.Getenv("GIT_DIR") != "" || g.Getenv("GIT_WORK_TREE") != "" {
+		return "", false
+	}
+	d, _ := gitWhere(dir, globals)
+	for p := d; filepath.IsAbs(p); p = filepath.Dir(p) {
+		if _, err := os.Lstat(filepath.Join(p, ".git")); err == nil {
+			return p, true
+		}
+		if p == "/" {
+			break
+		}
+	}
+	return "", false
+}
+
 // diffsWorkTree reports whether git diff's arguments (after the
 // subcommand) compare the work tree: no --cached or --staged and at most one
 // revision (`git diff`, `git diff HEAD`), so that its + lines are the work
@@ -561,14 +582,20 @@ func diffsWorkTree(args []string) bool {
 // Each file is judged as cat's read is (policy.TokenSecret: the first 256
 // KiB, within the judgement's scan budget).
 func (g *Gate) workTreeTokens(dir string, globals []string, out string) string {
-	if strings.TrimSpace(out) == "" || !g.gitRunAllowed() {
+	if strings.TrimSpace(out) == "" {
 		return ""
 	}
-	cdup, _, _, err := g.runGit(dir, append(append([]string{}, globals...), "rev-parse", "--show-cdup"), nil)
-	if err != nil {
-		return ""
+	top, ok := g.workTreeTop(dir, globals)
+	if !ok {
+		if !g.gitRunAllowed() {
+			return ""
+		}
+		cdup, _, _, err := g.runGit(dir, append(append([]string{}, globals...), "rev-parse", "--show-cdup"), nil)
+		if err != nil {
+			return ""
+		}
+		top = filepath.Join(dir, strings.TrimSpace(cdup))
 	}
-	top := filepath.Join(dir, strings.TrimSpace(cdup))
 	for _, line := range strings.Split(out, "\n") {
 		if line = strings.TrimSpace(line); line == "" {
 			continue
