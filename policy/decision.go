@@ -159,11 +159,16 @@ func (v *Verdict) Why() string {
 }
 
 func joinPaths(ws []WrittenPath) string {
-	s := make([]string, len(ws))
-	for i, w := range ws {
-		s[i] = w.Resolved
+	s := make([]string, 0, len(ws))
+	seen := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		p := w.Resolved
 		if w.Protected != "" {
-			s[i] += " (" + w.Protected + ")"
+			p += " (" + w.Protected + ")"
+		}
+		if !seen[p] { // a path written twice (made, then its mode set) is named once
+			seen[p] = true
+			s = append(s, p)
 		}
 	}
 	return strings.Join(s, ", ")
