@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"guard/policy"
 )
 
 // The sixth red team of the judge (docs/redteam/judge-6.md): one test per
@@ -206,4 +208,31 @@ func TestRedTeam6GitRawFormat(t *testing.T) {
 	rtNotSafe(t, set, proj, "git for-each-ref --format='%(raw)'", "git for-each-ref --format '%(raw)' refs/tags",
 		"git tag --format='%(*raw)'", "git tag -l --format='%(raw)'", "git branch --format='%(raw)'")
 	rtSafe(t, set, proj, "git for-each-ref --format='%(refname) %(objecttype)'", "git for-each-ref", "git tag -l")
+}
+
+// zsh's **/ (and ***/, which follows links) matches at any depth, but the
+// judge expanded a zsh glob with Go's rules, where ** is *: `zsh -c 'cat
+// **/notes.txt'` was judged as */notes.txt, which matched nothing, and zsh
+// printed the token deep/er/notes.txt holds. In zsh a ** is not judged now;
+// bash (no globstar) reads ** as * and keeps its judgement.
+func TestRedTeam6ZshRecursiveGlob(t *testing.T) {
+	set, _, proj := rtLab(t)
+	rtWrite(t, map[string]string{filepath.Join(proj, "deep", "er", "notes.txt"): "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n"})
+	if zsh, err := exec.LookPath("zsh"); err == nil {
+		cmd := exec.Command(zsh, "-c", "cat **/notes.txt")
+		cmd.Dir = proj
+		if out, _ := cmd.Output(); !strings.Contains(string(out), "ghp_") {
+			t.Logf("zsh did not read deep/er/notes.txt through **/ (%q)", out)
+		}
+	}
+	for _, cmd := range []string{"cat **/notes.txt", "cat ***/notes.txt", "head -5 **/*.txt", "grep -h token **/notes.txt"} {
+		v := set.Judge([]string{"zsh", "-c", cmd}, proj)
+		if v.Class == policy.Safe {
+			t.Errorf("zsh -c %q: safe, want asked (zsh's **/ reaches deep/er/notes.txt)", cmd)
+		}
+	}
+	if v := set.Judge([]string{"zsh", "-c", "cat *.txt"}, proj); v.Class != policy.Safe {
+		t.Errorf("zsh -c 'cat *.txt': %s (%s), want safe", v.Class, v.Why())
+	}
+	rtSafe(t, set, proj, "cat **/a.txt")
 }
