@@ -1,6 +1,9 @@
 package gate
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -226,5 +229,45 @@ func TestGitDiffWorkTreeToken(t *testing.T) {
 		if v, _ := g.Judge(argv); v.Class != policy.Safe {
 			t.Errorf("%v: %s (%s), want safe", argv, v.Class, v.Why())
 		}
+	}
+}
+
+// TestGitDriverPlanted: git-lfs's filters live in the user's git config
+// (trusted: `git lfs install` writes them), and git runs their command's
+// first word through PATH. With a PATH that reaches the project (a venv's
+// bin first), a planted .venv/bin/git-lfs ran at `git diff` and `git
+// status` on a file the .gitattributes sends through the filter, judged
+// safe. Such a driver is now looked up as guard looks up the programs it
+// runs; with the system's PATH the same repository stays safe.
+func TestGitDriverPlanted(t *testing.T) {
+	dir, run, write := gitLab(t)
+	marker := filepath.Join(t.TempDir(), "LFS_RAN")
+	write(".gitconfig", "[filter \"lfs\"]\n\tclean = git-lfs clean -- %f\n\tprocess = git-lfs filter-process\n")
+	write(".gitattributes", "*.bin filter=lfs\n")
+	write("a.bin", "data\n")
+	run("-c", "filter.lfs.clean=cat", "-c", "filter.lfs.process=", "init", "-q", ".")
+	run("-c", "filter.lfs.clean=cat", "-c", "filter.lfs.process=", "add", ".gitattributes", "a.bin")
+	run("-c", "filter.lfs.clean=cat", "-c", "filter.lfs.process=", "commit", "-qm", "x")
+	write("a.bin", "data\nmore\n")
+	write(".venv/bin/git-lfs", "#!/bin/sh\ntouch "+marker+"\ncat\n")
+	if err := os.Chmod(filepath.Join(dir, ".venv/bin/git-lfs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	venvPath := "PATH=" + filepath.Join(dir, ".venv/bin") + ":/usr/bin:/bin"
+	cmd := exec.Command("git", "diff")
+	cmd.Dir, cmd.Env = dir, []string{"HOME=" + dir, venvPath}
+	cmd.Run()
+	if _, err := os.Stat(marker); err != nil {
+		t.Logf("git diff did not run the planted git-lfs (%v)", err)
+	}
+	for _, argv := range [][]string{{"git", "diff"}, {"git", "status"}, {"bash", "-c", "git diff --stat"}} {
+		g := newGate(t, dir, Options{}, "HOME="+dir, venvPath)
+		if v, _ := g.Judge(argv); v.Class == policy.Safe {
+			t.Errorf("%v with the venv first in PATH: safe, want asked (git runs the planted git-lfs)", argv)
+		}
+	}
+	g := newGate(t, dir, Options{}, "HOME="+dir, "PATH=/usr/bin:/bin")
+	if v, _ := g.Judge([]string{"git", "status"}); v.Class != policy.Safe {
+		t.Errorf("git status with the system PATH: %s (%s), want safe", v.Class, v.Why())
 	}
 }
