@@ -271,3 +271,60 @@ func TestGitDriverPlanted(t *testing.T) {
 		t.Errorf("git status with the system PATH: %s (%s), want safe", v.Class, v.Why())
 	}
 }
+
+// TestScriptHelpersPlanted: safe programs that are scripts, or that run a
+// helper, run other programs by name through PATH: zcat (`exec gzip -cd`),
+// zgrep, egrep (`exec grep -E`), python-yq (jq), dpkg (dpkg-query). With a
+// PATH that reaches a writable root, `zcat h.gz`, `egrep x a.txt` and `yq .
+// x.yaml` ran a planted gzip, grep and jq, judged safe. A script's words
+// that name a program in a PATH directory inside a root are looked up now,
+// as env shebangs and tar's decompressors were.
+func TestScriptHelpersPlanted(t *testing.T) {
+	dir, _, write := gitLab(t)
+	marker := filepath.Join(t.TempDir(), "HELPER_RAN")
+	write("a.txt", "x\n")
+	write("x.yaml", "a: 1\n")
+	for _, n := range []string{"gzip", "grep", "jq", "dpkg-query"} {
+		write("pb/"+n, "#!/bin/sh\ntouch "+marker+"\nexit 1\n")
+		if err := os.Chmod(filepath.Join(dir, "pb", n), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	planted := "PATH=" + filepath.Join(dir, "pb") + ":/usr/bin:/bin"
+	var cases [][]string
+	for _, c := range []struct {
+		prog string
+		argv []string
+	}{
+		{"zcat", []string{"zcat", "h.gz"}}, {"zgrep", []string{"zgrep", "x", "h.gz"}}, {"egrep", []string{"egrep", "x", "a.txt"}},
+		{"yq", []string{"yq", ".", "x.yaml"}}, {"dpkg", []string{"dpkg", "-l"}},
+	} {
+		bin, err := exec.LookPath(c.prog)
+		if err != nil {
+			continue
+		}
+		if b, _ := os.ReadFile(bin); c.prog != "yq" && c.prog != "dpkg" && !strings.HasPrefix(string(b), "#!") {
+			continue // not a script here (a binary zcat runs nothing by name)
+		}
+		cases = append(cases, c.argv)
+	}
+	if len(cases) == 0 {
+		t.Skip("none of zcat, zgrep, egrep, yq, dpkg is here as a script or helper runner")
+	}
+	cmd := exec.Command("bash", "-c", strings.Join(cases[0], " "))
+	cmd.Dir, cmd.Env = dir, []string{"HOME=" + dir, planted}
+	cmd.Run()
+	if _, err := os.Stat(marker); err != nil {
+		t.Logf("%v did not run the planted helper (%v)", cases[0], err)
+	}
+	for _, argv := range cases {
+		g := newGate(t, dir, Options{}, "HOME="+dir, planted)
+		if v, _ := g.Judge(argv); v.Class == policy.Safe {
+			t.Errorf("%v with pb/ first in PATH: safe, want asked (it runs a planted helper)", argv)
+		}
+		g = newGate(t, dir, Options{}, "HOME="+dir, "PATH=/usr/bin:/bin")
+		if v, _ := g.Judge(argv); v.Class == policy.Unverified && strings.Contains(v.Why(), "through PATH") {
+			t.Errorf("%v with the system PATH: %s", argv, v.Why())
+		}
+	}
+}
