@@ -236,3 +236,29 @@ func TestRedTeam6ZshRecursiveGlob(t *testing.T) {
 	}
 	rtSafe(t, set, proj, "cat **/a.txt")
 }
+
+// guard keeps each rule remembered at a prompt ("always") with the exact
+// command a person approved, for every project, in user.policy and
+// projects/*.policy of its configuration directory: `psql
+// postgres://admin:PW@db/prod` approved once in one project was printed to
+// the agent in any other by `guard rules list` and `cat
+// ~/.config/guard/user.policy`, both safe. They are secret reads now, as
+// guard's audit log is.
+func TestRedTeam6GuardRulesPrinted(t *testing.T) {
+	set, home, proj := rtLab(t)
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", "")
+	rule := "# guard rule: {\"scope\":\"global\",\"made\":\"2026-12-06T10:00:00Z\",\"kind\":\"exact\"," +
+		"\"command\":[\"psql\",\"postgres://admin:rtj6pw@db/prod\"]}\n" +
+		"prefix_rule(pattern=[\"psql\", \"postgres://admin:rtj6pw@db/prod\"], decision=\"allow\")\n"
+	rtWrite(t, map[string]string{
+		filepath.Join(home, ".config", "guard", "user.policy"):             rule,
+		filepath.Join(home, ".config", "guard", "projects", "0123.policy"): rule,
+		filepath.Join(home, ".config", "guard", "config.toml"):             "mode = \"suggest\"\n",
+		filepath.Join(home, ".config", "guard", "projects", "readme.txt"):  "x\n",
+	})
+	rtNotSafe(t, set, proj, "guard rules list", "guard rules list --json", "guard rules ls",
+		"cat ~/.config/guard/user.policy", "head ~/.config/guard/projects/*.policy", "grep -r rtj6pw ~/.config/guard",
+		"find ~/.config/guard -name '*.policy' -exec cat {} +", "grep -rh admin ~/.config")
+	rtSafe(t, set, proj, "ls ~/.config/guard", "cat ~/.config/guard/config.toml", "guard which ls")
+}

@@ -85,6 +85,9 @@ func secretPath(path, cwd string) string {
 	if auditLog(abs) {
 		return "reads " + path + ", guard's audit log: every command's arguments, tokens typed in them included"
 	}
+	if guardRules(abs) {
+		return "reads " + path + ", guard's remembered rules: the commands a person approved, passwords and tokens typed in them included"
+	}
 	h := home()
 	for i, p := range []string{abs, filepath.Clean(absolute(path, cwd))} {
 		if i == 1 && p == abs {
@@ -500,6 +503,9 @@ func secretGlobOnce(pattern, cwd string) string {
 		if auditLog(real) {
 			return "reads " + pattern + " (" + m + ": guard's audit log)"
 		}
+		if guardRules(real) {
+			return "reads " + pattern + " (" + m + ": guard's remembered rules)"
+		}
 		if why := tokenSecret(real); why != "" {
 			return "reads " + pattern + " (" + m + ": " + why + ")"
 		}
@@ -848,6 +854,30 @@ func envDump(argv []string) string {
 // it rotated to: every command's arguments are there, tokens typed in them
 // included. A log moved elsewhere by audit_log is not known here. The
 // sandbox leaves it readable: guards run inside it (shims) append to it.
+// guardRules reports whether abs is one of guard's files of rules
+// remembered at prompts ("always"): user.policy and projects/*.policy in
+// guard's configuration directory ($XDG_CONFIG_HOME/guard, else
+// ~/.config/guard). Each holds the exact command a person approved, which
+// can carry a password (`psql postgres://admin:PW@db/prod`), for every
+// project: read there, it went into the agent's context.
+func guardRules(abs string) bool {
+	if !strings.HasSuffix(abs, ".policy") {
+		return false // the usual case, on every name a tree walk meets
+	}
+	dir := ""
+	if x := os.Getenv("XDG_CONFIG_HOME"); filepath.IsAbs(x) {
+		dir = filepath.Join(x, "guard")
+	} else if h := home(); filepath.IsAbs(h) {
+		dir = filepath.Join(h, ".config", "guard")
+	}
+	if dir == "" {
+		return false
+	}
+	d, name := filepath.Split(abs)
+	d = filepath.Clean(d)
+	return d == dir && name == "user.policy" || d == filepath.Join(dir, "projects")
+}
+
 func auditLog(abs string) bool {
 	if !strings.HasSuffix(abs, "/audit.jsonl") && !strings.HasSuffix(abs, "/audit.jsonl.1") {
 		return false // the usual case, on every name a tree walk meets

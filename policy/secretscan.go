@@ -109,6 +109,11 @@ func secretDump(argv []string, cwd string) string {
 	case "systemctl":
 		return showEnv(argv)
 	case "guard":
+		// guard rules list prints each remembered rule with the command a
+		// person approved, from every project: a password typed there too.
+		if len(argv) > 2 && argv[1] == "rules" && (argv[2] == "list" || argv[2] == "ls") {
+			return "guard rules list prints the commands a person approved at prompts, passwords and tokens typed in them included"
+		}
 		return guardPolicyRead(argv, cwd)
 	case "mv":
 		return renamedSecret(argv[1:], cwd, "moves")
@@ -1120,6 +1125,9 @@ func whySecret(f string) string {
 	if auditLog(f) {
 		return "guard's audit log: every command's arguments, tokens typed in them included"
 	}
+	if guardRules(f) {
+		return "guard's remembered rules: the commands a person approved, passwords and tokens typed in them included"
+	}
 	h := home()
 	if e := secrets().Secret(f, h); e != nil {
 		return e.Reason
@@ -1149,7 +1157,7 @@ func whySecret(f string) string {
 // none).
 func secretEntry(p, name, h string, isLink bool) (secret bool, target string) {
 	if secrets().MayEndWith(protect.Secret, name, h) && secrets().Secret(p, h) != nil ||
-		(contentName(name) || name == "config") && contentSecret(p) != "" || auditLog(p) {
+		(contentName(name) || name == "config") && contentSecret(p) != "" || auditLog(p) || guardRules(p) {
 		return true, ""
 	}
 	if isLink {
@@ -1184,7 +1192,7 @@ func walkTree(dir string, hidden bool) walkResult {
 	case !fi.IsDir():
 		// One file, read whole by what runs on it (find FILE -exec cat,
 		// ls FILE | xargs cat): judged as cat FILE is, its content too.
-		if secrets().Secret(abs, h) != nil || contentSecret(abs) != "" || auditLog(abs) || tokenSecret(abs) != "" {
+		if secrets().Secret(abs, h) != nil || contentSecret(abs) != "" || auditLog(abs) || guardRules(abs) || tokenSecret(abs) != "" {
 			found = append(found, abs)
 		}
 	case secrets().Secret(abs, h) != nil:
