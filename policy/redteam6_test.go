@@ -248,6 +248,7 @@ func TestRedTeam6GuardRulesPrinted(t *testing.T) {
 	set, home, proj := rtLab(t)
 	t.Setenv("HOME", home)
 	t.Setenv("XDG_CONFIG_HOME", "")
+	t.Setenv("XDG_CACHE_HOME", "")
 	rule := "# guard rule: {\"scope\":\"global\",\"made\":\"2026-12-06T10:00:00Z\",\"kind\":\"exact\"," +
 		"\"command\":[\"psql\",\"postgres://admin:rtj6pw@db/prod\"]}\n" +
 		"prefix_rule(pattern=[\"psql\", \"postgres://admin:rtj6pw@db/prod\"], decision=\"allow\")\n"
@@ -256,9 +257,12 @@ func TestRedTeam6GuardRulesPrinted(t *testing.T) {
 		filepath.Join(home, ".config", "guard", "projects", "0123.policy"): rule,
 		filepath.Join(home, ".config", "guard", "config.toml"):             "mode = \"suggest\"\n",
 		filepath.Join(home, ".config", "guard", "projects", "readme.txt"):  "x\n",
+		// guard's cache of the evaluated policy holds the same patterns.
+		filepath.Join(home, ".cache", "guard", "policies", "%2Fh%2F.config%2Fguard%2Fuser.policy.json"): rule,
 	})
 	rtNotSafe(t, set, proj, "guard rules list", "guard rules list --json", "guard rules ls",
 		"cat ~/.config/guard/user.policy", "head ~/.config/guard/projects/*.policy", "grep -r rtj6pw ~/.config/guard",
-		"find ~/.config/guard -name '*.policy' -exec cat {} +", "grep -rh admin ~/.config")
+		"find ~/.config/guard -name '*.policy' -exec cat {} +", "grep -rh admin ~/.config",
+		"cat ~/.cache/guard/policies/*.json", "grep -r rtj6pw ~/.cache")
 	rtSafe(t, set, proj, "ls ~/.config/guard", "cat ~/.config/guard/config.toml", "guard which ls")
 }

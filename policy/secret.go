@@ -861,6 +861,9 @@ func envDump(argv []string) string {
 // can carry a password (`psql postgres://admin:PW@db/prod`), for every
 // project: read there, it went into the agent's context.
 func guardRules(abs string) bool {
+	if strings.HasSuffix(abs, ".policy.json") && guardPolicyCache(abs) {
+		return true
+	}
 	if !strings.HasSuffix(abs, ".policy") {
 		return false // the usual case, on every name a tree walk meets
 	}
@@ -876,6 +879,20 @@ func guardRules(abs string) bool {
 	d, name := filepath.Split(abs)
 	d = filepath.Clean(d)
 	return d == dir && name == "user.policy" || d == filepath.Join(dir, "projects")
+}
+
+// guardPolicyCache reports whether abs is in guard's cache of evaluated
+// policy files ($XDG_CACHE_HOME/guard/policies, else
+// ~/.cache/guard/policies): each entry holds a policy's rules as loaded,
+// the remembered ones' commands among them.
+func guardPolicyCache(abs string) bool {
+	dir := ""
+	if x := os.Getenv("XDG_CACHE_HOME"); filepath.IsAbs(x) {
+		dir = filepath.Join(x, "guard", "policies")
+	} else if h := home(); filepath.IsAbs(h) {
+		dir = filepath.Join(h, ".cache", "guard", "policies")
+	}
+	return dir != "" && filepath.Dir(abs) == dir
 }
 
 func auditLog(abs string) bool {
