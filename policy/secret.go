@@ -895,7 +895,30 @@ func guardPolicyCache(abs string) bool {
 	return dir != "" && filepath.Dir(abs) == dir
 }
 
+// auditLogPaths are the audit log's paths when guard's configuration
+// (audit_log) or GUARD_AUDIT_LOG puts it elsewhere than the default: as
+// written and resolved, each with its rotated copy (UseAuditLog).
+var auditLogPaths atomic.Pointer[[]string]
+
+// UseAuditLog tells the judge where guard's audit log is: a log kept under
+// another name (`audit_log = "~/logs/guard.jsonl"`) was read unasked by
+// `cat ~/logs/guard.jsonl`, every command's arguments in it.
+func UseAuditLog(p string) {
+	if !filepath.IsAbs(p) {
+		auditLogPaths.Store(nil)
+		return
+	}
+	var ps []string
+	for _, x := range []string{filepath.Clean(p), Resolve(p, "/")} {
+		ps = append(ps, x, x+".1")
+	}
+	auditLogPaths.Store(&ps)
+}
+
 func auditLog(abs string) bool {
+	if ps := auditLogPaths.Load(); ps != nil && slices.Contains(*ps, abs) {
+		return true
+	}
 	if !strings.HasSuffix(abs, "/audit.jsonl") && !strings.HasSuffix(abs, "/audit.jsonl.1") {
 		return false // the usual case, on every name a tree walk meets
 	}

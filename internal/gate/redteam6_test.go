@@ -328,3 +328,28 @@ func TestScriptHelpersPlanted(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditLogElsewhere: the audit log holds every command's arguments,
+// and a read of it is a secret read; the judge knew only its default place.
+// Kept elsewhere (audit_log in the configuration, GUARD_AUDIT_LOG), `cat
+// ~/logs/guard.jsonl` was safe. The configured place counts now.
+func TestAuditLogElsewhere(t *testing.T) {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "logs", "guard.jsonl")
+	if err := os.MkdirAll(filepath.Dir(log), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(log, []byte(`{"argv":["psql","postgres://admin:pw@db/prod"]}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	g := newGate(t, dir, Options{}, "HOME="+dir, "PATH=/usr/bin:/bin", "GUARD_AUDIT_LOG="+log)
+	for _, argv := range [][]string{{"cat", log}, {"tail", "-5", log}, {"bash", "-c", "grep -r admin logs"}} {
+		if v, _ := g.Judge(argv); v.Class == policy.Safe {
+			t.Errorf("%v: safe, want asked (the audit log)", argv)
+		}
+	}
+	if v, _ := g.Judge([]string{"ls", "logs"}); v.Class != policy.Safe {
+		t.Errorf("ls logs: %s (%s), want safe", v.Class, v.Why())
+	}
+	newGate(t, dir, Options{}, "HOME="+dir, "PATH=/usr/bin:/bin") // the default again for the next tests
+}
