@@ -169,6 +169,7 @@ var diffClasses = map[string][]string{
 	"expanded_words": {
 		"cat ~/x", "ls *.txt", "echo $HOME", "cat $HOME/.bashrc", "ls d/*", "echo ~", "cd ~ && ls > x",
 		"ls * > x", "echo $x; rm a.txt", "ls *.txt; touch pwned", "cat ~/.bash_profile", "echo ${HOME}",
+		"cat \"a.t$(cat <<'EOF'\nxt\nEOF\n)\"", "cat a.t\"x$(cat <<'EOF'\nt # 'q ${HOME}\nEOF\n)\"",
 	},
 	"plain": {
 		"ls", "ls -la", "cat a.txt", "echo hi", "ls && echo ok", "ls | cat", "echo hi > x",

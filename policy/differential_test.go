@@ -43,8 +43,10 @@ var diffShells = []diffShell{{"bash", "bash"}, {"dash", "sh"}}
 
 // realPrograms are linked into the recorder directory as themselves: the
 // shells (so that nested shells really run) and the wrappers guard strips
-// (so that the wrapped command runs, as a recorder).
-var realPrograms = []string{"bash", "dash", "env", "timeout", "nice", "nohup", "stdbuf", "time"}
+// (so that the wrapped command runs, as a recorder), and cat, whose output
+// guard takes as known in "$(cat <<'EOF' ... EOF)", the way agents write commit
+// messages (a recorder would print nothing in its place).
+var realPrograms = []string{"bash", "dash", "env", "timeout", "nice", "nohup", "stdbuf", "time", "cat"}
 
 // diffLab is the scratch area shared by one test's runs.
 type diffLab struct {
