@@ -600,8 +600,14 @@ func (g *Gate) workTreeTokens(dir string, globals []string, out string) string {
 		if line = strings.TrimSpace(line); line == "" {
 			continue
 		}
-		if why := policy.TokenSecret(filepath.Join(top, line)); why != "" {
-			return "git diff prints the work tree's " + line + ": " + why
+		// From the top; with --relative from here.
+		for _, base := range []string{top, dir} {
+			if why := policy.TokenSecret(filepath.Join(base, line)); why != "" {
+				return "git diff prints the work tree's " + line + ": " + why
+			}
+			if dir == top {
+				break
+			}
 		}
 	}
 	return ""

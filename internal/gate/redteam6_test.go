@@ -204,10 +204,13 @@ func TestGitDiffWorkTreeToken(t *testing.T) {
 	dir, run, write := gitLab(t)
 	write("config.py", "x = 1\n")
 	write("sub/a.txt", "a\n")
+	write("other/b.txt", "b\n")
 	run("init", "-q", ".")
 	run("add", "-A")
 	run("commit", "-qm", "x")
 	write("config.py", "x = 1\nAPI = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789'\n")
+	write("sub/a.txt", "a\nAPI = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789'\n")
+	write("other/b.txt", "b\nc\n")
 	if out := run("diff"); !strings.Contains(out, "ghp_") {
 		t.Logf("git diff printed no token (%q)", out)
 	}
@@ -218,13 +221,14 @@ func TestGitDiffWorkTreeToken(t *testing.T) {
 	}{
 		{dir, []string{"git", "diff"}}, {dir, []string{"git", "diff", "HEAD"}}, {dir, []string{"bash", "-c", "git diff | head"}},
 		{dir + "/sub", []string{"git", "diff"}}, {dir + "/sub", []string{"git", "diff", "--", ".."}},
+		{dir + "/sub", []string{"git", "diff", "--relative"}},
 	} {
 		g := newGate(t, c.cwd, Options{}, env...)
 		if v, _ := g.Judge(c.argv); v.Class == policy.Safe {
 			t.Errorf("%v in %s: safe, want asked (it prints the token config.py holds)", c.argv, c.cwd)
 		}
 	}
-	for _, argv := range [][]string{{"git", "diff", "--cached"}, {"git", "diff", "--stat"}, {"git", "diff", "--", "sub"}} {
+	for _, argv := range [][]string{{"git", "diff", "--cached"}, {"git", "diff", "--stat"}, {"git", "diff", "--", "other"}} {
 		g := newGate(t, dir, Options{}, env...)
 		if v, _ := g.Judge(argv); v.Class != policy.Safe {
 			t.Errorf("%v: %s (%s), want safe", argv, v.Class, v.Why())
