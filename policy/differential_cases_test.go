@@ -22,6 +22,8 @@ var diffClasses = map[string][]string{
 	},
 	"backslash_cr_lf": {
 		"echo a\\\r\nrm a.txt", "ls \\\r\ntouch pwned", "echo \"a\\\r\n\"; ls", "ls\\\r\n-la",
+		// A line continuation between a $ and its name: the shells join them.
+		"ls $\\\n-la", "cat $\\\n{HOME}/.bashrc", "cat $\\\n'\\x46'", "cat \"$\\\n{HOME}\"/.profile", "ls $\\\n\\\n-",
 	},
 	"carriage_return": {
 		"ls\rrm a.txt", "echo a\r\nrm a.txt", "ls\r", "echo 'a\r' ; ls", "ls #\rrm a.txt\n",

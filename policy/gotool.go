@@ -28,7 +28,10 @@ import (
 //     directory, GOWORK honoured) ask for no newer Go;
 //   - GOFLAGS sets no -mod or -modfile (-mod=mod lets a query rewrite go.mod);
 //   - `go env NAME` names no setting that can hold a password or a command
-//     (GOPROXY, GOAUTH, GOSUMDB, GOFLAGS) and no secret-looking variable.
+//     (GOPROXY, GOAUTH, GOSUMDB, GOFLAGS) and no secret-looking variable;
+//   - the go.mod and go.work that apply are no secret by name or content,
+//     nor links to one: go prints the lines it cannot parse (sixth held-out
+//     batch's review, go mod edit -json and go list alike).
 //
 // Limits: the module downloads a query may make (`go list -m all` fetches
 // go.mod files into the module cache) are taken as a cache, as npm view's;
@@ -45,6 +48,14 @@ func goWhy(argv []string, cwd string) string {
 			case !strings.HasPrefix(name, "-") && secrets().SecretEnvName(name):
 				return "go env " + name + " prints a secret-looking variable"
 			}
+		}
+	}
+	// go prints the lines of a go.mod or go.work it cannot parse ("go.mod:1:
+	// unknown directive: OPENAI_API_KEY=sk-..."): one that is a secret by
+	// name or content, or a link to one, is a secret read.
+	for _, f := range goModFiles(cwd) {
+		if why := secretPath(f, "/"); why != "" {
+			return "secret: go prints the lines of " + filepath.Base(f) + " it cannot parse: " + why
 		}
 	}
 	local, goroot := localGo()

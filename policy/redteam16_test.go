@@ -525,6 +525,8 @@ func sedDebugLine(l string) string {
 	switch c := l[i]; c {
 	case 'p', 'P', 'l', '=', 'd', 'D', 'n', 'N', 'g', 'G', 'h', 'H', 'x', 'q', 'Q', 'y', 's':
 		return ""
+	case 'a', 'i', 'c':
+		return "" // text to the end of the line (a script with a backslash is not compared)
 	default:
 		return "command " + string(c)
 	}

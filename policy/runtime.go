@@ -29,6 +29,11 @@ import (
 //     with a slash, stays unverified;
 //   - command substitutions in the here-document of a plain `cat` (`cat
 //     <<EOF` ... `$(git branch --show-current)` ... `EOF`), which cat prints;
+//   - $(pwd) at the start of a word (`ls "$(pwd)"`, `cat $(pwd)/go.mod`) is
+//     the directory the command runs in, judged in each one it may run in:
+//     pwd is a shell builtin (a function named pwd is judged where the
+//     script defines it), and the directory must hold no blank, quote,
+//     glob or expansion character that would change the word;
 //   - ${#NAME}, the length of a variable, as a whole word echo or printf prints;
 //   - a $'...' escape whose bytes bash's version or the locale decides
 //     (`\u2713`, `\x{41}`), in a word echo or printf prints;
@@ -69,6 +74,9 @@ func expandRunTime(c *shell.Command, d shell.Dialect, dir string, written bool) 
 				changed = true
 			case len(reasons) == 1 && whichSubst(cp.Argv[i], r) != "":
 				cp.Argv[i] = whichSubst(cp.Argv[i], r)
+				changed = true
+			case len(reasons) == 1 && pwdSubst(cp.Argv[i], r, dir) != "":
+				cp.Argv[i] = pwdSubst(cp.Argv[i], r, dir)
 				changed = true
 			case constArith(r) && printedArg(c, i):
 				changed = true
@@ -192,6 +200,24 @@ func whichSubst(word, r string) string {
 			}
 			return p
 		}
+	}
+	return ""
+}
+
+// pwdSubst returns word with its leading command substitution $(pwd)
+// (quoted or not) replaced by dir, when reason r is that substitution and
+// the word holds no other, or "". dir must be absolute and hold nothing the
+// shell would split, expand or unquote.
+func pwdSubst(word, r, dir string) string {
+	if r != "command substitution $(pwd)" || !filepath.IsAbs(dir) || strings.ContainsAny(dir, " \t\n*?[]{}$`'\"\\~") ||
+		strings.Count(word, "$(") != 1 || strings.ContainsRune(word, '`') {
+		return ""
+	}
+	if rest, ok := strings.CutPrefix(word, "$(pwd)"); ok {
+		return dir + rest
+	}
+	if rest, ok := strings.CutPrefix(word, `"$(pwd)`); ok {
+		return `"` + dir + rest
 	}
 	return ""
 }

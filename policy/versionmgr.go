@@ -7,7 +7,7 @@ import (
 )
 
 // The rbenv family of version managers (rbenv, pyenv, nodenv, goenv,
-// phpenv, plenv) reads the version a directory asks for from the nearest
+// phpenv, plenv, jenv) reads the version a directory asks for from the nearest
 // .NAME-version file up from the working directory (or $X_DIR), else from
 // the global version file in its root, and prints what that file says when
 // no such version is installed: `pyenv: version 'OPENAI_API_KEY=sk-...' is
@@ -35,6 +35,7 @@ var versionManagers = map[string][3]string{
 	"goenv":  {".go-version", "GOENV_ROOT", ".goenv"},
 	"phpenv": {".php-version", "PHPENV_ROOT", ".phpenv"},
 	"plenv":  {".perl-version", "PLENV_ROOT", ".plenv"},
+	"jenv":   {".java-version", "JENV_ROOT", ".jenv"},
 }
 
 // versionFileSecret says why prog (a version manager) run in cwd prints a

@@ -23,7 +23,12 @@
 //     /dev/shm: with CAP_DAC_OVERRIDE, root read the raw disk and the swap
 //     device (/dev/vda, /dev/zram0: every secret the mounts hide, from its
 //     blocks), the consoles' screens (/dev/vcs*) and what is typed on them
-//     (/dev/tty1, /dev/console); none of those is in it.
+//     (/dev/tty1, /dev/console); none of those is in it. Every other mount
+//     but /dev and /dev/pts is nodev (noDevOutsideDev, the ordinary user's
+//     child too): a device node elsewhere, in a root above all (a project's
+//     rootfs/dev from an image build), cannot be opened (EACCES); through
+//     such nodes root had read a console's screen and written the kernel
+//     log, and a block node there is the raw disk.
 //     In it, the protected paths inside the roots (Profile.ReadOnly: .git/hooks,
 //     .git/config, .envrc...) get read-only copies mounted over them (writing,
 //     creating in, renaming over or removing them fails with EROFS or EBUSY;
@@ -116,6 +121,14 @@
 //     (zseccomp_*_linux.go; readable listings in testdata/*.pfc): guard needs
 //     neither cgo nor libseccomp at run time. amd64 and arm64 only.
 //
+// A writable root that lies inside a protected path (the working directory
+// in .git/hooks, core.hooksPath, below .vscode or ~/.claude) is no root: it
+// is dropped before anything else, so that Landlock alone refuses writes
+// there, user namespaces or not (protect.List.Resolve returns the protected
+// paths that hold a root: the nearest work tree above a root has its git
+// directory resolved, and the directories above it are matched by name).
+// With cwd .git/hooks, a hook planted in full-auto ran at the next commit.
+//
 // The environment is passed without the variables Profile.SecretEnv names
 // (*KEY*, *TOKEN*, *SECRET*, *PASSWORD*... except SecretEnvAllow). The working
 // directory is the caller's (re-entered after step 1).
@@ -141,8 +154,10 @@
 //
 // Protect fills a profile's ReadOnly, Unreadable and SecretEnv from package
 // protect's list, resolved for the roots as they are at start (the resolved git
-// directory, core.hooksPath, embedded bare repositories, names at any depth
-// within protect.ScanDepth levels of each root but temporary directories).
+// directory, core.hooksPath, init.templateDir, the files git config includes
+// and the programs its command values name, in the repository's config and
+// the user's, embedded bare repositories, names at any depth within
+// protect.ScanDepth levels of each root but temporary directories).
 // ProtectCached (the gate's way) keeps that result in guard's cache
 // directory and uses it again while stat(2) of every directory the
 // resolution listed or looked a name up in, and of every file it read,
@@ -304,12 +319,12 @@
 //     /srv/app/.env) is readable, as the user's own home beyond the "~/"
 //     names is. Landlock cannot refuse by name, and a scan of the disk at
 //     every start would cost more than the command.
-//   - For an ordinary user, a directory swapped between guard's look at the
-//     tree and the child's mounts: the child runs a fixed list of calls and
-//     cannot compare what it opens with what guard saw, so its mounts go by
-//     path, and a program running beside guard (a parallel command, or one
-//     a command left behind) that renames a directory holding a secret away
-//     at that moment keeps it readable. Root's mounts are checked (openExact).
+//   - For an ordinary user, the child's mounts are checked as root's are
+//     (each target opened, its device and inode compared with what guard
+//     saw, the mount made on the descriptor: a directory swapped by a
+//     program beside guard fails the command with ESTALE), except the pins,
+//     a protected symbolic link and, when a root lies in /dev/shm, the
+//     first secret directory, which go by path.
 //   - Watching files the program can read (inotify, fanotify without
 //     permission events): it learns when a file outside is opened or
 //     changed, not what it holds.
@@ -335,7 +350,14 @@
 //     (docs/{HEAD,config,objects,refs}), or a new .git in a root that lies in
 //     the work tree of a repository outside it (git then finds the new one
 //     first) runs what it says when git is later run there (guard doctor
-//     advises git's safe.bareRepository=explicit, which refuses the bare one);
+//     advises git's safe.bareRepository=explicit, which refuses the bare one),
+//     and also when git is run in the protected repository around it once
+//     the program has added the new one to the index as a submodule entry
+//     (`git update-index --add --cacheinfo 160000,...,sub`: a later
+//     `git status` or `git diff` there looks into sub and runs its
+//     core.fsmonitor). The index, objects and refs are the program's to
+//     write (git add, commit and stash need them), so what a later checkout
+//     writes and what git log shows are too;
 //     so does a .git that
 //     is a symbolic link, removed and made again to lead elsewhere (a mount
 //     cannot pin a link; where it leads at start is protected). Adding a pattern to
@@ -354,6 +376,19 @@
 //     host-wide one, writable so that POSIX semaphores work: the program can
 //     reach the user's own shared memory objects there. Root and the child get
 //     a private one.
+//   - The temporary directories are roots shared with everything outside:
+//     a file another program of the user's (root: of any user's, with
+//     CAP_DAC_OVERRIDE) keeps in /tmp or $TMPDIR is writable, so a script a
+//     build writes there and runs a moment later (go run's and go test's
+//     binaries, a compiler's intermediate files, an installer's script) can
+//     be changed before it runs, by the command or by a process it leaves
+//     behind (below). A /tmp of the sandbox's own would hide the command's
+//     output from the agent, which reads it there unconfined. Point TMPDIR
+//     at a directory of the agent's session where that matters.
+//   - Device nodes outside /dev when no mount namespace is made (an ordinary
+//     user where user namespaces are forbidden, or /dev not a mount of its
+//     own): a node in a root whose mode lets the user open it opens.
+//     Elsewhere every mount but /dev and /dev/pts is nodev (step 1).
 //   - A file hard-linked into a root before the sandbox is writable through that
 //     link (Landlock judges the path, and refuses making such links inside).
 //   - Descriptors 0, 1 and 2, and inherited pipes, whatever they lead to (but a

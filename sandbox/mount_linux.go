@@ -41,6 +41,11 @@ func readOnlyMounts(tops []root, pins, readOnly []string, links map[string]bool,
 	if err := unix.Mount("none", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
 		return true, fmt.Errorf("mount / private: %w", err)
 	}
+	// No device node opens outside /dev (noDevOutsideDev), the roots' copies
+	// below included.
+	if err := noDevOutsideDev(); err != nil {
+		return true, err
+	}
 	// Detached copies of the roots, taken before anything is read-only: each keeps
 	// the flags of the mounts it copies (a read-only submount stays read-only).
 	trees := make([]int, 0, len(tops))
@@ -156,6 +161,57 @@ func readOnlyMounts(tops []root, pins, readOnly []string, links map[string]bool,
 		}
 	}
 	return false, nil
+}
+
+// noDevOutsideDev makes every mount nodev but /dev and /dev/pts (with
+// AT_RECURSIVE, then cleared on those two): a device node anywhere else,
+// one inside a writable root included, cannot be opened (EACCES). A root
+// agent read the consoles' screens and wrote the kernel log through nodes
+// in a project's rootfs/dev (a debootstrap or image build leaves them
+// there), and on a host without a device cgroup a block node there is the
+// raw disk: every secret, and writes past Landlock. /dev keeps its devices
+// (root's /dev of its own is a later mount, the ordinary user's child keeps
+// the host's), and /dev/pts the inherited terminal, which /dev/stdin
+// reopens through /proc/self/fd. Where /dev is not a mount of its own, its
+// nodes lie on /: nothing is changed (devNodesWhere says so).
+func noDevOutsideDev() error {
+	if !devNodesConfinable() {
+		return nil
+	}
+	set := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_NODEV}
+	if err := unix.MountSetattr(unix.AT_FDCWD, "/", unix.AT_RECURSIVE, &set); err != nil {
+		return fmt.Errorf("mount_setattr / nodev: %w", err)
+	}
+	clr := unix.MountAttr{Attr_clr: unix.MOUNT_ATTR_NODEV}
+	for _, d := range devMounts() {
+		if err := unix.MountSetattr(unix.AT_FDCWD, d, 0, &clr); err != nil {
+			return fmt.Errorf("mount_setattr %s dev: %w", d, err)
+		}
+	}
+	return nil
+}
+
+// devNodesConfinable reports whether /dev is a mount of its own, so that
+// the rest can be made nodev without taking /dev/null with it.
+func devNodesConfinable() bool { return isMountRoot("/dev") }
+
+// devMounts are the mounts whose device nodes stay usable: /dev, and
+// /dev/pts when it is a mount of its own.
+func devMounts() []string {
+	if isMountRoot("/dev/pts") {
+		return []string{"/dev", "/dev/pts"}
+	}
+	return []string{"/dev"}
+}
+
+// isMountRoot reports whether path is the root of a mount (statx's
+// STATX_ATTR_MOUNT_ROOT, Linux 5.8; mount_setattr is newer).
+func isMountRoot(path string) bool {
+	var stx unix.Statx_t
+	if unix.Statx(unix.AT_FDCWD, path, unix.AT_SYMLINK_NOFOLLOW|unix.AT_NO_AUTOMOUNT, 0, &stx) != nil {
+		return false
+	}
+	return stx.Attributes_mask&unix.STATX_ATTR_MOUNT_ROOT != 0 && stx.Attributes&unix.STATX_ATTR_MOUNT_ROOT != 0
 }
 
 // privateDev mounts a /dev of its own: a tmpfs holding null, zero, full,

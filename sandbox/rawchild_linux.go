@@ -37,7 +37,12 @@ type rawOp struct {
 	store    *int32   // when set, the result is also stored here (a struct field)
 	storeOp  int32    // the op whose result goes into store, before this op runs
 	optional bool     // an error is ignored
-	name     string   // for the parent's message only: never read by the child
+	// want, when set, is the device and inode the fstat(2) this op makes
+	// into stat must find: another file fails the child (ESTALE), as
+	// openExact does for root.
+	want *fileID
+	stat *unix.Stat_t
+	name string // for the parent's message only: never read by the child
 }
 
 // rawChild is what the child reads.
@@ -70,6 +75,9 @@ func runRawChild(c *rawChild) {
 			*op.store = int32(c.results[op.storeOp])
 		}
 		r, _, e := syscall.RawSyscall6(op.nr, a[0], a[1], a[2], a[3], a[4], a[5])
+		if e == 0 && op.want != nil && (op.stat.Dev != op.want.dev || op.stat.Ino != op.want.ino) {
+			e = syscall.ESTALE
+		}
 		if e != 0 && !op.optional {
 			c.errBuf[0] = byte(i)
 			c.errBuf[1] = byte(i >> 8)
@@ -82,6 +90,10 @@ func runRawChild(c *rawChild) {
 	}
 	syscall.RawSyscall(syscall.SYS_EXIT_GROUP, 127, 0, 0)
 }
+
+// beforeRawClone, in tests, is a program beside guard acting between the
+// plan and the child's mounts (TestMountRaceUnprivileged).
+var beforeRawClone func()
 
 // rawAtFDCWD is AT_FDCWD (-100) as a register value.
 const rawAtFDCWD = ^uintptr(99)
@@ -114,6 +126,39 @@ func (b *rawBuilder) op(name string, nr uintptr, args [6]uintptr, from ...int) i
 	}
 	b.c.ops = append(b.c.ops, o)
 	return len(b.c.ops) - 1
+}
+
+// target is where a mount over x goes: with a recorded id, an O_PATH
+// descriptor of x (its last component not followed) whose device and inode
+// are checked first (openExact's reason: a directory swapped between guard's
+// look and the child's mounts by a program running beside guard made the
+// /dev/null bind cover a decoy, and the secret, moved, stayed readable);
+// without one, x by path. It returns the dirfd and path arguments for
+// move_mount's target, the op whose result is the descriptor (-1 for none),
+// and the flag to add.
+func (b *rawBuilder) target(x string, id fileID) (fdOp int, path uintptr, flag uintptr) {
+	if id == (fileID{}) {
+		return -1, b.cstr(x), 0
+	}
+	fd := b.op("open "+x+" for its mount", unix.SYS_OPENAT, [6]uintptr{rawAtFDCWD, b.cstr(x), unix.O_PATH | unix.O_NOFOLLOW | unix.O_CLOEXEC})
+	st := &unix.Stat_t{}
+	want := id
+	i := b.op("fstat "+x, unix.SYS_FSTAT, [6]uintptr{0, b.ptr(unsafe.Pointer(st), st)}, 0, fd)
+	b.c.ops[i].want, b.c.ops[i].stat = &want, st
+	b.c.keep = append(b.c.keep, &want)
+	return fd, b.cstr(""), unix.MOVE_MOUNT_T_EMPTY_PATH
+}
+
+// moveOnto moves the detached mount tree (an op's result) onto x, checked
+// by target.
+func (b *rawBuilder) moveOnto(name string, tree int, x string, id fileID, flags uintptr) {
+	fd, path, flag := b.target(x, id)
+	if fd < 0 {
+		b.op(name, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), rawAtFDCWD, path, flags}, 0, tree)
+		return
+	}
+	b.op(name, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), 0, path, flags | flag}, 0, tree, 2, fd)
+	b.op("close "+x, unix.SYS_CLOSE, [6]uintptr{}, 0, fd)
 }
 
 func (b *rawBuilder) writeFile(name, path, content string) {
@@ -178,6 +223,17 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		unix.Close(fd)
 		return false
 	})
+	// No device node opens outside /dev and /dev/pts (noDevOutsideDev), the
+	// roots' copies included. Cleared on those two mounts only: a submount of
+	// /dev that was nodev already (mqueue) is locked so in a user namespace.
+	if devNodesConfinable() {
+		nodev := &unix.MountAttr{Attr_set: unix.MOUNT_ATTR_NODEV}
+		b.op("mount_setattr / nodev", unix.SYS_MOUNT_SETATTR, [6]uintptr{atCWD, b.cstr("/"), unix.AT_RECURSIVE, b.ptr(unsafe.Pointer(nodev), nodev), unsafe.Sizeof(*nodev)})
+		dev := &unix.MountAttr{Attr_clr: unix.MOUNT_ATTR_NODEV}
+		for _, d := range devMounts() {
+			b.op("mount_setattr "+d+" dev", unix.SYS_MOUNT_SETATTR, [6]uintptr{atCWD, b.cstr(d), 0, b.ptr(unsafe.Pointer(dev), dev), unsafe.Sizeof(*dev)})
+		}
+	}
 	var trees []int
 	for _, r := range tops {
 		trees = append(trees, b.op("open_tree "+r.path, unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(r.path),
@@ -203,11 +259,11 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		}
 		t := b.op("open_tree "+x, unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(x), unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC | unix.AT_RECURSIVE})
 		b.op("mount_setattr "+x, unix.SYS_MOUNT_SETATTR, [6]uintptr{0, b.cstr(""), unix.AT_EMPTY_PATH | unix.AT_RECURSIVE, roPtr, unsafe.Sizeof(*ro)}, 0, t)
-		b.op("move_mount "+x, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), atCWD, b.cstr(x), unix.MOVE_MOUNT_F_EMPTY_PATH}, 0, t)
+		b.moveOnto("move_mount "+x, t, x, c.ids[x], unix.MOVE_MOUNT_F_EMPTY_PATH)
 	}
 	for _, x := range emptied {
 		t := b.op("open_tree /dev/null", unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr("/dev/null"), unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC})
-		b.op("move_mount /dev/null over "+x, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), atCWD, b.cstr(x), unix.MOVE_MOUNT_F_EMPTY_PATH}, 0, t)
+		b.moveOnto("move_mount /dev/null over "+x, t, x, c.ids[x], unix.MOVE_MOUNT_F_EMPTY_PATH)
 	}
 	// The private /dev/shm first: an empty directory made in it is what the
 	// secret directories get read-only copies of (a tmpfs each would be a
@@ -232,9 +288,11 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 			}
 			t := b.op("open_tree "+src, unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(src), unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC})
 			b.op("mount_setattr "+x, unix.SYS_MOUNT_SETATTR, [6]uintptr{0, b.cstr(""), unix.AT_EMPTY_PATH, roPtr, unsafe.Sizeof(*ro)}, 0, t)
-			b.op("move_mount over "+x, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), atCWD, b.cstr(x), unix.MOVE_MOUNT_F_EMPTY_PATH}, 0, t)
+			b.moveOnto("move_mount over "+x, t, x, c.ids[x], unix.MOVE_MOUNT_F_EMPTY_PATH)
 			continue
 		}
+		// By path, unchecked: only when a root lies in /dev/shm (no private
+		// one to hold an empty directory), for the first secret directory.
 		b.op("mount tmpfs over "+x, unix.SYS_MOUNT, [6]uintptr{b.cstr("tmpfs"), b.cstr(x), b.cstr("tmpfs"),
 			unix.MS_RDONLY | unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC, b.cstr("size=4k,nr_inodes=2,mode=0500")})
 	}
@@ -321,6 +379,9 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	sigs := make(chan os.Signal, 4)
 	signalNotify(sigs)
 
+	if beforeRawClone != nil {
+		beforeRawClone()
+	}
 	// Fork: all signals blocked on this thread, so that none runs a Go handler
 	// in the child; the child restores the mask before execve.
 	syscall.ForkLock.Lock()

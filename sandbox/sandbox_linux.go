@@ -232,6 +232,21 @@ type confinement struct {
 	warned map[string]bool
 }
 
+// underProtected reports whether the root dir lies inside (or is) one of the
+// protected paths: a working directory in .git/hooks, .vscode/sub or
+// ~/.claude is not writable (the decision treats writes there as outside
+// the roots, and a hook planted from cwd .git/hooks ran at the next
+// commit). protect.List.Resolve returns the protected paths that hold a
+// root for this.
+func underProtected(dir string, readOnly []string) bool {
+	for _, x := range readOnly {
+		if len(x) <= len(dir) && within(dir, filepath.Clean(x)) {
+			return true
+		}
+	}
+	return false
+}
+
 // newConfinement validates p and plans the confinement from what the kernel and
 // the process offer. Unless p.BestEffort it fails, before anything is changed,
 // when a part of the profile cannot be enforced.
@@ -246,8 +261,6 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		// not exist (nothing to grant), and no descriptor is held per root.
 		c.roots = append(c.roots, root{path: filepath.Clean(r)})
 	}
-	c.tops = outermost(c.roots)
-
 	for _, list := range [][]string{p.ReadOnly, p.Unreadable} {
 		for _, x := range list {
 			if !filepath.IsAbs(x) {
@@ -256,6 +269,9 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 			}
 		}
 	}
+	c.roots = slices.DeleteFunc(c.roots, func(r root) bool { return underProtected(r.path, p.ReadOnly) })
+	c.tops = outermost(c.roots)
+
 	if p.FilesOnly {
 		// Auto-edit's files-only confinement: the decision judged the writes;
 		// secrets and secret variables are full-auto's. The protected paths
@@ -727,16 +743,20 @@ func (c *confinement) parts() []part {
 		add("secrets inside the writable roots unreadable", true, false,
 			fmt.Sprintf("%d left readable: Landlock cannot hide a file in a writable directory without hiding new files there too (%s)", c.holesLeft, c.usernsWhy))
 	}
+	nodev := ""
+	if (c.mounts || c.userns) && devNodesConfinable() {
+		nodev = "; every mount but /dev and /dev/pts nodev (a node in a root does not open)"
+	}
 	switch {
 	case c.root && c.devPlan:
 		add("disks, swap, consoles and other device nodes unreadable", true, c.mounts,
-			why(c.mounts, "a /dev of its own: null, zero, full, random, urandom, tty, ptmx, pts, shm", c.mountsWhy))
+			why(c.mounts, "a /dev of its own: null, zero, full, random, urandom, tty, ptmx, pts, shm"+nodev, c.mountsWhy))
 	case c.root:
 		add("disks, swap, consoles and other device nodes unreadable", true, c.landlock,
 			why(c.landlock, "Landlock: in /dev, only null, zero, full, random, urandom, tty, ptmx, pts, shm, mqueue and hugepages are readable", c.landlockWhy))
 	default:
 		add("disks, swap, consoles and other device nodes unreadable", true, c.landlock,
-			why(c.landlock, "Landlock: in /dev, only null, zero, full, random, urandom, tty, ptmx, pts, shm, mqueue and hugepages are readable (a node the user's groups open too: input, serial, hidraw)", c.landlockWhy))
+			why(c.landlock, "Landlock: in /dev, only null, zero, full, random, urandom, tty, ptmx, pts, shm, mqueue and hugepages are readable (a node the user's groups open too: input, serial, hidraw)"+nodev, c.landlockWhy))
 	}
 	if c.mounts && c.root {
 		add("other processes' command lines (/proc/PID/cmdline)", false, true, "a fresh /proc with hidepid=invisible: processes outside are not there")

@@ -49,6 +49,10 @@ type helperSpec struct {
 	ProtectHome *string
 	// NoUserNS: this helper behaves as if user namespaces were forbidden.
 	NoUserNS bool
+	// RaceSwap: between the plan and the user-namespace child's mounts, the
+	// directory RaceSwap/config is renamed to RaceSwap/moved and a new
+	// config/.env put in its place (TestMountRaceUnprivileged).
+	RaceSwap string
 }
 
 type attackSpec struct {
@@ -90,6 +94,9 @@ func helperMain(s string) int {
 		return 125
 	}
 	userNSForbidden = spec.NoUserNS
+	if spec.RaceSwap != "" {
+		beforeRawClone = func() { raceSwap(spec.RaceSwap) }
+	}
 	if spec.ProtectHome != nil {
 		Protect(&spec.Profile, protect.Default(), *spec.ProtectHome)
 	}

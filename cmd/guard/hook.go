@@ -104,6 +104,8 @@ func (h *hookCall) run() (code int) {
 		why := "guard does not take its mode, configuration, writable roots or the agent's project from the project it guards"
 		if hook.CodeVar(v.Name) {
 			why = "every program the agent runs would then run code the project names, unjudged"
+		} else if hook.LookupVar(v.Name) && !hook.GuardVar(v.Name) {
+			why = "the commands would find their programs and libraries there, and run others than the ones guard judged"
 		}
 		return h.deny(fmt.Sprintf("guard: %s sets %s=%s in the environment %s gives its hooks or commands: %s, so guard refuses every tool call until that is removed (set such variables in the agent's user settings or environment, or in a .guard/config.toml you trust with guard trust)", v.File, v.Name, v.Value, agent.Title(), why))
 	}
@@ -123,6 +125,12 @@ func (h *hookCall) run() (code int) {
 		return h.deny("guard: " + err.Error())
 	}
 	h.set(func() { h.gate = g })
+	if req.Tree != nil && req.Tree.GitIgnore && hook.GitIgnoreOff(agent, hook.RuleEnv{Getenv: c.getenv, Project: project}) != "" {
+		// The agent's settings make its search read ignored files too.
+		tr := *req.Tree
+		tr.GitIgnore = false
+		req.Tree = &tr
+	}
 	if verdict, reason, ok := judgeFiles(g, &req); ok {
 		h.set(func() { h.req.Paths = req.Paths })
 		return h.answer(verdict, "guard: "+reason, self, nil)

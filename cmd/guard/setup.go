@@ -139,7 +139,7 @@ func printSetup(w io.Writer, agent string, remove bool, rep install.SetupReport)
 // the current directory's project settings, when there are some) and
 // returns the number of problems: a hook whose guard is missing, that does
 // not fail closed, or (Codex) that is not trusted.
-func (c *cli) doctorAgents(w io.Writer) int {
+func (c *cli) doctorAgents(w io.Writer, g *gate.Gate) int {
 	fmt.Fprintln(w, "agent hooks:")
 	problems := 0
 	cwd, _ := os.Getwd()
@@ -194,6 +194,21 @@ func (c *cli) doctorAgents(w io.Writer) int {
 			for _, v := range hook.ProjectGuardVars(a, cwd, nil) {
 				problems++
 				fmt.Fprintf(w, "  NO   %-11s %s sets %s=%s for %s's hooks: guard refuses every call while it does\n", agent, v.File, v.Name, v.Value, a.Title())
+			}
+			if a == hook.ClaudeCode {
+				if file, names := hook.ProjectMCPServers(cwd); len(names) > 0 {
+					fmt.Fprintf(w, "  --   %-11s %s lists MCP servers that run a program (%s): Claude Code may start them with the session (-p does, unasked), before any hook\n", agent, file, strings.Join(names, ", "))
+				}
+			}
+			if a == hook.Gemini && g != nil {
+				// Gemini CLI runs its hooks with the bash PATH finds.
+				switch why, reaches := g.PathShell("bash", cwd); {
+				case why != "":
+					problems++
+					fmt.Fprintf(w, "  NO   %-11s %s; Gemini CLI runs its hooks, guard's included, with it\n", agent, why)
+				case reaches:
+					fmt.Fprintf(w, "  --   %-11s PATH reaches a writable root: Gemini CLI runs its hooks with the bash PATH finds, and a bash written there would run before guard (keep such directories off the agent's PATH)\n", agent)
+				}
 			}
 		}
 	}

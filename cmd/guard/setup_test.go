@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"guard/internal/gate"
 )
 
 // TestDoctorAgents: doctor's agent section tells a hook guard setup wrote
@@ -33,7 +35,7 @@ func TestDoctorAgents(t *testing.T) {
 	os.WriteFile(filepath.Join(proj, ".claude", "settings.json"), []byte("{broken"), 0o600)
 
 	var w bytes.Buffer
-	problems := c.doctorAgents(&w)
+	problems := c.doctorAgents(&w, nil)
 	got := w.String()
 	for _, re := range []string{
 		`(?m)^  ok   claude-code .*/\.claude/settings\.json: runs /.+, fails closed$`,
@@ -52,14 +54,14 @@ func TestDoctorAgents(t *testing.T) {
 	// The project's own settings switch every hook off.
 	os.WriteFile(filepath.Join(proj, ".claude", "settings.local.json"), []byte(`{"disableAllHooks": true}`), 0o600)
 	w.Reset()
-	if problems := c.doctorAgents(&w); problems != 3 || !regexp.MustCompile(`(?m)^  NO   claude-code .*/\.claude/settings\.local\.json sets "disableAllHooks": true: Claude Code runs no hook`).MatchString(w.String()) {
+	if problems := c.doctorAgents(&w, nil); problems != 3 || !regexp.MustCompile(`(?m)^  NO   claude-code .*/\.claude/settings\.local\.json sets "disableAllHooks": true: Claude Code runs no hook`).MatchString(w.String()) {
 		t.Errorf("a project's disableAllHooks: %d problems\n%s", problems, w.String())
 	}
 
 	// The project sets a variable guard reads for the agent's hooks.
 	os.WriteFile(filepath.Join(proj, ".env"), []byte("GUARD_MODE=full-auto\n"), 0o600)
 	w.Reset()
-	if problems := c.doctorAgents(&w); problems != 4 || !regexp.MustCompile(`(?m)^  NO   gemini .*/\.env sets GUARD_MODE=full-auto for Gemini CLI's hooks`).MatchString(w.String()) {
+	if problems := c.doctorAgents(&w, nil); problems != 4 || !regexp.MustCompile(`(?m)^  NO   gemini .*/\.env sets GUARD_MODE=full-auto for Gemini CLI's hooks`).MatchString(w.String()) {
 		t.Errorf("a project's .env: %d problems\n%s", problems, w.String())
 	}
 
@@ -68,7 +70,7 @@ func TestDoctorAgents(t *testing.T) {
 	b0, _ := os.ReadFile(settings)
 	os.WriteFile(settings, []byte(strings.Replace(string(b0), `"timeout": 30`, `"timeout": 5`, 1)), 0o600)
 	w.Reset()
-	c.doctorAgents(&w)
+	c.doctorAgents(&w, nil)
 	if !strings.Contains(w.String(), "the hook's timeout is 5 (s)") {
 		t.Errorf("a 5 s timeout:\n%s", w.String())
 	}
@@ -79,8 +81,41 @@ func TestDoctorAgents(t *testing.T) {
 	b, _ := os.ReadFile(hooks)
 	os.WriteFile(hooks, []byte(strings.Replace(string(b), `"timeout": 30`, `"timeout": 31`, 1)), 0o600)
 	w.Reset()
-	c.doctorAgents(&w)
+	c.doctorAgents(&w, nil)
 	if !strings.Contains(w.String(), "is not the hook's (it changed since it was trusted)") {
 		t.Errorf("changed Codex hook:\n%s", w.String())
+	}
+
+	// A project's .mcp.json with a stdio server: reported, not counted.
+	os.WriteFile(filepath.Join(proj, ".mcp.json"), []byte(`{"mcpServers": {"db": {"command": "npx", "args": ["x"]}, "web": {"url": "http://x"}}}`), 0o600)
+	w.Reset()
+	n0 := c.doctorAgents(&w, nil)
+	if !regexp.MustCompile(`(?m)^  --   claude-code .*/\.mcp\.json lists MCP servers that run a program \(db\)`).MatchString(w.String()) {
+		t.Errorf("a project's .mcp.json (%d problems):\n%s", n0, w.String())
+	}
+	os.Remove(filepath.Join(proj, ".mcp.json"))
+
+	// Gemini CLI runs its hooks with the bash PATH finds: a PATH entry in a
+	// writable root is a warning, a bash there a problem.
+	bin := filepath.Join(proj, ".venv", "bin")
+	os.MkdirAll(bin, 0o755)
+	c.env = append(c.env, "PATH="+bin+":/usr/bin:/bin")
+	doctor := func() (int, string) {
+		g, err := c.newGate(gate.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Reset()
+		n := c.doctorAgents(&w, g)
+		return n, w.String()
+	}
+	before, got := doctor()
+	if !regexp.MustCompile(`(?m)^  --   gemini      PATH reaches a writable root`).MatchString(got) {
+		t.Errorf("PATH with a directory in the project:\n%s", got)
+	}
+	os.WriteFile(filepath.Join(bin, "bash"), []byte("#!/bin/sh\n"), 0o755)
+	after, got := doctor()
+	if after != before+1 || !regexp.MustCompile(`(?m)^  NO   gemini      bash resolves to .*/\.venv/bin/bash, inside the writable root`).MatchString(got) {
+		t.Errorf("a bash on PATH in the project: %d problems (before %d)\n%s", after, before, got)
 	}
 }

@@ -301,7 +301,7 @@ func (c *cli) doctor(args []string) int {
 	if g.AuditLog != "" {
 		fmt.Fprintf(w, "  audit log: %s\n", g.AuditLog)
 	}
-	problems += c.doctorAgents(w)
+	problems += c.doctorAgents(w, g)
 	c.doctorGit(w)
 	fmt.Fprintln(w, "shims:")
 	dir, err := install.DefaultDir(c.getenv)

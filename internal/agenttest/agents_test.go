@@ -171,6 +171,10 @@ type tc struct {
 	// conversation's request that carries n tool results: a change made
 	// while the session runs, from outside the agent's tools.
 	between func(s *session, n int)
+	// in, when set, is a subdirectory of the project directory (files and
+	// links are made relative to the latter) where the session starts: a
+	// package of a repository. PROJECT is then that subdirectory.
+	in string
 	// sub is the script of a subagent the case's calls start: requests
 	// whose conversation holds subMarker and not the main prompt get it.
 	sub func(a agent, s *session) []call
@@ -265,6 +269,12 @@ func newSession(t *testing.T, a agent, c tc) *session {
 	}
 	for name, target := range c.links {
 		if err := os.Symlink(strings.ReplaceAll(target, "OUTSIDE", s.outside), filepath.Join(s.project, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c.in != "" {
+		s.project = filepath.Join(s.project, c.in)
+		if err := os.MkdirAll(s.project, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -831,7 +841,10 @@ func runCase(t *testing.T, a agent, c tc) {
 // pending lists the cases ("agent/case name") that wait for a fix on
 // another branch (the case's needs): they skip with that reason until it
 // lands, and are taken out of this list then.
-var pending = map[string]bool{}
+var pending = map[string]bool{
+	"claude-code/full-auto: the agent's own wrapper cannot write through a link the command made": true,
+	"gemini/full-auto: the agent's own wrapper cannot write through a link the command made":      true,
+}
 
 // followingAPI replaces a rewriteFollow call with the command guard named in
 // its last answer, or with the final text when there is none.

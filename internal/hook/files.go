@@ -36,6 +36,18 @@ type fileTool struct {
 	// and the tree count only when it is "content" (Claude Code's Grep
 	// prints file names by default, files_with_matches, or counts).
 	modeKey string
+	// noIgnore are the tool's switches that make it read the files
+	// .gitignore names too: a key (a dotted path into an object) and the
+	// value that does so (Gemini CLI's grep_search no_ignore: true runs rg
+	// --no-ignore).
+	noIgnore []ignoreSwitch
+}
+
+// ignoreSwitch is a boolean tool input that turns a tree tool's .gitignore
+// off when it holds value.
+type ignoreSwitch struct {
+	key   string
+	value bool
 }
 
 // namedTool is one of an agent's edit and read tools, by its tool_name.
@@ -79,13 +91,15 @@ var fileTools = [...][]namedTool{
 		{"write_file", fileTool{edit: true, paths: []string{"file_path"}, required: true}},
 		{"replace", fileTool{edit: true, paths: []string{"file_path"}, required: true}},
 		{"read_file", fileTool{paths: []string{"file_path", "absolute_path"}, required: true}},
-		{"read_many_files", fileTool{lists: []string{"include", "paths"}, tree: &policy.TreeRead{Hidden: true, GitIgnore: true, SkipVCS: true}}},
+		{"read_many_files", fileTool{lists: []string{"include", "paths"}, tree: &policy.TreeRead{Hidden: true, GitIgnore: true, SkipVCS: true},
+			noIgnore: []ignoreSwitch{{"no_ignore", true}, {"respect_git_ignore", false}, {"file_filtering_options.respect_git_ignore", false}}}},
 		{"glob", fileTool{names: true, paths: []string{"dir_path", "path"}, patterns: []string{"pattern"}}},
 		// grep_search since 0.x; search_file_content is its older name.
 		// grep_search runs rg without --hidden; search_file_content may run
 		// git grep or grep -r, which read hidden and ignored files.
 		{"grep_search", fileTool{paths: []string{"dir_path", "path"}, patterns: []string{"include_pattern", "include"},
-			search: []string{"pattern"}, tree: &policy.TreeRead{GitIgnore: true, SkipVCS: true}}},
+			search: []string{"pattern"}, tree: &policy.TreeRead{GitIgnore: true, SkipVCS: true},
+			noIgnore: []ignoreSwitch{{"no_ignore", true}, {"respect_git_ignore", false}, {"file_filtering_options.respect_git_ignore", false}}}},
 		{"search_file_content", fileTool{paths: []string{"dir_path", "path"}, patterns: []string{"include_pattern", "include"},
 			search: []string{"pattern"}, tree: &policy.TreeRead{Hidden: true, SkipVCS: true}}},
 	},
@@ -121,6 +135,17 @@ func decodeFiles(req *Request) error {
 		return nil
 	}
 	req.Edit, req.Read, req.Names, req.Tree = t.edit, !t.edit, t.names, t.tree
+	if req.Tree != nil {
+		off, err := ignoreOff(req.Input, t.noIgnore)
+		if err != nil {
+			return fmt.Errorf("%w: %s: %v", ErrMalformed, req.Tool, err)
+		}
+		if off {
+			tr := *req.Tree
+			tr.GitIgnore = false
+			req.Tree = &tr
+		}
+	}
 	if t.modeKey != "" {
 		mode, err := stringField(req.Input, t.modeKey)
 		if err != nil {
@@ -211,6 +236,37 @@ func oneOf(req *Request, keys []string) (string, error) {
 	return val, nil
 }
 
+// ignoreOff reports whether one of the switches is set to the value that
+// makes the tool read ignored files. A switch that is not a boolean is an
+// error: the tool may take it as set.
+func ignoreOff(input map[string]json.RawMessage, switches []ignoreSwitch) (bool, error) {
+	for _, sw := range switches {
+		m, keys := input, strings.Split(sw.key, ".")
+		for i, k := range keys {
+			raw, ok := m[k]
+			if !ok || isNull(raw) {
+				break
+			}
+			if i < len(keys)-1 {
+				next, err := objectFields(raw)
+				if err != nil || next == nil {
+					return false, fmt.Errorf("%s is not an object", strings.Join(keys[:i+1], "."))
+				}
+				m = next
+				continue
+			}
+			var b bool
+			if err := json.Unmarshal(raw, &b); err != nil {
+				return false, fmt.Errorf("%s is not a boolean", sw.key)
+			}
+			if b == sw.value {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
 // join puts a pattern under a directory ("" is the working directory).
 func join(dir, p string) string {
 	if dir == "" || strings.HasPrefix(p, "/") {
@@ -225,4 +281,39 @@ func join(dir, p string) string {
 // the other tools, which get no objection but for a Deny.
 func (r Request) judged(v Verdict) bool {
 	return r.Shell || r.Edit || (r.Read && v != Allow)
+}
+
+// GitIgnoreOff returns the settings file in which agent a is set to read the
+// files .gitignore names in its search tools ("" when none is): Gemini CLI's
+// context.fileFiltering.respectGitIgnore false (its grep_search then runs rg
+// --no-ignore-vcs), in the system's, the user's or the project's settings,
+// whichever takes precedence (any of them counts: the stricter reading). A
+// settings file that cannot be read or parsed is returned too: guard cannot
+// tell what it says.
+func GitIgnoreOff(a Agent, env RuleEnv) string {
+	if a != Gemini {
+		return ""
+	}
+	env = env.defaults()
+	for _, file := range geminiSettingsFiles(env) {
+		top, err := settingsObject(file, true)
+		if err != nil {
+			return file
+		}
+		v := top
+		for _, k := range []string{"context", "fileFiltering"} {
+			raw, ok := v[k]
+			if !ok || isNull(raw) {
+				v = nil
+				break
+			}
+			if v, err = objectFields(raw); err != nil || v == nil {
+				return file
+			}
+		}
+		if raw, ok := v["respectGitIgnore"]; ok && string(raw) == "false" {
+			return file
+		}
+	}
+	return ""
 }

@@ -1,7 +1,11 @@
 package hook_test
 
 import (
+	"errors"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"guard/internal/hook"
@@ -53,5 +57,62 @@ func TestEditTools(t *testing.T) {
 		if !slices.Equal(edits, tt.edits) || !slices.Equal(reads, tt.reads) {
 			t.Errorf("EditTools(%s) = %q, %q; want %q, %q", tt.agent, edits, reads, tt.edits, tt.reads)
 		}
+	}
+}
+
+// TestSearchIgnoreSwitches: a search tool told to read the files .gitignore
+// names (Gemini CLI's grep_search no_ignore: true, as sent by Gemini CLI
+// 0.61.0; its settings' context.fileFiltering.respectGitIgnore false) is
+// judged as reading them: guard had judged such a search as skipping them,
+// and a gitignored private key was printed.
+func TestSearchIgnoreSwitches(t *testing.T) {
+	req, err := decodeFile(t, hook.Gemini, "gemini-grep-no-ignore-0.61.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Tree == nil || req.Tree.GitIgnore {
+		t.Errorf("grep_search with no_ignore: tree %+v, want one that does not skip ignored files", req.Tree)
+	}
+	decode := func(input string) (hook.Request, error) {
+		return hook.Decode(hook.Gemini, strings.NewReader(`{"hook_event_name":"BeforeTool","cwd":"/p","tool_name":"grep_search","tool_input":`+input+`}`))
+	}
+	for input, gitignore := range map[string]bool{
+		`{"pattern":"x"}`:                                                       true,
+		`{"pattern":"x","no_ignore":false}`:                                     true,
+		`{"pattern":"x","no_ignore":null}`:                                      true,
+		`{"pattern":"x","no_ignore":true}`:                                      false,
+		`{"pattern":"x","respect_git_ignore":false}`:                            false,
+		`{"pattern":"x","file_filtering_options":{"respect_git_ignore":false}}`: false,
+		`{"pattern":"x","file_filtering_options":{"respect_git_ignore":true}}`:  true,
+	} {
+		req, err := decode(input)
+		if err != nil || req.Tree == nil || req.Tree.GitIgnore != gitignore {
+			t.Errorf("%s: tree %+v (%v), want GitIgnore %v", input, req.Tree, err, gitignore)
+		}
+	}
+	for _, input := range []string{`{"pattern":"x","no_ignore":"yes"}`, `{"pattern":"x","no_ignore":1}`, `{"pattern":"x","file_filtering_options":true}`} {
+		if _, err := decode(input); !errors.Is(err, hook.ErrMalformed) {
+			t.Errorf("%s: %v, want a malformed request (the tool may take the switch as set)", input, err)
+		}
+	}
+
+	dir := t.TempDir()
+	project := filepath.Join(dir, "p")
+	env := hook.RuleEnv{Getenv: func(k string) string { return map[string]string{"HOME": dir}[k] }, Project: project, GeminiSystem: filepath.Join(dir, "etc")}
+	if f := hook.GitIgnoreOff(hook.Gemini, env); f != "" {
+		t.Errorf("no settings: %q", f)
+	}
+	settings := filepath.Join(project, ".gemini", "settings.json")
+	os.MkdirAll(filepath.Dir(settings), 0o755)
+	os.WriteFile(settings, []byte("{\n  // comment\n  \"context\": {\"fileFiltering\": {\"respectGitIgnore\": false}}\n}\n"), 0o644)
+	if f := hook.GitIgnoreOff(hook.Gemini, env); f != settings {
+		t.Errorf("project settings with respectGitIgnore false: %q, want %s", f, settings)
+	}
+	if f := hook.GitIgnoreOff(hook.ClaudeCode, env); f != "" {
+		t.Errorf("Claude Code: %q", f)
+	}
+	os.WriteFile(settings, []byte(`{"context": {"fileFiltering": {"respectGitIgnore": true}}}`), 0o644)
+	if f := hook.GitIgnoreOff(hook.Gemini, env); f != "" {
+		t.Errorf("respectGitIgnore true: %q", f)
 	}
 }

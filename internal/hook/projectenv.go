@@ -48,12 +48,32 @@ func codeVars(name string) bool {
 		"GIT_PAGER", "MANPAGER", "SYSTEMD_PAGER", "EDITOR", "VISUAL", "GIT_EDITOR",
 		"GIT_SSH", "GIT_SSH_COMMAND", "GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "SSH_ASKPASS",
 		"GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM",
-		"GIT_DIR", "GIT_EXEC_PATH", "GIT_TEMPLATE_DIR",
+		"GIT_DIR", "GIT_EXEC_PATH", "GIT_TEMPLATE_DIR", "GIT_PROXY_COMMAND", "GIT_SEQUENCE_EDITOR",
+		// Options a safe program reads from the environment that run a
+		// program: tar's --use-compress-program and --to-command (a project's
+		// .env made Gemini CLI's `tar tf a.tar` run its script), zip's -TT,
+		// less's +!command, man's -P, rsync's remote shell.
+		"TAR_OPTIONS", "ZIPOPT", "LESS", "MANOPT", "RSYNC_RSH", "RSYNC_CONNECT_PROG", "SYSTEMD_EDITOR",
+		"SUDO_ASKPASS", "BROWSER",
 		// The agent's own shell: Claude Code runs the Bash tool with $SHELL
 		// (a program named zsh or bash), CLAUDE_CODE_SHELL, and wraps every
 		// command in CLAUDE_CODE_SHELL_PREFIX (each seen to run a project's
-		// script before every command).
-		"SHELL", "CLAUDE_CODE_SHELL", "CLAUDE_CODE_SHELL_PREFIX":
+		// script before every command), and runs the file CLAUDE_ENV_FILE
+		// names ahead of every Bash command (seen with 2.1.332); it starts
+		// background processes and teammates under CLAUDE_CODE_PROCESS_WRAPPER
+		// and CLAUDE_CODE_TEAMMATE_COMMAND.
+		"SHELL", "CLAUDE_CODE_SHELL", "CLAUDE_CODE_SHELL_PREFIX", "CLAUDE_ENV_FILE",
+		"CLAUDE_CODE_PROCESS_WRAPPER", "CLAUDE_CODE_TEAMMATE_COMMAND":
+		return true
+	}
+	return false
+}
+
+// LookupVar reports whether the variable name says where programs or
+// their libraries are found.
+func LookupVar(name string) bool {
+	switch name {
+	case "PATH", "PYTHONPATH", "PYTHONHOME", "NODE_PATH", "PERL5LIB", "PERLLIB", "RUBYLIB", "GEM_PATH", "GEM_HOME", "LUA_PATH", "CLASSPATH":
 		return true
 	}
 	return false
@@ -118,6 +138,14 @@ func benignValue(name, value string) bool {
 			}
 		}
 		return true
+	case "LESS":
+		// Options only (-R, -FRX): +cmd runs a command, ! in it a shell.
+		for _, w := range words {
+			if w[0] != '-' || !plain(w[1:]) {
+				return false
+			}
+		}
+		return true
 	case "PAGER", "GIT_PAGER", "MANPAGER", "SYSTEMD_PAGER", "EDITOR", "VISUAL", "GIT_EDITOR":
 		for i, w := range words {
 			if !plain(w) || i > 0 && w[0] != '-' || i == 0 && w[0] == '-' {
@@ -134,15 +162,16 @@ func benignValue(name, value string) bool {
 // agent a took from the project's own files and that hold that value in
 // getenv, the hook's environment: Claude Code's "env" in
 // .claude/settings.json and .claude/settings.local.json (seen to reach the
-// hooks with Claude Code 2.1.332), Gemini CLI's .env file (.gemini/.env or
-// .env, the first found from the project up, when it is inside the project;
+// hooks with Claude Code 2.1.332; the repository root's settings.local.json
+// too, see layers.go), Gemini CLI's .env file (.gemini/.env or .env, the
+// first found from the project up, unless it is in the home directory;
 // Gemini CLI 0.61.0 adds the variables that are not set yet). A repository
 // can ship them, and the agent can write a .env: GUARD_CONFIG pointing at a
 // file of the project, or TMPDIR at the home directory, would then widen the
 // writable roots guard judges by. Codex takes no environment from a project
 // for its hooks, but its commands (a rewrite's guard among them) get a
-// trusted project's shell_environment_policy.set from .codex/config.toml,
-// reported whatever the hook's environment holds. With getenv nil, every
+// trusted project's shell_environment_policy.set from .codex/config.toml (in
+// each directory from the repository root down), reported whatever the hook's environment holds. With getenv nil, every
 // such variable the project sets is returned, whatever the environment
 // holds. Files that cannot be read are skipped: the agent cannot
 // read them either (a settings file that does not parse is refused where
@@ -159,8 +188,7 @@ func ProjectGuardVars(a Agent, project string, getenv func(string) string) []Pro
 	}
 	switch a {
 	case ClaudeCode:
-		for _, name := range []string{"settings.json", "settings.local.json"} {
-			file := filepath.Join(project, ".claude", name)
+		for _, file := range claudeSettingsFiles(project) {
 			top, err := settingsObject(file, false)
 			if err != nil || top == nil {
 				continue
@@ -180,60 +208,52 @@ func ProjectGuardVars(a Agent, project string, getenv func(string) string) []Pro
 		// variables of shell_environment_policy.set, from a trusted project's
 		// .codex/config.toml too (seen with Codex 0.171: TMPDIR from there
 		// made a directory outside a writable root of the sandboxed rewrite).
-		file := filepath.Join(project, ".codex", "config.toml")
-		b, ok, err := readOptional(file)
-		if err != nil || !ok {
-			return nil
-		}
-		var cfg struct {
-			Policy struct {
-				Set map[string]any `toml:"set"`
-			} `toml:"shell_environment_policy"`
-		}
-		if toml.Unmarshal(b, &cfg) != nil {
-			return nil
-		}
-		for _, k := range slices.Sorted(maps.Keys(cfg.Policy.Set)) {
-			if v, ok := cfg.Policy.Set[k].(string); ok && watched(k, v) {
-				out = append(out, ProjectVar{k, v, file})
+		for _, dir := range codexProjectDirs(project) {
+			file := filepath.Join(dir, ".codex", "config.toml")
+			b, ok, err := readOptional(file)
+			if err != nil || !ok {
+				continue
+			}
+			var cfg struct {
+				Policy struct {
+					Set map[string]any `toml:"set"`
+				} `toml:"shell_environment_policy"`
+			}
+			if toml.Unmarshal(b, &cfg) != nil {
+				continue
+			}
+			for _, k := range slices.Sorted(maps.Keys(cfg.Policy.Set)) {
+				v, ok := cfg.Policy.Set[k].(string)
+				if !ok {
+					continue
+				}
+				// The hook judges with Codex's own environment, the commands
+				// run with this one: a PATH or library path of the project's
+				// makes them run other programs than the ones judged (seen:
+				// PATH with the project's bin first ran its ls at a plain ls).
+				if watched(k, v) || LookupVar(k) && (getenv == nil || getenv(k) != v) {
+					out = append(out, ProjectVar{k, v, file})
+				}
 			}
 		}
 	case Gemini:
-		file := geminiEnvFile(project)
-		if file == "" {
-			return nil
+		home := ""
+		if getenv != nil {
+			home = getenv("HOME")
+		} else {
+			home, _ = os.UserHomeDir()
 		}
-		b, ok, err := readOptional(file)
-		if err != nil || !ok {
-			return nil
-		}
-		for _, kv := range parseDotenv(b) {
-			add(file, kv[0], kv[1])
+		for _, file := range geminiEnvFiles(project, home) {
+			b, ok, err := readOptional(file)
+			if err != nil || !ok {
+				continue
+			}
+			for _, kv := range parseDotenv(b) {
+				add(file, kv[0], kv[1])
+			}
 		}
 	}
 	return out
-}
-
-// geminiEnvFile is the .env file Gemini CLI loads for a session started in
-// project, when it lies inside project: from project up, the first
-// .gemini/.env or .env.
-func geminiEnvFile(project string) string {
-	dir := filepath.Clean(project)
-	for {
-		for _, f := range []string{filepath.Join(dir, ".gemini", ".env"), filepath.Join(dir, ".env")} {
-			if _, err := os.Stat(f); err == nil {
-				if dir != filepath.Clean(project) {
-					return "" // above the project: the user's or a parent's
-				}
-				return f
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
 }
 
 // dotenvLine is the line syntax of the dotenv package Gemini CLI uses

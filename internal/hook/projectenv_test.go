@@ -42,18 +42,26 @@ func TestProjectGuardVars(t *testing.T) {
 	if !got["GUARD_MODE"] || !got["CODEX_HOME"] || got["TMPDIR"] || got["API_KEY"] || len(got) != 2 {
 		t.Errorf("Gemini CLI: %v, want GUARD_MODE and CODEX_HOME", got)
 	}
-	// .gemini/.env comes first; a .env above the project is not the project's.
+	// .gemini/.env comes first. A .env above the project counts too (Gemini
+	// CLI loads the first one from the project up: a repository's root above
+	// the package a session starts in, /tmp above a project in /tmp), but
+	// not one in the home directory, the user's own.
 	write("p/.gemini/.env", "GUARD_AUDIT_LOG=/dev/null\n")
 	env["GUARD_AUDIT_LOG"] = "/dev/null"
 	if got := names(ProjectGuardVars(Gemini, project, getenv)); !got["GUARD_AUDIT_LOG"] || len(got) != 1 {
 		t.Errorf("Gemini CLI with .gemini/.env: %v", got)
 	}
-	sub := filepath.Join(dir, "q")
+	sub := filepath.Join(dir, "q", "pkg")
 	os.MkdirAll(sub, 0o755)
 	write(".env", "GUARD_MODE=full-auto\n")
-	if got := ProjectGuardVars(Gemini, sub, getenv); len(got) != 0 {
-		t.Errorf("a .env above the project counted: %v", got)
+	if got := ProjectGuardVars(Gemini, sub, getenv); len(got) != 1 || got[0].File != filepath.Join(dir, ".env") {
+		t.Errorf("a .env above the project: %v, want GUARD_MODE from %s", got, filepath.Join(dir, ".env"))
 	}
+	env["HOME"] = dir
+	if got := ProjectGuardVars(Gemini, sub, getenv); len(got) != 0 {
+		t.Errorf("the home directory's .env counted: %v", got)
+	}
+	delete(env, "HOME")
 	// Variables that make the agent's programs run other code count too.
 	write("p/.gemini/.env", "BASH_ENV=/p/evil.sh\nPYTHONPATH=src\nNODE_OPTIONS=--require /p/x.js\n")
 	env["BASH_ENV"], env["PYTHONPATH"], env["NODE_OPTIONS"] = "/p/evil.sh", "src", "--require /p/x.js"
@@ -83,13 +91,16 @@ func TestProjectGuardVars(t *testing.T) {
 			t.Errorf("PAGER=%q counted benign", value)
 		}
 	}
+	if !benignValue("LESS", "-FRX") || !benignValue("LESS", "-R -i") || benignValue("LESS", "+!touch x") || benignValue("LESS", "-R +Gg") || benignValue("TAR_OPTIONS", "-v") {
+		t.Error("LESS with options only is benign, with +commands not; TAR_OPTIONS never")
+	}
 	if benignValue("BASH_ENV", "x") || benignValue("LD_PRELOAD", "libx.so") || benignValue("SHELL", "") {
 		t.Error("BASH_ENV, LD_PRELOAD and an empty SHELL have no benign value")
 	}
 	os.Remove(filepath.Join(dir, "p/.gemini/.env"))
 	write("p/.gemini/.env", "GUARD_AUDIT_LOG=/dev/null\n")
 
-	if !CodeVar("SHELL") || !CodeVar("CLAUDE_CODE_SHELL_PREFIX") || CodeVar("PYTHONPATH") || CodeVar("PATH") {
+	if !CodeVar("SHELL") || !CodeVar("CLAUDE_CODE_SHELL_PREFIX") || !CodeVar("CLAUDE_ENV_FILE") || !CodeVar("TAR_OPTIONS") || CodeVar("PYTHONPATH") || CodeVar("PATH") {
 		t.Error("CodeVar: SHELL and CLAUDE_CODE_SHELL_PREFIX are code variables, PATH and PYTHONPATH are not")
 	}
 
@@ -115,5 +126,12 @@ func TestProjectGuardVars(t *testing.T) {
 	write("p/.codex/config.toml", "model = \"x\"\n[shell_environment_policy]\ninherit = \"all\"\nset = { TMPDIR = \"/var/tmp\", NODE_ENV = \"dev\" }\n")
 	if got := names(ProjectGuardVars(Codex, project, getenv)); !got["TMPDIR"] || len(got) != 1 {
 		t.Errorf("Codex shell_environment_policy: %v, want TMPDIR (whatever the hook's environment holds)", got)
+	}
+	// A PATH or library path the commands get and the hook does not: the
+	// judged program is not the one that runs.
+	env["PATH"], env["PYTHONPATH"] = "/usr/bin:/bin", "/p/lib"
+	write("p/.codex/config.toml", "[shell_environment_policy]\nset = { PATH = \"/p/bin:/usr/bin:/bin\", PYTHONPATH = \"/p/lib\", NODE_ENV = \"dev\" }\n")
+	if got := names(ProjectGuardVars(Codex, project, getenv)); !got["PATH"] || got["PYTHONPATH"] || len(got) != 1 {
+		t.Errorf("Codex shell_environment_policy PATH: %v, want PATH (PYTHONPATH is the hook's own value)", got)
 	}
 }

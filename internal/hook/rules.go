@@ -117,8 +117,7 @@ func RuleFiles(a Agent, env RuleEnv) []string {
 			files = append(files, filepath.Join(env.Home, ".claude", "settings.json"))
 		}
 		if env.Project != "" {
-			files = append(files, filepath.Join(env.Project, ".claude", "settings.json"),
-				filepath.Join(env.Project, ".claude", "settings.local.json"))
+			files = append(files, claudeSettingsFiles(env.Project)...)
 		}
 		return files
 	case Codex:
@@ -128,7 +127,9 @@ func RuleFiles(a Agent, env RuleEnv) []string {
 		}
 		dirs := []string{filepath.Join(home, "rules")}
 		if env.Project != "" {
-			dirs = append(dirs, filepath.Join(env.Project, ".codex", "rules"))
+			for _, d := range codexProjectDirs(env.Project) {
+				dirs = append(dirs, filepath.Join(d, ".codex", "rules"))
+			}
 		}
 		return dirs
 	case Gemini:

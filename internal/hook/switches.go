@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -21,7 +22,8 @@ func (h HooksOff) String() string {
 // ProjectHooksOff reports the settings in project that switch agent a's hooks
 // off, as the agents read them (measured with Claude Code 2.1.332 and
 // Gemini CLI 0.61.0): Claude Code's "disableAllHooks": true in
-// .claude/settings.json or .claude/settings.local.json, which turns off the
+// .claude/settings.json or .claude/settings.local.json (the repository
+// root's settings.local.json too, see layers.go), which turns off the
 // hooks of the user's settings too; Gemini CLI's "hooksConfig":
 // {"enabled": false}, or a "hooksConfig.disabled" entry naming guard's hook
 // (by its name "guard" or its command), in .gemini/settings.json. A
@@ -39,8 +41,7 @@ func ProjectHooksOff(a Agent, project string) ([]HooksOff, error) {
 	switch a {
 	case ClaudeCode:
 		var firstErr error
-		for _, name := range []string{"settings.json", "settings.local.json"} {
-			file := filepath.Join(project, ".claude", name)
+		for _, file := range claudeSettingsFiles(project) {
 			top, err := settingsObject(file, false)
 			if firstErr == nil {
 				firstErr = err
@@ -99,4 +100,31 @@ func settingsObject(file string, comments bool) (map[string]json.RawMessage, err
 		return nil, fmt.Errorf("%s: %v", file, jsonError(err))
 	}
 	return top, nil
+}
+
+// ProjectMCPServers returns the stdio MCP servers (by name) a project's
+// .mcp.json lists, which Claude Code 2.1.332 started in -p mode without
+// asking, before any tool call: code the project runs, as its own hooks
+// are, out of any hook's reach. For guard doctor; a file that cannot be
+// read or parsed gives none.
+func ProjectMCPServers(project string) (file string, names []string) {
+	file = filepath.Join(project, ".mcp.json")
+	top, err := settingsObject(file, false)
+	if err != nil || top == nil {
+		return file, nil
+	}
+	servers, err := objectFields(orNull(top["mcpServers"]))
+	if err != nil {
+		return file, nil
+	}
+	for name, raw := range servers {
+		srv, err := objectFields(raw)
+		if err == nil && srv != nil {
+			if _, ok := srv["command"]; ok {
+				names = append(names, name)
+			}
+		}
+	}
+	slices.Sort(names)
+	return file, names
 }

@@ -46,13 +46,21 @@ var scanSkip = []string{"node_modules", "vendor", "target", "dist", "build", "__
 //   - Entries that match at any depth: the names found in the first ScanDepth
 //     levels of each root in scan (bounded by ScanDirs, skipping
 //     node_modules, vendor...).
-//   - A repository at a root's top or found by the scan: its resolved git
-//     directory (a worktree's .git file names it; commondir), whose hooks,
-//     config and modules are matched as ".git/..." entries; core.hooksPath
-//     from the repository's config and the user's git config, when it lies
-//     inside a root.
+//   - A repository at a root's top, above a root (the nearest one) or found
+//     by the scan: its resolved git directory (a worktree's .git file names
+//     it; commondir), whose hooks, config and modules are matched as
+//     ".git/..." entries; from the repository's config and the user's
+//     (~/.gitconfig, ~/.config/git/config, read for every resolution, a
+//     repository or not), core.hooksPath, init.templateDir, included files
+//     and the files that command values name (core.fsmonitor, textconv,
+//     filters, aliases...).
 //   - An embedded bare repository (a directory with HEAD, config, objects and
 //     refs) found by the scan: its config and hooks.
+//
+// Protected paths are returned when they lie inside a root or hold one (a
+// root in .git/hooks, below .vscode: the sandbox drops such a root); the
+// directories above each root are matched by name against the protected
+// entries that match at any depth.
 //
 // A directory in a scanned root that the caller owns but cannot list (chmod
 // 000) is returned as a secret whole: its owner can open it, and the scan
@@ -191,6 +199,16 @@ func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly boo
 	}
 	for _, root := range roots {
 		r.gitDir(root)
+		if !homeOnly {
+			r.enclosing(root)
+		}
+	}
+	if !homeOnly && home != "" {
+		// The user's own git config applies to every repository, those
+		// with no .git at a root's top and those made later: its
+		// core.hooksPath (~/.githooks) inside a root ran a planted hook at
+		// the next commit anywhere.
+		r.followConfigs("", []string{filepath.Join(home, ".gitconfig"), filepath.Join(home, ".config", "git", "config")})
 	}
 	for _, root := range scan {
 		r.scan(filepath.Clean(root)) // clean: names are joined to it with a slash
@@ -217,6 +235,8 @@ type resolver struct {
 	comp  map[int]*compiled
 	// gitDone: the work trees whose git directory was looked at.
 	gitDone map[string]bool
+	// configs: the git config files read (readConfig).
+	configs map[string]readConfig
 	w       *Watch // nil unless a cache records the dependencies
 }
 
@@ -452,7 +472,7 @@ func (r *resolver) addEntry(e *Entry, p string) {
 			return
 		}
 	}
-	if e.Kind == Protected && !slices.ContainsFunc(r.roots, func(root string) bool { return within(p, root) }) {
+	if e.Kind == Protected && !r.reaches(p) {
 		return
 	}
 	if r.seen[string(e.Kind)+p] {
@@ -474,6 +494,66 @@ func (r *resolver) addEntry(e *Entry, p string) {
 	}
 }
 
+// reaches reports whether a protected path p matters for the roots: it lies
+// inside one, or holds one (a root inside .git/hooks, .vscode or ~/.claude
+// is no writable root: the sandbox drops it).
+func (r *resolver) reaches(p string) bool {
+	return slices.ContainsFunc(r.roots, func(root string) bool { return within(p, root) || within(filepath.Clean(root), p) })
+}
+
+// enclosing finds the protected paths that hold root: the nearest work tree
+// above it gets its git directory resolved (a root in .git/hooks, in a
+// linked worktree's git directory or in core.hooksPath's .husky/_ made the
+// hooks writable), and each directory above it is matched by name against
+// the protected entries that match at any depth (.vscode/tasks, .git/hooks).
+// Protected entries only: a root below a directory named like a secret is
+// not hidden whole. Names only, and one lstat of .git per level.
+func (r *resolver) enclosing(root string) {
+	root = filepath.Clean(root)
+	work := false
+	for d := root; d != "/"; {
+		d = filepath.Dir(d)
+		if d != "/" {
+			r.matchProtected(d, filepath.Base(d))
+		}
+		if work {
+			continue
+		}
+		dotgit := filepath.Join(d, ".git")
+		r.w.AddEntry(dotgit)
+		if _, err := os.Lstat(dotgit); err == nil {
+			work = true
+			r.gitDir(d)
+		}
+	}
+}
+
+// matchProtected is matchName for the protected entries alone.
+func (r *resolver) matchProtected(p, name string) {
+	idx := r.byLast[name]
+	for _, g := range r.globLast {
+		if g.last.match(name) {
+			idx = append(slices.Clip(idx), g.entry)
+		}
+	}
+	if len(idx) == 0 {
+		return
+	}
+	slices.Sort(idx)
+	comps := split(p)
+	for _, i := range idx {
+		e := &r.l.Entries[i]
+		if e.Kind != Protected {
+			continue
+		}
+		if c := r.compiled(i); !c.covers(comps) || c.excepted(comps) {
+			continue
+		}
+		r.addEntry(e, p)
+		return
+	}
+}
+
 // inListing reports whether p's directory was listed and holds p's name:
 // it exists, no lstat needed.
 func (r *resolver) inListing(p string) bool {
@@ -488,7 +568,7 @@ func (r *resolver) inListing(p string) bool {
 // addGit records a path of a git directory that git runs code from later.
 func (r *resolver) addGit(p, why string) {
 	p = filepath.Clean(p)
-	if r.seen["protected"+p] || !slices.ContainsFunc(r.roots, func(root string) bool { return within(p, root) }) {
+	if r.seen["protected"+p] || !r.reaches(p) {
 		return
 	}
 	r.w.AddEntry(p)
@@ -725,10 +805,65 @@ func (r *resolver) gitDir(top string) {
 	if r.home != "" {
 		configs = append(configs, filepath.Join(r.home, ".gitconfig"), filepath.Join(r.home, ".config", "git", "config"))
 	}
+	r.followConfigs(top, configs)
+}
+
+// followConfigs reads git config files (and what they include, 16 files at
+// most) for core.hooksPath and includes, protecting both where they reach a
+// root. A relative hooks path is the work tree top's; without a top (the
+// user's own config, read once for every repository, one made later
+// included) it is skipped.
+func (r *resolver) followConfigs(top string, configs []string) {
 	for i := 0; i < len(configs) && i < 16; i++ {
 		c := configs[i]
 		r.w.Add(c)
-		hp, includes := gitConfig(c)
+		rc := r.readConfig(c)
+		hp, includes := rc.hooksPath, rc.includes
+		// The files a command value names (core.fsmonitor =
+		// ./tools/fsmon.sh, diff.x.textconv = ~/bin/tc): git runs them later,
+		// outside the sandbox. Relative ones are the work tree's (git runs
+		// them there); only existing regular files, so that a directory
+		// word (a root) is never taken for one.
+		for _, v := range rc.programs {
+			for _, f := range commandFiles(v) {
+				if strings.HasPrefix(f, "~/") && r.home != "" {
+					f = filepath.Join(r.home, f[2:])
+				}
+				if !filepath.IsAbs(f) {
+					if top == "" {
+						continue
+					}
+					f = filepath.Join(top, f)
+				}
+				if res, err := filepath.EvalSymlinks(f); err == nil {
+					if res != filepath.Clean(f) {
+						r.w.MarkUnsure()
+					}
+					f = res
+				}
+				r.w.AddEntry(f)
+				if fi, err := os.Stat(f); err == nil && fi.Mode().IsRegular() {
+					r.addGit(f, "git runs it: "+v)
+				}
+			}
+		}
+		// init.templateDir: git init and git clone copy its hooks into
+		// every repository made later (a post-checkout planted there ran at
+		// the next clone, outside the sandbox).
+		if td := rc.templateDir; td != "" {
+			if strings.HasPrefix(td, "~/") && r.home != "" {
+				td = filepath.Join(r.home, td[2:])
+			}
+			if filepath.IsAbs(td) {
+				if res, err := filepath.EvalSymlinks(td); err == nil {
+					if res != filepath.Clean(td) {
+						r.w.MarkUnsure()
+					}
+					td = res
+				}
+				r.addGit(td, "init.templateDir: git init and clone copy its hooks into new repositories")
+			}
+		}
 		// An included file is config as well (a project's shared
 		// .gitconfig in the work tree, named by include.path: its
 		// core.fsmonitor runs at the next git status), and may include more.
@@ -755,6 +890,9 @@ func (r *resolver) gitDir(top string) {
 			hp = filepath.Join(r.home, hp[2:])
 		}
 		if !filepath.IsAbs(hp) {
+			if top == "" {
+				continue
+			}
 			hp = filepath.Join(top, hp)
 		}
 		if res, err := filepath.EvalSymlinks(hp); err == nil {
@@ -769,14 +907,34 @@ func (r *resolver) gitDir(top string) {
 	}
 }
 
+// readConfig is gitConfig, once per file for a resolution.
+func (r *resolver) readConfig(c string) readConfig {
+	if got, ok := r.configs[c]; ok {
+		return got
+	}
+	var got readConfig
+	got.hooksPath, got.templateDir, got.includes, got.programs = gitConfig(c)
+	if r.configs == nil {
+		r.configs = map[string]readConfig{}
+	}
+	r.configs[c] = got
+	return got
+}
+
+// readConfig is what gitConfig found in one file.
+type readConfig struct {
+	hooksPath, templateDir string
+	includes, programs     []string
+}
+
 // gitConfig reads core.hooksPath from a git config file (the [core]
 // section's hookspath key, names case-insensitive, the last one winning) and
 // the files that include.path and includeIf.*.path name there (every
 // condition taken as true; gitDir follows them).
-func gitConfig(file string) (hooksPath string, includes []string) {
+func gitConfig(file string) (hooksPath, templateDir string, includes, programs []string) {
 	b, err := readSmall(file)
 	if err != nil {
-		return "", nil
+		return "", "", nil, nil
 	}
 	sec := ""
 	sc := bufio.NewScanner(strings.NewReader(string(b)))
@@ -786,11 +944,14 @@ func gitConfig(file string) (hooksPath string, includes []string) {
 			sec = strings.ToLower(strings.Trim(strings.Fields(strings.Trim(line, "[]") + " ")[0], "[] "))
 			continue
 		}
-		if sec != "core" && sec != "include" && sec != "includeif" {
-			continue
-		}
 		k, v, ok := strings.Cut(line, "=")
 		if !ok {
+			continue
+		}
+		if commandKey(sec, strings.ToLower(strings.TrimSpace(k)), strings.TrimSpace(v)) {
+			programs = append(programs, strings.TrimSpace(v))
+		}
+		if sec != "core" && sec != "include" && sec != "includeif" && sec != "init" {
 			continue
 		}
 		v = strings.TrimSpace(v)
@@ -801,11 +962,56 @@ func gitConfig(file string) (hooksPath string, includes []string) {
 		switch k = strings.ToLower(strings.TrimSpace(k)); {
 		case sec == "core" && k == "hookspath":
 			hooksPath = v
-		case sec != "core" && k == "path" && v != "":
+		case sec == "init" && k == "templatedir":
+			templateDir = v
+		case (sec == "include" || sec == "includeif") && k == "path" && v != "":
 			includes = append(includes, v)
 		}
 	}
-	return hooksPath, includes
+	return hooksPath, templateDir, includes, programs
+}
+
+// commandKey reports whether git runs the value of key in section sec as a
+// command (core.fsmonitor, diff.*.textconv, filter.*.clean, alias.x = !...).
+func commandKey(sec, key, v string) bool {
+	switch sec {
+	case "core":
+		return key == "fsmonitor" || key == "editor" || key == "pager" || key == "sshcommand" || key == "askpass"
+	case "sequence":
+		return key == "editor"
+	case "diff":
+		return key == "external" || key == "textconv" || key == "command"
+	case "filter":
+		return key == "clean" || key == "smudge" || key == "process"
+	case "merge":
+		return key == "driver"
+	case "credential":
+		return key == "helper"
+	case "gpg":
+		return key == "program"
+	case "difftool", "mergetool":
+		return key == "cmd" || key == "path"
+	case "interactive":
+		return key == "difffilter"
+	case "pager":
+		return true
+	case "alias":
+		return strings.HasPrefix(v, "!")
+	}
+	return false
+}
+
+// commandFiles are the words of a command value that name a file by path
+// (./tools/textconv.sh, ~/bin/fsmon, python3 ~/scripts/x.py), eight at most.
+func commandFiles(v string) []string {
+	var out []string
+	for _, w := range strings.Fields(strings.TrimPrefix(v, "!")) {
+		w = strings.Trim(w, `"'`)
+		if strings.Contains(w, "/") && !strings.Contains(w, "://") && len(out) < 8 {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // readSmall reads the first 64 KiB of p at most, with plain system calls

@@ -195,6 +195,12 @@ func suspect(src string) string {
 		if heredocContinuation(src) {
 			add("a line continuation after a here-document (the shell may end the document elsewhere)")
 		}
+		// The shells remove a line continuation before they read a $:
+		// `$\<newline>{HOME}` is ${HOME}, `$\<newline>'\x2eenv'` is
+		// $'\x2eenv', where the parser saw a plain $ (cat read .env).
+		if strings.Contains(src, "$\\\n") {
+			add("a $ and what follows it split by a line continuation (the shell joins them: $\\<newline>{HOME} is ${HOME})")
+		}
 	}
 	return strings.Join(reasons, "; ")
 }
