@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"guard/policy/protect"
@@ -250,6 +251,10 @@ func resolvePath(prefix, rest string, links int) string {
 			prefix = next
 			continue
 		}
+		if ownProcLink(next) {
+			// Not followed: the reader's, not guard's (see ownProcLink).
+			return filepath.Join(append([]string{next}, parts[i+1:]...)...)
+		}
 		target, err := os.Readlink(next)
 		if err != nil || links >= 40 {
 			return filepath.Join(append([]string{next}, parts[i+1:]...)...)
@@ -261,6 +266,32 @@ func resolvePath(prefix, rest string, links int) string {
 		return resolvePath(prefix, remaining, links+1)
 	}
 	return prefix
+}
+
+// ownProcLink reports whether p is the cwd, fd/N or map_files/X link of
+// guard's own process in /proc (or of one of its threads), as /proc/self
+// and /proc/thread-self lead there: followed here it names guard's
+// working directory and descriptors, but the program that opens it reads
+// its own, and a script's cd makes them differ (`cd ~ && cat
+// /proc/self/cwd/tok.txt` printed ~/tok.txt, judged as the project's
+// missing tok.txt). Left unfollowed, the path stays below /proc, where
+// procLink makes a read of it unknown and a write lands in no root.
+func ownProcLink(p string) bool {
+	parts := strings.Split(p, "/")
+	if len(parts) < 4 || parts[0] != "" || parts[1] != "proc" || parts[2] != strconv.Itoa(os.Getpid()) {
+		return false
+	}
+	rest := parts[3:]
+	if len(rest) >= 3 && rest[0] == "task" {
+		rest = rest[2:]
+	}
+	switch {
+	case len(rest) == 1:
+		return rest[0] == "cwd"
+	case len(rest) == 2:
+		return rest[0] == "fd" || rest[0] == "map_files"
+	}
+	return false
 }
 
 // removesProject says why a recursive removal deletes a project, or "":

@@ -29,6 +29,26 @@ func (r *Result) Reads() []string {
 	return out
 }
 
+// urlRead says why a file a rule types as read is a URL, or "": a word
+// `scheme://...` is a relative path to the kernel, but the programs that
+// take it as a file often take it as a URL first and fetch it: `openssl
+// x509 -in http://HOST/PATH` sent an HTTP GET of PATH (whatever the agent
+// put there) to HOST, judged a read of a file that does not exist; xmllint,
+// pandoc, ImageMagick, ffprobe, kubectl -f, helm -f and compose -f do the
+// same. Such a word is never a read of a local file here.
+func urlRead(path string) string {
+	i := strings.Index(path, "://")
+	if i <= 0 {
+		return ""
+	}
+	for j, c := range path[:i] {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || j > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return ""
+		}
+	}
+	return path + " is a URL: the program may fetch it over the network rather than read a file"
+}
+
 // harmlessDevices are the character devices (major 1, the memory devices)
 // a read of which only returns bytes: null, zero, full, random, urandom.
 // /dev/mem, /dev/kmem and /dev/port share the major and are not here.

@@ -224,10 +224,13 @@ func expandWords(c *shell.Command, d shell.Dialect, dir string, written bool) ([
 			}
 		}
 		for _, w := range words {
-			if glob && d == shell.Zsh && strings.ContainsAny(w, "()<>|#^~") {
+			if glob && d == shell.Zsh && (strings.ContainsAny(w, "()<>|#^~") || strings.Contains(w, "**")) {
 				// zsh's glob qualifiers run code (*(e:'cmd':), *(+func));
 				// its alternation, ranges and extended forms are not
-				// Go's globs either.
+				// Go's globs either, nor its recursive **/ and ***/ (Go
+				// reads ** as *: `cat **/notes.txt` was judged as
+				// */notes.txt, which matched nothing, and zsh printed a
+				// token from deep/er/notes.txt).
 				return nil, nil, false
 			}
 			if glob && strings.ContainsAny(w, "*?[") {

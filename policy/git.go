@@ -25,9 +25,9 @@ func gitSafeGlobals(s string) bool {
 // gitUnsafe returns the word that stops a git command line that a rule
 // matched from being a plain read, or "": a global option before the
 // subcommand other than -C DIR and gitSafeGlobals (a rule's options may sit
-// anywhere, so `git -p log` would otherwise match log's -p), or a request
+// anywhere, so `git -p log` would otherwise match log's -p), a request
 // to verify signatures (--show-signature, a %G format), which runs
-// gpg.program.
+// gpg.program, or a ref format's %(raw), which prints a blob a tag names.
 func gitUnsafe(args []string) string {
 	i := 0
 	for ; i < len(args) && strings.HasPrefix(args[i], "-"); i++ {
@@ -56,6 +56,12 @@ func gitUnsafe(args []string) string {
 	// --format or --pretty given as the next word, or a -c value.
 	for _, a := range args[i:] {
 		if a == "--show-signature" || strings.HasPrefix(a, "--show-signature=") || strings.Contains(a, "%G") {
+			return a
+		}
+		// A ref format's %(raw) (and %(*raw), the tag's target) prints
+		// the object a ref names whole: a tag may name a blob, a file's
+		// content, as `git cat-file -p ID` prints it (refused there).
+		if strings.Contains(a, "%(raw") || strings.Contains(a, "%(*raw") {
 			return a
 		}
 	}

@@ -232,6 +232,10 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 	}
 	if (v.Class == Safe || v.Class == Match) && readsFiles {
 		for _, f := range r.Reads() {
+			if why := urlRead(f); why != "" {
+				v.Class, v.Unknown, v.Reason = Unverified, true, why
+				break
+			}
 			if why := deviceRead(f, cwd); why != "" {
 				v.Class, v.Unknown, v.Reason = Unverified, true, why
 				break

@@ -142,10 +142,16 @@ func nameSource(argv []string) (roots []string, filter bool) {
 			}
 		}
 	case "ls", "tree", "du":
+		if prog == "tree" {
+			// tree prints each link with its target (`l -> ../home/tok.txt`):
+			// a path written for the link's directory, which xargs's program
+			// reads from the working one.
+			return nil, false
+		}
 		for _, a := range argv[1:] {
 			// A long listing prints modes, owners and link targets too:
 			// not names only.
-			if prog == "ls" && (strings.HasPrefix(a, "--format") || len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.ContainsAny(a, "lgon")) {
+			if prog == "ls" && !lsNamesOnly(a) {
 				return nil, false
 			}
 		}
@@ -165,6 +171,29 @@ func nameSource(argv []string) (roots []string, filter bool) {
 		if j >= len(argv) || !gitListsPaths(argv[j], argv[j+1:]) {
 			// a log, a diff, a blob: what the repository holds, any words
 			return nil, false
+		}
+		// Its path operands choose what it lists: `git ls-files ..` and
+		// `git grep -l x ..` list the files of the directory above, with
+		// names xargs's program reads from here. Each that leaves the
+		// trees above (absolute, or climbing with ..) is a tree to walk
+		// (from -C's directory too); pathspec magic (`:/`, `:(top)`) starts
+		// at the top of the repository, wherever that is.
+		base := roots
+		for _, a := range argv[j+1:] {
+			switch {
+			case a == "--" || len(a) > 1 && a[0] == '-':
+			case strings.HasPrefix(a, ":"):
+				return nil, false
+			case filepath.IsAbs(a):
+				roots = append(roots, a)
+			case a == ".." || strings.HasPrefix(filepath.Clean(a), "../"):
+				// A pathspec below here (`'*.py'`, src) stays in the trees
+				// walked already.
+				roots = append(roots, a)
+				if len(base) > 1 {
+					roots = append(roots, filepath.Join(base[0], a))
+				}
+			}
 		}
 		return roots, false
 	case "grep", "egrep", "fgrep", "rg", "fd", "fdfind", "ag":
@@ -207,6 +236,33 @@ func nameSource(argv []string) (roots []string, filter bool) {
 		roots = []string{"."}
 	}
 	return roots, false
+}
+
+// lsNamesOnly reports whether ls's word a leaves its output the names
+// alone: an operand, a bundle of short options without a long listing's
+// (-l, -g, -o, -n), or a long option on a list of those that change only
+// which names and in which order, their quoting or an indicator. A long
+// listing shows each link's target (`l -> ../home/tok.txt`), a path written
+// for the link's directory that xargs's program reads from the working one;
+// --full-time is one, and GNU ls takes any unambiguous abbreviation of a
+// long option (`--fu`), so only the whole names listed count.
+func lsNamesOnly(a string) bool {
+	switch {
+	case len(a) < 2 || a[0] != '-' || a == "--":
+		return true
+	case a[1] != '-':
+		return !strings.ContainsAny(a, "lgon")
+	}
+	name, _, _ := strings.Cut(a[2:], "=")
+	switch name {
+	case "all", "almost-all", "directory", "recursive", "reverse", "classify", "file-type", "human-readable", "si",
+		"size", "inode", "quote-name", "escape", "literal", "color", "group-directories-first", "dereference",
+		"dereference-command-line", "dereference-command-line-symlink-to-dir", "ignore", "hide", "ignore-backups",
+		"indicator-style", "quoting-style", "sort", "time", "width", "tabsize", "zero", "show-control-chars",
+		"hide-control-chars", "kibibytes", "block-size":
+		return true
+	}
+	return false
 }
 
 func hasWord(argv []string, w string) bool {

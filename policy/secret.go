@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -76,10 +77,16 @@ func secretPath(path, cwd string) string {
 		return "reads " + path + ", a process's or the kernel's memory, which holds the keys it uses"
 	}
 	if via := procLink(abs); via != "" {
+		if ownProcLink(via) || strings.HasPrefix(via, "/proc/"+strconv.Itoa(os.Getpid())+"/task/") {
+			return "reads " + path + " through " + via + ": the working directory or descriptor of the process that reads it, not known before it runs"
+		}
 		return "reads " + path + " through " + via + ", which guard cannot follow (another user's process: `sudo cat /proc/1/root/etc/shadow` reads /etc/shadow)"
 	}
 	if auditLog(abs) {
 		return "reads " + path + ", guard's audit log: every command's arguments, tokens typed in them included"
+	}
+	if guardRules(abs) {
+		return "reads " + path + ", guard's remembered rules: the commands a person approved, passwords and tokens typed in them included"
 	}
 	h := home()
 	for i, p := range []string{abs, filepath.Clean(absolute(path, cwd))} {
@@ -496,6 +503,9 @@ func secretGlobOnce(pattern, cwd string) string {
 		if auditLog(real) {
 			return "reads " + pattern + " (" + m + ": guard's audit log)"
 		}
+		if guardRules(real) {
+			return "reads " + pattern + " (" + m + ": guard's remembered rules)"
+		}
 		if why := tokenSecret(real); why != "" {
 			return "reads " + pattern + " (" + m + ": " + why + ")"
 		}
@@ -844,7 +854,71 @@ func envDump(argv []string) string {
 // it rotated to: every command's arguments are there, tokens typed in them
 // included. A log moved elsewhere by audit_log is not known here. The
 // sandbox leaves it readable: guards run inside it (shims) append to it.
+// guardRules reports whether abs is one of guard's files of rules
+// remembered at prompts ("always"): user.policy and projects/*.policy in
+// guard's configuration directory ($XDG_CONFIG_HOME/guard, else
+// ~/.config/guard). Each holds the exact command a person approved, which
+// can carry a password (`psql postgres://admin:PW@db/prod`), for every
+// project: read there, it went into the agent's context.
+func guardRules(abs string) bool {
+	if strings.HasSuffix(abs, ".policy.json") && guardPolicyCache(abs) {
+		return true
+	}
+	if !strings.HasSuffix(abs, ".policy") {
+		return false // the usual case, on every name a tree walk meets
+	}
+	dir := ""
+	if x := os.Getenv("XDG_CONFIG_HOME"); filepath.IsAbs(x) {
+		dir = filepath.Join(x, "guard")
+	} else if h := home(); filepath.IsAbs(h) {
+		dir = filepath.Join(h, ".config", "guard")
+	}
+	if dir == "" {
+		return false
+	}
+	d, name := filepath.Split(abs)
+	d = filepath.Clean(d)
+	return d == dir && name == "user.policy" || d == filepath.Join(dir, "projects")
+}
+
+// guardPolicyCache reports whether abs is in guard's cache of evaluated
+// policy files ($XDG_CACHE_HOME/guard/policies, else
+// ~/.cache/guard/policies): each entry holds a policy's rules as loaded,
+// the remembered ones' commands among them.
+func guardPolicyCache(abs string) bool {
+	dir := ""
+	if x := os.Getenv("XDG_CACHE_HOME"); filepath.IsAbs(x) {
+		dir = filepath.Join(x, "guard", "policies")
+	} else if h := home(); filepath.IsAbs(h) {
+		dir = filepath.Join(h, ".cache", "guard", "policies")
+	}
+	return dir != "" && filepath.Dir(abs) == dir
+}
+
+// auditLogPaths are the audit log's paths when guard's configuration
+// (audit_log) or GUARD_AUDIT_LOG puts it elsewhere than the default: as
+// written and resolved, each with its rotated copy (UseAuditLog).
+var auditLogPaths atomic.Pointer[[]string]
+
+// UseAuditLog tells the judge where guard's audit log is: a log kept under
+// another name (`audit_log = "~/logs/guard.jsonl"`) was read unasked by
+// `cat ~/logs/guard.jsonl`, every command's arguments in it.
+func UseAuditLog(p string) {
+	if !filepath.IsAbs(p) {
+		auditLogPaths.Store(nil)
+		return
+	}
+	var ps []string
+	for _, x := range []string{filepath.Clean(p), Resolve(p, "/")} {
+		ps = append(ps, x, x+".1")
+	}
+	auditLogPaths.Store(&ps)
+}
+
 func auditLog(abs string) bool {
+	if ps := auditLogPaths.Load(); ps != nil && slices.Contains(*ps, abs) {
+		return true
+	}
 	if !strings.HasSuffix(abs, "/audit.jsonl") && !strings.HasSuffix(abs, "/audit.jsonl.1") {
 		return false // the usual case, on every name a tree walk meets
 	}

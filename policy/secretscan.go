@@ -109,6 +109,11 @@ func secretDump(argv []string, cwd string) string {
 	case "systemctl":
 		return showEnv(argv)
 	case "guard":
+		// guard rules list prints each remembered rule with the command a
+		// person approved, from every project: a password typed there too.
+		if len(argv) > 2 && argv[1] == "rules" && (argv[2] == "list" || argv[2] == "ls") {
+			return "guard rules list prints the commands a person approved at prompts, passwords and tokens typed in them included"
+		}
 		return guardPolicyRead(argv, cwd)
 	case "mv":
 		return renamedSecret(argv[1:], cwd, "moves")
@@ -547,6 +552,18 @@ func tokenSecret(abs string) string {
 	}
 	tokenMemo.Store(key, why)
 	return why
+}
+
+// TokenSecret is tokenSecret for a file a program prints that the judge
+// did not see named (a work tree file git diff lists): why it holds a
+// credential by its look, or "".
+func TokenSecret(abs string) string { return tokenSecret(abs) }
+
+// TokenKind is tokenKind for content that is no file of the system: a blob
+// git prints (`git show HEAD:config.py`), scanned as cat's read of the file
+// would be (its first 256 KiB).
+func TokenKind(b []byte) string {
+	return tokenKind(b[:min(len(b), maxTokenScan)])
 }
 
 // tokenKind returns the kind of the first credential tokenInFile finds in b
@@ -1108,6 +1125,9 @@ func whySecret(f string) string {
 	if auditLog(f) {
 		return "guard's audit log: every command's arguments, tokens typed in them included"
 	}
+	if guardRules(f) {
+		return "guard's remembered rules: the commands a person approved, passwords and tokens typed in them included"
+	}
 	h := home()
 	if e := secrets().Secret(f, h); e != nil {
 		return e.Reason
@@ -1137,7 +1157,7 @@ func whySecret(f string) string {
 // none).
 func secretEntry(p, name, h string, isLink bool) (secret bool, target string) {
 	if secrets().MayEndWith(protect.Secret, name, h) && secrets().Secret(p, h) != nil ||
-		(contentName(name) || name == "config") && contentSecret(p) != "" || auditLog(p) {
+		(contentName(name) || name == "config") && contentSecret(p) != "" || auditLog(p) || guardRules(p) {
 		return true, ""
 	}
 	if isLink {
@@ -1172,7 +1192,7 @@ func walkTree(dir string, hidden bool) walkResult {
 	case !fi.IsDir():
 		// One file, read whole by what runs on it (find FILE -exec cat,
 		// ls FILE | xargs cat): judged as cat FILE is, its content too.
-		if secrets().Secret(abs, h) != nil || contentSecret(abs) != "" || auditLog(abs) || tokenSecret(abs) != "" {
+		if secrets().Secret(abs, h) != nil || contentSecret(abs) != "" || auditLog(abs) || guardRules(abs) || tokenSecret(abs) != "" {
 			found = append(found, abs)
 		}
 	case secrets().Secret(abs, h) != nil:

@@ -347,9 +347,11 @@ func sqliteSchema(db string) ([]string, error) {
 			if err != nil {
 				return err
 			}
-			if s, ok := sqliteRecordText(rec, 4); ok {
-				out = append(out, s)
+			s, err := sqliteRecordText(rec, 4)
+			if err != nil {
+				return err
 			}
+			out = append(out, s)
 		}
 		if kind == 0x05 {
 			return walk(be32(b[off+8:]), depth+1)
@@ -428,16 +430,25 @@ func sqlitePayload(b []byte, c int, n uint64, usable int, page func(uint32) ([]b
 	return out, nil
 }
 
-// sqliteRecordText returns column col of a record when it is text.
-func sqliteRecordText(rec []byte, col int) (string, bool) {
+// sqliteRecordText returns column col of a record as sqlite3 reads it for
+// the schema: text, and a blob's bytes too (sqlite3 takes a blob in
+// sqlite_master's sql column as its text: a view stored so ran edit()
+// where a reader of text only saw nothing). A NULL, a number or a column
+// the record does not have is "" (no statement). A record whose header
+// does not fit it is an error: sqlite3 may read it otherwise than this
+// reader would, so the schema is not judged.
+func sqliteRecordText(rec []byte, col int) (string, error) {
 	hsize, k := varint(rec)
-	if hsize > uint64(len(rec)) {
-		return "", false
+	if hsize > uint64(len(rec)) || k > len(rec) {
+		return "", errString("bad schema record")
 	}
 	pos, body := k, int(hsize)
 	for i := 0; pos < int(hsize); i++ {
 		t, n := varint(rec[pos:])
 		pos += n
+		if pos > int(hsize) || t == 10 || t == 11 || t > 1<<32 {
+			return "", errString("bad schema record")
+		}
 		size := 0
 		switch {
 		case t >= 1 && t <= 4:
@@ -449,13 +460,16 @@ func sqliteRecordText(rec []byte, col int) (string, bool) {
 		case t >= 12:
 			size = int((t - 12) / 2)
 		}
+		if body+size > len(rec) {
+			return "", errString("bad schema record")
+		}
 		if i == col {
-			if t < 13 || t%2 == 0 || body+size > len(rec) {
-				return "", false
+			if t < 12 {
+				return "", nil
 			}
-			return string(rec[body : body+size]), true
+			return string(rec[body : body+size]), nil
 		}
 		body += size
 	}
-	return "", false
+	return "", nil
 }

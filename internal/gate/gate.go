@@ -206,6 +206,8 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	if g.AuditLog == "" {
 		g.AuditLog = cfg.AuditLog
 	}
+	// The judge takes a read of the log for a secret read wherever it is.
+	policy.UseAuditLog(g.AuditLog)
 
 	if err := g.loadPolicies(opts, cfg); err != nil {
 		return nil, err

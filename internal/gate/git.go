@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"guard/policy"
+	"guard/shim"
 )
 
 // gitCheckTimeout bounds guard's own git config lookup; past it the git
@@ -249,7 +250,7 @@ func (g *Gate) gitDriversSet(globals []string, dir string) string {
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
-		var files []string
+		var files, trusted []string
 		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 			scope, setting, _ := strings.Cut(line, "\t")
 			if key, _, _ := strings.Cut(setting, " "); gitFileKey(key) {
@@ -272,6 +273,10 @@ func (g *Gate) gitDriversSet(globals []string, dir string) string {
 			if !trustedGitScope(scope) {
 				return "the repository's git config names a program that reads run (" + setting + "): guard cannot pin the drivers and filters a .gitattributes selects"
 			}
+			trusted = append(trusted, setting)
+		}
+		if why := g.driverPlanted(trusted, dir); why != "" {
+			return why
 		}
 		return g.gitFilesRead(globals, dir, files)
 	case errors.As(err, &ee) && ee.ExitCode() == 1:
@@ -282,6 +287,40 @@ func (g *Gate) gitDriversSet(globals []string, dir string) string {
 		msg = err.Error()
 	}
 	return "git cannot read this repository's config as guard pins it: " + msg
+}
+
+// driverPlanted says why a driver or filter the user's or the system's git
+// config names (trusted: git-lfs's filter-process, a difftool's textconv)
+// runs a program the agent may have written, or "": git runs the command's
+// first word through PATH, and a PATH that reaches a writable root (a
+// venv's bin, node_modules/.bin, a relative entry) can hold a planted
+// git-lfs, run by `git status` or `git diff` on a file the .gitattributes
+// sends through the filter. A first word that is quoted or expanded cannot
+// be looked up, and is taken as such a program.
+func (g *Gate) driverPlanted(settings []string, dir string) string {
+	if len(settings) == 0 || !g.pathReachesRoots() {
+		return ""
+	}
+	_, self, _ := shim.Self()
+	for _, setting := range settings {
+		key, cmd, _ := strings.Cut(setting, " ")
+		f := strings.Fields(cmd)
+		if len(f) == 0 || gitBool(cmd) {
+			continue
+		}
+		prog := f[0]
+		if strings.ContainsAny(prog, "'\"$`\\;|&<>(){}*?[~=") {
+			return "the user's git config names " + key + " (" + prog + "), which git runs through a shell and PATH, and PATH reaches a writable root"
+		}
+		bin, real := g.lookupIn(prog, self, dir)
+		if bin == "" {
+			continue
+		}
+		if why := g.plantedAt(prog, bin, real, nil); why != "" {
+			return "git runs " + key + " from the user's config through PATH, and " + why
+		}
+	}
+	return ""
 }
 
 // gitBinary is the git guard runs for its own questions: a system one.
@@ -300,6 +339,11 @@ var errNoGit = errors.New("no system git")
 // pinned (PinGit), within gitCheckTimeout (timedOut), its output cut at
 // maxHistoryList (over). err is errNoGit without a system git, else Run's.
 func (g *Gate) runGit(dir string, args []string, stderr io.Writer) (out string, over, timedOut bool, err error) {
+	return g.runGitMax(dir, args, stderr, maxHistoryList)
+}
+
+// runGitMax is runGit keeping at most max bytes of the output.
+func (g *Gate) runGitMax(dir string, args []string, stderr io.Writer, max int) (out string, over, timedOut bool, err error) {
 	git, err := g.gitBinary()
 	if err != nil {
 		return "", false, false, err
@@ -311,7 +355,7 @@ func (g *Gate) runGit(dir string, args []string, stderr io.Writer) (out string, 
 	// Guard's own questions never fetch what a partial clone lacks
 	// (GIT_NO_LAZY_FETCH: git 2.44 and later).
 	cmd.Env = append(PinGit(g.Env), "GIT_NO_LAZY_FETCH=1")
-	buf := &limitedBuffer{max: maxHistoryList}
+	buf := &limitedBuffer{max: max}
 	cmd.Stdout, cmd.Stderr = buf, stderr
 	err = cmd.Run()
 	return buf.String(), buf.over, ctx.Err() != nil, err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -28,20 +29,27 @@ import (
 // maxHistoryList bounds the file list read back from git.
 const maxHistoryList = 8 << 20
 
-// limitedBuffer keeps at most max bytes and notes that more came.
+// limitedBuffer keeps at most max bytes and notes that more came. The
+// buffer is a field, not embedded: an embedded bytes.Buffer lends its
+// ReadFrom to the wrapper, and os/exec's io.Copy takes that over Write, so
+// the limit never applied (a committed 27 MB file made `git show
+// HEAD:big.txt` read all of it, and 40 such words read 800 MB).
 type limitedBuffer struct {
-	bytes.Buffer
+	buf  bytes.Buffer
 	max  int
 	over bool
 }
 
 func (b *limitedBuffer) Write(p []byte) (int, error) {
-	if b.Len()+len(p) > b.max {
+	if b.buf.Len()+len(p) > b.max {
 		b.over = true
 		return 0, errors.New("too much output")
 	}
-	return b.Buffer.Write(p)
+	return b.buf.Write(p)
 }
+
+// String returns what was kept.
+func (b *limitedBuffer) String() string { return b.buf.String() }
 
 // gitSubIndex returns the index of git's subcommand in c, or 0.
 func gitSubIndex(c []string) int {
@@ -71,9 +79,15 @@ func gitPrintsContents(c []string) (int, bool) {
 		if len(rest) == 0 || rest[0] != "show" {
 			return 0, false
 		}
-		return i, hasPatch(rest[1:])
+		// A repository's stash.showPatch makes a bare `git stash show`
+		// print the patch (a stashed .env's lines), not the stat: only the
+		// options that print names alone say so whatever the config.
+		return i, hasPatch(rest[1:]) || !namesOnlyOutput(rest[1:])
 	}
 	switch sub {
+	case "status":
+		// -v prints the staged diff, -vv the unstaged one too.
+		return i, statusVerbose(rest)
 	case "log", "reflog", "whatchanged":
 		return i, hasPatch(rest)
 	case "range-diff":
@@ -92,6 +106,10 @@ func hasPatch(args []string) bool {
 		}
 		switch {
 		case a == "-p" || a == "-u" || a == "--patch" || a == "--cc" || a == "-c" || a == "--patch-with-stat" ||
+			// --binary turns the patch on, --check prints each line with a
+			// whitespace error, --dd and --remerge-diff are -p for log; with
+			// --stat or --name-only beside them they print all the same.
+			a == "--binary" || a == "--check" || a == "--dd" || a == "--remerge-diff" ||
 			a == "--patch-with-raw" || strings.HasPrefix(a, "-U") || strings.HasPrefix(a, "--unified") ||
 			strings.HasPrefix(a, "--word-diff") || strings.HasPrefix(a, "--color-words"):
 			return true
@@ -188,9 +206,19 @@ func (g *Gate) gitObjectSecret(c []string, at int, dir string) (why string) {
 			why = g.gitGrepTracked(c, at, dir, paths)
 		}
 	}()
+	seen := map[string]bool{}
 	for _, w := range words {
+		if seen[w] {
+			continue // asked once a word: `git show X X X ...` ran git for each
+		}
+		seen[w] = true
 		if strings.Contains(w, ":") && sub != "grep" {
-			continue // REV:PATH: the path is judged
+			// REV:PATH: the path is judged by its name; what the blob holds
+			// is read as cat's read of a file is.
+			if why := g.gitBlobToken(dir, c[1:at], sub, w); why != "" {
+				return why
+			}
+			continue
 		}
 		typ, ok := g.gitAsk(dir, c[1:at], "cat-file", "-t", w)
 		if !ok {
@@ -217,6 +245,27 @@ func (g *Gate) gitObjectSecret(c []string, at int, dir string) (why string) {
 				}
 			}
 		}
+	}
+	return ""
+}
+
+// gitBlobToken says why the blob REV:PATH (w) that git sub prints holds a
+// credential by what it looks like, or "": `cat config.py` is asked about
+// for a token in it, and `git show HEAD:config.py` printed the same bytes
+// (the path alone was judged, by its name). A word that names no blob (a
+// tree, a missing path) is left to git.
+func (g *Gate) gitBlobToken(dir string, globals []string, sub, w string) string {
+	if !g.gitRunAllowed() {
+		return "" // past the budget: checkGitHistory answers for it
+	}
+	// The first 256 KiB are what a read is scanned for (policy.TokenKind);
+	// git stops at the closed pipe past them.
+	out, over, _, err := g.runGitMax(dir, append(append([]string{}, globals...), "cat-file", "blob", w), nil, 256<<10)
+	if err != nil && !over {
+		return ""
+	}
+	if kind := policy.TokenKind([]byte(out)); kind != "" {
+		return "git " + sub + " prints " + w + ", which holds what looks like " + kind
 	}
 	return ""
 }
@@ -312,8 +361,11 @@ func (g *Gate) checkGitHistory(v *policy.Verdict) {
 			continue
 		}
 		cmds := [][]string{c}
-		if c[at] == "range-diff" {
+		switch c[at] {
+		case "range-diff":
 			cmds = rangeDiffLogs(c, at)
+		case "status":
+			cmds = statusDiffs(c, at)
 		}
 		for _, c := range cmds {
 			for _, dir := range dirs {
@@ -357,6 +409,38 @@ func rangeDiffLogs(c []string, at int) [][]string {
 	return [][]string{logOf(revs...)}
 }
 
+// statusVerbose reports whether git status's options print a diff: -v
+// (the index against HEAD), and with a second -v the work tree against the
+// index, in any spelling (--verbose, -vv, a bundle such as -sv).
+func statusVerbose(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if a == "--verbose" || len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.ContainsRune(a, 'v') {
+			return true
+		}
+	}
+	return false
+}
+
+// statusDiffs returns the diffs `git status -v` (status at index at in c)
+// prints, as git diff commands with the same global options and the paths
+// after --: the staged one and (for -vv) the unstaged one, both checked.
+// `git status -v --name-only` is no command: run as the history check runs
+// a printer, git refused it and the check took that for the command's.
+func statusDiffs(c []string, at int) [][]string {
+	var paths []string
+	for i, a := range c[at+1:] {
+		if a == "--" {
+			paths = c[at+1+i:]
+			break
+		}
+	}
+	head := append(append([]string{}, c[:at]...), "diff")
+	return [][]string{append(append(append([]string{}, head...), "--cached"), paths...), append(append([]string{}, head...), paths...)}
+}
+
 // maxGitRuns bounds the git runs of checkGitHistory in one judgement
 // (each 2-5 ms).
 const maxGitRuns = 32
@@ -388,7 +472,26 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 			break
 		}
 	}
-	args = append(args, rest[:dd]...)
+	for i, a := range rest[:dd] {
+		// The output formats git refuses beside --name-only: kept, git
+		// failed and the check took the failure for the command's (`git
+		// show -p --check` printed a .env's lines). Without them the list
+		// holds every file the command can print.
+		switch a {
+		case "--check", "--name-status", "-s", "--no-patch":
+			continue
+		}
+		// A blob, REV:PATH: git show prints its content whatever the
+		// options, not names; its path is judged by name (policy) and its
+		// content (gitBlobToken). Kept, a large file's lines filled the
+		// list past its bound. `:/TEXT` names a commit, and a word after an
+		// option that takes a value (--since 10:00) is that value.
+		if c[at] == "show" && strings.Contains(a, ":") && !strings.HasPrefix(a, ":/") && !strings.HasPrefix(a, "-") &&
+			(i == 0 || !gitValueOptions()[rest[i-1]]) {
+			continue
+		}
+		args = append(args, a)
+	}
 	args = append(args, extra...)
 	args = append(args, rest[dd:]...)
 	if !g.gitRunAllowed() {
@@ -419,6 +522,92 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 		}
 		if e := list.Secret(p, home); e != nil {
 			return "git prints " + line + " (" + e.Reason + "): what a commit, the index or a file holds"
+		}
+	}
+	if c[at] == "diff" && diffsWorkTree(rest) {
+		return g.workTreeTokens(dir, c[1:at], out)
+	}
+	return ""
+}
+
+// workTreeTop finds the top of the work tree git runs in from dir (with
+// the command's -C) as git's discovery does, up to the nearest directory
+// holding .git, without running git; not when the environment names the
+// git directory or the work tree (GIT_DIR, GIT_WORK_TREE).
+func (g *Gate) workTreeTop(dir string, globals []string) (string, bool) {
+	if g.Getenv("GIT_DIR") != "" || g.Getenv("GIT_WORK_TREE") != "" {
+		return "", false
+	}
+	d, _ := gitWhere(dir, globals)
+	for p := d; filepath.IsAbs(p); p = filepath.Dir(p) {
+		if _, err := os.Lstat(filepath.Join(p, ".git")); err == nil {
+			return p, true
+		}
+		if p == "/" {
+			break
+		}
+	}
+	return "", false
+}
+
+// diffsWorkTree reports whether git diff's arguments (after the
+// subcommand) compare the work tree: no --cached or --staged and at most one
+// revision (`git diff`, `git diff HEAD`), so that its + lines are the work
+// tree's files as they are now.
+func diffsWorkTree(args []string) bool {
+	revs := 0
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return revs <= 1
+		case a == "--cached" || a == "--staged" || a == "--no-index":
+			return false
+		case gitValueOptions()[a]:
+			i++
+		case strings.HasPrefix(a, "-"):
+		case strings.Contains(a, ".."):
+			return false
+		default:
+			revs++
+		}
+	}
+	return revs <= 1
+}
+
+// workTreeTokens says why one of the work tree's files a diff lists (out,
+// its --name-only output, paths from the top of the repository) holds a
+// credential by what it looks like, or "": `cat config.py` is asked about
+// for a token in it, and `git diff` printed the same line as an added one.
+// Each file is judged as cat's read is (policy.TokenSecret: the first 256
+// KiB, within the judgement's scan budget).
+func (g *Gate) workTreeTokens(dir string, globals []string, out string) string {
+	if strings.TrimSpace(out) == "" {
+		return ""
+	}
+	top, ok := g.workTreeTop(dir, globals)
+	if !ok {
+		if !g.gitRunAllowed() {
+			return ""
+		}
+		cdup, _, _, err := g.runGit(dir, append(append([]string{}, globals...), "rev-parse", "--show-cdup"), nil)
+		if err != nil {
+			return ""
+		}
+		top = filepath.Join(dir, strings.TrimSpace(cdup))
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if line = strings.TrimSpace(line); line == "" {
+			continue
+		}
+		// From the top; with --relative from here.
+		for _, base := range []string{top, dir} {
+			if why := policy.TokenSecret(filepath.Join(base, line)); why != "" {
+				return "git diff prints the work tree's " + line + ": " + why
+			}
+			if dir == top {
+				break
+			}
 		}
 	}
 	return ""

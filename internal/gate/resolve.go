@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	"guard/internal/safefile"
 	"guard/policy"
 	"guard/shim"
 )
@@ -213,7 +214,14 @@ func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []strin
 		helpers = append(helpers, tarHelpers...)
 	case "go":
 		helpers = append(helpers, goHelpers...)
+	case "yq":
+		helpers = append(helpers, "jq") // python-yq hands its filter to jq
+	case "dpkg":
+		helpers = append(helpers, "dpkg-query", "dpkg-deb", "tar") // dpkg -l runs dpkg-query, -c dpkg-deb
+	case "dpkg-deb":
+		helpers = append(helpers, "tar")
 	}
+	helpers = append(helpers, g.scriptHelpers(bin, dirs)...)
 	for _, h := range helpers {
 		for _, dir := range append([]string{g.Cwd}, dirs...) {
 			hb, real := g.lookupIn(h, self, dir)
@@ -233,6 +241,86 @@ func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []strin
 		}
 	}
 	return ""
+}
+
+// scriptHelpers returns the names a script bin (a #! file: zcat, zgrep,
+// egrep, lsb_release are shell scripts) mentions that a PATH directory
+// inside a writable root holds: the script runs its commands by name
+// through PATH (`exec gzip -cd`, `exec grep -E`), and `zcat h.gz` ran a
+// planted .venv/bin/gzip. Only when PATH reaches a root (plantedHelper's
+// condition) is the script read, its first 256 KiB.
+func (g *Gate) scriptHelpers(bin string, dirs []string) []string {
+	if len(shebang(bin)) == 0 {
+		return nil
+	}
+	names := g.rootPathNames(dirs)
+	if len(names) == 0 {
+		return nil
+	}
+	b, err := safefile.ReadHead(bin, 256<<10)
+	if err != nil {
+		return nil
+	}
+	// Comment lines are prose ("which", "file"), not commands.
+	var text strings.Builder
+	for _, line := range strings.Split(string(b), "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			text.WriteString(line)
+			text.WriteByte('\n')
+		}
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, w := range strings.FieldsFunc(text.String(), func(r rune) bool {
+		return !(r == '_' || r == '-' || r == '.' || r == '+' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) {
+		if names[w] && !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// rootPathNames returns the names in the PATH directories that lie inside
+// a writable root (relative entries taken from guard's directory and from
+// each of dirs), at most 4,096 of each.
+func (g *Gate) rootPathNames(dirs []string) map[string]bool {
+	names := map[string]bool{}
+	for _, entry := range filepath.SplitList(g.Getenv("PATH")) {
+		if entry == "" {
+			entry = "."
+		}
+		cands := []string{entry}
+		if !filepath.IsAbs(entry) {
+			cands = nil
+			for _, d := range append([]string{g.Cwd}, dirs...) {
+				cands = append(cands, filepath.Join(d, entry))
+			}
+		}
+		for _, c := range cands {
+			real := policy.Resolve(c, "/")
+			inside := false
+			for _, rr := range g.resolvedRoots() {
+				if policy.Inside(real, rr) {
+					inside = true
+				}
+			}
+			if !inside {
+				continue
+			}
+			f, err := os.Open(real)
+			if err != nil {
+				continue
+			}
+			list, _ := f.Readdirnames(4096)
+			f.Close()
+			for _, n := range list {
+				names[n] = true
+			}
+		}
+	}
+	return names
 }
 
 // shebang returns the words of the #! line of the file bin, or nil (not a

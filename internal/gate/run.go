@@ -67,6 +67,7 @@ func (g *Gate) Run(argv []string) int {
 	// same mode, whether it came from --mode, GUARD_MODE or the config.
 	env = withMode(env, g.Mode)
 	env = g.pinGit(env, &v)
+	env = pinPagers(env, &v)
 	sandboxed := "none"
 	switch {
 	case d.Action == policy.RunSandboxed:
