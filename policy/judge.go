@@ -189,9 +189,7 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 			v.Commands = append([][]string{argv[:1]}, execs...)
 		}
 	}
-	for _, w := range r.Writes() {
-		v.Writes = append(v.Writes, absolute(w, cwd))
-	}
+	v.Writes = append(v.Writes, writtenPaths(&r, cwd)...)
 	readsFiles := true
 	if isLn(&r) && r.Class == Match {
 		// ln reads nothing: its targets are where its links point.
@@ -488,7 +486,9 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			}
 		}
 		v.Commands = append(v.Commands, sub.Commands...)
-		addWrites(sub.Result.Writes())
+		for _, d := range dirs {
+			v.Writes = append(v.Writes, writtenPaths(&sub.Result, d)...)
+		}
 		v.Unknown = v.Unknown || sub.Unknown
 		class := sub.Class
 		if class == Safe && len(c.Writes) > 0 {
@@ -596,6 +596,28 @@ func underHome(dir string) bool { return dir == "~" || strings.HasPrefix(dir, "~
 
 // absolute joins a relative path onto dir without cleaning it: ".." after
 // a symlink must be resolved by Resolve, as the kernel does, not lexically.
+// writtenPaths is what r writes when run in dir, absolute: its written
+// words, and for a command that writes its git repository (WritesRepo)
+// the repository's top directory (dir when none holds it), which must be
+// inside a root as a whole: git writes its .git there, and checks files
+// out anywhere below it.
+func writtenPaths(r *Result, dir string) []string {
+	ws := r.Writes()
+	out := make([]string, 0, len(ws))
+	for i, w := range ws {
+		if r.Exec != nil && r.Exec.WritesRepo && i == len(ws)-1 {
+			top := repoTop(dir)
+			if top == "" {
+				top = filepath.Clean(dir)
+			}
+			out = append(out, top)
+			continue
+		}
+		out = append(out, absolute(w, dir))
+	}
+	return out
+}
+
 func absolute(p, dir string) string {
 	if p == "" {
 		return dir
