@@ -805,3 +805,64 @@ func TestWhichRelativePath(t *testing.T) {
 		}
 	}
 }
+
+// TestGitRepoWrites: git's local writers (writes_repo) count the
+// repository's top directory as written: auto-edit runs one only when the
+// whole repository is inside a root, whatever directory inside it the
+// command starts in, and suggest mode always asks. Their near misses (an
+// editor, signing, -f, another repository, GIT_DIR) are not match.
+func TestGitRepoWrites(t *testing.T) {
+	set := defaultSet(t)
+	base, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", base)
+	repo, sub, other := base+"/repo", base+"/repo/sub", base+"/other"
+	for _, d := range []string{repo + "/.git", sub, other} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writers := []string{"git commit -m 'fix: x'", "git add -A && git commit -am wip", "git checkout -b feat/x",
+		"git switch -c fix/y", "git switch main", "git stash", "git stash push -m wip", "git stash pop",
+		"git tag v1.2.0", "git tag -a v1.2.0 -m release", "git branch feat/z", "git reset --soft HEAD~1",
+		"git reset HEAD src/a.ts", "git commit --amend --no-edit", "git add -u"}
+	for _, c := range writers {
+		for _, at := range []struct {
+			cwd   string
+			roots []string
+			run   bool
+		}{{repo, []string{repo}, true}, {sub, []string{repo}, true}, {sub, []string{sub}, false}, {other, []string{repo}, false}} {
+			v := set.Judge([]string{"bash", "-c", c}, at.cwd)
+			if v.Class != policy.Match {
+				t.Errorf("%q: %s (%s), want match", c, v.Class, v.Why())
+				continue
+			}
+			if d := policy.Decide(&v, policy.AutoEdit, at.roots); (d.Action == policy.Run) != at.run {
+				t.Errorf("%q in %s, roots %v: auto-edit %s (%s), want run %v", c, at.cwd, at.roots, d.Action, d.Reason, at.run)
+			}
+			if d := policy.Decide(&v, policy.Suggest, at.roots); d.Action == policy.Run {
+				t.Errorf("%q runs unasked in suggest mode", c)
+			}
+		}
+	}
+	for _, c := range []string{"git commit", "git commit -e -m x", "git commit -S -m x", "git commit -v -m x",
+		"git -C ../other commit -m x", "GIT_DIR=/x git commit -m x", "git --git-dir=/x stash", "git switch -f main",
+		"git switch --discard-changes main", "git checkout main", "git tag -f v1", "git tag -s v1 -m x", "git tag -d v1",
+		"git branch -m a b", "git branch -d x", "git branch x origin/x", "git checkout -b x origin/x",
+		"git stash -p", "git stash -a", "git reset --merge", "git reset --keep HEAD~1", "git merge main",
+		"git rebase main", "git commit -m x -c HEAD", "git -c core.hooksPath=.githooks commit -m x",
+		"git commit -m x && git push", "git init --template=t"} {
+		v := set.Judge([]string{"bash", "-c", c}, repo)
+		if d := policy.Decide(&v, policy.AutoEdit, []string{repo}); d.Action == policy.Run {
+			t.Errorf("%q runs unasked in auto-edit mode (%s)", c, v.Class)
+		}
+	}
+	for _, c := range []string{"git reset --hard", "git stash drop", "git stash clear", "git checkout -- ."} {
+		v := set.Judge([]string{"bash", "-c", c}, repo)
+		if d := policy.Decide(&v, policy.AutoEdit, []string{repo}); d.Action != policy.Ask || v.Prompt == "" {
+			t.Errorf("%q: %s, want asked by its prompt rule", c, d.Action)
+		}
+	}
+}
