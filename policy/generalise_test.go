@@ -866,3 +866,54 @@ func TestGitRepoWrites(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteGlobs: a glob among the files a rule writes is judged by the
+// files it names now (and the word itself, which the shell passes when
+// nothing matches): inside the roots, auto-edit runs the edit; a match
+// that is a link out of the project, a name that reads as an option, a
+// glob that reaches out (../, an absolute path), an earlier write in the
+// script, a wrapper, or a glob among the files read are not.
+func TestWriteGlobs(t *testing.T) {
+	set := defaultSet(t)
+	base, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", base)
+	proj := base + "/proj"
+	for _, f := range []string{"a.log", "b.log", "scripts/x.sh", "scripts/y.sh", "src/a.ts", "src/b.ts",
+		"opt/-rf.tmp", "opt/c.tmp", "links/a.txt", "certs/a.pem", "../outside.txt"} {
+		p := filepath.Join(proj, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(base+"/outside.txt", proj+"/links/evil.txt"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		cmd string
+		run bool
+	}{
+		{"rm -f *.log", true}, {"rm *.log", true}, {"chmod +x scripts/*.sh", true}, {"sed -i 's/a/b/g' src/*.ts", true},
+		{"clang-format -i src/*.ts", true}, {"cd src && rm -f *.ts", true}, {"rm -f *.nomatch", true},
+		{"touch src/*.ts", true}, {"rm -f src/*.ts || true", true},
+		{"chmod 644 links/*.txt", false}, {"rm -f links/*", false}, {"rm -f opt/*.tmp", false}, {"rm -f ../*.txt", false},
+		{"rm -f " + base + "/*.txt", false}, {"touch new.log && rm -f *.log", false}, {"sudo rm -f *.log", false},
+		{"cp src/*.ts /tmp/", false}, {"sed -i 's/a/b/e' src/*.ts", false}, {"chmod +x ~/*.sh", false},
+		{"find . -name '*.log' | xargs rm -f", false}, {"rm -rf *", false}, {"rm -rf .*", false},
+		{"ln -sf src/*.ts lib/", false},
+	} {
+		v := set.Judge([]string{"bash", "-c", c.cmd}, proj)
+		d := policy.Decide(&v, policy.AutoEdit, []string{proj})
+		if (d.Action == policy.Run) != c.run {
+			t.Errorf("%q: auto-edit %s (%s; %s), want run %v", c.cmd, d.Action, v.Class, d.Reason, c.run)
+		}
+		if s := policy.Decide(&v, policy.Suggest, []string{proj}); s.Action == policy.Run {
+			t.Errorf("%q runs unasked in suggest mode", c.cmd)
+		}
+	}
+}

@@ -46,6 +46,9 @@ type Verdict struct {
 	// an earlier failed cd may leave), each once; empty for a plain argv,
 	// which runs in the caller's directory.
 	Dirs []string
+	// globWrites are the files a glob among a command's written words
+	// names (globsWritten), for the script's Writes.
+	globWrites []string
 	// Removes are the paths a recursive rm deletes (absolute, not
 	// resolved); a glob that covers every entry of a directory is that
 	// directory. The decision asks a person when one is a writable root,
@@ -386,7 +389,13 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 				}
 				if ok {
 					exp := s.judgeArgv(argv, dir)
-					if exp.Class == Forbidden || globsJudged(&exp, argv, globs) ||
+					// A glob among the written files: judged by what it
+					// names now, where the command surely runs.
+					extra, globWrites := globsWritten(&exp, argv, globs, dir, written || len(dirs) > 1)
+					if globWrites {
+						exp.globWrites = extra
+					}
+					if exp.Class == Forbidden || globWrites || globsJudged(&exp, argv, globs) ||
 						exp.Class == Safe && globsJudged(&exp, argv, literalGlobs(argv, globs, dir, written)) {
 						if exp.Prompt == "" {
 							exp.Prompt = sub.Prompt
@@ -489,6 +498,7 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 		for _, d := range dirs {
 			v.Writes = append(v.Writes, writtenPaths(&sub.Result, d)...)
 		}
+		v.Writes = append(v.Writes, sub.globWrites...)
 		v.Unknown = v.Unknown || sub.Unknown
 		class := sub.Class
 		if class == Safe && len(c.Writes) > 0 {
