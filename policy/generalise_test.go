@@ -917,3 +917,36 @@ func TestWriteGlobs(t *testing.T) {
 		}
 	}
 }
+
+// TestLnInScript: in a script, as alone, ln -s's target is resolved from
+// the link's directory: a link inside the project to a file inside it is
+// an edit (auto-edit runs it), one whose target climbs out of the
+// project is asked, whatever directory the command runs in.
+func TestLnInScript(t *testing.T) {
+	set := defaultSet(t)
+	base, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", base)
+	proj := base + "/proj"
+	for _, d := range []string{proj + "/docs", proj + "/sub"} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		cmd string
+		run bool
+	}{
+		{"ln -s ../README.md docs/README.md", true}, {"ln -sf ../README.md docs/", true},
+		{"cd docs && ln -s ../README.md README.md", true}, {"ln -s README.md docs/../x.md", true},
+		{"cd sub && ln -s ../outside ../link", false}, {"ln -s ../outside link", false},
+		{"ln -s ../../x docs/x", false}, {"cd docs && ln -s ../../x x", false},
+	} {
+		v := set.Judge([]string{"bash", "-c", c.cmd}, proj)
+		if d := policy.Decide(&v, policy.AutoEdit, []string{proj}); (d.Action == policy.Run) != c.run {
+			t.Errorf("%q: auto-edit %s (%s), want run %v", c.cmd, d.Action, d.Reason, c.run)
+		}
+	}
+}

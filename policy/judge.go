@@ -496,6 +496,14 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 		}
 		v.Commands = append(v.Commands, sub.Commands...)
 		for _, d := range dirs {
+			// ln's target is resolved from the link's directory, not
+			// the command's (lnPaths), in a script as alone.
+			if isLn(&sub.Result) && sub.Result.Class == Match {
+				if ws, ok := lnPaths(sub.Argv, d); ok {
+					v.Writes = append(v.Writes, ws...)
+					continue
+				}
+			}
 			v.Writes = append(v.Writes, writtenPaths(&sub.Result, d)...)
 		}
 		v.Writes = append(v.Writes, sub.globWrites...)
