@@ -950,3 +950,42 @@ func TestLnInScript(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatterEdits: formatters and converters that rewrite the files
+// named in place and run nothing of the project's are edits (auto-edit
+// runs them inside the roots, suggest mode asks); their near misses (an
+// option that reads JSON or renames, a directory outside, another working
+// directory, the ones left asked) are not run unasked.
+func TestFormatterEdits(t *testing.T) {
+	set := defaultSet(t)
+	base, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", base)
+	proj := base + "/proj"
+	if err := os.MkdirAll(proj+"/scripts", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		cmd string
+		run bool
+	}{
+		{"shfmt -w scripts/", true}, {"shfmt -l -w -i 2 scripts/a.sh scripts/b.sh", true}, {"terraform fmt", true},
+		{"terraform fmt -recursive", true}, {"terraform fmt infra", true}, {"dos2unix scripts/a.sh", true},
+		{"unix2dos -q a.txt b.txt", true}, {"cd scripts && shfmt -w .", true},
+		{"shfmt -w " + base, false}, {"shfmt --from-json -w x", false}, {"terraform -chdir=/ fmt", false},
+		{"terraform fmt " + base, false}, {"dos2unix -n a b", false}, {"dos2unix ~/.bashrc", false},
+		{"gzip data.csv", false}, {"gunzip x.gz", false}, {"black .", false}, {"ruff format .", false},
+		{"npx prettier --write .", false}, {"cargo fmt", false}, {"go fmt ./...", false}, {"rustfmt src/main.rs", false},
+		{"terraform apply", false}, {"cd " + base + " && terraform fmt", false},
+	} {
+		v := set.Judge([]string{"bash", "-c", c.cmd}, proj)
+		if d := policy.Decide(&v, policy.AutoEdit, []string{proj}); (d.Action == policy.Run) != c.run {
+			t.Errorf("%q: auto-edit %s (%s; %s), want run %v", c.cmd, d.Action, v.Class, d.Reason, c.run)
+		}
+		if d := policy.Decide(&v, policy.Suggest, []string{proj}); d.Action == policy.Run {
+			t.Errorf("%q runs unasked in suggest mode", c.cmd)
+		}
+	}
+}
