@@ -612,8 +612,6 @@ func homePath(dir string) string {
 
 func underHome(dir string) bool { return dir == "~" || strings.HasPrefix(dir, "~/") }
 
-// absolute joins a relative path onto dir without cleaning it: ".." after
-// a symlink must be resolved by Resolve, as the kernel does, not lexically.
 // writtenPaths is what r writes when run in dir, absolute: its written
 // words, and for a command that writes its git repository (WritesRepo)
 // the repository's top directory (dir when none holds it), which must be
@@ -636,6 +634,8 @@ func writtenPaths(r *Result, dir string) []string {
 	return out
 }
 
+// absolute joins a relative path onto dir without cleaning it: ".." after
+// a symlink must be resolved by Resolve, as the kernel does, not lexically.
 func absolute(p, dir string) string {
 	if p == "" {
 		return dir
