@@ -827,7 +827,7 @@ func TestGitRepoWrites(t *testing.T) {
 	writers := []string{"git commit -m 'fix: x'", "git add -A && git commit -am wip", "git checkout -b feat/x",
 		"git switch -c fix/y", "git switch main", "git stash", "git stash push -m wip", "git stash pop",
 		"git tag v1.2.0", "git tag -a v1.2.0 -m release", "git branch feat/z", "git reset --soft HEAD~1",
-		"git reset HEAD src/a.ts", "git commit --amend --no-edit", "git add -u", "git commit -m x src/a.ts src/b.ts"}
+		"git reset HEAD src/a.ts", "git commit --amend --no-edit", "git add -u", "git commit -m x src/a.ts src/b.ts", "git commit -m x -- src/a.ts", "git stash push -m wip -- src/"}
 	for _, c := range writers {
 		for _, at := range []struct {
 			cwd   string
@@ -853,7 +853,7 @@ func TestGitRepoWrites(t *testing.T) {
 		"git branch -m a b", "git branch -d x", "git branch x origin/x", "git checkout -b x origin/x",
 		"git stash -p", "git stash -a", "git reset --merge", "git reset --keep HEAD~1", "git merge main",
 		"git rebase main", "git commit -m x -c HEAD", "git -c core.hooksPath=.githooks commit -m x",
-		"git commit -m x && git push", "git init --template=t", "git commit -m x .env", "git commit -m x -- src/a.ts"} {
+		"git commit -m x && git push", "git init --template=t", "git commit -m x .env", "git commit -m x -- .env"} {
 		v := set.Judge([]string{"bash", "-c", c}, repo)
 		if d := policy.Decide(&v, policy.AutoEdit, []string{repo}); d.Action == policy.Run {
 			t.Errorf("%q runs unasked in auto-edit mode (%s)", c, v.Class)
