@@ -134,6 +134,9 @@ const (
 	heldOutBatch4   = 0.86
 	heldOutBatch5   = 0.78
 	heldOutBatch6   = 0.80
+	// heldOutBatch7Edits is the share of the seventh batch's edits (writes
+	// inside the project only) auto-edit must run unasked.
+	heldOutBatch7Edits = 0.70
 )
 
 // TestHeldOutAgents judges testdata/heldout_agents.txt, each command as
@@ -248,6 +251,9 @@ func TestHeldOutAgents(t *testing.T) {
 	}
 	t.Logf("held-out agents check, batch 7: %d of %d edits inside the project run unasked in auto-edit mode (%.1f%%)",
 		batchEditsRun[7], batchEdits[7], 100*share(batchEditsRun[7], batchEdits[7]))
+	if s := share(batchEditsRun[7], batchEdits[7]); s < heldOutBatch7Edits {
+		t.Errorf("auto-edit mode runs %.1f%% of the seventh batch's edits unasked, floor %.0f%%", 100*s, 100*heldOutBatch7Edits)
+	}
 	first := batchReads[1] + batchReads[2]
 	if s := share(batchRan[1]+batchRan[2], first); s < heldOutSuggest {
 		t.Errorf("suggest mode runs %.1f%% of the first batches' harmless held-out commands unasked, floor %.0f%%", 100*s, 100*heldOutSuggest)
