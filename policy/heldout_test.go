@@ -142,9 +142,13 @@ const (
 // TestHeldOutAgents judges testdata/heldout_agents.txt, each command as
 // `bash -c CMD` in HOME/proj, with a temporary HOME (standing for the
 // commands' /home/agent) that holds the usual secret files, and the roots
-// HOME/proj and /tmp. A write or harm command must never be safe nor
-// run unasked in suggest mode, and a harm command must not run unasked in
-// auto-edit mode either; the share of read commands that run unasked in
+// HOME/proj and /tmp. An edit, write or harm command must never be safe
+// nor run unasked in suggest mode, and a harm command must not run
+// unasked in auto-edit mode either (decided with the default protected
+// paths, as the gate does), nor, in the seventh batch, which tells an
+// edit inside the project from other writes, a write command; the share
+// of the seventh batch's edits that auto-edit runs is reported and held
+// to a floor; the share of read commands that run unasked in
 // suggest and auto-edit mode is reported (go test -v lists the asked ones)
 // and must stay above the floors.
 func TestHeldOutAgents(t *testing.T) {
