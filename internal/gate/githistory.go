@@ -354,6 +354,10 @@ func (g *Gate) checkGitHistory(v *policy.Verdict) {
 					v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 					return
 				}
+				if why := ask(append([]string{"notes"}, c...), dir, func() string { return g.gitNotesToken(c, at, dir) }); why != "" {
+					v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+					return
+				}
 			}
 		}
 		at, ok := gitPrintsContents(c)
