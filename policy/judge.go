@@ -446,7 +446,7 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 		if sub.Class == Safe || sub.Class == Match {
 			if why := readsMoved(&sub, &c, dirs, moved); why != "" {
 				sub.Class, sub.Unknown, sub.Reason = Unverified, true, why
-			} else if why := writtenInput(&sub, dir, append(append([]string(nil), v.Writes...), moved...)); why != "" {
+			} else if why := writtenInput(&sub, dir, v.Writes, moved); why != "" {
 				// v.Writes holds the earlier commands' writes and this
 				// one's redirections, which the shell opens before it runs.
 				sub.Class, sub.Unknown, sub.Reason = Unverified, true, why

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"os"
+	"slices"
 	"path/filepath"
 	"strings"
 )
@@ -23,10 +24,11 @@ import (
 // paths.
 
 // writtenInput says why v (argv judged in dir) depends on the content of a
-// file that a path in writes (absolute, written earlier in the script) may
-// have replaced, or "".
-func writtenInput(v *Verdict, dir string, writes []string) string {
-	if len(writes) == 0 || len(v.Argv) == 0 {
+// file that a path in writes or moved (absolute, written or moved earlier
+// in the script) may have replaced, or "". Only the programs below look at
+// the lists: other commands cost nothing.
+func writtenInput(v *Verdict, dir string, writes, moved []string) string {
+	if len(writes)+len(moved) == 0 || len(v.Argv) == 0 {
 		return ""
 	}
 	argv := unSudo(v.Argv)
@@ -79,7 +81,7 @@ func writtenInput(v *Verdict, dir string, writes []string) string {
 	default:
 		return ""
 	}
-	for _, w := range writes {
+	for _, w := range slices.Concat(writes, moved) {
 		if w == "" {
 			continue
 		}
