@@ -2,8 +2,8 @@ package policy
 
 import (
 	"os"
-	"slices"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
