@@ -77,3 +77,33 @@ func TestGitNotesToken(t *testing.T) {
 		t.Errorf("core.notesRef=refs/heads/nt: git log -1 safe, want asked")
 	}
 }
+
+// TestLoaderVarsReachRoot (judge-7 L1): an inherited LD_LIBRARY_PATH with
+// an empty entry (":/opt/x", what `export LD_LIBRARY_PATH=$LD_LIBRARY_PATH:
+// /opt/x` gives when it was unset) made a safe `ls` in the project load
+// the project's libselinux.so.1 (a marker was created, through guard too);
+// a relative LD_PRELOAD, or one inside a root, and GCONV_PATH likewise.
+// Such a variable now makes every safe command unverified; system
+// directories keep it safe.
+func TestLoaderVarsReachRoot(t *testing.T) {
+	dir := t.TempDir()
+	judge := func(env ...string) policy.Verdict {
+		g := newGate(t, dir, Options{}, append([]string{"HOME=" + dir, "PATH=/usr/bin:/bin"}, env...)...)
+		v, _ := g.Judge([]string{"bash", "-c", "ls"})
+		return v
+	}
+	for _, e := range []string{"LD_LIBRARY_PATH=:/opt/none", "LD_LIBRARY_PATH=/opt/none:", "LD_LIBRARY_PATH=/opt/a::/opt/b",
+		"LD_LIBRARY_PATH=lib", "LD_LIBRARY_PATH=" + dir + "/lib", "LD_LIBRARY_PATH=/opt/x;.", "LD_LIBRARY_PATH=$ORIGIN/../lib",
+		"LD_PRELOAD=lib/evil.so", "LD_PRELOAD=" + dir + "/evil.so", "LD_PRELOAD=/usr/lib/x.so " + dir + "/e.so",
+		"LD_AUDIT=./a.so", "GCONV_PATH=.", "GCONV_PATH=" + dir} {
+		if v := judge(e); v.Class == policy.Safe {
+			t.Errorf("%s: ls safe, want asked (a library from the project runs in it)", e)
+		}
+	}
+	for _, e := range []string{"LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu:/opt/x", "LD_LIBRARY_PATH=", "LD_PRELOAD=libfoo.so",
+		"GCONV_PATH=/usr/lib/x86_64-linux-gnu/gconv"} {
+		if v := judge(e); v.Class != policy.Safe {
+			t.Errorf("%s: ls %s (%s), want safe", e, v.Class, v.Why())
+		}
+	}
+}
