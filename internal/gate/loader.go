@@ -92,3 +92,108 @@ func (g *Gate) lookupEnv(name string) (string, bool) {
 	}
 	return "", false
 }
+
+// optionVars are the variables an interpreter reads more options from, and
+// the options among them that name code to load (judge-7 L2): node's
+// --require (Yarn's Plug'n'Play puts NODE_OPTIONS="--require
+// /project/.pnp.cjs" in the environment; `-r dotenv/config` is found in the
+// project's node_modules), Ruby's and Perl's -I, the JVM's -javaagent and
+// -agentpath. A value that is relative (found from the directory the
+// program runs in, or a node module name) or inside a writable root makes
+// that interpreter's programs, npm ls and gem list among them, unverified.
+var optionVars = []struct{ name, interp string }{
+	{"NODE_OPTIONS", "node"}, {"RUBYOPT", "ruby"}, {"PERL5OPT", "perl"},
+	{"JAVA_TOOL_OPTIONS", "java"}, {"_JAVA_OPTIONS", "java"}, {"JDK_JAVA_OPTIONS", "java"},
+}
+
+// optionLoads returns the values of the options in val (an optionVars
+// variable of interp) that name code or a directory of code.
+func optionLoads(interp, val string) []string {
+	var out []string
+	words := strings.Fields(val)
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		next := func() string {
+			if i+1 < len(words) {
+				i++
+				return words[i]
+			}
+			return ""
+		}
+		switch interp {
+		case "node":
+			for _, o := range []string{"--require", "-r", "--import", "--loader", "--experimental-loader", "--env-file",
+				"--experimental-specifier-resolution", "--experimental-policy", "--snapshot-blob"} {
+				switch {
+				case w == o:
+					out = append(out, next())
+				case strings.HasPrefix(w, o+"=") && strings.HasPrefix(o, "--"):
+					out = append(out, strings.TrimPrefix(w, o+"="))
+				}
+			}
+		case "ruby", "perl":
+			switch {
+			case w == "-I":
+				out = append(out, next())
+			case strings.HasPrefix(w, "-I"):
+				out = append(out, strings.TrimPrefix(w, "-I"))
+			case interp == "ruby" && strings.HasPrefix(w, "-r") && strings.Contains(w, "/"):
+				out = append(out, strings.TrimPrefix(w, "-r"))
+			}
+		case "java":
+			for _, o := range []string{"-javaagent:", "-agentpath:", "-Xbootclasspath/a:", "-Xbootclasspath/p:", "-XX:Flags=",
+				"-XX:VMOptionsFile=", "-Djava.library.path=", "-Djava.system.class.loader=", "@"} {
+				if strings.HasPrefix(w, o) {
+					v, _, _ := strings.Cut(strings.TrimPrefix(w, o), "=")
+					out = append(out, strings.Split(v, ":")...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// optionVarReach says which option variable of interp ("shell": any) names
+// code found from the directory a program runs in or inside a writable
+// root, or "".
+func (g *Gate) optionVarReach(interp string) string {
+	for _, v := range optionVars {
+		if v.interp != interp && interp != "shell" {
+			continue
+		}
+		val, _ := g.lookupEnv(v.name)
+		for _, p := range optionLoads(v.interp, val) {
+			if p == "" || !filepath.IsAbs(p) {
+				return fmt.Sprintf("%s=%s loads %q, found from the directory the program runs in: code written there runs", v.name, val, p)
+			}
+			real := policy.Resolve(p, "/")
+			for _, rr := range g.resolvedRoots() {
+				if policy.Inside(real, rr) {
+					return fmt.Sprintf("%s=%s loads %s, inside the writable root %s: code written there runs", v.name, val, p, rr)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// optionVarSet reports whether any option variable is set.
+func (g *Gate) optionVarSet() bool {
+	for _, v := range optionVars {
+		if val, _ := g.lookupEnv(v.name); val != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// javaTool reports whether name is one of the JDK's programs, each a JVM
+// that reads JAVA_TOOL_OPTIONS.
+func javaTool(name string) bool {
+	switch name {
+	case "javac", "javap", "jar", "jshell", "jdeps", "jlink", "javadoc", "jcmd", "jps", "jstat", "jinfo", "jmap", "jstack",
+		"keytool", "jarsigner", "jdb", "jfr", "jrunscript", "kotlin", "kotlinc", "scala", "groovy", "clojure":
+		return true
+	}
+	return false
+}

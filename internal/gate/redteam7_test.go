@@ -1,6 +1,10 @@
 package gate
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -104,6 +108,58 @@ func TestLoaderVarsReachRoot(t *testing.T) {
 		"GCONV_PATH=/usr/lib/x86_64-linux-gnu/gconv"} {
 		if v := judge(e); v.Class != policy.Safe {
 			t.Errorf("%s: ls %s (%s), want safe", e, v.Class, v.Why())
+		}
+	}
+}
+
+// TestOptionVarsReachRoot (judge-7 L2): an inherited NODE_OPTIONS that
+// requires a file of the project (Yarn Plug'n'Play's `--require
+// /project/.pnp.cjs`, or a relative `-r ./hook.js`, or a module name found
+// in the project's node_modules) ran that file in `npm -v`, safe; RUBYOPT's
+// and PERL5OPT's -I and the JVM's -javaagent likewise for their programs.
+func TestOptionVarsReachRoot(t *testing.T) {
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		t.Skip("npm is not installed")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "hook.js"), []byte(`require("fs").writeFileSync("MARKER", "x")`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The control: node loads the project's file for npm -v.
+	cmd := exec.Command(npm, "-v")
+	cmd.Dir, cmd.Env = dir, append(os.Environ(), "NODE_OPTIONS=--require ./hook.js")
+	cmd.Run()
+	if _, err := os.Stat(filepath.Join(dir, "MARKER")); err != nil {
+		t.Logf("npm -v did not load ./hook.js here (%v)", err)
+	}
+	judge := func(env ...string) policy.Verdict {
+		g := newGate(t, dir, Options{}, append([]string{"HOME=" + dir, "PATH=" + filepath.Dir(npm) + ":/usr/bin:/bin"}, env...)...)
+		v, _ := g.Judge([]string{"npm", "-v"})
+		return v
+	}
+	for _, e := range []string{"NODE_OPTIONS=--require ./hook.js", "NODE_OPTIONS=-r dotenv/config",
+		"NODE_OPTIONS=--require " + dir + "/.pnp.cjs", "NODE_OPTIONS=--import=./x.mjs", "NODE_OPTIONS=--max-old-space-size=99 --loader ./l.mjs"} {
+		if v := judge(e); v.Class == policy.Safe {
+			t.Errorf("%s: npm -v safe, want asked", e)
+		}
+	}
+	for _, e := range []string{"NODE_OPTIONS=--max-old-space-size=4096", "NODE_OPTIONS=--require /usr/lib/x.js", "RUBYOPT=-Ilib"} {
+		if v := judge(e); v.Class != policy.Safe {
+			t.Errorf("%s: npm -v %s (%s), want safe", e, v.Class, v.Why())
+		}
+	}
+	for _, c := range []struct {
+		interp, val string
+		want        []string
+	}{
+		{"ruby", "-Ilib -rjson", []string{"lib"}},
+		{"ruby", "-I /x -r./y", []string{"/x", "./y"}},
+		{"perl", "-Mstrict -I.", []string{"."}},
+		{"java", "-Xmx1g -javaagent:agent.jar=opt @args", []string{"agent.jar", "args"}},
+	} {
+		if got := optionLoads(c.interp, c.val); !slices.Equal(got, c.want) {
+			t.Errorf("optionLoads(%s, %q) = %q, want %q", c.interp, c.val, got, c.want)
 		}
 	}
 }
