@@ -163,3 +163,47 @@ func TestOptionVarsReachRoot(t *testing.T) {
 		}
 	}
 }
+
+// TestGitPatchToken (judge-7 H1): a token committed or staged in a file
+// whose name is harmless (config.py) was printed by git show, git diff
+// --cached, git diff A B and, once removed from the work tree, as a - line
+// by plain git diff: the history check judged the files by name, and M13
+// scanned only the work tree's side. The patch the command prints is
+// scanned now; `git show --stat` and `git log` (no patch) stay safe.
+func TestGitPatchToken(t *testing.T) {
+	dir, run, write := gitLab(t)
+	write("a.txt", "a\n")
+	run("init", "-q", ".")
+	run("add", "-A")
+	run("commit", "-qm", "x")
+	env := []string{"HOME=" + dir, "PATH=/usr/bin:/bin"}
+	judge := func(argv ...string) policy.Verdict {
+		g := newGate(t, dir, Options{}, env...)
+		v, _ := g.Judge(argv)
+		return v
+	}
+	write("config.py", "API = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789'\n")
+	run("add", "config.py")
+	for _, argv := range [][]string{{"git", "diff", "--cached"}, {"bash", "-c", "git diff --staged | head"}} {
+		if v := judge(argv...); v.Class == policy.Safe {
+			t.Errorf("staged token: %v safe, want asked", argv)
+		}
+	}
+	run("commit", "-qm", "cfg")
+	write("config.py", "API = os.environ['API']\n")
+	if out := run("diff"); !strings.Contains(out, "-API = 'ghp_abc") {
+		t.Fatalf("git diff did not print the removed line: %q", out)
+	}
+	for _, argv := range [][]string{{"git", "show"}, {"git", "show", "HEAD"}, {"git", "diff", "HEAD~1", "HEAD"},
+		{"git", "diff"}, {"git", "show", "-p", "--stat"}} {
+		if v := judge(argv...); v.Class == policy.Safe {
+			t.Errorf("committed token: %v safe, want asked", argv)
+		}
+	}
+	for _, argv := range [][]string{{"git", "show", "--stat"}, {"git", "log", "-1"}, {"git", "diff", "--stat"},
+		{"git", "show", "HEAD~1"}, {"git", "status"}} {
+		if v := judge(argv...); v.Class != policy.Safe {
+			t.Errorf("%v: %s (%s), want safe", argv, v.Class, v.Why())
+		}
+	}
+}
