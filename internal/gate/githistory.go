@@ -535,14 +535,20 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 			return why
 		}
 	}
-	if strings.TrimSpace(out) == "" || c[at] != "show" && c[at] != "diff" && c[at] != "stash" || blobs {
+	switch c[at] {
+	case "show", "diff", "stash", "log", "reflog", "whatchanged":
+	default:
+		return ""
+	}
+	if strings.TrimSpace(out) == "" || blobs {
 		// git show REV:PATH prints the blob, which gitBlobToken scans.
 		return ""
 	}
 	// The patch itself (judge-7 H1): a token committed or staged in a file
 	// with a harmless name is printed as a + or - line by git show, git
-	// diff --cached, git diff A B and git stash show -p, which cat of the
-	// same file is asked about for. The command's own output, without
+	// diff --cached, git diff A B, git log -p and git stash show -p, which
+	// cat of the same file is asked about for. A history longer than the
+	// bound (`git log -p` of a large repository) is asked about. The command's own output, without
 	// external diff or textconv, is scanned as cat's read is.
 	patch := append([]string{"-c", "core.quotePath=false"}, c[1:sub]...)
 	patch = append(append(patch, rest[:dd]...), "--no-ext-diff", "--no-textconv", "--no-color")

@@ -195,7 +195,7 @@ func TestGitPatchToken(t *testing.T) {
 		t.Fatalf("git diff did not print the removed line: %q", out)
 	}
 	for _, argv := range [][]string{{"git", "show"}, {"git", "show", "HEAD"}, {"git", "diff", "HEAD~1", "HEAD"},
-		{"git", "diff"}, {"git", "show", "-p", "--stat"}} {
+		{"git", "diff"}, {"git", "show", "-p", "--stat"}, {"git", "log", "-p", "-1"}, {"bash", "-c", "git log -p | head"}} {
 		if v := judge(argv...); v.Class == policy.Safe {
 			t.Errorf("committed token: %v safe, want asked", argv)
 		}
