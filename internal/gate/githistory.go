@@ -22,9 +22,14 @@ import (
 // diff, no textconv), which files it would print, and makes the verdict
 // unverified when one of them is on the secrets list by its name.
 //
-// Limits: names only (a committed key under an innocent name is not seen);
-// a command git takes longer than gitCheckTimeout to list, or whose list
-// is larger than maxHistoryList, is unverified.
+// Then the patch the command prints is read back (pinned, at most
+// maxPatchScan bytes) and scanned as cat's read is (policy.TokenKind): a key
+// committed under an innocent name. Commit and tag messages are printed
+// unscanned.
+//
+// Limits: a command git takes longer than gitCheckTimeout to list or
+// print, whose list is larger than maxHistoryList or whose patch is larger
+// than maxPatchScan, is unverified.
 
 // maxHistoryList bounds the file list read back from git.
 const maxHistoryList = 8 << 20
