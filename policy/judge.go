@@ -453,6 +453,10 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 		if sub.Class == Safe || sub.Class == Match {
 			if why := readsMoved(&sub, &c, dirs, moved); why != "" {
 				sub.Class, sub.Unknown, sub.Reason = Unverified, true, why
+			} else if why := writtenInput(&sub, dir, v.Writes, moved); why != "" {
+				// v.Writes holds the earlier commands' writes and this
+				// one's redirections, which the shell opens before it runs.
+				sub.Class, sub.Unknown, sub.Reason = Unverified, true, why
 			}
 		}
 		if mv := unSudo(sub.Argv); len(mv) > 0 && (movesFiles(filepath.Base(mv[0])) || gitMoves(mv)) {
