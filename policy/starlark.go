@@ -227,7 +227,7 @@ func (b *builder) defineProgram(thread *starlark.Thread, fn *starlark.Builtin, a
 		forbidden, prompt            starlark.Value = starlark.None, starlark.None
 		shouldMatch, shouldNotMatch  *starlark.List
 		bundling, combined, dashes   bool
-		dashArgs                     bool
+		dashArgs, writesRepo         bool
 	)
 	if err := starlark.UnpackArgs(fn.Name(), args, kwargs,
 		"program", &program,
@@ -240,6 +240,7 @@ func (b *builder) defineProgram(thread *starlark.Thread, fn *starlark.Builtin, a
 		"prompt?", &prompt,
 		"double_dash?", &dashes,
 		"dash_args?", &dashArgs,
+		"writes_repo?", &writesRepo,
 		"should_match?", &shouldMatch,
 		"should_not_match?", &shouldNotMatch,
 	); err != nil {
@@ -248,7 +249,7 @@ func (b *builder) defineProgram(thread *starlark.Thread, fn *starlark.Builtin, a
 	if program == "" || strings.ContainsAny(program, "/ \t\n") {
 		return nil, fmt.Errorf("define_program: program %q must be a plain command name", program)
 	}
-	spec := Spec{Program: program, OptionBundling: bundling, CombinedFormat: combined, DoubleDash: dashes, DashArgs: dashArgs, Pos: callerPos(thread)}
+	spec := Spec{Program: program, OptionBundling: bundling, CombinedFormat: combined, DoubleDash: dashes, DashArgs: dashArgs, WritesRepo: writesRepo, Pos: callerPos(thread)}
 	var err error
 	if spec.SystemPath, err = stringList("system_path", systemPath); err != nil {
 		return nil, err
