@@ -18,10 +18,16 @@ import (
 // fatal for loops.
 const (
 	maxSteps = 5_000_000
-	// maxLoadTime leaves room for the step under way when it passes: one
-	// step is bounded by the value limits of bounded.go (sorting a million
-	// values takes about a quarter second), so a load ends within a second.
+	// maxLoadTime is the CPU time a load may use, checked between steps
+	// (bounded.go's watch); it leaves room for the step under way when it
+	// passes: one step is bounded by the value limits of bounded.go
+	// (sorting a million values takes about a quarter second), so a load
+	// ends within a second of CPU.
 	maxLoadTime = 750 * time.Millisecond
+	// maxLoadWall stops a load by the clock, for a step that would not end:
+	// on a busy machine the clock runs several times faster than the CPU
+	// time a load gets, so this is a backstop, not the budget.
+	maxLoadWall = 10 * time.Second
 )
 
 // Evaluate runs a policy's Starlark source without verifying its examples
@@ -46,7 +52,7 @@ func Evaluate(filename string, src []byte) (*Policy, error) {
 	}
 	var bud budget
 	bud.watch(thread, maxSteps)
-	timer := time.AfterFunc(maxLoadTime, func() { thread.Cancel("policy took longer than " + maxLoadTime.String() + " to load") })
+	timer := time.AfterFunc(maxLoadWall, func() { thread.Cancel("policy took longer than " + maxLoadWall.String() + " to load") })
 	defer timer.Stop()
 
 	opts := &starsyntax.FileOptions{TopLevelControl: true, Set: true}
