@@ -253,11 +253,11 @@ func resolvePath(prefix, rest string, links int) string {
 		}
 		if ownProcLink(next) {
 			// Not followed: the reader's, not guard's (see ownProcLink).
-			return filepath.Join(append([]string{next}, parts[i+1:]...)...)
+			return below(next, parts[i+1:])
 		}
 		target, err := os.Readlink(next)
 		if err != nil || links >= 40 {
-			return filepath.Join(append([]string{next}, parts[i+1:]...)...)
+			return below(next, parts[i+1:])
 		}
 		remaining := target + "/" + strings.Join(parts[i+1:], "/")
 		if filepath.IsAbs(target) {
@@ -266,6 +266,15 @@ func resolvePath(prefix, rest string, links int) string {
 		return resolvePath(prefix, remaining, links+1)
 	}
 	return prefix
+}
+
+// below joins rest onto link, a symbolic link not followed, keeping the
+// result below it: a ".." after the link climbs from where it leads, which
+// is not known here, so it must not climb from the link's own name
+// (/proc/PID/cwd/../../tmp/p/lnk read as /proc/tmp/p/lnk left the
+// unfollowed link behind, and procLink with it).
+func below(link string, rest []string) string {
+	return link + filepath.Clean("/"+strings.Join(rest, "/"))
 }
 
 // ownProcLink reports whether p is the cwd, fd/N or map_files/X link of

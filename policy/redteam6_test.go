@@ -177,7 +177,11 @@ func TestRedTeam6ProcSelfCwd(t *testing.T) {
 	rtNotSafe(t, set, proj, "cd "+home+" && cat /proc/self/cwd/tok.txt", "cd "+home+" && cd /proc/self/cwd && cat tok.txt",
 		"cd "+home+" && cat "+proj+"/pc/tok.txt", "cd "+home+" && head -1 < /proc/self/cwd/tok.txt",
 		"cd "+home+" && cat /proc/thread-self/cwd/tok.txt", "cd "+home+" && head /proc/self/cwd/*.txt",
-		"cd "+home+" && cat /proc/self/cwd/./tok.txt", "cat /proc/self/cwd/a.txt")
+		"cd "+home+" && cat /proc/self/cwd/./tok.txt", "cat /proc/self/cwd/a.txt",
+		// A .. after the unfollowed link climbs from where it leads, not
+		// from /proc/PID (hooks-6 H6-4: read as /proc/tmp/..., safe).
+		"cat /proc/self/cwd/../"+filepath.Base(proj)+"/pc/tok.txt", "cat /proc/self/cwd/../../.."+home+"/tok.txt",
+		"cat /proc/thread-self/cwd/../../../.."+home+"/tok.txt")
 	rtSafe(t, set, proj, "cat a.txt", "cat /proc/self/status", "head -3 /proc/meminfo", "cat /proc/self/root"+proj+"/a.txt")
 }
 
