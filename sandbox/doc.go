@@ -82,7 +82,8 @@
 //     and truncate only beneath the writable roots and /dev/shm, where device nodes
 //     cannot be made, nor symbolic links and FIFOs in the shared roots
 //     (Profile.SharedRoots: /tmp and $TMPDIR, which programs outside write in
-//     after a command) and /dev/shm; writing and ioctl on /dev/null, /dev/tty, /dev/ptmx and
+//     after a command) and /dev/shm, nor anything moved or linked in there from
+//     another directory (a directory holding a link: EXDEV, mv copies); writing and ioctl on /dev/null, /dev/tty, /dev/ptmx and
 //     /dev/pts. TCP bind and connect refused (ABI 4) unless AllowNetwork. Abstract
 //     Unix sockets and signals scoped to the sandbox (ABI 6): the program cannot
 //     reach an abstract socket, nor signal a process, made outside it. Landlock also

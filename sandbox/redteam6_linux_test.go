@@ -1,0 +1,79 @@
+package sandbox
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// Sixth red-team pass (docs/redteam/sandbox-6.md).
+
+func init() {
+	// A directory made where links may be made, a link put in it, and the
+	// directory moved into the shared directory, at the name of one a
+	// program outside writes into (Gemini CLI's gemini-shell-*/bgpids.tmp):
+	// Landlock checks the right to make a link only where the link is made,
+	// and a directory moved carries what it holds.
+	attacks["dir-link-move"] = func(a []string) error {
+		if err := os.Mkdir(a[1], 0o755); err != nil {
+			return err
+		}
+		if err := unix.Symlink(a[0], filepath.Join(a[1], "bgpids.tmp")); err != nil {
+			return err
+		}
+		return unix.Rename(a[1], a[2])
+	}
+}
+
+// sharedMoveCases: a directory holding a link moved into a shared root,
+// from a root beside it and from a project inside it.
+func sharedMoveCases(more func(p *Profile), prefix string) []attackCase {
+	return []attackCase{
+		{name: prefix + "a directory holding a link, moved from the root into the shared directory", attack: "dir-link-move",
+			profile: func(p *Profile) {
+				withShared(p)
+				if more != nil {
+					more(p)
+				}
+			},
+			args: func(t *testing.T, f *fixture) []string {
+				return []string{f.file, filepath.Join(f.root, "d"), filepath.Join(sharedDir(t, f), "gemini-shell-x")}
+			},
+			want: []unix.Errno{unix.EACCES, unix.EXDEV}},
+		{name: prefix + "a directory holding a link, moved from a project inside the shared directory to its top", attack: "dir-link-move",
+			profile: func(p *Profile) {
+				d := filepath.Dir(p.WritableRoots[0])
+				p.WritableRoots = append(p.WritableRoots, d)
+				p.SharedRoots = append(p.SharedRoots, d)
+				if more != nil {
+					more(p)
+				}
+			},
+			args: func(t *testing.T, f *fixture) []string {
+				return []string{f.file, filepath.Join(f.root, "d"), filepath.Join(filepath.Dir(f.root), "gemini-shell-x")}
+			},
+			want: []unix.Errno{unix.EACCES, unix.EXDEV}},
+	}
+}
+
+// TestAttackSharedTempMove, as root: the roots are mounts of their own, so
+// the move fails with EXDEV; Landlock refuses it as well.
+func TestAttackSharedTempMove(t *testing.T) {
+	runAttackCases(t, sharedMoveCases(nil, ""))
+}
+
+// TestAttackSharedTempMoveUnprivileged: as an ordinary user, with the
+// user-namespace child and where user namespaces are forbidden (Landlock
+// alone: the move worked until shared roots lost LANDLOCK_ACCESS_FS_REFER).
+func TestAttackSharedTempMoveUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	cases := sharedMoveCases(nil, "")
+	for _, c := range sharedMoveCases(func(p *Profile) { p.BestEffort = true }, "user namespaces forbidden: ") {
+		c.child = func(c *child) { c.noUserNS = true }
+		cases = append(cases, c)
+	}
+	runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, cases)
+}
