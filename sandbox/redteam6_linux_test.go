@@ -1,8 +1,10 @@
 package sandbox
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -26,6 +28,46 @@ func init() {
 		}
 		return unix.Rename(a[1], a[2])
 	}
+	// A credential anywhere in the environment, by its value (given in
+	// two parts: the attack's own arguments reach it through the
+	// environment).
+	attacks["env-holds"] = func(a []string) error {
+		for _, kv := range os.Environ() {
+			if strings.Contains(kv, a[0]+a[1]) {
+				return nil
+			}
+		}
+		return errors.New(a[0] + a[1] + " not in the environment")
+	}
+}
+
+// authHeaderCases: an HTTP credential header in variables no name pattern
+// catches: git's config passed on by `git -c http.extraheader=...` or a CI
+// runner, and a header kept whole.
+func authHeaderCases(t *testing.T) []attackCase {
+	prot := withProtection(t)
+	var cases []attackCase
+	for _, env := range [][]string{
+		{`GIT_CONFIG_PARAMETERS='http.extraheader'='Authorization: Bearer sk-lab6'`},
+		{"GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=http.extraheader", "GIT_CONFIG_VALUE_0=Authorization: basic sk-lab6"},
+		{"AUTH_HEADER=Bearer sk-lab6"},
+		{"CI_HEADERS=PRIVATE-TOKEN: sk-lab6"},
+	} {
+		cases = append(cases, attackCase{name: "credential header in " + env[len(env)-1][:strings.IndexByte(env[len(env)-1], '=')],
+			attack: "env-holds", profile: prot,
+			args:  func(*testing.T, *fixture) []string { return []string{"sk-", "lab6"} },
+			child: func(c *child) { c.env = append(c.env, env...) }})
+	}
+	return cases
+}
+
+func TestAttackAuthHeaderEnv(t *testing.T) {
+	runAttackCases(t, authHeaderCases(t))
+}
+
+func TestAttackAuthHeaderEnvUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, authHeaderCases(t))
 }
 
 // sharedMoveCases: a directory holding a link moved into a shared root,
