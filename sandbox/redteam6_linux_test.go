@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 
+	"guard/policy/protect"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -118,4 +120,76 @@ func TestAttackSharedTempMoveUnprivileged(t *testing.T) {
 		cases = append(cases, c)
 	}
 	runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, cases)
+}
+
+// vcsConfigCases: Mercurial's and Jujutsu's repository config, which run
+// code at the next hg or jj command outside ([hooks] pre-status, fix
+// tools), were writable in every root.
+func vcsConfigCases(t *testing.T) []attackCase {
+	// plant lays the file out in root, before the profile is resolved.
+	plant := func(root, rel string) string {
+		path := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte("[ui]\n"), 0o666); err != nil {
+			t.Fatal(err)
+		}
+		for d := filepath.Dir(path); d != root; d = filepath.Dir(d) {
+			os.Chmod(d, 0o777)
+		}
+		os.Chmod(path, 0o666)
+		return path
+	}
+	var cases []attackCase
+	for _, rel := range []string{".hg/hgrc", ".hg/sharedpath", ".jj/repo/config.toml"} {
+		cases = append(cases, attackCase{name: "append " + rel, attack: "append",
+			profile: func(p *Profile) {
+				plant(p.WritableRoots[0], rel)
+				withProtection(t)(p)
+			},
+			args: func(t *testing.T, f *fixture) []string { return []string{plant(f.root, rel)} },
+			want: []unix.Errno{unix.EROFS, unix.EACCES}})
+	}
+	return cases
+}
+
+func TestAttackVCSConfig(t *testing.T) {
+	runAttackCases(t, vcsConfigCases(t))
+}
+
+// TestAttackVCSConfigUnprivileged, with the user-namespace child (where user
+// namespaces are forbidden, a protected file inside a root is
+// TestUserNSForbidden's documented limit: Landlock cannot take back below a
+// root what the root grants).
+func TestAttackVCSConfigUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, vcsConfigCases(t))
+}
+
+// TestAttackDebconfPasswords: root read debconf's stored passwords, and the
+// kernel's trace buffer.
+func TestAttackDebconfPasswords(t *testing.T) {
+	requireRoot(t, "the file is root's, mode 0600")
+	path := "/var/cache/debconf/passwords.dat"
+	runAttackCases(t, []attackCase{{name: "read " + path, attack: "read", want: unreadable,
+		args: func(t *testing.T, _ *fixture) []string {
+			plantSystemFile(t, path)
+			// An empty one (no password question answered yet) gets a
+			// well-formed entry for the test, removed after it.
+			if b, err := os.ReadFile(path); err == nil && len(b) == 0 {
+				entry := "Name: guard-test/password\nTemplate: guard-test/password\nValue: guard-test-secret\nOwners: guard-test\n\n"
+				if err := os.WriteFile(path, []byte(entry), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { os.WriteFile(path, nil, 0o600) })
+			}
+			return []string{path}
+		},
+		profile: func(p *Profile) { Protect(p, protect.Default(), t.TempDir()) }},
+		// The kernel's trace buffer: root reads what tracing recorded of
+		// every process (here only its header, tracing being off).
+		{name: "read /sys/kernel/tracing/trace", attack: "read", want: unreadable,
+			args:    func(t *testing.T, _ *fixture) []string { return []string{"/sys/kernel/tracing/trace"} },
+			profile: func(p *Profile) { Protect(p, protect.Default(), t.TempDir()) }}})
 }

@@ -251,6 +251,19 @@ var defaultList = [...]struct {
 	// .env.swp is a .env.* already).
 	{Secret, "an editor's backup or auto-save of a secret holds what it held", nil, []string{".env~", "#.env#",
 		"?*.env~", "*.pem~", "*.key~", "id_rsa~", "id_ed25519~", "id_ecdsa~", "id_dsa~"}},
+	// Mercurial's and Jujutsu's repository config ([hooks] pre-<command>
+	// runs at any hg command, [extensions] loads Python by path; jj's
+	// aliases and fix tools), and what points hg at another repository's
+	// (a share's sharedpath) (sixth red team of the sandbox).
+	{Protected, "Mercurial and Jujutsu run the hooks, extensions and programs their config names", nil, []string{
+		".hg/hgrc", ".hg/hgrc-not-shared", ".hg/sharedpath", ".jj/repo/config.toml", "~/.config/hg", "~/.config/jj",
+		"~/.jjconfig.toml", "~/.mercurial.ini"}},
+	// debconf's answers to password questions (a database's root password
+	// given at install), and the kernel's trace buffer, whose events carry
+	// other processes' data once someone enables tracing.
+	{Secret, "debconf's stored passwords, or the kernel's trace buffer", nil, []string{
+		"/var/cache/debconf/passwords.dat", "/var/cache/debconf/passwords.dat-old", "/sys/kernel/tracing",
+		"/sys/kernel/debug/tracing"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the
