@@ -193,3 +193,70 @@ func TestAttackDebconfPasswords(t *testing.T) {
 			args:    func(t *testing.T, _ *fixture) []string { return []string{"/sys/kernel/tracing/trace"} },
 			profile: func(p *Profile) { Protect(p, protect.Default(), t.TempDir()) }}})
 }
+
+// envGitConfigCases: a git config named by the environment
+// ($XDG_CONFIG_HOME/git/config, $GIT_CONFIG_GLOBAL) or the system's
+// (/etc/gitconfig, here $GIT_CONFIG_SYSTEM) sets core.hooksPath or
+// init.templateDir inside a root: only ~/.gitconfig and ~/.config/git/config
+// were read for them, and a hook planted there ran at the next commit or
+// clone anywhere.
+func envGitConfigCases(t *testing.T, more func(p *Profile), prefix string) []attackCase {
+	var cases []attackCase
+	for _, c := range []struct{ variable, file, key, dir, hook string }{
+		{"XDG_CONFIG_HOME", "xdg/git/config", "core.hooksPath", "hooks-xdg", "pre-commit"},
+		{"GIT_CONFIG_GLOBAL", "cfg/gitconfig", "core.hooksPath", "hooks-global", "pre-commit"},
+		{"GIT_CONFIG_GLOBAL", "cfg/gitconfig", "init.templateDir", "templates", "hooks/post-checkout"},
+		{"GIT_CONFIG_SYSTEM", "etc/gitconfig", "core.hooksPath", "hooks-system", "pre-commit"},
+	} {
+		layout := func(t *testing.T, home string) string {
+			section, key, _ := strings.Cut(c.key, ".")
+			writeWorld(filepath.Join(home, c.file), "["+section+"]\n\t"+key+" = "+filepath.Join(home, c.dir)+"\n")
+			d := filepath.Dir(filepath.Join(home, c.dir, c.hook))
+			if err := os.MkdirAll(d, 0o777); err != nil {
+				t.Fatal(err)
+			}
+			for ; d != home; d = filepath.Dir(d) {
+				os.Chmod(d, 0o777)
+			}
+			value := filepath.Join(home, c.file)
+			if c.variable == "XDG_CONFIG_HOME" {
+				value = filepath.Join(home, "xdg")
+			}
+			return value
+		}
+		cases = append(cases, attackCase{name: prefix + "plant a hook in the " + c.key + " of $" + c.variable + "'s git config", attack: "create",
+			args: func(t *testing.T, f *fixture) []string {
+				layout(t, f.root)
+				return []string{filepath.Join(f.root, c.dir, c.hook)}
+			},
+			profile: func(p *Profile) {
+				home := p.WritableRoots[0]
+				value := layout(t, home)
+				old, had := os.LookupEnv(c.variable)
+				os.Setenv(c.variable, value)
+				Protect(p, protect.Default(), home)
+				if had {
+					os.Setenv(c.variable, old)
+				} else {
+					os.Unsetenv(c.variable)
+				}
+				if more != nil {
+					more(p)
+				}
+			},
+			want: denied})
+	}
+	return cases
+}
+
+func TestAttackEnvGitConfig(t *testing.T) {
+	runAttackCases(t, envGitConfigCases(t, nil, ""))
+}
+
+// TestAttackEnvGitConfigUnprivileged: as an ordinary user through the child
+// (where user namespaces are forbidden a protected directory inside a root
+// is the documented limit).
+func TestAttackEnvGitConfigUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, envGitConfigCases(t, nil, ""))
+}
