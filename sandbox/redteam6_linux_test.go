@@ -3,12 +3,14 @@ package sandbox
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 
 	"guard/policy/protect"
+	"guard/sandbox/sandboxtest"
 
 	"golang.org/x/sys/unix"
 )
@@ -259,4 +261,68 @@ func TestAttackEnvGitConfig(t *testing.T) {
 func TestAttackEnvGitConfigUnprivileged(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
 	runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, envGitConfigCases(t, nil, ""))
+}
+
+// separateGitDirCases: a working directory (a root) inside the hooks of a
+// git directory kept apart from its work tree (`git init
+// --separate-git-dir`): no .git above it and not named .git, so nothing
+// there was protected, and a hook planted ran at the next commit in the
+// work tree.
+func separateGitDirCases(t *testing.T, more func(p *Profile), prefix string) []attackCase {
+	layout := func(t *testing.T, base string) (hooks string) {
+		store := filepath.Join(base, "store", "x.git")
+		if _, err := os.Stat(store); err != nil {
+			os.MkdirAll(filepath.Dir(store), 0o777)
+			out, err := exec.Command("git", "init", "-q", "--separate-git-dir", store, filepath.Join(base, "wt")).CombinedOutput()
+			if err != nil {
+				t.Fatalf("git init --separate-git-dir: %v %s", err, out)
+			}
+		}
+		hooks = filepath.Join(store, "hooks")
+		os.MkdirAll(hooks, 0o777)
+		filepath.Walk(filepath.Join(base, "store"), func(p string, _ os.FileInfo, _ error) error {
+			os.Chmod(p, 0o777)
+			return nil
+		})
+		return hooks
+	}
+	return []attackCase{{name: prefix + "plant a hook with a separate git directory's hooks as the working directory", attack: "create",
+		args: func(t *testing.T, f *fixture) []string {
+			return []string{filepath.Join(layout(t, f.root), "pre-commit")}
+		},
+		profile: func(p *Profile) {
+			hooks := layout(t, p.WritableRoots[0])
+			p.WritableRoots = []string{hooks}
+			Protect(p, protect.Default(), t.TempDir())
+			if more != nil {
+				more(p)
+			}
+		},
+		want: denied}}
+}
+
+func TestAttackSeparateGitDir(t *testing.T) {
+	requireGit(t)
+	runAttackCases(t, separateGitDirCases(t, nil, ""))
+}
+
+// TestAttackSeparateGitDirUnprivileged: as an ordinary user, with the child
+// and where user namespaces are forbidden (Landlock alone: the root is
+// dropped).
+func TestAttackSeparateGitDirUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireGit(t)
+	cases := separateGitDirCases(t, nil, "")
+	for _, c := range separateGitDirCases(t, func(p *Profile) { p.BestEffort = true }, "user namespaces forbidden: ") {
+		c.child = func(c *child) { c.noUserNS = true }
+		cases = append(cases, c)
+	}
+	runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, cases)
+}
+
+func requireGit(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		sandboxtest.Skip(t, "git not on PATH")
+	}
 }

@@ -513,9 +513,13 @@ func (r *resolver) enclosing(root string) {
 	root = filepath.Clean(root)
 	work := false
 	for d := root; d != "/"; {
+		child := d
 		d = filepath.Dir(d)
 		if d != "/" {
 			r.matchProtected(d, filepath.Base(d))
+		}
+		if filepath.Base(child) == "hooks" {
+			r.gitDirAbove(d)
 		}
 		if work {
 			continue
@@ -527,6 +531,25 @@ func (r *resolver) enclosing(root string) {
 			r.gitDir(d)
 		}
 	}
+}
+
+// gitDirAbove protects d's config and hooks when d, the directory above a
+// "hooks" directory that holds a root, is a git directory whatever its name:
+// one kept apart from its work tree (`git init --separate-git-dir`, a
+// .git file naming it) or a bare repository, which no .git above the root
+// and no ".git" name reveal (a working directory in /store/x.git/hooks
+// planted hooks git runs at the next commit in the work tree).
+func (r *resolver) gitDirAbove(d string) {
+	for _, name := range []string{"HEAD", "config", "objects", "refs"} {
+		p := filepath.Join(d, name)
+		r.w.AddEntry(p)
+		if _, err := os.Lstat(p); err != nil {
+			return
+		}
+	}
+	const why = "a git directory: git run with it later runs its config and hooks"
+	r.addGit(filepath.Join(d, "config"), why)
+	r.addGit(filepath.Join(d, "hooks"), why)
 }
 
 // matchProtected is matchName for the protected entries alone.
