@@ -178,7 +178,34 @@ func (g *Gate) Profile() sandbox.Profile {
 			}
 		}
 	}
+	p.Unreadable = append(p.Unreadable, g.rulesFiles()...)
 	return p
+}
+
+// rulesFiles are guard's remembered rules (user.policy, projects/) and the
+// files of its cache of evaluated policies, which hold the commands a person
+// approved, passwords in their arguments among them (judge-6 M17 made them
+// secret reads for the decision; a sandboxed program read them all the
+// same: sandbox-6 S6-7). A guard run inside (a shim) goes without them: it
+// asks, or refuses, where an "always" answer would have let a command run.
+func (g *Gate) rulesFiles() []string {
+	var out []string
+	if g.UserPolicy != "" {
+		for _, f := range []string{g.UserPolicy, filepath.Join(filepath.Dir(g.UserPolicy), "projects")} {
+			if _, err := os.Lstat(f); err == nil {
+				out = append(out, f)
+			}
+		}
+	}
+	if dir := config.CacheDir(g.Getenv); dir != "" {
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			if e.Type().IsRegular() {
+				out = append(out, filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+	return out
 }
 
 // log appends an audit entry when an audit log is configured. A log that
