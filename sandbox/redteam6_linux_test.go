@@ -169,8 +169,7 @@ func TestAttackVCSConfigUnprivileged(t *testing.T) {
 	runAttackCasesAs(t, &syscall.Credential{Uid: 65534, Gid: 65534}, vcsConfigCases(t))
 }
 
-// TestAttackDebconfPasswords: root read debconf's stored passwords, and the
-// kernel's trace buffer.
+// TestAttackDebconfPasswords: root read debconf's stored passwords.
 func TestAttackDebconfPasswords(t *testing.T) {
 	requireRoot(t, "the file is root's, mode 0600")
 	path := "/var/cache/debconf/passwords.dat"
@@ -188,12 +187,7 @@ func TestAttackDebconfPasswords(t *testing.T) {
 			}
 			return []string{path}
 		},
-		profile: func(p *Profile) { Protect(p, protect.Default(), t.TempDir()) }},
-		// The kernel's trace buffer: root reads what tracing recorded of
-		// every process (here only its header, tracing being off).
-		{name: "read /sys/kernel/tracing/trace", attack: "read", want: unreadable,
-			args:    func(t *testing.T, _ *fixture) []string { return []string{"/sys/kernel/tracing/trace"} },
-			profile: func(p *Profile) { Protect(p, protect.Default(), t.TempDir()) }}})
+		profile: func(p *Profile) { Protect(p, protect.Default(), t.TempDir()) }}})
 }
 
 // envGitConfigCases: a git config named by the environment

@@ -182,26 +182,37 @@ func (g *Gate) Profile() sandbox.Profile {
 	return p
 }
 
-// rulesFiles are guard's remembered rules (user.policy, projects/) and the
-// files of its cache of evaluated policies, which hold the commands a person
-// approved, passwords in their arguments among them (judge-6 M17 made them
-// secret reads for the decision; a sandboxed program read them all the
-// same: sandbox-6 S6-7). A guard run inside (a shim) goes without them: it
-// asks, or refuses, where an "always" answer would have let a command run.
+// rulesFiles are guard's remembered rules (user.policy, projects/) and
+// their entries in guard's cache of evaluated policies, which hold the
+// commands a person approved, passwords in their arguments among them
+// (judge-6 M17 made them secret reads for the decision; a sandboxed program
+// read them all the same: sandbox-6 S6-7). Nothing is looked up in the cache
+// unless rules exist: a hidden file costs every command the hole's rules. A
+// guard run inside (a shim) goes without them: it asks, or refuses, where an
+// "always" answer would have let a command run.
 func (g *Gate) rulesFiles() []string {
+	if g.UserPolicy == "" {
+		return nil
+	}
 	var out []string
-	if g.UserPolicy != "" {
-		for _, f := range []string{g.UserPolicy, filepath.Join(filepath.Dir(g.UserPolicy), "projects")} {
-			if _, err := os.Lstat(f); err == nil {
-				out = append(out, f)
+	cache := config.CacheDir(g.Getenv)
+	esc := strings.NewReplacer("%", "%25", "/", "%2F") // policy.Cache's entry names
+	if _, err := os.Lstat(g.UserPolicy); err == nil {
+		out = append(out, g.UserPolicy)
+		if e := filepath.Join(cache, esc.Replace(g.UserPolicy)+".json"); cache != "" {
+			if _, err := os.Lstat(e); err == nil {
+				out = append(out, e)
 			}
 		}
 	}
-	if dir := config.CacheDir(g.Getenv); dir != "" {
-		ents, _ := os.ReadDir(dir)
+	projects := filepath.Join(filepath.Dir(g.UserPolicy), "projects")
+	if _, err := os.Lstat(projects); err == nil {
+		out = append(out, projects)
+		prefix := esc.Replace(projects + "/")
+		ents, _ := os.ReadDir(cache)
 		for _, e := range ents {
-			if e.Type().IsRegular() {
-				out = append(out, filepath.Join(dir, e.Name()))
+			if strings.HasPrefix(e.Name(), prefix) && e.Type().IsRegular() {
+				out = append(out, filepath.Join(cache, e.Name()))
 			}
 		}
 	}
