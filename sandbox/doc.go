@@ -82,7 +82,8 @@
 //     and truncate only beneath the writable roots and /dev/shm, where device nodes
 //     cannot be made, nor symbolic links and FIFOs in the shared roots
 //     (Profile.SharedRoots: /tmp and $TMPDIR, which programs outside write in
-//     after a command) and /dev/shm; writing and ioctl on /dev/null, /dev/tty, /dev/ptmx and
+//     after a command) and /dev/shm, nor anything moved or linked in there from
+//     another directory (a directory holding a link: EXDEV, mv copies); writing and ioctl on /dev/null, /dev/tty, /dev/ptmx and
 //     /dev/pts. TCP bind and connect refused (ABI 4) unless AllowNetwork. Abstract
 //     Unix sockets and signals scoped to the sandbox (ABI 6): the program cannot
 //     reach an abstract socket, nor signal a process, made outside it. Landlock also
@@ -340,7 +341,11 @@
 //     to cover, and an empty placeholder would change the user's tree; Landlock
 //     could refuse creating them only by granting each other entry of the
 //     directory a rule of its own, and every new file there would be refused
-//     too. Two exceptions are made before the list is resolved, empty: guard's
+//     too (so would a read-only top with each existing entry mounted
+//     writable). A check after the command, where guard stays the parent (an
+//     ordinary user's child), comes too late for an agent that reloads its
+//     settings as they change and too early for a setsid leftover, and root
+//     keeps no parent. Two exceptions are made before the list is resolved, empty: guard's
 //     own state directories (by the gate: they are guard's) and a repository's
 //     missing hooks directory, .git/hooks or core.hooksPath inside a root (by
 //     protect.List.Resolve: git makes .git/hooks itself, and an empty

@@ -29,8 +29,15 @@ const (
 
 	// llNoShared are the rights withheld in a shared root (Profile.SharedRoots)
 	// and in /dev/shm: making a symbolic link or a FIFO, which a program
-	// outside the sandbox would follow or block on.
-	llNoShared = unix.LANDLOCK_ACCESS_FS_MAKE_SYM | unix.LANDLOCK_ACCESS_FS_MAKE_FIFO
+	// outside the sandbox would follow or block on, and moving or linking a
+	// file there from another directory (REFER): Landlock checks MAKE_SYM
+	// where a link is made only, so a directory holding one, made in a root
+	// (a project in /tmp), was moved in whole at a name a program outside
+	// writes into. Without REFER a move between directories fails with
+	// EXDEV, which mv, cp and the toolchains meet on every tmpfs /tmp and
+	// answer with a copy; a rename within one directory (the atomic
+	// replace) needs no right.
+	llNoShared = unix.LANDLOCK_ACCESS_FS_MAKE_SYM | unix.LANDLOCK_ACCESS_FS_MAKE_FIFO | unix.LANDLOCK_ACCESS_FS_REFER
 )
 
 // landlockABI returns the kernel's Landlock ABI version, 0 when Landlock is absent

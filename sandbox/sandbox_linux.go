@@ -772,7 +772,7 @@ func (c *confinement) parts() []part {
 		add("other processes' command lines (/proc/PID/cmdline)", false, false, "not root: readable (a fresh /proc needs root: a user namespace does not own the PID namespace)")
 	}
 	if len(c.p.SecretEnv) > 0 {
-		add("secret environment variables", false, true, "removed before the program starts: "+strings.Join(c.p.SecretEnv, " ")+" (except "+strings.Join(c.p.SecretEnvAllow, " ")+")")
+		add("secret environment variables", false, true, "removed before the program starts: "+strings.Join(c.p.SecretEnv, " ")+" (except "+strings.Join(c.p.SecretEnvAllow, " ")+"), and any whose value holds a URL with a password or a credential header (Authorization: ..., Bearer ...; of git's config from the environment only that entry)")
 	} else {
 		add("secret environment variables", false, false, "none in the profile: the environment is passed as given")
 	}

@@ -10,8 +10,10 @@
 package gate
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -385,12 +387,30 @@ func (g *Gate) loadPolicies(opts Options, cfg config.Config) error {
 	for _, f := range files {
 		p, err := cache.LoadFile(f)
 		if err != nil {
+			if hiddenAnswers(f, g) {
+				continue
+			}
 			return err
 		}
 		g.Set = append(g.Set, p)
 	}
 	g.PolicyFiles = files
 	return nil
+}
+
+// hiddenAnswers reports whether f, which failed to load, is a file of
+// remembered answers that the sandbox guard runs in hid (a /dev/null
+// mounted over it, or a Landlock refusal): it holds "always" answers only,
+// so going without it makes guard stricter, never looser (sandbox-6 S6-7).
+func hiddenAnswers(f string, g *Gate) bool {
+	if f != g.UserPolicy && f != g.ProjectPolicy {
+		return false
+	}
+	if fi, err := os.Stat(f); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+		return true
+	}
+	_, err := os.ReadFile(f)
+	return errors.Is(err, fs.ErrPermission)
 }
 
 func globPolicies(dir string) []string {

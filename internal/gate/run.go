@@ -178,7 +178,45 @@ func (g *Gate) Profile() sandbox.Profile {
 			}
 		}
 	}
+	p.Unreadable = append(p.Unreadable, g.rulesFiles()...)
 	return p
+}
+
+// rulesFiles are guard's remembered rules (user.policy, projects/) and
+// their entries in guard's cache of evaluated policies, which hold the
+// commands a person approved, passwords in their arguments among them
+// (judge-6 M17 made them secret reads for the decision; a sandboxed program
+// read them all the same: sandbox-6 S6-7). Nothing is looked up in the cache
+// unless rules exist: a hidden file costs every command the hole's rules. A
+// guard run inside (a shim) goes without them: it asks, or refuses, where an
+// "always" answer would have let a command run.
+func (g *Gate) rulesFiles() []string {
+	if g.UserPolicy == "" {
+		return nil
+	}
+	var out []string
+	cache := config.CacheDir(g.Getenv)
+	esc := strings.NewReplacer("%", "%25", "/", "%2F") // policy.Cache's entry names
+	if _, err := os.Lstat(g.UserPolicy); err == nil {
+		out = append(out, g.UserPolicy)
+		if e := filepath.Join(cache, esc.Replace(g.UserPolicy)+".json"); cache != "" {
+			if _, err := os.Lstat(e); err == nil {
+				out = append(out, e)
+			}
+		}
+	}
+	projects := filepath.Join(filepath.Dir(g.UserPolicy), "projects")
+	if _, err := os.Lstat(projects); err == nil {
+		out = append(out, projects)
+		prefix := esc.Replace(projects + "/")
+		ents, _ := os.ReadDir(cache)
+		for _, e := range ents {
+			if strings.HasPrefix(e.Name(), prefix) && e.Type().IsRegular() {
+				out = append(out, filepath.Join(cache, e.Name()))
+			}
+		}
+	}
+	return out
 }
 
 // log appends an audit entry when an audit log is configured. A log that

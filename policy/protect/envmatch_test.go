@@ -2,6 +2,7 @@ package protect
 
 import (
 	"path"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -45,5 +46,45 @@ func TestScrubEnvSlash(t *testing.T) {
 	env := []string{"npm_config_//registry.npmjs.org/:_authToken=npm_x", "MY/API_KEY=k", "PATH=/bin"}
 	if got := Default().ScrubEnv(env); len(got) != 1 || got[0] != "PATH=/bin" {
 		t.Errorf("ScrubEnv kept %v, want only PATH", got)
+	}
+}
+
+// TestScrubEnvAuthHeaders: a credential header reaches no program, whatever
+// the variable is called; git's config from the environment keeps the rest
+// (guard's pins are among it).
+func TestScrubEnvAuthHeaders(t *testing.T) {
+	env := []string{
+		"PATH=/usr/bin:/bin",
+		"AUTH_HEADER=Bearer sk-x",
+		"EXTRA=PRIVATE-TOKEN: glpat-x",
+		"CURL_HDR=authorization: basic eDp5",
+		`GIT_CONFIG_PARAMETERS='http.extraheader'='Authorization: Bearer sk-x' 'core.fsmonitor'='false' 'a.b'='it'\''s'`,
+		"GIT_CONFIG_COUNT=2",
+		"GIT_CONFIG_KEY_0=http.https://github.com/.extraheader",
+		"GIT_CONFIG_VALUE_0=AUTHORIZATION: basic eDp5",
+		"GIT_CONFIG_KEY_1=core.hooksPath",
+		"GIT_CONFIG_VALUE_1=/dev/null",
+		"NOTE=see https://example.com:8080/x",
+		"MSG=Authorization required",
+	}
+	want := []string{
+		"PATH=/usr/bin:/bin",
+		`GIT_CONFIG_PARAMETERS='core.fsmonitor'='false' 'a.b'='it'\''s'`,
+		"GIT_CONFIG_COUNT=2",
+		"GIT_CONFIG_KEY_0=http.https://github.com/.extraheader",
+		"GIT_CONFIG_VALUE_0=",
+		"GIT_CONFIG_KEY_1=core.hooksPath",
+		"GIT_CONFIG_VALUE_1=/dev/null",
+		"NOTE=see https://example.com:8080/x",
+		"MSG=Authorization required",
+	}
+	if got := Default().ScrubEnv(env); !slices.Equal(got, want) {
+		t.Errorf("ScrubEnv =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if got, ok := dropGitParams(`'a'='Authorization: x'`); ok {
+		t.Errorf("dropGitParams kept %q", got)
+	}
+	if _, ok := dropGitParams(`'a'='unbalanced`); ok {
+		t.Error("dropGitParams kept an unbalanced value")
 	}
 }

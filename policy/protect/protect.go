@@ -251,6 +251,19 @@ var defaultList = [...]struct {
 	// .env.swp is a .env.* already).
 	{Secret, "an editor's backup or auto-save of a secret holds what it held", nil, []string{".env~", "#.env#",
 		"?*.env~", "*.pem~", "*.key~", "id_rsa~", "id_ed25519~", "id_ecdsa~", "id_dsa~"}},
+	// Mercurial's and Jujutsu's repository config ([hooks] pre-<command>
+	// runs at any hg command, [extensions] loads Python by path; jj's
+	// aliases and fix tools), and what points hg at another repository's
+	// (a share's sharedpath) (sixth red team of the sandbox).
+	{Protected, "Mercurial and Jujutsu run the hooks, extensions and programs their config names", nil, []string{
+		".hg/hgrc", ".hg/hgrc-not-shared", ".hg/sharedpath", ".jj/repo/config.toml", "~/.config/hg", "~/.config/jj",
+		"~/.jjconfig.toml", "~/.mercurial.ini"}},
+	// debconf's answers to password questions (a database's root password
+	// given at install). Not the kernel's trace buffer (/sys/kernel/tracing):
+	// a watched path on tracefs keeps the sandbox's plan cache from ever
+	// holding (measured: twice the time with 300 roots).
+	{Secret, "debconf's stored passwords", nil, []string{"/var/cache/debconf/passwords.dat",
+		"/var/cache/debconf/passwords.dat-old"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the
@@ -759,11 +772,109 @@ func (l *List) ScrubEnv(env []string) []string {
 	out := make([]string, 0, len(env))
 	for _, kv := range env {
 		name, value, _ := strings.Cut(kv, "=")
-		if !m.secret(name) && !hasURLPassword(value) || matchAny(m.allow, strings.ToUpper(name)) {
+		if matchAny(m.allow, strings.ToUpper(name)) {
 			out = append(out, kv)
+			continue
 		}
+		if m.secret(name) || hasURLPassword(value) {
+			continue
+		}
+		if hasAuthHeader(value) {
+			// git's config from the environment (`git -c
+			// http.extraheader=...` passes it to sub-gits, CI sets it):
+			// the rest of it stays, guard's own pins among it; a
+			// GIT_CONFIG_VALUE_n is emptied, not removed, since git
+			// refuses a GIT_CONFIG_COUNT with a value missing.
+			switch {
+			case name == "GIT_CONFIG_PARAMETERS":
+				if rest, ok := dropGitParams(value); ok {
+					out = append(out, name+"="+rest)
+				}
+			case strings.HasPrefix(name, "GIT_CONFIG_VALUE_"):
+				out = append(out, name+"=")
+			}
+			continue
+		}
+		out = append(out, kv)
 	}
 	return out
+}
+
+// authHeaders are HTTP headers that carry a credential, lower case.
+var authHeaders = []string{"authorization", "proxy-authorization", "private-token", "job-token", "deploy-token",
+	"x-api-key", "api-key", "x-auth-token", "cookie"}
+
+// hasAuthHeader reports whether value holds an HTTP header that carries a
+// credential ("Authorization: Bearer ...", "PRIVATE-TOKEN: ...") or is a
+// header's value alone ("Bearer ...", "Basic ..."), whatever the variable is
+// called (AUTH_HEADER, http.extraheader in GIT_CONFIG_PARAMETERS).
+func hasAuthHeader(value string) bool {
+	for _, p := range []string{"bearer ", "basic "} {
+		if len(value) > len(p) && strings.EqualFold(value[:len(p)], p) {
+			return true
+		}
+	}
+	for i := 0; i < len(value); i++ {
+		if value[i] != ':' {
+			continue
+		}
+		start := i
+		for start > 0 && isHeaderByte(value[start-1]) {
+			start--
+		}
+		word := value[start:i]
+		for _, h := range authHeaders {
+			if strings.EqualFold(word, h) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isHeaderByte(b byte) bool {
+	return b == '-' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+}
+
+// dropGitParams returns GIT_CONFIG_PARAMETERS (git's `'key'='value'`
+// words, quoted as a shell quotes them) without the entries that carry a
+// credential header, and false when nothing is left or the value cannot be
+// parsed (then all of it goes).
+func dropGitParams(value string) (string, bool) {
+	var kept []string
+	var raw, text strings.Builder
+	quoted := false
+	flush := func() {
+		if raw.Len() > 0 && !hasAuthHeader(text.String()) {
+			kept = append(kept, raw.String())
+		}
+		raw.Reset()
+		text.Reset()
+	}
+	for i := 0; i < len(value); i++ {
+		c := value[i]
+		switch {
+		case c == '\'':
+			quoted = !quoted
+			raw.WriteByte(c)
+			continue
+		case quoted:
+		case c == '\\' && i+1 < len(value):
+			raw.WriteByte(c)
+			i++
+			c = value[i]
+		case c == ' ':
+			flush()
+			continue
+		}
+		raw.WriteByte(c)
+		text.WriteByte(c)
+	}
+	if quoted {
+		return "", false
+	}
+	flush()
+	return strings.Join(kept, " "), len(kept) > 0
 }
 
 // hasURLPassword reports whether value holds a URL with a password in it

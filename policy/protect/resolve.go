@@ -50,7 +50,8 @@ var scanSkip = []string{"node_modules", "vendor", "target", "dist", "build", "__
 //     by the scan: its resolved git directory (a worktree's .git file names
 //     it; commondir), whose hooks, config and modules are matched as
 //     ".git/..." entries; from the repository's config and the user's
-//     (~/.gitconfig, ~/.config/git/config, read for every resolution, a
+//     (~/.gitconfig, ~/.config/git/config, $XDG_CONFIG_HOME/git/config,
+//     $GIT_CONFIG_GLOBAL, /etc/gitconfig, read for every resolution, a
 //     repository or not), core.hooksPath, init.templateDir, included files
 //     and the files that command values name (core.fsmonitor, textconv,
 //     filters, aliases...).
@@ -208,7 +209,7 @@ func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly boo
 		// with no .git at a root's top and those made later: its
 		// core.hooksPath (~/.githooks) inside a root ran a planted hook at
 		// the next commit anywhere.
-		r.followConfigs("", []string{filepath.Join(home, ".gitconfig"), filepath.Join(home, ".config", "git", "config")})
+		r.followConfigs("", userGitConfigs(home))
 	}
 	for _, root := range scan {
 		r.scan(filepath.Clean(root)) // clean: names are joined to it with a slash
@@ -534,9 +535,13 @@ func (r *resolver) enclosing(root string) {
 	root = filepath.Clean(root)
 	work := false
 	for d := root; d != "/"; {
+		child := d
 		d = filepath.Dir(d)
 		if d != "/" {
 			r.matchProtected(d, filepath.Base(d))
+		}
+		if filepath.Base(child) == "hooks" {
+			r.gitDirAbove(d)
 		}
 		if work {
 			continue
@@ -548,6 +553,25 @@ func (r *resolver) enclosing(root string) {
 			r.gitDir(d)
 		}
 	}
+}
+
+// gitDirAbove protects d's config and hooks when d, the directory above a
+// "hooks" directory that holds a root, is a git directory whatever its name:
+// one kept apart from its work tree (`git init --separate-git-dir`, a
+// .git file naming it) or a bare repository, which no .git above the root
+// and no ".git" name reveal (a working directory in /store/x.git/hooks
+// planted hooks git runs at the next commit in the work tree).
+func (r *resolver) gitDirAbove(d string) {
+	for _, name := range []string{"HEAD", "config", "objects", "refs"} {
+		p := filepath.Join(d, name)
+		r.w.AddEntry(p)
+		if _, err := os.Lstat(p); err != nil {
+			return
+		}
+	}
+	const why = "a git directory: git run with it later runs its config and hooks"
+	r.addGit(filepath.Join(d, "config"), why)
+	r.addGit(filepath.Join(d, "hooks"), why)
 }
 
 // matchProtected is matchName for the protected entries alone.
@@ -820,9 +844,31 @@ func (r *resolver) gitDir(top string) {
 	}
 	configs := []string{filepath.Join(common, "config"), filepath.Join(gitdir, "config.worktree")}
 	if r.home != "" {
-		configs = append(configs, filepath.Join(r.home, ".gitconfig"), filepath.Join(r.home, ".config", "git", "config"))
+		configs = append(configs, userGitConfigs(r.home)...)
 	}
 	r.followConfigs(top, configs)
+}
+
+// userGitConfigs are the git config files that apply to every repository
+// of the user's: ~/.gitconfig, ~/.config/git/config, and those the
+// environment guard runs in names ($XDG_CONFIG_HOME/git/config,
+// $GIT_CONFIG_GLOBAL), which git run later from the same environment reads
+// (the sandbox's plan cache is keyed by the whole environment), and the
+// system's (/etc/gitconfig, $GIT_CONFIG_SYSTEM): a core.hooksPath,
+// init.templateDir or program named in any of them runs later.
+func userGitConfigs(home string) []string {
+	out := []string{filepath.Join(home, ".gitconfig"), filepath.Join(home, ".config", "git", "config"), "/etc/gitconfig"}
+	if x := os.Getenv("XDG_CONFIG_HOME"); filepath.IsAbs(x) {
+		if c := filepath.Join(x, "git", "config"); c != out[1] {
+			out = append(out, c)
+		}
+	}
+	for _, v := range []string{"GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM"} {
+		if x := os.Getenv(v); filepath.IsAbs(x) {
+			out = append(out, filepath.Clean(x))
+		}
+	}
+	return out
 }
 
 // followConfigs reads git config files (and what they include, 16 files at
