@@ -43,6 +43,9 @@ func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string,
 				d.Action = policy.Refuse
 			}
 		}
+		if why := hook.AgentEnvFile(req.Agent, paths, g.Getenv); why != "" && d.Action == policy.Run {
+			d.Action, d.Reason = policy.Ask, why
+		}
 		return fileVerdict(d), editReason(d, g.Mode), true
 	case req.Shell && req.Agent == hook.Codex:
 		if text, dir, ok := shellPatch(req.Command); ok {
@@ -67,6 +70,9 @@ func judgePatch(g *gate.Gate, req *hook.Request, text, dir, home string) (hook.V
 		if g.Mode == policy.FullAuto {
 			d.Action = policy.Refuse
 		}
+	}
+	if why := hook.AgentEnvFile(req.Agent, paths, g.Getenv); why != "" && d.Action == policy.Run {
+		d.Action, d.Reason = policy.Ask, why
 	}
 	return fileVerdict(d), editReason(d, g.Mode), true
 }
