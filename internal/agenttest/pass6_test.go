@@ -46,5 +46,30 @@ func init() {
 				t.Logf("next session, with no endpoint of the user's: %d requests reached the endpoint the .env names\n%s", len(s.model.Requests())-before, tail(string(out)))
 			},
 		},
+		tc{
+			// H6-2: Claude Code's Read opens a path in its own process, where
+			// /proc/self/cwd is the session's directory: a symlink the
+			// repository ships, read through /proc/self/cwd (or with .. after
+			// it), was judged as a file under guard's own /proc entry, not
+			// followed, and the key it points to went to the model.
+			name: "a read through /proc/self/cwd follows the project's links", agents: []string{"claude-code"}, mode: "auto-edit",
+			links:          map[string]string{"keylink": "OUTSIDE/id_ed25519"},
+			claudeSettings: `{"permissions": {"allow": ["Bash", "Read"]}}`,
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.outside, "id_ed25519"), "-----BEGIN OPENSSH PRIVATE KEY-----\nKEYBODY-6c2a\n-----END OPENSSH PRIVATE KEY-----\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{
+					{Tool: "Read", Args: map[string]any{"file_path": "/proc/self/cwd/keylink"}},
+					{Tool: "Read", Args: map[string]any{"file_path": "/proc/thread-self/cwd/../project/keylink"}},
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				if strings.Contains(strings.Join(s.model.Requests(), "\n"), "KEYBODY-6c2a") {
+					s.fail("the private key reached the model")
+				}
+				s.sawGuard("a working directory or open descriptor in /proc")
+			},
+		},
 	)
 }
