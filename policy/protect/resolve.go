@@ -250,6 +250,28 @@ type globLast struct {
 // matchName records p, found by the scan, under the first entry of each kind
 // that names it: only the entries whose last component matches its name are
 // tried.
+// expandHome makes "~/x" the home's x.
+func (r *resolver) expandHome(p string) string {
+	if strings.HasPrefix(p, "~/") && r.home != "" {
+		return filepath.Join(r.home, p[2:])
+	}
+	return p
+}
+
+// realPath resolves p through symbolic links; when a link was followed,
+// the resolution is unsure (where it leads is not watched). ok is false
+// when p does not resolve.
+func (r *resolver) realPath(p string) (string, bool) {
+	res, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return p, false
+	}
+	if res != filepath.Clean(p) {
+		r.w.MarkUnsure()
+	}
+	return res, true
+}
+
 func (r *resolver) matchName(p, name string) {
 	idx := r.byLast[name]
 	for _, g := range r.globLast {
@@ -759,12 +781,7 @@ func (r *resolver) gitDir(top string) {
 		if !filepath.IsAbs(gitdir) {
 			gitdir = filepath.Join(top, gitdir)
 		}
-		if res, err := filepath.EvalSymlinks(gitdir); err == nil {
-			if res != filepath.Clean(gitdir) {
-				r.w.MarkUnsure()
-			}
-			gitdir = res
-		}
+		gitdir, _ = r.realPath(gitdir)
 	} else if !fi.IsDir() {
 		return
 	}
@@ -826,21 +843,14 @@ func (r *resolver) followConfigs(top string, configs []string) {
 		// word (a root) is never taken for one.
 		for _, v := range rc.programs {
 			for _, f := range commandFiles(v) {
-				if strings.HasPrefix(f, "~/") && r.home != "" {
-					f = filepath.Join(r.home, f[2:])
-				}
+				f = r.expandHome(f)
 				if !filepath.IsAbs(f) {
 					if top == "" {
 						continue
 					}
 					f = filepath.Join(top, f)
 				}
-				if res, err := filepath.EvalSymlinks(f); err == nil {
-					if res != filepath.Clean(f) {
-						r.w.MarkUnsure()
-					}
-					f = res
-				}
+				f, _ = r.realPath(f)
 				r.w.AddEntry(f)
 				if fi, err := os.Stat(f); err == nil && fi.Mode().IsRegular() {
 					r.addGit(f, "git runs it: "+v)
@@ -851,16 +861,9 @@ func (r *resolver) followConfigs(top string, configs []string) {
 		// every repository made later (a post-checkout planted there ran at
 		// the next clone, outside the sandbox).
 		if td := rc.templateDir; td != "" {
-			if strings.HasPrefix(td, "~/") && r.home != "" {
-				td = filepath.Join(r.home, td[2:])
-			}
+			td = r.expandHome(td)
 			if filepath.IsAbs(td) {
-				if res, err := filepath.EvalSymlinks(td); err == nil {
-					if res != filepath.Clean(td) {
-						r.w.MarkUnsure()
-					}
-					td = res
-				}
+				td, _ = r.realPath(td)
 				r.addGit(td, "init.templateDir: git init and clone copy its hooks into new repositories")
 			}
 		}
@@ -868,37 +871,25 @@ func (r *resolver) followConfigs(top string, configs []string) {
 		// .gitconfig in the work tree, named by include.path: its
 		// core.fsmonitor runs at the next git status), and may include more.
 		for _, inc := range includes {
-			if strings.HasPrefix(inc, "~/") && r.home != "" {
-				inc = filepath.Join(r.home, inc[2:])
-			}
+			inc = r.expandHome(inc)
 			if !filepath.IsAbs(inc) {
 				inc = filepath.Join(filepath.Dir(c), inc)
 			}
-			if res, err := filepath.EvalSymlinks(inc); err == nil {
-				if res != filepath.Clean(inc) {
-					r.w.MarkUnsure()
-				}
-				inc = res
-			}
+			inc, _ = r.realPath(inc)
 			r.addGit(inc, "git reads it as config, included by "+c)
 			configs = append(configs, inc)
 		}
 		if hp == "" {
 			continue
 		}
-		if strings.HasPrefix(hp, "~/") && r.home != "" {
-			hp = filepath.Join(r.home, hp[2:])
-		}
+		hp = r.expandHome(hp)
 		if !filepath.IsAbs(hp) {
 			if top == "" {
 				continue
 			}
 			hp = filepath.Join(top, hp)
 		}
-		if res, err := filepath.EvalSymlinks(hp); err == nil {
-			if res != filepath.Clean(hp) {
-				r.w.MarkUnsure()
-			}
+		if res, ok := r.realPath(hp); ok {
 			hp = res
 		} else {
 			r.makeMissingDir(hp)
