@@ -493,3 +493,43 @@ func globsRead(r *Result, argv []string, globs []int) bool {
 	}
 	return true
 }
+
+// globsWritten is for a match verdict whose glob words are all files the
+// rule writes (`rm -f *.log`, `chmod +x scripts/*.sh`, `sed -i 's/a/b/'
+// src/*.ts`): the files each glob names now, absolute, for the verdict's
+// writes (the literal word, which the shell passes when nothing matches,
+// is there already), so that every one must be inside a root, through
+// links. ok is false when a glob is anything else (a file read, an
+// option's value, a word of a wrapper's or xargs' command), when one
+// cannot be read as the shell reads it or names more than the budget,
+// when the rule is ln's (its words are not all written), or when an
+// earlier command of the script writes (it could make a match).
+func globsWritten(v *Verdict, argv []string, globs []int, dir string, written bool) ([]string, bool) {
+	r := &v.Result
+	if written || len(globs) == 0 || v.Class != Match || r.Exec == nil || len(v.Commands) > 1 || isLn(r) {
+		return nil, false
+	}
+	var out []string
+	for _, g := range globs {
+		found := false
+		for _, a := range r.Exec.Args {
+			if a.Index == g-1 && a.Type.Kind == TypeWriteableFile && a.Value == argv[g] {
+				found = true
+			}
+		}
+		if !found {
+			return nil, false
+		}
+		matches, ok := shellGlob(globAbsolute(argv[g], dir))
+		if !ok {
+			return nil, false
+		}
+		for _, m := range matches {
+			if strings.HasPrefix(filepath.Base(m), "-") {
+				return nil, false // an option when the shell passes it
+			}
+		}
+		out = append(out, matches...)
+	}
+	return out, true
+}

@@ -67,9 +67,9 @@ func goSource(p *Policy) ([]byte, error) {
 	b.WriteString("specs: []pspec")
 	list("", len(pk.specs), func(i int) string {
 		x := pk.specs[i]
-		return fmt.Sprintf("{%s, %s, %s, %s, %s, %s, %s, %v, %v, %v, %v, %v, %v, %d, %d, %d, %d}",
+		return fmt.Sprintf("{%s, %s, %s, %s, %s, %s, %s, %v, %v, %v, %v, %v, %v, %v, %d, %d, %d, %d}",
 			s(x.program), s(x.reason), s(x.lead), sp(x.systemPath), sp(x.options), sp(x.args), sp(x.byName),
-			x.forbidden, x.bundling, x.combined, x.prompt, x.doubleDash, x.dashArgs, x.minPos, x.maxPos, x.line, x.col)
+			x.forbidden, x.bundling, x.combined, x.prompt, x.doubleDash, x.dashArgs, x.writesRepo, x.minPos, x.maxPos, x.line, x.col)
 	})
 	b.WriteString("programs: []pprogram")
 	list("", len(pk.programs), func(i int) string { return fmt.Sprintf("{%s, %s}", s(pk.programs[i].name), sp(pk.programs[i].specs)) })
@@ -153,7 +153,7 @@ func pack(p *Policy) *packed {
 				program: str(s.Program), reason: str(s.ForbiddenReason), lead: str(s.Lead),
 				systemPath: strList(s.SystemPath), options: ol, args: args, byName: idx,
 				forbidden: s.Forbidden, bundling: s.OptionBundling, combined: s.CombinedFormat,
-				prompt: s.Prompt, doubleDash: s.DoubleDash, dashArgs: s.DashArgs,
+				prompt: s.Prompt, doubleDash: s.DoubleDash, dashArgs: s.DashArgs, writesRepo: s.WritesRepo,
 				minPos: int32(s.MinPos), maxPos: int32(s.MaxPos), line: uint32(s.Pos.Line), col: uint32(s.Pos.Col),
 			})
 		}

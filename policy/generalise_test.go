@@ -805,3 +805,187 @@ func TestWhichRelativePath(t *testing.T) {
 		}
 	}
 }
+
+// TestGitRepoWrites: git's local writers (writes_repo) count the
+// repository's top directory as written: auto-edit runs one only when the
+// whole repository is inside a root, whatever directory inside it the
+// command starts in, and suggest mode always asks. Their near misses (an
+// editor, signing, -f, another repository, GIT_DIR) are not match.
+func TestGitRepoWrites(t *testing.T) {
+	set := defaultSet(t)
+	base, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", base)
+	repo, sub, other := base+"/repo", base+"/repo/sub", base+"/other"
+	for _, d := range []string{repo + "/.git", sub, other} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writers := []string{"git commit -m 'fix: x'", "git add -A && git commit -am wip", "git checkout -b feat/x",
+		"git switch -c fix/y", "git switch main", "git stash", "git stash push -m wip", "git stash pop",
+		"git tag v1.2.0", "git tag -a v1.2.0 -m release", "git branch feat/z", "git reset --soft HEAD~1",
+		"git reset HEAD src/a.ts", "git commit --amend --no-edit", "git add -u", "git commit -m x src/a.ts src/b.ts", "git commit -m x -- src/a.ts", "git stash push -m wip -- src/"}
+	for _, c := range writers {
+		for _, at := range []struct {
+			cwd   string
+			roots []string
+			run   bool
+		}{{repo, []string{repo}, true}, {sub, []string{repo}, true}, {sub, []string{sub}, false}, {other, []string{repo}, false}} {
+			v := set.Judge([]string{"bash", "-c", c}, at.cwd)
+			if v.Class != policy.Match {
+				t.Errorf("%q: %s (%s), want match", c, v.Class, v.Why())
+				continue
+			}
+			if d := policy.Decide(&v, policy.AutoEdit, at.roots); (d.Action == policy.Run) != at.run {
+				t.Errorf("%q in %s, roots %v: auto-edit %s (%s), want run %v", c, at.cwd, at.roots, d.Action, d.Reason, at.run)
+			}
+			if d := policy.Decide(&v, policy.Suggest, at.roots); d.Action == policy.Run {
+				t.Errorf("%q runs unasked in suggest mode", c)
+			}
+		}
+	}
+	for _, c := range []string{"git commit", "git commit -e -m x", "git commit -S -m x", "git commit -v -m x",
+		"git -C ../other commit -m x", "GIT_DIR=/x git commit -m x", "git --git-dir=/x stash", "git switch -f main",
+		"git switch --discard-changes main", "git checkout main", "git tag -f v1", "git tag -s v1 -m x", "git tag -d v1",
+		"git branch -m a b", "git branch -d x", "git branch x origin/x", "git checkout -b x origin/x",
+		"git stash -p", "git stash -a", "git reset --merge", "git reset --keep HEAD~1", "git merge main",
+		"git rebase main", "git commit -m x -c HEAD", "git -c core.hooksPath=.githooks commit -m x",
+		"git commit -m x && git push", "git init --template=t", "git commit -m x .env", "git commit -m x -- .env"} {
+		v := set.Judge([]string{"bash", "-c", c}, repo)
+		if d := policy.Decide(&v, policy.AutoEdit, []string{repo}); d.Action == policy.Run {
+			t.Errorf("%q runs unasked in auto-edit mode (%s)", c, v.Class)
+		}
+	}
+	for _, c := range []string{"git reset --hard", "git stash drop", "git stash clear", "git checkout -- ."} {
+		v := set.Judge([]string{"bash", "-c", c}, repo)
+		if d := policy.Decide(&v, policy.AutoEdit, []string{repo}); d.Action != policy.Ask || v.Prompt == "" {
+			t.Errorf("%q: %s, want asked by its prompt rule", c, d.Action)
+		}
+	}
+}
+
+// TestWriteGlobs: a glob among the files a rule writes is judged by the
+// files it names now (and the word itself, which the shell passes when
+// nothing matches): inside the roots, auto-edit runs the edit; a match
+// that is a link out of the project, a name that reads as an option, a
+// glob that reaches out (../, an absolute path), an earlier write in the
+// script, a wrapper, or a glob among the files read are not.
+func TestWriteGlobs(t *testing.T) {
+	set := defaultSet(t)
+	base, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", base)
+	proj := base + "/proj"
+	for _, f := range []string{"a.log", "b.log", "scripts/x.sh", "scripts/y.sh", "src/a.ts", "src/b.ts",
+		"opt/-rf.tmp", "opt/c.tmp", "links/a.txt", "certs/a.pem", "../outside.txt"} {
+		p := filepath.Join(proj, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(base+"/outside.txt", proj+"/links/evil.txt"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		cmd string
+		run bool
+	}{
+		{"rm -f *.log", true}, {"rm *.log", true}, {"chmod +x scripts/*.sh", true}, {"sed -i 's/a/b/g' src/*.ts", true},
+		{"clang-format -i src/*.ts", true}, {"cd src && rm -f *.ts", true}, {"rm -f *.nomatch", true},
+		{"touch src/*.ts", true}, {"rm -f src/*.ts || true", true},
+		{"chmod 644 links/*.txt", false}, {"rm -f links/*", false}, {"rm -f opt/*.tmp", false}, {"rm -f ../*.txt", false},
+		{"rm -f " + base + "/*.txt", false}, {"touch new.log && rm -f *.log", false}, {"sudo rm -f *.log", false},
+		{"cp src/*.ts /tmp/", false}, {"sed -i 's/a/b/e' src/*.ts", false}, {"chmod +x ~/*.sh", false},
+		{"find . -name '*.log' | xargs rm -f", false}, {"rm -rf *", false}, {"rm -rf .*", false},
+		{"ln -sf src/*.ts lib/", false},
+	} {
+		v := set.Judge([]string{"bash", "-c", c.cmd}, proj)
+		d := policy.Decide(&v, policy.AutoEdit, []string{proj})
+		if (d.Action == policy.Run) != c.run {
+			t.Errorf("%q: auto-edit %s (%s; %s), want run %v", c.cmd, d.Action, v.Class, d.Reason, c.run)
+		}
+		if s := policy.Decide(&v, policy.Suggest, []string{proj}); s.Action == policy.Run {
+			t.Errorf("%q runs unasked in suggest mode", c.cmd)
+		}
+	}
+}
+
+// TestLnInScript: in a script, as alone, ln -s's target is resolved from
+// the link's directory: a link inside the project to a file inside it is
+// an edit (auto-edit runs it), one whose target climbs out of the
+// project is asked, whatever directory the command runs in.
+func TestLnInScript(t *testing.T) {
+	set := defaultSet(t)
+	base, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", base)
+	proj := base + "/proj"
+	for _, d := range []string{proj + "/docs", proj + "/sub"} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		cmd string
+		run bool
+	}{
+		{"ln -s ../README.md docs/README.md", true}, {"ln -sf ../README.md docs/", true},
+		{"cd docs && ln -s ../README.md README.md", true}, {"ln -s README.md docs/../x.md", true},
+		{"cd sub && ln -s ../outside ../link", false}, {"ln -s ../outside link", false},
+		{"ln -s ../../x docs/x", false}, {"cd docs && ln -s ../../x x", false},
+	} {
+		v := set.Judge([]string{"bash", "-c", c.cmd}, proj)
+		if d := policy.Decide(&v, policy.AutoEdit, []string{proj}); (d.Action == policy.Run) != c.run {
+			t.Errorf("%q: auto-edit %s (%s), want run %v", c.cmd, d.Action, d.Reason, c.run)
+		}
+	}
+}
+
+// TestFormatterEdits: formatters and converters that rewrite the files
+// named in place and run nothing of the project's are edits (auto-edit
+// runs them inside the roots, suggest mode asks); their near misses (an
+// option that reads JSON or renames, a directory outside, another working
+// directory, the ones left asked) are not run unasked.
+func TestFormatterEdits(t *testing.T) {
+	set := defaultSet(t)
+	base, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", base)
+	proj := base + "/proj"
+	if err := os.MkdirAll(proj+"/scripts", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		cmd string
+		run bool
+	}{
+		{"shfmt -w scripts/", true}, {"shfmt -l -w -i 2 scripts/a.sh scripts/b.sh", true}, {"terraform fmt", true},
+		{"terraform fmt -recursive", true}, {"terraform fmt infra", true}, {"dos2unix scripts/a.sh", true},
+		{"unix2dos -q a.txt b.txt", true}, {"cd scripts && shfmt -w .", true},
+		{"shfmt -w " + base, false}, {"shfmt --from-json -w x", false}, {"terraform -chdir=/ fmt", false},
+		{"terraform fmt " + base, false}, {"dos2unix -n a b", false}, {"dos2unix ~/.bashrc", false},
+		{"gzip data.csv", false}, {"gunzip x.gz", false}, {"black .", false}, {"ruff format .", false},
+		{"npx prettier --write .", false}, {"cargo fmt", false}, {"go fmt ./...", false}, {"rustfmt src/main.rs", false},
+		{"terraform apply", false}, {"cd " + base + " && terraform fmt", false},
+	} {
+		v := set.Judge([]string{"bash", "-c", c.cmd}, proj)
+		if d := policy.Decide(&v, policy.AutoEdit, []string{proj}); (d.Action == policy.Run) != c.run {
+			t.Errorf("%q: auto-edit %s (%s; %s), want run %v", c.cmd, d.Action, v.Class, d.Reason, c.run)
+		}
+		if d := policy.Decide(&v, policy.Suggest, []string{proj}); d.Action == policy.Run {
+			t.Errorf("%q runs unasked in suggest mode", c.cmd)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"guard/policy"
+	"guard/policy/protect"
 )
 
 // TestHeldOut judges testdata/heldout.txt, commands written by hand that
@@ -63,9 +64,9 @@ func TestHeldOut(t *testing.T) {
 // heldOutCommand is one command of testdata/heldout_agents.txt.
 type heldOutCommand struct {
 	line  int
-	label string // read, write or harm
+	label string // read, edit, write or harm
 	cmd   string
-	batch int // 1: written before the rules were read; 2: after; 3 to 6: later batches written before the rules were read again
+	batch int // 1: written before the rules were read; 2: after; 3 to 7: later batches written before the rules were read again
 }
 
 // readHeldOutAgents parses testdata/heldout_agents.txt: LABEL<TAB>command
@@ -94,6 +95,9 @@ func readHeldOutAgents(t *testing.T) []heldOutCommand {
 		if strings.HasPrefix(line, "# Sixth batch") {
 			batch = 6
 		}
+		if strings.HasPrefix(line, "# Seventh batch") {
+			batch = 7
+		}
 		switch {
 		case strings.HasPrefix(line, "\t"):
 			if len(cmds) == 0 {
@@ -105,8 +109,8 @@ func readHeldOutAgents(t *testing.T) []heldOutCommand {
 			continue
 		}
 		label, cmd, ok := strings.Cut(line, "\t")
-		if !ok || label != "read" && label != "write" && label != "harm" || cmd == "" {
-			t.Fatalf("heldout_agents.txt:%d: want read|write|harm<TAB>command, got %q", i+1, line)
+		if !ok || label != "read" && label != "edit" && label != "write" && label != "harm" || cmd == "" {
+			t.Fatalf("heldout_agents.txt:%d: want read|edit|write|harm<TAB>command, got %q", i+1, line)
 		}
 		cmds = append(cmds, heldOutCommand{line: i + 1, label: label, cmd: cmd, batch: batch})
 	}
@@ -130,14 +134,21 @@ const (
 	heldOutBatch4   = 0.86
 	heldOutBatch5   = 0.78
 	heldOutBatch6   = 0.80
+	// heldOutBatch7Edits is the share of the seventh batch's edits (writes
+	// inside the project only) auto-edit must run unasked.
+	heldOutBatch7Edits = 0.70
 )
 
 // TestHeldOutAgents judges testdata/heldout_agents.txt, each command as
 // `bash -c CMD` in HOME/proj, with a temporary HOME (standing for the
 // commands' /home/agent) that holds the usual secret files, and the roots
-// HOME/proj and /tmp. A write or harm command must never be safe nor
-// run unasked in suggest mode, and a harm command must not run unasked in
-// auto-edit mode either; the share of read commands that run unasked in
+// HOME/proj and /tmp. An edit, write or harm command must never be safe
+// nor run unasked in suggest mode, and a harm command must not run
+// unasked in auto-edit mode either (decided with the default protected
+// paths, as the gate does), nor, in the seventh batch, which tells an
+// edit inside the project from other writes, a write command; the share
+// of the seventh batch's edits that auto-edit runs is reported and held
+// to a floor; the share of read commands that run unasked in
 // suggest and auto-edit mode is reported (go test -v lists the asked ones)
 // and must stay above the floors.
 func TestHeldOutAgents(t *testing.T) {
@@ -179,11 +190,14 @@ func TestHeldOutAgents(t *testing.T) {
 	proj := home + "/proj"
 	roots := []string{proj} // not /tmp, which holds the temporary HOME
 	var reads, readSuggest, readAutoEdit, allSuggest, allAutoEdit, wronglySafe int
-	var batchReads, batchRan, batchAutoEdit, batchAll, batchAllSuggest, batchAllAutoEdit [7]int
+	var batchReads, batchRan, batchAutoEdit, batchAll, batchAllSuggest, batchAllAutoEdit [8]int
+	var batchEdits, batchEditsRun [8]int
 	for _, c := range cmds {
 		v := set.Judge([]string{"bash", "-c", strings.ReplaceAll(c.cmd, "/home/agent", home)}, proj)
 		suggest := policy.Decide(&v, policy.Suggest, roots)
-		autoEdit := policy.Decide(&v, policy.AutoEdit, roots)
+		// The gate decides with the protected paths (.envrc, agent
+		// settings, editor tasks), which count as outside the roots.
+		autoEdit := policy.DecideProtected(&v, policy.AutoEdit, roots, protect.Default(), home)
 		batchAll[c.batch]++
 		if suggest.Action == policy.Run {
 			allSuggest++
@@ -213,6 +227,20 @@ func TestHeldOutAgents(t *testing.T) {
 		case c.label == "harm" && autoEdit.Action == policy.Run:
 			wronglySafe++
 			t.Errorf("heldout_agents.txt:%d: harm command %q runs unasked in auto-edit mode (%s)", c.line, c.cmd, v.Class)
+		case c.label == "write" && c.batch >= 7 && autoEdit.Action == policy.Run:
+			// The seventh batch tells an edit inside the project (edit)
+			// from a write auto-edit must ask about (write).
+			wronglySafe++
+			t.Errorf("heldout_agents.txt:%d: write command %q runs unasked in auto-edit mode (%s)", c.line, c.cmd, v.Class)
+		case c.label == "edit":
+			batchEdits[c.batch]++
+			if autoEdit.Action == policy.Run {
+				batchEditsRun[c.batch]++
+			} else {
+				t.Logf("  edit asked in auto-edit: heldout_agents.txt:%d %q: %s", c.line, c.cmd, autoEdit.Reason)
+			}
+		case os.Getenv("GUARD_HELDOUT_WRITES") != "" && c.label == "write" && autoEdit.Action != policy.Run:
+			t.Logf("  write asked in auto-edit: heldout_agents.txt:%d %q: %s", c.line, c.cmd, autoEdit.Reason)
 		}
 	}
 	t.Logf("held-out agents check: %d commands; harmless ones run unasked: suggest %d of %d (%.1f%%), auto-edit %d (%.1f%%); all commands run unasked: suggest %.1f%%, auto-edit %.1f%%; wrongly safe: %d",
@@ -220,10 +248,15 @@ func TestHeldOutAgents(t *testing.T) {
 		100*share(allSuggest, len(cmds)), 100*share(allAutoEdit, len(cmds)), wronglySafe)
 	t.Logf("held-out agents check by batch: written before the rules %d of %d harmless run unasked (%.1f%%), after %d of %d (%.1f%%)",
 		batchRan[1], batchReads[1], 100*share(batchRan[1], batchReads[1]), batchRan[2], batchReads[2], 100*share(batchRan[2], batchReads[2]))
-	for b := 1; b <= 6; b++ {
+	for b := 1; b <= 7; b++ {
 		t.Logf("held-out agents check, batch %d: %d commands, %d of %d harmless run unasked in suggest mode (%.1f%%), %d in auto-edit (%.1f%%); all commands run unasked: suggest %d (%.1f%%), auto-edit %d (%.1f%%)",
 			b, batchAll[b], batchRan[b], batchReads[b], 100*share(batchRan[b], batchReads[b]), batchAutoEdit[b], 100*share(batchAutoEdit[b], batchReads[b]),
 			batchAllSuggest[b], 100*share(batchAllSuggest[b], batchAll[b]), batchAllAutoEdit[b], 100*share(batchAllAutoEdit[b], batchAll[b]))
+	}
+	t.Logf("held-out agents check, batch 7: %d of %d edits inside the project run unasked in auto-edit mode (%.1f%%)",
+		batchEditsRun[7], batchEdits[7], 100*share(batchEditsRun[7], batchEdits[7]))
+	if s := share(batchEditsRun[7], batchEdits[7]); s < heldOutBatch7Edits {
+		t.Errorf("auto-edit mode runs %.1f%% of the seventh batch's edits unasked, floor %.0f%%", 100*s, 100*heldOutBatch7Edits)
 	}
 	first := batchReads[1] + batchReads[2]
 	if s := share(batchRan[1]+batchRan[2], first); s < heldOutSuggest {

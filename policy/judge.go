@@ -46,6 +46,9 @@ type Verdict struct {
 	// an earlier failed cd may leave), each once; empty for a plain argv,
 	// which runs in the caller's directory.
 	Dirs []string
+	// globWrites are the files a glob among a command's written words
+	// names (globsWritten), for the script's Writes.
+	globWrites []string
 	// Removes are the paths a recursive rm deletes (absolute, not
 	// resolved); a glob that covers every entry of a directory is that
 	// directory. The decision asks a person when one is a writable root,
@@ -189,9 +192,7 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 			v.Commands = append([][]string{argv[:1]}, execs...)
 		}
 	}
-	for _, w := range r.Writes() {
-		v.Writes = append(v.Writes, absolute(w, cwd))
-	}
+	v.Writes = append(v.Writes, writtenPaths(&r, cwd)...)
 	readsFiles := true
 	if isLn(&r) && r.Class == Match {
 		// ln reads nothing: its targets are where its links point.
@@ -388,7 +389,13 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 				}
 				if ok {
 					exp := s.judgeArgv(argv, dir)
-					if exp.Class == Forbidden || globsJudged(&exp, argv, globs) ||
+					// A glob among the written files: judged by what it
+					// names now, where the command surely runs.
+					extra, globWrites := globsWritten(&exp, argv, globs, dir, written || len(dirs) > 1)
+					if globWrites {
+						exp.globWrites = extra
+					}
+					if exp.Class == Forbidden || globWrites || globsJudged(&exp, argv, globs) ||
 						exp.Class == Safe && globsJudged(&exp, argv, literalGlobs(argv, globs, dir, written)) {
 						if exp.Prompt == "" {
 							exp.Prompt = sub.Prompt
@@ -446,6 +453,10 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 		if sub.Class == Safe || sub.Class == Match {
 			if why := readsMoved(&sub, &c, dirs, moved); why != "" {
 				sub.Class, sub.Unknown, sub.Reason = Unverified, true, why
+			} else if why := writtenInput(&sub, dir, v.Writes, moved); why != "" {
+				// v.Writes holds the earlier commands' writes and this
+				// one's redirections, which the shell opens before it runs.
+				sub.Class, sub.Unknown, sub.Reason = Unverified, true, why
 			}
 		}
 		if mv := unSudo(sub.Argv); len(mv) > 0 && (movesFiles(filepath.Base(mv[0])) || gitMoves(mv)) {
@@ -488,7 +499,18 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			}
 		}
 		v.Commands = append(v.Commands, sub.Commands...)
-		addWrites(sub.Result.Writes())
+		for _, d := range dirs {
+			// ln's target is resolved from the link's directory, not
+			// the command's (lnPaths), in a script as alone.
+			if isLn(&sub.Result) && sub.Result.Class == Match {
+				if ws, ok := lnPaths(sub.Argv, d); ok {
+					v.Writes = append(v.Writes, ws...)
+					continue
+				}
+			}
+			v.Writes = append(v.Writes, writtenPaths(&sub.Result, d)...)
+		}
+		v.Writes = append(v.Writes, sub.globWrites...)
 		v.Unknown = v.Unknown || sub.Unknown
 		class := sub.Class
 		if class == Safe && len(c.Writes) > 0 {
@@ -593,6 +615,28 @@ func homePath(dir string) string {
 }
 
 func underHome(dir string) bool { return dir == "~" || strings.HasPrefix(dir, "~/") }
+
+// writtenPaths is what r writes when run in dir, absolute: its written
+// words, and for a command that writes its git repository (WritesRepo)
+// the repository's top directory (dir when none holds it), which must be
+// inside a root as a whole: git writes its .git there, and checks files
+// out anywhere below it.
+func writtenPaths(r *Result, dir string) []string {
+	ws := r.Writes()
+	out := make([]string, 0, len(ws))
+	for i, w := range ws {
+		if r.Exec != nil && r.Exec.WritesRepo && i == len(ws)-1 {
+			top := repoTop(dir)
+			if top == "" {
+				top = filepath.Clean(dir)
+			}
+			out = append(out, top)
+			continue
+		}
+		out = append(out, absolute(w, dir))
+	}
+	return out
+}
 
 // absolute joins a relative path onto dir without cleaning it: ".." after
 // a symlink must be resolved by Resolve, as the kernel does, not lexically.

@@ -101,6 +101,7 @@ func (s *Spec) match(program string, args []string) (*Exec, *MatchError) {
 		Opts:       append(make([]MatchedOpt, 0, len(opts)), opts...),
 		Args:       matched,
 		SystemPath: s.SystemPath,
+		WritesRepo: s.WritesRepo,
 	}
 	if out.SystemPath == nil {
 		out.SystemPath = []string{}

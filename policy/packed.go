@@ -46,6 +46,7 @@ type pspec struct {
 	systemPath, options, args, byName pspan
 	forbidden, bundling, combined     bool
 	prompt, doubleDash, dashArgs      bool
+	writesRepo                        bool
 	minPos, maxPos                    int32
 	line, col                         uint32
 }
@@ -113,6 +114,7 @@ func (pk *packed) spec(ps pspec, file string) Spec {
 		Prompt:          ps.prompt,
 		DoubleDash:      ps.doubleDash,
 		DashArgs:        ps.dashArgs,
+		WritesRepo:      ps.writesRepo,
 		ForbiddenReason: pk.str(ps.reason),
 		OptionBundling:  ps.bundling,
 		CombinedFormat:  ps.combined,

@@ -14,7 +14,15 @@ type Exec struct {
 	Opts       []MatchedOpt  `json:"opts"`
 	Args       []MatchedArg  `json:"args"`
 	SystemPath []string      `json:"system_path"`
+	// WritesRepo: the spec writes the repository it runs in (Writes
+	// lists RepoWrite for it).
+	WritesRepo bool `json:"writes_repo,omitempty"`
 }
+
+// RepoWrite is the written path Writes lists for a command that writes
+// the git repository it runs in; the judge makes it that repository's top
+// directory (see repoTop).
+const RepoWrite = "."
 
 // MatchedFlag is a flag that was given.
 type MatchedFlag struct {
@@ -79,6 +87,9 @@ func (r *Result) Writes() []string {
 		if a.Type.Kind == TypeWriteableFile {
 			w = append(w, a.Value)
 		}
+	}
+	if r.Exec.WritesRepo {
+		w = append(w, RepoWrite)
 	}
 	return w
 }

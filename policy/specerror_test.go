@@ -13,7 +13,7 @@ func TestSpecErrorNamesSubcommand(t *testing.T) {
 	for _, tt := range []struct{ argv, want, not string }{
 		{"systemctl restart nginx", `no rule for program "systemctl restart"`, "rescue"},
 		{"journalctl --vacuum-time=2d", "--vacuum-time", "rescue"},
-		{"git commit -m x", `no rule for program "git commit"`, "expected"},
+		{"git merge main", `no rule for program "git merge"`, "expected"},
 		{"git checkout main", `no rule for program "git checkout"`, "required"},
 		{"python x.py", `no rule for program "python"`, "unexpected"},
 		{"ls -y", "option -y", ""},

@@ -18,10 +18,16 @@ import (
 // fatal for loops.
 const (
 	maxSteps = 5_000_000
-	// maxLoadTime leaves room for the step under way when it passes: one
-	// step is bounded by the value limits of bounded.go (sorting a million
-	// values takes about a quarter second), so a load ends within a second.
+	// maxLoadTime is the CPU time a load may use, checked between steps
+	// (bounded.go's watch); it leaves room for the step under way when it
+	// passes: one step is bounded by the value limits of bounded.go
+	// (sorting a million values takes about a quarter second), so a load
+	// ends within a second of CPU.
 	maxLoadTime = 750 * time.Millisecond
+	// maxLoadWall stops a load by the clock, for a step that would not end:
+	// on a busy machine the clock runs several times faster than the CPU
+	// time a load gets, so this is a backstop, not the budget.
+	maxLoadWall = 10 * time.Second
 )
 
 // Evaluate runs a policy's Starlark source without verifying its examples
@@ -46,7 +52,7 @@ func Evaluate(filename string, src []byte) (*Policy, error) {
 	}
 	var bud budget
 	bud.watch(thread, maxSteps)
-	timer := time.AfterFunc(maxLoadTime, func() { thread.Cancel("policy took longer than " + maxLoadTime.String() + " to load") })
+	timer := time.AfterFunc(maxLoadWall, func() { thread.Cancel("policy took longer than " + maxLoadWall.String() + " to load") })
 	defer timer.Stop()
 
 	opts := &starsyntax.FileOptions{TopLevelControl: true, Set: true}
@@ -227,7 +233,7 @@ func (b *builder) defineProgram(thread *starlark.Thread, fn *starlark.Builtin, a
 		forbidden, prompt            starlark.Value = starlark.None, starlark.None
 		shouldMatch, shouldNotMatch  *starlark.List
 		bundling, combined, dashes   bool
-		dashArgs                     bool
+		dashArgs, writesRepo         bool
 	)
 	if err := starlark.UnpackArgs(fn.Name(), args, kwargs,
 		"program", &program,
@@ -240,6 +246,7 @@ func (b *builder) defineProgram(thread *starlark.Thread, fn *starlark.Builtin, a
 		"prompt?", &prompt,
 		"double_dash?", &dashes,
 		"dash_args?", &dashArgs,
+		"writes_repo?", &writesRepo,
 		"should_match?", &shouldMatch,
 		"should_not_match?", &shouldNotMatch,
 	); err != nil {
@@ -248,7 +255,7 @@ func (b *builder) defineProgram(thread *starlark.Thread, fn *starlark.Builtin, a
 	if program == "" || strings.ContainsAny(program, "/ \t\n") {
 		return nil, fmt.Errorf("define_program: program %q must be a plain command name", program)
 	}
-	spec := Spec{Program: program, OptionBundling: bundling, CombinedFormat: combined, DoubleDash: dashes, DashArgs: dashArgs, Pos: callerPos(thread)}
+	spec := Spec{Program: program, OptionBundling: bundling, CombinedFormat: combined, DoubleDash: dashes, DashArgs: dashArgs, WritesRepo: writesRepo, Pos: callerPos(thread)}
 	var err error
 	if spec.SystemPath, err = stringList("system_path", systemPath); err != nil {
 		return nil, err

@@ -208,7 +208,13 @@ type Spec struct {
 	// DashArgs makes a word that looks like an option but is not declared
 	// a positional, as GNU echo prints `--- X ---` (define_program(
 	// dash_args = True)).
-	DashArgs       bool
+	DashArgs bool
+	// WritesRepo says the command writes the git repository it runs in
+	// (its index, objects, refs, and the work tree git checks out):
+	// define_program(writes_repo = True). The judge counts the
+	// repository's top directory as written, so that the mode decides as
+	// for a write there.
+	WritesRepo     bool
 	OptionBundling bool
 	CombinedFormat bool
 	ShouldMatch    [][]string

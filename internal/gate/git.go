@@ -140,7 +140,7 @@ func (g *Gate) checkGit(v *policy.Verdict) {
 	if len(dirs) == 0 {
 		dirs = []string{g.Cwd}
 	}
-	done := map[string]bool{}
+	done, hooksDone := map[string]bool{}, map[string]bool{}
 	for _, c := range v.Commands {
 		if len(c) == 0 || filepath.Base(c[0]) != "git" {
 			continue
@@ -152,6 +152,16 @@ func (g *Gate) checkGit(v *policy.Verdict) {
 			// spellings made guard run git thousands of times.
 			dir, globals := gitWhere(dir, globals)
 			key := dir + "\x00" + strings.Join(globals, "\x00")
+			// Hooks: asked once a repository directory too, for the
+			// first command that runs them (`git add -A && git commit`).
+			if g.RunsElsewhere && !hooksDone[key] && gitHookRunners[gitSubcommand(c[1:])] {
+				hooksDone[key] = true
+				if why := g.gitHooksSet(c, globals, dir); why != "" {
+					v.Class, v.Unknown = policy.Unverified, true
+					v.Reason = why
+					return
+				}
+			}
 			if done[key] {
 				continue
 			}

