@@ -187,6 +187,14 @@ func (h *hookCall) run() (code int) {
 	case policy.Ask:
 		verdict = hook.Ask
 	}
+	if verdict == hook.Allow || verdict == hook.Sandbox {
+		// A write of the file the agent takes its environment from at the
+		// next session's start: asked in every mode, a rewrite included.
+		if why := hook.AgentEnvFile(agent, v.Writes, c.getenv); why != "" {
+			verdict, reason = hook.Ask, "not known to be safe: "+why
+			d.Action = policy.Ask
+		}
+	}
 	if v.Result.Rule != "" && d.Action != policy.Run {
 		reason += fmt.Sprintf(" (rule %s at %s)", v.Result.Rule, v.Result.At)
 	}

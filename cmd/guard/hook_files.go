@@ -19,6 +19,11 @@ import (
 // for any other request: a shell command is judged as a command.
 func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string, ok bool) {
 	home := g.Getenv("HOME")
+	if req.Read || req.Edit && req.Patch == "" {
+		if why := procLinkPath(req.Paths, g.Cwd, home); why != "" {
+			return hook.Ask, why, true
+		}
+	}
 	switch {
 	case req.Read:
 		decide := policy.DecideRead
@@ -43,6 +48,9 @@ func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string,
 				d.Action = policy.Refuse
 			}
 		}
+		if why := hook.AgentEnvFile(req.Agent, paths, g.Getenv); why != "" && d.Action == policy.Run {
+			d.Action, d.Reason = policy.Ask, why
+		}
 		return fileVerdict(d), editReason(d, g.Mode), true
 	case req.Shell && req.Agent == hook.Codex:
 		if text, dir, ok := shellPatch(req.Command); ok {
@@ -60,6 +68,9 @@ func judgePatch(g *gate.Gate, req *hook.Request, text, dir, home string) (hook.V
 		return hook.Deny, "apply_patch refused: " + err.Error(), true
 	}
 	req.Paths = p.Paths()
+	if why := procLinkPath(p.Paths(), dir, home); why != "" {
+		return hook.Ask, why, true
+	}
 	paths := targets(p.Paths(), dir, home)
 	d := policy.DecideEdit(paths, g.Mode, g.Roots, g.ProtectList(), home)
 	if why := g.PathWrite(paths); why != "" && d.Action == policy.Run {
@@ -67,6 +78,9 @@ func judgePatch(g *gate.Gate, req *hook.Request, text, dir, home string) (hook.V
 		if g.Mode == policy.FullAuto {
 			d.Action = policy.Refuse
 		}
+	}
+	if why := hook.AgentEnvFile(req.Agent, paths, g.Getenv); why != "" && d.Action == policy.Run {
+		d.Action, d.Reason = policy.Ask, why
 	}
 	return fileVerdict(d), editReason(d, g.Mode), true
 }
@@ -97,6 +111,21 @@ func targets(paths []string, dir, home string) []string {
 		out = append(out, patch.Targets(p, dir, home)...)
 	}
 	return out
+}
+
+// procLinkPath says why one of paths, as an agent's file tool names them,
+// is not judged: it goes through a process's working directory or
+// descriptors in /proc, the agent's own when it opens /proc/self (see
+// hook.ThroughProcLink). "" when none does.
+func procLinkPath(paths []string, dir, home string) string {
+	for _, p := range paths {
+		for _, t := range targets([]string{p}, dir, home) {
+			if link := hook.ThroughProcLink(t); link != "" {
+				return "not known to be safe: " + p + " goes through " + link + ", a working directory or open descriptor in /proc: the agent opens it in its own process, whose directory and descriptors guard cannot see, so what it reads or writes there is unknown"
+			}
+		}
+	}
+	return ""
 }
 
 func fileVerdict(d policy.Decision) hook.Verdict {
