@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"syscall"
 
@@ -116,10 +117,26 @@ func UserPolicyPath(getenv func(string) string) string {
 // file are *ParseError.
 func Load(getenv func(string) string) (Config, error) {
 	c, err := load(getenv)
-	if err == nil && !c.Set["audit_log"] {
+	if err == nil && !c.Set["audit_log"] && !homeMissing(getenv) {
 		c.AuditLog = DefaultAuditLog(getenv)
 	}
 	return c, err
+}
+
+// homeMissing reports whether the default audit log would be under a HOME
+// that is not an existing directory (HOME=/nonexistent, a deleted home): the
+// log is then off, as with HOME unset, since making it would create the
+// home directory itself.
+func homeMissing(getenv func(string) string) bool {
+	if filepath.IsAbs(getenv("XDG_STATE_HOME")) {
+		return false
+	}
+	h := getenv("HOME")
+	if !filepath.IsAbs(h) {
+		return false
+	}
+	fi, err := os.Stat(h)
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || err == nil && !fi.IsDir()
 }
 
 func load(getenv func(string) string) (Config, error) {
