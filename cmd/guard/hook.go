@@ -75,6 +75,11 @@ func (h *hookCall) run() (code int) {
 			code = h.deny(fmt.Sprintf("guard failed: %v", r))
 		}
 	}()
+	if f, ok := c.stdin.(*os.File); ok && stdinTerminal(f) {
+		// A person typing `guard hook X`: no agent will send the request,
+		// and the deadline would deny only after a silent wait.
+		return h.deny(fmt.Sprintf("guard: stdin is a terminal; guard hook %s reads the request %s sends on stdin (guard setup %s installs it)", agent, agent.Title(), agent))
+	}
 	req, err := hook.Decode(agent, c.stdin)
 	if err != nil {
 		return h.deny("guard: " + err.Error())

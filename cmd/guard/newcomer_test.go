@@ -316,3 +316,18 @@ func TestNewcomerCwdDeleted(t *testing.T) {
 		t.Errorf("guard in a deleted cwd: %v, stdout %q, stderr %q; want 125 and one line", err, out.String(), errb.String())
 	}
 }
+
+// TestNewcomerHookTerminal: `guard hook X` typed at a terminal denies at
+// once, saying stdin is a terminal, instead of waiting for a request no
+// agent will send.
+func TestNewcomerHookTerminal(t *testing.T) {
+	dir, home := newcomerDir(t)
+	guardBinary(t)
+	tm := openTerminal(t)
+	for _, agent := range []string{"claude-code", "codex", "gemini"} {
+		code, out, se := newcomerRun(t, []string{"PATH=/usr/bin:/bin", "HOME=" + home}, dir, tm.slave, "hook", agent)
+		if code != 0 || !strings.Contains(out, "deny") || !strings.Contains(out, "stdin is a terminal") {
+			t.Errorf("hook %s at a terminal: exit %d, stdout %q, stderr %q; want a deny naming the terminal", agent, code, out, se)
+		}
+	}
+}
