@@ -331,3 +331,25 @@ func TestNewcomerHookTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestNewcomerEmptyFlagValue: a flag given an empty value (an unset
+// variable: --dir "$DIR") is a usage error, one line and 125, never the
+// default; nothing runs.
+func TestNewcomerEmptyFlagValue(t *testing.T) {
+	dir, home := newcomerDir(t)
+	env := []string{"PATH=/usr/bin:/bin", "HOME=" + home}
+	for _, args := range [][]string{
+		{"--policy", "", "--", "echo", "RAN"}, {"--policy=", "--", "echo", "RAN"},
+		{"--mode", "", "--", "echo", "RAN"}, {"--writable-root=", "--", "echo", "RAN"},
+		{"explain", "--mode", "", "--", "echo", "RAN"},
+		{"install", "--dir", "", "ls"}, {"uninstall", "--dir="},
+	} {
+		code, out, se := newcomerRun(t, env, dir, nil, args...)
+		if code != 125 || strings.Contains(out, "RAN") || strings.Contains(out, "export PATH") || !strings.Contains(se, "not an empty one") {
+			t.Errorf("guard %q: exit %d, stdout %q, stderr %q; want a usage error", args, code, out, se)
+		}
+	}
+	if _, err := os.Lstat(filepath.Join(home, ".local")); err == nil {
+		t.Errorf("install --dir '' installed into the default directory")
+	}
+}
