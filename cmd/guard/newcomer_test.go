@@ -81,6 +81,7 @@ func TestNewcomerOddEnvironment(t *testing.T) {
 		"PATH empty":          {"PATH=", "HOME=" + home},
 		"PATH relative only":  {"PATH=.:bin", "HOME=" + home},
 		"TMPDIR relative":     {sys, "HOME=" + home, "TMPDIR=rel"},
+		"TMPDIR dot":          {sys, "HOME=" + home, "TMPDIR=."},
 		"TMPDIR missing":      {sys, "HOME=" + home, "TMPDIR=" + missing},
 		"TMPDIR a file":       {sys, "HOME=" + home, "TMPDIR=" + file},
 		"locale odd":          {sys, "HOME=" + home, "LANG=xx_YY.NOPE", "LC_ALL=\xff\xfe"},
@@ -109,6 +110,11 @@ func TestNewcomerOddEnvironment(t *testing.T) {
 				default:
 					t.Errorf("guard %q: exit %d (stderr %q), want 0 or 125/126/127", args, code, se)
 				}
+			}
+			// doctor reports (0, or 1 for a problem found) and ends: a
+			// relative TMPDIR made its sandbox probe loop for ever.
+			if code, out, se := newcomerRun(t, env, dir, nil, "doctor"); code > 1 || !strings.Contains(out, "configuration:") {
+				t.Errorf("guard doctor: exit %d, stderr %q", code, se)
 			}
 			if _, err := os.Lstat(missing); err == nil {
 				t.Errorf("guard created the missing directory %s", missing)
