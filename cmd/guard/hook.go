@@ -331,7 +331,7 @@ func (h *hookCall) answer(verdict hook.Verdict, reason, self string, v *policy.V
 func (h *hookCall) log(effective hook.Verdict, reason string, v *policy.Verdict) {
 	path := h.c.getenv("GUARD_AUDIT_LOG")
 	if path == "" {
-		path = config.DefaultAuditLog(h.c.getenv)
+		path = config.DefaultAuditLogWritten(h.c.getenv)
 	}
 	// In the words of guard's other lines (policy.Action), so that guard log
 	// counts a hook's refusals with the others.

@@ -116,6 +116,7 @@ func TestNewcomerOddEnvironment(t *testing.T) {
 			if code, out, se := newcomerRun(t, env, dir, nil, "doctor"); code > 1 || !strings.Contains(out, "configuration:") {
 				t.Errorf("guard doctor: exit %d, stderr %q", code, se)
 			}
+			newcomerHookDenies(t, env, dir, "{not json")
 			if _, err := os.Lstat(missing); err == nil {
 				t.Errorf("guard created the missing directory %s", missing)
 				os.RemoveAll(missing)

@@ -117,10 +117,21 @@ func UserPolicyPath(getenv func(string) string) string {
 // file are *ParseError.
 func Load(getenv func(string) string) (Config, error) {
 	c, err := load(getenv)
-	if err == nil && !c.Set["audit_log"] && !homeMissing(getenv) {
-		c.AuditLog = DefaultAuditLog(getenv)
+	if err == nil && !c.Set["audit_log"] {
+		c.AuditLog = DefaultAuditLogWritten(getenv)
 	}
 	return c, err
+}
+
+// DefaultAuditLogWritten is DefaultAuditLog where guard writes it: "" (no
+// log) when it would be under a HOME that does not exist, rather than guard
+// creating the home directory. DefaultAuditLog itself still names the place,
+// for what guard protects.
+func DefaultAuditLogWritten(getenv func(string) string) string {
+	if homeMissing(getenv) {
+		return ""
+	}
+	return DefaultAuditLog(getenv)
 }
 
 // homeMissing reports whether the default audit log would be under a HOME
