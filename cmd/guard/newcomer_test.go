@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -95,7 +96,7 @@ func TestNewcomerOddEnvironment(t *testing.T) {
 	}
 	for name, env := range cases {
 		t.Run(name, func(t *testing.T) {
-			for _, args := range [][]string{{"--", "echo", "RAN\xff"}, {"check", "--", "echo", "hi"}} {
+			for _, args := range [][]string{{"--", "echo", "RAN\xff"}, {"--mode", "full-auto", "--", "echo", "RAN\xff"}, {"check", "--", "echo", "hi"}} {
 				code, out, se := newcomerRun(t, env, dir, nil, args...)
 				switch {
 				case code == 0 && args[0] == "--" && out != "RAN\xff\n":
@@ -110,6 +111,13 @@ func TestNewcomerOddEnvironment(t *testing.T) {
 				default:
 					t.Errorf("guard %q: exit %d (stderr %q), want 0 or 125/126/127", args, code, se)
 				}
+				if _, err := os.Lstat(missing); err == nil && args[0] != "--mode" {
+					// (full-auto makes guard's state directories that lie in a
+					// writable root, as this one does, before the sandbox
+					// protects them: outside the roots nothing is made.)
+					t.Errorf("guard %q created the missing directory %s", args, missing)
+				}
+				os.RemoveAll(missing)
 			}
 			// doctor reports (0, or 1 for a problem found) and ends: a
 			// relative TMPDIR made its sandbox probe loop for ever.
@@ -119,8 +127,8 @@ func TestNewcomerOddEnvironment(t *testing.T) {
 			newcomerHookDenies(t, env, dir, "{not json")
 			if _, err := os.Lstat(missing); err == nil {
 				t.Errorf("guard created the missing directory %s", missing)
-				os.RemoveAll(missing)
 			}
+			os.RemoveAll(missing)
 		})
 	}
 }
@@ -358,5 +366,24 @@ func TestNewcomerEmptyFlagValue(t *testing.T) {
 	}
 	if _, err := os.Lstat(filepath.Join(home, ".local")); err == nil {
 		t.Errorf("install --dir '' installed into the default directory")
+	}
+}
+
+// TestNewcomerHomeMissingOutsideRoots: a HOME that does not exist outside
+// the writable roots (root's HOME=/nonexistent) is not created by any mode
+// or by the hook: no audit log, no policy or sandbox cache there. (As a user
+// who cannot write to / the test cannot tell.)
+func TestNewcomerHomeMissingOutsideRoots(t *testing.T) {
+	dir, _ := newcomerDir(t)
+	missing := filepath.Join("/", fmt.Sprintf("guard-test-no-home-%d", os.Getpid()))
+	defer os.RemoveAll(missing)
+	env := []string{"PATH=/usr/bin:/bin", "HOME=" + missing}
+	for _, mode := range []string{"suggest", "auto-edit", "full-auto"} {
+		newcomerRun(t, env, dir, nil, "--mode", mode, "--", "ls")
+		newcomerRun(t, env, dir, nil, "--mode", mode, "--", "rm", "-rf", "nothing-here")
+	}
+	newcomerHookDenies(t, env, dir, "{not json")
+	if _, err := os.Lstat(missing); err == nil {
+		t.Errorf("guard created the missing HOME %s", missing)
 	}
 }

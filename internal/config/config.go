@@ -123,25 +123,31 @@ func Load(getenv func(string) string) (Config, error) {
 	return c, err
 }
 
+// CacheDirWritten is CacheDir where guard writes its caches: "" (none) when
+// it would be under a HOME that does not exist, as for the audit log.
+func CacheDirWritten(getenv func(string) string) string {
+	if !filepath.IsAbs(getenv("XDG_CACHE_HOME")) && homeMissing(getenv) {
+		return ""
+	}
+	return CacheDir(getenv)
+}
+
 // DefaultAuditLogWritten is DefaultAuditLog where guard writes it: "" (no
 // log) when it would be under a HOME that does not exist, rather than guard
 // creating the home directory. DefaultAuditLog itself still names the place,
 // for what guard protects.
 func DefaultAuditLogWritten(getenv func(string) string) string {
-	if homeMissing(getenv) {
+	if !filepath.IsAbs(getenv("XDG_STATE_HOME")) && homeMissing(getenv) {
 		return ""
 	}
 	return DefaultAuditLog(getenv)
 }
 
-// homeMissing reports whether the default audit log would be under a HOME
-// that is not an existing directory (HOME=/nonexistent, a deleted home): the
-// log is then off, as with HOME unset, since making it would create the
+// homeMissing reports whether HOME is absolute but not an existing
+// directory (HOME=/nonexistent, a deleted home): guard's state under it is
+// then not written, as with HOME unset, since writing it would create the
 // home directory itself.
 func homeMissing(getenv func(string) string) bool {
-	if filepath.IsAbs(getenv("XDG_STATE_HOME")) {
-		return false
-	}
 	h := getenv("HOME")
 	if !filepath.IsAbs(h) {
 		return false
