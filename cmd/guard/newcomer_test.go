@@ -387,3 +387,28 @@ func TestNewcomerHomeMissingOutsideRoots(t *testing.T) {
 		t.Errorf("guard created the missing HOME %s", missing)
 	}
 }
+
+// TestNewcomerStdoutFull: a command whose output cannot be written (stdout
+// /dev/full) says so in one line and does not exit 0.
+func TestNewcomerStdoutFull(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skipf("no /dev/full here: %v", err)
+	}
+	defer full.Close()
+	dir, home := newcomerDir(t)
+	for _, args := range [][]string{{"explain", "--", "ls"}, {"help"}, {"doctor"}, {"which", "ls"}, {"version"}, {"policy", "list"}} {
+		ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+		cmd := exec.CommandContext(ctx, guardBinary(t), args...)
+		cmd.Env, cmd.Dir, cmd.Stdout = []string{"PATH=/usr/bin:/bin", "HOME=" + home}, dir, full
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
+		err := cmd.Run()
+		cancel()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() == 0 || !strings.Contains(errb.String(), "the output could not be written") ||
+			strings.Count(strings.TrimSuffix(errb.String(), "\n"), "\n") > 0 {
+			t.Errorf("guard %q >/dev/full: %v, stderr %q; want a failure and one line", args, err, errb.String())
+		}
+	}
+}
