@@ -1,0 +1,81 @@
+package gate
+
+import (
+	"strings"
+	"testing"
+
+	"guard/policy"
+)
+
+// TestGitMessageToken (docs/redteam/judge-8.md J1): a token pasted into a
+// commit message, a tag's annotation or a stash's message was printed by
+// `git log -1`, `git show -s`, `git tag -n`, `git branch -v`, `git stash
+// list`, `git blame --porcelain`, `git cat-file -p HEAD`, all safe; `cat`
+// of a file holding the same bytes is asked about. The messages a command
+// prints are now scanned as cat's read is.
+func TestGitMessageToken(t *testing.T) {
+	dir, run, write := gitLab(t)
+	write("a.txt", "a\n")
+	run("init", "-q", ".")
+	run("add", "-A")
+	run("commit", "-qm", "first")
+	run("tag", "-a", "v0", "-m", "release notes")
+	env := []string{"HOME=" + dir, "PATH=/usr/bin:/bin"}
+	judge := func(argv ...string) policy.Verdict {
+		g := newGate(t, dir, Options{}, env...)
+		v, _ := g.Judge(argv)
+		return v
+	}
+	const token = "ghp_abcdefghijklmnopqrstuvwxyz0123456789"
+	commitPrinters := [][]string{{"git", "log", "-1"}, {"git", "show", "-s"}, {"git", "log", "--oneline"},
+		{"git", "log", "--format=%B"}, {"git", "reflog"}, {"git", "rev-list", "--format=%s", "HEAD"},
+		{"git", "shortlog", "HEAD"}, {"git", "show-branch"}, {"git", "branch", "-v"}, {"git", "branch", "-vv"},
+		{"git", "cat-file", "-p", "HEAD"}, {"git", "cat-file", "commit", "HEAD"}, {"git", "whatchanged", "-1"},
+		{"git", "blame", "--porcelain", "a.txt"}, {"git", "for-each-ref", "--format=%(subject)"},
+		{"git", "branch", "--format", "%(contents:subject)"}, {"bash", "-c", "git log --oneline | head -1"},
+		{"git", "-C", ".", "log", "-1", "--", "a.txt"}}
+	tagPrinters := [][]string{{"git", "tag", "-n"}, {"git", "tag", "-l", "-n9"}, {"git", "show", "-s", "v1"},
+		{"git", "cat-file", "tag", "v1"}, {"git", "for-each-ref", "--format=%(contents)", "refs/tags"},
+		{"git", "tag", "--format=%(contents:body)"}}
+	quiet := [][]string{{"git", "status"}, {"git", "tag"}, {"git", "branch"}, {"git", "log", "--format=%h"},
+		{"git", "rev-list", "HEAD"}, {"git", "for-each-ref"}, {"git", "branch", "--format=%(refname)"}}
+	// Harmless messages: every printer is safe.
+	for _, argv := range append(append(append([][]string{}, commitPrinters...), quiet...), []string{"git", "tag", "-n"}) {
+		if v := judge(argv...); v.Class != policy.Safe {
+			t.Errorf("harmless messages: %v: %s (%s), want safe", argv, v.Class, v.Why())
+		}
+	}
+	write("a.txt", "a\nb\n") // the commit changes a.txt: whatchanged, blame and log -- a.txt print it
+	run("commit", "-qam", "deploy with "+token)
+	if out := run("log", "-1"); !strings.Contains(out, token) {
+		t.Fatalf("git log did not print the message: %q", out)
+	}
+	for _, argv := range commitPrinters {
+		if v := judge(argv...); v.Class == policy.Safe {
+			t.Errorf("%v: safe, want asked (a commit message holds a token)", argv)
+		}
+	}
+	for _, argv := range quiet {
+		if v := judge(argv...); v.Class != policy.Safe {
+			t.Errorf("%v: %s (%s), want safe (prints no message)", argv, v.Class, v.Why())
+		}
+	}
+	// The token only in a tag's annotation, the commit's message rewritten.
+	run("commit", "-q", "--amend", "--allow-empty", "-m", "second")
+	run("reflog", "expire", "--expire=now", "--all")
+	run("tag", "-a", "v1", "-m", "key "+token)
+	for _, argv := range tagPrinters {
+		if v := judge(argv...); v.Class == policy.Safe {
+			t.Errorf("%v: safe, want asked (a tag message holds a token)", argv)
+		}
+	}
+	if v := judge("git", "log", "-1"); v.Class != policy.Safe {
+		t.Errorf("git log -1 (the token is in a tag only): %s (%s), want safe", v.Class, v.Why())
+	}
+	// A stash's own message.
+	write("a.txt", "c\n")
+	run("stash", "push", "-q", "-m", "wip "+token)
+	if v := judge("git", "stash", "list"); v.Class == policy.Safe {
+		t.Errorf("git stash list: safe, want asked (a stash message holds a token)")
+	}
+}
