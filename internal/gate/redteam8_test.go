@@ -1,6 +1,9 @@
 package gate
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -77,5 +80,68 @@ func TestGitMessageToken(t *testing.T) {
 	run("stash", "push", "-q", "-m", "wip "+token)
 	if v := judge("git", "stash", "list"); v.Class == policy.Safe {
 		t.Errorf("git stash list: safe, want asked (a stash message holds a token)")
+	}
+}
+
+// TestLibraryConfigVarsReachRoot (docs/redteam/judge-8.md J2): an
+// inherited OPENSSL_CONF naming a configuration in the project (one whose
+// provider section names a shared object) made `openssl version` and `curl
+// --version`, safe, load and run that object. The libraries' own variables
+// that name a configuration or a module directory are judged as the
+// loader's are (judge-7 L1).
+func TestLibraryConfigVarsReachRoot(t *testing.T) {
+	dir := t.TempDir()
+	openssl, errSSL := exec.LookPath("openssl")
+	gcc, errCC := exec.LookPath("gcc")
+	if errSSL == nil && errCC == nil {
+		// The control: openssl loads the project's module named by the
+		// project's configuration.
+		src := filepath.Join(dir, "ev.c")
+		code := `#include <stdlib.h>
+__attribute__((constructor)) static void f(void){ system("touch MARKER"); }
+int OSSL_provider_init(void){return 0;}
+`
+		cnf := "openssl_conf = init\n[init]\nproviders = prov\n[prov]\nev = ev_sect\n[ev_sect]\nmodule = " +
+			filepath.Join(dir, "ev.so") + "\nactivate = 1\n"
+		if err := os.WriteFile(src, []byte(code), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "ev.cnf"), []byte(cnf), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := exec.Command(gcc, "-shared", "-fPIC", "-o", filepath.Join(dir, "ev.so"), src).CombinedOutput(); err != nil {
+			t.Fatalf("gcc: %v %s", err, out)
+		}
+		cmd := exec.Command(openssl, "version")
+		cmd.Dir, cmd.Env = dir, append(os.Environ(), "OPENSSL_CONF=ev.cnf")
+		cmd.Run()
+		if _, err := os.Stat(filepath.Join(dir, "MARKER")); err != nil {
+			t.Errorf("openssl version did not load the project's module (%v)", err)
+		}
+	} else {
+		t.Log("openssl or gcc missing: the control is left out")
+	}
+	judge := func(argv []string, env ...string) policy.Verdict {
+		g := newGate(t, dir, Options{}, append([]string{"HOME=" + dir, "PATH=/usr/bin:/bin"}, env...)...)
+		v, _ := g.Judge(argv)
+		return v
+	}
+	cmds := [][]string{{"openssl", "version"}, {"curl", "--version"}, {"bash", "-c", "ls"}}
+	for _, e := range []string{"OPENSSL_CONF=ev.cnf", "OPENSSL_CONF=" + dir + "/ev.cnf", "OPENSSL_CONF=./sub/../ev.cnf",
+		"OPENSSL_MODULES=" + dir, "OPENSSL_MODULES=.", "OPENSSL_ENGINES=" + dir + "/eng", "OPENSSL_CONF_INCLUDE=conf.d",
+		"GIO_EXTRA_MODULES=/usr/lib/gio:" + dir, "SASL_PATH=sasl", "KRB5_CONFIG=" + dir + "/krb5.conf"} {
+		for _, argv := range cmds {
+			if v := judge(argv, e); v.Class == policy.Safe {
+				t.Errorf("%s: %v safe, want asked (a module from the project loads)", e, argv)
+			}
+		}
+	}
+	for _, e := range []string{"OPENSSL_CONF=/dev/null", "OPENSSL_CONF=/usr/lib/ssl/openssl.cnf", "OPENSSL_CONF=",
+		"KRB5_CONFIG=/etc/krb5.conf"} {
+		for _, argv := range cmds {
+			if v := judge(argv, e); v.Class != policy.Safe {
+				t.Errorf("%s: %v %s (%s), want safe", e, argv, v.Class, v.Why())
+			}
+		}
 	}
 }
