@@ -210,6 +210,9 @@ func (g *Gate) gitObjectSecret(c []string, at int, dir string) (why string) {
 		if sub == "grep" && !tree && why == "" {
 			why = g.gitGrepTracked(c, at, dir, paths)
 		}
+		if sub == "grep" && why == "" {
+			why = g.gitGrepToken(c, at, dir)
+		}
 	}()
 	seen := map[string]bool{}
 	for _, w := range words {

@@ -154,3 +154,47 @@ func (g *Gate) gitObjectMessageToken(dir string, globals []string, w string) str
 	}
 	return ""
 }
+
+// gitGrepToken says why the lines git grep (c, grep at index at) prints
+// hold a credential, or "" (judge-8 J3): `git grep token= HEAD~1` printed
+// a token committed in a file with a harmless name and removed since, and
+// the check judged the revision's files by name only. The search is run
+// again (pinned, no color, at most maxPatchScan bytes: more is
+// unverified) and its output scanned as cat's read is. The forms that
+// print names, counts or a status only, and one that opens a pager, are
+// left alone.
+func (g *Gate) gitGrepToken(c []string, at int, dir string) string {
+	for _, a := range c[at+1:] {
+		if a == "--" {
+			break
+		}
+		switch {
+		case a == "-l" || a == "-L" || a == "-c" || a == "-q" || a == "--name-only" || a == "--files-with-matches" ||
+			a == "--files-without-match" || a == "--count" || a == "--quiet":
+			return ""
+		case strings.HasPrefix(a, "-O") || strings.HasPrefix(a, "--open-files-in-pager"):
+			return "" // the policy judges the pager; guard runs none
+		}
+	}
+	if !g.gitRunAllowed() {
+		return ""
+	}
+	args := append(append([]string{"-c", "core.quotePath=false"}, c[1:at]...), "grep", "--no-color")
+	args = append(args, c[at+1:]...)
+	text, over, timedOut, err := g.runGitMax(dir, args, nil, maxPatchScan)
+	var ee *exec.ExitError
+	switch {
+	case errors.Is(err, errNoGit):
+		return ""
+	case over:
+		return fmt.Sprintf("git grep prints more than guard scans for credentials (%d MiB)", maxPatchScan>>20)
+	case timedOut:
+		return "git grep takes too long to scan its output for credentials"
+	case err != nil && !errors.As(err, &ee):
+		return ""
+	}
+	if kind := policy.TokenKind([]byte(text)); kind != "" {
+		return "git grep prints a line that holds what looks like " + kind
+	}
+	return ""
+}

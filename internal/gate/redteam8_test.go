@@ -145,3 +145,51 @@ int OSSL_provider_init(void){return 0;}
 		}
 	}
 }
+
+// TestGitGrepToken (docs/redteam/judge-8.md J3): a token committed in a
+// file with a harmless name, removed since, was printed by `git grep
+// token= HEAD~1`, safe: the revision's files were judged by name. The
+// lines git grep prints are now scanned as cat's read is, in a revision
+// and in the work tree.
+func TestGitGrepToken(t *testing.T) {
+	dir, run, write := gitLab(t)
+	write("a.txt", "hello\n")
+	run("init", "-q", ".")
+	run("add", "-A")
+	run("commit", "-qm", "x")
+	env := []string{"HOME=" + dir, "PATH=/usr/bin:/bin"}
+	judge := func(argv ...string) policy.Verdict {
+		g := newGate(t, dir, Options{}, env...)
+		v, _ := g.Judge(argv)
+		return v
+	}
+	write("cfg.txt", "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n")
+	for _, argv := range [][]string{{"git", "grep", "token="}, {"git", "grep", "-n", "-e", "token"}} {
+		if v := judge(argv...); v.Class != policy.Safe {
+			// Untracked: git grep does not search it.
+			t.Errorf("untracked cfg.txt: %v: %s (%s), want safe", argv, v.Class, v.Why())
+		}
+	}
+	run("add", "cfg.txt")
+	run("commit", "-qm", "cfg")
+	if v := judge("git", "grep", "token="); v.Class == policy.Safe {
+		t.Errorf("git grep token= (a tracked file holds a token): safe, want asked")
+	}
+	run("rm", "-q", "cfg.txt")
+	run("commit", "-qm", "rm")
+	if out := run("grep", "token=", "HEAD~1"); !strings.Contains(out, "ghp_abc") {
+		t.Fatalf("git grep did not print the token: %q", out)
+	}
+	for _, argv := range [][]string{{"git", "grep", "token=", "HEAD~1"}, {"git", "grep", "-h", "-e", "token", "HEAD~1"},
+		{"git", "grep", "-i", "TOKEN", "HEAD~1", "--", "cfg.txt"}, {"bash", "-c", "git grep token= HEAD~1 | cut -d= -f2"}} {
+		if v := judge(argv...); v.Class == policy.Safe {
+			t.Errorf("%v: safe, want asked (prints a committed token)", argv)
+		}
+	}
+	for _, argv := range [][]string{{"git", "grep", "-l", "token", "HEAD~1"}, {"git", "grep", "-c", "token", "HEAD~1"},
+		{"git", "grep", "hello", "HEAD~1"}, {"git", "grep", "token=", "HEAD"}, {"git", "grep", "-n", "hello"}} {
+		if v := judge(argv...); v.Class != policy.Safe {
+			t.Errorf("%v: %s (%s), want safe", argv, v.Class, v.Why())
+		}
+	}
+}
