@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -191,5 +192,54 @@ func TestGitGrepToken(t *testing.T) {
 		if v := judge(argv...); v.Class != policy.Safe {
 			t.Errorf("%v: %s (%s), want safe", argv, v.Class, v.Why())
 		}
+	}
+}
+
+// TestUpdateChecksPinned (docs/redteam/judge-8.md J4): `terraform version`,
+// safe, reached the network (HashiCorp's checkpoint: DNS then HTTPS, seen
+// with strace) unless CHECKPOINT_DISABLE is set; npm's update notifier, gh,
+// deno and gcloud do the same. A verdict with one of them runs with the
+// check off; other commands keep their environment.
+func TestUpdateChecksPinned(t *testing.T) {
+	dir := t.TempDir()
+	env := []string{"HOME=" + dir, "PATH=/usr/bin:/bin", "CHECKPOINT_DISABLE=", "NO_UPDATE_NOTIFIER=0"}
+	g := newGate(t, dir, Options{}, env...)
+	for _, tc := range []struct {
+		argv []string
+		want []string
+	}{
+		{[]string{"bash", "-c", "terraform version"}, []string{"CHECKPOINT_DISABLE=1"}},
+		{[]string{"npm", "ls"}, []string{"NO_UPDATE_NOTIFIER=1", "NPM_CONFIG_UPDATE_NOTIFIER=false"}},
+		{[]string{"bash", "-c", "ls; gh --version"}, []string{"GH_NO_UPDATE_NOTIFIER=1"}},
+	} {
+		v, _ := g.Judge(tc.argv)
+		got := pinUpdateChecks(env, &v)
+		for _, w := range tc.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("%v: environment %v lacks %s", tc.argv, got, w)
+			}
+		}
+		if slices.Contains(got, "CHECKPOINT_DISABLE=") && slices.Contains(tc.want, "CHECKPOINT_DISABLE=1") {
+			t.Errorf("%v: the inherited CHECKPOINT_DISABLE= is kept beside the pin", tc.argv)
+		}
+	}
+	v, _ := g.Judge([]string{"printenv"})
+	if got := pinUpdateChecks(env, &v); !slices.Equal(got, env) {
+		t.Errorf("printenv: environment %v, want it as given", got)
+	}
+	// The pinned variable switches terraform's check off (no socket to
+	// the network).
+	tf, err1 := exec.LookPath("terraform")
+	strace, err2 := exec.LookPath("strace")
+	if err1 != nil || err2 != nil {
+		t.Log("terraform or strace missing: the run is left out")
+		return
+	}
+	v, _ = g.Judge([]string{"terraform", "version"})
+	cmd := exec.Command(strace, "-f", "-e", "trace=connect", tf, "version")
+	cmd.Dir, cmd.Env = dir, pinUpdateChecks(env, &v)
+	out, _ := cmd.CombinedOutput()
+	if strings.Contains(string(out), "AF_INET") {
+		t.Errorf("terraform version with the pins connected to the network:\n%s", out)
 	}
 }
