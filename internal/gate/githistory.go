@@ -24,8 +24,8 @@ import (
 //
 // Then the patch the command prints is read back (pinned, at most
 // maxPatchScan bytes) and scanned as cat's read is (policy.TokenKind): a key
-// committed under an innocent name. Commit and tag messages are printed
-// unscanned.
+// committed under an innocent name. Commit and tag messages are scanned
+// by gitMessageToken (gitmessages.go).
 //
 // Limits: a command git takes longer than gitCheckTimeout to list or
 // print, whose list is larger than maxHistoryList or whose patch is larger
@@ -210,6 +210,9 @@ func (g *Gate) gitObjectSecret(c []string, at int, dir string) (why string) {
 		if sub == "grep" && !tree && why == "" {
 			why = g.gitGrepTracked(c, at, dir, paths)
 		}
+		if sub == "grep" && why == "" {
+			why = g.gitGrepToken(c, at, dir)
+		}
 	}()
 	seen := map[string]bool{}
 	for _, w := range words {
@@ -236,6 +239,12 @@ func (g *Gate) gitObjectSecret(c []string, at int, dir string) (why string) {
 				return "git " + sub + " prints " + w + ", a file's content named by its id, which guard cannot tell from a secret"
 			}
 		case "commit", "tree", "tag":
+			if sub == "cat-file" && strings.TrimSpace(typ) != "tree" {
+				// The object's text: its message (judge-8 J1).
+				if why := g.gitObjectMessageToken(dir, c[1:at], w); why != "" {
+					return why
+				}
+			}
 			if sub != "grep" {
 				continue
 			}
@@ -362,6 +371,14 @@ func (g *Gate) checkGitHistory(v *policy.Verdict) {
 				if why := ask(append([]string{"notes"}, c...), dir, func() string { return g.gitNotesToken(c, at, dir) }); why != "" {
 					v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 					return
+				}
+				// A patch printer's scan below reads its whole output,
+				// messages included.
+				if _, patch := gitPrintsContents(c); !patch {
+					if why := ask(append([]string{"messages"}, c...), dir, func() string { return g.gitMessageToken(c, at, dir) }); why != "" {
+						v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+						return
+					}
 				}
 			}
 		}

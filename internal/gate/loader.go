@@ -19,11 +19,23 @@ import (
 // itself) put there. The judge refuses them as a command's own assignment;
 // this is for the inherited environment, as loadPathVars are for the
 // interpreters.
+//
+// The libraries' own variables that name a configuration or a directory of
+// modules they load code from are the same class (judge-8 J2): OpenSSL's
+// OPENSSL_CONF (a configuration whose providers or engines name any shared
+// object; `openssl version`, curl and git over https load it at start),
+// its include directory, OPENSSL_MODULES and OPENSSL_ENGINES; GLib's GIO
+// modules, Cyrus SASL's plugins, GStreamer's and Qt's plugins, and
+// KRB5_CONFIG (a krb5.conf names plugin modules). One path each, no
+// separator (sep ""), except the plugin path lists.
 var loaderVars = []struct {
 	name string
 	sep  string
 }{
 	{"LD_LIBRARY_PATH", ":;"}, {"LD_PRELOAD", ": "}, {"LD_AUDIT", ":"}, {"GCONV_PATH", ":"},
+	{"OPENSSL_CONF", ""}, {"OPENSSL_CONF_INCLUDE", ""}, {"OPENSSL_MODULES", ""}, {"OPENSSL_ENGINES", ""},
+	{"GIO_MODULE_DIR", ""}, {"GIO_EXTRA_MODULES", ":"}, {"SASL_PATH", ":"}, {"GST_PLUGIN_PATH", ":"},
+	{"GST_PLUGIN_SYSTEM_PATH", ":"}, {"QT_PLUGIN_PATH", ":"}, {"KRB5_CONFIG", ":"},
 }
 
 // loaderReach says which loader variable names a library or a directory
@@ -44,6 +56,10 @@ func (g *Gate) loaderReach(dirs []string) string {
 		if v.name == "LD_LIBRARY_PATH" || v.name == "GCONV_PATH" {
 			entries = splitKeepEmpty(val, v.sep) // an empty entry is the working directory
 		}
+		what := "a library written there runs in every program"
+		if !strings.HasPrefix(v.name, "LD_") && v.name != "GCONV_PATH" {
+			what = "a module or configuration written there loads code into the programs that use that library"
+		}
 		for _, e := range entries {
 			if (v.name == "LD_PRELOAD" || v.name == "LD_AUDIT") && !strings.Contains(e, "/") {
 				continue
@@ -54,14 +70,13 @@ func (g *Gate) loaderReach(dirs []string) string {
 				return fmt.Sprintf("%s=%s holds %s, which the loader expands for each program", v.name, val, e)
 			}
 			if e == "" || !filepath.IsAbs(e) {
-				return fmt.Sprintf("%s=%s has the entry %q, which the loader takes from the directory a program runs in: "+
-					"a library written there runs in every program", v.name, val, e)
+				return fmt.Sprintf("%s=%s has the entry %q, which is taken from the directory a program runs in: %s",
+					v.name, val, e, what)
 			}
 			real := policy.Resolve(e, "/")
 			for _, rr := range g.resolvedRoots() {
 				if policy.Inside(real, rr) {
-					return fmt.Sprintf("%s=%s names %s, inside the writable root %s: a library written there runs in every program",
-						v.name, val, e, rr)
+					return fmt.Sprintf("%s=%s names %s, inside the writable root %s: %s", v.name, val, e, rr, what)
 				}
 			}
 		}

@@ -68,6 +68,7 @@ func (g *Gate) Run(argv []string) int {
 	env = withMode(env, g.Mode)
 	env = g.pinGit(env, &v)
 	env = pinPagers(env, &v)
+	env = pinUpdateChecks(env, &v)
 	sandboxed := "none"
 	switch {
 	case d.Action == policy.RunSandboxed:
