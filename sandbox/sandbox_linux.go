@@ -80,7 +80,11 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 func Probe() []Feature {
 	var fs []Feature
 	onThrowawayThread(func() {
-		p := Profile{WritableRoots: []string{os.TempDir()}, SharedRoots: []string{os.TempDir()}, BestEffort: true}
+		tmp := os.TempDir()
+		if !filepath.IsAbs(tmp) {
+			tmp = "/tmp" // TMPDIR=rel: guard's runs ignore it too
+		}
+		p := Profile{WritableRoots: []string{tmp}, SharedRoots: []string{tmp}, BestEffort: true}
 		home, _ := os.UserHomeDir()
 		Protect(&p, protect.Default(), home)
 		c, err := newConfinement(p, io.Discard)

@@ -81,6 +81,10 @@ func parseFlags(args []string, allowed ...string) (flags, []string, error) {
 		} else if !takesValue && hasValue {
 			return f, nil, fmt.Errorf("%w: %s takes no value", errUsage, name)
 		}
+		if takesValue && value == "" {
+			// An unset variable (--dir "$DIR") must not mean the default.
+			return f, nil, fmt.Errorf("%w: %s needs a value, not an empty one", errUsage, name)
+		}
 		switch name {
 		case "--mode":
 			f.Mode = value

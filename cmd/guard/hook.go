@@ -75,6 +75,11 @@ func (h *hookCall) run() (code int) {
 			code = h.deny(fmt.Sprintf("guard failed: %v", r))
 		}
 	}()
+	if f, ok := c.stdin.(*os.File); ok && stdinTerminal(f) {
+		// A person typing `guard hook X`: no agent will send the request,
+		// and the deadline would deny only after a silent wait.
+		return h.deny(fmt.Sprintf("guard: stdin is a terminal; guard hook %s reads the request %s sends on stdin (guard setup %s installs it)", agent, agent.Title(), agent))
+	}
 	req, err := hook.Decode(agent, c.stdin)
 	if err != nil {
 		return h.deny("guard: " + err.Error())
@@ -326,7 +331,7 @@ func (h *hookCall) answer(verdict hook.Verdict, reason, self string, v *policy.V
 func (h *hookCall) log(effective hook.Verdict, reason string, v *policy.Verdict) {
 	path := h.c.getenv("GUARD_AUDIT_LOG")
 	if path == "" {
-		path = config.DefaultAuditLog(h.c.getenv)
+		path = config.DefaultAuditLogWritten(h.c.getenv)
 	}
 	// In the words of guard's other lines (policy.Action), so that guard log
 	// counts a hook's refusals with the others.

@@ -10,6 +10,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 )
@@ -28,5 +29,33 @@ type cli struct {
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, env: os.Environ()}
-	return c.dispatch(args)
+	if len(args) > 1 && args[1] == "hook" {
+		return c.dispatch(args) // the hook checks its own answer's write
+	}
+	out := &checkedWriter{w: stdout}
+	c.stdout = out
+	code := c.dispatch(args)
+	if out.err != nil {
+		// explain, help, doctor, log... to a full disk: what was asked for
+		// was not printed. A status that says more than success is kept.
+		fmt.Fprintf(stderr, "guard: the output could not be written: %v\n", out.err)
+		if code == 0 {
+			return 125
+		}
+	}
+	return code
+}
+
+// checkedWriter keeps the first error of its writes.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (o *checkedWriter) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	if err != nil && o.err == nil {
+		o.err = err
+	}
+	return n, err
 }

@@ -74,16 +74,18 @@ func (c *cli) setup(args []string) int {
 			fmt.Fprintf(c.stderr, "guard setup: %v\n", err)
 			return gate.ExitFailure
 		}
-		if temporary(self, c.getenv("TMPDIR")) {
+		rep, err = install.SetupHook(cfg, self)
+		if err == nil && temporary(self, c.getenv("TMPDIR")) {
 			fmt.Fprintf(c.stderr, "guard setup: warning: %s is in a temporary directory; when it goes, the hook blocks every tool call (install guard first: make install)\n", self)
 		}
-		rep, err = install.SetupHook(cfg, self)
 	}
-	printSetup(c.stderr, agent, remove, rep)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "guard setup: %v\n", err)
+		// Only the error: the report of a write that failed would say the
+		// file already held the hook.
+		fmt.Fprintf(c.stderr, "guard setup: %v\n", gate.Visible(err.Error()))
 		return gate.ExitFailure
 	}
+	printSetup(c.stderr, agent, remove, rep)
 	if rep.TrustStep != "" {
 		fmt.Fprintf(c.stderr, "guard setup: one step left for Codex:\n%s", rep.TrustStep)
 		return 1

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"syscall"
 
@@ -117,9 +118,42 @@ func UserPolicyPath(getenv func(string) string) string {
 func Load(getenv func(string) string) (Config, error) {
 	c, err := load(getenv)
 	if err == nil && !c.Set["audit_log"] {
-		c.AuditLog = DefaultAuditLog(getenv)
+		c.AuditLog = DefaultAuditLogWritten(getenv)
 	}
 	return c, err
+}
+
+// CacheDirWritten is CacheDir where guard writes its caches: "" (none) when
+// it would be under a HOME that does not exist, as for the audit log.
+func CacheDirWritten(getenv func(string) string) string {
+	if !filepath.IsAbs(getenv("XDG_CACHE_HOME")) && homeMissing(getenv) {
+		return ""
+	}
+	return CacheDir(getenv)
+}
+
+// DefaultAuditLogWritten is DefaultAuditLog where guard writes it: "" (no
+// log) when it would be under a HOME that does not exist, rather than guard
+// creating the home directory. DefaultAuditLog itself still names the place,
+// for what guard protects.
+func DefaultAuditLogWritten(getenv func(string) string) string {
+	if !filepath.IsAbs(getenv("XDG_STATE_HOME")) && homeMissing(getenv) {
+		return ""
+	}
+	return DefaultAuditLog(getenv)
+}
+
+// homeMissing reports whether HOME is absolute but not an existing
+// directory (HOME=/nonexistent, a deleted home): guard's state under it is
+// then not written, as with HOME unset, since writing it would create the
+// home directory itself.
+func homeMissing(getenv func(string) string) bool {
+	h := getenv("HOME")
+	if !filepath.IsAbs(h) {
+		return false
+	}
+	fi, err := os.Stat(h)
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || err == nil && !fi.IsDir()
 }
 
 func load(getenv func(string) string) (Config, error) {

@@ -352,7 +352,7 @@ func accountEnv(getenv func(string) string) func(string) string {
 // $XDG_CONFIG_HOME/guard/*.policy, the configuration's policies, then the
 // --policy files.
 func (g *Gate) loadPolicies(opts Options, cfg config.Config) error {
-	cache := policy.Cache{Dir: config.CacheDir(g.Getenv), Version: opts.Version}
+	cache := policy.Cache{Dir: config.CacheDirWritten(g.Getenv), Version: opts.Version}
 	if opts.PolicyAlone && len(opts.Policies) == 1 && cfg.Path == "" {
 		p, err := cache.LoadFile(opts.Policies[0])
 		if err != nil {

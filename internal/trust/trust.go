@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"guard/internal/config"
@@ -117,8 +118,8 @@ func Files(project string) ([]File, error) {
 // List returns the trusted projects.
 func (s Store) List() ([]Record, error) {
 	data, err := safefile.ReadNoFollow(s.Path, maxFile)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return nil, nil // none; also under a HOME or XDG_CONFIG_HOME that is a file, as config.toml
 	}
 	if err != nil {
 		return nil, err

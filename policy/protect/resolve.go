@@ -534,7 +534,7 @@ func (r *resolver) reaches(p string) bool {
 func (r *resolver) enclosing(root string) {
 	root = filepath.Clean(root)
 	work := false
-	for d := root; d != "/"; {
+	for d := root; d != "/" && d != "."; { // "." ends a relative root (TMPDIR=rel) that would loop
 		child := d
 		d = filepath.Dir(d)
 		if d != "/" {
