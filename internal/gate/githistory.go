@@ -575,26 +575,37 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 	patch := append([]string{"-c", "core.quotePath=false"}, c[1:sub]...)
 	patch = append(append(patch, rest[:dd]...), "--no-ext-diff", "--no-textconv", "--no-color")
 	patch = append(patch, rest[dd:]...)
+	return g.gitOutputToken(dir, patch, "the patch", "git "+c[at]+" prints a patch line that")
+}
+
+// maxPatchScan bounds the text a printer's check reads back.
+const maxPatchScan = 2 << 20
+
+// gitOutputToken runs git with args again, reading at most maxPatchScan
+// bytes, and says why what it prints holds a credential, or "": more than
+// the bound, or too slow, is a reason too. what names the output ("the
+// patch"), printer starts the reason when a token is found.
+func (g *Gate) gitOutputToken(dir string, args []string, what, printer string) string {
 	if !g.gitRunAllowed() {
-		return ""
+		return "" // past the budget: checkGitHistory answers for it
 	}
-	text, over, timedOut, err := g.runGitMax(dir, patch, nil, maxPatchScan)
+	text, over, timedOut, err := g.runGitMax(dir, args, nil, maxPatchScan)
+	var ee *exec.ExitError
 	switch {
+	case errors.Is(err, errNoGit):
+		return ""
 	case over:
-		return fmt.Sprintf("git prints more than guard scans for credentials (%d MiB of patch)", maxPatchScan>>20)
+		return fmt.Sprintf("git prints more than guard scans for credentials (%d MiB of %s)", maxPatchScan>>20, what)
 	case timedOut:
-		return "git takes too long to print the patch, to scan it for credentials"
+		return "git takes too long to print " + what + ", to scan it for credentials"
 	case err != nil && !errors.As(err, &ee):
 		return ""
 	}
 	if kind := policy.TokenKind([]byte(text)); kind != "" {
-		return "git " + c[at] + " prints a patch line that holds what looks like " + kind
+		return printer + " holds what looks like " + kind
 	}
 	return ""
 }
-
-// maxPatchScan bounds the patch text a history printer's check reads back.
-const maxPatchScan = 2 << 20
 
 // workTreeTop finds the top of the work tree git runs in from dir (with
 // the command's -C) as git's discovery does, up to the nearest directory

@@ -1,9 +1,6 @@
 package gate
 
 import (
-	"errors"
-	"fmt"
-	"os/exec"
 	"strings"
 
 	"guard/policy"
@@ -118,25 +115,7 @@ func (g *Gate) gitMessageToken(c []string, at int, dir string) string {
 	if args == nil {
 		return ""
 	}
-	if !g.gitRunAllowed() {
-		return "" // past the budget: checkGitHistory answers for it
-	}
-	text, over, timedOut, err := g.runGitMax(dir, args, nil, maxPatchScan)
-	var ee *exec.ExitError
-	switch {
-	case errors.Is(err, errNoGit):
-		return ""
-	case over:
-		return fmt.Sprintf("git prints more than guard scans for credentials (%d MiB of messages)", maxPatchScan>>20)
-	case timedOut:
-		return "git takes too long to print the messages, to scan them for credentials"
-	case err != nil && !errors.As(err, &ee):
-		return ""
-	}
-	if kind := policy.TokenKind([]byte(text)); kind != "" {
-		return "git " + c[at] + " prints a commit or tag message that holds what looks like " + kind
-	}
-	return ""
+	return g.gitOutputToken(dir, args, "the messages", "git "+c[at]+" prints a commit or tag message that")
 }
 
 // gitObjectMessageToken says why the commit or tag w that git cat-file
@@ -176,25 +155,7 @@ func (g *Gate) gitGrepToken(c []string, at int, dir string) string {
 			return "" // the policy judges the pager; guard runs none
 		}
 	}
-	if !g.gitRunAllowed() {
-		return ""
-	}
 	args := append(append([]string{"-c", "core.quotePath=false"}, c[1:at]...), "grep", "--no-color")
 	args = append(args, c[at+1:]...)
-	text, over, timedOut, err := g.runGitMax(dir, args, nil, maxPatchScan)
-	var ee *exec.ExitError
-	switch {
-	case errors.Is(err, errNoGit):
-		return ""
-	case over:
-		return fmt.Sprintf("git grep prints more than guard scans for credentials (%d MiB)", maxPatchScan>>20)
-	case timedOut:
-		return "git grep takes too long to scan its output for credentials"
-	case err != nil && !errors.As(err, &ee):
-		return ""
-	}
-	if kind := policy.TokenKind([]byte(text)); kind != "" {
-		return "git grep prints a line that holds what looks like " + kind
-	}
-	return ""
+	return g.gitOutputToken(dir, args, "git grep's lines", "git grep prints a line that")
 }
