@@ -897,8 +897,24 @@ func guardPolicyCache(abs string) bool {
 
 // auditLogPaths are the audit log's paths when guard's configuration
 // (audit_log) or GUARD_AUDIT_LOG puts it elsewhere than the default: as
-// written and resolved, each with its rotated copy (UseAuditLog).
-var auditLogPaths atomic.Pointer[[]string]
+// written and resolved, each with its rotated copy (UseAuditLog). The
+// resolution waits for the first read judged: most runs judge none.
+var auditLogPaths atomic.Pointer[auditLogPlace]
+
+type auditLogPlace struct {
+	path  string
+	once  sync.Once
+	paths []string
+}
+
+func (a *auditLogPlace) resolved() []string {
+	a.once.Do(func() {
+		for _, x := range []string{filepath.Clean(a.path), Resolve(a.path, "/")} {
+			a.paths = append(a.paths, x, x+".1")
+		}
+	})
+	return a.paths
+}
 
 // UseAuditLog tells the judge where guard's audit log is: a log kept under
 // another name (`audit_log = "~/logs/guard.jsonl"`) was read unasked by
@@ -908,15 +924,11 @@ func UseAuditLog(p string) {
 		auditLogPaths.Store(nil)
 		return
 	}
-	var ps []string
-	for _, x := range []string{filepath.Clean(p), Resolve(p, "/")} {
-		ps = append(ps, x, x+".1")
-	}
-	auditLogPaths.Store(&ps)
+	auditLogPaths.Store(&auditLogPlace{path: p})
 }
 
 func auditLog(abs string) bool {
-	if ps := auditLogPaths.Load(); ps != nil && slices.Contains(*ps, abs) {
+	if a := auditLogPaths.Load(); a != nil && slices.Contains(a.resolved(), abs) {
 		return true
 	}
 	if !strings.HasSuffix(abs, "/audit.jsonl") && !strings.HasSuffix(abs, "/audit.jsonl.1") {
