@@ -427,8 +427,10 @@ func TestSetsidGrandchild(t *testing.T) {
 	if !o.ok {
 		t.Fatalf("sh: %s\n%s", o, o.stderr)
 	}
+	// Until the status is written, not only the file made: the shell
+	// creates it before it writes.
 	deadline := time.Now().Add(10 * time.Second)
-	for !exists(done) && time.Now().Before(deadline) {
+	for strings.TrimSpace(readString(done)) == "" && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	if got := strings.TrimSpace(readString(done)); got == "" || got == "0" {
