@@ -273,17 +273,24 @@ func (r *resolver) realPath(p string) (string, bool) {
 	return res, true
 }
 
-func (r *resolver) matchName(p, name string) {
+// entriesNamed are the entries, in list order, whose last component can be
+// name: by its literal, or by a glob.
+func (r *resolver) entriesNamed(name string) []int {
 	idx := r.byLast[name]
 	for _, g := range r.globLast {
 		if g.last.match(name) {
 			idx = append(slices.Clip(idx), g.entry)
 		}
 	}
+	slices.Sort(idx)
+	return idx
+}
+
+func (r *resolver) matchName(p, name string) {
+	idx := r.entriesNamed(name)
 	if len(idx) == 0 {
 		return
 	}
-	slices.Sort(idx)
 	comps := split(p)
 	done := map[Kind]bool{}
 	for _, i := range idx {
@@ -576,16 +583,10 @@ func (r *resolver) gitDirAbove(d string) {
 
 // matchProtected is matchName for the protected entries alone.
 func (r *resolver) matchProtected(p, name string) {
-	idx := r.byLast[name]
-	for _, g := range r.globLast {
-		if g.last.match(name) {
-			idx = append(slices.Clip(idx), g.entry)
-		}
-	}
+	idx := r.entriesNamed(name)
 	if len(idx) == 0 {
 		return
 	}
-	slices.Sort(idx)
 	comps := split(p)
 	for _, i := range idx {
 		e := &r.l.Entries[i]
