@@ -1,0 +1,131 @@
+package policy_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"guard/policy"
+)
+
+// The ninth red team of the judge (docs/redteam/judge-9.md): one test per
+// class, each failing on the code before its fix.
+
+// rt9Runs reports whether cmd (a bash script run in dir) runs unasked in
+// mode with dir as the one writable root.
+func rt9Runs(set policy.Set, dir, cmd string, mode policy.Mode) (bool, string) {
+	v := set.Judge([]string{"bash", "-c", cmd}, dir)
+	d := policy.Decide(&v, mode, []string{dir})
+	return d.Action == policy.Run, string(v.Class) + ", " + string(d.Action) + " (" + d.Reason + ")"
+}
+
+// P1: opening /dev/stdin, /dev/stdout or /dev/stderr opens the file on that
+// descriptor anew (/proc/self/fd/N), with the redirection's own access: a
+// write to it after an input redirection writes the file the script opened
+// for reading. The parser left those names out of the writes (they are the
+// caller's streams), so `{ printf '[core]\n\tfsmonitor = ...' >> /dev/stdin;
+// } < .git/config` was safe in suggest mode, and the next git status ran the
+// program it planted; `echo x 2< ~/.bashrc > /dev/stderr` wrote ~/.bashrc.
+func TestRedTeam9ReopenedDescriptor(t *testing.T) {
+	set, home, proj := rtLab(t)
+	victim := filepath.Join(home, ".bashrc")
+	mustWrite(t, victim, "# rc\n")
+	// The control: bash writes the file the descriptor was opened on.
+	rtRun(t, proj, "{ echo PLANTED >> /dev/stdin; } < "+victim)
+	if b, _ := os.ReadFile(victim); !strings.Contains(string(b), "PLANTED") {
+		t.Fatalf("bash did not write through /dev/stdin (%q): the premise does not hold here", b)
+	}
+	for _, c := range []string{
+		"{ echo x >> /dev/stdin; } < " + victim,
+		"{ echo x > /dev/stdout; } 1< " + victim,
+		"{ echo x > /dev/stderr; } 2< " + victim,
+		"echo x 2< " + victim + " > /dev/stderr",
+		"cat a.txt 0< " + victim + " 1> /dev/stdin",
+		"( echo x > /dev/stdin ) < " + victim,
+		"if true; then echo x > /dev/stdin; fi < " + victim,
+		"for i in 1 2; do echo x >> /dev/stdin; done < " + victim,
+		"bash -c 'echo x >> /dev/stdin' < " + victim,
+		"sh -c 'echo x >> /dev/stdin' < " + victim,
+		"{ { echo x >> /dev/stdin; } 2>/dev/null; } < " + victim,
+		"{ echo x > /dev/stdout; } 3< " + victim + " 1<&3",
+		"{ echo x > /dev/stderr; } < " + victim + " 2<&0",
+		"{ sed -n p a.txt > /dev/stderr; } 2< .git/config",
+		"{ echo x >> /dev/stdin; } < .git/config",
+		"{ cd src && echo x >> /dev/stdin; } < ../.git/config",
+		"{ echo x >> /dev/stdin; } < $F",
+	} {
+		for _, mode := range []policy.Mode{policy.Suggest, policy.AutoEdit} {
+			if runs, why := rt9Runs(set, proj, c, mode); runs {
+				t.Errorf("%q in %s: %s; want asked (the write reopens the file read on that descriptor)", c, mode, why)
+			}
+		}
+	}
+	// The caller's streams, a pipe and a file the script writes anyway stay
+	// as they were.
+	rtSafe(t, set, proj,
+		"echo x > /dev/stderr",
+		"cat a.txt > /dev/stdout",
+		"{ cat; } < a.txt",
+		"cat < a.txt > /dev/stderr",
+		"echo x | { cat > /dev/stdout; }",
+		"{ echo x > /dev/stderr; } 2>/dev/null",
+		"{ echo x > /dev/stdin; } <<'EOF'\nhi\nEOF",
+		"{ echo x 1>&2; } < a.txt",
+	)
+	if runs, why := rt9Runs(set, proj, "{ echo x > /dev/stdout; } > out.txt", policy.AutoEdit); !runs {
+		t.Errorf("a write into the project through /dev/stdout: %s; want run in auto-edit", why)
+	}
+}
+
+// P2: a block's redirections are opened where the block starts, before a cd
+// inside it runs, but each command inside carried them as paths relative to
+// its own directory: `{ cd sub && cat; } < ../home/tok.txt` was judged a read
+// of sub/../home/tok.txt (nothing there) and printed the token from
+// ../home/tok.txt; `bash -c 'cd sub && ls' > ../x` wrote outside the roots
+// judged as a write inside them.
+func TestRedTeam9BlockRedirectionBeforeCd(t *testing.T) {
+	set, home, proj := rtLab(t)
+	tok := filepath.Join(home, "notes", "tok.txt")
+	mustWrite(t, tok, "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n")
+	rel, err := filepath.Rel(proj, tok) // ../home/notes/tok.txt
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(proj, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// The control: bash opens the file from where the block starts.
+	if out := rtRun(t, proj, "{ cd sub && cat; } < "+rel); !strings.Contains(out, "ghp_") {
+		t.Fatalf("bash did not print the token (%q): the premise does not hold here", out)
+	}
+	rtNotSafe(t, set, proj,
+		"{ cd sub && cat; } < "+rel,
+		"{ cd sub; cat; } < "+rel,
+		"( cd sub && head -1 ) < "+rel,
+		"if cd sub; then cat; fi < "+rel,
+		"for d in sub; do cd $d && cat; done < "+rel,
+		"bash -c 'cd sub && cat' < "+rel,
+		"timeout 5 bash -c 'cd sub && cat' < "+rel,
+		"sh -c 'cd sub && cat' < "+rel,
+		"{ cd src && { cd .. && cd sub && cat; }; } < "+rel,
+	)
+	outside := "../" + filepath.Base(home) + "/out.txt"
+	for _, c := range []string{
+		"{ cd sub && ls; } > " + outside,
+		"{ cd sub && ls; } >> " + outside,
+		"if cd sub; then ls; fi > " + outside,
+		"bash -c 'cd sub && ls' > " + outside,
+		"( cd sub && ls ) 2> " + outside,
+	} {
+		if runs, why := rt9Runs(set, proj, c, policy.AutoEdit); runs {
+			t.Errorf("%q in auto-edit: %s; want asked (the file is opened before the cd, outside the project)", c, why)
+		}
+	}
+	rtSafe(t, set, proj, "{ cd src && cat c.txt; } < a.txt", "( cd src && ls ) 2>/dev/null", "bash -c 'cd src && cat' < a.txt")
+	for _, c := range []string{"{ cd src && ls; } > out.txt", "bash -c 'cd src && ls' > out.txt", "( cd src && ls ) > ../" + filepath.Base(proj) + "/o.txt"} {
+		if runs, why := rt9Runs(set, proj, c, policy.AutoEdit); !runs {
+			t.Errorf("%q in auto-edit: %s; want run (a write into the project)", c, why)
+		}
+	}
+}
