@@ -129,3 +129,56 @@ func TestRedTeam9BlockRedirectionBeforeCd(t *testing.T) {
 		}
 	}
 }
+
+// P3: a regular file with more than one name (a hard link) is one file under
+// each: written in place through its name inside the project (`>`, `>>`,
+// cp onto it, an edit tool), it changes under its other names too, which the
+// write's path does not show: a link in the project to ~/.bashrc or to
+// .git/config was written in auto-edit (confined, which the path passes),
+// and pnpm's node_modules and uv's virtual environments are hard links into a
+// store every project shares.
+func TestRedTeam9HardLinkWrite(t *testing.T) {
+	set, home, proj := rtLab(t)
+	rc := filepath.Join(home, ".bashrc")
+	mustWrite(t, rc, "# rc\n")
+	mustWrite(t, filepath.Join(proj, ".git", "config"), "[core]\n")
+	for link, target := range map[string]string{"hl": rc, "gcfg": filepath.Join(proj, ".git", "config"), "d/a.txt": rc} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(proj, link)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Link(target, filepath.Join(proj, link)); err != nil {
+			t.Skipf("no hard links here: %v", err)
+		}
+	}
+	// The control: a write through the link changes ~/.bashrc.
+	rtRun(t, proj, "echo PLANTED >> hl")
+	if b, _ := os.ReadFile(rc); !strings.Contains(string(b), "PLANTED") {
+		t.Fatalf("the write through the link did not reach ~/.bashrc (%q)", b)
+	}
+	for _, c := range []string{
+		"echo x >> hl", "echo x > hl", "printf '[core]\\n\\tfsmonitor = x\\n' >> gcfg", "cp a.txt hl", "tee -a hl < a.txt",
+		"truncate -s 0 hl", "cp a.txt d/", "cp a.txt d", "cp -t d a.txt", "sed -i s/a/b/ hl",
+	} {
+		for _, mode := range []policy.Mode{policy.AutoEdit, policy.FullAuto} {
+			v := set.Judge([]string{"bash", "-c", c}, proj)
+			d := policy.Decide(&v, mode, []string{proj})
+			if d.Action == policy.Run || d.Action == policy.RunSandboxed {
+				t.Errorf("%q in %s: %s (%s); want asked or refused (a file with other names)", c, mode, d.Action, d.Reason)
+			}
+		}
+	}
+	// An agent's edit tool writes the same way.
+	if d := policy.DecideEdit([]string{filepath.Join(proj, "hl")}, policy.AutoEdit, []string{proj}, nil, home); d.Action == policy.Run {
+		t.Errorf("an edit of a hard-linked file: %s; want asked", d.Action)
+	}
+	for _, c := range []string{"echo x >> a.txt", "cp a.txt b.txt", "cp a.txt src/", "echo x > /dev/null"} {
+		if runs, why := rt9Runs(set, proj, c, policy.AutoEdit); !runs {
+			t.Errorf("%q in auto-edit: %s; want run", c, why)
+		}
+	}
+	// A copy into a directory writes through a symlink the directory holds.
+	mustLink(t, rc, filepath.Join(proj, "e", "a.txt"))
+	if runs, why := rt9Runs(set, proj, "cp a.txt e/", policy.AutoEdit); runs {
+		t.Errorf("cp a.txt e/ with e/a.txt a link to ~/.bashrc: %s; want asked", why)
+	}
+}
