@@ -61,6 +61,33 @@ func TestRedTeam9ReopenedDescriptor(t *testing.T) {
 			}
 		}
 	}
+	// The same reopening reads a file a write left open without emptying
+	// it (>>, <>): `cat 2>> .env < /dev/stderr` printed .env in auto-edit (a
+	// write inside the project, confined; the read was not seen).
+	mustWrite(t, filepath.Join(proj, ".env"), "OPENAI_API_KEY=sk-proj-abcdefghijklmnop1234567890\n")
+	if out := rtRun(t, proj, "cat 2>> .env < /dev/stderr"); !strings.Contains(out, "sk-proj-") {
+		t.Fatalf("bash did not print .env through /dev/stderr (%q): the premise does not hold here", out)
+	}
+	for _, c := range []string{
+		"cat 2>> .env < /dev/stderr",
+		"{ cat < /dev/stderr; } 2>> .env",
+		"{ cat < /dev/stdout 1>&2; } 1>> .env",
+		"{ { cat < /dev/stdin >&2; } 0<&3; } 3>> .env",
+		"bash -c 'cat < /dev/stderr' 2>> .env",
+		"{ cd src && cat < /dev/stderr; } 2>> ../.env",
+		"{ head -c 99 < /dev/stderr; } &>> .env",
+	} {
+		for _, mode := range []policy.Mode{policy.Suggest, policy.AutoEdit} {
+			if runs, why := rt9Runs(set, proj, c, mode); runs {
+				t.Errorf("%q in %s: %s; want asked (the read reopens .env, left whole on that descriptor)", c, mode, why)
+			}
+		}
+	}
+	for _, c := range []string{"{ cat < /dev/stderr; } 2> .env", "{ cat < /dev/stderr; } 2>> notes.txt"} {
+		if runs, why := rt9Runs(set, proj, c, policy.AutoEdit); !runs {
+			t.Errorf("%q in auto-edit: %s; want run (an emptied file, or no secret)", c, why)
+		}
+	}
 	// The caller's streams, a pipe and a file the script writes anyway stay
 	// as they were.
 	rtSafe(t, set, proj,

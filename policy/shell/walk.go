@@ -66,8 +66,8 @@ type ctx struct {
 	vars map[string]string
 
 	// fds are the descriptors an enclosing redirection opened on a file
-	// for reading (`{ ...; } < f`, `bash -c '...' 2< f`): a write to
-	// /dev/stdin, /dev/stdout or /dev/stderr inside reopens that file.
+	// (`{ ...; } < f`, `bash -c '...' 2>> f`): /dev/stdin, /dev/stdout or
+	// /dev/stderr opened inside reopens that file, for writing or reading.
 	fds fdFiles
 	// opened are the enclosing redirections with files, outermost first.
 	opened []*opened
@@ -84,16 +84,20 @@ type opened struct {
 	reported bool
 }
 
-// fdBind is what an input redirection left on a descriptor: the file, as
-// written, and the directory state it was opened in (a cd inside the block
-// does not move it), or a target guard cannot name.
+// fdBind is what a redirection left on a descriptor: the file, as written,
+// how it was opened, and the directory state it was opened in (a cd inside
+// the block does not move it), or a target guard cannot name.
 type fdBind struct {
 	file    string
 	st      dirState
 	dynamic bool
+	// keeps is set when the file was opened for writing without being
+	// emptied (>>, <>): reopened for reading, it gives what it held.
+	// read is set for an input redirection.
+	keeps, read bool
 }
 
-// fdFiles maps descriptors to the files input redirections opened on them.
+// fdFiles maps descriptors to the files redirections opened on them.
 // It is copied before a change: a context shares it with the one around.
 type fdFiles map[int]fdBind
 
@@ -917,14 +921,17 @@ func (w *walker) redirects(list []*syntax.Redirect, st dirState, c ctx) redirs {
 		if devices(wd.text) && wd.static() {
 			k := deviceFD(wd.text)
 			b, ok := r.fds[k]
-			if write && ok {
-				if b.dynamic {
-					r.dyn = append(r.dyn, "redirection to "+wd.text+", which reopens a file opened for reading on it")
-				} else {
-					// The write lands on the file, opened where that
-					// redirection was made.
-					w.emit(Command{Argv: []string{}}, nil, redirs{writes: []string{b.file}}, b.st, ctx{d: c.d, depth: c.depth})
-				}
+			switch {
+			case !ok:
+			case b.dynamic && (write && b.read || read && b.keeps):
+				r.dyn = append(r.dyn, "redirection to "+wd.text+", which reopens a file the script opened on it")
+			case write && b.read:
+				// The write lands on the file read there, opened where
+				// that redirection was made: `{ echo x >> /dev/stdin; } < f`.
+				w.emit(Command{Argv: []string{}}, nil, redirs{writes: []string{b.file}}, b.st, ctx{d: c.d, depth: c.depth})
+			case read && b.keeps:
+				// A read of what the file held: `cat 2>> .env < /dev/stderr`.
+				w.emit(Command{Argv: []string{}}, nil, redirs{reads: []string{b.file}}, b.st, ctx{d: c.d, depth: c.depth})
 			}
 			r.fds.set(n, b, ok, &copied)
 			if both {
@@ -932,14 +939,12 @@ func (w *walker) redirects(list []*syntax.Redirect, st dirState, c ctx) redirs {
 			}
 			continue
 		}
-		switch {
-		case read && !write:
-			r.fds.set(n, fdBind{file: wd.text, st: st, dynamic: !wd.static()}, true, &copied)
-		default:
-			r.fds.set(n, fdBind{}, false, &copied)
-			if both {
-				r.fds.set(2, fdBind{}, false, &copied)
-			}
+		b := fdBind{file: wd.text, st: st, dynamic: !wd.static(), read: read,
+			keeps: rd.Op == syntax.AppOut || rd.Op == syntax.AppAll || rd.Op == syntax.AppClob ||
+				rd.Op == syntax.AppAllClob || rd.Op == syntax.RdrInOut}
+		r.fds.set(n, b, true, &copied)
+		if both {
+			r.fds.set(2, b, true, &copied)
 		}
 		if clean := path.Clean(wd.text); strings.HasPrefix(clean, "/dev/tcp/") || strings.HasPrefix(clean, "/dev/udp/") {
 			// bash opens a socket for these names.
