@@ -209,3 +209,26 @@ func TestRedTeam9HardLinkWrite(t *testing.T) {
 		t.Errorf("cp a.txt e/ with e/a.txt a link to ~/.bashrc: %s; want asked", why)
 	}
 }
+
+// P4: the list names secrets by their own names, and a copy kept beside one
+// under a backup name holds the same: `cat ~/.aws/credentials.bak`, `cat
+// ~/.netrc.bak`, `cat ~/.git-credentials.old` (a URL with a password) ran
+// and printed them; so did editors' swap and autosave files and rotated or
+// dated copies.
+func TestRedTeam9SecretBackups(t *testing.T) {
+	set, home, proj := rtLab(t)
+	for _, f := range []string{
+		".aws/credentials.bak", ".netrc.bak", ".pypirc.orig", ".git-credentials.old", ".pgpass~", ".my.cnf.save",
+		".docker/config.json.1", "prod.env.bak", "secrets.yml.20240101", ".ssh.bak/id_ed25519", ".aws.old/credentials",
+		".gnupg.bak/pubring.kbx", "#.netrc#", ".credentials.json.swp", "auth.json.~2~", "credentials.json-old",
+		".kube.orig/config", ".config/gh/hosts.yml.dpkg-old", ".npmrc.BAK", "service-account.json.tmp",
+	} {
+		mustWrite(t, filepath.Join(home, f), "user = bob\nsecret = hunter2hunter2\n")
+		rtNotSafe(t, set, proj, "cat "+filepath.Join(home, f), "head -3 "+filepath.Join(home, f))
+	}
+	rtNotSafe(t, set, proj, "cat ~/.netrc*", "cat ~/.aws/credentials.b?k", "grep -r bob ~/.aws.old")
+	for _, f := range []string{"notes.txt.bak", "README.md.orig", "app.log.1", "main.go~", "build-2024"} {
+		mustWrite(t, filepath.Join(proj, f), "hello\n")
+	}
+	rtSafe(t, set, proj, "cat notes.txt.bak", "cat README.md.orig", "tail app.log.1", "cat main.go~", "ls build-2024")
+}
