@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"guard/policy"
+	"guard/policy/protect"
 )
 
 // The ninth red team of the judge (docs/redteam/judge-9.md): one test per
@@ -231,4 +232,37 @@ func TestRedTeam9SecretBackups(t *testing.T) {
 		mustWrite(t, filepath.Join(proj, f), "hello\n")
 	}
 	rtSafe(t, set, proj, "cat notes.txt.bak", "cat README.md.orig", "tail app.log.1", "cat main.go~", "ls build-2024")
+}
+
+// P5: files that an editor, an agent or a version manager runs when the
+// project is opened or entered were missing from the protected list, so
+// auto-edit wrote them: Helix's workspace .helix/languages.toml (the
+// language servers it starts), vim's exrc files, Emacs's .dir-locals.el,
+// Dev Containers' .devcontainer.json (initializeCommand runs on the host), a
+// VS Code .code-workspace (tasks at folderOpen), Crush's crush.json, OpenCode's
+// opencode.jsonc, Qwen Code's .qwen, Kilo Code's .kilocode, Cline's
+// .clinerules/hooks, mise's per-environment and directory config files.
+func TestRedTeam9ProtectedStartupConfigs(t *testing.T) {
+	set, home, proj := rtLab(t)
+	list := protect.Default()
+	for _, f := range []string{
+		".helix/languages.toml", ".helix/config.toml", ".vimrc", ".gvimrc", ".lazy.lua", ".dir-locals.el",
+		".devcontainer.json", "app.code-workspace", "crush.json", ".crush.json", "opencode.jsonc",
+		".qwen/settings.json", ".kilocode/mcp.json", ".clinerules/hooks/PreToolUse", "mise.development.toml",
+		".mise.prod.toml", ".mise/config.toml", "mise/config.toml", ".config/mise.toml", ".rtx.toml", "sub/.helix/languages.toml",
+	} {
+		if d := policy.DecideEdit([]string{filepath.Join(proj, f)}, policy.AutoEdit, []string{proj}, list, home); d.Action == policy.Run {
+			t.Errorf("an edit of %s in auto-edit: %s; want asked (it runs code when the project is opened)", f, d.Action)
+		}
+		c := "mkdir -p " + filepath.Dir(f) + " && echo x > " + f
+		v := set.Judge([]string{"bash", "-c", c}, proj)
+		if d := policy.DecideProtected(&v, policy.AutoEdit, []string{proj}, list, home); d.Action == policy.Run {
+			t.Errorf("%q in auto-edit: %s; want asked", c, d.Action)
+		}
+	}
+	for _, f := range []string{"src/helix.go", "mise.md", "notes.toml", "docs/vimrc.md", "crush.go", "workspace.json"} {
+		if d := policy.DecideEdit([]string{filepath.Join(proj, f)}, policy.AutoEdit, []string{proj}, list, home); d.Action != policy.Run {
+			t.Errorf("an edit of %s in auto-edit: %s (%s); want run", f, d.Action, d.Reason)
+		}
+	}
 }

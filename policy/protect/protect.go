@@ -123,16 +123,32 @@ var defaultList = [...]struct {
 	{Protected, "git reads its config and hooks from the directory it names", nil, []string{".git/commondir",
 		".git/worktrees/*/commondir", ".git/modules/*/commondir"}},
 	{Protected, "direnv or mise runs it when a shell enters the directory", nil, []string{".envrc", "mise.toml",
-		".mise.toml", "mise.local.toml", ".mise.local.toml", ".config/mise"}},
+		".mise.toml", "mise.local.toml", ".mise.local.toml", ".config/mise",
+		// mise's other config places: its per-environment files
+		// (mise.development.toml), a .mise or mise directory, and rtx's
+		// (mise's former name) files.
+		"mise.*.toml", ".mise.*.toml", ".mise", "mise/config.toml", ".config/mise.toml", ".rtx.toml",
+		".rtx.local.toml"}},
 	{Protected, "a version manager's shim runs the binary a version file names by path, and yarn the yarnPath it names",
 		nil, []string{".tool-versions", ".python-version", ".node-version", ".ruby-version", ".yarnrc.yml", ".yarnrc"}},
 	{Protected, "a git hook manager runs what these name at the next commit", nil, []string{".husky",
 		".pre-commit-config.yaml", "lefthook.yml", ".lefthook.yml", "lefthook-local.yml", ".overcommit.yml"}},
 	{Protected, "an editor runs it when it opens the directory", nil, []string{".exrc", ".nvimrc", ".nvim.lua",
-		".zed"}},
+		".zed",
+		// vim's 'exrc' reads these in the directory it starts in; lazy.nvim
+		// a .lazy.lua; Emacs evaluates a directory's local variables
+		// (eval: forms); Helix starts the language servers a workspace's
+		// .helix/languages.toml names.
+		".vimrc", "_vimrc", ".gvimrc", "_exrc", ".lazy.lua", ".dir-locals.el", ".dir-locals-2.el", ".helix"}},
 	{Protected, whyEditor, nil, []string{".vscode", ".idea", ".devcontainer", ".claude", ".codex", ".gemini",
 		".cursor", ".windsurf", ".continue", ".mcp.json", ".guard", ".aider.conf.yml", "opencode.json", ".opencode",
-		".kiro", ".roo", ".amazonq"}},
+		".kiro", ".roo", ".amazonq",
+		// Dev Containers' other place (its initializeCommand runs on the
+		// host), a VS Code workspace file (tasks run at folderOpen), and
+		// more agents' project settings, MCP servers and hooks: OpenCode's
+		// JSONC, Crush, Qwen Code, Kilo Code, Cline's hooks.
+		".devcontainer.json", "*.code-workspace", "opencode.jsonc", "crush.json", ".crush.json", ".qwen",
+		".kilocode", ".clinerules"}},
 	{Protected, whyShell, nil, []string{"~/.bashrc", "~/.bash_profile", "~/.bash_login", "~/.bash_logout",
 		"~/.profile", "~/.zshrc", "~/.zshenv", "~/.zprofile", "~/.zlogin", "~/.config/fish", "~/.inputrc",
 		"~/.bash_aliases", "~/.config/direnv"}},
