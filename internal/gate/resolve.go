@@ -208,6 +208,9 @@ var goHelpers = []string{"git", "hg", "svn", "bzr", "fossil"}
 // control programs. Looked up from every directory
 // in dirs, as the program is.
 func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []string) string {
+	if g.pathRoots == 1 {
+		return "" // known already: nothing a PATH lookup finds can be in a root
+	}
 	words := shebang(bin)
 	var helpers []string
 	if name := envProgram(words); name != "" {
