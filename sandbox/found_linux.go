@@ -39,7 +39,7 @@ func keepFound(p *Profile, l *protect.List, dir string, w *protect.Watch) {
 	digest := listDigest(l)
 	for _, r := range scannedRoots(p.WritableRoots) {
 		file := filepath.Join(dir, "found", foundName(r, digest))
-		old, _ := readOwn(file, 1<<20)
+		old, ok := readOwn(file, 1<<20)
 		var lists [2][]string
 		if len(old) > len(foundMagic) && string(old[:len(foundMagic)]) == foundMagic {
 			sections := bytes.SplitN(old[len(foundMagic):], []byte{0, 0}, 2)
@@ -53,7 +53,7 @@ func keepFound(p *Profile, l *protect.List, dir string, w *protect.Watch) {
 		}
 		p.ReadOnly = addFound(p.ReadOnly, lists[0], r, w)
 		p.Unreadable = addFound(p.Unreadable, lists[1], r, w)
-		saveFound(file, r, p)
+		saveFound(file, r, p, old, ok)
 	}
 }
 
@@ -78,8 +78,8 @@ func addFound(have, remembered []string, root string, w *protect.Watch) []string
 }
 
 // saveFound remembers p's protected paths and secrets within root, when
-// they differ from what the file holds.
-func saveFound(file, root string, p *Profile) {
+// they differ from what the file held (old, when read was true).
+func saveFound(file, root string, p *Profile, old []byte, read bool) {
 	b := []byte(foundMagic)
 	for i, list := range [][]string{p.ReadOnly, p.Unreadable} {
 		if i > 0 {
@@ -97,7 +97,7 @@ func saveFound(file, root string, p *Profile) {
 			n++
 		}
 	}
-	if old, ok := readOwn(file, 1<<20); ok && bytes.Equal(old, b) {
+	if read && bytes.Equal(old, b) {
 		return
 	}
 	writeCache(file, ".found-*", b)
