@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -264,5 +265,55 @@ func TestRedTeam9ProtectedStartupConfigs(t *testing.T) {
 		if d := policy.DecideEdit([]string{filepath.Join(proj, f)}, policy.AutoEdit, []string{proj}, list, home); d.Action != policy.Run {
 			t.Errorf("an edit of %s in auto-edit: %s (%s); want run", f, d.Action, d.Reason)
 		}
+	}
+}
+
+// P6: a statement with only redirections runs nothing in bash and sh, but
+// zsh runs $NULLCMD (cat) for it, or $READNULLCMD (a pager: more, or
+// Debian's pager) for a single input redirection, found on PATH: `zsh -c '<
+// a.txt'` was safe, and ran a pager planted in a PATH directory of the
+// project (and a real pager takes `!cmd` at a terminal).
+func TestRedTeam9ZshNullCommand(t *testing.T) {
+	set, _, proj := rtLab(t)
+	zsh, err := exec.LookPath("zsh")
+	if err != nil {
+		if os.Getenv("GUARD_REQUIRE_SANDBOX") == "1" {
+			t.Fatal("zsh is not installed")
+		}
+		t.Skip("zsh is not installed")
+	}
+	bin := filepath.Join(proj, "bin")
+	marker := filepath.Join(t.TempDir(), "RAN")
+	for _, p := range []string{"cat", "more", "pager", "less"} {
+		mustWrite(t, filepath.Join(bin, p), "#!/bin/sh\n: > "+marker+"\nexec /bin/cat\n")
+		if err := os.Chmod(filepath.Join(bin, p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The control: zsh runs a program from PATH for `< a.txt`.
+	cmd := exec.Command(zsh, "-f", "-c", "< a.txt")
+	cmd.Dir, cmd.Env = proj, append(os.Environ(), "PATH="+bin+":/usr/bin:/bin")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("zsh: %v %s", err, out)
+	}
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatalf("zsh ran no program for `< a.txt` (%v): the premise does not hold here", err)
+	}
+	for _, c := range []string{"< a.txt", "ls; < a.txt", "> out.txt", "< a.txt > out.txt", "{ ls } ; <<< hi", "if true; then < a.txt; fi"} {
+		v := set.Judge([]string{"zsh", "-c", c}, proj)
+		for _, mode := range []policy.Mode{policy.Suggest, policy.AutoEdit} {
+			if d := policy.Decide(&v, mode, []string{proj}); d.Action == policy.Run {
+				t.Errorf("zsh -c %q in %s: %s, run; want asked (zsh runs cat or a pager for it)", c, mode, v.Class)
+			}
+		}
+	}
+	// bash and sh run nothing for it; an assignment is no null command.
+	for _, argv := range [][]string{{"bash", "-c", "< a.txt"}, {"sh", "-c", "< a.txt"}} {
+		if v := set.Judge(argv, proj); v.Class != policy.Safe {
+			t.Errorf("%q: %s; want safe", argv, v.Class)
+		}
+	}
+	if v := set.Judge([]string{"zsh", "-c", "cat < a.txt"}, proj); v.Class != policy.Safe {
+		t.Errorf("zsh -c 'cat < a.txt': %s (%s); want safe", v.Class, v.Why())
 	}
 }

@@ -224,6 +224,11 @@ func (w *walker) stmt(s *syntax.Stmt, st dirState, c ctx) outcome {
 			if s.Cmd == nil {
 				// `> f` opens f and runs nothing.
 				w.emit(Command{Argv: []string{}}, nil, r, st, c)
+				if c.d == Zsh {
+					// zsh runs $NULLCMD (cat) for it, or $READNULLCMD (a
+					// pager) for one input redirection, found on PATH.
+					w.unverified("a statement with only redirections: zsh runs cat or a pager for it")
+				}
 			}
 			c = c.inherit(r, nil, nil, st)
 		}
