@@ -317,3 +317,22 @@ func TestRedTeam9ZshNullCommand(t *testing.T) {
 		t.Errorf("zsh -c 'cat < a.txt': %s (%s); want safe", v.Class, v.Why())
 	}
 }
+
+// P8: project files that hold secrets under names the list did not know,
+// with values no token shape matches: Streamlit's .streamlit/secrets.toml,
+// Cloudflare Workers' .dev.vars, Ansible Vault's password files, a
+// kubeconfig kept beside the project (kind get kubeconfig > kubeconfig),
+// cookiecutter-django's .envs/.production/.postgres; each was printed by cat.
+func TestRedTeam9ProjectSecretFiles(t *testing.T) {
+	set, _, proj := rtLab(t)
+	for _, f := range []string{".streamlit/secrets.toml", ".dev.vars", ".dev.vars.staging", ".vault_pass", "vault_pass.txt",
+		".vault-password", "kubeconfig", "admin.kubeconfig", "kubeconfig.yaml", "kind-kubeconfig", ".envs/.production/.postgres"} {
+		mustWrite(t, filepath.Join(proj, f), "password = hunter2hunter2\n")
+		rtNotSafe(t, set, proj, "cat "+f, "head "+f)
+	}
+	rtNotSafe(t, set, proj, "grep -r hunter .envs", "cat .envs/*/.postgres")
+	for _, f := range []string{"secrets.md", "vault.md", "kube.yaml", "src/env.ts"} {
+		mustWrite(t, filepath.Join(proj, f), "hello\n")
+	}
+	rtSafe(t, set, proj, "cat secrets.md", "cat vault.md", "cat kube.yaml", "cat src/env.ts", "ls .envs")
+}

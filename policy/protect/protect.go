@@ -221,7 +221,16 @@ var defaultList = [...]struct {
 	{Secret, "infrastructure variables or a service account's key", nil, []string{"*.tfvars", "*.tfvars.json",
 		"service-account*.json", "serviceaccount*.json"}},
 	{Secret, whyToken, nil, []string{".vault-token", "*.token", "token.json", "secrets.yml", "secrets.yaml",
-		"secrets.json"}},
+		"secrets.json",
+		// Streamlit's .streamlit/secrets.toml, Cloudflare Workers' local
+		// secrets, Ansible Vault's password files, cookiecutter-django's
+		// env files (.envs/.production/.postgres).
+		"secrets.toml", ".dev.vars", ".dev.vars.*", ".vault_pass", ".vault_pass.txt", "vault_pass.txt", ".vault-pass",
+		".vault_password", ".vault-password", "vault_password", "vault-password.txt", ".envs"}},
+	// A cluster's credentials kept beside a project (kind, k3d and
+	// cluster-api write them there: `kind get kubeconfig > kubeconfig`).
+	{Secret, whyCloud, nil, []string{"kubeconfig", ".kubeconfig", "*.kubeconfig", "kubeconfig.yaml", "kubeconfig.yml",
+		"kubeconfig-*", "*-kubeconfig", "*-kubeconfig.yaml"}},
 	// The files frameworks keep their passwords in, by the names their
 	// guides give them: Android and Flutter release signing (storePassword,
 	// keyPassword), Google's secrets plugin, Phoenix's *.secret.exs,
