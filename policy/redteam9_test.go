@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -335,4 +336,24 @@ func TestRedTeam9ProjectSecretFiles(t *testing.T) {
 		mustWrite(t, filepath.Join(proj, f), "hello\n")
 	}
 	rtSafe(t, set, proj, "cat secrets.md", "cat vault.md", "cat kube.yaml", "cat src/env.ts", "ls .envs")
+}
+
+// P9: the content scan read only a file's first 256 KiB, so a token past it
+// was printed by the commands that read the rest: `cat app.log`, `grep
+// DEBUG app.log` and `tail app.log` with a log's newest line holding an
+// Authorization token 860 KB in, all safe.
+func TestRedTeam9TokenPastScanHead(t *testing.T) {
+	set, _, proj := rtLab(t)
+	var b strings.Builder
+	for i := 0; b.Len() < 700<<10; i++ {
+		fmt.Fprintf(&b, "2026-12-06 INFO request ok path=/api/items id=%d\n", i)
+	}
+	body := b.String()
+	mustWrite(t, filepath.Join(proj, "app.log"), body+"DEBUG auth token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n"+body[:4096])
+	// Larger than the whole-file bound: its newest MiB is scanned still.
+	big := strings.Repeat(body, 8)
+	mustWrite(t, filepath.Join(proj, "big.log"), big+"DEBUG auth token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n")
+	rtNotSafe(t, set, proj, "cat app.log", "tail -n 100 app.log", "grep DEBUG app.log", "tail -5 big.log", "cat *.log")
+	mustWrite(t, filepath.Join(proj, "clean.log"), big)
+	rtSafe(t, set, proj, "tail -n 100 clean.log", "grep ERROR clean.log")
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"guard/internal/safefile"
 	"guard/policy/protect"
@@ -472,15 +474,23 @@ var tokenInFile = sync.OnceValue(func() *regexp.Regexp {
 		`AIza[0-9A-Za-z_-]{35}|[rs]k_live_[0-9A-Za-z]{24,})`)
 })
 
-// maxTokenScan bounds the part of a file read whole that is scanned for
-// tokens.
+// maxTokenScan bounds the part of content that is no file (a blob git
+// prints) scanned for tokens.
 const maxTokenScan = 256 << 10
+
+// maxTokenScanWhole is the largest file scanned whole for tokens; of a
+// larger one its first maxTokenScan bytes and its last maxTokenScanTail
+// (where tail, less +G and a log's newest lines are) are scanned.
+const (
+	maxTokenScanWhole = 4 << 20
+	maxTokenScanTail  = 1 << 20
+)
 
 // maxTokenScanTotal bounds the bytes scanned for tokens in one judgement
 // (resetTokenBudget starts one): `cat data/*` over thousands of large files
 // would otherwise keep the judge reading for seconds. Past it, a file read
 // whole is not known to be free of credentials.
-const maxTokenScanTotal = 32 << 20
+const maxTokenScanTotal = 64 << 20
 
 var (
 	tokenScanned atomic.Int64
@@ -526,8 +536,10 @@ const tokenWindow = 256
 // Read tool, holds a credential by what it looks like (tokenInFile), or "":
 // a config file of any name (~/.config/stripe/config.toml, a
 // service-account JSON, a tfstate) holds its tokens in these forms. Only a
-// regular file is read, and only its first 256 KiB: a token further in is
-// not seen. The tree walks of recursive readers do not scan content.
+// regular file is read: whole up to 4 MiB, else its first 256 KiB and its
+// last MiB (a token in the middle of a larger file is not seen; a token
+// past 256 KiB was printed by `cat` and `tail` of a log). The tree walks of
+// recursive readers do not scan content.
 func tokenSecret(abs string) string {
 	if strings.HasPrefix(abs, "/proc/") || strings.HasPrefix(abs, "/sys/") || strings.HasPrefix(abs, "/dev/") {
 		return "" // not configuration; reading some of them acts or blocks
@@ -541,10 +553,14 @@ func tokenSecret(abs string) string {
 		return why.(string)
 	}
 	why := ""
-	if tokenScanned.Add(min(fi.Size(), maxTokenScan)) > maxTokenScanTotal {
+	scan := fi.Size()
+	if scan > maxTokenScanWhole {
+		scan = maxTokenScan + maxTokenScanTail
+	}
+	if tokenScanned.Add(scan) > maxTokenScanTotal {
 		why = "the command reads more than " + fmt.Sprint(maxTokenScanTotal>>20) +
 			" MiB of files, too much to check them all for credentials"
-	} else if b, err := safefile.ReadHead(abs, maxTokenScan); err == nil {
+	} else if b, err := readScanned(abs, fi.Size()); err == nil {
 		if kind := tokenKind(b); kind != "" {
 			// The reason goes to the agent: it names the kind, never the text.
 			why = filepath.Base(abs) + " holds what looks like " + kind
@@ -552,6 +568,38 @@ func tokenSecret(abs string) string {
 	}
 	tokenMemo.Store(key, why)
 	return why
+}
+
+// readScanned returns what tokenSecret scans of the regular file abs of
+// size bytes: all of it up to maxTokenScanWhole, else its head and its tail
+// (a newline between them, so that no token is made of the two).
+func readScanned(abs string, size int64) ([]byte, error) {
+	if size <= maxTokenScanWhole {
+		return safefile.ReadHead(abs, maxTokenScanWhole)
+	}
+	head, err := safefile.ReadHead(abs, maxTokenScan)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(abs, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, safefile.ErrNotRegular
+	}
+	from := max(fi.Size()-maxTokenScanTail, int64(len(head)))
+	tail := make([]byte, fi.Size()-from)
+	n, err := f.ReadAt(tail, from)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return append(append(head, '\n'), tail[:n]...), nil
 }
 
 // TokenSecret is tokenSecret for a file a program prints that the judge
