@@ -225,15 +225,16 @@ func TestRedTeam9SecretBackups(t *testing.T) {
 		".docker/config.json.1", "prod.env.bak", "secrets.yml.20240101", ".ssh.bak/id_ed25519", ".aws.old/credentials",
 		".gnupg.bak/pubring.kbx", "#.netrc#", ".credentials.json.swp", "auth.json.~2~", "credentials.json-old",
 		".kube.orig/config", ".config/gh/hosts.yml.dpkg-old", ".npmrc.BAK", "service-account.json.tmp",
+		".aws/credentials.gz", ".pgpass.bak.xz",
 	} {
 		mustWrite(t, filepath.Join(home, f), "user = bob\nsecret = hunter2hunter2\n")
 		rtNotSafe(t, set, proj, "cat "+filepath.Join(home, f), "head -3 "+filepath.Join(home, f))
 	}
 	rtNotSafe(t, set, proj, "cat ~/.netrc*", "cat ~/.aws/credentials.b?k", "grep -r bob ~/.aws.old")
-	for _, f := range []string{"notes.txt.bak", "README.md.orig", "app.log.1", "main.go~", "build-2024"} {
+	for _, f := range []string{"notes.txt.bak", "README.md.orig", "app.log.1", "main.go~", "build-2024", "app.log.gz"} {
 		mustWrite(t, filepath.Join(proj, f), "hello\n")
 	}
-	rtSafe(t, set, proj, "cat notes.txt.bak", "cat README.md.orig", "tail app.log.1", "cat main.go~", "ls build-2024")
+	rtSafe(t, set, proj, "cat notes.txt.bak", "cat README.md.orig", "tail app.log.1", "cat main.go~", "ls build-2024", "zcat app.log.gz")
 }
 
 // P5: files that an editor, an agent or a version manager runs when the

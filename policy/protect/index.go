@@ -271,11 +271,14 @@ func unbackupPath(p string) string {
 }
 
 // backupSuffixes end the names people, editors and package managers give a
-// copy of a file they keep: cp --backup, editors, dpkg, rpm, ucf.
+// copy of a file they keep: cp --backup, editors, dpkg, rpm, ucf, and the
+// compressors'.
 var backupSuffixes = []string{".bak", ".backup", ".bk", ".bkp", ".bck", ".old", ".orig", ".original", ".save", ".saved",
 	".sav", ".swp", ".swo", ".tmp", ".temp", ".copy", ".prev", ".previous", ".last", ".keep", ".dpkg-old", ".dpkg-dist",
 	".dpkg-bak", ".dpkg-new", ".rpmsave", ".rpmnew", ".ucf-old", ".ucf-dist", "-backup", "_backup", "-bak", "_bak",
-	"-old", "_old", "-orig", "-copy", "_copy", " copy", "~"}
+	"-old", "_old", "-orig", "-copy", "_copy", " copy", "~",
+	// A compressed copy prints as the file did (zcat, xzcat, zstdcat).
+	".gz", ".bz2", ".xz", ".zst", ".lz4", ".lzma", ".lz", ".z", ".br"}
 
 // backupOf returns the name that name, a backup copy of a file, was made
 // from, or "": NAME.bak and the other backupSuffixes (any case), NAME~ and
