@@ -358,3 +358,25 @@ func TestRedTeam9TokenPastScanHead(t *testing.T) {
 	mustWrite(t, filepath.Join(proj, "clean.log"), big)
 	rtSafe(t, set, proj, "tail -n 100 clean.log", "grep ERROR clean.log")
 }
+
+// P10: agents keep every session's conversation, tool output included (a
+// .env read once, a token a person pasted), and Claude Code's ~/.claude.json
+// holds its MCP servers' env and the prompts typed per project: `cat
+// ~/.claude/projects/P/S.jsonl`, `grep -r KEY ~/.claude/projects`, `cat
+// ~/.codex/history.jsonl`, `cat .aider.chat.history.md` printed another
+// session's secrets.
+func TestRedTeam9AgentTranscripts(t *testing.T) {
+	set, home, proj := rtLab(t)
+	for _, f := range []string{".claude/projects/-home-u-app/s1.jsonl", ".claude/history.jsonl",
+		".claude/shell-snapshots/snapshot-bash-1.sh", ".claude.json", ".codex/sessions/2026/12/06/r.jsonl",
+		".codex/history.jsonl", ".gemini/tmp/abc/logs.json", ".local/share/opencode/storage/session/x.json"} {
+		mustWrite(t, filepath.Join(home, f), `{"content":"the key is hunter2hunter2"}`+"\n")
+		rtNotSafe(t, set, proj, "cat "+filepath.Join(home, f))
+	}
+	rtNotSafe(t, set, proj, "grep -r hunter2 ~/.claude/projects", "grep -r hunter2 ~/.codex", "cat ~/.claude/projects/*/*.jsonl")
+	for _, f := range []string{".aider.chat.history.md", ".aider.input.history", ".crush/crush.db"} {
+		mustWrite(t, filepath.Join(proj, f), "hunter2hunter2\n")
+		rtNotSafe(t, set, proj, "cat "+f)
+	}
+	rtSafe(t, set, proj, "ls ~/.claude/projects", "ls -la ~/.codex/sessions")
+}

@@ -257,6 +257,18 @@ var defaultList = [...]struct {
 		"~/.railway", "~/.snowsql/config", "~/.dbt/profiles.yml", "~/.odbc.ini", "~/.influxdbv2/configs",
 		"~/.cassandra/cqlshrc", "~/.passwd-s3fs", "~/.smbcredentials", "~/.msmtprc", "~/.fetchmailrc",
 		"~/.expo/state.json", "~/Library/Preferences/.wrangler"}},
+	// Agents keep every session's conversation, tool output included (a
+	// .env read once, a token pasted): another session's transcript printed
+	// is its secrets printed. Claude Code's ~/.claude.json holds its MCP
+	// servers' env (API keys) and the prompts typed per project; Cursor
+	// keeps its login token in its global state database.
+	{Secret, "an agent's transcripts and histories hold earlier sessions' conversations, the secrets read or typed in them included",
+		nil, []string{"~/.claude/projects", "~/.claude/history.jsonl", "~/.claude/shell-snapshots", "~/.claude/file-history",
+			"~/.claude.json", "~/.claude.json.backup", "~/.codex/sessions", "~/.codex/archived_sessions",
+			"~/.codex/history.jsonl", "~/.codex/log", "~/.gemini/tmp", "~/.qwen/tmp", "~/.local/share/opencode",
+			"~/.config/Cursor/User/globalStorage/state.vscdb",
+			"~/Library/Application Support/Cursor/User/globalStorage/state.vscdb", ".aider.chat.history.md",
+			".aider.input.history", ".aider.llm.history", ".crush"}},
 	{Secret, "editor and pager histories hold what was typed and yanked", nil, []string{"~/.viminfo", "~/.lesshst",
 		"~/.local/state/nvim/shada", "~/.local/share/nvim/shada", "~/.local/share/atuin"}},
 	// What root reads on a server besides: TLS and VPN private keys, a
