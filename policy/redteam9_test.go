@@ -379,4 +379,14 @@ func TestRedTeam9AgentTranscripts(t *testing.T) {
 		rtNotSafe(t, set, proj, "cat "+f)
 	}
 	rtSafe(t, set, proj, "ls ~/.claude/projects", "ls -la ~/.codex/sessions")
+	// The same class beside the shells' histories: database clients' and
+	// REPLs' histories, and command-line tools' stored logins.
+	for _, f := range []string{".duckdb_history", ".mycli-history", ".config/pgcli/history", ".dbshell",
+		".mongodb/mongosh/x_history", ".ipython/profile_default/history.sqlite", ".julia/logs/repl_history.jl",
+		".zsh_sessions/A.history", ".fly/config.yml", ".m2/settings-security.xml", ".config/helm/repositories.yaml",
+		".cf/config.json", ".thunderbird/p/logins.json"} {
+		mustWrite(t, filepath.Join(home, f), "hunter2hunter2
+")
+		rtNotSafe(t, set, proj, "cat "+filepath.Join(home, f))
+	}
 }

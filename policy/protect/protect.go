@@ -243,7 +243,14 @@ var defaultList = [...]struct {
 	{Secret, "shell and REPL histories hold the commands typed, tokens and passwords in them included", nil,
 		[]string{".bash_history", ".zsh_history", ".sh_history", ".ash_history", ".histfile", ".python_history",
 			".node_repl_history", ".psql_history", ".mysql_history", ".sqlite_history", ".rediscli_history",
-			".irb_history", "~/.local/share/fish/fish_history"}},
+			".irb_history", "~/.local/share/fish/fish_history",
+			// More database clients' and REPLs' histories (the statements
+			// typed, passwords in them: CREATE USER ... PASSWORD, auth()),
+			// and macOS's per-session shell histories.
+			".duckdb_history", ".mycli-history", "~/.config/pgcli/history", ".clickhouse-client-history",
+			".usql_history", ".dbshell", "~/.mongodb/mongosh", "~/.ipython/profile_*/history.sqlite",
+			"~/.julia/logs/repl_history.jl", ".Rhistory", ".pry_history", "~/.local/share/pry/pry_history",
+			"~/.ghc/ghci_history", ".scala_history", ".ts_node_repl_history", "~/.bash_sessions", "~/.zsh_sessions"}},
 	// The stores of more command-line tools' logins, whose tokens have no
 	// format the content scan knows (random hex or base64): `cat
 	// ~/.databrickscfg` and the like were safe (third red-team of the judge).
@@ -256,7 +263,15 @@ var defaultList = [...]struct {
 		"~/.aider.conf.yml", "~/.config/Bitwarden CLI", "~/.linode-cli", "~/.config/linode-cli", "~/.config/scw",
 		"~/.railway", "~/.snowsql/config", "~/.dbt/profiles.yml", "~/.odbc.ini", "~/.influxdbv2/configs",
 		"~/.cassandra/cqlshrc", "~/.passwd-s3fs", "~/.smbcredentials", "~/.msmtprc", "~/.fetchmailrc",
-		"~/.expo/state.json", "~/Library/Preferences/.wrangler"}},
+		"~/.expo/state.json", "~/Library/Preferences/.wrangler",
+		// flyctl's token, Maven's master password, Ivy's and sbt's
+		// credentials, Helm's chart repositories' passwords, the Cloud
+		// Foundry and IBM Cloud CLIs' tokens, Twilio's keys, mail and chat
+		// clients' stored passwords.
+		"~/.fly/config.yml", "~/.m2/settings-security.xml", "~/.ivy2/.credentials",
+		"~/.config/helm/repositories.yaml", "~/.cf/config.json", "~/.bluemix/config.json", "~/.twilio-cli",
+		"~/.thunderbird", "~/.purple/accounts.xml", "~/.irssi/config", "~/.weechat/sec.conf",
+		"~/.config/weechat/sec.conf"}},
 	// Agents keep every session's conversation, tool output included (a
 	// .env read once, a token pasted): another session's transcript printed
 	// is its secrets printed. Claude Code's ~/.claude.json holds its MCP
