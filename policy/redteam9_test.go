@@ -385,8 +385,7 @@ func TestRedTeam9AgentTranscripts(t *testing.T) {
 		".mongodb/mongosh/x_history", ".ipython/profile_default/history.sqlite", ".julia/logs/repl_history.jl",
 		".zsh_sessions/A.history", ".fly/config.yml", ".m2/settings-security.xml", ".config/helm/repositories.yaml",
 		".cf/config.json", ".thunderbird/p/logins.json"} {
-		mustWrite(t, filepath.Join(home, f), "hunter2hunter2
-")
+		mustWrite(t, filepath.Join(home, f), "hunter2hunter2\n")
 		rtNotSafe(t, set, proj, "cat "+filepath.Join(home, f))
 	}
 }
