@@ -389,3 +389,27 @@ func TestRedTeam9AgentTranscripts(t *testing.T) {
 		rtNotSafe(t, set, proj, "cat "+filepath.Join(home, f))
 	}
 }
+
+// P11: a shell script that sets a secret to a literal value (a deploy
+// script's `export AWS_SECRET_ACCESS_KEY=...`, `DB_PASSWORD="..."`): cat
+// printed it, the value being in no token shape. Startup files and .envrc
+// were scanned for this; scripts by their name (.sh, .bash, .zsh, .ksh)
+// are now too, with a stricter reading (names that say password, secret,
+// token or key; literal values of 8 bytes or more, no expansion, number or
+// path).
+func TestRedTeam9ScriptSetsSecret(t *testing.T) {
+	set, _, proj := rtLab(t)
+	for f, body := range map[string]string{
+		"scripts/deploy.sh": "#!/bin/bash\nexport AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYzzKEY1\naws s3 ls\n",
+		"db.bash":           "DB_PASSWORD=\"hunter2hunter2\"\n",
+		"run.zsh":           "  readonly STRIPE_API_KEY='rk_test_abcdefgh' # test\n",
+		"ci/env.SH":         "export REGISTRY_PASS=s3cr3tpass; docker login\n",
+	} {
+		mustWrite(t, filepath.Join(proj, f), body)
+		rtNotSafe(t, set, proj, "cat "+f, "head -n 3 "+f)
+	}
+	mustWrite(t, filepath.Join(proj, "ok.sh"), "#!/bin/bash\nMAX_TOKENS=4096\nTOKEN_FILE=/run/secrets/t\nAPI_KEY=\"$1\"\n"+
+		"export GITHUB_TOKEN=${GITHUB_TOKEN:-}\nDB_PASSWORD=$(cat /run/pw)\nSECRET_NAME=my-app-secret\nPASSWORD=x\n")
+	mustWrite(t, filepath.Join(proj, "notes.txt"), "DB_PASSWORD=hunter2hunter2\n") // not a script: judged as before
+	rtSafe(t, set, proj, "cat ok.sh", "cat notes.txt")
+}

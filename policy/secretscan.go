@@ -419,6 +419,110 @@ func exportedSecret(abs string) string {
 	return ""
 }
 
+// shellScript reports whether abs is a shell script by its name: where a
+// deploy or setup script keeps the keys it exports (`export
+// AWS_SECRET_ACCESS_KEY=...`, a value in no token shape).
+func shellScript(abs string) bool {
+	switch strings.ToLower(filepath.Ext(abs)) {
+	case ".sh", ".bash", ".zsh", ".ksh":
+		return true
+	}
+	return false
+}
+
+// scriptSecret says why a shell script sets a secret, or "": a line that
+// assigns a literal value (not an expansion, a number, a path, a flag word
+// or something shorter than 8 bytes) to a name that says it holds one
+// (scriptSecretName). Stricter than exportedSecret, since scripts are read
+// for what they do: `MAX_TOKENS=4096`, `TOKEN_FILE=/run/x`, `API_KEY="$1"`
+// stay clean.
+func scriptSecret(abs string) string {
+	b, err := safefile.ReadHead(abs, maxContent)
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		for _, kw := range []string{"export ", "readonly ", "local ", "declare -x ", "typeset -x "} {
+			line = strings.TrimSpace(strings.TrimPrefix(line, kw))
+		}
+		name, value, ok := strings.Cut(line, "=")
+		if !ok || !shellName(name) || !scriptSecretName(name) {
+			continue
+		}
+		if q := value; q != "" && (q[0] == '"' || q[0] == '\'') {
+			if end := strings.IndexByte(q[1:], q[0]); end >= 0 {
+				value = q[1 : 1+end]
+			} else {
+				value = q[1:]
+			}
+		} else if i := strings.IndexAny(value, " \t;#&|"); i >= 0 {
+			value = value[:i]
+		}
+		if literalSecretValue(value) {
+			return filepath.Base(abs) + " sets " + name + " to a value of its own"
+		}
+	}
+	return ""
+}
+
+// shellName reports whether s is a shell variable's name.
+func shellName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// scriptSecretName reports whether a variable's name says it holds a
+// password, a secret, a token or a key, and not a file, a count or a name
+// of one.
+func scriptSecretName(name string) bool {
+	up := strings.ToUpper(name)
+	for _, not := range []string{"TOKENS", "_FILE", "_PATH", "_DIR", "_NAME", "_ID", "_HEADER", "_LENGTH", "_LEN",
+		"_SIZE", "_TTL", "_EXPIRY", "_EXPIRES", "_TYPE", "_URL", "_URI", "_ENDPOINT", "_FIELD", "_PARAM", "_VAR"} {
+		if strings.Contains(up, not) && (not == "TOKENS" || strings.HasSuffix(up, not)) {
+			return false
+		}
+	}
+	for _, w := range []string{"PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "ACCESS_KEY",
+		"PRIVATE_KEY", "AUTH_KEY", "SIGNING_KEY", "ENCRYPTION_KEY", "MASTER_KEY", "CREDENTIAL"} {
+		if strings.Contains(up, w) {
+			return true
+		}
+	}
+	return strings.HasSuffix(up, "_PAT") || strings.HasSuffix(up, "_PASS") || strings.HasSuffix(up, "_PWD")
+}
+
+// literalSecretValue reports whether v, an assigned value, is one of its
+// own: not empty or short, no expansion, number, path or flag word.
+func literalSecretValue(v string) bool {
+	if len(v) < 8 || strings.ContainsAny(v, "$`") {
+		return false
+	}
+	if strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "~") || strings.HasPrefix(v, "../") {
+		return false
+	}
+	digits := true
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			digits = false
+			break
+		}
+	}
+	if digits {
+		return false
+	}
+	switch strings.ToLower(v) {
+	case "required", "optional", "disabled", "enabled", "undefined", "changeme", "placeholder", "redacted":
+		return false
+	}
+	return !strings.HasPrefix(v, "<") && !strings.HasPrefix(strings.ToLower(v), "your")
+}
+
 // credentialInConfig matches a URL with credentials, an auth header or an
 // auth token in a config file.
 var credentialInConfig = sync.OnceValue(func() *regexp.Regexp {
@@ -446,6 +550,9 @@ func contentSecret(abs string) string {
 		strings.Contains(abs, "/.git/modules/") || strings.HasSuffix(filepath.Dir(abs), "/.config/git"))
 	if shellStartup(abs) {
 		return exportedSecret(abs)
+	}
+	if shellScript(abs) {
+		return scriptSecret(abs)
 	}
 	if !gitConfig && base != ".npmrc" && base != ".yarnrc.yml" && base != ".yarnrc" {
 		return ""
