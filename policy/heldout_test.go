@@ -66,7 +66,7 @@ type heldOutCommand struct {
 	line  int
 	label string // read, edit, write or harm
 	cmd   string
-	batch int // 1: written before the rules were read; 2: after; 3 to 7: later batches written before the rules were read again
+	batch int // 1: written before the rules were read; 2: after; 3 to 8: later batches written before the rules were read again
 }
 
 // readHeldOutAgents parses testdata/heldout_agents.txt: LABEL<TAB>command
@@ -97,6 +97,9 @@ func readHeldOutAgents(t *testing.T) []heldOutCommand {
 		}
 		if strings.HasPrefix(line, "# Seventh batch") {
 			batch = 7
+		}
+		if strings.HasPrefix(line, "# Eighth batch") {
+			batch = 8
 		}
 		switch {
 		case strings.HasPrefix(line, "\t"):
@@ -190,8 +193,8 @@ func TestHeldOutAgents(t *testing.T) {
 	proj := home + "/proj"
 	roots := []string{proj} // not /tmp, which holds the temporary HOME
 	var reads, readSuggest, readAutoEdit, allSuggest, allAutoEdit, wronglySafe int
-	var batchReads, batchRan, batchAutoEdit, batchAll, batchAllSuggest, batchAllAutoEdit [8]int
-	var batchEdits, batchEditsRun [8]int
+	var batchReads, batchRan, batchAutoEdit, batchAll, batchAllSuggest, batchAllAutoEdit [9]int
+	var batchEdits, batchEditsRun [9]int
 	for _, c := range cmds {
 		v := set.Judge([]string{"bash", "-c", strings.ReplaceAll(c.cmd, "/home/agent", home)}, proj)
 		suggest := policy.Decide(&v, policy.Suggest, roots)
@@ -248,13 +251,17 @@ func TestHeldOutAgents(t *testing.T) {
 		100*share(allSuggest, len(cmds)), 100*share(allAutoEdit, len(cmds)), wronglySafe)
 	t.Logf("held-out agents check by batch: written before the rules %d of %d harmless run unasked (%.1f%%), after %d of %d (%.1f%%)",
 		batchRan[1], batchReads[1], 100*share(batchRan[1], batchReads[1]), batchRan[2], batchReads[2], 100*share(batchRan[2], batchReads[2]))
-	for b := 1; b <= 7; b++ {
+	for b := 1; b <= 8; b++ {
 		t.Logf("held-out agents check, batch %d: %d commands, %d of %d harmless run unasked in suggest mode (%.1f%%), %d in auto-edit (%.1f%%); all commands run unasked: suggest %d (%.1f%%), auto-edit %d (%.1f%%)",
 			b, batchAll[b], batchRan[b], batchReads[b], 100*share(batchRan[b], batchReads[b]), batchAutoEdit[b], 100*share(batchAutoEdit[b], batchReads[b]),
 			batchAllSuggest[b], 100*share(batchAllSuggest[b], batchAll[b]), batchAllAutoEdit[b], 100*share(batchAllAutoEdit[b], batchAll[b]))
 	}
-	t.Logf("held-out agents check, batch 7: %d of %d edits inside the project run unasked in auto-edit mode (%.1f%%)",
-		batchEditsRun[7], batchEdits[7], 100*share(batchEditsRun[7], batchEdits[7]))
+	for b := 7; b <= 8; b++ {
+		t.Logf("held-out agents check, batch %d: %d of %d edits inside the project run unasked in auto-edit mode (%.1f%%)",
+			b, batchEditsRun[b], batchEdits[b], 100*share(batchEditsRun[b], batchEdits[b]))
+	}
+	t.Logf("held-out agents check, batches 1-6: all commands run unasked: suggest %.1f%%, auto-edit %.1f%%",
+		100*share(sum(batchAllSuggest[1:7]), sum(batchAll[1:7])), 100*share(sum(batchAllAutoEdit[1:7]), sum(batchAll[1:7])))
 	if s := share(batchEditsRun[7], batchEdits[7]); s < heldOutBatch7Edits {
 		t.Errorf("auto-edit mode runs %.1f%% of the seventh batch's edits unasked, floor %.0f%%", 100*s, 100*heldOutBatch7Edits)
 	}
@@ -286,4 +293,13 @@ func TestHeldOutAgents(t *testing.T) {
 			t.Errorf("%.1f%% of the sixth batch's harmless commands run unasked (suggest, then auto-edit), floor %.0f%%", 100*s, 100*heldOutBatch6)
 		}
 	}
+}
+
+// sum adds up counts.
+func sum(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
 }
