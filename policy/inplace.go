@@ -13,7 +13,8 @@ import (
 // not know, where a later cat would read it unjudged; gofmt -w writes
 // through the link. So each file an in-place editor edits is judged as a
 // read too: a secret by name (links resolved) or content is a secret read,
-// as cp's source is.
+// as cp's source is. gzip, pigz, bzip2 and xz compressing in place are
+// judged the same way: each file's content lands under a new name.
 func inPlaceSecret(r *Result, cwd string) string {
 	if r.Exec == nil {
 		return ""
@@ -29,6 +30,12 @@ func inPlaceSecret(r *Result, cwd string) string {
 		case "gofmt":
 			inPlace = inPlace || strings.HasPrefix(f.Name, "-") && !strings.HasPrefix(f.Name, "--") && strings.Contains(f.Name, "w")
 		}
+	}
+	switch prog {
+	case "gzip", "pigz", "bzip2", "xz":
+		// Compressing in place copies each file's content under a name
+		// the secret list may not know (server.key.gz).
+		inPlace = true
 	}
 	if !inPlace {
 		return ""

@@ -448,6 +448,9 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 				sub.Reason = "secret: " + why
 			} else if why := xargsInput(c.Argv, script.Commands, ci, d, cwd); why != "" {
 				sub.Class, sub.Unknown, sub.Reason = Unverified, true, why
+			} else if why := pipedSearch(s, &c, script.Commands, cwd); why != "" {
+				sub.Secret, sub.Class, sub.Unknown = why, Unverified, true
+				sub.Reason = "secret: " + why
 			}
 		}
 		if sub.Class == Safe || sub.Class == Match {
