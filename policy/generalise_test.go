@@ -985,8 +985,8 @@ func TestFormatterEdits(t *testing.T) {
 		{"shfmt -w " + base, false}, {"shfmt --from-json -w x", false}, {"terraform -chdir=/ fmt", false},
 		{"terraform fmt " + base, false}, {"dos2unix -n a b", false}, {"dos2unix ~/.bashrc", false},
 		{"gzip data.csv", true}, {"gzip -k -9 a.txt b.txt", true}, {"xz -k data.csv", true},
-		{"gzip -d x.gz", false}, {"gzip -f x", false}, {"gzip -S .sh x", false}, {"gzip ../x", false},
-		{"gunzip x.gz", false}, {"black .", false}, {"ruff format .", false},
+		{"gzip -d x.gz", true}, {"gzip -f x", false}, {"gzip -S .sh x", false}, {"gzip ../x", false},
+		{"gunzip x.gz", true}, {"gunzip x", false}, {"gzip -d -N x.gz", false}, {"black .", false}, {"ruff format .", false},
 		{"npx prettier --write .", false}, {"cargo fmt", false}, {"go fmt ./...", false}, {"rustfmt src/main.rs", false},
 		{"terraform apply", false}, {"cd " + base + " && terraform fmt", false},
 	} {

@@ -1,11 +1,15 @@
 package policy_test
 
 import (
+	"archive/tar"
+	"archive/zip"
+	"compress/gzip"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"guard/policy"
+	"guard/policy/protect"
 )
 
 // TestEighthBatchClasses: the forms added after the eighth held-out batch
@@ -54,7 +58,8 @@ func TestEighthBatchClasses(t *testing.T) {
 		// Compressing in place: the inputs are reads (secrets), the outputs beside them.
 		{"gzip -k data/big.csv", false, true}, {"gzip -9 notes.txt", false, true}, {"xz -k data/big.csv", false, true},
 		{"bzip2 -k notes.txt", false, true}, {"gzip conf/server.key", false, false}, {"gzip -k tok.txt", false, false},
-		{"gzip -d data/big.csv.gz", false, false}, {"gzip -f notes.txt", false, false}, {"gzip -S .sh notes.txt", false, false},
+		{"gzip -d data/big.csv.gz", false, true}, {"gunzip -k logs/app.log.1.gz", false, true}, {"gunzip notes.txt", false, false},
+		{"gzip -d -N x.gz", false, false}, {"gunzip ../x.gz", false, false}, {"gzip -f notes.txt", false, false}, {"gzip -S .sh notes.txt", false, false},
 		{"gzip ../x", false, false}, {"gzip -r src", false, false},
 		// Packing: the archive written, the sources read; a secret in them is a secret read.
 		{"tar -czf backup.tar.gz src/", false, true}, {"tar czf b.tgz src dist", false, true},
@@ -65,7 +70,7 @@ func TestEighthBatchClasses(t *testing.T) {
 		{"tar -czf b.tgz --remove-files src", false, false}, {"tar -czf b.tgz -h src", false, false},
 		{"tar -I sh -cf b.tar src", false, false}, {"tar -cf b.tar --checkpoint-action=exec=id src", false, false},
 		{"zip -r x.zip src -TT sh -T", false, false}, {"zip -m x.zip notes.txt", false, false},
-		{"tar -czf ../b.tgz src", false, false}, {"tar -xzf b.tgz", false, false},
+		{"tar -czf ../b.tgz src", false, false},
 		// Writers' output options.
 		{"uniq in.txt out.txt", false, true}, {"uniq -c in.txt ../out.txt", false, false},
 		{"xmllint --format --output pom.formatted.xml pom.xml", false, true},
@@ -97,6 +102,117 @@ func TestEighthBatchClasses(t *testing.T) {
 		}
 		if got := policy.Decide(&v, policy.AutoEdit, []string{proj}).Action == policy.Run; got != c.autoEdit {
 			t.Errorf("%q in auto-edit mode: run=%v, want %v (%s: %s)", c.cmd, got, c.autoEdit, v.Class, v.Why())
+		}
+	}
+}
+
+// TestUnpackMembers: tar -x and unzip into the project are judged by the
+// members they write (extract.go): a plain archive runs in auto-edit, one
+// whose member is a protected path or lands outside the roots is asked,
+// and one holding a link, an absolute name or a name through "..", one
+// that is missing or that guard cannot list (xz) is unverified. The
+// archives are made here with Go's writers.
+func TestUnpackMembers(t *testing.T) {
+	set := defaultSet(t)
+	home, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", home)
+	proj := filepath.Join(home, "proj")
+	if err := os.MkdirAll(filepath.Join(proj, "out"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	type member struct {
+		name string
+		typ  byte
+	}
+	writeTar := func(name string, ms []member) {
+		f, err := os.Create(filepath.Join(proj, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		gz := gzip.NewWriter(f)
+		tw := tar.NewWriter(gz)
+		for _, m := range ms {
+			h := &tar.Header{Name: m.name, Typeflag: m.typ, Mode: 0o644, Format: tar.FormatPAX}
+			if m.typ == tar.TypeSymlink {
+				h.Linkname = "/etc/passwd"
+			}
+			if m.typ == tar.TypeReg {
+				h.Size = 2
+			}
+			if err := tw.WriteHeader(h); err != nil {
+				t.Fatal(err)
+			}
+			if m.typ == tar.TypeReg {
+				tw.Write([]byte("x\n"))
+			}
+		}
+		if err := tw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := gz.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeZip := func(name string, names []string, link bool) {
+		f, err := os.Create(filepath.Join(proj, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		zw := zip.NewWriter(f)
+		for _, n := range names {
+			h := &zip.FileHeader{Name: n}
+			if link {
+				h.SetMode(os.ModeSymlink | 0o777)
+			}
+			w, err := zw.CreateHeader(h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Write([]byte("x"))
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeTar("ok.tgz", []member{{"src/", tar.TypeDir}, {"src/a.ts", tar.TypeReg}, {"README.md", tar.TypeReg}})
+	writeTar("envrc.tgz", []member{{"src/a.ts", tar.TypeReg}, {".envrc", tar.TypeReg}})
+	writeTar("hook.tgz", []member{{".git/hooks/pre-commit", tar.TypeReg}})
+	writeTar("link.tgz", []member{{"src/", tar.TypeDir}, {"src/p", tar.TypeSymlink}})
+	writeTar("dotdot.tgz", []member{{"a/../../x", tar.TypeReg}})
+	writeTar("abs.tgz", []member{{"/tmp/x", tar.TypeReg}})
+	writeZip("ok.zip", []string{"assets/logo.svg", "assets/app.css"}, false)
+	writeZip("vscode.zip", []string{".vscode/tasks.json"}, false)
+	writeZip("link.zip", []string{"p"}, true)
+	writeZip("dotdot.zip", []string{"../x"}, false)
+	if err := os.WriteFile(filepath.Join(proj, "a.tar.xz"), []byte("\xfd7zXZ\x00\x00junk"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		cmd      string
+		autoEdit bool
+	}{
+		{"tar -xzf ok.tgz", true}, {"tar xzf ok.tgz -C out", true}, {"tar -xzvf ok.tgz -C tests/fixtures", true},
+		{"unzip -o ok.zip -d public", true}, {"unzip -q ok.zip", true}, {"cd out && tar -xzf ../ok.tgz", true},
+		{"tar -xzf envrc.tgz", false}, {"tar -xzf hook.tgz", false}, {"tar -xzf link.tgz", false},
+		{"tar -xzf dotdot.tgz", false}, {"tar -xzf abs.tgz", false}, {"tar -xzf ok.tgz -C ..", false},
+		{"tar -xzf ok.tgz -C /etc", false}, {"tar -xzf missing.tgz", false}, {"tar -xJf a.tar.xz", false},
+		{"tar -xf a.tar.xz", false}, {"tar -xzf ok.tgz -P", false}, {"tar -xzf ok.tgz --strip-components=1", false},
+		{"tar -xzf ok.tgz --to-command=sh", false}, {"unzip vscode.zip", false}, {"unzip link.zip", false},
+		{"unzip dotdot.zip", false}, {"unzip -j ok.zip", false}, {"unzip ok.zip -d ~/apps", false},
+		{"cp ok.tgz x.tgz && tar -xzf x.tgz", false},
+	} {
+		v := set.Judge([]string{"bash", "-c", c.cmd}, proj)
+		if d := policy.Decide(&v, policy.Suggest, []string{proj}); d.Action == policy.Run {
+			t.Errorf("%q runs unasked in suggest mode (%s)", c.cmd, v.Class)
+		}
+		d := policy.DecideProtected(&v, policy.AutoEdit, []string{proj}, protect.Default(), home)
+		if got := d.Action == policy.Run; got != c.autoEdit {
+			t.Errorf("%q in auto-edit mode: run=%v, want %v (%s: %s)", c.cmd, got, c.autoEdit, v.Class, d.Reason)
 		}
 	}
 }

@@ -36,7 +36,7 @@ func inPlaceSecret(r *Result, cwd string) string {
 		}
 	}
 	switch prog {
-	case "gzip", "pigz", "bzip2", "xz":
+	case "gzip", "pigz", "bzip2", "xz", "gunzip", "unpigz", "bunzip2", "unxz":
 		// Compressing in place copies each file's content under a name
 		// the secret list may not know (server.key.gz).
 		inPlace = true

@@ -215,6 +215,8 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := remoteArchive(&r, argv); why != "" {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
+		} else if why := extractWhy(&r, cwd); why != "" {
+			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := sqliteWhy(&r, argv, cwd); why != "" {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := kubectlWhy(&r, argv, cwd); why != "" {
@@ -638,7 +640,8 @@ func writtenPaths(r *Result, dir string) []string {
 		}
 		out = append(out, absolute(w, dir))
 	}
-	return out
+	// An archive's members land where the command line does not say.
+	return append(out, extractedPaths(r, dir)...)
 }
 
 // absolute joins a relative path onto dir without cleaning it: ".." after
