@@ -5,6 +5,7 @@ import (
 	"archive/zip"
 	"compress/gzip"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -213,6 +214,62 @@ func TestUnpackMembers(t *testing.T) {
 		d := policy.DecideProtected(&v, policy.AutoEdit, []string{proj}, protect.Default(), home)
 		if got := d.Action == policy.Run; got != c.autoEdit {
 			t.Errorf("%q in auto-edit mode: run=%v, want %v (%s: %s)", c.cmd, got, c.autoEdit, v.Class, d.Reason)
+		}
+	}
+}
+
+// TestGitCheckoutBranch: `git checkout NAME` runs in auto-edit only when
+// NAME is a local branch (loose or packed) of the repository and no file
+// in the working directory bears it; a path, a commit, a remote branch, a
+// name that is also a file, and the forms that discard changes are asked.
+// The repository is made with the real git.
+func TestGitCheckoutBranch(t *testing.T) {
+	gitBin, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git not installed: the repository is made with it")
+	}
+	set := defaultSet(t)
+	home, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", home)
+	repo := filepath.Join(home, "repo")
+	if err := os.MkdirAll(filepath.Join(repo, "src"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"-c", "user.name=a", "-c", "user.email=a@b", "commit", "-q", "--allow-empty", "-m", "x"},
+		{"branch", "feat/search"}, {"branch", "dup"}, {"pack-refs", "--all"}, {"branch", "loose"}} {
+		cmd := exec.Command(gitBin, args...)
+		cmd.Dir = repo
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v: %s", args, err, out)
+		}
+	}
+	for _, f := range []string{"dup", "src/a.ts"} {
+		if err := os.WriteFile(filepath.Join(repo, f), []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		at, cmd string
+		run     bool
+	}{
+		{"", "git checkout main", true}, {"", "git checkout feat/search", true}, {"", "git checkout -q loose", true},
+		{"src", "git checkout main", true},
+		{"", "git checkout dup", false}, {"", "git checkout src/a.ts", false}, {"", "git checkout nosuch", false},
+		{"", "git checkout HEAD~1", false}, {"", "git checkout origin/main", false}, {"", "git checkout -f main", false},
+		{"", "git checkout -- main", false}, {"", "git checkout main src/a.ts", false}, {"", "git checkout .", false},
+		{"", "git checkout -m main", false}, {"", "git -C /tmp checkout main", false}, {"", "cd .. && git checkout main", false},
+	} {
+		dir := filepath.Join(repo, c.at)
+		v := set.Judge([]string{"bash", "-c", c.cmd}, dir)
+		if d := policy.Decide(&v, policy.Suggest, []string{repo}); d.Action == policy.Run {
+			t.Errorf("%q runs unasked in suggest mode", c.cmd)
+		}
+		if got := policy.Decide(&v, policy.AutoEdit, []string{repo}).Action == policy.Run; got != c.run {
+			t.Errorf("%q in %s: auto-edit run=%v, want %v (%s: %s)", c.cmd, c.at, got, c.run, v.Class, v.Why())
 		}
 	}
 }
