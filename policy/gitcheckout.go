@@ -31,7 +31,7 @@ func gitCheckoutWhy(r *Result, argv []string, cwd string) string {
 	}
 	name := r.Exec.Args[1].Value
 	why := "git checkout " + name + ": not a local branch of this repository, or also a path here (git checkout PATH discards its changes)"
-	if name == "" || strings.HasPrefix(name, "-") || strings.Contains(name, "..") || strings.ContainsAny(name, " ~^:?*[\\@") ||
+	if name == "" || strings.HasPrefix(name, "-") || strings.HasPrefix(name, "/") || strings.Contains(name, "..") || strings.ContainsAny(name, " ~^:?*[\\@") ||
 		strings.HasSuffix(name, "/") || strings.HasSuffix(name, ".lock") || strings.Contains(name, "//") {
 		return why
 	}

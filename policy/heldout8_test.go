@@ -262,6 +262,7 @@ func TestGitCheckoutBranch(t *testing.T) {
 		{"", "git checkout HEAD~1", false}, {"", "git checkout origin/main", false}, {"", "git checkout -f main", false},
 		{"", "git checkout -- main", false}, {"", "git checkout main src/a.ts", false}, {"", "git checkout .", false},
 		{"", "git checkout -m main", false}, {"", "git -C /tmp checkout main", false}, {"", "cd .. && git checkout main", false},
+		{"", "git checkout /etc/passwd", false}, {"", "git checkout feat/../main", false},
 	} {
 		dir := filepath.Join(repo, c.at)
 		v := set.Judge([]string{"bash", "-c", c.cmd}, dir)
