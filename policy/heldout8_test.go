@@ -274,3 +274,61 @@ func TestGitCheckoutBranch(t *testing.T) {
 		}
 	}
 }
+
+// TestSafePerlScript: perl one-liners run only when every script word is
+// substitutions or transliterations whose interpolation can run no code;
+// the forms that do (an e flag, `@{[ ]}`, `${\ }`, a subscript after $1,
+// a `(?{ })` pattern, another statement) are refused, in the checker and
+// through the rules.
+func TestSafePerlScript(t *testing.T) {
+	for script, want := range map[string]bool{
+		"s/foo/bar/g": true, `s/\bcolour\b/color/g`: true, "s#/api/v1#/api/v2#g": true, `s/(\w+)=(\d+)/$2=$1/g`: true,
+		"s/a$//": true, "s/(a|b$)/x/": true, "s/x/$&$&/": true, `s/\$HOME/~/g`: true, "tr/a-z/A-Z/": true, "y/abc/xyz/": true,
+		"s/a/b/; s/c/d/g;": true, "s/\\t/    /g": true, `s/\@/ at /g`: true,
+		"s/x/`id`/e": false, "s/a/b/ee": false, `s/x/@{[system("id")]}/`: false, `s/x/${\ system("id")}/`: false,
+		`s/(?{system("id")})//`: false, `s/(??{"x"})//`: false, `s/a/b/;system("id")`: false, `s/a/$1{system("id")}/`: false,
+		`s/a/$1[system("id")]/`: false, `s/a/$1->[0]/`: false, `s/a/$ENV{HOME}/`: false, "s/$x/y/": false, "s/@a/y/": false,
+		"s{a}{b}": false, "s'a'b'": false, "s/a/b/r": false, "print": false, "": false, "s/a/b/ if 1": false, "sort": false,
+		"s /a/b/": false, "tr/a/b/e": false, "s/a/b\nsystem 1/": false, "BEGIN{system 1}": false,
+	} {
+		if got := policy.SafePerlScript(script); got != want {
+			t.Errorf("SafePerlScript(%q) = %v, want %v", script, got, want)
+		}
+	}
+	set := defaultSet(t)
+	home, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", home)
+	proj := filepath.Join(home, "proj")
+	for _, f := range []string{"src/app.ts", "LICENSE", ".env"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(proj, f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(proj, f), []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		cmd               string
+		suggest, autoEdit bool
+	}{
+		{"perl -pi -e 's/foo/bar/g' src/app.ts", false, true}, {"perl -i -pe 's/2024/2025/' LICENSE", false, true},
+		{"perl -0pi -e 's/a\\n\\n+/a\\n/g' src/app.ts", false, true}, {"perl -pi.bak -e 's/a/b/' LICENSE src/app.ts", false, true},
+		{"perl -pe 's/a/b/' LICENSE | head", true, true},
+		{"perl -pi -e 's/x/`id`/e' LICENSE", false, false}, {`perl -pi -e 's/x/@{[system("id")]}/' LICENSE`, false, false},
+		{"perl -pie 's/a/b/' LICENSE", false, false}, {"perl -pi -e 's/a/b/' .env", false, false},
+		{"perl -pe 's/a/b/' .env", false, false}, {"perl -pi -e 's/a/b/' ~/.bashrc", false, false},
+		{"perl -ne 'print if /x/' LICENSE", false, false}, {"perl -pi -Mstrict -e 's/a/b/' LICENSE", false, false},
+		{"perl -pi -e 's/a/b/' -e 'system 1' LICENSE", false, false}, {"perl -e 'system(1)'", false, false},
+	} {
+		v := set.Judge([]string{"bash", "-c", c.cmd}, proj)
+		if got := policy.Decide(&v, policy.Suggest, []string{proj}).Action == policy.Run; got != c.suggest {
+			t.Errorf("%q in suggest mode: run=%v, want %v (%s: %s)", c.cmd, got, c.suggest, v.Class, v.Why())
+		}
+		if got := policy.Decide(&v, policy.AutoEdit, []string{proj}).Action == policy.Run; got != c.autoEdit {
+			t.Errorf("%q in auto-edit mode: run=%v, want %v (%s: %s)", c.cmd, got, c.autoEdit, v.Class, v.Why())
+		}
+	}
+}

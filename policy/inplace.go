@@ -33,6 +33,8 @@ func inPlaceSecret(r *Result, cwd string) string {
 			inPlace = inPlace || f.Name == "-i"
 		case "gofmt":
 			inPlace = inPlace || strings.HasPrefix(f.Name, "-") && !strings.HasPrefix(f.Name, "--") && strings.Contains(f.Name, "w")
+		case "perl":
+			inPlace = inPlace || strings.HasPrefix(f.Name, "-") && !strings.HasPrefix(f.Name, "--") && strings.Contains(f.Name, "i")
 		}
 	}
 	switch prog {
