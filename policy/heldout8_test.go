@@ -302,7 +302,7 @@ func TestSafePerlScript(t *testing.T) {
 	}
 	t.Setenv("HOME", home)
 	proj := filepath.Join(home, "proj")
-	for _, f := range []string{"src/app.ts", "LICENSE", ".env"} {
+	for _, f := range []string{"src/app.ts", "LICENSE", ".env", "odd/a.txt", "odd/touch pwned|"} {
 		if err := os.MkdirAll(filepath.Dir(filepath.Join(proj, f)), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -322,6 +322,13 @@ func TestSafePerlScript(t *testing.T) {
 		{"perl -pe 's/a/b/' .env", false, false}, {"perl -pi -e 's/a/b/' ~/.bashrc", false, false},
 		{"perl -ne 'print if /x/' LICENSE", false, false}, {"perl -pi -Mstrict -e 's/a/b/' LICENSE", false, false},
 		{"perl -pi -e 's/a/b/' -e 'system 1' LICENSE", false, false}, {"perl -e 'system(1)'", false, false},
+		// -p reads its files with two-argument open: a name can be a command.
+		{"perl -pe 's/a/b/' 'id|'", false, false}, {"perl -pi -e 's/a/b/' 'touch x|'", false, false},
+		{"perl -pe 's/a/b/' '>x'", false, false}, {"perl -pe 's/a/b/' ' <LICENSE'", false, false},
+		{"perl -pe 's/a/b/' '+<LICENSE'", false, false}, {"perl -pe 's/a/b/' '&=0'", false, false},
+		{"perl -pe 's/a/b/' src/*.ts", true, true}, {"perl -pi -e 's/a/b/' src/*", false, true},
+		{"perl -pe 's/a/b/' odd/*", false, false}, {"perl -pi -e 's/a/b/' odd/*.txt odd/*", false, false},
+		{"cd odd && perl -pe 's/a/b/' *", false, false}, {`for f in odd/*; do perl -pe 's/a/b/' "$f"; done`, false, false},
 	} {
 		v := set.Judge([]string{"bash", "-c", c.cmd}, proj)
 		if got := policy.Decide(&v, policy.Suggest, []string{proj}).Action == policy.Run; got != c.suggest {

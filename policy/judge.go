@@ -219,7 +219,7 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := gitCheckoutWhy(&r, argv, cwd); why != "" {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
-		} else if why := perlWhy(&r, argv); why != "" {
+		} else if why := perlWhy(&r, argv, cwd); why != "" {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := sqliteWhy(&r, argv, cwd); why != "" {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why

@@ -11,7 +11,7 @@ import (
 // -l and -w beside the script; this check holds every script word to
 // SafePerlScript. Anything else perl may run is left to the rules: -M, -I,
 // -x, -s and the like are not declared.
-func perlWhy(r *Result, argv []string) string {
+func perlWhy(r *Result, argv []string, cwd string) string {
 	if r.Exec == nil || filepath.Base(argv[0]) != "perl" {
 		return ""
 	}
@@ -20,7 +20,43 @@ func perlWhy(r *Result, argv []string) string {
 			return "perl script " + quoteWord(o.Value) + " is not a plain substitution (perl can run code in a replacement, a pattern or a statement)"
 		}
 	}
+	// -p and -i read their files through the ARGV handle, which opens each
+	// name with perl's two-argument open: `cmd|` runs cmd, `>f` writes f.
+	// A glob is checked by the names it matches now (each name's own first
+	// and last character: the word the shell makes may start with it).
+	for _, a := range r.Exec.Args {
+		if a.Type.Kind != TypeReadableFile && a.Type.Kind != TypeWriteableFile {
+			continue
+		}
+		w := a.Value
+		if !perlOpenSafe(w) {
+			return "perl opens " + quoteWord(w) + " with its two-argument open, which reads such a name as a command or a mode"
+		}
+		if strings.ContainsAny(w, "*?[") {
+			matches, ok := shellGlob(globAbsolute(homeWord(w), cwd))
+			if !ok {
+				return "perl opens the names " + quoteWord(w) + " matches, which guard cannot list"
+			}
+			for _, m := range matches {
+				if !perlOpenSafe(filepath.Base(m)) {
+					return "perl opens " + quoteWord(m) + " with its two-argument open, which reads such a name as a command or a mode"
+				}
+			}
+		}
+	}
 	return ""
+}
+
+// perlOpenSafe reports whether perl's two-argument open reads w as a
+// plain file name to read: no mode or pipe character at its ends, no
+// white space there (which open strips), no newline or NUL; "-" is
+// standard input.
+func perlOpenSafe(w string) bool {
+	if w == "-" {
+		return true
+	}
+	return w != "" && !strings.ContainsAny(w[:1], "<>|+&- \t") && !strings.ContainsAny(w[len(w)-1:], "| \t") &&
+		!strings.ContainsAny(w, "\n\x00")
 }
 
 // quoteWord quotes w for a message, cut to a readable length.
