@@ -86,8 +86,9 @@ func TestEighthBatchClasses(t *testing.T) {
 		{"git blame -C .env", false, false}, {"git -c core.pager=sh blame -C src/a.ts", false, false},
 		{"git check-ignore .env && echo ignored", true, true}, {"git check-ignore -v dist/app.js src/a.ts", true, true},
 		{"blkid", true, true}, {"blkid -s UUID -o value /dev/sda1", true, true}, {"blkid -c /tmp/c", false, false},
-		{"logrotate -d /etc/logrotate.d/nginx", true, true}, {"logrotate -d .env", false, false},
-		{"logrotate -f /etc/logrotate.d/nginx", false, false}, {"logrotate -d -s /tmp/s x", false, false},
+		// logrotate -d quotes the first word of each line it cannot parse,
+		// and a configuration can include any file: left asked.
+		{"logrotate -d /etc/logrotate.d/nginx", false, false}, {"logrotate -f /etc/logrotate.d/nginx", false, false},
 		{"apk info", true, true}, {"apk info -L nginx", true, true}, {"apk list --installed", true, true},
 		{"apk info -U", false, false}, {"apk add curl", false, false}, {"apk list -X http://x y", false, false},
 		{"tmux -V", true, true}, {"fzf --version", true, true}, {"tmux -V new", false, false},
