@@ -38,6 +38,8 @@ type extraction struct {
 	why     string   // why the members cannot be placed, or ""
 }
 
+// extractMemo holds members' answers in a judgement (cleared with the
+// token scan's budget, as archiveMemo is).
 var extractMemo sync.Map
 
 // unpacker returns the program and its archive, destination and kind for
