@@ -413,3 +413,48 @@ func TestRedTeam9ScriptSetsSecret(t *testing.T) {
 	mustWrite(t, filepath.Join(proj, "notes.txt"), "DB_PASSWORD=hunter2hunter2\n") // not a script: judged as before
 	rtSafe(t, set, proj, "cat ok.sh", "cat notes.txt")
 }
+
+// P12: `git tag -a NAME` with no message matched the tag rule (a write of
+// the repository, run in auto-edit) and git opened the user's editor on
+// .git/TAG_EDITMSG: in the agent's shell, or hung with no terminal. The
+// README's rule is that what opens an editor stays asked.
+func TestRedTeam9GitTagEditor(t *testing.T) {
+	set, _, proj := rtLab(t)
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	marker := filepath.Join(t.TempDir(), "EDITOR_RAN")
+	editor := filepath.Join(t.TempDir(), "ed.sh")
+	mustWrite(t, editor, "#!/bin/sh\n: > "+marker+"\necho msg > \"$1\"\n")
+	if err := os.Chmod(editor, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	git := func(args ...string) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = proj
+		cmd.Env = append(os.Environ(), "GIT_EDITOR="+editor, "GIT_AUTHOR_NAME=a", "GIT_AUTHOR_EMAIL=a@b",
+			"GIT_COMMITTER_NAME=a", "GIT_COMMITTER_EMAIL=a@b", "GIT_CONFIG_NOSYSTEM=1", "HOME="+proj)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v %s", args, err, out)
+		}
+	}
+	git("init", "-q", ".")
+	git("add", "a.txt")
+	git("commit", "-qm", "x")
+	git("tag", "-a", "v0")
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatalf("git tag -a ran no editor (%v): the premise does not hold here", err)
+	}
+	for _, c := range []string{"git tag -a v1", "git tag --annotate v1 HEAD", "git tag -a v1 -e -m x"} {
+		for _, mode := range []policy.Mode{policy.Suggest, policy.AutoEdit} {
+			if runs, why := rt9Runs(set, proj, c, mode); runs {
+				t.Errorf("%q in %s: %s; want asked (git opens an editor)", c, mode, why)
+			}
+		}
+	}
+	for _, c := range []string{"git tag -a v1 -m Release", "git tag v1", "git tag -a -mRelease v1"} {
+		if runs, why := rt9Runs(set, proj, c, policy.AutoEdit); !runs {
+			t.Errorf("%q in auto-edit: %s; want run", c, why)
+		}
+	}
+}
