@@ -82,6 +82,7 @@ func (h *hookCall) run() (code int) {
 	}
 	req, err := hook.Decode(agent, c.stdin)
 	if err != nil {
+		h.set(func() { h.req = req }) // the event, for the answer's form
 		return h.deny("guard: " + err.Error())
 	}
 	h.set(func() { h.req = req })
@@ -149,6 +150,12 @@ func (h *hookCall) run() (code int) {
 		script, unwrapped = inner, true
 	}
 	v, d := g.Judge([]string{"bash", "-c", script})
+	if req.SkillShell && d.Action == policy.RunSandboxed && d.Class == policy.Safe {
+		// A skill's command cannot be rewritten to run sandboxed: a safe
+		// one runs as it does in the other modes, every other one is
+		// refused (hook.Encode).
+		d.Action = policy.Run
+	}
 	verdict, reason := hook.Deny, d.Reason
 	switch d.Action {
 	case policy.Run:
@@ -305,11 +312,11 @@ func (h *hookCall) answer(verdict hook.Verdict, reason, self string, v *policy.V
 	var buf bytes.Buffer
 	req := h.req
 	if verdict == hook.Deny {
-		hook.Refuse(h.agent, &buf, reason)
+		hook.RefuseTo(h.agent, req, &buf, reason)
 	} else if err := hook.Encode(h.agent, &buf, req, verdict, reason, self); err != nil {
 		verdict, reason = hook.Deny, "guard: "+err.Error()
 		buf.Reset()
-		hook.Refuse(h.agent, &buf, reason)
+		hook.RefuseTo(h.agent, req, &buf, reason)
 	}
 	effective := hook.Effective(h.agent, req, verdict)
 	err := discarded(h.c.stdout)

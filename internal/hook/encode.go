@@ -95,7 +95,9 @@ func Encode(a Agent, w io.Writer, req Request, v Verdict, reason, guardPath stri
 	case v < Deny || v > AskSandbox:
 		return fmt.Errorf("encode hook answer: unknown verdict %d", int(v))
 	case v == Deny:
-		ans = denyAnswer(a, reason)
+		ans = denyAnswer(a, reason).in(eventOf(a, req))
+	case req.SkillShell:
+		ans = skillShellAnswer(a, req, v, reason)
 	case !req.judged(v):
 		// No objection: the agent's own rules apply.
 	case v == Allow:
@@ -146,7 +148,15 @@ func Encode(a Agent, w io.Writer, req Request, v Verdict, reason, guardPath stri
 // (the caller can still exit 2). For an unknown agent it writes the Claude
 // Code and Codex form.
 func Refuse(a Agent, w io.Writer, reason string) {
-	b, err := marshal(denyAnswer(a, reason))
+	RefuseTo(a, Request{}, w, reason)
+}
+
+// RefuseTo is Refuse for the request req (which may hold only its agent and
+// event, from a Decode that failed): the deny names req's hook event, as
+// Claude Code requires (an answer naming another event is a hook error,
+// after which it runs a skill's command anyway).
+func RefuseTo(a Agent, req Request, w io.Writer, reason string) {
+	b, err := marshal(denyAnswer(a, reason).in(eventOf(a, req)))
 	if err != nil { // unreachable: a deny holds only strings
 		b = []byte(`{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny","permissionDecisionReason":"guard: denied"}}` + "\n")
 		if a == Gemini {
@@ -162,6 +172,48 @@ func denyAnswer(a Agent, reason string) answer {
 		return answer{Decision: "deny", Reason: reason}
 	}
 	return permission("deny", reason)
+}
+
+// in returns ans naming event as its hookEventName ("" leaves it).
+func (ans answer) in(event string) answer {
+	if ans.Specific != nil && event != "" {
+		sp := *ans.Specific
+		sp.HookEventName = event
+		ans.Specific = &sp
+	}
+	return ans
+}
+
+// eventOf is the hook event agent a's answer to req names: the request's
+// SkillShellEvent, else the agent's pre-tool event.
+func eventOf(a Agent, req Request) string {
+	if a == ClaudeCode && req.Event == SkillShellEvent {
+		return SkillShellEvent
+	}
+	return specOf(a).event
+}
+
+// skillShellAnswer answers a skill's shell command (SkillShellEvent): only
+// an allow lets it run. Claude Code cannot wait for a person there, nor
+// apply a rewrite, so an ask and a sandboxed verdict are denies that say
+// how to run the command so that guard can ask or confine it: with the
+// Bash tool.
+func skillShellAnswer(a Agent, req Request, v Verdict, reason string) answer {
+	skill := "a skill"
+	if req.SkillName != "" {
+		skill = "the skill " + strconv.Quote(req.SkillName)
+	}
+	switch v {
+	case Allow:
+		return permission("allow", reason).in(SkillShellEvent)
+	case Ask:
+		reason = orDefault(reason, "guard: approval needed") + "; a person must approve this command, and " + skill +
+			" runs its commands without waiting for approval, so guard refuses: run the command with the Bash tool, where guard asks"
+	default: // Sandbox, AskSandbox
+		reason = orDefault(reason, "guard: "+runs(req)) + "; guard lets this command run only " + runs(req) + " (guard --mode " + modeOf(req) +
+			"), and " + skill + " runs its commands as written, so guard refuses: run the command with the Bash tool, where guard runs it so"
+	}
+	return denyAnswer(a, reason).in(SkillShellEvent)
 }
 
 func allowAnswer(a Agent, reason string) answer {
@@ -348,6 +400,8 @@ func Effective(a Agent, req Request, v Verdict) Verdict {
 	switch {
 	case v == Deny:
 		return Deny
+	case req.SkillShell && v != Allow:
+		return Deny // skillShellAnswer
 	case !req.judged(v):
 		return Allow
 	case !req.Shell && (v == Sandbox || v == AskSandbox):
