@@ -56,7 +56,7 @@ var hookSpecs = map[string]hookSpec{
 	// PreSkillShellCommand event (2.1.332) is matched on the shell's name.
 	ClaudeCode: {event: "PreToolUse", matcher: "Bash|Write|Edit|MultiEdit|NotebookEdit|Read|Grep|Glob", timeout: 30,
 		also: []hookEvent{{"PreSkillShellCommand", "Bash|PowerShell"}}},
-	Codex:      {event: "PreToolUse", matcher: "Bash|apply_patch|Edit|Write", timeout: 30},
+	Codex: {event: "PreToolUse", matcher: "Bash|apply_patch|Edit|Write", timeout: 30},
 	Gemini: {event: "BeforeTool", timeout: 30000, named: true,
 		matcher: "run_shell_command|write_file|replace|read_file|read_many_files|glob|grep_search|search_file_content|list_directory"},
 }
