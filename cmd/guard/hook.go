@@ -232,6 +232,12 @@ func (h *hookCall) run() (code int) {
 			v.Result.Rule, v.Result.At = rule.Rule, policy.Pos{File: rule.File}
 		}
 	}
+	if (verdict == hook.Sandbox || verdict == hook.AskSandbox) && !req.SkillShell {
+		// Another hook of the agent's for this tool can answer with its own
+		// rewrite, which the agent may apply in place of guard's.
+		others := hook.OtherHooks(agent, hook.RuleEnv{Getenv: c.getenv, Project: project}, req.Tool)
+		h.set(func() { h.req.Others = others })
+	}
 	if verdict == hook.Sandbox && agent == hook.Codex {
 		rewrites := hook.CodexRewrites()
 		h.set(func() { h.req.Rewrites = rewrites })

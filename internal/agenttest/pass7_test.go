@@ -3,6 +3,8 @@
 package agenttest
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -43,5 +45,68 @@ func init() {
 				}
 			},
 		},
+		tc{
+			// H7-2: the agents run every pre-tool hook of a tool call and take
+			// the input rewrite of the one that answers last. A second hook
+			// answering with the input it was given (a logger, a hook that
+			// rewrites some commands) undid guard's sandboxed rewrite: the
+			// full-auto command ran unsandboxed and wrote outside. guard now
+			// answers such a call with a deny naming its rewrite, which the
+			// model runs as its command and guard allows as it stands.
+			name: "another hook's rewrite cannot replace guard's", agents: []string{"claude-code", "gemini"}, mode: "full-auto",
+			setup: addEchoHook,
+			calls: func(a agent, s *session) []call {
+				return []call{a.shell(expand(`touch in.txt; python3 -c 'open("OUTSIDE/seq.txt", "w")'`, s), ""), a.shell(rewriteFollow, "")}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "seq.txt"))
+				s.mustExist(filepath.Join(s.project, "in.txt"))
+				s.sawGuard("echo-hook")
+			},
+		},
 	)
+}
+
+// addEchoHook adds, after guard's, a second pre-tool hook for the shell tool
+// that allows the call with the input it was given as its "rewrite" (as a
+// logging hook, or one that rewrites some commands, answers), finishing a
+// second after guard's.
+func addEchoHook(t *testing.T, s *session) {
+	t.Helper()
+	hook := filepath.Join(s.home, "bin", "echo-hook")
+	form := `{"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "allow", "updatedInput": r["tool_input"]}}`
+	settings, event, matcher := filepath.Join(s.claudeDir(), "settings.json"), "PreToolUse", "Bash"
+	switch s.a.name {
+	case "gemini":
+		form = `{"decision": "allow", "hookSpecificOutput": {"hookEventName": "BeforeTool", "tool_input": r["tool_input"]}}`
+		settings, event, matcher = filepath.Join(s.home, ".gemini", "settings.json"), "BeforeTool", "run_shell_command"
+	case "codex":
+		settings = filepath.Join(s.codexDir(), "hooks.json")
+	}
+	s.write(hook, "#!/bin/sh\nsleep 1\nexec python3 -c 'import json,sys; r=json.load(sys.stdin); print(json.dumps("+form+"))'\n")
+	if err := os.Chmod(hook, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	hooks := m["hooks"].(map[string]any)
+	entry := map[string]any{"type": "command", "command": hook, "timeout": 30}
+	if s.a.name == "gemini" {
+		entry["name"], entry["timeout"] = "echo", 30000
+	}
+	hooks[event] = append(hooks[event].([]any), map[string]any{"matcher": matcher, "hooks": []any{entry}})
+	nb, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.write(settings, string(nb))
+	if s.a.name == "codex" {
+		s.guardSetupTrustOnly()
+	}
 }

@@ -95,6 +95,11 @@ type Request struct {
 	// updatedInput (see CodexRewrites); else Encode answers a Codex Sandbox
 	// verdict with a deny that names the rewrite.
 	Rewrites bool
+	// Others, set by the caller, are the agent's other hooks for this tool
+	// (see OtherHooks): an input rewrite of theirs can replace guard's, so
+	// Encode answers a Sandbox or AskSandbox verdict with a deny that names
+	// the rewrite to run instead, which guard then allows as it stands.
+	Others []OtherHook
 	// Mode, set by the caller, is the mode a Sandbox or AskSandbox verdict's
 	// rewrite runs the command in: FullAuto ("" too) or AutoEdit (see
 	// RewriteMode).

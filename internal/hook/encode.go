@@ -259,9 +259,25 @@ func asksPerson(a Agent, req Request) bool {
 	return false
 }
 
+// othersAnswer is the deny for a Sandbox or AskSandbox verdict when the
+// agent runs other hooks for the tool, whose input rewrite can replace
+// guard's: it names the rewrite for the model to run as its command.
+func othersAnswer(a Agent, req Request, reason, guardPath string) answer {
+	n := ""
+	if len(req.Others) > 1 {
+		n = fmt.Sprintf(" (and %d more)", len(req.Others)-1)
+	}
+	return denyAnswer(a, orDefault(reason, "guard: "+runs(req))+"; guard allows this command only "+runs(req)+
+		", and "+specOf(a).title+" also runs the hook "+req.Others[0].String()+n+" for it, whose rewrite of the command "+
+		specOf(a).title+" may apply in place of guard's (the one that answers last wins), so guard does not rewrite it. "+
+		"Run exactly this instead: "+rewriteOf(req, guardPath))
+}
+
 func sandboxAnswer(a Agent, req Request, reason, guardPath string) answer {
 	rewritten := rewriteOf(req, guardPath)
 	switch {
+	case len(req.Others) > 0:
+		return othersAnswer(a, req, reason, guardPath)
 	case a == Codex && !req.Rewrites:
 		return denyAnswer(a, orDefault(reason, "guard: "+runs(req))+
 			"; guard allows this command only "+runs(req)+", and this Codex is not known to apply a hook's rewrite (0.169 and later do), so guard refuses. Run exactly this instead: "+rewritten)
@@ -279,6 +295,9 @@ func sandboxAnswer(a Agent, req Request, reason, guardPath string) answer {
 // askSandboxAnswer asks, with the command rewritten, so that what the
 // person approves runs sandboxed; only Claude Code can ask.
 func askSandboxAnswer(a Agent, req Request, reason, guardPath string) answer {
+	if len(req.Others) > 0 {
+		return othersAnswer(a, req, reason, guardPath)
+	}
 	if !asksPerson(a, req) {
 		return askAnswer(a, req, reason)
 	}
@@ -406,6 +425,8 @@ func Effective(a Agent, req Request, v Verdict) Verdict {
 		return Allow
 	case !req.Shell && (v == Sandbox || v == AskSandbox):
 		return Deny
+	case (v == Sandbox || v == AskSandbox) && len(req.Others) > 0:
+		return Deny // othersAnswer
 	case (v == Ask || v == AskSandbox) && !asksPerson(a, req):
 		return Deny
 	case v == AskSandbox:
