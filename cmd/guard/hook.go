@@ -258,7 +258,11 @@ func hooksOffReason(agent hook.Agent, off []hook.HooksOff, err error) string {
 	if err != nil {
 		return fmt.Sprintf("guard: the project's settings for %s: %v; guard cannot tell whether they switch its hook off, so it refuses", agent.Title(), err)
 	}
-	return fmt.Sprintf("guard: %s: %s runs no hook in a session started here, so guard would not be asked; guard refuses every tool call until that setting is removed (guard doctor lists it)", off[0], agent.Title())
+	effect := "runs no hook in a session started here"
+	if off[0].Effect != "" {
+		effect = off[0].Effect
+	}
+	return fmt.Sprintf("guard: %s: %s %s, so guard would not be asked; guard refuses every tool call until that setting is removed (guard doctor lists it)", off[0], agent.Title(), effect)
 }
 
 // rewriteMode is the mode of the rewrites the hook answers with in mode, ""

@@ -191,7 +191,11 @@ func (c *cli) doctorAgents(w io.Writer, g *gate.Gate) int {
 			off, _ := hook.ProjectHooksOff(a, cwd)
 			for _, o := range off {
 				problems++
-				fmt.Fprintf(w, "  NO   %-11s %s: %s runs no hook in a session started here, guard's included\n", agent, o, a.Title())
+				effect := "runs no hook in a session started here, guard's included"
+				if o.Effect != "" {
+					effect = o.Effect
+				}
+				fmt.Fprintf(w, "  NO   %-11s %s: %s %s\n", agent, o, a.Title(), effect)
 			}
 			for _, v := range hook.ProjectGuardVars(a, cwd, nil) {
 				problems++
