@@ -29,7 +29,9 @@ func quoteCommand(s string) string {
 // OtherHooks returns the hooks besides guard's that agent a runs before the
 // tool named tool: the handlers of its pre-tool event (PreToolUse,
 // BeforeTool) in every settings file the agent reads (env as for
-// CheckAgentRules: the managed or system file, the user's, the project's),
+// CheckAgentRules: the managed or system file, the user's, the project's,
+// and the hooks/hooks.json of the plugins (Claude Code) and extensions
+// (Gemini CLI) installed in the user's settings directory, enabled or not),
 // whose matcher may match tool. The agents run such hooks alongside guard's
 // and take the input rewrite of whichever answers last (Claude Code 2.1.332:
 // the order they finish in; Gemini CLI 0.61.0: the later in its list), so
@@ -47,8 +49,19 @@ func OtherHooks(a Agent, env RuleEnv, tool string) []OtherHook {
 	switch a {
 	case ClaudeCode:
 		files = RuleFiles(ClaudeCode, env)
+		dir := env.Getenv("CLAUDE_CONFIG_DIR")
+		if dir == "" {
+			dir = filepath.Join(env.Home, ".claude")
+		}
+		// plugins/cache/MARKETPLACE/PLUGIN/VERSION/hooks/hooks.json
+		files = append(files, globs(filepath.Join(dir, "plugins", "cache"), "*/*/*/hooks/hooks.json", "*/*/hooks/hooks.json")...)
 	case Gemini:
 		files = geminiSettingsFiles(env)
+		home := env.Getenv("GEMINI_CLI_HOME")
+		if home == "" {
+			home = env.Home
+		}
+		files = append(files, globs(filepath.Join(home, ".gemini", "extensions"), "*/hooks/hooks.json")...)
 	case Codex:
 		home := env.Getenv("CODEX_HOME")
 		if home == "" {
@@ -111,6 +124,16 @@ func OtherHooks(a Agent, env RuleEnv, tool string) []OtherHook {
 				out = append(out, OtherHook{File: f, Command: cmd})
 			}
 		}
+	}
+	return out
+}
+
+// globs returns the files under dir that match the patterns, in order.
+func globs(dir string, patterns ...string) []string {
+	var out []string
+	for _, p := range patterns {
+		m, _ := filepath.Glob(filepath.Join(dir, p))
+		out = append(out, m...)
 	}
 	return out
 }

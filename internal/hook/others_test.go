@@ -54,6 +54,14 @@ func TestOtherHooks(t *testing.T) {
 		t.Errorf("an http hook: %v", got)
 	}
 
+	// A plugin's hooks.json.
+	writeFile(t, filepath.Join(project, ".claude", "settings.local.json"), `{}`)
+	writeFile(t, filepath.Join(home, ".claude", "plugins", "cache", "market", "fmt", "1.0.0", "hooks", "hooks.json"),
+		`{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "${CLAUDE_PLUGIN_ROOT}/rewrite.sh"}]}]}}`)
+	if got := hook.OtherHooks(hook.ClaudeCode, env, "Bash"); len(got) != 1 || got[0].Command != "${CLAUDE_PLUGIN_ROOT}/rewrite.sh" {
+		t.Errorf("a plugin's hook: %v", got)
+	}
+
 	// Gemini CLI: settings with comments, BeforeTool; guard's hook by name too.
 	writeFile(t, filepath.Join(home, ".gemini", "settings.json"), `{
 	  // the user's
@@ -62,6 +70,10 @@ func TestOtherHooks(t *testing.T) {
 	    {"matcher": "run_shell_command", "hooks": [{"name": "audit", "type": "command", "command": "audit-hook --json"}]}]}}`)
 	if got := hook.OtherHooks(hook.Gemini, env, "run_shell_command"); len(got) != 1 || got[0].Command != "audit-hook --json" {
 		t.Errorf("Gemini CLI: OtherHooks = %v", got)
+	}
+	writeFile(t, filepath.Join(home, ".gemini", "extensions", "ext", "hooks", "hooks.json"), `{"hooks": {"BeforeTool": [{"hooks": [{"type": "command", "command": "ext-hook"}]}]}}`)
+	if got := hook.OtherHooks(hook.Gemini, env, "run_shell_command"); len(got) != 2 || got[1].Command != "ext-hook" {
+		t.Errorf("Gemini CLI with an extension's hook: OtherHooks = %v", got)
 	}
 	// Codex: hooks.json in CODEX_HOME.
 	writeFile(t, filepath.Join(home, ".codex", "hooks.json"), `{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "other"}]}]}}`)
