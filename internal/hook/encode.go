@@ -41,9 +41,11 @@ const MaxReason = 4000
 // 200 KB; a longer command is denied.
 const MaxRewrite = 150_000
 
-// capReason cuts reason to MaxReason bytes (on a character boundary),
+// capReason makes reason readable as it is shown to a person (see
+// visible), then cuts it to MaxReason bytes (on a character boundary),
 // saying how much was left out.
 func capReason(reason string) string {
+	reason = visible(reason)
 	if len(reason) <= MaxReason {
 		return reason
 	}
@@ -52,6 +54,51 @@ func capReason(reason string) string {
 		cut--
 	}
 	return reason[:cut] + fmt.Sprintf(" ... (%d bytes more)", len(reason)-cut)
+}
+
+// visible returns s with every character that a terminal would act on or
+// that reorders or hides text written as an escape (\x1b, \r, \u202e):
+// C0 and C1 controls (a newline too), DEL, the bidirectional marks and
+// overrides, and the zero-width characters. A reason quotes paths and
+// commands the model chose; written raw, an ESC [2K and a carriage return
+// in a file name made the reason of an ask read as a write of another file.
+func visible(s string) string {
+	clean := true
+	for _, r := range s {
+		if hidden(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			b.WriteString(`\ufffd`)
+		case !hidden(r):
+			b.WriteRune(r)
+		case r < 0x80:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+	}
+	return b.String()
+}
+
+// hidden reports whether visible escapes r.
+func hidden(r rune) bool {
+	switch {
+	case r < 0x20, r >= 0x7f && r < 0xa0:
+		return true
+	case r == 0x061c, r >= 0x200b && r <= 0x200f, r >= 0x202a && r <= 0x202e,
+		r >= 0x2060 && r <= 0x2069, r == 0xfeff:
+		return true
+	}
+	return false
 }
 
 // Encode writes agent a's answer to req, for verdict v with reason, to w as
@@ -156,7 +203,7 @@ func Refuse(a Agent, w io.Writer, reason string) {
 // Claude Code requires (an answer naming another event is a hook error,
 // after which it runs a skill's command anyway).
 func RefuseTo(a Agent, req Request, w io.Writer, reason string) {
-	b, err := marshal(denyAnswer(a, reason).in(eventOf(a, req)))
+	b, err := marshal(denyAnswer(a, capReason(reason)).in(eventOf(a, req)))
 	if err != nil { // unreachable: a deny holds only strings
 		b = []byte(`{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny","permissionDecisionReason":"guard: denied"}}` + "\n")
 		if a == Gemini {

@@ -657,3 +657,33 @@ func TestSkillShellRefusal(t *testing.T) {
 		t.Errorf("RefuseTo(codex) = %s", buf.Bytes())
 	}
 }
+
+// A reason shows the paths and commands it quotes as they are: characters a
+// terminal acts on, or that reorder or hide text, are written as escapes.
+func TestReasonVisible(t *testing.T) {
+	reason := "guard: writes outside the writable roots: /var/tmp/ok.txt\x1b[2K\r/tmp/harmless.txt \u202etxt.exe\u200b"
+	want := `guard: writes outside the writable roots: /var/tmp/ok.txt\x1b[2K\x0d/tmp/harmless.txt \u202etxt.exe\u200b`
+	req, err := decodeFile(t, hook.ClaudeCode, "claude-code-write.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []hook.Verdict{hook.Ask, hook.Deny} {
+		var buf bytes.Buffer
+		if err := hook.Encode(hook.ClaudeCode, &buf, req, v, reason, guardPath); err != nil {
+			t.Fatal(err)
+		}
+		var p parsedAnswer
+		if err := json.Unmarshal(buf.Bytes(), &p); err != nil {
+			t.Fatal(err)
+		}
+		if got := p.Specific.PermissionDecisionReason; got != want {
+			t.Errorf("%s reason = %q, want %q", v, got, want)
+		}
+	}
+	var buf bytes.Buffer
+	hook.Refuse(hook.Gemini, &buf, reason)
+	var p parsedAnswer
+	if err := json.Unmarshal(buf.Bytes(), &p); err != nil || p.Reason != want {
+		t.Errorf("Refuse reason = %q (%v), want %q", p.Reason, err, want)
+	}
+}
