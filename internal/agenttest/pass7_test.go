@@ -84,6 +84,33 @@ func init() {
 				s.sawGuard("in place of the user's guard hook")
 			},
 		},
+		tc{
+			// H7-4: a search's glob is rg's --glob, which makes rg search the
+			// hidden and .gitignored files it matches: Gemini CLI's
+			// grep_search with include_pattern "*" printed the .env that guard
+			// judged the search to skip (it runs rg without --hidden).
+			name: "a search's glob cannot reach the hidden files its walk skips", agents: []string{"gemini"}, mode: "suggest",
+			files: []string{"a.txt"},
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.project, ".env"), "OPENAI_API_KEY=sk-GLOB-WHITELIST-7\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{
+					{Tool: "grep_search", Args: map[string]any{"pattern": "GLOB-WHITELIST", "include_pattern": "*"}},
+					{Tool: "grep_search", Args: map[string]any{"pattern": "GLOB-WHITELIST", "include_pattern": ".e?v"}},
+					{Tool: "grep_search", Args: map[string]any{"pattern": "hello", "include_pattern": "*.txt"}},
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				if strings.Contains(strings.Join(s.model.Requests(), "\n"), "sk-GLOB-WHITELIST-7") {
+					s.fail("the key reached the model")
+				}
+				s.sawGuard("reads a secret")
+				if !strings.Contains(s.model.LastTurn(), "a.txt") {
+					s.fail("the search of *.txt did not run")
+				}
+			},
+		},
 	)
 }
 
