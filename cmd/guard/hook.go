@@ -86,7 +86,7 @@ func (h *hookCall) run() (code int) {
 		return h.deny("guard: " + err.Error())
 	}
 	h.set(func() { h.req = req })
-	if !req.Shell && !req.Edit && !req.Read {
+	if !req.Shell && !req.Edit && !req.Read && !req.Skill {
 		return h.answer(hook.Allow, "", "", nil)
 	}
 	self, err := guardPath()
@@ -120,6 +120,13 @@ func (h *hookCall) run() (code int) {
 		// found now was made since (a checkout, a merge, an archive), and
 		// the next session here would not ask guard at all.
 		return h.deny(hooksOffReason(agent, off, err))
+	}
+	if req.Skill {
+		// A skill's own hooks run unjudged while it is active.
+		if files := hook.SkillHooks(req.SkillName, hook.RuleEnv{Getenv: c.getenv, Project: project}); len(files) > 0 {
+			return h.answer(hook.Ask, fmt.Sprintf("guard: the skill %q (%s) declares hooks of its own, commands %s runs while the skill is active and that guard does not judge: a person must approve loading it (or take the hooks out of the skill's file, or do its steps as tool calls)", req.SkillName, files[0], agent.Title()), "", nil)
+		}
+		return h.answer(hook.Allow, "", "", nil)
 	}
 	if req.Dir != "" {
 		if err := os.Chdir(req.Dir); err != nil {

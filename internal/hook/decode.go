@@ -53,8 +53,12 @@ type Request struct {
 	// and Command are then the skill's command, which cannot be rewritten
 	// nor wait for a person.
 	SkillShell bool
-	// SkillName is the skill or command holding it (command_name).
+	// SkillName is the skill or command holding it (command_name), or the
+	// one a Skill tool call loads (Skill set).
 	SkillName string
+	// Skill is set for Claude Code's Skill tool (SkillTool): SkillName is
+	// the skill it loads.
+	Skill bool
 
 	// Shell is set when Tool is the agent's shell tool; Command is then the
 	// shell script it would run, never empty.
@@ -167,6 +171,16 @@ func Decode(a Agent, r io.Reader) (Request, error) {
 		}
 	}
 	req.Dir = req.Cwd
+	if a == ClaudeCode && (req.Tool == SkillTool || req.Tool == "SlashCommand") {
+		req.Skill = true
+		name, err := oneOf(&req, []string{"skill", "command"})
+		if err != nil {
+			return Request{Agent: a, Event: req.Event}, err
+		}
+		req.SkillName = strings.TrimSpace(name)
+		return req, nil
+	}
+
 	if req.Tool != spec.shell {
 		if err := decodeFiles(&req); err != nil {
 			return Request{}, err
