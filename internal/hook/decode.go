@@ -171,6 +171,12 @@ func Decode(a Agent, r io.Reader) (Request, error) {
 		}
 	}
 	req.Dir = req.Cwd
+	if a == ClaudeCode && req.Tool == "PowerShell" {
+		// Claude Code's PowerShell tool (Windows, or with
+		// CLAUDE_CODE_USE_POWERSHELL_TOOL where pwsh is installed) runs
+		// commands guard cannot read.
+		return Request{Agent: a, Event: req.Event}, fmt.Errorf("%w: Claude Code's PowerShell tool runs PowerShell, and guard reads only bash commands: run it with the Bash tool", ErrShell)
+	}
 	if a == ClaudeCode && (req.Tool == SkillTool || req.Tool == "SlashCommand") {
 		req.Skill = true
 		name, err := oneOf(&req, []string{"skill", "command"})

@@ -173,6 +173,7 @@ func TestDecodeErrors(t *testing.T) {
 		{hook.ClaudeCode, "claude-code-bash-no-input.json", hook.ErrNoCommand},
 		{hook.ClaudeCode, "claude-code-post-tool-use.json", hook.ErrEvent},
 		{hook.ClaudeCode, "claude-code-skill-shell-powershell.json", hook.ErrShell},
+		{hook.ClaudeCode, "claude-code-powershell.json", hook.ErrShell},
 		{hook.ClaudeCode, "claude-code-skill-shell-bad-name.json", hook.ErrMalformed},
 		// Only Claude Code has the skill shell event.
 		{hook.Codex, "claude-code-skill-shell-2.1.332.json", hook.ErrEvent},
