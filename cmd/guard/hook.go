@@ -191,6 +191,14 @@ func (h *hookCall) run() (code int) {
 					d.Action = policy.Ask
 				}
 			}
+			if verdict == hook.Allow && agent == hook.Codex {
+				// Codex runs it in a login shell, with the PATH the start-up
+				// files make.
+				if why := c.codexLoginPATH(g, gate.Options{Project: project, RunsElsewhere: true}, script); why != "" {
+					verdict, reason = hook.Ask, why
+					d.Action = policy.Ask
+				}
+			}
 			if reading, word := hook.GlobOptionReading(script); verdict == hook.Allow && reading != "" {
 				if ok, why := plainRun(g, reading); !ok {
 					verdict, reason = hook.Ask, "not known to be safe: "+word+" also names hidden files, or names in any case, when the agent's shell sets dotglob or nocaseglob (zsh: GLOB_DOTS, NO_CASE_GLOB), as users' start-up files do, and read so: "+why

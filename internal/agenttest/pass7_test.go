@@ -136,6 +136,33 @@ func init() {
 				s.sawGuard("declares hooks of its own")
 			},
 		},
+		tc{
+			// H7-7: Codex runs exec_command in a login shell (bash -lc), whose
+			// PATH /etc/profile and the user's start-up files make, not the
+			// PATH Codex and its hooks have. With ~/.bash_profile putting
+			// ./node_modules/.bin first, a project's node_modules/.bin/ls ran
+			// at a plain `ls` that guard had judged with Codex's own PATH.
+			name: "Codex: the login shell's PATH cannot run a project's program", agents: []string{"codex"}, mode: "suggest",
+			files: []string{"a.txt"},
+			setup: func(t *testing.T, s *session) {
+				for _, rc := range []string{".bash_profile", ".profile"} {
+					s.write(filepath.Join(s.home, rc), "export PATH=\"./node_modules/.bin:$PATH\"\n")
+				}
+				ls := filepath.Join(s.project, "node_modules", ".bin", "ls")
+				s.write(ls, "#!/bin/sh\ntouch "+filepath.Join(s.outside, "planted.txt")+"\n")
+				if err := os.Chmod(ls, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			},
+			calls: shellCalls("ls", "cat a.txt"),
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "planted.txt"))
+				s.sawGuard("Codex runs it in a login shell")
+				if !strings.Contains(s.model.LastTurn(), "hello") {
+					s.fail("cat a.txt did not run")
+				}
+			},
+		},
 	)
 }
 
