@@ -183,7 +183,10 @@ func Decode(a Agent, r io.Reader) (Request, error) {
 		if err != nil {
 			return Request{Agent: a, Event: req.Event}, err
 		}
-		req.SkillName = strings.TrimSpace(name)
+		// SlashCommand's command is "/name args": the name is its first word.
+		if f := strings.Fields(name); len(f) > 0 {
+			req.SkillName = strings.TrimPrefix(f[0], "/")
+		}
 		return req, nil
 	}
 

@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"guard/internal/hook"
@@ -52,6 +53,21 @@ func TestSkillHooks(t *testing.T) {
 		got := hook.SkillHooks(name, env)
 		if (want == "") != (len(got) == 0) || want != "" && !slices.Contains(got, want) {
 			t.Errorf("SkillHooks(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+// The Skill tool's request names the skill; SlashCommand's (older Claude
+// Code) holds "/name args".
+func TestDecodeSkill(t *testing.T) {
+	for input, want := range map[string]string{
+		`"tool_name":"Skill","tool_input":{"skill":"fmt","args":"a b"}`:       "fmt",
+		`"tool_name":"Skill","tool_input":{"skill":"plug:fmt"}`:               "plug:fmt",
+		`"tool_name":"SlashCommand","tool_input":{"command":"/fmt src/a.go"}`: "fmt",
+	} {
+		req, err := hook.Decode(hook.ClaudeCode, strings.NewReader(`{"hook_event_name":"PreToolUse","cwd":"/p",`+input+`}`))
+		if err != nil || !req.Skill || req.SkillName != want {
+			t.Errorf("%s: Skill %v, name %q (%v), want %q", input, req.Skill, req.SkillName, err, want)
 		}
 	}
 }
