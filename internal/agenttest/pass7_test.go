@@ -4,6 +4,7 @@ package agenttest
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,7 +54,7 @@ func init() {
 			// full-auto command ran unsandboxed and wrote outside. guard now
 			// answers such a call with a deny naming its rewrite, which the
 			// model runs as its command and guard allows as it stands.
-			name: "another hook's rewrite cannot replace guard's", agents: []string{"claude-code", "gemini"}, mode: "full-auto",
+			name: "another hook's rewrite cannot replace guard's", agents: []string{"claude-code", "gemini", "codex"}, mode: "full-auto",
 			setup: addEchoHook,
 			calls: func(a agent, s *session) []call {
 				return []call{a.shell(expand(`touch in.txt; python3 -c 'open("OUTSIDE/seq.txt", "w")'`, s), ""), a.shell(rewriteFollow, "")}
@@ -231,6 +232,18 @@ func addEchoHook(t *testing.T, s *session) {
 	}
 	s.write(settings, string(nb))
 	if s.a.name == "codex" {
-		s.guardSetupTrustOnly()
+		// Trust the echo hook too (guard setup trusted guard's), with the
+		// hash Codex computes.
+		config := filepath.Join(s.codexDir(), "config.toml")
+		c, err := os.ReadFile(config)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range hooksList(t, s) {
+			if h["trustStatus"] != "trusted" && !strings.Contains(string(c), fmt.Sprint(h["key"])) {
+				c = append(c, fmt.Sprintf("\n[hooks.state.%q]\ntrusted_hash = %q\n", h["key"], h["currentHash"])...)
+			}
+		}
+		s.write(config, string(c))
 	}
 }
