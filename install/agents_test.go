@@ -559,6 +559,23 @@ func TestSetupClaudeSkillShell(t *testing.T) {
 	if rep, err := SetupHook(c, guard); err != nil || rep.Changed {
 		t.Errorf("second setup: %+v, %v", rep, err)
 	}
+	if st := InspectHook(c); !st.Installed || st.Missing != "" {
+		t.Errorf("InspectHook after setup: %+v", st)
+	}
+	// A settings file from an older guard setup: PreToolUse only.
+	var full map[string]any
+	if err := json.Unmarshal([]byte(read(t, c.Path)), &full); err != nil {
+		t.Fatal(err)
+	}
+	delete(full["hooks"].(map[string]any), "PreSkillShellCommand")
+	b, _ := json.Marshal(full)
+	write(t, c.Path, string(b))
+	if st := InspectHook(c); !st.Installed || !strings.Contains(st.Missing, "PreSkillShellCommand") {
+		t.Errorf("InspectHook without the skill shell event: %+v", st)
+	}
+	if _, err := SetupHook(c, guard); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := RemoveHook(c); err != nil {
 		t.Fatal(err)
 	}

@@ -172,6 +172,8 @@ func (c *cli) doctorAgents(w io.Writer, g *gate.Gate) int {
 				mark, msg = "NO  ", "the hook does not fail closed: if guard is missing or fails, the agent runs the command (guard setup "+agent+")"
 			case st.ShortTimeout != "":
 				mark, msg = "NO  ", st.ShortTimeout
+			case st.Missing != "":
+				mark, msg = "NO  ", st.Missing
 			case agent == install.Codex && !st.Trusted:
 				mark, msg = "NO  ", st.TrustDetail
 			default:
