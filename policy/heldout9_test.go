@@ -1,0 +1,148 @@
+package policy_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"guard/policy"
+)
+
+// judgeRuns judges each command as `bash -c CMD` in dir and checks
+// whether suggest mode runs it unasked (auto-edit too, for a read).
+func judgeRuns(t *testing.T, set policy.Set, dir string, cases map[string]bool) {
+	t.Helper()
+	for cmd, want := range cases {
+		v := set.Judge([]string{"bash", "-c", cmd}, dir)
+		if got := policy.Decide(&v, policy.Suggest, []string{dir}).Action == policy.Run; got != want {
+			t.Errorf("%q in %s, suggest mode: run=%v, want %v (%s: %s)", cmd, dir, got, want, v.Class, v.Why())
+		}
+		if got := policy.Decide(&v, policy.AutoEdit, []string{dir}).Action == policy.Run; got != want {
+			t.Errorf("%q in %s, auto-edit mode: run=%v, want %v (%s: %s)", cmd, dir, got, want, v.Class, v.Why())
+		}
+	}
+}
+
+// TestRustQueries: cargo's, rustc's and rustup's version queries and
+// listings run unasked in a project without a rust-toolchain file, and
+// their near misses (building, resolving, a toolchain named on the
+// command line, a --print that writes or compiles, a response file) do
+// not; with a rust-toolchain or rust-toolchain.toml file in the directory
+// or above it, which picks the binary that runs, none of them does.
+func TestRustQueries(t *testing.T) {
+	set := defaultSet(t)
+	root, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proj := filepath.Join(root, "proj")
+	if err := os.MkdirAll(filepath.Join(proj, "src"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	reads := []string{
+		"cargo --version", "cargo -V", "cargo -vV", "cargo --version --verbose", "cargo --list",
+		"cargo install --list", "cargo locate-project", "cargo locate-project --workspace",
+		"cargo metadata --format-version 1 --no-deps | jq -r '.packages[].name'", "cargo metadata --no-deps --format-version=1",
+		"rustc --version", "rustc -V", "rustc -vV", "rustc --print sysroot", "rustc --print cfg",
+		"rustc --print target-list | grep wasm", "rustc --print=target-libdir", "rustc --explain E0502",
+		"rustup --version", "rustup -V", "rustup show", "rustup show active-toolchain", "rustup toolchain list",
+		"rustup target list --installed", "rustup component list --installed", "rustup which cargo",
+		"rustup override list", "timeout 10 cargo --version",
+	}
+	cases := map[string]bool{}
+	for _, c := range reads {
+		cases[c] = true
+	}
+	for _, c := range []string{
+		// They build, resolve (and write Cargo.lock), fetch or install.
+		"cargo build", "cargo check", "cargo test", "cargo run", "cargo tree", "cargo tree -i serde",
+		"cargo metadata --format-version 1", "cargo fmt", "cargo fmt --check", "cargo install ripgrep",
+		"cargo install --list --root /tmp/x", "cargo update", "cargo outdated", "cargo pkgid",
+		"rustup update", "rustup default nightly", "rustup toolchain install nightly", "rustup target add wasm32-unknown-unknown",
+		"rustup component add clippy", "rustup override set nightly", "rustup run nightly cargo --version",
+		"rustc src/main.rs", "rustc -o /tmp/x src/main.rs",
+		// Another toolchain, configuration or option words the rules never saw.
+		"cargo +nightly --version", "rustc +nightly -V", "cargo --version --config build.rustc=x",
+		"cargo -Zunstable-options --version", "cargo metadata --no-deps --manifest-path ../x/Cargo.toml",
+		"rustup which --toolchain nightly cargo", "/tmp/cargo --version",
+		// --print that writes a file or compiles a crate; response files.
+		"rustc --print cfg=out.txt", "rustc --print=sysroot=/tmp/x", "rustc --print native-static-libs",
+		"rustc --print crate-name src/main.rs", "rustc --explain @/etc/shadow", "rustc @args.txt",
+		// Output into a file.
+		"cargo --version > /etc/x",
+	} {
+		cases[c] = false
+	}
+	judgeRuns(t, set, proj, cases)
+
+	for _, name := range []string{"rust-toolchain.toml", "rust-toolchain"} {
+		for _, where := range []string{proj, root} {
+			f := filepath.Join(where, name)
+			if err := os.WriteFile(f, []byte("[toolchain]\npath = \"/opt/x\"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			asked := map[string]bool{}
+			for _, c := range reads {
+				asked[c] = false
+			}
+			judgeRuns(t, set, filepath.Join(proj, "src"), asked)
+			if err := os.Remove(f); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// TestRustQueriesRunNothing runs the declared cargo queries with the real
+// cargo in a project whose .cargo/config.toml names a rustc and a
+// rustc-wrapper that leave a mark, and an alias that shadows
+// locate-project: none of them runs either program, follows the alias or
+// writes Cargo.lock. Skipped where cargo is not installed.
+func TestRustQueriesRunNothing(t *testing.T) {
+	if _, err := exec.LookPath("cargo"); err != nil {
+		t.Skip("cargo is not installed")
+	}
+	dir := t.TempDir()
+	mark := filepath.Join(dir, "ran")
+	fake := filepath.Join(dir, "fake-rustc")
+	files := map[string]string{
+		"proj/Cargo.toml":         "[package]\nname = \"p\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nserde = \"1\"\n",
+		"proj/src/main.rs":        "fn main() {}\n",
+		"proj/.cargo/config.toml": "[build]\nrustc = \"" + fake + "\"\nrustc-wrapper = \"" + fake + "\"\n[alias]\nlocate-project = \"run\"\n",
+		"fake-rustc":              "#!/bin/sh\necho ran >> " + mark + "\nexit 1\n",
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	proj := filepath.Join(dir, "proj")
+	for _, args := range [][]string{
+		{"--version"}, {"-vV"}, {"--list"}, {"install", "--list"}, {"locate-project"}, {"locate-project", "--workspace"},
+		{"metadata", "--no-deps", "--format-version", "1"},
+	} {
+		cmd := exec.Command("cargo", args...)
+		cmd.Dir = proj
+		cmd.Env = append(os.Environ(), "CARGO_NET_OFFLINE=true")
+		out, err := cmd.CombinedOutput()
+		// Offline: a query that needed the network (the index) fails.
+		if err != nil {
+			t.Errorf("cargo %v offline: %v: %s", args, err, out)
+		}
+		if _, err := os.Stat(mark); err == nil {
+			t.Fatalf("cargo %v ran the rustc its project's config names", args)
+		}
+		if _, err := os.Stat(filepath.Join(proj, "Cargo.lock")); err == nil {
+			t.Fatalf("cargo %v wrote Cargo.lock", args)
+		}
+		if args[0] == "locate-project" && !strings.Contains(string(out), "Cargo.toml") {
+			t.Errorf("cargo %v followed the alias: %s", args, out)
+		}
+	}
+}
