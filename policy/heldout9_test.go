@@ -146,3 +146,50 @@ func TestRustQueriesRunNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestNinthRoundQueries: the toolchain's binary readers (go tool nm,
+// objdump, buildid, cover -func), sshd's configuration test and dump and
+// duckdb's version run unasked; their near misses (objdump -S, which
+// prints any source file a binary names, buildid -w, cover -html/-o, go
+// tool -n, sshd with another configuration file or options, a secret
+// given as the binary) do not.
+func TestNinthRoundQueries(t *testing.T) {
+	set := defaultSet(t)
+	home, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", home)
+	proj := filepath.Join(home, "proj")
+	for name, content := range map[string]string{
+		"go.mod": "module example.com/m\n\ngo 1.21\n", "bin/api": "\x7fELF\n", "c.out": "mode: set\n",
+		".env": "OPENAI_API_KEY=sk-x\n",
+	} {
+		p := filepath.Join(proj, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := map[string]bool{
+		"sshd -T | grep -i permitrootlogin": true, "sshd -t": true, "sshd -T -C user=root,host=x,addr=10.0.0.1": true,
+		"/usr/sbin/sshd -T": true, "duckdb --version": true,
+		"sshd -T -f /tmp/x": false, "sshd -t -o Port=22": false, "sshd -D": false, "sshd": false, "./sshd -T": false,
+		"duckdb x.db": false, "duckdb -c 'select 1'": false, "duckdb --version x.db": false,
+	}
+	if _, err := exec.LookPath("go"); err == nil {
+		for c, want := range map[string]bool{
+			"go tool nm bin/api | grep main.main": true, "go tool nm -size -sort size bin/api": true,
+			"go tool objdump -s main.main bin/api | head": true, "go tool buildid bin/api": true,
+			"go tool cover -func c.out | tail -1": true,
+			"go tool objdump -S bin/api": false, "go tool buildid -w bin/api": false, "go tool cover -html=c.out": false,
+			"go tool cover -func c.out -o x.txt": false, "go tool -n compile": false, "go tool pprof bin/api": false,
+			"go tool nm .env": false, "go tool nm ~/.ssh/id_rsa": false, "go tool compile x.go": false,
+		} {
+			cases[c] = want
+		}
+	}
+	judgeRuns(t, set, proj, cases)
+}
