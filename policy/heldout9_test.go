@@ -184,7 +184,7 @@ func TestNinthRoundQueries(t *testing.T) {
 			"go tool nm bin/api | grep main.main": true, "go tool nm -size -sort size bin/api": true,
 			"go tool objdump -s main.main bin/api | head": true, "go tool buildid bin/api": true,
 			"go tool cover -func c.out | tail -1": true,
-			"go tool objdump -S bin/api": false, "go tool buildid -w bin/api": false, "go tool cover -html=c.out": false,
+			"go tool objdump -S bin/api":          false, "go tool buildid -w bin/api": false, "go tool cover -html=c.out": false,
 			"go tool cover -func c.out -o x.txt": false, "go tool -n compile": false, "go tool pprof bin/api": false,
 			"go tool nm .env": false, "go tool nm ~/.ssh/id_rsa": false, "go tool compile x.go": false,
 		} {
