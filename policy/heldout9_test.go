@@ -49,7 +49,7 @@ func TestRustQueries(t *testing.T) {
 		"rustc --print target-list | grep wasm", "rustc --print=target-libdir", "rustc --explain E0502",
 		"rustup --version", "rustup -V", "rustup show", "rustup show active-toolchain", "rustup toolchain list",
 		"rustup target list --installed", "rustup component list --installed", "rustup which cargo",
-		"rustup override list", "timeout 10 cargo --version",
+		"rustup override list", "timeout 10 cargo --version", "rustfmt --version",
 	}
 	cases := map[string]bool{}
 	for _, c := range reads {
@@ -66,7 +66,7 @@ func TestRustQueries(t *testing.T) {
 		// Another toolchain, configuration or option words the rules never saw.
 		"cargo +nightly --version", "rustc +nightly -V", "cargo --version --config build.rustc=x",
 		"cargo -Zunstable-options --version", "cargo metadata --no-deps --manifest-path ../x/Cargo.toml",
-		"rustup which --toolchain nightly cargo", "/tmp/cargo --version",
+		"rustup which --toolchain nightly cargo", "/tmp/cargo --version", "rustfmt --check src/main.rs", "rustfmt src/main.rs",
 		// --print that writes a file or compiles a crate; response files.
 		"rustc --print cfg=out.txt", "rustc --print=sysroot=/tmp/x", "rustc --print native-static-libs",
 		"rustc --print crate-name src/main.rs", "rustc --explain @/etc/shadow", "rustc @args.txt",

@@ -16,10 +16,10 @@ import (
 // rust-toolchain or rust-toolchain.toml file found upwards from the
 // working directory; such a file can name a toolchain by path (a binary
 // the project ships runs) or a channel that is not installed (rustup
-// downloads it). rustWhy, for every cargo, rustc or rustup command a rule
-// matched, makes it unverified when such a file applies, when rustc is
-// given a response file (`@FILE`, whose words rustc reads as arguments
-// and prints back in its errors), or when `--print` asks for something
+// downloads it). rustWhy, for every cargo, rustc, rustup or rustfmt
+// command a rule matched, makes it unverified when such a file applies,
+// when rustc is given a response file (`@FILE`, whose words rustc reads
+// as arguments and prints back in its errors), or when `--print` asks for something
 // other than a fixed list of the compiler's own facts (`--print
 // cfg=out.txt` writes a file; `native-static-libs` compiles).
 //
@@ -27,7 +27,8 @@ import (
 // cargo commands runs the rustc or rustc-wrapper that a project's
 // .cargo/config.toml names, nor writes Cargo.lock (`cargo metadata` is
 // declared only with --no-deps, `cargo tree` not at all: both resolve
-// and write the lock file, and may fetch the index); cargo's aliases
+// and write the lock file, and may fetch the index, and cargo tree runs
+// the configured rustc for the target's facts, --frozen or not); cargo's aliases
 // cannot shadow its built-in commands. `cargo fmt --check` is left out:
 // rustfmt follows `#[path = "..."] mod x;` to any file and prints the
 // line it cannot parse.
@@ -40,7 +41,7 @@ func rustWhy(argv []string, cwd string) string {
 		return ""
 	}
 	prog := filepath.Base(argv[0])
-	if prog != "cargo" && prog != "rustc" && prog != "rustup" {
+	if prog != "cargo" && prog != "rustc" && prog != "rustup" && prog != "rustfmt" {
 		return ""
 	}
 	if prog == "rustc" {
