@@ -175,7 +175,8 @@ func TestNinthRoundQueries(t *testing.T) {
 	}
 	cases := map[string]bool{
 		"sshd -T | grep -i permitrootlogin": true, "sshd -t": true, "sshd -T -C user=root,host=x,addr=10.0.0.1": true,
-		"/usr/sbin/sshd -T": true, "duckdb --version": true,
+		"/usr/sbin/sshd -T": true, "duckdb --version": true, "dotnet --list-sdks": true, "dotnet --list-runtimes": true,
+		"dotnet --info": false, "dotnet --version": false, "dotnet --list-sdks x": false, "dotnet build": false,
 		"sshd -T -f /tmp/x": false, "sshd -t -o Port=22": false, "sshd -D": false, "sshd": false, "./sshd -T": false,
 		"duckdb x.db": false, "duckdb -c 'select 1'": false, "duckdb --version x.db": false,
 	}
