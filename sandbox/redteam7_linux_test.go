@@ -1,0 +1,269 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"guard/policy/protect"
+	"guard/sandbox/sandboxtest"
+)
+
+// Seventh red-team pass (docs/redteam/sandbox-7.md).
+
+var nobody = &syscall.Credential{Uid: 65534, Gid: 65534}
+
+// requireChild skips unless the test runs as root (to switch to nobody) and
+// an ordinary user may make a user namespace here (the child is what these
+// tests are about).
+func requireChild(t *testing.T) {
+	t.Helper()
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireUserNS(t)
+}
+
+// startOutside starts a process outside any sandbox, as cred's user (nil:
+// the test's), whose argv holds a secret, and returns its pid.
+func startOutside(t *testing.T, cred *syscall.Credential, argv0 string) string {
+	t.Helper()
+	v := exec.Command("sleep", "300")
+	v.Args[0] = argv0
+	v.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	if err := v.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { v.Process.Kill(); v.Wait() })
+	return strconv.Itoa(v.Process.Pid)
+}
+
+// TestAttackProcCmdlineUnprivileged: another process's argv (a token given
+// on a command line: `curl -H "Authorization: ..."`, `mysql -pPW`), read by
+// an ordinary user from /proc/PID/cmdline, which needs no ptrace access.
+// Root's fresh /proc hid it since the first pass; the ordinary user's child
+// now has a PID namespace of its own and a procfs of that namespace, where
+// processes outside are not there. The user's own processes and root's.
+func TestAttackProcCmdlineUnprivileged(t *testing.T) {
+	requireChild(t)
+	own := startOutside(t, nobody, "sk-own-lab7")
+	roots := startOutside(t, nil, "sk-root-lab7")
+	var cases []attackCase
+	for name, pid := range map[string]string{"the user's own process": own, "root's process": roots} {
+		for _, file := range []string{"cmdline", "comm", "stat"} {
+			cases = append(cases, attackCase{name: file + " of " + name, attack: "read",
+				args: func(*testing.T, *fixture) []string { return []string{"/proc/" + pid + "/" + file} },
+				want: []unix.Errno{unix.ENOENT}})
+		}
+	}
+	runAttackCasesAs(t, nobody, cases)
+}
+
+// TestLeftoverEndsUnprivileged: a process the command leaves behind in a
+// session of its own (setsid, a double fork) outlived the command, confined
+// but free to act later: write into the roots after the agent looked (a
+// protected name created once the command's check is past), read the
+// terminal the command was given (what is typed afterwards), hold locks. In
+// the ordinary user's child it is in the program's PID namespace, which the
+// kernel empties when the program, its first process, exits: by the time
+// guard returns, nothing the command started is left.
+func TestLeftoverEndsUnprivileged(t *testing.T) {
+	requireChild(t)
+	requireSandbox(t)
+	base := t.TempDir()
+	shareWith(t, base, nobody)
+	for _, confined := range []bool{false, true} {
+		f := newFixture(t, base)
+		chownFixture(t, f, nobody)
+		// A name no other process has: the leftover is found by its argv.
+		mark := "guard-leftover-" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatBool(confined)
+		script := `setsid bash -c 'exec -a ` + mark + ` sleep 300' </dev/null >/dev/null 2>&1 & sleep 0.2`
+		c := child{path: "/bin/sh", argv: []string{"sh", "-c", script}, dir: f.root, cred: nobody}
+		if confined {
+			c.profile = &Profile{WritableRoots: []string{f.root}}
+		}
+		o := c.run(t)
+		if !o.ok {
+			t.Fatalf("confined=%v: sh: %s\n%s", confined, o, o.stderr)
+		}
+		pids := findByArgv0(mark)
+		for _, pid := range pids {
+			unix.Kill(pid, unix.SIGKILL)
+		}
+		switch {
+		case !confined && len(pids) == 0:
+			sandboxtest.Skipf(t, "the leftover did not outlive the command without the sandbox either: the test proves nothing here")
+		case confined && len(pids) > 0:
+			t.Errorf("a setsid leftover outlived the confined command (pids %v)", pids)
+		}
+	}
+}
+
+// findByArgv0 returns the processes whose argv[0] is name.
+func findByArgv0(name string) []int {
+	ents, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if a0, _, _ := strings.Cut(string(b), "\x00"); a0 == name {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// TestSignalsReachUnprivileged: with the program first in a PID namespace,
+// the kernel drops a signal sent to it from outside unless it handles that
+// signal. guard forwards SIGTERM, SIGHUP, SIGINT and SIGQUIT all the same: a
+// program that handles one gets it, one that ignores it keeps running, and
+// any other dies and is reported as killed by that very signal, as it was
+// before and is for root (exec in place).
+func TestSignalsReachUnprivileged(t *testing.T) {
+	requireChild(t)
+	requireSandbox(t)
+	base := t.TempDir()
+	shareWith(t, base, nobody)
+	f := newFixture(t, base)
+	chownFixture(t, f, nobody)
+	for _, tt := range []struct {
+		name   string
+		script string
+		sig    syscall.Signal
+		killed syscall.Signal // want killed by this signal, or
+		code   int            // exited with this status
+	}{
+		{"default SIGTERM", "exec sleep 30", unix.SIGTERM, unix.SIGTERM, 0},
+		{"default SIGHUP", "exec sleep 30", unix.SIGHUP, unix.SIGHUP, 0},
+		{"default SIGINT", "exec sleep 30", unix.SIGINT, unix.SIGINT, 0},
+		{"handled SIGTERM", "trap 'exit 7' TERM; while :; do sleep 0.05; done", unix.SIGTERM, 0, 7},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			exe, err := os.Executable()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ready := filepath.Join(f.root, "ready-"+strconv.Itoa(int(tt.sig)))
+			argv := []string{"sh", "-c", "touch " + ready + "; " + tt.script}
+			spec, _ := json.Marshal(helperSpec{Profile: Profile{WritableRoots: []string{f.root}}, Path: "/bin/sh", Argv: argv})
+			cmd := exec.Command(exe)
+			cmd.Env = append(os.Environ(), envHelper+"="+string(spec))
+			cmd.Dir = f.root
+			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: nobody}
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				if _, err := os.Stat(ready); err == nil {
+					break
+				}
+				if time.Now().After(deadline) {
+					cmd.Process.Kill()
+					cmd.Wait()
+					t.Fatalf("the program never started: %s", stderr.String())
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			time.Sleep(100 * time.Millisecond) // the trap set
+			cmd.Process.Signal(tt.sig)
+			done := make(chan struct{})
+			go func() { cmd.Wait(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(20 * time.Second):
+				cmd.Process.Kill()
+				<-done
+				t.Fatalf("%v did not end the program (stderr %q)", tt.sig, stderr.String())
+			}
+			ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
+			switch {
+			case tt.killed != 0 && (!ws.Signaled() || ws.Signal() != tt.killed):
+				t.Errorf("wait status %v (exit %d), want killed by %v; stderr %q", ws, ws.ExitStatus(), tt.killed, stderr.String())
+			case tt.killed == 0 && (ws.Signaled() || ws.ExitStatus() != tt.code):
+				t.Errorf("wait status %v (exit %d), want exit %d; stderr %q", ws, ws.ExitStatus(), tt.code, stderr.String())
+			}
+		})
+	}
+}
+
+// agentSessionFiles are what agents keep of their sessions in the home
+// (transcripts, prompt histories, copies of edited files, an IDE
+// connection's token) and Jupyter's kernel keys, with a secret in each.
+var agentSessionFiles = []string{".claude/projects/-work-p/0b1c.jsonl", ".claude/history.jsonl",
+	".claude/file-history/0b1c/9f8e@v2", ".claude/ide/41234.lock", ".codex/sessions/2026/12/06/rollout-1.jsonl",
+	".codex/history.jsonl", ".codex/log/codex-tui.log", ".gemini/tmp/5d2a/chats/session-1.json",
+	".gemini/history/5d2a/.env", ".local/share/opencode/storage/session/s1.json",
+	".local/share/jupyter/runtime/kernel-4242.json", ".ipython/profile_default/security/ipcontroller-client.json"}
+
+// agentSessionCases: each of agentSessionFiles, and aider's histories in the
+// root, read from inside (TestAttackAgentSessions*). Before the pass every
+// one printed its secret in full-auto, as root and as nobody.
+func agentSessionCases(t *testing.T, forbidden bool) []attackCase {
+	inRoot := []string{".aider.chat.history.md", ".aider.input.history", "sub/.aider.llm.history"}
+	// sessionFixture writes every file, before the profile is filled (Protect sees
+	// what exists) and again for the attack's arguments.
+	sessionFixture := func(t *testing.T, root string) (home string) {
+		t.Helper()
+		home = filepath.Join(filepath.Dir(root), "home")
+		var paths []string
+		for _, n := range agentSessionFiles {
+			paths = append(paths, filepath.Join(home, n))
+		}
+		for _, n := range inRoot {
+			paths = append(paths, filepath.Join(root, n))
+		}
+		for _, p := range paths {
+			if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(`{"text":"export OPENAI_API_KEY=sk-lab7"}`+"\n"), 0o666); err != nil {
+				t.Fatal(err)
+			}
+			for d := filepath.Dir(p); d != home && d != root && len(d) > 1; d = filepath.Dir(d) {
+				os.Chmod(d, 0o777)
+			}
+		}
+		return home
+	}
+	prot := func(p *Profile) { Protect(p, protect.Default(), sessionFixture(t, p.WritableRoots[0])) }
+	child := func(c *child) { c.noUserNS = forbidden }
+	var cases []attackCase
+	for _, name := range agentSessionFiles {
+		cases = append(cases, attackCase{name: "read ~/" + name, attack: "read", profile: prot, want: unreadable, child: child,
+			args: func(t *testing.T, f *fixture) []string { return []string{filepath.Join(sessionFixture(t, f.root), name)} }})
+	}
+	for _, name := range inRoot {
+		cases = append(cases, attackCase{name: "read " + name + " in the root", attack: "read", profile: prot, want: unreadable, child: child,
+			args: func(t *testing.T, f *fixture) []string { sessionFixture(t, f.root); return []string{filepath.Join(f.root, name)} }})
+	}
+	return cases
+}
+
+// TestAttackAgentSessions: an agent's own record of its sessions holds what
+// passed through it, secrets included; the kernel keys let a program with
+// the network run code in a live Jupyter kernel outside the sandbox.
+func TestAttackAgentSessions(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackAgentSessionsUnprivileged is this test")
+	runAttackCases(t, agentSessionCases(t, false))
+}
+
+func TestAttackAgentSessionsUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	t.Run("child", func(t *testing.T) {
+		requireUserNS(t)
+		runAttackCasesAs(t, nobody, agentSessionCases(t, false))
+	})
+	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, agentSessionCases(t, true)) })
+}
