@@ -264,6 +264,18 @@ var defaultList = [...]struct {
 	// holding (measured: twice the time with 300 roots).
 	{Secret, "debconf's stored passwords", nil, []string{"/var/cache/debconf/passwords.dat",
 		"/var/cache/debconf/passwords.dat-old"}},
+	// What agents keep of their sessions: transcripts (every command's
+	// output, a .env printed by a command run outside the sandbox, a token
+	// pasted in a prompt), prompt histories, the copies of the files they
+	// edited, and the lock files holding the token of an IDE's connection;
+	// Jupyter's runtime files hold the key that runs code in a live kernel
+	// (seventh red team of the sandbox). Not Claude Code's shell snapshots,
+	// which its commands source.
+	{Secret, "an agent's transcripts, prompt history or copies of edited files, or a live session's key", nil, []string{
+		"~/.claude/projects", "~/.claude/history.jsonl", "~/.claude/file-history", "~/.claude/ide", "~/.codex/sessions",
+		"~/.codex/archived_sessions", "~/.codex/history.jsonl", "~/.codex/log", "~/.gemini/tmp", "~/.gemini/history",
+		"~/.local/share/opencode", ".aider.chat.history.md", ".aider.input.history", ".aider.llm.history",
+		"~/.local/share/jupyter/runtime", "~/.ipython/profile_*/security"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the
