@@ -242,11 +242,16 @@ func agentSessionCases(t *testing.T, forbidden bool) []attackCase {
 	var cases []attackCase
 	for _, name := range agentSessionFiles {
 		cases = append(cases, attackCase{name: "read ~/" + name, attack: "read", profile: prot, want: unreadable, child: child,
-			args: func(t *testing.T, f *fixture) []string { return []string{filepath.Join(sessionFixture(t, f.root), name)} }})
+			args: func(t *testing.T, f *fixture) []string {
+				return []string{filepath.Join(sessionFixture(t, f.root), name)}
+			}})
 	}
 	for _, name := range inRoot {
 		cases = append(cases, attackCase{name: "read " + name + " in the root", attack: "read", profile: prot, want: unreadable, child: child,
-			args: func(t *testing.T, f *fixture) []string { sessionFixture(t, f.root); return []string{filepath.Join(f.root, name)} }})
+			args: func(t *testing.T, f *fixture) []string {
+				sessionFixture(t, f.root)
+				return []string{filepath.Join(f.root, name)}
+			}})
 	}
 	return cases
 }
