@@ -46,7 +46,7 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 	// variables. Those that do not exist are dropped by Exec.
 	// One that holds a root or the home directory (GNUPGHOME=/) would hide
 	// the command's whole world: such a value is not a credential's place.
-	for _, e := range append(l.EnvSecretPaths(os.Getenv), krb5Caches(os.Getenv)...) {
+	for _, e := range append(append(l.EnvSecretPaths(os.Getenv), krb5Caches(os.Getenv)...), secretEnvFiles(l)...) {
 		wide := home != "" && within(home, e)
 		for _, r := range roots {
 			if wide {
@@ -227,4 +227,20 @@ func within(path, dir string) bool {
 		return true
 	}
 	return strings.HasPrefix(path, dir+"/")
+}
+
+// secretEnvFiles are the files that secret variables name
+// (protect.List.SecretEnvFiles): ANSIBLE_VAULT_PASSWORD_FILE=~/.vault_pass
+// is scrubbed from the program's environment, and the file it names is
+// hidden too (Exec drops what does not exist). Not a directory, which
+// could hold what every program needs, nor a socket (SSH_AUTH_SOCK), which
+// is refused by other means and would cost a mount each run.
+func secretEnvFiles(l *protect.List) []string {
+	var out []string
+	for _, p := range l.SecretEnvFiles(os.Environ()) {
+		if st, err := os.Stat(p); err != nil || st.Mode().IsRegular() {
+			out = append(out, p)
+		}
+	}
+	return out
 }

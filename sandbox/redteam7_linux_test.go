@@ -272,3 +272,35 @@ func TestAttackAgentSessionsUnprivileged(t *testing.T) {
 	})
 	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, agentSessionCases(t, true)) })
 }
+
+// secretEnvFileCases: a credential file that a secret variable names, by
+// a name no list knows (Ansible's vault password, sops' age key, Docker's
+// *_FILE convention, a key path): the variable was scrubbed, the file it
+// names stayed readable.
+func secretEnvFileCases(forbidden bool) []attackCase {
+	var cases []attackCase
+	for _, c := range []attackCase{
+		envSecret("ANSIBLE_VAULT_PASSWORD_FILE", "vault_pass.txt", "vault_pass.txt"),
+		envSecret("SOPS_AGE_KEY_FILE", "age/keys.txt", "age/keys.txt"),
+		envSecret("POSTGRES_PASSWORD_FILE", "pg-password", "pg-password"),
+		envSecret("APP_JWT_PRIVATE_KEY_PATH", "jwt/signing", "jwt/signing"),
+	} {
+		c.child = func(c *child) { c.noUserNS = forbidden }
+		cases = append(cases, c)
+	}
+	return cases
+}
+
+func TestAttackSecretEnvFiles(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackSecretEnvFilesUnprivileged is this test")
+	runAttackCases(t, secretEnvFileCases(false))
+}
+
+func TestAttackSecretEnvFilesUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	t.Run("child", func(t *testing.T) {
+		requireUserNS(t)
+		runAttackCasesAs(t, nobody, secretEnvFileCases(false))
+	})
+	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, secretEnvFileCases(true)) })
+}

@@ -105,3 +105,24 @@ func (l *List) EnvSecretPaths(getenv func(string) string) []string {
 	}
 	return out
 }
+
+// SecretEnvFiles returns the absolute paths that the values of secret
+// variables (SecretEnvName: ANSIBLE_VAULT_PASSWORD_FILE, SOPS_AGE_KEY_FILE,
+// DB_PASSWORD_FILE, JWT_PRIVATE_KEY_PATH...) name, a colon-separated list
+// split: the variable says a credential is there, whatever it is called.
+// The caller checks what they are.
+func (l *List) SecretEnvFiles(environ []string) []string {
+	var out []string
+	for _, kv := range environ {
+		name, val, ok := strings.Cut(kv, "=")
+		if !ok || !strings.HasPrefix(val, "/") || !l.SecretEnvName(name) {
+			continue
+		}
+		for _, p := range strings.Split(val, ":") {
+			if filepath.IsAbs(p) {
+				out = append(out, filepath.Clean(p))
+			}
+		}
+	}
+	return out
+}
