@@ -304,3 +304,40 @@ func TestAttackSecretEnvFilesUnprivileged(t *testing.T) {
 	})
 	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, secretEnvFileCases(true)) })
 }
+
+func init() {
+	// Standard input reopened for writing through /proc/self/fd/0.
+	attacks["stdin-reopen-write"] = func(a []string) error {
+		fd, err := unix.Open("/proc/self/fd/0", unix.O_WRONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		defer unix.Close(fd)
+		_, err = unix.Write(fd, []byte(a[0]))
+		return err
+	}
+}
+
+// TestLimitPipeReopen documents a limit (doc.go): the read end of a pipe
+// given as standard input is reopened as a write end, and what the program
+// writes is read after it by whoever reads that pipe next (a persistent
+// shell reading the agent's commands from it). Landlock does not look at
+// pipes, and the kernel checks only the pipe's owner and mode.
+func TestLimitPipeReopen(t *testing.T) {
+	requireSandbox(t)
+	f := newFixture(t, t.TempDir())
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	o := child{attack: &attackSpec{Name: "stdin-reopen-write", Args: []string{"touch PWNED\n"}},
+		profile: &Profile{WritableRoots: []string{f.root}}, stdin: r}.run(t)
+	w.Close()
+	b := make([]byte, 64)
+	n, _ := r.Read(b)
+	if !o.ok || !strings.Contains(string(b[:n]), "touch PWNED") {
+		t.Fatalf("stdin reopened for writing: %s, the reader got %q; the limit in doc.go is gone: update it", o, b[:n])
+	}
+	t.Log("documented limit: a pipe given as standard input can be written through /proc/self/fd/0")
+}

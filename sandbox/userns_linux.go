@@ -20,9 +20,9 @@ import (
 // (mapping the user to itself) and mount namespace (rawchild_linux.go); the
 // child makes the mounts as root does, drops every capability, confines itself
 // as usual and execs the program. guard stays as the parent: it forwards
-// SIGTERM, SIGHUP, SIGINT and SIGQUIT, and exits as the program did. Inside, the
-// fresh /proc cannot be mounted (the user namespace does not own the PID
-// namespace): other processes' command lines stay readable, a documented limit.
+// SIGTERM, SIGHUP, SIGINT and SIGQUIT, and exits as the program did. In
+// full-auto the child is also the first process of a PID namespace of its
+// own, with that namespace's procfs over /proc (doc.go).
 
 // errNoUserNS wraps the failure to make a user namespace.
 var errNoUserNS = errors.New("unprivileged user namespaces are not allowed")
