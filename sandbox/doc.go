@@ -163,7 +163,9 @@
 // directory, core.hooksPath, init.templateDir, the files git config includes
 // and the programs its command values name, in the repository's config and
 // the user's, embedded bare repositories, names at any depth within
-// protect.ScanDepth levels of each root but temporary directories).
+// protect.ScanDepth levels of each root but temporary directories, and the
+// secret ones among the names of the home's directories the resolution
+// lists anyway: ~/.env, ~/server.key, ~/.config/.env.production).
 // ProtectCached (the gate's way) keeps that result in guard's cache
 // directory and uses it again while stat(2) of every directory the
 // resolution listed or looked a name up in, and of every file it read,
@@ -342,9 +344,10 @@
 //     a known secret out of the next command's budget, found_linux.go); so is a secret reached
 //     through a hard link made before the run, or a bind mount elsewhere. A
 //     name that matches at any depth (.env, *.pem) is looked for in the
-//     roots only: another project's .env outside them (~/code/other/.env,
-//     /srv/app/.env) is readable, as the user's own home beyond the "~/"
-//     names is. Landlock cannot refuse by name, and a scan of the disk at
+//     roots, and at the top of the home and of ~/.config only: another
+//     project's .env outside them (~/code/other/.env, /srv/app/.env) is
+//     readable, as ~/Downloads/client_secret_*.json and the rest of the
+//     user's home beyond the "~/" names are. Landlock cannot refuse by name, and a scan of the disk at
 //     every start would cost more than the command.
 //   - For an ordinary user, the child's mounts are checked as root's are
 //     (each target opened, its device and inode compared with what guard

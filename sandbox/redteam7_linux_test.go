@@ -341,3 +341,42 @@ func TestLimitPipeReopen(t *testing.T) {
 	}
 	t.Log("documented limit: a pipe given as standard input can be written through /proc/self/fd/0")
 }
+
+// homeTopSecretCases: secrets by name (.env, *.pem, *.key, *.kdbx,
+// client_secret*.json) at the home's top and in ~/.config, outside the
+// roots: names that match at any depth were looked for in the roots only.
+func homeTopSecretCases(forbidden bool) []attackCase {
+	names := []string{".env", "deploy.pem", "server.key", "client_secret_42.apps.googleusercontent.com.json", "prod.env",
+		"vault.kdbx", ".config/.env.production"}
+	homeFixture := func(root string) string {
+		home := filepath.Join(filepath.Dir(root), "home")
+		for _, n := range names {
+			writeWorld(filepath.Join(home, n), "API_KEY=sk-lab7-home\n")
+		}
+		return home
+	}
+	var cases []attackCase
+	for _, name := range names {
+		cases = append(cases, attackCase{name: "read ~/" + name, attack: "read", want: unreadable,
+			child:   func(c *child) { c.noUserNS = forbidden },
+			profile: func(p *Profile) { Protect(p, protect.Default(), homeFixture(p.WritableRoots[0])) },
+			args: func(t *testing.T, f *fixture) []string {
+				return []string{filepath.Join(homeFixture(f.root), name)}
+			}})
+	}
+	return cases
+}
+
+func TestAttackHomeTopSecrets(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackHomeTopSecretsUnprivileged is this test")
+	runAttackCases(t, homeTopSecretCases(false))
+}
+
+func TestAttackHomeTopSecretsUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	t.Run("child", func(t *testing.T) {
+		requireUserNS(t)
+		runAttackCasesAs(t, nobody, homeTopSecretCases(false))
+	})
+	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, homeTopSecretCases(true)) })
+}

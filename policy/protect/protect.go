@@ -25,7 +25,9 @@
 // that will become dangerous only by its content (a new bare repository
 // created inside a root, a script a user later runs by hand) is not on it.
 // Resolve sees what exists when it runs, looks for names at any depth only
-// within ScanDepth levels of the roots it is asked to scan and ScanDirs
+// within ScanDepth levels of the roots it is asked to scan (and, for
+// secrets, among the names of the home's directories it lists anyway: the
+// home's top, ~/.config) and ScanDirs
 // directories in all (skipping node_modules, vendor and the like), follows
 // git config includes (include.path, includeIf.*.path: every condition
 // taken as true) 16 files deep, and skips /proc patterns
