@@ -58,7 +58,7 @@ var diffClasses = map[string][]string{
 		"bash --posix -ic ls", "bash -il <<<ls", "bash -i <<<ls", "bash <<<ls",
 		"bash -c 'bash --rcfile F -ic ls'", "bash --norc -ic ls", "bash --noprofile -lc ls",
 		"bash -D -c ls", "bash --dump-strings -c ls", "bash -r -c ls", "bash -ec ls", "bash -xc ls",
-		"sh -ec ls", "bash -c -i ls", "bash -kc ls",
+		"sh -ec ls", "bash -c -i ls", "bash -kc ls", "bash -c -- ls", "sh -c - ls", "bash -c -- 'rm a.txt'", "dash -c - 'touch pwned'",
 	},
 	"loop_glob_and_inert_env": {
 		`for f in *.txt; do cat "$f"; done; rm a.txt`, `for f in *; do cat "$f"; done`,

@@ -666,6 +666,13 @@ func ShellScript(argv []string) (src string, d shell.Dialect, ok bool) {
 		a := argv[i]
 		switch {
 		case a == "--login" || a == "--norc" || a == "--noprofile":
+		case a == "--" || a == "-":
+			// The end of the options (bash, dash and zsh alike): after -c
+			// the next word is the script, as in `bash -c -- 'ls'`.
+			if !sawC || i+1 >= len(argv) {
+				return "", 0, false
+			}
+			return argv[i+1], d, true
 		case a == "-o" || a == "+o":
 			i++
 		case len(a) > 1 && (a[0] == '-' || a[0] == '+') && a[1] != '-':

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -39,7 +40,7 @@ func keepFound(p *Profile, l *protect.List, dir string, w *protect.Watch) {
 	digest := listDigest(l)
 	for _, r := range scannedRoots(p.WritableRoots) {
 		file := filepath.Join(dir, "found", foundName(r, digest))
-		old, _ := readOwn(file, 1<<20)
+		old, ok := readOwn(file, 1<<20)
 		var lists [2][]string
 		if len(old) > len(foundMagic) && string(old[:len(foundMagic)]) == foundMagic {
 			sections := bytes.SplitN(old[len(foundMagic):], []byte{0, 0}, 2)
@@ -53,7 +54,7 @@ func keepFound(p *Profile, l *protect.List, dir string, w *protect.Watch) {
 		}
 		p.ReadOnly = addFound(p.ReadOnly, lists[0], r, w)
 		p.Unreadable = addFound(p.Unreadable, lists[1], r, w)
-		saveFound(file, r, p)
+		saveFound(file, r, p, old, ok)
 	}
 }
 
@@ -78,9 +79,10 @@ func addFound(have, remembered []string, root string, w *protect.Watch) []string
 }
 
 // saveFound remembers p's protected paths and secrets within root, when
-// they differ from what the file holds.
-func saveFound(file, root string, p *Profile) {
+// they differ from what the file held (old, when read was true).
+func saveFound(file, root string, p *Profile, old []byte, read bool) {
 	b := []byte(foundMagic)
+	total := 0
 	for i, list := range [][]string{p.ReadOnly, p.Unreadable} {
 		if i > 0 {
 			b = append(b, 0, 0)
@@ -96,8 +98,18 @@ func saveFound(file, root string, p *Profile) {
 			b = append(b, x...)
 			n++
 		}
+		total += n
 	}
-	if old, ok := readOwn(file, 1<<20); ok && bytes.Equal(old, b) {
+	if total == 0 {
+		// Nothing to remember (what was remembered and still exists is in p
+		// again): no file, so that a root with nothing in it costs one
+		// failed open a run, not a read (300 roots: 300 reads).
+		if read {
+			os.Remove(file)
+		}
+		return
+	}
+	if read && bytes.Equal(old, b) {
 		return
 	}
 	writeCache(file, ".found-*", b)
@@ -132,14 +144,14 @@ func listDigest(l *protect.List) (d [32]byte) {
 // readOwn reads file when it is a regular file of the caller's that no one
 // else can write, in such a directory, and at most max bytes long.
 func readOwn(file string, max int64) ([]byte, bool) {
+	fd, err := unix.Open(file, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, false // the usual case of a missing file costs this call alone
+	}
+	defer unix.Close(fd)
 	if !safeDir(filepath.Dir(file)) {
 		return nil, false
 	}
-	fd, err := unix.Open(file, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, false
-	}
-	defer unix.Close(fd)
 	var st unix.Stat_t
 	if unix.Fstat(fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Uid != uint32(unix.Geteuid()) ||
 		st.Mode&0o022 != 0 || st.Size > max {

@@ -123,7 +123,7 @@ func TestPlantedHelper(t *testing.T) {
 		t.Errorf("tar tzf did not run the planted gzip: the attack changed (%v)", err)
 	}
 	cases := [][]string{{"tar", "tzf", "x.tar.gz"}, {"tar", "tf", "x.tar.gz"}, {"bash", "-c", "tar tzf x.tar.gz | head -1"}}
-	if npm, err := exec.LookPath("npm"); err == nil && envShebang(policy.Resolve(npm, "/")) == "node" {
+	if npm, err := exec.LookPath("npm"); err == nil && envProgram(shebang(policy.Resolve(npm, "/"))) == "node" {
 		cases = append(cases, []string{"npm", "--version"}, []string{"bash", "-c", "npm ls"})
 	}
 	for _, argv := range cases {

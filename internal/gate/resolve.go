@@ -208,11 +208,12 @@ var goHelpers = []string{"git", "hg", "svn", "bzr", "fossil"}
 // control programs. Looked up from every directory
 // in dirs, as the program is.
 func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []string) string {
-	if !g.pathReachesRoots() {
-		return "" // nothing a PATH lookup finds can be in a root
+	if g.pathRoots == 1 {
+		return "" // known already: nothing a PATH lookup finds can be in a root
 	}
+	words := shebang(bin)
 	var helpers []string
-	if name := envShebang(bin); name != "" {
+	if name := envProgram(words); name != "" {
 		helpers = append(helpers, name)
 	}
 	switch filepath.Base(policy.Resolve(bin, "/")) {
@@ -227,7 +228,15 @@ func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []strin
 	case "dpkg-deb":
 		helpers = append(helpers, "tar")
 	}
-	helpers = append(helpers, g.scriptHelpers(bin, dirs)...)
+	if len(helpers) == 0 && len(words) == 0 {
+		return "" // a binary that runs no other program by name
+	}
+	if !g.pathReachesRoots() {
+		return "" // nothing a PATH lookup finds can be in a root
+	}
+	if len(words) > 0 {
+		helpers = append(helpers, g.scriptHelpers(bin, dirs)...)
+	}
 	for _, h := range helpers {
 		for _, dir := range append([]string{g.Cwd}, dirs...) {
 			hb, real := g.lookupIn(h, self, dir)
@@ -256,9 +265,6 @@ func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []strin
 // planted .venv/bin/gzip. Only when PATH reaches a root (plantedHelper's
 // condition) is the script read, its first 256 KiB.
 func (g *Gate) scriptHelpers(bin string, dirs []string) []string {
-	if len(shebang(bin)) == 0 {
-		return nil
-	}
 	names := g.rootPathNames(dirs)
 	if len(names) == 0 {
 		return nil
@@ -352,10 +358,9 @@ func shebang(bin string) []string {
 	return strings.Fields(line[2:])
 }
 
-// envShebang returns the program a `#!/usr/bin/env [OPTIONS] NAME` line of
-// the script bin names by name (found through PATH), or "".
-func envShebang(bin string) string {
-	words := shebang(bin)
+// envProgram returns the program a `#!/usr/bin/env [OPTIONS] NAME` line
+// (its words, from shebang) names by name, found through PATH, or "".
+func envProgram(words []string) string {
 	if len(words) < 2 || filepath.Base(words[0]) != "env" {
 		return ""
 	}

@@ -3,13 +3,42 @@ package hook
 import (
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 )
 
-// procMagic is a link in /proc that names a process's working directory or
-// open descriptors (also of one of its threads).
-var procMagic = regexp.MustCompile(`^/proc/[0-9]+(/task/[0-9]+)?/(cwd|fd|map_files)$`)
+// procMagic reports whether p is a link in /proc that names a process's
+// working directory or open descriptors (also of one of its threads):
+// /proc/PID[/task/TID]/{cwd,fd,map_files}. Written out, not a regexp
+// compiled at start: every hook run would pay for it.
+func procMagic(p string) bool {
+	rest, ok := strings.CutPrefix(p, "/proc/")
+	if !ok {
+		return false
+	}
+	rest, ok = cutNumber(rest)
+	if !ok {
+		return false
+	}
+	if r, ok := strings.CutPrefix(rest, "/task/"); ok {
+		if rest, ok = cutNumber(r); !ok {
+			return false
+		}
+	}
+	switch rest {
+	case "/cwd", "/fd", "/map_files":
+		return true
+	}
+	return false
+}
+
+// cutNumber cuts the decimal digits (at least one) s starts with.
+func cutNumber(s string) (rest string, ok bool) {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return s[i:], i > 0
+}
 
 // ThroughProcLink returns the /proc link (a process's cwd, fd/N or
 // map_files/X) that path, absolute, goes through when it is opened, "" when
@@ -41,7 +70,7 @@ func ThroughProcLink(path string) string {
 				continue
 			}
 			next := filepath.Join(prefix, c)
-			if procMagic.MatchString(next) {
+			if procMagic(next) {
 				return next
 			}
 			fi, err := os.Lstat(next)

@@ -3,6 +3,7 @@ package hook
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -45,4 +46,24 @@ func TestThroughProcLink(t *testing.T) {
 			t.Errorf("ThroughProcLink(%q) = %q, want none", p, got)
 		}
 	}
+}
+
+// TestProcMagicMatchesPattern holds the written-out matcher to the pattern
+// it stands for, /proc/PID[/task/TID]/{cwd,fd,map_files}, on near misses.
+func TestProcMagicMatchesPattern(t *testing.T) {
+	want := regexp.MustCompile(`^/proc/[0-9]+(/task/[0-9]+)?/(cwd|fd|map_files)$`)
+	parts := []string{"", "/", "/proc", "/proc/", "1", "12", "x", "/task", "/task/", "/cwd", "/fd", "/fd/", "/map_files", "/cwdx", "self", "/exe", "//"}
+	var walk func(prefix string, depth int)
+	walk = func(prefix string, depth int) {
+		if got := procMagic(prefix); got != want.MatchString(prefix) {
+			t.Errorf("procMagic(%q) = %v, the pattern says %v", prefix, got, !got)
+		}
+		if depth == 0 {
+			return
+		}
+		for _, p := range parts {
+			walk(prefix+p, depth-1)
+		}
+	}
+	walk("", 5)
 }

@@ -95,3 +95,64 @@ func TestCommandFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestResolveEnclosingShared: roots side by side share the walk above them
+// (a level looked at once ends the next root's walk); what is found for
+// them together is what each finds alone: repositories nested in each
+// other's subdirectories, roots in .git/hooks, in .vscode, and outside any
+// repository, each pair in both orders, which reach a level first with and without a
+// .git below it.
+func TestResolveEnclosingShared(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	tmp, _ := filepath.EvalSymlinks(t.TempDir())
+	home := filepath.Join(tmp, "home")
+	outer := filepath.Join(tmp, "w", "outer")
+	git(t, tmp, "init", "-q", outer)
+	git(t, outer, "config", "core.hooksPath", "tools/githooks") // found through outer's config only
+	inner := filepath.Join(outer, "vendor", "inner")
+	git(t, tmp, "init", "-q", inner)
+	for _, f := range []string{"vendor/inner/src/a/x", "vendor/inner/src/b/x", "vendor/lib/x", "src/x", ".vscode/sub/x", "tools/githooks/pre-commit"} {
+		write(t, filepath.Join(outer, f), "")
+	}
+	write(t, filepath.Join(tmp, "w", "plain", "a", "x"), "")
+	write(t, filepath.Join(tmp, "w", "plain", "b", "x"), "")
+	roots := []string{
+		filepath.Join(inner, "src", "a"), filepath.Join(outer, "vendor", "lib"), filepath.Join(inner, "src", "b"),
+		filepath.Join(outer, "src"), filepath.Join(outer, ".git", "hooks"), filepath.Join(inner, ".git", "hooks"),
+		filepath.Join(outer, ".vscode", "sub"), filepath.Join(tmp, "w", "plain", "a"), filepath.Join(tmp, "w", "plain", "b"),
+		filepath.Join(outer, "tools"),
+	}
+	set := func(fs []Found) []string {
+		var out []string
+		for _, f := range fs {
+			out = append(out, f.Path+" "+f.Entry.Pattern)
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	alone := map[string][2][]string{}
+	for _, r := range roots {
+		p, s := Default().Resolve([]string{r}, nil, home)
+		alone[r] = [2][]string{set(p), set(s)}
+	}
+	for _, a := range roots {
+		for _, b := range roots {
+			if a == b {
+				continue
+			}
+			p, s := Default().Resolve([]string{a, b}, nil, home)
+			want := [2][]string{set(nil), set(nil)}
+			for k := range want {
+				want[k] = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(alone[a][k]), alone[b][k]...))))
+			}
+			if got := set(p); !slices.Equal(got, want[0]) {
+				t.Errorf("protected for %s then %s:\n%v\nwant (each alone):\n%v", a, b, got, want[0])
+			}
+			if got := set(s); !slices.Equal(got, want[1]) {
+				t.Errorf("secrets for %s then %s:\n%v\nwant (each alone):\n%v", a, b, got, want[1])
+			}
+		}
+	}
+}

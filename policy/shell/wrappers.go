@@ -81,6 +81,14 @@ func unwrap(words []word, d Dialect) (unwrapped, bool) {
 		n, ok = options(args, "", "", nil, nil)
 		u.exec = name == "exec"
 		u.builtin = name == "builtin"
+		if name == "nohup" {
+			// With its output on a terminal nohup appends it to
+			// ./nohup.out (through a link planted there: `nohup ls` added
+			// the listing to whatever nohup.out pointed at), or to
+			// $HOME/nohup.out when it cannot. Whether the output is a
+			// terminal is only known when it runs.
+			u.writes = append(u.writes, "nohup.out")
+		}
 		if name == "builtin" && d == POSIX {
 			ok = false // dash has no builtin: it is a program there
 		}
