@@ -162,7 +162,10 @@
 // protect's list, resolved for the roots as they are at start (the resolved git
 // directory, core.hooksPath, init.templateDir, the files git config includes
 // and the programs its command values name, in the repository's config and
-// the user's, embedded bare repositories, names at any depth within
+// the user's, the files the shell's start-up files source by a path that
+// needs no more than ~, $HOME and the files' own plain assignments
+// (protect's followShellRCs: a dotfiles repository's aliases.sh as the
+// working directory), embedded bare repositories, names at any depth within
 // protect.ScanDepth levels of each root but temporary directories, and the
 // secret ones among the names of the home's directories the resolution
 // lists anyway: ~/.env, ~/server.key, ~/.config/.env.production).

@@ -380,3 +380,51 @@ func TestAttackHomeTopSecretsUnprivileged(t *testing.T) {
 	})
 	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, homeTopSecretCases(true)) })
 }
+
+// shellSourcedCases: a file the user's shell start-up files source, in the
+// root (a dotfiles repository, or the home itself, as the working
+// directory): a line appended there ran at the user's next shell, outside
+// the sandbox. Sourced as installers and dotfile managers write it.
+func shellSourcedCases() []attackCase {
+	rc := map[string]string{
+		".bashrc":  ". ~/dotfiles/aliases.sh\nexport NVM_DIR=\"$HOME/dotfiles/nvm\"\n[ -s \"$NVM_DIR/nvm.sh\" ] && \\. \"$NVM_DIR/nvm.sh\"\n",
+		".profile": "if [ -f \"$HOME/dotfiles/cargo-env\" ]; then . \"$HOME/dotfiles/cargo-env\"; fi\n",
+		".zshrc":   "ZSH=${HOME}/dotfiles/omz; source $ZSH/oh-my-zsh.sh\n",
+	}
+	targets := []string{"aliases.sh", "nvm/nvm.sh", "cargo-env", "omz/oh-my-zsh.sh"}
+	// The root is the dotfiles directory inside a home beside it.
+	homeOf := func(root string) string {
+		home := filepath.Join(filepath.Dir(root), "home")
+		for n, s := range rc {
+			writeWorld(filepath.Join(home, n), s)
+		}
+		for _, n := range targets {
+			writeWorld(filepath.Join(home, "dotfiles", n), "alias ll='ls -l'\n")
+		}
+		return home
+	}
+	var cases []attackCase
+	for _, n := range targets {
+		cases = append(cases, attackCase{name: "append to ~/dotfiles/" + n, attack: "append", want: denied,
+			profile: func(p *Profile) {
+				home := homeOf(p.WritableRoots[0])
+				p.WritableRoots[0] = filepath.Join(home, "dotfiles")
+				Protect(p, protect.Default(), home)
+			},
+			args: func(t *testing.T, f *fixture) []string {
+				return []string{filepath.Join(homeOf(f.root), "dotfiles", n)}
+			},
+			child: func(c *child) { c.dir = "" }})
+	}
+	return cases
+}
+
+func TestAttackShellSourced(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackShellSourcedUnprivileged is this test")
+	runAttackCases(t, shellSourcedCases())
+}
+
+func TestAttackShellSourcedUnprivileged(t *testing.T) {
+	requireChild(t)
+	runAttackCasesAs(t, nobody, shellSourcedCases())
+}

@@ -210,6 +210,9 @@ func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly boo
 		// core.hooksPath (~/.githooks) inside a root ran a planted hook at
 		// the next commit anywhere.
 		r.followConfigs("", userGitConfigs(home))
+		// What the shell's start-up files source (~/.cargo/env, a dotfiles
+		// repository's aliases.sh) runs at the next shell.
+		r.followShellRCs(shellStartupFiles(home))
 	}
 	for _, root := range scan {
 		r.scan(filepath.Clean(root)) // clean: names are joined to it with a slash
