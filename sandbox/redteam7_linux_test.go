@@ -205,13 +205,20 @@ var agentSessionFiles = []string{".claude/projects/-work-p/0b1c.jsonl", ".claude
 	".claude/file-history/0b1c/9f8e@v2", ".claude/ide/41234.lock", ".codex/sessions/2026/12/06/rollout-1.jsonl",
 	".codex/history.jsonl", ".codex/log/codex-tui.log", ".gemini/tmp/5d2a/chats/session-1.json",
 	".gemini/history/5d2a/.env", ".local/share/opencode/storage/session/s1.json",
-	".local/share/jupyter/runtime/kernel-4242.json", ".ipython/profile_default/security/ipcontroller-client.json"}
+	".local/share/jupyter/runtime/kernel-4242.json", ".ipython/profile_default/security/ipcontroller-client.json",
+	".config/Code/User/History/-5a1b/AbCd.env", ".cache/JetBrains/IntelliJIdea2025.3/LocalHistory/changes.storageData",
+	".ipython/profile_default/history.sqlite", ".zhistory", ".config/nushell/history.txt"}
 
 // agentSessionCases: each of agentSessionFiles, and aider's histories in the
 // root, read from inside (TestAttackAgentSessions*). Before the pass every
 // one printed its secret in full-auto, as root and as nobody.
 func agentSessionCases(t *testing.T, forbidden bool) []attackCase {
-	inRoot := []string{".aider.chat.history.md", ".aider.input.history", "sub/.aider.llm.history"}
+	inRoot := []string{".aider.chat.history.md", ".aider.input.history", "sub/.aider.llm.history", "analysis/.Rhistory"}
+	if forbidden {
+		// Strict refuses a profile with secrets in a root that only the
+		// child's mounts could hide (a documented limit): the home's only.
+		inRoot = nil
+	}
 	// sessionFixture writes every file, before the profile is filled (Protect sees
 	// what exists) and again for the attack's arguments.
 	sessionFixture := func(t *testing.T, root string) (home string) {

@@ -278,6 +278,16 @@ var defaultList = [...]struct {
 		"~/.codex/archived_sessions", "~/.codex/history.jsonl", "~/.codex/log", "~/.gemini/tmp", "~/.gemini/history",
 		"~/.local/share/opencode", ".aider.chat.history.md", ".aider.input.history", ".aider.llm.history",
 		"~/.local/share/jupyter/runtime", "~/.ipython/profile_*/security"}},
+	// Editors keep every saved version of every file (a .env edited once
+	// stays there after the secret is rotated out of the project), and more
+	// REPLs and shells keep what was typed (seventh red team).
+	{Secret, "an editor's local history or a REPL's history holds what was saved or typed", nil, []string{
+		"~/.config/Code/User/History", "~/.config/Cursor/User/History", "~/.config/VSCodium/User/History",
+		"~/.config/Windsurf/User/History", "~/.local/share/code-server/User/History", "~/.cache/JetBrains/*/LocalHistory",
+		"~/.ipython/profile_*/history.sqlite", "~/.julia/logs/repl_history.jl", "~/.mongodb/mongosh/mongosh_repl_history",
+		"~/.config/nushell/history.txt", "~/.config/nushell/history.sqlite3", ".zhistory", ".Rhistory", ".scala_history",
+		".duckdb_history", ".clickhouse-client-history", ".usql_history", ".pry_history", ".octave_hist",
+		"ghci_history"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the
