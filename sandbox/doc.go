@@ -362,7 +362,10 @@
 //     permission events): it learns when a file outside is opened or
 //     changed, not what it holds.
 //   - Inside the writable roots, what is not on the protected list (build
-//     scripts, Makefiles, package.json scripts that run later), and protected
+//     scripts, Makefiles, package.json scripts that run later; a virtual
+//     environment's site-packages, where a .pth file or sitecustomize.py runs
+//     at the environment's next python start, an editor's interpreter probe
+//     when the project is opened included: pip writes there), and protected
 //     paths that do not exist at start: a new .envrc, .vscode/tasks.json,
 //     .claude/settings.local.json, .gemini/settings.json, .codex/config.toml,
 //     .gitmodules or a repository's .git/commondir (git then takes its config
