@@ -211,7 +211,9 @@
 // host's stays). When the program exits, the kernel kills what it left in
 // the namespace (a setsid or double-forked leftover, which could write in the
 // roots after the command and after guard's look, or read the terminal the
-// command was given), before guard's wait returns. The kernel spares the
+// command was given), before guard's wait returns; and when guard is killed
+// (an agent's timeout kills the process it started), the child gets SIGKILL
+// (PR_SET_PDEATHSIG) and the namespace ends with it. The kernel spares the
 // first process of a namespace every signal it has no handler for; guard
 // forwards SIGTERM, SIGHUP, SIGINT and SIGQUIT as before when the program
 // handles them, drops them when it ignores them, and otherwise sends SIGKILL

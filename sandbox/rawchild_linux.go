@@ -211,9 +211,17 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	b.c.errFD = errW.Fd()
 	atCWD := rawAtFDCWD
 	uid, gid := os.Getuid(), os.Getgid()
+	if pidNS {
+		// guard killed (an agent's timeout ends guard, not the program it
+		// waits for): the child, first in its PID namespace, is killed too,
+		// and with it everything the command started, rather than run on
+		// with no one waiting for it.
+		b.op("prctl(PR_SET_PDEATHSIG)", unix.SYS_PRCTL, [6]uintptr{unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL)})
+	}
 	b.writeFile("setgroups", "/proc/self/setgroups", "deny")
 	b.writeFile("gid_map", "/proc/self/gid_map", strconv.Itoa(gid)+" "+strconv.Itoa(gid)+" 1")
 	b.writeFile("uid_map", "/proc/self/uid_map", strconv.Itoa(uid)+" "+strconv.Itoa(uid)+" 1")
+	mapsEnd := len(b.c.ops) // a refusal before this is the user namespace's
 	b.op("mount / private", unix.SYS_MOUNT, [6]uintptr{b.cstr("none"), b.cstr("/"), 0, unix.MS_REC | unix.MS_PRIVATE})
 	// A root the user cannot reach (under a directory it may not search)
 	// gets no copy: open_tree would fail there, and Landlock grants it
@@ -458,7 +466,7 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		if step == len(b.c.ops)-1 {
 			return &ExecError{Path: path, Err: errno}
 		}
-		if step < 9 && (errno == unix.EPERM || errno == unix.EACCES) {
+		if step < mapsEnd && (errno == unix.EPERM || errno == unix.EACCES) {
 			return fmt.Errorf("%w (%s: %v): %s", errNoUserNS, name, errno, userNSHint())
 		}
 		return fmt.Errorf("in the user namespace: %s: %w", name, errno)

@@ -435,3 +435,56 @@ func TestAttackShellSourcedUnprivileged(t *testing.T) {
 	requireChild(t)
 	runAttackCasesAs(t, nobody, shellSourcedCases())
 }
+
+// TestGuardKilledEndsSandboxUnprivileged: an agent that gives up on a
+// command kills guard, the process it started; the program and what it
+// started went on running with no one waiting for them. The child, first in
+// its PID namespace, dies with guard (PR_SET_PDEATHSIG), and the kernel
+// ends the rest of the namespace.
+func TestGuardKilledEndsSandboxUnprivileged(t *testing.T) {
+	requireChild(t)
+	requireSandbox(t)
+	base := t.TempDir()
+	shareWith(t, base, nobody)
+	f := newFixture(t, base)
+	chownFixture(t, f, nobody)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mark := "guard-orphan-" + strconv.Itoa(os.Getpid())
+	argv := []string{"bash", "-c", "(exec -a " + mark + "-bg sleep 300) & exec -a " + mark + " sleep 300"}
+	spec, _ := json.Marshal(helperSpec{Profile: Profile{WritableRoots: []string{f.root}}, Path: "/bin/bash", Argv: argv})
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), envHelper+"="+string(spec))
+	cmd.Dir = f.root
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: nobody}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		for _, pid := range append(findByArgv0(mark), findByArgv0(mark+"-bg")...) {
+			unix.Kill(pid, unix.SIGKILL)
+		}
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for len(findByArgv0(mark)) == 0 || len(findByArgv0(mark+"-bg")) == 0 {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatal("the program never started")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cmd.Process.Kill() // guard, as an agent's timeout does
+	cmd.Wait()
+	// The kernel's work, not a timer's: wait until it is done, or long
+	// past any reason for it.
+	deadline = time.Now().Add(10 * time.Second)
+	for len(findByArgv0(mark))+len(findByArgv0(mark+"-bg")) > 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if left := append(findByArgv0(mark), findByArgv0(mark+"-bg")...); len(left) > 0 {
+		t.Errorf("guard killed, the sandbox's processes %v run on", left)
+	}
+}
