@@ -488,3 +488,21 @@ func TestGuardKilledEndsSandboxUnprivileged(t *testing.T) {
 		t.Errorf("guard killed, the sandbox's processes %v run on", left)
 	}
 }
+
+// TestAttackServerSecretsMore: more of a server's secrets that root read in
+// full-auto (sandbox-4's TestAttackServerSecrets is the first batch).
+func TestAttackServerSecretsMore(t *testing.T) {
+	requireRoot(t, "the files are root's, mode 0600")
+	var cases []attackCase
+	for _, path := range []string{"/var/lib/systemd/credential.secret", "/var/lib/cloud/instances/guardtest/user-data.txt",
+		"/run/cloud-init/instance-data-sensitive.json", "/etc/libvirt/secrets/guard-test.base64", "/etc/ldap.secret",
+		"/var/lib/rabbitmq/.erlang.cookie", "/var/lib/samba/private/secrets.tdb", "/etc/salt/pki/master/master.pem"} {
+		cases = append(cases, attackCase{name: "read " + path, attack: "read", want: unreadable,
+			args: func(t *testing.T, _ *fixture) []string {
+				plantSystemFile(t, path)
+				return []string{path}
+			},
+			profile: func(p *Profile) { Protect(p, protect.Default(), t.TempDir()) }})
+	}
+	runAttackCases(t, cases)
+}

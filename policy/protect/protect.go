@@ -288,6 +288,18 @@ var defaultList = [...]struct {
 		"~/.config/nushell/history.txt", "~/.config/nushell/history.sqlite3", ".zhistory", ".Rhistory", ".scala_history",
 		".duckdb_history", ".clickhouse-client-history", ".usql_history", ".pry_history", ".octave_hist",
 		"ghci_history"}},
+	// More of what root reads on a server: systemd's key for encrypted
+	// credentials, cloud-init's user data (bootstrap tokens, keys) and its
+	// sensitive instance data, libvirt's and Samba's secrets, LDAP bind
+	// passwords, Erlang's cookie (whoever has it runs code on the node:
+	// RabbitMQ, CouchDB), Puppet's and Salt's private keys (seventh red team).
+	{Secret, "a server's key, bootstrap data or service password", nil, []string{"/var/lib/systemd/credential.secret",
+		"/var/lib/cloud/instance/user-data.txt", "/var/lib/cloud/instance/user-data.txt.i",
+		"/var/lib/cloud/instances/*/user-data.txt", "/var/lib/cloud/instances/*/user-data.txt.i",
+		"/run/cloud-init/instance-data-sensitive.json", "/etc/libvirt/secrets", "/var/lib/samba/private", "/etc/ldap.secret",
+		"/etc/pam_ldap.secret", "/etc/libnss-ldap.secret", "/etc/nslcd.conf", ".erlang.cookie",
+		"/var/lib/rabbitmq/.erlang.cookie", "/var/lib/couchdb/.erlang.cookie", "/etc/puppetlabs/puppet/ssl/private_keys",
+		"/etc/salt/pki"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the
