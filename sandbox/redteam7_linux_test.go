@@ -506,3 +506,41 @@ func TestAttackServerSecretsMore(t *testing.T) {
 	}
 	runAttackCases(t, cases)
 }
+
+// envrcSourcedCases: what a project's .envrc sources (direnv allows an
+// .envrc by its own content's hash: the files it sources run, changed, at
+// the next cd into the project, outside the sandbox).
+func envrcSourcedCases() []attackCase {
+	files := map[string]string{
+		".envrc":             "source_env_if_exists .envrc.local\nsource ./scripts/dev-env.sh\nsource_env sub\n",
+		".envrc.local":       "export A=1\n",
+		"scripts/dev-env.sh": "export B=2\n",
+		"sub/.envrc":         ". \"$PWD/more-env.sh\"\n",
+		"sub/more-env.sh":    "export C=3\n",
+	}
+	envrcFixture := func(root string) {
+		for n, c := range files {
+			writeWorld(filepath.Join(root, n), c)
+		}
+	}
+	var cases []attackCase
+	for _, n := range []string{".envrc.local", "scripts/dev-env.sh", "sub/more-env.sh"} {
+		cases = append(cases, attackCase{name: "append to " + n, attack: "append", want: denied,
+			profile: func(p *Profile) { envrcFixture(p.WritableRoots[0]); Protect(p, protect.Default(), "") },
+			args: func(t *testing.T, f *fixture) []string {
+				envrcFixture(f.root)
+				return []string{filepath.Join(f.root, n)}
+			}})
+	}
+	return cases
+}
+
+func TestAttackEnvrcSourced(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackEnvrcSourcedUnprivileged is this test")
+	runAttackCases(t, envrcSourcedCases())
+}
+
+func TestAttackEnvrcSourcedUnprivileged(t *testing.T) {
+	requireChild(t)
+	runAttackCasesAs(t, nobody, envrcSourcedCases())
+}

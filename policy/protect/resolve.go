@@ -220,6 +220,7 @@ func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly boo
 	if home != "" {
 		r.secretsListed(scan)
 	}
+	r.followEnvrcs()
 	return prune(r.prot), prune(r.secret)
 }
 

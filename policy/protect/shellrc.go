@@ -56,11 +56,50 @@ func (r *resolver) followShellRCs(files []string) {
 	}
 }
 
+// followEnvrcs reads each .envrc the resolution protected for the files it
+// sources (source_env .envrc.local, source ./scripts/env.sh): direnv allows
+// an .envrc by its own content's hash, so what it sources runs, changed, at
+// the next cd into the directory, outside the sandbox. They are protected
+// where they reach a root, and followed in turn (32 files in all).
+func (r *resolver) followEnvrcs() {
+	var envrcs []string
+	for _, f := range r.prot {
+		if filepath.Base(f.Path) == ".envrc" {
+			envrcs = append(envrcs, f.Path)
+		}
+	}
+	seen := map[string]bool{}
+	for i := 0; i < len(envrcs) && i < 32; i++ {
+		f := envrcs[i]
+		if seen[f] {
+			continue
+		}
+		seen[f] = true
+		r.w.Add(f)
+		for _, src := range sourcedBy(f, map[string]string{"HOME": r.home, "PWD": filepath.Dir(f)}, true) {
+			src, _ = r.realPath(src)
+			r.w.AddEntry(src)
+			if fi, err := os.Stat(src); err != nil || !fi.Mode().IsRegular() {
+				continue
+			}
+			r.addGit(src, "direnv runs it when a shell enters the directory: "+f+" sources it")
+			envrcs = append(envrcs, src)
+		}
+	}
+}
+
 // sourcedFiles returns the paths that the `source` and `.` commands of the
 // shell file f name, with ~, $HOME and the variables assigned plainly
 // earlier (vars, which it extends) expanded; absolute ones only (a relative
 // one is the directory the shell starts in). Unreadable or missing: none.
 func sourcedFiles(f string, vars map[string]string) []string {
+	return sourcedBy(f, vars, false)
+}
+
+// sourcedBy is sourcedFiles; with envrc, f is direnv's .envrc: its
+// source_env and source_env_if_exists count too, and a relative path is
+// the .envrc's directory's (direnv runs it there).
+func sourcedBy(f string, vars map[string]string, envrc bool) []string {
 	fh, err := os.Open(f)
 	if err != nil {
 		return nil
@@ -101,8 +140,16 @@ func sourcedFiles(f string, vars map[string]string) []string {
 				}
 				continue
 			}
-			if (words[0] == "source" || words[0] == "." || words[0] == `\.`) && len(words) >= 2 {
-				if v, ok := expandWord(words[1], vars); ok && filepath.IsAbs(v) {
+			cmd := words[0] == "source" || words[0] == "." || words[0] == `\.`
+			if envrc {
+				cmd = cmd || words[0] == "source_env" || words[0] == "source_env_if_exists"
+			}
+			if cmd && len(words) >= 2 {
+				v, ok := expandWord(words[1], vars)
+				if ok && envrc && v != "" && !filepath.IsAbs(v) {
+					v = filepath.Join(filepath.Dir(f), v)
+				}
+				if ok && filepath.IsAbs(v) {
 					out = append(out, filepath.Clean(v))
 				}
 			}
