@@ -30,7 +30,7 @@ func init() {
 			lim := unix.Rlimit{Cur: 0, Max: 0}
 			return unix.Prlimit(atoi(a[0]), unix.RLIMIT_CORE, &lim, nil)
 		},
-		"setpriority-other": func(a []string) error { return unix.Setpriority(unix.PRIO_PROCESS, atoi(a[0]), 10) },
+		"setpriority-other": func(a []string) error { return unix.Setpriority(unix.PRIO_PROCESS, atoi(a[0]), atoi(a[1])) },
 		"setaffinity-other": func(a []string) error {
 			var set unix.CPUSet
 			set.Set(0)
@@ -178,7 +178,7 @@ var ipcKey atomic.Int32
 
 func neighbourAttacks(t *testing.T, cred *syscall.Credential) []attackCase {
 	// victim is a process outside the sandbox, of the attacker's user.
-	var pid int
+	var pid, prio int
 	victim := func(t *testing.T, _ *fixture) []string {
 		v := exec.Command("sleep", "300")
 		v.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
@@ -187,6 +187,9 @@ func neighbourAttacks(t *testing.T, cred *syscall.Credential) []attackCase {
 		}
 		t.Cleanup(func() { v.Process.Kill(); v.Wait() })
 		pid = v.Process.Pid
+		// Its niceness as it started: the test's own (`nice go test` runs
+		// it at 10, not 0).
+		prio, _ = unix.Getpriority(unix.PRIO_PROCESS, pid)
 		return []string{strconv.Itoa(pid)}
 	}
 	limits := func() string { return readString(fmt.Sprintf("/proc/%d/limits", pid)) }
@@ -196,9 +199,19 @@ func neighbourAttacks(t *testing.T, cred *syscall.Credential) []attackCase {
 		before = limits()
 		return a
 	}
+	// victimNicer adds the niceness to give the victim: one more than its
+	// own, which any process of the user may set.
+	victimNicer := func(t *testing.T, f *fixture) []string {
+		a := victim(t, f)
+		nice := 20 - prio
+		if nice >= 19 {
+			t.Skip("the test runs at niceness 19: the victim's cannot be raised")
+		}
+		return append(a, strconv.Itoa(nice+1))
+	}
 	priority := func(*fixture) bool {
 		p, err := unix.Getpriority(unix.PRIO_PROCESS, pid)
-		return err == nil && p != 20 // the kernel's 20 - nice: nice 0 untouched
+		return err == nil && p != prio // the kernel's 20 - nice
 	}
 	affinity := func(*fixture) bool {
 		var set unix.CPUSet
@@ -356,7 +369,7 @@ func neighbourAttacks(t *testing.T, cred *syscall.Credential) []attackCase {
 	cases := []attackCase{
 		{name: "prlimit64 on an outside process", attack: "prlimit-other", args: victimLimits,
 			effect: func(*fixture) bool { return limits() != before }, want: eperm},
-		{name: "setpriority on an outside process", attack: "setpriority-other", args: victim, effect: priority, want: eperm},
+		{name: "setpriority on an outside process", attack: "setpriority-other", args: victimNicer, effect: priority, want: eperm},
 		{name: "sched_setaffinity on an outside process", attack: "setaffinity-other", args: victim, effect: affinity, want: eperm},
 		{name: "ioprio_set on an outside process", attack: "ioprio-other", args: victim, effect: ioprio, want: eperm},
 		{name: "System V shared memory", attack: "shm-write", args: shm, effect: shmWritten, want: noIPC},
