@@ -141,6 +141,12 @@
 // behind a directory of the user's that cannot be searched hides that
 // directory whole. Another user's unreadable secret needs nothing.
 //
+// Protect keeps read-only the files in a root that guard's environment
+// tells programs started later to load or run (protect.EnvCodeFiles:
+// PYTHONSTARTUP, LD_PRELOAD, NODE_OPTIONS' --require, a JVM's -javaagent,
+// GIT_SSH_COMMAND's and EDITOR's programs; BASH_ENV and ENV, which the gate
+// adds too): the agent and what it runs afterwards share that environment.
+//
 // Protect also makes unreadable the regular files that the values of
 // secret variables name (protect.List.SecretEnvFiles:
 // ANSIBLE_VAULT_PASSWORD_FILE, SOPS_AGE_KEY_FILE, Docker's *_FILE: the

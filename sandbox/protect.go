@@ -58,6 +58,24 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 			p.Unreadable = append(p.Unreadable, e)
 		}
 	}
+	// The files the environment tells programs started later to load or run
+	// (BASH_ENV, PYTHONSTARTUP, LD_PRELOAD, NODE_OPTIONS' --require, a JVM's
+	// -javaagent, GIT_SSH_COMMAND's program...): the agent and what it runs
+	// after the command share guard's environment, outside the sandbox. Those
+	// in a root that are regular files at start are protected, through links
+	// to what they lead to.
+	for _, e := range protect.EnvCodeFiles(os.Getenv) {
+		if res, err := filepath.EvalSymlinks(e); err == nil {
+			e = res
+		}
+		if !slices.ContainsFunc(roots, func(r string) bool { return within(e, r) }) {
+			continue
+		}
+		w.AddEntry(e) // made later: the cached plan is looked at again
+		if st, err := os.Stat(e); err == nil && st.Mode().IsRegular() {
+			p.ReadOnly = append(p.ReadOnly, e)
+		}
+	}
 	// Other people's homes: hidden whole, or, where one holds a root, the
 	// working directory or a directory on PATH, the list's "~/" entries
 	// applied to it as to the user's own.

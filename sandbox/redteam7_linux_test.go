@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -543,4 +544,52 @@ func TestAttackEnvrcSourced(t *testing.T) {
 func TestAttackEnvrcSourcedUnprivileged(t *testing.T) {
 	requireChild(t)
 	runAttackCasesAs(t, nobody, envrcSourcedCases())
+}
+
+// envCodeCases: a file in the root that a variable of guard's environment
+// tells programs started later to load or run: the agent and what it runs
+// after the command (its hooks, its own git) share that environment,
+// outside the sandbox. BASH_ENV is sourced by every bash script.
+func envCodeCases() []attackCase {
+	var cases []attackCase
+	for _, c := range []struct{ name, value, file string }{
+		{"BASH_ENV", "%s", "ci/bash_env.sh"},
+		{"PYTHONSTARTUP", "%s", ".pythonstartup.py"},
+		{"NODE_OPTIONS", "--max-old-space-size=4096 --require %s", "tools/preload.js"},
+		{"JAVA_TOOL_OPTIONS", "-Xmx1g -javaagent:%s=debug", "tools/agent.jar"},
+		{"GIT_SSH_COMMAND", "%s -o StrictHostKeyChecking=no", "bin/ssh-wrap"},
+		{"LD_PRELOAD", "%s", "lib/libhook.so"},
+	} {
+		cases = append(cases, attackCase{name: "append to the file " + c.name + " names", attack: "append", want: denied,
+			args: func(t *testing.T, f *fixture) []string {
+				p := filepath.Join(f.root, c.file)
+				writeWorld(p, "# loaded later\n")
+				return []string{p}
+			},
+			profile: func(p *Profile) {
+				file := filepath.Join(p.WritableRoots[0], c.file)
+				writeWorld(file, "# loaded later\n")
+				old, had := os.LookupEnv(c.name)
+				os.Setenv(c.name, fmt.Sprintf(c.value, file))
+				defer func() {
+					if had {
+						os.Setenv(c.name, old)
+					} else {
+						os.Unsetenv(c.name)
+					}
+				}()
+				Protect(p, protect.Default(), "")
+			}})
+	}
+	return cases
+}
+
+func TestAttackEnvCode(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackEnvCodeUnprivileged is this test")
+	runAttackCases(t, envCodeCases())
+}
+
+func TestAttackEnvCodeUnprivileged(t *testing.T) {
+	requireChild(t)
+	runAttackCasesAs(t, nobody, envCodeCases())
 }
