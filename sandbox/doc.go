@@ -226,7 +226,8 @@
 // forwards SIGTERM, SIGHUP, SIGINT and SIGQUIT as before when the program
 // handles them, drops them when it ignores them, and otherwise sends SIGKILL
 // and reports the program as killed by the signal it was sent. What changes
-// for the program: its pid is 1, orphans are its to reap, it ignores signals
+// for the program: its pid is 1 (its children see getppid() == 1, which a
+// few daemons take for their parent's death), orphans are its to reap, it ignores signals
 // it has no handler for from inside (kill $$ from its own children, kill 0),
 // and SIGTSTP (^Z) stops guard but not the program. A background server the
 // command starts and leaves (nohup ... &) ends with it; root's leftovers do
