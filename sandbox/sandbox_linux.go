@@ -139,6 +139,9 @@ func classFeatures(c *confinement, l *protect.List) []Feature {
 		scope := ""
 		if anyDepth {
 			scope = fmt.Sprintf("; names at any depth: found at start within %d levels of each root (%d directories at most, not in temporary directories; what an earlier scan found stays covered while it exists); files made later are not covered", protect.ScanDepth, protect.ScanDirs)
+			if k.kind == protect.Secret {
+				scope += "; also at the top of the home and of ~/.config"
+			}
 		}
 		f := Feature{Name: string(k.kind) + ": " + strings.Join(k.patterns, " ") + " (" + k.reason + ")"}
 		if k.kind == protect.Protected {
