@@ -78,14 +78,14 @@ func TestLeftoverEndsUnprivileged(t *testing.T) {
 	requireChild(t)
 	requireSandbox(t)
 	base := t.TempDir()
-	shareWith(t, base, nobody)
+	exe := shareWith(t, base, nobody)
 	for _, confined := range []bool{false, true} {
 		f := newFixture(t, base)
 		chownFixture(t, f, nobody)
 		// A name no other process has: the leftover is found by its argv.
 		mark := "guard-leftover-" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatBool(confined)
 		script := `setsid bash -c 'exec -a ` + mark + ` sleep 300' </dev/null >/dev/null 2>&1 & sleep 0.2`
-		c := child{path: "/bin/sh", argv: []string{"sh", "-c", script}, dir: f.root, cred: nobody}
+		c := child{path: "/bin/sh", argv: []string{"sh", "-c", script}, dir: f.root, cred: nobody, exe: exe}
 		if confined {
 			c.profile = &Profile{WritableRoots: []string{f.root}}
 		}
@@ -133,7 +133,7 @@ func TestSignalsReachUnprivileged(t *testing.T) {
 	requireChild(t)
 	requireSandbox(t)
 	base := t.TempDir()
-	shareWith(t, base, nobody)
+	exe := shareWith(t, base, nobody)
 	f := newFixture(t, base)
 	chownFixture(t, f, nobody)
 	for _, tt := range []struct {
@@ -149,10 +149,6 @@ func TestSignalsReachUnprivileged(t *testing.T) {
 		{"handled SIGTERM", "trap 'exit 7' TERM; while :; do sleep 0.05; done", unix.SIGTERM, 0, 7},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			exe, err := os.Executable()
-			if err != nil {
-				t.Fatal(err)
-			}
 			ready := filepath.Join(f.root, "ready-"+strconv.Itoa(int(tt.sig)))
 			argv := []string{"sh", "-c", "touch " + ready + "; " + tt.script}
 			spec, _ := json.Marshal(helperSpec{Profile: Profile{WritableRoots: []string{f.root}}, Path: "/bin/sh", Argv: argv})
@@ -446,13 +442,9 @@ func TestGuardKilledEndsSandboxUnprivileged(t *testing.T) {
 	requireChild(t)
 	requireSandbox(t)
 	base := t.TempDir()
-	shareWith(t, base, nobody)
+	exe := shareWith(t, base, nobody)
 	f := newFixture(t, base)
 	chownFixture(t, f, nobody)
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	mark := "guard-orphan-" + strconv.Itoa(os.Getpid())
 	argv := []string{"bash", "-c", "(exec -a " + mark + "-bg sleep 300) & exec -a " + mark + " sleep 300"}
 	spec, _ := json.Marshal(helperSpec{Profile: Profile{WritableRoots: []string{f.root}}, Path: "/bin/bash", Argv: argv})
