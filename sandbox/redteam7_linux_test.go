@@ -204,7 +204,8 @@ var agentSessionFiles = []string{".claude/projects/-work-p/0b1c.jsonl", ".claude
 	".gemini/history/5d2a/.env", ".local/share/opencode/storage/session/s1.json",
 	".local/share/jupyter/runtime/kernel-4242.json", ".ipython/profile_default/security/ipcontroller-client.json",
 	".config/Code/User/History/-5a1b/AbCd.env", ".cache/JetBrains/IntelliJIdea2025.3/LocalHistory/changes.storageData",
-	".ipython/profile_default/history.sqlite", ".zhistory", ".config/nushell/history.txt"}
+	".ipython/profile_default/history.sqlite", ".zhistory", ".config/nushell/history.txt",
+	".claude.json", ".codex/config.toml", ".gemini/settings.json", ".cursor/mcp.json"}
 
 // agentSessionCases: each of agentSessionFiles, and aider's histories in the
 // root, read from inside (TestAttackAgentSessions*). Before the pass every

@@ -278,6 +278,13 @@ var defaultList = [...]struct {
 		"~/.codex/archived_sessions", "~/.codex/history.jsonl", "~/.codex/log", "~/.gemini/tmp", "~/.gemini/history",
 		"~/.local/share/opencode", ".aider.chat.history.md", ".aider.input.history", ".aider.llm.history",
 		"~/.local/share/jupyter/runtime", "~/.ipython/profile_*/security"}},
+	// Agents' and editors' MCP configurations: the servers' tokens sit in
+	// their env entries (GITHUB_PERSONAL_ACCESS_TOKEN...), and ~/.claude.json
+	// keeps each project's prompt history too. Protected as well (above):
+	// hidden and read-only both (seventh red team).
+	{Secret, "an agent's MCP configuration holds its servers' tokens", nil, []string{"~/.claude.json",
+		"~/.codex/config.toml", "~/.gemini/settings.json", "~/.cursor/mcp.json", "~/.codeium/windsurf/mcp_config.json",
+		"~/.config/Claude/claude_desktop_config.json"}},
 	// Editors keep every saved version of every file (a .env edited once
 	// stays there after the secret is rotated out of the project), and more
 	// REPLs and shells keep what was typed (seventh red team).
