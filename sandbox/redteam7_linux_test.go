@@ -586,3 +586,38 @@ func TestAttackEnvCodeUnprivileged(t *testing.T) {
 	requireChild(t)
 	runAttackCasesAs(t, nobody, envCodeCases())
 }
+
+// sshDirCases: with the home as a root (an agent started in ~), a login key
+// planted as ~/.ssh/authorized_keys2 (which Debian's sshd reads too) or a
+// host block in a file ~/.ssh/config Includes (ProxyCommand: a command at
+// the next ssh) was made; only named files of ~/.ssh were protected.
+func sshDirCases() []attackCase {
+	homeRoot := func(p *Profile) {
+		home := p.WritableRoots[0]
+		writeWorld(filepath.Join(home, ".ssh", "config"), "Include config.d/*\n")
+		writeWorld(filepath.Join(home, ".ssh", "config.d", "work"), "Host work\n  HostName w.example\n")
+		Protect(p, protect.Default(), home)
+	}
+	in := func(name string) func(*testing.T, *fixture) []string {
+		return func(t *testing.T, f *fixture) []string {
+			writeWorld(filepath.Join(f.root, ".ssh", "config"), "Include config.d/*\n")
+			writeWorld(filepath.Join(f.root, ".ssh", "config.d", "work"), "Host work\n  HostName w.example\n")
+			return []string{filepath.Join(f.root, name)}
+		}
+	}
+	return []attackCase{
+		{name: "create ~/.ssh/authorized_keys2", attack: "create", args: in(".ssh/authorized_keys2"), profile: homeRoot, want: denied},
+		{name: "create ~/.ssh/config.d/evil", attack: "create", args: in(".ssh/config.d/evil"), profile: homeRoot, want: denied},
+		{name: "append to ~/.ssh/config.d/work", attack: "append", args: in(".ssh/config.d/work"), profile: homeRoot, want: denied},
+	}
+}
+
+func TestAttackSSHDir(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackSSHDirUnprivileged is this test")
+	runAttackCases(t, sshDirCases())
+}
+
+func TestAttackSSHDirUnprivileged(t *testing.T) {
+	requireChild(t)
+	runAttackCasesAs(t, nobody, sshDirCases())
+}

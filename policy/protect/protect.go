@@ -138,8 +138,11 @@ var defaultList = [...]struct {
 	{Protected, whyShell, nil, []string{"~/.bashrc", "~/.bash_profile", "~/.bash_login", "~/.bash_logout",
 		"~/.profile", "~/.zshrc", "~/.zshenv", "~/.zprofile", "~/.zlogin", "~/.config/fish", "~/.inputrc",
 		"~/.bash_aliases", "~/.config/direnv"}},
+	// ~/.ssh whole: sshd also reads authorized_keys2 (Debian's default) and
+	// ssh the files its config Includes (config.d/*), names a missing file
+	// cannot be protected by (seventh red team).
 	{Protected, "ssh and git run what these files name", nil, []string{"~/.ssh/config", "~/.ssh/authorized_keys",
-		"~/.ssh/rc", "~/.ssh/environment", "~/.gitconfig", "~/.config/git", "~/.hgrc"}},
+		"~/.ssh/rc", "~/.ssh/environment", "~/.ssh", "~/.gitconfig", "~/.config/git", "~/.hgrc"}},
 	{Protected, "a build tool, debugger or interpreter runs what these name whenever it starts", nil, []string{
 		"~/.mavenrc", "~/.gradle/init.gradle", "~/.gradle/init.gradle.kts", "~/.gradle/init.d", "~/.cargo/config.toml",
 		"~/.cargo/config", "~/.gdbinit", "~/.config/gdb", "~/.ipython/profile_default/startup",
