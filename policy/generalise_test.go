@@ -679,7 +679,12 @@ func TestGeneralClasses(t *testing.T) {
 		{`grep -rn "tokenize" src`, true},
 		{`grep -rl password src`, true},
 		{`grep -c "password" x.log`, true},
-		{`cat x.log | grep -i "password\|token"`, true},
+		// A search of what cat prints of a file is a search of the file
+		// (pipesearch.go, eighth held-out batch); an inverted one is not.
+		{`cat x.log | grep -i "password\|token"`, false},
+		{`cat x.log | grep -v password`, true},
+		{`cat x.log | sort | grep -i "password"`, false},
+		{`git log | grep -i password`, true},
 		{`grep -ri password`, false},
 		{`cat x.log | rg -i password`, false},
 		// sed and awk that pick out where a secret is set, as grep's pattern would.
@@ -689,7 +694,7 @@ func TestGeneralClasses(t *testing.T) {
 		{`awk -F= '$1=="db.password" {print $2}' x.log`, false},
 		{`sed -n '/passwordless/p' x.log`, true},
 		{`sed -n '1,20p' x.log`, true},
-		{`cat x.log | sed -n '/password/p'`, true},
+		{`cat x.log | sed -n '/password/p'`, false},
 	} {
 		v := set.Judge([]string{"bash", "-c", c.cmd}, dir)
 		d := policy.Decide(&v, policy.Suggest, []string{dir})
@@ -827,7 +832,9 @@ func TestGitRepoWrites(t *testing.T) {
 	writers := []string{"git commit -m 'fix: x'", "git add -A && git commit -am wip", "git checkout -b feat/x",
 		"git switch -c fix/y", "git switch main", "git stash", "git stash push -m wip", "git stash pop",
 		"git tag v1.2.0", "git tag -a v1.2.0 -m release", "git branch feat/z", "git reset --soft HEAD~1",
-		"git reset HEAD src/a.ts", "git commit --amend --no-edit", "git add -u", "git commit -m x src/a.ts src/b.ts", "git commit -m x -- src/a.ts", "git stash push -m wip -- src/"}
+		"git reset HEAD src/a.ts", "git commit --amend --no-edit", "git add -u", "git commit -m x src/a.ts src/b.ts", "git commit -m x -- src/a.ts", "git stash push -m wip -- src/",
+		"git merge --no-ff feat/x", "git merge --ff-only -m 'Merge x' origin/main", "git rebase main", "git rebase --onto main v1 topic",
+		"git cherry-pick -x abc1234 def5678", "git revert --no-edit HEAD"}
 	for _, c := range writers {
 		for _, at := range []struct {
 			cwd   string
@@ -851,8 +858,9 @@ func TestGitRepoWrites(t *testing.T) {
 		"git -C ../other commit -m x", "GIT_DIR=/x git commit -m x", "git --git-dir=/x stash", "git switch -f main",
 		"git switch --discard-changes main", "git checkout main", "git tag -f v1", "git tag -s v1 -m x", "git tag -d v1",
 		"git branch -m a b", "git branch -d x", "git branch x origin/x", "git checkout -b x origin/x",
-		"git stash -p", "git stash -a", "git reset --merge", "git reset --keep HEAD~1", "git merge main",
-		"git rebase main", "git commit -m x -c HEAD", "git -c core.hooksPath=.githooks commit -m x",
+		"git stash -p", "git stash -a", "git reset --merge", "git reset --keep HEAD~1", "git merge -e main",
+		"git rebase -i main", "git rebase --exec id main", "git merge -s ours main", "git cherry-pick -e x",
+		"git revert -S HEAD", "git merge --abort", "git commit -m x -c HEAD", "git -c core.hooksPath=.githooks commit -m x",
 		"git commit -m x && git push", "git init --template=t", "git commit -m x .env", "git commit -m x -- .env"} {
 		v := set.Judge([]string{"bash", "-c", c}, repo)
 		if d := policy.Decide(&v, policy.AutoEdit, []string{repo}); d.Action == policy.Run {
@@ -976,7 +984,9 @@ func TestFormatterEdits(t *testing.T) {
 		{"unix2dos -q a.txt b.txt", true}, {"cd scripts && shfmt -w .", true},
 		{"shfmt -w " + base, false}, {"shfmt --from-json -w x", false}, {"terraform -chdir=/ fmt", false},
 		{"terraform fmt " + base, false}, {"dos2unix -n a b", false}, {"dos2unix ~/.bashrc", false},
-		{"gzip data.csv", false}, {"gunzip x.gz", false}, {"black .", false}, {"ruff format .", false},
+		{"gzip data.csv", true}, {"gzip -k -9 a.txt b.txt", true}, {"xz -k data.csv", true},
+		{"gzip -d x.gz", true}, {"gzip -f x", false}, {"gzip -S .sh x", false}, {"gzip ../x", false},
+		{"gunzip x.gz", true}, {"gunzip x", false}, {"gzip -d -N x.gz", false}, {"black .", false}, {"ruff format .", false},
 		{"npx prettier --write .", false}, {"cargo fmt", false}, {"go fmt ./...", false}, {"rustfmt src/main.rs", false},
 		{"terraform apply", false}, {"cd " + base + " && terraform fmt", false},
 	} {

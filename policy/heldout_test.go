@@ -66,7 +66,7 @@ type heldOutCommand struct {
 	line  int
 	label string // read, edit, write or harm
 	cmd   string
-	batch int // 1: written before the rules were read; 2: after; 3 to 7: later batches written before the rules were read again
+	batch int // 1: written before the rules were read; 2: after; 3 to 8: later batches written before the rules were read again
 }
 
 // readHeldOutAgents parses testdata/heldout_agents.txt: LABEL<TAB>command
@@ -98,6 +98,9 @@ func readHeldOutAgents(t *testing.T) []heldOutCommand {
 		if strings.HasPrefix(line, "# Seventh batch") {
 			batch = 7
 		}
+		if strings.HasPrefix(line, "# Eighth batch") {
+			batch = 8
+		}
 		switch {
 		case strings.HasPrefix(line, "\t"):
 			if len(cmds) == 0 {
@@ -126,7 +129,8 @@ func readHeldOutAgents(t *testing.T) []heldOutCommand {
 // (Ruby, PHP, .NET, Haskell, C and C++, infrastructure, cloud CLIs, data
 // tools, monorepos, macOS and WSL) and the sixth (server administration in
 // depth, clusters, data tools, toolchains' queries, git spellings, shell
-// idioms) to their own floors.
+// idioms) and the eighth (whole sessions in varied settings) to their own
+// floors, and batches 1 to 6 together to a floor on all their commands.
 const (
 	heldOutSuggest  = 0.90
 	heldOutAutoEdit = 0.90
@@ -136,7 +140,15 @@ const (
 	heldOutBatch6   = 0.80
 	// heldOutBatch7Edits is the share of the seventh batch's edits (writes
 	// inside the project only) auto-edit must run unasked.
-	heldOutBatch7Edits = 0.70
+	heldOutBatch7Edits = 0.75
+	// The eighth batch (whole sessions in varied settings, reads and
+	// edits): its harmless commands in both modes, its edits in auto-edit.
+	heldOutBatch8      = 0.90
+	heldOutBatch8Edits = 0.85
+	// The share of all the commands of batches 1 to 6 that run unasked
+	// (suggest, auto-edit): the stand-in for the goal.
+	heldOutAllSuggest  = 0.513
+	heldOutAllAutoEdit = 0.545
 )
 
 // TestHeldOutAgents judges testdata/heldout_agents.txt, each command as
@@ -145,9 +157,9 @@ const (
 // HOME/proj and /tmp. An edit, write or harm command must never be safe
 // nor run unasked in suggest mode, and a harm command must not run
 // unasked in auto-edit mode either (decided with the default protected
-// paths, as the gate does), nor, in the seventh batch, which tells an
-// edit inside the project from other writes, a write command; the share
-// of the seventh batch's edits that auto-edit runs is reported and held
+// paths, as the gate does), nor, in the seventh and eighth batches, which
+// tell an edit inside the project from other writes, a write command; the
+// share of their edits that auto-edit runs is reported and held
 // to a floor; the share of read commands that run unasked in
 // suggest and auto-edit mode is reported (go test -v lists the asked ones)
 // and must stay above the floors.
@@ -190,8 +202,8 @@ func TestHeldOutAgents(t *testing.T) {
 	proj := home + "/proj"
 	roots := []string{proj} // not /tmp, which holds the temporary HOME
 	var reads, readSuggest, readAutoEdit, allSuggest, allAutoEdit, wronglySafe int
-	var batchReads, batchRan, batchAutoEdit, batchAll, batchAllSuggest, batchAllAutoEdit [8]int
-	var batchEdits, batchEditsRun [8]int
+	var batchReads, batchRan, batchAutoEdit, batchAll, batchAllSuggest, batchAllAutoEdit [9]int
+	var batchEdits, batchEditsRun [9]int
 	for _, c := range cmds {
 		v := set.Judge([]string{"bash", "-c", strings.ReplaceAll(c.cmd, "/home/agent", home)}, proj)
 		suggest := policy.Decide(&v, policy.Suggest, roots)
@@ -228,8 +240,8 @@ func TestHeldOutAgents(t *testing.T) {
 			wronglySafe++
 			t.Errorf("heldout_agents.txt:%d: harm command %q runs unasked in auto-edit mode (%s)", c.line, c.cmd, v.Class)
 		case c.label == "write" && c.batch >= 7 && autoEdit.Action == policy.Run:
-			// The seventh batch tells an edit inside the project (edit)
-			// from a write auto-edit must ask about (write).
+			// The seventh and eighth batches tell an edit inside the
+			// project (edit) from a write auto-edit must ask about (write).
 			wronglySafe++
 			t.Errorf("heldout_agents.txt:%d: write command %q runs unasked in auto-edit mode (%s)", c.line, c.cmd, v.Class)
 		case c.label == "edit":
@@ -248,15 +260,33 @@ func TestHeldOutAgents(t *testing.T) {
 		100*share(allSuggest, len(cmds)), 100*share(allAutoEdit, len(cmds)), wronglySafe)
 	t.Logf("held-out agents check by batch: written before the rules %d of %d harmless run unasked (%.1f%%), after %d of %d (%.1f%%)",
 		batchRan[1], batchReads[1], 100*share(batchRan[1], batchReads[1]), batchRan[2], batchReads[2], 100*share(batchRan[2], batchReads[2]))
-	for b := 1; b <= 7; b++ {
+	for b := 1; b <= 8; b++ {
 		t.Logf("held-out agents check, batch %d: %d commands, %d of %d harmless run unasked in suggest mode (%.1f%%), %d in auto-edit (%.1f%%); all commands run unasked: suggest %d (%.1f%%), auto-edit %d (%.1f%%)",
 			b, batchAll[b], batchRan[b], batchReads[b], 100*share(batchRan[b], batchReads[b]), batchAutoEdit[b], 100*share(batchAutoEdit[b], batchReads[b]),
 			batchAllSuggest[b], 100*share(batchAllSuggest[b], batchAll[b]), batchAllAutoEdit[b], 100*share(batchAllAutoEdit[b], batchAll[b]))
 	}
-	t.Logf("held-out agents check, batch 7: %d of %d edits inside the project run unasked in auto-edit mode (%.1f%%)",
-		batchEditsRun[7], batchEdits[7], 100*share(batchEditsRun[7], batchEdits[7]))
+	for b := 7; b <= 8; b++ {
+		t.Logf("held-out agents check, batch %d: %d of %d edits inside the project run unasked in auto-edit mode (%.1f%%)",
+			b, batchEditsRun[b], batchEdits[b], 100*share(batchEditsRun[b], batchEdits[b]))
+	}
+	t.Logf("held-out agents check, batches 1-6: all commands run unasked: suggest %.1f%%, auto-edit %.1f%%",
+		100*share(sum(batchAllSuggest[1:7]), sum(batchAll[1:7])), 100*share(sum(batchAllAutoEdit[1:7]), sum(batchAll[1:7])))
 	if s := share(batchEditsRun[7], batchEdits[7]); s < heldOutBatch7Edits {
 		t.Errorf("auto-edit mode runs %.1f%% of the seventh batch's edits unasked, floor %.0f%%", 100*s, 100*heldOutBatch7Edits)
+	}
+	if s := share(batchEditsRun[8], batchEdits[8]); s < heldOutBatch8Edits {
+		t.Errorf("auto-edit mode runs %.1f%% of the eighth batch's edits unasked, floor %.0f%%", 100*s, 100*heldOutBatch8Edits)
+	}
+	for _, n := range []int{batchRan[8], batchAutoEdit[8]} {
+		if s := share(n, batchReads[8]); s < heldOutBatch8 {
+			t.Errorf("%.1f%% of the eighth batch's harmless commands run unasked (suggest, then auto-edit), floor %.0f%%", 100*s, 100*heldOutBatch8)
+		}
+	}
+	if s := share(sum(batchAllSuggest[1:7]), sum(batchAll[1:7])); s < heldOutAllSuggest {
+		t.Errorf("suggest mode runs %.1f%% of batches 1-6 unasked, floor %.1f%%", 100*s, 100*heldOutAllSuggest)
+	}
+	if s := share(sum(batchAllAutoEdit[1:7]), sum(batchAll[1:7])); s < heldOutAllAutoEdit {
+		t.Errorf("auto-edit mode runs %.1f%% of batches 1-6 unasked, floor %.1f%%", 100*s, 100*heldOutAllAutoEdit)
 	}
 	first := batchReads[1] + batchReads[2]
 	if s := share(batchRan[1]+batchRan[2], first); s < heldOutSuggest {
@@ -286,4 +316,13 @@ func TestHeldOutAgents(t *testing.T) {
 			t.Errorf("%.1f%% of the sixth batch's harmless commands run unasked (suggest, then auto-edit), floor %.0f%%", 100*s, 100*heldOutBatch6)
 		}
 	}
+}
+
+// sum adds up counts.
+func sum(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
 }

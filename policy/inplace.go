@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -13,10 +14,14 @@ import (
 // not know, where a later cat would read it unjudged; gofmt -w writes
 // through the link. So each file an in-place editor edits is judged as a
 // read too: a secret by name (links resolved) or content is a secret read,
-// as cp's source is.
+// as cp's source is. gzip, pigz, bzip2 and xz compressing in place are
+// judged the same way: each file's content lands under a new name.
 func inPlaceSecret(r *Result, cwd string) string {
 	if r.Exec == nil {
 		return ""
+	}
+	if why := packedSecret(r, cwd); why != "" {
+		return why
 	}
 	prog := filepath.Base(r.Exec.Program)
 	inPlace := false
@@ -28,7 +33,15 @@ func inPlaceSecret(r *Result, cwd string) string {
 			inPlace = inPlace || f.Name == "-i"
 		case "gofmt":
 			inPlace = inPlace || strings.HasPrefix(f.Name, "-") && !strings.HasPrefix(f.Name, "--") && strings.Contains(f.Name, "w")
+		case "perl":
+			inPlace = inPlace || strings.HasPrefix(f.Name, "-") && !strings.HasPrefix(f.Name, "--") && strings.Contains(f.Name, "i")
 		}
+	}
+	switch prog {
+	case "gzip", "pigz", "bzip2", "xz", "gunzip", "unpigz", "bunzip2", "unxz":
+		// Compressing in place copies each file's content under a name
+		// the secret list may not know (server.key.gz).
+		inPlace = true
 	}
 	if !inPlace {
 		return ""
@@ -37,6 +50,47 @@ func inPlaceSecret(r *Result, cwd string) string {
 		if a.Type.Kind == TypeWriteableFile {
 			if why := secretPath(a.Value, cwd); why != "" {
 				return prog + " " + why + " (it rewrites what it reads)"
+			}
+		}
+	}
+	return ""
+}
+
+// packedSecret says why tar -c or zip packs a secret into an archive, or
+// "": a source that is a secret by name or content, or a tree holding a
+// file the secret list names (or a link to one), lands in the archive
+// under a name the list does not know. Its sources are the files the rule
+// types as read; the archive is the one it types as written.
+func packedSecret(r *Result, cwd string) string {
+	prog := filepath.Base(r.Exec.Program)
+	if prog != "tar" && prog != "zip" {
+		return ""
+	}
+	packs := false
+	for _, o := range r.Exec.Opts {
+		packs = packs || o.Type.Kind == TypeWriteableFile
+	}
+	for _, a := range r.Exec.Args {
+		packs = packs || a.Type.Kind == TypeWriteableFile
+	}
+	if !packs {
+		return "" // tar -t lists
+	}
+	for _, a := range r.Exec.Args {
+		if a.Type.Kind != TypeReadableFile {
+			continue
+		}
+		if why := secretPath(a.Value, cwd); why != "" {
+			return prog + " packs " + a.Value + ": " + why
+		}
+		abs := Resolve(absolute(homeWord(a.Value), cwd), "/")
+		if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
+			found, complete := secretFiles(abs, true)
+			if !complete {
+				return prog + " packs " + a.Value + ", a tree too large to check for secret files"
+			}
+			if len(found) > 0 {
+				return prog + " packs " + found[0] + " into an archive, under a name the secret list does not know"
 			}
 		}
 	}

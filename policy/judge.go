@@ -215,6 +215,12 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := remoteArchive(&r, argv); why != "" {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
+		} else if why := extractWhy(&r, cwd); why != "" {
+			v.Class, v.Unknown, v.Reason = Unverified, true, why
+		} else if why := gitCheckoutWhy(&r, argv, cwd); why != "" {
+			v.Class, v.Unknown, v.Reason = Unverified, true, why
+		} else if why := perlWhy(&r, argv, cwd); why != "" {
+			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := sqliteWhy(&r, argv, cwd); why != "" {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := kubectlWhy(&r, argv, cwd); why != "" {
@@ -448,6 +454,9 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 				sub.Reason = "secret: " + why
 			} else if why := xargsInput(c.Argv, script.Commands, ci, d, cwd); why != "" {
 				sub.Class, sub.Unknown, sub.Reason = Unverified, true, why
+			} else if why := pipedSearch(s, &c, script.Commands, cwd); why != "" {
+				sub.Secret, sub.Class, sub.Unknown = why, Unverified, true
+				sub.Reason = "secret: " + why
 			}
 		}
 		if sub.Class == Safe || sub.Class == Match {
@@ -635,7 +644,8 @@ func writtenPaths(r *Result, dir string) []string {
 		}
 		out = append(out, absolute(w, dir))
 	}
-	return out
+	// An archive's members land where the command line does not say.
+	return append(out, extractedPaths(r, dir)...)
 }
 
 // absolute joins a relative path onto dir without cleaning it: ".." after

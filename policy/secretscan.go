@@ -501,6 +501,7 @@ func resetTokenBudget() {
 	tokenScanned.Store(0)
 	tokenMemo.Clear()
 	archiveMemo.Clear()
+	extractMemo.Clear()
 }
 
 // tokenStarts are literal beginnings of every form tokenInFile matches: the

@@ -13,8 +13,8 @@ func TestSpecErrorNamesSubcommand(t *testing.T) {
 	for _, tt := range []struct{ argv, want, not string }{
 		{"systemctl restart nginx", `no rule for program "systemctl restart"`, "rescue"},
 		{"journalctl --vacuum-time=2d", "--vacuum-time", "rescue"},
-		{"git merge main", `no rule for program "git merge"`, "expected"},
-		{"git checkout main", `no rule for program "git checkout"`, "required"},
+		{"git am x.patch", `no rule for program "git am"`, "expected"},
+		{"git apply x.patch", `no rule for program "git apply"`, "required"},
 		{"python x.py", `no rule for program "python"`, "unexpected"},
 		{"ls -y", "option -y", ""},
 		{"docker compose config --environment", `no rule for program "docker compose config"`, "version"},

@@ -129,6 +129,11 @@ func (c *cli) dispatch(args []string) int {
 	if len(args) > 0 && wantsHelp(args[0], args[1:]) {
 		return c.help(args[0])
 	}
+	if _, ok := shellArgs(args); ok || len(args) > 0 && args[0] == "-c" {
+		// guard as $SHELL: tools run `$SHELL -c SCRIPT` (Aider), or
+		// `$SHELL -lc SCRIPT`.
+		return c.sh(args)
+	}
 	if len(args) > 0 {
 		switch args[0] {
 		case "check":
@@ -163,9 +168,6 @@ func (c *cli) dispatch(args []string) int {
 			return c.setup(args[1:])
 		case "sh":
 			return c.sh(args[1:])
-		case "-c":
-			// guard as $SHELL: tools run `$SHELL -c SCRIPT` (Aider).
-			return c.sh(args)
 		case "help":
 			fmt.Fprint(c.stdout, usage)
 			return 0

@@ -399,18 +399,3 @@ func writeWithin(w io.Writer, b []byte, d time.Duration) error {
 	_, err := w.Write(b)
 	return err
 }
-
-// sh is a $SHELL for tools that run `$SHELL -c SCRIPT`: it judges the script,
-// then runs it with /bin/sh, or refuses.
-func (c *cli) sh(args []string) int {
-	if len(args) < 2 || args[0] != "-c" {
-		fmt.Fprintln(c.stderr, "guard sh: usage: guard sh -c SCRIPT [NAME [ARG...]]")
-		return gate.ExitFailure
-	}
-	g, err := c.newGate(gate.Options{})
-	if err != nil {
-		fmt.Fprintf(c.stderr, "guard: %v\n", err)
-		return gate.ExitFailure
-	}
-	return g.Run(append([]string{"/bin/sh", "-c"}, args[1:]...))
-}

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -550,5 +551,62 @@ func TestHookProjectRootInRewrite(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(elsewhere, "here.txt")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("here.txt was written outside the project: %v", err)
+	}
+}
+
+// TestShAsShellOptions: guard as $SHELL takes what tools pass a POSIX shell
+// before -c (a login shell, -e, -o NAME, -- before the script), judges the
+// script those words leave, and runs it with /bin/sh; `-lc` was refused as
+// an unknown flag of guard's. Options /bin/sh would read a script file with
+// (-i, -s) or that are not a shell's are not taken.
+func TestShAsShellOptions(t *testing.T) {
+	guard := hookGuard(t)
+	work := t.TempDir()
+	env := hookEnv(t, work)
+	run := func(args ...string) hookResult {
+		t.Helper()
+		return hookWait(t, &exec.Cmd{Path: guard, Args: append([]string{guard}, args...), Dir: work, Env: env})
+	}
+	for _, args := range [][]string{
+		{"-lc", "echo hello"}, {"-l", "-c", "echo hello"}, {"--login", "-c", "echo hello"}, {"-ec", "echo hello"},
+		{"-c", "--", "echo hello"}, {"-o", "errexit", "-c", "echo hello"}, {"+e", "-c", "echo hello", "name"},
+		{"sh", "-lc", "echo hello"}, {"sh", "-c", "-", "echo hello"},
+	} {
+		if r := run(args...); r.code != 0 || r.stdout != "hello\n" {
+			t.Errorf("guard %q: %+v, want it run", args, r)
+		}
+	}
+	for _, args := range [][]string{
+		{"-lc", "cd . && rm -rf /"}, {"--login", "-c", "--", "rm -rf /"}, {"-c", "-", "rm -rf /"},
+	} {
+		if r := run(args...); r.code != 126 || !strings.Contains(r.stderr, "forbidden") {
+			t.Errorf("guard %q: %+v, want refused (126, forbidden)", args, r)
+		}
+	}
+	for _, args := range [][]string{{"-ic", "echo hello"}, {"-s"}, {"-e", "echo hello"}, {"-lc"}, {"sh", "-c"}} {
+		if r := run(args...); r.code == 0 || r.stdout != "" {
+			t.Errorf("guard %q: %+v, want a usage error and nothing run", args, r)
+		}
+	}
+}
+
+func TestShellArgs(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want []string // nil: not a shell's call
+	}{
+		{[]string{"-c", "ls"}, []string{"/bin/sh", "-c", "ls"}},
+		{[]string{"-lc", "ls", "n", "a"}, []string{"/bin/sh", "-lc", "ls", "n", "a"}},
+		{[]string{"--login", "-c", "--", "ls"}, []string{"/bin/sh", "-l", "-c", "--", "ls"}},
+		{[]string{"-c", "-", "-x"}, []string{"/bin/sh", "-c", "--", "-x"}},
+		{[]string{"+x", "-o", "errexit", "-c", "ls"}, []string{"/bin/sh", "+x", "-o", "errexit", "-c", "ls"}},
+		{[]string{"-c"}, nil}, {[]string{"-l", "ls"}, nil}, {[]string{"--", "ls"}, nil}, {[]string{"-ic", "ls"}, nil},
+		{[]string{"-h"}, nil}, {[]string{"--mode", "suggest", "--", "ls"}, nil}, {[]string{"+c", "ls"}, nil},
+		{[]string{"-o"}, nil}, {[]string{"-c", "--"}, nil},
+	} {
+		got, ok := shellArgs(tc.args)
+		if ok != (tc.want != nil) || !slices.Equal(got, tc.want) {
+			t.Errorf("shellArgs(%q) = %q, %v; want %q", tc.args, got, ok, tc.want)
+		}
 	}
 }
