@@ -171,7 +171,8 @@
 // the user's, the files the shell's start-up files source by a path that
 // needs no more than ~, $HOME and the files' own plain assignments
 // (protect's followShellRCs: a dotfiles repository's aliases.sh as the
-// working directory) and the files an .envrc sources (source_env, source:
+// working directory), what ~/.ssh/config Includes (a glob Include's
+// directory whole: ssh reads new files there too) and the files an .envrc sources (source_env, source:
 // direnv allows an .envrc by its own content's hash), embedded bare
 // repositories, names at any depth within
 // protect.ScanDepth levels of each root but temporary directories, and the

@@ -621,3 +621,38 @@ func TestAttackSSHDirUnprivileged(t *testing.T) {
 	requireChild(t)
 	runAttackCasesAs(t, nobody, sshDirCases())
 }
+
+// sshIncludeCases: what ~/.ssh/config includes from a root (a dotfiles
+// repository as the working directory): a ProxyCommand added there, or in
+// a new file a glob Include reads, runs at the next ssh, outside.
+func sshIncludeCases() []attackCase {
+	sshFixture := func(root string) string {
+		home := filepath.Join(filepath.Dir(root), "home")
+		writeWorld(filepath.Join(home, ".ssh", "config"), "Include "+root+"/ssh/hosts\nInclude "+root+"/ssh/conf.d/*.conf\n")
+		writeWorld(filepath.Join(root, "ssh", "hosts"), "Host a\n  HostName a.example\n")
+		writeWorld(filepath.Join(root, "ssh", "conf.d", "b.conf"), "Host b\n  HostName b.example\n")
+		return home
+	}
+	prot := func(p *Profile) { Protect(p, protect.Default(), sshFixture(p.WritableRoots[0])) }
+	in := func(name string) func(*testing.T, *fixture) []string {
+		return func(t *testing.T, f *fixture) []string {
+			sshFixture(f.root)
+			return []string{filepath.Join(f.root, name)}
+		}
+	}
+	return []attackCase{
+		{name: "append to an included file", attack: "append", args: in("ssh/hosts"), profile: prot, want: denied},
+		{name: "append to a file a glob Include reads", attack: "append", args: in("ssh/conf.d/b.conf"), profile: prot, want: denied},
+		{name: "create a file a glob Include reads", attack: "create", args: in("ssh/conf.d/evil.conf"), profile: prot, want: denied},
+	}
+}
+
+func TestAttackSSHInclude(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackSSHIncludeUnprivileged is this test")
+	runAttackCases(t, sshIncludeCases())
+}
+
+func TestAttackSSHIncludeUnprivileged(t *testing.T) {
+	requireChild(t)
+	runAttackCasesAs(t, nobody, sshIncludeCases())
+}

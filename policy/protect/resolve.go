@@ -213,6 +213,8 @@ func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly boo
 		// What the shell's start-up files source (~/.cargo/env, a dotfiles
 		// repository's aliases.sh) runs at the next shell.
 		r.followShellRCs(shellStartupFiles(home))
+		// What the user's ssh config includes (~/dotfiles/ssh/*.conf).
+		r.followSSHIncludes()
 	}
 	for _, root := range scan {
 		r.scan(filepath.Clean(root)) // clean: names are joined to it with a slash

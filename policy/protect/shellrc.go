@@ -255,3 +255,68 @@ func expandWord(w string, vars map[string]string) (string, bool) {
 	}
 	return b.String(), true
 }
+
+// followSSHIncludes reads the user's ssh config for Include lines and
+// protects what they name where it reaches a root: a file whose Host
+// blocks hold a ProxyCommand, LocalCommand or Match exec runs a command at
+// the next ssh (git push included), outside the sandbox. An Include with a
+// glob reads every file that matches, ones made later too: its directory
+// is protected whole. 16 files deep.
+func (r *resolver) followSSHIncludes() {
+	sshDir := filepath.Join(r.home, ".ssh")
+	files := []string{filepath.Join(sshDir, "config")}
+	seen := map[string]bool{}
+	for i := 0; i < len(files) && i < 16; i++ {
+		f := files[i]
+		if seen[f] {
+			continue
+		}
+		seen[f] = true
+		r.w.Add(f)
+		for _, inc := range sshIncludes(f) {
+			if strings.HasPrefix(inc, "~/") {
+				inc = filepath.Join(r.home, inc[2:])
+			} else if !filepath.IsAbs(inc) {
+				inc = filepath.Join(sshDir, inc)
+			}
+			if strings.ContainsAny(inc, "*?[") {
+				dir := filepath.Dir(inc)
+				if !strings.ContainsAny(dir, "*?[") {
+					if d, ok := r.realPath(dir); ok {
+						r.addGit(d, "ssh reads every file here that "+f+" includes ("+filepath.Base(inc)+")")
+					}
+				}
+				matches, _ := filepath.Glob(inc)
+				files = append(files, matches...)
+				continue
+			}
+			inc, _ = r.realPath(inc)
+			r.w.AddEntry(inc)
+			if fi, err := os.Stat(inc); err == nil && fi.Mode().IsRegular() {
+				r.addGit(inc, "ssh reads it as config, included by "+f)
+				files = append(files, inc)
+			}
+		}
+	}
+}
+
+// sshIncludes returns the arguments of the Include lines of an ssh config.
+func sshIncludes(f string) []string {
+	b, err := readSmall(f)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for line := range strings.SplitSeq(string(b), "\n") {
+		fields := strings.Fields(strings.ReplaceAll(line, "=", " "))
+		if len(fields) < 2 || !strings.EqualFold(fields[0], "Include") {
+			continue
+		}
+		for _, a := range fields[1:] {
+			if a = strings.Trim(a, `"`); a != "" {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
