@@ -168,7 +168,8 @@
 // protect's list, resolved for the roots as they are at start (the resolved git
 // directory, core.hooksPath, init.templateDir, the files git config includes
 // and the programs its command values name, in the repository's config and
-// the user's, the files the shell's start-up files source by a path that
+// the user's, the directories the shell's start-up files put on PATH and
+// the files they source by a path that
 // needs no more than ~, $HOME and the files' own plain assignments
 // (protect's followShellRCs: a dotfiles repository's aliases.sh as the
 // working directory), what ~/.ssh/config Includes (a glob Include's

@@ -656,3 +656,41 @@ func TestAttackSSHIncludeUnprivileged(t *testing.T) {
 	requireChild(t)
 	runAttackCasesAs(t, nobody, sshIncludeCases())
 }
+
+// shellPathCases: a directory the shell's start-up files put first on PATH,
+// in a root (a dotfiles repository's bin): a `git` planted there runs as
+// the user's git in every later shell.
+func shellPathCases() []attackCase {
+	pathFixture := func(root string) string {
+		home := filepath.Join(filepath.Dir(root), "home")
+		writeWorld(filepath.Join(home, ".bashrc"), "export PATH=\"$HOME/dotfiles/bin:$PATH\"\n")
+		writeWorld(filepath.Join(home, ".config", "fish", "config.fish"), "fish_add_path ~/dotfiles/fishbin\n")
+		writeWorld(filepath.Join(home, "dotfiles", "bin", "mytool"), "#!/bin/sh\n")
+		writeWorld(filepath.Join(home, "dotfiles", "fishbin", "other"), "#!/bin/sh\n")
+		return home
+	}
+	prot := func(p *Profile) {
+		home := pathFixture(p.WritableRoots[0])
+		p.WritableRoots[0] = filepath.Join(home, "dotfiles")
+		Protect(p, protect.Default(), home)
+	}
+	in := func(name string) func(*testing.T, *fixture) []string {
+		return func(t *testing.T, f *fixture) []string {
+			return []string{filepath.Join(pathFixture(f.root), "dotfiles", name)}
+		}
+	}
+	return []attackCase{
+		{name: "plant git in a PATH directory from ~/.bashrc", attack: "create", args: in("bin/git"), profile: prot, want: denied},
+		{name: "plant git in a PATH directory from fish_add_path", attack: "create", args: in("fishbin/git"), profile: prot, want: denied},
+	}
+}
+
+func TestAttackShellPath(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackShellPathUnprivileged is this test")
+	runAttackCases(t, shellPathCases())
+}
+
+func TestAttackShellPathUnprivileged(t *testing.T) {
+	requireChild(t)
+	runAttackCasesAs(t, nobody, shellPathCases())
+}

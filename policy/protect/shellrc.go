@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -44,7 +45,18 @@ func (r *resolver) followShellRCs(files []string) {
 		}
 		seen[f] = true
 		r.w.Add(f)
-		for _, src := range sourcedFiles(f, vars) {
+		src, dirs := sourcedBy(f, vars, false)
+		// A directory the start-up files put on PATH (a dotfiles
+		// repository's bin): what is planted there runs as the user's
+		// commands in every later shell. As ~/.local/bin.
+		for _, d := range dirs {
+			d, _ = r.realPath(d)
+			r.w.AddEntry(d)
+			if fi, err := os.Stat(d); err == nil && fi.IsDir() && !r.holdsRoot(d) {
+				r.addGit(d, "programs there come first on PATH: "+f+" puts it there")
+			}
+		}
+		for _, src := range src {
 			src, _ = r.realPath(src)
 			r.w.AddEntry(src)
 			if fi, err := os.Stat(src); err != nil || !fi.Mode().IsRegular() {
@@ -76,7 +88,8 @@ func (r *resolver) followEnvrcs() {
 		}
 		seen[f] = true
 		r.w.Add(f)
-		for _, src := range sourcedBy(f, map[string]string{"HOME": r.home, "PWD": filepath.Dir(f)}, true) {
+		src, _ := sourcedBy(f, map[string]string{"HOME": r.home, "PWD": filepath.Dir(f)}, true)
+		for _, src := range src {
 			src, _ = r.realPath(src)
 			r.w.AddEntry(src)
 			if fi, err := os.Stat(src); err != nil || !fi.Mode().IsRegular() {
@@ -93,19 +106,21 @@ func (r *resolver) followEnvrcs() {
 // earlier (vars, which it extends) expanded; absolute ones only (a relative
 // one is the directory the shell starts in). Unreadable or missing: none.
 func sourcedFiles(f string, vars map[string]string) []string {
-	return sourcedBy(f, vars, false)
+	src, _ := sourcedBy(f, vars, false)
+	return src
 }
 
-// sourcedBy is sourcedFiles; with envrc, f is direnv's .envrc: its
-// source_env and source_env_if_exists count too, and a relative path is
-// the .envrc's directory's (direnv runs it there).
-func sourcedBy(f string, vars map[string]string, envrc bool) []string {
+// sourcedBy is sourcedFiles, with the absolute directories f puts on PATH
+// (PATH=..., export PATH=..., fish_add_path; the $PATH part left out); with
+// envrc, f is direnv's .envrc: its source_env and source_env_if_exists
+// count too, and a relative path is the .envrc's directory's (direnv runs
+// it there).
+func sourcedBy(f string, vars map[string]string, envrc bool) (out, pathDirs []string) {
 	fh, err := os.Open(f)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
 	defer fh.Close()
-	var out []string
 	sc := bufio.NewScanner(fh)
 	sc.Buffer(make([]byte, 0, 4096), 64<<10)
 	for n := 0; sc.Scan() && n < 4000; n++ {
@@ -132,6 +147,26 @@ func sourcedBy(f string, vars map[string]string, envrc bool) []string {
 					continue
 				}
 			}
+			if words[0] == "fish_add_path" || len(words) >= 3 && words[0] == "set" && words[2] == "PATH" {
+				start := 1
+				if words[0] == "set" {
+					start = 3
+				}
+				for _, w := range words[start:] {
+					if v, ok := expandWord(w, vars); ok && filepath.IsAbs(v) {
+						pathDirs = append(pathDirs, filepath.Clean(v))
+					}
+				}
+				continue
+			}
+			if name, val, ok := strings.Cut(words[0], "="); ok && name == "PATH" {
+				for _, part := range strings.Split(strings.Trim(val, `"'`), ":") {
+					if v, ok := expandWord(part, vars); ok && filepath.IsAbs(v) {
+						pathDirs = append(pathDirs, filepath.Clean(v))
+					}
+				}
+				continue
+			}
 			if name, val, ok := strings.Cut(words[0], "="); ok && isName(name) && len(words) == 1 {
 				if v, ok := expandWord(val, vars); ok {
 					vars[name] = v
@@ -155,7 +190,7 @@ func sourcedBy(f string, vars map[string]string, envrc bool) []string {
 			}
 		}
 	}
-	return out
+	return out, pathDirs
 }
 
 // splitCommands cuts a line at ;, &&, || and | outside quotes.
@@ -282,7 +317,7 @@ func (r *resolver) followSSHIncludes() {
 			if strings.ContainsAny(inc, "*?[") {
 				dir := filepath.Dir(inc)
 				if !strings.ContainsAny(dir, "*?[") {
-					if d, ok := r.realPath(dir); ok {
+					if d, ok := r.realPath(dir); ok && !r.holdsRoot(d) {
 						r.addGit(d, "ssh reads every file here that "+f+" includes ("+filepath.Base(inc)+")")
 					}
 				}
@@ -319,4 +354,12 @@ func sshIncludes(f string) []string {
 		}
 	}
 	return out
+}
+
+// holdsRoot reports whether directory d is a root or lies above one: a
+// directory named only by a configuration (a PATH entry, a glob's
+// directory) that held the working directory would leave it no root at all
+// (PATH=$HOME:$PATH with the home as the root).
+func (r *resolver) holdsRoot(d string) bool {
+	return slices.ContainsFunc(r.roots, func(root string) bool { return within(filepath.Clean(root), d) })
 }
