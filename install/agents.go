@@ -40,14 +40,23 @@ type hookSpec struct {
 	matcher string // the tools guard's hook sees
 	timeout int    // in the agent's unit: seconds, or milliseconds for Gemini CLI
 	named   bool   // Gemini CLI names its hooks
+	// also are more events guard's hook answers, each with its matcher.
+	also []hookEvent
 }
+
+// hookEvent is one more hook event guard's hook is set up for.
+type hookEvent struct{ event, matcher string }
 
 // The matchers name the shell tool and the tools that write or read files.
 // guard answers "no objection" for a tool it does not judge, so a wide
 // matcher costs one hook call and never allows anything by itself.
 var hookSpecs = map[string]hookSpec{
-	ClaudeCode: {event: "PreToolUse", matcher: "Bash|Write|Edit|MultiEdit|NotebookEdit|Read|Grep|Glob", timeout: 30},
-	Codex:      {event: "PreToolUse", matcher: "Bash|apply_patch|Edit|Write", timeout: 30},
+	// Claude Code runs the shell commands of a skill or custom command
+	// (!`cmd`) when the skill loads, with no PreToolUse call: its
+	// PreSkillShellCommand event (2.1.332) is matched on the shell's name.
+	ClaudeCode: {event: "PreToolUse", matcher: "Bash|Write|Edit|MultiEdit|NotebookEdit|Read|Grep|Glob|Skill|SlashCommand|PowerShell", timeout: 30,
+		also: []hookEvent{{"PreSkillShellCommand", "Bash|PowerShell"}}},
+	Codex: {event: "PreToolUse", matcher: "Bash|apply_patch|Edit|Write", timeout: 30},
 	Gemini: {event: "BeforeTool", timeout: 30000, named: true,
 		matcher: "run_shell_command|write_file|replace|read_file|read_many_files|glob|grep_search|search_file_content|list_directory"},
 }
@@ -252,6 +261,17 @@ var gone = pos{-1, -1}
 // every handler that was there before went (gone for guard's).
 func editHooks(doc *object, agent string, entry *object) (int, map[pos]pos, error) {
 	spec := hookSpecs[agent]
+	at, moved, err := editEvent(doc, agent, hookEvent{spec.event, spec.matcher}, entry)
+	for _, ev := range spec.also {
+		if err == nil {
+			_, _, err = editEvent(doc, agent, ev, entry)
+		}
+	}
+	return at, moved, err
+}
+
+// editEvent is editHooks for one event.
+func editEvent(doc *object, agent string, spec hookEvent, entry *object) (int, map[pos]pos, error) {
 	moved := map[pos]pos{}
 	hv, ok := doc.get("hooks")
 	if !ok {

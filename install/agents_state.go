@@ -16,6 +16,11 @@ import (
 // event in the settings data that holds guard's hook, and that handler;
 // group is -1 when there is none (or data does not parse).
 func findGuardHook(data []byte, agent string) (group int, matcher string, entry *object) {
+	return findGuardHookIn(data, agent, hookSpecs[agent].event)
+}
+
+// findGuardHookIn is findGuardHook for the hook event named event.
+func findGuardHookIn(data []byte, agent, event string) (group int, matcher string, entry *object) {
 	doc, err := parseObject(data)
 	if err != nil {
 		return -1, "", nil
@@ -25,7 +30,7 @@ func findGuardHook(data []byte, agent string) (group int, matcher string, entry 
 	if !ok {
 		return -1, "", nil
 	}
-	ev, _ := hooks.get(hookSpecs[agent].event)
+	ev, _ := hooks.get(event)
 	groups, _ := ev.([]any)
 	for i, g := range groups {
 		gobj, ok := g.(*object)
@@ -64,6 +69,10 @@ type HookState struct {
 	// MinHookTimeout: the agents run the command when a hook times out, and
 	// guard answers within 10 s by its own deadline.
 	ShortTimeout string
+	// Missing, when set, says which of the other events guard setup
+	// writes guard's hook for has none (a settings file from an older
+	// guard setup).
+	Missing string
 	// Err is a settings file that cannot be read or parsed.
 	Err error
 }
@@ -101,6 +110,11 @@ func InspectHook(c HookConfig) HookState {
 		}
 	}
 	st.FailsClosed = st.Command == HookCommand(c.Agent, st.Guard)
+	for _, ev := range hookSpecs[c.Agent].also {
+		if g, _, _ := findGuardHookIn(data, c.Agent, ev.event); g < 0 {
+			st.Missing = fmt.Sprintf("guard's hook is not set for %s (%s runs a skill's shell commands with no other hook call): run guard setup %s again", ev.event, c.Agent, c.Agent)
+		}
+	}
 	if v, ok := entry.get("timeout"); ok {
 		secs, unit := -1.0, "s"
 		if n, ok := v.(json.Number); ok {

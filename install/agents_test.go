@@ -530,3 +530,56 @@ func TestCodexTrustFollowsMovedHooks(t *testing.T) {
 		t.Errorf("the other fields of the trust tables did not follow:\n%s", got)
 	}
 }
+
+// Claude Code runs a skill's inline shell commands with no PreToolUse call:
+// guard setup answers its PreSkillShellCommand event too, and remove takes
+// that group out with the other.
+func TestSetupClaudeSkillShell(t *testing.T) {
+	c, home := configFor(t, ClaudeCode)
+	guard := fakeGuard(t, home, "exit 0")
+	if _, err := SetupHook(c, guard); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Hooks map[string][]struct {
+			Matcher string `json:"matcher"`
+			Hooks   []struct {
+				Command string `json:"command"`
+			} `json:"hooks"`
+		} `json:"hooks"`
+	}
+	if err := json.Unmarshal([]byte(read(t, c.Path)), &doc); err != nil {
+		t.Fatal(err)
+	}
+	groups := doc.Hooks["PreSkillShellCommand"]
+	if len(groups) != 1 || groups[0].Matcher != "Bash|PowerShell" || len(groups[0].Hooks) != 1 ||
+		groups[0].Hooks[0].Command != HookCommand(ClaudeCode, guard) {
+		t.Fatalf("PreSkillShellCommand groups = %+v", groups)
+	}
+	if rep, err := SetupHook(c, guard); err != nil || rep.Changed {
+		t.Errorf("second setup: %+v, %v", rep, err)
+	}
+	if st := InspectHook(c); !st.Installed || st.Missing != "" {
+		t.Errorf("InspectHook after setup: %+v", st)
+	}
+	// A settings file from an older guard setup: PreToolUse only.
+	var full map[string]any
+	if err := json.Unmarshal([]byte(read(t, c.Path)), &full); err != nil {
+		t.Fatal(err)
+	}
+	delete(full["hooks"].(map[string]any), "PreSkillShellCommand")
+	b, _ := json.Marshal(full)
+	write(t, c.Path, string(b))
+	if st := InspectHook(c); !st.Installed || !strings.Contains(st.Missing, "PreSkillShellCommand") {
+		t.Errorf("InspectHook without the skill shell event: %+v", st)
+	}
+	if _, err := SetupHook(c, guard); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := RemoveHook(c); err != nil {
+		t.Fatal(err)
+	}
+	if after := read(t, c.Path); strings.Contains(after, "PreSkillShellCommand") {
+		t.Errorf("after remove:\n%s", after)
+	}
+}

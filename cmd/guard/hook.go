@@ -82,10 +82,11 @@ func (h *hookCall) run() (code int) {
 	}
 	req, err := hook.Decode(agent, c.stdin)
 	if err != nil {
+		h.set(func() { h.req = req }) // the event, for the answer's form
 		return h.deny("guard: " + err.Error())
 	}
 	h.set(func() { h.req = req })
-	if !req.Shell && !req.Edit && !req.Read {
+	if !req.Shell && !req.Edit && !req.Read && !req.Skill {
 		return h.answer(hook.Allow, "", "", nil)
 	}
 	self, err := guardPath()
@@ -120,6 +121,13 @@ func (h *hookCall) run() (code int) {
 		// the next session here would not ask guard at all.
 		return h.deny(hooksOffReason(agent, off, err))
 	}
+	if req.Skill {
+		// A skill's own hooks run unjudged while it is active.
+		if files := hook.SkillHooks(req.SkillName, hook.RuleEnv{Getenv: c.getenv, Project: project}); len(files) > 0 {
+			return h.answer(hook.Ask, fmt.Sprintf("guard: the skill %q (%s) declares hooks of its own, commands %s runs while the skill is active and that guard does not judge: a person must approve loading it (or take the hooks out of the skill's file, or do its steps as tool calls)", req.SkillName, files[0], agent.Title()), "", nil)
+		}
+		return h.answer(hook.Allow, "", "", nil)
+	}
 	if req.Dir != "" {
 		if err := os.Chdir(req.Dir); err != nil {
 			return h.deny(fmt.Sprintf("guard: the command's directory: %v", err))
@@ -149,6 +157,12 @@ func (h *hookCall) run() (code int) {
 		script, unwrapped = inner, true
 	}
 	v, d := g.Judge([]string{"bash", "-c", script})
+	if req.SkillShell && d.Action == policy.RunSandboxed && d.Class == policy.Safe {
+		// A skill's command cannot be rewritten to run sandboxed: a safe
+		// one runs as it does in the other modes, every other one is
+		// refused (hook.Encode).
+		d.Action = policy.Run
+	}
 	verdict, reason := hook.Deny, d.Reason
 	switch d.Action {
 	case policy.Run:
@@ -174,6 +188,14 @@ func (h *hookCall) run() (code int) {
 				// Judged again as zsh may read it: the stricter holds.
 				if ok, why := plainRun(g, reading); !ok {
 					verdict, reason = hook.Ask, "not known to be safe: "+word+" is a pattern in zsh with EXTENDED_GLOB (a~b: a but not b, ^x: every name but x, x#: repeats), which the agent's shell may be set to, and read so: "+why
+					d.Action = policy.Ask
+				}
+			}
+			if verdict == hook.Allow && agent == hook.Codex {
+				// Codex runs it in a login shell, with the PATH the start-up
+				// files make.
+				if why := c.codexLoginPATH(g, gate.Options{Project: project, RunsElsewhere: true}, script); why != "" {
+					verdict, reason = hook.Ask, why
 					d.Action = policy.Ask
 				}
 			}
@@ -225,6 +247,12 @@ func (h *hookCall) run() (code int) {
 			v.Result.Rule, v.Result.At = rule.Rule, policy.Pos{File: rule.File}
 		}
 	}
+	if (verdict == hook.Sandbox || verdict == hook.AskSandbox) && !req.SkillShell {
+		// Another hook of the agent's for this tool can answer with its own
+		// rewrite, which the agent may apply in place of guard's.
+		others := hook.OtherHooks(agent, hook.RuleEnv{Getenv: c.getenv, Project: project}, req.Tool)
+		h.set(func() { h.req.Others = others })
+	}
 	if verdict == hook.Sandbox && agent == hook.Codex {
 		rewrites := hook.CodexRewrites()
 		h.set(func() { h.req.Rewrites = rewrites })
@@ -245,7 +273,11 @@ func hooksOffReason(agent hook.Agent, off []hook.HooksOff, err error) string {
 	if err != nil {
 		return fmt.Sprintf("guard: the project's settings for %s: %v; guard cannot tell whether they switch its hook off, so it refuses", agent.Title(), err)
 	}
-	return fmt.Sprintf("guard: %s: %s runs no hook in a session started here, so guard would not be asked; guard refuses every tool call until that setting is removed (guard doctor lists it)", off[0], agent.Title())
+	effect := "runs no hook in a session started here"
+	if off[0].Effect != "" {
+		effect = off[0].Effect
+	}
+	return fmt.Sprintf("guard: %s: %s %s, so guard would not be asked; guard refuses every tool call until that setting is removed (guard doctor lists it)", off[0], agent.Title(), effect)
 }
 
 // rewriteMode is the mode of the rewrites the hook answers with in mode, ""
@@ -305,11 +337,11 @@ func (h *hookCall) answer(verdict hook.Verdict, reason, self string, v *policy.V
 	var buf bytes.Buffer
 	req := h.req
 	if verdict == hook.Deny {
-		hook.Refuse(h.agent, &buf, reason)
+		hook.RefuseTo(h.agent, req, &buf, reason)
 	} else if err := hook.Encode(h.agent, &buf, req, verdict, reason, self); err != nil {
 		verdict, reason = hook.Deny, "guard: "+err.Error()
 		buf.Reset()
-		hook.Refuse(h.agent, &buf, reason)
+		hook.RefuseTo(h.agent, req, &buf, reason)
 	}
 	effective := hook.Effective(h.agent, req, verdict)
 	err := discarded(h.c.stdout)

@@ -172,6 +172,8 @@ func (c *cli) doctorAgents(w io.Writer, g *gate.Gate) int {
 				mark, msg = "NO  ", "the hook does not fail closed: if guard is missing or fails, the agent runs the command (guard setup "+agent+")"
 			case st.ShortTimeout != "":
 				mark, msg = "NO  ", st.ShortTimeout
+			case st.Missing != "":
+				mark, msg = "NO  ", st.Missing
 			case agent == install.Codex && !st.Trusted:
 				mark, msg = "NO  ", st.TrustDetail
 			default:
@@ -191,7 +193,11 @@ func (c *cli) doctorAgents(w io.Writer, g *gate.Gate) int {
 			off, _ := hook.ProjectHooksOff(a, cwd)
 			for _, o := range off {
 				problems++
-				fmt.Fprintf(w, "  NO   %-11s %s: %s runs no hook in a session started here, guard's included\n", agent, o, a.Title())
+				effect := "runs no hook in a session started here, guard's included"
+				if o.Effect != "" {
+					effect = o.Effect
+				}
+				fmt.Fprintf(w, "  NO   %-11s %s: %s %s\n", agent, o, a.Title(), effect)
 			}
 			for _, v := range hook.ProjectGuardVars(a, cwd, nil) {
 				problems++

@@ -25,7 +25,20 @@ var (
 	// ErrEvent is wrapped by Decode's error for a request from another hook
 	// event than the agent's pre-tool hook (a misconfigured hook).
 	ErrEvent = errors.New("not a pre-tool hook request")
+	// ErrShell is wrapped by Decode's error for a command in a shell guard
+	// cannot read (a skill's PowerShell command).
+	ErrShell = errors.New("a command for a shell guard does not read")
 )
+
+// SkillShellEvent is Claude Code's hook event for the shell commands a skill
+// or custom command holds (`!`cmd“ and ```! blocks): Claude Code runs them
+// when the skill loads, which the model starts with its Skill tool, with the
+// skill's arguments filled in, and never as a Bash tool call, so no
+// PreToolUse hook sees them. Claude Code 2.1.332 sends tool_name (Bash or
+// PowerShell), tool_input.command (as it will run), command_name and
+// invoked_by; an answer other than allow keeps the command from running, a
+// hook that fails lets it run ("Ran anyway").
+const SkillShellEvent = "PreSkillShellCommand"
 
 // Request is what guard needs from an agent's pre-tool hook request.
 type Request struct {
@@ -36,6 +49,16 @@ type Request struct {
 	Tool           string // tool_name, as sent
 	PermissionMode string // permission_mode (Claude Code, Codex)
 	Cwd            string // cwd: the agent's working directory
+	// SkillShell is set for a Claude Code SkillShellEvent request: Shell
+	// and Command are then the skill's command, which cannot be rewritten
+	// nor wait for a person.
+	SkillShell bool
+	// SkillName is the skill or command holding it (command_name), or the
+	// one a Skill tool call loads (Skill set).
+	SkillName string
+	// Skill is set for Claude Code's Skill tool (SkillTool): SkillName is
+	// the skill it loads.
+	Skill bool
 
 	// Shell is set when Tool is the agent's shell tool; Command is then the
 	// shell script it would run, never empty.
@@ -76,6 +99,11 @@ type Request struct {
 	// updatedInput (see CodexRewrites); else Encode answers a Codex Sandbox
 	// verdict with a deny that names the rewrite.
 	Rewrites bool
+	// Others, set by the caller, are the agent's other hooks for this tool
+	// (see OtherHooks): an input rewrite of theirs can replace guard's, so
+	// Encode answers a Sandbox or AskSandbox verdict with a deny that names
+	// the rewrite to run instead, which guard then allows as it stands.
+	Others []OtherHook
 	// Mode, set by the caller, is the mode a Sandbox or AskSandbox verdict's
 	// rewrite runs the command in: FullAuto ("" too) or AutoEdit (see
 	// RewriteMode).
@@ -87,8 +115,10 @@ type Request struct {
 // exactly, as the agents' own JSON parsers do ("Command" is not "command"),
 // and when a key repeats the last one counts, as in JavaScript.
 //
-// The error wraps ErrMalformed, ErrNoCommand, ErrEvent or ErrAgent. A command
-// that holds a NUL byte is malformed: no shell can receive it intact.
+// The error wraps ErrMalformed, ErrNoCommand, ErrEvent, ErrShell or ErrAgent.
+// A command that holds a NUL byte is malformed: no shell can receive it
+// intact. On an error the Request returned holds the agent and the event
+// when they were read, so that the refusal names the event it answers.
 func Decode(a Agent, r io.Reader) (Request, error) {
 	spec, ok := spec(a)
 	if !ok {
@@ -122,14 +152,18 @@ func Decode(a Agent, r io.Reader) (Request, error) {
 		{"cwd", &req.Cwd},
 	} {
 		if *f.dst, err = stringField(top, f.key); err != nil {
-			return Request{}, err
+			return Request{Agent: a, Event: req.Event}, err
 		}
 	}
-	if req.Event != "" && req.Event != spec.event {
+	req.SkillShell = a == ClaudeCode && req.Event == SkillShellEvent
+	if req.Event != "" && req.Event != spec.event && !req.SkillShell {
 		return Request{}, fmt.Errorf("%w: hook_event_name is %q, want %q", ErrEvent, req.Event, spec.event)
 	}
 	if req.Tool == "" {
-		return Request{}, fmt.Errorf("%w: no tool_name", ErrMalformed)
+		return Request{Agent: a, Event: req.Event}, fmt.Errorf("%w: no tool_name", ErrMalformed)
+	}
+	if req.SkillShell {
+		return decodeSkillShell(req, top, spec)
 	}
 	if raw, ok := top["tool_input"]; ok && !isNull(raw) {
 		if req.Input, err = objectFields(raw); err != nil || req.Input == nil {
@@ -137,6 +171,25 @@ func Decode(a Agent, r io.Reader) (Request, error) {
 		}
 	}
 	req.Dir = req.Cwd
+	if a == ClaudeCode && req.Tool == "PowerShell" {
+		// Claude Code's PowerShell tool (Windows, or with
+		// CLAUDE_CODE_USE_POWERSHELL_TOOL where pwsh is installed) runs
+		// commands guard cannot read.
+		return Request{Agent: a, Event: req.Event}, fmt.Errorf("%w: Claude Code's PowerShell tool runs PowerShell, and guard reads only bash commands: run it with the Bash tool", ErrShell)
+	}
+	if a == ClaudeCode && (req.Tool == SkillTool || req.Tool == "SlashCommand") {
+		req.Skill = true
+		name, err := oneOf(&req, []string{"skill", "command"})
+		if err != nil {
+			return Request{Agent: a, Event: req.Event}, err
+		}
+		// SlashCommand's command is "/name args": the name is its first word.
+		if f := strings.Fields(name); len(f) > 0 {
+			req.SkillName = strings.TrimPrefix(f[0], "/")
+		}
+		return req, nil
+	}
+
 	if req.Tool != spec.shell {
 		if err := decodeFiles(&req); err != nil {
 			return Request{}, err
@@ -167,6 +220,38 @@ func Decode(a Agent, r io.Reader) (Request, error) {
 			req.Dir = dir
 		}
 	}
+	return req, nil
+}
+
+// decodeSkillShell reads the rest of a SkillShellEvent request: the command,
+// judged as a shell tool's. Only bash is read: a PowerShell command is
+// refused.
+func decodeSkillShell(req Request, top map[string]json.RawMessage, spec agentSpec) (Request, error) {
+	fail := func(err error) (Request, error) {
+		return Request{Agent: req.Agent, Event: req.Event, SkillShell: true}, err
+	}
+	var err error
+	if req.SkillName, err = stringField(top, "command_name"); err != nil {
+		return fail(err)
+	}
+	if req.Tool != spec.shell {
+		return fail(fmt.Errorf("%w: the skill %q holds a %s command, and guard reads only bash commands: run it with the Bash tool", ErrShell, req.SkillName, req.Tool))
+	}
+	if raw, ok := top["tool_input"]; ok && !isNull(raw) {
+		if req.Input, err = objectFields(raw); err != nil || req.Input == nil {
+			return fail(fmt.Errorf("%w: tool_input is not a JSON object", ErrMalformed))
+		}
+	}
+	if req.Command, err = stringField(req.Input, "command"); err != nil {
+		return fail(err)
+	}
+	if req.Command == "" {
+		return fail(fmt.Errorf("%w: %s has no tool_input.command", ErrNoCommand, req.Event))
+	}
+	if strings.IndexByte(req.Command, 0) >= 0 {
+		return fail(fmt.Errorf("%w: tool_input.command holds a NUL byte", ErrMalformed))
+	}
+	req.Shell, req.Dir = true, req.Cwd
 	return req, nil
 }
 

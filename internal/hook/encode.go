@@ -41,9 +41,11 @@ const MaxReason = 4000
 // 200 KB; a longer command is denied.
 const MaxRewrite = 150_000
 
-// capReason cuts reason to MaxReason bytes (on a character boundary),
+// capReason makes reason readable as it is shown to a person (see
+// visible), then cuts it to MaxReason bytes (on a character boundary),
 // saying how much was left out.
 func capReason(reason string) string {
+	reason = visible(reason)
 	if len(reason) <= MaxReason {
 		return reason
 	}
@@ -52,6 +54,51 @@ func capReason(reason string) string {
 		cut--
 	}
 	return reason[:cut] + fmt.Sprintf(" ... (%d bytes more)", len(reason)-cut)
+}
+
+// visible returns s with every character that a terminal would act on or
+// that reorders or hides text written as an escape (\x1b, \r, \u202e):
+// C0 and C1 controls (a newline too), DEL, the bidirectional marks and
+// overrides, and the zero-width characters. A reason quotes paths and
+// commands the model chose; written raw, an ESC [2K and a carriage return
+// in a file name made the reason of an ask read as a write of another file.
+func visible(s string) string {
+	clean := true
+	for _, r := range s {
+		if hidden(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			b.WriteString(`\ufffd`)
+		case !hidden(r):
+			b.WriteRune(r)
+		case r < 0x80:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+	}
+	return b.String()
+}
+
+// hidden reports whether visible escapes r.
+func hidden(r rune) bool {
+	switch {
+	case r < 0x20, r >= 0x7f && r < 0xa0:
+		return true
+	case r == 0x061c, r >= 0x200b && r <= 0x200f, r >= 0x202a && r <= 0x202e,
+		r >= 0x2060 && r <= 0x2069, r == 0xfeff:
+		return true
+	}
+	return false
 }
 
 // Encode writes agent a's answer to req, for verdict v with reason, to w as
@@ -95,7 +142,9 @@ func Encode(a Agent, w io.Writer, req Request, v Verdict, reason, guardPath stri
 	case v < Deny || v > AskSandbox:
 		return fmt.Errorf("encode hook answer: unknown verdict %d", int(v))
 	case v == Deny:
-		ans = denyAnswer(a, reason)
+		ans = denyAnswer(a, reason).in(eventOf(a, req))
+	case req.SkillShell:
+		ans = skillShellAnswer(a, req, v, reason)
 	case !req.judged(v):
 		// No objection: the agent's own rules apply.
 	case v == Allow:
@@ -146,7 +195,15 @@ func Encode(a Agent, w io.Writer, req Request, v Verdict, reason, guardPath stri
 // (the caller can still exit 2). For an unknown agent it writes the Claude
 // Code and Codex form.
 func Refuse(a Agent, w io.Writer, reason string) {
-	b, err := marshal(denyAnswer(a, reason))
+	RefuseTo(a, Request{}, w, reason)
+}
+
+// RefuseTo is Refuse for the request req (which may hold only its agent and
+// event, from a Decode that failed): the deny names req's hook event, as
+// Claude Code requires (an answer naming another event is a hook error,
+// after which it runs a skill's command anyway).
+func RefuseTo(a Agent, req Request, w io.Writer, reason string) {
+	b, err := marshal(denyAnswer(a, capReason(reason)).in(eventOf(a, req)))
 	if err != nil { // unreachable: a deny holds only strings
 		b = []byte(`{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny","permissionDecisionReason":"guard: denied"}}` + "\n")
 		if a == Gemini {
@@ -162,6 +219,48 @@ func denyAnswer(a Agent, reason string) answer {
 		return answer{Decision: "deny", Reason: reason}
 	}
 	return permission("deny", reason)
+}
+
+// in returns ans naming event as its hookEventName ("" leaves it).
+func (ans answer) in(event string) answer {
+	if ans.Specific != nil && event != "" {
+		sp := *ans.Specific
+		sp.HookEventName = event
+		ans.Specific = &sp
+	}
+	return ans
+}
+
+// eventOf is the hook event agent a's answer to req names: the request's
+// SkillShellEvent, else the agent's pre-tool event.
+func eventOf(a Agent, req Request) string {
+	if a == ClaudeCode && req.Event == SkillShellEvent {
+		return SkillShellEvent
+	}
+	return specOf(a).event
+}
+
+// skillShellAnswer answers a skill's shell command (SkillShellEvent): only
+// an allow lets it run. Claude Code cannot wait for a person there, nor
+// apply a rewrite, so an ask and a sandboxed verdict are denies that say
+// how to run the command so that guard can ask or confine it: with the
+// Bash tool.
+func skillShellAnswer(a Agent, req Request, v Verdict, reason string) answer {
+	skill := "a skill"
+	if req.SkillName != "" {
+		skill = "the skill " + strconv.Quote(req.SkillName)
+	}
+	switch v {
+	case Allow:
+		return permission("allow", reason).in(SkillShellEvent)
+	case Ask:
+		reason = orDefault(reason, "guard: approval needed") + "; a person must approve this command, and " + skill +
+			" runs its commands without waiting for approval, so guard refuses: run the command with the Bash tool, where guard asks"
+	default: // Sandbox, AskSandbox
+		reason = orDefault(reason, "guard: "+runs(req)) + "; guard lets this command run only " + runs(req) + " (guard --mode " + modeOf(req) +
+			"), and " + skill + " runs its commands as written, so guard refuses: run the command with the Bash tool, where guard runs it so"
+	}
+	return denyAnswer(a, reason).in(SkillShellEvent)
 }
 
 func allowAnswer(a Agent, reason string) answer {
@@ -207,9 +306,25 @@ func asksPerson(a Agent, req Request) bool {
 	return false
 }
 
+// othersAnswer is the deny for a Sandbox or AskSandbox verdict when the
+// agent runs other hooks for the tool, whose input rewrite can replace
+// guard's: it names the rewrite for the model to run as its command.
+func othersAnswer(a Agent, req Request, reason, guardPath string) answer {
+	n := ""
+	if len(req.Others) > 1 {
+		n = fmt.Sprintf(" (and %d more)", len(req.Others)-1)
+	}
+	return denyAnswer(a, orDefault(reason, "guard: "+runs(req))+"; guard allows this command only "+runs(req)+
+		", and "+specOf(a).title+" also runs the hook "+req.Others[0].String()+n+" for it, whose rewrite of the command "+
+		specOf(a).title+" may apply in place of guard's (the one that answers last wins), so guard does not rewrite it. "+
+		"Run exactly this instead: "+rewriteOf(req, guardPath))
+}
+
 func sandboxAnswer(a Agent, req Request, reason, guardPath string) answer {
 	rewritten := rewriteOf(req, guardPath)
 	switch {
+	case len(req.Others) > 0:
+		return othersAnswer(a, req, reason, guardPath)
 	case a == Codex && !req.Rewrites:
 		return denyAnswer(a, orDefault(reason, "guard: "+runs(req))+
 			"; guard allows this command only "+runs(req)+", and this Codex is not known to apply a hook's rewrite (0.169 and later do), so guard refuses. Run exactly this instead: "+rewritten)
@@ -227,6 +342,9 @@ func sandboxAnswer(a Agent, req Request, reason, guardPath string) answer {
 // askSandboxAnswer asks, with the command rewritten, so that what the
 // person approves runs sandboxed; only Claude Code can ask.
 func askSandboxAnswer(a Agent, req Request, reason, guardPath string) answer {
+	if len(req.Others) > 0 {
+		return othersAnswer(a, req, reason, guardPath)
+	}
 	if !asksPerson(a, req) {
 		return askAnswer(a, req, reason)
 	}
@@ -348,10 +466,14 @@ func Effective(a Agent, req Request, v Verdict) Verdict {
 	switch {
 	case v == Deny:
 		return Deny
+	case req.SkillShell && v != Allow:
+		return Deny // skillShellAnswer
 	case !req.judged(v):
 		return Allow
 	case !req.Shell && (v == Sandbox || v == AskSandbox):
 		return Deny
+	case (v == Sandbox || v == AskSandbox) && len(req.Others) > 0:
+		return Deny // othersAnswer
 	case (v == Ask || v == AskSandbox) && !asksPerson(a, req):
 		return Deny
 	case v == AskSandbox:

@@ -32,6 +32,11 @@ type fileTool struct {
 	// tree: the tool reads every file below a directory it is given, as
 	// the Tree field of Request says.
 	tree *policy.TreeRead
+	// globTree, when set, is how the tool walks the tree when one of the
+	// patterns keys is given: the tool passes it to rg as --glob, and a
+	// file a positive --glob matches is searched even when it is hidden or
+	// .gitignore names it (rg: globs override every other ignore rule).
+	globTree *policy.TreeRead
 	// modeKey, when set, is the key of the tool's output mode: the search
 	// and the tree count only when it is "content" (Claude Code's Grep
 	// prints file names by default, files_with_matches, or counts).
@@ -76,7 +81,8 @@ var fileTools = [...][]namedTool{
 		{"Read", fileTool{paths: []string{"file_path"}, required: true}},
 		// Grep runs rg --hidden with .git left out; it respects .gitignore.
 		{"Grep", fileTool{paths: []string{"path"}, patterns: []string{"glob"}, search: []string{"pattern"},
-			tree: &policy.TreeRead{Hidden: true, GitIgnore: true, SkipVCS: true}, modeKey: "output_mode"}},
+			tree: &policy.TreeRead{Hidden: true, GitIgnore: true, SkipVCS: true}, modeKey: "output_mode",
+			globTree: &policy.TreeRead{Hidden: true, SkipVCS: true}}},
 		{"Glob", fileTool{names: true, paths: []string{"path"}, patterns: []string{"pattern"}}},
 	},
 	Codex: {
@@ -97,8 +103,12 @@ var fileTools = [...][]namedTool{
 		// grep_search since 0.x; search_file_content is its older name.
 		// grep_search runs rg without --hidden; search_file_content may run
 		// git grep or grep -r, which read hidden and ignored files.
+		// Its include_pattern is rg's --glob: hidden files and .git match it
+		// (with include_pattern "*" the real Gemini CLI sent a .env's key to
+		// the model); Gemini CLI drops the .gitignored results itself.
 		{"grep_search", fileTool{paths: []string{"dir_path", "path"}, patterns: []string{"include_pattern", "include"},
 			search: []string{"pattern"}, tree: &policy.TreeRead{GitIgnore: true, SkipVCS: true},
+			globTree: &policy.TreeRead{Hidden: true, GitIgnore: true},
 			noIgnore: []ignoreSwitch{{"no_ignore", true}, {"respect_git_ignore", false}, {"file_filtering_options.respect_git_ignore", false}}}},
 		{"search_file_content", fileTool{paths: []string{"dir_path", "path"}, patterns: []string{"include_pattern", "include"},
 			search: []string{"pattern"}, tree: &policy.TreeRead{Hidden: true, SkipVCS: true}}},
@@ -184,7 +194,19 @@ func decodeFiles(req *Request) error {
 	if s, err := oneOf(req, t.patterns); err != nil {
 		return err
 	} else if s != "" {
+		if t.globTree != nil {
+			// rg reads \x in a glob as a literal x (.\env is .env):
+			// dropping the backslashes reads the glob so, or wider.
+			s = strings.ReplaceAll(s, `\`, "")
+		}
 		req.Paths = append(req.Paths, join(base, s))
+		if t.globTree != nil && req.Tree != nil {
+			// The glob lets the tool read what its walk skips; a switch
+			// that turned .gitignore off keeps it off.
+			tr := *t.globTree
+			tr.GitIgnore = tr.GitIgnore && req.Tree.GitIgnore
+			req.Tree = &tr
+		}
 	}
 	for _, key := range t.lists {
 		raw, ok := req.Input[key]
@@ -276,11 +298,12 @@ func join(dir, p string) string {
 }
 
 // judged reports whether a verdict on req is answered as such: always for
-// the shell and edit tools; for a read tool unless it is Allow, so that a
+// the shell and edit tools; for a read tool and the Skill tool unless it is
+// Allow, so that a
 // read guard lets through meets the agent's own rules as before; never for
 // the other tools, which get no objection but for a Deny.
 func (r Request) judged(v Verdict) bool {
-	return r.Shell || r.Edit || (r.Read && v != Allow)
+	return r.Shell || r.Edit || ((r.Read || r.Skill) && v != Allow)
 }
 
 // GitIgnoreOff returns the settings file in which agent a is set to read the

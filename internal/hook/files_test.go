@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"guard/internal/hook"
+	"guard/policy"
 )
 
 // TestDecodeFiles: the edit and read tools of each agent, and what guard
@@ -114,5 +115,39 @@ func TestSearchIgnoreSwitches(t *testing.T) {
 	os.WriteFile(settings, []byte(`{"context": {"fileFiltering": {"respectGitIgnore": true}}}`), 0o644)
 	if f := hook.GitIgnoreOff(hook.Gemini, env); f != "" {
 		t.Errorf("respectGitIgnore true: %q", f)
+	}
+}
+
+// TestSearchGlobWhitelists: a search tool's glob is rg's --glob, and a file
+// a positive --glob matches is searched even when hidden or .gitignored (rg
+// lets globs override every other ignore rule): with include_pattern "*",
+// Gemini CLI 0.61.0's grep_search sent a .env's key to the model, judged as
+// a search that skips hidden files. rg reads \x as x.
+func TestSearchGlobWhitelists(t *testing.T) {
+	for _, c := range []struct {
+		agent      hook.Agent
+		input      string
+		tree       policy.TreeRead
+		globInPath string
+	}{
+		{hook.Gemini, `{"pattern":"x"}`, policy.TreeRead{GitIgnore: true, SkipVCS: true}, ""},
+		{hook.Gemini, `{"pattern":"x","include_pattern":"*"}`, policy.TreeRead{Hidden: true, GitIgnore: true}, "/p/*"},
+		{hook.Gemini, `{"pattern":"x","include_pattern":".\\env"}`, policy.TreeRead{Hidden: true, GitIgnore: true}, "/p/.env"},
+		{hook.Gemini, `{"pattern":"x","include_pattern":"*","no_ignore":true}`, policy.TreeRead{Hidden: true}, "/p/*"},
+		{hook.ClaudeCode, `{"pattern":"x","output_mode":"content"}`, policy.TreeRead{Hidden: true, GitIgnore: true, SkipVCS: true}, ""},
+		{hook.ClaudeCode, `{"pattern":"x","glob":"*","output_mode":"content"}`, policy.TreeRead{Hidden: true, SkipVCS: true}, "/p/*"},
+	} {
+		tool := map[hook.Agent]string{hook.Gemini: "grep_search", hook.ClaudeCode: "Grep"}[c.agent]
+		event := map[hook.Agent]string{hook.Gemini: "BeforeTool", hook.ClaudeCode: "PreToolUse"}[c.agent]
+		req, err := hook.Decode(c.agent, strings.NewReader(`{"hook_event_name":"`+event+`","cwd":"/p","tool_name":"`+tool+`","tool_input":`+c.input+`}`))
+		if err != nil {
+			t.Fatalf("%s %s: %v", c.agent, c.input, err)
+		}
+		if req.Tree == nil || *req.Tree != c.tree {
+			t.Errorf("%s %s: tree %+v, want %+v", c.agent, c.input, req.Tree, c.tree)
+		}
+		if c.globInPath != "" && !slices.Contains(req.Paths, c.globInPath) {
+			t.Errorf("%s %s: paths %q, want %s among them", c.agent, c.input, req.Paths, c.globInPath)
+		}
 	}
 }

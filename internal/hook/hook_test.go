@@ -107,6 +107,13 @@ func TestDecode(t *testing.T) {
 			tool: "read_file", cwd: "/home/user/project", dir: "/home/user/project", event: "BeforeTool",
 			session: "s", inputKeys: []string{"file_path"},
 		}},
+		// A skill's inline shell command (Claude Code runs it when the
+		// Skill tool loads the skill, with no PreToolUse call).
+		{hook.ClaudeCode, "claude-code-skill-shell-2.1.332.json", want{
+			tool: "Bash", shell: true, command: "cat README; touch /var/tmp/inj.txt",
+			cwd: "/home/user/project", dir: "/home/user/project", mode: "default", event: "PreSkillShellCommand",
+			session: "dfb743dc-62e1-4be2-8a86-929c5ac5b70c", toolUse: "toolu_0001:preamble-0", inputKeys: []string{"command"},
+		}},
 		// Claude Code's shell tool is not Gemini CLI's.
 		{hook.Gemini, "claude-code-bash.json", want{
 			tool: "Bash", cwd: "/home/user/project", dir: "/home/user/project", mode: "default", event: "PreToolUse",
@@ -165,6 +172,11 @@ func TestDecodeErrors(t *testing.T) {
 		{hook.ClaudeCode, "claude-code-bash-empty-command.json", hook.ErrNoCommand},
 		{hook.ClaudeCode, "claude-code-bash-no-input.json", hook.ErrNoCommand},
 		{hook.ClaudeCode, "claude-code-post-tool-use.json", hook.ErrEvent},
+		{hook.ClaudeCode, "claude-code-skill-shell-powershell.json", hook.ErrShell},
+		{hook.ClaudeCode, "claude-code-powershell.json", hook.ErrShell},
+		{hook.ClaudeCode, "claude-code-skill-shell-bad-name.json", hook.ErrMalformed},
+		// Only Claude Code has the skill shell event.
+		{hook.Codex, "claude-code-skill-shell-2.1.332.json", hook.ErrEvent},
 		{hook.Codex, "gemini-shell.json", hook.ErrEvent},
 		{hook.Gemini, "codex-bash.json", hook.ErrEvent},
 		{hook.Agent(0), "claude-code-bash.json", hook.ErrAgent},
@@ -202,6 +214,7 @@ var goldenRequests = []struct {
 	{hook.ClaudeCode, "claude-code-bash-newer-fields.json", false},
 	{hook.ClaudeCode, "claude-code-bash-2.1.json", false},
 	{hook.ClaudeCode, "claude-code-read.json", false},
+	{hook.ClaudeCode, "claude-code-skill-shell-2.1.332.json", false},
 	{hook.Codex, "codex-bash.json", false},
 	{hook.Codex, "codex-bash-0.169.json", false},
 	{hook.Codex, "codex-bash-0.169.json", true},
@@ -352,6 +365,9 @@ func checkAnswer(t *testing.T, a hook.Agent, req hook.Request, v hook.Verdict, o
 		if a == hook.Gemini {
 			want = "BeforeTool"
 		}
+		if req.SkillShell {
+			want = hook.SkillShellEvent
+		}
 		if p.Specific.HookEventName != want {
 			t.Errorf("hookEventName = %q, want %q", p.Specific.HookEventName, want)
 		}
@@ -370,6 +386,8 @@ func checkAnswer(t *testing.T, a hook.Agent, req hook.Request, v hook.Verdict, o
 	switch {
 	case v == hook.Deny:
 		allowed = []string{"deny"}
+	case req.SkillShell && v != hook.Allow:
+		allowed = []string{"deny"} // a skill's command can neither wait for a person nor be rewritten
 	case !req.Shell && !req.Edit && (!req.Read || v == hook.Allow):
 		allowed = []string{"pass"} // not judged: the agent's own rules apply
 	case !req.Shell && (v == hook.Sandbox || v == hook.AskSandbox):
@@ -611,5 +629,62 @@ func TestClaudeAskByPermissionMode(t *testing.T) {
 				t.Errorf("mode %q: Effective(%s) = %s, want %s", tt.mode, v, e, wantEffective)
 			}
 		}
+	}
+}
+
+// A refusal of a skill's shell command names its event, also when the
+// request did not decode: Claude Code takes an answer naming another event
+// as a hook error, and then runs the command anyway.
+func TestSkillShellRefusal(t *testing.T) {
+	req, err := decodeFile(t, hook.ClaudeCode, "claude-code-skill-shell-bad-name.json")
+	if err == nil {
+		t.Fatal("a command_name that is not a string decoded")
+	}
+	for _, r := range []hook.Request{req, {Agent: hook.ClaudeCode, Event: hook.SkillShellEvent}} {
+		var buf bytes.Buffer
+		hook.RefuseTo(hook.ClaudeCode, r, &buf, "guard: "+err.Error())
+		var p parsedAnswer
+		if err := json.Unmarshal(buf.Bytes(), &p); err != nil || p.Specific == nil {
+			t.Fatalf("RefuseTo: %v: %s", err, buf.Bytes())
+		}
+		if p.Specific.HookEventName != hook.SkillShellEvent || p.Specific.PermissionDecision != "deny" {
+			t.Errorf("RefuseTo a skill's command = %s, want a deny naming %s", buf.Bytes(), hook.SkillShellEvent)
+		}
+	}
+	// Other agents, and Claude Code's pre-tool requests, keep their event.
+	var buf bytes.Buffer
+	hook.RefuseTo(hook.Codex, hook.Request{Event: hook.SkillShellEvent}, &buf, "r")
+	if !strings.Contains(buf.String(), `"hookEventName":"PreToolUse"`) {
+		t.Errorf("RefuseTo(codex) = %s", buf.Bytes())
+	}
+}
+
+// A reason shows the paths and commands it quotes as they are: characters a
+// terminal acts on, or that reorder or hide text, are written as escapes.
+func TestReasonVisible(t *testing.T) {
+	reason := "guard: writes outside the writable roots: /var/tmp/ok.txt\x1b[2K\r/tmp/harmless.txt \u202etxt.exe\u200b"
+	want := `guard: writes outside the writable roots: /var/tmp/ok.txt\x1b[2K\x0d/tmp/harmless.txt \u202etxt.exe\u200b`
+	req, err := decodeFile(t, hook.ClaudeCode, "claude-code-write.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []hook.Verdict{hook.Ask, hook.Deny} {
+		var buf bytes.Buffer
+		if err := hook.Encode(hook.ClaudeCode, &buf, req, v, reason, guardPath); err != nil {
+			t.Fatal(err)
+		}
+		var p parsedAnswer
+		if err := json.Unmarshal(buf.Bytes(), &p); err != nil {
+			t.Fatal(err)
+		}
+		if got := p.Specific.PermissionDecisionReason; got != want {
+			t.Errorf("%s reason = %q, want %q", v, got, want)
+		}
+	}
+	var buf bytes.Buffer
+	hook.Refuse(hook.Gemini, &buf, reason)
+	var p parsedAnswer
+	if err := json.Unmarshal(buf.Bytes(), &p); err != nil || p.Reason != want {
+		t.Errorf("Refuse reason = %q (%v), want %q", p.Reason, err, want)
 	}
 }

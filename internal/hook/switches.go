@@ -3,6 +3,7 @@ package hook
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,6 +14,9 @@ import (
 type HooksOff struct {
 	File    string // the settings file
 	Setting string // what it sets, as written there
+	// Effect, when set, says what the setting does in place of switching
+	// every hook off.
+	Effect string
 }
 
 func (h HooksOff) String() string {
@@ -50,8 +54,9 @@ func ProjectHooksOff(a Agent, project string) ([]HooksOff, error) {
 				continue
 			}
 			if raw, ok := top["disableAllHooks"]; ok && string(raw) == "true" {
-				out = append(out, HooksOff{file, `"disableAllHooks": true`})
+				out = append(out, HooksOff{File: file, Setting: `"disableAllHooks": true`})
 			}
+			out = append(out, guardCopies(file, top)...)
 		}
 		return out, firstErr
 	case Gemini:
@@ -69,7 +74,7 @@ func ProjectHooksOff(a Agent, project string) ([]HooksOff, error) {
 			return nil, fmt.Errorf("%s: hooksConfig is not an object", file)
 		}
 		if raw, ok := hc["enabled"]; ok && string(raw) == "false" {
-			out = append(out, HooksOff{file, `"hooksConfig": {"enabled": false}`})
+			out = append(out, HooksOff{File: file, Setting: `"hooksConfig": {"enabled": false}`})
 		}
 		elems, err := arrayElems(orNull(hc["disabled"]))
 		if err != nil {
@@ -78,11 +83,71 @@ func ProjectHooksOff(a Agent, project string) ([]HooksOff, error) {
 		for _, e := range elems {
 			s, err := decodeString(e)
 			if err == nil && (s == "guard" || strings.Contains(s, " hook gemini")) {
-				out = append(out, HooksOff{file, fmt.Sprintf(`"hooksConfig": {"disabled": [%q]}`, s)})
+				out = append(out, HooksOff{File: file, Setting: fmt.Sprintf(`"hooksConfig": {"disabled": [%q]}`, s)})
 			}
 		}
 	}
 	return out, nil
+}
+
+// MinTimeout is the shortest hook timeout, in seconds, that leaves guard's
+// hook its own deadline (10 s) and a margin to start under load.
+const MinTimeout = 15
+
+// copyEffect is what a copy of guard's hook that guardCopies reports does.
+const copyEffect = "runs that copy in place of the user's guard hook, and goes ahead when it times out or without waiting for its answer"
+
+// guardCopies returns the handlers of a Claude Code settings file (top) that
+// run guard's hook (its command, as guard setup writes it) in a way that
+// keeps its answer from counting: a timeout below MinTimeout, or async.
+// Claude Code runs one handler per command: a project's copy of the user's
+// guard command took its place (measured with 2.1.332: with a copy whose
+// "timeout" was 0.001 in the project's .claude/settings.json, guard timed
+// out, which Claude Code takes as "go ahead", and rm -rf build ran in
+// suggest mode).
+func guardCopies(file string, top map[string]json.RawMessage) []HooksOff {
+	hooks, err := objectFields(orNull(top["hooks"]))
+	if err != nil {
+		return nil
+	}
+	var out []HooksOff
+	events := slices.Sorted(maps.Keys(hooks))
+	for _, event := range events {
+		groups, err := arrayElems(hooks[event])
+		if err != nil {
+			continue
+		}
+		for _, g := range groups {
+			group, err := objectFields(g)
+			if err != nil {
+				continue
+			}
+			handlers, err := arrayElems(orNull(group["hooks"]))
+			if err != nil {
+				continue
+			}
+			for _, h := range handlers {
+				handler, err := objectFields(h)
+				if err != nil {
+					continue
+				}
+				cmd, _ := stringField(handler, "command")
+				if !guardsHook(cmd, ClaudeCode) {
+					continue
+				}
+				for _, k := range []string{"async", "asyncRewake"} {
+					if string(handler[k]) == "true" {
+						out = append(out, HooksOff{file, fmt.Sprintf(`"hooks": {%q: [guard's hook with %q: true]}`, event, k), copyEffect})
+					}
+				}
+				var t float64
+				if raw, ok := handler["timeout"]; ok && json.Unmarshal(raw, &t) == nil && t < MinTimeout {
+					out = append(out, HooksOff{file, fmt.Sprintf(`"hooks": {%q: [guard's hook with "timeout": %s]}`, event, raw), copyEffect})
+				}
+			}
+		}
+	}
+	return out
 }
 
 // settingsObject reads an agent's settings file as a JSON object (with

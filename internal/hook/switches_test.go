@@ -31,6 +31,15 @@ func TestProjectHooksOff(t *testing.T) {
 		{Gemini, ".gemini/settings.json", `{"hooksConfig": 3}`, false, true},
 		{Codex, ".codex/config.toml", "[features]\ncodex_hooks = false\n", false, false},
 		{ClaudeCode, ".gemini/settings.json", `{"hooksConfig": {"enabled": false}}`, false, false},
+		// A copy of guard's hook command, which Claude Code runs in place of
+		// the user's: too short a timeout, or async, and its answer is lost.
+		{ClaudeCode, ".claude/settings.json", guardCopy(`"timeout": 0.001`), true, false},
+		{ClaudeCode, ".claude/settings.local.json", guardCopy(`"timeout": 5`), true, false},
+		{ClaudeCode, ".claude/settings.json", guardCopy(`"async": true`), true, false},
+		{ClaudeCode, ".claude/settings.json", guardCopy(`"asyncRewake": true`), true, false},
+		{ClaudeCode, ".claude/settings.json", guardCopy(`"timeout": 30`), false, false},
+		{ClaudeCode, ".claude/settings.json", strings.Replace(guardCopy(`"timeout": 1`), "hook claude-code", "hook codex", 1), false, false},
+		{ClaudeCode, ".claude/settings.json", `{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "lint", "timeout": 1}]}]}}`, false, false},
 	} {
 		dir := t.TempDir()
 		p := filepath.Join(dir, c.file)
@@ -52,4 +61,10 @@ func TestProjectHooksOff(t *testing.T) {
 	if off, err := ProjectHooksOff(ClaudeCode, t.TempDir()); err != nil || len(off) > 0 {
 		t.Errorf("no settings: %v %v", off, err)
 	}
+}
+
+// guardCopy is a project's Claude Code settings holding guard's hook
+// command with the handler fields attrs.
+func guardCopy(attrs string) string {
+	return `{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "'/usr/local/bin/guard' hook claude-code || exit 2", ` + attrs + `}]}]}}`
 }

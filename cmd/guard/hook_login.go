@@ -1,0 +1,61 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"guard/internal/config"
+	"guard/internal/gate"
+	"guard/internal/hook"
+	"guard/policy"
+)
+
+// codexLoginPATH judges again, with the PATH of each login shell Codex may
+// run it in (hook.LoginPaths), a script guard would let Codex run as it is,
+// when that PATH can find a program inside a writable root (a relative
+// entry, or one inside a root) and is not the hook's own. It returns why the
+// script is not a plain run there, "" when it is everywhere.
+func (c *cli) codexLoginPATH(g *gate.Gate, opts gate.Options, script string) string {
+	state := ""
+	if a := config.DefaultAuditLogWritten(c.getenv); a != "" {
+		state = filepath.Dir(a) // guard's state: commands cannot write it
+	}
+	for _, lp := range hook.LoginPaths(c.env, g.Cwd, state) {
+		if lp.PATH == c.getenv("PATH") || !pathReaches(lp.PATH, g.Roots) {
+			continue
+		}
+		env := make([]string, 0, len(c.env)+1)
+		for _, e := range c.env {
+			if !strings.HasPrefix(e, "PATH=") {
+				env = append(env, e)
+			}
+		}
+		g2, err := gate.New(opts, append(env, "PATH="+lp.PATH), io.Discard)
+		if err != nil {
+			return "guard cannot judge it with the PATH of Codex's login shell: " + err.Error()
+		}
+		if _, d := g2.Judge([]string{"bash", "-c", script}); d.Action != policy.Run {
+			return fmt.Sprintf("Codex runs it in a login shell (%s), where the start-up files make PATH %s, and there it is %s", lp.Shell, lp.PATH, d.Reason)
+		}
+	}
+	return ""
+}
+
+// pathReaches reports whether a PATH has a relative entry (found from the
+// directory a command runs in) or one inside a root.
+func pathReaches(path string, roots []string) bool {
+	for _, dir := range filepath.SplitList(path) {
+		if !filepath.IsAbs(dir) {
+			return true
+		}
+		real := policy.Resolve(dir, "/")
+		for _, r := range roots {
+			if policy.Inside(real, policy.Resolve(r, "/")) {
+				return true
+			}
+		}
+	}
+	return false
+}

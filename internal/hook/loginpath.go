@@ -1,0 +1,153 @@
+package hook
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// LoginPath is the PATH a login shell sets up before it runs a command.
+type LoginPath struct {
+	Shell string // the shell, as Codex runs it: /bin/bash -lc, zsh -lc, /bin/sh -lc
+	PATH  string
+}
+
+// loginShells are the shells Codex may run a command in: its default
+// `bash -lc`, and zsh and sh, which exec_command's shell argument (not in
+// the hook's request) may name.
+var loginShells = []string{"/bin/bash", "zsh", "/bin/sh"}
+
+// startupFiles are the files the login shells read that may set PATH (for
+// the cache key): the system's and the user's.
+func startupFiles(getenv func(string) string) []string {
+	home := getenv("HOME")
+	zdot := getenv("ZDOTDIR")
+	if zdot == "" {
+		zdot = home
+	}
+	files := []string{"/etc/profile", "/etc/bash.bashrc", "/etc/bashrc", "/etc/environment",
+		"/etc/zsh/zshenv", "/etc/zsh/zprofile", "/etc/zsh/zshrc", "/etc/zsh/zlogin",
+		"/etc/zshenv", "/etc/zprofile", "/etc/zshrc", "/etc/zlogin"}
+	if d, err := os.ReadDir("/etc/profile.d"); err == nil {
+		for _, e := range d {
+			files = append(files, filepath.Join("/etc/profile.d", e.Name()))
+		}
+	}
+	for _, f := range []string{".bash_profile", ".bash_login", ".profile", ".bashrc"} {
+		files = append(files, filepath.Join(home, f))
+	}
+	for _, f := range []string{".zshenv", ".zprofile", ".zshrc", ".zlogin"} {
+		files = append(files, filepath.Join(zdot, f))
+	}
+	return files
+}
+
+// LoginPaths returns the PATH of each login shell Codex may run a command
+// in, started as Codex starts it (`SHELL -lc`, with env, in dir), for the
+// shells installed, each once. Codex 0.171.0 runs exec_command in a login
+// shell, which reads /etc/profile and the user's start-up files: there the
+// PATH is theirs, not the one Codex (and so its hooks) has. With a user's
+// ~/.bash_profile putting ./node_modules/.bin first, as many do, a project's
+// node_modules/.bin/ls ran at a plain `ls` that guard had judged with
+// Codex's own PATH (safe: /bin/ls).
+//
+// The shells run the user's own start-up files, as Codex does for every
+// command. The result is cached in cacheDir (guard's state, which commands
+// cannot write), keyed by the shell, dir, the variables the shells read
+// and the size and time of each start-up file; a start-up file that reads
+// another one (nvm.sh) is not in the key. "" in cacheDir: no cache. A shell
+// that fails or takes over 3 s gives no PATH.
+func LoginPaths(env []string, dir, cacheDir string) []LoginPath {
+	getenv := func(k string) string {
+		for i := len(env) - 1; i >= 0; i-- {
+			if v, ok := strings.CutPrefix(env[i], k+"="); ok {
+				return v
+			}
+		}
+		return ""
+	}
+	var out []LoginPath
+	seen := map[string]bool{}
+	for _, sh := range loginShells {
+		path := sh
+		if !filepath.IsAbs(sh) {
+			p, err := exec.LookPath(sh)
+			if err != nil {
+				continue
+			}
+			path = p
+		} else if _, err := os.Stat(sh); err != nil {
+			continue
+		}
+		p, ok := loginPath(path, env, dir, cacheDir, getenv)
+		if ok && !seen[p] {
+			seen[p] = true
+			out = append(out, LoginPath{Shell: path + " -lc", PATH: p})
+		}
+	}
+	return out
+}
+
+// pathMarker frames the PATH in a login shell's output, which start-up
+// files may write to as well.
+const pathMarker = "@@guard-login-path@@"
+
+func loginPath(shell string, env []string, dir, cacheDir string, getenv func(string) string) (string, bool) {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00", shell, dir)
+	for _, k := range []string{"PATH", "HOME", "ZDOTDIR", "BASH_ENV", "ENV", "SHELL", "USER"} {
+		fmt.Fprintf(h, "%s=%s\x00", k, getenv(k))
+	}
+	for _, f := range startupFiles(getenv) {
+		if fi, err := os.Stat(f); err == nil {
+			fmt.Fprintf(h, "%s %d %d\x00", f, fi.Size(), fi.ModTime().UnixNano())
+		}
+	}
+	key := hex.EncodeToString(h.Sum(nil))[:32]
+	var cache string
+	if filepath.IsAbs(cacheDir) {
+		cache = filepath.Join(cacheDir, "login-path", key)
+		if b, err := os.ReadFile(cache); err == nil {
+			return string(b), true
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, shell, "-lc", `printf '\n`+pathMarker+`%s`+pathMarker+`\n' "$PATH"`)
+	cmd.Env, cmd.Dir = env, dir
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.WaitDelay = time.Second
+	if err := cmd.Run(); err != nil {
+		return "", false
+	}
+	s := out.String()
+	end := strings.LastIndex(s, pathMarker)
+	if end < 0 {
+		return "", false
+	}
+	start := strings.LastIndex(s[:end], pathMarker)
+	if start < 0 {
+		return "", false
+	}
+	p := s[start+len(pathMarker) : end]
+	if cache != "" {
+		if os.MkdirAll(filepath.Dir(cache), 0o700) == nil {
+			if f, err := os.CreateTemp(filepath.Dir(cache), ".tmp-*"); err == nil {
+				_, werr := f.WriteString(p)
+				if f.Close() == nil && werr == nil {
+					os.Rename(f.Name(), cache)
+				}
+				os.Remove(f.Name())
+			}
+		}
+	}
+	return p, true
+}

@@ -1,0 +1,121 @@
+package hook_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"guard/internal/hook"
+)
+
+func writeFile(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The agents run every pre-tool hook whose matcher takes the tool, and
+// apply the input rewrite of the one that answers last: another hook's can
+// replace guard's sandboxed rewrite.
+func TestOtherHooks(t *testing.T) {
+	home, project := t.TempDir(), t.TempDir()
+	guardCmd := func(agent string) string {
+		return `'/usr/local/bin/guard' hook ` + agent + ` || { echo "guard hook failed (exit $?)" >&2; exit 2; }`
+	}
+	env := hook.RuleEnv{Getenv: func(string) string { return "" }, Home: home, Project: project,
+		ClaudeManaged: filepath.Join(home, "managed"), GeminiSystem: filepath.Join(home, "system")}
+
+	// Only guard's own hook, and hooks for other tools: none.
+	claude := filepath.Join(home, ".claude", "settings.json")
+	writeFile(t, claude, `{"hooks": {"PreToolUse": [
+	  {"matcher": "Bash|Write", "hooks": [{"type": "command", "command": "`+strings.ReplaceAll(guardCmd("claude-code"), `"`, `\"`)+`"}]},
+	  {"matcher": "Write|Edit", "hooks": [{"type": "command", "command": "prettier-hook"}]}],
+	  "PostToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "log-hook"}]}]}}`)
+	if got := hook.OtherHooks(hook.ClaudeCode, env, "Bash"); len(got) != 0 {
+		t.Errorf("OtherHooks with guard's own and other tools' hooks = %v, want none", got)
+	}
+	// Matchers that take Bash: a name, *, none, a pattern; the project's too.
+	for _, m := range []string{`"Bash"`, `"*"`, `""`, `"Ba.*"`, `"Notebook|Bash"`, `"Bas"`, `"(["`} {
+		writeFile(t, filepath.Join(project, ".claude", "settings.local.json"), `{"hooks": {"PreToolUse": [{"matcher": `+m+`, "hooks": [{"type": "command", "command": "rtk-rewrite"}]}]}}`)
+		got := hook.OtherHooks(hook.ClaudeCode, env, "Bash")
+		if len(got) != 1 || got[0].Command != "rtk-rewrite" || !strings.HasSuffix(got[0].File, "settings.local.json") {
+			t.Errorf("matcher %s: OtherHooks = %v, want the project's rtk-rewrite", m, got)
+		}
+	}
+	writeFile(t, filepath.Join(project, ".claude", "settings.local.json"), `{"hooks": {"PreToolUse": [{"hooks": [{"type": "http", "url": "http://127.0.0.1:9/"}]}]}}`)
+	if got := hook.OtherHooks(hook.ClaudeCode, env, "Bash"); len(got) != 1 || got[0].Command != "a http hook" {
+		t.Errorf("an http hook: %v", got)
+	}
+
+	// A plugin's hooks.json.
+	writeFile(t, filepath.Join(project, ".claude", "settings.local.json"), `{}`)
+	writeFile(t, filepath.Join(home, ".claude", "plugins", "cache", "market", "fmt", "1.0.0", "hooks", "hooks.json"),
+		`{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "${CLAUDE_PLUGIN_ROOT}/rewrite.sh"}]}]}}`)
+	if got := hook.OtherHooks(hook.ClaudeCode, env, "Bash"); len(got) != 1 || got[0].Command != "${CLAUDE_PLUGIN_ROOT}/rewrite.sh" {
+		t.Errorf("a plugin's hook: %v", got)
+	}
+
+	// Gemini CLI: settings with comments, BeforeTool; guard's hook by name too.
+	writeFile(t, filepath.Join(home, ".gemini", "settings.json"), `{
+	  // the user's
+	  "hooks": {"BeforeTool": [
+	    {"matcher": "run_shell_command", "hooks": [{"name": "guard", "type": "command", "command": "/opt/guard hook gemini"}]},
+	    {"matcher": "run_shell_command", "hooks": [{"name": "audit", "type": "command", "command": "audit-hook --json"}]}]}}`)
+	if got := hook.OtherHooks(hook.Gemini, env, "run_shell_command"); len(got) != 1 || got[0].Command != "audit-hook --json" {
+		t.Errorf("Gemini CLI: OtherHooks = %v", got)
+	}
+	writeFile(t, filepath.Join(home, ".gemini", "extensions", "ext", "hooks", "hooks.json"), `{"hooks": {"BeforeTool": [{"hooks": [{"type": "command", "command": "ext-hook"}]}]}}`)
+	if got := hook.OtherHooks(hook.Gemini, env, "run_shell_command"); len(got) != 2 || got[1].Command != "ext-hook" {
+		t.Errorf("Gemini CLI with an extension's hook: OtherHooks = %v", got)
+	}
+	// Codex: hooks.json in CODEX_HOME.
+	writeFile(t, filepath.Join(home, ".codex", "hooks.json"), `{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "other"}]}]}}`)
+	if got := hook.OtherHooks(hook.Codex, env, "Bash"); len(got) != 1 || got[0].Command != "other" {
+		t.Errorf("Codex: OtherHooks = %v", got)
+	}
+}
+
+// With another hook for the tool, a sandboxed verdict is a deny naming the
+// rewrite, for every agent; the rewrite sent back is then allowed as is.
+func TestEncodeOthers(t *testing.T) {
+	for _, gr := range goldenRequests {
+		req, err := decodeFile(t, gr.agent, gr.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !req.Shell || req.SkillShell {
+			continue
+		}
+		req.Rewrites = true
+		req.Others = []hook.OtherHook{{File: "/home/u/.claude/settings.json", Command: "rtk-rewrite"}}
+		for _, v := range []hook.Verdict{hook.Sandbox, hook.AskSandbox} {
+			var buf bytes.Buffer
+			if err := hook.Encode(gr.agent, &buf, req, v, reasons[v], guardPath); err != nil {
+				t.Fatal(err)
+			}
+			checkAnswer(t, gr.agent, req, v, buf.Bytes())
+			var p parsedAnswer
+			if err := json.Unmarshal(buf.Bytes(), &p); err != nil {
+				t.Fatal(err)
+			}
+			reason := p.Reason
+			if p.Specific != nil {
+				reason += p.Specific.PermissionDecisionReason
+			}
+			want := "Run exactly this instead: " + hook.Rewrite(guardPath, req.Command)
+			if !strings.HasSuffix(reason, want) || !strings.Contains(reason, "rtk-rewrite") {
+				t.Errorf("%s %s with another hook: %s, want a deny naming the hook and %q", gr.file, v, buf.Bytes(), want)
+			}
+			if e := hook.Effective(gr.agent, req, v); e != hook.Deny {
+				t.Errorf("Effective = %v, want deny", e)
+			}
+		}
+	}
+}

@@ -1,0 +1,73 @@
+package hook_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"guard/internal/hook"
+)
+
+// TestSkillHooks: the skill and command files Claude Code may load for a
+// Skill call, whose frontmatter declares hooks Claude Code runs unjudged
+// while the skill is active.
+func TestSkillHooks(t *testing.T) {
+	home := t.TempDir()
+	repo := filepath.Join(home, "repo")
+	project := filepath.Join(repo, "pkg")
+	if err := os.MkdirAll(project, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("git", "init", "-q", repo).CombinedOutput(); err != nil {
+		t.Skipf("git init: %v %s", err, out)
+	}
+	hooks := "hooks:\n  PreToolUse:\n    - matcher: Bash\n      hooks: [{type: command, command: 'touch /tmp/x'}]\n"
+	files := map[string]string{
+		filepath.Join(project, ".claude", "skills", "fmt", "SKILL.md"):                                "---\nname: formatter\n" + hooks + "---\nbody\n",
+		filepath.Join(project, ".claude", "skills", "plain", "SKILL.md"):                              "---\nname: plain\n---\nhooks: not in the frontmatter\n",
+		filepath.Join(repo, ".claude", "commands", "tools", "up.md"):                                  "---\ndescription: up\n\"hooks\": {}\n---\nx\n",
+		filepath.Join(project, "web", ".claude", "skills", "nested", "SKILL.md"):                      "---\n" + hooks + "---\n",
+		filepath.Join(home, ".claude", "skills", "mine", "SKILL.md"):                                  "---\r\nname: mine\r\n" + hooks + "---\r\n",
+		filepath.Join(home, ".claude", "plugins", "cache", "m", "p", "1", "skills", "pl", "SKILL.md"): "---\n" + hooks + "---\n",
+	}
+	for f, text := range files {
+		writeFile(t, f, text)
+	}
+	env := hook.RuleEnv{Getenv: func(string) string { return "" }, Home: home, Project: project, ClaudeManaged: filepath.Join(home, "managed")}
+	for name, want := range map[string]string{
+		"fmt":         filepath.Join(project, ".claude", "skills", "fmt", "SKILL.md"),
+		"formatter":   filepath.Join(project, ".claude", "skills", "fmt", "SKILL.md"),
+		"x:formatter": filepath.Join(project, ".claude", "skills", "fmt", "SKILL.md"),
+		"up":          filepath.Join(repo, ".claude", "commands", "tools", "up.md"),
+		"tools:up":    filepath.Join(repo, ".claude", "commands", "tools", "up.md"),
+		"nested":      filepath.Join(project, "web", ".claude", "skills", "nested", "SKILL.md"),
+		"mine":        filepath.Join(home, ".claude", "skills", "mine", "SKILL.md"),
+		"p:pl":        filepath.Join(home, ".claude", "plugins", "cache", "m", "p", "1", "skills", "pl", "SKILL.md"),
+		"plain":       "",
+		"missing":     "",
+		"":            "",
+	} {
+		got := hook.SkillHooks(name, env)
+		if (want == "") != (len(got) == 0) || want != "" && !slices.Contains(got, want) {
+			t.Errorf("SkillHooks(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+// The Skill tool's request names the skill; SlashCommand's (older Claude
+// Code) holds "/name args".
+func TestDecodeSkill(t *testing.T) {
+	for input, want := range map[string]string{
+		`"tool_name":"Skill","tool_input":{"skill":"fmt","args":"a b"}`:       "fmt",
+		`"tool_name":"Skill","tool_input":{"skill":"plug:fmt"}`:               "plug:fmt",
+		`"tool_name":"SlashCommand","tool_input":{"command":"/fmt src/a.go"}`: "fmt",
+	} {
+		req, err := hook.Decode(hook.ClaudeCode, strings.NewReader(`{"hook_event_name":"PreToolUse","cwd":"/p",`+input+`}`))
+		if err != nil || !req.Skill || req.SkillName != want {
+			t.Errorf("%s: Skill %v, name %q (%v), want %q", input, req.Skill, req.SkillName, err, want)
+		}
+	}
+}
