@@ -694,3 +694,43 @@ func TestAttackShellPathUnprivileged(t *testing.T) {
 	requireChild(t)
 	runAttackCasesAs(t, nobody, shellPathCases())
 }
+
+// toolEnvCases: with the home as a root, the environments that the tools
+// linked from ~/.local/bin run from (pipx's, uv's) and cargo's programs: a
+// .pth file there ran at the tool's next start, outside.
+func toolEnvCases() []attackCase {
+	homeRoot := func(p *Profile) {
+		home := p.WritableRoots[0]
+		toolFixture(home)
+		Protect(p, protect.Default(), home)
+	}
+	in := func(name string) func(*testing.T, *fixture) []string {
+		return func(t *testing.T, f *fixture) []string {
+			toolFixture(f.root)
+			return []string{filepath.Join(f.root, name)}
+		}
+	}
+	return []attackCase{
+		{name: "a .pth in a pipx tool's environment", attack: "create", profile: homeRoot, want: denied,
+			args: in(".local/share/pipx/venvs/black/lib/python3.11/site-packages/zz.pth")},
+		{name: "rewrite a uv tool's script", attack: "append", profile: homeRoot, want: denied,
+			args: in(".local/share/uv/tools/ruff/bin/ruff")},
+		{name: "a program in ~/.cargo/bin", attack: "create", profile: homeRoot, want: denied, args: in(".cargo/bin/git")},
+	}
+}
+
+func toolFixture(home string) {
+	writeWorld(filepath.Join(home, ".local/share/pipx/venvs/black/lib/python3.11/site-packages/black.py"), "#\n")
+	writeWorld(filepath.Join(home, ".local/share/uv/tools/ruff/bin/ruff"), "#!/bin/sh\n")
+	writeWorld(filepath.Join(home, ".cargo/bin/cargo"), "#!/bin/sh\n")
+}
+
+func TestAttackToolEnvs(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackToolEnvsUnprivileged is this test")
+	runAttackCases(t, toolEnvCases())
+}
+
+func TestAttackToolEnvsUnprivileged(t *testing.T) {
+	requireChild(t)
+	runAttackCasesAs(t, nobody, toolEnvCases())
+}

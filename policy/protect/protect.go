@@ -156,6 +156,12 @@ var defaultList = [...]struct {
 		"~/.codex/config.toml", "~/.codex/hooks.json", "~/.gemini/settings.json"}},
 	{Protected, "npm runs the script-shell and node-options it names", nil, []string{".npmrc"}},
 	{Protected, "programs there come first on PATH", nil, []string{"~/.local/bin", "~/bin"}},
+	// What ~/.local/bin's links lead to: pipx's and uv's tool environments
+	// (a .pth file or a rewritten script there runs at the tool's next start,
+	// black, ruff, httpie...), and cargo's installed programs, which rustup's
+	// ~/.cargo/env puts on PATH (seventh red team).
+	{Protected, "the tools on PATH run from these environments", nil, []string{"~/.local/share/pipx/venvs",
+		"~/.local/pipx/venvs", "~/.local/share/uv/tools", "~/.cargo/bin"}},
 	{Secret, whySSHKey, []string{"*.pub"}, []string{"~/.ssh/id_*", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
 		"id_rsa.*", "id_dsa.*", "id_ecdsa.*", "id_ed25519.*"}},
 	{Secret, whyCloud, nil, []string{"~/.aws/credentials", "~/.aws/sso/cache", "~/.aws/cli/cache", "~/.config/gcloud",
