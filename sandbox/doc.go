@@ -378,7 +378,10 @@
 //     scripts, Makefiles, package.json scripts that run later; a virtual
 //     environment's site-packages, where a .pth file or sitecustomize.py runs
 //     at the environment's next python start, an editor's interpreter probe
-//     when the project is opened included: pip writes there), and protected
+//     when the project is opened included: pip writes there; a directory of
+//     guard's own PATH inside a root, an activated venv's bin: a `git` made
+//     there runs for the agent's own lookups outside, which guard does not
+//     judge), and protected
 //     paths that do not exist at start: a new .envrc, .vscode/tasks.json,
 //     .claude/settings.local.json, .gemini/settings.json, .codex/config.toml,
 //     .gitmodules or a repository's .git/commondir (git then takes its config
