@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/sys/unix"
+
 	"guard/policy/protect"
 )
 
@@ -113,7 +115,10 @@ func DecideProtected(v *Verdict, mode Mode, roots []string, prot *protect.List, 
 			abs := Resolve(w, "/")
 			wp := WrittenPath{Path: w, Resolved: abs, Inside: abs == "/dev/null" || insideAny(abs, resolved)}
 			if wp.Inside {
-				if wp.Protected = protected(abs, prot, home); wp.Protected != "" {
+				if wp.Protected = protected(abs, prot, home); wp.Protected == "" {
+					wp.Protected = hardLinked(abs)
+				}
+				if wp.Protected != "" {
 					wp.Inside = false
 				}
 			}
@@ -197,6 +202,23 @@ func protected(p string, prot *protect.List, home string) string {
 		}
 	}
 	return ""
+}
+
+// hardLinked says why a write to abs, a path inside a root, changes a file
+// that may lie outside every root, or "": a regular file with more than one
+// name (a hard link) is one file under each, so writing it in place (`>`,
+// `>>`, cp onto it, an edit tool) changes it under all of them, wherever they
+// are, and neither the path nor the sandbox's path rules see it. pnpm's
+// node_modules and uv's virtual environments are hard links into a store
+// every project shares; a link to ~/.bashrc or to .git/config (protected)
+// is written through the same way.
+func hardLinked(abs string) string {
+	var st unix.Stat_t
+	if abs == "/dev/null" || unix.Lstat(abs, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Nlink < 2 {
+		return ""
+	}
+	return "a file with " + strconv.FormatUint(uint64(st.Nlink), 10) +
+		" names (hard links): a write changes it under each, and the others may lie outside the roots"
 }
 
 func insideAny(p string, roots []string) bool {

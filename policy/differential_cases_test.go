@@ -146,6 +146,12 @@ var diffClasses = map[string][]string{
 		"ls | > x", "ls | > $HOME/x", "> x\\", "ls|> d/y\\", "ls && > d/y", "> '$x'",
 		"ls >&-touch pwned", "ls <&-rm a.txt", "ls 2>&1-touch pwned", "ls >&1x", "ls >&-- rm a.txt",
 		`echo $>&'\'' ; rm a.tx[[t '`, `ls >&'\'x`, `ls >&"\\"x`, `ls <&'\'a.txt`,
+		// /dev/stdin, /dev/stdout and /dev/stderr reopen the file on that
+		// descriptor: a write there after an input redirection writes it.
+		"{ echo pwned >> /dev/stdin; } < a.txt", "echo pwned 2< a.txt >> /dev/stderr", "( echo pwned > /dev/stdout ) 1< a.txt",
+		"for i in 1; do echo pwned >> /dev/stdin; done < a.txt", "bash -c 'echo pwned >> /dev/stdin' < a.txt",
+		"{ echo pwned >> /dev/stderr; } 3< a.txt 2<&3", "{ cd d && echo pwned >> /dev/stdin; } < a.txt",
+		"echo pwned | { echo x >> /dev/stdin; }",
 	},
 	"dash_differences": {
 		"ls &>x", "echo $'a'; ls", "echo {a,b}", "[[ a ]]", "ls |& cat", "ls &> /dev/null",
@@ -155,6 +161,9 @@ var diffClasses = map[string][]string{
 	"cd_and_directories": {
 		"cd d; ls > y", "cd d && ls > y", "cd /; ls", "cd d || ls > y", "cd d; cd ..; ls > y",
 		"cd - ; ls", "pushd d; ls > y", "cd d/../d; ls > y", "(cd d; ls > y); ls > z",
+		// A block's redirections are opened before the cd inside it.
+		"{ cd d && ls; } > y", "( cd d && ls ) >> y", "if cd d; then ls; fi > y", "bash -c 'cd d && ls' > y",
+		"{ cd d && cat; } < a.txt > y",
 	},
 	"uncertain_cd_and_loops": {
 		"if false; then cd d; fi; for f in *; do ls \"$f\" > y; done", "false && cd d; cat * > y",

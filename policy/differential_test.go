@@ -297,6 +297,7 @@ var (
 	straceLine = regexp.MustCompile(`^(\w+)\((.*)\) += (.*)$`)
 	hexString  = regexp.MustCompile(`"((?:\\x[0-9a-f]{2})*)"`)
 	fdPath     = regexp.MustCompile(`^(?:AT_FDCWD|\d+)<((?:\\x[0-9a-f]{2})*)>`)
+	retPath    = regexp.MustCompile(`^\d+<((?:\\x[0-9a-f]{2})*)>`)
 )
 
 func unhex(s string) string {
@@ -347,6 +348,20 @@ func parseStrace(file string) ([]event, error) {
 				continue
 			}
 			ev.path = atPath(args, strs)
+			if strings.HasPrefix(ev.path, "/dev/") || strings.HasPrefix(ev.path, "/proc/") {
+				// /dev/stdin and the like open the file on a descriptor
+				// anew: -y names what was opened. A pipe or a terminal is
+				// no file written.
+				if r := retPath.FindStringSubmatch(m[3]); r != nil {
+					real := unhex(r[1])
+					if !filepath.IsAbs(real) {
+						continue
+					}
+					if !strings.HasPrefix(real, "/dev/") {
+						ev.path = real
+					}
+				}
+			}
 		default:
 			if len(strs) == 0 {
 				continue

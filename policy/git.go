@@ -52,6 +52,13 @@ func gitUnsafe(args []string) string {
 			return words[0]
 		}
 	}
+	// `git tag -a NAME` with no message opens the user's editor on
+	// .git/TAG_EDITMSG (core.editor, GIT_EDITOR, VISUAL, EDITOR, vi), in the
+	// agent's shell or with no terminal at all: writers that open an editor
+	// are asked about.
+	if i < len(args) && args[i] == "tag" && tagOpensEditor(args[i+1:]) {
+		return "-a (with no -m, git opens an editor for the message)"
+	}
 	// Any word with %G is taken as a format: it may be the value of
 	// --format or --pretty given as the next word, or a -c value.
 	for _, a := range args[i:] {
@@ -78,4 +85,26 @@ func gitCheck(program string, args []string, r Result) Result {
 		return Result{Class: Unverified, Err: &MatchError{Type: ErrUnknownOption, Program: program, Option: w}}
 	}
 	return r
+}
+
+// tagOpensEditor reports whether git tag's words make an annotated tag
+// with no message given (-a or --annotate without -m, --message, -F,
+// --file), for which git opens an editor.
+func tagOpensEditor(words []string) bool {
+	annotate, message := false, false
+	for _, a := range words {
+		if a == "--" {
+			break
+		}
+		switch {
+		case a == "-a" || a == "--annotate" || a == "-s" || a == "--sign" || strings.HasPrefix(a, "-u") || strings.HasPrefix(a, "--local-user"):
+			annotate = true
+		case a == "-m" || a == "--message" || strings.HasPrefix(a, "--message=") || len(a) > 2 && strings.HasPrefix(a, "-m"),
+			a == "-F" || a == "--file" || strings.HasPrefix(a, "--file=") || len(a) > 2 && strings.HasPrefix(a, "-F"):
+			message = true
+		case a == "-e" || a == "--edit":
+			return true
+		}
+	}
+	return annotate && !message
 }

@@ -645,8 +645,39 @@ func writtenPaths(r *Result, dir string) []string {
 		out = append(out, absolute(w, dir))
 	}
 	// An archive's members land where the command line does not say.
-	return append(out, extractedPaths(r, dir)...)
+	out = append(out, extractedPaths(r, dir)...)
+	return append(out, intoDir(r, ws, dir)...)
 }
+
+// intoDir returns the files a copy into an existing directory writes (`cp
+// a.txt d/`, `cp -t d a b`, `mv a d/`): d/NAME for each source, NAME its last
+// component. cp writes such a file in place when it is there, through a
+// symlink or into a file with other names (hard links), so those are judged
+// as written too, not only the directory. Nothing below a directory copied
+// with -r is listed.
+func intoDir(r *Result, ws []string, dir string) []string {
+	if len(ws) == 0 || r.Exec == nil || r.Exec.WritesRepo {
+		return nil
+	}
+	dest := ws[len(ws)-1]
+	if fi, err := os.Stat(absolute(dest, dir)); err != nil || !fi.IsDir() {
+		return nil
+	}
+	srcs := append(r.Reads(), ws[:len(ws)-1]...)
+	if len(srcs) > maxIntoDir {
+		srcs = srcs[:maxIntoDir]
+	}
+	var out []string
+	for _, s := range srcs {
+		if name := filepath.Base(s); name != "." && name != ".." && name != "/" {
+			out = append(out, absolute(dest, dir)+"/"+name)
+		}
+	}
+	return out
+}
+
+// maxIntoDir bounds the sources intoDir lists.
+const maxIntoDir = 256
 
 // absolute joins a relative path onto dir without cleaning it: ".." after
 // a symlink must be resolved by Resolve, as the kernel does, not lexically.

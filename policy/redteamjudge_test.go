@@ -371,7 +371,9 @@ func TestRedTeamZshNullCommand(t *testing.T) {
 			t.Errorf("%q: safe, want asked", argv)
 		}
 	}
-	for _, argv := range [][]string{{"zsh", "-c", `< a.txt`}} {
+	// zsh -c '< a.txt' runs the pager found on PATH (a planted one ran:
+	// judge-9 P6, TestRedTeam9ZshNullCommand): asked too; bash only opens it.
+	for _, argv := range [][]string{{"bash", "-c", `< a.txt`}, {"zsh", "-c", `cat < a.txt`}} {
 		if v := set.Judge(argv, proj); v.Class != policy.Safe {
 			t.Errorf("%q: %s (%s), want safe", argv, v.Class, v.Why())
 		}

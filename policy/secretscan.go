@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"guard/internal/safefile"
 	"guard/policy/protect"
@@ -417,6 +419,110 @@ func exportedSecret(abs string) string {
 	return ""
 }
 
+// shellScript reports whether abs is a shell script by its name: where a
+// deploy or setup script keeps the keys it exports (`export
+// AWS_SECRET_ACCESS_KEY=...`, a value in no token shape).
+func shellScript(abs string) bool {
+	switch strings.ToLower(filepath.Ext(abs)) {
+	case ".sh", ".bash", ".zsh", ".ksh":
+		return true
+	}
+	return false
+}
+
+// scriptSecret says why a shell script sets a secret, or "": a line that
+// assigns a literal value (not an expansion, a number, a path, a flag word
+// or something shorter than 8 bytes) to a name that says it holds one
+// (scriptSecretName). Stricter than exportedSecret, since scripts are read
+// for what they do: `MAX_TOKENS=4096`, `TOKEN_FILE=/run/x`, `API_KEY="$1"`
+// stay clean.
+func scriptSecret(abs string) string {
+	b, err := safefile.ReadHead(abs, maxContent)
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		for _, kw := range []string{"export ", "readonly ", "local ", "declare -x ", "typeset -x "} {
+			line = strings.TrimSpace(strings.TrimPrefix(line, kw))
+		}
+		name, value, ok := strings.Cut(line, "=")
+		if !ok || !shellName(name) || !scriptSecretName(name) {
+			continue
+		}
+		if q := value; q != "" && (q[0] == '"' || q[0] == '\'') {
+			if end := strings.IndexByte(q[1:], q[0]); end >= 0 {
+				value = q[1 : 1+end]
+			} else {
+				value = q[1:]
+			}
+		} else if i := strings.IndexAny(value, " \t;#&|"); i >= 0 {
+			value = value[:i]
+		}
+		if literalSecretValue(value) {
+			return filepath.Base(abs) + " sets " + name + " to a value of its own"
+		}
+	}
+	return ""
+}
+
+// shellName reports whether s is a shell variable's name.
+func shellName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// scriptSecretName reports whether a variable's name says it holds a
+// password, a secret, a token or a key, and not a file, a count or a name
+// of one.
+func scriptSecretName(name string) bool {
+	up := strings.ToUpper(name)
+	for _, not := range []string{"TOKENS", "_FILE", "_PATH", "_DIR", "_NAME", "_ID", "_HEADER", "_LENGTH", "_LEN",
+		"_SIZE", "_TTL", "_EXPIRY", "_EXPIRES", "_TYPE", "_URL", "_URI", "_ENDPOINT", "_FIELD", "_PARAM", "_VAR"} {
+		if strings.Contains(up, not) && (not == "TOKENS" || strings.HasSuffix(up, not)) {
+			return false
+		}
+	}
+	for _, w := range []string{"PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "ACCESS_KEY",
+		"PRIVATE_KEY", "AUTH_KEY", "SIGNING_KEY", "ENCRYPTION_KEY", "MASTER_KEY", "CREDENTIAL"} {
+		if strings.Contains(up, w) {
+			return true
+		}
+	}
+	return strings.HasSuffix(up, "_PAT") || strings.HasSuffix(up, "_PASS") || strings.HasSuffix(up, "_PWD")
+}
+
+// literalSecretValue reports whether v, an assigned value, is one of its
+// own: not empty or short, no expansion, number, path or flag word.
+func literalSecretValue(v string) bool {
+	if len(v) < 8 || strings.ContainsAny(v, "$`") {
+		return false
+	}
+	if strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "~") || strings.HasPrefix(v, "../") {
+		return false
+	}
+	digits := true
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			digits = false
+			break
+		}
+	}
+	if digits {
+		return false
+	}
+	switch strings.ToLower(v) {
+	case "required", "optional", "disabled", "enabled", "undefined", "changeme", "placeholder", "redacted":
+		return false
+	}
+	return !strings.HasPrefix(v, "<") && !strings.HasPrefix(strings.ToLower(v), "your")
+}
+
 // credentialInConfig matches a URL with credentials, an auth header or an
 // auth token in a config file.
 var credentialInConfig = sync.OnceValue(func() *regexp.Regexp {
@@ -445,6 +551,9 @@ func contentSecret(abs string) string {
 	if shellStartup(abs) {
 		return exportedSecret(abs)
 	}
+	if shellScript(abs) {
+		return scriptSecret(abs)
+	}
 	if !gitConfig && base != ".npmrc" && base != ".yarnrc.yml" && base != ".yarnrc" {
 		return ""
 	}
@@ -472,15 +581,23 @@ var tokenInFile = sync.OnceValue(func() *regexp.Regexp {
 		`AIza[0-9A-Za-z_-]{35}|[rs]k_live_[0-9A-Za-z]{24,})`)
 })
 
-// maxTokenScan bounds the part of a file read whole that is scanned for
-// tokens.
+// maxTokenScan bounds the part of content that is no file (a blob git
+// prints) scanned for tokens.
 const maxTokenScan = 256 << 10
+
+// maxTokenScanWhole is the largest file scanned whole for tokens; of a
+// larger one its first maxTokenScan bytes and its last maxTokenScanTail
+// (where tail, less +G and a log's newest lines are) are scanned.
+const (
+	maxTokenScanWhole = 4 << 20
+	maxTokenScanTail  = 1 << 20
+)
 
 // maxTokenScanTotal bounds the bytes scanned for tokens in one judgement
 // (resetTokenBudget starts one): `cat data/*` over thousands of large files
 // would otherwise keep the judge reading for seconds. Past it, a file read
 // whole is not known to be free of credentials.
-const maxTokenScanTotal = 32 << 20
+const maxTokenScanTotal = 64 << 20
 
 var (
 	tokenScanned atomic.Int64
@@ -527,8 +644,10 @@ const tokenWindow = 256
 // Read tool, holds a credential by what it looks like (tokenInFile), or "":
 // a config file of any name (~/.config/stripe/config.toml, a
 // service-account JSON, a tfstate) holds its tokens in these forms. Only a
-// regular file is read, and only its first 256 KiB: a token further in is
-// not seen. The tree walks of recursive readers do not scan content.
+// regular file is read: whole up to 4 MiB, else its first 256 KiB and its
+// last MiB (a token in the middle of a larger file is not seen; a token
+// past 256 KiB was printed by `cat` and `tail` of a log). The tree walks of
+// recursive readers do not scan content.
 func tokenSecret(abs string) string {
 	if strings.HasPrefix(abs, "/proc/") || strings.HasPrefix(abs, "/sys/") || strings.HasPrefix(abs, "/dev/") {
 		return "" // not configuration; reading some of them acts or blocks
@@ -542,10 +661,14 @@ func tokenSecret(abs string) string {
 		return why.(string)
 	}
 	why := ""
-	if tokenScanned.Add(min(fi.Size(), maxTokenScan)) > maxTokenScanTotal {
+	scan := fi.Size()
+	if scan > maxTokenScanWhole {
+		scan = maxTokenScan + maxTokenScanTail
+	}
+	if tokenScanned.Add(scan) > maxTokenScanTotal {
 		why = "the command reads more than " + fmt.Sprint(maxTokenScanTotal>>20) +
 			" MiB of files, too much to check them all for credentials"
-	} else if b, err := safefile.ReadHead(abs, maxTokenScan); err == nil {
+	} else if b, err := readScanned(abs, fi.Size()); err == nil {
 		if kind := tokenKind(b); kind != "" {
 			// The reason goes to the agent: it names the kind, never the text.
 			why = filepath.Base(abs) + " holds what looks like " + kind
@@ -553,6 +676,38 @@ func tokenSecret(abs string) string {
 	}
 	tokenMemo.Store(key, why)
 	return why
+}
+
+// readScanned returns what tokenSecret scans of the regular file abs of
+// size bytes: all of it up to maxTokenScanWhole, else its head and its tail
+// (a newline between them, so that no token is made of the two).
+func readScanned(abs string, size int64) ([]byte, error) {
+	if size <= maxTokenScanWhole {
+		return safefile.ReadHead(abs, maxTokenScanWhole)
+	}
+	head, err := safefile.ReadHead(abs, maxTokenScan)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(abs, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, safefile.ErrNotRegular
+	}
+	from := max(fi.Size()-maxTokenScanTail, int64(len(head)))
+	tail := make([]byte, fi.Size()-from)
+	n, err := f.ReadAt(tail, from)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return append(append(head, '\n'), tail[:n]...), nil
 }
 
 // TokenSecret is tokenSecret for a file a program prints that the judge

@@ -116,7 +116,10 @@ func hasPatch(args []string) bool {
 			// --stat or --name-only beside them they print all the same.
 			a == "--binary" || a == "--check" || a == "--dd" || a == "--remerge-diff" ||
 			a == "--patch-with-raw" || strings.HasPrefix(a, "-U") || strings.HasPrefix(a, "--unified") ||
-			strings.HasPrefix(a, "--word-diff") || strings.HasPrefix(a, "--color-words"):
+			strings.HasPrefix(a, "--word-diff") || strings.HasPrefix(a, "--color-words") ||
+			// log -L prints the history of those lines as patches,
+			// whatever --oneline or --stat says.
+			strings.HasPrefix(a, "-L"):
 			return true
 		case len(a) > 2 && a[0] == '-' && a[1] != '-' && strings.ContainsAny(a[1:], "pu"):
 			return true // a bundle: -pn5
@@ -506,6 +509,14 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 		// holds every file the command can print.
 		switch a {
 		case "--check", "--name-status", "-s", "--no-patch":
+			continue
+		}
+		// log -L refuses --name-only too: without it the list holds every
+		// file of those commits, the -L file among them.
+		if strings.HasPrefix(a, "-L") {
+			continue
+		}
+		if i > 0 && rest[i-1] == "-L" {
 			continue
 		}
 		// A blob, REV:PATH: git show prints its content whatever the

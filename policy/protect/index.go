@@ -223,9 +223,103 @@ func (l *List) Match(kind Kind, p, home string) *Entry {
 		best = ix.match(l, t, p, rel, home, best)
 	}
 	if best < 0 {
+		if kind == Secret {
+			// A backup, old copy or editor's swap file of a secret holds
+			// what the secret held: ~/.aws/credentials.bak,
+			// .git-credentials.old, ~/.ssh.bak/id_rsa, #.netrc#.
+			if orig := unbackupPath(p); orig != p {
+				return l.Match(kind, orig, home)
+			}
+		}
 		return nil
 	}
 	return &l.Entries[best]
+}
+
+// unbackupPath returns p with each component that names a backup copy
+// (backupOf) replaced by the name it was made from, or p.
+func unbackupPath(p string) string {
+	found := false
+	for rest := p; rest != "" && !found; {
+		c := rest
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			c, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		found = backupOf(c) != ""
+	}
+	if !found {
+		return p
+	}
+	comps := strings.Split(p, "/")
+	changed := false
+	for i, c := range comps {
+		for n := 0; n < 3; n++ { // credentials.bak.old
+			o := backupOf(c)
+			if o == "" {
+				break
+			}
+			c, changed = o, true
+		}
+		comps[i] = c
+	}
+	if !changed {
+		return p
+	}
+	return strings.Join(comps, "/")
+}
+
+// backupSuffixes end the names people, editors and package managers give a
+// copy of a file they keep: cp --backup, editors, dpkg, rpm, ucf, and the
+// compressors'.
+var backupSuffixes = []string{".bak", ".backup", ".bk", ".bkp", ".bck", ".old", ".orig", ".original", ".save", ".saved",
+	".sav", ".swp", ".swo", ".tmp", ".temp", ".copy", ".prev", ".previous", ".last", ".keep", ".dpkg-old", ".dpkg-dist",
+	".dpkg-bak", ".dpkg-new", ".rpmsave", ".rpmnew", ".ucf-old", ".ucf-dist", "-backup", "_backup", "-bak", "_bak",
+	"-old", "_old", "-orig", "-copy", "_copy", " copy", "~",
+	// A compressed copy prints as the file did (zcat, xzcat, zstdcat).
+	".gz", ".bz2", ".xz", ".zst", ".lz4", ".lzma", ".lz", ".z", ".br"}
+
+// backupOf returns the name that name, a backup copy of a file, was made
+// from, or "": NAME.bak and the other backupSuffixes (any case), NAME~ and
+// NAME.~N~ (cp --backup), #NAME# (emacs), .NAME.swp (vim's swap of NAME
+// or .NAME), NAME.N and NAME.YYYYMMDD (rotated or dated copies).
+func backupOf(name string) string {
+	if len(name) < 3 {
+		return ""
+	}
+	if name[0] == '#' && name[len(name)-1] == '#' {
+		return name[1 : len(name)-1]
+	}
+	if strings.HasSuffix(name, "~") {
+		// NAME.~12~
+		if i := strings.LastIndex(name, ".~"); i > 0 && allDigits(name[i+2:len(name)-1]) {
+			return name[:i]
+		}
+	}
+	lower := strings.ToLower(name)
+	if name[0] == '.' && (strings.HasSuffix(lower, ".swp") || strings.HasSuffix(lower, ".swo") || strings.HasSuffix(lower, ".swn")) {
+		// vim's swap of NAME is .NAME.swp; of .NAME, .NAME.swp too.
+		return name[:len(name)-4]
+	}
+	for _, suf := range backupSuffixes {
+		if len(name) > len(suf) && strings.HasSuffix(lower, suf) {
+			return name[:len(name)-len(suf)]
+		}
+	}
+	if i := strings.LastIndexAny(name, ".-_"); i > 0 && i < len(name)-1 && allDigits(name[i+1:]) {
+		return name[:i] // credentials.1, id_rsa-20240101
+	}
+	return ""
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // match is Match in one index: the first entry (in list order, best if it
@@ -297,6 +391,11 @@ func (l *List) MayEndWith(kind Kind, name, home string) bool {
 	for _, ix := range l.compile(kind) {
 		if ix.mayEndWith(name) {
 			return true
+		}
+	}
+	if kind == Secret {
+		if o := backupOf(name); o != "" {
+			return l.MayEndWith(kind, o, home)
 		}
 	}
 	return false

@@ -125,16 +125,32 @@ var defaultList = [...]struct {
 	{Protected, "git reads its config and hooks from the directory it names", nil, []string{".git/commondir",
 		".git/worktrees/*/commondir", ".git/modules/*/commondir"}},
 	{Protected, "direnv or mise runs it when a shell enters the directory", nil, []string{".envrc", "mise.toml",
-		".mise.toml", "mise.local.toml", ".mise.local.toml", ".config/mise"}},
+		".mise.toml", "mise.local.toml", ".mise.local.toml", ".config/mise",
+		// mise's other config places: its per-environment files
+		// (mise.development.toml), a .mise or mise directory, and rtx's
+		// (mise's former name) files.
+		"mise.*.toml", ".mise.*.toml", ".mise", "mise/config.toml", ".config/mise.toml", ".rtx.toml",
+		".rtx.local.toml"}},
 	{Protected, "a version manager's shim runs the binary a version file names by path, and yarn the yarnPath it names",
 		nil, []string{".tool-versions", ".python-version", ".node-version", ".ruby-version", ".yarnrc.yml", ".yarnrc"}},
 	{Protected, "a git hook manager runs what these name at the next commit", nil, []string{".husky",
 		".pre-commit-config.yaml", "lefthook.yml", ".lefthook.yml", "lefthook-local.yml", ".overcommit.yml"}},
 	{Protected, "an editor runs it when it opens the directory", nil, []string{".exrc", ".nvimrc", ".nvim.lua",
-		".zed"}},
+		".zed",
+		// vim's 'exrc' reads these in the directory it starts in; lazy.nvim
+		// a .lazy.lua; Emacs evaluates a directory's local variables
+		// (eval: forms); Helix starts the language servers a workspace's
+		// .helix/languages.toml names.
+		".vimrc", "_vimrc", ".gvimrc", "_exrc", ".lazy.lua", ".dir-locals.el", ".dir-locals-2.el", ".helix"}},
 	{Protected, whyEditor, nil, []string{".vscode", ".idea", ".devcontainer", ".claude", ".codex", ".gemini",
 		".cursor", ".windsurf", ".continue", ".mcp.json", ".guard", ".aider.conf.yml", "opencode.json", ".opencode",
-		".kiro", ".roo", ".amazonq"}},
+		".kiro", ".roo", ".amazonq",
+		// Dev Containers' other place (its initializeCommand runs on the
+		// host), a VS Code workspace file (tasks run at folderOpen), and
+		// more agents' project settings, MCP servers and hooks: OpenCode's
+		// JSONC, Crush, Qwen Code, Kilo Code, Cline's hooks.
+		".devcontainer.json", "*.code-workspace", "opencode.jsonc", "crush.json", ".crush.json", ".qwen",
+		".kilocode", ".clinerules"}},
 	{Protected, whyShell, nil, []string{"~/.bashrc", "~/.bash_profile", "~/.bash_login", "~/.bash_logout",
 		"~/.profile", "~/.zshrc", "~/.zshenv", "~/.zprofile", "~/.zlogin", "~/.config/fish", "~/.inputrc",
 		"~/.bash_aliases", "~/.config/direnv"}},
@@ -216,7 +232,16 @@ var defaultList = [...]struct {
 	{Secret, "infrastructure variables or a service account's key", nil, []string{"*.tfvars", "*.tfvars.json",
 		"service-account*.json", "serviceaccount*.json"}},
 	{Secret, whyToken, nil, []string{".vault-token", "*.token", "token.json", "secrets.yml", "secrets.yaml",
-		"secrets.json"}},
+		"secrets.json",
+		// Streamlit's .streamlit/secrets.toml, Cloudflare Workers' local
+		// secrets, Ansible Vault's password files, cookiecutter-django's
+		// env files (.envs/.production/.postgres).
+		"secrets.toml", ".dev.vars", ".dev.vars.*", ".vault_pass", ".vault_pass.txt", "vault_pass.txt", ".vault-pass",
+		".vault_password", ".vault-password", "vault_password", "vault-password.txt", ".envs"}},
+	// A cluster's credentials kept beside a project (kind, k3d and
+	// cluster-api write them there: `kind get kubeconfig > kubeconfig`).
+	{Secret, whyCloud, nil, []string{"kubeconfig", ".kubeconfig", "*.kubeconfig", "kubeconfig.yaml", "kubeconfig.yml",
+		"kubeconfig-*", "*-kubeconfig", "*-kubeconfig.yaml"}},
 	// The files frameworks keep their passwords in, by the names their
 	// guides give them: Android and Flutter release signing (storePassword,
 	// keyPassword), Google's secrets plugin, Phoenix's *.secret.exs,
@@ -229,7 +254,14 @@ var defaultList = [...]struct {
 	{Secret, "shell and REPL histories hold the commands typed, tokens and passwords in them included", nil,
 		[]string{".bash_history", ".zsh_history", ".sh_history", ".ash_history", ".histfile", ".python_history",
 			".node_repl_history", ".psql_history", ".mysql_history", ".sqlite_history", ".rediscli_history",
-			".irb_history", "~/.local/share/fish/fish_history"}},
+			".irb_history", "~/.local/share/fish/fish_history",
+			// More database clients' and REPLs' histories (the statements
+			// typed, passwords in them: CREATE USER ... PASSWORD, auth()),
+			// and macOS's per-session shell histories.
+			".duckdb_history", ".mycli-history", "~/.config/pgcli/history", ".clickhouse-client-history",
+			".usql_history", ".dbshell", "~/.mongodb/mongosh", "~/.ipython/profile_*/history.sqlite",
+			"~/.julia/logs/repl_history.jl", ".Rhistory", ".pry_history", "~/.local/share/pry/pry_history",
+			"~/.ghc/ghci_history", ".scala_history", ".ts_node_repl_history", "~/.bash_sessions", "~/.zsh_sessions"}},
 	// The stores of more command-line tools' logins, whose tokens have no
 	// format the content scan knows (random hex or base64): `cat
 	// ~/.databrickscfg` and the like were safe (third red-team of the judge).
@@ -242,7 +274,27 @@ var defaultList = [...]struct {
 		"~/.aider.conf.yml", "~/.config/Bitwarden CLI", "~/.linode-cli", "~/.config/linode-cli", "~/.config/scw",
 		"~/.railway", "~/.snowsql/config", "~/.dbt/profiles.yml", "~/.odbc.ini", "~/.influxdbv2/configs",
 		"~/.cassandra/cqlshrc", "~/.passwd-s3fs", "~/.smbcredentials", "~/.msmtprc", "~/.fetchmailrc",
-		"~/.expo/state.json", "~/Library/Preferences/.wrangler"}},
+		"~/.expo/state.json", "~/Library/Preferences/.wrangler",
+		// flyctl's token, Maven's master password, Ivy's and sbt's
+		// credentials, Helm's chart repositories' passwords, the Cloud
+		// Foundry and IBM Cloud CLIs' tokens, Twilio's keys, mail and chat
+		// clients' stored passwords.
+		"~/.fly/config.yml", "~/.m2/settings-security.xml", "~/.ivy2/.credentials",
+		"~/.config/helm/repositories.yaml", "~/.cf/config.json", "~/.bluemix/config.json", "~/.twilio-cli",
+		"~/.thunderbird", "~/.purple/accounts.xml", "~/.irssi/config", "~/.weechat/sec.conf",
+		"~/.config/weechat/sec.conf"}},
+	// Agents keep every session's conversation, tool output included (a
+	// .env read once, a token pasted): another session's transcript printed
+	// is its secrets printed. Claude Code's ~/.claude.json holds its MCP
+	// servers' env (API keys) and the prompts typed per project; Cursor
+	// keeps its login token in its global state database.
+	{Secret, "an agent's transcripts and histories hold earlier sessions' conversations, the secrets read or typed in them included",
+		nil, []string{"~/.claude/projects", "~/.claude/history.jsonl", "~/.claude/shell-snapshots", "~/.claude/file-history",
+			"~/.claude.json", "~/.claude.json.backup", "~/.codex/sessions", "~/.codex/archived_sessions",
+			"~/.codex/history.jsonl", "~/.codex/log", "~/.gemini/tmp", "~/.qwen/tmp", "~/.local/share/opencode",
+			"~/.config/Cursor/User/globalStorage/state.vscdb",
+			"~/Library/Application Support/Cursor/User/globalStorage/state.vscdb", ".aider.chat.history.md",
+			".aider.input.history", ".aider.llm.history", ".crush"}},
 	{Secret, "editor and pager histories hold what was typed and yanked", nil, []string{"~/.viminfo", "~/.lesshst",
 		"~/.local/state/nvim/shada", "~/.local/share/nvim/shada", "~/.local/share/atuin"}},
 	// What root reads on a server besides: TLS and VPN private keys, a

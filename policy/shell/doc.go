@@ -94,7 +94,13 @@
 // <>; Command.Reads those of < and <>; descriptor duplications (2>&1, >&2,
 // >&-) are neither, and /dev/null, /dev/stdin, /dev/stdout and /dev/stderr
 // are left out. The redirections of a group, loop, `bash -c`, eval or other
-// compound apply to every command inside it. A statement with only
+// compound apply to every command inside it; when a cd inside moves a
+// command away from where they were opened, they are also reported as a
+// Command of their own (empty Argv) from that directory. Opening
+// /dev/stdin, /dev/stdout or /dev/stderr opens the file on that descriptor
+// anew: after `< f` (here or in an enclosing compound) a write there is
+// reported as a write of f, after `>> f` or `<> f` a read there as a read
+// of f, each as such a Command from where f was opened. A statement with only
 // redirections (`> f`, `X=1 > f`) is reported as a Command with an empty
 // Argv.
 //

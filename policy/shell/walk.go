@@ -64,7 +64,42 @@ type ctx struct {
 	// vars are the loop variables bound by an enclosing
 	// `for NAME in WORD...` with literal words, walked once per word.
 	vars map[string]string
+
+	// fds are the descriptors an enclosing redirection opened on a file
+	// (`{ ...; } < f`, `bash -c '...' 2>> f`): /dev/stdin, /dev/stdout or
+	// /dev/stderr opened inside reopens that file, for writing or reading.
+	fds fdFiles
+	// opened are the enclosing redirections with files, outermost first.
+	opened []*opened
 }
+
+// opened is an enclosing redirection's files and the directory state it
+// was made in. The commands inside carry its paths relative to their own
+// directory; when a cd inside moved that (`{ cd sub && cat; } < ../f`,
+// `bash -c 'cd sub && ls' > ../f`), the files are reported once more as a
+// command of their own, from where they were opened.
+type opened struct {
+	st       dirState
+	r        redirs
+	reported bool
+}
+
+// fdBind is what a redirection left on a descriptor: the file, as written,
+// how it was opened, and the directory state it was opened in (a cd inside
+// the block does not move it), or a target guard cannot name.
+type fdBind struct {
+	file    string
+	st      dirState
+	dynamic bool
+	// keeps is set when the file was opened for writing without being
+	// emptied (>>, <>): reopened for reading, it gives what it held.
+	// read is set for an input redirection.
+	keeps, read bool
+}
+
+// fdFiles maps descriptors to the files redirections opened on them.
+// It is copied before a change: a context shares it with the one around.
+type fdFiles map[int]fdBind
 
 // maxLoopItems bounds the words of a for loop walked once per word.
 const maxLoopItems = 32
@@ -189,10 +224,13 @@ func (w *walker) stmt(s *syntax.Stmt, st dirState, c ctx) outcome {
 			if s.Cmd == nil {
 				// `> f` opens f and runs nothing.
 				w.emit(Command{Argv: []string{}}, nil, r, st, c)
+				if c.d == Zsh {
+					// zsh runs $NULLCMD (cat) for it, or $READNULLCMD (a
+					// pager) for one input redirection, found on PATH.
+					w.unverified("a statement with only redirections: zsh runs cat or a pager for it")
+				}
 			}
-			c.writes = concat(c.writes, r.writes)
-			c.reads = concat(c.reads, r.reads)
-			c.dyn = concat(c.dyn, r.dyn)
+			c = c.inherit(r, nil, nil, st)
 		}
 		out = same(st)
 		if s.Cmd != nil {
@@ -681,6 +719,12 @@ func (w *walker) emit(cmd Command, dyn []string, r redirs, st dirState, c ctx) {
 	if !w.spend(stepsPerWord * (1 + len(cmd.Argv))) {
 		return
 	}
+	for _, o := range c.opened {
+		if !o.reported && !slices.Equal(o.st.dirs, st.dirs) {
+			o.reported = true
+			w.emit(Command{Argv: []string{}}, nil, o.r, o.st, ctx{d: c.d, depth: c.depth})
+		}
+	}
 	if len(st.dirs) > 0 {
 		cmd.Dir = st.dirs[0]
 	}
@@ -737,6 +781,9 @@ type redirs struct {
 	// input when hasStdin is set: a shell without -c reads it as its script.
 	stdin    string
 	hasStdin bool
+	// fds are the descriptors opened on files for reading once these
+	// redirections are made (the enclosing ones' included).
+	fds fdFiles
 }
 
 func (r redirs) any() bool { return len(r.writes)+len(r.reads)+len(r.dyn) > 0 }
@@ -751,12 +798,72 @@ func devices(s string) bool {
 	return false
 }
 
+// deviceFD is the descriptor /dev/stdin, /dev/stdout or /dev/stderr names,
+// or -1. Opening one opens /proc/self/fd/N: the file on that descriptor
+// anew, with the redirection's own access, so `> /dev/stdin` after
+// `< f` writes f.
+func deviceFD(s string) int {
+	switch s {
+	case "/dev/stdin":
+		return 0
+	case "/dev/stdout":
+		return 1
+	case "/dev/stderr":
+		return 2
+	}
+	return -1
+}
+
+// redirFD is the descriptor a redirection sets, or -1 for a named one.
+func redirFD(rd *syntax.Redirect) int {
+	if rd.N != nil {
+		n, err := strconv.Atoi(rd.N.Value)
+		if err != nil {
+			return -1
+		}
+		return n
+	}
+	switch rd.Op {
+	case syntax.RdrIn, syntax.RdrInOut, syntax.DplIn, syntax.Hdoc, syntax.DashHdoc, syntax.WordHdoc:
+		return 0
+	}
+	return 1
+}
+
+// set makes descriptor n hold b (or nothing a reopen could write through,
+// when ok is false), copying the map on its first change.
+func (f *fdFiles) set(n int, b fdBind, ok bool, copied *bool) {
+	if _, had := (*f)[n]; !had && !ok {
+		return
+	}
+	if !*copied {
+		*f, *copied = maps.Clone(*f), true
+		if *f == nil {
+			*f = fdFiles{}
+		}
+	}
+	if ok {
+		(*f)[n] = b
+	} else {
+		delete(*f, n)
+	}
+}
+
 func (w *walker) redirects(list []*syntax.Redirect, st dirState, c ctx) redirs {
-	var r redirs
+	r := redirs{fds: c.fds}
+	copied := false
 	for _, rd := range list {
 		toStdin := rd.N == nil || rd.N.Value == "0"
 		if rd.N != nil && strings.HasPrefix(rd.N.Value, "{") {
 			w.unverified("named file descriptor " + rd.N.Value)
+		}
+		n := redirFD(rd)
+		both := rd.N == nil && (rd.Op == syntax.RdrAll || rd.Op == syntax.AppAll || rd.Op == syntax.RdrAllClob ||
+			rd.Op == syntax.AppAllClob || rd.Op == syntax.DplOut)
+		switch rd.Op {
+		case syntax.Hdoc, syntax.DashHdoc, syntax.WordHdoc:
+			// A pipe or a temporary file of the shell's own.
+			r.fds.set(n, fdBind{}, false, &copied)
 		}
 		switch rd.Op {
 		case syntax.Hdoc, syntax.DashHdoc:
@@ -801,6 +908,15 @@ func (w *walker) redirects(list []*syntax.Redirect, st dirState, c ctx) redirs {
 			// may have left it open on anything.
 			w.unverified("redirection " + short(c.text(rd)) + " to a descriptor the script did not open")
 		}
+		if (rd.Op == syntax.DplIn || rd.Op == syntax.DplOut) && isFD(wd) {
+			// N>&M, N<&M: N is what M is; N>&- closes it; N>&M- moves M.
+			m, err := strconv.Atoi(strings.TrimSuffix(wd.text, "-"))
+			b, ok := r.fds[m]
+			r.fds.set(n, b, ok && err == nil, &copied)
+			if strings.HasSuffix(wd.text, "-") && err == nil {
+				r.fds.set(m, fdBind{}, false, &copied)
+			}
+		}
 		if !write && !read {
 			continue
 		}
@@ -808,7 +924,32 @@ func (w *walker) redirects(list []*syntax.Redirect, st dirState, c ctx) redirs {
 			r.dyn = append(r.dyn, d+" in redirection target")
 		}
 		if devices(wd.text) && wd.static() {
+			k := deviceFD(wd.text)
+			b, ok := r.fds[k]
+			switch {
+			case !ok:
+			case b.dynamic && (write && b.read || read && b.keeps):
+				r.dyn = append(r.dyn, "redirection to "+wd.text+", which reopens a file the script opened on it")
+			case write && b.read:
+				// The write lands on the file read there, opened where
+				// that redirection was made: `{ echo x >> /dev/stdin; } < f`.
+				w.emit(Command{Argv: []string{}}, nil, redirs{writes: []string{b.file}}, b.st, ctx{d: c.d, depth: c.depth})
+			case read && b.keeps:
+				// A read of what the file held: `cat 2>> .env < /dev/stderr`.
+				w.emit(Command{Argv: []string{}}, nil, redirs{reads: []string{b.file}}, b.st, ctx{d: c.d, depth: c.depth})
+			}
+			r.fds.set(n, b, ok, &copied)
+			if both {
+				r.fds.set(2, b, ok, &copied)
+			}
 			continue
+		}
+		b := fdBind{file: wd.text, st: st, dynamic: !wd.static(), read: read,
+			keeps: rd.Op == syntax.AppOut || rd.Op == syntax.AppAll || rd.Op == syntax.AppClob ||
+				rd.Op == syntax.AppAllClob || rd.Op == syntax.RdrInOut}
+		r.fds.set(n, b, true, &copied)
+		if both {
+			r.fds.set(2, b, true, &copied)
 		}
 		if clean := path.Clean(wd.text); strings.HasPrefix(clean, "/dev/tcp/") || strings.HasPrefix(clean, "/dev/udp/") {
 			// bash opens a socket for these names.
@@ -982,7 +1123,7 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 		if builtinOnly {
 			w.unverified("eval")
 			if script, ok := joinStatic(words[1:]); ok {
-				inner := c.inherit(r, env, wrapper)
+				inner := c.inherit(r, env, wrapper, st)
 				before := len(w.cmds)
 				if o, ok := w.script(script, c.d, st, inner, "eval"); ok {
 					if len(w.cmds) == before && (r.any() || len(env) > 0) {
@@ -1070,10 +1211,14 @@ func subscriptCode(words []word) bool {
 // inherit returns the context for the commands a wrapped shell or eval
 // runs: they share the outer command's redirections, environment and
 // wrappers.
-func (c ctx) inherit(r redirs, env, wrapper []string) ctx {
+func (c ctx) inherit(r redirs, env, wrapper []string, st dirState) ctx {
+	if len(r.writes)+len(r.reads) > 0 {
+		c.opened = append(slices.Clip(c.opened), &opened{st: st, r: redirs{writes: r.writes, reads: r.reads, dyn: r.dyn}})
+	}
 	c.writes = concat(c.writes, r.writes)
 	c.reads = concat(c.reads, r.reads)
 	c.dyn = concat(c.dyn, r.dyn)
+	c.fds = r.fds
 	c.env = concat(c.env, env)
 	c.wrapper = concat(c.wrapper, wrapper)
 	return c
@@ -1143,7 +1288,7 @@ func (w *walker) shell(words []word, d Dialect, r redirs, env, wrapper []string,
 		w.unverified(path.Base(words[0].text) + " " + risky)
 	}
 	before := len(w.cmds)
-	inner := c.inherit(r, env, wrapper)
+	inner := c.inherit(r, env, wrapper, st)
 	inner.shells = concat(inner.shells, []string{words[0].text})
 	if _, ok := w.script(src, d, st, inner, what); !ok {
 		return outcome{}, false
