@@ -734,3 +734,40 @@ func TestAttackToolEnvsUnprivileged(t *testing.T) {
 	requireChild(t)
 	runAttackCasesAs(t, nobody, toolEnvCases())
 }
+
+// replStartupCases: files a REPL or tool runs at start: in the project (R,
+// irb, pry and ghci read them from the directory they start in) and, with
+// the home as a root, in the home (psql's \!, sqlite's .shell, lesskey's
+// LESSOPEN behind git's pager).
+func replStartupCases() []attackCase {
+	files := []string{".Rprofile", "analysis/.Rprofile", ".irbrc", ".pryrc", ".ghci", ".psqlrc", ".sqliterc",
+		".config/lesskey", ".julia/config/startup.jl"}
+	replFixture := func(root string) {
+		for _, n := range files {
+			writeWorld(filepath.Join(root, n), "# start-up\n")
+		}
+	}
+	var cases []attackCase
+	for _, n := range files {
+		cases = append(cases, attackCase{name: "append to " + n, attack: "append", want: denied,
+			profile: func(p *Profile) {
+				replFixture(p.WritableRoots[0])
+				Protect(p, protect.Default(), p.WritableRoots[0]) // the home is the root
+			},
+			args: func(t *testing.T, f *fixture) []string {
+				replFixture(f.root)
+				return []string{filepath.Join(f.root, n)}
+			}})
+	}
+	return cases
+}
+
+func TestAttackReplStartup(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackReplStartupUnprivileged is this test")
+	runAttackCases(t, replStartupCases())
+}
+
+func TestAttackReplStartupUnprivileged(t *testing.T) {
+	requireChild(t)
+	runAttackCasesAs(t, nobody, replStartupCases())
+}

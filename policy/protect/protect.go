@@ -172,6 +172,14 @@ var defaultList = [...]struct {
 		"~/.codex/config.toml", "~/.codex/hooks.json", "~/.gemini/settings.json"}},
 	{Protected, "npm runs the script-shell and node-options it names", nil, []string{".npmrc"}},
 	{Protected, "programs there come first on PATH", nil, []string{"~/.local/bin", "~/bin"}},
+	// REPLs and tools that run their start-up file's code or commands: R's,
+	// irb's, pry's and ghci's also from the directory they start in (R
+	// started in the project runs its .Rprofile); psql's \!, sqlite's
+	// .shell, lldb's platform shell, screen's exec, lesskey's LESSOPEN (git's
+	// pager) from the home (seventh red team).
+	{Protected, "a REPL or tool runs the code or commands it holds when it starts", nil, []string{".Rprofile",
+		".irbrc", ".pryrc", ".ghci", "~/.psqlrc", "~/.sqliterc", "~/.lldbinit", "~/.screenrc", "~/.lesskey",
+		"~/.config/lesskey", "~/.julia/config/startup.jl", "~/.octaverc", "~/.mailcap", "~/.bunfig.toml"}},
 	// What ~/.local/bin's links lead to: pipx's and uv's tool environments
 	// (a .pth file or a rewritten script there runs at the tool's next start,
 	// black, ruff, httpie...), and cargo's installed programs, which rustup's
