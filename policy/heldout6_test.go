@@ -45,7 +45,10 @@ func TestSixthBatchClasses(t *testing.T) {
 		{"pipenv --version", true}, {"ocaml -version", true}, {"opam --version", true}, {"python3.12 -V", true},
 		{"python3.11 --version", true}, {"gopls version x", false}, {"dlv debug", false}, {"kustomize build .", false},
 		{"ocaml x.ml", false}, {"python3.12 -c 'print(1)'", false}, {"python3.12 -V x.py", false},
-		{"tflint --version", false}, {"rustup --version", false}, {"cargo --version", false}, {"pnpm -v", false},
+		{"tflint --version", false}, {"pnpm -v", false},
+		// Rust's version queries run since the ninth round, where no
+		// rust-toolchain file picks the toolchain (rusttool.go).
+		{"rustup --version", true}, {"cargo --version", true},
 		// pg_config's paths; pipenv's.
 		{"pg_config", true}, {"pg_config --includedir", true}, {"pipenv --venv", true}, {"pipenv --where", true},
 		{"pipenv graph", false}, {"pipenv run python", false}, {"pipenv --py x", false},

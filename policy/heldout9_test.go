@@ -147,12 +147,10 @@ func TestRustQueriesRunNothing(t *testing.T) {
 	}
 }
 
-// TestNinthRoundQueries: the toolchain's binary readers (go tool nm,
-// objdump, buildid, cover -func), sshd's configuration test and dump and
-// the .NET host's lists run unasked; their near misses (objdump -S, which
-// prints any source file a binary names, buildid -w, cover -html/-o, go
-// tool -n, sshd with another configuration file or options, a secret
-// given as the binary) do not.
+// TestNinthRoundQueries: sshd's configuration test and dump and the .NET
+// host's lists run unasked; their near misses (sshd with another
+// configuration file or options, the SDK's --version and --info) and go
+// tool's binary readers (built on demand into the cache) do not.
 func TestNinthRoundQueries(t *testing.T) {
 	set := defaultSet(t)
 	home, err := filepath.EvalSymlinks(t.TempDir())
@@ -180,17 +178,11 @@ func TestNinthRoundQueries(t *testing.T) {
 		"sshd -T -f /tmp/x": false, "sshd -t -o Port=22": false, "sshd -D": false, "sshd": false, "./sshd -T": false,
 		"duckdb x.db": false, "duckdb -c 'select 1'": false, "duckdb --version x.db": false,
 	}
-	if _, err := exec.LookPath("go"); err == nil {
-		for c, want := range map[string]bool{
-			"go tool nm bin/api | grep main.main": true, "go tool nm -size -sort size bin/api": true,
-			"go tool objdump -s main.main bin/api | head": true, "go tool buildid bin/api": true,
-			"go tool cover -func c.out | tail -1": true,
-			"go tool objdump -S bin/api":          false, "go tool buildid -w bin/api": false, "go tool cover -html=c.out": false,
-			"go tool cover -func c.out -o x.txt": false, "go tool -n compile": false, "go tool pprof bin/api": false,
-			"go tool nm .env": false, "go tool nm ~/.ssh/id_rsa": false, "go tool compile x.go": false,
-		} {
-			cases[c] = want
-		}
+	// go tool's readers stay asked: go builds a tool its distribution does
+	// not ship (nm, objdump, buildid in go 1.26) into the build cache.
+	for _, c := range []string{"go tool nm bin/api", "go tool objdump -s main.main bin/api", "go tool buildid bin/api",
+		"go tool cover -func=c.out", "go tool -n compile"} {
+		cases[c] = false
 	}
 	judgeRuns(t, set, proj, cases)
 }
