@@ -1,11 +1,14 @@
 package policy_test
 
 import (
+	"context"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"guard/policy"
 )
@@ -147,10 +150,11 @@ func TestRustQueriesRunNothing(t *testing.T) {
 	}
 }
 
-// TestNinthRoundQueries: sshd's configuration test and dump and the .NET
-// host's lists run unasked; their near misses (sshd with another
-// configuration file or options, the SDK's --version and --info) and go
-// tool's binary readers (built on demand into the cache) do not.
+// TestNinthRoundQueries: sshd's configuration test and dump, the .NET
+// host's lists and javap run unasked; their near misses (sshd with another
+// configuration file or options, the SDK's --version and --info, javap of
+// a URL, with JVM options, a response file or another JDK) and go tool's
+// binary readers (built on demand into the cache) do not.
 func TestNinthRoundQueries(t *testing.T) {
 	set := defaultSet(t)
 	home, err := filepath.EvalSymlinks(t.TempDir())
@@ -174,6 +178,11 @@ func TestNinthRoundQueries(t *testing.T) {
 	cases := map[string]bool{
 		"sshd -T | grep -i permitrootlogin": true, "sshd -t": true, "sshd -T -C user=root,host=x,addr=10.0.0.1": true,
 		"/usr/sbin/sshd -T": true, "dotnet --list-sdks": true, "dotnet --list-runtimes": true,
+		"javap -cp target/classes com.example.App": true, "javap -c -p build/classes/App.class | head -40": true,
+		"javap -verbose App.class | grep 'major version'": true, "javap -cp a.jar:lib/b.jar com.example.App": true,
+		"javap http://example.com/X.class": false, "javap jar:file:/tmp/x.jar!/A.class": false,
+		"javap -J-javaagent:x.jar A": false, "javap @args.txt": false, "javap --system /opt/jdk A": false,
+		"javap .env": false, "javap -bootclasspath x A": false,
 		"dotnet --info": false, "dotnet --version": false, "dotnet --list-sdks x": false, "dotnet build": false,
 		"sshd -T -f /tmp/x": false, "sshd -t -o Port=22": false, "sshd -D": false, "sshd": false, "./sshd -T": false,
 		"duckdb x.db": false, "duckdb -c 'select 1'": false, "duckdb --version x.db": false,
@@ -185,4 +194,67 @@ func TestNinthRoundQueries(t *testing.T) {
 		cases[c] = false
 	}
 	judgeRuns(t, set, proj, cases)
+}
+
+// TestJavapClassPathFetchesNothing runs the real javap with a class path
+// that is an http URL to a local listener: javap reads its class path
+// from the file system only (queries.go lets it run), and connects for a
+// URL given as the class itself (which queries.go asks about). Skipped
+// where javap is not installed.
+func TestJavapClassPathFetchesNothing(t *testing.T) {
+	if _, err := exec.LookPath("javap"); err != nil {
+		t.Skip("javap is not installed")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln := l.(*net.TCPListener)
+	defer ln.Close()
+	// connected says whether javap, which has exited, connected: the
+	// kernel completes a connection before connect returns, so one made
+	// is waiting in the listener's queue.
+	connected := func() bool {
+		if err := ln.SetDeadline(time.Now().Add(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		c, err := ln.Accept()
+		if err != nil {
+			return false
+		}
+		c.Close()
+		return true
+	}
+	url := "http://" + ln.Addr().String() + "/"
+	cmd := exec.Command("javap", "-cp", url, "com.example.App")
+	cmd.Dir = t.TempDir()
+	if out, err := cmd.CombinedOutput(); err == nil {
+		t.Fatalf("javap found a class: %s", out)
+	}
+	if connected() {
+		t.Fatal("javap -cp URL connected to the URL")
+	}
+	// The near miss: a class named by URL is fetched (javap then waits for
+	// the answer, so it runs while the connection is taken, then is stopped).
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cmd = exec.CommandContext(ctx, "javap", url+"X.class")
+	cmd.Dir = t.TempDir()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ln.SetDeadline(time.Now().Add(30 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	c, err := ln.Accept()
+	// Closed, the listener refuses the retry Java's HTTP client makes.
+	ln.Close()
+	if err == nil {
+		c.Close()
+	}
+	cancel()
+	_ = cmd.Wait()
+	if err != nil {
+		t.Fatalf("javap URL did not connect (%v): the reason queries.go asks about it is not shown", err)
+	}
 }
