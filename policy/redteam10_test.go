@@ -1,6 +1,8 @@
 package policy_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -81,6 +83,68 @@ func TestRedTeam10GitPlacesFiles(t *testing.T) {
 		"cat a.txt && git switch evil"} {
 		if runs, why := rt9Runs(set, proj, c, policy.AutoEdit); !runs {
 			t.Errorf("%q in auto-edit: %s; want run", c, why)
+		}
+	}
+}
+
+// Q2: a token in a compressed file. zcat, gzip -dc, zgrep, bzcat, xzcat
+// and zstdcat print the file decompressed; the token scan read its bytes
+// as stored, where no token shape shows: `zcat logs/app.log.1.gz` and
+// `zcat ~/notes.txt.gz` printed a ghp_ token that `cat` of the plain file
+// asks about.
+func TestRedTeam10CompressedToken(t *testing.T) {
+	set, home, proj := rtLab(t)
+	token := "ghp_abcdefghijklmnopqrstuvwxyz0123456789AB"
+	gz := func(p string, members ...string) {
+		var b bytes.Buffer
+		for _, m := range members {
+			z := gzip.NewWriter(&b)
+			if _, err := z.Write([]byte(m)); err != nil {
+				t.Fatal(err)
+			}
+			if err := z.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mustWrite(t, p, b.String())
+	}
+	var long strings.Builder
+	for i := range 200000 {
+		long.WriteString("GET /api/items/" + strings.Repeat("x", i%7) + " 200\n")
+	}
+	gz(filepath.Join(proj, "logs/app.log.1.gz"), "INFO start\nDEBUG token="+token+"\n")
+	gz(filepath.Join(home, "notes.txt.gz"), token+"\n")
+	gz(filepath.Join(proj, "logs/late.gz"), long.String()+"auth "+token+"\n")         // past the first MiB
+	gz(filepath.Join(proj, "logs/multi.gz"), "INFO one\n", "INFO two "+token+"\n") // a second member
+	gz(filepath.Join(proj, "logs/clean.gz"), long.String())
+	if _, err := exec.LookPath("zcat"); err != nil {
+		t.Skip("zcat is not installed")
+	}
+	// The control: zcat prints the token.
+	if out := rtRun(t, proj, "zcat logs/multi.gz"); !strings.Contains(out, "ghp_") {
+		t.Fatalf("zcat printed %q: the premise does not hold here", out)
+	}
+	cmds := []string{"zcat logs/app.log.1.gz", "zcat " + filepath.Join(home, "notes.txt.gz"), "gzip -dc logs/app.log.1.gz",
+		"zgrep token logs/app.log.1.gz", "zcat logs/late.gz", "zcat logs/multi.gz", "zcat logs/*.gz | grep token"}
+	if _, err := exec.LookPath("bzip2"); err == nil {
+		rtRun(t, proj, "printf 'key %s\\n' "+token+" | bzip2 > logs/b.bz2")
+		cmds = append(cmds, "bzcat logs/b.bz2")
+	}
+	if _, err := exec.LookPath("xz"); err == nil {
+		// xz is not read by the judge: a large one is not known to be clean.
+		rtRun(t, proj, "seq 1 200000 | xz > logs/c.xz")
+		cmds = append(cmds, "xzcat logs/c.xz")
+	}
+	for _, c := range cmds {
+		for _, mode := range []policy.Mode{policy.Suggest, policy.AutoEdit} {
+			if runs, why := rt9Runs(set, proj, c, mode); runs {
+				t.Errorf("%q in %s: %s; want asked (the file holds a token once decompressed)", c, mode, why)
+			}
+		}
+	}
+	for _, c := range []string{"zcat logs/clean.gz", "zgrep -c GET logs/clean.gz", "gzip -dc logs/clean.gz | head"} {
+		if runs, why := rt9Runs(set, proj, c, policy.Suggest); !runs {
+			t.Errorf("%q in suggest: %s; want run", c, why)
 		}
 	}
 }

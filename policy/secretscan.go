@@ -672,6 +672,8 @@ func tokenSecret(abs string) string {
 		if kind := tokenKind(b); kind != "" {
 			// The reason goes to the agent: it names the kind, never the text.
 			why = filepath.Base(abs) + " holds what looks like " + kind
+		} else if format := compressedFormat(b); format != "" {
+			why = compressedTokenSecret(abs, format)
 		}
 	}
 	tokenMemo.Store(key, why)

@@ -1,0 +1,98 @@
+package policy
+
+import (
+	"bytes"
+	"compress/bzip2"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// Compressed files and the token scan (judge-10 Q2): zcat, gzip -dc,
+// zgrep, bzcat, xzcat and zstdcat print what a compressed file holds, and
+// the scan of the file's own bytes (tokenSecret) never sees a token there:
+// `zcat logs/app.log.1.gz` printed a ghp_ token `cat app.log` asks about.
+// A gzip or bzip2 file is scanned as it decompresses (every member of a
+// multi-member gzip), within the judgement's scan budget; a file in a
+// format the standard library cannot read (xz, lzma, zstd, lz4, brotli is
+// not recognisable) is not known to be free of credentials. Limits: a
+// corrupt stream is scanned up to where it breaks (the tools stop there
+// too); zip members are scanned as stored (deflated ones are not read).
+
+// compressedFormat names the compression whose magic starts head, or "".
+func compressedFormat(head []byte) string {
+	switch {
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		return "gzip"
+	case bytes.HasPrefix(head, []byte("BZh")) && len(head) > 3 && head[3] >= '1' && head[3] <= '9':
+		return "bzip2"
+	case bytes.HasPrefix(head, []byte{0xfd, '7', 'z', 'X', 'Z', 0}):
+		return "xz"
+	case bytes.HasPrefix(head, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+		return "zstd"
+	case bytes.HasPrefix(head, []byte{0x04, 0x22, 0x4d, 0x18}):
+		return "lz4"
+	case bytes.HasPrefix(head, []byte{0x5d, 0, 0}):
+		return "lzma"
+	case bytes.HasPrefix(head, []byte{0x1f, 0x9d}):
+		return "compress (.Z)"
+	}
+	return ""
+}
+
+// compressedTokenSecret says why the compressed file abs (format, from
+// compressedFormat) holds a credential once decompressed, or cannot be
+// checked, or "".
+func compressedTokenSecret(abs, format string) string {
+	f, err := os.OpenFile(abs, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	var r io.Reader
+	switch format {
+	case "gzip":
+		z, err := gzip.NewReader(f)
+		if err != nil {
+			return "" // not a gzip stream after all: no tool prints it decompressed
+		}
+		defer z.Close()
+		r = z
+	case "bzip2":
+		r = bzip2.NewReader(f)
+	default:
+		return filepath.Base(abs) + " is compressed (" + format + "), which guard cannot read to check for credentials"
+	}
+	// Scan in chunks, each with the end of the one before (a token across
+	// the seam is seen whole).
+	buf := make([]byte, 0, 1<<20+tokenWindow)
+	chunk := make([]byte, 1<<20)
+	for {
+		n, err := io.ReadFull(r, chunk)
+		if n > 0 {
+			if tokenScanned.Add(int64(n)) > maxTokenScanTotal {
+				return "the command reads more than " + fmt.Sprint(maxTokenScanTotal>>20) +
+					" MiB of files (decompressed), too much to check them all for credentials"
+			}
+			buf = append(buf, chunk[:n]...)
+			if kind := tokenKind(buf); kind != "" {
+				return filepath.Base(abs) + " holds, decompressed, what looks like " + kind
+			}
+			keep := min(len(buf), tokenWindow)
+			buf = append(buf[:0], buf[len(buf)-keep:]...)
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				return ""
+			}
+			return "" // a corrupt stream: the tools print up to here, scanned
+		}
+	}
+}
