@@ -114,7 +114,7 @@ func TestRedTeam10CompressedToken(t *testing.T) {
 	}
 	gz(filepath.Join(proj, "logs/app.log.1.gz"), "INFO start\nDEBUG token="+token+"\n")
 	gz(filepath.Join(home, "notes.txt.gz"), token+"\n")
-	gz(filepath.Join(proj, "logs/late.gz"), long.String()+"auth "+token+"\n")         // past the first MiB
+	gz(filepath.Join(proj, "logs/late.gz"), long.String()+"auth "+token+"\n")      // past the first MiB
 	gz(filepath.Join(proj, "logs/multi.gz"), "INFO one\n", "INFO two "+token+"\n") // a second member
 	gz(filepath.Join(proj, "logs/clean.gz"), long.String())
 	if _, err := exec.LookPath("zcat"); err != nil {
