@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/bzip2"
 	"compress/gzip"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -21,7 +20,8 @@ import (
 // format the standard library cannot read (xz, lzma, zstd, lz4, brotli is
 // not recognisable) is not known to be free of credentials. Limits: a
 // corrupt stream is scanned up to where it breaks (the tools stop there
-// too); zip members are scanned as stored (deflated ones are not read).
+// too). unzip -p and -c print an archive's members: each one they select
+// is scanned decompressed the same way (unzipPrinted).
 
 // compressedFormat names the compression whose magic starts head, or "".
 func compressedFormat(head []byte) string {
@@ -70,29 +70,44 @@ func compressedTokenSecret(abs, format string) string {
 	default:
 		return filepath.Base(abs) + " is compressed (" + format + "), which guard cannot read to check for credentials"
 	}
-	// Scan in chunks, each with the end of the one before (a token across
-	// the seam is seen whole).
+	kind, over := streamTokenKind(r)
+	switch {
+	case over:
+		return overScanBudget()
+	case kind != "":
+		return filepath.Base(abs) + " holds, decompressed, what looks like " + kind
+	}
+	return ""
+}
+
+// overScanBudget is the reason a judgement's token scans ran out of budget.
+func overScanBudget() string {
+	return "the command reads more than " + fmt.Sprint(maxTokenScanTotal>>20) +
+		" MiB of files (decompressed), too much to check them all for credentials"
+}
+
+// streamTokenKind scans what r yields for tokens (tokenKind), in chunks
+// each with the end of the one before (a token across the seam is seen
+// whole), charging the judgement's scan budget; over reports the budget
+// ran out first. A read error ends the scan: the tools stop there too.
+func streamTokenKind(r io.Reader) (kind string, over bool) {
 	buf := make([]byte, 0, 1<<20+tokenWindow)
 	chunk := make([]byte, 1<<20)
 	for {
 		n, err := io.ReadFull(r, chunk)
 		if n > 0 {
 			if tokenScanned.Add(int64(n)) > maxTokenScanTotal {
-				return "the command reads more than " + fmt.Sprint(maxTokenScanTotal>>20) +
-					" MiB of files (decompressed), too much to check them all for credentials"
+				return "", true
 			}
 			buf = append(buf, chunk[:n]...)
 			if kind := tokenKind(buf); kind != "" {
-				return filepath.Base(abs) + " holds, decompressed, what looks like " + kind
+				return kind, false
 			}
 			keep := min(len(buf), tokenWindow)
 			buf = append(buf[:0], buf[len(buf)-keep:]...)
 		}
 		if err != nil {
-			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				return ""
-			}
-			return "" // a corrupt stream: the tools print up to here, scanned
+			return "", false
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"os"
@@ -117,6 +118,22 @@ func TestRedTeam10CompressedToken(t *testing.T) {
 	gz(filepath.Join(proj, "logs/late.gz"), long.String()+"auth "+token+"\n")      // past the first MiB
 	gz(filepath.Join(proj, "logs/multi.gz"), "INFO one\n", "INFO two "+token+"\n") // a second member
 	gz(filepath.Join(proj, "logs/clean.gz"), long.String())
+	// A zip whose member is deflated: unzip -p prints it.
+	var zb bytes.Buffer
+	zw := zip.NewWriter(&zb)
+	for name, body := range map[string]string{"logs/app.log": long.String() + "auth " + token + "\n", "README": "hello\n"} {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, filepath.Join(proj, "bundle.zip"), zb.String())
 	if _, err := exec.LookPath("zcat"); err != nil {
 		t.Skip("zcat is not installed")
 	}
@@ -126,6 +143,12 @@ func TestRedTeam10CompressedToken(t *testing.T) {
 	}
 	cmds := []string{"zcat logs/app.log.1.gz", "zcat " + filepath.Join(home, "notes.txt.gz"), "gzip -dc logs/app.log.1.gz",
 		"zgrep token logs/app.log.1.gz", "zcat logs/late.gz", "zcat logs/multi.gz", "zcat logs/*.gz | grep token"}
+	if _, err := exec.LookPath("unzip"); err == nil {
+		if out := rtRun(t, proj, "unzip -p bundle.zip logs/app.log | tail -1"); !strings.Contains(out, "ghp_") {
+			t.Fatalf("unzip -p printed %q: the premise does not hold here", out)
+		}
+		cmds = append(cmds, "unzip -p bundle.zip", "unzip -c bundle.zip logs/app.log", "unzip -p bundle.zip '*.log'")
+	}
 	if _, err := exec.LookPath("bzip2"); err == nil {
 		rtRun(t, proj, "printf 'key %s\\n' "+token+" | bzip2 > logs/b.bz2")
 		cmds = append(cmds, "bzcat logs/b.bz2")
@@ -142,7 +165,8 @@ func TestRedTeam10CompressedToken(t *testing.T) {
 			}
 		}
 	}
-	for _, c := range []string{"zcat logs/clean.gz", "zgrep -c GET logs/clean.gz", "gzip -dc logs/clean.gz | head"} {
+	for _, c := range []string{"zcat logs/clean.gz", "zgrep -c GET logs/clean.gz", "gzip -dc logs/clean.gz | head",
+		"unzip -p bundle.zip README", "unzip -l bundle.zip"} {
 		if runs, why := rt9Runs(set, proj, c, policy.Suggest); !runs {
 			t.Errorf("%q in suggest: %s; want run", c, why)
 		}
