@@ -433,7 +433,7 @@ func (g *Gate) loadPathReach(c []string, self os.FileInfo, dirs []string) string
 	if bin != "" {
 		interp = interpreterOf(bin)
 	}
-	if interp == "" || interp != "java" && interp == family(filepath.Base(bin)) && len(c) == 2 && (c[1] == "--version" || c[1] == "-V") {
+	if interp == "" || interp != "java" && interp != "php" && interp == family(filepath.Base(bin)) && len(c) == 2 && (c[1] == "--version" || c[1] == "-V") {
 		return "" // python3 --version imports nothing
 	}
 	why := g.writableLoadPath(interp, dirs)
