@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/bzip2"
 	"compress/gzip"
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -11,7 +13,7 @@ import (
 	"syscall"
 )
 
-// Compressed files and the token scan (judge-10 Q2): zcat, gzip -dc,
+// Compressed and encoded files and the token scan (judge-10 Q2): zcat, gzip -dc,
 // zgrep, bzcat, xzcat and zstdcat print what a compressed file holds, and
 // the scan of the file's own bytes (tokenSecret) never sees a token there:
 // `zcat logs/app.log.1.gz` printed a ghp_ token `cat app.log` asks about.
@@ -21,7 +23,9 @@ import (
 // not recognisable) is not known to be free of credentials. Limits: a
 // corrupt stream is scanned up to where it breaks (the tools stop there
 // too). unzip -p and -c print an archive's members: each one they select
-// is scanned decompressed the same way (unzipPrinted).
+// is scanned decompressed the same way (unzipPrinted). A file of base64 or
+// hex text only is scanned decoded too (base64 -d, xxd -r -p print it so;
+// encodedTokenSecret).
 
 // compressedFormat names the compression whose magic starts head, or "".
 func compressedFormat(head []byte) string {
@@ -110,4 +114,65 @@ func streamTokenKind(r io.Reader) (kind string, over bool) {
 			return "", false
 		}
 	}
+}
+
+// encodedTokenSecret says why b, the whole of the file abs, holds a
+// credential once decoded as base64 -d (or basenc, openssl base64 -d) or
+// xxd -r -p decode it, or "": a file of base64 or hex text only (a
+// credential exported that way, a Kubernetes secret's value saved alone)
+// prints a token through those decoders that its stored bytes do not show.
+// Text of another kind is no input those decoders print anything from.
+func encodedTokenSecret(abs string, b []byte) string {
+	for _, c := range b {
+		// Reject at the first byte no base64 or hex text holds (most
+		// files: at once), before anything is copied.
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '+' || c == '/' || c == '=' ||
+			c == '-' || c == '_' || c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+			return ""
+		}
+	}
+	text := bytes.Join(bytes.Fields(b), nil)
+	if len(text) < 16 {
+		return ""
+	}
+	var decoded []byte
+	if hexText(text) && len(text)%2 == 0 {
+		decoded = make([]byte, len(text)/2)
+		if _, err := hex.Decode(decoded, text); err != nil {
+			decoded = nil
+		}
+	}
+	if decoded == nil || tokenKind(decoded) == "" {
+		body := bytes.TrimRight(text, "=")
+		for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+			if d, err := enc.DecodeString(string(body)); err == nil {
+				decoded = d
+				break
+			}
+		}
+	}
+	if decoded == nil {
+		return ""
+	}
+	if kind := tokenKind(decoded); kind != "" {
+		return filepath.Base(abs) + " holds, decoded, what looks like " + kind
+	}
+	if compressedFormat(decoded) == "gzip" {
+		if z, err := gzip.NewReader(bytes.NewReader(decoded)); err == nil {
+			if kind, _ := streamTokenKind(z); kind != "" {
+				return filepath.Base(abs) + " holds, decoded and decompressed, what looks like " + kind
+			}
+		}
+	}
+	return ""
+}
+
+// hexText reports whether b is hexadecimal digits only.
+func hexText(b []byte) bool {
+	for _, c := range b {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }

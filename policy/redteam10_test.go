@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
+	"encoding/base64"
+	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -134,6 +136,10 @@ func TestRedTeam10CompressedToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustWrite(t, filepath.Join(proj, "bundle.zip"), zb.String())
+	// Encoded: base64 -d and xxd -r -p print the token.
+	mustWrite(t, filepath.Join(proj, "creds.b64"), base64.StdEncoding.EncodeToString([]byte("user: ci\ntoken: "+token+"\n"))+"\n")
+	mustWrite(t, filepath.Join(proj, "creds.hex"), hex.EncodeToString([]byte(token))+"\n")
+	mustWrite(t, filepath.Join(proj, "ok.b64"), base64.StdEncoding.EncodeToString([]byte(long.String()[:4000])))
 	if _, err := exec.LookPath("zcat"); err != nil {
 		t.Skip("zcat is not installed")
 	}
@@ -143,6 +149,10 @@ func TestRedTeam10CompressedToken(t *testing.T) {
 	}
 	cmds := []string{"zcat logs/app.log.1.gz", "zcat " + filepath.Join(home, "notes.txt.gz"), "gzip -dc logs/app.log.1.gz",
 		"zgrep token logs/app.log.1.gz", "zcat logs/late.gz", "zcat logs/multi.gz", "zcat logs/*.gz | grep token"}
+	if out := rtRun(t, proj, "base64 -d creds.b64"); !strings.Contains(out, "ghp_") {
+		t.Fatalf("base64 -d printed %q: the premise does not hold here", out)
+	}
+	cmds = append(cmds, "base64 -d creds.b64", "base64 --decode < creds.b64", "xxd -r -p creds.hex")
 	if _, err := exec.LookPath("unzip"); err == nil {
 		if out := rtRun(t, proj, "unzip -p bundle.zip logs/app.log | tail -1"); !strings.Contains(out, "ghp_") {
 			t.Fatalf("unzip -p printed %q: the premise does not hold here", out)
@@ -166,7 +176,8 @@ func TestRedTeam10CompressedToken(t *testing.T) {
 		}
 	}
 	for _, c := range []string{"zcat logs/clean.gz", "zgrep -c GET logs/clean.gz", "gzip -dc logs/clean.gz | head",
-		"unzip -p bundle.zip README", "unzip -l bundle.zip"} {
+		"unzip -p bundle.zip README", "unzip -l bundle.zip",
+		"base64 -d ok.b64"} {
 		if runs, why := rt9Runs(set, proj, c, policy.Suggest); !runs {
 			t.Errorf("%q in suggest: %s; want run", c, why)
 		}

@@ -674,6 +674,8 @@ func tokenSecret(abs string) string {
 			why = filepath.Base(abs) + " holds what looks like " + kind
 		} else if format := compressedFormat(b); format != "" {
 			why = compressedTokenSecret(abs, format)
+		} else if fi.Size() <= maxTokenScanWhole {
+			why = encodedTokenSecret(abs, b)
 		}
 	}
 	tokenMemo.Store(key, why)
