@@ -62,3 +62,55 @@ func TestPHPIniVarsReachRoot(t *testing.T) {
 		t.Errorf("PHPRC: ls %s (%s), want safe (only php reads it)", v.Class, v.Why())
 	}
 }
+
+// TestGoRunsPlantedCompiler (judge-10 Q4): the go command runs the C
+// compiler by name through PATH ($CC, gcc by default) for `go env`, `go env
+// CGO_CFLAGS` and `go list -json` of a cgo package, all safe: with PATH
+// reaching a writable root (a venv's bin, node_modules/.bin) a planted gcc
+// ran. The class of judge-5 L6 and judge-6 M16; go's helpers were its
+// version control programs only.
+func TestGoRunsPlantedCompiler(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go is not installed")
+	}
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("gcc is not installed")
+	}
+	dir, _ := filepath.EvalSymlinks(t.TempDir())
+	marker := filepath.Join(dir, "CC_RAN")
+	bin := filepath.Join(dir, ".venv", "bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "gcc"), []byte("#!/bin/sh\ntouch "+marker+"\nexec /usr/bin/gcc \"$@\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for f, body := range map[string]string{"go.mod": "module x\n\ngo 1.21\n", "x.go": "package x\n"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := "PATH=" + bin + ":" + filepath.Dir(goBin) + ":/usr/bin:/bin"
+	// The control: go env runs the planted gcc.
+	run := exec.Command(goBin, "env", "CGO_CFLAGS")
+	run.Dir, run.Env = dir, append(os.Environ(), path, "HOME="+dir, "GOFLAGS=", "CC=", "GOTOOLCHAIN=local")
+	_ = run.Run()
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatalf("go env CGO_CFLAGS did not run the planted gcc (%v): the premise does not hold here", err)
+	}
+	judge := func(env []string, argv ...string) policy.Verdict {
+		g := newGate(t, dir, Options{}, append([]string{"HOME=" + dir}, env...)...)
+		v, _ := g.Judge(argv)
+		return v
+	}
+	for _, argv := range [][]string{{"go", "env", "CGO_CFLAGS"}, {"go", "env", "GOGCCFLAGS"}, {"go", "list", "-json", "./..."},
+		{"go", "version"}} {
+		if v := judge([]string{path}, argv...); v.Class == policy.Safe {
+			t.Errorf("%v with a planted gcc on PATH: safe, want asked", argv)
+		}
+		if v := judge([]string{"PATH=" + filepath.Dir(goBin) + ":/usr/bin:/bin"}, argv...); v.Class != policy.Safe {
+			t.Errorf("%v with nothing planted: %s (%s), want safe", argv, v.Class, v.Why())
+		}
+	}
+}
