@@ -25,7 +25,8 @@ import (
 // too). unzip -p and -c print an archive's members: each one they select
 // is scanned decompressed the same way (unzipPrinted). A file of base64 or
 // hex text only is scanned decoded too (base64 -d, xxd -r -p print it so;
-// encodedTokenSecret).
+// encodedTokenSecret), and UTF-16 or UTF-32 text with its NUL bytes left
+// out (iconv -f utf-16, strings -e l; wideTokenSecret).
 
 // compressedFormat names the compression whose magic starts head, or "".
 func compressedFormat(head []byte) string {
@@ -175,4 +176,42 @@ func hexText(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// wideTokenSecret says why b, the file abs as scanned, holds a credential
+// once read as UTF-16 or UTF-32 text (iconv -f utf-16, strings -e l print
+// it so; a Windows tool's export, a .NET or PowerShell file), or "": text
+// that starts with a byte-order mark or has a NUL in every other byte of
+// its start is scanned with its NUL bytes left out (the ASCII a token is
+// made of is then whole). Other binary files are not copied.
+func wideTokenSecret(abs string, b []byte) string {
+	head := b[:min(len(b), 512)]
+	wide := bytes.HasPrefix(head, []byte{0xff, 0xfe}) || bytes.HasPrefix(head, []byte{0xfe, 0xff}) ||
+		bytes.HasPrefix(head, []byte{0, 0, 0xfe, 0xff})
+	if !wide && len(head) >= 16 {
+		var even, odd int
+		for i, c := range head {
+			if c == 0 {
+				if i%2 == 0 {
+					even++
+				} else {
+					odd++
+				}
+			}
+		}
+		wide = max(even, odd)*10 >= len(head)/2*9 && min(even, odd)*10 <= len(head)/2*2
+	}
+	if !wide {
+		return ""
+	}
+	narrow := make([]byte, 0, len(b)/2)
+	for _, c := range b {
+		if c != 0 {
+			narrow = append(narrow, c)
+		}
+	}
+	if kind := tokenKind(narrow); kind != "" {
+		return filepath.Base(abs) + " holds, read as UTF-16 or UTF-32 text, what looks like " + kind
+	}
+	return ""
 }

@@ -140,6 +140,27 @@ func TestRedTeam10CompressedToken(t *testing.T) {
 	mustWrite(t, filepath.Join(proj, "creds.b64"), base64.StdEncoding.EncodeToString([]byte("user: ci\ntoken: "+token+"\n"))+"\n")
 	mustWrite(t, filepath.Join(proj, "creds.hex"), hex.EncodeToString([]byte(token))+"\n")
 	mustWrite(t, filepath.Join(proj, "ok.b64"), base64.StdEncoding.EncodeToString([]byte(long.String()[:4000])))
+	// Wide text: iconv -f utf-16 and strings -e l print the token.
+	wide := func(s string, bom []byte, be bool) string {
+		out := append([]byte(nil), bom...)
+		for _, c := range []byte(s) {
+			if be {
+				out = append(out, 0, c)
+			} else {
+				out = append(out, c, 0)
+			}
+		}
+		return string(out)
+	}
+	mustWrite(t, filepath.Join(proj, "export16.txt"), wide("name=ci\r\ntoken="+token+"\r\n", []byte{0xff, 0xfe}, false))
+	mustWrite(t, filepath.Join(proj, "le.txt"), wide("password for ci: "+token+"\n", nil, false))
+	mustWrite(t, filepath.Join(proj, "be.txt"), wide("password for ci: "+token+"\n", []byte{0xfe, 0xff}, true))
+	mustWrite(t, filepath.Join(proj, "ok16.txt"), wide("hello world, nothing here\n", []byte{0xff, 0xfe}, false))
+	if _, err := exec.LookPath("iconv"); err == nil {
+		if out := rtRun(t, proj, "iconv -f utf-16 -t utf-8 export16.txt"); !strings.Contains(out, "ghp_") {
+			t.Fatalf("iconv printed %q: the premise does not hold here", out)
+		}
+	}
 	if _, err := exec.LookPath("zcat"); err != nil {
 		t.Skip("zcat is not installed")
 	}
@@ -152,7 +173,8 @@ func TestRedTeam10CompressedToken(t *testing.T) {
 	if out := rtRun(t, proj, "base64 -d creds.b64"); !strings.Contains(out, "ghp_") {
 		t.Fatalf("base64 -d printed %q: the premise does not hold here", out)
 	}
-	cmds = append(cmds, "base64 -d creds.b64", "base64 --decode < creds.b64", "xxd -r -p creds.hex")
+	cmds = append(cmds, "base64 -d creds.b64", "base64 --decode < creds.b64", "xxd -r -p creds.hex",
+		"iconv -f utf-16 -t utf-8 export16.txt", "strings -e l le.txt", "cat be.txt")
 	if _, err := exec.LookPath("unzip"); err == nil {
 		if out := rtRun(t, proj, "unzip -p bundle.zip logs/app.log | tail -1"); !strings.Contains(out, "ghp_") {
 			t.Fatalf("unzip -p printed %q: the premise does not hold here", out)
@@ -177,7 +199,7 @@ func TestRedTeam10CompressedToken(t *testing.T) {
 	}
 	for _, c := range []string{"zcat logs/clean.gz", "zgrep -c GET logs/clean.gz", "gzip -dc logs/clean.gz | head",
 		"unzip -p bundle.zip README", "unzip -l bundle.zip",
-		"base64 -d ok.b64"} {
+		"base64 -d ok.b64", "iconv -f utf-16 -t utf-8 ok16.txt", "cat /bin/ls | wc -c"} {
 		if runs, why := rt9Runs(set, proj, c, policy.Suggest); !runs {
 			t.Errorf("%q in suggest: %s; want run", c, why)
 		}

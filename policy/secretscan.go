@@ -674,7 +674,7 @@ func tokenSecret(abs string) string {
 			why = filepath.Base(abs) + " holds what looks like " + kind
 		} else if format := compressedFormat(b); format != "" {
 			why = compressedTokenSecret(abs, format)
-		} else if fi.Size() <= maxTokenScanWhole {
+		} else if why = wideTokenSecret(abs, b); why == "" && fi.Size() <= maxTokenScanWhole {
 			why = encodedTokenSecret(abs, b)
 		}
 	}
