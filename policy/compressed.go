@@ -215,3 +215,34 @@ func wideTokenSecret(abs string, b []byte) string {
 	}
 	return ""
 }
+
+// transformedKind is tokenKind for b (content that is no file: a blob git
+// prints) read as the decompressors and decoders print it: a gzip or bzip2
+// stream (as much of it as b holds), UTF-16/32 text, or base64 or hex
+// text. `git show HEAD:logs/app.log.gz | zcat` printed a token the blob's
+// stored bytes do not show.
+func transformedKind(b []byte) string {
+	var r io.Reader
+	switch compressedFormat(b) {
+	case "gzip":
+		if z, err := gzip.NewReader(bytes.NewReader(b)); err == nil {
+			r = z
+		}
+	case "bzip2":
+		r = bzip2.NewReader(bytes.NewReader(b))
+	}
+	if r != nil {
+		// At most 16 times what was read: a blob is not a budget of its own.
+		if kind, _ := streamTokenKind(io.LimitReader(r, int64(len(b))*16)); kind != "" {
+			return kind + " (compressed)"
+		}
+		return ""
+	}
+	if why := wideTokenSecret("", b); why != "" {
+		return "a token in UTF-16 or UTF-32 text"
+	}
+	if why := encodedTokenSecret("", b); why != "" {
+		return "a token, encoded"
+	}
+	return ""
+}

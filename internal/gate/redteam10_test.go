@@ -1,6 +1,9 @@
 package gate
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -112,5 +115,56 @@ func TestGoRunsPlantedCompiler(t *testing.T) {
 		if v := judge([]string{"PATH=" + filepath.Dir(goBin) + ":/usr/bin:/bin"}, argv...); v.Class != policy.Safe {
 			t.Errorf("%v with nothing planted: %s (%s), want safe", argv, v.Class, v.Why())
 		}
+	}
+}
+
+// TestGitBlobTransformedToken (judge-10 Q2, for blobs): a committed
+// gzip, base64 or UTF-16 file holding a token: `git show HEAD:app.log.gz |
+// zcat`, `git cat-file -p HEAD:creds.b64 | base64 -d` and `git show
+// HEAD:export16.txt` printed it; the blob scan (judge-6 M5) read the stored
+// bytes only.
+func TestGitBlobTransformedToken(t *testing.T) {
+	dir, run, write := gitLab(t)
+	token := "ghp_abcdefghijklmnopqrstuvwxyz0123456789AB"
+	var gz bytes.Buffer
+	z := gzip.NewWriter(&gz)
+	z.Write([]byte("INFO start\nDEBUG token=" + token + "\n"))
+	z.Close()
+	write("app.log.gz", gz.String())
+	write("creds.b64", base64.StdEncoding.EncodeToString([]byte("token: "+token+"\n"))+"\n")
+	var wide []byte
+	for _, c := range []byte("token=" + token + "\r\n") {
+		wide = append(wide, c, 0)
+	}
+	write("export16.txt", "\xff\xfe"+string(wide))
+	var ok bytes.Buffer
+	z = gzip.NewWriter(&ok)
+	z.Write([]byte("nothing here\n"))
+	z.Close()
+	write("ok.gz", ok.String())
+	run("init", "-q", ".")
+	run("add", "-A")
+	run("commit", "-qm", "x")
+	if out := run("show", "HEAD:creds.b64"); strings.Contains(out, "ghp_") {
+		t.Fatal("the blob shows the token as stored")
+	}
+	env := []string{"HOME=" + dir, "PATH=/usr/bin:/bin"}
+	judge := func(argv ...string) policy.Verdict {
+		g := newGate(t, dir, Options{}, env...)
+		v, _ := g.Judge(argv)
+		return v
+	}
+	for _, argv := range [][]string{
+		{"bash", "-c", "git show HEAD:app.log.gz | zcat"},
+		{"bash", "-c", "git cat-file -p HEAD:creds.b64 | base64 -d"},
+		{"git", "show", "HEAD:export16.txt"},
+		{"git", "cat-file", "blob", "HEAD:app.log.gz"},
+	} {
+		if v := judge(argv...); v.Class == policy.Safe {
+			t.Errorf("%v: safe, want asked (the blob holds a token once decoded)", argv)
+		}
+	}
+	if v := judge("bash", "-c", "git show HEAD:ok.gz | zcat"); v.Class != policy.Safe {
+		t.Errorf("git show HEAD:ok.gz | zcat: %s (%s), want safe", v.Class, v.Why())
 	}
 }
