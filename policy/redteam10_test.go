@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -202,6 +203,59 @@ func TestRedTeam10CompressedToken(t *testing.T) {
 		"base64 -d ok.b64", "iconv -f utf-16 -t utf-8 ok16.txt", "cat /bin/ls | wc -c"} {
 		if runs, why := rt9Runs(set, proj, c, policy.Suggest); !runs {
 			t.Errorf("%q in suggest: %s; want run", c, why)
+		}
+	}
+}
+
+// Q5: a script that writes a file a later command's own check reads
+// (flake8's local plugins in .flake8/setup.cfg/tox.ini, uv's .venv, a
+// version file, terraform's .tf files) ran that command as judged on the
+// file before the script: `cp evil.cfg .flake8 && flake8 --version` and
+// `git switch b && flake8 --version` (b's commit adds .flake8) ran the
+// project's plugin in auto-edit. judge-7 T1 held sqlite3, go, kubectl,
+// helm and unzip to their written inputs; these checks were left out.
+func TestRedTeam10ScriptWritesCheckedFile(t *testing.T) {
+	set, _, proj := rtLab(t)
+	marker := filepath.Join(proj, "PLUGIN_RAN")
+	mustWrite(t, filepath.Join(proj, "lp/plug.py"), "open("+fmt.Sprintf("%q", marker)+", 'w').close()\nclass P:\n    def __init__(self, tree): pass\n")
+	cfg := "[flake8:local-plugins]\nextension =\n    X = plug:P\npaths = ./lp\n"
+	mustWrite(t, filepath.Join(proj, "evil.cfg"), cfg)
+	if _, err := exec.LookPath("flake8"); err == nil {
+		// The control: flake8 --version imports the plugin .flake8 names.
+		rtRun(t, proj, "cp evil.cfg .flake8 && flake8 --version; rm -f .flake8")
+		if _, err := os.Stat(marker); err != nil {
+			t.Fatalf("flake8 --version did not run the local plugin (%v): the premise does not hold here", err)
+		}
+	}
+	cmds := []string{
+		"cp evil.cfg .flake8 && flake8 --version",
+		"cat evil.cfg > setup.cfg; flake8 --version",
+		"cat evil.cfg >> tox.ini; flake8 --help",
+		"cd src && cp ../evil.cfg ../.flake8 && flake8 --version",
+		"mv evil.cfg .flake8; flake8 --version",
+		"mkdir -p .venv/bin && cp evil.cfg .venv/bin/python; uv pip list",
+		"echo 3.11 > .python-version; pyenv version",
+		"ln -s ../home/.aws/credentials x.tf; terraform fmt -check",
+	}
+	if _, err := exec.LookPath("git"); err == nil {
+		rt10Git(t, proj, "init", "-q", "-b", "main", ".")
+		rt10Git(t, proj, "add", "a.txt")
+		rt10Git(t, proj, "commit", "-qm", "init")
+		rt10Git(t, proj, "checkout", "-qb", "evil")
+		mustWrite(t, filepath.Join(proj, ".flake8"), cfg)
+		rt10Git(t, proj, "add", ".flake8", "lp/plug.py")
+		rt10Git(t, proj, "commit", "-qm", "evil")
+		rt10Git(t, proj, "checkout", "-q", "main")
+		cmds = append(cmds, "git switch evil && flake8 --version", "git merge evil; cd src && flake8 --version")
+	}
+	for _, c := range cmds {
+		if runs, why := rt9Runs(set, proj, c, policy.AutoEdit); runs {
+			t.Errorf("%q in auto-edit: %s; want asked (the check read the file before the script wrote it)", c, why)
+		}
+	}
+	for _, c := range []string{"echo x > b.txt; flake8 --version", "flake8 --version", "echo x > notes.md && terraform fmt -check"} {
+		if runs, why := rt9Runs(set, proj, c, policy.AutoEdit); !runs {
+			t.Errorf("%q in auto-edit: %s; want run", c, why)
 		}
 	}
 }
