@@ -209,13 +209,21 @@ func Decode(a Agent, r io.Reader) (Request, error) {
 	}
 	if a == Gemini {
 		// dir_path in current versions, directory in older ones.
-		dir, err := oneOf(&req, []string{"dir_path", "directory"})
+		dir, legacy, err := oneOfKey(&req, []string{"dir_path", "directory"})
 		if err != nil {
 			return Request{}, err
 		}
 		if dir != "" {
 			if !filepath.IsAbs(dir) && req.Cwd != "" {
 				dir = filepath.Join(req.Cwd, dir)
+			}
+			if legacy && filepath.Clean(dir) != filepath.Clean(req.Cwd) {
+				// Gemini CLI 0.61.0 reads only dir_path and runs the
+				// command in its working directory: guard would judge
+				// the command's paths in another directory than the
+				// one it runs in (a ../x that stays inside from
+				// "directory" leaves the project from the cwd).
+				return Request{}, fmt.Errorf("%w: %s has directory (an older Gemini CLI's name) but no dir_path: Gemini CLI 0.61 and later ignore directory and run the command in %s, and older ones in %s; name the directory in dir_path", ErrMalformed, req.Tool, req.Cwd, dir)
 			}
 			req.Dir = dir
 		}
