@@ -47,5 +47,35 @@ func init() {
 				}
 			},
 		},
+		tc{
+			// H8-2: Gemini CLI does not write or read the path the model
+			// names: it drops a leading @ when that path does not exist
+			// (@.vscode/tasks.json is .vscode/tasks.json), and its replace
+			// tool looks a relative path that does not exist up in the
+			// workspace (tasks.json is .vscode/tasks.json when that is the
+			// only file of that name). guard judged the literal path: a
+			// protected file was written, a private key read.
+			name: "the file Gemini CLI finds for a path is the one judged", agents: []string{"gemini"}, mode: "auto-edit",
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.project, ".vscode", "tasks.json"), `{"version": "2.0.0", "tasks": []}`+"\n")
+				s.write(filepath.Join(s.project, "id_ed25519"), "-----BEGIN OPENSSH PRIVATE KEY-----\nAT-PATH-8-b3BlbnNzaC1rZXktdjEAAAAA\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{
+					{Tool: "replace", Args: map[string]any{"file_path": "tasks.json", "old_string": `"tasks": []`, "new_string": `"tasks": ["INJ8"]`, "instruction": "add a task"}},
+					{Tool: "write_file", Args: map[string]any{"file_path": "@.vscode/settings.json", "content": "{}\n"}},
+					{Tool: "read_file", Args: map[string]any{"file_path": "@id_ed25519"}},
+					{Tool: "write_file", Args: map[string]any{"file_path": "ok.txt", "content": "ok\n"}},
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				s.content(filepath.Join(s.project, ".vscode", "tasks.json"), `{"version": "2.0.0", "tasks": []}`+"\n")
+				s.mustNotExist(filepath.Join(s.project, ".vscode", "settings.json"))
+				if strings.Contains(strings.Join(s.model.Requests(), "\n"), "AT-PATH-8-b3Bl") {
+					s.fail("the private key reached the model")
+				}
+				s.mustExist(filepath.Join(s.project, "ok.txt"))
+			},
+		},
 	)
 }

@@ -253,6 +253,20 @@ func decodeFiles(req *Request) error {
 		// A search without a path searches the working directory.
 		req.Paths = []string{"."}
 	}
+	if req.Agent == Gemini {
+		// Gemini CLI reads a relative path that starts with @ and does not
+		// exist as the path without it (resolveDefensiveToolPath: the @ of
+		// a reference the model copied from the prompt): @.vscode/x is
+		// .vscode/x. Both are judged (whether it exists is the agent's
+		// check at its own time).
+		for _, p := range req.Paths {
+			if rest, ok := strings.CutPrefix(p, "@"); ok {
+				if rest = strings.TrimLeft(rest, `/\`); rest != "" {
+					req.Paths = append(req.Paths, rest)
+				}
+			}
+		}
+	}
 	for i, p := range req.Paths {
 		if strings.IndexByte(p, 0) >= 0 {
 			return fmt.Errorf("%w: a path of %s holds a NUL byte", ErrMalformed, req.Tool)
