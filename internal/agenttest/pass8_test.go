@@ -77,5 +77,28 @@ func init() {
 				s.mustExist(filepath.Join(s.project, "ok.txt"))
 			},
 		},
+		tc{
+			// H8-3: Gemini CLI strips a leading "bash -c" (sh, zsh, any
+			// path to them) and the quotes around the rest before it runs a
+			// command, without reading the rest as a shell would:
+			// bash -c 'echo x' '; touch F' is a safe echo to bash (the second
+			// word is $0), and "echo x' '; touch F" once stripped, which
+			// Gemini CLI ran. guard now judges what Gemini CLI runs.
+			name: "Gemini CLI: a bash -c wrapper is judged as Gemini CLI unwraps it", agents: []string{"gemini"}, mode: "suggest",
+			calls: func(a agent, s *session) []call {
+				return []call{
+					a.shell("bash -c 'echo x' '; touch "+filepath.Join(s.outside, "unwrap1.txt")+"'", ""),
+					a.shell(`sh -c "echo x" "; touch `+filepath.Join(s.outside, "unwrap2.txt")+`"`, ""),
+					a.shell("bash -c 'echo unwrapped-ok'", ""),
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "unwrap1.txt"))
+				s.mustNotExist(filepath.Join(s.outside, "unwrap2.txt"))
+				if !strings.Contains(s.model.LastTurn(), "unwrapped-ok") {
+					s.fail("the plain bash -c 'echo' did not run")
+				}
+			},
+		},
 	)
 }

@@ -208,6 +208,15 @@ func Decode(a Agent, r io.Reader) (Request, error) {
 		return Request{}, fmt.Errorf("%w: tool_input.command holds a NUL byte", ErrMalformed)
 	}
 	if a == Gemini {
+		// Gemini CLI unwraps a leading bash -c itself: judge what it runs.
+		runs, err := GeminiRuns(req.Command)
+		if err != nil {
+			return Request{}, fmt.Errorf("%w: %w: run the script without the wrapper, or quote it with single quotes", ErrMalformed, err)
+		}
+		if runs == "" {
+			return Request{}, fmt.Errorf("%w: %s runs an empty command once Gemini CLI unwraps it", ErrNoCommand, req.Tool)
+		}
+		req.Command = runs
 		// dir_path in current versions, directory in older ones.
 		dir, legacy, err := oneOfKey(&req, []string{"dir_path", "directory"})
 		if err != nil {
