@@ -141,8 +141,17 @@
 // behind a directory of the user's that cannot be searched hides that
 // directory whole. Another user's unreadable secret needs nothing.
 //
-// Protect also makes unreadable the credentials the environment moves
-// elsewhere (protect.List.EnvSecretPaths: KUBECONFIG,
+// Protect keeps read-only the files in a root that guard's environment
+// tells programs started later to load or run (protect.EnvCodeFiles:
+// PYTHONSTARTUP, LD_PRELOAD, NODE_OPTIONS' --require, a JVM's -javaagent,
+// GIT_SSH_COMMAND's and EDITOR's programs; BASH_ENV and ENV, which the gate
+// adds too): the agent and what it runs afterwards share that environment.
+//
+// Protect also makes unreadable the regular files that the values of
+// secret variables name (protect.List.SecretEnvFiles:
+// ANSIBLE_VAULT_PASSWORD_FILE, SOPS_AGE_KEY_FILE, Docker's *_FILE: the
+// variable is removed, the file it names hidden), the credentials the
+// environment moves elsewhere (protect.List.EnvSecretPaths: KUBECONFIG,
 // GOOGLE_APPLICATION_CREDENTIALS, DOCKER_CONFIG's config.json, GNUPGHOME,
 // XDG_CONFIG_HOME's gh/hosts.yml...), unless the value holds the home
 // directory or a root, and Kerberos' ticket cache (KRB5CCNAME's file or
@@ -159,8 +168,17 @@
 // protect's list, resolved for the roots as they are at start (the resolved git
 // directory, core.hooksPath, init.templateDir, the files git config includes
 // and the programs its command values name, in the repository's config and
-// the user's, embedded bare repositories, names at any depth within
-// protect.ScanDepth levels of each root but temporary directories).
+// the user's, the directories the shell's start-up files put on PATH and
+// the files they source by a path that
+// needs no more than ~, $HOME and the files' own plain assignments
+// (protect's followShellRCs: a dotfiles repository's aliases.sh as the
+// working directory), what ~/.ssh/config Includes (a glob Include's
+// directory whole: ssh reads new files there too) and the files an .envrc sources (source_env, source:
+// direnv allows an .envrc by its own content's hash), embedded bare
+// repositories, names at any depth within
+// protect.ScanDepth levels of each root but temporary directories, and the
+// secret ones among the names of the home's directories the resolution
+// lists anyway: ~/.env, ~/server.key, ~/.config/.env.production).
 // ProtectCached (the gate's way) keeps that result in guard's cache
 // directory and uses it again while stat(2) of every directory the
 // resolution listed or looked a name up in, and of every file it read,
@@ -174,15 +192,15 @@
 // namespace, needs a single-threaded process, and a Go program never is one.
 // So (in full-auto and in files-only alike) Exec forks a child
 // into a new user and mount namespace (clone(2) with CLONE_NEWUSER and
-// CLONE_NEWNS, the user mapped to itself) and stays as its parent, forwarding
-// signals and exiting as the program did. The child is a copy of the calling
+// CLONE_NEWNS, the user mapped to itself; in full-auto also CLONE_NEWPID)
+// and stays as its parent, forwarding signals and exiting as the program did. The child is a copy of the calling
 // thread alone (on amd64 made vfork-style: it shares guard's memory and runs on
 // the calling thread's stack while that thread waits for its execve, so no page
 // table is copied and no page becomes copy-on-write): it runs a list of system calls the parent prepared (its uid and
-// gid maps, step 1 but the fresh /proc, which the user namespace cannot mount
-// since it does not own the PID namespace, with a devpts instance of its own
-// on /dev/pts, a private /dev/shm and an IPC namespace (full-auto's; a
-// files-only child has no devpts nor IPC namespace), every capability emptied,
+// gid maps, step 1 with a devpts instance of its own on /dev/pts, a private
+// /dev/shm and an IPC namespace (full-auto's; a files-only child has no
+// devpts nor IPC namespace), in full-auto the procfs of its own PID
+// namespace over /proc, every capability emptied,
 // no_new_privs, the Landlock ruleset the parent built, seccomp, default signal
 // handlers, execve), no other Go code, and no second start of guard
 // (rawchild_linux.go). Where the kernel forbids
@@ -194,6 +212,28 @@
 // in the roots, there is nothing to refuse: every step but 1 and root's part
 // of 2 runs in place, as it does when clone(2) itself refuses the namespace
 // (a container's seccomp profile) and nothing needs the mounts.
+//
+// Full-auto's child is the first process (PID 1) of a PID namespace of its
+// own, and execs the program as that process. Its /proc shows the sandbox's
+// processes only: another process's command line (a token on a command line)
+// is not there, as root's hidepid /proc does (optional: where the kernel will
+// not mount a procfs, in a container whose /proc has masked entries, the
+// host's stays). When the program exits, the kernel kills what it left in
+// the namespace (a setsid or double-forked leftover, which could write in the
+// roots after the command and after guard's look, or read the terminal the
+// command was given), before guard's wait returns; and when guard is killed
+// (an agent's timeout kills the process it started), the child gets SIGKILL
+// (PR_SET_PDEATHSIG) and the namespace ends with it. The kernel spares the
+// first process of a namespace every signal it has no handler for; guard
+// forwards SIGTERM, SIGHUP, SIGINT and SIGQUIT as before when the program
+// handles them, drops them when it ignores them, and otherwise sends SIGKILL
+// and reports the program as killed by the signal it was sent. What changes
+// for the program: its pid is 1 (its children see getppid() == 1, which a
+// few daemons take for their parent's death), orphans are its to reap, it ignores signals
+// it has no handler for from inside (kill $$ from its own children, kill 0),
+// and SIGTSTP (^Z) stops guard but not the program. A background server the
+// command starts and leaves (nohup ... &) ends with it; root's leftovers do
+// not (below).
 //
 // # Fail closed
 //
@@ -293,10 +333,12 @@
 //     a database's). Refusing them would break make, cargo, pip, sqlite and git
 //     alike; leases, which stall every opener, are refused.
 //   - A process that leaves the session (setsid, double fork) outlives the
-//     command: guard execs in place and keeps no process that could end it. It
-//     stays confined (every layer is inherited and cannot be lifted), so it can
-//     do no more than the command could, only later. A pid namespace would end
-//     it with the command, but needs a process of guard's left as its parent.
+//     command as root, and as an ordinary user where no child is made (user
+//     namespaces forbidden): guard execs in place and keeps no process that
+//     could end it. It stays confined (every layer is inherited and cannot be
+//     lifted), so it can do no more than the command could, only later. The
+//     ordinary user's child is ended with its PID namespace (above); root
+//     would need a process of guard's left as its parent.
 //     That includes the terminal the command was given: a process in a session
 //     of its own holding a descriptor of it reads what is typed there after
 //     the command returned (the user's next commands, a password; the job
@@ -318,9 +360,10 @@
 //     a known secret out of the next command's budget, found_linux.go); so is a secret reached
 //     through a hard link made before the run, or a bind mount elsewhere. A
 //     name that matches at any depth (.env, *.pem) is looked for in the
-//     roots only: another project's .env outside them (~/code/other/.env,
-//     /srv/app/.env) is readable, as the user's own home beyond the "~/"
-//     names is. Landlock cannot refuse by name, and a scan of the disk at
+//     roots, and at the top of the home and of ~/.config only: another
+//     project's .env outside them (~/code/other/.env, /srv/app/.env) is
+//     readable, as ~/Downloads/client_secret_*.json and the rest of the
+//     user's home beyond the "~/" names are. Landlock cannot refuse by name, and a scan of the disk at
 //     every start would cost more than the command.
 //   - For an ordinary user, the child's mounts are checked as root's are
 //     (each target opened, its device and inode compared with what guard
@@ -332,7 +375,13 @@
 //     permission events): it learns when a file outside is opened or
 //     changed, not what it holds.
 //   - Inside the writable roots, what is not on the protected list (build
-//     scripts, Makefiles, package.json scripts that run later), and protected
+//     scripts, Makefiles, package.json scripts that run later; a virtual
+//     environment's site-packages, where a .pth file or sitecustomize.py runs
+//     at the environment's next python start, an editor's interpreter probe
+//     when the project is opened included: pip writes there; a directory of
+//     guard's own PATH inside a root, an activated venv's bin: a `git` made
+//     there runs for the agent's own lookups outside, which guard does not
+//     judge), and protected
 //     paths that do not exist at start: a new .envrc, .vscode/tasks.json,
 //     .claude/settings.local.json, .gemini/settings.json, .codex/config.toml,
 //     .gitmodules or a repository's .git/commondir (git then takes its config
@@ -377,8 +426,28 @@
 //     BestEffort, or nothing protected in the roots): their
 //     own files outside the roots can still get chmod, utime and xattr changes
 //     (Landlock does not check them); content cannot change.
-//   - Other processes' command lines (/proc/PID/cmdline) for an ordinary user:
-//     the fresh /proc needs root. Their environ and memory stay refused.
+//   - Other processes' command lines (/proc/PID/cmdline) for an ordinary user
+//     where no child is made (user namespaces forbidden), or where the kernel
+//     refuses the child's procfs: no PID namespace of its own. Their environ
+//     and memory stay refused.
+//   - A pipe given to the program (its standard input above all) can be
+//     reopened through /proc/self/fd/N in the other direction: a read end
+//     becomes a write end (the kernel checks only the pipe's owner and mode,
+//     and Landlock does not look at pipes). When the same pipe is read by a
+//     process outside after the command, what the program writes there is
+//     read as that process's input: a persistent shell that reads the agent's
+//     commands from a pipe and runs guard for each (shims) ran a line the
+//     program wrote there, unconfined. The other way, a leftover reads what
+//     later commands print to a shared output pipe. Refusing it would take
+//     the /dev/stdin and /dev/fd/N every shell script reopens, and a copy
+//     through guard cannot tell how much of standard input the program wants.
+//     Give each command a standard input of its own (a pipe made for it, or
+//     /dev/null), as agents that start a process per command do.
+//   - A file in a root that blocks or never ends for its reader: a FIFO
+//     (mkfifo .git/index: an unconfined git status, a shell prompt's git, the
+//     agent's read, wait for ever), a symbolic link to /dev/tty or /dev/zero.
+//     FIFOs and links are refused in the shared temporary directories only;
+//     scripts use both in projects.
 //   - /dev/shm: for an ordinary user without the child it is the shared,
 //     host-wide one, writable so that POSIX semaphores work: the program can
 //     reach the user's own shared memory objects there. Root and the child get

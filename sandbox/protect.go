@@ -46,7 +46,7 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 	// variables. Those that do not exist are dropped by Exec.
 	// One that holds a root or the home directory (GNUPGHOME=/) would hide
 	// the command's whole world: such a value is not a credential's place.
-	for _, e := range append(l.EnvSecretPaths(os.Getenv), krb5Caches(os.Getenv)...) {
+	for _, e := range append(append(l.EnvSecretPaths(os.Getenv), krb5Caches(os.Getenv)...), secretEnvFiles(l)...) {
 		wide := home != "" && within(home, e)
 		for _, r := range roots {
 			if wide {
@@ -56,6 +56,24 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 		}
 		if !wide {
 			p.Unreadable = append(p.Unreadable, e)
+		}
+	}
+	// The files the environment tells programs started later to load or run
+	// (BASH_ENV, PYTHONSTARTUP, LD_PRELOAD, NODE_OPTIONS' --require, a JVM's
+	// -javaagent, GIT_SSH_COMMAND's program...): the agent and what it runs
+	// after the command share guard's environment, outside the sandbox. Those
+	// in a root that are regular files at start are protected, through links
+	// to what they lead to.
+	for _, e := range protect.EnvCodeFiles(os.Getenv) {
+		if res, err := filepath.EvalSymlinks(e); err == nil {
+			e = res
+		}
+		if !slices.ContainsFunc(roots, func(r string) bool { return within(e, r) }) {
+			continue
+		}
+		w.AddEntry(e) // made later: the cached plan is looked at again
+		if st, err := os.Stat(e); err == nil && st.Mode().IsRegular() {
+			p.ReadOnly = append(p.ReadOnly, e)
 		}
 	}
 	// Other people's homes: hidden whole, or, where one holds a root, the
@@ -227,4 +245,20 @@ func within(path, dir string) bool {
 		return true
 	}
 	return strings.HasPrefix(path, dir+"/")
+}
+
+// secretEnvFiles are the files that secret variables name
+// (protect.List.SecretEnvFiles): ANSIBLE_VAULT_PASSWORD_FILE=~/.vault_pass
+// is scrubbed from the program's environment, and the file it names is
+// hidden too (Exec drops what does not exist). Not a directory, which
+// could hold what every program needs, nor a socket (SSH_AUTH_SOCK), which
+// is refused by other means and would cost a mount each run.
+func secretEnvFiles(l *protect.List) []string {
+	var out []string
+	for _, p := range l.SecretEnvFiles(os.Environ()) {
+		if st, err := os.Stat(p); err != nil || st.Mode().IsRegular() {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -176,6 +176,9 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 			return fmt.Errorf("a NUL byte in the program, its arguments or its environment")
 		}
 	}
+	// Full-auto's child gets a PID namespace (below); files-only leaves the
+	// program's processes as free as the rest.
+	pidNS := !p.FilesOnly
 	// What the child will see with mounts (splitHoles).
 	emptied, emptiedDirs, holes := c.splitHoles()
 	var fds []int
@@ -208,9 +211,17 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	b.c.errFD = errW.Fd()
 	atCWD := rawAtFDCWD
 	uid, gid := os.Getuid(), os.Getgid()
+	if pidNS {
+		// guard killed (an agent's timeout ends guard, not the program it
+		// waits for): the child, first in its PID namespace, is killed too,
+		// and with it everything the command started, rather than run on
+		// with no one waiting for it.
+		b.op("prctl(PR_SET_PDEATHSIG)", unix.SYS_PRCTL, [6]uintptr{unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL)})
+	}
 	b.writeFile("setgroups", "/proc/self/setgroups", "deny")
 	b.writeFile("gid_map", "/proc/self/gid_map", strconv.Itoa(gid)+" "+strconv.Itoa(gid)+" 1")
 	b.writeFile("uid_map", "/proc/self/uid_map", strconv.Itoa(uid)+" "+strconv.Itoa(uid)+" 1")
+	mapsEnd := len(b.c.ops) // a refusal before this is the user namespace's
 	b.op("mount / private", unix.SYS_MOUNT, [6]uintptr{b.cstr("none"), b.cstr("/"), 0, unix.MS_REC | unix.MS_PRIVATE})
 	// A root the user cannot reach (under a directory it may not search)
 	// gets no copy: open_tree would fail there, and Landlock grants it
@@ -310,6 +321,18 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		b.op("mount devpts /dev/pts", unix.SYS_MOUNT, [6]uintptr{b.cstr("devpts"), b.cstr("/dev/pts"), b.cstr("devpts"),
 			unix.MS_NOSUID | unix.MS_NOEXEC, b.cstr("newinstance,ptmxmode=0666,mode=0620")})
 	}
+	// Full-auto's child is the first process of a PID namespace of its own
+	// (pidNS): a procfs of that namespace over /proc shows the sandbox's
+	// processes only, so other processes' command lines (a token on a
+	// command line) are not there, as root's hidepid /proc does. Optional:
+	// where the kernel will not mount a procfs that reveals more than the
+	// one already visible (a container's /proc with masked entries), the
+	// host's stays and the namespace still ends what the program leaves.
+	if pidNS {
+		i := b.op("mount proc /proc", unix.SYS_MOUNT, [6]uintptr{b.cstr("proc"), b.cstr("/proc"), b.cstr("proc"),
+			unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC | unix.MS_RDONLY})
+		b.c.ops[i].optional = true
+	}
 	if cwd, err := unix.Getwd(); err == nil {
 		b.op("chdir "+cwd, unix.SYS_CHDIR, [6]uintptr{b.cstr(cwd)})
 	}
@@ -333,6 +356,14 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 			pb := &unix.LandlockPathBeneathAttr{Allowed_access: llDevice & landlockHandledFS(c.abi)}
 			add := b.op("landlock_add_rule /dev/pts", unix.SYS_LANDLOCK_ADD_RULE, [6]uintptr{uintptr(ruleset), unix.LANDLOCK_RULE_PATH_BENEATH, b.ptr(unsafe.Pointer(pb), pb)})
 			b.c.ops[add].store, b.c.ops[add].storeOp = &pb.Parent_fd, int32(pts)
+		}
+		if pidNS {
+			// Read on the fresh /proc, as on the host's: the rule on the
+			// host's /proc does not reach beneath the mount over it.
+			proc := b.op("open /proc", unix.SYS_OPENAT, [6]uintptr{atCWD, b.cstr("/proc"), unix.O_PATH | unix.O_CLOEXEC})
+			pb := &unix.LandlockPathBeneathAttr{Allowed_access: llReadFile & landlockHandledFS(c.abi)}
+			add := b.op("landlock_add_rule /proc", unix.SYS_LANDLOCK_ADD_RULE, [6]uintptr{uintptr(ruleset), unix.LANDLOCK_RULE_PATH_BENEATH, b.ptr(unsafe.Pointer(pb), pb)})
+			b.c.ops[add].store, b.c.ops[add].storeOp = &pb.Parent_fd, int32(proc)
 		}
 		b.op("landlock_restrict_self", unix.SYS_LANDLOCK_RESTRICT_SELF, [6]uintptr{uintptr(ruleset)})
 	}
@@ -390,9 +421,22 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	if p.FilesOnly {
 		flags &^= unix.CLONE_NEWIPC // files alone: the program's IPC is as free as the rest
 	}
+	if pidNS {
+		flags |= unix.CLONE_NEWPID
+	}
 	pid, errno := rawVfork(flags | vforkFlags | uintptr(unix.SIGCHLD))
 	if pid == 0 && errno == 0 {
 		runRawChild(&b.c) // never returns
+	}
+	if errno != 0 && pidNS {
+		// A kernel that allows the user namespace but no PID namespace
+		// (user.max_pid_namespaces=0): the child as before, its optional
+		// procfs mount failing.
+		pidNS = false
+		pid, errno = rawVfork(flags&^unix.CLONE_NEWPID | vforkFlags | uintptr(unix.SIGCHLD))
+		if pid == 0 && errno == 0 {
+			runRawChild(&b.c) // never returns
+		}
 	}
 	e := unix.Errno(errno)
 	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&oldMask)), 0, 8, 0, 0)
@@ -422,10 +466,10 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		if step == len(b.c.ops)-1 {
 			return &ExecError{Path: path, Err: errno}
 		}
-		if step < 9 && (errno == unix.EPERM || errno == unix.EACCES) {
+		if step < mapsEnd && (errno == unix.EPERM || errno == unix.EACCES) {
 			return fmt.Errorf("%w (%s: %v): %s", errNoUserNS, name, errno, userNSHint())
 		}
 		return fmt.Errorf("in the user namespace: %s: %w", name, errno)
 	}
-	return waitAndExit(int(pid), sigs)
+	return waitAndExit(int(pid), sigs, pidNS)
 }

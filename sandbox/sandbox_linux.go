@@ -139,6 +139,9 @@ func classFeatures(c *confinement, l *protect.List) []Feature {
 		scope := ""
 		if anyDepth {
 			scope = fmt.Sprintf("; names at any depth: found at start within %d levels of each root (%d directories at most, not in temporary directories; what an earlier scan found stays covered while it exists); files made later are not covered", protect.ScanDepth, protect.ScanDirs)
+			if k.kind == protect.Secret {
+				scope += "; also at the top of the home and of ~/.config"
+			}
 		}
 		f := Feature{Name: string(k.kind) + ": " + strings.Join(k.patterns, " ") + " (" + k.reason + ")"}
 		if k.kind == protect.Protected {
@@ -770,10 +773,15 @@ func (c *confinement) parts() []part {
 		add("disks, swap, consoles and other device nodes unreadable", true, c.landlock,
 			why(c.landlock, "Landlock: in /dev, only null, zero, full, random, urandom, tty, ptmx, pts, shm, mqueue and hugepages are readable (a node the user's groups open too: input, serial, hidraw)"+nodev, c.landlockWhy))
 	}
-	if c.mounts && c.root {
+	switch {
+	case c.mounts && c.root:
 		add("other processes' command lines (/proc/PID/cmdline)", false, true, "a fresh /proc with hidepid=invisible: processes outside are not there")
-	} else {
-		add("other processes' command lines (/proc/PID/cmdline)", false, false, "not root: readable (a fresh /proc needs root: a user namespace does not own the PID namespace)")
+	case c.userns:
+		add("other processes' command lines (/proc/PID/cmdline)", false, true, "the child's PID namespace and its procfs: processes outside are not there")
+		add("processes the command leaves behind (setsid, double fork)", false, true, "ended with the command: the kernel empties the child's PID namespace when the program exits")
+	default:
+		add("other processes' command lines (/proc/PID/cmdline)", false, false, "not root: readable (user namespaces forbidden: no PID namespace of its own)")
+		add("processes the command leaves behind (setsid, double fork)", false, false, "not root: they outlive the command, confined (user namespaces forbidden: no PID namespace of its own)")
 	}
 	if len(c.p.SecretEnv) > 0 {
 		add("secret environment variables", false, true, "removed before the program starts: "+strings.Join(c.p.SecretEnv, " ")+" (except "+strings.Join(c.p.SecretEnvAllow, " ")+"), and any whose value holds a URL with a password or a credential header (Authorization: ..., Bearer ...; of git's config from the environment only that entry)")

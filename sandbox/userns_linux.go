@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -18,9 +20,9 @@ import (
 // (mapping the user to itself) and mount namespace (rawchild_linux.go); the
 // child makes the mounts as root does, drops every capability, confines itself
 // as usual and execs the program. guard stays as the parent: it forwards
-// SIGTERM, SIGHUP, SIGINT and SIGQUIT, and exits as the program did. Inside, the
-// fresh /proc cannot be mounted (the user namespace does not own the PID
-// namespace): other processes' command lines stay readable, a documented limit.
+// SIGTERM, SIGHUP, SIGINT and SIGQUIT, and exits as the program did. In
+// full-auto the child is also the first process of a PID namespace of its
+// own, with that namespace's procfs over /proc (doc.go).
 
 // errNoUserNS wraps the failure to make a user namespace.
 var errNoUserNS = errors.New("unprivileged user namespaces are not allowed")
@@ -33,12 +35,31 @@ func signalStop(ch chan os.Signal) { signal.Stop(ch) }
 
 // waitAndExit waits for the child pid, forwarding the signals that arrive on
 // sigs, and exits as it did: its status, or its signal raised again here.
-func waitAndExit(pid int, sigs chan os.Signal) error {
+//
+// With init, the child is the first process of its PID namespace, which the
+// kernel spares every signal it does not handle (SIGKILL and SIGSTOP from
+// outside aside). A forwarded signal the program ignores is dropped, as it
+// would be; one it handles is sent; one it takes the default action of
+// (terminate) becomes SIGKILL, and guard reports the program as killed by
+// the signal it was sent.
+func waitAndExit(pid int, sigs chan os.Signal, init bool) error {
+	var sent atomic.Int32 // the signal a SIGKILL stands for
 	go func() {
 		for s := range sigs {
 			// SIGINT and SIGQUIT from a terminal reach the child too: forwarding
 			// them once more is harmless.
-			unix.Kill(pid, s.(syscall.Signal))
+			sig := s.(syscall.Signal)
+			if init {
+				caught, ignored := sigDisposition(pid, sig)
+				if ignored {
+					continue
+				}
+				if !caught {
+					sent.CompareAndSwap(0, int32(sig))
+					sig = unix.SIGKILL
+				}
+			}
+			unix.Kill(pid, sig)
 		}
 	}()
 	var ws syscall.WaitStatus
@@ -58,10 +79,39 @@ func waitAndExit(pid int, sigs chan os.Signal) error {
 	if err != nil {
 		return fmt.Errorf("waiting for the sandbox's child: %w", err)
 	}
-	signal.Reset(ws.Signal())
-	unix.Kill(os.Getpid(), ws.Signal())
-	os.Exit(128 + int(ws.Signal()))
+	sig := ws.Signal()
+	if s := syscall.Signal(sent.Load()); sig == unix.SIGKILL && s != 0 {
+		sig = s
+	}
+	signal.Reset(sig)
+	unix.Kill(os.Getpid(), sig)
+	os.Exit(128 + int(sig))
 	return nil
+}
+
+// sigDisposition reports whether process pid catches or ignores sig
+// (SigCgt and SigIgn of its /proc status). An unreadable status is the
+// default action.
+func sigDisposition(pid int, sig syscall.Signal) (caught, ignored bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil || sig < 1 || sig > 64 {
+		return false, false
+	}
+	bit := uint64(1) << (uint(sig) - 1)
+	for line := range strings.SplitSeq(string(b), "\n") {
+		k, v, ok := strings.Cut(line, ":\t")
+		if !ok || k != "SigCgt" && k != "SigIgn" {
+			continue
+		}
+		if m, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64); err == nil && m&bit != 0 {
+			if k == "SigCgt" {
+				caught = true
+			} else {
+				ignored = true
+			}
+		}
+	}
+	return caught, ignored
 }
 
 // userNSHint names the setting that forbids unprivileged user namespaces here,

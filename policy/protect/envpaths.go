@@ -105,3 +105,99 @@ func (l *List) EnvSecretPaths(getenv func(string) string) []string {
 	}
 	return out
 }
+
+// SecretEnvFiles returns the absolute paths that the values of secret
+// variables (SecretEnvName: ANSIBLE_VAULT_PASSWORD_FILE, SOPS_AGE_KEY_FILE,
+// DB_PASSWORD_FILE, JWT_PRIVATE_KEY_PATH...) name, a colon-separated list
+// split: the variable says a credential is there, whatever it is called.
+// The caller checks what they are.
+func (l *List) SecretEnvFiles(environ []string) []string {
+	var out []string
+	for _, kv := range environ {
+		name, val, ok := strings.Cut(kv, "=")
+		if !ok || !strings.HasPrefix(val, "/") || !l.SecretEnvName(name) {
+			continue
+		}
+		for _, p := range strings.Split(val, ":") {
+			if filepath.IsAbs(p) {
+				out = append(out, filepath.Clean(p))
+			}
+		}
+	}
+	return out
+}
+
+// envCodeVars name a file that programs started later with the same
+// environment load or run: bash's and sh's start-up file for every
+// script, python's interactive start-up, the dynamic loader's preloads,
+// node's --require and --import modules, a JVM's agents, ruby's -r
+// libraries, and the programs git, ssh, sudo and editors run by path.
+var envCodeVars = []struct {
+	name string
+	how  int // envWhole, envList, envFlags, envCommand
+}{
+	{"BASH_ENV", envWhole}, {"ENV", envWhole}, {"PYTHONSTARTUP", envWhole},
+	{"LD_PRELOAD", envList}, {"LD_AUDIT", envList},
+	{"NODE_OPTIONS", envFlags}, {"JAVA_TOOL_OPTIONS", envFlags}, {"_JAVA_OPTIONS", envFlags},
+	{"JDK_JAVA_OPTIONS", envFlags}, {"MAVEN_OPTS", envFlags}, {"GRADLE_OPTS", envFlags}, {"RUBYOPT", envFlags},
+	{"GIT_SSH", envWhole}, {"GIT_SSH_COMMAND", envCommand}, {"GIT_ASKPASS", envCommand}, {"SSH_ASKPASS", envCommand},
+	{"SUDO_ASKPASS", envCommand}, {"GIT_EDITOR", envCommand}, {"GIT_PAGER", envCommand}, {"GIT_EXTERNAL_DIFF", envCommand},
+	{"EDITOR", envCommand}, {"VISUAL", envCommand}, {"PAGER", envCommand}, {"BROWSER", envCommand},
+}
+
+const (
+	envWhole   = iota // the value is the file
+	envList           // files separated by colons or spaces
+	envFlags          // options: --require F, -r F, --import=F, -javaagent:F=opts, -agentpath:F, -rF
+	envCommand        // a command line: its words that are paths
+)
+
+// EnvCodeFiles returns the absolute paths of the files that the
+// environment tells programs started later to load or run (envCodeVars):
+// BASH_ENV=/p/ci/env.sh is sourced by every bash script the agent runs
+// afterwards, outside the sandbox. The caller keeps those that lie in a
+// root and exist.
+func EnvCodeFiles(getenv func(string) string) []string {
+	var out []string
+	add := func(p string) {
+		if filepath.IsAbs(p) {
+			out = append(out, filepath.Clean(p))
+		}
+	}
+	for _, v := range envCodeVars {
+		val := getenv(v.name)
+		if val == "" {
+			continue
+		}
+		switch v.how {
+		case envWhole:
+			add(val)
+		case envList:
+			for _, p := range strings.FieldsFunc(val, func(r rune) bool { return r == ':' || r == ' ' }) {
+				add(p)
+			}
+		case envCommand:
+			for _, p := range commandFiles(val) {
+				add(p)
+			}
+		case envFlags:
+			words := strings.Fields(val)
+			for i, w := range words {
+				w = strings.Trim(w, `"'`)
+				switch {
+				case (w == "--require" || w == "-r" || w == "--import" || w == "--loader" || w == "--experimental-loader") && i+1 < len(words):
+					add(strings.Trim(words[i+1], `"'`))
+				case strings.HasPrefix(w, "--require="), strings.HasPrefix(w, "--import="), strings.HasPrefix(w, "--loader="),
+					strings.HasPrefix(w, "--experimental-loader="):
+					add(w[strings.IndexByte(w, '=')+1:])
+				case strings.HasPrefix(w, "-javaagent:"), strings.HasPrefix(w, "-agentpath:"):
+					p, _, _ := strings.Cut(w[strings.IndexByte(w, ':')+1:], "=")
+					add(p)
+				case strings.HasPrefix(w, "-r/"):
+					add(w[2:])
+				}
+			}
+		}
+	}
+	return out
+}

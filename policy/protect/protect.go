@@ -25,7 +25,9 @@
 // that will become dangerous only by its content (a new bare repository
 // created inside a root, a script a user later runs by hand) is not on it.
 // Resolve sees what exists when it runs, looks for names at any depth only
-// within ScanDepth levels of the roots it is asked to scan and ScanDirs
+// within ScanDepth levels of the roots it is asked to scan (and, for
+// secrets, among the names of the home's directories it lists anyway: the
+// home's top, ~/.config) and ScanDirs
 // directories in all (skipping node_modules, vendor and the like), follows
 // git config includes (include.path, includeIf.*.path: every condition
 // taken as true) 16 files deep, and skips /proc patterns
@@ -152,8 +154,11 @@ var defaultList = [...]struct {
 	{Protected, whyShell, nil, []string{"~/.bashrc", "~/.bash_profile", "~/.bash_login", "~/.bash_logout",
 		"~/.profile", "~/.zshrc", "~/.zshenv", "~/.zprofile", "~/.zlogin", "~/.config/fish", "~/.inputrc",
 		"~/.bash_aliases", "~/.config/direnv"}},
+	// ~/.ssh whole: sshd also reads authorized_keys2 (Debian's default) and
+	// ssh the files its config Includes (config.d/*), names a missing file
+	// cannot be protected by (seventh red team).
 	{Protected, "ssh and git run what these files name", nil, []string{"~/.ssh/config", "~/.ssh/authorized_keys",
-		"~/.ssh/rc", "~/.ssh/environment", "~/.gitconfig", "~/.config/git", "~/.hgrc"}},
+		"~/.ssh/rc", "~/.ssh/environment", "~/.ssh", "~/.gitconfig", "~/.config/git", "~/.hgrc"}},
 	{Protected, "a build tool, debugger or interpreter runs what these name whenever it starts", nil, []string{
 		"~/.mavenrc", "~/.gradle/init.gradle", "~/.gradle/init.gradle.kts", "~/.gradle/init.d", "~/.cargo/config.toml",
 		"~/.cargo/config", "~/.gdbinit", "~/.config/gdb", "~/.ipython/profile_default/startup",
@@ -167,6 +172,20 @@ var defaultList = [...]struct {
 		"~/.codex/config.toml", "~/.codex/hooks.json", "~/.gemini/settings.json"}},
 	{Protected, "npm runs the script-shell and node-options it names", nil, []string{".npmrc"}},
 	{Protected, "programs there come first on PATH", nil, []string{"~/.local/bin", "~/bin"}},
+	// REPLs and tools that run their start-up file's code or commands: R's,
+	// irb's, pry's and ghci's also from the directory they start in (R
+	// started in the project runs its .Rprofile); psql's \!, sqlite's
+	// .shell, lldb's platform shell, screen's exec, lesskey's LESSOPEN (git's
+	// pager) from the home (seventh red team).
+	{Protected, "a REPL or tool runs the code or commands it holds when it starts", nil, []string{".Rprofile",
+		".irbrc", ".pryrc", ".ghci", "~/.psqlrc", "~/.sqliterc", "~/.lldbinit", "~/.screenrc", "~/.lesskey",
+		"~/.config/lesskey", "~/.julia/config/startup.jl", "~/.octaverc", "~/.mailcap", "~/.bunfig.toml"}},
+	// What ~/.local/bin's links lead to: pipx's and uv's tool environments
+	// (a .pth file or a rewritten script there runs at the tool's next start,
+	// black, ruff, httpie...), and cargo's installed programs, which rustup's
+	// ~/.cargo/env puts on PATH (seventh red team).
+	{Protected, "the tools on PATH run from these environments", nil, []string{"~/.local/share/pipx/venvs",
+		"~/.local/pipx/venvs", "~/.local/share/uv/tools", "~/.cargo/bin"}},
 	{Secret, whySSHKey, []string{"*.pub"}, []string{"~/.ssh/id_*", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
 		"id_rsa.*", "id_dsa.*", "id_ecdsa.*", "id_ed25519.*"}},
 	{Secret, whyCloud, nil, []string{"~/.aws/credentials", "~/.aws/sso/cache", "~/.aws/cli/cache", "~/.config/gcloud",
@@ -316,6 +335,47 @@ var defaultList = [...]struct {
 	// holding (measured: twice the time with 300 roots).
 	{Secret, "debconf's stored passwords", nil, []string{"/var/cache/debconf/passwords.dat",
 		"/var/cache/debconf/passwords.dat-old"}},
+	// What agents keep of their sessions: transcripts (every command's
+	// output, a .env printed by a command run outside the sandbox, a token
+	// pasted in a prompt), prompt histories, the copies of the files they
+	// edited, and the lock files holding the token of an IDE's connection;
+	// Jupyter's runtime files hold the key that runs code in a live kernel
+	// (seventh red team of the sandbox). Not Claude Code's shell snapshots,
+	// which its commands source.
+	{Secret, "an agent's transcripts, prompt history or copies of edited files, or a live session's key", nil, []string{
+		"~/.claude/projects", "~/.claude/history.jsonl", "~/.claude/file-history", "~/.claude/ide", "~/.codex/sessions",
+		"~/.codex/archived_sessions", "~/.codex/history.jsonl", "~/.codex/log", "~/.gemini/tmp", "~/.gemini/history",
+		"~/.local/share/opencode", ".aider.chat.history.md", ".aider.input.history", ".aider.llm.history",
+		"~/.local/share/jupyter/runtime", "~/.ipython/profile_*/security"}},
+	// Agents' and editors' MCP configurations: the servers' tokens sit in
+	// their env entries (GITHUB_PERSONAL_ACCESS_TOKEN...), and ~/.claude.json
+	// keeps each project's prompt history too. Protected as well (above):
+	// hidden and read-only both (seventh red team).
+	{Secret, "an agent's MCP configuration holds its servers' tokens", nil, []string{"~/.claude.json",
+		"~/.codex/config.toml", "~/.gemini/settings.json", "~/.cursor/mcp.json", "~/.codeium/windsurf/mcp_config.json",
+		"~/.config/Claude/claude_desktop_config.json"}},
+	// Editors keep every saved version of every file (a .env edited once
+	// stays there after the secret is rotated out of the project), and more
+	// REPLs and shells keep what was typed (seventh red team).
+	{Secret, "an editor's local history or a REPL's history holds what was saved or typed", nil, []string{
+		"~/.config/Code/User/History", "~/.config/Cursor/User/History", "~/.config/VSCodium/User/History",
+		"~/.config/Windsurf/User/History", "~/.local/share/code-server/User/History", "~/.cache/JetBrains/*/LocalHistory",
+		"~/.ipython/profile_*/history.sqlite", "~/.julia/logs/repl_history.jl", "~/.mongodb/mongosh/mongosh_repl_history",
+		"~/.config/nushell/history.txt", "~/.config/nushell/history.sqlite3", ".zhistory", ".Rhistory", ".scala_history",
+		".duckdb_history", ".clickhouse-client-history", ".usql_history", ".pry_history", ".octave_hist",
+		"ghci_history"}},
+	// More of what root reads on a server: systemd's key for encrypted
+	// credentials, cloud-init's user data (bootstrap tokens, keys) and its
+	// sensitive instance data, libvirt's and Samba's secrets, LDAP bind
+	// passwords, Erlang's cookie (whoever has it runs code on the node:
+	// RabbitMQ, CouchDB), Puppet's and Salt's private keys (seventh red team).
+	{Secret, "a server's key, bootstrap data or service password", nil, []string{"/var/lib/systemd/credential.secret",
+		"/var/lib/cloud/instance/user-data.txt", "/var/lib/cloud/instance/user-data.txt.i",
+		"/var/lib/cloud/instances/*/user-data.txt", "/var/lib/cloud/instances/*/user-data.txt.i",
+		"/run/cloud-init/instance-data-sensitive.json", "/etc/libvirt/secrets", "/var/lib/samba/private", "/etc/ldap.secret",
+		"/etc/pam_ldap.secret", "/etc/libnss-ldap.secret", "/etc/nslcd.conf", ".erlang.cookie",
+		"/var/lib/rabbitmq/.erlang.cookie", "/var/lib/couchdb/.erlang.cookie", "/etc/puppetlabs/puppet/ssl/private_keys",
+		"/etc/salt/pki"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the

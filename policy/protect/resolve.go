@@ -210,11 +210,56 @@ func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly boo
 		// core.hooksPath (~/.githooks) inside a root ran a planted hook at
 		// the next commit anywhere.
 		r.followConfigs("", userGitConfigs(home))
+		// What the shell's start-up files source (~/.cargo/env, a dotfiles
+		// repository's aliases.sh) runs at the next shell.
+		r.followShellRCs(shellStartupFiles(home))
+		// What the user's ssh config includes (~/dotfiles/ssh/*.conf).
+		r.followSSHIncludes()
 	}
 	for _, root := range scan {
 		r.scan(filepath.Clean(root)) // clean: names are joined to it with a slash
 	}
+	if home != "" {
+		r.secretsListed(scan)
+	}
+	r.followEnvrcs()
 	return prune(r.prot), prune(r.secret)
+}
+
+// secretsListed matches the names of the home's directories that the
+// resolution listed already (the home itself, ~/.config...) against the
+// secrets that match at any depth: ~/.env, ~/server.key, ~/client_secret_*.json,
+// ~/.config/x/.env were readable, since names at any depth were looked for
+// in the roots only. No directory is listed for it; those in a scanned root
+// were seen by the scan.
+func (r *resolver) secretsListed(scan []string) {
+	dirs := make([]string, 0, len(r.names))
+	for dir, names := range r.names {
+		if len(names) > 0 && within(dir, r.home) && !slices.ContainsFunc(scan, func(root string) bool { return within(dir, root) }) {
+			dirs = append(dirs, dir)
+		}
+	}
+	slices.Sort(dirs)
+	for _, dir := range dirs {
+		for _, name := range r.names[dir] {
+			idx := r.entriesNamed(name)
+			if len(idx) == 0 {
+				continue
+			}
+			p := dir + "/" + name
+			comps := split(p)
+			for _, i := range idx {
+				e := &r.l.Entries[i]
+				if e.Kind != Secret || strings.HasPrefix(e.Pattern, "~/") || strings.HasPrefix(e.Pattern, "/") {
+					continue
+				}
+				if c := r.compiled(i); c.covers(comps) && !c.excepted(comps) {
+					r.addEntry(e, p)
+					break
+				}
+			}
+		}
+	}
 }
 
 type resolver struct {

@@ -1,0 +1,73 @@
+package protect
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// TestSourcedFiles: the paths a start-up file sources, as shells and the
+// installers' snippets write them.
+func TestSourcedFiles(t *testing.T) {
+	dir := t.TempDir()
+	rc := filepath.Join(dir, ".bashrc")
+	content := `# comment: . /not/this
+. ~/dotfiles/aliases.sh
+source "$HOME/.cargo/env"
+export NVM_DIR="$HOME/.nvm"
+[ -s "$NVM_DIR/nvm.sh" ] && \. "$NVM_DIR/nvm.sh"  # loads nvm
+if [ -f ~/.bash_extra ]; then . ~/.bash_extra; fi
+ZSH=${HOME}/.oh-my-zsh; source $ZSH/oh-my-zsh.sh
+source <(kubectl completion bash)
+for f in ~/.bashrc.d/*; do . "$f"; done
+source "$UNSET_VAR/x.sh"
+test -r /opt/tools/env.sh && source /opt/tools/env.sh 2>/dev/null
+`
+	if err := os.WriteFile(rc, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := sourcedFiles(rc, map[string]string{"HOME": "/home/u"})
+	want := []string{"/home/u/dotfiles/aliases.sh", "/home/u/.cargo/env", "/home/u/.nvm/nvm.sh", "/home/u/.bash_extra",
+		"/home/u/.oh-my-zsh/oh-my-zsh.sh", "/opt/tools/env.sh"}
+	if !slices.Equal(got, want) {
+		t.Errorf("sourcedFiles:\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestResolveShellSourced: a file the user's ~/.bashrc sources, inside a
+// root (a dotfiles repository as the working directory), is protected; one
+// outside every root is not (writes there are refused anyway).
+func TestResolveShellSourced(t *testing.T) {
+	base := t.TempDir()
+	home := filepath.Join(base, "home")
+	dots := filepath.Join(home, "dotfiles")
+	other := filepath.Join(base, "other")
+	for _, d := range []string{dots, other} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write := func(p, s string) {
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(home, ".bashrc"), ". ~/dotfiles/aliases.sh\nsource "+other+"/env.sh\n")
+	write(filepath.Join(dots, "aliases.sh"), "source ~/dotfiles/more.sh\n")
+	write(filepath.Join(dots, "more.sh"), "alias ll='ls -l'\n")
+	write(filepath.Join(other, "env.sh"), "export A=1\n")
+	prot, _ := Default().ResolveWatched([]string{dots}, nil, home, nil)
+	var paths []string
+	for _, f := range prot {
+		paths = append(paths, f.Path)
+	}
+	for _, want := range []string{filepath.Join(dots, "aliases.sh"), filepath.Join(dots, "more.sh")} {
+		if !slices.Contains(paths, want) {
+			t.Errorf("protected %q: want %s (sourced at shell start-up)", paths, want)
+		}
+	}
+	if slices.Contains(paths, filepath.Join(other, "env.sh")) {
+		t.Errorf("protected %q: %s lies in no root", paths, filepath.Join(other, "env.sh"))
+	}
+}
