@@ -352,6 +352,20 @@ func unzipPrinted(r *Result, cwd string) string {
 		if contentName(filepath.Base(m)) {
 			return "prints " + f.Name + " from " + name + ", a file that can hold a token"
 		}
+		// A token in a member (deflated: the scan of the archive's own
+		// bytes never sees it).
+		rc, err := f.Open()
+		if err != nil {
+			return unjudged + "unzip -p prints " + f.Name + " from " + name + ", which cannot be read to judge it (" + err.Error() + ")"
+		}
+		kind, over := streamTokenKind(rc)
+		rc.Close()
+		switch {
+		case over:
+			return unjudged + overScanBudget()
+		case kind != "":
+			return "prints " + f.Name + " from " + name + ", which holds what looks like " + kind
+		}
 	}
 	return ""
 }

@@ -476,6 +476,8 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 				// where it moved or linked is not known: anywhere below
 				moved = append(moved, dirs...)
 			}
+		} else if len(mv) > 0 && gitPlacesFiles(mv) {
+			moved = append(moved, gitWorkTrees(mv, dirs)...)
 		}
 		if sub.Class != Safe || len(c.Writes) > 0 {
 			written = true
@@ -771,6 +773,57 @@ func gitMoves(argv []string) bool {
 	}
 	i := gitSubcommand(argv)
 	return i > 0 && argv[i] == "mv"
+}
+
+// gitPlacesFiles reports whether argv is a git command that writes work
+// tree files from the object store or a patch: a branch switched to, a
+// merge, a stash popped. Such files hold what a commit says, links
+// included: `git switch b && cat sub/tok.txt` with sub a link to $HOME
+// committed on b read the token through a path that was no link when the
+// script was judged. (git mv is gitMoves.)
+func gitPlacesFiles(argv []string) bool {
+	if filepath.Base(argv[0]) != "git" {
+		return false
+	}
+	i := gitSubcommand(argv)
+	if i == 0 {
+		return false
+	}
+	switch argv[i] {
+	case "checkout", "switch", "merge", "pull", "rebase", "cherry-pick", "revert", "reset", "restore", "stash",
+		"am", "apply", "read-tree", "checkout-index", "sparse-checkout", "worktree", "submodule", "bisect", "clone":
+		return true
+	}
+	return false
+}
+
+// gitWorkTrees are the directories a git command run in dirs may write
+// files below: the top of each one's repository (after -C, or the
+// --work-tree given), or the directory itself outside one.
+func gitWorkTrees(argv []string, dirs []string) []string {
+	var out []string
+	for _, d := range dirs {
+		at := d
+		for i := 1; i < len(argv); i++ {
+			a := argv[i]
+			switch {
+			case a == "-C" && i+1 < len(argv):
+				at = absolute(argv[i+1], at)
+				i++
+			case a == "-c":
+				i++
+			case strings.HasPrefix(a, "--work-tree="):
+				out = append(out, absolute(strings.TrimPrefix(a, "--work-tree="), at))
+			case !strings.HasPrefix(a, "-"):
+				i = len(argv)
+			}
+		}
+		if top := repoTop(at); top != "" {
+			at = top
+		}
+		out = append(out, at)
+	}
+	return out
 }
 
 // readsMoved says why v, a later command of a script, reads what an

@@ -11,7 +11,10 @@ import (
 // runs code (judge-7 T1): sqlite3's schema check (a view that calls edit()
 // runs a program), go's toolchain check (a go.mod or go.work asking for a
 // newer Go makes go fetch and run that toolchain), kubectl's and helm's
-// kubeconfig check (an exec credential plugin), unzip's central directory.
+// kubeconfig check (an exec credential plugin), unzip's central directory;
+// and the checks of files near the working directory (cwdCheckFiles:
+// flake8's local plugins, uv's interpreter, manifests, version files,
+// clang-format's style, terraform's .tf files, compose files).
 // Each looks at the file as it is before the script runs; an earlier
 // command of the same script that writes the file (`cat evil.db > d.db;
 // sqlite3 d.db 'select * from e'`, a redirection or a copy auto-edit lets
@@ -79,7 +82,35 @@ func writtenInput(v *Verdict, dir string, writes, moved []string) string {
 			return false
 		}
 	default:
-		return ""
+		names, suffixes := cwdCheckFiles(prog)
+		if len(names)+len(suffixes) == 0 {
+			return ""
+		}
+		// The checks that read files from the directory up (flake8's
+		// local plugins, uv's .venv, a manifest or version file) or below
+		// it (clang-format's style, terraform's .tf files): a file of those
+		// names written anywhere there, or the directory itself or one
+		// above it moved or checked out (`git switch b && flake8
+		// --version` ran the plugin b's .flake8 named).
+		hit = func(w string) bool {
+			if w == dir || under(dir, w) {
+				return true
+			}
+			// A name anywhere in the path: .venv/bin/python is uv's.
+			named, d := false, w
+			for p := w; p != "/" && p != "."; p = filepath.Dir(p) {
+				b := filepath.Base(p)
+				matched := slices.Contains(names, b)
+				for _, suf := range suffixes {
+					matched = matched || strings.HasSuffix(b, suf)
+				}
+				if matched {
+					named, d = true, filepath.Dir(p)
+					break
+				}
+			}
+			return named && (d == dir || under(dir, d) || under(d, dir))
+		}
 	}
 	for _, w := range slices.Concat(writes, moved) {
 		if w == "" {
@@ -87,7 +118,7 @@ func writtenInput(v *Verdict, dir string, writes, moved []string) string {
 		}
 		if w = filepath.Clean(w); hit(w) {
 			return prog + "'s check reads " + w + " as it is before the script, and an earlier command of the script writes it: " +
-				"what it holds then (a schema, a toolchain line, a credential plugin) is not known now"
+				"what it holds then (a schema, a toolchain line, a plugin, an interpreter) is not known now"
 		}
 	}
 	return ""
@@ -99,4 +130,31 @@ func under(p, dir string) bool {
 		return p != "/" && strings.HasPrefix(p, "/")
 	}
 	return strings.HasPrefix(p, dir+"/")
+}
+
+// cwdCheckFiles are the names (and name endings) of the files prog's own
+// check reads from the directory it runs in, up or down (hidden.go,
+// manifest.go, versionmgr.go), or none: a script that writes one of them
+// first changes what that check saw (judge-10 Q5).
+func cwdCheckFiles(prog string) (names, suffixes []string) {
+	switch prog {
+	case "flake8":
+		return []string{"setup.cfg", "tox.ini", ".flake8"}, nil
+	case "uv":
+		return []string{".venv", "uv.toml", "pyproject.toml", ".python-version"}, nil
+	case "clang-format":
+		return []string{".clang-format", "_clang-format"}, nil
+	case "terraform":
+		return nil, []string{".tf", ".tfvars", ".tftest.hcl", ".tf.json", ".tfvars.json"}
+	case "docker", "podman", "docker-compose", "podman-compose":
+		return []string{"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml", ".env"}, nil
+	}
+	names = append(names, manifestFiles[prog]...)
+	if m, ok := versionManagers[prog]; ok {
+		names = append(names, m[0])
+		if also := versionAlso[prog]; also != "" {
+			names = append(names, also)
+		}
+	}
+	return names, nil
 }

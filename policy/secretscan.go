@@ -672,6 +672,10 @@ func tokenSecret(abs string) string {
 		if kind := tokenKind(b); kind != "" {
 			// The reason goes to the agent: it names the kind, never the text.
 			why = filepath.Base(abs) + " holds what looks like " + kind
+		} else if format := compressedFormat(b); format != "" {
+			why = compressedTokenSecret(abs, format)
+		} else if why = wideTokenSecret(abs, b); why == "" && fi.Size() <= maxTokenScanWhole {
+			why = encodedTokenSecret(abs, b)
 		}
 	}
 	tokenMemo.Store(key, why)
@@ -719,7 +723,11 @@ func TokenSecret(abs string) string { return tokenSecret(abs) }
 // git prints (`git show HEAD:config.py`), scanned as cat's read of the file
 // would be (its first 256 KiB).
 func TokenKind(b []byte) string {
-	return tokenKind(b[:min(len(b), maxTokenScan)])
+	b = b[:min(len(b), maxTokenScan)]
+	if kind := tokenKind(b); kind != "" {
+		return kind
+	}
+	return transformedKind(b)
 }
 
 // tokenKind returns the kind of the first credential tokenInFile finds in b

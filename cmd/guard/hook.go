@@ -144,6 +144,12 @@ func (h *hookCall) run() (code int) {
 		tr.GitIgnore = false
 		req.Tree = &tr
 	}
+	if found, err := hook.GeminiFound(req, project); err != nil {
+		return h.answer(hook.Ask, "guard: "+err.Error()+" (its replace tool looks a path that does not exist up in the project)", self, nil)
+	} else if len(found) > 0 {
+		// Gemini CLI may edit one of these in place of the path named.
+		req.Paths = append(req.Paths, found...)
+	}
 	if verdict, reason, ok := judgeFiles(g, &req); ok {
 		h.set(func() { h.req.Paths = req.Paths })
 		return h.answer(verdict, "guard: "+reason, self, nil)

@@ -113,12 +113,16 @@ func (g *Gate) lookupEnv(name string) (string, bool) {
 // --require (Yarn's Plug'n'Play puts NODE_OPTIONS="--require
 // /project/.pnp.cjs" in the environment; `-r dotenv/config` is found in the
 // project's node_modules), Ruby's and Perl's -I, the JVM's -javaagent and
-// -agentpath. A value that is relative (found from the directory the
+// -agentpath; PHP's PHPRC and PHP_INI_SCAN_DIR, an ini file or directories
+// of them, whose extension= and zend_extension= lines load any shared
+// object at start (`php -l`, `php --version`; judge-10 Q3). A value that
+// is relative (found from the directory the
 // program runs in, or a node module name) or inside a writable root makes
 // that interpreter's programs, npm ls and gem list among them, unverified.
 var optionVars = []struct{ name, interp string }{
 	{"NODE_OPTIONS", "node"}, {"RUBYOPT", "ruby"}, {"PERL5OPT", "perl"},
 	{"JAVA_TOOL_OPTIONS", "java"}, {"_JAVA_OPTIONS", "java"}, {"JDK_JAVA_OPTIONS", "java"},
+	{"PHPRC", "php"}, {"PHP_INI_SCAN_DIR", "php"},
 }
 
 // optionLoads returns the values of the options in val (an optionVars
@@ -155,6 +159,15 @@ func optionLoads(interp, val string) []string {
 			case interp == "ruby" && strings.HasPrefix(w, "-r") && strings.Contains(w, "/"):
 				out = append(out, strings.TrimPrefix(w, "-r"))
 			}
+		case "php":
+			// PHPRC names php.ini or its directory; PHP_INI_SCAN_DIR a
+			// list of directories, where an empty entry is the built-in one.
+			for _, e := range strings.Split(val, ":") {
+				if e != "" {
+					out = append(out, e)
+				}
+			}
+			return out
 		case "java":
 			for _, o := range []string{"-javaagent:", "-agentpath:", "-Xbootclasspath/a:", "-Xbootclasspath/p:", "-XX:Flags=",
 				"-XX:VMOptionsFile=", "-Djava.library.path=", "-Djava.system.class.loader=", "@"} {

@@ -105,6 +105,8 @@ func family(name string) string {
 		return "node"
 	case name == "java", javaTool(name):
 		return "java"
+	case name == "php", strings.HasPrefix(name, "php") && strings.Trim(name[3:], "0123456789.") == "":
+		return "php"
 	}
 	return ""
 }

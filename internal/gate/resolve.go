@@ -197,8 +197,11 @@ var tarHelpers = []string{"gzip", "bzip2", "xz", "lzip", "lzma", "lzop", "zstd",
 
 // goHelpers are the version control programs the go command runs by name
 // to fetch a module directly (GOPROXY's "direct", GOPRIVATE): a module
-// query (go list -m all) may run them.
-var goHelpers = []string{"git", "hg", "svn", "bzr", "fossil"}
+// query (go list -m all) may run them; and the C compilers and pkg-config
+// it runs by name for cgo (judge-10 Q4): `go env` and `go env CGO_CFLAGS`
+// run $CC (gcc by default) to learn its flags, `go list -json` of a cgo
+// package runs it too.
+var goHelpers = []string{"git", "hg", "svn", "bzr", "fossil", "gcc", "cc", "clang", "g++", "c++", "clang++", "pkg-config"}
 
 // plantedHelper says why a program that bin (run for program) runs by name
 // through PATH resolves inside a writable root, or "": the interpreter of
@@ -433,7 +436,7 @@ func (g *Gate) loadPathReach(c []string, self os.FileInfo, dirs []string) string
 	if bin != "" {
 		interp = interpreterOf(bin)
 	}
-	if interp == "" || interp != "java" && interp == family(filepath.Base(bin)) && len(c) == 2 && (c[1] == "--version" || c[1] == "-V") {
+	if interp == "" || interp != "java" && interp != "php" && interp == family(filepath.Base(bin)) && len(c) == 2 && (c[1] == "--version" || c[1] == "-V") {
 		return "" // python3 --version imports nothing
 	}
 	why := g.writableLoadPath(interp, dirs)

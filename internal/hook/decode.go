@@ -208,14 +208,31 @@ func Decode(a Agent, r io.Reader) (Request, error) {
 		return Request{}, fmt.Errorf("%w: tool_input.command holds a NUL byte", ErrMalformed)
 	}
 	if a == Gemini {
+		// Gemini CLI unwraps a leading bash -c itself: judge what it runs.
+		runs, err := GeminiRuns(req.Command)
+		if err != nil {
+			return Request{}, fmt.Errorf("%w: %w: run the script without the wrapper, or quote it with single quotes", ErrMalformed, err)
+		}
+		if runs == "" {
+			return Request{}, fmt.Errorf("%w: %s runs an empty command once Gemini CLI unwraps it", ErrNoCommand, req.Tool)
+		}
+		req.Command = runs
 		// dir_path in current versions, directory in older ones.
-		dir, err := oneOf(&req, []string{"dir_path", "directory"})
+		dir, legacy, err := oneOfKey(&req, []string{"dir_path", "directory"})
 		if err != nil {
 			return Request{}, err
 		}
 		if dir != "" {
 			if !filepath.IsAbs(dir) && req.Cwd != "" {
 				dir = filepath.Join(req.Cwd, dir)
+			}
+			if legacy && filepath.Clean(dir) != filepath.Clean(req.Cwd) {
+				// Gemini CLI 0.61.0 reads only dir_path and runs the
+				// command in its working directory: guard would judge
+				// the command's paths in another directory than the
+				// one it runs in (a ../x that stays inside from
+				// "directory" leaves the project from the cwd).
+				return Request{}, fmt.Errorf("%w: %s has directory (an older Gemini CLI's name) but no dir_path: Gemini CLI 0.61 and later ignore directory and run the command in %s, and older ones in %s; name the directory in dir_path", ErrMalformed, req.Tool, req.Cwd, dir)
 			}
 			req.Dir = dir
 		}

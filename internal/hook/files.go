@@ -181,25 +181,45 @@ func decodeFiles(req *Request) error {
 		req.Patch = s
 		return nil
 	}
-	base, err := oneOf(req, t.paths)
+	base, legacy, err := oneOfKey(req, t.paths)
 	if err != nil {
 		return err
 	}
 	if base == "" && t.required {
 		return fmt.Errorf("%w: %s has no tool_input.%s", ErrMalformed, req.Tool, t.paths[0])
 	}
-	if base != "" {
-		req.Paths = append(req.Paths, base)
+	// bases are the directories the tool may read from: a path given only
+	// under an older key's name is read by the versions that know that
+	// name, and ignored by the current ones, which then read the working
+	// directory (""): both are judged.
+	bases := []string{base}
+	if legacy && !t.required {
+		bases = append(bases, "")
 	}
-	if s, err := oneOf(req, t.patterns); err != nil {
+	for _, b := range bases {
+		if b != "" {
+			req.Paths = append(req.Paths, b)
+		}
+	}
+	s, legacyPattern, err := oneOfKey(req, t.patterns)
+	if err != nil {
 		return err
-	} else if s != "" {
+	}
+	if s != "" {
 		if t.globTree != nil {
 			// rg reads \x in a glob as a literal x (.\env is .env):
 			// dropping the backslashes reads the glob so, or wider.
 			s = strings.ReplaceAll(s, `\`, "")
 		}
-		req.Paths = append(req.Paths, join(base, s))
+		for _, b := range bases {
+			if !legacyPattern {
+				req.Paths = append(req.Paths, join(b, s))
+			}
+			// A pattern under an older name narrows the search in
+			// the versions that know the name and not in the current
+			// ones: the whole directory is judged, walked as the glob
+			// makes the tool walk it (the stricter reading).
+		}
 		if t.globTree != nil && req.Tree != nil {
 			// The glob lets the tool read what its walk skips; a switch
 			// that turned .gitignore off keeps it off.
@@ -218,12 +238,34 @@ func decodeFiles(req *Request) error {
 			return fmt.Errorf("%w: %s is not an array of strings", ErrMalformed, key)
 		}
 		for _, s := range list {
-			req.Paths = append(req.Paths, join(base, s))
+			for _, b := range bases {
+				req.Paths = append(req.Paths, join(b, s))
+			}
 		}
+	}
+	if legacy && !t.required {
+		// The current versions' reading: the whole working directory
+		// (a path under an older name is not read), narrowed by the
+		// pattern when it has its current name.
+		req.Paths = append(req.Paths, ".")
 	}
 	if len(req.Paths) == 0 {
 		// A search without a path searches the working directory.
 		req.Paths = []string{"."}
+	}
+	if req.Agent == Gemini {
+		// Gemini CLI reads a relative path that starts with @ and does not
+		// exist as the path without it (resolveDefensiveToolPath: the @ of
+		// a reference the model copied from the prompt): @.vscode/x is
+		// .vscode/x. Both are judged (whether it exists is the agent's
+		// check at its own time).
+		for _, p := range req.Paths {
+			if rest, ok := strings.CutPrefix(p, "@"); ok {
+				if rest = strings.TrimLeft(rest, `/\`); rest != "" {
+					req.Paths = append(req.Paths, rest)
+				}
+			}
+		}
 	}
 	for i, p := range req.Paths {
 		if strings.IndexByte(p, 0) >= 0 {
@@ -241,21 +283,32 @@ func decodeFiles(req *Request) error {
 // holding different values are an error: one version of the agent would
 // use the one, another the other, and guard would judge only one of them.
 func oneOf(req *Request, keys []string) (string, error) {
-	val, from := "", ""
-	for _, key := range keys {
+	val, _, err := oneOfKey(req, keys)
+	return val, err
+}
+
+// oneOfKey is oneOf, and reports whether the value came only from one of
+// the older names (keys[1:]): the current version of the agent ignores
+// those, and does what it does without the key (Gemini CLI 0.61.0 reads
+// only dir_path in run_shell_command, grep_search and glob; a path or
+// directory key the model adds is not read, and the tool runs in, or
+// searches, the working directory).
+func oneOfKey(req *Request, keys []string) (string, bool, error) {
+	val, from, legacy := "", "", false
+	for i, key := range keys {
 		s, err := stringField(req.Input, key)
 		if err != nil {
-			return "", err
+			return "", false, err
 		}
 		switch {
 		case s == "" || s == val:
 		case val == "":
-			val, from = s, key
+			val, from, legacy = s, key, i > 0
 		default:
-			return "", fmt.Errorf("%w: %s has %s and %s with different values", ErrMalformed, req.Tool, from, key)
+			return "", false, fmt.Errorf("%w: %s has %s and %s with different values", ErrMalformed, req.Tool, from, key)
 		}
 	}
-	return val, nil
+	return val, legacy, nil
 }
 
 // ignoreOff reports whether one of the switches is set to the value that

@@ -151,3 +151,63 @@ func TestSearchGlobWhitelists(t *testing.T) {
 		}
 	}
 }
+
+// TestOlderKeyNames: a file tool's directory given only under an older
+// key's name (Gemini CLI's grep_search and glob path, which 0.61.0 ignores:
+// it searches the working directory) is judged both ways, as the versions
+// that read the key and the ones that do not. guard had judged only the
+// older name's directory, and Gemini CLI 0.61.0 searched the working
+// directory: a .env's key reached the model (H8-1).
+func TestOlderKeyNames(t *testing.T) {
+	decode := func(tool, input string) (hook.Request, error) {
+		return hook.Decode(hook.Gemini, strings.NewReader(`{"hook_event_name":"BeforeTool","cwd":"/p","tool_name":"`+tool+`","tool_input":`+input+`}`))
+	}
+	for _, c := range []struct {
+		tool, input string
+		want        []string
+	}{
+		{"grep_search", `{"pattern":"x","path":"sub"}`, []string{"/p/sub", "/p/."}},
+		{"grep_search", `{"pattern":"x","path":"sub","include_pattern":"*"}`, []string{"/p/sub", "/p/sub/*", "/p/*", "/p/."}},
+		{"grep_search", `{"pattern":"x","path":"/elsewhere","include":"*.txt"}`, []string{"/elsewhere", "/p/."}},
+		{"glob", `{"pattern":"*","path":"sub"}`, []string{"/p/sub", "/p/sub/*", "/p/*", "/p/."}},
+		// A pattern under an older name: Gemini CLI 0.61.0 searches every
+		// file of the directory, so the pattern narrows nothing.
+		{"grep_search", `{"pattern":"x","include":"*.txt"}`, []string{"/p/."}},
+		{"grep_search", `{"pattern":"x","dir_path":"sub","include":"*.txt"}`, []string{"/p/sub"}},
+		{"grep_search", `{"pattern":"x","dir_path":"sub","include_pattern":"*.txt"}`, []string{"/p/sub", "/p/sub/*.txt"}},
+		// The current name: its directory only.
+		{"grep_search", `{"pattern":"x","dir_path":"sub"}`, []string{"/p/sub"}},
+		{"grep_search", `{"pattern":"x","dir_path":"sub","path":"sub"}`, []string{"/p/sub"}},
+		{"glob", `{"pattern":"*","dir_path":"sub"}`, []string{"/p/sub", "/p/sub/*"}},
+		// A required key under its older name: the current versions
+		// refuse the call without the current one; nothing else is read.
+		{"read_file", `{"absolute_path":"/p/a.txt"}`, []string{"/p/a.txt"}},
+	} {
+		req, err := decode(c.tool, c.input)
+		if err != nil {
+			t.Errorf("%s %s: %v", c.tool, c.input, err)
+			continue
+		}
+		if !slices.Equal(req.Paths, c.want) {
+			t.Errorf("%s %s: paths %q, want %q", c.tool, c.input, req.Paths, c.want)
+		}
+	}
+
+	// The shell tool's directory: Gemini CLI 0.61.0 runs the command in
+	// the working directory whatever directory says, so a directory other
+	// than it is refused (guard would judge ../x from the wrong place).
+	for input, ok := range map[string]bool{
+		`{"command":"ls","directory":"sub"}`:                   false,
+		`{"command":"ls","directory":"/p/sub"}`:                false,
+		`{"command":"ls","directory":"."}`:                     true,
+		`{"command":"ls","directory":"/p/"}`:                   true,
+		`{"command":"ls","dir_path":"sub","directory":"sub"}`:  true,
+		`{"command":"ls","dir_path":"sub","directory":"/p/x"}`: false,
+		`{"command":"ls","dir_path":"sub"}`:                    true,
+	} {
+		_, err := decode("run_shell_command", input)
+		if ok != (err == nil) || (err != nil && !errors.Is(err, hook.ErrMalformed)) {
+			t.Errorf("run_shell_command %s: %v, want ok %v", input, err, ok)
+		}
+	}
+}

@@ -98,9 +98,12 @@ func TestDecode(t *testing.T) {
 			cwd: "/home/user/project", dir: "/home/user/project/web", event: "BeforeTool",
 			session: "6f1c2d3e-aaaa-bbbb-cccc-0123456789ab", inputKeys: []string{"command", "description", "dir_path"},
 		}},
-		{hook.Gemini, "gemini-shell-directory.json", want{
+		// directory, the older name of dir_path, which Gemini CLI 0.61
+		// ignores: taken only when it is the working directory itself
+		// (H8-1; another directory is refused, see TestDecodeErrors).
+		{hook.Gemini, "gemini-shell-directory-cwd.json", want{
 			tool: "run_shell_command", shell: true, command: "make",
-			cwd: "/home/user/project", dir: "/home/user/project/sub", event: "BeforeTool",
+			cwd: "/home/user/project", dir: "/home/user/project", event: "BeforeTool",
 			session: "s", inputKeys: []string{"command", "directory"},
 		}},
 		{hook.Gemini, "gemini-read.json", want{
@@ -178,6 +181,8 @@ func TestDecodeErrors(t *testing.T) {
 		// Only Claude Code has the skill shell event.
 		{hook.Codex, "claude-code-skill-shell-2.1.332.json", hook.ErrEvent},
 		{hook.Codex, "gemini-shell.json", hook.ErrEvent},
+		// Gemini CLI 0.61 runs the command in the cwd, not in directory.
+		{hook.Gemini, "gemini-shell-directory.json", hook.ErrMalformed},
 		{hook.Gemini, "codex-bash.json", hook.ErrEvent},
 		{hook.Agent(0), "claude-code-bash.json", hook.ErrAgent},
 		{hook.Agent(9), "claude-code-bash.json", hook.ErrAgent},

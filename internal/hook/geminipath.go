@@ -1,0 +1,95 @@
+package hook
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// maxFoundDirs bounds the directories GeminiFound walks. Gemini CLI itself
+// looks at 50, skipping the ones its ignore files name; guard walks them
+// all, so it walks more, and past this many it cannot tell which file the
+// agent would find.
+const maxFoundDirs = 5000
+
+// ErrFoundTooMany is GeminiFound's error when the project has more
+// directories than it walks.
+var ErrFoundTooMany = errors.New("too many directories to tell which file Gemini CLI would edit")
+
+// GeminiFound returns the files Gemini CLI's replace tool may edit in
+// place of the one req names. Gemini CLI 0.61.0 looks a relative file_path
+// that does not exist in the project up in its workspace directories
+// (correctPath): a file of the same name whose path ends with the path
+// given, when there is exactly one (tasks.json is .vscode/tasks.json). The
+// edit then lands there, outside what the literal path says. root is the
+// project (the agent's target directory); every regular file below it that
+// the lookup may find is returned (the directories Gemini CLI's ignore
+// files name and the limit of 50 directories it walks are not applied: a
+// wider set). A project guard cannot walk whole is ErrFoundTooMany.
+//
+// Limits: only the project is walked; directories the user adds to Gemini
+// CLI's workspace (context.includeDirectories, --include-directories) are
+// not.
+func GeminiFound(req Request, root string) ([]string, error) {
+	if req.Agent != Gemini || req.Tool != "replace" || root == "" {
+		return nil, nil
+	}
+	raw, err := stringField(req.Input, "file_path")
+	if err != nil || raw == "" || filepath.IsAbs(raw) {
+		return nil, err
+	}
+	var found []string
+	for _, p := range geminiSpellings(raw) {
+		if _, err := os.Stat(filepath.Join(root, p)); err == nil {
+			continue // the literal path is the one edited
+		}
+		more, err := findSuffix(root, filepath.Base(p), strings.ReplaceAll(p, `\`, "/"))
+		if err != nil {
+			return nil, err
+		}
+		found = append(found, more...)
+	}
+	return found, nil
+}
+
+// geminiSpellings are the relative paths Gemini CLI may read a relative
+// file_path as: itself, and without a leading @.
+func geminiSpellings(raw string) []string {
+	out := []string{raw}
+	if rest, ok := strings.CutPrefix(raw, "@"); ok {
+		if rest = strings.TrimLeft(rest, `/\`); rest != "" {
+			out = append(out, rest)
+		}
+	}
+	return out
+}
+
+// findSuffix walks root breadth first, not into symbolic links, for regular
+// files named name whose path ends with suffix (as a string, as Gemini CLI
+// compares them).
+func findSuffix(root, name, suffix string) ([]string, error) {
+	var found []string
+	queue := []string{root}
+	for n := 0; len(queue) > 0; n++ {
+		if n >= maxFoundDirs {
+			return nil, ErrFoundTooMany
+		}
+		dir := queue[0]
+		queue = queue[1:]
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			continue // Gemini CLI skips an unreadable directory too
+		}
+		for _, e := range entries {
+			p := filepath.Join(dir, e.Name())
+			switch {
+			case e.IsDir():
+				queue = append(queue, p)
+			case e.Type().IsRegular() && e.Name() == name && strings.HasSuffix(p, suffix):
+				found = append(found, p)
+			}
+		}
+	}
+	return found, nil
+}

@@ -1,0 +1,98 @@
+package hook_test
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"guard/internal/hook"
+)
+
+// TestGeminiAtPaths: Gemini CLI 0.61.0 reads a relative path starting with
+// @ that does not exist as the path without it; guard judged the literal
+// path, and write_file {"file_path": "@.vscode/settings.json"} wrote the
+// protected file, read_file "@id_ed25519" read the key (H8-2).
+func TestGeminiAtPaths(t *testing.T) {
+	for _, c := range []struct {
+		tool, input string
+		want        []string
+	}{
+		{"write_file", `{"file_path":"@.vscode/settings.json","content":""}`, []string{"/p/@.vscode/settings.json", "/p/.vscode/settings.json"}},
+		{"read_file", `{"file_path":"@id_ed25519"}`, []string{"/p/@id_ed25519", "/p/id_ed25519"}},
+		{"read_file", `{"file_path":"@/.env"}`, []string{"/p/@/.env", "/p/.env"}},
+		{"replace", `{"file_path":"@\\.git/config","old_string":"a","new_string":"b"}`, []string{"/p/@\\.git/config", "/p/.git/config"}},
+		{"read_file", `{"file_path":"@"}`, []string{"/p/@"}},
+		{"read_file", `{"file_path":"/abs/@x"}`, []string{"/abs/@x"}},
+		{"read_file", `{"file_path":"a.txt"}`, []string{"/p/a.txt"}},
+	} {
+		req, err := hook.Decode(hook.Gemini, strings.NewReader(`{"hook_event_name":"BeforeTool","cwd":"/p","tool_name":"`+c.tool+`","tool_input":`+c.input+`}`))
+		if err != nil {
+			t.Errorf("%s %s: %v", c.tool, c.input, err)
+			continue
+		}
+		if !slices.Equal(req.Paths, c.want) {
+			t.Errorf("%s %s: paths %q, want %q", c.tool, c.input, req.Paths, c.want)
+		}
+	}
+	// Claude Code takes the path as written.
+	req, err := hook.Decode(hook.ClaudeCode, strings.NewReader(`{"cwd":"/p","tool_name":"Read","tool_input":{"file_path":"@id_ed25519"}}`))
+	if err != nil || !slices.Equal(req.Paths, []string{"/p/@id_ed25519"}) {
+		t.Errorf("Claude Code Read @id_ed25519: %q, %v", req.Paths, err)
+	}
+}
+
+// TestGeminiFound: Gemini CLI 0.61.0's replace looks a relative path that
+// does not exist up in the workspace (a file of that name whose path ends
+// with it): replace {"file_path": "tasks.json"} edited .vscode/tasks.json,
+// judged as a new tasks.json (H8-2).
+func TestGeminiFound(t *testing.T) {
+	root := t.TempDir()
+	for _, f := range []string{".vscode/tasks.json", "a.txt", "sub/deep/tasks.json", ".git/hooks/pre-commit"} {
+		p := filepath.Join(root, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A link is not a regular file to the lookup, nor walked into.
+	if err := os.Symlink(filepath.Join(root, ".vscode"), filepath.Join(root, "link")); err != nil {
+		t.Fatal(err)
+	}
+	found := func(tool, path string) []string {
+		t.Helper()
+		req, err := hook.Decode(hook.Gemini, strings.NewReader(`{"hook_event_name":"BeforeTool","cwd":"`+root+`","tool_name":"`+tool+`","tool_input":{"file_path":"`+path+`","old_string":"x","new_string":"y"}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := hook.GeminiFound(req, root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range got {
+			got[i], _ = filepath.Rel(root, got[i])
+		}
+		slices.Sort(got)
+		return got
+	}
+	for _, c := range []struct {
+		tool, path string
+		want       []string
+	}{
+		{"replace", "tasks.json", []string{".vscode/tasks.json", "sub/deep/tasks.json"}},
+		{"replace", "code/tasks.json", []string{".vscode/tasks.json"}},
+		{"replace", "@tasks.json", []string{".vscode/tasks.json", "sub/deep/tasks.json"}},
+		{"replace", "hooks/pre-commit", []string{".git/hooks/pre-commit"}},
+		{"replace", "a.txt", nil},   // exists: edited where it is
+		{"replace", "new.txt", nil}, // nothing of that name: a new file
+		{"replace", root + "/tasks.json", nil},
+		{"write_file", "tasks.json", nil}, // write_file has no lookup
+	} {
+		if got := found(c.tool, c.path); !slices.Equal(got, c.want) {
+			t.Errorf("%s %s: found %q, want %q", c.tool, c.path, got, c.want)
+		}
+	}
+}
