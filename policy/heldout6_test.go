@@ -45,7 +45,10 @@ func TestSixthBatchClasses(t *testing.T) {
 		{"pipenv --version", true}, {"ocaml -version", true}, {"opam --version", true}, {"python3.12 -V", true},
 		{"python3.11 --version", true}, {"gopls version x", false}, {"dlv debug", false}, {"kustomize build .", false},
 		{"ocaml x.ml", false}, {"python3.12 -c 'print(1)'", false}, {"python3.12 -V x.py", false},
-		{"tflint --version", false}, {"rustup --version", false}, {"cargo --version", false}, {"pnpm -v", false},
+		{"tflint --version", false}, {"pnpm -v", false},
+		// Rust's version queries run since the ninth round, where no
+		// rust-toolchain file picks the toolchain (rusttool.go).
+		{"rustup --version", true}, {"cargo --version", true},
 		// pg_config's paths; pipenv's.
 		{"pg_config", true}, {"pg_config --includedir", true}, {"pipenv --venv", true}, {"pipenv --where", true},
 		{"pipenv graph", false}, {"pipenv run python", false}, {"pipenv --py x", false},
@@ -99,8 +102,9 @@ func TestSixthBatchClasses(t *testing.T) {
 		{"fnm list", true}, {"fnm current", true}, {"fnm use 20", false},
 		{"jenv versions", true}, {"jenv version", true}, {"jenv global 17", false}, {"opam list", true}, {"opam switch list", true},
 		{"opam install x", false}, {"composer show --no-plugins", false},
-		// The JDK's dependency lister and JVM list (not javap: a URL for a class); xcrun --find; go mod edit printing.
-		{"javap -c App.class", false}, {"javap https://example.com/A.class", false}, {"jdeps --list-deps app.jar", true},
+		// The JDK's dependency lister and JVM list; xcrun --find; go mod edit printing. javap runs
+		// since the ninth round, the URL it fetches asked about (queries.go).
+		{"javap -c App.class", true}, {"javap https://example.com/A.class", false}, {"jdeps --list-deps app.jar", true},
 		{"jdeps -dotoutput out app.jar", false}, {"jcmd -l", true}, {"jcmd 4321 Thread.print", false},
 		{"xcrun --find swift", true}, {"xcrun swift", false}, {"xcrun -f swift build", false},
 		{"go mod edit -json", true}, {"go mod edit -print go.mod", true}, {"go mod edit -require=x@v1.0.0", false},
