@@ -1,6 +1,9 @@
 package gate
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -44,5 +47,64 @@ func TestGitRangeDiffToken(t *testing.T) {
 		if v, _ := g.Judge([]string{"bash", "-c", c}); v.Class != policy.Safe {
 			t.Errorf("%s = %s (%s), want safe", c, v.Class, v.Why())
 		}
+	}
+}
+
+// R3 (judge-11): the docker CLI runs docker-NAME from
+// $DOCKER_CONFIG/cli-plugins (and config.json's cliPluginsExtraDirs) for
+// `docker buildx ls` and `docker compose ps`, which the rules call safe: a
+// DOCKER_CONFIG inside the project ran a program written there.
+func TestDockerPluginInWritableRoot(t *testing.T) {
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	marker := filepath.Join(dir, "PLUGIN_RAN")
+	plugin := "#!/bin/sh\necho \"$@\" >> " + marker + "\n" +
+		"[ \"$1\" = docker-cli-plugin-metadata ] && echo '{\"SchemaVersion\":\"0.1.0\",\"Vendor\":\"x\",\"Version\":\"v1\"}'\nexit 0\n"
+	for _, p := range []string{"dc/cli-plugins/docker-buildx", "xp/docker-compose"} {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(plugin), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfgHome := filepath.Join(other, ".docker")
+	if err := os.MkdirAll(cfgHome, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cfgHome, "config.json"), []byte(`{"cliPluginsExtraDirs":["`+filepath.Join(dir, "xp")+`"]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if docker, err := exec.LookPath("docker"); err == nil {
+		// The premise: docker runs the plugin DOCKER_CONFIG's directory holds.
+		cmd := exec.Command(docker, "buildx", "ls")
+		cmd.Env = append(os.Environ(), "DOCKER_CONFIG="+filepath.Join(dir, "dc"))
+		_ = cmd.Run()
+		if b, _ := os.ReadFile(marker); !strings.Contains(string(b), "buildx ls") {
+			t.Fatalf("docker buildx ls did not run $DOCKER_CONFIG/cli-plugins/docker-buildx (%q): the premise does not hold here", b)
+		}
+	}
+	cases := map[string][]string{
+		"docker buildx ls":                 {"DOCKER_CONFIG=" + filepath.Join(dir, "dc")},
+		"docker compose ps":                {"DOCKER_CONFIG=dc"},
+		"docker ps":                        {"DOCKER_CONFIG=" + filepath.Join(dir, "nothing-yet")},
+		"docker compose config --services": {"HOME=" + other},
+	}
+	for c, env := range cases {
+		g := newGate(t, dir, Options{}, env...)
+		if v, _ := g.Judge([]string{"bash", "-c", c}); v.Class == policy.Safe || v.Class == policy.Match {
+			t.Errorf("%s with %v = %s, want unverified (docker runs a plugin from the writable root)", c, env, v.Class)
+		}
+	}
+	// Plugins outside the roots: unchanged.
+	g := newGate(t, dir, Options{}, "DOCKER_CONFIG=/nonexistent/guard-test-docker")
+	if v, _ := g.Judge([]string{"bash", "-c", "docker buildx ls"}); v.Class != policy.Safe {
+		t.Errorf("docker buildx ls with DOCKER_CONFIG outside the roots = %s (%s), want safe", v.Class, v.Why())
 	}
 }

@@ -116,6 +116,15 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 		return
 	}
+	for _, c := range v.Commands {
+		if len(c) > 0 && filepath.Base(c[0]) == "docker" {
+			if why := g.dockerPluginReach(v.Dirs); why != "" {
+				v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+				return
+			}
+			break
+		}
+	}
 	_, self, _ := shim.Self()
 	seen := map[string]bool{}
 	loadPath := g.loadPathSet() || g.optionVarSet()
