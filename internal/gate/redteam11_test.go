@@ -108,3 +108,36 @@ func TestDockerPluginInWritableRoot(t *testing.T) {
 		t.Errorf("docker buildx ls with DOCKER_CONFIG outside the roots = %s (%s), want safe", v.Class, v.Why())
 	}
 }
+
+// R4 (judge-11): javac reads JDK_JAVAC_OPTIONS as it reads its command
+// line: an @FILE there is read and its words taken for options (`javac
+// -version` printed "invalid flag: [default]" for a file holding AWS
+// credentials). The JVM's variables were option variables (judge-7 L2);
+// javac's was not.
+func TestJavacOptionsVar(t *testing.T) {
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := filepath.Join(dir, "javac.args")
+	if err := os.WriteFile(args, []byte("[default]\naws_secret_access_key=abc\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if javac, err := exec.LookPath("javac"); err == nil {
+		cmd := exec.Command(javac, "-version")
+		cmd.Env = append(os.Environ(), "JDK_JAVAC_OPTIONS=@"+args)
+		if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "[default]") {
+			t.Fatalf("javac -version with JDK_JAVAC_OPTIONS=@FILE printed %q, not the file's first word: the premise does not hold here", out)
+		}
+	}
+	for _, val := range []string{"@" + args, "@javac.args"} {
+		g := newGate(t, dir, Options{}, "JDK_JAVAC_OPTIONS="+val)
+		if v, _ := g.Judge([]string{"javac", "-version"}); v.Class == policy.Safe || v.Class == policy.Match {
+			t.Errorf("javac -version with JDK_JAVAC_OPTIONS=%s = %s, want unverified", val, v.Class)
+		}
+	}
+	g := newGate(t, dir, Options{}, "JDK_JAVAC_OPTIONS=-Xlint:all")
+	if v, _ := g.Judge([]string{"javac", "-version"}); v.Class != policy.Safe {
+		t.Errorf("javac -version with JDK_JAVAC_OPTIONS=-Xlint:all = %s (%s), want safe", v.Class, v.Why())
+	}
+}
