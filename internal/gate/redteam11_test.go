@@ -141,3 +141,58 @@ func TestJavacOptionsVar(t *testing.T) {
 		t.Errorf("javac -version with JDK_JAVAC_OPTIONS=-Xlint:all = %s (%s), want safe", v.Class, v.Why())
 	}
 }
+
+// R5 (judge-11): `go env GOGCCFLAGS` (safe) runs $CC to learn its flags,
+// and CC (CXX, PKG_CONFIG) may come from the environment or the go env
+// file: a CC naming a program in the project, or a relative one, ran it.
+func TestGoRunsCompilerVariable(t *testing.T) {
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	marker := filepath.Join(dir, "CC_RAN")
+	cc := filepath.Join(dir, "tools", "cc")
+	if err := os.MkdirAll(filepath.Dir(cc), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cc, []byte("#!/bin/sh\n: > "+marker+"\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	goenv := filepath.Join(dir, "goenv")
+	if err := os.WriteFile(goenv, []byte("CC="+cc+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if goBin, err := exec.LookPath("go"); err == nil {
+		cmd := exec.Command(goBin, "env", "GOGCCFLAGS")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "CC="+cc, "CGO_ENABLED=1")
+		_ = cmd.Run()
+		if _, err := os.Stat(marker); err != nil {
+			t.Fatalf("go env GOGCCFLAGS did not run $CC (%v): the premise does not hold here", err)
+		}
+	}
+	goPath := "PATH=" + filepath.Dir(mustLook(t, "go")) + ":/usr/bin:/bin"
+	for _, env := range [][]string{
+		{"CC=" + cc}, {"CC=./tools/cc -m64"}, {"CXX=" + cc}, {"PKG_CONFIG=" + cc}, {"GOENV=" + goenv},
+	} {
+		g := newGate(t, dir, Options{}, append(env, goPath)...)
+		for _, c := range []string{"go env GOGCCFLAGS", "go version"} {
+			if v, _ := g.Judge([]string{"bash", "-c", c}); v.Class == policy.Safe || v.Class == policy.Match {
+				t.Errorf("%s with %v = %s, want unverified (go runs that compiler)", c, env, v.Class)
+			}
+		}
+	}
+	g := newGate(t, dir, Options{}, "CC=gcc", goPath)
+	if v, _ := g.Judge([]string{"bash", "-c", "go env GOGCCFLAGS"}); v.Class != policy.Safe {
+		t.Errorf("go env GOGCCFLAGS with CC=gcc = %s (%s), want safe", v.Class, v.Why())
+	}
+}
+
+func mustLook(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		t.Skip(name + " is not installed")
+	}
+	return p
+}

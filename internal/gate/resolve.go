@@ -116,13 +116,21 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 		return
 	}
+	checked := map[string]bool{}
 	for _, c := range v.Commands {
-		if len(c) > 0 && filepath.Base(c[0]) == "docker" {
-			if why := g.dockerPluginReach(v.Dirs); why != "" {
-				v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
-				return
-			}
-			break
+		if len(c) == 0 || checked[filepath.Base(c[0])] {
+			continue
+		}
+		why := ""
+		switch base := filepath.Base(c[0]); base {
+		case "docker":
+			checked[base], why = true, g.dockerPluginReach(v.Dirs)
+		case "go":
+			checked[base], why = true, g.goCompilerReach(v.Dirs)
+		}
+		if why != "" {
+			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+			return
 		}
 	}
 	_, self, _ := shim.Self()
