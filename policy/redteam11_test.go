@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"guard/policy"
@@ -61,5 +62,52 @@ func TestRedTeam11ScriptWritesToolchainFile(t *testing.T) {
 		if runs, why := rt9Runs(set, proj, c, policy.AutoEdit); !runs {
 			t.Errorf("%q in auto-edit: %s; want run", c, why)
 		}
+	}
+}
+
+// R6 (judge-11): rg leaves hidden files out, and the judge walked its tree
+// without them; but a whitelist rule in an ignore file rg reads (`!.env` in
+// .ignore, .rgignore or a .gitignore, in the tree or above it) makes rg
+// search those hidden files: `rg OPENAI` printed .env's key in suggest mode.
+func TestRedTeam11RgIgnoreWhitelist(t *testing.T) {
+	set, _, proj := rtLab(t)
+	key := "OPENAI_API_KEY=sk-proj-aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5\n"
+	mustWrite(t, filepath.Join(proj, "src/.env"), key)
+	mustWrite(t, filepath.Join(proj, "src/app.py"), "print('hello')\n")
+	src := filepath.Join(proj, "src")
+	if rg, err := exec.LookPath("rg"); err == nil {
+		mustWrite(t, filepath.Join(src, ".ignore"), "!.env\n")
+		cmd := exec.Command(rg, "OPENAI")
+		cmd.Dir = src
+		out, _ := cmd.CombinedOutput()
+		if !strings.Contains(string(out), "sk-proj-") {
+			t.Fatalf("rg OPENAI with .ignore's !.env printed %q: the premise does not hold here", out)
+		}
+		if err := os.Remove(filepath.Join(src, ".ignore")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct{ file, dir, cmd string }{
+		{"src/.ignore", "src", "rg OPENAI"},
+		{"src/.rgignore", "src", "rg -n OPENAI ."},
+		{"src/.gitignore", "", "rg OPENAI src"},
+		{".ignore", "src", "rg OPENAI"},
+		{".gitignore", "", "rg -i openai"},
+	} {
+		p := filepath.Join(proj, c.file)
+		mustWrite(t, p, "node_modules/\n!.env\n")
+		dir := filepath.Join(proj, c.dir)
+		policy.UseSecrets(nil) // a fresh walk cache: the tree changed
+		if runs, why := rt9Runs(set, dir, c.cmd, policy.Suggest); runs {
+			t.Errorf("%q in %s with %s holding !.env: %s; want asked (rg reads src/.env)", c.cmd, c.dir, c.file, why)
+		}
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustWrite(t, filepath.Join(proj, ".gitignore"), "node_modules/\n*.log\n")
+	policy.UseSecrets(nil)
+	if runs, why := rt9Runs(set, src, "rg hello", policy.Suggest); !runs {
+		t.Errorf("rg hello with a plain .gitignore: %s; want run", why)
 	}
 }
