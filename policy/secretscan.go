@@ -26,7 +26,9 @@ import (
 //     Config.Env (unless a --format names neither Env nor the whole
 //     config);
 //   - recursive readers over a tree that holds a file on the secret list:
-//     `grep -r`, `rg` (hidden files only with --hidden/-uu/-.), `git grep
+//     `grep -r`, `rg` (hidden files only with --hidden/-uu/-., or when an
+//     ignore file in the tree or above it, the repository's info/exclude or
+//     the global git ignore holds a whitelist rule such as !.env), `git grep
 //     --no-index`/`--untracked`, `find ... -exec cat|grep|... {}`, and
 //     `xargs cat|grep|...`, whose file names come from stdin (the tree is
 //     the directory it runs in). The tree is walked, bounded
