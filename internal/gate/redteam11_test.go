@@ -196,3 +196,49 @@ func mustLook(t *testing.T, name string) string {
 	}
 	return p
 }
+
+// R7 (judge-11): GNU tar reads TAR_OPTIONS from the environment before its
+// own words: an inherited `--use-compress-program=./zp` (or -I, or
+// --checkpoint-action=exec=) made `tar -tf a.tar`, which the rules call
+// safe, run a program. Assignments were asked; the inherited variable was
+// not looked at.
+func TestTarOptionsInherited(t *testing.T) {
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tarBin := mustLook(t, "tar")
+	marker := filepath.Join(dir, "ZP_RAN")
+	zp := filepath.Join(dir, "zp")
+	if err := os.WriteFile(zp, []byte("#!/bin/sh\n: > "+marker+"\ncat\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a.txt"), []byte("a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mk := exec.Command(tarBin, "-cf", "a.tar", "a.txt")
+	mk.Dir = dir
+	if out, err := mk.CombinedOutput(); err != nil {
+		t.Fatalf("tar -cf: %v %s", err, out)
+	}
+	ls := exec.Command(tarBin, "-tf", "a.tar")
+	ls.Dir = dir
+	ls.Env = append(os.Environ(), "TAR_OPTIONS=--use-compress-program="+zp)
+	_ = ls.Run()
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatalf("tar -tf with TAR_OPTIONS=--use-compress-program did not run it (%v): the premise does not hold here", err)
+	}
+	for _, val := range []string{"--use-compress-program=" + zp, "-I ./zp", "--checkpoint=1 --checkpoint-action=exec=id",
+		"--to-command=id", "--index-file=/x"} {
+		g := newGate(t, dir, Options{}, "TAR_OPTIONS="+val)
+		for _, c := range []string{"tar -tf a.tar", "tar tvf a.tar"} {
+			if v, _ := g.Judge([]string{"bash", "-c", c}); v.Class == policy.Safe || v.Class == policy.Match {
+				t.Errorf("%s with TAR_OPTIONS=%s = %s, want unverified", c, val, v.Class)
+			}
+		}
+	}
+	g := newGate(t, dir, Options{}, "TAR_OPTIONS=--no-same-owner --warning=no-timestamp")
+	if v, _ := g.Judge([]string{"bash", "-c", "tar -tf a.tar"}); v.Class != policy.Safe {
+		t.Errorf("tar -tf a.tar with a harmless TAR_OPTIONS = %s (%s), want safe", v.Class, v.Why())
+	}
+}

@@ -127,6 +127,8 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 			checked[base], why = true, g.dockerPluginReach(v.Dirs)
 		case "go":
 			checked[base], why = true, g.goCompilerReach(v.Dirs)
+		case "tar", "gtar":
+			checked[base], why = true, g.tarOptionsWhy()
 		}
 		if why != "" {
 			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
