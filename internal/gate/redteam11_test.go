@@ -242,3 +242,41 @@ func TestTarOptionsInherited(t *testing.T) {
 		t.Errorf("tar -tf a.tar with a harmless TAR_OPTIONS = %s (%s), want safe", v.Class, v.Why())
 	}
 }
+
+// R7 (judge-11), Info-ZIP's variables: `UNZIP=-c unzip -l y.zip` prints
+// the members, a .env's password among them, where the rule allows a
+// listing.
+func TestZipOptionsInherited(t *testing.T) {
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	zipBin, unzipBin := mustLook(t, "zip"), mustLook(t, "unzip")
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("DB_PASSWORD=hunter2hunter2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mk := exec.Command(zipBin, "-q", "y.zip", ".env")
+	mk.Dir = dir
+	if out, err := mk.CombinedOutput(); err != nil {
+		t.Fatalf("zip: %v %s", err, out)
+	}
+	if err := os.Remove(filepath.Join(dir, ".env")); err != nil {
+		t.Fatal(err)
+	}
+	ls := exec.Command(unzipBin, "-l", "y.zip")
+	ls.Dir = dir
+	ls.Env = append(os.Environ(), "UNZIP=-c")
+	if out, _ := ls.CombinedOutput(); !strings.Contains(string(out), "hunter2") {
+		t.Fatalf("UNZIP=-c unzip -l printed %q, not the member: the premise does not hold here", out)
+	}
+	for _, env := range []string{"UNZIP=-c", "UNZIPOPT=-p", "UNZIP=-qq -d /x", "UNZIP=-M"} {
+		g := newGate(t, dir, Options{}, env)
+		if v, _ := g.Judge([]string{"bash", "-c", "unzip -l y.zip"}); v.Class == policy.Safe || v.Class == policy.Match {
+			t.Errorf("unzip -l y.zip with %s = %s, want unverified", env, v.Class)
+		}
+	}
+	g := newGate(t, dir, Options{}, "UNZIP=-qq")
+	if v, _ := g.Judge([]string{"bash", "-c", "unzip -l y.zip"}); v.Class != policy.Safe {
+		t.Errorf("unzip -l y.zip with UNZIP=-qq = %s (%s), want safe", v.Class, v.Why())
+	}
+}

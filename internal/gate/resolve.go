@@ -129,6 +129,8 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 			checked[base], why = true, g.goCompilerReach(v.Dirs)
 		case "tar", "gtar":
 			checked[base], why = true, g.tarOptionsWhy()
+		case "unzip", "zipinfo":
+			checked[base], why = true, g.zipOptionsWhy(base)
 		}
 		if why != "" {
 			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why

@@ -37,3 +37,27 @@ var tarHarmlessOptions = map[string]bool{
 	"--no-recursion": true, "--recursion": true, "--one-file-system": true, "--keep-old-files": true,
 	"--skip-old-files": true, "--keep-newer-files": true, "--no-overwrite-dir": true, "--touch": true, "-m": true,
 }
+
+// zipOptionsWhy says why Info-ZIP's option variables, inherited from
+// guard's environment, make an unzip or zipinfo command do more than its
+// rule says, or "". unzip reads UNZIP and UNZIPOPT before its own words,
+// zipinfo ZIPINFO and ZIPINFOOPT: `UNZIP=-c unzip -l y.zip` printed the
+// members (a .env's password) where the rule allows a listing (judge-11
+// R7); -d names a directory, -M runs a pager, -x reads names. Only letters
+// that quiet, list, test or change how names and text are shown are let
+// through; a word that is not an option asks too.
+func (g *Gate) zipOptionsWhy(prog string) string {
+	vars, allowed := []string{"UNZIP", "UNZIPOPT"}, "-qCLabonKXDTUVWltvzZ"
+	if prog == "zipinfo" {
+		vars, allowed = []string{"ZIPINFO", "ZIPINFOOPT"}, "-12smlvhtTzC"
+	}
+	for _, name := range vars {
+		val := g.Getenv(name)
+		for _, w := range strings.Fields(val) {
+			if !strings.HasPrefix(w, "-") || strings.Trim(w, allowed) != "" {
+				return name + "=" + val + " gives " + prog + " the option " + w + ", which guard does not judge (a member printed, a directory written, a pager run)"
+			}
+		}
+	}
+	return ""
+}
