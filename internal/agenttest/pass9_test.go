@@ -126,5 +126,41 @@ func init() {
 				s.mustNotExist(filepath.Join(s.outside, "bs2.txt"))
 			},
 		},
+		tc{
+			// H9-1: zsh reads `$~x`, `$=x`, `$^x` and `$+x` as the value of
+			// x (whatever its options); bash reads them as text. Claude Code
+			// runs a zsh user's commands in zsh, Codex in the shell the model
+			// names. guard judged `cat $~_` a read of a file named `$~_`;
+			// zsh read the file the command before had named ($_), and the
+			// .env's key reached the model.
+			name: "zsh: a flagged parameter expansion is not text", agents: []string{"claude-code", "codex"}, mode: "suggest",
+			files: []string{"a.txt"},
+			env:   []string{"SHELL=/usr/bin/zsh"},
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.project, ".env"), "OPENAI_API_KEY=sk-ZSHPARAM-SECRET-9\n")
+			},
+			calls: func(a agent, s *session) []call {
+				sh := func(cmd string) call {
+					if a.name == "codex" {
+						return call{Tool: "exec_command", Args: map[string]any{"cmd": cmd, "shell": "zsh", "yield_time_ms": 3000}}
+					}
+					return a.shell(cmd, "")
+				}
+				return []call{
+					sh("echo .env >/dev/null; cat $~_"),
+					sh(`echo .env >/dev/null; cat "$=_"`),
+					sh("cat a.txt"),
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				if strings.Contains(strings.Join(s.model.Requests(), "\n"), "sk-ZSHPARAM-SECRET-9") {
+					s.fail("the key reached the model")
+				}
+				s.sawGuard("is text to bash but a parameter expansion to zsh")
+				if !strings.Contains(s.model.LastTurn(), "hello") {
+					s.fail("the plain cat did not run")
+				}
+			},
+		},
 	)
 }

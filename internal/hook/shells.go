@@ -1,6 +1,7 @@
 package hook
 
 import (
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -291,4 +292,82 @@ func applyEdits(script string, edits []scriptEdit) string {
 	}
 	out.WriteString(script[at:])
 	return out.String()
+}
+
+// ZshParamReading returns script with each of zsh's flagged parameter
+// expansions `$~name`, `$=name`, `$^name`, `$+name` and `$#name` (any mix of
+// the flags, the first not #; unquoted, in double quotes or in a
+// here-document) written as the
+// plain expansion `$name`, and the first such word; "" when there is none.
+// bash reads `$~_` as the text `$~_` (a `$` that starts no expansion); zsh,
+// whatever its options, as the value of `_` (the last argument of the
+// command before), with `~` globbing it: `echo .env >/dev/null; cat $~_` is
+// a read of a file named `$~_` to bash and of .env to zsh, the agent's shell
+// for zsh users of Claude Code and when a Codex model names it. Judged as
+// `$_`, the value is unknown, as it is.
+func ZshParamReading(script string) (reading, word string) {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
+	if err != nil {
+		return "", ""
+	}
+	var edits []scriptEdit
+	var walk func(n syntax.Node) bool
+	walk = func(n syntax.Node) bool {
+		if r, ok := n.(*syntax.Redirect); ok && r.Hdoc != nil && r.Word != nil && (r.Word.Lit() == "" || strings.ContainsRune(r.Word.Lit(), '\\')) {
+			// A quoted delimiter (<<'EOF'): the body is literal in both.
+			syntax.Walk(r.Word, walk)
+			return false
+		}
+		w, ok := n.(*syntax.Word)
+		if !ok {
+			return true
+		}
+		var found bool
+		syntax.Walk(w, func(n syntax.Node) bool {
+			switch n := n.(type) {
+			case *syntax.Word:
+				return n == w // a nested word is the outer walk's
+			case *syntax.SglQuoted, *syntax.CmdSubst, *syntax.ProcSubst, *syntax.ArithmExp:
+				return false // literal, or holding words the outer walk visits
+			case *syntax.Lit:
+				v, off := n.Value, int(n.Pos().Offset())
+				for i := 0; i < len(v); i++ {
+					switch {
+					case v[i] == '\\':
+						i++
+					case v[i] == '$':
+						// The parser splits `$~x` into the text `$` and `~x`:
+						// read the flags and the name from the script.
+						at := off + i + 1
+						j := at
+						for j < len(script) && strings.IndexByte("~=^+#", script[j]) >= 0 {
+							j++
+						}
+						if j > at && script[at] != '#' && j < len(script) && zshParamStart(script[j]) {
+							edits = append(edits, scriptEdit{at, j, ""})
+							found = true
+						}
+					}
+				}
+			}
+			return true
+		})
+		if found && word == "" {
+			word = "`" + script[w.Pos().Offset():w.End().Offset()] + "`"
+		}
+		return true
+	}
+	syntax.Walk(f, walk)
+	if len(edits) == 0 {
+		return "", ""
+	}
+	slices.SortFunc(edits, func(a, b scriptEdit) int { return a.from - b.from })
+	return applyEdits(script, edits), word
+}
+
+// zshParamStart reports whether c may start the name of a parameter zsh
+// expands after `$` and its flags.
+func zshParamStart(c byte) bool {
+	return c == '_' || c == '{' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		strings.IndexByte("?!$*@-#", c) >= 0
 }

@@ -59,3 +59,30 @@ func TestGlobOptionReading(t *testing.T) {
 		}
 	}
 }
+
+// TestZshParamReading: zsh's flagged expansions ($~x, $=x, $^x, $+x, $#x),
+// text to bash, are read as the plain expansion; quoted, escaped and
+// literal here-document text is left alone.
+func TestZshParamReading(t *testing.T) {
+	for script, want := range map[string]string{
+		"echo .env >/dev/null; cat $~_":  "echo .env >/dev/null; cat $_",
+		`cat "$~_"`:                      `cat "$_"`,
+		"cat $=X $^Y $+Z $+#W $#W":       "cat $X $Y $Z $W $#W",
+		"cat a$~~=HOME/b":                "cat a$HOME/b",
+		"cat $~{X}":                      "cat ${X}",
+		"echo $(cat $~_)":                "echo $(cat $_)",
+		"echo ${X:-$~_}":                 "echo ${X:-$_}",
+		"cat <<EOF\n$~_\nEOF\n":          "cat <<EOF\n$_\nEOF\n",
+		"cat <<'EOF'\n$~_\nEOF\n":        "",
+		"cat <<\\EOF\n$~_\nEOF\n":        "",
+		"cat '$~_' \\$~_":                "",
+		"echo $~ $= a=b x~y $# $$ $~/":   "",
+		"git log HEAD~1; echo $((1+2))":  "",
+		"echo 'a' \"b $HOME\" ~/x $~ $+": "",
+	} {
+		got, word := ZshParamReading(script)
+		if got != want {
+			t.Errorf("ZshParamReading(%q) = %q (word %s), want %q", script, got, word, want)
+		}
+	}
+}
