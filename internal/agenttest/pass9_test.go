@@ -132,7 +132,8 @@ func init() {
 			// runs a zsh user's commands in zsh, Codex in the shell the model
 			// names. guard judged `cat $~_` a read of a file named `$~_`;
 			// zsh read the file the command before had named ($_), and the
-			// .env's key reached the model.
+			// .env's key reached the model. A subscript the same: zsh reads
+			// `.e$PWD[99]nv` as .env (character 99 of $PWD is empty).
 			name: "zsh: a flagged parameter expansion is not text", agents: []string{"claude-code", "codex"}, mode: "suggest",
 			files: []string{"a.txt"},
 			env:   []string{"SHELL=/usr/bin/zsh"},
@@ -149,6 +150,7 @@ func init() {
 				return []call{
 					sh("echo .env >/dev/null; cat $~_"),
 					sh(`echo .env >/dev/null; cat "$=_"`),
+					sh("cat .e$PWD[99]nv"),
 					sh("cat a.txt"),
 				}
 			},

@@ -304,8 +304,27 @@ func applyEdits(script string, edits []scriptEdit) string {
 // command before), with `~` globbing it: `echo .env >/dev/null; cat $~_` is
 // a read of a file named `$~_` to bash and of .env to zsh, the agent's shell
 // for zsh users of Claude Code and when a Codex model names it. Judged as
-// `$_`, the value is unknown, as it is.
+// `$_`, the value is unknown, as it is. A subscript `$name[...]` (text after
+// the expansion to bash, a part of the value to zsh: `.e$PWD[99]nv` is .env)
+// is read as `${_}` as well. Limits: a subscript holding spaces, quotes or
+// expansions is left as bash reads it (its word holds an expansion then).
 func ZshParamReading(script string) (reading, word string) {
+	// A round's reading may hold what the next round reads (`$~x[1]` is
+	// `$x[1]` after the first).
+	for range 8 {
+		next, w := zshParamRound(script)
+		if next == "" {
+			break
+		}
+		if word == "" {
+			word = w
+		}
+		reading, script = next, next
+	}
+	return reading, word
+}
+
+func zshParamRound(script string) (reading, word string) {
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
 	if err != nil {
 		return "", ""
@@ -329,6 +348,16 @@ func ZshParamReading(script string) (reading, word string) {
 				return n == w // a nested word is the outer walk's
 			case *syntax.SglQuoted, *syntax.CmdSubst, *syntax.ProcSubst, *syntax.ArithmExp:
 				return false // literal, or holding words the outer walk visits
+			case *syntax.ParamExp:
+				// $name[...]: a subscript in zsh (a character or a range of
+				// the value, an element), text after $name in bash.
+				end := int(n.End().Offset())
+				if n.Short && n.Param != nil && zshName(n.Param.Value) && end < len(script) && script[end] == '[' {
+					if k := strings.IndexByte(script[end:], ']'); k > 0 && !strings.ContainsAny(script[end:end+k], " \t\n;|&<>()'\"`$\\") {
+						edits = append(edits, scriptEdit{int(n.Pos().Offset()), end + k + 1, "${_}"})
+						found = true
+					}
+				}
 			case *syntax.Lit:
 				v, off := n.Value, int(n.Pos().Offset())
 				for i := 0; i < len(v); i++ {
@@ -370,4 +399,18 @@ func ZshParamReading(script string) (reading, word string) {
 func zshParamStart(c byte) bool {
 	return c == '_' || c == '{' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
 		strings.IndexByte("?!$*@-#", c) >= 0
+}
+
+// zshName reports whether s is a parameter name or a positional parameter.
+func zshName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
 }

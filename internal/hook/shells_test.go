@@ -79,6 +79,10 @@ func TestZshParamReading(t *testing.T) {
 		"echo $~ $= a=b x~y $# $$ $~/":   "",
 		"git log HEAD~1; echo $((1+2))":  "",
 		"echo 'a' \"b $HOME\" ~/x $~ $+": "",
+		"cat .e$PWD[99]nv":               "cat .e${_}nv",
+		`cat "$PWD[1,3]" $1[2]`:          `cat "${_}" ${_}`,
+		"cat $~PWD[1]":                   "cat ${_}",
+		"cat ${PWD}[1] $PWD [a] $PWD[ ]": "",
 	} {
 		got, word := ZshParamReading(script)
 		if got != want {
