@@ -199,7 +199,7 @@ func (h *hookCall) run() (code int) {
 			}
 			if reading, word := hook.ZshParamReading(script); verdict == hook.Allow && reading != "" {
 				if ok, why := plainRun(g, reading); !ok {
-					verdict, reason = hook.Ask, "not known to be safe: "+word+" is text to bash but a parameter expansion to zsh ($~x, $=x, $^x, $+x: the value of x; $x[...]: a part of it), the agent's shell for some users and the one a Codex model may ask for, and read so: "+why
+					verdict, reason = hook.Ask, "not known to be safe: "+word+" is text to bash but a parameter expansion to zsh ($~x, $=x, $^x, $+x: the value of x; $x[...], $x:h: a part of it), the agent's shell for some users and the one a Codex model may ask for, and read so: "+why
 					d.Action = policy.Ask
 				}
 			}

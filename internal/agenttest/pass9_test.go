@@ -133,7 +133,8 @@ func init() {
 			// names. guard judged `cat $~_` a read of a file named `$~_`;
 			// zsh read the file the command before had named ($_), and the
 			// .env's key reached the model. A subscript the same: zsh reads
-			// `.e$PWD[99]nv` as .env (character 99 of $PWD is empty).
+			// `.e$PWD[99]nv` as .env (character 99 of $PWD is empty), and a
+			// history modifier: `.e$PWD:t:s/project/nv/` is .env too.
 			name: "zsh: a flagged parameter expansion is not text", agents: []string{"claude-code", "codex"}, mode: "suggest",
 			files: []string{"a.txt"},
 			env:   []string{"SHELL=/usr/bin/zsh"},
@@ -151,6 +152,7 @@ func init() {
 					sh("echo .env >/dev/null; cat $~_"),
 					sh(`echo .env >/dev/null; cat "$=_"`),
 					sh("cat .e$PWD[99]nv"),
+					sh("cat .e$PWD:t:s/project/nv/"),
 					sh("cat a.txt"),
 				}
 			},

@@ -306,7 +306,9 @@ func applyEdits(script string, edits []scriptEdit) string {
 // for zsh users of Claude Code and when a Codex model names it. Judged as
 // `$_`, the value is unknown, as it is. A subscript `$name[...]` (text after
 // the expansion to bash, a part of the value to zsh: `.e$PWD[99]nv` is .env)
-// is read as `${_}` as well. Limits: a subscript holding spaces, quotes or
+// is read as `${_}` as well, and so is `$name:` and a history modifier
+// (`.e$PWD:t:s/proj/nv/` is .env in a directory named proj), up to the end
+// of the word or its double quotes. Limits: a subscript holding spaces, quotes or
 // expansions is left as bash reads it (its word holds an expansion then).
 func ZshParamReading(script string) (reading, word string) {
 	// A round's reading may hold what the next round reads (`$~x[1]` is
@@ -342,10 +344,13 @@ func zshParamRound(script string) (reading, word string) {
 			return true
 		}
 		var found bool
+		var quoted []*syntax.DblQuoted
 		syntax.Walk(w, func(n syntax.Node) bool {
 			switch n := n.(type) {
 			case *syntax.Word:
 				return n == w // a nested word is the outer walk's
+			case *syntax.DblQuoted:
+				quoted = append(quoted, n)
 			case *syntax.SglQuoted, *syntax.CmdSubst, *syntax.ProcSubst, *syntax.ArithmExp:
 				return false // literal, or holding words the outer walk visits
 			case *syntax.ParamExp:
@@ -357,6 +362,20 @@ func zshParamRound(script string) (reading, word string) {
 						edits = append(edits, scriptEdit{int(n.Pos().Offset()), end + k + 1, "${_}"})
 						found = true
 					}
+				}
+				// $name:h, $name:s/a/b/...: history modifiers in zsh, text
+				// in bash. Read as an unknown value up to the word's (or the
+				// double quotes') end.
+				if n.Short && n.Param != nil && zshName(n.Param.Value) && end+1 < len(script) && script[end] == ':' &&
+					strings.IndexByte("aAcefFghlpPqQrsStuwWx&", script[end+1]) >= 0 {
+					stop := int(w.End().Offset())
+					for _, q := range quoted {
+						if q.Pos().Offset() <= n.Pos().Offset() && n.End().Offset() <= q.End().Offset() {
+							stop = int(q.End().Offset()) - 1
+						}
+					}
+					edits = append(edits, scriptEdit{int(n.Pos().Offset()), stop, "${_}"})
+					found = true
 				}
 			case *syntax.Lit:
 				v, off := n.Value, int(n.Pos().Offset())

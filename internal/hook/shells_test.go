@@ -83,6 +83,9 @@ func TestZshParamReading(t *testing.T) {
 		`cat "$PWD[1,3]" $1[2]`:          `cat "${_}" ${_}`,
 		"cat $~PWD[1]":                   "cat ${_}",
 		"cat ${PWD}[1] $PWD [a] $PWD[ ]": "",
+		"cat .e$PWD:t:s/proj/nv/ b":      "cat .e${_} b",
+		`cat "x$PWD:h/y" z`:              `cat "x${_}" z`,
+		"cat $HOME:$PATH $h:22 $u:/tmp":  "",
 	} {
 		got, word := ZshParamReading(script)
 		if got != want {
