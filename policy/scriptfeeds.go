@@ -83,7 +83,8 @@ func writtenInput(v *Verdict, dir string, writes, moved []string) string {
 		}
 	default:
 		names, suffixes := cwdCheckFiles(prog)
-		if len(names)+len(suffixes) == 0 {
+		exact := configFilesRead(prog, dir)
+		if len(names)+len(suffixes)+len(exact) == 0 {
 			return ""
 		}
 		// The checks that read files from the directory up (flake8's
@@ -93,6 +94,14 @@ func writtenInput(v *Verdict, dir string, writes, moved []string) string {
 		// above it moved or checked out (`git switch b && flake8
 		// --version` ran the plugin b's .flake8 named).
 		hit = func(w string) bool {
+			for _, f := range exact {
+				if w == f || under(f, w) {
+					return true
+				}
+			}
+			if len(names)+len(suffixes) == 0 {
+				return false
+			}
 			if w == dir || under(dir, w) {
 				return true
 			}
@@ -146,6 +155,12 @@ func cwdCheckFiles(prog string) (names, suffixes []string) {
 		return []string{".clang-format", "_clang-format"}, nil
 	case "terraform":
 		return nil, []string{".tf", ".tfvars", ".tftest.hcl", ".tf.json", ".tfvars.json"}
+	case "cargo", "rustc", "rustup", "rustfmt":
+		// rustWhy: rustup's proxies pick the binary from these (judge-11 R1).
+		return []string{"rust-toolchain", "rust-toolchain.toml"}, nil
+	case "npm", "npx":
+		// npmrcWhy reads .npmrc from the directory up, beside the manifests.
+		return append([]string{".npmrc"}, manifestFiles[prog]...), nil
 	case "docker", "podman", "docker-compose", "podman-compose":
 		return []string{"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml", ".env"}, nil
 	}
@@ -157,4 +172,35 @@ func cwdCheckFiles(prog string) (names, suffixes []string) {
 		}
 	}
 	return names, nil
+}
+
+// configFilesRead are the files, by absolute path, that prog's own check
+// reads from the environment's or the home directory's naming rather
+// than from dir (rgConfig's RIPGREP_CONFIG_PATH, gemrcWhy's GEMRC and
+// ~/.gemrc, hiddenInputsWhy's ~/.jq): a script that writes one first
+// changes what that check saw (judge-11 R1). None for other programs.
+func configFilesRead(prog, dir string) []string {
+	var out []string
+	add := func(p string) {
+		if p != "" {
+			out = append(out, filepath.Clean(absolute(p, dir)))
+		}
+	}
+	home := os.Getenv("HOME")
+	switch prog {
+	case "rg":
+		add(os.Getenv("RIPGREP_CONFIG_PATH"))
+	case "gem":
+		for _, g := range filepath.SplitList(os.Getenv("GEMRC")) {
+			add(g)
+		}
+		if home != "" {
+			add(filepath.Join(home, ".gemrc"))
+		}
+	case "jq", "yq", "gojq":
+		if home != "" {
+			add(filepath.Join(home, ".jq"))
+		}
+	}
+	return out
 }

@@ -26,7 +26,9 @@ import (
 //     Config.Env (unless a --format names neither Env nor the whole
 //     config);
 //   - recursive readers over a tree that holds a file on the secret list:
-//     `grep -r`, `rg` (hidden files only with --hidden/-uu/-.), `git grep
+//     `grep -r`, `rg` (hidden files only with --hidden/-uu/-., or when an
+//     ignore file in the tree or above it, the repository's info/exclude or
+//     the global git ignore holds a whitelist rule such as !.env), `git grep
 //     --no-index`/`--untracked`, `find ... -exec cat|grep|... {}`, and
 //     `xargs cat|grep|...`, whose file names come from stdin (the tree is
 //     the directory it runs in). The tree is walked, bounded
@@ -1148,7 +1150,11 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 	}
 	for _, root := range trees {
 		dir := absolute(homeWord(root), cwd)
-		found, complete := secretFiles(dir, hidden)
+		h := hidden
+		if prog == "rg" && !hidden && rgUnignores(dir) {
+			h = true // a whitelist rule in an ignore file: rg reads those hidden files
+		}
+		found, complete := secretFiles(dir, h)
 		for _, f := range found {
 			if rel, err := filepath.Rel(dir, f); hiddenExt && err == nil && hiddenName(rel) && !strings.Contains(strings.TrimLeft(filepath.Base(f), "."), ".") {
 				continue
@@ -1234,6 +1240,10 @@ type walkResult struct {
 	found    []string
 	complete bool
 	odd      string
+	// unignores: a hidden walk met an ignore file (.ignore, .rgignore,
+	// .gitignore) with a whitelist rule (!.env): rg searches the hidden
+	// files such a rule names (judge-11 R6).
+	unignores bool
 }
 
 var (
@@ -1349,6 +1359,7 @@ func walkTree(dir string, hidden bool) walkResult {
 	n := 0
 	complete := true
 	odd := ""
+	unignores := false
 	defer func() { walkSpent.Add(int64(n)) }()
 	fi, err := os.Lstat(abs)
 	switch {
@@ -1399,6 +1410,9 @@ func walkTree(dir string, hidden bool) walkResult {
 					return
 				}
 				if !hidden && strings.HasPrefix(name, ".") {
+					if !unignores && !isDir && rgIgnoreFile(name) && whitelists(p) {
+						unignores = true
+					}
 					return
 				}
 				if secret, target := secretEntry(p, name, h, isLink); secret {
@@ -1423,7 +1437,7 @@ func walkTree(dir string, hidden bool) walkResult {
 	if walkCache == nil {
 		walkCache = map[walkKey]walkResult{}
 	}
-	r := walkResult{found, complete, odd}
+	r := walkResult{found, complete, odd, unignores}
 	walkCache[key] = r
 	return r
 }
@@ -1662,4 +1676,57 @@ func npmrcWhy(argv []string, cwd string) string {
 		}
 	}
 	return ""
+}
+
+// rgIgnoreFile reports whether name is an ignore file rg reads in each
+// directory it walks.
+func rgIgnoreFile(name string) bool {
+	return name == ".ignore" || name == ".rgignore" || name == ".gitignore"
+}
+
+// whitelists reports whether the ignore file p holds a whitelist rule (a
+// line starting with !), or cannot be read (counted as holding one).
+func whitelists(p string) bool {
+	b, err := safefile.Read(p, maxContent)
+	if err != nil {
+		return !errors.Is(err, os.ErrNotExist)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "!") {
+			return true
+		}
+	}
+	return false
+}
+
+// rgUnignores reports whether rg, searching the tree dir without
+// --hidden, may still read hidden files: an ignore file in the tree, in a
+// directory above it, the repository's info/exclude or the user's global
+// git ignore file holds a whitelist rule (`!.env` in .ignore or a
+// .gitignore makes `rg KEY` search .env, judge-11 R6). A walk that did
+// not finish counts as one that found such a rule.
+func rgUnignores(dir string) bool {
+	if r := walkTree(dir, false); r.unignores || !r.complete {
+		return true
+	}
+	for d := filepath.Dir(filepath.Clean(dir)); ; d = filepath.Dir(d) {
+		for _, name := range []string{".ignore", ".rgignore", ".gitignore", ".git/info/exclude"} {
+			if whitelists(filepath.Join(d, name)) {
+				return true
+			}
+		}
+		if d == filepath.Dir(d) {
+			break
+		}
+	}
+	if whitelists(filepath.Join(dir, ".git/info/exclude")) {
+		return true
+	}
+	cfg := os.Getenv("XDG_CONFIG_HOME")
+	if !filepath.IsAbs(cfg) {
+		if h := home(); filepath.IsAbs(h) {
+			cfg = filepath.Join(h, ".config")
+		}
+	}
+	return cfg != "" && whitelists(filepath.Join(cfg, "git", "ignore"))
 }

@@ -408,10 +408,10 @@ func (g *Gate) checkGitHistory(v *policy.Verdict) {
 }
 
 // rangeDiffLogs returns the git log commands (log at index at) that list
-// the commits `git range-diff` (at index at in c) prints the patches of:
-// one per range for two ranges (`log A..B C..D` would subtract C from the
-// first), `log A...B` for a symmetric range, `log BASE R1 R2` for the
-// three-word form; the words after -- stay paths.
+// the commits `git range-diff` (at index at in c) prints the patches of,
+// with -p: one per range for two ranges (`log A..B C..D` would subtract C
+// from the first), `log A...B` for a symmetric range, `log BASE R1 R2` for
+// the three-word form; the words after -- stay paths.
 func rangeDiffLogs(c []string, at int) [][]string {
 	var revs, paths []string
 	rest := c[at+1:]
@@ -428,7 +428,10 @@ func rangeDiffLogs(c []string, at int) [][]string {
 			revs = append(revs, a)
 		}
 	}
-	head := append(append([]string{}, c[:at]...), "log")
+	// -p: range-diff prints the patches' lines, and the patch scan runs
+	// these logs as given (without it a token committed under a harmless
+	// name was listed by name only, judge-11 R2).
+	head := append(append([]string{}, c[:at]...), "log", "-p")
 	logOf := func(words ...string) []string {
 		return append(append(append([]string{}, head...), words...), paths...)
 	}

@@ -113,7 +113,8 @@ func (g *Gate) lookupEnv(name string) (string, bool) {
 // --require (Yarn's Plug'n'Play puts NODE_OPTIONS="--require
 // /project/.pnp.cjs" in the environment; `-r dotenv/config` is found in the
 // project's node_modules), Ruby's and Perl's -I, the JVM's -javaagent and
-// -agentpath; PHP's PHPRC and PHP_INI_SCAN_DIR, an ini file or directories
+// -agentpath (and javac's JDK_JAVAC_OPTIONS, whose @FILE javac reads and
+// prints back in its errors, judge-11 R4); PHP's PHPRC and PHP_INI_SCAN_DIR, an ini file or directories
 // of them, whose extension= and zend_extension= lines load any shared
 // object at start (`php -l`, `php --version`; judge-10 Q3). A value that
 // is relative (found from the directory the
@@ -122,7 +123,7 @@ func (g *Gate) lookupEnv(name string) (string, bool) {
 var optionVars = []struct{ name, interp string }{
 	{"NODE_OPTIONS", "node"}, {"RUBYOPT", "ruby"}, {"PERL5OPT", "perl"},
 	{"JAVA_TOOL_OPTIONS", "java"}, {"_JAVA_OPTIONS", "java"}, {"JDK_JAVA_OPTIONS", "java"},
-	{"PHPRC", "php"}, {"PHP_INI_SCAN_DIR", "php"},
+	{"JDK_JAVAC_OPTIONS", "java"}, {"PHPRC", "php"}, {"PHP_INI_SCAN_DIR", "php"},
 }
 
 // optionLoads returns the values of the options in val (an optionVars

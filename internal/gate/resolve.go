@@ -116,6 +116,27 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 		return
 	}
+	checked := map[string]bool{}
+	for _, c := range v.Commands {
+		if len(c) == 0 || checked[filepath.Base(c[0])] {
+			continue
+		}
+		why := ""
+		switch base := filepath.Base(c[0]); base {
+		case "docker":
+			checked[base], why = true, g.dockerPluginReach(v.Dirs)
+		case "go":
+			checked[base], why = true, g.goCompilerReach(v.Dirs)
+		case "tar", "gtar":
+			checked[base], why = true, g.tarOptionsWhy()
+		case "unzip", "zipinfo":
+			checked[base], why = true, g.zipOptionsWhy(base)
+		}
+		if why != "" {
+			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+			return
+		}
+	}
 	_, self, _ := shim.Self()
 	seen := map[string]bool{}
 	loadPath := g.loadPathSet() || g.optionVarSet()

@@ -1,0 +1,63 @@
+package gate
+
+import (
+	"strings"
+)
+
+// tarOptionsWhy says why GNU tar's TAR_OPTIONS, inherited from guard's
+// environment, makes a tar command do more than its rule says, or "". tar
+// puts those words before the command's own: --use-compress-program/-I
+// names a program `tar -tf a.tar` runs (a planted ./zp ran, judge-11 R7),
+// --to-command and --checkpoint-action=exec run commands, --index-file
+// writes a file, -f/--file changes the archive. Only words that change
+// how members are stored or shown are let through; any other asks.
+func (g *Gate) tarOptionsWhy() string {
+	val := g.Getenv("TAR_OPTIONS")
+	for _, w := range strings.Fields(val) {
+		name, _, _ := strings.Cut(w, "=")
+		if !tarHarmlessOptions[name] {
+			return "TAR_OPTIONS=" + val + " gives tar the option " + w + ", which guard does not judge (a program it runs, a file it writes or reads)"
+		}
+	}
+	return ""
+}
+
+// tarHarmlessOptions are TAR_OPTIONS words (before any =) that run no
+// program and name no file.
+var tarHarmlessOptions = map[string]bool{
+	"--no-same-owner": true, "--no-same-permissions": true, "--same-owner": true, "--numeric-owner": true,
+	"--warning": true, "--wildcards": true, "--no-wildcards": true, "--wildcards-match-slash": true,
+	"--anchored": true, "--no-anchored": true, "--ignore-case": true, "--no-ignore-case": true,
+	"--exclude-vcs": true, "--exclude-vcs-ignores": true, "--exclude-backups": true, "--exclude-caches": true,
+	"--format": true, "-H": true, "--sort": true, "--mtime": true, "--owner": true, "--group": true, "--mode": true,
+	"--delay-directory-restore": true, "--no-delay-directory-restore": true, "--quoting-style": true,
+	"--show-transformed-names": true, "--utc": true, "--full-time": true, "--blocking-factor": true, "-b": true,
+	"--record-size": true, "--no-xattrs": true, "--no-acls": true, "--no-selinux": true, "--xattrs": true,
+	"--acls": true, "--selinux": true, "--sparse": true, "-S": true, "--verbose": true, "-v": true,
+	"--no-recursion": true, "--recursion": true, "--one-file-system": true, "--keep-old-files": true,
+	"--skip-old-files": true, "--keep-newer-files": true, "--no-overwrite-dir": true, "--touch": true, "-m": true,
+}
+
+// zipOptionsWhy says why Info-ZIP's option variables, inherited from
+// guard's environment, make an unzip or zipinfo command do more than its
+// rule says, or "". unzip reads UNZIP and UNZIPOPT before its own words,
+// zipinfo ZIPINFO and ZIPINFOOPT: `UNZIP=-c unzip -l y.zip` printed the
+// members (a .env's password) where the rule allows a listing (judge-11
+// R7); -d names a directory, -M runs a pager, -x reads names. Only letters
+// that quiet, list, test or change how names and text are shown are let
+// through; a word that is not an option asks too.
+func (g *Gate) zipOptionsWhy(prog string) string {
+	vars, allowed := []string{"UNZIP", "UNZIPOPT"}, "-qCLabonKXDTUVWltvzZ"
+	if prog == "zipinfo" {
+		vars, allowed = []string{"ZIPINFO", "ZIPINFOOPT"}, "-12smlvhtTzC"
+	}
+	for _, name := range vars {
+		val := g.Getenv(name)
+		for _, w := range strings.Fields(val) {
+			if !strings.HasPrefix(w, "-") || strings.Trim(w, allowed) != "" {
+				return name + "=" + val + " gives " + prog + " the option " + w + ", which guard does not judge (a member printed, a directory written, a pager run)"
+			}
+		}
+	}
+	return ""
+}
