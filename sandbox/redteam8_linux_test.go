@@ -83,7 +83,7 @@ func TestAttackLaterCodeUnprivileged(t *testing.T) {
 // passage and gopass, LastPass's and Bitwarden's and 1Password's local
 // data, borg's repository keys, API keys of the llm CLI and WakaTime,
 // VS Code's secret storage (its GitHub session), DBeaver's saved
-// connections' passwords, and ~/.config/TOOL/credentials*.
+// connections' passwords.
 var moreHomeSecrets = []string{".config/microsoft-edge/Default/Cookies", ".config/vivaldi/Default/Login Data",
 	".config/opera/Cookies", ".config/google-chrome-beta/Default/Cookies", ".librewolf/ab.default/logins.json",
 	".config/Slack/Cookies", ".config/discord/Local Storage/leveldb/000003.log", ".config/Signal/config.json",
@@ -92,8 +92,7 @@ var moreHomeSecrets = []string{".config/microsoft-edge/Default/Cookies", ".confi
 	".passage/identities", ".config/gopass/age/identities", ".local/share/lpass/session_uid",
 	".config/Bitwarden/data.json", ".config/1Password/1password.sqlite", ".config/borg/keys/repo_x",
 	".config/io.datasette.llm/keys.json", ".wakatime.cfg", ".config/Code/User/globalStorage/state.vscdb",
-	".local/share/DBeaverData/workspace6/General/.dbeaver/credentials-config.json",
-	".config/sometool/credentials", ".config/othertool/credentials.yaml"}
+	".local/share/DBeaverData/workspace6/General/.dbeaver/credentials-config.json"}
 
 func moreHomeSecretCases(forbidden bool) []attackCase {
 	homeFixture := func(root string) string {

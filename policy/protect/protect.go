@@ -404,7 +404,9 @@ var defaultList = [...]struct {
 	// identities (chezmoi's, passage's, gopass's), LastPass's, Bitwarden's
 	// and 1Password's local data, borg's repository keys, the llm CLI's and
 	// WakaTime's API keys, VS Code's secret storage, DBeaver's saved
-	// passwords, and what tools keep in ~/.config/TOOL/credentials*.
+	// passwords. Not ~/.config/*/credentials*: with 80 directories in
+	// ~/.config, every run then made 1175 system calls instead of 902 (186
+	// getdents64), measured with strace.
 	{Secret, "a browser or chat app's profile, a password manager's data, or a tool's stored login or key", nil,
 		[]string{"~/.config/microsoft-edge", "~/.config/microsoft-edge-beta", "~/.config/microsoft-edge-dev",
 			"~/.config/vivaldi", "~/.config/opera", "~/.config/google-chrome-beta", "~/.config/google-chrome-unstable",
@@ -418,7 +420,7 @@ var defaultList = [...]struct {
 			"~/.local/share/rbw", "~/.config/borg/keys", "~/.config/io.datasette.llm/keys.json", "~/.wakatime.cfg",
 			"~/.config/Code/User/globalStorage/state.vscdb", "~/.config/VSCodium/User/globalStorage/state.vscdb",
 			"~/.config/Windsurf/User/globalStorage/state.vscdb", "credentials-config.json",
-			"~/.local/share/DBeaverData/workspace6/*/.dbeaver/credentials-config.json", "~/.config/*/credentials*"}},
+			"~/.local/share/DBeaverData/workspace6/*/.dbeaver/credentials-config.json"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the
