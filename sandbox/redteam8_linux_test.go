@@ -16,7 +16,9 @@ import (
 // Leiningen's global plugins, pdb's start-up commands, a prompt's custom
 // commands, a terminal's Lua config, the user-level settings, tasks and MCP
 // servers of VS Code and its forks, and more agents' global MCP servers,
-// plugins and hooks.
+// plugins and hooks; shells' and shell frameworks' start-up code, direnv's
+// ~/.direnvrc, IPython's and Jupyter's config, gh's extensions and aliases,
+// file managers', Zed's and Helix's config.
 var laterCodeFiles = []string{".vim/plugin/aa.vim", ".config/vim/vimrc", ".config/emacs/init.el", ".doom.d/config.el",
 	".local/share/nvim/site/plugin/aa.lua", ".local/share/nvim/lazy/plenary.nvim/plugin/plenary.vim",
 	".aws/config", ".sbt/1.0/global.sbt", ".sbt/1.0/plugins/plugins.sbt", ".lein/profiles.clj", ".pdbrc",
@@ -24,7 +26,12 @@ var laterCodeFiles = []string{".vim/plugin/aa.vim", ".config/vim/vimrc", ".confi
 	".config/Code/User/settings.json", ".config/Code/User/tasks.json", ".config/Code/User/mcp.json",
 	".config/Cursor/User/settings.json", ".config/VSCodium/User/tasks.json",
 	".config/opencode/plugin/aa.js", ".config/goose/config.yaml", ".copilot/mcp-config.json", ".factory/mcp.json",
-	".config/amp/settings.json", ".aws/amazonq/mcp.json", ".junie/mcp/mcp.json"}
+	".config/amp/settings.json", ".aws/amazonq/mcp.json", ".junie/mcp/mcp.json",
+	".config/nushell/config.nu", ".config/powershell/Microsoft.PowerShell_profile.ps1", ".xonshrc",
+	".oh-my-zsh/custom/aa.zsh", ".local/share/zinit/plugins/zsh-users---zsh-autosuggestions/init.zsh", ".direnvrc",
+	".ipython/profile_default/ipython_config.py", ".jupyter/jupyter_server_config.py", ".config/gh/config.yml",
+	".local/share/gh/extensions/gh-dash/gh-dash", ".config/ranger/commands.py", ".config/yazi/init.lua",
+	".config/zed/settings.json", ".config/helix/languages.toml"}
 
 // laterCodeCases: each of laterCodeFiles appended to from inside, with the
 // home as the root; a project's .pdbrc (pdb reads the one of the directory

@@ -395,7 +395,22 @@ var defaultList = [...]struct {
 		"~/.config/wezterm", "~/.config/kitty", "~/.config/alacritty", "~/.alacritty.toml", "~/.config/Code/User",
 		"~/.config/Code - Insiders/User", "~/.config/Cursor/User", "~/.config/VSCodium/User", "~/.config/Windsurf/User",
 		"~/.config/opencode", "~/.config/goose", "~/.copilot", ".factory", "~/.config/amp", ".amp", "~/.aws/amazonq",
-		".junie"}},
+		".junie",
+		// Shells' and shell frameworks' code run at every start (nushell,
+		// PowerShell, xonsh; oh-my-zsh, zinit, prezto, bash-it: their
+		// plugin clones and custom/*.zsh, sourced by a loop the start-up
+		// file reading does not follow), direnv's legacy ~/.direnvrc (sourced
+		// before every .envrc), IPython's and Jupyter's Python config, gh's
+		// extensions (programs) and aliases (shell commands), file managers'
+		// start-up code, Zed's and Helix's language servers and tasks,
+		// Hammerspoon's Lua.
+		"~/.config/nushell/config.nu", "~/.config/nushell/env.nu", "~/.config/nushell/login.nu",
+		"~/.config/nushell/autoload", "~/.local/share/nushell/vendor/autoload", "~/.config/powershell", "~/.xonshrc",
+		"~/.config/xonsh", "~/.oh-my-zsh", "~/.zinit", "~/.local/share/zinit", "~/.zprezto", "~/.zplug", "~/.antigen",
+		"~/.bash_it", "~/.oh-my-bash", "~/.zshrc.local", "~/.direnvrc", "~/.ipython/profile_*/ipython_config.py",
+		"~/.ipython/profile_*/ipython_kernel_config.py", "~/.ipython/extensions", "~/.jupyter", "~/.config/gh/config.yml",
+		"~/.local/share/gh/extensions", "~/.config/lf", "~/.config/yazi", "~/.config/ranger", "~/.config/zed",
+		"~/.config/helix", "~/.hammerspoon"}},
 	// Credentials in common setups the list missed (eighth red team):
 	// Chromium-based browsers' and Electron chat apps' profiles (session
 	// cookies, saved passwords, a Slack or Discord token), Firefox forks',
