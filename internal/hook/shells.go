@@ -1,6 +1,7 @@
 package hook
 
 import (
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -291,4 +292,144 @@ func applyEdits(script string, edits []scriptEdit) string {
 	}
 	out.WriteString(script[at:])
 	return out.String()
+}
+
+// ZshParamReading returns script with each of zsh's flagged parameter
+// expansions `$~name`, `$=name`, `$^name`, `$+name` and `$#name` (any mix of
+// the flags, the first not #; unquoted, in double quotes or in a
+// here-document) written as the
+// plain expansion `$name`, and the first such word; "" when there is none.
+// bash reads `$~_` as the text `$~_` (a `$` that starts no expansion); zsh,
+// whatever its options, as the value of `_` (the last argument of the
+// command before), with `~` globbing it: `echo .env >/dev/null; cat $~_` is
+// a read of a file named `$~_` to bash and of .env to zsh, the agent's shell
+// for zsh users of Claude Code and when a Codex model names it. Judged as
+// `$_`, the value is unknown, as it is. A subscript `$name[...]` (text after
+// the expansion to bash, a part of the value to zsh: `.e$PWD[99]nv` is .env)
+// is read as `${_}` as well, and so is `$name:` and a history modifier
+// (`.e$PWD:t:s/proj/nv/` is .env in a directory named proj), up to the end
+// of the word or its double quotes. Limits: a subscript holding spaces, quotes or
+// expansions is left as bash reads it (its word holds an expansion then).
+func ZshParamReading(script string) (reading, word string) {
+	// A round's reading may hold what the next round reads (`$~x[1]` is
+	// `$x[1]` after the first).
+	for range 8 {
+		next, w := zshParamRound(script)
+		if next == "" {
+			break
+		}
+		if word == "" {
+			word = w
+		}
+		reading, script = next, next
+	}
+	return reading, word
+}
+
+func zshParamRound(script string) (reading, word string) {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
+	if err != nil {
+		return "", ""
+	}
+	var edits []scriptEdit
+	var walk func(n syntax.Node) bool
+	walk = func(n syntax.Node) bool {
+		if r, ok := n.(*syntax.Redirect); ok && r.Hdoc != nil && r.Word != nil && (r.Word.Lit() == "" || strings.ContainsRune(r.Word.Lit(), '\\')) {
+			// A quoted delimiter (<<'EOF'): the body is literal in both.
+			syntax.Walk(r.Word, walk)
+			return false
+		}
+		w, ok := n.(*syntax.Word)
+		if !ok {
+			return true
+		}
+		var found bool
+		var quoted []*syntax.DblQuoted
+		syntax.Walk(w, func(n syntax.Node) bool {
+			switch n := n.(type) {
+			case *syntax.Word:
+				return n == w // a nested word is the outer walk's
+			case *syntax.DblQuoted:
+				quoted = append(quoted, n)
+			case *syntax.SglQuoted, *syntax.CmdSubst, *syntax.ProcSubst, *syntax.ArithmExp:
+				return false // literal, or holding words the outer walk visits
+			case *syntax.ParamExp:
+				// $name[...]: a subscript in zsh (a character or a range of
+				// the value, an element), text after $name in bash.
+				end := int(n.End().Offset())
+				if n.Short && n.Param != nil && zshName(n.Param.Value) && end < len(script) && script[end] == '[' {
+					if k := strings.IndexByte(script[end:], ']'); k > 0 && !strings.ContainsAny(script[end:end+k], " \t\n;|&<>()'\"`$\\") {
+						edits = append(edits, scriptEdit{int(n.Pos().Offset()), end + k + 1, "${_}"})
+						found = true
+					}
+				}
+				// $name:h, $name:s/a/b/...: history modifiers in zsh, text
+				// in bash. Read as an unknown value up to the word's (or the
+				// double quotes') end.
+				if n.Short && n.Param != nil && zshName(n.Param.Value) && end+1 < len(script) && script[end] == ':' &&
+					strings.IndexByte("aAcefFghlpPqQrsStuwWx&", script[end+1]) >= 0 {
+					stop := int(w.End().Offset())
+					for _, q := range quoted {
+						if q.Pos().Offset() <= n.Pos().Offset() && n.End().Offset() <= q.End().Offset() {
+							stop = int(q.End().Offset()) - 1
+						}
+					}
+					edits = append(edits, scriptEdit{int(n.Pos().Offset()), stop, "${_}"})
+					found = true
+				}
+			case *syntax.Lit:
+				v, off := n.Value, int(n.Pos().Offset())
+				for i := 0; i < len(v); i++ {
+					switch {
+					case v[i] == '\\':
+						i++
+					case v[i] == '$':
+						// The parser splits `$~x` into the text `$` and `~x`:
+						// read the flags and the name from the script.
+						at := off + i + 1
+						j := at
+						for j < len(script) && strings.IndexByte("~=^+#", script[j]) >= 0 {
+							j++
+						}
+						if j > at && script[at] != '#' && j < len(script) && zshParamStart(script[j]) {
+							edits = append(edits, scriptEdit{at, j, ""})
+							found = true
+						}
+					}
+				}
+			}
+			return true
+		})
+		if found && word == "" {
+			word = "`" + script[w.Pos().Offset():w.End().Offset()] + "`"
+		}
+		return true
+	}
+	syntax.Walk(f, walk)
+	if len(edits) == 0 {
+		return "", ""
+	}
+	slices.SortFunc(edits, func(a, b scriptEdit) int { return a.from - b.from })
+	return applyEdits(script, edits), word
+}
+
+// zshParamStart reports whether c may start the name of a parameter zsh
+// expands after `$` and its flags.
+func zshParamStart(c byte) bool {
+	return c == '_' || c == '{' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		strings.IndexByte("?!$*@-#", c) >= 0
+}
+
+// zshName reports whether s is a parameter name or a positional parameter.
+func zshName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
 }

@@ -59,3 +59,37 @@ func TestGlobOptionReading(t *testing.T) {
 		}
 	}
 }
+
+// TestZshParamReading: zsh's flagged expansions ($~x, $=x, $^x, $+x, $#x),
+// text to bash, are read as the plain expansion; quoted, escaped and
+// literal here-document text is left alone.
+func TestZshParamReading(t *testing.T) {
+	for script, want := range map[string]string{
+		"echo .env >/dev/null; cat $~_":  "echo .env >/dev/null; cat $_",
+		`cat "$~_"`:                      `cat "$_"`,
+		"cat $=X $^Y $+Z $+#W $#W":       "cat $X $Y $Z $W $#W",
+		"cat a$~~=HOME/b":                "cat a$HOME/b",
+		"cat $~{X}":                      "cat ${X}",
+		"echo $(cat $~_)":                "echo $(cat $_)",
+		"echo ${X:-$~_}":                 "echo ${X:-$_}",
+		"cat <<EOF\n$~_\nEOF\n":          "cat <<EOF\n$_\nEOF\n",
+		"cat <<'EOF'\n$~_\nEOF\n":        "",
+		"cat <<\\EOF\n$~_\nEOF\n":        "",
+		"cat '$~_' \\$~_":                "",
+		"echo $~ $= a=b x~y $# $$ $~/":   "",
+		"git log HEAD~1; echo $((1+2))":  "",
+		"echo 'a' \"b $HOME\" ~/x $~ $+": "",
+		"cat .e$PWD[99]nv":               "cat .e${_}nv",
+		`cat "$PWD[1,3]" $1[2]`:          `cat "${_}" ${_}`,
+		"cat $~PWD[1]":                   "cat ${_}",
+		"cat ${PWD}[1] $PWD [a] $PWD[ ]": "",
+		"cat .e$PWD:t:s/proj/nv/ b":      "cat .e${_} b",
+		`cat "x$PWD:h/y" z`:              `cat "x${_}" z`,
+		"cat $HOME:$PATH $h:22 $u:/tmp":  "",
+	} {
+		got, word := ZshParamReading(script)
+		if got != want {
+			t.Errorf("ZshParamReading(%q) = %q (word %s), want %q", script, got, word, want)
+		}
+	}
+}
