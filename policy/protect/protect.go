@@ -376,6 +376,66 @@ var defaultList = [...]struct {
 		"/etc/pam_ldap.secret", "/etc/libnss-ldap.secret", "/etc/nslcd.conf", ".erlang.cookie",
 		"/var/lib/rabbitmq/.erlang.cookie", "/var/lib/couchdb/.erlang.cookie", "/etc/puppetlabs/puppet/ssl/private_keys",
 		"/etc/salt/pki"}},
+	// What runs later, outside, that the list missed (eighth red team):
+	// vim's and Neovim's plugin directories (every file in a plugin/ there
+	// is sourced at start) and XDG init places, Emacs's XDG and Doom's and
+	// Spacemacs's init, AWS's config (credential_process runs at the next
+	// aws or SDK call), sbt's and Leiningen's global plugins and profiles,
+	// pdb's start-up commands (also the .pdbrc of the directory it starts
+	// in), a prompt's custom commands (starship runs them at every prompt),
+	// terminals' config (WezTerm's is Lua; kitty's and Alacritty's name
+	// programs), the user settings, tasks and MCP servers of VS Code and its
+	// forks, and more agents' global and project MCP servers, plugins and
+	// hooks (OpenCode's plugins, Goose's extensions, Copilot CLI's, Factory's,
+	// Amp's, Amazon Q's, Junie's).
+	{Protected, "a tool run later loads it as code or runs the commands it names", nil, []string{"~/.vim",
+		"~/.config/vim", "~/.config/emacs", "~/.doom.d", "~/.config/doom", "~/.spacemacs", "~/.spacemacs.d",
+		"~/.local/share/nvim/site", "~/.local/share/nvim/lazy", "~/.aws/config", "~/.sbt/1.0", "~/.sbt/0.13",
+		"~/.lein/profiles.clj", "~/.lein/profiles.d", ".pdbrc", "~/.config/starship.toml", "~/.wezterm.lua",
+		"~/.config/wezterm", "~/.config/kitty", "~/.config/alacritty", "~/.alacritty.toml", "~/.config/Code/User",
+		"~/.config/Code - Insiders/User", "~/.config/Cursor/User", "~/.config/VSCodium/User", "~/.config/Windsurf/User",
+		"~/.config/opencode", "~/.config/goose", "~/.copilot", ".factory", "~/.config/amp", ".amp", "~/.aws/amazonq",
+		".junie",
+		// Shells' and shell frameworks' code run at every start (nushell,
+		// PowerShell, xonsh; oh-my-zsh, zinit, prezto, bash-it: their
+		// plugin clones and custom/*.zsh, sourced by a loop the start-up
+		// file reading does not follow), direnv's legacy ~/.direnvrc (sourced
+		// before every .envrc), IPython's and Jupyter's Python config, gh's
+		// extensions (programs) and aliases (shell commands), file managers'
+		// start-up code, Zed's and Helix's language servers and tasks,
+		// Hammerspoon's Lua.
+		"~/.config/nushell/config.nu", "~/.config/nushell/env.nu", "~/.config/nushell/login.nu",
+		"~/.config/nushell/autoload", "~/.local/share/nushell/vendor/autoload", "~/.config/powershell", "~/.xonshrc",
+		"~/.config/xonsh", "~/.oh-my-zsh", "~/.zinit", "~/.local/share/zinit", "~/.zprezto", "~/.zplug", "~/.antigen",
+		"~/.bash_it", "~/.oh-my-bash", "~/.zshrc.local", "~/.direnvrc", "~/.ipython/profile_*/ipython_config.py",
+		"~/.ipython/profile_*/ipython_kernel_config.py", "~/.ipython/extensions", "~/.jupyter", "~/.config/gh/config.yml",
+		"~/.local/share/gh/extensions", "~/.config/lf", "~/.config/yazi", "~/.config/ranger", "~/.config/zed",
+		"~/.config/helix", "~/.hammerspoon"}},
+	// Credentials in common setups the list missed (eighth red team):
+	// Chromium-based browsers' and Electron chat apps' profiles (session
+	// cookies, saved passwords, a Slack or Discord token), Firefox forks',
+	// KWallet's files, NSS's client keys, MySQL's login paths, PostgreSQL's
+	// service file, Pulumi's, OpenStack's and Talos's credentials, age
+	// identities (chezmoi's, passage's, gopass's), LastPass's, Bitwarden's
+	// and 1Password's local data, borg's repository keys, the llm CLI's and
+	// WakaTime's API keys, VS Code's secret storage, DBeaver's saved
+	// passwords. Not ~/.config/*/credentials*: with 80 directories in
+	// ~/.config, every run then made 1175 system calls instead of 902 (186
+	// getdents64), measured with strace.
+	{Secret, "a browser or chat app's profile, a password manager's data, or a tool's stored login or key", nil,
+		[]string{"~/.config/microsoft-edge", "~/.config/microsoft-edge-beta", "~/.config/microsoft-edge-dev",
+			"~/.config/vivaldi", "~/.config/opera", "~/.config/google-chrome-beta", "~/.config/google-chrome-unstable",
+			"~/.librewolf", "~/.waterfox", "~/.floorp", "~/.zen", "~/.config/Slack", "~/.config/discord",
+			"~/.config/Signal", "~/.config/Element", "~/.config/Microsoft/Microsoft Teams", "~/.config/teams-for-linux",
+			"~/.local/share/kwalletd", "~/.kde/share/apps/kwallet", "~/.kde4/share/apps/kwallet", "~/.pki/nssdb",
+			"~/.mylogin.cnf", "~/.pg_service.conf", "~/.pulumi/credentials.json", "~/.config/openstack/clouds.yaml",
+			"~/.config/openstack/secure.yaml", "/etc/openstack/clouds.yaml", "~/.talos/config",
+			"~/.config/chezmoi/key.txt", "~/.config/age", "~/.passage", "~/.config/gopass", "~/.local/share/gopass",
+			"~/.local/share/lpass", "~/.lpass", "~/.config/lpass", "~/.config/Bitwarden", "~/.config/1Password",
+			"~/.local/share/rbw", "~/.config/borg/keys", "~/.config/io.datasette.llm/keys.json", "~/.wakatime.cfg",
+			"~/.config/Code/User/globalStorage/state.vscdb", "~/.config/VSCodium/User/globalStorage/state.vscdb",
+			"~/.config/Windsurf/User/globalStorage/state.vscdb", "credentials-config.json",
+			"~/.local/share/DBeaverData/workspace6/*/.dbeaver/credentials-config.json"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the
