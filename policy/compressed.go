@@ -7,10 +7,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"guard/internal/safefile"
 	"io"
-	"os"
 	"path/filepath"
-	"syscall"
 )
 
 // Compressed and encoded files and the token scan (judge-10 Q2): zcat, gzip -dc,
@@ -53,14 +52,11 @@ func compressedFormat(head []byte) string {
 // compressedFormat) holds a credential once decompressed, or cannot be
 // checked, or "".
 func compressedTokenSecret(abs, format string) string {
-	f, err := os.OpenFile(abs, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	f, _, err := safefile.Open(abs)
 	if err != nil {
 		return ""
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return ""
-	}
 	var r io.Reader
 	switch format {
 	case "gzip":

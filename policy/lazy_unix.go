@@ -3,6 +3,7 @@
 package policy
 
 import (
+	"guard/internal/safefile"
 	"os"
 	"syscall"
 )
@@ -13,18 +14,11 @@ import (
 func mapFile(path string) ([]byte, error) {
 	// Without blocking: a FIFO put where the entry goes opens at once and
 	// is then refused, as is any other file that is not a regular one.
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	f, fi, err := safefile.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, &os.PathError{Op: "open", Path: path, Err: syscall.EINVAL}
-	}
 	if fi.Size() == 0 || fi.Size() > 1<<31 {
 		return nil, &os.PathError{Op: "map", Path: path, Err: syscall.EFBIG}
 	}

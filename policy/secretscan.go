@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 
 	"guard/internal/safefile"
 	"guard/policy/protect"
@@ -695,18 +694,11 @@ func readScanned(abs string, size int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(abs, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	f, fi, err := safefile.Open(abs)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, safefile.ErrNotRegular
-	}
 	from := max(fi.Size()-maxTokenScanTail, int64(len(head)))
 	tail := make([]byte, fi.Size()-from)
 	n, err := f.ReadAt(tail, from)

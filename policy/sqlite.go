@@ -1,12 +1,13 @@
 package policy
 
 import (
+	"errors"
+	"guard/internal/safefile"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 )
 
 // sqlite3 reading a database (issue 16, the third held-out batch): `sqlite3
@@ -120,14 +121,13 @@ func sqliteDatabase(db string) string {
 	if fi.Size() == 0 {
 		return ""
 	}
-	f, err := os.OpenFile(db, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
-	if err != nil {
+	f, _, err := safefile.Open(db)
+	if errors.Is(err, safefile.ErrNotRegular) {
+		return db + " is not a regular file"
+	} else if err != nil {
 		return "sqlite3 cannot be judged: " + err.Error()
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
-		return db + " is not a regular file"
-	}
 	head := make([]byte, 100)
 	if _, err := io.ReadFull(f, head); err != nil || string(head[:16]) != "SQLite format 3\x00" {
 		return db + " is not an SQLite database"

@@ -362,14 +362,11 @@ func (g *Gate) rootPathNames(dirs []string) map[string]bool {
 // shebang returns the words of the #! line of the file bin, or nil (not a
 // regular file, no #! line). A FIFO put in its place does not block.
 func shebang(bin string) []string {
-	f, err := os.OpenFile(bin, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, _, err := safefile.Open(bin)
 	if err != nil {
 		return nil
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return nil
-	}
 	var head [256]byte
 	n, _ := f.Read(head[:])
 	line := string(head[:n])

@@ -29,7 +29,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"guard/internal/config"
@@ -101,16 +100,11 @@ func ProjectRoot(dir string) string {
 // Hash returns the hex sha256 of the regular file at path. It opens with
 // O_NONBLOCK, so a FIFO put where a program was is refused, not waited on.
 func Hash(path string) (string, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	f, _, err := safefile.Open(path)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil {
-		return "", err
-	} else if !fi.Mode().IsRegular() {
-		return "", &fs.PathError{Op: "hash", Path: path, Err: safefile.ErrNotRegular}
-	}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
 		return "", err

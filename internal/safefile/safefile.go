@@ -70,6 +70,28 @@ func ReadHead(path string, max int64) ([]byte, error) {
 	return data, nil
 }
 
+// Open opens path for reading without waiting on a FIFO and without
+// making a terminal the caller's (O_NONBLOCK, O_NOCTTY), and returns the
+// file and what it is once open: anything but a regular file is closed and
+// refused with ErrNotRegular. For the callers that read a file their own
+// way (a head, a tail, a stream, a mapping).
+func Open(path string) (*os.File, fs.FileInfo, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, &fs.PathError{Op: "open", Path: path, Err: fmt.Errorf("%w (%s)", ErrNotRegular, kind(fi.Mode()))}
+	}
+	return f, fi, nil
+}
+
 func read(path string, max int64, follow bool) ([]byte, error) {
 	stat, flags := os.Stat, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY
 	if !follow {

@@ -109,3 +109,32 @@ func TestReadHead(t *testing.T) {
 		t.Fatal("ReadHead(fifo) blocked")
 	}
 }
+
+// TestOpen: a regular file opens, with what it is; a FIFO with no writer is
+// refused at once (no wait), as are a directory and a device.
+func TestOpen(t *testing.T) {
+	dir := t.TempDir()
+	file, fifo := filepath.Join(dir, "f"), filepath.Join(dir, "p")
+	if err := os.WriteFile(file, []byte("abc"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, fi, err := Open(file)
+	if err != nil || fi.Size() != 3 {
+		t.Fatalf("Open(regular) = %v, %v", fi, err)
+	}
+	f.Close()
+	for _, p := range []string{fifo, dir, "/dev/zero"} {
+		if f, _, err := Open(p); !errors.Is(err, ErrNotRegular) {
+			if f != nil {
+				f.Close()
+			}
+			t.Errorf("Open(%s) = %v, want ErrNotRegular", p, err)
+		}
+	}
+	if _, _, err := Open(filepath.Join(dir, "missing")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Open(missing) = %v, want not exist", err)
+	}
+}
