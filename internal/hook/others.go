@@ -1,6 +1,7 @@
 package hook
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -91,41 +92,49 @@ func OtherHooks(a Agent, env RuleEnv, tool string) []OtherHook {
 		if err != nil {
 			continue
 		}
-		groups, err := arrayElems(orNull(hooks[event]))
+		eventHandlers(hooks, event, func(matcher string, handler map[string]json.RawMessage) {
+			if !matcherMatches(matcher, tool) {
+				return
+			}
+			cmd, _ := stringField(handler, "command")
+			if cmd != "" && guardsHook(cmd, a) {
+				return
+			}
+			if cmd == "" {
+				typ, _ := stringField(handler, "type")
+				cmd = "a " + typ + " hook"
+			}
+			out = append(out, OtherHook{File: f, Command: cmd})
+		})
+	}
+	return out
+}
+
+// eventHandlers calls f with each handler an agent's settings list for
+// event under "hooks" (the object hooks), with its group's matcher:
+// {event: [{matcher, hooks: [handler...]}...]}. Malformed parts are
+// skipped.
+func eventHandlers(hooks map[string]json.RawMessage, event string, f func(matcher string, handler map[string]json.RawMessage)) {
+	groups, err := arrayElems(orNull(hooks[event]))
+	if err != nil {
+		return
+	}
+	for _, g := range groups {
+		group, err := objectFields(g)
+		if err != nil || group == nil {
+			continue
+		}
+		matcher, _ := stringField(group, "matcher")
+		handlers, err := arrayElems(orNull(group["hooks"]))
 		if err != nil {
 			continue
 		}
-		for _, g := range groups {
-			group, err := objectFields(g)
-			if err != nil || group == nil {
-				continue
-			}
-			matcher, _ := stringField(group, "matcher")
-			if !matcherMatches(matcher, tool) {
-				continue
-			}
-			handlers, err := arrayElems(orNull(group["hooks"]))
-			if err != nil {
-				continue
-			}
-			for _, h := range handlers {
-				handler, err := objectFields(h)
-				if err != nil || handler == nil {
-					continue
-				}
-				cmd, _ := stringField(handler, "command")
-				if cmd != "" && guardsHook(cmd, a) {
-					continue
-				}
-				if cmd == "" {
-					typ, _ := stringField(handler, "type")
-					cmd = "a " + typ + " hook"
-				}
-				out = append(out, OtherHook{File: f, Command: cmd})
+		for _, h := range handlers {
+			if handler, err := objectFields(h); err == nil && handler != nil {
+				f(matcher, handler)
 			}
 		}
 	}
-	return out
 }
 
 // globs returns the files under dir that match the patterns, in order.

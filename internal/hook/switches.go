@@ -113,39 +113,21 @@ func guardCopies(file string, top map[string]json.RawMessage) []HooksOff {
 	var out []HooksOff
 	events := slices.Sorted(maps.Keys(hooks))
 	for _, event := range events {
-		groups, err := arrayElems(hooks[event])
-		if err != nil {
-			continue
-		}
-		for _, g := range groups {
-			group, err := objectFields(g)
-			if err != nil {
-				continue
+		eventHandlers(hooks, event, func(_ string, handler map[string]json.RawMessage) {
+			cmd, _ := stringField(handler, "command")
+			if !guardsHook(cmd, ClaudeCode) {
+				return
 			}
-			handlers, err := arrayElems(orNull(group["hooks"]))
-			if err != nil {
-				continue
-			}
-			for _, h := range handlers {
-				handler, err := objectFields(h)
-				if err != nil {
-					continue
-				}
-				cmd, _ := stringField(handler, "command")
-				if !guardsHook(cmd, ClaudeCode) {
-					continue
-				}
-				for _, k := range []string{"async", "asyncRewake"} {
-					if string(handler[k]) == "true" {
-						out = append(out, HooksOff{file, fmt.Sprintf(`"hooks": {%q: [guard's hook with %q: true]}`, event, k), copyEffect})
-					}
-				}
-				var t float64
-				if raw, ok := handler["timeout"]; ok && json.Unmarshal(raw, &t) == nil && t < MinTimeout {
-					out = append(out, HooksOff{file, fmt.Sprintf(`"hooks": {%q: [guard's hook with "timeout": %s]}`, event, raw), copyEffect})
+			for _, k := range []string{"async", "asyncRewake"} {
+				if string(handler[k]) == "true" {
+					out = append(out, HooksOff{file, fmt.Sprintf(`"hooks": {%q: [guard's hook with %q: true]}`, event, k), copyEffect})
 				}
 			}
-		}
+			var t float64
+			if raw, ok := handler["timeout"]; ok && json.Unmarshal(raw, &t) == nil && t < MinTimeout {
+				out = append(out, HooksOff{file, fmt.Sprintf(`"hooks": {%q: [guard's hook with "timeout": %s]}`, event, raw), copyEffect})
+			}
+		})
 	}
 	return out
 }
