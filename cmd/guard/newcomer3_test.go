@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -70,4 +71,219 @@ func TestNewcomer3TerminalText(t *testing.T) {
 	if code != 0 || strings.ContainsAny(out, "\x1b\r\a") || !strings.Contains(out, `$'a\x1b[2K\rb'`) {
 		t.Errorf("guard rules list: exit %d, stdout %q, stderr %q", code, out, se)
 	}
+}
+
+// run3 runs the built guard with exactly env in dir and returns its exit
+// code, stdout and stderr (several lines allowed: setup reports each file).
+func run3(t *testing.T, guard string, env []string, dir string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(guard, args...)
+	cmd.Env, cmd.Dir = env, dir
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(errb.String(), "goroutine ") {
+		t.Fatalf("guard %q panicked:\n%s", args, errb.String())
+	}
+	return code, out.String(), errb.String()
+}
+
+// readOr is the file's content, or "<missing>".
+func readOr(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "<missing>"
+	}
+	return string(b)
+}
+
+// setupFiles are the files guard setup edits for agent under home.
+func setupFiles(home, agent string) []string {
+	switch agent {
+	case "codex":
+		return []string{filepath.Join(home, ".codex", "hooks.json"), filepath.Join(home, ".codex", "config.toml")}
+	case "gemini":
+		return []string{filepath.Join(home, ".gemini", "settings.json")}
+	}
+	return []string{filepath.Join(home, ".claude", "settings.json")}
+}
+
+// TestNewcomer3SetupRoundTrip: guard setup, a second guard setup, a guard
+// setup from another copy of guard (an upgrade to a new path), then guard
+// setup --remove gives back every file byte for byte: its indentation,
+// escapes, CRLF line ends and comments, the user's other hooks. Before, the
+// file came back re-indented, and the backup that held the original was
+// overwritten by the second write. A change the user made in between is
+// kept, with guard's hook out.
+func TestNewcomer3SetupRoundTrip(t *testing.T) {
+	guard := guardBinary(t)
+	other := filepath.Join(t.TempDir(), "guard-copy")
+	if b, err := os.ReadFile(guard); err != nil || os.WriteFile(other, b, 0o755) != nil {
+		t.Fatal("copy guard", err)
+	}
+	userHook := `{"type": "command", "command": "/usr/local/bin/mine"}`
+	originals := map[string]string{
+		"settings.json": "{\r\n    \"model\": \"opus\",\r\n    \"permissions\": {\"allow\": [\"Bash(ls)\", \"Read(\\/etc\\/x)\"]},\r\n    \"env\": {\"NAME\": \"\\u00e9t\\u00e9 \\ud83d\\ude00\"},\r\n    \"hooks\": {\"PreToolUse\": [{\"matcher\": \"Bash\", \"hooks\": [" + userHook + "]}]}\r\n}",
+		"hooks.json":    `{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [` + userHook + `]}]}}`,
+		"config.toml":   "# mine\nmodel = \"o3\"   # the best\n\n[projects.\"/x\"]\ntrust_level = \"trusted\"",
+	}
+	for _, agent := range []string{"claude-code", "codex", "gemini"} {
+		t.Run(agent, func(t *testing.T) {
+			dir, home := newcomerDir(t)
+			env := []string{"PATH=/usr/bin:/bin", "HOME=" + home}
+			files := setupFiles(home, agent)
+			for _, f := range files {
+				if err := os.MkdirAll(filepath.Dir(f), 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(f, []byte(originals[filepath.Base(f)]), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			setup := func(g string, args ...string) {
+				t.Helper()
+				if code, _, se := run3(t, g, env, dir, append([]string{"setup", agent}, args...)...); code != 0 {
+					t.Fatalf("guard setup %s %q: exit %d: %s", agent, args, code, se)
+				}
+			}
+			setup(guard)
+			first := readOr(t, files[0])
+			if !strings.Contains(first, "hook "+agent) || !strings.Contains(first, "/usr/local/bin/mine") {
+				t.Fatalf("after guard setup, %s:\n%s", files[0], first)
+			}
+			setup(guard)
+			if got := readOr(t, files[0]); got != first {
+				t.Errorf("a second guard setup changed %s:\n%s", files[0], got)
+			}
+			setup(other)
+			if got := readOr(t, files[0]); !strings.Contains(got, other) {
+				t.Errorf("guard setup from %s left %s:\n%s", other, files[0], got)
+			}
+			for _, f := range files {
+				if got := readOr(t, f+".guard-backup"); got != originals[filepath.Base(f)] {
+					t.Errorf("%s.guard-backup no longer holds the file from before guard setup:\n%q", f, got)
+				}
+			}
+			setup(other, "--remove")
+			for _, f := range files {
+				if got := readOr(t, f); got != originals[filepath.Base(f)] {
+					t.Errorf("guard setup --remove left %s as\n%q\nwant it as it was\n%q", f, got, originals[filepath.Base(f)])
+				}
+			}
+
+			// A change of the user's between setup and remove is kept.
+			setup(guard)
+			var doc map[string]any
+			if err := json.Unmarshal([]byte(readOr(t, files[0])), &doc); err != nil {
+				t.Fatal(err)
+			}
+			doc["mine"] = true
+			b, _ := json.Marshal(doc)
+			if err := os.WriteFile(files[0], b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			setup(guard, "--remove")
+			if got := readOr(t, files[0]); !strings.Contains(got, `"mine": true`) || strings.Contains(got, "hook "+agent) || !strings.Contains(got, "/usr/local/bin/mine") {
+				t.Errorf("guard setup --remove after the user's change left:\n%s", got)
+			}
+		})
+	}
+}
+
+// TestNewcomer3SetupRefuses: an agent settings file guard cannot edit
+// without changing what the user wrote is refused with one line and 125,
+// every file left as it was and no backup or temporary file made: a link
+// that leads nowhere (it was replaced by a file), bytes that are not UTF-8
+// and half a surrogate pair (both were rewritten as U+FFFD), and the cases
+// that held before (a BOM, comments, a trailing comma, not an object, a
+// directory, a FIFO, 17 MB). A whole surrogate pair is fine.
+func TestNewcomer3SetupRefuses(t *testing.T) {
+	cases := map[string]string{
+		"not UTF-8":         "{\"a\": \"\xff\"}\n",
+		"high surrogate":    `{"a": "\ud800"}`,
+		"low surrogate":     `{"a": "x\udc00"}`,
+		"high then escape":  `{"a": "\ud800\n"}`,
+		"BOM":               "\xef\xbb\xbf{}",
+		"comment":           "{\n  // mine\n  \"a\": 1\n}\n",
+		"trailing comma":    `{"a": 1,}`,
+		"array":             `[]`,
+		"hooks not object":  `{"hooks": []}`,
+		"two objects":       `{} {}`,
+		"link to nowhere":   "",
+		"directory":         "",
+		"FIFO":              "",
+		"17 MB":             "",
+		"escaped backslash": `{"a": "\\ud800"}`, // fine: a backslash, then text
+		"whole pair":        `{"a": "\ud83d\ude00"}`,
+	}
+	for name, content := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir, home := newcomerDir(t)
+			env := []string{"PATH=/usr/bin:/bin", "HOME=" + home}
+			settings := filepath.Join(home, ".claude", "settings.json")
+			if err := os.MkdirAll(filepath.Dir(settings), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			var err error
+			switch name {
+			case "link to nowhere":
+				err = os.Symlink(filepath.Join(dir, "dotfiles", "claude.json"), settings)
+			case "directory":
+				err = os.Mkdir(settings, 0o700)
+			case "FIFO":
+				err = syscall.Mkfifo(settings, 0o600)
+			case "17 MB":
+				err = os.WriteFile(settings, []byte("{"+strings.Repeat(" ", 17<<20)+"}"), 0o600)
+			default:
+				err = os.WriteFile(settings, []byte(content), 0o600)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := listing(t, filepath.Dir(settings))
+			if name == "escaped backslash" || name == "whole pair" {
+				if code, _, se := run3(t, guardBinary(t), env, dir, "setup", "claude-code"); code != 0 {
+					t.Errorf("guard setup: exit %d: %s", code, se)
+				}
+				return
+			}
+			code, _, se := newcomerRun(t, env, dir, nil, "setup", "claude-code")
+			if code != 125 || !strings.HasPrefix(se, "guard setup: ") {
+				t.Errorf("guard setup: exit %d, stderr %q; want 125 and one line", code, se)
+			}
+			if after := listing(t, filepath.Dir(settings)); after != before {
+				t.Errorf("guard setup changed %s:\nbefore %s\nafter  %s", filepath.Dir(settings), before, after)
+			}
+		})
+	}
+}
+
+// listing describes every entry of dir: name, type, link target, content.
+func listing(t *testing.T, dir string) string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		b.WriteString(e.Name() + " " + e.Type().String())
+		if e.Type()&os.ModeSymlink != 0 {
+			dest, _ := os.Readlink(p)
+			b.WriteString(" -> " + dest)
+		} else if e.Type().IsRegular() {
+			data, _ := os.ReadFile(p)
+			b.WriteString(" " + string(data))
+		}
+		b.WriteString("; ")
+	}
+	return b.String()
 }

@@ -109,29 +109,36 @@ func temporary(path, tmpdir string) bool {
 
 func printSetup(w io.Writer, agent string, remove bool, rep install.SetupReport) {
 	what := "guard's hook for " + agent
+	path := gate.Visible(rep.Path)
 	switch {
 	case rep.Path == "":
 		return
+	case rep.Changed && rep.Restored:
+		fmt.Fprintf(w, "guard setup: removed %s from %s: it is back as it was before guard setup, byte for byte\n", what, path)
 	case rep.Changed && remove:
-		fmt.Fprintf(w, "guard setup: removed %s from %s\n", what, rep.Path)
+		fmt.Fprintf(w, "guard setup: removed %s from %s\n", what, path)
 	case rep.Changed:
-		fmt.Fprintf(w, "guard setup: wrote %s to %s\n", what, rep.Path)
+		fmt.Fprintf(w, "guard setup: wrote %s to %s\n", what, path)
 	case remove:
-		fmt.Fprintf(w, "guard setup: %s has no %s; nothing to remove\n", rep.Path, what)
+		fmt.Fprintf(w, "guard setup: %s has no %s; nothing to remove\n", path, what)
 	default:
-		fmt.Fprintf(w, "guard setup: %s already holds %s; unchanged\n", rep.Path, what)
+		fmt.Fprintf(w, "guard setup: %s already holds %s; unchanged\n", path, what)
 	}
 	if rep.Backup != "" {
-		fmt.Fprintf(w, "guard setup: the previous %s is kept in %s\n", filepath.Base(rep.Path), rep.Backup)
+		fmt.Fprintf(w, "guard setup: the previous %s is kept in %s\n", gate.Visible(filepath.Base(rep.Path)), gate.Visible(rep.Backup))
 	}
 	if rep.TrustChanged {
 		verb := "marked the hook trusted"
 		if remove {
 			verb = "removed the hook's trust"
 		}
-		fmt.Fprintf(w, "guard setup: %s (%s) in Codex's config.toml", verb, rep.TrustKey)
+		fmt.Fprintf(w, "guard setup: %s", verb)
+		if rep.TrustKey != "" {
+			fmt.Fprintf(w, " (%s)", gate.Visible(rep.TrustKey))
+		}
+		fmt.Fprint(w, " in Codex's config.toml")
 		if rep.TrustBackup != "" {
-			fmt.Fprintf(w, "; previous copy in %s", rep.TrustBackup)
+			fmt.Fprintf(w, "; previous copy in %s", gate.Visible(rep.TrustBackup))
 		}
 		fmt.Fprintln(w)
 	}
