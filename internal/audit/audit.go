@@ -11,8 +11,10 @@
 //     non-regular files (a FIFO without a reader would hang guard). On systems
 //     other than Unix the entry is written with an ordinary Write.
 //   - A write that the kernel cuts short (a full disk, a file size limit) is
-//     reported as an error; the partial line stays in the log, and a reader
-//     should skip lines that do not parse.
+//     reported as an error; the partial line stays in the log with no
+//     newline, and the next entry is appended to it. Read skips the torn
+//     part and still reads that entry; a line-by-line reader (a log shipper)
+//     sees one line that does not parse.
 //   - Strings are encoded by encoding/json: invalid UTF-8 in an argv is
 //     replaced by U+FFFD, so the log is not a byte-exact record of argv.
 //   - The log is written with the user's rights: it records, it does not

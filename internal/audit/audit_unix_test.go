@@ -3,8 +3,10 @@
 package audit
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"syscall"
@@ -80,5 +82,52 @@ func TestAppendProc(t *testing.T) {
 	path := "/proc/self/guard-audit.jsonl"
 	if err := Append(path, Entry{Argv: []string{"true"}}); err == nil || !strings.Contains(err.Error(), "open "+path) {
 		t.Errorf("Append(%s) error = %v, want an open error", path, err)
+	}
+}
+
+// TestReadAfterTornLine: a write the kernel cut short (a full disk, a file
+// size limit) leaves part of a line with no newline, and the next guard's
+// entry is appended to it. Read skips the torn part and still returns the
+// entry after it; before, that entry was lost with the torn line.
+func TestReadAfterTornLine(t *testing.T) {
+	whole := func(argv ...string) []byte {
+		e := Entry{Time: time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC), Argv: argv, Cwd: "/p", Decision: "run", Pid: 7}
+		return append(e.appendJSON(nil), '\n')
+	}
+	for name, torn := range map[string][]byte{
+		"cut in a string":         whole("echo", `a"b\c {"time":"x`)[:40],
+		"cut after an escape":     whole("echo", `a\"`)[:len(whole("echo", `a\"`))-70],
+		"cut at the start":        []byte(`{"ti`),
+		"two torn":                append(whole("one")[:30], whole("two")[:50]...),
+		"a string holding a key":  whole("echo", `{"time":"2026-12-06T10:00:00Z"}`)[:90],
+		"cut right before the NL": bytes.TrimSuffix(whole("echo", "x"), []byte("\n")),
+	} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "audit.jsonl")
+			data := append(append(whole("before"), torn...), whole("after")...)
+			if err := os.WriteFile(path, data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := Append(path, Entry{Argv: []string{"appended"}, Decision: "refuse"}); err != nil {
+				t.Fatal(err)
+			}
+			entries, skipped, err := Read(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range entries {
+				got = append(got, e.Argv[0])
+			}
+			want := []string{"before", "after", "appended"}
+			if name == "cut right before the NL" {
+				// the torn line's own entry is whole, and the next is
+				// glued to it: both are read.
+				want = []string{"before", "echo", "after", "appended"}
+			}
+			if !reflect.DeepEqual(got, want) || skipped != 1 {
+				t.Errorf("read %q, %d skipped; want %q, 1 skipped\n%s", got, skipped, want, data)
+			}
+		})
 	}
 }
