@@ -6,6 +6,8 @@ package main
 // HOME.
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -286,4 +288,64 @@ func listing(t *testing.T, dir string) string {
 		b.WriteString("; ")
 	}
 	return b.String()
+}
+
+// TestNewcomer3RulesFiles: the files of remembered answers in odd shapes.
+// user.policy a FIFO hung `guard -- true` for ever (and the hook until its
+// deadline): after the load failed, a second look read it with no
+// O_NONBLOCK; guard rules list hung on it too. Now: one line, 125 (check:
+// 1), the hook denies. A configuration directory that is a file holds no
+// rules (rules list said "not a directory", 125, while everything else read
+// it as none).
+func TestNewcomer3RulesFiles(t *testing.T) {
+	for _, name := range []string{"user.policy a FIFO", "project answers a FIFO", "config dir a file"} {
+		t.Run(name, func(t *testing.T) {
+			dir, home := newcomerDir(t)
+			env := []string{"PATH=/usr/bin:/bin", "HOME=" + home}
+			conf := filepath.Join(home, ".config", "guard")
+			if err := os.MkdirAll(filepath.Join(conf, "projects"), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			var err error
+			switch name {
+			case "user.policy a FIFO":
+				err = syscall.Mkfifo(filepath.Join(conf, "user.policy"), 0o600)
+			case "project answers a FIFO":
+				// the answers of the project dir, kept outside it
+				err = syscall.Mkfifo(rulesProjectFile(conf, dir), 0o600)
+			case "config dir a file":
+				if err = os.RemoveAll(conf); err == nil {
+					err = os.WriteFile(conf, nil, 0o600)
+				}
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if name == "config dir a file" {
+				if code, out, se := newcomerRun(t, env, dir, nil, "rules", "list"); code != 0 || out != "no remembered rules\n" {
+					t.Errorf("guard rules list: exit %d, stdout %q, stderr %q", code, out, se)
+				}
+				return
+			}
+			if code, out, se := newcomerRun(t, env, dir, nil, "--", "echo", "RAN"); code != 125 || strings.Contains(out, "RAN") || !strings.Contains(se, "FIFO") {
+				t.Errorf("guard -- echo: exit %d, stdout %q, stderr %q; want 125 and the FIFO named", code, out, se)
+			}
+			if code, _, se := newcomerRun(t, env, dir, nil, "check", "ls"); code != 1 {
+				t.Errorf("guard check: exit %d, stderr %q; want 1", code, se)
+			}
+			newcomerHookDenies(t, env, dir, `{"tool_name":"Bash","cwd":"`+dir+`","tool_input":{"command":"ls"}}`)
+			if name == "user.policy a FIFO" {
+				if code, _, se := newcomerRun(t, env, dir, nil, "rules", "list"); code != 125 || !strings.Contains(se, "FIFO") {
+					t.Errorf("guard rules list: exit %d, stderr %q; want 125", code, se)
+				}
+			}
+		})
+	}
+}
+
+// rulesProjectFile is where guard keeps the answers for the project at
+// root (rules.ProjectFile, spelt out: a test of the built binary).
+func rulesProjectFile(conf, root string) string {
+	sum := sha256.Sum256([]byte(filepath.Clean(root)))
+	return filepath.Join(conf, "projects", hex.EncodeToString(sum[:8])+".policy")
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"guard/internal/safefile"
 )
 
 // WriteFileAtomic replaces path with data: it writes a temporary file in the
@@ -148,7 +150,7 @@ func AppendPolicyRuleChecked(path string, rule string, check func(data []byte) e
 	defer unlock()
 
 	perm := os.FileMode(0o600)
-	old, err := os.ReadFile(path)
+	old, err := safefile.Read(path, 1<<20) // policy.MaxPolicyBytes; never waits on a FIFO
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:

@@ -29,6 +29,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"guard/internal/config"
@@ -112,10 +113,16 @@ func Hash(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// Read returns the rules of one file, in order; a missing file has none.
+// maxFile bounds a rules file: policy.MaxPolicyBytes, past which it does
+// not load as a policy layer either.
+const maxFile = 1 << 20
+
+// Read returns the rules of one file, in order; a missing file has none
+// (also under a configuration directory that is a file, as config.toml).
+// Anything but a regular file is an error: a FIFO is not waited on.
 func Read(path string, scope Scope) ([]Rule, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	data, err := safefile.Read(path, maxFile)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return nil, nil
 	}
 	if err != nil {
@@ -236,7 +243,7 @@ func edit(path string, change func(old []byte) ([]byte, error), check Check) err
 		return err
 	}
 	defer unlock()
-	old, err := os.ReadFile(path)
+	old, err := safefile.Read(path, maxFile)
 	existed := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
