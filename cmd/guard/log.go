@@ -39,12 +39,13 @@ func (c *cli) log(args []string) int {
 			fmt.Fprint(c.stdout, logUsage)
 			return 0
 		}
-		fmt.Fprintf(c.stderr, "guard log: %v\n%s", err, logUsage)
-		return gate.ExitFailure
+		return c.usageError(fmt.Errorf("%w: guard log: %v", errUsage, err))
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(c.stderr, "guard log: unexpected argument %q\n%s", fs.Arg(0), logUsage)
-		return gate.ExitFailure
+		return c.usageError(fmt.Errorf("%w: guard log: unexpected argument %q", errUsage, fs.Arg(0)))
+	}
+	if *n < 0 {
+		return c.usageError(fmt.Errorf("%w: guard log: -n %d: want a count, 0 or more", errUsage, *n))
 	}
 	from, err := parseSince(*since, time.Now())
 	if err != nil {

@@ -349,3 +349,25 @@ func rulesProjectFile(conf, root string) string {
 	sum := sha256.Sum256([]byte(filepath.Clean(root)))
 	return filepath.Join(conf, "projects", hex.EncodeToString(sum[:8])+".policy")
 }
+
+// TestNewcomer3LogBadFlags: guard log with a bad flag or value is one line
+// and 125 (a flag error printed the whole usage after it, six lines), and
+// -n -1 on a log with entries panicked (exit 2).
+func TestNewcomer3LogBadFlags(t *testing.T) {
+	dir, home := newcomerDir(t)
+	env := []string{"PATH=/usr/bin:/bin", "HOME=" + home, "GUARD_AUDIT_LOG=" + filepath.Join(dir, "audit.jsonl")}
+	for i := 0; i < 3; i++ {
+		if code, _, se := newcomerRun(t, env, dir, nil, "--", "true"); code != 0 {
+			t.Fatalf("guard -- true: exit %d: %s", code, se)
+		}
+	}
+	for _, args := range [][]string{{"-n", "-1"}, {"-n", "-5"}, {"--bogus"}, {"-n"}, {"--since"}, {"-n", "x"}, {"extra"}, {"--decision", "maybe"}, {"--since", "\xff"}} {
+		code, out, se := newcomerRun(t, env, dir, nil, append([]string{"log"}, args...)...)
+		if code != 125 || out != "" || !strings.HasPrefix(se, "guard") {
+			t.Errorf("guard log %q: exit %d, stdout %q, stderr %q; want one line and 125", args, code, out, se)
+		}
+	}
+	if code, out, se := newcomerRun(t, env, dir, nil, "log", "-n", "0"); code != 0 || !strings.Contains(out, "3 entries") {
+		t.Errorf("guard log -n 0: exit %d, stdout %q, stderr %q", code, out, se)
+	}
+}
