@@ -311,8 +311,11 @@ func TestNewcomer3RulesFiles(t *testing.T) {
 			case "user.policy a FIFO":
 				err = syscall.Mkfifo(filepath.Join(conf, "user.policy"), 0o600)
 			case "project answers a FIFO":
-				// the answers of the project dir, kept outside it
-				err = syscall.Mkfifo(rulesProjectFile(conf, dir), 0o600)
+				// the answers of the project dir, kept outside it (its
+				// .git pins the project there, whatever is above it)
+				if err = os.Mkdir(filepath.Join(dir, ".git"), 0o755); err == nil {
+					err = syscall.Mkfifo(rulesProjectFile(conf, dir), 0o600)
+				}
 			case "config dir a file":
 				if err = os.RemoveAll(conf); err == nil {
 					err = os.WriteFile(conf, nil, 0o600)
