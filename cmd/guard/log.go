@@ -67,6 +67,10 @@ func (c *cli) log(args []string) int {
 		}
 		path = cfg.AuditLog
 	}
+	if path == "" && config.DefaultAuditLog(c.getenv) == "" {
+		fmt.Fprintln(c.stderr, "guard log: no audit log: neither XDG_STATE_HOME nor HOME is an absolute path (GUARD_AUDIT_LOG names one)")
+		return gate.ExitFailure
+	}
 	if path == "" {
 		fmt.Fprintln(c.stderr, "guard log: the audit log is off (audit_log = \"\" in the config)")
 		return gate.ExitFailure

@@ -373,4 +373,8 @@ func TestNewcomer3LogBadFlags(t *testing.T) {
 	if code, out, se := newcomerRun(t, env, dir, nil, "log", "-n", "0"); code != 0 || !strings.Contains(out, "3 entries") {
 		t.Errorf("guard log -n 0: exit %d, stdout %q, stderr %q", code, out, se)
 	}
+	// With no HOME there is no log: it said the config had turned it off.
+	if code, _, se := newcomerRun(t, []string{"PATH=/usr/bin:/bin"}, dir, nil, "log"); code != 125 || !strings.Contains(se, "HOME") {
+		t.Errorf("guard log without HOME: exit %d, stderr %q", code, se)
+	}
 }
