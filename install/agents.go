@@ -645,7 +645,7 @@ func writeAtomic(path string, data []byte, perm fs.FileMode) error {
 		}
 	}()
 	if _, err := f.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", tmp, err)
+		return err // an *fs.PathError naming tmp
 	}
 	if err := f.Chmod(perm); err != nil {
 		return err
