@@ -395,6 +395,10 @@ func SetupHook(c HookConfig, guardPath string) (SetupReport, error) {
 	if !filepath.IsAbs(guardPath) {
 		return SetupReport{}, fmt.Errorf("guard's path %q is not absolute", guardPath)
 	}
+	if !utf8.ValidString(guardPath) {
+		// JSON holds UTF-8 only: the hook would run another path.
+		return SetupReport{}, fmt.Errorf("guard's path %q is not UTF-8, which the agent's JSON settings cannot hold; install guard at another path (make install)", guardPath)
+	}
 	return editSettings(c, hookEntry(c.Agent, guardPath))
 }
 

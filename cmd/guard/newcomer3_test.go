@@ -378,3 +378,32 @@ func TestNewcomer3LogBadFlags(t *testing.T) {
 		t.Errorf("guard log without HOME: exit %d, stderr %q", code, se)
 	}
 }
+
+// TestNewcomer3SetupGuardPathNotUTF8: guard setup run from a guard whose
+// path is not UTF-8 refuses (125, one line, nothing written): JSON holds
+// UTF-8 only, and the hook it wrote ran /b\uFFFD/guard, which does not exist,
+// so every tool call was blocked after a setup that said "wrote".
+func TestNewcomer3SetupGuardPathNotUTF8(t *testing.T) {
+	dir, home := newcomerDir(t)
+	bin := filepath.Join(dir, "b\xff", "guard")
+	if err := os.Mkdir(filepath.Dir(bin), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(guardBinary(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"PATH=/usr/bin:/bin", "HOME=" + home}
+	for _, agent := range []string{"claude-code", "codex", "gemini"} {
+		code, _, se := run3(t, bin, env, dir, "setup", agent)
+		if code != 125 || strings.Count(se, "\n") != 1 || !strings.Contains(se, "not UTF-8") {
+			t.Errorf("guard setup %s from %q: exit %d, stderr %q", agent, bin, code, se)
+		}
+	}
+	if entries, _ := os.ReadDir(home); len(entries) != 0 {
+		t.Errorf("guard setup wrote in %s: %v", home, entries)
+	}
+}

@@ -76,7 +76,7 @@ func (c *cli) setup(args []string) int {
 		}
 		rep, err = install.SetupHook(cfg, self)
 		if err == nil && temporary(self, c.getenv("TMPDIR")) {
-			fmt.Fprintf(c.stderr, "guard setup: warning: %s is in a temporary directory; when it goes, the hook blocks every tool call (install guard first: make install)\n", self)
+			fmt.Fprintf(c.stderr, "guard setup: warning: %s is in a temporary directory; when it goes, the hook blocks every tool call (install guard first: make install)\n", gate.Visible(self))
 		}
 	}
 	if err != nil {
