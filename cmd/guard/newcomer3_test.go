@@ -73,6 +73,11 @@ func TestNewcomer3TerminalText(t *testing.T) {
 	if code != 0 || strings.ContainsAny(out, "\x1b\r\a") || !strings.Contains(out, `$'a\x1b[2K\rb'`) {
 		t.Errorf("guard rules list: exit %d, stdout %q, stderr %q", code, out, se)
 	}
+	// guard which: the name, and the PATH entries it skipped.
+	code, out, se = newcomerRun(t, append(env[1:], "PATH=rel\x1b[2J:/usr/bin:/bin"), dir, nil, "which", "x\x1b[2Jy")
+	if code != 127 || strings.Contains(out+se, "\x1b") {
+		t.Errorf("guard which: exit %d, stdout %q, stderr %q", code, out, se)
+	}
 }
 
 // run3 runs the built guard with exactly env in dir and returns its exit

@@ -254,13 +254,13 @@ func (c *cli) which(args []string) int {
 	}
 	path, skipped, err := shim.LookPath(args[0], c.getenv("PATH"), self)
 	for _, s := range skipped {
-		fmt.Fprintf(c.stdout, "skipped %s: %s\n", s.Path, s.Reason)
+		fmt.Fprintf(c.stdout, "skipped %s: %s\n", gate.Visible(s.Path), gate.Visible(s.Reason))
 	}
 	if err != nil {
-		fmt.Fprintf(c.stderr, "guard which: %v\n", err)
+		fmt.Fprintf(c.stderr, "guard which: %s\n", gate.Visible(err.Error()))
 		return gate.ExitNotFound
 	}
-	fmt.Fprintln(c.stdout, path)
+	fmt.Fprintln(c.stdout, gate.Visible(path))
 	return 0
 }
 
