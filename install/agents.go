@@ -419,6 +419,13 @@ func editSettings(c HookConfig, entry *object) (SetupReport, error) {
 	if err != nil {
 		return rep, err
 	}
+	if c.Project != "" {
+		// The project's files are the agent's: a link there (committed
+		// in a repository) must not lead guard to edit a file elsewhere.
+		if err := withinProject(c.Project, path); err != nil {
+			return rep, err
+		}
+	}
 	if old == nil && c.Project != "" {
 		perm = 0o644 // a project's settings are shared, often committed
 	}
@@ -535,6 +542,33 @@ func readSettings(path string) (string, []byte, fs.FileMode, error) {
 		return path, nil, 0, err
 	}
 	return path, data, fi.Mode().Perm(), nil
+}
+
+// withinProject returns an error when path, with its links followed as far
+// as it exists, is not inside the project directory (itself resolved).
+func withinProject(project, path string) error {
+	root, err := filepath.EvalSymlinks(project)
+	if err != nil {
+		return err
+	}
+	real, rest := path, ""
+	for {
+		if r, err := filepath.EvalSymlinks(real); err == nil {
+			real = filepath.Join(r, rest)
+			break
+		}
+		parent := filepath.Dir(real)
+		if parent == real {
+			real = path
+			break
+		}
+		rest = filepath.Join(filepath.Base(real), rest)
+		real = parent
+	}
+	if rel, err := filepath.Rel(root, real); err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return fmt.Errorf("%s leads out of the project, to %s (a symbolic link in the project); guard setup --project edits files inside the project only: remove the link, or run guard setup without --project for your own settings", path, real)
+	}
+	return nil
 }
 
 // restoreBackup returns the backup's bytes in place of data when same says

@@ -412,3 +412,60 @@ func TestNewcomer3SetupGuardPathNotUTF8(t *testing.T) {
 		t.Errorf("guard setup wrote in %s: %v", home, entries)
 	}
 }
+
+// TestNewcomer3SetupProjectLinkOut: guard setup --project edits the
+// project's settings only. A repository can commit .claude/settings.json
+// (or .claude, .codex, .gemini) as a link to a JSON file elsewhere, which
+// guard then edited, with a backup beside it; now one line, 125, the file
+// elsewhere as it was. A link inside the project is followed.
+func TestNewcomer3SetupProjectLinkOut(t *testing.T) {
+	for _, agent := range []string{"claude-code", "codex", "gemini"} {
+		for _, what := range []string{"file", "directory", "inside"} {
+			t.Run(agent+" "+what, func(t *testing.T) {
+				dir, home := newcomerDir(t)
+				env := []string{"PATH=/usr/bin:/bin", "HOME=" + home}
+				project := filepath.Join(dir, "repo")
+				elsewhere := filepath.Join(dir, "elsewhere")
+				sub := map[string]string{"claude-code": ".claude", "codex": ".codex", "gemini": ".gemini"}[agent]
+				name := map[string]string{"claude-code": "settings.json", "codex": "hooks.json", "gemini": "settings.json"}[agent]
+				for _, d := range []string{elsewhere, filepath.Join(project, sub), filepath.Join(project, "real")} {
+					if err := os.MkdirAll(d, 0o755); err != nil {
+						t.Fatal(err)
+					}
+				}
+				victim := filepath.Join(elsewhere, name)
+				if err := os.WriteFile(victim, []byte(`{"mine": 1}`), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				var err error
+				switch what {
+				case "file":
+					err = os.Symlink(victim, filepath.Join(project, sub, name))
+				case "directory":
+					if err = os.Remove(filepath.Join(project, sub)); err == nil {
+						err = os.Symlink(elsewhere, filepath.Join(project, sub))
+					}
+				case "inside":
+					victim = filepath.Join(project, "real", name)
+					if err = os.WriteFile(victim, []byte(`{"mine": 1}`), 0o644); err == nil {
+						err = os.Symlink(filepath.Join("..", "real", name), filepath.Join(project, sub, name))
+					}
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				code, _, se := run3(t, guardBinary(t), env, project, "setup", agent, "--project", ".")
+				got := readOr(t, victim)
+				if what == "inside" {
+					if code > 1 || !strings.Contains(got, "hook "+agent) {
+						t.Errorf("guard setup --project through a link inside the project: exit %d, %s; stderr %q", code, got, se)
+					}
+					return
+				}
+				if code != 125 || !strings.Contains(se, "out of the project") || got != `{"mine": 1}` || fileExists(victim+".guard-backup") {
+					t.Errorf("guard setup %s --project: exit %d, stderr %q; %s holds %q", agent, code, se, victim, got)
+				}
+			})
+		}
+	}
+}
