@@ -131,3 +131,50 @@ func TestReadAfterTornLine(t *testing.T) {
 		})
 	}
 }
+
+// TestRotateOnce: of the guards that append at once around the size limit,
+// exactly one renames the log, so the entries before it stay in PATH.1.
+// Before, each judged the crossing by the size its fstat saw before its
+// write; a guard whose fstat came before another's write and whose write
+// came after it crossed too, renamed the new log over PATH.1, and the
+// whole previous log was lost.
+func TestRotateOnce(t *testing.T) {
+	defer func(old int64) { rotateAt = old }(rotateAt)
+	rotateAt = 16 << 10
+	const writers = 16
+	for round := 0; round < 60; round++ {
+		path := filepath.Join(t.TempDir(), "audit.jsonl")
+		before := 0
+		for {
+			fi, err := os.Stat(path)
+			if err == nil && fi.Size() > rotateAt-1500 {
+				break
+			}
+			if err := Append(path, Entry{Argv: []string{"before", strings.Repeat("b", 100)}}); err != nil {
+				t.Fatal(err)
+			}
+			before++
+		}
+		start := make(chan struct{})
+		errs := make(chan error, writers)
+		for i := 0; i < writers; i++ {
+			go func() {
+				<-start
+				errs <- Append(path, Entry{Argv: []string{"at once", strings.Repeat("a", 200)}})
+			}()
+		}
+		close(start)
+		for i := 0; i < writers; i++ {
+			if err := <-errs; err != nil && !strings.Contains(err.Error(), "rotate") {
+				t.Fatal(err)
+			}
+		}
+		entries, skipped, err := Read(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != before+writers || skipped != 0 {
+			t.Fatalf("round %d: %d entries (%d skipped), want %d before and %d at once: a second rotation replaced %s.1", round, len(entries), skipped, before, writers, path)
+		}
+	}
+}

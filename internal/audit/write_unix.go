@@ -11,7 +11,10 @@ import (
 )
 
 // appendLine appends b to the file at path with exactly one write(2) and
-// returns the file's size before it. It uses the system calls directly: an
+// returns the offset it was written at: the file's offset after the write
+// (lseek), less its length. An fstat before the write could be stale: a
+// write of another guard's between the two would not be counted, and two
+// guards would each take theirs for the one that crossed the rotation size. It uses the system calls directly: an
 // os.File would register the descriptor with Go's network poller (three more
 // system calls), and its Write loops on short writes, which could split a
 // line between two appends. O_NONBLOCK makes opening a FIFO without a reader
@@ -52,10 +55,14 @@ func appendLine(path string, b []byte) (int64, error) {
 		syscall.Close(fd)
 		return 0, fmt.Errorf("write %s: %w (%d of %d bytes)", path, io.ErrShortWrite, n, len(b))
 	}
+	at := st.Size
+	if end, err := syscall.Seek(fd, 0, io.SeekCurrent); err == nil && end >= int64(n) {
+		at = end - int64(n)
+	}
 	// Closed once, here: a second close could close a descriptor another
 	// thread has opened since.
 	if err := syscall.Close(fd); err != nil {
 		return 0, &fs.PathError{Op: "close", Path: path, Err: err}
 	}
-	return st.Size, nil
+	return at, nil
 }
