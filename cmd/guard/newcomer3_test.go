@@ -469,3 +469,49 @@ func TestNewcomer3SetupProjectLinkOut(t *testing.T) {
 		}
 	}
 }
+
+// TestNewcomer3TrustBrokenFiles: guard trust checks the files of .guard
+// before it asks: a policy with a Starlark error, a config.toml with an
+// unknown key or a root over guard's state is one line, 125, nothing
+// trusted. Before, the person's yes recorded them, and from then on every
+// command in the project failed (125) and the hook denied every call, until
+// guard trust --revoke.
+func TestNewcomer3TrustBrokenFiles(t *testing.T) {
+	for name, files := range map[string]map[string]string{
+		"Starlark error":    {"bad.policy": "x = 1/0\n"},
+		"unknown key":       {"config.toml": "mdoe = \"suggest\"\n"},
+		"root over state":   {"config.toml": "writable_roots = [\"/\"]\n"},
+		"key not a project": {"config.toml": "audit_log = \"\"\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir, home := newcomerDir(t)
+			project := filepath.Join(dir, "p")
+			if err := os.MkdirAll(filepath.Join(project, ".guard"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			for f, body := range files {
+				if err := os.WriteFile(filepath.Join(project, ".guard", f), []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			env := []string{"PATH=/usr/bin:/bin", "HOME=" + home}
+			tm := openTerminal(t)
+			cmd := exec.Command(guardBinary(t), "trust")
+			cmd.Env, cmd.Dir = env, project
+			tm.start(cmd)
+			tm.typeIn("y\n")
+			r := waitExit(t, cmd)
+			text := tm.drain()
+			if r.code != 125 || !strings.Contains(text, "nothing trusted") {
+				t.Errorf("guard trust: exit %d; terminal %q", r.code, text)
+			}
+			if code, out, se := newcomerRun(t, env, project, nil, "trust", "--list"); code != 0 || out != "" {
+				t.Errorf("guard trust --list: exit %d, stdout %q, stderr %q; want nothing trusted", code, out, se)
+			}
+			code, out, _ := run3(t, guardBinary(t), env, project, "--", "echo", "RAN")
+			if code != 0 || out != "RAN\n" {
+				t.Errorf("guard -- echo in the project: exit %d, stdout %q", code, out)
+			}
+		})
+	}
+}

@@ -78,6 +78,12 @@ func (c *cli) trust(args []string) int {
 		return 0
 	}
 	files, err := trust.Files(project)
+	if err == nil {
+		// What would stop every command there is not offered.
+		if err = gate.CheckProject(project, files, c.getenv); err != nil {
+			err = fmt.Errorf("%w; nothing trusted (fix it, then run guard trust again)", err)
+		}
+	}
 	if err != nil {
 		fmt.Fprintf(c.stderr, "guard trust: %s\n", gate.Visible(err.Error()))
 		return gate.ExitFailure
