@@ -73,6 +73,24 @@ func TestNewcomer3TerminalText(t *testing.T) {
 	if code != 0 || strings.ContainsAny(out, "\x1b\r\a") || !strings.Contains(out, `$'a\x1b[2K\rb'`) {
 		t.Errorf("guard rules list: exit %d, stdout %q, stderr %q", code, out, se)
 	}
+	// guard doctor in an agent's project: its MCP server names and the
+	// values its settings give guard's variables.
+	agentProject := filepath.Join(dir, "agent")
+	for name, body := range map[string]string{
+		".mcp.json":             `{"mcpServers":{"a\u001b[2K\rX":{"command":"node"}}}`,
+		".claude/settings.json": `{"env":{"GUARD_MODE":"full-auto\u001b[31m"}}`,
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(agentProject, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(agentProject, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, se = newcomerRun(t, env, agentProject, nil, "doctor")
+	if code != 1 || strings.ContainsAny(out, "\x1b\r") || !strings.Contains(out, `a\x1b[2K\rX`) || !strings.Contains(out, `full-auto\x1b[31m`) {
+		t.Errorf("guard doctor: exit %d, stderr %q, stdout holds ESC or \\r: %v", code, se, strings.ContainsAny(out, "\x1b\r"))
+	}
 	// guard which: the name, and the PATH entries it skipped.
 	code, out, se = newcomerRun(t, append(env[1:], "PATH=rel\x1b[2J:/usr/bin:/bin"), dir, nil, "which", "x\x1b[2Jy")
 	if code != 127 || strings.Contains(out+se, "\x1b") {

@@ -192,7 +192,7 @@ func (c *cli) doctorAgents(w io.Writer, g *gate.Gate) int {
 			if mark == "NO  " {
 				problems++
 			}
-			fmt.Fprintf(w, "  %s %-11s %s: %s\n", mark, agent, cfg.Path, msg)
+			fmt.Fprintf(w, "  %s %-11s %s: %s\n", mark, agent, gate.Visible(cfg.Path), gate.Visible(msg))
 		}
 		// The project's own settings can switch every hook off (a file
 		// that does not parse is reported above).
@@ -204,15 +204,15 @@ func (c *cli) doctorAgents(w io.Writer, g *gate.Gate) int {
 				if o.Effect != "" {
 					effect = o.Effect
 				}
-				fmt.Fprintf(w, "  NO   %-11s %s: %s %s\n", agent, o, a.Title(), effect)
+				fmt.Fprintf(w, "  NO   %-11s %s: %s %s\n", agent, gate.Visible(fmt.Sprint(o)), a.Title(), effect)
 			}
 			for _, v := range hook.ProjectGuardVars(a, cwd, nil) {
 				problems++
-				fmt.Fprintf(w, "  NO   %-11s %s sets %s=%s for %s's hooks: guard refuses every call while it does\n", agent, v.File, v.Name, v.Value, a.Title())
+				fmt.Fprintf(w, "  NO   %-11s %s sets %s=%s for %s's hooks: guard refuses every call while it does\n", agent, gate.Visible(v.File), gate.Visible(v.Name), gate.Visible(v.Value), a.Title())
 			}
 			if a == hook.ClaudeCode {
 				if file, names := hook.ProjectMCPServers(cwd); len(names) > 0 {
-					fmt.Fprintf(w, "  --   %-11s %s lists MCP servers that run a program (%s): Claude Code may start them with the session (-p does, unasked), before any hook\n", agent, file, strings.Join(names, ", "))
+					fmt.Fprintf(w, "  --   %-11s %s lists MCP servers that run a program (%s): Claude Code may start them with the session (-p does, unasked), before any hook\n", agent, gate.Visible(file), gate.Visible(strings.Join(names, ", ")))
 				}
 			}
 			if a == hook.Gemini && g != nil {
@@ -220,7 +220,7 @@ func (c *cli) doctorAgents(w io.Writer, g *gate.Gate) int {
 				switch why, reaches := g.PathShell("bash", cwd); {
 				case why != "":
 					problems++
-					fmt.Fprintf(w, "  NO   %-11s %s; Gemini CLI runs its hooks, guard's included, with it\n", agent, why)
+					fmt.Fprintf(w, "  NO   %-11s %s; Gemini CLI runs its hooks, guard's included, with it\n", agent, gate.Visible(why))
 				case reaches:
 					fmt.Fprintf(w, "  --   %-11s PATH reaches a writable root: Gemini CLI runs its hooks with the bash PATH finds, and a bash written there would run before guard (keep such directories off the agent's PATH)\n", agent)
 				}

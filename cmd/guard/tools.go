@@ -269,7 +269,7 @@ func (c *cli) doctor(args []string) int {
 	if len(args) > 0 {
 		return c.usageError(fmt.Errorf("%w: doctor takes no arguments", errUsage))
 	}
-	w := c.stdout
+	w := termSafe{c.stdout} // names in the report may come from the agent's project
 	problems := 0
 	fmt.Fprintln(w, "sandbox (full-auto):")
 	for _, f := range sandbox.Probe() {
