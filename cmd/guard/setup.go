@@ -153,6 +153,7 @@ func (c *cli) doctorAgents(w io.Writer, g *gate.Gate) int {
 	problems := 0
 	cwd, _ := os.Getwd()
 	for _, agent := range install.Agents {
+		user := ""
 		for _, project := range []string{"", cwd} {
 			cfg, err := install.HookConfigFor(agent, project, c.getenv)
 			if err != nil {
@@ -161,8 +162,12 @@ func (c *cli) doctorAgents(w io.Writer, g *gate.Gate) int {
 				}
 				continue
 			}
-			if project != "" {
-				if _, err := os.Stat(cfg.Path); err != nil {
+			if project == "" {
+				user = cfg.Path
+			} else {
+				// The project's settings, unless they are the user's (in
+				// the home directory, Codex's are the same file).
+				if _, err := os.Stat(cfg.Path); err != nil || cfg.Path == user {
 					continue
 				}
 			}
