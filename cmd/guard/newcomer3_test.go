@@ -533,3 +533,18 @@ func TestNewcomer3TrustBrokenFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestNewcomer3DoctorHomeOnce: guard doctor run in the home directory
+// lists Codex's hook once: the project's hooks file there is the user's
+// (it was listed twice, as the user's and as the project's).
+func TestNewcomer3DoctorHomeOnce(t *testing.T) {
+	_, home := newcomerDir(t)
+	env := []string{"PATH=/usr/bin:/bin", "HOME=" + home}
+	if code, _, se := run3(t, guardBinary(t), env, home, "setup", "codex"); code != 0 {
+		t.Fatalf("guard setup codex: exit %d: %s", code, se)
+	}
+	_, out, _ := run3(t, guardBinary(t), env, home, "doctor")
+	if n := strings.Count(out, filepath.Join(home, ".codex", "hooks.json")+":"); n != 1 {
+		t.Errorf("guard doctor in the home directory lists Codex's hooks.json %d times:\n%s", n, out)
+	}
+}
