@@ -334,11 +334,11 @@
 //     alike; leases, which stall every opener, are refused.
 //   - A process that leaves the session (setsid, double fork) outlives the
 //     command as root, and as an ordinary user where no child is made (user
-//     namespaces forbidden): guard execs in place and keeps no process that
+//     namespaces forbidden): guard execs in place, or stays the parent of the
+//     command alone (newnames_linux.go), and makes no PID namespace that
 //     could end it. It stays confined (every layer is inherited and cannot be
 //     lifted), so it can do no more than the command could, only later. The
-//     ordinary user's child is ended with its PID namespace (above); root
-//     would need a process of guard's left as its parent.
+//     ordinary user's child is ended with its PID namespace (above).
 //     That includes the terminal the command was given: a process in a session
 //     of its own holding a descriptor of it reads what is typed there after
 //     the command returned (the user's next commands, a password; the job

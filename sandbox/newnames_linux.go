@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -25,7 +26,7 @@ import (
 // keep exec in place) and looks again once the command has ended (for
 // the ordinary user's child, with every process of its PID namespace):
 // each such path that now exists is moved aside in its directory, never
-// removed (NAME.guard-blocked-TIME), said on stderr, and a status of 0
+// removed (NAME.guard-blocked-TIME-RANDOM), said on stderr, and a status of 0
 // becomes 126.
 //
 // Looked at: the top of each writable root that is not shared (not /tmp
@@ -172,7 +173,7 @@ func isDirAt(fd int, name string) bool {
 }
 
 // moveAside moves each path made since lookForNewNames aside
-// (NAME.guard-blocked-TIME beside it), says so on w, and reports how many
+// (NAME.guard-blocked-TIME-RANDOM beside it), says so on w, and reports how many
 // it found. One it cannot move is said too.
 func (n *newNames) moveAside(w io.Writer) int {
 	if n == nil {
@@ -203,8 +204,8 @@ func (n *newNames) moveAside(w io.Writer) int {
 	return found
 }
 
-// moveAside renames rel below dirfd to NAME.guard-blocked-STAMP (a number
-// added when that is taken: nothing is replaced) when it exists, and
+// moveAside renames rel below dirfd to NAME.guard-blocked-STAMP-RANDOM
+// (nothing is replaced) when it exists, and
 // returns the new name. The directories on the way are opened following no
 // link: a link the command made there leads nowhere. made reports whether
 // rel exists, or could not be looked at.
@@ -225,17 +226,41 @@ func moveAside(dirfd int, rel, stamp string) (to string, made bool, err error) {
 	if err := unix.Fstatat(dir, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 		return "", err != unix.ENOENT, err
 	}
-	for i := 0; i < 100; i++ {
-		to = name + ".guard-blocked-" + stamp
-		if i > 0 {
-			to += "-" + strconv.Itoa(i)
-		}
+	// A random part the command cannot foresee: names it made in advance
+	// cannot keep the move from happening.
+	for range 16 {
+		to = name + ".guard-blocked-" + stamp + "-" + strconv.FormatUint(uint64(rand.Uint32()), 36)
 		err := unix.Renameat2(dir, name, dir, to, unix.RENAME_NOREPLACE)
+		if err == unix.EACCES || err == unix.EPERM {
+			err = renameUnlocked(dir, name, to)
+		}
 		if err != unix.EEXIST {
 			return to, true, err
 		}
 	}
 	return "", true, os.ErrExist
+}
+
+// renameUnlocked is the rename in a directory the command made unwritable
+// (chmod a-w .): guard's user owns it, so guard gives itself write and
+// search for the rename and puts the mode back.
+func renameUnlocked(dir int, name, to string) error {
+	var st unix.Stat_t
+	if err := unix.Fstat(dir, &st); err != nil {
+		return err
+	}
+	if int(st.Uid) != os.Geteuid() {
+		return unix.EACCES
+	}
+	mode := st.Mode & 0o7777
+	if err := unix.Fchmod(dir, mode|0o300); err != nil {
+		return err
+	}
+	err := unix.Renameat2(dir, name, dir, to, unix.RENAME_NOREPLACE)
+	if e := unix.Fchmod(dir, mode); err == nil {
+		err = e
+	}
+	return err
 }
 
 // openBeneath opens the directory rel below dirfd a component at a time,

@@ -116,6 +116,18 @@ func testNewNames(t *testing.T, cred *syscall.Credential) {
 		t.Errorf("a failing command that made .npmrc: %s, want status 4 and .npmrc moved aside\n%s", o.msg, o.stderr)
 	}
 
+	// The directory made unwritable after the name was made: guard, as the
+	// same user, still moves it, and gives the mode back.
+	if o := run("echo x > " + filepath.Join(proj, ".mcp.json") + " && chmod a-w " + proj); exists(filepath.Join(proj, ".mcp.json")) {
+		t.Errorf(".mcp.json made, then the root made unwritable: still there\n%s", o.stderr)
+	}
+	if st, err := os.Stat(proj); err != nil || st.Mode().Perm() != 0o555 {
+		t.Errorf("the root's mode after the move: %v %v, want 0555 as the command left it", st.Mode(), err)
+	}
+	if err := os.Chmod(proj, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
 	// The directory on the way replaced by a link to one outside holding
 	// the name: the look stays in the directory that was there.
 	o = run("cd '" + proj + "' && mv src src.old && ln -s '" + f.outside + "' src && echo x > src.old/app/.envrc")
