@@ -548,3 +548,39 @@ func TestNewcomer3DoctorHomeOnce(t *testing.T) {
 		t.Errorf("guard doctor in the home directory lists Codex's hooks.json %d times:\n%s", n, out)
 	}
 }
+
+// TestNewcomer3TrustThroughLink: a trusted project applies when the
+// working directory reaches it through a symbolic link ($PWD /link/p for
+// /real/p, as a shell keeps it). Before, guard matched the unresolved path
+// against the resolved record: the project's additions (here a protected
+// file) were dropped, with a warning that it was not trusted.
+func TestNewcomer3TrustThroughLink(t *testing.T) {
+	dir, home := newcomerDir(t)
+	real := filepath.Join(dir, "real", "p")
+	if err := os.MkdirAll(filepath.Join(real, ".guard"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "real"), filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	config := []byte("[protect]\nprotected = [\"made.txt\"]\n")
+	if err := os.WriteFile(filepath.Join(real, ".guard", "config.toml"), config, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(config)
+	record, _ := json.Marshal([]map[string]any{{"project": real, "time": "2026-12-06T10:00:00Z",
+		"files": []map[string]string{{"name": "config.toml", "sha256": hex.EncodeToString(sum[:])}}}})
+	if err := os.MkdirAll(filepath.Join(home, ".config", "guard"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, ".config", "guard", "trusted.json"), record, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cwd := range []string{real, filepath.Join(dir, "link", "p")} {
+		env := []string{"PATH=/usr/bin:/bin", "HOME=" + home, "PWD=" + cwd}
+		code, _, se := run3(t, guardBinary(t), env, cwd, "--mode", "auto-edit", "--", "touch", "made.txt")
+		if code != 126 || strings.Contains(se, "not trusted") || fileExists(filepath.Join(real, "made.txt")) {
+			t.Errorf("in %s: guard --mode auto-edit -- touch made.txt (protected by the trusted project): exit %d, stderr %q", cwd, code, se)
+		}
+	}
+}

@@ -41,6 +41,14 @@ func withProject(cfg config.Config, root string, getenv func(string) string, std
 	if err != nil {
 		return cfg, nil, fmt.Errorf("trusted projects: %w", err)
 	}
+	if len(recs) > 0 {
+		// Projects are recorded resolved (guard trust and trust.Find
+		// follow links): a working directory reached through a link
+		// ($PWD /link/p for /real/p) is in the same project.
+		if r, err := filepath.EvalSymlinks(root); err == nil {
+			root = r
+		}
+	}
 	project := ""
 	for _, r := range recs {
 		if policy.Inside(root, r.Project) && len(r.Project) > len(project) {
