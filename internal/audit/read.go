@@ -39,7 +39,8 @@ func glued(line []byte) []Entry {
 
 // Read returns the entries of the log at path, oldest first: the rotated
 // PATH.1, then PATH. Lines that do not parse (a write cut short) are
-// skipped and counted; an entry appended to a torn line is read all the same. A missing log has no entries.
+// skipped and counted; an entry appended to a torn line is read all the
+// same. A missing log has no entries.
 func Read(path string) (entries []Entry, skipped int, err error) {
 	for _, p := range []string{path + ".1", path} {
 		f, err := os.Open(p)

@@ -14,10 +14,11 @@ import (
 // returns the offset it was written at: the file's offset after the write
 // (lseek), less its length. An fstat before the write could be stale: a
 // write of another guard's between the two would not be counted, and two
-// guards would each take theirs for the one that crossed the rotation size. It uses the system calls directly: an
-// os.File would register the descriptor with Go's network poller (three more
-// system calls), and its Write loops on short writes, which could split a
-// line between two appends. O_NONBLOCK makes opening a FIFO without a reader
+// guards would each take theirs for the one that crossed the rotation size.
+// It uses the system calls directly: an os.File would register the
+// descriptor with Go's network poller (three more system calls), and its
+// Write loops on short writes, which could split a line between two
+// appends. O_NONBLOCK makes opening a FIFO without a reader
 // fail (ENXIO) instead of blocking; it does nothing to regular files.
 func appendLine(path string, b []byte) (int64, error) {
 	const flags = syscall.O_WRONLY | syscall.O_APPEND | syscall.O_CREAT | syscall.O_NONBLOCK | syscall.O_CLOEXEC
