@@ -85,11 +85,17 @@ func ProjectFile(dir, root string) string {
 }
 
 // ProjectRoot returns the project a command run in dir belongs to: the
-// nearest directory from dir up that holds .git, else dir itself.
+// nearest directory from dir up that holds a .git git would use (a
+// directory, or the file of a worktree; through a link to one), else dir
+// itself. A .git that leads nowhere is not a repository: guard's sandbox
+// plants one at the top of /tmp (a link to /dev/null/guard-placeholder) so
+// that no program finds a planted one there, and /tmp would otherwise be
+// the one project of every directory below it, sharing their "always"
+// answers.
 func ProjectRoot(dir string) string {
 	dir = filepath.Clean(dir)
 	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+		if fi, err := os.Stat(filepath.Join(d, ".git")); err == nil && (fi.IsDir() || fi.Mode().IsRegular()) {
 			return d
 		}
 		if d == filepath.Dir(d) {
