@@ -660,15 +660,31 @@ func writeWithBackup(path string, old, data []byte, perm fs.FileMode, keep bool)
 // writeAtomic writes data to path under a temporary name in the same
 // directory, synced, then renamed over path. A missing directory is made,
 // mode 0700 for a file only its owner may read (agents' config dirs hold
-// credentials), else 0755.
+// credentials), else 0755. Run as root in another user's place (sudo -E
+// guard setup), the file and the directories made belong to that user, as
+// the file there did: root-owned, the agent run by that user could no
+// longer read its own settings.
 func writeAtomic(path string, data []byte, perm fs.FileMode) error {
 	dir := filepath.Dir(path)
 	dirPerm := fs.FileMode(0o755)
 	if perm&0o077 == 0 {
 		dirPerm = 0o700
 	}
+	uid, gid, chown := fileOwner(path)
+	var made []string
+	for d := dir; chown; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || d == filepath.Dir(d) {
+			break
+		}
+		made = append(made, d)
+	}
 	if err := os.MkdirAll(dir, dirPerm); err != nil {
 		return err
+	}
+	for _, d := range made {
+		if err := os.Lchown(d, uid, gid); err != nil {
+			return err
+		}
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".guard-*")
 	if err != nil {
@@ -687,6 +703,11 @@ func writeAtomic(path string, data []byte, perm fs.FileMode) error {
 	}
 	if err := f.Chmod(perm); err != nil {
 		return err
+	}
+	if chown {
+		if err := f.Chown(uid, gid); err != nil {
+			return err
+		}
 	}
 	if err := f.Sync(); err != nil {
 		return err

@@ -584,3 +584,41 @@ func TestNewcomer3TrustThroughLink(t *testing.T) {
 		}
 	}
 }
+
+// TestNewcomer3SetupAsRootKeepsOwner: guard setup run as root in another
+// user's home (sudo -E guard setup) leaves every file and directory it
+// writes that user's. Before, settings.json became root's (0644: the
+// agent could read it but not save a setting) and ~/.codex was made root's
+// with mode 0700: Codex, run by the user, could no longer read its own
+// configuration at all.
+func TestNewcomer3SetupAsRootKeepsOwner(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: it runs guard setup as root in a home owned by nobody")
+	}
+	dir, home := newcomerDir(t)
+	if err := os.MkdirAll(filepath.Join(home, ".claude"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, ".claude", "settings.json"), []byte(`{"a": 1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const nobody = 65534
+	chownTree := func() {
+		filepath.Walk(home, func(p string, _ os.FileInfo, _ error) error { return os.Lchown(p, nobody, nobody) })
+	}
+	chownTree()
+	env := []string{"PATH=/usr/bin:/bin", "HOME=" + home}
+	for _, args := range [][]string{{"setup", "claude-code"}, {"setup", "codex"}, {"setup", "gemini"}, {"setup", "codex", "--remove"}, {"setup", "claude-code", "--remove"}} {
+		if code, _, se := run3(t, guardBinary(t), env, dir, args...); code != 0 {
+			t.Fatalf("guard %q: exit %d: %s", args, code, se)
+		}
+		filepath.Walk(home, func(p string, fi os.FileInfo, err error) error {
+			if err == nil {
+				if st := fi.Sys().(*syscall.Stat_t); st.Uid != nobody || st.Gid != nobody {
+					t.Errorf("after guard %q, %s belongs to %d:%d, not to the home's owner", args, p, st.Uid, st.Gid)
+				}
+			}
+			return nil
+		})
+	}
+}
