@@ -23,6 +23,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"guard/internal/config"
 	"guard/internal/safefile"
 )
 
@@ -670,21 +671,9 @@ func writeAtomic(path string, data []byte, perm fs.FileMode) error {
 	if perm&0o077 == 0 {
 		dirPerm = 0o700
 	}
-	uid, gid, chown := fileOwner(path)
-	var made []string
-	for d := dir; chown; d = filepath.Dir(d) {
-		if _, err := os.Lstat(d); err == nil || d == filepath.Dir(d) {
-			break
-		}
-		made = append(made, d)
-	}
-	if err := os.MkdirAll(dir, dirPerm); err != nil {
+	uid, gid, chown := config.Owner(path)
+	if err := config.MkdirAll(dir, dirPerm); err != nil {
 		return err
-	}
-	for _, d := range made {
-		if err := os.Lchown(d, uid, gid); err != nil {
-			return err
-		}
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".guard-*")
 	if err != nil {

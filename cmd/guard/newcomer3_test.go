@@ -622,3 +622,83 @@ func TestNewcomer3SetupAsRootKeepsOwner(t *testing.T) {
 		})
 	}
 }
+
+// TestNewcomer3RootInUserHome: guard run as root with a user's HOME (sudo
+// -E guard trust, sudo -E guard -- CMD) leaves what it makes there that
+// user's: the configuration directory, trusted.json, the state directory
+// and the audit log. Before, they were root's, 0700 and 0600: every guard
+// the user then ran failed (125, permission denied on trusted.json) or
+// warned that the audit log was not written.
+func TestNewcomer3RootInUserHome(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: it runs guard as root in a home owned by nobody, then as nobody")
+	}
+	const nobody = 65534
+	top, err := os.MkdirTemp("", "guard-nc3-owner-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(top) })
+	if err := os.Chmod(top, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	home, project := filepath.Join(top, "home"), filepath.Join(top, "home", "p")
+	if err := os.MkdirAll(filepath.Join(project, ".guard"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(project, ".guard", "config.toml"), []byte("mode = \"suggest\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	filepath.Walk(home, func(p string, _ os.FileInfo, _ error) error { return os.Lchown(p, nobody, nobody) })
+	bin := filepath.Join(top, "guard")
+	data, err := os.ReadFile(guardBinary(t))
+	if err != nil || os.WriteFile(bin, data, 0o755) != nil {
+		t.Fatal("copy guard", err)
+	}
+	env := []string{"PATH=/usr/bin:/bin", "HOME=" + home}
+
+	// As root: trust the project, run a command (it logs).
+	tm := openTerminal(t)
+	cmd := exec.Command(bin, "trust")
+	cmd.Env, cmd.Dir = env, project
+	tm.start(cmd)
+	tm.waitFor("[y/N]: ")
+	tm.typeIn("y\n")
+	if r := waitExit(t, cmd); r.code != 0 {
+		t.Fatalf("guard trust as root: exit %d: %q", r.code, tm.drain())
+	}
+	if code, _, se := run3(t, bin, env, project, "--", "true"); code != 0 {
+		t.Fatalf("guard -- true as root: exit %d: %s", code, se)
+	}
+	filepath.Walk(home, func(p string, fi os.FileInfo, err error) error {
+		if err == nil {
+			if st := fi.Sys().(*syscall.Stat_t); st.Uid != nobody {
+				t.Errorf("%s belongs to %d, not to the home's owner", p, st.Uid)
+			}
+		}
+		return nil
+	})
+
+	// As the user: the same commands work, with no warning.
+	asNobody := func(args ...string) (int, string, string) {
+		c := exec.Command(bin, args...)
+		c.Env, c.Dir = env, project
+		c.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+		var out, errb strings.Builder
+		c.Stdout, c.Stderr = &out, &errb
+		err := c.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return code, out.String(), errb.String()
+	}
+	if code, _, se := asNobody("--", "true"); code != 0 || se != "" {
+		t.Errorf("guard -- true as the user after root's runs: exit %d, stderr %q", code, se)
+	}
+	if code, out, se := asNobody("trust", "--list"); code != 0 || !strings.Contains(out, project) {
+		t.Errorf("guard trust --list as the user: exit %d, stdout %q, stderr %q", code, out, se)
+	}
+}

@@ -36,6 +36,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"guard/internal/config"
 	"guard/internal/jsonw"
 )
 
@@ -119,7 +120,8 @@ func (e *Entry) appendJSON(b []byte) []byte {
 	return o.Close()
 }
 
-// mkdirParent makes path's missing parent directories.
+// mkdirParent makes path's missing parent directories: the owner's of
+// the place when root makes them in another user's home (config.MkdirAll).
 func mkdirParent(path string) error {
-	return os.MkdirAll(filepath.Dir(path), 0o700)
+	return config.MkdirAll(filepath.Dir(path), 0o700)
 }

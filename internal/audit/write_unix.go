@@ -7,7 +7,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"syscall"
+
+	"guard/internal/config"
 )
 
 // appendLine appends b to the file at path with exactly one write(2) and
@@ -40,6 +44,13 @@ func appendLine(path string, b []byte) (int64, error) {
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
 		syscall.Close(fd)
 		return 0, fmt.Errorf("open %s: not a regular file", path)
+	}
+	if st.Size == 0 && st.Uid == 0 && os.Geteuid() == 0 {
+		// A log root has just made in another user's place (sudo -E):
+		// theirs, or their own guards could not append to it.
+		if uid, gid, ok := config.Owner(filepath.Dir(path)); ok {
+			syscall.Fchown(fd, uid, gid)
+		}
 	}
 	var n int
 	for {

@@ -241,7 +241,7 @@ func edit(path string, change func(old []byte) ([]byte, error), check Check) err
 		return errors.New("no place for rules (HOME and XDG_CONFIG_HOME unset)")
 	}
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := config.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
 	unlock, err := config.LockDir(dir)

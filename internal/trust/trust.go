@@ -205,7 +205,7 @@ func (s Store) Revoke(project string) (bool, error) {
 // write dropped the first's record.
 func (s Store) lock() (func(), error) {
 	dir := filepath.Dir(s.Path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := config.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
 	return config.LockDir(dir)
@@ -218,7 +218,7 @@ func (s Store) save(recs []Record) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
+	if err := config.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
 		return err
 	}
 	return config.WriteFileAtomic(s.Path, append(data, '\n'), 0o600)
