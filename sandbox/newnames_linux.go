@@ -36,7 +36,10 @@ import (
 // .jj only in a repository that exists (git init makes them: a new
 // repository is a documented limit). Each directory is held open from
 // before the command, so that what the command does to the path leading to
-// it cannot send the move elsewhere. Not looked at: deeper directories,
+// it cannot send the move elsewhere; a directory the command put at that
+// path in its place (mv src src.old && mkdir src) is found by the path,
+// following no link, and every protected name in it was the command's.
+// Not looked at: deeper directories,
 // names the list matches by a pattern (*.code-workspace), and what a
 // process the command left outside a PID namespace of its own (root's
 // setsid leftovers) makes after it ended (README).
@@ -46,13 +49,15 @@ import (
 // newNames are the protected paths absent when the command started, by
 // directory held open.
 type newNames struct {
-	dirs []heldDir
+	dirs    []heldDir
+	entries []protect.Entry
 }
 
 type heldDir struct {
-	fd      int
-	path    string
-	missing []missingPath
+	fd       int
+	path     string
+	dev, ino uint64 // the directory's, to tell it from one the command put in its place
+	missing  []missingPath
 }
 
 // missingPath is the part of a protected entry that did not exist: rel,
@@ -87,13 +92,18 @@ func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
 			dirs = append(dirs, r.path)
 		}
 	}
-	n := &newNames{}
+	n := &newNames{entries: entries}
 	for _, d := range dirs {
 		fd, err := unix.Open(d, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 		if err != nil {
 			continue
 		}
-		h := heldDir{fd: fd, path: d}
+		var st unix.Stat_t
+		if unix.Fstat(fd, &st) != nil {
+			unix.Close(fd)
+			continue
+		}
+		h := heldDir{fd: fd, path: d, dev: st.Dev, ino: st.Ino}
 		names, listed := dirNames(fd)
 		for _, e := range entries {
 			first, _, deeper := strings.Cut(e.Pattern, "/")
@@ -105,11 +115,7 @@ func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
 				h.missing = append(h.missing, missingPath{rel, e})
 			}
 		}
-		if len(h.missing) == 0 {
-			unix.Close(fd)
-			continue
-		}
-		n.dirs = append(n.dirs, h)
+		n.dirs = append(n.dirs, h) // kept with nothing missing too: the command may put another in its place
 	}
 	if len(n.dirs) == 0 {
 		return nil
@@ -182,24 +188,54 @@ func (n *newNames) moveAside(w io.Writer) int {
 	found := 0
 	stamp := time.Now().UTC().Format("20060102T150405")
 	for _, h := range n.dirs {
-		names, listed := dirNames(h.fd)
-		for _, m := range h.missing {
-			if first, _, _ := strings.Cut(m.rel, "/"); listed && !names[first] {
-				continue
-			}
-			to, made, err := moveAside(h.fd, m.rel, stamp)
-			if !made {
-				continue
-			}
-			found++
-			path := filepath.Join(h.path, m.rel)
-			if err != nil {
-				fmt.Fprintf(w, "guard: the command made %s, a protected path (%s), and guard could not move it aside: %v\n", path, m.entry.Reason, err)
-				continue
-			}
-			fmt.Fprintf(w, "guard: the command made %s, a protected path (%s); guard moved it to %s (protected paths are read-only in the sandbox; to allow this one: unprotected = [%q] in the [protect] table of guard's config)\n",
-				path, m.entry.Reason, filepath.Join(filepath.Dir(path), to), m.entry.Pattern)
+		found += moveMissing(w, h.fd, h.path, h.missing, stamp)
+		// A directory the command put in the original's place (mv src
+		// src.old && mkdir -p src/app): what it holds was all made by the
+		// command, so every protected name there is looked for.
+		fd, err := openBeneath(-1, h.path[1:])
+		if err != nil {
+			continue
 		}
+		var st unix.Stat_t
+		if unix.Fstat(fd, &st) == nil && (st.Dev != h.dev || st.Ino != h.ino) {
+			var all []missingPath
+			for _, e := range n.entries {
+				first, _, deeper := strings.Cut(e.Pattern, "/")
+				if deeper && (first == ".git" || first == ".hg" || first == ".jj") {
+					continue // a new repository: the documented limit
+				}
+				if !slices.ContainsFunc(all, func(m missingPath) bool { return m.rel == first }) {
+					all = append(all, missingPath{first, e})
+				}
+			}
+			found += moveMissing(w, fd, h.path, all, stamp)
+		}
+		unix.Close(fd)
+	}
+	return found
+}
+
+// moveMissing moves aside those of missing that exist below dirfd (dir is
+// its name, for the message) and reports how many it found.
+func moveMissing(w io.Writer, dirfd int, dir string, missing []missingPath, stamp string) int {
+	found := 0
+	names, listed := dirNames(dirfd)
+	for _, m := range missing {
+		if first, _, _ := strings.Cut(m.rel, "/"); listed && !names[first] {
+			continue
+		}
+		to, made, err := moveAside(dirfd, m.rel, stamp)
+		if !made {
+			continue
+		}
+		found++
+		path := filepath.Join(dir, m.rel)
+		if err != nil {
+			fmt.Fprintf(w, "guard: the command made %s, a protected path (%s), and guard could not move it aside: %v\n", path, m.entry.Reason, err)
+			continue
+		}
+		fmt.Fprintf(w, "guard: the command made %s, a protected path (%s); guard moved it to %s (protected paths are read-only in the sandbox; to allow this one: unprotected = [%q] in the [protect] table of guard's config)\n",
+			path, m.entry.Reason, filepath.Join(filepath.Dir(path), to), m.entry.Pattern)
 	}
 	return found
 }
@@ -263,9 +299,21 @@ func renameUnlocked(dir int, name, to string) error {
 	return err
 }
 
-// openBeneath opens the directory rel below dirfd a component at a time,
-// following no link (rel is clean and relative: no "..").
+// openBeneath opens the directory rel below dirfd (-1: below /) a
+// component at a time, following no link (rel is clean and relative: no
+// "..").
 func openBeneath(dirfd int, rel string) (int, error) {
+	if dirfd < 0 {
+		root, err := unix.Open("/", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return -1, err
+		}
+		defer unix.Close(root)
+		dirfd = root
+		if rel == "" {
+			return unix.FcntlInt(uintptr(root), unix.F_DUPFD_CLOEXEC, 0)
+		}
+	}
 	fd := dirfd
 	for _, c := range strings.Split(rel, "/") {
 		next, err := unix.Openat(fd, c, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
