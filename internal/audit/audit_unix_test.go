@@ -178,3 +178,28 @@ func TestRotateOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestReadFIFO: a log, or its rotated PATH.1, that is a FIFO is refused at
+// once: guard log waited for a writer for ever.
+func TestReadFIFO(t *testing.T) {
+	for _, which := range []string{"", ".1"} {
+		path := filepath.Join(t.TempDir(), "audit.jsonl")
+		if err := os.WriteFile(path, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		os.Remove(path + which)
+		if err := syscall.Mkfifo(path+which, 0o600); err != nil {
+			t.Skipf("mkfifo: %v", err)
+		}
+		done := make(chan error, 1)
+		go func() { _, _, err := Read(path); done <- err }()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+				t.Errorf("Read with PATH%s a FIFO: %v, want not a regular file", which, err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("Read with PATH%s a FIFO still waits after 5 s", which)
+		}
+	}
+}

@@ -7,7 +7,8 @@ import (
 	"errors"
 	"io"
 	"io/fs"
-	"os"
+
+	"guard/internal/safefile"
 )
 
 // entryStart begins every entry guard writes. It cannot occur inside a
@@ -43,19 +44,13 @@ func glued(line []byte) []Entry {
 // same. A missing log has no entries.
 func Read(path string) (entries []Entry, skipped int, err error) {
 	for _, p := range []string{path + ".1", path} {
-		f, err := os.Open(p)
+		// Without waiting on a FIFO (os.Open waited for a writer for
+		// ever); anything but a regular file is refused.
+		f, _, err := safefile.Open(p)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			return nil, 0, err
-		}
-		fi, err := f.Stat()
-		if err == nil && !fi.Mode().IsRegular() {
-			err = &fs.PathError{Op: "read", Path: p, Err: errors.New("not a regular file")}
-		}
-		if err != nil {
-			f.Close()
 			return nil, 0, err
 		}
 		r := bufio.NewReaderSize(f, 1<<20)
