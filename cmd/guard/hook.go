@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -86,7 +87,7 @@ func (h *hookCall) run() (code int) {
 		return h.deny("guard: " + err.Error())
 	}
 	h.set(func() { h.req = req })
-	if !req.Shell && !req.Edit && !req.Read && !req.Skill {
+	if !req.Shell && !req.Edit && !req.Read && !req.Skill && !req.Subagent && !req.Workflow {
 		return h.answer(hook.Allow, "", "", nil)
 	}
 	self, err := guardPath()
@@ -125,6 +126,22 @@ func (h *hookCall) run() (code int) {
 		// A skill's own hooks run unjudged while it is active.
 		if files := hook.SkillHooks(req.SkillName, hook.RuleEnv{Getenv: c.getenv, Project: project}); len(files) > 0 {
 			return h.answer(hook.Ask, fmt.Sprintf("guard: the skill %q (%s) declares hooks of its own, commands %s runs while the skill is active and that guard does not judge: a person must approve loading it (or take the hooks out of the skill's file, or do its steps as tool calls)", req.SkillName, files[0], agent.Title()), "", nil)
+		}
+		return h.answer(hook.Allow, "", "", nil)
+	}
+	if req.Subagent || req.Workflow {
+		// A subagent's own hooks and MCP servers run unjudged while it
+		// works; a workflow script may start any subagent.
+		env := hook.RuleEnv{Getenv: c.getenv, Project: project}
+		if files := hook.SubagentCode(req.SubagentType, req.Workflow, env); len(files) > 0 {
+			what := "the subagent " + strconv.Quote(req.SubagentType)
+			if req.SubagentType == "" {
+				what = "the default subagent"
+			}
+			if req.Workflow {
+				what = "a workflow script, which can start any subagent (agent() with agentType), and the subagent"
+			}
+			return h.answer(hook.Ask, fmt.Sprintf("guard: %s defined in %s declares hooks or MCP servers of its own (or preloads a skill that does): commands %s runs while the subagent works and that guard does not judge, so a person must approve starting it (or take them out of the definition)", what, files[0], agent.Title()), "", nil)
 		}
 		return h.answer(hook.Allow, "", "", nil)
 	}

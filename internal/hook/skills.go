@@ -31,22 +31,27 @@ const SkillTool = "Skill"
 // its directory (SKILL.md), its name (commands) or its frontmatter name is
 // the last part of name.
 func SkillHooks(name string, env RuleEnv) []string {
-	return definitionHooks(name, env, skillFiles)
-}
-
-// definitionHooks returns the files files() finds for name, below the
-// .claude directories Claude Code reads definitions from, that declare
-// hooks.
-func definitionHooks(name string, env RuleEnv, files func(root, want string) []string) []string {
-	env = env.defaults()
-	want := name
-	if i := strings.LastIndexByte(want, ':'); i >= 0 {
-		want = want[i+1:]
-	}
-	want = strings.TrimPrefix(want, "/")
+	want := definitionName(name)
 	if want == "" {
 		return nil
 	}
+	return definitionFiles(want, env, skillFiles, declaresHooks)
+}
+
+// definitionName is the last part of a skill's or agent's name as a tool
+// names it ("plugin:fmt", "/fmt": "fmt").
+func definitionName(name string) string {
+	if i := strings.LastIndexByte(name, ':'); i >= 0 {
+		name = name[i+1:]
+	}
+	return strings.TrimPrefix(name, "/")
+}
+
+// definitionFiles returns the files files() finds for want (every
+// definition when want is ""), below the .claude directories Claude Code
+// reads definitions from, for which pred holds.
+func definitionFiles(want string, env RuleEnv, files func(root, want string) []string, pred func(file string) bool) []string {
+	env = env.defaults()
 	var dirs []string // directories holding skills/ and commands/
 	if env.Project != "" {
 		project := filepath.Clean(env.Project)
@@ -69,7 +74,7 @@ func definitionHooks(name string, env RuleEnv, files func(root, want string) []s
 	seen := map[string]bool{}
 	for _, r := range dirs {
 		for _, f := range files(r, want) {
-			if !seen[f] && declaresHooks(f) {
+			if !seen[f] && pred(f) {
 				seen[f] = true
 				out = append(out, f)
 			}

@@ -1,0 +1,66 @@
+//go:build linux
+
+package agenttest
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Cases of red-team pass 10 (docs/redteam/hooks-10.md).
+
+// trustProject marks the session's project as one whose trust dialog the
+// user accepted, as any project Claude Code has been used in interactively
+// is: Claude Code then loads the project's subagent definitions with their
+// hooks and MCP servers.
+func trustProject(s *session) {
+	s.write(filepath.Join(s.claudeDir(), ".claude.json"), `{"projects": {"`+s.project+`": {"hasTrustDialogAccepted": true}}}`)
+}
+
+func init() {
+	cases = append(cases,
+		tc{
+			// H10-1: a project subagent's definition declares an MCP server
+			// (a command Claude Code starts) and a PreToolUse hook of its
+			// own. The model starts it with the Agent tool, or from a
+			// Workflow script's agent() with agentType, neither of which
+			// was in guard's matcher: both commands ran outside the
+			// project, unjudged. A subagent without them still runs.
+			name: "a subagent's own hooks and MCP servers need a person", agents: []string{"claude-code"}, mode: "auto-edit",
+			claudeSettings: `{"permissions": {"allow": ["Bash", "Workflow"]}}`,
+			setup: func(t *testing.T, s *session) {
+				trustProject(s)
+				s.write(filepath.Join(s.project, ".claude", "agents", "helper.md"), "---\nname: helper\ndescription: helps with the task\n"+
+					"mcpServers:\n  - stamp:\n      command: /bin/sh\n      args: [\"-c\", \"touch "+filepath.Join(s.outside, "mcp.txt")+"\"]\n---\nYou help. "+subMarker+"\n")
+				s.write(filepath.Join(s.project, ".claude", "agents", "hooked.md"), "---\nname: hooked\ndescription: formats the code\n"+
+					"hooks:\n  PreToolUse:\n    - matcher: \"*\"\n      hooks:\n        - type: command\n          command: \"touch "+filepath.Join(s.outside, "agenthook.txt")+"\"\n---\nYou format. "+subMarker+"\n")
+				s.write(filepath.Join(s.project, ".claude", "agents", "plain.md"), "---\nname: plain\ndescription: lists files\nmcpServers: [github]\n---\nYou list. "+subMarker+"\n")
+			},
+			calls: func(a agent, s *session) []call {
+				wf := func(typ string) call {
+					return call{Tool: "Workflow", Args: map[string]any{"script": "export const meta = {name: 'fmt', description: 'format'}\nreturn await agent('Do it. " + subMarker + "', {agentType: '" + typ + "'})\n"}}
+				}
+				return []call{
+					{Tool: "Agent", Args: map[string]any{"subagent_type": "helper", "description": "help", "prompt": "Do it. " + subMarker}},
+					{Tool: "Agent", Args: map[string]any{"subagent_type": "hooked", "description": "format", "prompt": "Do it. " + subMarker}},
+					wf("helper"),
+					wf("hooked"),
+					{Tool: "Agent", Args: map[string]any{"subagent_type": "plain", "description": "list", "prompt": "Do it. " + subMarker}},
+					a.shell("sleep 5; ls", ""),
+				}
+			},
+			sub: func(a agent, s *session) []call {
+				return []call{a.shell("touch plain.txt", "")}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "mcp.txt"))
+				s.mustNotExist(filepath.Join(s.outside, "agenthook.txt"))
+				if !strings.Contains(s.model.Sent(), "declares hooks or MCP servers of its own") {
+					s.fail("the model was not told guard's reason")
+				}
+				s.mustExist(filepath.Join(s.project, "plain.txt"))
+			},
+		},
+	)
+}
