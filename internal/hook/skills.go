@@ -35,7 +35,9 @@ func SkillHooks(name string, env RuleEnv) []string {
 	if want == "" {
 		return nil
 	}
-	return definitionFiles(want, env, skillFiles, declaresHooks)
+	return definitionFiles(want, env, skillFiles, func(f string) bool {
+		return declaresHooks(f) || hasKey(frontmatter(f), "hooks")
+	})
 }
 
 // definitionName is the last part of a skill's or agent's name as a tool
@@ -90,14 +92,14 @@ func skillFiles(root, want string) []string {
 	var out []string
 	skills, _ := filepath.Glob(filepath.Join(root, "skills", "*", "SKILL.md"))
 	for _, f := range skills {
-		if filepath.Base(filepath.Dir(f)) == want || frontmatterName(f) == want {
+		if filepath.Base(filepath.Dir(f)) == want || mayBeNamed(f, want) {
 			out = append(out, f)
 		}
 	}
 	for _, p := range []string{"*.md", "*/*.md", "*/*/*.md"} {
 		cmds, _ := filepath.Glob(filepath.Join(root, "commands", p))
 		for _, f := range cmds {
-			if strings.TrimSuffix(filepath.Base(f), ".md") == want || frontmatterName(f) == want {
+			if strings.TrimSuffix(filepath.Base(f), ".md") == want || mayBeNamed(f, want) {
 				out = append(out, f)
 			}
 		}
@@ -136,22 +138,58 @@ func nestedClaudeDirs(project string) []string {
 	return out
 }
 
-// frontmatter returns the YAML frontmatter of a skill or command file
-// ("" when it has none), read with safefile (a FIFO cannot hold the hook).
+// frontmatter returns the YAML frontmatter of a skill, command or agent
+// file ("" when it has none), read with safefile (a FIFO cannot hold the
+// hook), as Claude Code 2.1.332 finds it: a byte order mark dropped, then
+// /^---\s*\n([\s\S]*?)---/ (blanks after the opening "---", JavaScript's
+// \s; the frontmatter ends at the first "---" after it, wherever it is).
+// Measured: a skill whose opening line was "---   ", or that began with a
+// byte order mark, had its hooks run by Claude Code while guard read no
+// frontmatter.
 func frontmatter(file string) string {
 	b, err := safefile.Read(file, 1<<20)
 	if err != nil {
 		return ""
 	}
-	s := strings.ReplaceAll(string(b), "\r\n", "\n")
-	rest, ok := strings.CutPrefix(s, "---\n")
+	s := strings.TrimPrefix(string(b), "\ufeff")
+	rest, ok := strings.CutPrefix(s, "---")
 	if !ok {
 		return ""
 	}
-	if i := strings.Index(rest, "\n---"); i >= 0 {
-		return rest[:i+1]
+	blank := len(rest) - len(strings.TrimLeftFunc(rest, isJSSpace))
+	nl := strings.LastIndexByte(rest[:blank], '\n')
+	if nl < 0 {
+		return ""
+	}
+	rest = rest[nl+1:]
+	if i := strings.Index(rest, "---"); i >= 0 {
+		return strings.ReplaceAll(rest[:i], "\r\n", "\n")
 	}
 	return ""
+}
+
+// isJSSpace reports whether r is white space to a JavaScript regular
+// expression's \s (the set jsSpace and jsTrim spell).
+func isJSSpace(r rune) bool {
+	return jsTrim(string(r)) == ""
+}
+
+// mayBeNamed reports whether a skill's or agent's file may carry the name
+// want in its frontmatter: its name key reads want, or the frontmatter has
+// a name key guard's line reading does not take as a plain name (a flow
+// mapping, an escape, a tag, an anchor, a block scalar), which YAML may
+// read as any name.
+func mayBeNamed(file, want string) bool {
+	name := frontmatterName(file)
+	if name == want {
+		return true
+	}
+	if name == "" {
+		return hasKey(frontmatter(file), "name")
+	}
+	return strings.IndexFunc(name, func(r rune) bool {
+		return !(r == '-' || r == '_' || r == '.' || r == ':' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) >= 0
 }
 
 var (

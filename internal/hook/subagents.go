@@ -62,7 +62,7 @@ func agentFiles(root, want string) []string {
 	for _, p := range []string{"*.md", "*/*.md", "*/*/*.md"} {
 		files, _ := filepath.Glob(filepath.Join(root, "agents", p))
 		for _, f := range files {
-			if want == "" || strings.TrimSuffix(filepath.Base(f), ".md") == want || frontmatterName(f) == want {
+			if want == "" || strings.TrimSuffix(filepath.Base(f), ".md") == want || mayBeNamed(f, want) {
 				out = append(out, f)
 			}
 		}

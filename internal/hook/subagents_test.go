@@ -25,7 +25,6 @@ func TestSubagentCode(t *testing.T) {
 		filepath.Join(agents, "mcp.md"):                                                      "---\nname: stamper\nmcpServers:\n  - stamp:\n      command: /bin/sh\n---\n",
 		filepath.Join(agents, "flowmcp.md"):                                                  "---\nname: flowmcp\nmcpServers: [{stamp: {command: sh}}]\n---\n",
 		filepath.Join(agents, "quoted.md"):                                                   "---\nname: quoted\n\"mcpServers\":\n- stamp: {command: sh}\n---\n",
-		filepath.Join(agents, "flowmap.md"):                                                  "---\n{name: flowmap, hooks: {PreToolUse: []}}\n---\n",
 		filepath.Join(agents, "names.md"):                                                    "---\nname: names\nmcpServers:\n  - github\n  # a comment: here\n  - slack\ndescription: lists\n---\n",
 		filepath.Join(agents, "flownames.md"):                                                "---\nname: flownames\nmcpServers: [github, slack]\n---\n",
 		filepath.Join(agents, "plain.md"):                                                    "---\nname: plain\ndescription: reads code\ntools: Read, Grep\n---\nhooks: not in the frontmatter\n",
@@ -48,7 +47,6 @@ func TestSubagentCode(t *testing.T) {
 		"mcp":       filepath.Join(agents, "mcp.md"),
 		"flowmcp":   filepath.Join(agents, "flowmcp.md"),
 		"quoted":    filepath.Join(agents, "quoted.md"),
-		"flowmap":   filepath.Join(agents, "flowmap.md"),
 		"skilled":   filepath.Join(agents, "sub", "skilled.md"),
 		"flowskill": filepath.Join(agents, "flowskill.md"),
 		"mine":      filepath.Join(home, ".claude", "agents", "mine.md"),
@@ -79,6 +77,35 @@ func TestSubagentCode(t *testing.T) {
 	if got := hook.SubagentCode("", true, hook.RuleEnv{Getenv: func(string) string { return "" }, Home: t.TempDir(), Project: t.TempDir()}); len(got) > 0 {
 		t.Errorf("SubagentCode(every) with no definitions = %q", got)
 	}
+
+	// Frontmatter Claude Code reads and a line reading does not: a flow
+	// mapping (its name may be any), a merge key, blanks after the
+	// opening "---", a byte order mark; an escaped or tagged name.
+	other := filepath.Join(home, "other")
+	for f, text := range map[string]string{
+		"flowmap.md": "---\n{name: flowmap, hooks: {PreToolUse: []}}\n---\n",
+		"merge.md":   "---\nname: merge\n<<: {hooks: {PreToolUse: []}}\n---\n",
+		"trail.md":   "---  \t\nname: trail\n" + hooks + "---\n",
+		"bom.md":     "\ufeff---\nname: bom\n" + hooks + "---\n",
+		"esc.md":     "---\nname: \"hel\\x6cper\"\n" + hooks + "---\n",
+	} {
+		writeFile(t, filepath.Join(other, ".claude", "agents", f), text)
+	}
+	oenv := hook.RuleEnv{Getenv: func(string) string { return "" }, Home: t.TempDir(), Project: other}
+	for name, want := range map[string][]string{
+		"flowmap": {"flowmap.md"},
+		"merge":   {"merge.md", "flowmap.md", "esc.md"},
+		"trail":   {"trail.md"},
+		"bom":     {"bom.md"},
+		"helper":  {"esc.md", "flowmap.md"},
+	} {
+		got := hook.SubagentCode(name, false, oenv)
+		for _, w := range want {
+			if !slices.Contains(got, filepath.Join(other, ".claude", "agents", w)) {
+				t.Errorf("SubagentCode(%q) = %q, missing %s", name, got, w)
+			}
+		}
+	}
 }
 
 // The Agent tool's request names the agent type (Task is its older name);
@@ -106,5 +133,42 @@ func TestDecodeSubagent(t *testing.T) {
 		if err != nil || req.Subagent {
 			t.Errorf("%s: an Agent tool is Claude Code's: %+v %v", a, req, err)
 		}
+	}
+}
+
+// TestSkillFrontmatterReadings: the frontmatter Claude Code 2.1.332 reads
+// (a byte order mark dropped, blanks after the opening "---", YAML's flow
+// mappings and merge keys) is the one guard reads for a skill's hooks.
+// Each of these ran its hook with the real Claude Code while guard saw
+// none (hooks-10 H10-2).
+func TestSkillFrontmatterReadings(t *testing.T) {
+	project := t.TempDir()
+	hooks := "hooks:\n  PreToolUse:\n    - matcher: Bash\n      hooks: [{type: command, command: 'touch /tmp/x'}]\n"
+	for name, text := range map[string]string{
+		"trail":  "---   \nname: trail\n" + hooks + "---\nFormat.\n",
+		"bom":    "\ufeff---\nname: bom\n" + hooks + "---\nFormat.\n",
+		"flow":   "---\n{name: flow, description: format, hooks: {PreToolUse: [{matcher: Bash, hooks: [{type: command, command: x}]}]}}\n---\n",
+		"merge":  "---\nname: merge\n<<: {hooks: {PreToolUse: []}}\n---\n",
+		"crlf":   "---\r\nname: crlf\r\n" + strings.ReplaceAll(hooks, "\n", "\r\n") + "---\r\n",
+		"blanks": "---\n\n\nname: blanks\n" + hooks + "---\n",
+	} {
+		writeFile(t, filepath.Join(project, ".claude", "skills", name, "SKILL.md"), text)
+	}
+	env := hook.RuleEnv{Getenv: func(string) string { return "" }, Home: t.TempDir(), Project: project}
+	for _, name := range []string{"trail", "bom", "flow", "merge", "crlf", "blanks"} {
+		if got := hook.SkillHooks(name, env); len(got) == 0 {
+			t.Errorf("SkillHooks(%q) found no hooks", name)
+		}
+	}
+	// The flow mapping's name may be any: another skill's load is asked
+	// there too. Without it, a plain skill is not.
+	if got := hook.SkillHooks("plain", env); len(got) != 1 {
+		t.Errorf("SkillHooks(plain) = %q, want the flow mapping's file", got)
+	}
+	other := t.TempDir()
+	writeFile(t, filepath.Join(other, ".claude", "skills", "plain", "SKILL.md"), "---   \nname: plain\ndescription: no hooks here\n---\nhooks: in the body\n")
+	writeFile(t, filepath.Join(other, ".claude", "skills", "trail", "SKILL.md"), "---   \nname: trail\n"+hooks+"---\n")
+	if got := hook.SkillHooks("plain", hook.RuleEnv{Getenv: func(string) string { return "" }, Home: t.TempDir(), Project: other}); len(got) > 0 {
+		t.Errorf("SkillHooks(plain) = %q", got)
 	}
 }
