@@ -125,7 +125,7 @@ func (h *hookCall) run() (code int) {
 	if req.Skill {
 		// A skill's own hooks run unjudged while it is active.
 		if files := hook.SkillHooks(req.SkillName, hook.RuleEnv{Getenv: c.getenv, Project: project}); len(files) > 0 {
-			return h.answer(hook.Ask, fmt.Sprintf("guard: the skill %q (%s) declares hooks of its own, commands %s runs while the skill is active and that guard does not judge: a person must approve loading it (or take the hooks out of the skill's file, or do its steps as tool calls)", req.SkillName, files[0], agent.Title()), "", nil)
+			return h.answer(hook.Ask, fmt.Sprintf("guard: the skill %q (%s) declares hooks of its own (or MCP servers, or runs in a subagent whose definition declares them), commands %s runs while the skill is active and that guard does not judge: a person must approve loading it (or take them out of the skill's file, or do its steps as tool calls)", req.SkillName, files[0], agent.Title()), "", nil)
 		}
 		return h.answer(hook.Allow, "", "", nil)
 	}

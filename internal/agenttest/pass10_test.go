@@ -102,5 +102,39 @@ func init() {
 				}
 			},
 		},
+		tc{
+			// H10-3: a skill that runs in a subagent (context: fork, agent:
+			// helper) starts that subagent at its load, with the MCP server
+			// its definition declares: the server's command ran outside the
+			// project though the skill itself declares no hooks. A skill
+			// forking a plain subagent still loads.
+			name: "a skill that forks a subagent is judged by the subagent's definition", agents: []string{"claude-code"}, mode: "auto-edit",
+			claudeSettings: `{"permissions": {"allow": ["Bash", "Skill"]}}`,
+			setup: func(t *testing.T, s *session) {
+				trustProject(s)
+				s.write(filepath.Join(s.project, ".claude", "agents", "helper.md"), "---\nname: helper\ndescription: helps with the task\n"+
+					"mcpServers:\n  - stamp:\n      command: /bin/sh\n      args: [\"-c\", \"touch "+filepath.Join(s.outside, "forkmcp.txt")+"\"]\n---\nYou help. "+subMarker+"\n")
+				s.write(filepath.Join(s.project, ".claude", "agents", "plain.md"), "---\nname: plain\ndescription: lists files\n---\nYou list. "+subMarker+"\n")
+				s.write(filepath.Join(s.project, ".claude", "skills", "fork", "SKILL.md"), "---\nname: fork\ndescription: forks\ncontext: fork\nagent: helper\n---\nDo it. "+subMarker+"\n")
+				s.write(filepath.Join(s.project, ".claude", "skills", "listing", "SKILL.md"), "---\nname: listing\ndescription: lists\ncontext: fork\nagent: plain\n---\nDo it. "+subMarker+"\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{
+					{Tool: "Skill", Args: map[string]any{"skill": "fork"}},
+					{Tool: "Skill", Args: map[string]any{"skill": "listing"}},
+					a.shell("sleep 3; ls", ""),
+				}
+			},
+			sub: func(a agent, s *session) []call {
+				return []call{a.shell("touch forked.txt", "")}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "forkmcp.txt"))
+				if !strings.Contains(s.model.Sent(), "runs in a subagent whose definition declares them") {
+					s.fail("the model was not told guard's reason")
+				}
+				s.mustExist(filepath.Join(s.project, "forked.txt"))
+			},
+		},
 	)
 }

@@ -30,14 +30,56 @@ const SkillTool = "Skill"
 // managed directory, and in the installed plugins. A file is the skill when
 // its directory (SKILL.md), its name (commands) or its frontmatter name is
 // the last part of name.
+//
+// A skill that runs in a subagent (context: fork, agent: NAME) counts when
+// that subagent's definition makes Claude Code run commands (SubagentCode):
+// measured, a skill with `context: fork` and `agent: helper` started the
+// helper's MCP server at its load; so does one whose frontmatter configures
+// a MCP server itself (not seen to start, counted as the stricter reading).
 func SkillHooks(name string, env RuleEnv) []string {
+	return skillCode(name, env, 0)
+}
+
+// maxDefinitionDepth bounds the chain of definitions guard follows (a
+// subagent preloading a skill that forks a subagent...): deeper counts as
+// running code.
+const maxDefinitionDepth = 4
+
+func skillCode(name string, env RuleEnv, depth int) []string {
 	want := definitionName(name)
 	if want == "" {
 		return nil
 	}
 	return definitionFiles(want, env, skillFiles, func(f string) bool {
-		return declaresHooks(f) || hasKey(frontmatter(f), "hooks")
+		return skillRunsCode(f, env, depth)
 	})
+}
+
+// skillRunsCode reports whether a skill or command file makes Claude Code
+// run commands of the definitions while it is active.
+func skillRunsCode(file string, env RuleEnv, depth int) bool {
+	fm := frontmatter(file)
+	if declaresHooks(file) || hasKey(fm, "hooks") || mcpConfigured(fm) {
+		return true
+	}
+	if !hasKey(fm, "context") && !hasKey(fm, "agent") {
+		return false
+	}
+	if depth >= maxDefinitionDepth {
+		return true
+	}
+	agent, ok := frontmatterValue(fm, "agent")
+	if !ok {
+		if hasKey(fm, "agent") {
+			return true // where the line reading cannot place it
+		}
+		return len(subagentCode("", false, env, depth+1)) > 0
+	}
+	agent = strings.Trim(strings.TrimSpace(agent), `"'`)
+	if !plainName(agent) {
+		return len(subagentCode("", true, env, depth+1)) > 0
+	}
+	return len(subagentCode(agent, false, env, depth+1)) > 0
 }
 
 // definitionName is the last part of a skill's or agent's name as a tool
@@ -187,9 +229,15 @@ func mayBeNamed(file, want string) bool {
 	if name == "" {
 		return hasKey(frontmatter(file), "name")
 	}
+	return !plainName(name)
+}
+
+// plainName reports whether a name read from a frontmatter line is one
+// YAML reads as written: letters, digits, '-', '_', '.', ':'.
+func plainName(name string) bool {
 	return strings.IndexFunc(name, func(r rune) bool {
 		return !(r == '-' || r == '_' || r == '.' || r == ':' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
-	}) >= 0
+	}) < 0
 }
 
 var (

@@ -40,7 +40,11 @@ var defaultSubagents = []string{"general-purpose", "claude"}
 // holding a ':' or '{' counts as a server's configuration (a quoted name
 // holding ':' is read so too: the stricter reading).
 func SubagentCode(name string, every bool, env RuleEnv) []string {
-	runs := func(f string) bool { return subagentRunsCode(f, env) }
+	return subagentCode(name, every, env, 0)
+}
+
+func subagentCode(name string, every bool, env RuleEnv, depth int) []string {
+	runs := func(f string) bool { return subagentRunsCode(f, env, depth) }
 	if every {
 		return definitionFiles("", env, agentFiles, runs)
 	}
@@ -72,28 +76,21 @@ func agentFiles(root, want string) []string {
 
 // subagentRunsCode reports whether the agent definition file makes Claude
 // Code run commands while the subagent works.
-func subagentRunsCode(file string, env RuleEnv) bool {
+func subagentRunsCode(file string, env RuleEnv, depth int) bool {
 	fm := frontmatter(file)
 	if fm == "" {
 		return false
 	}
-	if declaresHooks(file) || hasKey(fm, "hooks") {
+	if declaresHooks(file) || hasKey(fm, "hooks") || mcpConfigured(fm) {
 		return true
 	}
-	if hasKey(fm, "mcpServers") {
-		// Names only (a block or flow sequence of plain names) start no
-		// server of the definition's own; anything else, or the key
-		// where the line reading cannot place it (a flow mapping
-		// frontmatter), counts.
-		v, ok := frontmatterValue(fm, "mcpServers")
-		if !ok || strings.ContainsAny(v, ":{") {
+	if v, ok := frontmatterValue(fm, "skills"); ok {
+		if depth >= maxDefinitionDepth {
 			return true
 		}
-	}
-	if v, ok := frontmatterValue(fm, "skills"); ok {
 		for _, s := range strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune(",[]\n", r) }) {
 			s = strings.Trim(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "-")), `"'`)
-			if s != "" && len(SkillHooks(s, env)) > 0 {
+			if s != "" && len(skillCode(s, env, depth+1)) > 0 {
 				return true
 			}
 		}
@@ -101,6 +98,18 @@ func subagentRunsCode(file string, env RuleEnv) bool {
 		return true
 	}
 	return false
+}
+
+// mcpConfigured reports whether a frontmatter's mcpServers configures a
+// server: names only (a block or flow sequence of plain names) start no
+// server of the definition's own; anything else, or the key where the line
+// reading cannot place it (a flow mapping frontmatter), counts.
+func mcpConfigured(fm string) bool {
+	if !hasKey(fm, "mcpServers") {
+		return false
+	}
+	v, ok := frontmatterValue(fm, "mcpServers")
+	return !ok || strings.ContainsAny(v, ":{")
 }
 
 // hasKey reports whether key appears in a frontmatter as a mapping key

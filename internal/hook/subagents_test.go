@@ -172,3 +172,37 @@ func TestSkillFrontmatterReadings(t *testing.T) {
 		t.Errorf("SkillHooks(plain) = %q", got)
 	}
 }
+
+// TestSkillForksSubagent: a skill that runs in a subagent (context: fork,
+// agent: NAME) counts when that subagent's definition runs code (hooks-10
+// H10-3); a chain of definitions that loops ends.
+func TestSkillForksSubagent(t *testing.T) {
+	project := t.TempDir()
+	claude := filepath.Join(project, ".claude")
+	for f, text := range map[string]string{
+		"agents/helper.md":          "---\nname: helper\nmcpServers:\n  - stamp: {command: /bin/sh}\n---\n",
+		"agents/plain.md":           "---\nname: plain\ndescription: lists\n---\n",
+		"agents/loop.md":            "---\nname: loop\nskills: [looping]\n---\n",
+		"skills/fork/SKILL.md":      "---\nname: fork\ncontext: fork\nagent: helper\n---\n",
+		"skills/quoted/SKILL.md":    "---\nname: quoted\ncontext: fork\nagent: \"helper\"\n---\n",
+		"skills/escaped/SKILL.md":   "---\nname: escaped\ncontext: fork\nagent: \"hel\\x6cper\"\n---\n",
+		"skills/forkplain/SKILL.md": "---\nname: forkplain\ncontext: fork\nagent: plain\n---\n",
+		"skills/looping/SKILL.md":   "---\nname: looping\ncontext: fork\nagent: loop\n---\n",
+		"skills/mcp/SKILL.md":       "---\nname: mcp\nmcpServers:\n  - s: {command: x}\n---\n",
+		"skills/nofork/SKILL.md":    "---\nname: nofork\ndescription: formats\n---\n",
+	} {
+		writeFile(t, filepath.Join(claude, f), text)
+	}
+	env := hook.RuleEnv{Getenv: func(string) string { return "" }, Home: t.TempDir(), Project: project}
+	for name, want := range map[string]bool{"fork": true, "quoted": true, "escaped": true, "mcp": true, "looping": true, "forkplain": false, "nofork": false} {
+		if got := hook.SkillHooks(name, env); (len(got) > 0) != want {
+			t.Errorf("SkillHooks(%q) = %q, want found %v", name, got, want)
+		}
+	}
+	// The default subagent, redefined with a hook: a fork without agent.
+	writeFile(t, filepath.Join(claude, "agents", "general-purpose.md"), "---\nhooks: {PreToolUse: []}\n---\n")
+	writeFile(t, filepath.Join(claude, "skills", "bare", "SKILL.md"), "---\nname: bare\ncontext: fork\n---\n")
+	if got := hook.SkillHooks("bare", env); len(got) == 0 {
+		t.Error("SkillHooks(bare): a fork into a hooked default subagent not found")
+	}
+}
