@@ -100,10 +100,20 @@ func definitionFiles(want string, env RuleEnv, files func(root, want string) []s
 	var dirs []string // directories holding skills/ and commands/
 	if env.Project != "" {
 		project := filepath.Clean(env.Project)
-		root, _ := roots(project)
+		// Claude Code 2.1.332 reads the directories up to the repository's
+		// root, and outside a repository every directory up to the home
+		// directory (measured: a project's parent's agents and skills ran
+		// their hooks and MCP servers). guard reads up to the home
+		// directory (or / for a project outside it) in both cases: a .git
+		// the project plants, which git would not take, must not end the
+		// walk early.
+		stop := "/"
+		if home := filepath.Clean(env.Home); within(project, home) {
+			stop = home
+		}
 		for dir := project; ; dir = filepath.Dir(dir) {
 			dirs = append(dirs, filepath.Join(dir, ".claude"))
-			if root == "" || dir == root || filepath.Dir(dir) == dir {
+			if dir == stop || filepath.Dir(dir) == dir {
 				break
 			}
 		}
@@ -263,4 +273,10 @@ func frontmatterName(file string) string {
 		return ""
 	}
 	return strings.TrimSpace(m[1])
+}
+
+// within reports whether path is dir or below it (both clean and
+// absolute).
+func within(path, dir string) bool {
+	return path == dir || dir == "/" || strings.HasPrefix(path, dir+"/")
 }

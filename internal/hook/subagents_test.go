@@ -206,3 +206,35 @@ func TestSkillForksSubagent(t *testing.T) {
 		t.Error("SkillHooks(bare): a fork into a hooked default subagent not found")
 	}
 }
+
+// TestDefinitionsAboveTheProject: outside a repository Claude Code reads
+// .claude/agents and .claude/skills in every directory up to the home
+// directory; a .git the project plants does not end guard's walk
+// (hooks-10 H10-4).
+func TestDefinitionsAboveTheProject(t *testing.T) {
+	home := t.TempDir()
+	top := filepath.Join(home, "work")
+	project := filepath.Join(top, "pkg", "app")
+	hooks := "hooks:\n  PreToolUse: []\n"
+	writeFile(t, filepath.Join(top, ".claude", "agents", "helper.md"), "---\nname: helper\n"+hooks+"---\n")
+	writeFile(t, filepath.Join(top, ".claude", "skills", "fmt", "SKILL.md"), "---\nname: fmt\n"+hooks+"---\n")
+	writeFile(t, filepath.Join(project, "main.go"), "package main\n")
+	env := hook.RuleEnv{Getenv: func(string) string { return "" }, Home: home, Project: project}
+	check := func(when string) {
+		t.Helper()
+		if got := hook.SubagentCode("helper", false, env); len(got) == 0 {
+			t.Errorf("%s: SubagentCode(helper) found nothing above the project", when)
+		}
+		if got := hook.SkillHooks("fmt", env); len(got) == 0 {
+			t.Errorf("%s: SkillHooks(fmt) found nothing above the project", when)
+		}
+	}
+	check("no repository")
+	writeFile(t, filepath.Join(project, ".git"), "not a repository\n")
+	check("a planted .git file")
+	// Above the home directory: not read by Claude Code, nor by guard.
+	writeFile(t, filepath.Join(filepath.Dir(home), ".claude", "agents", "far.md"), "---\nname: far\n"+hooks+"---\n")
+	if got := hook.SubagentCode("far", false, env); len(got) > 0 {
+		t.Errorf("SubagentCode(far) = %q: above the home directory", got)
+	}
+}
