@@ -250,6 +250,14 @@ func (h *hookCall) run() (code int) {
 			verdict, reason = hook.Ask, "not known to be safe: "+why
 			d.Action = policy.Ask
 		}
+		for _, w := range v.Writes {
+			if verdict != hook.Ask && hook.MemoryFile(agent, w, c.getenv) {
+				// Its @imports are read into the model's context, and a
+				// command's text is not the file's: a person approves.
+				verdict, reason = hook.Ask, "not known to be safe: writes "+w+", a Claude Code memory file: Claude Code reads it, and every file its @imports name, into the model's context (a secret of the project's included), so a person approves; write it with the Write tool, whose text guard can read"
+				d.Action = policy.Ask
+			}
+		}
 	}
 	if v.Result.Rule != "" && d.Action != policy.Run {
 		reason += fmt.Sprintf(" (rule %s at %s)", v.Result.Rule, v.Result.At)

@@ -51,6 +51,17 @@ func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string,
 		if why := hook.AgentEnvFile(req.Agent, paths, g.Getenv); why != "" && d.Action == policy.Run {
 			d.Action, d.Reason = policy.Ask, why
 		}
+		if d.Action == policy.Run {
+			// A memory file's @imports are read into the model's context.
+			if imps := hook.MemoryImports(*req, home, g.Getenv); len(imps) > 0 {
+				if why := procLinkPath(imps, g.Cwd, home); why != "" {
+					return hook.Ask, why + " (a path the memory file imports)", true
+				}
+				if rd, _ := policy.DecideRead(targets(imps, g.Cwd, home), g.Mode, g.ProtectList(), home); rd.Action != policy.Run {
+					return fileVerdict(rd), "writes a Claude Code memory file whose @imports Claude Code reads into the model's context: " + rd.Reason, true
+				}
+			}
+		}
 		return fileVerdict(d), editReason(d, g.Mode), true
 	case req.Shell && req.Agent == hook.Codex:
 		if text, dir, ok := shellPatch(req.Command); ok {

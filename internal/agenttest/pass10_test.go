@@ -166,5 +166,44 @@ func init() {
 				s.mustNotExist(filepath.Join(s.outside, "above-skill.txt"))
 			},
 		},
+		tc{
+			// H10-5: Claude Code reads a memory file (CLAUDE.md,
+			// CLAUDE.local.md) into the model's context with every file its
+			// "@path" words import, a nested one as soon as the session
+			// touches its directory: a Write of sub/CLAUDE.md holding
+			// "@../.env" (a write inside the project, allowed in auto-edit)
+			// was answered with the .env's contents. The same through the
+			// shell and through an Edit. A memory file importing nothing
+			// secret is still written.
+			name: "a memory file cannot import a secret into the model's context", agents: []string{"claude-code"}, mode: "auto-edit",
+			files:          []string{"sub/a.txt", "docs/a.txt", "edit/a.txt"},
+			claudeSettings: `{"permissions": {"allow": ["Bash", "Read", "Write", "Edit"]}}`,
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.project, ".env"), "OPENAI_API_KEY=sk-MEMORY-IMPORT-10\n")
+				s.write(filepath.Join(s.project, "edit", "CLAUDE.md"), "Build with make.\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{
+					{Tool: "Write", Args: map[string]any{"file_path": filepath.Join(s.project, "sub", "CLAUDE.md"), "content": "Notes.\n@../.env\n"}},
+					{Tool: "Read", Args: map[string]any{"file_path": filepath.Join(s.project, "sub", "a.txt")}},
+					a.shell("mkdir -p sh && printf '@../.env\\n' > sh/CLAUDE.local.md", ""),
+					{Tool: "Read", Args: map[string]any{"file_path": filepath.Join(s.project, "edit", "a.txt")}},
+					{Tool: "Edit", Args: map[string]any{"file_path": filepath.Join(s.project, "edit", "CLAUDE.md"), "old_string": "make.", "new_string": "make. @../.env"}},
+					{Tool: "Write", Args: map[string]any{"file_path": filepath.Join(s.project, "docs", "CLAUDE.md"), "content": "Ask @alice about the build.\n"}},
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				if strings.Contains(strings.Join(s.model.Requests(), "\n"), "sk-MEMORY-IMPORT-10") {
+					s.fail("the key reached the model")
+				}
+				s.mustNotExist(filepath.Join(s.project, "sub", "CLAUDE.md"))
+				s.mustNotExist(filepath.Join(s.project, "sh", "CLAUDE.local.md"))
+				s.content(filepath.Join(s.project, "edit", "CLAUDE.md"), "Build with make.\n")
+				s.mustExist(filepath.Join(s.project, "docs", "CLAUDE.md"))
+				if !strings.Contains(s.model.Sent(), "Claude Code memory file") {
+					s.fail("the model was not told guard's reason")
+				}
+			},
+		},
 	)
 }
