@@ -205,5 +205,31 @@ func init() {
 				}
 			},
 		},
+		tc{
+			// H10-5 for Gemini CLI: GEMINI.md's "@path" imports are read into
+			// the model's context too ("Newly Discovered Project Context" in
+			// the next read_file's answer after a shell command wrote it).
+			name: "Gemini CLI: a GEMINI.md cannot import a secret into the model's context", agents: []string{"gemini"}, mode: "auto-edit",
+			files: []string{"sub/a.txt", "docs/a.txt"},
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.project, ".env"), "OPENAI_API_KEY=sk-GEMINI-IMPORT-11\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{
+					{Tool: "write_file", Args: map[string]any{"file_path": filepath.Join(s.project, "sub", "GEMINI.md"), "content": "Notes.\n@../.env\n"}},
+					a.shell("printf '@.env\\n' > GEMINI.md; ls", ""),
+					{Tool: "read_file", Args: map[string]any{"file_path": filepath.Join(s.project, "sub", "a.txt")}},
+					{Tool: "write_file", Args: map[string]any{"file_path": filepath.Join(s.project, "docs", "GEMINI.md"), "content": "Ask @alice about the build.\n"}},
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				if strings.Contains(strings.Join(s.model.Requests(), "\n"), "sk-GEMINI-IMPORT-11") {
+					s.fail("the key reached the model")
+				}
+				s.mustNotExist(filepath.Join(s.project, "sub", "GEMINI.md"))
+				s.mustNotExist(filepath.Join(s.project, "GEMINI.md"))
+				s.mustExist(filepath.Join(s.project, "docs", "GEMINI.md"))
+			},
+		},
 	)
 }

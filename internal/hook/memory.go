@@ -19,21 +19,33 @@ import (
 // project, was answered with "Contents of <project>/.env" and the key went to
 // the model, with no Read of .env for guard to judge. (An import outside the
 // project waits for the user's approval; one inside does not.)
-var memoryFiles = []string{"CLAUDE.md", "CLAUDE.local.md"}
+//
+// Gemini CLI 0.61.0 does the same with GEMINI.md (its default
+// context.fileName; other names a user sets there are not read by guard):
+// measured, after a shell command wrote GEMINI.md holding "@.env", the next
+// read_file's answer carried "Newly Discovered Project Context" with the
+// .env's key.
+var memoryFiles = map[Agent][]string{
+	ClaudeCode: {"CLAUDE.md", "CLAUDE.local.md"},
+	Gemini:     {"GEMINI.md"},
+}
 
 // maxImportDepth is how deep Claude Code follows imports (2.1.332: 5).
 const maxImportDepth = 5
 
-// MemoryFile reports whether path is one of Claude Code's memory files, by
-// name, for agent a: Claude Code, or any agent when the user has Claude
-// Code's settings (another agent's write is loaded by the user's next
-// Claude Code session).
+// MemoryFile reports whether path is a memory file, by name, of an agent
+// in use: the agent a itself, or another whose settings directory the user
+// has (another agent's write is loaded by the user's next session of it).
 func MemoryFile(a Agent, path string, getenv func(string) string) bool {
-	if !claudeInUse(a, getenv) {
-		return false
+	var names []string
+	if claudeInUse(a, getenv) {
+		names = append(names, memoryFiles[ClaudeCode]...)
+	}
+	if geminiInUse(a, getenv) {
+		names = append(names, memoryFiles[Gemini]...)
 	}
 	for _, p := range []string{path, policy.Resolve(path, "/")} {
-		for _, m := range memoryFiles {
+		for _, m := range names {
 			if filepath.Base(p) == m {
 				return true
 			}
@@ -69,7 +81,7 @@ func claudeInUse(a Agent, getenv func(string) string) bool {
 // paths are absolute, for the caller to judge as reads. Other requests
 // import nothing.
 func MemoryImports(req Request, home string, getenv func(string) string) []string {
-	if req.Agent != ClaudeCode || !req.Edit || req.Patch != "" {
+	if !req.Edit || req.Patch != "" {
 		return nil
 	}
 	var out []string
@@ -93,16 +105,18 @@ func memoryTexts(req Request, path string) []string {
 		return s
 	}
 	switch req.Tool {
-	case "Write":
+	case "Write", "write_file":
 		return []string{str("content", req.Input)}
-	case "Edit", "MultiEdit":
+	case "Edit", "MultiEdit", "replace":
 		type edit struct {
 			Old, New string
 			All      bool
 		}
 		var edits []edit
-		if req.Tool == "Edit" {
-			all := false
+		if req.Tool != "MultiEdit" {
+			// Gemini CLI's replace takes expected_replacements: every
+			// occurrence is replaced (the stricter reading).
+			all := req.Tool == "replace"
 			json.Unmarshal(req.Input["replace_all"], &all)
 			edits = append(edits, edit{str("old_string", req.Input), str("new_string", req.Input), all})
 		} else {
@@ -158,13 +172,33 @@ func importsOf(text, dir, home string, depth int, seen map[string]bool, out *[]s
 }
 
 // importWords returns the "@path" words of a memory file's text as Claude
-// Code 2.1.332 reads them: "@" at the start or after white space, then
+// Code 2.1.332 reads them (claudeImportWords) and as Gemini CLI 0.61.0 does
+// (geminiImportWords: "@" after a space, tab or line end, the word up to the
+// next, starting with '.', '/' or a letter, taken as written).
+func importWords(text string) []string {
+	return append(claudeImportWords(text), geminiImportWords(text)...)
+}
+
+func geminiImportWords(text string) []string {
+	var out []string
+	for _, line := range strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }) {
+		if w, ok := strings.CutPrefix(line, "@"); ok && w != "" && w != "/" {
+			if c := w[0]; c == '.' || c == '/' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+// claudeImportWords returns the "@path" words as Claude Code 2.1.332 reads
+// them: "@" at the start or after white space, then
 // non-space characters ("\ " is a space; guard ends the word at a non-ASCII
 // character too, which may be a Unicode space), cut at "#", starting with "./",
 // "~/", "/" (not "/" alone) or a letter, digit, '.', '_' or '-'. Claude Code
 // skips code blocks and spans and HTML comments; guard does not (the
 // stricter reading: more words are judged).
-func importWords(text string) []string {
+func claudeImportWords(text string) []string {
 	var out []string
 	for i := 0; i < len(text); i++ {
 		// After white space; any non-ASCII byte counts as white space

@@ -54,6 +54,30 @@ func TestMemoryImports(t *testing.T) {
 			t.Errorf("%s: imports %q, want none", tt.input, got)
 		}
 	}
+	// Gemini CLI's GEMINI.md, written with write_file or replace; its
+	// reading of a word ("@a\" is the file a\, "#" is part of the name).
+	gdecode := func(input string) hook.Request {
+		t.Helper()
+		req, err := hook.Decode(hook.Gemini, strings.NewReader(`{"hook_event_name":"BeforeTool","cwd":"`+project+`",`+input+`}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return req
+	}
+	writeFile(t, filepath.Join(project, "GEMINI.md"), "Build with make.\n")
+	for _, tt := range []struct {
+		input string
+		want  string
+	}{
+		{`"tool_name":"write_file","tool_input":{"file_path":"` + project + `/sub/GEMINI.md","content":"@../.env"}`, env},
+		{`"tool_name":"replace","tool_input":{"file_path":"` + project + `/GEMINI.md","old_string":"make.","new_string":"make. @.env"}`, env},
+		{`"tool_name":"write_file","tool_input":{"file_path":"` + project + `/GEMINI.md","content":"@.env\\ x"}`, filepath.Join(project, `.env\`)},
+		{`"tool_name":"write_file","tool_input":{"file_path":"` + project + `/GEMINI.md","content":"@.env#x"}`, filepath.Join(project, ".env#x")},
+	} {
+		if got := hook.MemoryImports(gdecode(tt.input), home, getenv); !slices.Contains(got, tt.want) {
+			t.Errorf("%s: imports %q, missing %s", tt.input, got, tt.want)
+		}
+	}
 	if !hook.MemoryFile(hook.ClaudeCode, "/p/x/CLAUDE.local.md", getenv) || hook.MemoryFile(hook.ClaudeCode, "/p/claude.md.txt", getenv) {
 		t.Error("MemoryFile by name")
 	}
