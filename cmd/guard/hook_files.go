@@ -93,6 +93,13 @@ func judgePatch(g *gate.Gate, req *hook.Request, text, dir, home string) (hook.V
 	if why := hook.AgentEnvFile(req.Agent, paths, g.Getenv); why != "" && d.Action == policy.Run {
 		d.Action, d.Reason = policy.Ask, why
 	}
+	for _, p := range paths {
+		if d.Action == policy.Run && hook.MemoryFile(req.Agent, p, g.Getenv) {
+			// Its @imports are read into the model's context by the
+			// user's Claude Code or Gemini CLI.
+			d.Action, d.Reason = policy.Ask, "writes "+p+", a memory file Claude Code or Gemini CLI reads into the model's context with every file its @imports name (a secret of the project's included): a person approves"
+		}
+	}
 	return fileVerdict(d), editReason(d, g.Mode), true
 }
 
