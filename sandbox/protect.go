@@ -96,6 +96,7 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 		}
 	}
 	p.SecretEnv, p.SecretEnvAllow = l.SecretEnv, l.SecretEnvAllow
+	p.ProtectedNames = l.Literal(protect.Protected)
 }
 
 // listNames reports whether an entry of l is anchored below dir: the list
