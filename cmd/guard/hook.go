@@ -98,6 +98,7 @@ func (h *hookCall) run() (code int) {
 	if err != nil {
 		return h.deny("guard: the agent's project: " + err.Error())
 	}
+	req.Project = project
 	h.set(func() { h.req.Project = project })
 	if project == "/" {
 		// Started in the root directory (a container's WORKDIR /): every

@@ -231,5 +231,37 @@ func init() {
 				s.mustExist(filepath.Join(s.project, "docs", "GEMINI.md"))
 			},
 		},
+		tc{
+			// H10-5, a memory file the repository ships: Claude Code loads
+			// sub/CLAUDE.md, with its imports, the first time a file tool
+			// touches sub/: a Read of sub/a.txt sent the .env key it imports
+			// to the model. A directory whose memory file imports nothing
+			// secret is read as before.
+			name: "a nested memory file cannot import a secret at a Read", agents: []string{"claude-code"}, mode: "suggest",
+			files:          []string{"sub/a.txt", "docs/a.txt"},
+			claudeSettings: `{"permissions": {"allow": ["Bash", "Read"]}}`,
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.project, ".env"), "OPENAI_API_KEY=sk-NESTED-12\n")
+				s.write(filepath.Join(s.project, "sub", "CLAUDE.md"), "Notes.\n@../.env\n")
+				s.write(filepath.Join(s.project, "docs", "CLAUDE.md"), "Ask @alice.\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{
+					{Tool: "Read", Args: map[string]any{"file_path": filepath.Join(s.project, "sub", "a.txt")}},
+					{Tool: "Read", Args: map[string]any{"file_path": filepath.Join(s.project, "docs", "a.txt")}},
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				if strings.Contains(strings.Join(s.model.Requests(), "\n"), "sk-NESTED-12") {
+					s.fail("the key reached the model")
+				}
+				if !strings.Contains(s.model.Sent(), "memory file") {
+					s.fail("the model was not told guard's reason")
+				}
+				if !strings.Contains(s.model.LastTurn(), "hello") {
+					s.fail("the Read of docs/a.txt did not run")
+				}
+			},
+		},
 	)
 }

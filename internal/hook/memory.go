@@ -240,3 +240,39 @@ func claudeImportWords(text string) []string {
 func isSpaceByte(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
 }
+
+// NestedMemoryImports returns the files Claude Code reads into the model's
+// context when its file tool (req, a Read or an edit) touches req.Paths: the
+// memory files of the directories below the project down to each path's
+// directory, which Claude Code loads the first time the session touches
+// that directory, with what they import (the project's own and those above
+// it are in the context from the session's start). Measured with Claude
+// Code 2.1.332: a repository's sub/CLAUDE.md holding "@../.env" sent the key
+// to the model at a Read of sub/a.txt.
+func NestedMemoryImports(req Request, home string) []string {
+	if req.Agent != ClaudeCode || !req.Read && !req.Edit || !filepath.IsAbs(req.Project) {
+		return nil
+	}
+	project := filepath.Clean(req.Project)
+	var out []string
+	seen := map[string]bool{}
+	files := map[string]bool{}
+	for _, p := range req.Paths {
+		if !filepath.IsAbs(p) {
+			continue
+		}
+		for d := filepath.Dir(filepath.Clean(p)); strings.HasPrefix(d, project+"/"); d = filepath.Dir(d) {
+			for _, m := range []string{"CLAUDE.md", "CLAUDE.local.md", filepath.Join(".claude", "CLAUDE.md")} {
+				f := filepath.Join(d, m)
+				if files[f] {
+					continue
+				}
+				files[f] = true
+				if b, err := safefile.Read(f, 1<<20); err == nil {
+					importsOf(string(b), filepath.Dir(f), home, 1, seen, &out)
+				}
+			}
+		}
+	}
+	return out
+}

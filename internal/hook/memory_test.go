@@ -100,3 +100,36 @@ func TestMemoryImports(t *testing.T) {
 		t.Error("MemoryFile for Codex with Claude Code's settings")
 	}
 }
+
+// TestNestedMemoryImports: the memory files of the directories between the
+// project and a file tool's path, with their imports; not the project's own
+// (loaded at the start), not for other agents or tools.
+func TestNestedMemoryImports(t *testing.T) {
+	home := t.TempDir()
+	project := filepath.Join(home, "p")
+	writeFile(t, filepath.Join(project, "CLAUDE.md"), "@.env\n")
+	writeFile(t, filepath.Join(project, "a", "CLAUDE.local.md"), "@../.env\n")
+	writeFile(t, filepath.Join(project, "a", "b", ".claude", "CLAUDE.md"), "@../../../key.pem\n")
+	writeFile(t, filepath.Join(project, "c", "CLAUDE.md"), "Ask @alice.\n")
+	req := func(agent hook.Agent, tool string, paths ...string) hook.Request {
+		return hook.Request{Agent: agent, Tool: tool, Read: tool == "Read", Edit: tool == "Write", Project: project, Paths: paths}
+	}
+	got := hook.NestedMemoryImports(req(hook.ClaudeCode, "Read", filepath.Join(project, "a", "b", "x.txt")), home)
+	for _, w := range []string{filepath.Join(project, ".env"), filepath.Join(project, "key.pem")} {
+		if !slices.Contains(got, w) {
+			t.Errorf("Read a/b/x.txt: imports %q, missing %s", got, w)
+		}
+	}
+	if got := hook.NestedMemoryImports(req(hook.ClaudeCode, "Write", filepath.Join(project, "c", "y.txt")), home); !slices.Equal(got, []string{filepath.Join(project, "c", "alice.")}) {
+		t.Errorf("Write c/y.txt: imports %q", got)
+	}
+	for _, r := range []hook.Request{
+		req(hook.ClaudeCode, "Read", filepath.Join(project, "x.txt")),
+		req(hook.ClaudeCode, "Read", filepath.Join(home, "other", "a", "x.txt")),
+		req(hook.Gemini, "Read", filepath.Join(project, "a", "x.txt")),
+	} {
+		if got := hook.NestedMemoryImports(r, home); len(got) > 0 {
+			t.Errorf("%v: imports %q, want none", r.Paths, got)
+		}
+	}
+}
