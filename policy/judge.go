@@ -719,10 +719,16 @@ func ShellScript(argv []string) (src string, d shell.Dialect, ok bool) {
 			}
 			return argv[i+1], d, true
 		case a == "-o" || a == "+o":
+			// The option's name: one that changes how the script is read
+			// (-o physical, -o keyword, +o braceexpand) leaves the shell
+			// judged as a program (judge-12 S1).
 			i++
+			if i >= len(argv) || shell.SetOptionRisk(a[0], argv[i]) != "" {
+				return "", 0, false
+			}
 		case len(a) > 1 && (a[0] == '-' || a[0] == '+') && a[1] != '-':
 			for _, c := range a[1:] {
-				if !strings.ContainsRune("celuxvfBh", c) {
+				if !strings.ContainsRune("celuxvfBh", c) || shell.ShortOptionRisk(d, a[0], c) != "" {
 					if sawC {
 						// Not an option guard knows: judge the word as
 						// the script, which errs on the side of looking.

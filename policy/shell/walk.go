@@ -1267,7 +1267,7 @@ func (w *walker) script(src string, d Dialect, st dirState, c ctx, what string) 
 // shell follows `bash -c STRING` and a shell reading a here-document as
 // its script. ok is false when the command is to be reported as it is.
 func (w *walker) shell(words []word, d Dialect, r redirs, env, wrapper []string, st dirState, c ctx) (outcome, bool) {
-	idx, fromStdin, risky, ok := shellArgs(words)
+	idx, fromStdin, risky, ok := shellArgs(words, d)
 	if !ok {
 		return outcome{}, false
 	}

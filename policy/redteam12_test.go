@@ -1,0 +1,122 @@
+package policy_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"guard/policy"
+)
+
+// rt12Token is a token-shaped value the content scan knows (ghp_).
+const rt12Token = "token=ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5\n"
+
+// rt12Argv judges argv itself (not wrapped in bash -c) and says whether
+// suggest or auto-edit would run it unasked.
+func rt12Argv(set policy.Set, dir string, argv ...string) (bool, string) {
+	v := set.Judge(argv, dir)
+	s := policy.Decide(&v, policy.Suggest, []string{dir})
+	a := policy.Decide(&v, policy.AutoEdit, []string{dir})
+	return s.Action == policy.Run || a.Action == policy.Run, string(v.Class) + ", " + string(s.Action) + " (" + s.Reason + ")"
+}
+
+// S1 (judge-12): the shell's own options on its command line were read with
+// bash's letters whatever the shell and whatever the sign, and the
+// top-level `bash ... -c SCRIPT` skipped every -o NAME: `bash +B -c 'cat
+// x{1,2}'` (brace expansion off: cat reads the link named x{1,2}, guard
+// judged x1 and x2), `bash -o physical -c 'cd l && cd .. && cat tok.txt'`
+// (cd -P everywhere), `bash -o keyword -c 'bash -c ls BASH_ENV=./x.sh'`
+// (NAME=VALUE words go into the environment), `zsh -T -c 'cd HOME && cat
+// tok.txt'` (CDABLE_VARS) and `zsh -b -c ls` (-b ends the options: zsh runs
+// a file named -c) ran unasked.
+func TestRedTeam12ShellOptions(t *testing.T) {
+	set, home, proj := rtLab(t)
+	mustWrite(t, filepath.Join(home, "tok.txt"), rt12Token)
+	mustWrite(t, filepath.Join(home, "sub", "n.txt"), "n\n")
+	mustLink(t, filepath.Join(home, "tok.txt"), filepath.Join(proj, "x{1,2}"))
+	mustLink(t, filepath.Join(home, "sub"), filepath.Join(proj, "hl"))
+	mustWrite(t, filepath.Join(proj, "x.sh"), ": > BASHENV_RAN\n")
+	mustWrite(t, filepath.Join(proj, "-c"), ": > DASHC_RAN\n")
+	if err := os.MkdirAll(filepath.Join(proj, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run := func(dir string, argv ...string) string {
+		cmd := exec.Command(argv[0], argv[1:]...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "HOME="+home)
+		out, _ := cmd.CombinedOutput()
+		return string(out)
+	}
+	// The controls: the shells do what is claimed.
+	if out := run(proj, "bash", "+B", "-c", "cat x{1,2}"); !strings.Contains(out, "ghp_") {
+		t.Fatalf("bash +B did not read x{1,2} as one name (%q): the premise does not hold here", out)
+	}
+	if out := run(proj, "bash", "-o", "physical", "-c", "cd hl && cd .. && cat tok.txt"); !strings.Contains(out, "ghp_") {
+		t.Fatalf("bash -o physical did not climb out of the link (%q)", out)
+	}
+	run(proj, "bash", "-o", "keyword", "-c", "bash -c : BASH_ENV=./x.sh")
+	if _, err := os.Stat(filepath.Join(proj, "BASHENV_RAN")); err != nil {
+		t.Fatalf("bash -o keyword did not put BASH_ENV into the environment: %v", err)
+	}
+	zsh, zerr := exec.LookPath("zsh")
+	if zerr == nil {
+		if out := run(filepath.Join(proj, "sub"), zsh, "-T", "-c", "cd HOME && cat tok.txt"); !strings.Contains(out, "ghp_") {
+			t.Fatalf("zsh -T did not cd to $HOME (%q)", out)
+		}
+		run(proj, zsh, "-b", "-c", ":")
+		if _, err := os.Stat(filepath.Join(proj, "DASHC_RAN")); err != nil {
+			t.Fatalf("zsh -b -c did not run the file named -c: %v", err)
+		}
+	}
+	top := [][]string{
+		{"bash", "+B", "-c", "cat x{1,2}"},
+		{"bash", "-e", "+B", "-c", "cat x{1,2}"},
+		{"bash", "+eB", "-c", "cat x{1,2}"},
+		{"bash", "+o", "braceexpand", "-c", "cat x{1,2}"},
+		{"sh", "+B", "-c", "cat x{1,2}"},
+		{"bash", "-o", "physical", "-c", "cd hl && cd .. && cat tok.txt"},
+		{"bash", "-lo", "physical", "-c", "cd hl && cd .. && cat tok.txt"},
+		{"bash", "-o", "keyword", "-c", "bash -c : BASH_ENV=./x.sh"},
+		{"bash", "-o", "posix", "-c", "ls"},
+		{"bash", "-o", "onecmd", "-c", "ls"},
+		{"zsh", "-o", "cdablevars", "-c", "ls"},
+	}
+	for _, argv := range top {
+		if runs, why := rt12Argv(set, proj, argv...); runs {
+			t.Errorf("%q: %s; want asked (the option changes how the shell reads its script)", argv, why)
+		}
+	}
+	nested := []string{
+		"bash +B -c 'cat x{1,2}'",
+		"env bash +B -c 'cat x{1,2}'",
+		"timeout 5 bash +o braceexpand -c 'cat x{1,2}'",
+		"exec bash +B -c 'cat x{1,2}'",
+		"zsh +o braceexpand -c 'cat x{1,2}'",
+		"cd sub && zsh -T -c 'cd HOME && cat tok.txt'",
+		"cd sub && zsh -eT -c 'cd HOME; cat tok.txt'",
+		"zsh -b -c ls",
+		"zsh -xb -c ls",
+	}
+	for _, c := range nested {
+		if runs, why := rt9Runs(set, proj, c, policy.AutoEdit); runs {
+			t.Errorf("%q in auto-edit: %s; want asked", c, why)
+		}
+		if runs, why := rt9Runs(set, proj, c, policy.Suggest); runs {
+			t.Errorf("%q in suggest: %s; want asked", c, why)
+		}
+	}
+	// Near misses: the options agents give their shells still run.
+	for _, argv := range [][]string{
+		{"bash", "-lc", "ls"}, {"bash", "-o", "pipefail", "-c", "ls"}, {"bash", "-e", "-o", "pipefail", "-c", "ls"},
+		{"bash", "-B", "-c", "ls"}, {"bash", "-o", "braceexpand", "-c", "ls"}, {"sh", "-ec", "ls"},
+		{"zsh", "-B", "-c", "ls"}, {"zsh", "+B", "-c", "ls"}, {"bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", "ls"},
+	} {
+		if runs, why := rt12Argv(set, proj, argv...); !runs {
+			t.Errorf("%q: %s; want run", argv, why)
+		}
+	}
+	rtSafe(t, set, proj, "bash -x -c ls", "bash -e -o pipefail -c 'ls'", "zsh -e -c ls", "zsh -f -c ls",
+		"sh -e -c ls", "bash -o braceexpand -c ls", "bash -B -c 'ls'")
+}
