@@ -893,13 +893,25 @@ func opaqueWord(r *Result, k int) bool {
 	return false
 }
 
+// grepRecurseWord reports whether w, a word of a grep command line, may
+// be a -d/--directories value that makes grep recurse. GNU grep takes
+// the action as argmatch does, any unambiguous abbreviation of it
+// (`-d rec`, `--directories=recur`, `-drecu`), so every prefix of
+// "recurse" counts: `r` and `re` (read or recurse) make grep fail, and a
+// pattern that happens to be such a word only makes guard look at more
+// (judge-12 S2).
+func grepRecurseWord(w string) bool {
+	w = strings.TrimPrefix(w, "--directories=")
+	return w != "" && strings.HasPrefix("recurse", w)
+}
+
 // recursiveFlag reports whether a grep argv asks to recurse.
 func recursiveFlag(argv []string) bool {
 	for _, a := range argv[1:] {
 		switch {
 		case a == "--":
 			return false
-		case a == "--recursive" || a == "--dereference-recursive" || a == "--directories=recurse" || a == "recurse":
+		case a == "--recursive" || a == "--dereference-recursive" || grepRecurseWord(a):
 			return true
 		case len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.ContainsAny(a, "rR"):
 			return true

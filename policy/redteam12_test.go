@@ -120,3 +120,27 @@ func TestRedTeam12ShellOptions(t *testing.T) {
 	rtSafe(t, set, proj, "bash -x -c ls", "bash -e -o pipefail -c 'ls'", "zsh -e -c ls", "zsh -f -c ls",
 		"sh -e -c ls", "bash -o braceexpand -c ls", "bash -B -c 'ls'")
 }
+
+// S2 (judge-12): GNU grep takes the action of -d/--directories as argmatch
+// does, any unambiguous abbreviation: `grep -d rec KEY ~` recurses, where
+// guard knew only the whole word recurse, so the tree holding
+// ~/.aws/credentials was read as a directory grep skips.
+func TestRedTeam12GrepDirectoriesAbbreviated(t *testing.T) {
+	set, home, proj := rtLab(t)
+	if out := rtRun(t, proj, "grep -d rec aws_secret "+home); !strings.Contains(out, "aws_secret_access_key=abc") {
+		t.Fatalf("grep -d rec did not recurse (%q): the premise does not hold here", out)
+	}
+	rtNotSafe(t, set, proj,
+		"grep -d rec aws_secret ~",
+		"grep -drec aws_secret ~",
+		"grep -d recu aws_secret ~/.aws",
+		"grep -hd recurs aws_secret ~",
+		"grep --directories=rec aws_secret ~",
+		"grep --directories recur aws_secret ~",
+		"grep -d rec -e aws_secret ~",
+		"find ~ -maxdepth 0 -exec grep -d rec aws_secret {} +",
+		"cd ~ && grep -d rec aws_secret",
+	)
+	rtSafe(t, set, proj, "grep -d skip hello .", "grep -d read hello a.txt", "grep -n rec a.txt", "grep -rn hello src",
+		"grep -d recurse hello src")
+}

@@ -972,7 +972,7 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 		// zgrep: GNU's refuses -r, but on macOS zgrep is grep and recurses.
 		c := searchWords(r, argv)
 		if c.count("-r", "-R", "--recursive", "--dereference-recursive", "--directories=recurse") == 0 &&
-			!slices.Contains(c.values("-d", "--directories"), "recurse") {
+			!slices.ContainsFunc(c.values("-d", "--directories"), grepRecurseWord) {
 			return ""
 		}
 		include = c.values("--include")
@@ -1085,7 +1085,7 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 				j := i + 1
 				for ; j < len(argv) && argv[j] != ";" && argv[j] != "+"; j++ {
 					w := argv[j]
-					if w == "--recursive" || w == "--dereference-recursive" || w == "--directories=recurse" || w == "recurse" ||
+					if w == "--recursive" || w == "--dereference-recursive" || grepRecurseWord(w) ||
 						len(w) > 1 && w[0] == '-' && w[1] != '-' && strings.ContainsAny(w, "rR") ||
 						j == i+1 && (filepath.Base(w) == "rg" || filepath.Base(w) == "ag") {
 						or = true // no -name narrowing
