@@ -144,3 +144,52 @@ func TestRedTeam12GrepDirectoriesAbbreviated(t *testing.T) {
 	rtSafe(t, set, proj, "grep -d skip hello .", "grep -d read hello a.txt", "grep -n rec a.txt", "grep -rn hello src",
 		"grep -d recurse hello src")
 }
+
+// S3 (judge-12): judge-11 R6 has rg's tree walked with its hidden files
+// when an ignore file holds a whitelist rule, but read the ignore files as
+// they were before the script: `echo '!.env' > .ignore; rg OPENAI` ran in
+// auto-edit (a write inside the project, then a safe search) and printed
+// .env's key. The write of an ignore file in, above or below the tree is
+// now what writtenInput looks for, as for the other checks' files.
+func TestRedTeam12ScriptWritesIgnoreFile(t *testing.T) {
+	set, _, proj := rtLab(t)
+	mustWrite(t, filepath.Join(proj, ".env"), "OPENAI_API_KEY=sk-proj-aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5\n")
+	mustWrite(t, filepath.Join(proj, "src/.env"), "OPENAI_API_KEY=sk-proj-aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5\n")
+	mustWrite(t, filepath.Join(proj, "wl"), "!.env\n")
+	if _, err := exec.LookPath("rg"); err == nil {
+		out := rtRun(t, proj, "echo '!.env' > .ignore; rg OPENAI; rm -f .ignore")
+		if !strings.Contains(out, "sk-proj-") {
+			t.Fatalf("rg did not read .env after the whitelist was written (%q): the premise does not hold here", out)
+		}
+	}
+	other := filepath.Join(proj, "other")
+	if err := os.MkdirAll(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{
+		"echo '!.env' > .ignore; rg OPENAI",
+		"printf '!.env\\n' >> .rgignore && rg -n OPENAI .",
+		"echo '!.env' > .gitignore; rg OPENAI",
+		"echo '!.env' > src/.ignore; rg OPENAI src",
+		"echo '!.env' > src/.ignore; rg OPENAI",
+		"cd src && echo '!.env' > ../.ignore && rg OPENAI",
+		"echo '!.env' > ../.ignore; rg OPENAI src",
+		"cp wl .ignore; rg OPENAI",
+		"mv wl src/.rgignore && rg OPENAI",
+		"tee .ignore < wl; rg OPENAI",
+	} {
+		if runs, why := rt9Runs(set, proj, c, policy.AutoEdit); runs {
+			t.Errorf("%q in auto-edit: %s; want asked (rg's ignore files were read before the script wrote one)", c, why)
+		}
+	}
+	for _, c := range []string{
+		"echo x > notes.txt; rg hello",
+		"echo x > src/b.txt && rg -n hello src",
+		"echo '!.env' > " + other + "/.ignore; rg hello src",
+		"rg hello",
+	} {
+		if runs, why := rt9Runs(set, proj, c, policy.AutoEdit); !runs {
+			t.Errorf("%q in auto-edit: %s; want run", c, why)
+		}
+	}
+}
