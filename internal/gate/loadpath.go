@@ -14,10 +14,20 @@ import (
 // .pm, a .rb) runs in every program of that interpreter, pip list and
 // flake8 --version included. The judge refuses them as a command's own
 // assignment; this is for the environment guard inherits (a user's shell
-// that exports PYTHONPATH=src, direnv).
+// that exports PYTHONPATH=src, direnv). Also the directories an
+// interpreter takes compiled code or plugins from (judge-12 S4):
+// PYTHONPYCACHEPREFIX holds the .pyc of every module imported (python runs
+// the one whose header matches the source's time and size, which a
+// planted file copies: `pip --version` ran it), and RubyGems loads every
+// *_plugin.rb in GEM_HOME's and each GEM_PATH entry's plugins directory
+// at the start of any gem command (`gem list`, `gem --version`; bundler's
+// and devcontainers' GEM_HOME=$PWD/.gems or vendor/bundle are in the
+// project).
 var loadPathVars = []struct{ name, interp string }{
 	{"PYTHONPATH", "python"}, {"PYTHONUSERBASE", "python"}, {"PYTHONHOME", "python"},
+	{"PYTHONPYCACHEPREFIX", "python"},
 	{"PERL5LIB", "perl"}, {"PERLLIB", "perl"}, {"RUBYLIB", "ruby"}, {"NODE_PATH", "node"},
+	{"GEM_HOME", "ruby"}, {"GEM_PATH", "ruby"},
 }
 
 // writableLoadPath says which load-path variable of interp names a
