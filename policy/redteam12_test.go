@@ -98,6 +98,8 @@ func TestRedTeam12ShellOptions(t *testing.T) {
 		"cd sub && zsh -eT -c 'cd HOME; cat tok.txt'",
 		"zsh -b -c ls",
 		"zsh -xb -c ls",
+		"cd sub && zsh -c 'set -T; cd HOME && cat tok.txt'",
+		"cd sub && zsh -c 'set -eT; cd HOME; cat tok.txt'",
 	}
 	for _, c := range nested {
 		if runs, why := rt9Runs(set, proj, c, policy.AutoEdit); runs {
@@ -118,6 +120,7 @@ func TestRedTeam12ShellOptions(t *testing.T) {
 		}
 	}
 	rtSafe(t, set, proj, "bash -x -c ls", "bash -e -o pipefail -c 'ls'", "zsh -e -c ls", "zsh -f -c ls",
+		"zsh -c 'set -eu; ls'", "bash -c 'set -T; ls'", "zsh -c 'set -o pipefail; ls'",
 		"sh -e -c ls", "bash -o braceexpand -c ls", "bash -B -c 'ls'")
 }
 

@@ -1103,6 +1103,21 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 		return after(same(st))
 	}
 	name := words[0].text
+	if name == "set" && c.d == Zsh {
+		// zsh's set takes its single-letter options with zsh's meanings:
+		// set -T is CDABLE_VARS there, not bash's functrace (judge-12 S1).
+		for _, a := range words[1:] {
+			t := a.text
+			if !a.static() || len(t) < 2 || t[0] != '-' && t[0] != '+' || t == "--" {
+				break
+			}
+			for _, ch := range t[1:] {
+				if r := ShortOptionRisk(Zsh, t[0], ch); ch != 'o' && r != "" {
+					w.unverified("set " + r)
+				}
+			}
+		}
+	}
 	switch name {
 	case "cd", "pushd", "popd":
 		if builtinOnly && (name == "cd" || c.d != POSIX) {
