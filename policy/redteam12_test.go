@@ -196,3 +196,47 @@ func TestRedTeam12ScriptWritesIgnoreFile(t *testing.T) {
 		}
 	}
 }
+
+// S5 (judge-12): zsh applies history modifiers to an unbraced $NAME
+// (`$f:h` its directory, `$f:r` without the extension, `$f:s/a/b/`), where
+// bash leaves `:h` as text; guard put a loop variable's value, $PWD or
+// $USER in place and kept `:h` literal: `zsh -c 'cat $PWD:h/home/tok.txt'`
+// was judged a read of the missing PROJ:h/home/tok.txt, and zsh printed
+// the token from the project's parent.
+func TestRedTeam12ZshModifiers(t *testing.T) {
+	set, home, proj := rtLab(t)
+	mustWrite(t, filepath.Join(home, "tok.txt"), rt12Token)
+	base := filepath.Base(home)
+	if zsh, err := exec.LookPath("zsh"); err == nil {
+		cmd := exec.Command(zsh, "-c", "cat $PWD:h/"+base+"/tok.txt")
+		cmd.Dir = proj
+		if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "ghp_") {
+			t.Fatalf("zsh did not apply :h (%q): the premise does not hold here", out)
+		}
+	}
+	for _, c := range []string{
+		"cat $PWD:h/" + base + "/tok.txt",
+		`cat "$PWD:h/` + base + `/tok.txt"`,
+		"cat $PWD:h:h/" + filepath.Base(filepath.Dir(home)) + "/" + base + "/tok.txt",
+		"cat $PWD:a:h/" + base + "/tok.txt",
+		"for f in " + proj + "/x; do cat $f:h:h/" + base + "/tok.txt; done",
+		"for f in " + proj + "/x; do cat \"$f:h:h/" + base + "/tok.txt\"; done",
+		"for f in ../" + base + "/tok.bak; do cat $f:r.txt; done",
+		"for f in tak; do cat ../" + base + "/$f:s/a/o/.txt; done",
+		"for f in tak; do cat ../" + base + "/$f:&.txt; done",
+	} {
+		v := set.Judge([]string{"zsh", "-c", c}, proj)
+		if d := policy.Decide(&v, policy.Suggest, []string{proj}); v.Class == policy.Safe || d.Action == policy.Run {
+			t.Errorf("zsh -c %q: %s, %s; want asked (zsh applies the modifier)", c, v.Class, d.Action)
+		}
+	}
+	for _, c := range []string{"cat $PWD/a.txt", "for f in a.txt; do cat $f; done", "for f in a.txt; do cat ${f}:h; done",
+		"cat ${PWD}:h", `for f in a b; do echo "$f: done"; done`} {
+		v := set.Judge([]string{"zsh", "-c", c}, proj)
+		if d := policy.Decide(&v, policy.Suggest, []string{proj}); v.Class != policy.Safe || d.Action != policy.Run {
+			t.Errorf("zsh -c %q: %s, %s (%s); want safe", c, v.Class, d.Action, d.Reason)
+		}
+	}
+	// bash reads :h as text: unchanged.
+	rtSafe(t, set, proj, "for f in a.txt; do cat $f:h; done", "cat $PWD/a.txt")
+}
