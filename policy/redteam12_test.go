@@ -240,3 +240,32 @@ func TestRedTeam12ZshModifiers(t *testing.T) {
 	// bash reads :h as text: unchanged.
 	rtSafe(t, set, proj, "for f in a.txt; do cat $f:h; done", "cat $PWD/a.txt")
 }
+
+// S6 (judge-12): zsh reads $[...] as arithmetic, as bash does; judge-5 L10
+// made such a word dynamic in sh only, and the zsh parser splits it into $
+// and [1]: `zsh -c 'cat $[1]'` was judged a read of the file `$[1]`, and
+// zsh read 1, a link to a secret.
+func TestRedTeam12ZshDollarBracket(t *testing.T) {
+	set, home, proj := rtLab(t)
+	mustWrite(t, filepath.Join(home, "tok.txt"), rt12Token)
+	mustLink(t, filepath.Join(home, "tok.txt"), filepath.Join(proj, "1"))
+	if zsh, err := exec.LookPath("zsh"); err == nil {
+		cmd := exec.Command(zsh, "-c", "cat $[1]")
+		cmd.Dir = proj
+		if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "ghp_") {
+			t.Fatalf("zsh did not read $[1] as 1 (%q): the premise does not hold here", out)
+		}
+	}
+	for _, c := range []string{"cat $[1]", `cat "$[1]"`, "cat $[0+1]", "head -1 $[2-1]", "for f in x; do cat $[1]; done"} {
+		v := set.Judge([]string{"zsh", "-c", c}, proj)
+		if d := policy.Decide(&v, policy.Suggest, []string{proj}); v.Class == policy.Safe || d.Action == policy.Run {
+			t.Errorf("zsh -c %q: %s, %s; want asked", c, v.Class, d.Action)
+		}
+	}
+	for _, c := range []string{`cat '$[1]' a.txt`, `cat \$[1] a.txt`, "echo a[1]"} {
+		v := set.Judge([]string{"zsh", "-c", c}, proj)
+		if d := policy.Decide(&v, policy.Suggest, []string{proj}); v.Class != policy.Safe || d.Action != policy.Run {
+			t.Errorf("zsh -c %q: %s, %s (%s); want safe", c, v.Class, d.Action, d.Reason)
+		}
+	}
+}

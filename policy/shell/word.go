@@ -116,10 +116,11 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 			b.dyn = appendUnique(b.dyn, "$'...' quoting differs between sh implementations")
 		}
 	}
-	if c.d == POSIX {
+	if c.d == POSIX || c.d == Zsh {
 		// The parser splits `$[1]` into $ and [1]: the source is read.
+		// zsh evaluates $[...] too, as arithmetic (judge-12 S6).
 		if src := c.text(wd); dollarBracket(src) {
-			b.dyn = appendUnique(b.dyn, "arithmetic expansion $[...], which bash running as sh evaluates, in "+short(src))
+			b.dyn = appendUnique(b.dyn, "arithmetic expansion $[...], which bash running as sh and zsh evaluate, in "+short(src))
 		}
 	}
 	return b.finish(c.d)
