@@ -165,6 +165,10 @@ func TestRedTeam12ScriptWritesIgnoreFile(t *testing.T) {
 			t.Fatalf("rg did not read .env after the whitelist was written (%q): the premise does not hold here", out)
 		}
 	}
+	// A .git above the tree that is a link to no directory (a placeholder
+	// another tool leaves in /tmp) hides no whitelist: rg reads nothing
+	// there, and neither does the check.
+	mustLink(t, "/dev/null/placeholder", filepath.Join(filepath.Dir(proj), ".git"))
 	other := filepath.Join(proj, "other")
 	if err := os.MkdirAll(other, 0o755); err != nil {
 		t.Fatal(err)

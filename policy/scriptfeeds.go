@@ -79,7 +79,13 @@ func writtenInput(v *Verdict, dir string, writes, moved []string) string {
 		for i, r := range roots {
 			roots[i] = filepath.Clean(absolute(r, dir))
 		}
+		exact := configFilesRead(prog, dir) // RIPGREP_CONFIG_PATH (judge-11 R1)
 		hit = func(w string) bool {
+			for _, f := range exact {
+				if w == f || under(f, w) {
+					return true
+				}
+			}
 			d, b := filepath.Dir(w), filepath.Base(w)
 			if b == "exclude" && filepath.Base(d) == "info" {
 				d = filepath.Dir(filepath.Dir(d)) // a repository's .git/info/exclude
