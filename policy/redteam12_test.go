@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -272,4 +273,34 @@ func TestRedTeam12ZshDollarBracket(t *testing.T) {
 			t.Errorf("zsh -c %q: %s, %s (%s); want safe", c, v.Class, d.Action, d.Reason)
 		}
 	}
+}
+
+// S7 (judge-12): the Kerberos credential cache (MIT's and Heimdal's
+// default FILE:/tmp/krb5cc_UID, sssd's krb5cc_UID_XXXXXX, or what
+// KRB5CCNAME names) holds a ticket-granting ticket, a credential for every
+// service of the realm; /tmp is a root whose files the judge does not hold
+// to their modes, and no secret entry names it: `base64 /tmp/krb5cc_0`
+// printed it unasked (the sandbox hides it already).
+func TestRedTeam12KerberosCache(t *testing.T) {
+	set, _, proj := rtLab(t)
+	f, err := os.CreateTemp("/tmp", "krb5cc_"+strconv.Itoa(os.Geteuid())+"_guardtest*")
+	if err != nil {
+		t.Skipf("no file in /tmp: %v", err)
+	}
+	f.WriteString("\x05\x04fake ticket\n")
+	f.Close()
+	t.Cleanup(func() { os.Remove(f.Name()) })
+	dir := t.TempDir()
+	mustWrite(t, filepath.Join(dir, "cc"), "\x05\x04fake ticket\n")
+	mustWrite(t, filepath.Join(dir, "ccdir", "tkt"), "\x05\x04fake ticket\n")
+	rtNotSafe(t, set, proj,
+		"cat "+f.Name(), "base64 "+f.Name(), "xxd "+f.Name(), "strings /tmp/krb5cc_*",
+		"cd /tmp && od -c "+filepath.Base(f.Name()), "cp "+f.Name()+" stolen", "find /tmp -maxdepth 1 -name 'krb5cc_*' -exec cat {} +")
+	t.Setenv("KRB5CCNAME", "FILE:"+filepath.Join(dir, "cc"))
+	rtNotSafe(t, set, proj, "cat "+filepath.Join(dir, "cc"))
+	t.Setenv("KRB5CCNAME", filepath.Join(dir, "cc"))
+	rtNotSafe(t, set, proj, "head -c 100 "+filepath.Join(dir, "cc"))
+	t.Setenv("KRB5CCNAME", "DIR:"+filepath.Join(dir, "ccdir"))
+	rtNotSafe(t, set, proj, "cat "+filepath.Join(dir, "ccdir", "tkt"), "grep -r x "+filepath.Join(dir, "ccdir"))
+	rtSafe(t, set, proj, "ls -l "+f.Name(), "cat a.txt", "cat "+filepath.Join(dir, "cc"))
 }

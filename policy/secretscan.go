@@ -1295,6 +1295,9 @@ func whySecret(f string) string {
 	if guardRules(f) {
 		return "guard's remembered rules: the commands a person approved, passwords and tokens typed in them included"
 	}
+	if krb5Cache(f) {
+		return krb5Why
+	}
 	h := home()
 	if e := secrets().Secret(f, h); e != nil {
 		return e.Reason
@@ -1324,7 +1327,7 @@ func whySecret(f string) string {
 // none).
 func secretEntry(p, name, h string, isLink bool) (secret bool, target string) {
 	if secrets().MayEndWith(protect.Secret, name, h) && secrets().Secret(p, h) != nil ||
-		(contentName(name) || name == "config") && contentSecret(p) != "" || auditLog(p) || guardRules(p) {
+		(contentName(name) || name == "config") && contentSecret(p) != "" || auditLog(p) || guardRules(p) || krb5Cache(p) {
 		return true, ""
 	}
 	if isLink {
@@ -1360,7 +1363,8 @@ func walkTree(dir string, hidden bool) walkResult {
 	case !fi.IsDir():
 		// One file, read whole by what runs on it (find FILE -exec cat,
 		// ls FILE | xargs cat): judged as cat FILE is, its content too.
-		if secrets().Secret(abs, h) != nil || contentSecret(abs) != "" || auditLog(abs) || guardRules(abs) || tokenSecret(abs) != "" {
+		if secrets().Secret(abs, h) != nil || contentSecret(abs) != "" || auditLog(abs) || guardRules(abs) || krb5Cache(abs) ||
+			tokenSecret(abs) != "" {
 			found = append(found, abs)
 		}
 	case secrets().Secret(abs, h) != nil:
