@@ -304,3 +304,54 @@ func TestRedTeam12KerberosCache(t *testing.T) {
 	rtNotSafe(t, set, proj, "cat "+filepath.Join(dir, "ccdir", "tkt"), "grep -r x "+filepath.Join(dir, "ccdir"))
 	rtSafe(t, set, proj, "ls -l "+f.Name(), "cat a.txt", "cat "+filepath.Join(dir, "cc"))
 }
+
+// S8 (judge-12): the command-line tools' credential stores that no secret
+// entry names (~/.config/glab-cli, doctl, netlify, stripe, gemini's
+// oauth_creds.json, ~/.databrickscfg, ~/.gem/credentials...) were read
+// unasked whenever the token inside had a shape the content scan did not
+// know: `cat ~/.gemini/oauth_creds.json` printed a Google OAuth token. The
+// scan knows the issued forms of more providers now.
+func TestRedTeam12CredentialShapes(t *testing.T) {
+	set, home, proj := rtLab(t)
+	for _, c := range []struct{ name, body string }{
+		{"gemini/oauth_creds.json", `{"access_token": "ya29.ErQHQwjyaxErPZDS3MoJaQNjCxkv5ndK0meGR0vRzZ1fb6d06QGofB8ChQBi"}`},
+		{"gcloud/refresh.json", `{"refresh_token_x": "1//0Iu4NJkS4dJkG0fzMAQMEEMyIbPUf9mYQqw8x3SyRthqpvxxGKZWGlby02BcH"}`},
+		{"glab-cli/config.yml", `token: glptt-boRBcynXMgWJoleSrcBrFwMOUdGDxnvsDES92Ep9`},
+		{"doctl/config.yaml", `access-token: dop_v1_5eb56708a570173b40a837ffb8e5e918ae69800048d476df181dd2c6bbc50401`},
+		{"databrickscfg", `token = dapi2d6c3b698f36c72dba2a42995db506fe`},
+		{"gem/credentials", `:rubygems_api_key: rubygems_f51ae7a370bb86d974a5ec7ee17dce139b0afb954f748f1d`},
+		{"shopify/cfg", `SHOPIFY=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`},
+		{"sendgrid.env.txt", `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`},
+		{"doppler.yaml", `token: dp.pt.g91RYBJz9MxWe16iwdogBfZd1a7pbhRRKN79U9PV28b`},
+		{"postman.json", `"PMAK-7f6eada7c2a1b493f480673f-dacaacfa6b27ac84e88ad33f5b48ca9bba"`},
+		{"linear.cfg", `lin_api_8GMDelNz4n8uNxNw28jsvvQPzcHvPIe1QHg3qkZF`},
+		{"notion.cfg", `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`},
+		{"groq.cfg", `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`},
+		{"xai.cfg", `xai-mj1oy3H6q79H0xYmi6nW2JgYpqcII6CgFNHl91K12PdBtbFyw1zfeI66HDJY15WJzIa2GxA5jbvYeHRN`},
+		{"replicate.cfg", `r8_rtotArZGVzHfXRRc3sP9xSswfPh0chZjeMjiY`},
+		{"netlify/config.json", `{"token":"nfp_9GIklJ053wo1zbQjsDKDSuWk0qWasBWWBnk9"}`},
+		{"supabase/access-token", `sbp_0bb93fbdba1909a41a763225da81d7baa1af6723`},
+		{"sentryclirc", `token=sntrys_QEF5Z7kGmR5DIXyTvm26RiLRkHETCjhmPAnlqNeuE7RCHfBPz6mk926KPlPK`},
+		{"grafana.cfg", `glsa_jfISkUuOLQkcoEU2FV4ik6f28DMSJJoj_f487882c`},
+		{"newrelic.cfg", `NRAK-K9R8B1C27IM19LDBAH8JZT9NF28`},
+		{"terraform.d/credentials.tfrc.json", `{"token":"0fGlYseYk6zb1v.atlasv1.9ajgfarW4xqtUwh6QLkCMZVg4SB0YAx8r6xgguroSu48qXXEEvahfzakoC7FRI326Zz4SW"}`},
+		{"vault-token", `hvs.PySef449kMCkSV20CtJt9Upda3muFzJuWTl6iZeAifNvyauDrwetvvbgvBprmdAin7XTN0aV2osgdYRPUTjbYxI2fx`},
+		{"docker-pat.txt", `dckr_pat_nl9BNhf2f7WJw1EliOlUFvBglVj`},
+		{"azure-storage.txt", `DefaultEndpointsProtocol=https;AccountName=x;AccountKey=tCWh6dbEddGUpXuTa8tkIAOA3ev3hcF2Rg4dE5P9BX0LtPHEF2BLpJEziOmLa8DXvkUoZErHMUXenj0l1NbkFJ==;`},
+		{"stripe/config.toml", `webhook = "whsec_Z4PB3oMSAQBkl6R5w5JFuRl7Clb87Ig38pYMq9TA"`},
+		{"op/token", `ops_eyJKsCvO8DBQeSNahOQTH3hIGIcjWmI56db51hByCN8bNC2Z7yclwdm8zgrQ7OJryJmRznupg7knUFMD4X2mWkOhIdfXKjBYWXyxhGyM1JFNQBdRojrZEChR8ZvsanpSGANN0ifcz2bG7PrtojcaN914T`},
+		{"atlassian.txt", `ATATT3CWMNEcSwgOWalrLZN62NFli0FxKMZc8g1DxuX26zo67YKA3WTRuhosEi71Xz0tOT4jeSWoeYmVjX3LAht27hSL19grBEJRjPpu9Am58TBlRRl2IMV5pqts53DqFirj3430HmHVomMNuaaK3WMGZOTh`},
+		{"fly.txt", `fo1_DDYlxEVNMPZVhtI0i0GBUTzAFKxuxDTtP5VNwN4HaD8`},
+		{"slack-app.txt", `xapp-1-ALR2BW86I0-1234567890-b54a2d7498d027df836cf8eb73a25e3df14ffdc777e9d83cca1620825731f780`},
+		{"square.txt", `sq0atp-rYa0BxKmGavSG5ucQZb9wX`},
+		{"mapbox.txt", `sk.eyJPADFbMD7BH3UqyjbHCZIOx03zG7AR5i60xJvN5P0GLiJMaxJndqHtogMrkaudXHLeiqybeAxTQLLPq59`}} {
+		p := filepath.Join(home, ".config", "rt12", c.name)
+		mustWrite(t, p, c.body+"\n")
+		rtNotSafe(t, set, proj, "cat "+p)
+	}
+	// Look-alikes in code and docs stay readable.
+	mustWrite(t, filepath.Join(proj, "code.py"), "secret_name = 'x'\nx = 1//0\nimport dp.utils\nshp_file = 'a.shp'\n"+
+		"SG.Foo = 1\nglc_count = 2\nhvs.short = 3\nAccountKey=abc==\nsk.eyJ = 4\ndapi_version = 5\nr8_ok = 1\n")
+	mustWrite(t, filepath.Join(proj, "notes.md"), "Use `secret_` prefixes for names; the region is dop_v1_ style.\n")
+	rtSafe(t, set, proj, "cat code.py", "cat notes.md")
+}
