@@ -28,6 +28,11 @@ var loadPathVars = []struct{ name, interp string }{
 	{"PYTHONPYCACHEPREFIX", "python"},
 	{"PERL5LIB", "perl"}, {"PERLLIB", "perl"}, {"RUBYLIB", "ruby"}, {"NODE_PATH", "node"},
 	{"GEM_HOME", "ruby"}, {"GEM_PATH", "ruby"},
+	// rustup's proxies (cargo, rustc, rustfmt...) run the toolchain that
+	// $RUSTUP_HOME/settings.toml names from $RUSTUP_HOME/toolchains, for
+	// --version too: a rustup home in the project (a dev container's, a
+	// hermetic shell's) is the agent's to rewrite.
+	{"RUSTUP_HOME", "rust"},
 }
 
 // writableLoadPath says which load-path variable of interp names a
@@ -117,6 +122,9 @@ func family(name string) string {
 		return "java"
 	case name == "php", strings.HasPrefix(name, "php") && strings.Trim(name[3:], "0123456789.") == "":
 		return "php"
+	case name == "cargo", name == "rustc", name == "rustup", name == "rustfmt", name == "rustdoc", name == "cargo-fmt",
+		name == "cargo-clippy", name == "clippy-driver", name == "rust-analyzer", name == "rust-gdb", name == "rust-lldb":
+		return "rust" // rustup's proxies, when rustup installed them
 	}
 	return ""
 }

@@ -16,7 +16,8 @@ import (
 // writable root) a .pyc written there whose header copies a standard
 // module's time and size ran in `pip --version`; with GEM_HOME (or a
 // GEM_PATH entry) in the project, `gem list` and `gem --version` loaded
-// every plugins/*_plugin.rb there.
+// every plugins/*_plugin.rb there; with RUSTUP_HOME in the project,
+// `cargo --version` ran the toolchain its settings.toml names.
 func TestInterpreterCacheVarsReachRoot(t *testing.T) {
 	dir, _ := filepath.EvalSymlinks(t.TempDir())
 	root := filepath.Join(dir, "proj")
@@ -101,10 +102,41 @@ py_compile.compile(tmp, cfile=cfile, dfile=src, doraise=True)
 			tc{"GEM_HOME=" + filepath.Join(root, ".gems"), []string{"ls"}, false},
 		)
 	}
+	cargoPath := path
+	if cargo, err := exec.LookPath("cargo"); err == nil {
+		if _, err := exec.LookPath("rustup"); err == nil {
+			// A rustup home in the project: its default toolchain's cargo.
+			rh := filepath.Join(root, ".rustup")
+			marker := filepath.Join(dir, "rust-ran")
+			if err := os.MkdirAll(filepath.Join(rh, "toolchains", "evil", "bin"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(filepath.Join(rh, "settings.toml"), []byte("version = \"12\"\ndefault_toolchain = \"evil\"\n"), 0o644)
+			os.WriteFile(filepath.Join(rh, "toolchains", "evil", "bin", "cargo"), []byte("#!/bin/sh\n: > "+marker+"\necho cargo 9\n"), 0o755)
+			cmd := exec.Command(cargo, "--version")
+			cmd.Dir, cmd.Env = root, []string{"RUSTUP_HOME=" + rh, "PATH=" + filepath.Dir(cargo) + ":/usr/bin:/bin", "HOME=" + dir}
+			out, _ := cmd.CombinedOutput()
+			if _, err := os.Stat(marker); err != nil {
+				t.Fatalf("cargo --version did not run the rustup home's toolchain (%s): the premise does not hold here", out)
+			}
+			cargoPath = "PATH=" + bin + ":" + filepath.Dir(cargo) + ":/usr/bin:/bin"
+			cases = append(cases,
+				tc{"RUSTUP_HOME=" + rh, []string{"cargo", "--version"}, true},
+				tc{"RUSTUP_HOME=.rustup", []string{"rustc", "-vV"}, true},
+				tc{"RUSTUP_HOME=" + rh, []string{"rustup", "show"}, true},
+				tc{"RUSTUP_HOME=" + outside, []string{"cargo", "--version"}, false},
+				tc{"RUSTUP_HOME=" + rh, []string{"ls"}, false},
+			)
+		}
+	}
 	if len(cases) == 0 {
-		t.Skip("neither python3 nor gem here")
+		t.Skip("neither python3, gem nor rustup here")
 	}
 	for _, c := range cases {
+		path := path
+		if strings.HasPrefix(c.env, "RUSTUP_HOME=") {
+			path = cargoPath
+		}
 		g := newGate(t, root, Options{Mode: "suggest"}, path, c.env)
 		v, d := g.Judge(c.argv)
 		if asked := d.Action != policy.Run; asked != c.ask || c.ask && !strings.Contains(v.Reason, "inside the writable root") {
