@@ -23,6 +23,7 @@ import (
 	"guard/install"
 	"guard/internal/config"
 	"guard/internal/rules"
+	"guard/internal/safefile"
 	"guard/policy"
 	"guard/policy/protect"
 	"guard/shim"
@@ -409,7 +410,7 @@ func hiddenAnswers(f string, g *Gate) bool {
 	if fi, err := os.Stat(f); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 		return true
 	}
-	_, err := os.ReadFile(f)
+	_, err := safefile.Read(f, policy.MaxPolicyBytes) // a FIFO is refused, not waited on
 	return errors.Is(err, fs.ErrPermission)
 }
 
