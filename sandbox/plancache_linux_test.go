@@ -221,3 +221,64 @@ func TestPlanCachePlanted(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanCacheEnvMovedSecrets: the secrets XDG_CONFIG_HOME moves (gh's
+// hosts.yml...), named in the list as the gate names them, are left out of
+// the plan while they do not exist (Exec need not look each up) and are in
+// it once made: the resolution watches the directory it looked them up in.
+// Without the list's entries (a caller that names none), each is in the
+// plan for Exec to look up, whether or not it exists.
+func TestPlanCacheEnvMovedSecrets(t *testing.T) {
+	root, home := planFixture(t)
+	xdg := filepath.Join(filepath.Dir(root), "xdg")
+	if err := os.MkdirAll(filepath.Join(xdg, "other"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("XDG_CONFIG_HOME", xdg)
+	hosts := filepath.Join(xdg, "gh", "hosts.yml")
+	list := func() *protect.List {
+		l := protect.Default()
+		l.Add(protect.Secret, "moved", l.EnvSecretPaths(os.Getenv)...)
+		return l
+	}
+	cacheDir := t.TempDir()
+	run := func() (cached, fresh Profile) {
+		cached = Profile{WritableRoots: []string{root}}
+		ProtectCached(&cached, list(), home, cacheDir)
+		fresh = Profile{WritableRoots: []string{root}}
+		Protect(&fresh, list(), home)
+		return cached, fresh
+	}
+	time.Sleep(3 * planRacy)
+	run()
+	hits := planHits
+	cached, fresh := run()
+	if planHits != hits+1 {
+		t.Fatal("the second run did not use the entry")
+	}
+	samePlan(t, "no hosts.yml", cached, fresh)
+	if slices.Contains(cached.Unreadable, hosts) {
+		t.Fatalf("%s, which does not exist, is in the plan: %v", hosts, cached.Unreadable)
+	}
+	if err := os.MkdirAll(filepath.Dir(hosts), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(hosts, []byte("oauth_token: x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hits = planHits
+	cached, fresh = run()
+	if planHits != hits {
+		t.Fatal("the entry was used after hosts.yml was made")
+	}
+	samePlan(t, "hosts.yml made", cached, fresh)
+	if !slices.Contains(cached.Unreadable, hosts) {
+		t.Fatalf("%s is not in the plan: %v", hosts, cached.Unreadable)
+	}
+	// Not named by the list: in the plan all the same, for Exec to look up.
+	bare := Profile{WritableRoots: []string{root}}
+	Protect(&bare, protect.Default(), home)
+	if !slices.Contains(bare.Unreadable, filepath.Join(xdg, "gcloud")) {
+		t.Fatalf("%s is not in the plan of a list that does not name it: %v", filepath.Join(xdg, "gcloud"), bare.Unreadable)
+	}
+}
