@@ -282,3 +282,94 @@ func TestPlanCacheEnvMovedSecrets(t *testing.T) {
 		t.Fatalf("%s is not in the plan of a list that does not name it: %v", filepath.Join(xdg, "gcloud"), bare.Unreadable)
 	}
 }
+
+// TestPlanCacheNewNameInWatchedDir: loadPlan does not look again for a
+// name that did not exist in a directory whose stat is as it was, so every
+// way of making that name must change the directory: written, made a
+// directory, a symbolic link, renamed or hard-linked into it. Each is seen
+// (the entry is not used, and the plan is Protect's).
+func TestPlanCacheNewNameInWatchedDir(t *testing.T) {
+	root, home := planFixture(t)
+	envrc := filepath.Join(root, ".envrc")
+	other := filepath.Join(root, "app", "other.sh")
+	for _, c := range []struct {
+		name string
+		make func() error
+	}{
+		{"written", func() error { return os.WriteFile(envrc, []byte("export A=1\n"), 0o644) }},
+		{"a directory", func() error { return os.Mkdir(envrc, 0o755) }},
+		{"a symbolic link", func() error { return os.Symlink("app/main.go", envrc) }},
+		{"renamed into", func() error {
+			if err := os.WriteFile(other, []byte("export A=1\n"), 0o644); err != nil {
+				return err
+			}
+			time.Sleep(3 * planRacy)
+			return os.Rename(other, envrc)
+		}},
+		{"hard-linked into", func() error {
+			if err := os.WriteFile(other, []byte("export A=1\n"), 0o644); err != nil {
+				return err
+			}
+			time.Sleep(3 * planRacy)
+			return os.Link(other, envrc)
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			os.RemoveAll(envrc)
+			os.Remove(other)
+			time.Sleep(3 * planRacy)
+			dir := t.TempDir()
+			cachedAndFresh(t, root, home, dir)
+			hits, skipped := planHits, planSkipped
+			cachedAndFresh(t, root, home, dir)
+			if planHits != hits+1 {
+				t.Fatal("the entry was not used before the change")
+			}
+			if planSkipped == skipped {
+				t.Fatal("no lookup was spared: the test does not test the skip")
+			}
+			if err := c.make(); err != nil {
+				t.Fatal(err)
+			}
+			hits = planHits
+			cached, fresh := cachedAndFresh(t, root, home, dir)
+			if planHits != hits {
+				t.Fatalf("%s: the entry was used", c.name)
+			}
+			samePlan(t, c.name, cached, fresh)
+		})
+	}
+	// A name looked up in a directory that is not watched itself (a few
+	// names looked for in ~/.claude: no listing): its own lookup is made
+	// again, and a new one is seen.
+	t.Run("in a directory not watched", func(t *testing.T) {
+		claude := filepath.Join(home, ".claude")
+		if err := os.MkdirAll(claude, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(claude, "settings.json"), []byte("{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(3 * planRacy)
+		dir := t.TempDir()
+		cachedAndFresh(t, root, home, dir)
+		hits := planHits
+		cachedAndFresh(t, root, home, dir)
+		if planHits != hits+1 {
+			t.Fatal("the entry was not used before the change")
+		}
+		creds := filepath.Join(claude, ".credentials.json")
+		if err := os.WriteFile(creds, []byte("{}"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		hits = planHits
+		cached, fresh := cachedAndFresh(t, root, home, dir)
+		if planHits != hits {
+			t.Fatal("the entry was used")
+		}
+		samePlan(t, "new credentials", cached, fresh)
+		if !slices.Contains(cached.Unreadable, creds) {
+			t.Fatalf("%s not in the plan: %v", creds, cached.Unreadable)
+		}
+	})
+}
