@@ -33,7 +33,10 @@ import (
 //   - stat(2) of every path the result depends on (protect.Watch: each
 //     directory listed or looked up in, each file read) gives what it gave
 //     then: the same error, or the same device, inode, mode, owner, size
-//     and change time. A program cannot set a change time back.
+//     and change time. A program cannot set a change time back. A name that
+//     did not exist directly in a directory found so is taken as still
+//     missing without a look (making, linking or renaming anything into a
+//     directory changes its change time).
 //
 // An entry is written only when its result depends on nothing unwatched
 // (no symbolic link followed on the way: protect.Watch.Unsure), every
