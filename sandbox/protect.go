@@ -104,6 +104,7 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 		}
 	}
 	p.SecretEnv, p.SecretEnvAllow = l.SecretEnv, l.SecretEnvAllow
+	p.ProtectedNames = l.Literal(protect.Protected)
 }
 
 // literalSecrets are l's secret entries that name one absolute path (no
