@@ -46,7 +46,8 @@ import (
 // newNames are the protected paths absent when the command started, by
 // directory held open.
 type newNames struct {
-	dirs []heldDir
+	dirs    []heldDir
+	entries []protect.Entry // the list given, which missingPath.at indexes
 }
 
 type heldDir struct {
@@ -59,8 +60,8 @@ type heldDir struct {
 // the shortest missing prefix of the entry's path (.husky for .husky/_
 // when there was no .husky), relative to the directory.
 type missingPath struct {
-	rel   string
-	entry protect.Entry
+	rel string
+	at  int // the entry's index in the list given (newNames.entries), the order they are said in
 }
 
 // lookForNewNames opens the directories to look in and notes which of
@@ -87,23 +88,64 @@ func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
 			dirs = append(dirs, r.path)
 		}
 	}
-	n := &newNames{}
+	// The entries by their first component, in list order: a directory
+	// that lacks that component lacks every one of them (300 roots times
+	// the list's literal entries, one by one, took 15 ms).
+	type group struct {
+		first string
+		at    []int
+	}
+	var groups []group
+	byFirst := map[string]int{}
+	for i, e := range entries {
+		first, _, _ := strings.Cut(e.Pattern, "/")
+		g, ok := byFirst[first]
+		if !ok {
+			g = len(groups)
+			byFirst[first] = g
+			groups = append(groups, group{first: first})
+		}
+		groups[g].at = append(groups[g].at, i)
+	}
+	isRepo := func(first string) bool { return first == ".git" || first == ".hg" || first == ".jj" }
+	n := &newNames{entries: entries}
+	buf := make([]byte, dirNamesBuf) // one for every listing
 	for _, d := range dirs {
 		fd, err := unix.Open(d, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 		if err != nil {
 			continue
 		}
-		h := heldDir{fd: fd, path: d}
-		names, listed := dirNames(fd)
-		for _, e := range entries {
-			first, _, deeper := strings.Cut(e.Pattern, "/")
-			if deeper && (first == ".git" || first == ".hg" || first == ".jj") && !isDirAt(fd, first) {
-				continue // a new repository: the documented limit
+		h := heldDir{fd: fd, path: d, missing: make([]missingPath, 0, len(groups))}
+		names, listed := dirNames(fd, buf)
+		noted := map[string]bool{} // each relative path once, with its first entry
+		for _, g := range groups {
+			if listed && !names[g.first] {
+				// Missing: the first entry that counts is noted under it, but
+				// below a repository directory (a new repository: the
+				// documented limit).
+				for _, i := range g.at {
+					if !isRepo(g.first) || len(entries[i].Pattern) == len(g.first) {
+						h.missing = append(h.missing, missingPath{g.first, i})
+						break
+					}
+				}
+				continue
 			}
-			rel := missingPrefix(fd, e.Pattern, names, listed)
-			if rel != "" && !slices.ContainsFunc(h.missing, func(m missingPath) bool { return m.rel == rel }) {
-				h.missing = append(h.missing, missingPath{rel, e})
+			repoDir := !isRepo(g.first) || isDirAt(fd, g.first)
+			for _, i := range g.at {
+				e := entries[i]
+				if len(e.Pattern) > len(g.first) && !repoDir {
+					continue // below a repository directory that is not one
+				}
+				rel := missingPrefix(fd, e.Pattern, names, listed)
+				if rel != "" && !noted[rel] {
+					noted[rel] = true
+					h.missing = append(h.missing, missingPath{rel, i})
+				}
 			}
+		}
+		if byAt := func(a, b missingPath) int { return a.at - b.at }; !slices.IsSortedFunc(h.missing, byAt) {
+			slices.SortFunc(h.missing, byAt)
 		}
 		if len(h.missing) == 0 {
 			unix.Close(fd)
@@ -113,6 +155,18 @@ func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
 	}
 	if len(n.dirs) == 0 {
 		return nil
+	}
+	return n
+}
+
+// unsharedRoots is how many of c's roots lookForNewNames holds a directory
+// of (at least: the working directory's way adds more).
+func unsharedRoots(c *confinement) int {
+	n := 0
+	for _, r := range c.roots {
+		if !r.shared {
+			n++
+		}
 	}
 	return n
 }
@@ -141,15 +195,18 @@ func missingPrefix(fd int, rel string, names map[string]bool, listed bool) strin
 	}
 }
 
-// dirNames reads the names in the directory fd (from its start), for a
-// directory of a few thousand entries at most: in a larger one a lookup per
-// name costs less, and ok is false.
-func dirNames(fd int) (names map[string]bool, ok bool) {
+// dirNamesBuf is dirNames' buffer: four of them hold a few thousand names.
+const dirNamesBuf = 16 << 10
+
+// dirNames reads the names in the directory fd (from its start) through buf
+// (dirNamesBuf bytes, the caller's, used again for each directory: 300
+// roots took 300 of them, twice), for a directory of a few thousand entries
+// at most: in a larger one a lookup per name costs less, and ok is false.
+func dirNames(fd int, buf []byte) (names map[string]bool, ok bool) {
 	if _, err := unix.Seek(fd, 0, io.SeekStart); err != nil {
 		return nil, false
 	}
 	names = map[string]bool{}
-	buf := make([]byte, 16<<10)
 	for range 4 {
 		n, err := unix.ReadDirent(fd, buf)
 		if err != nil {
@@ -181,9 +238,11 @@ func (n *newNames) moveAside(w io.Writer) int {
 	}
 	found := 0
 	stamp := time.Now().UTC().Format("20060102T150405")
+	buf := make([]byte, dirNamesBuf)
 	for _, h := range n.dirs {
-		names, listed := dirNames(h.fd)
+		names, listed := dirNames(h.fd, buf)
 		for _, m := range h.missing {
+			e := &n.entries[m.at]
 			if first, _, _ := strings.Cut(m.rel, "/"); listed && !names[first] {
 				continue
 			}
@@ -194,11 +253,11 @@ func (n *newNames) moveAside(w io.Writer) int {
 			found++
 			path := filepath.Join(h.path, m.rel)
 			if err != nil {
-				fmt.Fprintf(w, "guard: the command made %s, a protected path (%s), and guard could not move it aside: %v\n", path, m.entry.Reason, err)
+				fmt.Fprintf(w, "guard: the command made %s, a protected path (%s), and guard could not move it aside: %v\n", path, e.Reason, err)
 				continue
 			}
 			fmt.Fprintf(w, "guard: the command made %s, a protected path (%s); guard moved it to %s (protected paths are read-only in the sandbox; to allow this one: unprotected = [%q] in the [protect] table of guard's config)\n",
-				path, m.entry.Reason, filepath.Join(filepath.Dir(path), to), m.entry.Pattern)
+				path, e.Reason, filepath.Join(filepath.Dir(path), to), e.Pattern)
 		}
 	}
 	return found
