@@ -36,7 +36,10 @@ import (
 // .jj only in a repository that exists (git init makes them: a new
 // repository is a documented limit). Each directory is held open from
 // before the command, so that what the command does to the path leading to
-// it cannot send the move elsewhere. Not looked at: deeper directories,
+// it cannot send the move elsewhere; a directory the command put at that
+// path in its place (mv src src.old && mkdir src) is found by the path,
+// following no link, and every protected name in it was the command's.
+// Not looked at: deeper directories,
 // names the list matches by a pattern (*.code-workspace), and what a
 // process the command left outside a PID namespace of its own (root's
 // setsid leftovers) makes after it ended (README).
@@ -47,13 +50,14 @@ import (
 // directory held open.
 type newNames struct {
 	dirs    []heldDir
-	entries []protect.Entry // the list given, which missingPath.at indexes
+	entries []protect.Entry
 }
 
 type heldDir struct {
-	fd      int
-	path    string
-	missing []missingPath
+	fd       int
+	path     string
+	dev, ino uint64 // the directory's, to tell it from one the command put in its place
+	missing  []missingPath
 }
 
 // missingPath is the part of a protected entry that did not exist: rel,
@@ -61,7 +65,7 @@ type heldDir struct {
 // when there was no .husky), relative to the directory.
 type missingPath struct {
 	rel string
-	at  int // the entry's index in the list given (newNames.entries), the order they are said in
+	at  int // the entry's index in newNames.entries, the order they are said in
 }
 
 // lookForNewNames opens the directories to look in and notes which of
@@ -75,22 +79,25 @@ func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
 		cwd, _ = unix.Getwd()
 	}
 	var dirs []string
+	seen := map[string]bool{}
 	for _, r := range c.roots {
 		if r.shared {
 			continue
 		}
 		for d := cwd; d != r.path && within(d, r.path); d = filepath.Dir(d) {
-			if !slices.Contains(dirs, d) {
+			if !seen[d] {
+				seen[d] = true
 				dirs = append(dirs, d)
 			}
 		}
-		if !slices.Contains(dirs, r.path) {
+		if !seen[r.path] {
+			seen[r.path] = true
 			dirs = append(dirs, r.path)
 		}
 	}
 	// The entries by their first component, in list order: a directory
 	// that lacks that component lacks every one of them (300 roots times
-	// the list's literal entries, one by one, took 15 ms).
+	// the list's literal entries, one by one, took 12 ms).
 	type group struct {
 		first string
 		at    []int
@@ -107,7 +114,6 @@ func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
 		}
 		groups[g].at = append(groups[g].at, i)
 	}
-	isRepo := func(first string) bool { return first == ".git" || first == ".hg" || first == ".jj" }
 	n := &newNames{entries: entries}
 	buf := make([]byte, dirNamesBuf) // one for every listing
 	for _, d := range dirs {
@@ -115,7 +121,12 @@ func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
 		if err != nil {
 			continue
 		}
-		h := heldDir{fd: fd, path: d, missing: make([]missingPath, 0, len(groups))}
+		var st unix.Stat_t
+		if unix.Fstat(fd, &st) != nil {
+			unix.Close(fd)
+			continue
+		}
+		h := heldDir{fd: fd, path: d, dev: st.Dev, ino: st.Ino, missing: make([]missingPath, 0, len(groups))}
 		names, listed := dirNames(fd, buf)
 		noted := map[string]bool{} // each relative path once, with its first entry
 		for _, g := range groups {
@@ -124,14 +135,14 @@ func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
 				// below a repository directory (a new repository: the
 				// documented limit).
 				for _, i := range g.at {
-					if !isRepo(g.first) || len(entries[i].Pattern) == len(g.first) {
+					if !isRepoName(g.first) || len(entries[i].Pattern) == len(g.first) {
 						h.missing = append(h.missing, missingPath{g.first, i})
 						break
 					}
 				}
 				continue
 			}
-			repoDir := !isRepo(g.first) || isDirAt(fd, g.first)
+			repoDir := !isRepoName(g.first) || isDirAt(fd, g.first)
 			for _, i := range g.at {
 				e := entries[i]
 				if len(e.Pattern) > len(g.first) && !repoDir {
@@ -147,17 +158,18 @@ func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
 		if byAt := func(a, b missingPath) int { return a.at - b.at }; !slices.IsSortedFunc(h.missing, byAt) {
 			slices.SortFunc(h.missing, byAt)
 		}
-		if len(h.missing) == 0 {
-			unix.Close(fd)
-			continue
-		}
-		n.dirs = append(n.dirs, h)
+		n.dirs = append(n.dirs, h) // kept with nothing missing too: the command may put another in its place
 	}
 	if len(n.dirs) == 0 {
 		return nil
 	}
 	return n
 }
+
+// isRepoName reports whether name is a repository's directory (.git, .hg,
+// .jj): protected paths below one that does not exist are a new
+// repository's, the documented limit.
+func isRepoName(name string) bool { return name == ".git" || name == ".hg" || name == ".jj" }
 
 // unsharedRoots is how many of c's roots lookForNewNames holds a directory
 // of (at least: the working directory's way adds more).
@@ -240,25 +252,62 @@ func (n *newNames) moveAside(w io.Writer) int {
 	stamp := time.Now().UTC().Format("20060102T150405")
 	buf := make([]byte, dirNamesBuf)
 	for _, h := range n.dirs {
-		names, listed := dirNames(h.fd, buf)
-		for _, m := range h.missing {
-			e := &n.entries[m.at]
-			if first, _, _ := strings.Cut(m.rel, "/"); listed && !names[first] {
-				continue
-			}
-			to, made, err := moveAside(h.fd, m.rel, stamp)
-			if !made {
-				continue
-			}
-			found++
-			path := filepath.Join(h.path, m.rel)
-			if err != nil {
-				fmt.Fprintf(w, "guard: the command made %s, a protected path (%s), and guard could not move it aside: %v\n", path, e.Reason, err)
-				continue
-			}
-			fmt.Fprintf(w, "guard: the command made %s, a protected path (%s); guard moved it to %s (protected paths are read-only in the sandbox; to allow this one: unprotected = [%q] in the [protect] table of guard's config)\n",
-				path, e.Reason, filepath.Join(filepath.Dir(path), to), e.Pattern)
+		found += moveMissing(w, h.fd, h.path, h.missing, n.entries, stamp, buf)
+		// A directory the command put in the original's place (mv src
+		// src.old && mkdir -p src/app): what it holds was all made by the
+		// command, so every protected name there is looked for. An lstat
+		// first (one call, not one open per component): the original
+		// there is the usual case, and where a link on the way makes it
+		// look so, openBeneath would refuse that way all the same.
+		var lst unix.Stat_t
+		if unix.Lstat(h.path, &lst) == nil && lst.Dev == h.dev && lst.Ino == h.ino {
+			continue
 		}
+		fd, err := openBeneath(-1, h.path[1:])
+		if err != nil {
+			continue
+		}
+		var st unix.Stat_t
+		if unix.Fstat(fd, &st) == nil && (st.Dev != h.dev || st.Ino != h.ino) {
+			var all []missingPath
+			for i, e := range n.entries {
+				first, _, deeper := strings.Cut(e.Pattern, "/")
+				if deeper && isRepoName(first) {
+					continue // a new repository: the documented limit
+				}
+				if !slices.ContainsFunc(all, func(m missingPath) bool { return m.rel == first }) {
+					all = append(all, missingPath{first, i})
+				}
+			}
+			found += moveMissing(w, fd, h.path, all, n.entries, stamp, buf)
+		}
+		unix.Close(fd)
+	}
+	return found
+}
+
+// moveMissing moves aside those of missing that exist below dirfd (dir is
+// its name, for the message) and reports how many it found.
+func moveMissing(w io.Writer, dirfd int, dir string, missing []missingPath, entries []protect.Entry, stamp string, buf []byte) int {
+	found := 0
+	names, listed := dirNames(dirfd, buf)
+	for _, m := range missing {
+		e := &entries[m.at]
+		if first, _, _ := strings.Cut(m.rel, "/"); listed && !names[first] {
+			continue
+		}
+		to, made, err := moveAside(dirfd, m.rel, stamp)
+		if !made {
+			continue
+		}
+		found++
+		path := filepath.Join(dir, m.rel)
+		if err != nil {
+			fmt.Fprintf(w, "guard: the command made %s, a protected path (%s), and guard could not move it aside: %v\n", path, e.Reason, err)
+			continue
+		}
+		fmt.Fprintf(w, "guard: the command made %s, a protected path (%s); guard moved it to %s (protected paths are read-only in the sandbox; to allow this one: unprotected = [%q] in the [protect] table of guard's config)\n",
+			path, e.Reason, filepath.Join(filepath.Dir(path), to), e.Pattern)
 	}
 	return found
 }
@@ -322,9 +371,21 @@ func renameUnlocked(dir int, name, to string) error {
 	return err
 }
 
-// openBeneath opens the directory rel below dirfd a component at a time,
-// following no link (rel is clean and relative: no "..").
+// openBeneath opens the directory rel below dirfd (-1: below /) a
+// component at a time, following no link (rel is clean and relative: no
+// "..").
 func openBeneath(dirfd int, rel string) (int, error) {
+	if dirfd < 0 {
+		root, err := unix.Open("/", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return -1, err
+		}
+		defer unix.Close(root)
+		dirfd = root
+		if rel == "" {
+			return unix.FcntlInt(uintptr(root), unix.F_DUPFD_CLOEXEC, 0)
+		}
+	}
 	fd := dirfd
 	for _, c := range strings.Split(rel, "/") {
 		next, err := unix.Openat(fd, c, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)

@@ -128,6 +128,18 @@ func testNewNames(t *testing.T, cred *syscall.Credential) {
 		t.Fatal(err)
 	}
 
+	// The directories on the way put elsewhere and made again: the new ones
+	// are looked in, whole.
+	o = run("cd '" + proj + "' && mv src src.swapped && mkdir -p src/app && echo x > src/app/.envrc && echo y > src/.mcp.json && echo z > src/app/ok.txt")
+	for _, moved := range []string{"src/app/.envrc", "src/.mcp.json"} {
+		if exists(filepath.Join(proj, moved)) {
+			t.Errorf("%s, made in a directory put in the old one's place, is still there\n%s", moved, o.stderr)
+		}
+	}
+	if !exists(filepath.Join(proj, "src", "app", "ok.txt")) {
+		t.Errorf("src/app/ok.txt, an ordinary file, was moved\n%s", o.stderr)
+	}
+
 	// The directory on the way replaced by a link to one outside holding
 	// the name: the look stays in the directory that was there.
 	o = run("cd '" + proj + "' && mv src src.old && ln -s '" + f.outside + "' src && echo x > src.old/app/.envrc")
