@@ -96,6 +96,25 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 		}
 	}
 	p.SecretEnv, p.SecretEnvAllow = l.SecretEnv, l.SecretEnvAllow
+	hideBlocked(p)
+}
+
+// hideBlocked adds to p.Unreadable each protected path that cannot be looked
+// up because a directory on its way cannot be searched (EACCES): the
+// sandbox's read-only mounts need something to cover, and an ordinary user
+// who owns that directory reopens it with chmod, which Landlock does not
+// check (chmod 000 .git in one command left the next one's .git/config and
+// hooks off the plan, written after `chmod 755 .git`). As a secret, the
+// directory that blocks the look is hidden whole (readableHoles' ownBlocker:
+// an empty read-only directory over it), so it cannot be opened again
+// inside; one of another user's keeps its mode's protection.
+func hideBlocked(p *Profile) {
+	for _, x := range p.ReadOnly {
+		var st unix.Stat_t
+		if unix.Lstat(x, &st) == unix.EACCES && !slices.Contains(p.Unreadable, x) {
+			p.Unreadable = append(p.Unreadable, x)
+		}
+	}
 }
 
 // listNames reports whether an entry of l is anchored below dir: the list

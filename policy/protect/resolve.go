@@ -678,7 +678,10 @@ func (r *resolver) addGit(p, why string) {
 		return
 	}
 	r.w.AddEntry(p)
-	if _, err := os.Lstat(p); err != nil {
+	// EACCES: a directory on the way cannot be searched (chmod 000 .git by
+	// an earlier command), and its owner may open it again: kept, as
+	// addEntry keeps it; the sandbox hides that directory whole.
+	if _, err := os.Lstat(p); err != nil && !errors.Is(err, syscall.EACCES) {
 		return
 	}
 	r.seen["protected"+p] = true
