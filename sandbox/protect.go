@@ -95,8 +95,67 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 			p.Unreadable = append(p.Unreadable, f.Path)
 		}
 	}
+	tempPlaceholders(p, w)
 	p.SecretEnv, p.SecretEnvAllow = l.SecretEnv, l.SecretEnvAllow
 	hideBlocked(p)
+}
+
+// upwardNames are names that tools look for in the directory they run in
+// and in every directory above it, and act on what they find: git's
+// repository discovery (a .git, or a bare repository's HEAD, config, objects
+// and refs side by side: its config's core.fsmonitor, pager and hooks run),
+// cargo's .cargo/config.toml (build.rustc-wrapper, runners, in every
+// directory above), go's go.work (replace directives swap the code a build
+// compiles). At the top of /tmp or $TMPDIR, which every process shares, one
+// planted by a command ran later, outside the sandbox, for any directory
+// below that has none of its own: another project cloned to /tmp, a scratch
+// directory, a build directory (`git status` in /tmp/x ran a planted
+// /tmp/.git's core.fsmonitor; `cargo build` in /tmp/y a planted rustc
+// wrapper). Each is kept there as an empty directory, made when missing and
+// read-only inside (tempPlaceholders), which each tool skips: git looks for a
+// git directory holding HEAD, objects and refs (an empty .git is not one, and
+// a directory named HEAD is no HEAD file), cargo for files in .cargo, go for a
+// go.work that is a file. Not Mercurial's .hg (any .hg directory is a
+// repository to hg) nor node_modules (npm would install into it): those
+// stay the documented limit, with the other tools' walks (ESLint's and
+// Prettier's configs, pytest's conftest.py).
+var upwardNames = []string{".git", "HEAD", ".cargo", "go.work"}
+
+// tempPlaceholders adds to p.ReadOnly, for each shared root (p.SharedRoots),
+// what lies at its top under upwardNames, made first as an empty directory
+// (0755) where nothing does. The sandbox mounts each read-only (as root; an
+// ordinary user's child); where user namespaces are forbidden nothing is
+// mounted, and they are no reason to refuse (tempPlaceholder).
+func tempPlaceholders(p *Profile, w *protect.Watch) {
+	for _, r := range p.SharedRoots {
+		r = filepath.Clean(r)
+		if !filepath.IsAbs(r) || r == "/" {
+			continue
+		}
+		for _, n := range upwardNames {
+			x := r + "/" + n
+			w.AddEntry(x)
+			var st unix.Stat_t
+			err := unix.Lstat(x, &st)
+			if err == unix.ENOENT && unix.Mkdir(x, 0o755) == nil {
+				err = unix.Lstat(x, &st)
+			}
+			if err == nil {
+				p.ReadOnly = append(p.ReadOnly, x)
+			}
+		}
+	}
+}
+
+// tempPlaceholder reports whether x is one of upwardNames at the top of a
+// shared root.
+func tempPlaceholder(x string, shared []string) bool {
+	dir, name := filepath.Split(x)
+	if !slices.Contains(upwardNames, name) {
+		return false
+	}
+	dir = filepath.Clean(dir)
+	return slices.ContainsFunc(shared, func(s string) bool { return filepath.Clean(s) == dir })
 }
 
 // hideBlocked adds to p.Unreadable each protected path that cannot be looked

@@ -119,3 +119,146 @@ func TestAttackUnsearchableGitDir(t *testing.T) {
 		})
 	}
 }
+
+// TestAttackTempUpward: names tools look for in every directory above the
+// one they run in, planted at the top of a shared temporary directory (/tmp,
+// $TMPDIR), ran later, outside the sandbox, for any directory below it: a
+// .git whose core.fsmonitor `git status` in tmp/x ran (git init of the
+// shared root itself, real git), a bare repository's HEAD beside its config,
+// cargo's .cargo/config.toml (rustc-wrapper), go's go.work. Each is now an
+// empty read-only directory there (as root, and in an ordinary user's child);
+// where user namespaces are forbidden nothing is mounted (the documented
+// limit), and the placeholders are no reason to refuse.
+func TestAttackTempUpward(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("no git")
+	}
+	for _, tc := range []struct {
+		name      string
+		cred      *syscall.Credential
+		forbidden bool
+	}{
+		{"root", nil, false},
+		{"nobody, child", nobody, false},
+		{"nobody, user namespaces forbidden", nobody, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.cred != nil && !tc.forbidden {
+				requireUserNS(t)
+			}
+			base := t.TempDir()
+			exe := ""
+			if tc.cred != nil {
+				exe = shareWith(t, base, tc.cred)
+			}
+			// A fresh project and shared temporary directory (mode 1777, as /tmp).
+			setup := func() (f *fixture, tmp string) {
+				f = newFixture(t, base)
+				chownFixture(t, f, tc.cred)
+				tmp = filepath.Join(filepath.Dir(f.root), "tmp")
+				if err := os.Mkdir(tmp, 0o777); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chmod(tmp, 0o1777); err != nil {
+					t.Fatal(err)
+				}
+				// The user's own $TMPDIR: git refuses a repository whose work
+				// tree another user owns (/tmp, root's, for an ordinary user),
+				// cargo and go do not.
+				if tc.cred != nil {
+					if err := os.Chown(tmp, int(tc.cred.Uid), int(tc.cred.Gid)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				return f, tmp
+			}
+			home := filepath.Join(base, "home")
+			env := []string{"HOME=" + home, "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null"}
+			// The real attack: git init of the shared root and a core.fsmonitor,
+			// then `git status` in a directory below it, outside any sandbox.
+			plant := func(tmp, mark string) []string {
+				return []string{"sh", "-c", git + " init -q " + tmp + " && " + git + " -C " + tmp +
+					" config core.fsmonitor 'touch " + mark + "; false'"}
+			}
+			ranLater := func(tmp, mark string) bool {
+				x := filepath.Join(tmp, "x")
+				os.MkdirAll(x, 0o777)
+				cmd := exec.Command(git, "status")
+				cmd.Dir = x
+				cmd.Env = append(os.Environ(), env...)
+				cmd.SysProcAttr = &syscall.SysProcAttr{Credential: tc.cred}
+				cmd.Run()
+				return exists(mark)
+			}
+			type plan struct {
+				name string
+				file string // written below the shared root, its directories made
+			}
+			files := []plan{{"bare HEAD", "HEAD"}, {"cargo config", ".cargo/config.toml"}, {"go.work", "go.work"}}
+
+			// Unconfined: each works.
+			f, tmp := setup()
+			mark := filepath.Join(f.outside, "PWNED")
+			if o := (child{path: "/bin/sh", argv: plant(tmp, mark), dir: f.root, env: env, exe: exe, cred: tc.cred}).run(t); !o.ok {
+				t.Fatalf("without the sandbox, git init of the shared directory failed: %s\n%s", o, o.stderr)
+			}
+			if !ranLater(tmp, mark) {
+				t.Fatal("without the sandbox, the planted core.fsmonitor did not run")
+			}
+			for _, pl := range files {
+				_, tmp := setup()
+				o := child{attack: &attackSpec{Name: "mkdir-p-write", Args: []string{filepath.Join(tmp, pl.file)}}, dir: f.root, exe: exe, cred: tc.cred}.run(t)
+				if !o.ok {
+					t.Fatalf("without the sandbox, %s: %s", pl.name, o)
+				}
+			}
+
+			// Confined, the plan made as the program's user.
+			f, tmp = setup()
+			mark = filepath.Join(f.outside, "PWNED")
+			profile := func() *Profile {
+				return &Profile{WritableRoots: []string{f.root, tmp}, SharedRoots: []string{tmp}}
+			}
+			o := child{path: "/bin/sh", argv: plant(tmp, mark), dir: f.root, env: env, exe: exe, cred: tc.cred,
+				profile: profile(), protectHome: &home, noUserNS: tc.forbidden}.run(t)
+			for _, n := range []string{".git", "HEAD", ".cargo", "go.work"} {
+				if !exists(filepath.Join(tmp, n)) {
+					t.Errorf("no placeholder %s made", n)
+				}
+			}
+			if tc.forbidden {
+				// Not refused (run() fails the test at a refusal); the limit.
+				if !o.ok || !ranLater(tmp, mark) {
+					t.Errorf("user namespaces forbidden: the placeholders are not kept read-only there (the documented limit); the run should have gone on: %s\n%s", o, o.stderr)
+				}
+				return
+			}
+			if ran := ranLater(tmp, mark); o.ok || ran {
+				t.Errorf("inside: git init of the shared directory %s; its core.fsmonitor ran later: %v", o, ran)
+			}
+			for _, pl := range files {
+				f, tmp = setup()
+				o := child{attack: &attackSpec{Name: "mkdir-p-write", Args: []string{filepath.Join(tmp, pl.file)}}, dir: f.root,
+					profile: profile(), protectHome: &home, exe: exe, cred: tc.cred}.run(t)
+				if o.ok {
+					t.Errorf("inside: %s written at the top of the shared directory", pl.name)
+				} else if o.errno != unix.EROFS && o.errno != unix.EISDIR && o.errno != unix.EACCES {
+					t.Errorf("inside: %s: %s, want EROFS, EISDIR or EACCES", pl.name, o)
+				}
+			}
+		})
+	}
+}
+
+func init() {
+	// mkdir-p-write: make a[0]'s directories, then create and write a[0].
+	attacks["mkdir-p-write"] = func(a []string) error {
+		if err := os.MkdirAll(filepath.Dir(a[0]), 0o755); err != nil {
+			return err
+		}
+		return writeTo(a[0], unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC)
+	}
+}

@@ -403,11 +403,15 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		// as root's own namespaces do. Where user namespaces are forbidden
 		// (or clone refuses them: errNoUserNS), that part is then left to the
 		// documented limits, without a refusal.
-		need := len(c.readOnly) > 0 || slices.ContainsFunc(c.holes, c.inRoots)
+		need := slices.ContainsFunc(c.readOnly, func(x string) bool { return !tempPlaceholder(x, p.SharedRoots) }) ||
+			slices.ContainsFunc(c.holes, c.inRoots)
 		c.userns = true
 		if c.userns { // the settings read only when a child is made
 			if ok, why := userNSAllowed(); !ok {
 				c.userns = false
+				// The shared temporary directories' placeholders: read-only
+				// where mounts are made, never a reason to refuse (sandbox-9).
+				c.readOnly = slices.DeleteFunc(c.readOnly, func(x string) bool { return tempPlaceholder(x, p.SharedRoots) })
 				if need {
 					c.usernsWhy = why
 					c.dropHolesInRoots()
