@@ -46,7 +46,8 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 	// variables. Those that do not exist are dropped by Exec.
 	// One that holds a root or the home directory (GNUPGHOME=/) would hide
 	// the command's whole world: such a value is not a credential's place.
-	for _, e := range append(append(l.EnvSecretPaths(os.Getenv), krb5Caches(os.Getenv)...), secretEnvFiles(l)...) {
+	for _, e := range slices.Concat(l.EnvSecretPaths(os.Getenv), krb5Caches(os.Getenv), secretEnvFiles(l),
+		runtimeSecrets(os.Getenv)) {
 		wide := home != "" && within(home, e)
 		for _, r := range roots {
 			if wide {
@@ -191,6 +192,26 @@ func krb5Caches(getenv func(string) string) []string {
 			out = append(out, filepath.Clean(p))
 			break
 		}
+	}
+	return out
+}
+
+// runtimeSecrets are the logins the environment places outside the home:
+// the display's authorization cookie XAUTHORITY (ICEAUTHORITY's session
+// manager cookie too) names, wherever the display manager put it
+// (/tmp/xauth_*, the runtime directory), and podman's, buildah's and
+// skopeo's registry logins in $XDG_RUNTIME_DIR/containers/auth.json (read
+// only here, for the sandbox: the variables are set in every desktop
+// session, where EnvSecretPaths would cost each decision a list).
+func runtimeSecrets(getenv func(string) string) []string {
+	var out []string
+	for _, v := range []string{"XAUTHORITY", "ICEAUTHORITY"} {
+		if p := getenv(v); filepath.IsAbs(p) {
+			out = append(out, filepath.Clean(p))
+		}
+	}
+	if d := getenv("XDG_RUNTIME_DIR"); filepath.IsAbs(d) {
+		out = append(out, filepath.Join(d, "containers", "auth.json"), filepath.Join(d, "gdm", "Xauthority"))
 	}
 	return out
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"guard/policy/protect"
 )
 
 // Ninth red-team pass (docs/redteam/sandbox-9.md).
@@ -261,4 +263,48 @@ func init() {
 		}
 		return writeTo(a[0], unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC)
 	}
+}
+
+// runtimeSecretCases: logins the environment places outside the home, read
+// from inside: the display's cookie XAUTHORITY names (SDDM's /tmp/xauth_*,
+// GDM's in the runtime directory), ICEAUTHORITY's, and podman's registry
+// login in $XDG_RUNTIME_DIR/containers/auth.json; and podman's fallback in
+// the home, ~/.config/containers/auth.json.
+func runtimeSecretCases(forbidden bool) []attackCase {
+	var cases []attackCase
+	for _, v := range [][3]string{{"XAUTHORITY", "xauth_Ab12cd", "xauth_Ab12cd"},
+		{"ICEAUTHORITY", "ICEauthority", "ICEauthority"}, {"XDG_RUNTIME_DIR", "run", "run/containers/auth.json"},
+		{"XDG_RUNTIME_DIR", "run", "run/gdm/Xauthority"}} {
+		c := envSecret(v[0], v[1], v[2])
+		c.name = "read " + v[2] + " named by " + v[0]
+		cases = append(cases, c)
+	}
+	home := func(root string) string {
+		h := filepath.Join(filepath.Dir(root), "home")
+		writeWorld(filepath.Join(h, ".config/containers/auth.json"), `{"auths":{"quay.io":{"auth":"c2s="}}}`)
+		return h
+	}
+	cases = append(cases, attackCase{name: "read ~/.config/containers/auth.json", attack: "read", want: unreadable,
+		profile: func(p *Profile) { Protect(p, protect.Default(), home(p.WritableRoots[0])) },
+		args: func(t *testing.T, f *fixture) []string {
+			return []string{filepath.Join(home(f.root), ".config/containers/auth.json")}
+		}})
+	for i := range cases {
+		cases[i].child = func(c *child) { c.noUserNS = forbidden }
+	}
+	return cases
+}
+
+func TestAttackRuntimeSecrets(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackRuntimeSecretsUnprivileged is this test")
+	runAttackCases(t, runtimeSecretCases(false))
+}
+
+func TestAttackRuntimeSecretsUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	t.Run("child", func(t *testing.T) {
+		requireUserNS(t)
+		runAttackCasesAs(t, nobody, runtimeSecretCases(false))
+	})
+	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, runtimeSecretCases(true)) })
 }

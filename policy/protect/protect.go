@@ -436,6 +436,17 @@ var defaultList = [...]struct {
 			"~/.config/Code/User/globalStorage/state.vscdb", "~/.config/VSCodium/User/globalStorage/state.vscdb",
 			"~/.config/Windsurf/User/globalStorage/state.vscdb", "credentials-config.json",
 			"~/.local/share/DBeaverData/workspace6/*/.dbeaver/credentials-config.json"}},
+	// Logins kept outside the home (ninth red team): podman's, buildah's and
+	// skopeo's registry logins (`podman login` writes the runtime
+	// directory's containers/auth.json, root's in /run/containers/0), and the
+	// display's authorization cookies in the runtime directory (GDM's, GNOME
+	// Xwayland's, SDDM's and LightDM's), which let whoever reaches the
+	// display type into every window (the sandbox also hides the files
+	// XAUTHORITY and XDG_RUNTIME_DIR name).
+	{Secret, "a container registry login, or a display's authorization cookie", nil, []string{
+		"~/.config/containers/auth.json", "/run/containers/*/auth.json", "/run/user/*/containers/auth.json",
+		"/run/user/*/gdm/Xauthority", "/run/user/*/.mutter-Xwaylandauth.*", "/run/user/*/xauth_*", "/run/sddm",
+		"/run/lightdm/root"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the
