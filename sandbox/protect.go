@@ -104,29 +104,31 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 // upwardNames are names that tools look for in the directory they run in
 // and in every directory above it, and act on what they find: git's
 // repository discovery (a .git, or a bare repository's HEAD, config, objects
-// and refs side by side: its config's core.fsmonitor, pager and hooks run),
-// cargo's .cargo/config.toml (build.rustc-wrapper, runners, in every
-// directory above), go's go.work (replace directives swap the code a build
-// compiles). At the top of /tmp or $TMPDIR, which every process shares, one
-// planted by a command ran later, outside the sandbox, for any directory
-// below that has none of its own: another project cloned to /tmp, a scratch
-// directory, a build directory (`git status` in /tmp/x ran a planted
-// /tmp/.git's core.fsmonitor; `cargo build` in /tmp/y a planted rustc
-// wrapper). Each is kept there as an empty directory, made when missing and
-// read-only inside (tempPlaceholders), which each tool skips: git looks for a
-// git directory holding HEAD, objects and refs (an empty .git is not one, and
-// a directory named HEAD is no HEAD file), cargo for files in .cargo, go for a
-// go.work that is a file. Not Mercurial's .hg (any .hg directory is a
-// repository to hg) nor node_modules (npm would install into it): those
-// stay the documented limit, with the other tools' walks (ESLint's and
-// Prettier's configs, pytest's conftest.py).
-var upwardNames = []string{".git", "HEAD", ".cargo", "go.work"}
+// and refs side by side: its core.fsmonitor, pager and hooks run), hg's
+// (.hg/hgrc's hooks), cargo's .cargo/config.toml (build.rustc-wrapper,
+// runners) and workspace Cargo.toml ([patch] swaps dependencies), go's
+// go.work (replace directives), pytest's conftest.py (imported for every
+// test below it). At the top of /tmp or $TMPDIR, which every process shares,
+// one planted by a command ran later, outside the sandbox, for any
+// directory below that has none of its own: another project cloned to /tmp,
+// a scratch directory, a build directory (`git status` in /tmp/x ran a
+// planted /tmp/.git's core.fsmonitor; `cargo build` in /tmp/y a planted
+// rustc wrapper; `pytest` in /tmp/z a planted /tmp/conftest.py). Where none
+// exists, a symbolic link to protect.Placeholder, a path that cannot exist,
+// is made in its place and kept (tempPlaceholders): each tool finds nothing
+// there, as without it (an empty directory would not do: go build takes an
+// empty .git or .hg directory for a repository and fails). Not the
+// JavaScript tools' configuration files (ESLint's, Prettier's, Babel's,
+// PostCSS's, found the same way), node_modules, uv's workspace
+// pyproject.toml, nor the caches tools keep there and run later (tsx's
+// /tmp/tsx-UID, node's compile cache): the documented limit.
+var upwardNames = []string{".git", "HEAD", ".hg", ".cargo", "Cargo.toml", "go.work", "conftest.py"}
 
 // tempPlaceholders adds to p.ReadOnly, for each shared root (p.SharedRoots),
-// what lies at its top under upwardNames, made first as an empty directory
-// (0755) where nothing does. The sandbox mounts each read-only (as root; an
-// ordinary user's child); where user namespaces are forbidden nothing is
-// mounted, and they are no reason to refuse (tempPlaceholder).
+// what lies at its top under upwardNames, a placeholder link made first
+// where nothing does. The sandbox pins each (as root; in an ordinary user's
+// child); where user namespaces are forbidden nothing is mounted, and they
+// are no reason to refuse (tempPlaceholder).
 func tempPlaceholders(p *Profile, w *protect.Watch) {
 	for _, r := range p.SharedRoots {
 		r = filepath.Clean(r)
@@ -138,7 +140,7 @@ func tempPlaceholders(p *Profile, w *protect.Watch) {
 			w.AddEntry(x)
 			var st unix.Stat_t
 			err := unix.Lstat(x, &st)
-			if err == unix.ENOENT && unix.Mkdir(x, 0o755) == nil {
+			if err == unix.ENOENT && unix.Symlink(protect.Placeholder, x) == nil {
 				err = unix.Lstat(x, &st)
 			}
 			if err == nil {

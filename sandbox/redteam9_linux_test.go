@@ -182,7 +182,9 @@ func TestAttackTempUpward(t *testing.T) {
 			// The real attack: git init of the shared root and a core.fsmonitor,
 			// then `git status` in a directory below it, outside any sandbox.
 			plant := func(tmp, mark string) []string {
-				return []string{"sh", "-c", git + " init -q " + tmp + " && " + git + " -C " + tmp +
+				// A placeholder in the way is removed first (where it is not
+				// pinned, it can be).
+				return []string{"sh", "-c", "rm -f " + tmp + "/.git; " + git + " init -q " + tmp + " && " + git + " -C " + tmp +
 					" config core.fsmonitor 'touch " + mark + "; false'"}
 			}
 			ranLater := func(tmp, mark string) bool {
@@ -199,7 +201,8 @@ func TestAttackTempUpward(t *testing.T) {
 				name string
 				file string // written below the shared root, its directories made
 			}
-			files := []plan{{"bare HEAD", "HEAD"}, {"cargo config", ".cargo/config.toml"}, {"go.work", "go.work"}}
+			files := []plan{{"bare HEAD", "HEAD"}, {"hg config", ".hg/hgrc"}, {"cargo config", ".cargo/config.toml"},
+				{"cargo workspace", "Cargo.toml"}, {"go.work", "go.work"}, {"pytest conftest.py", "conftest.py"}}
 
 			// Unconfined: each works.
 			f, tmp := setup()
@@ -226,9 +229,9 @@ func TestAttackTempUpward(t *testing.T) {
 			}
 			o := child{path: "/bin/sh", argv: plant(tmp, mark), dir: f.root, env: env, exe: exe, cred: tc.cred,
 				profile: profile(), protectHome: &home, noUserNS: tc.forbidden}.run(t)
-			for _, n := range []string{".git", "HEAD", ".cargo", "go.work"} {
-				if !exists(filepath.Join(tmp, n)) {
-					t.Errorf("no placeholder %s made", n)
+			for _, n := range []string{".git", "HEAD", ".hg", ".cargo", "Cargo.toml", "go.work", "conftest.py"} {
+				if _, err := os.Lstat(filepath.Join(tmp, n)); err != nil {
+					t.Errorf("no placeholder %s made: %v", n, err)
 				}
 			}
 			if tc.forbidden {
@@ -247,8 +250,8 @@ func TestAttackTempUpward(t *testing.T) {
 					profile: profile(), protectHome: &home, exe: exe, cred: tc.cred}.run(t)
 				if o.ok {
 					t.Errorf("inside: %s written at the top of the shared directory", pl.name)
-				} else if o.errno != unix.EROFS && o.errno != unix.EISDIR && o.errno != unix.EACCES {
-					t.Errorf("inside: %s: %s, want EROFS, EISDIR or EACCES", pl.name, o)
+				} else if !errnoIn(o.errno, []unix.Errno{unix.EROFS, unix.EEXIST, unix.ENOTDIR, unix.EACCES}) {
+					t.Errorf("inside: %s: %s, want EROFS, EEXIST, ENOTDIR or EACCES", pl.name, o)
 				}
 			}
 		})

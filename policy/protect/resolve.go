@@ -688,6 +688,12 @@ func (r *resolver) addGit(p, why string) {
 	r.prot = append(r.prot, Found{p, &Entry{Pattern: p, Kind: Protected, Reason: why}})
 }
 
+// Placeholder is where the sandbox's placeholders for names tools look for
+// in every directory above them (a .git at the top of /tmp) lead: a path
+// that cannot exist (/dev/null is no directory), so that git, go, cargo and
+// the rest find nothing there, as if the name were absent.
+const Placeholder = "/dev/null/guard-placeholder"
+
 // makeMissingDir makes p, a hooks directory git would run hooks from, empty
 // and 0755, when it lies inside a root and does not exist: only what exists
 // can be kept read-only, and a hook planted in a hooks directory made during
@@ -835,6 +841,9 @@ func (r *resolver) gitDir(top string) {
 	}
 	gitdir := dotgit
 	if fi.Mode()&os.ModeSymlink != 0 {
+		if t, err := os.Readlink(dotgit); err == nil && t == Placeholder {
+			return // the sandbox's placeholder at a shared root's top: it leads nowhere, ever
+		}
 		// git follows a .git that is a symbolic link (to a git directory
 		// kept elsewhere, or to a .git file): its hooks and config are where
 		// the link leads (a .git -> /tmp/p3git had them writable).
