@@ -311,3 +311,43 @@ func TestAttackRuntimeSecretsUnprivileged(t *testing.T) {
 	})
 	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, runtimeSecretCases(true)) })
 }
+
+// moreAgentSecrets: more agents' logins, MCP OAuth tokens and sessions.
+var moreAgentSecrets = []string{".qwen/oauth_creds.json", ".qwen/settings.json", ".gemini/mcp-oauth-tokens.json",
+	".local/share/amp/secrets.json", ".config/goose/secrets.yaml", ".augment/session.json", ".cline/data/secrets.json",
+	".local/share/crush/crush.json", ".copilot/config.json", ".local/share/goose/sessions/s1.jsonl",
+	".copilot/session-state/s1.json", ".factory/sessions/s1.jsonl", ".cursor/chats/c1/store.db"}
+
+func moreAgentSecretCases(forbidden bool) []attackCase {
+	homeFixture := func(root string) string {
+		home := filepath.Join(filepath.Dir(root), "home")
+		for _, n := range moreAgentSecrets {
+			writeWorld(filepath.Join(home, n), "token=sk-lab9-agent\n")
+		}
+		return home
+	}
+	var cases []attackCase
+	for _, name := range moreAgentSecrets {
+		cases = append(cases, attackCase{name: "read ~/" + name, attack: "read", want: unreadable,
+			child:   func(c *child) { c.noUserNS = forbidden },
+			profile: func(p *Profile) { Protect(p, protect.Default(), homeFixture(p.WritableRoots[0])) },
+			args: func(t *testing.T, f *fixture) []string {
+				return []string{filepath.Join(homeFixture(f.root), name)}
+			}})
+	}
+	return cases
+}
+
+func TestAttackMoreAgentSecrets(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackMoreAgentSecretsUnprivileged is this test")
+	runAttackCases(t, moreAgentSecretCases(false))
+}
+
+func TestAttackMoreAgentSecretsUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	t.Run("child", func(t *testing.T) {
+		requireUserNS(t)
+		runAttackCasesAs(t, nobody, moreAgentSecretCases(false))
+	})
+	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, moreAgentSecretCases(true)) })
+}

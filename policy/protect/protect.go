@@ -447,6 +447,18 @@ var defaultList = [...]struct {
 		"~/.config/containers/auth.json", "/run/containers/*/auth.json", "/run/user/*/containers/auth.json",
 		"/run/user/*/gdm/Xauthority", "/run/user/*/.mutter-Xwaylandauth.*", "/run/user/*/xauth_*", "/run/sddm",
 		"/run/lightdm/root"}},
+	// More agents' logins, MCP servers' OAuth tokens and session records
+	// (ninth red team): Qwen Code's OAuth credentials and settings (MCP
+	// servers' env), Gemini CLI's and Qwen Code's MCP OAuth tokens, Amp's,
+	// Goose's (keyring off), Auggie's, Cline CLI's, Crush's and Copilot CLI's
+	// stored keys; Goose's, Copilot CLI's, Factory's and cursor-agent's
+	// sessions. By the tools' documented places (none runs here).
+	{Secret, "an agent's credentials, MCP OAuth tokens or session records", nil, []string{"~/.qwen/oauth_creds.json",
+		"~/.qwen/settings.json", "~/.qwen/mcp-oauth-tokens.json", "~/.gemini/mcp-oauth-tokens.json",
+		"~/.local/share/amp/secrets.json", "~/.config/goose/secrets.yaml", "~/.augment/session.json",
+		"~/.cline/data/secrets.json", "~/.local/share/crush/crush.json", "~/.copilot/config.json",
+		"~/.local/share/goose/sessions", "~/.copilot/session-state", "~/.copilot/history-session-state",
+		"~/.factory/sessions", "~/.cursor/chats"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the
