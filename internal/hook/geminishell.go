@@ -4,6 +4,7 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // ErrGeminiWrapper is wrapped by Decode's error for a Gemini CLI command
@@ -17,7 +18,9 @@ const jsSpace = `\t\n\v\f\r \x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{20
 // geminiWrapper is Gemini CLI 0.61.0's stripShellWrapper pattern: a shell
 // (any path to sh, bash or zsh) with -c, cmd.exe /c, or PowerShell's
 // -Command, at the start of the command, in any case.
-var geminiWrapper = regexp.MustCompile(`(?i)^[` + jsSpace + `]*(?:(?:(?:[^` + jsSpace + `]+/)?(?:sh|bash|zsh))[` + jsSpace + `]+-c|cmd\.exe[` + jsSpace + `]+/c|powershell(?:\.exe)?[` + jsSpace + `]+(?:-NoProfile[` + jsSpace + `]+)?-Command|pwsh(?:\.exe)?[` + jsSpace + `]+(?:-NoProfile[` + jsSpace + `]+)?-Command)[` + jsSpace + `]+`)
+var geminiWrapper = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^[` + jsSpace + `]*(?:(?:(?:[^` + jsSpace + `]+/)?(?:sh|bash|zsh))[` + jsSpace + `]+-c|cmd\.exe[` + jsSpace + `]+/c|powershell(?:\.exe)?[` + jsSpace + `]+(?:-NoProfile[` + jsSpace + `]+)?-Command|pwsh(?:\.exe)?[` + jsSpace + `]+(?:-NoProfile[` + jsSpace + `]+)?-Command)[` + jsSpace + `]+`)
+})
 
 // jsTrim is JavaScript's String.prototype.trim.
 func jsTrim(s string) string {
@@ -41,7 +44,7 @@ func jsTrim(s string) string {
 // follows only when the text between them holds no ", \, $ or backquote
 // (then every reading agrees): otherwise the error wraps ErrGeminiWrapper.
 func GeminiRuns(command string) (string, error) {
-	m := geminiWrapper.FindString(command)
+	m := geminiWrapper().FindString(command)
 	if m == "" {
 		return jsTrim(command), nil
 	}

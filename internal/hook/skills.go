@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"guard/internal/safefile"
 )
@@ -149,20 +150,24 @@ func frontmatter(file string) string {
 	return ""
 }
 
+// The frontmatter keys, compiled on first use (not at start: most runs of
+// guard never read a skill).
 var (
-	hooksKey = regexp.MustCompile(`(?m)^["']?hooks["']?[ \t]*:`)
-	nameKey  = regexp.MustCompile(`(?m)^["']?name["']?[ \t]*:[ \t]*["']?([^"'\n#]*?)["']?[ \t]*(#.*)?$`)
+	hooksKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^["']?hooks["']?[ \t]*:`) })
+	nameKey  = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?m)^["']?name["']?[ \t]*:[ \t]*["']?([^"'\n#]*?)["']?[ \t]*(#.*)?$`)
+	})
 )
 
 // declaresHooks reports whether a skill or command file's frontmatter has a
 // hooks key.
 func declaresHooks(file string) bool {
-	return hooksKey.MatchString(frontmatter(file))
+	return hooksKey().MatchString(frontmatter(file))
 }
 
 // frontmatterName is the name a skill's frontmatter gives it, "" if none.
 func frontmatterName(file string) string {
-	m := nameKey.FindStringSubmatch(frontmatter(file))
+	m := nameKey().FindStringSubmatch(frontmatter(file))
 	if m == nil {
 		return ""
 	}

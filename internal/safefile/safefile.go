@@ -52,14 +52,11 @@ func ReadHead(path string, max int64) ([]byte, error) {
 	if err := check(path, fi, fi.Size()); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	f, fi, err := open(path, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if fi, err = f.Stat(); err != nil {
-		return nil, err
-	}
 	if err := check(path, fi, fi.Size()); err != nil {
 		return nil, err
 	}
@@ -76,10 +73,24 @@ func ReadHead(path string, max int64) ([]byte, error) {
 // refused with ErrNotRegular. For the callers that read a file their own
 // way (a head, a tail, a stream, a mapping).
 func Open(path string) (*os.File, fs.FileInfo, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
+	return open(path, 0)
+}
+
+// open opens path for reading with flags added, without waiting on a FIFO
+// or taking a terminal, and returns it only when it is a regular file. The
+// descriptor is handed to os.NewFile in blocking mode: a file opened
+// O_NONBLOCK through os.OpenFile makes the runtime start its poller (an
+// epoll instance and an eventfd), which a regular file never uses.
+func open(path string, flags int) (*os.File, fs.FileInfo, error) {
+	fd, err := openNoWait(path, flags)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
+	if err := syscall.SetNonblock(fd, false); err != nil {
+		syscall.Close(fd)
+		return nil, nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	f := os.NewFile(uintptr(fd), path)
 	fi, err := f.Stat()
 	if err != nil {
 		f.Close()
@@ -92,10 +103,19 @@ func Open(path string) (*os.File, fs.FileInfo, error) {
 	return f, fi, nil
 }
 
+func openNoWait(path string, flags int) (int, error) {
+	for {
+		fd, err := syscall.Open(path, flags|syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY|syscall.O_CLOEXEC, 0)
+		if err != syscall.EINTR {
+			return fd, err
+		}
+	}
+}
+
 func read(path string, max int64, follow bool) ([]byte, error) {
-	stat, flags := os.Stat, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY
+	stat, flags := os.Stat, 0
 	if !follow {
-		stat, flags = os.Lstat, flags|syscall.O_NOFOLLOW
+		stat, flags = os.Lstat, syscall.O_NOFOLLOW
 	}
 	fi, err := stat(path)
 	if err != nil {
@@ -108,14 +128,11 @@ func read(path string, max int64, follow bool) ([]byte, error) {
 	if err := check(path, fi, max); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, flags, 0)
+	f, fi, err := open(path, flags)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if fi, err = f.Stat(); err != nil {
-		return nil, err
-	}
 	if err := check(path, fi, max); err != nil {
 		return nil, err
 	}
