@@ -351,3 +351,46 @@ func TestAttackMoreAgentSecretsUnprivileged(t *testing.T) {
 	})
 	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, moreAgentSecretCases(true)) })
 }
+
+// tokenEnv are credentials under names no pattern matched, found by their
+// form (a private key block, a service account's JSON, the tokens GitHub,
+// GitLab, Slack, Anthropic, OpenAI, AWS, npm and Hugging Face issue), and by
+// names the list lacked (a PEM or P12 by its container's name, a CI's
+// kubeconfig as data, fastlane's session cookie, SonarQube's and yarn's).
+var tokenEnv = []string{"DEPLOY=-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----",
+	`GCP_SA={"type": "service_account", "private_key": "x"}`, "MYVAR=ghp_0123456789abcdefghijABCDEFGHIJ012345",
+	"CI_PUSH=glpat-abcdefghij0123456789", "SLACK_HOOKS_BOT=xoxb-1234567890-0987654321-abcdefghijKLMNOP",
+	"CLAUDE=sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789", "OPENAI=sk-proj-abcdefghijklmnopqrstuvwxyz0123",
+	"AWS_ID=AKIA2OGYBAH6STMMNXNN", "NPMRC_VALUE=npm_abcdefghijklmnopqrstuvwxyz0123456789",
+	"HUB=hf_abcdefghijklmnopqrstuvwxyzABCDEFGH", "GITHUB_APP_PEM=-----BEGIN RSA PRIVATE KEY-----",
+	"CERTIFICATE_P12=MIIKdAIBAzCCCjoGCSqGSIb3DQEHAaCCCisEggonMIIKIzCCBV8GCSqGSIb3", "KUBE_CONFIG_DATA=YXBpVmVyc2lvbjogdjEK",
+	"FASTLANE_SESSION=---\n- !ruby/object:HTTP::Cookie\n  name: myacinfo", "SONAR_LOGIN=squ_0123456789abcdef",
+	"YARN_NPM_AUTH_IDENT=dXNlcjpwYXNzd29yZA=="}
+
+func tokenEnvCases(forbidden bool) []attackCase {
+	var cases []attackCase
+	for _, kv := range tokenEnv {
+		name, _, _ := strings.Cut(kv, "=")
+		cases = append(cases, attackCase{name: "variable " + name, attack: "env",
+			profile: func(p *Profile) { Protect(p, protect.Default(), "") },
+			args:    func(*testing.T, *fixture) []string { return []string{name} },
+			child:   func(c *child) { c.env = append(c.env, kv); c.noUserNS = forbidden }})
+	}
+	return cases
+}
+
+// TestAttackTokenEnv: a credential in the environment under a name no
+// pattern matched reached the program.
+func TestAttackTokenEnv(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackTokenEnvUnprivileged is this test")
+	runAttackCases(t, tokenEnvCases(false))
+}
+
+func TestAttackTokenEnvUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	t.Run("child", func(t *testing.T) {
+		requireUserNS(t)
+		runAttackCasesAs(t, nobody, tokenEnvCases(false))
+	})
+	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, tokenEnvCases(true)) })
+}

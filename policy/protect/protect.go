@@ -476,7 +476,12 @@ func Default() *List {
 		"MYSQL*_URL", "MARIADB*_URL", "*BROKER_URL", "DB_URL", "*_DB_URL", "*CREDS*", "*_SALT",
 		// sshpass -e's password; the session keys that unlock Bitwarden's and
 		// 1Password's command-line vaults (bw, op: every password in them)
-		"SSHPASS", "BW_SESSION", "OP_SESSION_*"}
+		"SSHPASS", "BW_SESSION", "OP_SESSION_*",
+		// a key or client certificate by its container's name, a cluster's
+		// kubeconfig as data (CI), fastlane's Apple ID session cookie,
+		// SonarQube's token under its old name, yarn's user:password
+		// (ninth red team of the sandbox)
+		"*_PEM", "*_P12", "*_PFX", "KUBE_CONFIG*", "*KUBECONFIG_DATA*", "FASTLANE_SESSION", "SONAR_LOGIN", "*AUTH_IDENT*"}
 	// GIT_CONFIG_KEY_n holds config names (guard's own git pins among
 	// them), never secrets; the values are GIT_CONFIG_VALUE_n.
 	l.SecretEnvAllow = []string{"*KEYBOARD*", "*KEYMAP*", "KEYTIMEOUT", "GPG_TTY", "GIT_CONFIG_KEY_*", "XAUTHORITY"}
@@ -971,7 +976,7 @@ func (l *List) ScrubEnv(env []string) []string {
 			out = append(out, kv)
 			continue
 		}
-		if m.secret(name) || hasURLPassword(value) {
+		if m.secret(name) || hasURLPassword(value) || tokenValue(value) {
 			continue
 		}
 		if hasAuthHeader(value) {
@@ -993,6 +998,66 @@ func (l *List) ScrubEnv(env []string) []string {
 		out = append(out, kv)
 	}
 	return out
+}
+
+// tokenPrefixes start the tokens providers issue, each followed by at least
+// minTokenBody token characters and nothing else: GitHub's, GitLab's,
+// Slack's, Anthropic's and OpenAI's, Stripe's, npm's, PyPI's, Hugging
+// Face's, Google's API keys and OAuth access tokens, Shopify's,
+// DigitalOcean's, SendGrid's.
+var tokenPrefixes = []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "glptt-", "gldt-",
+	"xoxb-", "xoxp-", "xoxa-", "xoxs-", "xapp-", "sk-ant-", "sk-proj-", "sk_live_", "rk_live_", "npm_", "pypi-",
+	"hf_", "AIza", "ya29.", "shpat_", "dop_v1_", "SG."}
+
+// minTokenBody is the shortest body tokenValue takes after a prefix (the
+// issued tokens run 20 to 200 characters; a word like "hf_cache" is no
+// token).
+const minTokenBody = 16
+
+// tokenValue reports whether value is a credential by its form, whatever
+// the variable is called (MYVAR=ghp_..., DEPLOY='-----BEGIN OPENSSH
+// PRIVATE KEY-----...', a service account's JSON): a private key block, an
+// age identity, a JSON private_key, one of tokenPrefixes' tokens, an
+// OpenAI-style sk- key, an AWS access key id (ninth red team of the
+// sandbox: each reached the program).
+func tokenValue(value string) bool {
+	if strings.Contains(value, "PRIVATE KEY-----") || strings.Contains(value, "AGE-SECRET-KEY-1") ||
+		strings.Contains(value, `"private_key"`) {
+		return true
+	}
+	v := strings.Trim(value, "\"' \t\n")
+	for _, p := range tokenPrefixes {
+		if strings.HasPrefix(v, p) && tokenBody(v[len(p):], minTokenBody) {
+			return true
+		}
+	}
+	if strings.HasPrefix(v, "sk-") && tokenBody(v[3:], 32) {
+		return true
+	}
+	if len(v) == 20 && (strings.HasPrefix(v, "AKIA") || strings.HasPrefix(v, "ASIA")) {
+		for i := 4; i < 20; i++ {
+			if c := v[i]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// tokenBody reports whether s is at least min characters of a token's
+// alphabet (letters, digits, _ - .) and nothing else.
+func tokenBody(s string, min int) bool {
+	if len(s) < min {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // authHeaders are HTTP headers that carry a credential, lower case.
