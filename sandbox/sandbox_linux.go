@@ -167,7 +167,15 @@ func classFeatures(c *confinement, l *protect.List) []Feature {
 		}
 		fs = append(fs, f)
 	}
-	return fs
+	// The shared temporary directories' placeholders (tempPlaceholders).
+	f := Feature{Name: "protected: " + strings.Join(upwardNames, " ") + " at the top of /tmp and $TMPDIR (tools look for them in every directory above the one they run in)"}
+	switch {
+	case c.mounts || c.inherited || ok:
+		f.Enforced, f.Detail = true, "kept as they are, a link to "+protect.Placeholder+" made where none exists (git, go, cargo and pytest find nothing there)"
+	default:
+		f.Detail = why + "; the links are made, but the program can remove them"
+	}
+	return append(fs, f)
 }
 
 // onThrowawayThread runs f on a locked OS thread that the runtime terminates
