@@ -96,7 +96,7 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 			p.Unreadable = append(p.Unreadable, f.Path)
 		}
 	}
-	tempPlaceholders(p, w)
+	tempPlaceholders(p, home, w)
 	p.SecretEnv, p.SecretEnvAllow = l.SecretEnv, l.SecretEnvAllow
 	hideBlocked(p)
 }
@@ -128,11 +128,12 @@ var upwardNames = []string{".git", "HEAD", ".hg", ".cargo", "Cargo.toml", "go.wo
 // what lies at its top under upwardNames, a placeholder link made first
 // where nothing does. The sandbox pins each (as root; in an ordinary user's
 // child); where user namespaces are forbidden nothing is mounted, and they
-// are no reason to refuse (tempPlaceholder).
-func tempPlaceholders(p *Profile, w *protect.Watch) {
+// are no reason to refuse (tempPlaceholder). Not in a shared root that is the
+// home or holds it (TMPDIR=$HOME): that is the user's own tree (~/.cargo).
+func tempPlaceholders(p *Profile, home string, w *protect.Watch) {
 	for _, r := range p.SharedRoots {
 		r = filepath.Clean(r)
-		if !filepath.IsAbs(r) || r == "/" {
+		if !filepath.IsAbs(r) || r == "/" || home != "" && within(filepath.Clean(home), r) {
 			continue
 		}
 		for _, n := range upwardNames {

@@ -394,3 +394,24 @@ func TestAttackTokenEnvUnprivileged(t *testing.T) {
 	})
 	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, tokenEnvCases(true)) })
 }
+
+// TestTempPlaceholdersNotInHome: a shared root that is the home (TMPDIR=$HOME)
+// gets no placeholders: that is the user's own tree (~/.cargo).
+func TestTempPlaceholdersNotInHome(t *testing.T) {
+	home := t.TempDir()
+	p := Profile{WritableRoots: []string{home}, SharedRoots: []string{home}}
+	Protect(&p, protect.Default(), home)
+	for _, n := range upwardNames {
+		if _, err := os.Lstat(filepath.Join(home, n)); err == nil {
+			t.Errorf("%s made in the home", n)
+		}
+	}
+	tmp := t.TempDir()
+	p = Profile{WritableRoots: []string{tmp}, SharedRoots: []string{tmp}}
+	Protect(&p, protect.Default(), home)
+	for _, n := range upwardNames {
+		if l, err := os.Readlink(filepath.Join(tmp, n)); err != nil || l != protect.Placeholder {
+			t.Errorf("%s: %q, %v; want a link to %s", n, l, err, protect.Placeholder)
+		}
+	}
+}
