@@ -415,3 +415,44 @@ func TestTempPlaceholdersNotInHome(t *testing.T) {
 		}
 	}
 }
+
+// sessionFiles are what the desktop session, its bus and the window manager
+// start later, in a home that is a root.
+var sessionFiles = []string{".local/share/systemd/user/evil.service", ".local/share/dbus-1/services/org.freedesktop.Notifications.service",
+	".local/share/applications/firefox.desktop", ".config/mimeapps.list", ".config/plasma-workspace/env/path.sh",
+	".config/i3/config", ".config/sway/config", ".config/hypr/hyprland.conf", ".config/awesome/rc.lua",
+	".xmonad/xmonad.hs", ".xbindkeysrc", ".local/share/jupyter/kernels/python3/kernel.json"}
+
+func sessionCases() []attackCase {
+	plant := func(root string) {
+		for _, n := range sessionFiles {
+			writeWorld(filepath.Join(root, n), "# start-up\n")
+		}
+	}
+	var cases []attackCase
+	for _, n := range sessionFiles {
+		cases = append(cases, attackCase{name: "append to ~/" + n, attack: "append", want: denied,
+			profile: func(p *Profile) {
+				plant(p.WritableRoots[0])
+				Protect(p, protect.Default(), p.WritableRoots[0]) // the home is the root
+			},
+			args: func(t *testing.T, f *fixture) []string {
+				plant(f.root)
+				return []string{filepath.Join(f.root, n)}
+			}})
+	}
+	return cases
+}
+
+// TestAttackSessionStart: a line written from inside, with the home as the
+// root, ran at the next login, bus activation, window manager start or
+// kernel start, outside the sandbox.
+func TestAttackSessionStart(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackSessionStartUnprivileged is this test")
+	runAttackCases(t, sessionCases())
+}
+
+func TestAttackSessionStartUnprivileged(t *testing.T) {
+	requireChild(t)
+	runAttackCasesAs(t, nobody, sessionCases())
+}

@@ -459,6 +459,21 @@ var defaultList = [...]struct {
 		"~/.cline/data/secrets.json", "~/.local/share/crush/crush.json", "~/.copilot/config.json",
 		"~/.local/share/goose/sessions", "~/.copilot/session-state", "~/.copilot/history-session-state",
 		"~/.factory/sessions", "~/.cursor/chats"}},
+	// What the desktop session, the session's bus and the window manager
+	// start later, besides ~/.config/autostart and ~/.config/systemd (ninth
+	// red team): user units in the data directory, D-Bus services started
+	// when a program asks for their name (a notification daemon's), desktop
+	// entries (one named like an installed application's replaces it; a
+	// MIME handler runs when a file or link is opened) and the default
+	// handlers list, KDE's login and shutdown scripts, window managers' and
+	// compositors' config (exec lines), Jupyter's kernel specs (the argv a
+	// kernel starts with).
+	{Protected, "the desktop session, its bus or window manager starts what these name", nil, []string{
+		"~/.local/share/systemd/user", "~/.local/share/dbus-1/services", "~/.local/share/applications",
+		"~/.config/mimeapps.list", "~/.config/plasma-workspace/env", "~/.config/plasma-workspace/shutdown",
+		"~/.config/autostart-scripts", "~/.config/i3", "~/.i3", "~/.config/sway", "~/.config/hypr",
+		"~/.config/niri", "~/.config/labwc", "~/.config/openbox", "~/.config/awesome", "~/.xmonad",
+		"~/.config/xmonad", "~/.xbindkeysrc", "~/.local/share/jupyter/kernels"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the
