@@ -166,7 +166,9 @@
 // protect.Placeholder, a path that cannot exist, so that git, hg, go, cargo
 // and pytest find nothing, as before, and a command cannot plant one that
 // runs for every directory below (git status in /tmp/x ran a /tmp/.git's
-// core.fsmonitor). A protected path behind a directory the caller owns but
+// core.fsmonitor); so are the caches tools keep there by a fixed name and
+// run later unchecked (tsx-UID, node-compile-cache: made empty, 0700, where
+// missing). A protected path behind a directory the caller owns but
 // cannot search (chmod 000 .git) hides that directory whole.
 //
 // Other accounts' homes (the directories of /home, and /root, but the
@@ -473,10 +475,9 @@
 //     behind (below). A /tmp of the sandbox's own would hide the command's
 //     output from the agent, which reads it there unconfined. Point TMPDIR
 //     at a directory of the agent's session where that matters. So are the
-//     caches tools keep there and run later (tsx's $TMPDIR/tsx-UID: a
-//     transpiled file rewritten from inside ran at the next `tsx app.ts`
-//     outside; node's compile cache, which npm enables, in
-//     $TMPDIR/node-compile-cache), and the names tools look for in every
+//     caches tools keep there and run later under names guard does not
+//     know (tsx's tsx-UID and node's node-compile-cache are kept
+//     read-only: Protect), and the names tools look for in every
 //     directory above them that are not among the placeholders (Protect):
 //     ESLint's, Prettier's, Babel's and PostCSS's configuration files,
 //     node_modules, uv's workspace pyproject.toml at the top of /tmp apply

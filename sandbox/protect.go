@@ -120,8 +120,8 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 // empty .git or .hg directory for a repository and fails). Not the
 // JavaScript tools' configuration files (ESLint's, Prettier's, Babel's,
 // PostCSS's, found the same way), node_modules, uv's workspace
-// pyproject.toml, nor the caches tools keep there and run later (tsx's
-// /tmp/tsx-UID, node's compile cache): the documented limit.
+// pyproject.toml: the documented limit. The caches tools keep there by a
+// fixed name and run later are kept read-only too (tempCaches).
 var upwardNames = []string{".git", "HEAD", ".hg", ".cargo", "Cargo.toml", "go.work", "conftest.py"}
 
 // tempPlaceholders adds to p.ReadOnly, for each shared root (p.SharedRoots),
@@ -148,14 +148,39 @@ func tempPlaceholders(p *Profile, home string, w *protect.Watch) {
 				p.ReadOnly = append(p.ReadOnly, x)
 			}
 		}
+		// The caches tools keep there by a fixed name and run later: made
+		// as empty directories of the caller's own (0700) where missing,
+		// read-only inside (the tools go on without writing to them).
+		for _, n := range tempCaches() {
+			x := r + "/" + n
+			w.AddEntry(x)
+			var st unix.Stat_t
+			err := unix.Lstat(x, &st)
+			if err == unix.ENOENT && unix.Mkdir(x, 0o700) == nil {
+				err = unix.Lstat(x, &st)
+			}
+			if err == nil {
+				p.ReadOnly = append(p.ReadOnly, x)
+			}
+		}
 	}
+}
+
+// tempCaches are the caches tools keep at the top of the temporary
+// directory by a fixed name and run from later, unchecked: tsx's transpiled
+// files (tsx-UID/<time>-<hash>, JSON whose "code" tsx runs: a line put there
+// from inside ran at the next `tsx app.ts` outside) and node's compile cache,
+// which npm enables on Node 22 and later (V8 code checked by a CRC32 of the
+// source).
+func tempCaches() []string {
+	return []string{"tsx-" + strconv.Itoa(os.Geteuid()), "node-compile-cache"}
 }
 
 // tempPlaceholder reports whether x is one of upwardNames at the top of a
 // shared root.
 func tempPlaceholder(x string, shared []string) bool {
 	dir, name := filepath.Split(x)
-	if !slices.Contains(upwardNames, name) {
+	if !slices.Contains(upwardNames, name) && !slices.Contains(tempCaches(), name) {
 		return false
 	}
 	dir = filepath.Clean(dir)

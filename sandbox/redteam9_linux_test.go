@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -455,4 +456,73 @@ func TestAttackSessionStart(t *testing.T) {
 func TestAttackSessionStartUnprivileged(t *testing.T) {
 	requireChild(t)
 	runAttackCasesAs(t, nobody, sessionCases())
+}
+
+// TestAttackTempCaches: caches tools keep at the top of a shared temporary
+// directory and run later without a check: tsx's transpiled file (a line
+// prepended to its "code" ran at the next `tsx app.ts` outside, shown in the
+// lab) and node's compile cache. Kept read-only inside (root, the child);
+// where user namespaces are forbidden, the limit.
+func TestAttackTempCaches(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	for _, tc := range []struct {
+		name      string
+		cred      *syscall.Credential
+		forbidden bool
+	}{
+		{"root", nil, false},
+		{"nobody, child", nobody, false},
+		{"nobody, user namespaces forbidden", nobody, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.cred != nil && !tc.forbidden {
+				requireUserNS(t)
+			}
+			base := t.TempDir()
+			exe := ""
+			uid := 0
+			if tc.cred != nil {
+				exe = shareWith(t, base, tc.cred)
+				uid = int(tc.cred.Uid)
+			}
+			tsx := "tsx-" + strconv.Itoa(uid)
+			for _, target := range []struct{ name, attack, file string }{
+				{"a tsx cache entry rewritten", "append", tsx + "/9999-0123abcd"},
+				{"a node compile cache entry planted", "mkdir-p-write", "node-compile-cache/v22.12.0-x64-abcd/1234"},
+			} {
+				setup := func() (*fixture, string) {
+					f := newFixture(t, base)
+					tmp := filepath.Join(filepath.Dir(f.root), "tmp")
+					os.MkdirAll(filepath.Join(tmp, tsx), 0o700)
+					os.WriteFile(filepath.Join(tmp, tsx, "9999-0123abcd"), []byte(`{"code":"console.log(1)"}`), 0o600)
+					os.Chmod(tmp, 0o1777)
+					chownFixture(t, f, tc.cred)
+					return f, tmp
+				}
+				f, tmp := setup()
+				args := []string{filepath.Join(tmp, target.file)}
+				if o := (child{attack: &attackSpec{Name: target.attack, Args: args}, dir: f.root, exe: exe, cred: tc.cred}).run(t); !o.ok {
+					t.Fatalf("%s: without the sandbox: %s", target.name, o)
+				}
+				f, tmp = setup()
+				args = []string{filepath.Join(tmp, target.file)}
+				home := filepath.Join(base, "home")
+				p := Profile{WritableRoots: []string{f.root, tmp}, SharedRoots: []string{tmp}}
+				o := child{attack: &attackSpec{Name: target.attack, Args: args}, dir: f.root, exe: exe, cred: tc.cred,
+					profile: &p, protectHome: &home, noUserNS: tc.forbidden}.run(t)
+				if tc.forbidden {
+					if !o.ok {
+						t.Errorf("%s, user namespaces forbidden: %s; the limit (not pinned there) is gone: update the docs", target.name, o)
+					}
+					continue
+				}
+				if o.ok {
+					t.Errorf("%s inside", target.name)
+				} else if !errnoIn(o.errno, []unix.Errno{unix.EROFS, unix.EACCES}) {
+					t.Errorf("%s: %s, want EROFS or EACCES", target.name, o)
+				}
+			}
+		})
+	}
 }
