@@ -168,10 +168,11 @@ func classFeatures(c *confinement, l *protect.List) []Feature {
 		fs = append(fs, f)
 	}
 	// The shared temporary directories' placeholders (tempPlaceholders).
-	f := Feature{Name: "protected: " + strings.Join(upwardNames, " ") + " at the top of /tmp and $TMPDIR (tools look for them in every directory above the one they run in)"}
+	f := Feature{Name: "protected: " + strings.Join(upwardNames, " ") + " " + strings.Join(tempCaches(), " ") +
+		" at the top of /tmp and $TMPDIR (tools look for the first in every directory above the one they run in; the others are caches tools run later)"}
 	switch {
 	case c.mounts || c.inherited || ok:
-		f.Enforced, f.Detail = true, "kept as they are, a link to "+protect.Placeholder+" made where none exists (git, go, cargo and pytest find nothing there)"
+		f.Enforced, f.Detail = true, "kept as they are, a link to "+protect.Placeholder+" (a cache: an empty directory) made where none exists (git, go, cargo and pytest find nothing there)"
 	default:
 		f.Detail = why + "; the links are made, but the program can remove them"
 	}
