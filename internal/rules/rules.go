@@ -33,6 +33,7 @@ import (
 
 	"guard/internal/config"
 	"guard/internal/safefile"
+	"guard/policy/protect"
 )
 
 // Scope says where a rule applies.
@@ -88,7 +89,7 @@ func ProjectFile(dir, root string) string {
 func ProjectRoot(dir string) string {
 	dir = filepath.Clean(dir)
 	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil && !protect.IsPlaceholder(filepath.Join(d, ".git")) {
 			return d
 		}
 		if d == filepath.Dir(d) {

@@ -694,6 +694,14 @@ func (r *resolver) addGit(p, why string) {
 // the rest find nothing there, as if the name were absent.
 const Placeholder = "/dev/null/guard-placeholder"
 
+// IsPlaceholder reports whether p is a link to Placeholder: what stands at
+// the top of /tmp for a name tools look for above them (a .git there is no
+// repository, and /tmp no project).
+func IsPlaceholder(p string) bool {
+	t, err := os.Readlink(p)
+	return err == nil && t == Placeholder
+}
+
 // makeMissingDir makes p, a hooks directory git would run hooks from, empty
 // and 0755, when it lies inside a root and does not exist: only what exists
 // can be kept read-only, and a hook planted in a hooks directory made during
