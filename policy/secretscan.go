@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"guard/internal/safefile"
 	"guard/policy/protect"
@@ -1681,7 +1682,9 @@ func rgIgnoreFile(name string) bool {
 func whitelists(p string) bool {
 	b, err := safefile.Read(p, maxContent)
 	if err != nil {
-		return !errors.Is(err, os.ErrNotExist)
+		// ENOTDIR: a component is no directory (the sandbox's /tmp/.git
+		// placeholder, a link to /dev/null/...): no file there either.
+		return !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR)
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		if strings.HasPrefix(strings.TrimSpace(line), "!") {
