@@ -73,6 +73,7 @@ func ProtectCached(p *Profile, l *protect.List, home, dir string) {
 		planHits++
 		p.ReadOnly, p.Unreadable = ro, un
 		p.SecretEnv, p.SecretEnvAllow = l.SecretEnv, l.SecretEnvAllow
+		p.ProtectedNames = l.Literal(protect.Protected)
 		return
 	}
 	start := time.Now()

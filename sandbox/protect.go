@@ -98,6 +98,7 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 	}
 	tempPlaceholders(p, home, w)
 	p.SecretEnv, p.SecretEnvAllow = l.SecretEnv, l.SecretEnvAllow
+	p.ProtectedNames = l.Literal(protect.Protected)
 	hideBlocked(p)
 }
 
