@@ -57,7 +57,7 @@ var hookSpecs = map[string]hookSpec{
 	// Claude Code runs the shell commands of a skill or custom command
 	// (!`cmd`) when the skill loads, with no PreToolUse call: its
 	// PreSkillShellCommand event (2.1.332) is matched on the shell's name.
-	ClaudeCode: {event: "PreToolUse", matcher: "Bash|Write|Edit|MultiEdit|NotebookEdit|Read|Grep|Glob|Skill|SlashCommand|PowerShell", timeout: 30,
+	ClaudeCode: {event: "PreToolUse", matcher: "Bash|Write|Edit|MultiEdit|NotebookEdit|Read|Grep|Glob|Skill|SlashCommand|PowerShell|Agent|Task|Workflow", timeout: 30,
 		also: []hookEvent{{"PreSkillShellCommand", "Bash|PowerShell"}}},
 	Codex: {event: "PreToolUse", matcher: "Bash|apply_patch|Edit|Write", timeout: 30},
 	Gemini: {event: "BeforeTool", timeout: 30000, named: true,

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
@@ -112,6 +113,9 @@ func InspectHook(c HookConfig) HookState {
 		}
 	}
 	st.FailsClosed = st.Command == HookCommand(c.Agent, st.Guard)
+	if miss := unmatched(matcher, hookSpecs[c.Agent].matcher); len(miss) > 0 {
+		st.Missing = fmt.Sprintf("guard's hook matcher %q does not name %s, tools guard judges (an older guard setup): run guard setup %s again", matcher, strings.Join(miss, ", "), c.Agent)
+	}
 	for _, ev := range hookSpecs[c.Agent].also {
 		if g, _, _ := findGuardHookIn(data, c.Agent, ev.event); g < 0 {
 			st.Missing = fmt.Sprintf("guard's hook is not set for %s (%s runs a skill's shell commands with no other hook call): run guard setup %s again", ev.event, c.Agent, c.Agent)
@@ -487,4 +491,22 @@ func tomlString(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// unmatched returns the tool names of want (a list joined by |) that the
+// matcher got, a list of names, does not name. A matcher that is not a
+// plain list ("" or "*" take every tool; a pattern cannot be told here)
+// misses none.
+func unmatched(got, want string) []string {
+	if got == "" || strings.Trim(got, "|abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != "" {
+		return nil
+	}
+	names := strings.Split(got, "|")
+	var out []string
+	for _, n := range strings.Split(want, "|") {
+		if !slices.Contains(names, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
