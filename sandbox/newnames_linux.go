@@ -251,8 +251,11 @@ func (n *newNames) moveAside(w io.Writer) int {
 	found := 0
 	stamp := time.Now().UTC().Format("20060102T150405")
 	buf := make([]byte, dirNamesBuf)
+	var locks unlocked
+	defer locks.restore()
 	for _, h := range n.dirs {
-		found += moveMissing(w, h.fd, h.path, h.missing, n.entries, stamp, buf)
+		locks.unlock(h.fd)
+		found += moveMissing(w, h.fd, h.path, h.missing, n.entries, stamp, buf, &locks)
 		// A directory the command put in the original's place (mv src
 		// src.old && mkdir -p src/app): what it holds was all made by the
 		// command, so every protected name there is looked for. An lstat
@@ -263,7 +266,7 @@ func (n *newNames) moveAside(w io.Writer) int {
 		if unix.Lstat(h.path, &lst) == nil && lst.Dev == h.dev && lst.Ino == h.ino {
 			continue
 		}
-		fd, err := openBeneath(-1, h.path[1:])
+		fd, err := openBeneath(-1, h.path[1:], &locks)
 		if err != nil {
 			continue
 		}
@@ -279,7 +282,8 @@ func (n *newNames) moveAside(w io.Writer) int {
 					all = append(all, missingPath{first, i})
 				}
 			}
-			found += moveMissing(w, fd, h.path, all, n.entries, stamp, buf)
+			locks.unlock(fd)
+			found += moveMissing(w, fd, h.path, all, n.entries, stamp, buf, &locks)
 		}
 		unix.Close(fd)
 	}
@@ -288,7 +292,7 @@ func (n *newNames) moveAside(w io.Writer) int {
 
 // moveMissing moves aside those of missing that exist below dirfd (dir is
 // its name, for the message) and reports how many it found.
-func moveMissing(w io.Writer, dirfd int, dir string, missing []missingPath, entries []protect.Entry, stamp string, buf []byte) int {
+func moveMissing(w io.Writer, dirfd int, dir string, missing []missingPath, entries []protect.Entry, stamp string, buf []byte, locks *unlocked) int {
 	found := 0
 	names, listed := dirNames(dirfd, buf)
 	for _, m := range missing {
@@ -296,7 +300,7 @@ func moveMissing(w io.Writer, dirfd int, dir string, missing []missingPath, entr
 		if first, _, _ := strings.Cut(m.rel, "/"); listed && !names[first] {
 			continue
 		}
-		to, made, err := moveAside(dirfd, m.rel, stamp)
+		to, made, err := moveAside(dirfd, m.rel, stamp, locks)
 		if !made {
 			continue
 		}
@@ -317,10 +321,10 @@ func moveMissing(w io.Writer, dirfd int, dir string, missing []missingPath, entr
 // returns the new name. The directories on the way are opened following no
 // link: a link the command made there leads nowhere. made reports whether
 // rel exists, or could not be looked at.
-func moveAside(dirfd int, rel, stamp string) (to string, made bool, err error) {
+func moveAside(dirfd int, rel, stamp string, locks *unlocked) (to string, made bool, err error) {
 	dir, name := dirfd, rel
 	if i := strings.LastIndexByte(rel, '/'); i >= 0 {
-		pfd, err := openBeneath(dirfd, rel[:i])
+		pfd, err := openBeneath(dirfd, rel[:i], locks)
 		if err == unix.ENOENT {
 			return "", false, nil
 		}
@@ -328,6 +332,7 @@ func moveAside(dirfd int, rel, stamp string) (to string, made bool, err error) {
 			return "", true, err
 		}
 		defer unix.Close(pfd)
+		locks.unlock(pfd)
 		dir, name = pfd, rel[i+1:]
 	}
 	var st unix.Stat_t
@@ -371,10 +376,59 @@ func renameUnlocked(dir int, name, to string) error {
 	return err
 }
 
+// unlocked are the directories guard gave itself search and write in
+// (its user's, where the command took them away: chmod 000 . after making
+// .envrc), with the modes to put back, in the order given.
+type unlocked struct {
+	fds   []int
+	modes []uint32
+}
+
+// unlock gives guard search and write in the directory fd when it is
+// guard's user's and lacks them (root needs none: it has the capability
+// to override). fd is duplicated, so the caller may close its own.
+func (u *unlocked) unlock(fd int) {
+	var st unix.Stat_t
+	if unix.Fstat(fd, &st) != nil || int(st.Uid) != os.Geteuid() || st.Mode&0o300 == 0o300 || os.Geteuid() == 0 {
+		return
+	}
+	mode := st.Mode & 0o7777
+	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return
+	}
+	if unix.Fchmod(dup, mode|0o700) != nil {
+		unix.Close(dup)
+		return
+	}
+	u.fds, u.modes = append(u.fds, dup), append(u.modes, mode)
+}
+
+// chmodFD changes the mode of the file fd, a descriptor opened as a path
+// (O_PATH) too.
+func chmodFD(fd int, mode uint32) error {
+	err := unix.Fchmod(fd, mode)
+	if err == unix.EBADF {
+		err = unix.Fchmodat(unix.AT_FDCWD, "/proc/self/fd/"+strconv.Itoa(fd), mode, 0)
+	}
+	return err
+}
+
+// restore puts the modes back, the last given first.
+func (u *unlocked) restore() {
+	for i := len(u.fds) - 1; i >= 0; i-- {
+		chmodFD(u.fds[i], u.modes[i])
+		unix.Close(u.fds[i])
+	}
+	u.fds, u.modes = nil, nil
+}
+
 // openBeneath opens the directory rel below dirfd (-1: below /) a
 // component at a time, following no link (rel is clean and relative: no
-// "..").
-func openBeneath(dirfd int, rel string) (int, error) {
+// "..").  A directory on the way that guard's user owns and the command
+// made unreadable or unsearchable (chmod 000 src) is unlocked through locks
+// (nil: not).
+func openBeneath(dirfd int, rel string, locks *unlocked) (int, error) {
 	if dirfd < 0 {
 		root, err := unix.Open("/", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 		if err != nil {
@@ -389,6 +443,29 @@ func openBeneath(dirfd int, rel string) (int, error) {
 	fd := dirfd
 	for _, c := range strings.Split(rel, "/") {
 		next, err := unix.Openat(fd, c, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err == unix.EACCES && locks != nil {
+			// Search in fd first, then read in c: through a descriptor
+			// of c's own, opened as a path, following no link.
+			locks.unlock(fd)
+			if p, perr := unix.Openat(fd, c, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0); perr == nil {
+				var st unix.Stat_t
+				if unix.Fstat(p, &st) == nil && int(st.Uid) == os.Geteuid() && os.Geteuid() != 0 {
+					mode := st.Mode & 0o7777
+					if chmodFD(p, mode|0o700) == nil {
+						next, err = unix.Openat(fd, c, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+						if err == nil {
+							locks.fds, locks.modes = append(locks.fds, p), append(locks.modes, mode)
+							p = -1
+						} else {
+							chmodFD(p, mode)
+						}
+					}
+				}
+				if p >= 0 {
+					unix.Close(p)
+				}
+			}
+		}
 		if fd != dirfd {
 			unix.Close(fd)
 		}

@@ -128,6 +128,36 @@ func testNewNames(t *testing.T, cred *syscall.Credential) {
 		t.Fatal(err)
 	}
 
+	// The directory made unsearchable and unreadable (chmod 000) after the
+	// name was made, the root and a directory put in the place of one on
+	// the way: guard, as the same user, still looks in them and moves it,
+	// and gives the modes back.
+	o = run("cd '" + proj + "' && mv src src.locked && mkdir -p src/app && echo x > src/app/.envrc && echo x > .envrc && chmod 000 src/app src . && echo made")
+	for _, d := range []string{proj, filepath.Join(proj, "src"), app} {
+		if st, err := os.Lstat(d); err != nil || st.Mode().Perm() != 0 {
+			t.Errorf("%s's mode after the move: %v %v, want 0 as the command left it", d, st.Mode(), err)
+		}
+	}
+	for _, d := range []string{proj, filepath.Join(proj, "src"), app} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !strings.Contains(o.stdout, "made") {
+		t.Fatalf("the command did not run to its end: %s\n%s", o.msg, o.stderr)
+	}
+	for _, moved := range []string{".envrc", "src/app/.envrc"} {
+		if exists(filepath.Join(proj, moved)) {
+			t.Errorf("%s, made, then its directories made unsearchable, is still there\n%s", moved, o.stderr)
+		}
+	}
+	if err := os.RemoveAll(filepath.Join(proj, "src")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(proj, "src.locked"), filepath.Join(proj, "src")); err != nil {
+		t.Fatal(err)
+	}
+
 	// The directories on the way put elsewhere and made again: the new ones
 	// are looked in, whole.
 	o = run("cd '" + proj + "' && mv src src.swapped && mkdir -p src/app && echo x > src/app/.envrc && echo y > src/.mcp.json && echo z > src/app/ok.txt")
