@@ -1,15 +1,19 @@
 package sandbox
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -497,4 +501,109 @@ func (n *newNames) close() {
 	for _, h := range n.dirs {
 		unix.Close(h.fd)
 	}
+}
+
+// startScoped starts the program from the confined thread (applyAndWait,
+// root's way) one Landlock layer deeper than the thread: a layer that
+// scopes signals alone (ABI 6). Landlock lets a process signal only its
+// own domain and those nested in it, so the program and every process it
+// makes can no longer signal guard, which waits in the layer above: with
+// the program in the thread's own domain, `kill -9 $PPID` (or a tgkill of
+// the waiting thread, its id in /proc/$PPID/task) ended guard before its
+// look, and the protected name the command made stayed. guard still
+// signals the program (forwarding). The same layer keeps ptrace, hence
+// hidepid's /proc entries, from reaching guard. Without ABI 6 (no signal
+// scope anywhere) the program starts in the thread's domain, as before.
+// The child is a raw one (rawchild_linux.go): the layer, the parent death
+// signal, the signal handlers and mask back, execve.
+func startScoped(c *confinement, ruleset int, path string, argv, env []string) (int, error) {
+	for _, s := range append(append(slices.Clone(argv), env...), path) {
+		if strings.IndexByte(s, 0) >= 0 {
+			return 0, fmt.Errorf("a NUL byte in the program, its arguments or its environment")
+		}
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		return 0, err
+	}
+	defer errR.Close()
+	defer errW.Close()
+	b := &rawBuilder{}
+	b.c.errFD = errW.Fd()
+	b.op("prctl(PR_SET_PDEATHSIG)", unix.SYS_PRCTL, [6]uintptr{unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL)})
+	b.op("landlock_restrict_self (signals)", unix.SYS_LANDLOCK_RESTRICT_SELF, [6]uintptr{uintptr(ruleset)})
+	for sig := 1; sig < 65; sig++ {
+		if sig == int(unix.SIGKILL) || sig == int(unix.SIGSTOP) {
+			continue
+		}
+		var old [4]uintptr // struct kernel_sigaction: handler, flags, restorer, mask
+		if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), 0, uintptr(unsafe.Pointer(&old[0])), 8, 0, 0); e != 0 {
+			continue
+		}
+		if old[0] == 0 || old[0] == 1 { // SIG_DFL, SIG_IGN
+			continue
+		}
+		dfl := &[4]uintptr{}
+		b.op("rt_sigaction", unix.SYS_RT_SIGACTION, [6]uintptr{uintptr(sig), b.ptr(unsafe.Pointer(dfl), dfl), 0, 8})
+	}
+	var oldMask, all uint64 = 0, ^uint64(0)
+	if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, 0, uintptr(unsafe.Pointer(&oldMask)), 8, 0, 0); e != 0 {
+		return 0, fmt.Errorf("rt_sigprocmask: %w", e)
+	}
+	mask := &[1]uint64{oldMask}
+	b.op("rt_sigprocmask", unix.SYS_RT_SIGPROCMASK, [6]uintptr{unix.SIG_SETMASK, b.ptr(unsafe.Pointer(&mask[0]), mask), 0, 8})
+	argvp, err := syscall.SlicePtrFromStrings(argv)
+	if err != nil {
+		return 0, err
+	}
+	envp, err := syscall.SlicePtrFromStrings(scrubEnv(c.p, env))
+	if err != nil {
+		return 0, err
+	}
+	b.op("execve "+path, unix.SYS_EXECVE, [6]uintptr{b.cstr(path), b.ptr(unsafe.Pointer(&argvp[0]), argvp), b.ptr(unsafe.Pointer(&envp[0]), envp)})
+	b.c.results = make([]uintptr, len(b.c.ops))
+
+	syscall.ForkLock.Lock()
+	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&all)), 0, 8, 0, 0)
+	pid, errno := rawVfork(vforkFlags | uintptr(unix.SIGCHLD))
+	if pid == 0 && errno == 0 {
+		runRawChild(&b.c) // never returns
+	}
+	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&oldMask)), 0, 8, 0, 0)
+	syscall.ForkLock.Unlock()
+	runtime.KeepAlive(b)
+	errW.Close()
+	if errno != 0 {
+		return 0, fmt.Errorf("clone: %w", unix.Errno(errno))
+	}
+	var rep [8]byte
+	if n, _ := errR.Read(rep[:]); n == 8 {
+		var ws syscall.WaitStatus
+		syscall.Wait4(int(pid), &ws, 0, nil)
+		step := int(binary.LittleEndian.Uint16(rep[0:]))
+		e := unix.Errno(binary.LittleEndian.Uint16(rep[4:]))
+		if step == len(b.c.ops)-1 {
+			return 0, &ExecError{Path: path, Err: e}
+		}
+		name := "?"
+		if step < len(b.c.ops) {
+			name = b.c.ops[step].name
+		}
+		return 0, fmt.Errorf("starting the program: %s: %w", name, e)
+	}
+	return int(pid), nil
+}
+
+// signalScope makes the Landlock ruleset of startScoped's layer: signals
+// scoped, nothing else handled. -1 without ABI 6.
+func signalScope(c *confinement) int {
+	if !c.landlock || c.abi < 6 {
+		return -1
+	}
+	attr := unix.LandlockRulesetAttr{Scoped: unix.LANDLOCK_SCOPE_SIGNAL}
+	r, _, e := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, uintptr(unsafe.Pointer(&attr)), unsafe.Offsetof(attr.Quiet_access_fs), 0)
+	if e != 0 {
+		return -1
+	}
+	return int(r)
 }

@@ -128,6 +128,21 @@ func testNewNames(t *testing.T, cred *syscall.Credential) {
 		t.Fatal(err)
 	}
 
+	// The command ends guard before its look: kill -9 $PPID, its process
+	// group, every thread of it. Guard is out of the program's reach (as
+	// root, a Landlock layer of the program's own; as an ordinary user, a
+	// PID namespace), so the look happens and the name goes.
+	o = run("echo x > " + filepath.Join(proj, ".envrc") + "; kill -9 $PPID; for t in /proc/$PPID/task/*; do kill -9 ${t##*/}; done; kill -9 0; echo after")
+	if exists(filepath.Join(proj, ".envrc")) {
+		t.Errorf(".envrc, made by a command that then killed guard, is still there: %s\n%s", o.msg, o.stderr)
+	}
+	if aside, _ := filepath.Glob(filepath.Join(proj, ".envrc.guard-blocked-*")); len(aside) != 2 {
+		t.Errorf("want .envrc moved aside a second time, found %v", aside)
+	}
+	if o.ok {
+		t.Errorf("a command that made .envrc and signalled guard: %s, want 126 or its signal", o.msg)
+	}
+
 	// The directory made unsearchable and unreadable (chmod 000) after the
 	// name was made, the root and a directory put in the place of one on
 	// the way: guard, as the same user, still looks in them and moves it,
