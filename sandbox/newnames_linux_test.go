@@ -143,6 +143,18 @@ func testNewNames(t *testing.T, cred *syscall.Credential) {
 		t.Errorf("a command that made .envrc and signalled guard: %s, want 126 or its signal", o.msg)
 	}
 
+	// The program dies of a signal the Go runtime keeps a handler for
+	// (SIGSEGV: dash's stack overflow, a real fault, which PID 1 in a PID
+	// namespace takes too): guard dies of the same signal, no traceback of
+	// its own, and still looks first.
+	o = run("echo x > " + filepath.Join(proj, ".envrc") + "; ulimit -s 256; f() { f; }; f")
+	if o.killed != syscall.SIGSEGV || strings.Contains(o.stderr, "goroutine") {
+		t.Errorf("a program killed by SIGSEGV: guard %s (killed by %v), want killed by SIGSEGV\n%.300s", o.msg, o.killed, o.stderr)
+	}
+	if exists(filepath.Join(proj, ".envrc")) {
+		t.Errorf(".envrc, made by a program that then died of SIGSEGV, is still there\n%s", o.stderr)
+	}
+
 	// The directory made unsearchable and unreadable (chmod 000) after the
 	// name was made, the root and a directory put in the place of one on
 	// the way: guard, as the same user, still looks in them and moves it,
