@@ -55,6 +55,7 @@ import (
 type newNames struct {
 	dirs    []heldDir
 	entries []protect.Entry
+	roots   []string // the unshared roots: only directories in them are unlocked
 }
 
 type heldDir struct {
@@ -82,7 +83,7 @@ func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
 	if cwd == "" {
 		cwd, _ = unix.Getwd()
 	}
-	var dirs []string
+	var dirs, roots []string
 	seen := map[string]bool{}
 	for _, r := range c.roots {
 		if r.shared {
@@ -98,6 +99,7 @@ func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
 			seen[r.path] = true
 			dirs = append(dirs, r.path)
 		}
+		roots = append(roots, r.path)
 	}
 	// The entries by their first component, in list order: a directory
 	// that lacks that component lacks every one of them (300 roots times
@@ -118,7 +120,7 @@ func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
 		}
 		groups[g].at = append(groups[g].at, i)
 	}
-	n := &newNames{entries: entries}
+	n := &newNames{entries: entries, roots: roots}
 	buf := make([]byte, dirNamesBuf) // one for every listing
 	for _, d := range dirs {
 		fd, err := unix.Open(d, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
@@ -255,7 +257,7 @@ func (n *newNames) moveAside(w io.Writer) int {
 	found := 0
 	stamp := time.Now().UTC().Format("20060102T150405")
 	buf := make([]byte, dirNamesBuf)
-	var locks unlocked
+	locks := unlocked{roots: n.roots}
 	defer locks.restore()
 	for _, h := range n.dirs {
 		locks.unlock(h.fd)
@@ -386,6 +388,13 @@ func renameUnlocked(dir int, name, to string) error {
 type unlocked struct {
 	fds   []int
 	modes []uint32
+	roots []string
+}
+
+// may reports whether the directory path may be unlocked: it is in one
+// of the roots ("": a directory below one held, which is).
+func (u *unlocked) may(path string) bool {
+	return path == "" || slices.ContainsFunc(u.roots, func(r string) bool { return within(path, r) })
 }
 
 // unlock gives guard search and write in the directory fd when it is
@@ -433,6 +442,10 @@ func (u *unlocked) restore() {
 // made unreadable or unsearchable (chmod 000 src) is unlocked through locks
 // (nil: not).
 func openBeneath(dirfd int, rel string, locks *unlocked) (int, error) {
+	path := "" // the absolute path opened so far, from /; "" below dirfd
+	if dirfd < 0 {
+		path = "/"
+	}
 	if dirfd < 0 {
 		root, err := unix.Open("/", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 		if err != nil {
@@ -446,11 +459,17 @@ func openBeneath(dirfd int, rel string, locks *unlocked) (int, error) {
 	}
 	fd := dirfd
 	for _, c := range strings.Split(rel, "/") {
+		parent := path
+		if path != "" {
+			path = filepath.Join(path, c)
+		}
 		next, err := unix.Openat(fd, c, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-		if err == unix.EACCES && locks != nil {
+		if err == unix.EACCES && locks != nil && locks.may(path) {
 			// Search in fd first, then read in c: through a descriptor
 			// of c's own, opened as a path, following no link.
-			locks.unlock(fd)
+			if locks.may(parent) {
+				locks.unlock(fd)
+			}
 			if p, perr := unix.Openat(fd, c, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0); perr == nil {
 				var st unix.Stat_t
 				if unix.Fstat(p, &st) == nil && int(st.Uid) == os.Geteuid() && os.Geteuid() != 0 {
