@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
@@ -110,6 +111,9 @@ func InspectHook(c HookConfig) HookState {
 		}
 	}
 	st.FailsClosed = st.Command == HookCommand(c.Agent, st.Guard)
+	if miss := unmatched(matcher, hookSpecs[c.Agent].matcher); len(miss) > 0 {
+		st.Missing = fmt.Sprintf("guard's hook matcher %q does not name %s, tools guard judges (an older guard setup): run guard setup %s again", matcher, strings.Join(miss, ", "), c.Agent)
+	}
 	for _, ev := range hookSpecs[c.Agent].also {
 		if g, _, _ := findGuardHookIn(data, c.Agent, ev.event); g < 0 {
 			st.Missing = fmt.Sprintf("guard's hook is not set for %s (%s runs a skill's shell commands with no other hook call): run guard setup %s again", ev.event, c.Agent, c.Agent)
@@ -403,7 +407,7 @@ func prune(m map[string]any) {
 // editCodexConfig applies edit to the text of Codex's config.toml at path
 // (missing: empty) and writes the result, when it differs, atomically with
 // the previous content kept as a backup.
-func editCodexConfig(path string, edit func(string) (string, error)) (changed bool, backup string, err error) {
+func editCodexConfig(path string, hadGuard bool, edit func(string) (string, error)) (changed bool, backup string, err error) {
 	real, old, perm, err := readSettings(path)
 	if err != nil {
 		return false, "", err
@@ -412,8 +416,27 @@ func editCodexConfig(path string, edit func(string) (string, error)) (changed bo
 	if err != nil || src == string(old) {
 		return false, "", err
 	}
-	backup, err = writeWithBackup(real, old, []byte(src), perm)
+	if hadGuard {
+		// Taking guard's trust out: the file from before guard's setup,
+		// when it differs from the result only by the blank lines around
+		// guard's table (and a final newline guard added).
+		b, _ := restoreBackup(real, []byte(src), func(b []byte) bool { return nonBlank(string(b)) == nonBlank(src) })
+		src = string(b)
+	}
+	backup, err = writeWithBackup(real, old, []byte(src), perm, hadGuard)
 	return err == nil, backup, err
+}
+
+// nonBlank is src without its blank lines.
+func nonBlank(src string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(src, "\n") {
+		if strings.TrimSpace(l) != "" {
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
 }
 
 func onlyBlank(lines []string) bool {
@@ -466,4 +489,22 @@ func tomlString(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// unmatched returns the tool names of want (a list joined by |) that the
+// matcher got, a list of names, does not name. A matcher that is not a
+// plain list ("" or "*" take every tool; a pattern cannot be told here)
+// misses none.
+func unmatched(got, want string) []string {
+	if got == "" || strings.Trim(got, "|abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != "" {
+		return nil
+	}
+	names := strings.Split(got, "|")
+	var out []string
+	for _, n := range strings.Split(want, "|") {
+		if !slices.Contains(names, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -583,3 +583,33 @@ func TestSetupClaudeSkillShell(t *testing.T) {
 		t.Errorf("after remove:\n%s", after)
 	}
 }
+
+// A Claude Code settings file from an older guard setup, whose matcher
+// does not name the tools guard judges since (Agent, Task, Workflow:
+// docs/redteam/hooks-10.md), is reported; a matcher of every tool is not.
+func TestInspectOlderMatcher(t *testing.T) {
+	c, home := configFor(t, ClaudeCode)
+	guard := fakeGuard(t, home, "exit 0")
+	if _, err := SetupHook(c, guard); err != nil {
+		t.Fatal(err)
+	}
+	if st := InspectHook(c); st.Missing != "" {
+		t.Fatalf("InspectHook after setup: %+v", st)
+	}
+	text := read(t, c.Path)
+	for _, m := range []struct {
+		matcher string
+		missing bool
+	}{
+		{"Bash|Write|Edit|MultiEdit|NotebookEdit|Read|Grep|Glob|Skill|SlashCommand|PowerShell", true},
+		{"*", false},
+		{"", false},
+		{"Bash.*|Write", false},
+	} {
+		write(t, c.Path, strings.Replace(text, `"matcher": "`+HookMatcher(ClaudeCode)+`"`, `"matcher": "`+m.matcher+`"`, 1))
+		st := InspectHook(c)
+		if got := strings.Contains(st.Missing, "Agent, Task, Workflow"); got != m.missing {
+			t.Errorf("matcher %q: Missing = %q, want the new tools named: %v", m.matcher, st.Missing, m.missing)
+		}
+	}
+}

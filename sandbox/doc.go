@@ -334,11 +334,11 @@
 //     alike; leases, which stall every opener, are refused.
 //   - A process that leaves the session (setsid, double fork) outlives the
 //     command as root, and as an ordinary user where no child is made (user
-//     namespaces forbidden): guard execs in place and keeps no process that
+//     namespaces forbidden): guard execs in place, or stays the parent of the
+//     command alone (newnames_linux.go), and makes no PID namespace that
 //     could end it. It stays confined (every layer is inherited and cannot be
 //     lifted), so it can do no more than the command could, only later. The
-//     ordinary user's child is ended with its PID namespace (above); root
-//     would need a process of guard's left as its parent.
+//     ordinary user's child is ended with its PID namespace (above).
 //     That includes the terminal the command was given: a process in a session
 //     of its own holding a descriptor of it reads what is typed there after
 //     the command returned (the user's next commands, a password; the job
@@ -391,10 +391,16 @@
 //     could refuse creating them only by granting each other entry of the
 //     directory a rule of its own, and every new file there would be refused
 //     too (so would a read-only top with each existing entry mounted
-//     writable). A check after the command, where guard stays the parent (an
-//     ordinary user's child), comes too late for an agent that reloads its
-//     settings as they change and too early for a setsid leftover, and root
-//     keeps no parent. Two exceptions are made before the list is resolved, empty: guard's
+//     writable). So where one is missing at the top of a root that is not
+//     shared or on the way to the working directory, guard stays the
+//     command's parent (an ordinary user's child; otherwise, in full-auto, a
+//     thread of its own confined, which starts the program) and looks again
+//     after it: what was made there is moved aside (newnames_linux.go). That
+//     comes after the fact: a program outside that reads such a file while
+//     the command runs (an agent reloading its settings) sees it; as root, a
+//     process the command left in a session of its own can make one later;
+//     names deeper in the tree or matched by a pattern are not looked for.
+//     Two exceptions are made before the list is resolved, empty: guard's
 //     own state directories (by the gate: they are guard's) and a repository's
 //     missing hooks directory, .git/hooks or core.hooksPath inside a root (by
 //     protect.List.Resolve: git makes .git/hooks itself, and an empty

@@ -407,6 +407,10 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	b.op("execve "+path, unix.SYS_EXECVE, [6]uintptr{b.cstr(path), b.ptr(unsafe.Pointer(&argvp[0]), argvp), b.ptr(unsafe.Pointer(&envp[0]), envp)})
 	b.c.results = make([]uintptr, len(b.c.ops))
 
+	// The protected paths absent now, looked for again after the command.
+	made := lookForNewNames(c, p.ProtectedNames)
+	defer made.close()
+
 	sigs := make(chan os.Signal, 4)
 	signalNotify(sigs)
 
@@ -471,5 +475,5 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		}
 		return fmt.Errorf("in the user namespace: %s: %w", name, errno)
 	}
-	return waitAndExit(int(pid), sigs, pidNS)
+	return waitAndExit(int(pid), sigs, pidNS, made)
 }

@@ -1,6 +1,10 @@
 package sandbox
 
-import "errors"
+import (
+	"errors"
+
+	"guard/policy/protect"
+)
 
 // Profile is what the confined program may do.
 type Profile struct {
@@ -64,6 +68,13 @@ type Profile struct {
 	// BestEffort runs with what the kernel offers and writes one line per
 	// unenforced part of the profile to Exec's warn writer, instead of failing.
 	BestEffort bool
+
+	// ProtectedNames are the protected entries that name literal paths
+	// (.envrc, .vscode, .git/commondir: protect.List.Literal). One absent at
+	// start that the command makes at the top of a root or on the way to
+	// the working directory is moved aside after it, where guard stays the
+	// command's parent (newnames_linux.go). Set by Protect.
+	ProtectedNames []protect.Entry
 }
 
 // Feature is one line of the profile and whether this machine enforces it.

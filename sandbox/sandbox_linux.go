@@ -64,6 +64,26 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 			return false, err
 		}
 	}
+	// Protected names absent now, which the command could make: guard stays
+	// its parent, to look again after it (newnames_linux.go). Not inside an
+	// enclosing sandbox, whose guard looks; not for files-only (auto-edit
+	// runs only what it saw write inside the roots, and keeps exec in place).
+	if !c.inherited && !c.p.FilesOnly {
+		// One directory held open per root: past the first 64 descriptors
+		// the table grows, and while the process's threads share it each
+		// growth waits for an RCU grace period (300 roots: 85 ms a run). The
+		// thread gets a table of its own first, as readOnlyMounts does for
+		// its copies; the thread is never handed back (changed).
+		if len(c.p.ProtectedNames) > 0 && unsharedRoots(c) > privateFDsAbove {
+			if err := unix.Unshare(unix.CLONE_FILES); err != nil {
+				c.release()
+				return true, fmt.Errorf("unshare(CLONE_FILES): %w", err)
+			}
+		}
+		if made := lookForNewNames(c, c.p.ProtectedNames); made != nil {
+			return true, c.applyAndWait(path, argv, env, made)
+		}
+	}
 	if err := c.apply(true); err != nil {
 		c.release()
 		return true, err
@@ -71,6 +91,36 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 	err = syscall.Exec(path, argv, scrubEnv(c.p, env))
 	c.release()
 	return true, &ExecError{Path: path, Err: err}
+}
+
+// applyAndWait confines this thread and starts the program from it: the
+// program inherits the thread's mount namespace, Landlock domain, seccomp
+// filter, capabilities and no_new_privs, as by an execve in place. The
+// thread then waits for it, forwarding signals, moves aside the protected
+// paths it made (their directories held open from before, inside the roots
+// the confinement leaves writable), and exits as it did. It returns only on
+// failure, with the thread confined or partly so.
+func (c *confinement) applyAndWait(path string, argv, env []string, made *newNames) error {
+	c.fds = append(c.fds, made.fds()...) // held open through closeInheritedFDs
+	sigs := make(chan os.Signal, 4)
+	signalNotify(sigs)
+	fail := func(err error) error {
+		signalStop(sigs)
+		made.close()
+		c.release()
+		return err
+	}
+	if err := c.apply(true); err != nil {
+		return fail(err)
+	}
+	// Killed with guard: the parent death signal comes when this thread
+	// ends, which is when the process does.
+	pid, err := syscall.ForkExec(path, argv, &syscall.ProcAttr{Env: scrubEnv(c.p, env), Files: []uintptr{0, 1, 2},
+		Sys: &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}})
+	if err != nil {
+		return fail(&ExecError{Path: path, Err: err})
+	}
+	return waitAndExit(pid, sigs, false, made)
 }
 
 // Probe reports, line by line, whether this machine enforces the default profile
@@ -128,6 +178,7 @@ func classFeatures(c *confinement, l *protect.List) []Feature {
 	// What the binds leave: a name missing at start (pinDirs keeps the
 	// existing ones from being moved away).
 	const pinned = "; the directories above them cannot be moved or removed; a name missing at start can be created inside (the decision still treats a visible write to it as outside the roots)"
+	const moved = ", and one made at the top of a root or on the way to the working directory is moved aside after the command (NAME.guard-blocked-TIME-RANDOM, status 126)"
 	var fs []Feature
 	for _, k := range classes {
 		anyDepth := false
@@ -147,11 +198,11 @@ func classFeatures(c *confinement, l *protect.List) []Feature {
 		if k.kind == protect.Protected {
 			switch {
 			case c.mounts:
-				f.Enforced, f.Detail = true, "read-only binds in the mount namespace, over what exists at start"+pinned+scope
+				f.Enforced, f.Detail = true, "read-only binds in the mount namespace, over what exists at start"+pinned+moved+scope
 			case c.inherited:
 				f.Enforced, f.Detail = true, c.mountsWhy
 			case ok:
-				f.Enforced, f.Detail = true, "read-only binds in a user and mount namespace (guard stays as the parent), over what exists at start"+pinned+scope
+				f.Enforced, f.Detail = true, "read-only binds in a user and mount namespace (guard stays as the parent), over what exists at start"+pinned+moved+scope
 			default:
 				f.Detail = why
 			}

@@ -42,7 +42,10 @@ func signalStop(ch chan os.Signal) { signal.Stop(ch) }
 // would be; one it handles is sent; one it takes the default action of
 // (terminate) becomes SIGKILL, and guard reports the program as killed by
 // the signal it was sent.
-func waitAndExit(pid int, sigs chan os.Signal, init bool) error {
+//
+// Before it exits, the protected paths the command made are moved aside
+// (made, newnames_linux.go); a status of 0 then becomes 126.
+func waitAndExit(pid int, sigs chan os.Signal, init bool, made *newNames) error {
 	var sent atomic.Int32 // the signal a SIGKILL stands for
 	go func() {
 		for s := range sigs {
@@ -70,6 +73,9 @@ func waitAndExit(pid int, sigs chan os.Signal, init bool) error {
 			break
 		}
 	}
+	if err == nil && made.moveAside(os.Stderr) > 0 && !ws.Signaled() && ws.ExitStatus() == 0 {
+		os.Exit(126)
+	}
 	if err == nil && !ws.Signaled() {
 		// Straight out: stopping the forwarding first waits for the
 		// signal goroutine, a round of thread wake-ups for nothing.
@@ -84,7 +90,10 @@ func waitAndExit(pid int, sigs chan os.Signal, init bool) error {
 		sig = s
 	}
 	signal.Reset(sig)
-	unix.Kill(os.Getpid(), sig)
+	// To this thread (the caller's, locked): taken before the call returns.
+	// To the process, another thread could take it while this one exits
+	// with a status instead.
+	unix.Tgkill(os.Getpid(), unix.Gettid(), sig)
 	os.Exit(128 + int(sig))
 	return nil
 }

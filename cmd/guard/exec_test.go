@@ -302,6 +302,11 @@ func knownBug(t *testing.T, observed bool, msg string) {
 
 // The program guard runs is guard's own process (execve, same PID), so a
 // caller's cmd.Process.Pid is the program's: signals and waits reach it.
+// In full-auto, where the command could make a protected name that is not
+// there yet (the world has no .envrc), guard stays its parent instead, to
+// move such a name aside after it (sandbox/newnames_linux.go): the
+// program is guard's child, and TestExecSignalDeath and TestExecSignalForwarded
+// hold what reaches it.
 func TestExecSamePID(t *testing.T) {
 	t.Parallel()
 	for _, mode := range modes {
@@ -309,12 +314,19 @@ func TestExecSamePID(t *testing.T) {
 			t.Parallel()
 			w := newWorld(t)
 			needSandbox(t, w, mode)
-			r := execute(t, w.guardCmd("--mode", mode, "--", "sh", "-c", "echo $$"))
+			r := execute(t, w.guardCmd("--mode", mode, "--", "sh", "-c", "echo $$ $PPID"))
 			if r.code != 0 {
-				t.Fatalf("guard -- sh -c 'echo $$': %s, want exit 0", r)
+				t.Fatalf("guard -- sh -c 'echo $$ $PPID': %s, want exit 0", r)
 			}
-			if got := strings.TrimSpace(r.stdout); got != strconv.Itoa(r.pid) {
-				t.Errorf("guard --mode %s -- sh -c 'echo $$' printed PID %s, want guard's own PID %d (exec in place)", mode, got, r.pid)
+			pid, ppid, _ := strings.Cut(strings.TrimSpace(r.stdout), " ")
+			if mode == "full-auto" {
+				if ppid != strconv.Itoa(r.pid) {
+					t.Errorf("guard --mode full-auto -- sh -c 'echo $$ $PPID' printed %q, want guard's PID %d as the parent", r.stdout, r.pid)
+				}
+				return
+			}
+			if pid != strconv.Itoa(r.pid) {
+				t.Errorf("guard --mode %s -- sh -c 'echo $$' printed PID %s, want guard's own PID %d (exec in place)", mode, pid, r.pid)
 			}
 		})
 	}
@@ -345,7 +357,10 @@ func TestExecExitStatus(t *testing.T) {
 
 // A program killed by SIGTERM or SIGKILL is seen by the caller as killed by
 // that signal, not as an exit status: the caller signals the PID it
-// started, which is the program's.
+// started, which is the program's, or guard's where guard stays the
+// program's parent (full-auto in a project without a protected name it
+// could make: TestExecSamePID); guard then passes SIGTERM on, and its
+// death by SIGKILL kills the program too (no program is left running).
 func TestExecSignalDeath(t *testing.T) {
 	t.Parallel()
 	for _, mode := range modes {
@@ -360,18 +375,18 @@ func TestExecSignalDeath(t *testing.T) {
 				if err := cmd.Start(); err != nil {
 					t.Fatal(err)
 				}
-				// Signal once guard has exec'd sleep in place.
+				// Signal once guard has exec'd sleep in place, or started it.
 				pid := cmd.Process.Pid
+				prog := 0
 				deadline := time.Now().Add(10 * time.Second)
 				for {
-					b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-					if string(b) == "sleep\x0030\x00" {
+					if prog = sleepAt(pid); prog != 0 {
 						break
 					}
 					if time.Now().After(deadline) {
 						cmd.Process.Kill()
 						cmd.Wait()
-						t.Fatalf("guard --mode %s -- sleep 30: PID %d never became sleep 30 (cmdline %q); stderr %q", mode, pid, b, stderr.String())
+						t.Fatalf("guard --mode %s -- sleep 30: PID %d never became sleep 30 nor started it; stderr %q", mode, pid, stderr.String())
 					}
 					time.Sleep(5 * time.Millisecond)
 				}
@@ -387,9 +402,40 @@ func TestExecSignalDeath(t *testing.T) {
 				if stderr.Len() > 0 {
 					t.Errorf("guard --mode %s -- sleep 30: stderr %q, want nothing from guard", mode, stderr.String())
 				}
+				if prog != pid {
+					for end := time.Now().Add(5 * time.Second); sleepAt(prog) == prog; time.Sleep(5 * time.Millisecond) {
+						if time.Now().After(end) {
+							syscall.Kill(prog, syscall.SIGKILL)
+							t.Fatalf("guard --mode %s -- sleep 30, sent %v: guard's child %d still runs", mode, sig, prog)
+						}
+					}
+				}
 			})
 		}
 	}
+}
+
+// sleepAt returns pid when that process is `sleep 30`, else a child of it
+// that is, else 0.
+func sleepAt(pid int) int {
+	isSleep := func(p int) bool {
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", p))
+		return string(b) == "sleep\x0030\x00"
+	}
+	if isSleep(pid) {
+		return pid
+	}
+	// A child of any of guard's threads (the confined one started it).
+	tasks, _ := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	for _, task := range tasks {
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/children", pid, task.Name()))
+		for _, f := range strings.Fields(string(b)) {
+			if c, err := strconv.Atoi(f); err == nil && isSleep(c) {
+				return c
+			}
+		}
+	}
+	return 0
 }
 
 // Standard input, output and error are the caller's own file descriptions,

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -86,7 +87,7 @@ func (h *hookCall) run() (code int) {
 		return h.deny("guard: " + err.Error())
 	}
 	h.set(func() { h.req = req })
-	if !req.Shell && !req.Edit && !req.Read && !req.Skill {
+	if !req.Shell && !req.Edit && !req.Read && !req.Skill && !req.Subagent && !req.Workflow {
 		return h.answer(hook.Allow, "", "", nil)
 	}
 	self, err := guardPath()
@@ -97,6 +98,7 @@ func (h *hookCall) run() (code int) {
 	if err != nil {
 		return h.deny("guard: the agent's project: " + err.Error())
 	}
+	req.Project = project
 	h.set(func() { h.req.Project = project })
 	if project == "/" {
 		// Started in the root directory (a container's WORKDIR /): every
@@ -124,7 +126,23 @@ func (h *hookCall) run() (code int) {
 	if req.Skill {
 		// A skill's own hooks run unjudged while it is active.
 		if files := hook.SkillHooks(req.SkillName, hook.RuleEnv{Getenv: c.getenv, Project: project}); len(files) > 0 {
-			return h.answer(hook.Ask, fmt.Sprintf("guard: the skill %q (%s) declares hooks of its own, commands %s runs while the skill is active and that guard does not judge: a person must approve loading it (or take the hooks out of the skill's file, or do its steps as tool calls)", req.SkillName, files[0], agent.Title()), "", nil)
+			return h.answer(hook.Ask, fmt.Sprintf("guard: the skill %q (%s) declares hooks of its own (or MCP servers, or runs in a subagent whose definition declares them), commands %s runs while the skill is active and that guard does not judge: a person must approve loading it (or take them out of the skill's file, or do its steps as tool calls)", req.SkillName, files[0], agent.Title()), "", nil)
+		}
+		return h.answer(hook.Allow, "", "", nil)
+	}
+	if req.Subagent || req.Workflow {
+		// A subagent's own hooks and MCP servers run unjudged while it
+		// works; a workflow script may start any subagent.
+		env := hook.RuleEnv{Getenv: c.getenv, Project: project}
+		if files := hook.SubagentCode(req.SubagentType, req.Workflow, env); len(files) > 0 {
+			what := "the subagent " + strconv.Quote(req.SubagentType)
+			if req.SubagentType == "" {
+				what = "the default subagent"
+			}
+			if req.Workflow {
+				what = "a workflow script, which can start any subagent (agent() with agentType), and the subagent"
+			}
+			return h.answer(hook.Ask, fmt.Sprintf("guard: %s defined in %s declares hooks or MCP servers of its own (or preloads a skill that does): commands %s runs while the subagent works and that guard does not judge, so a person must approve starting it (or take them out of the definition)", what, files[0], agent.Title()), "", nil)
 		}
 		return h.answer(hook.Allow, "", "", nil)
 	}
@@ -232,6 +250,14 @@ func (h *hookCall) run() (code int) {
 		if why := hook.AgentEnvFile(agent, v.Writes, c.getenv); why != "" {
 			verdict, reason = hook.Ask, "not known to be safe: "+why
 			d.Action = policy.Ask
+		}
+		for _, w := range v.Writes {
+			if verdict != hook.Ask && hook.MemoryFile(agent, w, c.getenv) {
+				// Its @imports are read into the model's context, and a
+				// command's text is not the file's: a person approves.
+				verdict, reason = hook.Ask, "not known to be safe: writes "+w+", a Claude Code memory file: Claude Code reads it, and every file its @imports name, into the model's context (a secret of the project's included), so a person approves; write it with the Write tool, whose text guard can read"
+				d.Action = policy.Ask
+			}
 		}
 	}
 	if v.Result.Rule != "" && d.Action != policy.Run {

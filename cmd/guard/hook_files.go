@@ -36,6 +36,11 @@ func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string,
 			}
 		}
 		d, _ := decide(targets(req.Paths, g.Cwd, home), g.Mode, g.ProtectList(), home)
+		if d.Action == policy.Run {
+			if v, why, ok := nestedMemory(g, req, home); ok {
+				return v, why, true
+			}
+		}
 		return fileVerdict(d), d.Reason, true
 	case req.Edit && req.Patch != "":
 		return judgePatch(g, req, req.Patch, g.Cwd, home)
@@ -50,6 +55,22 @@ func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string,
 		}
 		if why := hook.AgentEnvFile(req.Agent, paths, g.Getenv); why != "" && d.Action == policy.Run {
 			d.Action, d.Reason = policy.Ask, why
+		}
+		if d.Action == policy.Run {
+			if v, why, ok := nestedMemory(g, req, home); ok {
+				return v, why, true
+			}
+		}
+		if d.Action == policy.Run {
+			// A memory file's @imports are read into the model's context.
+			if imps := hook.MemoryImports(*req, home, g.Getenv); len(imps) > 0 {
+				if why := procLinkPath(imps, g.Cwd, home); why != "" {
+					return hook.Ask, why + " (a path the memory file imports)", true
+				}
+				if rd, _ := policy.DecideRead(targets(imps, g.Cwd, home), g.Mode, g.ProtectList(), home); rd.Action != policy.Run {
+					return fileVerdict(rd), "writes a Claude Code memory file whose @imports Claude Code reads into the model's context: " + rd.Reason, true
+				}
+			}
 		}
 		return fileVerdict(d), editReason(d, g.Mode), true
 	case req.Shell && req.Agent == hook.Codex:
@@ -81,6 +102,13 @@ func judgePatch(g *gate.Gate, req *hook.Request, text, dir, home string) (hook.V
 	}
 	if why := hook.AgentEnvFile(req.Agent, paths, g.Getenv); why != "" && d.Action == policy.Run {
 		d.Action, d.Reason = policy.Ask, why
+	}
+	for _, p := range paths {
+		if d.Action == policy.Run && hook.MemoryFile(req.Agent, p, g.Getenv) {
+			// Its @imports are read into the model's context by the
+			// user's Claude Code or Gemini CLI.
+			d.Action, d.Reason = policy.Ask, "writes "+p+", a memory file Claude Code or Gemini CLI reads into the model's context with every file its @imports name (a secret of the project's included): a person approves"
+		}
 	}
 	return fileVerdict(d), editReason(d, g.Mode), true
 }
@@ -245,4 +273,22 @@ func writeWhere(p policy.WrittenPath) string {
 		return "inside a writable root"
 	}
 	return "outside the writable roots"
+}
+
+// nestedMemory judges, as reads, the files Claude Code reads into the
+// model's context when its file tool first touches a directory below the
+// project (hook.NestedMemoryImports): ok when one of them is not let
+// through.
+func nestedMemory(g *gate.Gate, req *hook.Request, home string) (hook.Verdict, string, bool) {
+	imps := hook.NestedMemoryImports(*req, home)
+	if len(imps) == 0 {
+		return hook.Deny, "", false
+	}
+	if why := procLinkPath(imps, g.Cwd, home); why != "" {
+		return hook.Ask, why + " (a path a memory file of the directory imports)", true
+	}
+	if rd, _ := policy.DecideRead(targets(imps, g.Cwd, home), g.Mode, g.ProtectList(), home); rd.Action != policy.Run {
+		return fileVerdict(rd), "the directory's Claude Code memory file, which Claude Code reads into the model's context when a file tool first touches the directory, @imports what guard would not let through: " + rd.Reason, true
+	}
+	return hook.Deny, "", false
 }

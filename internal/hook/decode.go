@@ -59,6 +59,12 @@ type Request struct {
 	// Skill is set for Claude Code's Skill tool (SkillTool): SkillName is
 	// the skill it loads.
 	Skill bool
+	// Subagent is set for Claude Code's Agent tool (AgentTool, or Task):
+	// SubagentType is the agent type it starts ("" for the default).
+	// Workflow is set for its Workflow tool, whose script may start any.
+	Subagent     bool
+	SubagentType string
+	Workflow     bool
 
 	// Shell is set when Tool is the agent's shell tool; Command is then the
 	// shell script it would run, never empty.
@@ -187,6 +193,20 @@ func Decode(a Agent, r io.Reader) (Request, error) {
 		if f := strings.Fields(name); len(f) > 0 {
 			req.SkillName = strings.TrimPrefix(f[0], "/")
 		}
+		return req, nil
+	}
+
+	if a == ClaudeCode && (req.Tool == AgentTool || req.Tool == "Task") {
+		// Claude Code starts the subagent the definition of that name
+		// describes, with the hooks and MCP servers it declares.
+		req.Subagent = true
+		if req.SubagentType, err = stringField(req.Input, "subagent_type"); err != nil {
+			return Request{Agent: a, Event: req.Event}, err
+		}
+		return req, nil
+	}
+	if a == ClaudeCode && req.Tool == WorkflowTool {
+		req.Workflow = true
 		return req, nil
 	}
 

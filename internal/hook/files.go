@@ -351,12 +351,12 @@ func join(dir, p string) string {
 }
 
 // judged reports whether a verdict on req is answered as such: always for
-// the shell and edit tools; for a read tool and the Skill tool unless it is
-// Allow, so that a
-// read guard lets through meets the agent's own rules as before; never for
+// the shell and edit tools; for a read tool and the Skill, Agent and
+// Workflow tools unless it is Allow, so that a read guard lets through
+// meets the agent's own rules as before; never for
 // the other tools, which get no objection but for a Deny.
 func (r Request) judged(v Verdict) bool {
-	return r.Shell || r.Edit || ((r.Read || r.Skill) && v != Allow)
+	return r.Shell || r.Edit || ((r.Read || r.Skill || r.Subagent || r.Workflow) && v != Allow)
 }
 
 // GitIgnoreOff returns the settings file in which agent a is set to read the

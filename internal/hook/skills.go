@@ -31,30 +31,89 @@ const SkillTool = "Skill"
 // managed directory, and in the installed plugins. A file is the skill when
 // its directory (SKILL.md), its name (commands) or its frontmatter name is
 // the last part of name.
+//
+// A skill that runs in a subagent (context: fork, agent: NAME) counts when
+// that subagent's definition makes Claude Code run commands (SubagentCode):
+// measured, a skill with `context: fork` and `agent: helper` started the
+// helper's MCP server at its load; so does one whose frontmatter configures
+// a MCP server itself (not seen to start, counted as the stricter reading).
 func SkillHooks(name string, env RuleEnv) []string {
-	return definitionHooks(name, env, skillFiles)
+	return skillCode(name, env, 0)
 }
 
-// definitionHooks returns the files files() finds for name, below the
-// .claude directories Claude Code reads definitions from, that declare
-// hooks.
-func definitionHooks(name string, env RuleEnv, files func(root, want string) []string) []string {
-	env = env.defaults()
-	want := name
-	if i := strings.LastIndexByte(want, ':'); i >= 0 {
-		want = want[i+1:]
-	}
-	want = strings.TrimPrefix(want, "/")
+// maxDefinitionDepth bounds the chain of definitions guard follows (a
+// subagent preloading a skill that forks a subagent...): deeper counts as
+// running code.
+const maxDefinitionDepth = 4
+
+func skillCode(name string, env RuleEnv, depth int) []string {
+	want := definitionName(name)
 	if want == "" {
 		return nil
 	}
+	return definitionFiles(want, env, skillFiles, func(f string) bool {
+		return skillRunsCode(f, env, depth)
+	})
+}
+
+// skillRunsCode reports whether a skill or command file makes Claude Code
+// run commands of the definitions while it is active.
+func skillRunsCode(file string, env RuleEnv, depth int) bool {
+	fm := frontmatter(file)
+	if declaresHooks(file) || hasKey(fm, "hooks") || mcpConfigured(fm) {
+		return true
+	}
+	if !hasKey(fm, "context") && !hasKey(fm, "agent") {
+		return false
+	}
+	if depth >= maxDefinitionDepth {
+		return true
+	}
+	agent, ok := frontmatterValue(fm, "agent")
+	if !ok {
+		if hasKey(fm, "agent") {
+			return true // where the line reading cannot place it
+		}
+		return len(subagentCode("", false, env, depth+1)) > 0
+	}
+	agent = strings.Trim(strings.TrimSpace(agent), `"'`)
+	if !plainName(agent) {
+		return len(subagentCode("", true, env, depth+1)) > 0
+	}
+	return len(subagentCode(agent, false, env, depth+1)) > 0
+}
+
+// definitionName is the last part of a skill's or agent's name as a tool
+// names it ("plugin:fmt", "/fmt": "fmt").
+func definitionName(name string) string {
+	if i := strings.LastIndexByte(name, ':'); i >= 0 {
+		name = name[i+1:]
+	}
+	return strings.TrimPrefix(name, "/")
+}
+
+// definitionFiles returns the files files() finds for want (every
+// definition when want is ""), below the .claude directories Claude Code
+// reads definitions from, for which pred holds.
+func definitionFiles(want string, env RuleEnv, files func(root, want string) []string, pred func(file string) bool) []string {
+	env = env.defaults()
 	var dirs []string // directories holding skills/ and commands/
 	if env.Project != "" {
 		project := filepath.Clean(env.Project)
-		root, _ := roots(project)
+		// Claude Code 2.1.332 reads the directories up to the repository's
+		// root, and outside a repository every directory up to the home
+		// directory (measured: a project's parent's agents and skills ran
+		// their hooks and MCP servers). guard reads up to the home
+		// directory (or / for a project outside it) in both cases: a .git
+		// the project plants, which git would not take, must not end the
+		// walk early.
+		stop := "/"
+		if home := filepath.Clean(env.Home); within(project, home) {
+			stop = home
+		}
 		for dir := project; ; dir = filepath.Dir(dir) {
 			dirs = append(dirs, filepath.Join(dir, ".claude"))
-			if root == "" || dir == root || filepath.Dir(dir) == dir {
+			if dir == stop || filepath.Dir(dir) == dir {
 				break
 			}
 		}
@@ -70,7 +129,7 @@ func definitionHooks(name string, env RuleEnv, files func(root, want string) []s
 	seen := map[string]bool{}
 	for _, r := range dirs {
 		for _, f := range files(r, want) {
-			if !seen[f] && declaresHooks(f) {
+			if !seen[f] && pred(f) {
 				seen[f] = true
 				out = append(out, f)
 			}
@@ -86,14 +145,14 @@ func skillFiles(root, want string) []string {
 	var out []string
 	skills, _ := filepath.Glob(filepath.Join(root, "skills", "*", "SKILL.md"))
 	for _, f := range skills {
-		if filepath.Base(filepath.Dir(f)) == want || frontmatterName(f) == want {
+		if filepath.Base(filepath.Dir(f)) == want || mayBeNamed(f, want) {
 			out = append(out, f)
 		}
 	}
 	for _, p := range []string{"*.md", "*/*.md", "*/*/*.md"} {
 		cmds, _ := filepath.Glob(filepath.Join(root, "commands", p))
 		for _, f := range cmds {
-			if strings.TrimSuffix(filepath.Base(f), ".md") == want || frontmatterName(f) == want {
+			if strings.TrimSuffix(filepath.Base(f), ".md") == want || mayBeNamed(f, want) {
 				out = append(out, f)
 			}
 		}
@@ -132,22 +191,64 @@ func nestedClaudeDirs(project string) []string {
 	return out
 }
 
-// frontmatter returns the YAML frontmatter of a skill or command file
-// ("" when it has none), read with safefile (a FIFO cannot hold the hook).
+// frontmatter returns the YAML frontmatter of a skill, command or agent
+// file ("" when it has none), read with safefile (a FIFO cannot hold the
+// hook), as Claude Code 2.1.332 finds it: a byte order mark dropped, then
+// /^---\s*\n([\s\S]*?)---/ (blanks after the opening "---", JavaScript's
+// \s; the frontmatter ends at the first "---" after it, wherever it is).
+// Measured: a skill whose opening line was "---   ", or that began with a
+// byte order mark, had its hooks run by Claude Code while guard read no
+// frontmatter.
 func frontmatter(file string) string {
 	b, err := safefile.Read(file, 1<<20)
 	if err != nil {
 		return ""
 	}
-	s := strings.ReplaceAll(string(b), "\r\n", "\n")
-	rest, ok := strings.CutPrefix(s, "---\n")
+	s := strings.TrimPrefix(string(b), "\ufeff")
+	rest, ok := strings.CutPrefix(s, "---")
 	if !ok {
 		return ""
 	}
-	if i := strings.Index(rest, "\n---"); i >= 0 {
-		return rest[:i+1]
+	blank := len(rest) - len(strings.TrimLeftFunc(rest, isJSSpace))
+	nl := strings.LastIndexByte(rest[:blank], '\n')
+	if nl < 0 {
+		return ""
+	}
+	rest = rest[nl+1:]
+	if i := strings.Index(rest, "---"); i >= 0 {
+		return strings.ReplaceAll(rest[:i], "\r\n", "\n")
 	}
 	return ""
+}
+
+// isJSSpace reports whether r is white space to a JavaScript regular
+// expression's \s (the set jsSpace and jsTrim spell).
+func isJSSpace(r rune) bool {
+	return jsTrim(string(r)) == ""
+}
+
+// mayBeNamed reports whether a skill's or agent's file may carry the name
+// want in its frontmatter: its name key reads want, or the frontmatter has
+// a name key guard's line reading does not take as a plain name (a flow
+// mapping, an escape, a tag, an anchor, a block scalar), which YAML may
+// read as any name.
+func mayBeNamed(file, want string) bool {
+	name := frontmatterName(file)
+	if name == want {
+		return true
+	}
+	if name == "" {
+		return hasKey(frontmatter(file), "name")
+	}
+	return !plainName(name)
+}
+
+// plainName reports whether a name read from a frontmatter line is one
+// YAML reads as written: letters, digits, '-', '_', '.', ':'.
+func plainName(name string) bool {
+	return strings.IndexFunc(name, func(r rune) bool {
+		return !(r == '-' || r == '_' || r == '.' || r == ':' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) < 0
 }
 
 // The frontmatter keys, compiled on first use (not at start: most runs of
@@ -172,4 +273,10 @@ func frontmatterName(file string) string {
 		return ""
 	}
 	return strings.TrimSpace(m[1])
+}
+
+// within reports whether path is dir or below it (both clean and
+// absolute).
+func within(path, dir string) bool {
+	return path == dir || dir == "/" || strings.HasPrefix(path, dir+"/")
 }

@@ -523,6 +523,22 @@ func (l *List) Remove(patterns ...string) (unknown []string) {
 	return unknown
 }
 
+// Literal returns the entries of kind that match at any depth and whose
+// components are all literal names (.envrc, .vscode, .husky/_), with no
+// exceptions: the paths a directory can be checked for by name, where no
+// pattern needs matching (the sandbox's look for protected names a command
+// made, newnames_linux.go).
+func (l *List) Literal(kind Kind) []Entry {
+	out := make([]Entry, 0, 128)
+	for _, e := range l.Entries {
+		if e.Kind == kind && len(e.Except) == 0 && e.Pattern != "" && e.Pattern[0] != '/' && e.Pattern[0] != '~' &&
+			!strings.ContainsAny(e.Pattern, "*?[\\") && cleanRelative(e.Pattern) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // Protected is Match(Protected, ...).
 func (l *List) Protected(p, home string) *Entry { return l.Match(Protected, p, home) }
 
@@ -892,6 +908,9 @@ func (l *List) Apply(a Adjust) error {
 	l.Add(Protected, "added by the configuration", a.Protected...)
 	l.Add(Secret, "added by the configuration", a.Secrets...)
 	except := func(kind Kind, patterns []string) {
+		if len(patterns) == 0 {
+			return // the static entries stay shared, not copied
+		}
 		l.own()
 		for _, p := range patterns {
 			found := false

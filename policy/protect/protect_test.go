@@ -279,3 +279,33 @@ func TestAddedIndexAsWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestLiteral: the entries the sandbox looks for by name after a command
+// (sandbox/newnames_linux.go) are the protected ones that match at any
+// depth with literal components only, without exceptions.
+func TestLiteral(t *testing.T) {
+	l := Default()
+	l.Add(Protected, "test", "tools/run.sh", "*.tmpl", "/etc/x", "~/.x")
+	got := map[string]bool{}
+	for _, e := range l.Literal(Protected) {
+		if e.Kind != Protected || len(e.Except) > 0 {
+			t.Errorf("Literal returned %+v", e)
+		}
+		got[e.Pattern] = true
+	}
+	for _, want := range []string{".envrc", ".vscode", ".claude", ".git/commondir", ".husky", "tools/run.sh"} {
+		if !got[want] {
+			t.Errorf("Literal lacks %s", want)
+		}
+	}
+	for _, not := range []string{"*.tmpl", "/etc/x", "~/.x", "~/.bashrc", "*.code-workspace"} {
+		if got[not] {
+			t.Errorf("Literal holds %s, which is not a literal name at any depth", not)
+		}
+	}
+	for _, e := range l.Literal(Secret) {
+		if e.Kind != Secret {
+			t.Errorf("Literal(Secret) returned %+v", e)
+		}
+	}
+}

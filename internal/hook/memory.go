@@ -1,0 +1,278 @@
+package hook
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"guard/internal/safefile"
+	"guard/policy"
+)
+
+// Claude Code's memory files: it puts their text into the model's context,
+// with every file they import (an "@path" word) read and added as well,
+// five levels deep: the project's at the start of a session, and a nested
+// one (sub/CLAUDE.md) as soon as the session touches its directory, a Write
+// of the memory file itself included. Measured with Claude Code 2.1.332:
+// a Write of sub/CLAUDE.md holding "@../.env", allowed as a write inside the
+// project, was answered with "Contents of <project>/.env" and the key went to
+// the model, with no Read of .env for guard to judge. (An import outside the
+// project waits for the user's approval; one inside does not.)
+//
+// Gemini CLI 0.61.0 does the same with GEMINI.md (its default
+// context.fileName; other names a user sets there are not read by guard):
+// measured, after a shell command wrote GEMINI.md holding "@.env", the next
+// read_file's answer carried "Newly Discovered Project Context" with the
+// .env's key.
+var memoryFiles = map[Agent][]string{
+	ClaudeCode: {"CLAUDE.md", "CLAUDE.local.md"},
+	Gemini:     {"GEMINI.md"},
+}
+
+// maxImportDepth is how deep Claude Code follows imports (2.1.332: 5).
+const maxImportDepth = 5
+
+// MemoryFile reports whether path is a memory file, by name, of an agent
+// in use: the agent a itself, or another whose settings directory the user
+// has (another agent's write is loaded by the user's next session of it).
+func MemoryFile(a Agent, path string, getenv func(string) string) bool {
+	var names []string
+	if claudeInUse(a, getenv) {
+		names = append(names, memoryFiles[ClaudeCode]...)
+	}
+	if geminiInUse(a, getenv) {
+		names = append(names, memoryFiles[Gemini]...)
+	}
+	for _, p := range []string{path, policy.Resolve(path, "/")} {
+		for _, m := range names {
+			if filepath.Base(p) == m {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// claudeInUse reports whether Claude Code reads memory files for this user:
+// it is the agent asking, or its settings directory exists.
+func claudeInUse(a Agent, getenv func(string) string) bool {
+	if a == ClaudeCode {
+		return true
+	}
+	dir := getenv("CLAUDE_CONFIG_DIR")
+	if dir == "" {
+		if home := getenv("HOME"); home != "" {
+			dir = filepath.Join(home, ".claude")
+		}
+	}
+	if dir == "" {
+		return false
+	}
+	_, err := os.Stat(dir)
+	return err == nil
+}
+
+// MemoryImports returns the files Claude Code would read into the model's
+// context for the memory files req writes with Claude Code's Write, Edit or
+// MultiEdit (their text after the edit, and the edit's new text alone,
+// which may join existing text into an import), following the imports of
+// the imported files as Claude Code does; home expands "~/". The imported
+// paths are absolute, for the caller to judge as reads. Other requests
+// import nothing.
+func MemoryImports(req Request, home string, getenv func(string) string) []string {
+	if !req.Edit || req.Patch != "" {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range req.Paths {
+		if !MemoryFile(req.Agent, p, getenv) || !filepath.IsAbs(p) {
+			continue
+		}
+		for _, text := range memoryTexts(req, p) {
+			importsOf(text, filepath.Dir(p), home, 1, seen, &out)
+		}
+	}
+	return out
+}
+
+// memoryTexts returns the memory file's text after req's edit, and the
+// edit's new text.
+func memoryTexts(req Request, path string) []string {
+	str := func(key string, in map[string]json.RawMessage) string {
+		s, _ := stringField(in, key)
+		return s
+	}
+	switch req.Tool {
+	case "Write", "write_file":
+		return []string{str("content", req.Input)}
+	case "Edit", "MultiEdit", "replace":
+		type edit struct {
+			Old, New string
+			All      bool
+		}
+		var edits []edit
+		if req.Tool != "MultiEdit" {
+			// Gemini CLI's replace takes expected_replacements: every
+			// occurrence is replaced (the stricter reading).
+			all := req.Tool == "replace"
+			json.Unmarshal(req.Input["replace_all"], &all)
+			edits = append(edits, edit{str("old_string", req.Input), str("new_string", req.Input), all})
+		} else {
+			var list []map[string]json.RawMessage
+			json.Unmarshal(req.Input["edits"], &list)
+			for _, e := range list {
+				all := false
+				json.Unmarshal(e["replace_all"], &all)
+				edits = append(edits, edit{str("old_string", e), str("new_string", e), all})
+			}
+		}
+		b, _ := safefile.Read(path, 1<<20)
+		text := string(b)
+		var added []string
+		for _, e := range edits {
+			n := 1
+			if e.All {
+				n = -1
+			}
+			text = strings.Replace(text, e.Old, e.New, n)
+			added = append(added, e.New)
+		}
+		return []string{text, strings.Join(added, "\n")}
+	}
+	return nil
+}
+
+// importsOf adds to out the files text imports, resolved against dir, and
+// theirs in turn down to maxImportDepth. A file that is not a regular file
+// guard can read is added and not followed.
+func importsOf(text, dir, home string, depth int, seen map[string]bool, out *[]string) {
+	if depth > maxImportDepth {
+		return
+	}
+	for _, imp := range importWords(text) {
+		p := imp
+		switch {
+		case strings.HasPrefix(p, "~/"):
+			p = filepath.Join(home, p[2:])
+		case !filepath.IsAbs(p):
+			p = filepath.Join(dir, p)
+		}
+		p = filepath.Clean(p)
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		*out = append(*out, p)
+		if b, err := safefile.Read(p, 1<<20); err == nil {
+			importsOf(string(b), filepath.Dir(p), home, depth+1, seen, out)
+		}
+	}
+}
+
+// importWords returns the "@path" words of a memory file's text as Claude
+// Code 2.1.332 reads them (claudeImportWords) and as Gemini CLI 0.61.0 does
+// (geminiImportWords: "@" after a space, tab or line end, the word up to the
+// next, starting with '.', '/' or a letter, taken as written).
+func importWords(text string) []string {
+	return append(claudeImportWords(text), geminiImportWords(text)...)
+}
+
+func geminiImportWords(text string) []string {
+	var out []string
+	for _, line := range strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }) {
+		if w, ok := strings.CutPrefix(line, "@"); ok && w != "" && w != "/" {
+			if c := w[0]; c == '.' || c == '/' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+// claudeImportWords returns the "@path" words as Claude Code 2.1.332 reads
+// them: "@" at the start or after white space, then
+// non-space characters ("\ " is a space; guard ends the word at a non-ASCII
+// character too, which may be a Unicode space), cut at "#", starting with "./",
+// "~/", "/" (not "/" alone) or a letter, digit, '.', '_' or '-'. Claude Code
+// skips code blocks and spans and HTML comments; guard does not (the
+// stricter reading: more words are judged).
+func claudeImportWords(text string) []string {
+	var out []string
+	for i := 0; i < len(text); i++ {
+		// After white space; any non-ASCII byte counts as white space
+		// (JavaScript's \s takes Unicode spaces): the stricter reading.
+		if text[i] != '@' || i > 0 && !isSpaceByte(text[i-1]) && text[i-1] < 0x80 {
+			continue
+		}
+		j := i + 1
+		var b strings.Builder
+		for j < len(text) {
+			if text[j] == '\\' && j+1 < len(text) && text[j+1] == ' ' {
+				b.WriteByte(' ')
+				j += 2
+				continue
+			}
+			if isSpaceByte(text[j]) || text[j] == '\\' || text[j] >= 0x80 {
+				break
+			}
+			b.WriteByte(text[j])
+			j++
+		}
+		w := b.String()
+		if k := strings.IndexByte(w, '#'); k >= 0 {
+			w = w[:k]
+		}
+		i = j - 1
+		if w == "" || w == "/" {
+			continue
+		}
+		c := w[0]
+		if strings.HasPrefix(w, "./") || strings.HasPrefix(w, "~/") || c == '/' ||
+			c == '.' || c == '_' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
+
+// NestedMemoryImports returns the files Claude Code reads into the model's
+// context when its file tool (req, a Read or an edit) touches req.Paths: the
+// memory files of the directories below the project down to each path's
+// directory, which Claude Code loads the first time the session touches
+// that directory, with what they import (the project's own and those above
+// it are in the context from the session's start). Measured with Claude
+// Code 2.1.332: a repository's sub/CLAUDE.md holding "@../.env" sent the key
+// to the model at a Read of sub/a.txt.
+func NestedMemoryImports(req Request, home string) []string {
+	if req.Agent != ClaudeCode || !req.Read && !req.Edit || !filepath.IsAbs(req.Project) {
+		return nil
+	}
+	project := filepath.Clean(req.Project)
+	var out []string
+	seen := map[string]bool{}
+	files := map[string]bool{}
+	for _, p := range req.Paths {
+		if !filepath.IsAbs(p) {
+			continue
+		}
+		for d := filepath.Dir(filepath.Clean(p)); strings.HasPrefix(d, project+"/"); d = filepath.Dir(d) {
+			for _, m := range []string{"CLAUDE.md", "CLAUDE.local.md", filepath.Join(".claude", "CLAUDE.md")} {
+				f := filepath.Join(d, m)
+				if files[f] {
+					continue
+				}
+				files[f] = true
+				if b, err := safefile.Read(f, 1<<20); err == nil {
+					importsOf(string(b), filepath.Dir(f), home, 1, seen, &out)
+				}
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,135 @@
+package hook_test
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"guard/internal/hook"
+)
+
+// TestMemoryImports: the files a Write, Edit or MultiEdit of a Claude Code
+// memory file makes Claude Code read into the model's context (hooks-10
+// H10-5): its "@path" words as Claude Code reads them, after the edit and in
+// the edit's new text, followed through the imported files.
+func TestMemoryImports(t *testing.T) {
+	home := t.TempDir()
+	project := filepath.Join(home, "p")
+	writeFile(t, filepath.Join(project, "edit", "CLAUDE.md"), "Build with make.\n")
+	writeFile(t, filepath.Join(project, "docs", "guide.md"), "See @../.env for the settings.\n")
+	getenv := func(string) string { return "" }
+	decode := func(input string) hook.Request {
+		t.Helper()
+		req, err := hook.Decode(hook.ClaudeCode, strings.NewReader(`{"hook_event_name":"PreToolUse","cwd":"`+project+`",`+input+`}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return req
+	}
+	env := filepath.Join(project, ".env")
+	for _, tt := range []struct {
+		input string
+		want  []string
+	}{
+		{`"tool_name":"Write","tool_input":{"file_path":"` + project + `/sub/CLAUDE.md","content":"Notes.\n@../.env\n"}`, []string{env}},
+		{`"tool_name":"Write","tool_input":{"file_path":"` + project + `/CLAUDE.local.md","content":"x @~/.ssh/id_ed25519#frag and @./a\\ b"}`,
+			[]string{filepath.Join(home, ".ssh", "id_ed25519"), filepath.Join(project, "a b")}},
+		{`"tool_name":"Write","tool_input":{"file_path":"` + project + `/CLAUDE.md","content":"mail me: me@host.com, @/etc/shadow\u00a0@.env"}`,
+			[]string{"/etc/shadow", env}},
+		{`"tool_name":"Write","tool_input":{"file_path":"` + project + `/CLAUDE.md","content":"@docs/guide.md"}`,
+			[]string{filepath.Join(project, "docs", "guide.md"), env}},
+		{`"tool_name":"Edit","tool_input":{"file_path":"` + project + `/edit/CLAUDE.md","old_string":"make.","new_string":"make. @../.env"}`, []string{env}},
+		{`"tool_name":"MultiEdit","tool_input":{"file_path":"` + project + `/edit/CLAUDE.md","edits":[{"old_string":"Build","new_string":"@"},{"old_string":"@ with","new_string":"@../.env with"}]}`, []string{env}},
+		{`"tool_name":"Write","tool_input":{"file_path":"` + project + `/README.md","content":"@.env"}`, nil},
+		{`"tool_name":"Write","tool_input":{"file_path":"` + project + `/CLAUDE.md","content":"no imports, a@b, @ alone, @/ and @#x"}`, nil},
+	} {
+		got := hook.MemoryImports(decode(tt.input), home, getenv)
+		for _, w := range tt.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("%s: imports %q, missing %s", tt.input, got, w)
+			}
+		}
+		if tt.want == nil && len(got) > 0 {
+			t.Errorf("%s: imports %q, want none", tt.input, got)
+		}
+	}
+	// Gemini CLI's GEMINI.md, written with write_file or replace; its
+	// reading of a word ("@a\" is the file a\, "#" is part of the name).
+	gdecode := func(input string) hook.Request {
+		t.Helper()
+		req, err := hook.Decode(hook.Gemini, strings.NewReader(`{"hook_event_name":"BeforeTool","cwd":"`+project+`",`+input+`}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return req
+	}
+	writeFile(t, filepath.Join(project, "GEMINI.md"), "Build with make.\n")
+	for _, tt := range []struct {
+		input string
+		want  string
+	}{
+		{`"tool_name":"write_file","tool_input":{"file_path":"` + project + `/sub/GEMINI.md","content":"@../.env"}`, env},
+		{`"tool_name":"replace","tool_input":{"file_path":"` + project + `/GEMINI.md","old_string":"make.","new_string":"make. @.env"}`, env},
+		{`"tool_name":"write_file","tool_input":{"file_path":"` + project + `/GEMINI.md","content":"@.env\\ x"}`, filepath.Join(project, `.env\`)},
+		{`"tool_name":"write_file","tool_input":{"file_path":"` + project + `/GEMINI.md","content":"@.env#x"}`, filepath.Join(project, ".env#x")},
+	} {
+		if got := hook.MemoryImports(gdecode(tt.input), home, getenv); !slices.Contains(got, tt.want) {
+			t.Errorf("%s: imports %q, missing %s", tt.input, got, tt.want)
+		}
+	}
+	if !hook.MemoryFile(hook.ClaudeCode, "/p/x/CLAUDE.local.md", getenv) || hook.MemoryFile(hook.ClaudeCode, "/p/claude.md.txt", getenv) {
+		t.Error("MemoryFile by name")
+	}
+	// Another agent's write counts when the user has Claude Code.
+	if hook.MemoryFile(hook.Codex, "/p/CLAUDE.md", func(k string) string {
+		if k == "HOME" {
+			return t.TempDir()
+		}
+		return ""
+	}) {
+		t.Error("MemoryFile for Codex without Claude Code's settings")
+	}
+	writeFile(t, filepath.Join(home, ".claude", "settings.json"), "{}")
+	if !hook.MemoryFile(hook.Codex, "/p/CLAUDE.md", func(k string) string {
+		if k == "HOME" {
+			return home
+		}
+		return ""
+	}) {
+		t.Error("MemoryFile for Codex with Claude Code's settings")
+	}
+}
+
+// TestNestedMemoryImports: the memory files of the directories between the
+// project and a file tool's path, with their imports; not the project's own
+// (loaded at the start), not for other agents or tools.
+func TestNestedMemoryImports(t *testing.T) {
+	home := t.TempDir()
+	project := filepath.Join(home, "p")
+	writeFile(t, filepath.Join(project, "CLAUDE.md"), "@.env\n")
+	writeFile(t, filepath.Join(project, "a", "CLAUDE.local.md"), "@../.env\n")
+	writeFile(t, filepath.Join(project, "a", "b", ".claude", "CLAUDE.md"), "@../../../key.pem\n")
+	writeFile(t, filepath.Join(project, "c", "CLAUDE.md"), "Ask @alice.\n")
+	req := func(agent hook.Agent, tool string, paths ...string) hook.Request {
+		return hook.Request{Agent: agent, Tool: tool, Read: tool == "Read", Edit: tool == "Write", Project: project, Paths: paths}
+	}
+	got := hook.NestedMemoryImports(req(hook.ClaudeCode, "Read", filepath.Join(project, "a", "b", "x.txt")), home)
+	for _, w := range []string{filepath.Join(project, ".env"), filepath.Join(project, "key.pem")} {
+		if !slices.Contains(got, w) {
+			t.Errorf("Read a/b/x.txt: imports %q, missing %s", got, w)
+		}
+	}
+	if got := hook.NestedMemoryImports(req(hook.ClaudeCode, "Write", filepath.Join(project, "c", "y.txt")), home); !slices.Equal(got, []string{filepath.Join(project, "c", "alice.")}) {
+		t.Errorf("Write c/y.txt: imports %q", got)
+	}
+	for _, r := range []hook.Request{
+		req(hook.ClaudeCode, "Read", filepath.Join(project, "x.txt")),
+		req(hook.ClaudeCode, "Read", filepath.Join(home, "other", "a", "x.txt")),
+		req(hook.Gemini, "Read", filepath.Join(project, "a", "x.txt")),
+	} {
+		if got := hook.NestedMemoryImports(r, home); len(got) > 0 {
+			t.Errorf("%v: imports %q, want none", r.Paths, got)
+		}
+	}
+}

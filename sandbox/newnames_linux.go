@@ -1,0 +1,423 @@
+package sandbox
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"guard/policy/protect"
+)
+
+// Protected names that do not exist when the command starts (.envrc,
+// .vscode, .claude at the top of a project; .git/commondir) have nothing
+// for a read-only mount to cover, and Landlock grants by directory, not by
+// name: the command can make one. So guard stays the command's parent
+// where one is missing (an ordinary user's child in a user namespace,
+// rawchild_linux.go; otherwise, in full-auto, a confined thread of guard's
+// starts the program, applyAndWait; auto-edit's files-only commands as root
+// keep exec in place) and looks again once the command has ended (for
+// the ordinary user's child, with every process of its PID namespace):
+// each such path that now exists is moved aside in its directory, never
+// removed (NAME.guard-blocked-TIME-RANDOM), said on stderr, and a status of 0
+// becomes 126.
+//
+// Looked at: the top of each writable root that is not shared (not /tmp
+// or $TMPDIR, where other programs' files are), and the working directory
+// and the directories above it inside such a root; the list's entries made
+// of literal names only (protect.List.Literal), those under .git, .hg or
+// .jj only in a repository that exists (git init makes them: a new
+// repository is a documented limit). Each directory is held open from
+// before the command, so that what the command does to the path leading to
+// it cannot send the move elsewhere; a directory the command put at that
+// path in its place (mv src src.old && mkdir src) is found by the path,
+// following no link, and every protected name in it was the command's.
+// Not looked at: deeper directories,
+// names the list matches by a pattern (*.code-workspace), and what a
+// process the command left outside a PID namespace of its own (root's
+// setsid leftovers) makes after it ended (README).
+
+// newNames are the protected paths absent when the command started, by
+// directory held open.
+// newNames are the protected paths absent when the command started, by
+// directory held open.
+type newNames struct {
+	dirs    []heldDir
+	entries []protect.Entry
+}
+
+type heldDir struct {
+	fd       int
+	path     string
+	dev, ino uint64 // the directory's, to tell it from one the command put in its place
+	missing  []missingPath
+}
+
+// missingPath is the part of a protected entry that did not exist: rel,
+// the shortest missing prefix of the entry's path (.husky for .husky/_
+// when there was no .husky), relative to the directory.
+type missingPath struct {
+	rel string
+	at  int // the entry's index in newNames.entries, the order they are said in
+}
+
+// lookForNewNames opens the directories to look in and notes which of
+// entries are absent there now. The descriptors are close-on-exec.
+func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
+	if len(entries) == 0 {
+		return nil
+	}
+	cwd := c.cwd
+	if cwd == "" {
+		cwd, _ = unix.Getwd()
+	}
+	var dirs []string
+	seen := map[string]bool{}
+	for _, r := range c.roots {
+		if r.shared {
+			continue
+		}
+		for d := cwd; d != r.path && within(d, r.path); d = filepath.Dir(d) {
+			if !seen[d] {
+				seen[d] = true
+				dirs = append(dirs, d)
+			}
+		}
+		if !seen[r.path] {
+			seen[r.path] = true
+			dirs = append(dirs, r.path)
+		}
+	}
+	// The entries by their first component, in list order: a directory
+	// that lacks that component lacks every one of them (300 roots times
+	// the list's literal entries, one by one, took 12 ms).
+	type group struct {
+		first string
+		at    []int
+	}
+	var groups []group
+	byFirst := map[string]int{}
+	for i, e := range entries {
+		first, _, _ := strings.Cut(e.Pattern, "/")
+		g, ok := byFirst[first]
+		if !ok {
+			g = len(groups)
+			byFirst[first] = g
+			groups = append(groups, group{first: first})
+		}
+		groups[g].at = append(groups[g].at, i)
+	}
+	n := &newNames{entries: entries}
+	buf := make([]byte, dirNamesBuf) // one for every listing
+	for _, d := range dirs {
+		fd, err := unix.Open(d, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err != nil {
+			continue
+		}
+		var st unix.Stat_t
+		if unix.Fstat(fd, &st) != nil {
+			unix.Close(fd)
+			continue
+		}
+		h := heldDir{fd: fd, path: d, dev: st.Dev, ino: st.Ino, missing: make([]missingPath, 0, len(groups))}
+		names, listed := dirNames(fd, buf)
+		noted := map[string]bool{} // each relative path once, with its first entry
+		for _, g := range groups {
+			if listed && !names[g.first] {
+				// Missing: the first entry that counts is noted under it, but
+				// below a repository directory (a new repository: the
+				// documented limit).
+				for _, i := range g.at {
+					if !isRepoName(g.first) || len(entries[i].Pattern) == len(g.first) {
+						h.missing = append(h.missing, missingPath{g.first, i})
+						break
+					}
+				}
+				continue
+			}
+			repoDir := !isRepoName(g.first) || isDirAt(fd, g.first)
+			for _, i := range g.at {
+				e := entries[i]
+				if len(e.Pattern) > len(g.first) && !repoDir {
+					continue // below a repository directory that is not one
+				}
+				rel := missingPrefix(fd, e.Pattern, names, listed)
+				if rel != "" && !noted[rel] {
+					noted[rel] = true
+					h.missing = append(h.missing, missingPath{rel, i})
+				}
+			}
+		}
+		if byAt := func(a, b missingPath) int { return a.at - b.at }; !slices.IsSortedFunc(h.missing, byAt) {
+			slices.SortFunc(h.missing, byAt)
+		}
+		n.dirs = append(n.dirs, h) // kept with nothing missing too: the command may put another in its place
+	}
+	if len(n.dirs) == 0 {
+		return nil
+	}
+	return n
+}
+
+// isRepoName reports whether name is a repository's directory (.git, .hg,
+// .jj): protected paths below one that does not exist are a new
+// repository's, the documented limit.
+func isRepoName(name string) bool { return name == ".git" || name == ".hg" || name == ".jj" }
+
+// unsharedRoots is how many of c's roots lookForNewNames holds a directory
+// of (at least: the working directory's way adds more).
+func unsharedRoots(c *confinement) int {
+	n := 0
+	for _, r := range c.roots {
+		if !r.shared {
+			n++
+		}
+	}
+	return n
+}
+
+// missingPrefix returns the shortest prefix of rel that does not exist
+// below fd, or "" when rel exists (names: fd's entries, when listed).
+func missingPrefix(fd int, rel string, names map[string]bool, listed bool) string {
+	for i := 0; ; {
+		prefix := rel
+		j := strings.IndexByte(rel[i:], '/')
+		if j >= 0 {
+			prefix = rel[:i+j]
+		}
+		var st unix.Stat_t
+		if i == 0 && listed {
+			if !names[prefix] {
+				return prefix
+			}
+		} else if unix.Fstatat(fd, prefix, &st, unix.AT_SYMLINK_NOFOLLOW) == unix.ENOENT {
+			return prefix
+		}
+		if j < 0 {
+			return ""
+		}
+		i += j + 1
+	}
+}
+
+// dirNamesBuf is dirNames' buffer: four of them hold a few thousand names.
+const dirNamesBuf = 16 << 10
+
+// dirNames reads the names in the directory fd (from its start) through buf
+// (dirNamesBuf bytes, the caller's, used again for each directory: 300
+// roots took 300 of them, twice), for a directory of a few thousand entries
+// at most: in a larger one a lookup per name costs less, and ok is false.
+func dirNames(fd int, buf []byte) (names map[string]bool, ok bool) {
+	if _, err := unix.Seek(fd, 0, io.SeekStart); err != nil {
+		return nil, false
+	}
+	names = map[string]bool{}
+	for range 4 {
+		n, err := unix.ReadDirent(fd, buf)
+		if err != nil {
+			return nil, false
+		}
+		if n == 0 {
+			return names, true
+		}
+		var list []string
+		_, _, list = unix.ParseDirent(buf[:n], -1, list)
+		for _, x := range list {
+			names[x] = true
+		}
+	}
+	return nil, false
+}
+
+func isDirAt(fd int, name string) bool {
+	var st unix.Stat_t
+	return unix.Fstatat(fd, name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR
+}
+
+// moveAside moves each path made since lookForNewNames aside
+// (NAME.guard-blocked-TIME-RANDOM beside it), says so on w, and reports how many
+// it found. One it cannot move is said too.
+func (n *newNames) moveAside(w io.Writer) int {
+	if n == nil {
+		return 0
+	}
+	found := 0
+	stamp := time.Now().UTC().Format("20060102T150405")
+	buf := make([]byte, dirNamesBuf)
+	for _, h := range n.dirs {
+		found += moveMissing(w, h.fd, h.path, h.missing, n.entries, stamp, buf)
+		// A directory the command put in the original's place (mv src
+		// src.old && mkdir -p src/app): what it holds was all made by the
+		// command, so every protected name there is looked for. An lstat
+		// first (one call, not one open per component): the original
+		// there is the usual case, and where a link on the way makes it
+		// look so, openBeneath would refuse that way all the same.
+		var lst unix.Stat_t
+		if unix.Lstat(h.path, &lst) == nil && lst.Dev == h.dev && lst.Ino == h.ino {
+			continue
+		}
+		fd, err := openBeneath(-1, h.path[1:])
+		if err != nil {
+			continue
+		}
+		var st unix.Stat_t
+		if unix.Fstat(fd, &st) == nil && (st.Dev != h.dev || st.Ino != h.ino) {
+			var all []missingPath
+			for i, e := range n.entries {
+				first, _, deeper := strings.Cut(e.Pattern, "/")
+				if deeper && isRepoName(first) {
+					continue // a new repository: the documented limit
+				}
+				if !slices.ContainsFunc(all, func(m missingPath) bool { return m.rel == first }) {
+					all = append(all, missingPath{first, i})
+				}
+			}
+			found += moveMissing(w, fd, h.path, all, n.entries, stamp, buf)
+		}
+		unix.Close(fd)
+	}
+	return found
+}
+
+// moveMissing moves aside those of missing that exist below dirfd (dir is
+// its name, for the message) and reports how many it found.
+func moveMissing(w io.Writer, dirfd int, dir string, missing []missingPath, entries []protect.Entry, stamp string, buf []byte) int {
+	found := 0
+	names, listed := dirNames(dirfd, buf)
+	for _, m := range missing {
+		e := &entries[m.at]
+		if first, _, _ := strings.Cut(m.rel, "/"); listed && !names[first] {
+			continue
+		}
+		to, made, err := moveAside(dirfd, m.rel, stamp)
+		if !made {
+			continue
+		}
+		found++
+		path := filepath.Join(dir, m.rel)
+		if err != nil {
+			fmt.Fprintf(w, "guard: the command made %s, a protected path (%s), and guard could not move it aside: %v\n", path, e.Reason, err)
+			continue
+		}
+		fmt.Fprintf(w, "guard: the command made %s, a protected path (%s); guard moved it to %s (protected paths are read-only in the sandbox; to allow this one: unprotected = [%q] in the [protect] table of guard's config)\n",
+			path, e.Reason, filepath.Join(filepath.Dir(path), to), e.Pattern)
+	}
+	return found
+}
+
+// moveAside renames rel below dirfd to NAME.guard-blocked-STAMP-RANDOM
+// (nothing is replaced) when it exists, and
+// returns the new name. The directories on the way are opened following no
+// link: a link the command made there leads nowhere. made reports whether
+// rel exists, or could not be looked at.
+func moveAside(dirfd int, rel, stamp string) (to string, made bool, err error) {
+	dir, name := dirfd, rel
+	if i := strings.LastIndexByte(rel, '/'); i >= 0 {
+		pfd, err := openBeneath(dirfd, rel[:i])
+		if err == unix.ENOENT {
+			return "", false, nil
+		}
+		if err != nil {
+			return "", true, err
+		}
+		defer unix.Close(pfd)
+		dir, name = pfd, rel[i+1:]
+	}
+	var st unix.Stat_t
+	if err := unix.Fstatat(dir, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		return "", err != unix.ENOENT, err
+	}
+	// A random part the command cannot foresee: names it made in advance
+	// cannot keep the move from happening.
+	for range 16 {
+		to = name + ".guard-blocked-" + stamp + "-" + strconv.FormatUint(uint64(rand.Uint32()), 36)
+		err := unix.Renameat2(dir, name, dir, to, unix.RENAME_NOREPLACE)
+		if err == unix.EACCES || err == unix.EPERM {
+			err = renameUnlocked(dir, name, to)
+		}
+		if err != unix.EEXIST {
+			return to, true, err
+		}
+	}
+	return "", true, os.ErrExist
+}
+
+// renameUnlocked is the rename in a directory the command made unwritable
+// (chmod a-w .): guard's user owns it, so guard gives itself write and
+// search for the rename and puts the mode back.
+func renameUnlocked(dir int, name, to string) error {
+	var st unix.Stat_t
+	if err := unix.Fstat(dir, &st); err != nil {
+		return err
+	}
+	if int(st.Uid) != os.Geteuid() {
+		return unix.EACCES
+	}
+	mode := st.Mode & 0o7777
+	if err := unix.Fchmod(dir, mode|0o300); err != nil {
+		return err
+	}
+	err := unix.Renameat2(dir, name, dir, to, unix.RENAME_NOREPLACE)
+	if e := unix.Fchmod(dir, mode); err == nil {
+		err = e
+	}
+	return err
+}
+
+// openBeneath opens the directory rel below dirfd (-1: below /) a
+// component at a time, following no link (rel is clean and relative: no
+// "..").
+func openBeneath(dirfd int, rel string) (int, error) {
+	if dirfd < 0 {
+		root, err := unix.Open("/", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return -1, err
+		}
+		defer unix.Close(root)
+		dirfd = root
+		if rel == "" {
+			return unix.FcntlInt(uintptr(root), unix.F_DUPFD_CLOEXEC, 0)
+		}
+	}
+	fd := dirfd
+	for _, c := range strings.Split(rel, "/") {
+		next, err := unix.Openat(fd, c, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if fd != dirfd {
+			unix.Close(fd)
+		}
+		if err != nil {
+			return -1, err
+		}
+		fd = next
+	}
+	return fd, nil
+}
+
+// fds are the directories held.
+func (n *newNames) fds() []int {
+	if n == nil {
+		return nil
+	}
+	out := make([]int, len(n.dirs))
+	for i, h := range n.dirs {
+		out[i] = h.fd
+	}
+	return out
+}
+
+// close closes the directories held.
+func (n *newNames) close() {
+	if n == nil {
+		return
+	}
+	for _, h := range n.dirs {
+		unix.Close(h.fd)
+	}
+}
