@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"guard/internal/safefile"
+	"guard/policy/protect"
 )
 
 // Where each agent reads a project's own settings for a session started in a
@@ -35,7 +36,7 @@ import (
 func gitRoot(dir string) string {
 	dir = filepath.Clean(dir)
 	for {
-		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil && !protect.IsPlaceholder(filepath.Join(dir, ".git")) {
 			return dir
 		}
 		parent := filepath.Dir(dir)
