@@ -146,7 +146,7 @@ func TestRedTeam12GrepDirectoriesAbbreviated(t *testing.T) {
 		"cd ~ && grep -d rec aws_secret",
 	)
 	rtSafe(t, set, proj, "grep -d skip hello .", "grep -d read hello a.txt", "grep -n rec a.txt", "grep -rn hello src",
-		"grep -d recurse hello src")
+		"grep -d recurse hello src", "find . -name '*.txt' -exec grep -n re {} +")
 }
 
 // S3 (judge-12): judge-11 R6 has rg's tree walked with its hidden files
