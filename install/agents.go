@@ -19,8 +19,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"guard/internal/config"
 	"guard/internal/safefile"
 )
 
@@ -365,6 +368,9 @@ type SetupReport struct {
 	Path    string // the settings file
 	Changed bool   // the settings file was written
 	Backup  string // where its previous content was kept, when it was replaced
+	// Restored: a remove wrote back the bytes the file had before guard's
+	// hook went in (kept in the backup), as nothing else had changed.
+	Restored bool
 
 	// Codex only.
 	TrustKey     string // the hook's key in config.toml's [hooks.state]
@@ -380,18 +386,27 @@ type SetupReport struct {
 // binary at guardPath (absolute): merged into what is there, other keys and
 // their order kept, guard's earlier entries replaced. The file is written
 // only when it changes, under a temporary name renamed into place, and the
-// previous content is kept in PATH.guard-backup. A file that is not a JSON
-// object is an error and nothing is written. For Codex it also records the
+// content it had before guard's hook went in is kept in PATH.guard-backup
+// (a later setup, guard's hook already there, leaves that backup as it is).
+// A file that is not a JSON object, that holds text the re-encoding would
+// change (not UTF-8, half a surrogate pair), or a symbolic link that leads
+// nowhere is an error and nothing is written. For Codex it also records the
 // hook as trusted in c.CodexConfig (see [SetupReport.TrustStep]).
 func SetupHook(c HookConfig, guardPath string) (SetupReport, error) {
 	if !filepath.IsAbs(guardPath) {
 		return SetupReport{}, fmt.Errorf("guard's path %q is not absolute", guardPath)
 	}
+	if !utf8.ValidString(guardPath) {
+		// JSON holds UTF-8 only: the hook would run another path.
+		return SetupReport{}, fmt.Errorf("guard's path %q is not UTF-8, which the agent's JSON settings cannot hold; install guard at another path (make install)", guardPath)
+	}
 	return editSettings(c, hookEntry(c.Agent, guardPath))
 }
 
 // RemoveHook takes guard's hook for c.Agent out of c.Path, and for Codex its
-// trust entry out of c.CodexConfig, leaving everything else as it was.
+// trust entry out of c.CodexConfig, leaving everything else as it was. When
+// nothing else changed since guard setup, each file gets back the bytes it
+// had before (its backup), layout and escapes included.
 func RemoveHook(c HookConfig) (SetupReport, error) {
 	return editSettings(c, nil)
 }
@@ -405,13 +420,26 @@ func editSettings(c HookConfig, entry *object) (SetupReport, error) {
 	if err != nil {
 		return rep, err
 	}
+	if c.Project != "" {
+		// The project's files are the agent's: a link there (committed
+		// in a repository) must not lead guard to edit a file elsewhere.
+		if err := withinProject(c.Project, path); err != nil {
+			return rep, err
+		}
+	}
 	if old == nil && c.Project != "" {
 		perm = 0o644 // a project's settings are shared, often committed
+	}
+	if err := keepsText(old); err != nil {
+		return rep, fmt.Errorf("%s: %w; fix or move it, then run guard setup again", c.Path, err)
 	}
 	doc, err := parseObject(old)
 	if err != nil {
 		return rep, fmt.Errorf("%s: %w; fix or move it, then run guard setup again", c.Path, err)
 	}
+	// guard's hook already there: the backup keeps the file as it was
+	// before guard's hook went in, so that --remove can give it back.
+	hadGuard := installedIn(old, c.Agent)
 	at, moved, err := editHooks(doc, c.Agent, entry)
 	if err != nil {
 		return rep, fmt.Errorf("%s: %w; nothing was written", c.Path, err)
@@ -421,7 +449,10 @@ func editSettings(c HookConfig, entry *object) (SetupReport, error) {
 		data = nil // nothing there, nothing to remove
 	}
 	if data != nil && !bytes.Equal(normalizeJSON(old), normalizeJSON(data)) {
-		rep.Backup, err = writeWithBackup(path, old, data, perm)
+		if entry == nil {
+			data, rep.Restored = restoreBackup(path, data, func(b []byte) bool { return bytes.Equal(normalizeJSON(b), data) })
+		}
+		rep.Backup, err = writeWithBackup(path, old, data, perm, hadGuard)
 		if err != nil {
 			return rep, err
 		}
@@ -441,7 +472,7 @@ func editSettings(c HookConfig, entry *object) (SetupReport, error) {
 		}
 	}
 	var trustErr error
-	rep.TrustChanged, rep.TrustBackup, err = editCodexConfig(c.CodexConfig, func(src string) (string, error) {
+	rep.TrustChanged, rep.TrustBackup, err = editCodexConfig(c.CodexConfig, hadGuard, func(src string) (string, error) {
 		rekeyed, err := rekeyTrust(src, c.Path, moved)
 		if err != nil {
 			err = fmt.Errorf("%w; the trust of the other hooks in %s must be given again (/hooks in codex)", err, c.Path)
@@ -494,6 +525,11 @@ func normalizeJSON(b []byte) []byte {
 func readSettings(path string) (string, []byte, fs.FileMode, error) {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
+	} else if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		// A link that leads nowhere (a dotfiles checkout not there yet):
+		// writing would replace the link with a file.
+		dest, _ := os.Readlink(path)
+		return path, nil, 0, fmt.Errorf("%s is a symbolic link to %s, which cannot be followed (%w); guard setup does not replace a link: fix it or remove it, then run guard setup again", path, dest, errors.Unwrap(err))
 	}
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -509,6 +545,89 @@ func readSettings(path string) (string, []byte, fs.FileMode, error) {
 	return path, data, fi.Mode().Perm(), nil
 }
 
+// withinProject returns an error when path, with its links followed as far
+// as it exists, is not inside the project directory (itself resolved).
+func withinProject(project, path string) error {
+	root, err := filepath.EvalSymlinks(project)
+	if err != nil {
+		return err
+	}
+	real, rest := path, ""
+	for {
+		if r, err := filepath.EvalSymlinks(real); err == nil {
+			real = filepath.Join(r, rest)
+			break
+		}
+		parent := filepath.Dir(real)
+		if parent == real {
+			real = path
+			break
+		}
+		rest = filepath.Join(filepath.Base(real), rest)
+		real = parent
+	}
+	if rel, err := filepath.Rel(root, real); err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return fmt.Errorf("%s leads out of the project, to %s (a symbolic link in the project); guard setup --project edits files inside the project only: remove the link, or run guard setup without --project for your own settings", path, real)
+	}
+	return nil
+}
+
+// restoreBackup returns the backup's bytes in place of data when same says
+// they hold what data holds (a remove that takes out exactly what setup put
+// in, nothing else changed since), so that the file comes back byte for
+// byte: its layout, escapes and line ends. Else it returns data.
+func restoreBackup(path string, data []byte, same func(backup []byte) bool) ([]byte, bool) {
+	b, err := safefile.ReadNoFollow(path+BackupSuffix, maxSettings)
+	if err != nil || !same(b) {
+		return data, false
+	}
+	return b, true
+}
+
+// installedIn reports whether the settings data hold guard's hook for agent.
+func installedIn(data []byte, agent string) bool {
+	g, _, _ := findGuardHook(data, agent)
+	return g >= 0
+}
+
+// keepsText returns an error when JSON text holds what guard's re-encoding
+// would change rather than keep: bytes that are not UTF-8, or a \u escape of
+// half a surrogate pair (both read as U+FFFD). Outside strings valid JSON has
+// no backslash, so every backslash starts an escape.
+func keepsText(src []byte) error {
+	if !utf8.Valid(src) {
+		return errors.New("holds bytes that are not UTF-8, which guard would change; nothing was written")
+	}
+	hex := func(i int) rune {
+		if i+6 > len(src) || src[i] != '\\' || src[i+1] != 'u' {
+			return -1
+		}
+		v, err := strconv.ParseUint(string(src[i+2:i+6]), 16, 16)
+		if err != nil {
+			return -1
+		}
+		return rune(v)
+	}
+	for i := 0; i < len(src); i++ {
+		if src[i] != '\\' {
+			continue
+		}
+		r := hex(i)
+		switch {
+		case r >= 0xd800 && r < 0xdc00:
+			if lo := hex(i + 6); lo < 0xdc00 || lo > 0xdfff {
+				return fmt.Errorf("holds %s, half a UTF-16 surrogate pair, which guard would change; nothing was written", src[i:i+6])
+			}
+			i += 11
+		case r >= 0xdc00 && r <= 0xdfff:
+			return fmt.Errorf("holds %s, half a UTF-16 surrogate pair, which guard would change; nothing was written", src[i:i+6])
+		default:
+			i++ // the escaped character
+		}
+	}
+	return nil
+}
+
 // maxSettings bounds an agent's settings file.
 const maxSettings = 16 << 20
 
@@ -517,9 +636,16 @@ const maxSettings = 16 << 20
 const BackupSuffix = ".guard-backup"
 
 // writeWithBackup keeps old (if any) in path+BackupSuffix, then replaces path
-// with data, both atomically. It returns the backup's path.
-func writeWithBackup(path string, old, data []byte, perm fs.FileMode) (string, error) {
+// with data, both atomically. It returns the backup's path, "" when it kept
+// none. With keep, a backup already there stays as it is: old holds guard's
+// hook, and the backup the file from before it went in.
+func writeWithBackup(path string, old, data []byte, perm fs.FileMode, keep bool) (string, error) {
 	backup := ""
+	if keep {
+		if fi, err := os.Lstat(path + BackupSuffix); err == nil && fi.Mode().IsRegular() {
+			old = nil
+		}
+	}
 	if old != nil {
 		backup = path + BackupSuffix
 		if err := writeAtomic(backup, old, perm); err != nil {
@@ -535,14 +661,18 @@ func writeWithBackup(path string, old, data []byte, perm fs.FileMode) (string, e
 // writeAtomic writes data to path under a temporary name in the same
 // directory, synced, then renamed over path. A missing directory is made,
 // mode 0700 for a file only its owner may read (agents' config dirs hold
-// credentials), else 0755.
+// credentials), else 0755. Run as root in another user's place (sudo -E
+// guard setup), the file and the directories made belong to that user, as
+// the file there did: root-owned, the agent run by that user could no
+// longer read its own settings.
 func writeAtomic(path string, data []byte, perm fs.FileMode) error {
 	dir := filepath.Dir(path)
 	dirPerm := fs.FileMode(0o755)
 	if perm&0o077 == 0 {
 		dirPerm = 0o700
 	}
-	if err := os.MkdirAll(dir, dirPerm); err != nil {
+	uid, gid, chown := config.Owner(path)
+	if err := config.MkdirAll(dir, dirPerm); err != nil {
 		return err
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".guard-*")
@@ -558,10 +688,15 @@ func writeAtomic(path string, data []byte, perm fs.FileMode) error {
 		}
 	}()
 	if _, err := f.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", tmp, err)
+		return err // an *fs.PathError naming tmp
 	}
 	if err := f.Chmod(perm); err != nil {
 		return err
+	}
+	if chown {
+		if err := f.Chown(uid, gid); err != nil {
+			return err
+		}
 	}
 	if err := f.Sync(); err != nil {
 		return err

@@ -407,7 +407,7 @@ func prune(m map[string]any) {
 // editCodexConfig applies edit to the text of Codex's config.toml at path
 // (missing: empty) and writes the result, when it differs, atomically with
 // the previous content kept as a backup.
-func editCodexConfig(path string, edit func(string) (string, error)) (changed bool, backup string, err error) {
+func editCodexConfig(path string, hadGuard bool, edit func(string) (string, error)) (changed bool, backup string, err error) {
 	real, old, perm, err := readSettings(path)
 	if err != nil {
 		return false, "", err
@@ -416,8 +416,27 @@ func editCodexConfig(path string, edit func(string) (string, error)) (changed bo
 	if err != nil || src == string(old) {
 		return false, "", err
 	}
-	backup, err = writeWithBackup(real, old, []byte(src), perm)
+	if hadGuard {
+		// Taking guard's trust out: the file from before guard's setup,
+		// when it differs from the result only by the blank lines around
+		// guard's table (and a final newline guard added).
+		b, _ := restoreBackup(real, []byte(src), func(b []byte) bool { return nonBlank(string(b)) == nonBlank(src) })
+		src = string(b)
+	}
+	backup, err = writeWithBackup(real, old, []byte(src), perm, hadGuard)
 	return err == nil, backup, err
+}
+
+// nonBlank is src without its blank lines.
+func nonBlank(src string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(src, "\n") {
+		if strings.TrimSpace(l) != "" {
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
 }
 
 func onlyBlank(lines []string) bool {

@@ -191,14 +191,15 @@ func expandWords(c *shell.Command, d shell.Dialect, dir string, written bool) ([
 			case r == "parameter expansion $USER" || r == "parameter expansion ${USER}":
 				name := r[len("parameter expansion "):]
 				u := os.Getenv("USER")
-				if !userName(u) || strings.Count(w, name) != 1 {
+				if !userName(u) || strings.Count(w, name) != 1 || zshModifies(d, w, name) {
 					return nil, nil, false
 				}
 				w = strings.Replace(w, name, u, 1)
 			case r == "parameter expansion $PWD" || r == "parameter expansion ${PWD}":
 				// The directory the command runs in, when that is known.
 				name := r[len("parameter expansion "):]
-				if len(c.OtherDirs) > 0 || strings.ContainsAny(dir, " \t\n*?[]{}~$`\"'\\") || strings.Count(w, name) != 1 {
+				if len(c.OtherDirs) > 0 || strings.ContainsAny(dir, " \t\n*?[]{}~$`\"'\\") || strings.Count(w, name) != 1 ||
+					zshModifies(d, w, name) {
 					return nil, nil, false
 				}
 				w = strings.Replace(w, name, dir, 1)
@@ -245,6 +246,17 @@ func expandWords(c *shell.Command, d shell.Dialect, dir string, written bool) ([
 		}
 	}
 	return argv, globs, true
+}
+
+// zshModifies reports whether, in zsh, the unbraced parameter name ($PWD)
+// in w is followed by a history modifier that changes its value: `cat
+// $PWD:h/x` reads the parent directory's x (judge-12 S5).
+func zshModifies(d shell.Dialect, w, name string) bool {
+	if d != shell.Zsh || strings.HasPrefix(name, "${") {
+		return false
+	}
+	_, rest, _ := strings.Cut(w, name)
+	return shell.ZshModifier(rest)
 }
 
 // globOK applies the rules for a glob word (see the top of this file).

@@ -719,10 +719,16 @@ func ShellScript(argv []string) (src string, d shell.Dialect, ok bool) {
 			}
 			return argv[i+1], d, true
 		case a == "-o" || a == "+o":
+			// The option's name: one that changes how the script is read
+			// (-o physical, -o keyword, +o braceexpand) leaves the shell
+			// judged as a program (judge-12 S1).
 			i++
+			if i >= len(argv) || shell.SetOptionRisk(a[0], argv[i]) != "" {
+				return "", 0, false
+			}
 		case len(a) > 1 && (a[0] == '-' || a[0] == '+') && a[1] != '-':
 			for _, c := range a[1:] {
-				if !strings.ContainsRune("celuxvfBh", c) {
+				if !strings.ContainsRune("celuxvfBh", c) || shell.ShortOptionRisk(d, a[0], c) != "" {
 					if sawC {
 						// Not an option guard knows: judge the word as
 						// the script, which errs on the side of looking.
@@ -887,13 +893,25 @@ func opaqueWord(r *Result, k int) bool {
 	return false
 }
 
+// grepRecurseWord reports whether w, a word of a grep command line, may
+// be a -d/--directories value that makes grep recurse. GNU grep takes
+// the action as argmatch does, any unambiguous abbreviation of it
+// (`-d rec`, `--directories=recur`, `-drecu`), so every prefix of
+// "recurse" counts: `r` and `re` (read or recurse) make grep fail, and a
+// pattern that happens to be such a word only makes guard look at more
+// (judge-12 S2).
+func grepRecurseWord(w string) bool {
+	w = strings.TrimPrefix(w, "--directories=")
+	return w != "" && strings.HasPrefix("recurse", w)
+}
+
 // recursiveFlag reports whether a grep argv asks to recurse.
 func recursiveFlag(argv []string) bool {
 	for _, a := range argv[1:] {
 		switch {
 		case a == "--":
 			return false
-		case a == "--recursive" || a == "--dereference-recursive" || a == "--directories=recurse" || a == "recurse":
+		case a == "--recursive" || a == "--dereference-recursive" || grepRecurseWord(a):
 			return true
 		case len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.ContainsAny(a, "rR"):
 			return true

@@ -67,6 +67,41 @@ func writtenInput(v *Verdict, dir string, writes, moved []string) string {
 			b := filepath.Base(w)
 			return (b == "go.mod" || b == "go.work") && (filepath.Dir(w) == dir || under(dir, filepath.Dir(w)))
 		}
+	case "rg":
+		// rgUnignores reads the ignore files in, above and below the
+		// trees rg searches: a whitelist rule written there first
+		// (`echo '!.env' > .ignore; rg KEY`) makes rg read hidden files
+		// the judge walked without (judge-12 S3).
+		roots := v.Result.Reads()
+		if len(roots) == 0 {
+			roots = []string{"."}
+		}
+		for i, r := range roots {
+			roots[i] = filepath.Clean(absolute(r, dir))
+		}
+		exact := configFilesRead(prog, dir) // RIPGREP_CONFIG_PATH (judge-11 R1)
+		hit = func(w string) bool {
+			for _, f := range exact {
+				if w == f || under(f, w) {
+					return true
+				}
+			}
+			d, b := filepath.Dir(w), filepath.Base(w)
+			if b == "exclude" && filepath.Base(d) == "info" {
+				d = filepath.Dir(filepath.Dir(d)) // a repository's .git/info/exclude
+			} else if b != ".ignore" && b != ".rgignore" && b != ".gitignore" {
+				d = ""
+			}
+			for _, r := range roots {
+				if w == r || under(r, w) {
+					return true // the tree itself moved or checked out
+				}
+				if d != "" && (d == r || under(d, r) || under(r, d)) {
+					return true
+				}
+			}
+			return false
+		}
 	case "kubectl", "helm", "unzip":
 		reads := v.Result.Reads()
 		hit = func(w string) bool {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"guard/internal/safefile"
 	"guard/policy/protect"
@@ -571,15 +572,82 @@ func contentSecret(abs string) string {
 	return ""
 }
 
+// tokenForms are the forms tokenInFile matches: the literals each can
+// start with (after back bytes of the token: `[rs]k_live_`), and the
+// expression of the whole token. All but the private-key block and the
+// age key start at a word boundary.
+var tokenForms = []struct {
+	lits []string
+	back int
+	pat  string
+}{
+	{[]string{"-----BEGIN "}, 0, `-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----`},
+	{[]string{"AGE-SECRET-KEY-1"}, 0, `AGE-SECRET-KEY-1[0-9A-Z]{50,}`},
+	{[]string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}, 0, `gh[pousr]_[A-Za-z0-9]{36}`},
+	{[]string{"github_pat_"}, 0, `github_pat_[A-Za-z0-9_]{60,}`},
+	{[]string{"glpat-"}, 0, `glpat-[A-Za-z0-9_-]{20,}`},
+	{[]string{"xox"}, 0, `xox[abprs]-[0-9A-Za-z-]{10,}`},
+	{[]string{"AKIA", "ASIA"}, 0, `(AKIA|ASIA)[0-9A-Z]{16}`},
+	{[]string{"sk-"}, 0, `sk-(ant-|proj-)?[A-Za-z0-9_-]{32,}`},
+	{[]string{"npm_"}, 0, `npm_[A-Za-z0-9]{36}`},
+	{[]string{"hf_"}, 0, `hf_[A-Za-z0-9]{34}`},
+	{[]string{"AIza"}, 0, `AIza[0-9A-Za-z_-]{35}`},
+	{[]string{"k_live_"}, 1, `[rs]k_live_[0-9A-Za-z]{24,}`},
+	// judge-12 S8: what the command-line tools' own stores hold, whose
+	// names no secret entry lists: gemini's and gcloud's OAuth tokens,
+	// GitLab's other tokens, DigitalOcean, Databricks, PyPI, RubyGems,
+	// Shopify, SendGrid, Doppler, Postman, Linear, Notion, Groq, xAI,
+	// Replicate, Perplexity, Netlify, Supabase, PlanetScale, Sentry,
+	// Grafana, New Relic, Terraform Cloud, Vault, Docker Hub, Azure
+	// storage, Stripe webhooks, 1Password, Atlassian, Fly.io, Slack apps,
+	// Square, Mapbox.
+	{[]string{"ya29."}, 0, `ya29\.[0-9A-Za-z_-]{30,}`},
+	{[]string{"1//0"}, 0, `1//0[0-9A-Za-z_-]{40,}`},
+	{[]string{"glptt-", "gldt-", "glrt-", "glsoat-", "glcbt-"}, 0, `gl(ptt|dt|rt|soat|cbt)-[0-9A-Za-z_-]{20,}`},
+	{[]string{"_v1_"}, 3, `do[por]_v1_[a-f0-9]{64}`},
+	{[]string{"dapi"}, 0, `dapi[a-f0-9]{32}`},
+	{[]string{"pypi-AgEI"}, 0, `pypi-AgEIcHlwaS5vcmc[0-9A-Za-z_-]{50,}`},
+	{[]string{"rubygems_"}, 0, `rubygems_[a-f0-9]{48}`},
+	{[]string{"shpat_", "shpss_", "shpca_", "shppa_"}, 0, `shp(at|ss|ca|pa)_[a-fA-F0-9]{32}`},
+	{[]string{"SG."}, 0, `SG\.[0-9A-Za-z_-]{22}\.[0-9A-Za-z_-]{43}`},
+	{[]string{"dp."}, 0, `dp\.(pt|st|sa|ct|scim|audit)\.[0-9A-Za-z]{40,}`},
+	{[]string{"PMAK-"}, 0, `PMAK-[a-f0-9]{24}-[a-f0-9]{34}`},
+	{[]string{"lin_api_"}, 0, `lin_api_[0-9A-Za-z]{40}`},
+	{[]string{"ntn_"}, 0, `ntn_[0-9]{11}[0-9A-Za-z]{32,}`},
+	{[]string{"secret_"}, 0, `secret_[0-9A-Za-z]{43}`},
+	{[]string{"gsk_"}, 0, `gsk_[0-9A-Za-z]{48,}`},
+	{[]string{"xai-"}, 0, `xai-[0-9A-Za-z]{70,}`},
+	{[]string{"r8_"}, 0, `r8_[0-9A-Za-z]{37}`},
+	{[]string{"pplx-"}, 0, `pplx-[0-9A-Za-z]{40,}`},
+	{[]string{"nfp_"}, 0, `nfp_[0-9A-Za-z]{36}`},
+	{[]string{"sbp_"}, 0, `sbp_[a-f0-9]{40}`},
+	{[]string{"pscale_"}, 0, `pscale_(tkn|pw|oauth)_[0-9A-Za-z_.-]{32,}`},
+	{[]string{"sntrys_", "sntryu_"}, 0, `sntry[su]_[0-9A-Za-z+/=_]{40,}`},
+	{[]string{"glsa_"}, 0, `glsa_[0-9A-Za-z]{32}_[0-9A-Fa-f]{8}`},
+	{[]string{"glc_"}, 0, `glc_[0-9A-Za-z+/]{32,}`},
+	{[]string{"NRAK-"}, 0, `NRAK-[0-9A-Z]{27}`},
+	{[]string{".atlasv1."}, 14, `[0-9A-Za-z]{14}\.atlasv1\.[0-9A-Za-z_=-]{60,}`},
+	{[]string{"hvs.", "hvb."}, 0, `hv[sb]\.[0-9A-Za-z_-]{24,}`},
+	{[]string{"dckr_pat_"}, 0, `dckr_pat_[0-9A-Za-z_-]{27,}`},
+	{[]string{"AccountKey="}, 0, `AccountKey=[0-9A-Za-z+/]{86}==`},
+	{[]string{"whsec_"}, 0, `whsec_[0-9A-Za-z+/=]{32,}`},
+	{[]string{"ops_eyJ"}, 0, `ops_eyJ[0-9A-Za-z+/=_-]{100,}`},
+	{[]string{"ATATT3"}, 0, `ATATT3[0-9A-Za-z_=-]{100,}`},
+	{[]string{"fo1_"}, 0, `fo1_[0-9A-Za-z_-]{43}`},
+	{[]string{"xapp-"}, 0, `xapp-[0-9]-[0-9A-Z]+-[0-9]+-[a-f0-9]{20,}`},
+	{[]string{"sq0atp-", "sq0csp-"}, 0, `sq0(atp|csp)-[0-9A-Za-z_-]{22,}`},
+	{[]string{"sk.eyJ"}, 0, `sk\.eyJ[0-9A-Za-z_.-]{60,}`},
+}
+
 // tokenInFile matches what only a credential looks like, whatever file
 // holds it: a private key block, an age secret key, and the token formats
-// of the big providers (GitHub, GitLab, Slack, AWS key ids, OpenAI and
-// Anthropic keys, npm, Hugging Face, Google API keys, Stripe live keys).
+// of tokenForms.
 var tokenInFile = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|AGE-SECRET-KEY-1[0-9A-Z]{50,}|` +
-		`\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,}|glpat-[A-Za-z0-9_-]{20,}|xox[abprs]-[0-9A-Za-z-]{10,}|` +
-		`(AKIA|ASIA)[0-9A-Z]{16}|sk-(ant-|proj-)?[A-Za-z0-9_-]{32,}|npm_[A-Za-z0-9]{36}|hf_[A-Za-z0-9]{34}|` +
-		`AIza[0-9A-Za-z_-]{35}|[rs]k_live_[0-9A-Za-z]{24,})`)
+	var alts []string
+	for _, f := range tokenForms[2:] {
+		alts = append(alts, f.pat)
+	}
+	return regexp.MustCompile(tokenForms[0].pat + `|` + tokenForms[1].pat + `|\b(` + strings.Join(alts, "|") + `)`)
 })
 
 // maxTokenScan bounds the part of content that is no file (a blob git
@@ -622,19 +690,32 @@ func resetTokenBudget() {
 	extractMemo.Clear()
 }
 
-// tokenStarts are literal beginnings of every form tokenInFile matches: the
-// scan looks for them first (a vectorised search per literal), and runs the
-// expression only around what it finds. The expression over 256 KiB of
-// arbitrary bytes took 60 ms; `cat dir/*` over 400 such files, 23 s.
-var tokenStarts = []struct {
-	lit  []byte
-	back int // how far before the literal the token starts
-}{
-	{[]byte("-----BEGIN "), 0}, {[]byte("AGE-SECRET-KEY-1"), 0}, {[]byte("ghp_"), 0}, {[]byte("gho_"), 0},
-	{[]byte("ghu_"), 0}, {[]byte("ghs_"), 0}, {[]byte("ghr_"), 0}, {[]byte("github_pat_"), 0}, {[]byte("glpat-"), 0},
-	{[]byte("xox"), 0}, {[]byte("AKIA"), 0}, {[]byte("ASIA"), 0}, {[]byte("sk-"), 0}, {[]byte("npm_"), 0},
-	{[]byte("hf_"), 0}, {[]byte("AIza"), 0}, {[]byte("k_live_"), 1},
+// tokenStarts are literal beginnings of every form tokenInFile matches,
+// each with the expression of its form anchored at the token's start: the
+// scan looks for the literals first (a vectorised search per literal), and
+// runs only that form's expression where one is found, from the token's
+// first byte. The whole alternation over 256 KiB of arbitrary bytes took
+// 60 ms (`cat dir/*` over 400 such files, 23 s), and run around every
+// literal found it took 20 s over a 6 MB log whose lines held words that
+// begin some form (secret_, dp., dapi); anchored, a literal that starts no
+// token costs a few bytes' matching.
+type tokenStart struct {
+	lit   []byte
+	back  int // how far before the literal the token starts
+	re    *regexp.Regexp
+	bound bool // the token starts at a word boundary
 }
+
+var tokenStarts = sync.OnceValue(func() []tokenStart {
+	var out []tokenStart
+	for i, f := range tokenForms {
+		re := regexp.MustCompile(`^(?:` + f.pat + `)`)
+		for _, l := range f.lits {
+			out = append(out, tokenStart{[]byte(l), f.back, re, i >= 2})
+		}
+	}
+	return out
+})
 
 // tokenWindow is how far past a literal beginning a token can reach before
 // tokenInFile has matched it (the longest minimum is github_pat_'s 71
@@ -727,7 +808,7 @@ func TokenKind(b []byte) string {
 // tokenKind returns the kind of the first credential tokenInFile finds in b
 // ("a private key", "an API token"...), or "".
 func tokenKind(b []byte) string {
-	for _, start := range tokenStarts {
+	for _, start := range tokenStarts() {
 		for off := 0; off < len(b); {
 			i := bytes.Index(b[off:], start.lit)
 			if i < 0 {
@@ -735,19 +816,21 @@ func tokenKind(b []byte) string {
 			}
 			i += off
 			off = i + 1
-			from := max(i-start.back-1, 0) // with the byte before, for the expression's \b
-			for _, m := range tokenInFile().FindAll(b[from:min(i+tokenWindow, len(b))], 8) {
-				if strings.HasSuffix(string(m), "EXAMPLE") {
-					continue // AWS's documentation key id, AKIAIOSFODNN7EXAMPLE
-				}
-				switch {
-				case bytes.HasPrefix(m, []byte("-----BEGIN")):
-					return "a private key"
-				case bytes.HasPrefix(m, []byte("AGE-")):
-					return "an age secret key"
-				}
-				return "an API token"
+			from := i - start.back
+			if from < 0 || start.bound && from > 0 && wordByte(b[from-1]) {
+				continue // \b: the token cannot start inside a word
 			}
+			m := start.re.Find(b[from:min(from+tokenWindow, len(b))])
+			if m == nil || bytes.HasSuffix(m, []byte("EXAMPLE")) {
+				continue // (AWS's documentation key id, AKIAIOSFODNN7EXAMPLE)
+			}
+			switch {
+			case bytes.HasPrefix(m, []byte("-----BEGIN")):
+				return "a private key"
+			case bytes.HasPrefix(m, []byte("AGE-")):
+				return "an age secret key"
+			}
+			return "an API token"
 		}
 	}
 	return ""
@@ -972,7 +1055,7 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 		// zgrep: GNU's refuses -r, but on macOS zgrep is grep and recurses.
 		c := searchWords(r, argv)
 		if c.count("-r", "-R", "--recursive", "--dereference-recursive", "--directories=recurse") == 0 &&
-			!slices.Contains(c.values("-d", "--directories"), "recurse") {
+			!slices.ContainsFunc(c.values("-d", "--directories"), grepRecurseWord) {
 			return ""
 		}
 		include = c.values("--include")
@@ -1085,7 +1168,7 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 				j := i + 1
 				for ; j < len(argv) && argv[j] != ";" && argv[j] != "+"; j++ {
 					w := argv[j]
-					if w == "--recursive" || w == "--dereference-recursive" || w == "--directories=recurse" || w == "recurse" ||
+					if w == "--recursive" || w == "--dereference-recursive" || grepRecurseWord(w) ||
 						len(w) > 1 && w[0] == '-' && w[1] != '-' && strings.ContainsAny(w, "rR") ||
 						j == i+1 && (filepath.Base(w) == "rg" || filepath.Base(w) == "ag") {
 						or = true // no -name narrowing
@@ -1294,6 +1377,9 @@ func whySecret(f string) string {
 	if guardRules(f) {
 		return "guard's remembered rules: the commands a person approved, passwords and tokens typed in them included"
 	}
+	if krb5Cache(f) {
+		return krb5Why
+	}
 	h := home()
 	if e := secrets().Secret(f, h); e != nil {
 		return e.Reason
@@ -1323,7 +1409,7 @@ func whySecret(f string) string {
 // none).
 func secretEntry(p, name, h string, isLink bool) (secret bool, target string) {
 	if secrets().MayEndWith(protect.Secret, name, h) && secrets().Secret(p, h) != nil ||
-		(contentName(name) || name == "config") && contentSecret(p) != "" || auditLog(p) || guardRules(p) {
+		(contentName(name) || name == "config") && contentSecret(p) != "" || auditLog(p) || guardRules(p) || krb5Cache(p) {
 		return true, ""
 	}
 	if isLink {
@@ -1359,7 +1445,8 @@ func walkTree(dir string, hidden bool) walkResult {
 	case !fi.IsDir():
 		// One file, read whole by what runs on it (find FILE -exec cat,
 		// ls FILE | xargs cat): judged as cat FILE is, its content too.
-		if secrets().Secret(abs, h) != nil || contentSecret(abs) != "" || auditLog(abs) || guardRules(abs) || tokenSecret(abs) != "" {
+		if secrets().Secret(abs, h) != nil || contentSecret(abs) != "" || auditLog(abs) || guardRules(abs) || krb5Cache(abs) ||
+			tokenSecret(abs) != "" {
 			found = append(found, abs)
 		}
 	case secrets().Secret(abs, h) != nil:
@@ -1681,7 +1768,9 @@ func rgIgnoreFile(name string) bool {
 func whitelists(p string) bool {
 	b, err := safefile.Read(p, maxContent)
 	if err != nil {
-		return !errors.Is(err, os.ErrNotExist)
+		// Absent, or a directory on the way that is none (a .git that
+		// is a file or a link to one): rg reads no such file either.
+		return !errors.Is(err, os.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR)
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		if strings.HasPrefix(strings.TrimSpace(line), "!") {

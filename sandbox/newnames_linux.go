@@ -64,8 +64,8 @@ type heldDir struct {
 // the shortest missing prefix of the entry's path (.husky for .husky/_
 // when there was no .husky), relative to the directory.
 type missingPath struct {
-	rel   string
-	entry protect.Entry
+	rel string
+	at  int // the entry's index in newNames.entries, the order they are said in
 }
 
 // lookForNewNames opens the directories to look in and notes which of
@@ -79,20 +79,43 @@ func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
 		cwd, _ = unix.Getwd()
 	}
 	var dirs []string
+	seen := map[string]bool{}
 	for _, r := range c.roots {
 		if r.shared {
 			continue
 		}
 		for d := cwd; d != r.path && within(d, r.path); d = filepath.Dir(d) {
-			if !slices.Contains(dirs, d) {
+			if !seen[d] {
+				seen[d] = true
 				dirs = append(dirs, d)
 			}
 		}
-		if !slices.Contains(dirs, r.path) {
+		if !seen[r.path] {
+			seen[r.path] = true
 			dirs = append(dirs, r.path)
 		}
 	}
+	// The entries by their first component, in list order: a directory
+	// that lacks that component lacks every one of them (300 roots times
+	// the list's literal entries, one by one, took 12 ms).
+	type group struct {
+		first string
+		at    []int
+	}
+	var groups []group
+	byFirst := map[string]int{}
+	for i, e := range entries {
+		first, _, _ := strings.Cut(e.Pattern, "/")
+		g, ok := byFirst[first]
+		if !ok {
+			g = len(groups)
+			byFirst[first] = g
+			groups = append(groups, group{first: first})
+		}
+		groups[g].at = append(groups[g].at, i)
+	}
 	n := &newNames{entries: entries}
+	buf := make([]byte, dirNamesBuf) // one for every listing
 	for _, d := range dirs {
 		fd, err := unix.Open(d, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 		if err != nil {
@@ -103,22 +126,59 @@ func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
 			unix.Close(fd)
 			continue
 		}
-		h := heldDir{fd: fd, path: d, dev: st.Dev, ino: st.Ino}
-		names, listed := dirNames(fd)
-		for _, e := range entries {
-			first, _, deeper := strings.Cut(e.Pattern, "/")
-			if deeper && (first == ".git" || first == ".hg" || first == ".jj") && !isDirAt(fd, first) {
-				continue // a new repository: the documented limit
+		h := heldDir{fd: fd, path: d, dev: st.Dev, ino: st.Ino, missing: make([]missingPath, 0, len(groups))}
+		names, listed := dirNames(fd, buf)
+		noted := map[string]bool{} // each relative path once, with its first entry
+		for _, g := range groups {
+			if listed && !names[g.first] {
+				// Missing: the first entry that counts is noted under it, but
+				// below a repository directory (a new repository: the
+				// documented limit).
+				for _, i := range g.at {
+					if !isRepoName(g.first) || len(entries[i].Pattern) == len(g.first) {
+						h.missing = append(h.missing, missingPath{g.first, i})
+						break
+					}
+				}
+				continue
 			}
-			rel := missingPrefix(fd, e.Pattern, names, listed)
-			if rel != "" && !slices.ContainsFunc(h.missing, func(m missingPath) bool { return m.rel == rel }) {
-				h.missing = append(h.missing, missingPath{rel, e})
+			repoDir := !isRepoName(g.first) || isDirAt(fd, g.first)
+			for _, i := range g.at {
+				e := entries[i]
+				if len(e.Pattern) > len(g.first) && !repoDir {
+					continue // below a repository directory that is not one
+				}
+				rel := missingPrefix(fd, e.Pattern, names, listed)
+				if rel != "" && !noted[rel] {
+					noted[rel] = true
+					h.missing = append(h.missing, missingPath{rel, i})
+				}
 			}
+		}
+		if byAt := func(a, b missingPath) int { return a.at - b.at }; !slices.IsSortedFunc(h.missing, byAt) {
+			slices.SortFunc(h.missing, byAt)
 		}
 		n.dirs = append(n.dirs, h) // kept with nothing missing too: the command may put another in its place
 	}
 	if len(n.dirs) == 0 {
 		return nil
+	}
+	return n
+}
+
+// isRepoName reports whether name is a repository's directory (.git, .hg,
+// .jj): protected paths below one that does not exist are a new
+// repository's, the documented limit.
+func isRepoName(name string) bool { return name == ".git" || name == ".hg" || name == ".jj" }
+
+// unsharedRoots is how many of c's roots lookForNewNames holds a directory
+// of (at least: the working directory's way adds more).
+func unsharedRoots(c *confinement) int {
+	n := 0
+	for _, r := range c.roots {
+		if !r.shared {
+			n++
+		}
 	}
 	return n
 }
@@ -147,15 +207,18 @@ func missingPrefix(fd int, rel string, names map[string]bool, listed bool) strin
 	}
 }
 
-// dirNames reads the names in the directory fd (from its start), for a
-// directory of a few thousand entries at most: in a larger one a lookup per
-// name costs less, and ok is false.
-func dirNames(fd int) (names map[string]bool, ok bool) {
+// dirNamesBuf is dirNames' buffer: four of them hold a few thousand names.
+const dirNamesBuf = 16 << 10
+
+// dirNames reads the names in the directory fd (from its start) through buf
+// (dirNamesBuf bytes, the caller's, used again for each directory: 300
+// roots took 300 of them, twice), for a directory of a few thousand entries
+// at most: in a larger one a lookup per name costs less, and ok is false.
+func dirNames(fd int, buf []byte) (names map[string]bool, ok bool) {
 	if _, err := unix.Seek(fd, 0, io.SeekStart); err != nil {
 		return nil, false
 	}
 	names = map[string]bool{}
-	buf := make([]byte, 16<<10)
 	for range 4 {
 		n, err := unix.ReadDirent(fd, buf)
 		if err != nil {
@@ -187,11 +250,19 @@ func (n *newNames) moveAside(w io.Writer) int {
 	}
 	found := 0
 	stamp := time.Now().UTC().Format("20060102T150405")
+	buf := make([]byte, dirNamesBuf)
 	for _, h := range n.dirs {
-		found += moveMissing(w, h.fd, h.path, h.missing, stamp)
+		found += moveMissing(w, h.fd, h.path, h.missing, n.entries, stamp, buf)
 		// A directory the command put in the original's place (mv src
 		// src.old && mkdir -p src/app): what it holds was all made by the
-		// command, so every protected name there is looked for.
+		// command, so every protected name there is looked for. An lstat
+		// first (one call, not one open per component): the original
+		// there is the usual case, and where a link on the way makes it
+		// look so, openBeneath would refuse that way all the same.
+		var lst unix.Stat_t
+		if unix.Lstat(h.path, &lst) == nil && lst.Dev == h.dev && lst.Ino == h.ino {
+			continue
+		}
 		fd, err := openBeneath(-1, h.path[1:])
 		if err != nil {
 			continue
@@ -199,16 +270,16 @@ func (n *newNames) moveAside(w io.Writer) int {
 		var st unix.Stat_t
 		if unix.Fstat(fd, &st) == nil && (st.Dev != h.dev || st.Ino != h.ino) {
 			var all []missingPath
-			for _, e := range n.entries {
+			for i, e := range n.entries {
 				first, _, deeper := strings.Cut(e.Pattern, "/")
-				if deeper && (first == ".git" || first == ".hg" || first == ".jj") {
+				if deeper && isRepoName(first) {
 					continue // a new repository: the documented limit
 				}
 				if !slices.ContainsFunc(all, func(m missingPath) bool { return m.rel == first }) {
-					all = append(all, missingPath{first, e})
+					all = append(all, missingPath{first, i})
 				}
 			}
-			found += moveMissing(w, fd, h.path, all, stamp)
+			found += moveMissing(w, fd, h.path, all, n.entries, stamp, buf)
 		}
 		unix.Close(fd)
 	}
@@ -217,10 +288,11 @@ func (n *newNames) moveAside(w io.Writer) int {
 
 // moveMissing moves aside those of missing that exist below dirfd (dir is
 // its name, for the message) and reports how many it found.
-func moveMissing(w io.Writer, dirfd int, dir string, missing []missingPath, stamp string) int {
+func moveMissing(w io.Writer, dirfd int, dir string, missing []missingPath, entries []protect.Entry, stamp string, buf []byte) int {
 	found := 0
-	names, listed := dirNames(dirfd)
+	names, listed := dirNames(dirfd, buf)
 	for _, m := range missing {
+		e := &entries[m.at]
 		if first, _, _ := strings.Cut(m.rel, "/"); listed && !names[first] {
 			continue
 		}
@@ -231,11 +303,11 @@ func moveMissing(w io.Writer, dirfd int, dir string, missing []missingPath, stam
 		found++
 		path := filepath.Join(dir, m.rel)
 		if err != nil {
-			fmt.Fprintf(w, "guard: the command made %s, a protected path (%s), and guard could not move it aside: %v\n", path, m.entry.Reason, err)
+			fmt.Fprintf(w, "guard: the command made %s, a protected path (%s), and guard could not move it aside: %v\n", path, e.Reason, err)
 			continue
 		}
 		fmt.Fprintf(w, "guard: the command made %s, a protected path (%s); guard moved it to %s (protected paths are read-only in the sandbox; to allow this one: unprotected = [%q] in the [protect] table of guard's config)\n",
-			path, m.entry.Reason, filepath.Join(filepath.Dir(path), to), m.entry.Pattern)
+			path, e.Reason, filepath.Join(filepath.Dir(path), to), e.Pattern)
 	}
 	return found
 }

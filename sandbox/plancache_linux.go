@@ -33,7 +33,10 @@ import (
 //   - stat(2) of every path the result depends on (protect.Watch: each
 //     directory listed or looked up in, each file read) gives what it gave
 //     then: the same error, or the same device, inode, mode, owner, size
-//     and change time. A program cannot set a change time back.
+//     and change time. A program cannot set a change time back. A name that
+//     did not exist directly in a directory found so is taken as still
+//     missing without a look (making, linking or renaming anything into a
+//     directory changes its change time).
 //
 // An entry is written only when its result depends on nothing unwatched
 // (no symbolic link followed on the way: protect.Watch.Unsure), every
@@ -47,8 +50,9 @@ import (
 // variable for the tests, whose fixtures are new).
 var planRacy = 2 * time.Second
 
-// planHits counts the entries used (for the tests).
-var planHits int
+// planHits counts the entries used, planSkipped the stats loadPlan did not
+// make again (for the tests).
+var planHits, planSkipped int
 
 // planMax bounds an entry's size.
 const planMax = 1 << 20
@@ -324,6 +328,12 @@ func loadPlan(file string, key [32]byte) (readOnly, unreadable []string, ok bool
 	if n > uint64(len(d.b)) {
 		return nil, nil, false
 	}
+	// The directories found as they were (stat(2), same change time): a
+	// name that did not exist in one still does not, since making,
+	// linking or renaming anything into a directory changes its change
+	// time. Its stat is not made again (savePlan writes the paths sorted:
+	// a directory comes before the names in it).
+	var same map[string]bool
 	for j := uint64(0); j < n; j++ {
 		path := d.str()
 		how := d.num()
@@ -334,9 +344,19 @@ func loadPlan(file string, key [32]byte) (readOnly, unreadable []string, ok bool
 		if d.bad || how != protect.WatchStat && how != protect.WatchLstat {
 			return nil, nil, false
 		}
+		if want[0] == uint64(unix.ENOENT) && same[filepath.Dir(path)] {
+			planSkipped++
+			continue
+		}
 		got, _, _ := statOf(path, uint8(how))
 		if got.fields() != want {
 			return nil, nil, false
+		}
+		if how == protect.WatchStat && want[0] == 0 && want[3]&unix.S_IFMT == unix.S_IFDIR {
+			if same == nil {
+				same = make(map[string]bool, 16)
+			}
+			same[path] = true
 		}
 	}
 	if d.bad || len(d.b) != 0 {

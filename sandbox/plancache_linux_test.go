@@ -221,3 +221,155 @@ func TestPlanCachePlanted(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanCacheEnvMovedSecrets: the secrets XDG_CONFIG_HOME moves (gh's
+// hosts.yml...), named in the list as the gate names them, are left out of
+// the plan while they do not exist (Exec need not look each up) and are in
+// it once made: the resolution watches the directory it looked them up in.
+// Without the list's entries (a caller that names none), each is in the
+// plan for Exec to look up, whether or not it exists.
+func TestPlanCacheEnvMovedSecrets(t *testing.T) {
+	root, home := planFixture(t)
+	xdg := filepath.Join(filepath.Dir(root), "xdg")
+	if err := os.MkdirAll(filepath.Join(xdg, "other"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("XDG_CONFIG_HOME", xdg)
+	hosts := filepath.Join(xdg, "gh", "hosts.yml")
+	list := func() *protect.List {
+		l := protect.Default()
+		l.Add(protect.Secret, "moved", l.EnvSecretPaths(os.Getenv)...)
+		return l
+	}
+	cacheDir := t.TempDir()
+	run := func() (cached, fresh Profile) {
+		cached = Profile{WritableRoots: []string{root}}
+		ProtectCached(&cached, list(), home, cacheDir)
+		fresh = Profile{WritableRoots: []string{root}}
+		Protect(&fresh, list(), home)
+		return cached, fresh
+	}
+	time.Sleep(3 * planRacy)
+	run()
+	hits := planHits
+	cached, fresh := run()
+	if planHits != hits+1 {
+		t.Fatal("the second run did not use the entry")
+	}
+	samePlan(t, "no hosts.yml", cached, fresh)
+	if slices.Contains(cached.Unreadable, hosts) {
+		t.Fatalf("%s, which does not exist, is in the plan: %v", hosts, cached.Unreadable)
+	}
+	if err := os.MkdirAll(filepath.Dir(hosts), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(hosts, []byte("oauth_token: x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hits = planHits
+	cached, fresh = run()
+	if planHits != hits {
+		t.Fatal("the entry was used after hosts.yml was made")
+	}
+	samePlan(t, "hosts.yml made", cached, fresh)
+	if !slices.Contains(cached.Unreadable, hosts) {
+		t.Fatalf("%s is not in the plan: %v", hosts, cached.Unreadable)
+	}
+	// Not named by the list: in the plan all the same, for Exec to look up.
+	bare := Profile{WritableRoots: []string{root}}
+	Protect(&bare, protect.Default(), home)
+	if !slices.Contains(bare.Unreadable, filepath.Join(xdg, "gcloud")) {
+		t.Fatalf("%s is not in the plan of a list that does not name it: %v", filepath.Join(xdg, "gcloud"), bare.Unreadable)
+	}
+}
+
+// TestPlanCacheNewNameInWatchedDir: loadPlan does not look again for a
+// name that did not exist in a directory whose stat is as it was, so every
+// way of making that name must change the directory: written, made a
+// directory, a symbolic link, renamed or hard-linked into it. Each is seen
+// (the entry is not used, and the plan is Protect's).
+func TestPlanCacheNewNameInWatchedDir(t *testing.T) {
+	root, home := planFixture(t)
+	envrc := filepath.Join(root, ".envrc")
+	other := filepath.Join(root, "app", "other.sh")
+	for _, c := range []struct {
+		name string
+		make func() error
+	}{
+		{"written", func() error { return os.WriteFile(envrc, []byte("export A=1\n"), 0o644) }},
+		{"a directory", func() error { return os.Mkdir(envrc, 0o755) }},
+		{"a symbolic link", func() error { return os.Symlink("app/main.go", envrc) }},
+		{"renamed into", func() error {
+			if err := os.WriteFile(other, []byte("export A=1\n"), 0o644); err != nil {
+				return err
+			}
+			time.Sleep(3 * planRacy)
+			return os.Rename(other, envrc)
+		}},
+		{"hard-linked into", func() error {
+			if err := os.WriteFile(other, []byte("export A=1\n"), 0o644); err != nil {
+				return err
+			}
+			time.Sleep(3 * planRacy)
+			return os.Link(other, envrc)
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			os.RemoveAll(envrc)
+			os.Remove(other)
+			time.Sleep(3 * planRacy)
+			dir := t.TempDir()
+			cachedAndFresh(t, root, home, dir)
+			hits, skipped := planHits, planSkipped
+			cachedAndFresh(t, root, home, dir)
+			if planHits != hits+1 {
+				t.Fatal("the entry was not used before the change")
+			}
+			if planSkipped == skipped {
+				t.Fatal("no lookup was spared: the test does not test the skip")
+			}
+			if err := c.make(); err != nil {
+				t.Fatal(err)
+			}
+			hits = planHits
+			cached, fresh := cachedAndFresh(t, root, home, dir)
+			if planHits != hits {
+				t.Fatalf("%s: the entry was used", c.name)
+			}
+			samePlan(t, c.name, cached, fresh)
+		})
+	}
+	// A name looked up in a directory that is not watched itself (a few
+	// names looked for in ~/.claude: no listing): its own lookup is made
+	// again, and a new one is seen.
+	t.Run("in a directory not watched", func(t *testing.T) {
+		claude := filepath.Join(home, ".claude")
+		if err := os.MkdirAll(claude, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(claude, "settings.json"), []byte("{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(3 * planRacy)
+		dir := t.TempDir()
+		cachedAndFresh(t, root, home, dir)
+		hits := planHits
+		cachedAndFresh(t, root, home, dir)
+		if planHits != hits+1 {
+			t.Fatal("the entry was not used before the change")
+		}
+		creds := filepath.Join(claude, ".credentials.json")
+		if err := os.WriteFile(creds, []byte("{}"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		hits = planHits
+		cached, fresh := cachedAndFresh(t, root, home, dir)
+		if planHits != hits {
+			t.Fatal("the entry was used")
+		}
+		samePlan(t, "new credentials", cached, fresh)
+		if !slices.Contains(cached.Unreadable, creds) {
+			t.Fatalf("%s not in the plan: %v", creds, cached.Unreadable)
+		}
+	})
+}

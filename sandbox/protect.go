@@ -46,7 +46,15 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 	// variables. Those that do not exist are dropped by Exec.
 	// One that holds a root or the home directory (GNUPGHOME=/) would hide
 	// the command's whole world: such a value is not a credential's place.
+	// One that the list names as it is (the gate adds them: protect's
+	// judge knows them too) was resolved above as any absolute entry: found
+	// if it exists, and, with a plan cache, its directory watched if it
+	// does not. Only the others are left for Exec to look up.
+	listed := literalSecrets(l)
 	for _, e := range append(append(l.EnvSecretPaths(os.Getenv), krb5Caches(os.Getenv)...), secretEnvFiles(l)...) {
+		if listed[e] {
+			continue
+		}
 		wide := home != "" && within(home, e)
 		for _, r := range roots {
 			if wide {
@@ -97,6 +105,24 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 	}
 	p.SecretEnv, p.SecretEnvAllow = l.SecretEnv, l.SecretEnvAllow
 	p.ProtectedNames = l.Literal(protect.Protected)
+}
+
+// literalSecrets are l's secret entries that name one absolute path (no
+// glob, no exception, not in /proc, which the resolution skips): the
+// resolution looks each up as it is.
+func literalSecrets(l *protect.List) map[string]bool {
+	var out map[string]bool
+	for _, e := range l.Entries {
+		if e.Kind != protect.Secret || len(e.Except) > 0 || !filepath.IsAbs(e.Pattern) || e.Pattern != filepath.Clean(e.Pattern) ||
+			strings.ContainsAny(e.Pattern, `*?[\`) || within(e.Pattern, "/proc") {
+			continue
+		}
+		if out == nil {
+			out = map[string]bool{}
+		}
+		out[e.Pattern] = true
+	}
+	return out
 }
 
 // listNames reports whether an entry of l is anchored below dir: the list

@@ -69,6 +69,17 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 	// enclosing sandbox, whose guard looks; not for files-only (auto-edit
 	// runs only what it saw write inside the roots, and keeps exec in place).
 	if !c.inherited && !c.p.FilesOnly {
+		// One directory held open per root: past the first 64 descriptors
+		// the table grows, and while the process's threads share it each
+		// growth waits for an RCU grace period (300 roots: 85 ms a run). The
+		// thread gets a table of its own first, as readOnlyMounts does for
+		// its copies; the thread is never handed back (changed).
+		if len(c.p.ProtectedNames) > 0 && unsharedRoots(c) > privateFDsAbove {
+			if err := unix.Unshare(unix.CLONE_FILES); err != nil {
+				c.release()
+				return true, fmt.Errorf("unshare(CLONE_FILES): %w", err)
+			}
+		}
 		if made := lookForNewNames(c, c.p.ProtectedNames); made != nil {
 			return true, c.applyAndWait(path, argv, env, made)
 		}

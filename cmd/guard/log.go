@@ -39,12 +39,13 @@ func (c *cli) log(args []string) int {
 			fmt.Fprint(c.stdout, logUsage)
 			return 0
 		}
-		fmt.Fprintf(c.stderr, "guard log: %v\n%s", err, logUsage)
-		return gate.ExitFailure
+		return c.usageError(fmt.Errorf("%w: guard log: %v", errUsage, err))
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(c.stderr, "guard log: unexpected argument %q\n%s", fs.Arg(0), logUsage)
-		return gate.ExitFailure
+		return c.usageError(fmt.Errorf("%w: guard log: unexpected argument %q", errUsage, fs.Arg(0)))
+	}
+	if *n < 0 {
+		return c.usageError(fmt.Errorf("%w: guard log: -n %d: want a count, 0 or more", errUsage, *n))
 	}
 	from, err := parseSince(*since, time.Now())
 	if err != nil {
@@ -65,6 +66,10 @@ func (c *cli) log(args []string) int {
 			return gate.ExitFailure
 		}
 		path = cfg.AuditLog
+	}
+	if path == "" && config.DefaultAuditLog(c.getenv) == "" {
+		fmt.Fprintln(c.stderr, "guard log: no audit log: neither XDG_STATE_HOME nor HOME is an absolute path (GUARD_AUDIT_LOG names one)")
+		return gate.ExitFailure
 	}
 	if path == "" {
 		fmt.Fprintln(c.stderr, "guard log: the audit log is off (audit_log = \"\" in the config)")

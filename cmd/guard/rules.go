@@ -10,7 +10,6 @@ import (
 	"guard/internal/gate"
 	"guard/internal/rules"
 	"guard/policy"
-	"guard/policy/shell"
 )
 
 const rulesUsage = `usage: guard rules list [--json]   every rule remembered at a prompt ("always"), numbered
@@ -31,7 +30,7 @@ func (c *cli) rules(args []string) int {
 	}
 	all, err := rules.All(config.UserPolicyPath(c.getenv), dir)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "guard rules: %v\n", err)
+		fmt.Fprintf(c.stderr, "guard rules: %s\n", gate.Visible(err.Error()))
 		return gate.ExitFailure
 	}
 	switch args[0] {
@@ -60,23 +59,32 @@ func (c *cli) rules(args []string) int {
 			return 0
 		}
 		for i, r := range all {
+			// Everything shown is escaped for the terminal: the commands
+			// and project paths came from an agent.
 			scope := string(r.Scope)
 			if r.Scope == rules.Project {
 				scope += " " + r.Project
 			}
+			scope = gate.Visible(scope)
 			made := "unknown time"
 			if !r.Made.IsZero() {
 				made = r.Made.Local().Format("2006-01-02 15:04")
 			}
 			cmd := "(written by hand)"
 			if len(r.Command) > 0 {
-				cmd = shell.Join(r.Command)
+				cmd = gate.Display(r.Command)
 			}
-			fmt.Fprintf(c.stdout, "%3d  %s, %s, %s: %s\n", i+1, r.Kind, scope, made, cmd)
+			fmt.Fprintf(c.stdout, "%3d  %s, %s, %s: %s\n", i+1, gate.Visible(r.Kind), scope, made, cmd)
 			if r.Bind != nil {
-				fmt.Fprintf(c.stdout, "     bound to %s sha256:%s\n", r.Bind.Path, r.Bind.SHA256[:16])
+				sum := r.Bind.SHA256
+				if len(sum) > 16 {
+					sum = sum[:16]
+				}
+				fmt.Fprintf(c.stdout, "     bound to %s sha256:%s\n", gate.Visible(r.Bind.Path), gate.Visible(sum))
 			}
-			fmt.Fprintf(c.stdout, "     %s\n", strings.ReplaceAll(strings.TrimSpace(r.Text), "\n", "\n     "))
+			for _, line := range strings.Split(strings.TrimSpace(r.Text), "\n") {
+				fmt.Fprintf(c.stdout, "     %s\n", gate.Visible(line))
+			}
 		}
 		return 0
 	case "rm", "remove", "revoke":
@@ -89,19 +97,19 @@ func (c *cli) rules(args []string) int {
 		}
 		r, i, err := all.Index(n)
 		if err != nil {
-			fmt.Fprintf(c.stderr, "guard rules rm: %v\n", err)
+			fmt.Fprintf(c.stderr, "guard rules rm: %s\n", gate.Visible(err.Error()))
 			return gate.ExitFailure
 		}
 		check := func(data []byte) error { _, err := policy.Load(r.File, data); return err }
 		if err := rules.Remove(r.File, r.Scope, i, check); err != nil {
-			fmt.Fprintf(c.stderr, "guard rules rm: %v\n", err)
+			fmt.Fprintf(c.stderr, "guard rules rm: %s\n", gate.Visible(err.Error()))
 			return gate.ExitFailure
 		}
-		cmd := strings.TrimSpace(r.Text)
+		cmd := gate.Visible(strings.TrimSpace(r.Text))
 		if len(r.Command) > 0 {
-			cmd = shell.Join(r.Command)
+			cmd = gate.Display(r.Command)
 		}
-		fmt.Fprintf(c.stdout, "revoked rule %d (%s, %s): %s\n", n, r.Kind, r.Scope, cmd)
+		fmt.Fprintf(c.stdout, "revoked rule %d (%s, %s): %s\n", n, gate.Visible(r.Kind), gate.Visible(string(r.Scope)), cmd)
 		return 0
 	}
 	return c.usageError(fmt.Errorf("%w: guard rules: unknown command %s", errUsage, args[0]))

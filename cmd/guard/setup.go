@@ -76,7 +76,7 @@ func (c *cli) setup(args []string) int {
 		}
 		rep, err = install.SetupHook(cfg, self)
 		if err == nil && temporary(self, c.getenv("TMPDIR")) {
-			fmt.Fprintf(c.stderr, "guard setup: warning: %s is in a temporary directory; when it goes, the hook blocks every tool call (install guard first: make install)\n", self)
+			fmt.Fprintf(c.stderr, "guard setup: warning: %s is in a temporary directory; when it goes, the hook blocks every tool call (install guard first: make install)\n", gate.Visible(self))
 		}
 	}
 	if err != nil {
@@ -109,29 +109,36 @@ func temporary(path, tmpdir string) bool {
 
 func printSetup(w io.Writer, agent string, remove bool, rep install.SetupReport) {
 	what := "guard's hook for " + agent
+	path := gate.Visible(rep.Path)
 	switch {
 	case rep.Path == "":
 		return
+	case rep.Changed && rep.Restored:
+		fmt.Fprintf(w, "guard setup: removed %s from %s: it is back as it was before guard setup, byte for byte\n", what, path)
 	case rep.Changed && remove:
-		fmt.Fprintf(w, "guard setup: removed %s from %s\n", what, rep.Path)
+		fmt.Fprintf(w, "guard setup: removed %s from %s\n", what, path)
 	case rep.Changed:
-		fmt.Fprintf(w, "guard setup: wrote %s to %s\n", what, rep.Path)
+		fmt.Fprintf(w, "guard setup: wrote %s to %s\n", what, path)
 	case remove:
-		fmt.Fprintf(w, "guard setup: %s has no %s; nothing to remove\n", rep.Path, what)
+		fmt.Fprintf(w, "guard setup: %s has no %s; nothing to remove\n", path, what)
 	default:
-		fmt.Fprintf(w, "guard setup: %s already holds %s; unchanged\n", rep.Path, what)
+		fmt.Fprintf(w, "guard setup: %s already holds %s; unchanged\n", path, what)
 	}
 	if rep.Backup != "" {
-		fmt.Fprintf(w, "guard setup: the previous %s is kept in %s\n", filepath.Base(rep.Path), rep.Backup)
+		fmt.Fprintf(w, "guard setup: the previous %s is kept in %s\n", gate.Visible(filepath.Base(rep.Path)), gate.Visible(rep.Backup))
 	}
 	if rep.TrustChanged {
 		verb := "marked the hook trusted"
 		if remove {
 			verb = "removed the hook's trust"
 		}
-		fmt.Fprintf(w, "guard setup: %s (%s) in Codex's config.toml", verb, rep.TrustKey)
+		fmt.Fprintf(w, "guard setup: %s", verb)
+		if rep.TrustKey != "" {
+			fmt.Fprintf(w, " (%s)", gate.Visible(rep.TrustKey))
+		}
+		fmt.Fprint(w, " in Codex's config.toml")
 		if rep.TrustBackup != "" {
-			fmt.Fprintf(w, "; previous copy in %s", rep.TrustBackup)
+			fmt.Fprintf(w, "; previous copy in %s", gate.Visible(rep.TrustBackup))
 		}
 		fmt.Fprintln(w)
 	}
@@ -146,6 +153,7 @@ func (c *cli) doctorAgents(w io.Writer, g *gate.Gate) int {
 	problems := 0
 	cwd, _ := os.Getwd()
 	for _, agent := range install.Agents {
+		user := ""
 		for _, project := range []string{"", cwd} {
 			cfg, err := install.HookConfigFor(agent, project, c.getenv)
 			if err != nil {
@@ -154,8 +162,12 @@ func (c *cli) doctorAgents(w io.Writer, g *gate.Gate) int {
 				}
 				continue
 			}
-			if project != "" {
-				if _, err := os.Stat(cfg.Path); err != nil {
+			if project == "" {
+				user = cfg.Path
+			} else {
+				// The project's settings, unless they are the user's (in
+				// the home directory, Codex's are the same file).
+				if _, err := os.Stat(cfg.Path); err != nil || cfg.Path == user {
 					continue
 				}
 			}
@@ -185,7 +197,7 @@ func (c *cli) doctorAgents(w io.Writer, g *gate.Gate) int {
 			if mark == "NO  " {
 				problems++
 			}
-			fmt.Fprintf(w, "  %s %-11s %s: %s\n", mark, agent, cfg.Path, msg)
+			fmt.Fprintf(w, "  %s %-11s %s: %s\n", mark, agent, gate.Visible(cfg.Path), gate.Visible(msg))
 		}
 		// The project's own settings can switch every hook off (a file
 		// that does not parse is reported above).
@@ -197,15 +209,15 @@ func (c *cli) doctorAgents(w io.Writer, g *gate.Gate) int {
 				if o.Effect != "" {
 					effect = o.Effect
 				}
-				fmt.Fprintf(w, "  NO   %-11s %s: %s %s\n", agent, o, a.Title(), effect)
+				fmt.Fprintf(w, "  NO   %-11s %s: %s %s\n", agent, gate.Visible(fmt.Sprint(o)), a.Title(), effect)
 			}
 			for _, v := range hook.ProjectGuardVars(a, cwd, nil) {
 				problems++
-				fmt.Fprintf(w, "  NO   %-11s %s sets %s=%s for %s's hooks: guard refuses every call while it does\n", agent, v.File, v.Name, v.Value, a.Title())
+				fmt.Fprintf(w, "  NO   %-11s %s sets %s=%s for %s's hooks: guard refuses every call while it does\n", agent, gate.Visible(v.File), gate.Visible(v.Name), gate.Visible(v.Value), a.Title())
 			}
 			if a == hook.ClaudeCode {
 				if file, names := hook.ProjectMCPServers(cwd); len(names) > 0 {
-					fmt.Fprintf(w, "  --   %-11s %s lists MCP servers that run a program (%s): Claude Code may start them with the session (-p does, unasked), before any hook\n", agent, file, strings.Join(names, ", "))
+					fmt.Fprintf(w, "  --   %-11s %s lists MCP servers that run a program (%s): Claude Code may start them with the session (-p does, unasked), before any hook\n", agent, gate.Visible(file), gate.Visible(strings.Join(names, ", ")))
 				}
 			}
 			if a == hook.Gemini && g != nil {
@@ -213,7 +225,7 @@ func (c *cli) doctorAgents(w io.Writer, g *gate.Gate) int {
 				switch why, reaches := g.PathShell("bash", cwd); {
 				case why != "":
 					problems++
-					fmt.Fprintf(w, "  NO   %-11s %s; Gemini CLI runs its hooks, guard's included, with it\n", agent, why)
+					fmt.Fprintf(w, "  NO   %-11s %s; Gemini CLI runs its hooks, guard's included, with it\n", agent, gate.Visible(why))
 				case reaches:
 					fmt.Fprintf(w, "  --   %-11s PATH reaches a writable root: Gemini CLI runs its hooks with the bash PATH finds, and a bash written there would run before guard (keep such directories off the agent's PATH)\n", agent)
 				}

@@ -254,13 +254,13 @@ func (c *cli) which(args []string) int {
 	}
 	path, skipped, err := shim.LookPath(args[0], c.getenv("PATH"), self)
 	for _, s := range skipped {
-		fmt.Fprintf(c.stdout, "skipped %s: %s\n", s.Path, s.Reason)
+		fmt.Fprintf(c.stdout, "skipped %s: %s\n", gate.Visible(s.Path), gate.Visible(s.Reason))
 	}
 	if err != nil {
-		fmt.Fprintf(c.stderr, "guard which: %v\n", err)
+		fmt.Fprintf(c.stderr, "guard which: %s\n", gate.Visible(err.Error()))
 		return gate.ExitNotFound
 	}
-	fmt.Fprintln(c.stdout, path)
+	fmt.Fprintln(c.stdout, gate.Visible(path))
 	return 0
 }
 
@@ -269,7 +269,7 @@ func (c *cli) doctor(args []string) int {
 	if len(args) > 0 {
 		return c.usageError(fmt.Errorf("%w: doctor takes no arguments", errUsage))
 	}
-	w := c.stdout
+	w := termSafe{c.stdout} // names in the report may come from the agent's project
 	problems := 0
 	fmt.Fprintln(w, "sandbox (full-auto):")
 	for _, f := range sandbox.Probe() {

@@ -48,49 +48,55 @@ func (c *cli) trust(args []string) int {
 		}
 		recs, err := store.List()
 		if err != nil {
-			fmt.Fprintf(c.stderr, "guard trust: %v\n", err)
+			fmt.Fprintf(c.stderr, "guard trust: %s\n", gate.Visible(err.Error()))
 			return gate.ExitFailure
 		}
 		for _, r := range recs {
-			fmt.Fprintf(c.stdout, "%s (trusted %s)\n", r.Project, r.Time.Local().Format("2006-01-02 15:04"))
+			fmt.Fprintf(c.stdout, "%s (trusted %s)\n", gate.Visible(r.Project), r.Time.Local().Format("2006-01-02 15:04"))
 			for _, f := range r.Files {
-				fmt.Fprintf(c.stdout, "  %s/%s sha256:%s\n", trust.Dir, f.Name, f.Hash)
+				fmt.Fprintf(c.stdout, "  %s/%s sha256:%s\n", trust.Dir, gate.Visible(f.Name), gate.Visible(f.Hash))
 			}
 		}
 		return 0
 	}
 	project, err := c.projectDir(dir)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "guard trust: %v\n", err)
+		fmt.Fprintf(c.stderr, "guard trust: %s\n", gate.Visible(err.Error()))
 		return gate.ExitFailure
 	}
 	if revoke {
 		was, err := store.Revoke(project)
 		switch {
 		case err != nil:
-			fmt.Fprintf(c.stderr, "guard trust: %v\n", err)
+			fmt.Fprintf(c.stderr, "guard trust: %s\n", gate.Visible(err.Error()))
 			return gate.ExitFailure
 		case !was:
-			fmt.Fprintf(c.stdout, "%s was not trusted\n", project)
+			fmt.Fprintf(c.stdout, "%s was not trusted\n", gate.Visible(project))
 		default:
-			fmt.Fprintf(c.stdout, "%s is no longer trusted\n", project)
+			fmt.Fprintf(c.stdout, "%s is no longer trusted\n", gate.Visible(project))
 		}
 		return 0
 	}
 	files, err := trust.Files(project)
+	if err == nil {
+		// What would stop every command there is not offered.
+		if err = gate.CheckProject(project, files, c.getenv); err != nil {
+			err = fmt.Errorf("%w; nothing trusted (fix it, then run guard trust again)", err)
+		}
+	}
 	if err != nil {
-		fmt.Fprintf(c.stderr, "guard trust: %v\n", err)
+		fmt.Fprintf(c.stderr, "guard trust: %s\n", gate.Visible(err.Error()))
 		return gate.ExitFailure
 	}
-	text := fmt.Sprintf("guard: %s/%s holds:\n", project, trust.Dir)
+	text := fmt.Sprintf("guard: %s/%s holds:\n", gate.Visible(project), trust.Dir)
 	for _, f := range files {
-		text += fmt.Sprintf("  %s (%d bytes, sha256:%.12s)\n", f.Name, len(f.Data), f.Hash)
+		text += fmt.Sprintf("  %s (%d bytes, sha256:%.12s)\n", gate.Visible(f.Name), len(f.Data), f.Hash)
 	}
 	text += "guard: once trusted, these files set guard's mode, roots and rules in this project; an agent that\n" +
 		"guard: can write here must not be the one who trusts them. Read them first.\n"
 	ok, err := gate.Confirm(text, "trust them")
 	if err != nil {
-		fmt.Fprintf(c.stderr, "guard trust: %v\n", err)
+		fmt.Fprintf(c.stderr, "guard trust: %s\n", gate.Visible(err.Error()))
 		return gate.ExitRefused
 	}
 	if !ok {
@@ -105,10 +111,10 @@ func (c *cli) trust(args []string) int {
 		err = errors.New("the files changed while you were asked; nothing trusted")
 	}
 	if err != nil {
-		fmt.Fprintf(c.stderr, "guard trust: %v\n", err)
+		fmt.Fprintf(c.stderr, "guard trust: %s\n", gate.Visible(err.Error()))
 		return gate.ExitFailure
 	}
-	fmt.Fprintf(c.stdout, "trusted %s/%s (%d files) in %s\n", project, trust.Dir, len(got), store.Path)
+	fmt.Fprintf(c.stdout, "trusted %s/%s (%d files) in %s\n", gate.Visible(project), trust.Dir, len(got), gate.Visible(store.Path))
 	return 0
 }
 

@@ -11,16 +11,20 @@
 //     non-regular files (a FIFO without a reader would hang guard). On systems
 //     other than Unix the entry is written with an ordinary Write.
 //   - A write that the kernel cuts short (a full disk, a file size limit) is
-//     reported as an error; the partial line stays in the log, and a reader
-//     should skip lines that do not parse.
+//     reported as an error; the partial line stays in the log with no
+//     newline, and the next entry is appended to it. Read skips the torn
+//     part and still reads that entry; a line-by-line reader (a log shipper)
+//     sees one line that does not parse.
 //   - Strings are encoded by encoding/json: invalid UTF-8 in an argv is
 //     replaced by U+FFFD, so the log is not a byte-exact record of argv.
 //   - The log is written with the user's rights: it records, it does not
 //     protect. A process running as the user can edit or delete it.
 //   - The log is rotated by size: past MaxSize, the entry that crosses it
 //     renames the file to PATH.1 (replacing the one before), so the log
-//     keeps between MaxSize and twice that. Two guards crossing at once may
-//     both rename; the second moves the first's few new lines to PATH.1.
+//     keeps between MaxSize and twice that. The crossing is judged by the
+//     offset the write landed at, so one guard renames however many write
+//     at once (on systems other than Unix, by the size before the write:
+//     two may both rename there, and the first's PATH.1 is lost).
 //   - Append only reports errors. What a failed write means is the caller's
 //     choice: guard must neither let a command run unlogged silently nor let a
 //     broken log block a refusal.
@@ -32,6 +36,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"guard/internal/config"
 	"guard/internal/jsonw"
 )
 
@@ -60,6 +65,9 @@ type Entry struct {
 // MaxSize is the size past which the log is rotated.
 const MaxSize = 10 << 20
 
+// rotateAt is MaxSize; tests lower it.
+var rotateAt int64 = MaxSize
+
 // Append writes e as one line to the log at path. A zero Time is set to now
 // (in UTC: no time zone file is read on the run path) and a zero Pid to the
 // current process. The file is created with mode 0600 and its missing
@@ -75,11 +83,13 @@ func Append(path string, e Entry) error {
 		e.Pid = os.Getpid()
 	}
 	line := append(e.appendJSON(make([]byte, 0, 512)), '\n')
-	size, err := appendLine(path, line)
+	at, err := appendLine(path, line)
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
-	if size <= MaxSize && size+int64(len(line)) > MaxSize {
+	// The one write that spans the limit renames the file: writes to it
+	// are serialized, so no two do.
+	if at <= rotateAt && at+int64(len(line)) > rotateAt {
 		if err := os.Rename(path, path+".1"); err != nil {
 			return fmt.Errorf("audit: rotate: %w", err)
 		}
@@ -110,7 +120,8 @@ func (e *Entry) appendJSON(b []byte) []byte {
 	return o.Close()
 }
 
-// mkdirParent makes path's missing parent directories.
+// mkdirParent makes path's missing parent directories: the owner's of
+// the place when root makes them in another user's home (config.MkdirAll).
 func mkdirParent(path string) error {
-	return os.MkdirAll(filepath.Dir(path), 0o700)
+	return config.MkdirAll(filepath.Dir(path), 0o700)
 }

@@ -3,8 +3,10 @@
 package audit
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"syscall"
@@ -80,5 +82,124 @@ func TestAppendProc(t *testing.T) {
 	path := "/proc/self/guard-audit.jsonl"
 	if err := Append(path, Entry{Argv: []string{"true"}}); err == nil || !strings.Contains(err.Error(), "open "+path) {
 		t.Errorf("Append(%s) error = %v, want an open error", path, err)
+	}
+}
+
+// TestReadAfterTornLine: a write the kernel cut short (a full disk, a file
+// size limit) leaves part of a line with no newline, and the next guard's
+// entry is appended to it. Read skips the torn part and still returns the
+// entry after it; before, that entry was lost with the torn line.
+func TestReadAfterTornLine(t *testing.T) {
+	whole := func(argv ...string) []byte {
+		e := Entry{Time: time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC), Argv: argv, Cwd: "/p", Decision: "run", Pid: 7}
+		return append(e.appendJSON(nil), '\n')
+	}
+	for name, torn := range map[string][]byte{
+		"cut in a string":         whole("echo", `a"b\c {"time":"x`)[:40],
+		"cut after an escape":     whole("echo", `a\"`)[:len(whole("echo", `a\"`))-70],
+		"cut at the start":        []byte(`{"ti`),
+		"two torn":                append(whole("one")[:30], whole("two")[:50]...),
+		"a string holding a key":  whole("echo", `{"time":"2026-12-06T10:00:00Z"}`)[:90],
+		"cut right before the NL": bytes.TrimSuffix(whole("echo", "x"), []byte("\n")),
+	} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "audit.jsonl")
+			data := append(append(whole("before"), torn...), whole("after")...)
+			if err := os.WriteFile(path, data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := Append(path, Entry{Argv: []string{"appended"}, Decision: "refuse"}); err != nil {
+				t.Fatal(err)
+			}
+			entries, skipped, err := Read(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range entries {
+				got = append(got, e.Argv[0])
+			}
+			want := []string{"before", "after", "appended"}
+			if name == "cut right before the NL" {
+				// the torn line's own entry is whole, and the next is
+				// glued to it: both are read.
+				want = []string{"before", "echo", "after", "appended"}
+			}
+			if !reflect.DeepEqual(got, want) || skipped != 1 {
+				t.Errorf("read %q, %d skipped; want %q, 1 skipped\n%s", got, skipped, want, data)
+			}
+		})
+	}
+}
+
+// TestRotateOnce: of the guards that append at once around the size limit,
+// exactly one renames the log, so the entries before it stay in PATH.1.
+// Before, each judged the crossing by the size its fstat saw before its
+// write; a guard whose fstat came before another's write and whose write
+// came after it crossed too, renamed the new log over PATH.1, and the
+// whole previous log was lost.
+func TestRotateOnce(t *testing.T) {
+	defer func(old int64) { rotateAt = old }(rotateAt)
+	rotateAt = 16 << 10
+	const writers = 16
+	for round := 0; round < 60; round++ {
+		path := filepath.Join(t.TempDir(), "audit.jsonl")
+		before := 0
+		for {
+			fi, err := os.Stat(path)
+			if err == nil && fi.Size() > rotateAt-1500 {
+				break
+			}
+			if err := Append(path, Entry{Argv: []string{"before", strings.Repeat("b", 100)}}); err != nil {
+				t.Fatal(err)
+			}
+			before++
+		}
+		start := make(chan struct{})
+		errs := make(chan error, writers)
+		for i := 0; i < writers; i++ {
+			go func() {
+				<-start
+				errs <- Append(path, Entry{Argv: []string{"at once", strings.Repeat("a", 200)}})
+			}()
+		}
+		close(start)
+		for i := 0; i < writers; i++ {
+			if err := <-errs; err != nil && !strings.Contains(err.Error(), "rotate") {
+				t.Fatal(err)
+			}
+		}
+		entries, skipped, err := Read(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != before+writers || skipped != 0 {
+			t.Fatalf("round %d: %d entries (%d skipped), want %d before and %d at once: a second rotation replaced %s.1", round, len(entries), skipped, before, writers, path)
+		}
+	}
+}
+
+// TestReadFIFO: a log, or its rotated PATH.1, that is a FIFO is refused at
+// once: guard log waited for a writer for ever.
+func TestReadFIFO(t *testing.T) {
+	for _, which := range []string{"", ".1"} {
+		path := filepath.Join(t.TempDir(), "audit.jsonl")
+		if err := os.WriteFile(path, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		os.Remove(path + which)
+		if err := syscall.Mkfifo(path+which, 0o600); err != nil {
+			t.Skipf("mkfifo: %v", err)
+		}
+		done := make(chan error, 1)
+		go func() { _, _, err := Read(path); done <- err }()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+				t.Errorf("Read with PATH%s a FIFO: %v, want not a regular file", which, err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("Read with PATH%s a FIFO still waits after 5 s", which)
+		}
 	}
 }

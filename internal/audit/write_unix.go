@@ -7,14 +7,22 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"syscall"
+
+	"guard/internal/config"
 )
 
 // appendLine appends b to the file at path with exactly one write(2) and
-// returns the file's size before it. It uses the system calls directly: an
-// os.File would register the descriptor with Go's network poller (three more
-// system calls), and its Write loops on short writes, which could split a
-// line between two appends. O_NONBLOCK makes opening a FIFO without a reader
+// returns the offset it was written at: the file's offset after the write
+// (lseek), less its length. An fstat before the write could be stale: a
+// write of another guard's between the two would not be counted, and two
+// guards would each take theirs for the one that crossed the rotation size.
+// It uses the system calls directly: an os.File would register the
+// descriptor with Go's network poller (three more system calls), and its
+// Write loops on short writes, which could split a line between two
+// appends. O_NONBLOCK makes opening a FIFO without a reader
 // fail (ENXIO) instead of blocking; it does nothing to regular files.
 func appendLine(path string, b []byte) (int64, error) {
 	const flags = syscall.O_WRONLY | syscall.O_APPEND | syscall.O_CREAT | syscall.O_NONBLOCK | syscall.O_CLOEXEC
@@ -37,6 +45,13 @@ func appendLine(path string, b []byte) (int64, error) {
 		syscall.Close(fd)
 		return 0, fmt.Errorf("open %s: not a regular file", path)
 	}
+	if st.Size == 0 && st.Uid == 0 && os.Geteuid() == 0 {
+		// A log root has just made in another user's place (sudo -E):
+		// theirs, or their own guards could not append to it.
+		if uid, gid, ok := config.Owner(filepath.Dir(path)); ok {
+			syscall.Fchown(fd, uid, gid)
+		}
+	}
 	var n int
 	for {
 		n, err = syscall.Write(fd, b)
@@ -52,10 +67,14 @@ func appendLine(path string, b []byte) (int64, error) {
 		syscall.Close(fd)
 		return 0, fmt.Errorf("write %s: %w (%d of %d bytes)", path, io.ErrShortWrite, n, len(b))
 	}
+	at := st.Size
+	if end, err := syscall.Seek(fd, 0, io.SeekCurrent); err == nil && end >= int64(n) {
+		at = end - int64(n)
+	}
 	// Closed once, here: a second close could close a descriptor another
 	// thread has opened since.
 	if err := syscall.Close(fd); err != nil {
 		return 0, &fs.PathError{Op: "close", Path: path, Err: err}
 	}
-	return st.Size, nil
+	return at, nil
 }

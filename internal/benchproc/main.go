@@ -12,7 +12,7 @@
 // process's size: os/exec starts them with vfork, and execve records the
 // shared memory map's high-water mark.
 //
-//	go run ./internal/benchproc [-n RUNS] [-only SUBSTRING] path/to/guard
+//	go run ./internal/benchproc [-n RUNS] [-only SUBSTRING] [-base OLDGUARD] path/to/guard
 package main
 
 import (
@@ -46,9 +46,10 @@ type pair struct {
 func main() {
 	runs := flag.Int("n", 300, "runs of each command")
 	only := flag.String("only", "", "run only the pairs whose name contains this")
+	base := flag.String("base", "", "another guard binary (an older build) to time in the same run: each guard pair gets a twin with it")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: benchproc [-n RUNS] [-only SUBSTRING] path/to/guard")
+		fmt.Fprintln(os.Stderr, "usage: benchproc [-n RUNS] [-only SUBSTRING] [-base OLDGUARD] path/to/guard")
 		os.Exit(2)
 	}
 	guard, err := filepath.Abs(flag.Arg(0))
@@ -249,6 +250,24 @@ func main() {
 			}
 		}
 		pairs = kept
+	}
+	if *base != "" {
+		dir := filepath.Join(bin, "base")
+		check(os.Mkdir(dir, 0o755))
+		b, err := filepath.Abs(*base)
+		check(err)
+		b = copyEvicted(b, dir)
+		var twinned []*pair
+		for _, p := range pairs {
+			if p.guard[0] == guard {
+				q := *p
+				q.name = "base: " + p.name
+				q.guard = append([]string{b}, p.guard[1:]...)
+				twinned = append(twinned, &q)
+			}
+			twinned = append(twinned, p)
+		}
+		pairs = twinned
 	}
 
 	env := append(os.Environ(), "XDG_CONFIG_HOME="+filepath.Join(tmp, "config"), "XDG_CACHE_HOME="+filepath.Join(tmp, "cache"),

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"guard/internal/safefile"
 )
 
 // WriteFileAtomic replaces path with data: it writes a temporary file in the
@@ -18,7 +20,8 @@ import (
 // a mix; on error path is untouched and the temporary file removed.
 //
 // If path is a symbolic link, the file it points to is replaced and the link
-// kept (dotfile managers link config files). If path exists and is not a
+// kept (dotfile managers link config files). Written by root in another
+// user's place, the file is that user's (Owner). If path exists and is not a
 // regular file, WriteFileAtomic refuses.
 func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 	target, err := regularTarget(path)
@@ -29,6 +32,7 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 	if dir == "" {
 		dir = "."
 	}
+	uid, gid, chown := Owner(target)
 	f, tmp, err := createTemp(dir, base, perm)
 	if err != nil {
 		return err
@@ -40,6 +44,11 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 			os.Remove(tmp)
 		}
 	}()
+	if chown {
+		if err := f.Chown(uid, gid); err != nil {
+			return err
+		}
+	}
 	if _, err := f.Write(data); err != nil {
 		return fmt.Errorf("write %s: %w", tmp, err)
 	}
@@ -138,7 +147,7 @@ func AppendPolicyRuleChecked(path string, rule string, check func(data []byte) e
 		return errors.New("append policy rule: empty rule")
 	}
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("append policy rule: %w", err)
 	}
 	unlock, err := LockDir(dir)
@@ -148,7 +157,7 @@ func AppendPolicyRuleChecked(path string, rule string, check func(data []byte) e
 	defer unlock()
 
 	perm := os.FileMode(0o600)
-	old, err := os.ReadFile(path)
+	old, err := safefile.Read(path, 1<<20) // policy.MaxPolicyBytes; never waits on a FIFO
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:

@@ -79,7 +79,10 @@ func main() {
 	project, err := os.MkdirTemp("", "guard-demo-")
 	check(err)
 	defer os.RemoveAll(project)
-	env := setup(project)
+	home, err := os.MkdirTemp("", "guard-demo-home-")
+	check(err)
+	defer os.RemoveAll(home)
+	env := setup(project, home)
 
 	fmt.Println("guard judges each command an agent sends; what each approval mode then does:")
 	fmt.Println("  run = runs as is, sandbox = runs under Landlock + seccomp, ask = asks a person (refused when none), refuse = never runs")
@@ -125,8 +128,12 @@ func main() {
 }
 
 // setup makes a small project to run in, and an environment that ignores
-// the user's own guard configuration.
-func setup(project string) []string {
+// the user's own guard configuration and keeps guard's state (audit log,
+// caches, shim directory) in home, a scratch directory: the demo's
+// decisions do not go into the user's audit log. (A mode written in the
+// user's ~/.config/guard/config.toml still caps every decision, as the trust
+// model says: the demo then shows that mode's answers.)
+func setup(project, home string) []string {
 	for name, body := range map[string]string{
 		"README.md":    "# demo\n",
 		"main.go":      "package main\n\nfunc main() {} // TODO\n",
@@ -135,9 +142,16 @@ func setup(project string) []string {
 		check(os.WriteFile(filepath.Join(project, name), []byte(body), 0o644))
 	}
 	check(os.MkdirAll(filepath.Join(project, "src"), 0o755))
-	env := []string{"XDG_CONFIG_HOME=" + filepath.Join(project, ".config"), "GUARD_CONFIG=", "GUARD_MODE=", "GUARD_AUDIT_LOG="}
+	env := []string{
+		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+		"XDG_STATE_HOME=" + filepath.Join(home, ".local", "state"),
+		"XDG_CACHE_HOME=" + filepath.Join(home, ".cache"),
+		"XDG_DATA_HOME=" + filepath.Join(home, ".local", "share"),
+		"GUARD_CONFIG=", "GUARD_MODE=", "GUARD_AUDIT_LOG=",
+	}
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "GUARD_") && !strings.HasPrefix(kv, "XDG_CONFIG_HOME=") {
+		name, _, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(kv, "GUARD_") && !(strings.HasPrefix(name, "XDG_") && strings.HasSuffix(name, "_HOME")) {
 			env = append(env, kv)
 		}
 	}

@@ -54,7 +54,7 @@ func envMovedProtected(l *protect.List, getenv func(string) string) {
 		}
 		base := filepath.Join(val, m.to)
 		for _, e := range l.Entries {
-			if e.Kind != protect.Protected || strings.ContainsAny(e.Pattern, `*?[\`) {
+			if e.Kind != protect.Protected || !movedBy(e.Pattern, m.from) || strings.ContainsAny(e.Pattern, `*?[\`) {
 				continue
 			}
 			for _, from := range m.from {
@@ -86,6 +86,18 @@ func envMovedProtected(l *protect.List, getenv func(string) string) {
 	for _, a := range adds {
 		l.Add(protect.Protected, a.reason+" (moved there by the environment)", a.path)
 	}
+}
+
+// movedBy reports whether pattern is one of from or begins with one that
+// ends in "/": the only patterns envMovedProtected's cases can move (a
+// quick test before the others, over every entry of the list).
+func movedBy(pattern string, from []string) bool {
+	for _, f := range from {
+		if pattern == f || strings.HasSuffix(f, "/") && strings.HasPrefix(pattern, f) {
+			return true
+		}
+	}
+	return false
 }
 
 // whyEnvSecret is the reason for a secret its environment variable names.

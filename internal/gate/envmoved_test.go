@@ -1,7 +1,9 @@
 package gate
 
 import (
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -66,5 +68,58 @@ func TestEnvMovedSecrets(t *testing.T) {
 		if strings.HasPrefix(p, env["XDG_CONFIG_HOME"]) {
 			t.Errorf("XDG_CONFIG_HOME at its default place: %s added again", p)
 		}
+	}
+}
+
+// TestEnvMovedSecretsOnce: the moved credentials New finds are
+// ProtectList's too, as envMovedSecrets finds them over the list
+// ProtectList builds: with no configuration, and with one that adds a
+// secret where a moved one is (then that one is named once, by the
+// configuration) or drops one.
+func TestEnvMovedSecretsOnce(t *testing.T) {
+	for _, c := range []struct{ name, config string }{
+		{"no configuration", ""},
+		{"a secret added", "[protect]\nsecrets = [\"XDG/gh/hosts.yml\"]\n"},
+		{"a secret dropped", "[protect]\nnot_secret = [\"~/.netrc\"]\n"},
+		{"a protected path added", "[protect]\nprotected = [\"~/notes\"]\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			xdg := filepath.Join(dir, "xdg")
+			if c.config != "" {
+				if err := os.MkdirAll(filepath.Join(xdg, "guard"), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(xdg, "guard", "config.toml"), []byte(strings.ReplaceAll(c.config, "XDG", xdg)), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			g := newGate(t, dir, Options{Mode: "full-auto"}, "XDG_CONFIG_HOME="+xdg)
+			l := g.ProtectList()
+			hosts := filepath.Join(xdg, "gh", "hosts.yml")
+			if l.Secret(hosts, g.Home) == nil {
+				t.Fatalf("%s is not a secret of ProtectList", hosts)
+			}
+			// What ProtectList added, against a list built as it builds it.
+			var got []string
+			for _, e := range l.Entries {
+				if e.Reason == whyEnvSecret {
+					got = append(got, e.Pattern)
+				}
+			}
+			fresh := protect.Default()
+			cp := g.Config.Protect
+			if err := fresh.Apply(protect.Adjust{Protected: cp.Protected, Unprotected: cp.Unprotected, Secrets: cp.Secrets,
+				NotSecret: cp.NotSecret, SecretEnv: cp.SecretEnv, SecretEnvAllow: cp.SecretEnvAllow}); err != nil {
+				t.Fatal(err)
+			}
+			want := envMovedSecrets(fresh, g.Getenv)
+			if !slices.Equal(got, want) {
+				t.Fatalf("ProtectList's moved secrets\n  %v\nwant\n  %v", got, want)
+			}
+			if c.name == "a secret added" && slices.Contains(got, hosts) {
+				t.Fatalf("%s, named by the configuration, added again", hosts)
+			}
+		})
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"guard/install"
 	"guard/internal/config"
 	"guard/internal/rules"
+	"guard/internal/safefile"
 	"guard/policy"
 	"guard/policy/protect"
 	"guard/shim"
@@ -95,6 +96,11 @@ type Gate struct {
 	// state in it, as absolute paths.
 	protect *protect.List
 	state   []string
+	// envSecrets is envMovedSecrets over the default list, as New found it
+	// (envSecretsSet: it did): ProtectList's answer too while the
+	// configuration adds or removes no secret.
+	envSecrets    []string
+	envSecretsSet bool
 	// pathRoots caches pathReachesRoots: 0 unknown, 1 no, 2 yes.
 	pathRoots int
 	// resolved is Roots resolved through symlinks, made on first use
@@ -234,6 +240,9 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 		l.Add(protect.Secret, whyEnvSecret, envSecrets...)
 		policy.UseSecrets(l)
 	}
+	// The default list's answer, kept for ProtectList (nil when no
+	// variable moves a secret: envMovedSecrets has nothing to return).
+	g.envSecrets, g.envSecretsSet = envSecrets, true
 	// A trusted project's own policies come last: its rules are about its
 	// own scripts, and it was trusted by a person.
 	g.Set = append(g.Set, projectLayers...)
@@ -265,15 +274,23 @@ func (g *Gate) ProtectList() *protect.List {
 func (g *Gate) protectList() *protect.List {
 	l := protect.Default()
 	cp := g.Config.Protect
+	// The secret entries are the default list's (the configuration's
+	// protected paths are another kind): New's envMovedSecrets holds.
+	sameSecrets := g.envSecretsSet && len(cp.Secrets) == 0 && len(cp.NotSecret) == 0
 	if err := l.Apply(protect.Adjust{Protected: cp.Protected, Unprotected: cp.Unprotected, Secrets: cp.Secrets,
 		NotSecret: cp.NotSecret, SecretEnv: cp.SecretEnv, SecretEnvAllow: cp.SecretEnvAllow}); err != nil {
 		// A malformed pattern (Apply changed nothing): the additions all the same.
 		l.Remove(cp.Unprotected...)
 		l.Add(protect.Protected, "named protected in guard's configuration", cp.Protected...)
 		l.Add(protect.Secret, "named secret in guard's configuration", cp.Secrets...)
+		sameSecrets = false // Remove drops entries of either kind
 	}
 	envMovedProtected(l, g.Getenv)
-	l.Add(protect.Secret, whyEnvSecret, envMovedSecrets(l, g.Getenv)...)
+	envSecrets := g.envSecrets
+	if !sameSecrets {
+		envSecrets = envMovedSecrets(l, g.Getenv)
+	}
+	l.Add(protect.Secret, whyEnvSecret, envSecrets...)
 	var state []string
 	add := func(ps ...string) {
 		for _, p := range ps {
@@ -409,7 +426,7 @@ func hiddenAnswers(f string, g *Gate) bool {
 	if fi, err := os.Stat(f); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 		return true
 	}
-	_, err := os.ReadFile(f)
+	_, err := safefile.Read(f, policy.MaxPolicyBytes) // a FIFO is refused, not waited on
 	return errors.Is(err, fs.ErrPermission)
 }
 

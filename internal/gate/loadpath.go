@@ -14,10 +14,25 @@ import (
 // .pm, a .rb) runs in every program of that interpreter, pip list and
 // flake8 --version included. The judge refuses them as a command's own
 // assignment; this is for the environment guard inherits (a user's shell
-// that exports PYTHONPATH=src, direnv).
+// that exports PYTHONPATH=src, direnv). Also the directories an
+// interpreter takes compiled code or plugins from (judge-12 S4):
+// PYTHONPYCACHEPREFIX holds the .pyc of every module imported (python runs
+// the one whose header matches the source's time and size, which a
+// planted file copies: `pip --version` ran it), and RubyGems loads every
+// *_plugin.rb in GEM_HOME's and each GEM_PATH entry's plugins directory
+// at the start of any gem command (`gem list`, `gem --version`; bundler's
+// and devcontainers' GEM_HOME=$PWD/.gems or vendor/bundle are in the
+// project).
 var loadPathVars = []struct{ name, interp string }{
 	{"PYTHONPATH", "python"}, {"PYTHONUSERBASE", "python"}, {"PYTHONHOME", "python"},
+	{"PYTHONPYCACHEPREFIX", "python"},
 	{"PERL5LIB", "perl"}, {"PERLLIB", "perl"}, {"RUBYLIB", "ruby"}, {"NODE_PATH", "node"},
+	{"GEM_HOME", "ruby"}, {"GEM_PATH", "ruby"},
+	// rustup's proxies (cargo, rustc, rustfmt...) run the toolchain that
+	// $RUSTUP_HOME/settings.toml names from $RUSTUP_HOME/toolchains, for
+	// --version too: a rustup home in the project (a dev container's, a
+	// hermetic shell's) is the agent's to rewrite.
+	{"RUSTUP_HOME", "rust"},
 }
 
 // writableLoadPath says which load-path variable of interp names a
@@ -107,6 +122,9 @@ func family(name string) string {
 		return "java"
 	case name == "php", strings.HasPrefix(name, "php") && strings.Trim(name[3:], "0123456789.") == "":
 		return "php"
+	case name == "cargo", name == "rustc", name == "rustup", name == "rustfmt", name == "rustdoc", name == "cargo-fmt",
+		name == "cargo-clippy", name == "clippy-driver", name == "rust-analyzer", name == "rust-gdb", name == "rust-lldb":
+		return "rust" // rustup's proxies, when rustup installed them
 	}
 	return ""
 }

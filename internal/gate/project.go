@@ -41,6 +41,14 @@ func withProject(cfg config.Config, root string, getenv func(string) string, std
 	if err != nil {
 		return cfg, nil, fmt.Errorf("trusted projects: %w", err)
 	}
+	if len(recs) > 0 {
+		// Projects are recorded resolved (guard trust and trust.Find
+		// follow links): a working directory reached through a link
+		// ($PWD /link/p for /real/p) is in the same project.
+		if r, err := filepath.EvalSymlinks(root); err == nil {
+			root = r
+		}
+	}
 	project := ""
 	for _, r := range recs {
 		if policy.Inside(root, r.Project) && len(r.Project) > len(project) {
@@ -63,6 +71,21 @@ func withProject(cfg config.Config, root string, getenv func(string) string, std
 		cfg.Set["mode"] = true
 		return cfg, nil, nil
 	}
+	return applyProject(cfg, project, files, getenv)
+}
+
+// CheckProject returns the error that applying the files of project's
+// .guard would give (a policy or config.toml that does not load, a key a
+// project may not set, a root over guard's state): `guard trust` checks
+// them before it asks, so that a person never trusts files that would then
+// stop every command there.
+func CheckProject(project string, files []trust.File, getenv func(string) string) error {
+	_, _, err := applyProject(config.Default(), project, files, getenv)
+	return err
+}
+
+// applyProject applies the checked files of project's .guard to cfg.
+func applyProject(cfg config.Config, project string, files []trust.File, getenv func(string) string) (config.Config, policy.Set, error) {
 	var set policy.Set
 	for _, f := range files {
 		path := filepath.Join(project, trust.Dir, f.Name)

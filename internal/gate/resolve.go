@@ -454,8 +454,9 @@ func (g *Gate) loadPathReach(c []string, self os.FileInfo, dirs []string) string
 	if bin != "" {
 		interp = interpreterOf(bin)
 	}
-	if interp == "" || interp != "java" && interp != "php" && interp == family(filepath.Base(bin)) && len(c) == 2 && (c[1] == "--version" || c[1] == "-V") {
-		return "" // python3 --version imports nothing
+	if interp == "" || interp != "java" && interp != "php" && interp != "rust" && interp == family(filepath.Base(bin)) && len(c) == 2 &&
+		(c[1] == "--version" || c[1] == "-V") {
+		return "" // python3 --version imports nothing (a rustup proxy runs the toolchain for it)
 	}
 	why := g.writableLoadPath(interp, dirs)
 	if why == "" {

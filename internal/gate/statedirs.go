@@ -53,7 +53,7 @@ func (g *Gate) makeStateDirs(roots []string) {
 			}
 			// Best effort: a directory that cannot be made (a read-only parent)
 			// cannot be made by the program either.
-			os.MkdirAll(d, mode)
+			config.MkdirAll(d, mode) // the home's owner's when root makes them there
 		}
 	}
 }

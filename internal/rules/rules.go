@@ -29,6 +29,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"guard/internal/config"
@@ -84,11 +85,17 @@ func ProjectFile(dir, root string) string {
 }
 
 // ProjectRoot returns the project a command run in dir belongs to: the
-// nearest directory from dir up that holds .git, else dir itself.
+// nearest directory from dir up that holds a .git git would use (a
+// directory, or the file of a worktree; through a link to one), else dir
+// itself. A .git that leads nowhere is not a repository: guard's sandbox
+// plants one at the top of /tmp (a link to /dev/null/guard-placeholder) so
+// that no program finds a planted one there, and /tmp would otherwise be
+// the one project of every directory below it, sharing their "always"
+// answers.
 func ProjectRoot(dir string) string {
 	dir = filepath.Clean(dir)
 	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+		if fi, err := os.Stat(filepath.Join(d, ".git")); err == nil && (fi.IsDir() || fi.Mode().IsRegular()) {
 			return d
 		}
 		if d == filepath.Dir(d) {
@@ -112,10 +119,16 @@ func Hash(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// Read returns the rules of one file, in order; a missing file has none.
+// maxFile bounds a rules file: policy.MaxPolicyBytes, past which it does
+// not load as a policy layer either.
+const maxFile = 1 << 20
+
+// Read returns the rules of one file, in order; a missing file has none
+// (also under a configuration directory that is a file, as config.toml).
+// Anything but a regular file is an error: a FIFO is not waited on.
 func Read(path string, scope Scope) ([]Rule, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	data, err := safefile.Read(path, maxFile)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return nil, nil
 	}
 	if err != nil {
@@ -228,7 +241,7 @@ func edit(path string, change func(old []byte) ([]byte, error), check Check) err
 		return errors.New("no place for rules (HOME and XDG_CONFIG_HOME unset)")
 	}
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := config.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
 	unlock, err := config.LockDir(dir)
@@ -236,7 +249,7 @@ func edit(path string, change func(old []byte) ([]byte, error), check Check) err
 		return err
 	}
 	defer unlock()
-	old, err := os.ReadFile(path)
+	old, err := safefile.Read(path, maxFile)
 	existed := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err

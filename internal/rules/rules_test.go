@@ -119,6 +119,46 @@ func TestProjectRoot(t *testing.T) {
 	}
 }
 
+// TestProjectRootPlaceholder: a .git that leads nowhere (the sandbox's
+// placeholder at the top of /tmp, a link to /dev/null/guard-placeholder)
+// or is neither a directory nor a file does not make a project: every
+// directory below /tmp would have shared one project's "always" answers.
+// A link to a real repository does.
+func TestProjectRootPlaceholder(t *testing.T) {
+	for _, kind := range []string{"placeholder", "FIFO", "link to a repository"} {
+		t.Run(kind, func(t *testing.T) {
+			top := t.TempDir()
+			sub := filepath.Join(top, "proj", "src")
+			if err := os.MkdirAll(sub, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			git := filepath.Join(top, ".git")
+			var err error
+			switch kind {
+			case "placeholder":
+				err = os.Symlink("/dev/null/guard-placeholder", git)
+			case "FIFO":
+				err = syscall.Mkfifo(git, 0o600)
+			case "link to a repository":
+				repo := filepath.Join(t.TempDir(), "repo.git")
+				if err = os.Mkdir(repo, 0o755); err == nil {
+					err = os.Symlink(repo, git)
+				}
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := sub
+			if kind == "link to a repository" {
+				want = top
+			}
+			if got := ProjectRoot(sub); got != want {
+				t.Errorf("ProjectRoot(%s) with a .git %s above = %s, want %s", sub, kind, got, want)
+			}
+		})
+	}
+}
+
 // TestHashFIFO: a FIFO where a program was is refused at once, not waited on.
 func TestHashFIFO(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "run.sh")

@@ -168,6 +168,11 @@ func (s Store) Trust(project string) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
+	unlock, err := s.lock()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	recs, err := s.List()
 	if err != nil {
 		return nil, err
@@ -179,6 +184,11 @@ func (s Store) Trust(project string) ([]File, error) {
 
 // Revoke forgets the project; it reports whether it was trusted.
 func (s Store) Revoke(project string) (bool, error) {
+	unlock, err := s.lock()
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
 	recs, err := s.List()
 	if err != nil {
 		return false, err
@@ -190,6 +200,17 @@ func (s Store) Revoke(project string) (bool, error) {
 	return true, s.save(kept)
 }
 
+// lock serializes the read, change and write of the store among guards (a
+// person trusting two projects from two terminals): without it, the second
+// write dropped the first's record.
+func (s Store) lock() (func(), error) {
+	dir := filepath.Dir(s.Path)
+	if err := config.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	return config.LockDir(dir)
+}
+
 // save replaces the store's file atomically.
 func (s Store) save(recs []Record) error {
 	sort.Slice(recs, func(i, j int) bool { return recs[i].Project < recs[j].Project })
@@ -197,7 +218,7 @@ func (s Store) save(recs []Record) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
+	if err := config.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
 		return err
 	}
 	return config.WriteFileAtomic(s.Path, append(data, '\n'), 0o600)

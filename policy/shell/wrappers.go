@@ -250,8 +250,18 @@ func riskyLong(s string) string {
 // safeShort are the single-letter options that change neither which files
 // a shell runs nor how it reads its script: -c, -s and the set options
 // errexit, nounset, xtrace, verbose, noglob, noexec, noclobber, hashall,
-// braceexpand, histexpand, allexport, errtrace, functrace, notify.
-const safeShort = "cseuxvfnCBhHaETb"
+// braceexpand, histexpand, allexport, errtrace, functrace, notify. The
+// letters are bash's (and dash's); zsh gives them other meanings, and
+// safeZshShort are the ones that are harmless there: -e ERR_EXIT, -u
+// NO_UNSET, -x XTRACE, -v VERBOSE, -f NO_RCS, -n NO_EXEC, -C NO_CLOBBER,
+// -B NO_BEEP, -h HIST_IGNORE_DUPS, -H RM_STAR_SILENT, -a ALL_EXPORT, -E
+// PUSHD_SILENT. zsh's -T is CDABLE_VARS (`cd NAME` goes to $NAME when
+// ./NAME is no directory) and its -b ends the options, so that a -c after
+// it is the name of a script file zsh runs (judge-12 S1).
+const (
+	safeShort    = "cseuxvfnCBhHaETb"
+	safeZshShort = "cseuxvfnCBhHaE"
+)
 
 // safeSetOptions are the -o names of the same options, and pipefail.
 func safeSetOptions(s string) bool {
@@ -263,6 +273,41 @@ func safeSetOptions(s string) bool {
 	return false
 }
 
+// SetOptionRisk says why `-o NAME` (sign '-') or `+o NAME` (sign '+') on
+// a shell's command line makes it read its script otherwise than guard
+// does, or "": a name that is not one of safeSetOptions (physical makes
+// every cd physical, keyword puts NAME=VALUE arguments into the
+// environment, posix, onecmd...), and +o braceexpand, which turns brace
+// expansion off (bash and zsh then read `x{1,2}` as the one name it is
+// written as, where guard judged x1 and x2).
+func SetOptionRisk(sign byte, name string) string {
+	switch {
+	case !safeSetOptions(name):
+		return string(sign) + "o " + name + " may change how the script is read"
+	case sign == '+' && name == "braceexpand":
+		return "+o braceexpand turns brace expansion off: the shell reads {a,b} as it is written"
+	}
+	return ""
+}
+
+// ShortOptionRisk says why the single-letter option ch, given with sign
+// '-' or '+' to a shell of dialect d, makes it read its script otherwise
+// than guard does, or "", for the letters safeShort (bash, sh) or
+// safeZshShort (zsh) hold: +B turns bash's brace expansion off. A letter
+// outside those is the caller's to judge.
+func ShortOptionRisk(d Dialect, sign byte, ch rune) string {
+	if d == Zsh {
+		if !strings.ContainsRune(safeZshShort, ch) {
+			return string(sign) + string(ch) + " is another option in zsh (-T makes cd follow variables, -b ends the options)"
+		}
+		return ""
+	}
+	if ch == 'B' && sign == '+' {
+		return "+B turns brace expansion off: the shell reads {a,b} as it is written"
+	}
+	return ""
+}
+
 // shellArgs reads the options of a shell command line. With -c, idx is the
 // index of the script string. fromStdin is set when the shell reads its
 // script from standard input (no operand, or -s). risky, when not empty,
@@ -271,7 +316,7 @@ func safeSetOptions(s string) bool {
 // -O sets shell options that change parsing (extglob), -k, -t, -p, -P and
 // unknown -o names change what runs. ok is false for a script file
 // operand, an unknown option, or dynamic options.
-func shellArgs(words []word) (idx int, fromStdin bool, risky string, ok bool) {
+func shellArgs(words []word, d Dialect) (idx int, fromStdin bool, risky string, ok bool) {
 	cmd, stdin := false, false
 	var why []string
 	i := 1
@@ -309,8 +354,10 @@ loop:
 				stdin = true
 			case ch == 'o':
 				i++ // the option's name
-				if i < len(words) && !safeSetOptions(words[i].text) {
-					why = append(why, "-o "+words[i].text+" may change how the script is read")
+				if i < len(words) {
+					if r := SetOptionRisk(a[0], words[i].text); r != "" {
+						why = append(why, r)
+					}
 				}
 			case ch == 'O':
 				i++
@@ -319,7 +366,14 @@ loop:
 				why = append(why, "-i runs startup files (~/.bashrc, --rcfile, $ENV)")
 			case ch == 'l':
 				why = append(why, "-l runs startup files (profiles)")
+			case d == Zsh && ch == 'b':
+				// zsh's -b ends the options: a -c after it is a script
+				// file's name.
+				return 0, false, "", false
 			case strings.ContainsRune(safeShort, ch):
+				if r := ShortOptionRisk(d, a[0], ch); r != "" {
+					why = append(why, r)
+				}
 			default:
 				why = append(why, string(a[0])+string(ch)+" may change what runs")
 			}

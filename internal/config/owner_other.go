@@ -1,0 +1,11 @@
+//go:build !unix
+
+package config
+
+import "os"
+
+// Owner: what guard makes is its own user's.
+func Owner(path string) (uid, gid int, ok bool) { return 0, 0, false }
+
+// MkdirAll is os.MkdirAll.
+func MkdirAll(dir string, perm os.FileMode) error { return os.MkdirAll(dir, perm) }

@@ -1,0 +1,54 @@
+//go:build unix
+
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// Owner returns who must own a file or directory guard makes at path when
+// guard runs as root in a place that belongs to someone else (`sudo -E
+// guard trust`, `sudo -E guard setup` in a user's home): the owner of what
+// is there, else of the nearest directory above it that exists. ok is false
+// otherwise: what guard makes is then its own user's. Root-owned, the
+// user's own guard and agents could no longer read their configuration.
+func Owner(path string) (uid, gid int, ok bool) {
+	if os.Geteuid() != 0 {
+		return 0, 0, false
+	}
+	for p := path; ; p = filepath.Dir(p) {
+		if fi, err := os.Stat(p); err == nil {
+			st, isStat := fi.Sys().(*syscall.Stat_t)
+			if !isStat || st.Uid == 0 {
+				return 0, 0, false
+			}
+			return int(st.Uid), int(st.Gid), true
+		}
+		if p == filepath.Dir(p) {
+			return 0, 0, false
+		}
+	}
+}
+
+// MkdirAll is os.MkdirAll, the directories it makes given to Owner(dir).
+func MkdirAll(dir string, perm os.FileMode) error {
+	uid, gid, chown := Owner(dir)
+	var made []string
+	for d := filepath.Clean(dir); chown; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || d == filepath.Dir(d) {
+			break
+		}
+		made = append(made, d)
+	}
+	if err := os.MkdirAll(dir, perm); err != nil {
+		return err
+	}
+	for _, d := range made {
+		if err := os.Lchown(d, uid, gid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
