@@ -30,12 +30,15 @@ import (
 //     directory up to / (see geminiEnvFiles).
 
 // gitRoot returns the nearest directory at or above dir that holds a .git
-// entry (a directory, or the file of a linked worktree or submodule), ""
-// when there is none.
+// git would use (a directory, or the file of a linked worktree or
+// submodule, through a link to one), "" when there is none. A .git that
+// leads nowhere is not a repository: guard's full-auto sandbox plants one
+// at the top of /tmp (a link to /dev/null/guard-placeholder), which made
+// /tmp the repository root of every project below it.
 func gitRoot(dir string) string {
 	dir = filepath.Clean(dir)
 	for {
-		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+		if fi, err := os.Stat(filepath.Join(dir, ".git")); err == nil && (fi.IsDir() || fi.Mode().IsRegular()) {
 			return dir
 		}
 		parent := filepath.Dir(dir)
