@@ -265,7 +265,7 @@ func (h *hookCall) run() (code int) {
 			if verdict != hook.Ask && hook.MemoryFile(agent, w, c.getenv) {
 				// Its @imports are read into the model's context, and a
 				// command's text is not the file's: a person approves.
-				verdict, reason = hook.Ask, "not known to be safe: writes "+w+", a Claude Code memory file: Claude Code reads it, and every file its @imports name, into the model's context (a secret of the project's included), so a person approves; write it with the Write tool, whose text guard can read"
+				verdict, reason = hook.Ask, "not known to be safe: writes "+w+", an agent's memory file: Claude Code (CLAUDE.md) or Gemini CLI (GEMINI.md) reads it, and every file its @imports name, into the model's context (a secret of the project's included), so a person approves; write it with the agent's file tool, whose text guard can read"
 				d.Action = policy.Ask
 			}
 		}
