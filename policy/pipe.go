@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"guard/policy/protect"
 	"guard/policy/shell"
 )
 
@@ -426,7 +427,7 @@ func xargsInput(argv []string, cmds []shell.Command, i int, d shell.Dialect, cwd
 // .git entry), or "".
 func repoTop(dir string) string {
 	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(d + "/.git"); err == nil {
+		if _, err := os.Lstat(d + "/.git"); err == nil && !protect.IsPlaceholder(d+"/.git") {
 			return d
 		}
 		if d == "/" || d == "." {

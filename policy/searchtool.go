@@ -205,7 +205,7 @@ func (c ignoreCache) ignored(f string, dir bool) bool {
 	repo := ""
 	for d := filepath.Dir(f); ; d = filepath.Dir(d) {
 		dirs = append(dirs, d)
-		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil && !protect.IsPlaceholder(filepath.Join(d, ".git")) {
 			repo = d
 			break
 		}

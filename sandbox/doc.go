@@ -155,7 +155,21 @@
 // GOOGLE_APPLICATION_CREDENTIALS, DOCKER_CONFIG's config.json, GNUPGHOME,
 // XDG_CONFIG_HOME's gh/hosts.yml...), unless the value holds the home
 // directory or a root, and Kerberos' ticket cache (KRB5CCNAME's file or
-// directory, else /tmp/krb5cc_UID: /tmp is a root never scanned).
+// directory, else /tmp/krb5cc_UID: /tmp is a root never scanned), and the
+// logins the environment places outside the home (XAUTHORITY's and
+// ICEAUTHORITY's cookies, $XDG_RUNTIME_DIR/containers/auth.json).
+//
+// At the top of each shared root (/tmp, $TMPDIR) the names tools look for
+// in every directory above them (.git, a bare repository's HEAD, .hg,
+// .cargo, Cargo.toml, go.work, conftest.py) are kept read-only; where one is
+// missing, Protect first makes a symbolic link there to
+// protect.Placeholder, a path that cannot exist, so that git, hg, go, cargo
+// and pytest find nothing, as before, and a command cannot plant one that
+// runs for every directory below (git status in /tmp/x ran a /tmp/.git's
+// core.fsmonitor); so are the caches tools keep there by a fixed name and
+// run later unchecked (tsx-UID, node-compile-cache: made empty, 0700, where
+// missing). A protected path behind a directory the caller owns but
+// cannot search (chmod 000 .git) hides that directory whole.
 //
 // Other accounts' homes (the directories of /home, and /root, but the
 // user's) are unreadable whole (Landlock read rules: EACCES; a tmpfs would
@@ -466,7 +480,16 @@
 //     be changed before it runs, by the command or by a process it leaves
 //     behind (below). A /tmp of the sandbox's own would hide the command's
 //     output from the agent, which reads it there unconfined. Point TMPDIR
-//     at a directory of the agent's session where that matters.
+//     at a directory of the agent's session where that matters. So are the
+//     caches tools keep there and run later under names guard does not
+//     know (tsx's tsx-UID and node's node-compile-cache are kept
+//     read-only: Protect), and the names tools look for in every
+//     directory above them that are not among the placeholders (Protect):
+//     ESLint's, Prettier's, Babel's and PostCSS's configuration files,
+//     node_modules, uv's workspace pyproject.toml at the top of /tmp apply
+//     to every directory below it that has none of its own. Where user
+//     namespaces are forbidden, the placeholders are not pinned either: the
+//     program can remove one and plant the real thing.
 //   - Device nodes outside /dev when no mount namespace is made (an ordinary
 //     user where user namespaces are forbidden, or /dev not a mount of its
 //     own): a node in a root whose mode lets the user open it opens.

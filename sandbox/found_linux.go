@@ -56,6 +56,7 @@ func keepFound(p *Profile, l *protect.List, dir string, w *protect.Watch) {
 		p.Unreadable = addFound(p.Unreadable, lists[1], r, w)
 		saveFound(file, r, p, old, ok)
 	}
+	hideBlocked(p)
 }
 
 // addFound appends to have the remembered paths that lie in root, exist
@@ -68,8 +69,10 @@ func addFound(have, remembered []string, root string, w *protect.Watch) []string
 		if slices.ContainsFunc(have, func(h string) bool { return within(x, h) || within(h, x) }) {
 			continue
 		}
+		// EACCES: a directory on the way was made unsearchable since (chmod
+		// 000 .git): kept, and hidden whole by the sandbox (hideBlocked).
 		var st unix.Stat_t
-		if unix.Lstat(x, &st) != nil || st.Mode&unix.S_IFMT == unix.S_IFLNK {
+		if err := unix.Lstat(x, &st); err != nil && err != unix.EACCES || err == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
 			continue
 		}
 		w.AddEntry(x)

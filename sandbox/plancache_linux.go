@@ -148,6 +148,11 @@ func planKey(p *Profile, l *protect.List, home string) (key [32]byte, ok bool) {
 	for _, r := range p.WritableRoots {
 		str(r)
 	}
+	// The shared ones get placeholders (tempPlaceholders).
+	num(uint64(len(p.SharedRoots)))
+	for _, r := range p.SharedRoots {
+		str(r)
+	}
 	env := os.Environ()
 	num(uint64(len(env)))
 	for _, kv := range env {

@@ -51,7 +51,8 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 	// if it exists, and, with a plan cache, its directory watched if it
 	// does not. Only the others are left for Exec to look up.
 	listed := literalSecrets(l)
-	for _, e := range append(append(l.EnvSecretPaths(os.Getenv), krb5Caches(os.Getenv)...), secretEnvFiles(l)...) {
+	for _, e := range slices.Concat(l.EnvSecretPaths(os.Getenv), krb5Caches(os.Getenv), secretEnvFiles(l),
+		runtimeSecrets(os.Getenv)) {
 		if listed[e] {
 			continue
 		}
@@ -103,8 +104,114 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 			p.Unreadable = append(p.Unreadable, f.Path)
 		}
 	}
+	tempPlaceholders(p, home, w)
 	p.SecretEnv, p.SecretEnvAllow = l.SecretEnv, l.SecretEnvAllow
 	p.ProtectedNames = l.Literal(protect.Protected)
+	hideBlocked(p)
+}
+
+// upwardNames are names that tools look for in the directory they run in
+// and in every directory above it, and act on what they find: git's
+// repository discovery (a .git, or a bare repository's HEAD, config, objects
+// and refs side by side: its core.fsmonitor, pager and hooks run), hg's
+// (.hg/hgrc's hooks), cargo's .cargo/config.toml (build.rustc-wrapper,
+// runners) and workspace Cargo.toml ([patch] swaps dependencies), go's
+// go.work (replace directives), pytest's conftest.py (imported for every
+// test below it). At the top of /tmp or $TMPDIR, which every process shares,
+// one planted by a command ran later, outside the sandbox, for any
+// directory below that has none of its own: another project cloned to /tmp,
+// a scratch directory, a build directory (`git status` in /tmp/x ran a
+// planted /tmp/.git's core.fsmonitor; `cargo build` in /tmp/y a planted
+// rustc wrapper; `pytest` in /tmp/z a planted /tmp/conftest.py). Where none
+// exists, a symbolic link to protect.Placeholder, a path that cannot exist,
+// is made in its place and kept (tempPlaceholders): each tool finds nothing
+// there, as without it (an empty directory would not do: go build takes an
+// empty .git or .hg directory for a repository and fails). Not the
+// JavaScript tools' configuration files (ESLint's, Prettier's, Babel's,
+// PostCSS's, found the same way), node_modules, uv's workspace
+// pyproject.toml: the documented limit. The caches tools keep there by a
+// fixed name and run later are kept read-only too (tempCaches).
+var upwardNames = []string{".git", "HEAD", ".hg", ".cargo", "Cargo.toml", "go.work", "conftest.py"}
+
+// tempPlaceholders adds to p.ReadOnly, for each shared root (p.SharedRoots),
+// what lies at its top under upwardNames, a placeholder link made first
+// where nothing does. The sandbox pins each (as root; in an ordinary user's
+// child); where user namespaces are forbidden nothing is mounted, and they
+// are no reason to refuse (tempPlaceholder). Not in a shared root that is the
+// home or holds it (TMPDIR=$HOME): that is the user's own tree (~/.cargo).
+func tempPlaceholders(p *Profile, home string, w *protect.Watch) {
+	for _, r := range p.SharedRoots {
+		r = filepath.Clean(r)
+		if !filepath.IsAbs(r) || r == "/" || home != "" && within(filepath.Clean(home), r) {
+			continue
+		}
+		for _, n := range upwardNames {
+			x := r + "/" + n
+			w.AddEntry(x)
+			var st unix.Stat_t
+			err := unix.Lstat(x, &st)
+			if err == unix.ENOENT && unix.Symlink(protect.Placeholder, x) == nil {
+				err = unix.Lstat(x, &st)
+			}
+			if err == nil {
+				p.ReadOnly = append(p.ReadOnly, x)
+			}
+		}
+		// The caches tools keep there by a fixed name and run later: made
+		// as empty directories of the caller's own (0700) where missing,
+		// read-only inside (the tools go on without writing to them).
+		for _, n := range tempCaches() {
+			x := r + "/" + n
+			w.AddEntry(x)
+			var st unix.Stat_t
+			err := unix.Lstat(x, &st)
+			if err == unix.ENOENT && unix.Mkdir(x, 0o700) == nil {
+				err = unix.Lstat(x, &st)
+			}
+			if err == nil {
+				p.ReadOnly = append(p.ReadOnly, x)
+			}
+		}
+	}
+}
+
+// tempCaches are the caches tools keep at the top of the temporary
+// directory by a fixed name and run from later, unchecked: tsx's transpiled
+// files (tsx-UID/<time>-<hash>, JSON whose "code" tsx runs: a line put there
+// from inside ran at the next `tsx app.ts` outside) and node's compile cache,
+// which npm enables on Node 22 and later (V8 code checked by a CRC32 of the
+// source).
+func tempCaches() []string {
+	return []string{"tsx-" + strconv.Itoa(os.Geteuid()), "node-compile-cache"}
+}
+
+// tempPlaceholder reports whether x is one of upwardNames at the top of a
+// shared root.
+func tempPlaceholder(x string, shared []string) bool {
+	dir, name := filepath.Split(x)
+	if !slices.Contains(upwardNames, name) && !slices.Contains(tempCaches(), name) {
+		return false
+	}
+	dir = filepath.Clean(dir)
+	return slices.ContainsFunc(shared, func(s string) bool { return filepath.Clean(s) == dir })
+}
+
+// hideBlocked adds to p.Unreadable each protected path that cannot be looked
+// up because a directory on its way cannot be searched (EACCES): the
+// sandbox's read-only mounts need something to cover, and an ordinary user
+// who owns that directory reopens it with chmod, which Landlock does not
+// check (chmod 000 .git in one command left the next one's .git/config and
+// hooks off the plan, written after `chmod 755 .git`). As a secret, the
+// directory that blocks the look is hidden whole (readableHoles' ownBlocker:
+// an empty read-only directory over it), so it cannot be opened again
+// inside; one of another user's keeps its mode's protection.
+func hideBlocked(p *Profile) {
+	for _, x := range p.ReadOnly {
+		var st unix.Stat_t
+		if unix.Lstat(x, &st) == unix.EACCES && !slices.Contains(p.Unreadable, x) {
+			p.Unreadable = append(p.Unreadable, x)
+		}
+	}
 }
 
 // literalSecrets are l's secret entries that name one absolute path (no
@@ -140,6 +247,26 @@ func krb5Caches(getenv func(string) string) []string {
 			out = append(out, filepath.Clean(p))
 			break
 		}
+	}
+	return out
+}
+
+// runtimeSecrets are the logins the environment places outside the home:
+// the display's authorization cookie XAUTHORITY (ICEAUTHORITY's session
+// manager cookie too) names, wherever the display manager put it
+// (/tmp/xauth_*, the runtime directory), and podman's, buildah's and
+// skopeo's registry logins in $XDG_RUNTIME_DIR/containers/auth.json (read
+// only here, for the sandbox: the variables are set in every desktop
+// session, where EnvSecretPaths would cost each decision a list).
+func runtimeSecrets(getenv func(string) string) []string {
+	var out []string
+	for _, v := range []string{"XAUTHORITY", "ICEAUTHORITY"} {
+		if p := getenv(v); filepath.IsAbs(p) {
+			out = append(out, filepath.Clean(p))
+		}
+	}
+	if d := getenv("XDG_RUNTIME_DIR"); filepath.IsAbs(d) {
+		out = append(out, filepath.Join(d, "containers", "auth.json"), filepath.Join(d, "gdm", "Xauthority"))
 	}
 	return out
 }

@@ -218,7 +218,16 @@ func classFeatures(c *confinement, l *protect.List) []Feature {
 		}
 		fs = append(fs, f)
 	}
-	return fs
+	// The shared temporary directories' placeholders (tempPlaceholders).
+	f := Feature{Name: "protected: " + strings.Join(upwardNames, " ") + " " + strings.Join(tempCaches(), " ") +
+		" at the top of /tmp and $TMPDIR (tools look for the first in every directory above the one they run in; the others are caches tools run later)"}
+	switch {
+	case c.mounts || c.inherited || ok:
+		f.Enforced, f.Detail = true, "kept as they are, a link to "+protect.Placeholder+" (a cache: an empty directory) made where none exists (git, go, cargo and pytest find nothing there)"
+	default:
+		f.Detail = why + "; the links are made, but the program can remove them"
+	}
+	return append(fs, f)
 }
 
 // onThrowawayThread runs f on a locked OS thread that the runtime terminates
@@ -454,11 +463,15 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		// as root's own namespaces do. Where user namespaces are forbidden
 		// (or clone refuses them: errNoUserNS), that part is then left to the
 		// documented limits, without a refusal.
-		need := len(c.readOnly) > 0 || slices.ContainsFunc(c.holes, c.inRoots)
+		need := slices.ContainsFunc(c.readOnly, func(x string) bool { return !tempPlaceholder(x, p.SharedRoots) }) ||
+			slices.ContainsFunc(c.holes, c.inRoots)
 		c.userns = true
 		if c.userns { // the settings read only when a child is made
 			if ok, why := userNSAllowed(); !ok {
 				c.userns = false
+				// The shared temporary directories' placeholders: read-only
+				// where mounts are made, never a reason to refuse (sandbox-9).
+				c.readOnly = slices.DeleteFunc(c.readOnly, func(x string) bool { return tempPlaceholder(x, p.SharedRoots) })
 				if need {
 					c.usernsWhy = why
 					c.dropHolesInRoots()

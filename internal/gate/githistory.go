@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"guard/policy"
+	"guard/policy/protect"
 )
 
 // A git read that prints file contents from the history or the index
@@ -631,7 +632,7 @@ func (g *Gate) workTreeTop(dir string, globals []string) (string, bool) {
 	}
 	d, _ := gitWhere(dir, globals)
 	for p := d; filepath.IsAbs(p); p = filepath.Dir(p) {
-		if _, err := os.Lstat(filepath.Join(p, ".git")); err == nil {
+		if _, err := os.Lstat(filepath.Join(p, ".git")); err == nil && !protect.IsPlaceholder(filepath.Join(p, ".git")) {
 			return p, true
 		}
 		if p == "/" {

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"guard/internal/safefile"
+	"guard/policy/protect"
 )
 
 // Where each agent reads a project's own settings for a session started in a
@@ -30,15 +31,13 @@ import (
 //     directory up to / (see geminiEnvFiles).
 
 // gitRoot returns the nearest directory at or above dir that holds a .git
-// git would use (a directory, or the file of a linked worktree or
-// submodule, through a link to one), "" when there is none. A .git that
-// leads nowhere is not a repository: guard's full-auto sandbox plants one
-// at the top of /tmp (a link to /dev/null/guard-placeholder), which made
-// /tmp the repository root of every project below it.
+// entry (a directory, or the file of a linked worktree or submodule), ""
+// when there is none. The full-auto sandbox's placeholder (a .git link to
+// /dev/null/guard-placeholder at the top of /tmp) is not a repository.
 func gitRoot(dir string) string {
 	dir = filepath.Clean(dir)
 	for {
-		if fi, err := os.Stat(filepath.Join(dir, ".git")); err == nil && (fi.IsDir() || fi.Mode().IsRegular()) {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil && !protect.IsPlaceholder(filepath.Join(dir, ".git")) {
 			return dir
 		}
 		parent := filepath.Dir(dir)

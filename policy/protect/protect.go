@@ -436,6 +436,44 @@ var defaultList = [...]struct {
 			"~/.config/Code/User/globalStorage/state.vscdb", "~/.config/VSCodium/User/globalStorage/state.vscdb",
 			"~/.config/Windsurf/User/globalStorage/state.vscdb", "credentials-config.json",
 			"~/.local/share/DBeaverData/workspace6/*/.dbeaver/credentials-config.json"}},
+	// Logins kept outside the home (ninth red team): podman's, buildah's and
+	// skopeo's registry logins (`podman login` writes the runtime
+	// directory's containers/auth.json, root's in /run/containers/0), and the
+	// display's authorization cookies in the runtime directory (GDM's, GNOME
+	// Xwayland's, SDDM's and LightDM's), which let whoever reaches the
+	// display type into every window (the sandbox also hides the files
+	// XAUTHORITY and XDG_RUNTIME_DIR name).
+	{Secret, "a container registry login, or a display's authorization cookie", nil, []string{
+		"~/.config/containers/auth.json", "/run/containers/*/auth.json", "/run/user/*/containers/auth.json",
+		"/run/user/*/gdm/Xauthority", "/run/user/*/.mutter-Xwaylandauth.*", "/run/user/*/xauth_*", "/run/sddm",
+		"/run/lightdm/root"}},
+	// More agents' logins, MCP servers' OAuth tokens and session records
+	// (ninth red team): Qwen Code's OAuth credentials and settings (MCP
+	// servers' env), Gemini CLI's and Qwen Code's MCP OAuth tokens, Amp's,
+	// Goose's (keyring off), Auggie's, Cline CLI's, Crush's and Copilot CLI's
+	// stored keys; Goose's, Copilot CLI's, Factory's and cursor-agent's
+	// sessions. By the tools' documented places (none runs here).
+	{Secret, "an agent's credentials, MCP OAuth tokens or session records", nil, []string{"~/.qwen/oauth_creds.json",
+		"~/.qwen/settings.json", "~/.qwen/mcp-oauth-tokens.json", "~/.gemini/mcp-oauth-tokens.json",
+		"~/.local/share/amp/secrets.json", "~/.config/goose/secrets.yaml", "~/.augment/session.json",
+		"~/.cline/data/secrets.json", "~/.local/share/crush/crush.json", "~/.copilot/config.json",
+		"~/.local/share/goose/sessions", "~/.copilot/session-state", "~/.copilot/history-session-state",
+		"~/.factory/sessions", "~/.cursor/chats"}},
+	// What the desktop session, the session's bus and the window manager
+	// start later, besides ~/.config/autostart and ~/.config/systemd (ninth
+	// red team): user units in the data directory, D-Bus services started
+	// when a program asks for their name (a notification daemon's), desktop
+	// entries (one named like an installed application's replaces it; a
+	// MIME handler runs when a file or link is opened) and the default
+	// handlers list, KDE's login and shutdown scripts, window managers' and
+	// compositors' config (exec lines), Jupyter's kernel specs (the argv a
+	// kernel starts with).
+	{Protected, "the desktop session, its bus or window manager starts what these name", nil, []string{
+		"~/.local/share/systemd/user", "~/.local/share/dbus-1/services", "~/.local/share/applications",
+		"~/.config/mimeapps.list", "~/.config/plasma-workspace/env", "~/.config/plasma-workspace/shutdown",
+		"~/.config/autostart-scripts", "~/.config/i3", "~/.i3", "~/.config/sway", "~/.config/hypr",
+		"~/.config/niri", "~/.config/labwc", "~/.config/openbox", "~/.config/awesome", "~/.xmonad",
+		"~/.config/xmonad", "~/.xbindkeysrc", "~/.local/share/jupyter/kernels"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the
@@ -453,7 +491,12 @@ func Default() *List {
 		"MYSQL*_URL", "MARIADB*_URL", "*BROKER_URL", "DB_URL", "*_DB_URL", "*CREDS*", "*_SALT",
 		// sshpass -e's password; the session keys that unlock Bitwarden's and
 		// 1Password's command-line vaults (bw, op: every password in them)
-		"SSHPASS", "BW_SESSION", "OP_SESSION_*"}
+		"SSHPASS", "BW_SESSION", "OP_SESSION_*",
+		// a key or client certificate by its container's name, a cluster's
+		// kubeconfig as data (CI), fastlane's Apple ID session cookie,
+		// SonarQube's token under its old name, yarn's user:password
+		// (ninth red team of the sandbox)
+		"*_PEM", "*_P12", "*_PFX", "KUBE_CONFIG*", "*KUBECONFIG_DATA*", "FASTLANE_SESSION", "SONAR_LOGIN", "*AUTH_IDENT*"}
 	// GIT_CONFIG_KEY_n holds config names (guard's own git pins among
 	// them), never secrets; the values are GIT_CONFIG_VALUE_n.
 	l.SecretEnvAllow = []string{"*KEYBOARD*", "*KEYMAP*", "KEYTIMEOUT", "GPG_TTY", "GIT_CONFIG_KEY_*", "XAUTHORITY"}
@@ -967,7 +1010,7 @@ func (l *List) ScrubEnv(env []string) []string {
 			out = append(out, kv)
 			continue
 		}
-		if m.secret(name) || hasURLPassword(value) {
+		if m.secret(name) || hasURLPassword(value) || tokenValue(value) {
 			continue
 		}
 		if hasAuthHeader(value) {
@@ -989,6 +1032,66 @@ func (l *List) ScrubEnv(env []string) []string {
 		out = append(out, kv)
 	}
 	return out
+}
+
+// tokenPrefixes start the tokens providers issue, each followed by at least
+// minTokenBody token characters and nothing else: GitHub's, GitLab's,
+// Slack's, Anthropic's and OpenAI's, Stripe's, npm's, PyPI's, Hugging
+// Face's, Google's API keys and OAuth access tokens, Shopify's,
+// DigitalOcean's, SendGrid's.
+var tokenPrefixes = []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "glptt-", "gldt-",
+	"xoxb-", "xoxp-", "xoxa-", "xoxs-", "xapp-", "sk-ant-", "sk-proj-", "sk_live_", "rk_live_", "npm_", "pypi-",
+	"hf_", "AIza", "ya29.", "shpat_", "dop_v1_", "SG."}
+
+// minTokenBody is the shortest body tokenValue takes after a prefix (the
+// issued tokens run 20 to 200 characters; a word like "hf_cache" is no
+// token).
+const minTokenBody = 16
+
+// tokenValue reports whether value is a credential by its form, whatever
+// the variable is called (MYVAR=ghp_..., DEPLOY='-----BEGIN OPENSSH
+// PRIVATE KEY-----...', a service account's JSON): a private key block, an
+// age identity, a JSON private_key, one of tokenPrefixes' tokens, an
+// OpenAI-style sk- key, an AWS access key id (ninth red team of the
+// sandbox: each reached the program).
+func tokenValue(value string) bool {
+	if strings.Contains(value, "PRIVATE KEY-----") || strings.Contains(value, "AGE-SECRET-KEY-1") ||
+		strings.Contains(value, `"private_key"`) {
+		return true
+	}
+	v := strings.Trim(value, "\"' \t\n")
+	for _, p := range tokenPrefixes {
+		if strings.HasPrefix(v, p) && tokenBody(v[len(p):], minTokenBody) {
+			return true
+		}
+	}
+	if strings.HasPrefix(v, "sk-") && tokenBody(v[3:], 32) {
+		return true
+	}
+	if len(v) == 20 && (strings.HasPrefix(v, "AKIA") || strings.HasPrefix(v, "ASIA")) {
+		for i := 4; i < 20; i++ {
+			if c := v[i]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// tokenBody reports whether s is at least min characters of a token's
+// alphabet (letters, digits, _ - .) and nothing else.
+func tokenBody(s string, min int) bool {
+	if len(s) < min {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // authHeaders are HTTP headers that carry a credential, lower case.

@@ -678,11 +678,28 @@ func (r *resolver) addGit(p, why string) {
 		return
 	}
 	r.w.AddEntry(p)
-	if _, err := os.Lstat(p); err != nil {
+	// EACCES: a directory on the way cannot be searched (chmod 000 .git by
+	// an earlier command), and its owner may open it again: kept, as
+	// addEntry keeps it; the sandbox hides that directory whole.
+	if _, err := os.Lstat(p); err != nil && !errors.Is(err, syscall.EACCES) {
 		return
 	}
 	r.seen["protected"+p] = true
 	r.prot = append(r.prot, Found{p, &Entry{Pattern: p, Kind: Protected, Reason: why}})
+}
+
+// Placeholder is where the sandbox's placeholders for names tools look for
+// in every directory above them (a .git at the top of /tmp) lead: a path
+// that cannot exist (/dev/null is no directory), so that git, go, cargo and
+// the rest find nothing there, as if the name were absent.
+const Placeholder = "/dev/null/guard-placeholder"
+
+// IsPlaceholder reports whether p is a link to Placeholder: what stands at
+// the top of /tmp for a name tools look for above them (a .git there is no
+// repository, and /tmp no project).
+func IsPlaceholder(p string) bool {
+	t, err := os.Readlink(p)
+	return err == nil && t == Placeholder
 }
 
 // makeMissingDir makes p, a hooks directory git would run hooks from, empty
@@ -832,6 +849,9 @@ func (r *resolver) gitDir(top string) {
 	}
 	gitdir := dotgit
 	if fi.Mode()&os.ModeSymlink != 0 {
+		if t, err := os.Readlink(dotgit); err == nil && t == Placeholder {
+			return // the sandbox's placeholder at a shared root's top: it leads nowhere, ever
+		}
 		// git follows a .git that is a symbolic link (to a git directory
 		// kept elsewhere, or to a .git file): its hooks and config are where
 		// the link leads (a .git -> /tmp/p3git had them writable).
