@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"guard/internal/safefile"
 )
 
 // findGuardHook returns the index of the matcher group under agent's hook
@@ -154,7 +156,7 @@ func InspectHook(c HookConfig) HookState {
 // codexTrustedHash reads hooks.state[key].trusted_hash from Codex's
 // config.toml; "" when it is not there.
 func codexTrustedHash(path, key string) (string, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.Read(path, maxSettings) // a FIFO is refused, not waited on
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
 	}

@@ -6,6 +6,7 @@ package main
 // HOME.
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -701,4 +702,56 @@ func TestNewcomer3RootInUserHome(t *testing.T) {
 	if code, out, se := asNobody("trust", "--list"); code != 0 || !strings.Contains(out, project) {
 		t.Errorf("guard trust --list as the user: exit %d, stdout %q, stderr %q", code, out, se)
 	}
+}
+
+// TestNewcomer3FIFOStartupFiles: shell start-up files and a project's
+// .envrc that are FIFOs (an agent can make .envrc one) are not waited on.
+// Before, every guard --mode full-auto run hung for ever reading them (the
+// protected list follows what they source), and guard uninstall --all hung
+// on a FIFO ~/.bashrc (it lists the lines that name the shim directory).
+func TestNewcomer3FIFOStartupFiles(t *testing.T) {
+	dir, home := newcomerDir(t)
+	project := filepath.Join(dir, "p")
+	if err := os.Mkdir(project, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{filepath.Join(home, ".profile"), filepath.Join(home, ".bashrc"), filepath.Join(project, ".envrc")} {
+		if err := syscall.Mkfifo(f, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := []string{"PATH=/usr/bin:/bin", "HOME=" + home}
+	code, out, se := run3Timeout(t, env, project, "--mode", "full-auto", "--", "echo", "RAN")
+	if code != 0 && code != 125 || code == 0 && out != "RAN\n" {
+		t.Errorf("guard --mode full-auto -- echo RAN: exit %d, stdout %q, stderr %q", code, out, se)
+	}
+	if code, _, se := run3Timeout(t, env, project, "doctor"); code > 1 {
+		t.Errorf("guard doctor: exit %d, stderr %q", code, se)
+	}
+	if code, _, se := run3Timeout(t, env, project, "uninstall", "--all", "--purge"); code != 0 {
+		t.Errorf("guard uninstall --all --purge: exit %d, stderr %q", code, se)
+	}
+}
+
+// run3Timeout is run3 with the built guard, failing the test when guard
+// has not ended within runTimeout.
+func run3Timeout(t *testing.T, env []string, dir string, args ...string) (int, string, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, guardBinary(t), args...)
+	cmd.Env, cmd.Dir = env, dir
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("guard %q hung", args)
+	}
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return code, out.String(), errb.String()
 }

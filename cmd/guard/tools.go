@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -322,7 +323,16 @@ func (c *cli) doctor(args []string) int {
 			break
 		}
 	}
-	loginPath, err := exec.Command(bash, "-lc", `printf %s "$PATH"`).Output()
+	// Bounded: a start-up file that waits (a FIFO ~/.profile, a read, a
+	// mount that hangs) held doctor up for ever.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	login := exec.CommandContext(ctx, bash, "-lc", `printf %s "$PATH"`)
+	login.WaitDelay = time.Second
+	loginPath, err := login.Output()
+	if ctx.Err() != nil {
+		err = errors.New("no answer within 5 s (does a start-up file such as ~/.profile or ~/.bashrc wait for something?)")
+	}
 	if err != nil {
 		fmt.Fprintf(w, "  ??   could not ask a login shell for its PATH: %v\n", err)
 		return exitProblems(problems)

@@ -2,9 +2,7 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +10,7 @@ import (
 	"guard/install"
 	"guard/internal/config"
 	"guard/internal/gate"
+	"guard/internal/safefile"
 )
 
 // uninstallAll is `guard uninstall --all` after the shims are gone: the
@@ -104,14 +103,14 @@ func pathLines(home, dir string) []string {
 	var out []string
 	for _, name := range []string{".profile", ".bashrc", ".bash_profile", ".bash_login", ".zshrc", ".zprofile", ".zshenv", ".config/fish/config.fish"} {
 		p := filepath.Join(home, name)
-		f, err := os.Open(p)
-		if errors.Is(err, fs.ErrNotExist) || err != nil {
+		f, _, err := safefile.Open(p) // a FIFO is skipped, not waited on
+		if err != nil {
 			continue
 		}
 		sc := bufio.NewScanner(f)
 		for n := 1; sc.Scan(); n++ {
 			if strings.Contains(sc.Text(), dir) {
-				out = append(out, fmt.Sprintf("%s:%d: %s", p, n, strings.TrimSpace(sc.Text())))
+				out = append(out, fmt.Sprintf("%s:%d: %s", p, n, gate.Visible(strings.TrimSpace(sc.Text()))))
 			}
 		}
 		f.Close()

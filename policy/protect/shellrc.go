@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"guard/internal/safefile"
 )
 
 // shellStartupFiles are the files a shell reads at start-up from the home
@@ -116,7 +118,7 @@ func sourcedFiles(f string, vars map[string]string) []string {
 // count too, and a relative path is the .envrc's directory's (direnv runs
 // it there).
 func sourcedBy(f string, vars map[string]string, envrc bool) (out, pathDirs []string) {
-	fh, err := os.Open(f)
+	fh, _, err := safefile.Open(f) // a FIFO (an .envrc the agent made one) is not waited on
 	if err != nil {
 		return nil, nil
 	}
