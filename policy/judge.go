@@ -901,17 +901,31 @@ func opaqueWord(r *Result, k int) bool {
 // pattern that happens to be such a word only makes guard look at more
 // (judge-12 S2).
 func grepRecurseWord(w string) bool {
-	w = strings.TrimPrefix(w, "--directories=")
 	return w != "" && strings.HasPrefix("recurse", w)
+}
+
+// grepRecursesAt reports whether words[i] asks grep to recurse through its
+// -d action: `--directories=V`, or V after `-d` or `--directories`
+// (a bundle ending in d takes the next word; `-drec` holds an r anyway).
+func grepRecursesAt(words []string, i int) bool {
+	w := words[i]
+	if v, ok := strings.CutPrefix(w, "--directories="); ok {
+		return grepRecurseWord(v)
+	}
+	if i == 0 {
+		return false
+	}
+	p := words[i-1]
+	return (p == "--directories" || len(p) > 1 && p[0] == '-' && p[1] != '-' && strings.HasSuffix(p, "d")) && grepRecurseWord(w)
 }
 
 // recursiveFlag reports whether a grep argv asks to recurse.
 func recursiveFlag(argv []string) bool {
-	for _, a := range argv[1:] {
+	for i, a := range argv[1:] {
 		switch {
 		case a == "--":
 			return false
-		case a == "--recursive" || a == "--dereference-recursive" || grepRecurseWord(a):
+		case a == "--recursive" || a == "--dereference-recursive" || grepRecursesAt(argv[1:], i):
 			return true
 		case len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.ContainsAny(a, "rR"):
 			return true

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"guard/policy/protect"
 	"guard/policy/shell"
 )
 
@@ -424,10 +423,13 @@ func xargsInput(argv []string, cmds []shell.Command, i int, d shell.Dialect, cwd
 }
 
 // repoTop is the work tree that holds dir (the nearest ancestor with a
-// .git entry), or "".
+// .git git would use: a directory or a file, through a link), or "". A
+// .git that leads nowhere is none: guard's sandbox plants
+// /tmp/.git -> /dev/null/guard-placeholder, and a project below /tmp was
+// then judged to write all of /tmp (its "repository").
 func repoTop(dir string) string {
 	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(d + "/.git"); err == nil && !protect.IsPlaceholder(d+"/.git") {
+		if fi, err := os.Stat(d + "/.git"); err == nil && (fi.IsDir() || fi.Mode().IsRegular()) {
 			return d
 		}
 		if d == "/" || d == "." {

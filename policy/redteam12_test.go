@@ -146,7 +146,7 @@ func TestRedTeam12GrepDirectoriesAbbreviated(t *testing.T) {
 		"cd ~ && grep -d rec aws_secret",
 	)
 	rtSafe(t, set, proj, "grep -d skip hello .", "grep -d read hello a.txt", "grep -n rec a.txt", "grep -rn hello src",
-		"grep -d recurse hello src")
+		"grep -d recurse hello src", "find . -name '*.txt' -exec grep -n re {} +")
 }
 
 // S3 (judge-12): judge-11 R6 has rg's tree walked with its hidden files
@@ -354,4 +354,38 @@ func TestRedTeam12CredentialShapes(t *testing.T) {
 		"SG.Foo = 1\nglc_count = 2\nhvs.short = 3\nAccountKey=abc==\nsk.eyJ = 4\ndapi_version = 5\nr8_ok = 1\n")
 	mustWrite(t, filepath.Join(proj, "notes.md"), "Use `secret_` prefixes for names; the region is dop_v1_ style.\n")
 	rtSafe(t, set, proj, "cat code.py", "cat notes.md")
+}
+
+// S9 (judge-12): guard's sandbox leaves /tmp/.git -> /dev/null/guard-
+// placeholder (a .git that leads nowhere, so that no program finds a
+// planted one there). The judge took any .git entry for a repository: a
+// project below /tmp without one of its own was judged to "write /tmp"
+// (its repository's top) for terraform fmt and git's writers, and the
+// agents' search tools were judged to skip what a .gitignore there names,
+// while rg (which needs a .git that exists) reads it.
+func TestRedTeam12GitPlaceholder(t *testing.T) {
+	set, home, _ := rtLab(t)
+	top := t.TempDir()
+	mustLink(t, "/dev/null/guard-placeholder", filepath.Join(top, ".git"))
+	proj := filepath.Join(top, "proj")
+	mustWrite(t, filepath.Join(proj, "main.tf"), "variable \"x\" {}\n")
+	mustWrite(t, filepath.Join(proj, "secrets.yaml"), "db:\n  password: hunter2hunter2\n")
+	mustWrite(t, filepath.Join(proj, ".gitignore"), "secrets.yaml\n")
+	if rg, err := exec.LookPath("rg"); err == nil {
+		cmd := exec.Command(rg, "-n", "hunter2")
+		cmd.Dir = proj
+		if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "hunter2hunter2") {
+			t.Fatalf("rg skipped the .gitignored file (%q): the premise does not hold here", out)
+		}
+	}
+	for _, c := range []string{"terraform fmt", "terraform fmt -recursive"} {
+		if runs, why := rt9Runs(set, proj, c, policy.AutoEdit); !runs {
+			t.Errorf("%q in a project below a placeholder .git, auto-edit: %s; want run (it writes the project)", c, why)
+		}
+	}
+	d, _ := policy.DecideSearch([]string{proj}, "hunter2", policy.TreeRead{Hidden: true, GitIgnore: true, SkipVCS: true},
+		policy.Suggest, nil, home)
+	if d.Action == policy.Run {
+		t.Errorf("a search tool over %s: %s (%s); want asked: rg reads secrets.yaml, no repository ignores it", proj, d.Action, d.Reason)
+	}
 }

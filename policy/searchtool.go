@@ -205,7 +205,10 @@ func (c ignoreCache) ignored(f string, dir bool) bool {
 	repo := ""
 	for d := filepath.Dir(f); ; d = filepath.Dir(d) {
 		dirs = append(dirs, d)
-		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil && !protect.IsPlaceholder(filepath.Join(d, ".git")) {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			// rg's test (the path exists, through a link): a .git that
+			// leads nowhere (guard's sandbox's /tmp/.git placeholder) is
+			// no repository, and rg then reads what .gitignore names.
 			repo = d
 			break
 		}

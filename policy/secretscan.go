@@ -1168,7 +1168,7 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 				j := i + 1
 				for ; j < len(argv) && argv[j] != ";" && argv[j] != "+"; j++ {
 					w := argv[j]
-					if w == "--recursive" || w == "--dereference-recursive" || grepRecurseWord(w) ||
+					if w == "--recursive" || w == "--dereference-recursive" || grepRecursesAt(argv, j) ||
 						len(w) > 1 && w[0] == '-' && w[1] != '-' && strings.ContainsAny(w, "rR") ||
 						j == i+1 && (filepath.Base(w) == "rg" || filepath.Base(w) == "ag") {
 						or = true // no -name narrowing

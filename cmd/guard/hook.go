@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -251,11 +252,20 @@ func (h *hookCall) run() (code int) {
 			verdict, reason = hook.Ask, "not known to be safe: "+why
 			d.Action = policy.Ask
 		}
+		if verdict != hook.Ask {
+			// Claude Code loads the nested memory files of the directories
+			// a command's files are in (measured: `cat sub/a.txt` loaded
+			// sub/CLAUDE.md and what it imports).
+			if why := shellNestedMemory(g, req, v); why != "" {
+				verdict, reason = hook.Ask, "not known to be safe: "+why
+				d.Action = policy.Ask
+			}
+		}
 		for _, w := range v.Writes {
 			if verdict != hook.Ask && hook.MemoryFile(agent, w, c.getenv) {
 				// Its @imports are read into the model's context, and a
 				// command's text is not the file's: a person approves.
-				verdict, reason = hook.Ask, "not known to be safe: writes "+w+", a Claude Code memory file: Claude Code reads it, and every file its @imports name, into the model's context (a secret of the project's included), so a person approves; write it with the Write tool, whose text guard can read"
+				verdict, reason = hook.Ask, "not known to be safe: writes "+w+", an agent's memory file: Claude Code (CLAUDE.md) or Gemini CLI (GEMINI.md) reads it, and every file its @imports name, into the model's context (a secret of the project's included), so a person approves; write it with the agent's file tool, whose text guard can read"
 				d.Action = policy.Ask
 			}
 		}
@@ -468,4 +478,45 @@ func writeWithin(w io.Writer, b []byte, d time.Duration) error {
 	}
 	_, err := w.Write(b)
 	return err
+}
+
+// shellNestedMemory returns why a Claude Code shell command reads a secret
+// through a nested memory file: the words of its commands that may be
+// paths, and the files it writes, each in the directories it runs in,
+// are the paths hook.NestedMemoryImports starts from (more than Claude
+// Code takes: the stricter reading). "" when nothing is imported that a
+// read would not be let through.
+func shellNestedMemory(g *gate.Gate, req hook.Request, v policy.Verdict) string {
+	if req.Agent != hook.ClaudeCode || !req.Shell {
+		return ""
+	}
+	dirs := append([]string{g.Cwd}, v.Dirs...)
+	paths := append([]string(nil), v.Writes...)
+	for _, argv := range v.Commands {
+		for _, w := range argv[min(1, len(argv)):] {
+			if w == "" || strings.HasPrefix(w, "-") {
+				continue
+			}
+			for _, d := range dirs {
+				if filepath.IsAbs(w) {
+					paths = append(paths, filepath.Clean(w))
+				} else {
+					paths = append(paths, filepath.Join(d, w))
+				}
+			}
+		}
+	}
+	req.Read, req.Paths = true, paths
+	home := g.Getenv("HOME")
+	imps := hook.NestedMemoryImports(req, home)
+	if len(imps) == 0 {
+		return ""
+	}
+	if why := procLinkPath(imps, g.Cwd, home); why != "" {
+		return why + " (a path a memory file of the directory imports)"
+	}
+	if rd, _ := policy.DecideRead(targets(imps, g.Cwd, home), g.Mode, g.ProtectList(), home); rd.Action != policy.Run {
+		return "a file the command names is in a directory whose Claude Code memory file, which Claude Code reads into the model's context when the session first touches the directory, @imports what guard would not let through: " + rd.Reason
+	}
+	return ""
 }

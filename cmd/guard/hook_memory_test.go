@@ -65,6 +65,35 @@ func TestHookMemoryFile(t *testing.T) {
 			}
 		}
 	}
+	// A memory file already in sub/: Claude Code loads it, with its
+	// imports, when a Read or a command first touches sub/.
+	if err := os.WriteFile(filepath.Join(project, "sub", "CLAUDE.md"), []byte("@../.env\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(project, "docs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(project, "docs", "CLAUDE.md"), []byte("Ask @alice.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, req := range []map[string]any{
+		hookRequest("claude-code", project, "cat sub/a.txt"),
+		hookRequest("claude-code", filepath.Join(project, "sub"), "cat a.txt"),
+		fileRequest("claude-code", project, "Read", map[string]any{"file_path": filepath.Join(project, "sub", "a.txt")}),
+	} {
+		ans := hookAsk(t, guard, "claude-code", project, hookWith(plain, "GUARD_MODE=suggest"), req)
+		if got := hookOutcome(ans); got != "ask" || !strings.Contains(hookReason(ans), "memory file") {
+			t.Errorf("%v: %s (%s), want ask naming the memory file", req["tool_input"], got, hookReason(ans))
+		}
+	}
+	for _, req := range []map[string]any{
+		hookRequest("claude-code", project, "cat docs/a.txt"),
+		fileRequest("claude-code", project, "Read", map[string]any{"file_path": filepath.Join(project, "docs", "a.txt")}),
+	} {
+		if ans := hookAsk(t, guard, "claude-code", project, hookWith(plain, "GUARD_MODE=suggest"), req); letThrough("claude-code", ans) != "" {
+			t.Errorf("%v: %s", req["tool_input"], letThrough("claude-code", ans))
+		}
+	}
 	// Codex, for a user without Claude Code or Gemini CLI: an ordinary file.
 	req := hookRequest("codex", project, "printf '@../.env' > sub/CLAUDE.md")
 	if ans := hookAsk(t, guard, "codex", project, hookWith(plain, "GUARD_MODE=auto-edit"), req); letThrough("codex", ans) != "" {

@@ -233,10 +233,10 @@ func init() {
 		},
 		tc{
 			// H10-5, a memory file the repository ships: Claude Code loads
-			// sub/CLAUDE.md, with its imports, the first time a file tool
-			// touches sub/: a Read of sub/a.txt sent the .env key it imports
-			// to the model. A directory whose memory file imports nothing
-			// secret is read as before.
+			// sub/CLAUDE.md, with its imports, the first time the session
+			// touches sub/: a Read of sub/a.txt, and a Bash `cat sub/a.txt`
+			// (each alone), sent the .env key it imports to the model. A
+			// directory whose memory file imports nothing secret is read.
 			name: "a nested memory file cannot import a secret at a Read", agents: []string{"claude-code"}, mode: "suggest",
 			files:          []string{"sub/a.txt", "docs/a.txt"},
 			claudeSettings: `{"permissions": {"allow": ["Bash", "Read"]}}`,
@@ -247,6 +247,7 @@ func init() {
 			},
 			calls: func(a agent, s *session) []call {
 				return []call{
+					a.shell("cat sub/a.txt", ""),
 					{Tool: "Read", Args: map[string]any{"file_path": filepath.Join(s.project, "sub", "a.txt")}},
 					{Tool: "Read", Args: map[string]any{"file_path": filepath.Join(s.project, "docs", "a.txt")}},
 				}

@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -263,6 +264,22 @@ func main() {
 				q := *p
 				q.name = "base: " + p.name
 				q.guard = append([]string{b}, p.guard[1:]...)
+				// A cache directory of its own: guard's policy cache keeps
+				// the version that wrote an entry, and two versions sharing
+				// one would each write it over for the other (1,000 rules
+				// read 6x the floor for both).
+				cache := filepath.Join(tmp, "cache")
+				for _, e := range p.env {
+					if v, ok := strings.CutPrefix(e, "XDG_CACHE_HOME="); ok {
+						cache = v
+					}
+				}
+				cache += "-base"
+				check(os.MkdirAll(cache, 0o755))
+				if p.cred != nil {
+					check(os.Chown(cache, int(p.cred.Uid), int(p.cred.Gid)))
+				}
+				q.env = append(slices.Clone(p.env), "XDG_CACHE_HOME="+cache)
 				twinned = append(twinned, &q)
 			}
 			twinned = append(twinned, p)

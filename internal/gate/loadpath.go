@@ -33,6 +33,9 @@ var loadPathVars = []struct{ name, interp string }{
 	// --version too: a rustup home in the project (a dev container's, a
 	// hermetic shell's) is the agent's to rewrite.
 	{"RUSTUP_HOME", "rust"},
+	// pip's configuration file: `log = ~/.bashrc` there makes `pip list`
+	// append its log to that file, outside the roots.
+	{"PIP_CONFIG_FILE", "python"},
 }
 
 // writableLoadPath says which load-path variable of interp names a

@@ -79,6 +79,26 @@ py_compile.compile(tmp, cfile=cfile, dfile=src, doraise=True)
 			tc{"PYTHONPYCACHEPREFIX=" + outside, []string{"flake8", "--version"}, false},
 		)
 	}
+	if pip, err := exec.LookPath("pip3"); err == nil {
+		// pip's configuration in a writable root: its log setting makes
+		// pip list write a file outside the roots.
+		conf, logf := filepath.Join(root, "pip.conf"), filepath.Join(dir, "outside-log")
+		os.WriteFile(conf, []byte("[global]\nlog = "+logf+"\n"), 0o644)
+		cmd := exec.Command(pip, "list")
+		cmd.Dir, cmd.Env = root, append(os.Environ(), "PIP_CONFIG_FILE="+conf)
+		cmd.CombinedOutput()
+		if _, err := os.Stat(logf); err != nil {
+			t.Fatalf("pip did not write the log its configuration names: the premise does not hold here")
+		}
+		if err := os.WriteFile(filepath.Join(bin, "pip"), []byte("#!/bin/sh\nexec "+pip+" \"$@\"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases,
+			tc{"PIP_CONFIG_FILE=" + conf, []string{"pip", "list"}, true},
+			tc{"PIP_CONFIG_FILE=pip.conf", []string{"pip", "--version"}, true},
+			tc{"PIP_CONFIG_FILE=" + filepath.Join(outside, "pip.conf"), []string{"pip", "list"}, false},
+		)
+	}
 	if gem, err := exec.LookPath("gem"); err == nil && interpreterOf(gem) == "ruby" {
 		marker := filepath.Join(dir, "gem-ran")
 		if err := os.WriteFile(filepath.Join(root, ".gems", "plugins", "x_plugin.rb"),

@@ -32,7 +32,8 @@ import (
 
 // gitRoot returns the nearest directory at or above dir that holds a .git
 // entry (a directory, or the file of a linked worktree or submodule), ""
-// when there is none.
+// when there is none. The full-auto sandbox's placeholder (a .git link to
+// /dev/null/guard-placeholder at the top of /tmp) is not a repository.
 func gitRoot(dir string) string {
 	dir = filepath.Clean(dir)
 	for {

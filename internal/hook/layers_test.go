@@ -73,6 +73,17 @@ func TestSettingsAboveTheProject(t *testing.T) {
 	if d := codexProjectDirs(filepath.Join(dir, "plain", "x")); len(d) != 1 {
 		t.Errorf("codexProjectDirs outside a repository: %v", d)
 	}
+	// A .git that leads nowhere (the full-auto sandbox's placeholder at the
+	// top of /tmp) makes no repository.
+	if err := os.MkdirAll(filepath.Join(dir, "held", "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/dev/null/guard-placeholder", filepath.Join(dir, "held", ".git")); err != nil {
+		t.Fatal(err)
+	}
+	if d := codexProjectDirs(filepath.Join(dir, "held", "x")); len(d) != 1 {
+		t.Errorf("codexProjectDirs below a placeholder .git: %v", d)
+	}
 
 	// Gemini CLI: the repository's .env above the package.
 	write("repo/.env", "BASH_ENV=/r/evil.sh\n")
