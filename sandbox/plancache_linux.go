@@ -245,7 +245,14 @@ func savePlan(file string, key [32]byte, p *Profile, w *protect.Watch, start tim
 				}
 				isLocal, known := local[out.dev]
 				if !known {
-					isLocal = localFS(x)
+					// A symbolic link is on its directory's file system;
+					// statfs(2) would follow it (a placeholder at the top of
+					// /tmp leads nowhere: no entry was ever written).
+					fsPath := x
+					if out.mode&unix.S_IFMT == unix.S_IFLNK {
+						fsPath = filepath.Dir(x)
+					}
+					isLocal = localFS(fsPath)
 					local[out.dev] = isLocal
 				}
 				if !isLocal {

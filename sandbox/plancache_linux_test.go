@@ -373,3 +373,30 @@ func TestPlanCacheNewNameInWatchedDir(t *testing.T) {
 		}
 	})
 }
+
+// TestPlanCacheDanglingLink: a watched name that is a symbolic link leading
+// nowhere (the sandbox's placeholders at the top of /tmp) does not keep
+// the entry from being written, nor from being used: the link's file system
+// is its directory's (statfs(2) of the link followed it and failed, so
+// every path on that file system counted as not local).
+func TestPlanCacheDanglingLink(t *testing.T) {
+	old := planRacy
+	planRacy = 20 * time.Millisecond
+	t.Cleanup(func() { planRacy = old })
+	base := t.TempDir()
+	link := filepath.Join(base, ".git")
+	if err := os.Symlink(protect.Placeholder, link); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * planRacy)
+	w := &protect.Watch{}
+	w.AddEntry(link) // the only path on its file system: no other tells it local
+	var key [32]byte
+	key[0] = 1
+	file := filepath.Join(t.TempDir(), "plans", "1")
+	savePlan(file, key, &Profile{Unreadable: []string{"/x"}}, w, time.Now())
+	_, un, ok := loadPlan(file, key)
+	if !ok || !slices.Equal(un, []string{"/x"}) {
+		t.Fatalf("an entry watching a dangling link: written and read back %v %v, want [/x] true", un, ok)
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"guard/internal/safefile"
 	"guard/policy/protect"
 )
 
@@ -51,7 +52,7 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 	// if it exists, and, with a plan cache, its directory watched if it
 	// does not. Only the others are left for Exec to look up.
 	listed := literalSecrets(l)
-	for _, e := range slices.Concat(l.EnvSecretPaths(os.Getenv), krb5Caches(os.Getenv), secretEnvFiles(l),
+	for _, e := range slices.Concat(l.EnvSecretPaths(os.Getenv), krb5Caches(os.Getenv), otherKrb5Caches(w), secretEnvFiles(l),
 		runtimeSecrets(os.Getenv)) {
 		if listed[e] {
 			continue
@@ -267,6 +268,37 @@ func runtimeSecrets(getenv func(string) string) []string {
 	}
 	if d := getenv("XDG_RUNTIME_DIR"); filepath.IsAbs(d) {
 		out = append(out, filepath.Join(d, "containers", "auth.json"), filepath.Join(d, "gdm", "Xauthority"))
+	}
+	return out
+}
+
+// otherKrb5Caches are, for root, every person's default Kerberos ticket
+// cache in /tmp (/tmp/krb5cc_UID of each account of /etc/passwd from uid
+// 1000 up): root reads
+// them all, and each is that user's credential for every service of the
+// realm (ninth red team: root in full-auto read /tmp/krb5cc_1000). Not the
+// names with a random part (pam_krb5's krb5cc_UID_XXXXXX): matching them
+// would list /tmp, whose every change would then drop the plan cache.
+func otherKrb5Caches(w *protect.Watch) []string {
+	if os.Geteuid() != 0 {
+		return nil
+	}
+	w.Add("/etc/passwd")
+	b, err := safefile.Read("/etc/passwd", 1<<20)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.SplitN(line, ":", 4)
+		if len(f) < 3 {
+			continue
+		}
+		// People's accounts (system accounts, nobody included, get no
+		// tickets): a few lookups a run, not one per account.
+		if uid, err := strconv.Atoi(f[2]); err == nil && uid >= 1000 && uid < 65534 {
+			out = append(out, "/tmp/krb5cc_"+f[2])
+		}
 	}
 	return out
 }

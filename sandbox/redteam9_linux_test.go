@@ -526,3 +526,30 @@ func TestAttackTempCaches(t *testing.T) {
 		})
 	}
 }
+
+// TestAttackOtherKerberosCaches: root in full-auto read another person's
+// Kerberos ticket cache in /tmp (/tmp/krb5cc_1000): only its own was hidden.
+func TestAttackOtherKerberosCaches(t *testing.T) {
+	requireRoot(t, "root reads every user's /tmp/krb5cc_UID; an ordinary user reads none but its own")
+	uid := ""
+	if b, err := os.ReadFile("/etc/passwd"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if f := strings.SplitN(line, ":", 4); len(f) >= 3 {
+				if n, err := strconv.Atoi(f[2]); err == nil && n >= 1000 && n < 65534 {
+					uid = f[2]
+					break
+				}
+			}
+		}
+	}
+	if uid == "" {
+		t.Skip("no account from uid 1000 up in /etc/passwd to take the cache of")
+	}
+	cache := "/tmp/krb5cc_" + uid
+	runAttackCases(t, []attackCase{{name: "read " + cache, attack: "read", want: unreadable,
+		args: func(t *testing.T, _ *fixture) []string {
+			plantSystemFile(t, cache)
+			return []string{cache}
+		},
+		profile: func(p *Profile) { Protect(p, protect.Default(), t.TempDir()) }}})
+}
