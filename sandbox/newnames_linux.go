@@ -1,15 +1,19 @@
 package sandbox
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -51,6 +55,7 @@ import (
 type newNames struct {
 	dirs    []heldDir
 	entries []protect.Entry
+	roots   []string // the unshared roots: only directories in them are unlocked
 }
 
 type heldDir struct {
@@ -78,7 +83,7 @@ func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
 	if cwd == "" {
 		cwd, _ = unix.Getwd()
 	}
-	var dirs []string
+	var dirs, roots []string
 	seen := map[string]bool{}
 	for _, r := range c.roots {
 		if r.shared {
@@ -94,6 +99,7 @@ func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
 			seen[r.path] = true
 			dirs = append(dirs, r.path)
 		}
+		roots = append(roots, r.path)
 	}
 	// The entries by their first component, in list order: a directory
 	// that lacks that component lacks every one of them (300 roots times
@@ -114,7 +120,7 @@ func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
 		}
 		groups[g].at = append(groups[g].at, i)
 	}
-	n := &newNames{entries: entries}
+	n := &newNames{entries: entries, roots: roots}
 	buf := make([]byte, dirNamesBuf) // one for every listing
 	for _, d := range dirs {
 		fd, err := unix.Open(d, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
@@ -251,8 +257,11 @@ func (n *newNames) moveAside(w io.Writer) int {
 	found := 0
 	stamp := time.Now().UTC().Format("20060102T150405")
 	buf := make([]byte, dirNamesBuf)
+	locks := unlocked{roots: n.roots}
+	defer locks.restore()
 	for _, h := range n.dirs {
-		found += moveMissing(w, h.fd, h.path, h.missing, n.entries, stamp, buf)
+		locks.unlock(h.fd)
+		found += moveMissing(w, h.fd, h.path, h.missing, n.entries, stamp, buf, &locks)
 		// A directory the command put in the original's place (mv src
 		// src.old && mkdir -p src/app): what it holds was all made by the
 		// command, so every protected name there is looked for. An lstat
@@ -263,7 +272,7 @@ func (n *newNames) moveAside(w io.Writer) int {
 		if unix.Lstat(h.path, &lst) == nil && lst.Dev == h.dev && lst.Ino == h.ino {
 			continue
 		}
-		fd, err := openBeneath(-1, h.path[1:])
+		fd, err := openBeneath(-1, h.path[1:], &locks)
 		if err != nil {
 			continue
 		}
@@ -279,7 +288,8 @@ func (n *newNames) moveAside(w io.Writer) int {
 					all = append(all, missingPath{first, i})
 				}
 			}
-			found += moveMissing(w, fd, h.path, all, n.entries, stamp, buf)
+			locks.unlock(fd)
+			found += moveMissing(w, fd, h.path, all, n.entries, stamp, buf, &locks)
 		}
 		unix.Close(fd)
 	}
@@ -288,7 +298,7 @@ func (n *newNames) moveAside(w io.Writer) int {
 
 // moveMissing moves aside those of missing that exist below dirfd (dir is
 // its name, for the message) and reports how many it found.
-func moveMissing(w io.Writer, dirfd int, dir string, missing []missingPath, entries []protect.Entry, stamp string, buf []byte) int {
+func moveMissing(w io.Writer, dirfd int, dir string, missing []missingPath, entries []protect.Entry, stamp string, buf []byte, locks *unlocked) int {
 	found := 0
 	names, listed := dirNames(dirfd, buf)
 	for _, m := range missing {
@@ -296,7 +306,7 @@ func moveMissing(w io.Writer, dirfd int, dir string, missing []missingPath, entr
 		if first, _, _ := strings.Cut(m.rel, "/"); listed && !names[first] {
 			continue
 		}
-		to, made, err := moveAside(dirfd, m.rel, stamp)
+		to, made, err := moveAside(dirfd, m.rel, stamp, locks)
 		if !made {
 			continue
 		}
@@ -317,10 +327,10 @@ func moveMissing(w io.Writer, dirfd int, dir string, missing []missingPath, entr
 // returns the new name. The directories on the way are opened following no
 // link: a link the command made there leads nowhere. made reports whether
 // rel exists, or could not be looked at.
-func moveAside(dirfd int, rel, stamp string) (to string, made bool, err error) {
+func moveAside(dirfd int, rel, stamp string, locks *unlocked) (to string, made bool, err error) {
 	dir, name := dirfd, rel
 	if i := strings.LastIndexByte(rel, '/'); i >= 0 {
-		pfd, err := openBeneath(dirfd, rel[:i])
+		pfd, err := openBeneath(dirfd, rel[:i], locks)
 		if err == unix.ENOENT {
 			return "", false, nil
 		}
@@ -328,6 +338,7 @@ func moveAside(dirfd int, rel, stamp string) (to string, made bool, err error) {
 			return "", true, err
 		}
 		defer unix.Close(pfd)
+		locks.unlock(pfd)
 		dir, name = pfd, rel[i+1:]
 	}
 	var st unix.Stat_t
@@ -371,10 +382,70 @@ func renameUnlocked(dir int, name, to string) error {
 	return err
 }
 
+// unlocked are the directories guard gave itself search and write in
+// (its user's, where the command took them away: chmod 000 . after making
+// .envrc), with the modes to put back, in the order given.
+type unlocked struct {
+	fds   []int
+	modes []uint32
+	roots []string
+}
+
+// may reports whether the directory path may be unlocked: it is in one
+// of the roots ("": a directory below one held, which is).
+func (u *unlocked) may(path string) bool {
+	return path == "" || slices.ContainsFunc(u.roots, func(r string) bool { return within(path, r) })
+}
+
+// unlock gives guard search and write in the directory fd when it is
+// guard's user's and lacks them (root needs none: it has the capability
+// to override). fd is duplicated, so the caller may close its own.
+func (u *unlocked) unlock(fd int) {
+	var st unix.Stat_t
+	if unix.Fstat(fd, &st) != nil || int(st.Uid) != os.Geteuid() || st.Mode&0o300 == 0o300 || os.Geteuid() == 0 {
+		return
+	}
+	mode := st.Mode & 0o7777
+	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return
+	}
+	if unix.Fchmod(dup, mode|0o700) != nil {
+		unix.Close(dup)
+		return
+	}
+	u.fds, u.modes = append(u.fds, dup), append(u.modes, mode)
+}
+
+// chmodFD changes the mode of the file fd, a descriptor opened as a path
+// (O_PATH) too.
+func chmodFD(fd int, mode uint32) error {
+	err := unix.Fchmod(fd, mode)
+	if err == unix.EBADF {
+		err = unix.Fchmodat(unix.AT_FDCWD, "/proc/self/fd/"+strconv.Itoa(fd), mode, 0)
+	}
+	return err
+}
+
+// restore puts the modes back, the last given first.
+func (u *unlocked) restore() {
+	for i := len(u.fds) - 1; i >= 0; i-- {
+		chmodFD(u.fds[i], u.modes[i])
+		unix.Close(u.fds[i])
+	}
+	u.fds, u.modes = nil, nil
+}
+
 // openBeneath opens the directory rel below dirfd (-1: below /) a
 // component at a time, following no link (rel is clean and relative: no
-// "..").
-func openBeneath(dirfd int, rel string) (int, error) {
+// "..").  A directory on the way that guard's user owns and the command
+// made unreadable or unsearchable (chmod 000 src) is unlocked through locks
+// (nil: not).
+func openBeneath(dirfd int, rel string, locks *unlocked) (int, error) {
+	path := "" // the absolute path opened so far, from /; "" below dirfd
+	if dirfd < 0 {
+		path = "/"
+	}
 	if dirfd < 0 {
 		root, err := unix.Open("/", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 		if err != nil {
@@ -388,7 +459,36 @@ func openBeneath(dirfd int, rel string) (int, error) {
 	}
 	fd := dirfd
 	for _, c := range strings.Split(rel, "/") {
+		parent := path
+		if path != "" {
+			path = filepath.Join(path, c)
+		}
 		next, err := unix.Openat(fd, c, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err == unix.EACCES && locks != nil && locks.may(path) {
+			// Search in fd first, then read in c: through a descriptor
+			// of c's own, opened as a path, following no link.
+			if locks.may(parent) {
+				locks.unlock(fd)
+			}
+			if p, perr := unix.Openat(fd, c, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0); perr == nil {
+				var st unix.Stat_t
+				if unix.Fstat(p, &st) == nil && int(st.Uid) == os.Geteuid() && os.Geteuid() != 0 {
+					mode := st.Mode & 0o7777
+					if chmodFD(p, mode|0o700) == nil {
+						next, err = unix.Openat(fd, c, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+						if err == nil {
+							locks.fds, locks.modes = append(locks.fds, p), append(locks.modes, mode)
+							p = -1
+						} else {
+							chmodFD(p, mode)
+						}
+					}
+				}
+				if p >= 0 {
+					unix.Close(p)
+				}
+			}
+		}
 		if fd != dirfd {
 			unix.Close(fd)
 		}
@@ -420,4 +520,109 @@ func (n *newNames) close() {
 	for _, h := range n.dirs {
 		unix.Close(h.fd)
 	}
+}
+
+// startScoped starts the program from the confined thread (applyAndWait,
+// root's way) one Landlock layer deeper than the thread: a layer that
+// scopes signals alone (ABI 6). Landlock lets a process signal only its
+// own domain and those nested in it, so the program and every process it
+// makes can no longer signal guard, which waits in the layer above: with
+// the program in the thread's own domain, `kill -9 $PPID` (or a tgkill of
+// the waiting thread, its id in /proc/$PPID/task) ended guard before its
+// look, and the protected name the command made stayed. guard still
+// signals the program (forwarding). The same layer keeps ptrace, hence
+// hidepid's /proc entries, from reaching guard. Without ABI 6 (no signal
+// scope anywhere) the program starts in the thread's domain, as before.
+// The child is a raw one (rawchild_linux.go): the layer, the parent death
+// signal, the signal handlers and mask back, execve.
+func startScoped(c *confinement, ruleset int, path string, argv, env []string) (int, error) {
+	for _, s := range append(append(slices.Clone(argv), env...), path) {
+		if strings.IndexByte(s, 0) >= 0 {
+			return 0, fmt.Errorf("a NUL byte in the program, its arguments or its environment")
+		}
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		return 0, err
+	}
+	defer errR.Close()
+	defer errW.Close()
+	b := &rawBuilder{}
+	b.c.errFD = errW.Fd()
+	b.op("prctl(PR_SET_PDEATHSIG)", unix.SYS_PRCTL, [6]uintptr{unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL)})
+	b.op("landlock_restrict_self (signals)", unix.SYS_LANDLOCK_RESTRICT_SELF, [6]uintptr{uintptr(ruleset)})
+	for sig := 1; sig < 65; sig++ {
+		if sig == int(unix.SIGKILL) || sig == int(unix.SIGSTOP) {
+			continue
+		}
+		var old [4]uintptr // struct kernel_sigaction: handler, flags, restorer, mask
+		if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), 0, uintptr(unsafe.Pointer(&old[0])), 8, 0, 0); e != 0 {
+			continue
+		}
+		if old[0] == 0 || old[0] == 1 { // SIG_DFL, SIG_IGN
+			continue
+		}
+		dfl := &[4]uintptr{}
+		b.op("rt_sigaction", unix.SYS_RT_SIGACTION, [6]uintptr{uintptr(sig), b.ptr(unsafe.Pointer(dfl), dfl), 0, 8})
+	}
+	var oldMask, all uint64 = 0, ^uint64(0)
+	if _, _, e := unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, 0, uintptr(unsafe.Pointer(&oldMask)), 8, 0, 0); e != 0 {
+		return 0, fmt.Errorf("rt_sigprocmask: %w", e)
+	}
+	mask := &[1]uint64{oldMask}
+	b.op("rt_sigprocmask", unix.SYS_RT_SIGPROCMASK, [6]uintptr{unix.SIG_SETMASK, b.ptr(unsafe.Pointer(&mask[0]), mask), 0, 8})
+	argvp, err := syscall.SlicePtrFromStrings(argv)
+	if err != nil {
+		return 0, err
+	}
+	envp, err := syscall.SlicePtrFromStrings(scrubEnv(c.p, env))
+	if err != nil {
+		return 0, err
+	}
+	b.op("execve "+path, unix.SYS_EXECVE, [6]uintptr{b.cstr(path), b.ptr(unsafe.Pointer(&argvp[0]), argvp), b.ptr(unsafe.Pointer(&envp[0]), envp)})
+	b.c.results = make([]uintptr, len(b.c.ops))
+
+	syscall.ForkLock.Lock()
+	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&all)), 0, 8, 0, 0)
+	pid, errno := rawVfork(vforkFlags | uintptr(unix.SIGCHLD))
+	if pid == 0 && errno == 0 {
+		runRawChild(&b.c) // never returns
+	}
+	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&oldMask)), 0, 8, 0, 0)
+	syscall.ForkLock.Unlock()
+	runtime.KeepAlive(b)
+	errW.Close()
+	if errno != 0 {
+		return 0, fmt.Errorf("clone: %w", unix.Errno(errno))
+	}
+	var rep [8]byte
+	if n, _ := errR.Read(rep[:]); n == 8 {
+		var ws syscall.WaitStatus
+		syscall.Wait4(int(pid), &ws, 0, nil)
+		step := int(binary.LittleEndian.Uint16(rep[0:]))
+		e := unix.Errno(binary.LittleEndian.Uint16(rep[4:]))
+		if step == len(b.c.ops)-1 {
+			return 0, &ExecError{Path: path, Err: e}
+		}
+		name := "?"
+		if step < len(b.c.ops) {
+			name = b.c.ops[step].name
+		}
+		return 0, fmt.Errorf("starting the program: %s: %w", name, e)
+	}
+	return int(pid), nil
+}
+
+// signalScope makes the Landlock ruleset of startScoped's layer: signals
+// scoped, nothing else handled. -1 without ABI 6.
+func signalScope(c *confinement) int {
+	if !c.landlock || c.abi < 6 {
+		return -1
+	}
+	attr := unix.LandlockRulesetAttr{Scoped: unix.LANDLOCK_SCOPE_SIGNAL}
+	r, _, e := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, uintptr(unsafe.Pointer(&attr)), unsafe.Offsetof(attr.Quiet_access_fs), 0)
+	if e != 0 {
+		return -1
+	}
+	return int(r)
 }

@@ -128,6 +128,63 @@ func testNewNames(t *testing.T, cred *syscall.Credential) {
 		t.Fatal(err)
 	}
 
+	// The command ends guard before its look: kill -9 $PPID, its process
+	// group, every thread of it. Guard is out of the program's reach (as
+	// root, a Landlock layer of the program's own; as an ordinary user, a
+	// PID namespace), so the look happens and the name goes.
+	o = run("echo x > " + filepath.Join(proj, ".envrc") + "; kill -9 $PPID; for t in /proc/$PPID/task/*; do kill -9 ${t##*/}; done; kill -9 0; echo after")
+	if exists(filepath.Join(proj, ".envrc")) {
+		t.Errorf(".envrc, made by a command that then killed guard, is still there: %s\n%s", o.msg, o.stderr)
+	}
+	if aside, _ := filepath.Glob(filepath.Join(proj, ".envrc.guard-blocked-*")); len(aside) != 2 {
+		t.Errorf("want .envrc moved aside a second time, found %v", aside)
+	}
+	if o.ok {
+		t.Errorf("a command that made .envrc and signalled guard: %s, want 126 or its signal", o.msg)
+	}
+
+	// The program dies of a signal the Go runtime keeps a handler for
+	// (SIGSEGV: dash's stack overflow, a real fault, which PID 1 in a PID
+	// namespace takes too): guard dies of the same signal, no traceback of
+	// its own, and still looks first.
+	o = run("echo x > " + filepath.Join(proj, ".envrc") + "; ulimit -s 256; f() { f; }; f")
+	if o.killed != syscall.SIGSEGV || strings.Contains(o.stderr, "goroutine") {
+		t.Errorf("a program killed by SIGSEGV: guard %s (killed by %v), want killed by SIGSEGV\n%.300s", o.msg, o.killed, o.stderr)
+	}
+	if exists(filepath.Join(proj, ".envrc")) {
+		t.Errorf(".envrc, made by a program that then died of SIGSEGV, is still there\n%s", o.stderr)
+	}
+
+	// The directory made unsearchable and unreadable (chmod 000) after the
+	// name was made, the root and a directory put in the place of one on
+	// the way: guard, as the same user, still looks in them and moves it,
+	// and gives the modes back.
+	o = run("cd '" + proj + "' && mv src src.locked && mkdir -p src/app && echo x > src/app/.envrc && echo x > .envrc && chmod 000 src/app src . && echo made")
+	for _, d := range []string{proj, filepath.Join(proj, "src"), app} {
+		if st, err := os.Lstat(d); err != nil || st.Mode().Perm() != 0 {
+			t.Errorf("%s's mode after the move: %v %v, want 0 as the command left it", d, st.Mode(), err)
+		}
+	}
+	for _, d := range []string{proj, filepath.Join(proj, "src"), app} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !strings.Contains(o.stdout, "made") {
+		t.Fatalf("the command did not run to its end: %s\n%s", o.msg, o.stderr)
+	}
+	for _, moved := range []string{".envrc", "src/app/.envrc"} {
+		if exists(filepath.Join(proj, moved)) {
+			t.Errorf("%s, made, then its directories made unsearchable, is still there\n%s", moved, o.stderr)
+		}
+	}
+	if err := os.RemoveAll(filepath.Join(proj, "src")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(proj, "src.locked"), filepath.Join(proj, "src")); err != nil {
+		t.Fatal(err)
+	}
+
 	// The directories on the way put elsewhere and made again: the new ones
 	// are looked in, whole.
 	o = run("cd '" + proj + "' && mv src src.swapped && mkdir -p src/app && echo x > src/app/.envrc && echo y > src/.mcp.json && echo z > src/app/ok.txt")

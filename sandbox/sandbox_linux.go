@@ -102,6 +102,10 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 // failure, with the thread confined or partly so.
 func (c *confinement) applyAndWait(path string, argv, env []string, made *newNames) error {
 	c.fds = append(c.fds, made.fds()...) // held open through closeInheritedFDs
+	scope := signalScope(c)              // the program's layer: guard out of its reach (startScoped)
+	if scope >= 0 {
+		c.fds = append(c.fds, scope)
+	}
 	sigs := make(chan os.Signal, 4)
 	signalNotify(sigs)
 	fail := func(err error) error {
@@ -115,10 +119,20 @@ func (c *confinement) applyAndWait(path string, argv, env []string, made *newNam
 	}
 	// Killed with guard: the parent death signal comes when this thread
 	// ends, which is when the process does.
-	pid, err := syscall.ForkExec(path, argv, &syscall.ProcAttr{Env: scrubEnv(c.p, env), Files: []uintptr{0, 1, 2},
-		Sys: &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}})
+	var pid int
+	var err error
+	if scope >= 0 {
+		pid, err = startScoped(c, scope, path, argv, env)
+		unix.Close(scope)
+	} else {
+		pid, err = syscall.ForkExec(path, argv, &syscall.ProcAttr{Env: scrubEnv(c.p, env), Files: []uintptr{0, 1, 2},
+			Sys: &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}})
+		if err != nil {
+			err = &ExecError{Path: path, Err: err}
+		}
+	}
 	if err != nil {
-		return fail(&ExecError{Path: path, Err: err})
+		return fail(err)
 	}
 	return waitAndExit(pid, sigs, false, made)
 }

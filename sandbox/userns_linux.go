@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -90,6 +91,15 @@ func waitAndExit(pid int, sigs chan os.Signal, init bool, made *newNames) error 
 		sig = s
 	}
 	signal.Reset(sig)
+	// The runtime keeps a handler of its own for SIGSEGV, SIGBUS, SIGFPE,
+	// SIGILL, SIGTRAP... past Reset: raised here it printed a traceback and
+	// exited 2 (a program killed by SIGSEGV reported as status 2). The
+	// kernel's default action, unblocked, without a core of guard's own.
+	unix.Setrlimit(unix.RLIMIT_CORE, &unix.Rlimit{})
+	var dfl [4]uintptr // struct kernel_sigaction: SIG_DFL
+	unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&dfl[0])), 0, 8, 0, 0)
+	set := uint64(1) << (uint(sig) - 1)
+	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_UNBLOCK, uintptr(unsafe.Pointer(&set)), 0, 8, 0, 0)
 	// To this thread (the caller's, locked): taken before the call returns.
 	// To the process, another thread could take it while this one exits
 	// with a status instead.
