@@ -541,14 +541,24 @@ func startScoped(c *confinement, ruleset int, path string, argv, env []string) (
 			return 0, fmt.Errorf("a NUL byte in the program, its arguments or its environment")
 		}
 	}
-	errR, errW, err := os.Pipe()
-	if err != nil {
+	// A raw pipe, not os.Pipe: as the runtime's poller would, an os.File
+	// made after the thread unshared its descriptor table (many roots)
+	// registered a descriptor other threads do not have, and the poller's
+	// own, made here, was gone for them (epollwait EBADF: a fatal error).
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
 		return 0, err
 	}
-	defer errR.Close()
-	defer errW.Close()
+	errR, errW := p[0], p[1]
+	defer unix.Close(errR)
+	wClosed := false
+	defer func() {
+		if !wClosed {
+			unix.Close(errW)
+		}
+	}()
 	b := &rawBuilder{}
-	b.c.errFD = errW.Fd()
+	b.c.errFD = uintptr(errW)
 	b.op("prctl(PR_SET_PDEATHSIG)", unix.SYS_PRCTL, [6]uintptr{unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL)})
 	b.op("landlock_restrict_self (signals)", unix.SYS_LANDLOCK_RESTRICT_SELF, [6]uintptr{uintptr(ruleset)})
 	for sig := 1; sig < 65; sig++ {
@@ -591,12 +601,21 @@ func startScoped(c *confinement, ruleset int, path string, argv, env []string) (
 	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&oldMask)), 0, 8, 0, 0)
 	syscall.ForkLock.Unlock()
 	runtime.KeepAlive(b)
-	errW.Close()
+	unix.Close(errW)
+	wClosed = true
 	if errno != 0 {
 		return 0, fmt.Errorf("clone: %w", unix.Errno(errno))
 	}
 	var rep [8]byte
-	if n, _ := errR.Read(rep[:]); n == 8 {
+	n := 0
+	for {
+		var err error
+		n, err = unix.Read(errR, rep[:])
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if n == 8 {
 		var ws syscall.WaitStatus
 		syscall.Wait4(int(pid), &ws, 0, nil)
 		step := int(binary.LittleEndian.Uint16(rep[0:]))

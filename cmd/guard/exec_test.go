@@ -557,3 +557,36 @@ func TestExecArgv(t *testing.T) {
 		})
 	}
 }
+
+// TestExecManyRootsAsParent: full-auto with more writable roots than the
+// thread keeps on the shared descriptor table (it unshares its own), where
+// guard stays the program's parent to look for protected names afterwards:
+// every run ends as the program did. The raw child's error pipe was an
+// os.Pipe made after that unshare, so the runtime's poller was created in
+// the confined thread's table only, and another thread's epollwait failed
+// with EBADF: a fatal error of guard's (exit 2) in about one run in eight.
+func TestExecManyRootsAsParent(t *testing.T) {
+	w := newWorld(t)
+	needSandbox(t, w, "full-auto")
+	// Apart from /tmp, which holds the world: roots inside it are one.
+	apart, err := os.MkdirTemp("/var/tmp", "guard-roots-")
+	if err != nil {
+		t.Skipf("no directory of roots apart from /tmp: %v", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(apart) })
+	args := []string{"--mode", "full-auto"}
+	for i := range 12 {
+		root := filepath.Join(apart, strconv.Itoa(i))
+		if err := os.MkdirAll(root, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, "--writable-root", root)
+	}
+	args = append(args, "--", "sh", "-c", "sleep 0.05; exit 3")
+	for i := range 40 {
+		r := execute(t, w.guardCmd(args...))
+		if r.code != 3 {
+			t.Fatalf("run %d: guard --mode full-auto with 12 roots -- sh -c 'exit 3': %s, want exit 3", i, r)
+		}
+	}
+}
