@@ -63,7 +63,16 @@ type heldDir struct {
 	path     string
 	dev, ino uint64 // the directory's, to tell it from one the command put in its place
 	missing  []missingPath
+	// ctime is the directory's change time at start, when older than
+	// ctimeRacy (else zero): a name made, renamed or linked into it, or a
+	// chmod of it, changes it, so an equal one after the command means
+	// nothing there to look at again (300 roots: no listing each).
+	ctime unix.Timespec
 }
+
+// ctimeRacy is how recent a change time is not trusted: a change in the
+// same clock tick as the look would not show (the plan cache's rule).
+const ctimeRacy = 2 * time.Second
 
 // missingPath is the part of a protected entry that did not exist: rel,
 // the shortest missing prefix of the entry's path (.husky for .husky/_
@@ -133,6 +142,9 @@ func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
 			continue
 		}
 		h := heldDir{fd: fd, path: d, dev: st.Dev, ino: st.Ino, missing: make([]missingPath, 0, len(groups))}
+		if time.Since(time.Unix(st.Ctim.Unix())) > ctimeRacy {
+			h.ctime = st.Ctim
+		}
 		names, listed := dirNames(fd, buf)
 		noted := map[string]bool{} // each relative path once, with its first entry
 		for _, g := range groups {
@@ -260,8 +272,11 @@ func (n *newNames) moveAside(w io.Writer) int {
 	locks := unlocked{roots: n.roots}
 	defer locks.restore()
 	for _, h := range n.dirs {
-		locks.unlock(h.fd)
-		found += moveMissing(w, h.fd, h.path, h.missing, n.entries, stamp, buf, &locks)
+		var now unix.Stat_t
+		if h.ctime == (unix.Timespec{}) || unix.Fstat(h.fd, &now) != nil || now.Ctim != h.ctime {
+			locks.unlock(h.fd)
+			found += moveMissing(w, h.fd, h.path, h.missing, n.entries, stamp, buf, &locks)
+		}
 		// A directory the command put in the original's place (mv src
 		// src.old && mkdir -p src/app): what it holds was all made by the
 		// command, so every protected name there is looked for. An lstat

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"guard/policy/protect"
 	"guard/sandbox/sandboxtest"
@@ -51,6 +52,10 @@ func testNewNames(t *testing.T, cred *syscall.Credential) {
 	chownFixture(t, f, cred)
 	p := Profile{WritableRoots: []string{proj}}
 	Protect(&p, protect.Default(), home)
+	// The directories' change times older than ctimeRacy: the first command
+	// is looked after through them (a changed one is listed again), the
+	// later ones, right after changes, by listing each.
+	time.Sleep(ctimeRacy + 200*time.Millisecond)
 
 	run := func(script string) outcome {
 		return child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", script}, dir: app, exe: exe, cred: cred,
