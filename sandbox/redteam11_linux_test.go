@@ -91,3 +91,46 @@ func TestAttackRustToolchainUnprivileged(t *testing.T) {
 	requireChild(t)
 	runAttackCasesAs(t, nobody, rustToolchainCases(false))
 }
+
+// pathShims are version managers' shims, runtimes and install directories
+// in the home, on PATH before the system's: with the home a root, a shim
+// rewritten from inside ran at the next start of the tool outside (a pyenv
+// python3, shown in the lab).
+var pathShims = []string{".pyenv/shims/python3", ".pyenv/versions/3.12.0/lib/python3.12/site-packages/sitecustomize.py",
+	".rbenv/shims/ruby", ".nodenv/shims/node", ".asdf/shims/node", ".local/share/mise/shims/node",
+	".nvm/versions/node/v20.11.0/bin/npm", ".volta/bin/node", ".local/share/fnm/aliases/default/bin/node",
+	".sdkman/candidates/java/current/bin/java", ".local/share/pnpm/pnpm", ".npm-global/bin/tsc", ".bun/bin/bun",
+	".deno/bin/deno", "go/bin/gopls", ".jenv/shims/java", ".goenv/shims/go"}
+
+func pathShimCases() []attackCase {
+	plant := func(root string) {
+		for _, n := range pathShims {
+			writeWorld(filepath.Join(root, n), "#!/bin/sh\n")
+		}
+	}
+	var cases []attackCase
+	for _, n := range pathShims {
+		cases = append(cases, attackCase{name: "append to ~/" + n, attack: "append", want: denied,
+			profile: func(p *Profile) {
+				plant(p.WritableRoots[0])
+				Protect(p, protect.Default(), p.WritableRoots[0]) // the home is the root
+			},
+			args: func(t *testing.T, f *fixture) []string {
+				plant(f.root)
+				return []string{filepath.Join(f.root, n)}
+			}})
+	}
+	return cases
+}
+
+// TestAttackPathShims: with the home a root, a version manager's shim or a
+// tool in an install directory on PATH, rewritten from inside.
+func TestAttackPathShims(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackPathShimsUnprivileged is this test")
+	runAttackCases(t, pathShimCases())
+}
+
+func TestAttackPathShimsUnprivileged(t *testing.T) {
+	requireChild(t)
+	runAttackCasesAs(t, nobody, pathShimCases())
+}

@@ -191,6 +191,16 @@ var defaultList = [...]struct {
 	// ~/.cargo/env puts on PATH (seventh red team).
 	{Protected, "the tools on PATH run from these environments", nil, []string{"~/.local/share/pipx/venvs",
 		"~/.local/pipx/venvs", "~/.local/share/uv/tools", "~/.cargo/bin"}},
+	// Version managers' shims, installed runtimes and global packages, and
+	// the install directories of go, bun, deno and npm's usual prefix: on
+	// PATH before the system's, as ~/.local/bin is, and a runtime's own
+	// site-packages or node_modules runs at its next start (a pyenv shim
+	// rewritten from inside, with the home a root, ran at the next python3
+	// outside: eleventh red team).
+	{Protected, "a version manager's shims and runtimes, or a tool's install directory, on PATH", nil, []string{
+		"~/.pyenv", "~/.rbenv", "~/.nodenv", "~/.goenv", "~/.jenv", "~/.plenv", "~/.asdf", "~/.local/share/mise",
+		"~/.nvm", "~/.volta", "~/.local/share/fnm", "~/.fnm", "~/.sdkman", "~/.local/share/pnpm", "~/.npm-global",
+		"~/.bun/bin", "~/.deno/bin", "~/go/bin"}},
 	{Secret, whySSHKey, []string{"*.pub"}, []string{"~/.ssh/id_*", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
 		"id_rsa.*", "id_dsa.*", "id_ecdsa.*", "id_ed25519.*"}},
 	{Secret, whyCloud, nil, []string{"~/.aws/credentials", "~/.aws/sso/cache", "~/.aws/cli/cache", "~/.config/gcloud",
