@@ -1,0 +1,108 @@
+package policy_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"guard/policy"
+)
+
+const rt13Kubeconfig = `apiVersion: v1
+kind: Config
+clusters:
+- name: c
+  cluster:
+    server: https://127.0.0.1:1
+contexts:
+- name: x
+  context:
+    cluster: c
+    user: u
+current-context: x
+users:
+- name: u
+  user:
+`
+
+// F1 (judge-13): kubectl's and helm's check reads the kubeconfig for an
+// exec credential plugin before the script runs; writtenInput knew only the
+// files near the working directory and the command's reads. With an
+// inherited KUBECONFIG naming a file in a writable root (/tmp, or the
+// project seen from a subdirectory), `cp evil.yaml $KUBECONFIG; kubectl get
+// pods` ran the plugin unasked in auto-edit. The same holds for go's env
+// file ($GOENV), whose GOTOOLCHAIN the go check reads.
+func TestRedTeam13ScriptWritesNamedConfig(t *testing.T) {
+	set, _, proj := rtLab(t)
+	src := filepath.Join(proj, "src")
+	good := rt13Kubeconfig + "    token: abc\n"
+	evil := rt13Kubeconfig + "    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: " +
+		filepath.Join(proj, "plug.sh") + "\n      interactiveMode: Never\n"
+	mustWrite(t, filepath.Join(proj, "evil.yaml"), evil)
+	mustWrite(t, filepath.Join(proj, "good.yaml"), good)
+	kc := filepath.Join(proj, ".kube", "config")
+	mustWrite(t, kc, good)
+	t.Setenv("KUBECONFIG", kc)
+	if kubectl, err := exec.LookPath("kubectl"); err == nil {
+		marker := filepath.Join(proj, "ran")
+		mustWrite(t, filepath.Join(proj, "plug.sh"), "#!/bin/sh\ntouch "+marker+"\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"x\"}}'\n")
+		if err := os.Chmod(filepath.Join(proj, "plug.sh"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		rtRun(t, src, "cp ../evil.yaml ../.kube/config; "+kubectl+" get pods --request-timeout=2s; cp ../good.yaml ../.kube/config")
+		if _, err := os.Stat(marker); err != nil {
+			t.Fatalf("kubectl did not run the exec plugin of the kubeconfig the script wrote: the premise does not hold here")
+		}
+	}
+	if runs, why := rt13Runs(set, src, proj, "kubectl get pods", policy.AutoEdit); !runs {
+		t.Fatalf("kubectl get pods with a plain kubeconfig: %s; want run (the near misses below mean nothing otherwise)", why)
+	}
+	for _, c := range []string{
+		"cp ../evil.yaml ../.kube/config; kubectl get pods",
+		"cat ../evil.yaml > ../.kube/config && kubectl get pods -A",
+		"cat ../evil.yaml > " + kc + "; kubectl get deploy",
+		"tee ../.kube/config < ../evil.yaml; kubectl get pods",
+		"mv ../evil.yaml ../.kube/config; kubectl get pods",
+		"cp ../evil.yaml ../.kube/config; helm list",
+		"cd ../.kube && cp ../evil.yaml config; cd ../src && kubectl get pods",
+	} {
+		if runs, why := rt13Runs(set, src, proj, c, policy.AutoEdit); runs {
+			t.Errorf("%q in auto-edit: %s; want asked (the kubeconfig was read before the script wrote it)", c, why)
+		}
+	}
+	// go's env file named by GOENV: GOTOOLCHAIN there makes go fetch and
+	// run another toolchain.
+	genv := filepath.Join(proj, ".config", "go", "env")
+	mustWrite(t, genv, "\n")
+	t.Setenv("GOENV", genv)
+	if runs, why := rt13Runs(set, src, proj, "go version", policy.AutoEdit); runs {
+		if runs, why := rt13Runs(set, src, proj, "echo GOTOOLCHAIN=go1.99.0 > ../.config/go/env; go version", policy.AutoEdit); runs {
+			t.Errorf("a write of $GOENV then go version: %s; want asked", why)
+		}
+	} else {
+		t.Logf("go version is asked here already (%s)", why)
+	}
+	for _, c := range []string{
+		"echo x > ../.kube/notes.txt; kubectl get pods",
+		"echo x > ../other/x.yaml; kubectl get pods",
+		"echo x > ../.config/go/notes; go version",
+		"kubectl get pods",
+	} {
+		if runs, why := rt13Runs(set, src, proj, c, policy.AutoEdit); !runs {
+			t.Errorf("%q in auto-edit: %s; want run", c, why)
+		}
+	}
+	if strings.Contains(good, "exec") {
+		t.Fatal("the plain kubeconfig names a plugin")
+	}
+}
+
+// rt13Runs is rt9Runs with the writable root given (the project, for a
+// command run in a subdirectory).
+func rt13Runs(set policy.Set, dir, root, cmd string, mode policy.Mode) (bool, string) {
+	v := set.Judge([]string{"bash", "-c", cmd}, dir)
+	d := policy.Decide(&v, mode, []string{root})
+	return d.Action == policy.Run, string(v.Class) + ", " + string(d.Action) + " (" + d.Reason + ")"
+}
