@@ -106,3 +106,51 @@ func rt13Runs(set policy.Set, dir, root, cmd string, mode policy.Mode) (bool, st
 	d := policy.Decide(&v, mode, []string{root})
 	return d.Action == policy.Run, string(v.Class) + ", " + string(d.Action) + " (" + d.Reason + ")"
 }
+
+// F2 (judge-13): go doc prints a package's declarations from its .go files,
+// constant values included (-u, -all, -src the source): a token that `cat
+// cfg/k.go` is asked about was printed by `go doc -src ./cfg Key`, `go doc
+// -u ./cfg`, `go doc m/cfg` and `go doc Key` in the package's directory.
+func TestRedTeam13GoDocPrintsToken(t *testing.T) {
+	set, _, proj := rtLab(t)
+	tok := "sk-proj-aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7dE9fG"
+	mustWrite(t, filepath.Join(proj, "go.mod"), "module example.com/m\n\ngo 1.21\n")
+	mustWrite(t, filepath.Join(proj, "cfg/k.go"), "package cfg\n\n// Key is the key.\nconst Key = \""+tok+"\"\n")
+	mustWrite(t, filepath.Join(proj, "lib/l.go"), "package lib\n\n// N is a number.\nconst N = 42\n")
+	if gobin, err := exec.LookPath("go"); err == nil {
+		cmd := exec.Command(gobin, "doc", "-src", "./cfg", "Key")
+		cmd.Dir = proj
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local")
+		if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), tok) {
+			t.Fatalf("go doc did not print the constant (%q): the premise does not hold here", out)
+		}
+	}
+	cfg := filepath.Join(proj, "cfg")
+	for _, c := range []struct{ dir, cmd string }{
+		{proj, "go doc -src ./cfg Key"},
+		{proj, "go doc -u ./cfg"},
+		{proj, "go doc -all ./cfg"},
+		{proj, "go doc ./cfg Key"},
+		{proj, "go doc example.com/m/cfg"},
+		{proj, "go doc -src example.com/m/cfg.Key"},
+		{proj, "go doc " + cfg},
+		{cfg, "go doc -u"},
+		{cfg, "go doc Key"},
+		{cfg, "go doc -src ."},
+	} {
+		if runs, why := rt9Runs(set, c.dir, c.cmd, policy.Suggest); runs {
+			t.Errorf("%q in %s: %s; want asked (the package's files hold a token)", c.cmd, c.dir, why)
+		}
+	}
+	for _, c := range []struct{ dir, cmd string }{
+		{proj, "go doc fmt"},
+		{proj, "go doc -src fmt.Println"},
+		{proj, "go doc ./lib"},
+		{proj, "go doc -all example.com/m/lib"},
+		{filepath.Join(proj, "lib"), "go doc -u"},
+	} {
+		if runs, why := rt9Runs(set, c.dir, c.cmd, policy.Suggest); !runs {
+			t.Errorf("%q in %s: %s; want run", c.cmd, c.dir, why)
+		}
+	}
+}
