@@ -154,3 +154,35 @@ func TestRedTeam13GoDocPrintsToken(t *testing.T) {
 		}
 	}
 }
+
+// F3 (judge-13): gofmt with a directory argument prints every .go file
+// below it (formatted), or with -d their changed lines: `gofmt cfg` printed
+// the token that `cat cfg/k.go` and `gofmt cfg/k.go` are asked about.
+func TestRedTeam13GofmtPrintsToken(t *testing.T) {
+	set, home, proj := rtLab(t)
+	tok := "sk-proj-aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7dE9fG"
+	mustWrite(t, filepath.Join(proj, "m.go"), "package main\n\nfunc main() {}\n")
+	mustWrite(t, filepath.Join(proj, "cfg/k.go"), "package cfg\n\nconst Key  =  \""+tok+"\"\n")
+	mustWrite(t, filepath.Join(proj, "lib/l.go"), "package lib\n\nconst N  = 42\n")
+	mustLink(t, filepath.Join(home, ".aws", "credentials"), filepath.Join(proj, "lk", "x.go"))
+	if gofmt, err := exec.LookPath("gofmt"); err == nil {
+		cmd := exec.Command(gofmt, "cfg")
+		cmd.Dir = proj
+		if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), tok) {
+			t.Fatalf("gofmt did not print the file below the directory (%q): the premise does not hold here", out)
+		}
+	}
+	for _, c := range []string{
+		"gofmt cfg", "gofmt -d cfg", "gofmt -s -d .", "gofmt -e .", "gofmt -l -d .", "gofmt -ld cfg",
+		"gofmt " + proj, "gofmt -d lk", "cd cfg && gofmt .",
+	} {
+		if runs, why := rt9Runs(set, proj, c, policy.Suggest); runs {
+			t.Errorf("%q: %s; want asked (a .go file below holds a token)", c, why)
+		}
+	}
+	for _, c := range []string{"gofmt -l .", "gofmt -l cfg", "gofmt -d lib", "gofmt -s -d m.go", "gofmt lib", "gofmt -l lk"} {
+		if runs, why := rt9Runs(set, proj, c, policy.Suggest); !runs {
+			t.Errorf("%q: %s; want run", c, why)
+		}
+	}
+}

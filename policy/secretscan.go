@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -112,6 +113,8 @@ func secretDump(argv []string, cwd string) string {
 		return gitConfigPrint(argv, cwd)
 	case "systemctl":
 		return showEnv(argv)
+	case "gofmt":
+		return goFmtSecret(argv[1:], cwd)
 	case "go":
 		if len(argv) > 1 && argv[1] == "doc" {
 			return goDocSecret(argv[2:], cwd)
@@ -1895,4 +1898,58 @@ func goModule(cwd string) (root, path string) {
 		}
 	}
 	return "", ""
+}
+
+// maxGofmtFiles bounds the walk of goFmtSecret.
+const maxGofmtFiles = 20000
+
+// goFmtSecret says why `gofmt ARGS` run in cwd prints a credential, or "":
+// without -l (or with -d) gofmt prints the source, or the changed lines, of
+// every .go file below a directory argument (it walks every directory, and a
+// .go name that is a link is read through it), so `gofmt cfg` printed the
+// token `cat cfg/k.go` is asked about (judge-13 F3). Each such file is judged
+// as a read of it (secret name, then the content scan); a walk of more than
+// maxGofmtFiles entries cannot be checked. A file argument is judged as a
+// read already.
+func goFmtSecret(args []string, cwd string) string {
+	list, diff := false, false
+	var dirs []string
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") && len(a) > 1 {
+			list = list || strings.Contains(a, "l")
+			diff = diff || strings.Contains(a, "d")
+			continue
+		}
+		d := absolute(homeWord(a), cwd)
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+			dirs = append(dirs, d)
+		}
+	}
+	if list && !diff {
+		return ""
+	}
+	why, n := "", 0
+	for _, d := range dirs {
+		_ = filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
+			if err != nil || why != "" {
+				return nil
+			}
+			if n++; n > maxGofmtFiles {
+				why = "gofmt walks more than " + strconv.Itoa(maxGofmtFiles) + " entries below " + d + ", too many to check for credentials"
+				return filepath.SkipAll
+			}
+			if e.IsDir() || strings.HasPrefix(e.Name(), ".") || !strings.HasSuffix(e.Name(), ".go") {
+				return nil
+			}
+			if w := secretPath(p, "/"); w != "" {
+				why = "gofmt prints the Go files below " + d + " and " + w
+				return filepath.SkipAll
+			}
+			return nil
+		})
+		if why != "" {
+			return why
+		}
+	}
+	return ""
 }
