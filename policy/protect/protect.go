@@ -131,8 +131,13 @@ var defaultList = [...]struct {
 		// (mise's former name) files.
 		"mise.*.toml", ".mise.*.toml", ".mise", "mise/config.toml", ".config/mise.toml", ".rtx.toml",
 		".rtx.local.toml"}},
+	// rustup's toolchain file names a toolchain by path too ([toolchain]
+	// path = "/dir"): every cargo and rustc started there, a prompt's
+	// `rustc --version` and an editor's `cargo metadata` included, runs
+	// DIR/bin's (eleventh red team).
 	{Protected, "a version manager's shim runs the binary a version file names by path, and yarn the yarnPath it names",
-		nil, []string{".tool-versions", ".python-version", ".node-version", ".ruby-version", ".yarnrc.yml", ".yarnrc"}},
+		nil, []string{".tool-versions", ".python-version", ".node-version", ".ruby-version", ".yarnrc.yml", ".yarnrc",
+			"rust-toolchain.toml", "rust-toolchain"}},
 	{Protected, "a git hook manager runs what these name at the next commit", nil, []string{".husky",
 		".pre-commit-config.yaml", "lefthook.yml", ".lefthook.yml", "lefthook-local.yml", ".overcommit.yml"}},
 	{Protected, "an editor runs it when it opens the directory", nil, []string{".exrc", ".nvimrc", ".nvim.lua",
@@ -186,6 +191,16 @@ var defaultList = [...]struct {
 	// ~/.cargo/env puts on PATH (seventh red team).
 	{Protected, "the tools on PATH run from these environments", nil, []string{"~/.local/share/pipx/venvs",
 		"~/.local/pipx/venvs", "~/.local/share/uv/tools", "~/.cargo/bin"}},
+	// Version managers' shims, installed runtimes and global packages, and
+	// the install directories of go, bun, deno and npm's usual prefix: on
+	// PATH before the system's, as ~/.local/bin is, and a runtime's own
+	// site-packages or node_modules runs at its next start (a pyenv shim
+	// rewritten from inside, with the home a root, ran at the next python3
+	// outside: eleventh red team).
+	{Protected, "a version manager's shims and runtimes, or a tool's install directory, on PATH", nil, []string{
+		"~/.pyenv", "~/.rbenv", "~/.nodenv", "~/.goenv", "~/.jenv", "~/.plenv", "~/.asdf", "~/.local/share/mise",
+		"~/.nvm", "~/.volta", "~/.local/share/fnm", "~/.fnm", "~/.sdkman", "~/.local/share/pnpm", "~/.npm-global",
+		"~/.bun/bin", "~/.deno/bin", "~/go/bin"}},
 	{Secret, whySSHKey, []string{"*.pub"}, []string{"~/.ssh/id_*", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
 		"id_rsa.*", "id_dsa.*", "id_ecdsa.*", "id_ed25519.*"}},
 	{Secret, whyCloud, nil, []string{"~/.aws/credentials", "~/.aws/sso/cache", "~/.aws/cli/cache", "~/.config/gcloud",
@@ -447,6 +462,25 @@ var defaultList = [...]struct {
 		"~/.config/containers/auth.json", "/run/containers/*/auth.json", "/run/user/*/containers/auth.json",
 		"/run/user/*/gdm/Xauthority", "/run/user/*/.mutter-Xwaylandauth.*", "/run/user/*/xauth_*", "/run/sddm",
 		"/run/lightdm/root"}},
+	// Stored logins the earlier lists missed (eleventh red team): FileZilla's
+	// sites (base64 passwords), Remmina's connections with the key that
+	// decrypts their passwords, HexChat's server and NickServ passwords,
+	// wget's and curl's start-up files (password=, user = name:pass), lftp's
+	// bookmarks, Composer's GitHub tokens and HTTP passwords, Vercel's and
+	// legacy Netlify's tokens, Cloudflare Tunnel's origin certificate and
+	// tunnel credentials, MinIO's mcli, uv's and Poetry's index passwords
+	// (plain files when no keyring), OVH's, Vultr's, Snyk's, Twilio's,
+	// MongoDB Atlas's and Doppler's API keys, Teleport's keys and
+	// certificates, python keyring's plaintext and encrypted files,
+	// Telegram Desktop's session (whoever has tdata is logged in).
+	{Secret, "a client's stored password, token, key or session", nil, []string{"~/.config/filezilla",
+		"~/.filezilla", "~/.config/remmina", "~/.local/share/remmina", "~/.remmina", "~/.config/hexchat/servlist.conf",
+		"~/.wgetrc", "~/.curlrc", "~/.local/share/lftp/bookmarks", "~/.lftp/bookmarks", "~/.config/composer/auth.json",
+		"~/.composer/auth.json", "~/.local/share/com.vercel.cli/auth.json", "~/.netlify/config.json", "~/.cloudflared",
+		"~/.mcli/config.json", "~/.local/share/uv/credentials", "~/.config/pypoetry/auth.toml", "~/.ovh.conf",
+		"~/.vultr-cli.yaml", "~/.config/vultr-cli.yaml", "~/.config/configstore/snyk.json",
+		"~/.config/twilio-cli/config.json", "~/.config/atlascli/config.toml", "~/.doppler", "~/.config/doppler",
+		"~/.tsh", "~/.local/share/python_keyring", "~/.local/share/TelegramDesktop/tdata"}},
 	// More agents' logins, MCP servers' OAuth tokens and session records
 	// (ninth red team): Qwen Code's OAuth credentials and settings (MCP
 	// servers' env), Gemini CLI's and Qwen Code's MCP OAuth tokens, Amp's,
