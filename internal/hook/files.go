@@ -3,6 +3,7 @@ package hook
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -279,6 +280,20 @@ func decodeFiles(req *Request) error {
 			}
 		}
 	}
+	if req.Agent == ClaudeCode {
+		// Claude Code reads each path as its expandPath does: trimmed,
+		// ~ and ~/ the home directory. The path as sent is judged too
+		// (the stricter reading, should a version not expand it).
+		for _, p := range req.Paths {
+			e, err := claudePath(p)
+			if err != nil {
+				return fmt.Errorf("%w: %s: %v", ErrMalformed, req.Tool, err)
+			}
+			if e != p {
+				req.Paths = append(req.Paths, e)
+			}
+		}
+	}
 	for i, p := range req.Paths {
 		if strings.IndexByte(p, 0) >= 0 {
 			return fmt.Errorf("%w: a path of %s holds a NUL byte", ErrMalformed, req.Tool)
@@ -352,6 +367,21 @@ func ignoreOff(input map[string]json.RawMessage, switches []ignoreSwitch) (bool,
 		}
 	}
 	return false, nil
+}
+
+// claudePath returns a file tool's path as Claude Code 2.1.332 reads it
+// (expandPath): without the white space String.prototype.trim removes, and
+// "~" or a leading "~/" the home directory (os.homedir: $HOME).
+func claudePath(p string) (string, error) {
+	t := jsTrim(p)
+	if t != "~" && !strings.HasPrefix(t, "~/") {
+		return t, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil || !strings.HasPrefix(home, "/") {
+		return "", fmt.Errorf("path %q starts with ~ and the home directory is unknown", p)
+	}
+	return strings.TrimSuffix(home, "/") + t[1:], nil
 }
 
 // rgGlobs returns the positive globs rg is given for pattern, backslashes
