@@ -35,12 +35,15 @@ var envMovers = []struct {
 	{env: "XDG_DATA_HOME", from: []string{"~/.local/share/"}},
 	{env: "ZDOTDIR", from: []string{"~/.zshrc", "~/.zshenv", "~/.zprofile", "~/.zlogin"}},
 	{env: "GIT_CONFIG_GLOBAL", from: []string{"~/.gitconfig"}, file: true},
+	// The system file git reads before the user's (core.fsmonitor,
+	// core.pager, aliases run as surely from it), moved by its variable.
+	{env: "GIT_CONFIG_SYSTEM", from: []string{"~/.gitconfig"}, file: true},
 }
 
 // envMovedProtected adds to l, as protected, the places the environment
 // moves the list's protected "~/" entries to (CLAUDE_CONFIG_DIR,
 // CODEX_HOME, GEMINI_CLI_HOME, XDG_CONFIG_HOME, XDG_DATA_HOME, ZDOTDIR,
-// GIT_CONFIG_GLOBAL): the agent reads its configuration, and the shell its
+// GIT_CONFIG_GLOBAL, GIT_CONFIG_SYSTEM): the agent reads its configuration, and the shell its
 // start-up files, from there, so writing them there loosens the agent or
 // runs code later as surely as writing them in the home. Only absolute
 // values count.

@@ -13,7 +13,7 @@ import (
 
 // TestEnvMovedProtected: the protected "~/" entries that an agent's or a
 // shell's own variable moves elsewhere (CLAUDE_CONFIG_DIR, CODEX_HOME,
-// GEMINI_CLI_HOME, XDG_CONFIG_HOME, ZDOTDIR, GIT_CONFIG_GLOBAL) are protected
+// GEMINI_CLI_HOME, XDG_CONFIG_HOME, ZDOTDIR, GIT_CONFIG_GLOBAL and _SYSTEM) are protected
 // there too: with the directory inside a writable root, a command or an
 // edit there would remove guard's hook or loosen the agent.
 func TestEnvMovedProtected(t *testing.T) {
@@ -21,10 +21,10 @@ func TestEnvMovedProtected(t *testing.T) {
 	at := func(p string) string { return filepath.Join(base, p) }
 	env := map[string]string{"HOME": at("home"), "CLAUDE_CONFIG_DIR": at("cc"), "CODEX_HOME": at("cx"),
 		"GEMINI_CLI_HOME": at("gh"), "XDG_CONFIG_HOME": at("xdg"), "ZDOTDIR": at("zd"), "GIT_CONFIG_GLOBAL": at("gitconfig"),
-		"BASH_ENV": at("bashenv")}
+		"GIT_CONFIG_SYSTEM": at("sysgitconfig"), "BASH_ENV": at("bashenv")}
 	g := &Gate{Getenv: func(k string) string { return env[k] }, Mode: policy.AutoEdit, Roots: []string{base}, Home: env["HOME"]}
 	for _, p := range []string{"cc/settings.json", "cc/.claude.json", "cc/agents/x.md", "cx/hooks.json", "cx/config.toml", "cx/rules/default.rules",
-		"gh/.gemini/settings.json", "xdg/git/config", "xdg/systemd/user/x.service", "zd/.zshenv", "zd/.zshrc", "gitconfig", "bashenv"} {
+		"gh/.gemini/settings.json", "xdg/git/config", "xdg/systemd/user/x.service", "zd/.zshenv", "zd/.zshrc", "gitconfig", "sysgitconfig", "bashenv"} {
 		v := policy.Verdict{Class: policy.Match, Writes: []string{at(p)}}
 		d := g.decide(&v)
 		// .gemini is protected by its name wherever it is.
