@@ -26,5 +26,25 @@ func init() {
 				}
 			},
 		},
+		tc{
+			// H11-2: Codex drops every tab of a patch header's path; guard
+			// kept them and judged "\t.vscode/tasks.json" and ".en\tvrc"
+			// (plain names): Codex wrote .vscode/tasks.json and .envrc,
+			// which guard protects.
+			name: "Codex: a tab in a patch path is dropped as Codex drops it", agents: []string{"codex"}, mode: "auto-edit",
+			setup: codexPatchModel,
+			calls: func(a agent, s *session) []call {
+				return []call{
+					patchCall("*** Begin Patch\n*** Add File: .en\tvrc\n+touch " + filepath.Join(s.outside, "envrc.txt") + "\n*** End Patch\n"),
+					patchCall("*** Begin Patch\n*** Add File: \t.vscode/tasks.json\n+{}\n*** End Patch\n"),
+					patchCall("*** Begin Patch\n*** Add File: inside.txt\n+hi\n*** End Patch\n"),
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.project, ".envrc"))
+				s.mustNotExist(filepath.Join(s.project, ".vscode", "tasks.json"))
+				s.mustExist(filepath.Join(s.project, "inside.txt"))
+			},
+		},
 	)
 }
