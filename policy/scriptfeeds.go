@@ -39,6 +39,10 @@ func writtenInput(v *Verdict, dir string, writes, moved []string) string {
 		return ""
 	}
 	prog := filepath.Base(argv[0])
+	// The files named by an inherited variable (or the user's default)
+	// that the check reads wherever they are: $KUBECONFIG's files, go's
+	// env file (judge-13 F1). A write there counts for every program.
+	exact := configFilesRead(prog, dir)
 	var hit func(w string) bool
 	switch prog {
 	case "sqlite3":
@@ -79,13 +83,7 @@ func writtenInput(v *Verdict, dir string, writes, moved []string) string {
 		for i, r := range roots {
 			roots[i] = filepath.Clean(absolute(r, dir))
 		}
-		exact := configFilesRead(prog, dir) // RIPGREP_CONFIG_PATH (judge-11 R1)
 		hit = func(w string) bool {
-			for _, f := range exact {
-				if w == f || under(f, w) {
-					return true
-				}
-			}
 			d, b := filepath.Dir(w), filepath.Base(w)
 			if b == "exclude" && filepath.Base(d) == "info" {
 				d = filepath.Dir(filepath.Dir(d)) // a repository's .git/info/exclude
@@ -118,7 +116,6 @@ func writtenInput(v *Verdict, dir string, writes, moved []string) string {
 		}
 	default:
 		names, suffixes := cwdCheckFiles(prog)
-		exact := configFilesRead(prog, dir)
 		if len(names)+len(suffixes)+len(exact) == 0 {
 			return ""
 		}
@@ -129,11 +126,6 @@ func writtenInput(v *Verdict, dir string, writes, moved []string) string {
 		// above it moved or checked out (`git switch b && flake8
 		// --version` ran the plugin b's .flake8 named).
 		hit = func(w string) bool {
-			for _, f := range exact {
-				if w == f || under(f, w) {
-					return true
-				}
-			}
 			if len(names)+len(suffixes) == 0 {
 				return false
 			}
@@ -160,7 +152,8 @@ func writtenInput(v *Verdict, dir string, writes, moved []string) string {
 		if w == "" {
 			continue
 		}
-		if w = filepath.Clean(w); hit(w) {
+		w = filepath.Clean(w)
+		if slices.ContainsFunc(exact, func(f string) bool { return w == f || under(f, w) }) || hit(w) {
 			return prog + "'s check reads " + w + " as it is before the script, and an earlier command of the script writes it: " +
 				"what it holds then (a schema, a toolchain line, a plugin, an interpreter) is not known now"
 		}
@@ -235,6 +228,29 @@ func configFilesRead(prog, dir string) []string {
 	case "jq", "yq", "gojq":
 		if home != "" {
 			add(filepath.Join(home, ".jq"))
+		}
+	case "kubectl", "helm":
+		// kubeconfigWhy reads these for an exec credential plugin: an
+		// inherited KUBECONFIG naming a file in a writable root (/tmp, or
+		// the project seen from a subdirectory) that the script writes
+		// first ran the plugin (judge-13 F1).
+		if kc := os.Getenv("KUBECONFIG"); kc != "" {
+			for _, f := range filepath.SplitList(kc) {
+				add(f)
+			}
+		} else if home != "" {
+			add(filepath.Join(home, ".kube", "config"))
+		}
+	case "go":
+		// goSettings reads GOTOOLCHAIN and GOFLAGS from go's env file.
+		switch env := os.Getenv("GOENV"); {
+		case env == "off":
+		case env != "":
+			add(env)
+		default:
+			if d, err := os.UserConfigDir(); err == nil {
+				add(filepath.Join(d, "go", "env"))
+			}
 		}
 	}
 	return out

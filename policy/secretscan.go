@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -112,6 +113,12 @@ func secretDump(argv []string, cwd string) string {
 		return gitConfigPrint(argv, cwd)
 	case "systemctl":
 		return showEnv(argv)
+	case "gofmt":
+		return goFmtSecret(argv[1:], cwd)
+	case "go":
+		if len(argv) > 1 && argv[1] == "doc" {
+			return goDocSecret(argv[2:], cwd)
+		}
 	case "guard":
 		// guard rules list prints each remembered rule with the command a
 		// person approved, from every project: a password typed there too.
@@ -1810,4 +1817,139 @@ func rgUnignores(dir string) bool {
 		}
 	}
 	return cfg != "" && whitelists(filepath.Join(cfg, "git", "ignore"))
+}
+
+// goDocSecret says why `go doc ARGS` run in cwd prints a credential, or "":
+// go doc prints a package's declarations from its .go files, constant and
+// variable values included (`-u`, `-all`, `-src` the source itself), so a
+// token `cat cfg/k.go` is asked about was printed by `go doc -src ./cfg Key`
+// (judge-13 F2). The package's directory is found as go doc finds it for a
+// path: the working directory, a directory argument (`./cfg`, `./cfg.Key`),
+// or an import path inside the main module; each such directory's .go files
+// are scanned as a file read whole is. Packages elsewhere (the standard
+// library, the module cache) are not scanned.
+func goDocSecret(args []string, cwd string) string {
+	dirs := []string{cwd}
+	modRoot, modPath := goModule(cwd)
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") || a == "" {
+			continue
+		}
+		// A package, or a package with .Sym or .Sym.Method after it.
+		cands := []string{a}
+		for c, i := a, 0; i < 2; i++ {
+			j := strings.LastIndex(c, ".")
+			if j <= strings.LastIndex(c, "/") || j == 0 {
+				break
+			}
+			c = c[:j]
+			cands = append(cands, c)
+		}
+		for _, c := range cands {
+			var d string
+			switch {
+			case modPath != "" && (c == modPath || strings.HasPrefix(c, modPath+"/")):
+				d = filepath.Join(modRoot, strings.TrimPrefix(c, modPath))
+			case strings.HasPrefix(c, ".") || filepath.IsAbs(c):
+				d = absolute(c, cwd)
+			default:
+				continue
+			}
+			if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+				dirs = append(dirs, d)
+			}
+		}
+	}
+	for _, d := range dirs {
+		ents, err := os.ReadDir(d)
+		if err != nil {
+			continue
+		}
+		for _, e := range ents {
+			if !strings.HasSuffix(e.Name(), ".go") || e.IsDir() {
+				continue
+			}
+			f := filepath.Join(d, e.Name())
+			if why := secretPath(f, "/"); why != "" {
+				return "go doc prints the package's declarations and " + why
+			}
+			if why := tokenSecret(f); why != "" {
+				return "go doc prints the package's declarations and reads " + f + ": " + why
+			}
+		}
+	}
+	return ""
+}
+
+// goModule returns the directory of the go.mod at or above cwd and the
+// module path it declares, or "", "".
+func goModule(cwd string) (root, path string) {
+	for d := filepath.Clean(cwd); filepath.IsAbs(d); d = filepath.Dir(d) {
+		if b, err := safefile.Read(filepath.Join(d, "go.mod"), 1<<20); err == nil {
+			for _, line := range strings.Split(string(b), "\n") {
+				if f := strings.Fields(line); len(f) >= 2 && f[0] == "module" {
+					return d, strings.Trim(f[1], `"`)
+				}
+			}
+			return d, ""
+		}
+		if d == filepath.Dir(d) {
+			break
+		}
+	}
+	return "", ""
+}
+
+// maxGofmtFiles bounds the walk of goFmtSecret.
+const maxGofmtFiles = 20000
+
+// goFmtSecret says why `gofmt ARGS` run in cwd prints a credential, or "":
+// without -l (or with -d) gofmt prints the source, or the changed lines, of
+// every .go file below a directory argument (it walks every directory, and a
+// .go name that is a link is read through it), so `gofmt cfg` printed the
+// token `cat cfg/k.go` is asked about (judge-13 F3). Each such file is judged
+// as a read of it (secret name, then the content scan); a walk of more than
+// maxGofmtFiles entries cannot be checked. A file argument is judged as a
+// read already.
+func goFmtSecret(args []string, cwd string) string {
+	list, diff := false, false
+	var dirs []string
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") && len(a) > 1 {
+			list = list || strings.Contains(a, "l")
+			diff = diff || strings.Contains(a, "d")
+			continue
+		}
+		d := absolute(homeWord(a), cwd)
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+			dirs = append(dirs, d)
+		}
+	}
+	if list && !diff {
+		return ""
+	}
+	why, n := "", 0
+	for _, d := range dirs {
+		_ = filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
+			if err != nil || why != "" {
+				return nil
+			}
+			if n++; n > maxGofmtFiles {
+				why = "gofmt walks more than " + strconv.Itoa(maxGofmtFiles) + " entries below " + d + ", too many to check for credentials"
+				return filepath.SkipAll
+			}
+			if e.IsDir() || strings.HasPrefix(e.Name(), ".") || !strings.HasSuffix(e.Name(), ".go") {
+				return nil
+			}
+			if w := secretPath(p, "/"); w != "" {
+				why = "gofmt prints the Go files below " + d + " and " + w
+				return filepath.SkipAll
+			}
+			return nil
+		})
+		if why != "" {
+			return why
+		}
+	}
+	return ""
 }
