@@ -1,6 +1,7 @@
 package agenttest
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -44,6 +45,24 @@ func init() {
 				s.mustNotExist(filepath.Join(s.project, ".envrc"))
 				s.mustNotExist(filepath.Join(s.project, ".vscode", "tasks.json"))
 				s.mustExist(filepath.Join(s.project, "inside.txt"))
+			},
+		},
+		tc{
+			// Tried, held: a tab in Codex's workdir. guard's chdir of the
+			// name as sent fails (refused) wherever Codex runs it.
+			name: "Codex: a tab in a workdir is not read as a plain name", agents: []string{"codex"}, mode: "auto-edit",
+			setup: func(t *testing.T, s *session) {
+				if err := os.Symlink(s.outside, filepath.Join(s.project, "link")); err != nil {
+					t.Fatal(err)
+				}
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{a.shell("touch t1.txt", "\tlink"), a.shell("touch t2.txt", "li\tnk")}
+			},
+			check: func(t *testing.T, s *session) {
+				for _, f := range []string{"t1.txt", "t2.txt"} {
+					s.mustNotExist(filepath.Join(s.outside, f))
+				}
 			},
 		},
 	)
