@@ -70,6 +70,7 @@ func TestHookCodexPatchTabs(t *testing.T) {
 		{"*** Begin Patch\n*** Add File: .en\tvrc\n+x\n*** End Patch", false},
 		{"*** Begin Patch\n*** Update File: a.txt\n*** Move to: .git/hoo\tks/pre-commit\n@@\n-a\n+b\n*** End Patch", false},
 		{"*** Begin Patch\n*** Delete File: \t.claude/settings.json\n*** End Patch", false},
+		{"*** Begin Patch\n*** Add File: .env\rrc\n+x\n*** End Patch", false},
 		{"*** Begin Patch\n*** Add File: no\tes.txt\n+x\n*** End Patch", true},
 	} {
 		for _, mode := range []string{"auto-edit", "full-auto"} {
