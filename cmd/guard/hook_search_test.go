@@ -64,6 +64,15 @@ func TestHookSearchTree(t *testing.T) {
 		{"Grep working directory", "claude-code", leaky, "Grep", map[string]any{"pattern": "x", "output_mode": "content"}, true},
 		{"Grep glob narrows to code", "claude-code", leaky, "Grep", map[string]any{"pattern": "x", "glob": "*.go", "output_mode": "content"}, false},
 		{"Grep glob braces", "claude-code", leaky, "Grep", map[string]any{"pattern": "x", "glob": "*.{go,key}", "output_mode": "content"}, true},
+		// Claude Code splits Grep's glob at white space and commas (rg
+		// gets one --glob each), and a glob starting with ! only leaves
+		// files out: guard judged the whole text as one name.
+		{"Grep globs at a space", "claude-code", leaky, "Grep", map[string]any{"pattern": "x", "glob": "*.go .npmrc", "output_mode": "content"}, true},
+		{"Grep globs at a comma", "claude-code", leaky, "Grep", map[string]any{"pattern": "x", "glob": "*.key,*.go", "output_mode": "content"}, true},
+		{"Grep globs at a wide space", "claude-code", leaky, "Grep", map[string]any{"pattern": "x", "glob": "*.go\u3000.npmrc", "output_mode": "content"}, true},
+		{"Grep negated glob", "claude-code", leaky, "Grep", map[string]any{"pattern": "x", "glob": "!*.go", "output_mode": "content"}, true},
+		{"Grep globs of code", "claude-code", leaky, "Grep", map[string]any{"pattern": "x", "glob": "*.go, *.md !*_test.go", "output_mode": "content"}, false},
+		{"grep_search negated glob", "gemini", leaky, "grep_search", map[string]any{"pattern": "x", "include_pattern": "!*.go"}, true},
 		{"Grep for a secret variable", "claude-code", leaky, "Grep", map[string]any{"pattern": "OPENAI_API_KEY|x", "path": leaky + "/src", "output_mode": "content"}, true},
 		{"Grep code", "claude-code", leaky, "Grep", map[string]any{"pattern": "func main", "path": leaky + "/src"}, false},
 		{"Read npmrc token", "claude-code", leaky, "Read", map[string]any{"file_path": leaky + "/.npmrc"}, true},

@@ -3,6 +3,7 @@ package hook
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -37,6 +38,9 @@ type fileTool struct {
 	// file a positive --glob matches is searched even when it is hidden or
 	// .gitignore names it (rg: globs override every other ignore rule).
 	globTree *policy.TreeRead
+	// globList: the patterns key holds several globs, as Claude Code's
+	// Grep splits its glob (see rgGlobs).
+	globList bool
 	// modeKey, when set, is the key of the tool's output mode: the search
 	// and the tree count only when it is "content" (Claude Code's Grep
 	// prints file names by default, files_with_matches, or counts).
@@ -82,7 +86,7 @@ var fileTools = [...][]namedTool{
 		// Grep runs rg --hidden with .git left out; it respects .gitignore.
 		{"Grep", fileTool{paths: []string{"path"}, patterns: []string{"glob"}, search: []string{"pattern"},
 			tree: &policy.TreeRead{Hidden: true, GitIgnore: true, SkipVCS: true}, modeKey: "output_mode",
-			globTree: &policy.TreeRead{Hidden: true, SkipVCS: true}}},
+			globTree: &policy.TreeRead{Hidden: true, SkipVCS: true}, globList: true}},
 		{"Glob", fileTool{names: true, paths: []string{"path"}, patterns: []string{"pattern"}}},
 	},
 	Codex: {
@@ -205,15 +209,24 @@ func decodeFiles(req *Request) error {
 	if err != nil {
 		return err
 	}
-	if s != "" {
-		if t.globTree != nil {
-			// rg reads \x in a glob as a literal x (.\env is .env):
-			// dropping the backslashes reads the glob so, or wider.
-			s = strings.ReplaceAll(s, `\`, "")
+	globs := []string{s}
+	if s != "" && t.globTree != nil {
+		// The tool passes the pattern to rg as --glob: a glob starting
+		// with ! only leaves files out (rg walks the rest as without
+		// it), so it is dropped, and with no other glob the tool reads
+		// its whole tree; rg reads \x as a literal x (.\env is .env):
+		// dropping the backslashes reads the glob so, or wider.
+		globs = rgGlobs(s, t.globList)
+		if len(globs) == 0 {
+			s = ""
 		}
+	}
+	if s != "" {
 		for _, b := range bases {
-			if !legacyPattern {
-				req.Paths = append(req.Paths, join(b, s))
+			for _, g := range globs {
+				if !legacyPattern {
+					req.Paths = append(req.Paths, join(b, g))
+				}
 			}
 			// A pattern under an older name narrows the search in
 			// the versions that know the name and not in the current
@@ -264,6 +277,20 @@ func decodeFiles(req *Request) error {
 				if rest = strings.TrimLeft(rest, `/\`); rest != "" {
 					req.Paths = append(req.Paths, rest)
 				}
+			}
+		}
+	}
+	if req.Agent == ClaudeCode {
+		// Claude Code reads each path as its expandPath does: trimmed,
+		// ~ and ~/ the home directory. The path as sent is judged too
+		// (the stricter reading, should a version not expand it).
+		for _, p := range req.Paths {
+			e, err := claudePath(p)
+			if err != nil {
+				return fmt.Errorf("%w: %s: %v", ErrMalformed, req.Tool, err)
+			}
+			if e != p {
+				req.Paths = append(req.Paths, e)
 			}
 		}
 	}
@@ -340,6 +367,50 @@ func ignoreOff(input map[string]json.RawMessage, switches []ignoreSwitch) (bool,
 		}
 	}
 	return false, nil
+}
+
+// claudePath returns a file tool's path as Claude Code 2.1.332 reads it
+// (expandPath): without the white space String.prototype.trim removes, and
+// "~" or a leading "~/" the home directory (os.homedir: $HOME).
+func claudePath(p string) (string, error) {
+	t := jsTrim(p)
+	if t != "~" && !strings.HasPrefix(t, "~/") {
+		return t, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil || !strings.HasPrefix(home, "/") {
+		return "", fmt.Errorf("path %q starts with ~ and the home directory is unknown", p)
+	}
+	return strings.TrimSuffix(home, "/") + t[1:], nil
+}
+
+// rgGlobs returns the positive globs rg is given for pattern, backslashes
+// dropped. With list set the pattern is several, as Claude Code 2.1.332's
+// Grep reads its glob: split at JavaScript's white space (\s), then each
+// part not holding both { and } at commas, empty parts dropped. A glob
+// starting with ! (not \!) is a negation: left out.
+func rgGlobs(pattern string, list bool) []string {
+	parts := []string{pattern}
+	if list {
+		parts = nil
+		for _, w := range strings.FieldsFunc(pattern, isJSSpace) {
+			if strings.Contains(w, "{") && strings.Contains(w, "}") {
+				parts = append(parts, w)
+				continue
+			}
+			parts = append(parts, strings.Split(w, ",")...)
+		}
+	}
+	var globs []string
+	for _, g := range parts {
+		if g == "" || strings.HasPrefix(g, "!") {
+			continue
+		}
+		if g = strings.ReplaceAll(g, `\`, ""); g != "" {
+			globs = append(globs, g)
+		}
+	}
+	return globs
 }
 
 // join puts a pattern under a directory ("" is the working directory).

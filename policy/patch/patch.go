@@ -296,7 +296,7 @@ func parseFile(lines []line) (File, int, error) {
 		}
 		n := 1
 		if n < len(lines) && strings.HasPrefix(trimRight(lines[n].text), moveMarker) {
-			to := trimRight(lines[n].text)[len(moveMarker):]
+			to := dropTabs(trimRight(lines[n].text)[len(moveMarker):])
 			if err := checkPath(to, lines[n]); err != nil {
 				return f, 0, err
 			}
@@ -332,7 +332,18 @@ func parseFile(lines []line) (File, int, error) {
 		Msg: "not a file header (" + quote(addMarker+"PATH") + ", " + quote(deleteMarker+"PATH") + " or " + quote(updateMarker+"PATH") + ")"}
 }
 
+// dropTabs drops every tab and carriage return of a header's path, as Codex
+// 0.171.0 writes it (measured: "*** Add File: \t.vscode/x" wrote .vscode/x,
+// "mid\ttab.txt" midtab.txt, "a\rb.txt" ab.txt, for Update, Move to and
+// Delete too); a blank, \v, \f and other control characters stay (" x"
+// wrote a file " x").
+func dropTabs(path string) string {
+	return strings.NewReplacer("\t", "", "\r", "").Replace(path)
+}
+
+// file makes a file section, its path read by dropTabs.
 func file(op Op, path string, head line) (File, error) {
+	path = dropTabs(path)
 	return File{Op: op, Path: path, Line: head.n}, checkPath(path, head)
 }
 

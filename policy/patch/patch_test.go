@@ -18,6 +18,10 @@ func TestParse(t *testing.T) {
 			[]File{{Op: Add, Path: "a.txt", Line: 2}}},
 		{"add empty file", "*** Begin Patch\n*** Add File: empty\n*** End Patch",
 			[]File{{Op: Add, Path: "empty", Line: 2}}},
+		// Codex 0.171.0 drops a tab or carriage return in a header's path
+		// (it wrote .vscode/t for "\t.vscode/t"), and keeps a blank.
+		{"tabs in a path", "*** Begin Patch\n*** Add File: \t.vs\tcode/t\n+x\n*** Update File: .en\tvrc\n*** Move to: \t.git/config\n@@\n-a\n+b\n*** Delete File: \t x\n*** Add File: .git/hoo\rks/pre-commit\n+x\n*** End Patch",
+			[]File{{Op: Add, Path: ".vscode/t", Line: 2}, {Op: Update, Path: ".envrc", MoveTo: ".git/config", Line: 4}, {Op: Delete, Path: " x", Line: 9}, {Op: Add, Path: ".git/hooks/pre-commit", Line: 10}}},
 		{"delete", "*** Begin Patch\n*** Delete File: old.go\n*** End Patch",
 			[]File{{Op: Delete, Path: "old.go", Line: 2}}},
 		{"update with context", "*** Begin Patch\n*** Update File: m.go\n@@ func main()\n-\told()\n+\tnew()\n \treturn\n*** End Patch",
