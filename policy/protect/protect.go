@@ -481,6 +481,26 @@ var defaultList = [...]struct {
 		"~/.vultr-cli.yaml", "~/.config/vultr-cli.yaml", "~/.config/configstore/snyk.json",
 		"~/.config/twilio-cli/config.json", "~/.config/atlascli/config.toml", "~/.doppler", "~/.config/doppler",
 		"~/.tsh", "~/.local/share/python_keyring", "~/.local/share/TelegramDesktop/tdata"}},
+	// Stored logins still readable after the eleventh pass (twelfth red
+	// team): git credential-store's XDG file (plain URLs with passwords),
+	// stores locked by a master password or a fixed key, open to guessing
+	// or decryption offline (rbw's vault cache, pgAdmin 4's saved server
+	// passwords, JetBrains IDEs' KeePass store with c.pwd, which holds its
+	// key, GitKraken's profiles), API clients' data whose collections and
+	// environments keep keys as plain values (Postman, Insomnia),
+	// Infisical's login, helm's registry login, Ollama's signing key,
+	// Kaggle's XDG key file, GitLab Runner's runner tokens, Snowflake's
+	// connections, ClickHouse client's and Argo CD's and Rancher's logins,
+	// the mail clients' passwords (mutt, neomutt, mbsync, OfflineIMAP, aerc,
+	// himalaya), Transifex's and sourcehut's tokens.
+	{Secret, "a stored login, or a password store locked by a key kept next to it", nil, []string{
+		"~/.config/git/credentials", "~/.cache/rbw", "~/.pgadmin", "~/.config/JetBrains/*/c.pwd",
+		"~/.config/JetBrains/*/c.kdbx", "~/.gitkraken", "~/.config/Postman", "~/.config/Insomnia", "~/.infisical",
+		"~/.config/helm/registry/config.json", "~/.ollama/id_ed25519", "~/.config/kaggle/kaggle.json",
+		"~/.gitlab-runner/config.toml", "~/.snowflake", "~/.clickhouse-client/config.xml", "~/.config/argocd/config",
+		"~/.argocd/config", "~/.rancher/cli2.json", "~/.muttrc", "~/.mutt", "~/.config/mutt", "~/.config/neomutt",
+		"~/.mbsyncrc", "~/.config/isyncrc", "~/.offlineimaprc", "~/.config/aerc/accounts.conf",
+		"~/.config/himalaya/config.toml", "~/.transifexrc", "~/.config/hut/config"}},
 	// More agents' logins, MCP servers' OAuth tokens and session records
 	// (ninth red team): Qwen Code's OAuth credentials and settings (MCP
 	// servers' env), Gemini CLI's and Qwen Code's MCP OAuth tokens, Amp's,
