@@ -2,9 +2,12 @@ package sandbox
 
 import (
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 
 	"guard/policy/protect"
+	"guard/sandbox/sandboxtest"
 )
 
 // Twelfth red-team pass (docs/redteam/sandbox-12.md).
@@ -56,4 +59,51 @@ func TestAttackLockedLoginsUnprivileged(t *testing.T) {
 		runAttackCasesAs(t, nobody, lockedLoginCases(false))
 	})
 	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, lockedLoginCases(true)) })
+}
+
+// TestNewHomeNamesMovedAside: with the home a writable root (an agent run
+// in the home, or a home that is the project), the list's "~/" protected
+// files absent at start and made by the command are moved aside, status
+// 126: a ~/.gitconfig made inside ran its core.fsmonitor at the next `git
+// status` outside (docs/redteam/sandbox-12.md, S12-2).
+func TestNewHomeNamesMovedAside(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	t.Run("root", func(t *testing.T) { testNewHomeNames(t, nil) })
+	t.Run("nobody", func(t *testing.T) {
+		if ok, why := userNSAllowed(); !ok {
+			sandboxtest.Skipf(t, "an ordinary user cannot make a user namespace here: %s", why)
+		}
+		testNewHomeNames(t, &syscall.Credential{Uid: 65534, Gid: 65534})
+	})
+}
+
+func testNewHomeNames(t *testing.T, cred *syscall.Credential) {
+	base := t.TempDir()
+	exe := shareWith(t, base, cred)
+	f := newFixture(t, base)
+	home := f.root // the home is the writable root
+	chownFixture(t, f, cred)
+	p := Profile{WritableRoots: []string{home}}
+	Protect(&p, protect.Default(), home)
+	made := []string{".gitconfig", ".ssh/config", ".config/git/config", ".config/autostart/x.desktop"}
+	var script strings.Builder
+	for _, n := range made {
+		path := filepath.Join(home, n)
+		script.WriteString("mkdir -p '" + filepath.Dir(path) + "' && echo '[core]' > '" + path + "' || echo REFUSED " + n + "\n")
+	}
+	script.WriteString("echo ok > notes.txt\n")
+	o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", script.String()}, dir: home, exe: exe, cred: cred,
+		env: []string{"HOME=" + home}}.run(t)
+	if o.ok || !strings.Contains(o.msg, "126") {
+		t.Errorf("a command that made ~/ protected files: %s, want exit status 126\nstdout: %s\nstderr: %s", o.msg, o.stdout, o.stderr)
+	}
+	for _, n := range made {
+		if exists(filepath.Join(home, n)) {
+			t.Errorf("~/%s, made by the command, is still there\nstderr: %s", n, o.stderr)
+		}
+	}
+	if !exists(filepath.Join(home, "notes.txt")) {
+		t.Errorf("an ordinary file the command made is gone")
+	}
 }
