@@ -83,14 +83,23 @@ func testNewHomeNames(t *testing.T, cred *syscall.Credential) {
 	exe := shareWith(t, base, cred)
 	f := newFixture(t, base)
 	home := f.root // the home is the writable root
+	// Start-up files run as code that exist at start: read-only inside.
+	existing := []string{".mongoshrc.js", ".erlang", ".ocamlinit", ".perldb"}
+	for _, n := range existing {
+		writeWorld(filepath.Join(home, n), "// user's\n")
+	}
 	chownFixture(t, f, cred)
 	p := Profile{WritableRoots: []string{home}}
 	Protect(&p, protect.Default(), home)
-	made := []string{".gitconfig", ".ssh/config", ".config/git/config", ".config/autostart/x.desktop"}
+	made := []string{".gitconfig", ".ssh/config", ".config/git/config", ".config/autostart/x.desktop", ".iex.exs",
+		".sbclrc", ".vscode-server/extensions/x/package.json", ".config/ptpython/config.py"}
 	var script strings.Builder
 	for _, n := range made {
 		path := filepath.Join(home, n)
 		script.WriteString("mkdir -p '" + filepath.Dir(path) + "' && echo '[core]' > '" + path + "' || echo REFUSED " + n + "\n")
+	}
+	for _, n := range existing {
+		script.WriteString("echo planted >> '" + filepath.Join(home, n) + "' || echo REFUSED " + n + "\n")
 	}
 	script.WriteString("echo ok > notes.txt\n")
 	o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", script.String()}, dir: home, exe: exe, cred: cred,
@@ -101,6 +110,11 @@ func testNewHomeNames(t *testing.T, cred *syscall.Credential) {
 	for _, n := range made {
 		if exists(filepath.Join(home, n)) {
 			t.Errorf("~/%s, made by the command, is still there\nstderr: %s", n, o.stderr)
+		}
+	}
+	for _, n := range existing {
+		if !strings.Contains(o.stdout, "REFUSED "+n+"\n") {
+			t.Errorf("~/%s existed at start: appending to it should have failed\nstdout: %s", n, o.stdout)
 		}
 	}
 	if !exists(filepath.Join(home, "notes.txt")) {

@@ -185,6 +185,14 @@ var defaultList = [...]struct {
 	{Protected, "a REPL or tool runs the code or commands it holds when it starts", nil, []string{".Rprofile",
 		".irbrc", ".pryrc", ".ghci", "~/.psqlrc", "~/.sqliterc", "~/.lldbinit", "~/.screenrc", "~/.lesskey",
 		"~/.config/lesskey", "~/.julia/config/startup.jl", "~/.octaverc", "~/.mailcap", "~/.bunfig.toml"}},
+	// More start-up files run as code (twelfth red team): mongosh's
+	// JavaScript, IEx's Elixir, the Erlang shell's .erlang, OCaml's toplevel,
+	// SBCL's, Guile's and Racket's REPLs, the perl debugger's .perldb,
+	// ptpython's config.py; and the extensions VS Code's remote server runs.
+	{Protected, "a REPL or editor server runs the code it holds when it starts", nil, []string{"~/.mongoshrc.js",
+		"~/.iex.exs", "~/.erlang", "~/.config/erlang/.erlang", "~/.ocamlinit", "~/.config/ocaml/init.ml",
+		"~/.sbclrc", "~/.guile", "~/.racketrc", "~/.perldb", "~/.config/ptpython/config.py",
+		"~/.vscode-server/extensions", "~/.vscode-server/data/Machine/settings.json"}},
 	// What ~/.local/bin's links lead to: pipx's and uv's tool environments
 	// (a .pth file or a rewritten script there runs at the tool's next start,
 	// black, ruff, httpie...), and cargo's installed programs, which rustup's
