@@ -107,7 +107,8 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 	}
 	tempPlaceholders(p, home, w)
 	p.SecretEnv, p.SecretEnvAllow = l.SecretEnv, l.SecretEnvAllow
-	p.ProtectedNames = append(l.Literal(protect.Protected), homeNames(l, home, p)...)
+	p.ProtectedNames = l.Literal(protect.Protected)
+	p.HomeNames, p.HomeDir = homeNames(l, home, p)
 	hideBlocked(p)
 }
 
@@ -118,12 +119,11 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 // cover, and a ~/.gitconfig made inside ran its core.fsmonitor at the next
 // `git status` outside (twelfth red team). lookForNewNames then moves one
 // made aside when the home is among the directories it looks at (a root,
-// or the working directory or one above it in a root); in the others it
-// looks at, the same names are moved aside too (a project's new
-// .ssh/config), the cost of this.
-func homeNames(l *protect.List, home string, p *Profile) []protect.Entry {
+// or the working directory or one above it in a root); in the other
+// directories it looks at, they are not looked for (a project's bin/ is not ~/bin).
+func homeNames(l *protect.List, home string, p *Profile) ([]protect.Entry, string) {
 	if home == "" || !filepath.IsAbs(home) {
-		return nil
+		return nil, ""
 	}
 	home = filepath.Clean(home)
 	in := false
@@ -135,7 +135,7 @@ func homeNames(l *protect.List, home string, p *Profile) []protect.Entry {
 		}
 	}
 	if !in {
-		return nil
+		return nil, ""
 	}
 	var out []protect.Entry
 	for _, e := range l.Entries {
@@ -147,7 +147,7 @@ func homeNames(l *protect.List, home string, p *Profile) []protect.Entry {
 		e.Pattern = rel
 		out = append(out, e)
 	}
-	return out
+	return out, home
 }
 
 // upwardNames are names that tools look for in the directory they run in
