@@ -53,7 +53,7 @@ func TestNewNamesByGroup(t *testing.T) {
 		roots = append(roots, root{path: dir})
 	}
 	c := &confinement{roots: roots, cwd: base}
-	n := lookForNewNames(c, entries)
+	n := lookForNewNames(c, entries, nil, "")
 	defer n.close()
 	got := map[string][]missingPath{}
 	for _, h := range n.dirs {

@@ -84,7 +84,13 @@ type missingPath struct {
 
 // lookForNewNames opens the directories to look in and notes which of
 // entries are absent there now. The descriptors are close-on-exec.
-func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
+func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir string) *newNames {
+	// The home's entries follow the others: looked for in homeDir only.
+	homeFrom := len(names)
+	entries := names
+	if len(homeNames) > 0 {
+		entries = slices.Concat(names, homeNames)
+	}
 	if len(entries) == 0 {
 		return nil
 	}
@@ -148,11 +154,17 @@ func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
 		names, listed := dirNames(fd, buf)
 		noted := map[string]bool{} // each relative path once, with its first entry
 		for _, g := range groups {
+			if d != homeDir && g.at[0] >= homeFrom {
+				continue // only the home's entries start with this name
+			}
 			if listed && !names[g.first] {
 				// Missing: the first entry that counts is noted under it, but
 				// below a repository directory (a new repository: the
 				// documented limit).
 				for _, i := range g.at {
+					if i >= homeFrom && d != homeDir {
+						continue
+					}
 					if !isRepoName(g.first) || len(entries[i].Pattern) == len(g.first) {
 						h.missing = append(h.missing, missingPath{g.first, i})
 						break
@@ -162,6 +174,9 @@ func lookForNewNames(c *confinement, entries []protect.Entry) *newNames {
 			}
 			repoDir := !isRepoName(g.first) || isDirAt(fd, g.first)
 			for _, i := range g.at {
+				if i >= homeFrom && d != homeDir {
+					continue
+				}
 				e := entries[i]
 				if len(e.Pattern) > len(g.first) && !repoDir {
 					continue // below a repository directory that is not one

@@ -78,6 +78,7 @@ func ProtectCached(p *Profile, l *protect.List, home, dir string) {
 		p.ReadOnly, p.Unreadable = ro, un
 		p.SecretEnv, p.SecretEnvAllow = l.SecretEnv, l.SecretEnvAllow
 		p.ProtectedNames = l.Literal(protect.Protected)
+		p.HomeNames, p.HomeDir = homeNames(l, home, p)
 		return
 	}
 	start := time.Now()

@@ -108,7 +108,46 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 	tempPlaceholders(p, home, w)
 	p.SecretEnv, p.SecretEnvAllow = l.SecretEnv, l.SecretEnvAllow
 	p.ProtectedNames = l.Literal(protect.Protected)
+	p.HomeNames, p.HomeDir = homeNames(l, home, p)
 	hideBlocked(p)
+}
+
+// homeNames are the list's literal "~/" protected entries as names
+// relative to the home, when the home is in a writable root that is not
+// shared (the home is the project, or an agent runs in it): one absent at
+// start (~/.gitconfig, ~/.ssh/config) had nothing for a read-only mount to
+// cover, and a ~/.gitconfig made inside ran its core.fsmonitor at the next
+// `git status` outside (twelfth red team). lookForNewNames then moves one
+// made aside when the home is among the directories it looks at (a root,
+// or the working directory or one above it in a root); in the other
+// directories it looks at, they are not looked for (a project's bin/ is not ~/bin).
+func homeNames(l *protect.List, home string, p *Profile) ([]protect.Entry, string) {
+	if home == "" || !filepath.IsAbs(home) {
+		return nil, ""
+	}
+	home = filepath.Clean(home)
+	in := false
+	for _, r := range p.WritableRoots {
+		if within(home, filepath.Clean(r)) && !slices.ContainsFunc(p.SharedRoots, func(s string) bool {
+			return within(home, filepath.Clean(s))
+		}) {
+			in = true
+		}
+	}
+	if !in {
+		return nil, ""
+	}
+	var out []protect.Entry
+	for _, e := range l.Entries {
+		rel, ok := strings.CutPrefix(e.Pattern, "~/")
+		if e.Kind != protect.Protected || !ok || len(e.Except) != 0 || rel == "" ||
+			strings.ContainsAny(rel, "*?[\\") || filepath.Clean(rel) != rel || strings.HasPrefix(rel, "..") {
+			continue
+		}
+		e.Pattern = rel
+		out = append(out, e)
+	}
+	return out, home
 }
 
 // upwardNames are names that tools look for in the directory they run in

@@ -408,7 +408,7 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	b.c.results = make([]uintptr, len(b.c.ops))
 
 	// The protected paths absent now, looked for again after the command.
-	made := lookForNewNames(c, p.ProtectedNames)
+	made := lookForNewNames(c, p.ProtectedNames, p.HomeNames, p.HomeDir)
 	defer made.close()
 
 	sigs := make(chan os.Signal, 4)

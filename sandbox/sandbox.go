@@ -75,6 +75,11 @@ type Profile struct {
 	// the working directory is moved aside after it, where guard stays the
 	// command's parent (newnames_linux.go). Set by Protect.
 	ProtectedNames []protect.Entry
+	// HomeNames are the list's literal "~/" protected entries relative to
+	// HomeDir, looked for in HomeDir only, when the home is in a writable
+	// root that is not shared (homeNames).
+	HomeNames []protect.Entry
+	HomeDir   string
 }
 
 // Feature is one line of the profile and whether this machine enforces it.

@@ -74,13 +74,13 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 		// growth waits for an RCU grace period (300 roots: 85 ms a run). The
 		// thread gets a table of its own first, as readOnlyMounts does for
 		// its copies; the thread is never handed back (changed).
-		if len(c.p.ProtectedNames) > 0 && unsharedRoots(c) > privateFDsAbove {
+		if len(c.p.ProtectedNames)+len(c.p.HomeNames) > 0 && unsharedRoots(c) > privateFDsAbove {
 			if err := unix.Unshare(unix.CLONE_FILES); err != nil {
 				c.release()
 				return true, fmt.Errorf("unshare(CLONE_FILES): %w", err)
 			}
 		}
-		if made := lookForNewNames(c, c.p.ProtectedNames); made != nil {
+		if made := lookForNewNames(c, c.p.ProtectedNames, c.p.HomeNames, c.p.HomeDir); made != nil {
 			return true, c.applyAndWait(path, argv, env, made)
 		}
 	}

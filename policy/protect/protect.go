@@ -185,6 +185,14 @@ var defaultList = [...]struct {
 	{Protected, "a REPL or tool runs the code or commands it holds when it starts", nil, []string{".Rprofile",
 		".irbrc", ".pryrc", ".ghci", "~/.psqlrc", "~/.sqliterc", "~/.lldbinit", "~/.screenrc", "~/.lesskey",
 		"~/.config/lesskey", "~/.julia/config/startup.jl", "~/.octaverc", "~/.mailcap", "~/.bunfig.toml"}},
+	// More start-up files run as code (twelfth red team): mongosh's
+	// JavaScript, IEx's Elixir, the Erlang shell's .erlang, OCaml's toplevel,
+	// SBCL's, Guile's and Racket's REPLs, the perl debugger's .perldb,
+	// ptpython's config.py; and the extensions VS Code's remote server runs.
+	{Protected, "a REPL or editor server runs the code it holds when it starts", nil, []string{"~/.mongoshrc.js",
+		"~/.iex.exs", "~/.erlang", "~/.config/erlang/.erlang", "~/.ocamlinit", "~/.config/ocaml/init.ml",
+		"~/.sbclrc", "~/.guile", "~/.racketrc", "~/.perldb", "~/.config/ptpython/config.py",
+		"~/.vscode-server/extensions", "~/.vscode-server/data/Machine/settings.json"}},
 	// What ~/.local/bin's links lead to: pipx's and uv's tool environments
 	// (a .pth file or a rewritten script there runs at the tool's next start,
 	// black, ruff, httpie...), and cargo's installed programs, which rustup's
@@ -481,6 +489,26 @@ var defaultList = [...]struct {
 		"~/.vultr-cli.yaml", "~/.config/vultr-cli.yaml", "~/.config/configstore/snyk.json",
 		"~/.config/twilio-cli/config.json", "~/.config/atlascli/config.toml", "~/.doppler", "~/.config/doppler",
 		"~/.tsh", "~/.local/share/python_keyring", "~/.local/share/TelegramDesktop/tdata"}},
+	// Stored logins still readable after the eleventh pass (twelfth red
+	// team): git credential-store's XDG file (plain URLs with passwords),
+	// stores locked by a master password or a fixed key, open to guessing
+	// or decryption offline (rbw's vault cache, pgAdmin 4's saved server
+	// passwords, JetBrains IDEs' KeePass store with c.pwd, which holds its
+	// key, GitKraken's profiles), API clients' data whose collections and
+	// environments keep keys as plain values (Postman, Insomnia),
+	// Infisical's login, helm's registry login, Ollama's signing key,
+	// Kaggle's XDG key file, GitLab Runner's runner tokens, Snowflake's
+	// connections, ClickHouse client's and Argo CD's and Rancher's logins,
+	// the mail clients' passwords (mutt, neomutt, mbsync, OfflineIMAP, aerc,
+	// himalaya), Transifex's and sourcehut's tokens.
+	{Secret, "a stored login, or a password store locked by a key kept next to it", nil, []string{
+		"~/.config/git/credentials", "~/.cache/rbw", "~/.pgadmin", "~/.config/JetBrains/*/c.pwd",
+		"~/.config/JetBrains/*/c.kdbx", "~/.gitkraken", "~/.config/Postman", "~/.config/Insomnia", "~/.infisical",
+		"~/.config/helm/registry/config.json", "~/.ollama/id_ed25519", "~/.config/kaggle/kaggle.json",
+		"~/.gitlab-runner/config.toml", "~/.snowflake", "~/.clickhouse-client/config.xml", "~/.config/argocd/config",
+		"~/.argocd/config", "~/.rancher/cli2.json", "~/.muttrc", "~/.mutt", "~/.config/mutt", "~/.config/neomutt",
+		"~/.mbsyncrc", "~/.config/isyncrc", "~/.offlineimaprc", "~/.config/aerc/accounts.conf",
+		"~/.config/himalaya/config.toml", "~/.transifexrc", "~/.config/hut/config"}},
 	// More agents' logins, MCP servers' OAuth tokens and session records
 	// (ninth red team): Qwen Code's OAuth credentials and settings (MCP
 	// servers' env), Gemini CLI's and Qwen Code's MCP OAuth tokens, Amp's,

@@ -1,0 +1,123 @@
+package sandbox
+
+import (
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"guard/policy/protect"
+	"guard/sandbox/sandboxtest"
+)
+
+// Twelfth red-team pass (docs/redteam/sandbox-12.md).
+
+// lockedLogins are stored logins the eleventh pass left readable: git
+// credential-store's XDG file, stores under a master password or a key kept
+// beside them, API clients' data, and mail, IRC and CLI logins. Each was
+// read from inside full-auto before.
+var lockedLogins = []string{".config/git/credentials", ".cache/rbw/bitwarden.com:alice.json", ".pgadmin/pgadmin4.db",
+	".config/JetBrains/IntelliJIdea2024.1/c.pwd", ".config/JetBrains/IntelliJIdea2024.1/c.kdbx",
+	".gitkraken/profiles/abc/profile", ".config/Postman/Partitions/x/Cookies", ".config/Insomnia/insomnia.Request.db",
+	".infisical/infisical-config.json", ".config/helm/registry/config.json", ".ollama/id_ed25519",
+	".config/kaggle/kaggle.json", ".gitlab-runner/config.toml", ".snowflake/connections.toml",
+	".clickhouse-client/config.xml", ".config/argocd/config", ".argocd/config", ".rancher/cli2.json", ".muttrc",
+	".config/neomutt/neomuttrc", ".mbsyncrc", ".offlineimaprc", ".config/aerc/accounts.conf",
+	".config/himalaya/config.toml", ".transifexrc", ".config/hut/config"}
+
+func lockedLoginCases(forbidden bool) []attackCase {
+	homeFixture := func(root string) string {
+		home := filepath.Join(filepath.Dir(root), "home")
+		for _, n := range lockedLogins {
+			writeWorld(filepath.Join(home, n), "password=lab12-secret\n")
+		}
+		return home
+	}
+	var cases []attackCase
+	for _, name := range lockedLogins {
+		cases = append(cases, attackCase{name: "read ~/" + name, attack: "read", want: unreadable,
+			child:   func(c *child) { c.noUserNS = forbidden },
+			profile: func(p *Profile) { Protect(p, protect.Default(), homeFixture(p.WritableRoots[0])) },
+			args: func(t *testing.T, f *fixture) []string {
+				return []string{filepath.Join(homeFixture(f.root), name)}
+			}})
+	}
+	return cases
+}
+
+// TestAttackLockedLogins: a stored login (plain, or under a master password
+// or a key kept beside it) in the home, read from inside.
+func TestAttackLockedLogins(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackLockedLoginsUnprivileged is this test")
+	runAttackCases(t, lockedLoginCases(false))
+}
+
+func TestAttackLockedLoginsUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	t.Run("child", func(t *testing.T) {
+		requireUserNS(t)
+		runAttackCasesAs(t, nobody, lockedLoginCases(false))
+	})
+	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, lockedLoginCases(true)) })
+}
+
+// TestNewHomeNamesMovedAside: with the home a writable root (an agent run
+// in the home, or a home that is the project), the list's "~/" protected
+// files absent at start and made by the command are moved aside, status
+// 126: a ~/.gitconfig made inside ran its core.fsmonitor at the next `git
+// status` outside (docs/redteam/sandbox-12.md, S12-2).
+func TestNewHomeNamesMovedAside(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	t.Run("root", func(t *testing.T) { testNewHomeNames(t, nil) })
+	t.Run("nobody", func(t *testing.T) {
+		if ok, why := userNSAllowed(); !ok {
+			sandboxtest.Skipf(t, "an ordinary user cannot make a user namespace here: %s", why)
+		}
+		testNewHomeNames(t, &syscall.Credential{Uid: 65534, Gid: 65534})
+	})
+}
+
+func testNewHomeNames(t *testing.T, cred *syscall.Credential) {
+	base := t.TempDir()
+	exe := shareWith(t, base, cred)
+	f := newFixture(t, base)
+	home := f.root // the home is the writable root
+	// Start-up files run as code that exist at start: read-only inside.
+	existing := []string{".mongoshrc.js", ".erlang", ".ocamlinit", ".perldb"}
+	for _, n := range existing {
+		writeWorld(filepath.Join(home, n), "// user's\n")
+	}
+	chownFixture(t, f, cred)
+	p := Profile{WritableRoots: []string{home}}
+	Protect(&p, protect.Default(), home)
+	made := []string{".gitconfig", ".ssh/config", ".config/git/config", ".config/autostart/x.desktop", ".iex.exs",
+		".sbclrc", ".vscode-server/extensions/x/package.json", ".config/ptpython/config.py"}
+	var script strings.Builder
+	for _, n := range made {
+		path := filepath.Join(home, n)
+		script.WriteString("mkdir -p '" + filepath.Dir(path) + "' && echo '[core]' > '" + path + "' || echo REFUSED " + n + "\n")
+	}
+	for _, n := range existing {
+		script.WriteString("echo planted >> '" + filepath.Join(home, n) + "' || echo REFUSED " + n + "\n")
+	}
+	script.WriteString("echo ok > notes.txt\n")
+	o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", script.String()}, dir: home, exe: exe, cred: cred,
+		env: []string{"HOME=" + home}}.run(t)
+	if o.ok || !strings.Contains(o.msg, "126") {
+		t.Errorf("a command that made ~/ protected files: %s, want exit status 126\nstdout: %s\nstderr: %s", o.msg, o.stdout, o.stderr)
+	}
+	for _, n := range made {
+		if exists(filepath.Join(home, n)) {
+			t.Errorf("~/%s, made by the command, is still there\nstderr: %s", n, o.stderr)
+		}
+	}
+	for _, n := range existing {
+		if !strings.Contains(o.stdout, "REFUSED "+n+"\n") {
+			t.Errorf("~/%s existed at start: appending to it should have failed\nstdout: %s", n, o.stdout)
+		}
+	}
+	if !exists(filepath.Join(home, "notes.txt")) {
+		t.Errorf("an ordinary file the command made is gone")
+	}
+}
