@@ -22,23 +22,7 @@ var storedLogins = []string{".config/filezilla/sitemanager.xml", ".config/filezi
 	".local/share/TelegramDesktop/tdata/key_datas"}
 
 func storedLoginCases(forbidden bool) []attackCase {
-	homeFixture := func(root string) string {
-		home := filepath.Join(filepath.Dir(root), "home")
-		for _, n := range storedLogins {
-			writeWorld(filepath.Join(home, n), "password=lab11-secret\n")
-		}
-		return home
-	}
-	var cases []attackCase
-	for _, name := range storedLogins {
-		cases = append(cases, attackCase{name: "read ~/" + name, attack: "read", want: unreadable,
-			child:   func(c *child) { c.noUserNS = forbidden },
-			profile: func(p *Profile) { Protect(p, protect.Default(), homeFixture(p.WritableRoots[0])) },
-			args: func(t *testing.T, f *fixture) []string {
-				return []string{filepath.Join(homeFixture(f.root), name)}
-			}})
-	}
-	return cases
+	return homeSecretCases(storedLogins, "password=lab11-secret\n", forbidden)
 }
 
 // TestAttackStoredLogins: a client's stored login in the home, read from
@@ -50,11 +34,7 @@ func TestAttackStoredLogins(t *testing.T) {
 
 func TestAttackStoredLoginsUnprivileged(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
-	t.Run("child", func(t *testing.T) {
-		requireUserNS(t)
-		runAttackCasesAs(t, nobody, storedLoginCases(false))
-	})
-	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, storedLoginCases(true)) })
+	runAsNobody(t, storedLoginCases)
 }
 
 // rustToolchainCases: a project's rust-toolchain(.toml) rewritten to name a

@@ -26,23 +26,7 @@ var lockedLogins = []string{".config/git/credentials", ".cache/rbw/bitwarden.com
 	".config/himalaya/config.toml", ".transifexrc", ".config/hut/config"}
 
 func lockedLoginCases(forbidden bool) []attackCase {
-	homeFixture := func(root string) string {
-		home := filepath.Join(filepath.Dir(root), "home")
-		for _, n := range lockedLogins {
-			writeWorld(filepath.Join(home, n), "password=lab12-secret\n")
-		}
-		return home
-	}
-	var cases []attackCase
-	for _, name := range lockedLogins {
-		cases = append(cases, attackCase{name: "read ~/" + name, attack: "read", want: unreadable,
-			child:   func(c *child) { c.noUserNS = forbidden },
-			profile: func(p *Profile) { Protect(p, protect.Default(), homeFixture(p.WritableRoots[0])) },
-			args: func(t *testing.T, f *fixture) []string {
-				return []string{filepath.Join(homeFixture(f.root), name)}
-			}})
-	}
-	return cases
+	return homeSecretCases(lockedLogins, "password=lab12-secret\n", forbidden)
 }
 
 // TestAttackLockedLogins: a stored login (plain, or under a master password
@@ -54,11 +38,7 @@ func TestAttackLockedLogins(t *testing.T) {
 
 func TestAttackLockedLoginsUnprivileged(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
-	t.Run("child", func(t *testing.T) {
-		requireUserNS(t)
-		runAttackCasesAs(t, nobody, lockedLoginCases(false))
-	})
-	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, lockedLoginCases(true)) })
+	runAsNobody(t, lockedLoginCases)
 }
 
 // TestNewHomeNamesMovedAside: with the home a writable root (an agent run

@@ -303,11 +303,7 @@ func TestAttackSecretEnvFiles(t *testing.T) {
 
 func TestAttackSecretEnvFilesUnprivileged(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
-	t.Run("child", func(t *testing.T) {
-		requireUserNS(t)
-		runAttackCasesAs(t, nobody, secretEnvFileCases(false))
-	})
-	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, secretEnvFileCases(true)) })
+	runAsNobody(t, secretEnvFileCases)
 }
 
 func init() {
@@ -347,16 +343,14 @@ func TestLimitPipeReopen(t *testing.T) {
 	t.Log("documented limit: a pipe given as standard input can be written through /proc/self/fd/0")
 }
 
-// homeTopSecretCases: secrets by name (.env, *.pem, *.key, *.kdbx,
-// client_secret*.json) at the home's top and in ~/.config, outside the
-// roots: names that match at any depth were looked for in the roots only.
-func homeTopSecretCases(forbidden bool) []attackCase {
-	names := []string{".env", "deploy.pem", "server.key", "client_secret_42.apps.googleusercontent.com.json", "prod.env",
-		"vault.kdbx", ".config/.env.production"}
+// homeSecretCases: each of names, a file holding content in the home
+// beside the root (outside it), read from inside: unreadable, as root, as
+// an ordinary user through the child, and with user namespaces forbidden.
+func homeSecretCases(names []string, content string, forbidden bool) []attackCase {
 	homeFixture := func(root string) string {
 		home := filepath.Join(filepath.Dir(root), "home")
 		for _, n := range names {
-			writeWorld(filepath.Join(home, n), "API_KEY=sk-lab7-home\n")
+			writeWorld(filepath.Join(home, n), content)
 		}
 		return home
 	}
@@ -372,6 +366,25 @@ func homeTopSecretCases(forbidden bool) []attackCase {
 	return cases
 }
 
+// runAsNobody runs the cases as nobody, through the user-namespace child
+// and with user namespaces forbidden.
+func runAsNobody(t *testing.T, cases func(forbidden bool) []attackCase) {
+	t.Run("child", func(t *testing.T) {
+		requireUserNS(t)
+		runAttackCasesAs(t, nobody, cases(false))
+	})
+	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, cases(true)) })
+}
+
+// homeTopSecretCases: secrets by name (.env, *.pem, *.key, *.kdbx,
+// client_secret*.json) at the home's top and in ~/.config, outside the
+// roots: names that match at any depth were looked for in the roots only.
+func homeTopSecretCases(forbidden bool) []attackCase {
+	names := []string{".env", "deploy.pem", "server.key", "client_secret_42.apps.googleusercontent.com.json", "prod.env",
+		"vault.kdbx", ".config/.env.production"}
+	return homeSecretCases(names, "API_KEY=sk-lab7-home\n", forbidden)
+}
+
 func TestAttackHomeTopSecrets(t *testing.T) {
 	requireRoot(t, "as an ordinary user, TestAttackHomeTopSecretsUnprivileged is this test")
 	runAttackCases(t, homeTopSecretCases(false))
@@ -379,11 +392,7 @@ func TestAttackHomeTopSecrets(t *testing.T) {
 
 func TestAttackHomeTopSecretsUnprivileged(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
-	t.Run("child", func(t *testing.T) {
-		requireUserNS(t)
-		runAttackCasesAs(t, nobody, homeTopSecretCases(false))
-	})
-	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, homeTopSecretCases(true)) })
+	runAsNobody(t, homeTopSecretCases)
 }
 
 // shellSourcedCases: a file the user's shell start-up files source, in the

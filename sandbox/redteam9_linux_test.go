@@ -306,11 +306,7 @@ func TestAttackRuntimeSecrets(t *testing.T) {
 
 func TestAttackRuntimeSecretsUnprivileged(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
-	t.Run("child", func(t *testing.T) {
-		requireUserNS(t)
-		runAttackCasesAs(t, nobody, runtimeSecretCases(false))
-	})
-	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, runtimeSecretCases(true)) })
+	runAsNobody(t, runtimeSecretCases)
 }
 
 // moreAgentSecrets: more agents' logins, MCP OAuth tokens and sessions.
@@ -320,23 +316,7 @@ var moreAgentSecrets = []string{".qwen/oauth_creds.json", ".qwen/settings.json",
 	".copilot/session-state/s1.json", ".factory/sessions/s1.jsonl", ".cursor/chats/c1/store.db"}
 
 func moreAgentSecretCases(forbidden bool) []attackCase {
-	homeFixture := func(root string) string {
-		home := filepath.Join(filepath.Dir(root), "home")
-		for _, n := range moreAgentSecrets {
-			writeWorld(filepath.Join(home, n), "token=sk-lab9-agent\n")
-		}
-		return home
-	}
-	var cases []attackCase
-	for _, name := range moreAgentSecrets {
-		cases = append(cases, attackCase{name: "read ~/" + name, attack: "read", want: unreadable,
-			child:   func(c *child) { c.noUserNS = forbidden },
-			profile: func(p *Profile) { Protect(p, protect.Default(), homeFixture(p.WritableRoots[0])) },
-			args: func(t *testing.T, f *fixture) []string {
-				return []string{filepath.Join(homeFixture(f.root), name)}
-			}})
-	}
-	return cases
+	return homeSecretCases(moreAgentSecrets, "token=sk-lab9-agent\n", forbidden)
 }
 
 func TestAttackMoreAgentSecrets(t *testing.T) {
@@ -346,11 +326,7 @@ func TestAttackMoreAgentSecrets(t *testing.T) {
 
 func TestAttackMoreAgentSecretsUnprivileged(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
-	t.Run("child", func(t *testing.T) {
-		requireUserNS(t)
-		runAttackCasesAs(t, nobody, moreAgentSecretCases(false))
-	})
-	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, moreAgentSecretCases(true)) })
+	runAsNobody(t, moreAgentSecretCases)
 }
 
 // tokenEnv are credentials under names no pattern matched, found by their
@@ -389,11 +365,7 @@ func TestAttackTokenEnv(t *testing.T) {
 
 func TestAttackTokenEnvUnprivileged(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
-	t.Run("child", func(t *testing.T) {
-		requireUserNS(t)
-		runAttackCasesAs(t, nobody, tokenEnvCases(false))
-	})
-	t.Run("user namespaces forbidden", func(t *testing.T) { runAttackCasesAs(t, nobody, tokenEnvCases(true)) })
+	runAsNobody(t, tokenEnvCases)
 }
 
 // TestTempPlaceholdersNotInHome: a shared root that is the home (TMPDIR=$HOME)
