@@ -381,35 +381,16 @@ func moveAside(dirfd int, rel, stamp string, locks *unlocked) (to string, made b
 		to = name + ".guard-blocked-" + stamp + "-" + strconv.FormatUint(uint64(rand.Uint32()), 36)
 		err := unix.Renameat2(dir, name, dir, to, unix.RENAME_NOREPLACE)
 		if err == unix.EACCES || err == unix.EPERM {
-			err = renameUnlocked(dir, name, to)
+			// A directory made unwritable (chmod a-w .) after the look
+			// began: guard's user's, given back its mode at the end.
+			locks.unlock(dir)
+			err = unix.Renameat2(dir, name, dir, to, unix.RENAME_NOREPLACE)
 		}
 		if err != unix.EEXIST {
 			return to, true, err
 		}
 	}
 	return "", true, os.ErrExist
-}
-
-// renameUnlocked is the rename in a directory the command made unwritable
-// (chmod a-w .): guard's user owns it, so guard gives itself write and
-// search for the rename and puts the mode back.
-func renameUnlocked(dir int, name, to string) error {
-	var st unix.Stat_t
-	if err := unix.Fstat(dir, &st); err != nil {
-		return err
-	}
-	if int(st.Uid) != os.Geteuid() {
-		return unix.EACCES
-	}
-	mode := st.Mode & 0o7777
-	if err := unix.Fchmod(dir, mode|0o300); err != nil {
-		return err
-	}
-	err := unix.Renameat2(dir, name, dir, to, unix.RENAME_NOREPLACE)
-	if e := unix.Fchmod(dir, mode); err == nil {
-		err = e
-	}
-	return err
 }
 
 // unlocked are the directories guard gave itself search and write in
