@@ -1,0 +1,220 @@
+package gate
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"guard/policy"
+)
+
+// gitLab15 is a repository for the fifteenth red team's git cases, run
+// by the real git with a fixed identity and no system config.
+type gitLab15 struct {
+	t    *testing.T
+	git  string
+	root string
+	repo string
+	env  []string
+}
+
+func newGitLab15(t *testing.T) *gitLab15 {
+	t.Helper()
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	root, _ := filepath.EvalSymlinks(t.TempDir())
+	l := &gitLab15{t: t, git: git, root: root, repo: filepath.Join(root, "repo"),
+		env: []string{"HOME=" + root, "PATH=/usr/bin:/bin", "GIT_AUTHOR_NAME=a", "GIT_AUTHOR_EMAIL=a@b",
+			"GIT_COMMITTER_NAME=a", "GIT_COMMITTER_EMAIL=a@b", "GIT_CONFIG_NOSYSTEM=1"}}
+	if err := os.MkdirAll(l.repo, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	l.run(nil, "init", "-q", "-b", "main", ".")
+	return l
+}
+
+// run runs git in the repository with env (the lab's when nil) and
+// returns its error, failing the test only for the lab's own setup.
+func (l *gitLab15) run(env []string, args ...string) error {
+	l.t.Helper()
+	cmd := exec.Command(l.git, args...)
+	cmd.Dir = l.repo
+	cmd.Env = env
+	if env == nil {
+		cmd.Env = l.env
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil && env == nil {
+		l.t.Fatalf("git %v: %v %s", args, err, out)
+	}
+	return err
+}
+
+func (l *gitLab15) write(name, body string) {
+	l.t.Helper()
+	if err := os.WriteFile(filepath.Join(l.repo, name), []byte(body), 0o644); err != nil {
+		l.t.Fatal(err)
+	}
+}
+
+func (l *gitLab15) judge(opts Options, argv ...string) policy.Class {
+	l.t.Helper()
+	g := newGate(l.t, l.repo, opts, l.env...)
+	v, _ := g.Judge(argv)
+	return v.Class
+}
+
+// ran reports whether the marker exists, and removes it.
+func ran(marker string) bool {
+	_, err := os.Stat(marker)
+	os.Remove(marker)
+	return err == nil
+}
+
+// TestRedTeam15GitMergeDriver: a merge driver in the repository's config
+// (merge.NAME.driver, selected by `* merge=NAME` in .gitattributes) is a
+// program git runs for every file it merges that way. The merges auto-edit
+// runs (git merge, rebase, cherry-pick, revert, stash pop) ran it, and so
+// did two reads suggest mode runs, `git show -m HEAD` and `git log -m -p`,
+// when the repository's log.diffMerges is remerge (git redoes the merge
+// commit's merge to show it): the real, pinned git runs the driver first.
+// guard asks about every git command in such a repository now, also for
+// the hook (which does not pin git); `merge.ours.driver true`, the usual
+// way to keep one's side of a file, and a driver in the user's config with
+// the system's PATH, still run.
+func TestRedTeam15GitMergeDriver(t *testing.T) {
+	l := newGitLab15(t)
+	marker := filepath.Join(l.root, "MERGE_DRIVER_RAN")
+	l.write("f.txt", "base\n")
+	l.write(".gitattributes", "* merge=ev\n")
+	l.run(nil, "add", ".")
+	l.run(nil, "commit", "-qm", "base")
+	l.run(nil, "checkout", "-qb", "b2")
+	l.write("f.txt", "theirs\n")
+	l.run(nil, "commit", "-qam", "theirs")
+	l.run(nil, "checkout", "-q", "main")
+	l.write("f.txt", "ours\n")
+	l.run(nil, "commit", "-qam", "ours")
+	l.run(nil, "merge", "-q", "--no-edit", "-X", "ours", "b2") // no driver yet: git's own merge
+	l.run(nil, "config", "log.diffMerges", "remerge")
+
+	for _, argv := range [][]string{{"git", "show", "-m", "HEAD"}, {"git", "status"}, {"git", "merge", "--no-edit", "b2"}} {
+		want := policy.Safe
+		if argv[1] == "merge" {
+			want = policy.Match
+		}
+		if c := l.judge(Options{}, argv...); c != want {
+			t.Fatalf("%v with no merge driver: %s, want %s", argv, c, want)
+		}
+	}
+
+	l.run(nil, "config", "merge.ev.driver", "touch "+marker+"; cp %B %A")
+	ran(marker)
+	_ = l.run(PinGit(l.env), "show", "-m", "HEAD")
+	if !ran(marker) {
+		t.Fatal("the pinned git show -m did not run the merge driver: the attack changed")
+	}
+	for _, argv := range [][]string{
+		{"git", "show", "-m", "HEAD"},
+		{"git", "log", "-m", "-p", "-1"},
+		{"git", "log", "-p", "-m", "--first-parent", "-1", "--oneline"},
+		{"git", "merge", "--no-edit", "b2"},
+		{"git", "cherry-pick", "b2"},
+		{"git", "rebase", "b2"},
+		{"git", "stash", "pop"},
+		{"git", "status"},
+	} {
+		for _, opts := range []Options{{}, {RunsElsewhere: true}} {
+			if c := l.judge(opts, argv...); c == policy.Safe || c == policy.Match {
+				t.Errorf("%v (hook %v) with the repository's merge driver: %s, want asked", argv, opts.RunsElsewhere, c)
+			}
+		}
+	}
+
+	// The usual harmless driver, and one in the user's own config.
+	l.run(nil, "config", "merge.ev.driver", "true")
+	if c := l.judge(Options{}, "git", "show", "-m", "HEAD"); c != policy.Safe {
+		t.Errorf("git show -m with merge.ev.driver true: %s, want safe", c)
+	}
+	if c := l.judge(Options{}, "git", "merge", "--no-edit", "b2"); c != policy.Match {
+		t.Errorf("git merge with merge.ev.driver true: %s, want match", c)
+	}
+	l.run(nil, "config", "--unset", "merge.ev.driver")
+	l.run(nil, "config", "--global", "merge.ev.driver", "cat %A")
+	if c := l.judge(Options{}, "git", "show", "-m", "HEAD"); c != policy.Safe {
+		t.Errorf("git show -m with the user's merge driver and the system's PATH: %s, want safe", c)
+	}
+}
+
+// TestRedTeam15GitSigningKeyCommand: with the repository's commit.gpgSign,
+// gpg.format=ssh and gpg.ssh.defaultKeyCommand (and no user.signingKey),
+// `git commit -m x`, which auto-edit runs, ran that command before the
+// signing program guard pins failed. guard pins it too now; the hook (whose
+// git is not pinned) asks.
+func TestRedTeam15GitSigningKeyCommand(t *testing.T) {
+	l := newGitLab15(t)
+	marker := filepath.Join(l.root, "KEY_COMMAND_RAN")
+	script := filepath.Join(l.root, "key.sh")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\ntouch "+marker+"\necho 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE k'\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	l.write("a.txt", "x\n")
+	l.run(nil, "add", "a.txt")
+	if c := l.judge(Options{RunsElsewhere: true}, "git", "commit", "-m", "x"); c != policy.Match {
+		t.Fatalf("git commit -m x in a plain repository (hook): %s, want match", c)
+	}
+	l.run(nil, "config", "commit.gpgSign", "true")
+	l.run(nil, "config", "gpg.format", "ssh")
+	l.run(nil, "config", "gpg.ssh.defaultKeyCommand", script)
+	ran(marker)
+	_ = l.run(append(append([]string{}, l.env...), "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=gpg.ssh.program",
+		"GIT_CONFIG_VALUE_0=/dev/null/x"), "commit", "-qm", "x")
+	if !ran(marker) {
+		t.Fatal("git commit did not run gpg.ssh.defaultKeyCommand: the attack changed")
+	}
+	_ = l.run(PinGit(l.env), "commit", "-qm", "x")
+	if ran(marker) {
+		t.Error("git commit with guard's pins ran the repository's gpg.ssh.defaultKeyCommand")
+	}
+	if c := l.judge(Options{RunsElsewhere: true}, "git", "commit", "-m", "x"); c == policy.Safe || c == policy.Match {
+		t.Errorf("git commit -m x (hook, unpinned) with the repository's defaultKeyCommand: %s, want asked", c)
+	}
+}
+
+// TestRedTeam15GitTrailerCommand: `git commit --trailer "Signed-off-by:
+// x"` runs trailer.<token>.cmd of the trailer's token (the real git, pinned
+// or not); guard asks about a script with a --trailer word in a repository
+// whose config names such a command, and a commit without one still runs.
+func TestRedTeam15GitTrailerCommand(t *testing.T) {
+	l := newGitLab15(t)
+	marker := filepath.Join(l.root, "TRAILER_COMMAND_RAN")
+	l.write("a.txt", "x\n")
+	l.run(nil, "add", "a.txt")
+	l.run(nil, "config", "trailer.sign.key", "Signed-off-by")
+	l.run(nil, "config", "trailer.sign.cmd", "touch "+marker+"; echo x")
+	ran(marker)
+	_ = l.run(PinGit(l.env), "commit", "-qm", "x", "--trailer", "Signed-off-by: a")
+	if !ran(marker) {
+		t.Fatal("the pinned git commit --trailer did not run trailer.sign.cmd: the attack changed")
+	}
+	for _, argv := range [][]string{
+		{"git", "commit", "--allow-empty", "-m", "y", "--trailer", "Signed-off-by: a"},
+		{"git", "commit", "--allow-empty", "-m", "y", "--trailer=sign: a"},
+	} {
+		for _, opts := range []Options{{}, {RunsElsewhere: true}} {
+			if c := l.judge(opts, argv...); c == policy.Safe || c == policy.Match {
+				t.Errorf("%v (hook %v) with the repository's trailer command: %s, want asked", argv, opts.RunsElsewhere, c)
+			}
+		}
+	}
+	if c := l.judge(Options{}, "git", "commit", "--allow-empty", "-m", "y"); c != policy.Match {
+		t.Errorf("git commit without --trailer: %s, want match", c)
+	}
+	l.run(nil, "config", "--unset", "trailer.sign.cmd")
+	if c := l.judge(Options{}, "git", "commit", "--allow-empty", "-m", "y", "--trailer", "Signed-off-by: a"); c != policy.Match {
+		t.Errorf("git commit --trailer with no trailer command: %s, want match", c)
+	}
+}
