@@ -188,8 +188,12 @@ func (g *Gate) checkGit(v *policy.Verdict) {
 			key := dir + "\x00" + strings.Join(globals, "\x00")
 			// Hooks: asked once a repository directory too, for the
 			// first command that runs them (`git add -A && git commit`).
-			if g.RunsElsewhere && !hooksDone[key] && gitHookRunners[gitSubcommand(c[1:])] {
-				hooksDone[key] = true
+			// (A runner's question covers every hook, an index writer's
+			// post-index-change only: asked apart.)
+			sub := gitSubcommand(c[1:])
+			if hk := key + "\x00" + strconv.FormatBool(gitHookRunners[sub]); g.RunsElsewhere && !hooksDone[hk] &&
+				(gitHookRunners[sub] || gitIndexWriters[sub]) {
+				hooksDone[hk] = true
 				if why := g.gitHooksSet(c, globals, dir); why != "" {
 					v.Class, v.Unknown = policy.Unverified, true
 					v.Reason = why

@@ -17,6 +17,20 @@ var gitHookRunners = map[string]bool{
 	"gc": true, "maintenance": true, "clone": true,
 }
 
+// gitIndexWriters are the git subcommands that write the index without
+// being gitHookRunners: git runs the post-index-change hook whenever it
+// writes the index, and `git status` and `git diff` write it when they
+// refresh a changed file's stat data (after any edit): the agent's own
+// `git status` ran the hook where guard asked about `git commit` for it.
+var gitIndexWriters = map[string]bool{
+	"status": true, "diff": true, "add": true, "rm": true, "mv": true, "reset": true, "restore": true,
+	"update-index": true, "read-tree": true, "describe": true, "apply": true, "sparse-checkout": true,
+	"checkout-index": true,
+}
+
+// gitIndexHook is the hook gitIndexWriters run.
+const gitIndexHook = "post-index-change"
+
 // gitSubcommand is the first word of args (git's arguments) that is not a
 // global option or -C's value.
 func gitSubcommand(args []string) string {
@@ -39,9 +53,20 @@ func gitSubcommand(args []string) string {
 // pins (core.hooksPath=/dev/null), so the directory is found from the
 // other config scopes and the common git directory. A hook runs whatever the repository's
 // tooling put there (pre-commit's runs the project's
-// .pre-commit-config.yaml, which the agent may edit).
+// .pre-commit-config.yaml, which the agent may edit). For a subcommand
+// that only writes the index (gitIndexWriters) the one hook that counts is
+// post-index-change.
 func (g *Gate) gitHooksSet(argv, globals []string, dir string) string {
-	if !g.RunsElsewhere || len(argv) < 2 || !gitHookRunners[gitSubcommand(argv[1:])] {
+	if !g.RunsElsewhere || len(argv) < 2 {
+		return ""
+	}
+	sub := gitSubcommand(argv[1:])
+	only := ""
+	switch {
+	case gitHookRunners[sub]:
+	case gitIndexWriters[sub]:
+		only = gitIndexHook
+	default:
 		return ""
 	}
 	hooks, why := g.gitHooksDir(globals, dir)
@@ -56,8 +81,11 @@ func (g *Gate) gitHooksSet(argv, globals []string, dir string) string {
 		return "git would run the hooks in " + hooks + ", which guard cannot list: " + err.Error()
 	}
 	for _, e := range entries {
+		if only != "" && e.Name() != only {
+			continue
+		}
 		if !strings.HasSuffix(e.Name(), ".sample") && !e.IsDir() {
-			return "git " + gitSubcommand(argv[1:]) + " runs hooks, and " + filepath.Join(hooks, e.Name()) +
+			return "git " + sub + " runs hooks, and " + filepath.Join(hooks, e.Name()) +
 				" is one: guard does not run this git itself, so it cannot pin hooks off"
 		}
 	}

@@ -218,3 +218,57 @@ func TestRedTeam15GitTrailerCommand(t *testing.T) {
 		t.Errorf("git commit --trailer with no trailer command: %s, want match", c)
 	}
 }
+
+// TestRedTeam15GitIndexHook: git runs the post-index-change hook whenever
+// it writes the index, and `git status` and `git diff` write it after a
+// file changed. For the hook (the agent runs git itself, unpinned) guard
+// asked about `git commit` with that hook in place but let `git status`
+// run, and the agent's git status ran it. An index writer is asked about
+// now when post-index-change is there; other hooks (pre-commit) leave it
+// alone, and guard's own pinned run needs nothing.
+func TestRedTeam15GitIndexHook(t *testing.T) {
+	l := newGitLab15(t)
+	marker := filepath.Join(l.root, "INDEX_HOOK_RAN")
+	l.write("a.txt", "a\n")
+	l.run(nil, "add", "a.txt")
+	l.run(nil, "commit", "-qm", "a")
+	hooks := filepath.Join(l.repo, ".git", "hooks")
+	if err := os.MkdirAll(hooks, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(hooks, "pre-commit"), []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	hook := Options{RunsElsewhere: true}
+	for _, argv := range [][]string{{"git", "status"}, {"git", "diff"}} {
+		if c := l.judge(hook, argv...); c != policy.Safe {
+			t.Fatalf("%v (hook) with a pre-commit hook only: %s, want safe", argv, c)
+		}
+	}
+	if c := l.judge(hook, "bash", "-c", "git status && git commit -m x"); c == policy.Safe || c == policy.Match {
+		t.Errorf("git status && git commit (hook) with a pre-commit hook: %s, want asked", c)
+	}
+	if err := os.WriteFile(filepath.Join(hooks, gitIndexHook), []byte("#!/bin/sh\ntouch "+marker+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	l.write("a.txt", "b\n")
+	ran(marker)
+	_ = l.run(l.env, "status")
+	if !ran(marker) {
+		t.Fatal("git status did not run post-index-change: the attack changed")
+	}
+	for _, argv := range [][]string{{"git", "status"}, {"git", "diff"}, {"git", "add", "a.txt"},
+		{"bash", "-c", "cd . && git status --short"}} {
+		if c := l.judge(hook, argv...); c == policy.Safe || c == policy.Match {
+			t.Errorf("%v (hook) with a post-index-change hook: %s, want asked", argv, c)
+		}
+	}
+	for _, argv := range [][]string{{"git", "log", "-1"}, {"git", "show", "--stat"}} {
+		if c := l.judge(hook, argv...); c != policy.Safe {
+			t.Errorf("%v (hook) with a post-index-change hook: %s, want safe (no index written)", argv, c)
+		}
+	}
+	if c := l.judge(Options{}, "git", "status"); c != policy.Safe {
+		t.Errorf("git status run by guard (hooks pinned off): %s, want safe", c)
+	}
+}
