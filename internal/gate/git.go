@@ -188,11 +188,11 @@ func (g *Gate) checkGit(v *policy.Verdict) {
 			key := dir + "\x00" + strings.Join(globals, "\x00")
 			// Hooks: asked once a repository directory too, for the
 			// first command that runs them (`git add -A && git commit`).
-			// (A runner's question covers every hook, an index writer's
-			// post-index-change only: asked apart.)
+			// (A runner's question covers every hook, another's the hooks
+			// gitHooksOf names: asked apart.)
 			sub := gitSubcommand(c[1:])
-			if hk := key + "\x00" + strconv.FormatBool(gitHookRunners[sub]); g.RunsElsewhere && !hooksDone[hk] &&
-				(gitHookRunners[sub] || gitIndexWriters[sub]) {
+			if hk := key + "\x00" + strconv.FormatBool(gitHookRunners[sub]) + strings.Join(gitHooksOf[sub], ","); g.RunsElsewhere && !hooksDone[hk] &&
+				(gitHookRunners[sub] || gitHooksOf[sub] != nil) {
 				hooksDone[hk] = true
 				if why := g.gitHooksSet(c, globals, dir); why != "" {
 					v.Class, v.Unknown = policy.Unverified, true

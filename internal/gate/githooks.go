@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -17,19 +18,28 @@ var gitHookRunners = map[string]bool{
 	"gc": true, "maintenance": true, "clone": true,
 }
 
-// gitIndexWriters are the git subcommands that write the index without
-// being gitHookRunners: git runs the post-index-change hook whenever it
-// writes the index, and `git status` and `git diff` write it when they
-// refresh a changed file's stat data (after any edit): the agent's own
-// `git status` ran the hook where guard asked about `git commit` for it.
-var gitIndexWriters = map[string]bool{
-	"status": true, "diff": true, "add": true, "rm": true, "mv": true, "reset": true, "restore": true,
-	"update-index": true, "read-tree": true, "describe": true, "apply": true, "sparse-checkout": true,
-	"checkout-index": true,
+// gitHooksOf are the git subcommands that run a hook without being
+// gitHookRunners, with the hooks they run: git runs post-index-change
+// whenever it writes the index (`git status` and `git diff` write it when
+// they refresh a changed file's stat data, after any edit: the agent's own
+// `git status` ran the hook where guard asked about `git commit` for it),
+// and reference-transaction whenever it updates a ref (`git branch NAME`,
+// `git tag NAME`, `git notes add`, `git reset`).
+var gitHooksOf = map[string][]string{
+	"status": {gitIndexHook}, "diff": {gitIndexHook}, "add": {gitIndexHook}, "rm": {gitIndexHook},
+	"mv": {gitIndexHook}, "restore": {gitIndexHook}, "update-index": {gitIndexHook}, "read-tree": {gitIndexHook},
+	"describe": {gitIndexHook}, "apply": {gitIndexHook}, "sparse-checkout": {gitIndexHook},
+	"checkout-index": {gitIndexHook},
+	"reset":          {gitIndexHook, gitRefHook},
+	"branch":         {gitRefHook}, "tag": {gitRefHook}, "notes": {gitRefHook}, "update-ref": {gitRefHook},
+	"symbolic-ref": {gitRefHook}, "replace": {gitRefHook}, "fetch": {gitRefHook}, "remote": {gitRefHook},
 }
 
-// gitIndexHook is the hook gitIndexWriters run.
-const gitIndexHook = "post-index-change"
+// The hooks gitHooksOf names.
+const (
+	gitIndexHook = "post-index-change"
+	gitRefHook   = "reference-transaction"
+)
 
 // gitSubcommand is the first word of args (git's arguments) that is not a
 // global option or -C's value.
@@ -53,19 +63,18 @@ func gitSubcommand(args []string) string {
 // pins (core.hooksPath=/dev/null), so the directory is found from the
 // other config scopes and the common git directory. A hook runs whatever the repository's
 // tooling put there (pre-commit's runs the project's
-// .pre-commit-config.yaml, which the agent may edit). For a subcommand
-// that only writes the index (gitIndexWriters) the one hook that counts is
-// post-index-change.
+// .pre-commit-config.yaml, which the agent may edit). For a subcommand of
+// gitHooksOf only the hooks it runs count.
 func (g *Gate) gitHooksSet(argv, globals []string, dir string) string {
 	if !g.RunsElsewhere || len(argv) < 2 {
 		return ""
 	}
 	sub := gitSubcommand(argv[1:])
-	only := ""
+	var only []string // nil: any hook
 	switch {
 	case gitHookRunners[sub]:
-	case gitIndexWriters[sub]:
-		only = gitIndexHook
+	case gitHooksOf[sub] != nil:
+		only = gitHooksOf[sub]
 	default:
 		return ""
 	}
@@ -81,7 +90,7 @@ func (g *Gate) gitHooksSet(argv, globals []string, dir string) string {
 		return "git would run the hooks in " + hooks + ", which guard cannot list: " + err.Error()
 	}
 	for _, e := range entries {
-		if only != "" && e.Name() != only {
+		if only != nil && !slices.Contains(only, e.Name()) {
 			continue
 		}
 		if !strings.HasSuffix(e.Name(), ".sample") && !e.IsDir() {

@@ -272,3 +272,43 @@ func TestRedTeam15GitIndexHook(t *testing.T) {
 		t.Errorf("git status run by guard (hooks pinned off): %s, want safe", c)
 	}
 }
+
+// TestRedTeam15GitRefHook: git runs the reference-transaction hook for
+// every ref it updates, `git branch NAME`, `git tag NAME` and `git notes
+// add` among them (the real git runs it). For the hook (unpinned git) such
+// a command is asked about when that hook is there, also after an index
+// writer's question in the same script.
+func TestRedTeam15GitRefHook(t *testing.T) {
+	l := newGitLab15(t)
+	marker := filepath.Join(l.root, "REF_HOOK_RAN")
+	l.write("a.txt", "a\n")
+	l.run(nil, "add", "a.txt")
+	l.run(nil, "commit", "-qm", "a")
+	hook := Options{RunsElsewhere: true}
+	if c := l.judge(hook, "git", "branch", "nb"); c != policy.Match {
+		t.Fatalf("git branch nb (hook) with no hooks: %s, want match", c)
+	}
+	hooks := filepath.Join(l.repo, ".git", "hooks")
+	if err := os.MkdirAll(hooks, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(hooks, "reference-transaction"), []byte("#!/bin/sh\ntouch "+marker+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ran(marker)
+	_ = l.run(l.env, "branch", "x1")
+	if !ran(marker) {
+		t.Fatal("git branch did not run reference-transaction: the attack changed")
+	}
+	for _, argv := range [][]string{{"git", "branch", "nb"}, {"git", "tag", "v1"}, {"git", "notes", "add", "-m", "x"},
+		{"bash", "-c", "git status && git branch nb"}} {
+		if c := l.judge(hook, argv...); c == policy.Safe || c == policy.Match {
+			t.Errorf("%v (hook) with a reference-transaction hook: %s, want asked", argv, c)
+		}
+	}
+	for _, argv := range [][]string{{"git", "status"}, {"git", "log", "-1"}} {
+		if c := l.judge(hook, argv...); c != policy.Safe {
+			t.Errorf("%v (hook) with a reference-transaction hook: %s, want safe", argv, c)
+		}
+	}
+}
