@@ -172,6 +172,10 @@ var baits = map[string]string{
 	".env": "OPENAI_API_KEY=sk-proj-differential0123456789abcdefghij\n",
 }
 
+// baitLinks are links among the baits: one named as a glob pattern that
+// matches nothing, which the shell then passes as the word (judge-15 U1).
+var baitLinks = map[string]string{"[x]*": ".env"}
+
 // secretBaits are the baits guard never lets a command read (a .env holds
 // API keys): a shell or a real program (cat) of an allowed script that
 // opens one read what guard did not judge.
@@ -197,6 +201,11 @@ func (l *diffLab) workdir(t testing.TB) string {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, target := range baitLinks {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -587,7 +596,9 @@ func globMatch(argv, words []string, globs []int) bool {
 	if !slices.Contains(globs, 0) {
 		return len(argv) > 0 && argv[0] == words[0] && globMatch(argv[1:], words[1:], shift(globs))
 	}
-	if len(argv) > 0 && argv[0] == words[0] && globMatch(argv[1:], words[1:], shift(globs)) {
+	// Nothing matched: the shell passes the word, quotes removed (the
+	// judge looks at that file too: globLiteral).
+	if len(argv) > 0 && (argv[0] == words[0] || argv[0] == globLiteral(words[0])) && globMatch(argv[1:], words[1:], shift(globs)) {
 		return true
 	}
 	for n := 1; n <= len(argv); n++ {
