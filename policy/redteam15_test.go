@@ -29,6 +29,10 @@ func TestRedTeam15UnmatchedGlobLiteral(t *testing.T) {
 	mustLink(t, tok, filepath.Join(proj, "?[!a]*$"))
 	mustLink(t, filepath.Join(home, ".aws", "credentials"), filepath.Join(proj, "src", "[c]?"))
 	mustWrite(t, filepath.Join(proj, "[h]*"), "harmless\n")
+	// Go's globs match a leading dot, the shell's do not: [.]z\? matches
+	// only .z? for Go, nothing for the shell, which reads [.]z?.
+	mustWrite(t, filepath.Join(proj, ".z?"), "plain\n")
+	mustLink(t, tok, filepath.Join(proj, "[.]z?"))
 	if _, err := exec.LookPath("bash"); err == nil {
 		if out := rtRun(t, proj, "cat [x]'*'"); !strings.Contains(out, "ghp_") {
 			t.Fatalf("bash's cat [x]'*' printed %q, not the token: the premise does not hold here", out)
@@ -47,6 +51,7 @@ func TestRedTeam15UnmatchedGlobLiteral(t *testing.T) {
 		"cat ?\\\n[!a]'*$'",
 		"cd src && cat [c]'?'",
 		"cat src/[c]'?'",
+		"cat [.]z'?'",
 	)
 	rtSafe(t, set, proj,
 		"cat [y]'*'",  // nothing of that name either

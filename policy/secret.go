@@ -489,7 +489,8 @@ func secretGlobOnce(pattern, cwd string) string {
 	last := filepath.Base(pattern)
 	// The shell's * and ? do not match a leading dot (no dotglob).
 	hidden := func(name string) bool { return strings.HasPrefix(name, ".") && !strings.HasPrefix(last, ".") }
-	if len(matches) == 0 {
+	if !slices.ContainsFunc(matches, func(m string) bool { return !hidden(filepath.Base(m)) }) {
+		// No match the shell sees (Go's globs match a leading dot too).
 		// The shell passes the word itself, its quotes removed: `cat
 		// [x]'*'` reads a file named [x]* (the pattern [x]\* matches
 		// only x*), a link to a secret as much as any other name.
