@@ -97,7 +97,19 @@ const gitPromisorKeys = `remote\..*\.promisor|extensions\.partialclone`
 // command guard does not run itself (Options.RunsElsewhere).
 const gitDriversUnpinned = `^(diff\..*\.(command|textconv)|filter\..*\.(clean|smudge|process)|diff\.external|` +
 	`core\.fsmonitor|core\.hookspath|core\.pager|pager\..*|gpg\.program|gpg\..*\.program|gpg\.ssh\.defaultkeycommand|` +
-	gitPromisorKeys + `)$`
+	gitVerifyKeys + `|` + gitPromisorKeys + `)$`
+
+// gitVerifyKeys make reads verify signatures (git log and show with
+// log.showSignature, git merge with merge.verifySignatures), which runs
+// gpg, gpgsm or ssh-keygen by name, through PATH, when no gpg program is
+// configured: for a hook (the agent's git is not pinned) a PATH that
+// reaches a writable root ran a planted gpg for `git log -1` of a commit
+// with a signature header.
+const gitVerifyKeys = `log\.showsignature|merge\.verifysignatures`
+
+// gitVerifyPrograms are the programs git verifies signatures with when
+// gpg.program and its variants are not set.
+var gitVerifyPrograms = []string{"gpg.program gpg", "gpg.x509.program gpgsm", "gpg.ssh.program ssh-keygen"}
 
 // runsGit reports whether any command of v is git.
 func runsGit(v *policy.Verdict) bool {
@@ -322,6 +334,16 @@ func (g *Gate) gitDriversSet(globals []string, dir, extra string) string {
 			if key, val, _ := strings.Cut(setting, " "); g.RunsElsewhere && gitBool(val) &&
 				(key == "core.fsmonitor" || strings.HasPrefix(key, "pager.")) {
 				continue // on or off, not a program
+			}
+			if key, val, _ := strings.Cut(setting, " "); key == "log.showsignature" || key == "merge.verifysignatures" {
+				if !gitTrue(val) {
+					continue
+				}
+				if !trustedGitScope(scope) {
+					return "the repository's git config makes git verify signatures (" + setting + "), with gpg, gpgsm or ssh-keygen found through PATH: guard does not run this git itself, so it cannot pin them"
+				}
+				trusted = append(trusted, gitVerifyPrograms...)
+				continue
 			}
 			if key, val, _ := strings.Cut(setting, " "); strings.HasPrefix(key, "merge.") && (val == "true" || val == "false") {
 				// `merge.ours.driver true`, the common way to keep one's

@@ -312,3 +312,62 @@ func TestRedTeam15GitRefHook(t *testing.T) {
 		}
 	}
 }
+
+// TestRedTeam15GitVerifyPlanted: with log.showSignature set, `git log`
+// verifies a commit's signature with gpg (gpgsm, ssh-keygen) found by name
+// through PATH; for the hook (the agent's git is not pinned) a PATH that
+// reaches a writable root ran a planted gpg for `git log -1` of a commit
+// carrying a signature header. The repository's own log.showSignature or
+// merge.verifySignatures asks now; the user's asks when PATH leads gpg into
+// a root, and runs with the system's PATH.
+func TestRedTeam15GitVerifyPlanted(t *testing.T) {
+	l := newGitLab15(t)
+	marker := filepath.Join(l.root, "GPG_RAN")
+	l.write("a.txt", "a\n")
+	l.run(nil, "add", "a.txt")
+	l.run(nil, "commit", "-qm", "a")
+	tree, err := exec.Command(l.git, "-C", l.repo, "rev-parse", "HEAD^{tree}").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.write("c.txt", "tree "+string(tree[:len(tree)-1])+"\nauthor a <a@b> 1700000000 +0000\ncommitter a <a@b> 1700000000 +0000\n"+
+		"gpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEE\n -----END PGP SIGNATURE-----\n\nsigned\n")
+	out, err := exec.Command(l.git, "-C", l.repo, "hash-object", "-t", "commit", "-w", "c.txt").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.run(nil, "update-ref", "refs/heads/main", string(out[:len(out)-1]))
+	bin := filepath.Join(l.repo, "pb")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "gpg"), []byte("#!/bin/sh\ntouch "+marker+"\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	planted := "PATH=" + bin + ":/usr/bin:/bin"
+	judge := func(path string) policy.Class {
+		g := newGate(t, l.repo, Options{RunsElsewhere: true}, append(append([]string{}, l.env...), path)...)
+		v, _ := g.Judge([]string{"git", "log", "-1"})
+		return v.Class
+	}
+	if c := judge(planted); c != policy.Safe {
+		t.Fatalf("git log -1 (hook) with no signature setting: %s, want safe", c)
+	}
+	l.run(nil, "config", "log.showSignature", "true")
+	ran(marker)
+	_ = l.run(append(append([]string{}, l.env...), planted), "log", "-1")
+	if !ran(marker) {
+		t.Fatal("git log -1 did not run the gpg found through PATH: the attack changed")
+	}
+	if c := judge(planted); c == policy.Safe || c == policy.Match {
+		t.Errorf("git log -1 (hook) with the repository's log.showSignature: %s, want asked", c)
+	}
+	l.run(nil, "config", "--unset", "log.showSignature")
+	l.run(nil, "config", "--global", "log.showSignature", "true")
+	if c := judge(planted); c == policy.Safe || c == policy.Match {
+		t.Errorf("git log -1 (hook) with the user's log.showSignature and gpg planted in PATH: %s, want asked", c)
+	}
+	if c := judge("PATH=/usr/bin:/bin"); c != policy.Safe {
+		t.Errorf("git log -1 (hook) with the user's log.showSignature and the system's PATH: %s, want safe", c)
+	}
+}
