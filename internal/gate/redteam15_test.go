@@ -371,3 +371,71 @@ func TestRedTeam15GitVerifyPlanted(t *testing.T) {
 		t.Errorf("git log -1 (hook) with the user's log.showSignature and the system's PATH: %s, want safe", c)
 	}
 }
+
+// TestRedTeam15GitPlacesProtected: a merge, branch switch, rebase,
+// cherry-pick or stash pop writes what the commits hold; in auto-edit `git
+// merge --no-edit evil` created .envrc and .vscode/tasks.json from a branch
+// (the real git does), where `touch .envrc` is asked about: the verdict's
+// writes held the repository's top only. The files the command places are
+// listed from git now and decided as any written path; a branch of
+// ordinary files still merges unasked.
+func TestRedTeam15GitPlacesProtected(t *testing.T) {
+	l := newGitLab15(t)
+	l.write("a.txt", "a\n")
+	l.run(nil, "add", "a.txt")
+	l.run(nil, "commit", "-qm", "a")
+	l.run(nil, "checkout", "-qb", "feat")
+	l.write("b.txt", "b\n")
+	l.run(nil, "add", "b.txt")
+	l.run(nil, "commit", "-qm", "feat")
+	l.run(nil, "checkout", "-q", "main")
+	l.run(nil, "checkout", "-qb", "evil")
+	l.write(".envrc", "echo hi\n")
+	if err := os.MkdirAll(filepath.Join(l.repo, ".vscode"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	l.write(".vscode/tasks.json", "{}\n")
+	l.run(nil, "add", "-A")
+	l.run(nil, "commit", "-qm", "evil")
+	l.run(nil, "checkout", "-q", "main")
+	l.run(nil, "stash", "list")
+	// guard's state in the lab's home, not in the project (newGate's).
+	env := append(append([]string{}, l.env...), "XDG_CONFIG_HOME="+filepath.Join(l.root, ".config"),
+		"XDG_CACHE_HOME="+filepath.Join(l.root, ".cache"), "XDG_DATA_HOME="+filepath.Join(l.root, ".local/share"),
+		"XDG_STATE_HOME="+filepath.Join(l.root, ".local/state"), "TMPDIR="+filepath.Join(l.root, "tmp"))
+	decide := func(argv ...string) policy.Action {
+		g := newGate(l.t, l.repo, Options{Mode: "auto-edit"}, env...)
+		_, d := g.Judge(argv)
+		return d.Action
+	}
+	for _, argv := range [][]string{{"git", "merge", "--no-edit", "feat"}, {"git", "switch", "feat"}, {"git", "switch", "-c", "nb"}} {
+		if a := decide(argv...); a != policy.Run {
+			g := newGate(l.t, l.repo, Options{Mode: "auto-edit"}, env...)
+			v, d := g.Judge(argv)
+			t.Fatalf("%v in auto-edit: %s, want run (%s; %s %q)", argv, a, d.Reason, v.Class, v.Writes)
+		}
+	}
+	for _, argv := range [][]string{
+		{"git", "merge", "--no-edit", "evil"},
+		{"git", "checkout", "evil"},
+		{"git", "switch", "evil"},
+		{"git", "rebase", "evil"},
+		{"git", "cherry-pick", "evil"},
+		{"git", "cherry-pick", "main..evil"},
+		{"bash", "-c", "git status && git merge --no-edit evil"},
+	} {
+		if a := decide(argv...); a == policy.Run {
+			t.Errorf("%v in auto-edit: %s, want asked (it writes .envrc)", argv, a)
+		}
+	}
+	// A stash holding an untracked .envrc.
+	l.write(".envrc", "echo hi\n")
+	l.run(nil, "stash", "push", "-u", "-q")
+	if a := decide("git", "stash", "pop"); a == policy.Run {
+		t.Errorf("git stash pop of a stash holding .envrc in auto-edit: %s, want asked", a)
+	}
+	l.run(nil, "merge", "-q", "--no-edit", "evil")
+	if _, err := os.Stat(filepath.Join(l.repo, ".vscode", "tasks.json")); err != nil {
+		t.Fatalf("git merge did not write .vscode/tasks.json: the premise does not hold (%v)", err)
+	}
+}
