@@ -439,3 +439,48 @@ func TestRedTeam15GitPlacesProtected(t *testing.T) {
 		t.Fatalf("git merge did not write .vscode/tasks.json: the premise does not hold (%v)", err)
 	}
 }
+
+// TestRedTeam15ZipOptionsInherited: Info-ZIP's zip reads ZIPOPT (and ZIP)
+// before its own words: with an inherited `ZIPOPT='-T -TT CMD'`, `zip -r
+// out.zip src`, a writer auto-edit runs, ran CMD to test the archive (the
+// real zip runs it first). judge-11 R7 held unzip's and zipinfo's variables
+// to harmless letters, not zip's.
+func TestRedTeam15ZipOptionsInherited(t *testing.T) {
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	zipBin := mustLook(t, "zip")
+	marker := filepath.Join(dir, "ZIP_TEST_RAN")
+	script := filepath.Join(dir, "zt.sh")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\ntouch "+marker+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "src"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "src", "a.txt"), []byte("a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mk := exec.Command(zipBin, "-qr", "first.zip", "src")
+	mk.Dir = dir
+	mk.Env = append(os.Environ(), "ZIPOPT=-T -TT "+script)
+	if out, err := mk.CombinedOutput(); err != nil {
+		t.Fatalf("zip: %v %s", err, out)
+	}
+	if !ran(marker) {
+		t.Fatal("ZIPOPT=-T -TT did not make zip run the command: the premise does not hold here")
+	}
+	for _, env := range []string{"ZIPOPT=-T -TT " + script, "ZIP=-m", "ZIPOPT=-lf /x/log", "ZIPOPT=-b /x", "ZIP=-@", "ZIPOPT=src"} {
+		g := newGate(t, dir, Options{}, env)
+		if v, _ := g.Judge([]string{"bash", "-c", "zip -r out.zip src"}); v.Class == policy.Safe || v.Class == policy.Match {
+			t.Errorf("zip -r out.zip src with %s = %s, want unverified", env, v.Class)
+		}
+	}
+	for _, env := range []string{"ZIPOPT=-qr -9", "ZIP=-X"} {
+		g := newGate(t, dir, Options{}, env)
+		if v, _ := g.Judge([]string{"bash", "-c", "zip -r out.zip src"}); v.Class != policy.Match {
+			t.Errorf("zip -r out.zip src with %s = %s (%s), want match", env, v.Class, v.Why())
+		}
+	}
+}

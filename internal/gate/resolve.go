@@ -129,7 +129,7 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 			checked[base], why = true, g.goCompilerReach(v.Dirs)
 		case "tar", "gtar":
 			checked[base], why = true, g.tarOptionsWhy()
-		case "unzip", "zipinfo":
+		case "unzip", "zipinfo", "zip":
 			checked[base], why = true, g.zipOptionsWhy(base)
 		}
 		if why != "" {

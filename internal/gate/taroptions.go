@@ -45,17 +45,23 @@ var tarHarmlessOptions = map[string]bool{
 // members (a .env's password) where the rule allows a listing (judge-11
 // R7); -d names a directory, -M runs a pager, -x reads names. Only letters
 // that quiet, list, test or change how names and text are shown are let
-// through; a word that is not an option asks too.
+// through; a word that is not an option asks too. zip reads ZIPOPT (and
+// ZIP): `ZIPOPT='-T -TT CMD' zip -r out.zip src`, a writer auto-edit runs,
+// ran CMD to test the archive (judge-15); -m deletes what it packs, -lf
+// writes a log, -b a temporary file, -@ and -i/-x read names.
 func (g *Gate) zipOptionsWhy(prog string) string {
 	vars, allowed := []string{"UNZIP", "UNZIPOPT"}, "-qCLabonKXDTUVWltvzZ"
-	if prog == "zipinfo" {
+	switch prog {
+	case "zipinfo":
 		vars, allowed = []string{"ZIPINFO", "ZIPINFOOPT"}, "-12smlvhtTzC"
+	case "zip":
+		vars, allowed = []string{"ZIP", "ZIPOPT"}, "-qryjDXoufS0123456789"
 	}
 	for _, name := range vars {
 		val := g.Getenv(name)
 		for _, w := range strings.Fields(val) {
 			if !strings.HasPrefix(w, "-") || strings.Trim(w, allowed) != "" {
-				return name + "=" + val + " gives " + prog + " the option " + w + ", which guard does not judge (a member printed, a directory written, a pager run)"
+				return name + "=" + val + " gives " + prog + " the option " + w + ", which guard does not judge (a member printed, a file or directory written, a program run)"
 			}
 		}
 	}
