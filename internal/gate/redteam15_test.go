@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"guard/policy"
@@ -481,6 +482,45 @@ func TestRedTeam15ZipOptionsInherited(t *testing.T) {
 		g := newGate(t, dir, Options{}, env)
 		if v, _ := g.Judge([]string{"bash", "-c", "zip -r out.zip src"}); v.Class != policy.Match {
 			t.Errorf("zip -r out.zip src with %s = %s (%s), want match", env, v.Class, v.Why())
+		}
+	}
+}
+
+// TestRedTeam15XzOptionsInherited: xz puts XZ_DEFAULTS' and XZ_OPT's words
+// before its own; with `XZ_OPT='-f --files=LIST'`, `xzcat new.xz` (a file
+// not there when judged, so no content to scan) printed every file LIST
+// names as is (--force copies what is not xz): the real xzcat printed a
+// credentials file. The words people set there (-T0, -9e) still run.
+func TestRedTeam15XzOptionsInherited(t *testing.T) {
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	xzcat := mustLook(t, "xzcat")
+	secret := filepath.Join(dir, "creds")
+	list := filepath.Join(dir, "list")
+	if err := os.WriteFile(secret, []byte("aws_secret_access_key = wJalrXUtnFEMI\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(list, []byte(secret+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(xzcat, "new.xz")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "XZ_OPT=-f --files="+list)
+	if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "wJalr") {
+		t.Fatalf("XZ_OPT=--files did not make xzcat print the listed file (%q): the premise does not hold here", out)
+	}
+	for _, env := range []string{"XZ_OPT=-f --files=" + list, "XZ_DEFAULTS=--files0=" + list, "XZ_OPT=-T 0"} {
+		g := newGate(t, dir, Options{}, env)
+		if v, _ := g.Judge([]string{"bash", "-c", "xzcat new.xz"}); v.Class == policy.Safe || v.Class == policy.Match {
+			t.Errorf("xzcat new.xz with %s = %s, want unverified", env, v.Class)
+		}
+	}
+	for _, env := range []string{"XZ_OPT=-T0", "XZ_OPT=-9e -T4 --memlimit=50%", "XZ_DEFAULTS=-q"} {
+		g := newGate(t, dir, Options{}, env)
+		if v, _ := g.Judge([]string{"bash", "-c", "xzcat new.xz"}); v.Class != policy.Safe {
+			t.Errorf("xzcat new.xz with %s = %s (%s), want safe", env, v.Class, v.Why())
 		}
 	}
 }

@@ -129,6 +129,11 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 			checked[base], why = true, g.goCompilerReach(v.Dirs)
 		case "tar", "gtar":
 			checked[base], why = true, g.tarOptionsWhy()
+			if why == "" {
+				why = g.xzOptionsWhy()
+			}
+		case "xz", "unxz", "xzcat", "lzma", "unlzma", "lzcat":
+			checked[base], why = true, g.xzOptionsWhy()
 		case "unzip", "zipinfo", "zip":
 			checked[base], why = true, g.zipOptionsWhy(base)
 		}

@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"regexp"
 	"strings"
 )
 
@@ -67,3 +68,29 @@ func (g *Gate) zipOptionsWhy(prog string) string {
 	}
 	return ""
 }
+
+// xzOptionsWhy says why XZ Utils' XZ_DEFAULTS or XZ_OPT, inherited from
+// guard's environment, makes an xz command (xz, unxz, xzcat, the lzma
+// names, and tar, which runs xz for a .xz archive) do more than its rule
+// says, or "". xz puts their words before its own: with `XZ_OPT='-f
+// --files=LIST'`, `xzcat a.xz` also printed every file LIST names, as is
+// (--force copies what is not xz): ~/.aws/credentials (judge-15). Only the
+// words people set there (`-T0`, `-9e`, memory limits, verbosity) are let
+// through.
+func (g *Gate) xzOptionsWhy() string {
+	for _, name := range []string{"XZ_DEFAULTS", "XZ_OPT"} {
+		val := g.Getenv(name)
+		for _, w := range strings.Fields(val) {
+			if !xzHarmlessOption.MatchString(w) {
+				return name + "=" + val + " gives xz the option " + w + ", which guard does not judge (files it reads or writes)"
+			}
+		}
+	}
+	return ""
+}
+
+// xzHarmlessOption matches the XZ_OPT words that name no file: presets,
+// threads, memory limits, block size, check, verbosity, --keep.
+var xzHarmlessOption = regexp.MustCompile(`^(-[0-9]e?|-e|--extreme|-T[0-9]+|--threads=[0-9]+|-[qvQk]+|--quiet|--verbose|` +
+	`--no-warn|--keep|--no-adjust|--no-sparse|-M[0-9]+[KMGkmg]?i?B?%?|--memlimit(-compress|-decompress|-mt-decompress)?=[0-9]+[KMGkmg]?i?B?%?|` +
+	`--block-size=[0-9]+[KMGkmg]?i?B?|--check=(none|crc32|crc64|sha256))$`)
