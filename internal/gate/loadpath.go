@@ -36,6 +36,12 @@ var loadPathVars = []struct{ name, interp string }{
 	// pip's configuration file: `log = ~/.bashrc` there makes `pip list`
 	// append its log to that file, outside the roots.
 	{"PIP_CONFIG_FILE", "python"},
+	// git runs its scripted and helper commands (git-submodule in 2.39,
+	// git-sh-setup, the remote helpers) and its own subprocesses (`git
+	// status` in a submodule, gc after a commit) from $GIT_EXEC_PATH: one
+	// in the project made `git submodule status` run a planted script
+	// (judge-15).
+	{"GIT_EXEC_PATH", "git"},
 }
 
 // writableLoadPath says which load-path variable of interp names a
@@ -125,6 +131,8 @@ func family(name string) string {
 		return "java"
 	case name == "php", strings.HasPrefix(name, "php") && strings.Trim(name[3:], "0123456789.") == "":
 		return "php"
+	case name == "git":
+		return "git"
 	case name == "cargo", name == "rustc", name == "rustup", name == "rustfmt", name == "rustdoc", name == "cargo-fmt",
 		name == "cargo-clippy", name == "clippy-driver", name == "rust-analyzer", name == "rust-gdb", name == "rust-lldb":
 		return "rust" // rustup's proxies, when rustup installed them

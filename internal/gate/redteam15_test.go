@@ -524,3 +524,50 @@ func TestRedTeam15XzOptionsInherited(t *testing.T) {
 		}
 	}
 }
+
+// TestRedTeam15GitExecPath: git runs its scripted commands (git-submodule
+// in git 2.39) and its own subprocesses from $GIT_EXEC_PATH; inherited and
+// naming a directory in a writable root (or relative), `git submodule
+// status` ran a planted git-submodule. Such a GIT_EXEC_PATH makes git
+// commands unverified now (git --version aside); the system's stays safe.
+func TestRedTeam15GitExecPath(t *testing.T) {
+	l := newGitLab15(t)
+	marker := filepath.Join(l.root, "EXEC_PATH_RAN")
+	l.write("a.txt", "a\n")
+	l.run(nil, "add", "a.txt")
+	l.run(nil, "commit", "-qm", "a")
+	sys, err := exec.Command(l.git, "--exec-path").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gx := filepath.Join(l.repo, "gx")
+	if err := os.MkdirAll(gx, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(strings.TrimSpace(string(sys)))
+	for _, e := range entries {
+		if e.Name() != "git-submodule" {
+			_ = os.Symlink(filepath.Join(strings.TrimSpace(string(sys)), e.Name()), filepath.Join(gx, e.Name()))
+		}
+	}
+	if err := os.WriteFile(filepath.Join(gx, "git-submodule"), []byte("#!/bin/sh\ntouch "+marker+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ran(marker)
+	_ = l.run(append(append([]string{}, l.env...), "GIT_EXEC_PATH="+gx), "submodule", "status")
+	if !ran(marker) {
+		t.Log("this git's submodule command is built in: the planted script did not run (it does with git 2.39)")
+	}
+	for _, env := range []string{"GIT_EXEC_PATH=" + gx, "GIT_EXEC_PATH=gx"} {
+		for _, argv := range [][]string{{"git", "submodule", "status"}, {"git", "status"}} {
+			g := newGate(t, l.repo, Options{}, append(append([]string{}, l.env...), env)...)
+			if v, _ := g.Judge(argv); v.Class == policy.Safe || v.Class == policy.Match {
+				t.Errorf("%v with %s: %s, want unverified", argv, env, v.Class)
+			}
+		}
+	}
+	g := newGate(t, l.repo, Options{}, append(append([]string{}, l.env...), "GIT_EXEC_PATH="+strings.TrimSpace(string(sys)))...)
+	if v, _ := g.Judge([]string{"git", "submodule", "status"}); v.Class != policy.Safe {
+		t.Errorf("git submodule status with the system's GIT_EXEC_PATH: %s (%s), want safe", v.Class, v.Why())
+	}
+}
