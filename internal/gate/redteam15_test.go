@@ -571,3 +571,55 @@ func TestRedTeam15GitExecPath(t *testing.T) {
 		t.Errorf("git submodule status with the system's GIT_EXEC_PATH: %s (%s), want safe", v.Class, v.Why())
 	}
 }
+
+// TestRedTeam15MagicInherited: file(1) reads its magic database from
+// $MAGIC, and a magic entry prints what it matched: with an inherited MAGIC
+// naming a file in a writable root, `file CREDENTIALS`, a type query the
+// secret checks let run, printed the keys (the real file does). Such a
+// MAGIC (or a relative one) makes file unverified; the system's database
+// stays safe.
+func TestRedTeam15MagicInherited(t *testing.T) {
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fileBin := mustLook(t, "file")
+	creds := filepath.Join(dir, "creds.ini")
+	if err := os.WriteFile(creds, []byte("[default]\naws_secret_access_key = wJalrXUtnFEMI\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	magic := filepath.Join(dir, "m")
+	if err := os.WriteFile(magic, []byte("0\tstring\t[\tini\n>10\tstring\tx\t%s\n>20\tstring\tx\t%s\n>30\tstring\tx\t%s\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(fileBin, creds)
+	cmd.Env = append(os.Environ(), "MAGIC="+magic)
+	if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "wJalr") {
+		t.Fatalf("file with MAGIC=%s printed %q, not the key: the premise does not hold here", magic, out)
+	}
+	for _, env := range []string{"MAGIC=" + magic, "MAGIC=m", "MAGIC=/usr/share/misc/magic:" + magic} {
+		g := newGate(t, dir, Options{}, env)
+		if v, _ := g.Judge([]string{"bash", "-c", "file creds.ini"}); v.Class == policy.Safe || v.Class == policy.Match {
+			t.Errorf("file creds.ini with %s = %s, want unverified", env, v.Class)
+		}
+	}
+	g := newGate(t, dir, Options{}, "MAGIC=/usr/share/misc/magic")
+	if v, _ := g.Judge([]string{"bash", "-c", "file creds.ini"}); v.Class != policy.Safe {
+		t.Errorf("file creds.ini with the system's MAGIC = %s (%s), want safe", v.Class, v.Why())
+	}
+	// With no MAGIC, file reads ~/.magic: a home inside a root.
+	if v, _ := newGate(t, dir, Options{}).Judge([]string{"file", "creds.ini"}); v.Class != policy.Safe {
+		t.Fatalf("file creds.ini with no ~/.magic = %s (%s), want safe", v.Class, v.Why())
+	}
+	if err := os.Rename(magic, filepath.Join(dir, ".magic")); err != nil {
+		t.Fatal(err)
+	}
+	cmd = exec.Command(fileBin, creds)
+	cmd.Env = append(os.Environ(), "HOME="+dir)
+	if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "wJalr") {
+		t.Fatalf("file with ~/.magic printed %q, not the key: the premise does not hold here", out)
+	}
+	if v, _ := newGate(t, dir, Options{}).Judge([]string{"file", "creds.ini"}); v.Class == policy.Safe || v.Class == policy.Match {
+		t.Errorf("file creds.ini with ~/.magic in a home inside a root = %s, want unverified", v.Class)
+	}
+}

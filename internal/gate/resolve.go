@@ -134,6 +134,8 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 			}
 		case "xz", "unxz", "xzcat", "lzma", "unlzma", "lzcat":
 			checked[base], why = true, g.xzOptionsWhy()
+		case "file":
+			checked[base], why = true, g.homeMagicWhy()
 		case "unzip", "zipinfo", "zip":
 			checked[base], why = true, g.zipOptionsWhy(base)
 		}
