@@ -623,3 +623,58 @@ func TestRedTeam15MagicInherited(t *testing.T) {
 		t.Errorf("file creds.ini with ~/.magic in a home inside a root = %s, want unverified", v.Class)
 	}
 }
+
+// TestRedTeam15DockerSSHPlanted: with DOCKER_HOST=ssh://... (or a docker
+// context) docker reaches the daemon by running ssh by name through PATH;
+// a PATH that reaches a writable root made `docker ps` run a planted ssh
+// (the real docker CLI does). So are config.json's credential helpers.
+func TestRedTeam15DockerSSHPlanted(t *testing.T) {
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	docker := mustLook(t, "docker")
+	bin := filepath.Join(dir, "pb")
+	marker := filepath.Join(dir, "SSH_RAN")
+	for _, name := range []string{"ssh", "docker-credential-evil"} {
+		if err := os.MkdirAll(bin, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(bin, name), []byte("#!/bin/sh\ntouch "+marker+"\nexit 1\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sysPath := filepath.Dir(docker) + ":/usr/bin:/bin"
+	planted := "PATH=" + bin + ":" + sysPath
+	home := filepath.Join(dir, "home")
+	cmd := exec.Command(docker, "ps")
+	cmd.Env = []string{planted, "HOME=" + home, "DOCKER_HOST=ssh://u@h"}
+	_ = cmd.Run()
+	if !ran(marker) {
+		t.Fatal("docker ps with DOCKER_HOST=ssh:// did not run the ssh found through PATH: the premise does not hold here")
+	}
+	judge := func(env ...string) policy.Class {
+		g := newGate(t, dir, Options{}, append([]string{"HOME=" + home}, env...)...)
+		v, _ := g.Judge([]string{"docker", "ps"})
+		return v.Class
+	}
+	for _, env := range [][]string{{planted, "DOCKER_HOST=ssh://u@h"}, {planted, "DOCKER_CONTEXT=remote"}} {
+		if c := judge(env...); c == policy.Safe || c == policy.Match {
+			t.Errorf("docker ps with %v: %s, want unverified", env, c)
+		}
+	}
+	for _, env := range [][]string{{planted}, {planted, "DOCKER_HOST=unix:///run/docker.sock"}, {"PATH=" + sysPath, "DOCKER_HOST=ssh://u@h"}} {
+		if c := judge(env...); c != policy.Safe {
+			t.Errorf("docker ps with %v: %s, want safe", env, c)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(home, ".docker"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, ".docker", "config.json"), []byte(`{"credsStore":"evil"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c := judge(planted); c == policy.Safe || c == policy.Match {
+		t.Errorf("docker ps with credsStore evil and docker-credential-evil planted in PATH: %s, want unverified", c)
+	}
+}

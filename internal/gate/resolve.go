@@ -258,6 +258,8 @@ func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []strin
 		helpers = append(helpers, "dpkg-query", "dpkg-deb", "tar") // dpkg -l runs dpkg-query, -c dpkg-deb
 	case "dpkg-deb":
 		helpers = append(helpers, "tar")
+	case "docker":
+		helpers = append(helpers, g.dockerHelpers()...)
 	}
 	if len(helpers) == 0 && len(words) == 0 {
 		return "" // a binary that runs no other program by name
