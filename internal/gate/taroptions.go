@@ -3,6 +3,7 @@ package gate
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // tarOptionsWhy says why GNU tar's TAR_OPTIONS, inherited from guard's
@@ -81,7 +82,7 @@ func (g *Gate) xzOptionsWhy() string {
 	for _, name := range []string{"XZ_DEFAULTS", "XZ_OPT"} {
 		val := g.Getenv(name)
 		for _, w := range strings.Fields(val) {
-			if !xzHarmlessOption.MatchString(w) {
+			if !xzHarmlessOption().MatchString(w) {
 				return name + "=" + val + " gives xz the option " + w + ", which guard does not judge (files it reads or writes)"
 			}
 		}
@@ -91,6 +92,8 @@ func (g *Gate) xzOptionsWhy() string {
 
 // xzHarmlessOption matches the XZ_OPT words that name no file: presets,
 // threads, memory limits, block size, check, verbosity, --keep.
-var xzHarmlessOption = regexp.MustCompile(`^(-[0-9]e?|-e|--extreme|-T[0-9]+|--threads=[0-9]+|-[qvQk]+|--quiet|--verbose|` +
-	`--no-warn|--keep|--no-adjust|--no-sparse|-M[0-9]+[KMGkmg]?i?B?%?|--memlimit(-compress|-decompress|-mt-decompress)?=[0-9]+[KMGkmg]?i?B?%?|` +
-	`--block-size=[0-9]+[KMGkmg]?i?B?|--check=(none|crc32|crc64|sha256))$`)
+var xzHarmlessOption = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(-[0-9]e?|-e|--extreme|-T[0-9]+|--threads=[0-9]+|-[qvQk]+|--quiet|--verbose|` +
+		`--no-warn|--keep|--no-adjust|--no-sparse|-M[0-9]+[KMGkmg]?i?B?%?|--memlimit(-compress|-decompress|-mt-decompress)?=[0-9]+[KMGkmg]?i?B?%?|` +
+		`--block-size=[0-9]+[KMGkmg]?i?B?|--check=(none|crc32|crc64|sha256))$`)
+})
