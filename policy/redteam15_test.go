@@ -81,3 +81,36 @@ func TestRedTeam15UnmatchedGlobLiteral(t *testing.T) {
 		}
 	}
 }
+
+// Judge-15 U2: bash and dash expand a leading tilde only when no byte of
+// its prefix (up to the first unquoted slash) is quoted: `cat ~'/cr.txt'`,
+// `cat ~""/cr.txt`, `cat ~\/cr.txt` read ./~/cr.txt (zsh expands them). The
+// judge expanded them to the home's cr.txt (nothing there, or harmless):
+// with a directory named ~ in the project holding a link to a secret, bash
+// printed it.
+func TestRedTeam15QuotedTildePrefix(t *testing.T) {
+	set, home, proj := rtLab(t)
+	mustLink(t, filepath.Join(home, ".aws", "credentials"), filepath.Join(proj, "~", "cr.txt"))
+	mustWrite(t, filepath.Join(home, "notes.txt"), "notes\n")
+	if _, err := exec.LookPath("bash"); err == nil {
+		if out := rtRun(t, proj, "HOME="+home+" cat ~'/cr.txt'"); !strings.Contains(out, "aws_secret") {
+			t.Fatalf("bash's cat ~'/cr.txt' printed %q, not the credentials: the premise does not hold here", out)
+		}
+	}
+	rtNotSafe(t, set, proj,
+		"cat ~'/cr.txt'",
+		`cat ~""/cr.txt`,
+		"cat ~''/cr.txt",
+		`cat ~\/cr.txt`,
+		"cat ~'/'cr.txt",
+		`head ~"/cr.txt"`,
+		`sh -c "cat ~'/cr.txt'"`,
+	)
+	rtSafe(t, set, proj,
+		"cat ~/notes.txt",
+		"cat ~/''notes.txt",
+		"ls ~",
+		"ls ~/",
+		`zsh -c "cat ~'/notes.txt'"`, // zsh expands it: the home's notes.txt
+	)
+}
