@@ -105,6 +105,8 @@ func TestRedTeam15QuotedTildePrefix(t *testing.T) {
 		"cat ~'/'cr.txt",
 		`head ~"/cr.txt"`,
 		`sh -c "cat ~'/cr.txt'"`,
+		"cat ''~/cr.txt", // a quoted part before it: no tilde starts the word
+		`cat ""~/cr.txt`,
 	)
 	rtSafe(t, set, proj,
 		"cat ~/notes.txt",

@@ -353,8 +353,8 @@ func tildePrefixActive(s string, active []bool, empty []int, i int, colon bool) 
 		}
 	}
 	for _, e := range empty {
-		if e > i && e <= end {
-			return false // '' or "" inside the prefix
+		if e >= i && e <= end {
+			return false // '' or "" before the tilde (`''~`: no tilde starts the word) or inside the prefix
 		}
 	}
 	return true
