@@ -116,3 +116,33 @@ func TestRedTeam15QuotedTildePrefix(t *testing.T) {
 		`zsh -c "cat ~'/notes.txt'"`, // zsh expands it: the home's notes.txt
 	)
 }
+
+// Judge-15 U3: a loop variable bound to a glob inside a word that is a
+// pattern of its own: `for f in k*; do cat *"$f"; done` runs cat *k.txt,
+// which matches tok.txt; the judge put the loop's glob in "$f"'s place
+// quoted, so the word was the pattern *k\* (names ending in k*), which
+// matched nothing, and the command ran and printed the token. The glob now
+// stands there as a pattern (*k*), a superset of what each round names.
+func TestRedTeam15LoopGlobInPattern(t *testing.T) {
+	set, _, proj := rtLab(t)
+	mustWrite(t, filepath.Join(proj, "k.txt"), "harmless\n")
+	mustWrite(t, filepath.Join(proj, "tok.txt"), "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n")
+	if _, err := exec.LookPath("bash"); err == nil {
+		if out := rtRun(t, proj, `for f in k*; do cat *"$f"; done`); !strings.Contains(out, "ghp_") {
+			t.Fatalf("bash printed %q, not the token: the premise does not hold here", out)
+		}
+	}
+	rtNotSafe(t, set, proj,
+		`for f in k*; do cat *"$f"; done`,
+		`for f in k.*; do cat *"$f"; done`,
+		`for f in k*; do head -1 ?o"$f"; done`,
+		`for f in k*; do cat [t]o"$f"; done`,
+		`for f in k*; do cat *"${f}"; done`,
+	)
+	rtSafe(t, set, proj,
+		`for f in k*; do cat "$f"; done`,
+		`for f in k*; do cat "$f"*; done`, // k.txt*: k.txt only
+		`for f in k*; do ls *"$f"; done`,
+		`for f in k*; do wc -l "src/$f"; done`,
+	)
+}

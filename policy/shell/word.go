@@ -76,6 +76,19 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 				case *syntax.ParamExp:
 					if v, ok := c.bound(q); ok && !(c.d == Zsh && q.Short && zshModified(p.Parts, j)) {
 						if g, ok := strings.CutPrefix(v, globValue); ok {
+							if len(wd.Parts) != 1 || len(p.Parts) != 1 {
+								// Part of a word: the shell puts each
+								// match's name there, quoted, and the word
+								// around it may be a pattern of its own
+								// (`*"$f"` over k* is *k.txt, which matched
+								// tok.txt). The glob itself, as a pattern,
+								// in that place names a superset of those
+								// files (*k*); quoted, its * was a literal
+								// * of the word's pattern (*k\*), which
+								// named none of them.
+								b.add(g, true)
+								continue
+							}
 							// "$f" bound to a glob: the glob in its place.
 							b.quoted(g)
 							b.dyn = appendUnique(b.dyn, "glob "+short(g))
