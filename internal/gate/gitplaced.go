@@ -100,7 +100,10 @@ func gitPlacingWords(args []string) (string, []string) {
 		if a == "--" {
 			break
 		}
-		if !strings.HasPrefix(a, "-") {
+		switch {
+		case a == "-":
+			words = append(words, "@{-1}") // the branch before: `git checkout -`, `git merge -`
+		case !strings.HasPrefix(a, "-"):
 			words = append(words, a)
 		}
 	}
