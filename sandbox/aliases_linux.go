@@ -1,0 +1,154 @@
+package sandbox
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// A secret is hidden where its path leads: a mount over that path, or
+// Landlock read rules granted around it. The same directory can be reached
+// by another path when its file system is mounted more than once: a bind
+// mount (a container's volumes, `mount --bind ~/src /srv/src`, a second
+// mount of a btrfs volume, /home bound elsewhere). Through that one the
+// secret was readable (sandbox-13 S13-1), as root and as an ordinary user,
+// mounts or not: a mount covers one path, and the Landlock rule on the
+// other mount's mount point, a directory beside the way down to the
+// secret, granted read beneath it.
+//
+// mountAliases finds, for each hole, the other paths of the mount table
+// that name the same file (the same file system, a mount whose root lies
+// above the hole's place in it, and the same device and inode when looked
+// up there), so that each is hidden the same way. It reads
+// /proc/self/mountinfo once, and looks further only when a file system is
+// mounted more than once.
+
+// mountEntry is one line of /proc/self/mountinfo.
+type mountEntry struct {
+	id    uint64
+	dev   string // major:minor
+	root  string // the mount's root within its file system
+	point string // where it is mounted
+}
+
+// readMountInfo parses /proc/self/mountinfo; nil when it cannot be read.
+func readMountInfo() []mountEntry {
+	b, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		return nil
+	}
+	var out []mountEntry
+	for len(b) > 0 {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		f := strings.Fields(string(line))
+		if len(f) < 5 {
+			continue
+		}
+		id, err := strconv.ParseUint(f[0], 10, 64)
+		if err != nil {
+			continue
+		}
+		out = append(out, mountEntry{id: id, dev: f[2], root: unescapeMount(f[3]), point: unescapeMount(f[4])})
+	}
+	return out
+}
+
+// unescapeMount undoes mountinfo's octal escapes (\040 for a space).
+func unescapeMount(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+4 <= len(s) {
+			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
+				b.WriteByte(byte(n))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// mountAliases returns the other paths of holes (see above), each recorded
+// in files, dirs and ids as its original is.
+func mountAliases(holes []string, files, dirs *map[string]bool, ids map[string]fileID) []string {
+	if len(holes) == 0 {
+		return nil
+	}
+	mounts := readMountInfo()
+	byDev := make(map[string]int, len(mounts))
+	twice := false
+	for _, m := range mounts {
+		byDev[m.dev]++
+		twice = twice || byDev[m.dev] > 1
+	}
+	if !twice {
+		return nil // no file system mounted twice: no other path (the usual case)
+	}
+	byID := make(map[uint64]*mountEntry, len(mounts))
+	for i := range mounts {
+		byID[mounts[i].id] = &mounts[i]
+	}
+	seen := make(map[string]bool, len(holes))
+	for _, h := range holes {
+		seen[h] = true
+	}
+	var out []string
+	for _, h := range holes {
+		var sx unix.Statx_t
+		if unix.Statx(unix.AT_FDCWD, h, unix.AT_SYMLINK_NOFOLLOW|unix.AT_NO_AUTOMOUNT, unix.STATX_MNT_ID, &sx) != nil ||
+			sx.Mask&unix.STATX_MNT_ID == 0 {
+			continue
+		}
+		m := byID[sx.Mnt_id]
+		if m == nil || byDev[m.dev] < 2 {
+			continue
+		}
+		// Where h lies within its file system.
+		rel, ok := strings.CutPrefix(h, m.point)
+		if !ok || m.point != "/" && rel != "" && rel[0] != '/' {
+			continue
+		}
+		inFS := filepath.Join(m.root, rel)
+		want := ids[h]
+		for i := range mounts {
+			o := &mounts[i]
+			if o.id == m.id || o.dev != m.dev {
+				continue
+			}
+			below, ok := strings.CutPrefix(inFS, o.root)
+			if !ok || o.root != "/" && below != "" && below[0] != '/' {
+				continue
+			}
+			alias := filepath.Join(o.point, below)
+			if seen[alias] {
+				continue
+			}
+			var st unix.Stat_t
+			if unix.Lstat(alias, &st) != nil || uint64(st.Dev) != want.dev || st.Ino != want.ino {
+				continue // covered by another mount there, or not the same file
+			}
+			seen[alias] = true
+			out = append(out, alias)
+			ids[alias] = want
+			for _, set := range []*map[string]bool{files, dirs} {
+				if (*set)[h] {
+					(*set)[alias] = true // not nil: it holds h
+				}
+			}
+		}
+	}
+	return out
+}
