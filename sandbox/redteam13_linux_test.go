@@ -74,3 +74,25 @@ func TestAttackAliasSecretsUnprivileged(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
 	runAsNobody(t, aliasSecretCases)
 }
+
+// TestAttackSystemCopies (S13-2): root read what the system keeps beside
+// the listed secrets: Debian's copies of the password hashes, apt's and
+// Ubuntu Pro's tokens, Wi-Fi and Bluetooth keys, mail relays' and WebDAV
+// passwords. Each planted (root's, 0600) where missing, removed after.
+func TestAttackSystemCopies(t *testing.T) {
+	requireRoot(t, "the files are root's, mode 0600")
+	var cases []attackCase
+	for _, path := range []string{"/var/backups/shadow.bak", "/var/backups/gshadow.bak", "/etc/apt/auth.conf",
+		"/etc/apt/auth.conf.d/90ubuntu-advantage", "/var/lib/ubuntu-advantage/private/machine-token.json",
+		"/etc/netplan/50-wifi.yaml", "/var/lib/iwd/Home.psk", "/var/lib/bluetooth/00:11:22:33:44:55/66:77:88:99:AA:BB/info",
+		"/etc/exim4/passwd.client", "/etc/ssmtp/ssmtp.conf", "/etc/msmtprc", "/etc/davfs2/secrets",
+		"/etc/pve/priv/authkey.key"} {
+		cases = append(cases, attackCase{name: "read " + path, attack: "read", want: unreadable,
+			args: func(t *testing.T, _ *fixture) []string {
+				plantSystemFile(t, path)
+				return []string{path}
+			},
+			profile: func(p *Profile) { Protect(p, protect.Default(), t.TempDir()) }})
+	}
+	runAttackCases(t, cases)
+}

@@ -536,6 +536,16 @@ var defaultList = [...]struct {
 		"~/.config/autostart-scripts", "~/.config/i3", "~/.i3", "~/.config/sway", "~/.config/hypr",
 		"~/.config/niri", "~/.config/labwc", "~/.config/openbox", "~/.config/awesome", "~/.xmonad",
 		"~/.config/xmonad", "~/.xbindkeysrc", "~/.local/share/jupyter/kernels"}},
+	// What root reads that the system keeps beside the listed secrets
+	// (thirteenth red team): Debian's daily copies of the password hashes
+	// (the passwd package's cron job), apt's repository logins (Ubuntu Pro's
+	// token among them) and Ubuntu Pro's machine token, Wi-Fi passwords
+	// (netplan's files, iwd's, Bluetooth link keys), and the mail relay and
+	// WebDAV passwords of exim, ssmtp, msmtp and davfs2, Proxmox's keys.
+	{Secret, "a copy of the password hashes, or a stored system login or network key", nil, []string{
+		"/var/backups/shadow.bak", "/var/backups/gshadow.bak", "/etc/apt/auth.conf", "/etc/apt/auth.conf.d",
+		"/var/lib/ubuntu-advantage/private", "/etc/netplan", "/var/lib/iwd", "/var/lib/bluetooth",
+		"/etc/exim4/passwd.client", "/etc/ssmtp", "/etc/msmtprc", "/etc/davfs2/secrets", "/etc/pve/priv"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the
