@@ -3,6 +3,8 @@ package sandbox
 import (
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -95,4 +97,66 @@ func TestAttackSystemCopies(t *testing.T) {
 			profile: func(p *Profile) { Protect(p, protect.Default(), t.TempDir()) }})
 	}
 	runAttackCases(t, cases)
+}
+
+// TestAutoEditNewNamesMovedAside (S13-3): auto-edit lets a script run because
+// each write it sees lands inside the root, off the protected paths; a link
+// made at run time sends one elsewhere in the root (`cp -r src dst && cp -r
+// pd/. dst/lnk/`, src/lnk -> ..: dst/lnk/.envrc is the root's .envrc). As
+// root, files-only ran in place of guard and nothing looked afterwards: the
+// .envrc stayed, for direnv to run at the next cd. Now guard stays the
+// parent there too and moves it aside (126), as for an ordinary user; an
+// ordinary command keeps its status.
+func TestAutoEditNewNamesMovedAside(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	for _, u := range []struct {
+		name string
+		cred *syscall.Credential
+	}{{"root", nil}, {"nobody", nobody}} {
+		t.Run(u.name, func(t *testing.T) {
+			if u.cred != nil {
+				if ok, why := userNSAllowed(); !ok {
+					sandboxtest.Skipf(t, "an ordinary user cannot make a user namespace here: %s", why)
+				}
+			}
+			base := t.TempDir()
+			exe := shareWith(t, base, u.cred)
+			f := newFixture(t, base)
+			for _, d := range []string{"src", "pd"} {
+				if err := os.MkdirAll(filepath.Join(f.root, d), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.Symlink("..", filepath.Join(f.root, "src", "lnk")); err != nil {
+				t.Fatal(err)
+			}
+			writeWorld(filepath.Join(f.root, "pd", ".envrc"), "echo PWNED-lab13\n")
+			chownFixture(t, f, u.cred)
+			home := filepath.Join(filepath.Dir(f.root), "home")
+			p := Profile{WritableRoots: []string{f.root}, FilesOnly: true}
+			Protect(&p, protect.Default(), home)
+			run := func(script string) outcome {
+				return child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", script}, dir: f.root, exe: exe,
+					cred: u.cred, env: []string{"HOME=" + home}}.run(t)
+			}
+			o := run("cp -r src dst && cp -r pd/. dst/lnk/")
+			envrc := filepath.Join(f.root, ".envrc")
+			if exists(envrc) {
+				t.Errorf("the root's .envrc, made through a link made at run time, stayed (%s)\n%s", o.msg, o.stderr)
+			}
+			if o.ok || !strings.Contains(o.msg, "126") {
+				t.Errorf("want exit status 126, got %s\n%s", o.msg, o.stderr)
+			}
+			if aside, _ := filepath.Glob(envrc + ".guard-blocked-*"); len(aside) != 1 {
+				t.Errorf("want the .envrc moved aside, found %v", aside)
+			}
+			if o := run("echo fine > more.txt"); !o.ok || !exists(filepath.Join(f.root, "more.txt")) {
+				t.Errorf("an ordinary write: %s\n%s", o.msg, o.stderr)
+			}
+			if o := run("exit 3"); o.ok || !strings.Contains(o.msg, "exit status 3") {
+				t.Errorf("a failing command: %s, want its own status 3", o.msg)
+			}
+		})
+	}
 }

@@ -66,9 +66,12 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 	}
 	// Protected names absent now, which the command could make: guard stays
 	// its parent, to look again after it (newnames_linux.go). Not inside an
-	// enclosing sandbox, whose guard looks; not for files-only (auto-edit
-	// runs only what it saw write inside the roots, and keeps exec in place).
-	if !c.inherited && !c.p.FilesOnly {
+	// enclosing sandbox, whose guard looks. Files-only too: auto-edit runs
+	// what it saw write inside the roots, but a link made at run time sends
+	// a write elsewhere in them (`cp -r src dst && cp -r pd/. dst/lnk/`,
+	// src/lnk -> .., made .envrc at the top of the root: sandbox-13 S13-3),
+	// as an ordinary user's child already looks.
+	if !c.inherited {
 		// One directory held open per root: past the first 64 descriptors
 		// the table grows, and while the process's threads share it each
 		// growth waits for an RCU grace period (300 roots: 85 ms a run). The
