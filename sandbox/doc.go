@@ -293,7 +293,11 @@
 // (sandboxedMounts) and makes none of its own. Files-only confines the
 // program's own writes: a service it asks to write for it (D-Bus's
 // systemd-run, a Docker socket, a loopback server) is outside its reach,
-// as are signals and the rest of full-auto's profile.
+// as are signals and the rest of full-auto's profile. A protected name
+// missing at start is looked for after the command as in full-auto (guard
+// stays the parent, the program one signal-scoped Landlock layer below):
+// a link made at run time sent a write that the decision saw inside the
+// root onto the root's .envrc (sandbox-13 S13-3).
 //
 // # Decisions
 //
