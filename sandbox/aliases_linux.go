@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -81,12 +82,17 @@ func unescapeMount(s string) string {
 	return b.String()
 }
 
-// mountAliases returns the other paths of holes (see above), each recorded
-// in files, dirs and ids as its original is.
-func mountAliases(holes []string, files, dirs *map[string]bool, ids map[string]fileID) []string {
-	if len(holes) == 0 {
-		return nil
-	}
+// mountTable is the mount table, for the file systems mounted more than
+// once only.
+type mountTable struct {
+	mounts []mountEntry
+	byDev  map[string]int
+	byID   map[uint64]*mountEntry
+}
+
+// loadMountTable reads the mount table; nil when no file system is mounted
+// more than once (the usual case: then no file has another path).
+func loadMountTable() *mountTable {
 	mounts := readMountInfo()
 	byDev := make(map[string]int, len(mounts))
 	twice := false
@@ -95,11 +101,64 @@ func mountAliases(holes []string, files, dirs *map[string]bool, ids map[string]f
 		twice = twice || byDev[m.dev] > 1
 	}
 	if !twice {
-		return nil // no file system mounted twice: no other path (the usual case)
+		return nil
 	}
-	byID := make(map[uint64]*mountEntry, len(mounts))
+	t := &mountTable{mounts: mounts, byDev: byDev, byID: make(map[uint64]*mountEntry, len(mounts))}
 	for i := range mounts {
-		byID[mounts[i].id] = &mounts[i]
+		t.byID[mounts[i].id] = &mounts[i]
+	}
+	return t
+}
+
+// aliases returns the other paths of the mount table that name the file
+// at path (want: its device and inode), path not among them.
+func (t *mountTable) aliases(path string, want fileID) []string {
+	if t == nil {
+		return nil
+	}
+	var sx unix.Statx_t
+	if unix.Statx(unix.AT_FDCWD, path, unix.AT_SYMLINK_NOFOLLOW|unix.AT_NO_AUTOMOUNT, unix.STATX_MNT_ID, &sx) != nil ||
+		sx.Mask&unix.STATX_MNT_ID == 0 {
+		return nil
+	}
+	m := t.byID[sx.Mnt_id]
+	if m == nil || t.byDev[m.dev] < 2 {
+		return nil
+	}
+	// Where path lies within its file system.
+	rel, ok := strings.CutPrefix(path, m.point)
+	if !ok || m.point != "/" && rel != "" && rel[0] != '/' {
+		return nil
+	}
+	inFS := filepath.Join(m.root, rel)
+	var out []string
+	for i := range t.mounts {
+		o := &t.mounts[i]
+		if o.id == m.id || o.dev != m.dev {
+			continue
+		}
+		below, ok := strings.CutPrefix(inFS, o.root)
+		if !ok || o.root != "/" && below != "" && below[0] != '/' {
+			continue
+		}
+		alias := filepath.Join(o.point, below)
+		if alias == path || slices.Contains(out, alias) {
+			continue
+		}
+		var st unix.Stat_t
+		if unix.Lstat(alias, &st) != nil || uint64(st.Dev) != want.dev || st.Ino != want.ino {
+			continue // covered by another mount there, or not the same file
+		}
+		out = append(out, alias)
+	}
+	return out
+}
+
+// mountAliases returns the other paths of holes (see above), each recorded
+// in files, dirs and ids as its original is.
+func mountAliases(t *mountTable, holes []string, files, dirs *map[string]bool, ids map[string]fileID) []string {
+	if t == nil {
+		return nil
 	}
 	seen := make(map[string]bool, len(holes))
 	for _, h := range holes {
@@ -107,42 +166,13 @@ func mountAliases(holes []string, files, dirs *map[string]bool, ids map[string]f
 	}
 	var out []string
 	for _, h := range holes {
-		var sx unix.Statx_t
-		if unix.Statx(unix.AT_FDCWD, h, unix.AT_SYMLINK_NOFOLLOW|unix.AT_NO_AUTOMOUNT, unix.STATX_MNT_ID, &sx) != nil ||
-			sx.Mask&unix.STATX_MNT_ID == 0 {
-			continue
-		}
-		m := byID[sx.Mnt_id]
-		if m == nil || byDev[m.dev] < 2 {
-			continue
-		}
-		// Where h lies within its file system.
-		rel, ok := strings.CutPrefix(h, m.point)
-		if !ok || m.point != "/" && rel != "" && rel[0] != '/' {
-			continue
-		}
-		inFS := filepath.Join(m.root, rel)
-		want := ids[h]
-		for i := range mounts {
-			o := &mounts[i]
-			if o.id == m.id || o.dev != m.dev {
-				continue
-			}
-			below, ok := strings.CutPrefix(inFS, o.root)
-			if !ok || o.root != "/" && below != "" && below[0] != '/' {
-				continue
-			}
-			alias := filepath.Join(o.point, below)
+		for _, alias := range t.aliases(h, ids[h]) {
 			if seen[alias] {
 				continue
 			}
-			var st unix.Stat_t
-			if unix.Lstat(alias, &st) != nil || uint64(st.Dev) != want.dev || st.Ino != want.ino {
-				continue // covered by another mount there, or not the same file
-			}
 			seen[alias] = true
 			out = append(out, alias)
-			ids[alias] = want
+			ids[alias] = ids[h]
 			for _, set := range []*map[string]bool{files, dirs} {
 				if (*set)[h] {
 					(*set)[alias] = true // not nil: it holds h

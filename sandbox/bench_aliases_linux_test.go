@@ -9,6 +9,6 @@ func BenchmarkMountAliases(b *testing.B) {
 	ids := map[string]fileID{}
 	files, dirs := map[string]bool{}, map[string]bool{}
 	for b.Loop() {
-		mountAliases(holes, &files, &dirs, ids)
+		mountAliases(loadMountTable(), holes, &files, &dirs, ids)
 	}
 }

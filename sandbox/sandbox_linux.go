@@ -370,8 +370,11 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	if c.ids == nil {
 		c.ids = map[string]fileID{}
 	}
-	// The same secrets where the file system is mounted again (a bind mount).
-	c.holes = append(c.holes, mountAliases(c.holes, &c.holeFiles, &c.holeDirs, c.ids)...)
+	// The same secrets where their file system is mounted again (a bind
+	// mount): hidden there too (aliases_linux.go).
+	if len(c.holes) > 0 {
+		c.holes = append(c.holes, mountAliases(loadMountTable(), c.holes, &c.holeFiles, &c.holeDirs, c.ids)...)
+	}
 	seenRO := make(map[string]bool, len(c.p.ReadOnly))
 	for _, x := range c.p.ReadOnly {
 		x = filepath.Clean(x)
