@@ -286,6 +286,8 @@ type confinement struct {
 	// emptiedDirs: the directories of holes, with mounts: an empty read-only
 	// tmpfs over each.
 	emptiedDirs []string
+	// aliases: how many of holes are other paths of the others (mountAliases).
+	aliases int
 	// holesLeft: secrets inside the roots left readable (no mounts to hide them).
 	holesLeft int
 	// userns: an ordinary user's mounts are made by a child in a user namespace
@@ -373,7 +375,8 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	// The same secrets where their file system is mounted again (a bind
 	// mount): hidden there too (aliases_linux.go).
 	if len(c.holes) > 0 {
-		c.holes = append(c.holes, mountAliases(loadMountTable(), c.holes, &c.holeFiles, &c.holeDirs, c.ids)...)
+		more := mountAliases(loadMountTable(), c.holes, &c.holeFiles, &c.holeDirs, c.ids)
+		c.holes, c.aliases = append(c.holes, more...), len(more)
 	}
 	seenRO := make(map[string]bool, len(c.p.ReadOnly))
 	for _, x := range c.p.ReadOnly {
@@ -839,6 +842,10 @@ func (c *confinement) parts() []part {
 			len(c.emptied), len(c.emptiedDirs), len(c.holes)))
 	default:
 		add("secrets unreadable", true, c.landlock, fmt.Sprintf("%d paths refused by Landlock read rules (EACCES)", len(c.holes)))
+	}
+	if c.aliases > 0 {
+		add("secrets at their other paths (a bind mount, a second mount of their file system)", true, c.mounts || c.userns || c.landlock,
+			fmt.Sprintf("%d other paths hidden the same way", c.aliases))
 	}
 	if c.holesLeft > 0 {
 		add("secrets inside the writable roots unreadable", true, false,
