@@ -105,17 +105,19 @@ func TestAttackSystemCopies(t *testing.T) {
 // pd/. dst/lnk/`, src/lnk -> ..: dst/lnk/.envrc is the root's .envrc). As
 // root, files-only ran in place of guard and nothing looked afterwards: the
 // .envrc stayed, for direnv to run at the next cd. Now guard stays the
-// parent there too and moves it aside (126), as for an ordinary user; an
+// parent there too and moves it aside (126), as for an ordinary user in
+// the child (where user namespaces are forbidden, it did not either); an
 // ordinary command keeps its status.
 func TestAutoEditNewNamesMovedAside(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
 	requireSandbox(t)
 	for _, u := range []struct {
-		name string
-		cred *syscall.Credential
-	}{{"root", nil}, {"nobody", nobody}} {
+		name      string
+		cred      *syscall.Credential
+		forbidden bool
+	}{{"root", nil, false}, {"nobody", nobody, false}, {"nobody, user namespaces forbidden", nobody, true}} {
 		t.Run(u.name, func(t *testing.T) {
-			if u.cred != nil {
+			if u.cred != nil && !u.forbidden {
 				if ok, why := userNSAllowed(); !ok {
 					sandboxtest.Skipf(t, "an ordinary user cannot make a user namespace here: %s", why)
 				}
@@ -134,11 +136,14 @@ func TestAutoEditNewNamesMovedAside(t *testing.T) {
 			writeWorld(filepath.Join(f.root, "pd", ".envrc"), "echo PWNED-lab13\n")
 			chownFixture(t, f, u.cred)
 			home := filepath.Join(filepath.Dir(f.root), "home")
-			p := Profile{WritableRoots: []string{f.root}, FilesOnly: true}
+			// Where user namespaces are forbidden, pd/.envrc (protected,
+			// existing) cannot be kept read-only: best-effort, as a person
+			// who chose it runs.
+			p := Profile{WritableRoots: []string{f.root}, FilesOnly: true, BestEffort: u.forbidden}
 			Protect(&p, protect.Default(), home)
 			run := func(script string) outcome {
 				return child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", script}, dir: f.root, exe: exe,
-					cred: u.cred, env: []string{"HOME=" + home}}.run(t)
+					cred: u.cred, env: []string{"HOME=" + home}, noUserNS: u.forbidden}.run(t)
 			}
 			o := run("cp -r src dst && cp -r pd/. dst/lnk/")
 			envrc := filepath.Join(f.root, ".envrc")
