@@ -182,3 +182,74 @@ func mountAliases(t *mountTable, holes []string, files, dirs *map[string]bool, i
 	}
 	return out
 }
+
+// homeVia returns the other paths of the home directory that lie inside a
+// writable root that is not shared, when the home itself lies in none: a
+// root that is another mount of the home or of a directory above it (a bind
+// mount). The "~/" protected entries are then resolved there too
+// (protectWatched): ~/.bashrc was read-only at its own path and written
+// through the root's (sandbox-13 S13-4). t is the mount table (nil: none
+// mounted twice).
+func homeVia(t *mountTable, home string, p *Profile) []string {
+	if t == nil || home == "" || !filepath.IsAbs(home) {
+		return nil
+	}
+	home = filepath.Clean(home)
+	inRoot := func(x string) bool {
+		return slices.ContainsFunc(p.WritableRoots, func(r string) bool { return within(x, filepath.Clean(r)) }) &&
+			!slices.ContainsFunc(p.SharedRoots, func(s string) bool { return within(x, filepath.Clean(s)) })
+	}
+	if inRoot(home) {
+		return nil
+	}
+	if r, err := filepath.EvalSymlinks(home); err == nil {
+		home = r
+	}
+	var st unix.Stat_t
+	if unix.Stat(home, &st) != nil {
+		return nil
+	}
+	return slices.DeleteFunc(t.aliases(home, fileID{uint64(st.Dev), st.Ino}), func(a string) bool { return !inRoot(a) })
+}
+
+// rootVia returns, for the directories inside the writable roots (not the
+// shared ones) that are also reached by another path outside them (a root
+// that is a bind mount of another directory, or a mount inside a root), each
+// such other path and the path inside the root it is, in order. Every
+// protected path below the other path is writable through the root: the
+// list is resolved there too and its findings kept read-only where the root
+// reaches them (protectWatched). ~/.bashrc and guard's own cache and audit
+// log were written through a root that was a bind mount of the home
+// (sandbox-13 S13-4).
+func rootVia(t *mountTable, p *Profile) (others, inside []string) {
+	if t == nil {
+		return nil, nil
+	}
+	inRoot := func(x string) bool {
+		return slices.ContainsFunc(p.WritableRoots, func(r string) bool { return within(x, filepath.Clean(r)) }) &&
+			!slices.ContainsFunc(p.SharedRoots, func(s string) bool { return within(x, filepath.Clean(s)) })
+	}
+	var dirs []string
+	for _, r := range p.WritableRoots {
+		if r = filepath.Clean(r); inRoot(r) && !slices.Contains(dirs, r) {
+			dirs = append(dirs, r)
+		}
+	}
+	for _, m := range t.mounts {
+		if t.byDev[m.dev] > 1 && inRoot(m.point) && !slices.Contains(dirs, m.point) {
+			dirs = append(dirs, m.point)
+		}
+	}
+	for _, d := range dirs {
+		var st unix.Stat_t
+		if unix.Stat(d, &st) != nil {
+			continue
+		}
+		for _, a := range t.aliases(d, fileID{uint64(st.Dev), st.Ino}) {
+			if !inRoot(a) && !slices.Contains(others, a) {
+				others, inside = append(others, a), append(inside, d)
+			}
+		}
+	}
+	return others, inside
+}

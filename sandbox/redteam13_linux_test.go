@@ -165,3 +165,57 @@ func TestAutoEditNewNamesMovedAside(t *testing.T) {
 		})
 	}
 }
+
+// homeAliasCases (S13-4): the writable root is a bind mount of the home (an
+// agent started in a directory that is another mount of it). The "~/"
+// entries were resolved at the home's own path, which lay in no root: its
+// ~/.bashrc, ~/.ssh/config and ~/.gitconfig were read-only there and
+// written through the root. Now the list is resolved at the other path too
+// and kept read-only where the root reaches it.
+func homeAliasCases(t *testing.T) []attackCase {
+	files := map[string]string{".bashrc": "# rc\n", ".ssh/config": "Host lab13\n", ".gitconfig": "[user]\n\tname = lab13\n"}
+	home := func(root string) string {
+		h := filepath.Join(filepath.Dir(root), "home")
+		for name, content := range files {
+			if _, err := os.Lstat(filepath.Join(h, name)); err != nil {
+				writeWorld(filepath.Join(h, name), content)
+			}
+		}
+		return h
+	}
+	alias := func(root string) string {
+		h := home(root)
+		a := h + ".alias"
+		if isMountRoot(a) {
+			return a
+		}
+		return bindAlias(t, h)
+	}
+	var cases []attackCase
+	for name, content := range files {
+		cases = append(cases, attackCase{name: "append ~/" + name + " through a root that is a bind mount of the home",
+			attack: "append", want: []unix.Errno{unix.EROFS, unix.EBUSY, unix.EACCES, unix.EPERM},
+			root: "a bind mount needs root",
+			profile: func(p *Profile) {
+				h := home(p.WritableRoots[0])
+				p.WritableRoots = []string{alias(p.WritableRoots[0])}
+				Protect(p, protect.Default(), h)
+			},
+			args: func(t *testing.T, f *fixture) []string {
+				return []string{filepath.Join(alias(f.root), name)}
+			},
+			effect: func(f *fixture) bool { return readString(filepath.Join(home(f.root), name)) != content }})
+	}
+	return cases
+}
+
+func TestAttackHomeAlias(t *testing.T) {
+	requireRoot(t, "a bind mount needs root")
+	runAttackCases(t, homeAliasCases(t))
+}
+
+func TestAttackHomeAliasUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireUserNS(t)
+	runAttackCasesAs(t, nobody, homeAliasCases(t))
+}

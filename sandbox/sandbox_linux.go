@@ -375,7 +375,7 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	// The same secrets where their file system is mounted again (a bind
 	// mount): hidden there too (aliases_linux.go).
 	if len(c.holes) > 0 {
-		more := mountAliases(loadMountTable(), c.holes, &c.holeFiles, &c.holeDirs, c.ids)
+		more := mountAliases(c.p.readMounts(), c.holes, &c.holeFiles, &c.holeDirs, c.ids)
 		c.holes, c.aliases = append(c.holes, more...), len(more)
 	}
 	seenRO := make(map[string]bool, len(c.p.ReadOnly))
