@@ -219,3 +219,20 @@ func TestAttackHomeAliasUnprivileged(t *testing.T) {
 	requireUserNS(t)
 	runAttackCasesAs(t, nobody, homeAliasCases(t))
 }
+
+// gcmStoreCases: Git Credential Manager's plaintext store (credentialStore =
+// plaintext: ~/.gcm/store/git/https/HOST/USER.credential) was readable.
+func gcmStoreCases(forbidden bool) []attackCase {
+	return homeSecretCases([]string{".gcm/store/git/https/github.com/lab13.credential"},
+		"password=ghp_lab13\n", forbidden)
+}
+
+func TestAttackGCMStore(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackGCMStoreUnprivileged is this test")
+	runAttackCases(t, gcmStoreCases(false))
+}
+
+func TestAttackGCMStoreUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	runAsNobody(t, gcmStoreCases)
+}

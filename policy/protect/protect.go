@@ -213,7 +213,7 @@ var defaultList = [...]struct {
 		"id_rsa.*", "id_dsa.*", "id_ecdsa.*", "id_ed25519.*"}},
 	{Secret, whyCloud, nil, []string{"~/.aws/credentials", "~/.aws/sso/cache", "~/.aws/cli/cache", "~/.config/gcloud",
 		"~/.azure", "~/.kube", "~/.docker/config.json", "~/.config/gh/hosts.yml", "~/.config/hub", "~/.netrc",
-		"~/.git-credentials", "~/.pypirc", "~/.npmrc", "~/.cargo/credentials", "~/.cargo/credentials.toml",
+		"~/.git-credentials", "~/.gcm/store", "~/.pypirc", "~/.npmrc", "~/.cargo/credentials", "~/.cargo/credentials.toml",
 		"~/.gem/credentials", "~/.terraform.d/credentials.tfrc.json", "~/.terraformrc", "~/.config/doctl",
 		"~/.vault-token", "~/.pgpass", "~/.my.cnf", "~/.oci", "~/.s3cfg", "~/.boto", "~/.config/rclone/rclone.conf",
 		"~/.config/hcloud", "~/.yarnrc.yml", "~/.m2/settings.xml", "~/.gradle/gradle.properties", ".netrc",
