@@ -236,3 +236,22 @@ func TestAttackGCMStoreUnprivileged(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
 	runAsNobody(t, gcmStoreCases)
 }
+
+// editorCopyCases (S13-6): editors' swap, undo and backup files in the
+// home hold the text of the files edited (a project's .env): vim's undo
+// file kept a rotated-out key, readable inside.
+func editorCopyCases(forbidden bool) []attackCase {
+	return homeSecretCases([]string{".local/state/nvim/swap/%lab%proj%.env.swp", ".local/state/nvim/undo/%lab%proj%.env",
+		".vim/undo/%lab%proj%.env", ".cache/vim/swap/%lab%proj%.env.swp", ".emacs.d/backups/!lab!proj!.env~"},
+		"STRIPE_KEY=sk_live_lab13\n", forbidden)
+}
+
+func TestAttackEditorCopies(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackEditorCopiesUnprivileged is this test")
+	runAttackCases(t, editorCopyCases(false))
+}
+
+func TestAttackEditorCopiesUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	runAsNobody(t, editorCopyCases)
+}

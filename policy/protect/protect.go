@@ -536,6 +536,19 @@ var defaultList = [...]struct {
 		"~/.config/autostart-scripts", "~/.config/i3", "~/.i3", "~/.config/sway", "~/.config/hypr",
 		"~/.config/niri", "~/.config/labwc", "~/.config/openbox", "~/.config/awesome", "~/.xmonad",
 		"~/.config/xmonad", "~/.xbindkeysrc", "~/.local/share/jupyter/kernels"}},
+	// Editors' swap, persistent-undo and backup files hold the text of what
+	// was edited: a .env while it is open (Neovim's swap, on by default), and
+	// its old lines after a secret was rotated out (undo files, which vim
+	// and Neovim keep when undofile is set), outside the project where no
+	// name matches (thirteenth red team). Neovim's state directories (and
+	// the data directory of versions before 0.8), the places dotfiles
+	// usually give vim's, Emacs's backup directories.
+	{Secret, "an editor's swap, undo or backup files hold the text of the files it edited", nil, []string{
+		"~/.local/state/nvim/swap", "~/.local/state/nvim/undo", "~/.local/state/nvim/backup",
+		"~/.local/share/nvim/swap", "~/.local/share/nvim/undo", "~/.local/share/nvim/backup",
+		"~/.vim/undo", "~/.vim/undodir", "~/.vim/swap", "~/.vim/swapfiles", "~/.vim/backup", "~/.vim/backups",
+		"~/.cache/vim/undo", "~/.cache/vim/swap", "~/.cache/vim/backup", "~/.emacs.d/backups", "~/.emacs.d/backup",
+		"~/.config/emacs/backups"}},
 	// What root reads that the system keeps beside the listed secrets
 	// (thirteenth red team): Debian's daily copies of the password hashes
 	// (the passwd package's cron job), apt's repository logins (Ubuntu Pro's
