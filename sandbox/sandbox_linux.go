@@ -815,7 +815,18 @@ func (c *confinement) parts() []part {
 	if c.p.FilesOnly {
 		// The file system (the protected paths above included), set-id bits
 		// and root's dangerous capabilities alone.
-		add("set-user-ID and set-group-ID bits", true, c.seccomp, sc("chmod, fchmod*, open*, creat, mknod* with S_ISUID or S_ISGID refused"))
+		const leftovers = "processes the command leaves behind (setsid, double fork)"
+	switch {
+	case c.inherited:
+		add(leftovers, false, true, "ended by the enclosing sandbox's guard")
+	case c.userns:
+		add(leftovers, false, true, "ended with the command: the kernel empties the child's PID namespace when the program exits")
+	case c.p.FilesOnly:
+		add(leftovers, false, false, "auto-edit's confined commands keep exec in place: what they leave stays, confined")
+	default:
+		add(leftovers, false, true, "ended with the command: guard, their child subreaper, kills and reaps what is left when the program exits (not when guard itself is killed)")
+	}
+	add("set-user-ID and set-group-ID bits", true, c.seccomp, sc("chmod, fchmod*, open*, creat, mknod* with S_ISUID or S_ISGID refused"))
 		switch {
 		case c.caps:
 			add("root's file-capability, device, raw-socket and lease capabilities dropped", true, true, "CAP_SETFCAP, CAP_MKNOD, CAP_NET_RAW, CAP_LEASE and others out of the bounding set")
@@ -862,10 +873,8 @@ func (c *confinement) parts() []part {
 		add("other processes' command lines (/proc/PID/cmdline)", false, true, "a fresh /proc with hidepid=invisible: processes outside are not there")
 	case c.userns:
 		add("other processes' command lines (/proc/PID/cmdline)", false, true, "the child's PID namespace and its procfs: processes outside are not there")
-		add("processes the command leaves behind (setsid, double fork)", false, true, "ended with the command: the kernel empties the child's PID namespace when the program exits")
 	default:
 		add("other processes' command lines (/proc/PID/cmdline)", false, false, "not root: readable (user namespaces forbidden: no PID namespace of its own)")
-		add("processes the command leaves behind (setsid, double fork)", false, false, "not root: they outlive the command, confined (user namespaces forbidden: no PID namespace of its own)")
 	}
 	if len(c.p.SecretEnv) > 0 {
 		add("secret environment variables", false, true, "removed before the program starts: "+strings.Join(c.p.SecretEnv, " ")+" (except "+strings.Join(c.p.SecretEnvAllow, " ")+"), and any whose value holds a URL with a password or a credential header (Authorization: ..., Bearer ...; of git's config from the environment only that entry)")
@@ -948,6 +957,17 @@ func (c *confinement) parts() []part {
 	default:
 		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", false, false,
 			c.mountsWhy+": the user's own other terminals stay readable (no devpts of its own without a mount namespace)")
+	}
+	const leftovers = "processes the command leaves behind (setsid, double fork)"
+	switch {
+	case c.inherited:
+		add(leftovers, false, true, "ended by the enclosing sandbox's guard")
+	case c.userns:
+		add(leftovers, false, true, "ended with the command: the kernel empties the child's PID namespace when the program exits")
+	case c.p.FilesOnly:
+		add(leftovers, false, false, "auto-edit's confined commands keep exec in place: what they leave stays, confined")
+	default:
+		add(leftovers, false, true, "ended with the command: guard, their child subreaper, kills and reaps what is left when the program exits (not when guard itself is killed)")
 	}
 	add("set-user-ID and set-group-ID bits", true, c.seccomp, sc("chmod, fchmod*, open*, creat, mknod* with S_ISUID or S_ISGID refused"))
 	add("file leases (F_SETLEASE)", true, c.seccomp, sc("fcntl(F_SETLEASE) refused; root keeps no CAP_LEASE"))
