@@ -816,17 +816,17 @@ func (c *confinement) parts() []part {
 		// The file system (the protected paths above included), set-id bits
 		// and root's dangerous capabilities alone.
 		const leftovers = "processes the command leaves behind (setsid, double fork)"
-	switch {
-	case c.inherited:
-		add(leftovers, false, true, "ended by the enclosing sandbox's guard")
-	case c.userns:
-		add(leftovers, false, true, "ended with the command: the kernel empties the child's PID namespace when the program exits")
-	case c.p.FilesOnly:
-		add(leftovers, false, false, "auto-edit's confined commands keep exec in place: what they leave stays, confined")
-	default:
-		add(leftovers, false, true, "ended with the command: guard, their child subreaper, kills and reaps what is left when the program exits (not when guard itself is killed)")
-	}
-	add("set-user-ID and set-group-ID bits", true, c.seccomp, sc("chmod, fchmod*, open*, creat, mknod* with S_ISUID or S_ISGID refused"))
+		switch {
+		case c.inherited:
+			add(leftovers, false, true, "ended by the enclosing sandbox's guard")
+		case c.userns:
+			add(leftovers, false, true, "ended with the command: the kernel empties the child's PID namespace when the program exits")
+		case c.p.FilesOnly:
+			add(leftovers, false, false, "auto-edit's confined commands keep exec in place: what they leave stays, confined")
+		default:
+			add(leftovers, false, true, "ended with the command: guard, their child subreaper, kills and reaps what is left when the program exits (not when guard itself is killed)")
+		}
+		add("set-user-ID and set-group-ID bits", true, c.seccomp, sc("chmod, fchmod*, open*, creat, mknod* with S_ISUID or S_ISGID refused"))
 		switch {
 		case c.caps:
 			add("root's file-capability, device, raw-socket and lease capabilities dropped", true, true, "CAP_SETFCAP, CAP_MKNOD, CAP_NET_RAW, CAP_LEASE and others out of the bounding set")
