@@ -10,8 +10,9 @@ import (
 )
 
 // Processes a command leaves behind (setsid, a double fork) when guard,
-// not a PID namespace, is the program's parent (root, whose confined thread
-// starts the program: applyAndWait). The ordinary user's child is the first
+// not a PID namespace, is the program's parent (applyAndWait: root, whose
+// confined thread starts the program, and an ordinary user where user
+// namespaces are forbidden, best-effort). The ordinary user's child is the first
 // process of a PID namespace of its own, which the kernel empties when it
 // exits; root's program has no such namespace (a procfs of the new namespace
 // can be mounted only from inside it, past Landlock), so guard does the
