@@ -64,13 +64,13 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 			return false, err
 		}
 	}
-	// Protected names absent now, which the command could make: guard stays
-	// its parent, to look again after it (newnames_linux.go). Not inside an
-	// enclosing sandbox, whose guard looks. Files-only too: auto-edit runs
-	// what it saw write inside the roots, but a link made at run time sends
-	// a write elsewhere in them (`cp -r src dst && cp -r pd/. dst/lnk/`,
-	// src/lnk -> .., made .envrc at the top of the root: sandbox-13 S13-3),
-	// as an ordinary user's child already looks.
+	// guard stays the program's parent: to look again after it for the
+	// protected names absent now, which the command could make
+	// (newnames_linux.go), and to end what it leaves behind. Not inside an
+	// enclosing sandbox, whose guard does both. Files-only too: auto-edit
+	// runs what it saw write inside the roots, but a link made at run time
+	// sends a write elsewhere in them (`cp -r src dst && cp -r pd/. dst/lnk/`,
+	// src/lnk -> .., made .envrc at the top of the root: sandbox-13 S13-3).
 	if !c.inherited {
 		// One directory held open per root: past the first 64 descriptors
 		// the table grows, and while the process's threads share it each
@@ -83,9 +83,9 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 				return true, fmt.Errorf("unshare(CLONE_FILES): %w", err)
 			}
 		}
-		if made := lookForNewNames(c, c.p.ProtectedNames, c.p.HomeNames, c.p.HomeDir); made != nil {
-			return true, c.applyAndWait(path, argv, env, made)
-		}
+		// Parent even with no name to look for: what the program leaves
+		// behind ends with it (leftovers_linux.go).
+		return true, c.applyAndWait(path, argv, env, lookForNewNames(c, c.p.ProtectedNames, c.p.HomeNames, c.p.HomeDir))
 	}
 	if err := c.apply(true); err != nil {
 		c.release()
@@ -116,6 +116,11 @@ func (c *confinement) applyAndWait(path string, argv, env []string, made *newNam
 		made.close()
 		c.release()
 		return err
+	}
+	// What the program leaves behind becomes guard's, to end with it
+	// (leftovers_linux.go).
+	if err := becomeSubreaper(); err != nil {
+		return fail(fmt.Errorf("prctl(PR_SET_CHILD_SUBREAPER): %w", err))
 	}
 	if err := c.apply(true); err != nil {
 		return fail(err)
@@ -820,6 +825,7 @@ func (c *confinement) parts() []part {
 	if c.p.FilesOnly {
 		// The file system (the protected paths above included), set-id bits
 		// and root's dangerous capabilities alone.
+		add(leftoversFeature(c))
 		add("set-user-ID and set-group-ID bits", true, c.seccomp, sc("chmod, fchmod*, open*, creat, mknod* with S_ISUID or S_ISGID refused"))
 		switch {
 		case c.caps:
@@ -871,10 +877,8 @@ func (c *confinement) parts() []part {
 		add("other processes' command lines (/proc/PID/cmdline)", false, true, "a fresh /proc with hidepid=invisible: processes outside are not there")
 	case c.userns:
 		add("other processes' command lines (/proc/PID/cmdline)", false, true, "the child's PID namespace and its procfs: processes outside are not there")
-		add("processes the command leaves behind (setsid, double fork)", false, true, "ended with the command: the kernel empties the child's PID namespace when the program exits")
 	default:
 		add("other processes' command lines (/proc/PID/cmdline)", false, false, "not root: readable (user namespaces forbidden: no PID namespace of its own)")
-		add("processes the command leaves behind (setsid, double fork)", false, false, "not root: they outlive the command, confined (user namespaces forbidden: no PID namespace of its own)")
 	}
 	if len(c.p.SecretEnv) > 0 {
 		add("secret environment variables", false, true, "removed before the program starts: "+strings.Join(c.p.SecretEnv, " ")+" (except "+strings.Join(c.p.SecretEnvAllow, " ")+"), and any whose value holds a URL with a password or a credential header (Authorization: ..., Bearer ...; of git's config from the environment only that entry)")
@@ -958,6 +962,7 @@ func (c *confinement) parts() []part {
 		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", false, false,
 			c.mountsWhy+": the user's own other terminals stay readable (no devpts of its own without a mount namespace)")
 	}
+	add(leftoversFeature(c))
 	add("set-user-ID and set-group-ID bits", true, c.seccomp, sc("chmod, fchmod*, open*, creat, mknod* with S_ISUID or S_ISGID refused"))
 	add("file leases (F_SETLEASE)", true, c.seccomp, sc("fcntl(F_SETLEASE) refused; root keeps no CAP_LEASE"))
 	add("namespaces, mounts, bpf, perf, keyring, userfaultfd, modules, kexec, io_uring", true, c.seccomp,
@@ -974,4 +979,17 @@ func containsRoot(roots []root) bool {
 		}
 	}
 	return false
+}
+
+// leftoversFeature is guard doctor's line for the processes a command
+// leaves behind (setsid, a double fork): how c ends them, if it does.
+func leftoversFeature(c *confinement) (name string, required, enforced bool, detail string) {
+	name = "processes the command leaves behind (setsid, double fork)"
+	switch {
+	case c.inherited:
+		return name, false, true, "ended by the enclosing sandbox's guard"
+	case c.userns:
+		return name, false, true, "ended with the command: the kernel empties the child's PID namespace when the program exits"
+	}
+	return name, false, true, "ended with the command: guard, their child subreaper, kills and reaps what is left when the program exits (not when guard itself is killed)"
 }
