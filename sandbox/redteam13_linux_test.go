@@ -255,3 +255,43 @@ func TestAttackEditorCopiesUnprivileged(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
 	runAsNobody(t, editorCopyCases)
 }
+
+// TestHomeAliasNewNames (S13-4): with the root a bind mount of the home, a
+// "~/" protected name missing at start (~/.gitconfig) made through the root
+// is moved aside after the command, as when the home itself is the root.
+func TestHomeAliasNewNames(t *testing.T) {
+	requireRoot(t, "a bind mount needs root")
+	requireSandbox(t)
+	for _, u := range []struct {
+		name string
+		cred *syscall.Credential
+	}{{"root", nil}, {"nobody", nobody}} {
+		t.Run(u.name, func(t *testing.T) {
+			if u.cred != nil {
+				if ok, why := userNSAllowed(); !ok {
+					sandboxtest.Skipf(t, "an ordinary user cannot make a user namespace here: %s", why)
+				}
+			}
+			base := t.TempDir()
+			exe := shareWith(t, base, u.cred)
+			f := newFixture(t, base)
+			home := filepath.Join(filepath.Dir(f.root), "home")
+			writeWorld(filepath.Join(home, ".bashrc"), "# rc\n")
+			if u.cred != nil {
+				os.Chown(home, int(u.cred.Uid), int(u.cred.Gid))
+			}
+			chownFixture(t, f, u.cred)
+			alias := bindAlias(t, home)
+			p := Profile{WritableRoots: []string{alias}}
+			Protect(&p, protect.Default(), home)
+			o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", "n=.gitcon; printf '[core]\\n' > ${n}fig"},
+				dir: alias, exe: exe, cred: u.cred, env: []string{"HOME=" + home}}.run(t)
+			if exists(filepath.Join(home, ".gitconfig")) {
+				t.Errorf("~/.gitconfig, made through the root, stayed (%s)\n%s", o.msg, o.stderr)
+			}
+			if o.ok || !strings.Contains(o.msg, "126") {
+				t.Errorf("want exit status 126, got %s\n%s", o.msg, o.stderr)
+			}
+		})
+	}
+}
