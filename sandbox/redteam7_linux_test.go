@@ -99,11 +99,17 @@ func TestLeftoverEnds(t *testing.T) {
 				chownFixture(t, f, who.cred)
 				// A name no other process has: the leftover is found by its argv.
 				mark := "guard-leftover-" + strconv.Itoa(os.Getpid()) + "-" + strings.NewReplacer(" ", "-", ",", "").Replace(who.name) + "-" + strconv.FormatBool(confined)
-				// A leftover in a session of its own, and one that hops:
+				// A leftover in a session of its own, and two that hop:
 				// each forks the next and exits, so that the one alive
-				// when the command ends has a parent that is gone soon.
+				// when the command ends has a parent that is gone soon
+				// (a shell's, and python's as fast as it forks).
 				script := `setsid bash -c 'exec -a ` + mark + ` sleep 300' </dev/null >/dev/null 2>&1 &
-hop() { [ "$1" -gt 0 ] && (sleep 0.01; hop $(($1 - 1)); exec -a ` + mark + ` sleep 0.05) & }; hop 60; sleep 0.2`
+hop() { [ "$1" -gt 0 ] && (sleep 0.01; hop $(($1 - 1)); exec -a ` + mark + ` sleep 0.05) & }; hop 60
+(exec -a ` + mark + ` python3 -c 'import os
+os.setsid()
+for _ in range(1000):
+    if os.fork(): os._exit(0)' &)
+sleep 0.2`
 				c := child{path: "/bin/bash", argv: []string{"bash", "-c", script}, dir: f.root, cred: who.cred, exe: exe}
 				if confined {
 					c.profile = &Profile{WritableRoots: []string{f.root}, BestEffort: who.noUserNS}
