@@ -2,12 +2,13 @@
 // only, a writing command that auto-edit lets through), and execs it.
 //
 // Exec applies the confinement to the calling OS thread only, then starts the
-// program from that thread and waits for it (full-auto: to end what it leaves
-// behind and look for protected names it made, leftovers_linux.go and
-// newnames_linux.go; an ordinary user's child in a user namespace does the
-// same from outside), or execve(2)s it from that thread, which replaces the
-// whole process (auto-edit's files-only commands): either way the program has
-// only that thread's credentials, namespaces, Landlock domain and seccomp
+// program from that thread and waits for it, in full-auto and for auto-edit's
+// files-only commands alike (to end what it leaves behind and look for
+// protected names it made, leftovers_linux.go and newnames_linux.go; an
+// ordinary user's child in a user namespace does the same from outside), or,
+// inside an enclosing guard's sandbox, whose guard does both, execve(2)s it
+// from that thread, which replaces the whole process: either way the program
+// has only that thread's credentials, namespaces, Landlock domain and seccomp
 // filter. Nothing is broadcast to the other threads, which is what keeps the
 // cost near a plain exec (see the Speed section). The steps, in order:
 //
