@@ -361,10 +361,9 @@
 //     a database's). Refusing them would break make, cargo, pip, sqlite and git
 //     alike; leases, which stall every opener, are refused.
 //   - A process that leaves the session (setsid, double fork) outlives the
-//     command where guard execs in place (a guard inside another's sandbox,
-//     whose guard ends it), and, as
-//     root, when guard itself is killed with SIGKILL (nothing is left to end
-//     it: root's program has no PID namespace). It stays confined (every
+//     command when guard itself is killed with SIGKILL as root (nothing is
+//     left to end it: root's program has no PID namespace); a guard inside
+//     another's sandbox execs in place and leaves it to the enclosing guard. It stays confined (every
 //     layer is inherited and cannot be lifted), so it can do no more than the
 //     command could, only later. In full-auto guard ends the rest (above).
 //     That includes the terminal the command was given: a process in a session

@@ -172,7 +172,7 @@ func findByArgv0(name string) []int {
 // signal. guard forwards SIGTERM, SIGHUP, SIGINT and SIGQUIT all the same: a
 // program that handles one gets it, one that ignores it keeps running, and
 // any other dies and is reported as killed by that very signal, as it was
-// before and is for root (exec in place).
+// before and is for root (guard, the program's parent, forwards it).
 func TestSignalsReachUnprivileged(t *testing.T) {
 	requireChild(t)
 	requireSandbox(t)
