@@ -27,17 +27,53 @@ type Target struct {
 	Argv []string
 }
 
-// shellBuiltins are wrappers that are shell builtins or keywords, with no
-// binary of their own on many systems: run outside a shell, `command rm x`,
-// `exec rm x` and `time rm x` mean `rm x`, so where no binary of that name
-// exists guard execs the command they wrap (the command judged).
-func shellBuiltins(s string) bool {
-	switch s {
-	case "command", "exec", "time":
-		return true
+// builtinRest returns the command that the shell builtin or keyword at
+// argv[0] runs: `command [-p] [--] CMD`, `exec [--] CMD`, `time [-p] [--]
+// CMD` (no binary of these names exists on many systems; run outside a
+// shell they mean CMD). ok is false for any other word or option, which
+// then runs nothing. CMD is argv's own remaining words, the whole of them:
+// guard judged it in place of the builtin (the judge unwraps these
+// words), so that is what runs, never a command picked out of it (entry-1
+// E1: `exec bash -c 'cd /tmp && cat notes.txt' cat notes.txt` was judged
+// as /tmp/notes.txt and ran cat on the project's notes.txt, a link to an
+// SSH key). defaultPath is set for `command -p`, which searches the
+// system's default PATH.
+func builtinRest(argv []string) (rest []string, defaultPath bool, ok bool) {
+	if len(argv) == 0 {
+		return nil, false, false
 	}
-	return false
+	opt := ""
+	switch argv[0] {
+	case "command", "time":
+		opt = "p"
+	case "exec":
+	default:
+		return nil, false, false
+	}
+	i := 1
+	for ; i < len(argv); i++ {
+		a := argv[i]
+		if a == "--" {
+			i++
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			break
+		}
+		if opt == "" || strings.Trim(a[1:], opt) != "" {
+			return nil, false, false
+		}
+		defaultPath = argv[0] == "command"
+	}
+	if i >= len(argv) {
+		return nil, false, false
+	}
+	return argv[i:], defaultPath, true
 }
+
+// defaultShellPath is the PATH `command -p` searches (bash's and dash's
+// default, confstr(_CS_PATH) on Linux).
+const defaultShellPath = "/bin:/usr/bin"
 
 // Target finds what guard execs for argv, judged as v, and the exit code
 // when it cannot: the program itself with its own argv. A wrapper
@@ -67,19 +103,31 @@ func (g *Gate) Target(argv []string, v *policy.Verdict) (Target, int, error) {
 			}
 		}
 	}
+	return g.targetOnPath(argv, v, g.Getenv("PATH"))
+}
+
+// targetOnPath is Target for a bare program name, searched for in pathEnv.
+func (g *Gate) targetOnPath(argv []string, v *policy.Verdict, pathEnv string) (Target, int, error) {
 	_, self, err := shim.Self()
 	if err != nil {
 		return Target{}, ExitFailure, err
 	}
-	path, _, err := shim.LookPath(program, g.Getenv("PATH"), self)
+	path, _, err := shim.LookPath(argv[0], pathEnv, self)
 	if err == nil {
 		return Target{Path: path, Argv: argv}, 0, nil
 	}
-	if shellBuiltins(program) && !v.Script && len(v.Argv) > 0 && len(v.Argv) < len(argv) &&
-		slices.Equal(argv[len(argv)-len(v.Argv):], v.Argv) {
-		inner := *v
-		inner.Script = false
-		return g.Target(v.Argv, &inner)
+	if rest, defaultPath, ok := builtinRest(argv); ok {
+		if defaultPath && !strings.Contains(rest[0], "/") {
+			if judgedItself(rest, v) {
+				for _, p := range v.Result.Exec.SystemPath {
+					if executable(p) {
+						return Target{Path: p, Argv: rest}, 0, nil
+					}
+				}
+			}
+			return g.targetOnPath(rest, v, defaultShellPath)
+		}
+		return g.Target(rest, v)
 	}
 	return Target{}, ExitNotFound, fmt.Errorf("%w: %w", ErrNotFound, err)
 }

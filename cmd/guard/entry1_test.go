@@ -1,0 +1,94 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBuiltinRunsWhatWasJudged (entry-1 E1): `command`, `exec` and `time`
+// have no binary of their own here, so guard runs the command they wrap.
+// It ran the deciding command picked out of it instead:
+// `exec bash -c 'cd OTHER && cat notes.txt' cat notes.txt` was judged as a
+// read of OTHER/notes.txt (safe) and ran `cat notes.txt` in the working
+// directory, where notes.txt is a link to an SSH key: the key was printed
+// in suggest mode. What runs is the wrapped command, whole: bash, which
+// goes to OTHER.
+func TestBuiltinRunsWhatWasJudged(t *testing.T) {
+	t.Parallel()
+	for _, prefix := range [][]string{
+		{"exec"}, {"exec", "--"}, {"command"}, {"command", "--"}, {"command", "-p"},
+		{"command", "exec"}, {"exec", "command"}, {"time"}, {"time", "-p"},
+	} {
+		t.Run(strings.Join(prefix, " "), func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			key := w.write("home/.ssh/id_ed25519", "-----BEGIN OPENSSH PRIVATE KEY-----\nE1-KEY\n-----END OPENSSH PRIVATE KEY-----\n", 0o600)
+			if err := os.Symlink(key, w.path("work/notes.txt")); err != nil {
+				t.Fatal(err)
+			}
+			other := w.path("tmp") // a writable root ($TMPDIR)
+			w.write("tmp/notes.txt", "other notes\n", 0o644)
+			argv := append(append([]string{}, prefix...), "bash", "-c", "cd "+other+" && cat notes.txt", "cat", "notes.txt")
+			r := execute(t, w.guardCmd(append([]string{"--mode", "suggest", "--"}, argv...)...))
+			if strings.Contains(r.stdout, "E1-KEY") {
+				t.Fatalf("guard -- %s printed the key behind notes.txt in the working directory (%s); it judged %s/notes.txt", strings.Join(argv, " "), r, other)
+			}
+			if r.code != 0 || !strings.Contains(r.stdout, "other notes") {
+				t.Fatalf("guard -- %s: %s, want exit 0 and %s/notes.txt printed (bash run as judged)", strings.Join(argv, " "), r, other)
+			}
+		})
+	}
+}
+
+// TestBuiltinWriteLandsWhereJudged: the same for a write in auto-edit:
+// `exec bash -c 'cd OTHER && touch made.txt' touch made.txt` makes
+// OTHER/made.txt, as judged, not made.txt in the working directory.
+func TestBuiltinWriteLandsWhereJudged(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	needSandbox(t, w, "full-auto")
+	other := w.path("tmp")
+	for _, prefix := range [][]string{{"exec"}, {"command"}} {
+		argv := append(append([]string{}, prefix...), "bash", "-c", "cd "+other+" && touch made.txt", "touch", "made.txt")
+		r := execute(t, w.guardCmd(append([]string{"--mode", "auto-edit", "--"}, argv...)...))
+		if _, err := os.Lstat(w.path("work/made.txt")); err == nil {
+			t.Fatalf("guard -- %s made made.txt in the working directory (%s); it judged %s/made.txt", strings.Join(argv, " "), r, other)
+		}
+		if r.code != 0 {
+			t.Fatalf("guard -- %s: %s, want exit 0", strings.Join(argv, " "), r)
+		}
+		if _, err := os.Lstat(filepath.Join(other, "made.txt")); err != nil {
+			t.Fatalf("guard -- %s: %s/made.txt not made: %v", strings.Join(argv, " "), other, err)
+		}
+		os.Remove(filepath.Join(other, "made.txt"))
+	}
+}
+
+// TestBuiltinUnknownOptionRunsNothing: a builtin's option guard does not
+// read as the shell does (exec -a NAME, command -v) runs nothing: 127, as
+// for a program that is not there.
+func TestBuiltinUnknownOptionRunsNothing(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	for _, argv := range [][]string{
+		{"exec", "-a", "x", "touch", "made.txt"},
+		{"exec", "-c", "touch", "made.txt"},
+		{"command", "-V", "touch"},
+		{"time", "-o", "out", "touch", "made.txt"},
+		{"exec"},
+		{"command", "--"},
+	} {
+		r := execute(t, w.guardCmd(append([]string{"--mode", "suggest", "--"}, argv...)...))
+		if argv[0] == "time" && r.code != 127 {
+			continue // a time binary on this PATH ran (or was refused): not the builtin path
+		}
+		if r.code != 127 && r.code != 126 {
+			t.Errorf("guard -- %s: %s, want 127 (or refused, 126)", strings.Join(argv, " "), r)
+		}
+		if _, err := os.Lstat(w.path("work/made.txt")); err == nil {
+			t.Fatalf("guard -- %s made made.txt", strings.Join(argv, " "))
+		}
+	}
+}
