@@ -92,3 +92,47 @@ func TestBuiltinUnknownOptionRunsNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestTildePathEntry (entry-1 E2): bash expands a leading tilde in a PATH
+// element when it searches (`export PATH="~/.yarn/bin:$PATH"`, the tilde
+// quoted, works in bash only); guard took such an entry for a directory
+// below the working directory. With HOME a writable root, auto-edit wrote
+// .yarn/bin/ls (not seen as a directory on PATH), and `bash -c ls` was
+// judged as the system's ls and ran the written one, unconfined.
+func TestTildePathEntry(t *testing.T) {
+	t.Parallel()
+	for _, entry := range []string{"~/.yarn/bin", "~/.yarn/bin/", "~+/.yarn/bin"} {
+		t.Run(entry, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			w.setenv("HOME", w.work) // the project is the home directory
+			w.setenv("PATH", entry+":"+systemPath)
+			marker := w.path("outside-marker")
+			script := "#!/bin/sh\necho planted > " + marker + "\n"
+			// The run: a planted ls is found by bash, so ls is not safe.
+			w.write("work/.yarn/bin/ls", script, 0o755)
+			for _, mode := range []string{"suggest", "auto-edit"} {
+				r := execute(t, w.guardCmd("--mode", mode, "--", "bash", "-c", "ls"))
+				if _, err := os.Stat(marker); err == nil {
+					t.Fatalf("%s: guard -- bash -c ls ran the planted %s/ls (%s)", mode, entry, r)
+				}
+				if r.code != 126 {
+					t.Fatalf("%s: guard -- bash -c ls: %s, want refused (126): bash runs the ls in %s", mode, r, entry)
+				}
+			}
+		})
+		t.Run(entry+"/write", func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			w.setenv("HOME", w.work)
+			w.setenv("PATH", entry+":"+systemPath)
+			// The write: .yarn/bin is a directory on PATH.
+			needSandbox(t, w, "full-auto")
+			r := execute(t, w.guardCmd("--mode", "auto-edit", "--", "bash", "-c",
+				"mkdir -p .yarn/bin && printf '#!/bin/sh\\n' > .yarn/bin/ls && chmod +x .yarn/bin/ls"))
+			if _, err := os.Stat(w.path("work/.yarn/bin/ls")); err == nil || r.code != 126 {
+				t.Fatalf("auto-edit wrote .yarn/bin/ls, a directory on PATH as bash reads %s: %s", entry, r)
+			}
+		})
+	}
+}

@@ -372,14 +372,12 @@ func (g *Gate) scriptHelpers(bin string, dirs []string) []string {
 func (g *Gate) rootPathNames(dirs []string) map[string]bool {
 	names := map[string]bool{}
 	for _, entry := range filepath.SplitList(g.Getenv("PATH")) {
-		if entry == "" {
-			entry = "."
-		}
-		cands := []string{entry}
-		if !filepath.IsAbs(entry) {
-			cands = nil
-			for _, d := range append([]string{g.Cwd}, dirs...) {
-				cands = append(cands, filepath.Join(d, entry))
+		var cands []string
+		for _, d := range append([]string{g.Cwd}, dirs...) {
+			for _, c := range g.entryDirs(entry, d) {
+				if !slices.Contains(cands, c) {
+					cands = append(cands, c)
+				}
 			}
 		}
 		for _, c := range cands {
@@ -583,27 +581,33 @@ func (g *Gate) lookupIn(program string, self os.FileInfo, cwd string) (bin, real
 		}
 		return "", ""
 	}
-	for _, dir := range filepath.SplitList(g.Getenv("PATH")) {
-		if dir == "" {
-			dir = "."
+	for _, entry := range filepath.SplitList(g.Getenv("PATH")) {
+		// An entry may name more than one directory (a tilde bash expands,
+		// the others do not): where both hold the program, the one in a
+		// writable root is the answer, since some shell runs it.
+		found := ""
+		foundReal := ""
+		for _, dir := range g.entryDirs(entry, cwd) {
+			cand := filepath.Join(dir, program)
+			fi, err := os.Stat(cand)
+			if err != nil || !fi.Mode().IsRegular() || fi.Mode()&0o111 == 0 {
+				continue
+			}
+			if self != nil && os.SameFile(fi, self) {
+				continue
+			}
+			// Another guard's shim judges again when it runs.
+			real := policy.Resolve(cand, "/")
+			if real != cand && shim.IsGuard(filepath.Base(real)) {
+				continue
+			}
+			if found == "" || g.insideRoot(real) {
+				found, foundReal = cand, real
+			}
 		}
-		if !filepath.IsAbs(dir) {
-			dir = filepath.Join(cwd, dir)
+		if found != "" {
+			return found, foundReal
 		}
-		cand := filepath.Join(dir, program)
-		fi, err := os.Stat(cand)
-		if err != nil || !fi.Mode().IsRegular() || fi.Mode()&0o111 == 0 {
-			continue
-		}
-		if self != nil && os.SameFile(fi, self) {
-			continue
-		}
-		// Another guard's shim judges again when it runs.
-		real := policy.Resolve(cand, "/")
-		if real != cand && shim.IsGuard(filepath.Base(real)) {
-			continue
-		}
-		return cand, real
 	}
 	return "", ""
 }
