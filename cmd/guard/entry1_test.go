@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -134,5 +136,40 @@ func TestTildePathEntry(t *testing.T) {
 				t.Fatalf("auto-edit wrote .yarn/bin/ls, a directory on PATH as bash reads %s: %s", entry, r)
 			}
 		})
+	}
+}
+
+// TestRefusalLineBounded (entry-1 E3): a refusal is one line an agent can
+// act on. For an argv of 100,000 words it was 1.2 MB (every word, then
+// every path written), and an agent that keeps the first 30,000 characters
+// of a tool's output lost the reason's end and "to allow". The line shows
+// the start of the command and of the reason, with what was left out; the
+// JSON form keeps the command whole.
+func TestRefusalLineBounded(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	argv := []string{"--mode", "suggest", "--", "rm"}
+	for i := 0; i < 100000; i++ {
+		argv = append(argv, fmt.Sprintf("f%d", i))
+	}
+	r := execute(t, w.guardCmd(argv...))
+	if r.code != 126 {
+		t.Fatalf("guard -- rm <100,000 words>: exit %d, want 126; stderr %.300q", r.code, r.stderr)
+	}
+	line := strings.TrimSuffix(r.stderr, "\n")
+	if strings.Contains(line, "\n") || len(line) > 16<<10 {
+		t.Fatalf("refusal: %d bytes, %d lines; want one line under 16 KiB", len(line), strings.Count(r.stderr, "\n"))
+	}
+	for _, want := range []string{"guard: refused rm f0 f1 ", "more words", "; to allow: "} {
+		if !strings.Contains(line, want) {
+			t.Errorf("refusal lacks %q: %.400q ... %.400q", want, line, line[max(0, len(line)-400):])
+		}
+	}
+	r = execute(t, w.guardCmd(append([]string{"--json"}, argv...)...))
+	var got struct {
+		Command []string `json:"command"`
+	}
+	if err := json.Unmarshal([]byte(r.stderr), &got); err != nil || len(got.Command) != 100001 {
+		t.Fatalf("--json: %d words in command (err %v), want all 100,001", len(got.Command), err)
 	}
 }
