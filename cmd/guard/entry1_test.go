@@ -173,3 +173,13 @@ func TestRefusalLineBounded(t *testing.T) {
 		t.Fatalf("--json: %d words in command (err %v), want all 100,001", len(got.Command), err)
 	}
 }
+
+// TestEmptyArgv: an execve with no argv at all (argc 0, which kernels
+// before 5.18 pass through) is guard with nothing to do: a usage error,
+// 125, not a crash.
+func TestEmptyArgv(t *testing.T) {
+	var stdout, stderr strings.Builder
+	if code := run(nil, strings.NewReader(""), &stdout, &stderr); code != 125 {
+		t.Fatalf("run(no argv) = %d, stderr %q; want 125", code, stderr.String())
+	}
+}
