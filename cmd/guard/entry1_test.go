@@ -183,3 +183,46 @@ func TestEmptyArgv(t *testing.T) {
 		t.Fatalf("run(no argv) = %d, stderr %q; want 125", code, stderr.String())
 	}
 }
+
+// TestEmptyOrUnsetPath (entry-1 E5): an empty PATH is one empty entry, the
+// working directory, to bash, dash and execvp, and with no PATH at all bash
+// searches its default, which ends in ".". guard split an empty PATH into
+// no entries and looked nowhere: a program planted in the working directory
+// was judged as the rule's program and run (`PATH= guard -c ls` ran ./ls).
+func TestEmptyOrUnsetPath(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		path string // "unset" for none
+		argv []string
+	}{
+		{"", []string{"-ec", "nosuchprog"}}, // guard as $SHELL: dash (-e: the e2e policy's exact sh -c rule does not decide)
+		{"", []string{"--", "/bin/bash", "-c", "nosuchprog"}},
+		{"", []string{"--", "/bin/bash", "-c", "cd . && nosuchprog"}},
+		{"unset", []string{"--", "/bin/bash", "-c", "nosuchprog"}},
+	} {
+		t.Run(tt.path+" "+strings.Join(tt.argv, " "), func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			marker := w.path("outside-marker")
+			w.write("work/nosuchprog", "#!/bin/sh\necho planted > "+marker+"\n", 0o755)
+			if tt.path == "unset" {
+				env := w.env[:0:0]
+				for _, kv := range w.env {
+					if !strings.HasPrefix(kv, "PATH=") {
+						env = append(env, kv)
+					}
+				}
+				w.env = env
+			} else {
+				w.setenv("PATH", tt.path)
+			}
+			r := execute(t, w.guardCmd(tt.argv...))
+			if _, err := os.Stat(marker); err == nil {
+				t.Fatalf("PATH %q: guard %s ran the planted ./nosuchprog (%s)", tt.path, strings.Join(tt.argv, " "), r)
+			}
+			if r.code != 126 {
+				t.Fatalf("PATH %q: guard %s: %s, want refused (126)", tt.path, strings.Join(tt.argv, " "), r)
+			}
+		})
+	}
+}

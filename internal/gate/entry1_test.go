@@ -104,3 +104,28 @@ func TestTildeEntryLookup(t *testing.T) {
 		t.Errorf("PathWrite(.yarn/bin/cat) = \"\", want it named a write into a directory on PATH")
 	}
 }
+
+// TestPathEntries: PATH as the shells read it: an empty PATH is one empty
+// entry (the working directory), no PATH at all bash's default (ending in
+// "."), the last PATH entry of the environment the one that counts.
+func TestPathEntries(t *testing.T) {
+	for _, tt := range []struct {
+		env  []string
+		want []string
+	}{
+		{[]string{"PATH=/a:/b"}, []string{"/a", "/b"}},
+		{[]string{"PATH="}, []string{""}},
+		{[]string{"PATH=/a::/b"}, []string{"/a", "", "/b"}},
+		{[]string{"PATH=/a:"}, []string{"/a", ""}},
+		{[]string{"HOME=/h"}, strings.Split(bashDefaultPath, ":")},
+		{[]string{"PATH=/x", "PATH=/y"}, []string{"/y"}},
+	} {
+		g := &Gate{Env: tt.env}
+		if got := g.pathEntries(); !slices.Equal(got, tt.want) {
+			t.Errorf("pathEntries(%q) = %q, want %q", tt.env, got, tt.want)
+		}
+	}
+	if !strings.HasSuffix(bashDefaultPath, ":.") {
+		t.Errorf("bashDefaultPath %q: bash's default ends in the working directory", bashDefaultPath)
+	}
+}

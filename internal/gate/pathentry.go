@@ -77,6 +77,25 @@ func passwdHomeOf(name string) string {
 	return ""
 }
 
+// bashDefaultPath is the search path bash uses when PATH is not set at all
+// (Debian's bash 5.2; it ends in ".", the working directory). dash's holds
+// the same directories without "."; execvp's is /bin:/usr/bin.
+const bashDefaultPath = "/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin:."
+
+// pathEntries returns PATH's entries as the shells and execvp read them:
+// an empty PATH is one empty entry, the working directory (bash, dash and
+// execvp search it there; a split that drops it found no program at all,
+// so `guard -c ls` with PATH= ran a planted ./ls judged as ls, entry-1
+// E5), and with no PATH at all, bash's default, which ends in ".".
+func (g *Gate) pathEntries() []string {
+	for i := len(g.Env) - 1; i >= 0; i-- { // the entry Getenv reads
+		if v, ok := strings.CutPrefix(g.Env[i], "PATH="); ok {
+			return strings.Split(v, ":")
+		}
+	}
+	return strings.Split(bashDefaultPath, ":")
+}
+
 // insideRoot reports whether real (resolved) lies inside a writable root.
 func (g *Gate) insideRoot(real string) bool {
 	for _, rr := range g.resolvedRoots() {

@@ -15,7 +15,7 @@ import (
 // directory on PATH, or creates or replaces such a directory, or "".
 func (g *Gate) PathWrite(paths []string) string {
 	var dirs []string
-	for _, entry := range filepath.SplitList(g.Getenv("PATH")) {
+	for _, entry := range g.pathEntries() {
 		for _, d := range g.entryDirs(entry, g.Cwd) {
 			dirs = append(dirs, policy.Resolve(d, "/"))
 		}

@@ -371,7 +371,7 @@ func (g *Gate) scriptHelpers(bin string, dirs []string) []string {
 // each of dirs), at most 4,096 of each.
 func (g *Gate) rootPathNames(dirs []string) map[string]bool {
 	names := map[string]bool{}
-	for _, entry := range filepath.SplitList(g.Getenv("PATH")) {
+	for _, entry := range g.pathEntries() {
 		var cands []string
 		for _, d := range append([]string{g.Cwd}, dirs...) {
 			for _, c := range g.entryDirs(entry, d) {
@@ -449,7 +449,7 @@ func envProgram(words []string) string {
 func (g *Gate) pathReachesRoots() bool {
 	if g.pathRoots == 0 {
 		g.pathRoots = 1
-		dirs := filepath.SplitList(g.Getenv("PATH"))
+		dirs := g.pathEntries()
 		for _, dir := range dirs {
 			if !filepath.IsAbs(dir) {
 				g.pathRoots = 2
@@ -474,7 +474,7 @@ func (g *Gate) relativeLookup(program string) bool {
 	if strings.Contains(program, "/") {
 		return !filepath.IsAbs(program)
 	}
-	for _, dir := range filepath.SplitList(g.Getenv("PATH")) {
+	for _, dir := range g.pathEntries() {
 		if !filepath.IsAbs(dir) {
 			return true
 		}
@@ -581,7 +581,7 @@ func (g *Gate) lookupIn(program string, self os.FileInfo, cwd string) (bin, real
 		}
 		return "", ""
 	}
-	for _, entry := range filepath.SplitList(g.Getenv("PATH")) {
+	for _, entry := range g.pathEntries() {
 		// An entry may name more than one directory (a tilde bash expands,
 		// the others do not): where both hold the program, the one in a
 		// writable root is the answer, since some shell runs it.
