@@ -226,3 +226,41 @@ func TestEmptyOrUnsetPath(t *testing.T) {
 		})
 	}
 }
+
+// TestLoginShellPath (entry-1 E6): a login shell reads the profiles before
+// its script, and they set its PATH: with `PATH="./node_modules/.bin:$PATH"`
+// in ~/.profile (as many node users have), `guard -lc ls` (what tools run as
+// `$SHELL -lc`) was judged with guard's own PATH (/usr/bin/ls, safe) and
+// dash ran the project's node_modules/.bin/ls. The script is judged with the
+// PATH the login shell sets up, asked of the shell itself.
+func TestLoginShellPath(t *testing.T) {
+	t.Parallel()
+	for _, argv := range [][]string{
+		{"-lc", "ls"},
+		{"--login", "-c", "ls"},
+		{"-c", "-l", "ls"},
+		{"-l", "-e", "-c", "ls"},
+		{"sh", "-lc", "ls"},
+		{"--", "bash", "-lc", "ls"},
+		{"--", "/bin/sh", "-l", "-c", "cd . && ls"},
+	} {
+		t.Run(strings.Join(argv, " "), func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			w.write("home/.profile", "PATH=\"./node_modules/.bin:$PATH\"\nexport PATH\n", 0o644)
+			marker := w.path("outside-marker")
+			w.write("work/node_modules/.bin/ls", "#!/bin/sh\necho planted > "+marker+"\n", 0o755)
+			r := execute(t, w.guardCmd(argv...))
+			if _, err := os.Stat(marker); err == nil {
+				t.Fatalf("guard %s ran the project's node_modules/.bin/ls, first on the login shell's PATH (%s)", strings.Join(argv, " "), r)
+			}
+			if r.code != 126 || !strings.Contains(r.stderr, "node_modules/.bin/ls") {
+				t.Fatalf("guard %s: %s, want refused (126), naming node_modules/.bin/ls", strings.Join(argv, " "), r)
+			}
+			// Without a login shell the profile is not read: ls is the system's.
+			if r := execute(t, w.guardCmd("-c", "ls -d .")); r.code != 0 {
+				t.Fatalf("guard -c 'ls -d .': %s, want it run", r)
+			}
+		})
+	}
+}

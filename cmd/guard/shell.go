@@ -18,6 +18,9 @@ func (c *cli) sh(args []string) int {
 		return c.failure(nil, fmt.Errorf("%w: guard sh [-lceuxvf] [-o NAME] [--login] -c [--] SCRIPT [NAME [ARG...]]", errUsage), asJSON)
 	}
 	g, err := c.newGate(gate.Options{})
+	if err == nil {
+		err = c.judgeLoginPATH(g, argv) // -l, --login: the profiles set PATH
+	}
 	if err != nil {
 		return c.failure(argv, err, asJSON)
 	}

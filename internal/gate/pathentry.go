@@ -88,12 +88,25 @@ const bashDefaultPath = "/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:
 // so `guard -c ls` with PATH= ran a planted ./ls judged as ls, entry-1
 // E5), and with no PATH at all, bash's default, which ends in ".".
 func (g *Gate) pathEntries() []string {
+	if g.judgePATHSet {
+		return strings.Split(g.judgePATH, ":")
+	}
 	for i := len(g.Env) - 1; i >= 0; i-- { // the entry Getenv reads
 		if v, ok := strings.CutPrefix(g.Env[i], "PATH="); ok {
 			return strings.Split(v, ":")
 		}
 	}
 	return strings.Split(bashDefaultPath, ":")
+}
+
+// JudgeWithPATH makes the judge look the programs a command runs up in
+// path, the PATH it will really search: a login shell's, which its start-up
+// files set up (`guard -lc ls` with `PATH="./node_modules/.bin:$PATH"` in
+// ~/.profile ran the project's node_modules/.bin/ls, judged as /usr/bin/ls:
+// entry-1 E6). guard still finds and execs the program itself with the
+// environment's PATH, and passes the environment on as it is.
+func (g *Gate) JudgeWithPATH(path string) {
+	g.judgePATH, g.judgePATHSet, g.pathRoots = path, true, 0
 }
 
 // insideRoot reports whether real (resolved) lies inside a writable root.

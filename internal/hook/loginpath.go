@@ -151,3 +151,19 @@ func loginPath(shell string, env []string, dir, cacheDir string, getenv func(str
 	}
 	return p, true
 }
+
+// LoginPathOf is the PATH the login shell shell (an absolute path) sets up
+// before it runs a command in dir with env, as LoginPaths learns it for
+// each of Codex's shells, for one: guard as $SHELL runs `/bin/sh -l -c`,
+// and a prefix or shim may run `bash -lc` (entry-1 E6).
+func LoginPathOf(shell string, env []string, dir, cacheDir string) (string, bool) {
+	getenv := func(k string) string {
+		for i := len(env) - 1; i >= 0; i-- {
+			if v, ok := strings.CutPrefix(env[i], k+"="); ok {
+				return v
+			}
+		}
+		return ""
+	}
+	return loginPath(shell, env, dir, cacheDir, getenv)
+}
