@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -262,5 +263,27 @@ func TestLoginShellPath(t *testing.T) {
 				t.Fatalf("guard -c 'ls -d .': %s, want it run", r)
 			}
 		})
+	}
+}
+
+// TestZshenvPath: zsh reads ~/.zshenv for every script, login or not
+// (unless -f), and it may set PATH: with `path=(./bin $path)` there, `guard
+// -- zsh -c ls` ran the project's bin/ls, judged as the system's.
+func TestZshenvPath(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("zsh"); err != nil {
+		t.Skip("zsh is not installed")
+	}
+	w := newWorld(t)
+	w.write("home/.zshenv", "path=(./bin $path)\n", 0o644)
+	marker := w.path("outside-marker")
+	w.write("work/bin/ls", "#!/bin/sh\necho planted > "+marker+"\n", 0o755)
+	r := execute(t, w.guardCmd("--", "zsh", "-c", "ls"))
+	if _, err := os.Stat(marker); err == nil || r.code != 126 {
+		t.Fatalf("guard -- zsh -c ls: %s (planted bin/ls ran: %v), want refused (126)", r, err == nil)
+	}
+	// -f: no start-up files but /etc/zshenv; the system's ls runs.
+	if r := execute(t, w.guardCmd("--", "zsh", "-f", "-c", "ls -d .")); r.code != 0 {
+		t.Fatalf("guard -- zsh -f -c 'ls -d .': %s, want it run", r)
 	}
 }

@@ -13,14 +13,19 @@ import (
 )
 
 // loginShellOf returns the shell binary that argv starts as a login shell
-// running a script (`/bin/sh -l -c S`, `bash -lc S`, `zsh --login -c S`),
-// as guard would exec it, or "" for anything else. Such a shell reads the
-// profiles before the script, and they set its PATH.
+// running a script (`/bin/sh -l -c S`, `bash -lc S`, `zsh --login -c S`,
+// and `zsh -c S`, which reads ~/.zshenv), as guard would exec it, or ""
+// for anything else. Such a shell reads the profiles before the script,
+// and they set its PATH. (For zsh the login shell's PATH is asked for:
+// .zshenv's, and .zprofile's and .zlogin's on top.)
 func loginShellOf(argv []string, pathEnv string) string {
 	if _, _, ok := policy.ShellScript(argv); !ok {
 		return ""
 	}
-	login := false
+	// zsh reads ~/.zshenv (ZDOTDIR's) for every script, login or not,
+	// unless -f (NO_RCS) is given: it sets PATH as a profile does.
+	zsh := filepath.Base(argv[0]) == "zsh"
+	login, noRCS := false, false
 	for i := 1; i < len(argv); i++ {
 		a := argv[i]
 		if a == "--" || a == "-" || len(a) < 2 || (a[0] != '-' && a[0] != '+') {
@@ -29,14 +34,18 @@ func loginShellOf(argv []string, pathEnv string) string {
 		switch {
 		case a == "--login":
 			login = true
+		case a == "--no-rcs":
+			noRCS = true
 		case strings.HasPrefix(a, "--"):
 		case a == "-o" || a == "+o":
 			i++
 		case a[0] == '-' && strings.ContainsRune(a[1:], 'l'):
 			login = true
+		case a[0] == '-' && strings.ContainsRune(a[1:], 'f'):
+			noRCS = true
 		}
 	}
-	if !login {
+	if !login && !(zsh && !noRCS) {
 		return ""
 	}
 	if strings.Contains(argv[0], "/") {
