@@ -1,7 +1,9 @@
 package gate
 
 import (
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -127,5 +129,60 @@ func TestPathEntries(t *testing.T) {
 	}
 	if !strings.HasSuffix(bashDefaultPath, ":.") {
 		t.Errorf("bashDefaultPath %q: bash's default ends in the working directory", bashDefaultPath)
+	}
+}
+
+// TestLookupMatchesShells: for PATH shapes that bash and dash read their own
+// way (a leading tilde, empty and relative entries, an empty PATH, none at
+// all), a program either shell would run from a writable root is one guard's
+// lookup finds in a writable root too (so a rule's verdict becomes
+// unverified): real bash (`type -P`) and dash (`command -v`) answer.
+func TestLookupMatchesShells(t *testing.T) {
+	for _, sh := range []string{"bash", "dash"} {
+		if _, err := exec.LookPath(sh); err != nil {
+			t.Skipf("%s is not installed", sh)
+		}
+	}
+	paths := []string{"~/bin:/usr/bin:/bin", "~/.yarn/bin/:/usr/bin", "~+/bin:/usr/bin", "~:/usr/bin", "",
+		":", ":/usr/bin", "/usr/bin:", ".", "bin", "./bin:/usr/bin", "/usr/bin::/bin", "unset"}
+	places := []string{"home/bin", "home/.yarn/bin", "home", "work/bin", "work"}
+	for _, pathEnv := range paths {
+		for _, place := range places {
+			dir, _ := filepath.EvalSymlinks(t.TempDir()) // under /tmp: a writable root
+			home, work := filepath.Join(dir, "home"), filepath.Join(dir, "work")
+			if err := os.MkdirAll(filepath.Join(dir, place), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			os.MkdirAll(work, 0o755)
+			if err := os.WriteFile(filepath.Join(dir, place, "e1prog"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			env := []string{"HOME=" + home, "PWD=" + work, "XDG_CONFIG_HOME=" + filepath.Join(dir, ".config")}
+			if pathEnv != "unset" {
+				env = append(env, "PATH="+pathEnv)
+			}
+			t.Chdir(work)
+			g, err := New(Options{}, env, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bin, real := g.lookup("e1prog", nil)
+			for _, q := range [][]string{{"bash", "-c", "type -P e1prog"}, {"dash", "-c", "command -v e1prog"}} {
+				sh, _ := exec.LookPath(q[0])
+				cmd := exec.Command(sh, q[1:]...)
+				cmd.Env, cmd.Dir = env, work
+				out, _ := cmd.Output()
+				found := strings.TrimSpace(string(out))
+				if found == "" {
+					continue
+				}
+				if !filepath.IsAbs(found) {
+					found = filepath.Join(work, found)
+				}
+				if bin == "" || !g.insideRoot(real) {
+					t.Errorf("PATH %q, e1prog in %s: %s runs %s (in a writable root), guard's lookup found %q", pathEnv, place, q[0], found, bin)
+				}
+			}
+		}
 	}
 }
