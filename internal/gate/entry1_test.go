@@ -136,9 +136,10 @@ func TestPathEntries(t *testing.T) {
 // way (a leading tilde, empty and relative entries, an empty PATH, none at
 // all), a program either shell would run from a writable root is one guard's
 // lookup finds in a writable root too (so a rule's verdict becomes
-// unverified): real bash (`type -P`) and dash (`command -v`) answer.
+// unverified): real bash (`type -P`), dash (`command -v`) and zsh (`whence
+// -p`, where installed) answer.
 func TestLookupMatchesShells(t *testing.T) {
-	for _, sh := range []string{"bash", "dash"} {
+	for _, sh := range []string{"bash", "dash"} { // and zsh where installed
 		if _, err := exec.LookPath(sh); err != nil {
 			t.Skipf("%s is not installed", sh)
 		}
@@ -167,8 +168,11 @@ func TestLookupMatchesShells(t *testing.T) {
 				t.Fatal(err)
 			}
 			bin, real := g.lookup("e1prog", nil)
-			for _, q := range [][]string{{"bash", "-c", "type -P e1prog"}, {"dash", "-c", "command -v e1prog"}} {
-				sh, _ := exec.LookPath(q[0])
+			for _, q := range [][]string{{"bash", "-c", "type -P e1prog"}, {"dash", "-c", "command -v e1prog"}, {"zsh", "-f", "-c", "whence -p e1prog"}} {
+				sh, err := exec.LookPath(q[0])
+				if err != nil {
+					continue // zsh is optional
+				}
 				cmd := exec.Command(sh, q[1:]...)
 				cmd.Env, cmd.Dir = env, work
 				out, _ := cmd.Output()
