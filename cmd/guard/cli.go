@@ -236,7 +236,7 @@ func (c *cli) newGate(opts gate.Options) (*gate.Gate, error) {
 func (c *cli) runCommand(opts gate.Options, argv []string) int {
 	g, err := c.newGate(opts)
 	if err == nil {
-		err = c.judgeLoginPATH(g, argv) // bash -lc: the profiles set PATH
+		err = c.judgeStartupPATH(g, argv) // bash -lc: the profiles set PATH
 	}
 	if err != nil {
 		return c.failure(argv, err, opts.JSON || gate.Getenv(c.env, "GUARD_JSON") == "1")

@@ -287,3 +287,23 @@ func TestZshenvPath(t *testing.T) {
 		t.Fatalf("guard -- zsh -f -c 'ls -d .': %s, want it run", r)
 	}
 }
+
+// TestBashEnvPath: bash sources $BASH_ENV before a script (`bash -c`, no
+// login), and the file may set PATH: a user's BASH_ENV with
+// `PATH="./node_modules/.bin:$PATH"` made `guard -- bash -c ls` run the
+// project's node_modules/.bin/ls, judged as the system's.
+func TestBashEnvPath(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.setenv("BASH_ENV", w.write("home/.bashenv", "PATH=\"./node_modules/.bin:$PATH\"\n", 0o644))
+	marker := w.path("outside-marker")
+	w.write("work/node_modules/.bin/ls", "#!/bin/sh\necho planted > "+marker+"\n", 0o755)
+	r := execute(t, w.guardCmd("--", "bash", "-c", "ls"))
+	if _, err := os.Stat(marker); err == nil || r.code != 126 {
+		t.Fatalf("guard -- bash -c ls with BASH_ENV setting PATH: %s (planted ls ran: %v), want refused (126)", r, err == nil)
+	}
+	// dash does not read BASH_ENV: its ls is the system's.
+	if r := execute(t, w.guardCmd("-c", "ls -d .")); r.code != 0 {
+		t.Fatalf("guard -c 'ls -d .': %s, want it run", r)
+	}
+}

@@ -12,20 +12,19 @@ import (
 	"guard/shim"
 )
 
-// loginShellOf returns the shell binary that argv starts as a login shell
-// running a script (`/bin/sh -l -c S`, `bash -lc S`, `zsh --login -c S`,
-// and `zsh -c S`, which reads ~/.zshenv), as guard would exec it, or ""
-// for anything else. Such a shell reads the profiles before the script,
-// and they set its PATH. (For zsh the login shell's PATH is asked for:
-// .zshenv's, and .zprofile's and .zlogin's on top.)
-func loginShellOf(argv []string, pathEnv string) string {
+// startupShell returns the shell binary argv starts to run a script, as
+// guard would exec it, and its options before the script (without -c),
+// when that shell reads start-up files that may set its PATH before the
+// script: a login shell (`/bin/sh -l -c S`, `bash -lc S`, `zsh --login -c
+// S`), bash with BASH_ENV set (`bash -c S` sources it), and zsh, which
+// reads ~/.zshenv for every script unless -f. Else "".
+func startupShell(argv []string, getenv func(string) string) (string, []string) {
 	if _, _, ok := policy.ShellScript(argv); !ok {
-		return ""
+		return "", nil
 	}
-	// zsh reads ~/.zshenv (ZDOTDIR's) for every script, login or not,
-	// unless -f (NO_RCS) is given: it sets PATH as a profile does.
-	zsh := filepath.Base(argv[0]) == "zsh"
+	name := filepath.Base(argv[0])
 	login, noRCS := false, false
+	var opts []string
 	for i := 1; i < len(argv); i++ {
 		a := argv[i]
 		if a == "--" || a == "-" || len(a) < 2 || (a[0] != '-' && a[0] != '+') {
@@ -34,41 +33,52 @@ func loginShellOf(argv []string, pathEnv string) string {
 		switch {
 		case a == "--login":
 			login = true
-		case a == "--no-rcs":
-			noRCS = true
+		case a == "--no-rcs" || a == "--norc" || a == "--noprofile":
+			noRCS = noRCS || a == "--no-rcs"
 		case strings.HasPrefix(a, "--"):
 		case a == "-o" || a == "+o":
+			if i+1 < len(argv) {
+				opts = append(opts, a, argv[i+1])
+			}
 			i++
-		case a[0] == '-' && strings.ContainsRune(a[1:], 'l'):
-			login = true
-		case a[0] == '-' && strings.ContainsRune(a[1:], 'f'):
-			noRCS = true
+			continue
+		default:
+			login = login || a[0] == '-' && strings.ContainsRune(a[1:], 'l')
+			noRCS = noRCS || a[0] == '-' && strings.ContainsRune(a[1:], 'f')
+			// The script's own -c is the probe's.
+			if a = strings.ReplaceAll(a, "c", ""); len(a) > 1 {
+				opts = append(opts, a)
+			}
+			continue
 		}
+		opts = append(opts, a)
 	}
-	if !login && !(zsh && !noRCS) {
-		return ""
+	reads := login || name == "zsh" && !noRCS || name == "bash" && getenv("BASH_ENV") != ""
+	if !reads {
+		return "", nil
 	}
 	if strings.Contains(argv[0], "/") {
-		return argv[0]
+		return argv[0], opts
 	}
 	_, self, err := shim.Self()
 	if err != nil {
-		return ""
+		return "", nil
 	}
-	p, _, err := shim.LookPath(argv[0], pathEnv, self)
+	p, _, err := shim.LookPath(argv[0], getenv("PATH"), self)
 	if err != nil {
-		return ""
+		return "", nil
 	}
-	return p
+	return p, opts
 }
 
-// judgeLoginPATH makes g judge argv, a login shell's script, with the PATH
-// that shell's start-up files set up (asked of the shell itself, as for
-// Codex's hook: hook.LoginPathOf), not guard's own: programs the script
-// runs by name are found there. A shell that cannot tell (it fails or takes
-// over 3 s) is guard's failure: nothing runs.
-func (c *cli) judgeLoginPATH(g *gate.Gate, argv []string) error {
-	sh := loginShellOf(argv, c.getenv("PATH"))
+// judgeStartupPATH makes g judge argv, a shell's script, with the PATH
+// that shell's start-up files set up (asked of the shell itself, started
+// with the same options, as for Codex's hook: hook.ShellPathOf), not
+// guard's own: the programs the script runs by name are found there. A
+// shell that cannot tell (it fails or takes over 3 s) is guard's failure:
+// nothing runs.
+func (c *cli) judgeStartupPATH(g *gate.Gate, argv []string) error {
+	sh, opts := startupShell(argv, c.getenv)
 	if sh == "" {
 		return nil
 	}
@@ -76,9 +86,9 @@ func (c *cli) judgeLoginPATH(g *gate.Gate, argv []string) error {
 	if a := config.DefaultAuditLogWritten(c.getenv); a != "" {
 		state = filepath.Dir(a) // guard's state: commands cannot write the cache there
 	}
-	p, ok := hook.LoginPathOf(sh, c.env, g.Cwd, state)
+	p, ok := hook.ShellPathOf(sh, opts, c.env, g.Cwd, state)
 	if !ok {
-		return fmt.Errorf("%s -l runs start-up files that set the PATH its script searches, and guard could not learn that PATH (the login shell failed or took over 3 s)", sh)
+		return fmt.Errorf("%s runs start-up files that set the PATH its script searches, and guard could not learn that PATH (the shell failed or took over 3 s)", sh)
 	}
 	g.JudgeWithPATH(p)
 	return nil

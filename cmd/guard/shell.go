@@ -19,7 +19,7 @@ func (c *cli) sh(args []string) int {
 	}
 	g, err := c.newGate(gate.Options{})
 	if err == nil {
-		err = c.judgeLoginPATH(g, argv) // -l, --login: the profiles set PATH
+		err = c.judgeStartupPATH(g, argv) // -l, --login: the profiles set PATH
 	}
 	if err != nil {
 		return c.failure(argv, err, asJSON)

@@ -34,7 +34,7 @@ func (c *cli) explain(args []string) int {
 	}
 	g, err := c.newGate(f.Options)
 	if err == nil {
-		err = c.judgeLoginPATH(g, rest) // as Run judges it
+		err = c.judgeStartupPATH(g, rest) // as Run judges it
 	}
 	if err != nil {
 		fmt.Fprintf(c.stderr, "guard: %v\n", err)
