@@ -307,3 +307,39 @@ func TestBashEnvPath(t *testing.T) {
 		t.Fatalf("guard -c 'ls -d .': %s, want it run", r)
 	}
 }
+
+// TestRelativeShellPlanted (entry-1 E7): a shell named by a relative path
+// (`./bash -c ls`) is judged by its script, as bash would run it, and guard
+// execs the file at that path: a program written into the project. The
+// check that such a file lies inside a writable root resolved the relative
+// path against / (./bash was /bash), so the planted ./bash ran, unasked, in
+// suggest and auto-edit. guard never runs it to ask it for its start-up
+// PATH either (`./bash -lc`).
+func TestRelativeShellPlanted(t *testing.T) {
+	t.Parallel()
+	for _, argv := range [][]string{
+		{"./bash", "-c", "ls -d ."},
+		{"bin/bash", "-c", "ls -d ."},
+		{"../work/bin/sh", "-c", "ls -d ."},
+		{"./bash", "-lc", "ls -d ."},
+		{"bin/zsh", "-c", "ls -d ."},
+	} {
+		for _, mode := range []string{"suggest", "auto-edit"} {
+			t.Run(mode+" "+strings.Join(argv, " "), func(t *testing.T) {
+				t.Parallel()
+				w := newWorld(t)
+				marker := w.path("outside-marker")
+				for _, f := range []string{"work/bash", "work/bin/bash", "work/bin/sh", "work/bin/zsh"} {
+					w.write(f, "#!/bin/sh\necho planted > "+marker+"\n", 0o755)
+				}
+				r := execute(t, w.guardCmd(append([]string{"--mode", mode, "--"}, argv...)...))
+				if _, err := os.Stat(marker); err == nil {
+					t.Fatalf("guard --mode %s -- %s ran the project's %s (%s)", mode, strings.Join(argv, " "), argv[0], r)
+				}
+				if r.code != 126 || !strings.Contains(r.stderr, "inside the writable root") {
+					t.Fatalf("guard --mode %s -- %s: %s, want refused (126): the shell is a file in the project", mode, strings.Join(argv, " "), r)
+				}
+			})
+		}
+	}
+}

@@ -109,6 +109,14 @@ func (g *Gate) JudgeWithPATH(path string) {
 	g.judgePATH, g.judgePATHSet, g.pathRoots = path, true, 0
 }
 
+// InWritableRoot reports whether the file path (relative to the working
+// directory), resolved through symlinks, lies inside a writable root: a
+// program there is the agent's to write, and guard runs none of it before
+// its judgement.
+func (g *Gate) InWritableRoot(path string) bool {
+	return g.insideRoot(policy.Resolve(path, g.Cwd))
+}
+
 // insideRoot reports whether real (resolved) lies inside a writable root.
 func (g *Gate) insideRoot(real string) bool {
 	for _, rr := range g.resolvedRoots() {

@@ -518,14 +518,9 @@ func (g *Gate) loadPathReach(c []string, self os.FileInfo, dirs []string) string
 	return ""
 }
 
-// planted says why running bin for program is not what a rule describes:
-// bin (through symlinks) lies inside a writable root and is not one of
+// plantedAt says why running bin (resolved: real) for program is not what
+// a rule describes: it lies inside a writable root and is not one of
 // systemPath. "" when it is fine.
-func (g *Gate) planted(program, bin string, systemPath []string) string {
-	return g.plantedAt(program, bin, policy.Resolve(bin, "/"), systemPath)
-}
-
-// plantedAt is planted with bin already resolved to real.
 func (g *Gate) plantedAt(program, bin, real string, systemPath []string) string {
 	for _, p := range systemPath {
 		if p == bin || policy.Resolve(p, "/") == real {

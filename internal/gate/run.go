@@ -116,12 +116,18 @@ func (g *Gate) Plan(argv []string) (policy.Verdict, policy.Decision, Target, int
 	target, code, err := g.Target(argv, &v)
 	if err == nil && (v.Class == policy.Safe || v.Class == policy.Match) {
 		var sys []string
-		if judgedItself(argv, &v) {
+		// An "always" answer for a relative program (./run.sh) was judged
+		// as its absolute path, bound to the file's hash (boundArgv).
+		if judgedItself(argv, &v) || strings.Contains(argv[0], "/") && judgedItself(g.boundArgv(argv), &v) {
 			sys = v.Result.Exec.SystemPath
 		}
-		why := g.planted(argv[0], target.Path, sys)
+		// A relative program (./bash -c ls) runs from the working directory:
+		// resolved against "/", ./bash was /bash, no planted file, and the
+		// project's bash ran the script judged as bash's (entry-1 E7).
+		real := policy.Resolve(target.Path, g.Cwd)
+		why := g.plantedAt(argv[0], target.Path, real, sys)
 		if why == "" {
-			why = g.venvAt(argv[0], target.Path, policy.Resolve(target.Path, "/"), argv)
+			why = g.venvAt(argv[0], target.Path, real, argv)
 		}
 		if why != "" {
 			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
