@@ -550,7 +550,7 @@ func (g *Gate) venvAt(program, bin, real string, argv []string) string {
 		return ""
 	}
 	for _, rr := range g.resolvedRoots() {
-		if policy.Inside(policy.Resolve(venv, "/"), rr) {
+		if policy.Inside(policy.Resolve(venv, g.Cwd), rr) { // bin may be relative (Plan's target)
 			return fmt.Sprintf("%s is %s, in a virtual environment inside the writable root %s: its site-packages run at start", program, bin, rr)
 		}
 	}
