@@ -428,11 +428,10 @@ func TestPtyInside(t *testing.T) {
 	}
 }
 
-// TestSetsidGrandchild: a grandchild that leaves the session either ends
-// with the command (root's subreaper, the ordinary user's PID namespace:
-// TestLeftoverEnds) or, where guard execs in place (auto-edit's files-only
-// commands as root), outlives it still confined: what it writes later
-// outside the roots is refused.
+// TestSetsidGrandchild: a grandchild that leaves the session ends with the
+// command (root's subreaper, the ordinary user's PID namespace:
+// TestLeftoverEnds), in full-auto and for auto-edit's files-only commands;
+// what it writes outside the roots before that is refused either way.
 func TestSetsidGrandchild(t *testing.T) {
 	requireSandbox(t)
 	for _, filesOnly := range []bool{false, true} {

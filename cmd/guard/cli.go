@@ -235,6 +235,9 @@ func (c *cli) newGate(opts gate.Options) (*gate.Gate, error) {
 // runCommand guards argv: judge, decide, and exec in place or refuse.
 func (c *cli) runCommand(opts gate.Options, argv []string) int {
 	g, err := c.newGate(opts)
+	if err == nil {
+		err = c.judgeStartupPATH(g, argv) // bash -lc: the profiles set PATH
+	}
 	if err != nil {
 		return c.failure(argv, err, opts.JSON || gate.Getenv(c.env, "GUARD_JSON") == "1")
 	}

@@ -46,6 +46,11 @@ type cli struct {
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, env: os.Environ()}
+	if len(args) == 0 {
+		// execve with no argv at all (possible before Linux 5.18): guard
+		// itself, with nothing to do, not an index out of range.
+		args = []string{""}
+	}
 	if len(args) > 1 && args[1] == "hook" {
 		return c.dispatch(args) // the hook checks its own answer's write
 	}

@@ -10,15 +10,19 @@ import (
 // sh is a $SHELL for tools that run `$SHELL [OPTIONS] -c SCRIPT`: it judges
 // the script, then runs it with /bin/sh, or refuses.
 func (c *cli) sh(args []string) int {
+	// Its failures are one line, or with GUARD_JSON=1 one JSON object, as
+	// for guard -- PROGRAM (a tool that reads guard's JSON got a bare line).
+	asJSON := gate.Getenv(c.env, "GUARD_JSON") == "1"
 	argv, ok := shellArgs(args)
 	if !ok {
-		fmt.Fprintln(c.stderr, "guard sh: usage: guard sh [-lceuxvf] [-o NAME] [--login] -c [--] SCRIPT [NAME [ARG...]]")
-		return gate.ExitFailure
+		return c.failure(nil, fmt.Errorf("%w: guard sh [-lceuxvf] [-o NAME] [--login] -c [--] SCRIPT [NAME [ARG...]]", errUsage), asJSON)
 	}
 	g, err := c.newGate(gate.Options{})
+	if err == nil {
+		err = c.judgeStartupPATH(g, argv) // -l, --login: the profiles set PATH
+	}
 	if err != nil {
-		fmt.Fprintf(c.stderr, "guard: %v\n", err)
-		return gate.ExitFailure
+		return c.failure(argv, err, asJSON)
 	}
 	return g.Run(argv)
 }

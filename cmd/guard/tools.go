@@ -33,6 +33,9 @@ func (c *cli) explain(args []string) int {
 		return c.usageError(fmt.Errorf("%w: explain: no program given", errUsage))
 	}
 	g, err := c.newGate(f.Options)
+	if err == nil {
+		err = c.judgeStartupPATH(g, rest) // as Run judges it
+	}
 	if err != nil {
 		fmt.Fprintf(c.stderr, "guard: %v\n", err)
 		return gate.ExitFailure

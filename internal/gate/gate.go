@@ -103,6 +103,10 @@ type Gate struct {
 	envSecretsSet bool
 	// pathRoots caches pathReachesRoots: 0 unknown, 1 no, 2 yes.
 	pathRoots int
+	// judgePATH, when judgePATHSet, is the PATH the judge looks programs
+	// up in instead of the environment's (JudgeWithPATH).
+	judgePATH    string
+	judgePATHSet bool
 	// resolved is Roots resolved through symlinks, made on first use
 	// (see resolvedRoots).
 	resolved []string

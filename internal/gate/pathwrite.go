@@ -15,14 +15,10 @@ import (
 // directory on PATH, or creates or replaces such a directory, or "".
 func (g *Gate) PathWrite(paths []string) string {
 	var dirs []string
-	for _, d := range filepath.SplitList(g.Getenv("PATH")) {
-		if d == "" {
-			d = "."
+	for _, entry := range g.pathEntries() {
+		for _, d := range g.entryDirs(entry, g.Cwd) {
+			dirs = append(dirs, policy.Resolve(d, "/"))
 		}
-		if !filepath.IsAbs(d) {
-			d = filepath.Join(g.Cwd, d)
-		}
-		dirs = append(dirs, policy.Resolve(d, "/"))
 	}
 	for _, p := range paths {
 		w := policy.Resolve(p, "/")

@@ -27,17 +27,53 @@ type Target struct {
 	Argv []string
 }
 
-// shellBuiltins are wrappers that are shell builtins or keywords, with no
-// binary of their own on many systems: run outside a shell, `command rm x`,
-// `exec rm x` and `time rm x` mean `rm x`, so where no binary of that name
-// exists guard execs the command they wrap (the command judged).
-func shellBuiltins(s string) bool {
-	switch s {
-	case "command", "exec", "time":
-		return true
+// builtinRest returns the command that the shell builtin or keyword at
+// argv[0] runs: `command [-p] [--] CMD`, `exec [--] CMD`, `time [-p] [--]
+// CMD` (no binary of these names exists on many systems; run outside a
+// shell they mean CMD). ok is false for any other word or option, which
+// then runs nothing. CMD is argv's own remaining words, the whole of them:
+// guard judged it in place of the builtin (the judge unwraps these
+// words), so that is what runs, never a command picked out of it (entry-1
+// E1: `exec bash -c 'cd /tmp && cat notes.txt' cat notes.txt` was judged
+// as /tmp/notes.txt and ran cat on the project's notes.txt, a link to an
+// SSH key). defaultPath is set for `command -p`, which searches the
+// system's default PATH.
+func builtinRest(argv []string) (rest []string, defaultPath bool, ok bool) {
+	if len(argv) == 0 {
+		return nil, false, false
 	}
-	return false
+	opt := ""
+	switch argv[0] {
+	case "command", "time":
+		opt = "p"
+	case "exec":
+	default:
+		return nil, false, false
+	}
+	i := 1
+	for ; i < len(argv); i++ {
+		a := argv[i]
+		if a == "--" {
+			i++
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			break
+		}
+		if opt == "" || strings.Trim(a[1:], opt) != "" {
+			return nil, false, false
+		}
+		defaultPath = argv[0] == "command"
+	}
+	if i >= len(argv) {
+		return nil, false, false
+	}
+	return argv[i:], defaultPath, true
 }
+
+// defaultShellPath is the PATH `command -p` searches (bash's and dash's
+// default, confstr(_CS_PATH) on Linux).
+const defaultShellPath = "/bin:/usr/bin"
 
 // Target finds what guard execs for argv, judged as v, and the exit code
 // when it cannot: the program itself with its own argv. A wrapper
@@ -67,19 +103,31 @@ func (g *Gate) Target(argv []string, v *policy.Verdict) (Target, int, error) {
 			}
 		}
 	}
+	return g.targetOnPath(argv, v, g.Getenv("PATH"))
+}
+
+// targetOnPath is Target for a bare program name, searched for in pathEnv.
+func (g *Gate) targetOnPath(argv []string, v *policy.Verdict, pathEnv string) (Target, int, error) {
 	_, self, err := shim.Self()
 	if err != nil {
 		return Target{}, ExitFailure, err
 	}
-	path, _, err := shim.LookPath(program, g.Getenv("PATH"), self)
+	path, _, err := shim.LookPath(argv[0], pathEnv, self)
 	if err == nil {
 		return Target{Path: path, Argv: argv}, 0, nil
 	}
-	if shellBuiltins(program) && !v.Script && len(v.Argv) > 0 && len(v.Argv) < len(argv) &&
-		slices.Equal(argv[len(argv)-len(v.Argv):], v.Argv) {
-		inner := *v
-		inner.Script = false
-		return g.Target(v.Argv, &inner)
+	if rest, defaultPath, ok := builtinRest(argv); ok {
+		if defaultPath && !strings.Contains(rest[0], "/") {
+			if judgedItself(rest, v) {
+				for _, p := range v.Result.Exec.SystemPath {
+					if executable(p) {
+						return Target{Path: p, Argv: rest}, 0, nil
+					}
+				}
+			}
+			return g.targetOnPath(rest, v, defaultShellPath)
+		}
+		return g.Target(rest, v)
 	}
 	return Target{}, ExitNotFound, fmt.Errorf("%w: %w", ErrNotFound, err)
 }
@@ -332,15 +380,13 @@ func (g *Gate) scriptHelpers(bin string, dirs []string) []string {
 // each of dirs), at most 4,096 of each.
 func (g *Gate) rootPathNames(dirs []string) map[string]bool {
 	names := map[string]bool{}
-	for _, entry := range filepath.SplitList(g.Getenv("PATH")) {
-		if entry == "" {
-			entry = "."
-		}
-		cands := []string{entry}
-		if !filepath.IsAbs(entry) {
-			cands = nil
-			for _, d := range append([]string{g.Cwd}, dirs...) {
-				cands = append(cands, filepath.Join(d, entry))
+	for _, entry := range g.pathEntries() {
+		var cands []string
+		for _, d := range append([]string{g.Cwd}, dirs...) {
+			for _, c := range g.entryDirs(entry, d) {
+				if !slices.Contains(cands, c) {
+					cands = append(cands, c)
+				}
 			}
 		}
 		for _, c := range cands {
@@ -412,7 +458,7 @@ func envProgram(words []string) string {
 func (g *Gate) pathReachesRoots() bool {
 	if g.pathRoots == 0 {
 		g.pathRoots = 1
-		dirs := filepath.SplitList(g.Getenv("PATH"))
+		dirs := g.pathEntries()
 		for _, dir := range dirs {
 			if !filepath.IsAbs(dir) {
 				g.pathRoots = 2
@@ -437,7 +483,7 @@ func (g *Gate) relativeLookup(program string) bool {
 	if strings.Contains(program, "/") {
 		return !filepath.IsAbs(program)
 	}
-	for _, dir := range filepath.SplitList(g.Getenv("PATH")) {
+	for _, dir := range g.pathEntries() {
 		if !filepath.IsAbs(dir) {
 			return true
 		}
@@ -481,14 +527,9 @@ func (g *Gate) loadPathReach(c []string, self os.FileInfo, dirs []string) string
 	return ""
 }
 
-// planted says why running bin for program is not what a rule describes:
-// bin (through symlinks) lies inside a writable root and is not one of
+// plantedAt says why running bin (resolved: real) for program is not what
+// a rule describes: it lies inside a writable root and is not one of
 // systemPath. "" when it is fine.
-func (g *Gate) planted(program, bin string, systemPath []string) string {
-	return g.plantedAt(program, bin, policy.Resolve(bin, "/"), systemPath)
-}
-
-// plantedAt is planted with bin already resolved to real.
 func (g *Gate) plantedAt(program, bin, real string, systemPath []string) string {
 	for _, p := range systemPath {
 		if p == bin || policy.Resolve(p, "/") == real {
@@ -518,7 +559,7 @@ func (g *Gate) venvAt(program, bin, real string, argv []string) string {
 		return ""
 	}
 	for _, rr := range g.resolvedRoots() {
-		if policy.Inside(policy.Resolve(venv, "/"), rr) {
+		if policy.Inside(policy.Resolve(venv, g.Cwd), rr) { // bin may be relative (Plan's target)
 			return fmt.Sprintf("%s is %s, in a virtual environment inside the writable root %s: its site-packages run at start", program, bin, rr)
 		}
 	}
@@ -544,27 +585,33 @@ func (g *Gate) lookupIn(program string, self os.FileInfo, cwd string) (bin, real
 		}
 		return "", ""
 	}
-	for _, dir := range filepath.SplitList(g.Getenv("PATH")) {
-		if dir == "" {
-			dir = "."
+	for _, entry := range g.pathEntries() {
+		// An entry may name more than one directory (a tilde bash expands,
+		// the others do not): where both hold the program, the one in a
+		// writable root is the answer, since some shell runs it.
+		found := ""
+		foundReal := ""
+		for _, dir := range g.entryDirs(entry, cwd) {
+			cand := filepath.Join(dir, program)
+			fi, err := os.Stat(cand)
+			if err != nil || !fi.Mode().IsRegular() || fi.Mode()&0o111 == 0 {
+				continue
+			}
+			if self != nil && os.SameFile(fi, self) {
+				continue
+			}
+			// Another guard's shim judges again when it runs.
+			real := policy.Resolve(cand, "/")
+			if real != cand && shim.IsGuard(filepath.Base(real)) {
+				continue
+			}
+			if found == "" || g.insideRoot(real) {
+				found, foundReal = cand, real
+			}
 		}
-		if !filepath.IsAbs(dir) {
-			dir = filepath.Join(cwd, dir)
+		if found != "" {
+			return found, foundReal
 		}
-		cand := filepath.Join(dir, program)
-		fi, err := os.Stat(cand)
-		if err != nil || !fi.Mode().IsRegular() || fi.Mode()&0o111 == 0 {
-			continue
-		}
-		if self != nil && os.SameFile(fi, self) {
-			continue
-		}
-		// Another guard's shim judges again when it runs.
-		real := policy.Resolve(cand, "/")
-		if real != cand && shim.IsGuard(filepath.Base(real)) {
-			continue
-		}
-		return cand, real
 	}
 	return "", ""
 }

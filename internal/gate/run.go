@@ -116,12 +116,18 @@ func (g *Gate) Plan(argv []string) (policy.Verdict, policy.Decision, Target, int
 	target, code, err := g.Target(argv, &v)
 	if err == nil && (v.Class == policy.Safe || v.Class == policy.Match) {
 		var sys []string
-		if judgedItself(argv, &v) {
+		// An "always" answer for a relative program (./run.sh) was judged
+		// as its absolute path, bound to the file's hash (boundArgv).
+		if judgedItself(argv, &v) || strings.Contains(argv[0], "/") && judgedItself(g.boundArgv(argv), &v) {
 			sys = v.Result.Exec.SystemPath
 		}
-		why := g.planted(argv[0], target.Path, sys)
+		// A relative program (./bash -c ls) runs from the working directory:
+		// resolved against "/", ./bash was /bash, no planted file, and the
+		// project's bash ran the script judged as bash's (entry-1 E7).
+		real := policy.Resolve(target.Path, g.Cwd)
+		why := g.plantedAt(argv[0], target.Path, real, sys)
 		if why == "" {
-			why = g.venvAt(argv[0], target.Path, policy.Resolve(target.Path, "/"), argv)
+			why = g.venvAt(argv[0], target.Path, real, argv)
 		}
 		if why != "" {
 			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
@@ -285,12 +291,13 @@ func Print(w io.Writer, r Refusal, asJSON bool) {
 func (r Refusal) Line() string {
 	var b strings.Builder
 	b.WriteString("guard: ")
+	cmd, reason := displayShort(r.Command, maxLineCommand), shorten(Visible(r.Reason), maxLineReason)
 	if r.Guard == "refused" {
-		fmt.Fprintf(&b, "refused %s (%s, %s mode): %s", Display(r.Command), r.Class, r.Mode, Visible(r.Reason))
+		fmt.Fprintf(&b, "refused %s (%s, %s mode): %s", cmd, r.Class, r.Mode, reason)
 	} else if len(r.Command) > 0 {
-		fmt.Fprintf(&b, "%s: %s", Display(r.Command), Visible(r.Reason))
+		fmt.Fprintf(&b, "%s: %s", cmd, reason)
 	} else {
-		b.WriteString(Visible(r.Reason))
+		b.WriteString(reason)
 	}
 	if r.Rule != "" {
 		fmt.Fprintf(&b, "; rule %s", Visible(r.Rule))
@@ -302,6 +309,44 @@ func (r Refusal) Line() string {
 		fmt.Fprintf(&b, "; to allow: %s", Visible(r.Allow))
 	}
 	return b.String()
+}
+
+// A line shows at most this much of the command and of the reason
+// (bytes): an argv of 100,000 words made a refusal line of 1.2 MB, which
+// an agent cuts short before "to allow" (entry-1 E3). The JSON form keeps
+// them whole.
+const (
+	maxLineCommand = 2000
+	maxLineReason  = 4000
+)
+
+// displayShort is Display(argv) cut after the word that passes max bytes,
+// saying how many words were left out.
+func displayShort(argv []string, max int) string {
+	var b strings.Builder
+	for i, w := range argv {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(displayWord(w))
+		if b.Len() > max && i+1 < len(argv) {
+			return shorten(b.String(), max) + fmt.Sprintf(" ... (%d more words)", len(argv)-i-1)
+		}
+	}
+	return shorten(b.String(), max)
+}
+
+// shorten cuts s, already made visible, to about max bytes at a character
+// boundary, saying how many bytes were left out.
+func shorten(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut] + fmt.Sprintf(" ... (%d more bytes)", len(s)-cut)
 }
 
 // allowHint says what would let a refused command run. It speaks to a

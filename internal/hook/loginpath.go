@@ -100,8 +100,18 @@ func LoginPaths(env []string, dir, cacheDir string) []LoginPath {
 const pathMarker = "@@guard-login-path@@"
 
 func loginPath(shell string, env []string, dir, cacheDir string, getenv func(string) string) (string, bool) {
+	return shellPath(shell, []string{"-l"}, env, dir, cacheDir, getenv)
+}
+
+// shellPath is the PATH shell, started with opts before its -c, sets up
+// before the script: what its start-up files (profiles, BASH_ENV,
+// .zshenv) make of the environment's.
+func shellPath(shell string, opts, env []string, dir, cacheDir string, getenv func(string) string) (string, bool) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00", shell, dir)
+	for _, o := range opts {
+		fmt.Fprintf(h, "opt %s\x00", o)
+	}
 	for _, k := range []string{"PATH", "HOME", "ZDOTDIR", "BASH_ENV", "ENV", "SHELL", "USER"} {
 		fmt.Fprintf(h, "%s=%s\x00", k, getenv(k))
 	}
@@ -120,7 +130,7 @@ func loginPath(shell string, env []string, dir, cacheDir string, getenv func(str
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, shell, "-lc", `printf '\n`+pathMarker+`%s`+pathMarker+`\n' "$PATH"`)
+	cmd := exec.CommandContext(ctx, shell, append(append([]string(nil), opts...), "-c", `printf '\n`+pathMarker+`%s`+pathMarker+`\n' "$PATH"`)...)
 	cmd.Env, cmd.Dir = env, dir
 	var out bytes.Buffer
 	cmd.Stdout = &out
@@ -150,4 +160,22 @@ func loginPath(shell string, env []string, dir, cacheDir string, getenv func(str
 		}
 	}
 	return p, true
+}
+
+// ShellPathOf is the PATH the shell shell (an absolute path), started with
+// opts (its options before -c: -l, --login, -e...), sets up before it runs
+// a script in dir with env, as LoginPaths learns it for each of Codex's
+// login shells: guard as $SHELL runs `/bin/sh -l -c`, a prefix or shim may
+// run `bash -lc`, `bash -c` with BASH_ENV set or `zsh -c`, which reads
+// ~/.zshenv (entry-1 E6).
+func ShellPathOf(shell string, opts, env []string, dir, cacheDir string) (string, bool) {
+	getenv := func(k string) string {
+		for i := len(env) - 1; i >= 0; i-- {
+			if v, ok := strings.CutPrefix(env[i], k+"="); ok {
+				return v
+			}
+		}
+		return ""
+	}
+	return shellPath(shell, opts, env, dir, cacheDir, getenv)
 }

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"guard/internal/config"
+	"guard/internal/gate"
+	"guard/internal/hook"
+	"guard/policy"
+	"guard/shim"
+)
+
+// startupShell returns the shell binary argv starts to run a script, as
+// guard would exec it, and its options before the script (without -c),
+// when that shell reads start-up files that may set its PATH before the
+// script: a login shell (`/bin/sh -l -c S`, `bash -lc S`, `zsh --login -c
+// S`), bash with BASH_ENV set (`bash -c S` sources it), and zsh, which
+// reads ~/.zshenv for every script unless -f. Else "".
+func startupShell(argv []string, getenv func(string) string) (string, []string) {
+	if _, _, ok := policy.ShellScript(argv); !ok {
+		return "", nil
+	}
+	name := filepath.Base(argv[0])
+	login, noRCS := false, false
+	var opts []string
+	for i := 1; i < len(argv); i++ {
+		a := argv[i]
+		if a == "--" || a == "-" || len(a) < 2 || (a[0] != '-' && a[0] != '+') {
+			break
+		}
+		switch {
+		case a == "--login":
+			login = true
+		case a == "--no-rcs" || a == "--norc" || a == "--noprofile":
+			noRCS = noRCS || a == "--no-rcs"
+		case strings.HasPrefix(a, "--"):
+		case a == "-o" || a == "+o":
+			if i+1 < len(argv) {
+				opts = append(opts, a, argv[i+1])
+			}
+			i++
+			continue
+		default:
+			login = login || a[0] == '-' && strings.ContainsRune(a[1:], 'l')
+			noRCS = noRCS || a[0] == '-' && strings.ContainsRune(a[1:], 'f')
+			// The script's own -c is the probe's.
+			if a = strings.ReplaceAll(a, "c", ""); len(a) > 1 {
+				opts = append(opts, a)
+			}
+			continue
+		}
+		opts = append(opts, a)
+	}
+	reads := login || name == "zsh" && !noRCS || name == "bash" && getenv("BASH_ENV") != ""
+	if !reads {
+		return "", nil
+	}
+	if strings.Contains(argv[0], "/") {
+		return argv[0], opts
+	}
+	_, self, err := shim.Self()
+	if err != nil {
+		return "", nil
+	}
+	p, _, err := shim.LookPath(argv[0], getenv("PATH"), self)
+	if err != nil {
+		return "", nil
+	}
+	return p, opts
+}
+
+// judgeStartupPATH makes g judge argv, a shell's script, with the PATH
+// that shell's start-up files set up (asked of the shell itself, started
+// with the same options, as for Codex's hook: hook.ShellPathOf), not
+// guard's own: the programs the script runs by name are found there. A
+// shell that cannot tell (it fails or takes over 3 s) is guard's failure:
+// nothing runs.
+func (c *cli) judgeStartupPATH(g *gate.Gate, argv []string) error {
+	sh, opts := startupShell(argv, c.getenv)
+	if sh == "" || g.InWritableRoot(sh) {
+		// A shell inside a writable root is unverified anyway (a planted
+		// ./bash), and is never run to ask it.
+		return nil
+	}
+	state := ""
+	if a := config.DefaultAuditLogWritten(c.getenv); a != "" {
+		state = filepath.Dir(a) // guard's state: commands cannot write the cache there
+	}
+	p, ok := hook.ShellPathOf(sh, opts, c.env, g.Cwd, state)
+	if !ok {
+		return fmt.Errorf("%s runs start-up files that set the PATH its script searches, and guard could not learn that PATH (the shell failed or took over 3 s)", sh)
+	}
+	g.JudgeWithPATH(p)
+	return nil
+}
