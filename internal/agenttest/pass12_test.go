@@ -31,5 +31,25 @@ func init() {
 				}
 			},
 		},
+		tc{
+			// Held: a sandboxed rewrite of a 100 KB command (an answer of
+			// that size) is applied by each agent; past 128 KB the agents
+			// cannot start their shell (E2BIG, one argument) and run nothing.
+			name: "a large command's sandboxed rewrite is applied", mode: "full-auto",
+			calls: func(a agent, s *session) []call {
+				return []call{
+					a.shell(expand("touch big-in.txt; d=$(echo OUTSIDE); touch $d/big.txt # ", s)+strings.Repeat("x", 100_000), ""),
+					a.shell(rewriteFollow, ""),
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "big.txt"))
+				if s.a.name != "codex" {
+					// Codex 0.171 cannot start a command this long at
+					// all ("Argument list too long"): nothing runs.
+					s.mustExist(filepath.Join(s.project, "big-in.txt"))
+				}
+			},
+		},
 	)
 }
