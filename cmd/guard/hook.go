@@ -163,6 +163,13 @@ func (h *hookCall) run() (code int) {
 		tr.GitIgnore = false
 		req.Tree = &tr
 	}
+	if req.Tree != nil && hook.RunsRg(agent, req.Tool) {
+		// The tool runs rg, which reads its configuration file first: a
+		// --hidden there reads .env.
+		if tr, arg := hook.RgConfigTree(*req.Tree, c.getenv); arg != "" {
+			req.Tree = &tr
+		}
+	}
 	if found, err := hook.GeminiFound(req, project); err != nil {
 		return h.answer(hook.Ask, "guard: "+err.Error()+" (its replace tool looks a path that does not exist up in the project)", self, nil)
 	} else if len(found) > 0 {

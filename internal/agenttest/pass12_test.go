@@ -51,5 +51,26 @@ func init() {
 				}
 			},
 		},
+		tc{
+			// H12-2: Gemini CLI's grep_search runs rg, which reads the
+			// configuration RIPGREP_CONFIG_PATH names (no --no-config): a
+			// user's --hidden there made it search .env, which guard had
+			// judged as left out (rg's default).
+			name: "Gemini CLI: grep_search reads rg's configuration", agents: []string{"gemini"}, mode: "suggest",
+			env: []string{"RIPGREP_CONFIG_PATH=OUTSIDE/ripgreprc"},
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.outside, "ripgreprc"), "# the user's\n--hidden\n")
+				s.write(filepath.Join(s.project, ".env"), "OPENAI_API_KEY=sk-RGRC-HIDDEN-12\n")
+				s.write(filepath.Join(s.project, "notes.txt"), "RGRC notes\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{{Tool: "grep_search", Args: map[string]any{"pattern": "RGRC"}}}
+			},
+			check: func(t *testing.T, s *session) {
+				if strings.Contains(s.model.Sent(), "sk-RGRC-HIDDEN-12") {
+					s.fail("the model got the key")
+				}
+			},
+		},
 	)
 }

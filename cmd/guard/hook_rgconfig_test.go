@@ -1,0 +1,76 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestHookRgConfig: the agents' search tools that run rg read the
+// configuration RIPGREP_CONFIG_PATH names; a --hidden (or --no-ignore, -uu,
+// a glob) there makes them read what guard judged left out: Gemini CLI's
+// grep_search printed .env's key.
+func TestHookRgConfig(t *testing.T) {
+	guard := hookGuard(t)
+	base, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proj := filepath.Join(base, "proj")
+	for name, body := range map[string]string{
+		".env": "OPENAI_API_KEY=sk-RGRC-1\n", "notes.txt": "RGRC\n", ".gitignore": "keys/\n", "keys/id_ed25519": "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n",
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(proj, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(proj, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(proj, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := hookEnv(t, base)
+	for _, tt := range []struct {
+		config string
+		let    bool
+	}{
+		{"", true},
+		{"--smart-case\n--glob=!*.min.js\n", true},
+		{"--hidden\n", false},
+		{"-.\n", false},
+		{"--glob=*\n", false},
+		{"-uu\n", false},
+	} {
+		rc := filepath.Join(base, "ripgreprc")
+		if err := os.WriteFile(rc, []byte(tt.config), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			agent, tool string
+			input       map[string]any
+		}{
+			{"gemini", "grep_search", map[string]any{"pattern": "RGRC"}},
+		} {
+			ans := hookAsk(t, guard, c.agent, proj, hookWith(env, "GUARD_MODE=suggest", "RIPGREP_CONFIG_PATH="+rc), fileRequest(c.agent, proj, c.tool, c.input))
+			got := hookOutcome(ans)
+			if tt.let && got == "deny" {
+				t.Errorf("%s %q: %s, want let through: %v", c.tool, tt.config, got, ans)
+			}
+			if !tt.let && got != "deny" {
+				t.Errorf("%s %q: %s, want refused: %v", c.tool, tt.config, got, ans)
+			}
+		}
+	}
+	// --no-ignore: the .gitignored key (Claude Code's Grep reads hidden
+	// files already).
+	rc := filepath.Join(base, "ripgreprc")
+	if err := os.WriteFile(rc, []byte("--no-ignore\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ans := hookAsk(t, guard, "claude-code", proj, hookWith(env, "GUARD_MODE=suggest", "RIPGREP_CONFIG_PATH="+rc),
+		fileRequest("claude-code", proj, "Grep", map[string]any{"pattern": "BEGIN", "path": filepath.Join(proj, "keys", ".."), "output_mode": "content"}))
+	if got := hookOutcome(ans); got == "allow" || got == "pass" {
+		t.Errorf("Grep with --no-ignore in rg's configuration: %s, want asked: %v", got, ans)
+	}
+}
