@@ -63,14 +63,25 @@ func TestHookRgConfig(t *testing.T) {
 		}
 	}
 	// --no-ignore: the .gitignored key (Claude Code's Grep reads hidden
-	// files already).
+	// files already), in a project without .env.
+	if err := os.Remove(filepath.Join(proj, ".env")); err != nil {
+		t.Fatal(err)
+	}
 	rc := filepath.Join(base, "ripgreprc")
 	if err := os.WriteFile(rc, []byte("--no-ignore\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ans := hookAsk(t, guard, "claude-code", proj, hookWith(env, "GUARD_MODE=suggest", "RIPGREP_CONFIG_PATH="+rc),
-		fileRequest("claude-code", proj, "Grep", map[string]any{"pattern": "BEGIN", "path": filepath.Join(proj, "keys", ".."), "output_mode": "content"}))
+		fileRequest("claude-code", proj, "Grep", map[string]any{"pattern": "RGRC", "path": proj, "output_mode": "content"}))
 	if got := hookOutcome(ans); got == "allow" || got == "pass" {
 		t.Errorf("Grep with --no-ignore in rg's configuration: %s, want asked: %v", got, ans)
+	}
+	if err := os.WriteFile(rc, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ans = hookAsk(t, guard, "claude-code", proj, hookWith(env, "GUARD_MODE=suggest", "RIPGREP_CONFIG_PATH="+rc),
+		fileRequest("claude-code", proj, "Grep", map[string]any{"pattern": "RGRC", "path": proj, "output_mode": "content"}))
+	if got := hookOutcome(ans); got != "allow" && got != "pass" {
+		t.Errorf("Grep with an empty rg configuration: %s, want let through: %v", got, ans)
 	}
 }
