@@ -163,6 +163,15 @@ func (h *hookCall) run() (code int) {
 		tr.GitIgnore = false
 		req.Tree = &tr
 	}
+	if req.Tree != nil && agent == hook.Gemini && req.Tool == "grep_search" {
+		// Without rg, Gemini CLI's grep_search is its older search
+		// (git grep --untracked, grep -r, a walk): hidden files too.
+		if why := hook.GeminiGrepLegacy(hook.RuleEnv{Getenv: c.getenv, Project: project}); why != "" {
+			tr := *req.Tree
+			tr.Hidden, tr.GitIgnore = true, false
+			req.Tree = &tr
+		}
+	}
 	if req.Tree != nil && hook.RunsRg(agent, req.Tool) {
 		// The tool runs rg, which reads its configuration file first: a
 		// --hidden there reads .env.

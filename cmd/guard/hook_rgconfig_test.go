@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"guard/internal/hook"
 )
 
 // TestHookRgConfig: the agents' search tools that run rg read the
@@ -83,5 +85,57 @@ func TestHookRgConfig(t *testing.T) {
 		fileRequest("claude-code", proj, "Grep", map[string]any{"pattern": "RGRC", "path": proj, "output_mode": "content"}))
 	if got := hookOutcome(ans); got != "allow" && got != "pass" {
 		t.Errorf("Grep with an empty rg configuration: %s, want let through: %v", got, ans)
+	}
+}
+
+// TestHookGeminiGrepLegacy: without rg (a project's tools.useRipgrep false,
+// or the first rg on PATH outside the system directories), Gemini CLI's
+// grep_search runs grep -r, which reads .env: guard judged it as rg.
+func TestHookGeminiGrepLegacy(t *testing.T) {
+	guard := hookGuard(t)
+	base, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proj, cargo := filepath.Join(base, "proj"), filepath.Join(base, "cargo")
+	for name, body := range map[string]string{".env": "OPENAI_API_KEY=sk-NORG-1\n", "notes.txt": "NORG\n"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(proj, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(proj, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.MkdirAll(cargo, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cargo, "rg"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := hookEnv(t, base)
+	req := fileRequest("gemini", proj, "grep_search", map[string]any{"pattern": "NORG"})
+	ask := func(extra ...string) string {
+		return hookOutcome(hookAsk(t, guard, "gemini", proj, hookWith(env, append([]string{"GUARD_MODE=suggest"}, extra...)...), req))
+	}
+	if got := ask("PATH=" + cargo + ":" + os.Getenv("PATH")); got != "deny" {
+		t.Errorf("grep_search with cargo's rg first on PATH: %s, want refused", got)
+	}
+	if err := os.MkdirAll(filepath.Join(proj, ".gemini"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	settings := filepath.Join(proj, ".gemini", "settings.json")
+	if err := os.WriteFile(settings, []byte(`{"tools": {"useRipgrep": false}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := ask(); got != "deny" {
+		t.Errorf("grep_search with the project's tools.useRipgrep false: %s, want refused", got)
+	}
+	if err := os.Remove(settings); err != nil {
+		t.Fatal(err)
+	}
+	if hook.GeminiGrepLegacy(hook.RuleEnv{Getenv: os.Getenv, Home: t.TempDir()}) == "" {
+		if got := ask(); got == "deny" {
+			t.Errorf("grep_search with a system rg: %s, want let through", got)
+		}
 	}
 }

@@ -72,5 +72,28 @@ func init() {
 				}
 			},
 		},
+			tc{
+			// H12-3: Gemini CLI registers its older grep (git grep
+			// --untracked, else grep -r, else a JavaScript walk with
+			// hidden files) under the name grep_search when rg cannot be
+			// used: tools.useRipgrep false in a settings file (the
+			// project's too), or no rg beside the bundle or in a system
+			// directory. guard judged grep_search as rg, which leaves
+			// .env out.
+			name: "Gemini CLI: grep_search without rg reads hidden files", agents: []string{"gemini"}, mode: "suggest",
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.project, ".gemini", "settings.json"), `{"tools": {"useRipgrep": false}}`)
+				s.write(filepath.Join(s.project, ".env"), "OPENAI_API_KEY=sk-NORG-HIDDEN-12\n")
+				s.write(filepath.Join(s.project, "notes.txt"), "NORG notes\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{{Tool: "grep_search", Args: map[string]any{"pattern": "NORG"}}}
+			},
+			check: func(t *testing.T, s *session) {
+				if strings.Contains(s.model.Sent(), "sk-NORG-HIDDEN-12") {
+					s.fail("the model got the key")
+				}
+			},
+		},
 	)
 }

@@ -1,6 +1,7 @@
 package hook
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -113,4 +114,62 @@ func RgConfigTree(tr policy.TreeRead, getenv func(string) string) (policy.TreeRe
 		}
 	}
 	return tr, first
+}
+
+// GeminiGrepLegacy says why Gemini CLI's grep_search is its older search
+// and not rg, "" when it runs rg. Gemini CLI 0.61.0 registers, under the
+// same tool name, its GrepTool when rg cannot be used: `git grep
+// --untracked` in a repository, else `grep -r` (hidden files and
+// .gitignored ones included), else a JavaScript walk with hidden files. It
+// uses rg unless a settings file (system, user or project: any of them, the
+// stricter reading) sets tools.useRipgrep to false, and when it finds rg: a
+// binary beside its bundle (not in the npm package), or the first rg on
+// PATH if that resolves into a system directory (/usr/bin, /bin,
+// /usr/local/bin, /usr/sbin, /sbin, Homebrew's). A user's ~/.cargo/bin/rg
+// first on PATH makes it the older search. A settings file that cannot be
+// read counts as setting it.
+func GeminiGrepLegacy(env RuleEnv) string {
+	env = env.defaults()
+	for _, file := range geminiSettingsFiles(env) {
+		top, err := settingsObject(file, true)
+		if err != nil {
+			return file + " cannot be read"
+		}
+		v := top
+		for _, k := range []string{"tools"} {
+			raw, ok := v[k]
+			if !ok || isNull(raw) {
+				v = nil
+				break
+			}
+			if v, err = objectFields(raw); err != nil || v == nil {
+				return file + " cannot be read"
+			}
+		}
+		if raw, ok := v["useRipgrep"]; ok && string(raw) == "false" {
+			return file + " sets tools.useRipgrep to false"
+		}
+	}
+	rg := ""
+	for _, dir := range filepath.SplitList(env.Getenv("PATH")) {
+		p := filepath.Join(dir, "rg")
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+			rg = p
+			break
+		}
+	}
+	if rg == "" {
+		return "there is no rg on PATH"
+	}
+	real, err := filepath.EvalSymlinks(rg)
+	if err != nil || !filepath.IsAbs(real) {
+		return rg + " cannot be resolved"
+	}
+	for _, prefix := range []string{"/usr/bin", "/bin", "/usr/local/bin", "/opt/homebrew/bin", "/opt/homebrew/Cellar",
+		"/usr/local/Cellar", "/usr/sbin", "/sbin"} {
+		if real == prefix || strings.HasPrefix(real, prefix+"/") {
+			return ""
+		}
+	}
+	return "the first rg on PATH, " + rg + ", is not in a system directory"
 }

@@ -54,3 +54,58 @@ func TestRgConfigTree(t *testing.T) {
 		t.Error("RunsRg: wrong tools")
 	}
 }
+
+// TestGeminiGrepLegacy: Gemini CLI's grep_search is its older search (hidden
+// files read) when a settings file turns rg off or when the first rg on PATH
+// is not in a system directory (or there is none).
+func TestGeminiGrepLegacy(t *testing.T) {
+	dir := t.TempDir()
+	home, project, cargo := filepath.Join(dir, "home"), filepath.Join(dir, "p"), filepath.Join(dir, "cargo", "bin")
+	for _, d := range []string{filepath.Join(home, ".gemini"), filepath.Join(project, ".gemini"), cargo} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(cargo, "rg"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	systemRg := ""
+	for _, d := range []string{"/usr/bin", "/bin", "/usr/local/bin"} {
+		if real, err := filepath.EvalSymlinks(filepath.Join(d, "rg")); err == nil && (filepath.Dir(real) == "/usr/bin" || filepath.Dir(real) == "/bin" || filepath.Dir(real) == "/usr/local/bin") {
+			systemRg = d
+			break
+		}
+	}
+	for _, tt := range []struct {
+		name, user, project, path string
+		legacy                    bool
+	}{
+		{"no rg", "", "", filepath.Join(dir, "none"), true},
+		{"cargo's rg first", "", "", cargo + ":" + systemRg, true},
+		{"project turns rg off", "", "// mine\n{\"tools\": {\"useRipgrep\": false}}", systemRg, true},
+		{"user turns rg off", `{"tools": {"useRipgrep": false}}`, "", systemRg, true},
+		{"unreadable settings", "", "{", systemRg, true},
+		{"system rg", `{"tools": {"useRipgrep": true}}`, `{"tools": {}}`, systemRg, false},
+	} {
+		if !tt.legacy && systemRg == "" {
+			continue // no rg in a system directory here
+		}
+		for file, body := range map[string]string{filepath.Join(home, ".gemini", "settings.json"): tt.user, filepath.Join(project, ".gemini", "settings.json"): tt.project} {
+			os.Remove(file)
+			if body != "" {
+				if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		env := RuleEnv{Home: home, Project: project, GeminiSystem: filepath.Join(dir, "etc"), Getenv: func(k string) string {
+			if k == "PATH" {
+				return tt.path
+			}
+			return ""
+		}}
+		if got := GeminiGrepLegacy(env); (got != "") != tt.legacy {
+			t.Errorf("%s: GeminiGrepLegacy = %q, want legacy %v", tt.name, got, tt.legacy)
+		}
+	}
+}
