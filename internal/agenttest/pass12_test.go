@@ -72,7 +72,7 @@ func init() {
 				}
 			},
 		},
-			tc{
+		tc{
 			// H12-3: Gemini CLI registers its older grep (git grep
 			// --untracked, else grep -r, else a JavaScript walk with
 			// hidden files) under the name grep_search when rg cannot be
