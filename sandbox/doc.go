@@ -246,8 +246,13 @@
 // few daemons take for their parent's death), orphans are its to reap, it ignores signals
 // it has no handler for from inside (kill $$ from its own children, kill 0),
 // and SIGTSTP (^Z) stops guard but not the program. A background server the
-// command starts and leaves (nohup ... &) ends with it; root's leftovers do
-// not (below).
+// command starts and leaves (nohup ... &) ends with it. Root's program has
+// no PID namespace (a procfs of a new one can be mounted only from inside
+// it, past Landlock): guard, its parent in full-auto, is the child subreaper,
+// so what the program orphans becomes guard's child, and once the program
+// has exited guard kills and reaps every child left, round after round,
+// before its look for new protected names (leftovers_linux.go). A leftover
+// outlives a guard killed with SIGKILL there (below).
 //
 // # Fail closed
 //
@@ -347,12 +352,12 @@
 //     a database's). Refusing them would break make, cargo, pip, sqlite and git
 //     alike; leases, which stall every opener, are refused.
 //   - A process that leaves the session (setsid, double fork) outlives the
-//     command as root, and as an ordinary user where no child is made (user
-//     namespaces forbidden): guard execs in place, or stays the parent of the
-//     command alone (newnames_linux.go), and makes no PID namespace that
-//     could end it. It stays confined (every layer is inherited and cannot be
-//     lifted), so it can do no more than the command could, only later. The
-//     ordinary user's child is ended with its PID namespace (above).
+//     command where guard execs in place (auto-edit's files-only commands as
+//     root, a guard inside another's sandbox, whose guard ends it), and, as
+//     root, when guard itself is killed with SIGKILL (nothing is left to end
+//     it: root's program has no PID namespace). It stays confined (every
+//     layer is inherited and cannot be lifted), so it can do no more than the
+//     command could, only later. In full-auto guard ends the rest (above).
 //     That includes the terminal the command was given: a process in a session
 //     of its own holding a descriptor of it reads what is typed there after
 //     the command returned (the user's next commands, a password; the job

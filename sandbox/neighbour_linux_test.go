@@ -428,29 +428,35 @@ func TestPtyInside(t *testing.T) {
 	}
 }
 
-// TestSetsidGrandchild: a grandchild that leaves the session outlives the
-// command (a deliberate limit: guard execs in place and has no process left to
-// end it) but stays confined: what it writes later outside the roots is refused.
+// TestSetsidGrandchild: a grandchild that leaves the session either ends
+// with the command (root's subreaper, the ordinary user's PID namespace:
+// TestLeftoverEnds) or, where guard execs in place (auto-edit's files-only
+// commands as root), outlives it still confined: what it writes later
+// outside the roots is refused.
 func TestSetsidGrandchild(t *testing.T) {
 	requireSandbox(t)
-	f := newFixture(t, t.TempDir())
-	done := filepath.Join(f.root, "done")
-	script := fmt.Sprintf(`setsid sh -c 'sleep 0.3; echo pwned > %s; echo $? > %s' </dev/null >/dev/null 2>&1 &`, f.file, done)
-	o := child{profile: &Profile{WritableRoots: []string{f.root}}, path: "/bin/sh", argv: []string{"sh", "-c", script}}.run(t)
-	if !o.ok {
-		t.Fatalf("sh: %s\n%s", o, o.stderr)
-	}
-	// Until the status is written, not only the file made: the shell
-	// creates it before it writes.
-	deadline := time.Now().Add(10 * time.Second)
-	for strings.TrimSpace(readString(done)) == "" && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
-	if got := strings.TrimSpace(readString(done)); got == "" || got == "0" {
-		t.Errorf("the grandchild's write outside: status %q, want a failure", got)
-	}
-	if readString(f.file) != original {
-		t.Error("the grandchild changed the file outside the roots")
+	for _, filesOnly := range []bool{false, true} {
+		f := newFixture(t, t.TempDir())
+		done := filepath.Join(f.root, "done")
+		mark := "guard-grandchild-" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatBool(filesOnly)
+		script := fmt.Sprintf(`setsid bash -c 'exec -a %s sh -c "sleep 0.3; echo pwned > %s; echo \$? > %s"' </dev/null >/dev/null 2>&1 &`, mark, f.file, done)
+		p := &Profile{WritableRoots: []string{f.root}, FilesOnly: filesOnly}
+		o := child{profile: p, path: "/bin/sh", argv: []string{"sh", "-c", script}}.run(t)
+		if !o.ok {
+			t.Fatalf("sh: %s\n%s", o, o.stderr)
+		}
+		// Until the grandchild is gone: it writes the status after the
+		// file, and the shell makes the status file before it writes.
+		deadline := time.Now().Add(10 * time.Second)
+		for len(findByArgv0(mark)) > 0 && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if got := strings.TrimSpace(readString(done)); got == "0" {
+			t.Errorf("files-only=%v: the grandchild's write outside: status %q, want a failure (or no grandchild left)", filesOnly, got)
+		}
+		if readString(f.file) != original {
+			t.Errorf("files-only=%v: the grandchild changed the file outside the roots", filesOnly)
+		}
 	}
 }
 

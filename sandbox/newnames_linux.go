@@ -44,18 +44,19 @@ import (
 // path in its place (mv src src.old && mkdir src) is found by the path,
 // following no link, and every protected name in it was the command's.
 // Not looked at: deeper directories,
-// names the list matches by a pattern (*.code-workspace), and what a
-// process the command left outside a PID namespace of its own (root's
-// setsid leftovers) makes after it ended (README).
+// names the list matches by a pattern (*.code-workspace). What the command
+// leaves behind is ended before the look (a PID namespace's end, or, as
+// root, leftovers_linux.go).
 
 // newNames are the protected paths absent when the command started, by
 // directory held open.
 // newNames are the protected paths absent when the command started, by
 // directory held open.
 type newNames struct {
-	dirs    []heldDir
-	entries []protect.Entry
-	roots   []string // the unshared roots: only directories in them are unlocked
+	dirs     []heldDir
+	entries  []protect.Entry
+	homeFrom int      // entries from here on are the home's ("~/" cut off)
+	roots    []string // the unshared roots: only directories in them are unlocked
 }
 
 type heldDir struct {
@@ -135,7 +136,7 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 		}
 		groups[g].at = append(groups[g].at, i)
 	}
-	n := &newNames{entries: entries, roots: roots}
+	n := &newNames{entries: entries, homeFrom: homeFrom, roots: roots}
 	buf := make([]byte, dirNamesBuf) // one for every listing
 	for _, d := range dirs {
 		fd, err := unix.Open(d, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
@@ -290,7 +291,7 @@ func (n *newNames) moveAside(w io.Writer) int {
 		var now unix.Stat_t
 		if h.ctime == (unix.Timespec{}) || unix.Fstat(h.fd, &now) != nil || now.Ctim != h.ctime {
 			locks.unlock(h.fd)
-			found += moveMissing(w, h.fd, h.path, h.missing, n.entries, stamp, buf, &locks)
+			found += n.moveMissing(w, h.fd, h.path, h.missing, stamp, buf, &locks)
 		}
 		// A directory the command put in the original's place (mv src
 		// src.old && mkdir -p src/app): what it holds was all made by the
@@ -319,7 +320,7 @@ func (n *newNames) moveAside(w io.Writer) int {
 				}
 			}
 			locks.unlock(fd)
-			found += moveMissing(w, fd, h.path, all, n.entries, stamp, buf, &locks)
+			found += n.moveMissing(w, fd, h.path, all, stamp, buf, &locks)
 		}
 		unix.Close(fd)
 	}
@@ -328,11 +329,15 @@ func (n *newNames) moveAside(w io.Writer) int {
 
 // moveMissing moves aside those of missing that exist below dirfd (dir is
 // its name, for the message) and reports how many it found.
-func moveMissing(w io.Writer, dirfd int, dir string, missing []missingPath, entries []protect.Entry, stamp string, buf []byte, locks *unlocked) int {
+func (n *newNames) moveMissing(w io.Writer, dirfd int, dir string, missing []missingPath, stamp string, buf []byte, locks *unlocked) int {
 	found := 0
 	names, listed := dirNames(dirfd, buf)
 	for _, m := range missing {
-		e := &entries[m.at]
+		e := &n.entries[m.at]
+		pattern := e.Pattern // as the config names it
+		if m.at >= n.homeFrom {
+			pattern = "~/" + pattern
+		}
 		if first, _, _ := strings.Cut(m.rel, "/"); listed && !names[first] {
 			continue
 		}
@@ -347,7 +352,7 @@ func moveMissing(w io.Writer, dirfd int, dir string, missing []missingPath, entr
 			continue
 		}
 		fmt.Fprintf(w, "guard: the command made %s, a protected path (%s); guard moved it to %s (protected paths are read-only in the sandbox; to allow this one: unprotected = [%q] in the [protect] table of guard's config)\n",
-			path, e.Reason, filepath.Join(filepath.Dir(path), to), e.Pattern)
+			path, e.Reason, filepath.Join(filepath.Dir(path), to), pattern)
 	}
 	return found
 }

@@ -91,6 +91,10 @@ func testNewHomeNames(t *testing.T, cred *syscall.Credential) {
 		if exists(filepath.Join(home, n)) {
 			t.Errorf("~/%s, made by the command, is still there\nstderr: %s", n, o.stderr)
 		}
+		// The hint names the entry as the config does.
+		if top, _, _ := strings.Cut(n, "/"); top == n && !strings.Contains(o.stderr, `unprotected = ["~/`+n+`"]`) {
+			t.Errorf("~/%s: the message should name the entry as the config does (~/%s)\nstderr: %s", n, n, o.stderr)
+		}
 	}
 	for _, n := range existing {
 		if !strings.Contains(o.stdout, "REFUSED "+n+"\n") {

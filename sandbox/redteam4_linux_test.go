@@ -460,36 +460,48 @@ func TestAttackMoveSecret(t *testing.T) {
 	}
 }
 
-// TestLimitTerminalAfterCommand documents a limit (doc.go): a process the
-// command leaves behind in a session of its own keeps the terminal it was
-// given, and reads what is typed there after the command returned.
-func TestLimitTerminalAfterCommand(t *testing.T) {
+// TestTerminalAfterCommand: a process the command leaves behind in a
+// session of its own keeps the terminal it was given, and would read what is
+// typed there after the command returned. In full-auto guard ends it when
+// the program exits (leftovers_linux.go); where guard execs in place
+// (auto-edit's files-only commands) it is a documented limit (doc.go).
+func TestTerminalAfterCommand(t *testing.T) {
 	requireSandbox(t)
-	m, slave, err := openPTY()
-	if err != nil {
-		sandboxtest.Skipf(t, "no pseudo-terminal: %v", err)
+	for _, filesOnly := range []bool{false, true} {
+		m, slave, err := openPTY()
+		if err != nil {
+			sandboxtest.Skipf(t, "no pseudo-terminal: %v", err)
+		}
+		f := newFixture(t, t.TempDir())
+		out := filepath.Join(f.root, "stolen")
+		script := `exec 3<&0; setsid sh -c 'head -c 7 <&3 > "$1"' sh "$1" >/dev/null 2>&1 & sleep 0.3`
+		o := child{profile: &Profile{WritableRoots: []string{f.root}, FilesOnly: filesOnly}, path: "/bin/sh",
+			argv: []string{"sh", "-c", script, "sh", out}, stdin: slave, ctty: true}.run(t)
+		if !o.ok {
+			t.Fatalf("files-only=%v: sh: %s\n%s", filesOnly, o, o.stderr)
+		}
+		if _, err := m.Write([]byte("hunter2\n")); err != nil {
+			t.Fatal(err)
+		}
+		wait := time.Second
+		if filesOnly {
+			wait = 10 * time.Second
+		}
+		for deadline := time.Now().Add(wait); readString(out) != "hunter2" && time.Now().Before(deadline); {
+			time.Sleep(50 * time.Millisecond)
+		}
+		got := readString(out)
+		switch {
+		case !filesOnly && got != "":
+			t.Errorf("full-auto: a leftover read %q from the terminal after the command", got)
+		case filesOnly && got != "hunter2":
+			t.Errorf("files-only: the leftover read %q; the limit in doc.go is gone: update it", got)
+		case filesOnly:
+			t.Log("documented limit: where guard execs in place, a leftover in a session of its own reads the terminal after the command")
+		}
+		m.Close()
+		slave.Close()
 	}
-	defer m.Close()
-	defer slave.Close()
-	f := newFixture(t, t.TempDir())
-	out := filepath.Join(f.root, "stolen")
-	script := `exec 3<&0; setsid sh -c 'head -c 7 <&3 > "$1"' sh "$1" >/dev/null 2>&1 & sleep 0.3`
-	o := child{profile: &Profile{WritableRoots: []string{f.root}}, path: "/bin/sh",
-		argv: []string{"sh", "-c", script, "sh", out}, stdin: slave, ctty: true}.run(t)
-	if !o.ok {
-		t.Fatalf("sh: %s\n%s", o, o.stderr)
-	}
-	if _, err := m.Write([]byte("hunter2\n")); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for readString(out) != "hunter2" && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
-	if got := readString(out); got != "hunter2" {
-		t.Fatalf("the leftover read %q; the limit in doc.go is gone: update it", got)
-	}
-	t.Log("documented limit: a leftover in a session of its own reads the terminal after the command")
 }
 
 // TestAttackServerSecrets: root reads what a server keeps outside any home

@@ -66,42 +66,74 @@ func TestAttackProcCmdlineUnprivileged(t *testing.T) {
 	runAttackCasesAs(t, nobody, cases)
 }
 
-// TestLeftoverEndsUnprivileged: a process the command leaves behind in a
-// session of its own (setsid, a double fork) outlived the command, confined
-// but free to act later: write into the roots after the agent looked (a
-// protected name created once the command's check is past), read the
-// terminal the command was given (what is typed afterwards), hold locks. In
-// the ordinary user's child it is in the program's PID namespace, which the
-// kernel empties when the program, its first process, exits: by the time
-// guard returns, nothing the command started is left.
-func TestLeftoverEndsUnprivileged(t *testing.T) {
+// TestLeftoverEnds: a process the command leaves behind in a session of
+// its own (setsid, a double fork) outlived the command, confined but free
+// to act later: write into the roots after the agent looked (a protected
+// name created once the command's check is past), read the terminal the
+// command was given (what is typed afterwards), hold locks. In the ordinary
+// user's child it is in the program's PID namespace, which the kernel
+// empties when the program, its first process, exits; as root guard is the
+// child subreaper and ends what is left (leftovers_linux.go): by the time
+// guard returns, nothing the command started is left, a process that
+// hops from parent to parent (fork and exit, again and again) included.
+func TestLeftoverEnds(t *testing.T) {
 	requireChild(t)
 	requireSandbox(t)
-	base := t.TempDir()
-	exe := shareWith(t, base, nobody)
-	for _, confined := range []bool{false, true} {
-		f := newFixture(t, base)
-		chownFixture(t, f, nobody)
-		// A name no other process has: the leftover is found by its argv.
-		mark := "guard-leftover-" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatBool(confined)
-		script := `setsid bash -c 'exec -a ` + mark + ` sleep 300' </dev/null >/dev/null 2>&1 & sleep 0.2`
-		c := child{path: "/bin/sh", argv: []string{"sh", "-c", script}, dir: f.root, cred: nobody, exe: exe}
-		if confined {
-			c.profile = &Profile{WritableRoots: []string{f.root}}
-		}
-		o := c.run(t)
-		if !o.ok {
-			t.Fatalf("confined=%v: sh: %s\n%s", confined, o, o.stderr)
-		}
+	for _, who := range []struct {
+		name string
+		cred *syscall.Credential
+	}{{"root", nil}, {"nobody", nobody}} {
+		t.Run(who.name, func(t *testing.T) {
+			if who.cred == nil && os.Getuid() != 0 {
+				sandboxtest.Skip(t, "the root case needs root")
+			}
+			base := t.TempDir()
+			exe := shareWith(t, base, who.cred)
+			for _, confined := range []bool{false, true} {
+				f := newFixture(t, base)
+				chownFixture(t, f, who.cred)
+				// A name no other process has: the leftover is found by its argv.
+				mark := "guard-leftover-" + strconv.Itoa(os.Getpid()) + "-" + who.name + "-" + strconv.FormatBool(confined)
+				// A leftover in a session of its own, and one that hops:
+				// each forks the next and exits, so that the one alive
+				// when the command ends has a parent that is gone soon.
+				script := `setsid bash -c 'exec -a ` + mark + ` sleep 300' </dev/null >/dev/null 2>&1 &
+hop() { [ "$1" -gt 0 ] && (sleep 0.01; hop $(($1 - 1)); exec -a ` + mark + ` sleep 0.05) & }; hop 60; sleep 0.2`
+				c := child{path: "/bin/bash", argv: []string{"bash", "-c", script}, dir: f.root, cred: who.cred, exe: exe}
+				if confined {
+					c.profile = &Profile{WritableRoots: []string{f.root}}
+				}
+				o := c.run(t)
+				if !o.ok {
+					t.Fatalf("confined=%v: bash: %s\n%s", confined, o, o.stderr)
+				}
+				pids := findByArgv0(mark)
+				// Twice: a hopper alive now is found by a later look too.
+				time.Sleep(100 * time.Millisecond)
+				pids = append(pids, findByArgv0(mark)...)
+				endHoppers(mark)
+				switch {
+				case !confined && len(pids) == 0:
+					sandboxtest.Skipf(t, "the leftover did not outlive the command without the sandbox either: the test proves nothing here")
+				case confined && len(pids) > 0:
+					t.Errorf("a setsid leftover outlived the confined command (pids %v)", pids)
+				}
+			}
+		})
+	}
+}
+
+// endHoppers kills the processes named mark until none is left: the
+// unconfined run's hopper makes new ones until its count runs out.
+func endHoppers(mark string) {
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
 		pids := findByArgv0(mark)
 		for _, pid := range pids {
 			unix.Kill(pid, unix.SIGKILL)
 		}
-		switch {
-		case !confined && len(pids) == 0:
-			sandboxtest.Skipf(t, "the leftover did not outlive the command without the sandbox either: the test proves nothing here")
-		case confined && len(pids) > 0:
-			t.Errorf("a setsid leftover outlived the confined command (pids %v)", pids)
+		time.Sleep(50 * time.Millisecond)
+		if len(pids) == 0 && len(findByArgv0(mark)) == 0 {
+			return
 		}
 	}
 }

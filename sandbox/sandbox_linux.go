@@ -64,9 +64,10 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 			return false, err
 		}
 	}
-	// Protected names absent now, which the command could make: guard stays
-	// its parent, to look again after it (newnames_linux.go). Not inside an
-	// enclosing sandbox, whose guard looks; not for files-only (auto-edit
+	// guard stays the program's parent: to look again after it for the
+	// protected names absent now, which the command could make
+	// (newnames_linux.go), and to end what it leaves behind. Not inside an
+	// enclosing sandbox, whose guard does both; not for files-only (auto-edit
 	// runs only what it saw write inside the roots, and keeps exec in place).
 	if !c.inherited && !c.p.FilesOnly {
 		// One directory held open per root: past the first 64 descriptors
@@ -80,9 +81,9 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 				return true, fmt.Errorf("unshare(CLONE_FILES): %w", err)
 			}
 		}
-		if made := lookForNewNames(c, c.p.ProtectedNames, c.p.HomeNames, c.p.HomeDir); made != nil {
-			return true, c.applyAndWait(path, argv, env, made)
-		}
+		// Parent even with no name to look for: what the program leaves
+		// behind ends with it (leftovers_linux.go).
+		return true, c.applyAndWait(path, argv, env, lookForNewNames(c, c.p.ProtectedNames, c.p.HomeNames, c.p.HomeDir))
 	}
 	if err := c.apply(true); err != nil {
 		c.release()
@@ -113,6 +114,11 @@ func (c *confinement) applyAndWait(path string, argv, env []string, made *newNam
 		made.close()
 		c.release()
 		return err
+	}
+	// What the program leaves behind becomes guard's, to end with it
+	// (leftovers_linux.go).
+	if err := becomeSubreaper(); err != nil {
+		return fail(fmt.Errorf("prctl(PR_SET_CHILD_SUBREAPER): %w", err))
 	}
 	if err := c.apply(true); err != nil {
 		return fail(err)

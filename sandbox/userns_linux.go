@@ -44,8 +44,10 @@ func signalStop(ch chan os.Signal) { signal.Stop(ch) }
 // (terminate) becomes SIGKILL, and guard reports the program as killed by
 // the signal it was sent.
 //
-// Before it exits, the protected paths the command made are moved aside
-// (made, newnames_linux.go); a status of 0 then becomes 126.
+// Before it exits, the processes the program left are ended (without init:
+// guard is their subreaper, leftovers_linux.go), and the protected paths the
+// command made are moved aside (made, newnames_linux.go); a status of 0
+// then becomes 126.
 func waitAndExit(pid int, sigs chan os.Signal, init bool, made *newNames) error {
 	var sent atomic.Int32 // the signal a SIGKILL stands for
 	go func() {
@@ -73,6 +75,9 @@ func waitAndExit(pid int, sigs chan os.Signal, init bool, made *newNames) error 
 		if err != unix.EINTR {
 			break
 		}
+	}
+	if !init {
+		endLeftovers() // the PID namespace's end, by hand (leftovers_linux.go)
 	}
 	if err == nil && made.moveAside(os.Stderr) > 0 && !ws.Signaled() && ws.ExitStatus() == 0 {
 		os.Exit(126)
