@@ -163,6 +163,7 @@ func (h *hookCall) run() (code int) {
 		tr.GitIgnore = false
 		req.Tree = &tr
 	}
+	treeNote := "" // why the tool's walk is wider than its default
 	if req.Tree != nil && agent == hook.Gemini && req.Tool == "grep_search" {
 		// Without rg, Gemini CLI's grep_search is its older search
 		// (git grep --untracked, grep -r, a walk): hidden files too.
@@ -170,6 +171,7 @@ func (h *hookCall) run() (code int) {
 			tr := *req.Tree
 			tr.Hidden, tr.GitIgnore = true, false
 			req.Tree = &tr
+			treeNote = "Gemini CLI's grep_search is its older search here (git grep --untracked, else grep -r), which reads hidden and ignored files: " + why
 		}
 	}
 	if req.Tree != nil && hook.RunsRg(agent, req.Tool) {
@@ -177,6 +179,9 @@ func (h *hookCall) run() (code int) {
 		// --hidden there reads .env.
 		if tr, arg := hook.RgConfigTree(*req.Tree, c.getenv); arg != "" {
 			req.Tree = &tr
+			if treeNote == "" {
+				treeNote = req.Tool + " runs rg, and rg's configuration " + c.getenv("RIPGREP_CONFIG_PATH") + " adds " + arg
+			}
 		}
 	}
 	if found, err := hook.GeminiFound(req, project); err != nil {
@@ -187,6 +192,9 @@ func (h *hookCall) run() (code int) {
 	}
 	if verdict, reason, ok := judgeFiles(g, &req); ok {
 		h.set(func() { h.req.Paths = req.Paths })
+		if treeNote != "" && verdict != hook.Allow {
+			reason += " (" + treeNote + ")"
+		}
 		return h.answer(verdict, "guard: "+reason, self, nil)
 	}
 	script, unwrapped := req.Command, false

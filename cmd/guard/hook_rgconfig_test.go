@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"guard/internal/hook"
@@ -59,8 +60,8 @@ func TestHookRgConfig(t *testing.T) {
 			if tt.let && got == "deny" {
 				t.Errorf("%s %q: %s, want let through: %v", c.tool, tt.config, got, ans)
 			}
-			if !tt.let && got != "deny" {
-				t.Errorf("%s %q: %s, want refused: %v", c.tool, tt.config, got, ans)
+			if !tt.let && (got != "deny" || !strings.Contains(hookReason(ans), "rg's configuration")) {
+				t.Errorf("%s %q: %s, want refused, naming rg's configuration: %v", c.tool, tt.config, got, ans)
 			}
 		}
 	}
@@ -127,8 +128,9 @@ func TestHookGeminiGrepLegacy(t *testing.T) {
 	if err := os.WriteFile(settings, []byte(`{"tools": {"useRipgrep": false}}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if got := ask(); got != "deny" {
-		t.Errorf("grep_search with the project's tools.useRipgrep false: %s, want refused", got)
+	ans := hookAsk(t, guard, "gemini", proj, hookWith(env, "GUARD_MODE=suggest"), req)
+	if got := hookOutcome(ans); got != "deny" || !strings.Contains(hookReason(ans), "tools.useRipgrep") {
+		t.Errorf("grep_search with the project's tools.useRipgrep false: %s, want refused, naming the setting: %v", got, ans)
 	}
 	if err := os.Remove(settings); err != nil {
 		t.Fatal(err)
