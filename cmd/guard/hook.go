@@ -190,6 +190,21 @@ func (h *hookCall) run() (code int) {
 		// Gemini CLI may edit one of these in place of the path named.
 		req.Paths = append(req.Paths, found...)
 	}
+	if req.Tree != nil && !req.Tree.Hidden && hook.RunsRg(agent, req.Tool) {
+		// rg reads a hidden file that an ignore file's whitelist rule
+		// names (!.env in .ignore or .gitignore), --hidden or not.
+		for _, dir := range searchDirs(req.Paths, g.Cwd, g.Getenv("HOME")) {
+			if policy.RgUnignores(dir) {
+				tr := *req.Tree
+				tr.Hidden = true
+				req.Tree = &tr
+				if treeNote == "" {
+					treeNote = req.Tool + " runs rg, which reads the hidden files a whitelist rule (!name) of an ignore file in or above " + dir + " names"
+				}
+				break
+			}
+		}
+	}
 	if verdict, reason, ok := judgeFiles(g, &req); ok {
 		h.set(func() { h.req.Paths = req.Paths })
 		if treeNote != "" && verdict != hook.Allow {

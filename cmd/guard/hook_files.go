@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"guard/internal/gate"
@@ -137,6 +139,25 @@ func targets(paths []string, dir, home string) []string {
 	var out []string
 	for _, p := range paths {
 		out = append(out, patch.Targets(p, dir, home)...)
+	}
+	return out
+}
+
+// searchDirs returns the directories a search tool walks for paths (the
+// part of each before a glob; the working directory dir when there is none),
+// those that are directories.
+func searchDirs(paths []string, dir, home string) []string {
+	var out []string
+	for _, t := range targets(paths, dir, home) {
+		if i := strings.IndexAny(t, "*?[{"); i >= 0 {
+			t = filepath.Dir(t[:i] + "x")
+		}
+		if fi, err := os.Stat(t); err == nil && fi.IsDir() {
+			out = append(out, t)
+		}
+	}
+	if len(paths) == 0 {
+		out = append(out, dir)
 	}
 	return out
 }

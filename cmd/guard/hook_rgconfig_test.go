@@ -141,3 +141,54 @@ func TestHookGeminiGrepLegacy(t *testing.T) {
 		}
 	}
 }
+
+// TestHookRgWhitelist: rg reads a hidden file that a whitelist rule of an
+// ignore file names (!.env in .ignore, in a .gitignore of a repository, in
+// one above the directory searched); Gemini CLI's grep_search runs rg
+// without --hidden, and guard judged its walk as leaving .env out.
+func TestHookRgWhitelist(t *testing.T) {
+	guard := hookGuard(t)
+	base, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	proj := filepath.Join(base, "proj")
+	for name, body := range map[string]string{".env": "OPENAI_API_KEY=sk-WL-1\n", "notes.txt": "WL\n", "sub/.env": "OPENAI_API_KEY=sk-WL-2\n", "sub/a.txt": "WL\n"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(proj, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(proj, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := hookWith(hookEnv(t, base), "GUARD_MODE=suggest")
+	ask := func(input map[string]any) map[string]any {
+		return hookAsk(t, guard, "gemini", proj, env, fileRequest("gemini", proj, "grep_search", input))
+	}
+	rgRuns := hook.GeminiGrepLegacy(hook.RuleEnv{Getenv: func(k string) string {
+		if k == "PATH" {
+			return os.Getenv("PATH")
+		}
+		return ""
+	}, Home: filepath.Join(base, "home"), Project: proj}) == ""
+	if got := hookOutcome(ask(map[string]any{"pattern": "WL"})); rgRuns && got == "deny" {
+		t.Errorf("grep_search with no whitelist rule: %s, want let through", got)
+	}
+	for _, tt := range []struct{ file, body string }{
+		{".ignore", "!.env\n"},
+		{".rgignore", "*.log\n!.e*\n"},
+		{"../.ignore", "!.env\n"},
+	} {
+		p := filepath.Join(proj, tt.file)
+		if err := os.WriteFile(p, []byte(tt.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, input := range []map[string]any{{"pattern": "WL"}, {"pattern": "WL", "dir_path": "sub"}} {
+			ans := ask(input)
+			if got := hookOutcome(ans); got != "deny" || !strings.Contains(hookReason(ans), "whitelist rule") && rgRuns {
+				t.Errorf("grep_search %v with %s %q: %s, want refused for the whitelist rule: %v", input, tt.file, tt.body, got, ans)
+			}
+		}
+		os.Remove(p)
+	}
+}

@@ -95,5 +95,26 @@ func init() {
 				}
 			},
 		},
+		tc{
+			// H12-4: rg searches a hidden file that a whitelist rule of an
+			// ignore file names (!.env in .ignore, .rgignore, a
+			// .gitignore): the judge read so for a shell rg (judge-11 R6),
+			// not for Gemini CLI's grep_search, which runs rg without
+			// --hidden.
+			name: "Gemini CLI: grep_search reads a hidden file an ignore file whitelists", agents: []string{"gemini"}, mode: "suggest",
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.project, ".ignore"), "!.env\n")
+				s.write(filepath.Join(s.project, ".env"), "OPENAI_API_KEY=sk-WHITELIST-12\n")
+				s.write(filepath.Join(s.project, "notes.txt"), "WLIST notes\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{{Tool: "grep_search", Args: map[string]any{"pattern": "WLIST|WHITELIST"}}}
+			},
+			check: func(t *testing.T, s *session) {
+				if strings.Contains(s.model.Sent(), "sk-WHITELIST-12") {
+					s.fail("the model got the key")
+				}
+			},
+		},
 	)
 }
