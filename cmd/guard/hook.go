@@ -193,7 +193,22 @@ func (h *hookCall) run() (code int) {
 	if req.Tree != nil && !req.Tree.Hidden && hook.RunsRg(agent, req.Tool) {
 		// rg reads a hidden file that an ignore file's whitelist rule
 		// names (!.env in .ignore or .gitignore), --hidden or not.
+		// Gemini CLI hands rg its own ignore files (.geminiignore) too.
+		if f := ""; agent == hook.Gemini {
+			f = hook.GeminiIgnoreWhitelist(hook.RuleEnv{Getenv: c.getenv, Project: project})
+			if f != "" {
+				tr := *req.Tree
+				tr.Hidden = true
+				req.Tree = &tr
+				if treeNote == "" {
+					treeNote = req.Tool + " runs rg with --ignore-file " + f + ", whose whitelist rule (!name) makes rg read the hidden files it names"
+				}
+			}
+		}
 		for _, dir := range searchDirs(req.Paths, g.Cwd, g.Getenv("HOME")) {
+			if req.Tree.Hidden {
+				break
+			}
 			if policy.RgUnignores(dir) {
 				tr := *req.Tree
 				tr.Hidden = true

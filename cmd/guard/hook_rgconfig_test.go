@@ -178,7 +178,14 @@ func TestHookRgWhitelist(t *testing.T) {
 		{".ignore", "!.env\n"},
 		{".rgignore", "*.log\n!.e*\n"},
 		{"../.ignore", "!.env\n"},
+		{".geminiignore", "!.env\n"},
+		{"my.ignore", "!.env\n"},
 	} {
+		if tt.file == "my.ignore" {
+			// Gemini CLI hands rg the files the settings name too.
+			os.MkdirAll(filepath.Join(proj, ".gemini"), 0o755)
+			os.WriteFile(filepath.Join(proj, ".gemini", "settings.json"), []byte(`{"context": {"fileFiltering": {"customIgnoreFilePaths": ["my.ignore"]}}}`), 0o644)
+		}
 		p := filepath.Join(proj, tt.file)
 		if err := os.WriteFile(p, []byte(tt.body), 0o644); err != nil {
 			t.Fatal(err)

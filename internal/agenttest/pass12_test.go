@@ -116,5 +116,23 @@ func init() {
 				}
 			},
 		},
+		tc{
+			// H12-4: Gemini CLI hands rg its .geminiignore as
+			// --ignore-file; a whitelist rule there reads .env too.
+			name: "Gemini CLI: a .geminiignore whitelist rule makes grep_search read .env", agents: []string{"gemini"}, mode: "suggest",
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.project, ".geminiignore"), "!.env\n")
+				s.write(filepath.Join(s.project, ".env"), "OPENAI_API_KEY=sk-GEMIGNORE-12\n")
+				s.write(filepath.Join(s.project, "notes.txt"), "GIGN notes\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{{Tool: "grep_search", Args: map[string]any{"pattern": "GIGN|GEMIGNORE"}}}
+			},
+			check: func(t *testing.T, s *session) {
+				if strings.Contains(s.model.Sent(), "sk-GEMIGNORE-12") {
+					s.fail("the model got the key")
+				}
+			},
+		},
 	)
 }

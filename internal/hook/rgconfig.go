@@ -1,9 +1,12 @@
 package hook
 
 import (
+	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"guard/internal/safefile"
 	"guard/policy"
@@ -172,4 +175,61 @@ func GeminiGrepLegacy(env RuleEnv) string {
 		}
 	}
 	return "the first rg on PATH, " + rg + ", is not in a system directory"
+}
+
+// GeminiIgnoreWhitelist returns an ignore file Gemini CLI's grep_search
+// hands rg as --ignore-file that holds a whitelist rule (a line starting
+// with !, which makes rg search the hidden file it names: `!.env` in a
+// .geminiignore made rg print .env), "" when none does: the project's
+// .geminiignore and each context.fileFiltering.customIgnoreFilePaths entry
+// of a settings file (system, user, project), joined onto the project as
+// Gemini CLI 0.61.0 joins them. A file that exists and cannot be read
+// counts; a settings file that cannot be read is reported by its name.
+func GeminiIgnoreWhitelist(env RuleEnv) string {
+	env = env.defaults()
+	if env.Project == "" {
+		return ""
+	}
+	files := []string{filepath.Join(env.Project, ".geminiignore")}
+	for _, file := range geminiSettingsFiles(env) {
+		top, err := settingsObject(file, true)
+		if err != nil {
+			return file
+		}
+		v := top
+		for _, k := range []string{"context", "fileFiltering"} {
+			raw, ok := v[k]
+			if !ok || isNull(raw) {
+				v = nil
+				break
+			}
+			if v, err = objectFields(raw); err != nil || v == nil {
+				return file
+			}
+		}
+		if raw, ok := v["customIgnoreFilePaths"]; ok && !isNull(raw) {
+			var list []string
+			if json.Unmarshal(raw, &list) != nil {
+				return file
+			}
+			for _, p := range list {
+				files = append(files, filepath.Join(env.Project, p))
+			}
+		}
+	}
+	for _, f := range files {
+		b, err := safefile.Read(f, maxRgConfig)
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+				continue
+			}
+			return f
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), "!") {
+				return f
+			}
+		}
+	}
+	return ""
 }

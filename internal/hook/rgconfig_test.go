@@ -109,3 +109,41 @@ func TestGeminiGrepLegacy(t *testing.T) {
 		}
 	}
 }
+
+// TestGeminiIgnoreWhitelist: the ignore files Gemini CLI hands rg
+// (.geminiignore, the settings' customIgnoreFilePaths) with a whitelist
+// rule are found; plain ones are not.
+func TestGeminiIgnoreWhitelist(t *testing.T) {
+	dir := t.TempDir()
+	project := filepath.Join(dir, "p")
+	if err := os.MkdirAll(filepath.Join(project, ".gemini"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := RuleEnv{Home: filepath.Join(dir, "home"), Project: project, GeminiSystem: filepath.Join(dir, "etc"), Getenv: func(string) string { return "" }}
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(project, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := GeminiIgnoreWhitelist(env); got != "" {
+		t.Errorf("no ignore file: %q", got)
+	}
+	write(".geminiignore", "node_modules/\n*.log\n")
+	if got := GeminiIgnoreWhitelist(env); got != "" {
+		t.Errorf("a plain .geminiignore: %q", got)
+	}
+	write(".geminiignore", "*\n  !.env\n")
+	if got := GeminiIgnoreWhitelist(env); got != filepath.Join(project, ".geminiignore") {
+		t.Errorf(".geminiignore with !.env: %q", got)
+	}
+	write(".geminiignore", "")
+	write(".gemini/settings.json", "// mine\n{\"context\": {\"fileFiltering\": {\"customIgnoreFilePaths\": [\"a.ignore\", \"b.ignore\"]}}}")
+	write("b.ignore", "!.env.local\n")
+	if got := GeminiIgnoreWhitelist(env); got != filepath.Join(project, "b.ignore") {
+		t.Errorf("customIgnoreFilePaths with a whitelist rule: %q", got)
+	}
+	write(".gemini/settings.json", "{\"context\": {\"fileFiltering\": {\"customIgnoreFilePaths\": \"a.ignore\"}}}")
+	if got := GeminiIgnoreWhitelist(env); got == "" {
+		t.Error("a settings file Gemini CLI cannot read as such: not reported")
+	}
+}
