@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -132,6 +133,8 @@ func TestHookEdits(t *testing.T) {
 			{"home", patch("*** Add File: ~/.bashrc\n+x\n"), out, "protected ~/.bashrc"},
 			{"git hook", patch("*** Add File: .git/hooks/pre-commit\n+#!/bin/sh\n"), out, ".git"},
 			{"malformed", patch("*** Add File: a\nno plus\n"), denied, `line 3: not a file header`},
+			// Each path is judged: 100,000 files ran past the deadline.
+			{"too many files", patch(strings.Repeat("*** Delete File: src/a.go\n", 5001)), denied, "more than 5000 files"},
 		} {
 			cases = append(cases, tc{"codex " + tool + " " + p.name, "codex", tool, map[string]any{"command": p.patch}, p.want, p.in})
 		}
@@ -188,6 +191,13 @@ func TestHookEdits(t *testing.T) {
 	// secret.
 	cases = append(cases, tc{"Glob keys", "claude-code", "Glob", map[string]any{"pattern": "id_*", "path": home + "/.ssh"}, secret, "secret ~/.ssh/id_*"})
 	cases = append(cases, tc{"Grep glob .env", "claude-code", "Grep", map[string]any{"pattern": "KEY", "glob": ".env"}, secret, "secret .env"})
+	// A request of more paths than are judged one by one is asked about
+	// (100,000 read_many_files globs took 7.7 s of the hook's 10).
+	many := make([]string, 5001)
+	for i := range many {
+		many[i] = fmt.Sprintf("src/d%d/*.go", i)
+	}
+	cases = append(cases, tc{"read_many_files too many", "gemini", "read_many_files", map[string]any{"include": many}, [3]string{"ask", "ask", "ask"}, "more than 5000 paths"})
 	// Other tools are let through, in every mode.
 	cases = append(cases,
 		tc{"WebFetch", "claude-code", "WebFetch", map[string]any{"url": "https://example.com"}, passes, ""},

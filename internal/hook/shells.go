@@ -33,7 +33,7 @@ func ZshRunsProgram(script string) string {
 		return ""
 	}
 	found := ""
-	syntax.Walk(f, func(n syntax.Node) bool {
+	shell.Walk(f, nil, func(n syntax.Node) bool {
 		if found != "" {
 			return false
 		}
@@ -75,7 +75,7 @@ func GlobOptionReading(script string) (reading, word string) {
 		return "", ""
 	}
 	var edits []scriptEdit
-	syntax.Walk(f, func(n syntax.Node) bool {
+	shell.Walk(f, nil, func(n syntax.Node) bool {
 		call, ok := n.(*syntax.CallExpr)
 		if !ok || len(call.Args) < 2 {
 			return true
@@ -206,7 +206,7 @@ func ZshGlobReading(script string) (reading, word string) {
 		return "", ""
 	}
 	var edits []scriptEdit
-	syntax.Walk(f, func(n syntax.Node) bool {
+	shell.Walk(f, nil, func(n syntax.Node) bool {
 		w, ok := n.(*syntax.Word)
 		if !ok {
 			return true
@@ -336,7 +336,7 @@ func zshParamRound(script string) (reading, word string) {
 	walk = func(n syntax.Node) bool {
 		if r, ok := n.(*syntax.Redirect); ok && r.Hdoc != nil && r.Word != nil && (r.Word.Lit() == "" || strings.ContainsRune(r.Word.Lit(), '\\')) {
 			// A quoted delimiter (<<'EOF'): the body is literal in both.
-			syntax.Walk(r.Word, walk)
+			shell.Walk(r.Word, nil, walk)
 			return false
 		}
 		w, ok := n.(*syntax.Word)
@@ -345,7 +345,7 @@ func zshParamRound(script string) (reading, word string) {
 		}
 		var found bool
 		var quoted []*syntax.DblQuoted
-		syntax.Walk(w, func(n syntax.Node) bool {
+		shell.Walk(w, nil, func(n syntax.Node) bool {
 			switch n := n.(type) {
 			case *syntax.Word:
 				return n == w // a nested word is the outer walk's
@@ -405,7 +405,7 @@ func zshParamRound(script string) (reading, word string) {
 		}
 		return true
 	}
-	syntax.Walk(f, walk)
+	shell.Walk(f, nil, walk)
 	if len(edits) == 0 {
 		return "", ""
 	}

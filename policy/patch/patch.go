@@ -30,8 +30,9 @@
 //
 // Limits. The reader checks the form, not whether the hunks apply: a patch
 // whose context does not match still names its files, and is judged by them.
-// Input larger than MaxSize is refused before it is read; the work is linear
-// in the input.
+// Input larger than MaxSize is refused before it is read, and a patch of
+// more than MaxFiles files once read that far; the work is linear in the
+// input.
 package patch
 
 import (
@@ -45,7 +46,13 @@ import (
 // MaxSize is the largest patch Parse reads, in bytes.
 const MaxSize = 16 << 20
 
-// ErrTooLarge is returned for a patch larger than MaxSize.
+// MaxFiles is how many files one patch may touch: each written path is
+// resolved and judged (some 100 µs each), and a patch of 100,000 small
+// files ran the hook past its deadline.
+const MaxFiles = 5000
+
+// ErrTooLarge is returned for a patch larger than MaxSize, or touching more
+// than MaxFiles files.
 var ErrTooLarge = errors.New("patch larger than the limit")
 
 // Op is what a patch does to one file.
@@ -200,6 +207,9 @@ func Parse(text string) (*Patch, error) {
 		f, n, err := parseFile(body[i:])
 		if err != nil {
 			return nil, err
+		}
+		if len(p.Files) == MaxFiles {
+			return nil, fmt.Errorf("%w: more than %d files (split it)", ErrTooLarge, MaxFiles)
 		}
 		p.Files = append(p.Files, f)
 		i += n

@@ -187,19 +187,22 @@ func TestTooLarge(t *testing.T) {
 	if _, err := Parse(huge); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("Parse(%d bytes) = %v, want ErrTooLarge", len(huge), err)
 	}
-	// Just under the limit, a patch of many files is read whole.
-	var b strings.Builder
-	b.WriteString("*** Begin Patch\n")
-	for i := 0; b.Len() < MaxSize-64; i++ {
-		fmt.Fprintf(&b, "*** Delete File: f%d\n", i)
-	}
-	b.WriteString("*** End Patch")
-	p, err := Parse(b.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(p.Files) < 500000 {
-		t.Errorf("read %d files from %d bytes", len(p.Files), b.Len())
+	// A patch of MaxFiles files is read whole; one more file is refused
+	// (each path is judged: 100,000 of them ran the hook past its deadline).
+	for _, n := range []int{MaxFiles, MaxFiles + 1} {
+		var b strings.Builder
+		b.WriteString("*** Begin Patch\n")
+		for i := range n {
+			fmt.Fprintf(&b, "*** Delete File: f%d\n", i)
+		}
+		b.WriteString("*** End Patch")
+		p, err := Parse(b.String())
+		switch {
+		case n == MaxFiles && (err != nil || len(p.Files) != n):
+			t.Errorf("a patch of %d files: %v", n, err)
+		case n > MaxFiles && !errors.Is(err, ErrTooLarge):
+			t.Errorf("a patch of %d files: %v, want ErrTooLarge", n, err)
+		}
 	}
 }
 

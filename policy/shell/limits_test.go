@@ -104,6 +104,20 @@ var limitScripts = map[string]func(n int) string{
 	"brace_scan": func(n int) string {
 		return "echo " + strings.Repeat("{a}", min(n/6, MaxOpeners-1)) + strings.Repeat("a", n/2) + ",}"
 	},
+	// Expressions: the parser makes a node per operator, with no bracket
+	// to count before parsing, and a recursive walk of 900,000 of them
+	// overflowed the stack (a crash).
+	"arith_unary":     func(n int) string { return "echo $((" + strings.Repeat("~", n-10) + "1))" },
+	"arith_chain":     func(n int) string { return "echo $((" + strings.Repeat("1+", n/2-5) + "1))" },
+	"arith_assign":    func(n int) string { return "echo $((a=" + strings.Repeat("a=", n/2-6) + "1))" },
+	"arith_ternary":   func(n int) string { return "echo $((" + strings.Repeat("1?1:", n/4-3) + "1))" },
+	"arith_command":   func(n int) string { return "((" + strings.Repeat("-", n-4) + "1))" },
+	"arith_subscript": func(n int) string { return "a[" + strings.Repeat("~", n-6) + "1]=x" },
+	"let_chain":       func(n int) string { return "let " + strings.Repeat("1+", n/2-3) + "1" },
+	"let_unary":       func(n int) string { return "let " + strings.Repeat("~", n-5) + "1" },
+	"test_not":        func(n int) string { return "[[ " + strings.Repeat("! ", n/2-4) + "a ]]" },
+	"test_and":        func(n int) string { return "[[ " + strings.Repeat("a && ", n/5-2) + "a ]]" },
+	"time_chain":      func(n int) string { return strings.Repeat("time ", n/5-1) + "true" },
 	"distinct_params": func(n int) string {
 		var b strings.Builder
 		b.WriteString("echo ")
@@ -147,6 +161,12 @@ func TestLimitsAnswerCleanly(t *testing.T) {
 		{strings.Repeat("$( ')' ", MaxOpeners+1), "brackets"},
 		{strings.Repeat("if a; then echo \"; fi\"; ", MaxKeywords+1), "compound commands"},
 		{strings.Repeat("ls;", MaxCommands+1), "more than 10000 commands"},
+		{"echo $((" + strings.Repeat("~", MaxUnaryRun+1) + "1))", "a run of more than"},
+		{"[[ " + strings.Repeat("! ", MaxUnaryRun+1) + "a ]]", "a run of more than"},
+		{"let " + strings.Repeat("1+", MaxTreeDepth) + "1", "nested more than 2000 deep"},
+		{"echo $((" + strings.Repeat("a=", MaxTreeDepth) + "1))", "nested more than 2000 deep"},
+		{"[[ " + strings.Repeat("a && ", MaxTreeDepth) + "a ]]", "nested more than 2000 deep"},
+		{strings.Repeat("time ", MaxKeywords+1) + "true", "compound commands"},
 		{"echo" + strings.Repeat(" a", MaxWords), "more than 100000 words"},
 		{strings.Repeat("cd d && ", 5000) + "ls", "longer than 4096"},
 		{strings.Repeat("cd d; ", 5000) + "ls", "directories"},

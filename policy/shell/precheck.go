@@ -19,7 +19,8 @@ const (
 	// the walk goes.
 	MaxNesting = 256
 	// MaxOpeners is how many opening brackets ( { [ and backquotes a
-	// script may hold in all, and MaxKeywords how many if, case and do:
+	// script may hold in all, and MaxKeywords how many if, case, do, time
+	// and coproc:
 	// they bound the parser's nesting whatever the quoting.
 	MaxOpeners  = 20000
 	MaxKeywords = 5000
@@ -27,6 +28,10 @@ const (
 	// each starts a node of the syntax tree, and past this many the
 	// parser alone would take most of a second.
 	MaxOperators = 100000
+	// MaxUnaryRun is how many unary operators (! ~ + -, blanks between
+	// them) may follow one another: the parser nests itself once for each
+	// (`$((~~~…1))`, `[[ ! ! … a ]]`), 128 MB of stack for 900,000.
+	MaxUnaryRun = 4096
 	// MaxWords is how many words (runs of bytes between spaces, tabs and
 	// newlines, here-documents included) a script may hold.
 	MaxWords = 100000
@@ -67,6 +72,18 @@ func tooBig(src string) string {
 	}
 	if words > MaxWords {
 		return fmt.Sprintf("more than %d words", MaxWords)
+	}
+	run := 0
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '!', '~', '+', '-':
+			if run++; run > MaxUnaryRun {
+				return fmt.Sprintf("a run of more than %d of the operators ! ~ + -", MaxUnaryRun)
+			}
+		case ' ', '\t', '\n':
+		default:
+			run = 0
+		}
 	}
 	open := func() {
 		depth++
@@ -113,11 +130,11 @@ func tooBig(src string) string {
 			// Keywords count in all, not by depth: prose and code in a
 			// here-document have if and do without fi and done.
 			switch word {
-			case "if", "case", "do":
+			case "if", "case", "do", "time", "coproc": // time and coproc nest the parser too
 				keywords++
 			}
 			switch word {
-			case "then", "else", "elif", "do", "if", "while", "until", "time":
+			case "then", "else", "elif", "do", "if", "while", "until", "time", "coproc":
 				cmdPos = true
 			default:
 				cmdPos = false

@@ -21,6 +21,8 @@ type walker struct {
 	// work counts the walk's steps (see MaxWork): a statement, a loop
 	// variable copied for a round, a byte of a nested script parsed.
 	work int
+	// tree is how deep the nested syntax-tree walks are (MaxTreeDepth).
+	tree int
 }
 
 // spend adds n steps to the walk's work and reports whether it is still
@@ -497,7 +499,14 @@ func loopOutcome(st dirState, parts ...outcome) outcome {
 // comparisons only between literal numbers ([[ ]] evaluates their operands
 // as arithmetic, where a subscript can run a command), and no -v or -R
 // (a subscript in the name is evaluated too).
-func plainTest(e syntax.TestExpr, c ctx) bool {
+func plainTest(e syntax.TestExpr, c ctx) bool { return plainTestAt(e, c, 0) }
+
+// plainTestAt is plainTest at depth below the top (MaxTreeDepth: deeper is
+// not plain).
+func plainTestAt(e syntax.TestExpr, c ctx, depth int) bool {
+	if depth >= MaxTreeDepth {
+		return false
+	}
 	switch x := e.(type) {
 	case *syntax.Word:
 		for _, part := range x.Parts {
@@ -527,15 +536,15 @@ func plainTest(e syntax.TestExpr, c ctx) bool {
 		}
 		return true
 	case *syntax.ParenTest:
-		return plainTest(x.X, c)
+		return plainTestAt(x.X, c, depth+1)
 	case *syntax.UnaryTest:
-		return x.Op != syntax.TsVarSet && x.Op != syntax.TsRefVar && plainTest(x.X, c)
+		return x.Op != syntax.TsVarSet && x.Op != syntax.TsRefVar && plainTestAt(x.X, c, depth+1)
 	case *syntax.BinaryTest:
 		switch x.Op {
 		case syntax.TsEql, syntax.TsNeq, syntax.TsLeq, syntax.TsGeq, syntax.TsLss, syntax.TsGtr:
 			return literalNumber(x.X) && literalNumber(x.Y)
 		}
-		return plainTest(x.X, c) && plainTest(x.Y, c)
+		return plainTestAt(x.X, c, depth+1) && plainTestAt(x.Y, c, depth+1)
 	}
 	return false
 }
@@ -562,7 +571,7 @@ func literalNumber(e syntax.TestExpr) bool {
 // arithmetic expression, or the statements of a construct without a case of
 // its own in compound.
 func (w *walker) nested(n syntax.Node, st dirState, c ctx) {
-	syntax.Walk(n, func(n syntax.Node) bool {
+	whole := Walk(n, &w.tree, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.CmdSubst:
 			w.unverified("command substitution")
@@ -578,6 +587,9 @@ func (w *walker) nested(n syntax.Node, st dirState, c ctx) {
 		}
 		return true
 	})
+	if !whole {
+		w.unverified(fmt.Sprintf("a syntax tree nested more than %d deep", MaxTreeDepth))
+	}
 }
 
 func (w *walker) call(s *syntax.Stmt, call *syntax.CallExpr, st dirState, c ctx) outcome {
@@ -1414,11 +1426,12 @@ func cdpathApplies(dir string) bool {
 func changesDir(list []*syntax.Stmt) bool { return calls(list, "cd", "pushd", "popd") }
 
 // calls reports whether a command named one of names is anywhere in list
-// (as its first word, or its second after a wrapper such as command).
+// (as its first word, or its second after a wrapper such as command), or
+// may be: a tree too deep to walk whole counts.
 func calls(list []*syntax.Stmt, names ...string) bool {
 	found := false
 	for _, st := range list {
-		syntax.Walk(st, func(n syntax.Node) bool {
+		whole := Walk(st, nil, func(n syntax.Node) bool {
 			if call, ok := n.(*syntax.CallExpr); ok {
 				for i, a := range call.Args {
 					if i > 1 {
@@ -1434,6 +1447,9 @@ func calls(list []*syntax.Stmt, names ...string) bool {
 			}
 			return !found
 		})
+		if !whole {
+			return true
+		}
 	}
 	return found
 }
