@@ -129,8 +129,7 @@ func grepHasOperand(args []*syntax.Word) bool {
 // expansion (plain text, quotes, backslashes), and ok false otherwise.
 func wordText(w *syntax.Word) (string, bool) {
 	var b strings.Builder
-	var lit func(v string, dq bool)
-	lit = func(v string, dq bool) {
+	lit := func(v string, dq bool) {
 		for i := 0; i < len(v); i++ {
 			if v[i] == '\\' && i+1 < len(v) && (!dq || strings.IndexByte("$`\"\\\n", v[i+1]) >= 0) {
 				i++
