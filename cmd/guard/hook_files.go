@@ -72,6 +72,19 @@ func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string,
 				return v, why, true
 			}
 		}
+		if d.Action == policy.Run && req.Agent == hook.Gemini {
+			// With its LLM correction on, Gemini CLI writes what a model
+			// call after the hook returns: a memory file's imports are
+			// unknown.
+			for _, p := range paths {
+				if !hook.MemoryFile(req.Agent, p, g.Getenv) {
+					continue
+				}
+				if f := hook.GeminiLLMCorrection(hook.RuleEnv{Getenv: g.Getenv, Project: req.Project}); f != "" {
+					return hook.Ask, "not known to be safe: writes " + p + ", an agent's memory file whose @imports Gemini CLI reads into the model's context, and " + f + " turns Gemini CLI's LLM correction on (tools.disableLLMCorrection: false): the text written is what a model call after this check returns, so a person approves (or turn the correction off)", true
+				}
+			}
+		}
 		if d.Action == policy.Run {
 			// A memory file's @imports are read into the model's context.
 			if imps := hook.MemoryImports(*req, home, g.Getenv); len(imps) > 0 {

@@ -134,5 +134,29 @@ func init() {
 				}
 			},
 		},
+		tc{
+			// H12-5: Gemini CLI's write_file unescapes its content for the
+			// models it does not count as Gemini 2 or 3: "Notes.\n@.env"
+			// (a backslash and an n) was written with a newline, and the
+			// GEMINI.md then imported .env into the model's context;
+			// guard had judged the text as sent (no import).
+			name: "Gemini CLI: the GEMINI.md text judged is the one written", agents: []string{"gemini"}, mode: "auto-edit",
+			geminiModel: "gemini-1.5-flash", files: []string{"a.txt"},
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.project, ".env"), "OPENAI_API_KEY=sk-UNESCAPE-12\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{
+					{Tool: "write_file", Args: map[string]any{"file_path": filepath.Join(s.project, "GEMINI.md"), "content": `Notes.\n@.env\n`}},
+					{Tool: "read_file", Args: map[string]any{"file_path": filepath.Join(s.project, "a.txt")}},
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				if strings.Contains(strings.Join(s.model.Requests(), "\n"), "sk-UNESCAPE-12") {
+					s.fail("the key reached the model")
+				}
+				s.mustNotExist(filepath.Join(s.project, "GEMINI.md"))
+			},
+		},
 	)
 }
