@@ -1,11 +1,15 @@
 // Package sandbox confines a program that guard runs in full-auto mode (or, files
 // only, a writing command that auto-edit lets through), and execs it.
 //
-// Exec applies the confinement to the calling OS thread only, then execve(2)s the
-// program from that thread, which replaces the whole process: execve keeps only the
-// calling thread, with its credentials, namespaces, Landlock domain and seccomp
-// filter. Nothing is broadcast to the other threads, which is what keeps the cost
-// near a plain exec (see the Speed section). The steps, in order:
+// Exec applies the confinement to the calling OS thread only, then starts the
+// program from that thread and waits for it (full-auto: to end what it leaves
+// behind and look for protected names it made, leftovers_linux.go and
+// newnames_linux.go; an ordinary user's child in a user namespace does the
+// same from outside), or execve(2)s it from that thread, which replaces the
+// whole process (auto-edit's files-only commands): either way the program has
+// only that thread's credentials, namespaces, Landlock domain and seccomp
+// filter. Nothing is broadcast to the other threads, which is what keeps the
+// cost near a plain exec (see the Speed section). The steps, in order:
 //
 //  1. As root (more precisely: holding CAP_SYS_ADMIN), a mount namespace of the
 //     thread's own, with every mount made read-only (mount_setattr, AT_RECURSIVE)

@@ -5,13 +5,15 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
 
 // Processes a command leaves behind (setsid, a double fork) when guard,
-// not a PID namespace, is the program's parent (root, whose confined thread
-// starts the program: applyAndWait). The ordinary user's child is the first
+// not a PID namespace, is the program's parent (applyAndWait: root, whose
+// confined thread starts the program, and an ordinary user where user
+// namespaces are forbidden, best-effort). The ordinary user's child is the first
 // process of a PID namespace of its own, which the kernel empties when it
 // exits; root's program has no such namespace (a procfs of the new namespace
 // can be mounted only from inside it, past Landlock), so guard does the
@@ -20,17 +22,25 @@ import (
 // exited every child left is killed and waited for, round after round,
 // until none is left, before guard looks for new protected names. Limits:
 // a leftover outlives a guard killed with SIGKILL (nothing is left to end
-// it), and a process that hops (forks and exits, again and again) is
-// caught one round later each time, never lost.
+// it); a process that hops (forks and exits, again and again) is its child
+// one round later each time, and one that hops faster than guard kills for
+// two seconds is left, said on stderr, and the status becomes 126.
 
 // becomeSubreaper makes guard the parent of what the program orphans.
 func becomeSubreaper() error {
 	return unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 }
 
-// endLeftovers kills and reaps every child guard still has.
-func endLeftovers() {
-	for {
+// leftoverRounds bounds how long endLeftovers keeps at it: a chain that
+// forks faster than guard kills (each process forks the next and exits)
+// could keep it busy for ever.
+const leftoverRounds = 2 * time.Second
+
+// endLeftovers kills and reaps every child guard still has, and reports
+// whether it ended them all within leftoverRounds.
+func endLeftovers() bool {
+	deadline := time.Now().Add(leftoverRounds)
+	for time.Now().Before(deadline) {
 		// One call in the usual case: no child at all (ECHILD). A zombie
 		// is reaped on the way; only live ones are looked for.
 		var ws syscall.WaitStatus
@@ -39,14 +49,14 @@ func endLeftovers() {
 			continue
 		}
 		if err != nil {
-			return // ECHILD: none left
+			return true // ECHILD: none left
 		}
 		pids := children()
 		if len(pids) == 0 {
 			pids = childrenByStat() // a child the kernel has but the list missed
 		}
 		if len(pids) == 0 {
-			return // none to be found: not a loop for ever
+			return false // none to be found, yet the kernel has one
 		}
 		for _, pid := range pids {
 			unix.Kill(pid, unix.SIGKILL)
@@ -60,6 +70,7 @@ func endLeftovers() {
 			}
 		}
 	}
+	return false
 }
 
 // children lists guard's children, from each thread's children file, or,

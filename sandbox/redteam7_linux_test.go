@@ -72,18 +72,23 @@ func TestAttackProcCmdlineUnprivileged(t *testing.T) {
 // name created once the command's check is past), read the terminal the
 // command was given (what is typed afterwards), hold locks. In the ordinary
 // user's child it is in the program's PID namespace, which the kernel
-// empties when the program, its first process, exits; as root guard is the
-// child subreaper and ends what is left (leftovers_linux.go): by the time
+// empties when the program, its first process, exits; as root (and as an
+// ordinary user where user namespaces are forbidden, best-effort) guard is
+// the child subreaper and ends what is left (leftovers_linux.go): by the time
 // guard returns, nothing the command started is left, a process that
 // hops from parent to parent (fork and exit, again and again) included.
 func TestLeftoverEnds(t *testing.T) {
 	requireChild(t)
 	requireSandbox(t)
 	for _, who := range []struct {
-		name string
-		cred *syscall.Credential
-	}{{"root", nil}, {"nobody", nobody}} {
+		name     string
+		cred     *syscall.Credential
+		noUserNS bool // best-effort, as where user namespaces are forbidden: no PID namespace
+	}{{"root", nil, false}, {"nobody", nobody, false}, {"nobody, user namespaces forbidden", nobody, true}} {
 		t.Run(who.name, func(t *testing.T) {
+			if !who.noUserNS && who.cred != nil {
+				requireUserNS(t)
+			}
 			if who.cred == nil && os.Getuid() != 0 {
 				sandboxtest.Skip(t, "the root case needs root")
 			}
@@ -93,15 +98,22 @@ func TestLeftoverEnds(t *testing.T) {
 				f := newFixture(t, base)
 				chownFixture(t, f, who.cred)
 				// A name no other process has: the leftover is found by its argv.
-				mark := "guard-leftover-" + strconv.Itoa(os.Getpid()) + "-" + who.name + "-" + strconv.FormatBool(confined)
-				// A leftover in a session of its own, and one that hops:
+				mark := "guard-leftover-" + strconv.Itoa(os.Getpid()) + "-" + strings.NewReplacer(" ", "-", ",", "").Replace(who.name) + "-" + strconv.FormatBool(confined)
+				// A leftover in a session of its own, and two that hop:
 				// each forks the next and exits, so that the one alive
-				// when the command ends has a parent that is gone soon.
+				// when the command ends has a parent that is gone soon
+				// (a shell's, and python's as fast as it forks).
 				script := `setsid bash -c 'exec -a ` + mark + ` sleep 300' </dev/null >/dev/null 2>&1 &
-hop() { [ "$1" -gt 0 ] && (sleep 0.01; hop $(($1 - 1)); exec -a ` + mark + ` sleep 0.05) & }; hop 60; sleep 0.2`
+hop() { [ "$1" -gt 0 ] && (sleep 0.01; hop $(($1 - 1)); exec -a ` + mark + ` sleep 0.05) & }; hop 60
+(exec -a ` + mark + ` python3 -c 'import os
+os.setsid()
+for _ in range(1000):
+    if os.fork(): os._exit(0)' &)
+sleep 0.2`
 				c := child{path: "/bin/bash", argv: []string{"bash", "-c", script}, dir: f.root, cred: who.cred, exe: exe}
 				if confined {
-					c.profile = &Profile{WritableRoots: []string{f.root}}
+					c.profile = &Profile{WritableRoots: []string{f.root}, BestEffort: who.noUserNS}
+					c.noUserNS = who.noUserNS
 				}
 				o := c.run(t)
 				if !o.ok {

@@ -815,6 +815,7 @@ func (c *confinement) parts() []part {
 	if c.p.FilesOnly {
 		// The file system (the protected paths above included), set-id bits
 		// and root's dangerous capabilities alone.
+		add(leftoversFeature(c))
 		add("set-user-ID and set-group-ID bits", true, c.seccomp, sc("chmod, fchmod*, open*, creat, mknod* with S_ISUID or S_ISGID refused"))
 		switch {
 		case c.caps:
@@ -862,10 +863,8 @@ func (c *confinement) parts() []part {
 		add("other processes' command lines (/proc/PID/cmdline)", false, true, "a fresh /proc with hidepid=invisible: processes outside are not there")
 	case c.userns:
 		add("other processes' command lines (/proc/PID/cmdline)", false, true, "the child's PID namespace and its procfs: processes outside are not there")
-		add("processes the command leaves behind (setsid, double fork)", false, true, "ended with the command: the kernel empties the child's PID namespace when the program exits")
 	default:
 		add("other processes' command lines (/proc/PID/cmdline)", false, false, "not root: readable (user namespaces forbidden: no PID namespace of its own)")
-		add("processes the command leaves behind (setsid, double fork)", false, false, "not root: they outlive the command, confined (user namespaces forbidden: no PID namespace of its own)")
 	}
 	if len(c.p.SecretEnv) > 0 {
 		add("secret environment variables", false, true, "removed before the program starts: "+strings.Join(c.p.SecretEnv, " ")+" (except "+strings.Join(c.p.SecretEnvAllow, " ")+"), and any whose value holds a URL with a password or a credential header (Authorization: ..., Bearer ...; of git's config from the environment only that entry)")
@@ -949,6 +948,7 @@ func (c *confinement) parts() []part {
 		add("other terminals (/dev/pts/N: reading their input, TIOCSWINSZ)", false, false,
 			c.mountsWhy+": the user's own other terminals stay readable (no devpts of its own without a mount namespace)")
 	}
+	add(leftoversFeature(c))
 	add("set-user-ID and set-group-ID bits", true, c.seccomp, sc("chmod, fchmod*, open*, creat, mknod* with S_ISUID or S_ISGID refused"))
 	add("file leases (F_SETLEASE)", true, c.seccomp, sc("fcntl(F_SETLEASE) refused; root keeps no CAP_LEASE"))
 	add("namespaces, mounts, bpf, perf, keyring, userfaultfd, modules, kexec, io_uring", true, c.seccomp,
@@ -965,4 +965,19 @@ func containsRoot(roots []root) bool {
 		}
 	}
 	return false
+}
+
+// leftoversFeature is guard doctor's line for the processes a command
+// leaves behind (setsid, a double fork): how c ends them, if it does.
+func leftoversFeature(c *confinement) (name string, required, enforced bool, detail string) {
+	name = "processes the command leaves behind (setsid, double fork)"
+	switch {
+	case c.inherited:
+		return name, false, true, "ended by the enclosing sandbox's guard"
+	case c.userns:
+		return name, false, true, "ended with the command: the kernel empties the child's PID namespace when the program exits"
+	case c.p.FilesOnly:
+		return name, false, false, "auto-edit's confined commands keep exec in place: what they leave stays, confined"
+	}
+	return name, false, true, "ended with the command: guard, their child subreaper, kills and reaps what is left when the program exits (not when guard itself is killed)"
 }

@@ -76,10 +76,12 @@ func waitAndExit(pid int, sigs chan os.Signal, init bool, made *newNames) error 
 			break
 		}
 	}
-	if !init {
-		endLeftovers() // the PID namespace's end, by hand (leftovers_linux.go)
+	ended := init || endLeftovers() // the PID namespace's end, by hand (leftovers_linux.go)
+	if !ended {
+		fmt.Fprintln(os.Stderr, "guard: the command left processes that kept forking faster than guard could end them: they run on, confined")
 	}
-	if err == nil && made.moveAside(os.Stderr) > 0 && !ws.Signaled() && ws.ExitStatus() == 0 {
+	// Both said, either one makes a status of 0 into 126.
+	if err == nil && (made.moveAside(os.Stderr) > 0 || !ended) && !ws.Signaled() && ws.ExitStatus() == 0 {
 		os.Exit(126)
 	}
 	if err == nil && !ws.Signaled() {
