@@ -2,12 +2,13 @@
 // only, a writing command that auto-edit lets through), and execs it.
 //
 // Exec applies the confinement to the calling OS thread only, then starts the
-// program from that thread and waits for it (full-auto: to end what it leaves
-// behind and look for protected names it made, leftovers_linux.go and
-// newnames_linux.go; an ordinary user's child in a user namespace does the
-// same from outside), or execve(2)s it from that thread, which replaces the
-// whole process (auto-edit's files-only commands): either way the program has
-// only that thread's credentials, namespaces, Landlock domain and seccomp
+// program from that thread and waits for it, in full-auto and for auto-edit's
+// files-only commands alike (to end what it leaves behind and look for
+// protected names it made, leftovers_linux.go and newnames_linux.go; an
+// ordinary user's child in a user namespace does the same from outside), or,
+// inside an enclosing guard's sandbox, whose guard does both, execve(2)s it
+// from that thread, which replaces the whole process: either way the program
+// has only that thread's credentials, namespaces, Landlock domain and seccomp
 // filter. Nothing is broadcast to the other threads, which is what keeps the
 // cost near a plain exec (see the Speed section). The steps, in order:
 //
@@ -302,7 +303,11 @@
 // (sandboxedMounts) and makes none of its own. Files-only confines the
 // program's own writes: a service it asks to write for it (D-Bus's
 // systemd-run, a Docker socket, a loopback server) is outside its reach,
-// as are signals and the rest of full-auto's profile.
+// as are signals and the rest of full-auto's profile. A protected name
+// missing at start is looked for after the command as in full-auto (guard
+// stays the parent, the program one signal-scoped Landlock layer below):
+// a link made at run time sent a write that the decision saw inside the
+// root onto the root's .envrc (sandbox-13 S13-3).
 //
 // # Decisions
 //
@@ -356,8 +361,8 @@
 //     a database's). Refusing them would break make, cargo, pip, sqlite and git
 //     alike; leases, which stall every opener, are refused.
 //   - A process that leaves the session (setsid, double fork) outlives the
-//     command where guard execs in place (auto-edit's files-only commands as
-//     root, a guard inside another's sandbox, whose guard ends it), and, as
+//     command where guard execs in place (a guard inside another's sandbox,
+//     whose guard ends it), and, as
 //     root, when guard itself is killed with SIGKILL (nothing is left to end
 //     it: root's program has no PID namespace). It stays confined (every
 //     layer is inherited and cannot be lifted), so it can do no more than the

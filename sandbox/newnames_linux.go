@@ -25,9 +25,9 @@ import (
 // for a read-only mount to cover, and Landlock grants by directory, not by
 // name: the command can make one. So guard stays the command's parent
 // where one is missing (an ordinary user's child in a user namespace,
-// rawchild_linux.go; otherwise, in full-auto, a confined thread of guard's
-// starts the program, applyAndWait; auto-edit's files-only commands as root
-// keep exec in place) and looks again once the command has ended (for
+// rawchild_linux.go; otherwise a confined thread of guard's starts the
+// program, applyAndWait, in full-auto and for auto-edit's files-only
+// commands alike: sandbox-13 S13-3) and looks again once the command has ended (for
 // the ordinary user's child, with every process of its PID namespace):
 // each such path that now exists is moved aside in its directory, never
 // removed (NAME.guard-blocked-TIME-RANDOM), said on stderr, and a status of 0

@@ -159,6 +159,15 @@ func planKey(p *Profile, l *protect.List, home string) (key [32]byte, ok bool) {
 	for _, kv := range env {
 		str(kv)
 	}
+	// The other paths of the home and of the roots (bind mounts): the mount
+	// table is no file the plan watches.
+	others, inside := rootVia(p.readMounts(), p)
+	for _, list := range [][]string{homeVia(p.readMounts(), home, p), others, inside} {
+		num(uint64(len(list)))
+		for _, v := range list {
+			str(v)
+		}
+	}
 	num(uint64(len(l.Entries)))
 	for _, e := range l.Entries {
 		str(string(e.Kind))

@@ -105,6 +105,19 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 			p.Unreadable = append(p.Unreadable, f.Path)
 		}
 	}
+	// A directory in a root that is another path to one outside (a bind
+	// mount): what the list protects there, kept read-only where the root
+	// reaches it (rootVia).
+	if others, inside := rootVia(p.readMounts(), p); len(others) > 0 {
+		prot, _ := l.ResolveWatched(others, scannedRoots(others), home, w)
+		for _, f := range prot {
+			for i, o := range others {
+				if within(f.Path, o) {
+					p.ReadOnly = append(p.ReadOnly, filepath.Join(inside[i], strings.TrimPrefix(f.Path, o)))
+				}
+			}
+		}
+	}
 	tempPlaceholders(p, home, w)
 	p.SecretEnv, p.SecretEnvAllow = l.SecretEnv, l.SecretEnvAllow
 	p.ProtectedNames = l.Literal(protect.Protected)
@@ -135,7 +148,12 @@ func homeNames(l *protect.List, home string, p *Profile) ([]protect.Entry, strin
 		}
 	}
 	if !in {
-		return nil, ""
+		// Or a root is another path to it (homeVia): looked for there.
+		via := homeVia(p.readMounts(), home, p)
+		if len(via) == 0 {
+			return nil, ""
+		}
+		home = via[0]
 	}
 	var out []protect.Entry
 	for _, e := range l.Entries {
@@ -486,4 +504,12 @@ func secretEnvFiles(l *protect.List) []string {
 		}
 	}
 	return out
+}
+
+// readMounts returns the mount table (loadMountTable), read once for p.
+func (p *Profile) readMounts() *mountTable {
+	if !p.mountsSet {
+		p.mounts, p.mountsSet = loadMountTable(), true
+	}
+	return p.mounts
 }

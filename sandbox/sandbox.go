@@ -80,6 +80,12 @@ type Profile struct {
 	// root that is not shared (homeNames).
 	HomeNames []protect.Entry
 	HomeDir   string
+
+	// mounts is the mount table Protect read (file systems mounted more than
+	// once only; nil for none or not read), which Exec reuses for the
+	// secrets' other paths in the same process.
+	mounts    *mountTable
+	mountsSet bool
 }
 
 // Feature is one line of the profile and whether this machine enforces it.

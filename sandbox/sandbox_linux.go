@@ -67,9 +67,11 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 	// guard stays the program's parent: to look again after it for the
 	// protected names absent now, which the command could make
 	// (newnames_linux.go), and to end what it leaves behind. Not inside an
-	// enclosing sandbox, whose guard does both; not for files-only (auto-edit
-	// runs only what it saw write inside the roots, and keeps exec in place).
-	if !c.inherited && !c.p.FilesOnly {
+	// enclosing sandbox, whose guard does both. Files-only too: auto-edit
+	// runs what it saw write inside the roots, but a link made at run time
+	// sends a write elsewhere in them (`cp -r src dst && cp -r pd/. dst/lnk/`,
+	// src/lnk -> .., made .envrc at the top of the root: sandbox-13 S13-3).
+	if !c.inherited {
 		// One directory held open per root: past the first 64 descriptors
 		// the table grows, and while the process's threads share it each
 		// growth waits for an RCU grace period (300 roots: 85 ms a run). The
@@ -289,6 +291,8 @@ type confinement struct {
 	// emptiedDirs: the directories of holes, with mounts: an empty read-only
 	// tmpfs over each.
 	emptiedDirs []string
+	// aliases: how many of holes are other paths of the others (mountAliases).
+	aliases int
 	// holesLeft: secrets inside the roots left readable (no mounts to hide them).
 	holesLeft int
 	// userns: an ordinary user's mounts are made by a child in a user namespace
@@ -372,6 +376,12 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 	c.holes, c.holeFiles, c.holeDirs, c.ids = readableHoles(c.p.Unreadable)
 	if c.ids == nil {
 		c.ids = map[string]fileID{}
+	}
+	// The same secrets where their file system is mounted again (a bind
+	// mount): hidden there too (aliases_linux.go).
+	if len(c.holes) > 0 {
+		more := mountAliases(c.p.readMounts(), c.holes, &c.holeFiles, &c.holeDirs, c.ids)
+		c.holes, c.aliases = append(c.holes, more...), len(more)
 	}
 	seenRO := make(map[string]bool, len(c.p.ReadOnly))
 	for _, x := range c.p.ReadOnly {
@@ -839,6 +849,10 @@ func (c *confinement) parts() []part {
 	default:
 		add("secrets unreadable", true, c.landlock, fmt.Sprintf("%d paths refused by Landlock read rules (EACCES)", len(c.holes)))
 	}
+	if c.aliases > 0 {
+		add("secrets at their other paths (a bind mount, a second mount of their file system)", true, c.mounts || c.userns || c.landlock,
+			fmt.Sprintf("%d other paths hidden the same way", c.aliases))
+	}
 	if c.holesLeft > 0 {
 		add("secrets inside the writable roots unreadable", true, false,
 			fmt.Sprintf("%d left readable: Landlock cannot hide a file in a writable directory without hiding new files there too (%s)", c.holesLeft, c.usernsWhy))
@@ -976,8 +990,6 @@ func leftoversFeature(c *confinement) (name string, required, enforced bool, det
 		return name, false, true, "ended by the enclosing sandbox's guard"
 	case c.userns:
 		return name, false, true, "ended with the command: the kernel empties the child's PID namespace when the program exits"
-	case c.p.FilesOnly:
-		return name, false, false, "auto-edit's confined commands keep exec in place: what they leave stays, confined"
 	}
 	return name, false, true, "ended with the command: guard, their child subreaper, kills and reaps what is left when the program exits (not when guard itself is killed)"
 }

@@ -17,3 +17,12 @@ func Exec(p Profile, path string, argv, env []string, warn io.Writer) error {
 func Probe() []Feature {
 	return []Feature{{Name: "sandbox", Enforced: false, Detail: fmt.Sprintf("%v (%s)", ErrUnsupported, runtime.GOOS)}}
 }
+
+// mountTable is Linux's (aliases_linux.go).
+type mountTable struct{}
+
+func loadMountTable() *mountTable { return nil }
+
+func homeVia(*mountTable, string, *Profile) []string { return nil }
+
+func rootVia(*mountTable, *Profile) (others, inside []string) { return nil, nil }

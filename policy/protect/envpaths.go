@@ -26,6 +26,7 @@ var envSecretFiles = []struct {
 	{"VAULT_TOKEN_FILE", nil},
 	{"GNUPGHOME", nil},
 	{"PASSWORD_STORE_DIR", nil},
+	{"GCM_PLAINTEXT_STORE_PATH", nil}, // Git Credential Manager's plaintext store
 	{"CLOUDSDK_CONFIG", nil},
 	{"AZURE_CONFIG_DIR", nil},
 	{"DOCKER_CONFIG", []string{"config.json"}},

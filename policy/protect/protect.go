@@ -213,7 +213,7 @@ var defaultList = [...]struct {
 		"id_rsa.*", "id_dsa.*", "id_ecdsa.*", "id_ed25519.*"}},
 	{Secret, whyCloud, nil, []string{"~/.aws/credentials", "~/.aws/sso/cache", "~/.aws/cli/cache", "~/.config/gcloud",
 		"~/.azure", "~/.kube", "~/.docker/config.json", "~/.config/gh/hosts.yml", "~/.config/hub", "~/.netrc",
-		"~/.git-credentials", "~/.pypirc", "~/.npmrc", "~/.cargo/credentials", "~/.cargo/credentials.toml",
+		"~/.git-credentials", "~/.gcm/store", "~/.pypirc", "~/.npmrc", "~/.cargo/credentials", "~/.cargo/credentials.toml",
 		"~/.gem/credentials", "~/.terraform.d/credentials.tfrc.json", "~/.terraformrc", "~/.config/doctl",
 		"~/.vault-token", "~/.pgpass", "~/.my.cnf", "~/.oci", "~/.s3cfg", "~/.boto", "~/.config/rclone/rclone.conf",
 		"~/.config/hcloud", "~/.yarnrc.yml", "~/.m2/settings.xml", "~/.gradle/gradle.properties", ".netrc",
@@ -536,6 +536,29 @@ var defaultList = [...]struct {
 		"~/.config/autostart-scripts", "~/.config/i3", "~/.i3", "~/.config/sway", "~/.config/hypr",
 		"~/.config/niri", "~/.config/labwc", "~/.config/openbox", "~/.config/awesome", "~/.xmonad",
 		"~/.config/xmonad", "~/.xbindkeysrc", "~/.local/share/jupyter/kernels"}},
+	// Editors' swap, persistent-undo and backup files hold the text of what
+	// was edited: a .env while it is open (Neovim's swap, on by default), and
+	// its old lines after a secret was rotated out (undo files, which vim
+	// and Neovim keep when undofile is set), outside the project where no
+	// name matches (thirteenth red team). Neovim's state directories (and
+	// the data directory of versions before 0.8), the places dotfiles
+	// usually give vim's, Emacs's backup directories.
+	{Secret, "an editor's swap, undo or backup files hold the text of the files it edited", nil, []string{
+		"~/.local/state/nvim/swap", "~/.local/state/nvim/undo", "~/.local/state/nvim/backup",
+		"~/.local/share/nvim/swap", "~/.local/share/nvim/undo", "~/.local/share/nvim/backup",
+		"~/.vim/undo", "~/.vim/undodir", "~/.vim/swap", "~/.vim/swapfiles", "~/.vim/backup", "~/.vim/backups",
+		"~/.cache/vim/undo", "~/.cache/vim/swap", "~/.cache/vim/backup", "~/.emacs.d/backups", "~/.emacs.d/backup",
+		"~/.config/emacs/backups"}},
+	// What root reads that the system keeps beside the listed secrets
+	// (thirteenth red team): Debian's daily copies of the password hashes
+	// (the passwd package's cron job), apt's repository logins (Ubuntu Pro's
+	// token among them) and Ubuntu Pro's machine token, Wi-Fi passwords
+	// (netplan's files, iwd's, Bluetooth link keys), and the mail relay and
+	// WebDAV passwords of exim, ssmtp, msmtp and davfs2, Proxmox's keys.
+	{Secret, "a copy of the password hashes, or a stored system login or network key", nil, []string{
+		"/var/backups/shadow.bak", "/var/backups/gshadow.bak", "/etc/apt/auth.conf", "/etc/apt/auth.conf.d",
+		"/var/lib/ubuntu-advantage/private", "/etc/netplan", "/var/lib/iwd", "/var/lib/bluetooth",
+		"/etc/exim4/passwd.client", "/etc/ssmtp", "/etc/msmtprc", "/etc/davfs2/secrets", "/etc/pve/priv"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the

@@ -1,0 +1,255 @@
+package sandbox
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// A secret is hidden where its path leads: a mount over that path, or
+// Landlock read rules granted around it. The same directory can be reached
+// by another path when its file system is mounted more than once: a bind
+// mount (a container's volumes, `mount --bind ~/src /srv/src`, a second
+// mount of a btrfs volume, /home bound elsewhere). Through that one the
+// secret was readable (sandbox-13 S13-1), as root and as an ordinary user,
+// mounts or not: a mount covers one path, and the Landlock rule on the
+// other mount's mount point, a directory beside the way down to the
+// secret, granted read beneath it.
+//
+// mountAliases finds, for each hole, the other paths of the mount table
+// that name the same file (the same file system, a mount whose root lies
+// above the hole's place in it, and the same device and inode when looked
+// up there), so that each is hidden the same way. It reads
+// /proc/self/mountinfo once, and looks further only when a file system is
+// mounted more than once.
+
+// mountEntry is one line of /proc/self/mountinfo.
+type mountEntry struct {
+	id    uint64
+	dev   string // major:minor
+	root  string // the mount's root within its file system
+	point string // where it is mounted
+}
+
+// readMountInfo parses /proc/self/mountinfo; nil when it cannot be read.
+func readMountInfo() []mountEntry {
+	b, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		return nil
+	}
+	var out []mountEntry
+	for len(b) > 0 {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		f := strings.Fields(string(line))
+		if len(f) < 5 {
+			continue
+		}
+		id, err := strconv.ParseUint(f[0], 10, 64)
+		if err != nil {
+			continue
+		}
+		out = append(out, mountEntry{id: id, dev: f[2], root: unescapeMount(f[3]), point: unescapeMount(f[4])})
+	}
+	return out
+}
+
+// unescapeMount undoes mountinfo's octal escapes (\040 for a space).
+func unescapeMount(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+4 <= len(s) {
+			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
+				b.WriteByte(byte(n))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// mountTable is the mount table, for the file systems mounted more than
+// once only.
+type mountTable struct {
+	mounts []mountEntry
+	byDev  map[string]int
+	byID   map[uint64]*mountEntry
+}
+
+// loadMountTable reads the mount table; nil when no file system is mounted
+// more than once (the usual case: then no file has another path).
+func loadMountTable() *mountTable {
+	mounts := readMountInfo()
+	byDev := make(map[string]int, len(mounts))
+	twice := false
+	for _, m := range mounts {
+		byDev[m.dev]++
+		twice = twice || byDev[m.dev] > 1
+	}
+	if !twice {
+		return nil
+	}
+	t := &mountTable{mounts: mounts, byDev: byDev, byID: make(map[uint64]*mountEntry, len(mounts))}
+	for i := range mounts {
+		t.byID[mounts[i].id] = &mounts[i]
+	}
+	return t
+}
+
+// aliases returns the other paths of the mount table that name the file
+// at path (want: its device and inode), path not among them.
+func (t *mountTable) aliases(path string, want fileID) []string {
+	if t == nil {
+		return nil
+	}
+	var sx unix.Statx_t
+	if unix.Statx(unix.AT_FDCWD, path, unix.AT_SYMLINK_NOFOLLOW|unix.AT_NO_AUTOMOUNT, unix.STATX_MNT_ID, &sx) != nil ||
+		sx.Mask&unix.STATX_MNT_ID == 0 {
+		return nil
+	}
+	m := t.byID[sx.Mnt_id]
+	if m == nil || t.byDev[m.dev] < 2 {
+		return nil
+	}
+	// Where path lies within its file system.
+	rel, ok := strings.CutPrefix(path, m.point)
+	if !ok || m.point != "/" && rel != "" && rel[0] != '/' {
+		return nil
+	}
+	inFS := filepath.Join(m.root, rel)
+	var out []string
+	for i := range t.mounts {
+		o := &t.mounts[i]
+		if o.id == m.id || o.dev != m.dev {
+			continue
+		}
+		below, ok := strings.CutPrefix(inFS, o.root)
+		if !ok || o.root != "/" && below != "" && below[0] != '/' {
+			continue
+		}
+		alias := filepath.Join(o.point, below)
+		if alias == path || slices.Contains(out, alias) {
+			continue
+		}
+		var st unix.Stat_t
+		if unix.Lstat(alias, &st) != nil || uint64(st.Dev) != want.dev || st.Ino != want.ino {
+			continue // covered by another mount there, or not the same file
+		}
+		out = append(out, alias)
+	}
+	return out
+}
+
+// mountAliases returns the other paths of holes (see above), each recorded
+// in files, dirs and ids as its original is.
+func mountAliases(t *mountTable, holes []string, files, dirs *map[string]bool, ids map[string]fileID) []string {
+	if t == nil {
+		return nil
+	}
+	seen := make(map[string]bool, len(holes))
+	for _, h := range holes {
+		seen[h] = true
+	}
+	var out []string
+	for _, h := range holes {
+		for _, alias := range t.aliases(h, ids[h]) {
+			if seen[alias] {
+				continue
+			}
+			seen[alias] = true
+			out = append(out, alias)
+			ids[alias] = ids[h]
+			for _, set := range []*map[string]bool{files, dirs} {
+				if (*set)[h] {
+					(*set)[alias] = true // not nil: it holds h
+				}
+			}
+		}
+	}
+	return out
+}
+
+// homeVia returns the other paths of the home directory that lie inside a
+// writable root that is not shared, when the home itself lies in none: a
+// root that is another mount of the home or of a directory above it (a bind
+// mount). The "~/" protected entries are then resolved there too
+// (protectWatched): ~/.bashrc was read-only at its own path and written
+// through the root's (sandbox-13 S13-4). t is the mount table (nil: none
+// mounted twice).
+func homeVia(t *mountTable, home string, p *Profile) []string {
+	if t == nil || home == "" || !filepath.IsAbs(home) {
+		return nil
+	}
+	home = filepath.Clean(home)
+	inRoot := func(x string) bool {
+		return slices.ContainsFunc(p.WritableRoots, func(r string) bool { return within(x, filepath.Clean(r)) }) &&
+			!slices.ContainsFunc(p.SharedRoots, func(s string) bool { return within(x, filepath.Clean(s)) })
+	}
+	if inRoot(home) {
+		return nil
+	}
+	if r, err := filepath.EvalSymlinks(home); err == nil {
+		home = r
+	}
+	var st unix.Stat_t
+	if unix.Stat(home, &st) != nil {
+		return nil
+	}
+	return slices.DeleteFunc(t.aliases(home, fileID{uint64(st.Dev), st.Ino}), func(a string) bool { return !inRoot(a) })
+}
+
+// rootVia returns, for the directories inside the writable roots (not the
+// shared ones) that are also reached by another path outside them (a root
+// that is a bind mount of another directory, or a mount inside a root), each
+// such other path and the path inside the root it is, in order. Every
+// protected path below the other path is writable through the root: the
+// list is resolved there too and its findings kept read-only where the root
+// reaches them (protectWatched). ~/.bashrc and guard's own cache and audit
+// log were written through a root that was a bind mount of the home
+// (sandbox-13 S13-4).
+func rootVia(t *mountTable, p *Profile) (others, inside []string) {
+	if t == nil {
+		return nil, nil
+	}
+	inRoot := func(x string) bool {
+		return slices.ContainsFunc(p.WritableRoots, func(r string) bool { return within(x, filepath.Clean(r)) }) &&
+			!slices.ContainsFunc(p.SharedRoots, func(s string) bool { return within(x, filepath.Clean(s)) })
+	}
+	var dirs []string
+	for _, r := range p.WritableRoots {
+		if r = filepath.Clean(r); inRoot(r) && !slices.Contains(dirs, r) {
+			dirs = append(dirs, r)
+		}
+	}
+	for _, m := range t.mounts {
+		if t.byDev[m.dev] > 1 && inRoot(m.point) && !slices.Contains(dirs, m.point) {
+			dirs = append(dirs, m.point)
+		}
+	}
+	for _, d := range dirs {
+		var st unix.Stat_t
+		if unix.Stat(d, &st) != nil {
+			continue
+		}
+		for _, a := range t.aliases(d, fileID{uint64(st.Dev), st.Ino}) {
+			if !inRoot(a) && !slices.Contains(others, a) {
+				others, inside = append(others, a), append(inside, d)
+			}
+		}
+	}
+	return others, inside
+}
