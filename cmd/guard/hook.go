@@ -163,14 +163,68 @@ func (h *hookCall) run() (code int) {
 		tr.GitIgnore = false
 		req.Tree = &tr
 	}
+	treeNote := "" // why the tool's walk is wider than its default
+	if req.Tree != nil && agent == hook.Gemini && req.Tool == "grep_search" {
+		// Without rg, Gemini CLI's grep_search is its older search
+		// (git grep --untracked, grep -r, a walk): hidden files too.
+		if why := hook.GeminiGrepLegacy(hook.RuleEnv{Getenv: c.getenv, Project: project}); why != "" {
+			tr := *req.Tree
+			tr.Hidden, tr.GitIgnore = true, false
+			req.Tree = &tr
+			treeNote = "Gemini CLI's grep_search is its older search here (git grep --untracked, else grep -r), which reads hidden and ignored files: " + why
+		}
+	}
+	if req.Tree != nil && hook.RunsRg(agent, req.Tool) {
+		// The tool runs rg, which reads its configuration file first: a
+		// --hidden there reads .env.
+		if tr, arg := hook.RgConfigTree(*req.Tree, c.getenv); arg != "" {
+			req.Tree = &tr
+			if treeNote == "" {
+				treeNote = req.Tool + " runs rg, and rg's configuration " + c.getenv("RIPGREP_CONFIG_PATH") + " adds " + arg
+			}
+		}
+	}
 	if found, err := hook.GeminiFound(req, project); err != nil {
 		return h.answer(hook.Ask, "guard: "+err.Error()+" (its replace tool looks a path that does not exist up in the project)", self, nil)
 	} else if len(found) > 0 {
 		// Gemini CLI may edit one of these in place of the path named.
 		req.Paths = append(req.Paths, found...)
 	}
+	if req.Tree != nil && !req.Tree.Hidden && hook.RunsRg(agent, req.Tool) {
+		// rg reads a hidden file that an ignore file's whitelist rule
+		// names (!.env in .ignore or .gitignore), --hidden or not.
+		// Gemini CLI hands rg its own ignore files (.geminiignore) too.
+		if f := ""; agent == hook.Gemini {
+			f = hook.GeminiIgnoreWhitelist(hook.RuleEnv{Getenv: c.getenv, Project: project})
+			if f != "" {
+				tr := *req.Tree
+				tr.Hidden = true
+				req.Tree = &tr
+				if treeNote == "" {
+					treeNote = req.Tool + " runs rg with --ignore-file " + f + ", whose whitelist rule (!name) makes rg read the hidden files it names"
+				}
+			}
+		}
+		for _, dir := range searchDirs(req.Paths, g.Cwd, g.Getenv("HOME")) {
+			if req.Tree.Hidden {
+				break
+			}
+			if policy.RgUnignores(dir) {
+				tr := *req.Tree
+				tr.Hidden = true
+				req.Tree = &tr
+				if treeNote == "" {
+					treeNote = req.Tool + " runs rg, which reads the hidden files a whitelist rule (!name) of an ignore file in or above " + dir + " names"
+				}
+				break
+			}
+		}
+	}
 	if verdict, reason, ok := judgeFiles(g, &req); ok {
 		h.set(func() { h.req.Paths = req.Paths })
+		if treeNote != "" && verdict != hook.Allow {
+			reason += " (" + treeNote + ")"
+		}
 		return h.answer(verdict, "guard: "+reason, self, nil)
 	}
 	script, unwrapped := req.Command, false
@@ -233,6 +287,14 @@ func (h *hookCall) run() (code int) {
 			if reading, word := hook.GlobOptionReading(script); verdict == hook.Allow && reading != "" {
 				if ok, why := plainRun(g, reading); !ok {
 					verdict, reason = hook.Ask, "not known to be safe: "+word+" also names hidden files, or names in any case, when the agent's shell sets dotglob or nocaseglob (zsh: GLOB_DOTS, NO_CASE_GLOB), as users' start-up files do, and read so: "+why
+					d.Action = policy.Ask
+				}
+			}
+			if reading, command := hook.EmbeddedGrepReading(script); verdict == hook.Allow && agent == hook.ClaudeCode && reading != "" {
+				// Claude Code's shell runs grep as its embedded ugrep,
+				// which searches a directory operand recursively.
+				if ok, why := plainRun(g, reading); !ok {
+					verdict, reason = hook.Ask, "not known to be safe: "+command+" runs as Claude Code's embedded ugrep (its Bash tool shadows grep with a shell function), which searches a directory operand recursively, hidden files included, where GNU grep reads nothing of it; read so, "+strings.TrimPrefix(why, "not known to be safe: ")+". Name the files to search, or a directory that holds no secret"
 					d.Action = policy.Ask
 				}
 			}

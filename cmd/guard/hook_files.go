@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"guard/internal/gate"
@@ -68,6 +70,19 @@ func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string,
 		if d.Action == policy.Run {
 			if v, why, ok := nestedMemory(g, req, home); ok {
 				return v, why, true
+			}
+		}
+		if d.Action == policy.Run && req.Agent == hook.Gemini {
+			// With its LLM correction on, Gemini CLI writes what a model
+			// call after the hook returns: a memory file's imports are
+			// unknown.
+			for _, p := range paths {
+				if !hook.MemoryFile(req.Agent, p, g.Getenv) {
+					continue
+				}
+				if f := hook.GeminiLLMCorrection(hook.RuleEnv{Getenv: g.Getenv, Project: req.Project}); f != "" {
+					return hook.Ask, "not known to be safe: writes " + p + ", an agent's memory file whose @imports Gemini CLI reads into the model's context, and " + f + " turns Gemini CLI's LLM correction on (tools.disableLLMCorrection: false): the text written is what a model call after this check returns, so a person approves (or turn the correction off)", true
+				}
 			}
 		}
 		if d.Action == policy.Run {
@@ -146,6 +161,25 @@ func targets(paths []string, dir, home string) []string {
 	var out []string
 	for _, p := range paths {
 		out = append(out, patch.Targets(p, dir, home)...)
+	}
+	return out
+}
+
+// searchDirs returns the directories a search tool walks for paths (the
+// part of each before a glob; the working directory dir when there is none),
+// those that are directories.
+func searchDirs(paths []string, dir, home string) []string {
+	var out []string
+	for _, t := range targets(paths, dir, home) {
+		if i := strings.IndexAny(t, "*?[{"); i >= 0 {
+			t = filepath.Dir(t[:i] + "x")
+		}
+		if fi, err := os.Stat(t); err == nil && fi.IsDir() {
+			out = append(out, t)
+		}
+	}
+	if len(paths) == 0 {
+		out = append(out, dir)
 	}
 	return out
 }

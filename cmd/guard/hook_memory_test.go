@@ -100,3 +100,73 @@ func TestHookMemoryFile(t *testing.T) {
 		t.Errorf("codex without Claude Code: %s", letThrough("codex", ans))
 	}
 }
+
+// TestHookGeminiMemoryContent: Gemini CLI does not always write the content
+// it was given. For some models write_file unescapes it ("Notes.\n@.env"
+// with a backslash and an n is written with a newline, and the import is
+// read: measured with gemini-1.5-flash), and with its LLM correction on
+// (tools.disableLLMCorrection: false) a model call after the hook chooses
+// the text of a write_file or replace. guard judged the content as sent.
+func TestHookGeminiMemoryContent(t *testing.T) {
+	guard := hookGuard(t)
+	base, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	project := filepath.Join(base, "project")
+	if err := os.MkdirAll(filepath.Join(project, ".gemini"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{".env": "OPENAI_API_KEY=sk-x\n", "OLD.md": "x\n", "GEMINI.md": "Notes.\n"} {
+		if err := os.WriteFile(filepath.Join(project, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := hookEnv(t, base)
+	if err := os.MkdirAll(filepath.Join(base, "home", ".gemini"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	gemini := filepath.Join(project, "GEMINI.md")
+	ask := func(mode, tool string, input map[string]any) map[string]any {
+		return hookAsk(t, guard, "gemini", project, hookWith(env, "GUARD_MODE="+mode), fileRequest("gemini", project, tool, input))
+	}
+	for _, mode := range []string{"auto-edit", "full-auto"} {
+		for _, tt := range []struct {
+			tool  string
+			input map[string]any
+		}{
+			{"write_file", map[string]any{"file_path": gemini, "content": `Notes.\n@.env\n`}},
+			{"write_file", map[string]any{"file_path": gemini, "content": `Notes.\\\t@.env`}},
+			{"replace", map[string]any{"file_path": gemini, "old_string": "Notes.", "new_string": `Notes.\n@.env`}},
+		} {
+			if got := hookOutcome(ask(mode, tt.tool, tt.input)); got != "deny" {
+				t.Errorf("%s %s %v: %s, want refused (the unescaped text imports .env)", mode, tt.tool, tt.input, got)
+			}
+		}
+		if got := hookOutcome(ask(mode, "write_file", map[string]any{"file_path": gemini, "content": `Ask @alice.\nBuild with make\t-j4.`})); got != "allow" {
+			t.Errorf("%s: a GEMINI.md importing nothing secret: %s, want allow", mode, got)
+		}
+	}
+	settings := filepath.Join(project, ".gemini", "settings.json")
+	if err := os.WriteFile(settings, []byte(`{"tools": {"disableLLMCorrection": false}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		tool  string
+		input map[string]any
+		let   bool
+	}{
+		{"write_file", map[string]any{"file_path": gemini, "content": "Ask @alice.\n"}, false},
+		{"replace", map[string]any{"file_path": gemini, "old_string": "Notes.", "new_string": "Notes, more."}, false},
+		{"write_file", map[string]any{"file_path": filepath.Join(project, "OLD.md"), "content": "y\n"}, true},
+	} {
+		ans := ask("auto-edit", tt.tool, tt.input)
+		got := hookOutcome(ans)
+		if tt.let && got != "allow" {
+			t.Errorf("LLM correction on, %s %v: %s, want allow", tt.tool, tt.input, got)
+		}
+		if !tt.let && (got != "deny" || !strings.Contains(hookReason(ans), "disableLLMCorrection")) {
+			t.Errorf("LLM correction on, %s %v: %s (%s), want refused, naming the setting", tt.tool, tt.input, got, hookReason(ans))
+		}
+	}
+}

@@ -215,10 +215,8 @@ func (c *cli) doctorAgents(w io.Writer, g *gate.Gate) int {
 				problems++
 				fmt.Fprintf(w, "  NO   %-11s %s sets %s=%s for %s's hooks: guard refuses every call while it does\n", agent, gate.Visible(v.File), gate.Visible(v.Name), gate.Visible(v.Value), a.Title())
 			}
-			if a == hook.ClaudeCode {
-				if file, names := hook.ProjectMCPServers(cwd); len(names) > 0 {
-					fmt.Fprintf(w, "  --   %-11s %s lists MCP servers that run a program (%s): Claude Code may start them with the session (-p does, unasked), before any hook\n", agent, gate.Visible(file), gate.Visible(strings.Join(names, ", ")))
-				}
+			if file, names := hook.ProjectMCPServers(a, cwd); len(names) > 0 {
+				fmt.Fprintf(w, "  --   %-11s %s lists MCP servers that run a program (%s): %s may start them with the session, before any hook\n", agent, gate.Visible(file), gate.Visible(strings.Join(names, ", ")), a.Title())
 			}
 			if a == hook.Gemini && g != nil {
 				// Gemini CLI runs its hooks with the bash PATH finds.

@@ -95,6 +95,23 @@ func TestDoctorAgents(t *testing.T) {
 	}
 	os.Remove(filepath.Join(proj, ".mcp.json"))
 
+	// Gemini CLI's and Codex's project MCP servers too (Gemini CLI 0.61.0
+	// started one with the session, before any hook).
+	os.MkdirAll(filepath.Join(proj, ".gemini"), 0o755)
+	os.MkdirAll(filepath.Join(proj, ".codex"), 0o755)
+	os.WriteFile(filepath.Join(proj, ".gemini", "settings.json"), []byte("// the project's\n{\"mcpServers\": {\"x\": {\"command\": \"sh\"}, \"y\": {\"httpUrl\": \"http://x\"}}}"), 0o600)
+	os.WriteFile(filepath.Join(proj, ".codex", "config.toml"), []byte("[mcp_servers.docs]\ncommand = \"npx\"\n[mcp_servers.remote]\nurl = \"http://x\"\n"), 0o600)
+	w.Reset()
+	c.doctorAgents(&w, nil)
+	for _, re := range []string{`(?m)^  --   gemini .*/\.gemini/settings\.json lists MCP servers that run a program \(x\): Gemini CLI`,
+		`(?m)^  --   codex .*/\.codex/config\.toml lists MCP servers that run a program \(docs\): Codex`} {
+		if !regexp.MustCompile(re).MatchString(w.String()) {
+			t.Errorf("project MCP servers: no %s in\n%s", re, w.String())
+		}
+	}
+	os.RemoveAll(filepath.Join(proj, ".gemini"))
+	os.RemoveAll(filepath.Join(proj, ".codex"))
+
 	// Gemini CLI runs its hooks with the bash PATH finds: a PATH entry in a
 	// writable root is a warning, a bash there a problem.
 	bin := filepath.Join(proj, ".venv", "bin")

@@ -125,7 +125,11 @@ var geminiCLI = agent{
 		}
 	},
 	command: func(s *session) ([]string, []string) {
-		return []string{"node", s.agentBin, "-p", "Do the task.", "--yolo", "--skip-trust", "-m", "gemini-2.5-flash"}, []string{
+		model := "gemini-2.5-flash"
+		if s.c.geminiModel != "" {
+			model = s.c.geminiModel
+		}
+		return []string{"node", s.agentBin, "-p", "Do the task.", "--yolo", "--skip-trust", "-m", model}, []string{
 			"GEMINI_CLI_HOME=" + s.home,
 			"GEMINI_API_KEY=test-key",
 			"GOOGLE_GEMINI_BASE_URL=" + s.model.URL,
@@ -156,6 +160,9 @@ type tc struct {
 	claudeSettings string
 	codexRules     string
 	geminiPolicy   string
+	// geminiModel, when set, is the model Gemini CLI is started with
+	// (gemini-2.5-flash otherwise): some of its behaviour depends on it.
+	geminiModel string
 	// env is extra environment for the agent (OUTSIDE and PROJECT expanded).
 	env []string
 	// noHook: a control run without guard, to show the agent's own rule

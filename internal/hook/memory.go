@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"guard/internal/safefile"
@@ -105,7 +106,12 @@ func memoryTexts(req Request, path string) []string {
 		return s
 	}
 	switch req.Tool {
-	case "Write", "write_file":
+	case "write_file":
+		// Gemini CLI writes the content unescaped for some models (see
+		// GeminiUnescape): both readings are judged.
+		c := str("content", req.Input)
+		return []string{c, GeminiUnescape(c)}
+	case "Write":
 		return []string{str("content", req.Input)}
 	case "Edit", "MultiEdit", "replace":
 		type edit struct {
@@ -139,7 +145,11 @@ func memoryTexts(req Request, path string) []string {
 			text = strings.Replace(text, e.Old, e.New, n)
 			added = append(added, e.New)
 		}
-		return []string{text, strings.Join(added, "\n")}
+		out := []string{text, strings.Join(added, "\n")}
+		if req.Tool == "replace" {
+			out = append(out, GeminiUnescape(out[0]), GeminiUnescape(out[1]))
+		}
+		return out
 	}
 	return nil
 }
@@ -275,4 +285,58 @@ func NestedMemoryImports(req Request, home string) []string {
 		}
 	}
 	return out
+}
+
+// geminiEscape is the pattern of Gemini CLI 0.61.0's
+// unescapeStringForGeminiBug: backslashes before n, t, r, a quote, a
+// backquote, a backslash or a newline.
+var geminiEscape = regexp.MustCompile("\\\\+(n|t|r|'|\"|`|\\\\|\n)")
+
+// GeminiUnescape returns s as Gemini CLI's write_file may write it: with
+// every run of backslashes before n, t, r, a quote, a backquote, a
+// backslash or a newline replaced by the character it escapes (`\n` a
+// newline). Gemini CLI 0.61.0 does so for the models it does not count as
+// Gemini 2 or 3 (gemini-1.5-flash: measured, a GEMINI.md written as
+// "Notes.\n@.env" imported .env), after the hook has judged the content.
+func GeminiUnescape(s string) string {
+	return geminiEscape.ReplaceAllStringFunc(s, func(m string) string {
+		switch c := m[len(m)-1]; c {
+		case 'n':
+			return "\n"
+		case 't':
+			return "\t"
+		case 'r':
+			return "\r"
+		default:
+			return string(c)
+		}
+	})
+}
+
+// GeminiLLMCorrection returns the Gemini CLI settings file that turns its
+// LLM correction on (tools.disableLLMCorrection: false; any of the system,
+// user and project files, the stricter reading), "" when none does. Gemini
+// CLI then asks a model for the content write_file writes when it holds
+// escapes, and for a replace's strings when they do not match: the text
+// written is chosen after the hook. A file that cannot be read counts.
+func GeminiLLMCorrection(env RuleEnv) string {
+	env = env.defaults()
+	for _, file := range geminiSettingsFiles(env) {
+		top, err := settingsObject(file, true)
+		if err != nil {
+			return file
+		}
+		raw, ok := top["tools"]
+		if !ok || isNull(raw) {
+			continue
+		}
+		tools, err := objectFields(raw)
+		if err != nil || tools == nil {
+			return file
+		}
+		if v, ok := tools["disableLLMCorrection"]; ok && string(v) == "false" {
+			return file
+		}
+	}
+	return ""
 }

@@ -1,6 +1,7 @@
 package hook_test
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -130,6 +131,49 @@ func TestNestedMemoryImports(t *testing.T) {
 	} {
 		if got := hook.NestedMemoryImports(r, home); len(got) > 0 {
 			t.Errorf("%v: imports %q, want none", r.Paths, got)
+		}
+	}
+}
+
+// TestGeminiUnescape: the text Gemini CLI's write_file may write for the
+// content it was given (unescapeStringForGeminiBug), and the settings that
+// turn its LLM correction on.
+func TestGeminiUnescape(t *testing.T) {
+	for in, want := range map[string]string{
+		`Notes.\n@.env`:    "Notes.\n@.env",
+		`a\\\nb`:           "a\nb",
+		`say \"hi\" \'x\'`: `say "hi" 'x'`,
+		"a\\\nb":           "a\nb",
+		`tab\there`:        "tab\there",
+		`c:\path\x`:        `c:\path\x`,
+		"plain":            "plain",
+	} {
+		if got := hook.GeminiUnescape(in); got != want {
+			t.Errorf("GeminiUnescape(%q) = %q, want %q", in, got, want)
+		}
+	}
+	dir := t.TempDir()
+	project := filepath.Join(dir, "p")
+	if err := os.MkdirAll(filepath.Join(project, ".gemini"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := hook.RuleEnv{Home: filepath.Join(dir, "home"), Project: project, GeminiSystem: filepath.Join(dir, "etc"), Getenv: func(string) string { return "" }}
+	settings := filepath.Join(project, ".gemini", "settings.json")
+	for body, on := range map[string]bool{
+		"": false,
+		`{"tools": {"disableLLMCorrection": true}}`: false,
+		`{"tools": {}}`: false,
+		"// mine\n{\"tools\": {\"disableLLMCorrection\": false}}": true,
+		`{"tools": [1]}`: true,
+	} {
+		os.Remove(settings)
+		if body != "" {
+			if err := os.WriteFile(settings, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := hook.GeminiLLMCorrection(env) != ""; got != on {
+			t.Errorf("GeminiLLMCorrection with %q = %v, want %v", body, got, on)
 		}
 	}
 }

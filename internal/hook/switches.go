@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/pelletier/go-toml/v2"
 )
 
 // HooksOff is a setting in a project's own agent settings that switches the
@@ -149,14 +151,44 @@ func settingsObject(file string, comments bool) (map[string]json.RawMessage, err
 	return top, nil
 }
 
-// ProjectMCPServers returns the stdio MCP servers (by name) a project's
-// .mcp.json lists, which Claude Code 2.1.332 started in -p mode without
-// asking, before any tool call: code the project runs, as its own hooks
-// are, out of any hook's reach. For guard doctor; a file that cannot be
-// read or parsed gives none.
-func ProjectMCPServers(project string) (file string, names []string) {
-	file = filepath.Join(project, ".mcp.json")
-	top, err := settingsObject(file, false)
+// ProjectMCPServers returns the MCP servers (by name) that run a program
+// (a command, not a URL) which agent a's project settings list, and the
+// file: Claude Code's .mcp.json (2.1.332 started them in -p mode without
+// asking), Gemini CLI's .gemini/settings.json mcpServers (0.61.0 started
+// one with the session, measured), Codex's .codex/config.toml
+// [mcp_servers] (read when the project is trusted). They run before any
+// tool call: code the project runs, as its own hooks are, out of any
+// hook's reach. For guard doctor; a file that cannot be read or parsed
+// gives none.
+func ProjectMCPServers(a Agent, project string) (file string, names []string) {
+	switch a {
+	case ClaudeCode:
+		file = filepath.Join(project, ".mcp.json")
+	case Gemini:
+		file = filepath.Join(project, ".gemini", "settings.json")
+	case Codex:
+		file = filepath.Join(project, ".codex", "config.toml")
+		b, ok, err := readOptional(file)
+		if err != nil || !ok {
+			return file, nil
+		}
+		var cfg struct {
+			Servers map[string]map[string]any `toml:"mcp_servers"`
+		}
+		if toml.Unmarshal(b, &cfg) != nil {
+			return file, nil
+		}
+		for name, srv := range cfg.Servers {
+			if _, ok := srv["command"]; ok {
+				names = append(names, name)
+			}
+		}
+		slices.Sort(names)
+		return file, names
+	default:
+		return "", nil
+	}
+	top, err := settingsObject(file, a == Gemini)
 	if err != nil || top == nil {
 		return file, nil
 	}
