@@ -169,7 +169,17 @@ func (l *diffLab) recorders(src string) {
 var baits = map[string]string{
 	"a.txt": "a\n", "x": "x\n", "d/f": "f\n",
 	"F": "pwned_F\n", "rc": "pwned_rc\n", "x.sh": "pwned_script\n",
+	".env": "OPENAI_API_KEY=sk-proj-differential0123456789abcdefghij\n",
 }
+
+// baitLinks are links among the baits: one named as a glob pattern that
+// matches nothing, which the shell then passes as the word (judge-15 U1).
+var baitLinks = map[string]string{"[x]*": ".env"}
+
+// secretBaits are the baits guard never lets a command read (a .env holds
+// API keys): a shell or a real program (cat) of an allowed script that
+// opens one read what guard did not judge.
+var secretBaits = map[string]bool{".env": true}
 
 // homeBaits are the startup files in the shells' home.
 var homeBaits = map[string]string{
@@ -191,6 +201,11 @@ func (l *diffLab) workdir(t testing.TB) string {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, target := range baitLinks {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -345,6 +360,11 @@ func parseStrace(file string) ([]event, error) {
 			}
 		case "openat", "open", "creat":
 			if name != "creat" && !writeFlags(args) {
+				// A read is kept when it opened the secret bait (by any
+				// name: -y prints the file the descriptor holds).
+				if r := retPath.FindStringSubmatch(m[3]); r != nil && secretBaits[filepath.Base(unhex(r[1]))] {
+					events = append(events, event{pid: pid, syscall: "read", path: unhex(r[1])})
+				}
 				continue
 			}
 			ev.path = atPath(args, strs)
@@ -430,6 +450,8 @@ func (l *diffLab) check(t testing.TB, src string, sh diffShell) (problems []stri
 			problems = append(problems, fmt.Sprintf("ran %q, which guard did not judge", ev.argv))
 		case "socket", "connect":
 			problems = append(problems, "opened a socket ("+ev.syscall+")")
+		case "read":
+			problems = append(problems, "read "+ev.path+", a secret guard did not judge as read")
 		default:
 			if !filepath.IsAbs(ev.path) {
 				// An strace too old to print the directory of AT_FDCWD.
@@ -574,7 +596,9 @@ func globMatch(argv, words []string, globs []int) bool {
 	if !slices.Contains(globs, 0) {
 		return len(argv) > 0 && argv[0] == words[0] && globMatch(argv[1:], words[1:], shift(globs))
 	}
-	if len(argv) > 0 && argv[0] == words[0] && globMatch(argv[1:], words[1:], shift(globs)) {
+	// Nothing matched: the shell passes the word, quotes removed (the
+	// judge looks at that file too: globLiteral).
+	if len(argv) > 0 && (argv[0] == words[0] || argv[0] == globLiteral(words[0])) && globMatch(argv[1:], words[1:], shift(globs)) {
 		return true
 	}
 	for n := 1; n <= len(argv); n++ {

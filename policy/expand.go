@@ -408,18 +408,23 @@ func redirectGlobsOK(c *shell.Command, dir string, written bool) bool {
 	return true
 }
 
-// literalGlobs returns globs without the words that match no file now: the
-// shell passes such a word as written (bash and sh without nullglob or
-// failglob, which a script cannot set and stay judged; zsh refuses to run
-// the command), so `ps -ef | grep [n]ginx` searches for the pattern
-// [n]ginx (fourth held-out batch). Not when an earlier command of the
-// script writes, which could create a match, and only for a command judged
-// safe (a write's glob stays what it was: `rm -f test_*.py` is judged
-// where its files are).
-func literalGlobs(argv []string, globs []int, dir string, written bool) []int {
+// literalGlobs returns globs without the words that match no file now,
+// and argv with each such word as the shell passes it: the shell passes it
+// as written, quotes removed (bash and sh without nullglob or failglob,
+// which a script cannot set and stay judged; zsh refuses to run the
+// command), so `ps -ef | grep [n]ginx` searches for the pattern [n]ginx
+// (fourth held-out batch). A glob word holds its quoted pattern
+// characters escaped (`[x]'*'` is the pattern [x]\*), and the shell's
+// word is [x]*: with a link of that name, cat read it while the judge
+// looked at a file named [x]\* (redteam 15). Not when an earlier command
+// of the script writes, which could create a match, and only for a command
+// judged safe (a write's glob stays what it was: `rm -f test_*.py` is
+// judged where its files are).
+func literalGlobs(argv []string, globs []int, dir string, written bool) ([]string, []int) {
 	if written || len(globs) == 0 || os.Getenv("BASHOPTS") != "" || os.Getenv("BASH_ENV") != "" {
-		return globs // BASHOPTS or a BASH_ENV file can set nullglob before the script runs
+		return argv, globs // BASHOPTS or a BASH_ENV file can set nullglob before the script runs
 	}
+	out := argv
 	var keep []int
 	for _, g := range globs {
 		// Go's globs read [!x] and [[:alpha:]] otherwise than the shell:
@@ -432,9 +437,32 @@ func literalGlobs(argv []string, globs []int, dir string, written bool) []int {
 		matches, err := boundedGlob(absolute(argv[g], dir))
 		if err != nil || len(matches) > 0 {
 			keep = append(keep, g)
+			continue
+		}
+		if lit := globLiteral(argv[g]); lit != argv[g] {
+			if &out[0] == &argv[0] {
+				out = slices.Clone(argv)
+			}
+			out[g] = lit
 		}
 	}
-	return keep
+	return out, keep
+}
+
+// globLiteral is the word the shell passes for a glob pattern that matches
+// nothing: its escapes removed (the pattern's `\c` is the word's c).
+func globLiteral(p string) string {
+	if !strings.Contains(p, `\`) {
+		return p
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '\\' && i+1 < len(p) {
+			i++
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
 }
 
 // globsJudged is globsRead for a verdict: when sudo decided by what it
@@ -532,7 +560,8 @@ func globsWritten(v *Verdict, argv []string, globs []int, dir string, written bo
 		if !found {
 			return nil, false
 		}
-		matches, ok := shellGlob(globAbsolute(argv[g], dir))
+		abs := globAbsolute(argv[g], dir)
+		matches, ok := shellGlob(abs)
 		if !ok {
 			return nil, false
 		}
@@ -540,6 +569,11 @@ func globsWritten(v *Verdict, argv []string, globs []int, dir string, written bo
 			if strings.HasPrefix(filepath.Base(m), "-") {
 				return nil, false // an option when the shell passes it
 			}
+		}
+		if lit := globLiteral(abs); len(matches) == 0 && lit != abs {
+			// The word the shell passes, quotes removed ([w]'*' is the
+			// file [w]*), not the pattern's spelling the rule wrote down.
+			matches = []string{lit}
 		}
 		out = append(out, matches...)
 	}

@@ -403,8 +403,21 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 					if globWrites {
 						exp.globWrites = extra
 					}
-					if exp.Class == Forbidden || globWrites || globsJudged(&exp, argv, globs) ||
-						exp.Class == Safe && globsJudged(&exp, argv, literalGlobs(argv, globs, dir, written)) {
+					lit := false
+					if exp.Class == Safe && !globsJudged(&exp, argv, globs) {
+						// Words that match nothing are passed as words:
+						// judged again as such.
+						if largv, keep := literalGlobs(argv, globs, dir, written); len(keep) < len(globs) {
+							if !slices.Equal(largv, argv) {
+								// What runs is judged: a read it asks
+								// about (a link named [x]*) is asked.
+								exp = s.judgeArgv(largv, dir)
+								lit = exp.Class != Safe
+							}
+							lit = lit || globsJudged(&exp, largv, keep)
+						}
+					}
+					if exp.Class == Forbidden || globWrites || lit || globsJudged(&exp, argv, globs) {
 						if exp.Prompt == "" {
 							exp.Prompt = sub.Prompt
 						}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"guard/policy"
 )
@@ -95,4 +96,50 @@ func dockerExtraPluginDirs(path string) []string {
 		return nil
 	}
 	return c.Extra
+}
+
+// dockerHelpers returns the programs a docker command may run by name
+// through PATH: ssh, when the daemon is reached over ssh (DOCKER_HOST
+// ssh://..., or a context other than the default, whose endpoint may be
+// ssh: `docker ps` ran a planted ssh from a PATH directory in the project,
+// judge-15), and the credential helpers config.json names (credsStore,
+// credHelpers: docker-credential-NAME, run for a registry's login, `docker
+// search` among them).
+func (g *Gate) dockerHelpers() []string {
+	var out []string
+	cfgDir := g.Getenv("DOCKER_CONFIG")
+	if cfgDir == "" {
+		if h := g.Getenv("HOME"); filepath.IsAbs(h) {
+			cfgDir = filepath.Join(h, ".docker")
+		}
+	}
+	var c struct {
+		CurrentContext string            `json:"currentContext"`
+		CredsStore     string            `json:"credsStore"`
+		CredHelpers    map[string]string `json:"credHelpers"`
+	}
+	known := false
+	if filepath.IsAbs(cfgDir) {
+		if f, err := os.Open(filepath.Join(cfgDir, "config.json")); err == nil {
+			b, err := io.ReadAll(io.LimitReader(f, 1<<20))
+			f.Close()
+			known = err == nil && json.Unmarshal(b, &c) == nil
+		} else {
+			known = os.IsNotExist(err)
+		}
+	}
+	ctx := g.Getenv("DOCKER_CONTEXT")
+	if ctx == "" {
+		ctx = c.CurrentContext
+	}
+	if strings.HasPrefix(g.Getenv("DOCKER_HOST"), "ssh://") || ctx != "" && ctx != "default" || !known {
+		out = append(out, "ssh")
+	}
+	if c.CredsStore != "" {
+		out = append(out, "docker-credential-"+c.CredsStore)
+	}
+	for _, h := range c.CredHelpers {
+		out = append(out, "docker-credential-"+h)
+	}
+	return out
 }

@@ -470,6 +470,7 @@ func (g *Gate) Judge(argv []string) (policy.Verdict, policy.Decision) {
 	v := g.Set.Judge(g.boundArgv(argv), g.Cwd)
 	g.checkPrograms(&v)
 	g.checkGit(&v)
+	g.checkGitPlaced(&v)
 	g.checkGitHistory(&v)
 	g.checkPathWrites(&v)
 	return v, g.decide(&v)

@@ -35,12 +35,20 @@ const gitCheckTimeout = 5 * time.Second
 //     objects, refs) whose config would run code;
 //   - gpg.program and its ssh and x509 variants: a path that cannot exist
 //     (/dev/null is not a directory), so verifying a signature fails;
+//   - gpg.ssh.defaultKeyCommand: the program git runs for the key when it
+//     signs with ssh and no user.signingKey is set, before the signing
+//     program (pinned above) fails: a repository's commit.gpgSign,
+//     gpg.format=ssh and this key made `git commit -m x`, which auto-edit
+//     runs, run it;
 //   - core.pager: cat, which git takes as no pager (GIT_PAGER=cat as well:
 //     it wins over core.pager and pager.<command>).
 //
 // What cannot be pinned by name: diff drivers (diff.<driver>.command and
-// .textconv), filters (filter.<driver>.clean, .smudge, .process) and
-// diff.external, which a repository's .gitattributes selects. checkGit
+// .textconv), filters (filter.<driver>.clean, .smudge, .process),
+// diff.external and merge drivers (merge.<driver>.driver), which a
+// repository's .gitattributes selects, and trailer commands
+// (trailer.<token>.cmd and .command), which `git commit --trailer` runs
+// for a trailer of that token. checkGit
 // makes a git command unverified when the repository's own config defines
 // any of them (the user's global config, git-lfs's filters for one, is
 // trusted). Nor the lazy fetch of a partial clone (a promisor remote,
@@ -59,6 +67,7 @@ var gitPins = [][2]string{
 	{"gpg.program", "/dev/null/guard-pinned-no-gpg"},
 	{"gpg.ssh.program", "/dev/null/guard-pinned-no-gpg"},
 	{"gpg.x509.program", "/dev/null/guard-pinned-no-gpg"},
+	{"gpg.ssh.defaultKeyCommand", "/dev/null/guard-pinned-no-gpg"},
 	{"core.pager", "cat"},
 }
 
@@ -66,13 +75,41 @@ var gitPins = [][2]string{
 // and that gitPins cannot fix.
 const gitDrivers = `^(diff\..*\.(command|textconv)|filter\..*\.(clean|smudge|process)|diff\.external|` + gitPromisorKeys + `)$`
 
+// gitMergeDrivers matches the merge drivers a repository's .gitattributes
+// selects (merge=NAME): git runs merge.NAME.driver for every file it merges
+// that way, and not only in the merges auto-edit runs (merge, rebase,
+// cherry-pick, revert, stash pop): a read merges too, `git show -m` and
+// `git log -m -p` with the repository's log.diffMerges=remerge redo a merge
+// commit's merge to show it, and ran the driver in suggest mode. Asked for
+// the repository's top (a submodule's merges are not run by its
+// superproject's commands).
+const gitMergeDrivers = `merge\..*\.driver`
+
+// gitTrailerCommands matches the commands `git commit --trailer` runs for a
+// trailer of their token (trailer.<token>.cmd, the older .command); asked
+// only for a script with a --trailer word, the only way git runs them.
+const gitTrailerCommands = `trailer\..*\.(cmd|command)`
+
 // gitPromisorKeys make a repository a partial clone, whose reads fetch.
 const gitPromisorKeys = `remote\..*\.promisor|extensions\.partialclone`
 
 // gitDriversUnpinned is gitDrivers with the keys gitPins fixes, for a
 // command guard does not run itself (Options.RunsElsewhere).
 const gitDriversUnpinned = `^(diff\..*\.(command|textconv)|filter\..*\.(clean|smudge|process)|diff\.external|` +
-	`core\.fsmonitor|core\.hookspath|core\.pager|pager\..*|gpg\.program|gpg\..*\.program|` + gitPromisorKeys + `)$`
+	`core\.fsmonitor|core\.hookspath|core\.pager|pager\..*|gpg\.program|gpg\..*\.program|gpg\.ssh\.defaultkeycommand|` +
+	gitVerifyKeys + `|` + gitPromisorKeys + `)$`
+
+// gitVerifyKeys make reads verify signatures (git log and show with
+// log.showSignature, git merge with merge.verifySignatures), which runs
+// gpg, gpgsm or ssh-keygen by name, through PATH, when no gpg program is
+// configured: for a hook (the agent's git is not pinned) a PATH that
+// reaches a writable root ran a planted gpg for `git log -1` of a commit
+// with a signature header.
+const gitVerifyKeys = `log\.showsignature|merge\.verifysignatures`
+
+// gitVerifyPrograms are the programs git verifies signatures with when
+// gpg.program and its variants are not set.
+var gitVerifyPrograms = []string{"gpg.program gpg", "gpg.x509.program gpgsm", "gpg.ssh.program ssh-keygen"}
 
 // runsGit reports whether any command of v is git.
 func runsGit(v *policy.Verdict) bool {
@@ -141,6 +178,15 @@ func (g *Gate) checkGit(v *policy.Verdict) {
 		dirs = []string{g.Cwd}
 	}
 	done, hooksDone := map[string]bool{}, map[string]bool{}
+	extra := gitMergeDrivers
+	for _, c := range v.Commands {
+		if len(c) > 0 && filepath.Base(c[0]) == "git" && slices.ContainsFunc(c[1:], func(a string) bool {
+			return a == "--trailer" || strings.HasPrefix(a, "--trailer=")
+		}) {
+			extra += "|" + gitTrailerCommands
+			break
+		}
+	}
 	for _, c := range v.Commands {
 		if len(c) == 0 || filepath.Base(c[0]) != "git" {
 			continue
@@ -154,8 +200,12 @@ func (g *Gate) checkGit(v *policy.Verdict) {
 			key := dir + "\x00" + strings.Join(globals, "\x00")
 			// Hooks: asked once a repository directory too, for the
 			// first command that runs them (`git add -A && git commit`).
-			if g.RunsElsewhere && !hooksDone[key] && gitHookRunners[gitSubcommand(c[1:])] {
-				hooksDone[key] = true
+			// (A runner's question covers every hook, another's the hooks
+			// gitHooksOf names: asked apart.)
+			sub := gitSubcommand(c[1:])
+			if hk := key + "\x00" + strconv.FormatBool(gitHookRunners[sub]) + strings.Join(gitHooksOf[sub], ","); g.RunsElsewhere && !hooksDone[hk] &&
+				(gitHookRunners[sub] || gitHooksOf[sub] != nil) {
+				hooksDone[hk] = true
 				if why := g.gitHooksSet(c, globals, dir); why != "" {
 					v.Class, v.Unknown = policy.Unverified, true
 					v.Reason = why
@@ -171,7 +221,7 @@ func (g *Gate) checkGit(v *policy.Verdict) {
 				v.Reason = fmt.Sprintf("git runs in more than %d directories: too many to check their git config", maxGitDirs)
 				return
 			}
-			why := g.gitDriversSet(globals, dir)
+			why := g.gitDriversSet(globals, dir, extra)
 			if left := maxSubmodules; why == "" && !slices.Contains(globals, "--bare") {
 				why = g.submoduleDrivers(globals, dir, 0, &left)
 			}
@@ -242,11 +292,16 @@ func trustedGitScope(s string) bool {
 	return false
 }
 
-// gitDriversSet returns why git's config makes a read run programs, or "".
-func (g *Gate) gitDriversSet(globals []string, dir string) string {
+// gitDriversSet returns why git's config makes a read run programs, or "";
+// extra holds more keys to ask about (alternatives of a regular
+// expression: gitMergeDrivers, gitTrailerCommands), or is empty.
+func (g *Gate) gitDriversSet(globals []string, dir, extra string) string {
 	keys := gitDrivers
 	if g.RunsElsewhere {
 		keys = gitDriversUnpinned
+	}
+	if extra != "" {
+		keys = strings.TrimSuffix(keys, ")$") + "|" + extra + ")$"
 	}
 	// One question for the drivers and for the files a read opens
 	// (gitFileKeys, gitFilesRead): a git run costs milliseconds.
@@ -280,8 +335,24 @@ func (g *Gate) gitDriversSet(globals []string, dir string) string {
 				(key == "core.fsmonitor" || strings.HasPrefix(key, "pager.")) {
 				continue // on or off, not a program
 			}
+			if key, val, _ := strings.Cut(setting, " "); key == "log.showsignature" || key == "merge.verifysignatures" {
+				if !gitTrue(val) {
+					continue
+				}
+				if !trustedGitScope(scope) {
+					return "the repository's git config makes git verify signatures (" + setting + "), with gpg, gpgsm or ssh-keygen found through PATH: guard does not run this git itself, so it cannot pin them"
+				}
+				trusted = append(trusted, gitVerifyPrograms...)
+				continue
+			}
+			if key, val, _ := strings.Cut(setting, " "); strings.HasPrefix(key, "merge.") && (val == "true" || val == "false") {
+				// `merge.ours.driver true`, the common way to keep one's
+				// side of a file: git runs true by name (through PATH).
+				trusted = append(trusted, setting)
+				continue
+			}
 			if !trustedGitScope(scope) {
-				return "the repository's git config names a program that reads run (" + setting + "): guard cannot pin the drivers and filters a .gitattributes selects"
+				return "the repository's git config names a program git runs (" + setting + "): guard cannot pin the drivers, filters and commands a .gitattributes or a trailer selects"
 			}
 			trusted = append(trusted, setting)
 		}
@@ -315,7 +386,7 @@ func (g *Gate) driverPlanted(settings []string, dir string) string {
 	for _, setting := range settings {
 		key, cmd, _ := strings.Cut(setting, " ")
 		f := strings.Fields(cmd)
-		if len(f) == 0 || gitBool(cmd) {
+		if len(f) == 0 || gitBool(cmd) && !strings.HasPrefix(key, "merge.") { // a merge driver `true` is the program true
 			continue
 		}
 		prog := f[0]

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -16,6 +17,29 @@ var gitHookRunners = map[string]bool{
 	"cherry-pick": true, "revert": true, "pull": true, "push": true, "stash": true, "worktree": true,
 	"gc": true, "maintenance": true, "clone": true,
 }
+
+// gitHooksOf are the git subcommands that run a hook without being
+// gitHookRunners, with the hooks they run: git runs post-index-change
+// whenever it writes the index (`git status` and `git diff` write it when
+// they refresh a changed file's stat data, after any edit: the agent's own
+// `git status` ran the hook where guard asked about `git commit` for it),
+// and reference-transaction whenever it updates a ref (`git branch NAME`,
+// `git tag NAME`, `git notes add`, `git reset`).
+var gitHooksOf = map[string][]string{
+	"status": {gitIndexHook}, "diff": {gitIndexHook}, "add": {gitIndexHook}, "rm": {gitIndexHook},
+	"mv": {gitIndexHook}, "restore": {gitIndexHook}, "update-index": {gitIndexHook}, "read-tree": {gitIndexHook},
+	"describe": {gitIndexHook}, "apply": {gitIndexHook}, "sparse-checkout": {gitIndexHook},
+	"checkout-index": {gitIndexHook},
+	"reset":          {gitIndexHook, gitRefHook},
+	"branch":         {gitRefHook}, "tag": {gitRefHook}, "notes": {gitRefHook}, "update-ref": {gitRefHook},
+	"symbolic-ref": {gitRefHook}, "replace": {gitRefHook}, "fetch": {gitRefHook}, "remote": {gitRefHook},
+}
+
+// The hooks gitHooksOf names.
+const (
+	gitIndexHook = "post-index-change"
+	gitRefHook   = "reference-transaction"
+)
 
 // gitSubcommand is the first word of args (git's arguments) that is not a
 // global option or -C's value.
@@ -39,9 +63,19 @@ func gitSubcommand(args []string) string {
 // pins (core.hooksPath=/dev/null), so the directory is found from the
 // other config scopes and the common git directory. A hook runs whatever the repository's
 // tooling put there (pre-commit's runs the project's
-// .pre-commit-config.yaml, which the agent may edit).
+// .pre-commit-config.yaml, which the agent may edit). For a subcommand of
+// gitHooksOf only the hooks it runs count.
 func (g *Gate) gitHooksSet(argv, globals []string, dir string) string {
-	if !g.RunsElsewhere || len(argv) < 2 || !gitHookRunners[gitSubcommand(argv[1:])] {
+	if !g.RunsElsewhere || len(argv) < 2 {
+		return ""
+	}
+	sub := gitSubcommand(argv[1:])
+	var only []string // nil: any hook
+	switch {
+	case gitHookRunners[sub]:
+	case gitHooksOf[sub] != nil:
+		only = gitHooksOf[sub]
+	default:
 		return ""
 	}
 	hooks, why := g.gitHooksDir(globals, dir)
@@ -56,8 +90,11 @@ func (g *Gate) gitHooksSet(argv, globals []string, dir string) string {
 		return "git would run the hooks in " + hooks + ", which guard cannot list: " + err.Error()
 	}
 	for _, e := range entries {
+		if only != nil && !slices.Contains(only, e.Name()) {
+			continue
+		}
 		if !strings.HasSuffix(e.Name(), ".sample") && !e.IsDir() {
-			return "git " + gitSubcommand(argv[1:]) + " runs hooks, and " + filepath.Join(hooks, e.Name()) +
+			return "git " + sub + " runs hooks, and " + filepath.Join(hooks, e.Name()) +
 				" is one: guard does not run this git itself, so it cannot pin hooks off"
 		}
 	}

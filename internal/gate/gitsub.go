@@ -104,7 +104,7 @@ func (g *Gate) submoduleDrivers(globals []string, dir string, depth int, left *i
 		if *left--; *left < 0 || depth >= maxSubmoduleDepth {
 			return "the repository's submodules are nested too deep or too many to check their git config"
 		}
-		if why := g.gitDriversSet(nil, sub); why != "" {
+		if why := g.gitDriversSet(nil, sub, ""); why != "" {
 			return "in the submodule " + p + ", which git status and diff enter: " + why
 		}
 		if why := g.submoduleDrivers(nil, sub, depth+1, left); why != "" {

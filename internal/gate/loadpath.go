@@ -2,6 +2,7 @@ package gate
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -36,6 +37,17 @@ var loadPathVars = []struct{ name, interp string }{
 	// pip's configuration file: `log = ~/.bashrc` there makes `pip list`
 	// append its log to that file, outside the roots.
 	{"PIP_CONFIG_FILE", "python"},
+	// git runs its scripted and helper commands (git-submodule in 2.39,
+	// git-sh-setup, the remote helpers) and its own subprocesses (`git
+	// status` in a submodule, gc after a commit) from $GIT_EXEC_PATH: one
+	// in the project made `git submodule status` run a planted script
+	// (judge-15).
+	{"GIT_EXEC_PATH", "git"},
+	// file(1)'s magic database: a magic entry prints what it matched
+	// (`>0 string x %s`), so an inherited MAGIC naming a file the agent
+	// writes (in /tmp) made `file ~/.aws/credentials`, a type query the
+	// secret checks let run, print the keys (judge-15).
+	{"MAGIC", "file"},
 }
 
 // writableLoadPath says which load-path variable of interp names a
@@ -125,6 +137,10 @@ func family(name string) string {
 		return "java"
 	case name == "php", strings.HasPrefix(name, "php") && strings.Trim(name[3:], "0123456789.") == "":
 		return "php"
+	case name == "git":
+		return "git"
+	case name == "file":
+		return "file"
 	case name == "cargo", name == "rustc", name == "rustup", name == "rustfmt", name == "rustdoc", name == "cargo-fmt",
 		name == "cargo-clippy", name == "clippy-driver", name == "rust-analyzer", name == "rust-gdb", name == "rust-lldb":
 		return "rust" // rustup's proxies, when rustup installed them
@@ -150,6 +166,29 @@ func (g *Gate) relativeBashEnv(v *policy.Verdict) string {
 	for _, c := range v.Commands {
 		if len(c) > 0 && filepath.Base(c[0]) == "bash" {
 			return "bash sources BASH_ENV=" + be + " at start, " + why
+		}
+	}
+	return ""
+}
+
+// homeMagicWhy says why file(1) reads a magic database the agent may have
+// written, or "": with no MAGIC set it reads ~/.magic.mgc or ~/.magic, and
+// a home inside a writable root is the agent's to write (see MAGIC in
+// loadPathVars for what a magic entry prints).
+func (g *Gate) homeMagicWhy() string {
+	if g.Getenv("MAGIC") != "" || g.Home == "" {
+		return ""
+	}
+	for _, name := range []string{".magic.mgc", ".magic"} {
+		p := filepath.Join(g.Home, name)
+		if _, err := os.Lstat(p); err != nil {
+			continue
+		}
+		real := policy.Resolve(p, "/")
+		for _, rr := range g.resolvedRoots() {
+			if policy.Inside(real, rr) {
+				return "file reads its magic from " + p + ", inside the writable root " + rr + ": a magic entry prints what it matches"
+			}
 		}
 	}
 	return ""

@@ -177,7 +177,14 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 			checked[base], why = true, g.goCompilerReach(v.Dirs)
 		case "tar", "gtar":
 			checked[base], why = true, g.tarOptionsWhy()
-		case "unzip", "zipinfo":
+			if why == "" {
+				why = g.xzOptionsWhy()
+			}
+		case "xz", "unxz", "xzcat", "lzma", "unlzma", "lzcat":
+			checked[base], why = true, g.xzOptionsWhy()
+		case "file":
+			checked[base], why = true, g.homeMagicWhy()
+		case "unzip", "zipinfo", "zip":
 			checked[base], why = true, g.zipOptionsWhy(base)
 		}
 		if why != "" {
@@ -299,6 +306,8 @@ func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []strin
 		helpers = append(helpers, "dpkg-query", "dpkg-deb", "tar") // dpkg -l runs dpkg-query, -c dpkg-deb
 	case "dpkg-deb":
 		helpers = append(helpers, "tar")
+	case "docker":
+		helpers = append(helpers, g.dockerHelpers()...)
 	}
 	if len(helpers) == 0 && len(words) == 0 {
 		return "" // a binary that runs no other program by name

@@ -1,7 +1,9 @@
 package gate
 
 import (
+	"regexp"
 	"strings"
+	"sync"
 )
 
 // tarOptionsWhy says why GNU tar's TAR_OPTIONS, inherited from guard's
@@ -45,19 +47,53 @@ var tarHarmlessOptions = map[string]bool{
 // members (a .env's password) where the rule allows a listing (judge-11
 // R7); -d names a directory, -M runs a pager, -x reads names. Only letters
 // that quiet, list, test or change how names and text are shown are let
-// through; a word that is not an option asks too.
+// through; a word that is not an option asks too. zip reads ZIPOPT (and
+// ZIP): `ZIPOPT='-T -TT CMD' zip -r out.zip src`, a writer auto-edit runs,
+// ran CMD to test the archive (judge-15); -m deletes what it packs, -lf
+// writes a log, -b a temporary file, -@ and -i/-x read names.
 func (g *Gate) zipOptionsWhy(prog string) string {
 	vars, allowed := []string{"UNZIP", "UNZIPOPT"}, "-qCLabonKXDTUVWltvzZ"
-	if prog == "zipinfo" {
+	switch prog {
+	case "zipinfo":
 		vars, allowed = []string{"ZIPINFO", "ZIPINFOOPT"}, "-12smlvhtTzC"
+	case "zip":
+		vars, allowed = []string{"ZIP", "ZIPOPT"}, "-qryjDXoufS0123456789"
 	}
 	for _, name := range vars {
 		val := g.Getenv(name)
 		for _, w := range strings.Fields(val) {
 			if !strings.HasPrefix(w, "-") || strings.Trim(w, allowed) != "" {
-				return name + "=" + val + " gives " + prog + " the option " + w + ", which guard does not judge (a member printed, a directory written, a pager run)"
+				return name + "=" + val + " gives " + prog + " the option " + w + ", which guard does not judge (a member printed, a file or directory written, a program run)"
 			}
 		}
 	}
 	return ""
 }
+
+// xzOptionsWhy says why XZ Utils' XZ_DEFAULTS or XZ_OPT, inherited from
+// guard's environment, makes an xz command (xz, unxz, xzcat, the lzma
+// names, and tar, which runs xz for a .xz archive) do more than its rule
+// says, or "". xz puts their words before its own: with `XZ_OPT='-f
+// --files=LIST'`, `xzcat a.xz` also printed every file LIST names, as is
+// (--force copies what is not xz): ~/.aws/credentials (judge-15). Only the
+// words people set there (`-T0`, `-9e`, memory limits, verbosity) are let
+// through.
+func (g *Gate) xzOptionsWhy() string {
+	for _, name := range []string{"XZ_DEFAULTS", "XZ_OPT"} {
+		val := g.Getenv(name)
+		for _, w := range strings.Fields(val) {
+			if !xzHarmlessOption().MatchString(w) {
+				return name + "=" + val + " gives xz the option " + w + ", which guard does not judge (files it reads or writes)"
+			}
+		}
+	}
+	return ""
+}
+
+// xzHarmlessOption matches the XZ_OPT words that name no file: presets,
+// threads, memory limits, block size, check, verbosity, --keep.
+var xzHarmlessOption = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(-[0-9]e?|-e|--extreme|-T[0-9]+|--threads=[0-9]+|-[qvQk]+|--quiet|--verbose|` +
+		`--no-warn|--keep|--no-adjust|--no-sparse|-M[0-9]+[KMGkmg]?i?B?%?|--memlimit(-compress|-decompress|-mt-decompress)?=[0-9]+[KMGkmg]?i?B?%?|` +
+		`--block-size=[0-9]+[KMGkmg]?i?B?|--check=(none|crc32|crc64|sha256))$`)
+})

@@ -66,6 +66,9 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 			if p.Dollar {
 				b.dyn = appendUnique(b.dyn, "locale translation "+short(c.text(p)))
 			}
+			if len(p.Parts) == 0 {
+				b.quoted("") // "": a quoted part all the same (a tilde before it is text)
+			}
 			for j, q := range p.Parts {
 				switch q := q.(type) {
 				case *syntax.Lit:
@@ -73,6 +76,19 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 				case *syntax.ParamExp:
 					if v, ok := c.bound(q); ok && !(c.d == Zsh && q.Short && zshModified(p.Parts, j)) {
 						if g, ok := strings.CutPrefix(v, globValue); ok {
+							if len(wd.Parts) != 1 || len(p.Parts) != 1 {
+								// Part of a word: the shell puts each
+								// match's name there, quoted, and the word
+								// around it may be a pattern of its own
+								// (`*"$f"` over k* is *k.txt, which matched
+								// tok.txt). The glob itself, as a pattern,
+								// in that place names a superset of those
+								// files (*k*); quoted, its * was a literal
+								// * of the word's pattern (*k\*), which
+								// named none of them.
+								b.add(g, true)
+								continue
+							}
 							// "$f" bound to a glob: the glob in its place.
 							b.quoted(g)
 							b.dyn = appendUnique(b.dyn, "glob "+short(g))
@@ -286,6 +302,9 @@ type wordBuilder struct {
 	active []bool
 	dyn    []string
 	split  bool
+	// empty holds the offsets of quoted parts that added no byte ('',
+	// ""): quoting all the same, for a tilde-prefix.
+	empty []int
 }
 
 func (b *wordBuilder) add(s string, active bool) {
@@ -295,7 +314,12 @@ func (b *wordBuilder) add(s string, active bool) {
 	}
 }
 
-func (b *wordBuilder) quoted(s string) { b.add(s, false) }
+func (b *wordBuilder) quoted(s string) {
+	if s == "" {
+		b.empty = append(b.empty, len(b.text))
+	}
+	b.add(s, false)
+}
 
 // unquoted adds unquoted literal text: a backslash quotes the next byte and
 // a backslash-newline is removed.
@@ -326,6 +350,29 @@ func (b *wordBuilder) dynamic(kind, text string) {
 	b.dyn = appendUnique(b.dyn, kind+" "+short(text))
 }
 
+// tildePrefixActive reports whether the tilde-prefix starting at s[i] (the
+// bytes after the tilde up to the first unquoted slash, or colon when
+// colon is set, or the end) is all unquoted: bash and dash leave a tilde
+// whose prefix holds a quoted byte (`~'/x'`, `~""/x`, `~\/x`) as it is.
+func tildePrefixActive(s string, active []bool, empty []int, i int, colon bool) bool {
+	end := len(s)
+	for j := i + 1; j < len(s); j++ {
+		if !active[j] {
+			return false
+		}
+		if s[j] == '/' || colon && s[j] == ':' {
+			end = j
+			break
+		}
+	}
+	for _, e := range empty {
+		if e >= i && e <= end {
+			return false // '' or "" before the tilde (`''~`: no tilde starts the word) or inside the prefix
+		}
+	}
+	return true
+}
+
 // finish looks for globs, tilde and brace expansion among the active bytes.
 func (b *wordBuilder) finish(d Dialect) word {
 	s := string(b.text)
@@ -349,8 +396,11 @@ func (b *wordBuilder) finish(d Dialect) word {
 			}
 		case '~':
 			// At the start of a word, and after = or : as bash does for
-			// words that look like assignments.
-			if i == 0 || act(i-1, '=') || act(i-1, ':') {
+			// words that look like assignments. bash and dash expand it
+			// only when no byte of the tilde-prefix (up to the first
+			// unquoted slash, or colon after = or :) is quoted: `cat
+			// ~'/x'` reads ./~/x there (zsh expands it).
+			if (i == 0 || act(i-1, '=') || act(i-1, ':')) && (d == Zsh || tildePrefixActive(s, b.active, b.empty, i, i > 0)) {
 				tilde = true
 			}
 		case '{':
