@@ -290,12 +290,14 @@ func (h *hookCall) run() (code int) {
 					d.Action = policy.Ask
 				}
 			}
-			if reading, command := hook.EmbeddedGrepReading(script); verdict == hook.Allow && agent == hook.ClaudeCode && reading != "" {
+			if verdict == hook.Allow && agent == hook.ClaudeCode {
 				// Claude Code's shell runs grep as its embedded ugrep,
 				// which searches a directory operand recursively.
-				if ok, why := plainRun(g, reading); !ok {
-					verdict, reason = hook.Ask, "not known to be safe: "+command+" runs as Claude Code's embedded ugrep (its Bash tool shadows grep with a shell function), which searches a directory operand recursively, hidden files included, where GNU grep reads nothing of it; read so, "+strings.TrimPrefix(why, "not known to be safe: ")+". Name the files to search, or a directory that holds no secret"
-					d.Action = policy.Ask
+				if reading, command := hook.EmbeddedGrepReading(script); reading != "" {
+					if ok, why := plainRun(g, reading); !ok {
+						verdict, reason = hook.Ask, "not known to be safe: "+command+" runs as Claude Code's embedded ugrep (its Bash tool shadows grep with a shell function), which searches a directory operand recursively, hidden files included, where GNU grep reads nothing of it; read so, "+strings.TrimPrefix(why, "not known to be safe: ")+". Name the files to search, or a directory that holds no secret"
+						d.Action = policy.Ask
+					}
 				}
 			}
 		}

@@ -3,6 +3,8 @@ package hook
 import (
 	"strings"
 
+	"guard/policy/shell"
+
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -37,7 +39,7 @@ func EmbeddedGrepReading(script string) (reading, command string) {
 		return "", ""
 	}
 	var edits []scriptEdit
-	syntax.Walk(f, func(n syntax.Node) bool {
+	shell.Walk(f, nil, func(n syntax.Node) bool {
 		call, ok := n.(*syntax.CallExpr)
 		if !ok || len(call.Args) < 2 {
 			return true
@@ -45,8 +47,8 @@ func EmbeddedGrepReading(script string) (reading, command string) {
 		if name, ok := wordText(call.Args[0]); !ok || name != "grep" {
 			return true
 		}
-		if !grepHasOperand(call.Args[1:]) {
-			return true
+		if !grepHasOperand(call.Args[1:]) || grepRecursive(call.Args[1:]) {
+			return true // nothing to read, or read as grep -r already
 		}
 		end := int(call.Args[0].End().Offset())
 		edits = append(edits, scriptEdit{end, end, " -r"})
@@ -123,6 +125,47 @@ func grepHasOperand(args []*syntax.Word) bool {
 		return positional > 0
 	}
 	return positional > 1 || (dynamic && positional > 0)
+}
+
+// grepRecursive reports whether grep's arguments surely make it recursive
+// already (-r, -R, --recursive, --dereference-recursive, -d recurse) before
+// its first operand: then ugrep's reading is the one judged. Only the
+// options before the first operand count (after it, POSIXLY_CORRECT would
+// make them operands), and a word it cannot read as text ends them.
+func grepRecursive(args []*syntax.Word) bool {
+	for i := 0; i < len(args); i++ {
+		a, ok := wordText(args[i])
+		switch {
+		case !ok || a == "--" || a == "-" || !strings.HasPrefix(a, "-"):
+			return false
+		case a == "--recursive" || a == "--dereference-recursive" || a == "--directories=recurse" || a == "-drecurse":
+			return true
+		case a == "-d" || a == "--directories":
+			if i+1 < len(args) {
+				if v, ok := wordText(args[i+1]); ok && v == "recurse" {
+					return true
+				}
+			}
+			i++
+		case strings.HasPrefix(a, "--"):
+			if name, _, hasValue := strings.Cut(a, "="); grepValueLong[name] && !hasValue {
+				i++
+			}
+		default:
+			for k := 1; k < len(a); k++ {
+				if a[k] == 'r' || a[k] == 'R' {
+					return true
+				}
+				if strings.IndexByte(grepValueShort, a[k]) >= 0 {
+					if k == len(a)-1 {
+						i++ // the value is the next word
+					}
+					break
+				}
+			}
+		}
+	}
+	return false
 }
 
 // wordText returns the text a shell word stands for when it holds no

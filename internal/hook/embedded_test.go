@@ -32,6 +32,21 @@ func TestEmbeddedGrepReading(t *testing.T) {
 		"bash -c 'grep x .'":             "",
 		"egrep x .":                      "",
 		"find . -exec grep x {} +":       "",
+		// Recursive already, before the first operand: judged so.
+		"grep -rn x .":                   "",
+		"grep -R x .":                    "",
+		"grep -nr x .":                   "",
+		"grep --recursive x .":           "",
+		"grep -d recurse x .":            "",
+		"grep --directories=recurse x .": "",
+		// Not surely recursive: the r is a value, or follows an operand.
+		"grep -er x .":     "grep -r -er x .",
+		"grep -A1r x .":    "grep -r -A1r x .",
+		"grep -e r x .":    "grep -r -e r x .",
+		"grep x -r .":      "grep -r x -r .",
+		"grep -- -r .":     "grep -r -- -r .",
+		"grep $o x .":      "grep -r $o x .",
+		"grep -d skip x .": "grep -r -d skip x .",
 	} {
 		if got, _ := EmbeddedGrepReading(script); got != want {
 			t.Errorf("EmbeddedGrepReading(%q) = %q, want %q", script, got, want)
