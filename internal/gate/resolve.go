@@ -180,6 +180,11 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 			if why == "" {
 				why = g.xzOptionsWhy()
 			}
+			if why == "" {
+				why = g.bzipOptionsWhy()
+			}
+		case "bzip2", "bunzip2", "bzcat":
+			checked[base], why = true, g.bzipOptionsWhy()
 		case "xz", "unxz", "xzcat", "lzma", "unlzma", "lzcat":
 			checked[base], why = true, g.xzOptionsWhy()
 		case "file":

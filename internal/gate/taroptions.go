@@ -97,3 +97,34 @@ var xzHarmlessOption = sync.OnceValue(func() *regexp.Regexp {
 		`--no-warn|--keep|--no-adjust|--no-sparse|-M[0-9]+[KMGkmg]?i?B?%?|--memlimit(-compress|-decompress|-mt-decompress)?=[0-9]+[KMGkmg]?i?B?%?|` +
 		`--block-size=[0-9]+[KMGkmg]?i?B?|--check=(none|crc32|crc64|sha256))$`)
 })
+
+// bzipOptionsWhy says why bzip2's BZIP2 or BZIP, inherited from guard's
+// environment, makes a bzip2 command (bzip2, bunzip2, bzcat, and tar, which
+// runs bzip2 for a .bz2 archive) do more than its rule says, or "". bzip2
+// puts their words before its own, and a word that is not an option is a
+// file it works on: with `BZIP2='-f ~/.aws/credentials'`, `bzcat new.bz2`
+// printed the credentials (--force copies what is not bzip2 as is), and
+// `bzip2 a.txt` would compress and delete a file the rule never named
+// (judge-16). Only block sizes, --small, --keep and verbosity pass.
+func (g *Gate) bzipOptionsWhy() string {
+	for _, name := range []string{"BZIP2", "BZIP"} {
+		val := g.Getenv(name)
+		for _, w := range strings.Fields(val) {
+			if !bzipHarmlessOption(w) {
+				return name + "=" + val + " gives bzip2 the word " + w + ", which guard does not judge (a file it reads, writes or deletes)"
+			}
+		}
+	}
+	return ""
+}
+
+// bzipHarmlessOption reports whether w is a BZIP2 word that names no file
+// and changes no mode: -1..-9, -s, -k, -q, -v (letters may be grouped) and
+// their long forms.
+func bzipHarmlessOption(w string) bool {
+	switch w {
+	case "--small", "--keep", "--quiet", "--verbose", "--fast", "--best":
+		return true
+	}
+	return len(w) > 1 && w[0] == '-' && strings.Trim(w[1:], "123456789skqv") == ""
+}
