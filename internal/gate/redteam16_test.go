@@ -58,3 +58,67 @@ func TestRedTeam16BzipOptionsInherited(t *testing.T) {
 		}
 	}
 }
+
+// TestRedTeam16GzipNameInherited: gzip lets -N through GZIP (pigz takes
+// any option from PIGZ, and GZIP too), and -N restores the name a .gz's
+// header stores: `GZIP=-N gunzip notes.gz`, an edit of notes that
+// auto-edit runs, created .envrc (the real gunzip does first), where
+// `touch .envrc` is asked. Such variables make gzip and pigz commands
+// unverified now; levels, -n, -q and pigz's threads stay as before.
+func TestRedTeam16GzipNameInherited(t *testing.T) {
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	gzip := mustLook(t, "gzip")
+	env := filepath.Join(dir, ".envrc")
+	if err := os.WriteFile(env, []byte("echo pwn\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(gzip, "-N", "-c", env).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(env)
+	for _, name := range []string{"notes.gz", "n2.gz"} {
+		if err := os.WriteFile(filepath.Join(dir, name), out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(gzip, "-d", "notes.gz")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GZIP=-N")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("GZIP=-N gzip -d: %v %s", err, out)
+	}
+	if _, err := os.Stat(env); err != nil {
+		t.Fatalf("GZIP=-N gzip -d notes.gz did not create .envrc (%v): the premise does not hold here", err)
+	}
+	os.Remove(env)
+	if err := os.WriteFile(filepath.Join(dir, "a.txt"), []byte("a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tar := exec.Command(mustLook(t, "tar"), "-czf", "a.tgz", "a.txt")
+	tar.Dir = dir
+	if out, err := tar.CombinedOutput(); err != nil {
+		t.Fatalf("tar: %v %s", err, out)
+	}
+	scripts := []string{"gunzip n2.gz", "gzip -d n2.gz", "gzip -k a.txt", "unpigz n2.gz", "zcat n2.gz", "tar -xzf a.tgz"}
+	for _, script := range scripts {
+		g := newGate(t, dir, Options{Mode: "auto-edit"}, "GZIP=-9", "PIGZ=-p 4")
+		if v, _ := g.Judge([]string{"bash", "-c", script}); v.Class != policy.Safe && v.Class != policy.Match {
+			t.Errorf("%s with GZIP=-9 PIGZ='-p 4' = %s (%s), want safe or match", script, v.Class, v.Why())
+		}
+	}
+	for _, env := range []string{"GZIP=-N", "GZIP=--name", "GZIP=-9N", "PIGZ=-N", "PIGZ=-S .sh", "PIGZ=-c"} {
+		for _, script := range scripts {
+			if strings.HasPrefix(env, "PIGZ") && !strings.Contains(script, "pigz") {
+				continue
+			}
+			g := newGate(t, dir, Options{Mode: "auto-edit"}, env)
+			if v, _ := g.Judge([]string{"bash", "-c", script}); v.Class == policy.Safe || v.Class == policy.Match {
+				t.Errorf("%s with %s = %s, want unverified", script, env, v.Class)
+			}
+		}
+	}
+}

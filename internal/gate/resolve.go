@@ -183,8 +183,13 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 			if why == "" {
 				why = g.bzipOptionsWhy()
 			}
+			if why == "" {
+				why = g.gzipOptionsWhy(base)
+			}
 		case "bzip2", "bunzip2", "bzcat":
 			checked[base], why = true, g.bzipOptionsWhy()
+		case "gzip", "gunzip", "zcat", "gzcat", "pigz", "unpigz", "zgrep", "zegrep", "zfgrep":
+			checked[base], why = true, g.gzipOptionsWhy(base)
 		case "xz", "unxz", "xzcat", "lzma", "unlzma", "lzcat":
 			checked[base], why = true, g.xzOptionsWhy()
 		case "file":

@@ -128,3 +128,51 @@ func bzipHarmlessOption(w string) bool {
 	}
 	return len(w) > 1 && w[0] == '-' && strings.Trim(w[1:], "123456789skqv") == ""
 }
+
+// gzipOptionsWhy says why gzip's GZIP or pigz's PIGZ (pigz reads both),
+// inherited from guard's environment, makes a gzip or pigz command (and
+// tar, which runs gzip) do more than its rule says, or "". gzip lets only
+// -N, -n, -q, -v, --rsyncable and levels through that variable, and -N
+// (restore the name stored in the header) is the one that writes a file
+// the rule never named: `GZIP=-N gunzip notes.gz`, run in auto-edit as an
+// edit of notes, created .envrc from a header naming it, where `touch
+// .envrc` is asked (judge-16). pigz takes any option from PIGZ (-N, -S,
+// -r, -c...). Only levels, threads, -n, --rsyncable and verbosity pass.
+func (g *Gate) gzipOptionsWhy(prog string) string {
+	vars := []string{"GZIP"}
+	if strings.Contains(prog, "pigz") {
+		vars = append(vars, "PIGZ")
+	}
+	for _, name := range vars {
+		val := g.Getenv(name)
+		words := strings.Fields(val)
+		for i := 0; i < len(words); i++ {
+			w := words[i]
+			if (w == "-p" || w == "--processes") && i+1 < len(words) && strings.Trim(words[i+1], "0123456789") == "" {
+				i++
+				continue
+			}
+			if !gzipHarmlessOption(w) {
+				return name + "=" + val + " gives " + prog + " the option " + w + ", which guard does not judge (a file it writes under another name, or reads)"
+			}
+		}
+	}
+	return ""
+}
+
+// gzipHarmlessOption reports whether w is a GZIP or PIGZ word that names
+// no file and changes no mode: levels, -n, verbosity, --rsyncable, pigz's
+// -pN.
+func gzipHarmlessOption(w string) bool {
+	switch w {
+	case "--fast", "--best", "--no-name", "--quiet", "--verbose", "--rsyncable", "-11":
+		return true
+	}
+	if p, ok := strings.CutPrefix(w, "--processes="); ok {
+		return p != "" && strings.Trim(p, "0123456789") == ""
+	}
+	if p, ok := strings.CutPrefix(w, "-p"); ok {
+		return p != "" && strings.Trim(p, "0123456789") == ""
+	}
+	return len(w) > 1 && w[0] == '-' && strings.Trim(w[1:], "123456789nqv") == ""
+}
