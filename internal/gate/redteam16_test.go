@@ -122,3 +122,60 @@ func TestRedTeam16GzipNameInherited(t *testing.T) {
 		}
 	}
 }
+
+// TestRedTeam16InheritedShellOptions: bash turns on the options SHELLOPTS
+// and BASHOPTS list, inherited from guard's environment, before it reads
+// its script: with BASHOPTS=dotglob, `bash -c 'head -3 ?env'` printed .env
+// (the real bash does first), where guard's globs leave hidden files out
+// and judged the word as a missing file. Options that change globs, cd or
+// words make a bash script unverified now; errexit, pipefail and the
+// defaults bash lists stay safe, and a command that runs no shell is not
+// touched.
+func TestRedTeam16InheritedShellOptions(t *testing.T) {
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bash := mustLook(t, "bash")
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a.txt"), []byte("a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bash, "-c", "head -3 ?env")
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "BASHOPTS=dotglob"}
+	if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "sk-proj-abcdef") {
+		t.Fatalf("BASHOPTS=dotglob did not make bash's ?env match .env (%q): the premise does not hold here", out)
+	}
+	judge := func(argv []string, env ...string) policy.Class {
+		g := newGate(t, dir, Options{}, env...)
+		v, _ := g.Judge(argv)
+		return v.Class
+	}
+	script := []string{"bash", "-c", "head -3 ?env"}
+	if c := judge(script); c != policy.Safe {
+		t.Fatalf("bash -c 'head -3 ?env' with no inherited options = %s, want safe (the case below would prove nothing)", c)
+	}
+	for _, env := range [][]string{{"BASHOPTS=dotglob"}, {"BASHOPTS=checkwinsize:dotglob"}, {"BASHOPTS=nocaseglob"},
+		{"BASHOPTS=extglob"}, {"BASHOPTS=globstar"}, {"BASHOPTS=nullglob"}, {"BASHOPTS=lastpipe"},
+		{"SHELLOPTS=noglob"}, {"SHELLOPTS=physical"}, {"SHELLOPTS=keyword"}, {"SHELLOPTS=posix"},
+		{"SHELLOPTS=braceexpand:allexport"}, {"SHELLOPTS=xtrace", "PS4=$(touch x)"}} {
+		for _, argv := range [][]string{script, {"bash", "-c", "cat a.txt"}, {"bash", "-c", "sh -c 'cat a.txt'"}} {
+			if c := judge(argv, env...); c == policy.Safe || c == policy.Match {
+				t.Errorf("%q with %v = %s, want unverified", argv, env, c)
+			}
+		}
+	}
+	for _, env := range [][]string{{"SHELLOPTS=braceexpand:hashall:interactive-comments:errexit:pipefail"},
+		{"BASHOPTS=checkwinsize:cmdhist:complete_fullquote:extquote:force_fignore:globasciiranges:hostcomplete:interactive_comments:progcomp:promptvars:sourcepath"},
+		{"SHELLOPTS=xtrace"}} {
+		if c := judge(script, env...); c != policy.Safe {
+			t.Errorf("%q with %v = %s, want safe", script, env, c)
+		}
+	}
+	if c := judge([]string{"head", "-3", "a.txt"}, "BASHOPTS=dotglob"); c != policy.Safe {
+		t.Errorf("head -3 a.txt (no shell) with BASHOPTS=dotglob = %s, want safe", c)
+	}
+}
