@@ -71,3 +71,63 @@ func TestRedTeam16GoFlagsOverlay(t *testing.T) {
 		}
 	}
 }
+
+// TestRedTeam16PosixlyCorrect: with POSIXLY_CORRECT in the environment
+// (inherited by guard and what it runs), GNU getopt stops at the first
+// operand, so `cat a.txt -n` reads a file named -n (a link a repository
+// can carry, to a secret: the real cat prints it first) where the judge
+// read the flag -n. An option word after an operand is unverified then;
+// options before the operands, subcommands (git log --oneline), find's
+// expression, and the same words without the variable stay safe.
+func TestRedTeam16PosixlyCorrect(t *testing.T) {
+	cat, err := exec.LookPath("cat")
+	if err != nil {
+		t.Skip("no cat")
+	}
+	set := defaultSet(t)
+	dir, _ := filepath.EvalSymlinks(t.TempDir())
+	secret := filepath.Join(dir, "creds")
+	for name, body := range map[string]string{"a.txt": "hi\n", "b.txt": "ho\n", secret: "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG\n"} {
+		if !filepath.IsAbs(name) {
+			name = filepath.Join(dir, name)
+		}
+		if err := os.WriteFile(name, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, link := range []string{"-n", "-r", "-l", "-u", "-la"} {
+		if err := os.Symlink(secret, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(cat, "a.txt", "-n")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "POSIXLY_CORRECT=1")
+	if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "wJalr") {
+		t.Fatalf("POSIXLY_CORRECT did not make cat read the file -n (%q): the premise does not hold here", out)
+	}
+	class := func(c string) policy.Class {
+		v := set.Judge([]string{"bash", "-c", c}, dir)
+		return v.Class
+	}
+	after := []string{"cat a.txt -n", "head a.txt -n 3", "grep hi a.txt -n", "sort a.txt -r", "wc a.txt -l",
+		"diff a.txt b.txt -u", "tail a.txt -n 2", "cat b.txt | grep hi a.txt -n"}
+	t.Setenv("POSIXLY_CORRECT", "")
+	os.Unsetenv("POSIXLY_CORRECT")
+	for _, c := range after {
+		if got := class(c); got != policy.Safe {
+			t.Errorf("%q without POSIXLY_CORRECT = %s, want safe (the case below would prove nothing)", c, got)
+		}
+	}
+	t.Setenv("POSIXLY_CORRECT", "")
+	for _, c := range after {
+		if got := class(c); got == policy.Safe || got == policy.Match {
+			t.Errorf("%q with POSIXLY_CORRECT = %s, want unverified", c, got)
+		}
+	}
+	for _, c := range []string{"cat -n a.txt", "head -n 3 a.txt", "grep -rn hi .", "git log --oneline -1", "find . -name a.txt", "ls -la", "sort -r a.txt"} {
+		if got := class(c); got != policy.Safe {
+			t.Errorf("%q with POSIXLY_CORRECT = %s, want safe", c, got)
+		}
+	}
+}
