@@ -179,3 +179,60 @@ func TestRedTeam16InheritedShellOptions(t *testing.T) {
 		t.Errorf("head -3 a.txt (no shell) with BASHOPTS=dotglob = %s, want safe", c)
 	}
 }
+
+// TestRedTeam16BackupSuffix: cp and mv with -b, --backup, -S or --suffix
+// rename the file they replace to its name and the suffix first: `cp -b -S
+// rc a.txt .env` (the real cp does first) made .envrc, a protected file
+// direnv runs, holding what .env held, where the judge saw a write of .env
+// only and auto-edit ran it. The backups are written paths now, also with
+// the inherited SIMPLE_BACKUP_SUFFIX and into a directory; other suffixes
+// and copies without a backup still run.
+func TestRedTeam16BackupSuffix(t *testing.T) {
+	cp, err := exec.LookPath("cp")
+	if err != nil {
+		t.Skip("no cp")
+	}
+	dir, _ := filepath.EvalSymlinks(t.TempDir())
+	for name, body := range map[string]string{"a.txt": "hi\n", ".env": "echo pwned\n", "d/.env": "x\n"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	premise := exec.Command(cp, "-b", "-S", "rc", "a.txt", ".env")
+	premise.Dir = dir
+	if out, err := premise.CombinedOutput(); err != nil {
+		t.Fatalf("cp -b: %v %s", err, out)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, ".envrc")); err != nil || string(b) != "echo pwned\n" {
+		t.Fatalf("cp -b -S rc did not rename .env to .envrc (%q, %v): the premise does not hold here", b, err)
+	}
+	os.Remove(filepath.Join(dir, ".envrc"))
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("echo pwned\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := "SIMPLE_BACKUP_SUFFIX="
+	runs := func(c string) bool {
+		g := newGate(t, dir, Options{Mode: "auto-edit"}, env)
+		_, d := g.Judge([]string{"bash", "-c", c})
+		return d.Action == policy.Run || d.Action == policy.RunSandboxed
+	}
+	for _, c := range []string{"cp -b -S rc a.txt .env", "cp -bSrc a.txt .env", "cp --suffix=rc a.txt .env",
+		"cp -S rc a.txt .env", "mv -b -S rc a.txt .env", "mv --backup --suffix rc a.txt .env", "cp -b -S rc d/.env ."} {
+		if runs(c) {
+			t.Errorf("%q runs unasked in auto-edit", c)
+		}
+	}
+	for _, c := range []string{"cp -b a.txt .env", "cp -b -S .bak a.txt b.txt", "cp a.txt b.txt", "mv -b a.txt c.txt"} {
+		if !runs(c) {
+			t.Errorf("%q asked in auto-edit", c)
+		}
+	}
+	t.Setenv("SIMPLE_BACKUP_SUFFIX", "rc") // the judge reads guard's own environment
+	env = "SIMPLE_BACKUP_SUFFIX=rc"
+	if runs("cp -b a.txt .env") {
+		t.Errorf("cp -b a.txt .env with SIMPLE_BACKUP_SUFFIX=rc runs unasked in auto-edit")
+	}
+}
