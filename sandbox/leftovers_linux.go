@@ -53,12 +53,12 @@ const leftoverRounds = 2 * time.Second
 // (LANDLOCK_SCOPE_SIGNAL: outside it the kill fails with EPERM), and has
 // at least the seccomp filters of this thread (a process never loses a
 // filter; one forked before guard confined itself has fewer). The
-// rounds end when no child is left but such outside ones, in two lists
-// in a row (a child found in neither a thread's children file nor the
-// whole of /proc).
+// rounds end when no child is left but such outside ones, in two rounds
+// in a row, each of a thread's children files and then the whole of /proc.
 func endLeftovers() bool {
 	mine := seccompFilters("/proc/thread-self/status")
 	outside := map[int]bool{}
+	onlyOutside := 0
 	deadline := time.Now().Add(leftoverRounds)
 	for time.Now().Before(deadline) {
 		// One call in the usual case: no child at all (ECHILD). A zombie
@@ -79,11 +79,17 @@ func endLeftovers() bool {
 			ours = commandsChildren(childrenByStat(), outside, mine)
 		}
 		if len(ours) == 0 {
-			if len(outside) > 0 {
-				return true // only children that are not the command's
+			if len(outside) == 0 {
+				return false // none to be found, yet the kernel has one
 			}
-			return false // none to be found, yet the kernel has one
+			// Only children that are not the command's: so twice in a
+			// row, a child of the command's born during a list aside.
+			if onlyOutside++; onlyOutside == 2 {
+				return true
+			}
+			continue
 		}
+		onlyOutside = 0
 		for _, pid := range ours {
 			for {
 				_, err := syscall.Wait4(pid, &ws, unix.WALL, nil)
