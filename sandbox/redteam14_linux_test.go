@@ -1,6 +1,11 @@
 package sandbox
 
 import (
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+
+	"guard/policy/protect"
 	"os"
 	"strconv"
 	"strings"
@@ -65,4 +70,101 @@ func TestLeftoversSpareOutside(t *testing.T) {
 			}
 		})
 	}
+}
+
+// overlayAt mounts an overlay of lower (upper and work beside it) at
+// merged unless one is there already, and returns the upper directory.
+// The profile is made before the test's arguments, so both mount it; the
+// arguments' t unmounts it.
+func overlayAt(lower, merged string) (upper string, err error) {
+	upper, work := merged+".upper", merged+".work"
+	for _, d := range []string{lower, upper, work, merged} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return "", err
+		}
+	}
+	var a, b unix.Stat_t
+	if unix.Stat(merged, &a) == nil && unix.Stat(filepath.Dir(merged), &b) == nil && a.Dev != b.Dev {
+		return upper, nil
+	}
+	return upper, unix.Mount("overlay", merged, "overlay", 0, "lowerdir="+lower+",upperdir="+upper+",workdir="+work)
+}
+
+func overlayForTest(t *testing.T, lower, merged string) string {
+	t.Helper()
+	upper, err := overlayAt(lower, merged)
+	if err != nil {
+		sandboxtest.Skipf(t, "mount an overlay at %s: %v", merged, err)
+	}
+	t.Cleanup(func() { unix.Unmount(merged, unix.MNT_DETACH) })
+	return upper
+}
+
+// overlaySecretCases (sandbox-14 S14-2): the mount table gives a file of
+// an overlay other paths that are not the same file (its lower and upper
+// layers: another file system, device and inode), and a file of a layer a
+// path in the overlay. A home that is an overlay: its secrets read at
+// their lower and upper layers' paths (a file the home changed is copied
+// up); a home that is an overlay's lower layer: its secrets read through
+// the overlay.
+func overlaySecretCases(forbidden bool) []attackCase {
+	secrets := []string{".ssh/id_ed25519", ".aws/credentials"}
+	plant := func(home string) {
+		for _, s := range secrets {
+			writeWorld(filepath.Join(home, s), "secret lab14\n")
+		}
+	}
+	var cases []attackCase
+	for _, s := range secrets {
+		for _, via := range []string{"lower", "upper"} {
+			cases = append(cases, attackCase{name: "read ~/" + s + " of an overlay home at its " + via + " layer", attack: "read", want: unreadable,
+				root:  "an overlay mount needs root",
+				child: func(c *child) { c.noUserNS = forbidden },
+				profile: func(p *Profile) {
+					dir := filepath.Dir(p.WritableRoots[0])
+					plant(filepath.Join(dir, "lower"))
+					overlayAt(filepath.Join(dir, "lower"), filepath.Join(dir, "home"))
+					Protect(p, protect.Default(), filepath.Join(dir, "home"))
+				},
+				args: func(t *testing.T, f *fixture) []string {
+					dir := filepath.Dir(f.root)
+					lower, home := filepath.Join(dir, "lower"), filepath.Join(dir, "home")
+					plant(lower)
+					upper := overlayForTest(t, lower, home)
+					plant(home) // copied up
+					os.Chmod(home, 0o777)
+					if via == "upper" {
+						return []string{filepath.Join(upper, s)}
+					}
+					return []string{filepath.Join(lower, s)}
+				}})
+		}
+		cases = append(cases, attackCase{name: "read ~/" + s + " through an overlay of the home", attack: "read", want: unreadable,
+			root:  "an overlay mount needs root",
+			child: func(c *child) { c.noUserNS = forbidden },
+			profile: func(p *Profile) {
+				dir := filepath.Dir(p.WritableRoots[0])
+				plant(filepath.Join(dir, "home"))
+				overlayAt(filepath.Join(dir, "home"), filepath.Join(dir, "view"))
+				Protect(p, protect.Default(), filepath.Join(dir, "home"))
+			},
+			args: func(t *testing.T, f *fixture) []string {
+				dir := filepath.Dir(f.root)
+				home := filepath.Join(dir, "home")
+				plant(home)
+				overlayForTest(t, home, filepath.Join(dir, "view"))
+				return []string{filepath.Join(dir, "view", s)}
+			}})
+	}
+	return cases
+}
+
+func TestAttackOverlaySecrets(t *testing.T) {
+	requireRoot(t, "an overlay mount needs root")
+	runAttackCases(t, overlaySecretCases(false))
+}
+
+func TestAttackOverlaySecretsUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	runAsNobody(t, overlaySecretCases)
 }
