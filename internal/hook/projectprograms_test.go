@@ -26,7 +26,7 @@ func TestProjectPrograms(t *testing.T) {
 		{"claude apiKeyHelper", ClaudeCode, map[string]string{".claude/settings.json": `{"apiKeyHelper": "sh ./key.sh"}`},
 			[]string{".claude/settings.json:apiKeyHelper"}},
 		{"claude every helper", ClaudeCode, map[string]string{
-			".claude/settings.json": `{"awsAuthRefresh": "x", "awsCredentialExport": "x", "gcpAuthRefresh": "x", "otelHeadersHelper": "x", "proxyAuthHelper": "x", "processWrapper": "x"}`,
+			".claude/settings.json":       `{"awsAuthRefresh": "x", "awsCredentialExport": "x", "gcpAuthRefresh": "x", "otelHeadersHelper": "x", "proxyAuthHelper": "x", "processWrapper": "x"}`,
 			".claude/settings.local.json": `{"statusLine": {"type": "command", "command": "x"}, "fileSuggestion": {"type": "command", "command": "x"}, "subagentStatusLine": {"command": "x"}, "policyHelpers": ["x"]}`},
 			[]string{".claude/settings.json:awsAuthRefresh", ".claude/settings.json:awsCredentialExport", ".claude/settings.json:gcpAuthRefresh",
 				".claude/settings.json:otelHeadersHelper", ".claude/settings.json:processWrapper", ".claude/settings.json:proxyAuthHelper",
