@@ -34,5 +34,28 @@ func init() {
 				}
 			},
 		},
+		tc{
+			// hooks-13: Gemini CLI 0.61.0 runs a project's
+			// tools.discoveryCommand when it builds its tool registry, before
+			// any tool call (headless, folder trust off).
+			name: "Gemini CLI: a project's tools.discoveryCommand runs before any hook, and guard doctor names it", agents: []string{"gemini"},
+			mode: "suggest",
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.project, "discover.sh"), "touch "+filepath.Join(s.outside, "discover.txt")+"\necho '[]'\n")
+				s.write(filepath.Join(s.project, ".gemini", "settings.json"),
+					`{"tools": {"discoveryCommand": "sh `+filepath.Join(s.project, "discover.sh")+`"}}`)
+			},
+			calls: shellCalls("true"),
+			check: func(t *testing.T, s *session) {
+				s.mustExist(filepath.Join(s.outside, "discover.txt"))
+				cmd := exec.Command(s.guard, "doctor")
+				cmd.Env = s.env()
+				cmd.Dir = s.project
+				out, _ := cmd.CombinedOutput()
+				if !strings.Contains(string(out), "sets programs Gemini CLI runs itself (tools.discoveryCommand)") {
+					s.fail("guard doctor does not name the project's tools.discoveryCommand:\n%s", out)
+				}
+			},
+		},
 	)
 }
