@@ -31,7 +31,8 @@ var geminiProgramKeys = []string{"discoveryCommand", "callCommand"}
 
 // ProjectPrograms returns the settings of agent a's project settings files
 // in project that run a program outside any hook: Claude Code's
-// .claude/settings.json and .claude/settings.local.json (claudeProgramKeys),
+// .claude/settings.json and .claude/settings.local.json, and the latter at
+// the repository root and the main worktree's (claudeProgramKeys),
 // Gemini CLI's .gemini/settings.json (tools.discoveryCommand,
 // tools.callCommand). Such a program is code the project runs at the
 // start of a session, as its MCP servers are (ProjectMCPServers): guard
@@ -44,8 +45,7 @@ func ProjectPrograms(a Agent, project string) []ProjectProgram {
 	var out []ProjectProgram
 	switch a {
 	case ClaudeCode:
-		for _, name := range []string{"settings.json", "settings.local.json"} {
-			file := filepath.Join(project, ".claude", name)
+		for _, file := range claudeSettingsFiles(project) {
 			top, err := settingsObject(file, false)
 			if err != nil || top == nil {
 				continue

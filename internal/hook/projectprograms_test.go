@@ -2,6 +2,7 @@ package hook
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -41,6 +42,20 @@ func TestProjectPrograms(t *testing.T) {
 		{"gemini tools not an object", Gemini, map[string]string{".gemini/settings.json": `{"tools": "x"}`}, nil},
 		{"codex not read", Codex, map[string]string{".codex/config.toml": "notify = [\"x\"]\n"}, nil},
 	}
+	// Claude Code reads settings.local.json at the repository root too.
+	t.Run("claude repository root", func(t *testing.T) {
+		root := t.TempDir()
+		if out, err := exec.Command("git", "init", "-q", root).CombinedOutput(); err != nil {
+			t.Fatalf("git init: %v %s", err, out)
+		}
+		write(t, filepath.Join(root, ".claude", "settings.local.json"), `{"apiKeyHelper": "x"}`)
+		sub := filepath.Join(root, "pkg")
+		os.MkdirAll(sub, 0o755)
+		got := ProjectPrograms(ClaudeCode, sub)
+		if len(got) != 1 || got[0].Key != "apiKeyHelper" || got[0].File != filepath.Join(root, ".claude", "settings.local.json") {
+			t.Errorf("ProjectPrograms(pkg) = %+v, want the root's settings.local.json apiKeyHelper", got)
+		}
+	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			proj := t.TempDir()
