@@ -34,6 +34,9 @@ type mountEntry struct {
 	dev   string // major:minor
 	root  string // the mount's root within its file system
 	point string // where it is mounted
+	// layers: an overlay's lower, upper and data directories, where
+	// the files of its tree are found under other paths (sandbox-14 S14-2)
+	layers []string
 }
 
 // readMountInfo parses /proc/self/mountinfo; nil when it cannot be read.
@@ -58,9 +61,47 @@ func readMountInfo() []mountEntry {
 		if err != nil {
 			continue
 		}
-		out = append(out, mountEntry{id: id, dev: f[2], root: unescapeMount(f[3]), point: unescapeMount(f[4])})
+		e := mountEntry{id: id, dev: f[2], root: unescapeMount(f[3]), point: unescapeMount(f[4])}
+		if i := slices.Index(f, "-"); i > 4 && i+3 < len(f) && f[i+1] == "overlay" {
+			e.layers = overlayLayers(f[i+3])
+		}
+		out = append(out, e)
 	}
 	return out
+}
+
+// overlayLayers returns the directories an overlay's super options name:
+// lowerdir (colon-separated, "\:" a colon in a name), lowerdir+, datadir+
+// and upperdir.
+func overlayLayers(opts string) []string {
+	var out []string
+	for o := range strings.SplitSeq(opts, ",") {
+		k, v, ok := strings.Cut(o, "=")
+		if !ok {
+			continue
+		}
+		v = unescapeMount(v)
+		switch k {
+		case "upperdir", "lowerdir+", "datadir+":
+			out = append(out, v)
+		case "lowerdir":
+			var b strings.Builder
+			for i := 0; i < len(v); i++ {
+				switch {
+				case v[i] == '\\' && i+1 < len(v):
+					i++
+					b.WriteByte(v[i])
+				case v[i] == ':':
+					out = append(out, b.String())
+					b.Reset()
+				default:
+					b.WriteByte(v[i])
+				}
+			}
+			out = append(out, b.String())
+		}
+	}
+	return slices.DeleteFunc(out, func(d string) bool { return !filepath.IsAbs(d) })
 }
 
 // unescapeMount undoes mountinfo's octal escapes (\040 for a space).
@@ -88,6 +129,9 @@ type mountTable struct {
 	mounts []mountEntry
 	byDev  map[string]int
 	byID   map[uint64]*mountEntry
+	// overlays: some mount is an overlay, whose files have paths in
+	// its layers too (its own device), and the layers' in it
+	overlays bool
 }
 
 // loadMountTable reads the mount table; nil when no file system is mounted
@@ -98,7 +142,7 @@ func loadMountTable() *mountTable {
 	twice := false
 	for _, m := range mounts {
 		byDev[m.dev]++
-		twice = twice || byDev[m.dev] > 1
+		twice = twice || byDev[m.dev] > 1 || len(m.layers) > 0
 	}
 	if !twice {
 		return nil
@@ -106,6 +150,7 @@ func loadMountTable() *mountTable {
 	t := &mountTable{mounts: mounts, byDev: byDev, byID: make(map[uint64]*mountEntry, len(mounts))}
 	for i := range mounts {
 		t.byID[mounts[i].id] = &mounts[i]
+		t.overlays = t.overlays || len(mounts[i].layers) > 0
 	}
 	return t
 }
@@ -122,7 +167,7 @@ func (t *mountTable) aliases(path string, want fileID) []string {
 		return nil
 	}
 	m := t.byID[sx.Mnt_id]
-	if m == nil || t.byDev[m.dev] < 2 {
+	if m == nil || t.byDev[m.dev] < 2 && !t.overlays {
 		return nil
 	}
 	// Where path lies within its file system.
@@ -132,6 +177,29 @@ func (t *mountTable) aliases(path string, want fileID) []string {
 	}
 	inFS := filepath.Join(m.root, rel)
 	var out []string
+	// An overlay's file is also where its layers hold it (a file of
+	// another file system, with a device and inode of its own), and the
+	// other way, a layer's file is also in every mount of the overlay
+	// where no upper layer covers it (sandbox-14 S14-2).
+	for i := range t.mounts {
+		o := &t.mounts[i]
+		for _, l := range o.layers {
+			var alias string
+			if o.id == m.id {
+				alias = filepath.Join(l, inFS)
+			} else if within(path, l) {
+				sub := filepath.Join("/", strings.TrimPrefix(path, l))
+				below, ok := strings.CutPrefix(sub, o.root)
+				if !ok || o.root != "/" && below != "" && below[0] != '/' {
+					continue
+				}
+				alias = filepath.Join(o.point, below)
+			}
+			if alias != "" && alias != path && !slices.Contains(out, alias) && unix.Lstat(alias, new(unix.Stat_t)) == nil {
+				out = append(out, alias)
+			}
+		}
+	}
 	for i := range t.mounts {
 		o := &t.mounts[i]
 		if o.id == m.id || o.dev != m.dev {
@@ -173,6 +241,10 @@ func mountAliases(t *mountTable, holes []string, files, dirs *map[string]bool, i
 			seen[alias] = true
 			out = append(out, alias)
 			ids[alias] = ids[h]
+			var st unix.Stat_t
+			if unix.Lstat(alias, &st) == nil && (uint64(st.Dev) != ids[h].dev || st.Ino != ids[h].ino) {
+				ids[alias] = fileID{uint64(st.Dev), st.Ino} // an overlay's layer
+			}
 			for _, set := range []*map[string]bool{files, dirs} {
 				if (*set)[h] {
 					(*set)[alias] = true // not nil: it holds h

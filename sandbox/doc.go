@@ -256,7 +256,9 @@
 // it, past Landlock): guard, its parent in full-auto, is the child subreaper,
 // so what the program orphans becomes guard's child, and once the program
 // has exited guard kills and reaps every child left, round after round,
-// before its look for new protected names (leftovers_linux.go). A leftover
+// before its look for new protected names (leftovers_linux.go); children
+// guard had before the program (exec'd in place by a shell with a background
+// job) and their orphans are not the command's and are left alone. A leftover
 // outlives a guard killed with SIGKILL there (below).
 //
 // # Fail closed

@@ -25,6 +25,10 @@ import (
 // it); a process that hops (forks and exits, again and again) is its child
 // one round later each time, and one that hops faster than guard kills for
 // two seconds is left, said on stderr, and the status becomes 126.
+// Children guard had before the command (exec'd in place by a process
+// with children) and their orphans are not the command's and are left to
+// run (endLeftovers); where the kernel has neither Landlock's signal scope
+// (6.12) nor Seccomp_filters in /proc (5.9), they are ended with the rest.
 
 // becomeSubreaper makes guard the parent of what the program orphans.
 func becomeSubreaper() error {
@@ -36,9 +40,25 @@ func becomeSubreaper() error {
 // could keep it busy for ever.
 const leftoverRounds = 2 * time.Second
 
-// endLeftovers kills and reaps every child guard still has, and reports
-// whether it ended them all within leftoverRounds.
+// endLeftovers kills and reaps every child guard still has that the command
+// started, and reports whether it ended them all within leftoverRounds.
+//
+// guard may have children the command did not start: exec'd in place by a
+// process that had some (`server & exec guard -- make test`, a shell's
+// last command), their own orphans come to guard as the subreaper. Those
+// are not the command's to end (sandbox-14 S14-1: they were killed, or,
+// where the kill was refused, waited for as long as they ran, and the
+// command's status of 0 became 126). A child is the command's when it is
+// in the program's Landlock domain, which is where guard's kill reaches
+// (LANDLOCK_SCOPE_SIGNAL: outside it the kill fails with EPERM), and has
+// at least the seccomp filters of this thread (a process never loses a
+// filter; one forked before guard confined itself has fewer). The
+// rounds end when no child is left but such outside ones, in two rounds
+// in a row, each of a thread's children files and then the whole of /proc.
 func endLeftovers() bool {
+	mine := seccompFilters("/proc/thread-self/status")
+	outside := map[int]bool{}
+	onlyOutside := 0
 	deadline := time.Now().Add(leftoverRounds)
 	for time.Now().Before(deadline) {
 		// One call in the usual case: no child at all (ECHILD). A zombie
@@ -46,22 +66,31 @@ func endLeftovers() bool {
 		var ws syscall.WaitStatus
 		pid, err := syscall.Wait4(-1, &ws, unix.WNOHANG|unix.WALL, nil)
 		if err == unix.EINTR || err == nil && pid > 0 {
+			delete(outside, pid) // its number may be the command's next
 			continue
 		}
 		if err != nil {
 			return true // ECHILD: none left
 		}
-		pids := children()
-		if len(pids) == 0 {
-			pids = childrenByStat() // a child the kernel has but the list missed
+		ours := commandsChildren(children(), outside, mine)
+		if len(ours) == 0 {
+			// A child the kernel has but the list missed, or only
+			// outside ones: the whole of /proc says which.
+			ours = commandsChildren(childrenByStat(), outside, mine)
 		}
-		if len(pids) == 0 {
-			return false // none to be found, yet the kernel has one
+		if len(ours) == 0 {
+			if len(outside) == 0 {
+				return false // none to be found, yet the kernel has one
+			}
+			// Only children that are not the command's: so twice in a
+			// row, a child of the command's born during a list aside.
+			if onlyOutside++; onlyOutside == 2 {
+				return true
+			}
+			continue
 		}
-		for _, pid := range pids {
-			unix.Kill(pid, unix.SIGKILL)
-		}
-		for _, pid := range pids {
+		onlyOutside = 0
+		for _, pid := range ours {
 			for {
 				_, err := syscall.Wait4(pid, &ws, unix.WALL, nil)
 				if err != unix.EINTR {
@@ -71,6 +100,47 @@ func endLeftovers() bool {
 		}
 	}
 	return false
+}
+
+// commandsChildren kills the children in pids that are the command's and
+// returns them, to be waited for; the others are added to outside.
+func commandsChildren(pids []int, outside map[int]bool, mine int) []int {
+	var ours []int
+	for _, pid := range pids {
+		if outside[pid] {
+			continue
+		}
+		if n := seccompFilters("/proc/" + strconv.Itoa(pid) + "/status"); n >= 0 && n < mine {
+			outside[pid] = true // forked before guard confined itself
+			continue
+		}
+		switch unix.Kill(pid, unix.SIGKILL) {
+		case nil:
+			ours = append(ours, pid)
+		case unix.EPERM:
+			outside[pid] = true // outside the program's Landlock domain
+		}
+	}
+	return ours
+}
+
+// seccompFilters is the Seccomp_filters count of a /proc status file, -1
+// where the kernel does not give it (before 5.9) or the file is gone.
+func seccompFilters(path string) int {
+	b, err := readProc(path)
+	if err != nil {
+		return -1
+	}
+	_, v, ok := strings.Cut(string(b), "\nSeccomp_filters:")
+	if !ok {
+		return -1
+	}
+	v, _, _ = strings.Cut(v, "\n")
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 // children lists guard's children, from each thread's children file, or,

@@ -169,6 +169,9 @@ type child struct {
 	// (helperSpec.ProtectHome).
 	protectHome *string
 	noUserNS    bool // the helper behaves as if user namespaces were forbidden
+	// before: a bash command line started in the background by the
+	// process that then execs the helper (its children are the helper's).
+	before string
 }
 
 func (c child) run(t *testing.T) outcome {
@@ -207,6 +210,9 @@ func (c child) run(t *testing.T) outcome {
 		}
 		b, _ := json.Marshal(spec)
 		cmd = exec.CommandContext(ctx, exe)
+		if c.before != "" {
+			cmd = exec.CommandContext(ctx, "/bin/bash", "-c", c.before+" & exec \"$0\"", exe)
+		}
 		env = append(env, envHelper+"="+string(b))
 	}
 	cmd.Env = env

@@ -218,6 +218,19 @@ func (c *cli) doctorAgents(w io.Writer, g *gate.Gate) int {
 			if file, names := hook.ProjectMCPServers(a, cwd); len(names) > 0 {
 				fmt.Fprintf(w, "  --   %-11s %s lists MCP servers that run a program (%s): %s may start them with the session, before any hook\n", agent, gate.Visible(file), gate.Visible(strings.Join(names, ", ")), a.Title())
 			}
+			// Settings of the project's that run a program themselves
+			// (a credential helper, a tool discovery command).
+			var files []string
+			keys := map[string][]string{}
+			for _, p := range hook.ProjectPrograms(a, cwd) {
+				if keys[p.File] == nil {
+					files = append(files, p.File)
+				}
+				keys[p.File] = append(keys[p.File], p.Key)
+			}
+			for _, f := range files {
+				fmt.Fprintf(w, "  --   %-11s %s sets programs %s runs itself (%s): they run with the session, before and outside any hook\n", agent, gate.Visible(f), a.Title(), gate.Visible(strings.Join(keys[f], ", ")))
+			}
 			if a == hook.Gemini && g != nil {
 				// Gemini CLI runs its hooks with the bash PATH finds.
 				switch why, reaches := g.PathShell("bash", cwd); {

@@ -112,6 +112,28 @@ func TestDoctorAgents(t *testing.T) {
 	os.RemoveAll(filepath.Join(proj, ".gemini"))
 	os.RemoveAll(filepath.Join(proj, ".codex"))
 
+	// Settings of the project's that run a program at the start of a
+	// session (Claude Code 2.1.332 ran a project's apiKeyHelper in -p mode;
+	// Gemini CLI 0.61.0 a project's tools.discoveryCommand): reported, not
+	// counted.
+	os.MkdirAll(filepath.Join(proj, ".gemini"), 0o755)
+	os.WriteFile(filepath.Join(proj, ".gemini", "settings.json"), []byte(`{"tools": {"discoveryCommand": "./discover"}}`), 0o600)
+	os.WriteFile(filepath.Join(proj, ".claude", "settings.json"), []byte(`{"apiKeyHelper": "sh key.sh", "statusLine": {"type": "command", "command": "x"}}`), 0o600)
+	w.Reset()
+	n0 = c.doctorAgents(&w, nil)
+	for _, re := range []string{`(?m)^  --   claude-code .*/\.claude/settings\.json sets programs Claude Code runs itself \(apiKeyHelper, statusLine\): they run with the session, before and outside any hook$`,
+		`(?m)^  --   gemini      .*/\.gemini/settings\.json sets programs Gemini CLI runs itself \(tools\.discoveryCommand\)`} {
+		if !regexp.MustCompile(re).MatchString(w.String()) {
+			t.Errorf("project settings that run programs: no %s in\n%s", re, w.String())
+		}
+	}
+	os.RemoveAll(filepath.Join(proj, ".gemini"))
+	w.Reset()
+	if n1 := c.doctorAgents(&w, nil); n1 != n0 {
+		t.Errorf("reported settings counted as problems: %d, then %d without Gemini CLI's", n0, n1)
+	}
+	os.WriteFile(filepath.Join(proj, ".claude", "settings.json"), []byte("{broken"), 0o600)
+
 	// Gemini CLI runs its hooks with the bash PATH finds: a PATH entry in a
 	// writable root is a warning, a bash there a problem.
 	bin := filepath.Join(proj, ".venv", "bin")
