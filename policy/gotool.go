@@ -26,7 +26,8 @@ import (
 //     version not newer than the local one);
 //   - the go.work and go.mod that apply (found upwards from the working
 //     directory, GOWORK honoured) ask for no newer Go;
-//   - GOFLAGS sets no -mod or -modfile (-mod=mod lets a query rewrite go.mod);
+//   - GOFLAGS sets no -mod or -modfile (-mod=mod lets a query rewrite go.mod),
+//     and no -overlay, -pgo, -toolexec or -exec (files read, programs run);
 //   - `go env NAME` names no setting that can hold a password or a command
 //     (GOPROXY, GOAUTH, GOSUMDB, GOFLAGS) and no secret-looking variable;
 //   - the go.mod and go.work that apply are no secret by name or content,
@@ -65,6 +66,8 @@ func goWhy(argv []string, cwd string) string {
 	cfg := goSettings(goroot)
 	if flags := cfg["GOFLAGS"]; strings.Contains(flags, "-mod") {
 		return "GOFLAGS=" + flags + " can let go rewrite go.mod or read another"
+	} else if why := goFlagsFileWhy(flags); why != "" {
+		return why
 	}
 	tc := cfg["GOTOOLCHAIN"]
 	if tc == "" {
@@ -91,6 +94,22 @@ func goWhy(argv []string, cwd string) string {
 		}
 		if req != "" && goNewer(req, local) {
 			return f + " asks for go " + req + ", newer than the local go " + local + ": go would fetch and run that toolchain"
+		}
+	}
+	return ""
+}
+
+// goFlagsFileWhy says why a GOFLAGS word names a file a query reads or a
+// program it runs, or "": -overlay maps any file go reads to another, and
+// go prints the lines of a go.mod it cannot parse, so `GOFLAGS=-overlay=J
+// go list ./...` printed a .env's KEY=token line when J mapped go.mod to
+// it (judge-16); -pgo names a profile, -toolexec and -exec programs.
+func goFlagsFileWhy(flags string) string {
+	for _, w := range strings.Fields(flags) {
+		name, _, _ := strings.Cut(strings.TrimLeft(w, "-"), "=")
+		switch name {
+		case "overlay", "pgo", "toolexec", "exec", "C":
+			return "GOFLAGS=" + flags + " gives go " + w + ", which names a file it reads or a program it runs"
 		}
 	}
 	return ""

@@ -663,7 +663,49 @@ func writtenPaths(r *Result, dir string) []string {
 	}
 	// An archive's members land where the command line does not say.
 	out = append(out, extractedPaths(r, dir)...)
-	return append(out, intoDir(r, ws, dir)...)
+	out = append(out, intoDir(r, ws, dir)...)
+	return append(out, backupPaths(r, out)...)
+}
+
+// backupPaths returns the backups cp and mv make with -b, --backup, -S or
+// --suffix (-S alone turns backups on): each file written is first
+// renamed to its name and the suffix (-S's, else the inherited
+// SIMPLE_BACKUP_SUFFIX, else ~). `cp -b -S rc a.txt .env` renamed the old
+// .env to .envrc, a protected file direnv runs, where the judge saw a
+// write of .env only (judge-16). Numbered backups (NAME.~N~) are left
+// out: no protected name has that form.
+func backupPaths(r *Result, written []string) []string {
+	if r.Exec == nil {
+		return nil
+	}
+	switch filepath.Base(r.Exec.Program) {
+	case "cp", "mv", "install", "ln":
+	default:
+		return nil
+	}
+	backup, suffix := false, ""
+	for _, f := range r.Exec.Flags {
+		backup = backup || f.Name == "-b" || f.Name == "--backup" || strings.HasPrefix(f.Name, "--backup=")
+	}
+	for _, o := range r.Exec.Opts {
+		if o.Name == "-S" || o.Name == "--suffix" {
+			backup, suffix = true, o.Value
+		}
+	}
+	if !backup {
+		return nil
+	}
+	if suffix == "" {
+		suffix = os.Getenv("SIMPLE_BACKUP_SUFFIX")
+	}
+	if suffix == "" || strings.Contains(suffix, "/") {
+		suffix = "~"
+	}
+	out := make([]string, 0, len(written))
+	for _, w := range written {
+		out = append(out, w+suffix)
+	}
+	return out
 }
 
 // intoDir returns the files a copy into an existing directory writes (`cp

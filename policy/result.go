@@ -255,6 +255,9 @@ const (
 	// ErrDeviceFile: a file argument names a device, a FIFO or a socket
 	// (guard's own type; the original has none).
 	ErrDeviceFile = "DeviceFile"
+	// ErrOptionAfterOperand: an option word after an operand while
+	// POSIXLY_CORRECT is set, which makes it an operand (guard's own).
+	ErrOptionAfterOperand = "OptionAfterOperand"
 )
 
 // MatchError says why an argv matched no rule. Type is one of the Err*
@@ -281,6 +284,8 @@ func (e *MatchError) Error() string {
 		return fmt.Sprintf("no rule for program %q", e.Program)
 	case ErrUnknownOption:
 		return fmt.Sprintf("%s: option %s is not allowed by any rule", e.Program, e.Option)
+	case ErrOptionAfterOperand:
+		return fmt.Sprintf("%s: %s comes after an operand, and POSIXLY_CORRECT (inherited) makes it an operand, a file the judge did not read as one", e.Program, e.Option)
 	case ErrOptionMissingValue:
 		return fmt.Sprintf("%s: option %s needs a value", e.Program, e.Option)
 	case ErrOptionFollowedByOptionInsteadOfValue:
@@ -340,7 +345,7 @@ func (e *MatchError) MarshalJSON() ([]byte, error) {
 	switch e.Type {
 	case ErrNoSpecForProgram, ErrDoubleDashNotSupportedYet:
 		return marshal(program{e.Type, e.Program})
-	case ErrUnknownOption, ErrOptionMissingValue:
+	case ErrUnknownOption, ErrOptionMissingValue, ErrOptionAfterOperand:
 		return marshal(option{e.Type, e.Program, e.Option})
 	case ErrOptionFollowedByOptionInsteadOfValue:
 		return marshal(struct {

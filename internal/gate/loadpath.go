@@ -193,3 +193,58 @@ func (g *Gate) homeMagicWhy() string {
 	}
 	return ""
 }
+
+// inheritedShellOptsWhy says why SHELLOPTS or BASHOPTS, inherited from
+// guard's environment, makes a bash the verdict runs read its script
+// otherwise than guard judged it, or "". bash turns on each option those
+// variables list before it reads the script (`export SHELLOPTS` is how
+// people pass set -o options to child shells): with BASHOPTS=dotglob, `bash
+// -c 'head -3 ?env'` printed .env, where guard's globs leave hidden files
+// out (judge-16); noglob, physical, keyword, nocaseglob, extglob and the
+// rest change globs, cd and words the same way. Only options that change
+// none of that pass: errexit, pipefail, xtrace without an inherited PS4
+// (which bash expands for each traced line), and the like. sh is checked
+// too: on some systems it is bash.
+func (g *Gate) inheritedShellOptsWhy(v *policy.Verdict) string {
+	runsBash := false
+	for _, c := range v.Commands {
+		if len(c) > 0 && (filepath.Base(c[0]) == "bash" || filepath.Base(c[0]) == "sh") {
+			runsBash = true
+		}
+	}
+	if !runsBash {
+		return ""
+	}
+	for _, name := range []string{"SHELLOPTS", "BASHOPTS"} {
+		val := g.Getenv(name)
+		if val == "" {
+			continue
+		}
+		for _, o := range strings.Split(val, ":") {
+			if o == "" || harmlessInheritedShellOption(o) {
+				continue
+			}
+			if o == "xtrace" && g.Getenv("PS4") == "" {
+				continue
+			}
+			return name + "=" + val + " turns on " + o + " in bash before the script runs, which guard does not judge by (globs, cd, words)"
+		}
+	}
+	return ""
+}
+
+// harmlessInheritedShellOption reports whether the set -o or shopt name o
+// changes neither what globs match, where cd goes, how words split, nor
+// which files bash runs.
+func harmlessInheritedShellOption(o string) bool {
+	switch o {
+	case "braceexpand", "hashall", "interactive-comments", "errexit", "nounset", "pipefail", "errtrace",
+		"functrace", "noclobber", "monitor", "emacs", "vi", "history", "ignoreeof", "notify", "verbose", "nolog",
+		"checkwinsize", "cmdhist", "complete_fullquote", "extquote", "force_fignore", "globasciiranges",
+		"globskipdots", "hostcomplete", "interactive_comments", "progcomp", "promptvars", "sourcepath", "checkhash",
+		"histappend", "lithist", "no_empty_cmd_completion", "inherit_errexit", "checkjobs", "histreedit",
+		"histverify", "huponexit", "mailwarn", "shift_verbose":
+		return true
+	}
+	return false
+}

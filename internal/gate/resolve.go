@@ -158,6 +158,10 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 		return
 	}
+	if why := g.inheritedShellOptsWhy(v); why != "" {
+		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+		return
+	}
 	// Before any check runs git in the project: guard's own git would load
 	// the library too.
 	if why := g.loaderReach(v.Dirs); why != "" {
@@ -180,6 +184,16 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 			if why == "" {
 				why = g.xzOptionsWhy()
 			}
+			if why == "" {
+				why = g.bzipOptionsWhy()
+			}
+			if why == "" {
+				why = g.gzipOptionsWhy(base)
+			}
+		case "bzip2", "bunzip2", "bzcat":
+			checked[base], why = true, g.bzipOptionsWhy()
+		case "gzip", "gunzip", "zcat", "gzcat", "pigz", "unpigz", "zgrep", "zegrep", "zfgrep":
+			checked[base], why = true, g.gzipOptionsWhy(base)
 		case "xz", "unxz", "xzcat", "lzma", "unlzma", "lzcat":
 			checked[base], why = true, g.xzOptionsWhy()
 		case "file":

@@ -97,3 +97,82 @@ var xzHarmlessOption = sync.OnceValue(func() *regexp.Regexp {
 		`--no-warn|--keep|--no-adjust|--no-sparse|-M[0-9]+[KMGkmg]?i?B?%?|--memlimit(-compress|-decompress|-mt-decompress)?=[0-9]+[KMGkmg]?i?B?%?|` +
 		`--block-size=[0-9]+[KMGkmg]?i?B?|--check=(none|crc32|crc64|sha256))$`)
 })
+
+// bzipOptionsWhy says why bzip2's BZIP2 or BZIP, inherited from guard's
+// environment, makes a bzip2 command (bzip2, bunzip2, bzcat, and tar, which
+// runs bzip2 for a .bz2 archive) do more than its rule says, or "". bzip2
+// puts their words before its own, and a word that is not an option is a
+// file it works on: with `BZIP2='-f ~/.aws/credentials'`, `bzcat new.bz2`
+// printed the credentials (--force copies what is not bzip2 as is), and
+// `bzip2 a.txt` would compress and delete a file the rule never named
+// (judge-16). Only block sizes, --small, --keep and verbosity pass.
+func (g *Gate) bzipOptionsWhy() string {
+	for _, name := range []string{"BZIP2", "BZIP"} {
+		val := g.Getenv(name)
+		for _, w := range strings.Fields(val) {
+			if !bzipHarmlessOption(w) {
+				return name + "=" + val + " gives bzip2 the word " + w + ", which guard does not judge (a file it reads, writes or deletes)"
+			}
+		}
+	}
+	return ""
+}
+
+// bzipHarmlessOption reports whether w is a BZIP2 word that names no file
+// and changes no mode: -1..-9, -s, -k, -q, -v (letters may be grouped) and
+// their long forms.
+func bzipHarmlessOption(w string) bool {
+	switch w {
+	case "--small", "--keep", "--quiet", "--verbose", "--fast", "--best":
+		return true
+	}
+	return len(w) > 1 && w[0] == '-' && strings.Trim(w[1:], "123456789skqv") == ""
+}
+
+// gzipOptionsWhy says why gzip's GZIP or pigz's PIGZ (pigz reads both),
+// inherited from guard's environment, makes a gzip or pigz command (and
+// tar, which runs gzip) do more than its rule says, or "". gzip lets only
+// -N, -n, -q, -v, --rsyncable and levels through that variable, and -N
+// (restore the name stored in the header) is the one that writes a file
+// the rule never named: `GZIP=-N gunzip notes.gz`, run in auto-edit as an
+// edit of notes, created .envrc from a header naming it, where `touch
+// .envrc` is asked (judge-16). pigz takes any option from PIGZ (-N, -S,
+// -r, -c...). Only levels, threads, -n, --rsyncable and verbosity pass.
+func (g *Gate) gzipOptionsWhy(prog string) string {
+	vars := []string{"GZIP"}
+	if strings.Contains(prog, "pigz") {
+		vars = append(vars, "PIGZ")
+	}
+	for _, name := range vars {
+		val := g.Getenv(name)
+		words := strings.Fields(val)
+		for i := 0; i < len(words); i++ {
+			w := words[i]
+			if (w == "-p" || w == "--processes") && i+1 < len(words) && strings.Trim(words[i+1], "0123456789") == "" {
+				i++
+				continue
+			}
+			if !gzipHarmlessOption(w) {
+				return name + "=" + val + " gives " + prog + " the option " + w + ", which guard does not judge (a file it writes under another name, or reads)"
+			}
+		}
+	}
+	return ""
+}
+
+// gzipHarmlessOption reports whether w is a GZIP or PIGZ word that names
+// no file and changes no mode: levels, -n, verbosity, --rsyncable, pigz's
+// -pN.
+func gzipHarmlessOption(w string) bool {
+	switch w {
+	case "--fast", "--best", "--no-name", "--quiet", "--verbose", "--rsyncable", "-11":
+		return true
+	}
+	if p, ok := strings.CutPrefix(w, "--processes="); ok {
+		return p != "" && strings.Trim(p, "0123456789") == ""
+	}
+	if p, ok := strings.CutPrefix(w, "-p"); ok {
+		return p != "" && strings.Trim(p, "0123456789") == ""
+	}
+	return len(w) > 1 && w[0] == '-' && strings.Trim(w[1:], "123456789nqv") == ""
+}
