@@ -200,6 +200,14 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 			checked[base], why = true, g.homeMagicWhy()
 		case "unzip", "zipinfo", "zip":
 			checked[base], why = true, g.zipOptionsWhy(base)
+		case "git":
+			checked[base], why = true, g.gitTraceWhy()
+		case "pkg-config", "pkgconf":
+			checked[base], why = true, g.pkgConfigWhy()
+		default:
+			if base == "pip" || strings.HasPrefix(base, "pip3") {
+				checked[base], why = true, g.pipOptionsWhy(base)
+			}
 		}
 		if why != "" {
 			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
