@@ -1,8 +1,10 @@
 package gate
 
 import (
+	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // pipOptionsWhy says why an inherited PIP_* variable makes a pip command
@@ -68,3 +70,79 @@ func (g *Gate) pkgConfigWhy() string {
 	}
 	return ""
 }
+
+// nodeWriteVars are node's variables that name a file or directory node
+// writes to: NODE_V8_COVERAGE made `npm ls`, safe, create the directory it
+// names and write coverage-*.json there (judge-17); NODE_REDIRECT_WARNINGS
+// appends every warning to a file.
+var nodeWriteVars = []string{"NODE_V8_COVERAGE", "NODE_REDIRECT_WARNINGS"}
+
+// nodeWriteOptions are the NODE_OPTIONS options (node allows them there)
+// that write a file (a warning log, a trace, a diagnostic report, a heap
+// snapshot) or open a debugger port that runs whatever a client sends.
+var nodeWriteOptions = []string{"--redirect-warnings", "--trace-event-file-pattern", "--trace-events-enabled",
+	"--trace-event-categories", "--report-dir", "--report-directory", "--report-filename", "--report-on-signal",
+	"--report-uncaught-exception", "--report-on-fatalerror", "--diagnostic-dir", "--heapsnapshot-signal",
+	"--heapsnapshot-near-heap-limit", "--inspect", "--inspect-brk", "--inspect-port", "--debug-port", "--inspect-wait"}
+
+// nodeWriteVarSet reports whether any of nodeWriteVars is set, so that the
+// per-program check runs.
+func (g *Gate) nodeWriteVarSet() bool {
+	for _, name := range nodeWriteVars {
+		if g.Getenv(name) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// nodeWritesWhy says why node's inherited variables make a node program
+// write a file or listen for a debugger, or "".
+func (g *Gate) nodeWritesWhy() string {
+	for _, name := range nodeWriteVars {
+		if v := g.Getenv(name); v != "" {
+			return name + "=" + v + " makes node write to " + v + ", which no rule names"
+		}
+	}
+	val := g.Getenv("NODE_OPTIONS")
+	for _, w := range strings.Fields(val) {
+		name, _, _ := strings.Cut(w, "=")
+		for _, o := range nodeWriteOptions {
+			if name == o {
+				return "NODE_OPTIONS=" + val + " gives node " + w + ", which writes a file or opens a debugger port no rule names"
+			}
+		}
+	}
+	return ""
+}
+
+// javaOptionsWhy says why a JVM option variable (JAVA_TOOL_OPTIONS,
+// _JAVA_OPTIONS, JDK_JAVA_OPTIONS), inherited from guard's environment,
+// makes a JDK program do more than its rule says, or "". Every JVM,
+// javap's and jar's included, puts these words before its own:
+// `-Xlog:gc:file=F` made `javap -version`, safe, write F (judge-17);
+// -XX:LogFile, -Xloggc, -XX:StartFlightRecording write files,
+// -XX:OnError runs a command, -agentlib:jdwp and the JMX properties open
+// a port that runs what a client sends. Only heap, stack and GC sizes,
+// -XX:+Use* switches and the locale, encoding and headless properties
+// pass; -javaagent and -agentpath are judged with the load paths.
+func (g *Gate) javaOptionsWhy() string {
+	for _, name := range []string{"JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS"} {
+		val := g.Getenv(name)
+		for _, w := range strings.Fields(val) {
+			if !javaHarmlessOption().MatchString(w) {
+				return name + "=" + val + " gives the JVM " + w + ", which guard does not judge (a file it writes, a command or a port it opens)"
+			}
+		}
+	}
+	return ""
+}
+
+// javaHarmlessOption matches the JVM option words that write no file, run
+// nothing and open no port.
+var javaHarmlessOption = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(-Xm[sxn][0-9]+[kKmMgGtT]?|-Xss[0-9]+[kKmMgG]?|-XX:[+-]Use[A-Za-z0-9]+|-XX:[+-](TieredCompilation|AlwaysPreTouch|ExitOnOutOfMemoryError|UseContainerSupport)|` +
+		`-XX:(MaxRAMPercentage|InitialRAMPercentage|MinRAMPercentage|MaxRAM|ActiveProcessorCount|MaxMetaspaceSize|MetaspaceSize|ReservedCodeCacheSize|MaxDirectMemorySize|ParallelGCThreads|ConcGCThreads|CICompilerCount|TieredStopAtLevel|MaxGCPauseMillis|G1HeapRegionSize|ThreadStackSize|SoftMaxHeapSize)=[0-9.]+[kKmMgG]?|` +
+		`-D(file\.encoding|sun\.jnu\.encoding|stdout\.encoding|stderr\.encoding|sun\.stdout\.encoding|sun\.stderr\.encoding|user\.language|user\.country|user\.region|user\.timezone|java\.awt\.headless|java\.net\.preferIPv4Stack|java\.net\.preferIPv6Addresses|https\.protocols|jdk\.tls\.client\.protocols)=[A-Za-z0-9_.,/+-]*|` +
+		`-javaagent:.*|-agentpath:.*|-Xshare:(auto|off)|-ea|-da|-esa|-dsa|-server|-client|-Xint|-Xmixed)$`)
+})

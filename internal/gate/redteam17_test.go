@@ -14,9 +14,10 @@ import (
 // that programs with safe rules read options from. Inherited from guard's
 // environment, PIP_PYTHON made `pip list` run the program it names,
 // PIP_LOG made it append its log to any file, GIT_TRACE* naming a path
-// made `git status` append its trace there, and PKG_CONFIG_LOG made
-// `pkg-config --modversion` append to a file: each was safe and ran in
-// suggest mode. Each now makes the command unverified; the values people
+// made `git status` append its trace there, PKG_CONFIG_LOG made
+// `pkg-config --modversion` append to a file, NODE_V8_COVERAGE made `npm
+// ls` write coverage files, and JAVA_TOOL_OPTIONS=-Xlog:gc:file=F made
+// `javap -version` write F: each was safe and ran in suggest mode. Each now makes the command unverified; the values people
 // set for speed, verbosity or an index stay safe. The premises are run
 // for real where the program is installed.
 func TestRedTeam17InheritedOptionVars(t *testing.T) {
@@ -41,6 +42,8 @@ func TestRedTeam17InheritedOptionVars(t *testing.T) {
 		{"pkg-config", []string{"pkg-config", "--modversion", "zlib"}, "PKG_CONFIG_LOG=" + out + ".pc", out + ".pc"},
 		{"pip", []string{"pip", "list"}, "PIP_PYTHON=" + script, marker},
 		{"pip", []string{"pip", "list"}, "PIP_LOG=" + out + ".pip", out + ".pip"},
+		{"npm", []string{"npm", "ls"}, "NODE_V8_COVERAGE=" + out + ".cov", out + ".cov"},
+		{"javap", []string{"javap", "-version"}, "JAVA_TOOL_OPTIONS=-Xlog:gc:file=" + out + ".jvm", out + ".jvm"},
 	}
 	for _, p := range premises {
 		if _, err := exec.LookPath(p.prog); err != nil || p.mark == "" {
@@ -72,6 +75,15 @@ func TestRedTeam17InheritedOptionVars(t *testing.T) {
 		{"git status", "GIT_TRACE2_PERF=2", true},
 		{"pkg-config --modversion zlib", "PKG_CONFIG_LOG=" + out, false},
 		{"pkg-config --modversion zlib", "PKG_CONFIG_PATH=/usr/lib/pkgconfig", true},
+		{"npm ls", "NODE_V8_COVERAGE=" + out, false},
+		{"npm ls", "NODE_REDIRECT_WARNINGS=" + out, false},
+		{"npm ls", "NODE_OPTIONS=--inspect=0.0.0.0:9229", false},
+		{"npm ls", "NODE_OPTIONS=--report-on-signal --report-dir=" + dir, false},
+		{"npm ls", "NODE_OPTIONS=--max-old-space-size=4096", true},
+		{"javap -version", "JAVA_TOOL_OPTIONS=-Xlog:gc:file=" + out, false},
+		{"jar --version", "JAVA_TOOL_OPTIONS=-agentlib:jdwp=transport=dt_socket,server=y,address=*:5005", false},
+		{"javap -version", "_JAVA_OPTIONS=-XX:OnError=" + script, false},
+		{"javap -version", "JAVA_TOOL_OPTIONS=-Xmx2g -Dfile.encoding=UTF-8 -XX:+UseContainerSupport", true},
 	}
 	for _, c := range cases {
 		g := newGate(t, dir, Options{}, c.env)

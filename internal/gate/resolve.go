@@ -216,7 +216,7 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 	}
 	_, self, _ := shim.Self()
 	seen := map[string]bool{}
-	loadPath := g.loadPathSet() || g.optionVarSet()
+	loadPath := g.loadPathSet() || g.optionVarSet() || g.nodeWriteVarSet()
 	for i, c := range v.Commands {
 		if len(c) == 0 || seen[c[0]] || (i == 0 && v.Script) {
 			continue
@@ -534,6 +534,16 @@ func (g *Gate) loadPathReach(c []string, self os.FileInfo, dirs []string) string
 	if interp == "" || interp != "java" && interp != "php" && interp != "rust" && interp == family(filepath.Base(bin)) && len(c) == 2 &&
 		(c[1] == "--version" || c[1] == "-V") {
 		return "" // python3 --version imports nothing (a rustup proxy runs the toolchain for it)
+	}
+	if interp == "node" || interp == "shell" {
+		if why := g.nodeWritesWhy(); why != "" {
+			return fmt.Sprintf("%s may run node, and %s", c[0], why)
+		}
+	}
+	if interp == "java" || interp == "shell" {
+		if why := g.javaOptionsWhy(); why != "" {
+			return fmt.Sprintf("%s may run a JVM, and %s", c[0], why)
+		}
 	}
 	why := g.writableLoadPath(interp, dirs)
 	if why == "" {
