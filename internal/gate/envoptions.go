@@ -146,3 +146,33 @@ var javaHarmlessOption = sync.OnceValue(func() *regexp.Regexp {
 		`-D(file\.encoding|sun\.jnu\.encoding|stdout\.encoding|stderr\.encoding|sun\.stdout\.encoding|sun\.stderr\.encoding|user\.language|user\.country|user\.region|user\.timezone|java\.awt\.headless|java\.net\.preferIPv4Stack|java\.net\.preferIPv6Addresses|https\.protocols|jdk\.tls\.client\.protocols)=[A-Za-z0-9_.,/+-]*|` +
 		`-javaagent:.*|-agentpath:.*|-Xshare:(auto|off)|-ea|-da|-esa|-dsa|-server|-client|-Xint|-Xmixed)$`)
 })
+
+// npmConfigWhy says why an inherited npm_config_* (or NPM_CONFIG_*; npm
+// reads the name in any case) variable makes an npm command (npm ls, npm
+// view) do more than its rule says, or "". Each sets the npm option of the
+// same name: npm_config_logs_dir made `npm ls`, safe, write its debug log
+// in the directory it names (judge-17); userconfig and globalconfig name an
+// npmrc that may set any option. Only the registry, the cache, the
+// certificate file and output settings pass.
+func (g *Gate) npmConfigWhy() string {
+	for _, kv := range g.Env {
+		k, v, _ := strings.Cut(kv, "=")
+		opt, ok := strings.CutPrefix(strings.ToLower(k), "npm_config_")
+		if !ok || v == "" || npmHarmlessConfig[strings.ReplaceAll(opt, "-", "_")] {
+			continue
+		}
+		return k + "=" + v + " gives npm an option guard does not judge (a file it writes, a configuration it reads)"
+	}
+	return ""
+}
+
+// npmHarmlessConfig are the npm options (lower case, _ for -) that write no
+// file outside npm's own cache and read no configuration.
+var npmHarmlessConfig = map[string]bool{
+	"registry": true, "cache": true, "cafile": true, "loglevel": true, "progress": true, "fund": true, "audit": true,
+	"update_notifier": true, "yes": true, "color": true, "prefer_offline": true, "prefer_online": true,
+	"offline": true, "strict_ssl": true, "fetch_retries": true, "fetch_timeout": true, "maxsockets": true,
+	"unicode": true, "usage": true, "json": true, "long": true, "parseable": true, "depth": true, "omit": true,
+	"include": true, "legacy_peer_deps": true, "engine_strict": true, "save_exact": true, "proxy": true,
+	"https_proxy": true, "noproxy": true, "no_proxy": true,
+}

@@ -17,7 +17,8 @@ import (
 // made `git status` append its trace there, PKG_CONFIG_LOG made
 // `pkg-config --modversion` append to a file, NODE_V8_COVERAGE made `npm
 // ls` write coverage files, and JAVA_TOOL_OPTIONS=-Xlog:gc:file=F made
-// `javap -version` write F: each was safe and ran in suggest mode. Each now makes the command unverified; the values people
+// `javap -version` write F, npm_config_logs_dir made `npm ls` write its
+// debug log there: each was safe and ran in suggest mode. Each now makes the command unverified; the values people
 // set for speed, verbosity or an index stay safe. The premises are run
 // for real where the program is installed.
 func TestRedTeam17InheritedOptionVars(t *testing.T) {
@@ -43,6 +44,7 @@ func TestRedTeam17InheritedOptionVars(t *testing.T) {
 		{"pip", []string{"pip", "list"}, "PIP_PYTHON=" + script, marker},
 		{"pip", []string{"pip", "list"}, "PIP_LOG=" + out + ".pip", out + ".pip"},
 		{"npm", []string{"npm", "ls"}, "NODE_V8_COVERAGE=" + out + ".cov", out + ".cov"},
+		{"npm", []string{"npm", "ls"}, "npm_config_logs_dir=" + out + ".npmlogs", out + ".npmlogs"},
 		{"javap", []string{"javap", "-version"}, "JAVA_TOOL_OPTIONS=-Xlog:gc:file=" + out + ".jvm", out + ".jvm"},
 	}
 	for _, p := range premises {
@@ -80,6 +82,10 @@ func TestRedTeam17InheritedOptionVars(t *testing.T) {
 		{"npm ls", "NODE_OPTIONS=--inspect=0.0.0.0:9229", false},
 		{"npm ls", "NODE_OPTIONS=--report-on-signal --report-dir=" + dir, false},
 		{"npm ls", "NODE_OPTIONS=--max-old-space-size=4096", true},
+		{"npm ls", "npm_config_logs_dir=" + dir, false},
+		{"npm view x", "NPM_CONFIG_LOGS_DIR=" + dir, false},
+		{"npm ls", "npm_config_userconfig=" + out, false},
+		{"npm ls", "npm_config_registry=https://registry.npmjs.org/", true},
 		{"javap -version", "JAVA_TOOL_OPTIONS=-Xlog:gc:file=" + out, false},
 		{"jar --version", "JAVA_TOOL_OPTIONS=-agentlib:jdwp=transport=dt_socket,server=y,address=*:5005", false},
 		{"javap -version", "_JAVA_OPTIONS=-XX:OnError=" + script, false},

@@ -204,6 +204,8 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 			checked[base], why = true, g.gitTraceWhy()
 		case "pkg-config", "pkgconf":
 			checked[base], why = true, g.pkgConfigWhy()
+		case "npm":
+			checked[base], why = true, g.npmConfigWhy()
 		default:
 			if base == "pip" || strings.HasPrefix(base, "pip3") {
 				checked[base], why = true, g.pipOptionsWhy(base)
