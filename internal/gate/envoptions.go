@@ -18,7 +18,7 @@ func (g *Gate) pipOptionsWhy(prog string) string {
 	var names []string
 	for _, kv := range g.Env {
 		k, v, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "PIP_") && v != "" && !pipHarmlessVars[k] {
+		if strings.HasPrefix(k, "PIP_") && v != "" && !pipHarmlessVar(k) {
 			names = append(names, k)
 		}
 	}
@@ -29,17 +29,21 @@ func (g *Gate) pipOptionsWhy(prog string) string {
 	return names[0] + "=" + g.Getenv(names[0]) + " gives " + prog + " an option guard does not judge (a program it runs, a file it writes)"
 }
 
-// pipHarmlessVars are the PIP_* variables that name no program to run and
-// no file to write or read outside pip's own cache.
-var pipHarmlessVars = map[string]bool{
-	"PIP_CONFIG_FILE": true, "PIP_DISABLE_PIP_VERSION_CHECK": true, "PIP_NO_CACHE_DIR": true, "PIP_CACHE_DIR": true,
-	"PIP_NO_INPUT": true, "PIP_NO_COLOR": true, "PIP_QUIET": true, "PIP_VERBOSE": true, "PIP_PROGRESS_BAR": true,
-	"PIP_REQUIRE_VIRTUALENV": true, "PIP_ROOT_USER_ACTION": true, "PIP_BREAK_SYSTEM_PACKAGES": true,
-	"PIP_INDEX_URL": true, "PIP_EXTRA_INDEX_URL": true, "PIP_TRUSTED_HOST": true, "PIP_TIMEOUT": true,
-	"PIP_DEFAULT_TIMEOUT": true, "PIP_RETRIES": true, "PIP_PREFER_BINARY": true, "PIP_NO_BUILD_ISOLATION": true,
-	"PIP_ONLY_BINARY": true, "PIP_NO_BINARY": true, "PIP_USE_PEP517": true, "PIP_NO_WARN_SCRIPT_LOCATION": true,
-	"PIP_NO_WARN_CONFLICTS": true, "PIP_USER": true, "PIP_NO_PYTHON_VERSION_WARNING": true, "PIP_CERT": true,
-	"PIP_CLIENT_CERT": true, "PIP_PROXY": true, "PIP_FIND_LINKS": true, "PIP_CONSTRAINT": true,
+// pipHarmlessVar reports whether name is one of the PIP_* variables that
+// name no program to run and no file to write or read outside pip's own
+// cache.
+func pipHarmlessVar(name string) bool {
+	switch name {
+	case "PIP_CONFIG_FILE", "PIP_DISABLE_PIP_VERSION_CHECK", "PIP_NO_CACHE_DIR", "PIP_CACHE_DIR",
+		"PIP_NO_INPUT", "PIP_NO_COLOR", "PIP_QUIET", "PIP_VERBOSE", "PIP_PROGRESS_BAR", "PIP_REQUIRE_VIRTUALENV",
+		"PIP_ROOT_USER_ACTION", "PIP_BREAK_SYSTEM_PACKAGES", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL",
+		"PIP_TRUSTED_HOST", "PIP_TIMEOUT", "PIP_DEFAULT_TIMEOUT", "PIP_RETRIES", "PIP_PREFER_BINARY",
+		"PIP_NO_BUILD_ISOLATION", "PIP_ONLY_BINARY", "PIP_NO_BINARY", "PIP_USE_PEP517",
+		"PIP_NO_WARN_SCRIPT_LOCATION", "PIP_NO_WARN_CONFLICTS", "PIP_USER", "PIP_NO_PYTHON_VERSION_WARNING",
+		"PIP_CERT", "PIP_CLIENT_CERT", "PIP_PROXY", "PIP_FIND_LINKS", "PIP_CONSTRAINT":
+		return true
+	}
+	return false
 }
 
 // gitTraceWhy says why an inherited GIT_TRACE* variable makes a git command
@@ -75,12 +79,12 @@ func (g *Gate) pkgConfigWhy() string {
 // writes to: NODE_V8_COVERAGE made `npm ls`, safe, create the directory it
 // names and write coverage-*.json there (judge-17); NODE_REDIRECT_WARNINGS
 // appends every warning to a file.
-var nodeWriteVars = []string{"NODE_V8_COVERAGE", "NODE_REDIRECT_WARNINGS"}
+var nodeWriteVars = [...]string{"NODE_V8_COVERAGE", "NODE_REDIRECT_WARNINGS"}
 
 // nodeWriteOptions are the NODE_OPTIONS options (node allows them there)
 // that write a file (a warning log, a trace, a diagnostic report, a heap
 // snapshot) or open a debugger port that runs whatever a client sends.
-var nodeWriteOptions = []string{"--redirect-warnings", "--trace-event-file-pattern", "--trace-events-enabled",
+var nodeWriteOptions = [...]string{"--redirect-warnings", "--trace-event-file-pattern", "--trace-events-enabled",
 	"--trace-event-categories", "--report-dir", "--report-directory", "--report-filename", "--report-on-signal",
 	"--report-uncaught-exception", "--report-on-fatalerror", "--diagnostic-dir", "--heapsnapshot-signal",
 	"--heapsnapshot-near-heap-limit", "--inspect", "--inspect-brk", "--inspect-port", "--debug-port", "--inspect-wait"}
@@ -158,7 +162,7 @@ func (g *Gate) npmConfigWhy() string {
 	for _, kv := range g.Env {
 		k, v, _ := strings.Cut(kv, "=")
 		opt, ok := strings.CutPrefix(strings.ToLower(k), "npm_config_")
-		if !ok || v == "" || npmHarmlessConfig[strings.ReplaceAll(opt, "-", "_")] {
+		if !ok || v == "" || npmHarmlessConfig(strings.ReplaceAll(opt, "-", "_")) {
 			continue
 		}
 		return k + "=" + v + " gives npm an option guard does not judge (a file it writes, a configuration it reads)"
@@ -166,13 +170,16 @@ func (g *Gate) npmConfigWhy() string {
 	return ""
 }
 
-// npmHarmlessConfig are the npm options (lower case, _ for -) that write no
-// file outside npm's own cache and read no configuration.
-var npmHarmlessConfig = map[string]bool{
-	"registry": true, "cache": true, "cafile": true, "loglevel": true, "progress": true, "fund": true, "audit": true,
-	"update_notifier": true, "yes": true, "color": true, "prefer_offline": true, "prefer_online": true,
-	"offline": true, "strict_ssl": true, "fetch_retries": true, "fetch_timeout": true, "maxsockets": true,
-	"unicode": true, "usage": true, "json": true, "long": true, "parseable": true, "depth": true, "omit": true,
-	"include": true, "legacy_peer_deps": true, "engine_strict": true, "save_exact": true, "proxy": true,
-	"https_proxy": true, "noproxy": true, "no_proxy": true,
+// npmHarmlessConfig reports whether opt is one of the npm options (lower
+// case, _ for -) that write no file outside npm's own cache and read no
+// configuration.
+func npmHarmlessConfig(opt string) bool {
+	switch opt {
+	case "registry", "cache", "cafile", "loglevel", "progress", "fund", "audit", "update_notifier", "yes",
+		"color", "prefer_offline", "prefer_online", "offline", "strict_ssl", "fetch_retries", "fetch_timeout",
+		"maxsockets", "unicode", "usage", "json", "long", "parseable", "depth", "omit", "include",
+		"legacy_peer_deps", "engine_strict", "save_exact", "proxy", "https_proxy", "noproxy", "no_proxy":
+		return true
+	}
+	return false
 }
