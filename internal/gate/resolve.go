@@ -200,6 +200,16 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 			checked[base], why = true, g.homeMagicWhy()
 		case "unzip", "zipinfo", "zip":
 			checked[base], why = true, g.zipOptionsWhy(base)
+		case "git":
+			checked[base], why = true, g.gitTraceWhy()
+		case "pkg-config", "pkgconf":
+			checked[base], why = true, g.pkgConfigWhy()
+		case "npm":
+			checked[base], why = true, g.npmConfigWhy()
+		default:
+			if base == "pip" || strings.HasPrefix(base, "pip3") {
+				checked[base], why = true, g.pipOptionsWhy(base)
+			}
 		}
 		if why != "" {
 			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
@@ -208,7 +218,7 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 	}
 	_, self, _ := shim.Self()
 	seen := map[string]bool{}
-	loadPath := g.loadPathSet() || g.optionVarSet()
+	loadPath := g.loadPathSet() || g.optionVarSet() || g.nodeWriteVarSet()
 	for i, c := range v.Commands {
 		if len(c) == 0 || seen[c[0]] || (i == 0 && v.Script) {
 			continue
@@ -526,6 +536,16 @@ func (g *Gate) loadPathReach(c []string, self os.FileInfo, dirs []string) string
 	if interp == "" || interp != "java" && interp != "php" && interp != "rust" && interp == family(filepath.Base(bin)) && len(c) == 2 &&
 		(c[1] == "--version" || c[1] == "-V") {
 		return "" // python3 --version imports nothing (a rustup proxy runs the toolchain for it)
+	}
+	if interp == "node" || interp == "shell" {
+		if why := g.nodeWritesWhy(); why != "" {
+			return fmt.Sprintf("%s may run node, and %s", c[0], why)
+		}
+	}
+	if interp == "java" || interp == "shell" {
+		if why := g.javaOptionsWhy(); why != "" {
+			return fmt.Sprintf("%s may run a JVM, and %s", c[0], why)
+		}
 	}
 	why := g.writableLoadPath(interp, dirs)
 	if why == "" {
