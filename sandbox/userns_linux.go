@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"unsafe"
@@ -50,6 +51,12 @@ func signalStop(ch chan os.Signal) { signal.Stop(ch) }
 // then becomes 126.
 func waitAndExit(pid int, sigs chan os.Signal, init bool, made *newNames) error {
 	var sent atomic.Int32 // the signal a SIGKILL stands for
+	// Forwarding stops once the program is reaped: its pid may then be
+	// another process's (guard goes on to end leftovers). waitid with
+	// WNOWAIT sees the exit and leaves the zombie, and its pid, until
+	// reaped is set.
+	var mu sync.Mutex
+	reaped := false
 	go func() {
 		for s := range sigs {
 			// SIGINT and SIGQUIT from a terminal reach the child too: forwarding
@@ -65,15 +72,30 @@ func waitAndExit(pid int, sigs chan os.Signal, init bool, made *newNames) error 
 					sig = unix.SIGKILL
 				}
 			}
-			unix.Kill(pid, sig)
+			mu.Lock()
+			if !reaped {
+				unix.Kill(pid, sig)
+			}
+			mu.Unlock()
 		}
 	}()
 	var ws syscall.WaitStatus
 	var err error
 	for {
-		_, err = syscall.Wait4(pid, &ws, 0, nil)
+		err = unix.Waitid(unix.P_PID, pid, nil, unix.WEXITED|unix.WNOWAIT, nil)
 		if err != unix.EINTR {
 			break
+		}
+	}
+	mu.Lock()
+	reaped = true
+	mu.Unlock()
+	if err == nil {
+		for {
+			_, err = syscall.Wait4(pid, &ws, 0, nil)
+			if err != unix.EINTR {
+				break
+			}
 		}
 	}
 	ended := init || endLeftovers() // the PID namespace's end, by hand (leftovers_linux.go)
