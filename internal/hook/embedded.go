@@ -34,7 +34,7 @@ import (
 // input only (`ls | grep x`) is left alone, as ugrep reads its input then
 // too. -r comes first, so a later `-d skip` still wins, as it does in ugrep.
 func EmbeddedGrepReading(script string) (reading, command string) {
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
+	f, err := parseBash(script)
 	if err != nil {
 		return "", ""
 	}

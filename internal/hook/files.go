@@ -443,24 +443,33 @@ func GitIgnoreOff(a Agent, env RuleEnv) string {
 	}
 	env = env.defaults()
 	for _, file := range geminiSettingsFiles(env) {
-		top, err := settingsObject(file, true)
-		if err != nil {
+		v, ok := geminiFileFiltering(file)
+		if !ok {
 			return file
-		}
-		v := top
-		for _, k := range []string{"context", "fileFiltering"} {
-			raw, ok := v[k]
-			if !ok || isNull(raw) {
-				v = nil
-				break
-			}
-			if v, err = objectFields(raw); err != nil || v == nil {
-				return file
-			}
 		}
 		if raw, ok := v["respectGitIgnore"]; ok && string(raw) == "false" {
 			return file
 		}
 	}
 	return ""
+}
+
+// geminiFileFiltering returns the context.fileFiltering object of a Gemini
+// CLI settings file (nil when it sets none); ok is false when the file, or
+// an object on the way, cannot be read as Gemini CLI reads it.
+func geminiFileFiltering(file string) (map[string]json.RawMessage, bool) {
+	v, err := settingsObject(file, true)
+	if err != nil {
+		return nil, false
+	}
+	for _, k := range []string{"context", "fileFiltering"} {
+		raw, ok := v[k]
+		if !ok || isNull(raw) {
+			return nil, true
+		}
+		if v, err = objectFields(raw); err != nil || v == nil {
+			return nil, false
+		}
+	}
+	return v, true
 }

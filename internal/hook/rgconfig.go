@@ -192,20 +192,9 @@ func GeminiIgnoreWhitelist(env RuleEnv) string {
 	}
 	files := []string{filepath.Join(env.Project, ".geminiignore")}
 	for _, file := range geminiSettingsFiles(env) {
-		top, err := settingsObject(file, true)
-		if err != nil {
+		v, ok := geminiFileFiltering(file)
+		if !ok {
 			return file
-		}
-		v := top
-		for _, k := range []string{"context", "fileFiltering"} {
-			raw, ok := v[k]
-			if !ok || isNull(raw) {
-				v = nil
-				break
-			}
-			if v, err = objectFields(raw); err != nil || v == nil {
-				return file
-			}
 		}
 		if raw, ok := v["customIgnoreFilePaths"]; ok && !isNull(raw) {
 			var list []string

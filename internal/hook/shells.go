@@ -20,6 +20,11 @@ import (
 // EXTENDED_GLOB's ~ ^ #, and the glob options dotglob/GLOB_DOTS and
 // nocaseglob/NO_CASE_GLOB; other options a user may set are not read.
 
+// parseBash parses script as bash, as the agents' shells read it.
+func parseBash(script string) (*syntax.File, error) {
+	return syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
+}
+
 // ZshRunsProgram returns a statement of script that has redirections and no
 // program (`< notes.txt`, `<<< x`), "" when there is none. bash and sh only
 // open its files; zsh runs $READNULLCMD (a pager, less by default on Debian)
@@ -28,7 +33,7 @@ import (
 // `$(< file)`, which reads the file in both shells, is not such a statement;
 // a `zsh -c '< f'` inside the script is.
 func ZshRunsProgram(script string) string {
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
+	f, err := parseBash(script)
 	if err != nil {
 		return ""
 	}
@@ -70,7 +75,7 @@ func ZshRunsProgram(script string) string {
 // (bash) and EXTENDED_GLOB (zsh) for its commands, not these; a login bash
 // or zsh reads the user's start-up files, where they are set.
 func GlobOptionReading(script string) (reading, word string) {
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
+	f, err := parseBash(script)
 	if err != nil {
 		return "", ""
 	}
@@ -201,7 +206,7 @@ func globVariants(w *syntax.Word, script string) (dot, fold string, glob bool) {
 // `cat .env` there, `cat .en^x` `cat .en*`, and `git show HEAD~1` stays
 // `git show HEAD`. A leading ~ is the home directory in both.
 func ZshGlobReading(script string) (reading, word string) {
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
+	f, err := parseBash(script)
 	if err != nil {
 		return "", ""
 	}
@@ -327,7 +332,7 @@ func ZshParamReading(script string) (reading, word string) {
 }
 
 func zshParamRound(script string) (reading, word string) {
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
+	f, err := parseBash(script)
 	if err != nil {
 		return "", ""
 	}
