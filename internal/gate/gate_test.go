@@ -24,6 +24,21 @@ func newGate(t *testing.T, dir string, opts Options, env ...string) *Gate {
 	return g
 }
 
+// goTelemetryOff turns the go command's telemetry off in a home a test
+// gives it: go keeps counters under $HOME/.config/go/telemetry, and what it
+// left writing there raced t.TempDir's removal ("directory not empty",
+// TestPlantedGoVCS in CI).
+func goTelemetryOff(t *testing.T, home string) {
+	t.Helper()
+	d := filepath.Join(home, ".config", "go", "telemetry")
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(d, "mode"), []byte("off"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestGuardStateProtected: guard's configuration, policy layers,
 // user.policy, cache, audit log and shims count as outside every writable
 // root, even when the project is the home directory that holds them.

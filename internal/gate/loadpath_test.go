@@ -146,6 +146,7 @@ func TestPlantedGoVCS(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/m\n\ngo 1.22\n"), 0o644)
 	bin := filepath.Join(dir, "bin")
 	os.MkdirAll(bin, 0o755)
+	goTelemetryOff(t, dir)
 	marker := filepath.Join(dir, "git-ran")
 	os.WriteFile(filepath.Join(bin, "git"), []byte("#!/bin/sh\ntouch "+marker+"\nexit 1\n"), 0o755)
 	path := "PATH=" + bin + ":" + filepath.Dir(goTool) + ":/usr/bin:/bin"

@@ -94,6 +94,7 @@ func TestGoRunsPlantedCompiler(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	goTelemetryOff(t, dir)
 	path := "PATH=" + bin + ":" + filepath.Dir(goBin) + ":/usr/bin:/bin"
 	// The control: go env runs the planted gcc.
 	run := exec.Command(goBin, "env", "CGO_CFLAGS")
