@@ -343,3 +343,19 @@ func TestRelativeShellPlanted(t *testing.T) {
 		}
 	}
 }
+
+// TestInternalErrorOneLine: a bug that panics while guard judges or prints
+// (here: a standard output whose write panics) ends in one line on stderr
+// and guard's own status, 125, not a Go stack trace and status 2 (which
+// is a usage error's). `guard -- cat 'notes.~'` once crashed so.
+func TestInternalErrorOneLine(t *testing.T) {
+	var stderr strings.Builder
+	code := run([]string{"guard", "explain", "ls"}, strings.NewReader(""), panicWriter{}, &stderr)
+	if code != 125 || strings.Count(stderr.String(), "\n") != 1 || !strings.Contains(stderr.String(), "guard: internal error: ") {
+		t.Fatalf("a panic: status %d, stderr %q; want 125 and one line", code, stderr.String())
+	}
+}
+
+type panicWriter struct{}
+
+func (panicWriter) Write([]byte) (int, error) { panic("a write that panics") }

@@ -44,7 +44,7 @@ type cli struct {
 	env    []string
 }
 
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, env: os.Environ()}
 	if len(args) == 0 {
 		// execve with no argv at all (possible before Linux 5.18): guard
@@ -56,7 +56,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	out := &checkedWriter{w: stdout}
 	c.stdout = out
-	code := c.dispatch(args)
+	defer func() {
+		// A bug in guard (a file name once crashed a check): one line and
+		// guard's own status, as for every other failure, not a Go stack
+		// trace and the status of a usage error. A panic while judging
+		// runs nothing: guard runs a command only after every check.
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "guard: internal error: %v (a bug in guard; please report it with the command)\n", r)
+			code = 125
+		}
+	}()
+	code = c.dispatch(args)
 	if out.err != nil {
 		// explain, help, doctor, log... to a full disk: what was asked for
 		// was not printed. A status that says more than success is kept.
