@@ -1054,7 +1054,7 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 		h := home()
 		return Inside(filepath.Clean(f), here) && !(filepath.IsAbs(h) && Inside(filepath.Clean(h), here))
 	}
-	var roots, include []string
+	var roots, include, skip []string
 	hidden := true
 	hiddenExt := false // of the hidden files, only those with an extension are read
 	switch prog {
@@ -1066,6 +1066,7 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 			return ""
 		}
 		include = c.values("--include")
+		skip = skippedDirs(c.values("--exclude-dir"), false)
 		roots = c.pos
 		if len(c.values("-e", "--regexp", "-f", "--file")) == 0 && len(roots) > 0 {
 			roots = roots[1:]
@@ -1108,7 +1109,9 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 		u := c.count("-u", "--unrestricted") + 2*c.count("-uu") + 3*c.count("-uuu")
 		hidden = u >= 2 || c.count("--hidden", "-.") > 0
 		narrow := true
-		for _, g := range c.values("-g", "--glob", "--iglob") {
+		globs := c.values("-g", "--glob", "--iglob")
+		skip = skippedDirs(globs, true)
+		for _, g := range globs {
 			if strings.HasPrefix(g, "!") {
 				continue
 			}
@@ -1236,7 +1239,8 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 		if prog == "rg" && !hidden && rgUnignores(dir) {
 			h = true // a whitelist rule in an ignore file: rg reads those hidden files
 		}
-		found, complete := secretFiles(dir, h)
+		r := walkTree(dir, h, skip)
+		found, complete := r.found, r.complete
 		for _, f := range found {
 			if rel, err := filepath.Rel(dir, f); hiddenExt && err == nil && hiddenName(rel) && !strings.Contains(strings.TrimLeft(filepath.Base(f), "."), ".") {
 				continue
@@ -1256,6 +1260,32 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 		}
 	}
 	return ""
+}
+
+// skippedDirs returns the directory names a search leaves out, from the
+// values of grep's --exclude-dir (negated false) or rg's -g/--glob/--iglob
+// (negated true: the globs that start with '!', with or without a
+// trailing '/'). Only a plain name counts: every search skips a directory
+// of exactly that name, whereas a glob or a path might be matched
+// otherwise than guard would and leave out less. For rg, any glob that selects files (one without '!')
+// may whitelist what an earlier '!' left out (the last glob that matches
+// wins), so then nothing is skipped.
+func skippedDirs(values []string, negated bool) []string {
+	var out []string
+	for _, v := range values {
+		if negated {
+			w, ok := strings.CutPrefix(v, "!")
+			if !ok {
+				return nil
+			}
+			v = strings.TrimSuffix(w, "/") // rg: a glob ending in '/' matches directories only
+		}
+		if v != "" && v != "." && v != ".." && !strings.ContainsAny(v, "*?[]{}\\/") {
+			out = append(out, v)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // findStarts returns find's starting points and the index of the first
@@ -1316,6 +1346,7 @@ func matchesAny(globs []string, name string) bool {
 type walkKey struct {
 	dir    string
 	hidden bool
+	skip   string // the skipped names, joined by "/"
 }
 
 type walkResult struct {
@@ -1343,7 +1374,7 @@ var (
 // one is a secret (readers open the target), and a linked directory is
 // walked too (grep -R, find -L and cat of a path below it follow it).
 func secretFiles(dir string, hidden bool) ([]string, bool) {
-	r := walkTree(dir, hidden)
+	r := walkTree(dir, hidden, nil)
 	return r.found, r.complete
 }
 
@@ -1352,7 +1383,7 @@ func secretFiles(dir string, hidden bool) ([]string, bool) {
 // quote, a backslash or a newline), or "", and whether the walk saw the
 // whole tree.
 func oddName(dir string) (string, bool) {
-	r := walkTree(dir, true)
+	r := walkTree(dir, true, nil)
 	return r.odd, r.complete
 }
 
@@ -1425,14 +1456,19 @@ func secretEntry(p, name, h string, isLink bool) (secret bool, target string) {
 	return false, ""
 }
 
-func walkTree(dir string, hidden bool) walkResult {
+// walkTree walks the tree at dir for secretFiles and oddName. A directory
+// below dir whose name is in skip (grep --exclude-dir=node_modules, rg -g
+// '!node_modules') is not entered; a symbolic link so named is walked as
+// any other (grep -R follows it as a file's link, which --exclude-dir does
+// not cover).
+func walkTree(dir string, hidden bool, skip []string) walkResult {
 	walkMu.Lock()
 	defer walkMu.Unlock()
 	// Keyed by the tree itself: `grep -r x big/d1/..`, `big/d2/..`, ...
 	// are one tree, which a script would otherwise have walked once a
 	// spelling.
 	abs := Resolve(dir, "/")
-	key := walkKey{abs, hidden}
+	key := walkKey{abs, hidden, strings.Join(skip, "/")}
 	if r, ok := walkCache[key]; ok {
 		return r
 	}
@@ -1493,6 +1529,9 @@ func walkTree(dir string, hidden bool) walkResult {
 					return
 				}
 				if isDir && (name == "objects" || name == "lfs") && strings.HasSuffix(d, "/.git") {
+					return
+				}
+				if isDir && !isLink && slices.Contains(skip, name) {
 					return
 				}
 				if !hidden && strings.HasPrefix(name, ".") {
@@ -1794,7 +1833,7 @@ func whitelists(p string) bool {
 // .gitignore makes `rg KEY` search .env, judge-11 R6). A walk that did
 // not finish counts as one that found such a rule.
 func rgUnignores(dir string) bool {
-	if r := walkTree(dir, false); r.unignores || !r.complete {
+	if r := walkTree(dir, false, nil); r.unignores || !r.complete {
 		return true
 	}
 	for d := filepath.Dir(filepath.Clean(dir)); ; d = filepath.Dir(d) {
