@@ -68,23 +68,23 @@ func TestWalkBudget(t *testing.T) {
 	walkMu.Lock()
 	walkCache = nil
 	walkMu.Unlock()
-	first := walkTree(filepath.Join(root, "big", "a", ".."), false, nil)
+	first := walkTree(filepath.Join(root, "big", "a", ".."), walkHow{})
 	spent := walkSpent.Load()
 	if !first.complete || spent < 150 {
 		t.Fatalf("walk of big: complete %v, %d entries", first.complete, spent)
 	}
 	for _, d := range []string{"b", "c"} {
-		walkTree(filepath.Join(root, "big", d, ".."), false, nil)
+		walkTree(filepath.Join(root, "big", d, ".."), walkHow{})
 	}
 	if walkSpent.Load() != spent {
 		t.Errorf("big walked again under another spelling: %d entries, then %d", spent, walkSpent.Load())
 	}
 	walkSpent.Store(maxWalkTotal)
-	if r := walkTree(filepath.Join(root, "big", "c"), false, nil); r.complete {
+	if r := walkTree(filepath.Join(root, "big", "c"), walkHow{}); r.complete {
 		t.Errorf("past the judgement's budget a new tree was walked: %+v", r)
 	}
 	resetGlobBudget()
-	if r := walkTree(filepath.Join(root, "big", "c"), false, nil); !r.complete {
+	if r := walkTree(filepath.Join(root, "big", "c"), walkHow{}); !r.complete {
 		t.Errorf("a new judgement could not walk a small tree: %+v", r)
 	}
 }

@@ -194,11 +194,16 @@ func (c ignoreCache) read(p string) ([]string, bool) {
 	return lines, ok
 }
 
-// ignored reports whether rg skips f (a directory when dir is set) for a
-// plain .gitignore line of the repository f is in: its name, or a
-// directory above it, named by a line without "/" (or only a trailing
-// one), or by a line anchored at that .gitignore's directory. When in
-// doubt (no repository, a "!" line in any ignore file on the way, "**", a
+// ignored reports whether rg skips f (a directory when dir is set), met
+// in its walk, for a plain .gitignore line of the repository f is in: a
+// line without "/" (or only a trailing one) naming f's name, or a line
+// anchored at that .gitignore's directory naming f's path from there. Only
+// f itself counts, not a directory above it: rg's walk checks each entry
+// as it meets it and never enters one it skips, and a directory it is
+// given, or starts in, is read although .gitignore names it (`rg --hidden
+// KEY node_modules` printed node_modules/.env, which guard, reading the
+// line as covering everything below, had left out). When in doubt (no
+// repository, a "!" line in any ignore file on the way, "**", a
 // backslash, an unreadable file, an .ignore or .rgignore file) it is not.
 func (c ignoreCache) ignored(f string, dir bool) bool {
 	var dirs []string
@@ -282,29 +287,18 @@ func ignoreLines(p string) ([]string, bool) {
 }
 
 // ignoreLineMatches reports whether a .gitignore line l names rel (a path
-// below the .gitignore's directory; a directory when dir is set) or a
-// directory above it.
+// below the .gitignore's directory; a directory when dir is set) itself.
 func ignoreLineMatches(l, rel string, dir bool) bool {
 	dirOnly := strings.HasSuffix(l, "/")
+	if dirOnly && !dir {
+		return false
+	}
 	l = strings.TrimSuffix(l, "/")
-	parts := strings.Split(rel, "/")
 	if strings.Contains(l, "/") {
-		// Anchored at the .gitignore's directory.
-		l = strings.TrimPrefix(l, "/")
-		n := strings.Count(l, "/") + 1
-		if n > len(parts) || dirOnly && !dir && n == len(parts) {
-			return false
-		}
-		ok, _ := shellMatch(l, strings.Join(parts[:n], "/"))
-		return ok
+		// Anchored at the .gitignore's directory: the whole path.
+		ok, _ := shellMatch(strings.TrimPrefix(l, "/"), rel)
+		return ok && strings.Count(strings.TrimPrefix(l, "/"), "/") == strings.Count(rel, "/")
 	}
-	for i, p := range parts {
-		if dirOnly && !dir && i == len(parts)-1 {
-			break
-		}
-		if ok, _ := shellMatch(l, p); ok {
-			return true
-		}
-	}
-	return false
+	ok, _ := shellMatch(l, filepath.Base(rel))
+	return ok
 }

@@ -1056,6 +1056,7 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 	}
 	var roots, include, skip []string
 	hidden := true
+	gitIgnore := false // rg: what .gitignore names is not read
 	hiddenExt := false // of the hidden files, only those with an extension are read
 	switch prog {
 	case "grep", "egrep", "fgrep", "zgrep", "zegrep", "zfgrep":
@@ -1130,6 +1131,11 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 				hidden, hiddenExt = true, true
 			}
 		}
+		// rg leaves out what .gitignore names, unless told not to, told to
+		// read more ignore files (their '!' lines may whitelist it), or
+		// given a glob that selects files (globs override ignore rules).
+		gitIgnore = len(include) == 0 && c.count("-u", "-uu", "-uuu", "--unrestricted", "--no-ignore", "--no-ignore-vcs",
+			"--no-ignore-parent", "--no-ignore-dot", "--no-ignore-files") == 0 && len(c.values("--ignore-file")) == 0
 		if !narrow {
 			include = nil
 		}
@@ -1239,7 +1245,7 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 		if prog == "rg" && !hidden && rgUnignores(dir) {
 			h = true // a whitelist rule in an ignore file: rg reads those hidden files
 		}
-		r := walkTree(dir, h, skip)
+		r := walkTree(dir, walkHow{hidden: h, skip: skip, gitIgnore: gitIgnore})
 		found, complete := r.found, r.complete
 		for _, f := range found {
 			if rel, err := filepath.Rel(dir, f); hiddenExt && err == nil && hiddenName(rel) && !strings.Contains(strings.TrimLeft(filepath.Base(f), "."), ".") {
@@ -1343,10 +1349,20 @@ func matchesAny(globs []string, name string) bool {
 	return false
 }
 
+// walkHow is how a search walks a tree: whether it reads hidden entries,
+// the names of the directories it leaves out (grep --exclude-dir), and
+// whether it skips what .gitignore names (rg; see ignoreCache.ignored).
+type walkHow struct {
+	hidden    bool
+	skip      []string
+	gitIgnore bool
+}
+
 type walkKey struct {
-	dir    string
-	hidden bool
-	skip   string // the skipped names, joined by "/"
+	dir       string
+	hidden    bool
+	gitIgnore bool
+	skip      string // the skipped names, joined by "/"
 }
 
 type walkResult struct {
@@ -1374,7 +1390,7 @@ var (
 // one is a secret (readers open the target), and a linked directory is
 // walked too (grep -R, find -L and cat of a path below it follow it).
 func secretFiles(dir string, hidden bool) ([]string, bool) {
-	r := walkTree(dir, hidden, nil)
+	r := walkTree(dir, walkHow{hidden: hidden})
 	return r.found, r.complete
 }
 
@@ -1383,7 +1399,7 @@ func secretFiles(dir string, hidden bool) ([]string, bool) {
 // quote, a backslash or a newline), or "", and whether the walk saw the
 // whole tree.
 func oddName(dir string) (string, bool) {
-	r := walkTree(dir, true, nil)
+	r := walkTree(dir, walkHow{hidden: true})
 	return r.odd, r.complete
 }
 
@@ -1456,19 +1472,21 @@ func secretEntry(p, name, h string, isLink bool) (secret bool, target string) {
 	return false, ""
 }
 
-// walkTree walks the tree at dir for secretFiles and oddName. A directory
-// below dir whose name is in skip (grep --exclude-dir=node_modules, rg -g
-// '!node_modules') is not entered; a symbolic link so named is walked as
-// any other (grep -R follows it as a file's link, which --exclude-dir does
-// not cover).
-func walkTree(dir string, hidden bool, skip []string) walkResult {
+// walkTree walks the tree at dir for secretFiles and oddName as how says.
+// A directory below dir whose name is in how.skip (grep
+// --exclude-dir=node_modules, rg -g '!node_modules') is not entered; a
+// symbolic link so named is walked as any other (grep -R follows it as a
+// file's link, which --exclude-dir does not cover). With how.gitIgnore, an
+// entry below dir that .gitignore names is left out as rg leaves it out.
+func walkTree(dir string, how walkHow) walkResult {
+	hidden, skip := how.hidden, how.skip
 	walkMu.Lock()
 	defer walkMu.Unlock()
 	// Keyed by the tree itself: `grep -r x big/d1/..`, `big/d2/..`, ...
 	// are one tree, which a script would otherwise have walked once a
 	// spelling.
 	abs := Resolve(dir, "/")
-	key := walkKey{abs, hidden, strings.Join(skip, "/")}
+	key := walkKey{abs, hidden, how.gitIgnore, strings.Join(skip, "/")}
 	if r, ok := walkCache[key]; ok {
 		return r
 	}
@@ -1497,6 +1515,7 @@ func walkTree(dir string, hidden bool, skip []string) walkResult {
 	default:
 		queue := []string{abs}
 		seen := map[string]bool{abs: true}
+		ign := ignoreCache{}
 		for len(queue) > 0 && len(found) < 16 && complete {
 			d := queue[0]
 			queue = queue[1:]
@@ -1531,7 +1550,7 @@ func walkTree(dir string, hidden bool, skip []string) walkResult {
 				if isDir && (name == "objects" || name == "lfs") && strings.HasSuffix(d, "/.git") {
 					return
 				}
-				if isDir && !isLink && slices.Contains(skip, name) {
+				if isDir && !isLink && slices.Contains(skip, name) || how.gitIgnore && ign.ignored(p, isDir) {
 					return
 				}
 				if !hidden && strings.HasPrefix(name, ".") {
@@ -1833,7 +1852,7 @@ func whitelists(p string) bool {
 // .gitignore makes `rg KEY` search .env, judge-11 R6). A walk that did
 // not finish counts as one that found such a rule.
 func rgUnignores(dir string) bool {
-	if r := walkTree(dir, false, nil); r.unignores || !r.complete {
+	if r := walkTree(dir, walkHow{}); r.unignores || !r.complete {
 		return true
 	}
 	for d := filepath.Dir(filepath.Clean(dir)); ; d = filepath.Dir(d) {
