@@ -39,12 +39,17 @@ type globAnswer struct {
 	err     error
 }
 
-// resetGlobBudget starts a judgement's glob budget.
+// resetGlobBudget starts a judgement's glob and walk budgets and memos (a
+// tree walked by an earlier judgement in the same process may have changed
+// since).
 func resetGlobBudget() {
 	globEntries.Store(0)
 	walkSpent.Store(0)
 	globMemo.Clear()
 	secretGlobMemo.Clear()
+	walkMu.Lock()
+	walkCache = nil
+	walkMu.Unlock()
 }
 
 // boundedGlob is filepath.Glob (same pattern syntax, same matches, in the

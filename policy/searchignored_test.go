@@ -81,4 +81,27 @@ func TestSearchGivenIgnoredDir(t *testing.T) {
 			t.Errorf("%q: %s (%s); want run %v", cmd, d.Action, d.Reason, run)
 		}
 	}
+	// A link into another repository: rg -L walks it with the ignore files
+	// of the tree it walks, not of that repository, whose .gitignore names
+	// the directory the key is in.
+	other, _ := filepath.EvalSymlinks(t.TempDir())
+	if out, err := exec.Command("git", "init", "-q", other).CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v\n%s", err, out)
+	}
+	os.WriteFile(filepath.Join(other, ".gitignore"), []byte("secrets/\n"), 0o644)
+	os.MkdirAll(filepath.Join(other, "sub", "secrets"), 0o755)
+	os.WriteFile(filepath.Join(other, "sub", "secrets", ".env"), []byte("TOKEN=linked-key\n"), 0o644)
+	if err := os.Symlink(filepath.Join(other, "sub"), filepath.Join(proj, "lib")); err != nil {
+		t.Fatal(err)
+	}
+	if out := rgOut(proj, "-L"); !strings.Contains(out, "linked-key") {
+		t.Fatalf("premise: rg -L did not read the linked repository's ignored directory: %q", out)
+	}
+	v := set.Judge([]string{"bash", "-c", "rg -L --hidden foo"}, proj)
+	if d := policy.Decide(&v, policy.Suggest, []string{proj}); d.Action == policy.Run {
+		t.Errorf("rg -L through a link into another repository: run; want asked (it reads lib/secrets/.env)")
+	}
+	if d, _ := policy.DecideSearch([]string{proj}, "x", tr, policy.Suggest, nil, home); d.Action == policy.Run {
+		t.Errorf("a search tool over a link into another repository: run; want asked")
+	}
 }

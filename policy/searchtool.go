@@ -100,12 +100,12 @@ func searchTree(dir string, globs []string, tr TreeRead) (string, bool) {
 	walkMu.Lock() // readDir's buffer
 	defer walkMu.Unlock()
 	h := home()
-	ign := ignoreCache{}
+	ign := newIgnoreCache()
 	n := 0
 	complete := true
 	found := ""
 	consider := func(p string) bool {
-		return (len(globs) == 0 || toolGlobMatches(globs, filepath.Base(p))) && !(tr.GitIgnore && ign.ignored(p, false))
+		return (len(globs) == 0 || toolGlobMatches(globs, filepath.Base(p))) && !(tr.GitIgnore && !ign.linked[filepath.Dir(p)] && ign.ignored(p, false))
 	}
 	if secrets().Secret(dir, h) != nil {
 		return dir, true
@@ -129,7 +129,7 @@ func searchTree(dir string, globs []string, tr TreeRead) (string, bool) {
 				return
 			case !tr.Hidden && strings.HasPrefix(name, "."):
 				return
-			case isDir && tr.GitIgnore && ign.ignored(p, true):
+			case isDir && tr.GitIgnore && !ign.linked[d] && ign.ignored(p, true):
 				return
 			}
 			if secret, target := secretEntry(p, name, h, isLink); secret {
@@ -140,12 +140,14 @@ func searchTree(dir string, globs []string, tr TreeRead) (string, bool) {
 			} else if isLink {
 				if target != "" && !seen[target] {
 					seen[target] = true
+					ign.link(target)
 					queue = append(queue, target)
 				}
 				return
 			}
 			if isDir && !seen[p] {
 				seen[p] = true
+				ign.below(d, p)
 				queue = append(queue, p)
 			}
 		})
@@ -177,8 +179,29 @@ func secretPatternWord(v string) string {
 	return ""
 }
 
-// ignoreCache holds the ignore files read during one walk, by path.
-type ignoreCache map[string]ignoreFile
+// ignoreCache holds the ignore files read during one walk, by path, and
+// the directories the walk entered through a symbolic link (and those
+// below them), to which no ignore file counts: rg -L applies the ignore
+// files of the tree it walks, not of the repository a link leads into,
+// where guard would have looked for them.
+type ignoreCache struct {
+	files  map[string]ignoreFile
+	linked map[string]bool
+}
+
+func newIgnoreCache() ignoreCache {
+	return ignoreCache{files: map[string]ignoreFile{}, linked: map[string]bool{}}
+}
+
+// link marks dir as entered through a link.
+func (c ignoreCache) link(dir string) { c.linked[dir] = true }
+
+// below marks dir, a directory in parent, as linked when parent is.
+func (c ignoreCache) below(parent, dir string) {
+	if c.linked[parent] {
+		c.linked[dir] = true
+	}
+}
 
 type ignoreFile struct {
 	lines []string
@@ -186,11 +209,11 @@ type ignoreFile struct {
 }
 
 func (c ignoreCache) read(p string) ([]string, bool) {
-	if f, ok := c[p]; ok {
+	if f, ok := c.files[p]; ok {
 		return f.lines, f.ok
 	}
 	lines, ok := ignoreLines(p)
-	c[p] = ignoreFile{lines, ok}
+	c.files[p] = ignoreFile{lines, ok}
 	return lines, ok
 }
 

@@ -1515,7 +1515,7 @@ func walkTree(dir string, how walkHow) walkResult {
 	default:
 		queue := []string{abs}
 		seen := map[string]bool{abs: true}
-		ign := ignoreCache{}
+		ign := newIgnoreCache()
 		for len(queue) > 0 && len(found) < 16 && complete {
 			d := queue[0]
 			queue = queue[1:]
@@ -1550,7 +1550,7 @@ func walkTree(dir string, how walkHow) walkResult {
 				if isDir && (name == "objects" || name == "lfs") && strings.HasSuffix(d, "/.git") {
 					return
 				}
-				if isDir && !isLink && slices.Contains(skip, name) || how.gitIgnore && ign.ignored(p, isDir) {
+				if isDir && !isLink && slices.Contains(skip, name) || how.gitIgnore && !ign.linked[d] && ign.ignored(p, isDir) {
 					return
 				}
 				if !hidden && strings.HasPrefix(name, ".") {
@@ -1565,6 +1565,7 @@ func walkTree(dir string, how walkHow) walkResult {
 				} else if isLink {
 					if target != "" && !seen[target] {
 						seen[target] = true
+						ign.link(target)
 						queue = append(queue, target)
 					}
 					return
@@ -1573,6 +1574,7 @@ func walkTree(dir string, how walkHow) walkResult {
 					// (a link met earlier may have queued it already: a
 					// tree is walked once, as the entries are bounded)
 					seen[p] = true
+					ign.below(d, p)
 					queue = append(queue, p)
 				}
 			})
