@@ -80,6 +80,7 @@ bench: build ## speed: in-process benchmarks, whole-process ratios against a bas
 fuzz: ## run each fuzzer for a while (FUZZTIME, default 30s)
 	$(GO) test -run '^$$' -fuzz FuzzCheck -fuzztime $${FUZZTIME:-30s} ./policy
 	$(GO) test -run '^$$' -fuzz FuzzJudge -fuzztime $${FUZZTIME:-30s} ./policy
+	$(GO) test -run '^$$' -fuzz FuzzFileContent -fuzztime $${FUZZTIME:-30s} ./policy
 	$(GO) test -run '^$$' -fuzz FuzzNames -fuzztime $${FUZZTIME:-30s} ./policy/protect
 	$(GO) test -run '^$$' -fuzz FuzzScript -fuzztime $${FUZZTIME:-30s} ./policy/shell
 	$(GO) test -run '^$$' -fuzz FuzzDifferential -fuzztime $${FUZZTIME:-30s} ./policy

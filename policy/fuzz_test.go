@@ -117,3 +117,36 @@ func FuzzJudge(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFileContent: what the judge reads of a file in a tree (the configs
+// that hold tokens, scripts, archives, ignore files), and the names it
+// reads from one, never crash it: a file is the agent's to write. (A
+// name ending in ".~" once did, through the protected list's backup names.)
+func FuzzFileContent(f *testing.F) {
+	for _, s := range []string{"[remote]\n\turl = https://x:ghp_abc@github.com\n", "//registry.npmjs.org/:_authToken=abc\n",
+		"export TOKEN=abc\n", "-----BEGIN RSA PRIVATE KEY-----\nabc\n", "!.env\n", "\x1f\x8b\x08", "PK\x03\x04", "BZh91AY&SY", "notes.~"} {
+		f.Add(s, 0)
+	}
+	dir := f.TempDir()
+	names := []string{".npmrc", "config", ".gitconfig", "x.sh", ".bashrc", "a.gz", "a.zip", "a.bz2", ".gitignore", ".ignore",
+		"x.b64", "x.txt", ".envrc", ".yarnrc.yml"}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		p := dir + "/" + names[(n%len(names)+len(names))%len(names)]
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		resetTokenBudget()
+		contentSecret(p)
+		tokenSecret(p)
+		scriptSecret(p)
+		exportedSecret(p)
+		archiveFile(p)
+		ignoreLines(p)
+		whitelists(p)
+		hiddenName(s)
+		pathspecPath(s)
+		globLiteral(s)
+		shellPattern(s)
+		secrets().Secret(dir+"/"+s, "/root")
+	})
+}
