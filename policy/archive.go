@@ -98,7 +98,7 @@ const (
 func archiveSecret(abs string, head []byte) string {
 	switch {
 	case isTar(head):
-		f, err := os.Open(abs)
+		f, _, err := safefile.Open(abs)
 		if err != nil {
 			return ""
 		}
@@ -141,7 +141,7 @@ func isTar(b []byte) bool {
 // streamSecret decompresses the file at abs and, when it holds a tar
 // archive, checks its members.
 func streamSecret(abs string, open func(io.Reader) (io.Reader, error)) string {
-	f, err := os.Open(abs)
+	f, _, err := safefile.Open(abs)
 	if err != nil {
 		return ""
 	}

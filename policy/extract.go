@@ -232,7 +232,7 @@ func readMembers(prog, abs string) extraction {
 		}
 		return x
 	}
-	f, err := os.Open(abs)
+	f, _, err := safefile.Open(abs)
 	if err != nil {
 		return extraction{why: "the archive cannot be read"}
 	}

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"bufio"
+	"guard/internal/safefile"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,7 +58,7 @@ func gitCheckoutWhy(r *Result, argv []string, cwd string) string {
 
 // packedRef reports whether the packed-refs file at p names ref.
 func packedRef(p, ref string) bool {
-	f, err := os.Open(p)
+	f, _, err := safefile.Open(p) // a FIFO there had stalled guard for good
 	if err != nil {
 		return false
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 )
 
 // Globs are expanded by reading directories, and a short pattern can name a
@@ -121,7 +122,7 @@ func globIn(dir, pattern string, out []string) ([]string, error) {
 	if err != nil || !fi.IsDir() {
 		return out, nil
 	}
-	f, err := os.Open(dir)
+	f, err := os.OpenFile(dir, os.O_RDONLY|syscall.O_DIRECTORY, 0) // a FIFO swapped in fails, not waits
 	if err != nil {
 		return out, nil
 	}

@@ -2,6 +2,10 @@ package policy
 
 import (
 	"bufio"
+	"bytes"
+	"errors"
+	"guard/internal/safefile"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -286,19 +290,16 @@ func (c ignoreCache) ignored(f string, dir bool) bool {
 // ignoreLines returns the pattern lines of an ignore file (none when it
 // does not exist); ok is false when it cannot be read whole.
 func ignoreLines(p string) ([]string, bool) {
-	fh, err := os.Open(p)
-	if os.IsNotExist(err) {
+	// Without waiting: a FIFO named .gitignore had stalled guard for good.
+	b, err := safefile.Read(p, 1<<20)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, true
 	}
 	if err != nil {
 		return nil, false
 	}
-	defer fh.Close()
-	if fi, err := fh.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() > 1<<20 {
-		return nil, false
-	}
 	var lines []string
-	sc := bufio.NewScanner(fh)
+	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
 		l := strings.TrimRight(sc.Text(), " \t\r")
 		if l == "" || strings.HasPrefix(l, "#") {

@@ -248,15 +248,11 @@ func sqliteSchemaWhy(db string) string {
 // sqliteSchema returns the sql column of every row of sqlite_master (the
 // table b-tree rooted at page 1), following interior and overflow pages.
 func sqliteSchema(db string) ([]string, error) {
-	f, err := os.Open(db)
+	f, st, err := safefile.Open(db)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
 	if st.Size() == 0 {
 		return nil, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 
@@ -463,7 +464,7 @@ func otherHomes(home string, roots []string, w *protect.Watch) []otherHome {
 
 // listDir returns the names in dir (unsorted), nil when it cannot be read.
 func listDir(dir string) []string {
-	f, err := os.Open(dir)
+	f, err := os.OpenFile(dir, os.O_RDONLY|syscall.O_DIRECTORY, 0) // a FIFO fails, not waits
 	if err != nil {
 		return nil
 	}

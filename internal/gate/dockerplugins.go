@@ -2,8 +2,10 @@ package gate
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
+	"guard/internal/safefile"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,12 +82,7 @@ func (g *Gate) dockerPluginReach(dirs []string) string {
 // dockerExtraPluginDirs returns config.json's cliPluginsExtraDirs, or none
 // (no file, or one that is not that JSON: docker then fails or ignores it).
 func dockerExtraPluginDirs(path string) []string {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, 1<<20))
+	b, err := safefile.Read(path, 1<<20) // not waiting on a FIFO
 	if err != nil {
 		return nil
 	}
@@ -120,12 +117,10 @@ func (g *Gate) dockerHelpers() []string {
 	}
 	known := false
 	if filepath.IsAbs(cfgDir) {
-		if f, err := os.Open(filepath.Join(cfgDir, "config.json")); err == nil {
-			b, err := io.ReadAll(io.LimitReader(f, 1<<20))
-			f.Close()
-			known = err == nil && json.Unmarshal(b, &c) == nil
+		if b, err := safefile.Read(filepath.Join(cfgDir, "config.json"), 1<<20); err == nil {
+			known = json.Unmarshal(b, &c) == nil
 		} else {
-			known = os.IsNotExist(err)
+			known = errors.Is(err, fs.ErrNotExist)
 		}
 	}
 	ctx := g.Getenv("DOCKER_CONTEXT")

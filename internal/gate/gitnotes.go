@@ -2,6 +2,7 @@ package gate
 
 import (
 	"bytes"
+	"guard/internal/safefile"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,7 +104,7 @@ func (g *Gate) xdgConfig() string {
 // readHead reads at most 1 MiB of a file (a config or packed-refs
 // larger than that is taken as holding what is looked for).
 func readHead(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, _, err := safefile.Open(path) // not waiting on a FIFO
 	if err != nil {
 		return nil, err
 	}

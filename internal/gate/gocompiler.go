@@ -1,7 +1,7 @@
 package gate
 
 import (
-	"os"
+	"guard/internal/safefile"
 	"path/filepath"
 	"strings"
 
@@ -79,8 +79,8 @@ func (g *Gate) goEnvFileValue(name string) (string, string) {
 		}
 		file = filepath.Join(dir, "go", "env")
 	}
-	b, err := os.ReadFile(file)
-	if err != nil || len(b) > 1<<20 {
+	b, err := safefile.Read(file, 1<<20) // not waiting on a FIFO
+	if err != nil {
 		return "", ""
 	}
 	for _, line := range strings.Split(string(b), "\n") {

@@ -424,7 +424,7 @@ func (g *Gate) rootPathNames(dirs []string) map[string]bool {
 			if !inside {
 				continue
 			}
-			f, err := os.Open(real)
+			f, err := os.OpenFile(real, os.O_RDONLY|syscall.O_DIRECTORY, 0) // a FIFO fails, not waits
 			if err != nil {
 				continue
 			}
