@@ -1,0 +1,148 @@
+package main
+
+// Red team of the ways into guard, second pass (docs/redteam/entry-2.md).
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// ptyAgent is a program an agent can write and run: it starts argv on a
+// pseudo-terminal it made and answers "o" to guard's question there.
+const ptyAgent = `import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+out, answered, end = b"", False, time.time() + 20
+while time.time() < end:
+    try:
+        b = os.read(fd, 1024)
+    except OSError:
+        break
+    if not b:
+        break
+    out += b
+    if not answered and b"[N]o" in out:
+        os.write(fd, b"o\n")
+        answered = True
+sys.stdout.write(out.decode(errors="replace"))
+os.waitpid(pid, 0)
+`
+
+// TestAgentTerminalIsNotAPerson (entry-2 N1): guard asks at a terminal, and
+// whoever holds that terminal's other side answers. A program running in the
+// person's terminal (the agent, or what the agent runs) can make a terminal
+// of its own, start guard on it and type "o": script(1) fed from a pipe, a
+// pty library, a person-approved command that starts script in a new
+// session. guard asks only at a terminal that no program running inside
+// another terminal made, and only at the terminal the guard above it could
+// ask at (GUARD_TTY). Nothing is made, no rule remembered, no project
+// trusted; the person's own terminal, a nested guard on it included, is
+// still asked.
+func TestAgentTerminalIsNotAPerson(t *testing.T) {
+	t.Parallel()
+	python := "/usr/bin/python3"
+	if _, err := os.Stat(python); err != nil {
+		t.Skip("no /usr/bin/python3")
+	}
+	for _, tt := range []struct {
+		name   string
+		script string // run by sh on the person's terminal; GUARD and AGENT substituted
+		typed  int    // how many times the person types "o" at a prompt
+		runs   bool
+	}{
+		{"script fed from a pipe", `printf 'o\n' | script -qec "GUARD --mode suggest -- touch made" /dev/null`, 0, false},
+		{"always, through script", `printf 'a\np\n' | script -qec "GUARD --mode suggest -- touch made" /dev/null`, 0, false},
+		{"a pty library", `python3 AGENT GUARD --mode suggest -- touch made`, 0, false},
+		{"approved once, then script in a new session", `GUARD --mode suggest -- sh -c 'setsid -w script -qec "GUARD --mode suggest -- touch made" /dev/null'`, 2, false},
+		// Controls: the person's own terminal, directly and through a
+		// guard above.
+		{"the person's terminal", `GUARD --mode suggest -- touch made`, 1, true},
+		{"the person's terminal, nested guard", `GUARD --mode suggest -- sh -c 'GUARD --mode suggest -- touch made'`, 2, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			agent := w.write(filepath.Join(w.root, "agent.py"), ptyAgent, 0o644)
+			script := strings.NewReplacer("GUARD", w.guard, "AGENT", agent).Replace(tt.script)
+			tm := openTerminal(t)
+			cmd := w.command("sh", "-c", script)
+			tm.start(cmd)
+			for i := range tt.typed {
+				if !tm.waitCount(promptText, i+1) {
+					break // refused before asking again
+				}
+				tm.typeIn("o\n")
+			}
+			r := waitExit(t, cmd)
+			shown := tm.drain()
+			made := fileExists(filepath.Join(w.work, "made"))
+			rules, _ := filepath.Glob(filepath.Join(w.configDir(), "projects", "*.policy"))
+			if tt.runs != made {
+				t.Fatalf("made %v, want %v: %s; terminal %q", made, tt.runs, r, shown)
+			}
+			if len(rules) > 0 {
+				t.Errorf("a rule was remembered: %v; terminal %q", rules, shown)
+			}
+			if !tt.runs && !strings.Contains(shown, "no one is at a terminal to ask") {
+				t.Errorf("the refusal does not say no one can be asked; terminal %q", shown)
+			}
+		})
+	}
+}
+
+// waitCount waits until the terminal has shown s n times; false when the
+// terminal closed, or 10 seconds passed, before that.
+func (tm *terminal) waitCount(s string, n int) bool {
+	deadline := time.After(10 * time.Second)
+	for strings.Count(tm.text(), s) < n {
+		select {
+		case <-tm.more:
+		case <-tm.done:
+			return strings.Count(tm.text(), s) >= n
+		case <-deadline:
+			return false
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return true
+}
+
+// leaveTerminal gives up the test process's controlling terminal, when
+// `go test` runs in one: the terminals the tests make stand for a person's,
+// and guard does not take a terminal made by a process running inside
+// another one for a person's (madeInsideTerminal). A session leader keeps
+// it (giving it up would hang up the session).
+func leaveTerminal() {
+	if sid, err := unix.Getsid(0); err != nil || sid == os.Getpid() {
+		return
+	}
+	f, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	_ = unix.IoctlSetInt(int(f.Fd()), unix.TIOCNOTTY, 0)
+}
+
+// TestAgentTerminalTrust (entry-2 N1): `guard trust`, which loosens guard
+// for a project, asks the same way: typed by script(1) from a pipe, it
+// trusts nothing.
+func TestAgentTerminalTrust(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.write(filepath.Join(w.work, ".guard", "config.toml"), "mode = \"full-auto\"\n", 0o644)
+	tm := openTerminal(t)
+	cmd := w.command("sh", "-c", `printf 'y\n' | script -qec "`+w.guard+` trust" /dev/null`)
+	tm.start(cmd)
+	waitExit(t, cmd)
+	shown := tm.drain()
+	if data, err := os.ReadFile(filepath.Join(w.configDir(), "trusted.json")); err == nil && strings.Contains(string(data), w.work) {
+		t.Fatalf("the project was trusted through a terminal script(1) made: %s; terminal %q", data, shown)
+	}
+}
