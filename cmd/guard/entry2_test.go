@@ -4,6 +4,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -59,17 +60,24 @@ func TestAgentTerminalIsNotAPerson(t *testing.T) {
 		{"script fed from a pipe", `printf 'o\n' | script -qec "GUARD --mode suggest -- touch made" /dev/null`, 0, false},
 		{"always, through script", `printf 'a\np\n' | script -qec "GUARD --mode suggest -- touch made" /dev/null`, 0, false},
 		{"a pty library", `python3 AGENT GUARD --mode suggest -- touch made`, 0, false},
-		{"approved once, then script in a new session", `GUARD --mode suggest -- sh -c 'setsid -w script -qec "GUARD --mode suggest -- touch made" /dev/null'`, 2, false},
+		{"approved once, then script in a new session", `GUARD --mode suggest -- bash -c 'setsid -w script -qec "GUARD --mode suggest -- touch made" /dev/null'`, 2, false},
+		{"approved once, then tmux new -d and send-keys", `GUARD --mode suggest -- bash -c 'export TERM=xterm; tmux -S SOCK new -d "GUARD --mode suggest -- touch made 2>OUT; sleep 3"; sleep 1; tmux -S SOCK send-keys o Enter; sleep 1; tmux -S SOCK kill-server'`, 1, false},
 		// Controls: the person's own terminal, directly and through a
 		// guard above.
 		{"the person's terminal", `GUARD --mode suggest -- touch made`, 1, true},
-		{"the person's terminal, nested guard", `GUARD --mode suggest -- sh -c 'GUARD --mode suggest -- touch made'`, 2, true},
+		{"the person's terminal, nested guard", `GUARD --mode suggest -- bash -c 'GUARD --mode suggest -- touch made'`, 2, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			w := newWorld(t)
 			agent := w.write(filepath.Join(w.root, "agent.py"), ptyAgent, 0o644)
-			script := strings.NewReplacer("GUARD", w.guard, "AGENT", agent).Replace(tt.script)
+			if strings.Contains(tt.script, "tmux") {
+				if _, err := exec.LookPath("tmux"); err != nil {
+					t.Skip("no tmux")
+				}
+			}
+			sock, out := filepath.Join(w.root, "tmux.sock"), filepath.Join(w.root, "pane.out")
+			script := strings.NewReplacer("GUARD", w.guard, "AGENT", agent, "SOCK", sock, "OUT", out).Replace(tt.script)
 			tm := openTerminal(t)
 			cmd := w.command("sh", "-c", script)
 			tm.start(cmd)
@@ -81,6 +89,9 @@ func TestAgentTerminalIsNotAPerson(t *testing.T) {
 			}
 			r := waitExit(t, cmd)
 			shown := tm.drain()
+			if pane, err := os.ReadFile(out); err == nil {
+				shown += string(pane) // what the tmux pane showed
+			}
 			made := fileExists(filepath.Join(w.work, "made"))
 			rules, _ := filepath.Glob(filepath.Join(w.configDir(), "projects", "*.policy"))
 			if tt.runs != made {
