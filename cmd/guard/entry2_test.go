@@ -60,6 +60,7 @@ func TestAgentTerminalIsNotAPerson(t *testing.T) {
 		{"script fed from a pipe", `printf 'o\n' | script -qec "GUARD --mode suggest -- touch made" /dev/null`, 0, false},
 		{"always, through script", `printf 'a\np\n' | script -qec "GUARD --mode suggest -- touch made" /dev/null`, 0, false},
 		{"a pty library", `python3 AGENT GUARD --mode suggest -- touch made`, 0, false},
+		{"an agent's tool, no terminal around it", `CODEX_THREAD_ID=t setsid -w python3 AGENT GUARD --mode suggest -- touch made`, 0, false},
 		{"approved once, then script in a new session", `GUARD --mode suggest -- bash -c 'setsid -w script -qec "GUARD --mode suggest -- touch made" /dev/null'`, 2, false},
 		{"approved once, then tmux new -d and send-keys", `GUARD --mode suggest -- bash -c 'export TERM=xterm; tmux -S SOCK new -d "GUARD --mode suggest -- touch made 2>OUT; sleep 3"; sleep 1; tmux -S SOCK send-keys o Enter; sleep 1; tmux -S SOCK kill-server'`, 1, false},
 		// Controls: the person's own terminal, directly and through a

@@ -26,6 +26,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"guard/internal/gate"
 )
 
 // e2ePolicy is the policy layer of every end-to-end test, so that the tests
@@ -143,6 +145,8 @@ func newWorld(t *testing.T) *world {
 			k == "ENV", k == "BASH_ENV", k == "CDPATH", k == "TERM",
 			strings.HasPrefix(k, "XDG_"), strings.HasPrefix(k, "GUARD_"), strings.HasPrefix(k, "LC_"), k == "LANG":
 			continue
+		case slices.Contains(gate.AgentMarkers, k):
+			continue // tests run from an agent's tool still play a person at their terminals
 		}
 		w.env = append(w.env, kv)
 	}

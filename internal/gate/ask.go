@@ -57,7 +57,8 @@ const TerminalEnv = "GUARD_TTY"
 // openTerminal opens the terminal a person can answer at, or says why there
 // is none ("" for the plain case). A person is there when guard's stdin or
 // stderr is a terminal (an agent's subprocess with pipes is never prompted,
-// even if a terminal is around), guard runs outside the sandbox, the
+// even if a terminal is around), no agent's tool started the command
+// (AgentMarkers), guard runs outside the sandbox, the
 // terminal is the one the guard above saw (TerminalEnv), it was not made by
 // a program running inside another terminal (madeInsideTerminal), and
 // /dev/tty opens.
@@ -83,6 +84,9 @@ func askTerminal() (int, string) {
 	if !isTerminal(0) && !isTerminal(2) {
 		return 0, ""
 	}
+	if name := agentMarker(); name != "" {
+		return 0, "an agent's tool started this command (" + name + " is set): the terminal is the agent's, a person answers in the agent's own dialog"
+	}
 	if insideSandbox() {
 		return 0, "guard runs inside a sandbox, where a command can make a terminal of its own"
 	}
@@ -97,6 +101,28 @@ func askTerminal() (int, string) {
 		return 0, "this terminal is not the one the guard that started this command could ask at"
 	}
 	return tty, ""
+}
+
+// AgentMarkers are the variables the agents put in the environment of the
+// commands their tools run (Claude Code's Bash tool CLAUDECODE=1, Gemini
+// CLI's run_shell_command GEMINI_CLI=1, Codex's exec_command
+// CODEX_THREAD_ID, as measured with the versions the agent tests pin).
+// Codex runs a command on a terminal it holds when the model asks for one
+// (exec_command with tty: true) and types what the model sends with
+// write_stdin: the model answered guard's question there, headless
+// included, where no terminal is around Codex to tell it from a person's.
+var AgentMarkers = []string{"CLAUDECODE", "GEMINI_CLI", "CODEX_THREAD_ID", "CODEX_SANDBOX", "COPILOT_CLI", "CURSOR_AGENT"}
+
+// agentMarker returns the first of AgentMarkers set in guard's
+// environment, "" for none. A command that unsets one is judged like any
+// other change of the environment by the guard above it.
+func agentMarker() string {
+	for _, name := range AgentMarkers {
+		if os.Getenv(name) != "" {
+			return name
+		}
+	}
+	return ""
 }
 
 // withTerminal sets TerminalEnv in env for the program guard runs.
