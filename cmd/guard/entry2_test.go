@@ -66,16 +66,22 @@ func TestAgentTerminalIsNotAPerson(t *testing.T) {
 		// Controls: the person's own terminal, directly and through a
 		// guard above.
 		{"the person's terminal", `GUARD --mode suggest -- touch made`, 1, true},
+		{"the person's terminal through sudo's use_pty", `sudo -n -E GUARD --mode suggest -- touch made`, 1, true},
 		{"the person's terminal, nested guard", `GUARD --mode suggest -- bash -c 'GUARD --mode suggest -- touch made'`, 2, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			w := newWorld(t)
 			agent := w.write(filepath.Join(w.root, "agent.py"), ptyAgent, 0o644)
-			if strings.Contains(tt.script, "tmux") {
-				if _, err := exec.LookPath("tmux"); err != nil {
-					t.Skip("no tmux")
+			for _, p := range []string{"tmux", "sudo"} {
+				if strings.Contains(tt.script, p) {
+					if _, err := exec.LookPath(p); err != nil {
+						t.Skip("no " + p)
+					}
 				}
+			}
+			if strings.HasPrefix(tt.script, "sudo") && exec.Command("sudo", "-n", "true").Run() != nil {
+				t.Skip("sudo asks for a password here")
 			}
 			sock, out := filepath.Join(w.root, "tmux.sock"), filepath.Join(w.root, "pane.out")
 			script := strings.NewReplacer("GUARD", w.guard, "AGENT", agent, "SOCK", sock, "OUT", out).Replace(tt.script)
