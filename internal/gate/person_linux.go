@@ -32,12 +32,10 @@ func controllingTerminal() int {
 	return p.tty
 }
 
-// procInfo is what guard reads of a process in /proc: its parent, its
-// controlling terminal (0: none), its command name and user IDs (real,
-// effective, saved, file system).
+// procInfo is what guard reads of a process in /proc/PID/stat: its
+// parent, its controlling terminal (0: none) and its command name.
 type procInfo struct {
 	ppid, tty int
-	uids      []int
 	comm      string
 }
 
@@ -64,17 +62,6 @@ func readProc(pid int) (procInfo, bool) {
 		return procInfo{}, false
 	}
 	p.comm = string(b[open+1 : end])
-	if st, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status"); err == nil {
-		for _, line := range strings.Split(string(st), "\n") {
-			if rest, ok := strings.CutPrefix(line, "Uid:"); ok {
-				for _, u := range strings.Fields(rest) {
-					if n, err := strconv.Atoi(u); err == nil {
-						p.uids = append(p.uids, n)
-					}
-				}
-			}
-		}
-	}
 	return p, true
 }
 
@@ -103,7 +90,7 @@ func madeInsideTerminal(tty int) string {
 			return ""
 		}
 		if p.tty != tty {
-			if p.tty == 0 || privileged(p, pid, uid) {
+			if p.tty == 0 || privileged(pid, uid) {
 				return ""
 			}
 			return fmt.Sprintf("the terminal was made by %s (pid %d), which runs in another terminal", Visible(p.comm), pid)
@@ -116,12 +103,19 @@ func madeInsideTerminal(tty int) string {
 	return "the process tree above guard is too deep to read"
 }
 
-// privileged reports whether process pid (p) runs as another user than
-// guard (any of its user IDs), or from a set-user-ID file.
-func privileged(p procInfo, pid, uid int) bool {
-	for _, u := range p.uids {
-		if u != uid {
-			return true
+// privileged reports whether process pid runs as another user than guard
+// (any of its user IDs: real, effective, saved, file system), or from a
+// set-user-ID file.
+func privileged(pid, uid int) bool {
+	if st, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status"); err == nil {
+		for _, line := range strings.Split(string(st), "\n") {
+			if rest, ok := strings.CutPrefix(line, "Uid:"); ok {
+				for _, u := range strings.Fields(rest) {
+					if n, err := strconv.Atoi(u); err == nil && n != uid {
+						return true
+					}
+				}
+			}
 		}
 	}
 	fi, err := os.Stat("/proc/" + strconv.Itoa(pid) + "/exe")
