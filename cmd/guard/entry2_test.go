@@ -164,3 +164,67 @@ func TestAgentTerminalTrust(t *testing.T) {
 		t.Fatalf("the project was trusted through a terminal script(1) made: %s; terminal %q", data, shown)
 	}
 }
+
+// TestPromptTerminalReset (entry-2 N2): the question is shown whole
+// whatever the output before it left set on the terminal. A program the
+// person runs (a Makefile the agent wrote) prints its own "approve the step
+// below" and then concealed text, matching colours, the line drawing
+// character set or a two-line scrolling region, before a shim asks about
+// `touch made`: the line naming the command was hidden or scrolled away. In
+// tmux, a real terminal: the screen must show the command's line with no
+// rendition left on the question.
+func TestPromptTerminalReset(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("no tmux")
+	}
+	for _, tt := range []struct{ name, trick string }{
+		{"concealed", `\033[8m`},
+		{"black on black", `\033[30;40m`},
+		{"line drawing characters", `\033(0`},
+		{"two-line scrolling region", `\033[1;2r\033[1;1H`},
+		{"origin mode in a region", `\033[?6h\033[3;4r\033[1;1H`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			sock := filepath.Join(w.root, "tmux.sock")
+			tmux := func(args ...string) string {
+				cmd := w.command(append([]string{"tmux", "-S", sock}, args...)...)
+				cmd.Env = append(cmd.Env, "TERM=xterm")
+				out, _ := cmd.CombinedOutput()
+				return string(out)
+			}
+			t.Cleanup(func() { tmux("kill-server") })
+			script := `printf '\033[2J\033[5;1Hmake: tests passed. Approve the step below.` + tt.trick + `'; ` + w.guard + ` --mode suggest -- touch made`
+			tmux("new", "-d", "-x", "150", "-y", "10", script)
+			var screen string
+			for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+				if screen = tmux("capture-pane", "-e", "-p"); strings.Contains(screen, "[N]o") {
+					break
+				}
+			}
+			if !strings.Contains(screen, "[N]o") {
+				t.Fatalf("no question on the screen:\n%q", screen)
+			}
+			// Answer no and wait for the pane to close: guard logs its
+			// answer in the test's home before that is removed.
+			tmux("send-keys", "n", "Enter")
+			for end := time.Now().Add(10 * time.Second); time.Now().Before(end) && tmux("has-session") == ""; {
+				time.Sleep(50 * time.Millisecond)
+			}
+			var named bool
+			for _, line := range strings.Split(screen, "\n") {
+				// capture-pane -e writes the rendition as SGR sequences
+				// and the line drawing set as SO.
+				if strings.Contains(line, "guard:") && strings.ContainsAny(line, "\x1b\x0e") {
+					t.Errorf("the question is shown with a rendition left on it: %q", line)
+				}
+				named = named || strings.Contains(line, "guard: touch made (match, suggest mode)")
+			}
+			if !named {
+				t.Errorf("the screen does not show the line naming the command:\n%s", screen)
+			}
+		})
+	}
+}
