@@ -74,11 +74,11 @@ func openTerminal() (*os.File, string) {
 	if err != nil {
 		return nil, ""
 	}
-	f.WriteString(terminalReset)
+	f.WriteString(TerminalReset)
 	return f, ""
 }
 
-// terminalReset undoes what the output before the question may have left
+// TerminalReset undoes what the output before the question may have left
 // set on the terminal, so that the person sees the question whole: a
 // program running there (a Makefile the agent wrote, run by the person)
 // that printed "\e[8m" (concealed text), matching colours or the line
@@ -90,7 +90,7 @@ func openTerminal() (*os.File, string) {
 // reset: rendition, character sets, origin mode; the screen stays),
 // autowrap on (DECSTR turns it off on some terminals), the cursor shown,
 // and for terminals without DECSTR the rendition and character set again.
-const terminalReset = "\x1b7\x1b[r\x1b8\x1b[!p\x1b[?7h\x1b[?25h\x1b[0m\x1b(B\x0f"
+const TerminalReset = "\x1b7\x1b[r\x1b8\x1b[!p\x1b[?7h\x1b[?25h\x1b[0m\x1b(B\x0f"
 
 // askTerminal is the cheap part of openTerminal, also what TerminalEnv
 // passes on: the controlling terminal's number, 0 when guard could not ask
