@@ -228,3 +228,28 @@ func TestPromptTerminalReset(t *testing.T) {
 		})
 	}
 }
+
+// TestPromptTypeAhead (entry-2 N3): what was typed before the question is
+// not its answer. A program the person runs prints its own "continue?
+// [o]k" and does not read the answer; the "o" typed there waited in the
+// terminal, and guard's question, asked a moment later by a shim, read it at
+// once: the command ran before the person saw what it was. Now the question
+// waits for an answer typed after it.
+func TestPromptTypeAhead(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	tm := openTerminal(t)
+	cmd := w.command("sh", "-c", `printf 'make: continue? [o]k / [N]o: '; sleep 1; `+w.guard+` --mode suggest -- touch made`)
+	tm.start(cmd)
+	tm.waitFor("continue?")
+	tm.typeIn("o\n") // the person answers the program's question
+	tm.waitFor(promptText)
+	time.Sleep(300 * time.Millisecond)
+	if fileExists(filepath.Join(w.work, "made")) {
+		t.Fatalf("the answer typed before the question ran the command; terminal %q", tm.text())
+	}
+	tm.typeIn("n\n")
+	if r := waitExit(t, cmd); r.code != 126 || fileExists(filepath.Join(w.work, "made")) {
+		t.Errorf("answered n after the question: %s, made %v; want 126 and nothing made", r, fileExists(filepath.Join(w.work, "made")))
+	}
+}

@@ -74,6 +74,14 @@ func openTerminal() (*os.File, string) {
 	if err != nil {
 		return nil, ""
 	}
+	// What was typed before the question is not its answer: an "o" typed
+	// at a program's own "continue? [o]k" (a Makefile the agent wrote, run
+	// by the person), still unread, ran the command before the question
+	// was even shown. The read stays non-blocking (no Fd call) for its
+	// deadline.
+	if rc, err := f.SyscallConn(); err == nil {
+		rc.Control(func(fd uintptr) { flushInput(int(fd)) })
+	}
 	f.WriteString(TerminalReset)
 	return f, ""
 }
