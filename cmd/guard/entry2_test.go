@@ -253,3 +253,56 @@ func TestPromptTypeAhead(t *testing.T) {
 		t.Errorf("answered n after the question: %s, made %v; want 126 and nothing made", r, fileExists(filepath.Join(w.work, "made")))
 	}
 }
+
+// TestAgentTerminalSetuidCopy (entry-2 N1): a terminal maker set-user-ID to
+// guard's own user is no privilege: anyone can make one of a copy of
+// script(1). Run as nobody, from the person's terminal, such a copy fed "o"
+// from a pipe answered guard's question while sudo's exemption let it by.
+func TestAgentTerminalSetuidCopy(t *testing.T) {
+	t.Parallel()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to run as nobody")
+	}
+	runuser, err := exec.LookPath("runuser")
+	if err != nil {
+		t.Skip("no runuser")
+	}
+	w := newWorld(t)
+	dir := filepath.Join(w.root, "nobody")
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{filepath.Dir(w.root), w.root, dir} {
+		if err := os.Chmod(d, 0o777); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := os.ReadFile("/usr/bin/script")
+	if err != nil {
+		t.Skip("no /usr/bin/script")
+	}
+	s := filepath.Join(dir, "s")
+	if err := os.WriteFile(s, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	guard := filepath.Join(dir, "guard")
+	if data, err = os.ReadFile(w.guard); err != nil || os.WriteFile(guard, data, 0o755) != nil {
+		t.Fatal(err)
+	}
+	nobody := 65534
+	if err := os.Chown(s, nobody, -1); err != nil || os.Chmod(s, 0o4755) != nil {
+		t.Skip("cannot make a set-user-ID file here")
+	}
+	tm := openTerminal(t)
+	cmd := w.command(runuser, "-u", "nobody", "--", "sh", "-c",
+		`cd `+dir+` && printf 'o\n' | ./s -qec "`+guard+` --mode suggest -- touch made" /dev/null`)
+	tm.start(cmd)
+	waitExit(t, cmd)
+	shown := tm.drain()
+	if fileExists(filepath.Join(dir, "made")) {
+		t.Fatalf("a set-user-ID-to-itself copy of script answered guard's question; terminal %q", shown)
+	}
+	if !strings.Contains(shown, "no one is at a terminal to ask") {
+		t.Errorf("no refusal saying no one can be asked; terminal %q", shown)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -105,7 +106,9 @@ func madeInsideTerminal(tty int) string {
 
 // privileged reports whether process pid runs as another user than guard
 // (any of its user IDs: real, effective, saved, file system), or from a
-// set-user-ID file.
+// set-user-ID file of another user's (root's sudo, for a guard run as root
+// too: a program set-user-ID to guard's own user, which anyone can make of
+// a copy of script(1), gives nothing).
 func privileged(pid, uid int) bool {
 	if st, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status"); err == nil {
 		for _, line := range strings.Split(string(st), "\n") {
@@ -119,5 +122,9 @@ func privileged(pid, uid int) bool {
 		}
 	}
 	fi, err := os.Stat("/proc/" + strconv.Itoa(pid) + "/exe")
-	return err == nil && fi.Mode()&os.ModeSetuid != 0
+	if err != nil || fi.Mode()&os.ModeSetuid == 0 {
+		return false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && (int(st.Uid) != uid || uid == 0)
 }
