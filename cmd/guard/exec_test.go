@@ -26,6 +26,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"guard/internal/gate"
 )
 
 // e2ePolicy is the policy layer of every end-to-end test, so that the tests
@@ -143,6 +145,8 @@ func newWorld(t *testing.T) *world {
 			k == "ENV", k == "BASH_ENV", k == "CDPATH", k == "TERM",
 			strings.HasPrefix(k, "XDG_"), strings.HasPrefix(k, "GUARD_"), strings.HasPrefix(k, "LC_"), k == "LANG":
 			continue
+		case slices.Contains(gate.AgentMarkers, k):
+			continue // tests run from an agent's tool still play a person at their terminals
 		}
 		w.env = append(w.env, kv)
 	}
@@ -509,7 +513,8 @@ func TestExecStdio(t *testing.T) {
 
 // The environment reaches the program unchanged, in order, odd values and
 // all; guard adds only its loop marker GUARD_SHIM_DEPTH=PID:1 and, at most,
-// GUARD_MODE set to its own mode (for the guards the program runs).
+// GUARD_MODE set to its own mode and GUARD_TTY to the terminal it could ask
+// at, none here (for the guards the program runs).
 func TestExecEnvironment(t *testing.T) {
 	t.Parallel()
 	for _, mode := range modes {
@@ -528,7 +533,7 @@ func TestExecEnvironment(t *testing.T) {
 				t.Fatalf("guard --mode %s -- sh -c 'cat /proc/$$/environ': %s", mode, r)
 			}
 			got := strings.Split(strings.TrimSuffix(r.stdout, "\x00"), "\x00")
-			got = slices.DeleteFunc(got, func(kv string) bool { return kv == "GUARD_MODE="+mode })
+			got = slices.DeleteFunc(got, func(kv string) bool { return kv == "GUARD_MODE="+mode || kv == "GUARD_TTY=0" })
 			want := append(cmd.Environ(), fmt.Sprintf("GUARD_SHIM_DEPTH=%d:1", r.pid))
 			if strings.Join(got, "\n") != strings.Join(want, "\n") {
 				t.Errorf("guard --mode %s: the program's environment is\n%q\nwant the caller's plus the depth marker\n%q", mode, got, want)

@@ -14,6 +14,7 @@ import (
 
 // TestMain lets the test binary act as guard in the scripts.
 func TestMain(m *testing.M) {
+	leaveTerminal()
 	testscript.Main(m, map[string]func(){
 		"guard": func() { os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
 	})

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"guard/internal/gate"
 )
 
 // TestNewcomer3TerminalText: the names guard shows a person come from the
@@ -45,7 +47,7 @@ func TestNewcomer3TerminalText(t *testing.T) {
 		tm.waitFor("[y/N]: ")
 		tm.typeIn(answer)
 		r := waitExit(t, cmd)
-		return r, tm.drain()
+		return r, strings.ReplaceAll(tm.drain(), gate.TerminalReset, "") // guard's own reset before the question
 	}
 	r, text := trustAt("n\n")
 	if r.code != 126 {

@@ -11,8 +11,11 @@ var ErrNoPerson = errors.New("no one is at a terminal to confirm (run it yoursel
 // Confirm shows text to a person at the terminal (see ask for what counts as
 // one) and asks a yes/no question; anything but y or yes is no.
 func Confirm(text, question string) (bool, error) {
-	tty, ok := openTerminal()
-	if !ok {
+	tty, why := openTerminal()
+	if tty == nil {
+		if why != "" {
+			return false, fmt.Errorf("%w: %s", ErrNoPerson, why)
+		}
 		return false, ErrNoPerson
 	}
 	defer tty.Close()

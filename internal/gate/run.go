@@ -65,7 +65,10 @@ func (g *Gate) Run(argv []string) int {
 	// The mode is the command tree's, not only its root's: the guards this
 	// program runs through shims (make's rm, a script's git) judge in the
 	// same mode, whether it came from --mode, GUARD_MODE or the config.
-	env = withMode(env, g.Mode)
+	env = setEnv(env, "GUARD_MODE", string(g.Mode))
+	// And the terminal it could ask at, so that a guard below asks nowhere
+	// else (a terminal this program makes is not a person's).
+	env = withTerminal(env)
 	env = g.pinGit(env, &v)
 	env = pinPagers(env, &v)
 	env = pinUpdateChecks(env, &v)
@@ -375,14 +378,14 @@ func (g *Gate) allowHint(v *policy.Verdict, d policy.Decision) string {
 	return "a person approving it at a terminal, or a policy rule for it (guard explain shows why it is asked about)"
 }
 
-// withMode returns env with GUARD_MODE set to mode, every other GUARD_MODE
-// entry removed.
-func withMode(env []string, mode policy.Mode) []string {
+// setEnv returns env with name set to value, every other entry for name
+// removed.
+func setEnv(env []string, name, value string) []string {
 	out := make([]string, 0, len(env)+1)
 	for _, kv := range env {
-		if !strings.HasPrefix(kv, "GUARD_MODE=") {
+		if !strings.HasPrefix(kv, name+"=") {
 			out = append(out, kv)
 		}
 	}
-	return append(out, "GUARD_MODE="+string(mode))
+	return append(out, name+"="+value)
 }
