@@ -42,9 +42,10 @@ type RuleEnv struct {
 	Home string
 	// Project is the agent's project: its project-level settings count.
 	Project string
-	// ClaudeManaged and GeminiSystem are the system-wide directories,
-	// /etc/claude-code and /etc/gemini-cli when empty.
-	ClaudeManaged, GeminiSystem string
+	// ClaudeManaged, GeminiSystem and CodexSystem are the system-wide
+	// directories, /etc/claude-code, /etc/gemini-cli and /etc/codex when
+	// empty.
+	ClaudeManaged, GeminiSystem, CodexSystem string
 	// LoadRules loads a Codex .rules file (policy.LoadFile when nil; a
 	// policy.Cache saves evaluating it on every hook call).
 	LoadRules func(path string) (*policy.Policy, error)
@@ -158,6 +159,9 @@ func (env RuleEnv) defaults() RuleEnv {
 	}
 	if env.GeminiSystem == "" {
 		env.GeminiSystem = "/etc/gemini-cli"
+	}
+	if env.CodexSystem == "" {
+		env.CodexSystem = "/etc/codex"
 	}
 	if env.LoadRules == nil {
 		env.LoadRules = policy.LoadFile
