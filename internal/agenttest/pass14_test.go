@@ -66,7 +66,38 @@ func init() {
 			func(t *testing.T, s *session) {
 				setJSONKey(t, filepath.Join(s.home, ".gemini", "settings.json"), `"hooksConfig": {"enabled": false}`)
 			}, `"hooksConfig": {"enabled": false}`),
+		// hooks-14: Codex runs its hooks with /bin/bash -c, which sources
+		// $BASH_ENV first; a line it prints comes before guard's JSON
+		// answer, and Codex then runs the command as if no hook had
+		// answered (on 7c2f601 both writes outside were made).
+		tc{
+			name: "Codex: a line BASH_ENV prints cannot hide guard's deny", agents: []string{"codex"}, mode: "suggest",
+			files: []string{"hello.txt"}, env: []string{"BASH_ENV=PROJECT/../bashenv.sh"}, setup: noisyBashEnv,
+			calls: shellCalls("touch OUTSIDE/noise.txt", "ls"),
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "noise.txt"))
+				// The control: an allow still runs.
+				if !strings.Contains(s.model.LastTurn(), "hello.txt") {
+					s.fail("ls did not run")
+				}
+			},
+		},
+		tc{
+			name: "Codex: a line BASH_ENV prints cannot undo guard's sandboxed rewrite", agents: []string{"codex"}, mode: "full-auto",
+			env: []string{"BASH_ENV=PROJECT/../bashenv.sh"}, setup: noisyBashEnv,
+			calls: shellCalls("t=$(echo OUTSIDE); touch in.txt; touch $t/noise.txt", rewriteFollow),
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "noise.txt"))
+				s.mustExist(filepath.Join(s.project, "in.txt"))
+			},
+		},
 	)
+}
+
+// noisyBashEnv writes the BASH_ENV file of the user's: it prints a line, as
+// nvm does when it switches versions.
+func noisyBashEnv(t *testing.T, s *session) {
+	s.write(filepath.Join(s.home, "bashenv.sh"), "echo 'Now using node v20.11.0 (npm v10.2.4)'\n")
 }
 
 // setJSONKey adds a key and value (kv, as JSON text) at the top of the JSON
