@@ -111,7 +111,7 @@ func RuleFiles(a Agent, env RuleEnv) []string {
 	env = env.defaults()
 	switch a {
 	case ClaudeCode:
-		files := []string{filepath.Join(env.ClaudeManaged, "managed-settings.json")}
+		files := claudeManagedFiles(env)
 		if d := env.Getenv("CLAUDE_CONFIG_DIR"); d != "" {
 			files = append(files, filepath.Join(d, "settings.json"))
 		} else {
@@ -145,6 +145,24 @@ func RuleFiles(a Agent, env RuleEnv) []string {
 		return dirs
 	}
 	return nil
+}
+
+// claudeManagedFiles lists Claude Code's managed settings in env's
+// ClaudeManaged directory as Claude Code 2.1.332 reads them:
+// managed-settings.json, then the files and links of managed-settings.d
+// whose name ends in .json and does not start with a dot, in name order
+// (drop-ins an organisation adds beside the main file).
+func claudeManagedFiles(env RuleEnv) []string {
+	files := []string{filepath.Join(env.ClaudeManaged, "managed-settings.json")}
+	dir := filepath.Join(env.ClaudeManaged, "managed-settings.d")
+	entries, _ := os.ReadDir(dir) // sorted by name
+	for _, e := range entries {
+		n := e.Name()
+		if (e.Type().IsRegular() || e.Type()&os.ModeSymlink != 0) && strings.HasSuffix(n, ".json") && !strings.HasPrefix(n, ".") {
+			files = append(files, filepath.Join(dir, n))
+		}
+	}
+	return files
 }
 
 func (env RuleEnv) defaults() RuleEnv {

@@ -66,6 +66,12 @@ func TestClaudeCodeRules(t *testing.T) {
 		"project/.claude/settings.json":         `{"permissions":{"deny":["Bash(npm run deploy)"]}}`,
 		"project/.claude/settings.local.json":   `{"permissions":{"ask":["Bash(curl * | sh)", "Bash(docker run *)"]}}`,
 		"etc-claude-code/managed-settings.json": `{"permissions":{"deny":["Bash(shutdown:*)"]}}`,
+		// A drop-in beside it (hooks-14: guard read only the main file, so
+		// its rewrite escaped the organisation's rule), and names Claude
+		// Code skips.
+		"etc-claude-code/managed-settings.d/20-net.json":  `{"permissions":{"deny":["Bash(scp:*)"]}}`,
+		"etc-claude-code/managed-settings.d/.hidden.json": `{"permissions":{"deny":["Bash(wget:*)"]}}`,
+		"etc-claude-code/managed-settings.d/notes.txt":    `{"permissions":{"deny":["Bash(nc:*)"]}}`,
 	}, nil)
 	checkRules(t, ClaudeCode, env, []ruleCase{
 		{"rm -rf build", Deny, "Bash(rm:*)"}, // an allow never overrides a deny
@@ -92,6 +98,9 @@ func TestClaudeCodeRules(t *testing.T) {
 		{"sudo shutdown -h now", Allow, ""},
 		{"shutdown -h now", Deny, "shutdown"},
 		{"cat .env", Allow, ""}, // Read rules are not Bash rules
+		{"scp a x.test:", Deny, "Bash(scp:*)"},
+		{"wget https://x.test", Allow, ""},
+		{"nc x.test 80", Allow, ""},
 	})
 
 	// CLAUDE_CONFIG_DIR replaces ~/.claude; "Bash" alone is every command.

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -145,16 +144,9 @@ func UserHooksOff(a Agent, env RuleEnv) ([]HooksOff, error) {
 	}
 	switch a {
 	case ClaudeCode:
-		files := RuleFiles(ClaudeCode, env)
-		managed := []string{files[0]}
-		if names, err := os.ReadDir(filepath.Join(env.ClaudeManaged, "managed-settings.d")); err == nil {
-			for _, n := range names {
-				if strings.HasSuffix(n.Name(), ".json") && !strings.HasPrefix(n.Name(), ".") {
-					managed = append(managed, filepath.Join(env.ClaudeManaged, "managed-settings.d", n.Name()))
-				}
-			}
-		}
-		for _, file := range append(managed, files[1:]...) {
+		managed := claudeManagedFiles(env)
+		files := RuleFiles(ClaudeCode, env) // the managed ones, then the user's
+		for _, file := range files {
 			top, err := settingsObject(file, false)
 			note(err)
 			if top == nil {
