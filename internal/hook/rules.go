@@ -126,7 +126,9 @@ func RuleFiles(a Agent, env RuleEnv) []string {
 		if home == "" {
 			home = filepath.Join(env.Home, ".codex")
 		}
-		dirs := []string{filepath.Join(home, "rules")}
+		// /etc/codex/rules too (measured with 0.171.0: a forbidden
+		// prefix_rule there rejected the command).
+		dirs := []string{filepath.Join(env.CodexSystem, "rules"), filepath.Join(home, "rules")}
 		if env.Project != "" {
 			for _, d := range codexProjectDirs(env.Project) {
 				dirs = append(dirs, filepath.Join(d, ".codex", "rules"))

@@ -29,7 +29,8 @@ func ruleHome(t *testing.T, files map[string]string, env map[string]string) Rule
 		return ""
 	}
 	return RuleEnv{Getenv: getenv, Home: filepath.Join(dir, "home"), Project: filepath.Join(dir, "project"),
-		ClaudeManaged: filepath.Join(dir, "etc-claude-code"), GeminiSystem: filepath.Join(dir, "etc-gemini-cli")}
+		ClaudeManaged: filepath.Join(dir, "etc-claude-code"), GeminiSystem: filepath.Join(dir, "etc-gemini-cli"),
+		CodexSystem: filepath.Join(dir, "etc-codex")}
 }
 
 type ruleCase struct {
@@ -133,8 +134,12 @@ prefix_rule(pattern = ["git", ["push", "reset"]], decision = "prompt")
 prefix_rule(pattern = ["git", "status"], decision = "allow")
 `,
 		"project/.codex/rules/project.rules": `prefix_rule(pattern = ["make", "deploy"], decision = "forbidden")`,
+		// The machine's rules (hooks-14: Codex applied them, guard did not,
+		// so its rewrite escaped them).
+		"etc-codex/rules/org.rules": `prefix_rule(pattern = ["scp"], decision = "forbidden")`,
 	}, nil)
 	checkRules(t, Codex, env, []ruleCase{
+		{"scp a x.test:", Deny, `"scp"`},
 		{"rm -rf build", Deny, `prefix_rule(["rm"])`},
 		{"ls; rm x", Deny, `"rm"`},
 		{"/usr/bin/rm x", Deny, `"rm"`},
