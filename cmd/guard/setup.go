@@ -101,6 +101,11 @@ func (c *cli) setup(args []string) int {
 				return 1
 			}
 		}
+		if st := install.InspectHook(cfg); agent == install.Codex && rep.TrustStep == "" && st.Installed && !st.Trusted {
+			// Recorded, but Codex still skips it (a hook switched off).
+			fmt.Fprintf(c.stderr, "guard setup: warning: %s\n", gate.Visible(st.TrustDetail))
+			return 1
+		}
 	}
 	if rep.TrustStep != "" {
 		fmt.Fprintf(c.stderr, "guard setup: one step left for Codex:\n%s", rep.TrustStep)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -34,7 +35,7 @@ func hooksOffCase(name, agent string, env []string, setup func(t *testing.T, s *
 				if i := strings.Index(shown, "agent hooks:"); i >= 0 {
 					shown = shown[i:] // doctor's part on the agents
 				}
-				if !strings.Contains(string(out), want) || !strings.Contains(string(out), "guard's hook is never asked") {
+				if !strings.Contains(string(out), want) || !strings.Contains(string(out), "every tool call runs unjudged") {
 					s.fail("guard %s does not name %s:\n%s", args[0], want, shown)
 				}
 				if err == nil {
@@ -62,6 +63,17 @@ func init() {
 				}
 				s.write(config, strings.Replace(string(b), "[features]\n", "[features]\nhooks = false\n", 1))
 			}, "[features] hooks = false"),
+		hooksOffCase("Codex: a hook switched off in the user's [hooks.state] keeps guard out, and guard setup and doctor say so", "codex", nil,
+			func(t *testing.T, s *session) {
+				// What Codex's /hooks writes: enabled = false beside the
+				// trusted hash guard setup recorded.
+				config := filepath.Join(s.codexDir(), "config.toml")
+				b, err := os.ReadFile(config)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s.write(config, regexp.MustCompile(`(?m)^(trusted_hash = "[^"]*")$`).ReplaceAllString(string(b), "$1\nenabled = false"))
+			}, "enabled = false for"),
 		hooksOffCase("Gemini CLI: the user's hooksConfig.enabled false keeps guard out, and guard setup and doctor say so", "gemini", nil,
 			func(t *testing.T, s *session) {
 				setJSONKey(t, filepath.Join(s.home, ".gemini", "settings.json"), `"hooksConfig": {"enabled": false}`)
