@@ -114,8 +114,9 @@ func versionLess(a, b [3]int) bool {
 // full-auto rewrite were both lost and a write outside the project ran. An
 // answer on stderr with exit 2 blocks whatever stdout holds. Claude Code
 // runs hooks with /bin/sh -c, which reads no start-up file when it is not
-// interactive (bash as sh neither); Gemini CLI's bash -c, with the same
-// BASH_ENV, still blocked (measured), so it keeps its JSON answers.
+// interactive (bash as sh neither); Gemini CLI's bash -c gets no BASH_ENV
+// (0.61.0 removes it, with ENV and LD_PRELOAD, from its hooks' environment:
+// it still blocked, measured), so it keeps its JSON answers.
 func ShellWritesFirst(a Agent, getenv func(string) string) bool {
 	return a == Codex && getenv("BASH_ENV") != ""
 }
