@@ -138,10 +138,15 @@ func InspectHook(c HookConfig) HookState {
 	if c.Agent == Codex {
 		key := codexHookKey(c.Path, group)
 		want := codexHookHash(matcher, entry)
-		got, err := codexTrustedHash(c.CodexConfig, key)
+		state, err := codexHookState(c.CodexConfig, key)
+		got, _ := state["trusted_hash"].(string)
 		switch {
 		case err != nil:
 			st.TrustDetail = err.Error()
+		case state["enabled"] == false:
+			// Codex's /hooks switches a hook off so (measured with 0.171.0:
+			// the hook did not run, a write outside did).
+			st.TrustDetail = fmt.Sprintf("%s sets enabled = false for %s: Codex runs no guard hook, and every tool call runs unjudged (remove the line, or switch the hook on in codex's /hooks)", c.CodexConfig, key)
 		case got == "":
 			st.TrustDetail = fmt.Sprintf("no trusted_hash for %s in %s: codex exec skips the hook silently (guard setup codex records it)", key, c.CodexConfig)
 		case got != want:
@@ -156,19 +161,27 @@ func InspectHook(c HookConfig) HookState {
 // codexTrustedHash reads hooks.state[key].trusted_hash from Codex's
 // config.toml; "" when it is not there.
 func codexTrustedHash(path, key string) (string, error) {
+	state, err := codexHookState(path, key)
+	h, _ := state["trusted_hash"].(string)
+	return h, err
+}
+
+// codexHookState reads the table hooks.state[key] of Codex's config.toml:
+// nil when the file or the table is not there.
+func codexHookState(path, key string) (map[string]any, error) {
 	data, err := safefile.Read(path, maxSettings) // a FIFO is refused, not waited on
 	if errors.Is(err, fs.ErrNotExist) {
-		return "", nil
+		return nil, nil
 	}
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	var cfg map[string]any
 	if err := toml.Unmarshal(data, &cfg); err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	h, _ := lookupTOML(cfg, "hooks", "state", key, "trusted_hash").(string)
-	return h, nil
+	state, _ := lookupTOML(cfg, "hooks", "state", key).(map[string]any)
+	return state, nil
 }
 
 func lookupTOML(v any, keys ...string) any {

@@ -467,6 +467,13 @@ func TestCodexTrustEdits(t *testing.T) {
 	if read(t, c.CodexConfig) != got {
 		t.Errorf("re-setup did not restore the hash in place:\n%s", read(t, c.CodexConfig))
 	}
+	// A hook switched off in Codex's /hooks (enabled = false beside its
+	// hash): Codex runs no guard (hooks-14), whatever the hash says.
+	write(t, c.CodexConfig, strings.Replace(got, "trusted_hash = "+tomlString(rep.TrustHash), "trusted_hash = "+tomlString(rep.TrustHash)+"\nenabled = false", 1))
+	if st := InspectHook(c); st.Trusted || !strings.Contains(st.TrustDetail, "enabled = false") {
+		t.Errorf("a hook switched off reads as trusted: %+v", st)
+	}
+	write(t, c.CodexConfig, got)
 	// Trust written some other way: guard does not edit it and says what to do.
 	inline := "hooks.state = { \"" + c.Path + ":pre_tool_use:1:0\" = { trusted_hash = \"sha256:x\" } }\n"
 	write(t, c.CodexConfig, inline)

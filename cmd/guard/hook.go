@@ -366,7 +366,9 @@ func (h *hookCall) run() (code int) {
 		h.set(func() { h.req.Others = others })
 	}
 	if verdict == hook.Sandbox && agent == hook.Codex {
-		rewrites := hook.CodexRewrites()
+		// A rewrite is read from stdout, where the hook shell may have
+		// written first: then the deny naming it, on stderr (answer).
+		rewrites := hook.CodexRewrites() && !hook.ShellWritesFirst(agent, c.getenv)
 		h.set(func() { h.req.Rewrites = rewrites })
 	}
 	return h.answer(verdict, reason, self, &v)
@@ -456,6 +458,16 @@ func (h *hookCall) answer(verdict hook.Verdict, reason, self string, v *policy.V
 		hook.RefuseTo(h.agent, req, &buf, reason)
 	}
 	effective := hook.Effective(h.agent, req, verdict)
+	if effective == hook.Deny && hook.ShellWritesFirst(h.agent, h.c.getenv) {
+		// The hook shell may have written to stdout before guard: a deny
+		// there may not be read at all, exit 2 with stderr is.
+		h.code = 2
+		if err := writeWithin(h.c.stderr, []byte(hook.AnswerReason(buf.Bytes())+"\n"), answerTimeout); err != nil {
+			reason = fmt.Sprintf("guard: the hook answer could not be written to stderr (%v); exit 2 blocks the command: %s", err, reason)
+		}
+		h.log(effective, reason, v)
+		return h.code
+	}
 	err := discarded(h.c.stdout)
 	if err == nil {
 		err = writeWithin(h.c.stdout, buf.Bytes(), answerTimeout)

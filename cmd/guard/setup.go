@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"guard/install"
@@ -86,11 +87,41 @@ func (c *cli) setup(args []string) int {
 		return gate.ExitFailure
 	}
 	printSetup(c.stderr, agent, remove, rep)
+	if !remove {
+		// The hook is written, but the agent may never run it.
+		if a, err := hook.ParseAgent(agent); err == nil {
+			off, err := hook.UserHooksOff(a, hook.RuleEnv{Getenv: c.getenv})
+			for _, o := range off {
+				fmt.Fprintf(c.stderr, "guard setup: warning: %s\n", gate.Visible(userHooksOff(a, o)))
+			}
+			if err != nil {
+				fmt.Fprintf(c.stderr, "guard setup: warning: %s: guard cannot tell whether they switch its hook off\n", gate.Visible(err.Error()))
+			}
+			if len(off) > 0 || err != nil {
+				return 1
+			}
+		}
+		if st := install.InspectHook(cfg); agent == install.Codex && rep.TrustStep == "" && st.Installed && !st.Trusted {
+			// Recorded, but Codex still skips it (a hook switched off).
+			fmt.Fprintf(c.stderr, "guard setup: warning: %s\n", gate.Visible(st.TrustDetail))
+			return 1
+		}
+	}
 	if rep.TrustStep != "" {
 		fmt.Fprintf(c.stderr, "guard setup: one step left for Codex:\n%s", rep.TrustStep)
 		return 1
 	}
 	return 0
+}
+
+// userHooksOff says what a setting outside the project that switches the
+// agent's hooks off does (hook.UserHooksOff).
+func userHooksOff(a hook.Agent, o hook.HooksOff) string {
+	effect := "runs no hook"
+	if o.Effect != "" {
+		effect = o.Effect
+	}
+	return fmt.Sprintf("%s: %s %s, so guard's hook is never asked and every tool call runs unjudged (remove it)", o, a.Title(), effect)
 }
 
 // temporary reports whether path is under /tmp, /var/tmp or $TMPDIR (go
@@ -199,11 +230,24 @@ func (c *cli) doctorAgents(w io.Writer, g *gate.Gate) int {
 			}
 			fmt.Fprintf(w, "  %s %-11s %s: %s\n", mark, agent, gate.Visible(cfg.Path), gate.Visible(msg))
 		}
-		// The project's own settings can switch every hook off (a file
-		// that does not parse is reported above).
+		// The user's, the machine's and the project's own settings, and the
+		// environment, can switch every hook off (a file that does not
+		// parse is reported above).
 		if a, err := hook.ParseAgent(agent); err == nil {
+			userOff, err := hook.UserHooksOff(a, hook.RuleEnv{Getenv: c.getenv})
+			for _, o := range userOff {
+				problems++
+				fmt.Fprintf(w, "  NO   %-11s %s\n", agent, gate.Visible(userHooksOff(a, o)))
+			}
+			if err != nil {
+				problems++
+				fmt.Fprintf(w, "  NO   %-11s %s: guard cannot tell whether it switches the agent's hooks off\n", agent, gate.Visible(err.Error()))
+			}
 			off, _ := hook.ProjectHooksOff(a, cwd)
 			for _, o := range off {
+				if slices.Contains(userOff, o) {
+					continue // the project is the home directory
+				}
 				problems++
 				effect := "runs no hook in a session started here, guard's included"
 				if o.Effect != "" {

@@ -158,3 +158,33 @@ func TestDoctorAgents(t *testing.T) {
 		t.Errorf("a bash on PATH in the project: %d problems (before %d)\n%s", after, before, got)
 	}
 }
+
+// TestSetupHooksOff: guard setup writes its hook into settings that switch
+// every hook off (or under a variable that does), and the agent never asks
+// guard (hooks-14); setup warns and exits 1, doctor counts it.
+func TestSetupHooksOff(t *testing.T) {
+	home := t.TempDir()
+	t.Chdir(t.TempDir())
+	settings := filepath.Join(home, ".claude", "settings.json")
+	os.MkdirAll(filepath.Dir(settings), 0o700)
+	os.WriteFile(settings, []byte(`{"disableAllHooks": true}`), 0o600)
+	for _, env := range [][]string{{"HOME=" + home}, {"HOME=" + t.TempDir(), "CLAUDE_CODE_SIMPLE=1"}} {
+		c := &cli{env: env}
+		var out bytes.Buffer
+		c.stdout, c.stderr = &out, &out
+		if code := c.setup([]string{"claude-code"}); code != 1 || !strings.Contains(out.String(), "guard setup: warning: ") || !strings.Contains(out.String(), "guard's hook is never asked") {
+			t.Errorf("%v: setup = %d\n%s", env, code, out.String())
+		}
+		var w bytes.Buffer
+		if problems := c.doctorAgents(&w, nil); problems != 1 || !regexp.MustCompile(`(?m)^  NO   claude-code .*(disableAllHooks|CLAUDE_CODE_SIMPLE=1).*Claude Code `).MatchString(w.String()) {
+			t.Errorf("%v: doctor = %d problems\n%s", env, problems, w.String())
+		}
+	}
+	// The control: without either, setup exits 0.
+	c := &cli{env: []string{"HOME=" + t.TempDir()}}
+	var out bytes.Buffer
+	c.stdout, c.stderr = &out, &out
+	if code := c.setup([]string{"claude-code"}); code != 0 {
+		t.Errorf("setup = %d\n%s", code, out.String())
+	}
+}

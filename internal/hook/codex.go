@@ -103,3 +103,33 @@ func versionLess(a, b [3]int) bool {
 	}
 	return false
 }
+
+// ShellWritesFirst reports whether agent a's hook shell may write to the
+// hook's stdout before guard does, so that guard's JSON answer may not be
+// the first thing there: Codex 0.171.0 runs a hook command with /bin/bash
+// -c, which first sources the file $BASH_ENV names (seen: the hook's parent
+// was `/bin/bash -c '<guard> hook codex || ...'`). A line that file prints
+// (nvm's "Now using node ...", a greeting) comes before the answer, and Codex
+// then reads no answer at all and runs the command: measured, a deny and a
+// full-auto rewrite were both lost and a write outside the project ran. An
+// answer on stderr with exit 2 blocks whatever stdout holds. Claude Code
+// runs hooks with /bin/sh -c, which reads no start-up file when it is not
+// interactive (bash as sh neither); Gemini CLI's bash -c gets no BASH_ENV
+// (0.61.0 removes it, with ENV and LD_PRELOAD, from its hooks' environment:
+// it still blocked, measured), so it keeps its JSON answers.
+func ShellWritesFirst(a Agent, getenv func(string) string) bool {
+	return a == Codex && getenv("BASH_ENV") != ""
+}
+
+// AnswerReason returns the reason an encoded answer carries
+// (permissionDecisionReason, or Gemini CLI's reason), "" when it has none.
+func AnswerReason(b []byte) string {
+	var ans answer
+	if json.Unmarshal(b, &ans) != nil {
+		return ""
+	}
+	if ans.Specific != nil && ans.Specific.PermissionDecisionReason != "" {
+		return ans.Specific.PermissionDecisionReason
+	}
+	return ans.Reason
+}

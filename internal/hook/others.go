@@ -32,7 +32,8 @@ func quoteCommand(s string) string {
 // BeforeTool) in every settings file the agent reads (env as for
 // CheckAgentRules: the managed or system file, the user's, the project's,
 // and the hooks/hooks.json of the plugins (Claude Code) and extensions
-// (Gemini CLI) installed in the user's settings directory, enabled or not),
+// (Gemini CLI) installed in the user's settings directory, enabled or not;
+// Codex's /etc/codex/hooks.json),
 // whose matcher may match tool. The agents run such hooks alongside guard's
 // and take the input rewrite of whichever answers last (Claude Code 2.1.332:
 // the order they finish in; Gemini CLI 0.61.0: the later in its list), so
@@ -68,7 +69,9 @@ func OtherHooks(a Agent, env RuleEnv, tool string) []OtherHook {
 		if home == "" {
 			home = filepath.Join(env.Home, ".codex")
 		}
-		files = []string{filepath.Join(home, "hooks.json")}
+		// The machine's layer too: Codex 0.171.0 ran a hook of
+		// /etc/codex/hooks.json, untrusted by the user, with guard's.
+		files = []string{filepath.Join(env.CodexSystem, "hooks.json"), filepath.Join(home, "hooks.json")}
 		if env.Project != "" {
 			for _, d := range codexProjectDirs(env.Project) {
 				files = append(files, filepath.Join(d, ".codex", "hooks.json"))

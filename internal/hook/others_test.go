@@ -30,7 +30,7 @@ func TestOtherHooks(t *testing.T) {
 		return `'/usr/local/bin/guard' hook ` + agent + ` || { echo "guard hook failed (exit $?)" >&2; exit 2; }`
 	}
 	env := hook.RuleEnv{Getenv: func(string) string { return "" }, Home: home, Project: project,
-		ClaudeManaged: filepath.Join(home, "managed"), GeminiSystem: filepath.Join(home, "system")}
+		ClaudeManaged: filepath.Join(home, "managed"), GeminiSystem: filepath.Join(home, "system"), CodexSystem: filepath.Join(home, "etc-codex")}
 
 	// Only guard's own hook, and hooks for other tools: none.
 	claude := filepath.Join(home, ".claude", "settings.json")
@@ -79,6 +79,18 @@ func TestOtherHooks(t *testing.T) {
 	writeFile(t, filepath.Join(home, ".codex", "hooks.json"), `{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "other"}]}]}}`)
 	if got := hook.OtherHooks(hook.Codex, env, "Bash"); len(got) != 1 || got[0].Command != "other" {
 		t.Errorf("Codex: OtherHooks = %v", got)
+	}
+	// And the machine's /etc/codex/hooks.json, which Codex runs untrusted
+	// (hooks-14: its echo of the input replaced guard's rewrite).
+	writeFile(t, filepath.Join(home, "etc-codex", "hooks.json"), `{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "org-log"}]}]}}`)
+	if got := hook.OtherHooks(hook.Codex, env, "Bash"); len(got) != 2 || got[0].Command != "org-log" {
+		t.Errorf("Codex with a system hook: OtherHooks = %v", got)
+	}
+	// Claude Code's managed drop-ins, as its managed file.
+	writeFile(t, filepath.Join(home, ".codex", "hooks.json"), `{}`)
+	writeFile(t, filepath.Join(home, "managed", "managed-settings.d", "10-log.json"), `{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "org-claude-log"}]}]}}`)
+	if got := hook.OtherHooks(hook.ClaudeCode, env, "Bash"); len(got) != 2 || got[0].Command != "org-claude-log" {
+		t.Errorf("Claude Code with a managed drop-in's hook: OtherHooks = %v", got)
 	}
 }
 

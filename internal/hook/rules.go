@@ -42,9 +42,10 @@ type RuleEnv struct {
 	Home string
 	// Project is the agent's project: its project-level settings count.
 	Project string
-	// ClaudeManaged and GeminiSystem are the system-wide directories,
-	// /etc/claude-code and /etc/gemini-cli when empty.
-	ClaudeManaged, GeminiSystem string
+	// ClaudeManaged, GeminiSystem and CodexSystem are the system-wide
+	// directories, /etc/claude-code, /etc/gemini-cli and /etc/codex when
+	// empty.
+	ClaudeManaged, GeminiSystem, CodexSystem string
 	// LoadRules loads a Codex .rules file (policy.LoadFile when nil; a
 	// policy.Cache saves evaluating it on every hook call).
 	LoadRules func(path string) (*policy.Policy, error)
@@ -110,7 +111,7 @@ func RuleFiles(a Agent, env RuleEnv) []string {
 	env = env.defaults()
 	switch a {
 	case ClaudeCode:
-		files := []string{filepath.Join(env.ClaudeManaged, "managed-settings.json")}
+		files := claudeManagedFiles(env)
 		if d := env.Getenv("CLAUDE_CONFIG_DIR"); d != "" {
 			files = append(files, filepath.Join(d, "settings.json"))
 		} else {
@@ -125,7 +126,9 @@ func RuleFiles(a Agent, env RuleEnv) []string {
 		if home == "" {
 			home = filepath.Join(env.Home, ".codex")
 		}
-		dirs := []string{filepath.Join(home, "rules")}
+		// /etc/codex/rules too (measured with 0.171.0: a forbidden
+		// prefix_rule there rejected the command).
+		dirs := []string{filepath.Join(env.CodexSystem, "rules"), filepath.Join(home, "rules")}
 		if env.Project != "" {
 			for _, d := range codexProjectDirs(env.Project) {
 				dirs = append(dirs, filepath.Join(d, ".codex", "rules"))
@@ -146,6 +149,24 @@ func RuleFiles(a Agent, env RuleEnv) []string {
 	return nil
 }
 
+// claudeManagedFiles lists Claude Code's managed settings in env's
+// ClaudeManaged directory as Claude Code 2.1.332 reads them:
+// managed-settings.json, then the files and links of managed-settings.d
+// whose name ends in .json and does not start with a dot, in name order
+// (drop-ins an organisation adds beside the main file).
+func claudeManagedFiles(env RuleEnv) []string {
+	files := []string{filepath.Join(env.ClaudeManaged, "managed-settings.json")}
+	dir := filepath.Join(env.ClaudeManaged, "managed-settings.d")
+	entries, _ := os.ReadDir(dir) // sorted by name
+	for _, e := range entries {
+		n := e.Name()
+		if (e.Type().IsRegular() || e.Type()&os.ModeSymlink != 0) && strings.HasSuffix(n, ".json") && !strings.HasPrefix(n, ".") {
+			files = append(files, filepath.Join(dir, n))
+		}
+	}
+	return files
+}
+
 func (env RuleEnv) defaults() RuleEnv {
 	if env.Getenv == nil {
 		env.Getenv = os.Getenv
@@ -158,6 +179,9 @@ func (env RuleEnv) defaults() RuleEnv {
 	}
 	if env.GeminiSystem == "" {
 		env.GeminiSystem = "/etc/gemini-cli"
+	}
+	if env.CodexSystem == "" {
+		env.CodexSystem = "/etc/codex"
 	}
 	if env.LoadRules == nil {
 		env.LoadRules = policy.LoadFile

@@ -29,7 +29,8 @@ func ruleHome(t *testing.T, files map[string]string, env map[string]string) Rule
 		return ""
 	}
 	return RuleEnv{Getenv: getenv, Home: filepath.Join(dir, "home"), Project: filepath.Join(dir, "project"),
-		ClaudeManaged: filepath.Join(dir, "etc-claude-code"), GeminiSystem: filepath.Join(dir, "etc-gemini-cli")}
+		ClaudeManaged: filepath.Join(dir, "etc-claude-code"), GeminiSystem: filepath.Join(dir, "etc-gemini-cli"),
+		CodexSystem: filepath.Join(dir, "etc-codex")}
 }
 
 type ruleCase struct {
@@ -66,6 +67,12 @@ func TestClaudeCodeRules(t *testing.T) {
 		"project/.claude/settings.json":         `{"permissions":{"deny":["Bash(npm run deploy)"]}}`,
 		"project/.claude/settings.local.json":   `{"permissions":{"ask":["Bash(curl * | sh)", "Bash(docker run *)"]}}`,
 		"etc-claude-code/managed-settings.json": `{"permissions":{"deny":["Bash(shutdown:*)"]}}`,
+		// A drop-in beside it (hooks-14: guard read only the main file, so
+		// its rewrite escaped the organisation's rule), and names Claude
+		// Code skips.
+		"etc-claude-code/managed-settings.d/20-net.json":  `{"permissions":{"deny":["Bash(scp:*)"]}}`,
+		"etc-claude-code/managed-settings.d/.hidden.json": `{"permissions":{"deny":["Bash(wget:*)"]}}`,
+		"etc-claude-code/managed-settings.d/notes.txt":    `{"permissions":{"deny":["Bash(nc:*)"]}}`,
 	}, nil)
 	checkRules(t, ClaudeCode, env, []ruleCase{
 		{"rm -rf build", Deny, "Bash(rm:*)"}, // an allow never overrides a deny
@@ -92,6 +99,9 @@ func TestClaudeCodeRules(t *testing.T) {
 		{"sudo shutdown -h now", Allow, ""},
 		{"shutdown -h now", Deny, "shutdown"},
 		{"cat .env", Allow, ""}, // Read rules are not Bash rules
+		{"scp a x.test:", Deny, "Bash(scp:*)"},
+		{"wget https://x.test", Allow, ""},
+		{"nc x.test 80", Allow, ""},
 	})
 
 	// CLAUDE_CONFIG_DIR replaces ~/.claude; "Bash" alone is every command.
@@ -124,8 +134,12 @@ prefix_rule(pattern = ["git", ["push", "reset"]], decision = "prompt")
 prefix_rule(pattern = ["git", "status"], decision = "allow")
 `,
 		"project/.codex/rules/project.rules": `prefix_rule(pattern = ["make", "deploy"], decision = "forbidden")`,
+		// The machine's rules (hooks-14: Codex applied them, guard did not,
+		// so its rewrite escaped them).
+		"etc-codex/rules/org.rules": `prefix_rule(pattern = ["scp"], decision = "forbidden")`,
 	}, nil)
 	checkRules(t, Codex, env, []ruleCase{
+		{"scp a x.test:", Deny, `"scp"`},
 		{"rm -rf build", Deny, `prefix_rule(["rm"])`},
 		{"ls; rm x", Deny, `"rm"`},
 		{"/usr/bin/rm x", Deny, `"rm"`},

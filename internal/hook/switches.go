@@ -62,34 +62,153 @@ func ProjectHooksOff(a Agent, project string) ([]HooksOff, error) {
 		}
 		return out, firstErr
 	case Gemini:
-		file := filepath.Join(project, ".gemini", "settings.json")
-		top, err := settingsObject(file, true)
-		if err != nil || top == nil {
-			return nil, err
+		_, out, err := geminiHooksSwitches(filepath.Join(project, ".gemini", "settings.json"))
+		return out, err
+	}
+	return out, nil
+}
+
+// geminiHooksDisabled is the setting that switches Gemini CLI's hooks off.
+const geminiHooksDisabled = `"hooksConfig": {"enabled": false}`
+
+// geminiHooksSwitches reads Gemini CLI's hooksConfig in a settings file (with
+// comments): enabled is its "enabled" when that is a boolean, and off lists
+// what switches guard's hook off there ("enabled": false, a "disabled" entry
+// naming guard's hook by its name or command). A missing file has none.
+func geminiHooksSwitches(file string) (enabled *bool, off []HooksOff, err error) {
+	top, err := settingsObject(file, true)
+	if err != nil || top == nil {
+		return nil, nil, err
+	}
+	raw, ok := top["hooksConfig"]
+	if !ok || isNull(raw) {
+		return nil, nil, nil
+	}
+	hc, err := objectFields(raw)
+	if err != nil || hc == nil {
+		return nil, nil, fmt.Errorf("%s: hooksConfig is not an object", file)
+	}
+	switch string(hc["enabled"]) {
+	case "false":
+		enabled = new(bool)
+		off = append(off, HooksOff{File: file, Setting: geminiHooksDisabled})
+	case "true":
+		enabled = new(bool)
+		*enabled = true
+	}
+	elems, err := arrayElems(orNull(hc["disabled"]))
+	if err != nil {
+		return enabled, off, fmt.Errorf("%s: hooksConfig.disabled: %v", file, err)
+	}
+	for _, e := range elems {
+		s, err := decodeString(e)
+		if err == nil && (s == "guard" || strings.Contains(s, " hook gemini")) {
+			off = append(off, HooksOff{File: file, Setting: fmt.Sprintf(`"hooksConfig": {"disabled": [%q]}`, s)})
 		}
-		raw, ok := top["hooksConfig"]
-		if !ok || isNull(raw) {
-			return nil, nil
+	}
+	return enabled, off, nil
+}
+
+// UserHooksOff reports what, outside the project, switches agent a's hooks
+// off, guard's user-level hook included, so that guard is never asked
+// while guard setup wrote the hook and guard doctor found it (measured with
+// Claude Code 2.1.332, Codex 0.171.0 and Gemini CLI 0.61.0: rm -rf build, or
+// a write outside, ran unjudged in suggest mode):
+//
+//   - Claude Code: "disableAllHooks": true in the user's settings.json (the
+//     file guard setup writes its hook into) or in the managed settings
+//     (managed-settings.json and managed-settings.d/*.json in
+//     /etc/claude-code), where "allowManagedHooksOnly": true leaves only the
+//     managed hooks; and CLAUDE_CODE_SIMPLE in the environment (--bare),
+//     which runs no hook;
+//   - Codex: [features] hooks = false (or its older name codex_hooks) in
+//     $CODEX_HOME/config.toml, /etc/codex/config.toml or
+//     /etc/codex/managed_config.toml;
+//   - Gemini CLI: hooksConfig.enabled false, or hooksConfig.disabled naming
+//     guard's hook, in the user's or the system settings
+//     ($GEMINI_CLI_SYSTEM_SETTINGS_PATH, /etc/gemini-cli/settings.json), and
+//     enabled false in the system defaults when neither sets it.
+//
+// None of these is in the project, so the hook cannot refuse on them (it is
+// never called): guard setup and guard doctor report them. The first error
+// is for a file that cannot be read or parsed.
+func UserHooksOff(a Agent, env RuleEnv) ([]HooksOff, error) {
+	env = env.defaults()
+	env.Project = ""
+	var out []HooksOff
+	var firstErr error
+	note := func(err error) {
+		if firstErr == nil {
+			firstErr = err
 		}
-		hc, err := objectFields(raw)
-		if err != nil || hc == nil {
-			return nil, fmt.Errorf("%s: hooksConfig is not an object", file)
+	}
+	switch a {
+	case ClaudeCode:
+		managed := claudeManagedFiles(env)
+		files := RuleFiles(ClaudeCode, env) // the managed ones, then the user's
+		for _, file := range files {
+			top, err := settingsObject(file, false)
+			note(err)
+			if top == nil {
+				continue
+			}
+			if string(top["disableAllHooks"]) == "true" {
+				out = append(out, HooksOff{File: file, Setting: `"disableAllHooks": true`})
+			}
+			if slices.Contains(managed, file) && string(top["allowManagedHooksOnly"]) == "true" {
+				out = append(out, HooksOff{File: file, Setting: `"allowManagedHooksOnly": true`, Effect: "runs only the hooks of its managed settings, not guard's"})
+			}
 		}
-		if raw, ok := hc["enabled"]; ok && string(raw) == "false" {
-			out = append(out, HooksOff{File: file, Setting: `"hooksConfig": {"enabled": false}`})
+		if v := strings.ToLower(strings.TrimSpace(env.Getenv("CLAUDE_CODE_SIMPLE"))); v != "" && v != "0" && v != "false" && v != "no" && v != "off" {
+			out = append(out, HooksOff{File: "the environment", Setting: "CLAUDE_CODE_SIMPLE=" + env.Getenv("CLAUDE_CODE_SIMPLE"), Effect: "runs in its bare mode (--bare), with no hook"})
 		}
-		elems, err := arrayElems(orNull(hc["disabled"]))
-		if err != nil {
-			return out, fmt.Errorf("%s: hooksConfig.disabled: %v", file, err)
+	case Codex:
+		home := env.Getenv("CODEX_HOME")
+		if home == "" {
+			home = filepath.Join(env.Home, ".codex")
 		}
-		for _, e := range elems {
-			s, err := decodeString(e)
-			if err == nil && (s == "guard" || strings.Contains(s, " hook gemini")) {
-				out = append(out, HooksOff{File: file, Setting: fmt.Sprintf(`"hooksConfig": {"disabled": [%q]}`, s)})
+		for _, file := range []string{filepath.Join(env.CodexSystem, "config.toml"), filepath.Join(home, "config.toml"), filepath.Join(env.CodexSystem, "managed_config.toml")} {
+			b, ok, err := readOptional(file)
+			note(err)
+			if !ok {
+				continue
+			}
+			var cfg struct {
+				Features map[string]any `toml:"features"`
+			}
+			if err := toml.Unmarshal(b, &cfg); err != nil {
+				note(fmt.Errorf("%s: %v", file, err))
+				continue
+			}
+			for _, name := range []string{"hooks", "codex_hooks"} {
+				if v, ok := cfg.Features[name]; ok && v != true {
+					out = append(out, HooksOff{File: file, Setting: fmt.Sprintf("[features] %s = %v", name, v)})
+				}
+			}
+		}
+	case Gemini:
+		files := geminiSettingsFiles(env) // the system's, the user's
+		set := false
+		for _, file := range files {
+			enabled, off, err := geminiHooksSwitches(file)
+			note(err)
+			out = append(out, off...)
+			set = set || enabled != nil
+		}
+		defaults := env.Getenv("GEMINI_CLI_SYSTEM_DEFAULTS_PATH")
+		if defaults == "" {
+			defaults = filepath.Join(filepath.Dir(files[0]), "system-defaults.json")
+		}
+		_, off, err := geminiHooksSwitches(defaults)
+		note(err)
+		for _, o := range off {
+			// The defaults' enabled counts only when no file above sets it.
+			if !set || o.Setting != geminiHooksDisabled {
+				out = append(out, o)
 			}
 		}
 	}
-	return out, nil
+	return out, firstErr
 }
 
 // MinTimeout is the shortest hook timeout, in seconds, that leaves guard's

@@ -309,3 +309,15 @@ func TestLiteral(t *testing.T) {
 		}
 	}
 }
+
+// TestBackupOfShortNames: a name ending in ".~" with nothing between it and
+// the last "~" (abcde.~) sliced past its end, and guard panicked on any glob
+// of a directory holding one ("cat *"; found by hooks-14's test runs on a
+// shared /tmp).
+func TestBackupOfShortNames(t *testing.T) {
+	for name, want := range map[string]string{"abcde.~": "abcde.", ".~": "", "a.~12~": "a", "id_rsa.~1~": "id_rsa"} {
+		if got := backupOf(name); got != want {
+			t.Errorf("backupOf(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
