@@ -3,6 +3,7 @@ package policy
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"guard/policy/patch"
@@ -96,10 +97,61 @@ func DecideEdit(paths []string, mode Mode, roots []string, list *protect.List, h
 	}
 	v := Verdict{Class: Match, Writes: paths}
 	d := DecideProtected(&v, mode, roots, list, home)
+	if (d.Action == Run || d.Action == RunSandboxed) && resolvedProtected(d.Writes, roots, list, home) {
+		// As a write outside the roots (DecideProtected's Match rows).
+		d.Action, d.Reason = Ask, "writes outside the writable roots: "+joinPaths(d.Outside())
+		if mode == FullAuto {
+			d.Action = Refuse
+		}
+	}
 	if d.Action == RunSandboxed {
 		d.Action = Run
 	}
 	return d
+}
+
+// resolvedProtected marks as protected (outside the roots) each write that
+// lies at or below a protected path the list finds only by resolving it in
+// the root that holds the write, as the sandbox does before a command
+// (protect.List.Resolve): the hooks directory core.hooksPath names
+// (.githooks), the programs a repository's git config names, the files
+// shell start-up files and .envrc source (~/.cargo/env when the project is
+// the home directory). The sandbox keeps those read-only, but an agent's
+// file tool writes unsandboxed: an Edit of .githooks/pre-commit in
+// auto-edit ran at the person's next git commit. It reports whether it
+// marked any.
+func resolvedProtected(writes []WrittenPath, roots []string, list *protect.List, home string) bool {
+	var holding []string // the roots that hold a write
+	for _, r := range ResolveRoots(roots) {
+		for _, w := range writes {
+			if w.Inside && Inside(w.Resolved, r) && !slices.Contains(holding, r) {
+				holding = append(holding, r)
+			}
+		}
+	}
+	if len(holding) == 0 {
+		return false
+	}
+	var scan []string // as the sandbox scans: not the shared temporary directories
+	for _, r := range holding {
+		if r != "/" && r != "/tmp" && r != "/var/tmp" && r != "/dev/shm" {
+			scan = append(scan, r)
+		}
+	}
+	found, _ := list.Resolve(holding, scan, home)
+	marked := false
+	for i := range writes {
+		w := &writes[i]
+		for _, f := range found {
+			if w.Inside && Inside(w.Resolved, f.Path) {
+				w.Inside, w.Protected, marked = false, EntryWhy(f.Entry), true
+				if f.Entry.Pattern != f.Path {
+					w.Protected += ", at " + f.Path
+				}
+			}
+		}
+	}
+	return marked
 }
 
 // EntryWhy words a protected-list entry for a reason or explain: the
