@@ -4,7 +4,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"guard/policy"
 	"guard/policy/protect"
@@ -385,4 +387,58 @@ func TestTenthBatchClasses(t *testing.T) {
 		`ls src | xargs -I{} echo src/{}`: true, `seq 1 3 | xargs -I{} echo "item {}"`: true,
 		`ls src | xargs -I{} cat src/{}`: false, `ls src | xargs -I{} echo {} > /tmp/out.txt`: false,
 	})
+}
+
+// TestNinjaToolsRunNothing: the ninja tools the policy declares are safe,
+// their near misses are not, and the real ninja (when installed) runs no
+// rule, regenerates no manifest and makes no build directory for them,
+// with a build.ninja that is out of date, has a generator rule and a
+// builddir outside the tree.
+func TestNinjaToolsRunNothing(t *testing.T) {
+	set := defaultSet(t)
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, dir, map[string]string{
+		"proj/build/build.ninja": "builddir = " + dir + "/outside\nrule cc\n  command = touch " + dir + "/ran $out\n" +
+			"rule regen\n  command = touch " + dir + "/ran build.ninja\n  generator = 1\n" +
+			"build build.ninja: regen ../CMakeLists.txt\nbuild app.o: cc ../src/main.c\nbuild app: cc app.o\n" +
+			"build all: phony app\ndefault app\n",
+		"proj/src/main.c": "int main() {}\n",
+	})
+	proj := filepath.Join(dir, "proj")
+	later := time.Now().Add(time.Minute)
+	writeTree(t, proj, map[string]string{"CMakeLists.txt": "project(x)\n"})
+	if err := os.Chtimes(filepath.Join(proj, "CMakeLists.txt"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	tools := [][]string{{"-t", "targets"}, {"-t", "targets", "all"}, {"-t", "targets", "depth", "2"}, {"-t", "commands", "app"},
+		{"-t", "commands", "-s", "app"}, {"-t", "inputs", "app"}, {"-t", "graph", "app"}, {"-t", "compdb"}, {"-t", "rules", "-d"}}
+	cases := map[string]bool{
+		"ninja -C build -t targets | head": true, "ninja -f build/build.ninja -t rules": true,
+		"ninja -C build -t query app": false, "ninja -C build -t deps": false, "ninja -C build -t clean": false,
+		"ninja -C build -t cleandead": false, "ninja -C build -t recompact": false, "ninja -C build": false,
+		"ninja -C build -d explain -t targets": false, "ninja -C build -j4 -t targets": false,
+		"ninja -C build -ttargets": false, "ninja -C build -t browse": false, "ninja -C build -t compdb > /tmp/cc.json": false,
+	}
+	for _, tool := range tools {
+		cases["ninja -C build "+strings.Join(tool, " ")] = true
+	}
+	judgeRuns(t, set, proj, cases)
+	if _, err := exec.LookPath("ninja"); err != nil {
+		t.Skip("ninja is not installed")
+	}
+	for _, tool := range tools {
+		cmd := exec.Command("ninja", append([]string{"-C", "build"}, tool...)...)
+		cmd.Dir = proj
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("ninja %v: %v: %s", tool, err, out)
+		}
+		for _, mark := range []string{"ran", "outside"} {
+			if _, err := os.Stat(filepath.Join(dir, mark)); err == nil {
+				t.Fatalf("ninja -C build %v ran a rule or made the build directory (%s)", tool, mark)
+			}
+		}
+	}
 }
