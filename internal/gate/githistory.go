@@ -498,7 +498,7 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 	}
 	args := append([]string{"-c", "core.quotePath=false"}, c[1:sub]...)
 	blobs := false // a REV:PATH word was left out
-	revs := false  // a word kept names a revision (or a path)
+	kept := 0      // words kept: revisions, paths, options
 	rest := c[sub:]
 	dd := len(rest)
 	for i, a := range rest {
@@ -534,15 +534,14 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 			blobs = true
 			continue
 		}
-		if !strings.HasPrefix(a, "-") && (i == 0 || !gitValueOptions()[rest[i-1]]) {
-			revs = true
-		}
+		kept++
 		args = append(args, a)
 	}
-	if blobs && !revs && dd == len(rest) {
+	if blobs && kept == 0 && dd == len(rest) {
 		// Only blobs (`git show HEAD:src/app.ts`): git show prints them
 		// and no commit. Without them the list would be HEAD's, whose
-		// files the command does not print.
+		// files the command does not print. Any other word may select
+		// commits (a revision, --all, --branches): then it is listed.
 		return ""
 	}
 	args = append(args, extra...)
