@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -390,10 +391,12 @@ func TestTenthBatchClasses(t *testing.T) {
 }
 
 // TestNinjaToolsRunNothing: the ninja tools the policy declares are safe,
-// their near misses are not, and the real ninja (when installed) runs no
-// rule, regenerates no manifest and makes no build directory for them,
-// with a build.ninja that is out of date, has a generator rule and a
-// builddir outside the tree.
+// their near misses are not, a manifest that includes or subninjas a
+// secret (or holds a token itself, or includes a path made of variables)
+// makes them asked, since they print it, and the real ninja (when
+// installed) runs no rule, regenerates no manifest and makes no build
+// directory for them, with a build.ninja that is out of date, has a
+// generator rule and a builddir outside the tree.
 func TestNinjaToolsRunNothing(t *testing.T) {
 	set := defaultSet(t)
 	dir, err := filepath.EvalSymlinks(t.TempDir())
@@ -425,6 +428,22 @@ func TestNinjaToolsRunNothing(t *testing.T) {
 	for _, tool := range tools {
 		cases["ninja -C build "+strings.Join(tool, " ")] = true
 	}
+	// The manifests ninja loads are printed (a line that does not parse,
+	// a variable in a target's name): each is judged as cat's read.
+	writeTree(t, dir, map[string]string{
+		".ssh/id_rsa":            "-----BEGIN OPENSSH PRIVATE KEY-----\n",
+		"proj/inc/build.ninja":   "include " + dir + "/.ssh/id_rsa\n",
+		"proj/sub/build.ninja":   "subninja ../sub/more.ninja\n",
+		"proj/sub/more.ninja":    "include " + dir + "/.ssh/id_rsa\n",
+		"proj/vars/build.ninja":  "d = x\ninclude $d/y.ninja\n",
+		"proj/tok/build.ninja":   "rule x\n  command = curl -H 'Authorization: token ghp_abcdefghijklmnopqrstuvwxyz0123456789AB'\n",
+		"proj/cont/build.ninja":  "include $\n    " + dir + "/.ssh/id_rsa\n",
+		"proj/plain/build.ninja": "include rules.ninja\n",
+		"proj/plain/rules.ninja": "rule cc\n  command = cc $in\n",
+	})
+	for d, want := range map[string]bool{"inc": false, "sub": false, "vars": false, "tok": false, "cont": false, "plain": true} {
+		cases["ninja -C "+d+" -t targets"] = want
+	}
 	judgeRuns(t, set, proj, cases)
 	if _, err := exec.LookPath("ninja"); err != nil {
 		t.Skip("ninja is not installed")
@@ -441,4 +460,80 @@ func TestNinjaToolsRunNothing(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestCmakeViewRunsNothing: cmake -N -L[A][H] DIR is safe, its near misses
+// are not, a cache that holds a credential makes it asked (it prints the
+// cache, as cat would), and the real cmake (when installed) runs no
+// configure step and changes nothing in the build directory for it.
+func TestCmakeViewRunsNothing(t *testing.T) {
+	set := defaultSet(t)
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mark := filepath.Join(dir, "configured")
+	writeTree(t, dir, map[string]string{
+		"proj/CMakeLists.txt": "cmake_minimum_required(VERSION 3.10)\nproject(x NONE)\nfile(WRITE " + mark + " x)\n" +
+			"execute_process(COMMAND touch " + mark + "2)\nset(MYVAR hello CACHE STRING doc)\n",
+		"proj/build/CMakeCache.txt": "MYVAR:STRING=hello\n",
+		"proj/tok/CMakeCache.txt":   "TOKEN:STRING=ghp_abcdefghijklmnopqrstuvwxyz0123456789AB\n",
+	})
+	proj := filepath.Join(dir, "proj")
+	judgeRuns(t, set, proj, map[string]bool{
+		"cmake -LAH -N build | grep -i openssl": true, "cmake -N -LA build": true, "cmake -N -L .": true,
+		"cmake -LA build": false, "cmake -N -D X=1 build": false, "cmake -N -C init.cmake build": false,
+		"cmake -N -P x.cmake": false, "cmake -N --preset dev": false, "cmake -N -LA tok": false,
+		"cmake -N -LA build > /tmp/cache.txt": false, "cmake -S . -B build": false,
+	})
+	if _, err := exec.LookPath("cmake"); err != nil {
+		t.Skip("cmake is not installed")
+	}
+	if err := os.RemoveAll(filepath.Join(proj, "build")); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("cmake", "-S", ".", "-B", "build")
+	cmd.Dir = proj
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("configuring: %v: %s", err, out)
+	}
+	for _, m := range []string{mark, mark + "2"} {
+		if err := os.Remove(m); err != nil {
+			t.Fatalf("the configure step left no mark: %v", err)
+		}
+	}
+	before := treeState(t, filepath.Join(proj, "build"))
+	for _, args := range [][]string{{"-N", "-LAH", "build"}, {"-LA", "-N", "build"}, {"-N", "-L", "build"}, {"-N", "build"}, {"-N", "-L", "."}} {
+		cmd := exec.Command("cmake", args...)
+		cmd.Dir = proj
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Errorf("cmake %v: %v: %s", args, err, out)
+		}
+		for _, m := range []string{mark, mark + "2"} {
+			if _, err := os.Stat(m); err == nil {
+				t.Fatalf("cmake %v ran the configure step", args)
+			}
+		}
+		if after := treeState(t, filepath.Join(proj, "build")); after != before {
+			t.Fatalf("cmake %v changed the build directory:\n%s\n---\n%s", args, before, after)
+		}
+	}
+}
+
+// treeState is every entry below root with its size and modification time.
+func treeState(t *testing.T, root string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.Walk(root, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		b.WriteString(p + " " + fi.ModTime().String() + " " + strconv.FormatInt(fi.Size(), 10) + "\n")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
