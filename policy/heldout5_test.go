@@ -54,9 +54,10 @@ func TestFifthBatchClasses(t *testing.T) {
 		{"ccache -s", true}, {"ccache -p", false}, {"ccache -z", false}, {"ccache -C", false},
 		// c++filt demangles; a response file is judged.
 		{"c++filt _ZN4core6Parser5parseEv", true}, {"nm -C x.o | c++filt", true}, {"c++filt @list.txt", false},
-		// cmake reads files the judge does not see (a build directory's
-		// cache, presets that include others): left asked.
-		{"cmake -LA -N build", false}, {"cmake --list-presets", false}, {"cmake -S . -B build", false},
+		// cmake -N -L prints the build directory's cache, judged as cat's
+		// read of it (cmakeWhy, tenth batch); presets that include others
+		// are left asked.
+		{"cmake -LA -N build", true}, {"cmake --list-presets", false}, {"cmake -S . -B build", false},
 		// dir and vdir are ls.
 		{"dir", true}, {"vdir src", true}, {"dir -la src", true}, {"dir --bogus", false},
 		// csvkit's readers; not csvclean (writes *_out.csv) nor csvsql.

@@ -66,45 +66,38 @@ type heldOutCommand struct {
 	line  int
 	label string // read, edit, write or harm
 	cmd   string
-	batch int // 1: written before the rules were read; 2: after; 3 to 8: later batches written before the rules were read again
+	batch int // 1: written before the rules were read; 2: after; 3 to 8: later batches written before the rules were read again; 10: heldout10.txt
 }
 
 // readHeldOutAgents parses testdata/heldout_agents.txt: LABEL<TAB>command
 // lines, a line starting with a tab continuing the command above.
 func readHeldOutAgents(t *testing.T) []heldOutCommand {
+	return readLabelled(t, "testdata/heldout_agents.txt", []string{"# Second batch", "# Third batch", "# Fourth batch",
+		"# Fifth batch", "# Sixth batch", "# Seventh batch", "# Eighth batch"}, 1)
+}
+
+// readLabelled parses a file of LABEL<TAB>command lines (read, edit, write
+// or harm), a line starting with a tab continuing the command above; the
+// commands are of batch first, and of the next batch after each comment
+// line that starts with one of marks (in order).
+func readLabelled(t *testing.T, file string, marks []string, first int) []heldOutCommand {
 	t.Helper()
-	data, err := os.ReadFile("testdata/heldout_agents.txt")
+	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var cmds []heldOutCommand
-	batch := 1
+	batch := first
 	for i, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
-		if strings.HasPrefix(line, "# Second batch") {
-			batch = 2
-		}
-		if strings.HasPrefix(line, "# Third batch") {
-			batch = 3
-		}
-		if strings.HasPrefix(line, "# Fourth batch") {
-			batch = 4
-		}
-		if strings.HasPrefix(line, "# Fifth batch") {
-			batch = 5
-		}
-		if strings.HasPrefix(line, "# Sixth batch") {
-			batch = 6
-		}
-		if strings.HasPrefix(line, "# Seventh batch") {
-			batch = 7
-		}
-		if strings.HasPrefix(line, "# Eighth batch") {
-			batch = 8
+		for j, m := range marks {
+			if strings.HasPrefix(line, m) {
+				batch = first + j + 1
+			}
 		}
 		switch {
 		case strings.HasPrefix(line, "\t"):
 			if len(cmds) == 0 {
-				t.Fatalf("heldout_agents.txt:%d: a continuation line with no command above", i+1)
+				t.Fatalf("%s:%d: a continuation line with no command above", file, i+1)
 			}
 			cmds[len(cmds)-1].cmd += "\n" + line[1:]
 			continue
@@ -113,7 +106,7 @@ func readHeldOutAgents(t *testing.T) []heldOutCommand {
 		}
 		label, cmd, ok := strings.Cut(line, "\t")
 		if !ok || label != "read" && label != "edit" && label != "write" && label != "harm" || cmd == "" {
-			t.Fatalf("heldout_agents.txt:%d: want read|edit|write|harm<TAB>command, got %q", i+1, line)
+			t.Fatalf("%s:%d: want read|edit|write|harm<TAB>command, got %q", file, i+1, line)
 		}
 		cmds = append(cmds, heldOutCommand{line: i + 1, label: label, cmd: cmd, batch: batch})
 	}

@@ -87,7 +87,11 @@ func (s Set) Judge(argv []string, cwd string) Verdict {
 	}
 	v := s.judgeArgv(argv, cwd)
 	if v.Class == Safe || v.Class == Match {
-		if why := xargsInput(argv, nil, -1, shell.Bash, cwd); why != "" {
+		// A lone xargs reads the names its input holds, which the judge
+		// does not see (`echo ~/.ssh/id_rsa | guard -- xargs cat`).
+		if why := pipedSecret([]shell.Command{{Argv: argv}}, 0, shell.Bash, cwd); why != "" {
+			v.Secret, v.Class, v.Unknown, v.Reason = why, Unverified, true, "secret: "+why
+		} else if why := xargsInput(argv, nil, -1, shell.Bash, cwd); why != "" {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		}
 	}

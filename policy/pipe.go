@@ -9,19 +9,23 @@ import (
 	"guard/policy/shell"
 )
 
-// pipedSecret says why `SOURCE | xargs READER` in a script may print a
-// secret, or "". xargs hands READER (cat, head, grep without -l, ...) the
-// names its input holds, which can be any file: `find ~/.ssh | xargs cat`
-// prints a private key though no secret is below the working directory. So
-// the names' source is followed back through the pipe, past filters that
-// only drop or reorder lines (grep without file operands, sort, uniq,
-// head, tail, cat without operands), to the command that makes them: find
-// (its starting points), ls and tree (their operands), grep -r/-l, rg and
-// fd (their paths), git (the repository, below the working directory).
-// Those trees are walked as for `grep -r`; echo's words are the names
-// themselves. Any other source (a file read, a program not known here, a
-// group or a loop) can name any file, and the command is a secret read
-// with that reason.
+// pipedSecret says why `SOURCE | xargs READER` in a script (or a lone
+// `xargs READER`, cmds holding only it) may print a secret, or "". xargs
+// hands READER (cat, head, grep, ...) the names its input holds, which can
+// be any file: `find ~/.ssh | xargs cat` prints a private key though no
+// secret is below the working directory. So the names' source is followed
+// back through the pipe, past filters that only drop or reorder lines (grep
+// without file operands, sort, uniq, head, tail, cat without operands), to
+// the command that makes them: find (its starting points, narrowed by its
+// -name tests as for find -exec when READER does not recurse), ls and tree
+// (their operands), grep -r/-l, rg and fd (their paths), git (the
+// repository, below the working directory). Those trees are walked as for `grep -r`; echo's words are the
+// names themselves. Any other source (a file read, a program not known
+// here, a group or a loop, a lone xargs's input) can name any file, and the
+// command is a secret read with that reason. A READER that prints only
+// names, counts or its status (grep -l/-c/-q) is judged so too, but for the
+// secrets in the tree of its working directory, as recursiveSecret judges
+// grep -rl.
 func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) string {
 	c := &cmds[i]
 	inner, _, ok := xargsInner(unSudo(c.Argv))
@@ -29,9 +33,15 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 		return ""
 	}
 	prog := filepath.Base(inner[0])
-	if !contentReaders(prog) || namesOnly(prog, inner, nil) {
+	if !contentReaders(prog) {
 		return ""
 	}
+	// A reader that prints only names, counts or its status (grep -l, -c,
+	// -q) is an oracle on what the files hold, as recursiveSecret says of
+	// grep -rl: the secrets outside the working directory count, a
+	// project's own (.env) do not.
+	names := namesOnly(prog, inner, nil)
+	here := srcDirs(c, cwd)[0]
 	from := c.PipeFrom
 	for hops := 0; hops < 16; hops++ {
 		if from <= 0 || from > len(cmds) {
@@ -63,7 +73,7 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 				}
 				for _, name := range strings.Fields(w) {
 					for _, dir := range dirs {
-						if why := secretPath(name, dir); why != "" {
+						if why := secretPath(name, dir); why != "" && !(names && ownTree(absolute(homeWord(name), dir), here)) {
 							return "xargs " + prog + " " + why
 						}
 					}
@@ -85,17 +95,29 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 		if roots == nil {
 			return "xargs " + prog + " reads the files named by " + quoteArgv(argv) + ", which can be any file"
 		}
+		// find prints only the files its -name tests select.
+		var include []string
+		if filepath.Base(argv[0]) == "find" && !readerRecurses(inner) {
+			_, i := findStarts(argv)
+			var secretName string
+			if include, secretName = findNames(argv, i, nil); secretName != "" {
+				return "xargs " + prog + " reads the files " + quoteArgv(argv) + " names, and " + secretName
+			}
+		}
 		for _, rd := range rootsIn(roots, dirs) {
 			r, root := rd[0], rd[1]
 			if strings.ContainsAny(r, "*?[") {
 				root = filepath.Dir(root) // a glob: the directory it lists
 			}
 			found, complete := secretFiles(root, true)
-			if len(found) > 0 {
-				return "xargs " + prog + " reads the files " + quoteArgv(argv) + " names, and " + r + " holds " + found[0] +
-					" (" + whySecret(found[0]) + ")"
+			for _, f := range found {
+				if names && ownTree(f, here) || len(include) > 0 && !matchesAny(include, filepath.Base(f)) {
+					continue
+				}
+				return "xargs " + prog + " reads the files " + quoteArgv(argv) + " names, and " + r + " holds " + f +
+					" (" + whySecret(f) + ")"
 			}
-			if !complete {
+			if !complete && !(names && ownTree(root, here)) {
 				return "xargs " + prog + " reads the files " + quoteArgv(argv) + " names, in " + r +
 					", too large to check for secret files (over " + strconv.Itoa(maxWalkEntries) + " entries)"
 			}
@@ -331,7 +353,9 @@ func xargsInput(argv []string, cmds []shell.Command, i int, d shell.Dialect, cwd
 	}
 	prog := filepath.Base(inner[0])
 	for _, w := range inner[1:] {
-		if w != "xargs-input" && strings.Contains(w, "xargs-input") && !metadataOnly(prog) {
+		// (echo only prints the word it makes; metadataOnly programs
+		// read no content)
+		if w != "xargs-input" && strings.Contains(w, "xargs-input") && !metadataOnly(prog) && prog != "echo" {
 			return "xargs puts its input inside the word " + strings.ReplaceAll(w, "xargs-input", "{}") +
 				": the path it makes is known only at run time"
 		}

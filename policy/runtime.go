@@ -12,12 +12,13 @@ import (
 // Run-time words whose effect the judge can still bound (issue 16, the
 // third held-out batch):
 //
-//   - a command substitution in a word that echo prints, or in a printf
-//     argument after a literal format (`echo "branch: $(git branch
-//     --show-current)"`, `printf '%s\n' "$(node -v)"`): its output is only
-//     printed. The commands inside are judged like any other command of the
-//     script, so `echo "$(cat .env)"` is still a secret read and `echo
-//     $(rm -rf x)` still a removal;
+//   - a command substitution in a word that echo, basename or dirname
+//     prints, or in a printf argument after a literal format (`echo
+//     "branch: $(git branch --show-current)"`, `printf '%s\n' "$(node
+//     -v)"`), or in the quoted operand of a unary test (`test -z "$(gofmt
+//     -l .)"`): its output is only printed or tested. The commands inside
+//     are judged like any other command of the script, so `echo "$(cat
+//     .env)"` is still a secret read and `echo $(rm -rf x)` still a removal;
 //   - a word that is one process substitution <(...) (`diff <(sort a) <(sort
 //     b)`): the program reads a pipe that the commands inside write. It is
 //     judged as a path that does not exist, outside every root, so a program
@@ -67,7 +68,7 @@ func expandRunTime(c *shell.Command, d shell.Dialect, dir string, written bool) 
 		var keep []string
 		for _, r := range reasons {
 			switch {
-			case strings.HasPrefix(r, "command substitution ") && printedArg(c, i):
+			case strings.HasPrefix(r, "command substitution ") && (printedArg(c, i) || testedArg(c, d, i)):
 				changed = true
 			case strings.HasPrefix(r, "process substitution <(") && len(reasons) == 1 && wholeProcSubst(c.Argv[i], r):
 				cp.Argv[i] = procSubstPath
@@ -106,15 +107,24 @@ func expandRunTime(c *shell.Command, d shell.Dialect, dir string, written bool) 
 }
 
 // printedArg reports whether word i of c is only printed: any word of echo,
-// or a printf argument after a literal format that is not an option.
+// basename or dirname (which print a part of it, and open no file), or a
+// printf argument after a literal format that is not an option.
 func printedArg(c *shell.Command, i int) bool {
 	switch c.Argv[0] {
-	case "echo":
+	case "echo", "basename", "dirname":
 		return i > 0
 	case "printf":
 		return i >= 2 && c.ArgDynamic[1] == nil && !strings.HasPrefix(c.Argv[1], "-")
 	}
 	return false
+}
+
+// testedArg reports whether word i of c is the quoted operand of a unary
+// test (`test -z "$(gofmt -l .)"`, `[ -n "$(git status --porcelain)" ]`):
+// its value only says whether it is empty or names a file. Unquoted, it
+// splits into more words (`-v a[$(cmd)]`: test -v runs cmd).
+func testedArg(c *shell.Command, d shell.Dialect, i int) bool {
+	return testers(c.Argv[0]) && d != shell.Zsh && unaryTest(c.Argv, i) && !(i < len(c.ArgSplit) && c.ArgSplit[i])
 }
 
 // wholeProcSubst reports whether word w is exactly the process substitution

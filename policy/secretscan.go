@@ -30,9 +30,9 @@ import (
 //     `grep -r`, `rg` (hidden files only with --hidden/-uu/-., or when an
 //     ignore file in the tree or above it, the repository's info/exclude or
 //     the global git ignore holds a whitelist rule such as !.env), `git grep
-//     --no-index`/`--untracked`, `find ... -exec cat|grep|... {}`, and
-//     `xargs cat|grep|...`, whose file names come from stdin (the tree is
-//     the directory it runs in). The tree is walked, bounded
+//     --no-index`/`--untracked`, `find ... -exec cat|grep|... {}` (and
+//     `xargs cat|grep|...`, whose file names come from its input: see
+//     pipedSecret). The tree is walked, bounded
 //     (maxWalkEntries entries, .git not entered); a tree too large to walk
 //     is unverified with that reason. `--include`/`-g` globs and find's
 //     `-name` tests are honoured when they exclude every secret found;
@@ -43,9 +43,10 @@ import (
 //     or `get-url`; an `.npmrc` or `.yarnrc.yml` with an auth token.
 //
 // Limits: rg's .gitignore rules are not applied (a non-hidden secret file
-// counts even when ignored); `git grep` on tracked files is not walked (a
-// tracked secret is in the history already); a pipeline's first command is
-// not used to narrow what xargs reads.
+// counts even when ignored), and its -t TYPE narrows the walk only for the
+// types of rgTypeGlobs; `git grep` on tracked files is not walked (a
+// tracked secret is in the history already); find's -name tests narrow
+// only as findNames reads them (-path, -regex and a -prune branch do not).
 
 // maxContent bounds the files read for their content (configs, start-up
 // files, .npmrc).
@@ -1049,11 +1050,6 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 	if names && (prog == "rg" && searchWords(r, argv).count("--files") > 0 || prog == "fd" || prog == "fdfind") {
 		return ""
 	}
-	here := filepath.Clean(cwd)
-	project := func(f string) bool {
-		h := home()
-		return Inside(filepath.Clean(f), here) && !(filepath.IsAbs(h) && Inside(filepath.Clean(h), here))
-	}
 	var roots, include, skip []string
 	hidden := true
 	gitIgnore := false // rg: what .gitignore names is not read
@@ -1120,15 +1116,29 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 			include = append(include, g)
 			narrow = narrow && !strings.Contains(g, "/")
 		}
-		if len(c.values("-t", "--type")) > 0 {
+		if types := c.values("-t", "--type"); len(types) > 0 {
 			// rg's own types name files by extension (*.yml) or as shell
 			// rc files: the hidden files they select are those with an
 			// extension (.env.yml); a type of the command's own
 			// (--type-add) may select any.
 			if len(c.values("--type-add")) > 0 || c.count("--type-add") > 0 {
 				hidden, narrow = true, false
-			} else if !hidden {
-				hidden, hiddenExt = true, true
+			} else {
+				if !hidden {
+					hidden, hiddenExt = true, true
+				}
+				// Without a -g glob (which rg takes over the types), the
+				// walk is narrowed to the types' names when each is one
+				// rgTypeGlobs knows and none is cleared.
+				globs, known := []string(nil), len(c.values("--type-clear")) == 0 && c.count("--type-clear") == 0
+				for _, t := range types {
+					g, ok := rgTypeGlobs()[t]
+					known = known && ok
+					globs = append(globs, g...)
+				}
+				if known && len(include) == 0 {
+					include = globs
+				}
 			}
 		}
 		// rg leaves out what .gitignore names, unless told not to, told to
@@ -1169,39 +1179,14 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 		}
 		roots = []string{"."}
 	case "find":
-		var starts, names []string
-		reader, or, secretName := "", false, ""
-		acted := false // a -name after an action does not narrow what it did
+		reader, recurses := "", false
 		starts, i := findStarts(argv)
-		for ; i < len(argv); i++ {
-			switch a := argv[i]; a {
-			case "-exec", "-execdir", "-ok", "-okdir":
-				if i+1 < len(argv) && contentReaders(filepath.Base(argv[i+1])) && reader == "" {
-					reader = filepath.Base(argv[i+1])
-				}
-				// A reader that recurses (grep -r on a directory found by
-				// name) reads below what the -name tests select.
-				j := i + 1
-				for ; j < len(argv) && argv[j] != ";" && argv[j] != "+"; j++ {
-					w := argv[j]
-					if w == "--recursive" || w == "--dereference-recursive" || grepRecursesAt(argv, j) ||
-						len(w) > 1 && w[0] == '-' && w[1] != '-' && strings.ContainsAny(w, "rR") ||
-						j == i+1 && (filepath.Base(w) == "rg" || filepath.Base(w) == "ag") {
-						or = true // no -name narrowing
-					}
-				}
-				i, acted = j, true // the command's own words are not find's tests
-			case "-name", "-iname":
-				if i+1 < len(argv) && !acted {
-					names = append(names, argv[i+1])
-					if n := nameCanBeSecret(argv[i+1], a == "-iname"); n != "" && secretName == "" {
-						secretName = a + " " + argv[i+1] + " can match " + n
-					}
-				}
-			case "-o", "-or", "!", "-not", ",":
-				or = true
+		names, secretName := findNames(argv, i, func(body []string) {
+			if contentReaders(filepath.Base(body[0])) && reader == "" {
+				reader = filepath.Base(body[0])
 			}
-		}
+			recurses = recurses || readerRecurses(body)
+		})
 		if reader == "" {
 			return ""
 		}
@@ -1212,15 +1197,9 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 			starts = []string{"."}
 		}
 		roots = starts
-		if !or {
+		if !recurses {
 			include = names
 		}
-	case "xargs":
-		in, _, ok := xargsInner(argv)
-		if !ok || !contentReaders(filepath.Base(in[0])) {
-			return ""
-		}
-		roots = []string{"."}
 	default:
 		return ""
 	}
@@ -1254,13 +1233,13 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 			if len(include) > 0 && !matchesAny(include, filepath.Base(f)) {
 				continue
 			}
-			if names && project(f) {
+			if names && ownTree(f, cwd) {
 				continue
 			}
 			rel := f
 			return prog + " reads the tree " + root + ", which holds " + rel + " (" + whySecret(f) + ")"
 		}
-		if !complete && !(names && project(dir)) {
+		if !complete && !(names && ownTree(dir, cwd)) {
 			return prog + " reads the tree " + root + ", too large to check for secret files (over " +
 				strconv.Itoa(maxWalkEntries) + " entries)"
 		}
@@ -1294,6 +1273,14 @@ func skippedDirs(values []string, negated bool) []string {
 	return out
 }
 
+// ownTree reports whether f is in the tree of the working directory cwd,
+// whose secrets (a project's .env) a search that prints only names may
+// read: not when cwd is the home directory or above it.
+func ownTree(f, cwd string) bool {
+	here, h := filepath.Clean(cwd), home()
+	return Inside(filepath.Clean(f), here) && !(filepath.IsAbs(h) && Inside(filepath.Clean(h), here))
+}
+
 // findStarts returns find's starting points and the index of the first
 // word of its expression: the options -H, -L, -P, -D LIST and -O LEVEL
 // come before the starting points.
@@ -1315,6 +1302,193 @@ func findStarts(argv []string) ([]string, int) {
 		starts = append(starts, argv[i])
 	}
 	return starts, i
+}
+
+// readerRecurses reports whether the reader argv (a find -exec body, what
+// xargs runs) reads below a directory it is given: grep -r or diff -r on a
+// directory found by name, rg, ag, ack. The -name tests that chose the
+// directory then do not narrow what it reads; jq's and sort's -r are not
+// recursion.
+func readerRecurses(argv []string) bool {
+	switch filepath.Base(argv[0]) {
+	case "rg", "ag", "ack":
+		return true
+	case "grep", "egrep", "fgrep", "zgrep", "zegrep", "zfgrep", "diff":
+		for j, w := range argv {
+			if w == "--recursive" || w == "--dereference-recursive" || grepRecursesAt(argv, j) ||
+				len(w) > 1 && w[0] == '-' && w[1] != '-' && strings.ContainsAny(w, "rR") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// rgTypeGlobs are the file names of ripgrep's own types that source code
+// is searched by, as `rg --type-list` prints them (13.0), with the names
+// later versions added (*.pyi, *.cjs, *.mts, ...) and a few more: a type's
+// list only grows, and a name too many only walks more. A type not here
+// does not narrow the walk.
+var rgTypeGlobs = sync.OnceValue(func() map[string][]string {
+	return map[string][]string{
+		"go":     {"*.go"},
+		"rust":   {"*.rs"},
+		"py":     {"*.py", "*.pyi", "*.pyw", "*.pyx", "*.pxd"},
+		"js":     {"*.js", "*.jsx", "*.vue", "*.cjs", "*.mjs"},
+		"ts":     {"*.ts", "*.tsx", "*.cts", "*.mts"},
+		"java":   {"*.java", "*.jsp", "*.jspx", "*.properties"},
+		"kotlin": {"*.kt", "*.kts"},
+		"c":      {"*.[chH]", "*.[chH].in", "*.cats"},
+		"cpp":    {"*.[ChH]", "*.[ChH].in", "*.[ch]pp", "*.[ch]pp.in", "*.[ch]xx", "*.[ch]xx.in", "*.cc", "*.cc.in", "*.hh", "*.hh.in", "*.inl", "*.c++", "*.h++", "*.ixx", "*.cppm"},
+		"cs":     {"*.cs", "*.csx"},
+		"csharp": {"*.cs", "*.csx"},
+		"ruby":   {"*.gemspec", "*.rb", "*.rbw", "*.rake", "*.ru", ".irbrc", "Gemfile", "Rakefile", "config.ru"},
+		"php":    {"*.php*", "*.phtml", "*.phpt"},
+		"elixir": {"*.eex", "*.ex", "*.exs", "*.heex", "*.leex"},
+		"swift":  {"*.swift"},
+		"scala":  {"*.sbt", "*.scala", "*.sc"},
+		"md":     {"*.markdown", "*.md", "*.mdown", "*.mdwn", "*.mkd", "*.mkdn", "*.mdx"},
+		"yaml":   {"*.yaml", "*.yml"},
+		"toml":   {"*.toml", "Cargo.lock"},
+	}
+})
+
+// findNames reads find's expression argv[i:] for the -name and -iname
+// tests every file it prints or acts on passes. The expression is taken as
+// its top-level branches (split at -o); in each, the first test before the
+// branch's first action that is a -name, or a parenthesised alternation of
+// -names only, bounds the branch, and names is the union of those bounds:
+// none (no narrowing) when a branch has no such test or the expression
+// holds a `,` (whose left side is evaluated for nothing but its actions).
+// A negated test (`-not -path './target/*'`, `! -name x`) only drops
+// files: it neither bounds nor widens. secretName is the first -name
+// pattern, negated or not, that can itself match a secret's name. Each
+// action's -exec body (its words up to ; or +, not find's tests) is handed
+// to body.
+func findNames(argv []string, i int, body func([]string)) (names []string, secretName string) {
+	bounded := true     // every branch closed so far had a bound
+	var branch []string // the current branch's bound
+	acted, negated := false, false
+	depth := 0
+	var group []string // the -name patterns of the open top-level group
+	groupOnlyNames := false
+	closeBranch := func() {
+		if branch == nil {
+			bounded = false
+		}
+		names = append(names, branch...)
+		branch, acted = nil, false
+	}
+	for ; i < len(argv); i++ {
+		a := argv[i]
+		neg := negated
+		negated = false
+		switch a {
+		case "-exec", "-execdir", "-ok", "-okdir":
+			j := i + 1
+			for ; j < len(argv) && argv[j] != ";" && argv[j] != "+"; j++ {
+			}
+			if j > i+1 && body != nil {
+				body(argv[i+1 : j])
+			}
+			i, acted = j, true
+			groupOnlyNames = false
+		case "-print", "-print0", "-ls", "-delete", "-quit", "-prune":
+			acted = true
+			groupOnlyNames = false
+		case "-printf", "-fprint", "-fprint0", "-fls", "-fprintf":
+			i++ // the format or file
+			if a == "-fprintf" {
+				i++
+			}
+			acted = true
+			groupOnlyNames = false
+		case "-name", "-iname":
+			if i+1 >= len(argv) {
+				continue
+			}
+			i++
+			if n := nameCanBeSecret(argv[i], a == "-iname"); n != "" && secretName == "" {
+				secretName = a + " " + argv[i] + " can match " + n
+			}
+			switch {
+			case neg || acted:
+				groupOnlyNames = groupOnlyNames && !neg
+			case depth == 0 && branch == nil:
+				branch = []string{argv[i]}
+			case depth == 1:
+				group = append(group, argv[i])
+			}
+		case "!", "-not":
+			negated = true
+			groupOnlyNames = groupOnlyNames && depth == 0
+		case "-o", "-or":
+			if depth == 0 {
+				closeBranch()
+			}
+		case ",":
+			bounded = false
+			groupOnlyNames = false
+		case "(":
+			depth++
+			if depth == 1 {
+				group, groupOnlyNames = nil, !neg && !acted
+			} else {
+				groupOnlyNames = false // a nested group: not read here
+			}
+		case ")":
+			if depth == 1 && groupOnlyNames && len(group) > 0 && branch == nil {
+				branch = group
+			}
+			if depth > 0 {
+				depth--
+			}
+		default:
+			// Another test: its argument (which may be spelled `(`, `-o` or
+			// `!`) is skipped; a word not known here may take one, and then
+			// the branches cannot be told.
+			switch {
+			case findOneArg(a):
+				i++
+			case !findNoArg(a):
+				bounded = false
+			}
+			if depth >= 1 {
+				groupOnlyNames = false
+			}
+		}
+	}
+	closeBranch()
+	if !bounded {
+		return nil, secretName
+	}
+	return names, secretName
+}
+
+// findOneArg reports whether find's test or option a takes the next word
+// as its argument.
+func findOneArg(a string) bool {
+	switch a {
+	case "-path", "-ipath", "-wholename", "-iwholename", "-regex", "-iregex", "-type", "-xtype", "-newer", "-anewer",
+		"-cnewer", "-perm", "-user", "-group", "-uid", "-gid", "-size", "-mtime", "-atime", "-ctime", "-mmin", "-amin",
+		"-cmin", "-links", "-inum", "-samefile", "-lname", "-ilname", "-maxdepth", "-mindepth", "-fstype", "-context",
+		"-used", "-regextype", "-files0-from":
+		return true
+	}
+	// -newerXY (-newermt DATE)
+	return len(a) == len("-newerXY") && strings.HasPrefix(a, "-newer")
+}
+
+// findNoArg reports whether a is one of find's tests, options or
+// operators that takes no argument (and, for the tests, only drops files).
+func findNoArg(a string) bool {
+	switch a {
+	case "-true", "-false", "-empty", "-executable", "-readable", "-writable", "-nouser", "-nogroup", "-depth", "-d",
+		"-follow", "-mount", "-xdev", "-noleaf", "-ignore_readdir_race", "-noignore_readdir_race", "-daystart",
+		"-warn", "-nowarn", "-a", "-and":
+		return true
+	}
+	return false
 }
 
 // homeWord expands a leading ~ the judge already knows how to read.

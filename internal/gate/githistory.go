@@ -498,6 +498,7 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 	}
 	args := append([]string{"-c", "core.quotePath=false"}, c[1:sub]...)
 	blobs := false // a REV:PATH word was left out
+	kept := 0      // words kept: revisions, paths, options
 	rest := c[sub:]
 	dd := len(rest)
 	for i, a := range rest {
@@ -528,12 +529,20 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 		// content (gitBlobToken). Kept, a large file's lines filled the
 		// list past its bound. `:/TEXT` names a commit, and a word after an
 		// option that takes a value (--since 10:00) is that value.
-		if c[at] == "show" && strings.Contains(a, ":") && !strings.HasPrefix(a, ":/") && !strings.HasPrefix(a, "-") &&
+		if c[at] == "show" && blobWord(a) && !strings.HasPrefix(a, ":/") && !strings.HasPrefix(a, "-") &&
 			(i == 0 || !gitValueOptions()[rest[i-1]]) {
 			blobs = true
 			continue
 		}
+		kept++
 		args = append(args, a)
+	}
+	if blobs && kept == 0 && dd == len(rest) {
+		// Only blobs (`git show HEAD:src/app.ts`): git show prints them
+		// and no commit. Without them the list would be HEAD's, whose
+		// files the command does not print. Any other word may select
+		// commits (a revision, --all, --branches): then it is listed.
+		return ""
 	}
 	args = append(args, extra...)
 	args = append(args, rest[dd:]...)
@@ -591,6 +600,28 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 	patch = append(append(patch, rest[:dd]...), "--no-ext-diff", "--no-textconv", "--no-color")
 	patch = append(patch, rest[dd:]...)
 	return g.gitOutputToken(dir, patch, "the patch", "git "+c[at]+" prints a patch line that")
+}
+
+// blobWord reports whether a is REV:PATH: a colon outside braces (in
+// `HEAD^{/fix: x}` the colon is the commit message's, and the word a
+// revision).
+func blobWord(a string) bool {
+	depth := 0
+	for i := 0; i < len(a); i++ {
+		switch a[i] {
+		case '{':
+			depth++
+		case '}':
+			if depth > 0 {
+				depth--
+			}
+		case ':':
+			if depth == 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // maxPatchScan bounds the text a printer's check reads back.

@@ -173,6 +173,15 @@ func TestMayEndWith(t *testing.T) {
 	if Default().MayEndWith(Secret, "main.go", home) {
 		t.Error("MayEndWith(main.go) = true: the walk checks every file")
 	}
+	// A name ending in ".~" (cp --backup's NAME.~N~ without its number)
+	// made backupOf slice past its end: a walk of a tree holding one
+	// panicked.
+	for _, n := range []string{"krb5cc.~", "a.~", ".~", "x.~~", "id_rsa.~1~"} {
+		Default().MayEndWith(Secret, n, home)
+	}
+	if !Default().MayEndWith(Secret, "id_rsa.~1~", home) {
+		t.Error("MayEndWith(id_rsa.~1~) = false: a backup of a private key is one")
+	}
 }
 
 // Anchored joins clean homes and patterns without path.Join; the answers
