@@ -173,8 +173,10 @@ var baits = map[string]string{
 }
 
 // baitLinks are links among the baits: one named as a glob pattern that
-// matches nothing, which the shell then passes as the word (judge-15 U1).
-var baitLinks = map[string]string{"[x]*": ".env"}
+// matches nothing, which the shell then passes as the word (judge-15 U1),
+// and names beyond ASCII, which dash matches byte by byte (`??` is é) and
+// bash by the locale's characters ([![:alpha:]] is €) (judge-18 G1).
+var baitLinks = map[string]string{"[x]*": ".env", "é": ".env", "€": ".env"}
 
 // secretBaits are the baits guard never lets a command read (a .env holds
 // API keys): a shell or a real program (cat) of an allowed script that
