@@ -233,6 +233,55 @@ func (g *Gate) inheritedShellOptsWhy(v *policy.Verdict) string {
 	return ""
 }
 
+// inheritedFunctionWhy says why a function bash imports from guard's
+// environment runs in place of a command the verdict judged, or "". bash
+// defines a function for each BASH_FUNC_NAME%% variable (BASH_FUNC_NAME()
+// on some systems) before it reads the script, and a function comes before
+// the builtin or program of its name: with BASH_FUNC_cat%%='() { ...; }'
+// inherited, `bash -c 'cat a.txt'` ran the function's body, which guard
+// never judged (judge-18). Such functions are exported with `export -f`
+// (and by some systems' profiles: which, module). The names compared are
+// the commands the verdict judged without a slash (a path is no function's
+// name), the builtins the parser follows itself (cd, pushd, popd, builtin),
+// and command_not_found_handle, which bash runs for a command it does not
+// find. sh is checked too: on some systems it is bash.
+func (g *Gate) inheritedFunctionWhy(v *policy.Verdict) string {
+	runsBash := false
+	names := map[string]bool{"cd": true, "pushd": true, "popd": true, "builtin": true, "command_not_found_handle": true}
+	for _, c := range v.Commands {
+		if len(c) == 0 {
+			continue
+		}
+		if b := filepath.Base(c[0]); b == "bash" || b == "sh" {
+			runsBash = true
+		}
+		if !strings.Contains(c[0], "/") {
+			names[c[0]] = true
+		}
+	}
+	if !runsBash {
+		return ""
+	}
+	for _, kv := range g.Env {
+		name, val, _ := strings.Cut(kv, "=")
+		fn, ok := strings.CutPrefix(name, "BASH_FUNC_")
+		if !ok || !strings.HasPrefix(val, "() {") {
+			continue
+		}
+		if f, ok := strings.CutSuffix(fn, "%%"); ok {
+			fn = f
+		} else if f, ok := strings.CutSuffix(fn, "()"); ok {
+			fn = f
+		} else {
+			continue
+		}
+		if names[fn] {
+			return "bash defines the function " + fn + " from the inherited " + name + ", which runs in place of " + fn + ": its body is not judged"
+		}
+	}
+	return ""
+}
+
 // harmlessInheritedShellOption reports whether the set -o or shopt name o
 // changes neither what globs match, where cd goes, how words split, nor
 // which files bash runs.
