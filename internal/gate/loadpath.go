@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"guard/policy"
@@ -280,6 +281,101 @@ func (g *Gate) inheritedFunctionWhy(v *policy.Verdict) string {
 		}
 	}
 	return ""
+}
+
+// bashRcWhy says why a bash the verdict runs sources a startup file before
+// its -c script, or "". A non-interactive `bash -c` reads none, unless it
+// believes sshd or rshd started it: SSH_CLIENT or SSH2_CLIENT is set (bash
+// as Debian and others build it), or its standard input is a socket (what
+// Node's child_process gives a child for a pipe), while it is a top-level
+// shell (SHLVL unset, or 0: a container's or a service's agent). Then it
+// sources the system's bashrc and ~/.bashrc, whose commands guard never
+// judged, and whose options and functions change how the script reads:
+// with `shopt -s dotglob` in ~/.bashrc, `bash -c 'head -3 ?env'` started
+// from node printed .env (judge-18). A file that first returns when the
+// shell is not interactive (Debian's and Arch's are written so) runs
+// nothing.
+func (g *Gate) bashRcWhy(v *policy.Verdict) string {
+	runsBash := false
+	for _, c := range v.Commands {
+		if len(c) > 0 && filepath.Base(c[0]) == "bash" {
+			runsBash = true
+		}
+	}
+	if !runsBash {
+		return ""
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(g.Getenv("SHLVL"))); err == nil && n >= 1 {
+		return "" // bash is a nested shell (level 2 or more): no startup file
+	}
+	trigger := ""
+	for _, kv := range g.Env {
+		if name, _, _ := strings.Cut(kv, "="); name == "SSH_CLIENT" || name == "SSH2_CLIENT" {
+			trigger = name + " is set"
+		}
+	}
+	if trigger == "" && inputIsSocket(os.Stdin) {
+		trigger = "its input is a socket"
+	}
+	if trigger == "" {
+		return ""
+	}
+	home := g.Getenv("HOME")
+	if home == "" {
+		home = passwdHome()
+	}
+	for _, f := range []string{"/etc/bash.bashrc", "/etc/bash/bashrc", filepath.Join(home, ".bashrc")} {
+		b, err := os.ReadFile(f)
+		if err != nil || returnsUnlessInteractive(b) {
+			continue
+		}
+		return "bash sources " + f + " before a -c script when " + trigger + " and SHLVL is not: what it runs (options, functions, PATH) is not judged"
+	}
+	return ""
+}
+
+// inputIsSocket reports whether f is a socket, which bash takes for a
+// network connection (rshd's).
+func inputIsSocket(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeSocket != 0
+}
+
+// quietRcStarts are the first statements, spaces collapsed, with which a
+// bashrc returns at once in a shell that is not interactive.
+var quietRcStarts = []string{
+	`[ -z "$PS1" ] && return`, `[ -z "${PS1}" ] && return`, `[ -z "$PS1" ] && return 0`,
+	`case $- in *i*) ;; *) return;; esac`, `case $- in *i*) ;; *) return ;; esac`,
+	`case "$-" in *i*) ;; *) return;; esac`,
+	`[[ $- != *i* ]] && return`, `[[ "$-" != *i* ]] && return`, `[[ $- == *i* ]] || return`,
+}
+
+// returnsUnlessInteractive reports whether a bashrc's first statement, past
+// comments and blank lines, is one of quietRcStarts, or there is none.
+func returnsUnlessInteractive(b []byte) bool {
+	var words []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
+			words = append(words, strings.Fields(t)...)
+		}
+		if len(words) > 32 {
+			break
+		}
+	}
+	text := strings.Join(words, " ")
+	if text == "" {
+		return true // comments only
+	}
+	for _, q := range quietRcStarts {
+		rest, ok := strings.CutPrefix(text, q)
+		if !ok {
+			continue
+		}
+		if rest == "" || rest[0] == ';' && !strings.HasPrefix(rest, ";;") || rest[0] == ' ' && !strings.ContainsAny(rest[1:2], "|&;") {
+			return true
+		}
+	}
+	return false
 }
 
 // harmlessInheritedShellOption reports whether the set -o or shopt name o
