@@ -334,6 +334,68 @@ func (g *Gate) bashRcWhy(v *policy.Verdict) string {
 	return ""
 }
 
+// zshEnvWhy says why a zsh the verdict runs sources a startup file before
+// its script, or "". Every zsh, a `zsh -c` too, reads the system's zshenv
+// and $ZDOTDIR/.zshenv (else ~/.zshenv) first, and zsh expands aliases in
+// scripts: an option set there (`setopt globdots`: `zsh -c 'head -3 ?env'`
+// printed .env, judged safe), an alias or a function changes what the
+// script does (judge-18). A file is passed over when no word of it sets an
+// option, an alias or a function, changes directory or runs another file
+// (zshChanges): Debian's /etc/zsh/zshenv, which sets PATH when it is empty,
+// is such a file.
+func (g *Gate) zshEnvWhy(v *policy.Verdict) string {
+	runsZsh := false
+	for _, c := range v.Commands {
+		if len(c) > 0 && filepath.Base(c[0]) == "zsh" {
+			runsZsh = true
+		}
+	}
+	if !runsZsh {
+		return ""
+	}
+	zdot := g.Getenv("ZDOTDIR")
+	if zdot == "" {
+		if zdot = g.Getenv("HOME"); zdot == "" {
+			zdot = passwdHome()
+		}
+	}
+	for _, f := range []string{"/etc/zsh/zshenv", "/etc/zshenv", filepath.Join(zdot, ".zshenv")} {
+		if b, err := os.ReadFile(f); err == nil {
+			if w := zshChanges(b); w != "" {
+				return "zsh sources " + f + " before every script, -c ones included, and its " + w + " changes how the script reads, which guard does not judge by"
+			}
+		}
+	}
+	return ""
+}
+
+// zshChanges returns the first word of a zsh startup file that sets an
+// option, an alias or a function, changes directory, or runs code guard
+// cannot see (another file, eval, a module), or "". Comments are left out.
+func zshChanges(b []byte) string {
+	for _, line := range strings.Split(string(b), "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		if i := strings.Index(t, " #"); i >= 0 {
+			t = t[:i] // a comment after the words
+		}
+		for _, w := range strings.FieldsFunc(t, func(r rune) bool { return r == ' ' || r == '\t' || r == ';' || r == '&' || r == '|' }) {
+			w = strings.TrimLeft(w, "({!")
+			switch w {
+			case "setopt", "unsetopt", "emulate", "set", "alias", "unalias", "function", "autoload", "source", ".",
+				"eval", "cd", "pushd", "popd", "zmodload", "enable", "disable", "hash", "trap", "builtin", "exec":
+				return w
+			}
+			if strings.Contains(w, "()") || strings.HasPrefix(w, "options[") {
+				return w
+			}
+		}
+	}
+	return ""
+}
+
 // inputIsSocket reports whether f is a socket, which bash takes for a
 // network connection (rshd's).
 func inputIsSocket(f *os.File) bool {
@@ -350,9 +412,10 @@ var quietRcStarts = []string{
 	`[[ $- != *i* ]] && return`, `[[ "$-" != *i* ]] && return`, `[[ $- == *i* ]] || return`,
 }
 
-// returnsUnlessInteractive reports whether a bashrc's first statement, past
-// comments and blank lines, is one of quietRcStarts, or there is none.
-func returnsUnlessInteractive(b []byte) bool {
+// rcStatements returns the start of a startup file's text past its
+// comments and blank lines, its words joined by single spaces ("" for a
+// file of comments).
+func rcStatements(b []byte) string {
 	var words []string
 	for _, line := range strings.Split(string(b), "\n") {
 		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
@@ -362,7 +425,13 @@ func returnsUnlessInteractive(b []byte) bool {
 			break
 		}
 	}
-	text := strings.Join(words, " ")
+	return strings.Join(words, " ")
+}
+
+// returnsUnlessInteractive reports whether a bashrc's first statement, past
+// comments and blank lines, is one of quietRcStarts, or there is none.
+func returnsUnlessInteractive(b []byte) bool {
+	text := rcStatements(b)
 	if text == "" {
 		return true // comments only
 	}

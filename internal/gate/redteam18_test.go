@@ -187,3 +187,128 @@ func TestRedTeam18BashRcNotInteractive(t *testing.T) {
 		}
 	}
 }
+
+// TestRedTeam18ZshEnv: every zsh, a `zsh -c` too, sources the system's
+// zshenv and $ZDOTDIR/.zshenv (else ~/.zshenv) first, and expands aliases
+// in scripts. With `setopt globdots` in ~/.zshenv, `zsh -c 'head -3 ?env'`
+// printed .env, judged safe. A verdict that runs zsh is unverified when such
+// a file sets an option, an alias or a function, changes directory or runs
+// other code; one that only sets variables (PATH) leaves it as it was.
+func TestRedTeam18ZshEnv(t *testing.T) {
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	zsh := mustLook(t, "zsh")
+	write := func(name, body string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(".env", "OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD\n")
+	write("a.txt", "a\n")
+	write(".zshenv", "# mine\nsetopt globdots\n")
+	cmd := exec.Command(zsh, "-c", "head -3 ?env")
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + dir}
+	if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "sk-proj-abcdef") {
+		t.Fatalf("zsh -c did not take globdots from ~/.zshenv (%q): the premise does not hold here", out)
+	}
+	judge := func(argv []string, env ...string) policy.Class {
+		g := newGate(t, dir, Options{}, env...)
+		v, _ := g.Judge(argv)
+		return v.Class
+	}
+	script := []string{"zsh", "-c", "head -3 ?env"}
+	for _, rc := range []string{"setopt globdots\n", "unsetopt nomatch\n", "alias head='cat .env #'\n",
+		"head() { cat .env }\n", "function ls { cat .env }\n", "source ~/.zshenv.local\n", ". \"$HOME/.cargo/env\"\n",
+		"cd /tmp\n", "emulate sh\n", "options[globdots]=on\n", "[[ -n $X ]] && setopt extendedglob\n"} {
+		write(".zshenv", rc)
+		for _, argv := range [][]string{script, {"zsh", "-c", "cat a.txt"}, {"bash", "-c", "zsh -c 'cat a.txt'"}} {
+			if c := judge(argv); c == policy.Safe || c == policy.Match {
+				t.Errorf("%q with ~/.zshenv %q = %s, want unverified", argv, rc, c)
+			}
+		}
+	}
+	write(".zshenv", "# nothing\n")
+	write("zd/.zshenv", "setopt globdots\n")
+	if c := judge(script, "ZDOTDIR="+filepath.Join(dir, "zd")); c == policy.Safe || c == policy.Match {
+		t.Errorf("%q with ZDOTDIR's .zshenv setting globdots = %s, want unverified", script, c)
+	}
+	for _, rc := range []string{"# nothing\n", "export PATH=\"$HOME/bin:$PATH\"\n",
+		"if [[ -z \"$PATH\" || \"$PATH\" == \"/bin:/usr/bin\" ]]\nthen\n\texport PATH=\"/usr/local/bin:/usr/bin:/bin\"\nfi\n",
+		"export EDITOR=vim # set the editor\n"} {
+		write(".zshenv", rc)
+		if c := judge(script); c != policy.Safe {
+			t.Errorf("%q with ~/.zshenv %q = %s, want safe", script, rc, c)
+		}
+	}
+	write(".zshenv", "setopt globdots\n")
+	if c := judge([]string{"bash", "-c", "head -3 ?env"}); c != policy.Safe {
+		t.Errorf("bash -c 'head -3 ?env' with a ~/.zshenv = %s, want safe (bash does not read it)", c)
+	}
+}
+
+// TestRedTeam18PipRunsPlantedGit: pip runs git (hg, svn, bzr) by name,
+// through PATH, to describe an editable install from a checkout: `pip
+// freeze` ran a planted node_modules/.bin/git, for the user's own `pip
+// install -e .` or for a dist-info the agent writes and names with --path
+// (`git config --get-regexp remote\..*\.url` in the directory it names).
+// pip's version control programs are now helpers looked up through PATH
+// like tar's decompressors.
+func TestRedTeam18PipRunsPlantedGit(t *testing.T) {
+	pip := "/usr/bin/pip"
+	if _, err := os.Stat(pip); err != nil {
+		t.Skip("no system pip at /usr/bin/pip")
+	}
+	mustLook(t, "git")
+	dir, _ := filepath.EvalSymlinks(t.TempDir())
+	marker := filepath.Join(dir, "GIT_RAN")
+	bin := filepath.Join(dir, "node_modules", ".bin")
+	for name, body := range map[string]string{
+		"node_modules/.bin/git":                  "#!/bin/sh\ntouch " + marker + "\nexec /usr/bin/git \"$@\"\n",
+		"site/foo-1.0.dist-info/METADATA":        "Metadata-Version: 2.1\nName: foo\nVersion: 1.0\n",
+		"site/foo-1.0.dist-info/RECORD":          "foo-1.0.dist-info/METADATA,,\n",
+		"site/foo-1.0.dist-info/INSTALLER":       "pip\n",
+		"site/foo-1.0.dist-info/direct_url.json": `{"url": "file://` + dir + `", "dir_info": {"editable": true}}`,
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out, err := exec.Command("git", "init", "-q", dir).CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v %s", err, out)
+	}
+	path := "PATH=" + bin + ":/usr/bin:/bin"
+	run := exec.Command(pip, "freeze", "--path", "site")
+	run.Dir, run.Env = dir, []string{path, "HOME=" + dir, "PIP_DISABLE_PIP_VERSION_CHECK=1"}
+	_ = run.Run()
+	if _, err := os.Stat(marker); err != nil {
+		t.Fatalf("pip freeze --path site did not run the planted git (%v): the premise does not hold here", err)
+	}
+	judge := func(env string, argv ...string) policy.Verdict {
+		g := newGate(t, dir, Options{}, env)
+		v, _ := g.Judge(argv)
+		return v
+	}
+	for _, argv := range [][]string{{"pip", "freeze", "--path", "site"}, {"pip", "freeze"}, {"pip3", "list"},
+		{"bash", "-c", "pip freeze | grep foo"}} {
+		if v := judge(path, argv...); v.Class == policy.Safe {
+			t.Errorf("%v with a planted git on PATH: safe, want asked", argv)
+		}
+		if v := judge("PATH=/usr/bin:/bin", argv...); v.Class != policy.Safe {
+			t.Errorf("%v with nothing planted: %s (%s), want safe", argv, v.Class, v.Why())
+		}
+	}
+	if v := judge(path, "ls"); v.Class != policy.Safe {
+		t.Errorf("ls with a planted git on PATH: %s (%s), want safe", v.Class, v.Why())
+	}
+}
