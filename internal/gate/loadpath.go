@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -164,12 +165,21 @@ func (g *Gate) relativeBashEnv(v *policy.Verdict) string {
 	case be == "" || filepath.IsAbs(be):
 		return ""
 	}
-	for _, c := range v.Commands {
-		if len(c) > 0 && filepath.Base(c[0]) == "bash" {
-			return "bash sources BASH_ENV=" + be + " at start, " + why
-		}
+	if runsShell(v, "bash") {
+		return "bash sources BASH_ENV=" + be + " at start, " + why
 	}
 	return ""
+}
+
+// runsShell reports whether the verdict runs a program of one of the names
+// (a shell: bash, sh, zsh), by any path.
+func runsShell(v *policy.Verdict, names ...string) bool {
+	for _, c := range v.Commands {
+		if len(c) > 0 && slices.Contains(names, filepath.Base(c[0])) {
+			return true
+		}
+	}
+	return false
 }
 
 // homeMagicWhy says why file(1) reads a magic database the agent may have
@@ -207,13 +217,7 @@ func (g *Gate) homeMagicWhy() string {
 // (which bash expands for each traced line), and the like. sh is checked
 // too: on some systems it is bash.
 func (g *Gate) inheritedShellOptsWhy(v *policy.Verdict) string {
-	runsBash := false
-	for _, c := range v.Commands {
-		if len(c) > 0 && (filepath.Base(c[0]) == "bash" || filepath.Base(c[0]) == "sh") {
-			runsBash = true
-		}
-	}
-	if !runsBash {
+	if !runsShell(v, "bash", "sh") {
 		return ""
 	}
 	for _, name := range []string{"SHELLOPTS", "BASHOPTS"} {
@@ -296,13 +300,7 @@ func (g *Gate) inheritedFunctionWhy(v *policy.Verdict) string {
 // shell is not interactive (Debian's and Arch's are written so) runs
 // nothing.
 func (g *Gate) bashRcWhy(v *policy.Verdict) string {
-	runsBash := false
-	for _, c := range v.Commands {
-		if len(c) > 0 && filepath.Base(c[0]) == "bash" {
-			runsBash = true
-		}
-	}
-	if !runsBash {
+	if !runsShell(v, "bash") {
 		return ""
 	}
 	if n, err := strconv.Atoi(strings.TrimSpace(g.Getenv("SHLVL"))); err == nil && n >= 1 {
@@ -344,13 +342,7 @@ func (g *Gate) bashRcWhy(v *policy.Verdict) string {
 // (zshChanges): Debian's /etc/zsh/zshenv, which sets PATH when it is empty,
 // is such a file.
 func (g *Gate) zshEnvWhy(v *policy.Verdict) string {
-	runsZsh := false
-	for _, c := range v.Commands {
-		if len(c) > 0 && filepath.Base(c[0]) == "zsh" {
-			runsZsh = true
-		}
-	}
-	if !runsZsh {
+	if !runsShell(v, "zsh") {
 		return ""
 	}
 	zdot := g.Getenv("ZDOTDIR")
