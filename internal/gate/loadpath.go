@@ -165,16 +165,31 @@ func (g *Gate) relativeBashEnv(v *policy.Verdict) string {
 	case be == "" || filepath.IsAbs(be):
 		return ""
 	}
-	if runsShell(v, "bash") {
+	if runsShell(v.Commands, "bash") {
 		return "bash sources BASH_ENV=" + be + " at start, " + why
 	}
 	return ""
 }
 
-// runsShell reports whether the verdict runs a program of one of the names
-// (a shell: bash, sh, zsh), by any path.
-func runsShell(v *policy.Verdict, names ...string) bool {
+// commandNames are the names a function or alias of a shell that runs the
+// verdict would replace: the commands it judged, without a slash (a path is
+// no function's name), the builtins the parser follows itself (cd, pushd,
+// popd, builtin), and command_not_found_handle, which bash runs for a
+// command it does not find.
+func commandNames(v *policy.Verdict) map[string]bool {
+	names := map[string]bool{"cd": true, "pushd": true, "popd": true, "builtin": true, "command_not_found_handle": true}
 	for _, c := range v.Commands {
+		if len(c) > 0 && !strings.Contains(c[0], "/") {
+			names[c[0]] = true
+		}
+	}
+	return names
+}
+
+// runsShell reports whether one of the commands runs a program of one of
+// the names (a shell: bash, sh, zsh), by any path.
+func runsShell(cmds [][]string, names ...string) bool {
+	for _, c := range cmds {
 		if len(c) > 0 && slices.Contains(names, filepath.Base(c[0])) {
 			return true
 		}
@@ -217,7 +232,7 @@ func (g *Gate) homeMagicWhy() string {
 // (which bash expands for each traced line), and the like. sh is checked
 // too: on some systems it is bash.
 func (g *Gate) inheritedShellOptsWhy(v *policy.Verdict) string {
-	if !runsShell(v, "bash", "sh") {
+	if !runsShell(v.Commands, "bash", "sh") {
 		return ""
 	}
 	for _, name := range []string{"SHELLOPTS", "BASHOPTS"} {
@@ -246,27 +261,12 @@ func (g *Gate) inheritedShellOptsWhy(v *policy.Verdict) string {
 // inherited, `bash -c 'cat a.txt'` ran the function's body, which guard
 // never judged (judge-18). Such functions are exported with `export -f`
 // (and by some systems' profiles: which, module). The names compared are
-// the commands the verdict judged without a slash (a path is no function's
-// name), the builtins the parser follows itself (cd, pushd, popd, builtin),
-// and command_not_found_handle, which bash runs for a command it does not
-// find. sh is checked too: on some systems it is bash.
+// commandNames. sh is checked too: on some systems it is bash.
 func (g *Gate) inheritedFunctionWhy(v *policy.Verdict) string {
-	runsBash := false
-	names := map[string]bool{"cd": true, "pushd": true, "popd": true, "builtin": true, "command_not_found_handle": true}
-	for _, c := range v.Commands {
-		if len(c) == 0 {
-			continue
-		}
-		if b := filepath.Base(c[0]); b == "bash" || b == "sh" {
-			runsBash = true
-		}
-		if !strings.Contains(c[0], "/") {
-			names[c[0]] = true
-		}
-	}
-	if !runsBash {
+	if !runsShell(v.Commands, "bash", "sh") {
 		return ""
 	}
+	names := commandNames(v)
 	for _, kv := range g.Env {
 		name, val, _ := strings.Cut(kv, "=")
 		fn, ok := strings.CutPrefix(name, "BASH_FUNC_")
@@ -300,7 +300,7 @@ func (g *Gate) inheritedFunctionWhy(v *policy.Verdict) string {
 // shell is not interactive (Debian's and Arch's are written so) runs
 // nothing.
 func (g *Gate) bashRcWhy(v *policy.Verdict) string {
-	if !runsShell(v, "bash") {
+	if !runsShell(v.Commands, "bash") {
 		return ""
 	}
 	if n, err := strconv.Atoi(strings.TrimSpace(g.Getenv("SHLVL"))); err == nil && n >= 1 {
@@ -340,9 +340,14 @@ func (g *Gate) bashRcWhy(v *policy.Verdict) string {
 // script does (judge-18). A file is passed over when no word of it sets an
 // option, an alias or a function, changes directory or runs another file
 // (zshChanges): Debian's /etc/zsh/zshenv, which sets PATH when it is empty,
-// is such a file.
+// is such a file. The shell of the script itself, when guard asked it what
+// its start-up files did (JudgeWithStartup), is left to startupWhy.
 func (g *Gate) zshEnvWhy(v *policy.Verdict) string {
-	if !runsShell(v, "zsh") {
+	cmds := v.Commands
+	if g.startupSet && v.Script && len(cmds) > 0 {
+		cmds = cmds[1:] // the script's own shell, asked itself: startupWhy
+	}
+	if !runsShell(cmds, "zsh") {
 		return ""
 	}
 	zdot := g.Getenv("ZDOTDIR")

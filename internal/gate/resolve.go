@@ -174,6 +174,10 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 		return
 	}
+	if why := g.startupWhy(v); why != "" {
+		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+		return
+	}
 	// Before any check runs git in the project: guard's own git would load
 	// the library too.
 	if why := g.loaderReach(v.Dirs); why != "" {
