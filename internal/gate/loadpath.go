@@ -312,7 +312,9 @@ func (g *Gate) bashRcWhy(v *policy.Verdict) string {
 			trigger = name + " is set"
 		}
 	}
-	if trigger == "" && inputIsSocket(os.Stdin) {
+	if trigger == "" && !g.RunsElsewhere && inputIsSocket(os.Stdin) {
+		// guard's input is the bash it execs; a hook's is not the agent's
+		// shell's.
 		trigger = "its input is a socket"
 	}
 	if trigger == "" {
