@@ -255,6 +255,31 @@ func shellGlob(pattern string) (matches []string, ok bool) {
 	return m, err == nil
 }
 
+// matchEither reports whether name matches chars, or latin1 of it matches
+// bytes (the two readings of a pattern: globPatterns).
+func matchEither(chars, bytes, name string) (bool, error) {
+	ok, err := filepath.Match(chars, name)
+	if err != nil || ok {
+		return ok, err
+	}
+	if b := latin1(name); b != name {
+		return filepath.Match(bytes, b)
+	}
+	return false, nil
+}
+
+// globMatches reports whether a glob names name as some shell reads it
+// (shellGlob's matching); ok is false when the pattern cannot be read as
+// the shell reads it.
+func globMatches(pattern, name string) (matched, ok bool) {
+	chars, bytes, ok := globPatterns(pattern)
+	if !ok {
+		return false, false
+	}
+	m, err := matchEither(chars, bytes, name)
+	return m, err == nil
+}
+
 // shellMatch is filepath.Match for a shell pattern; ok is false when the
 // pattern cannot be read as the shell reads it.
 func shellMatch(pattern, name string) (matched, ok bool) {

@@ -154,14 +154,9 @@ func globIn(dir, pattern, bytes string, out []string) ([]string, error) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		ok, err := filepath.Match(pattern, n)
+		ok, err := matchEither(pattern, bytes, n)
 		if err != nil {
 			return out, err
-		}
-		if b := latin1(n); !ok && b != n {
-			if ok, err = filepath.Match(bytes, b); err != nil {
-				return out, err
-			}
 		}
 		if ok {
 			out = append(out, globJoin(dir, n))

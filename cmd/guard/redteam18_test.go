@@ -31,6 +31,9 @@ func TestRedTeam18LoginShellState(t *testing.T) {
 		{"plain", "export FOO=1\nalias ll='ls -l'\nshopt -s checkwinsize\n", []string{"--", "bash", "-lc", "cat a.txt"}, false},
 		{"other function", "greet() { echo hi; }\n", []string{"--", "bash", "-lc", "cat a.txt"}, false},
 		{"no login", "shopt -s dotglob\n", []string{"--", "bash", "-c", "cat a.txt"}, false},
+		{"sh alias", "alias cat='/bin/cat .env'\n", []string{"sh", "-lc", "cat a.txt"}, true},
+		{"sh noglob", "set -f\n", []string{"sh", "-lc", "cat a.txt"}, true},
+		{"sh plain", "X=1\n", []string{"sh", "-lc", "cat a.txt"}, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
