@@ -53,6 +53,19 @@ func TestRedTeam18LoginShellState(t *testing.T) {
 			}
 		})
 	}
+	t.Run("BASH_ENV", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld(t)
+		w.setenv("BASH_ENV", w.write("home/.bashenv", "shopt -s dotglob\n", 0o644))
+		w.write("work/.env", "OPENAI_API_KEY="+key+"\n", 0o644)
+		if r := execute(t, w.guardCmd("--mode", "suggest", "--", "bash", "-c", "head -3 ?env")); r.code != 126 || strings.Contains(r.stdout, key) {
+			t.Fatalf("guard -- bash -c 'head -3 ?env' with dotglob in BASH_ENV's file: %s, want refused (126)", r)
+		}
+		w.write("home/.bashenv", "export X=1\n", 0o644)
+		if r := execute(t, w.guardCmd("--mode", "suggest", "--", "bash", "-c", "ls -d .")); r.code != 0 {
+			t.Fatalf("guard -- bash -c 'ls -d .' with a BASH_ENV file that sets a variable: %s, want it run", r)
+		}
+	})
 	t.Run("zsh", func(t *testing.T) {
 		t.Parallel()
 		if _, err := exec.LookPath("zsh"); err != nil {

@@ -47,6 +47,11 @@ func startupFiles(getenv func(string) string) []string {
 	for _, f := range []string{".zshenv", ".zprofile", ".zshrc", ".zlogin"} {
 		files = append(files, filepath.Join(zdot, f))
 	}
+	for _, k := range []string{"BASH_ENV", "ENV"} {
+		if f := getenv(k); filepath.IsAbs(f) {
+			files = append(files, f) // bash -c sources BASH_ENV; sh -l, ENV
+		}
+	}
 	return files
 }
 
@@ -257,8 +262,9 @@ var startOnly = map[string]bool{"login_shell": true, "login": true, "rcs": true,
 // ShellStartOf is what the start-up files of shell (an absolute path),
 // started with opts before its -c, change in the shell a script in dir then
 // runs in (StartState), against the same shell with no start-up file (bash
-// --norc --noprofile, zsh -f, sh); cached as ShellPathOf's PATH. ok is false
-// when a probe fails.
+// --norc --noprofile without BASH_ENV, zsh -f, which still reads the
+// system's zshenv, sh); cached as ShellPathOf's PATH. ok is false when a
+// probe fails.
 func ShellStartOf(shell string, opts, env []string, dir, cacheDir string) (StartState, bool) {
 	getenv := envGetter(env)
 	script := stateScript(shell)
@@ -273,7 +279,11 @@ func ShellStartOf(shell string, opts, env []string, dir, cacheDir string) (Start
 	case "zsh":
 		bare = []string{"-f"}
 	}
-	base, ok := shellProbe(shell, bare, env, dir, cacheDir, getenv, "start-state", script)
+	// BASH_ENV is read by every bash -c, --norc or not.
+	bareEnv := slices.DeleteFunc(slices.Clone(env), func(kv string) bool {
+		return strings.HasPrefix(kv, "BASH_ENV=") || strings.HasPrefix(kv, "ENV=")
+	})
+	base, ok := shellProbe(shell, bare, bareEnv, dir, cacheDir, envGetter(bareEnv), "start-state", script)
 	if !ok {
 		return StartState{}, false
 	}
