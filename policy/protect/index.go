@@ -293,7 +293,7 @@ func backupOf(name string) string {
 	}
 	if strings.HasSuffix(name, "~") {
 		// NAME.~12~
-		if i := strings.LastIndex(name, ".~"); i > 0 && allDigits(name[i+2:len(name)-1]) {
+		if i := strings.LastIndex(name, ".~"); i > 0 && i+2 < len(name)-1 && allDigits(name[i+2:len(name)-1]) {
 			return name[:i]
 		}
 	}
