@@ -109,6 +109,9 @@ var diffClasses = map[string][]string{
 		`cat x{a}b,c}`, `cat {},a.txt}`, `cat {a.txt,{},b}`, `ls {a,b}"*"`, `ls {a,b}"*touch pwned"E*F`, `ls {x,y}"*z"*`, `ls * > --rcfile Fx`, `cat "{"a.txt,b}`,
 		`cat [^a].txt`, `cat [^b].txt`, `cat [!b].txt`, `ls [^a]*`,
 	},
+	"glob_bytes_and_locale": {
+		"cat ??", "cat [![:alpha:]]", "head -1 [!a][!a]", "cat < ??", "grep -n a ??",
+	},
 	"brace_expansion": {
 		"{rm,a.txt}", "echo {a,b}", "{ls,-la}", "echo {1..3}", "ls {a.txt,x}", "{echo,hi}>x",
 	},
@@ -373,7 +376,7 @@ func FuzzDifferential(f *testing.F) {
 // here-documents, continuations, cd, wrappers and nested shells.
 var (
 	gramCommands = []string{"ls", "cat a.txt", "echo", "grep -n a a.txt", "git status", "wc -l a.txt", "head -1 a.txt", "pwd", "true", "rm a.txt", "touch pwned"}
-	gramWords    = []string{"a", "'a b'", `"a b"`, `a\ b`, `'#'`, `"#"`, `\#`, "a#b", `$'\n'`, `'\'`, `"\\"`, `\\`, "''", `""`, `'"'`, `"'"`, `\'`, `\"`, "--", "-n", `"a\"b"`, `'a'\''b'`, "\\\n", "x=1", "%", "@", ":", "{}", "\\;", "';'", "'|'", "'&&'", "\\|", "'<<'", "~", "~/x", "$HOME", "${HOME}/x", "*.txt", "d/*", "$x", "*", "'*'", "\\*", "[a]*", "~nobody", ".env", ".e*", ".[e]nv", "'.env'", ".e{n,}v", "{.env,a.txt}", ".en?", "\\.env", "$'.env'", ".*", "[x]'*'", `[x]\*`, `[x]"*"`, "~'/x'", `~""/x`, `~\/x`}
+	gramWords    = []string{"a", "'a b'", `"a b"`, `a\ b`, `'#'`, `"#"`, `\#`, "a#b", `$'\n'`, `'\'`, `"\\"`, `\\`, "''", `""`, `'"'`, `"'"`, `\'`, `\"`, "--", "-n", `"a\"b"`, `'a'\''b'`, "\\\n", "x=1", "%", "@", ":", "{}", "\\;", "';'", "'|'", "'&&'", "\\|", "'<<'", "~", "~/x", "$HOME", "${HOME}/x", "*.txt", "d/*", "$x", "*", "'*'", "\\*", "[a]*", "~nobody", ".env", ".e*", ".[e]nv", "'.env'", ".e{n,}v", "{.env,a.txt}", ".en?", "\\.env", "$'.env'", ".*", "[x]'*'", `[x]\*`, `[x]"*"`, "~'/x'", `~""/x`, `~\/x`, "??", "[![:alpha:]]", "[!a][!a]"}
 	gramSeps     = []string{"; ", " && ", " || ", " | ", "\n", " ;\n", "\n\n", " &&\n", " |\n", " ||\\\n"}
 	gramRedirs   = []string{" > x", " >> d/y", " 2>&1", " < a.txt", " 2>/dev/null", " >x 2>&1", " 1>&2", " >| x", " &> x", " <a.txt >x", " 2>>x", " <>x", " </dev/null", " 1>x", " >'x y'", ` >"d"/y`, " < .env", " <.e*", " 0<.en?", " <\\.env", " 3<.env 0<&3"}
 	gramTails    = []string{" # note", " #", " # 'quote", ` # "`, " # \\", " #;rm a.txt", ""}

@@ -173,8 +173,10 @@ var baits = map[string]string{
 }
 
 // baitLinks are links among the baits: one named as a glob pattern that
-// matches nothing, which the shell then passes as the word (judge-15 U1).
-var baitLinks = map[string]string{"[x]*": ".env"}
+// matches nothing, which the shell then passes as the word (judge-15 U1),
+// and names beyond ASCII, which dash matches byte by byte (`??` is é) and
+// bash by the locale's characters ([![:alpha:]] is €) (judge-18 G1).
+var baitLinks = map[string]string{"[x]*": ".env", "é": ".env", "€": ".env"}
 
 // secretBaits are the baits guard never lets a command read (a .env holds
 // API keys): a shell or a real program (cat) of an allowed script that
@@ -372,7 +374,13 @@ func parseStrace(file string) ([]event, error) {
 				// /dev/stdin and the like open the file on a descriptor
 				// anew: -y names what was opened. A pipe or a terminal is
 				// no file written.
-				if r := retPath.FindStringSubmatch(m[3]); r != nil {
+				r := retPath.FindStringSubmatch(m[3])
+				if r == nil && strings.HasPrefix(m[3], "-1 ") {
+					// Not opened: the shells run as nobody, and the
+					// output pipe /dev/stdout names is root's (EACCES).
+					continue
+				}
+				if r != nil {
 					real := unhex(r[1])
 					if !filepath.IsAbs(real) {
 						continue
@@ -602,7 +610,7 @@ func globMatch(argv, words []string, globs []int) bool {
 		return true
 	}
 	for n := 1; n <= len(argv); n++ {
-		if ok, _ := shellMatch(words[0], argv[n-1]); !ok {
+		if ok, _ := globMatches(words[0], argv[n-1]); !ok {
 			return false
 		}
 		if globMatch(argv[n:], words[1:], shift(globs)) {

@@ -570,10 +570,12 @@ func globsWritten(v *Verdict, argv []string, globs []int, dir string, written bo
 				return nil, false // an option when the shell passes it
 			}
 		}
-		if lit := globLiteral(abs); len(matches) == 0 && lit != abs {
-			// The word the shell passes, quotes removed ([w]'*' is the
-			// file [w]*), not the pattern's spelling the rule wrote down.
-			matches = []string{lit}
+		// With no match, the word the shell passes, quotes removed ([w]'*'
+		// is the file [w]*), not the pattern's spelling the rule wrote
+		// down; besides the matches, as a shell may see none of them
+		// (glob.go).
+		if lit := globLiteral(abs); !slices.Contains(matches, lit) {
+			out = append(out, lit)
 		}
 		out = append(out, matches...)
 	}

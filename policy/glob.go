@@ -19,6 +19,19 @@ import (
 // naming no file and ran. shellPattern rewrites a shell pattern into
 // filepath.Match's syntax; what it cannot rewrite ([=a=], [.a.]) is
 // reported, and callers treat it as not known.
+//
+// A name with a byte beyond ASCII is matched twice (redteam 18): the shells
+// do not agree on what its characters are. bash in a UTF-8 locale matches
+// characters (`?` matches é, and [![:alpha:]] matches €, which is no
+// letter), bash in the C locale (a container with no LANG) and dash match
+// bytes (`??` matches é, `?` does not). The judge took the UTF-8 reading
+// only, with every character beyond ASCII a member of every class: `sh -c
+// 'cat ??'`, and `bash -c 'cat [![:alpha:]]'`, read a link named é or €
+// to a token while the judge saw no match. A glob now names what any of
+// the readings matches (globPatterns): the UTF-8 one, in which a
+// character beyond ASCII matches a class and its negation alike, and the
+// bytes one (each byte one character, as in Latin-1), alike for classes.
+// The word the shell passes when it matches nothing is judged besides.
 
 // posixClass gives the members of the POSIX character classes as
 // filepath.Match class items: the C locale's, and every character beyond
@@ -61,7 +74,44 @@ const nonASCII = "\u0080-\U0010FFFF"
 
 // shellPattern rewrites a shell glob pattern into filepath.Match's syntax,
 // and reports whether it could.
-func shellPattern(p string) (string, bool) {
+func shellPattern(p string) (string, bool) { return rewritePattern(p, false) }
+
+// globPatterns rewrites a shell glob pattern into the two filepath.Match
+// patterns a name is matched with (see the top of this file): chars, for
+// the name as it is (UTF-8), and bytes, for the name as latin1 gives it.
+// In both, a negated bracket expression with a class matches every
+// character beyond ASCII (the locale decides whether it is in the class).
+func globPatterns(p string) (chars, bytes string, ok bool) {
+	if chars, ok = rewritePattern(p, true); !ok {
+		return "", "", false
+	}
+	bytes, ok = rewritePattern(latin1(p), true)
+	return chars, bytes, ok
+}
+
+// latin1 is s with each byte beyond ASCII made one character (U+0080 to
+// U+00FF): a pattern or name so written is matched byte by byte, as dash
+// and bash in the C locale match.
+func latin1(s string) string {
+	i := 0
+	for i < len(s) && s[i] < utf8.RuneSelf {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(s[:i])
+	for ; i < len(s); i++ {
+		b.WriteRune(rune(s[i]))
+	}
+	return b.String()
+}
+
+// rewritePattern is shellPattern; with loose, a negated bracket
+// expression's classes leave out the characters beyond ASCII, so that
+// they match it.
+func rewritePattern(p string, loose bool) (string, bool) {
 	if !strings.Contains(p, "[") {
 		return p, true
 	}
@@ -81,7 +131,7 @@ func shellPattern(p string) (string, bool) {
 			b.WriteByte(c)
 			continue
 		}
-		class, end, ok := bracket(p, i)
+		class, end, ok := bracket(p, i, loose)
 		if !ok {
 			return "", false
 		}
@@ -98,8 +148,9 @@ func shellPattern(p string) (string, bool) {
 // bracket reads the bracket expression that starts at p[i] ('['): it
 // returns the filepath.Match class for it and the index of its closing ],
 // or end -1 when there is none (the [ is then a plain character); ok is
-// false for what cannot be rewritten.
-func bracket(p string, i int) (class string, end int, ok bool) {
+// false for what cannot be rewritten. With loose, the classes of a negated
+// expression hold no character beyond ASCII.
+func bracket(p string, i int, loose bool) (class string, end int, ok bool) {
 	j := i + 1
 	neg := false
 	if j < len(p) && (p[j] == '!' || p[j] == '^') {
@@ -130,6 +181,9 @@ func bracket(p string, i int) (class string, end int, ok bool) {
 			members, known := posixClass(name)
 			if !known {
 				return "", 0, false
+			}
+			if neg && loose {
+				members = strings.TrimSuffix(members, nonASCII)
 			}
 			items = append(items, members)
 			j += 2 + close + 1
@@ -193,11 +247,36 @@ func globAbsolute(pattern, dir string) string {
 // budget (boundedGlob); ok is false when the pattern cannot be read as the
 // shell reads it or names more files than the budget.
 func shellGlob(pattern string) (matches []string, ok bool) {
-	p, ok := shellPattern(pattern)
+	chars, bytes, ok := globPatterns(pattern)
 	if !ok {
 		return nil, false
 	}
-	m, err := boundedGlob(p)
+	m, err := boundedGlobs(chars, bytes)
+	return m, err == nil
+}
+
+// matchEither reports whether name matches chars, or latin1 of it matches
+// bytes (the two readings of a pattern: globPatterns).
+func matchEither(chars, bytes, name string) (bool, error) {
+	ok, err := filepath.Match(chars, name)
+	if err != nil || ok {
+		return ok, err
+	}
+	if b := latin1(name); b != name {
+		return filepath.Match(bytes, b)
+	}
+	return false, nil
+}
+
+// globMatches reports whether a glob names name as some shell reads it
+// (shellGlob's matching); ok is false when the pattern cannot be read as
+// the shell reads it.
+func globMatches(pattern, name string) (matched, ok bool) {
+	chars, bytes, ok := globPatterns(pattern)
+	if !ok {
+		return false, false
+	}
+	m, err := matchEither(chars, bytes, name)
 	return m, err == nil
 }
 

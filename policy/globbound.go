@@ -55,17 +55,25 @@ func resetGlobBudget() {
 
 // boundedGlob is filepath.Glob (same pattern syntax, same matches, in the
 // same order) within the judgement's budget, but for . and .., which a
-// pattern starting with a dot matches too (as in dash and older bash).
-func boundedGlob(pattern string) ([]string, error) {
-	if a, ok := globMemo.Load(pattern); ok {
+// pattern starting with a dot matches too (as in dash and older bash), and
+// for a name with a byte beyond ASCII, which it matches byte by byte as
+// well (see glob.go).
+func boundedGlob(pattern string) ([]string, error) { return boundedGlobs(pattern, latin1(pattern)) }
+
+// boundedGlobs is boundedGlob for a pattern read two ways (globPatterns):
+// a name matches when it matches chars, or when latin1 of it matches
+// bytes.
+func boundedGlobs(chars, bytes string) ([]string, error) {
+	key := chars + "\x00" + bytes
+	if a, ok := globMemo.Load(key); ok {
 		ans := a.(globAnswer)
 		return ans.matches, ans.err
 	}
-	m, err := globLevels(pattern, 0)
+	m, err := globLevels(chars, bytes, 0)
 	if err != nil {
 		m = nil
 	}
-	globMemo.Store(pattern, globAnswer{m, err})
+	globMemo.Store(key, globAnswer{m, err})
 	return m, err
 }
 
@@ -73,13 +81,17 @@ func boundedGlob(pattern string) ([]string, error) {
 // specially.
 func globMeta(p string) bool { return strings.ContainsAny(p, `*?[\`) }
 
-// globLevels expands pattern: its last element within every directory
-// the pattern's directory part names.
-func globLevels(pattern string, depth int) ([]string, error) {
+// globLevels expands pattern (bytes is its other reading, element for
+// element): its last element within every directory the pattern's
+// directory part names.
+func globLevels(pattern, bytes string, depth int) ([]string, error) {
 	if _, err := filepath.Match(pattern, ""); err != nil {
 		return nil, err
 	}
-	if depth > 4096 {
+	if _, err := filepath.Match(bytes, ""); err != nil {
+		return nil, err
+	}
+	if depth > 4096 || strings.Count(pattern, "/") != strings.Count(bytes, "/") {
 		return nil, filepath.ErrBadPattern
 	}
 	if !globMeta(pattern) {
@@ -89,6 +101,7 @@ func globLevels(pattern string, depth int) ([]string, error) {
 		return []string{pattern}, nil
 	}
 	dir, last := filepath.Split(pattern)
+	bdir, blast := filepath.Split(bytes)
 	switch dir {
 	case "":
 		dir = "."
@@ -97,18 +110,18 @@ func globLevels(pattern string, depth int) ([]string, error) {
 		dir = dir[:len(dir)-1]
 	}
 	if !globMeta(dir) {
-		return globIn(dir, last, nil)
+		return globIn(dir, last, blast, nil)
 	}
 	if dir == pattern {
 		return nil, filepath.ErrBadPattern
 	}
-	parents, err := globLevels(dir, depth+1)
+	parents, err := globLevels(dir, strings.TrimSuffix(bdir, "/"), depth+1)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
 	for _, p := range parents {
-		if out, err = globIn(p, last, out); err != nil {
+		if out, err = globIn(p, last, blast, out); err != nil {
 			return nil, err
 		}
 	}
@@ -116,8 +129,9 @@ func globLevels(pattern string, depth int) ([]string, error) {
 }
 
 // globIn appends to out the entries of directory dir whose names match
-// pattern, in sorted order, counting what it reads against the budget.
-func globIn(dir, pattern string, out []string) ([]string, error) {
+// pattern (or, byte by byte, bytes), in sorted order, counting what it
+// reads against the budget.
+func globIn(dir, pattern, bytes string, out []string) ([]string, error) {
 	fi, err := os.Stat(dir)
 	if err != nil || !fi.IsDir() {
 		return out, nil
@@ -146,7 +160,7 @@ func globIn(dir, pattern string, out []string) ([]string, error) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		ok, err := filepath.Match(pattern, n)
+		ok, err := matchEither(pattern, bytes, n)
 		if err != nil {
 			return out, err
 		}

@@ -489,20 +489,17 @@ func secretGlobOnce(pattern, cwd string) string {
 	last := filepath.Base(pattern)
 	// The shell's * and ? do not match a leading dot (no dotglob).
 	hidden := func(name string) bool { return strings.HasPrefix(name, ".") && !strings.HasPrefix(last, ".") }
-	if !slices.ContainsFunc(matches, func(m string) bool { return !hidden(filepath.Base(m)) }) {
-		// No match the shell sees (Go's globs match a leading dot too).
-		// The shell passes the word itself, its quotes removed: `cat
-		// [x]'*'` reads a file named [x]* (the pattern [x]\* matches
-		// only x*), a link to a secret as much as any other name.
-		if lit := globLiteral(abs); lit != abs {
-			if _, err := os.Lstat(lit); err == nil {
-				matches = []string{lit}
-				hidden = func(string) bool { return false }
-			}
-		}
+	// With no match the shell passes the word itself, its quotes removed:
+	// `cat [x]'*'` reads a file named [x]* (the pattern [x]\* matches only
+	// x*), a link to a secret as much as any other name. It is judged
+	// besides the matches: the shells do not all match a name beyond ASCII
+	// alike (glob.go), so a shell may see none of them.
+	lit := globLiteral(abs)
+	if _, err := os.Lstat(lit); lit != abs && err == nil {
+		matches = append(slices.Clip(matches), lit)
 	}
 	for _, m := range matches {
-		if hidden(filepath.Base(m)) {
+		if hidden(filepath.Base(m)) && m != lit {
 			continue
 		}
 		real := Resolve(m, "/") // once: a few system calls a component

@@ -72,7 +72,8 @@ func startupShell(argv []string, getenv func(string) string) (string, []string) 
 }
 
 // judgeStartupPATH makes g judge argv, a shell's script, with the PATH
-// that shell's start-up files set up (asked of the shell itself, started
+// that shell's start-up files set up, and the options, functions, aliases
+// and directory they leave it with (hook.ShellStartOf) (asked of the shell itself, started
 // with the same options, as for Codex's hook: hook.ShellPathOf), not
 // guard's own: the programs the script runs by name are found there. A
 // shell that cannot tell (it fails or takes over 3 s) is guard's failure:
@@ -93,5 +94,11 @@ func (c *cli) judgeStartupPATH(g *gate.Gate, argv []string) error {
 		return fmt.Errorf("%s runs start-up files that set the PATH its script searches, and guard could not learn that PATH (the shell failed or took over 3 s)", sh)
 	}
 	g.JudgeWithPATH(p)
+	// The same files set options, functions and aliases, and may cd.
+	st, ok := hook.ShellStartOf(sh, opts, c.env, g.Cwd, state)
+	if !ok {
+		return fmt.Errorf("%s runs start-up files that may set its options and functions, and guard could not learn them (the shell failed or took over 3 s)", sh)
+	}
+	g.JudgeWithStartup(gate.Startup{Shell: filepath.Base(sh), Options: st.Options, Names: st.Names, Dir: st.Dir})
 	return nil
 }

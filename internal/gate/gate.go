@@ -107,6 +107,10 @@ type Gate struct {
 	// up in instead of the environment's (JudgeWithPATH).
 	judgePATH    string
 	judgePATHSet bool
+	// startup is what the start-up files of the shell that runs the script
+	// change in it (JudgeWithStartup), when startupSet.
+	startup    Startup
+	startupSet bool
 	// resolved is Roots resolved through symlinks, made on first use
 	// (see resolvedRoots).
 	resolved []string

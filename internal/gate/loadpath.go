@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 
 	"guard/policy"
@@ -163,12 +165,36 @@ func (g *Gate) relativeBashEnv(v *policy.Verdict) string {
 	case be == "" || filepath.IsAbs(be):
 		return ""
 	}
-	for _, c := range v.Commands {
-		if len(c) > 0 && filepath.Base(c[0]) == "bash" {
-			return "bash sources BASH_ENV=" + be + " at start, " + why
-		}
+	if runsShell(v.Commands, "bash") {
+		return "bash sources BASH_ENV=" + be + " at start, " + why
 	}
 	return ""
+}
+
+// commandNames are the names a function or alias of a shell that runs the
+// verdict would replace: the commands it judged, without a slash (a path is
+// no function's name), the builtins the parser follows itself (cd, pushd,
+// popd, builtin), and command_not_found_handle, which bash runs for a
+// command it does not find.
+func commandNames(v *policy.Verdict) map[string]bool {
+	names := map[string]bool{"cd": true, "pushd": true, "popd": true, "builtin": true, "command_not_found_handle": true}
+	for _, c := range v.Commands {
+		if len(c) > 0 && !strings.Contains(c[0], "/") {
+			names[c[0]] = true
+		}
+	}
+	return names
+}
+
+// runsShell reports whether one of the commands runs a program of one of
+// the names (a shell: bash, sh, zsh), by any path.
+func runsShell(cmds [][]string, names ...string) bool {
+	for _, c := range cmds {
+		if len(c) > 0 && slices.Contains(names, filepath.Base(c[0])) {
+			return true
+		}
+	}
+	return false
 }
 
 // homeMagicWhy says why file(1) reads a magic database the agent may have
@@ -206,13 +232,7 @@ func (g *Gate) homeMagicWhy() string {
 // (which bash expands for each traced line), and the like. sh is checked
 // too: on some systems it is bash.
 func (g *Gate) inheritedShellOptsWhy(v *policy.Verdict) string {
-	runsBash := false
-	for _, c := range v.Commands {
-		if len(c) > 0 && (filepath.Base(c[0]) == "bash" || filepath.Base(c[0]) == "sh") {
-			runsBash = true
-		}
-	}
-	if !runsBash {
+	if !runsShell(v.Commands, "bash", "sh") {
 		return ""
 	}
 	for _, name := range []string{"SHELLOPTS", "BASHOPTS"} {
@@ -231,6 +251,199 @@ func (g *Gate) inheritedShellOptsWhy(v *policy.Verdict) string {
 		}
 	}
 	return ""
+}
+
+// inheritedFunctionWhy says why a function bash imports from guard's
+// environment runs in place of a command the verdict judged, or "". bash
+// defines a function for each BASH_FUNC_NAME%% variable (BASH_FUNC_NAME()
+// on some systems) before it reads the script, and a function comes before
+// the builtin or program of its name: with BASH_FUNC_cat%%='() { ...; }'
+// inherited, `bash -c 'cat a.txt'` ran the function's body, which guard
+// never judged (judge-18). Such functions are exported with `export -f`
+// (and by some systems' profiles: which, module). The names compared are
+// commandNames. sh is checked too: on some systems it is bash.
+func (g *Gate) inheritedFunctionWhy(v *policy.Verdict) string {
+	if !runsShell(v.Commands, "bash", "sh") {
+		return ""
+	}
+	names := commandNames(v)
+	for _, kv := range g.Env {
+		name, val, _ := strings.Cut(kv, "=")
+		fn, ok := strings.CutPrefix(name, "BASH_FUNC_")
+		if !ok || !strings.HasPrefix(val, "() {") {
+			continue
+		}
+		if f, ok := strings.CutSuffix(fn, "%%"); ok {
+			fn = f
+		} else if f, ok := strings.CutSuffix(fn, "()"); ok {
+			fn = f
+		} else {
+			continue
+		}
+		if names[fn] {
+			return "bash defines the function " + fn + " from the inherited " + name + ", which runs in place of " + fn + ": its body is not judged"
+		}
+	}
+	return ""
+}
+
+// bashRcWhy says why a bash the verdict runs sources a startup file before
+// its -c script, or "". A non-interactive `bash -c` reads none, unless it
+// believes sshd or rshd started it: SSH_CLIENT or SSH2_CLIENT is set (bash
+// as Debian and others build it), or its standard input is a socket (what
+// Node's child_process gives a child for a pipe), while it is a top-level
+// shell (SHLVL unset, or 0: a container's or a service's agent). Then it
+// sources the system's bashrc and ~/.bashrc, whose commands guard never
+// judged, and whose options and functions change how the script reads:
+// with `shopt -s dotglob` in ~/.bashrc, `bash -c 'head -3 ?env'` started
+// from node printed .env (judge-18). A file that first returns when the
+// shell is not interactive (Debian's and Arch's are written so) runs
+// nothing.
+func (g *Gate) bashRcWhy(v *policy.Verdict) string {
+	if !runsShell(v.Commands, "bash") {
+		return ""
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(g.Getenv("SHLVL"))); err == nil && n >= 1 {
+		return "" // bash is a nested shell (level 2 or more): no startup file
+	}
+	trigger := ""
+	for _, kv := range g.Env {
+		if name, _, _ := strings.Cut(kv, "="); name == "SSH_CLIENT" || name == "SSH2_CLIENT" {
+			trigger = name + " is set"
+		}
+	}
+	if trigger == "" && !g.RunsElsewhere && inputIsSocket(os.Stdin) {
+		// guard's input is the bash it execs; a hook's is not the agent's
+		// shell's.
+		trigger = "its input is a socket"
+	}
+	if trigger == "" {
+		return ""
+	}
+	home := g.Getenv("HOME")
+	if home == "" {
+		home = passwdHome()
+	}
+	for _, f := range []string{"/etc/bash.bashrc", "/etc/bash/bashrc", filepath.Join(home, ".bashrc")} {
+		b, err := os.ReadFile(f)
+		if err != nil || returnsUnlessInteractive(b) {
+			continue
+		}
+		return "bash sources " + f + " before a -c script when " + trigger + " and SHLVL is not: what it runs (options, functions, PATH) is not judged"
+	}
+	return ""
+}
+
+// zshEnvWhy says why a zsh the verdict runs sources a startup file before
+// its script, or "". Every zsh, a `zsh -c` too, reads the system's zshenv
+// and $ZDOTDIR/.zshenv (else ~/.zshenv) first, and zsh expands aliases in
+// scripts: an option set there (`setopt globdots`: `zsh -c 'head -3 ?env'`
+// printed .env, judged safe), an alias or a function changes what the
+// script does (judge-18). A file is passed over when no word of it sets an
+// option, an alias or a function, changes directory or runs another file
+// (zshChanges): Debian's /etc/zsh/zshenv, which sets PATH when it is empty,
+// is such a file. The shell of the script itself, when guard asked it what
+// its start-up files did (JudgeWithStartup), is left to startupWhy.
+func (g *Gate) zshEnvWhy(v *policy.Verdict) string {
+	cmds := v.Commands
+	if g.startupSet && v.Script && len(cmds) > 0 {
+		cmds = cmds[1:] // the script's own shell, asked itself: startupWhy
+	}
+	if !runsShell(cmds, "zsh") {
+		return ""
+	}
+	zdot := g.Getenv("ZDOTDIR")
+	if zdot == "" {
+		if zdot = g.Getenv("HOME"); zdot == "" {
+			zdot = passwdHome()
+		}
+	}
+	for _, f := range []string{"/etc/zsh/zshenv", "/etc/zshenv", filepath.Join(zdot, ".zshenv")} {
+		if b, err := os.ReadFile(f); err == nil {
+			if w := zshChanges(b); w != "" {
+				return "zsh sources " + f + " before every script, -c ones included, and its " + w + " changes how the script reads, which guard does not judge by"
+			}
+		}
+	}
+	return ""
+}
+
+// zshChanges returns the first word of a zsh startup file that sets an
+// option, an alias or a function, changes directory, or runs code guard
+// cannot see (another file, eval, a module), or "". Comments are left out.
+func zshChanges(b []byte) string {
+	for _, line := range strings.Split(string(b), "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		if i := strings.Index(t, " #"); i >= 0 {
+			t = t[:i] // a comment after the words
+		}
+		for _, w := range strings.FieldsFunc(t, func(r rune) bool { return r == ' ' || r == '\t' || r == ';' || r == '&' || r == '|' }) {
+			w = strings.TrimLeft(w, "({!")
+			switch w {
+			case "setopt", "unsetopt", "emulate", "set", "alias", "unalias", "function", "autoload", "source", ".",
+				"eval", "cd", "pushd", "popd", "zmodload", "enable", "disable", "hash", "trap", "builtin", "exec":
+				return w
+			}
+			if strings.Contains(w, "()") || strings.HasPrefix(w, "options[") {
+				return w
+			}
+		}
+	}
+	return ""
+}
+
+// inputIsSocket reports whether f is a socket, which bash takes for a
+// network connection (rshd's).
+func inputIsSocket(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeSocket != 0
+}
+
+// quietRcStarts are the first statements, spaces collapsed, with which a
+// bashrc returns at once in a shell that is not interactive.
+var quietRcStarts = []string{
+	`[ -z "$PS1" ] && return`, `[ -z "${PS1}" ] && return`, `[ -z "$PS1" ] && return 0`,
+	`case $- in *i*) ;; *) return;; esac`, `case $- in *i*) ;; *) return ;; esac`,
+	`case "$-" in *i*) ;; *) return;; esac`,
+	`[[ $- != *i* ]] && return`, `[[ "$-" != *i* ]] && return`, `[[ $- == *i* ]] || return`,
+}
+
+// rcStatements returns the start of a startup file's text past its
+// comments and blank lines, its words joined by single spaces ("" for a
+// file of comments).
+func rcStatements(b []byte) string {
+	var words []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
+			words = append(words, strings.Fields(t)...)
+		}
+		if len(words) > 32 {
+			break
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// returnsUnlessInteractive reports whether a bashrc's first statement, past
+// comments and blank lines, is one of quietRcStarts, or there is none.
+func returnsUnlessInteractive(b []byte) bool {
+	text := rcStatements(b)
+	if text == "" {
+		return true // comments only
+	}
+	for _, q := range quietRcStarts {
+		rest, ok := strings.CutPrefix(text, q)
+		if !ok {
+			continue
+		}
+		if rest == "" || rest[0] == ';' && !strings.HasPrefix(rest, ";;") || rest[0] == ' ' && !strings.ContainsAny(rest[1:2], "|&;") {
+			return true
+		}
+	}
+	return false
 }
 
 // harmlessInheritedShellOption reports whether the set -o or shopt name o

@@ -109,6 +109,53 @@ func (g *Gate) JudgeWithPATH(path string) {
 	g.judgePATH, g.judgePATHSet, g.pathRoots = path, true, 0
 }
 
+// Startup is what a shell's start-up files (a login shell's profiles,
+// .zshenv, BASH_ENV) change in the shell its script then runs in: options
+// turned on (+name) or off (-name), the functions and aliases they define,
+// and the directory they leave it in ("" when the same).
+type Startup struct {
+	Shell   string
+	Options []string
+	Names   []string
+	Dir     string
+}
+
+// JudgeWithStartup makes the judge take the state the start-up files of the
+// shell that runs the script leave it in (learned from the shell itself, as
+// its PATH is: JudgeWithPATH): a verdict the shell would read otherwise is
+// unverified (startupWhy).
+func (g *Gate) JudgeWithStartup(s Startup) {
+	g.startup, g.startupSet = s, true
+}
+
+// startupWhy says why the start-up files of the shell of a script make it
+// read the script otherwise than guard judged it, or "": an option that
+// changes globs, words or cd (harmlessInheritedShellOption lists the
+// others), a function or alias named as a command the verdict runs, or
+// another directory. With `shopt -s dotglob` in ~/.bashrc, which
+// ~/.profile sources, `bash -lc 'head -3 ?env'` printed .env (judge-18).
+func (g *Gate) startupWhy(v *policy.Verdict) string {
+	if !g.startupSet {
+		return ""
+	}
+	s := g.startup
+	for _, o := range s.Options {
+		if !harmlessInheritedShellOption(o[1:]) {
+			return s.Shell + "'s start-up files turn " + o[1:] + map[byte]string{'+': " on", '-': " off"}[o[0]] + " before the script runs, which guard does not judge by (globs, cd, words)"
+		}
+	}
+	names := commandNames(v)
+	for _, n := range s.Names {
+		if names[n] {
+			return s.Shell + "'s start-up files define " + n + " (a function or an alias), which runs in place of the command: its body is not judged"
+		}
+	}
+	if s.Dir != "" {
+		return s.Shell + "'s start-up files leave it in " + s.Dir + ", not the directory the script was judged in"
+	}
+	return ""
+}
+
 // InWritableRoot reports whether the file path (relative to the working
 // directory), resolved through symlinks, lies inside a writable root: a
 // program there is the agent's to write, and guard runs none of it before

@@ -162,6 +162,22 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 		return
 	}
+	if why := g.inheritedFunctionWhy(v); why != "" {
+		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+		return
+	}
+	if why := g.bashRcWhy(v); why != "" {
+		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+		return
+	}
+	if why := g.zshEnvWhy(v); why != "" {
+		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+		return
+	}
+	if why := g.startupWhy(v); why != "" {
+		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+		return
+	}
 	// Before any check runs git in the project: guard's own git would load
 	// the library too.
 	if why := g.loaderReach(v.Dirs); why != "" {
@@ -207,7 +223,7 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 		case "npm":
 			checked[base], why = true, g.npmConfigWhy()
 		default:
-			if base == "pip" || strings.HasPrefix(base, "pip3") {
+			if isPip(base) {
 				checked[base], why = true, g.pipOptionsWhy(base)
 			}
 		}
@@ -303,12 +319,22 @@ var tarHelpers = []string{"gzip", "bzip2", "xz", "lzip", "lzma", "lzop", "zstd",
 // package runs it too.
 var goHelpers = []string{"git", "hg", "svn", "bzr", "fossil", "gcc", "cc", "clang", "g++", "c++", "clang++", "pkg-config"}
 
+// pipHelpers are the version control programs pip runs by name, through
+// PATH, for an editable install from a checkout: `pip freeze` (and `pip
+// freeze --path DIR`, DIR's dist-info the agent's to write) runs `git
+// config --get-regexp remote\..*\.url` and `git rev-parse HEAD` in the
+// project's directory, and ran a planted node_modules/.bin/git (judge-18).
+var pipHelpers = []string{"git", "hg", "svn", "bzr"}
+
+// isPip reports whether a program's name is pip's: pip, pip3, pip3.N.
+func isPip(name string) bool { return name == "pip" || strings.HasPrefix(name, "pip3") }
+
 // plantedHelper says why a program that bin (run for program) runs by name
 // through PATH resolves inside a writable root, or "": the interpreter of
 // a `#!/usr/bin/env NAME` script (npm, eslint and tsc are `env node`
 // scripts: `npm ls` ran a planted .venv/bin/node) and tar's decompressors
-// (`tar tzf x.tar.gz` ran a planted gzip), and the go command's version
-// control programs. Looked up from every directory
+// (`tar tzf x.tar.gz` ran a planted gzip), and the go command's and pip's
+// version control programs. Looked up from every directory
 // in dirs, as the program is.
 func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []string) string {
 	if g.pathRoots == 1 {
@@ -332,6 +358,9 @@ func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []strin
 		helpers = append(helpers, "tar")
 	case "docker":
 		helpers = append(helpers, g.dockerHelpers()...)
+	}
+	if isPip(filepath.Base(program)) {
+		helpers = append(helpers, pipHelpers...)
 	}
 	if len(helpers) == 0 && len(words) == 0 {
 		return "" // a binary that runs no other program by name

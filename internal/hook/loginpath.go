@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -46,6 +47,11 @@ func startupFiles(getenv func(string) string) []string {
 	for _, f := range []string{".zshenv", ".zprofile", ".zshrc", ".zlogin"} {
 		files = append(files, filepath.Join(zdot, f))
 	}
+	for _, k := range []string{"BASH_ENV", "ENV"} {
+		if f := getenv(k); filepath.IsAbs(f) {
+			files = append(files, f) // bash -c sources BASH_ENV; sh -l, ENV
+		}
+	}
 	return files
 }
 
@@ -65,14 +71,7 @@ func startupFiles(getenv func(string) string) []string {
 // another one (nvm.sh) is not in the key. "" in cacheDir: no cache. A shell
 // that fails or takes over 3 s gives no PATH.
 func LoginPaths(env []string, dir, cacheDir string) []LoginPath {
-	getenv := func(k string) string {
-		for i := len(env) - 1; i >= 0; i-- {
-			if v, ok := strings.CutPrefix(env[i], k+"="); ok {
-				return v
-			}
-		}
-		return ""
-	}
+	getenv := envGetter(env)
 	var out []LoginPath
 	seen := map[string]bool{}
 	for _, sh := range loginShells {
@@ -95,6 +94,18 @@ func LoginPaths(env []string, dir, cacheDir string) []LoginPath {
 	return out
 }
 
+// envGetter returns a lookup of env, the last setting of a name winning.
+func envGetter(env []string) func(string) string {
+	return func(k string) string {
+		for i := len(env) - 1; i >= 0; i-- {
+			if v, ok := strings.CutPrefix(env[i], k+"="); ok {
+				return v
+			}
+		}
+		return ""
+	}
+}
+
 // pathMarker frames the PATH in a login shell's output, which start-up
 // files may write to as well.
 const pathMarker = "@@guard-login-path@@"
@@ -107,6 +118,14 @@ func loginPath(shell string, env []string, dir, cacheDir string, getenv func(str
 // before the script: what its start-up files (profiles, BASH_ENV,
 // .zshenv) make of the environment's.
 func shellPath(shell string, opts, env []string, dir, cacheDir string, getenv func(string) string) (string, bool) {
+	return shellProbe(shell, opts, env, dir, cacheDir, getenv, "login-path", `printf '%s' "$PATH"`)
+}
+
+// shellProbe runs script (builtins only) in shell, started with opts before
+// its -c, in dir with env, and returns what it printed between markers
+// (start-up files may print too), cached in cacheDir/kind as shellPath's
+// PATH is.
+func shellProbe(shell string, opts, env []string, dir, cacheDir string, getenv func(string) string, kind, script string) (string, bool) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00", shell, dir)
 	for _, o := range opts {
@@ -123,14 +142,15 @@ func shellPath(shell string, opts, env []string, dir, cacheDir string, getenv fu
 	key := hex.EncodeToString(h.Sum(nil))[:32]
 	var cache string
 	if filepath.IsAbs(cacheDir) {
-		cache = filepath.Join(cacheDir, "login-path", key)
+		cache = filepath.Join(cacheDir, kind, key)
 		if b, err := os.ReadFile(cache); err == nil {
 			return string(b), true
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, shell, append(append([]string(nil), opts...), "-c", `printf '\n`+pathMarker+`%s`+pathMarker+`\n' "$PATH"`)...)
+	cmd := exec.CommandContext(ctx, shell, append(append([]string(nil), opts...), "-c",
+		`printf '\n`+pathMarker+`'; `+script+`; printf '`+pathMarker+`\n'`)...)
 	cmd.Env, cmd.Dir = env, dir
 	var out bytes.Buffer
 	cmd.Stdout = &out
@@ -169,13 +189,126 @@ func shellPath(shell string, opts, env []string, dir, cacheDir string, getenv fu
 // run `bash -lc`, `bash -c` with BASH_ENV set or `zsh -c`, which reads
 // ~/.zshenv (entry-1 E6).
 func ShellPathOf(shell string, opts, env []string, dir, cacheDir string) (string, bool) {
-	getenv := func(k string) string {
-		for i := len(env) - 1; i >= 0; i-- {
-			if v, ok := strings.CutPrefix(env[i], k+"="); ok {
-				return v
-			}
-		}
-		return ""
-	}
+	getenv := envGetter(env)
 	return shellPath(shell, opts, env, dir, cacheDir, getenv)
+}
+
+// StartState is what a shell's start-up files changed in the shell a script
+// then runs in, against the same shell started with none: they also set
+// options (bash's dotglob, zsh's GLOB_DOTS: `bash -lc 'head -3 ?env'`
+// printed .env when ~/.bashrc, which ~/.profile sources, set dotglob),
+// define functions and aliases that run in place of the script's commands,
+// and may leave it in another directory (judge-18).
+type StartState struct {
+	Options []string // options turned on (+name) or off (-name)
+	Names   []string // functions, and aliases the shell expands in a script
+	Dir     string   // the directory the script starts in, when not dir
+}
+
+// stateMarks divide a state probe's output: options, then functions and
+// aliases, then the directory.
+const stateNames, stateDir = "@@guard-names@@", "@@guard-dir@@"
+
+// stateScript is the probe of a shell's state, builtins only. bash: the
+// options on (shopt, set -o), its functions, and its aliases when it
+// expands them in a script; zsh: the options on, functions and aliases
+// (expanded in scripts); dash and others: set -o and aliases (it expands
+// them, and cannot list its functions).
+func stateScript(shell string) string {
+	tail := `; printf '` + stateDir + `\n'; pwd`
+	if filepath.Base(shell) == "zsh" {
+		return `print -rl -- ${(k)options[(R)on]}; print -r -- '` + stateNames + `'; print -rl -- ${(k)functions} ${(k)aliases}` + tail
+	}
+	return `if [ -n "${BASH_VERSION-}" ]; then eval 'shopt -s; set -o; printf "%s\n" "` + stateNames +
+		`"; compgen -A function; if shopt -q expand_aliases; then compgen -a; fi'; else set -o; printf '%s\n' '` + stateNames +
+		`'; alias; fi` + tail
+}
+
+// parseState reads a state probe's output: the options on, the names, the
+// directory.
+func parseState(out string) (on map[string]bool, names map[string]bool, dir string) {
+	on, names = map[string]bool{}, map[string]bool{}
+	part := 0
+	for _, line := range strings.Split(out, "\n") {
+		switch line {
+		case stateNames:
+			part = 1
+			continue
+		case stateDir:
+			part = 2
+			continue
+		}
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 0:
+		case part == 0 && len(f) == 1:
+			on[f[0]] = true // zsh's list of the options on
+		case part == 0 && len(f) == 2 && f[1] == "on":
+			on[f[0]] = true
+		case part == 1:
+			name, _, _ := strings.Cut(strings.TrimPrefix(f[0], "alias "), "=")
+			names[name] = true
+		case part == 2:
+			dir = line
+		}
+	}
+	return on, names, dir
+}
+
+// startOnly are options that tell how the shell was started, not how it
+// reads a script.
+var startOnly = map[string]bool{"login_shell": true, "login": true, "rcs": true, "globalrcs": true}
+
+// ShellStartOf is what the start-up files of shell (an absolute path),
+// started with opts before its -c, change in the shell a script in dir then
+// runs in (StartState), against the same shell with no start-up file (bash
+// --norc --noprofile without BASH_ENV, zsh -f, which still reads the
+// system's zshenv, sh); cached as ShellPathOf's PATH. ok is false when a
+// probe fails.
+func ShellStartOf(shell string, opts, env []string, dir, cacheDir string) (StartState, bool) {
+	getenv := envGetter(env)
+	script := stateScript(shell)
+	got, ok := shellProbe(shell, opts, env, dir, cacheDir, getenv, "start-state", script)
+	if !ok {
+		return StartState{}, false
+	}
+	var bare []string
+	switch filepath.Base(shell) {
+	case "bash":
+		bare = []string{"--norc", "--noprofile"}
+	case "zsh":
+		bare = []string{"-f"}
+	}
+	// BASH_ENV is read by every bash -c, --norc or not.
+	bareEnv := slices.DeleteFunc(slices.Clone(env), func(kv string) bool {
+		return strings.HasPrefix(kv, "BASH_ENV=") || strings.HasPrefix(kv, "ENV=")
+	})
+	base, ok := shellProbe(shell, bare, bareEnv, dir, cacheDir, envGetter(bareEnv), "start-state", script)
+	if !ok {
+		return StartState{}, false
+	}
+	on, names, d := parseState(got)
+	on0, names0, d0 := parseState(base)
+	var st StartState
+	for o := range on {
+		if !on0[o] && !startOnly[o] {
+			st.Options = append(st.Options, "+"+o)
+		}
+	}
+	for o := range on0 {
+		if !on[o] && !startOnly[o] {
+			st.Options = append(st.Options, "-"+o)
+		}
+	}
+	for n := range names {
+		if !names0[n] {
+			st.Names = append(st.Names, n)
+		}
+	}
+	if d != d0 {
+		st.Dir = d
+	}
+	slices.Sort(st.Options)
+	slices.Sort(st.Names)
+	return st, true
 }
