@@ -207,3 +207,23 @@ func TestAttackSystemSnapshots(t *testing.T) {
 	requireRoot(t, "the snapshots are root's")
 	runAttackCases(t, plantedCases(systemSnapshots, "root:$6$lab15$hash:20000:0:99999:7:::\n", false))
 }
+
+// trashed are secrets deleted to the desktop's trash (a file manager's
+// delete, trash-put), kept under their names below ~/.local/share/Trash.
+var trashed = []string{".local/share/Trash/files/.env", ".local/share/Trash/files/id_ed25519",
+	".local/share/Trash/expunged/1/.env"}
+
+func trashCases(forbidden bool) []attackCase {
+	return homeSecretCases(trashed, "STRIPE_KEY=sk_live_lab15trash\n", forbidden)
+}
+
+// TestAttackTrash: a deleted .env or key read from the trash.
+func TestAttackTrash(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackTrashUnprivileged is this test")
+	runAttackCases(t, trashCases(false))
+}
+
+func TestAttackTrashUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	runAsNobody(t, trashCases)
+}

@@ -623,6 +623,11 @@ var defaultList = [...]struct {
 	// snapper's, rsnapshot's default root.
 	{Secret, "a backup snapshot of the system holds a copy of every secret in it", nil, []string{"/timeshift",
 		"/run/timeshift", "/.snapshots", "/var/cache/rsnapshot"}},
+	// The desktop's trash keeps what was deleted, under its own name and
+	// deeper than the home's top that the secret names are matched at: a
+	// .env or a key deleted with a file manager or trash-put (a .env with a
+	// rotated key read there from inside: fifteenth red team).
+	{Secret, "the trash keeps deleted files, secrets among them", nil, []string{"~/.local/share/Trash"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the
