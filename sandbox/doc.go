@@ -149,8 +149,10 @@
 // Protect keeps read-only the files in a root that guard's environment
 // tells programs started later to load or run (protect.EnvCodeFiles:
 // PYTHONSTARTUP, LD_PRELOAD, NODE_OPTIONS' --require, a JVM's -javaagent,
-// GIT_SSH_COMMAND's and EDITOR's programs; BASH_ENV and ENV, which the gate
-// adds too): the agent and what it runs afterwards share that environment.
+// GIT_SSH_COMMAND's and EDITOR's programs, tools' config files that name
+// commands, as RIPGREP_CONFIG_PATH's, whose --pre program the agent's own
+// grep runs; BASH_ENV and ENV, which the gate adds too): the agent and
+// what it runs afterwards share that environment.
 //
 // Protect also makes unreadable the regular files that the values of
 // secret variables name (protect.List.SecretEnvFiles:

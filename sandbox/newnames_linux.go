@@ -30,8 +30,10 @@ import (
 // commands alike: sandbox-13 S13-3) and looks again once the command has ended (for
 // the ordinary user's child, with every process of its PID namespace):
 // each such path that now exists is moved aside in its directory, never
-// removed (NAME.guard-blocked-TIME-RANDOM), said on stderr, and a status of 0
-// becomes 126.
+// removed (NAME.guard-blocked-TIME-RANDOM), with the directories the command
+// made on the way to it (a directory made on the way to none, go's module
+// cache below ~/go/bin's way, stays: madeBelow), said on stderr, and a
+// status of 0 becomes 126.
 //
 // Looked at: the top of each writable root that is not shared (not /tmp
 // or $TMPDIR, where other programs' files are), and the working directory
@@ -50,12 +52,11 @@ import (
 
 // newNames are the protected paths absent when the command started, by
 // directory held open.
-// newNames are the protected paths absent when the command started, by
-// directory held open.
 type newNames struct {
 	dirs     []heldDir
 	entries  []protect.Entry
 	homeFrom int      // entries from here on are the home's ("~/" cut off)
+	homeDir  string   // where the home's entries are looked for
 	roots    []string // the unshared roots: only directories in them are unlocked
 }
 
@@ -136,7 +137,7 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 		}
 		groups[g].at = append(groups[g].at, i)
 	}
-	n := &newNames{entries: entries, homeFrom: homeFrom, roots: roots}
+	n := &newNames{entries: entries, homeFrom: homeFrom, homeDir: homeDir, roots: roots}
 	buf := make([]byte, dirNamesBuf) // one for every listing
 	for _, d := range dirs {
 		fd, err := unix.Open(d, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
@@ -338,7 +339,7 @@ func (n *newNames) moveMissing(w io.Writer, dirfd int, dir string, missing []mis
 		if m.at >= n.homeFrom {
 			pattern = "~/" + pattern
 		}
-		if first, _, _ := strings.Cut(m.rel, "/"); listed && !names[first] {
+		if first, _, _ := strings.Cut(m.rel, "/"); listed && !names[first] || !n.madeBelow(dirfd, dir, m.rel, locks) {
 			continue
 		}
 		to, made, err := moveAside(dirfd, m.rel, stamp, locks)
@@ -355,6 +356,43 @@ func (n *newNames) moveMissing(w io.Writer, dirfd int, dir string, missing []mis
 			path, e.Reason, filepath.Join(filepath.Dir(path), to), pattern)
 	}
 	return found
+}
+
+// madeBelow reports whether a protected path exists now at rel below
+// dirfd (the directory dir) or below rel: an entry that rel is, or is the
+// missing start of (the home's entries in the home only). A directory the
+// command made on the way to none (go mod tidy's ~/go/pkg below ~/go/bin's
+// way, go's ~/.config/go/telemetry below ~/.config/go/env's) is no
+// protected path: moving it aside took the tool's files and made the
+// status 126 (fifteenth red team). What cannot be looked at (a link on the
+// way, a directory made unsearchable) counts as made.
+func (n *newNames) madeBelow(dirfd int, dir, rel string, locks *unlocked) bool {
+	for i, e := range n.entries {
+		rest, ok := strings.CutPrefix(e.Pattern, rel)
+		if !ok || rest != "" && rest[0] != '/' || i >= n.homeFrom && dir != n.homeDir {
+			continue
+		}
+		if rest == "" {
+			return true
+		}
+		at, name := dirfd, e.Pattern
+		if j := strings.LastIndexByte(e.Pattern, '/'); j >= 0 {
+			pfd, err := openBeneath(dirfd, e.Pattern[:j], locks)
+			if err == unix.ENOENT || err == unix.ENOTDIR && j > len(rel) {
+				continue
+			}
+			if err != nil {
+				return true
+			}
+			defer unix.Close(pfd)
+			at, name = pfd, e.Pattern[j+1:]
+		}
+		var st unix.Stat_t
+		if err := unix.Fstatat(at, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != unix.ENOENT {
+			return true
+		}
+	}
+	return false
 }
 
 // moveAside renames rel below dirfd to NAME.guard-blocked-STAMP-RANDOM

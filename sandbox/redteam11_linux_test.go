@@ -82,26 +82,7 @@ var pathShims = []string{".pyenv/shims/python3", ".pyenv/versions/3.12.0/lib/pyt
 	".sdkman/candidates/java/current/bin/java", ".local/share/pnpm/pnpm", ".npm-global/bin/tsc", ".bun/bin/bun",
 	".deno/bin/deno", "go/bin/gopls", ".jenv/shims/java", ".goenv/shims/go"}
 
-func pathShimCases() []attackCase {
-	plant := func(root string) {
-		for _, n := range pathShims {
-			writeWorld(filepath.Join(root, n), "#!/bin/sh\n")
-		}
-	}
-	var cases []attackCase
-	for _, n := range pathShims {
-		cases = append(cases, attackCase{name: "append to ~/" + n, attack: "append", want: denied,
-			profile: func(p *Profile) {
-				plant(p.WritableRoots[0])
-				Protect(p, protect.Default(), p.WritableRoots[0]) // the home is the root
-			},
-			args: func(t *testing.T, f *fixture) []string {
-				plant(f.root)
-				return []string{filepath.Join(f.root, n)}
-			}})
-	}
-	return cases
-}
+func pathShimCases() []attackCase { return homeCodeCases(pathShims) }
 
 // TestAttackPathShims: with the home a root, a version manager's shim or a
 // tool in an install directory on PATH, rewritten from inside.

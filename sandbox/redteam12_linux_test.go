@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -49,32 +50,43 @@ func TestAttackLockedLoginsUnprivileged(t *testing.T) {
 func TestNewHomeNamesMovedAside(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
 	requireSandbox(t)
-	t.Run("root", func(t *testing.T) { testNewHomeNames(t, nil) })
+	// Start-up files run as code: those that exist at start are read-only
+	// inside, the others are moved aside once made.
+	existing := []string{".mongoshrc.js", ".erlang", ".ocamlinit", ".perldb"}
+	made := []string{".gitconfig", ".ssh/config", ".config/git/config", ".config/autostart/x.desktop", ".iex.exs",
+		".sbclrc", ".vscode-server/extensions/x/package.json", ".config/ptpython/config.py"}
+	testHomeNamesAs(t, existing, made, nil)
+}
+
+// testHomeNamesAs runs testHomeNames as root and as nobody (the child).
+func testHomeNamesAs(t *testing.T, existing, made, kept []string) {
+	t.Run("root", func(t *testing.T) { testHomeNames(t, nil, existing, made, kept) })
 	t.Run("nobody", func(t *testing.T) {
 		if ok, why := userNSAllowed(); !ok {
 			sandboxtest.Skipf(t, "an ordinary user cannot make a user namespace here: %s", why)
 		}
-		testNewHomeNames(t, &syscall.Credential{Uid: 65534, Gid: 65534})
+		testHomeNames(t, &syscall.Credential{Uid: 65534, Gid: 65534}, existing, made, kept)
 	})
 }
 
-func testNewHomeNames(t *testing.T, cred *syscall.Credential) {
+// testHomeNames: with the home the writable root, each of existing (there
+// at start) cannot be appended to, and each of made (absent at start, made
+// by the command) is moved aside, status 126; each of kept, made by the
+// command on the way to a protected path but none itself, stays (and with
+// nothing protected made, the status stays 0).
+func testHomeNames(t *testing.T, cred *syscall.Credential, existing, made, kept []string) {
 	base := t.TempDir()
 	exe := shareWith(t, base, cred)
 	f := newFixture(t, base)
 	home := f.root // the home is the writable root
-	// Start-up files run as code that exist at start: read-only inside.
-	existing := []string{".mongoshrc.js", ".erlang", ".ocamlinit", ".perldb"}
 	for _, n := range existing {
 		writeWorld(filepath.Join(home, n), "// user's\n")
 	}
 	chownFixture(t, f, cred)
 	p := Profile{WritableRoots: []string{home}}
 	Protect(&p, protect.Default(), home)
-	made := []string{".gitconfig", ".ssh/config", ".config/git/config", ".config/autostart/x.desktop", ".iex.exs",
-		".sbclrc", ".vscode-server/extensions/x/package.json", ".config/ptpython/config.py"}
 	var script strings.Builder
-	for _, n := range made {
+	for _, n := range slices.Concat(made, kept) {
 		path := filepath.Join(home, n)
 		script.WriteString("mkdir -p '" + filepath.Dir(path) + "' && echo '[core]' > '" + path + "' || echo REFUSED " + n + "\n")
 	}
@@ -84,8 +96,16 @@ func testNewHomeNames(t *testing.T, cred *syscall.Credential) {
 	script.WriteString("echo ok > notes.txt\n")
 	o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", script.String()}, dir: home, exe: exe, cred: cred,
 		env: []string{"HOME=" + home}}.run(t)
-	if o.ok || !strings.Contains(o.msg, "126") {
+	if len(made) > 0 && (o.ok || !strings.Contains(o.msg, "126")) {
 		t.Errorf("a command that made ~/ protected files: %s, want exit status 126\nstdout: %s\nstderr: %s", o.msg, o.stdout, o.stderr)
+	}
+	if len(made) == 0 && !o.ok {
+		t.Errorf("a command that made no protected file: %s, want exit status 0\nstdout: %s\nstderr: %s", o.msg, o.stdout, o.stderr)
+	}
+	for _, n := range kept {
+		if !exists(filepath.Join(home, n)) {
+			t.Errorf("~/%s, made by the command, is no protected path but was moved aside\nstderr: %s", n, o.stderr)
+		}
 	}
 	for _, n := range made {
 		if exists(filepath.Join(home, n)) {

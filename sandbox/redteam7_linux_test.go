@@ -597,15 +597,23 @@ func TestAttackEnvrcSourcedUnprivileged(t *testing.T) {
 // after the command (its hooks, its own git) share that environment,
 // outside the sandbox. BASH_ENV is sourced by every bash script.
 func envCodeCases() []attackCase {
-	var cases []attackCase
-	for _, c := range []struct{ name, value, file string }{
+	return envCodeCasesFor([]envCodeVar{
 		{"BASH_ENV", "%s", "ci/bash_env.sh"},
 		{"PYTHONSTARTUP", "%s", ".pythonstartup.py"},
 		{"NODE_OPTIONS", "--max-old-space-size=4096 --require %s", "tools/preload.js"},
 		{"JAVA_TOOL_OPTIONS", "-Xmx1g -javaagent:%s=debug", "tools/agent.jar"},
 		{"GIT_SSH_COMMAND", "%s -o StrictHostKeyChecking=no", "bin/ssh-wrap"},
 		{"LD_PRELOAD", "%s", "lib/libhook.so"},
-	} {
+	})
+}
+
+// envCodeVar is a variable, its value (%s the file's path) and the file in
+// the root it names.
+type envCodeVar struct{ name, value, file string }
+
+func envCodeCasesFor(vars []envCodeVar) []attackCase {
+	var cases []attackCase
+	for _, c := range vars {
 		cases = append(cases, attackCase{name: "append to the file " + c.name + " names", attack: "append", want: denied,
 			args: func(t *testing.T, f *fixture) []string {
 				p := filepath.Join(f.root, c.file)

@@ -38,23 +38,7 @@ var laterCodeFiles = []string{".vim/plugin/aa.vim", ".config/vim/vimrc", ".confi
 // it starts in) and the project-level agent settings (Junie's and Factory's
 // MCP servers, Factory's hooks) with the project as the root.
 func laterCodeCases() []attackCase {
-	plant := func(root string) {
-		for _, n := range laterCodeFiles {
-			writeWorld(filepath.Join(root, n), "# start-up\n")
-		}
-	}
-	var cases []attackCase
-	for _, n := range laterCodeFiles {
-		cases = append(cases, attackCase{name: "append to ~/" + n, attack: "append", want: denied,
-			profile: func(p *Profile) {
-				plant(p.WritableRoots[0])
-				Protect(p, protect.Default(), p.WritableRoots[0]) // the home is the root
-			},
-			args: func(t *testing.T, f *fixture) []string {
-				plant(f.root)
-				return []string{filepath.Join(f.root, n)}
-			}})
-	}
+	cases := homeCodeCases(laterCodeFiles)
 	// The project's own, with another home.
 	for _, n := range []string{"sub/.pdbrc", ".junie/mcp/mcp.json", ".factory/settings.json", ".amp/settings.json"} {
 		cases = append(cases, attackCase{name: "append to " + n + " in the project", attack: "append", want: denied,

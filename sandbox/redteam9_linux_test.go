@@ -396,26 +396,7 @@ var sessionFiles = []string{".local/share/systemd/user/evil.service", ".local/sh
 	".config/i3/config", ".config/sway/config", ".config/hypr/hyprland.conf", ".config/awesome/rc.lua",
 	".xmonad/xmonad.hs", ".xbindkeysrc", ".local/share/jupyter/kernels/python3/kernel.json"}
 
-func sessionCases() []attackCase {
-	plant := func(root string) {
-		for _, n := range sessionFiles {
-			writeWorld(filepath.Join(root, n), "# start-up\n")
-		}
-	}
-	var cases []attackCase
-	for _, n := range sessionFiles {
-		cases = append(cases, attackCase{name: "append to ~/" + n, attack: "append", want: denied,
-			profile: func(p *Profile) {
-				plant(p.WritableRoots[0])
-				Protect(p, protect.Default(), p.WritableRoots[0]) // the home is the root
-			},
-			args: func(t *testing.T, f *fixture) []string {
-				plant(f.root)
-				return []string{filepath.Join(f.root, n)}
-			}})
-	}
-	return cases
-}
+func sessionCases() []attackCase { return homeCodeCases(sessionFiles) }
 
 // TestAttackSessionStart: a line written from inside, with the home as the
 // root, ran at the next login, bus activation, window manager start or

@@ -38,12 +38,24 @@ var envMovers = []struct {
 	// The system file git reads before the user's (core.fsmonitor,
 	// core.pager, aliases run as surely from it), moved by its variable.
 	{env: "GIT_CONFIG_SYSTEM", from: []string{"~/.gitconfig"}, file: true},
+	// go's env file (GOFLAGS=-toolexec), rustup's toolchains, cargo's config
+	// and installed programs, docker's CLI plugins, where their variables
+	// put them (the rust images set CARGO_HOME and RUSTUP_HOME).
+	{env: "GOENV", from: []string{"~/.config/go/env"}, file: true},
+	{env: "RUSTUP_HOME", from: []string{"~/.rustup"}, whole: true},
+	{env: "CARGO_HOME", from: []string{"~/.cargo/"}},
+	{env: "DOCKER_CONFIG", from: []string{"~/.docker/"}},
+	// The caches tools run code from (corepack's, pre-commit's).
+	{env: "XDG_CACHE_HOME", from: []string{"~/.cache/"}},
+	{env: "COREPACK_HOME", from: []string{"~/.cache/node/corepack"}, whole: true},
+	{env: "PRE_COMMIT_HOME", from: []string{"~/.cache/pre-commit"}, whole: true},
 }
 
 // envMovedProtected adds to l, as protected, the places the environment
 // moves the list's protected "~/" entries to (CLAUDE_CONFIG_DIR,
 // CODEX_HOME, GEMINI_CLI_HOME, XDG_CONFIG_HOME, XDG_DATA_HOME, ZDOTDIR,
-// GIT_CONFIG_GLOBAL, GIT_CONFIG_SYSTEM): the agent reads its configuration, and the shell its
+// GIT_CONFIG_GLOBAL, GIT_CONFIG_SYSTEM, GOENV, RUSTUP_HOME, CARGO_HOME,
+// DOCKER_CONFIG, XDG_CACHE_HOME, COREPACK_HOME, PRE_COMMIT_HOME): the agent reads its configuration, and the shell its
 // start-up files, from there, so writing them there loosens the agent or
 // runs code later as surely as writing them in the home. Only absolute
 // values count.

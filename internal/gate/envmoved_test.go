@@ -21,10 +21,15 @@ func TestEnvMovedProtected(t *testing.T) {
 	at := func(p string) string { return filepath.Join(base, p) }
 	env := map[string]string{"HOME": at("home"), "CLAUDE_CONFIG_DIR": at("cc"), "CODEX_HOME": at("cx"),
 		"GEMINI_CLI_HOME": at("gh"), "XDG_CONFIG_HOME": at("xdg"), "ZDOTDIR": at("zd"), "GIT_CONFIG_GLOBAL": at("gitconfig"),
-		"GIT_CONFIG_SYSTEM": at("sysgitconfig"), "BASH_ENV": at("bashenv")}
+		"GIT_CONFIG_SYSTEM": at("sysgitconfig"), "BASH_ENV": at("bashenv"), "GOENV": at("goenv"), "RUSTUP_HOME": at("rustup"),
+		"CARGO_HOME": at("cargo"), "DOCKER_CONFIG": at("docker"), "XDG_CACHE_HOME": at("xcache"), "COREPACK_HOME": at("corepack"),
+		"PRE_COMMIT_HOME": at("pc")}
 	g := &Gate{Getenv: func(k string) string { return env[k] }, Mode: policy.AutoEdit, Roots: []string{base}, Home: env["HOME"]}
 	for _, p := range []string{"cc/settings.json", "cc/.claude.json", "cc/agents/x.md", "cx/hooks.json", "cx/config.toml", "cx/rules/default.rules",
-		"gh/.gemini/settings.json", "xdg/git/config", "xdg/systemd/user/x.service", "zd/.zshenv", "zd/.zshrc", "gitconfig", "sysgitconfig", "bashenv"} {
+		"gh/.gemini/settings.json", "xdg/git/config", "xdg/systemd/user/x.service", "zd/.zshenv", "zd/.zshrc", "gitconfig", "sysgitconfig", "bashenv",
+		"goenv", "rustup/settings.toml", "rustup/toolchains/x/bin/rustc", "cargo/config.toml", "cargo/bin/cargo",
+		"docker/cli-plugins/docker-compose", "xcache/pre-commit/repo1/hook.py", "corepack/v1/pnpm/9.0.0/bin/pnpm.cjs",
+		"pc/repo1/hook.py"} {
 		v := policy.Verdict{Class: policy.Match, Writes: []string{at(p)}}
 		d := g.decide(&v)
 		// .gemini is protected by its name wherever it is.
@@ -34,7 +39,7 @@ func TestEnvMovedProtected(t *testing.T) {
 		}
 	}
 	// Beside them, and with no variable set, nothing changes.
-	for _, p := range []string{"zd/notes.txt", "home2/settings.json", "gh/notes.txt"} {
+	for _, p := range []string{"zd/notes.txt", "home2/settings.json", "gh/notes.txt", "cargo/registry/x.rs", "docker/buildx/x"} {
 		v := policy.Verdict{Class: policy.Match, Writes: []string{at(p)}}
 		if d := g.decide(&v); d.Action != policy.Run {
 			t.Errorf("write to %s: %s (%s), want run", p, d.Action, d.Reason)

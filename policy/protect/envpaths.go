@@ -132,7 +132,8 @@ func (l *List) SecretEnvFiles(environ []string) []string {
 // environment load or run: bash's and sh's start-up file for every
 // script, python's interactive start-up, the dynamic loader's preloads,
 // node's --require and --import modules, a JVM's agents, ruby's -r
-// libraries, and the programs git, ssh, sudo and editors run by path.
+// libraries, the programs git, ssh, sudo and editors run by path, and
+// tools' config files that name commands.
 var envCodeVars = []struct {
 	name string
 	how  int // envWhole, envList, envFlags, envCommand
@@ -144,6 +145,20 @@ var envCodeVars = []struct {
 	{"GIT_SSH", envWhole}, {"GIT_SSH_COMMAND", envCommand}, {"GIT_ASKPASS", envCommand}, {"SSH_ASKPASS", envCommand},
 	{"SUDO_ASKPASS", envCommand}, {"GIT_EDITOR", envCommand}, {"GIT_PAGER", envCommand}, {"GIT_EXTERNAL_DIFF", envCommand},
 	{"EDITOR", envCommand}, {"VISUAL", envCommand}, {"PAGER", envCommand}, {"BROWSER", envCommand},
+	// Tools' config files that name commands, and programs by path, that a
+	// variable points at (fifteenth red team): ripgrep's flags file (its
+	// --pre program runs for every file searched, by the agent's own grep
+	// tool too), AWS's config (credential_process), pylint's (init-hook),
+	// irb's, R's and bundler's Ruby or R code, starship's prompt commands;
+	// cargo's compiler and wrapper, the C compilers, less's input filter,
+	// more pagers and editors, npm's script shell.
+	{"RIPGREP_CONFIG_PATH", envWhole}, {"AWS_CONFIG_FILE", envWhole}, {"PYLINTRC", envWhole}, {"IRBRC", envWhole},
+	{"R_PROFILE_USER", envWhole}, {"BUNDLE_GEMFILE", envWhole}, {"STARSHIP_CONFIG", envWhole},
+	{"RUSTC_WRAPPER", envCommand}, {"CARGO_BUILD_RUSTC_WRAPPER", envCommand}, {"RUSTC", envCommand},
+	{"CC", envCommand}, {"CXX", envCommand}, {"LESSOPEN", envCommand}, {"LESSCLOSE", envCommand},
+	{"MANPAGER", envCommand}, {"SYSTEMD_PAGER", envCommand}, {"SYSTEMD_EDITOR", envCommand},
+	{"SUDO_EDITOR", envCommand}, {"FCEDIT", envCommand}, {"GIT_SEQUENCE_EDITOR", envCommand},
+	{"npm_config_script_shell", envWhole}, {"NPM_CONFIG_SCRIPT_SHELL", envWhole},
 }
 
 const (
@@ -178,7 +193,8 @@ func EnvCodeFiles(getenv func(string) string) []string {
 				add(p)
 			}
 		case envCommand:
-			for _, p := range commandFiles(val) {
+			// LESSOPEN's filter is "|/path %s" (or "||" and "-").
+			for _, p := range commandFiles(strings.TrimLeft(val, "|-")) {
 				add(p)
 			}
 		case envFlags:

@@ -559,6 +559,75 @@ var defaultList = [...]struct {
 		"/var/backups/shadow.bak", "/var/backups/gshadow.bak", "/etc/apt/auth.conf", "/etc/apt/auth.conf.d",
 		"/var/lib/ubuntu-advantage/private", "/etc/netplan", "/var/lib/iwd", "/var/lib/bluetooth",
 		"/etc/exim4/passwd.client", "/etc/ssmtp", "/etc/msmtprc", "/etc/davfs2/secrets", "/etc/pve/priv"}},
+	// Names tools look for in the directory they run in and in every one
+	// above it, at the top of the home (a home that is a root): every
+	// project below the home without one of its own takes the home's. go
+	// reads a go.work above the module (a `replace` there swapped a
+	// dependency of ~/proj for code of the program's at the next `go run`
+	// outside: fifteenth red team), pytest imports the conftest.py of every
+	// directory above the tests, git takes a directory holding HEAD,
+	// objects and refs for a bare repository, ESLint and Prettier load the
+	// nearest config above (JavaScript, or plugins it names by path) when
+	// an editor lints or formats on save. Sandbox-9 keeps these names at
+	// the top of /tmp; a project's own are the project's.
+	{Protected, "tools look for it in every directory above the one they run in, and run what it says", nil, []string{
+		"~/go.work", "~/conftest.py", "~/HEAD", "~/eslint.config.js", "~/eslint.config.mjs", "~/eslint.config.cjs",
+		"~/eslint.config.ts", "~/eslint.config.mts", "~/eslint.config.cts", "~/prettier.config.js",
+		"~/prettier.config.mjs", "~/prettier.config.cjs", "~/prettier.config.ts", "~/.prettierrc", "~/.prettierrc.json",
+		"~/.prettierrc.json5", "~/.prettierrc.yaml", "~/.prettierrc.yml", "~/.prettierrc.toml", "~/.prettierrc.js",
+		"~/.prettierrc.mjs", "~/.prettierrc.cjs", "~/.prettierrc.ts"}},
+	// Tool settings in the home that name a command or code to load, and
+	// the programs and plugins tools run from there, that the list missed
+	// (fifteenth red team): go's env file (`go env -w
+	// GOFLAGS=-toolexec=...` ran a program at every later go build), docker's
+	// CLI plugins (~/.docker/cli-plugins/docker-compose shadows the system's
+	// at `docker compose`), rustup's toolchains and settings (a default
+	// toolchain of the program's ran at the next rustc), bash-completion's
+	// user file and completions (sourced by every interactive bash),
+	// pylint's init-hook and mypy's plugins by path, the extensions and
+	// plugins of VS Code Insiders, VSCodium, code-server, Sublime Text,
+	// JetBrains IDEs (and their vmoptions' -javaagent), coc.nvim and the
+	// language servers mason.nvim installs, vim-plug's Neovim plugins,
+	// lazygit's pager and custom commands, the Python installs uv manages
+	// (every uv venv runs their interpreter), conda's base installs (`conda
+	// init` runs bin/conda at every shell start), kubectl's krew plugins,
+	// helm's plugins, terraform's local provider mirror.
+	{Protected, "a tool run later loads the code or runs the programs these hold or name", nil, []string{
+		"~/.config/go/env", "~/.docker/cli-plugins", "~/.rustup", "~/.bash_completion", "~/.local/share/bash-completion",
+		"~/.pylintrc", "~/.config/pylintrc", "~/.mypy.ini", "~/.config/mypy", "~/.vscode-insiders", "~/.vscode-oss",
+		"~/.local/share/code-server", "~/.config/sublime-text", "~/.config/sublime-text-3", "~/.config/JetBrains",
+		"~/.local/share/JetBrains", "~/.config/coc", "~/.local/share/nvim/mason", "~/.local/share/nvim/plugged",
+		"~/.config/lazygit", "~/.local/share/uv/python", "~/miniconda3", "~/anaconda3", "~/miniforge3", "~/mambaforge",
+		"~/.krew", "~/.local/share/helm/plugins", "~/.terraform.d/plugins",
+		// Code tools download once and run from their cache at every later
+		// call: corepack's package managers (the pnpm and yarn shims run
+		// ~/.cache/node/corepack/v1/pnpm/X/bin/pnpm.cjs: a line appended from
+		// inside ran at the next `corepack pnpm` outside), pre-commit's hook
+		// repositories and environments (every commit of every repository
+		// using them), npx's packages. Filling them needs the network, which
+		// full-auto has not by default.
+		"~/.cache/node/corepack", "~/.cache/pre-commit", "~/.npm/_npx"}},
+	// What the system keeps of crashed processes (fifteenth red team):
+	// apport's reports (/var/crash: the environment, command line and core
+	// of the process), the cores systemd-coredump, apport and ABRT keep, and
+	// kdump's vmcores (/var/crash on Red Hat's systems: all of memory). A
+	// crashed agent's core holds its API key and what it read; root reads
+	// every process's, a user their own (systemd-coredump grants it).
+	{Secret, "a crashed process's core or crash report holds its memory and environment", nil, []string{"/var/crash",
+		"/var/lib/systemd/coredump", "/var/lib/apport/coredump", "/var/spool/abrt"}},
+	// Snapshots of the system that backup tools keep as plain files: every
+	// listed secret again under another path (/etc/shadow, the host keys,
+	// root's ~/.ssh, Wi-Fi passwords), read by root (fifteenth red team;
+	// sandbox-14 left btrfs's). Timeshift's rsync snapshots on the root file
+	// system (Linux Mint's default) and the backup device it mounts,
+	// snapper's, rsnapshot's default root.
+	{Secret, "a backup snapshot of the system holds a copy of every secret in it", nil, []string{"/timeshift",
+		"/run/timeshift", "/.snapshots", "/var/cache/rsnapshot"}},
+	// The desktop's trash keeps what was deleted, under its own name and
+	// deeper than the home's top that the secret names are matched at: a
+	// .env or a key deleted with a file manager or trash-put (a .env with a
+	// rotated key read there from inside: fifteenth red team).
+	{Secret, "the trash keeps deleted files, secrets among them", nil, []string{"~/.local/share/Trash"}},
 }
 
 // Default returns guard's built-in list. Each call returns a new List the
