@@ -54,8 +54,9 @@ func TestFIFOsInTheProjectNeverStall(t *testing.T) {
 				"XDG_CONFIG_HOME=" + filepath.Join(dir, "home", ".config"), "XDG_CACHE_HOME=" + filepath.Join(dir, "cache"),
 				"XDG_STATE_HOME=" + filepath.Join(dir, "state")}, tc.env...)
 			// run3Timeout fails a guard that has not answered in 30 s. (git
-			// itself waits on packed-refs: guard's queries of it end at
-			// their own deadline, and the answer comes in about 10 s.)
+			// itself waits on packed-refs: guard's first question to it ends
+			// at its 5 s deadline, and the others are answered as timed out
+			// at once, so the answer comes in about 5 s.)
 			code, out, se := run3Timeout(t, env, dir, "explain", "--", "bash", "-c", tc.cmd)
 			if code != 0 || !strings.Contains(out, "decision:") {
 				t.Errorf("guard explain %q: exit %d, stdout %q, stderr %q", tc.cmd, code, out, se)

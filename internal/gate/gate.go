@@ -116,6 +116,10 @@ type Gate struct {
 	resolved []string
 	// gitRuns counts checkGitHistory's runs of git in a judgement.
 	gitRuns int
+	// gitStalled: one of guard's git questions ran out of time (git waits
+	// on a FIFO named .git/config, HEAD, index, packed-refs...); the others
+	// would too, so they are answered as timed out at once.
+	gitStalled bool
 	// temps are the indexes in Roots of the temporary directories every
 	// process shares ($TMPDIR and /tmp: see sharedRoots).
 	temps []int

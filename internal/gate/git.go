@@ -429,6 +429,9 @@ func (g *Gate) runGitMax(dir string, args []string, stderr io.Writer, max int) (
 	if err != nil {
 		return "", false, false, err
 	}
+	if g.gitStalled {
+		return "", false, true, context.DeadlineExceeded
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), gitCheckTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, git, args...)
@@ -439,6 +442,9 @@ func (g *Gate) runGitMax(dir string, args []string, stderr io.Writer, max int) (
 	buf := &limitedBuffer{max: max}
 	cmd.Stdout, cmd.Stderr = buf, stderr
 	err = cmd.Run()
+	if ctx.Err() != nil {
+		g.gitStalled = true
+	}
 	return buf.String(), buf.over, ctx.Err() != nil, err
 }
 

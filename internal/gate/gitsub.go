@@ -72,6 +72,10 @@ func (g *Gate) submoduleDrivers(globals []string, dir string, depth int, left *i
 	if err != nil {
 		return ""
 	}
+	const slow = "git took too long to list this repository's submodules, whose config guard must check"
+	if g.gitStalled {
+		return slow
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), gitCheckTimeout)
 	defer cancel()
 	args := append(append([]string{}, globals...), "ls-files", "-s", "-z", "--full-name", "--", ":/")
@@ -83,7 +87,8 @@ func (g *Gate) submoduleDrivers(globals []string, dir string, depth int, left *i
 	err = cmd.Run()
 	switch {
 	case ctx.Err() != nil:
-		return "git took too long to list this repository's submodules, whose config guard must check"
+		g.gitStalled = true
+		return slow
 	case err != nil:
 		return "" // no repository, or git refused it: gitDriversSet answers for that
 	case w.over:
