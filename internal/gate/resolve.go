@@ -150,33 +150,24 @@ func executable(p string) bool {
 // wherever it is. The programs a wrapper or a shell runs are looked up the
 // way they would find them, relative PATH entries included; the shell of
 // `bash -c SCRIPT` itself is checked by Run, which resolves it.
+// shellStateChecks are checkPrograms' first checks, in order: what the
+// shells the verdict runs bring with them before the script starts
+// (BASH_ENV, inherited options and functions, bashrc, zshenv, start-up
+// files), each the reason the verdict is unverified or "".
+var shellStateChecks = [...]func(*Gate, *policy.Verdict) string{
+	(*Gate).relativeBashEnv, (*Gate).inheritedShellOptsWhy, (*Gate).inheritedFunctionWhy,
+	(*Gate).bashRcWhy, (*Gate).zshEnvWhy, (*Gate).startupWhy,
+}
+
 func (g *Gate) checkPrograms(v *policy.Verdict) {
 	if v.Class != policy.Safe && v.Class != policy.Match {
 		return
 	}
-	if why := g.relativeBashEnv(v); why != "" {
-		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
-		return
-	}
-	if why := g.inheritedShellOptsWhy(v); why != "" {
-		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
-		return
-	}
-	if why := g.inheritedFunctionWhy(v); why != "" {
-		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
-		return
-	}
-	if why := g.bashRcWhy(v); why != "" {
-		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
-		return
-	}
-	if why := g.zshEnvWhy(v); why != "" {
-		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
-		return
-	}
-	if why := g.startupWhy(v); why != "" {
-		v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
-		return
+	for _, check := range shellStateChecks {
+		if why := check(g, v); why != "" {
+			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
+			return
+		}
 	}
 	// Before any check runs git in the project: guard's own git would load
 	// the library too.

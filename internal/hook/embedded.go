@@ -3,8 +3,6 @@ package hook
 import (
 	"strings"
 
-	"guard/policy/shell"
-
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -34,33 +32,15 @@ import (
 // input only (`ls | grep x`) is left alone, as ugrep reads its input then
 // too. -r comes first, so a later `-d skip` still wins, as it does in ugrep.
 func EmbeddedGrepReading(script string) (reading, command string) {
-	f, err := parseBash(script)
-	if err != nil {
-		return "", ""
-	}
-	var edits []scriptEdit
-	shell.Walk(f, nil, func(n syntax.Node) bool {
-		call, ok := n.(*syntax.CallExpr)
-		if !ok || len(call.Args) < 2 {
-			return true
-		}
+	return insertInCalls(script, func(call *syntax.CallExpr, add func(after, shown syntax.Node, text string)) {
 		if name, ok := wordText(call.Args[0]); !ok || name != "grep" {
-			return true
+			return
 		}
 		if !grepHasOperand(call.Args[1:]) || grepRecursive(call.Args[1:]) {
-			return true // nothing to read, or read as grep -r already
+			return // nothing to read, or read as grep -r already
 		}
-		end := int(call.Args[0].End().Offset())
-		edits = append(edits, scriptEdit{end, end, " -r"})
-		if command == "" {
-			command = "`" + script[call.Pos().Offset():call.End().Offset()] + "`"
-		}
-		return true
+		add(call.Args[0], call, " -r")
 	})
-	if len(edits) == 0 {
-		return "", ""
-	}
-	return applyEdits(script, edits), command
 }
 
 // grepValueShort are GNU grep's short options that take a value (the rest

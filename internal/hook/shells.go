@@ -75,16 +75,7 @@ func ZshRunsProgram(script string) string {
 // (bash) and EXTENDED_GLOB (zsh) for its commands, not these; a login bash
 // or zsh reads the user's start-up files, where they are set.
 func GlobOptionReading(script string) (reading, word string) {
-	f, err := parseBash(script)
-	if err != nil {
-		return "", ""
-	}
-	var edits []scriptEdit
-	shell.Walk(f, nil, func(n syntax.Node) bool {
-		call, ok := n.(*syntax.CallExpr)
-		if !ok || len(call.Args) < 2 {
-			return true
-		}
+	return insertInCalls(script, func(call *syntax.CallExpr, add func(after, shown syntax.Node, text string)) {
 		for _, w := range call.Args[1:] {
 			if lit, ok := w.Parts[0].(*syntax.Lit); ok && strings.HasPrefix(lit.Value, "-") {
 				continue // an option: --include=*.py names no file
@@ -93,22 +84,42 @@ func GlobOptionReading(script string) (reading, word string) {
 			if !glob {
 				continue
 			}
-			add := " " + fold
+			text := " " + fold
 			if dot != "" {
-				add += " " + dot
+				text += " " + dot
 			}
-			end := int(w.End().Offset())
-			edits = append(edits, scriptEdit{end, end, add})
-			if word == "" {
-				word = "`" + script[w.Pos().Offset():w.End().Offset()] + "`"
-			}
+			add(w, w, text)
+		}
+	})
+}
+
+// insertInCalls returns script with text inserted where pick asks, in each
+// command of script that has an argument (pick calls add: text after node
+// after, naming node shown), and the first node shown, quoted; "" for both
+// when pick adds nothing or the script does not parse.
+func insertInCalls(script string, pick func(call *syntax.CallExpr, add func(after, shown syntax.Node, text string))) (reading, first string) {
+	f, err := parseBash(script)
+	if err != nil {
+		return "", ""
+	}
+	var edits []scriptEdit
+	add := func(after, shown syntax.Node, text string) {
+		end := int(after.End().Offset())
+		edits = append(edits, scriptEdit{end, end, text})
+		if first == "" {
+			first = "`" + script[shown.Pos().Offset():shown.End().Offset()] + "`"
+		}
+	}
+	shell.Walk(f, nil, func(n syntax.Node) bool {
+		if call, ok := n.(*syntax.CallExpr); ok && len(call.Args) >= 2 {
+			pick(call, add)
 		}
 		return true
 	})
 	if len(edits) == 0 {
 		return "", ""
 	}
-	return applyEdits(script, edits), word
+	return applyEdits(script, edits), first
 }
 
 // globVariants returns word w's dotglob reading (a leading * of a name as
