@@ -1281,6 +1281,14 @@ func ownTree(f, cwd string) bool {
 	return Inside(filepath.Clean(f), here) && !(filepath.IsAbs(h) && Inside(filepath.Clean(h), here))
 }
 
+// skipped reports whether name is in skip (sorted, as skippedDirs returns
+// it): a binary search, since a command may give thousands of names and
+// the walk asks for every directory it meets.
+func skipped(skip []string, name string) bool {
+	_, ok := slices.BinarySearch(skip, name)
+	return ok
+}
+
 // findStarts returns find's starting points and the index of the first
 // word of its expression: the options -H, -L, -P, -D LIST and -O LEVEL
 // come before the starting points.
@@ -1724,7 +1732,7 @@ func walkTree(dir string, how walkHow) walkResult {
 				if isDir && (name == "objects" || name == "lfs") && strings.HasSuffix(d, "/.git") {
 					return
 				}
-				if isDir && !isLink && slices.Contains(skip, name) || how.gitIgnore && !ign.linked[d] && ign.ignored(p, isDir) {
+				if isDir && !isLink && skipped(skip, name) || how.gitIgnore && !ign.linked[d] && ign.ignored(p, isDir) {
 					return
 				}
 				if !hidden && strings.HasPrefix(name, ".") {
