@@ -228,6 +228,32 @@ func (r *Result) JSON() []byte {
 	return b
 }
 
+// Stricter returns r, the policy's classification of argv, or the class
+// of v, guard's whole judgement of the same argv, when that is worse: a
+// rule's "safe" is not safe when the file it reads is a secret or the
+// program PATH finds was planted. The policy's own result is kept when it
+// decided (a forbidding rule); else the reason is an error of guard's own
+// types, SecretRead or Judged.
+func Stricter(r Result, v Verdict, argv []string) Result {
+	if v.Class.Rank() <= r.Class.Rank() {
+		return r
+	}
+	if v.Result.Class == v.Class {
+		return v.Result
+	}
+	e := &MatchError{Type: ErrJudged, Value: v.Reason}
+	if len(argv) > 0 {
+		e.Program = argv[0]
+	}
+	if v.Secret != "" {
+		e.Type, e.Value = ErrSecretRead, v.Secret
+	}
+	if e.Value == "" {
+		e.Value = "not known to be safe here"
+	}
+	return Result{Class: v.Class, Err: e, Rule: r.Rule, At: r.At}
+}
+
 // PositionalArg is a word and its index, in errors.
 type PositionalArg struct {
 	Index int    `json:"index"`
@@ -258,6 +284,14 @@ const (
 	// ErrOptionAfterOperand: an option word after an operand while
 	// POSIXLY_CORRECT is set, which makes it an operand (guard's own).
 	ErrOptionAfterOperand = "OptionAfterOperand"
+	// ErrSecretRead: the command matched a rule but prints a secret (a
+	// secret file, a token in a file, the environment): never safe, in
+	// any mode (guard's own; the original has none).
+	ErrSecretRead = "SecretRead"
+	// ErrJudged: the command matched a rule, but guard's judgement of it
+	// where it runs (the files it reads, where PATH leads, git's config)
+	// is stricter (guard's own).
+	ErrJudged = "Judged"
 )
 
 // MatchError says why an argv matched no rule. Type is one of the Err*
@@ -310,6 +344,10 @@ func (e *MatchError) Error() string {
 		return fmt.Sprintf("%q is not a positive integer", e.Value)
 	case ErrDeviceFile:
 		return fmt.Sprintf("%s names a device, not a file: reading it is more than a read", e.Value)
+	case ErrSecretRead:
+		return fmt.Sprintf("%s prints a secret: %s", e.Program, e.Value)
+	case ErrJudged:
+		return fmt.Sprintf("%s: %s", e.Program, e.Value)
 	case ErrMissingRequiredOptions:
 		return fmt.Sprintf("%s: missing required options %s", e.Program, strings.Join(e.Options, ", "))
 	case ErrSedCommandNotProvablySafe:
@@ -405,6 +443,12 @@ func (e *MatchError) MarshalJSON() ([]byte, error) {
 			Program string   `json:"program"`
 			Options []string `json:"options"`
 		}{e.Type, e.Program, e.Options})
+	case ErrSecretRead, ErrJudged:
+		return marshal(struct {
+			Type    string `json:"type"`
+			Program string `json:"program"`
+			Reason  string `json:"reason"`
+		}{e.Type, e.Program, e.Value})
 	case ErrSedCommandNotProvablySafe, ErrAwkProgramNotProvablySafe:
 		return marshal(struct {
 			Type    string `json:"type"`
