@@ -167,13 +167,12 @@
 // A script longer than MaxScriptBytes, with brackets nested more than
 // MaxNesting deep (counted on the text before parsing; statements are
 // counted again while walking), more than MaxOpeners brackets, MaxKeywords
-// if/case/do/time/coproc, MaxOperators of $ ; | &, MaxWords words or a run
-// of more than MaxUnaryRun unary operators is not parsed: Parse returns it
-// unverified with no commands. Every walk of the syntax tree stops at
-// MaxTreeDepth (Walk; past it the script is unverified): the parser makes a
-// node per operator of an arithmetic or test expression, and the parser's
-// own recursion through a right-associative chain (a=a=…) is bounded by
-// the script's size alone (230 MB of stack and heap for 1 MiB). At most
+// if/case/do/time/coproc, MaxOperators of $ ; | &, MaxRightAssoc of = ? **
+// (each nests the parser in an arithmetic chain, a=a=…), MaxWords words or
+// a run of more than MaxUnaryRun unary operators is not parsed: Parse
+// returns it unverified with no commands. Every walk of the syntax tree
+// stops at MaxTreeDepth (Walk; past it the script is unverified): the
+// parser makes a node per operator of an arithmetic or test expression. At most
 // MaxCommands commands are reported. The walk itself is bounded by MaxWork
 // steps (statements, rounds of literal for loops, bytes of nested scripts
 // parsed, words reported), past which the script is unverified: nested

@@ -163,6 +163,12 @@ func TestLimitsAnswerCleanly(t *testing.T) {
 		{strings.Repeat("ls;", MaxCommands+1), "more than 10000 commands"},
 		{"echo $((" + strings.Repeat("~", MaxUnaryRun+1) + "1))", "a run of more than"},
 		{"[[ " + strings.Repeat("! ", MaxUnaryRun+1) + "a ]]", "a run of more than"},
+		// Right-associative chains: the parser nests once per operator.
+		{"echo $((" + strings.Repeat("a=", MaxRightAssoc+1) + "1))", "operators = ? **"},
+		{"echo $((" + strings.Repeat("a= ", MaxRightAssoc+1) + "1))", "operators = ? **"},
+		{"((" + strings.Repeat("1?1:", MaxRightAssoc+1) + "1))", "operators = ? **"},
+		{"let x=" + strings.Repeat("2**", MaxRightAssoc+1) + "1", "operators = ? **"},
+		{"a[" + strings.Repeat("b+=", MaxRightAssoc+1) + "1]=1", "operators = ? **"},
 		{"let " + strings.Repeat("1+", MaxTreeDepth) + "1", "nested more than 2000 deep"},
 		{"echo $((" + strings.Repeat("a=", MaxTreeDepth) + "1))", "nested more than 2000 deep"},
 		{"[[ " + strings.Repeat("a && ", MaxTreeDepth) + "a ]]", "nested more than 2000 deep"},
