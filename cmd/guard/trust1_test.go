@@ -168,3 +168,55 @@ func TestTrustShowsEffect(t *testing.T) {
 		t.Errorf("answered no, but trusted.json was written")
 	}
 }
+
+// TestHookEditREPLStartup (docs/redteam/trust-1.md T1-4): the perl
+// debugger, IEx, OCaml's toplevel and Octave read a start-up file from the
+// directory they start in, before the home's, and run it (`perl -d
+// script.pl` in the project ran a .perldb a Write put there), as R, irb,
+// pry, ghci and pdb do theirs, which were protected in any directory; these
+// four were protected in the home only. Where perl is installed, the test
+// first shows that perl -d runs the project's .perldb.
+func TestHookEditREPLStartup(t *testing.T) {
+	guard := hookGuard(t)
+	base, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	project := filepath.Join(base, "project")
+	if err := os.MkdirAll(filepath.Join(project, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if perl, err := exec.LookPath("perl"); err == nil {
+		ran := filepath.Join(base, "ran")
+		if err := os.WriteFile(filepath.Join(project, ".perldb"), []byte("system('touch', '"+ran+"');\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(perl, "-d", "-e", "1")
+		cmd.Dir, cmd.Env, cmd.Stdin = project, hookEnv(t, base), strings.NewReader("q\n")
+		_ = cmd.Run()
+		if _, err := os.Stat(ran); err != nil {
+			t.Logf("perl -d did not run the project's .perldb here: %v", err)
+		}
+		if err := os.Remove(filepath.Join(project, ".perldb")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := hookEnv(t, base)
+	out := [3]string{"ask", "ask", "deny"}
+	for _, name := range []string{".perldb", ".iex.exs", ".ocamlinit", ".octaverc", "sub/.perldb"} {
+		for _, at := range []struct{ agent, tool, key string }{
+			{"claude-code", "Write", "file_path"},
+			{"gemini", "write_file", "file_path"},
+		} {
+			t.Run(name+" "+at.tool, func(t *testing.T) {
+				for i, mode := range editModes {
+					req := fileRequest(at.agent, project, at.tool, map[string]any{at.key: filepath.Join(project, name), "content": "x"})
+					ans := hookAsk(t, guard, at.agent, project, hookWith(env, "GUARD_MODE="+mode), req)
+					if got, want := hookOutcome(ans), agentSays[at.agent][out[i]]; got != want {
+						t.Errorf("%s: %s, want %s: %v", mode, got, want, ans)
+					}
+				}
+			})
+		}
+	}
+}
