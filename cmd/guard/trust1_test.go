@@ -220,3 +220,39 @@ func TestHookEditREPLStartup(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainEditAsTheHook (docs/redteam/trust-1.md T1-5): `guard explain
+// --edit PATH`, which the README gives for learning what an agent's edit
+// tool may write, answered "run" for a file in a directory on PATH inside
+// the project (an activated virtual environment's bin), where the hook asks:
+// the edit would put a program where the next commands find it. Both now
+// make the one decision.
+func TestExplainEditAsTheHook(t *testing.T) {
+	guard := hookGuard(t)
+	base, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	project := filepath.Join(base, "project")
+	bin := filepath.Join(project, ".venv", "bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var env []string
+	for _, kv := range hookEnv(t, base) {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			kv = "PATH=" + bin + ":" + v
+		}
+		env = append(env, kv)
+	}
+	env = append(env, "GUARD_MODE=auto-edit")
+	target := filepath.Join(bin, "pip")
+	ans := hookAsk(t, guard, "claude-code", project, env, fileRequest("claude-code", project, "Write", map[string]any{"file_path": target, "content": "x"}))
+	if got := hookOutcome(ans); got != "ask" {
+		t.Fatalf("hook: %s, want ask: %v", got, ans)
+	}
+	r := hookRun(t, project, env, "", guard, "explain", "--edit", target)
+	if r.code != 0 || !strings.Contains(r.stdout, "decision: ask (writes "+target+" into "+bin+", a directory on PATH") {
+		t.Errorf("guard explain --edit %s: exit %d, want the hook's ask:\n%s%s", target, r.code, r.stdout, r.stderr)
+	}
+}
