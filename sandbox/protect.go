@@ -169,28 +169,18 @@ func homeNames(l *protect.List, home string, p *Profile) ([]protect.Entry, strin
 	return out, home
 }
 
-// upwardNames are names that tools look for in the directory they run in
-// and in every directory above it, and act on what they find: git's
-// repository discovery (a .git, or a bare repository's HEAD, config, objects
-// and refs side by side: its core.fsmonitor, pager and hooks run), hg's
-// (.hg/hgrc's hooks), cargo's .cargo/config.toml (build.rustc-wrapper,
-// runners) and workspace Cargo.toml ([patch] swaps dependencies), go's
-// go.work (replace directives), pytest's conftest.py (imported for every
-// test below it). At the top of /tmp or $TMPDIR, which every process shares,
-// one planted by a command ran later, outside the sandbox, for any
-// directory below that has none of its own: another project cloned to /tmp,
-// a scratch directory, a build directory (`git status` in /tmp/x ran a
-// planted /tmp/.git's core.fsmonitor; `cargo build` in /tmp/y a planted
-// rustc wrapper; `pytest` in /tmp/z a planted /tmp/conftest.py). Where none
-// exists, a symbolic link to protect.Placeholder, a path that cannot exist,
-// is made in its place and kept (tempPlaceholders): each tool finds nothing
-// there, as without it (an empty directory would not do: go build takes an
-// empty .git or .hg directory for a repository and fails). Not the
+// upwardNames are protect.UpwardNames: names tools look for in every
+// directory above the one they run in. Where none exists at the top of a
+// shared root, a symbolic link to protect.Placeholder, a path that cannot
+// exist, is made in its place and kept (tempPlaceholders): each tool finds
+// nothing there, as without it (an empty directory would not do: go build
+// takes an empty .git or .hg directory for a repository and fails). Not the
 // JavaScript tools' configuration files (ESLint's, Prettier's, Babel's,
-// PostCSS's, found the same way), node_modules, uv's workspace
+// PostCSS's, found the same way: the decision alone counts ESLint's and
+// Prettier's, protect.UpwardTop), node_modules, uv's workspace
 // pyproject.toml: the documented limit. The caches tools keep there by a
 // fixed name and run later are kept read-only too (tempCaches).
-var upwardNames = []string{".git", "HEAD", ".hg", ".cargo", "Cargo.toml", "go.work", "conftest.py"}
+var upwardNames = protect.UpwardNames
 
 // tempPlaceholders adds to p.ReadOnly, for each shared root (p.SharedRoots),
 // what lies at its top under upwardNames, a placeholder link made first
@@ -234,15 +224,8 @@ func tempPlaceholders(p *Profile, home string, w *protect.Watch) {
 	}
 }
 
-// tempCaches are the caches tools keep at the top of the temporary
-// directory by a fixed name and run from later, unchecked: tsx's transpiled
-// files (tsx-UID/<time>-<hash>, JSON whose "code" tsx runs: a line put there
-// from inside ran at the next `tsx app.ts` outside) and node's compile cache,
-// which npm enables on Node 22 and later (V8 code checked by a CRC32 of the
-// source).
-func tempCaches() []string {
-	return []string{"tsx-" + strconv.Itoa(os.Geteuid()), "node-compile-cache"}
-}
+// tempCaches are protect.TempCaches.
+func tempCaches() []string { return protect.TempCaches() }
 
 // tempPlaceholder reports whether x is one of upwardNames at the top of a
 // shared root.

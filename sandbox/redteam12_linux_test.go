@@ -111,9 +111,16 @@ func testHomeNames(t *testing.T, cred *syscall.Credential, existing, made, kept 
 		if exists(filepath.Join(home, n)) {
 			t.Errorf("~/%s, made by the command, is still there\nstderr: %s", n, o.stderr)
 		}
-		// The hint names the entry as the config does.
-		if top, _, _ := strings.Cut(n, "/"); top == n && !strings.Contains(o.stderr, `unprotected = ["~/`+n+`"]`) {
-			t.Errorf("~/%s: the message should name the entry as the config does (~/%s)\nstderr: %s", n, n, o.stderr)
+		// The hint names the entry as the config does: "~/NAME", or NAME
+		// for a start-up file protected in any directory (.iex.exs).
+		if top, _, _ := strings.Cut(n, "/"); top == n {
+			entry := "~/" + n
+			if e := protect.Default().Protected(filepath.Join(home, n), home); e != nil {
+				entry = e.Pattern
+			}
+			if !strings.Contains(o.stderr, `unprotected = ["`+entry+`"]`) {
+				t.Errorf("~/%s: the message should name the entry as the config does (%s)\nstderr: %s", n, entry, o.stderr)
+			}
 		}
 	}
 	for _, n := range existing {

@@ -335,7 +335,11 @@ func (h *hookCall) run() (code int) {
 		}
 	}
 	if v.Result.Rule != "" && d.Action != policy.Run {
-		reason += fmt.Sprintf(" (rule %s at %s)", v.Result.Rule, v.Result.At)
+		if at := v.Result.At.String(); at != "" {
+			reason += fmt.Sprintf(" (rule %s at %s)", v.Result.Rule, at)
+		} else {
+			reason += fmt.Sprintf(" (rule %s)", v.Result.Rule) // one of guard's own, in Go
+		}
 	}
 	reason = "guard: " + reason
 	if verdict != hook.Deny {

@@ -57,13 +57,7 @@ func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string,
 		return judgePatch(g, req, req.Patch, g.Cwd, home)
 	case req.Edit:
 		paths := targets(req.Paths, g.Cwd, home)
-		d := policy.DecideEdit(paths, g.Mode, g.Roots, g.ProtectList(), home)
-		if why := g.PathWrite(paths); why != "" && d.Action == policy.Run {
-			d.Action, d.Reason = policy.Ask, why
-			if g.Mode == policy.FullAuto {
-				d.Action = policy.Refuse
-			}
-		}
+		d := decideEdit(g, paths, home)
 		if why := hook.AgentEnvFile(req.Agent, paths, g.Getenv); why != "" && d.Action == policy.Run {
 			d.Action, d.Reason = policy.Ask, why
 		}
@@ -117,13 +111,7 @@ func judgePatch(g *gate.Gate, req *hook.Request, text, dir, home string) (hook.V
 		return hook.Ask, why, true
 	}
 	paths := targets(p.Paths(), dir, home)
-	d := policy.DecideEdit(paths, g.Mode, g.Roots, g.ProtectList(), home)
-	if why := g.PathWrite(paths); why != "" && d.Action == policy.Run {
-		d.Action, d.Reason = policy.Ask, why
-		if g.Mode == policy.FullAuto {
-			d.Action = policy.Refuse
-		}
-	}
+	d := decideEdit(g, paths, home)
 	if why := hook.AgentEnvFile(req.Agent, paths, g.Getenv); why != "" && d.Action == policy.Run {
 		d.Action, d.Reason = policy.Ask, why
 	}
@@ -135,6 +123,21 @@ func judgePatch(g *gate.Gate, req *hook.Request, text, dir, home string) (hook.V
 		}
 	}
 	return fileVerdict(d), editReason(d, g.Mode), true
+}
+
+// decideEdit is the decision on an edit writing paths (absolute), as the
+// hook and `guard explain --edit` both make it: policy.DecideEdit, and a
+// write into a directory on PATH (gate.PathWrite) counted as outside the
+// roots. The hook adds what depends on the agent (its .env, memory files).
+func decideEdit(g *gate.Gate, paths []string, home string) policy.Decision {
+	d := policy.DecideEdit(paths, g.Mode, g.Roots, g.ProtectList(), home)
+	if why := g.PathWrite(paths); why != "" && d.Action == policy.Run {
+		d.Action, d.Reason = policy.Ask, why
+		if g.Mode == policy.FullAuto {
+			d.Action = policy.Refuse
+		}
+	}
+	return d
 }
 
 // shellPatch recognises the one script form Codex applies as a patch
@@ -260,7 +263,7 @@ func (c *cli) explainFiles(args []string) (code int, ok bool) {
 	var d policy.Decision
 	var reads []policy.ReadPath
 	if kind == "edit" {
-		d = policy.DecideEdit(abs, g.Mode, g.Roots, g.ProtectList(), home)
+		d = decideEdit(g, abs, home)
 	} else {
 		d, reads = policy.DecideRead(abs, g.Mode, g.ProtectList(), home)
 	}

@@ -104,23 +104,26 @@ func (c *cli) log(args []string) int {
 		}
 		return 0
 	}
-	fmt.Fprintf(c.stdout, "%s: %d entries, %d match", path, len(entries), len(kept))
+	// Commands, paths, reasons and rules were chosen by the agent: every
+	// character a terminal acts on is shown as an escape.
+	out := termSafe{c.stdout}
+	fmt.Fprintf(out, "%s: %d entries, %d match", path, len(entries), len(kept))
 	if skipped > 0 {
-		fmt.Fprintf(c.stdout, " (%d unreadable lines skipped)", skipped)
+		fmt.Fprintf(out, " (%d unreadable lines skipped)", skipped)
 	}
-	fmt.Fprintln(c.stdout)
+	fmt.Fprintln(out)
 	if len(kept) == 0 {
 		return 0
 	}
-	fmt.Fprintln(c.stdout, "\nrecent:")
+	fmt.Fprintln(out, "\nrecent:")
 	for _, e := range kept[max(0, len(kept)-*n):] {
 		who := e.Mode
 		if e.Agent != "" {
 			who = e.Agent + " " + who
 		}
-		fmt.Fprintf(c.stdout, "  %s  %-7s %-16s %s\n", e.Time.Local().Format("2006-01-02 15:04:05"), e.Decision, who, oneLine(entryCommand(e), 100))
+		fmt.Fprintf(out, "  %s  %-7s %-16s %s\n", e.Time.Local().Format("2006-01-02 15:04:05"), e.Decision, who, oneLine(entryCommand(e), 100))
 	}
-	printAsked(c.stdout, kept, *n)
+	printAsked(out, kept, *n)
 	return 0
 }
 
@@ -167,7 +170,16 @@ func printAsked(w io.Writer, entries []audit.Entry, n int) {
 // allowHint says what would let the entry's command run without a question.
 func allowHint(e audit.Entry) string {
 	if e.Class == "forbidden" {
-		return "nothing: forbidden by " + e.Rule + " at " + e.RuleAt
+		by := e.Rule
+		if e.RuleAt != "" {
+			by += " at " + e.RuleAt
+		}
+		return "nothing: forbidden by " + by
+	}
+	if e.Tool != "" && e.Command == "" && len(e.Argv) > 0 && e.Argv[0] == e.Tool {
+		// An agent's file tool: judged by the paths it touches, which no
+		// policy rule allows.
+		return "an edit or read is judged by its paths, not by rules: guard explain --edit PATH (or --read) names the entry that matched; writable_roots or [protect] in guard's configuration change it"
 	}
 	if e.Command != "" && len(e.Argv) == 0 {
 		return "a rule for each command of the script (guard explain -- bash -c '...' shows them)"

@@ -78,9 +78,10 @@ func (c *cli) trust(args []string) int {
 		return 0
 	}
 	files, err := trust.Files(project)
+	var effect []string
 	if err == nil {
 		// What would stop every command there is not offered.
-		if err = gate.CheckProject(project, files, c.getenv); err != nil {
+		if effect, err = gate.ProjectEffect(project, files, c.getenv); err != nil {
 			err = fmt.Errorf("%w; nothing trusted (fix it, then run guard trust again)", err)
 		}
 	}
@@ -91,6 +92,14 @@ func (c *cli) trust(args []string) int {
 	text := fmt.Sprintf("guard: %s/%s holds:\n", gate.Visible(project), trust.Dir)
 	for _, f := range files {
 		text += fmt.Sprintf("  %s (%d bytes, sha256:%.12s)\n", gate.Visible(f.Name), len(f.Data), f.Hash)
+	}
+	if len(effect) > 0 {
+		// The files' effect, not only their names: an agent may have
+		// written them, and asks a person to run this.
+		text += "guard: trusted, they would in this project and below:\n"
+		for _, l := range effect {
+			text += "  - " + gate.Visible(l) + "\n"
+		}
 	}
 	text += "guard: once trusted, these files set guard's mode, roots and rules in this project; an agent that\n" +
 		"guard: can write here must not be the one who trusts them. Read them first.\n"

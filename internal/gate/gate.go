@@ -346,6 +346,22 @@ func (g *Gate) protectList() *protect.List {
 	}
 	l.Add(protect.Protected, whyGuardState, state...)
 	g.state = state
+	// What tools below a writable root other than the project take for
+	// their own (protect.UpwardTop): the sandbox keeps what exists of it
+	// read-only, but an agent's file tool writes unsandboxed. Not in a root
+	// inside the project (its own files), nor one that is or holds the home
+	// (the user's own tree: ~/.cargo; its top has entries of its own).
+	roots := g.resolvedRoots()
+	var homes []string
+	if h := g.Getenv("HOME"); filepath.IsAbs(h) {
+		homes = append(homes, filepath.Clean(h), policy.Resolve(h, "/"))
+	}
+	for i, r := range roots {
+		if i == 0 || r == "/" || policy.Inside(r, roots[0]) || slices.ContainsFunc(homes, func(h string) bool { return policy.Inside(h, r) }) {
+			continue
+		}
+		l.Add(protect.Protected, protect.WhyUpwardTop, protect.UpwardTop(r)...)
+	}
 	return l
 }
 

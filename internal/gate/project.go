@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"guard/internal/config"
 	"guard/internal/trust"
@@ -74,16 +76,6 @@ func withProject(cfg config.Config, root string, getenv func(string) string, std
 	return applyProject(cfg, project, files, getenv)
 }
 
-// CheckProject returns the error that applying the files of project's
-// .guard would give (a policy or config.toml that does not load, a key a
-// project may not set, a root over guard's state): `guard trust` checks
-// them before it asks, so that a person never trusts files that would then
-// stop every command there.
-func CheckProject(project string, files []trust.File, getenv func(string) string) error {
-	_, _, err := applyProject(config.Default(), project, files, getenv)
-	return err
-}
-
 // applyProject applies the checked files of project's .guard to cfg.
 func applyProject(cfg config.Config, project string, files []trust.File, getenv func(string) string) (config.Config, policy.Set, error) {
 	var set policy.Set
@@ -142,4 +134,80 @@ func guardState(root string, getenv func(string) string) string {
 		}
 	}
 	return ""
+}
+
+// ProjectEffect says, one line each, what trusting project's files would
+// change in guard there: the loosenings a person is asked to approve (the
+// mode, each writable root, the network, Unix sockets, a best-effort
+// sandbox, and the programs each policy file has rules for), then what only
+// tightens. `guard trust` shows it before it asks: the agent may have
+// written the files, and a list of names and sizes says nothing of what
+// they allow. The lines hold the files' own words, unescaped. The error is
+// the one applying the files would give (a policy or config.toml that does
+// not load, a key a project may not set, a root over guard's state): a
+// person is never asked to trust files that would stop every command there.
+func ProjectEffect(project string, files []trust.File, getenv func(string) string) ([]string, error) {
+	base := config.Default()
+	cfg, set, err := applyProject(base, project, files, getenv)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	if cfg.Mode != base.Mode {
+		out = append(out, "mode "+cfg.Mode+": the mode where neither --mode nor GUARD_MODE names one, and the loosest used here")
+	}
+	for _, r := range cfg.WritableRoots {
+		where := "outside the project"
+		if policy.Inside(filepath.Clean(r), project) {
+			where = "inside the project"
+		}
+		out = append(out, "writable root "+r+" ("+where+"): commands and edits may write there unasked in auto-edit and full-auto")
+	}
+	if cfg.AllowNetwork {
+		out = append(out, "allow_network: full-auto's sandbox reaches the network")
+	}
+	if cfg.AllowUnixSockets {
+		out = append(out, "allow_unix_sockets: full-auto's sandbox connects to Unix sockets (a Docker socket is a root shell)")
+	}
+	if cfg.Sandbox != base.Sandbox {
+		out = append(out, "sandbox "+cfg.Sandbox+": full-auto runs with what the kernel enforces instead of refusing")
+	}
+	for _, p := range set {
+		var names, inside []string
+		for _, pr := range p.AllPrograms() {
+			names = append(names, pr.Key)
+			for _, spec := range pr.Value {
+				for _, sp := range spec.SystemPath {
+					if policy.Inside(filepath.Clean(sp), project) && !slices.Contains(inside, sp) {
+						inside = append(inside, sp)
+					}
+				}
+			}
+		}
+		for _, pr := range p.Prefixes {
+			for _, rule := range pr.Value {
+				if rule.Decision == policy.DecisionAllow && !slices.Contains(names, rule.Name) {
+					names = append(names, rule.Name)
+				}
+			}
+		}
+		if len(names) == 0 {
+			continue
+		}
+		const most = 12
+		shown := strings.Join(names[:min(len(names), most)], ", ")
+		if len(names) > most {
+			shown += fmt.Sprintf(" and %d more", len(names)-most)
+		}
+		out = append(out, filepath.Base(p.File)+": rules (allowing, or stricter) for "+shown)
+		for _, sp := range inside {
+			// Unlike a remembered rule for ./script, not bound to the
+			// file's content.
+			out = append(out, filepath.Base(p.File)+": runs "+sp+" as its rules say, whatever an agent that writes in the project puts in it")
+		}
+	}
+	if n := len(cfg.Protect.Protected) + len(cfg.Protect.Secrets) + len(cfg.Protect.SecretEnv); n > 0 {
+		out = append(out, fmt.Sprintf("%d protected paths, secrets or secret variables added (stricter)", n))
+	}
+	return out, nil
 }

@@ -181,17 +181,22 @@ var defaultList = [...]struct {
 	// irb's, pry's and ghci's also from the directory they start in (R
 	// started in the project runs its .Rprofile); psql's \!, sqlite's
 	// .shell, lldb's platform shell, screen's exec, lesskey's LESSOPEN (git's
-	// pager) from the home (seventh red team).
+	// pager) from the home (seventh red team). The perl debugger's .perldb,
+	// IEx's .iex.exs, OCaml's toplevel's .ocamlinit and Octave's .octaverc
+	// are read from the directory they start in too, before the home's
+	// (`perl -d script` in the project ran a .perldb an edit tool wrote:
+	// trust-1).
 	{Protected, "a REPL or tool runs the code or commands it holds when it starts", nil, []string{".Rprofile",
-		".irbrc", ".pryrc", ".ghci", "~/.psqlrc", "~/.sqliterc", "~/.lldbinit", "~/.screenrc", "~/.lesskey",
-		"~/.config/lesskey", "~/.julia/config/startup.jl", "~/.octaverc", "~/.mailcap", "~/.bunfig.toml"}},
+		".irbrc", ".pryrc", ".ghci", ".perldb", ".iex.exs", ".ocamlinit", ".octaverc", "~/.psqlrc", "~/.sqliterc",
+		"~/.lldbinit", "~/.screenrc", "~/.lesskey", "~/.config/lesskey", "~/.julia/config/startup.jl", "~/.mailcap",
+		"~/.bunfig.toml"}},
 	// More start-up files run as code (twelfth red team): mongosh's
 	// JavaScript, IEx's Elixir, the Erlang shell's .erlang, OCaml's toplevel,
 	// SBCL's, Guile's and Racket's REPLs, the perl debugger's .perldb,
 	// ptpython's config.py; and the extensions VS Code's remote server runs.
 	{Protected, "a REPL or editor server runs the code it holds when it starts", nil, []string{"~/.mongoshrc.js",
-		"~/.iex.exs", "~/.erlang", "~/.config/erlang/.erlang", "~/.ocamlinit", "~/.config/ocaml/init.ml",
-		"~/.sbclrc", "~/.guile", "~/.racketrc", "~/.perldb", "~/.config/ptpython/config.py",
+		"~/.erlang", "~/.config/erlang/.erlang", "~/.config/ocaml/init.ml",
+		"~/.sbclrc", "~/.guile", "~/.racketrc", "~/.config/ptpython/config.py",
 		"~/.vscode-server/extensions", "~/.vscode-server/data/Machine/settings.json"}},
 	// What ~/.local/bin's links lead to: pipx's and uv's tool environments
 	// (a .pth file or a rewritten script there runs at the tool's next start,
