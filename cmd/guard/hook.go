@@ -129,6 +129,10 @@ func (h *hookCall) run() (code int) {
 		if files := hook.SkillHooks(req.SkillName, hook.RuleEnv{Getenv: c.getenv, Project: project}); len(files) > 0 {
 			return h.answer(hook.Ask, fmt.Sprintf("guard: the skill %q (%s) declares hooks of its own (or MCP servers, or runs in a subagent whose definition declares them), commands %s runs while the skill is active and that guard does not judge: a person must approve loading it (or take them out of the skill's file, or do its steps as tool calls)", req.SkillName, files[0], agent.Title()), "", nil)
 		}
+		if why := hook.NestedSkillsUnseen(project); why != "" {
+			// A skill guard has not read may be the one loaded.
+			return h.answer(hook.Ask, fmt.Sprintf("guard: %s, so the skill %q may be one of them declaring hooks %s would run unjudged: a person must approve loading it", why, req.SkillName, agent.Title()), "", nil)
+		}
 		return h.answer(hook.Allow, "", "", nil)
 	}
 	if req.Subagent || req.Workflow {
