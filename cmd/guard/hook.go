@@ -110,6 +110,9 @@ func (h *hookCall) run() (code int) {
 		// The agent put the project's own values in the environment guard
 		// reads its mode, configuration and roots from.
 		v := vars[0]
+		if v.Unread != nil {
+			return h.deny(fmt.Sprintf("guard: %s, which %s reads whole into the environment of its hooks or commands, could not be read (%v): it may set a variable guard takes its mode, configuration or writable roots from, or one that makes every command run code, so guard refuses every tool call until that is removed", v.File, agent.Title(), v.Unread))
+		}
 		why := "guard does not take its mode, configuration, writable roots or the agent's project from the project it guards"
 		if hook.CodeVar(v.Name) {
 			why = "every program the agent runs would then run code the project names, unjudged"

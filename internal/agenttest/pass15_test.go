@@ -5,6 +5,7 @@ package agenttest
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -31,6 +32,25 @@ func init() {
 			check: func(t *testing.T, s *session) {
 				s.mustNotExist(filepath.Join(s.outside, "planted.txt"))
 				s.sawGuard("could not learn that PATH")
+			},
+		},
+		tc{
+			// H15-3: guard reads the project's .env to see the variables
+			// Gemini CLI loads from it (hooks-4 H4-4), up to 16 MiB; a larger
+			// one was skipped, while Gemini CLI loaded it whole: its last
+			// line's BASH_ENV ran the project's script at `ls` (on 80e7682:
+			// bashenv.txt made).
+			name: "Gemini CLI: a .env too large for guard to read is not skipped", agents: []string{"gemini"}, mode: "suggest",
+			setup: func(t *testing.T, s *session) {
+				evil := filepath.Join(s.project, "evil.sh")
+				s.write(evil, "touch "+filepath.Join(s.outside, "bashenv.txt")+"\n")
+				pad := strings.Repeat("# "+strings.Repeat("x", 1022)+"\n", 17<<10)
+				s.write(filepath.Join(s.project, ".env"), pad+"BASH_ENV="+evil+"\n")
+			},
+			calls: shellCalls("ls"),
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "bashenv.txt"))
+				s.sawGuard("could not be read")
 			},
 		},
 		tc{
