@@ -318,9 +318,9 @@ func writeWhere(p policy.WrittenPath) string {
 	return "outside the writable roots"
 }
 
-// nestedMemory judges, as reads, the files Claude Code reads into the
-// model's context when its file tool first touches a directory below the
-// project (hook.NestedMemoryImports): ok when one of them is not let
+// nestedMemory judges, as reads, the files Claude Code or Gemini CLI reads
+// into the model's context when its file tool first touches a directory
+// below the project (hook.NestedMemoryImports): ok when one of them is not let
 // through.
 func nestedMemory(g *gate.Gate, req *hook.Request, home string) (hook.Verdict, string, bool) {
 	imps := hook.NestedMemoryImports(*req, home)
@@ -331,7 +331,7 @@ func nestedMemory(g *gate.Gate, req *hook.Request, home string) (hook.Verdict, s
 		return hook.Ask, why + " (a path a memory file of the directory imports)", true
 	}
 	if rd, _ := policy.DecideRead(targets(imps, g.Cwd, home), g.Mode, g.ProtectList(), home); rd.Action != policy.Run {
-		return fileVerdict(rd), "the directory's Claude Code memory file, which Claude Code reads into the model's context when a file tool first touches the directory, @imports what guard would not let through: " + rd.Reason, true
+		return fileVerdict(rd), "the directory's " + req.Agent.Title() + " memory file, which " + req.Agent.Title() + " reads into the model's context when a file tool first touches the directory, @imports what guard would not let through: " + rd.Reason, true
 	}
 	return hook.Deny, "", false
 }

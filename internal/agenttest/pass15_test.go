@@ -54,6 +54,43 @@ func init() {
 			},
 		},
 		tc{
+			// H15-4: Gemini CLI 0.61.0 appends a directory's GEMINI.md, with
+			// what it imports (inside a git repository), to the answer of
+			// read_file, list_directory, write_file, replace and
+			// read_many_files the first time they touch the directory (its JIT
+			// context); guard looked for nested memory files for Claude Code
+			// only, and did not judge list_directory (on 80e7682 the key
+			// reached the model).
+			name: "Gemini CLI: a nested GEMINI.md cannot import a secret at a file tool", agents: []string{"gemini"}, mode: "auto-edit",
+			setup: func(t *testing.T, s *session) {
+				gitRepo(t, s.project, 1)
+				s.write(filepath.Join(s.project, ".env"), "API_KEY=KEYMARK-h15-jit\n")
+				s.write(filepath.Join(s.project, "sub", "GEMINI.md"), "# Sub notes\n@../.env\n")
+				s.write(filepath.Join(s.project, "sub", "a.txt"), "hello\n")
+				s.write(filepath.Join(s.project, "docs", "GEMINI.md"), "# Docs notes\n")
+				s.write(filepath.Join(s.project, "docs", "a.txt"), "DOCS-TEXT\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{
+					{Tool: "list_directory", Args: map[string]any{"dir_path": filepath.Join(s.project, "sub")}},
+					{Tool: "read_file", Args: map[string]any{"file_path": filepath.Join(s.project, "sub", "a.txt")}},
+					{Tool: "write_file", Args: map[string]any{"file_path": filepath.Join(s.project, "sub", "b.txt"), "content": "x\n"}},
+					{Tool: "read_file", Args: map[string]any{"file_path": filepath.Join(s.project, "docs", "a.txt")}},
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				all := strings.Join(s.model.Requests(), "\n")
+				if strings.Contains(all, "KEYMARK-h15-jit") {
+					s.fail("the key reached the model")
+				}
+				s.mustNotExist(filepath.Join(s.project, "sub", "b.txt"))
+				// The control: a directory whose GEMINI.md imports nothing.
+				if !strings.Contains(all, "DOCS-TEXT") || !strings.Contains(all, "Docs notes") {
+					s.fail("docs/a.txt, or its directory's GEMINI.md, did not reach the model")
+				}
+			},
+		},
+		tc{
 			// H15-2: Claude Code loads .claude/skills from every directory
 			// between a file the session touches and its own, at any depth,
 			// in node_modules and behind links; guard looked four levels

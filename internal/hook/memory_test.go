@@ -177,3 +177,35 @@ func TestGeminiUnescape(t *testing.T) {
 		}
 	}
 }
+
+// TestNestedMemoryGemini: Gemini CLI 0.61.0 loads a directory's GEMINI.md,
+// with its imports, when read_file, read_many_files, list_directory,
+// write_file or replace first touch it (its JIT context; hooks-15 H15-4):
+// a listed directory counts itself.
+func TestNestedMemoryGemini(t *testing.T) {
+	home := t.TempDir()
+	project := filepath.Join(home, "p")
+	writeFile(t, filepath.Join(project, "sub", "GEMINI.md"), "Notes.\n@../.env\n")
+	writeFile(t, filepath.Join(project, "other", "CLAUDE.md"), "@../.env\n")
+	req := func(tool string, read bool, path string) hook.Request {
+		return hook.Request{Agent: hook.Gemini, Tool: tool, Read: read, Edit: !read, Project: project, Paths: []string{path}}
+	}
+	want := []string{filepath.Join(project, ".env")}
+	for _, r := range []hook.Request{
+		req("read_file", true, filepath.Join(project, "sub", "a.txt")),
+		req("list_directory", true, filepath.Join(project, "sub")),
+		req("write_file", false, filepath.Join(project, "sub", "deeper", "b.txt")),
+	} {
+		if got := hook.NestedMemoryImports(r, home); !slices.Equal(got, want) {
+			t.Errorf("%s %v: imports %q, want %q", r.Tool, r.Paths, got, want)
+		}
+	}
+	for _, r := range []hook.Request{
+		req("read_file", true, filepath.Join(project, "other", "a.txt")), // Claude Code's file
+		req("list_directory", true, project),                             // the project's own: loaded at the start
+	} {
+		if got := hook.NestedMemoryImports(r, home); len(got) > 0 {
+			t.Errorf("%s %v: imports %q, want none", r.Tool, r.Paths, got)
+		}
+	}
+}
