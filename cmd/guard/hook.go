@@ -599,7 +599,7 @@ func shellNestedMemory(g *gate.Gate, req hook.Request, v policy.Verdict) string 
 		return why + " (a path a memory file of the directory imports)"
 	}
 	if rd, _ := policy.DecideRead(targets(imps, g.Cwd, home), g.Mode, g.ProtectList(), home); rd.Action != policy.Run {
-		return "a file the command names is in a directory whose Claude Code memory file, which Claude Code reads into the model's context when the session first touches the directory, @imports what guard would not let through: " + rd.Reason
+		return "a file the command names is in a directory whose Claude Code memory file, which Claude Code reads into the model's context when the session first touches the directory, is (a link) or @imports what guard would not let through: " + rd.Reason
 	}
 	return ""
 }

@@ -331,7 +331,7 @@ func nestedMemory(g *gate.Gate, req *hook.Request, home string) (hook.Verdict, s
 		return hook.Ask, why + " (a path a memory file of the directory imports)", true
 	}
 	if rd, _ := policy.DecideRead(targets(imps, g.Cwd, home), g.Mode, g.ProtectList(), home); rd.Action != policy.Run {
-		return fileVerdict(rd), "the directory's " + req.Agent.Title() + " memory file, which " + req.Agent.Title() + " reads into the model's context when a file tool first touches the directory, @imports what guard would not let through: " + rd.Reason, true
+		return fileVerdict(rd), "the directory's " + req.Agent.Title() + " memory file, which " + req.Agent.Title() + " reads into the model's context when a file tool first touches the directory, is (a link) or @imports what guard would not let through: " + rd.Reason, true
 	}
 	return hook.Deny, "", false
 }

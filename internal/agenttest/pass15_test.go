@@ -91,6 +91,39 @@ func init() {
 			},
 		},
 		tc{
+			// H15-5: a nested memory file that is a link: Claude Code and
+			// Gemini CLI read the file it leads to into the model's context
+			// when a file tool first touches its directory; guard judged only
+			// what the file imports (on 80e7682 the key reached the model from
+			// both).
+			name: "a nested memory file that links to a key is judged as the key", agents: []string{"claude-code", "gemini"}, mode: "auto-edit",
+			claudeSettings: `{"permissions": {"allow": ["Bash", "Read"]}}`,
+			setup: func(t *testing.T, s *session) {
+				gitRepo(t, s.project, 1)
+				key := filepath.Join(s.home, ".ssh", "id_ed25519")
+				s.write(key, "-----BEGIN OPENSSH PRIVATE KEY-----\nKEYMARK-h15-link\n-----END OPENSSH PRIVATE KEY-----\n")
+				s.write(filepath.Join(s.project, "sub", "a.txt"), "hello\n")
+				for _, name := range []string{"CLAUDE.md", "GEMINI.md"} {
+					if err := os.Symlink(key, filepath.Join(s.project, "sub", name)); err != nil {
+						t.Fatal(err)
+					}
+				}
+			},
+			calls: func(a agent, s *session) []call {
+				read := call{Tool: "Read", Args: map[string]any{"file_path": filepath.Join(s.project, "sub", "a.txt")}}
+				if a.name == "gemini" {
+					read = call{Tool: "read_file", Args: map[string]any{"file_path": filepath.Join(s.project, "sub", "a.txt")}}
+				}
+				return []call{read}
+			},
+			check: func(t *testing.T, s *session) {
+				if strings.Contains(strings.Join(s.model.Requests(), "\n"), "KEYMARK-h15-link") {
+					s.fail("the key reached the model")
+				}
+				s.sawGuard("memory file")
+			},
+		},
+		tc{
 			// H15-2: Claude Code loads .claude/skills from every directory
 			// between a file the session touches and its own, at any depth,
 			// in node_modules and behind links; guard looked four levels

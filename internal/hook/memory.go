@@ -262,9 +262,11 @@ func isSpaceByte(c byte) bool {
 // context when its file tool (req, a read or an edit) touches req.Paths: the
 // memory files of the directories below the project down to each path's
 // directory (the path itself when it is a directory), which the agent loads
-// the first time the session touches that directory, with what they import
+// the first time the session touches that directory, and what they import
 // (the project's own and those above it are in the context from the
-// session's start). Measured with Claude Code 2.1.332: a repository's
+// session's start). A memory file that is a link to a secret is read as
+// the secret: Claude Code 2.1.332 and Gemini CLI 0.61.0 both sent the key a
+// repository's sub/CLAUDE.md or sub/GEMINI.md linked to. Measured with Claude Code 2.1.332: a repository's
 // sub/CLAUDE.md holding "@../.env" sent the key to the model at a Read of
 // sub/a.txt. Gemini CLI 0.61.0 does the same with GEMINI.md ("Newly
 // Discovered Project Context", its JIT context) at read_file, read_many_files,
@@ -296,6 +298,12 @@ func NestedMemoryImports(req Request, home string) []string {
 					continue
 				}
 				files[f] = true
+				if _, err := os.Lstat(f); err == nil && !seen[f] {
+					// Its own text goes to the model too: a link to a key
+					// sent the key (measured with both agents).
+					seen[f] = true
+					out = append(out, f)
+				}
 				if b, err := safefile.Read(f, 1<<20); err == nil {
 					importsOf(string(b), filepath.Dir(f), home, 1, seen, &out)
 				}
