@@ -136,6 +136,9 @@ func (h *hookCall) run() (code int) {
 			// A skill guard has not read may be the one loaded.
 			return h.answer(hook.Ask, fmt.Sprintf("guard: %s, so the skill %q may be one of them declaring hooks %s would run unjudged: a person must approve loading it", why, req.SkillName, agent.Title()), "", nil)
 		}
+		if v, why := c.definitionRead(project, hook.DefinitionTexts(req.SkillName, "", hook.RuleEnv{Getenv: c.getenv, Project: project})); why != "" {
+			return h.answer(v, "guard: the skill "+strconv.Quote(req.SkillName)+": "+why, "", nil)
+		}
 		return h.answer(hook.Allow, "", "", nil)
 	}
 	if req.Subagent || req.Workflow {
@@ -151,6 +154,11 @@ func (h *hookCall) run() (code int) {
 				what = "a workflow script, which can start any subagent (agent() with agentType), and the subagent"
 			}
 			return h.answer(hook.Ask, fmt.Sprintf("guard: %s defined in %s declares hooks or MCP servers of its own (or preloads a skill that does): commands %s runs while the subagent works and that guard does not judge, so a person must approve starting it (or take them out of the definition)", what, files[0], agent.Title()), "", nil)
+		}
+		if req.Subagent {
+			if v, why := c.definitionRead(project, hook.DefinitionTexts("", req.SubagentType, env)); why != "" {
+				return h.answer(v, "guard: the subagent "+strconv.Quote(req.SubagentType)+": "+why, "", nil)
+			}
 		}
 		return h.answer(hook.Allow, "", "", nil)
 	}

@@ -124,6 +124,37 @@ func init() {
 			},
 		},
 		tc{
+			// H15-6: the Skill tool reads the skill's file into the model's
+			// context; a project skill whose SKILL.md is a link to a private
+			// key (no frontmatter: the directory names it) sent the key (on
+			// 80e7682). A plain skill still loads.
+			name: "Claude Code: a skill whose file links to a key is judged as the key", agents: []string{"claude-code"}, mode: "auto-edit",
+			claudeSettings: `{"permissions": {"allow": ["Bash", "Read", "Skill"]}}`,
+			setup: func(t *testing.T, s *session) {
+				key := filepath.Join(s.home, ".ssh", "id_ed25519")
+				s.write(key, "-----BEGIN OPENSSH PRIVATE KEY-----\nKEYMARK-h15-skill\n-----END OPENSSH PRIVATE KEY-----\n")
+				if err := os.MkdirAll(filepath.Join(s.project, ".claude", "skills", "p"), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Symlink(key, filepath.Join(s.project, ".claude", "skills", "p", "SKILL.md")); err != nil {
+					t.Fatal(err)
+				}
+				s.write(filepath.Join(s.project, ".claude", "skills", "ok", "SKILL.md"), "---\nname: ok\ndescription: format\n---\nOK-SKILL-BODY\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{{Tool: "Skill", Args: map[string]any{"skill": "p"}}, {Tool: "Skill", Args: map[string]any{"skill": "ok"}}}
+			},
+			check: func(t *testing.T, s *session) {
+				all := strings.Join(s.model.Requests(), "\n")
+				if strings.Contains(all, "KEYMARK-h15-skill") {
+					s.fail("the key reached the model")
+				}
+				if !strings.Contains(all, "OK-SKILL-BODY") {
+					s.fail("the plain skill did not load")
+				}
+			},
+		},
+		tc{
 			// H15-2: Claude Code loads .claude/skills from every directory
 			// between a file the session touches and its own, at any depth,
 			// in node_modules and behind links; guard looked four levels

@@ -349,3 +349,29 @@ func frontmatterName(file string) string {
 func within(path, dir string) bool {
 	return path == dir || dir == "/" || strings.HasPrefix(path, dir+"/")
 }
+
+// DefinitionTexts returns every file Claude Code may read into the model's
+// context for a Skill call naming skill (skill != ""), or an Agent call
+// starting the subagent agentType (the default subagents when ""): the
+// skill's or command's file, or the subagent's definition, whose text
+// becomes the model's instructions. The caller judges them as reads: a
+// definition that is a link to a secret sends the secret (measured with
+// Claude Code 2.1.332: a project skill whose SKILL.md linked to a private
+// key, with or without frontmatter, sent the key to the model at its load).
+func DefinitionTexts(skill, agentType string, env RuleEnv) []string {
+	all := func(string) bool { return true }
+	if skill != "" {
+		if want := definitionName(skill); want != "" {
+			return definitionFiles(want, env, skillFiles, all)
+		}
+		return nil
+	}
+	if want := definitionName(agentType); want != "" {
+		return definitionFiles(want, env, agentFiles, all)
+	}
+	var out []string
+	for _, d := range defaultSubagents {
+		out = append(out, definitionFiles(d, env, agentFiles, all)...)
+	}
+	return out
+}
