@@ -110,6 +110,9 @@ func (h *hookCall) run() (code int) {
 		// The agent put the project's own values in the environment guard
 		// reads its mode, configuration and roots from.
 		v := vars[0]
+		if v.Unread != nil {
+			return h.deny(fmt.Sprintf("guard: %s, which %s reads whole into the environment of its hooks or commands, could not be read (%v): it may set a variable guard takes its mode, configuration or writable roots from, or one that makes every command run code, so guard refuses every tool call until that is removed", v.File, agent.Title(), v.Unread))
+		}
 		why := "guard does not take its mode, configuration, writable roots or the agent's project from the project it guards"
 		if hook.CodeVar(v.Name) {
 			why = "every program the agent runs would then run code the project names, unjudged"
@@ -129,6 +132,13 @@ func (h *hookCall) run() (code int) {
 		if files := hook.SkillHooks(req.SkillName, hook.RuleEnv{Getenv: c.getenv, Project: project}); len(files) > 0 {
 			return h.answer(hook.Ask, fmt.Sprintf("guard: the skill %q (%s) declares hooks of its own (or MCP servers, or runs in a subagent whose definition declares them), commands %s runs while the skill is active and that guard does not judge: a person must approve loading it (or take them out of the skill's file, or do its steps as tool calls)", req.SkillName, files[0], agent.Title()), "", nil)
 		}
+		if why := hook.NestedSkillsUnseen(project); why != "" {
+			// A skill guard has not read may be the one loaded.
+			return h.answer(hook.Ask, fmt.Sprintf("guard: %s, so the skill %q may be one of them declaring hooks %s would run unjudged: a person must approve loading it", why, req.SkillName, agent.Title()), "", nil)
+		}
+		if v, why := c.definitionRead(project, hook.DefinitionTexts(req.SkillName, "", hook.RuleEnv{Getenv: c.getenv, Project: project})); why != "" {
+			return h.answer(v, "guard: the skill "+strconv.Quote(req.SkillName)+": "+why, "", nil)
+		}
 		return h.answer(hook.Allow, "", "", nil)
 	}
 	if req.Subagent || req.Workflow {
@@ -144,6 +154,11 @@ func (h *hookCall) run() (code int) {
 				what = "a workflow script, which can start any subagent (agent() with agentType), and the subagent"
 			}
 			return h.answer(hook.Ask, fmt.Sprintf("guard: %s defined in %s declares hooks or MCP servers of its own (or preloads a skill that does): commands %s runs while the subagent works and that guard does not judge, so a person must approve starting it (or take them out of the definition)", what, files[0], agent.Title()), "", nil)
+		}
+		if req.Subagent {
+			if v, why := c.definitionRead(project, hook.DefinitionTexts("", req.SubagentType, env)); why != "" {
+				return h.answer(v, "guard: the subagent "+strconv.Quote(req.SubagentType)+": "+why, "", nil)
+			}
 		}
 		return h.answer(hook.Allow, "", "", nil)
 	}
@@ -596,7 +611,7 @@ func shellNestedMemory(g *gate.Gate, req hook.Request, v policy.Verdict) string 
 		return why + " (a path a memory file of the directory imports)"
 	}
 	if rd, _ := policy.DecideRead(targets(imps, g.Cwd, home), g.Mode, g.ProtectList(), home); rd.Action != policy.Run {
-		return "a file the command names is in a directory whose Claude Code memory file, which Claude Code reads into the model's context when the session first touches the directory, @imports what guard would not let through: " + rd.Reason
+		return "a file the command names is in a directory whose Claude Code memory file, which Claude Code reads into the model's context when the session first touches the directory, is (a link) or @imports what guard would not let through: " + rd.Reason
 	}
 	return ""
 }

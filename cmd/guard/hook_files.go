@@ -321,9 +321,31 @@ func writeWhere(p policy.WrittenPath) string {
 	return "outside the writable roots"
 }
 
-// nestedMemory judges, as reads, the files Claude Code reads into the
-// model's context when its file tool first touches a directory below the
-// project (hook.NestedMemoryImports): ok when one of them is not let
+// definitionRead judges, as reads, the definition files whose text Claude
+// Code reads into the model's context for a Skill or Agent call
+// (hook.DefinitionTexts): the verdict and why, "" when every one is let
+// through. A definition that is a link to a private key sent the key.
+func (c *cli) definitionRead(project string, files []string) (hook.Verdict, string) {
+	if len(files) == 0 {
+		return hook.Allow, ""
+	}
+	g, err := c.newGate(gate.Options{Project: project, RunsElsewhere: true})
+	if err != nil {
+		return hook.Deny, err.Error()
+	}
+	home := g.Getenv("HOME")
+	if why := procLinkPath(files, g.Cwd, home); why != "" {
+		return hook.Ask, why
+	}
+	if rd, _ := policy.DecideRead(targets(files, g.Cwd, home), g.Mode, g.ProtectList(), home); rd.Action != policy.Run {
+		return fileVerdict(rd), "its file, which Claude Code reads into the model's context as the instructions, is what guard would not let a read reach: " + rd.Reason
+	}
+	return hook.Allow, ""
+}
+
+// nestedMemory judges, as reads, the files Claude Code or Gemini CLI reads
+// into the model's context when its file tool first touches a directory
+// below the project (hook.NestedMemoryImports): ok when one of them is not let
 // through.
 func nestedMemory(g *gate.Gate, req *hook.Request, home string) (hook.Verdict, string, bool) {
 	imps := hook.NestedMemoryImports(*req, home)
@@ -334,7 +356,7 @@ func nestedMemory(g *gate.Gate, req *hook.Request, home string) (hook.Verdict, s
 		return hook.Ask, why + " (a path a memory file of the directory imports)", true
 	}
 	if rd, _ := policy.DecideRead(targets(imps, g.Cwd, home), g.Mode, g.ProtectList(), home); rd.Action != policy.Run {
-		return fileVerdict(rd), "the directory's Claude Code memory file, which Claude Code reads into the model's context when a file tool first touches the directory, @imports what guard would not let through: " + rd.Reason, true
+		return fileVerdict(rd), "the directory's " + req.Agent.Title() + " memory file, which " + req.Agent.Title() + " reads into the model's context when a file tool first touches the directory, is (a link) or @imports what guard would not let through: " + rd.Reason, true
 	}
 	return hook.Deny, "", false
 }

@@ -23,6 +23,12 @@ func (c *cli) codexLoginPATH(g *gate.Gate, opts gate.Options, script string) str
 		state = filepath.Dir(a) // guard's state: commands cannot write it
 	}
 	for _, lp := range hook.LoginPaths(c.env, g.Cwd, state) {
+		if lp.Unknown {
+			// Codex runs the command there all the same, once the start-up
+			// files are done: a PATH guard could not learn may find a
+			// project's program.
+			return fmt.Sprintf("Codex runs it in a login shell (%s), whose start-up files set the PATH it searches, and guard could not learn that PATH (the shell failed or took over 3 s), so it cannot tell which programs the command runs", lp.Shell)
+		}
 		if lp.PATH == c.getenv("PATH") || !pathReaches(lp.PATH, g.Roots) {
 			continue
 		}

@@ -257,6 +257,10 @@ func (c *cli) doctorAgents(w io.Writer, g *gate.Gate) int {
 			}
 			for _, v := range hook.ProjectGuardVars(a, cwd, nil) {
 				problems++
+				if v.Unread != nil {
+					fmt.Fprintf(w, "  NO   %-11s %s, which %s reads whole for its hooks' environment, cannot be read by guard (%v): guard refuses every call while it is there\n", agent, gate.Visible(v.File), a.Title(), v.Unread)
+					continue
+				}
 				fmt.Fprintf(w, "  NO   %-11s %s sets %s=%s for %s's hooks: guard refuses every call while it does\n", agent, gate.Visible(v.File), gate.Visible(v.Name), gate.Visible(v.Value), a.Title())
 			}
 			if file, names := hook.ProjectMCPServers(a, cwd); len(names) > 0 {

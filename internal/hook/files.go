@@ -104,6 +104,9 @@ var fileTools = [...][]namedTool{
 		{"read_many_files", fileTool{lists: []string{"include", "paths"}, tree: &policy.TreeRead{Hidden: true, GitIgnore: true, SkipVCS: true},
 			noIgnore: []ignoreSwitch{{"no_ignore", true}, {"respect_git_ignore", false}, {"file_filtering_options.respect_git_ignore", false}}}},
 		{"glob", fileTool{names: true, paths: []string{"dir_path", "path"}, patterns: []string{"pattern"}}},
+		// list_directory lists names; it is judged for the memory file
+		// (GEMINI.md) Gemini CLI loads from the directory it lists.
+		{"list_directory", fileTool{names: true, paths: []string{"dir_path", "path"}}},
 		// grep_search since 0.x; search_file_content is its older name.
 		// grep_search runs rg without --hidden; search_file_content may run
 		// git grep or grep -r, which read hidden and ignored files.

@@ -52,7 +52,7 @@ func TestEditTools(t *testing.T) {
 	}{
 		{hook.ClaudeCode, []string{"Edit", "MultiEdit", "NotebookEdit", "Write"}, []string{"Glob", "Grep", "Read"}},
 		{hook.Codex, []string{"Edit", "Write", "apply_patch"}, nil},
-		{hook.Gemini, []string{"replace", "write_file"}, []string{"glob", "grep_search", "read_file", "read_many_files", "search_file_content"}},
+		{hook.Gemini, []string{"replace", "write_file"}, []string{"glob", "grep_search", "list_directory", "read_file", "read_many_files", "search_file_content"}},
 	} {
 		edits, reads := hook.EditTools(tt.agent)
 		if !slices.Equal(edits, tt.edits) || !slices.Equal(reads, tt.reads) {

@@ -18,6 +18,10 @@ import (
 type LoginPath struct {
 	Shell string // the shell, as Codex runs it: /bin/bash -lc, zsh -lc, /bin/sh -lc
 	PATH  string
+	// Unknown: the shell failed or took over 3 s to tell its PATH (PATH is
+	// ""). Codex still runs the command there, with whatever PATH its
+	// start-up files make, once they are done.
+	Unknown bool
 }
 
 // loginShells are the shells Codex may run a command in: its default
@@ -69,7 +73,10 @@ func startupFiles(getenv func(string) string) []string {
 // cannot write), keyed by the shell, dir, the variables the shells read
 // and the size and time of each start-up file; a start-up file that reads
 // another one (nvm.sh) is not in the key. "" in cacheDir: no cache. A shell
-// that fails or takes over 3 s gives no PATH.
+// that fails or takes over 3 s ends the list, marked Unknown: measured, a
+// ~/.bash_profile that took 4 s before putting ./node_modules/.bin first
+// had guard judge `ls` with the hook's PATH while Codex's login bash, 4 s
+// later, ran the project's node_modules/.bin/ls.
 func LoginPaths(env []string, dir, cacheDir string) []LoginPath {
 	getenv := envGetter(env)
 	var out []LoginPath
@@ -86,7 +93,10 @@ func LoginPaths(env []string, dir, cacheDir string) []LoginPath {
 			continue
 		}
 		p, ok := loginPath(path, env, dir, cacheDir, getenv)
-		if ok && !seen[p] {
+		if !ok {
+			return append(out, LoginPath{Shell: path + " -lc", Unknown: true})
+		}
+		if !seen[p] {
 			seen[p] = true
 			out = append(out, LoginPath{Shell: path + " -lc", PATH: p})
 		}

@@ -247,20 +247,36 @@ func claudeImportWords(text string) []string {
 	return out
 }
 
+// nestedMemoryNames are the memory files each agent loads from a directory
+// below the project when a file tool first touches it.
+var nestedMemoryNames = map[Agent][]string{
+	ClaudeCode: {"CLAUDE.md", "CLAUDE.local.md", filepath.Join(".claude", "CLAUDE.md")},
+	Gemini:     {"GEMINI.md"},
+}
+
 func isSpaceByte(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
 }
 
-// NestedMemoryImports returns the files Claude Code reads into the model's
-// context when its file tool (req, a Read or an edit) touches req.Paths: the
+// NestedMemoryImports returns the files the agent reads into the model's
+// context when its file tool (req, a read or an edit) touches req.Paths: the
 // memory files of the directories below the project down to each path's
-// directory, which Claude Code loads the first time the session touches
-// that directory, with what they import (the project's own and those above
-// it are in the context from the session's start). Measured with Claude
-// Code 2.1.332: a repository's sub/CLAUDE.md holding "@../.env" sent the key
-// to the model at a Read of sub/a.txt.
+// directory (the path itself when it is a directory), which the agent loads
+// the first time the session touches that directory, and what they import
+// (the project's own and those above it are in the context from the
+// session's start). A memory file that is a link to a secret is read as
+// the secret: Claude Code 2.1.332 and Gemini CLI 0.61.0 both sent the key a
+// repository's sub/CLAUDE.md or sub/GEMINI.md linked to. Measured with Claude Code 2.1.332: a repository's
+// sub/CLAUDE.md holding "@../.env" sent the key to the model at a Read of
+// sub/a.txt. Gemini CLI 0.61.0 does the same with GEMINI.md ("Newly
+// Discovered Project Context", its JIT context) at read_file, read_many_files,
+// list_directory, write_file and replace: measured in a git repository (it
+// follows imports only inside one), the key reached the model at each of
+// read_file, list_directory and write_file. Other names a user gives Gemini
+// CLI's context.fileName are not read.
 func NestedMemoryImports(req Request, home string) []string {
-	if req.Agent != ClaudeCode || !req.Read && !req.Edit || !filepath.IsAbs(req.Project) {
+	names := nestedMemoryNames[req.Agent]
+	if len(names) == 0 || !req.Read && !req.Edit || !filepath.IsAbs(req.Project) {
 		return nil
 	}
 	project := filepath.Clean(req.Project)
@@ -271,13 +287,23 @@ func NestedMemoryImports(req Request, home string) []string {
 		if !filepath.IsAbs(p) {
 			continue
 		}
-		for d := filepath.Dir(filepath.Clean(p)); strings.HasPrefix(d, project+"/"); d = filepath.Dir(d) {
-			for _, m := range []string{"CLAUDE.md", "CLAUDE.local.md", filepath.Join(".claude", "CLAUDE.md")} {
+		d := filepath.Clean(p)
+		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
+			d = filepath.Dir(d)
+		}
+		for ; strings.HasPrefix(d, project+"/"); d = filepath.Dir(d) {
+			for _, m := range names {
 				f := filepath.Join(d, m)
 				if files[f] {
 					continue
 				}
 				files[f] = true
+				if _, err := os.Lstat(f); err == nil && !seen[f] {
+					// Its own text goes to the model too: a link to a key
+					// sent the key (measured with both agents).
+					seen[f] = true
+					out = append(out, f)
+				}
 				if b, err := safefile.Read(f, 1<<20); err == nil {
 					importsOf(string(b), filepath.Dir(f), home, 1, seen, &out)
 				}

@@ -121,7 +121,7 @@ func TestNestedMemoryImports(t *testing.T) {
 			t.Errorf("Read a/b/x.txt: imports %q, missing %s", got, w)
 		}
 	}
-	if got := hook.NestedMemoryImports(req(hook.ClaudeCode, "Write", filepath.Join(project, "c", "y.txt")), home); !slices.Equal(got, []string{filepath.Join(project, "c", "alice.")}) {
+	if got := hook.NestedMemoryImports(req(hook.ClaudeCode, "Write", filepath.Join(project, "c", "y.txt")), home); !slices.Equal(got, []string{filepath.Join(project, "c", "CLAUDE.md"), filepath.Join(project, "c", "alice.")}) {
 		t.Errorf("Write c/y.txt: imports %q", got)
 	}
 	for _, r := range []hook.Request{
@@ -175,5 +175,47 @@ func TestGeminiUnescape(t *testing.T) {
 		if got := hook.GeminiLLMCorrection(env) != ""; got != on {
 			t.Errorf("GeminiLLMCorrection with %q = %v, want %v", body, got, on)
 		}
+	}
+}
+
+// TestNestedMemoryGemini: Gemini CLI 0.61.0 loads a directory's GEMINI.md,
+// with its imports, when read_file, read_many_files, list_directory,
+// write_file or replace first touch it (its JIT context; hooks-15 H15-4):
+// a listed directory counts itself.
+func TestNestedMemoryGemini(t *testing.T) {
+	home := t.TempDir()
+	project := filepath.Join(home, "p")
+	writeFile(t, filepath.Join(project, "sub", "GEMINI.md"), "Notes.\n@../.env\n")
+	writeFile(t, filepath.Join(project, "other", "CLAUDE.md"), "@../.env\n")
+	req := func(tool string, read bool, path string) hook.Request {
+		return hook.Request{Agent: hook.Gemini, Tool: tool, Read: read, Edit: !read, Project: project, Paths: []string{path}}
+	}
+	want := []string{filepath.Join(project, "sub", "GEMINI.md"), filepath.Join(project, ".env")}
+	for _, r := range []hook.Request{
+		req("read_file", true, filepath.Join(project, "sub", "a.txt")),
+		req("list_directory", true, filepath.Join(project, "sub")),
+		req("write_file", false, filepath.Join(project, "sub", "deeper", "b.txt")),
+	} {
+		if got := hook.NestedMemoryImports(r, home); !slices.Equal(got, want) {
+			t.Errorf("%s %v: imports %q, want %q", r.Tool, r.Paths, got, want)
+		}
+	}
+	for _, r := range []hook.Request{
+		req("read_file", true, filepath.Join(project, "other", "a.txt")), // Claude Code's file
+		req("list_directory", true, project),                             // the project's own: loaded at the start
+	} {
+		if got := hook.NestedMemoryImports(r, home); len(got) > 0 {
+			t.Errorf("%s %v: imports %q, want none", r.Tool, r.Paths, got)
+		}
+	}
+	// A memory file that is a link is read as what it leads to (hooks-15
+	// H15-5): it is returned, for the caller to judge as a read.
+	link := filepath.Join(project, "linked", "GEMINI.md")
+	writeFile(t, filepath.Join(project, "linked", "a.txt"), "x\n")
+	if err := os.Symlink(filepath.Join(home, ".ssh", "id_ed25519"), link); err != nil {
+		t.Fatal(err)
+	}
+	if got := hook.NestedMemoryImports(req("read_file", true, filepath.Join(project, "linked", "a.txt")), home); !slices.Equal(got, []string{link}) {
+		t.Errorf("read_file below a linked GEMINI.md: %q, want %q", got, []string{link})
 	}
 }

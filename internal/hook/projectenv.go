@@ -1,6 +1,7 @@
 package hook
 
 import (
+	"errors"
 	"maps"
 	"os"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"sync"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"guard/internal/safefile"
 )
 
 // ProjectVar is a variable a project sets in its agent's environment, which
@@ -17,6 +20,19 @@ import (
 type ProjectVar struct {
 	Name, Value string
 	File        string // where the project sets it
+	// Unread, when set, is why guard could not read File, which the agent
+	// reads whole (Name and Value are then empty): it may set anything.
+	Unread error
+}
+
+// unread reports whether err, reading a file of the project's environment,
+// means the agent may read what guard did not: a file over guard's size
+// bound (measured: Gemini CLI 0.61.0 loaded a 17 MiB .env whose last line set
+// BASH_ENV, and ran that script at every command, while guard skipped the
+// file). A file that is missing, or that guard may not open, is one the
+// agent does not read either.
+func unread(err error) bool {
+	return errors.Is(err, safefile.ErrTooLarge)
 }
 
 // guardVars are the variables guard's hook reads for its mode,
@@ -175,7 +191,8 @@ func benignValue(name, value string) bool {
 // such variable the project sets is returned, whatever the environment
 // holds. Files that cannot be read are skipped: the agent cannot
 // read them either (a settings file that does not parse is refused where
-// the agent's rules are read).
+// the agent's rules are read); one too large for guard is returned with
+// Unread set.
 func ProjectGuardVars(a Agent, project string, getenv func(string) string) []ProjectVar {
 	if project == "" {
 		return nil
@@ -183,13 +200,16 @@ func ProjectGuardVars(a Agent, project string, getenv func(string) string) []Pro
 	var out []ProjectVar
 	add := func(file, name, value string) {
 		if watched(name, value) && (getenv == nil || getenv(name) == value) {
-			out = append(out, ProjectVar{name, value, file})
+			out = append(out, ProjectVar{Name: name, Value: value, File: file})
 		}
 	}
 	switch a {
 	case ClaudeCode:
 		for _, file := range claudeSettingsFiles(project) {
 			top, err := settingsObject(file, false)
+			if unread(err) {
+				out = append(out, ProjectVar{File: file, Unread: err})
+			}
 			if err != nil || top == nil {
 				continue
 			}
@@ -211,6 +231,9 @@ func ProjectGuardVars(a Agent, project string, getenv func(string) string) []Pro
 		for _, dir := range codexProjectDirs(project) {
 			file := filepath.Join(dir, ".codex", "config.toml")
 			b, ok, err := readOptional(file)
+			if unread(err) {
+				out = append(out, ProjectVar{File: file, Unread: err})
+			}
 			if err != nil || !ok {
 				continue
 			}
@@ -232,7 +255,7 @@ func ProjectGuardVars(a Agent, project string, getenv func(string) string) []Pro
 				// makes them run other programs than the ones judged (seen:
 				// PATH with the project's bin first ran its ls at a plain ls).
 				if watched(k, v) || LookupVar(k) && (getenv == nil || getenv(k) != v) {
-					out = append(out, ProjectVar{k, v, file})
+					out = append(out, ProjectVar{Name: k, Value: v, File: file})
 				}
 			}
 		}
@@ -245,6 +268,9 @@ func ProjectGuardVars(a Agent, project string, getenv func(string) string) []Pro
 		}
 		for _, file := range geminiEnvFiles(project, home) {
 			b, ok, err := readOptional(file)
+			if unread(err) {
+				out = append(out, ProjectVar{File: file, Unread: err})
+			}
 			if err != nil || !ok {
 				continue
 			}

@@ -135,3 +135,34 @@ func TestProjectGuardVars(t *testing.T) {
 		t.Errorf("Codex shell_environment_policy PATH: %v, want PATH (PYTHONPATH is the hook's own value)", got)
 	}
 }
+
+// TestProjectGuardVarsUnread: a file of the project's environment over
+// guard's size bound is one the agent reads whole (Gemini CLI 0.61.0 loaded
+// a 17 MiB .env whose last line set BASH_ENV, hooks-15 H15-3): reported as
+// unread, not skipped. A file guard may not open is the agent's to skip too.
+func TestProjectGuardVarsUnread(t *testing.T) {
+	project := t.TempDir()
+	big := func(rel string) string {
+		p := filepath.Join(project, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := f.Truncate(maxRuleFile + 1); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	getenv := func(string) string { return "" }
+	for a, rel := range map[Agent]string{Gemini: ".env", Codex: ".codex/config.toml", ClaudeCode: ".claude/settings.json"} {
+		file := big(rel)
+		got := ProjectGuardVars(a, project, getenv)
+		if len(got) != 1 || got[0].Unread == nil || got[0].File != file {
+			t.Errorf("%s with %s over %d bytes: %+v, want it reported unread", a, rel, maxRuleFile, got)
+		}
+	}
+}

@@ -1,11 +1,14 @@
 package hook
 
 import (
+	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 
 	"guard/internal/safefile"
 )
@@ -26,11 +29,12 @@ const SkillTool = "Skill"
 // Every file that could be the skill counts (the stricter reading): in the
 // skills and commands directories of .claude in the project, in the
 // directories above it up to the repository's root and in the ones below
-// it (Claude Code finds nested .claude/skills as the session works there;
-// the walk is bounded), in the user's CLAUDE_CONFIG_DIR (~/.claude), in the
-// managed directory, and in the installed plugins. A file is the skill when
-// its directory (SKILL.md), its name (commands) or its frontmatter name is
-// the last part of name.
+// it (Claude Code finds nested .claude/skills as the session works there:
+// nestedClaudeDirs; a tree too large to walk is NestedSkillsUnseen), in
+// the user's CLAUDE_CONFIG_DIR (~/.claude), in the managed directory, and
+// in the installed plugins. A file is the skill when its directory
+// (SKILL.md), its name (commands) or its frontmatter name is the last part
+// of name.
 //
 // A skill that runs in a subagent (context: fork, agent: NAME) counts when
 // that subagent's definition makes Claude Code run commands (SubagentCode):
@@ -160,35 +164,100 @@ func skillFiles(root, want string) []string {
 	return out
 }
 
-// nestedClaudeDirs returns the .claude directories below project, at most
-// four levels down, skipping .git and node_modules, within a bounded walk.
+// maxNestedEntries bounds the walk for the .claude directories below a
+// project: a tree larger than that is not all looked at (NestedSkillsUnseen).
+// (A variable for the tests.)
+var maxNestedEntries = 50000
+
+// nestedWalk is one walk's result: the .claude directories found and why
+// some of the tree was not looked at ("" when all of it was).
+type nestedWalk struct {
+	dirs   []string
+	unseen string
+}
+
+var (
+	nestedMu    sync.Mutex
+	nestedWalks = map[string]nestedWalk{} // by project: a hook call walks once
+)
+
+// nestedClaudeDirs returns the .claude directories below project, as
+// Claude Code 2.1.332 may find them: when a tool touches a file, it looks
+// for .claude/skills in every directory from the file's up to the session's
+// (read in the binary; measured: a skill in a/b/c/d/.claude, in
+// node_modules/pkg/.claude and behind a project link to a directory outside
+// ran its hooks once the model had read a file there). So the walk has no
+// depth limit, enters node_modules and follows links to directories (each
+// directory once); only .git is skipped, which no repository ships and the
+// agent cannot write. It stops after maxNestedEntries entries: the rest is
+// unseen (NestedSkillsUnseen), not taken as empty.
 func nestedClaudeDirs(project string) []string {
-	var out []string
+	return walkNested(project).dirs
+}
+
+// NestedSkillsUnseen returns why the walk for skills below project could
+// not look at all of it (a tree of more than maxNestedEntries entries), ""
+// when it did: a skill there may declare hooks guard has not read.
+func NestedSkillsUnseen(project string) string {
+	return walkNested(filepath.Clean(project)).unseen
+}
+
+func walkNested(project string) nestedWalk {
+	nestedMu.Lock()
+	defer nestedMu.Unlock()
+	if w, ok := nestedWalks[project]; ok {
+		return w
+	}
+	var w nestedWalk
+	seen := map[[2]uint64]bool{}
+	mark := func(dir string) bool { // false when dir was walked already
+		fi, err := os.Stat(dir)
+		if err != nil {
+			return false
+		}
+		st, ok := fi.Sys().(*syscall.Stat_t)
+		if !ok {
+			return true
+		}
+		k := [2]uint64{uint64(st.Dev), uint64(st.Ino)}
+		if seen[k] {
+			return false
+		}
+		seen[k] = true
+		return true
+	}
 	n := 0
-	filepath.WalkDir(project, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || !d.IsDir() {
-			return nil
+	stack := []string{project}
+	mark(project)
+	for len(stack) > 0 && w.unseen == "" {
+		dir := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			continue // unreadable to guard is unreadable to the agent
 		}
-		if n++; n > 4000 {
-			return filepath.SkipAll
+		for _, e := range entries {
+			if n++; n > maxNestedEntries {
+				w.unseen = fmt.Sprintf("the tree below %s holds more than %d files and directories, too many for guard to look through for the .claude/skills directories Claude Code loads from wherever the session touches a file", project, maxNestedEntries)
+				break
+			}
+			p := filepath.Join(dir, e.Name())
+			isDir := e.IsDir()
+			if e.Type()&fs.ModeSymlink != 0 {
+				fi, err := os.Stat(p) // a link to a directory is one to Claude Code
+				isDir = err == nil && fi.IsDir()
+			}
+			if !isDir || e.Name() == ".git" || !mark(p) {
+				continue
+			}
+			if e.Name() == ".claude" {
+				w.dirs = append(w.dirs, p)
+			}
+			stack = append(stack, p)
 		}
-		rel, _ := filepath.Rel(project, p)
-		if rel == "." {
-			return nil
-		}
-		switch d.Name() {
-		case ".git", "node_modules":
-			return filepath.SkipDir
-		case ".claude":
-			out = append(out, p)
-			return filepath.SkipDir
-		}
-		if strings.Count(rel, string(filepath.Separator)) >= 3 {
-			return filepath.SkipDir
-		}
-		return nil
-	})
-	return out
+	}
+	nestedWalks[project] = w
+	return w
 }
 
 // frontmatter returns the YAML frontmatter of a skill, command or agent
@@ -279,4 +348,30 @@ func frontmatterName(file string) string {
 // absolute).
 func within(path, dir string) bool {
 	return path == dir || dir == "/" || strings.HasPrefix(path, dir+"/")
+}
+
+// DefinitionTexts returns every file Claude Code may read into the model's
+// context for a Skill call naming skill (skill != ""), or an Agent call
+// starting the subagent agentType (the default subagents when ""): the
+// skill's or command's file, or the subagent's definition, whose text
+// becomes the model's instructions. The caller judges them as reads: a
+// definition that is a link to a secret sends the secret (measured with
+// Claude Code 2.1.332: a project skill whose SKILL.md linked to a private
+// key, with or without frontmatter, sent the key to the model at its load).
+func DefinitionTexts(skill, agentType string, env RuleEnv) []string {
+	all := func(string) bool { return true }
+	if skill != "" {
+		if want := definitionName(skill); want != "" {
+			return definitionFiles(want, env, skillFiles, all)
+		}
+		return nil
+	}
+	if want := definitionName(agentType); want != "" {
+		return definitionFiles(want, env, agentFiles, all)
+	}
+	var out []string
+	for _, d := range defaultSubagents {
+		out = append(out, definitionFiles(d, env, agentFiles, all)...)
+	}
+	return out
 }

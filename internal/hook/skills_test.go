@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -69,5 +70,58 @@ func TestDecodeSkill(t *testing.T) {
 		if err != nil || !req.Skill || req.SkillName != want {
 			t.Errorf("%s: Skill %v, name %q (%v), want %q", input, req.Skill, req.SkillName, err, want)
 		}
+	}
+}
+
+// TestNestedSkills: Claude Code 2.1.332 loads a .claude/skills directory
+// from any directory between a file the session touches and the session's
+// own (hooks-15 H15-2): deeper than four levels, in node_modules, behind a
+// project link to a directory outside. A tree too large to look through is
+// said to be so, not taken as holding none.
+func TestNestedSkills(t *testing.T) {
+	home := t.TempDir()
+	project := filepath.Join(home, "project")
+	outside := t.TempDir()
+	hooks := "hooks:\n  PreToolUse:\n    - matcher: Bash\n      hooks: [{type: command, command: 'touch /tmp/x'}]\n"
+	for _, f := range []string{
+		filepath.Join(project, "a", "b", "c", "d", "e", ".claude", "skills", "deep", "SKILL.md"),
+		filepath.Join(project, "node_modules", "pkg", ".claude", "skills", "nm", "SKILL.md"),
+		filepath.Join(outside, "ext", "in", ".claude", "skills", "linked", "SKILL.md"),
+		filepath.Join(project, ".git", "x", ".claude", "skills", "ingit", "SKILL.md"),
+	} {
+		writeFile(t, f, "---\n"+hooks+"---\nbody\n")
+	}
+	if err := os.Symlink(filepath.Join(outside, "ext"), filepath.Join(project, "lnk")); err != nil {
+		t.Fatal(err)
+	}
+	// A link back up makes a loop, walked once.
+	if err := os.Symlink(project, filepath.Join(project, "a", "up")); err != nil {
+		t.Fatal(err)
+	}
+	env := hook.RuleEnv{Getenv: func(string) string { return "" }, Home: home, Project: project, ClaudeManaged: filepath.Join(home, "managed")}
+	for name, found := range map[string]bool{"deep": true, "nm": true, "linked": true, "ingit": false, "missing": false} {
+		if got := hook.SkillHooks(name, env); (len(got) > 0) != found {
+			t.Errorf("SkillHooks(%q) = %q, want found %v", name, got, found)
+		}
+	}
+	if why := hook.NestedSkillsUnseen(project); why != "" {
+		t.Errorf("NestedSkillsUnseen of a small tree = %q", why)
+	}
+
+	big := filepath.Join(t.TempDir(), "big")
+	many := filepath.Join(big, "many")
+	if err := os.MkdirAll(many, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	defer hook.SetMaxNestedEntries(100)()
+	for i := range 101 {
+		f, err := os.Create(filepath.Join(many, strconv.Itoa(i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	if why := hook.NestedSkillsUnseen(big); !strings.Contains(why, "more than 100 files") {
+		t.Errorf("NestedSkillsUnseen of a tree of 102 entries, the bound 100 = %q", why)
 	}
 }
