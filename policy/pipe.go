@@ -109,7 +109,8 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 			if strings.ContainsAny(r, "*?[") {
 				root = filepath.Dir(root) // a glob: the directory it lists
 			}
-			found, complete := secretFiles(root, true)
+			w := walkTree(root, walkHow{hidden: true, content: contentWalk(prog, root, here), include: include})
+			found, complete := w.found, w.complete
 			for _, f := range found {
 				if names && ownTree(f, here) || len(include) > 0 && !matchesAny(include, filepath.Base(f)) {
 					continue
@@ -119,7 +120,7 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 			}
 			if !complete && !(names && ownTree(root, here)) {
 				return "xargs " + prog + " reads the files " + quoteArgv(argv) + " names, in " + r +
-					", too large to check for secret files (over " + strconv.Itoa(maxWalkEntries) + " entries)"
+					", " + walkTooLarge
 			}
 		}
 		return ""
