@@ -128,3 +128,34 @@ func TestRedTeam19SearchToolContent(t *testing.T) {
 		}
 	}
 }
+
+// Judge-19 W3: the project's own tree, where a search that prints only
+// names or counts may meet the project's .env (redteam16b) and where W1's
+// search reads names only, was the tree of the directory the command runs
+// in, so a cd in the script made any tree the project's: `cd ~/.aws &&
+// grep -rc AKIA` counted in the credentials, an oracle that spells the key
+// out a character a command, and `cd ~/keys && grep -r BEGIN .` printed a
+// key. The own tree is the one the judgement starts in.
+func TestRedTeam19OwnTreeAfterCd(t *testing.T) {
+	set, home, proj := rtLab(t)
+	mustWrite(t, filepath.Join(home, "keys", "github_deploy"), rtKey)
+	mustWrite(t, filepath.Join(proj, ".env"), "X=1\n")
+	mustWrite(t, filepath.Join(proj, "src", "d.txt"), "x\n")
+	rtPrints(t, proj, home, "cd ~/.aws && grep -rc aws_secret", ":1")
+
+	rtNotSafe(t, set, proj,
+		"cd ~/.aws && grep -rc aws_secret",
+		"cd ~/.aws && grep -rl secret .",
+		"cd ~/.aws; grep -rq aws_secret_access_key=a && echo a",
+		"cd ~/keys && grep -r BEGIN .",
+		"cd ~/keys && rg -uu BEGIN",
+		"cd ~/keys; ls | xargs grep -l BEGIN",
+		"cd ~/keys; find . -name 'g*' | xargs grep -c BEGIN",
+		"cd ~/keys && cp -r . ../proj/k",
+	)
+	rtSafe(t, set, proj,
+		"grep -rl X .",
+		"cd src && grep -rl X ..",
+		"cd src && grep -rn x .",
+	)
+}

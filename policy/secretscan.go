@@ -76,7 +76,7 @@ func contentReaders(s string) bool {
 
 // secretDump extends envDump: ps with BSD e, docker/podman inspect, git
 // config and remote reads of a config holding credentials.
-func secretDump(argv []string, cwd string) string {
+func secretDump(argv []string, cwd, own string) string {
 	if len(argv) == 0 {
 		return ""
 	}
@@ -109,7 +109,7 @@ func secretDump(argv []string, cwd string) string {
 					dir = absolute(homeWord(argv[j+1]), dir)
 				}
 			}
-			return renamedSecret(argv[i+1:], dir, "moves")
+			return renamedSecret(argv[i+1:], dir, own, "moves")
 		}
 		return gitConfigPrint(argv, cwd)
 	case "systemctl":
@@ -128,11 +128,11 @@ func secretDump(argv []string, cwd string) string {
 		}
 		return guardPolicyRead(argv, cwd)
 	case "mv":
-		return renamedSecret(argv[1:], cwd, "moves")
+		return renamedSecret(argv[1:], cwd, own, "moves")
 	case "cp":
 		// cp -r of a tree: each secret below it lands at its new place
 		// (cp -a ~/.aws awscopy, then cat awscopy/credentials).
-		return renamedSecret(argv[1:], cwd, "copies")
+		return renamedSecret(argv[1:], cwd, own, "copies")
 	}
 	return ""
 }
@@ -177,7 +177,7 @@ func gitSubcommand(argv []string) int {
 // moved or copied is checked for the secrets below it, at their new
 // places: `cp -a ~/.aws awscopy` put the AWS key at awscopy/credentials,
 // a name the list (.aws/credentials) does not know.
-func renamedSecret(args []string, cwd, verb string) string {
+func renamedSecret(args []string, cwd, own, verb string) string {
 	var ops []string
 	target, noTarget := "", false
 	for i := 0; i < len(args); i++ {
@@ -226,7 +226,7 @@ func renamedSecret(args []string, cwd, verb string) string {
 		}
 		var found []string
 		if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
-			f, complete := secretFiles(abs, true, !ownTree(abs, cwd))
+			f, complete := secretFiles(abs, true, !ownTree(abs, own))
 			if !complete {
 				return verb + " " + src + ", a tree too large to check for secret files"
 			}
@@ -1032,7 +1032,7 @@ func gitFileConfigs(dotGit string) (files []string, why string) {
 
 // recursiveSecret says why argv reads a tree that holds a secret file, or
 // "" (see the package comment above).
-func recursiveSecret(r *Result, argv []string, cwd string) string {
+func recursiveSecret(r *Result, argv []string, cwd, own string) string {
 	if len(argv) == 0 {
 		return ""
 	}
@@ -1226,7 +1226,7 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 		if prog == "rg" && !hidden && rgUnignores(dir) {
 			h = true // a whitelist rule in an ignore file: rg reads those hidden files
 		}
-		r := walkTree(dir, walkHow{hidden: h, skip: skip, gitIgnore: gitIgnore, content: contentWalk(reader, dir, cwd), include: include})
+		r := walkTree(dir, walkHow{hidden: h, skip: skip, gitIgnore: gitIgnore, content: contentWalk(reader, dir, own), include: include})
 		found, complete := r.found, r.complete
 		for _, f := range found {
 			if rel, err := filepath.Rel(dir, f); hiddenExt && err == nil && hiddenName(rel) && !strings.Contains(strings.TrimLeft(filepath.Base(f), "."), ".") {
@@ -1235,13 +1235,13 @@ func recursiveSecret(r *Result, argv []string, cwd string) string {
 			if len(include) > 0 && !matchesAny(include, filepath.Base(f)) {
 				continue
 			}
-			if names && ownTree(f, cwd) {
+			if names && ownTree(f, own) {
 				continue
 			}
 			rel := f
 			return prog + " reads the tree " + root + ", which holds " + rel + " (" + whySecret(f) + ")"
 		}
-		if !complete && !(names && ownTree(dir, cwd)) {
+		if !complete && !(names && ownTree(dir, own)) {
 			return prog + " reads the tree " + root + ", " + walkTooLarge
 		}
 	}
@@ -1276,7 +1276,9 @@ func skippedDirs(values []string, negated bool) []string {
 
 // ownTree reports whether f is in the tree of the working directory cwd,
 // whose secrets (a project's .env) a search that prints only names may
-// read: not when cwd is the home directory or above it.
+// read: not when cwd is the home directory or above it. cwd is where the
+// judgement starts (the project), never a directory a cd in the script
+// entered: `cd ~/.aws && grep -rc AKIA` counted in the credentials, safe.
 func ownTree(f, cwd string) bool {
 	here, h := filepath.Clean(cwd), home()
 	return Inside(filepath.Clean(f), here) && !(filepath.IsAbs(h) && Inside(filepath.Clean(h), here))
@@ -1577,10 +1579,10 @@ var walkTooLarge = "too large to check for secret files (over " + strconv.Itoa(m
 // command; scanning every file it reads was left: judge-13's note).
 // `find ~/.ssh -name 'github*' -exec cat {} +` printed a private key whose
 // name no entry lists.
-func contentWalk(reader, dir, cwd string) bool {
+func contentWalk(reader, dir, own string) bool {
 	switch filepath.Base(reader) {
 	case "grep", "egrep", "fgrep", "zgrep", "zegrep", "zfgrep", "rg", "ag", "ack", "git":
-		return !ownTree(absolute(homeWord(dir), cwd), cwd)
+		return !ownTree(dir, own)
 	}
 	return true
 }
