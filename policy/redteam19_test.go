@@ -46,6 +46,7 @@ func TestRedTeam19WalkContent(t *testing.T) {
 	mustWrite(t, filepath.Join(proj, "cfg", "urls.py"), "urls = []\n")
 	rtPrints(t, proj, home, "find ~/keys -name 'github*' -exec cat {} +", "PRIVATE KEY")
 	rtPrints(t, proj, home, "find -L . -name 'github*' -exec cat {} +", "PRIVATE KEY")
+	rtPrints(t, proj, home, "grep -R BEGIN .", "PRIVATE KEY")
 
 	rtNotSafe(t, set, proj,
 		"find ~/keys -name 'github*' -exec cat {} +",
@@ -61,11 +62,16 @@ func TestRedTeam19WalkContent(t *testing.T) {
 		"find vendor/k/ -name 'github*' -exec cat {} +",
 		"find cfg -name '*.py' -exec cat {} +",
 		"find cfg -name 'settings*' | xargs cat",
+		// A search of the project follows a link out of it: what it reads
+		// there is outside the project's tree.
+		"grep -R BEGIN .",
+		"grep -R BEGIN vendor/k/",
+		"rg -L BEGIN",
 	)
 	rtSafe(t, set, proj,
 		"find . -name '*.txt' -exec cat {} +",
 		"find cfg -name 'urls*' -exec cat {} +",
-		"grep -rn hello .",
+		"grep -rn hello src",
 		"grep -rn urls cfg", // the project's own tree: searched by names only
 		"find ~/keys -name '*.pub' -exec cat {} +",
 		"find ~/keys -name 'github*'",

@@ -40,7 +40,7 @@ type TreeRead struct {
 	SkipVCS bool
 	// Own is the working directory: a file in its tree is a secret by its
 	// name; elsewhere (or with no Own) by what it holds too, as `grep -r`
-	// outside the project is judged (contentWalk).
+	// outside the project is judged (contentHow).
 	Own string
 }
 
@@ -119,7 +119,7 @@ func searchTree(dir string, globs []string, tr TreeRead) (string, bool) {
 	if secrets().Secret(dir, h) != nil {
 		return dir, true
 	}
-	content := tr.Own == "" || !ownTree(dir, tr.Own)
+	how := walkHow{content: tr.Own == "", own: tr.Own}
 	queue := []string{dir}
 	seen := map[string]bool{dir: true}
 	for len(queue) > 0 && found == "" && complete {
@@ -143,9 +143,9 @@ func searchTree(dir string, globs []string, tr TreeRead) (string, bool) {
 				return
 			}
 			secret, target := secretEntry(p, name, h, isLink)
-			if !secret && content && target == "" && !(isDir && !isLink) && consider(p) {
+			if !secret && target == "" && !(isDir && !isLink) && consider(p) {
 				var spent bool
-				if secret, spent = walkedContent(p, name, walkHow{content: true}); spent {
+				if secret, spent = walkedContent(d, p, name, isLink, how); spent {
 					complete = false
 					return
 				}

@@ -226,7 +226,7 @@ func renamedSecret(args []string, cwd, own, verb string) string {
 		}
 		var found []string
 		if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
-			f, complete := secretFiles(abs, true, !ownTree(abs, own))
+			f, complete := secretFiles(abs, walkHow{hidden: true, own: own})
 			if !complete {
 				return verb + " " + src + ", a tree too large to check for secret files"
 			}
@@ -1226,7 +1226,7 @@ func recursiveSecret(r *Result, argv []string, cwd, own string) string {
 		if prog == "rg" && !hidden && rgUnignores(dir) {
 			h = true // a whitelist rule in an ignore file: rg reads those hidden files
 		}
-		r := walkTree(dir, walkHow{hidden: h, skip: skip, gitIgnore: gitIgnore, content: contentWalk(reader, dir, own), include: include})
+		r := walkTree(dir, contentHow(walkHow{hidden: h, skip: skip, gitIgnore: gitIgnore, include: include}, reader, own))
 		found, complete := r.found, r.complete
 		for _, f := range found {
 			if rel, err := filepath.Rel(dir, f); hiddenExt && err == nil && hiddenName(rel) && !strings.Contains(strings.TrimLeft(filepath.Base(f), "."), ".") {
@@ -1543,10 +1543,13 @@ type walkHow struct {
 	gitIgnore bool
 	// content: a file counts as a secret by what it holds too
 	// (tokenSecret: a private key, an issued token), not only by its name
-	// or as one of the configs contentSecret reads (see contentWalk); of
-	// the files whose names match include (none: all), the ones the
-	// reader reads (find -name, grep --include).
+	// or as one of the configs contentSecret reads (see contentHow); with
+	// own set, only a file outside own's tree (ownTree, by its real path:
+	// a link out of the project leads outside). Of the files whose names
+	// match include (none: all): the ones the reader reads (find -name,
+	// grep --include).
 	content bool
+	own     string
 	include []string
 }
 
@@ -1555,6 +1558,7 @@ type walkKey struct {
 	hidden    bool
 	gitIgnore bool
 	content   bool
+	own       string
 	skip      string // the skipped names, joined by "/"
 	include   string // likewise
 }
@@ -1570,21 +1574,23 @@ var walkContentSpent atomic.Int64
 var walkTooLarge = "too large to check for secret files (over " + strconv.Itoa(maxWalkEntries) +
 	" entries, or " + strconv.Itoa(maxWalkContent>>20) + " MiB to scan for credentials)"
 
-// contentWalk reports whether a walk of the tree dir by reader (the
-// program that reads the files found) checks each file's content for
-// credentials as `cat FILE` is checked: always for a program that prints
-// whole files (find -exec cat, xargs head, a packer), and for a search
-// (grep -r, rg) outside the tree of the working directory cwd. A search of
-// the project's own tree is checked by the names only (the commonest agent
-// command; scanning every file it reads was left: judge-13's note).
-// `find ~/.ssh -name 'github*' -exec cat {} +` printed a private key whose
-// name no entry lists.
-func contentWalk(reader, dir, own string) bool {
+// contentHow sets how a walk whose files reader (the program that reads
+// the files found) reads checks their content for credentials, as `cat
+// FILE` is checked: every file for a program that prints whole files (find
+// -exec cat, xargs head), and for a search (grep -r, rg) the files outside
+// the tree of the working directory own. A search of the project's own
+// tree is checked by the names only (the commonest agent command; scanning
+// every file it reads was left: judge-13's note). `find ~/.ssh -name
+// 'github*' -exec cat {} +` printed a private key whose name no entry
+// lists.
+func contentHow(how walkHow, reader, own string) walkHow {
 	switch filepath.Base(reader) {
 	case "grep", "egrep", "fgrep", "zgrep", "zegrep", "zfgrep", "rg", "ag", "ack", "git":
-		return !ownTree(dir, own)
+		how.own = own
+	default:
+		how.content = true
 	}
-	return true
+	return how
 }
 
 type walkResult struct {
@@ -1611,8 +1617,8 @@ var (
 // what it leads to: a link to a secret file, to a secret directory or into
 // one is a secret (readers open the target), and a linked directory is
 // walked too (grep -R, find -L and cat of a path below it follow it).
-func secretFiles(dir string, hidden, content bool) ([]string, bool) {
-	r := walkTree(dir, walkHow{hidden: hidden, content: content})
+func secretFiles(dir string, how walkHow) ([]string, bool) {
+	r := walkTree(dir, how)
 	return r.found, r.complete
 }
 
@@ -1697,13 +1703,27 @@ func secretEntry(p, name, h string, isLink bool) (secret bool, target string) {
 	return false, ""
 }
 
-// walkedContent is the content check of a walk (walkHow.content) for the
-// entry p, named name: whether it is a file, or a link to one, whose
-// content tokenSecret finds a credential in; over maxWalkContent, spent
-// is set and the walk ends incomplete.
-func walkedContent(p, name string, how walkHow) (secret, spent bool) {
-	if !how.content || len(how.include) > 0 && !matchesAny(how.include, name) {
+// walkedContent is the content check of a walk (walkHow.content, .own)
+// for the entry p, named name, in the directory d (a real path: the walk
+// enters links by their targets): whether it is a file, or a link to one,
+// whose content tokenSecret finds a credential in; over maxWalkContent,
+// spent is set and the walk ends incomplete.
+func walkedContent(d, p, name string, isLink bool, how walkHow) (secret, spent bool) {
+	if !how.content && how.own == "" || len(how.include) > 0 && !matchesAny(how.include, name) {
 		return false, false
+	}
+	if !how.content {
+		real := d
+		if isLink {
+			t, err := filepath.EvalSymlinks(p)
+			if err != nil {
+				return false, false
+			}
+			real = filepath.Dir(t)
+		}
+		if ownTree(real, how.own) {
+			return false, false
+		}
 	}
 	fi, err := os.Stat(p)
 	if err != nil || !fi.Mode().IsRegular() {
@@ -1733,7 +1753,7 @@ func walkTree(dir string, how walkHow) walkResult {
 	// are one tree, which a script would otherwise have walked once a
 	// spelling.
 	abs := Resolve(dir, "/")
-	key := walkKey{abs, hidden, how.gitIgnore, how.content, strings.Join(skip, "/"), strings.Join(how.include, "/")}
+	key := walkKey{abs, hidden, how.gitIgnore, how.content, how.own, strings.Join(skip, "/"), strings.Join(how.include, "/")}
 	if r, ok := walkCache[key]; ok {
 		return r
 	}
@@ -1815,7 +1835,7 @@ func walkTree(dir string, how walkHow) walkResult {
 				if !secret && target == "" && !(isDir && !isLink) {
 					// A file, or a link to one (or to nothing).
 					var spent bool
-					if secret, spent = walkedContent(p, name, how); spent {
+					if secret, spent = walkedContent(d, p, name, isLink, how); spent {
 						complete = false
 						return
 					}
