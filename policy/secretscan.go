@@ -737,7 +737,7 @@ const tokenWindow = 256
 // regular file is read: whole up to 4 MiB, else its first 256 KiB and its
 // last MiB (a token in the middle of a larger file is not seen; a token
 // past 256 KiB was printed by `cat` and `tail` of a log). The tree walks of
-// recursive readers do not scan content.
+// recursive readers scan with it as contentHow says (walkedContent).
 func tokenSecret(abs string) string {
 	if strings.HasPrefix(abs, "/proc/") || strings.HasPrefix(abs, "/sys/") || strings.HasPrefix(abs, "/dev/") {
 		return "" // not configuration; reading some of them acts or blocks
