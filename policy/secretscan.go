@@ -1712,27 +1712,31 @@ func walkedContent(d, p, name string, isLink bool, how walkHow) (secret, spent b
 	if !how.content && how.own == "" || len(how.include) > 0 && !matchesAny(how.include, name) {
 		return false, false
 	}
-	if !how.content {
-		real := d
-		if isLink {
-			t, err := filepath.EvalSymlinks(p)
-			if err != nil {
-				return false, false
-			}
-			real = filepath.Dir(t)
-		}
-		if ownTree(real, how.own) {
+	if isLink {
+		// The target, by its real path: links to one file are read once
+		// (tokenSecret's memo), and the project's tree is judged by it.
+		t, err := filepath.EvalSymlinks(p)
+		if err != nil {
 			return false, false
 		}
+		d, p = filepath.Dir(t), t
+	}
+	if !how.content && ownTree(d, how.own) {
+		return false, false
 	}
 	fi, err := os.Stat(p)
 	if err != nil || !fi.Mode().IsRegular() {
 		return false, false
 	}
-	if walkContentSpent.Load()+min(fi.Size(), maxTokenScan+maxTokenScanTail) > maxWalkContent {
+	scan := fi.Size() // what tokenSecret reads of it
+	if scan > maxTokenScanWhole {
+		scan = maxTokenScan + maxTokenScanTail
+	}
+	if walkContentSpent.Load()+scan > maxWalkContent {
 		return false, true
 	}
-	// What the scan read, a compressed file's decompressed bytes included.
+	// What the scan read, a compressed file's decompressed bytes included
+	// (none for a file already scanned in this judgement).
 	before := tokenScanned.Load()
 	why := tokenSecret(p)
 	walkContentSpent.Add(tokenScanned.Load() - before)
