@@ -85,7 +85,7 @@ func packedSecret(r *Result, cwd, own string) string {
 		}
 		abs := Resolve(absolute(homeWord(a.Value), cwd), "/")
 		if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
-			found, complete := secretFiles(abs, walkHow{hidden: true, own: own})
+			found, complete := secretFiles(abs, walkHow{hidden: true, own: own, linksRead: true})
 			if !complete {
 				return prog + " packs " + a.Value + ", a tree too large to check for secret files"
 			}

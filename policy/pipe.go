@@ -109,7 +109,7 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 			if strings.ContainsAny(r, "*?[") {
 				root = filepath.Dir(root) // a glob: the directory it lists
 			}
-			w := walkTree(root, contentHow(walkHow{hidden: true, include: include}, prog, cwd))
+			w := walkTree(root, contentHow(walkHow{hidden: true, include: include, linksRead: true}, prog, cwd))
 			found, complete := w.found, w.complete
 			for _, f := range found {
 				if names && ownTree(f, cwd) || len(include) > 0 && !matchesAny(include, filepath.Base(f)) {

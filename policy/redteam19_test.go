@@ -73,6 +73,9 @@ func TestRedTeam19WalkContent(t *testing.T) {
 		"find cfg -name 'urls*' -exec cat {} +",
 		"grep -rn hello src",
 		"grep -rn urls cfg", // the project's own tree: searched by names only
+		// grep -r and rg do not follow the link vendor/k below the root.
+		"grep -rn hello .",
+		"rg hello",
 		"find ~/keys -name '*.pub' -exec cat {} +",
 		"find ~/keys -name 'github*'",
 		"ls -la ~/keys",
@@ -120,6 +123,7 @@ func TestRedTeam19SearchToolContent(t *testing.T) {
 	keys := filepath.Join(home, "keys")
 	mustWrite(t, filepath.Join(keys, "github_deploy"), rtKey)
 	mustWrite(t, filepath.Join(proj, "cfg", "settings.py"), "TOKEN = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789'\n")
+	mustLink(t, keys, filepath.Join(proj, "vendor", "k")) // rg does not follow it
 	tr := policy.TreeRead{Hidden: true, GitIgnore: true, SkipVCS: true, Own: proj}
 	for _, mode := range []policy.Mode{policy.Suggest, policy.AutoEdit} {
 		if d, _ := policy.DecideSearch([]string{keys}, "END", tr, mode, nil, home); d.Action == policy.Run {

@@ -119,9 +119,12 @@ func searchTree(dir string, globs []string, tr TreeRead) (string, bool) {
 	if secrets().Secret(dir, h) != nil {
 		return dir, true
 	}
+	// The tools run rg without --follow: what a link leads to is judged by
+	// its names only (the walk follows it for those).
 	how := walkHow{content: tr.Own == "", own: tr.Own}
 	queue := []string{dir}
 	seen := map[string]bool{dir: true}
+	linked := map[string]bool{} // directories reached through a link
 	for len(queue) > 0 && found == "" && complete {
 		d := queue[0]
 		queue = queue[1:]
@@ -145,7 +148,7 @@ func searchTree(dir string, globs []string, tr TreeRead) (string, bool) {
 			secret, target := secretEntry(p, name, h, isLink)
 			if !secret && target == "" && !(isDir && !isLink) && consider(p) {
 				var spent bool
-				if secret, spent = walkedContent(d, p, name, isLink, how); spent {
+				if secret, spent = walkedContent(d, p, name, isLink, linked[d], how); spent {
 					complete = false
 					return
 				}
@@ -158,6 +161,7 @@ func searchTree(dir string, globs []string, tr TreeRead) (string, bool) {
 			} else if isLink {
 				if target != "" && !seen[target] {
 					seen[target] = true
+					linked[target] = true
 					ign.link(target)
 					queue = append(queue, target)
 				}
@@ -165,6 +169,7 @@ func searchTree(dir string, globs []string, tr TreeRead) (string, bool) {
 			}
 			if isDir && !seen[p] {
 				seen[p] = true
+				linked[p] = linked[d]
 				ign.below(d, p)
 				queue = append(queue, p)
 			}

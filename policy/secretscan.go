@@ -226,7 +226,7 @@ func renamedSecret(args []string, cwd, own, verb string) string {
 		}
 		var found []string
 		if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
-			f, complete := secretFiles(abs, walkHow{hidden: true, own: own})
+			f, complete := secretFiles(abs, walkHow{hidden: true, own: own, linksRead: true})
 			if !complete {
 				return verb + " " + src + ", a tree too large to check for secret files"
 			}
@@ -1052,6 +1052,7 @@ func recursiveSecret(r *Result, argv []string, cwd, own string) string {
 	}
 	var roots, include, skip []string
 	reader := prog // what reads the files found
+	linksRead := false
 	hidden := true
 	gitIgnore := false // rg: what .gitignore names is not read
 	hiddenExt := false // of the hidden files, only those with an extension are read
@@ -1063,6 +1064,7 @@ func recursiveSecret(r *Result, argv []string, cwd, own string) string {
 			!slices.ContainsFunc(c.values("-d", "--directories"), grepRecurseWord) {
 			return ""
 		}
+		linksRead = c.count("-R", "--dereference-recursive") > 0
 		include = c.values("--include")
 		skip = skippedDirs(c.values("--exclude-dir"), false)
 		roots = c.pos
@@ -1106,6 +1108,7 @@ func recursiveSecret(r *Result, argv []string, cwd, own string) string {
 		}
 		u := c.count("-u", "--unrestricted") + 2*c.count("-uu") + 3*c.count("-uuu")
 		hidden = u >= 2 || c.count("--hidden", "-.") > 0
+		linksRead = c.count("-L", "--follow") > 0
 		narrow := true
 		globs := c.values("-g", "--glob", "--iglob")
 		skip = skippedDirs(globs, true)
@@ -1226,7 +1229,7 @@ func recursiveSecret(r *Result, argv []string, cwd, own string) string {
 		if prog == "rg" && !hidden && rgUnignores(dir) {
 			h = true // a whitelist rule in an ignore file: rg reads those hidden files
 		}
-		r := walkTree(dir, contentHow(walkHow{hidden: h, skip: skip, gitIgnore: gitIgnore, include: include}, reader, own))
+		r := walkTree(dir, contentHow(walkHow{hidden: h, skip: skip, gitIgnore: gitIgnore, include: include, linksRead: linksRead}, reader, own))
 		found, complete := r.found, r.complete
 		for _, f := range found {
 			if rel, err := filepath.Rel(dir, f); hiddenExt && err == nil && hiddenName(rel) && !strings.Contains(strings.TrimLeft(filepath.Base(f), "."), ".") {
@@ -1551,6 +1554,11 @@ type walkHow struct {
 	content bool
 	own     string
 	include []string
+	// linksRead: the reader reads what a link below the roots leads to
+	// (grep -R, rg -L, find -L); without it a search's content check
+	// (own) leaves out what the walk reaches through a link, which grep
+	// -r and rg skip (the walk still follows links for names).
+	linksRead bool
 }
 
 type walkKey struct {
@@ -1559,6 +1567,7 @@ type walkKey struct {
 	gitIgnore bool
 	content   bool
 	own       string
+	linksRead bool
 	skip      string // the skipped names, joined by "/"
 	include   string // likewise
 }
@@ -1708,8 +1717,8 @@ func secretEntry(p, name, h string, isLink bool) (secret bool, target string) {
 // enters links by their targets): whether it is a file, or a link to one,
 // whose content tokenSecret finds a credential in; over maxWalkContent,
 // spent is set and the walk ends incomplete.
-func walkedContent(d, p, name string, isLink bool, how walkHow) (secret, spent bool) {
-	if !how.content && how.own == "" || len(how.include) > 0 && !matchesAny(how.include, name) {
+func walkedContent(d, p, name string, isLink, viaLink bool, how walkHow) (secret, spent bool) {
+	if !how.content && (how.own == "" || (isLink || viaLink) && !how.linksRead) || len(how.include) > 0 && !matchesAny(how.include, name) {
 		return false, false
 	}
 	if isLink {
@@ -1757,7 +1766,7 @@ func walkTree(dir string, how walkHow) walkResult {
 	// are one tree, which a script would otherwise have walked once a
 	// spelling.
 	abs := Resolve(dir, "/")
-	key := walkKey{abs, hidden, how.gitIgnore, how.content, how.own, strings.Join(skip, "/"), strings.Join(how.include, "/")}
+	key := walkKey{abs, hidden, how.gitIgnore, how.content, how.own, how.linksRead, strings.Join(skip, "/"), strings.Join(how.include, "/")}
 	if r, ok := walkCache[key]; ok {
 		return r
 	}
@@ -1786,6 +1795,7 @@ func walkTree(dir string, how walkHow) walkResult {
 	default:
 		queue := []string{abs}
 		seen := map[string]bool{abs: true}
+		linked := map[string]bool{} // directories reached through a link
 		ign := newIgnoreCache()
 		// Every secret is listed, not the first few: the callers drop
 		// those their name tests leave out (find -name, grep --include),
@@ -1839,7 +1849,7 @@ func walkTree(dir string, how walkHow) walkResult {
 				if !secret && target == "" && !(isDir && !isLink) {
 					// A file, or a link to one (or to nothing).
 					var spent bool
-					if secret, spent = walkedContent(d, p, name, isLink, how); spent {
+					if secret, spent = walkedContent(d, p, name, isLink, linked[d], how); spent {
 						complete = false
 						return
 					}
@@ -1850,6 +1860,7 @@ func walkTree(dir string, how walkHow) walkResult {
 				} else if isLink {
 					if target != "" && !seen[target] {
 						seen[target] = true
+						linked[target] = true
 						ign.link(target)
 						queue = append(queue, target)
 					}
@@ -1859,6 +1870,7 @@ func walkTree(dir string, how walkHow) walkResult {
 					// (a link met earlier may have queued it already: a
 					// tree is walked once, as the entries are bounded)
 					seen[p] = true
+					linked[p] = linked[d]
 					ign.below(d, p)
 					queue = append(queue, p)
 				}
