@@ -13,9 +13,9 @@ import (
 // judgeStdin is judgeArgv for a command of a script, whose standard input
 // may be a static here-document (shell.Command.Stdin): apply_patch with its
 // patch there is judged by the patch.
-func (s Set) judgeStdin(argv []string, stdin, cwd string) Verdict {
+func (s Set) judgeStdin(argv []string, stdin, cwd, own string) Verdict {
 	if stdin == "" || len(argv) != 1 || (argv[0] != "apply_patch" && argv[0] != "applypatch") {
-		return s.judgeArgv(argv, cwd)
+		return s.judgeArgv(argv, cwd, own)
 	}
 	r := s.checkInput(argv, stdin)
 	v := Verdict{Class: r.Class, Result: r, Argv: argv, Commands: [][]string{argv}}

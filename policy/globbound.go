@@ -46,6 +46,7 @@ type globAnswer struct {
 func resetGlobBudget() {
 	globEntries.Store(0)
 	walkSpent.Store(0)
+	walkContentSpent.Store(0)
 	globMemo.Clear()
 	secretGlobMemo.Clear()
 	walkMu.Lock()

@@ -16,11 +16,11 @@ import (
 // read too: a secret by name (links resolved) or content is a secret read,
 // as cp's source is. gzip, pigz, bzip2 and xz compressing in place are
 // judged the same way: each file's content lands under a new name.
-func inPlaceSecret(r *Result, cwd string) string {
+func inPlaceSecret(r *Result, cwd, own string) string {
 	if r.Exec == nil {
 		return ""
 	}
-	if why := packedSecret(r, cwd); why != "" {
+	if why := packedSecret(r, cwd, own); why != "" {
 		return why
 	}
 	prog := filepath.Base(r.Exec.Program)
@@ -61,7 +61,7 @@ func inPlaceSecret(r *Result, cwd string) string {
 // file the secret list names (or a link to one), lands in the archive
 // under a name the list does not know. Its sources are the files the rule
 // types as read; the archive is the one it types as written.
-func packedSecret(r *Result, cwd string) string {
+func packedSecret(r *Result, cwd, own string) string {
 	prog := filepath.Base(r.Exec.Program)
 	if prog != "tar" && prog != "zip" {
 		return ""
@@ -85,7 +85,7 @@ func packedSecret(r *Result, cwd string) string {
 		}
 		abs := Resolve(absolute(homeWord(a.Value), cwd), "/")
 		if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
-			found, complete := secretFiles(abs, true)
+			found, complete := secretFiles(abs, walkHow{hidden: true, own: own, linksRead: true})
 			if !complete {
 				return prog + " packs " + a.Value + ", a tree too large to check for secret files"
 			}

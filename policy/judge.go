@@ -75,7 +75,7 @@ func (s Set) Judge(argv []string, cwd string) Verdict {
 	if src, dialect, ok := ShellScript(argv); ok {
 		// A rule for this exact shell command (an "always" answer) decides.
 		if r := s.Check(argv); r.Class == Safe && r.Exec != nil {
-			return s.judgeArgv(argv, cwd)
+			return s.judgeArgv(argv, cwd, cwd)
 		}
 		v := s.judgeScript(src, dialect, cwd)
 		v.Script = true
@@ -85,7 +85,7 @@ func (s Set) Judge(argv []string, cwd string) Verdict {
 	if len(argv) > 0 && isWrapper(argv[0]) {
 		return s.judgeScript(shell.Join(argv), shell.Bash, cwd)
 	}
-	v := s.judgeArgv(argv, cwd)
+	v := s.judgeArgv(argv, cwd, cwd)
 	if v.Class == Safe || v.Class == Match {
 		// A lone xargs reads the names its input holds, which the judge
 		// does not see (`echo ~/.ssh/id_rsa | guard -- xargs cat`).
@@ -106,7 +106,7 @@ func (v Verdict) under(argv []string) Verdict {
 	return v
 }
 
-func (s Set) judgeArgv(argv []string, cwd string) Verdict {
+func (s Set) judgeArgv(argv []string, cwd, own string) Verdict {
 	if why := guardAdmin(argv); why != "" {
 		return Verdict{Class: Forbidden, Result: guardAdminResult(why), Argv: argv, Commands: [][]string{argv}}
 	}
@@ -121,7 +121,7 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 		if in, ok := sudoInner(argv); ok {
 			// What sudo runs decides when it is read-only, forbidden or
 			// asks a person; otherwise sudo's own (unverified) result.
-			ir := s.judgeArgv(in, cwd)
+			ir := s.judgeArgv(in, cwd, own)
 			switch {
 			case ir.Class == Forbidden, ir.Prompt != "", ir.Secret != "":
 				return ir.under(argv)
@@ -138,7 +138,7 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 			}
 		}
 		if in, harmless, ok := xargsInner(argv); ok {
-			if iv := s.judgeArgv(in, cwd); iv.Class == Forbidden || iv.Prompt != "" {
+			if iv := s.judgeArgv(in, cwd, own); iv.Class == Forbidden || iv.Prompt != "" {
 				return iv.under(argv)
 			}
 			if ir := s.Check(in); harmless && ir.Class == Safe && ir.Exec != nil {
@@ -162,7 +162,7 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 			fr := s.Check(fa)
 			safe := fr.Class == Safe && fr.Exec != nil
 			for _, in := range inners {
-				iv := s.judgeArgv(in, cwd)
+				iv := s.judgeArgv(in, cwd, own)
 				for k, w := range in {
 					if k > 0 && w != "find-input" && strings.Contains(w, "find-input") && findWhy == "" &&
 						!opaqueWord(&iv.Result, k) {
@@ -260,10 +260,10 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 	}
 	if r.Class != Forbidden {
 		if v.Secret = envDump(argv); v.Secret == "" && readsFiles {
-			v.Secret = secretRead(&r, cwd)
+			v.Secret = secretRead(&r, cwd, own)
 		}
 		if v.Secret == "" {
-			v.Secret = secretDump(argv, cwd)
+			v.Secret = secretDump(argv, cwd, own)
 		}
 		if v.Secret == "" && readsFiles {
 			v.Secret = keptFromOthers(argv, r.Reads(), cwd)
@@ -286,7 +286,7 @@ func (s Set) judgeArgv(argv []string, cwd string) Verdict {
 			}
 		}
 		if v.Secret == "" {
-			v.Secret = recursiveSecret(&r, argv, cwd)
+			v.Secret = recursiveSecret(&r, argv, cwd, own)
 		}
 		if v.Secret == "" && (v.Class == Safe || v.Class == Match) {
 			if why, ok := strings.CutPrefix(hiddenSecret(&r, argv, cwd), unjudged); ok {
@@ -392,7 +392,7 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			}
 		}
 		judgeAt := func(dir string) (Verdict, string) {
-			sub := s.judgeStdin(c.Argv, c.Stdin, dir)
+			sub := s.judgeStdin(c.Argv, c.Stdin, dir, cwd)
 			dynamic := c.Dynamic
 			if dynamic != "" && sub.Class != Forbidden {
 				argv, globs, secret, ok := expandArgv(&c, c.Dialect, dir, written)
@@ -400,7 +400,7 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 					argv, globs, secret, ok = expandRunTime(&c, c.Dialect, dir, written)
 				}
 				if ok {
-					exp := s.judgeArgv(argv, dir)
+					exp := s.judgeArgv(argv, dir, cwd)
 					// A glob among the written files: judged by what it
 					// names now, where the command surely runs.
 					extra, globWrites := globsWritten(&exp, argv, globs, dir, written || len(dirs) > 1)
@@ -415,7 +415,7 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 							if !slices.Equal(largv, argv) {
 								// What runs is judged: a read it asks
 								// about (a link named [x]*) is asked.
-								exp = s.judgeArgv(largv, dir)
+								exp = s.judgeArgv(largv, dir, cwd)
 								lit = exp.Class != Safe
 							}
 							lit = lit || globsJudged(&exp, largv, keep)

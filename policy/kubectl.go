@@ -208,7 +208,7 @@ func kubectlWhy(r *Result, argv []string, cwd string) string {
 				// Every file of a chart directory (links followed) is loaded
 				// into .Files, which a template prints: `{{ .Files.Get "x" }}`.
 				if fi.IsDir() {
-					found, complete := secretFiles(Resolve(absolute(c, cwd), "/"), true)
+					found, complete := secretFiles(Resolve(absolute(c, cwd), "/"), walkHow{hidden: true, content: true})
 					if len(found) > 0 {
 						return "helm loads " + found[0] + " of chart " + c + " into .Files, which its templates can print (" + whySecret(found[0]) + ")"
 					}

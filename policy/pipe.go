@@ -39,9 +39,9 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 	// A reader that prints only names, counts or its status (grep -l, -c,
 	// -q) is an oracle on what the files hold, as recursiveSecret says of
 	// grep -rl: the secrets outside the working directory count, a
-	// project's own (.env) do not.
+	// project's own (.env) do not. The working directory is the one the
+	// script starts in (cwd), not one a cd inside it entered.
 	names := namesOnly(prog, inner, nil)
-	here := srcDirs(c, cwd)[0]
 	from := c.PipeFrom
 	for hops := 0; hops < 16; hops++ {
 		if from <= 0 || from > len(cmds) {
@@ -73,7 +73,7 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 				}
 				for _, name := range strings.Fields(w) {
 					for _, dir := range dirs {
-						if why := secretPath(name, dir); why != "" && !(names && ownTree(absolute(homeWord(name), dir), here)) {
+						if why := secretPath(name, dir); why != "" && !(names && ownTree(absolute(homeWord(name), dir), cwd)) {
 							return "xargs " + prog + " " + why
 						}
 					}
@@ -109,17 +109,18 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 			if strings.ContainsAny(r, "*?[") {
 				root = filepath.Dir(root) // a glob: the directory it lists
 			}
-			found, complete := secretFiles(root, true)
+			w := walkTree(root, contentHow(walkHow{hidden: true, include: include, linksRead: true}, prog, cwd))
+			found, complete := w.found, w.complete
 			for _, f := range found {
-				if names && ownTree(f, here) || len(include) > 0 && !matchesAny(include, filepath.Base(f)) {
+				if names && ownTree(f, cwd) || len(include) > 0 && !matchesAny(include, filepath.Base(f)) {
 					continue
 				}
 				return "xargs " + prog + " reads the files " + quoteArgv(argv) + " names, and " + r + " holds " + f +
 					" (" + whySecret(f) + ")"
 			}
-			if !complete && !(names && ownTree(root, here)) {
+			if !complete && !(names && ownTree(root, cwd)) {
 				return "xargs " + prog + " reads the files " + quoteArgv(argv) + " names, in " + r +
-					", too large to check for secret files (over " + strconv.Itoa(maxWalkEntries) + " entries)"
+					", " + walkTooLarge
 			}
 		}
 		return ""

@@ -59,7 +59,7 @@ func pipedSearch(s Set, c *shell.Command, cmds []shell.Command, cwd string) stri
 	}
 	argv := append(append([]string{}, c.Argv...), files...)
 	for _, d := range srcDirs(u, cwd) {
-		if v := s.judgeArgv(argv, d); v.Secret != "" {
+		if v := s.judgeArgv(argv, d, cwd); v.Secret != "" {
 			return filepath.Base(u.Argv[0]) + " | " + prog + ": " + v.Secret
 		}
 	}

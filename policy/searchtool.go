@@ -38,6 +38,10 @@ type TreeRead struct {
 	GitIgnore bool
 	// SkipVCS: .git (and the other VCS directories) are not read.
 	SkipVCS bool
+	// Own is the working directory: a file in its tree is a secret by its
+	// name; elsewhere (or with no Own) by what it holds too, as `grep -r`
+	// outside the project is judged (contentHow).
+	Own string
 }
 
 // DecideSearch is DecideRead for a tool that reads every file below the
@@ -99,7 +103,8 @@ func DecideSearch(paths []string, pattern string, tr TreeRead, mode Mode, list *
 // the judge's own tree walk, and returns the first secret file it meets
 // whose name one of globs (none: any) matches, and whether it saw the whole
 // tree. A secret is found by its name, by its content for the configs that
-// hold tokens (.npmrc, git configs), or as a link to a secret.
+// hold tokens (.npmrc, git configs), or as a link to a secret; outside the
+// tree of tr.Own, by any credential its content holds (walkedContent).
 func searchTree(dir string, globs []string, tr TreeRead) (string, bool) {
 	walkMu.Lock() // readDir's buffer
 	defer walkMu.Unlock()
@@ -114,8 +119,12 @@ func searchTree(dir string, globs []string, tr TreeRead) (string, bool) {
 	if secrets().Secret(dir, h) != nil {
 		return dir, true
 	}
+	// The tools run rg without --follow: what a link leads to is judged by
+	// its names only (the walk follows it for those).
+	how := walkHow{content: tr.Own == "", own: tr.Own}
 	queue := []string{dir}
 	seen := map[string]bool{dir: true}
+	linked := map[string]bool{} // directories reached through a link
 	for len(queue) > 0 && found == "" && complete {
 		d := queue[0]
 		queue = queue[1:]
@@ -136,7 +145,15 @@ func searchTree(dir string, globs []string, tr TreeRead) (string, bool) {
 			case isDir && tr.GitIgnore && !ign.linked[d] && ign.ignored(p, true):
 				return
 			}
-			if secret, target := secretEntry(p, name, h, isLink); secret {
+			secret, target := secretEntry(p, name, h, isLink)
+			if !secret && target == "" && !(isDir && !isLink) && consider(p) {
+				var spent bool
+				if secret, spent = walkedContent(d, p, name, isLink, linked[d], how); spent {
+					complete = false
+					return
+				}
+			}
+			if secret {
 				if consider(p) {
 					found = p
 				}
@@ -144,6 +161,7 @@ func searchTree(dir string, globs []string, tr TreeRead) (string, bool) {
 			} else if isLink {
 				if target != "" && !seen[target] {
 					seen[target] = true
+					linked[target] = true
 					ign.link(target)
 					queue = append(queue, target)
 				}
@@ -151,6 +169,7 @@ func searchTree(dir string, globs []string, tr TreeRead) (string, bool) {
 			}
 			if isDir && !seen[p] {
 				seen[p] = true
+				linked[p] = linked[d]
 				ign.below(d, p)
 				queue = append(queue, p)
 			}

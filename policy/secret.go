@@ -718,7 +718,7 @@ func secretFilter(r *Result) string {
 }
 
 // secretRead returns why a matched command reads a secret file, or "".
-func secretRead(r *Result, cwd string) string {
+func secretRead(r *Result, cwd, own string) string {
 	if why := secretSearch(r); why != "" {
 		return why
 	}
@@ -742,7 +742,7 @@ func secretRead(r *Result, cwd string) string {
 			}
 		}
 	}
-	if why := inPlaceSecret(r, cwd); why != "" {
+	if why := inPlaceSecret(r, cwd, own); why != "" {
 		return why
 	}
 	return diffDirOperand(r, cwd)

@@ -43,7 +43,9 @@ func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string,
 		}
 		if req.Tree != nil {
 			decide = func(paths []string, mode policy.Mode, list *protect.List, home string) (policy.Decision, []policy.ReadPath) {
-				return policy.DecideSearch(paths, req.Search, *req.Tree, mode, list, home)
+				tr := *req.Tree
+				tr.Own = g.Cwd
+				return policy.DecideSearch(paths, req.Search, tr, mode, list, home)
 			}
 		}
 		d, _ := decide(targets(req.Paths, g.Cwd, home), g.Mode, g.ProtectList(), home)
