@@ -169,3 +169,27 @@ func TestRedTeam19OwnTreeAfterCd(t *testing.T) {
 		"cd src && grep -rn x .",
 	)
 }
+
+// TestWalkContentSkipsPackageStores: the content check of a tree walk
+// (judge-19 W1) leaves out where package managers install third-party
+// code, which holds no credential of the user's: a search of a Python
+// environment's site-packages, node_modules or Go's module cache larger
+// than the walk's content budget runs, while the same tree elsewhere is
+// too large to check, and a secret by name there is still found.
+func TestWalkContentSkipsPackageStores(t *testing.T) {
+	set, home, proj := rtLab(t)
+	big := strings.Repeat("def f():\n    return 1\n", 1<<16) // 1.4 MB of plain code
+	for _, store := range []string{"venv/lib/python3.11/site-packages/pkg", "js/node_modules/pkg", "go/pkg/mod/example.com/m@v1.0.0", "plain/pkg"} {
+		for i := 0; i < 8; i++ {
+			mustWrite(t, filepath.Join(home, store, fmt.Sprintf("m%d.py", i)), big)
+		}
+	}
+	rtSafe(t, set, proj,
+		"grep -rn 'def f' ~/venv/lib/python3.11/site-packages/pkg",
+		"rg -n 'def f' ~/js/node_modules/pkg",
+		"grep -rln return ~/go/pkg/mod/example.com",
+	)
+	rtNotSafe(t, set, proj, "grep -rn 'def f' ~/plain/pkg")
+	mustWrite(t, filepath.Join(home, "venv/lib/python3.11/site-packages/pkg/.env"), "KEY=1\n")
+	rtNotSafe(t, set, proj, "grep -rn 'def f' ~/venv/lib/python3.11/site-packages/pkg")
+}

@@ -1712,6 +1712,29 @@ func secretEntry(p, name, h string, isLink bool) (secret bool, target string) {
 	return false, ""
 }
 
+// packageStore reports whether p lies where package managers install
+// third-party code, whose content is the packages' own and public: the
+// system's trees below /usr (not /usr/local's bin, sbin and etc, where an
+// administrator's scripts and settings live), a Python environment's
+// site-packages or dist-packages, a node_modules, Go's module cache
+// (GOMODCACHE, .../pkg/mod). A tree walk does not scan such files for
+// credentials (a search of the Go or Python sources, of /usr/include,
+// ran over its content budget and was asked); their names are checked as
+// anywhere (a .env or a key file there is still a secret), and so is
+// `cat` of one of them, which scans it as any file.
+func packageStore(p string) bool {
+	if rest, ok := strings.CutPrefix(p, "/usr/"); ok {
+		top, _, _ := strings.Cut(strings.TrimPrefix(rest, "local/"), "/")
+		return !strings.HasPrefix(rest, "local/") || top != "bin" && top != "sbin" && top != "etc"
+	}
+	for _, store := range []string{"/site-packages/", "/dist-packages/", "/node_modules/", "/pkg/mod/"} {
+		if strings.Contains(p, store) {
+			return true
+		}
+	}
+	return false
+}
+
 // walkedContent is the content check of a walk (walkHow.content, .own)
 // for the entry p, named name, in the directory d (a real path: the walk
 // enters links by their targets): whether it is a file, or a link to one,
@@ -1730,7 +1753,7 @@ func walkedContent(d, p, name string, isLink, viaLink bool, how walkHow) (secret
 		}
 		d, p = filepath.Dir(t), t
 	}
-	if !how.content && ownTree(d, how.own) {
+	if !how.content && ownTree(d, how.own) || packageStore(p) {
 		return false, false
 	}
 	fi, err := os.Stat(p)
