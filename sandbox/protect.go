@@ -22,7 +22,7 @@ import (
 // caller's environment sets). home is the user's home
 // directory ("" if unknown).
 func Protect(p *Profile, l *protect.List, home string) {
-	protectWatched(p, l, home, nil)
+	protectWatched(p, l, home, &protect.Watch{}) // for the directories scanned
 }
 
 // protectWatched is Protect, recording in w (when not nil) the paths its
@@ -35,6 +35,10 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 		roots[i] = filepath.Clean(r)
 	}
 	prot, sec := l.ResolveWatched(p.WritableRoots, scannedRoots(p.WritableRoots), home, w)
+	p.ScannedDirs = nil
+	if w != nil {
+		p.ScannedDirs = slices.Clone(w.Scanned)
+	}
 	p.ReadOnly, p.Unreadable = nil, nil
 	for _, f := range prot {
 		p.ReadOnly = append(p.ReadOnly, f.Path)

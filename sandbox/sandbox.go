@@ -80,6 +80,12 @@ type Profile struct {
 	// root that is not shared (homeNames).
 	HomeNames []protect.Entry
 	HomeDir   string
+	// ScannedDirs are the directories in the roots that Protect's scan for
+	// names at any depth listed (protect.ScanDirs at most): those the
+	// command changed are looked in again after it, and the directories it
+	// made in them, for protected names it made there (newnames_linux.go).
+	// Set by Protect.
+	ScannedDirs []string
 
 	// mounts is the mount table Protect read (file systems mounted more than
 	// once only; nil for none or not read), which Exec reuses for the

@@ -200,7 +200,7 @@ func classFeatures(c *confinement, l *protect.List) []Feature {
 	// What the binds leave: a name missing at start (pinDirs keeps the
 	// existing ones from being moved away).
 	const pinned = "; the directories above them cannot be moved or removed; a name missing at start can be created inside (the decision still treats a visible write to it as outside the roots)"
-	const moved = ", and one made at the top of a root or on the way to the working directory is moved aside after the command (NAME.guard-blocked-TIME-RANDOM, status 126)"
+	const moved = ", and one made at the top of a root, on the way to the working directory, in a directory the start's scan listed or in one made in those (as deep as the scan) is moved aside after the command (NAME.guard-blocked-TIME-RANDOM, status 126)"
 	var fs []Feature
 	for _, k := range classes {
 		anyDepth := false
