@@ -3,6 +3,7 @@ package sandbox
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -183,6 +184,87 @@ func TestNewNamesInPackageCachesKept(t *testing.T) {
 				if !exists(filepath.Join(home, n)) {
 					t.Errorf("%s, in a package cache, was moved aside\n%s", n, o.stderr)
 				}
+			}
+		})
+	}
+}
+
+// TestAttackJestCache: jest's cache at the top of a shared temporary
+// directory (jest_ and the user id in base 36), whose transform cache jest
+// runs from, checked against a checksum kept beside each entry: an entry
+// rewritten from inside, the checksum made again, ran at the next `npx
+// jest` outside (sixteenth red team, S16-2). Read-only, jest fails (it
+// writes there as it runs): the program now sees an empty directory of its
+// own there, writable, and the cache outside is out of its reach (root,
+// the child); where user namespaces are forbidden, the limit.
+func TestAttackJestCache(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	for _, tc := range []struct {
+		name      string
+		cred      *syscall.Credential
+		forbidden bool
+	}{{"root", nil, false}, {"nobody, child", nobody, false}, {"nobody, user namespaces forbidden", nobody, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.cred != nil && !tc.forbidden {
+				requireUserNS(t)
+			}
+			base := t.TempDir()
+			exe := ""
+			uid := 0
+			if tc.cred != nil {
+				exe = shareWith(t, base, tc.cred)
+				uid = int(tc.cred.Uid)
+			}
+			cache := "jest_" + strconv.FormatInt(int64(uid), 36)
+			entry := filepath.Join(cache, "jest-transform-cache-0123-4567", "b3", "sumtest_b324d0a5")
+			const content = "8c5c04de8de32bfa47ca0fa1034e591b\ntest(\"adds\", () => {});\n"
+			setup := func() (*fixture, string) {
+				f := newFixture(t, base)
+				tmp := filepath.Join(filepath.Dir(f.root), "tmp")
+				os.MkdirAll(filepath.Dir(filepath.Join(tmp, entry)), 0o700)
+				os.WriteFile(filepath.Join(tmp, entry), []byte(content), 0o600)
+				os.Chmod(tmp, 0o1777)
+				if tc.cred != nil {
+					filepath.Walk(filepath.Join(tmp, cache), func(p string, _ os.FileInfo, _ error) error {
+						return os.Lchown(p, int(tc.cred.Uid), int(tc.cred.Gid))
+					})
+				}
+				chownFixture(t, f, tc.cred)
+				return f, tmp
+			}
+			f, tmp := setup()
+			if o := (child{attack: &attackSpec{Name: "append", Args: []string{filepath.Join(tmp, entry)}}, dir: f.root, exe: exe, cred: tc.cred}).run(t); !o.ok {
+				t.Fatalf("without the sandbox: %s", o)
+			}
+			f, tmp = setup()
+			home := filepath.Join(base, "home")
+			p := Profile{WritableRoots: []string{f.root, tmp}, SharedRoots: []string{tmp}}
+			run := func(attack string, file string) outcome {
+				return child{attack: &attackSpec{Name: attack, Args: []string{filepath.Join(tmp, file)}}, dir: f.root, exe: exe,
+					cred: tc.cred, profile: &p, protectHome: &home, noUserNS: tc.forbidden}.run(t)
+			}
+			o := run("append", entry)
+			if tc.forbidden {
+				if !o.ok {
+					t.Errorf("user namespaces forbidden: %s; the limit is gone: update the docs", o)
+				}
+				return
+			}
+			if o.ok {
+				t.Errorf("a jest cache entry rewritten from inside")
+			}
+			if got := readString(filepath.Join(tmp, entry)); got != content {
+				t.Errorf("the cache entry outside changed: %q", got)
+			}
+			// jest writes its cache as it runs: still can, in a directory of
+			// its own that is gone after.
+			made := filepath.Join(cache, "jest-transform-cache-89ab", "c4", "new_c4d5")
+			if o := run("mkdir-p-write", made); !o.ok {
+				t.Errorf("writing a new jest cache entry inside: %s", o)
+			}
+			if exists(filepath.Join(tmp, made)) {
+				t.Errorf("the entry written inside is in the cache outside")
 			}
 		})
 	}
