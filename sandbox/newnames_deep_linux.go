@@ -101,8 +101,9 @@ func inRootOutsideRepos(p string, roots []string) bool {
 
 // packageCaches are where package managers unpack whole projects, as
 // their variables or their defaults in home ("": none) name them: the Go
-// module cache, cargo's registry and git checkouts, bun's, NuGet's and
-// Julia's packages. A project there keeps its own .vscode or .envrc; moved
+// module cache, cargo's registry and git checkouts, the packages of bun,
+// NuGet, Julia, RubyGems, pub, Deno, Maven, Gradle, Conan, opam, Stack,
+// Cabal, Nimble, CPAN, pnpm, npm and Yarn. A project there keeps its own .vscode or .envrc; moved
 // aside, it was a corrupt module (`go build` in a home that is a root,
 // filling ~/go/pkg/mod, moved a module's .envrc aside: status 126, and go
 // refuses a module whose files changed).
@@ -135,6 +136,10 @@ func packageCaches(home string, getenv func(string) string) []string {
 	}
 	for _, v := range []struct{ env, rel string }{
 		{"BUN_INSTALL_CACHE_DIR", ".bun/install/cache"}, {"NUGET_PACKAGES", ".nuget/packages"}, {"", ".julia/packages"},
+		{"GEM_HOME", ".gem"}, {"", ".local/share/gem"}, {"PUB_CACHE", ".pub-cache"}, {"DENO_DIR", ".deno"},
+		{"", ".m2/repository"}, {"", ".gradle/caches"}, {"", ".conan2"}, {"OPAMROOT", ".opam"}, {"STACK_ROOT", ".stack"},
+		{"", ".cabal/packages"}, {"", ".nimble"}, {"", ".cpan"}, {"", ".local/share/pnpm"}, {"", ".npm"},
+		{"", ".yarn/berry/cache"},
 	} {
 		if x := getenv(v.env); v.env != "" && x != "" {
 			add(x)

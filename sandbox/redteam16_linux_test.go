@@ -172,13 +172,15 @@ func TestNewNamesInPackageCachesKept(t *testing.T) {
 			p := Profile{WritableRoots: []string{home}}
 			Protect(&p, protect.Default(), home)
 			kept := []string{"gomod/example.com/m@v1.0.0/.envrc", "gomod/example.com/m@v1.0.0/.vscode/settings.json",
-				"cargo/registry/src/index.crates.io-1/foo-1.0.0/rust-toolchain.toml", "cargo/git/checkouts/bar-1/abc/.npmrc"}
+				"cargo/registry/src/index.crates.io-1/foo-1.0.0/rust-toolchain.toml", "cargo/git/checkouts/bar-1/abc/.npmrc",
+				"gem/gems/foo-1.0.0/.ruby-version", ".m2/repository/org/x/y/1.0/.envrc"}
 			var script strings.Builder
 			for _, n := range kept {
 				script.WriteString("mkdir -p '" + filepath.Dir(n) + "' && echo x > '" + n + "'\n")
 			}
 			o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", script.String()}, dir: home, exe: exe, cred: who.cred,
-				env: []string{"HOME=" + home, "GOMODCACHE=" + filepath.Join(home, "gomod"), "CARGO_HOME=" + filepath.Join(home, "cargo")}}.run(t)
+				env: []string{"HOME=" + home, "GOMODCACHE=" + filepath.Join(home, "gomod"), "CARGO_HOME=" + filepath.Join(home, "cargo"),
+					"GEM_HOME=" + filepath.Join(home, "gem")}}.run(t)
 			if !o.ok {
 				t.Errorf("filling the package caches: %s, want status 0\n%s", o.msg, o.stderr)
 			}
