@@ -298,3 +298,24 @@ func testTempCacheEntry(t *testing.T, file func(uid int) string, content string,
 		})
 	}
 }
+
+// homeBrowserFiles are the browsers and drivers test tools download to a
+// cache in the home and start at every run: Playwright's (a script written
+// over its chrome from inside, in a home that is a root, ran at the next
+// launch outside: sixteenth red team, S16-4), Puppeteer's, Cypress's,
+// Selenium Manager's.
+var homeBrowserFiles = []string{".cache/ms-playwright/chromium-1255/chrome-linux64/chrome",
+	".cache/puppeteer/chrome/linux-131.0.6778.85/chrome-linux64/chrome", ".cache/Cypress/13.6.0/Cypress/Cypress",
+	".cache/selenium/chromedriver/linux64/131.0.6778.85/chromedriver"}
+
+// TestAttackHomeBrowsers: each, there at start in a home that is the root,
+// written from inside.
+func TestAttackHomeBrowsers(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackHomeBrowsersUnprivileged is this test")
+	runAttackCases(t, homeCodeCases(homeBrowserFiles))
+}
+
+func TestAttackHomeBrowsersUnprivileged(t *testing.T) {
+	requireChild(t)
+	runAttackCasesAs(t, nobody, homeCodeCases(homeBrowserFiles))
+}
