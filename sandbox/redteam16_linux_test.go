@@ -23,7 +23,8 @@ import (
 // three levels down, a .vscode and a .config/mise below existing
 // directories. Ordinary files, a directory on no protected path's way and
 // a protected name there at start stay. Root, nobody, and nobody where
-// user namespaces are forbidden (best-effort: no mounts, the look alone).
+// user namespaces are forbidden (best-effort: no mounts, the look alone);
+// auto-edit's confined runs (files only) as root and nobody.
 func TestNewNamesBelowTheTops(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
 	requireSandbox(t)
@@ -31,14 +32,16 @@ func TestNewNamesBelowTheTops(t *testing.T) {
 		name      string
 		cred      *syscall.Credential
 		forbidden bool
-	}{{"root", nil, false}, {"nobody", nobody, false}, {"nobody, user namespaces forbidden", nobody, true}} {
+		filesOnly bool // auto-edit's confined runs
+	}{{"root", nil, false, false}, {"nobody", nobody, false, false}, {"nobody, user namespaces forbidden", nobody, true, false},
+		{"root, files only", nil, false, true}, {"nobody, files only", nobody, false, true}} {
 		t.Run(who.name, func(t *testing.T) {
 			if who.cred != nil && !who.forbidden {
 				if ok, why := userNSAllowed(); !ok {
 					sandboxtest.Skipf(t, "an ordinary user cannot make a user namespace here: %s", why)
 				}
 			}
-			testNewNamesBelow(t, who.cred, who.forbidden)
+			testNewNamesBelow(t, who.cred, who.forbidden, who.filesOnly)
 		})
 	}
 }
@@ -87,7 +90,7 @@ func newNamesBelowFixture(t *testing.T, base string, cred *syscall.Credential) *
 	return f
 }
 
-func testNewNamesBelow(t *testing.T, cred *syscall.Credential, forbidden bool) {
+func testNewNamesBelow(t *testing.T, cred *syscall.Credential, forbidden, filesOnly bool) {
 	base := t.TempDir()
 	exe := shareWith(t, base, cred)
 	run := func(f *fixture, p *Profile) outcome {
@@ -107,7 +110,7 @@ func testNewNamesBelow(t *testing.T, cred *syscall.Credential, forbidden bool) {
 	}
 
 	f = newNamesBelowFixture(t, base, cred)
-	p := Profile{WritableRoots: []string{f.root}, BestEffort: forbidden}
+	p := Profile{WritableRoots: []string{f.root}, BestEffort: forbidden, FilesOnly: filesOnly}
 	Protect(&p, protect.Default(), filepath.Join(base, "home"))
 	o := run(f, &p)
 	if !strings.Contains(o.stdout, "done") {
