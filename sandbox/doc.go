@@ -174,8 +174,10 @@
 // and pytest find nothing, as before, and a command cannot plant one that
 // runs for every directory below (git status in /tmp/x ran a /tmp/.git's
 // core.fsmonitor); so are the caches tools keep there by a fixed name and
-// run later unchecked (tsx-UID, node-compile-cache: made empty, 0700, where
-// missing). A protected path behind a directory the caller owns but
+// run later unchecked (tsx-UID, node-compile-cache, jiti's node-jiti: made
+// empty, 0700, where missing); jest's (jest_UID in base 36), which jest must write as it runs,
+// is seen empty and writable inside instead, a directory of the private
+// /dev/shm mounted over it (Profile.PrivateTemp). A protected path behind a directory the caller owns but
 // cannot search (chmod 000 .git) hides that directory whole.
 //
 // Other accounts' homes (the directories of /home, and /root, but the
@@ -499,8 +501,8 @@
 //     output from the agent, which reads it there unconfined. Point TMPDIR
 //     at a directory of the agent's session where that matters. So are the
 //     caches tools keep there and run later under names guard does not
-//     know (tsx's tsx-UID and node's node-compile-cache are kept
-//     read-only: Protect), and the names tools look for in every
+//     know (tsx's tsx-UID, node's node-compile-cache and jiti's node-jiti
+//     are kept read-only, jest's jest_UID private: Protect), and the names tools look for in every
 //     directory above them that are not among the placeholders (Protect):
 //     ESLint's, Prettier's, Babel's and PostCSS's configuration files,
 //     node_modules, uv's workspace pyproject.toml at the top of /tmp apply

@@ -22,7 +22,7 @@ import (
 // tops (the outermost roots, outermost's result), gives it a private /dev/shm, and re-enters the working directory cwd so
 // that it lies on the writable copy when it is inside a root. An error is
 // recoverable when nothing was made read-only yet.
-func readOnlyMounts(tops []root, pins, readOnly []string, links map[string]bool, ids map[string]fileID, emptied, emptiedDirs []string, cwd string, proc, dev bool) (recoverable bool, err error) {
+func readOnlyMounts(tops []root, pins, readOnly []string, links map[string]bool, ids map[string]fileID, emptied, emptiedDirs, private []string, cwd string, proc, dev bool) (recoverable bool, err error) {
 	// An IPC namespace with it: System V IPC objects and POSIX message queues of
 	// processes outside are out of reach, and the program's own keep working
 	// (without one, seccomp refuses those calls: sysvIPCSyscalls).
@@ -148,11 +148,28 @@ func readOnlyMounts(tops []root, pins, readOnly []string, links map[string]bool,
 	// A private /dev/shm: semaphores work, the host's shared memory is out of reach,
 	// and its inode limit marks the namespace for a nested Exec (sandboxedMounts).
 	// Skipped when a root lies in /dev/shm (its copy is mounted there already).
+	shm := dev
 	if !dev && !slices.ContainsFunc(tops, func(r root) bool { return within(r.path, "/dev/shm") }) {
 		opts := fmt.Sprintf("mode=1777,nr_inodes=%d", shmMarkerInodes)
 		err := unix.Mount("tmpfs", "/dev/shm", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, opts)
 		if err != nil && err != unix.ENOENT {
 			return false, fmt.Errorf("mount tmpfs /dev/shm: %w", err)
+		}
+		shm = err == nil
+	}
+	// The private tool caches (Profile.PrivateTemp): a directory of that
+	// /dev/shm over each, writable. Without one (a root in /dev/shm) they
+	// stay as they are.
+	for i, p := range private {
+		if !shm {
+			break
+		}
+		dir := privateTempDir(i)
+		if err := unix.Mkdir(dir, 0o700); err != nil {
+			return false, fmt.Errorf("mkdir %s: %w", dir, err)
+		}
+		if err := bindOver(dir, p, false, ids[p], &cl); err != nil {
+			return false, err
 		}
 	}
 	if cwd != "" {
@@ -269,6 +286,10 @@ const (
 	emptyDir    = "/dev/.guard-empty"
 	shmEmptyDir = "/dev/shm/.guard-empty"
 )
+
+// privateTempDir is the directory of the private /dev/shm mounted over the
+// i-th of Profile.PrivateTemp.
+func privateTempDir(i int) string { return fmt.Sprintf("/dev/shm/.guard-private-%d", i) }
 
 // privateFDsAbove is the number of root copies above which readOnlyMounts gives
 // the thread a descriptor table of its own. The kernel's first table has room

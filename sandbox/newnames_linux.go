@@ -45,8 +45,9 @@ import (
 // it cannot send the move elsewhere; a directory the command put at that
 // path in its place (mv src src.old && mkdir src) is found by the path,
 // following no link, and every protected name in it was the command's.
-// Not looked at: deeper directories,
-// names the list matches by a pattern (*.code-workspace). What the command
+// Below those, the directories the start's scan listed and those made in
+// them are looked at too (newnames_deep_linux.go). Not looked at: names
+// the list matches by a pattern (*.code-workspace). What the command
 // leaves behind is ended before the look (a PID namespace's end, or, as
 // root, leftovers_linux.go).
 
@@ -54,6 +55,7 @@ import (
 // directory held open.
 type newNames struct {
 	dirs     []heldDir
+	deep     deeperLook // the directories below, that the start's scan listed
 	entries  []protect.Entry
 	homeFrom int      // entries from here on are the home's ("~/" cut off)
 	homeDir  string   // where the home's entries are looked for
@@ -195,7 +197,8 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 		}
 		n.dirs = append(n.dirs, h) // kept with nothing missing too: the command may put another in its place
 	}
-	if len(n.dirs) == 0 {
+	n.deep = holdScanned(c.p.ScannedDirs, seen, roots, c.p.ReadOnly, homeDir)
+	if len(n.dirs) == 0 && len(n.deep.dirs) == 0 {
 		return nil
 	}
 	return n
@@ -325,7 +328,7 @@ func (n *newNames) moveAside(w io.Writer) int {
 		}
 		unix.Close(fd)
 	}
-	return found
+	return found + n.lookDeeper(w, stamp, buf, &locks)
 }
 
 // moveMissing moves aside those of missing that exist below dirfd (dir is
@@ -347,15 +350,20 @@ func (n *newNames) moveMissing(w io.Writer, dirfd int, dir string, missing []mis
 			continue
 		}
 		found++
-		path := filepath.Join(dir, m.rel)
-		if err != nil {
-			fmt.Fprintf(w, "guard: the command made %s, a protected path (%s), and guard could not move it aside: %v\n", path, e.Reason, err)
-			continue
-		}
-		fmt.Fprintf(w, "guard: the command made %s, a protected path (%s); guard moved it to %s (protected paths are read-only in the sandbox; to allow this one: unprotected = [%q] in the [protect] table of guard's config)\n",
-			path, e.Reason, filepath.Join(filepath.Dir(path), to), pattern)
+		sayMoved(w, filepath.Join(dir, m.rel), to, e.Reason, pattern, err)
 	}
 	return found
+}
+
+// sayMoved tells that the command made path, a protected path of the
+// pattern, and that guard moved it to to (a name beside it), or could not.
+func sayMoved(w io.Writer, path, to, reason, pattern string, err error) {
+	if err != nil {
+		fmt.Fprintf(w, "guard: the command made %s, a protected path (%s), and guard could not move it aside: %v\n", path, reason, err)
+		return
+	}
+	fmt.Fprintf(w, "guard: the command made %s, a protected path (%s); guard moved it to %s (protected paths are read-only in the sandbox; to allow this one: unprotected = [%q] in the [protect] table of guard's config)\n",
+		path, reason, filepath.Join(filepath.Dir(path), to), pattern)
 }
 
 // madeBelow reports whether a protected path exists now at rel below
@@ -559,9 +567,12 @@ func (n *newNames) fds() []int {
 	if n == nil {
 		return nil
 	}
-	out := make([]int, len(n.dirs))
+	out := make([]int, len(n.dirs), len(n.dirs)+len(n.deep.dirs))
 	for i, h := range n.dirs {
 		out[i] = h.fd
+	}
+	for _, d := range n.deep.dirs {
+		out = append(out, d.fd)
 	}
 	return out
 }
@@ -573,6 +584,9 @@ func (n *newNames) close() {
 	}
 	for _, h := range n.dirs {
 		unix.Close(h.fd)
+	}
+	for _, d := range n.deep.dirs {
+		unix.Close(d.fd)
 	}
 }
 

@@ -83,7 +83,9 @@ func testNewNames(t *testing.T, cred *syscall.Credential) {
 	if o.ok || !strings.Contains(o.msg, "126") {
 		t.Errorf("a command that made protected paths: %s, want exit status 126\nstdout: %s\nstderr: %s", o.msg, o.stdout, o.stderr)
 	}
-	for _, moved := range []string{".envrc", ".vscode", ".claude", ".git/commondir", "src/app/.envrc", "src/.tool-versions"} {
+	// src/lib/.envrc: below the tops and the working directory's way, in a
+	// directory made in one the scan listed (sixteenth red team).
+	for _, moved := range []string{".envrc", ".vscode", ".claude", ".git/commondir", "src/app/.envrc", "src/.tool-versions", "src/lib/.envrc"} {
 		path := filepath.Join(proj, moved)
 		if exists(path) {
 			t.Errorf("%s, made by the command, is still there", moved)
@@ -100,9 +102,9 @@ func testNewNames(t *testing.T, cred *syscall.Credential) {
 	if aside, _ := filepath.Glob(filepath.Join(proj, ".claude.guard-blocked-*", "settings.local.json")); len(aside) != 1 || readString(aside[0]) != `{"hooks":{}}` {
 		t.Errorf(".claude's content was not kept: %v", aside)
 	}
-	for _, kept := range []string{"main.go", "src/app/notes.txt", "src/lib/.envrc", "src/app/sub/x/a.txt"} {
+	for _, kept := range []string{"main.go", "src/app/notes.txt", "src/app/sub/x/a.txt"} {
 		if !exists(filepath.Join(proj, kept)) {
-			t.Errorf("%s, an ordinary file (or one deeper than guard looks), was moved or not made", kept)
+			t.Errorf("%s, an ordinary file, was moved or not made", kept)
 		}
 	}
 	if !strings.Contains(o.stdout, "REFUSED "+filepath.Join(proj, ".idea", "workspace.xml")) {

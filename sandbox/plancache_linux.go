@@ -58,7 +58,7 @@ var planHits, planSkipped int
 const planMax = 1 << 20
 
 // planMagic starts every entry; a new format changes it.
-const planMagic = "guard-plan-1\n"
+const planMagic = "guard-plan-3\n"
 
 // ProtectCached is Protect with its result kept in dir (guard's cache
 // directory, "" for none): see the plan cache above.
@@ -73,9 +73,9 @@ func ProtectCached(p *Profile, l *protect.List, home, dir string) {
 		return
 	}
 	file := filepath.Join(dir, "plans", strconv.FormatUint(uint64(key[0]), 16))
-	if ro, un, ok := loadPlan(file, key); ok {
+	if lists, ok := loadPlan(file, key); ok {
 		planHits++
-		p.ReadOnly, p.Unreadable = ro, un
+		p.ReadOnly, p.Unreadable, p.ScannedDirs, p.PrivateTemp = lists[0], lists[1], lists[2], lists[3]
 		p.SecretEnv, p.SecretEnvAllow = l.SecretEnv, l.SecretEnvAllow
 		p.ProtectedNames = l.Literal(protect.Protected)
 		p.HomeNames, p.HomeDir = homeNames(l, home, p)
@@ -281,7 +281,7 @@ func savePlan(file string, key [32]byte, p *Profile, w *protect.Watch, start tim
 		b = append(b, s...)
 	}
 	num := func(n uint64) { b = binary.AppendUvarint(b, n) }
-	for _, list := range [][]string{p.ReadOnly, p.Unreadable} {
+	for _, list := range [][]string{p.ReadOnly, p.Unreadable, p.ScannedDirs, p.PrivateTemp} {
 		num(uint64(len(list)))
 		for _, x := range list {
 			str(x)
@@ -324,22 +324,24 @@ func (o statOutcome) fields() [8]uint64 {
 	return [8]uint64{o.errno, o.dev, o.ino, o.mode, o.uid, o.size, o.sec, o.nsec}
 }
 
+// planLists are a plan's ReadOnly, Unreadable, ScannedDirs and PrivateTemp.
+type planLists [4][]string
+
 // loadPlan returns the entry for key when it is the caller's own and every
 // watched path is as it was.
-func loadPlan(file string, key [32]byte) (readOnly, unreadable []string, ok bool) {
+func loadPlan(file string, key [32]byte) (lists planLists, ok bool) {
 	b, ok := readOwn(file, planMax)
 	if !ok || len(b) < len(planMagic)+len(key) {
-		return nil, nil, false
+		return lists, false
 	}
 	if string(b[:len(planMagic)]) != planMagic || string(b[len(planMagic):len(planMagic)+len(key)]) != string(key[:]) {
-		return nil, nil, false
+		return lists, false
 	}
 	d := planDecoder{b: b[len(planMagic)+len(key):]}
-	var lists [2][]string
 	for i := range lists {
 		n := d.num()
 		if n > uint64(len(d.b)) {
-			return nil, nil, false
+			return lists, false
 		}
 		lists[i] = make([]string, 0, n)
 		for j := uint64(0); j < n; j++ {
@@ -348,7 +350,7 @@ func loadPlan(file string, key [32]byte) (readOnly, unreadable []string, ok bool
 	}
 	n := d.num()
 	if n > uint64(len(d.b)) {
-		return nil, nil, false
+		return lists, false
 	}
 	// The directories found as they were (stat(2), same change time): a
 	// name that did not exist in one still does not, since making,
@@ -364,7 +366,7 @@ func loadPlan(file string, key [32]byte) (readOnly, unreadable []string, ok bool
 			want[k] = d.num()
 		}
 		if d.bad || how != protect.WatchStat && how != protect.WatchLstat {
-			return nil, nil, false
+			return lists, false
 		}
 		if want[0] == uint64(unix.ENOENT) && same[filepath.Dir(path)] {
 			planSkipped++
@@ -372,7 +374,7 @@ func loadPlan(file string, key [32]byte) (readOnly, unreadable []string, ok bool
 		}
 		got, _, _ := statOf(path, uint8(how))
 		if got.fields() != want {
-			return nil, nil, false
+			return lists, false
 		}
 		if how == protect.WatchStat && want[0] == 0 && want[3]&unix.S_IFMT == unix.S_IFDIR {
 			if same == nil {
@@ -382,9 +384,9 @@ func loadPlan(file string, key [32]byte) (readOnly, unreadable []string, ok bool
 		}
 	}
 	if d.bad || len(d.b) != 0 {
-		return nil, nil, false
+		return lists, false
 	}
-	return lists[0], lists[1], true
+	return lists, true
 }
 
 // planDecoder reads what savePlan wrote; bad is set on malformed input.

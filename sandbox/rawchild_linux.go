@@ -289,6 +289,14 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		if len(emptiedDirs) > 0 {
 			b.op("mkdir "+shmEmptyDir, unix.SYS_MKDIRAT, [6]uintptr{atCWD, b.cstr(shmEmptyDir), 0o500})
 		}
+		// The private tool caches (Profile.PrivateTemp): a directory of it
+		// over each, writable, as root's readOnlyMounts does.
+		for i, x := range c.private {
+			dir := privateTempDir(i)
+			b.op("mkdir "+dir, unix.SYS_MKDIRAT, [6]uintptr{atCWD, b.cstr(dir), 0o700})
+			t := b.op("open_tree "+dir, unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(dir), unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC})
+			b.moveOnto("move_mount over "+x, t, x, c.ids[x], unix.MOVE_MOUNT_F_EMPTY_PATH)
+		}
 	}
 	for i, x := range emptiedDirs {
 		if i > 0 || shm {

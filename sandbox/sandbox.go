@@ -80,6 +80,20 @@ type Profile struct {
 	// root that is not shared (homeNames).
 	HomeNames []protect.Entry
 	HomeDir   string
+	// PrivateTemp are tool caches at the top of the shared temporary
+	// directories (jest's) that the program sees empty and writable, as a
+	// directory of the sandbox's private /dev/shm mounted over each: what it
+	// writes there is gone after it, and what is there is out of its reach
+	// (a later run of the tool outside runs what the cache holds). Where no
+	// mounts are made (user namespaces forbidden) they stay as they are.
+	// Set by Protect.
+	PrivateTemp []string
+	// ScannedDirs are the directories in the roots that Protect's scan for
+	// names at any depth listed (protect.ScanDirs at most): those the
+	// command changed are looked in again after it, and the directories it
+	// made in them, for protected names it made there (newnames_linux.go).
+	// Set by Protect.
+	ScannedDirs []string
 
 	// mounts is the mount table Protect read (file systems mounted more than
 	// once only; nil for none or not read), which Exec reuses for the

@@ -200,7 +200,7 @@ func classFeatures(c *confinement, l *protect.List) []Feature {
 	// What the binds leave: a name missing at start (pinDirs keeps the
 	// existing ones from being moved away).
 	const pinned = "; the directories above them cannot be moved or removed; a name missing at start can be created inside (the decision still treats a visible write to it as outside the roots)"
-	const moved = ", and one made at the top of a root or on the way to the working directory is moved aside after the command (NAME.guard-blocked-TIME-RANDOM, status 126)"
+	const moved = ", and one made at the top of a root, on the way to the working directory, in a directory the start's scan listed or in one made in those (as deep as the scan) is moved aside after the command (NAME.guard-blocked-TIME-RANDOM, status 126)"
 	var fs []Feature
 	for _, k := range classes {
 		anyDepth := false
@@ -248,6 +248,16 @@ func classFeatures(c *confinement, l *protect.List) []Feature {
 		f.Enforced, f.Detail = true, "kept as they are, a link to "+protect.Placeholder+" (a cache: an empty directory) made where none exists (git, go, cargo and pytest find nothing there)"
 	default:
 		f.Detail = why + "; the links are made, but the program can remove them"
+	}
+	fs = append(fs, f)
+	// The caches their tools write as they run (PrivateTemp).
+	f = Feature{Name: "private: " + strings.Join(privateTempCaches(), " ") +
+		" at the top of /tmp and $TMPDIR (a cache its tool runs later, outside, and writes as it runs)"}
+	switch {
+	case c.mounts || c.inherited || ok:
+		f.Enforced, f.Detail = true, "seen empty and writable inside (a directory of the private /dev/shm over each): what the program writes there is gone after it, the cache outside out of its reach"
+	default:
+		f.Detail = why + "; the cache outside stays writable"
 	}
 	return append(fs, f)
 }
@@ -303,6 +313,7 @@ type confinement struct {
 	links     map[string]bool   // those of readOnly that are symbolic links, pinned as links
 	ids       map[string]fileID // what readOnly's and holes' paths named when looked at (openExact)
 	pins      []string          // the directories above them, mounted onto themselves (pinDirs)
+	private   []string          // the PrivateTemp directories that exist: a directory of the private /dev/shm over each
 
 	abi  int  // Landlock ABI, 0 without Landlock
 	root bool // euid 0, or holds CAP_CHOWN, CAP_FOWNER or CAP_DAC_OVERRIDE
@@ -417,6 +428,14 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 			if unix.Lstat(t, &st) == nil {
 				c.ids[t] = fileID{uint64(st.Dev), st.Ino}
 			}
+		}
+	}
+
+	for _, x := range c.p.PrivateTemp {
+		var st unix.Stat_t
+		if x = filepath.Clean(x); unix.Lstat(x, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR {
+			c.private = append(c.private, x)
+			c.ids[x] = fileID{uint64(st.Dev), st.Ino}
 		}
 	}
 
@@ -672,7 +691,7 @@ func (c *confinement) apply(fds bool) error {
 		return c.check()
 	}
 	if c.mounts {
-		if recoverable, err := readOnlyMounts(c.tops, c.pins, c.readOnly, c.links, c.ids, c.emptied, c.emptiedDirs, c.cwd, c.root, c.devPlan); err != nil {
+		if recoverable, err := readOnlyMounts(c.tops, c.pins, c.readOnly, c.links, c.ids, c.emptied, c.emptiedDirs, c.private, c.cwd, c.root, c.devPlan); err != nil {
 			if !recoverable {
 				c.mounts, c.mountsWhy = false, err.Error()
 				return err

@@ -49,13 +49,20 @@ var envMovers = []struct {
 	{env: "XDG_CACHE_HOME", from: []string{"~/.cache/"}},
 	{env: "COREPACK_HOME", from: []string{"~/.cache/node/corepack"}, whole: true},
 	{env: "PRE_COMMIT_HOME", from: []string{"~/.cache/pre-commit"}, whole: true},
+	// The browsers and drivers test tools start at every run.
+	{env: "PLAYWRIGHT_BROWSERS_PATH", from: []string{"~/.cache/ms-playwright"}, whole: true},
+	{env: "PUPPETEER_CACHE_DIR", from: []string{"~/.cache/puppeteer"}, whole: true},
+	{env: "CYPRESS_CACHE_FOLDER", from: []string{"~/.cache/Cypress"}, whole: true},
+	{env: "SE_CACHE_PATH", from: []string{"~/.cache/selenium"}, whole: true},
 }
 
 // envMovedProtected adds to l, as protected, the places the environment
 // moves the list's protected "~/" entries to (CLAUDE_CONFIG_DIR,
 // CODEX_HOME, GEMINI_CLI_HOME, XDG_CONFIG_HOME, XDG_DATA_HOME, ZDOTDIR,
 // GIT_CONFIG_GLOBAL, GIT_CONFIG_SYSTEM, GOENV, RUSTUP_HOME, CARGO_HOME,
-// DOCKER_CONFIG, XDG_CACHE_HOME, COREPACK_HOME, PRE_COMMIT_HOME): the agent reads its configuration, and the shell its
+// DOCKER_CONFIG, XDG_CACHE_HOME, COREPACK_HOME, PRE_COMMIT_HOME,
+// PLAYWRIGHT_BROWSERS_PATH, PUPPETEER_CACHE_DIR, CYPRESS_CACHE_FOLDER,
+// SE_CACHE_PATH): the agent reads its configuration, and the shell its
 // start-up files, from there, so writing them there loosens the agent or
 // runs code later as surely as writing them in the home. Only absolute
 // values count.

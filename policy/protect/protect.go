@@ -610,8 +610,13 @@ var defaultList = [...]struct {
 		// inside ran at the next `corepack pnpm` outside), pre-commit's hook
 		// repositories and environments (every commit of every repository
 		// using them), npx's packages. Filling them needs the network, which
-		// full-auto has not by default.
-		"~/.cache/node/corepack", "~/.cache/pre-commit", "~/.npm/_npx"}},
+		// full-auto has not by default. The browsers and drivers test tools
+		// download the same way and start at every test run: Playwright's
+		// (~/.cache/ms-playwright/chromium-N/chrome-linux64/chrome: a script
+		// written there from inside ran at the next launch outside, sixteenth
+		// red team, S16-4), Puppeteer's, Cypress's, Selenium Manager's.
+		"~/.cache/node/corepack", "~/.cache/pre-commit", "~/.npm/_npx",
+		"~/.cache/ms-playwright", "~/.cache/puppeteer", "~/.cache/Cypress", "~/.cache/selenium"}},
 	// What the system keeps of crashed processes (fifteenth red team):
 	// apport's reports (/var/crash: the environment, command line and core
 	// of the process), the cores systemd-coredump, apport and ABRT keep, and

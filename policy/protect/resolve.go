@@ -36,6 +36,9 @@ const (
 // scanSkip are directories the scan never enters: large, and written by tools.
 var scanSkip = []string{"node_modules", "vendor", "target", "dist", "build", "__pycache__", ".venv", "venv", ".tox", ".cache"}
 
+// ScanSkipped reports whether the scan never enters a directory of this name.
+func ScanSkipped(name string) bool { return slices.Contains(scanSkip, name) }
+
 // Resolve applies the list to the writable roots, as they are at start. It
 // returns the protected paths that exist inside roots and the secrets that
 // exist anywhere, each once, a path never below another one returned.
@@ -90,6 +93,10 @@ type Watch struct {
 	// Paths maps each watched path to WatchStat, WatchLstat or both.
 	Paths  map[string]uint8
 	Unsure bool
+	// Scanned are the directories the scan for names at any depth listed,
+	// in the order it listed them (the sandbox looks in them again after a
+	// command for protected names it made there).
+	Scanned []string
 }
 
 // The ways a path is watched.
@@ -112,6 +119,13 @@ func (w *Watch) add(p string, how uint8) {
 		w.Paths = map[string]uint8{}
 	}
 	w.Paths[p] |= how
+}
+
+// addScanned records a directory the scan listed.
+func (w *Watch) addScanned(p string) {
+	if w != nil {
+		w.Scanned = append(w.Scanned, p)
+	}
 }
 
 // MarkUnsure records that the result depends on more than the watched paths.
@@ -740,6 +754,9 @@ func (r *resolver) scan(root string) {
 			// cannot see: hidden whole (chmod 000 locked/ hid locked/.env).
 			r.secret = append(r.secret, Found{d.path, &unlistedDir})
 			continue
+		}
+		if err == nil {
+			r.w.addScanned(d.path)
 		}
 		bare := 0
 		for _, de := range ents {

@@ -38,9 +38,13 @@ var UpwardConfigs = []string{"eslint.config.js", "eslint.config.mjs", "eslint.co
 // files (tsx-UID/<time>-<hash>, JSON whose "code" tsx runs: a line put there
 // from inside ran at the next `tsx app.ts` outside) and node's compile cache,
 // which npm enables on Node 22 and later (V8 code checked by a CRC32 of the
-// source).
+// source), and jiti's (node-jiti, version 1: Tailwind CSS 3 loads its
+// config through it, Nuxt and UnoCSS theirs), whose entries are used when
+// they end with a hash of the source, whatever comes before (a line put
+// first from inside ran at the next load outside: sixteenth red team,
+// S16-3). Each tool goes on without writing there.
 func TempCaches() []string {
-	return []string{"tsx-" + strconv.Itoa(os.Geteuid()), "node-compile-cache"}
+	return []string{"tsx-" + strconv.Itoa(os.Geteuid()), "node-compile-cache", "node-jiti"}
 }
 
 // WhyUpwardTop is the reason given for a path of UpwardTop.
