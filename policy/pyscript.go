@@ -105,11 +105,7 @@ func pyTokens(src string) ([]pyToken, string) {
 			toks = append(toks, pyToken{kind: 'n', text: word})
 			i = j
 		case c >= '0' && c <= '9' || c == '.' && i+1 < len(src) && src[i+1] >= '0' && src[i+1] <= '9':
-			j := i + 1
-			for j < len(src) && (identByte(src[j]) || src[j] == '.' ||
-				(src[j] == '+' || src[j] == '-') && (src[j-1] == 'e' || src[j-1] == 'E') && !strings.HasPrefix(src[i:], "0x")) {
-				j++
-			}
+			j := pyNumberEnd(src, i)
 			toks = append(toks, pyToken{kind: 'd', text: src[i:j]})
 			i = j
 		case c == '\'' || c == '"':
@@ -125,6 +121,42 @@ func pyTokens(src string) ([]pyToken, string) {
 		}
 	}
 	return toks, ""
+}
+
+// pyNumberEnd is where the number literal starting at src[i] ends, as
+// Python reads it: 0x/0o/0b and their digits, or digits, one fraction and
+// an exponent, then j; underscores between digits. What follows (a name,
+// a dot) is the next token: `1..__class__` is a float, a dot and a name.
+func pyNumberEnd(src string, i int) int {
+	digits := func(j int, ok func(byte) bool) int {
+		for j < len(src) && (ok(src[j]) || src[j] == '_') {
+			j++
+		}
+		return j
+	}
+	dec := func(c byte) bool { return c >= '0' && c <= '9' }
+	if src[i] == '0' && i+1 < len(src) && strings.ContainsRune("xXoObB", rune(src[i+1])) {
+		return digits(i+2, func(c byte) bool {
+			return dec(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+		})
+	}
+	j := digits(i, dec)
+	if j < len(src) && src[j] == '.' {
+		j = digits(j+1, dec)
+	}
+	if j < len(src) && (src[j] == 'e' || src[j] == 'E') {
+		k := j + 1
+		if k < len(src) && (src[k] == '+' || src[k] == '-') {
+			k++
+		}
+		if k < len(src) && dec(src[k]) {
+			j = digits(k, dec)
+		}
+	}
+	if j < len(src) && (src[j] == 'j' || src[j] == 'J') {
+		j++
+	}
+	return j
 }
 
 // pyString reads the string literal whose opening quote is at src[i],
@@ -159,6 +191,10 @@ func pyString(src string, i int, prefix string) (pyToken, int, string) {
 			return t, k + len(delim), ""
 		case len(delim) == 1 && (src[k] == '\n' || src[k] == '\r'):
 			return t, 0, "a string that does not end on its line"
+		case formatted && !raw && strings.HasPrefix(src[k:], "\\N{"):
+			return t, 0, "a \\N{...} escape in an f-string"
+		case formatted && (strings.HasPrefix(src[k:], "\\{") || strings.HasPrefix(src[k:], "\\}")):
+			k++ // Python keeps the backslash; the brace is a field's, as without it
 		case src[k] == '\\':
 			k += 2
 		case formatted && strings.HasPrefix(src[k:], "{{"), formatted && strings.HasPrefix(src[k:], "}}"):
@@ -336,9 +372,12 @@ var pyModules = map[string][]string{
 	"warnings":        {"filterwarnings", "simplefilter", "warn", "catch_warnings"},
 	"typing":          {"Any", "Optional", "Union", "List", "Dict", "Set", "Tuple", "Iterable", "Iterator", "Sequence", "Mapping", "Callable", "NamedTuple", "TYPE_CHECKING", "cast"},
 	"string":          {"ascii_letters", "ascii_lowercase", "ascii_uppercase", "digits", "hexdigits", "octdigits", "punctuation", "printable", "whitespace", "capwords", "Template"},
-	"platform":        {"platform", "python_version", "python_version_tuple", "python_implementation", "system", "machine", "release", "version", "node", "uname", "libc_ver", "freedesktop_os_release"},
-	"sysconfig":       {"get_paths", "get_path", "get_config_var", "get_config_vars", "get_python_version", "get_platform", "get_scheme_names", "get_default_scheme"},
-	"locale":          {"getpreferredencoding", "getlocale", "getdefaultlocale", "getencoding"},
+	// Not platform(), uname(), processor() or architecture(): they run
+	// uname -p or file, found on PATH (seen with strace for platform()).
+	"platform": {"python_version", "python_version_tuple", "python_implementation", "system", "machine", "release",
+		"version", "node", "libc_ver", "freedesktop_os_release"},
+	"sysconfig": {"get_paths", "get_path", "get_config_var", "get_config_vars", "get_python_version", "get_platform", "get_scheme_names", "get_default_scheme"},
+	"locale":    {"getpreferredencoding", "getlocale", "getdefaultlocale", "getencoding"},
 	"sys": {"version", "version_info", "executable", "platform", "argv", "prefix", "base_prefix", "exec_prefix",
 		"base_exec_prefix", "implementation", "maxsize", "maxunicode", "byteorder", "stdout", "stderr", "getrecursionlimit",
 		"getdefaultencoding", "getfilesystemencoding", "getsizeof", "float_info", "int_info", "hexversion", "api_version",
@@ -849,7 +888,8 @@ var pyHarmlessEnv = []string{"PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED", "PYT
 // entry of the path a -c, -m or standard input program imports from,
 // unless -I or -P), an interpreter in a virtual environment (its
 // site-packages' .pth files run at start), words after a -c program, and
-// each file the program opens, judged as cat's read of it.
+// each file the program opens, judged as cat's read of it (an archive's
+// members by name, as for zcat).
 func pythonWhy(argv []string, cwd string) string {
 	if len(argv) < 3 || !pythonProgram(argv[0]) {
 		return ""
@@ -860,6 +900,11 @@ func pythonWhy(argv []string, cwd string) string {
 			prog, module = i+2, a == "-m"
 			break
 		}
+	}
+	if prog < 0 || prog >= len(argv) {
+		return "" // not a program given to the interpreter (--version)
+	}
+	for _, a := range argv[1 : prog-1] {
 		switch a {
 		case "-I":
 			ignoreEnv, safePath = true, true
@@ -871,9 +916,6 @@ func pythonWhy(argv []string, cwd string) string {
 		default:
 			return "python3 takes " + a + " before its program: a script or an option the judge does not follow"
 		}
-	}
-	if prog < 0 || prog >= len(argv) {
-		return ""
 	}
 	if !module && prog != len(argv)-1 {
 		return "python3 passes the words after its program to it"
@@ -925,6 +967,11 @@ func pythonWhy(argv []string, cwd string) string {
 			return "python3's program opens " + p + ": " + why
 		}
 		if why := deviceRead(p, cwd); why != "" {
+			return "python3's program opens " + p + ": " + why
+		}
+		// An archive's members are printed through tarfile, zipfile or
+		// the raw bytes: a member named like a secret is one.
+		if why := archiveFile(Resolve(absolute(p, cwd), "/")); why != "" {
 			return "python3's program opens " + p + ": " + why
 		}
 	}

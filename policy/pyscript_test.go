@@ -60,7 +60,9 @@ var pyNotReads = []string{
 	`import tokenize; tokenize.open('.env')`, `import os; os.chmod('x', 0o777)`, `import os; os.kill(1, 9)`,
 	`import os; os.makedirs('/tmp/x')`, `import os; os.symlink('a', 'b')`, `import os; os.truncate('a', 0)`,
 	`import os; os.setxattr('a', 'user.x', b'1')`, `import tempfile`, `import socket`, `import urllib.request`,
-	`import ctypes`, `import code; code.interact()`, `import runpy`, "",
+	`import ctypes`, `import code; code.interact()`, `import runpy`, "", `import platform; print(platform.platform())`,
+	`print(1..__class__.__base__.__subclasses__())`, `print(0x1.__class__)`, `print(1e5.__class__)`,
+	`print(f"\{open('x', 'w')}")`, `print(rf"\{open('x', 'w')}")`, `print(f"\N{DIGIT ONE}{x.__class__}")`,
 }
 
 // TestPythonProgramChecked: the read-only checker accepts the snippets
@@ -104,6 +106,12 @@ func TestPythonReadsJudged(t *testing.T) {
 		"proj/lib/json.py": "print('shadow')\n", "proj/lib/a.json": "{}\n", ".ssh/id_rsa": "-----BEGIN OPENSSH PRIVATE KEY-----\n",
 	})
 	proj := filepath.Join(home, "proj")
+	writeHeldOut11Archives(t, proj)
+	zipped := exec.Command("python3", "-I", "-c", "import zipfile; z = zipfile.ZipFile('backup.zip', 'w'); z.writestr('app/.env', 'K=v'); z.close()")
+	zipped.Dir = proj
+	if out, err := zipped.CombinedOutput(); err != nil {
+		t.Skipf("python3 could not make a zip: %v: %s", err, out)
+	}
 	judgeRuns(t, set, proj, map[string]bool{
 		`python3 -c "import json; print(json.load(open('package.json'))['version'])"`:     true,
 		"python3 - <<'EOF'\nimport json\nprint(json.load(open('package.json')))\nEOF":     true,
