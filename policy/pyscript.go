@@ -936,7 +936,7 @@ func pythonWhy(argv []string, cwd string) string {
 		top, _, _ := strings.Cut(argv[prog], ".")
 		for _, e := range entries {
 			base, _, _ := strings.Cut(e.Name(), ".")
-			if slices.Contains(stdlibModules, base) || module && base == top {
+			if pyShadows(base) || module && base == top {
 				return "the working directory holds " + e.Name() + ", which python3 imports in place of the standard library's " + base
 			}
 		}
@@ -995,6 +995,27 @@ func pythonStdinArgv(argv []string, stdin string) ([]string, bool) {
 		}
 	}
 	return append(append(append([]string{}, argv[0]), flags...), "-c", stdin), true
+}
+
+// pyShadows reports whether a module named base in the working directory
+// would be imported in place of one the listed modules import: the
+// standard library's, a private one (sysconfig imports
+// _sysconfigdata_*, by a name the list does not hold), or one of the other
+// names the standard library tries: tzdata (zoneinfo, when the system has
+// no zone files), org (copy tries org.python.core at import: a directory
+// org/python/core.py ran at `import tarfile`, python 3.11), java and
+// vms_lib (platform, on other systems). The names were found by walking
+// the imports of the listed modules' sources and of every module they
+// import, python 3.11. __init__, __main__ and __pycache__ are never
+// imported by name.
+func pyShadows(base string) bool {
+	switch {
+	case base == "__init__" || base == "__main__" || base == "__pycache__":
+		return false
+	case strings.HasPrefix(base, "_"), base == "tzdata", base == "org", base == "java", base == "vms_lib":
+		return true
+	}
+	return slices.Contains(stdlibModules, base)
 }
 
 // pythonProgram reports whether name is a Python interpreter's.

@@ -103,7 +103,8 @@ func TestPythonReadsJudged(t *testing.T) {
 	}
 	writeTree(t, home, map[string]string{
 		"proj/package.json": "{\"version\": \"1\"}\n", "proj/.env": "API_KEY=sk-0123456789\n", "proj/a.py": "def f(): pass\n",
-		"proj/lib/json.py": "print('shadow')\n", "proj/lib/a.json": "{}\n", ".ssh/id_rsa": "-----BEGIN OPENSSH PRIVATE KEY-----\n",
+		"proj/lib/json.py": "print('shadow')\n", "proj/shadow1/_sysconfigdata__linux_x86_64-linux-gnu.py": "print(1)\n",
+		"proj/shadow2/tzdata/__init__.py": "print(1)\n", "proj/pkg/__init__.py": "", "proj/shadow3/org/python/core.py": "print(1)\n", "proj/pkg/__pycache__/x.pyc": "", "proj/lib/a.json": "{}\n", ".ssh/id_rsa": "-----BEGIN OPENSSH PRIVATE KEY-----\n",
 	})
 	proj := filepath.Join(home, "proj")
 	writeHeldOut11Archives(t, proj)
@@ -132,6 +133,10 @@ func TestPythonReadsJudged(t *testing.T) {
 		`cd lib && python3 -c 'import json; print(1)'`: false,
 		"cd lib && python3 - <<'EOF'\nprint(1)\nEOF":   false,
 		`cd lib && python3 -m json.tool a.json`:        false,
+		// sysconfig imports _sysconfigdata_*, zoneinfo tzdata: by name.
+		`cd shadow1 && python3 -c 'import sysconfig; print(sysconfig.get_paths())'`:   false,
+		`cd shadow2 && python3 -c 'import zoneinfo; print(zoneinfo.ZoneInfo("UTC"))'`: false,
+		`cd pkg && python3 -c 'print(1)'`:                                             true,
 		// Forms not declared.
 		`python3 -c 'print(1)' extra`:                        false,
 		`python3 -W error::x.Y -c 'print(1)'`:                false,
@@ -151,7 +156,7 @@ func TestPythonReadsJudged(t *testing.T) {
 // interpreter: a module of the standard library's name in the working
 // directory is imported in place of it by a -c program and by one read
 // from standard input, not under -I; sitecustomize and usercustomize there
-// are not run.
+// are not run; copy imports org.python.core from there.
 func TestPythonShadowingReal(t *testing.T) {
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 is not installed")
@@ -172,6 +177,10 @@ func TestPythonShadowingReal(t *testing.T) {
 	}
 	if out := run("import json\n", "-"); !strings.Contains(out, "SHADOW") {
 		t.Errorf("python3 - reading 'import json' printed %q, want SHADOW", out)
+	}
+	writeTree(t, dir, map[string]string{"org/python/core.py": "print('ORG')\n"})
+	if out := run("", "-c", "import copy"); !strings.Contains(out, "ORG") {
+		t.Logf("python3 -c 'import copy' in a directory holding org/python/core.py printed %q: this python no longer tries org.python.core (3.11 does)", out)
 	}
 	if out := run("", "-I", "-c", "import json"); strings.Contains(out, "SHADOW") {
 		t.Errorf("python3 -I -c 'import json' printed %q: -I should leave the directory off the path", out)
