@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // A Python program given on the command line (python3 -c TEXT) or on the
@@ -326,86 +327,87 @@ func pyUnescape(s string) (string, bool) {
 // attributes it may use ("*": any public one not refused by name). A
 // listed attribute that is itself a listed module ("os.path") is checked
 // as that module.
-var pyModules = map[string][]string{
-	"json":            {"load", "loads", "dump", "dumps", "JSONDecodeError", "JSONDecoder", "JSONEncoder"},
-	"re":              {"compile", "search", "match", "fullmatch", "findall", "finditer", "sub", "subn", "split", "escape", "error", "Pattern", "Match", "IGNORECASE", "I", "MULTILINE", "M", "DOTALL", "S", "VERBOSE", "X", "ASCII", "A"},
-	"ast":             {"*"},
-	"tokenize":        {"tokenize", "generate_tokens", "untokenize", "detect_encoding", "TokenInfo", "tok_name", "COMMENT", "NAME", "OP", "STRING", "NUMBER", "NEWLINE", "NL", "INDENT", "DEDENT", "ENDMARKER"},
-	"token":           {"*"},
-	"keyword":         {"*"},
-	"math":            {"*"},
-	"cmath":           {"*"},
-	"statistics":      {"*"},
-	"fractions":       {"*"},
-	"decimal":         {"*"},
-	"datetime":        {"*"},
-	"calendar":        {"*"},
-	"zoneinfo":        {"ZoneInfo", "available_timezones"},
-	"time":            {"time", "time_ns", "sleep", "strftime", "strptime", "gmtime", "localtime", "mktime", "ctime", "asctime", "perf_counter", "monotonic", "process_time", "timezone", "tzname"},
-	"unicodedata":     {"*"},
-	"struct":          {"*"},
-	"binascii":        {"*"},
-	"base64":          {"*"},
-	"hashlib":         {"*"},
-	"zlib":            {"compress", "decompress", "crc32", "adler32"},
-	"html":            {"escape", "unescape"},
-	"textwrap":        {"*"},
-	"difflib":         {"*"},
-	"heapq":           {"*"},
-	"bisect":          {"*"},
-	"collections":     {"*"},
-	"collections.abc": {"*"},
-	"itertools":       {"*"},
-	"functools":       {"reduce", "partial", "lru_cache", "cache", "cmp_to_key", "total_ordering", "wraps", "cached_property"},
-	"operator":        {"itemgetter", "add", "sub", "mul", "eq", "ne", "lt", "le", "gt", "ge", "not_", "neg", "getitem", "contains", "truediv", "floordiv", "mod"},
-	"copy":            {"copy", "deepcopy"},
-	"random":          {"random", "randint", "choice", "choices", "shuffle", "sample", "seed", "uniform", "randrange"},
-	"secrets":         {"token_hex", "token_urlsafe", "token_bytes", "choice", "randbelow"},
-	"uuid":            {"uuid4", "uuid3", "uuid5", "UUID", "NAMESPACE_DNS", "NAMESPACE_URL"},
-	"shlex":           {"split", "quote", "join"},
-	"fnmatch":         {"fnmatch", "fnmatchcase", "filter", "translate"},
-	"glob":            {"glob", "iglob", "escape"},
-	"pprint":          {"pprint", "pformat", "pp"},
-	"enum":            {"Enum", "IntEnum", "Flag", "IntFlag", "auto", "StrEnum"},
-	"abc":             {"ABC", "abstractmethod"},
-	"contextlib":      {"suppress", "contextmanager", "closing", "nullcontext", "ExitStack"},
-	"warnings":        {"filterwarnings", "simplefilter", "warn", "catch_warnings"},
-	"typing":          {"Any", "Optional", "Union", "List", "Dict", "Set", "Tuple", "Iterable", "Iterator", "Sequence", "Mapping", "Callable", "NamedTuple", "TYPE_CHECKING", "cast"},
-	"string":          {"ascii_letters", "ascii_lowercase", "ascii_uppercase", "digits", "hexdigits", "octdigits", "punctuation", "printable", "whitespace", "capwords", "Template"},
-	// Not platform(), uname(), processor() or architecture(): they run
-	// uname -p or file, found on PATH (seen with strace for platform()).
-	"platform": {"python_version", "python_version_tuple", "python_implementation", "system", "machine", "release",
-		"version", "node", "libc_ver", "freedesktop_os_release"},
-	"sysconfig": {"get_paths", "get_path", "get_config_var", "get_config_vars", "get_python_version", "get_platform", "get_scheme_names", "get_default_scheme"},
-	"locale":    {"getpreferredencoding", "getlocale", "getdefaultlocale", "getencoding"},
-	"sys": {"version", "version_info", "executable", "platform", "argv", "prefix", "base_prefix", "exec_prefix",
-		"base_exec_prefix", "implementation", "maxsize", "maxunicode", "byteorder", "stdout", "stderr", "getrecursionlimit",
-		"getdefaultencoding", "getfilesystemencoding", "getsizeof", "float_info", "int_info", "hexversion", "api_version",
-		"flags", "exit", "stdlib_module_names", "builtin_module_names", "platlibdir", "thread_info", "hash_info"},
-	"os": {"getcwd", "listdir", "scandir", "walk", "sep", "linesep", "pathsep", "curdir", "pardir", "extsep", "name",
-		"cpu_count", "getpid", "getppid", "getuid", "getgid", "uname", "stat", "lstat", "path", "get_terminal_size",
-		"fspath", "fsdecode", "fsencode", "strerror", "devnull"},
-	"os.path": {"abspath", "basename", "commonpath", "commonprefix", "dirname", "exists", "lexists", "expanduser",
-		"getatime", "getctime", "getmtime", "getsize", "isabs", "isdir", "isfile", "islink", "ismount", "join",
-		"normcase", "normpath", "realpath", "relpath", "samefile", "split", "splitdrive", "splitext", "sep"},
-	"pathlib":      {"Path", "PurePath", "PurePosixPath", "PosixPath"},
-	"csv":          {"reader", "DictReader", "writer", "DictWriter", "Sniffer", "field_size_limit", "QUOTE_ALL", "QUOTE_MINIMAL", "QUOTE_NONE", "QUOTE_NONNUMERIC", "excel", "excel_tab", "Error"},
-	"configparser": {"ConfigParser", "RawConfigParser", "Error", "NoSectionError", "NoOptionError"},
-	"tomllib":      {"load", "loads", "TOMLDecodeError"},
-	"zipfile":      {"ZipFile", "is_zipfile", "BadZipFile", "ZipInfo"},
-	"tarfile":      {"open", "is_tarfile", "TarInfo", "ReadError"},
-	"io":           {"StringIO", "BytesIO"},
-	"urllib":       {"parse"},
-	"urllib.parse": {"urlparse", "urlsplit", "urlunparse", "urlunsplit", "urljoin", "quote", "unquote", "quote_plus", "unquote_plus", "urlencode", "parse_qs", "parse_qsl"},
-}
+var pyModules = sync.OnceValue(func() map[string][]string {
+	return map[string][]string{
+		"json":            {"load", "loads", "dump", "dumps", "JSONDecodeError", "JSONDecoder", "JSONEncoder"},
+		"re":              {"compile", "search", "match", "fullmatch", "findall", "finditer", "sub", "subn", "split", "escape", "error", "Pattern", "Match", "IGNORECASE", "I", "MULTILINE", "M", "DOTALL", "S", "VERBOSE", "X", "ASCII", "A"},
+		"ast":             {"*"},
+		"tokenize":        {"tokenize", "generate_tokens", "untokenize", "detect_encoding", "TokenInfo", "tok_name", "COMMENT", "NAME", "OP", "STRING", "NUMBER", "NEWLINE", "NL", "INDENT", "DEDENT", "ENDMARKER"},
+		"token":           {"*"},
+		"keyword":         {"*"},
+		"math":            {"*"},
+		"cmath":           {"*"},
+		"statistics":      {"*"},
+		"fractions":       {"*"},
+		"decimal":         {"*"},
+		"datetime":        {"*"},
+		"calendar":        {"*"},
+		"zoneinfo":        {"ZoneInfo", "available_timezones"},
+		"time":            {"time", "time_ns", "sleep", "strftime", "strptime", "gmtime", "localtime", "mktime", "ctime", "asctime", "perf_counter", "monotonic", "process_time", "timezone", "tzname"},
+		"unicodedata":     {"*"},
+		"struct":          {"*"},
+		"binascii":        {"*"},
+		"base64":          {"*"},
+		"hashlib":         {"*"},
+		"zlib":            {"compress", "decompress", "crc32", "adler32"},
+		"html":            {"escape", "unescape"},
+		"textwrap":        {"*"},
+		"difflib":         {"*"},
+		"heapq":           {"*"},
+		"bisect":          {"*"},
+		"collections":     {"*"},
+		"collections.abc": {"*"},
+		"itertools":       {"*"},
+		"functools":       {"reduce", "partial", "lru_cache", "cache", "cmp_to_key", "total_ordering", "wraps", "cached_property"},
+		"operator":        {"itemgetter", "add", "sub", "mul", "eq", "ne", "lt", "le", "gt", "ge", "not_", "neg", "getitem", "contains", "truediv", "floordiv", "mod"},
+		"copy":            {"copy", "deepcopy"},
+		"random":          {"random", "randint", "choice", "choices", "shuffle", "sample", "seed", "uniform", "randrange"},
+		"secrets":         {"token_hex", "token_urlsafe", "token_bytes", "choice", "randbelow"},
+		"uuid":            {"uuid4", "uuid3", "uuid5", "UUID", "NAMESPACE_DNS", "NAMESPACE_URL"},
+		"shlex":           {"split", "quote", "join"},
+		"fnmatch":         {"fnmatch", "fnmatchcase", "filter", "translate"},
+		"glob":            {"glob", "iglob", "escape"},
+		"pprint":          {"pprint", "pformat", "pp"},
+		"enum":            {"Enum", "IntEnum", "Flag", "IntFlag", "auto", "StrEnum"},
+		"abc":             {"ABC", "abstractmethod"},
+		"contextlib":      {"suppress", "contextmanager", "closing", "nullcontext", "ExitStack"},
+		"warnings":        {"filterwarnings", "simplefilter", "warn", "catch_warnings"},
+		"typing":          {"Any", "Optional", "Union", "List", "Dict", "Set", "Tuple", "Iterable", "Iterator", "Sequence", "Mapping", "Callable", "NamedTuple", "TYPE_CHECKING", "cast"},
+		"string":          {"ascii_letters", "ascii_lowercase", "ascii_uppercase", "digits", "hexdigits", "octdigits", "punctuation", "printable", "whitespace", "capwords", "Template"},
+		// Not platform(), uname(), processor() or architecture(): they run
+		// uname -p or file, found on PATH (seen with strace for platform()).
+		"platform": {"python_version", "python_version_tuple", "python_implementation", "system", "machine", "release",
+			"version", "node", "libc_ver", "freedesktop_os_release"},
+		"sysconfig": {"get_paths", "get_path", "get_config_var", "get_config_vars", "get_python_version", "get_platform", "get_scheme_names", "get_default_scheme"},
+		"locale":    {"getpreferredencoding", "getlocale", "getdefaultlocale", "getencoding"},
+		"sys": {"version", "version_info", "executable", "platform", "argv", "prefix", "base_prefix", "exec_prefix",
+			"base_exec_prefix", "implementation", "maxsize", "maxunicode", "byteorder", "stdout", "stderr", "getrecursionlimit",
+			"getdefaultencoding", "getfilesystemencoding", "getsizeof", "float_info", "int_info", "hexversion", "api_version",
+			"flags", "exit", "stdlib_module_names", "builtin_module_names", "platlibdir", "thread_info", "hash_info"},
+		"os": {"getcwd", "listdir", "scandir", "walk", "sep", "linesep", "pathsep", "curdir", "pardir", "extsep", "name",
+			"cpu_count", "getpid", "getppid", "getuid", "getgid", "uname", "stat", "lstat", "path", "get_terminal_size",
+			"fspath", "fsdecode", "fsencode", "strerror", "devnull"},
+		"os.path": {"abspath", "basename", "commonpath", "commonprefix", "dirname", "exists", "lexists", "expanduser",
+			"getatime", "getctime", "getmtime", "getsize", "isabs", "isdir", "isfile", "islink", "ismount", "join",
+			"normcase", "normpath", "realpath", "relpath", "samefile", "split", "splitdrive", "splitext", "sep"},
+		"pathlib":      {"Path", "PurePath", "PurePosixPath", "PosixPath"},
+		"csv":          {"reader", "DictReader", "writer", "DictWriter", "Sniffer", "field_size_limit", "QUOTE_ALL", "QUOTE_MINIMAL", "QUOTE_NONE", "QUOTE_NONNUMERIC", "excel", "excel_tab", "Error"},
+		"configparser": {"ConfigParser", "RawConfigParser", "Error", "NoSectionError", "NoOptionError"},
+		"tomllib":      {"load", "loads", "TOMLDecodeError"},
+		"zipfile":      {"ZipFile", "is_zipfile", "BadZipFile", "ZipInfo"},
+		"tarfile":      {"open", "is_tarfile", "TarInfo", "ReadError"},
+		"io":           {"StringIO", "BytesIO"},
+		"urllib":       {"parse"},
+		"urllib.parse": {"urlparse", "urlsplit", "urlunparse", "urlunsplit", "urljoin", "quote", "unquote", "quote_plus", "unquote_plus", "urlencode", "parse_qs", "parse_qsl"},
+	}
+})
 
 // pyDeniedNames may not occur anywhere in a read-only program, as a call,
 // an attribute or a bare name: what evaluates or imports code, reaches
 // the environment, a module's globals or a frame, runs a program, writes,
 // removes, moves or links a file, or opens a connection.
-var pyDeniedNames = map[string]bool{}
-
-func init() {
+var pyDeniedNames = sync.OnceValue(func() map[string]bool {
+	denied := map[string]bool{}
 	for _, n := range strings.Fields(`eval exec execfile compile_command getattr setattr delattr globals locals vars
 		input raw_input breakpoint help environ environb getenv getenvb putenv unsetenv system run call check_call
 		check_output getoutput getstatusoutput Popen kill killpg remove removedirs unlink rmdir rmtree rename renames
@@ -421,9 +423,10 @@ func init() {
 		FunctionType CodeType LambdaType MethodType ModuleType register_at_fork open_code makefile makedir
 		makelink makefifo makedev makeunknown copy_into move_into setxattr chflags lchflags posix_fallocate
 		copy_file_range splice`) {
-		pyDeniedNames[n] = true
+		denied[n] = true
 	}
-}
+	return denied
+})
 
 // pyDeniedPrefix reports whether n is one of the families of functions
 // that replace or fork the process, run a program, write or remove:
@@ -440,13 +443,15 @@ func pyDeniedPrefix(n string) bool {
 // pyModuleAttrs are attribute names that are modules which run programs,
 // write, or reach the interpreter's state: reached through another
 // object's attribute (Path.parser is posixpath, which holds os).
-var pyModuleAttrs = map[string]bool{"os": true, "sys": true, "posix": true, "nt": true, "posixpath": true, "ntpath": true,
-	"genericpath": true, "builtins": true, "subprocess": true, "shutil": true, "importlib": true, "pickle": true,
-	"marshal": true, "shelve": true, "ctypes": true, "socket": true, "io": true, "codecs": true, "runpy": true,
-	"code": true, "pdb": true, "tempfile": true, "parser": true, "signal": true, "multiprocessing": true,
-	"threading": true, "asyncio": true, "urllib": true, "http": true, "webbrowser": true, "zipimport": true,
-	"imp": true, "pty": true, "fcntl": true, "resource": true, "mmap": true, "pathlib": true, "linecache": true,
-	"inspect": true, "types": true, "gc": true, "sysconfig": true, "site": true}
+var pyModuleAttrs = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{"os": true, "sys": true, "posix": true, "nt": true, "posixpath": true, "ntpath": true,
+		"genericpath": true, "builtins": true, "subprocess": true, "shutil": true, "importlib": true, "pickle": true,
+		"marshal": true, "shelve": true, "ctypes": true, "socket": true, "io": true, "codecs": true, "runpy": true,
+		"code": true, "pdb": true, "tempfile": true, "parser": true, "signal": true, "multiprocessing": true,
+		"threading": true, "asyncio": true, "urllib": true, "http": true, "webbrowser": true, "zipimport": true,
+		"imp": true, "pty": true, "fcntl": true, "resource": true, "mmap": true, "pathlib": true, "linecache": true,
+		"inspect": true, "types": true, "gc": true, "sysconfig": true, "site": true}
+})
 
 // SafePythonProgram reports whether text, a Python program, only reads
 // files its string literals name, lists directories and prints (see the
@@ -514,7 +519,7 @@ func pyProgramReads(text string) ([]string, string) {
 
 // pyAllowed reports whether module mod lists attr.
 func pyAllowed(mod, attr string) bool {
-	list, ok := pyModules[mod]
+	list, ok := pyModules()[mod]
 	return ok && (slices.Contains(list, attr) || slices.Contains(list, "*"))
 }
 
@@ -549,7 +554,7 @@ func pyImports(toks []pyToken, mods map[string]string, stmt map[int]bool) string
 				continue // yield from, raise ... from
 			}
 			first := i
-			if _, ok := pyModules[mod]; !ok {
+			if _, ok := pyModules()[mod]; !ok {
 				return "imports from " + mod + ", which is not known to only read"
 			}
 			done[j] = true
@@ -565,7 +570,7 @@ func pyImports(toks []pyToken, mods map[string]string, stmt map[int]bool) string
 					return "an import the judge does not follow"
 				}
 				attr, bind := toks[j].text, toks[j].text
-				if !pyAllowed(mod, attr) || pyDeniedNames[attr] || strings.HasPrefix(attr, "_") {
+				if !pyAllowed(mod, attr) || pyDeniedNames()[attr] || strings.HasPrefix(attr, "_") {
 					return "imports " + mod + "." + attr + ", which is not known to only read"
 				}
 				j++
@@ -576,7 +581,7 @@ func pyImports(toks []pyToken, mods map[string]string, stmt map[int]bool) string
 					bind = toks[j+1].text
 					j += 2
 				}
-				if _, ok := pyModules[mod+"."+attr]; ok {
+				if _, ok := pyModules()[mod+"."+attr]; ok {
 					mods[bind] = mod + "." + attr
 				}
 				if !op(j, ",") {
@@ -595,11 +600,11 @@ func pyImports(toks []pyToken, mods map[string]string, stmt map[int]bool) string
 				if mod == "" {
 					return "an import the judge does not follow"
 				}
-				if _, ok := pyModules[mod]; !ok {
+				if _, ok := pyModules()[mod]; !ok {
 					return "imports " + mod + ", which is not known to only read"
 				}
 				first, _, _ := strings.Cut(mod, ".")
-				if _, ok := pyModules[first]; !ok {
+				if _, ok := pyModules()[first]; !ok {
 					return "imports " + first + ", which is not known to only read"
 				}
 				bind, key := first, first
@@ -642,7 +647,7 @@ func pyCheck(toks []pyToken, mods map[string]string, inImport map[int]bool) ([]s
 		if n == "write" && afterDot && (isName(i-2, "stdout") || isName(i-2, "stderr")) && isOp(i-3, ".") && i >= 4 && modAt[i-4] == "sys" {
 			continue // sys.stdout.write: printing
 		}
-		if pyDeniedNames[n] || n == "type" && !afterDot || pyDeniedPrefix(n) {
+		if pyDeniedNames()[n] || n == "type" && !afterDot || pyDeniedPrefix(n) {
 			return nil, "uses " + n
 		}
 		if strings.HasPrefix(n, "__") && strings.HasSuffix(n, "__") && len(n) > 4 &&
@@ -656,13 +661,13 @@ func pyCheck(toks []pyToken, mods map[string]string, inImport map[int]bool) ([]s
 			if !pyAllowed(recv, n) {
 				return nil, recv + "." + n + " is not known to only read"
 			}
-			if _, ok := pyModules[recv+"."+n]; ok {
+			if _, ok := pyModules()[recv+"."+n]; ok {
 				modAt[i] = recv + "." + n
-			} else if !slices.Contains(pyModules[recv], n) && pyModuleAttrs[n] {
+			} else if !slices.Contains(pyModules()[recv], n) && pyModuleAttrs()[n] {
 				return nil, "reaches the module " + recv + "." + n
 			}
 		case afterDot:
-			if pyModuleAttrs[n] {
+			if pyModuleAttrs()[n] {
 				return nil, "reaches the module " + n + " through an attribute"
 			}
 		default:
