@@ -191,6 +191,15 @@ func (p *Policy) specError(program string, args []string, specs []Spec, byPath b
 		}
 	}
 	sub := firstWord(args)
+	dashLeads := len(leads) > 0
+	for l := range leads {
+		dashLeads = dashLeads && strings.HasPrefix(l, "-")
+	}
+	if dashLeads && lead == nil {
+		// Every subcommand's spec starts with an option word args lack
+		// (python -m MODULE, ninja -t TOOL): no rule for the program.
+		return Result{Class: Unverified, Err: &MatchError{Type: ErrNoSpecForProgram, Program: program}}
+	}
 	if lead != nil && leadScore < lead.literals() {
 		// No spec for these words: `docker compose config` when only
 		// compose ps and compose logs have one.

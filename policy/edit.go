@@ -12,8 +12,17 @@ import (
 
 // judgeStdin is judgeArgv for a command of a script, whose standard input
 // may be a static here-document (shell.Command.Stdin): apply_patch with its
-// patch there is judged by the patch.
+// patch there is judged by the patch, and a Python interpreter reading its
+// program there (`python3 - <<'EOF'`) as the same program given with -c.
 func (s Set) judgeStdin(argv []string, stdin, cwd, own string) Verdict {
+	if in, ok := pythonStdinArgv(argv, stdin); ok {
+		v := s.judgeArgv(in, cwd, own)
+		v.Argv = argv
+		if len(v.Commands) == 1 {
+			v.Commands = [][]string{argv}
+		}
+		return v
+	}
 	if stdin == "" || len(argv) != 1 || (argv[0] != "apply_patch" && argv[0] != "applypatch") {
 		return s.judgeArgv(argv, cwd, own)
 	}

@@ -53,6 +53,9 @@ func unpacker(r *Result) (prog, archive, dest string, ok bool) {
 	case "tar":
 		x := false
 		for _, f := range r.Exec.Flags {
+			if f.Name == "-O" || f.Name == "--to-stdout" || len(f.Name) > 1 && f.Name[0] == '-' && f.Name[1] != '-' && strings.ContainsRune(f.Name, 'O') {
+				return "", "", "", false // printed to standard output: nothing lands on disk
+			}
 			x = x || f.Name == "-x" || f.Name == "--extract" || f.Name == "--get" ||
 				len(f.Name) > 1 && f.Name[0] == '-' && f.Name[1] != '-' && strings.ContainsRune(f.Name, 'x')
 		}

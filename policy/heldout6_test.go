@@ -44,7 +44,7 @@ func TestSixthBatchClasses(t *testing.T) {
 		{"jshell --version", true}, {"logrotate --version", true}, {"pg_config --version", true},
 		{"pipenv --version", true}, {"ocaml -version", true}, {"opam --version", true}, {"python3.12 -V", true},
 		{"python3.11 --version", true}, {"gopls version x", false}, {"dlv debug", false}, {"kustomize build .", false},
-		{"ocaml x.ml", false}, {"python3.12 -c 'print(1)'", false}, {"python3.12 -V x.py", false},
+		{"ocaml x.ml", false}, {"python3.12 -c 'open(1, \"w\")'", false}, {"python3.12 -V x.py", false},
 		{"tflint --version", false}, {"pnpm -v", false},
 		// Rust's version queries run since the ninth round, where no
 		// rust-toolchain file picks the toolchain (rusttool.go).

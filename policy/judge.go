@@ -237,6 +237,8 @@ func (s Set) judgeArgv(argv []string, cwd, own string) Verdict {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := queryWhy(argv, cwd); why != "" {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
+		} else if why := pythonWhy(argv, cwd); why != "" {
+			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := xmllintNetwork(&r, argv); why != "" {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := hiddenInputsWhy(argv, cwd); why != "" {

@@ -352,6 +352,10 @@ func validate(t ArgType, value string) *MatchError {
 		if !SafeAwkProgram(value) {
 			return &MatchError{Type: ErrAwkProgramNotProvablySafe, Command: value}
 		}
+	case TypePythonProgram:
+		if ok, why := SafePythonProgram(value); !ok {
+			return &MatchError{Type: ErrPythonProgramNotProvablySafe, Command: value, Value: why}
+		}
 	case TypePlusFormat:
 		// date +FORMAT: a word without the + sets the clock.
 		if !strings.HasPrefix(value, "+") {

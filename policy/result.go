@@ -276,6 +276,7 @@ const (
 	ErrMissingRequiredOptions               = "MissingRequiredOptions"
 	ErrSedCommandNotProvablySafe            = "SedCommandNotProvablySafe"
 	ErrAwkProgramNotProvablySafe            = "AwkProgramNotProvablySafe"
+	ErrPythonProgramNotProvablySafe         = "PythonProgramNotProvablySafe"
 	ErrMultipleVarargPatterns               = "MultipleVarargPatterns"
 	ErrPrefixRulePrompt                     = "PrefixRulePrompt"
 	// ErrDeviceFile: a file argument names a device, a FIFO or a socket
@@ -354,6 +355,8 @@ func (e *MatchError) Error() string {
 		return fmt.Sprintf("sed command %q is not provably safe", e.Command)
 	case ErrAwkProgramNotProvablySafe:
 		return fmt.Sprintf("awk program %q is not provably safe", e.Command)
+	case ErrPythonProgramNotProvablySafe:
+		return fmt.Sprintf("python program is not known to only read: %s", e.Value)
 	case ErrMultipleVarargPatterns:
 		return fmt.Sprintf("%s: more than one vararg pattern", e.Program)
 	case ErrPrefixRulePrompt:
@@ -449,7 +452,7 @@ func (e *MatchError) MarshalJSON() ([]byte, error) {
 			Program string `json:"program"`
 			Reason  string `json:"reason"`
 		}{e.Type, e.Program, e.Value})
-	case ErrSedCommandNotProvablySafe, ErrAwkProgramNotProvablySafe:
+	case ErrSedCommandNotProvablySafe, ErrAwkProgramNotProvablySafe, ErrPythonProgramNotProvablySafe:
 		return marshal(struct {
 			Type    string `json:"type"`
 			Command string `json:"command"`

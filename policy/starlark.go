@@ -126,7 +126,7 @@ func (b *builder) predeclared() starlark.StringDict {
 		"host_executable":      starlark.NewBuiltin("host_executable", b.hostExecutable),
 		"network_rule":         starlark.NewBuiltin("network_rule", b.networkRule),
 	}
-	for k := MatchOpaqueNonFile; k <= MatchPlusFormat; k++ {
+	for k := MatchOpaqueNonFile; k <= MatchPythonProgram; k++ {
 		d[matcherConst(k)] = matcherValue{Matcher{Kind: k}}
 	}
 	return d
@@ -152,6 +152,7 @@ var matcherConsts = [...]string{
 	MatchUnverifiedVarargs:  "ARG_UNVERIFIED_VARARGS",
 	MatchAwkProgram:         "ARG_AWK_PROGRAM",
 	MatchPlusFormat:         "ARG_PLUS_FORMAT",
+	MatchPythonProgram:      "ARG_PYTHON_PROGRAM",
 }
 
 // matcherValue is an ARG_* constant in Starlark.

@@ -77,6 +77,7 @@ const (
 	MatchUnverifiedVarargs
 	MatchAwkProgram
 	MatchPlusFormat
+	MatchPythonProgram
 )
 
 var matcherNames = [...]string{
@@ -91,6 +92,7 @@ var matcherNames = [...]string{
 	MatchUnverifiedVarargs:  "UnverifiedVarargs",
 	MatchAwkProgram:         "AwkProgram",
 	MatchPlusFormat:         "PlusFormat",
+	MatchPythonProgram:      "PythonProgram",
 }
 
 // Matcher is one argument pattern: a kind, and the word for a literal.
@@ -135,6 +137,8 @@ func (m Matcher) argType() ArgType {
 		return ArgType{Kind: TypeAwkProgram}
 	case MatchPlusFormat:
 		return ArgType{Kind: TypePlusFormat}
+	case MatchPythonProgram:
+		return ArgType{Kind: TypePythonProgram}
 	case MatchUnverifiedVarargs:
 		return ArgType{Kind: TypeUnknown}
 	}
@@ -155,6 +159,7 @@ const (
 	TypeUnknown
 	TypeAwkProgram
 	TypePlusFormat
+	TypePythonProgram
 )
 
 var typeNames = [...]string{
@@ -167,6 +172,7 @@ var typeNames = [...]string{
 	TypeUnknown:         "Unknown",
 	TypeAwkProgram:      "AwkProgram",
 	TypePlusFormat:      "PlusFormat",
+	TypePythonProgram:   "PythonProgram",
 }
 
 // ArgType is the type of a matched word; a literal carries its word.

@@ -3,6 +3,7 @@ package shell
 import (
 	"fmt"
 	"path"
+	"strings"
 )
 
 // Dialect is the shell language a script is written in. The same text can
@@ -109,8 +110,9 @@ type Command struct {
 	Env []string
 	// Stdin is the text of a static here-document or here-string on the
 	// standard input of apply_patch (Codex's patch tool, which models call
-	// as `apply_patch <<'EOF'`): the patch it applies. "" otherwise, and for
-	// every other program.
+	// as `apply_patch <<'EOF'`): the patch it applies; or of a Python
+	// interpreter (`python3 - <<'EOF'`): the program it may read there. ""
+	// otherwise, and for every other program.
 	Stdin string
 	// PipeFrom says where the command's standard input comes from when it
 	// is read through a pipe: 1 + the index in Script.Commands of the
@@ -166,3 +168,22 @@ func (s Script) Static() bool {
 // strings are not parsed: the command that would run them is reported as
 // is, and the script is unverified.
 const MaxDepth = 4
+
+// pythonName reports whether name (a path or a program's name) is a Python
+// interpreter's: python, python3 or python3.N.
+func pythonName(name string) bool {
+	b := name[strings.LastIndexByte(name, '/')+1:]
+	if b == "python" || b == "python3" {
+		return true
+	}
+	minor, ok := strings.CutPrefix(b, "python3.")
+	if !ok || minor == "" || len(minor) > 2 {
+		return false
+	}
+	for _, c := range minor {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

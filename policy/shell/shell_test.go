@@ -27,6 +27,7 @@ func (cmd Command) reads(f ...string) Command   { cmd.Reads = f; return cmd }
 func (cmd Command) env(e ...string) Command     { cmd.Env = e; return cmd }
 func (cmd Command) wrapped(w ...string) Command { cmd.Wrapper = w; return cmd }
 func (cmd Command) dynamic(why string) Command  { cmd.Dynamic = why; return cmd }
+func (cmd Command) stdin(text string) Command   { cmd.Stdin = text; return cmd }
 
 func script(unverified string, cmds ...Command) Script {
 	return Script{Commands: cmds, Unverified: unverified}
@@ -48,6 +49,7 @@ func (cmd Command) String() string {
 		{"env", cmd.Env, cmd.Env != nil},
 		{"wrapper", cmd.Wrapper, cmd.Wrapper != nil},
 		{"dynamic", cmd.Dynamic, cmd.Dynamic != ""},
+		{"stdin", cmd.Stdin, cmd.Stdin != ""},
 	} {
 		if f.set {
 			fmt.Fprintf(&b, " %s=%q", f.name, f.v)
@@ -160,7 +162,7 @@ func TestParseRedirections(t *testing.T) {
 			c("cat").writes("f.py").dynamic("parameter expansion $HOME in here-document"))},
 		{Bash, "cat <<EOF\n$(rm -rf /)\nEOF", script("command substitution",
 			c("rm", "-rf", "/"), c("cat").dynamic("command substitution $(rm -rf /) in here-document"))},
-		{Bash, "python - <<'PY'\nimport os\nPY\necho done", script("", c("python", "-"), c("echo", "done"))},
+		{Bash, "python - <<'PY'\nimport os\nPY\necho done", script("", c("python", "-").stdin("import os\n"), c("echo", "done"))},
 		{Bash, `grep x <<< "$v"`, script("", c("grep", "x").dynamic("parameter expansion $v in here-string"))},
 		{Bash, "cat <<< 'lit'", script("", c("cat"))},
 		{Bash, "cmd {fd}> f", script("named file descriptor {fd}", c("cmd").writes("f"))},

@@ -755,7 +755,7 @@ func (w *walker) emit(cmd Command, dyn []string, r redirs, st dirState, c ctx) {
 	cmd.Wrapper = concat(c.wrapper, cmd.Wrapper)
 	cmd.Shells = concat(c.shells, cmd.Shells)
 	cmd.Dialect = c.d
-	if r.hasStdin && len(cmd.Argv) > 0 && (cmd.Argv[0] == "apply_patch" || cmd.Argv[0] == "applypatch") {
+	if r.hasStdin && len(cmd.Argv) > 0 && (cmd.Argv[0] == "apply_patch" || cmd.Argv[0] == "applypatch" || pythonName(cmd.Argv[0])) {
 		cmd.Stdin = r.stdin
 	}
 	if all := concat(c.dyn, r.dyn, dyn); len(all) > 0 {
