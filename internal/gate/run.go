@@ -167,7 +167,7 @@ func (g *Gate) Profile() sandbox.Profile {
 	g.makeStateDirs(roots)
 	// The result is kept in guard's policy cache directory, which this list
 	// keeps read-only inside the sandbox (sandbox.ProtectCached).
-	sandbox.ProtectCached(&p, g.ProtectList(), g.Home, config.CacheDirWritten(g.Getenv))
+	sandbox.ProtectCached(&p, g.SandboxProtectList(), g.Home, config.CacheDirWritten(g.Getenv))
 	// But the audit log (and the directory it rotates in) stays appendable by
 	// the guards run inside (shims), when a root holds it: their decisions are
 	// logged too. A program inside could write it as well: keep it outside
