@@ -921,6 +921,12 @@ func readsMoved(v *Verdict, c *shell.Command, dirs []string, moved []string) str
 		// xargs reads what its input names; a recursive search with no
 		// path searches the working directory
 		reads = append(reads, ".")
+	case pythonProgram(prog):
+		argv := v.Argv
+		if in, ok := pythonStdinArgv(argv, c.Stdin); ok {
+			argv = in // python3 - <<'EOF': the program on its input
+		}
+		reads = append(reads, pythonProgramFiles(argv)...)
 	case metadataOnly(prog):
 		return ""
 	}

@@ -983,6 +983,27 @@ func pythonWhy(argv []string, cwd string) string {
 	return ""
 }
 
+// pythonProgramFiles returns the files the program of `python3 [FLAGS] -c
+// PROGRAM` opens (its literal paths), for the checks a script makes of a
+// command's reads (readsMoved: `ln -s .env notes.txt; python3 -c
+// "print(open('notes.txt').read())"` printed the secret through a link an
+// earlier command made).
+func pythonProgramFiles(argv []string) []string {
+	if len(argv) < 3 || !pythonProgram(argv[0]) {
+		return nil
+	}
+	for i, a := range argv[1 : len(argv)-1] {
+		if a == "-m" {
+			return nil
+		}
+		if a == "-c" {
+			paths, _ := pyProgramReads(argv[i+2])
+			return paths
+		}
+	}
+	return nil
+}
+
 // pythonStdinArgv is `python3 [FLAGS] -c STDIN` for `python3 [FLAGS] [-]`
 // reading its program from stdin, a static here-document: the two run the
 // same text with the same path (the working directory first).

@@ -225,3 +225,37 @@ func TestPythonReadsWriteNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestPythonReadsThroughMovedNames: a file a Python program opens is a
+// read of the script's, as cat's is: `ln -s .env notes.txt` then a program
+// that prints notes.txt printed the secret in auto-edit, where the link
+// alone is an edit inside the project that runs unasked.
+func TestPythonReadsThroughMovedNames(t *testing.T) {
+	set := defaultSet(t)
+	home, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", home)
+	for _, k := range os.Environ() {
+		if name, _, _ := strings.Cut(k, "="); strings.HasPrefix(name, "PYTHON") {
+			t.Setenv(name, "")
+			os.Unsetenv(name)
+		}
+	}
+	writeTree(t, home, map[string]string{"proj/.env": "API_KEY=sk-0123456789\n", "proj/a.json": "{}\n"})
+	proj := filepath.Join(home, "proj")
+	for cmd, want := range map[string]bool{
+		`ln -s .env notes.txt; python3 -c "print(open('notes.txt').read())"`:            false,
+		`ln -s .env notes.txt && python3 -c "print(open('notes.txt').read())"`:          false,
+		"ln -s .env notes.txt\npython3 - <<'EOF'\nprint(open('notes.txt').read())\nEOF": false,
+		`mkdir d && ln -s ../.env d/n && python3 -c "print(open('d/n').read())"`:        false,
+		// The control: the link is elsewhere, the program reads a.json.
+		`ln -s .env notes.txt; python3 -c "print(open('a.json').read())"`: true,
+	} {
+		v := set.Judge([]string{"bash", "-c", cmd}, proj)
+		if got := policy.Decide(&v, policy.AutoEdit, []string{proj}).Action == policy.Run; got != want {
+			t.Errorf("%q, auto-edit: run=%v, want %v (%s: %s)", cmd, got, want, v.Class, v.Why())
+		}
+	}
+}
