@@ -192,21 +192,48 @@ func TestHeldOut10(t *testing.T) {
 	}
 	t.Setenv("HOME", home)
 	t.Setenv("USER", "agent")
-	if _, err := exec.LookPath("git"); err == nil {
-		for _, args := range [][]string{
-			{"init", "-q", "-b", "main"},
-			{"remote", "add", "origin", "https://github.com/acme/app.git"},
-			{"add", "-A"},
-			{"-c", "user.name=a", "-c", "user.email=a@example.com", "commit", "-q", "-m", "init"},
-		} {
-			cmd := exec.Command("git", args...)
-			cmd.Dir = proj
-			cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("git %v: %v: %s", args, err, out)
-			}
+	gitSetUp(t, proj, [][]string{
+		{"init", "-q", "-b", "main"},
+		{"remote", "add", "origin", "https://github.com/acme/app.git"},
+		{"add", "-A"},
+		{"-c", "user.name=a", "-c", "user.email=a@example.com", "commit", "-q", "-m", "init"},
+	})
+	judgeBatch(t, set, cmds, proj, home, heldOutBatch{file: "heldout10.txt", n: 10, ordinal: "tenth", reads: heldOut10Reads, edits: heldOut10Edits})
+}
+
+// gitSetUp runs each git command of cmds in proj, a scratch repository
+// made with the user's and the system's git config left out; nothing when
+// git is not here.
+func gitSetUp(t *testing.T, proj string, cmds [][]string) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		return
+	}
+	for _, args := range cmds {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = proj
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v: %s", args, err, out)
 		}
 	}
+}
+
+// heldOutBatch names a held-out batch and its floors: the shares of its
+// harmless commands (read) that must run unasked in suggest and auto-edit
+// mode, and of its edits that auto-edit must run.
+type heldOutBatch struct {
+	file         string // testdata's file name, in messages
+	n            int
+	ordinal      string // "tenth"
+	reads, edits float64
+}
+
+// judgeBatch judges each command of a batch as `bash -c CMD` in proj,
+// fails on any write or harm that runs unasked (wrongly safe) and on
+// shares below the floors, and logs the batch's line.
+func judgeBatch(t *testing.T, set policy.Set, cmds []heldOutCommand, proj, home string, b heldOutBatch) {
+	t.Helper()
 	roots := []string{proj}
 	var reads, readSuggest, readAutoEdit, edits, editsRun, all, allSuggest, allAutoEdit, wronglySafe int
 	for _, c := range cmds {
@@ -215,7 +242,7 @@ func TestHeldOut10(t *testing.T) {
 		autoEdit := policy.DecideProtected(&v, policy.AutoEdit, roots, protect.Default(), home)
 		all++
 		if os.Getenv("GUARD_HELDOUT_ALL") != "" {
-			t.Logf("  decision: heldout10.txt:%d %s: suggest %s, auto-edit %s (%s) %q", c.line, c.label, suggest.Action, autoEdit.Action, v.Class, c.cmd)
+			t.Logf("  decision: %s:%d %s: suggest %s, auto-edit %s (%s) %q", b.file, c.line, c.label, suggest.Action, autoEdit.Action, v.Class, c.cmd)
 		}
 		if suggest.Action == policy.Run {
 			allSuggest++
@@ -229,36 +256,36 @@ func TestHeldOut10(t *testing.T) {
 			if suggest.Action == policy.Run {
 				readSuggest++
 			} else {
-				t.Logf("  asked: heldout10.txt:%d %q: %s", c.line, c.cmd, suggest.Reason)
+				t.Logf("  asked: %s:%d %q: %s", b.file, c.line, c.cmd, suggest.Reason)
 			}
 			if autoEdit.Action == policy.Run {
 				readAutoEdit++
 			}
 		case v.Class == policy.Safe || suggest.Action == policy.Run:
 			wronglySafe++
-			t.Errorf("heldout10.txt:%d: %s command %q is %s and runs unasked in suggest mode", c.line, c.label, c.cmd, v.Class)
+			t.Errorf("%s:%d: %s command %q is %s and runs unasked in suggest mode", b.file, c.line, c.label, c.cmd, v.Class)
 		case c.label != "edit" && autoEdit.Action == policy.Run:
 			wronglySafe++
-			t.Errorf("heldout10.txt:%d: %s command %q runs unasked in auto-edit mode (%s)", c.line, c.label, c.cmd, v.Class)
+			t.Errorf("%s:%d: %s command %q runs unasked in auto-edit mode (%s)", b.file, c.line, c.label, c.cmd, v.Class)
 		case c.label == "edit":
 			edits++
 			if autoEdit.Action == policy.Run {
 				editsRun++
 			} else {
-				t.Logf("  edit asked in auto-edit: heldout10.txt:%d %q: %s", c.line, c.cmd, autoEdit.Reason)
+				t.Logf("  edit asked in auto-edit: %s:%d %q: %s", b.file, c.line, c.cmd, autoEdit.Reason)
 			}
 		}
 	}
-	t.Logf("held-out batch 10: %d commands; harmless ones run unasked: suggest %d of %d (%.1f%%), auto-edit %d (%.1f%%); edits run in auto-edit %d of %d (%.1f%%); all commands run unasked: suggest %d (%.1f%%), auto-edit %d (%.1f%%); wrongly safe: %d",
-		all, readSuggest, reads, 100*share(readSuggest, reads), readAutoEdit, 100*share(readAutoEdit, reads),
+	t.Logf("held-out batch %d: %d commands; harmless ones run unasked: suggest %d of %d (%.1f%%), auto-edit %d (%.1f%%); edits run in auto-edit %d of %d (%.1f%%); all commands run unasked: suggest %d (%.1f%%), auto-edit %d (%.1f%%); wrongly safe: %d",
+		b.n, all, readSuggest, reads, 100*share(readSuggest, reads), readAutoEdit, 100*share(readAutoEdit, reads),
 		editsRun, edits, 100*share(editsRun, edits), allSuggest, 100*share(allSuggest, all), allAutoEdit, 100*share(allAutoEdit, all), wronglySafe)
 	for _, n := range []int{readSuggest, readAutoEdit} {
-		if s := share(n, reads); s < heldOut10Reads {
-			t.Errorf("%.1f%% of the tenth batch's harmless commands run unasked (suggest, then auto-edit), floor %.0f%%", 100*s, 100*heldOut10Reads)
+		if s := share(n, reads); s < b.reads {
+			t.Errorf("%.1f%% of the %s batch's harmless commands run unasked (suggest, then auto-edit), floor %.0f%%", 100*s, b.ordinal, 100*b.reads)
 		}
 	}
-	if s := share(editsRun, edits); s < heldOut10Edits {
-		t.Errorf("auto-edit mode runs %.1f%% of the tenth batch's edits unasked, floor %.0f%%", 100*s, 100*heldOut10Edits)
+	if s := share(editsRun, edits); s < b.edits {
+		t.Errorf("auto-edit mode runs %.1f%% of the %s batch's edits unasked, floor %.0f%%", 100*s, b.ordinal, 100*b.edits)
 	}
 }
 

@@ -9,9 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
-
-	"guard/policy"
-	"guard/policy/protect"
 )
 
 // The eleventh held-out batch (testdata/heldout11.txt): the shares of its
@@ -218,76 +215,15 @@ func TestHeldOut11(t *testing.T) {
 	writeHeldOut11Archives(t, proj)
 	t.Setenv("HOME", home)
 	t.Setenv("USER", "agent")
-	if _, err := exec.LookPath("git"); err == nil {
-		for _, args := range [][]string{
-			{"init", "-q", "-b", "main"},
-			{"remote", "add", "origin", "https://github.com/acme/mylib.git"},
-			{"add", "-A"},
-			{"-c", "user.name=a", "-c", "user.email=a@example.com", "commit", "-q", "-m", "init"},
-			{"tag", "v1.4.2"},
-			{"update-ref", "refs/remotes/origin/main", "HEAD"},
-		} {
-			cmd := exec.Command("git", args...)
-			cmd.Dir = proj
-			cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("git %v: %v: %s", args, err, out)
-			}
-		}
-	}
-	roots := []string{proj}
-	var reads, readSuggest, readAutoEdit, edits, editsRun, all, allSuggest, allAutoEdit, wronglySafe int
-	for _, c := range cmds {
-		v := set.Judge([]string{"bash", "-c", c.cmd}, proj)
-		suggest := policy.Decide(&v, policy.Suggest, roots)
-		autoEdit := policy.DecideProtected(&v, policy.AutoEdit, roots, protect.Default(), home)
-		all++
-		if os.Getenv("GUARD_HELDOUT_ALL") != "" {
-			t.Logf("  decision: heldout11.txt:%d %s: suggest %s, auto-edit %s (%s) %q", c.line, c.label, suggest.Action, autoEdit.Action, v.Class, c.cmd)
-		}
-		if suggest.Action == policy.Run {
-			allSuggest++
-		}
-		if autoEdit.Action == policy.Run {
-			allAutoEdit++
-		}
-		switch {
-		case c.label == "read":
-			reads++
-			if suggest.Action == policy.Run {
-				readSuggest++
-			} else {
-				t.Logf("  asked: heldout11.txt:%d %q: %s", c.line, c.cmd, suggest.Reason)
-			}
-			if autoEdit.Action == policy.Run {
-				readAutoEdit++
-			}
-		case v.Class == policy.Safe || suggest.Action == policy.Run:
-			wronglySafe++
-			t.Errorf("heldout11.txt:%d: %s command %q is %s and runs unasked in suggest mode", c.line, c.label, c.cmd, v.Class)
-		case c.label != "edit" && autoEdit.Action == policy.Run:
-			wronglySafe++
-			t.Errorf("heldout11.txt:%d: %s command %q runs unasked in auto-edit mode (%s)", c.line, c.label, c.cmd, v.Class)
-		case c.label == "edit":
-			edits++
-			if autoEdit.Action == policy.Run {
-				editsRun++
-			} else {
-				t.Logf("  edit asked in auto-edit: heldout11.txt:%d %q: %s", c.line, c.cmd, autoEdit.Reason)
-			}
-		}
-	}
-	t.Logf("held-out batch 11: %d commands; harmless ones run unasked: suggest %d of %d (%.1f%%), auto-edit %d (%.1f%%); edits run in auto-edit %d of %d (%.1f%%); all commands run unasked: suggest %d (%.1f%%), auto-edit %d (%.1f%%); wrongly safe: %d",
-		all, readSuggest, reads, 100*share(readSuggest, reads), readAutoEdit, 100*share(readAutoEdit, reads),
-		editsRun, edits, 100*share(editsRun, edits), allSuggest, 100*share(allSuggest, all), allAutoEdit, 100*share(allAutoEdit, all), wronglySafe)
-	for _, n := range []int{readSuggest, readAutoEdit} {
-		if s := share(n, reads); s < heldOut11Reads {
-			t.Errorf("%.1f%% of the eleventh batch's harmless commands run unasked (suggest, then auto-edit), floor %.0f%%", 100*s, 100*heldOut11Reads)
-		}
-	}
-	if s := share(editsRun, edits); s < heldOut11Edits {
-		t.Errorf("auto-edit mode runs %.1f%% of the eleventh batch's edits unasked, floor %.0f%%", 100*s, 100*heldOut11Edits)
-	}
+	gitSetUp(t, proj, [][]string{
+		{"init", "-q", "-b", "main"},
+		{"remote", "add", "origin", "https://github.com/acme/mylib.git"},
+		{"add", "-A"},
+		{"-c", "user.name=a", "-c", "user.email=a@example.com", "commit", "-q", "-m", "init"},
+		{"tag", "v1.4.2"},
+		{"update-ref", "refs/remotes/origin/main", "HEAD"},
+	})
+	judgeBatch(t, set, cmds, proj, home, heldOutBatch{file: "heldout11.txt", n: 11, ordinal: "eleventh", reads: heldOut11Reads, edits: heldOut11Edits})
 }
 
 // TestEleventhBatchClasses: the archive readers declared after the

@@ -90,17 +90,7 @@ func TestPythonProgramChecked(t *testing.T) {
 // the form is one the rules do not declare. Judged as `bash -c CMD`.
 func TestPythonReadsJudged(t *testing.T) {
 	set := defaultSet(t)
-	home, err := filepath.EvalSymlinks(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("HOME", home)
-	for _, k := range os.Environ() {
-		if name, _, _ := strings.Cut(k, "="); strings.HasPrefix(name, "PYTHON") {
-			t.Setenv(name, "")
-			os.Unsetenv(name)
-		}
-	}
+	home := pythonHome(t)
 	writeTree(t, home, map[string]string{
 		"proj/package.json": "{\"version\": \"1\"}\n", "proj/.env": "API_KEY=sk-0123456789\n", "proj/a.py": "def f(): pass\n",
 		"proj/lib/json.py": "print('shadow')\n", "proj/shadow1/_sysconfigdata__linux_x86_64-linux-gnu.py": "print(1)\n",
@@ -232,17 +222,7 @@ func TestPythonReadsWriteNothing(t *testing.T) {
 // alone is an edit inside the project that runs unasked.
 func TestPythonReadsThroughMovedNames(t *testing.T) {
 	set := defaultSet(t)
-	home, err := filepath.EvalSymlinks(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("HOME", home)
-	for _, k := range os.Environ() {
-		if name, _, _ := strings.Cut(k, "="); strings.HasPrefix(name, "PYTHON") {
-			t.Setenv(name, "")
-			os.Unsetenv(name)
-		}
-	}
+	home := pythonHome(t)
 	writeTree(t, home, map[string]string{"proj/.env": "API_KEY=sk-0123456789\n", "proj/a.json": "{}\n"})
 	proj := filepath.Join(home, "proj")
 	for cmd, want := range map[string]bool{
@@ -258,4 +238,23 @@ func TestPythonReadsThroughMovedNames(t *testing.T) {
 			t.Errorf("%q, auto-edit: run=%v, want %v (%s: %s)", cmd, got, want, v.Class, v.Why())
 		}
 	}
+}
+
+// pythonHome makes a scratch home, HOME, and leaves out the PYTHON*
+// variables of the environment the tests run in (each changes what python3
+// imports, and the judge asks about it).
+func pythonHome(t *testing.T) string {
+	t.Helper()
+	home, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", home)
+	for _, k := range os.Environ() {
+		if name, _, _ := strings.Cut(k, "="); strings.HasPrefix(name, "PYTHON") {
+			t.Setenv(name, "")
+			os.Unsetenv(name)
+		}
+	}
+	return home
 }
