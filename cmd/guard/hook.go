@@ -88,6 +88,11 @@ func (h *hookCall) run() (code int) {
 		return h.deny("guard: " + err.Error())
 	}
 	h.set(func() { h.req = req })
+	if req.Unjudged {
+		// A tool guard cannot read: one added in a later version of the
+		// agent fails closed here, not open.
+		return h.answer(hook.Ask, unjudgedReason(agent, req), "", nil)
+	}
 	if !req.Shell && !req.Edit && !req.Read && !req.Skill && !req.Subagent && !req.Workflow {
 		return h.answer(hook.Allow, "", "", nil)
 	}
@@ -391,6 +396,15 @@ func (h *hookCall) run() (code int) {
 		h.set(func() { h.req.Rewrites = rewrites })
 	}
 	return h.answer(verdict, reason, self, &v)
+}
+
+// unjudgedReason says why a tool guard does not read is asked.
+func unjudgedReason(agent hook.Agent, req hook.Request) string {
+	what := "is not one guard knows (a tool of a later " + agent.Title() + " version than guard was written for, or one of the user's own)"
+	if req.Kind == hook.ToolUnjudged {
+		what = "runs code or touches files in a way guard does not read"
+	}
+	return fmt.Sprintf("guard: %s's tool %s %s, so a person must approve it (guard judges the shell, file, skill and subagent tools; update guard, or do this with those)", agent.Title(), strconv.Quote(req.Tool), what)
 }
 
 // plainRun judges script again, as the agent's shell may read it: whether
