@@ -346,10 +346,10 @@ func (h *hookCall) run() (code int) {
 			}
 		}
 		for _, w := range v.Writes {
-			if verdict != hook.Ask && hook.MemoryFile(agent, w, c.getenv) {
+			if verdict != hook.Ask && hook.MemoryFile(agent, w, hook.RuleEnv{Getenv: c.getenv, Project: project}) {
 				// Its @imports are read into the model's context, and a
 				// command's text is not the file's: a person approves.
-				verdict, reason = hook.Ask, "not known to be safe: writes "+w+", an agent's memory file: Claude Code (CLAUDE.md) or Gemini CLI (GEMINI.md) reads it, and every file its @imports name, into the model's context (a secret of the project's included), so a person approves; write it with the agent's file tool, whose text guard can read"
+				verdict, reason = hook.Ask, "not known to be safe: writes "+w+", an agent's memory file: Claude Code (CLAUDE.md) or Gemini CLI (GEMINI.md, or a name its context.fileName gives) reads it, and every file its @imports name, into the model's context (a secret of the project's included), so a person approves; write it with the agent's file tool, whose text guard can read"
 				d.Action = policy.Ask
 			}
 		}
@@ -617,7 +617,7 @@ func shellNestedMemory(g *gate.Gate, req hook.Request, v policy.Verdict) string 
 	}
 	req.Read, req.Paths = true, paths
 	home := g.Getenv("HOME")
-	imps := hook.NestedMemoryImports(req, home)
+	imps := hook.NestedMemoryImports(req, home, g.Getenv)
 	if len(imps) == 0 {
 		return ""
 	}

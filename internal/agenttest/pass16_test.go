@@ -87,7 +87,57 @@ func init() {
 				}
 			},
 		},
+		tc{
+			// H16-2: Gemini CLI loads as memory files the names its
+			// context.fileName gives (AGENTS.md here, a common setting),
+			// nested ones with their imports at a file tool's first touch of
+			// the directory (hooks-15 H15-4); guard read GEMINI.md only (on
+			// 90329d7 the key reached the model).
+			name: "Gemini CLI: a nested memory file of context.fileName's cannot import a secret", agents: []string{"gemini"}, mode: "auto-edit",
+			setup: func(t *testing.T, s *session) {
+				settings := filepath.Join(s.home, ".gemini", "settings.json")
+				var v map[string]any
+				if err := json.Unmarshal([]byte(mustRead(t, settings)), &v); err != nil {
+					t.Fatal(err)
+				}
+				v["context"] = map[string]any{"fileName": []string{"AGENTS.md", "GEMINI.md"}}
+				b, _ := json.Marshal(v)
+				s.write(settings, string(b))
+				gitRepo(t, s.project, 1)
+				s.write(filepath.Join(s.project, ".env"), "API_KEY=KEYMARK-h16-names\n")
+				s.write(filepath.Join(s.project, "sub", "AGENTS.md"), "# Sub notes\n@../.env\n")
+				s.write(filepath.Join(s.project, "sub", "a.txt"), "hello\n")
+				s.write(filepath.Join(s.project, "docs", "AGENTS.md"), "# Docs notes\n")
+				s.write(filepath.Join(s.project, "docs", "a.txt"), "DOCS-TEXT\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{
+					{Tool: "read_file", Args: map[string]any{"file_path": filepath.Join(s.project, "sub", "a.txt")}},
+					{Tool: "read_file", Args: map[string]any{"file_path": filepath.Join(s.project, "docs", "a.txt")}},
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				all := strings.Join(s.model.Requests(), "\n")
+				if strings.Contains(all, "KEYMARK-h16-names") {
+					s.fail("the key reached the model")
+				}
+				// The control: the setting's name is loaded, and passes
+				// when it imports nothing.
+				if !strings.Contains(all, "DOCS-TEXT") || !strings.Contains(all, "Docs notes") {
+					s.fail("docs/a.txt, or its directory's AGENTS.md, did not reach the model")
+				}
+			},
+		},
 	)
+}
+
+func mustRead(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // TestAgentToolsKnown: every tool each agent offers its model is one guard's
