@@ -42,6 +42,26 @@ func init() {
 			},
 		},
 		tc{
+			// H16-1: Monitor in full-auto gets guard's sandboxed rewrite,
+			// as Bash does: the write inside runs, the one outside is
+			// refused by the sandbox.
+			name: "Claude Code: Monitor runs sandboxed in full-auto", agents: []string{"claude-code"}, mode: "full-auto",
+			claudeSettings: `{"permissions": {"allow": ["Bash", "ToolSearch", "Monitor"]}}`,
+			calls: func(a agent, s *session) []call {
+				return []call{
+					{Tool: "ToolSearch", Args: map[string]any{"query": "select:Monitor", "max_results": 5}},
+					// The write outside goes through a variable, which guard
+					// cannot follow before the run: only the sandbox stops it.
+					{Tool: "Monitor", Args: map[string]any{"command": "touch " + filepath.Join(s.project, "in.txt") + "; d=" + s.outside + "; touch \"$d/out.txt\"", "description": "watch"}},
+					a.shell("sleep 2", ""),
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustExist(filepath.Join(s.project, "in.txt"))
+				s.mustNotExist(filepath.Join(s.outside, "out.txt"))
+			},
+		},
+		tc{
 			// H16-1: Claude Code's EnterWorktree runs git worktree add (a
 			// checkout written below .claude/worktrees, git's hooks run);
 			// not in guard's matcher, it wrote files in suggest mode, where
