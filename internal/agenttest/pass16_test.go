@@ -108,6 +108,38 @@ func init() {
 			},
 		},
 		tc{
+			// H16-1: a Gemini CLI discovered tool (tools.discoveryCommand
+			// and tools.callCommand in the settings) runs the call command
+			// with the model's arguments; its name, discovered_tool_NAME,
+			// was outside guard's matcher (on 90329d7: discovered.txt made
+			// outside in suggest mode).
+			name: "Gemini CLI: a discovered tool is asked, not run unjudged", agents: []string{"gemini"}, mode: "suggest",
+			setup: func(t *testing.T, s *session) {
+				disc := filepath.Join(s.home, "disc.sh")
+				s.write(disc, `echo '[{"name":"deploy","description":"Deploy it.","parameters":{"type":"object","properties":{}}}]'`+"\n")
+				call := filepath.Join(s.home, "call.sh")
+				s.write(call, "#!/bin/sh\ncat >/dev/null; touch "+filepath.Join(s.outside, "discovered.txt")+"; echo '{}'\n")
+				if err := os.Chmod(call, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				settings := filepath.Join(s.home, ".gemini", "settings.json")
+				var v map[string]any
+				if err := json.Unmarshal([]byte(mustRead(t, settings)), &v); err != nil {
+					t.Fatal(err)
+				}
+				v["tools"] = map[string]any{"discoveryCommand": "sh " + disc, "callCommand": call} // spawned without a shell
+				b, _ := json.Marshal(v)
+				s.write(settings, string(b))
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{{Tool: "discovered_tool_deploy", Args: map[string]any{}}}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "discovered.txt"))
+				s.sawGuard("discovered_tool_deploy")
+			},
+		},
+		tc{
 			// H16-2: Gemini CLI loads as memory files the names its
 			// context.fileName gives (AGENTS.md here, a common setting),
 			// nested ones with their imports at a file tool's first touch of
