@@ -50,22 +50,26 @@ type hookSpec struct {
 // hookEvent is one more hook event guard's hook is set up for.
 type hookEvent struct{ event, matcher string }
 
-// The matchers name the shell tool and the tools that write or read files.
-// guard answers "no objection" for a tool it does not judge, so a wide
+// The matchers take every tool: guard's hook judges the shell, file, skill
+// and subagent tools, answers "no objection" for the ones it knows to run
+// nothing and touch no file (and MCP tools), and asks for every other one,
+// so a tool an agent adds in a later version fails closed, not open. A
 // matcher costs one hook call and never allows anything by itself.
 var hookSpecs = map[string]hookSpec{
 	// Claude Code runs the shell commands of a skill or custom command
 	// (!`cmd`) when the skill loads, with no PreToolUse call: its
 	// PreSkillShellCommand event (2.1.332) is matched on the shell's name.
-	ClaudeCode: {event: "PreToolUse", matcher: "Bash|Write|Edit|MultiEdit|NotebookEdit|Read|Grep|Glob|Skill|SlashCommand|PowerShell|Agent|Task|Workflow", timeout: 30,
+	ClaudeCode: {event: "PreToolUse", matcher: AllTools, timeout: 30,
 		also: []hookEvent{{"PreSkillShellCommand", "Bash|PowerShell"}}},
-	Codex: {event: "PreToolUse", matcher: "Bash|apply_patch|Edit|Write", timeout: 30},
-	Gemini: {event: "BeforeTool", timeout: 30000, named: true,
-		matcher: "run_shell_command|write_file|replace|read_file|read_many_files|glob|grep_search|search_file_content|list_directory"},
+	Codex:  {event: "PreToolUse", matcher: AllTools, timeout: 30},
+	Gemini: {event: "BeforeTool", timeout: 30000, named: true, matcher: AllTools},
 }
 
-// HookMatcher returns the matcher guard setup writes for agent: the tool
-// names, separated by |.
+// AllTools is the matcher that takes every tool, in the three agents' hook
+// settings (Claude Code, Codex and Gemini CLI read "*" so).
+const AllTools = "*"
+
+// HookMatcher returns the matcher guard setup writes for agent (AllTools).
 func HookMatcher(agent string) string { return hookSpecs[agent].matcher }
 
 // ErrUnknownAgent is returned for an agent name guard has no hook setup for.

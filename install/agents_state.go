@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"reflect"
-	"slices"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
@@ -113,8 +112,8 @@ func InspectHook(c HookConfig) HookState {
 		}
 	}
 	st.FailsClosed = st.Command == HookCommand(c.Agent, st.Guard)
-	if miss := unmatched(matcher, hookSpecs[c.Agent].matcher); len(miss) > 0 {
-		st.Missing = fmt.Sprintf("guard's hook matcher %q does not name %s, tools guard judges (an older guard setup): run guard setup %s again", matcher, strings.Join(miss, ", "), c.Agent)
+	if unmatched(matcher) {
+		st.Missing = fmt.Sprintf("guard's hook matcher %q does not take every tool (an older guard setup, or an edit): a tool it leaves out, or one a later %s version adds, runs unjudged: run guard setup %s again", matcher, c.Agent, c.Agent)
 	}
 	for _, ev := range hookSpecs[c.Agent].also {
 		if g, _, _ := findGuardHookIn(data, c.Agent, ev.event); g < 0 {
@@ -506,20 +505,14 @@ func tomlString(s string) string {
 	return b.String()
 }
 
-// unmatched returns the tool names of want (a list joined by |) that the
-// matcher got, a list of names, does not name. A matcher that is not a
-// plain list ("" or "*" take every tool; a pattern cannot be told here)
-// misses none.
-func unmatched(got, want string) []string {
-	if got == "" || strings.Trim(got, "|abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != "" {
-		return nil
+// unmatched reports whether matcher got leaves some tool out: every matcher
+// but "", "*" and ".*" (which the three agents read as every tool) does, a
+// list of names written by an older guard setup included, since a tool the
+// agent adds later would not reach guard.
+func unmatched(got string) bool {
+	switch strings.TrimSpace(got) {
+	case "", AllTools, ".*":
+		return false
 	}
-	names := strings.Split(got, "|")
-	var out []string
-	for _, n := range strings.Split(want, "|") {
-		if !slices.Contains(names, n) {
-			out = append(out, n)
-		}
-	}
-	return out
+	return true
 }

@@ -592,8 +592,8 @@ func TestSetupClaudeSkillShell(t *testing.T) {
 }
 
 // A Claude Code settings file from an older guard setup, whose matcher
-// does not name the tools guard judges since (Agent, Task, Workflow:
-// docs/redteam/hooks-10.md), is reported; a matcher of every tool is not.
+// names tools (a tool it leaves out runs unjudged: hooks-16 H16-1), is
+// reported; a matcher of every tool is not.
 func TestInspectOlderMatcher(t *testing.T) {
 	c, home := configFor(t, ClaudeCode)
 	guard := fakeGuard(t, home, "exit 0")
@@ -608,15 +608,16 @@ func TestInspectOlderMatcher(t *testing.T) {
 		matcher string
 		missing bool
 	}{
-		{"Bash|Write|Edit|MultiEdit|NotebookEdit|Read|Grep|Glob|Skill|SlashCommand|PowerShell", true},
+		{"Bash|Write|Edit|MultiEdit|NotebookEdit|Read|Grep|Glob|Skill|SlashCommand|PowerShell|Agent|Task|Workflow", true},
+		{"Bash.*|Write", true},
 		{"*", false},
 		{"", false},
-		{"Bash.*|Write", false},
+		{".*", false},
 	} {
 		write(t, c.Path, strings.Replace(text, `"matcher": "`+HookMatcher(ClaudeCode)+`"`, `"matcher": "`+m.matcher+`"`, 1))
 		st := InspectHook(c)
-		if got := strings.Contains(st.Missing, "Agent, Task, Workflow"); got != m.missing {
-			t.Errorf("matcher %q: Missing = %q, want the new tools named: %v", m.matcher, st.Missing, m.missing)
+		if got := strings.Contains(st.Missing, "does not take every tool"); got != m.missing {
+			t.Errorf("matcher %q: Missing = %q, want it reported: %v", m.matcher, st.Missing, m.missing)
 		}
 	}
 }

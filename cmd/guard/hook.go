@@ -88,6 +88,11 @@ func (h *hookCall) run() (code int) {
 		return h.deny("guard: " + err.Error())
 	}
 	h.set(func() { h.req = req })
+	if req.Unjudged {
+		// A tool guard cannot read: one added in a later version of the
+		// agent fails closed here, not open.
+		return h.answer(hook.Ask, unjudgedReason(agent, req), "", nil)
+	}
 	if !req.Shell && !req.Edit && !req.Read && !req.Skill && !req.Subagent && !req.Workflow {
 		return h.answer(hook.Allow, "", "", nil)
 	}
@@ -341,10 +346,10 @@ func (h *hookCall) run() (code int) {
 			}
 		}
 		for _, w := range v.Writes {
-			if verdict != hook.Ask && hook.MemoryFile(agent, w, c.getenv) {
+			if verdict != hook.Ask && hook.MemoryFile(agent, w, hook.RuleEnv{Getenv: c.getenv, Project: project}) {
 				// Its @imports are read into the model's context, and a
 				// command's text is not the file's: a person approves.
-				verdict, reason = hook.Ask, "not known to be safe: writes "+w+", an agent's memory file: Claude Code (CLAUDE.md) or Gemini CLI (GEMINI.md) reads it, and every file its @imports name, into the model's context (a secret of the project's included), so a person approves; write it with the agent's file tool, whose text guard can read"
+				verdict, reason = hook.Ask, "not known to be safe: writes "+w+", an agent's memory file: Claude Code (CLAUDE.md) or Gemini CLI (GEMINI.md, or a name its context.fileName gives) reads it, and every file its @imports name, into the model's context (a secret of the project's included), so a person approves; write it with the agent's file tool, whose text guard can read"
 				d.Action = policy.Ask
 			}
 		}
@@ -391,6 +396,15 @@ func (h *hookCall) run() (code int) {
 		h.set(func() { h.req.Rewrites = rewrites })
 	}
 	return h.answer(verdict, reason, self, &v)
+}
+
+// unjudgedReason says why a tool guard does not read is asked.
+func unjudgedReason(agent hook.Agent, req hook.Request) string {
+	what := "is not one guard knows (a tool of a later " + agent.Title() + " version than guard was written for, or one of the user's own)"
+	if req.Kind == hook.ToolUnjudged {
+		what = "runs code or touches files in a way guard does not read"
+	}
+	return fmt.Sprintf("guard: %s's tool %s %s, so a person must approve it (guard judges the shell, file, skill and subagent tools; update guard, or do this with those)", agent.Title(), strconv.Quote(req.Tool), what)
 }
 
 // plainRun judges script again, as the agent's shell may read it: whether
@@ -603,7 +617,7 @@ func shellNestedMemory(g *gate.Gate, req hook.Request, v policy.Verdict) string 
 	}
 	req.Read, req.Paths = true, paths
 	home := g.Getenv("HOME")
-	imps := hook.NestedMemoryImports(req, home)
+	imps := hook.NestedMemoryImports(req, home, g.Getenv)
 	if len(imps) == 0 {
 		return ""
 	}

@@ -73,7 +73,7 @@ func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string,
 			// call after the hook returns: a memory file's imports are
 			// unknown.
 			for _, p := range paths {
-				if !hook.MemoryFile(req.Agent, p, g.Getenv) {
+				if !hook.MemoryFile(req.Agent, p, hook.RuleEnv{Getenv: g.Getenv, Project: req.Project}) {
 					continue
 				}
 				if f := hook.GeminiLLMCorrection(hook.RuleEnv{Getenv: g.Getenv, Project: req.Project}); f != "" {
@@ -118,7 +118,7 @@ func judgePatch(g *gate.Gate, req *hook.Request, text, dir, home string) (hook.V
 		d.Action, d.Reason = policy.Ask, why
 	}
 	for _, p := range paths {
-		if d.Action == policy.Run && hook.MemoryFile(req.Agent, p, g.Getenv) {
+		if d.Action == policy.Run && hook.MemoryFile(req.Agent, p, hook.RuleEnv{Getenv: g.Getenv, Project: req.Project}) {
 			// Its @imports are read into the model's context by the
 			// user's Claude Code or Gemini CLI.
 			d.Action, d.Reason = policy.Ask, "writes "+p+", a memory file Claude Code or Gemini CLI reads into the model's context with every file its @imports name (a secret of the project's included): a person approves"
@@ -350,7 +350,7 @@ func (c *cli) definitionRead(project string, files []string) (hook.Verdict, stri
 // below the project (hook.NestedMemoryImports): ok when one of them is not let
 // through.
 func nestedMemory(g *gate.Gate, req *hook.Request, home string) (hook.Verdict, string, bool) {
-	imps := hook.NestedMemoryImports(*req, home)
+	imps := hook.NestedMemoryImports(*req, home, g.Getenv)
 	if len(imps) == 0 {
 		return hook.Deny, "", false
 	}

@@ -65,6 +65,12 @@ type Request struct {
 	Subagent     bool
 	SubagentType string
 	Workflow     bool
+	// Unjudged is set for a tool that is none of those guard reads and
+	// that may run code or touch files (Kind ToolUnknown or ToolUnjudged):
+	// the caller asks a person. Kind is set for every tool that is none of
+	// the judged ones.
+	Unjudged bool
+	Kind     ToolKind
 
 	// Shell is set when Tool is the agent's shell tool; Command is then the
 	// shell script it would run, never empty.
@@ -210,9 +216,13 @@ func Decode(a Agent, r io.Reader) (Request, error) {
 		return req, nil
 	}
 
-	if req.Tool != spec.shell {
+	if !shellTool(a, req.Tool) {
 		if err := decodeFiles(&req); err != nil {
 			return Request{}, err
+		}
+		if !req.Edit && !req.Read {
+			req.Kind = KindOf(a, req.Tool)
+			req.Unjudged = req.Kind == ToolUnknown || req.Kind == ToolUnjudged
 		}
 		return req, nil
 	}
@@ -259,6 +269,18 @@ func Decode(a Agent, r io.Reader) (Request, error) {
 	}
 	return req, nil
 }
+
+// shellTool reports whether tool is one of agent a's tools that run a shell
+// command from tool_input.command: the shell tool, and Claude Code's Monitor
+// (2.1.332: a background command whose output lines come back as events,
+// run by the same shell as Bash).
+func shellTool(a Agent, tool string) bool {
+	return tool == specOf(a).shell || (a == ClaudeCode && tool == MonitorTool)
+}
+
+// MonitorTool is Claude Code's tool that runs a command in the background and
+// tells the model each line it prints.
+const MonitorTool = "Monitor"
 
 // decodeSkillShell reads the rest of a SkillShellEvent request: the command,
 // judged as a shell tool's. Only bash is read: a PowerShell command is

@@ -122,7 +122,8 @@ func hidden(r rune) bool {
 //
 // A request for another tool than the agent's shell, edit and read tools
 // (MCP tools, web fetches), and a read guard allows, get {} for every
-// verdict but Deny: no objection, the agent's own permission rules apply. A
+// verdict but Deny: no objection, the agent's own permission rules apply;
+// an Unjudged tool's Ask is an ask (a deny where the agent cannot ask). A
 // Deny is always a deny. An edit is never answered Sandbox.
 //
 // An empty reason is replaced by a generic one (Codex rejects a deny without

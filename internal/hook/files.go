@@ -74,8 +74,8 @@ func toolsOf(a Agent) []namedTool {
 }
 
 // fileTools are the edit and read tools guard judges, by agent and
-// tool_name (static data, read on every hook). Every other tool is let
-// through (see Encode).
+// tool_name (static data, read on every hook). Every other tool is one of
+// tools.go's kinds.
 var fileTools = [...][]namedTool{
 	ClaudeCode: {
 		{"Write", fileTool{edit: true, paths: []string{"file_path"}, required: true}},
@@ -96,6 +96,9 @@ var fileTools = [...][]namedTool{
 		{"apply_patch", fileTool{edit: true, patch: []string{"command", "input", "patch"}}},
 		{"Write", fileTool{edit: true, patch: []string{"command", "input", "patch"}}},
 		{"Edit", fileTool{edit: true, patch: []string{"command", "input", "patch"}}},
+		// view_image reads an image file into the model's context (0.171:
+		// a file that is no image is refused by Codex, after the hook).
+		{"view_image", fileTool{paths: []string{"path"}, required: true}},
 	},
 	Gemini: {
 		{"write_file", fileTool{edit: true, paths: []string{"file_path"}, required: true}},
@@ -430,7 +433,7 @@ func join(dir, p string) string {
 // meets the agent's own rules as before; never for
 // the other tools, which get no objection but for a Deny.
 func (r Request) judged(v Verdict) bool {
-	return r.Shell || r.Edit || ((r.Read || r.Skill || r.Subagent || r.Workflow) && v != Allow)
+	return r.Shell || r.Edit || ((r.Read || r.Skill || r.Subagent || r.Workflow || r.Unjudged) && v != Allow)
 }
 
 // GitIgnoreOff returns the settings file in which agent a is set to read the

@@ -44,14 +44,14 @@ func TestDecodeFiles(t *testing.T) {
 	}
 }
 
-// TestEditTools: the names guard judges, for each agent's hook matcher.
+// TestEditTools: the edit and read tools guard judges.
 func TestEditTools(t *testing.T) {
 	for _, tt := range []struct {
 		agent        hook.Agent
 		edits, reads []string
 	}{
 		{hook.ClaudeCode, []string{"Edit", "MultiEdit", "NotebookEdit", "Write"}, []string{"Glob", "Grep", "Read"}},
-		{hook.Codex, []string{"Edit", "Write", "apply_patch"}, nil},
+		{hook.Codex, []string{"Edit", "Write", "apply_patch"}, []string{"view_image"}},
 		{hook.Gemini, []string{"replace", "write_file"}, []string{"glob", "grep_search", "list_directory", "read_file", "read_many_files", "search_file_content"}},
 	} {
 		edits, reads := hook.EditTools(tt.agent)
@@ -209,5 +209,48 @@ func TestOlderKeyNames(t *testing.T) {
 		if ok != (err == nil) || (err != nil && !errors.Is(err, hook.ErrMalformed)) {
 			t.Errorf("run_shell_command %s: %v, want ok %v", input, err, ok)
 		}
+	}
+}
+
+// TestToolKinds: a tool guard does not judge is decoded with its kind, and
+// one it does not know, or knows to run code or touch files unread, is
+// marked Unjudged (hooks-16 H16-1); MCP tools go by each agent's prefix.
+func TestToolKinds(t *testing.T) {
+	for _, tt := range []struct {
+		agent    hook.Agent
+		tool     string
+		kind     hook.ToolKind
+		unjudged bool
+	}{
+		{hook.ClaudeCode, "TodoWrite", hook.ToolInert, false},
+		{hook.ClaudeCode, "EnterWorktree", hook.ToolUnjudged, true},
+		{hook.ClaudeCode, "mcp__db__query", hook.ToolMCP, false},
+		{hook.ClaudeCode, "mcp__", hook.ToolUnknown, true},
+		{hook.ClaudeCode, "mcp_db_query", hook.ToolUnknown, true},
+		{hook.ClaudeCode, "NewTool", hook.ToolUnknown, true},
+		{hook.ClaudeCode, "update_plan", hook.ToolUnknown, true},
+		{hook.Codex, "update_plan", hook.ToolInert, false},
+		{hook.Codex, "write_stdin", hook.ToolUnknown, true},
+		{hook.Codex, "mcp__db__query", hook.ToolMCP, false},
+		{hook.Gemini, "mcp_db_query", hook.ToolMCP, false},
+		{hook.Gemini, "write_todos", hook.ToolInert, false},
+		{hook.Gemini, "discovered_tool_x", hook.ToolUnknown, true},
+	} {
+		event := "PreToolUse"
+		if tt.agent == hook.Gemini {
+			event = "BeforeTool"
+		}
+		req, err := hook.Decode(tt.agent, strings.NewReader(`{"hook_event_name":"`+event+`","tool_name":"`+tt.tool+`","tool_input":{}}`))
+		if err != nil {
+			t.Fatalf("%s %s: %v", tt.agent, tt.tool, err)
+		}
+		if req.Kind != tt.kind || req.Unjudged != tt.unjudged || req.Shell || req.Edit || req.Read {
+			t.Errorf("%s %s: kind %d unjudged %v (shell %v edit %v read %v); want kind %d unjudged %v", tt.agent, tt.tool, req.Kind, req.Unjudged, req.Shell, req.Edit, req.Read, tt.kind, tt.unjudged)
+		}
+	}
+	// Claude Code's Monitor runs its command as Bash does: judged as one.
+	req, err := hook.Decode(hook.ClaudeCode, strings.NewReader(`{"hook_event_name":"PreToolUse","tool_name":"Monitor","tool_input":{"command":"tail -f log","description":"d"}}`))
+	if err != nil || !req.Shell || req.Command != "tail -f log" {
+		t.Errorf("Monitor: %+v, %v; want a shell request", req, err)
 	}
 }

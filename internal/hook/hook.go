@@ -38,9 +38,11 @@
 // rewrite included, which its rules for the original no longer match:
 // [CheckAgentRules] applies them to the original command first.
 //
-// Limits. A hook only sees what the agent sends it: it guards the agent's shell
+// Limits. A hook only sees what the agent sends it: it judges the agent's shell
 // tool and the edit and read tools listed in files.go (Request.Edit, Read),
-// not other tools (MCP tools, web fetches), and it trusts the agent
+// lets through the tools tools.go knows to run nothing and touch no file, and
+// MCP tools (the server's meaning, not guard's to read), and asks for every
+// other tool (Request.Unjudged); it trusts the agent
 // to apply a rewrite it accepted (a Gemini CLI version that fails to validate a
 // rewritten input has been seen to run the original command). The rewritten
 // command runs in a fresh "bash -c", so a cd or export in it does not persist

@@ -393,7 +393,7 @@ func checkAnswer(t *testing.T, a hook.Agent, req hook.Request, v hook.Verdict, o
 		allowed = []string{"deny"}
 	case req.SkillShell && v != hook.Allow:
 		allowed = []string{"deny"} // a skill's command can neither wait for a person nor be rewritten
-	case !req.Shell && !req.Edit && (!req.Read || v == hook.Allow):
+	case !req.Shell && !req.Edit && ((!req.Read && !req.Unjudged) || v == hook.Allow):
 		allowed = []string{"pass"} // not judged: the agent's own rules apply
 	case !req.Shell && (v == hook.Sandbox || v == hook.AskSandbox):
 		allowed = []string{"deny"} // an edit or a read cannot be sandboxed

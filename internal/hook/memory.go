@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"guard/internal/safefile"
@@ -21,8 +22,8 @@ import (
 // the model, with no Read of .env for guard to judge. (An import outside the
 // project waits for the user's approval; one inside does not.)
 //
-// Gemini CLI 0.61.0 does the same with GEMINI.md (its default
-// context.fileName; other names a user sets there are not read by guard):
+// Gemini CLI 0.61.0 does the same with GEMINI.md, its default
+// context.fileName, and with every name that setting gives (GeminiMemoryNames):
 // measured, after a shell command wrote GEMINI.md holding "@.env", the next
 // read_file's answer carried "Newly Discovered Project Context" with the
 // .env's key.
@@ -37,22 +38,60 @@ const maxImportDepth = 5
 // MemoryFile reports whether path is a memory file, by name, of an agent
 // in use: the agent a itself, or another whose settings directory the user
 // has (another agent's write is loaded by the user's next session of it).
-func MemoryFile(a Agent, path string, getenv func(string) string) bool {
+// Gemini CLI's names are GeminiMemoryNames(env), which may name a file in a
+// subdirectory (docs/NOTES.md): path matches by its last elements.
+func MemoryFile(a Agent, path string, env RuleEnv) bool {
+	getenv := env.defaults().Getenv
 	var names []string
 	if claudeInUse(a, getenv) {
 		names = append(names, memoryFiles[ClaudeCode]...)
 	}
 	if geminiInUse(a, getenv) {
-		names = append(names, memoryFiles[Gemini]...)
+		names = append(names, GeminiMemoryNames(env)...)
 	}
 	for _, p := range []string{path, policy.Resolve(path, "/")} {
 		for _, m := range names {
-			if filepath.Base(p) == m {
+			if p == m || strings.HasSuffix(p, string(filepath.Separator)+m) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// GeminiMemoryNames returns the memory file names Gemini CLI loads: GEMINI.md
+// and every name its settings' context.fileName gives (a string or a list),
+// in the system's, the user's or the project's settings (any of them: the
+// stricter reading; Gemini CLI 0.61.0 takes the setting's names in place of
+// GEMINI.md). A file that does not parse adds nothing here: guard's other
+// checks of Gemini CLI's settings refuse it.
+func GeminiMemoryNames(env RuleEnv) []string {
+	env = env.defaults()
+	names := []string{"GEMINI.md"}
+	for _, file := range geminiSettingsFiles(env) {
+		top, err := settingsObject(file, true)
+		if err != nil || top == nil {
+			continue
+		}
+		ctx, err := objectFields(top["context"])
+		if err != nil || ctx == nil {
+			continue
+		}
+		var one string
+		var list []string
+		if json.Unmarshal(ctx["fileName"], &one) == nil {
+			list = []string{one}
+		} else {
+			json.Unmarshal(ctx["fileName"], &list)
+		}
+		for _, n := range list {
+			n = filepath.Clean(strings.TrimSpace(n))
+			if n != "." && n != "" && !filepath.IsAbs(n) && !strings.HasPrefix(n, "../") && !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	return names
 }
 
 // claudeInUse reports whether Claude Code reads memory files for this user:
@@ -88,7 +127,7 @@ func MemoryImports(req Request, home string, getenv func(string) string) []strin
 	var out []string
 	seen := map[string]bool{}
 	for _, p := range req.Paths {
-		if !MemoryFile(req.Agent, p, getenv) || !filepath.IsAbs(p) {
+		if !MemoryFile(req.Agent, p, RuleEnv{Getenv: getenv, Project: req.Project}) || !filepath.IsAbs(p) {
 			continue
 		}
 		for _, text := range memoryTexts(req, p) {
@@ -249,9 +288,14 @@ func claudeImportWords(text string) []string {
 
 // nestedMemoryNames are the memory files each agent loads from a directory
 // below the project when a file tool first touches it.
-var nestedMemoryNames = map[Agent][]string{
-	ClaudeCode: {"CLAUDE.md", "CLAUDE.local.md", filepath.Join(".claude", "CLAUDE.md")},
-	Gemini:     {"GEMINI.md"},
+func nestedMemoryNames(a Agent, env RuleEnv) []string {
+	switch a {
+	case ClaudeCode:
+		return []string{"CLAUDE.md", "CLAUDE.local.md", filepath.Join(".claude", "CLAUDE.md")}
+	case Gemini:
+		return GeminiMemoryNames(env)
+	}
+	return nil
 }
 
 func isSpaceByte(c byte) bool {
@@ -272,10 +316,10 @@ func isSpaceByte(c byte) bool {
 // Discovered Project Context", its JIT context) at read_file, read_many_files,
 // list_directory, write_file and replace: measured in a git repository (it
 // follows imports only inside one), the key reached the model at each of
-// read_file, list_directory and write_file. Other names a user gives Gemini
-// CLI's context.fileName are not read.
-func NestedMemoryImports(req Request, home string) []string {
-	names := nestedMemoryNames[req.Agent]
+// read_file, list_directory and write_file; and with the names its
+// context.fileName gives (measured: AGENTS.md in the user's settings).
+func NestedMemoryImports(req Request, home string, getenv func(string) string) []string {
+	names := nestedMemoryNames(req.Agent, RuleEnv{Getenv: getenv, Home: home, Project: req.Project})
 	if len(names) == 0 || !req.Read && !req.Edit || !filepath.IsAbs(req.Project) {
 		return nil
 	}

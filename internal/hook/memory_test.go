@@ -79,25 +79,25 @@ func TestMemoryImports(t *testing.T) {
 			t.Errorf("%s: imports %q, missing %s", tt.input, got, tt.want)
 		}
 	}
-	if !hook.MemoryFile(hook.ClaudeCode, "/p/x/CLAUDE.local.md", getenv) || hook.MemoryFile(hook.ClaudeCode, "/p/claude.md.txt", getenv) {
+	if !hook.MemoryFile(hook.ClaudeCode, "/p/x/CLAUDE.local.md", hook.RuleEnv{Getenv: getenv}) || hook.MemoryFile(hook.ClaudeCode, "/p/claude.md.txt", hook.RuleEnv{Getenv: getenv}) {
 		t.Error("MemoryFile by name")
 	}
 	// Another agent's write counts when the user has Claude Code.
-	if hook.MemoryFile(hook.Codex, "/p/CLAUDE.md", func(k string) string {
+	if hook.MemoryFile(hook.Codex, "/p/CLAUDE.md", hook.RuleEnv{Getenv: func(k string) string {
 		if k == "HOME" {
 			return t.TempDir()
 		}
 		return ""
-	}) {
+	}}) {
 		t.Error("MemoryFile for Codex without Claude Code's settings")
 	}
 	writeFile(t, filepath.Join(home, ".claude", "settings.json"), "{}")
-	if !hook.MemoryFile(hook.Codex, "/p/CLAUDE.md", func(k string) string {
+	if !hook.MemoryFile(hook.Codex, "/p/CLAUDE.md", hook.RuleEnv{Getenv: func(k string) string {
 		if k == "HOME" {
 			return home
 		}
 		return ""
-	}) {
+	}}) {
 		t.Error("MemoryFile for Codex with Claude Code's settings")
 	}
 }
@@ -115,13 +115,13 @@ func TestNestedMemoryImports(t *testing.T) {
 	req := func(agent hook.Agent, tool string, paths ...string) hook.Request {
 		return hook.Request{Agent: agent, Tool: tool, Read: tool == "Read", Edit: tool == "Write", Project: project, Paths: paths}
 	}
-	got := hook.NestedMemoryImports(req(hook.ClaudeCode, "Read", filepath.Join(project, "a", "b", "x.txt")), home)
+	got := hook.NestedMemoryImports(req(hook.ClaudeCode, "Read", filepath.Join(project, "a", "b", "x.txt")), home, nil)
 	for _, w := range []string{filepath.Join(project, ".env"), filepath.Join(project, "key.pem")} {
 		if !slices.Contains(got, w) {
 			t.Errorf("Read a/b/x.txt: imports %q, missing %s", got, w)
 		}
 	}
-	if got := hook.NestedMemoryImports(req(hook.ClaudeCode, "Write", filepath.Join(project, "c", "y.txt")), home); !slices.Equal(got, []string{filepath.Join(project, "c", "CLAUDE.md"), filepath.Join(project, "c", "alice.")}) {
+	if got := hook.NestedMemoryImports(req(hook.ClaudeCode, "Write", filepath.Join(project, "c", "y.txt")), home, nil); !slices.Equal(got, []string{filepath.Join(project, "c", "CLAUDE.md"), filepath.Join(project, "c", "alice.")}) {
 		t.Errorf("Write c/y.txt: imports %q", got)
 	}
 	for _, r := range []hook.Request{
@@ -129,7 +129,7 @@ func TestNestedMemoryImports(t *testing.T) {
 		req(hook.ClaudeCode, "Read", filepath.Join(home, "other", "a", "x.txt")),
 		req(hook.Gemini, "Read", filepath.Join(project, "a", "x.txt")),
 	} {
-		if got := hook.NestedMemoryImports(r, home); len(got) > 0 {
+		if got := hook.NestedMemoryImports(r, home, nil); len(got) > 0 {
 			t.Errorf("%v: imports %q, want none", r.Paths, got)
 		}
 	}
@@ -196,7 +196,7 @@ func TestNestedMemoryGemini(t *testing.T) {
 		req("list_directory", true, filepath.Join(project, "sub")),
 		req("write_file", false, filepath.Join(project, "sub", "deeper", "b.txt")),
 	} {
-		if got := hook.NestedMemoryImports(r, home); !slices.Equal(got, want) {
+		if got := hook.NestedMemoryImports(r, home, nil); !slices.Equal(got, want) {
 			t.Errorf("%s %v: imports %q, want %q", r.Tool, r.Paths, got, want)
 		}
 	}
@@ -204,7 +204,7 @@ func TestNestedMemoryGemini(t *testing.T) {
 		req("read_file", true, filepath.Join(project, "other", "a.txt")), // Claude Code's file
 		req("list_directory", true, project),                             // the project's own: loaded at the start
 	} {
-		if got := hook.NestedMemoryImports(r, home); len(got) > 0 {
+		if got := hook.NestedMemoryImports(r, home, nil); len(got) > 0 {
 			t.Errorf("%s %v: imports %q, want none", r.Tool, r.Paths, got)
 		}
 	}
@@ -215,7 +215,48 @@ func TestNestedMemoryGemini(t *testing.T) {
 	if err := os.Symlink(filepath.Join(home, ".ssh", "id_ed25519"), link); err != nil {
 		t.Fatal(err)
 	}
-	if got := hook.NestedMemoryImports(req("read_file", true, filepath.Join(project, "linked", "a.txt")), home); !slices.Equal(got, []string{link}) {
+	if got := hook.NestedMemoryImports(req("read_file", true, filepath.Join(project, "linked", "a.txt")), home, nil); !slices.Equal(got, []string{link}) {
 		t.Errorf("read_file below a linked GEMINI.md: %q, want %q", got, []string{link})
+	}
+}
+
+// TestGeminiMemoryNames: the names Gemini CLI's context.fileName gives (a
+// string or a list, in the user's or the project's settings) are memory
+// files too (hooks-16 H16-2): nested ones are loaded with their imports at
+// a file tool's touch, and a write of one is a memory file's write.
+func TestGeminiMemoryNames(t *testing.T) {
+	home := t.TempDir()
+	project := filepath.Join(home, "p")
+	getenv := func(k string) string {
+		if k == "HOME" {
+			return home
+		}
+		return ""
+	}
+	writeFile(t, filepath.Join(home, ".gemini", "settings.json"), `{"context": {"fileName": ["AGENTS.md", "GEMINI.md"]}}`)
+	writeFile(t, filepath.Join(project, ".gemini", "settings.json"), "// the project's\n{\"context\": {\"fileName\": \"docs/NOTES.md\"}}")
+	env := hook.RuleEnv{Getenv: getenv, Project: project, GeminiSystem: filepath.Join(home, "etc")}
+	if got, want := hook.GeminiMemoryNames(env), []string{"GEMINI.md", "AGENTS.md", "docs/NOTES.md"}; !slices.Equal(got, want) {
+		t.Errorf("GeminiMemoryNames = %q, want %q", got, want)
+	}
+	writeFile(t, filepath.Join(project, "sub", "AGENTS.md"), "@../.env\n")
+	writeFile(t, filepath.Join(project, "sub", "docs", "NOTES.md"), "@../../id\n")
+	r := hook.Request{Agent: hook.Gemini, Tool: "read_file", Read: true, Project: project, Paths: []string{filepath.Join(project, "sub", "docs", "a.txt")}}
+	got := hook.NestedMemoryImports(r, home, getenv)
+	for _, want := range []string{filepath.Join(project, ".env"), filepath.Join(project, "id")} {
+		if !slices.Contains(got, want) {
+			t.Errorf("NestedMemoryImports = %q, want %s in it", got, want)
+		}
+	}
+	for path, want := range map[string]bool{
+		filepath.Join(project, "x", "AGENTS.md"):        true,
+		filepath.Join(project, "docs", "NOTES.md"):      true,
+		filepath.Join(project, "NOTES.md"):              false,
+		filepath.Join(project, "x", "MY-AGENTS.md"):     false,
+		filepath.Join(project, "x", "docs", "NOTES.md"): true,
+	} {
+		if got := hook.MemoryFile(hook.Gemini, path, env); got != want {
+			t.Errorf("MemoryFile(%s) = %v, want %v", path, got, want)
+		}
 	}
 }

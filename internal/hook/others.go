@@ -33,7 +33,7 @@ func quoteCommand(s string) string {
 // CheckAgentRules: the managed or system file, the user's, the project's,
 // and the hooks/hooks.json of the plugins (Claude Code) and extensions
 // (Gemini CLI) installed in the user's settings directory, enabled or not;
-// Codex's /etc/codex/hooks.json),
+// Codex's /etc/codex/hooks.json and its installed plugins' hooks),
 // whose matcher may match tool. The agents run such hooks alongside guard's
 // and take the input rewrite of whichever answers last (Claude Code 2.1.332:
 // the order they finish in; Gemini CLI 0.61.0: the later in its list), so
@@ -77,6 +77,15 @@ func OtherHooks(a Agent, env RuleEnv, tool string) []OtherHook {
 				files = append(files, filepath.Join(d, ".codex", "hooks.json"))
 			}
 		}
+		// Installed plugins' hooks (Codex 0.171.0 has "plugin hooks",
+		// a feature and a trust step of their own): hooks/hooks.json in
+		// plugins/cache/MARKETPLACE/PLUGIN[/VERSION], and a manifest's
+		// inline "hooks" (Codex reads .codex-plugin/ and
+		// .claude-plugin/plugin.json), switched on or not.
+		cache := filepath.Join(home, "plugins", "cache")
+		files = append(files, globs(cache, "*/*/*/hooks/hooks.json", "*/*/hooks/hooks.json",
+			"*/*/*/.codex-plugin/plugin.json", "*/*/.codex-plugin/plugin.json",
+			"*/*/*/.claude-plugin/plugin.json", "*/*/.claude-plugin/plugin.json")...)
 	default:
 		return nil
 	}

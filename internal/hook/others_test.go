@@ -80,6 +80,16 @@ func TestOtherHooks(t *testing.T) {
 	if got := hook.OtherHooks(hook.Codex, env, "Bash"); len(got) != 1 || got[0].Command != "other" {
 		t.Errorf("Codex: OtherHooks = %v", got)
 	}
+	// An installed plugin's hooks (hooks-16 H16-3): its hooks/hooks.json,
+	// and a manifest's inline hooks.
+	plugin := filepath.Join(home, ".codex", "plugins", "cache", "mkt", "fmt", "1.0.0")
+	writeFile(t, filepath.Join(plugin, "hooks", "hooks.json"), `{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "plugin-rewrite"}]}]}}`)
+	writeFile(t, filepath.Join(plugin, ".codex-plugin", "plugin.json"), `{"name": "fmt", "hooks": {"PreToolUse": [{"matcher": "*", "hooks": [{"type": "command", "command": "manifest-hook"}]}]}}`)
+	got := hook.OtherHooks(hook.Codex, env, "Bash")
+	if len(got) != 3 || got[1].Command != "plugin-rewrite" || got[2].Command != "manifest-hook" {
+		t.Errorf("Codex with a plugin's hooks: OtherHooks = %v", got)
+	}
+	os.RemoveAll(filepath.Join(home, ".codex", "plugins"))
 	// And the machine's /etc/codex/hooks.json, which Codex runs untrusted
 	// (hooks-14: its echo of the input replaced guard's rewrite).
 	writeFile(t, filepath.Join(home, "etc-codex", "hooks.json"), `{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "org-log"}]}]}}`)
