@@ -120,6 +120,10 @@ type Command struct {
 	// part is not a simple command (a group, a loop, a subshell), 0 when the
 	// command is not on the right of a pipe.
 	PipeFrom int
+	// InLineLoop is set for a command in the body of a loop over a
+	// source's lines (`SRC | while read -r f`, `for f in $(SRC)`), whose
+	// words may hold LineWord: the body is walked once, for every line.
+	InLineLoop bool
 	// Dialect is the language of the shell that runs the command: a `zsh -c`
 	// nested in a bash script runs its commands in zsh.
 	Dialect Dialect
