@@ -323,7 +323,11 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 	var held []shell.Command       // the commands as walked, before lineCommand rewrote some
 	for ci, c := range script.Commands {
 		lineCmd := false
-		if nc, ok := lineCommand(&c); ok {
+		nc, ok := lineCommand(&c)
+		if !ok {
+			nc, ok = substCommand(&c, script.Commands)
+		}
+		if ok {
 			if held == nil {
 				held = slices.Clone(script.Commands)
 			}

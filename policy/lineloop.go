@@ -19,7 +19,9 @@ import (
 // xargs may hand any word (injectionSafe), and its name and every other
 // word literal. Beyond xargs, the source's words must be plain names for
 // every program but echo (lineWords): a loop's word is split and globbed
-// (`for f in $(ls)`), a line has its blanks trimmed (`read`).
+// (`for f in $(ls)`), a line has its blanks trimmed (`read`). A command
+// substitution that is a whole word of an argument (`wc -l $(SRC)`) is
+// the same words as such a for loop's (substCommand).
 
 // lineCommand returns c judged as `xargs -I LINE ARGV`, fed by the loop's
 // source, when c's only run-time words are lines of one source.
@@ -59,6 +61,67 @@ func lineCommand(c *shell.Command) (shell.Command, bool) {
 	nc.Dynamic, nc.ArgDynamic, nc.ArgSplit, nc.ArgBraces = "", nil, nil, nil
 	nc.PipeFrom = src
 	return nc, true
+}
+
+// substCommand returns c judged as `SRC | xargs -I LINE ARGV` when its
+// only run-time word is one unquoted command substitution of SRC
+// (Command.SubstFrom: `wc -l $(git ls-files '*.go')`), whose output the
+// shell splits and globs into words there as a for loop over $(SRC) does:
+// its program one xargs may hand any word, and the word none the judge
+// reads otherwise (echo, basename and dirname print it; $(which NAME) and
+// $(pwd) are known paths), and SRC (cmds' command, through filters) one
+// that lists names, not words the script wrote itself (`ls $(echo /)` stays
+// run time, as the adversarial tests want).
+func substCommand(c *shell.Command, cmds []shell.Command) (shell.Command, bool) {
+	if c.SubstFrom == nil || c.OtherDynamic || c.PipeFrom != 0 || len(c.Argv) == 0 || len(c.ArgDynamic) != len(c.Argv) ||
+		c.ArgDynamic[0] != nil {
+		return shell.Command{}, false
+	}
+	switch prog := filepath.Base(c.Argv[0]); {
+	case !injectionSafe(prog), prog == "echo", prog == "basename", prog == "dirname":
+		return shell.Command{}, false
+	}
+	at := -1
+	for i, reasons := range c.ArgDynamic {
+		if reasons == nil {
+			continue
+		}
+		text, ok := strings.CutPrefix(reasons[0], "command substitution ")
+		if at >= 0 || i >= len(c.SubstFrom) || c.SubstFrom[i] == 0 || len(reasons) != 1 || !ok ||
+			strings.HasPrefix(text, "$(which ") || strings.HasPrefix(text, "`which ") || text == "$(pwd)" || text == "`pwd`" {
+			return shell.Command{}, false
+		}
+		at = i
+	}
+	if at < 0 || !listsNames(cmds, c.SubstFrom[at]) {
+		return shell.Command{}, false
+	}
+	nc := *c
+	argv := slices.Clone(c.Argv)
+	argv[at] = shell.LineWord
+	nc.Argv = append([]string{"xargs", "-I", shell.LineWord}, argv...)
+	nc.Dynamic, nc.ArgDynamic, nc.ArgSplit, nc.ArgBraces, nc.SubstFrom = "", nil, nil, nil, nil
+	nc.PipeFrom = c.SubstFrom[at]
+	return nc, true
+}
+
+// listsNames reports whether the command from (1 + its index in cmds),
+// followed back through the filters that only drop or reorder lines,
+// prints the names of files it found: find, ls, du, grep -l and the
+// like, git's listings (nameSource's trees).
+func listsNames(cmds []shell.Command, from int) bool {
+	for hops := 0; hops < 16 && from > 0 && from <= len(cmds); hops++ {
+		u := &cmds[from-1]
+		if len(u.Argv) == 0 || filepath.Base(u.Argv[0]) == "echo" {
+			return false
+		}
+		roots, filter := nameSource(u.Argv)
+		if !filter {
+			return roots != nil
+		}
+		from = u.PipeFrom
+	}
+	return false
 }
 
 // lineWords says why the words the loop's source gives command i (made by

@@ -9,7 +9,8 @@ import (
 )
 
 // TestLoopLines: a loop over a command's lines (`SRC | while read -r f`,
-// `while read -r f; ... done < FILE`, `for f in $(SRC)`) reads what `SRC |
+// `while read -r f; ... done < FILE`, `for f in $(SRC)`), and a command
+// substitution that is a whole argument (`CMD $(SRC)`), read what `SRC |
 // xargs -I{} CMD {}` reads. Harmless ones run unasked: the source's names
 // are followed as xargs's are (a find narrowed by -name, ls, git ls-files,
 // echo's words). Every way of reaching a secret through the loop's
@@ -69,6 +70,13 @@ func TestLoopLines(t *testing.T) {
 		`ls docs | while read f; do cat "docs/$f"; done`:                              "KEY-SECRET",
 		`find . -type f | while read -r f; do cat "$f"; done`:                         "ENV-SECRET",
 		`for f in $(git ls-files 2>/dev/null; ls -a); do cat "$f"; done`:              "ENV-SECRET",
+		// The same words as a whole argument: `CMD $(SRC)`.
+		`cat $(find ~/.ssh -type f)`:          "KEY-SECRET",
+		`head -3 $(cat list.txt)`:             "KEY-SECRET",
+		`cat $(ls -A glob)`:                   "ENV-SECRET",
+		`cat $(ls odd)`:                       "ENV-SECRET",
+		`cat $(echo .env)`:                    "ENV-SECRET",
+		`grep -h . $(find docs -name '*.md')`: "KEY-SECRET",
 	}
 	for cmd, secret := range attacks {
 		if _, err := exec.LookPath("bash"); err == nil {
@@ -104,17 +112,27 @@ func TestLoopLines(t *testing.T) {
 		`ls | while read HOME; do ls ~; done`:       false,
 		`ls | while read -d x f; do cat "$f"; done`: false,
 		// Harmless: names from a source whose every file is known.
-		`find src -name '*.go' | while read -r f; do wc -l "$f"; done`:           true,
-		`for f in $(find src -name '*.go'); do echo "== $f"; head -3 "$f"; done`: true,
-		`ls src | while read f; do echo "file: $f"; done`:                        true,
-		`for f in $(ls src); do echo "$f"; done`:                                 true,
-		`for f in $(find src docs -name '*.go'); do head -1 "$f"; done`:          true,
+		`find src -name '*.go' | while read -r f; do wc -l "$f"; done`:                    true,
+		`find src -name '*.go' -print0 | while IFS= read -r -d '' f; do wc -l "$f"; done`: true,
+		`for f in $(find src -name '*.go'); do echo "== $f"; head -3 "$f"; done`:          true,
+		`ls src | while read f; do echo "file: $f"; done`:                                 true,
+		`for f in $(ls src); do echo "$f"; done`:                                          true,
+		`for f in $(find src docs -name '*.go'); do head -1 "$f"; done`:                   true,
 		// The tree holds odd names (glob/.e*): the check for them is not
 		// narrowed by -name.
 		`for f in $(find . -name '*.go'); do head -1 "$f"; done`:                       false,
 		`echo README.md | while read f; do cat "$f"; done`:                             true,
 		`while read -r line; do echo "${line}"; done < files.txt`:                      true,
 		`for f in $(find src -name '*.go'); do echo "$f: $(grep -c package $f)"; done`: true,
+		`wc -l $(find src -name '*.go')`:                                               true,
+		`head -3 $(find src -name '*.go' | head -1)`:                                   true,
+		`grep -c package $(find src -type f)`:                                          true,
+		`cat $(ls ~/.ssh | head -1)`:                                                   false, // names ls prints for ~/.ssh, read here
+		`cat $(cd ~/.ssh \&\& ls)`:                                                     false,
+		`ls -la $(which bash)`:                                                         true,
+		`wc $(ls opt)`:                                                                 false, // -n: an option
+		`cat "$(find src -name a.go)"`:                                                 false, // quoted: not followed
+		`diff $(find src -name a.go) $(find src -name b.go)`:                           false,
 	} {
 		cases[cmd] = want
 	}

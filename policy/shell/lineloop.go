@@ -188,10 +188,19 @@ func stdinRedirected(rs []*syntax.Redirect) bool {
 // a for loop's list (`for f in $(SRC)`, unquoted), or nil.
 func substSource(fc *syntax.ForClause) *syntax.CmdSubst {
 	it, ok := fc.Loop.(*syntax.WordIter)
-	if fc.Select || !ok || it.InPos == (syntax.Pos{}) || len(it.Items) != 1 || len(it.Items[0].Parts) != 1 {
+	if fc.Select || !ok || it.InPos == (syntax.Pos{}) || len(it.Items) != 1 {
 		return nil
 	}
-	cs, _ := it.Items[0].Parts[0].(*syntax.CmdSubst)
+	return wholeSubst(it.Items[0])
+}
+
+// wholeSubst returns the command substitution that is the whole of the
+// unquoted word wd (`$(SRC)` or backquotes), or nil.
+func wholeSubst(wd *syntax.Word) *syntax.CmdSubst {
+	if wd == nil || len(wd.Parts) != 1 {
+		return nil
+	}
+	cs, _ := wd.Parts[0].(*syntax.CmdSubst)
 	return cs
 }
 

@@ -35,6 +35,8 @@ func TestLineLoop(t *testing.T) {
 		{`for f in $(ls | grep x); do cat "$f"; done`, want{2, "cat {}", 2}},
 		{`for f in $(ls; ls); do cat "$f"; done`, want{2, "cat {}", 0}},
 		{`cd src && ls | while read f; do cat "$f"; done`, want{1, "cat {}", 1}},
+		// cd makes no command: the lines are not echo's.
+		{`echo README.md; cd src | while read f; do cat "$f"; done`, want{1, "cat {}", 0}},
 		{`find . -name '*.go' -print0 | while IFS= read -r -d '' f; do wc -l "$f"; done`, want{1, "wc -l {}", 1}},
 	} {
 		s, err := Parse(tt.src, Bash)
@@ -96,6 +98,25 @@ func TestLineLoop(t *testing.T) {
 		}
 		if s.Unverified == "" {
 			t.Errorf("%q: not unverified", src)
+		}
+	}
+	// A whole unquoted word $(SRC): SubstFrom names SRC's command.
+	for src, want := range map[string][]int{
+		`wc -l $(git ls-files '*.go')`:        {0, 0, 1},
+		`timeout 5 wc -l $(find . | head -2)`: {0, 0, 2},
+		"cat `ls`":                            {0, 1},
+		`wc -l "$(git ls-files)"`:             nil,
+		`wc -l x$(ls)`:                        nil,
+		`wc -l $(ls; ls)`:                     nil,
+		`wc -l $(cd src && ls)`:               nil,
+		`wc -l $(cd src)`:                     nil,
+	} {
+		s, err := Parse(src, Bash)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", src, err)
+		}
+		if got := s.Commands[len(s.Commands)-1].SubstFrom; !slices.Equal(got, want) {
+			t.Errorf("%q: SubstFrom %v, want %v", src, got, want)
 		}
 	}
 	if s, err := Parse(`ls | while read f; do cat "$f"; done`, Zsh); err != nil || s.Unverified == "" {

@@ -97,7 +97,7 @@ func runParseTests(t *testing.T, tests []parseTest) {
 				got.Commands[i].ArgSplit, got.Commands[i].ArgBraces = nil, nil
 				got.Commands[i].Climbed = nil // TestClimbed
 				got.Commands[i].PipeFrom = 0
-				got.Commands[i].InLineLoop = false // TestLineLoop
+				got.Commands[i].InLineLoop, got.Commands[i].SubstFrom = false, nil // TestLineLoop
 				got.Commands[i].Dialect = 0
 				got.Commands[i].Shells = nil
 			}

@@ -451,11 +451,13 @@ func (w *walker) binary(cmd *syntax.BinaryCmd, st dirState, c ctx) outcome {
 		spine = append(spine, inner)
 	}
 	last := spine[len(spine)-1].X // the statement before the operator
+	leftStart := len(w.cmds)      // the first command the statement before the operator made
 	out := w.stmt(last, st, c)
 	for i := len(spine) - 1; i >= 0; i-- {
 		b := spine[i]
 		left := last
 		last = b.Y
+		rightStart := len(w.cmds)
 		switch b.Op {
 		case syntax.AndStmt:
 			y := w.stmt(b.Y, out.ok, c)
@@ -472,7 +474,10 @@ func (w *walker) binary(cmd *syntax.BinaryCmd, st dirState, c ctx) outcome {
 			}
 			n := len(w.cmds)
 			rc := c
-			if _, ok := b.Y.Cmd.(*syntax.WhileClause); ok && from > 0 {
+			if _, ok := b.Y.Cmd.(*syntax.WhileClause); ok && from > 0 && from > leftStart {
+				// the loop's lines are the output of the command the
+				// statement before the | made (not of an earlier one,
+				// when it made none: `cd d | while ...`)
 				rc.lineSrc = from
 			}
 			y := w.pipeRight(b.Y, st, rc)
@@ -484,6 +489,7 @@ func (w *walker) binary(cmd *syntax.BinaryCmd, st dirState, c ctx) outcome {
 				out = y
 			}
 		}
+		leftStart = rightStart
 	}
 	return out
 }
@@ -645,7 +651,11 @@ func (w *walker) call(s *syntax.Stmt, call *syntax.CallExpr, st dirState, c ctx)
 	}
 	words := make([]word, len(call.Args))
 	for i, arg := range call.Args {
+		n := len(w.cmds)
 		words[i] = w.word(arg, st, c)
+		if cs := wholeSubst(arg); cs != nil && c.d != Zsh && lastCall(cs.Stmts) && len(w.cmds) > n {
+			words[i].from = len(w.cmds)
+		}
 	}
 	r := w.redirects(s.Redirs, st, c)
 	r.dyn = concat(envDyn, r.dyn)
@@ -1127,8 +1137,15 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 		var argDyn [][]string
 		var split []bool
 		var braces [][]string
+		var from []int
 		for i, wd := range words {
 			argv[i] = wd.text
+			if wd.from > 0 {
+				if from == nil {
+					from = make([]int, len(words))
+				}
+				from[i] = wd.from
+			}
 			if len(wd.dyn) > 0 {
 				if argDyn == nil {
 					argDyn = make([][]string, len(words))
@@ -1149,7 +1166,7 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 			}
 		}
 		w.emit(Command{Argv: argv, Writes: writes, Env: env, Wrapper: wrapper, ArgDynamic: argDyn, ArgSplit: split,
-			ArgBraces: braces}, dyn, r, st, c)
+			ArgBraces: braces, SubstFrom: from}, dyn, r, st, c)
 	}
 	if !words[0].static() {
 		emit()

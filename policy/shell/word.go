@@ -20,6 +20,10 @@ type word struct {
 	// braces are the words a brace expansion makes of it (as patterns when
 	// it globs), nil when it has none or they are not known.
 	braces []string
+	// from is, for a word that is one unquoted command substitution of a
+	// simple command or a pipeline ending in one (`$(git ls-files)`), 1 +
+	// the index of that command (Command.SubstFrom); 0 otherwise.
+	from int
 }
 
 func (w word) static() bool { return len(w.dyn) == 0 }
