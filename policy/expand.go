@@ -71,7 +71,51 @@ func printedVar(argv0, r string) (string, bool) {
 	if !printers(argv0) {
 		return "", false
 	}
-	return plainParam(r)
+	if name, ok := plainParam(r); ok {
+		return name, true
+	}
+	return paramForm(r)
+}
+
+// paramForm reports whether r is a parameter expansion whose value is a
+// variable's, a part of it or a literal word, and returns the variable's
+// name: ${NAME:-WORD}, ${NAME-WORD}, ${NAME:+WORD}, ${NAME+WORD} (WORD
+// when set), ${NAME#P}, ${NAME##P}, ${NAME%P}, ${NAME%%P} (a prefix or
+// suffix removed), with WORD and P literal (no expansion, quote, escape,
+// bracket or brace: nothing runs and nothing is assigned), and ${NAME[N]},
+// an array's element at a literal index (${PIPESTATUS[0]}; a subscript
+// with an expansion would run it). Not ${NAME:=WORD} (it assigns),
+// ${NAME:?WORD} or ${NAME:N} (an arithmetic offset).
+func paramForm(r string) (string, bool) {
+	text, ok := strings.CutPrefix(r, "parameter expansion ${")
+	if !ok || !strings.HasSuffix(text, "}") {
+		return "", false
+	}
+	text = text[:len(text)-1]
+	n := 0
+	for n < len(text) {
+		ch := text[n]
+		if !(ch == '_' || ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || n > 0 && ch >= '0' && ch <= '9') {
+			break
+		}
+		n++
+	}
+	name, rest := text[:n], text[n:]
+	if name == "" {
+		return "", false
+	}
+	if idx, ok := strings.CutPrefix(rest, "["); ok && strings.HasSuffix(idx, "]") && isDigits(idx[:len(idx)-1]) {
+		return name, true
+	}
+	for _, op := range []string{":-", ":+", "##", "%%", "-", "+", "#", "%"} {
+		if word, ok := strings.CutPrefix(rest, op); ok {
+			if strings.ContainsAny(word, "$`\\'\"(){}[]~<>|;&!\n") {
+				return "", false
+			}
+			return name, true
+		}
+	}
+	return "", false
 }
 
 // testers are test and [: they only answer with their exit status, so a

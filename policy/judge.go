@@ -317,9 +317,23 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 	}
 	v := Verdict{Class: Safe}
 	first := true
-	written := false   // an earlier command may have written (created) files
-	var moved []string // paths an earlier mv, ln or cp made or changed
+	written := false               // an earlier command may have written (created) files
+	var moved []string             // paths an earlier mv, ln or cp made or changed
+	lined, loopWrites := false, "" // a loop's line judged as xargs's input; a loop body's write
+	var held []shell.Command       // the commands as walked, before lineCommand rewrote some
 	for ci, c := range script.Commands {
+		lineCmd := false
+		nc, ok := lineCommand(&c)
+		if !ok {
+			nc, ok = substCommand(&c, script.Commands)
+		}
+		if ok {
+			if held == nil {
+				held = slices.Clone(script.Commands)
+			}
+			c, lineCmd, lined = nc, true, true
+			script.Commands[ci] = nc
+		}
 		if underHome(c.Dir) && !filepath.IsAbs(home()) {
 			script.Unverified = strings.TrimPrefix(script.Unverified+"; working directory below ~ and HOME is not set", "; ")
 		}
@@ -478,6 +492,10 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			} else if why := pipedSearch(s, &c, script.Commands, cwd); why != "" {
 				sub.Secret, sub.Class, sub.Unknown = why, Unverified, true
 				sub.Reason = "secret: " + why
+			} else if lineCmd {
+				if why := lineWords(script.Commands, ci, cwd); why != "" {
+					sub.Class, sub.Unknown, sub.Reason = Unverified, true, why
+				}
 			}
 		}
 		if sub.Class == Safe || sub.Class == Match {
@@ -548,6 +566,9 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 		if class == Safe && len(c.Writes) > 0 {
 			class = Match
 		}
+		if c.InLineLoop && class != Safe && loopWrites == "" {
+			loopWrites = quoteArgv(c.Argv)
+		}
 		if class != Forbidden && sub.Reason != "" {
 			dynamic = sub.Reason
 		}
@@ -572,7 +593,16 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 			}
 		}
 	}
-	script.Unverified = runTimeUnverified(script.Unverified, script.Commands)
+	if lined && loopWrites != "" {
+		// The body was judged once; it runs once per line, and a later
+		// round may read what an earlier one wrote or linked.
+		script.Unverified = strings.TrimPrefix(script.Unverified+"; a loop over lines whose body also runs "+loopWrites+
+			", which is not known to be read-only", "; ")
+	}
+	if held == nil {
+		held = script.Commands
+	}
+	script.Unverified = runTimeUnverified(script.Unverified, held)
 	if script.Unverified != "" && v.Class != Forbidden {
 		if v.Class != Unverified || v.Reason == "" {
 			v.Reason = script.Unverified
@@ -581,6 +611,9 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 	}
 	if v.Secret != "" && v.Class != Forbidden {
 		v.Class, v.Reason = Unverified, "secret: "+v.Secret
+	}
+	if lined {
+		v.shownLine()
 	}
 	if first {
 		// An empty script runs nothing.

@@ -378,6 +378,16 @@ func xargsInput(argv []string, cmds []shell.Command, i int, d shell.Dialect, cwd
 		return ""
 	}
 	unknown := "xargs " + prog + ": its input words may be options (" + prog + " has options that read or write other files) or any path"
+	return inputNames(unknown, "xargs "+prog, cmds, i, cwd, false)
+}
+
+// inputNames follows the input of command i (cmds[i].PipeFrom) to its
+// source, as xargsInput does, and says why the words it gives who (xargs
+// and its program, a loop's variable) are more than plain names (no
+// leading -, blank, quote, backslash or glob character), or "": unknown
+// when the source is not one whose names are known. With listed, a tree
+// of the source that is not there (nothing to walk) is not known either.
+func inputNames(unknown, who string, cmds []shell.Command, i int, cwd string, listed bool) string {
 	if cmds == nil || i < 0 || i >= len(cmds) {
 		return unknown
 	}
@@ -404,7 +414,7 @@ func xargsInput(argv []string, cmds []shell.Command, i int, d shell.Dialect, cwd
 			for _, w := range src[1:] {
 				for _, name := range strings.Fields(w) {
 					if !plainName(name) {
-						return "xargs " + prog + ": its input word " + name + " is an option or not one plain name"
+						return who + ": its input word " + name + " is an option or not one plain name"
 					}
 				}
 			}
@@ -434,12 +444,15 @@ func xargsInput(argv []string, cmds []shell.Command, i int, d shell.Dialect, cwd
 			if strings.HasPrefix(r, "-") || strings.ContainsAny(r, " \t\n'\"\\*?[") {
 				return unknown
 			}
+			if _, err := os.Lstat(rd[1]); err != nil && listed {
+				return who + ": its input names files below " + r + ", which is not there to check"
+			}
 			odd, complete := oddName(rd[1])
 			if odd != "" {
-				return "xargs " + prog + ": its input names files below " + r + ", and " + odd + " would be split or read as an option"
+				return who + ": its input names files below " + r + ", and " + odd + " would be split, globbed or read as an option"
 			}
 			if !complete {
-				return "xargs " + prog + ": its input names files below " + r + ", too large to check (over " + strconv.Itoa(maxWalkEntries) + " entries)"
+				return who + ": its input names files below " + r + ", too large to check (over " + strconv.Itoa(maxWalkEntries) + " entries)"
 			}
 		}
 		return ""

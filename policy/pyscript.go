@@ -1029,16 +1029,19 @@ func pythonStdinArgv(argv []string, stdin string) ([]string, bool) {
 // _sysconfigdata_*, by a name the list does not hold), or one of the other
 // names the standard library tries: tzdata (zoneinfo, when the system has
 // no zone files), org (copy tries org.python.core at import: a directory
-// org/python/core.py ran at `import tarfile`, python 3.11), java and
-// vms_lib (platform, on other systems). The names were found by walking
-// the imports of the listed modules' sources and of every module they
-// import, python 3.11. __init__, __main__ and __pycache__ are never
-// imported by name.
+// org/python/core.py ran at `import tarfile`, python 3.11). The names were
+// found by walking the imports of the listed modules' sources and of every
+// module they import, python 3.11. java (platform's java_ver, not listed,
+// and xml.sax under Jython) and vms_lib (platform under OpenVMS) are
+// imported only where sys.platform says Jython or OpenVMS, never by
+// CPython: a monorepo's java/ directory shadows nothing (a java/lang.py
+// there did not run for any listed platform function, python 3.11).
+// __init__, __main__ and __pycache__ are never imported by name.
 func pyShadows(base string) bool {
 	switch {
 	case base == "__init__" || base == "__main__" || base == "__pycache__":
 		return false
-	case strings.HasPrefix(base, "_"), base == "tzdata", base == "org", base == "java", base == "vms_lib":
+	case strings.HasPrefix(base, "_"), base == "tzdata", base == "org":
 		return true
 	}
 	return slices.Contains(stdlibModules, base)

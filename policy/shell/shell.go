@@ -120,6 +120,16 @@ type Command struct {
 	// part is not a simple command (a group, a loop, a subshell), 0 when the
 	// command is not on the right of a pipe.
 	PipeFrom int
+	// InLineLoop is set for a command in the body of a loop over a
+	// source's lines (`SRC | while read -r f`, `for f in $(SRC)`), whose
+	// words may hold LineWord: the body is walked once, for every line.
+	InLineLoop bool
+	// SubstFrom, when not nil, gives for each word of Argv that is one
+	// unquoted command substitution of a simple command or a pipeline
+	// ending in one (`wc -l $(git ls-files '*.go')`) 1 + the index in
+	// Script.Commands of that command, whose output the shell splits and
+	// globs into the words there; 0 for any other word.
+	SubstFrom []int
 	// Dialect is the language of the shell that runs the command: a `zsh -c`
 	// nested in a bash script runs its commands in zsh.
 	Dialect Dialect

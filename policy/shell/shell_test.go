@@ -97,6 +97,7 @@ func runParseTests(t *testing.T, tests []parseTest) {
 				got.Commands[i].ArgSplit, got.Commands[i].ArgBraces = nil, nil
 				got.Commands[i].Climbed = nil // TestClimbed
 				got.Commands[i].PipeFrom = 0
+				got.Commands[i].InLineLoop, got.Commands[i].SubstFrom = false, nil // TestLineLoop
 				got.Commands[i].Dialect = 0
 				got.Commands[i].Shells = nil
 			}
@@ -292,7 +293,9 @@ func TestParseUnverified(t *testing.T) {
 			c("true"), rm, c("false"), c(":"), c("ls"))},
 		{Bash, "while true; do rm -rf /; done", script("while loop", c("true"), rm)},
 		{Bash, "until false; do rm -rf /; done", script("until loop", c("false"), rm)},
-		{Bash, "for i in $(ls); do rm -rf /; done", script("for loop; command substitution", c("ls"), rm)},
+		// A loop over ls's words (TestLineLoop): its commands, each judged.
+		{Bash, "for i in $(ls); do rm -rf /; done", script("", c("ls"), rm)},
+		{Bash, "for i in $(ls) x; do rm -rf /; done", script("for loop; command substitution", c("ls"), rm)},
 		{Bash, "for ((i=0; i<3; i++)); do rm -rf /; done", script("for loop", rm)},
 		{Bash, "select x in a b; do rm -rf /; done", script("select loop", rm)},
 		{Bash, "case $x in a) rm -rf /;; *) ls;; esac", script("case statement", rm, c("ls"))},

@@ -66,6 +66,13 @@ type ctx struct {
 	// vars are the loop variables bound by an enclosing
 	// `for NAME in WORD...` with literal words, walked once per word.
 	vars map[string]string
+	// lineSrc is, for a while loop on the right of a pipe, the source of
+	// its lines (1 + the index of the command before the |), 0 when not
+	// known; only the statement the pipe feeds reads it.
+	lineSrc int
+	// lineLoop is set in the body of a loop over a source's lines
+	// (Command.InLineLoop).
+	lineLoop bool
 
 	// fds are the descriptors an enclosing redirection opened on a file
 	// (`{ ...; } < f`, `bash -c '...' 2>> f`): /dev/stdin, /dev/stdout or
@@ -203,6 +210,8 @@ func (w *walker) stmts(list []*syntax.Stmt, st dirState, c ctx) outcome {
 }
 
 func (w *walker) stmt(s *syntax.Stmt, st dirState, c ctx) outcome {
+	lineSrc := c.lineSrc
+	c.lineSrc = 0
 	if len(w.cmds) >= MaxCommands {
 		w.unverified(fmt.Sprintf("more than %d commands", MaxCommands))
 		return same(st)
@@ -233,9 +242,13 @@ func (w *walker) stmt(s *syntax.Stmt, st dirState, c ctx) outcome {
 				}
 			}
 			c = c.inherit(r, nil, nil, st)
+			if stdinRedirected(s.Redirs) {
+				lineSrc = 0 // `done < FILE`: the lines of a file
+			}
 		}
 		out = same(st)
 		if s.Cmd != nil {
+			c.lineSrc = lineSrc
 			out = w.compound(s.Cmd, st, c)
 		}
 	}
@@ -250,6 +263,8 @@ func (w *walker) stmt(s *syntax.Stmt, st dirState, c ctx) outcome {
 
 // compound walks every command but a simple one.
 func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
+	lineSrc := c.lineSrc
+	c.lineSrc = 0
 	switch cmd := cmd.(type) {
 	case *syntax.BinaryCmd:
 		return w.binary(cmd, st, c)
@@ -263,6 +278,16 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 		// Every branch is walked; the directory after it is either's.
 		return w.ifClause(cmd, st, c)
 	case *syntax.WhileClause:
+		if names, whole, ok := readLoop(cmd.Cond, c.d); ok && !cmd.Until && lineLoopBody(cmd.Do) && unbound(names, c) {
+			// `SRC | while read -r f; do ...; done`, `... done < FILE`:
+			// f is a line of SRC's output (one name, the whole line) or
+			// of input not known (a file, fields of lines).
+			src := 0
+			if whole {
+				src = lineSrc
+			}
+			return w.lineLoop(names, lineValue+strconv.Itoa(src), cmd.Do, st, c)
+		}
 		kind := "while loop"
 		if cmd.Until {
 			kind = "until loop"
@@ -323,6 +348,17 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 				cur = merge(o.ok, o.fail)
 			}
 			return loopOutcome(st, outs...)
+		}
+		if cs := substSource(cmd); cs != nil && c.d != Zsh && lineLoopBody(cmd.Do) && unbound([]string{cmd.Loop.(*syntax.WordIter).Name.Value}, c) {
+			// `for f in $(SRC)`: f is a word of SRC's output. SRC runs
+			// in a subshell, before the loop.
+			n := len(w.cmds)
+			w.stmts(cs.Stmts, st, c)
+			src := 0
+			if lastCall(cs.Stmts) && len(w.cmds) > n {
+				src = len(w.cmds)
+			}
+			return w.lineLoop([]string{cmd.Loop.(*syntax.WordIter).Name.Value}, wordValue+strconv.Itoa(src), cmd.Do, st, c)
 		}
 		kind := "for loop"
 		if cmd.Select {
@@ -415,11 +451,13 @@ func (w *walker) binary(cmd *syntax.BinaryCmd, st dirState, c ctx) outcome {
 		spine = append(spine, inner)
 	}
 	last := spine[len(spine)-1].X // the statement before the operator
+	leftStart := len(w.cmds)      // the first command the statement before the operator made
 	out := w.stmt(last, st, c)
 	for i := len(spine) - 1; i >= 0; i-- {
 		b := spine[i]
 		left := last
 		last = b.Y
+		rightStart := len(w.cmds)
 		switch b.Op {
 		case syntax.AndStmt:
 			y := w.stmt(b.Y, out.ok, c)
@@ -435,7 +473,14 @@ func (w *walker) binary(cmd *syntax.BinaryCmd, st dirState, c ctx) outcome {
 				from = len(w.cmds)
 			}
 			n := len(w.cmds)
-			y := w.pipeRight(b.Y, st, c)
+			rc := c
+			if _, ok := b.Y.Cmd.(*syntax.WhileClause); ok && from > 0 && from > leftStart {
+				// the loop's lines are the output of the command the
+				// statement before the | made (not of an earlier one,
+				// when it made none: `cd d | while ...`)
+				rc.lineSrc = from
+			}
+			y := w.pipeRight(b.Y, st, rc)
 			if len(w.cmds) > n && w.cmds[len(w.cmds)-1].PipeFrom == 0 {
 				w.cmds[len(w.cmds)-1].PipeFrom = from
 			}
@@ -444,6 +489,7 @@ func (w *walker) binary(cmd *syntax.BinaryCmd, st dirState, c ctx) outcome {
 				out = y
 			}
 		}
+		leftStart = rightStart
 	}
 	return out
 }
@@ -605,7 +651,11 @@ func (w *walker) call(s *syntax.Stmt, call *syntax.CallExpr, st dirState, c ctx)
 	}
 	words := make([]word, len(call.Args))
 	for i, arg := range call.Args {
+		n := len(w.cmds)
 		words[i] = w.word(arg, st, c)
+		if cs := wholeSubst(arg); cs != nil && c.d != Zsh && lastCall(cs.Stmts) && len(w.cmds) > n {
+			words[i].from = len(w.cmds)
+		}
 	}
 	r := w.redirects(s.Redirs, st, c)
 	r.dyn = concat(envDyn, r.dyn)
@@ -755,6 +805,7 @@ func (w *walker) emit(cmd Command, dyn []string, r redirs, st dirState, c ctx) {
 	cmd.Wrapper = concat(c.wrapper, cmd.Wrapper)
 	cmd.Shells = concat(c.shells, cmd.Shells)
 	cmd.Dialect = c.d
+	cmd.InLineLoop = c.lineLoop
 	if r.hasStdin && len(cmd.Argv) > 0 && (cmd.Argv[0] == "apply_patch" || cmd.Argv[0] == "applypatch" || pythonName(cmd.Argv[0])) {
 		cmd.Stdin = r.stdin
 	}
@@ -1086,8 +1137,15 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 		var argDyn [][]string
 		var split []bool
 		var braces [][]string
+		var from []int
 		for i, wd := range words {
 			argv[i] = wd.text
+			if wd.from > 0 {
+				if from == nil {
+					from = make([]int, len(words))
+				}
+				from[i] = wd.from
+			}
 			if len(wd.dyn) > 0 {
 				if argDyn == nil {
 					argDyn = make([][]string, len(words))
@@ -1108,7 +1166,7 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 			}
 		}
 		w.emit(Command{Argv: argv, Writes: writes, Env: env, Wrapper: wrapper, ArgDynamic: argDyn, ArgSplit: split,
-			ArgBraces: braces}, dyn, r, st, c)
+			ArgBraces: braces, SubstFrom: from}, dyn, r, st, c)
 	}
 	if !words[0].static() {
 		emit()
@@ -1170,7 +1228,9 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 			w.script(args[0].text, c.d, st, c, "trap")
 		}
 	case "alias":
-		w.unverified("alias")
+		if !aliasPrint(words[1:]) {
+			w.unverified("alias")
+		}
 		for _, a := range words[1:] {
 			if _, value, ok := strings.Cut(a.text, "="); ok && a.static() {
 				w.script(value, c.d, st, c, "alias")
@@ -1186,7 +1246,7 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 			w.unverified("exec redirects the shell")
 		}
 	default:
-		if stateBuiltins(name) {
+		if stateBuiltins(name) && !(name == "hash" && hashQuery(words[1:])) {
 			w.unverified("changes shell state: " + name)
 		}
 		if nameBuiltins(name) && subscriptCode(words[1:]) {
@@ -1210,6 +1270,30 @@ func stateBuiltins(s string) bool {
 		return true
 	}
 	return false
+}
+
+// hashQuery reports whether hash's words only list the remembered paths
+// or forget them (-r, -l): later lookups then go to PATH, as the judge
+// assumes; `hash NAME` and `hash -p PATH NAME` remember a path.
+func hashQuery(args []word) bool {
+	for _, a := range args {
+		if !a.static() || a.text != "-r" && a.text != "-l" {
+			return false
+		}
+	}
+	return true
+}
+
+// aliasPrint reports whether alias's words only name aliases to print
+// (`alias`, `alias ll`, `alias -p`): no definition NAME=VALUE, nothing run
+// time.
+func aliasPrint(args []word) bool {
+	for _, a := range args {
+		if !a.static() || strings.Contains(a.text, "=") {
+			return false
+		}
+	}
+	return true
 }
 
 // nameBuiltins take variable names, whose array subscripts bash evaluates

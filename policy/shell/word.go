@@ -20,6 +20,10 @@ type word struct {
 	// braces are the words a brace expansion makes of it (as patterns when
 	// it globs), nil when it has none or they are not known.
 	braces []string
+	// from is, for a word that is one unquoted command substitution of a
+	// simple command or a pipeline ending in one (`$(git ls-files)`), 1 +
+	// the index of that command (Command.SubstFrom); 0 otherwise.
+	from int
 }
 
 func (w word) static() bool { return len(w.dyn) == 0 }
@@ -75,6 +79,13 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 					b.quoted(unescape(q.Value, "$`\"\\\n"))
 				case *syntax.ParamExp:
 					if v, ok := c.bound(q); ok && !(c.d == Zsh && q.Short && zshModified(p.Parts, j)) {
+						if lineBound(v) {
+							// "$f", a line of a source's output: LineWord,
+							// its source in the reason.
+							b.quoted(LineWord)
+							b.dyn = appendUnique(b.dyn, lineReason(q.Param.Value, v))
+							continue
+						}
 						if g, ok := strings.CutPrefix(v, globValue); ok {
 							if len(wd.Parts) != 1 || len(p.Parts) != 1 {
 								// Part of a word: the shell puts each
@@ -114,7 +125,15 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 		case *syntax.ParamExp:
 			// $f unquoted: split and globbed, so only a value with
 			// neither stays one literal word.
-			if v, ok := c.bound(p); ok && !strings.ContainsAny(v, " \t\n*?[") && v != "" && !(c.d == Zsh && p.Short && zshModified(wd.Parts, i)) {
+			if v, ok := c.bound(p); ok && strings.HasPrefix(v, wordValue) {
+				// $f, a word of $(SRC) in `for f in $(SRC)`: split and
+				// globbed once already, the same word again (the judge
+				// takes it only where SRC's words are plain names).
+				b.quoted(LineWord)
+				b.dyn = appendUnique(b.dyn, lineReason(p.Param.Value, v))
+				break
+			}
+			if v, ok := c.bound(p); ok && !lineBound(v) && !strings.ContainsAny(v, " \t\n*?[") && v != "" && !(c.d == Zsh && p.Short && zshModified(wd.Parts, i)) {
 				b.quoted(v)
 				break
 			}
