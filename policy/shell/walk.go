@@ -379,6 +379,15 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 	case *syntax.DeclClause:
 		return w.decl(cmd, st, c)
 	case *syntax.TimeClause:
+		if cmd.PosixFormat && c.d == Zsh {
+			// zsh's time takes no options: `time -p cat f` runs the
+			// program -p (one the agent may have put on PATH).
+			w.unverified("zsh's time runs -p as a program")
+		}
+		if _, twice := stmtCmd(cmd.Stmt).(*syntax.TimeClause); twice && c.d == Zsh {
+			// A second time is the program (`time time -o f ls` writes f).
+			w.unverified("zsh's time runs the program time")
+		}
 		if cmd.Stmt == nil {
 			return same(st)
 		}
@@ -902,25 +911,25 @@ func (w *walker) redirects(list []*syntax.Redirect, st dirState, c ctx) redirs {
 		case syntax.RdrInOut:
 			read, write = true, true
 		case syntax.DplIn:
-			read = !isFD(wd)
+			read = !isFD(wd, c.d)
 		case syntax.DplOut:
-			write = !isFD(wd)
+			write = !isFD(wd, c.d)
 		default: // >, >>, >|, &>, &>>, and zsh's clobbering forms
 			write = true
 		}
-		if (rd.Op == syntax.DplIn || rd.Op == syntax.DplOut) && !isFD(wd) &&
+		if (rd.Op == syntax.DplIn || rd.Op == syntax.DplOut) && !isFD(wd, c.d) &&
 			(strings.ContainsAny(c.text(rd.Word), "'\"\\$`") || wd.text == "" || strings.ContainsRune("-0123456789", rune(wd.text[0]))) {
 			// bash reads >&-x as >&- and a word x, where the parser reads
 			// a file; and it removes quotes from a >&FILE target its own
 			// way (>&'\'x writes to x).
 			w.unverified("redirection " + short(c.text(rd)) + " to a file: the shells read its target otherwise")
 		}
-		if (rd.Op == syntax.DplIn || rd.Op == syntax.DplOut) && isFD(wd) && highFD(wd.text) {
+		if (rd.Op == syntax.DplIn || rd.Op == syntax.DplOut) && isFD(wd, c.d) && highFD(wd.text) {
 			// A descriptor the script did not open: the shell's caller
 			// may have left it open on anything.
 			w.unverified("redirection " + short(c.text(rd)) + " to a descriptor the script did not open")
 		}
-		if (rd.Op == syntax.DplIn || rd.Op == syntax.DplOut) && isFD(wd) {
+		if (rd.Op == syntax.DplIn || rd.Op == syntax.DplOut) && isFD(wd, c.d) {
 			// N>&M, N<&M: N is what M is; N>&- closes it; N>&M- moves M.
 			m, err := strconv.Atoi(strings.TrimSuffix(wd.text, "-"))
 			b, ok := r.fds[m]
@@ -988,14 +997,18 @@ func highFD(fd string) bool {
 }
 
 // isFD reports whether the target of >& or <& is a descriptor: digits,
-// "-" (close), or digits and "-" (move).
-func isFD(wd word) bool {
+// "-" (close), or digits and "-" (move; not in zsh, which has no move:
+// there `>&1-` writes the file 1-).
+func isFD(wd word, d Dialect) bool {
 	if !wd.static() {
 		return false
 	}
 	s := strings.TrimSuffix(wd.text, "-")
 	if s == "" {
 		return wd.text == "-"
+	}
+	if d == Zsh && s != wd.text {
+		return false
 	}
 	for _, ch := range []byte(s) {
 		if ch < '0' || ch > '9' {
@@ -1452,4 +1465,12 @@ func calls(list []*syntax.Stmt, names ...string) bool {
 		}
 	}
 	return found
+}
+
+// stmtCmd returns st's command, or nil for no statement.
+func stmtCmd(st *syntax.Stmt) syntax.Command {
+	if st == nil {
+		return nil
+	}
+	return st.Cmd
 }
