@@ -332,6 +332,9 @@ var mutations = []string{
 	"\\", "\n", "\r", "#", "'", "\"", "$", "`", "(", ")", "{", "}", "<<", "<<<", ">", ">&", "&", ";",
 	"|", " ", "\\\n", "$'", "${", "$(", "<(", "!", "*", "~", "=", "[[", "]]", "\t", "\x00", "\xff",
 	"\u00a0", "EOF", "E", "rm a.txt", "\nrm a.txt\n", "touch pwned", "-i", "--rcfile F", ";;&",
+	// zsh's own readings: parameter flags, a time that takes no option,
+	// descriptor words, print's escapes, qualifiers and =(...).
+	"$~", "$=", "$^", "time -p ", "-", "\\q", "\\c", "(N)", "=(", "^", "**/", "&|",
 }
 
 // mutatedScripts returns n random mutations of the class scripts.

@@ -549,8 +549,9 @@ func (j judged) execJudged(ev event, l *diffLab) bool {
 					return true
 				}
 			}
-			if len(j.expansions[i]) > 0 && printers(c.Argv[0]) && len(ev.argv) > 0 && ev.argv[0] == c.Argv[0] {
-				// echo prints what its variables hold, whatever it is.
+			if printers(c.Argv[0]) && len(ev.argv) > 0 && ev.argv[0] == c.Argv[0] {
+				// echo prints what its words hold, whatever it is (a
+				// word guard does not expand too: zsh's $'\cA' is cA).
 				return true
 			}
 			// A process substitution judged as a pipe (runtime.go): the

@@ -19,6 +19,7 @@ import (
 	"guard/internal/gate"
 	"guard/internal/hook"
 	"guard/policy"
+	"guard/policy/shell"
 )
 
 // hookDeadline bounds a hook's whole run: an agent that times a hook out
@@ -277,6 +278,9 @@ func (h *hookCall) run() (code int) {
 			// names (exec_command's shell, which hooks do not see).
 			if stmt := hook.ZshRunsProgram(script); stmt != "" {
 				verdict, reason = hook.Ask, "not known to be safe: "+stmt+" has only redirections, and in zsh, the agent's shell for some users and the one a Codex model may ask for, it runs a program: $READNULLCMD, a pager that runs what is typed into it on a terminal, or $NULLCMD"
+				d.Action = policy.Ask
+			} else if what := shell.ZshReadsOtherwise(script); what != "" {
+				verdict, reason = hook.Ask, "not known to be safe: "+what+"; zsh is the agent's shell for some users and the one a Codex model may ask for"
 				d.Action = policy.Ask
 			} else if reading, word := hook.ZshGlobReading(script); reading != "" {
 				// Judged again as zsh may read it: the stricter holds.
