@@ -309,6 +309,23 @@ func (h *hookCall) run() (code int) {
 					d.Action = policy.Ask
 				}
 			}
+			if verdict == hook.Allow {
+				// `**` recurses in zsh, and in bash with globstar.
+				reading, word, why := hook.GlobstarReading(script, g.Cwd, g.Getenv("HOME"))
+				if why != "" {
+					verdict, reason = hook.Ask, "not known to be safe: "+why+" (zsh is the agent's shell for some users; bash users set globstar)"
+					d.Action = policy.Ask
+				} else if reading != "" {
+					ok, why := plainRun(g, reading)
+					if dotted, _ := hook.GlobOptionReading(reading); ok && dotted != "" {
+						ok, why = plainRun(g, dotted)
+					}
+					if !ok {
+						verdict, reason = hook.Ask, "not known to be safe: "+word+" names files at any depth in zsh, the agent's shell for some users, and in bash with globstar, as users' start-up files set it; read so, "+strings.TrimPrefix(why, "not known to be safe: ")
+						d.Action = policy.Ask
+					}
+				}
+			}
 			if verdict == hook.Allow && agent == hook.ClaudeCode {
 				// Claude Code's shell runs grep as its embedded ugrep,
 				// which searches a directory operand recursively.

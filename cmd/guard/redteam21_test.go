@@ -71,3 +71,60 @@ func TestRedTeam21HookZshReadsOtherwise(t *testing.T) {
 		}
 	}
 }
+
+// Judge-21 Z6: `**/` matches directories at any depth, none included, in
+// zsh (no option needed) and in bash with globstar (users set it in their
+// start-up files, whose options Claude Code's shell keeps). The hook read
+// `**` as bash does without it, `*`: `cat **/notes.txt` was judged a read
+// of src/notes.txt (harmless), and zsh printed ./notes.txt, a token.
+func TestRedTeam21HookGlobstar(t *testing.T) {
+	guard := hookGuard(t)
+	work := t.TempDir()
+	proj := filepath.Join(work, "proj")
+	for name, body := range map[string]string{
+		"notes.txt":           "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n",
+		"src/notes.txt":       "harmless\n",
+		"src/a/b/deep.ts":     "export {}\n",
+		"lib/x/y/z/notes.txt": "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n",
+		"lib/x/y/z/ok.go":     "package z\n",
+	} {
+		p := filepath.Join(proj, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for sh, args := range map[string][]string{"zsh": {"-f", "-c"}, "bash": {"-O", "globstar", "-c"}} {
+		if p, err := exec.LookPath(sh); err == nil {
+			cmd := exec.Command(p, append(args, "cat **/notes.txt")...)
+			cmd.Dir = proj
+			if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "ghp_") {
+				t.Errorf("%s %v printed %q, not the token: the premise does not hold here", sh, args, out)
+			}
+		}
+	}
+	for _, agent := range []string{"claude-code", "codex"} {
+		env := hookEnv(t, work, "GUARD_MODE=auto-edit")
+		for _, command := range []string{
+			"cat **/notes.txt",
+			"head -5 src/../**/notes.txt",
+			"grep -h ghp lib/**/notes.txt",
+			"cat lib/**",
+			"cat **/notes.txt **/x/**/y",
+			`cat "a"**/notes.txt`,
+		} {
+			verdict, reason := hookVerdict(t, agent, hookRun(t, proj, env, hookBody(t, agent, proj, command), guard, "hook", agent))
+			if verdict == "allow" || verdict == "none" || verdict == "rewrite" {
+				t.Errorf("%s %q: %s %q; want asked (** recurses in zsh)", agent, command, verdict, reason)
+			}
+		}
+	}
+	env := hookEnv(t, work, "GUARD_MODE=suggest")
+	for _, command := range []string{"wc -l src/**/*.ts", "ls lib/**/*.go", "cat src/**/deep.ts", "ls '**/notes.txt'", "ls a**b"} {
+		if verdict, reason := hookVerdict(t, "claude-code", hookRun(t, proj, env, hookBody(t, "claude-code", proj, command), guard, "hook", "claude-code")); verdict != "allow" {
+			t.Errorf("claude-code %q: %s %q; want allow", command, verdict, reason)
+		}
+	}
+}
