@@ -69,9 +69,10 @@ func globstarVariants(w *syntax.Word, dir, home string) (variants []string, why 
 		return nil, "a `**` beside quotes or expansions recurses in zsh and with bash's globstar"
 	}
 	parts := strings.Split(lit.Value, "/")
-	at := -1
+	at, follow := -1, false
 	for i, p := range parts {
-		if p == "**" {
+		if p == "**" || p == "***" {
+			follow = p == "***" // zsh's ***/ goes through links too
 			if at >= 0 {
 				return nil, "more than one `**` recurses in zsh and with bash's globstar"
 			}
@@ -98,7 +99,7 @@ func globstarVariants(w *syntax.Word, dir, home string) (variants []string, why 
 	case !filepath.IsAbs(prefix):
 		base = filepath.Join(dir, prefix)
 	}
-	depth, ok := treeDepth(base)
+	depth, ok := treeDepth(base, follow)
 	if !ok {
 		return nil, "the tree below `**` is deeper or larger than guard reads, and `**` recurses in zsh and with bash's globstar"
 	}
@@ -131,9 +132,10 @@ func repeat(s string, n int) []string {
 }
 
 // treeDepth returns how many levels of directories lie below dir (0: none;
-// links are not followed, as neither shell's `**` follows them), false past
-// the bounds. A directory that is not there, or cannot be read, adds none.
-func treeDepth(dir string) (int, bool) {
+// links are followed only with follow, as zsh's `***` does and neither
+// shell's `**`), false past the bounds (a loop of links is). A directory
+// that is not there, or cannot be read, adds none.
+func treeDepth(dir string, follow bool) (int, bool) {
 	entries, deepest := 0, 0
 	var walk func(d string, level int) bool
 	walk = func(d string, level int) bool {
@@ -145,7 +147,12 @@ func treeDepth(dir string) (int, bool) {
 			if entries++; entries > maxGlobstarEntries {
 				return false
 			}
-			if !e.IsDir() {
+			isDir := e.IsDir()
+			if !isDir && follow && e.Type()&os.ModeSymlink != 0 {
+				fi, err := os.Stat(filepath.Join(d, e.Name()))
+				isDir = err == nil && fi.IsDir()
+			}
+			if !isDir {
 				continue
 			}
 			if level+1 > maxGlobstarDepth {

@@ -17,6 +17,16 @@ func TestGlobstarReading(t *testing.T) {
 		}
 	}
 	home := filepath.Join(dir, "src")
+	// lib/s is a link to src (three levels); loop/l a link to loop.
+	if err := os.Symlink("../src", filepath.Join(dir, "lib", "s")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "loop"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(".", filepath.Join(dir, "loop", "l")); err != nil {
+		t.Fatal(err)
+	}
 	for script, want := range map[string]string{
 		"cat **/x":       "cat **/x x */x */*/x */*/*/x",
 		"ls src/**/*.ts": "ls src/**/*.ts src/*.ts src/*/*.ts src/*/*/*.ts",
@@ -25,6 +35,7 @@ func TestGlobstarReading(t *testing.T) {
 		"ls lib/**/y -r": "ls lib/**/y lib/y -r",
 		"ls '**/x' a**b": "",
 		"ls --x=**/y":    "",
+		"cat lib/***/y":  "cat lib/***/y lib/y lib/*/y lib/*/*/y lib/*/*/*/y",
 	} {
 		got, _, why := GlobstarReading(script, dir, home)
 		if got != want || why != "" {
@@ -35,6 +46,9 @@ func TestGlobstarReading(t *testing.T) {
 		if _, _, why := GlobstarReading(script, dir, home); why == "" {
 			t.Errorf("GlobstarReading(%q): no why, want one", script)
 		}
+	}
+	if _, _, why := GlobstarReading("cat loop/***/x", dir, home); why == "" {
+		t.Error("***/ through a loop of links: no why, want one")
 	}
 	deep := filepath.Join(dir, "deep", strings.Repeat("d/", maxGlobstarDepth+1))
 	if err := os.MkdirAll(deep, 0o755); err != nil {
