@@ -167,7 +167,7 @@ var diffClasses = map[string][]string{
 		"ls | cd d; ls > y", "ls | cd d && ls > y", "echo hi >&2", "ls &>| x", "ls >! x", "nocorrect ls",
 		"noglob ls *", "repeat 2 ls", "ls; exit 0", "echo $HOME:h", "cat <a.txt", "echo }", "ls {",
 		"if true; then ls; fi", "{ ls }", "cd d/ && ls > y", "ls |& cat", "ls > $~'y'", "ls > $=''y",
-		"ls > d/$^\\\ny", "ls > \"$~y\"",
+		"ls > d/$^\\\ny", "ls > \"$~y\"", "cat a.txt | sh <<'E'\nls\nE", "sh < x <<<ls", "cat x | bash <<<ls",
 	},
 	"dash_differences": {
 		"ls &>x", "echo $'a'; ls", "echo {a,b}", "[[ a ]]", "ls |& cat", "ls &> /dev/null",

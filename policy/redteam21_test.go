@@ -28,11 +28,14 @@ func judgeAs(set policy.Set, sh, script, dir string) (policy.Verdict, bool) {
 // which holds a token, while the judge saw `note\s.txt`, which is not there.
 // Z4: zsh reads $~, $= and $^ as flags of the parameter after them, and
 // with none there as nothing: `cat $~'notes.txt'` read notes.txt, judged as
-// the file `$~notes.txt`.
+// the file `$~notes.txt`. Z7: zsh's MULTIOS gives a command every input it
+// is given, in turn: `cat run.txt | sh <<'E' ... E` ran run.txt's commands
+// too, where bash reads the here-document only.
 func TestRedTeam21ZshReadsOtherwise(t *testing.T) {
 	set, home, proj := rtLab(t)
 	mustWrite(t, filepath.Join(proj, "notes.txt"), "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n")
 	mustWrite(t, filepath.Join(proj, "a.txt"), "harmless\n")
+	mustWrite(t, filepath.Join(proj, "run.txt"), "cat notes.txt\n")
 	_ = home
 
 	if zsh, err := exec.LookPath("zsh"); err != nil {
@@ -56,14 +59,15 @@ func TestRedTeam21ZshReadsOtherwise(t *testing.T) {
 			return string(out)
 		}
 		for script, want := range map[string]string{
-			"time -p true":           "planted-ran",
-			"ls 2>&1-":               "wrote 1-",
-			`cat $'note\s.txt'`:      "ghp_token",
-			`cat $'\n'otes.txt`:      "",
-			"time time -o 1- true":   "wrote 1-",
-			`cat $~'notes.txt'`:      "ghp_token",
-			`cat $'notes\x2etxt'`:    "ghp_token",
-			`cat $'note\cs.txt' ||:`: "",
+			"time -p true":                           "planted-ran",
+			"ls 2>&1-":                               "wrote 1-",
+			`cat $'note\s.txt'`:                      "ghp_token",
+			`cat $'\n'otes.txt`:                      "",
+			"time time -o 1- true":                   "wrote 1-",
+			`cat $~'notes.txt'`:                      "ghp_token",
+			"echo cat notes.txt | sh <<'E'\ntrue\nE": "ghp_token",
+			`cat $'notes\x2etxt'`:                    "ghp_token",
+			`cat $'note\cs.txt' ||:`:                 "",
 		} {
 			if got := run(script); want != "" && !strings.Contains(got, want) {
 				t.Errorf("zsh -c %q printed %q, want %q: the premise does not hold here", script, got, want)
@@ -93,6 +97,10 @@ func TestRedTeam21ZshReadsOtherwise(t *testing.T) {
 		`cat notes$~'.txt'`,
 		"cat $~\\\n'notes.txt'",
 		`head -1 "$~notes.txt"`,
+		"cat run.txt | sh <<'E'\nls\nE",
+		"sh < run.txt <<'E'\nls\nE",
+		"cat run.txt | python3 <<'E'\nprint(1)\nE",
+		"sh 0< run.txt <<< ls",
 	} {
 		for _, outer := range []struct{ sh, script string }{
 			{"zsh", script},
@@ -113,6 +121,8 @@ func TestRedTeam21ZshReadsOtherwise(t *testing.T) {
 		`cat $'a\x2etxt'`,
 		`cat $'a.txt\n'x || true`,
 		`cat 'a$~'.txt a\$~.txt || true`,
+		"cat < a.txt | wc -l",
+		"ls | wc -l <&-",
 	} {
 		if v, runs := judgeAs(set, "zsh", script, proj); !runs {
 			t.Errorf("zsh -c %q: %s, asked; want run", script, v.Class)

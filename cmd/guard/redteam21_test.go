@@ -24,6 +24,7 @@ func TestRedTeam21HookZshReadsOtherwise(t *testing.T) {
 	for name, body := range map[string]string{
 		"notes.txt": "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n",
 		"a.txt":     "harmless\n",
+		"run.md":    "cat notes.txt\n",
 	} {
 		if err := os.WriteFile(filepath.Join(proj, name), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
@@ -56,6 +57,8 @@ func TestRedTeam21HookZshReadsOtherwise(t *testing.T) {
 				`cat $~'notes.txt'`,
 				`cat $=''notes.txt`,
 				`cat notes$^".txt"`,
+				"cat run.md | sh <<'E'\nls\nE",
+				"sh < run.md <<< ls",
 			} {
 				verdict, reason := hookVerdict(t, agent, hookRun(t, proj, env, hookBody(t, agent, proj, command), guard, "hook", agent))
 				if verdict == "allow" || verdict == "none" || verdict == "rewrite" {

@@ -53,6 +53,7 @@ type ctx struct {
 	src   string // the text being walked, for the source text of expansions
 	depth int    // how many shells (bash -c, eval, ...) deep
 	nest  int    // how many statements deep, all shells together
+	piped bool   // the statement walked is a pipeline's part after a |
 
 	// From enclosing redirections, wrappers and environment assignments:
 	// `{ ...; } > f`, `timeout 5 bash -c '...'`, `FOO=1 bash -c '...'`.
@@ -217,6 +218,14 @@ func (w *walker) stmt(s *syntax.Stmt, st dirState, c ctx) outcome {
 	if s.Background || s.Coprocess || s.Disown {
 		w.unverified("background job &")
 	}
+	if c.d == Zsh {
+		if n := stdinInputs(s.Redirs); n > 1 || n == 1 && c.piped {
+			// zsh's MULTIOS: a command reads each of its inputs in turn,
+			// the pipe first: `cat f | sh <<'E' ... E` runs f too.
+			w.unverified("zsh reads every input of " + short(c.text(s)) + " in turn (the pipe and each redirection)")
+		}
+	}
+	c.piped = false
 	var out outcome
 	if call, ok := s.Cmd.(*syntax.CallExpr); ok {
 		out = w.call(s, call, st, c)
@@ -460,6 +469,7 @@ func (w *walker) binary(cmd *syntax.BinaryCmd, st dirState, c ctx) outcome {
 // pipeRight walks the statement after a |. There bash's time is no
 // keyword but the program: `a | time -p b` runs time with the words -p b.
 func (w *walker) pipeRight(y *syntax.Stmt, st dirState, c ctx) outcome {
+	c.piped = true
 	tc, ok := y.Cmd.(*syntax.TimeClause)
 	if !ok || c.d != Bash {
 		return w.stmt(y, st, c)
@@ -1473,4 +1483,23 @@ func stmtCmd(st *syntax.Stmt) syntax.Command {
 		return nil
 	}
 	return st.Cmd
+}
+
+// stdinInputs counts the redirections among list that give descriptor 0
+// something to read: <, <>, here-documents and here-strings, <&N.
+func stdinInputs(list []*syntax.Redirect) int {
+	n := 0
+	for _, rd := range list {
+		if rd.N != nil && rd.N.Value != "0" {
+			continue
+		}
+		switch rd.Op {
+		case syntax.RdrIn, syntax.RdrInOut, syntax.Hdoc, syntax.DashHdoc, syntax.WordHdoc, syntax.DplIn:
+			if rd.Op == syntax.DplIn && rd.Word != nil && rd.Word.Lit() == "-" {
+				continue // <&- closes
+			}
+			n++
+		}
+	}
+	return n
 }

@@ -12,8 +12,11 @@ import (
 // user's shell; a Codex model may name zsh). The constructs are those the
 // Zsh dialect judges as zsh reads them: `time -p` (zsh's time takes no
 // option: -p is the program run) and `time time` (the program time), a
-// descriptor move `N>&M-` (zsh writes the file M-), and a $'...' escape zsh
-// decodes otherwise than bash (ansiC). Limits: the script's own nested
+// descriptor move `N>&M-` (zsh writes the file M-), a $'...' escape zsh
+// decodes otherwise than bash (ansiC), and a command with more than one
+// input, a pipe and a redirection or two redirections (zsh's MULTIOS reads
+// them all in turn, bash the last: `cat f | sh <<'E' ... E` runs f in zsh).
+// Limits: the script's own nested
 // shells and eval strings are not looked into (bash runs those); zsh's
 // parameter flags are the hook's ZshParamReading.
 func ZshReadsOtherwise(src string) string {
@@ -48,6 +51,16 @@ func ZshReadsOtherwise(src string) string {
 				if lit := n.Word.Lit(); len(lit) > 1 && strings.HasSuffix(lit, "-") && isDigits(lit[:len(lit)-1]) {
 					found = "`" + text(n) + "`: zsh has no descriptor move, and opens the file " + lit
 				}
+			}
+		case *syntax.BinaryCmd:
+			if n.Op == syntax.Pipe || n.Op == syntax.PipeAll {
+				if stdinInputs(n.Y.Redirs) > 0 {
+					found = "`" + text(n.Y) + "`: zsh reads the pipe and its input redirection both, in turn"
+				}
+			}
+		case *syntax.Stmt:
+			if stdinInputs(n.Redirs) > 1 {
+				found = "`" + text(n) + "`: zsh reads each of its input redirections in turn, not the last one only"
 			}
 		case *syntax.SglQuoted:
 			if n.Dollar {
