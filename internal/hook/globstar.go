@@ -3,15 +3,18 @@ package hook
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// Bounds of the walk that measures the depth a `**` may reach.
+// Bounds of the walks that measure the depth a `**` may reach: levels, and
+// entries read for the whole script.
 const (
 	maxGlobstarDepth   = 12
 	maxGlobstarEntries = 20000
+	maxGlobstarWords   = 64 // each is judged again D+1 times
 )
 
 // GlobstarReading returns script with each argument that holds a `**` path
@@ -28,6 +31,9 @@ const (
 // than the bounds): the caller asks then. Options (-x, --x=**/y) are left
 // out, as GlobOptionReading does; so are redirection targets.
 func GlobstarReading(script, dir, home string) (reading, word, why string) {
+	// One budget of entries for the script's walks, each tree walked once.
+	t := &treeDepths{left: maxGlobstarEntries, seen: map[string]int{}}
+	words := 0
 	reading, word = insertInCalls(script, func(call *syntax.CallExpr, add func(after, shown syntax.Node, text string)) {
 		for _, w := range call.Args[1:] {
 			if why != "" {
@@ -36,12 +42,16 @@ func GlobstarReading(script, dir, home string) (reading, word, why string) {
 			if lit, ok := w.Parts[0].(*syntax.Lit); ok && strings.HasPrefix(lit.Value, "-") {
 				continue
 			}
-			variants, bad := globstarVariants(w, dir, home)
+			variants, bad := globstarVariants(w, dir, home, t)
 			if bad != "" {
 				why = "`" + script[w.Pos().Offset():w.End().Offset()] + "`: " + bad
 				return
 			}
 			if len(variants) > 0 {
+				if words++; words > maxGlobstarWords {
+					why = "more than " + strconv.Itoa(maxGlobstarWords) + " words with `**`, which recurses in zsh and with bash's globstar"
+					return
+				}
 				add(w, w, " "+strings.Join(variants, " "))
 			}
 		}
@@ -54,7 +64,7 @@ func GlobstarReading(script, dir, home string) (reading, word, why string) {
 
 // globstarVariants returns the readings of w's `**` component, none when
 // w has no unquoted one, or why w cannot be read so.
-func globstarVariants(w *syntax.Word, dir, home string) (variants []string, why string) {
+func globstarVariants(w *syntax.Word, dir, home string, t *treeDepths) (variants []string, why string) {
 	unquoted := false
 	for _, p := range w.Parts {
 		if lit, ok := p.(*syntax.Lit); ok && strings.Contains(lit.Value, "**") {
@@ -99,7 +109,7 @@ func globstarVariants(w *syntax.Word, dir, home string) (variants []string, why 
 	case !filepath.IsAbs(prefix):
 		base = filepath.Join(dir, prefix)
 	}
-	depth, ok := treeDepth(base, follow)
+	depth, ok := t.depth(base, follow)
 	if !ok {
 		return nil, "the tree below `**` is deeper or larger than guard reads, and `**` recurses in zsh and with bash's globstar"
 	}
@@ -131,12 +141,26 @@ func repeat(s string, n int) []string {
 	return out
 }
 
-// treeDepth returns how many levels of directories lie below dir (0: none;
+// treeDepths measures trees for one script: entries left of the budget,
+// and the depth of each tree measured (-1: past the bounds).
+type treeDepths struct {
+	left int
+	seen map[string]int
+}
+
+// depth returns how many levels of directories lie below dir (0: none;
 // links are followed only with follow, as zsh's `***` does and neither
 // shell's `**`), false past the bounds (a loop of links is). A directory
 // that is not there, or cannot be read, adds none.
-func treeDepth(dir string, follow bool) (int, bool) {
-	entries, deepest := 0, 0
+func (t *treeDepths) depth(dir string, follow bool) (int, bool) {
+	key := dir
+	if follow {
+		key = "\x00" + dir
+	}
+	if d, ok := t.seen[key]; ok {
+		return d, d >= 0
+	}
+	deepest := 0
 	var walk func(d string, level int) bool
 	walk = func(d string, level int) bool {
 		list, err := os.ReadDir(d)
@@ -144,7 +168,7 @@ func treeDepth(dir string, follow bool) (int, bool) {
 			return true
 		}
 		for _, e := range list {
-			if entries++; entries > maxGlobstarEntries {
+			if t.left--; t.left < 0 {
 				return false
 			}
 			isDir := e.IsDir()
@@ -166,7 +190,9 @@ func treeDepth(dir string, follow bool) (int, bool) {
 		return true
 	}
 	if !walk(dir, 0) {
+		t.seen[key] = -1
 		return 0, false
 	}
+	t.seen[key] = deepest
 	return deepest, true
 }

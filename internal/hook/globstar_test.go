@@ -50,6 +50,9 @@ func TestGlobstarReading(t *testing.T) {
 	if _, _, why := GlobstarReading("cat loop/***/x", dir, home); why == "" {
 		t.Error("***/ through a loop of links: no why, want one")
 	}
+	if _, _, why := GlobstarReading("ls"+strings.Repeat(" src/**/x", maxGlobstarWords+1), dir, home); why == "" {
+		t.Error("more words with ** than the bound: no why, want one")
+	}
 	deep := filepath.Join(dir, "deep", strings.Repeat("d/", maxGlobstarDepth+1))
 	if err := os.MkdirAll(deep, 0o755); err != nil {
 		t.Fatal(err)
