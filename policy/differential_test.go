@@ -37,14 +37,34 @@ import (
 type diffShell struct {
 	name  string // the program run
 	judge string // argv[0] given to guard
+	// agent: the shell of a zsh user's agent, which the hooks judge as
+	// bash with zshAgentAsks besides.
+	agent bool
 }
 
-var diffShells = []diffShell{{"bash", "bash"}, {"dash", "sh"}}
+// zshAgentAsks, set by zshagent_test.go (it needs the hooks' package,
+// which imports this one), reports whether the hooks ask about script,
+// which guard allows as bash, for what zsh reads otherwise; allowed judges
+// a reading of script as bash. With it, every script also runs in zsh as
+// the agent's shell (zshAgentShell).
+var zshAgentAsks func(script, dir, home string, allowed func(reading string) bool) bool
+
+var zshAgentShell = diffShell{name: "zsh", judge: "bash", agent: true}
+
+// label names the shell in a failure.
+func (sh diffShell) label() string {
+	if sh.agent {
+		return sh.name + " (the agent's shell; judged as the hooks judge it)"
+	}
+	return sh.name
+}
+
+var diffShells = []diffShell{{name: "bash", judge: "bash"}, {name: "dash", judge: "sh"}}
 
 // zshShell is run too where zsh is installed (newDiffLab adds it to
 // l.runShells): zsh reads a script otherwise than bash in many places
 // (its last pipeline part runs in the shell, `<f` alone runs a pager).
-var zshShell = diffShell{"zsh", "zsh"}
+var zshShell = diffShell{name: "zsh", judge: "zsh"}
 
 // realShell reports whether name is one of the shells the lab runs for
 // real (their own effects are checked in turn).
@@ -100,6 +120,9 @@ func newDiffLab(t testing.TB) *diffLab {
 	l.runShells = slices.Clone(diffShells)
 	if _, ok := l.shells["zsh"]; ok {
 		l.runShells = append(l.runShells, zshShell)
+		if zshAgentAsks != nil {
+			l.runShells = append(l.runShells, zshAgentShell)
+		}
 	}
 	u, err := user.Lookup("nobody")
 	if err != nil {
@@ -460,6 +483,13 @@ func (l *diffLab) check(t testing.TB, src string, sh diffShell) (problems []stri
 	if !j.allowed || strings.ContainsRune(src, 0) {
 		return nil, false
 	}
+	// The hooks' plain allow runs in the agent's shell; a write they let
+	// run is rewritten to run under guard, in bash.
+	if sh.agent && (j.verdict.Class != Safe || zshAgentAsks(src, dir, l.home, func(reading string) bool {
+		return l.judge(reading, diffShell{judge: "bash"}, dir).allowed
+	})) {
+		return nil, false
+	}
 	events, out, err := l.run(src, sh, dir)
 	if err != nil {
 		t.Fatalf("%s -c %q: %v\n%s", sh.name, src, err, out)
@@ -682,7 +712,7 @@ func diffCheck(t *testing.T, l *diffLab, scripts []string) int {
 					runs++
 				}
 				if len(problems) > 0 {
-					t.Errorf("guard allows %s -c %q, and %s:\n\t%s", jb.sh.judge, jb.src, jb.sh.name, strings.Join(problems, "\n\t"))
+					t.Errorf("guard allows %s -c %q, and %s:\n\t%s", jb.sh.judge, jb.src, jb.sh.label(), strings.Join(problems, "\n\t"))
 				}
 				mu.Unlock()
 			}

@@ -128,6 +128,11 @@ func TestRedTeam21ZshReadsOtherwise(t *testing.T) {
 			t.Errorf("zsh -c %q: %s, asked; want run", script, v.Class)
 		}
 	}
+	// After |, bash's time is the program: `time -p time ls` runs the
+	// program time twice (the judge saw one).
+	if v, runs := judgeAs(set, "bash", "ls | time -p time ls", proj); runs {
+		t.Errorf("bash -c %q: %s, runs unasked; want asked (the second time is a program too)", "ls | time -p time ls", v.Class)
+	}
 	// bash moves a descriptor with 2>&1-, and its time takes -p.
 	for _, script := range []string{"time -p cat a.txt", "ls 2>&1-", `cat $'a\.txt' || true`} {
 		if v, runs := judgeAs(set, "bash", script, proj); !runs {

@@ -474,7 +474,9 @@ func (w *walker) pipeRight(y *syntax.Stmt, st dirState, c ctx) outcome {
 	if !ok || c.d != Bash {
 		return w.stmt(y, st, c)
 	}
-	if tc.Stmt == nil || y.Negated || y.Background || y.Coprocess || y.Disown {
+	_, twice := stmtCmd(tc.Stmt).(*syntax.TimeClause)
+	if tc.Stmt == nil || twice || y.Negated || y.Background || y.Coprocess || y.Disown {
+		// `a | time -p time ls`: the program time runs the program time.
 		w.unverified("time after | is a program")
 		return w.stmt(y, st, c)
 	}

@@ -15,7 +15,10 @@ import (
 // descriptor move `N>&M-` (zsh writes the file M-), a $'...' escape zsh
 // decodes otherwise than bash (ansiC), and a command with more than one
 // input, a pipe and a redirection or two redirections (zsh's MULTIOS reads
-// them all in turn, bash the last: `cat f | sh <<'E' ... E` runs f in zsh).
+// them all in turn, bash the last: `cat f | sh <<'E' ... E` runs f in zsh),
+// a cd as a pipeline's last part (zsh runs that part in the shell: `true |
+// cd ~; cat tok.txt`), and a ~ followed by quotes or a backslash (`~'/x'`
+// is $HOME/x to zsh, text to bash).
 // Limits: the script's own nested
 // shells and eval strings are not looked into (bash runs those); zsh's
 // parameter flags are the hook's ZshParamReading.
@@ -56,7 +59,13 @@ func ZshReadsOtherwise(src string) string {
 			if n.Op == syntax.Pipe || n.Op == syntax.PipeAll {
 				if stdinInputs(n.Y.Redirs) > 0 {
 					found = "`" + text(n.Y) + "`: zsh reads the pipe and its input redirection both, in turn"
+				} else if calls([]*syntax.Stmt{n.Y}, "cd", "pushd", "popd", "chdir") {
+					found = "`" + text(n.Y) + "`: zsh runs a pipeline's last part in the shell itself, so its cd stays for the commands after it"
 				}
+			}
+		case *syntax.Word:
+			if tildeQuoted(n) {
+				found = "`" + text(n) + "`: zsh expands a ~ with quotes or a backslash in its name or after it, bash leaves it as text"
 			}
 		case *syntax.Stmt:
 			if stdinInputs(n.Redirs) > 1 {
@@ -82,4 +91,16 @@ func isDigits(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// tildeQuoted reports whether w starts with an unquoted ~ whose name (up to
+// the first /) holds a backslash or ends where a quoted part begins: zsh
+// expands `~'/x'`, `~\/x` and `~'root'/x`, bash only a name without quotes.
+func tildeQuoted(w *syntax.Word) bool {
+	lit, ok := w.Parts[0].(*syntax.Lit)
+	if !ok || !strings.HasPrefix(lit.Value, "~") {
+		return false
+	}
+	name, _, slash := strings.Cut(lit.Value, "/")
+	return strings.Contains(name, `\`) || !slash && len(w.Parts) > 1
 }
