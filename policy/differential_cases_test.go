@@ -157,6 +157,18 @@ var diffClasses = map[string][]string{
 		"{ echo pwned >> /dev/stderr; } 3< a.txt 2<&3", "{ cd d && echo pwned >> /dev/stdin; } < a.txt",
 		"echo pwned | { echo x >> /dev/stdin; }",
 	},
+	// zsh reads these otherwise than bash: its time takes no options (-p
+	// is a program), it has no descriptor move (`>&1-` writes the file
+	// 1-), it decodes $'...' as print does, and it runs a pipeline's last
+	// part in the shell itself.
+	"zsh_differences": {
+		"time -p ls", "ls | time -p cat a.txt", "! time -p ls", "ls 2>&1-", "ls >&1-", "echo x >>&2-",
+		"cat <&0-", "ls 2>&1 >&-", "cat $'\\q'a.txt", "cat $'a\\c.txt'", "ls $'\\x'", "ls $'\\C-a'",
+		"ls | cd d; ls > y", "ls | cd d && ls > y", "echo hi >&2", "ls &>| x", "ls >! x", "nocorrect ls",
+		"noglob ls *", "repeat 2 ls", "ls; exit 0", "echo $HOME:h", "cat <a.txt", "echo }", "ls {",
+		"if true; then ls; fi", "{ ls }", "cd d/ && ls > y", "ls |& cat", "ls > $~'y'", "ls > $=''y",
+		"ls > d/$^\\\ny", "ls > \"$~y\"", "cat a.txt | sh <<'E'\nls\nE", "sh < x <<<ls", "cat x | bash <<<ls",
+	},
 	"dash_differences": {
 		"ls &>x", "echo $'a'; ls", "echo {a,b}", "[[ a ]]", "ls |& cat", "ls &> /dev/null",
 		"echo a >&x", "function f { ls; }", "ls; source x.sh", "echo ${x:-$(touch pwned)}",
@@ -320,6 +332,9 @@ var mutations = []string{
 	"\\", "\n", "\r", "#", "'", "\"", "$", "`", "(", ")", "{", "}", "<<", "<<<", ">", ">&", "&", ";",
 	"|", " ", "\\\n", "$'", "${", "$(", "<(", "!", "*", "~", "=", "[[", "]]", "\t", "\x00", "\xff",
 	"\u00a0", "EOF", "E", "rm a.txt", "\nrm a.txt\n", "touch pwned", "-i", "--rcfile F", ";;&",
+	// zsh's own readings: parameter flags, a time that takes no option,
+	// descriptor words, print's escapes, qualifiers and =(...).
+	"$~", "$=", "$^", "time -p ", "-", "\\q", "\\c", "(N)", "=(", "^", "**/", "&|",
 }
 
 // mutatedScripts returns n random mutations of the class scripts.
@@ -363,7 +378,7 @@ func FuzzDifferential(f *testing.F) {
 		if len(src) > 4096 {
 			return
 		}
-		for _, sh := range diffShells {
+		for _, sh := range l.runShells {
 			if problems, _ := l.check(t, src, sh); len(problems) > 0 {
 				t.Fatalf("guard allows %s -c %q, and %s:\n\t%s", sh.judge, src, sh.name, strings.Join(problems, "\n\t"))
 			}
@@ -376,9 +391,9 @@ func FuzzDifferential(f *testing.F) {
 // here-documents, continuations, cd, wrappers and nested shells.
 var (
 	gramCommands = []string{"ls", "cat a.txt", "echo", "grep -n a a.txt", "git status", "wc -l a.txt", "head -1 a.txt", "pwd", "true", "rm a.txt", "touch pwned"}
-	gramWords    = []string{"a", "'a b'", `"a b"`, `a\ b`, `'#'`, `"#"`, `\#`, "a#b", `$'\n'`, `'\'`, `"\\"`, `\\`, "''", `""`, `'"'`, `"'"`, `\'`, `\"`, "--", "-n", `"a\"b"`, `'a'\''b'`, "\\\n", "x=1", "%", "@", ":", "{}", "\\;", "';'", "'|'", "'&&'", "\\|", "'<<'", "~", "~/x", "$HOME", "${HOME}/x", "*.txt", "d/*", "$x", "*", "'*'", "\\*", "[a]*", "~nobody", ".env", ".e*", ".[e]nv", "'.env'", ".e{n,}v", "{.env,a.txt}", ".en?", "\\.env", "$'.env'", ".*", "[x]'*'", `[x]\*`, `[x]"*"`, "~'/x'", `~""/x`, `~\/x`, "??", "[![:alpha:]]", "[!a][!a]"}
+	gramWords    = []string{"a", "'a b'", `"a b"`, `a\ b`, `'#'`, `"#"`, `\#`, "a#b", `$'\n'`, `'\'`, `"\\"`, `\\`, "''", `""`, `'"'`, `"'"`, `\'`, `\"`, "--", "-n", `"a\"b"`, `'a'\''b'`, "\\\n", "x=1", "%", "@", ":", "{}", "\\;", "';'", "'|'", "'&&'", "\\|", "'<<'", "~", "~/x", "$HOME", "${HOME}/x", "*.txt", "d/*", "$x", "*", "'*'", "\\*", "[a]*", "~nobody", ".env", ".e*", ".[e]nv", "'.env'", ".e{n,}v", "{.env,a.txt}", ".en?", "\\.env", "$'.env'", ".*", "[x]'*'", `[x]\*`, `[x]"*"`, "~'/x'", `~""/x`, `~\/x`, "??", "[![:alpha:]]", "[!a][!a]", `$'\q'`, `$'\cA'`, `$'\x'`, "}", "{"}
 	gramSeps     = []string{"; ", " && ", " || ", " | ", "\n", " ;\n", "\n\n", " &&\n", " |\n", " ||\\\n"}
-	gramRedirs   = []string{" > x", " >> d/y", " 2>&1", " < a.txt", " 2>/dev/null", " >x 2>&1", " 1>&2", " >| x", " &> x", " <a.txt >x", " 2>>x", " <>x", " </dev/null", " 1>x", " >'x y'", ` >"d"/y`, " < .env", " <.e*", " 0<.en?", " <\\.env", " 3<.env 0<&3"}
+	gramRedirs   = []string{" > x", " >> d/y", " 2>&1", " < a.txt", " 2>/dev/null", " >x 2>&1", " 1>&2", " >| x", " &> x", " <a.txt >x", " 2>>x", " <>x", " </dev/null", " 1>x", " >'x y'", ` >"d"/y`, " < .env", " <.e*", " 0<.en?", " <\\.env", " 3<.env 0<&3", " 2>&1-", " >&2-"}
 	gramTails    = []string{" # note", " #", " # 'quote", ` # "`, " # \\", " #;rm a.txt", ""}
 )
 
@@ -403,10 +418,10 @@ func grammarScripts(n int, seed uint64) []string {
 				b.WriteString("git commit -m \"$(cat <<'EOF'\n" + pick(gramWords) + pick(gramTails) + "\nEOF\n)\"")
 				continue
 			case 11:
-				b.WriteString(pick([]string{"bash", "sh", "bash -s"}) + " <<'E'\n" + pick(gramCommands) + " " + pick(gramWords) + pick(gramTails) + "\nE")
+				b.WriteString(pick([]string{"bash", "sh", "bash -s", "zsh"}) + " <<'E'\n" + pick(gramCommands) + " " + pick(gramWords) + pick(gramTails) + "\nE")
 				continue
 			case 12:
-				b.WriteString(pick([]string{"bash -c ", "sh -c "}) + "\"" + pick(gramCommands) + " " + strings.ReplaceAll(pick(gramWords), `"`, `\"`) + pick(gramRedirs) + "\"")
+				b.WriteString(pick([]string{"bash -c ", "sh -c ", "zsh -c "}) + "\"" + pick(gramCommands) + " " + strings.ReplaceAll(pick(gramWords), `"`, `\"`) + pick(gramRedirs) + "\"")
 				continue
 			case 13:
 				b.WriteString(pick(gramCommands) + " <<< " + pick(gramWords))

@@ -37,16 +37,47 @@ import (
 type diffShell struct {
 	name  string // the program run
 	judge string // argv[0] given to guard
+	// agent: the shell of a zsh user's agent, which the hooks judge as
+	// bash with zshAgentAsks besides.
+	agent bool
 }
 
-var diffShells = []diffShell{{"bash", "bash"}, {"dash", "sh"}}
+// zshAgentAsks, set by zshagent_test.go (it needs the hooks' package,
+// which imports this one), reports whether the hooks ask about script,
+// which guard allows as bash, for what zsh reads otherwise; allowed judges
+// a reading of script as bash. With it, every script also runs in zsh as
+// the agent's shell (zshAgentShell).
+var zshAgentAsks func(script, dir, home string, allowed func(reading string) bool) bool
+
+var zshAgentShell = diffShell{name: "zsh", judge: "bash", agent: true}
+
+// label names the shell in a failure.
+func (sh diffShell) label() string {
+	if sh.agent {
+		return sh.name + " (the agent's shell; judged as the hooks judge it)"
+	}
+	return sh.name
+}
+
+var diffShells = []diffShell{{name: "bash", judge: "bash"}, {name: "dash", judge: "sh"}}
+
+// zshShell is run too where zsh is installed (newDiffLab adds it to
+// l.runShells): zsh reads a script otherwise than bash in many places
+// (its last pipeline part runs in the shell, `<f` alone runs a pager).
+var zshShell = diffShell{name: "zsh", judge: "zsh"}
+
+// realShell reports whether name is one of the shells the lab runs for
+// real (their own effects are checked in turn).
+func realShell(name string) bool {
+	return name == "bash" || name == "dash" || name == "sh" || name == "zsh"
+}
 
 // realPrograms are linked into the recorder directory as themselves: the
 // shells (so that nested shells really run) and the wrappers guard strips
 // (so that the wrapped command runs, as a recorder), and cat, whose output
 // guard takes as known in "$(cat <<'EOF' ... EOF)", the way agents write commit
 // messages (a recorder would print nothing in its place).
-var realPrograms = []string{"bash", "dash", "env", "timeout", "nice", "nohup", "stdbuf", "time", "cat"}
+var realPrograms = []string{"bash", "dash", "zsh", "env", "timeout", "nice", "nohup", "stdbuf", "time", "cat"}
 
 // diffLab is the scratch area shared by one test's runs.
 type diffLab struct {
@@ -54,6 +85,7 @@ type diffLab struct {
 	home           string // HOME of the shells and of guard's judgement
 	strace         string
 	shells         map[string]string // name -> real path
+	runShells      []diffShell       // the shells every allowed script runs in
 	truePath       string
 	uid, gid       uint32
 	set            Set
@@ -84,6 +116,13 @@ func newDiffLab(t testing.TB) *diffLab {
 			continue
 		}
 		l.shells[name] = p
+	}
+	l.runShells = slices.Clone(diffShells)
+	if _, ok := l.shells["zsh"]; ok {
+		l.runShells = append(l.runShells, zshShell)
+		if zshAgentAsks != nil {
+			l.runShells = append(l.runShells, zshAgentShell)
+		}
 	}
 	u, err := user.Lookup("nobody")
 	if err != nil {
@@ -183,11 +222,15 @@ var baitLinks = map[string]string{"[x]*": ".env", "é": ".env", "€": ".env"}
 // opens one read what guard did not judge.
 var secretBaits = map[string]bool{".env": true}
 
-// homeBaits are the startup files in the shells' home.
+// homeBaits are the startup files in the shells' home. zsh's ~/.zshenv,
+// which every zsh reads, is not one: the gate judges it (zshEnvWhy), not
+// the policy asked here.
 var homeBaits = map[string]string{
 	".bashrc": "pwned_bashrc\n", ".bash_profile": "pwned_bash_profile\n",
 	".bash_login": "pwned_bash_login\n", ".profile": "pwned_profile\n",
 	".bash_logout": "pwned_bash_logout\n", ".inputrc": "\n", "x": "x\n",
+	".zshrc": "pwned_zshrc\n", ".zprofile": "pwned_zprofile\n", ".zlogin": "pwned_zlogin\n",
+	".zlogout": "pwned_zlogout\n",
 }
 
 // workdir makes a fresh directory for one run, owned by nobody.
@@ -290,7 +333,8 @@ func (l *diffLab) run(src string, sh diffShell, dir string) ([]event, string, er
 		"-e", "trace=execve,execveat,openat,open,creat,mkdir,mkdirat,rmdir,unlink,unlinkat,rename,renameat,renameat2,link,linkat,symlink,symlinkat,truncate,chmod,fchmodat,mknod,mknodat,socket,connect",
 		"-o", filepath.Join(logs, "t"), "--", filepath.Join(l.bin, sh.name), "-c", src)
 	cmd.Dir = dir
-	cmd.Env = []string{"PATH=" + l.bin, "HOME=" + l.home, "LANG=C.UTF-8", "TMPDIR=" + l.tmp}
+	// zsh writes here-documents to $TMPPREFIX..., not below $TMPDIR.
+	cmd.Env = []string{"PATH=" + l.bin, "HOME=" + l.home, "LANG=C.UTF-8", "TMPDIR=" + l.tmp, "TMPPREFIX=" + l.tmp + "/zsh"}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: l.uid, Gid: l.gid}, Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	out, err := cmd.CombinedOutput()
@@ -439,6 +483,13 @@ func (l *diffLab) check(t testing.TB, src string, sh diffShell) (problems []stri
 	if !j.allowed || strings.ContainsRune(src, 0) {
 		return nil, false
 	}
+	// The hooks' plain allow runs in the agent's shell; a write they let
+	// run is rewritten to run under guard, in bash.
+	if sh.agent && (j.verdict.Class != Safe || zshAgentAsks(src, dir, l.home, func(reading string) bool {
+		return l.judge(reading, diffShell{judge: "bash"}, dir).allowed
+	})) {
+		return nil, false
+	}
 	events, out, err := l.run(src, sh, dir)
 	if err != nil {
 		t.Fatalf("%s -c %q: %v\n%s", sh.name, src, err, out)
@@ -487,7 +538,7 @@ func (l *diffLab) check(t testing.TB, src string, sh diffShell) (problems []stri
 func (j judged) execJudged(ev event, l *diffLab) bool {
 	base := filepath.Base(ev.file)
 	if filepath.Dir(ev.file) == l.bin {
-		if base == "bash" || base == "dash" || base == "sh" {
+		if realShell(base) {
 			return true
 		}
 	}
@@ -495,7 +546,7 @@ func (j judged) execJudged(ev event, l *diffLab) bool {
 	// shell's own effects are checked in turn.
 	if _, real := l.shells[base]; real && filepath.Dir(ev.file) == l.bin {
 		for _, w := range ev.argv[1:] {
-			if b := filepath.Base(w); b == "bash" || b == "sh" || b == "dash" {
+			if realShell(filepath.Base(w)) {
 				return true
 			}
 		}
@@ -528,8 +579,9 @@ func (j judged) execJudged(ev event, l *diffLab) bool {
 					return true
 				}
 			}
-			if len(j.expansions[i]) > 0 && printers(c.Argv[0]) && len(ev.argv) > 0 && ev.argv[0] == c.Argv[0] {
-				// echo prints what its variables hold, whatever it is.
+			if printers(c.Argv[0]) && len(ev.argv) > 0 && ev.argv[0] == c.Argv[0] {
+				// echo prints what its words hold, whatever it is (a
+				// word guard does not expand too: zsh's $'\cA' is cA).
 				return true
 			}
 			// A process substitution judged as a pipe (runtime.go): the
@@ -540,7 +592,7 @@ func (j judged) execJudged(ev event, l *diffLab) bool {
 			// A word that is a whole command substitution, which guard
 			// judged as its command's output: the lab's programs print
 			// nothing, so the shell passes no word (or an empty one).
-			if substMatch(ev.argv, c.Argv) {
+			if substMatch(ev.argv, c.Argv) || whichMatch(ev.argv, c.Argv, l.bin) {
 				return true
 			}
 			// Command substitutions only in words the program prints
@@ -660,14 +712,14 @@ func diffCheck(t *testing.T, l *diffLab, scripts []string) int {
 					runs++
 				}
 				if len(problems) > 0 {
-					t.Errorf("guard allows %s -c %q, and %s:\n\t%s", jb.sh.judge, jb.src, jb.sh.name, strings.Join(problems, "\n\t"))
+					t.Errorf("guard allows %s -c %q, and %s:\n\t%s", jb.sh.judge, jb.src, jb.sh.label(), strings.Join(problems, "\n\t"))
 				}
 				mu.Unlock()
 			}
 		}()
 	}
 	for _, src := range scripts {
-		for _, sh := range diffShells {
+		for _, sh := range l.runShells {
 			jobs <- job{src, sh}
 		}
 	}
@@ -702,6 +754,29 @@ func substsPrinted(c *shell.Command) bool {
 				return false
 			}
 			found = true
+		}
+	}
+	return found
+}
+
+// whichMatch reports whether got is argv with each $(which NAME) word the
+// path of NAME in the lab's PATH: zsh's which is a builtin, which prints
+// it (bash and dash run the lab's recorder, which prints nothing).
+func whichMatch(got, argv []string, bin string) bool {
+	if len(got) != len(argv) {
+		return false
+	}
+	found := false
+	for i, w := range argv {
+		if name, ok := strings.CutPrefix(strings.Trim(w, `"`), "$(which "); ok && strings.HasSuffix(name, ")") {
+			name = strings.TrimSuffix(name, ")")
+			if got[i] == filepath.Join(bin, name) {
+				found = true
+				continue
+			}
+		}
+		if got[i] != w {
+			return false
 		}
 	}
 	return found

@@ -19,6 +19,7 @@ import (
 	"guard/internal/gate"
 	"guard/internal/hook"
 	"guard/policy"
+	"guard/policy/shell"
 )
 
 // hookDeadline bounds a hook's whole run: an agent that times a hook out
@@ -283,6 +284,9 @@ func (h *hookCall) run() (code int) {
 			if stmt := hook.ZshRunsProgram(script); stmt != "" {
 				verdict, reason = hook.Ask, "not known to be safe: "+stmt+" has only redirections, and in zsh, the agent's shell for some users and the one a Codex model may ask for, it runs a program: $READNULLCMD, a pager that runs what is typed into it on a terminal, or $NULLCMD"
 				d.Action = policy.Ask
+			} else if what := shell.ZshReadsOtherwise(script); what != "" {
+				verdict, reason = hook.Ask, "not known to be safe: "+what+"; zsh is the agent's shell for some users and the one a Codex model may ask for"
+				d.Action = policy.Ask
 			} else if reading, word := hook.ZshGlobReading(script); reading != "" {
 				// Judged again as zsh may read it: the stricter holds.
 				if ok, why := plainRun(g, reading); !ok {
@@ -308,6 +312,23 @@ func (h *hookCall) run() (code int) {
 				if ok, why := plainRun(g, reading); !ok {
 					verdict, reason = hook.Ask, "not known to be safe: "+word+" also names hidden files, or names in any case, when the agent's shell sets dotglob or nocaseglob (zsh: GLOB_DOTS, NO_CASE_GLOB), as users' start-up files do, and read so: "+why
 					d.Action = policy.Ask
+				}
+			}
+			if verdict == hook.Allow {
+				// `**` recurses in zsh, and in bash with globstar.
+				reading, word, why := hook.GlobstarReading(script, g.Cwd, g.Getenv("HOME"))
+				if why != "" {
+					verdict, reason = hook.Ask, "not known to be safe: "+why+" (zsh is the agent's shell for some users; bash users set globstar)"
+					d.Action = policy.Ask
+				} else if reading != "" {
+					ok, why := plainRun(g, reading)
+					if dotted, _ := hook.GlobOptionReading(reading); ok && dotted != "" {
+						ok, why = plainRun(g, dotted)
+					}
+					if !ok {
+						verdict, reason = hook.Ask, "not known to be safe: "+word+" names files at any depth in zsh, the agent's shell for some users, and in bash with globstar, as users' start-up files set it; read so, "+strings.TrimPrefix(why, "not known to be safe: ")
+						d.Action = policy.Ask
+					}
 				}
 			}
 			if verdict == hook.Allow && agent == hook.ClaudeCode {

@@ -317,6 +317,31 @@ var goHelpers = []string{"git", "hg", "svn", "bzr", "fossil", "gcc", "cc", "clan
 // project's directory, and ran a planted node_modules/.bin/git (judge-18).
 var pipHelpers = []string{"git", "hg", "svn", "bzr"}
 
+// pagerHelpers are the pagers programs run by name, through PATH, for output
+// to a terminal (a prefix in a terminal, a Codex command with a tty): git
+// runs `pager` (Debian's build; `less` upstream), systemd's tools
+// $SYSTEMD_PAGER or else `pager`, `less`, `more`, dpkg `pager`, bat `less`.
+// With a planted node_modules/.bin/pager, `guard -- git log -1` (safe) ran
+// it (judge-21 W1).
+var pagerHelpers = []string{"pager", "less", "more"}
+
+// gitHelpers are the other programs git runs by name for commands guard
+// lets run: git-lfs, the filter `git lfs install` puts in the user's config
+// (git status and git diff run it in a repository that tracks files with
+// it). gpg is judged with the settings that run it (judge-15).
+var gitHelpers = []string{"git-lfs"}
+
+// pagingProgram reports whether name pages its output through pagerHelpers.
+func pagingProgram(name string) bool {
+	switch name {
+	case "git", "systemctl", "journalctl", "loginctl", "timedatectl", "hostnamectl", "localectl", "networkctl",
+		"resolvectl", "busctl", "coredumpctl", "machinectl", "bootctl", "homectl", "userdbctl", "portablectl",
+		"dpkg", "dpkg-query", "bat", "batcat", "dmesg":
+		return true
+	}
+	return false
+}
+
 // isPip reports whether a program's name is pip's: pip, pip3, pip3.N.
 func isPip(name string) bool { return name == "pip" || strings.HasPrefix(name, "pip3") }
 
@@ -324,8 +349,9 @@ func isPip(name string) bool { return name == "pip" || strings.HasPrefix(name, "
 // through PATH resolves inside a writable root, or "": the interpreter of
 // a `#!/usr/bin/env NAME` script (npm, eslint and tsc are `env node`
 // scripts: `npm ls` ran a planted .venv/bin/node) and tar's decompressors
-// (`tar tzf x.tar.gz` ran a planted gzip), and the go command's and pip's
-// version control programs. Looked up from every directory
+// (`tar tzf x.tar.gz` ran a planted gzip), the go command's and pip's
+// version control programs, and pagers (and git's git-lfs).
+// Looked up from every directory
 // in dirs, as the program is.
 func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []string) string {
 	if g.pathRoots == 1 {
@@ -352,6 +378,12 @@ func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []strin
 	}
 	if isPip(filepath.Base(program)) {
 		helpers = append(helpers, pipHelpers...)
+	}
+	if base := filepath.Base(policy.Resolve(bin, "/")); pagingProgram(base) {
+		helpers = append(helpers, pagerHelpers...)
+		if base == "git" {
+			helpers = append(helpers, gitHelpers...)
+		}
 	}
 	if len(helpers) == 0 && len(words) == 0 {
 		return "" // a binary that runs no other program by name

@@ -410,6 +410,17 @@ func zshParamRound(script string) (reading, word string) {
 						if j > at && script[at] != '#' && j < len(script) && zshParamStart(script[j]) {
 							edits = append(edits, scriptEdit{at, j, ""})
 							found = true
+						} else if k := at; k < len(script) && strings.IndexByte("~=^", script[k]) >= 0 {
+							// Flags with no name after them ($~'x', $=/,
+							// a$^): zsh expands them, $ and all, to
+							// nothing, whatever follows.
+							for k < len(script) && strings.IndexByte("~=^", script[k]) >= 0 {
+								k++
+							}
+							if k == len(script) || !zshParamStart(script[k]) && script[k] != '+' && script[k] != '#' {
+								edits = append(edits, scriptEdit{at - 1, k, ""})
+								found = true
+							}
 						}
 					}
 				}

@@ -158,8 +158,13 @@
 // /dev/tcp/ or /dev/udp/ (bash opens a socket); a duplication from or to a
 // descriptor above 2 that the script did not open. In POSIX sh, builtin,
 // pushd and popd are programs, as in dash (pushd and popd leave the
-// directory unknown, sh being bash on some systems). policy's
-// TestDifferential runs scripts in the real bash and dash to find such
+// directory unknown, sh being bash on some systems). In zsh: `time -p`
+// (zsh's time takes no option: -p is a program) and `time time`, a
+// descriptor move `N>&M-` (a file to zsh), $~ $= $^ (parameter flags),
+// $'...' escapes zsh decodes otherwise than bash, and a command with more
+// than one input (a pipe and a redirection: zsh's MULTIOS reads them all).
+// ZshReadsOtherwise finds those in a script judged as bash. policy's
+// TestDifferential runs scripts in the real bash, dash and zsh to find such
 // classes.
 //
 // # Bounds

@@ -53,6 +53,7 @@ type ctx struct {
 	src   string // the text being walked, for the source text of expansions
 	depth int    // how many shells (bash -c, eval, ...) deep
 	nest  int    // how many statements deep, all shells together
+	piped bool   // the statement walked is a pipeline's part after a |
 
 	// From enclosing redirections, wrappers and environment assignments:
 	// `{ ...; } > f`, `timeout 5 bash -c '...'`, `FOO=1 bash -c '...'`.
@@ -226,6 +227,14 @@ func (w *walker) stmt(s *syntax.Stmt, st dirState, c ctx) outcome {
 	if s.Background || s.Coprocess || s.Disown {
 		w.unverified("background job &")
 	}
+	if c.d == Zsh {
+		if n := stdinInputs(s.Redirs); n > 1 || n == 1 && c.piped {
+			// zsh's MULTIOS: a command reads each of its inputs in turn,
+			// the pipe first: `cat f | sh <<'E' ... E` runs f too.
+			w.unverified("zsh reads every input of " + short(c.text(s)) + " in turn (the pipe and each redirection)")
+		}
+	}
+	c.piped = false
 	var out outcome
 	if call, ok := s.Cmd.(*syntax.CallExpr); ok {
 		out = w.call(s, call, st, c)
@@ -415,6 +424,15 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 	case *syntax.DeclClause:
 		return w.decl(cmd, st, c)
 	case *syntax.TimeClause:
+		if cmd.PosixFormat && c.d == Zsh {
+			// zsh's time takes no options: `time -p cat f` runs the
+			// program -p (one the agent may have put on PATH).
+			w.unverified("zsh's time runs -p as a program")
+		}
+		if _, twice := stmtCmd(cmd.Stmt).(*syntax.TimeClause); twice && c.d == Zsh {
+			// A second time is the program (`time time -o f ls` writes f).
+			w.unverified("zsh's time runs the program time")
+		}
 		if cmd.Stmt == nil {
 			return same(st)
 		}
@@ -497,11 +515,14 @@ func (w *walker) binary(cmd *syntax.BinaryCmd, st dirState, c ctx) outcome {
 // pipeRight walks the statement after a |. There bash's time is no
 // keyword but the program: `a | time -p b` runs time with the words -p b.
 func (w *walker) pipeRight(y *syntax.Stmt, st dirState, c ctx) outcome {
+	c.piped = true
 	tc, ok := y.Cmd.(*syntax.TimeClause)
 	if !ok || c.d != Bash {
 		return w.stmt(y, st, c)
 	}
-	if tc.Stmt == nil || y.Negated || y.Background || y.Coprocess || y.Disown {
+	_, twice := stmtCmd(tc.Stmt).(*syntax.TimeClause)
+	if tc.Stmt == nil || twice || y.Negated || y.Background || y.Coprocess || y.Disown {
+		// `a | time -p time ls`: the program time runs the program time.
 		w.unverified("time after | is a program")
 		return w.stmt(y, st, c)
 	}
@@ -953,25 +974,25 @@ func (w *walker) redirects(list []*syntax.Redirect, st dirState, c ctx) redirs {
 		case syntax.RdrInOut:
 			read, write = true, true
 		case syntax.DplIn:
-			read = !isFD(wd)
+			read = !isFD(wd, c.d)
 		case syntax.DplOut:
-			write = !isFD(wd)
+			write = !isFD(wd, c.d)
 		default: // >, >>, >|, &>, &>>, and zsh's clobbering forms
 			write = true
 		}
-		if (rd.Op == syntax.DplIn || rd.Op == syntax.DplOut) && !isFD(wd) &&
+		if (rd.Op == syntax.DplIn || rd.Op == syntax.DplOut) && !isFD(wd, c.d) &&
 			(strings.ContainsAny(c.text(rd.Word), "'\"\\$`") || wd.text == "" || strings.ContainsRune("-0123456789", rune(wd.text[0]))) {
 			// bash reads >&-x as >&- and a word x, where the parser reads
 			// a file; and it removes quotes from a >&FILE target its own
 			// way (>&'\'x writes to x).
 			w.unverified("redirection " + short(c.text(rd)) + " to a file: the shells read its target otherwise")
 		}
-		if (rd.Op == syntax.DplIn || rd.Op == syntax.DplOut) && isFD(wd) && highFD(wd.text) {
+		if (rd.Op == syntax.DplIn || rd.Op == syntax.DplOut) && isFD(wd, c.d) && highFD(wd.text) {
 			// A descriptor the script did not open: the shell's caller
 			// may have left it open on anything.
 			w.unverified("redirection " + short(c.text(rd)) + " to a descriptor the script did not open")
 		}
-		if (rd.Op == syntax.DplIn || rd.Op == syntax.DplOut) && isFD(wd) {
+		if (rd.Op == syntax.DplIn || rd.Op == syntax.DplOut) && isFD(wd, c.d) {
 			// N>&M, N<&M: N is what M is; N>&- closes it; N>&M- moves M.
 			m, err := strconv.Atoi(strings.TrimSuffix(wd.text, "-"))
 			b, ok := r.fds[m]
@@ -1039,14 +1060,18 @@ func highFD(fd string) bool {
 }
 
 // isFD reports whether the target of >& or <& is a descriptor: digits,
-// "-" (close), or digits and "-" (move).
-func isFD(wd word) bool {
+// "-" (close), or digits and "-" (move; not in zsh, which has no move:
+// there `>&1-` writes the file 1-).
+func isFD(wd word, d Dialect) bool {
 	if !wd.static() {
 		return false
 	}
 	s := strings.TrimSuffix(wd.text, "-")
 	if s == "" {
 		return wd.text == "-"
+	}
+	if d == Zsh && s != wd.text {
+		return false
 	}
 	for _, ch := range []byte(s) {
 		if ch < '0' || ch > '9' {
@@ -1536,4 +1561,31 @@ func calls(list []*syntax.Stmt, names ...string) bool {
 		}
 	}
 	return found
+}
+
+// stmtCmd returns st's command, or nil for no statement.
+func stmtCmd(st *syntax.Stmt) syntax.Command {
+	if st == nil {
+		return nil
+	}
+	return st.Cmd
+}
+
+// stdinInputs counts the redirections among list that give descriptor 0
+// something to read: <, <>, here-documents and here-strings, <&N.
+func stdinInputs(list []*syntax.Redirect) int {
+	n := 0
+	for _, rd := range list {
+		if rd.N != nil && rd.N.Value != "0" {
+			continue
+		}
+		switch rd.Op {
+		case syntax.RdrIn, syntax.RdrInOut, syntax.Hdoc, syntax.DashHdoc, syntax.WordHdoc, syntax.DplIn:
+			if rd.Op == syntax.DplIn && rd.Word != nil && rd.Word.Lit() == "-" {
+				continue // <&- closes
+			}
+			n++
+		}
+	}
+	return n
 }

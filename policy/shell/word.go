@@ -58,7 +58,7 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 			b.unquoted(p.Value, c.d)
 		case *syntax.SglQuoted:
 			if p.Dollar {
-				v, odd := ansiC(p.Value)
+				v, odd := ansiC(p.Value, c.d)
 				b.quoted(v)
 				if odd {
 					b.dyn = appendUnique(b.dyn, "ANSI-C escape "+short(c.text(p)))
@@ -154,8 +154,16 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 	if c.d == POSIX || c.d == Zsh {
 		// The parser splits `$[1]` into $ and [1]: the source is read.
 		// zsh evaluates $[...] too, as arithmetic (judge-12 S6).
-		if src := c.text(wd); dollarBracket(src) {
+		if src := c.text(wd); dollarBefore(src, "[") {
 			b.dyn = appendUnique(b.dyn, "arithmetic expansion $[...], which bash running as sh and zsh evaluate, in "+short(src))
+		}
+	}
+	if c.d == Zsh {
+		// zsh reads $~, $= and $^ as flags of the parameter after them;
+		// with no name there they expand to nothing: `cat $~'notes.txt'`
+		// reads notes.txt, where the parser reads a literal $~.
+		if src := c.text(wd); dollarBefore(src, "~=^") {
+			b.dyn = appendUnique(b.dyn, "zsh parameter flag ($~, $=, $^) in "+short(src))
 		}
 	}
 	return b.finish(c.d)
@@ -242,12 +250,13 @@ func catHeredoc(cs *syntax.CmdSubst) (string, bool) {
 	return strings.TrimRight(body, "\n"), true
 }
 
-// dollarBracket reports whether the source of a word holds a $[ outside
-// single quotes that no backslash escapes: dash leaves `$[1]` as it is,
-// bash running as sh (macOS, Fedora, Arch) reads it as the old form of
-// $((1)): `sh -c 'cat $[1]'` read the file 1, a link to a secret, judged
-// as `$[1]`.
-func dollarBracket(src string) bool {
+// dollarBefore reports whether the source of a word holds a $ outside
+// single quotes that no backslash escapes, followed by a byte of next
+// (line continuations between them are joined, as the shells do). With
+// "[": dash leaves `$[1]` as it is, bash running as sh (macOS, Fedora,
+// Arch) reads it as the old form of $((1)): `sh -c 'cat $[1]'` read the
+// file 1, a link to a secret, judged as `$[1]`.
+func dollarBefore(src, next string) bool {
 	double := false
 	for i := 0; i+1 < len(src); i++ {
 		switch c := src[i]; {
@@ -261,8 +270,14 @@ func dollarBracket(src string) bool {
 				return false
 			}
 			i += j + 1
-		case c == '$' && src[i+1] == '[':
-			return true
+		case c == '$':
+			j := i + 1
+			for strings.HasPrefix(src[j:], "\\\n") {
+				j += 2
+			}
+			if j < len(src) && strings.IndexByte(next, src[j]) >= 0 {
+				return true
+			}
 		}
 	}
 	return false
@@ -555,12 +570,19 @@ func unescape(s, special string) string {
 // and `\U` above U+007F: UTF-8 in a UTF-8 locale, the text `\u00E9` itself
 // in the C locale, raw bytes for a surrogate). With `cat $'.e\x{6e}v'`
 // judged as the harmless name `.e\x{6e}v`, bash printed .env.
-func ansiC(s string) (string, bool) {
+//
+// zsh decodes as print does, otherwise than bash in places (zsh 5.9): it
+// drops the backslash of an escape it does not know (`\s` is s, where bash
+// keeps `\s`), reads `\c` as c, `\C-x`, `\M-x` and `\x`, `\u`, `\U`
+// without digits its own way, and keeps a NUL byte for its builtins. In zsh
+// those are odd: `cat $'note\s.txt'` printed notes.txt.
+func ansiC(s string, d Dialect) (string, bool) {
 	if !strings.Contains(s, `\`) {
 		return s, false
 	}
 	var b []byte
 	odd := false
+	zsh := d == Zsh
 	for i := 0; i < len(s); i++ {
 		if s[i] != '\\' || i+1 == len(s) {
 			b = append(b, s[i])
@@ -588,6 +610,9 @@ func ansiC(s string) (string, bool) {
 			b = append(b, ch)
 		case '0', '1', '2', '3', '4', '5', '6', '7':
 			v, n := digits(s[i:], 3, 8)
+			if zsh && (v == 0 || v > 0xff) {
+				odd = true
+			}
 			b = append(b, byte(v))
 			i += n - 1
 		case 'x', 'u', 'U':
@@ -596,7 +621,8 @@ func ansiC(s string) (string, bool) {
 			}
 			maxDigits := map[byte]int{'x': 2, 'u': 4, 'U': 8}[ch]
 			v, n := digits(s[i+1:], maxDigits, 16)
-			if n == 0 {
+			if n == 0 || zsh && v == 0 {
+				odd = odd || zsh
 				b = append(b, '\\', ch)
 				continue
 			}
@@ -610,6 +636,7 @@ func ansiC(s string) (string, bool) {
 				b = utf8.AppendRune(b, rune(v))
 			}
 		case 'c':
+			odd = odd || zsh
 			if i+1 == len(s) {
 				b = append(b, '\\', 'c')
 				continue
@@ -624,6 +651,7 @@ func ansiC(s string) (string, bool) {
 				b = append(b, s[i]&0x1f)
 			}
 		default:
+			odd = odd || zsh
 			b = append(b, '\\', ch)
 		}
 	}
