@@ -1,0 +1,190 @@
+package policy_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"guard/policy"
+)
+
+// j20PythonEscapes are programs the Python read checker accepted on
+// 90329d7 that do more than read literal files: each is run with the real
+// interpreter first (the premise: the effect shows in the output or on
+// disk), then judged as `python3 -c PROGRAM`, which must not run unasked.
+var j20PythonEscapes = []struct {
+	name, prog string
+	shows      func(dir, out string) bool
+}{
+	{"a module as a value renames a file", `import os; (os).replace('a.txt', 'b.txt')`, renamed},
+	{"a module in a list renames a file", `import os; m = [os][0]; m.replace('a.txt', 'b.txt')`, renamed},
+	{"a module bound to a variable puts a directory on the import path",
+		`import sys; s = [sys][0]; s.path.insert(0, 'lib'); import csv`, printed("MARK")},
+	{"a module passed to a function", "import os\ndef f(m):\n    m.replace('a.txt', 'b.txt')\nf(os)", renamed},
+	{"Path bound to a function reads another file", `import pathlib; P = pathlib.Path; Path = lambda s: P('.env'); print(Path('notes.txt').read_text())`, printed("sk-j20")},
+	{"pathlib.Path replaced reads another file", `import pathlib; P = pathlib.PosixPath; pathlib.Path = lambda s: P('.env'); print(pathlib.Path('notes.txt').read_text())`, printed("sk-j20")},
+	{"a class named Path reads another file", "import pathlib\nclass Path(pathlib.PosixPath):\n    def __new__(cls, s):\n        return pathlib.PosixPath('.env')\nprint(Path('notes.txt').read_text())", printed("sk-j20")},
+	{"a listed module's module (fractions.re) reaches builtins.type and compile",
+		`import fractions; b = fractions.re.enum.bltns; b.type(lambda: 0)(b.compile("open('made', 'w')", 'x', 'exec'), {})()`, made},
+	{"ast.parse reads the line of a syntax error from the file named", "import ast\ntry:\n    ast.parse('(', '.env')\nexcept SyntaxError as e:\n    print(e.text)", printed("sk-j20")},
+	{"compile reads the line of a syntax error from the file named", "try:\n    compile('return', '.env', 'exec')\nexcept SyntaxError as e:\n    print(e.text)", printed("sk-j20")},
+	{"ast.main parses the file sys.argv names", `import sys, ast; sys.argv[1:] = ['.env']; ast.main()`, printed("SECRET_KEY")},
+	{"base64.main encodes the file sys.argv names", `import sys, base64; sys.argv[1:] = ['.env']; base64.main()`, printed("U0VDUkVUX0tFWT1zay1qMjA")},
+	{"functools.wraps copies and sets attributes named by strings: a __setattr__ hook gets builtins' exec",
+		"import functools\ngot = []\nclass W:\n    def __setattr__(self, k, v):\n        got.append(v)\nfunctools.wraps(print, assigned=('__self__',), updated=())(W())\nfunctools.wraps(got[0], assigned=('exec',), updated=())(W())\ngot[2](\"open('made', 'w')\")", made},
+	{"ast.iter_fields reads the attributes a class's _fields names: a function's __globals__, then builtins",
+		"import ast, functools\nclass N:\n    _fields = ('__globals__',)\ndef f(): pass\nfunctools.wraps(N)(f)\ng = dict(ast.iter_fields(f))['__globals__']\ndef h(): pass\nfunctools.wraps(g['__builtins__'])(h)\nh.type(lambda: 0)(h.compile(\"open('made', 'w')\", 'x', 'exec'), {})()", made},
+	{"copy.deepcopy sets the attributes a __reduce__ names on what it returns: PosixPath's __fspath__",
+		"import copy, pathlib\nclass R:\n    def __reduce__(self):\n        return (lambda: pathlib.PosixPath, (), (None, {'__fspath__': lambda self: '.env'}))\ncopy.deepcopy(R())\nprint(pathlib.Path('notes.txt').read_text())", printed("sk-j20")},
+	{"an ast node takes any attribute as a keyword: __reduce_ex__ for copy.deepcopy",
+		"import ast, copy, pathlib\nn = ast.AST(**{'__reduce_ex__': lambda p: (lambda: pathlib.PosixPath, (), (None, {'__fspath__': lambda self: '.env'}))})\ncopy.deepcopy(n)\nprint(pathlib.Path('notes.txt').read_text())", printed("sk-j20")},
+	{"Path.replace with unpacked arguments renames", `import pathlib; pathlib.Path('a.txt').replace(*['b.txt'], *[])`, renamed},
+}
+
+func renamed(dir, _ string) bool {
+	_, err := os.Stat(filepath.Join(dir, "b.txt"))
+	return err == nil
+}
+
+func made(dir, _ string) bool {
+	_, err := os.Stat(filepath.Join(dir, "made"))
+	return err == nil
+}
+
+func printed(s string) func(string, string) bool {
+	return func(_, out string) bool { return strings.Contains(out, s) }
+}
+
+// j20PythonLab makes a project for the escapes: a .env, a file to rename,
+// a module of the standard library's name in lib/.
+func j20PythonLab(t *testing.T, home string) string {
+	t.Helper()
+	proj := filepath.Join(home, "proj")
+	writeTree(t, home, map[string]string{
+		"proj/.env": "SECRET_KEY=sk-j20\n", "proj/a.txt": "a\n", "proj/notes.txt": "notes\n", "proj/a.py": "def f(): pass\n",
+		"proj/lib/csv.py": "print('MARK')\n", "proj/package.json": "{\"version\": \"1\"}\n",
+	})
+	return proj
+}
+
+// TestRedTeamJ20PythonEscapes: each program does what its name says with
+// the real python3, and is not run unasked any more (suggest and
+// auto-edit). All 17 fail on 90329d7.
+func TestRedTeamJ20PythonEscapes(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not installed")
+	}
+	set := defaultSet(t)
+	home := pythonHome(t)
+	for _, c := range j20PythonEscapes {
+		proj := j20PythonLab(t, filepath.Join(home, strings.ReplaceAll(c.name, " ", "_")))
+		if c.shows != nil {
+			cmd := exec.Command(python, "-c", c.prog)
+			cmd.Dir = proj
+			out, _ := cmd.CombinedOutput()
+			if !c.shows(proj, string(out)) {
+				t.Errorf("%s: the premise does not hold here: python3 -c %q printed %q", c.name, c.prog, out)
+			}
+		}
+		v := set.Judge([]string{"python3", "-c", c.prog}, proj)
+		for _, mode := range []policy.Mode{policy.Suggest, policy.AutoEdit} {
+			if policy.Decide(&v, mode, []string{proj}).Action == policy.Run {
+				t.Errorf("%s: python3 -c %q runs unasked in %v (%s: %s)", c.name, c.prog, mode, v.Class, v.Why())
+			}
+		}
+		if ok, _ := policy.SafePythonProgram(c.prog); ok {
+			t.Errorf("%s: the checker accepts %q", c.name, c.prog)
+		}
+	}
+	// The checks take a name an import binds as that module everywhere:
+	// bound to two, the one checked need not be the one that runs.
+	for _, p := range []string{"def f():\n    import os as json\nimport json", "import os\ndef f():\n    from os import path as os",
+		"from json import loads as open", "import zipfile as Path", "from pathlib import PurePath as Path", "from ast import parse",
+		// Hooks and names the standard library calls or reads by string.
+		"class A:\n    def __getattr__(self, k): pass", "class A:\n    def __reduce_ex__(self, p): pass",
+		"class A:\n    def __set_name__(self, o, n): pass", "class A:\n    _attributes = ()", "_x = 1", "x_ = _y__",
+		"import enum; enum.Enum('E', {'a': 1})", "print(**{'sep': ''})", "import ast; ast.Name(**{'id': 'x'})"} {
+		if ok, _ := policy.SafePythonProgram(p); ok {
+			t.Errorf("the checker accepts %q", p)
+		}
+	}
+}
+
+// TestRedTeamJ20PythonReadsStillRun: the forms the narrowing touches
+// (modules' attributes by name, Path, ast.parse, replace) still run
+// unasked when they only read.
+func TestRedTeamJ20PythonReadsStillRun(t *testing.T) {
+	set := defaultSet(t)
+	home := pythonHome(t)
+	proj := j20PythonLab(t, home)
+	for _, p := range []string{
+		`import ast; print(ast.dump(ast.parse(open('a.py').read())))`,
+		`import ast; t = ast.parse(open('a.py').read(), mode='exec', type_comments=True); print(len(t.body))`,
+		`import ast; print([n.name for n in ast.walk(ast.parse(open('a.py').read())) if isinstance(n, ast.FunctionDef)])`,
+		`import os; print(os.path.join('a', 'b'), os.listdir('.'))`,
+		`from os import path; print(path.basename('a/b'))`,
+		`import os.path; print(os.path.exists('a.py'))`,
+		`from pathlib import Path; print(Path('a.py').read_text())`,
+		`import pathlib; print(pathlib.Path('a.py').read_text())`,
+		`from pathlib import Path; print([p.name for p in Path('.').iterdir()], Path.cwd())`,
+		`import re; print(re.compile('a').findall('aa'))`,
+		`import collections; print(collections.Counter('aab').most_common(1))`,
+		`from collections import abc; print(isinstance({}, abc.Mapping))`,
+		`import collections.abc; print(collections.abc.Mapping)`,
+		`import math, statistics; print(math.sqrt(2), statistics.mean([1, 2]))`,
+		`import datetime as dt; print(dt.datetime.now().isoformat())`,
+		`print("a b".replace("a", "c"), "x".replace("x", "y", 1))`,
+		`import datetime; print(datetime.date(2024, 1, 1).replace(year=2025))`,
+		`import json, sys; json.dump(json.load(open('package.json')), sys.stdout, indent=2)`,
+		`import base64, hashlib; print(base64.b64encode(b'x'), hashlib.sha256(b'x').hexdigest())`,
+		"import ast\nclass V(ast.NodeVisitor):\n    def visit_FunctionDef(self, node):\n        print(node.name)\n        self.generic_visit(node)\nV().visit(ast.parse(open('a.py').read()))",
+		"class P:\n    def __init__(self, x):\n        self.x = x\n    def __repr__(self):\n        return 'P(%r)' % self.x\nprint(P(1), {**{'a': 1}}, 2 ** 3)",
+		"def f(*args, **kwargs):\n    return args, kwargs\nfor _ in range(2):\n    print(f(1, k=2))\nif __name__ == '__main__':\n    print('main')",
+	} {
+		if ok, why := policy.SafePythonProgram(p); !ok {
+			t.Errorf("the checker refuses %q: %s", p, why)
+			continue
+		}
+		v := set.Judge([]string{"python3", "-c", p}, proj)
+		if policy.Decide(&v, policy.Suggest, []string{proj}).Action != policy.Run {
+			t.Errorf("python3 -c %q is asked (%s: %s)", p, v.Class, v.Why())
+		}
+	}
+}
+
+// TestRedTeamJ20PythonModuleWrittenFirst: the working directory's listing
+// is taken before the script runs; a module of the standard library's name
+// copied, moved or linked there by an earlier command (auto-edit runs those
+// unasked, inside the project) was imported by python3 -c 'import csv',
+// which ran the copy's code unasked. 4 cases fail on 90329d7.
+func TestRedTeamJ20PythonModuleWrittenFirst(t *testing.T) {
+	set := defaultSet(t)
+	home := pythonHome(t)
+	proj := j20PythonLab(t, home)
+	if bash, err := exec.LookPath("bash"); err == nil {
+		if _, err := exec.LookPath("python3"); err == nil {
+			cmd := exec.Command(bash, "-c", "cp lib/csv.py csv.py && python3 -c 'import csv'; rm -f csv.py")
+			cmd.Dir = proj
+			if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "MARK") {
+				t.Errorf("the premise does not hold: the copied csv.py was not imported (%q)", out)
+			}
+		}
+	}
+	for cmd, want := range map[string]bool{
+		"cp lib/csv.py csv.py && python3 -c 'import csv; print(1)'":       false,
+		"ln -s lib/csv.py csv.py; python3 -c 'print(1)'":                  false,
+		"cat lib/csv.py > json.py && python3 - <<'EOF'\nimport json\nEOF": false,
+		"cp -r lib/. . && python3 -m json.tool package.json":              false,
+		"cp lib/csv.py notes.py && python3 -c 'print(1)'":                 true,
+		"cp lib/csv.py csv.py && python3 -I -c 'import json; print(1)'":   true,
+		"echo x > out.txt && python3 -c \"print(open('a.py').read())\"":   true,
+	} {
+		v := set.Judge([]string{"bash", "-c", cmd}, proj)
+		if got := policy.Decide(&v, policy.AutoEdit, []string{proj}).Action == policy.Run; got != want {
+			t.Errorf("%q, auto-edit: run=%v, want %v (%s: %s)", cmd, got, want, v.Class, v.Why())
+		}
+	}
+}
