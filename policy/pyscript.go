@@ -31,7 +31,17 @@ import (
 //     dunders reach classes, globals and builtins), or one named like a
 //     module that runs or writes (os, sys, subprocess, io, ...);
 //   - reads a listed module's attribute that the module's entry does not
-//     list (os.listdir is listed, os.system is not);
+//     list (os.listdir is listed, os.system is not), or uses a module but
+//     as MODULE.ATTRIBUTE: a module as a value (`m = os`, `(sys).path`,
+//     f(os)) would take any attribute unchecked;
+//   - binds or reads a private name (_fields: ast reads the attributes it
+//     names from any object), defines a special method beyond
+//     pyDunderDefs (__reduce__, __setattr__: hooks the standard library
+//     calls with other objects or names), unpacks keywords into a call
+//     (f(**d): an ast node sets any attribute named so), calls compile,
+//     ast.parse with a file name (a syntax error's line is read from
+//     that file), or uses Path but called (`Path = f` would change what
+//     Path(LITERAL).read_text() reads);
 //   - opens a file but by open(LITERAL[, "r"|"rb"...]),
 //     Path(LITERAL).read_text()/read_bytes(), OBJ.read(LITERAL) (a parser's
 //     read), zipfile.ZipFile(LITERAL[, "r"]) or tarfile.open(LITERAL[,
@@ -46,7 +56,11 @@ import (
 //
 // Limits: the program may still loop forever or use much memory; reading
 // directories' names is allowed (names are not secrets); the interpreter
-// is the one on PATH, judged as the policy judges it elsewhere.
+// is the one on PATH, judged as the policy judges it elsewhere. Values
+// have no types here: an attribute of anything but a module is refused
+// by name only (pyDeniedNames, private names), so each listed module and
+// name is one whose values were checked for ways back to a module, a
+// frame or a string-named getattr/setattr (judge-20), on CPython 3.11.
 
 // pyToken is a token of a Python program.
 type pyToken struct {
@@ -454,7 +468,10 @@ var pyModules = sync.OnceValue(func() map[string][]string {
 // pyDeniedNames may not occur anywhere in a read-only program, as a call,
 // an attribute or a bare name: what evaluates or imports code, reaches
 // the environment, a module's globals or a frame, runs a program, writes,
-// removes, moves or links a file, or opens a connection.
+// removes, moves or links a file, or opens a connection. func_globals and
+// the other func_ and im_ names are Python 2's for a function's globals
+// and code (`python` may be Python 2: f.func_globals['__builtins__'].file
+// wrote a file).
 var pyDeniedNames = sync.OnceValue(func() map[string]bool {
 	denied := map[string]bool{}
 	for _, n := range strings.Fields(`eval exec execfile compile_command getattr setattr delattr globals locals vars
@@ -471,7 +488,8 @@ var pyDeniedNames = sync.OnceValue(func() map[string]bool {
 		NamedTemporaryFile TemporaryFile TemporaryDirectory SpooledTemporaryFile get_type_hints ForwardRef
 		FunctionType CodeType LambdaType MethodType ModuleType register_at_fork open_code makefile makedir
 		makelink makefifo makedev makeunknown copy_into move_into setxattr chflags lchflags posix_fallocate
-		copy_file_range splice`) {
+		copy_file_range splice func_globals func_code func_closure func_defaults func_dict im_func im_self
+		im_class`) {
 		denied[n] = true
 	}
 	return denied

@@ -188,3 +188,56 @@ func TestRedTeamJ20PythonModuleWrittenFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestRedTeamJ20PythonTwo: `python` may be Python 2, where a function's
+// globals are f.func_globals (no underscores) and builtins' file() opens
+// for writing: `b = f.func_globals['__builtins__']; b.file('x', 'w')` wrote
+// a file, run unasked with a Python 2 first on PATH as python. 1 case
+// fails on 90329d7 (and the checker's 3).
+func TestRedTeamJ20PythonTwo(t *testing.T) {
+	for _, p := range []string{"def f(): pass\nb = f.func_globals['__builtins__']", "class A:\n    def m(self): pass\nprint(A().m.im_func.func_code)",
+		"def f(): pass\nprint(f.func_closure)"} {
+		if ok, _ := policy.SafePythonProgram(p); ok {
+			t.Errorf("the checker accepts %q", p)
+		}
+	}
+	root := os.Getenv("PYENV_ROOT")
+	if root == "" {
+		root = filepath.Join(os.Getenv("HOME"), ".pyenv")
+	}
+	candidates, _ := filepath.Glob(filepath.Join(root, "versions", "2.7*", "bin", "python2.7"))
+	if p, err := exec.LookPath("python2.7"); err == nil {
+		candidates = append(candidates, p)
+	}
+	py2 := ""
+	for _, c := range candidates {
+		if out, err := exec.Command(c, "-c", "import sys; print(sys.version_info[0])").Output(); err == nil && strings.TrimSpace(string(out)) == "2" {
+			py2 = c
+			break
+		}
+	}
+	if py2 == "" {
+		t.Skip("no Python 2 here")
+	}
+	set := defaultSet(t)
+	home := pythonHome(t)
+	proj := j20PythonLab(t, home)
+	bin := filepath.Join(home, "bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(py2, filepath.Join(bin, "python")); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	prog := "def f(): pass\nb = f.func_globals['__builtins__']\nb.file('made', 'w').close()"
+	cmd := exec.Command(filepath.Join(bin, "python"), "-c", prog)
+	cmd.Dir = proj
+	if out, err := cmd.CombinedOutput(); err != nil || !made(proj, "") {
+		t.Fatalf("the premise does not hold: Python 2 did not write the file (%v: %s)", err, out)
+	}
+	v := set.Judge([]string{"python", "-c", prog}, proj)
+	if policy.Decide(&v, policy.Suggest, []string{proj}).Action == policy.Run {
+		t.Errorf("python -c %q runs unasked with Python 2 as python (%s: %s)", prog, v.Class, v.Why())
+	}
+}
