@@ -241,3 +241,39 @@ func TestRedTeamJ20PythonTwo(t *testing.T) {
 		t.Errorf("python -c %q runs unasked with Python 2 as python (%s: %s)", prog, v.Class, v.Why())
 	}
 }
+
+// TestRedTeamJ20SqliteOptimize: the SQL check listed the sqlite shell's
+// functions that reach outside the database, but not optimize(), which
+// merges an FTS3/FTS4 table's index: `sqlite3 f.db "select optimize(t)
+// from t limit 1"` rewrote f.db unasked in suggest mode. A SELECT now calls
+// only the functions known to read. 2 cases fail on 90329d7.
+func TestRedTeamJ20SqliteOptimize(t *testing.T) {
+	sqlite, err := exec.LookPath("sqlite3")
+	if err != nil {
+		t.Skip("sqlite3 is not installed")
+	}
+	set, _, proj := rtLab(t)
+	db := filepath.Join(proj, "f.db")
+	mk := exec.Command(sqlite, db, "create virtual table t using fts4(x); insert into t values('a b'); insert into t values('c d');")
+	if out, err := mk.CombinedOutput(); err != nil {
+		t.Skipf("sqlite3 has no fts4: %v: %s", err, out)
+	}
+	before, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe := filepath.Join(t.TempDir(), "p.db")
+	if err := os.WriteFile(probe, before, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(sqlite, probe, "select optimize(t) from t limit 1").CombinedOutput(); err != nil {
+		t.Fatalf("optimize: %v: %s", err, out)
+	}
+	if after, _ := os.ReadFile(probe); string(after) == string(before) {
+		t.Errorf("the premise does not hold: optimize() left the database as it was")
+	}
+	rtNotSafe(t, set, proj, `sqlite3 f.db "select optimize(t) from t limit 1"`, `sqlite3 f.db 'select "optimize"(t) from t limit 1'`)
+	rtSafe(t, set, proj, `sqlite3 f.db "select count(*), upper(x), length(x) from t"`, `sqlite3 f.db "select * from pragma_table_info('t')"`,
+		`sqlite3 f.db "select x from t where x in (select x from t) and (1 = 1)"`, `sqlite3 f.db "select cast(1 as text), coalesce(null, 2)"`,
+		`sqlite3 f.db "select x from t where t match 'a'"`, `sqlite3 -json f.db "select json_object('a', x) from t"`)
+}
