@@ -791,6 +791,11 @@ func pyCheck(toks []pyToken, mods map[string]string, inImport map[int]bool) ([]s
 			if pyModuleAttrs()[n] {
 				return nil, "reaches the module " + n + " through an attribute"
 			}
+			// An import in a class body binds the module as the class's
+			// attribute (`class C: import os as o`, then C.o.replace).
+			if mods[n] != "" {
+				return nil, "reads an attribute named like the module " + mods[n] + " the program imports as " + n
+			}
 		default:
 			modAt[i] = mods[n]
 		}

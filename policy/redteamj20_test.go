@@ -40,6 +40,7 @@ var j20PythonEscapes = []struct {
 		"import copy, pathlib\nclass R:\n    def __reduce__(self):\n        return (lambda: pathlib.PosixPath, (), (None, {'__fspath__': lambda self: '.env'}))\ncopy.deepcopy(R())\nprint(pathlib.Path('notes.txt').read_text())", printed("sk-j20")},
 	{"an ast node takes any attribute as a keyword: __reduce_ex__ for copy.deepcopy",
 		"import ast, copy, pathlib\nn = ast.AST(**{'__reduce_ex__': lambda p: (lambda: pathlib.PosixPath, (), (None, {'__fspath__': lambda self: '.env'}))})\ncopy.deepcopy(n)\nprint(pathlib.Path('notes.txt').read_text())", printed("sk-j20")},
+	{"an import in a class body makes the module the class's attribute", "class C:\n    import os as o\nC.o.replace('a.txt', 'b.txt')", renamed},
 	{"Path.replace with unpacked arguments renames", `import pathlib; pathlib.Path('a.txt').replace(*['b.txt'], *[])`, renamed},
 }
 
@@ -71,7 +72,7 @@ func j20PythonLab(t *testing.T, home string) string {
 
 // TestRedTeamJ20PythonEscapes: each program does what its name says with
 // the real python3, and is not run unasked any more (suggest and
-// auto-edit). All 17 fail on 90329d7.
+// auto-edit). All 18 fail on 90329d7.
 func TestRedTeamJ20PythonEscapes(t *testing.T) {
 	python, err := exec.LookPath("python3")
 	if err != nil {
