@@ -41,7 +41,8 @@ import (
 //     (f(**d): an ast node sets any attribute named so), calls compile,
 //     ast.parse with a file name (a syntax error's line is read from
 //     that file), or uses Path but called (`Path = f` would change what
-//     Path(LITERAL).read_text() reads);
+//     Path(LITERAL).read_text() reads); or assigns to or deletes a module
+//     or its attribute (`os.path.sep = 'n'`: 3.12's pathlib joins with it);
 //   - opens a file but by open(LITERAL[, "r"|"rb"...]),
 //     Path(LITERAL).read_text()/read_bytes(), OBJ.read(LITERAL) (a parser's
 //     read), zipfile.ZipFile(LITERAL[, "r"]) or tarfile.open(LITERAL[,
@@ -73,9 +74,12 @@ type pyToken struct {
 // pyStringPrefixes are the prefixes a Python string may carry (lower case).
 var pyStringPrefixes = []string{"", "r", "u", "b", "br", "rb", "f", "fr", "rf", "t", "tr", "rt"}
 
-// pyTokens splits src into tokens, or says why it cannot be followed.
+// pyTokens splits src into tokens, or says why it cannot be followed. A
+// line's end outside brackets is an operator token "\n" (a statement's
+// end, as ';').
 func pyTokens(src string) ([]pyToken, string) {
 	var toks []pyToken
+	depth := 0
 	for i := 0; i < len(src); {
 		c := src[i]
 		switch {
@@ -83,6 +87,9 @@ func pyTokens(src string) ([]pyToken, string) {
 			for i < len(src) && src[i] != '\n' && src[i] != '\r' {
 				i++
 			}
+		case (c == '\n' || c == '\r') && depth == 0:
+			toks = append(toks, pyToken{kind: 'o', text: "\n"})
+			i++
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
 			i++
 		case c == '\\':
@@ -131,11 +138,82 @@ func pyTokens(src string) ([]pyToken, string) {
 			toks = append(toks, t)
 			i = end
 		default:
+			switch c {
+			case '(', '[', '{':
+				depth++
+			case ')', ']', '}':
+				depth = max(depth-1, 0)
+			}
 			toks = append(toks, pyToken{kind: 'o', text: string(c)})
 			i++
 		}
 	}
 	return toks, ""
+}
+
+// pyTargets marks the tokens of toks that an assignment binds or changes:
+// what stands before a statement's last = (augmented ones included), between
+// for and in, after as (but in an import), and a del statement's.
+func pyTargets(toks []pyToken) []bool {
+	op := func(j int, o string) bool { return j >= 0 && j < len(toks) && toks[j].kind == 'o' && toks[j].text == o }
+	name := func(j int, n string) bool { return j >= 0 && j < len(toks) && toks[j].kind == 'n' && toks[j].text == n }
+	target := make([]bool, len(toks))
+	mark := func(from, to int) {
+		for k := from; k < to; k++ {
+			target[k] = true
+		}
+	}
+	start, depth := 0, 0
+	lastAssign := -1
+	for j := 0; j <= len(toks); j++ {
+		if j == len(toks) || depth == 0 && (op(j, "\n") || op(j, ";")) {
+			if lastAssign >= 0 {
+				mark(start, lastAssign)
+			}
+			if name(start, "del") {
+				mark(start, j)
+			}
+			start, lastAssign = j+1, -1
+			continue
+		}
+		switch {
+		case op(j, "(") || op(j, "[") || op(j, "{"):
+			depth++
+		case op(j, ")") || op(j, "]") || op(j, "}"):
+			depth = max(depth-1, 0)
+		case depth == 0 && op(j, "=") && !op(j+1, "=") && !op(j-1, "=") && !op(j-1, "!") &&
+			!(op(j-1, "<") && !op(j-2, "<")) && !(op(j-1, ">") && !op(j-2, ">")):
+			lastAssign = j
+		case name(j, "for"):
+			// to the in at the same depth
+			d := 0
+			for k := j + 1; k < len(toks); k++ {
+				if op(k, "(") || op(k, "[") || op(k, "{") {
+					d++
+				} else if op(k, ")") || op(k, "]") || op(k, "}") {
+					d--
+				}
+				if d < 0 || d == 0 && name(k, "in") {
+					mark(j+1, k)
+					break
+				}
+			}
+		case name(j, "as"):
+			d := 0
+			for k := j + 1; k <= len(toks); k++ {
+				if k < len(toks) && (op(k, "(") || op(k, "[") || op(k, "{")) {
+					d++
+				} else if k < len(toks) && (op(k, ")") || op(k, "]") || op(k, "}")) {
+					d--
+				}
+				if k == len(toks) || d < 0 || d == 0 && (op(k, ",") || op(k, ":") || op(k, "\n") || op(k, ";")) {
+					mark(j+1, k)
+					break
+				}
+			}
+		}
+	}
+	return target
 }
 
 // pyNumberEnd is where the number literal starting at src[i] ends, as
@@ -749,6 +827,7 @@ func pyCheck(toks []pyToken, mods map[string]string, inImport map[int]bool) ([]s
 	if pyUnpacksKeywords(toks) {
 		return nil, "a call with **keywords (their names are strings the judge does not check: ast's nodes set any attribute named so)"
 	}
+	target := pyTargets(toks)
 	for i, t := range toks {
 		if t.kind != 'n' {
 			continue
@@ -801,6 +880,12 @@ func pyCheck(toks []pyToken, mods map[string]string, inImport map[int]bool) ([]s
 		}
 		if inImport[i] {
 			continue // a name an import statement binds
+		}
+		// A module's attribute assigned or deleted (`os.path.sep = 'n'`:
+		// on 3.12, pathlib splits and joins a path with it, and
+		// Path('.ennv').read_text() read .env).
+		if target[i] && (modAt[i] != "" || !afterDot && mods[n] != "") {
+			return nil, "assigns to the module " + n + " or its attributes"
 		}
 		// A module is checked by the attribute read from it: as a value
 		// (`m = os`, `(sys).path`, `f(os)`, a parameter or a for's

@@ -278,3 +278,61 @@ func TestRedTeamJ20SqliteOptimize(t *testing.T) {
 		`sqlite3 f.db "select x from t where x in (select x from t) and (1 = 1)"`, `sqlite3 f.db "select cast(1 as text), coalesce(null, 2)"`,
 		`sqlite3 f.db "select x from t where t match 'a'"`, `sqlite3 -json f.db "select json_object('a', x) from t"`)
 }
+
+// TestRedTeamJ20PythonModuleAssigned: assigning a module's listed attribute
+// was not refused, and from Python 3.12 pathlib splits and joins a path
+// with os.path.sep: `os.path.sep = 'n'` made Path('.ennv').read_text() read
+// .env, judged as a read of .ennv (run unasked with a 3.12 as python3).
+// The statement's targets are checked now. 1 judged case and 7 checker
+// cases fail on 90329d7.
+func TestRedTeamJ20PythonModuleAssigned(t *testing.T) {
+	for _, p := range []string{"import os\nos.path.sep = 'n'", "import os\nos.path.sep: str = 'n'", "import os\nos.path.sep, x = 'n', 1",
+		"import os\n[os.path.sep] = ['n']", "import os\nfor os.path.sep in ['n']: pass", "import os\ndel os.path.sep",
+		"import sys\nsys.argv += ['x']"} {
+		if ok, _ := policy.SafePythonProgram(p); ok {
+			t.Errorf("the checker accepts %q", p)
+		}
+	}
+	for _, p := range []string{"import sys\nif sys.version_info >= (3, 8): print(1)",
+		"import os\nx = os.sep\nprint(x == os.sep, [p for p in os.listdir('.') if p != os.sep])",
+		"import os\nwith open('a.py') as f: print(os.sep, f.read())", "import os\nn = 0\nn += len(os.listdir('.'))\nprint(n)"} {
+		if ok, why := policy.SafePythonProgram(p); !ok {
+			t.Errorf("the checker refuses %q: %s", p, why)
+		}
+	}
+	root := os.Getenv("PYENV_ROOT")
+	if root == "" {
+		root = filepath.Join(os.Getenv("HOME"), ".pyenv")
+	}
+	candidates, _ := filepath.Glob(filepath.Join(root, "versions", "3.1[2-9]*", "bin", "python3"))
+	for _, n := range []string{"python3.12", "python3.13", "python3.14"} {
+		if p, err := exec.LookPath(n); err == nil {
+			candidates = append(candidates, p)
+		}
+	}
+	prog := "import os; os.path.sep = 'n'; from pathlib import Path; print(Path('.ennv').read_text())"
+	set := defaultSet(t)
+	home := pythonHome(t)
+	proj := j20PythonLab(t, home)
+	for _, py := range candidates {
+		cmd := exec.Command(py, "-c", prog)
+		cmd.Dir = proj
+		if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "sk-j20") {
+			continue // a shim, or a Python that no longer joins with os.path.sep
+		}
+		bin := filepath.Join(home, "bin")
+		if err := os.MkdirAll(bin, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(py, filepath.Join(bin, "python3")); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+		v := set.Judge([]string{"python3", "-c", prog}, proj)
+		if policy.Decide(&v, policy.Suggest, []string{proj}).Action == policy.Run {
+			t.Errorf("python3 -c %q runs unasked with %s as python3 (%s: %s)", prog, py, v.Class, v.Why())
+		}
+		return
+	}
+	t.Skip("no Python 3.12 or later here that reads .env through os.path.sep")
+}
