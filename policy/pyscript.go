@@ -549,7 +549,8 @@ var pyModules = sync.OnceValue(func() map[string][]string {
 // removes, moves or links a file, or opens a connection. func_globals and
 // the other func_ and im_ names are Python 2's for a function's globals
 // and code (`python` may be Python 2: f.func_globals['__builtins__'].file
-// wrote a file).
+// wrote a file). mro and obj (an AttributeError's object) hand a class
+// to a variable, where its attributes can be changed (pyPathClasses).
 var pyDeniedNames = sync.OnceValue(func() map[string]bool {
 	denied := map[string]bool{}
 	for _, n := range strings.Fields(`eval exec execfile compile_command getattr setattr delattr globals locals vars
@@ -566,7 +567,7 @@ var pyDeniedNames = sync.OnceValue(func() map[string]bool {
 		NamedTemporaryFile TemporaryFile TemporaryDirectory SpooledTemporaryFile get_type_hints ForwardRef
 		FunctionType CodeType LambdaType MethodType ModuleType register_at_fork open_code makefile makedir
 		makelink makefifo makedev makeunknown copy_into move_into setxattr chflags lchflags posix_fallocate
-		copy_file_range splice func_globals func_code func_closure func_defaults func_dict im_func im_self
+		copy_file_range splice mro obj func_globals func_code func_closure func_defaults func_dict im_func im_self
 		im_class`) {
 		denied[n] = true
 	}
@@ -643,8 +644,8 @@ func pyProgramReads(text string) ([]string, string) {
 			}
 		}
 	}
-	mods, stmt := map[string]string{}, map[int]bool{}
-	if why := pyImports(toks, mods, stmt); why != "" {
+	mods, imported, stmt := map[string]string{}, map[string]bool{}, map[int]bool{}
+	if why := pyImports(toks, mods, imported, stmt); why != "" {
 		return nil, why
 	}
 	var paths []string
@@ -653,7 +654,7 @@ func pyProgramReads(text string) ([]string, string) {
 		if k > 0 {
 			inImport = nil
 		}
-		p, why := pyCheck(s, mods, inImport)
+		p, why := pyCheck(s, mods, imported, inImport)
 		if why != "" {
 			return nil, why
 		}
@@ -673,7 +674,7 @@ func pyNames(s string) []string { return strings.Fields(s) }
 
 // pyImports checks the import statements of toks, binds the names they
 // bind to modules in mods and marks their tokens' indexes in stmt.
-func pyImports(toks []pyToken, mods map[string]string, stmt map[int]bool) string {
+func pyImports(toks []pyToken, mods map[string]string, imported map[string]bool, stmt map[int]bool) string {
 	name := func(i int) bool { return i >= 0 && i < len(toks) && toks[i].kind == 'n' }
 	op := func(i int, o string) bool { return i >= 0 && i < len(toks) && toks[i].kind == 'o' && toks[i].text == o }
 	dotted := func(i int) (string, int) {
@@ -696,6 +697,7 @@ func pyImports(toks []pyToken, mods map[string]string, stmt map[int]bool) string
 			return "imports " + prev + " and " + what + " under one name, " + name
 		}
 		bound[name] = what
+		imported[name] = true
 		if pyCheckedNames[name] != "" && pyCheckedNames[name] != what {
 			return "imports " + what + " as " + name + ", a name whose calls the judge checks as " + pyCheckedNames[name] + "'s"
 		}
@@ -811,6 +813,12 @@ var pyDunderDefs = map[string]bool{"__init__": true, "__repr__": true, "__str__"
 	"__exit__": true, "__add__": true, "__radd__": true, "__sub__": true, "__mul__": true, "__truediv__": true,
 	"__neg__": true, "__abs__": true}
 
+// pyPathClasses are pathlib's classes: only called or read from, never
+// bound, passed or subclassed, so that no class of theirs is changed
+// (`P = pathlib.PurePath; P.drive = property(lambda s: '.env')` made
+// Path('.').read_text() read .env on 3.12: str(path) starts with drive).
+var pyPathClasses = map[string]bool{"Path": true, "PurePath": true, "PurePosixPath": true, "PosixPath": true}
+
 // pyCheckedNames are the names whose calls pyCheck judges by the name
 // (open(LITERAL), Path(LITERAL).read_text(), ZipFile(LITERAL)): an import
 // may bind them only to what they are checked as.
@@ -819,7 +827,7 @@ var pyCheckedNames = map[string]string{"open": "tarfile.open", "Path": "pathlib.
 // pyCheck checks one stream of tokens (a program, or an f-string's field)
 // and returns the paths it opens; inImport holds the indexes of the
 // tokens of its import statements.
-func pyCheck(toks []pyToken, mods map[string]string, inImport map[int]bool) ([]string, string) {
+func pyCheck(toks []pyToken, mods map[string]string, imported map[string]bool, inImport map[int]bool) ([]string, string) {
 	isOp := func(i int, o string) bool { return i >= 0 && i < len(toks) && toks[i].kind == 'o' && toks[i].text == o }
 	isName := func(i int, n string) bool { return i >= 0 && i < len(toks) && toks[i].kind == 'n' && toks[i].text == n }
 	modAt := make([]string, len(toks))
@@ -884,8 +892,8 @@ func pyCheck(toks []pyToken, mods map[string]string, inImport map[int]bool) ([]s
 		// A module's attribute assigned or deleted (`os.path.sep = 'n'`:
 		// on 3.12, pathlib splits and joins a path with it, and
 		// Path('.ennv').read_text() read .env).
-		if target[i] && (modAt[i] != "" || !afterDot && mods[n] != "") {
-			return nil, "assigns to the module " + n + " or its attributes"
+		if target[i] && (modAt[i] != "" || !afterDot && imported[n]) {
+			return nil, "assigns to " + n + ", which an import binds, or to its attributes"
 		}
 		// A module is checked by the attribute read from it: as a value
 		// (`m = os`, `(sys).path`, `f(os)`, a parameter or a for's
@@ -896,9 +904,9 @@ func pyCheck(toks []pyToken, mods map[string]string, inImport map[int]bool) ([]s
 		// Path(LITERAL).read_text() holds when Path is pathlib's: the name
 		// (or pathlib.Path) only called or read from, never bound or passed
 		// on (`Path = lambda s: P('.env')`, `class Path(...)`).
-		if n == "Path" && (!afterDot || recv == "pathlib") &&
+		if pyPathClasses[n] && (!afterDot || recv == "pathlib") &&
 			(!isOp(i+1, "(") && !isOp(i+1, ".") || isName(i-1, "def") || isName(i-1, "class")) {
-			return nil, "uses the name Path other than to call it (its read_text is checked as pathlib's)"
+			return nil, "uses the name " + n + " other than to call it or read from it (Path(LITERAL).read_text() is checked as pathlib's)"
 		}
 		switch {
 		case n == "open" && !afterDot:

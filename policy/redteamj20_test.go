@@ -282,13 +282,20 @@ func TestRedTeamJ20SqliteOptimize(t *testing.T) {
 // TestRedTeamJ20PythonModuleAssigned: assigning a module's listed attribute
 // was not refused, and from Python 3.12 pathlib splits and joins a path
 // with os.path.sep: `os.path.sep = 'n'` made Path('.ennv').read_text() read
-// .env, judged as a read of .ennv (run unasked with a 3.12 as python3).
-// The statement's targets are checked now. 1 judged case and 7 checker
-// cases fail on 90329d7.
+// .env, judged as a read of .ennv (run unasked with a 3.12 as python3);
+// a pathlib class put in a variable (or got back from AttributeError.obj)
+// and given a drive property did the same. The statement's targets, the
+// pathlib classes' uses, mro and obj are checked now. 3 judged cases and
+// 12 checker cases fail on 90329d7.
 func TestRedTeamJ20PythonModuleAssigned(t *testing.T) {
 	for _, p := range []string{"import os\nos.path.sep = 'n'", "import os\nos.path.sep: str = 'n'", "import os\nos.path.sep, x = 'n', 1",
 		"import os\n[os.path.sep] = ['n']", "import os\nfor os.path.sep in ['n']: pass", "import os\ndel os.path.sep",
-		"import sys\nsys.argv += ['x']"} {
+		"import sys\nsys.argv += ['x']",
+		// A pathlib class in a variable, changed: from 3.12, str(path) starts with its drive.
+		"import pathlib\nP = pathlib.PurePath\nP.drive = property(lambda s: '.env')",
+		"from pathlib import PurePath\nPurePath.drive = property(lambda s: '.env')",
+		"import pathlib\nm = pathlib.Path.mro()", "import pathlib\ntry:\n    pathlib.PurePath.x\nexcept AttributeError as e:\n    c = e.obj",
+		"import pathlib\nclass Q(pathlib.PurePosixPath): pass"} {
 		if ok, _ := policy.SafePythonProgram(p); ok {
 			t.Errorf("the checker accepts %q", p)
 		}
@@ -310,15 +317,24 @@ func TestRedTeamJ20PythonModuleAssigned(t *testing.T) {
 			candidates = append(candidates, p)
 		}
 	}
-	prog := "import os; os.path.sep = 'n'; from pathlib import Path; print(Path('.ennv').read_text())"
+	progs := []string{"import os; os.path.sep = 'n'; from pathlib import Path; print(Path('.ennv').read_text())",
+		"import pathlib\nP = pathlib.PurePath\nP.drive = property(lambda s: '.env')\nprint(pathlib.Path('.').read_text())",
+		"import pathlib\ntry:\n    pathlib.PurePath.x\nexcept AttributeError as e:\n    c = e.obj\nc.drive = property(lambda s: '.env')\nprint(pathlib.Path('.').read_text())"}
 	set := defaultSet(t)
 	home := pythonHome(t)
 	proj := j20PythonLab(t, home)
 	for _, py := range candidates {
-		cmd := exec.Command(py, "-c", prog)
+		cmd := exec.Command(py, "-c", progs[0])
 		cmd.Dir = proj
 		if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "sk-j20") {
 			continue // a shim, or a Python that no longer joins with os.path.sep
+		}
+		for _, prog := range progs[1:] {
+			cmd := exec.Command(py, "-c", prog)
+			cmd.Dir = proj
+			if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "sk-j20") {
+				t.Errorf("the premise does not hold: %s -c %q printed %q", py, prog, out)
+			}
 		}
 		bin := filepath.Join(home, "bin")
 		if err := os.MkdirAll(bin, 0o755); err != nil {
@@ -328,9 +344,11 @@ func TestRedTeamJ20PythonModuleAssigned(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
-		v := set.Judge([]string{"python3", "-c", prog}, proj)
-		if policy.Decide(&v, policy.Suggest, []string{proj}).Action == policy.Run {
-			t.Errorf("python3 -c %q runs unasked with %s as python3 (%s: %s)", prog, py, v.Class, v.Why())
+		for _, prog := range progs {
+			v := set.Judge([]string{"python3", "-c", prog}, proj)
+			if policy.Decide(&v, policy.Suggest, []string{proj}).Action == policy.Run {
+				t.Errorf("python3 -c %q runs unasked with %s as python3 (%s: %s)", prog, py, v.Class, v.Why())
+			}
 		}
 		return
 	}
