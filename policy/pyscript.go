@@ -551,6 +551,8 @@ var pyModules = sync.OnceValue(func() map[string][]string {
 // and code (`python` may be Python 2: f.func_globals['__builtins__'].file
 // wrote a file). mro and obj (an AttributeError's object) hand a class
 // to a variable, where its attributes can be changed (pyPathClasses).
+// taropen, gzopen, bz2open and xzopen are a TarFile's openers of any path
+// (t.taropen('.env') with TarInfo.frombuf replaced printed .env).
 var pyDeniedNames = sync.OnceValue(func() map[string]bool {
 	denied := map[string]bool{}
 	for _, n := range strings.Fields(`eval exec execfile compile_command getattr setattr delattr globals locals vars
@@ -567,7 +569,7 @@ var pyDeniedNames = sync.OnceValue(func() map[string]bool {
 		NamedTemporaryFile TemporaryFile TemporaryDirectory SpooledTemporaryFile get_type_hints ForwardRef
 		FunctionType CodeType LambdaType MethodType ModuleType register_at_fork open_code makefile makedir
 		makelink makefifo makedev makeunknown copy_into move_into setxattr chflags lchflags posix_fallocate
-		copy_file_range splice mro obj func_globals func_code func_closure func_defaults func_dict im_func im_self
+		copy_file_range splice taropen gzopen bz2open xzopen mro obj func_globals func_code func_closure func_defaults func_dict im_func im_self
 		im_class`) {
 		denied[n] = true
 	}

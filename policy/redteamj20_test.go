@@ -41,6 +41,8 @@ var j20PythonEscapes = []struct {
 	{"an ast node takes any attribute as a keyword: __reduce_ex__ for copy.deepcopy",
 		"import ast, copy, pathlib\nn = ast.AST(**{'__reduce_ex__': lambda p: (lambda: pathlib.PosixPath, (), (None, {'__fspath__': lambda self: '.env'}))})\ncopy.deepcopy(n)\nprint(pathlib.Path('notes.txt').read_text())", printed("sk-j20")},
 	{"an import in a class body makes the module the class's attribute", "class C:\n    import os as o\nC.o.replace('a.txt', 'b.txt')", renamed},
+	{"a TarFile opens any path through its taropen, and a TarInfo class in a variable prints its blocks",
+		"import tarfile\nTI = tarfile.TarInfo\nt = tarfile.open('a.tar')\nTI.frombuf = classmethod(lambda cls, buf, enc, err: print(buf) or 1 / 0)\nt.taropen('.env')", printed("sk-j20")},
 	{"Path.replace with unpacked arguments renames", `import pathlib; pathlib.Path('a.txt').replace(*['b.txt'], *[])`, renamed},
 }
 
@@ -67,12 +69,16 @@ func j20PythonLab(t *testing.T, home string) string {
 		"proj/.env": "SECRET_KEY=sk-j20\n", "proj/a.txt": "a\n", "proj/notes.txt": "notes\n", "proj/a.py": "def f(): pass\n",
 		"proj/lib/csv.py": "print('MARK')\n", "proj/package.json": "{\"version\": \"1\"}\n",
 	})
+	// An empty tar archive, a.tar: two zero blocks.
+	if err := os.WriteFile(filepath.Join(proj, "a.tar"), make([]byte, 10240), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	return proj
 }
 
 // TestRedTeamJ20PythonEscapes: each program does what its name says with
 // the real python3, and is not run unasked any more (suggest and
-// auto-edit). All 18 fail on 90329d7.
+// auto-edit). All 19 fail on 90329d7.
 func TestRedTeamJ20PythonEscapes(t *testing.T) {
 	python, err := exec.LookPath("python3")
 	if err != nil {
