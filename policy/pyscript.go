@@ -1213,7 +1213,10 @@ func pythonWhy(argv []string, cwd string) string {
 	if !ignoreEnv {
 		for _, kv := range os.Environ() {
 			k, _, _ := strings.Cut(kv, "=")
-			if strings.HasPrefix(k, "PYTHON") && !slices.Contains(pyHarmlessEnv, k) {
+			// _PYTHON_SYSCONFIGDATA_NAME names the module sysconfig
+			// imports (from the working directory first), with
+			// _PYTHON_PROJECT_BASE and _PYTHON_HOST_PLATFORM beside it.
+			if (strings.HasPrefix(k, "PYTHON") || strings.HasPrefix(k, "_PYTHON")) && !slices.Contains(pyHarmlessEnv, k) {
 				return "python3 reads $" + k + ", which can change what it imports or runs"
 			}
 		}

@@ -360,3 +360,29 @@ func TestRedTeamJ20PythonModuleAssigned(t *testing.T) {
 	}
 	t.Skip("no Python 3.12 or later here that reads .env through os.path.sep")
 }
+
+// TestRedTeamJ20PythonSysconfigDataVariable: sysconfig imports the module
+// _PYTHON_SYSCONFIGDATA_NAME names, and the working directory is first on
+// the path: inherited with a project's evilmod.py, `python3 -c "import
+// sysconfig; print(sysconfig.get_paths())"` ran evilmod.py unasked. The
+// judge looked at PYTHON* variables only. 1 case fails on 90329d7.
+func TestRedTeamJ20PythonSysconfigDataVariable(t *testing.T) {
+	set := defaultSet(t)
+	home := pythonHome(t)
+	proj := j20PythonLab(t, home)
+	writeTree(t, proj, map[string]string{"evilmod.py": "print('MARK')\nbuild_time_vars = {}\n"})
+	prog := "import sysconfig; print(sysconfig.get_paths()['stdlib'])"
+	if python, err := exec.LookPath("python3"); err == nil {
+		cmd := exec.Command(python, "-c", prog)
+		cmd.Dir = proj
+		cmd.Env = append(os.Environ(), "_PYTHON_SYSCONFIGDATA_NAME=evilmod")
+		if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "MARK") {
+			t.Errorf("the premise does not hold: evilmod was not imported (%q)", out)
+		}
+	}
+	t.Setenv("_PYTHON_SYSCONFIGDATA_NAME", "evilmod")
+	v := set.Judge([]string{"python3", "-c", prog}, proj)
+	if policy.Decide(&v, policy.Suggest, []string{proj}).Action == policy.Run {
+		t.Errorf("python3 -c %q runs unasked with _PYTHON_SYSCONFIGDATA_NAME set (%s: %s)", prog, v.Class, v.Why())
+	}
+}
