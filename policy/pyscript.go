@@ -153,20 +153,40 @@ func pyTokens(src string) ([]pyToken, string) {
 
 // pyTargets marks the tokens of toks that an assignment binds or changes:
 // what stands before a statement's last = (augmented ones included), between
-// for and in, after as (but in an import), and a del statement's.
+// for and its in, after as (up to a , or : at its depth; imports are
+// skipped by the caller), and a del statement's. One pass: each for and as
+// waits on a stack, and the marks are ranges summed at the end.
 func pyTargets(toks []pyToken) []bool {
 	op := func(j int, o string) bool { return j >= 0 && j < len(toks) && toks[j].kind == 'o' && toks[j].text == o }
 	name := func(j int, n string) bool { return j >= 0 && j < len(toks) && toks[j].kind == 'n' && toks[j].text == n }
-	target := make([]bool, len(toks))
+	edges := make([]int, len(toks)+1)
 	mark := func(from, to int) {
-		for k := from; k < to; k++ {
-			target[k] = true
+		if from < to {
+			edges[from]++
+			edges[to]--
 		}
 	}
-	start, depth := 0, 0
-	lastAssign := -1
+	type waiting struct {
+		at, depth int
+		as        bool
+	}
+	var stack []waiting
+	// closeWaiting ends the targets waiting at depth d (those of as only,
+	// or all) at token j.
+	closeWaiting := func(j, d int, asOnly bool) {
+		for len(stack) > 0 && stack[len(stack)-1].depth >= d {
+			w := stack[len(stack)-1]
+			if w.depth == d && asOnly && !w.as {
+				return
+			}
+			stack = stack[:len(stack)-1]
+			mark(w.at+1, j)
+		}
+	}
+	start, depth, lastAssign := 0, 0, -1
 	for j := 0; j <= len(toks); j++ {
 		if j == len(toks) || depth == 0 && (op(j, "\n") || op(j, ";")) {
+			closeWaiting(j, 0, false)
 			if lastAssign >= 0 {
 				mark(start, lastAssign)
 			}
@@ -180,38 +200,25 @@ func pyTargets(toks []pyToken) []bool {
 		case op(j, "(") || op(j, "[") || op(j, "{"):
 			depth++
 		case op(j, ")") || op(j, "]") || op(j, "}"):
+			closeWaiting(j, depth, false)
 			depth = max(depth-1, 0)
+		case op(j, ",") || op(j, ":"):
+			closeWaiting(j, depth, true)
+		case name(j, "in"):
+			closeWaiting(j, depth, false)
+		case name(j, "for"):
+			stack = append(stack, waiting{at: j, depth: depth})
+		case name(j, "as"):
+			stack = append(stack, waiting{at: j, depth: depth, as: true})
 		case depth == 0 && op(j, "=") && !op(j+1, "=") && !op(j-1, "=") && !op(j-1, "!") &&
 			!(op(j-1, "<") && !op(j-2, "<")) && !(op(j-1, ">") && !op(j-2, ">")):
 			lastAssign = j
-		case name(j, "for"):
-			// to the in at the same depth
-			d := 0
-			for k := j + 1; k < len(toks); k++ {
-				if op(k, "(") || op(k, "[") || op(k, "{") {
-					d++
-				} else if op(k, ")") || op(k, "]") || op(k, "}") {
-					d--
-				}
-				if d < 0 || d == 0 && name(k, "in") {
-					mark(j+1, k)
-					break
-				}
-			}
-		case name(j, "as"):
-			d := 0
-			for k := j + 1; k <= len(toks); k++ {
-				if k < len(toks) && (op(k, "(") || op(k, "[") || op(k, "{")) {
-					d++
-				} else if k < len(toks) && (op(k, ")") || op(k, "]") || op(k, "}")) {
-					d--
-				}
-				if k == len(toks) || d < 0 || d == 0 && (op(k, ",") || op(k, ":") || op(k, "\n") || op(k, ";")) {
-					mark(j+1, k)
-					break
-				}
-			}
 		}
+	}
+	target := make([]bool, len(toks))
+	for k, n := 0, 0; k < len(toks); k++ {
+		n += edges[k]
+		target[k] = n > 0
 	}
 	return target
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"guard/policy"
 )
@@ -384,5 +385,19 @@ func TestRedTeamJ20PythonSysconfigDataVariable(t *testing.T) {
 	v := set.Judge([]string{"python3", "-c", prog}, proj)
 	if policy.Decide(&v, policy.Suggest, []string{proj}).Action == policy.Run {
 		t.Errorf("python3 -c %q runs unasked with _PYTHON_SYSCONFIGDATA_NAME set (%s: %s)", prog, v.Class, v.Why())
+	}
+}
+
+// TestRedTeamJ20PythonCheckerLinear: the statement targets' pass is linear
+// (a first version scanned from each for to its in: 120 KB of "for "
+// took 11 s, past a hook's deadline). Each input here took 20-120 ms.
+func TestRedTeamJ20PythonCheckerLinear(t *testing.T) {
+	for _, p := range []string{strings.Repeat("for ", 30000), strings.Repeat("with x as ", 20000),
+		strings.Repeat("x = ", 30000), strings.Repeat("[a for b in ", 20000), strings.Repeat("(", 30000)} {
+		start := time.Now()
+		policy.SafePythonProgram(p)
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("%d bytes of %q...: %v", len(p), p[:12], d)
+		}
 	}
 }
