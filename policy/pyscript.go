@@ -523,9 +523,10 @@ var pyModules = sync.OnceValue(func() map[string][]string {
 		"typing":     {"Any", "Optional", "Union", "List", "Dict", "Set", "Tuple", "Iterable", "Iterator", "Sequence", "Mapping", "Callable", "NamedTuple", "TYPE_CHECKING", "cast"},
 		"string":     {"ascii_letters", "ascii_lowercase", "ascii_uppercase", "digits", "hexdigits", "octdigits", "punctuation", "printable", "whitespace", "capwords", "Template"},
 		// Not platform(), uname(), processor() or architecture(): they run
-		// uname -p or file, found on PATH (seen with strace for platform()).
+		// uname -p or file, found on PATH (seen with strace for platform());
+		// not libc_ver(PATH), which reads the file it is given.
 		"platform": {"python_version", "python_version_tuple", "python_implementation", "system", "machine", "release",
-			"version", "node", "libc_ver", "freedesktop_os_release"},
+			"version", "node", "freedesktop_os_release"},
 		"sysconfig": {"get_paths", "get_path", "get_config_var", "get_config_vars", "get_python_version", "get_platform", "get_scheme_names", "get_default_scheme"},
 		"locale":    {"getpreferredencoding", "getlocale", "getdefaultlocale", "getencoding"},
 		"sys": {"version", "version_info", "executable", "platform", "argv", "prefix", "base_prefix", "exec_prefix",

@@ -114,7 +114,9 @@ func TestRedTeamJ20PythonEscapes(t *testing.T) {
 		// Hooks and names the standard library calls or reads by string.
 		"class A:\n    def __getattr__(self, k): pass", "class A:\n    def __reduce_ex__(self, p): pass",
 		"class A:\n    def __set_name__(self, o, n): pass", "class A:\n    _attributes = ()", "_x = 1", "x_ = _y__",
-		"import enum; enum.Enum('E', {'a': 1})", "print(**{'sep': ''})", "import ast; ast.Name(**{'id': 'x'})"} {
+		"import enum; enum.Enum('E', {'a': 1})", "print(**{'sep': ''})", "import ast; ast.Name(**{'id': 'x'})",
+		// A computed path read: platform.libc_ver(PATH) greps the file.
+		"import platform; print(platform.libc_ver('.e' + 'nv'))"} {
 		if ok, _ := policy.SafePythonProgram(p); ok {
 			t.Errorf("the checker accepts %q", p)
 		}
