@@ -31,7 +31,18 @@ import (
 //     dunders reach classes, globals and builtins), or one named like a
 //     module that runs or writes (os, sys, subprocess, io, ...);
 //   - reads a listed module's attribute that the module's entry does not
-//     list (os.listdir is listed, os.system is not);
+//     list (os.listdir is listed, os.system is not), or uses a module but
+//     as MODULE.ATTRIBUTE: a module as a value (`m = os`, `(sys).path`,
+//     f(os)) would take any attribute unchecked;
+//   - binds or reads a private name (_fields: ast reads the attributes it
+//     names from any object), defines a special method beyond
+//     pyDunderDefs (__reduce__, __setattr__: hooks the standard library
+//     calls with other objects or names), unpacks keywords into a call
+//     (f(**d): an ast node sets any attribute named so), calls compile,
+//     ast.parse with a file name (a syntax error's line is read from
+//     that file), or uses Path but called (`Path = f` would change what
+//     Path(LITERAL).read_text() reads); or assigns to or deletes a module
+//     or its attribute (`os.path.sep = 'n'`: 3.12's pathlib joins with it);
 //   - opens a file but by open(LITERAL[, "r"|"rb"...]),
 //     Path(LITERAL).read_text()/read_bytes(), OBJ.read(LITERAL) (a parser's
 //     read), zipfile.ZipFile(LITERAL[, "r"]) or tarfile.open(LITERAL[,
@@ -46,7 +57,11 @@ import (
 //
 // Limits: the program may still loop forever or use much memory; reading
 // directories' names is allowed (names are not secrets); the interpreter
-// is the one on PATH, judged as the policy judges it elsewhere.
+// is the one on PATH, judged as the policy judges it elsewhere. Values
+// have no types here: an attribute of anything but a module is refused
+// by name only (pyDeniedNames, private names), so each listed module and
+// name is one whose values were checked for ways back to a module, a
+// frame or a string-named getattr/setattr (judge-20), on CPython 3.11.
 
 // pyToken is a token of a Python program.
 type pyToken struct {
@@ -59,9 +74,12 @@ type pyToken struct {
 // pyStringPrefixes are the prefixes a Python string may carry (lower case).
 var pyStringPrefixes = []string{"", "r", "u", "b", "br", "rb", "f", "fr", "rf", "t", "tr", "rt"}
 
-// pyTokens splits src into tokens, or says why it cannot be followed.
+// pyTokens splits src into tokens, or says why it cannot be followed. A
+// line's end outside brackets is an operator token "\n" (a statement's
+// end, as ';').
 func pyTokens(src string) ([]pyToken, string) {
 	var toks []pyToken
+	depth := 0
 	for i := 0; i < len(src); {
 		c := src[i]
 		switch {
@@ -69,6 +87,9 @@ func pyTokens(src string) ([]pyToken, string) {
 			for i < len(src) && src[i] != '\n' && src[i] != '\r' {
 				i++
 			}
+		case (c == '\n' || c == '\r') && depth == 0:
+			toks = append(toks, pyToken{kind: 'o', text: "\n"})
+			i++
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
 			i++
 		case c == '\\':
@@ -117,11 +138,89 @@ func pyTokens(src string) ([]pyToken, string) {
 			toks = append(toks, t)
 			i = end
 		default:
+			switch c {
+			case '(', '[', '{':
+				depth++
+			case ')', ']', '}':
+				depth = max(depth-1, 0)
+			}
 			toks = append(toks, pyToken{kind: 'o', text: string(c)})
 			i++
 		}
 	}
 	return toks, ""
+}
+
+// pyTargets marks the tokens of toks that an assignment binds or changes:
+// what stands before a statement's last = (augmented ones included), between
+// for and its in, after as (up to a , or : at its depth; imports are
+// skipped by the caller), and a del statement's. One pass: each for and as
+// waits on a stack, and the marks are ranges summed at the end.
+func pyTargets(toks []pyToken) []bool {
+	op := func(j int, o string) bool { return j >= 0 && j < len(toks) && toks[j].kind == 'o' && toks[j].text == o }
+	name := func(j int, n string) bool { return j >= 0 && j < len(toks) && toks[j].kind == 'n' && toks[j].text == n }
+	edges := make([]int, len(toks)+1)
+	mark := func(from, to int) {
+		if from < to {
+			edges[from]++
+			edges[to]--
+		}
+	}
+	type waiting struct {
+		at, depth int
+		as        bool
+	}
+	var stack []waiting
+	// closeWaiting ends the targets waiting at depth d (those of as only,
+	// or all) at token j.
+	closeWaiting := func(j, d int, asOnly bool) {
+		for len(stack) > 0 && stack[len(stack)-1].depth >= d {
+			w := stack[len(stack)-1]
+			if w.depth == d && asOnly && !w.as {
+				return
+			}
+			stack = stack[:len(stack)-1]
+			mark(w.at+1, j)
+		}
+	}
+	start, depth, lastAssign := 0, 0, -1
+	for j := 0; j <= len(toks); j++ {
+		if j == len(toks) || depth == 0 && (op(j, "\n") || op(j, ";")) {
+			closeWaiting(j, 0, false)
+			if lastAssign >= 0 {
+				mark(start, lastAssign)
+			}
+			if name(start, "del") {
+				mark(start, j)
+			}
+			start, lastAssign = j+1, -1
+			continue
+		}
+		switch {
+		case op(j, "(") || op(j, "[") || op(j, "{"):
+			depth++
+		case op(j, ")") || op(j, "]") || op(j, "}"):
+			closeWaiting(j, depth, false)
+			depth = max(depth-1, 0)
+		case op(j, ",") || op(j, ":"):
+			closeWaiting(j, depth, true)
+		case name(j, "in"):
+			closeWaiting(j, depth, false)
+		case name(j, "for"):
+			stack = append(stack, waiting{at: j, depth: depth})
+		case name(j, "as"):
+			stack = append(stack, waiting{at: j, depth: depth, as: true})
+		case depth == 0 && op(j, "=") && !op(j+1, "=") && !op(j-1, "=") && !op(j-1, "!") &&
+			!(op(j-1, "<") && !op(j-2, "<")) && !(op(j-1, ">") && !op(j-2, ">")):
+			lastAssign = j
+		}
+	}
+	target := make([]bool, len(toks))
+	for k, n := 0, 0; k < len(toks); k++ {
+		n += edges[k]
+		target[k] = n > 0
+	}
+	return target
 }
 
 // pyNumberEnd is where the number literal starting at src[i] ends, as
@@ -324,60 +423,110 @@ func pyUnescape(s string) (string, bool) {
 }
 
 // pyModules are the modules a read-only program may import, each with the
-// attributes it may use ("*": any public one not refused by name). A
-// listed attribute that is itself a listed module ("os.path") is checked
-// as that module.
+// attributes it may use, by name. A listed attribute that is itself a
+// listed module ("os.path") is checked as that module. The long lists are
+// CPython 3.11's public names of the module (and a few later versions
+// add) less the modules it imports (fractions.re, statistics.random,
+// calendar.datetime: a module reached that way is checked against nothing)
+// and its command-line entry points (ast.main, base64.main, calendar.main
+// read the files sys.argv names, which the program may change): a name
+// another version adds is refused until it is listed.
 var pyModules = sync.OnceValue(func() map[string][]string {
 	return map[string][]string{
-		"json":            {"load", "loads", "dump", "dumps", "JSONDecodeError", "JSONDecoder", "JSONEncoder"},
-		"re":              {"compile", "search", "match", "fullmatch", "findall", "finditer", "sub", "subn", "split", "escape", "error", "Pattern", "Match", "IGNORECASE", "I", "MULTILINE", "M", "DOTALL", "S", "VERBOSE", "X", "ASCII", "A"},
-		"ast":             {"*"},
-		"tokenize":        {"tokenize", "generate_tokens", "untokenize", "detect_encoding", "TokenInfo", "tok_name", "COMMENT", "NAME", "OP", "STRING", "NUMBER", "NEWLINE", "NL", "INDENT", "DEDENT", "ENDMARKER"},
-		"token":           {"*"},
-		"keyword":         {"*"},
-		"math":            {"*"},
-		"cmath":           {"*"},
-		"statistics":      {"*"},
-		"fractions":       {"*"},
-		"decimal":         {"*"},
-		"datetime":        {"*"},
-		"calendar":        {"*"},
-		"zoneinfo":        {"ZoneInfo", "available_timezones"},
-		"time":            {"time", "time_ns", "sleep", "strftime", "strptime", "gmtime", "localtime", "mktime", "ctime", "asctime", "perf_counter", "monotonic", "process_time", "timezone", "tzname"},
-		"unicodedata":     {"*"},
-		"struct":          {"*"},
-		"binascii":        {"*"},
-		"base64":          {"*"},
-		"hashlib":         {"*"},
-		"zlib":            {"compress", "decompress", "crc32", "adler32"},
-		"html":            {"escape", "unescape"},
-		"textwrap":        {"*"},
-		"difflib":         {"*"},
-		"heapq":           {"*"},
-		"bisect":          {"*"},
-		"collections":     {"*"},
-		"collections.abc": {"*"},
-		"itertools":       {"*"},
-		"functools":       {"reduce", "partial", "lru_cache", "cache", "cmp_to_key", "total_ordering", "wraps", "cached_property"},
-		"operator":        {"itemgetter", "add", "sub", "mul", "eq", "ne", "lt", "le", "gt", "ge", "not_", "neg", "getitem", "contains", "truediv", "floordiv", "mod"},
-		"copy":            {"copy", "deepcopy"},
-		"random":          {"random", "randint", "choice", "choices", "shuffle", "sample", "seed", "uniform", "randrange"},
-		"secrets":         {"token_hex", "token_urlsafe", "token_bytes", "choice", "randbelow"},
-		"uuid":            {"uuid4", "uuid3", "uuid5", "UUID", "NAMESPACE_DNS", "NAMESPACE_URL"},
-		"shlex":           {"split", "quote", "join"},
-		"fnmatch":         {"fnmatch", "fnmatchcase", "filter", "translate"},
-		"glob":            {"glob", "iglob", "escape"},
-		"pprint":          {"pprint", "pformat", "pp"},
-		"enum":            {"Enum", "IntEnum", "Flag", "IntFlag", "auto", "StrEnum"},
-		"abc":             {"ABC", "abstractmethod"},
-		"contextlib":      {"suppress", "contextmanager", "closing", "nullcontext", "ExitStack"},
-		"warnings":        {"filterwarnings", "simplefilter", "warn", "catch_warnings"},
-		"typing":          {"Any", "Optional", "Union", "List", "Dict", "Set", "Tuple", "Iterable", "Iterator", "Sequence", "Mapping", "Callable", "NamedTuple", "TYPE_CHECKING", "cast"},
-		"string":          {"ascii_letters", "ascii_lowercase", "ascii_uppercase", "digits", "hexdigits", "octdigits", "punctuation", "printable", "whitespace", "capwords", "Template"},
+		"json": {"load", "loads", "dump", "dumps", "JSONDecodeError", "JSONDecoder", "JSONEncoder"},
+		"re":   {"compile", "search", "match", "fullmatch", "findall", "finditer", "sub", "subn", "split", "escape", "error", "Pattern", "Match", "IGNORECASE", "I", "MULTILINE", "M", "DOTALL", "S", "VERBOSE", "X", "ASCII", "A"},
+		"ast": pyNames(`Add alias And AnnAssign arg arguments Assert Assign AST AsyncFor AsyncFunctionDef AsyncWith
+			Attribute AugAssign AugLoad AugStore auto Await BinOp BitAnd BitOr BitXor BoolOp boolop Break
+			Bytes Call ClassDef cmpop Compare comprehension Constant contextmanager Continue copy_location
+			Del Delete Dict DictComp Div dump Ellipsis Eq ExceptHandler excepthandler Expr expr expr_context
+			Expression ExtSlice fix_missing_locations FloorDiv For FormattedValue FunctionDef GeneratorExp
+			get_docstring get_source_segment Global Gt GtE If IfExp Import ImportFrom In increment_lineno
+			Index IntEnum Interactive Invert Is IsNot iter_child_nodes iter_fields JoinedStr keyword Lambda
+			List ListComp literal_eval Load LShift Lt LtE Match match_case MatchAs MatchClass MatchMapping
+			MatchOr MatchSequence MatchSingleton MatchStar MatchValue MatMult Mod mod Module Mult Name
+			NameConstant NamedExpr NodeTransformer NodeVisitor Nonlocal Not NotEq NotIn nullcontext Num
+			operator Or Param ParamSpec parse Pass pattern Pow PyCF_ALLOW_TOP_LEVEL_AWAIT PyCF_ONLY_AST
+			PyCF_TYPE_COMMENTS Raise Return RShift Set SetComp Slice slice Starred stmt Store Str Sub
+			Subscript Suite Try TryStar Tuple type_ignore TypeAlias TypeIgnore TypeVar TypeVarTuple UAdd
+			UnaryOp unaryop unparse USub walk While With withitem Yield YieldFrom`),
+		"tokenize": {"tokenize", "generate_tokens", "untokenize", "detect_encoding", "TokenInfo", "tok_name", "COMMENT", "NAME", "OP", "STRING", "NUMBER", "NEWLINE", "NL", "INDENT", "DEDENT", "ENDMARKER"},
+		"token": pyNames(`AMPER AMPEREQUAL ASYNC AT ATEQUAL AWAIT CIRCUMFLEX CIRCUMFLEXEQUAL COLON COLONEQUAL COMMA
+			COMMENT DEDENT DOT DOUBLESLASH DOUBLESLASHEQUAL DOUBLESTAR DOUBLESTAREQUAL ELLIPSIS ENCODING
+			ENDMARKER EQEQUAL EQUAL ERRORTOKEN EXACT_TOKEN_TYPES GREATER GREATEREQUAL INDENT ISEOF
+			ISNONTERMINAL ISTERMINAL LBRACE LEFTSHIFT LEFTSHIFTEQUAL LESS LESSEQUAL LPAR LSQB MINEQUAL MINUS
+			N_TOKENS NAME NEWLINE NL NOTEQUAL NT_OFFSET NUMBER OP PERCENT PERCENTEQUAL PLUS PLUSEQUAL RARROW
+			RBRACE RIGHTSHIFT RIGHTSHIFTEQUAL RPAR RSQB SEMI SLASH SLASHEQUAL SOFT_KEYWORD STAR STAREQUAL
+			STRING TILDE tok_name TYPE_COMMENT TYPE_IGNORE VBAR VBAREQUAL`),
+		"keyword": pyNames(`iskeyword issoftkeyword kwlist softkwlist`),
+		"math": pyNames(`acos acosh asin asinh atan atan2 atanh cbrt ceil comb copysign cos cosh degrees dist e erf erfc
+			exp exp2 expm1 fabs factorial floor fma fmod frexp fsum gamma gcd hypot inf isclose isfinite
+			isinf isnan isqrt lcm ldexp lgamma log log10 log1p log2 modf nan nextafter perm pi pow prod
+			radians remainder sin sinh sqrt sumprod tan tanh tau trunc ulp`),
+		"cmath": pyNames(`acos acosh asin asinh atan atanh cos cosh e exp inf infj isclose isfinite isinf isnan log log10
+			nan nanj phase pi polar rect sin sinh sqrt tan tanh tau`),
+		"statistics": pyNames(`bisect_left bisect_right correlation Counter covariance Decimal defaultdict erf exp fabs fmean
+			Fraction fsum geometric_mean groupby harmonic_mean hypot linear_regression LinearRegression log
+			mean median median_grouped median_high median_low mode mul multimode namedtuple NormalDist
+			pstdev pvariance quantiles reduce repeat sqrt StatisticsError stdev tau variance`),
+		"fractions": pyNames(`Decimal Fraction`),
+		"decimal": pyNames(`BasicContext Clamped Context ConversionSyntax Decimal DecimalException DecimalTuple
+			DefaultContext DivisionByZero DivisionImpossible DivisionUndefined ExtendedContext
+			FloatOperation getcontext HAVE_CONTEXTVAR HAVE_THREADS Inexact InvalidContext InvalidOperation
+			localcontext MAX_EMAX MAX_PREC MIN_EMIN MIN_ETINY Overflow ROUND_05UP ROUND_CEILING ROUND_DOWN
+			ROUND_FLOOR ROUND_HALF_DOWN ROUND_HALF_EVEN ROUND_HALF_UP ROUND_UP Rounded setcontext Subnormal
+			Underflow`),
+		"datetime": pyNames(`date datetime datetime_CAPI MAXYEAR MINYEAR time timedelta timezone tzinfo UTC`),
+		"calendar": pyNames(`c Calendar calendar day_abbr day_name different_locale EPOCH error February firstweekday format
+			formatstring FRIDAY HTMLCalendar IllegalMonthError IllegalWeekdayError isleap January leapdays
+			LocaleHTMLCalendar LocaleTextCalendar mdays MONDAY month month_abbr month_name monthcalendar
+			monthrange prcal prmonth prweek repeat SATURDAY setfirstweekday SUNDAY TextCalendar THURSDAY
+			timegm TUESDAY WEDNESDAY week weekday weekheader`),
+		"zoneinfo": {"ZoneInfo", "available_timezones"},
+		"time":     {"time", "time_ns", "sleep", "strftime", "strptime", "gmtime", "localtime", "mktime", "ctime", "asctime", "perf_counter", "monotonic", "process_time", "timezone", "tzname"},
+		"unicodedata": pyNames(`bidirectional category combining decimal decomposition digit east_asian_width is_normalized
+			lookup mirrored name normalize numeric UCD ucd_3_2_0 unidata_version`),
+		"struct": pyNames(`calcsize error iter_unpack pack pack_into Struct unpack unpack_from`),
+		"binascii": pyNames(`a2b_base64 a2b_hex a2b_qp a2b_uu b2a_base64 b2a_hex b2a_qp b2a_uu crc32 crc_hqx Error hexlify
+			Incomplete unhexlify`),
+		"base64": pyNames(`a85decode a85encode b16decode b16encode b32decode b32encode b32hexdecode b32hexencode b64decode
+			b64encode b85decode b85encode bytes_types decode decodebytes encode encodebytes MAXBINSIZE
+			MAXLINESIZE standard_b64decode standard_b64encode urlsafe_b64decode urlsafe_b64encode`),
+		"hashlib": pyNames(`algorithms_available algorithms_guaranteed blake2b blake2s file_digest md5 new pbkdf2_hmac
+			scrypt sha1 sha224 sha256 sha384 sha3_224 sha3_256 sha3_384 sha3_512 sha512 shake_128 shake_256`),
+		"zlib":     {"compress", "decompress", "crc32", "adler32"},
+		"html":     {"escape", "unescape"},
+		"textwrap": pyNames(`dedent fill indent shorten TextWrapper wrap`),
+		"difflib": pyNames(`context_diff diff_bytes Differ GenericAlias get_close_matches HtmlDiff IS_CHARACTER_JUNK
+			IS_LINE_JUNK Match ndiff restore SequenceMatcher unified_diff`),
+		"heapq":       pyNames(`heapify heappop heappush heappushpop heapreplace merge nlargest nsmallest`),
+		"bisect":      pyNames(`bisect bisect_left bisect_right insort insort_left insort_right`),
+		"collections": pyNames(`abc ChainMap Counter defaultdict deque namedtuple OrderedDict UserDict UserList UserString`),
+		"collections.abc": pyNames(`AsyncGenerator AsyncIterable AsyncIterator Awaitable ByteString Callable Collection Container
+			Coroutine Generator Hashable ItemsView Iterable Iterator KeysView Mapping MappingView
+			MutableMapping MutableSequence MutableSet Reversible Sequence Set Sized ValuesView`),
+		"itertools": pyNames(`accumulate batched chain combinations combinations_with_replacement compress count cycle
+			dropwhile filterfalse groupby islice pairwise permutations product repeat starmap takewhile tee
+			zip_longest`),
+		"functools":  {"reduce", "partial", "lru_cache", "cache", "cmp_to_key", "total_ordering", "cached_property"},
+		"operator":   {"itemgetter", "add", "sub", "mul", "eq", "ne", "lt", "le", "gt", "ge", "not_", "neg", "getitem", "contains", "truediv", "floordiv", "mod"},
+		"copy":       {"copy", "deepcopy"},
+		"random":     {"random", "randint", "choice", "choices", "shuffle", "sample", "seed", "uniform", "randrange"},
+		"secrets":    {"token_hex", "token_urlsafe", "token_bytes", "choice", "randbelow"},
+		"uuid":       {"uuid4", "uuid3", "uuid5", "UUID", "NAMESPACE_DNS", "NAMESPACE_URL"},
+		"shlex":      {"split", "quote", "join"},
+		"fnmatch":    {"fnmatch", "fnmatchcase", "filter", "translate"},
+		"glob":       {"glob", "iglob", "escape"},
+		"pprint":     {"pprint", "pformat", "pp"},
+		"abc":        {"ABC", "abstractmethod"},
+		"contextlib": {"suppress", "contextmanager", "closing", "nullcontext", "ExitStack"},
+		"warnings":   {"filterwarnings", "simplefilter", "warn", "catch_warnings"},
+		"typing":     {"Any", "Optional", "Union", "List", "Dict", "Set", "Tuple", "Iterable", "Iterator", "Sequence", "Mapping", "Callable", "NamedTuple", "TYPE_CHECKING", "cast"},
+		"string":     {"ascii_letters", "ascii_lowercase", "ascii_uppercase", "digits", "hexdigits", "octdigits", "punctuation", "printable", "whitespace", "capwords", "Template"},
 		// Not platform(), uname(), processor() or architecture(): they run
-		// uname -p or file, found on PATH (seen with strace for platform()).
+		// uname -p or file, found on PATH (seen with strace for platform());
+		// not libc_ver(PATH), which reads the file it is given.
 		"platform": {"python_version", "python_version_tuple", "python_implementation", "system", "machine", "release",
-			"version", "node", "libc_ver", "freedesktop_os_release"},
+			"version", "node", "freedesktop_os_release"},
 		"sysconfig": {"get_paths", "get_path", "get_config_var", "get_config_vars", "get_python_version", "get_platform", "get_scheme_names", "get_default_scheme"},
 		"locale":    {"getpreferredencoding", "getlocale", "getdefaultlocale", "getencoding"},
 		"sys": {"version", "version_info", "executable", "platform", "argv", "prefix", "base_prefix", "exec_prefix",
@@ -405,7 +554,13 @@ var pyModules = sync.OnceValue(func() map[string][]string {
 // pyDeniedNames may not occur anywhere in a read-only program, as a call,
 // an attribute or a bare name: what evaluates or imports code, reaches
 // the environment, a module's globals or a frame, runs a program, writes,
-// removes, moves or links a file, or opens a connection.
+// removes, moves or links a file, or opens a connection. func_globals and
+// the other func_ and im_ names are Python 2's for a function's globals
+// and code (`python` may be Python 2: f.func_globals['__builtins__'].file
+// wrote a file). mro and obj (an AttributeError's object) hand a class
+// to a variable, where its attributes can be changed (pyPathClasses).
+// taropen, gzopen, bz2open and xzopen are a TarFile's openers of any path
+// (t.taropen('.env') with TarInfo.frombuf replaced printed .env).
 var pyDeniedNames = sync.OnceValue(func() map[string]bool {
 	denied := map[string]bool{}
 	for _, n := range strings.Fields(`eval exec execfile compile_command getattr setattr delattr globals locals vars
@@ -422,7 +577,8 @@ var pyDeniedNames = sync.OnceValue(func() map[string]bool {
 		NamedTemporaryFile TemporaryFile TemporaryDirectory SpooledTemporaryFile get_type_hints ForwardRef
 		FunctionType CodeType LambdaType MethodType ModuleType register_at_fork open_code makefile makedir
 		makelink makefifo makedev makeunknown copy_into move_into setxattr chflags lchflags posix_fallocate
-		copy_file_range splice`) {
+		copy_file_range splice taropen gzopen bz2open xzopen mro obj func_globals func_code func_closure func_defaults func_dict im_func im_self
+		im_class`) {
 		denied[n] = true
 	}
 	return denied
@@ -498,8 +654,8 @@ func pyProgramReads(text string) ([]string, string) {
 			}
 		}
 	}
-	mods, stmt := map[string]string{}, map[int]bool{}
-	if why := pyImports(toks, mods, stmt); why != "" {
+	mods, imported, stmt := map[string]string{}, map[string]bool{}, map[int]bool{}
+	if why := pyImports(toks, mods, imported, stmt); why != "" {
 		return nil, why
 	}
 	var paths []string
@@ -508,7 +664,7 @@ func pyProgramReads(text string) ([]string, string) {
 		if k > 0 {
 			inImport = nil
 		}
-		p, why := pyCheck(s, mods, inImport)
+		p, why := pyCheck(s, mods, imported, inImport)
 		if why != "" {
 			return nil, why
 		}
@@ -520,12 +676,15 @@ func pyProgramReads(text string) ([]string, string) {
 // pyAllowed reports whether module mod lists attr.
 func pyAllowed(mod, attr string) bool {
 	list, ok := pyModules()[mod]
-	return ok && (slices.Contains(list, attr) || slices.Contains(list, "*"))
+	return ok && slices.Contains(list, attr)
 }
+
+// pyNames splits a list of names written on several lines.
+func pyNames(s string) []string { return strings.Fields(s) }
 
 // pyImports checks the import statements of toks, binds the names they
 // bind to modules in mods and marks their tokens' indexes in stmt.
-func pyImports(toks []pyToken, mods map[string]string, stmt map[int]bool) string {
+func pyImports(toks []pyToken, mods map[string]string, imported map[string]bool, stmt map[int]bool) string {
 	name := func(i int) bool { return i >= 0 && i < len(toks) && toks[i].kind == 'n' }
 	op := func(i int, o string) bool { return i >= 0 && i < len(toks) && toks[i].kind == 'o' && toks[i].text == o }
 	dotted := func(i int) (string, int) {
@@ -539,6 +698,21 @@ func pyImports(toks []pyToken, mods map[string]string, stmt map[int]bool) string
 		return d, i
 	}
 	done := map[int]bool{}
+	// The checks take a name an import binds to be that module (or
+	// name) everywhere: one name bound to two (in a function and at the
+	// top) would be checked as one and run as the other.
+	bound := map[string]string{}
+	bind := func(name, what string) string {
+		if prev, ok := bound[name]; ok && prev != what {
+			return "imports " + prev + " and " + what + " under one name, " + name
+		}
+		bound[name] = what
+		imported[name] = true
+		if pyCheckedNames[name] != "" && pyCheckedNames[name] != what {
+			return "imports " + what + " as " + name + ", a name whose calls the judge checks as " + pyCheckedNames[name] + "'s"
+		}
+		return ""
+	}
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if t.kind != 'n' || op(i-1, ".") {
@@ -569,20 +743,26 @@ func pyImports(toks []pyToken, mods map[string]string, stmt map[int]bool) string
 				if !name(j) {
 					return "an import the judge does not follow"
 				}
-				attr, bind := toks[j].text, toks[j].text
+				attr, as := toks[j].text, toks[j].text
 				if !pyAllowed(mod, attr) || pyDeniedNames()[attr] || strings.HasPrefix(attr, "_") {
 					return "imports " + mod + "." + attr + ", which is not known to only read"
 				}
+				if mod == "ast" && attr == "parse" {
+					return "imports ast.parse by name (its calls are checked as ast.parse's)"
+				}
 				j++
 				if name(j) && toks[j].text == "as" && name(j+1) {
-					if attr == "open" || attr == "ZipFile" {
+					if attr == "open" || attr == "ZipFile" || attr == "Path" {
 						return "imports " + mod + "." + attr + " under another name (its calls are checked by name)"
 					}
-					bind = toks[j+1].text
+					as = toks[j+1].text
 					j += 2
 				}
+				if why := bind(as, mod+"."+attr); why != "" {
+					return why
+				}
 				if _, ok := pyModules()[mod+"."+attr]; ok {
-					mods[bind] = mod + "." + attr
+					mods[as] = mod + "." + attr
 				}
 				if !op(j, ",") {
 					break
@@ -607,12 +787,15 @@ func pyImports(toks []pyToken, mods map[string]string, stmt map[int]bool) string
 				if _, ok := pyModules()[first]; !ok {
 					return "imports " + first + ", which is not known to only read"
 				}
-				bind, key := first, first
+				as, key := first, first
 				if name(k) && toks[k].text == "as" && name(k+1) {
-					bind, key = toks[k+1].text, mod
+					as, key = toks[k+1].text, mod
 					k += 2
 				}
-				mods[bind] = key
+				if why := bind(as, key); why != "" {
+					return why
+				}
+				mods[as] = key
 				for m := i; m < k; m++ {
 					stmt[m] = true
 				}
@@ -626,14 +809,43 @@ func pyImports(toks []pyToken, mods map[string]string, stmt map[int]bool) string
 	return ""
 }
 
+// pyDunderDefs are the special methods a program's class may define: the
+// ones the interpreter calls with the program's own values. Not those the
+// standard library calls with other objects or names: __reduce_ex__ and
+// __reduce__ (copy.deepcopy calls what they return and sets the attributes
+// they name, on any object: pathlib.PosixPath's __fspath__ made a literal
+// path read .env), __setattr__ and __getattr__ (given what a library sets
+// or asks for), __set_name__, __init_subclass__, __class_getitem__,
+// __getstate__, __setstate__, __copy__, __deepcopy__, __fspath__, __del__.
+var pyDunderDefs = map[string]bool{"__init__": true, "__repr__": true, "__str__": true, "__eq__": true, "__ne__": true,
+	"__lt__": true, "__le__": true, "__gt__": true, "__ge__": true, "__hash__": true, "__len__": true, "__iter__": true,
+	"__next__": true, "__contains__": true, "__getitem__": true, "__bool__": true, "__call__": true, "__enter__": true,
+	"__exit__": true, "__add__": true, "__radd__": true, "__sub__": true, "__mul__": true, "__truediv__": true,
+	"__neg__": true, "__abs__": true}
+
+// pyPathClasses are pathlib's classes: only called or read from, never
+// bound, passed or subclassed, so that no class of theirs is changed
+// (`P = pathlib.PurePath; P.drive = property(lambda s: '.env')` made
+// Path('.').read_text() read .env on 3.12: str(path) starts with drive).
+var pyPathClasses = map[string]bool{"Path": true, "PurePath": true, "PurePosixPath": true, "PosixPath": true}
+
+// pyCheckedNames are the names whose calls pyCheck judges by the name
+// (open(LITERAL), Path(LITERAL).read_text(), ZipFile(LITERAL)): an import
+// may bind them only to what they are checked as.
+var pyCheckedNames = map[string]string{"open": "tarfile.open", "Path": "pathlib.Path", "ZipFile": "zipfile.ZipFile"}
+
 // pyCheck checks one stream of tokens (a program, or an f-string's field)
 // and returns the paths it opens; inImport holds the indexes of the
 // tokens of its import statements.
-func pyCheck(toks []pyToken, mods map[string]string, inImport map[int]bool) ([]string, string) {
+func pyCheck(toks []pyToken, mods map[string]string, imported map[string]bool, inImport map[int]bool) ([]string, string) {
 	isOp := func(i int, o string) bool { return i >= 0 && i < len(toks) && toks[i].kind == 'o' && toks[i].text == o }
 	isName := func(i int, n string) bool { return i >= 0 && i < len(toks) && toks[i].kind == 'n' && toks[i].text == n }
 	modAt := make([]string, len(toks))
 	var paths []string
+	if pyUnpacksKeywords(toks) {
+		return nil, "a call with **keywords (their names are strings the judge does not check: ast's nodes set any attribute named so)"
+	}
+	target := pyTargets(toks)
 	for i, t := range toks {
 		if t.kind != 'n' {
 			continue
@@ -647,12 +859,18 @@ func pyCheck(toks []pyToken, mods map[string]string, inImport map[int]bool) ([]s
 		if n == "write" && afterDot && (isName(i-2, "stdout") || isName(i-2, "stderr")) && isOp(i-3, ".") && i >= 4 && modAt[i-4] == "sys" {
 			continue // sys.stdout.write: printing
 		}
-		if pyDeniedNames()[n] || n == "type" && !afterDot || pyDeniedPrefix(n) {
+		if pyDeniedNames()[n] || (n == "type" || n == "compile") && !afterDot || pyDeniedPrefix(n) {
 			return nil, "uses " + n
 		}
-		if strings.HasPrefix(n, "__") && strings.HasSuffix(n, "__") && len(n) > 4 &&
-			(afterDot || n != "__name__" && n != "__main__" && !isName(i-1, "def")) {
+		dunder := strings.HasPrefix(n, "__") && strings.HasSuffix(n, "__") && len(n) > 4
+		if dunder && (afterDot || n != "__name__" && n != "__main__" && !(isName(i-1, "def") && pyDunderDefs[n])) {
 			return nil, "uses " + n
+		}
+		// A private name the program binds: the standard library reads
+		// some from any object (ast's _fields names the attributes
+		// ast.iter_fields, ast.walk and ast.dump get from a node).
+		if !afterDot && !dunder && strings.HasPrefix(n, "_") && n != "_" {
+			return nil, "uses the private name " + n
 		}
 		switch {
 		case afterDot && strings.HasPrefix(n, "_"):
@@ -670,11 +888,35 @@ func pyCheck(toks []pyToken, mods map[string]string, inImport map[int]bool) ([]s
 			if pyModuleAttrs()[n] {
 				return nil, "reaches the module " + n + " through an attribute"
 			}
+			// An import in a class body binds the module as the class's
+			// attribute (`class C: import os as o`, then C.o.replace).
+			if mods[n] != "" {
+				return nil, "reads an attribute named like the module " + mods[n] + " the program imports as " + n
+			}
 		default:
 			modAt[i] = mods[n]
 		}
 		if inImport[i] {
 			continue // a name an import statement binds
+		}
+		// A module's attribute assigned or deleted (`os.path.sep = 'n'`:
+		// on 3.12, pathlib splits and joins a path with it, and
+		// Path('.ennv').read_text() read .env).
+		if target[i] && (modAt[i] != "" || !afterDot && imported[n]) {
+			return nil, "assigns to " + n + ", which an import binds, or to its attributes"
+		}
+		// A module is checked by the attribute read from it: as a value
+		// (`m = os`, `(sys).path`, `f(os)`, a parameter or a for's
+		// target of its name) it takes any attribute unchecked.
+		if modAt[i] != "" && !isOp(i+1, ".") {
+			return nil, "uses the module " + modAt[i] + " as a value (only its listed attributes are checked)"
+		}
+		// Path(LITERAL).read_text() holds when Path is pathlib's: the name
+		// (or pathlib.Path) only called or read from, never bound or passed
+		// on (`Path = lambda s: P('.env')`, `class Path(...)`).
+		if pyPathClasses[n] && (!afterDot || recv == "pathlib") &&
+			(!isOp(i+1, "(") && !isOp(i+1, ".") || isName(i-1, "def") || isName(i-1, "class")) {
+			return nil, "uses the name " + n + " other than to call it or read from it (Path(LITERAL).read_text() is checked as pathlib's)"
 		}
 		switch {
 		case n == "open" && !afterDot:
@@ -727,6 +969,13 @@ func pyCheck(toks []pyToken, mods map[string]string, inImport map[int]bool) ([]s
 			}
 			if !ok {
 				return nil, n + " on a format that is not a literal with plain fields (a field reads attributes)"
+			}
+		case afterDot && n == "parse" && recv == "ast":
+			// ast.parse(SOURCE, FILENAME): on a syntax error the parser
+			// reads the error's line from the file FILENAME names.
+			positional, keywords, ok := pyCallArgs(toks, i+1)
+			if !ok || positional > 1 || slices.Contains(keywords, "filename") {
+				return nil, "ast.parse with a file name (a syntax error's line is read from that file) or in a form the judge does not follow"
 			}
 		case afterDot && n == "replace":
 			if why := pyReplaceForm(toks, i); why != "" {
@@ -835,48 +1084,92 @@ func pyPlainFields(f string) bool {
 	return true
 }
 
-// pyReplaceForm: str.replace takes two positional arguments (or three),
-// datetime.replace keywords; Path.replace(target) renames a file.
-func pyReplaceForm(toks []pyToken, i int) string {
-	if i+1 >= len(toks) || toks[i+1].kind != 'o' || toks[i+1].text != "(" {
-		return "replace without a call"
-	}
-	depth, positional, keywords, start := 0, 0, 0, true
-	for j := i + 2; j < len(toks); j++ {
-		t := toks[j]
-		if t.kind == 'o' {
-			switch t.text {
-			case "(", "[", "{":
-				depth++
-			case ")", "]", "}":
-				if depth == 0 {
-					if positional >= 2 || positional == 0 && keywords > 0 {
-						return ""
-					}
-					return "replace with one argument (Path.replace moves a file)"
-				}
-				depth--
-			case ",":
-				if depth == 0 {
-					start = true
-					continue
-				}
+// pyUnpacksKeywords reports whether a call of toks unpacks a mapping
+// into keyword arguments (f(**d)): the keywords' names are then strings.
+// A def's own **parameter and a dict display's {**d} are not calls.
+func pyUnpacksKeywords(toks []pyToken) bool {
+	var open []bool // for each open bracket: a call's (
+	for j, t := range toks {
+		if t.kind != 'o' {
+			continue
+		}
+		switch t.text {
+		case "(":
+			def := j >= 2 && toks[j-1].kind == 'n' && toks[j-2].kind == 'n' && toks[j-2].text == "def"
+			open = append(open, !def)
+		case "[", "{":
+			open = append(open, false)
+		case ")", "]", "}":
+			if len(open) > 0 {
+				open = open[:len(open)-1]
+			}
+		case "*":
+			if len(open) > 0 && open[len(open)-1] && j+1 < len(toks) && toks[j+1].kind == 'o' && toks[j+1].text == "*" &&
+				j > 0 && toks[j-1].kind == 'o' && (toks[j-1].text == "(" || toks[j-1].text == ",") {
+				return true
 			}
 		}
+	}
+	return false
+}
+
+// pyCallArgs reads the arguments of the call whose ( is toks[open]: how
+// many are positional and the keywords' names; not ok when there is no
+// call, it does not end, or an argument is unpacked (*x, **x), which can
+// be any number of either.
+func pyCallArgs(toks []pyToken, open int) (positional int, keywords []string, ok bool) {
+	if open >= len(toks) || toks[open].kind != 'o' || toks[open].text != "(" {
+		return 0, nil, false
+	}
+	depth, start := 0, true
+	for j := open + 1; j < len(toks); j++ {
+		t := toks[j]
 		if depth == 0 && start {
 			start = false
-			if t.kind == 'n' && j+1 < len(toks) && toks[j+1].kind == 'o' && toks[j+1].text == "=" &&
-				!(j+2 < len(toks) && toks[j+2].kind == 'o' && toks[j+2].text == "=") {
-				if t.text == "target" {
-					return "replace(target=...) moves a file"
-				}
-				keywords++
-			} else {
+			switch {
+			case t.kind == 'o' && (t.text == "*" || t.text == "**"):
+				return 0, nil, false
+			case t.kind == 'o' && t.text == ")":
+				return positional, keywords, true
+			case t.kind == 'n' && j+1 < len(toks) && toks[j+1].kind == 'o' && toks[j+1].text == "=" &&
+				!(j+2 < len(toks) && toks[j+2].kind == 'o' && toks[j+2].text == "="):
+				keywords = append(keywords, t.text)
+			default:
 				positional++
 			}
 		}
+		if t.kind != 'o' {
+			continue
+		}
+		switch t.text {
+		case "(", "[", "{":
+			depth++
+		case ")", "]", "}":
+			if depth == 0 {
+				return positional, keywords, true
+			}
+			depth--
+		case ",":
+			start = depth == 0
+		}
 	}
-	return "replace called in a form the judge does not follow"
+	return 0, nil, false
+}
+
+// pyReplaceForm: str.replace takes two positional arguments (or three),
+// datetime.replace keywords; Path.replace(target) renames a file, and an
+// unpacked argument (`*['b'], *[]`) may be that one target.
+func pyReplaceForm(toks []pyToken, i int) string {
+	positional, keywords, ok := pyCallArgs(toks, i+1)
+	switch {
+	case !ok:
+		return "replace called in a form the judge does not follow (Path.replace moves a file)"
+	case slices.Contains(keywords, "target"):
+		return "replace(target=...) moves a file"
+	case positional >= 2 || positional == 0 && len(keywords) > 0:
+		return ""
+	}
+	return "replace with one argument (Path.replace moves a file)"
 }
 
 // pyHarmlessEnv are the PYTHON* variables that change nothing a program
@@ -928,7 +1221,10 @@ func pythonWhy(argv []string, cwd string) string {
 	if !ignoreEnv {
 		for _, kv := range os.Environ() {
 			k, _, _ := strings.Cut(kv, "=")
-			if strings.HasPrefix(k, "PYTHON") && !slices.Contains(pyHarmlessEnv, k) {
+			// _PYTHON_SYSCONFIGDATA_NAME names the module sysconfig
+			// imports (from the working directory first), with
+			// _PYTHON_PROJECT_BASE and _PYTHON_HOST_PLATFORM beside it.
+			if (strings.HasPrefix(k, "PYTHON") || strings.HasPrefix(k, "_PYTHON")) && !slices.Contains(pyHarmlessEnv, k) {
 				return "python3 reads $" + k + ", which can change what it imports or runs"
 			}
 		}
@@ -1002,6 +1298,48 @@ func pythonProgramFiles(argv []string) []string {
 		}
 	}
 	return nil
+}
+
+// pythonModuleArg is the top-level module `python3 [FLAGS] -m MODULE`
+// runs, or "".
+func pythonModuleArg(argv []string) string {
+	for i, a := range argv {
+		if a == "-m" && i+1 < len(argv) && i > 0 {
+			top, _, _ := strings.Cut(argv[i+1], ".")
+			return top
+		}
+	}
+	return ""
+}
+
+// pythonImportsFrom is writtenInput's test for python3 run in dir: a path
+// written or moved earlier in the script that pythonWhy's listing of the
+// directory (modules named like the standard library's, or -m's, imported
+// in their place: `cp evil.py csv.py; python3 -c 'import csv'`) did not
+// see. Nothing under -I or -P, which leave the directory off the path.
+func pythonImportsFrom(argv []string, dir string) func(string) bool {
+	if pythonSafePath(argv) {
+		return func(string) bool { return false }
+	}
+	module := pythonModuleArg(argv)
+	return func(w string) bool {
+		base, _, _ := strings.Cut(filepath.Base(w), ".")
+		return w == dir || under(dir, w) || filepath.Dir(w) == dir && (pyShadows(base) || module != "" && module == base)
+	}
+}
+
+// pythonSafePath reports whether python3's flags (-I, -P) leave the
+// working directory off the import path.
+func pythonSafePath(argv []string) bool {
+	for _, a := range argv[1:] {
+		switch a {
+		case "-I", "-P":
+			return true
+		case "-c", "-m", "-":
+			return false
+		}
+	}
+	return false
 }
 
 // pythonStdinArgv is `python3 [FLAGS] -c STDIN` for `python3 [FLAGS] [-]`

@@ -44,6 +44,9 @@ func writtenInput(v *Verdict, dir string, writes, moved []string) string {
 	// env file (judge-13 F1). A write there counts for every program.
 	exact := configFilesRead(prog, dir)
 	var hit func(w string) bool
+	if pythonProgram(prog) {
+		hit = pythonImportsFrom(argv, dir)
+	}
 	switch prog {
 	case "sqlite3":
 		r := v.Result
@@ -115,6 +118,9 @@ func writtenInput(v *Verdict, dir string, writes, moved []string) string {
 			return false
 		}
 	default:
+		if hit != nil || pythonProgram(prog) {
+			break
+		}
 		names, suffixes := cwdCheckFiles(prog)
 		if len(names)+len(suffixes)+len(exact) == 0 {
 			return ""

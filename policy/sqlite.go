@@ -170,6 +170,9 @@ func sqliteSQL(s string) string {
 		}
 		switch f[0] {
 		case "select":
+			if name := sqlCalledName(st); name != "" {
+				return "sqlite3's " + name + "(...) is not a function known to only read"
+			}
 		case "pragma":
 			name := strings.TrimPrefix(strings.TrimPrefix(strings.Join(f[1:], " "), "main."), "temp.")
 			if i := strings.IndexAny(name, "( ;"); i >= 0 {
@@ -186,6 +189,82 @@ func sqliteSQL(s string) string {
 			}
 		default:
 			return "sqlite3 runs " + strings.ToUpper(f[0]) + ", not only SELECT and PRAGMA"
+		}
+	}
+	return ""
+}
+
+// sqliteReadFunctions are the functions (and table-valued functions) a
+// SELECT may call: sqlite 3.40 shell's list less those that reach outside
+// the database or write it (optimize(t) merges an FTS3/FTS4 table's index:
+// `select optimize(t) from t limit 1` wrote the database), and the keywords
+// a ( may follow. A function of a newer sqlite is refused until listed.
+var sqliteReadFunctions = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range strings.Fields(`abs acos acosh asin asinh atan atan2 atanh avg bm25 ceil ceiling changes char
+		coalesce cos cosh count cume_dist current_date current_time current_timestamp date datetime decimal decimal_add
+		decimal_cmp decimal_mul decimal_sub decimal_sum degrees dense_rank exp first_value floor format glob
+		group_concat hex highlight ieee754 ieee754_exponent ieee754_from_blob ieee754_mantissa ieee754_to_blob ifnull
+		iif instr json json_array json_array_length json_extract json_group_array json_group_object json_insert
+		json_object json_patch json_quote json_remove json_replace json_set json_type json_valid julianday lag
+		last_insert_rowid last_value lead length like likelihood likely ln log log10 log2 lower ltrim match
+		matchinfo max min mod nth_value ntile nullif offsets percent_rank pi pow power printf quote radians random
+		randomblob rank regexp regexpi replace round row_number rtreecheck rtreedepth rtreenode rtrim sha3 sign sin
+		sinh snippet soundex sqlite_compileoption_get sqlite_compileoption_used sqlite_source_id sqlite_version
+		sqrt strftime substr substring subtype sum tan tanh time total total_changes trim trunc typeof unicode
+		unixepoch unlikely upper zeroblob json_each json_tree generate_series
+		and or not in exists over filter cast where on select from join using when then else case by limit offset
+		having distinct all is between escape as values`) {
+		m[n] = true
+	}
+	return m
+})
+
+// sqlCalledName returns the first name in the SQL s (lower case) that a (
+// follows and sqliteReadFunctions does not hold, or "". A quoted name
+// counts ("optimize"(t) calls optimize); pragma_NAME(...) is a pragma's
+// table-valued function, which only pragmas without side effects have.
+func sqlCalledName(s string) string {
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+			continue
+		case c == '\'' || c == '"' || c == '`':
+			quote = c
+			continue
+		case c == '[':
+			quote = ']'
+			continue
+		case c != '(':
+			continue
+		}
+		j := i
+		for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t') {
+			j--
+		}
+		end := j
+		if j > 0 && strings.IndexByte("\"`]'", s[j-1]) >= 0 {
+			open := map[byte]byte{'"': '"', '`': '`', ']': '[', '\'': '\''}[s[j-1]]
+			k := strings.LastIndexByte(s[:j-1], open)
+			if k < 0 {
+				return s[:j]
+			}
+			if name := s[k+1 : j-1]; !sqliteReadFunctions()[name] {
+				return name
+			}
+			continue
+		}
+		for j > 0 && (s[j-1] == '_' || s[j-1] >= 'a' && s[j-1] <= 'z' || s[j-1] >= '0' && s[j-1] <= '9') {
+			j--
+		}
+		name := s[j:end]
+		if name != "" && !sqliteReadFunctions()[name] && !strings.HasPrefix(name, "pragma_") {
+			return name
 		}
 	}
 	return ""
