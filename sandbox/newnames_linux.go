@@ -39,8 +39,9 @@ import (
 // or $TMPDIR, where other programs' files are), and the working directory
 // and the directories above it inside such a root; the list's entries made
 // of literal names only (protect.List.Literal), those under .git, .hg or
-// .jj only in a repository that exists (git init makes them: a new
-// repository is a documented limit). Each directory is held open from
+// .jj only in a repository that exists (git init makes them; a new
+// repository's hooks and config are looked at by what they hold instead:
+// newrepos_linux.go). Each directory is held open from
 // before the command, so that what the command does to the path leading to
 // it cannot send the move elsewhere; a directory the command put at that
 // path in its place (mv src src.old && mkdir src) is found by the path,
@@ -61,7 +62,10 @@ type newNames struct {
 	homeDir  string   // where the home's entries are looked for
 	topFrom  int      // entries from here on are upwardTopNames, looked for in tops only
 	tops     []string // the tops of the roots other than the project (otherRootTops)
-	roots    []string // the unshared roots: only directories in them are unlocked
+	// gitDirsSeen are the git directories made during the run looked in
+	// (lookNewRepos).
+	gitDirsSeen map[string]bool
+	roots       []string // the unshared roots: only directories in them are unlocked
 }
 
 type heldDir struct {

@@ -36,7 +36,7 @@ var homeLaterMade = []string{".zlogout", ".zshenv.zwc", ".zshrc.zwc", ".zcompdum
 var homeLaterExisting = []string{".zprofile.zwc", ".zlogin.zwc", ".tcshrc", ".logout", ".mkshrc", ".rhosts", ".qmail",
 	".mailfilter", ".config/wireplumber/main.lua.d/x.lua", ".config/bspwm/bspwmrc", ".node_libraries/x.js",
 	".local/share/gem/ruby/3.2.0/plugins/y_plugin.rb", ".config/kak/kakrc", ".config/containers/storage.conf",
-	".config/waybar/config"}
+	".config/waybar/config", ".emacs.el", ".tmux/plugins/tpm/tpm", ".local/share/nautilus/scripts/x", ".task/hooks/on-add.x"}
 
 // TestNewHomeLaterNamesMovedAside: each of homeLaterMade made by the
 // command in a home that is the root is moved aside, status 126, and each
@@ -209,6 +209,85 @@ func TestNewNamesAtOtherRootTops(t *testing.T) {
 				if !exists(filepath.Join(scratch, n)) {
 					t.Errorf("%s was moved aside\nstderr: %s", n, o.stderr)
 				}
+			}
+		})
+	}
+}
+
+// TestNewRepositoriesLookedIn: a repository the command made (git init,
+// a bare one, one with a separate git directory, one deeper in a new
+// directory) has no protected hooks or config to cover; a hook other than
+// git's samples, or a config key naming a program (core.fsmonitor, a shell
+// alias), is moved aside after the command, status 126 (S17-4). Shown with
+// real git first: without the sandbox, `git status` in the new repository
+// runs the planted core.fsmonitor. A repository made, cloned and committed
+// to with nothing planted stays, status 0 (root, nobody).
+func TestNewRepositoriesLookedIn(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	plant := `set -e
+git init -q r1; printf '#!/bin/sh\necho HOOK >> ../ran\n' > r1/.git/hooks/post-checkout; chmod +x r1/.git/hooks/post-checkout
+git init -q r2; git -C r2 config core.fsmonitor "echo FSMON >> $PWD/ran; false"
+git init -q --bare b.git; echo x > b.git/hooks/pre-receive
+git init -q --separate-git-dir "$PWD/gd" r3; echo x > gd/hooks/post-commit
+mkdir -p deep/a; git init -q deep/a/r4; git -C deep/a/r4 config alias.st '!echo ALIAS'
+`
+	clean := `set -e
+git init -q clean; git clone -q clean c2 2>/dev/null; cd clean; echo a > a; git add a
+git -c user.name=a -c user.email=a@b commit -qm m; git config user.name x; git -C ../c2 status --short
+`
+	moved := []string{"r1/.git/hooks/post-checkout", "r2/.git/config", "b.git/hooks/pre-receive", "gd/hooks/post-commit",
+		"deep/a/r4/.git/config"}
+	for _, tc := range []struct {
+		name string
+		cred *syscall.Credential
+	}{{"root", nil}, {"nobody", nobody}} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.cred != nil {
+				requireUserNS(t)
+			}
+			base := t.TempDir()
+			exe := shareWith(t, base, tc.cred)
+			f := newFixture(t, base)
+			chownFixture(t, f, tc.cred)
+			env := []string{"HOME=" + base, "PATH=/usr/bin:/bin", "GIT_CONFIG_NOSYSTEM=1", "GIT_CEILING_DIRECTORIES=" + filepath.Dir(f.root)}
+			status := func() string {
+				os.Remove(filepath.Join(f.root, "ran"))
+				cmd := exec.Command(git, "-c", "safe.directory=*", "status", "--short")
+				cmd.Dir = filepath.Join(f.root, "r2")
+				cmd.Env = env
+				cmd.Run()
+				return readString(filepath.Join(f.root, "ran"))
+			}
+			o := child{path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: f.root, exe: exe, cred: tc.cred, env: env}.run(t)
+			if !o.ok || !strings.Contains(status(), "FSMON") {
+				t.Fatalf("without the sandbox, git status in the new repository did not run its core.fsmonitor: %s\n%s", o, o.stderr)
+			}
+			for _, n := range []string{"r1", "r2", "b.git", "gd", "r3", "deep"} {
+				os.RemoveAll(filepath.Join(f.root, n))
+			}
+			time.Sleep(ctimeRacy) // what the run before made is not this one's
+			p := Profile{WritableRoots: []string{f.root}}
+			Protect(&p, protect.Default(), base)
+			o = child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: f.root, exe: exe, cred: tc.cred, env: env}.run(t)
+			if o.ok || !strings.Contains(o.msg, "126") {
+				t.Errorf("a command that planted them: %s, want exit status 126\nstderr: %s", o.msg, o.stderr)
+			}
+			for _, n := range moved {
+				if exists(filepath.Join(f.root, n)) {
+					t.Errorf("%s, planted in a repository the command made, is still there\nstderr: %s", n, o.stderr)
+				}
+			}
+			if got := status(); got != "" {
+				t.Errorf("git status in the new repository ran %q", got)
+			}
+			o = child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", clean}, dir: f.root, exe: exe, cred: tc.cred, env: env}.run(t)
+			if !o.ok {
+				t.Errorf("git init, clone and commit with nothing planted: %s, want status 0\nstderr: %s", o.msg, o.stderr)
 			}
 		})
 	}

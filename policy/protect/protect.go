@@ -203,7 +203,10 @@ var defaultList = [...]struct {
 		"~/.local/share/gnome-shell/extensions", "~/.config/lxsession", "~/.config/river", "~/.config/qtile",
 		"~/.config/bspwm", "~/.config/sxhkd", "~/.config/herbstluftwm", "~/.config/wayfire.ini", "~/.config/polybar",
 		"~/.config/waybar", "~/.config/dunst", "~/.config/mako", "~/.config/i3blocks", "~/.config/swayidle",
-		"~/.config/kanshi", "~/.config/rofi"}},
+		"~/.config/kanshi", "~/.config/rofi",
+		// File managers' scripts and actions, run from their menus.
+		"~/.local/share/nautilus/scripts", "~/.local/share/nemo/actions", "~/.local/share/kio/servicemenus",
+		"~/.local/share/kservices5/ServiceMenus", "~/.config/Thunar/uca.xml"}},
 	// Tools' per-user files that are code or name a program, each run at
 	// the tool's next use (seventeenth red team): npm init's init module
 	// (ran at the next `npm init -y` outside), podman's containers.conf
@@ -211,11 +214,13 @@ var defaultList = [...]struct {
 	// the directories node's require and RubyGems fall back to (a module
 	// or gem planted there loads where a project lacks it; RubyGems runs
 	// plugins from there at every `gem`), micro's and kakoune's init code,
-	// bat's pager.
+	// bat's pager, radare2's rc, Taskwarrior's hooks.
 	{Protected, "a tool loads it as code, or runs the program it names, at its next use", nil, []string{
 		"~/.npm-init.js", "~/.config/containers/containers.conf", "~/.config/containers/containers.conf.d",
 		"~/.config/containers/storage.conf", "~/.node_modules", "~/.node_libraries", "~/.gem", "~/.local/share/gem",
-		"~/.config/micro", "~/.config/kak", "~/.config/bat/config", "~/.radare2rc", "~/.config/radare2"}},
+		"~/.config/micro", "~/.config/kak", "~/.config/bat/config", "~/.radare2rc", "~/.config/radare2",
+		// Taskwarrior runs its hooks at every task command.
+		"~/.task/hooks"}},
 	// Credentials' files that also name a program to run (seventeenth red
 	// team): they are secrets (hidden), but one missing at start was no
 	// protected name, so a command could make it and it ran at the tool's
@@ -233,7 +238,11 @@ var defaultList = [...]struct {
 		"~/.config/isyncrc", "~/.offlineimaprc", "~/.fetchmailrc", "~/.muttrc", "~/.mutt", "~/.config/mutt",
 		"~/.config/neomutt", "~/.config/aerc/accounts.conf", "~/.config/himalaya/config.toml", "~/.s3cfg"}},
 	{Protected, "an editor or terminal multiplexer runs what it says at start-up", nil, []string{"~/.vimrc",
-		"~/.config/nvim", "~/.tmux.conf", "~/.config/tmux", "~/.emacs", "~/.emacs.d"}},
+		"~/.config/nvim", "~/.tmux.conf", "~/.config/tmux", "~/.emacs", "~/.emacs.d",
+		// Emacs's other init file names (it loads the first of ~/.emacs.elc,
+		// ~/.emacs.el, ~/.emacs), and tmux's plugins (tpm runs them at
+		// tmux's start: seventeenth red team).
+		"~/.emacs.el", "~/.emacs.elc", "~/.tmux"}},
 	{Protected, "an agent starts the MCP servers and hooks it lists", nil, []string{"~/.claude.json", "~/.claude",
 		"~/.codex/config.toml", "~/.codex/hooks.json", "~/.gemini/settings.json"}},
 	{Protected, "npm runs the script-shell and node-options it names", nil, []string{".npmrc"}},
