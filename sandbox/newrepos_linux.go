@@ -162,7 +162,7 @@ func (n *newNames) lookGitDir(w io.Writer, fd int, path, stamp string, locks *un
 		}
 	}
 	var st unix.Stat_t
-	if unix.Fstatat(fd, "commondir", &st, unix.AT_SYMLINK_NOFOLLOW) == nil {
+	if unix.Fstatat(fd, "commondir", &st, unix.AT_SYMLINK_NOFOLLOW) == nil && !ownWorktree(fd, path) {
 		to, made, err := moveAside(fd, "commondir", stamp, locks)
 		if made {
 			found++
@@ -346,4 +346,23 @@ func gitConfigValue(data []byte, key string) string {
 		}
 	}
 	return value
+}
+
+// ownWorktree reports whether the git directory fd (path) is a linked
+// worktree's, REPO/worktrees/NAME, whose commondir names REPO, as `git
+// worktree add` makes it.
+func ownWorktree(fd int, path string) bool {
+	repo := filepath.Dir(filepath.Dir(path))
+	if filepath.Base(filepath.Dir(path)) != "worktrees" {
+		return false
+	}
+	data, ok := readSmall(fd, "commondir", 4<<10)
+	if !ok {
+		return false
+	}
+	common := strings.TrimSpace(string(data))
+	if !filepath.IsAbs(common) {
+		common = filepath.Join(path, common)
+	}
+	return filepath.Clean(common) == repo
 }

@@ -220,8 +220,9 @@ func TestNewNamesAtOtherRootTops(t *testing.T) {
 // git's samples, or a config key naming a program (core.fsmonitor, a shell
 // alias), is moved aside after the command, status 126 (S17-4). Shown with
 // real git first: without the sandbox, `git status` in the new repository
-// runs the planted core.fsmonitor. A repository made, cloned and committed
-// to with nothing planted stays, status 0 (root, nobody).
+// runs the planted core.fsmonitor. A repository made, cloned, committed
+// to and given a linked worktree (its commondir is git's own) with nothing
+// planted stays, status 0 (root, nobody).
 func TestNewRepositoriesLookedIn(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
 	requireSandbox(t)
@@ -239,6 +240,7 @@ mkdir -p deep/a; git init -q deep/a/r4; git -C deep/a/r4 config alias.st '!echo 
 	clean := `set -e
 git init -q clean; git clone -q clean c2 2>/dev/null; cd clean; echo a > a; git add a
 git -c user.name=a -c user.email=a@b commit -qm m; git config user.name x; git -C ../c2 status --short
+git worktree add -q ../wt; git -C ../wt status --short
 `
 	moved := []string{"r1/.git/hooks/post-checkout", "r2/.git/config", "b.git/hooks/pre-receive", "gd/hooks/post-commit",
 		"deep/a/r4/.git/config"}
