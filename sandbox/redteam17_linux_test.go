@@ -294,3 +294,27 @@ git worktree add -q ../wt; git -C ../wt status --short
 		})
 	}
 }
+
+// sandboxedAppProfiles are browser, mail and chat profiles where snap and
+// flatpak keep them (S17-5): Ubuntu's Firefox is a snap.
+var sandboxedAppProfiles = []string{"snap/firefox/common/.mozilla/firefox/ab.default/cookies.sqlite",
+	"snap/thunderbird/common/.thunderbird/ab.default/logins.json", "snap/brave/551/.config/BraveSoftware/Brave-Browser/Default/Cookies",
+	".var/app/org.mozilla.firefox/.mozilla/firefox/ab.default/logins.json",
+	".var/app/com.brave.Browser/config/BraveSoftware/Brave-Browser/Default/Cookies",
+	".var/app/com.slack.Slack/config/Slack/Cookies", ".var/app/org.signal.Signal/config/Signal/config.json"}
+
+func sandboxedAppCases(forbidden bool) []attackCase {
+	return homeSecretCases(sandboxedAppProfiles, "SQLite format 3 sessionid=lab17\n", forbidden)
+}
+
+// TestAttackSandboxedAppProfiles: each read from inside, the project
+// beside the home.
+func TestAttackSandboxedAppProfiles(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackSandboxedAppProfilesUnprivileged is this test")
+	runAttackCases(t, sandboxedAppCases(false))
+}
+
+func TestAttackSandboxedAppProfilesUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	runAsNobody(t, sandboxedAppCases)
+}

@@ -320,6 +320,25 @@ var defaultList = [...]struct {
 		"~/.var/app/com.google.Chrome/config/google-chrome", "~/.var/app/org.chromium.Chromium/config/chromium",
 		"~/Library/Application Support/Google/Chrome", "~/Library/Application Support/Firefox",
 		"~/Library/Application Support/BraveSoftware", "~/Library/Cookies", "~/Library/Keychains"}},
+	// The same profiles where snap and flatpak keep a sandboxed app's data:
+	// the app's whole per-user directory is its profile (Ubuntu's Firefox
+	// is a snap: ~/snap/firefox/common/.mozilla/firefox's cookies and
+	// logins were read from inside, seventeenth red team), for the
+	// browsers, mail and chat clients and password managers the list hides
+	// where they are installed natively.
+	{Secret, "a sandboxed app's data: its browser, mail or chat profile, or its password vault", nil, []string{
+		"~/snap/firefox", "~/snap/thunderbird", "~/snap/chromium", "~/snap/brave", "~/snap/opera", "~/snap/vivaldi",
+		"~/snap/slack", "~/snap/discord", "~/snap/signal-desktop", "~/snap/telegram-desktop", "~/snap/element-desktop",
+		"~/snap/teams-for-linux", "~/snap/bitwarden", "~/snap/keepassxc", "~/snap/mailspring",
+		"~/.var/app/org.mozilla.firefox", "~/.var/app/org.mozilla.Thunderbird", "~/.var/app/com.google.Chrome",
+		"~/.var/app/org.chromium.Chromium", "~/.var/app/io.github.ungoogled_software.ungoogled_chromium",
+		"~/.var/app/com.brave.Browser", "~/.var/app/com.microsoft.Edge", "~/.var/app/com.vivaldi.Vivaldi",
+		"~/.var/app/com.opera.Opera", "~/.var/app/io.gitlab.librewolf-community", "~/.var/app/one.ablaze.floorp",
+		"~/.var/app/app.zen_browser.zen", "~/.var/app/net.waterfox.waterfox", "~/.var/app/org.gnome.Epiphany",
+		"~/.var/app/org.kde.falkon", "~/.var/app/com.slack.Slack", "~/.var/app/com.discordapp.Discord",
+		"~/.var/app/org.signal.Signal", "~/.var/app/org.telegram.desktop", "~/.var/app/im.riot.Riot",
+		"~/.var/app/com.github.IsmaelMartinez.teams_for_linux", "~/.var/app/com.bitwarden.desktop",
+		"~/.var/app/org.keepassxc.KeePassXC", "~/.var/app/org.gnome.Evolution", "~/.var/app/com.getmailspring.Mailspring"}},
 	{Secret, whyEnvFile, nil, []string{".env"}},
 	{Secret, whyEnvFile, []string{".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults"},
 		[]string{".env.*"}},
