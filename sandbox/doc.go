@@ -440,7 +440,13 @@
 //     directory does not show in git status). Guard's binary
 //     cannot be replaced, nor the directories above it moved, but new files can
 //     be made next to it (its directory may hold the project, so it is not
-//     protected whole). A new repository is on no list either: `git init sub2`
+//     protected whole). A new repository is on no list either; where the look
+//     after the command goes (the tops, the working directory's way, the
+//     directories the scan listed and those made in them), a git directory
+//     made during the run has its hooks other than git's samples, a config
+//     naming a program and a commondir moved aside (newrepos_linux.go,
+//     sandbox-17 S17-4). Past those bounds, or on a file system with no
+//     birth times for a repository in a directory that was there: `git init sub2`
 //     then a hook in sub2/.git/hooks, a new bare repository
 //     (docs/{HEAD,config,objects,refs}), or a new .git in a root that lies in
 //     the work tree of a repository outside it (git then finds the new one

@@ -32,8 +32,8 @@ import (
 // did not reach, a made directory past the bounds, a directory renamed
 // into place from elsewhere (its own names keep their times: staged in an
 // earlier run past the bounds, then moved), what lies below a repository
-// directory (.git: a nested repository's hooks, or a new one's: the
-// documented limit). A repository made whole during the run is looked in
+// directory (.git: a nested repository's hooks; a new one's are looked at
+// by newrepos_linux.go). A repository made whole during the run is looked in
 // like any directory made: `git clone` of a project that commits a
 // .vscode or a rust-toolchain.toml into a root has them moved aside too
 // (git init then a commit would pass for a clone).
@@ -45,8 +45,11 @@ type deeperLook struct {
 	paths   map[string]bool // dirs by path
 	held    map[string]bool // the directories lookForNewNames holds (the tops)
 	startRO map[string]bool // the protected paths that existed at start
-	since   time.Time       // the command's start, less ctimeRacy
-	caches  []string        // not looked in (packageCaches)
+	// readOnly is the profile's list of them, for a directory the deep
+	// look did not hold (lookNewRepos: a repository found at start).
+	readOnly []string
+	since    time.Time // the command's start, less ctimeRacy
+	caches   []string  // not looked in (packageCaches)
 }
 
 type scannedDir struct {
@@ -57,7 +60,7 @@ type scannedDir struct {
 // holdScanned opens the directories of scanned that lie in roots below
 // the held ones, but not in a repository's directory.
 func holdScanned(scanned []string, held map[string]bool, roots []string, readOnly []string, home string) deeperLook {
-	d := deeperLook{held: held, since: time.Now().Add(-ctimeRacy), caches: packageCaches(home, os.Getenv)}
+	d := deeperLook{held: held, since: time.Now().Add(-ctimeRacy), caches: packageCaches(home, os.Getenv), readOnly: readOnly}
 	for _, p := range scanned {
 		if held[p] || !inRootOutsideRepos(p, roots) || d.inCache(p) {
 			continue
@@ -215,6 +218,7 @@ func (n *newNames) lookDeeper(w io.Writer, stamp string, buf []byte, locks *unlo
 		if d.names {
 			found += n.moveDeepNames(w, d, ents, moved, stamp, locks)
 		}
+		found += n.lookNewRepos(w, d, ents, stamp, locks)
 		for name, typ := range ents {
 			if typ != unix.DT_DIR && typ != unix.DT_UNKNOWN || moved[name] || isRepoName(name) || protect.ScanSkipped(name) ||
 				d.depth+1 >= protect.ScanDepth {

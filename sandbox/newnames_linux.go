@@ -39,8 +39,9 @@ import (
 // or $TMPDIR, where other programs' files are), and the working directory
 // and the directories above it inside such a root; the list's entries made
 // of literal names only (protect.List.Literal), those under .git, .hg or
-// .jj only in a repository that exists (git init makes them: a new
-// repository is a documented limit). Each directory is held open from
+// .jj only in a repository that exists (git init makes them; a new
+// repository's hooks and config are looked at by what they hold instead:
+// newrepos_linux.go). Each directory is held open from
 // before the command, so that what the command does to the path leading to
 // it cannot send the move elsewhere; a directory the command put at that
 // path in its place (mv src src.old && mkdir src) is found by the path,
@@ -59,7 +60,12 @@ type newNames struct {
 	entries  []protect.Entry
 	homeFrom int      // entries from here on are the home's ("~/" cut off)
 	homeDir  string   // where the home's entries are looked for
-	roots    []string // the unshared roots: only directories in them are unlocked
+	topFrom  int      // entries from here on are upwardTopNames, looked for in tops only
+	tops     []string // the tops of the roots other than the project (otherRootTops)
+	// gitDirsSeen are the git directories made during the run looked in
+	// (lookNewRepos).
+	gitDirsSeen map[string]bool
+	roots       []string // the unshared roots: only directories in them are unlocked
 }
 
 type heldDir struct {
@@ -89,11 +95,17 @@ type missingPath struct {
 // lookForNewNames opens the directories to look in and notes which of
 // entries are absent there now. The descriptors are close-on-exec.
 func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir string) *newNames {
-	// The home's entries follow the others: looked for in homeDir only.
+	// The home's entries follow the others: looked for in homeDir only;
+	// then the names tools take for theirs at the tops of other roots.
 	homeFrom := len(names)
 	entries := names
 	if len(homeNames) > 0 {
 		entries = slices.Concat(names, homeNames)
+	}
+	topFrom := len(entries)
+	tops := otherRootTops(&c.p, homeDir)
+	if len(tops) > 0 {
+		entries = slices.Concat(entries, upwardTopNames)
 	}
 	if len(entries) == 0 {
 		return nil
@@ -139,7 +151,7 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 		}
 		groups[g].at = append(groups[g].at, i)
 	}
-	n := &newNames{entries: entries, homeFrom: homeFrom, homeDir: homeDir, roots: roots}
+	n := &newNames{entries: entries, homeFrom: homeFrom, homeDir: homeDir, topFrom: topFrom, tops: tops, roots: roots}
 	buf := make([]byte, dirNamesBuf) // one for every listing
 	for _, d := range dirs {
 		fd, err := unix.Open(d, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
@@ -158,15 +170,15 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 		names, listed := dirNames(fd, buf)
 		noted := map[string]bool{} // each relative path once, with its first entry
 		for _, g := range groups {
-			if d != homeDir && g.at[0] >= homeFrom {
-				continue // only the home's entries start with this name
+			if !slices.ContainsFunc(g.at, func(i int) bool { return n.appliesAt(i, d) }) {
+				continue // only the home's or the tops' entries start with this name
 			}
 			if listed && !names[g.first] {
 				// Missing: the first entry that counts is noted under it, but
 				// below a repository directory (a new repository: the
 				// documented limit).
 				for _, i := range g.at {
-					if i >= homeFrom && d != homeDir {
+					if !n.appliesAt(i, d) {
 						continue
 					}
 					if !isRepoName(g.first) || len(entries[i].Pattern) == len(g.first) {
@@ -178,7 +190,7 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 			}
 			repoDir := !isRepoName(g.first) || isDirAt(fd, g.first)
 			for _, i := range g.at {
-				if i >= homeFrom && d != homeDir {
+				if !n.appliesAt(i, d) {
 					continue
 				}
 				e := entries[i]
@@ -202,6 +214,55 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 		return nil
 	}
 	return n
+}
+
+// appliesAt reports whether entries[i] is looked for in the directory d:
+// the list's in every one, the home's in the home, upwardTopNames at the
+// tops of the roots other than the project.
+func (n *newNames) appliesAt(i int, d string) bool {
+	switch {
+	case i >= n.topFrom:
+		return slices.Contains(n.tops, d)
+	case i >= n.homeFrom:
+		return d == n.homeDir
+	}
+	return true
+}
+
+// upwardTopNames are protect.UpwardTop's names as entries: what tools
+// running in a directory below a root take for their own (a .cargo with a
+// rustc wrapper, a bare repository's HEAD and config, go.work,
+// conftest.py, ESLint's and Prettier's configs).
+var upwardTopNames = func() []protect.Entry {
+	var out []protect.Entry
+	for _, n := range protect.UpwardTop("") {
+		out = append(out, protect.Entry{Pattern: n, Kind: protect.Protected, Reason: protect.WhyUpwardTop})
+	}
+	return out
+}()
+
+// otherRootTops are the writable roots other than the project (the
+// first), as the decision counts them (the gate's addUpwardTops): not
+// shared (their tops keep placeholders), not inside the project, not
+// holding the home (home, when it is in a root), not /. A `.cargo/config.toml`
+// a command made unseen at the top of a configured ~/scratch ran its
+// rustc wrapper at the next cargo build in ~/scratch/other, outside
+// (seventeenth red team); what it makes there is moved aside.
+func otherRootTops(p *Profile, home string) []string {
+	if len(p.WritableRoots) < 2 {
+		return nil
+	}
+	project := filepath.Clean(p.WritableRoots[0])
+	var out []string
+	for _, r := range p.WritableRoots[1:] {
+		r = filepath.Clean(r)
+		if r == "/" || within(r, project) || home != "" && within(home, r) || slices.Contains(out, r) ||
+			slices.ContainsFunc(p.SharedRoots, func(s string) bool { return filepath.Clean(s) == r }) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // isRepoName reports whether name is a repository's directory (.git, .hg,
@@ -339,7 +400,9 @@ func (n *newNames) moveMissing(w io.Writer, dirfd int, dir string, missing []mis
 	for _, m := range missing {
 		e := &n.entries[m.at]
 		pattern := e.Pattern // as the config names it
-		if m.at >= n.homeFrom {
+		if m.at >= n.topFrom {
+			pattern = "" // no entry of the list to unprotect: the decision's (protect.UpwardTop)
+		} else if m.at >= n.homeFrom {
 			pattern = "~/" + pattern
 		}
 		if first, _, _ := strings.Cut(m.rel, "/"); listed && !names[first] || !n.madeBelow(dirfd, dir, m.rel, locks) {
@@ -362,6 +425,11 @@ func sayMoved(w io.Writer, path, to, reason, pattern string, err error) {
 		fmt.Fprintf(w, "guard: the command made %s, a protected path (%s), and guard could not move it aside: %v\n", path, reason, err)
 		return
 	}
+	if pattern == "" {
+		fmt.Fprintf(w, "guard: the command made %s, a protected path (%s); guard moved it to %s (write it from outside the sandbox if it is meant)\n",
+			path, reason, filepath.Join(filepath.Dir(path), to))
+		return
+	}
 	fmt.Fprintf(w, "guard: the command made %s, a protected path (%s); guard moved it to %s (protected paths are read-only in the sandbox; to allow this one: unprotected = [%q] in the [protect] table of guard's config)\n",
 		path, reason, filepath.Join(filepath.Dir(path), to), pattern)
 }
@@ -377,7 +445,7 @@ func sayMoved(w io.Writer, path, to, reason, pattern string, err error) {
 func (n *newNames) madeBelow(dirfd int, dir, rel string, locks *unlocked) bool {
 	for i, e := range n.entries {
 		rest, ok := strings.CutPrefix(e.Pattern, rel)
-		if !ok || rest != "" && rest[0] != '/' || i >= n.homeFrom && dir != n.homeDir {
+		if !ok || rest != "" && rest[0] != '/' || !n.appliesAt(i, dir) {
 			continue
 		}
 		if rest == "" {

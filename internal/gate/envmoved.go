@@ -33,7 +33,8 @@ var envMovers = []struct {
 	{env: "GEMINI_CLI_HOME", from: []string{"~/.gemini/"}, to: ".gemini"},
 	{env: "XDG_CONFIG_HOME", from: []string{"~/.config/"}},
 	{env: "XDG_DATA_HOME", from: []string{"~/.local/share/"}},
-	{env: "ZDOTDIR", from: []string{"~/.zshrc", "~/.zshenv", "~/.zprofile", "~/.zlogin"}},
+	{env: "ZDOTDIR", from: []string{"~/.zshrc", "~/.zshenv", "~/.zprofile", "~/.zlogin", "~/.zlogout", "~/.zshrc.zwc",
+		"~/.zshenv.zwc", "~/.zprofile.zwc", "~/.zlogin.zwc", "~/.zlogout.zwc", "~/.zcompdump", "~/.zcompdump.zwc"}},
 	{env: "GIT_CONFIG_GLOBAL", from: []string{"~/.gitconfig"}, file: true},
 	// The system file git reads before the user's (core.fsmonitor,
 	// core.pager, aliases run as surely from it), moved by its variable.
@@ -45,6 +46,11 @@ var envMovers = []struct {
 	{env: "RUSTUP_HOME", from: []string{"~/.rustup"}, whole: true},
 	{env: "CARGO_HOME", from: []string{"~/.cargo/"}},
 	{env: "DOCKER_CONFIG", from: []string{"~/.docker/"}},
+	// Credential files that name a program to run (gpg-agent.conf's
+	// pinentry-program, terraform's dev_overrides, Gradle's jvmargs).
+	{env: "GNUPGHOME", from: []string{"~/.gnupg"}, whole: true},
+	{env: "TF_CLI_CONFIG_FILE", from: []string{"~/.terraformrc"}, file: true},
+	{env: "GRADLE_USER_HOME", from: []string{"~/.gradle/"}},
 	// The caches tools run code from (corepack's, pre-commit's).
 	{env: "XDG_CACHE_HOME", from: []string{"~/.cache/"}},
 	{env: "COREPACK_HOME", from: []string{"~/.cache/node/corepack"}, whole: true},
@@ -60,7 +66,7 @@ var envMovers = []struct {
 // moves the list's protected "~/" entries to (CLAUDE_CONFIG_DIR,
 // CODEX_HOME, GEMINI_CLI_HOME, XDG_CONFIG_HOME, XDG_DATA_HOME, ZDOTDIR,
 // GIT_CONFIG_GLOBAL, GIT_CONFIG_SYSTEM, GOENV, RUSTUP_HOME, CARGO_HOME,
-// DOCKER_CONFIG, XDG_CACHE_HOME, COREPACK_HOME, PRE_COMMIT_HOME,
+// DOCKER_CONFIG, GNUPGHOME, TF_CLI_CONFIG_FILE, GRADLE_USER_HOME, XDG_CACHE_HOME, COREPACK_HOME, PRE_COMMIT_HOME,
 // PLAYWRIGHT_BROWSERS_PATH, PUPPETEER_CACHE_DIR, CYPRESS_CACHE_FOLDER,
 // SE_CACHE_PATH): the agent reads its configuration, and the shell its
 // start-up files, from there, so writing them there loosens the agent or

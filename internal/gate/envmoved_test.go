@@ -24,14 +24,19 @@ func TestEnvMovedProtected(t *testing.T) {
 		"GIT_CONFIG_SYSTEM": at("sysgitconfig"), "BASH_ENV": at("bashenv"), "GOENV": at("goenv"), "RUSTUP_HOME": at("rustup"),
 		"CARGO_HOME": at("cargo"), "DOCKER_CONFIG": at("docker"), "XDG_CACHE_HOME": at("xcache"), "COREPACK_HOME": at("corepack"),
 		"PRE_COMMIT_HOME": at("pc"), "PLAYWRIGHT_BROWSERS_PATH": at("pw"), "PUPPETEER_CACHE_DIR": at("pp"),
-		"CYPRESS_CACHE_FOLDER": at("cy"), "SE_CACHE_PATH": at("se")}
+		"CYPRESS_CACHE_FOLDER": at("cy"), "SE_CACHE_PATH": at("se"), "GNUPGHOME": at("gpg"), "TF_CLI_CONFIG_FILE": at("tfrc"),
+		"GRADLE_USER_HOME": at("gradle")}
 	g := &Gate{Getenv: func(k string) string { return env[k] }, Mode: policy.AutoEdit, Roots: []string{base}, Home: env["HOME"]}
 	for _, p := range []string{"cc/settings.json", "cc/.claude.json", "cc/agents/x.md", "cx/hooks.json", "cx/config.toml", "cx/rules/default.rules",
 		"gh/.gemini/settings.json", "xdg/git/config", "xdg/systemd/user/x.service", "zd/.zshenv", "zd/.zshrc", "gitconfig", "sysgitconfig", "bashenv",
 		"goenv", "rustup/settings.toml", "rustup/toolchains/x/bin/rustc", "cargo/config.toml", "cargo/bin/cargo",
 		"docker/cli-plugins/docker-compose", "xcache/pre-commit/repo1/hook.py", "corepack/v1/pnpm/9.0.0/bin/pnpm.cjs",
 		"pc/repo1/hook.py", "pw/chromium-1255/chrome-linux64/chrome", "pp/chrome/linux-131/chrome-linux64/chrome",
-		"cy/13.0.0/Cypress/Cypress", "se/chromedriver/linux64/131/chromedriver", "xcache/ms-playwright/chromium-1/chrome"} {
+		"cy/13.0.0/Cypress/Cypress", "se/chromedriver/linux64/131/chromedriver", "xcache/ms-playwright/chromium-1/chrome",
+		// seventeenth red team: zsh's logout file and compiled start-up
+		// files, credential files that name a program to run.
+		"zd/.zlogout", "zd/.zshenv.zwc", "zd/.zcompdump", "gpg/gpg-agent.conf", "tfrc", "gradle/gradle.properties",
+		"docker/config.json", "xdg/user-tmpfiles.d/x.conf", "xdg/containers/containers.conf"} {
 		v := policy.Verdict{Class: policy.Match, Writes: []string{at(p)}}
 		d := g.decide(&v)
 		// .gemini is protected by its name wherever it is.

@@ -283,8 +283,9 @@ func (g *Gate) ProtectList() *protect.List {
 // writable roots other than the project (addUpwardTops), for the sandbox's
 // profile: resolving them cost an lstat each, 33 a root (300 configured
 // roots: 3 ms a command, measured), while the sandbox keeps the tops of the
-// temporary directories with placeholders of its own (SharedRoots); what a
-// command makes at the top of a configured root is its documented limit.
+// temporary directories with placeholders of its own (SharedRoots), and
+// moves aside one a command makes at the top of a configured root after it
+// (sandbox-17 S17-3); one there at start stays writable inside.
 func (g *Gate) SandboxProtectList() *protect.List {
 	if g.sandboxProtect == nil {
 		g.sandboxProtect = g.protectList()

@@ -159,11 +159,30 @@ var defaultList = [...]struct {
 	{Protected, whyShell, nil, []string{"~/.bashrc", "~/.bash_profile", "~/.bash_login", "~/.bash_logout",
 		"~/.profile", "~/.zshrc", "~/.zshenv", "~/.zprofile", "~/.zlogin", "~/.config/fish", "~/.inputrc",
 		"~/.bash_aliases", "~/.config/direnv"}},
+	// Every shell's start-up and logout files, not bash's and zsh's first
+	// ones only (seventeenth red team): zsh reads .zlogout when a login
+	// shell ends, and runs FILE.zwc, the compiled form zcompile writes, in
+	// place of each start-up FILE when it is newer (a ~/.zshenv.zwc made
+	// inside ran at the next `zsh -c` outside, the protected ~/.zshenv
+	// untouched); compinit sources its dump; ZDOTDIR's usual XDG place;
+	// ksh's and mksh's ENV files, csh's and tcsh's start-up, login, logout
+	// and saved-directory files, yash's, elvish's and Oils' start-up code.
+	{Protected, whyShell, nil, []string{"~/.zlogout", "~/.zshenv.zwc", "~/.zprofile.zwc", "~/.zshrc.zwc",
+		"~/.zlogin.zwc", "~/.zlogout.zwc", "~/.zcompdump", "~/.zcompdump.zwc", "~/.zcompdump-*", "~/.config/zsh",
+		"~/.kshrc", "~/.mkshrc", "~/.cshrc", "~/.tcshrc", "~/.login", "~/.logout", "~/.cshdirs", "~/.yashrc",
+		"~/.yash_profile", "~/.config/yash", "~/.config/elvish", "~/.elvish", "~/.config/oils", "~/.config/oil"}},
 	// ~/.ssh whole: sshd also reads authorized_keys2 (Debian's default) and
 	// ssh the files its config Includes (config.d/*), names a missing file
 	// cannot be protected by (seventh red team).
 	{Protected, "ssh and git run what these files name", nil, []string{"~/.ssh/config", "~/.ssh/authorized_keys",
 		"~/.ssh/rc", "~/.ssh/environment", "~/.ssh", "~/.gitconfig", "~/.config/git", "~/.hgrc"}},
+	// The other login services' lists of who may log in as the user
+	// (Kerberos's, rsh's), and the programs mail delivery runs when mail
+	// arrives (a .forward's |command, procmail's and maildrop's recipes,
+	// qmail's): each acts later, outside the sandbox, as the user.
+	{Protected, "a login service admits whom these name, or mail delivery runs the programs they name", nil,
+		[]string{"~/.k5login", "~/.k5users", "~/.rhosts", "~/.shosts", "~/.forward", "~/.procmailrc", "~/.mailfilter",
+			"~/.qmail", "~/.qmail-*"}},
 	{Protected, "a build tool, debugger or interpreter runs what these name whenever it starts", nil, []string{
 		"~/.mavenrc", "~/.gradle/init.gradle", "~/.gradle/init.gradle.kts", "~/.gradle/init.d", "~/.cargo/config.toml",
 		"~/.cargo/config", "~/.gdbinit", "~/.config/gdb", "~/.ipython/profile_default/startup",
@@ -171,8 +190,59 @@ var defaultList = [...]struct {
 	{Protected, "the session starts what these name", nil, []string{"~/.config/autostart", "~/.config/systemd",
 		"~/.config/environment.d", "~/.pam_environment", "~/.xprofile", "~/.xsession", "~/.xsessionrc",
 		"~/.xinitrc"}},
+	// What the session runs at the next login besides (seventeenth red
+	// team): systemd-tmpfiles --user makes, writes and links the files its
+	// lines name, anywhere the user can (a line planted inside wrote a file
+	// outside every root at the next `systemd-tmpfiles --user --create`);
+	// PipeWire's context.exec, WirePlumber's Lua scripts, GNOME Shell's
+	// extensions (JavaScript), LXDE's autostart; window managers, bars,
+	// hotkey and notification daemons and launchers that run the programs
+	// their configs name (river's init, qtile's Python, bspwmrc...).
+	{Protected, "the session starts what these name", nil, []string{"~/.config/user-tmpfiles.d",
+		"~/.local/share/user-tmpfiles.d", "~/.config/pipewire", "~/.config/wireplumber",
+		"~/.local/share/gnome-shell/extensions", "~/.config/lxsession", "~/.config/river", "~/.config/qtile",
+		"~/.config/bspwm", "~/.config/sxhkd", "~/.config/herbstluftwm", "~/.config/wayfire.ini", "~/.config/polybar",
+		"~/.config/waybar", "~/.config/dunst", "~/.config/mako", "~/.config/i3blocks", "~/.config/swayidle",
+		"~/.config/kanshi", "~/.config/rofi",
+		// File managers' scripts and actions, run from their menus.
+		"~/.local/share/nautilus/scripts", "~/.local/share/nemo/actions", "~/.local/share/kio/servicemenus",
+		"~/.local/share/kservices5/ServiceMenus", "~/.config/Thunar/uca.xml"}},
+	// Tools' per-user files that are code or name a program, each run at
+	// the tool's next use (seventeenth red team): npm init's init module
+	// (ran at the next `npm init -y` outside), podman's containers.conf
+	// (the runtime, conmon, hooks_dir) and storage.conf (mount_program),
+	// the directories node's require and RubyGems fall back to (a module
+	// or gem planted there loads where a project lacks it; RubyGems runs
+	// plugins from there at every `gem`), micro's and kakoune's init code,
+	// bat's pager, radare2's rc, Taskwarrior's hooks.
+	{Protected, "a tool loads it as code, or runs the program it names, at its next use", nil, []string{
+		"~/.npm-init.js", "~/.config/containers/containers.conf", "~/.config/containers/containers.conf.d",
+		"~/.config/containers/storage.conf", "~/.node_modules", "~/.node_libraries", "~/.gem", "~/.local/share/gem",
+		"~/.config/micro", "~/.config/kak", "~/.config/bat/config", "~/.radare2rc", "~/.config/radare2",
+		// Taskwarrior runs its hooks at every task command.
+		"~/.task/hooks"}},
+	// Credentials' files that also name a program to run (seventeenth red
+	// team): they are secrets (hidden), but one missing at start was no
+	// protected name, so a command could make it and it ran at the tool's
+	// next use outside: a kubeconfig's exec credential plugin (kubectl get
+	// ran it), docker's cliPluginsExtraDirs (any docker command lists
+	// plugins by running them) and credsStore, gpg-agent.conf's
+	// pinentry-program (the next gpg that asked for a passphrase ran it),
+	// terraform's dev_overrides and credentials helper, Gradle's
+	// org.gradle.jvmargs (-javaagent:), mail clients' password commands
+	// (msmtp's passwordeval, isync's PassCmd, offlineimap's pythonfile,
+	// fetchmail's mda, mutt's backticks, aerc's and himalaya's), s3cmd's
+	// gpg_command. Protected as well: made, they are moved aside.
+	{Protected, "a tool runs the program or code this credential file names", nil, []string{"~/.kube", "~/.gnupg",
+		"~/.docker/config.json", "~/.terraformrc", "~/.gradle/gradle.properties", "~/.msmtprc", "~/.mbsyncrc",
+		"~/.config/isyncrc", "~/.offlineimaprc", "~/.fetchmailrc", "~/.muttrc", "~/.mutt", "~/.config/mutt",
+		"~/.config/neomutt", "~/.config/aerc/accounts.conf", "~/.config/himalaya/config.toml", "~/.s3cfg"}},
 	{Protected, "an editor or terminal multiplexer runs what it says at start-up", nil, []string{"~/.vimrc",
-		"~/.config/nvim", "~/.tmux.conf", "~/.config/tmux", "~/.emacs", "~/.emacs.d"}},
+		"~/.config/nvim", "~/.tmux.conf", "~/.config/tmux", "~/.emacs", "~/.emacs.d",
+		// Emacs's other init file names (it loads the first of ~/.emacs.elc,
+		// ~/.emacs.el, ~/.emacs), and tmux's plugins (tpm runs them at
+		// tmux's start: seventeenth red team).
+		"~/.emacs.el", "~/.emacs.elc", "~/.tmux"}},
 	{Protected, "an agent starts the MCP servers and hooks it lists", nil, []string{"~/.claude.json", "~/.claude",
 		"~/.codex/config.toml", "~/.codex/hooks.json", "~/.gemini/settings.json"}},
 	{Protected, "npm runs the script-shell and node-options it names", nil, []string{".npmrc"}},
@@ -250,6 +320,25 @@ var defaultList = [...]struct {
 		"~/.var/app/com.google.Chrome/config/google-chrome", "~/.var/app/org.chromium.Chromium/config/chromium",
 		"~/Library/Application Support/Google/Chrome", "~/Library/Application Support/Firefox",
 		"~/Library/Application Support/BraveSoftware", "~/Library/Cookies", "~/Library/Keychains"}},
+	// The same profiles where snap and flatpak keep a sandboxed app's data:
+	// the app's whole per-user directory is its profile (Ubuntu's Firefox
+	// is a snap: ~/snap/firefox/common/.mozilla/firefox's cookies and
+	// logins were read from inside, seventeenth red team), for the
+	// browsers, mail and chat clients and password managers the list hides
+	// where they are installed natively.
+	{Secret, "a sandboxed app's data: its browser, mail or chat profile, or its password vault", nil, []string{
+		"~/snap/firefox", "~/snap/thunderbird", "~/snap/chromium", "~/snap/brave", "~/snap/opera", "~/snap/vivaldi",
+		"~/snap/slack", "~/snap/discord", "~/snap/signal-desktop", "~/snap/telegram-desktop", "~/snap/element-desktop",
+		"~/snap/teams-for-linux", "~/snap/bitwarden", "~/snap/keepassxc", "~/snap/mailspring",
+		"~/.var/app/org.mozilla.firefox", "~/.var/app/org.mozilla.Thunderbird", "~/.var/app/com.google.Chrome",
+		"~/.var/app/org.chromium.Chromium", "~/.var/app/io.github.ungoogled_software.ungoogled_chromium",
+		"~/.var/app/com.brave.Browser", "~/.var/app/com.microsoft.Edge", "~/.var/app/com.vivaldi.Vivaldi",
+		"~/.var/app/com.opera.Opera", "~/.var/app/io.gitlab.librewolf-community", "~/.var/app/one.ablaze.floorp",
+		"~/.var/app/app.zen_browser.zen", "~/.var/app/net.waterfox.waterfox", "~/.var/app/org.gnome.Epiphany",
+		"~/.var/app/org.kde.falkon", "~/.var/app/com.slack.Slack", "~/.var/app/com.discordapp.Discord",
+		"~/.var/app/org.signal.Signal", "~/.var/app/org.telegram.desktop", "~/.var/app/im.riot.Riot",
+		"~/.var/app/com.github.IsmaelMartinez.teams_for_linux", "~/.var/app/com.bitwarden.desktop",
+		"~/.var/app/org.keepassxc.KeePassXC", "~/.var/app/org.gnome.Evolution", "~/.var/app/com.getmailspring.Mailspring"}},
 	{Secret, whyEnvFile, nil, []string{".env"}},
 	{Secret, whyEnvFile, []string{".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults"},
 		[]string{".env.*"}},
@@ -660,10 +749,20 @@ func Default() *List {
 		// kubeconfig as data (CI), fastlane's Apple ID session cookie,
 		// SonarQube's token under its old name, yarn's user:password
 		// (ninth red team of the sandbox)
-		"*_PEM", "*_P12", "*_PFX", "KUBE_CONFIG*", "*KUBECONFIG_DATA*", "FASTLANE_SESSION", "SONAR_LOGIN", "*AUTH_IDENT*"}
+		"*_PEM", "*_P12", "*_PFX", "KUBE_CONFIG*", "*KUBECONFIG_DATA*", "FASTLANE_SESSION", "SONAR_LOGIN", "*AUTH_IDENT*",
+		// Passwords by their short names (DB_PW, LDAP_BIND_PW, DBPASS,
+		// SMTPPASS), session cookies and ids (APP_SESSION, SESSION_ID), a
+		// wallet's seed words, an Azure shared access signature, a
+		// connection string under its short name (seventeenth red team:
+		// each reached the program).
+		"*_PW", "*_PW_*", "*PASS", "*_SESSION", "*SESSION_ID", "*MNEMONIC*", "*SEED_PHRASE*", "*_SAS", "*_SAS_*",
+		"*CONNSTR*"}
 	// GIT_CONFIG_KEY_n holds config names (guard's own git pins among
 	// them), never secrets; the values are GIT_CONFIG_VALUE_n.
-	l.SecretEnvAllow = []string{"*KEYBOARD*", "*KEYMAP*", "KEYTIMEOUT", "GPG_TTY", "GIT_CONFIG_KEY_*", "XAUTHORITY"}
+	l.SecretEnvAllow = []string{"*KEYBOARD*", "*KEYMAP*", "KEYTIMEOUT", "GPG_TTY", "GIT_CONFIG_KEY_*", "XAUTHORITY",
+		// not passwords: a bypass switch, the program that asks for one, the
+		// desktop's session name, the login session's and the terminal's ids
+		"*BYPASS", "*ASKPASS", "DESKTOP_SESSION", "XDG_SESSION_ID", "TERM_SESSION_ID"}
 	return l
 }
 
@@ -1174,7 +1273,7 @@ func (l *List) ScrubEnv(env []string) []string {
 			out = append(out, kv)
 			continue
 		}
-		if m.secret(name) || hasURLPassword(value) || tokenValue(value) {
+		if m.secret(name) || hasURLPassword(value) || tokenValue(value) || credentialInValue(value) {
 			continue
 		}
 		if hasAuthHeader(value) {
@@ -1353,4 +1452,84 @@ func hasURLPassword(value string) bool {
 			return true
 		}
 	}
+}
+
+// connectionKeys are the keys of a connection string's key=value pairs
+// that hold a credential (ADO.NET's and ODBC's Password and Pwd, Azure
+// Storage's AccountKey, Service Bus's SharedAccessKey and signature),
+// lower case.
+var connectionKeys = []string{"password=", "pwd=", "accountkey=", "sharedaccesskey=", "sharedaccesssignature="}
+
+// urlCredentialParams are query parameters that carry a credential in a
+// URL (an Azure SAS's sig, a presigned S3 or GCS URL's signature, a token
+// or key passed in the query), lower case.
+var urlCredentialParams = []string{"sig", "signature", "x-amz-signature", "x-goog-signature", "token", "access_token",
+	"api_key", "apikey", "api-key", "password", "passwd", "secret", "client_secret"}
+
+// webhookURLs are URLs that are themselves the credential (whoever has
+// one posts as the owner): Slack's, Discord's and Microsoft Teams'
+// incoming webhooks, a Telegram bot's API URL (the token in its path).
+var webhookURLs = []string{"hooks.slack.com/services/", "hooks.slack.com/workflows/", "hooks.slack.com/triggers/",
+	"discord.com/api/webhooks/", "discordapp.com/api/webhooks/", ".webhook.office.com/", "outlook.office.com/webhook",
+	"api.telegram.org/bot"}
+
+// credentialInValue reports whether value carries a credential by its
+// shape, whatever the variable is called (seventeenth red team: each of
+// these reached the program under a name no pattern catches, NOTIFY_URL,
+// STORAGE, SQLSERVER): a connection string with a password or key, a URL
+// with a credential in its query, a webhook URL.
+func credentialInValue(value string) bool {
+	if !strings.ContainsAny(value, "=/") {
+		return false
+	}
+	lower := strings.ToLower(value)
+	for _, k := range connectionKeys {
+		for at := 0; ; {
+			i := strings.Index(lower[at:], k)
+			if i < 0 {
+				break
+			}
+			i += at
+			at = i + len(k)
+			if (i == 0 || strings.IndexByte("; \t\"-", lower[i-1]) >= 0) && at < len(lower) &&
+				strings.IndexByte("; \"", lower[at]) < 0 {
+				return true
+			}
+		}
+	}
+	for _, w := range webhookURLs {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	// A query string alone (an Azure SAS token: sv=...&sig=...).
+	if !strings.ContainsAny(lower, " \t") && !strings.Contains(lower, "://") && strings.Contains(lower, "&") &&
+		queryCredential(strings.TrimPrefix(lower, "?")) {
+		return true
+	}
+	for rest := lower; ; {
+		i := strings.Index(rest, "://")
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+3:]
+		end := strings.IndexAny(rest, " \t#")
+		if end < 0 {
+			end = len(rest)
+		}
+		if _, query, ok := strings.Cut(rest[:end], "?"); ok && queryCredential(query) {
+			return true
+		}
+	}
+}
+
+// queryCredential reports whether a URL's query (lower case) has one of
+// urlCredentialParams with a value.
+func queryCredential(query string) bool {
+	for _, kv := range strings.Split(query, "&") {
+		if k, v, _ := strings.Cut(kv, "="); v != "" && slices.Contains(urlCredentialParams, k) {
+			return true
+		}
+	}
+	return false
 }

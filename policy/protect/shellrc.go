@@ -16,11 +16,11 @@ import (
 func shellStartupFiles(home string) []string {
 	out := make([]string, 0, 10)
 	for _, n := range []string{".bashrc", ".bash_profile", ".bash_login", ".profile", ".bash_logout", ".bash_aliases",
-		".zshenv", ".zprofile", ".zshrc", ".zlogin", ".config/fish/config.fish"} {
+		".zshenv", ".zprofile", ".zshrc", ".zlogin", ".zlogout", ".kshrc", ".mkshrc", ".yashrc", ".config/fish/config.fish"} {
 		out = append(out, filepath.Join(home, n))
 	}
 	if z := os.Getenv("ZDOTDIR"); filepath.IsAbs(z) && filepath.Clean(z) != home {
-		for _, n := range []string{".zshenv", ".zprofile", ".zshrc", ".zlogin"} {
+		for _, n := range []string{".zshenv", ".zprofile", ".zshrc", ".zlogin", ".zlogout"} {
 			out = append(out, filepath.Join(z, n))
 		}
 	}

@@ -59,8 +59,9 @@ const WhyUpwardTop = "at the top of a writable root other than the project: tool
 // entries count its writes, and a command's visible ones, as protected.
 // The sandbox keeps the tops of /tmp and $TMPDIR with placeholders of its
 // own; it does not take these entries for a configured root (an lstat a
-// name a root: 3 ms a command with 300 roots), what a command makes there
-// unseen being its documented limit.
+// name a root: 3 ms a command with 300 roots), but looks for them in the
+// listing of the root's top it makes anyway after the command and moves one
+// made there aside (sandbox's otherRootTops: an existing one stays writable).
 func UpwardTop(dir string) []string {
 	var out []string
 	for _, names := range [][]string{UpwardNames, UpwardConfigs, TempCaches()} {

@@ -1,0 +1,368 @@
+package sandbox
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Repositories the command made (seventeenth red team, S17-4). A
+// repository's hooks and config are protected where it exists at start; one
+// made during the run (`git init sub`, `git init --bare x.git`, `git init
+// --separate-git-dir`) has nothing there to cover, and a hook or a config
+// key planted in it ran at the next git command there, outside: `git
+// status` (a shell prompt runs it on cd) ran a new repository's
+// core.fsmonitor. So in each directory the look goes through, a git
+// directory made during the run (a .git directory, a .git file's gitdir in
+// a root, or a bare repository: HEAD, objects and refs side by side) is
+// looked in: each hook that is not one of git's samples is moved aside, and
+// so are its config and config.worktree when they name a program git runs
+// (gitRunsProgram) and its commondir (which points git at another config).
+// What git init and git clone make (sample hooks, a config with the remote
+// and branches) stays. Limits: the look's own bounds (the directories it
+// goes through), and a file system that keeps no birth time, where only a
+// repository in a directory made during the run is known for new.
+
+// lookNewRepos looks in the git directories made during the run in d
+// (ents: its entries) and reports how many paths it moved aside.
+func (n *newNames) lookNewRepos(w io.Writer, d deepDir, ents map[string]uint8, stamp string, locks *unlocked) int {
+	found := 0
+	switch ents[".git"] {
+	case unix.DT_DIR:
+		if d.made || n.bornDuring(d.fd, ".git") {
+			if fd, err := openBeneath(d.fd, ".git", locks); err == nil {
+				found += n.lookGitDir(w, fd, filepath.Join(d.path, ".git"), stamp, locks)
+				unix.Close(fd)
+			}
+		}
+	case unix.DT_REG:
+		if d.made || n.bornDuring(d.fd, ".git") {
+			found += n.lookGitFile(w, d, stamp, locks)
+		}
+	case unix.DT_LNK:
+		// git follows a .git link to the directory it names.
+		if d.made || n.bornDuring(d.fd, ".git") {
+			buf := make([]byte, unix.PathMax)
+			if k, err := unix.Readlinkat(d.fd, ".git", buf); err == nil {
+				found += n.lookGitAt(w, d, string(buf[:k]), stamp, locks)
+			}
+		}
+	}
+	if ents["HEAD"] != 0 && ents["objects"] == unix.DT_DIR && ents["refs"] == unix.DT_DIR &&
+		(d.made || n.bornDuring(d.fd, "HEAD")) {
+		found += n.lookGitDir(w, d.fd, d.path, stamp, locks)
+	}
+	return found
+}
+
+// lookGitFile follows the .git file in d (gitdir: PATH) to a git directory
+// in a root, made during the run, and looks in it (lookGitAt).
+func (n *newNames) lookGitFile(w io.Writer, d deepDir, stamp string, locks *unlocked) int {
+	data, ok := readSmall(d.fd, ".git", 4<<10)
+	if !ok {
+		return 0
+	}
+	target, ok := strings.CutPrefix(strings.TrimSpace(string(data)), "gitdir:")
+	if !ok {
+		return 0
+	}
+	return n.lookGitAt(w, d, strings.TrimSpace(target), stamp, locks)
+}
+
+// lookGitAt looks in the git directory target (relative to d) that a .git
+// file or link in d names, when it lies in a root and was made during the
+// run.
+func (n *newNames) lookGitAt(w io.Writer, d deepDir, target, stamp string, locks *unlocked) int {
+	if !filepath.IsAbs(target) {
+		target = filepath.Join(d.path, target)
+	}
+	target = filepath.Clean(target)
+	if !slices.ContainsFunc(n.roots, func(r string) bool { return target != r && within(target, r) }) {
+		return 0 // the command could make none outside the roots
+	}
+	// Opened following no link on the way: the path is where it is.
+	fd, err := openBeneath(-1, target[1:], locks)
+	if err != nil {
+		return 0
+	}
+	defer unix.Close(fd)
+	parent, err := openBeneath(-1, filepath.Dir(target)[1:], locks)
+	if err != nil {
+		return 0
+	}
+	born := n.bornDuring(parent, filepath.Base(target))
+	unix.Close(parent)
+	if !born {
+		return 0 // a linked worktree's or submodule's git directory that was there
+	}
+	return n.lookGitDir(w, fd, target, stamp, locks)
+}
+
+// lookGitDir moves aside, in the git directory fd (path), the hooks that
+// are not git's samples, a config or config.worktree that names a program,
+// and a commondir.
+func (n *newNames) lookGitDir(w io.Writer, fd int, path, stamp string, locks *unlocked) int {
+	if n.gitDirsSeen[path] {
+		return 0 // a separate git directory reached by its .git file and as itself
+	}
+	if n.gitDirsSeen == nil {
+		n.gitDirsSeen = map[string]bool{}
+	}
+	n.gitDirsSeen[path] = true
+	// One the start's scan found (its hooks or config read-only) is no new
+	// one, though made within ctimeRacy of the start.
+	if slices.ContainsFunc(n.deep.readOnly, func(p string) bool {
+		return p == path || within(p, path) && (strings.HasSuffix(p, "/hooks") || strings.HasSuffix(p, "/config"))
+	}) {
+		return 0
+	}
+	found := 0
+	if hooks, err := openBeneath(fd, "hooks", locks); err == nil {
+		ents, _ := dirTypes(hooks, make([]byte, dirNamesBuf))
+		names := make([]string, 0, len(ents))
+		for name := range ents {
+			if !strings.HasSuffix(name, ".sample") && !strings.Contains(name, ".guard-blocked-") && !n.fromTemplate(hooks, name) {
+				names = append(names, name)
+			}
+		}
+		slices.Sort(names)
+		if len(names) > 0 {
+			locks.unlock(hooks)
+		}
+		for _, name := range names {
+			to, made, err := moveAside(hooks, name, stamp, locks)
+			if made {
+				found++
+				sayMoved(w, filepath.Join(path, "hooks", name), to,
+					"a hook of a repository the command made: git runs it at the next commit, checkout or merge there", "", err)
+			}
+		}
+		unix.Close(hooks)
+	}
+	locks.unlock(fd)
+	for _, name := range []string{"config", "config.worktree"} {
+		data, ok := readSmall(fd, name, 1<<20)
+		if !ok {
+			continue
+		}
+		if key := gitRunsProgram(data); key != "" {
+			to, made, err := moveAside(fd, name, stamp, locks)
+			if made {
+				found++
+				sayMoved(w, filepath.Join(path, name), to,
+					"the config of a repository the command made names a program git runs ("+key+")", "", err)
+			}
+		}
+	}
+	var st unix.Stat_t
+	if unix.Fstatat(fd, "commondir", &st, unix.AT_SYMLINK_NOFOLLOW) == nil && !ownWorktree(fd, path) {
+		to, made, err := moveAside(fd, "commondir", stamp, locks)
+		if made {
+			found++
+			sayMoved(w, filepath.Join(path, "commondir"), to,
+				"a repository the command made points git at another repository's config and hooks", "", err)
+		}
+	}
+	return found
+}
+
+// bornDuring reports whether name in dirfd was made during the run, by its
+// birth time (false where the file system keeps none).
+func (n *newNames) bornDuring(dirfd int, name string) bool {
+	var sx unix.Statx_t
+	if unix.Statx(dirfd, name, unix.AT_SYMLINK_NOFOLLOW|unix.AT_STATX_SYNC_AS_STAT, unix.STATX_BTIME, &sx) != nil ||
+		sx.Mask&unix.STATX_BTIME == 0 {
+		return false
+	}
+	return !time.Unix(sx.Btime.Sec, int64(sx.Btime.Nsec)).Before(n.deep.since)
+}
+
+// readSmall reads the regular file name in dirfd, following no link, when
+// it holds at most max bytes.
+func readSmall(dirfd int, name string, max int64) ([]byte, bool) {
+	fd, err := unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, false
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if unix.Fstat(fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Size > max {
+		return nil, false
+	}
+	buf := make([]byte, st.Size)
+	got := 0
+	for got < len(buf) {
+		k, err := unix.Read(fd, buf[got:])
+		if err != nil || k == 0 {
+			break
+		}
+		got += k
+	}
+	return buf[:got], true
+}
+
+// gitProgramKeys are the config keys whose value git runs as a program or
+// command (or loads config from), as section.key with any subsection
+// taken out, lower case: the fsmonitor hook, the hooks directory, pager
+// and editor, ssh and proxy commands, the askpass and credential helpers,
+// diff, merge and filter drivers, difftool and mergetool commands, gpg's
+// program, the browser and man viewers, upload-pack hooks, includes.
+var gitProgramKeys = []string{"core.fsmonitor", "core.hookspath", "core.pager", "core.editor", "core.sshcommand",
+	"core.askpass", "core.gitproxy", "core.alternaterefscommand", "sequence.editor", "diff.external", "diff.textconv",
+	"diff.command", "merge.driver", "filter.clean", "filter.smudge", "filter.process", "credential.helper",
+	"include.path", "includeif.path", "pager.*", "gpg.program", "uploadpack.packobjectshook", "remote.uploadpack",
+	"remote.receivepack", "difftool.cmd", "mergetool.cmd", "web.browser", "browser.cmd", "man.cmd",
+	"interactive.difffilter", "sendemail.sendmailcmd", "sendemail.smtpserver", "submodule.update", "alias.*"}
+
+// gitRunsProgram returns the first key of the git config data that names a
+// program git runs (gitProgramKeys; an alias only when it is a shell
+// command, "!..."), or "". A plain line parser: sections, subsections and
+// key = value lines; what it cannot read as one of them is left.
+func gitRunsProgram(data []byte) string {
+	section := ""
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if strings.HasPrefix(line, "[") {
+			end := strings.IndexByte(line, ']')
+			if end < 0 {
+				continue
+			}
+			head := line[1:end]
+			name, _, _ := strings.Cut(head, " ")
+			name, _, _ = strings.Cut(name, ".") // [section.sub]
+			section = strings.ToLower(strings.TrimSpace(name))
+			line = strings.TrimSpace(line[end+1:])
+			if line == "" {
+				continue
+			}
+		}
+		if line == "" || line[0] == '#' || line[0] == ';' {
+			continue
+		}
+		key, value, _ := strings.Cut(line, "=")
+		key = strings.ToLower(strings.TrimSpace(key))
+		value = strings.Trim(strings.TrimSpace(value), `"`)
+		full := section + "." + key
+		for _, k := range gitProgramKeys {
+			if k == full || strings.HasSuffix(k, ".*") && strings.HasPrefix(full, strings.TrimSuffix(k, "*")) {
+				if (k == "alias.*" || k == "submodule.update") && !strings.HasPrefix(value, "!") ||
+					k == "pager.*" && slices.Contains([]string{"", "true", "false", "yes", "no", "on", "off", "1", "0"}, strings.ToLower(value)) {
+					continue
+				}
+				return full
+			}
+		}
+	}
+	return ""
+}
+
+// fromTemplate reports whether the hook name in the hooks directory fd is
+// a copy of the same hook in a template directory git init copies from
+// (GIT_TEMPLATE_DIR, init.templateDir of the user's git config, git's
+// own): a user's hook template is no plant.
+func (n *newNames) fromTemplate(fd int, name string) bool {
+	data, ok := readSmall(fd, name, 1<<20)
+	if !ok {
+		return false
+	}
+	for _, dir := range templateDirs(n.homeOrEnv()) {
+		dfd, err := unix.Open(filepath.Join(dir, "hooks"), unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			continue
+		}
+		tmpl, ok := readSmall(dfd, name, 1<<20)
+		unix.Close(dfd)
+		if ok && bytes.Equal(tmpl, data) {
+			return true
+		}
+	}
+	return false
+}
+
+// homeOrEnv is the home the user's git config is read from.
+func (n *newNames) homeOrEnv() string {
+	if n.homeDir != "" {
+		return n.homeDir
+	}
+	return os.Getenv("HOME")
+}
+
+// templateDirs are the directories git init copies hooks from: the
+// environment's, the user's config's init.templateDir (~/.gitconfig,
+// $XDG_CONFIG_HOME/git/config), git's own.
+func templateDirs(home string) []string {
+	var out []string
+	if d := os.Getenv("GIT_TEMPLATE_DIR"); filepath.IsAbs(d) {
+		out = append(out, d)
+	}
+	xdg := os.Getenv("XDG_CONFIG_HOME")
+	if !filepath.IsAbs(xdg) && home != "" {
+		xdg = filepath.Join(home, ".config")
+	}
+	for _, f := range []string{filepath.Join(home, ".gitconfig"), filepath.Join(xdg, "git", "config")} {
+		if home == "" || !filepath.IsAbs(f) {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil || len(data) > 1<<20 {
+			continue
+		}
+		if d := gitConfigValue(data, "init.templatedir"); d != "" {
+			if rest, ok := strings.CutPrefix(d, "~/"); ok {
+				d = filepath.Join(home, rest)
+			}
+			if filepath.IsAbs(d) {
+				out = append(out, d)
+			}
+		}
+	}
+	return append(out, "/usr/share/git-core/templates", "/usr/local/share/git-core/templates")
+}
+
+// gitConfigValue returns the last value of key (section.key, lower case,
+// no subsection) in the git config data.
+func gitConfigValue(data []byte, key string) string {
+	section, value := "", ""
+	for line := range strings.SplitSeq(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "[") {
+			if end := strings.IndexByte(line, ']'); end > 0 {
+				section = strings.ToLower(strings.TrimSpace(line[1:end]))
+			}
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if ok && section+"."+strings.ToLower(strings.TrimSpace(k)) == key {
+			value = strings.Trim(strings.TrimSpace(v), `"`)
+		}
+	}
+	return value
+}
+
+// ownWorktree reports whether the git directory fd (path) is a linked
+// worktree's, REPO/worktrees/NAME, whose commondir names REPO, as `git
+// worktree add` makes it.
+func ownWorktree(fd int, path string) bool {
+	repo := filepath.Dir(filepath.Dir(path))
+	if filepath.Base(filepath.Dir(path)) != "worktrees" {
+		return false
+	}
+	data, ok := readSmall(fd, "commondir", 4<<10)
+	if !ok {
+		return false
+	}
+	common := strings.TrimSpace(string(data))
+	if !filepath.IsAbs(common) {
+		common = filepath.Join(path, common)
+	}
+	return filepath.Clean(common) == repo
+}
