@@ -91,6 +91,9 @@ func (c *cli) log(args []string) int {
 		fmt.Fprintf(c.stderr, "guard log: %v\n", err)
 		return gate.ExitFailure
 	}
+	if *project, err = homePath("--project", *project); err != nil {
+		return c.usageError(err)
+	}
 	dirs, err := projectForms(*project)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "guard log: --project: %s\n", gate.Visible(err.Error()))

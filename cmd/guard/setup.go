@@ -35,6 +35,10 @@ func (c *cli) setup(args []string) int {
 				i++
 				v = args[i]
 			}
+			v, err := homePath("--project", v)
+			if err != nil {
+				return c.usageError(err)
+			}
 			abs, err := filepath.Abs(v)
 			if err != nil || v == "" {
 				return c.usageError(fmt.Errorf("%w: --project %q: not a directory", errUsage, v))

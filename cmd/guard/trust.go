@@ -39,7 +39,11 @@ func (c *cli) trust(args []string) int {
 		case dir != "":
 			return c.usageError(fmt.Errorf("%w: guard trust: one directory at most", errUsage))
 		default:
-			dir = a
+			d, err := homePath("guard trust", a)
+			if err != nil {
+				return c.usageError(err)
+			}
+			dir = d
 		}
 	}
 	store := gate.TrustStore(c.getenv)
