@@ -69,7 +69,11 @@ func (c *cli) log(args []string) int {
 		fmt.Fprintf(c.stderr, "guard log: --decision %q: want run, sandbox, ask or refuse\n", *decision)
 		return gate.ExitFailure
 	}
-	path := c.getenv("GUARD_AUDIT_LOG")
+	path, err := config.AuditLogEnv(c.getenv)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard log: %s\n", gate.Visible(err.Error()))
+		return gate.ExitFailure
+	}
 	if path == "" {
 		cfg, err := config.Load(c.getenv)
 		if err != nil {

@@ -223,7 +223,9 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	g.AllowUnixSockets = opts.AllowUnixSockets || cfg.AllowUnixSockets
 	g.BestEffort = opts.BestEffort || cfg.Sandbox == "best-effort"
 	g.JSON = opts.JSON || getenv("GUARD_JSON") == "1"
-	g.AuditLog = getenv("GUARD_AUDIT_LOG")
+	if g.AuditLog, err = config.AuditLogEnv(getenv); err != nil {
+		return nil, err
+	}
 	if g.AuditLog == "" {
 		g.AuditLog = cfg.AuditLog
 	}
