@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"guard/internal/hook"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -439,6 +440,11 @@ func editSettings(c HookConfig, entry *object) (SetupReport, error) {
 	}
 	doc, err := parseObject(old)
 	if err != nil {
+		if _, jsonc := parseObject(hook.StripJSONComments(old)); jsonc == nil {
+			// Valid to Gemini CLI, which reads JSON with comments: "not
+			// JSON" sent the user looking for an error that is not there.
+			return rep, fmt.Errorf("%s has comments (JSON with comments, which Gemini CLI reads); guard setup edits plain JSON only and would drop them: take the comments out (keep a copy), then run guard setup again", c.Path)
+		}
 		return rep, fmt.Errorf("%s: %w; fix or move it, then run guard setup again", c.Path, err)
 	}
 	// guard's hook already there: the backup keeps the file as it was

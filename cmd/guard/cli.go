@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -85,6 +86,12 @@ func parseFlags(args []string, allowed ...string) (flags, []string, error) {
 			// An unset variable (--dir "$DIR") must not mean the default.
 			return f, nil, fmt.Errorf("%w: %s needs a value, not an empty one", errUsage, name)
 		}
+		if takesValue && name != "--mode" {
+			var err error
+			if value, err = homePath(name, value); err != nil {
+				return f, nil, err
+			}
+		}
 		switch name {
 		case "--mode":
 			f.Mode = value
@@ -114,6 +121,25 @@ func parseFlags(args []string, allowed ...string) (flags, []string, error) {
 		}
 	}
 	return f, nil, nil
+}
+
+// homePath expands a leading "~" in a path given on the command line, as
+// the configuration file does: the shell leaves it as written after "="
+// (--dir=~/bin) or in quotes, and taken as relative it named a directory
+// "~" in the working directory (which a later rm -rf ~ would mistake for
+// the home). "~user" and a home that is not absolute are usage errors.
+func homePath(name, value string) (string, error) {
+	if !strings.HasPrefix(value, "~") {
+		return value, nil
+	}
+	home := os.Getenv("HOME")
+	switch {
+	case value != "~" && !strings.HasPrefix(value, "~/"):
+		return "", fmt.Errorf("%w: %s %s: only ~ and ~/ are expanded; give an absolute path", errUsage, name, value)
+	case !filepath.IsAbs(home):
+		return "", fmt.Errorf("%w: %s %s: HOME is not an absolute path, so ~ cannot be expanded; give an absolute path", errUsage, name, value)
+	}
+	return filepath.Join(home, value[1:]), nil
 }
 
 var runFlags = []string{"--mode", "--policy", "--writable-root", "--project", "--allow-network", "--allow-unix-sockets", "--best-effort", "--json"}

@@ -539,8 +539,10 @@ func (h *hookCall) answer(verdict hook.Verdict, reason, self string, v *policy.V
 // (GUARD_AUDIT_LOG, audit_log in the configuration, or the default place);
 // when the configuration did not load, GUARD_AUDIT_LOG or the default place.
 func (h *hookCall) log(effective hook.Verdict, reason string, v *policy.Verdict) {
-	path := h.c.getenv("GUARD_AUDIT_LOG")
-	if path == "" {
+	path, err := config.AuditLogEnv(h.c.getenv)
+	if path == "" || err != nil {
+		// A relative GUARD_AUDIT_LOG (the gate refused it, and the hook
+		// denied) is not written in the command's directory.
 		path = config.DefaultAuditLogWritten(h.c.getenv)
 	}
 	// In the words of guard's other lines (policy.Action), so that guard log

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -44,6 +45,16 @@ func (c *cli) log(args []string) int {
 	if fs.NArg() > 0 {
 		return c.usageError(fmt.Errorf("%w: guard log: unexpected argument %q", errUsage, fs.Arg(0)))
 	}
+	// An unset variable (--project "$DIR") must not mean "every entry".
+	var empty string
+	fs.Visit(func(f *flag.Flag) {
+		if f.Value.String() == "" && empty == "" {
+			empty = f.Name
+		}
+	})
+	if empty != "" {
+		return c.usageError(fmt.Errorf("%w: guard log: --%s needs a value, not an empty one", errUsage, empty))
+	}
 	if *n < 0 {
 		return c.usageError(fmt.Errorf("%w: guard log: -n %d: want a count, 0 or more", errUsage, *n))
 	}
@@ -58,7 +69,11 @@ func (c *cli) log(args []string) int {
 		fmt.Fprintf(c.stderr, "guard log: --decision %q: want run, sandbox, ask or refuse\n", *decision)
 		return gate.ExitFailure
 	}
-	path := c.getenv("GUARD_AUDIT_LOG")
+	path, err := config.AuditLogEnv(c.getenv)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard log: %s\n", gate.Visible(err.Error()))
+		return gate.ExitFailure
+	}
 	if path == "" {
 		cfg, err := config.Load(c.getenv)
 		if err != nil {
@@ -80,15 +95,20 @@ func (c *cli) log(args []string) int {
 		fmt.Fprintf(c.stderr, "guard log: %v\n", err)
 		return gate.ExitFailure
 	}
-	if *project != "" {
-		*project = filepath.Clean(*project)
+	if *project, err = homePath("--project", *project); err != nil {
+		return c.usageError(err)
+	}
+	dirs, err := projectForms(*project)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard log: --project: %s\n", gate.Visible(err.Error()))
+		return gate.ExitFailure
 	}
 	var kept []audit.Entry
 	for _, e := range entries {
 		if e.Time.Before(from) || (*decision != "" && e.Decision != *decision) || (*agent != "" && e.Agent != *agent) {
 			continue
 		}
-		if *project != "" && !within(e.Project, *project) && !within(e.Cwd, *project) {
+		if len(dirs) > 0 && !slices.ContainsFunc(dirs, func(d string) bool { return within(e.Project, d) || within(e.Cwd, d) }) {
 			continue
 		}
 		kept = append(kept, e)
@@ -215,6 +235,25 @@ func oneLine(s string, n int) string {
 		return string(r[:n]) + "..."
 	}
 	return s
+}
+
+// projectForms is --project as the log may hold it: absolute (the log's
+// directories are; "." is the directory guard log runs in), and also
+// resolved through links, since a working directory is logged as the shell
+// kept it ($PWD /link/p) and a hook's project as the agent gave it.
+func projectForms(dir string) ([]string, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	forms := []string{abs}
+	if r, err := filepath.EvalSymlinks(abs); err == nil && r != abs {
+		forms = append(forms, r)
+	}
+	return forms, nil
 }
 
 func within(p, dir string) bool {

@@ -35,6 +35,10 @@ func (c *cli) setup(args []string) int {
 				i++
 				v = args[i]
 			}
+			v, err := homePath("--project", v)
+			if err != nil {
+				return c.usageError(err)
+			}
 			abs, err := filepath.Abs(v)
 			if err != nil || v == "" {
 				return c.usageError(fmt.Errorf("%w: --project %q: not a directory", errUsage, v))
@@ -87,6 +91,11 @@ func (c *cli) setup(args []string) int {
 		return gate.ExitFailure
 	}
 	printSetup(c.stderr, agent, remove, rep)
+	// Every warning and the step left are said, whichever comes first: a
+	// Codex config.toml that does not parse both hides whether hooks are
+	// off and keeps guard from recording the trust, and the lines to add
+	// are the way out.
+	status := 0
 	if !remove {
 		// The hook is written, but the agent may never run it.
 		if a, err := hook.ParseAgent(agent); err == nil {
@@ -98,20 +107,20 @@ func (c *cli) setup(args []string) int {
 				fmt.Fprintf(c.stderr, "guard setup: warning: %s: guard cannot tell whether they switch its hook off\n", gate.Visible(err.Error()))
 			}
 			if len(off) > 0 || err != nil {
-				return 1
+				status = 1
 			}
 		}
 		if st := install.InspectHook(cfg); agent == install.Codex && rep.TrustStep == "" && st.Installed && !st.Trusted {
 			// Recorded, but Codex still skips it (a hook switched off).
 			fmt.Fprintf(c.stderr, "guard setup: warning: %s\n", gate.Visible(st.TrustDetail))
-			return 1
+			status = 1
 		}
 	}
 	if rep.TrustStep != "" {
 		fmt.Fprintf(c.stderr, "guard setup: one step left for Codex:\n%s", rep.TrustStep)
-		return 1
+		status = 1
 	}
-	return 0
+	return status
 }
 
 // userHooksOff says what a setting outside the project that switches the

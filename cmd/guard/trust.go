@@ -8,11 +8,12 @@ import (
 
 	"guard/internal/gate"
 	"guard/internal/trust"
+	"guard/policy"
 )
 
 const trustUsage = `usage: guard trust [DIR]           trust DIR's .guard/config.toml and .guard/*.policy (asks at the terminal)
        guard trust --list            the trusted projects and their files
-       guard trust --revoke [DIR]    forget DIR
+       guard trust --revoke [DIR]    forget the trusted project DIR (else the working directory) is in
 DIR is the project (default: the nearest directory at or above the current one with a .guard).
 A trusted file that changes is ignored, with a warning, until it is trusted again.
 `
@@ -29,12 +30,20 @@ func (c *cli) trust(args []string) int {
 			list = true
 		case a == "--revoke":
 			revoke = true
-		case len(a) > 0 && a[0] == '-':
+		case a == "":
+			// An unset variable (guard trust --revoke "$DIR") must not
+			// mean the project here.
+			return c.usageError(fmt.Errorf("%w: guard trust needs a directory, not an empty argument", errUsage))
+		case a[0] == '-':
 			return c.usageError(fmt.Errorf("%w: guard trust: unknown flag %s", errUsage, a))
 		case dir != "":
 			return c.usageError(fmt.Errorf("%w: guard trust: one directory at most", errUsage))
 		default:
-			dir = a
+			d, err := homePath("guard trust", a)
+			if err != nil {
+				return c.usageError(err)
+			}
+			dir = d
 		}
 	}
 	store := gate.TrustStore(c.getenv)
@@ -59,12 +68,12 @@ func (c *cli) trust(args []string) int {
 		}
 		return 0
 	}
-	project, err := c.projectDir(dir)
-	if err != nil {
-		fmt.Fprintf(c.stderr, "guard trust: %s\n", gate.Visible(err.Error()))
-		return gate.ExitFailure
-	}
 	if revoke {
+		project, err := revokeTarget(store, dir)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "guard trust: %s\n", gate.Visible(err.Error()))
+			return gate.ExitFailure
+		}
 		was, err := store.Revoke(project)
 		switch {
 		case err != nil:
@@ -76,6 +85,11 @@ func (c *cli) trust(args []string) int {
 			fmt.Fprintf(c.stdout, "%s is no longer trusted\n", gate.Visible(project))
 		}
 		return 0
+	}
+	project, err := c.projectDir(dir)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "guard trust: %s\n", gate.Visible(err.Error()))
+		return gate.ExitFailure
 	}
 	files, err := trust.Files(project)
 	var effect []string
@@ -144,6 +158,46 @@ func (c *cli) projectDir(dir string) (string, error) {
 		return "", err
 	}
 	return filepath.EvalSymlinks(abs)
+}
+
+// revokeTarget is the recorded project that dir (else the working directory)
+// is in, as guard applies records: the nearest one at or above it, resolved
+// through links. It needs no .guard there: a project whose .guard went away
+// keeps guard in suggest mode until its record is revoked (or trusted again),
+// and a .guard of a subdirectory, never trusted, is not the one meant.
+// Without a record, it is dir (or the nearest .guard) as given, to say so.
+func revokeTarget(store trust.Store, dir string) (string, error) {
+	if dir == "" {
+		cwd, err := os.Getwd()
+		if err != nil {
+			return "", err
+		}
+		dir = cwd
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	if r, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = r
+	}
+	recs, err := store.List()
+	if err != nil {
+		return "", err
+	}
+	project := ""
+	for _, r := range recs {
+		if policy.Inside(abs, r.Project) && len(r.Project) > len(project) {
+			project = r.Project
+		}
+	}
+	if project != "" {
+		return project, nil
+	}
+	if found := trust.Find(abs); found != "" {
+		return found, nil
+	}
+	return abs, nil
 }
 
 func sameFiles(a, b []trust.File) bool {

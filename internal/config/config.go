@@ -87,6 +87,22 @@ func Path(getenv func(string) string) (path string, explicit bool) {
 	return filepath.Join(d, "config.toml"), false
 }
 
+// ErrRelativeEnv is a variable naming one of guard's files with a relative
+// path: it would name a file in each command's directory, which the agent
+// writes (its own configuration, its own log), so guard refuses it as it
+// refuses a relative path in the configuration file.
+var ErrRelativeEnv = errors.New("a relative path names a file in each command's directory, which the agent can write; give an absolute path")
+
+// AuditLogEnv returns GUARD_AUDIT_LOG, the audit log named by the
+// environment ("" when unset); a relative path is ErrRelativeEnv.
+func AuditLogEnv(getenv func(string) string) (string, error) {
+	p := getenv("GUARD_AUDIT_LOG")
+	if p != "" && !filepath.IsAbs(p) {
+		return "", fmt.Errorf("GUARD_AUDIT_LOG=%s: %w", p, ErrRelativeEnv)
+	}
+	return p, nil
+}
+
 // DefaultAuditLog returns where the audit log is kept when the configuration
 // does not say: $XDG_STATE_HOME/guard/audit.jsonl, else
 // ~/.local/state/guard/audit.jsonl; "" when neither variable gives an
@@ -160,6 +176,9 @@ func load(getenv func(string) string) (Config, error) {
 	path, explicit := Path(getenv)
 	if path == "" {
 		return Default(), nil
+	}
+	if explicit && !filepath.IsAbs(path) {
+		return Config{}, fmt.Errorf("GUARD_CONFIG=%s: %w", path, ErrRelativeEnv)
 	}
 	data, err := readFile(path)
 	if err != nil {

@@ -223,7 +223,9 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	g.AllowUnixSockets = opts.AllowUnixSockets || cfg.AllowUnixSockets
 	g.BestEffort = opts.BestEffort || cfg.Sandbox == "best-effort"
 	g.JSON = opts.JSON || getenv("GUARD_JSON") == "1"
-	g.AuditLog = getenv("GUARD_AUDIT_LOG")
+	if g.AuditLog, err = config.AuditLogEnv(getenv); err != nil {
+		return nil, err
+	}
 	if g.AuditLog == "" {
 		g.AuditLog = cfg.AuditLog
 	}
@@ -478,6 +480,10 @@ func hiddenAnswers(f string, g *Gate) bool {
 	return errors.Is(err, fs.ErrPermission)
 }
 
+// globPolicies lists dir's *.policy files as the shell's glob would: names
+// starting with "." are left out, such as the lock Emacs keeps beside a file
+// being edited (.#team.policy, a symbolic link that leads nowhere), which
+// made every command fail while the user edited their policy.
 func globPolicies(dir string) []string {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -485,7 +491,7 @@ func globPolicies(dir string) []string {
 	}
 	var out []string
 	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".policy") && !e.IsDir() {
+		if strings.HasSuffix(e.Name(), ".policy") && !strings.HasPrefix(e.Name(), ".") && !e.IsDir() {
 			out = append(out, filepath.Join(dir, e.Name()))
 		}
 	}

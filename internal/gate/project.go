@@ -65,7 +65,7 @@ func withProject(cfg config.Config, root string, getenv func(string) string, std
 	}
 	files, err := store.Check(project)
 	if err != nil {
-		fmt.Fprintf(stderr, "guard: warning: %s/%s is %v; not applied, and guard runs in suggest mode there until it is trusted again (review it, then guard trust, run in %s)\n", project, trust.Dir, err, project)
+		fmt.Fprintf(stderr, "guard: warning: %s/%s is %v; not applied, and guard runs in suggest mode there until it is trusted again (review it, then guard trust, run in %s; or guard trust --revoke there to forget it)\n", project, trust.Dir, err, project)
 		cfg.Mode = string(policy.Suggest)
 		if cfg.Set == nil {
 			cfg.Set = map[string]bool{}

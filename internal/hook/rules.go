@@ -571,7 +571,7 @@ func geminiPolicyPaths(file string, env RuleEnv) (user, admin []string, err erro
 	if err != nil || !ok {
 		return nil, nil, err
 	}
-	top, err := objectFields(stripJSONComments(b))
+	top, err := objectFields(StripJSONComments(b))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %v", file, jsonError(err))
 	}
@@ -608,9 +608,9 @@ func geminiPolicyPaths(file string, env RuleEnv) (user, admin []string, err erro
 	return resolve(s.PolicyPaths), resolve(s.AdminPolicyPaths), nil
 }
 
-// stripJSONComments blanks // and /* */ comments outside strings, as the
+// StripJSONComments blanks // and /* */ comments outside strings, as the
 // JSON with comments that Gemini CLI's settings files may be.
-func stripJSONComments(b []byte) []byte {
+func StripJSONComments(b []byte) []byte {
 	out := append([]byte(nil), b...)
 	inString := false
 	for i := 0; i < len(out); i++ {

@@ -261,7 +261,7 @@ func settingsObject(file string, comments bool) (map[string]json.RawMessage, err
 		return nil, err
 	}
 	if comments {
-		b = stripJSONComments(b)
+		b = StripJSONComments(b)
 	}
 	top, err := objectFields(b)
 	if err != nil {

@@ -32,6 +32,8 @@ import (
 	"syscall"
 	"time"
 
+	"go.starlark.net/syntax"
+
 	"guard/internal/config"
 	"guard/internal/safefile"
 )
@@ -225,15 +227,56 @@ func Append(path string, m Meta, text string, check Check) error {
 	}, check)
 }
 
-// Remove deletes the i-th rule (from 0) of the file.
+// Remove deletes the i-th rule (from 0) of the file: the one statement
+// guard wrote under its header. What the user wrote by hand is kept: the
+// statements and comments after that one in the same block (a rule added at
+// the end of the file), which went with it; a block that is all text written
+// by hand, or that does not parse, is an error (edit the file instead).
 func Remove(path string, scope Scope, i int, check Check) error {
 	return edit(path, func(old []byte) ([]byte, error) {
 		rs := parse(path, scope, old)
 		if i < 0 || i >= len(rs) {
 			return nil, fmt.Errorf("%s has no rule %d (it has %d)", path, i+1, len(rs))
 		}
-		return format(append(rs[:i:i], rs[i+1:]...)), nil
+		if rs[i].Kind == "hand-written" {
+			return nil, fmt.Errorf("rule %d is text written by hand in %s, not a rule remembered at a prompt; edit the file to change it", i+1, path)
+		}
+		rest, err := afterFirstStatement(rs[i].Text)
+		if err != nil {
+			return nil, fmt.Errorf("rule %d in %s: %v; edit the file to change it", i+1, path, err)
+		}
+		kept := append(rs[:i:i], rs[i+1:]...)
+		if strings.TrimSpace(rest) != "" {
+			hand := Rule{Meta: Meta{Scope: scope, Kind: "hand-written"}, File: path, Text: rest}
+			kept = append(rs[:i:i], append([]Rule{hand}, rs[i+1:]...)...)
+		}
+		return format(kept), nil
 	}, check)
+}
+
+// afterFirstStatement returns the lines of a rule block after its first
+// statement (the rule guard wrote), "" when there is nothing else. A block
+// that does not parse, or whose first statement shares its last line with
+// more, is an error: guard cannot tell its rule from the rest.
+func afterFirstStatement(text string) (string, error) {
+	f, err := (&syntax.FileOptions{TopLevelControl: true, Set: true}).Parse("rule", text, 0)
+	if err != nil {
+		return "", fmt.Errorf("does not parse (%v)", err)
+	}
+	if len(f.Stmts) == 0 {
+		return "", nil
+	}
+	_, end := f.Stmts[0].Span()
+	if len(f.Stmts) > 1 {
+		if next, _ := f.Stmts[1].Span(); next.Line <= end.Line {
+			return "", errors.New("holds more than guard's rule on its line")
+		}
+	}
+	lines := strings.SplitAfter(text, "\n")
+	if int(end.Line) >= len(lines) {
+		return "", nil
+	}
+	return strings.Join(lines[end.Line:], ""), nil
 }
 
 func edit(path string, change func(old []byte) ([]byte, error), check Check) error {
