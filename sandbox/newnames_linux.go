@@ -58,10 +58,10 @@ type newNames struct {
 	dirs     []heldDir
 	deep     deeperLook // the directories below, that the start's scan listed
 	entries  []protect.Entry
-	homeFrom int      // entries from here on are the home's ("~/" cut off)
-	homeDir  string   // where the home's entries are looked for
-	topFrom  int      // entries from here on are upwardTopNames, looked for in tops only
-	tops     []string // the tops of the roots other than the project (otherRootTops)
+	homeFrom int             // entries from here on are the home's ("~/" cut off)
+	homeDir  string          // where the home's entries are looked for
+	topFrom  int             // entries from here on are upwardTopNames, looked for in tops only
+	tops     map[string]bool // the tops of the roots other than the project (otherRootTops)
 	// gitDirsSeen are the git directories made during the run looked in
 	// (lookNewRepos).
 	gitDirsSeen map[string]bool
@@ -151,7 +151,13 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 		}
 		groups[g].at = append(groups[g].at, i)
 	}
-	n := &newNames{entries: entries, homeFrom: homeFrom, homeDir: homeDir, topFrom: topFrom, tops: tops, roots: roots}
+	n := &newNames{entries: entries, homeFrom: homeFrom, homeDir: homeDir, topFrom: topFrom, roots: roots}
+	if len(tops) > 0 {
+		n.tops = make(map[string]bool, len(tops))
+		for _, t := range tops {
+			n.tops[t] = true
+		}
+	}
 	buf := make([]byte, dirNamesBuf) // one for every listing
 	for _, d := range dirs {
 		fd, err := unix.Open(d, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
@@ -169,8 +175,9 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 		}
 		names, listed := dirNames(fd, buf)
 		noted := map[string]bool{} // each relative path once, with its first entry
+		at := n.kindOf(d)
 		for _, g := range groups {
-			if !slices.ContainsFunc(g.at, func(i int) bool { return n.appliesAt(i, d) }) {
+			if !slices.ContainsFunc(g.at, func(i int) bool { return n.applies(i, at) }) {
 				continue // only the home's or the tops' entries start with this name
 			}
 			if listed && !names[g.first] {
@@ -178,7 +185,7 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 				// below a repository directory (a new repository: the
 				// documented limit).
 				for _, i := range g.at {
-					if !n.appliesAt(i, d) {
+					if !n.applies(i, at) {
 						continue
 					}
 					if !isRepoName(g.first) || len(entries[i].Pattern) == len(g.first) {
@@ -190,7 +197,7 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 			}
 			repoDir := !isRepoName(g.first) || isDirAt(fd, g.first)
 			for _, i := range g.at {
-				if !n.appliesAt(i, d) {
+				if !n.applies(i, at) {
 					continue
 				}
 				e := entries[i]
@@ -216,15 +223,21 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 	return n
 }
 
-// appliesAt reports whether entries[i] is looked for in the directory d:
-// the list's in every one, the home's in the home, upwardTopNames at the
-// tops of the roots other than the project.
-func (n *newNames) appliesAt(i int, d string) bool {
+// dirKind says which of the entries are looked for in a directory: the
+// list's in every one, the home's in the home, upwardTopNames at the tops
+// of the roots other than the project. Worked out once a directory (300
+// roots: a search of the tops for every entry doubled the look's cost).
+type dirKind struct{ home, top bool }
+
+func (n *newNames) kindOf(d string) dirKind { return dirKind{home: d == n.homeDir, top: n.tops[d]} }
+
+// applies reports whether entries[i] is looked for in a directory of kind k.
+func (n *newNames) applies(i int, k dirKind) bool {
 	switch {
 	case i >= n.topFrom:
-		return slices.Contains(n.tops, d)
+		return k.top
 	case i >= n.homeFrom:
-		return d == n.homeDir
+		return k.home
 	}
 	return true
 }
@@ -443,9 +456,10 @@ func sayMoved(w io.Writer, path, to, reason, pattern string, err error) {
 // status 126 (fifteenth red team). What cannot be looked at (a link on the
 // way, a directory made unsearchable) counts as made.
 func (n *newNames) madeBelow(dirfd int, dir, rel string, locks *unlocked) bool {
+	at := n.kindOf(dir)
 	for i, e := range n.entries {
 		rest, ok := strings.CutPrefix(e.Pattern, rel)
-		if !ok || rest != "" && rest[0] != '/' || !n.appliesAt(i, dir) {
+		if !ok || rest != "" && rest[0] != '/' || !n.applies(i, at) {
 			continue
 		}
 		if rest == "" {
