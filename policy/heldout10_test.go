@@ -204,6 +204,39 @@ func TestHeldOut10(t *testing.T) {
 // gitSetUp runs each git command of cmds in proj, a scratch repository
 // made with the user's and the system's git config left out; nothing when
 // git is not here.
+// batchHome makes a scratch home for a held-out batch (HOME, USER=agent):
+// the tenth batch's dot files (the user's secrets and config) and files.
+func batchHome(t *testing.T, files map[string]string) string {
+	t.Helper()
+	home, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range heldOut10Files {
+		if name[0] == '.' {
+			writeTree(t, home, map[string]string{name: content})
+		}
+	}
+	writeTree(t, home, files)
+	t.Setenv("HOME", home)
+	t.Setenv("USER", "agent")
+	return home
+}
+
+// batchRepo makes proj a repository with one commit of what it holds, the
+// remote origin at remote (its main at HEAD) and the tag.
+func batchRepo(t *testing.T, proj, remote, tag string) {
+	t.Helper()
+	gitSetUp(t, proj, [][]string{
+		{"init", "-q", "-b", "main"},
+		{"remote", "add", "origin", remote},
+		{"add", "-A"},
+		{"-c", "user.name=a", "-c", "user.email=a@example.com", "commit", "-q", "-m", "init"},
+		{"tag", tag},
+		{"update-ref", "refs/remotes/origin/main", "HEAD"},
+	})
+}
+
 func gitSetUp(t *testing.T, proj string, cmds [][]string) {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {

@@ -201,28 +201,10 @@ func writeHeldOut11Archives(t *testing.T, proj string) {
 func TestHeldOut11(t *testing.T) {
 	cmds := readLabelled(t, "testdata/heldout11.txt", nil, 11)
 	set := defaultSet(t)
-	home, err := filepath.EvalSymlinks(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, content := range heldOut10Files {
-		if name[0] == '.' {
-			writeTree(t, home, map[string]string{name: content})
-		}
-	}
-	writeTree(t, home, heldOut11Files)
+	home := batchHome(t, heldOut11Files)
 	proj := filepath.Join(home, "proj")
 	writeHeldOut11Archives(t, proj)
-	t.Setenv("HOME", home)
-	t.Setenv("USER", "agent")
-	gitSetUp(t, proj, [][]string{
-		{"init", "-q", "-b", "main"},
-		{"remote", "add", "origin", "https://github.com/acme/mylib.git"},
-		{"add", "-A"},
-		{"-c", "user.name=a", "-c", "user.email=a@example.com", "commit", "-q", "-m", "init"},
-		{"tag", "v1.4.2"},
-		{"update-ref", "refs/remotes/origin/main", "HEAD"},
-	})
+	batchRepo(t, proj, "https://github.com/acme/mylib.git", "v1.4.2")
 	judgeBatch(t, set, cmds, proj, home, heldOutBatch{file: "heldout11.txt", n: 11, ordinal: "eleventh", reads: heldOut11Reads, edits: heldOut11Edits})
 }
 

@@ -122,30 +122,12 @@ var heldOut12Files = map[string]string{
 func TestHeldOut12(t *testing.T) {
 	cmds := readLabelled(t, "testdata/heldout12.txt", nil, 12)
 	set := defaultSet(t)
-	home, err := filepath.EvalSymlinks(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, content := range heldOut10Files {
-		if name[0] == '.' {
-			writeTree(t, home, map[string]string{name: content})
-		}
-	}
-	writeTree(t, home, heldOut12Files)
+	home := batchHome(t, heldOut12Files)
 	proj := filepath.Join(home, "mono")
 	if err := os.WriteFile(filepath.Join(proj, "data", "app.db"), sqliteHeader(false), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("HOME", home)
-	t.Setenv("USER", "agent")
-	gitSetUp(t, proj, [][]string{
-		{"init", "-q", "-b", "main"},
-		{"remote", "add", "origin", "https://github.com/acme/mono.git"},
-		{"add", "-A"},
-		{"-c", "user.name=a", "-c", "user.email=a@example.com", "commit", "-q", "-m", "init"},
-		{"tag", "v0.8.0"},
-		{"update-ref", "refs/remotes/origin/main", "HEAD"},
-	})
+	batchRepo(t, proj, "https://github.com/acme/mono.git", "v0.8.0")
 	judgeBatch(t, set, cmds, proj, home, heldOutBatch{file: "heldout12.txt", n: 12, ordinal: "twelfth", reads: heldOut12Reads, edits: heldOut12Edits})
 }
 
