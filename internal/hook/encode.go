@@ -277,16 +277,26 @@ func allowAnswer(a Agent, reason string) answer {
 
 func askAnswer(a Agent, req Request, reason string) answer {
 	reason = orDefault(reason, "guard: approval needed")
+	// What would allow it: a rule of guard's policy for a command or an
+	// edit; for a tool guard does not read, nothing of guard's (its reason
+	// says to update guard or use the tools guard judges).
+	what, orPolicy := "this command", ", or allow it in guard's policy"
+	if req.Unjudged {
+		what, orPolicy = "this tool call", ""
+	}
 	switch {
 	case asksPerson(a, req):
 		return permission("ask", reason)
 	case a == ClaudeCode:
-		return denyAnswer(a, reason+"; a person must approve this command, and Claude Code's "+
+		return denyAnswer(a, reason+"; a person must approve "+what+", and Claude Code's "+
 			strconv.Quote(req.PermissionMode)+" permission mode does not stop for a hook's ask, so guard refuses: "+
-			"run it in the default permission mode to be asked, or allow it in guard's policy")
+			"run it in the default permission mode to be asked"+orPolicy)
 	}
-	return denyAnswer(a, reason+"; a person must approve this command, and "+specOf(a).title+
-		" hooks cannot ask, so guard refuses: ask the user to run it, or to allow it in guard's policy")
+	if orPolicy != "" {
+		orPolicy = ", or to allow it in guard's policy"
+	}
+	return denyAnswer(a, reason+"; a person must approve "+what+", and "+specOf(a).title+
+		" hooks cannot ask, so guard refuses: ask the user to run it"+orPolicy)
 }
 
 // asksPerson reports whether agent a shows a person the "ask" of a hook
