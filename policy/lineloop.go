@@ -112,7 +112,7 @@ func substCommand(c *shell.Command, cmds []shell.Command) (shell.Command, bool) 
 func listsNames(cmds []shell.Command, from int) bool {
 	for hops := 0; hops < 16 && from > 0 && from <= len(cmds); hops++ {
 		u := &cmds[from-1]
-		if len(u.Argv) == 0 || filepath.Base(u.Argv[0]) == "echo" {
+		if len(u.Argv) == 0 || filepath.Base(u.Argv[0]) == "echo" || u.OutputMixed {
 			return false
 		}
 		roots, filter := nameSource(u.Argv)

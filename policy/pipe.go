@@ -48,6 +48,9 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 			return "xargs " + prog + " reads the files its input names, which can be any file"
 		}
 		u := &cmds[from-1]
+		if u.OutputMixed {
+			return "xargs " + prog + " reads the files named in the output of " + quoteArgv(u.Argv) + ", which its redirections mix with other output (2>&1: error messages' words)"
+		}
 		argv := u.Argv
 		dirs := srcDirs(u, cwd)
 		dir := dirs[0]
@@ -397,6 +400,9 @@ func inputNames(unknown, who string, cmds []shell.Command, i int, cwd string, li
 			return unknown
 		}
 		u := &cmds[from-1]
+		if u.OutputMixed {
+			return unknown
+		}
 		src := u.Argv
 		dirs := srcDirs(u, cwd)
 		dir := dirs[0]
