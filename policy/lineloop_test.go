@@ -161,6 +161,10 @@ func TestSourceOutputOnly(t *testing.T) {
 		"proj/.env":     "API_KEY=ENV-SECRET\n",
 		"proj/src/a.go": "package a\n",
 		"proj/src/b.go": "package a\n",
+		// A file secret by its content, above the directory a command
+		// runs in, and a plain one of the same name there.
+		"proj/notes.txt":     "token=ghp_0123456789abcdefghij0123456789abcdef\n",
+		"proj/sub/notes.txt": "plain\n",
 	})
 	// A link a repository can hold, named as a word of find's message.
 	if err := os.Symlink(filepath.Join(home, ".ssh/id_rsa"), filepath.Join(proj, "such")); err != nil {
@@ -209,4 +213,26 @@ func TestSourceOutputOnly(t *testing.T) {
 		cases[cmd] = want
 	}
 	judgeRuns(t, set, proj, cases)
+	// $(SRC) drops the NUL bytes of SRC's output, joining the names: `find
+	// . ./notes.txt -maxdepth 0 -print0` gives ../notes.txt, the file above.
+	sub := filepath.Join(proj, "sub")
+	nul := []string{
+		`cat $(find . ./notes.txt -maxdepth 0 -print0)`,
+		`for f in $(find . ./notes.txt -maxdepth 0 -print0); do cat "$f"; done`,
+		`for f in $(find . ./notes.txt -maxdepth 0 -print0 | sort -z); do head "$f"; done`,
+	}
+	cases = map[string]bool{
+		`find . -name '*.txt' -print0 | while IFS= read -r -d '' f; do wc -l "$f"; done`: true,
+		`find . -name '*.txt' -print0 | xargs -0 wc -l`:                                  true,
+		`for f in $(find . -name '*.txt'); do wc -l "$f"; done`:                          true,
+	}
+	for _, cmd := range nul {
+		c := exec.Command("bash", "-c", cmd)
+		c.Dir = sub
+		if out, _ := c.CombinedOutput(); !strings.Contains(string(out), "ghp_") {
+			t.Errorf("bash did not print the token for %q: %s", cmd, out)
+		}
+		cases[cmd] = false
+	}
+	judgeRuns(t, set, sub, cases)
 }
