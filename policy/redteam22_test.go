@@ -1,0 +1,66 @@
+package policy_test
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestKubernetesSecretForms (judge-22): a Kubernetes Secret manifest is a
+// secret however YAML or JSON writes its kind line: quoted, spaced, with
+// a comment or a tag, in a flow mapping, or as `kubectl get secret -o
+// json` prints it. Each file is first read by PyYAML (when installed) as
+// a mapping of kind Secret with its data.
+func TestKubernetesSecretForms(t *testing.T) {
+	set := defaultSet(t)
+	home, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", home)
+	proj := filepath.Join(home, "proj")
+	data := "data:\n  API_KEY: c2stbGl2ZS0wMTIzNDU2Nzg5YWJjZGVm\n"
+	secrets := map[string]string{
+		"spaced.yaml":  "apiVersion: v1\nkind:  Secret\n" + data,
+		"dquoted.yaml": "apiVersion: v1\nkind: \"Secret\"\n" + data,
+		"squoted.yaml": "apiVersion: v1\nkind: 'Secret'\n" + data,
+		"comment.yaml": "apiVersion: v1\nkind: Secret # the app's keys\n" + data,
+		"colon.yaml":   "apiVersion: v1\nkind : Secret\n" + data,
+		"tagged.yaml":  "apiVersion: v1\nkind: !!str Secret\n" + data,
+		"flow.yaml":    "{apiVersion: v1, kind: Secret, data: {API_KEY: c2stbGl2ZS0wMTIzNDU2Nzg5YWJjZGVm}}\n",
+		"get.json": "{\n    \"apiVersion\": \"v1\",\n    \"data\": {\n        \"API_KEY\": \"c2stbGl2ZS0wMTIzNDU2Nzg5YWJjZGVm\"\n" +
+			"    },\n    \"kind\": \"Secret\",\n    \"metadata\": {\"name\": \"api\"}\n}\n",
+		"line.json": `{"apiVersion":"v1","kind":"Secret","data":{"API_KEY":"c2stbGl2ZS0wMTIzNDU2Nzg5YWJjZGVm"}}` + "\n",
+	}
+	others := map[string]string{
+		"spc.yaml":    "apiVersion: v1\nkind: SecretProviderClass\n",
+		"sealed.yaml": "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\n",
+		"notes.md":    "The kind: Secrets of the cluster are in vault.\n",
+	}
+	files := map[string]string{}
+	for name, text := range secrets {
+		files["proj/"+name] = text
+	}
+	for name, text := range others {
+		files["proj/"+name] = text
+	}
+	writeTree(t, home, files)
+	if err := exec.Command("python3", "-c", "import yaml").Run(); err == nil {
+		for name := range secrets {
+			out, err := exec.Command("python3", "-c", "import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); print(d['kind'], list(d['data']))",
+				filepath.Join(proj, name)).CombinedOutput()
+			if err != nil || strings.TrimSpace(string(out)) != "Secret ['API_KEY']" {
+				t.Errorf("PyYAML reads %s as %q (%v), not a Secret with data", name, out, err)
+			}
+		}
+	}
+	cases := map[string]bool{}
+	for name := range secrets {
+		cases["cat "+name] = false
+	}
+	for name := range others {
+		cases["cat "+name] = true
+	}
+	judgeRuns(t, set, proj, cases)
+}
