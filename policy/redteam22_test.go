@@ -64,3 +64,32 @@ func TestKubernetesSecretForms(t *testing.T) {
 	}
 	judgeRuns(t, set, proj, cases)
 }
+
+// TestCredentialValuesPrinted (judge-22): a variable whose value the
+// sandbox's scrub removes by its form (protect.CredentialValue) is a secret
+// the judge asks before printing, whatever it is called: a data source name
+// without a scheme, a connection string's Password=, an authorization
+// header, a webhook URL. The hooks judge with the agent's environment.
+func TestCredentialValuesPrinted(t *testing.T) {
+	set := defaultSet(t)
+	dir := t.TempDir()
+	values := map[string]string{
+		"J22_A": "app:s3cret@tcp(db:3306)/app",
+		"J22_B": "Server=db;Database=app;User Id=sa;Password=s3cret;",
+		"J22_C": "Bearer abcdefghijklmnop",
+		"J22_D": "https://hooks.slack.com/services/T000/B000/XXXXXXXX",
+		"J22_E": "hello world",
+		"J22_F": "git@github.com:o/r.git",
+	}
+	for name, v := range values {
+		t.Setenv(name, v)
+	}
+	judgeRuns(t, set, dir, map[string]bool{
+		`echo "$J22_A"`:      false,
+		`printf %s "$J22_B"`: false,
+		`echo $J22_C`:        false,
+		`echo "$J22_D"`:      false,
+		`echo "$J22_E"`:      true,
+		`echo "$J22_F"`:      true,
+	})
+}
