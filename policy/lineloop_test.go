@@ -235,4 +235,36 @@ func TestSourceOutputOnly(t *testing.T) {
 		cases[cmd] = false
 	}
 	judgeRuns(t, set, sub, cases)
+
+	// A filter that numbers, counts or cuts its lines (cat -n, uniq -c,
+	// grep -c/-n/-o, head -c) prints words that are no name SRC listed: a
+	// count 1 names ./1, a link here; grep -o's a.go is ./a.go.
+	if err := os.Symlink(filepath.Join(home, ".ssh/id_rsa"), filepath.Join(proj, "1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(home, ".ssh/id_rsa"), filepath.Join(proj, "a.go")); err != nil {
+		t.Fatal(err)
+	}
+	changed := []string{
+		`cat $(find src -name a.go | cat -n)`,
+		`cat $(find src -name a.go | uniq -c)`,
+		`cat $(find src -name a.go | grep -c .)`,
+		`cat $(find src -name a.go | grep -o '[^/]*$')`,
+		`find src -name a.go | grep -n . | cut -d: -f1 | xargs cat`,
+		`for f in $(find src -name a.go | sort | uniq --count); do cat "$f"; done`,
+	}
+	cases = map[string]bool{
+		`cat $(find src -name '*.go' | sort | uniq | head -5)`:                               true,
+		`find src -name '*.go' | grep -v b | xargs wc -l`:                                    true,
+		`find src -name '*.go' | sort -r | head -n 1 | while read -r f; do wc -l "$f"; done`: true,
+	}
+	for _, cmd := range changed {
+		c := exec.Command("bash", "-c", cmd)
+		c.Dir = proj
+		if out, _ := c.CombinedOutput(); !strings.Contains(string(out), "KEY-SECRET") {
+			t.Errorf("bash did not print the key for %q: %s", cmd, out)
+		}
+		cases[cmd] = false
+	}
+	judgeRuns(t, set, proj, cases)
 }
