@@ -3,6 +3,7 @@ package policy
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -50,6 +51,11 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 		u := &cmds[from-1]
 		if u.OutputMixed {
 			return "xargs " + prog + " reads the files named in the output of " + quoteArgv(u.Argv) + ", which its redirections mix with other output (2>&1: error messages' words)"
+		}
+		if len(u.Argv) > 0 && !isFilter(u.Argv) && !slices.Equal(srcDirs(u, cwd), srcDirs(c, cwd)) {
+			// `ls src | (cd ~/.aws && xargs cat)`: src's names, read in
+			// another directory, are other files.
+			return "xargs " + prog + " reads the names " + quoteArgv(u.Argv) + " prints in another directory than the one it listed them in"
 		}
 		argv := u.Argv
 		dirs := srcDirs(u, cwd)
@@ -140,6 +146,12 @@ func nameSource(argv []string) (roots []string, filter bool) {
 		return nil, false
 	}
 	return roots, filter
+}
+
+// isFilter reports whether argv only passes on (some of) the lines it reads.
+func isFilter(argv []string) bool {
+	_, filter := nameSource(argv)
+	return filter
 }
 
 // lineChanging are, for each filter nameSource passes lines through, the

@@ -93,3 +93,41 @@ func TestCredentialValuesPrinted(t *testing.T) {
 		`echo "$J22_F"`:      true,
 	})
 }
+
+// TestNamesReadElsewhere (judge-22): the names a source lists are read by
+// xargs's program where it runs: `ls src | (cd ~/.aws && xargs cat)` read
+// ~/.aws/credentials for the project's harmless src/credentials. A reader
+// in another directory than its source's is not followed. Each attack is
+// run in the real bash first.
+func TestNamesReadElsewhere(t *testing.T) {
+	set := defaultSet(t)
+	home, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", home)
+	proj := filepath.Join(home, "proj")
+	writeTree(t, home, map[string]string{
+		".aws/credentials":     "[default]\naws_secret_access_key = AWS-SECRET\n",
+		"proj/src/credentials": "not these\n",
+		"proj/src/a.go":        "package a\n",
+	})
+	cases := map[string]bool{
+		`ls src | xargs -I{} wc -l src/{}`:      true,
+		`cd src && ls | xargs wc -l`:            true,
+		`find src -type f | sort | xargs wc -l`: true,
+	}
+	for _, cmd := range []string{
+		`ls src | (cd ~/.aws && xargs cat)`,
+		`ls src | { cd ~/.aws && xargs cat; }`,
+		`ls src | (cd ~/.aws; xargs -I{} head {})`,
+	} {
+		c := exec.Command("bash", "-c", cmd)
+		c.Dir = proj
+		if out, _ := c.CombinedOutput(); !strings.Contains(string(out), "AWS-SECRET") {
+			t.Errorf("bash did not print the key for %q: %s", cmd, out)
+		}
+		cases[cmd] = false
+	}
+	judgeRuns(t, set, proj, cases)
+}
