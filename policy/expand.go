@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"guard/policy/protect"
 	"guard/policy/shell"
 )
 
@@ -390,10 +391,12 @@ var credentialURL = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCom
 // secretValue reports whether the variable name, as guard's environment
 // holds it (a hook's is the agent's), looks like a credential whatever its
 // name: a token format of tokenInFile, or a URL with a password
-// (ELASTICSEARCH_URL=https://elastic:pw@host, STRIPE_SK=sk_live_...).
+// (ELASTICSEARCH_URL=https://elastic:pw@host, STRIPE_SK=sk_live_...), or
+// any value the sandbox's scrub removes by its form (protect.CredentialValue:
+// APP_DB=app:pw@tcp(db:3306)/app, a connection string's Password=).
 func secretValue(name string) bool {
 	v := os.Getenv(name)
-	return v != "" && (tokenInFile().MatchString(v) || credentialURL().MatchString(v))
+	return v != "" && (tokenInFile().MatchString(v) || credentialURL().MatchString(v) || protect.CredentialValue(v))
 }
 
 func isPrintedVar(argv0, r string) bool { _, ok := printedVar(argv0, r); return ok }

@@ -323,7 +323,7 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 	var held []shell.Command       // the commands as walked, before lineCommand rewrote some
 	for ci, c := range script.Commands {
 		lineCmd := false
-		nc, ok := lineCommand(&c)
+		nc, ok := lineCommand(&c, script.Commands)
 		if !ok {
 			nc, ok = substCommand(&c, script.Commands)
 		}

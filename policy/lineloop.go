@@ -25,7 +25,7 @@ import (
 
 // lineCommand returns c judged as `xargs -I LINE ARGV`, fed by the loop's
 // source, when c's only run-time words are lines of one source.
-func lineCommand(c *shell.Command) (shell.Command, bool) {
+func lineCommand(c *shell.Command, cmds []shell.Command) (shell.Command, bool) {
 	if !c.InLineLoop || c.Dynamic == "" || c.OtherDynamic || len(c.Argv) == 0 || len(c.ArgDynamic) != len(c.Argv) ||
 		c.ArgDynamic[0] != nil {
 		return shell.Command{}, false
@@ -36,10 +36,11 @@ func lineCommand(c *shell.Command) (shell.Command, bool) {
 		// as before: xargs's rules would ask otherwise (xargs git).
 		return shell.Command{}, false
 	}
-	src, found := -1, false
+	src, found, split := -1, false, false
 	for _, reasons := range c.ArgDynamic[1:] {
 		for _, r := range reasons {
 			n, ok := shell.LineSource(r)
+			split = split || shell.SplitWord(r)
 			if !ok && prog == "echo" && strings.HasPrefix(r, "command substitution ") {
 				// echo only prints it; the commands inside are judged
 				// on their own (as expandRunTime takes them).
@@ -53,7 +54,7 @@ func lineCommand(c *shell.Command) (shell.Command, bool) {
 	}
 	// A pipe inside the body feeds the command (`echo x | grep "$f"`):
 	// its input is not the loop's.
-	if !found || c.PipeFrom != 0 && c.PipeFrom != src {
+	if !found || c.PipeFrom != 0 && c.PipeFrom != src || split && nulSeparated(cmds, src) {
 		return shell.Command{}, false
 	}
 	nc := *c
@@ -93,7 +94,7 @@ func substCommand(c *shell.Command, cmds []shell.Command) (shell.Command, bool) 
 		}
 		at = i
 	}
-	if at < 0 || !listsNames(cmds, c.SubstFrom[at]) {
+	if at < 0 || !listsNames(cmds, c.SubstFrom[at]) || nulSeparated(cmds, c.SubstFrom[at]) {
 		return shell.Command{}, false
 	}
 	nc := *c
@@ -112,12 +113,37 @@ func substCommand(c *shell.Command, cmds []shell.Command) (shell.Command, bool) 
 func listsNames(cmds []shell.Command, from int) bool {
 	for hops := 0; hops < 16 && from > 0 && from <= len(cmds); hops++ {
 		u := &cmds[from-1]
-		if len(u.Argv) == 0 || filepath.Base(u.Argv[0]) == "echo" {
+		if len(u.Argv) == 0 || filepath.Base(u.Argv[0]) == "echo" || u.OutputMixed {
 			return false
 		}
 		roots, filter := nameSource(u.Argv)
 		if !filter {
 			return roots != nil
+		}
+		from = u.PipeFrom
+	}
+	return false
+}
+
+// nulSeparated reports whether the command from (1 + its index in cmds),
+// or a filter it reads through, may end its names with NUL bytes
+// (find -print0, ls --zero, git -z, grep -Z, sort -z, xargs -0's
+// partners): $(SRC) drops the NULs and joins the names, and `find .
+// -print0` then gives ../NAME, a file of the directory above. Options
+// are read roughly: any word -0, -z, -Z, --zero, --null, --null-data,
+// -print0, --print0, -fprint0, or a cluster of letters with z or Z.
+func nulSeparated(cmds []shell.Command, from int) bool {
+	for hops := 0; hops < 16 && from > 0 && from <= len(cmds); hops++ {
+		u := &cmds[from-1]
+		for _, a := range u.Argv[min(1, len(u.Argv)):] {
+			switch {
+			case a == "-0", a == "--zero", a == "--null", a == "--null-data", a == "-print0", a == "--print0",
+				a == "-fprint0", strings.HasPrefix(a, "--null="), strings.HasPrefix(a, "--zero="):
+				return true
+			case len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.ContainsAny(a, "zZ") &&
+				strings.Trim(a[1:], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") == "":
+				return true
+			}
 		}
 		from = u.PipeFrom
 	}

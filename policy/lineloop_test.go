@@ -138,3 +138,133 @@ func TestLoopLines(t *testing.T) {
 	}
 	judgeRuns(t, set, proj, cases)
 }
+
+// TestSourceOutputOnly (judge-22): the names a loop, a substitution or
+// xargs follows are the output of the source command alone. Its standard
+// error sent down the pipe (2>&1, |&, 2>/dev/stdout, an enclosing one's)
+// adds an error message's words, each a name in the working directory
+// (such, file, directory), which the judge never walked; a shell run as
+// the source (`bash -c 'echo .env; find src'`) writes every command's
+// output there, not only its last one's. The attacks are run in the real
+// bash first (C locale: the messages' words are known): each prints the
+// secret.
+func TestSourceOutputOnly(t *testing.T) {
+	set := defaultSet(t)
+	home, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", home)
+	proj := filepath.Join(home, "proj")
+	writeTree(t, home, map[string]string{
+		".ssh/id_rsa":   "-----BEGIN OPENSSH PRIVATE KEY-----\nKEY-SECRET\n",
+		"proj/.env":     "API_KEY=ENV-SECRET\n",
+		"proj/src/a.go": "package a\n",
+		"proj/src/b.go": "package a\n",
+		// A file secret by its content, above the directory a command
+		// runs in, and a plain one of the same name there.
+		"proj/notes.txt":     "token=ghp_0123456789abcdefghij0123456789abcdef\n",
+		"proj/sub/notes.txt": "plain\n",
+	})
+	// A link a repository can hold, named as a word of find's message.
+	if err := os.Symlink(filepath.Join(home, ".ssh/id_rsa"), filepath.Join(proj, "such")); err != nil {
+		t.Fatal(err)
+	}
+	attacks := map[string]string{
+		`cat $(find src -name '*.go' -newer nosuch 2>&1)`:                                 "KEY-SECRET",
+		`find src -name '*.go' -newer nosuch 2>&1 | xargs cat`:                            "KEY-SECRET",
+		`find src -name '*.go' -newer nosuch |& xargs cat`:                                "KEY-SECRET",
+		`find src -name '*.go' -newer nosuch 2>/dev/stdout | xargs cat`:                   "KEY-SECRET",
+		`for f in $(find src -name '*.go' -newer nosuch 2>&1); do cat "$f"; done`:         "KEY-SECRET",
+		`bash -c "find src -name '*.go' -newer nosuch" 2>&1 | xargs cat`:                  "KEY-SECRET",
+		`bash -c 'echo .env; find src -name "*.go"' | xargs cat`:                          "ENV-SECRET",
+		`cat $(sh -c 'echo .env; find src -name "*.go"')`:                                 "ENV-SECRET",
+		`for f in $(bash -c 'echo .env; find src -name "*.go"'); do cat "$f"; done`:       "ENV-SECRET",
+		`bash -c 'echo .env; find src -name "*.go"' | while read -r f; do cat "$f"; done`: "ENV-SECRET",
+	}
+	for cmd, secret := range attacks {
+		if _, err := exec.LookPath("bash"); err == nil {
+			c := exec.Command("bash", "-c", cmd)
+			c.Dir = proj
+			c.Env = append(os.Environ(), "LC_ALL=C")
+			out, _ := c.CombinedOutput()
+			if !strings.Contains(string(out), secret) {
+				t.Errorf("bash did not print %s for %q: %s", secret, cmd, out)
+			}
+		}
+	}
+	cases := map[string]bool{}
+	for cmd := range attacks {
+		cases[cmd] = false
+	}
+	for cmd, want := range map[string]bool{
+		`cat $(find src -name '*.go' 2>/dev/null)`:                                        true,
+		`find src -name '*.go' 2>/dev/null | xargs wc -l`:                                 true,
+		`find src -name '*.go' 2>/dev/null | while read -r f; do wc -l "$f"; done`:        true,
+		`bash -c 'find src -name "*.go"' | xargs wc -l`:                                   true,
+		`for f in $(sh -c 'find src -name "*.go"'); do head -1 "$f"; done`:                true,
+		`find src -name '*.go' | sort | xargs cat`:                                        true,
+		`find src -name '*.go' 2>err.txt | xargs cat`:                                     false, // err.txt may be a link to /dev/stdout
+		`find src -name '*.go' -newer nosuch 2>&1 | grep -v x | xargs cat`:                false,
+		`cat $(bash -c 'find src -name "*.go"; echo .env')`:                               false,
+		`cat $(bash -c 'find src -name "*.go" -newer nosuch' 2>&1)`:                       false,
+		`{ find src -name '*.go' -newer nosuch; } 2>&1 | while read f; do cat "$f"; done`: false,
+	} {
+		cases[cmd] = want
+	}
+	judgeRuns(t, set, proj, cases)
+	// $(SRC) drops the NUL bytes of SRC's output, joining the names: `find
+	// . ./notes.txt -maxdepth 0 -print0` gives ../notes.txt, the file above.
+	sub := filepath.Join(proj, "sub")
+	nul := []string{
+		`cat $(find . ./notes.txt -maxdepth 0 -print0)`,
+		`for f in $(find . ./notes.txt -maxdepth 0 -print0); do cat "$f"; done`,
+		`for f in $(find . ./notes.txt -maxdepth 0 -print0 | sort -z); do head "$f"; done`,
+	}
+	cases = map[string]bool{
+		`find . -name '*.txt' -print0 | while IFS= read -r -d '' f; do wc -l "$f"; done`: true,
+		`find . -name '*.txt' -print0 | xargs -0 wc -l`:                                  true,
+		`for f in $(find . -name '*.txt'); do wc -l "$f"; done`:                          true,
+	}
+	for _, cmd := range nul {
+		c := exec.Command("bash", "-c", cmd)
+		c.Dir = sub
+		if out, _ := c.CombinedOutput(); !strings.Contains(string(out), "ghp_") {
+			t.Errorf("bash did not print the token for %q: %s", cmd, out)
+		}
+		cases[cmd] = false
+	}
+	judgeRuns(t, set, sub, cases)
+
+	// A filter that numbers, counts or cuts its lines (cat -n, uniq -c,
+	// grep -c/-n/-o, head -c) prints words that are no name SRC listed: a
+	// count 1 names ./1, a link here; grep -o's a.go is ./a.go.
+	if err := os.Symlink(filepath.Join(home, ".ssh/id_rsa"), filepath.Join(proj, "1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(home, ".ssh/id_rsa"), filepath.Join(proj, "a.go")); err != nil {
+		t.Fatal(err)
+	}
+	changed := []string{
+		`cat $(find src -name a.go | cat -n)`,
+		`cat $(find src -name a.go | uniq -c)`,
+		`cat $(find src -name a.go | grep -c .)`,
+		`cat $(find src -name a.go | grep -o '[^/]*$')`,
+		`find src -name a.go | grep -n . | cut -d: -f1 | xargs cat`,
+		`for f in $(find src -name a.go | sort | uniq --count); do cat "$f"; done`,
+	}
+	cases = map[string]bool{
+		`cat $(find src -name '*.go' | sort | uniq | head -5)`:                               true,
+		`find src -name '*.go' | grep -v b | xargs wc -l`:                                    true,
+		`find src -name '*.go' | sort -r | head -n 1 | while read -r f; do wc -l "$f"; done`: true,
+	}
+	for _, cmd := range changed {
+		c := exec.Command("bash", "-c", cmd)
+		c.Dir = proj
+		if out, _ := c.CombinedOutput(); !strings.Contains(string(out), "KEY-SECRET") {
+			t.Errorf("bash did not print the key for %q: %s", cmd, out)
+		}
+		cases[cmd] = false
+	}
+	judgeRuns(t, set, proj, cases)
+}

@@ -3,6 +3,7 @@ package policy
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -48,6 +49,14 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 			return "xargs " + prog + " reads the files its input names, which can be any file"
 		}
 		u := &cmds[from-1]
+		if u.OutputMixed {
+			return "xargs " + prog + " reads the files named in the output of " + quoteArgv(u.Argv) + ", which its redirections mix with other output (2>&1: error messages' words)"
+		}
+		if len(u.Argv) > 0 && !isFilter(u.Argv) && !slices.Equal(srcDirs(u, cwd), srcDirs(c, cwd)) {
+			// `ls src | (cd ~/.aws && xargs cat)`: src's names, read in
+			// another directory, are other files.
+			return "xargs " + prog + " reads the names " + quoteArgv(u.Argv) + " prints in another directory than the one it listed them in"
+		}
 		argv := u.Argv
 		dirs := srcDirs(u, cwd)
 		dir := dirs[0]
@@ -132,6 +141,73 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 // when it only passes on (some of) the lines it reads; nil roots when it
 // is neither.
 func nameSource(argv []string) (roots []string, filter bool) {
+	roots, filter = listedTrees(argv)
+	if filter && !linesIntact(argv) {
+		return nil, false
+	}
+	return roots, filter
+}
+
+// isFilter reports whether argv only passes on (some of) the lines it reads.
+func isFilter(argv []string) bool {
+	_, filter := nameSource(argv)
+	return filter
+}
+
+// lineChanging are, for each filter nameSource passes lines through, the
+// short options and long ones (GNU's abbreviations of them included) that
+// change or add to the lines it prints: counts, line numbers and byte
+// offsets (cat -n, uniq -c, grep -c/-n/-b: the number is a word, a name in
+// the working directory the judge never walked), parts of lines (grep -o,
+// head -c: a/b.go's b.go), headers and labels, shown characters. cat and
+// tac take only the options listed as harmless (-s, -u).
+var lineChanging = map[string]struct{ short, long string }{
+	"grep":  {"cnobHTZzulL", "count line-number only-matching byte-offset with-filename label initial-tab null null-data unix-byte-offsets files-with-matches files-without-match color colour"},
+	"egrep": {"cnobHTZzulL", "count line-number only-matching byte-offset with-filename label initial-tab null null-data unix-byte-offsets files-with-matches files-without-match color colour"},
+	"fgrep": {"cnobHTZzulL", "count line-number only-matching byte-offset with-filename label initial-tab null null-data unix-byte-offsets files-with-matches files-without-match color colour"},
+	"uniq":  {"cz", "count zero-terminated"},
+	"head":  {"cvz", "bytes verbose zero-terminated"},
+	"tail":  {"cvz", "bytes verbose zero-terminated"},
+	"sort":  {"", ""},
+}
+
+// linesIntact reports whether the filter argv prints some of its input's
+// lines as they are (lineChanging).
+func linesIntact(argv []string) bool {
+	prog := filepath.Base(argv[0])
+	bad, known := lineChanging[prog]
+	for _, a := range argv[1:] {
+		if a == "--" {
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			continue
+		}
+		if !known {
+			// cat, tac: only squeezing blank lines and unbuffered output
+			if a != "-s" && a != "-u" && a != "--squeeze-blank" && a != "-su" && a != "-us" {
+				return false
+			}
+			continue
+		}
+		if a[1] != '-' {
+			if strings.ContainsAny(a[1:], bad.short) {
+				return false
+			}
+			continue
+		}
+		name, value, _ := strings.Cut(a[2:], "=")
+		for _, l := range strings.Fields(bad.long) {
+			if len(name) >= 2 && strings.HasPrefix(l, name) && !((l == "color" || l == "colour") && value == "never") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// listedTrees is nameSource without the check of a filter's options.
+func listedTrees(argv []string) (roots []string, filter bool) {
 	prog := filepath.Base(argv[0])
 	var ops []string // operands, after options (a rough split: enough for these programs)
 	for _, a := range argv[1:] {
@@ -397,6 +473,9 @@ func inputNames(unknown, who string, cmds []shell.Command, i int, cwd string, li
 			return unknown
 		}
 		u := &cmds[from-1]
+		if u.OutputMixed {
+			return unknown
+		}
 		src := u.Argv
 		dirs := srcDirs(u, cwd)
 		dir := dirs[0]

@@ -648,8 +648,10 @@ var tokenForms = []struct {
 	// A Kubernetes Secret manifest (deploy/k8s/secret.yaml): its data
 	// values are the secrets, base64-encoded, which have no form of their
 	// own (`yq .data.API_KEY secret.yaml | base64 -d` printed the key;
-	// heldout12). Its kind line is the form.
-	{[]string{"kind: Secret"}, 0, `kind: Secret[ \t]*\r?(\n|$)`},
+	// heldout12). Its kind line is the form, as YAML and JSON write it:
+	// quoted or not, spaced, with a comment or a tag, in a flow mapping,
+	// or in the JSON that `kubectl get secret -o json` prints (judge-22).
+	{[]string{"kind"}, 0, `kind["']?[ \t]*:[ \t]*(!!str[ \t]+)?["']?Secret["']?[ \t]*([,}#\r\n]|$)`},
 }
 
 // tokenInFile matches what only a credential looks like, whatever file

@@ -1263,6 +1263,15 @@ func validPattern(p string) error {
 	return nil
 }
 
+// CredentialValue reports whether an environment variable's value is a
+// credential by its form, whatever the variable is called: what ScrubEnv
+// removes by value (a token, a URL or data source name with a password, a
+// connection string's password, a webhook or signed URL, an HTTP
+// authorization header).
+func CredentialValue(value string) bool {
+	return hasURLPassword(value) || tokenValue(value) || credentialInValue(value) || hasAuthHeader(value)
+}
+
 // ScrubEnv returns env without the variables SecretEnvName names.
 func (l *List) ScrubEnv(env []string) []string {
 	m := l.envMatcher()
@@ -1436,8 +1445,15 @@ func dropGitParams(value string) (string, bool) {
 
 // hasURLPassword reports whether value holds a URL with a password in it
 // (scheme://user:password@host), as REDIS_URL, HTTPS_PROXY or a
-// connection string do, whatever the variable is called.
+// connection string do, whatever the variable is called; or starts with
+// user:password@ and no scheme, as Go's MySQL driver writes its data
+// source name (user:pw@tcp(db:3306)/app; judge-22).
 func hasURLPassword(value string) bool {
+	if at := strings.IndexByte(value, '@'); at > 0 && at+1 < len(value) && !strings.Contains(value, "://") {
+		if user := value[:at]; strings.IndexByte(user, ':') > 0 && !strings.ContainsAny(user, "/ \t\n=;") {
+			return true
+		}
+	}
 	for {
 		i := strings.Index(value, "://")
 		if i < 0 {

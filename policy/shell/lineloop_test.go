@@ -147,3 +147,60 @@ func TestLineLoop(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputMixed (judge-22): a command whose standard error may reach its
+// output (2>&1, |&, 2>/dev/stdout, &>FILE, an enclosing redirection's) is
+// OutputMixed, and a shell run as a source gives no one command's output:
+// `bash -c 'echo .env; find src' | CMD` has no known source.
+func TestOutputMixed(t *testing.T) {
+	for src, want := range map[string]bool{
+		`find . -newer x 2>&1 | cat`:                  true,
+		`find . -newer x |& cat`:                      true,
+		`find . 2>/dev/stdout | cat`:                  true,
+		`find . 2>/proc/self/fd/1 | cat`:              true,
+		`find . 2>err.txt | cat`:                      true,
+		`find . &>/dev/stdout | cat`:                  true,
+		`find . 3>&1 1>&2 2>&3 | cat`:                 true,
+		`bash -c 'find . -newer x' 2>&1 | cat`:        true,
+		`find . 2>/dev/null | cat`:                    false,
+		`find . | cat`:                                false,
+		`find . >/dev/stderr | cat`:                   false,
+		`find . < list | cat`:                         false,
+		`bash -c 'find . -newer x' 2>/dev/null | cat`: false,
+	} {
+		s, err := Parse(src, Bash)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", src, err)
+		}
+		if got := s.Commands[0].OutputMixed; got != want {
+			t.Errorf("%q: find's OutputMixed %v, want %v", src, got, want)
+		}
+	}
+	for src, want := range map[string]int{
+		`find . | cat`:                      1,
+		`bash -c 'find .' | cat`:            1,
+		`bash -c 'echo .env; find .' | cat`: -1,
+		`sh -c 'find . && echo .env' | cat`: -1,
+		`find . -name "$(echo x)" | cat`:    2,
+	} {
+		s, err := Parse(src, Bash)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", src, err)
+		}
+		if got := s.Commands[len(s.Commands)-1].PipeFrom; got != want {
+			t.Errorf("%q: PipeFrom %d, want %d", src, got, want)
+		}
+	}
+	for src, want := range map[string][]int{
+		`cat $(sh -c 'find .')`:            {0, 1},
+		`cat $(sh -c 'echo .env; find .')`: nil,
+	} {
+		s, err := Parse(src, Bash)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", src, err)
+		}
+		if got := s.Commands[len(s.Commands)-1].SubstFrom; !slices.Equal(got, want) {
+			t.Errorf("%q: SubstFrom %v, want %v", src, got, want)
+		}
+	}
+}

@@ -124,6 +124,12 @@ type Command struct {
 	// source's lines (`SRC | while read -r f`, `for f in $(SRC)`), whose
 	// words may hold LineWord: the body is walked once, for every line.
 	InLineLoop bool
+	// OutputMixed is set when the command's standard output may carry
+	// more than what it prints there: its standard error too (2>&1, |&,
+	// 2>/dev/stdout), or descriptors swapped, by its own redirections or
+	// an enclosing one's. A judge that reads its output as a list of
+	// names must not.
+	OutputMixed bool
 	// SubstFrom, when not nil, gives for each word of Argv that is one
 	// unquoted command substitution of a simple command or a pipeline
 	// ending in one (`wc -l $(git ls-files '*.go')`) 1 + the index in

@@ -98,6 +98,7 @@ func runParseTests(t *testing.T, tests []parseTest) {
 				got.Commands[i].Climbed = nil // TestClimbed
 				got.Commands[i].PipeFrom = 0
 				got.Commands[i].InLineLoop, got.Commands[i].SubstFrom = false, nil // TestLineLoop
+				got.Commands[i].OutputMixed = false                                // TestOutputMixed
 				got.Commands[i].Dialect = 0
 				got.Commands[i].Shells = nil
 			}

@@ -54,6 +54,9 @@ type ctx struct {
 	depth int    // how many shells (bash -c, eval, ...) deep
 	nest  int    // how many statements deep, all shells together
 	piped bool   // the statement walked is a pipeline's part after a |
+	// mixed: an enclosing redirection made standard output or error a
+	// copy of another descriptor (Command.OutputMixed).
+	mixed bool
 
 	// From enclosing redirections, wrappers and environment assignments:
 	// `{ ...; } > f`, `timeout 5 bash -c '...'`, `FOO=1 bash -c '...'`.
@@ -364,7 +367,7 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 			n := len(w.cmds)
 			w.stmts(cs.Stmts, st, c)
 			src := 0
-			if lastCall(cs.Stmts) && len(w.cmds) > n {
+			if lastCall(cs.Stmts) && w.ownOutput(n, c) > 0 {
 				src = len(w.cmds)
 			}
 			return w.lineLoop([]string{cmd.Loop.(*syntax.WordIter).Name.Value}, wordValue+strconv.Itoa(src), cmd.Do, st, c)
@@ -488,7 +491,7 @@ func (w *walker) binary(cmd *syntax.BinaryCmd, st dirState, c ctx) outcome {
 			// zsh.
 			from := -1
 			if _, ok := left.Cmd.(*syntax.CallExpr); ok && len(w.cmds) > 0 {
-				from = len(w.cmds)
+				from = w.ownOutput(leftStart, c)
 			}
 			n := len(w.cmds)
 			rc := c
@@ -502,6 +505,11 @@ func (w *walker) binary(cmd *syntax.BinaryCmd, st dirState, c ctx) outcome {
 			if len(w.cmds) > n && w.cmds[len(w.cmds)-1].PipeFrom == 0 {
 				w.cmds[len(w.cmds)-1].PipeFrom = from
 			}
+			if b.Op == syntax.PipeAll && from > 0 {
+				// |&: the standard error of the part before goes down
+				// the pipe too.
+				w.cmds[from-1].OutputMixed = true
+			}
 			out = same(st)
 			if c.d == Zsh {
 				out = y
@@ -510,6 +518,18 @@ func (w *walker) binary(cmd *syntax.BinaryCmd, st dirState, c ctx) outcome {
 		leftStart = rightStart
 	}
 	return out
+}
+
+// ownOutput returns 1 + the index of the last command made (at start or
+// after), whose output is taken for a simple command's (a pipe's source,
+// $(SRC)'s words), or -1: none was made, or it is one of more commands of
+// a shell the simple command ran (`bash -c 'echo .env; find src'`), where
+// every command of the script wrote to the same output.
+func (w *walker) ownOutput(start int, c ctx) int {
+	if n := len(w.cmds); n <= start || len(w.cmds[n-1].Shells) != len(c.shells) && n != start+1 {
+		return -1
+	}
+	return len(w.cmds)
 }
 
 // pipeRight walks the statement after a |. There bash's time is no
@@ -674,7 +694,7 @@ func (w *walker) call(s *syntax.Stmt, call *syntax.CallExpr, st dirState, c ctx)
 	for i, arg := range call.Args {
 		n := len(w.cmds)
 		words[i] = w.word(arg, st, c)
-		if cs := wholeSubst(arg); cs != nil && c.d != Zsh && lastCall(cs.Stmts) && len(w.cmds) > n {
+		if cs := wholeSubst(arg); cs != nil && c.d != Zsh && lastCall(cs.Stmts) && w.ownOutput(n, c) > 0 {
 			words[i].from = len(w.cmds)
 		}
 	}
@@ -827,6 +847,7 @@ func (w *walker) emit(cmd Command, dyn []string, r redirs, st dirState, c ctx) {
 	cmd.Shells = concat(c.shells, cmd.Shells)
 	cmd.Dialect = c.d
 	cmd.InLineLoop = c.lineLoop
+	cmd.OutputMixed = c.mixed || r.mixed
 	if r.hasStdin && len(cmd.Argv) > 0 && (cmd.Argv[0] == "apply_patch" || cmd.Argv[0] == "applypatch" || pythonName(cmd.Argv[0])) {
 		cmd.Stdin = r.stdin
 	}
@@ -868,6 +889,11 @@ type redirs struct {
 	// fds are the descriptors opened on files for reading once these
 	// redirections are made (the enclosing ones' included).
 	fds fdFiles
+	// mixed is set when standard output or error is made a copy of
+	// another descriptor or a device naming one (2>&1, >&2, 2>/dev/stdout,
+	// 2>/proc/self/fd/1): what the command writes to its output is then
+	// not only its own output (outputMixed).
+	mixed bool
 }
 
 func (r redirs) any() bool { return len(r.writes)+len(r.reads)+len(r.dyn) > 0 }
@@ -896,6 +922,27 @@ func deviceFD(s string) int {
 		return 2
 	}
 	return -1
+}
+
+// outputMixed reports whether redirection rd, setting descriptor n, may
+// send to standard output what does not come from the command's own
+// output: standard error sent anywhere but /dev/null (2>&1, |&'s, a
+// device or a file that names the output: 2>/dev/stdout, 2>/proc/self/fd/1,
+// a link to it; target is its source text), or standard output made a
+// copy of another descriptor (3>&1 1>&2 2>&3). A source whose standard
+// error reaches the pipe (`find src -newer x 2>&1 | xargs cat`) gives
+// words the judge does not follow: an error message's words (No, such,
+// file) are names in the working directory.
+func outputMixed(rd *syntax.Redirect, n int, target string) bool {
+	switch rd.Op {
+	case syntax.RdrIn, syntax.Hdoc, syntax.DashHdoc, syntax.WordHdoc:
+		return false
+	case syntax.DplOut, syntax.DplIn:
+		return n == 1 || n == 2
+	case syntax.RdrAll, syntax.AppAll, syntax.RdrAllClob, syntax.AppAllClob:
+		return target != "/dev/null" // &>FILE: standard error too
+	}
+	return n == 2 && target != "/dev/null"
 }
 
 // redirFD is the descriptor a redirection sets, or -1 for a named one.
@@ -942,6 +989,9 @@ func (w *walker) redirects(list []*syntax.Redirect, st dirState, c ctx) redirs {
 			w.unverified("named file descriptor " + rd.N.Value)
 		}
 		n := redirFD(rd)
+		if outputMixed(rd, n, c.text(rd.Word)) {
+			r.mixed = true
+		}
 		both := rd.N == nil && (rd.Op == syntax.RdrAll || rd.Op == syntax.AppAll || rd.Op == syntax.RdrAllClob ||
 			rd.Op == syntax.AppAllClob || rd.Op == syntax.DplOut)
 		switch rd.Op {
@@ -1355,6 +1405,7 @@ func (c ctx) inherit(r redirs, env, wrapper []string, st dirState) ctx {
 	c.reads = concat(c.reads, r.reads)
 	c.dyn = concat(c.dyn, r.dyn)
 	c.fds = r.fds
+	c.mixed = c.mixed || r.mixed
 	c.env = concat(c.env, env)
 	c.wrapper = concat(c.wrapper, wrapper)
 	return c
