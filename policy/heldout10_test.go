@@ -208,18 +208,26 @@ func TestHeldOut10(t *testing.T) {
 // the tenth batch's dot files (the user's secrets and config) and files.
 func batchHome(t *testing.T, files map[string]string) string {
 	t.Helper()
-	home, err := filepath.EvalSymlinks(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
+	home := scratchHome(t)
 	for name, content := range heldOut10Files {
 		if name[0] == '.' {
 			writeTree(t, home, map[string]string{name: content})
 		}
 	}
 	writeTree(t, home, files)
-	t.Setenv("HOME", home)
 	t.Setenv("USER", "agent")
+	return home
+}
+
+// scratchHome makes a directory for the test (its path with links
+// resolved, as the judge sees it) and sets HOME to it.
+func scratchHome(t *testing.T) string {
+	t.Helper()
+	home, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", home)
 	return home
 }
 
@@ -333,11 +341,7 @@ func judgeBatch(t *testing.T, set policy.Set, cmds []heldOutCommand, proj, home 
 // A project's own .env stays the names-only reader's, as for grep -rl.
 func TestXargsNamesUnseen(t *testing.T) {
 	set := defaultSet(t)
-	home, err := filepath.EvalSymlinks(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("HOME", home)
+	home := scratchHome(t)
 	proj := filepath.Join(home, "proj")
 	writeTree(t, home, map[string]string{
 		".aws/credentials": "[default]\naws_secret_access_key = AbCd\n", ".ssh/id_rsa": "-----BEGIN OPENSSH PRIVATE KEY-----\n",
@@ -384,11 +388,7 @@ func TestXargsNamesUnseen(t *testing.T) {
 // `bash -c CMD` in a project holding .env and terraform.tfstate.
 func TestTenthBatchClasses(t *testing.T) {
 	set := defaultSet(t)
-	home, err := filepath.EvalSymlinks(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("HOME", home)
+	home := scratchHome(t)
 	t.Setenv("RIPGREP_CONFIG_PATH", "")
 	proj := filepath.Join(home, "proj")
 	writeTree(t, home, map[string]string{

@@ -142,11 +142,7 @@ func TestHeldOut12(t *testing.T) {
 // kind line (its data is base64, no form of its own).
 func TestTwelfthBatchClasses(t *testing.T) {
 	set := defaultSet(t)
-	home, err := filepath.EvalSymlinks(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("HOME", home)
+	home := scratchHome(t)
 	t.Setenv("OPENAI_API_KEY", "")
 	proj := filepath.Join(home, "proj")
 	writeTree(t, home, map[string]string{

@@ -21,11 +21,7 @@ import (
 // bash first: each prints the secret.
 func TestLoopLines(t *testing.T) {
 	set := defaultSet(t)
-	home, err := filepath.EvalSymlinks(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("HOME", home)
+	home := scratchHome(t)
 	proj := filepath.Join(home, "proj")
 	writeTree(t, home, map[string]string{
 		".ssh/id_rsa":      "-----BEGIN OPENSSH PRIVATE KEY-----\nKEY-SECRET\n",
@@ -150,11 +146,7 @@ func TestLoopLines(t *testing.T) {
 // secret.
 func TestSourceOutputOnly(t *testing.T) {
 	set := defaultSet(t)
-	home, err := filepath.EvalSymlinks(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("HOME", home)
+	home := scratchHome(t)
 	proj := filepath.Join(home, "proj")
 	writeTree(t, home, map[string]string{
 		".ssh/id_rsa":   "-----BEGIN OPENSSH PRIVATE KEY-----\nKEY-SECRET\n",

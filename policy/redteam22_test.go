@@ -14,11 +14,7 @@ import (
 // a mapping of kind Secret with its data.
 func TestKubernetesSecretForms(t *testing.T) {
 	set := defaultSet(t)
-	home, err := filepath.EvalSymlinks(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("HOME", home)
+	home := scratchHome(t)
 	proj := filepath.Join(home, "proj")
 	data := "data:\n  API_KEY: c2stbGl2ZS0wMTIzNDU2Nzg5YWJjZGVm\n"
 	secrets := map[string]string{
@@ -101,11 +97,7 @@ func TestCredentialValuesPrinted(t *testing.T) {
 // run in the real bash first.
 func TestNamesReadElsewhere(t *testing.T) {
 	set := defaultSet(t)
-	home, err := filepath.EvalSymlinks(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("HOME", home)
+	home := scratchHome(t)
 	proj := filepath.Join(home, "proj")
 	writeTree(t, home, map[string]string{
 		".aws/credentials":     "[default]\naws_secret_access_key = AWS-SECRET\n",

@@ -59,52 +59,41 @@ func TestAttackZshCompiledStartup(t *testing.T) {
 	if err != nil {
 		t.Skip("zsh is not installed")
 	}
-	for _, tc := range []struct {
-		name string
-		cred *syscall.Credential
-	}{{"root", nil}, {"nobody", nobody}} {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.cred != nil {
-				requireUserNS(t)
-			}
-			base := t.TempDir()
-			exe := shareWith(t, base, tc.cred)
-			f := newFixture(t, base)
-			home := f.root
-			writeWorld(filepath.Join(home, ".zshenv"), "# the user's\n")
-			past := time.Now().Add(-time.Hour)
-			os.Chtimes(filepath.Join(home, ".zshenv"), past, past)
-			src := filepath.Join(home, "src")
-			writeWorld(filepath.Join(src, ".zshenv"), "echo ZWC-RAN > "+filepath.Join(home, "ran")+"\n")
-			chownFixture(t, f, tc.cred)
-			plant := "cd " + src + " && zcompile " + filepath.Join(home, ".zshenv.zwc") + " .zshenv"
-			later := func() bool {
-				os.Remove(filepath.Join(home, "ran"))
-				cmd := exec.Command(zsh, "-c", "true")
-				cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin"}
-				cmd.Run()
-				return exists(filepath.Join(home, "ran"))
-			}
-			if o := (child{path: zsh, argv: []string{"zsh", "-fc", plant}, dir: home, exe: exe, cred: tc.cred,
-				env: []string{"HOME=" + home}}).run(t); !o.ok {
-				t.Fatalf("zcompile without the sandbox: %s\n%s", o, o.stderr)
-			}
-			if !later() {
-				t.Fatalf("without the sandbox, the next zsh did not run ~/.zshenv.zwc")
-			}
-			os.Remove(filepath.Join(home, ".zshenv.zwc"))
-			p := Profile{WritableRoots: []string{home}}
-			Protect(&p, protect.Default(), home)
-			o := child{profile: &p, path: zsh, argv: []string{"zsh", "-fc", plant}, dir: home, exe: exe, cred: tc.cred,
-				env: []string{"HOME=" + home}}.run(t)
-			if o.ok || !strings.Contains(o.msg, "126") {
-				t.Errorf("zcompile of ~/.zshenv.zwc inside: %s, want status 126\nstderr: %s", o.msg, o.stderr)
-			}
-			if later() {
-				t.Errorf("the next zsh outside ran the ~/.zshenv.zwc made inside")
-			}
-		})
-	}
+	asRootAndNobody(t, func(t *testing.T, cred *syscall.Credential, base, exe string, f *fixture) {
+		home := f.root
+		writeWorld(filepath.Join(home, ".zshenv"), "# the user's\n")
+		past := time.Now().Add(-time.Hour)
+		os.Chtimes(filepath.Join(home, ".zshenv"), past, past)
+		src := filepath.Join(home, "src")
+		writeWorld(filepath.Join(src, ".zshenv"), "echo ZWC-RAN > "+filepath.Join(home, "ran")+"\n")
+		chownFixture(t, f, cred)
+		plant := "cd " + src + " && zcompile " + filepath.Join(home, ".zshenv.zwc") + " .zshenv"
+		later := func() bool {
+			os.Remove(filepath.Join(home, "ran"))
+			cmd := exec.Command(zsh, "-c", "true")
+			cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin"}
+			cmd.Run()
+			return exists(filepath.Join(home, "ran"))
+		}
+		if o := (child{path: zsh, argv: []string{"zsh", "-fc", plant}, dir: home, exe: exe, cred: cred,
+			env: []string{"HOME=" + home}}).run(t); !o.ok {
+			t.Fatalf("zcompile without the sandbox: %s\n%s", o, o.stderr)
+		}
+		if !later() {
+			t.Fatalf("without the sandbox, the next zsh did not run ~/.zshenv.zwc")
+		}
+		os.Remove(filepath.Join(home, ".zshenv.zwc"))
+		p := Profile{WritableRoots: []string{home}}
+		Protect(&p, protect.Default(), home)
+		o := child{profile: &p, path: zsh, argv: []string{"zsh", "-fc", plant}, dir: home, exe: exe, cred: cred,
+			env: []string{"HOME=" + home}}.run(t)
+		if o.ok || !strings.Contains(o.msg, "126") {
+			t.Errorf("zcompile of ~/.zshenv.zwc inside: %s, want status 126\nstderr: %s", o.msg, o.stderr)
+		}
+		if later() {
+			t.Errorf("the next zsh outside ran the ~/.zshenv.zwc made inside")
+		}
+	})
 }
 
 // credentialShapeCases: a password under a short name, and credentials by
@@ -152,66 +141,55 @@ func TestNewNamesAtOtherRootTops(t *testing.T) {
 		t.Skip("git is not installed")
 	}
 	made := []string{".cargo/config.toml", "HEAD", "go.work", "conftest.py", "eslint.config.js"}
-	for _, tc := range []struct {
-		name string
-		cred *syscall.Credential
-	}{{"root", nil}, {"nobody", nobody}} {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.cred != nil {
-				requireUserNS(t)
+	asRootAndNobody(t, func(t *testing.T, cred *syscall.Credential, base, exe string, f *fixture) {
+		scratch, project := f.root, filepath.Join(f.root, "p")
+		os.MkdirAll(project, 0o755)
+		os.MkdirAll(filepath.Join(scratch, "other"), 0o755)
+		chownFixture(t, f, cred)
+		var script strings.Builder
+		for _, n := range made {
+			script.WriteString("mkdir -p \"$(dirname '" + filepath.Join(scratch, n) + "')\" && echo x > '" + filepath.Join(scratch, n) + "'\n")
+		}
+		script.WriteString("mkdir -p '" + scratch + "/objects' '" + scratch + "/refs' && printf '[core]\\n\\tbare = true\\n' > '" + scratch + "/config'\n")
+		script.WriteString("printf 'ref: refs/heads/main\\n' > '" + scratch + "/HEAD'\n")
+		found := func() bool {
+			cmd := exec.Command(git, "-c", "safe.directory=*", "rev-parse", "--git-dir")
+			cmd.Dir = filepath.Join(scratch, "other")
+			cmd.Env = []string{"HOME=" + base, "PATH=/usr/bin:/bin", "GIT_CONFIG_NOSYSTEM=1", "GIT_CEILING_DIRECTORIES=" + filepath.Dir(scratch)}
+			out, err := cmd.Output()
+			return err == nil && strings.TrimSpace(string(out)) != ""
+		}
+		o := child{path: "/bin/sh", argv: []string{"sh", "-c", script.String()}, dir: project, exe: exe, cred: cred,
+			env: []string{"HOME=" + base}}.run(t)
+		if !o.ok || !found() {
+			t.Fatalf("without the sandbox, git in %s/other did not find the planted repository: %s\n%s", scratch, o, o.stderr)
+		}
+		for _, n := range append(made, "config", "objects", "refs") {
+			os.RemoveAll(filepath.Join(scratch, n))
+		}
+		os.RemoveAll(filepath.Join(scratch, ".cargo"))
+		p := Profile{WritableRoots: []string{project, scratch}}
+		Protect(&p, protect.Default(), base)
+		script.WriteString("echo ok > '" + scratch + "/notes.txt' && echo x > '" + project + "/conftest.py' && echo x > '" + project + "/HEAD'\n")
+		o = child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", script.String()}, dir: project, exe: exe, cred: cred,
+			env: []string{"HOME=" + base}}.run(t)
+		if o.ok || !strings.Contains(o.msg, "126") {
+			t.Errorf("a command that made them: %s, want exit status 126\nstderr: %s", o.msg, o.stderr)
+		}
+		for _, n := range made {
+			if exists(filepath.Join(scratch, n)) {
+				t.Errorf("%s, made by the command at the top of another root, is still there\nstderr: %s", n, o.stderr)
 			}
-			base := t.TempDir()
-			exe := shareWith(t, base, tc.cred)
-			f := newFixture(t, base)
-			scratch, project := f.root, filepath.Join(f.root, "p")
-			os.MkdirAll(project, 0o755)
-			os.MkdirAll(filepath.Join(scratch, "other"), 0o755)
-			chownFixture(t, f, tc.cred)
-			var script strings.Builder
-			for _, n := range made {
-				script.WriteString("mkdir -p \"$(dirname '" + filepath.Join(scratch, n) + "')\" && echo x > '" + filepath.Join(scratch, n) + "'\n")
+		}
+		if found() {
+			t.Errorf("git in %s/other finds the repository planted inside", scratch)
+		}
+		for _, n := range []string{"notes.txt", "p/conftest.py", "p/HEAD"} {
+			if !exists(filepath.Join(scratch, n)) {
+				t.Errorf("%s was moved aside\nstderr: %s", n, o.stderr)
 			}
-			script.WriteString("mkdir -p '" + scratch + "/objects' '" + scratch + "/refs' && printf '[core]\\n\\tbare = true\\n' > '" + scratch + "/config'\n")
-			script.WriteString("printf 'ref: refs/heads/main\\n' > '" + scratch + "/HEAD'\n")
-			found := func() bool {
-				cmd := exec.Command(git, "-c", "safe.directory=*", "rev-parse", "--git-dir")
-				cmd.Dir = filepath.Join(scratch, "other")
-				cmd.Env = []string{"HOME=" + base, "PATH=/usr/bin:/bin", "GIT_CONFIG_NOSYSTEM=1", "GIT_CEILING_DIRECTORIES=" + filepath.Dir(scratch)}
-				out, err := cmd.Output()
-				return err == nil && strings.TrimSpace(string(out)) != ""
-			}
-			o := child{path: "/bin/sh", argv: []string{"sh", "-c", script.String()}, dir: project, exe: exe, cred: tc.cred,
-				env: []string{"HOME=" + base}}.run(t)
-			if !o.ok || !found() {
-				t.Fatalf("without the sandbox, git in %s/other did not find the planted repository: %s\n%s", scratch, o, o.stderr)
-			}
-			for _, n := range append(made, "config", "objects", "refs") {
-				os.RemoveAll(filepath.Join(scratch, n))
-			}
-			os.RemoveAll(filepath.Join(scratch, ".cargo"))
-			p := Profile{WritableRoots: []string{project, scratch}}
-			Protect(&p, protect.Default(), base)
-			script.WriteString("echo ok > '" + scratch + "/notes.txt' && echo x > '" + project + "/conftest.py' && echo x > '" + project + "/HEAD'\n")
-			o = child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", script.String()}, dir: project, exe: exe, cred: tc.cred,
-				env: []string{"HOME=" + base}}.run(t)
-			if o.ok || !strings.Contains(o.msg, "126") {
-				t.Errorf("a command that made them: %s, want exit status 126\nstderr: %s", o.msg, o.stderr)
-			}
-			for _, n := range made {
-				if exists(filepath.Join(scratch, n)) {
-					t.Errorf("%s, made by the command at the top of another root, is still there\nstderr: %s", n, o.stderr)
-				}
-			}
-			if found() {
-				t.Errorf("git in %s/other finds the repository planted inside", scratch)
-			}
-			for _, n := range []string{"notes.txt", "p/conftest.py", "p/HEAD"} {
-				if !exists(filepath.Join(scratch, n)) {
-					t.Errorf("%s was moved aside\nstderr: %s", n, o.stderr)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 // TestNewRepositoriesLookedIn: a repository the command made (git init,
@@ -244,55 +222,44 @@ git worktree add -q ../wt; git -C ../wt status --short
 `
 	moved := []string{"r1/.git/hooks/post-checkout", "r2/.git/config", "b.git/hooks/pre-receive", "gd/hooks/post-commit",
 		"deep/a/r4/.git/config"}
-	for _, tc := range []struct {
-		name string
-		cred *syscall.Credential
-	}{{"root", nil}, {"nobody", nobody}} {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.cred != nil {
-				requireUserNS(t)
+	asRootAndNobody(t, func(t *testing.T, cred *syscall.Credential, base, exe string, f *fixture) {
+		chownFixture(t, f, cred)
+		env := []string{"HOME=" + base, "PATH=/usr/bin:/bin", "GIT_CONFIG_NOSYSTEM=1", "GIT_CEILING_DIRECTORIES=" + filepath.Dir(f.root)}
+		status := func() string {
+			os.Remove(filepath.Join(f.root, "ran"))
+			cmd := exec.Command(git, "-c", "safe.directory=*", "status", "--short")
+			cmd.Dir = filepath.Join(f.root, "r2")
+			cmd.Env = env
+			cmd.Run()
+			return readString(filepath.Join(f.root, "ran"))
+		}
+		o := child{path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: f.root, exe: exe, cred: cred, env: env}.run(t)
+		if !o.ok || !strings.Contains(status(), "FSMON") {
+			t.Fatalf("without the sandbox, git status in the new repository did not run its core.fsmonitor: %s\n%s", o, o.stderr)
+		}
+		for _, n := range []string{"r1", "r2", "b.git", "gd", "r3", "deep"} {
+			os.RemoveAll(filepath.Join(f.root, n))
+		}
+		time.Sleep(ctimeRacy) // what the run before made is not this one's
+		p := Profile{WritableRoots: []string{f.root}}
+		Protect(&p, protect.Default(), base)
+		o = child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: f.root, exe: exe, cred: cred, env: env}.run(t)
+		if o.ok || !strings.Contains(o.msg, "126") {
+			t.Errorf("a command that planted them: %s, want exit status 126\nstderr: %s", o.msg, o.stderr)
+		}
+		for _, n := range moved {
+			if exists(filepath.Join(f.root, n)) {
+				t.Errorf("%s, planted in a repository the command made, is still there\nstderr: %s", n, o.stderr)
 			}
-			base := t.TempDir()
-			exe := shareWith(t, base, tc.cred)
-			f := newFixture(t, base)
-			chownFixture(t, f, tc.cred)
-			env := []string{"HOME=" + base, "PATH=/usr/bin:/bin", "GIT_CONFIG_NOSYSTEM=1", "GIT_CEILING_DIRECTORIES=" + filepath.Dir(f.root)}
-			status := func() string {
-				os.Remove(filepath.Join(f.root, "ran"))
-				cmd := exec.Command(git, "-c", "safe.directory=*", "status", "--short")
-				cmd.Dir = filepath.Join(f.root, "r2")
-				cmd.Env = env
-				cmd.Run()
-				return readString(filepath.Join(f.root, "ran"))
-			}
-			o := child{path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: f.root, exe: exe, cred: tc.cred, env: env}.run(t)
-			if !o.ok || !strings.Contains(status(), "FSMON") {
-				t.Fatalf("without the sandbox, git status in the new repository did not run its core.fsmonitor: %s\n%s", o, o.stderr)
-			}
-			for _, n := range []string{"r1", "r2", "b.git", "gd", "r3", "deep"} {
-				os.RemoveAll(filepath.Join(f.root, n))
-			}
-			time.Sleep(ctimeRacy) // what the run before made is not this one's
-			p := Profile{WritableRoots: []string{f.root}}
-			Protect(&p, protect.Default(), base)
-			o = child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: f.root, exe: exe, cred: tc.cred, env: env}.run(t)
-			if o.ok || !strings.Contains(o.msg, "126") {
-				t.Errorf("a command that planted them: %s, want exit status 126\nstderr: %s", o.msg, o.stderr)
-			}
-			for _, n := range moved {
-				if exists(filepath.Join(f.root, n)) {
-					t.Errorf("%s, planted in a repository the command made, is still there\nstderr: %s", n, o.stderr)
-				}
-			}
-			if got := status(); got != "" {
-				t.Errorf("git status in the new repository ran %q", got)
-			}
-			o = child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", clean}, dir: f.root, exe: exe, cred: tc.cred, env: env}.run(t)
-			if !o.ok {
-				t.Errorf("git init, clone and commit with nothing planted: %s, want status 0\nstderr: %s", o.msg, o.stderr)
-			}
-		})
-	}
+		}
+		if got := status(); got != "" {
+			t.Errorf("git status in the new repository ran %q", got)
+		}
+		o = child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", clean}, dir: f.root, exe: exe, cred: cred, env: env}.run(t)
+		if !o.ok {
+			t.Errorf("git init, clone and commit with nothing planted: %s, want status 0\nstderr: %s", o.msg, o.stderr)
+		}
+	})
 }
 
 // sandboxedAppProfiles are browser, mail and chat profiles where snap and
@@ -317,4 +284,23 @@ func TestAttackSandboxedAppProfiles(t *testing.T) {
 func TestAttackSandboxedAppProfilesUnprivileged(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
 	runAsNobody(t, sandboxedAppCases)
+}
+
+// asRootAndNobody runs test as root and as nobody (needing user namespaces),
+// each with a scratch base directory, guard's test binary shared with the
+// user (exe) and a fixture in base.
+func asRootAndNobody(t *testing.T, test func(t *testing.T, cred *syscall.Credential, base, exe string, f *fixture)) {
+	for _, tc := range []struct {
+		name string
+		cred *syscall.Credential
+	}{{"root", nil}, {"nobody", nobody}} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.cred != nil {
+				requireUserNS(t)
+			}
+			base := t.TempDir()
+			exe := shareWith(t, base, tc.cred)
+			test(t, tc.cred, base, exe, newFixture(t, base))
+		})
+	}
 }
