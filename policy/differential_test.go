@@ -668,12 +668,30 @@ func globMatch(argv, words []string, globs []int) bool {
 		return true
 	}
 	for n := 1; n <= len(argv); n++ {
-		if ok, _ := globMatches(words[0], argv[n-1]); !ok {
+		if !globNames(words[0], argv[n-1]) {
 			return false
 		}
 		if globMatch(argv[n:], words[1:], shift(globs)) {
 			return true
 		}
+	}
+	return false
+}
+
+// globNames reports whether the shell's expansion of pattern can give
+// name: a directory part with a pattern in it gives each match one slash
+// (`**//*` gives d/f), a pattern ending in a slash a directory and a slash.
+func globNames(pattern, name string) bool {
+	if ok, _ := globMatches(pattern, name); ok {
+		return true
+	}
+	squeezed := regexp.MustCompile(`/+`).ReplaceAllString(pattern, "/")
+	if ok, _ := globMatches(squeezed, name); ok {
+		return true
+	}
+	if stem, ok := strings.CutSuffix(name, "/"); ok && strings.HasSuffix(squeezed, "/") {
+		ok, _ := globMatches(strings.TrimSuffix(squeezed, "/"), stem)
+		return ok
 	}
 	return false
 }

@@ -58,3 +58,50 @@ func TestShellGlobMatchesBash(t *testing.T) {
 		}
 	}
 }
+
+// TestShellGlobSlashesMatchBash: runs of slashes and a trailing slash in a
+// glob expand as bash expands them: a directory part with a pattern names
+// each match with one slash after it (`**//*` is d/f, which the judge took
+// for the word as written), one without stays as written (`d//*` is d//f),
+// and a pattern ending in a slash names directories, each with a slash.
+func TestShellGlobSlashesMatchBash(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("bash not installed: cannot compare globs with it")
+	}
+	dir := t.TempDir()
+	for _, d := range []string{"d/e", "dd"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"d/f", "d/e/g", "df", ".env"} {
+		if err := os.WriteFile(filepath.Join(dir, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("d", filepath.Join(dir, "dl")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for _, p := range []string{`**//*`, `*//*`, `d*//*`, `*///e//*`, `d//*`, `d///e//g*`, `.//.e*`, `d*/`, `*//`, `d*//`, `*/*/`, `d//e*/`, `**/`} {
+		out, err := exec.Command(bash, "-c", "cd "+dir+" && for f in "+p+"; do printf '%s\\0' \"$f\"; done").Output()
+		if err != nil {
+			t.Fatalf("bash: %v", err)
+		}
+		want := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+		got, ok := shellGlob(p)
+		if !ok {
+			t.Errorf("%-12s guard: unknown; bash %q", p, want)
+			continue
+		}
+		if len(got) == 0 {
+			got = []string{p}
+		}
+		slices.Sort(want)
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%-12s guard %q, bash %q", p, got, want)
+		}
+	}
+}

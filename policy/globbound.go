@@ -101,22 +101,26 @@ func globLevels(pattern, bytes string, depth int) ([]string, error) {
 		}
 		return []string{pattern}, nil
 	}
+	if strings.HasSuffix(pattern, "/") {
+		return globDirs(pattern, bytes, depth)
+	}
 	dir, last := filepath.Split(pattern)
 	bdir, blast := filepath.Split(bytes)
-	switch dir {
-	case "":
-		dir = "."
-	case "/":
-	default:
-		dir = dir[:len(dir)-1]
-	}
 	if !globMeta(dir) {
+		// A directory part with no pattern in it stays as written,
+		// slashes and all, as the shells keep it (`d//*` names d//f).
+		if dir == "" {
+			dir = "."
+		}
 		return globIn(dir, last, blast, nil)
 	}
+	// One with a pattern names each match with one slash after it, a
+	// run of slashes read as one (`**//*` names d/f).
+	dir = strings.TrimRight(dir, "/")
 	if dir == pattern {
 		return nil, filepath.ErrBadPattern
 	}
-	parents, err := globLevels(dir, strings.TrimSuffix(bdir, "/"), depth+1)
+	parents, err := globLevels(dir, strings.TrimRight(bdir, "/"), depth+1)
 	if err != nil {
 		return nil, err
 	}
@@ -124,6 +128,27 @@ func globLevels(pattern, bytes string, depth int) ([]string, error) {
 	for _, p := range parents {
 		if out, err = globIn(p, last, blast, out); err != nil {
 			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// globDirs expands a pattern that ends in a slash as the shells do: the
+// directories (or links to directories) its part before the slashes names,
+// each with one slash after it (`d*/` names d/).
+func globDirs(pattern, bytes string, depth int) ([]string, error) {
+	stem, bstem := strings.TrimRight(pattern, "/"), strings.TrimRight(bytes, "/")
+	if stem == "" {
+		return []string{"/"}, nil
+	}
+	m, err := globLevels(stem, bstem, depth+1)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, p := range m {
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			out = append(out, p+"/")
 		}
 	}
 	return out, nil
