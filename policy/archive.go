@@ -41,25 +41,45 @@ func archiveRead(r *Result, argv []string, cwd string) string {
 			seen = map[string]bool{}
 		}
 		seen[f] = true
-		paths := []string{absolute(homeWord(f), cwd)}
-		if strings.ContainsAny(f, "*?[") {
-			var ok bool
-			if paths, ok = shellGlob(globAbsolute(homeWord(f), cwd)); !ok {
-				return "reads " + f + ", a glob guard cannot expand (too many files, or not as the shell does)"
-			}
-		}
-		for _, p := range paths {
-			// One stat (through links) before anything else: most words
-			// name no archive, or nothing at all.
-			if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() || fi.Size() < 10 {
-				continue
-			}
-			if why := archiveFile(Resolve(p, "/")); why != "" {
-				return "reads " + f + ": " + why
-			}
+		if why := archiveWord(f, cwd); why != "" {
+			return why
 		}
 	}
 	return ""
+}
+
+// archiveWordMemo holds archiveWord's answers in a judgement (resetGlobBudget
+// clears it): a glob over thousands of files, repeated in a script, is
+// looked at once.
+var archiveWordMemo sync.Map
+
+// archiveWord is archiveRead's answer for one word read (a glob: each file
+// it names) in directory cwd.
+func archiveWord(f, cwd string) string { return memoInDir(&archiveWordMemo, f, cwd, archiveWordOnce) }
+
+func archiveWordOnce(f, cwd string) string {
+	why := ""
+	paths := []string{absolute(homeWord(f), cwd)}
+	if strings.ContainsAny(f, "*?[") {
+		var ok bool
+		if paths, ok = shellGlob(globAbsolute(homeWord(f), cwd)); !ok {
+			why = "reads " + f + ", a glob guard cannot expand (too many files, or not as the shell does)"
+		}
+	}
+	for _, p := range paths {
+		if why != "" {
+			break
+		}
+		// One stat (through links) before anything else: most words
+		// name no archive, or nothing at all.
+		if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() || fi.Size() < 10 {
+			continue
+		}
+		if w := archiveFile(Resolve(p, "/")); w != "" {
+			why = "reads " + f + ": " + w
+		}
+	}
+	return why
 }
 
 // archiveMemo holds archiveFile's answers in a judgement (cleared with the

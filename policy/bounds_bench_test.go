@@ -2,6 +2,8 @@ package policy
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -104,6 +106,51 @@ func BenchmarkHookBounds(b *testing.B) {
 					peak = max(peak, m.HeapInuse)
 				}
 				b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+			})
+		}
+	}
+}
+
+// treeScripts are hook scripts of about n bytes that name the files of a
+// project tree (treeFiles files), each shape repeated: a glob over every
+// file, a recursive search of one, a loop over find's output. A glob's
+// names and a tree's walk are each looked at once a judgement, so time
+// should grow with the script, not with the script times the tree.
+var treeScripts = map[string]string{
+	"glob_cat":       "cat src/*/*.go | wc -l\n",
+	"glob_grep_r":    "grep -rn foo src/*/*.go | head\n",
+	"for_find":       "for f in $(find . -name '*.go'); do cat $f; done\n",
+	"find_while":     "find . -name '*.go' | while read -r f; do grep -n x \"$f\"; done\n",
+	"find_xargs_cat": "find src -name '*.go' | xargs cat | wc -l\n",
+}
+
+// treeFiles is the size of BenchmarkHookBoundsTree's project.
+const treeFiles = 2000
+
+// BenchmarkHookBoundsTree judges treeScripts in a project of treeFiles
+// files.
+func BenchmarkHookBoundsTree(b *testing.B) {
+	set := defaultSet(b)
+	dir := b.TempDir()
+	for i := range treeFiles {
+		d := filepath.Join(dir, "src", fmt.Sprintf("d%d", i/50))
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, fmt.Sprintf("f%d.go", i)), []byte("package x\n"), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, name := range sortedKeys(treeScripts) {
+		for _, n := range boundSizes {
+			src := strings.Repeat(treeScripts[name], max(1, n/len(treeScripts[name])))
+			b.Run(name+"/"+sizeLabel(n), func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(int64(len(src)))
+				for b.Loop() {
+					v := set.Judge([]string{"bash", "-c", src}, dir)
+					Decide(&v, Suggest, []string{dir})
+				}
 			})
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 
@@ -264,12 +265,19 @@ func resolvePath(prefix, rest string, links int) string {
 			continue
 		}
 		next := filepath.Join(prefix, c)
+		if _, ok := realDirs.Load(next); ok {
+			prefix = next
+			continue
+		}
 		fi, err := os.Lstat(next)
 		if err != nil {
 			// Missing: the rest is created as written.
 			return filepath.Join(append([]string{prefix}, parts[i:]...)...)
 		}
 		if fi.Mode()&os.ModeSymlink == 0 {
+			if fi.IsDir() {
+				realDirs.Store(next, struct{}{})
+			}
 			prefix = next
 			continue
 		}
@@ -289,6 +297,12 @@ func resolvePath(prefix, rest string, links int) string {
 	}
 	return prefix
 }
+
+// realDirs holds the directories (not links) resolvePath found in this
+// judgement (resetGlobBudget empties it): two thousand files of one tree
+// were each resolved from the root up, several times over, 22 lstat calls a
+// file. Only a directory found is kept; a name missing is looked at again.
+var realDirs sync.Map
 
 // below joins rest onto link, a symbolic link not followed, keeping the
 // result below it: a ".." after the link climbs from where it leads, which

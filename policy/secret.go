@@ -67,6 +67,15 @@ func secretPath(path, cwd string) string {
 	if path == "" || path == "-" {
 		return ""
 	}
+	return memoInDir(&secretPathMemo, path, cwd, secretPathOnce)
+}
+
+// secretPathMemo holds secretPath's answers in a judgement (resetGlobBudget
+// clears it): a script that names the same thousands of files again is
+// answered from it.
+var secretPathMemo sync.Map
+
+func secretPathOnce(path, cwd string) string {
 	if strings.ContainsAny(path, "*?[") {
 		if why := secretGlob(path, cwd); why != "" {
 			return why
@@ -467,13 +476,7 @@ func secretGlob(pattern, cwd string) string {
 	// A script's commands often read the same glob: its files are judged
 	// once a judgement (each costs system calls, and a glob may name
 	// thousands).
-	key := pattern + "\x00" + cwd
-	if why, ok := secretGlobMemo.Load(key); ok {
-		return why.(string)
-	}
-	why := secretGlobOnce(pattern, cwd)
-	secretGlobMemo.Store(key, why)
-	return why
+	return memoInDir(&secretGlobMemo, pattern, cwd, secretGlobOnce)
 }
 
 // secretGlobMemo holds secretGlob's answers in a judgement (resetGlobBudget

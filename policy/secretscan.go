@@ -1798,9 +1798,23 @@ func walkTree(dir string, how walkHow) walkResult {
 	// Keyed by the tree itself: `grep -r x big/d1/..`, `big/d2/..`, ...
 	// are one tree, which a script would otherwise have walked once a
 	// spelling.
+	// The tree as named is looked up first: `grep -r x src/*/*.go`,
+	// repeated in a script, names the same thousands of roots again.
+	// (An absolute name only: a relative one names another tree in
+	// another directory.)
+	named := walkKey{dir, hidden, how.gitIgnore, how.content, how.own, how.linksRead, strings.Join(skip, "/"), strings.Join(how.include, "/")}
+	if !filepath.IsAbs(dir) {
+		named.dir = "\x00relative"
+	} else if r, ok := walkCache[named]; ok {
+		return r
+	}
 	abs := Resolve(dir, "/")
-	key := walkKey{abs, hidden, how.gitIgnore, how.content, how.own, how.linksRead, strings.Join(skip, "/"), strings.Join(how.include, "/")}
+	key := named
+	key.dir = abs
 	if r, ok := walkCache[key]; ok {
+		if filepath.IsAbs(dir) {
+			walkCache[named] = r
+		}
 		return r
 	}
 	if walkSpent.Load() >= maxWalkTotal {
@@ -1915,6 +1929,9 @@ func walkTree(dir string, how walkHow) walkResult {
 	}
 	r := walkResult{found, complete, odd, unignores}
 	walkCache[key] = r
+	if filepath.IsAbs(dir) {
+		walkCache[named] = r
+	}
 	return r
 }
 

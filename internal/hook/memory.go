@@ -327,15 +327,19 @@ func NestedMemoryImports(req Request, home string, getenv func(string) string) [
 	var out []string
 	seen := map[string]bool{}
 	files := map[string]bool{}
+	paths := map[string]bool{} // a script names the same words again
+	dirs := map[string]bool{}
 	for _, p := range req.Paths {
-		if !filepath.IsAbs(p) {
+		if !filepath.IsAbs(p) || paths[p] {
 			continue
 		}
+		paths[p] = true
 		d := filepath.Clean(p)
 		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
 			d = filepath.Dir(d)
 		}
-		for ; strings.HasPrefix(d, project+"/"); d = filepath.Dir(d) {
+		for ; strings.HasPrefix(d, project+"/") && !dirs[d]; d = filepath.Dir(d) {
+			dirs[d] = true // and those above it, on the way up from it
 			for _, m := range names {
 				f := filepath.Join(d, m)
 				if files[f] {

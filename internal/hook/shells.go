@@ -3,6 +3,7 @@ package hook
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"mvdan.cc/sh/v3/syntax"
 
@@ -20,9 +21,26 @@ import (
 // EXTENDED_GLOB's ~ ^ #, and the glob options dotglob/GLOB_DOTS and
 // nocaseglob/NO_CASE_GLOB; other options a user may set are not read.
 
-// parseBash parses script as bash, as the agents' shells read it.
+// parseBash parses script as bash, as the agents' shells read it. The
+// last answer is kept: a hook call asks it of one script several times
+// (each of the readings below), and a megabyte takes tens of milliseconds
+// to parse. The trees it returns are only read.
 func parseBash(script string) (*syntax.File, error) {
-	return syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
+	lastParse.Lock()
+	defer lastParse.Unlock()
+	if !lastParse.done || lastParse.script != script {
+		f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
+		lastParse.script, lastParse.file, lastParse.err, lastParse.done = script, f, err, true
+	}
+	return lastParse.file, lastParse.err
+}
+
+var lastParse struct {
+	sync.Mutex
+	done   bool
+	script string
+	file   *syntax.File
+	err    error
 }
 
 // ZshRunsProgram returns a statement of script that has redirections and no
