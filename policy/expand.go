@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -248,6 +249,15 @@ func expandWords(c *shell.Command, d shell.Dialect, dir string, written bool) ([
 					return nil, nil, false
 				}
 				w = strings.Replace(w, name, dir, 1)
+			case r == "parameter expansion $$":
+				// The shell's process id, a decimal number whatever the
+				// script did (`ps -p $$`, `cat /proc/$$/status`): judged as
+				// guard's own, which has the same form (/proc/N/environ is
+				// still a secret, as the list names it for every N).
+				if strings.Count(w, "$$") != 1 || zshModifies(d, w, "$$") {
+					return nil, nil, false
+				}
+				w = strings.Replace(w, "$$", strconv.Itoa(os.Getpid()), 1)
 			case r == "parameter expansion $HOME" || r == "parameter expansion ${HOME}":
 				name := r[len("parameter expansion "):]
 				rest, ok := strings.CutPrefix(w, name)

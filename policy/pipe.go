@@ -113,6 +113,9 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 				return "xargs " + prog + " reads the files " + quoteArgv(argv) + " names, and " + secretName
 			}
 		}
+		if filepath.Base(argv[0]) == "git" && !readerRecurses(inner) {
+			include = lsFilesGlobs(argv)
+		}
 		for _, rd := range rootsIn(roots, dirs) {
 			r, root := rd[0], rd[1]
 			if strings.ContainsAny(r, "*?[") {
@@ -135,6 +138,48 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 		return ""
 	}
 	return "xargs " + prog + " reads the files its input names, which can be any file"
+}
+
+// lsFilesGlobs returns, for `git ls-files` whose every operand is a
+// pathspec of the form [DIR/]*SUFFIX (`'*.tf'`, `'infra/k8s/*.yaml'`), the
+// globs *SUFFIX its files' names match, or nil. Git matches such a
+// pathspec against the whole path with * crossing '/', so a listed path
+// ends in SUFFIX, and so does its name (SUFFIX holds no '/'): the names
+// are a superset of what git lists. Any other pathspec (a directory, a
+// glob elsewhere, magic, `**`), none, or an option that takes a value or
+// changes what is listed (-x, --exclude, --directory, --with-tree) gives
+// nil: not narrowed.
+func lsFilesGlobs(argv []string) []string {
+	j := gitSubcommand(argv)
+	if j == 0 || argv[j] != "ls-files" {
+		return nil
+	}
+	var globs []string
+	dashes := false
+	for _, a := range argv[j+1:] {
+		switch {
+		case !dashes && a == "--":
+			dashes = true
+			continue
+		case !dashes && strings.HasPrefix(a, "-"):
+			switch a {
+			case "-c", "--cached", "-m", "--modified", "-o", "--others", "-d", "--deleted", "--exclude-standard", "-z":
+				continue
+			}
+			return nil
+		}
+		dir, file := "", a
+		if i := strings.LastIndexByte(a, '/'); i >= 0 {
+			dir, file = a[:i], a[i+1:]
+		}
+		suffix, ok := strings.CutPrefix(file, "*")
+		if !ok || suffix == "" || strings.HasPrefix(a, ":") || strings.ContainsAny(dir, "*?[]\\") ||
+			strings.ContainsAny(suffix, "*?[]\\") {
+			return nil
+		}
+		globs = append(globs, "*"+suffix)
+	}
+	return globs
 }
 
 // nameSource returns the trees whose file names argv prints, or filter

