@@ -183,6 +183,13 @@ func load(getenv func(string) string) (Config, error) {
 	data, err := readFile(path)
 	if err != nil {
 		if !explicit && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)) {
+			// A link that leads nowhere (a dotfiles checkout moved or not
+			// there yet) is a configuration the user meant: running
+			// without it would drop its mode ceiling and its secrets, as
+			// user.policy or trusted.json there stops guard.
+			if dest, lerr := os.Readlink(path); lerr == nil {
+				return Config{}, fmt.Errorf("load config: %s is a symbolic link to %s, which does not exist; fix the link, or remove it to run with the defaults", path, dest)
+			}
 			return Default(), nil
 		}
 		return Config{}, fmt.Errorf("load config: %w", err)

@@ -19,6 +19,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"syscall"
 
 	"guard/install"
 	"guard/internal/config"
@@ -565,8 +566,9 @@ type Cap struct {
 // and those of guard's configuration files at the other places the
 // environment names ($XDG_CONFIG_HOME/guard, $HOME/.config/guard): a command
 // that points GUARD_CONFIG or XDG_CONFIG_HOME elsewhere does not escape the
-// mode the user wrote. Only regular files are read; one that does not load
-// is left out (the configuration in use is the one whose errors stop guard).
+// mode the user wrote. One that is there but does not load (a directory,
+// a link leading nowhere, an error in it) stops guard, as it does when it is
+// the configuration in use.
 func caps(cfg config.Config, mode policy.Mode, getenv func(string) string) ([]Cap, error) {
 	var out []Cap
 	add := func(m, file string) error {
@@ -597,7 +599,7 @@ func caps(cfg config.Config, mode policy.Mode, getenv func(string) string) ([]Ca
 			continue
 		}
 		seen[filepath.Clean(p)] = true
-		if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() {
+		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 			continue
 		}
 		other, err := config.Load(func(k string) string {
@@ -606,7 +608,13 @@ func caps(cfg config.Config, mode policy.Mode, getenv func(string) string) ([]Ca
 			}
 			return getenv(k)
 		})
-		if err == nil && other.Set["mode"] && other.Mode != "" {
+		if err != nil {
+			// Left out, a file whose errors stop guard when it is the
+			// one in use stopped nothing once GUARD_CONFIG named another
+			// (a file the agent wrote, for a shim with no guard above).
+			return nil, fmt.Errorf("config: %w (it bounds the mode whatever GUARD_CONFIG or XDG_CONFIG_HOME names)", err)
+		}
+		if other.Set["mode"] && other.Mode != "" {
 			if err := add(other.Mode, p); err != nil {
 				return nil, err
 			}
