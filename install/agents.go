@@ -687,7 +687,13 @@ func writeWithBackup(path string, old, data []byte, perm fs.FileMode, keep bool)
 // guard setup), the file and the directories made belong to that user, as
 // the file there did: root-owned, the agent run by that user could no
 // longer read its own settings.
+//
+// A file with other hard links is written in place (config.WriteLinked),
+// keeping them.
 func writeAtomic(path string, data []byte, perm fs.FileMode) error {
+	if done, err := config.WriteLinked(path, data); done || err != nil {
+		return err
+	}
 	dir := filepath.Dir(path)
 	dirPerm := fs.FileMode(0o755)
 	if perm&0o077 == 0 {

@@ -197,8 +197,22 @@ func load(getenv func(string) string) (Config, error) {
 	return Parse(path, data, getenv("HOME"))
 }
 
+// LinkedError is one of guard's own files with more than one name (hard
+// links): see OneName.
+type LinkedError struct {
+	Path  string
+	Names uint64
+}
+
+func (e *LinkedError) Error() string {
+	return fmt.Sprintf("%s has %d names (hard links): a command guard runs could change it through another name, which no protection covers; keep one name (a symbolic link to the copy you keep is followed, and its target protected)", e.Path, e.Names)
+}
+
 // readFile reads path, a regular file of at most maxSize bytes, without
 // blocking on a FIFO or reading a device (see safefile.Read).
 func readFile(path string) ([]byte, error) {
+	if err := OneName(path); err != nil {
+		return nil, err
+	}
 	return safefile.Read(path, maxSize)
 }

@@ -453,6 +453,9 @@ func (g *Gate) loadPolicies(opts Options, cfg config.Config) error {
 		files = append(files, g.ProjectPolicy) // this project's answers
 	}
 	for _, f := range files {
+		if err := config.OneName(f); err != nil {
+			return fmt.Errorf("read policy: %w", err)
+		}
 		p, err := cache.LoadFile(f)
 		if err != nil {
 			if hiddenAnswers(f, g) {

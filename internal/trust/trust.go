@@ -117,6 +117,9 @@ func Files(project string) ([]File, error) {
 
 // List returns the trusted projects.
 func (s Store) List() ([]Record, error) {
+	if err := config.OneName(s.Path); err != nil {
+		return nil, err
+	}
 	data, err := safefile.ReadNoFollow(s.Path, maxFile)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return nil, nil // none; also under a HOME or XDG_CONFIG_HOME that is a file, as config.toml
