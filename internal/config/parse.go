@@ -51,6 +51,9 @@ type Protect struct {
 	SecretEnvAllow []string `toml:"secret_env_allow"` // variable names kept all the same
 }
 
+// ErrRootIsSlash is "/" given as a writable root.
+var ErrRootIsSlash = errors.New(`"/" as a writable root makes every path writable: the sandbox then keeps no protected path read-only and cannot stop mode and owner changes (strict full-auto refuses every command, auto-edit asks about every write); name the directories to write instead`)
+
 // want says what each key takes, for type errors.
 func want(s string) string {
 	switch s {
@@ -127,6 +130,9 @@ func Parse(path string, data []byte, home string) (Config, error) {
 		for i, s := range list.in {
 			if paths[i], err = expand(s, home); err != nil {
 				return Config{}, errorf(fmt.Sprintf("%s#%d", key, i), "%s: %s", key, err)
+			}
+			if key == "writable_roots" && paths[i] == "/" {
+				return Config{}, errorf(fmt.Sprintf("%s#%d", key, i), "%s: %s", key, ErrRootIsSlash)
 			}
 		}
 		*list.out = paths

@@ -217,6 +217,9 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 		if !filepath.IsAbs(r) {
 			r = filepath.Join(cwd, r)
 		}
+		if filepath.Clean(r) == "/" {
+			return nil, fmt.Errorf("--writable-root %s: %w", Visible(r), config.ErrRootIsSlash)
+		}
 		g.Roots = append(g.Roots, filepath.Clean(r))
 	}
 
