@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"guard/internal/safefile"
@@ -93,12 +94,26 @@ func Path(getenv func(string) string) (path string, explicit bool) {
 // refuses a relative path in the configuration file.
 var ErrRelativeEnv = errors.New("a relative path names a file in each command's directory, which the agent can write; give an absolute path")
 
+// ErrTildeEnv is a variable naming one of guard's files with a leading
+// "~", which no shell expanded (quoted, or after "=" in a file such as a
+// systemd unit or .env): taken as relative, it named a directory "~" in
+// each command's directory.
+var ErrTildeEnv = errors.New(`"~" is not expanded here (a shell expands it only unquoted, at the start of a word); give an absolute path ($HOME/...)`)
+
+// relativeEnv is the error for a variable name=p with p not absolute.
+func relativeEnv(name, p string) error {
+	if strings.HasPrefix(p, "~") {
+		return fmt.Errorf("%s=%s: %w", name, p, ErrTildeEnv)
+	}
+	return fmt.Errorf("%s=%s: %w", name, p, ErrRelativeEnv)
+}
+
 // AuditLogEnv returns GUARD_AUDIT_LOG, the audit log named by the
 // environment ("" when unset); a relative path is ErrRelativeEnv.
 func AuditLogEnv(getenv func(string) string) (string, error) {
 	p := getenv("GUARD_AUDIT_LOG")
 	if p != "" && !filepath.IsAbs(p) {
-		return "", fmt.Errorf("GUARD_AUDIT_LOG=%s: %w", p, ErrRelativeEnv)
+		return "", relativeEnv("GUARD_AUDIT_LOG", p)
 	}
 	return p, nil
 }
@@ -178,7 +193,7 @@ func load(getenv func(string) string) (Config, error) {
 		return Default(), nil
 	}
 	if explicit && !filepath.IsAbs(path) {
-		return Config{}, fmt.Errorf("GUARD_CONFIG=%s: %w", path, ErrRelativeEnv)
+		return Config{}, relativeEnv("GUARD_CONFIG", path)
 	}
 	data, err := readFile(path)
 	if err != nil {
