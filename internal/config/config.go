@@ -118,6 +118,32 @@ func AuditLogEnv(getenv func(string) string) (string, error) {
 	return p, nil
 }
 
+// ErrAuditLogIsConfig is an audit log named inside guard's configuration:
+// every decision would be appended to a file guard reads as configuration
+// (config.toml stops loading; a policy file took the lines as Starlark).
+var ErrAuditLogIsConfig = errors.New("is in guard's configuration directory or is a policy file: guard would append a line for every decision to what it reads as configuration; give the log a file of its own (by default ~/.local/state/guard/audit.jsonl)")
+
+// AuditLogInConfig reports whether the audit log path is in guard's
+// configuration directory (Dir), /etc/guard, or one of the extra policy
+// files.
+func AuditLogInConfig(path string, getenv func(string) string, policies []string) bool {
+	if path == "" {
+		return false
+	}
+	path = filepath.Clean(path)
+	for _, d := range []string{Dir(getenv), "/etc/guard"} {
+		if d != "" && (path == d || strings.HasPrefix(path, d+string(filepath.Separator))) {
+			return true
+		}
+	}
+	for _, p := range policies {
+		if filepath.Clean(p) == path {
+			return true
+		}
+	}
+	return false
+}
+
 // DefaultAuditLog returns where the audit log is kept when the configuration
 // does not say: $XDG_STATE_HOME/guard/audit.jsonl, else
 // ~/.local/state/guard/audit.jsonl; "" when neither variable gives an

@@ -233,6 +233,9 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	if g.AuditLog == "" {
 		g.AuditLog = cfg.AuditLog
 	}
+	if config.AuditLogInConfig(g.AuditLog, getenv, cfg.Policies) {
+		return nil, fmt.Errorf("config: audit log %s %w", Visible(g.AuditLog), config.ErrAuditLogIsConfig)
+	}
 	// The judge takes a read of the log for a secret read wherever it is.
 	policy.UseAuditLog(g.AuditLog)
 
