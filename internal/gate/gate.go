@@ -19,7 +19,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"syscall"
 
 	"guard/install"
 	"guard/internal/config"
@@ -608,8 +607,8 @@ func caps(cfg config.Config, mode policy.Mode, getenv func(string) string) ([]Ca
 			continue
 		}
 		seen[filepath.Clean(p)] = true
-		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
-			continue
+		if _, err := os.Lstat(p); err != nil {
+			continue // none there, or none this user can reach (another account's home)
 		}
 		other, err := config.Load(func(k string) string {
 			if k == "GUARD_CONFIG" {
