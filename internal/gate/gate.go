@@ -235,6 +235,10 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	if config.AuditLogInConfig(g.AuditLog, getenv, cfg.Policies) {
 		return nil, fmt.Errorf("config: audit log %s %w", Visible(g.AuditLog), config.ErrAuditLogIsConfig)
 	}
+	if e := auditLogProtected(g.AuditLog, getenv); e != nil {
+		return nil, fmt.Errorf("config: audit log %s is a protected path (%s: %s): guard would append every command's arguments, which the agent chooses, to a file that is run or read as configuration later; give the log a file of its own (by default ~/.local/state/guard/audit.jsonl)",
+			Visible(g.AuditLog), e.Pattern, e.Reason)
+	}
 	// The judge takes a read of the log for a secret read wherever it is.
 	policy.UseAuditLog(g.AuditLog)
 
@@ -270,6 +274,25 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	g.Home = getenv("HOME")
 	g.RunsElsewhere = opts.RunsElsewhere
 	return g, nil
+}
+
+// auditLogProtected returns the built-in protected entry an audit log moved
+// from its default place falls under (a shell's start-up file, .envrc, a git
+// hook, an agent's settings), nil for none: a line appended there is run
+// later, and its arguments are the agent's (bash expands "$(...)" inside
+// the JSON's double quotes). The default place is not checked (no cost on
+// the run path).
+func auditLogProtected(log string, getenv func(string) string) *protect.Entry {
+	if log == "" || log == config.DefaultAuditLog(getenv) {
+		return nil
+	}
+	return protect.Default().Protected(log, getenv("HOME"))
+}
+
+// AuditLogProtected reports whether an audit log moved from its default
+// place is on the built-in protected list (see auditLogProtected).
+func AuditLogProtected(log string, getenv func(string) string) bool {
+	return auditLogProtected(log, getenv) != nil
 }
 
 // whyGuardState is the reason given for a write into guard's own state.
