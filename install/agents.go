@@ -458,6 +458,18 @@ func editSettings(c HookConfig, entry *object) (SetupReport, error) {
 	if old == nil && entry == nil {
 		data = nil // nothing there, nothing to remove
 	}
+	if c.Agent == Codex && entry == nil {
+		// --remove takes guard's trust entry out of Codex's config.toml
+		// with the hook: a config.toml guard cannot edit stopped it after
+		// hooks.json had changed, a half-done removal reported as failed.
+		_, src, _, err := readSettings(c.CodexConfig)
+		if err == nil {
+			_, err = rekeyTrust(string(src), c.Path, moved)
+		}
+		if err != nil {
+			return rep, fmt.Errorf("%s: %w; fix it, then run guard setup codex --remove again (nothing was changed)", c.CodexConfig, err)
+		}
+	}
 	if data != nil && !bytes.Equal(normalizeJSON(old), normalizeJSON(data)) {
 		if entry == nil {
 			data, rep.Restored = restoreBackup(path, data, func(b []byte) bool { return bytes.Equal(normalizeJSON(b), data) })
@@ -675,7 +687,13 @@ func writeWithBackup(path string, old, data []byte, perm fs.FileMode, keep bool)
 // guard setup), the file and the directories made belong to that user, as
 // the file there did: root-owned, the agent run by that user could no
 // longer read its own settings.
+//
+// A file with other hard links is written in place (config.WriteLinked),
+// keeping them.
 func writeAtomic(path string, data []byte, perm fs.FileMode) error {
+	if done, err := config.WriteLinked(path, data); done || err != nil {
+		return err
+	}
 	dir := filepath.Dir(path)
 	dirPerm := fs.FileMode(0o755)
 	if perm&0o077 == 0 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
+	"guard/internal/hook"
 	"guard/internal/safefile"
 )
 
@@ -95,8 +96,15 @@ func InspectHook(c HookConfig) HookState {
 		return st
 	}
 	if _, err := parseObject(data); err != nil {
-		st.Err = fmt.Errorf("%s: %w", c.Path, err)
-		return st
+		// Gemini CLI reads its settings as JSON with comments, as guard's
+		// hook does: such a file is read the same way here ("not JSON"
+		// sent the user looking for an error that is not there).
+		stripped := hook.StripJSONComments(data)
+		if _, jerr := parseObject(stripped); c.Agent != Gemini || jerr != nil {
+			st.Err = fmt.Errorf("%s: %w", c.Path, err)
+			return st
+		}
+		data = stripped
 	}
 	group, matcher, entry := findGuardHook(data, c.Agent)
 	if group < 0 {

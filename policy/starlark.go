@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
@@ -33,6 +34,10 @@ const (
 // Evaluate runs a policy's Starlark source without verifying its examples
 // (see Verify and VerifyAll).
 func Evaluate(filename string, src []byte) (*Policy, error) {
+	// A byte order mark (an editor saving "UTF-8 with BOM") is no
+	// character of the policy: Starlark stopped at it, as config.toml does
+	// not.
+	src = bytes.TrimPrefix(src, []byte("\ufeff"))
 	b := &builder{
 		p:        &Policy{File: filename},
 		programs: map[string][]Spec{},

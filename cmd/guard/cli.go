@@ -213,7 +213,36 @@ func (c *cli) dispatch(args []string) int {
 	if len(rest) == 0 {
 		return c.failure(nil, fmt.Errorf("%w: no program given (guard help shows the usage)", errUsage), c.wantsJSON(args))
 	}
+	if err := c.misplacedCommand(args, rest); err != nil {
+		return c.failure(nil, err, c.wantsJSON(args))
+	}
 	return c.runCommand(f.Options, rest)
+}
+
+// commands are guard's own commands, by the first word after "guard".
+var commands = map[string]bool{"check": true, "check-json": true, "explain": true, "policy": true,
+	"install": true, "uninstall": true, "which": true, "doctor": true, "log": true, "trust": true,
+	"rules": true, "completion": true, "man": true, "hook": true, "setup": true, "sh": true,
+	"help": true, "version": true}
+
+// misplacedCommand returns a usage error for guard's flags put before one
+// of guard's own commands (`guard --mode auto-edit explain -- touch f`),
+// which was judged as a program named explain and refused as not found
+// (127, "guard which explain"). A program of that name that PATH finds
+// runs as before, and so does any name after "--".
+func (c *cli) misplacedCommand(args, rest []string) error {
+	name := rest[0]
+	if !commands[name] || len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+		return nil
+	}
+	_, self, err := shim.Self()
+	if err != nil {
+		return nil
+	}
+	if _, _, err := shim.LookPath(name, c.getenv("PATH"), self); err == nil {
+		return nil
+	}
+	return fmt.Errorf("%w: %s is a guard command: its flags go after it (guard %s --help shows them), and no program %s is on PATH to run", errUsage, name, name, name)
 }
 
 // wantsJSON reports whether errors of the run path go out as JSON: --json

@@ -540,7 +540,7 @@ func (h *hookCall) answer(verdict hook.Verdict, reason, self string, v *policy.V
 // when the configuration did not load, GUARD_AUDIT_LOG or the default place.
 func (h *hookCall) log(effective hook.Verdict, reason string, v *policy.Verdict) {
 	path, err := config.AuditLogEnv(h.c.getenv)
-	if path == "" || err != nil {
+	if path == "" || err != nil || config.AuditLogInConfig(path, h.c.getenv, nil) || gate.AuditLogProtected(path, h.c.getenv) {
 		// A relative GUARD_AUDIT_LOG (the gate refused it, and the hook
 		// denied) is not written in the command's directory.
 		path = config.DefaultAuditLogWritten(h.c.getenv)

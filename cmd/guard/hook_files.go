@@ -250,6 +250,12 @@ func (c *cli) explainFiles(args []string) (code int, ok bool) {
 	if len(paths) == 0 {
 		return c.usageError(fmt.Errorf("%w: explain --%s: no path given", errUsage, kind)), true
 	}
+	for _, p := range paths {
+		if p == "" {
+			// "$UNSET" named the working directory.
+			return c.usageError(fmt.Errorf("%w: explain --%s: an empty path", errUsage, kind)), true
+		}
+	}
 	g, err := c.newGate(f.Options)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "guard: %v\n", err)

@@ -104,11 +104,35 @@ func (c *cli) log(args []string) int {
 		return gate.ExitFailure
 	}
 	var kept []audit.Entry
+	resolved := map[string]string{} // an entry's directory through its links, once each
+	real := func(p string) string {
+		r, ok := resolved[p]
+		if !ok {
+			r = resolveExisting(p)
+			if r == p {
+				r = ""
+			}
+			resolved[p] = r
+		}
+		return r
+	}
+	inProject := func(p string) bool {
+		if p == "" {
+			return false
+		}
+		if slices.ContainsFunc(dirs, func(d string) bool { return within(p, d) }) {
+			return true
+		}
+		// Logged through a link ($PWD as the shell kept it, a hook's
+		// project as the agent gave it): the real directory was not found.
+		r := real(p)
+		return r != "" && slices.ContainsFunc(dirs, func(d string) bool { return within(r, d) })
+	}
 	for _, e := range entries {
 		if e.Time.Before(from) || (*decision != "" && e.Decision != *decision) || (*agent != "" && e.Agent != *agent) {
 			continue
 		}
-		if len(dirs) > 0 && !slices.ContainsFunc(dirs, func(d string) bool { return within(e.Project, d) || within(e.Cwd, d) }) {
+		if len(dirs) > 0 && !inProject(e.Project) && !inProject(e.Cwd) {
 			continue
 		}
 		kept = append(kept, e)
@@ -254,6 +278,22 @@ func projectForms(dir string) ([]string, error) {
 		forms = append(forms, r)
 	}
 	return forms, nil
+}
+
+// resolveExisting is p with the links of its longest existing part resolved
+// (a directory logged then removed still counts by its parent); "" when no
+// part resolves.
+func resolveExisting(p string) string {
+	rest := ""
+	for d := filepath.Clean(p); ; d = filepath.Dir(d) {
+		if r, err := filepath.EvalSymlinks(d); err == nil {
+			return filepath.Join(r, rest)
+		}
+		if d == filepath.Dir(d) {
+			return ""
+		}
+		rest = filepath.Join(filepath.Base(d), rest)
+	}
 }
 
 func within(p, dir string) bool {

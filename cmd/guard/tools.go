@@ -120,6 +120,13 @@ func (c *cli) install(args []string) int {
 		return gate.ExitFailure
 	}
 	explicit := len(names) > 0
+	for _, n := range names {
+		// A name no program on PATH can have ("", "../evil", "a/b") is
+		// bad input, not a program missing from PATH ("$UNSET", a typo).
+		if err := install.ValidName(n); err != nil && !shim.IsGuard(n) {
+			return c.usageError(fmt.Errorf("%w: guard install: %s; give program names as PATH finds them (rm, git), no shim made", errUsage, gate.Visible(err.Error())))
+		}
+	}
 	if len(names) == 0 {
 		g, err := c.newGate(f.Options)
 		if err != nil {

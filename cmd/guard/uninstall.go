@@ -34,7 +34,13 @@ func (c *cli) uninstallAll(shimDir string, purge bool) int {
 			fmt.Fprintf(c.stderr, "guard uninstall: %s: %v (left as it is)\n", agent, err)
 			failed = true
 		case rep.Changed:
-			fmt.Fprintf(c.stderr, "removed   %s hook from %s (backup %s)\n", agent, rep.Path, rep.Backup)
+			kept := "" // "(backup )" said nothing when the file got its bytes from before guard setup back
+			if rep.Backup != "" {
+				kept = " (backup " + rep.Backup + ")"
+			} else if rep.Restored {
+				kept = " (back as it was before guard setup)"
+			}
+			fmt.Fprintf(c.stderr, "removed   %s hook from %s%s\n", agent, rep.Path, kept)
 		default:
 			fmt.Fprintf(c.stderr, "no hook   %s: nothing in %s\n", agent, hc.Path)
 		}

@@ -45,6 +45,12 @@ func appendLine(path string, b []byte) (int64, error) {
 		syscall.Close(fd)
 		return 0, fmt.Errorf("open %s: not a regular file", path)
 	}
+	if st.Nlink > 1 {
+		// Another name may be in a writable root: the argv of every
+		// command, tokens included, readable and forgeable there.
+		syscall.Close(fd)
+		return 0, &config.LinkedError{Path: path, Names: uint64(st.Nlink)}
+	}
 	if st.Size == 0 && st.Uid == 0 && os.Geteuid() == 0 {
 		// A log root has just made in another user's place (sudo -E):
 		// theirs, or their own guards could not append to it.

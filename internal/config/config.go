@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"guard/internal/safefile"
@@ -93,14 +94,54 @@ func Path(getenv func(string) string) (path string, explicit bool) {
 // refuses a relative path in the configuration file.
 var ErrRelativeEnv = errors.New("a relative path names a file in each command's directory, which the agent can write; give an absolute path")
 
+// ErrTildeEnv is a variable naming one of guard's files with a leading
+// "~", which no shell expanded (quoted, or after "=" in a file such as a
+// systemd unit or .env): taken as relative, it named a directory "~" in
+// each command's directory.
+var ErrTildeEnv = errors.New(`"~" is not expanded here (a shell expands it only unquoted, at the start of a word); give an absolute path ($HOME/...)`)
+
+// relativeEnv is the error for a variable name=p with p not absolute.
+func relativeEnv(name, p string) error {
+	if strings.HasPrefix(p, "~") {
+		return fmt.Errorf("%s=%s: %w", name, p, ErrTildeEnv)
+	}
+	return fmt.Errorf("%s=%s: %w", name, p, ErrRelativeEnv)
+}
+
 // AuditLogEnv returns GUARD_AUDIT_LOG, the audit log named by the
 // environment ("" when unset); a relative path is ErrRelativeEnv.
 func AuditLogEnv(getenv func(string) string) (string, error) {
 	p := getenv("GUARD_AUDIT_LOG")
 	if p != "" && !filepath.IsAbs(p) {
-		return "", fmt.Errorf("GUARD_AUDIT_LOG=%s: %w", p, ErrRelativeEnv)
+		return "", relativeEnv("GUARD_AUDIT_LOG", p)
 	}
 	return p, nil
+}
+
+// ErrAuditLogIsConfig is an audit log named inside guard's configuration:
+// every decision would be appended to a file guard reads as configuration
+// (config.toml stops loading; a policy file took the lines as Starlark).
+var ErrAuditLogIsConfig = errors.New("is in guard's configuration directory or is a policy file: guard would append a line for every decision to what it reads as configuration; give the log a file of its own (by default ~/.local/state/guard/audit.jsonl)")
+
+// AuditLogInConfig reports whether the audit log path is in guard's
+// configuration directory (Dir), /etc/guard, or one of the extra policy
+// files.
+func AuditLogInConfig(path string, getenv func(string) string, policies []string) bool {
+	if path == "" {
+		return false
+	}
+	path = filepath.Clean(path)
+	for _, d := range []string{Dir(getenv), "/etc/guard"} {
+		if d != "" && (path == d || strings.HasPrefix(path, d+string(filepath.Separator))) {
+			return true
+		}
+	}
+	for _, p := range policies {
+		if filepath.Clean(p) == path {
+			return true
+		}
+	}
+	return false
 }
 
 // DefaultAuditLog returns where the audit log is kept when the configuration
@@ -178,11 +219,18 @@ func load(getenv func(string) string) (Config, error) {
 		return Default(), nil
 	}
 	if explicit && !filepath.IsAbs(path) {
-		return Config{}, fmt.Errorf("GUARD_CONFIG=%s: %w", path, ErrRelativeEnv)
+		return Config{}, relativeEnv("GUARD_CONFIG", path)
 	}
 	data, err := readFile(path)
 	if err != nil {
 		if !explicit && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)) {
+			// A link that leads nowhere (a dotfiles checkout moved or not
+			// there yet) is a configuration the user meant: running
+			// without it would drop its mode ceiling and its secrets, as
+			// user.policy or trusted.json there stops guard.
+			if dest, lerr := os.Readlink(path); lerr == nil {
+				return Config{}, fmt.Errorf("load config: %s is a symbolic link to %s, which does not exist; fix the link, or remove it to run with the defaults", path, dest)
+			}
 			return Default(), nil
 		}
 		return Config{}, fmt.Errorf("load config: %w", err)
@@ -190,8 +238,22 @@ func load(getenv func(string) string) (Config, error) {
 	return Parse(path, data, getenv("HOME"))
 }
 
+// LinkedError is one of guard's own files with more than one name (hard
+// links): see OneName.
+type LinkedError struct {
+	Path  string
+	Names uint64
+}
+
+func (e *LinkedError) Error() string {
+	return fmt.Sprintf("%s has %d names (hard links): a command guard runs could change it through another name, which no protection covers; keep one name (a symbolic link to the copy you keep is followed, and its target protected)", e.Path, e.Names)
+}
+
 // readFile reads path, a regular file of at most maxSize bytes, without
 // blocking on a FIFO or reading a device (see safefile.Read).
 func readFile(path string) ([]byte, error) {
+	if err := OneName(path); err != nil {
+		return nil, err
+	}
 	return safefile.Read(path, maxSize)
 }

@@ -52,3 +52,27 @@ func MkdirAll(dir string, perm os.FileMode) error {
 	}
 	return nil
 }
+
+// hardLinked reports whether the regular file fi has other names (a
+// dotfiles tool that links by hard links).
+func hardLinked(fi os.FileInfo) bool {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && fi.Mode().IsRegular() && st.Nlink > 1
+}
+
+// OneName returns a *LinkedError when the file at path (a symbolic link
+// followed) has more than one name. guard's own state (config.toml, the
+// policy layers, trusted.json, the audit log) is protected by its names: a
+// hard link elsewhere, in a directory a command may write (a dotfiles
+// checkout the agent works on), is a name no protection covers. A missing
+// file is no error.
+func OneName(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok && fi.Mode().IsRegular() && st.Nlink > 1 {
+		return &LinkedError{Path: path, Names: uint64(st.Nlink)}
+	}
+	return nil
+}

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
+
+	"guard/policy/protect"
 )
 
 // ParseError is an error in a configuration file, at a line (counted from 1).
@@ -48,6 +51,9 @@ type Protect struct {
 	SecretEnvAllow []string `toml:"secret_env_allow"` // variable names kept all the same
 }
 
+// ErrRootIsSlash is "/" given as a writable root.
+var ErrRootIsSlash = errors.New(`"/" as a writable root makes every path writable: the sandbox then keeps no protected path read-only and cannot stop mode and owner changes (strict full-auto refuses every command, auto-edit asks about every write); name the directories to write instead`)
+
 // want says what each key takes, for type errors.
 func want(s string) string {
 	switch s {
@@ -76,6 +82,9 @@ func Parse(path string, data []byte, home string) (Config, error) {
 		return Config{}, decodeError(path, err)
 	}
 	lines := keyLines(data)
+	if err := exactKeys(path, lines); err != nil {
+		return Config{}, err
+	}
 	c := Default()
 	c.Path = path
 	c.Set = map[string]bool{}
@@ -122,6 +131,9 @@ func Parse(path string, data []byte, home string) (Config, error) {
 			if paths[i], err = expand(s, home); err != nil {
 				return Config{}, errorf(fmt.Sprintf("%s#%d", key, i), "%s: %s", key, err)
 			}
+			if key == "writable_roots" && paths[i] == "/" {
+				return Config{}, errorf(fmt.Sprintf("%s#%d", key, i), "%s: %s", key, ErrRootIsSlash)
+			}
 		}
 		*list.out = paths
 	}
@@ -132,6 +144,12 @@ func Parse(path string, data []byte, home string) (Config, error) {
 			for i, s := range list {
 				if s == "" || strings.IndexByte(s, 0) >= 0 {
 					return Config{}, errorf(fmt.Sprintf("protect.%s#%d", key, i), "protect.%s: empty pattern or NUL byte", key)
+				}
+				// Checked here, with its line: the lists are built only
+				// when a command needs them, and a protected pattern that
+				// did not compile was then dropped without a word.
+				if err := protect.ValidPattern(s); err != nil {
+					return Config{}, errorf(fmt.Sprintf("protect.%s#%d", key, i), "protect.%s: %s", key, err)
 				}
 			}
 		}
@@ -198,6 +216,15 @@ func keyLines(data []byte) map[string]int {
 				key = table + "." + key
 			}
 			lines[key] = lineOf(&p, e.Key())
+			if v := e.Value(); v.Kind == unstable.InlineTable {
+				// protect = {secrets = [...]}: its keys, for knownKeys.
+				it := v.Children()
+				for it.Next() {
+					if kv := it.Node(); kv.Kind == unstable.KeyValue {
+						lines[key+"."+joinKey(kv.Key())] = lineOf(&p, kv.Key())
+					}
+				}
+			}
 			if v := e.Value(); v.Kind == unstable.Array {
 				it := v.Children()
 				for i := 0; it.Next(); i++ {
@@ -211,6 +238,45 @@ func keyLines(data []byte) map[string]int {
 		}
 	}
 	return lines
+}
+
+// exactKeys returns a *ParseError for the first key (by line) that is not
+// spelled as guard's keys are. TOML keys are case-sensitive, but the decoder
+// matches a struct field whatever the case: `Mode = "suggest"` set the mode
+// without counting as a mode written in the file (no ceiling), and a later
+// `Mode` replaced an earlier `mode`.
+func exactKeys(path string, lines map[string]int) error {
+	known := map[string]bool{}
+	for _, t := range []reflect.Type{reflect.TypeFor[file](), reflect.TypeFor[Protect]()} {
+		prefix := ""
+		if t == reflect.TypeFor[Protect]() {
+			prefix = "protect."
+		}
+		for i := range t.NumField() {
+			known[prefix+t.Field(i).Tag.Get("toml")] = true
+		}
+	}
+	bad, at := "", 0
+	for key, line := range lines {
+		if strings.Contains(key, "#") || known[key] {
+			continue
+		}
+		if bad == "" || line < at || line == at && key < bad {
+			bad, at = key, line
+		}
+	}
+	if bad == "" {
+		return nil
+	}
+	what := "key"
+	if want(strings.ToLower(bad)) == "a table" {
+		what = "table"
+	}
+	msg := fmt.Sprintf("unknown %s %q", what, bad)
+	if known[strings.ToLower(bad)] {
+		msg += fmt.Sprintf(" (keys are lower case: %s)", strings.ToLower(bad))
+	}
+	return &ParseError{Path: path, Line: at, Msg: msg}
 }
 
 func joinKey(it unstable.Iterator) string {

@@ -67,6 +67,39 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 	return syncDir(dir)
 }
 
+// WriteLinked writes data over the regular file at path in place when the
+// file has other hard links, keeping them, and reports whether it did (false:
+// no such file, or one name only; the caller renames a new file into place).
+// For the files of others guard edits (an agent's settings): guard's own
+// state must have one name (OneName).
+// Not atomic: a reader may see part of it, and a write cut short (a full
+// disk) leaves part of it, which is why callers keep a copy first where they
+// can.
+func WriteLinked(path string, data []byte) (bool, error) {
+	fi, err := os.Lstat(path)
+	if err != nil || !hardLinked(fi) {
+		return false, nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return true, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return true, fmt.Errorf("write %s: not a regular file", path)
+	}
+	if _, err := f.WriteAt(data, 0); err != nil {
+		return true, err
+	}
+	if err := f.Truncate(int64(len(data))); err != nil {
+		return true, err
+	}
+	if err := f.Sync(); err != nil {
+		return true, fmt.Errorf("fsync %s: %w", path, err)
+	}
+	return true, f.Close()
+}
+
 // regularTarget returns the file that writing path should replace: path
 // itself, or where it links to; an error if that exists and is not a regular
 // file.

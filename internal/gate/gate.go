@@ -216,6 +216,9 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 		if !filepath.IsAbs(r) {
 			r = filepath.Join(cwd, r)
 		}
+		if filepath.Clean(r) == "/" {
+			return nil, fmt.Errorf("--writable-root %s: %w", Visible(r), config.ErrRootIsSlash)
+		}
 		g.Roots = append(g.Roots, filepath.Clean(r))
 	}
 
@@ -228,6 +231,13 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	}
 	if g.AuditLog == "" {
 		g.AuditLog = cfg.AuditLog
+	}
+	if config.AuditLogInConfig(g.AuditLog, getenv, cfg.Policies) {
+		return nil, fmt.Errorf("config: audit log %s %w", Visible(g.AuditLog), config.ErrAuditLogIsConfig)
+	}
+	if e := auditLogProtected(g.AuditLog, getenv); e != nil {
+		return nil, fmt.Errorf("config: audit log %s is a protected path (%s: %s): guard would append every command's arguments, which the agent chooses, to a file that is run or read as configuration later; give the log a file of its own (by default ~/.local/state/guard/audit.jsonl)",
+			Visible(g.AuditLog), e.Pattern, e.Reason)
 	}
 	// The judge takes a read of the log for a secret read wherever it is.
 	policy.UseAuditLog(g.AuditLog)
@@ -264,6 +274,25 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	g.Home = getenv("HOME")
 	g.RunsElsewhere = opts.RunsElsewhere
 	return g, nil
+}
+
+// auditLogProtected returns the built-in protected entry an audit log moved
+// from its default place falls under (a shell's start-up file, .envrc, a git
+// hook, an agent's settings), nil for none: a line appended there is run
+// later, and its arguments are the agent's (bash expands "$(...)" inside
+// the JSON's double quotes). The default place is not checked (no cost on
+// the run path).
+func auditLogProtected(log string, getenv func(string) string) *protect.Entry {
+	if log == "" || log == config.DefaultAuditLog(getenv) {
+		return nil
+	}
+	return protect.Default().Protected(log, getenv("HOME"))
+}
+
+// AuditLogProtected reports whether an audit log moved from its default
+// place is on the built-in protected list (see auditLogProtected).
+func AuditLogProtected(log string, getenv func(string) string) bool {
+	return auditLogProtected(log, getenv) != nil
 }
 
 // whyGuardState is the reason given for a write into guard's own state.
@@ -452,6 +481,9 @@ func (g *Gate) loadPolicies(opts Options, cfg config.Config) error {
 		files = append(files, g.ProjectPolicy) // this project's answers
 	}
 	for _, f := range files {
+		if err := config.OneName(f); err != nil {
+			return fmt.Errorf("read policy: %w", err)
+		}
 		p, err := cache.LoadFile(f)
 		if err != nil {
 			if hiddenAnswers(f, g) {
@@ -565,8 +597,9 @@ type Cap struct {
 // and those of guard's configuration files at the other places the
 // environment names ($XDG_CONFIG_HOME/guard, $HOME/.config/guard): a command
 // that points GUARD_CONFIG or XDG_CONFIG_HOME elsewhere does not escape the
-// mode the user wrote. Only regular files are read; one that does not load
-// is left out (the configuration in use is the one whose errors stop guard).
+// mode the user wrote. One that is there but does not load (a directory,
+// a link leading nowhere, an error in it) stops guard, as it does when it is
+// the configuration in use.
 func caps(cfg config.Config, mode policy.Mode, getenv func(string) string) ([]Cap, error) {
 	var out []Cap
 	add := func(m, file string) error {
@@ -597,8 +630,8 @@ func caps(cfg config.Config, mode policy.Mode, getenv func(string) string) ([]Ca
 			continue
 		}
 		seen[filepath.Clean(p)] = true
-		if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() {
-			continue
+		if _, err := os.Lstat(p); err != nil {
+			continue // none there, or none this user can reach (another account's home)
 		}
 		other, err := config.Load(func(k string) string {
 			if k == "GUARD_CONFIG" {
@@ -606,7 +639,13 @@ func caps(cfg config.Config, mode policy.Mode, getenv func(string) string) ([]Ca
 			}
 			return getenv(k)
 		})
-		if err == nil && other.Set["mode"] && other.Mode != "" {
+		if err != nil {
+			// Left out, a file whose errors stop guard when it is the
+			// one in use stopped nothing once GUARD_CONFIG named another
+			// (a file the agent wrote, for a shim with no guard above).
+			return nil, fmt.Errorf("config: %w (it bounds the mode whatever GUARD_CONFIG or XDG_CONFIG_HOME names)", err)
+		}
+		if other.Set["mode"] && other.Mode != "" {
 			if err := add(other.Mode, p); err != nil {
 				return nil, err
 			}

@@ -77,15 +77,46 @@ func Find(start string) string {
 	}
 }
 
+// kindOf names what stands at a path, for the errors of Files.
+func kindOf(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m.IsRegular():
+		return "a file"
+	}
+	return "not a file"
+}
+
+// notFollowed is the reason a link is refused: it could lead anywhere,
+// and what a person reviewed would not be what guard applies.
+func notFollowed(m fs.FileMode) string {
+	if m&fs.ModeSymlink != 0 {
+		return " (guard trust does not follow links: put the files themselves there)"
+	}
+	return ""
+}
+
 // Files reads the project's .guard files, sorted by name.
 func Files(project string) ([]File, error) {
 	dir := filepath.Join(project, Dir)
 	fi, err := os.Lstat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no %s directory in %s: guard trust applies a project's %s/config.toml and %s/*.policy", Dir, project, Dir, Dir)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if !fi.IsDir() {
-		return nil, fmt.Errorf("%s is not a directory (a symbolic link is not followed)", dir)
+		return nil, fmt.Errorf("%s is %s, not a directory%s", dir, kindOf(fi.Mode()), notFollowed(fi.Mode()))
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -99,7 +130,7 @@ func Files(project string) ([]File, error) {
 		}
 		p := filepath.Join(dir, name)
 		if !e.Type().IsRegular() {
-			return nil, fmt.Errorf("%s is not a regular file (a symbolic link is not followed)", p)
+			return nil, fmt.Errorf("%s is %s, not a regular file%s", p, kindOf(e.Type()), notFollowed(e.Type()))
 		}
 		data, err := safefile.ReadNoFollow(p, maxFile)
 		if err != nil {
@@ -117,6 +148,9 @@ func Files(project string) ([]File, error) {
 
 // List returns the trusted projects.
 func (s Store) List() ([]Record, error) {
+	if err := config.OneName(s.Path); err != nil {
+		return nil, err
+	}
 	data, err := safefile.ReadNoFollow(s.Path, maxFile)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return nil, nil // none; also under a HOME or XDG_CONFIG_HOME that is a file, as config.toml

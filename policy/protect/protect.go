@@ -1213,7 +1213,7 @@ type Adjust struct {
 func (l *List) Apply(a Adjust) error {
 	for _, group := range [][]string{a.Protected, a.Unprotected, a.Secrets, a.NotSecret, a.SecretEnv, a.SecretEnvAllow} {
 		for _, p := range group {
-			if err := validPattern(p); err != nil {
+			if err := ValidPattern(p); err != nil {
 				return err
 			}
 		}
@@ -1255,7 +1255,9 @@ func (l *List) Apply(a Adjust) error {
 	return nil
 }
 
-func validPattern(p string) error {
+// ValidPattern returns an error for a pattern Apply refuses: empty, or with
+// a part path.Match cannot compile ("[abc").
+func ValidPattern(p string) error {
 	if strings.TrimSpace(p) == "" {
 		return errors.New("empty pattern")
 	}
