@@ -205,7 +205,7 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	if filepath.IsAbs(opts.Project) {
 		g.Roots[0] = filepath.Clean(opts.Project)
 	}
-	if t := getenv("TMPDIR"); t != "" && filepath.IsAbs(t) {
+	if t := getenv("TMPDIR"); t != "" && filepath.IsAbs(t) && tempRoot(t, getenv("HOME")) {
 		g.temps = append(g.temps, len(g.Roots))
 		g.Roots = append(g.Roots, filepath.Clean(t))
 	}
@@ -293,6 +293,28 @@ func auditLogProtected(log string, getenv func(string) string) *protect.Entry {
 // place is on the built-in protected list (see auditLogProtected).
 func AuditLogProtected(log string, getenv func(string) string) bool {
 	return auditLogProtected(log, getenv) != nil
+}
+
+// tempRoot reports whether t, the TMPDIR guard was given, is taken as a
+// writable root: not "/", and neither the home ($HOME's, or the one
+// /etc/passwd names, which no command sets) nor a directory above it,
+// as written or through links. A command sets TMPDIR for one run where no
+// guard above judges it (a shim's, a prefix's): `TMPDIR=~ rm -rf ~/x` ran in
+// auto-edit through an rm shim, the home a root, and full-auto's sandbox
+// would have let it write there. Such a TMPDIR is no root: writes there are
+// judged as anywhere else.
+func tempRoot(t, home string) bool {
+	for _, p := range []string{filepath.Clean(t), policy.Resolve(t, "/")} {
+		if p == "/" {
+			return false
+		}
+		for _, h := range []string{home, passwdHome()} {
+			if filepath.IsAbs(h) && (policy.Inside(filepath.Clean(h), p) || policy.Inside(policy.Resolve(h, "/"), p)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // whyGuardState is the reason given for a write into guard's own state.
