@@ -763,7 +763,10 @@ func Default() *List {
 		// connection string under its short name (seventeenth red team:
 		// each reached the program).
 		"*_PW", "*_PW_*", "*PASS", "*_SESSION", "*SESSION_ID", "*MNEMONIC*", "*SEED_PHRASE*", "*_SAS", "*_SAS_*",
-		"*CONNSTR*"}
+		"*CONNSTR*",
+		// One-time-password seeds (a TOTP secret makes every later code)
+		// and credentials under the short name CRED.
+		"*TOTP*", "*HOTP*", "OTP_*", "*_OTP", "*_OTP_*", "*_OTP_SEED*", "CRED", "*_CRED", "*_CRED_*", "CRED_*"}
 	// GIT_CONFIG_KEY_n holds config names (guard's own git pins among
 	// them), never secrets; the values are GIT_CONFIG_VALUE_n.
 	l.SecretEnvAllow = []string{"*KEYBOARD*", "*KEYMAP*", "KEYTIMEOUT", "GPG_TTY", "GIT_CONFIG_KEY_*", "XAUTHORITY",

@@ -40,3 +40,22 @@ func TestScrubEnvShortNamesAndShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestScrubEnvOTPAndCred: one-time-password seeds and credentials under the
+// short name CRED are removed; names that only hold those letters stay.
+func TestScrubEnvOTPAndCred(t *testing.T) {
+	gone := []string{"OTP_SEED=JBSWY3DPEHPK3PXP", "GITHUB_TOTP=JBSWY3DPEHPK3PXP", "VPN_OTP=JBSWY3DPEHPK3PXP",
+		"AWS_MFA_OTP_SEED=JBSWY3DPEHPK3PXP", "HOTP_COUNTER_KEY=x", "CRED=u:p", "GCP_CRED=u:p", "CRED_FILE=/k", "DB_CRED_JSON=x"}
+	kept := []string{"BOOTPROTO=dhcp", "SCREDIR=/x", "CREDITS=10", "ACCREDITED=1", "NOTPAD=1", "PYTHONHASHSEED=0"}
+	out := Default().ScrubEnv(slices.Concat(gone, kept))
+	for _, kv := range gone {
+		if slices.Contains(out, kv) {
+			t.Errorf("%s reached the program", kv)
+		}
+	}
+	for _, kv := range kept {
+		if !slices.Contains(out, kv) {
+			t.Errorf("%s was removed", kv)
+		}
+	}
+}
