@@ -66,6 +66,7 @@ type newNames struct {
 	// (lookNewRepos).
 	gitDirsSeen map[string]bool
 	roots       []string // the unshared roots: only directories in them are unlocked
+	shared      []string // the shared roots (/tmp, $TMPDIR): a .git file may name a git directory there
 }
 
 type heldDir struct {
@@ -114,10 +115,11 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 	if cwd == "" {
 		cwd, _ = unix.Getwd()
 	}
-	var dirs, roots []string
+	var dirs, roots, shared []string
 	seen := map[string]bool{}
 	for _, r := range c.roots {
 		if r.shared {
+			shared = append(shared, r.path)
 			continue
 		}
 		for d := cwd; d != r.path && within(d, r.path); d = filepath.Dir(d) {
@@ -151,7 +153,7 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 		}
 		groups[g].at = append(groups[g].at, i)
 	}
-	n := &newNames{entries: entries, homeFrom: homeFrom, homeDir: homeDir, topFrom: topFrom, roots: roots}
+	n := &newNames{entries: entries, homeFrom: homeFrom, homeDir: homeDir, topFrom: topFrom, roots: roots, shared: shared}
 	if len(tops) > 0 {
 		n.tops = make(map[string]bool, len(tops))
 		for _, t := range tops {

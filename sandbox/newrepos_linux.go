@@ -26,9 +26,17 @@ import (
 // so are its config and config.worktree when they name a program git runs
 // (gitRunsProgram) and its commondir (which points git at another config).
 // What git init and git clone make (sample hooks, a config with the remote
-// and branches) stays. Limits: the look's own bounds (the directories it
-// goes through), and a file system that keeps no birth time, where only a
-// repository in a directory made during the run is known for new.
+// and branches) stays.
+//
+// Made during the run is told by the birth time or the change time (a
+// rename changes it, and neither can be set back): an existing directory
+// given HEAD, objects, refs and a config and renamed to .git, or named by a
+// new .git file, kept its old birth time and was not looked in
+// (sandbox-18). A .git file or link made during the run that names a git
+// directory in a shared root (/tmp, $TMPDIR) is moved aside itself: what
+// lies there is anyone's to write, by later commands too, and git run in
+// the project's directory later would take its config and hooks.
+// Limits: the look's own bounds (the directories it goes through).
 
 // lookNewRepos looks in the git directories made during the run in d
 // (ents: its entries) and reports how many paths it moved aside.
@@ -36,19 +44,19 @@ func (n *newNames) lookNewRepos(w io.Writer, d deepDir, ents map[string]uint8, s
 	found := 0
 	switch ents[".git"] {
 	case unix.DT_DIR:
-		if d.made || n.bornDuring(d.fd, ".git") {
+		if d.made || n.changedDuring(d.fd, ".git") {
 			if fd, err := openBeneath(d.fd, ".git", locks); err == nil {
 				found += n.lookGitDir(w, fd, filepath.Join(d.path, ".git"), stamp, locks)
 				unix.Close(fd)
 			}
 		}
 	case unix.DT_REG:
-		if d.made || n.bornDuring(d.fd, ".git") {
+		if d.made || n.changedDuring(d.fd, ".git") {
 			found += n.lookGitFile(w, d, stamp, locks)
 		}
 	case unix.DT_LNK:
 		// git follows a .git link to the directory it names.
-		if d.made || n.bornDuring(d.fd, ".git") {
+		if d.made || n.changedDuring(d.fd, ".git") {
 			buf := make([]byte, unix.PathMax)
 			if k, err := unix.Readlinkat(d.fd, ".git", buf); err == nil {
 				found += n.lookGitAt(w, d, string(buf[:k]), stamp, locks)
@@ -56,7 +64,7 @@ func (n *newNames) lookNewRepos(w io.Writer, d deepDir, ents map[string]uint8, s
 		}
 	}
 	if ents["HEAD"] != 0 && ents["objects"] == unix.DT_DIR && ents["refs"] == unix.DT_DIR &&
-		(d.made || n.bornDuring(d.fd, "HEAD")) {
+		(d.made || n.changedDuring(d.fd, "HEAD") || n.changedDuring(d.fd, "config")) {
 		found += n.lookGitDir(w, d.fd, d.path, stamp, locks)
 	}
 	return found
@@ -77,13 +85,23 @@ func (n *newNames) lookGitFile(w io.Writer, d deepDir, stamp string, locks *unlo
 }
 
 // lookGitAt looks in the git directory target (relative to d) that a .git
-// file or link in d names, when it lies in a root and was made during the
-// run.
+// file or link in d names, when it lies in a root and was made or changed
+// during the run; one in a shared root has the .git in d moved aside.
 func (n *newNames) lookGitAt(w io.Writer, d deepDir, target, stamp string, locks *unlocked) int {
 	if !filepath.IsAbs(target) {
 		target = filepath.Join(d.path, target)
 	}
 	target = filepath.Clean(target)
+	if slices.ContainsFunc(n.shared, func(r string) bool { return within(target, r) }) &&
+		!slices.ContainsFunc(n.roots, func(r string) bool { return within(target, r) }) {
+		to, made, err := moveAside(d.fd, ".git", stamp, locks)
+		if !made {
+			return 0
+		}
+		sayMoved(w, filepath.Join(d.path, ".git"), to,
+			"a .git the command made names "+target+", in a temporary directory every process writes in: git there would run its config and hooks", "", err)
+		return 1
+	}
 	if !slices.ContainsFunc(n.roots, func(r string) bool { return target != r && within(target, r) }) {
 		return 0 // the command could make none outside the roots
 	}
@@ -97,9 +115,9 @@ func (n *newNames) lookGitAt(w io.Writer, d deepDir, target, stamp string, locks
 	if err != nil {
 		return 0
 	}
-	born := n.bornDuring(parent, filepath.Base(target))
+	changed := n.changedDuring(parent, filepath.Base(target)) || n.changedDuring(fd, "HEAD") || n.changedDuring(fd, "config")
 	unix.Close(parent)
-	if !born {
+	if !changed {
 		return 0 // a linked worktree's or submodule's git directory that was there
 	}
 	return n.lookGitDir(w, fd, target, stamp, locks)
@@ -173,15 +191,19 @@ func (n *newNames) lookGitDir(w io.Writer, fd int, path, stamp string, locks *un
 	return found
 }
 
-// bornDuring reports whether name in dirfd was made during the run, by its
-// birth time (false where the file system keeps none).
-func (n *newNames) bornDuring(dirfd int, name string) bool {
+// changedDuring reports whether name in dirfd was made, renamed, linked
+// or written during the run: its birth time where the file system keeps
+// one, else or also its change time, which a rename moves on (an old
+// directory renamed to .git keeps its birth time).
+func (n *newNames) changedDuring(dirfd int, name string) bool {
 	var sx unix.Statx_t
-	if unix.Statx(dirfd, name, unix.AT_SYMLINK_NOFOLLOW|unix.AT_STATX_SYNC_AS_STAT, unix.STATX_BTIME, &sx) != nil ||
-		sx.Mask&unix.STATX_BTIME == 0 {
+	if unix.Statx(dirfd, name, unix.AT_SYMLINK_NOFOLLOW|unix.AT_STATX_SYNC_AS_STAT, unix.STATX_BTIME|unix.STATX_CTIME, &sx) != nil {
 		return false
 	}
-	return !time.Unix(sx.Btime.Sec, int64(sx.Btime.Nsec)).Before(n.deep.since)
+	if sx.Mask&unix.STATX_BTIME != 0 && !time.Unix(sx.Btime.Sec, int64(sx.Btime.Nsec)).Before(n.deep.since) {
+		return true
+	}
+	return !time.Unix(sx.Ctime.Sec, int64(sx.Ctime.Nsec)).Before(n.deep.since)
 }
 
 // readSmall reads the regular file name in dirfd, following no link, when
