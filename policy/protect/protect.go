@@ -386,7 +386,9 @@ var defaultList = [...]struct {
 			".duckdb_history", ".mycli-history", "~/.config/pgcli/history", ".clickhouse-client-history",
 			".usql_history", ".dbshell", "~/.mongodb/mongosh", "~/.ipython/profile_*/history.sqlite",
 			"~/.julia/logs/repl_history.jl", ".Rhistory", ".pry_history", "~/.local/share/pry/pry_history",
-			"~/.ghc/ghci_history", ".scala_history", ".ts_node_repl_history", "~/.bash_sessions", "~/.zsh_sessions"}},
+			"~/.ghc/ghci_history", ".scala_history", ".ts_node_repl_history", "~/.bash_sessions", "~/.zsh_sessions",
+			// PowerShell's (PSReadLine's) history on Linux.
+			"~/.local/share/powershell/PSReadLine"}},
 	// The stores of more command-line tools' logins, whose tokens have no
 	// format the content scan knows (random hex or base64): `cat
 	// ~/.databrickscfg` and the like were safe (third red-team of the judge).
@@ -603,6 +605,29 @@ var defaultList = [...]struct {
 		"~/.argocd/config", "~/.rancher/cli2.json", "~/.muttrc", "~/.mutt", "~/.config/mutt", "~/.config/neomutt",
 		"~/.mbsyncrc", "~/.config/isyncrc", "~/.offlineimaprc", "~/.config/aerc/accounts.conf",
 		"~/.config/himalaya/config.toml", "~/.transifexrc", "~/.config/hut/config"}},
+	// Stored logins and keys still readable (eighteenth red team of the
+	// sandbox), each at the place its tool documents: Emacs's auth-source
+	// files (plain passwords), cryptocurrency wallets and keystores
+	// (Solana's default keypair is the private key in plain JSON; geth's,
+	// Foundry's, NEAR's, Sui's keystores; Bitcoin Core's and Electrum's
+	// wallets), the Tencent Cloud, Yandex Cloud, Exoscale, Render and
+	// Vercel (its older places) CLIs' logins, Datadog's dogshell keys,
+	// minikube's certificate authorities and client keys (the cluster's
+	// admin), Ansible Galaxy's token, Chef's credentials and client keys,
+	// Puppet's agent keys, Vagrant Cloud's token, NetworkManager's VPN
+	// certificates and keys, VNC's password, sbt's and Hex's publishing
+	// credentials, HTTPie's sessions (auth headers and cookies), OBS's
+	// stream key, GNOME's older keyring directory. A *.pem or *.key below
+	// the home is matched at the home's top only, so each place is named.
+	{Secret, "a stored login, key or wallet", nil, []string{"~/.authinfo", "~/.authinfo.gpg",
+		"~/.config/solana/id.json", "~/.ethereum/keystore", "~/.foundry/keystores", "~/.near-credentials",
+		"~/.sui/sui_config/sui.keystore", "~/.bitcoin/wallets", "~/.bitcoin/wallet.dat", "~/.electrum/wallets",
+		"~/.tccli", "~/.config/yandex-cloud", "~/.config/exoscale", "~/.render/cli.yaml", "~/.vercel/auth.json",
+		"~/.now/auth.json", "~/.dogrc", "~/.minikube/ca.key", "~/.minikube/proxy-client-ca.key",
+		"~/.minikube/certs/ca-key.pem", "~/.minikube/profiles/*/client.key", "~/.minikube/profiles/*/apiserver.key",
+		"~/.ansible/galaxy_token", "~/.chef/credentials", "~/.chef/*.pem", "~/.puppetlabs/etc/puppet/ssl/private_keys",
+		"~/.vagrant.d/data/vagrant_login_token", "~/.cert", "~/.vnc/passwd", "~/.sbt/.credentials", "~/.hex/hex.config",
+		"~/.config/httpie/sessions", "~/.config/obs-studio/basic/profiles/*/service.json", "~/.gnome2/keyrings"}},
 	// More agents' logins, MCP servers' OAuth tokens and session records
 	// (ninth red team): Qwen Code's OAuth credentials and settings (MCP
 	// servers' env), Gemini CLI's and Qwen Code's MCP OAuth tokens, Amp's,
