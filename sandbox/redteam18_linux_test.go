@@ -1,0 +1,191 @@
+package sandbox
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"guard/policy/protect"
+)
+
+// Red team of the sandbox, eighteenth pass (docs/redteam/sandbox-18.md).
+
+// asRootNobodyAndForbidden runs test as root, as nobody, and as nobody
+// where user namespaces are forbidden (no child: Landlock alone, guard the
+// program's parent), each with a scratch base directory, guard's test
+// binary shared with the user and a fixture. The last sets
+// user.max_user_namespaces=0 for the subtest and restores it; where the
+// test may not (no CAP_SYS_RESOURCE over the setting's namespace), the
+// helper behaves as if it were set (forbidden: child.noUserNS).
+func asRootNobodyAndForbidden(t *testing.T, test func(t *testing.T, cred *syscall.Credential, forbidden bool, base, exe string, f *fixture)) {
+	asRootAndNobody(t, func(t *testing.T, cred *syscall.Credential, base, exe string, f *fixture) {
+		test(t, cred, false, base, exe, f)
+	})
+	t.Run("nobody, user namespaces forbidden", func(t *testing.T) {
+		if err := forbidUserNS(t); err != nil {
+			t.Logf("user.max_user_namespaces cannot be set here (%v): the helper behaves as if it were 0", err)
+		}
+		base := t.TempDir()
+		exe := shareWith(t, base, nobody)
+		test(t, nobody, true, base, exe, newFixture(t, base))
+	})
+}
+
+// forbidUserNS sets user.max_user_namespaces=0 until t ends.
+func forbidUserNS(t *testing.T) error {
+	t.Helper()
+	const knob = "/proc/sys/user/max_user_namespaces"
+	old, err := os.ReadFile(knob)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(knob, []byte("0"), 0); err != nil {
+		return err
+	}
+	t.Cleanup(func() {
+		if err := os.WriteFile(knob, old, 0); err != nil {
+			t.Errorf("restoring %s: %v", knob, err)
+		}
+	})
+	return nil
+}
+
+// TestNewGitDirsFromOldPartsOrSharedRoots (S18-1): a git directory the
+// command assembles from what was there at start (an old directory given
+// HEAD, objects, refs and a config, named by a new .git file, or renamed to
+// .git), and a .git file or link naming a repository it made in a shared
+// root ($TMPDIR): git status there later, outside, ran the planted
+// core.fsmonitor. The look took "made during the run" for the birth time,
+// which a rename keeps, and looked only in the unshared roots.
+func TestNewGitDirsFromOldPartsOrSharedRoots(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	plant := `set -e
+echo 'ref: refs/heads/main' > docs/README; mv docs/README docs/HEAD; mkdir docs/objects docs/refs
+printf '[core]\n\tbare = false\n\tfsmonitor = "echo OLDDIR >> %s/ran; false"\n' "$PWD" > docs/config
+echo "gitdir: ../docs" > sub/.git
+git init -q --bare stash; git --git-dir=stash config core.bare false
+git --git-dir=stash config core.fsmonitor "echo RENAMED >> $PWD/ran; false"; mv stash lib/.git
+git init -q --bare "$SHARED/x.git"; git --git-dir="$SHARED/x.git" config core.bare false
+git --git-dir="$SHARED/x.git" config core.fsmonitor "echo SHARED >> $PWD/ran; false"
+mkdir s1 s2; echo "gitdir: $SHARED/x.git" > s1/.git; ln -s "$SHARED/x.git" s2/.git
+`
+	// What stays: a linked worktree in the shared root (its .git file is
+	// there, naming the project's), a commit in a repository there at start.
+	clean := `set -e
+git -C old -c user.name=a -c user.email=a@b commit -q --allow-empty -m again
+git init -q r; git -C r -c user.name=a -c user.email=a@b commit -q --allow-empty -m m
+git -C r worktree add -q "$SHARED/wt"; git -C "$SHARED/wt" status --short
+`
+	asRootNobodyAndForbidden(t, func(t *testing.T, cred *syscall.Credential, forbidden bool, base, exe string, f *fixture) {
+		shared := filepath.Join(filepath.Dir(f.root), "tmp")
+		olds := func() {
+			for _, d := range []string{"docs", "sub", "lib", "stash", "old"} {
+				os.MkdirAll(filepath.Join(f.root, d), 0o755)
+			}
+			os.WriteFile(filepath.Join(f.root, "docs", "README"), []byte("docs\n"), 0o644)
+			os.MkdirAll(shared, 0o777)
+			chownFixture(t, f, cred)
+			time.Sleep(ctimeRacy + 500*time.Millisecond) // there at start: older than the run
+		}
+		env := []string{"HOME=" + base, "PATH=/usr/bin:/bin", "GIT_CONFIG_NOSYSTEM=1", "GIT_CEILING_DIRECTORIES=" + filepath.Dir(f.root),
+			"SHARED=" + shared}
+		status := func() string {
+			os.Remove(filepath.Join(f.root, "ran"))
+			for _, d := range []string{"sub", "lib", "s1", "s2"} {
+				cmd := exec.Command(git, "-c", "safe.directory=*", "status", "--short")
+				cmd.Dir = filepath.Join(f.root, d)
+				cmd.Env = env
+				cmd.Run()
+			}
+			return readString(filepath.Join(f.root, "ran"))
+		}
+		olds()
+		o := child{path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: f.root, exe: exe, cred: cred, env: env}.run(t)
+		for _, want := range []string{"OLDDIR", "RENAMED", "SHARED"} {
+			if got := status(); !o.ok || !strings.Contains(got, want) {
+				t.Fatalf("without the sandbox, git status did not run the planted core.fsmonitor (%s): %s\n%s\nran %q", want, o, o.stderr, got)
+			}
+		}
+		for _, n := range []string{"docs", "sub", "lib", "stash", "s1", "s2", "old"} {
+			os.RemoveAll(filepath.Join(f.root, n))
+		}
+		os.RemoveAll(filepath.Join(shared, "x.git"))
+		olds()
+		// Where user namespaces are forbidden the shared root's placeholders
+		// (protected) cannot be kept read-only: best effort, as guard's
+		// best-effort mode runs it, with the look after the command.
+		p := Profile{WritableRoots: []string{f.root, shared}, SharedRoots: []string{shared}, BestEffort: forbidden}
+		Protect(&p, protect.Default(), base)
+		o = child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: f.root, exe: exe, cred: cred, env: env,
+			noUserNS: forbidden}.run(t)
+		if o.ok || !strings.Contains(o.msg, "126") {
+			t.Errorf("a command that planted them: %s, want exit status 126\nstderr: %s", o.msg, o.stderr)
+		}
+		if got := status(); got != "" {
+			t.Errorf("git status outside ran %q\nstderr: %s", got, o.stderr)
+		}
+		if exists(filepath.Join(f.root, "s1", ".git")) || exists(filepath.Join(f.root, "s2", ".git")) {
+			t.Errorf("a .git naming a repository in the shared root is still there\nstderr: %s", o.stderr)
+		}
+
+		// An existing repository (protected, so not where user namespaces
+		// are forbidden: strict refuses), a worktree in the shared root.
+		if forbidden {
+			return
+		}
+		init := exec.Command(git, "init", "-q", filepath.Join(f.root, "old"))
+		init.Env = env
+		if out, err := init.CombinedOutput(); err != nil {
+			t.Fatalf("git init old: %v\n%s", err, out)
+		}
+		chownFixture(t, f, cred)
+		time.Sleep(ctimeRacy + 500*time.Millisecond)
+		p = Profile{WritableRoots: []string{f.root, shared}, SharedRoots: []string{shared}}
+		Protect(&p, protect.Default(), base)
+		o = child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", clean}, dir: f.root, exe: exe, cred: cred, env: env}.run(t)
+		if !o.ok {
+			t.Errorf("a commit in a repository there at start, a worktree in the shared root: %s, want status 0\nstderr: %s", o.msg, o.stderr)
+		}
+		if !exists(filepath.Join(f.root, "old", ".git", "config")) || !exists(filepath.Join(shared, "wt", ".git")) {
+			t.Errorf("the existing repository's config or the worktree's .git was moved\nstderr: %s", o.stderr)
+		}
+	})
+}
+
+// storedLoginsAndWallets are logins, keys and wallets at their tools'
+// documented places that were readable (S18-2).
+var storedLoginsAndWallets = []string{".authinfo", ".authinfo.gpg", ".config/solana/id.json", ".ethereum/keystore/UTC--2026",
+	".foundry/keystores/deployer", ".near-credentials/mainnet/a.near.json", ".sui/sui_config/sui.keystore",
+	".bitcoin/wallets/w/wallet.dat", ".bitcoin/wallet.dat", ".electrum/wallets/default_wallet", ".tccli/default.credential",
+	".config/yandex-cloud/config.yaml", ".config/exoscale/exoscale.toml", ".render/cli.yaml", ".vercel/auth.json",
+	".now/auth.json", ".dogrc", ".minikube/ca.key", ".minikube/profiles/minikube/client.key", ".ansible/galaxy_token",
+	".chef/credentials", ".chef/admin.pem", ".puppetlabs/etc/puppet/ssl/private_keys/host.pem",
+	".vagrant.d/data/vagrant_login_token", ".cert/nm-openvpn/vpn-key.pem", ".vnc/passwd", ".sbt/.credentials",
+	".hex/hex.config", ".config/httpie/sessions/api.example.com/s.json",
+	".config/obs-studio/basic/profiles/Untitled/service.json", ".gnome2/keyrings/login.keyring",
+	".local/share/powershell/PSReadLine/ConsoleHost_history.txt"}
+
+func walletAndLoginCases(forbidden bool) []attackCase {
+	return homeSecretCases(storedLoginsAndWallets, "password=lab18-stored-login\n", forbidden)
+}
+
+// TestAttackStoredLoginsAndWallets: each read from inside, the project
+// beside the home.
+func TestAttackStoredLoginsAndWallets(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackStoredLoginsAndWalletsUnprivileged is this test")
+	runAttackCases(t, walletAndLoginCases(false))
+}
+
+func TestAttackStoredLoginsAndWalletsUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	runAsNobody(t, walletAndLoginCases)
+}
