@@ -189,3 +189,76 @@ func TestAttackStoredLoginsAndWalletsUnprivileged(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
 	runAsNobody(t, walletAndLoginCases)
 }
+
+// homeStartMade and homeStartExisting are files a tool sources or runs
+// from the home at its start (S18-3), made by the command and there at
+// start, in a home that is the root (~/.selected_editor and ~/.less made:
+// TestAttackHomeStartFilesRun).
+var homeStartMade = []string{".config/.bunfig.toml", ".config/pnpm/rc", ".ansible/plugins/filter/x.py", ".config/zellij/config.kdl"}
+var homeStartExisting = []string{".selected_editor", ".less", ".ansible.cfg", ".config/ghostty/config"}
+
+// TestNewHomeStartFilesMovedAside: each of homeStartMade made in a home
+// that is the root is moved aside, status 126, and each of
+// homeStartExisting cannot be appended to (root, nobody).
+func TestNewHomeStartFilesMovedAside(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	testHomeNamesAs(t, homeStartExisting, homeStartMade, nil)
+}
+
+// TestAttackHomeStartFilesRun: with the real tools, what a command planted
+// in a home that is the root ran outside later: sensible-editor sourced
+// ~/.selected_editor (VISUAL unset, EDITOR set), and less ran the LESSOPEN
+// of a ~/.less compiled by lesskey (git's pager). Shown to run without the
+// sandbox first; with it, both are moved aside and nothing runs (root,
+// nobody, nobody with user namespaces forbidden).
+func TestAttackHomeStartFilesRun(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	for _, tool := range []string{"sensible-editor", "less", "lesskey"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed", tool)
+		}
+	}
+	asRootNobodyAndForbidden(t, func(t *testing.T, cred *syscall.Credential, forbidden bool, base, exe string, f *fixture) {
+		home := f.root
+		ran := filepath.Join(base, "ran")
+		os.WriteFile(filepath.Join(base, "page"), []byte("page\n"), 0o644)
+		writeWorld(filepath.Join(home, "src", "lesskey.in"), "#env\nLESSOPEN=|echo LESSOPEN-RAN >> "+ran+"; cat %s\n")
+		chownFixture(t, f, cred)
+		os.Chmod(base, 0o777)
+		plant := `echo 'SELECTED_EDITOR=true; echo SELECTED-RAN >> ` + ran + `' > ~/.selected_editor
+lesskey -o ~/.less src/lesskey.in 2>/dev/null
+`
+		later := func() string {
+			os.Remove(ran)
+			env := []string{"HOME=" + home, "PATH=/usr/bin:/bin", "EDITOR=true", "TERM=dumb"}
+			ed := exec.Command("sensible-editor", filepath.Join(base, "page"))
+			ed.Env = env
+			ed.Run()
+			less := exec.Command("less", filepath.Join(base, "page"))
+			less.Env = env
+			less.Run()
+			return readString(ran)
+		}
+		env := []string{"HOME=" + home}
+		if o := (child{path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: home, exe: exe, cred: cred, env: env}).run(t); !o.ok {
+			t.Fatalf("planting without the sandbox: %s\n%s", o, o.stderr)
+		}
+		if got := later(); !strings.Contains(got, "SELECTED-RAN") || !strings.Contains(got, "LESSOPEN-RAN") {
+			t.Fatalf("without the sandbox, sensible-editor and less outside ran %q, want both plants", got)
+		}
+		os.Remove(filepath.Join(home, ".selected_editor"))
+		os.Remove(filepath.Join(home, ".less"))
+		p := Profile{WritableRoots: []string{home}, BestEffort: forbidden}
+		Protect(&p, protect.Default(), home)
+		o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: home, exe: exe, cred: cred, env: env,
+			noUserNS: forbidden}.run(t)
+		if o.ok || !strings.Contains(o.msg, "126") {
+			t.Errorf("planting inside: %s, want status 126\nstderr: %s", o.msg, o.stderr)
+		}
+		if got := later(); got != "" {
+			t.Errorf("sensible-editor and less outside ran %q", got)
+		}
+	})
+}

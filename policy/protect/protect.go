@@ -260,6 +260,20 @@ var defaultList = [...]struct {
 		".irbrc", ".pryrc", ".ghci", ".perldb", ".iex.exs", ".ocamlinit", ".octaverc", "~/.psqlrc", "~/.sqliterc",
 		"~/.lldbinit", "~/.screenrc", "~/.lesskey", "~/.config/lesskey", "~/.julia/config/startup.jl", "~/.mailcap",
 		"~/.bunfig.toml"}},
+	// What tools source or run from the home at their start, found left
+	// (eighteenth red team of the sandbox): Debian's sensible-editor
+	// sources ~/.selected_editor whenever VISUAL is unset (crontab -e, and
+	// whatever runs `editor` through it); less reads the compiled lesskey
+	// file ~/.less (its #env LESSOPEN runs a command for every file, git's
+	// pager included), beside the source files already listed; Bun's XDG
+	// global config (preload); pnpm's global rc (script-shell, like
+	// ~/.npmrc); Ansible's user config (vault_password_file run when
+	// executable, plugin paths) and its default plugin directories, loaded
+	// at every playbook; the zellij and Ghostty terminals' configs (the
+	// shell or command they start), as alacritty's, kitty's and wezterm's.
+	{Protected, "a tool sources or runs what this file names when it starts", nil, []string{"~/.selected_editor",
+		"~/.less", "~/.config/.bunfig.toml", "~/.config/pnpm/rc", "~/.ansible.cfg", "~/.ansible/plugins",
+		"~/.config/zellij", "~/.config/ghostty"}},
 	// More start-up files run as code (twelfth red team): mongosh's
 	// JavaScript, IEx's Elixir, the Erlang shell's .erlang, OCaml's toplevel,
 	// SBCL's, Guile's and Racket's REPLs, the perl debugger's .perldb,
