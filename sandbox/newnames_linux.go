@@ -404,7 +404,7 @@ func (n *newNames) moveAside(w io.Writer) int {
 		}
 		unix.Close(fd)
 	}
-	return found + n.lookDeeper(w, stamp, buf, &locks)
+	return found + n.lookDeeper(w, stamp, buf, &locks) + n.lookAdminDirs(w, stamp, buf, &locks)
 }
 
 // moveMissing moves aside those of missing that exist below dirfd (dir is

@@ -262,3 +262,99 @@ lesskey -o ~/.less src/lesskey.in 2>/dev/null
 		}
 	})
 }
+
+// TestWorktreeAndModuleGitDirsLookedIn (S18-4): the git directories a
+// repository found at start keeps inside its own, made in the run for a
+// work tree in the shared root ($TMPDIR, where the look does not go): a
+// linked worktree's commondir rewritten to name a repository of the
+// command's, a worktree's config.worktree (extensions.worktreeConfig set
+// by the user, as git sparse-checkout does) naming core.fsmonitor, a
+// submodule-style .git/modules/m named by a .git file in the shared root.
+// git status in each work tree later, outside, ran the plant.
+func TestWorktreeAndModuleGitDirsLookedIn(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	plant := `set -e
+git worktree add -q "$SHARED/wt1"
+git init -q --bare "$SHARED/evil.git"; git --git-dir="$SHARED/evil.git" config core.bare false
+git --git-dir="$SHARED/evil.git" config core.fsmonitor "echo COMMONDIR >> $RAN; false"
+cp -r .git/objects/. "$SHARED/evil.git/objects/"; cp -r .git/refs/. "$SHARED/evil.git/refs/"
+echo "$SHARED/evil.git" > .git/worktrees/wt1/commondir
+git worktree add -q "$SHARED/wt2"; git -C "$SHARED/wt2" config --worktree core.fsmonitor "echo WORKTREECONFIG >> $RAN; false"
+git init -q --bare .git/modules/m; git --git-dir=.git/modules/m config core.bare false
+git --git-dir=.git/modules/m config core.fsmonitor "echo MODULE >> $RAN; false"
+mkdir "$SHARED/m"; echo "gitdir: $PWD/.git/modules/m" > "$SHARED/m/.git"
+`
+	clean := `set -e
+git -C "$SHARED/wt0" -c user.name=a -c user.email=a@b commit -q --allow-empty -m again
+git worktree add -q "$SHARED/wt3"; git -C "$SHARED/wt3" status --short
+`
+	asRootNobodyAndForbidden(t, func(t *testing.T, cred *syscall.Credential, forbidden bool, base, exe string, f *fixture) {
+		shared := filepath.Join(filepath.Dir(f.root), "tmp")
+		repo := filepath.Join(f.root, "p")
+		ran := filepath.Join(base, "ran")
+		os.Chmod(base, 0o777)
+		env := []string{"HOME=" + base, "PATH=/usr/bin:/bin", "GIT_CONFIG_NOSYSTEM=1", "GIT_CEILING_DIRECTORIES=" + filepath.Dir(f.root),
+			"SHARED=" + shared, "RAN=" + ran}
+		gitOK := func(dir string, args ...string) {
+			cmd := exec.Command(git, append([]string{"-c", "safe.directory=*"}, args...)...)
+			cmd.Dir, cmd.Env = dir, env
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+			}
+		}
+		setUp := func() {
+			os.RemoveAll(repo)
+			os.RemoveAll(shared)
+			os.MkdirAll(repo, 0o755)
+			os.MkdirAll(shared, 0o777)
+			gitOK(repo, "init", "-q")
+			gitOK(repo, "-c", "user.name=a", "-c", "user.email=a@b", "commit", "-q", "--allow-empty", "-m", "m")
+			gitOK(repo, "config", "extensions.worktreeConfig", "true")
+			gitOK(repo, "worktree", "add", "-q", filepath.Join(shared, "wt0"))
+			gitOK(filepath.Join(shared, "wt0"), "config", "--worktree", "core.pager", "less -R")
+			chownFixture(t, f, cred)
+			time.Sleep(ctimeRacy + 500*time.Millisecond) // there at start: older than the run
+		}
+		later := func() string {
+			os.Remove(ran)
+			for _, d := range []string{"wt1", "wt2", "m"} {
+				cmd := exec.Command(git, "-c", "safe.directory=*", "status", "--short")
+				cmd.Dir, cmd.Env = filepath.Join(shared, d), env
+				cmd.Run()
+			}
+			return readString(ran)
+		}
+		setUp()
+		o := child{path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: repo, exe: exe, cred: cred, env: env}.run(t)
+		got := later()
+		for _, want := range []string{"COMMONDIR", "WORKTREECONFIG", "MODULE"} {
+			if !o.ok || !strings.Contains(got, want) {
+				t.Fatalf("without the sandbox, git status did not run the plant %s: %s\n%s\nran %q", want, o, o.stderr, got)
+			}
+		}
+		setUp()
+		p := Profile{WritableRoots: []string{f.root, shared}, SharedRoots: []string{shared}, BestEffort: forbidden}
+		Protect(&p, protect.Default(), base)
+		o = child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: repo, exe: exe, cred: cred, env: env,
+			noUserNS: forbidden}.run(t)
+		if o.ok || !strings.Contains(o.msg, "126") {
+			t.Errorf("a command that planted them: %s, want exit status 126\nstderr: %s", o.msg, o.stderr)
+		}
+		if got := later(); got != "" {
+			t.Errorf("git status outside ran %q\nstderr: %s", got, o.stderr)
+		}
+		o = child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", clean}, dir: repo, exe: exe, cred: cred, env: env,
+			noUserNS: forbidden}.run(t)
+		if !o.ok {
+			t.Errorf("a commit in a worktree there at start, a new worktree: %s, want status 0\nstderr: %s", o.msg, o.stderr)
+		}
+		if !exists(filepath.Join(repo, ".git", "worktrees", "wt0", "config.worktree")) {
+			t.Errorf("the existing worktree's config.worktree was moved\nstderr: %s", o.stderr)
+		}
+	})
+}
