@@ -134,6 +134,12 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 		}
 		roots = append(roots, r.path)
 	}
+	// A home in a shared root (HOME=/tmp/h) is looked at as the home in a
+	// root is: its names, absent at start, made by the command ran later.
+	if homeDir != "" && !seen[homeDir] && len(homeNames) > 0 {
+		seen[homeDir] = true
+		dirs = append(dirs, homeDir)
+	}
 	// The entries by their first component, in list order: a directory
 	// that lacks that component lacks every one of them (300 roots times
 	// the list's literal entries, one by one, took 12 ms).

@@ -131,8 +131,10 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 }
 
 // homeNames are the list's literal "~/" protected entries as names
-// relative to the home, when the home is in a writable root that is not
-// shared (the home is the project, or an agent runs in it): one absent at
+// relative to the home, when the home is in a writable root (the home is
+// the project, or an agent runs in it; or it lies in /tmp or $TMPDIR, as
+// a container's HOME=/tmp does: a ~/.bashrc made there stayed and ran at
+// the next bash, sandbox-18 S18-5): one absent at
 // start (~/.gitconfig, ~/.ssh/config) had nothing for a read-only mount to
 // cover, and a ~/.gitconfig made inside ran its core.fsmonitor at the next
 // `git status` outside (twelfth red team). lookForNewNames then moves one
@@ -144,14 +146,7 @@ func homeNames(l *protect.List, home string, p *Profile) ([]protect.Entry, strin
 		return nil, ""
 	}
 	home = filepath.Clean(home)
-	in := false
-	for _, r := range p.WritableRoots {
-		if within(home, filepath.Clean(r)) && !slices.ContainsFunc(p.SharedRoots, func(s string) bool {
-			return within(home, filepath.Clean(s))
-		}) {
-			in = true
-		}
-	}
+	in := slices.ContainsFunc(p.WritableRoots, func(r string) bool { return within(home, filepath.Clean(r)) })
 	if !in {
 		// Or a root is another path to it (homeVia): looked for there.
 		via := homeVia(p.readMounts(), home, p)

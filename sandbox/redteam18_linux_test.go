@@ -358,3 +358,59 @@ git worktree add -q "$SHARED/wt3"; git -C "$SHARED/wt3" status --short
 		}
 	})
 }
+
+// TestNewHomeNamesInSharedRoot (S18-5): a home that lies in a shared root
+// (HOME=/tmp/h, as containers set it for an account with no home of its
+// own): ~/.bashrc, ~/.ssh/authorized_keys and ~/.gitconfig made from
+// inside stayed, since the home's names were looked for only in a home in
+// an unshared root; bash outside ran the ~/.bashrc. Now each is moved
+// aside, status 126, and a plain file made there stays.
+func TestNewHomeNamesInSharedRoot(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("bash is not installed")
+	}
+	plant := `echo 'echo BASHRC-RAN' > ~/.bashrc; mkdir -p ~/.ssh; echo key > ~/.ssh/authorized_keys
+printf '[core]\n\tpager = "echo GITCONFIG-RAN"\n' > ~/.gitconfig; echo notes > ~/notes.txt`
+	made := []string{".bashrc", ".ssh/authorized_keys", ".gitconfig"}
+	asRootNobodyAndForbidden(t, func(t *testing.T, cred *syscall.Credential, forbidden bool, base, exe string, f *fixture) {
+		shared := filepath.Join(filepath.Dir(f.root), "tmp")
+		home := filepath.Join(shared, "home")
+		os.MkdirAll(home, 0o755)
+		chownFixture(t, f, cred)
+		env := []string{"HOME=" + home}
+		interactive := func() string {
+			cmd := exec.Command(bash, "-i", "-c", "true")
+			cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin"}
+			out, _ := cmd.Output()
+			return string(out)
+		}
+		o := child{path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: f.root, exe: exe, cred: cred, env: env}.run(t)
+		if !o.ok || !strings.Contains(interactive(), "BASHRC-RAN") {
+			t.Fatalf("without the sandbox, bash did not run the ~/.bashrc made: %s\n%s", o, o.stderr)
+		}
+		for _, n := range append(made, ".ssh", "notes.txt") {
+			os.RemoveAll(filepath.Join(home, n))
+		}
+		p := Profile{WritableRoots: []string{f.root, shared}, SharedRoots: []string{shared}, BestEffort: forbidden}
+		Protect(&p, protect.Default(), home)
+		o = child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: f.root, exe: exe, cred: cred, env: env,
+			noUserNS: forbidden}.run(t)
+		if o.ok || !strings.Contains(o.msg, "126") {
+			t.Errorf("a command that made them: %s, want exit status 126\nstderr: %s", o.msg, o.stderr)
+		}
+		for _, n := range made {
+			if exists(filepath.Join(home, n)) {
+				t.Errorf("~/%s, made by the command in a home in a shared root, is still there\nstderr: %s", n, o.stderr)
+			}
+		}
+		if got := interactive(); strings.Contains(got, "BASHRC-RAN") {
+			t.Errorf("bash outside ran the ~/.bashrc made inside")
+		}
+		if !exists(filepath.Join(home, "notes.txt")) {
+			t.Errorf("~/notes.txt, a plain file, was moved\nstderr: %s", o.stderr)
+		}
+	})
+}
