@@ -58,10 +58,13 @@ type newNames struct {
 	dirs     []heldDir
 	deep     deeperLook // the directories below, that the start's scan listed
 	entries  []protect.Entry
-	homeFrom int             // entries from here on are the home's ("~/" cut off)
-	homeDir  string          // where the home's entries are looked for
-	topFrom  int             // entries from here on are upwardTopNames, looked for in tops only
-	tops     map[string]bool // the tops of the roots other than the project (otherRootTops)
+	homeFrom int    // entries from here on are the home's ("~/" cut off)
+	homeDir  string // where the home's entries are looked for
+	topFrom  int    // entries from here on are upwardTopNames, looked for in tops only
+	// extraFrom: entries from here on are Profile.MissingProtected's, each
+	// looked for in one directory only (noted in its heldDir's missing).
+	extraFrom int
+	tops      map[string]bool // the tops of the roots other than the project (otherRootTops)
 	// gitDirsSeen are the git directories made during the run looked in
 	// (lookNewRepos).
 	gitDirsSeen map[string]bool
@@ -108,6 +111,19 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 	if len(tops) > 0 {
 		entries = slices.Concat(entries, upwardTopNames)
 	}
+	// Then one entry for each path a config names that did not exist
+	// (Profile.MissingProtected), looked for in its nearest directory that
+	// did only.
+	extraFrom := len(entries)
+	extra := map[string][]missingPath{} // by that directory
+	for _, m := range c.p.MissingProtected {
+		dir, rel, ok := nearestExisting(m, c.roots)
+		if !ok {
+			continue
+		}
+		entries = append(entries, protect.Entry{Pattern: m, Kind: protect.Protected, Reason: "a config there at start names it: once made, it is read as that config (a git include)"})
+		extra[dir] = append(extra[dir], missingPath{rel, len(entries) - 1})
+	}
 	if len(entries) == 0 {
 		return nil
 	}
@@ -140,6 +156,12 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 		seen[homeDir] = true
 		dirs = append(dirs, homeDir)
 	}
+	for d := range extra {
+		if !seen[d] {
+			seen[d] = true
+			dirs = append(dirs, d)
+		}
+	}
 	// The entries by their first component, in list order: a directory
 	// that lacks that component lacks every one of them (300 roots times
 	// the list's literal entries, one by one, took 12 ms).
@@ -159,7 +181,8 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 		}
 		groups[g].at = append(groups[g].at, i)
 	}
-	n := &newNames{entries: entries, homeFrom: homeFrom, homeDir: homeDir, topFrom: topFrom, roots: roots, shared: shared}
+	n := &newNames{entries: entries, homeFrom: homeFrom, homeDir: homeDir, topFrom: topFrom, extraFrom: extraFrom, roots: roots,
+		shared: shared}
 	if len(tops) > 0 {
 		n.tops = make(map[string]bool, len(tops))
 		for _, t := range tops {
@@ -219,6 +242,11 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 				}
 			}
 		}
+		for _, m := range extra[d] {
+			if !slices.ContainsFunc(h.missing, func(x missingPath) bool { return x.rel == m.rel }) {
+				h.missing = append(h.missing, m)
+			}
+		}
 		if byAt := func(a, b missingPath) int { return a.at - b.at }; !slices.IsSortedFunc(h.missing, byAt) {
 			slices.SortFunc(h.missing, byAt)
 		}
@@ -242,6 +270,8 @@ func (n *newNames) kindOf(d string) dirKind { return dirKind{home: d == n.homeDi
 // applies reports whether entries[i] is looked for in a directory of kind k.
 func (n *newNames) applies(i int, k dirKind) bool {
 	switch {
+	case i >= n.extraFrom:
+		return false
 	case i >= n.topFrom:
 		return k.top
 	case i >= n.homeFrom:
@@ -261,6 +291,27 @@ var upwardTopNames = func() []protect.Entry {
 	}
 	return out
 }()
+
+// nearestExisting is the nearest directory above p that exists, within
+// one of roots (not above it), and the first component of p below it.
+func nearestExisting(p string, roots []root) (dir, rel string, ok bool) {
+	for d := filepath.Dir(p); ; d = filepath.Dir(d) {
+		if !slices.ContainsFunc(roots, func(r root) bool { return within(d, r.path) }) {
+			return "", "", false
+		}
+		var st unix.Stat_t
+		if unix.Lstat(d, &st) == nil {
+			if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+				return "", "", false
+			}
+			first, _, _ := strings.Cut(strings.TrimPrefix(p, d+"/"), "/")
+			return d, first, true
+		}
+		if d == "/" {
+			return "", "", false
+		}
+	}
+}
 
 // otherRootTops are the writable roots other than the project (the
 // first), as the decision counts them (the gate's addUpwardTops): not
@@ -421,6 +472,33 @@ func (n *newNames) moveMissing(w io.Writer, dirfd int, dir string, missing []mis
 	for _, m := range missing {
 		e := &n.entries[m.at]
 		pattern := e.Pattern // as the config names it
+		if m.at >= n.extraFrom {
+			// A path a config names (Profile.MissingProtected): made when
+			// it exists now, or cannot be looked at.
+			full := strings.TrimPrefix(e.Pattern, dir+"/")
+			var st unix.Stat_t
+			if j := strings.LastIndexByte(full, '/'); j >= 0 {
+				pfd, err := openBeneath(dirfd, full[:j], locks)
+				if err == unix.ENOENT || err == unix.ENOTDIR {
+					continue
+				}
+				if err == nil {
+					err = unix.Fstatat(pfd, full[j+1:], &st, unix.AT_SYMLINK_NOFOLLOW)
+					unix.Close(pfd)
+					if err == unix.ENOENT {
+						continue
+					}
+				}
+			} else if unix.Fstatat(dirfd, full, &st, unix.AT_SYMLINK_NOFOLLOW) == unix.ENOENT {
+				continue
+			}
+			to, made, err := moveAside(dirfd, m.rel, stamp, locks)
+			if made {
+				found++
+				sayMoved(w, filepath.Join(dir, m.rel), to, e.Reason, "", err)
+			}
+			continue
+		}
 		if m.at >= n.topFrom {
 			pattern = "" // no entry of the list to unprotect: the decision's (protect.UpwardTop)
 		} else if m.at >= n.homeFrom {

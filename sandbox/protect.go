@@ -39,8 +39,12 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 	if w != nil {
 		p.ScannedDirs = slices.Clone(w.Scanned)
 	}
-	p.ReadOnly, p.Unreadable = nil, nil
+	p.ReadOnly, p.Unreadable, p.MissingProtected = nil, nil, nil
 	for _, f := range prot {
+		if f.Missing {
+			p.MissingProtected = append(p.MissingProtected, f.Path)
+			continue
+		}
 		p.ReadOnly = append(p.ReadOnly, f.Path)
 	}
 	for _, f := range sec {
@@ -104,7 +108,9 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 		}
 		prot, sec := l.ResolveHome(p.WritableRoots, h.path, w)
 		for _, f := range prot {
-			p.ReadOnly = append(p.ReadOnly, f.Path)
+			if !f.Missing {
+				p.ReadOnly = append(p.ReadOnly, f.Path)
+			}
 		}
 		for _, f := range sec {
 			p.Unreadable = append(p.Unreadable, f.Path)
@@ -116,6 +122,9 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 	if others, inside := rootVia(p.readMounts(), p); len(others) > 0 {
 		prot, _ := l.ResolveWatched(others, scannedRoots(others), home, w)
 		for _, f := range prot {
+			if f.Missing {
+				continue
+			}
 			for i, o := range others {
 				if within(f.Path, o) {
 					p.ReadOnly = append(p.ReadOnly, filepath.Join(inside[i], strings.TrimPrefix(f.Path, o)))

@@ -414,3 +414,80 @@ printf '[core]\n\tpager = "echo GITCONFIG-RAN"\n' > ~/.gitconfig; echo notes > ~
 		}
 	})
 }
+
+// TestMissingGitIncludesLookedFor (S18-6): the user's ~/.gitconfig
+// includes an optional ~/.gitconfig.local and, for one repository, an
+// includeIf file in its work tree, neither there yet: with the home the
+// root, a command made them with a core.fsmonitor, and git status outside
+// ran it. Resolution protected only includes that existed; now one that
+// does not is looked for after the command (from a cached plan too) and
+// moved aside, status 126.
+func TestMissingGitIncludesLookedFor(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	plant := `f=.gitconfig.local; printf '[core]\n\tfsmonitor = "echo LOCAL >> %s; false"\n' "$RAN" > "$HOME/$f"
+g=.gitconfig-proj; printf '[core]\n\tfsmonitor = "echo INCLUDEIF >> %s; false"\n' "$RAN" > "$HOME/proj/$g"
+`
+	asRootNobodyAndForbidden(t, func(t *testing.T, cred *syscall.Credential, forbidden bool, base, exe string, f *fixture) {
+		home := f.root
+		proj := filepath.Join(home, "proj")
+		ran := filepath.Join(base, "ran")
+		os.Chmod(base, 0o777)
+		env := []string{"HOME=" + home, "PATH=/usr/bin:/bin", "GIT_CONFIG_NOSYSTEM=1", "RAN=" + ran}
+		init := exec.Command(git, "init", "-q", proj)
+		init.Env = env
+		if out, err := init.CombinedOutput(); err != nil {
+			t.Fatalf("git init: %v\n%s", err, out)
+		}
+		// The include's and the includeIf's, the last setting wins: each
+		// file alone is tried after.
+		writeWorld(filepath.Join(home, ".gitconfig"), "[includeIf \"gitdir:"+proj+"/\"]\n\tpath = ~/proj/.gitconfig-proj\n"+
+			"[include]\n\tpath = ~/.gitconfig.local\n[safe]\n\tdirectory = *\n")
+		chownFixture(t, f, cred)
+		status := func() string {
+			os.Remove(ran)
+			cmd := exec.Command(git, "status", "--short")
+			cmd.Dir, cmd.Env = proj, env
+			cmd.Run()
+			return readString(ran)
+		}
+		o := child{path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: home, exe: exe, cred: cred, env: env}.run(t)
+		if got := status(); !o.ok || !strings.Contains(got, "LOCAL") {
+			t.Fatalf("without the sandbox, git status did not run the included file's core.fsmonitor: %s\n%s\nran %q", o, o.stderr, got)
+		}
+		os.Remove(filepath.Join(home, ".gitconfig.local"))
+		if got := status(); !strings.Contains(got, "INCLUDEIF") {
+			t.Fatalf("without the sandbox, git status did not run the includeIf file's core.fsmonitor: ran %q", got)
+		}
+		os.Remove(filepath.Join(proj, ".gitconfig-proj"))
+		time.Sleep(ctimeRacy + 500*time.Millisecond)
+		cache := filepath.Join(base, "cache")
+		for _, cached := range []bool{false, true} {
+			p := Profile{WritableRoots: []string{home}, BestEffort: forbidden}
+			if cached {
+				ProtectCached(&p, protect.Default(), home, cache) // made
+				p = Profile{WritableRoots: []string{home}, BestEffort: forbidden}
+				ProtectCached(&p, protect.Default(), home, cache) // used
+			} else {
+				Protect(&p, protect.Default(), home)
+			}
+			o = child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: home, exe: exe, cred: cred, env: env,
+				noUserNS: forbidden}.run(t)
+			if o.ok || !strings.Contains(o.msg, "126") {
+				t.Errorf("cached plan %v: a command that made them: %s, want exit status 126\nstderr: %s", cached, o.msg, o.stderr)
+			}
+			if got := status(); got != "" {
+				t.Errorf("cached plan %v: git status outside ran %q\nstderr: %s", cached, got, o.stderr)
+			}
+			for _, n := range []string{".gitconfig.local", "proj/.gitconfig-proj"} {
+				if exists(filepath.Join(home, n)) {
+					t.Errorf("cached plan %v: ~/%s is still there", cached, n)
+				}
+			}
+		}
+	})
+}
