@@ -491,3 +491,60 @@ g=.gitconfig-proj; printf '[core]\n\tfsmonitor = "echo INCLUDEIF >> %s; false"\n
 		}
 	})
 }
+
+// TestMissingShellSourcesLookedFor (S18-7): ~/.bashrc sources an optional
+// ~/.bashrc.local and puts ~/tools/bin first on PATH, an .envrc sources an
+// optional .envrc.local (direnv's source_env_if_exists), none of them
+// there yet: with the home the root, a command made them, and the next
+// interactive bash outside ran the ~/.bashrc.local and the ~/tools/bin
+// program.
+// Resolution protected only what existed; now each is looked for after
+// the command and moved aside, status 126.
+func TestMissingShellSourcesLookedFor(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("bash is not installed")
+	}
+	plant := `f=.bashrc.local; echo 'echo LOCALRC-RAN' > "$HOME/$f"
+d=tools; mkdir -p "$HOME/$d/bin"; printf '#!/bin/sh\necho PATHDIR-RAN\n' > "$HOME/$d/bin/lab18tool"; chmod +x "$HOME/$d/bin/lab18tool"
+e=.envrc.local; echo 'echo ENVRC-LOCAL' > "$HOME/$e"
+`
+	asRootNobodyAndForbidden(t, func(t *testing.T, cred *syscall.Credential, forbidden bool, base, exe string, f *fixture) {
+		home := f.root
+		writeWorld(filepath.Join(home, ".bashrc"), "[ -f ~/.bashrc.local ] && . ~/.bashrc.local\nexport PATH=\"$HOME/tools/bin:$PATH\"\n")
+		writeWorld(filepath.Join(home, ".envrc"), "source_env_if_exists .envrc.local\n")
+		chownFixture(t, f, cred)
+		env := []string{"HOME=" + home}
+		later := func() string {
+			cmd := exec.Command(bash, "-i", "-c", "lab18tool")
+			cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin"}
+			out, _ := cmd.Output()
+			return string(out)
+		}
+		o := child{path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: home, exe: exe, cred: cred, env: env}.run(t)
+		if got := later(); !o.ok || !strings.Contains(got, "LOCALRC-RAN") || !strings.Contains(got, "PATHDIR-RAN") {
+			t.Fatalf("without the sandbox, bash did not run the plants: %s\n%s\nran %q", o, o.stderr, got)
+		}
+		for _, n := range []string{".bashrc.local", "tools", ".envrc.local"} {
+			os.RemoveAll(filepath.Join(home, n))
+		}
+		time.Sleep(ctimeRacy + 500*time.Millisecond)
+		p := Profile{WritableRoots: []string{home}, BestEffort: forbidden}
+		Protect(&p, protect.Default(), home)
+		o = child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: home, exe: exe, cred: cred, env: env,
+			noUserNS: forbidden}.run(t)
+		if o.ok || !strings.Contains(o.msg, "126") {
+			t.Errorf("a command that made them: %s, want exit status 126\nstderr: %s", o.msg, o.stderr)
+		}
+		if got := later(); got != "" {
+			t.Errorf("bash outside ran %q\nstderr: %s", got, o.stderr)
+		}
+		for _, n := range []string{".bashrc.local", "tools", ".envrc.local"} {
+			if exists(filepath.Join(home, n)) {
+				t.Errorf("~/%s, made by the command, is still there\nstderr: %s", n, o.stderr)
+			}
+		}
+	})
+}

@@ -80,10 +80,11 @@ type Profile struct {
 	// root (homeNames).
 	HomeNames []protect.Entry
 	HomeDir   string
-	// MissingProtected are paths in the roots that a config names and that
-	// did not exist at start (a git include's target: protect.Found's
-	// Missing); one the command makes is moved aside after it, as
-	// ProtectedNames are. Set by Protect.
+	// MissingProtected are paths in the roots that a start-up file or a
+	// config names and that did not exist at start (a git include's
+	// target, a file a shell start-up file or an .envrc sources, a
+	// directory it puts on PATH: protect.Found's Missing); one the command
+	// makes is moved aside after it, as ProtectedNames are. Set by Protect.
 	MissingProtected []string
 	// PrivateTemp are tool caches at the top of the shared temporary
 	// directories (jest's) that the program sees empty and writable, as a
