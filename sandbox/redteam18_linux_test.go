@@ -548,3 +548,57 @@ e=.envrc.local; echo 'echo ENVRC-LOCAL' > "$HOME/$e"
 		}
 	})
 }
+
+// TestMissingGitProgramLookedFor (S18-6): a repository's config names its
+// core.fsmonitor by a path in the root that does not exist yet
+// (~/tools/fsmon.sh); a command made it, and git status outside ran it.
+// Only existing program files were protected; now a missing one (a path
+// for sure: absolute, ~/, ./ or ../) is looked for and moved aside.
+func TestMissingGitProgramLookedFor(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	plant := `d=tools; mkdir -p "$HOME/$d"; printf '#!/bin/sh\necho FSMON-FILE >> %s\nexit 1\n' "$RAN" > "$HOME/$d/fsmon.sh"; chmod +x "$HOME/$d/fsmon.sh"`
+	asRootNobodyAndForbidden(t, func(t *testing.T, cred *syscall.Credential, forbidden bool, base, exe string, f *fixture) {
+		home := f.root
+		proj := filepath.Join(home, "proj")
+		ran := filepath.Join(base, "ran")
+		os.Chmod(base, 0o777)
+		env := []string{"HOME=" + home, "PATH=/usr/bin:/bin", "GIT_CONFIG_NOSYSTEM=1", "RAN=" + ran}
+		for _, args := range [][]string{{"init", "-q", proj}, {"-C", proj, "config", "core.fsmonitor", filepath.Join(home, "tools", "fsmon.sh")}} {
+			cmd := exec.Command(git, args...)
+			cmd.Env = env
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("git %v: %v\n%s", args, err, out)
+			}
+		}
+		writeWorld(filepath.Join(home, ".gitconfig"), "[safe]\n\tdirectory = *\n")
+		chownFixture(t, f, cred)
+		status := func() string {
+			os.Remove(ran)
+			cmd := exec.Command(git, "status", "--short")
+			cmd.Dir, cmd.Env = proj, env
+			cmd.Run()
+			return readString(ran)
+		}
+		o := child{path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: home, exe: exe, cred: cred, env: env}.run(t)
+		if got := status(); !o.ok || !strings.Contains(got, "FSMON-FILE") {
+			t.Fatalf("without the sandbox, git status did not run the program made: %s\n%s\nran %q", o, o.stderr, got)
+		}
+		os.RemoveAll(filepath.Join(home, "tools"))
+		time.Sleep(ctimeRacy + 500*time.Millisecond)
+		p := Profile{WritableRoots: []string{home}, BestEffort: forbidden}
+		Protect(&p, protect.Default(), home)
+		o = child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: home, exe: exe, cred: cred, env: env,
+			noUserNS: forbidden}.run(t)
+		if o.ok || !strings.Contains(o.msg, "126") {
+			t.Errorf("a command that made it: %s, want exit status 126\nstderr: %s", o.msg, o.stderr)
+		}
+		if got := status(); got != "" {
+			t.Errorf("git status outside ran %q\nstderr: %s", got, o.stderr)
+		}
+	})
+}

@@ -1009,6 +1009,8 @@ func (r *resolver) followConfigs(top string, configs []string) {
 		for _, v := range rc.programs {
 			for _, f := range commandFiles(v) {
 				f = r.expandHome(f)
+				// A path for sure, not an argument with a slash (sed's s/a/b/).
+				path := filepath.IsAbs(f) || strings.HasPrefix(f, "./") || strings.HasPrefix(f, "../")
 				if !filepath.IsAbs(f) {
 					if top == "" {
 						continue
@@ -1019,6 +1021,8 @@ func (r *resolver) followConfigs(top string, configs []string) {
 				r.w.AddEntry(f)
 				if fi, err := os.Stat(f); err == nil && fi.Mode().IsRegular() {
 					r.addGit(f, "git runs it: "+v)
+				} else if path {
+					r.addMissing(f, "git runs it once it exists: "+v)
 				}
 			}
 		}
