@@ -82,6 +82,9 @@ type heldDir struct {
 	// chmod of it, changes it, so an equal one after the command means
 	// nothing there to look at again (300 roots: no listing each).
 	ctime unix.Timespec
+	// parents: missingParents(missing), whose change times are looked at
+	// when ctime did not move (missingInChanged).
+	parents []string
 }
 
 // ctimeRacy is how recent a change time is not trusted: a change in the
@@ -250,6 +253,7 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 		if byAt := func(a, b missingPath) int { return a.at - b.at }; !slices.IsSortedFunc(h.missing, byAt) {
 			slices.SortFunc(h.missing, byAt)
 		}
+		h.parents = missingParents(h.missing)
 		n.dirs = append(n.dirs, h) // kept with nothing missing too: the command may put another in its place
 	}
 	n.deep = holdScanned(c.p.ScannedDirs, seen, roots, c.p.ReadOnly, homeDir)
@@ -429,6 +433,9 @@ func (n *newNames) moveAside(w io.Writer) int {
 		if h.ctime == (unix.Timespec{}) || unix.Fstat(h.fd, &now) != nil || now.Ctim != h.ctime {
 			locks.unlock(h.fd)
 			found += n.moveMissing(w, h.fd, h.path, h.missing, stamp, buf, &locks)
+		} else if deeper := n.missingInChanged(h); len(deeper) > 0 {
+			locks.unlock(h.fd)
+			found += n.moveMissing(w, h.fd, h.path, deeper, stamp, buf, &locks)
 		}
 		// A directory the command put in the original's place (mv src
 		// src.old && mkdir -p src/app): what it holds was all made by the
@@ -462,6 +469,46 @@ func (n *newNames) moveAside(w io.Writer) int {
 		unix.Close(fd)
 	}
 	return found + n.lookDeeper(w, stamp, buf, &locks) + n.lookAdminDirs(w, stamp, buf, &locks)
+}
+
+// missingInChanged returns those of h's missing paths that start below
+// h (their missing part's parent is a directory that existed: .local/share
+// for ~/.local/share/systemd) where that parent changed during the run.
+// The held directory's own change time does not show a name made there:
+// with the home a root and ~/.local/share there at start (guard's own
+// state is in it), ~/.local/share/systemd/user/x.service and
+// dbus-1/services made inside stayed (sandbox-18 S18-8). One fstatat per
+// such parent.
+func (n *newNames) missingInChanged(h heldDir) []missingPath {
+	var changed []string
+	for _, parent := range h.parents {
+		var st unix.Stat_t
+		if unix.Fstatat(h.fd, parent, &st, unix.AT_SYMLINK_NOFOLLOW) != nil || !time.Unix(st.Ctim.Unix()).Before(n.deep.since) {
+			changed = append(changed, parent)
+		}
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	var out []missingPath
+	for _, m := range h.missing {
+		if i := strings.LastIndexByte(m.rel, '/'); i >= 0 && slices.Contains(changed, m.rel[:i]) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// missingParents are the distinct directories, relative to the held
+// directory, that hold the start of a missing path deeper than its top.
+func missingParents(missing []missingPath) []string {
+	var out []string
+	for _, m := range missing {
+		if i := strings.LastIndexByte(m.rel, '/'); i >= 0 && !slices.Contains(out, m.rel[:i]) {
+			out = append(out, m.rel[:i])
+		}
+	}
+	return out
 }
 
 // moveMissing moves aside those of missing that exist below dirfd (dir is
