@@ -602,3 +602,87 @@ func TestMissingGitProgramLookedFor(t *testing.T) {
 		}
 	})
 }
+
+// TestNewHomeNamesBelowExistingDirs (S18-8): with the home the root and
+// ~/.local/share and ~/.config there at start (guard's own state makes the
+// first), a user unit, a D-Bus service, a desktop entry and an autostart
+// entry made below them stayed: the look went by the home's own change
+// time, which a name made two levels down does not move. Now each is moved
+// aside, status 126.
+func TestNewHomeNamesBelowExistingDirs(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	made := []string{".local/share/systemd/user/x.service", ".local/share/dbus-1/services/org.x.service",
+		".local/share/applications/x.desktop", ".config/autostart/x.desktop"}
+	var plant strings.Builder
+	for _, m := range made {
+		d := filepath.Dir(m)
+		plant.WriteString(`d=` + d + `; mkdir -p "$HOME/$d"; echo '[x]' > "$HOME/$d/` + filepath.Base(m) + "\"\n")
+	}
+	asRootNobodyAndForbidden(t, func(t *testing.T, cred *syscall.Credential, forbidden bool, base, exe string, f *fixture) {
+		home := f.root
+		for _, d := range []string{".local/share/guard", ".config"} {
+			os.MkdirAll(filepath.Join(home, d), 0o755)
+		}
+		chownFixture(t, f, cred)
+		time.Sleep(ctimeRacy + 500*time.Millisecond)
+		p := Profile{WritableRoots: []string{home}, BestEffort: forbidden}
+		Protect(&p, protect.Default(), home)
+		o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant.String()}, dir: home, exe: exe, cred: cred,
+			env: []string{"HOME=" + home}, noUserNS: forbidden}.run(t)
+		if o.ok || !strings.Contains(o.msg, "126") {
+			t.Errorf("a command that made them: %s, want exit status 126\nstderr: %s", o.msg, o.stderr)
+		}
+		for _, m := range made {
+			if exists(filepath.Join(home, m)) {
+				t.Errorf("~/%s, made by the command, is still there\nstderr: %s", m, o.stderr)
+			}
+		}
+	})
+}
+
+// TestAttackDirenvAllow (S18-9): a project's .envrc there at start that the
+// user never allowed (a cloned project's): `direnv allow` run inside, with
+// the home the root, wrote direnv's trust store, and the next cd into the
+// directory outside (direnv export) ran the .envrc. Shown with the real
+// direnv without the sandbox first; with it, the store is protected.
+func TestAttackDirenvAllow(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	direnv, err := exec.LookPath("direnv")
+	if err != nil {
+		t.Skip("direnv is not installed")
+	}
+	asRootNobodyAndForbidden(t, func(t *testing.T, cred *syscall.Credential, forbidden bool, base, exe string, f *fixture) {
+		home := f.root
+		ran := filepath.Join(base, "ran")
+		os.Chmod(base, 0o777)
+		writeWorld(filepath.Join(home, "work", ".envrc"), "echo ENVRC-RAN >> "+ran+"\n")
+		os.MkdirAll(filepath.Join(home, ".local", "share"), 0o755)
+		chownFixture(t, f, cred)
+		env := []string{"HOME=" + home, "PATH=/usr/bin:/bin"}
+		later := func() string {
+			os.Remove(ran)
+			cmd := exec.Command(direnv, "export", "bash")
+			cmd.Dir, cmd.Env = filepath.Join(home, "work"), env
+			cmd.Run()
+			return readString(ran)
+		}
+		if got := later(); got != "" {
+			t.Fatalf("direnv ran the .envrc before it was allowed: %q", got)
+		}
+		o := child{path: direnv, argv: []string{"direnv", "allow", "work"}, dir: home, exe: exe, cred: cred, env: env}.run(t)
+		if got := later(); !o.ok || !strings.Contains(got, "ENVRC-RAN") {
+			t.Fatalf("without the sandbox, direnv allow did not make the .envrc run: %s\n%s\nran %q", o, o.stderr, got)
+		}
+		os.RemoveAll(filepath.Join(home, ".local", "share", "direnv"))
+		time.Sleep(ctimeRacy + 500*time.Millisecond)
+		p := Profile{WritableRoots: []string{home}, BestEffort: forbidden}
+		Protect(&p, protect.Default(), home)
+		o = child{profile: &p, path: direnv, argv: []string{"direnv", "allow", "work"}, dir: home, exe: exe, cred: cred, env: env,
+			noUserNS: forbidden}.run(t)
+		if got := later(); got != "" {
+			t.Errorf("direnv allow inside: %s; the next direnv outside ran the .envrc (%q)\nstderr: %s", o.msg, got, o.stderr)
+		}
+	})
+}

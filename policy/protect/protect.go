@@ -274,6 +274,14 @@ var defaultList = [...]struct {
 	{Protected, "a tool sources or runs what this file names when it starts", nil, []string{"~/.selected_editor",
 		"~/.less", "~/.config/.bunfig.toml", "~/.config/pnpm/rc", "~/.ansible.cfg", "~/.ansible/plugins",
 		"~/.config/zellij", "~/.config/ghostty"}},
+	// Trust stores: what they list runs without the tool asking. direnv
+	// loads an .envrc it has an allow entry for (its hash) at the next cd
+	// into the directory; `direnv allow work` run inside, with the home a
+	// root, made an .envrc the user had never allowed (a cloned project's)
+	// run outside (eighteenth red team of the sandbox). mise's trusted
+	// configs and Neovim's trust database (exrc files) are the same.
+	{Protected, "a tool runs what its trust store lists without asking", nil, []string{"~/.local/share/direnv",
+		"~/.local/state/mise/trusted-configs", "~/.local/state/nvim/trust"}},
 	// More start-up files run as code (twelfth red team): mongosh's
 	// JavaScript, IEx's Elixir, the Erlang shell's .erlang, OCaml's toplevel,
 	// SBCL's, Guile's and Racket's REPLs, the perl debugger's .perldb,
