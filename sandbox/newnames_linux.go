@@ -58,14 +58,18 @@ type newNames struct {
 	dirs     []heldDir
 	deep     deeperLook // the directories below, that the start's scan listed
 	entries  []protect.Entry
-	homeFrom int             // entries from here on are the home's ("~/" cut off)
-	homeDir  string          // where the home's entries are looked for
-	topFrom  int             // entries from here on are upwardTopNames, looked for in tops only
-	tops     map[string]bool // the tops of the roots other than the project (otherRootTops)
+	homeFrom int    // entries from here on are the home's ("~/" cut off)
+	homeDir  string // where the home's entries are looked for
+	topFrom  int    // entries from here on are upwardTopNames, looked for in tops only
+	// extraFrom: entries from here on are Profile.MissingProtected's, each
+	// looked for in one directory only (noted in its heldDir's missing).
+	extraFrom int
+	tops      map[string]bool // the tops of the roots other than the project (otherRootTops)
 	// gitDirsSeen are the git directories made during the run looked in
 	// (lookNewRepos).
 	gitDirsSeen map[string]bool
 	roots       []string // the unshared roots: only directories in them are unlocked
+	shared      []string // the shared roots (/tmp, $TMPDIR): a .git file may name a git directory there
 }
 
 type heldDir struct {
@@ -78,6 +82,9 @@ type heldDir struct {
 	// chmod of it, changes it, so an equal one after the command means
 	// nothing there to look at again (300 roots: no listing each).
 	ctime unix.Timespec
+	// parents: missingParents(missing), whose change times are looked at
+	// when ctime did not move (missingInChanged).
+	parents []string
 }
 
 // ctimeRacy is how recent a change time is not trusted: a change in the
@@ -107,6 +114,19 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 	if len(tops) > 0 {
 		entries = slices.Concat(entries, upwardTopNames)
 	}
+	// Then one entry for each path a config names that did not exist
+	// (Profile.MissingProtected), looked for in its nearest directory that
+	// did only.
+	extraFrom := len(entries)
+	extra := map[string][]missingPath{} // by that directory
+	for _, m := range c.p.MissingProtected {
+		dir, rel, ok := nearestExisting(m, c.roots)
+		if !ok {
+			continue
+		}
+		entries = append(entries, protect.Entry{Pattern: m, Kind: protect.Protected, Reason: "a start-up file or config there at start names it (a shell's source, a git include or program, a PATH directory): once made, it runs or is read later, outside the sandbox"})
+		extra[dir] = append(extra[dir], missingPath{rel, len(entries) - 1})
+	}
 	if len(entries) == 0 {
 		return nil
 	}
@@ -114,10 +134,11 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 	if cwd == "" {
 		cwd, _ = unix.Getwd()
 	}
-	var dirs, roots []string
+	var dirs, roots, shared []string
 	seen := map[string]bool{}
 	for _, r := range c.roots {
 		if r.shared {
+			shared = append(shared, r.path)
 			continue
 		}
 		for d := cwd; d != r.path && within(d, r.path); d = filepath.Dir(d) {
@@ -131,6 +152,18 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 			dirs = append(dirs, r.path)
 		}
 		roots = append(roots, r.path)
+	}
+	// A home in a shared root (HOME=/tmp/h) is looked at as the home in a
+	// root is: its names, absent at start, made by the command ran later.
+	if homeDir != "" && !seen[homeDir] && len(homeNames) > 0 {
+		seen[homeDir] = true
+		dirs = append(dirs, homeDir)
+	}
+	for d := range extra {
+		if !seen[d] {
+			seen[d] = true
+			dirs = append(dirs, d)
+		}
 	}
 	// The entries by their first component, in list order: a directory
 	// that lacks that component lacks every one of them (300 roots times
@@ -151,7 +184,8 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 		}
 		groups[g].at = append(groups[g].at, i)
 	}
-	n := &newNames{entries: entries, homeFrom: homeFrom, homeDir: homeDir, topFrom: topFrom, roots: roots}
+	n := &newNames{entries: entries, homeFrom: homeFrom, homeDir: homeDir, topFrom: topFrom, extraFrom: extraFrom, roots: roots,
+		shared: shared}
 	if len(tops) > 0 {
 		n.tops = make(map[string]bool, len(tops))
 		for _, t := range tops {
@@ -211,9 +245,15 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 				}
 			}
 		}
+		for _, m := range extra[d] {
+			if !slices.ContainsFunc(h.missing, func(x missingPath) bool { return x.rel == m.rel }) {
+				h.missing = append(h.missing, m)
+			}
+		}
 		if byAt := func(a, b missingPath) int { return a.at - b.at }; !slices.IsSortedFunc(h.missing, byAt) {
 			slices.SortFunc(h.missing, byAt)
 		}
+		h.parents = missingParents(h.missing)
 		n.dirs = append(n.dirs, h) // kept with nothing missing too: the command may put another in its place
 	}
 	n.deep = holdScanned(c.p.ScannedDirs, seen, roots, c.p.ReadOnly, homeDir)
@@ -234,6 +274,8 @@ func (n *newNames) kindOf(d string) dirKind { return dirKind{home: d == n.homeDi
 // applies reports whether entries[i] is looked for in a directory of kind k.
 func (n *newNames) applies(i int, k dirKind) bool {
 	switch {
+	case i >= n.extraFrom:
+		return false
 	case i >= n.topFrom:
 		return k.top
 	case i >= n.homeFrom:
@@ -253,6 +295,27 @@ var upwardTopNames = func() []protect.Entry {
 	}
 	return out
 }()
+
+// nearestExisting is the nearest directory above p that exists, within
+// one of roots (not above it), and the first component of p below it.
+func nearestExisting(p string, roots []root) (dir, rel string, ok bool) {
+	for d := filepath.Dir(p); ; d = filepath.Dir(d) {
+		if !slices.ContainsFunc(roots, func(r root) bool { return within(d, r.path) }) {
+			return "", "", false
+		}
+		var st unix.Stat_t
+		if unix.Lstat(d, &st) == nil {
+			if st.Mode&unix.S_IFMT != unix.S_IFDIR {
+				return "", "", false
+			}
+			first, _, _ := strings.Cut(strings.TrimPrefix(p, d+"/"), "/")
+			return d, first, true
+		}
+		if d == "/" {
+			return "", "", false
+		}
+	}
+}
 
 // otherRootTops are the writable roots other than the project (the
 // first), as the decision counts them (the gate's addUpwardTops): not
@@ -370,6 +433,9 @@ func (n *newNames) moveAside(w io.Writer) int {
 		if h.ctime == (unix.Timespec{}) || unix.Fstat(h.fd, &now) != nil || now.Ctim != h.ctime {
 			locks.unlock(h.fd)
 			found += n.moveMissing(w, h.fd, h.path, h.missing, stamp, buf, &locks)
+		} else if deeper := n.missingInChanged(h); len(deeper) > 0 {
+			locks.unlock(h.fd)
+			found += n.moveMissing(w, h.fd, h.path, deeper, stamp, buf, &locks)
 		}
 		// A directory the command put in the original's place (mv src
 		// src.old && mkdir -p src/app): what it holds was all made by the
@@ -402,7 +468,47 @@ func (n *newNames) moveAside(w io.Writer) int {
 		}
 		unix.Close(fd)
 	}
-	return found + n.lookDeeper(w, stamp, buf, &locks)
+	return found + n.lookDeeper(w, stamp, buf, &locks) + n.lookAdminDirs(w, stamp, buf, &locks)
+}
+
+// missingInChanged returns those of h's missing paths that start below
+// h (their missing part's parent is a directory that existed: .local/share
+// for ~/.local/share/systemd) where that parent changed during the run.
+// The held directory's own change time does not show a name made there:
+// with the home a root and ~/.local/share there at start (guard's own
+// state is in it), ~/.local/share/systemd/user/x.service and
+// dbus-1/services made inside stayed (sandbox-18 S18-8). One fstatat per
+// such parent.
+func (n *newNames) missingInChanged(h heldDir) []missingPath {
+	var changed []string
+	for _, parent := range h.parents {
+		var st unix.Stat_t
+		if unix.Fstatat(h.fd, parent, &st, unix.AT_SYMLINK_NOFOLLOW) != nil || !time.Unix(st.Ctim.Unix()).Before(n.deep.since) {
+			changed = append(changed, parent)
+		}
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	var out []missingPath
+	for _, m := range h.missing {
+		if i := strings.LastIndexByte(m.rel, '/'); i >= 0 && slices.Contains(changed, m.rel[:i]) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// missingParents are the distinct directories, relative to the held
+// directory, that hold the start of a missing path deeper than its top.
+func missingParents(missing []missingPath) []string {
+	var out []string
+	for _, m := range missing {
+		if i := strings.LastIndexByte(m.rel, '/'); i >= 0 && !slices.Contains(out, m.rel[:i]) {
+			out = append(out, m.rel[:i])
+		}
+	}
+	return out
 }
 
 // moveMissing moves aside those of missing that exist below dirfd (dir is
@@ -413,6 +519,33 @@ func (n *newNames) moveMissing(w io.Writer, dirfd int, dir string, missing []mis
 	for _, m := range missing {
 		e := &n.entries[m.at]
 		pattern := e.Pattern // as the config names it
+		if m.at >= n.extraFrom {
+			// A path a config names (Profile.MissingProtected): made when
+			// it exists now, or cannot be looked at.
+			full := strings.TrimPrefix(e.Pattern, dir+"/")
+			var st unix.Stat_t
+			if j := strings.LastIndexByte(full, '/'); j >= 0 {
+				pfd, err := openBeneath(dirfd, full[:j], locks)
+				if err == unix.ENOENT || err == unix.ENOTDIR {
+					continue
+				}
+				if err == nil {
+					err = unix.Fstatat(pfd, full[j+1:], &st, unix.AT_SYMLINK_NOFOLLOW)
+					unix.Close(pfd)
+					if err == unix.ENOENT {
+						continue
+					}
+				}
+			} else if unix.Fstatat(dirfd, full, &st, unix.AT_SYMLINK_NOFOLLOW) == unix.ENOENT {
+				continue
+			}
+			to, made, err := moveAside(dirfd, m.rel, stamp, locks)
+			if made {
+				found++
+				sayMoved(w, filepath.Join(dir, m.rel), to, e.Reason, "", err)
+			}
+			continue
+		}
 		if m.at >= n.topFrom {
 			pattern = "" // no entry of the list to unprotect: the decision's (protect.UpwardTop)
 		} else if m.at >= n.homeFrom {

@@ -26,9 +26,17 @@ import (
 // so are its config and config.worktree when they name a program git runs
 // (gitRunsProgram) and its commondir (which points git at another config).
 // What git init and git clone make (sample hooks, a config with the remote
-// and branches) stays. Limits: the look's own bounds (the directories it
-// goes through), and a file system that keeps no birth time, where only a
-// repository in a directory made during the run is known for new.
+// and branches) stays.
+//
+// Made during the run is told by the birth time or the change time (a
+// rename changes it, and neither can be set back): an existing directory
+// given HEAD, objects, refs and a config and renamed to .git, or named by a
+// new .git file, kept its old birth time and was not looked in
+// (sandbox-18). A .git file or link made during the run that names a git
+// directory in a shared root (/tmp, $TMPDIR) is moved aside itself: what
+// lies there is anyone's to write, by later commands too, and git run in
+// the project's directory later would take its config and hooks.
+// Limits: the look's own bounds (the directories it goes through).
 
 // lookNewRepos looks in the git directories made during the run in d
 // (ents: its entries) and reports how many paths it moved aside.
@@ -36,19 +44,19 @@ func (n *newNames) lookNewRepos(w io.Writer, d deepDir, ents map[string]uint8, s
 	found := 0
 	switch ents[".git"] {
 	case unix.DT_DIR:
-		if d.made || n.bornDuring(d.fd, ".git") {
+		if d.made || n.changedDuring(d.fd, ".git") {
 			if fd, err := openBeneath(d.fd, ".git", locks); err == nil {
 				found += n.lookGitDir(w, fd, filepath.Join(d.path, ".git"), stamp, locks)
 				unix.Close(fd)
 			}
 		}
 	case unix.DT_REG:
-		if d.made || n.bornDuring(d.fd, ".git") {
+		if d.made || n.changedDuring(d.fd, ".git") {
 			found += n.lookGitFile(w, d, stamp, locks)
 		}
 	case unix.DT_LNK:
 		// git follows a .git link to the directory it names.
-		if d.made || n.bornDuring(d.fd, ".git") {
+		if d.made || n.changedDuring(d.fd, ".git") {
 			buf := make([]byte, unix.PathMax)
 			if k, err := unix.Readlinkat(d.fd, ".git", buf); err == nil {
 				found += n.lookGitAt(w, d, string(buf[:k]), stamp, locks)
@@ -56,8 +64,88 @@ func (n *newNames) lookNewRepos(w io.Writer, d deepDir, ents map[string]uint8, s
 		}
 	}
 	if ents["HEAD"] != 0 && ents["objects"] == unix.DT_DIR && ents["refs"] == unix.DT_DIR &&
-		(d.made || n.bornDuring(d.fd, "HEAD")) {
+		(d.made || n.changedDuring(d.fd, "HEAD") || n.changedDuring(d.fd, "config")) {
 		found += n.lookGitDir(w, d.fd, d.path, stamp, locks)
+	}
+	return found
+}
+
+// lookAdminDirs looks in the git directories that the repositories found
+// at start keep inside their own (sandbox-18 S18-4): a linked worktree's
+// (GITDIR/worktrees/NAME) and a submodule's (GITDIR/modules/NAME, and
+// theirs). `git worktree add $TMPDIR/wt` makes one in the protected
+// repository's git directory for a work tree where the look does not go
+// (a shared root); the list's patterns (.git/worktrees/*/commondir) cover
+// only those there at start, so a commondir rewritten to name a
+// repository of the command's made git in that work tree, later, run its
+// config. Each one made or changed during the run is looked in as a new
+// repository's git directory (lookGitDir: an own worktree's commondir,
+// git's sample hooks and a config naming no program stay). Cost: three
+// lstats per repository found at start (11-16 us a run, in process, on a
+// loaded 2-core VM), and a listing where one changed.
+func (n *newNames) lookAdminDirs(w io.Writer, stamp string, buf []byte, locks *unlocked) int {
+	if n == nil {
+		return 0
+	}
+	var gitDirs []string
+	for _, p := range n.deep.readOnly {
+		dir := filepath.Dir(p)
+		if filepath.Base(p) != "hooks" || slices.Contains(gitDirs, dir) {
+			continue
+		}
+		var st unix.Stat_t
+		if unix.Lstat(filepath.Join(dir, "HEAD"), &st) == nil {
+			gitDirs = append(gitDirs, dir)
+		}
+	}
+	found := 0
+	for _, g := range gitDirs {
+		found += n.lookAdminDirsOf(w, g, stamp, buf, locks, 0)
+	}
+	return found
+}
+
+// lookAdminDirsOf is lookAdminDirs for the git directory gitDir; depth
+// counts the submodules' own modules gone through.
+func (n *newNames) lookAdminDirsOf(w io.Writer, gitDir, stamp string, buf []byte, locks *unlocked, depth int) int {
+	found := 0
+	for _, sub := range []string{"worktrees", "modules"} {
+		// One lstat in the usual case: none there, or nothing made,
+		// renamed or removed in it during the run.
+		var st unix.Stat_t
+		if unix.Lstat(filepath.Join(gitDir, sub), &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR ||
+			time.Unix(st.Ctim.Unix()).Before(n.deep.since) {
+			continue
+		}
+		fd, err := openBeneath(-1, filepath.Join(gitDir, sub)[1:], locks)
+		if err != nil {
+			continue
+		}
+		ents, _ := dirTypes(fd, buf)
+		names := make([]string, 0, len(ents))
+		for name, typ := range ents {
+			if typ == unix.DT_DIR && n.changedDuring(fd, name) {
+				names = append(names, name)
+			}
+		}
+		slices.Sort(names)
+		for _, name := range names {
+			efd, err := openBeneath(fd, name, locks)
+			if err != nil {
+				continue
+			}
+			path := filepath.Join(gitDir, sub, name)
+			if slices.ContainsFunc(n.deep.readOnly, func(p string) bool { return within(p, path) }) {
+				unix.Close(efd) // there at start: its commondir and config are read-only
+				continue
+			}
+			found += n.lookGitDir(w, efd, path, stamp, locks)
+			unix.Close(efd)
+			if sub == "modules" && depth < 2 {
+				found += n.lookAdminDirsOf(w, path, stamp, make([]byte, len(buf)), locks, depth+1)
+			}
+		}
+		unix.Close(fd)
 	}
 	return found
 }
@@ -77,13 +165,23 @@ func (n *newNames) lookGitFile(w io.Writer, d deepDir, stamp string, locks *unlo
 }
 
 // lookGitAt looks in the git directory target (relative to d) that a .git
-// file or link in d names, when it lies in a root and was made during the
-// run.
+// file or link in d names, when it lies in a root and was made or changed
+// during the run; one in a shared root has the .git in d moved aside.
 func (n *newNames) lookGitAt(w io.Writer, d deepDir, target, stamp string, locks *unlocked) int {
 	if !filepath.IsAbs(target) {
 		target = filepath.Join(d.path, target)
 	}
 	target = filepath.Clean(target)
+	if slices.ContainsFunc(n.shared, func(r string) bool { return within(target, r) }) &&
+		!slices.ContainsFunc(n.roots, func(r string) bool { return within(target, r) }) {
+		to, made, err := moveAside(d.fd, ".git", stamp, locks)
+		if !made {
+			return 0
+		}
+		sayMoved(w, filepath.Join(d.path, ".git"), to,
+			"a .git the command made names "+target+", in a temporary directory every process writes in: git there would run its config and hooks", "", err)
+		return 1
+	}
 	if !slices.ContainsFunc(n.roots, func(r string) bool { return target != r && within(target, r) }) {
 		return 0 // the command could make none outside the roots
 	}
@@ -97,9 +195,9 @@ func (n *newNames) lookGitAt(w io.Writer, d deepDir, target, stamp string, locks
 	if err != nil {
 		return 0
 	}
-	born := n.bornDuring(parent, filepath.Base(target))
+	changed := n.changedDuring(parent, filepath.Base(target)) || n.changedDuring(fd, "HEAD") || n.changedDuring(fd, "config")
 	unix.Close(parent)
-	if !born {
+	if !changed {
 		return 0 // a linked worktree's or submodule's git directory that was there
 	}
 	return n.lookGitDir(w, fd, target, stamp, locks)
@@ -173,15 +271,19 @@ func (n *newNames) lookGitDir(w io.Writer, fd int, path, stamp string, locks *un
 	return found
 }
 
-// bornDuring reports whether name in dirfd was made during the run, by its
-// birth time (false where the file system keeps none).
-func (n *newNames) bornDuring(dirfd int, name string) bool {
+// changedDuring reports whether name in dirfd was made, renamed, linked
+// or written during the run: its birth time where the file system keeps
+// one, else or also its change time, which a rename moves on (an old
+// directory renamed to .git keeps its birth time).
+func (n *newNames) changedDuring(dirfd int, name string) bool {
 	var sx unix.Statx_t
-	if unix.Statx(dirfd, name, unix.AT_SYMLINK_NOFOLLOW|unix.AT_STATX_SYNC_AS_STAT, unix.STATX_BTIME, &sx) != nil ||
-		sx.Mask&unix.STATX_BTIME == 0 {
+	if unix.Statx(dirfd, name, unix.AT_SYMLINK_NOFOLLOW|unix.AT_STATX_SYNC_AS_STAT, unix.STATX_BTIME|unix.STATX_CTIME, &sx) != nil {
 		return false
 	}
-	return !time.Unix(sx.Btime.Sec, int64(sx.Btime.Nsec)).Before(n.deep.since)
+	if sx.Mask&unix.STATX_BTIME != 0 && !time.Unix(sx.Btime.Sec, int64(sx.Btime.Nsec)).Before(n.deep.since) {
+		return true
+	}
+	return !time.Unix(sx.Ctime.Sec, int64(sx.Ctime.Nsec)).Before(n.deep.since)
 }
 
 // readSmall reads the regular file name in dirfd, following no link, when

@@ -55,6 +55,9 @@ func samePlan(t *testing.T, what string, cached, fresh Profile) {
 		t.Fatalf("%s: cached plan\n  read-only %v\n  unreadable %v\nfresh\n  read-only %v\n  unreadable %v",
 			what, cached.ReadOnly, cached.Unreadable, fresh.ReadOnly, fresh.Unreadable)
 	}
+	if !slices.Equal(cached.MissingProtected, fresh.MissingProtected) {
+		t.Fatalf("%s: cached plan's missing protected paths %v, fresh %v", what, cached.MissingProtected, fresh.MissingProtected)
+	}
 	if !slices.Equal(cached.SecretEnv, fresh.SecretEnv) {
 		t.Fatalf("%s: secret variables %v, want %v", what, cached.SecretEnv, fresh.SecretEnv)
 	}

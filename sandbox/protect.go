@@ -39,8 +39,12 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 	if w != nil {
 		p.ScannedDirs = slices.Clone(w.Scanned)
 	}
-	p.ReadOnly, p.Unreadable = nil, nil
+	p.ReadOnly, p.Unreadable, p.MissingProtected = nil, nil, nil
 	for _, f := range prot {
+		if f.Missing {
+			p.MissingProtected = append(p.MissingProtected, f.Path)
+			continue
+		}
 		p.ReadOnly = append(p.ReadOnly, f.Path)
 	}
 	for _, f := range sec {
@@ -104,7 +108,9 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 		}
 		prot, sec := l.ResolveHome(p.WritableRoots, h.path, w)
 		for _, f := range prot {
-			p.ReadOnly = append(p.ReadOnly, f.Path)
+			if !f.Missing {
+				p.ReadOnly = append(p.ReadOnly, f.Path)
+			}
 		}
 		for _, f := range sec {
 			p.Unreadable = append(p.Unreadable, f.Path)
@@ -116,6 +122,9 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 	if others, inside := rootVia(p.readMounts(), p); len(others) > 0 {
 		prot, _ := l.ResolveWatched(others, scannedRoots(others), home, w)
 		for _, f := range prot {
+			if f.Missing {
+				continue
+			}
 			for i, o := range others {
 				if within(f.Path, o) {
 					p.ReadOnly = append(p.ReadOnly, filepath.Join(inside[i], strings.TrimPrefix(f.Path, o)))
@@ -131,8 +140,10 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 }
 
 // homeNames are the list's literal "~/" protected entries as names
-// relative to the home, when the home is in a writable root that is not
-// shared (the home is the project, or an agent runs in it): one absent at
+// relative to the home, when the home is in a writable root (the home is
+// the project, or an agent runs in it; or it lies in /tmp or $TMPDIR, as
+// a container's HOME=/tmp does: a ~/.bashrc made there stayed and ran at
+// the next bash, sandbox-18 S18-5): one absent at
 // start (~/.gitconfig, ~/.ssh/config) had nothing for a read-only mount to
 // cover, and a ~/.gitconfig made inside ran its core.fsmonitor at the next
 // `git status` outside (twelfth red team). lookForNewNames then moves one
@@ -144,14 +155,7 @@ func homeNames(l *protect.List, home string, p *Profile) ([]protect.Entry, strin
 		return nil, ""
 	}
 	home = filepath.Clean(home)
-	in := false
-	for _, r := range p.WritableRoots {
-		if within(home, filepath.Clean(r)) && !slices.ContainsFunc(p.SharedRoots, func(s string) bool {
-			return within(home, filepath.Clean(s))
-		}) {
-			in = true
-		}
-	}
+	in := slices.ContainsFunc(p.WritableRoots, func(r string) bool { return within(home, filepath.Clean(r)) })
 	if !in {
 		// Or a root is another path to it (homeVia): looked for there.
 		via := homeVia(p.readMounts(), home, p)

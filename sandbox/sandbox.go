@@ -77,9 +77,15 @@ type Profile struct {
 	ProtectedNames []protect.Entry
 	// HomeNames are the list's literal "~/" protected entries relative to
 	// HomeDir, looked for in HomeDir only, when the home is in a writable
-	// root that is not shared (homeNames).
+	// root (homeNames).
 	HomeNames []protect.Entry
 	HomeDir   string
+	// MissingProtected are paths in the roots that a start-up file or a
+	// config names and that did not exist at start (a git include's
+	// target, a file a shell start-up file or an .envrc sources, a
+	// directory it puts on PATH: protect.Found's Missing); one the command
+	// makes is moved aside after it, as ProtectedNames are. Set by Protect.
+	MissingProtected []string
 	// PrivateTemp are tool caches at the top of the shared temporary
 	// directories (jest's) that the program sees empty and writable, as a
 	// directory of the sandbox's private /dev/shm mounted over each: what it

@@ -72,7 +72,10 @@ func TestHookEdits(t *testing.T) {
 		t.Fatal(err)
 	}
 	lexicalOut := "deep/" + strings.Repeat("../", strings.Count(project, "/")+1) + "etc/guard-x"
-	env := hookEnv(t, base)
+	// base is the TMPDIR guard is given, a shared writable root, so the
+	// scratch home in it lies in a root (protected names are named as such)
+	// wherever the test's own TMPDIR lies.
+	env := hookWith(hookEnv(t, base), "TMPDIR="+base)
 	home := filepath.Join(base, "home")
 
 	inside := [3]string{"ask", "allow", "allow"}

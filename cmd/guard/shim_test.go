@@ -30,7 +30,10 @@ func newShimWorld(t *testing.T) *shimWorld {
 	t.Helper()
 	w := &shimWorld{world: newWorld(t)}
 	w.shims = filepath.Join(w.root, "shims")
-	w.audit = filepath.Join(w.root, "audit.jsonl")
+	// In the TMPDIR the world gives guard, a shared writable root: a guard
+	// run inside the sandbox writes its decisions there too, wherever the
+	// test's own TMPDIR lies.
+	w.audit = filepath.Join(w.root, "tmp", "audit.jsonl")
 	w.setenv("GUARD_AUDIT_LOG", w.audit)
 	w.write("work/dir2/a", "", 0o644)
 	w.write("work/dir2/b", "", 0o644)

@@ -149,7 +149,7 @@ func TestLookupMatchesShells(t *testing.T) {
 	places := []string{"home/bin", "home/.yarn/bin", "home", "work/bin", "work"}
 	for _, pathEnv := range paths {
 		for _, place := range places {
-			dir, _ := filepath.EvalSymlinks(t.TempDir()) // under /tmp: a writable root
+			dir, _ := filepath.EvalSymlinks(t.TempDir()) // the TMPDIR guard is given: a writable root
 			home, work := filepath.Join(dir, "home"), filepath.Join(dir, "work")
 			if err := os.MkdirAll(filepath.Join(dir, place), 0o755); err != nil {
 				t.Fatal(err)
@@ -158,7 +158,7 @@ func TestLookupMatchesShells(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, place, "e1prog"), []byte("#!/bin/sh\n"), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			env := []string{"HOME=" + home, "PWD=" + work, "XDG_CONFIG_HOME=" + filepath.Join(dir, ".config")}
+			env := []string{"HOME=" + home, "PWD=" + work, "XDG_CONFIG_HOME=" + filepath.Join(dir, ".config"), "TMPDIR=" + dir}
 			if pathEnv != "unset" {
 				env = append(env, "PATH="+pathEnv)
 			}

@@ -260,6 +260,28 @@ var defaultList = [...]struct {
 		".irbrc", ".pryrc", ".ghci", ".perldb", ".iex.exs", ".ocamlinit", ".octaverc", "~/.psqlrc", "~/.sqliterc",
 		"~/.lldbinit", "~/.screenrc", "~/.lesskey", "~/.config/lesskey", "~/.julia/config/startup.jl", "~/.mailcap",
 		"~/.bunfig.toml"}},
+	// What tools source or run from the home at their start, found left
+	// (eighteenth red team of the sandbox): Debian's sensible-editor
+	// sources ~/.selected_editor whenever VISUAL is unset (crontab -e, and
+	// whatever runs `editor` through it); less reads the compiled lesskey
+	// file ~/.less (its #env LESSOPEN runs a command for every file, git's
+	// pager included), beside the source files already listed; Bun's XDG
+	// global config (preload); pnpm's global rc (script-shell, like
+	// ~/.npmrc); Ansible's user config (vault_password_file run when
+	// executable, plugin paths) and its default plugin directories, loaded
+	// at every playbook; the zellij and Ghostty terminals' configs (the
+	// shell or command they start), as alacritty's, kitty's and wezterm's.
+	{Protected, "a tool sources or runs what this file names when it starts", nil, []string{"~/.selected_editor",
+		"~/.less", "~/.config/.bunfig.toml", "~/.config/pnpm/rc", "~/.ansible.cfg", "~/.ansible/plugins",
+		"~/.config/zellij", "~/.config/ghostty"}},
+	// Trust stores: what they list runs without the tool asking. direnv
+	// loads an .envrc it has an allow entry for (its hash) at the next cd
+	// into the directory; `direnv allow work` run inside, with the home a
+	// root, made an .envrc the user had never allowed (a cloned project's)
+	// run outside (eighteenth red team of the sandbox). mise's trusted
+	// configs and Neovim's trust database (exrc files) are the same.
+	{Protected, "a tool runs what its trust store lists without asking", nil, []string{"~/.local/share/direnv",
+		"~/.local/state/mise/trusted-configs", "~/.local/state/nvim/trust"}},
 	// More start-up files run as code (twelfth red team): mongosh's
 	// JavaScript, IEx's Elixir, the Erlang shell's .erlang, OCaml's toplevel,
 	// SBCL's, Guile's and Racket's REPLs, the perl debugger's .perldb,
@@ -393,7 +415,9 @@ var defaultList = [...]struct {
 			".duckdb_history", ".mycli-history", "~/.config/pgcli/history", ".clickhouse-client-history",
 			".usql_history", ".dbshell", "~/.mongodb/mongosh", "~/.ipython/profile_*/history.sqlite",
 			"~/.julia/logs/repl_history.jl", ".Rhistory", ".pry_history", "~/.local/share/pry/pry_history",
-			"~/.ghc/ghci_history", ".scala_history", ".ts_node_repl_history", "~/.bash_sessions", "~/.zsh_sessions"}},
+			"~/.ghc/ghci_history", ".scala_history", ".ts_node_repl_history", "~/.bash_sessions", "~/.zsh_sessions",
+			// PowerShell's (PSReadLine's) history on Linux.
+			"~/.local/share/powershell/PSReadLine"}},
 	// The stores of more command-line tools' logins, whose tokens have no
 	// format the content scan knows (random hex or base64): `cat
 	// ~/.databrickscfg` and the like were safe (third red-team of the judge).
@@ -610,6 +634,29 @@ var defaultList = [...]struct {
 		"~/.argocd/config", "~/.rancher/cli2.json", "~/.muttrc", "~/.mutt", "~/.config/mutt", "~/.config/neomutt",
 		"~/.mbsyncrc", "~/.config/isyncrc", "~/.offlineimaprc", "~/.config/aerc/accounts.conf",
 		"~/.config/himalaya/config.toml", "~/.transifexrc", "~/.config/hut/config"}},
+	// Stored logins and keys still readable (eighteenth red team of the
+	// sandbox), each at the place its tool documents: Emacs's auth-source
+	// files (plain passwords), cryptocurrency wallets and keystores
+	// (Solana's default keypair is the private key in plain JSON; geth's,
+	// Foundry's, NEAR's, Sui's keystores; Bitcoin Core's and Electrum's
+	// wallets), the Tencent Cloud, Yandex Cloud, Exoscale, Render and
+	// Vercel (its older places) CLIs' logins, Datadog's dogshell keys,
+	// minikube's certificate authorities and client keys (the cluster's
+	// admin), Ansible Galaxy's token, Chef's credentials and client keys,
+	// Puppet's agent keys, Vagrant Cloud's token, NetworkManager's VPN
+	// certificates and keys, VNC's password, sbt's and Hex's publishing
+	// credentials, HTTPie's sessions (auth headers and cookies), OBS's
+	// stream key, GNOME's older keyring directory. A *.pem or *.key below
+	// the home is matched at the home's top only, so each place is named.
+	{Secret, "a stored login, key or wallet", nil, []string{"~/.authinfo", "~/.authinfo.gpg",
+		"~/.config/solana/id.json", "~/.ethereum/keystore", "~/.foundry/keystores", "~/.near-credentials",
+		"~/.sui/sui_config/sui.keystore", "~/.bitcoin/wallets", "~/.bitcoin/wallet.dat", "~/.electrum/wallets",
+		"~/.tccli", "~/.config/yandex-cloud", "~/.config/exoscale", "~/.render/cli.yaml", "~/.vercel/auth.json",
+		"~/.now/auth.json", "~/.dogrc", "~/.minikube/ca.key", "~/.minikube/proxy-client-ca.key",
+		"~/.minikube/certs/ca-key.pem", "~/.minikube/profiles/*/client.key", "~/.minikube/profiles/*/apiserver.key",
+		"~/.ansible/galaxy_token", "~/.chef/credentials", "~/.chef/*.pem", "~/.puppetlabs/etc/puppet/ssl/private_keys",
+		"~/.vagrant.d/data/vagrant_login_token", "~/.cert", "~/.vnc/passwd", "~/.sbt/.credentials", "~/.hex/hex.config",
+		"~/.config/httpie/sessions", "~/.config/obs-studio/basic/profiles/*/service.json", "~/.gnome2/keyrings"}},
 	// More agents' logins, MCP servers' OAuth tokens and session records
 	// (ninth red team): Qwen Code's OAuth credentials and settings (MCP
 	// servers' env), Gemini CLI's and Qwen Code's MCP OAuth tokens, Amp's,

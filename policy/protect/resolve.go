@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -15,10 +16,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Found is a path that exists now and the entry that covers it.
+// Found is a path that exists now and the entry that covers it; or, with
+// Missing, one a config names that does not exist yet (a git include's
+// target), which a command could make and which is read as that config
+// once it exists.
 type Found struct {
-	Path  string
-	Entry *Entry
+	Path    string
+	Entry   *Entry
+	Missing bool
 }
 
 // Scan bounds: how far Resolve looks into a root for the entries that match at
@@ -581,9 +586,9 @@ func (r *resolver) addEntry(e *Entry, p string) {
 	}
 	r.seen[string(e.Kind)+p] = true
 	if e.Kind == Protected {
-		r.prot = append(r.prot, Found{p, e})
+		r.prot = append(r.prot, Found{Path: p, Entry: e})
 	} else {
-		r.secret = append(r.secret, Found{p, e})
+		r.secret = append(r.secret, Found{Path: p, Entry: e})
 	}
 }
 
@@ -699,7 +704,24 @@ func (r *resolver) addGit(p, why string) {
 		return
 	}
 	r.seen["protected"+p] = true
-	r.prot = append(r.prot, Found{p, &Entry{Pattern: p, Kind: Protected, Reason: why}})
+	r.prot = append(r.prot, Found{Path: p, Entry: &Entry{Pattern: p, Kind: Protected, Reason: why}})
+}
+
+// addMissing notes p, protected for why, when it does not exist and lies
+// in a root (Found.Missing): an include.path an optional local file was
+// meant for (~/.gitconfig.local) made by a command ran its core.fsmonitor
+// at the next git status (sandbox-18 S18-6).
+func (r *resolver) addMissing(p, why string) {
+	p = filepath.Clean(p)
+	if r.seen["missing"+p] || !slices.ContainsFunc(r.roots, func(root string) bool { return within(p, root) && p != root }) {
+		return
+	}
+	if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	r.seen["missing"+p] = true
+	r.w.AddEntry(p)
+	r.prot = append(r.prot, Found{Path: p, Entry: &Entry{Pattern: p, Kind: Protected, Reason: why}, Missing: true})
 }
 
 // Placeholder is where the sandbox's placeholders for names tools look for
@@ -752,7 +774,7 @@ func (r *resolver) scan(root string) {
 		if err == syscall.EACCES && ownedByCaller(d.path) {
 			// Its owner can chmod it open and read what it holds, which the scan
 			// cannot see: hidden whole (chmod 000 locked/ hid locked/.env).
-			r.secret = append(r.secret, Found{d.path, &unlistedDir})
+			r.secret = append(r.secret, Found{Path: d.path, Entry: &unlistedDir})
 			continue
 		}
 		if err == nil {
@@ -987,6 +1009,8 @@ func (r *resolver) followConfigs(top string, configs []string) {
 		for _, v := range rc.programs {
 			for _, f := range commandFiles(v) {
 				f = r.expandHome(f)
+				// A path for sure, not an argument with a slash (sed's s/a/b/).
+				path := filepath.IsAbs(f) || strings.HasPrefix(f, "./") || strings.HasPrefix(f, "../")
 				if !filepath.IsAbs(f) {
 					if top == "" {
 						continue
@@ -997,6 +1021,8 @@ func (r *resolver) followConfigs(top string, configs []string) {
 				r.w.AddEntry(f)
 				if fi, err := os.Stat(f); err == nil && fi.Mode().IsRegular() {
 					r.addGit(f, "git runs it: "+v)
+				} else if path {
+					r.addMissing(f, "git runs it once it exists: "+v)
 				}
 			}
 		}
@@ -1020,6 +1046,7 @@ func (r *resolver) followConfigs(top string, configs []string) {
 			}
 			inc, _ = r.realPath(inc)
 			r.addGit(inc, "git reads it as config, included by "+c)
+			r.addMissing(inc, "git reads it as config once it exists, included by "+c)
 			configs = append(configs, inc)
 		}
 		if hp == "" {

@@ -56,12 +56,17 @@ func (r *resolver) followShellRCs(files []string) {
 			r.w.AddEntry(d)
 			if fi, err := os.Stat(d); err == nil && fi.IsDir() && !r.holdsRoot(d) {
 				r.addGit(d, "programs there come first on PATH: "+f+" puts it there")
+			} else if err != nil && !r.holdsRoot(d) {
+				r.addMissing(d, "programs made there come first on PATH: "+f+" puts it there")
 			}
 		}
 		for _, src := range src {
 			src, _ = r.realPath(src)
 			r.w.AddEntry(src)
 			if fi, err := os.Stat(src); err != nil || !fi.Mode().IsRegular() {
+				// `[ -f ~/.bashrc.local ] && . ~/.bashrc.local`: made by a
+				// command, it ran at the next shell (sandbox-18 S18-7).
+				r.addMissing(src, "a shell runs it at start-up once it exists: "+f+" sources it")
 				continue
 			}
 			r.addGit(src, "a shell runs it at start-up: "+f+" sources it")
@@ -95,6 +100,8 @@ func (r *resolver) followEnvrcs() {
 			src, _ = r.realPath(src)
 			r.w.AddEntry(src)
 			if fi, err := os.Stat(src); err != nil || !fi.Mode().IsRegular() {
+				// source_env_if_exists .envrc.local
+				r.addMissing(src, "direnv runs it when a shell enters the directory once it exists: "+f+" sources it")
 				continue
 			}
 			r.addGit(src, "direnv runs it when a shell enters the directory: "+f+" sources it")
