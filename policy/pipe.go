@@ -424,6 +424,9 @@ func xargsInput(argv []string, cmds []shell.Command, i int, d shell.Dialect, cwd
 	inner, _, ok := xargsInner(argv)
 	if !ok {
 		if len(argv) > 0 && filepath.Base(argv[0]) == "xargs" {
+			if cutsNames(argv) {
+				return "xargs -d cuts the names it reads into pieces, each read as a file where xargs runs: any file"
+			}
 			return "xargs: options not read here; its input words may be options or any path"
 		}
 		return ""

@@ -55,3 +55,45 @@ func TestGoParseErrorsQuoted(t *testing.T) {
 		"gofmt -d src":    false, // prints the fixture's token
 	})
 }
+
+// TestXargsDelimiterPieces (judge-23 J23-2): xargs -d with a delimiter
+// that is not a newline's (or NUL's) cuts the names it reads into pieces,
+// each read where xargs runs: `find src -name '*.go' | xargs -d / cat` read
+// ./cfg.txt (a token) for the directory src/cfg.txt/. Each attack is run in
+// bash first.
+func TestXargsDelimiterPieces(t *testing.T) {
+	set := defaultSet(t)
+	home := scratchHome(t)
+	proj := filepath.Join(home, "proj")
+	writeTree(t, home, map[string]string{
+		"proj/cfg.txt":          "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n",
+		"proj/src/a.go":         "package src\n",
+		"proj/src/cfg.txt/b.go": "package cfg\n",
+	})
+	attacks := []string{
+		"find src -name '*.go' | xargs -d / cat",
+		"find src -name '*.go' | xargs -d/ cat",
+		"find src -name '*.go' | xargs -d / grep -h .",
+		"find src -name '*.go' | xargs -d / -I{} cat {}",
+		"find src -name '*.go' | xargs -r -d / head",
+	}
+	for _, a := range attacks {
+		cmd := exec.Command("bash", "-c", a)
+		cmd.Dir = proj
+		if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "ghp_") {
+			t.Errorf("bash ran %q without printing the token: %q", a, out)
+		}
+	}
+	cases := map[string]bool{
+		"find src -name '*.go' | xargs -d . cat":                 false,
+		"find src -name '*.go' | xargs cat":                      true,
+		"find src -name '*.go' | xargs -d '\\n' cat":             true,
+		"find src -name '*.go' | xargs -d $'\\n' wc -l":          true,
+		"find src -name '*.go' -print0 | xargs -d '\\0' cat":     true,
+		"find src -name '*.go' | xargs -d '\\n' grep -l package": true,
+	}
+	for _, a := range attacks {
+		cases[a] = false
+	}
+	judgeRuns(t, set, proj, cases)
+}
