@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -116,10 +117,64 @@ func goListSources(args []string, cwd string) string {
 	if len(dirs) == 0 {
 		dirs = []string{cwd}
 	}
+	var walk []string
 	for _, d := range dirs {
-		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
-			return ""
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+			walk = append(walk, d)
 		}
 	}
-	return goSourceSecret("go list", dirs, recursive, false)
+	if why := goSourceSecret("go list", walk, recursive, false); why != "" {
+		return why
+	}
+	// The packages' imports are loaded too: a module replaced by a
+	// directory, or used by the workspace, is parsed where it is.
+	var local []string
+	for _, f := range goModFiles(cwd) {
+		local = append(local, goLocalModules(f)...)
+	}
+	return goSourceSecret("go list", local, true, false)
+}
+
+// goLocalModules returns the directories a go.mod or go.work names for its
+// modules: `use DIR` (go.work) and `replace M => DIR` with a local path.
+func goLocalModules(file string) []string {
+	b, err := safefile.Read(file, maxContent)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	block := ""
+	for _, line := range strings.Split(string(b), "\n") {
+		line, _, _ = strings.Cut(line, "//")
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		directive := block
+		switch {
+		case block != "" && f[0] == ")":
+			block = ""
+			continue
+		case block == "" && len(f) == 2 && f[1] == "(":
+			block = f[0]
+			continue
+		case block == "":
+			directive, f = f[0], f[1:]
+		}
+		var dir string
+		switch i := slices.Index(f, "=>"); {
+		case directive == "use" && len(f) > 0:
+			dir = f[0]
+		case directive == "replace" && i >= 0 && i+1 < len(f):
+			dir = f[i+1]
+		}
+		dir = strings.Trim(dir, "\"`")
+		if dir == "." || dir == ".." || strings.HasPrefix(dir, "./") || strings.HasPrefix(dir, "../") || filepath.IsAbs(dir) {
+			d := absolute(dir, filepath.Dir(file))
+			if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
 }

@@ -48,6 +48,31 @@ func TestGoParseErrorsQuoted(t *testing.T) {
 		"go list -m":             true,
 		"gofmt -l src/a.go":      true,
 	})
+	// A module the go.mod replaces by a directory is parsed where it is:
+	// `go list all` printed dep/e.go's first token.
+	writeTree(t, home, map[string]string{
+		"ws/.env":        "OPENAI_API_KEY=\"sk-proj-J23SECRETVALUE0123456789\"\n",
+		"ws/dep/go.mod":  "module example.com/dep\n\ngo 1.22\n",
+		"ws/dep/d.go":    "package dep\n",
+		"ws/app/go.mod":  "module example.com/app\n\ngo 1.22\n\nrequire example.com/dep v0.0.0\n\nreplace example.com/dep => ../dep\n",
+		"ws/app/main.go": "package main\n\nimport _ \"example.com/dep\"\n\nfunc main() {}\n",
+	})
+	if err := os.Symlink("../.env", filepath.Join(home, "ws", "dep", "e.go")); err != nil {
+		t.Fatal(err)
+	}
+	app := filepath.Join(home, "ws", "app")
+	if gobin, err := exec.LookPath("go"); err == nil {
+		cmd := exec.Command(gobin, "list", "all")
+		cmd.Dir = app
+		if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "OPENAI_API_KEY") {
+			t.Errorf("go list all printed %q, not the token of dep/e.go", out)
+		}
+	}
+	judgeRuns(t, set, app, map[string]bool{
+		"go list all":             false,
+		"go list example.com/dep": false,
+		"go list -m":              true,
+	})
 	judgeRuns(t, set, good, map[string]bool{
 		"gofmt -l .":      true,
 		"gofmt -e -l src": true,
