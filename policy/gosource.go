@@ -33,6 +33,14 @@ const maxGoParse = 4 << 20
 // for .go files, prints a credential, or "". printed is set when the tool
 // prints the source itself (gofmt without -l, or -d): any secret file is one.
 func goSourceSecret(tool string, dirs []string, recursive, printed bool) string {
+	return goSourceWalk(tool, dirs, recursive, printed, false)
+}
+
+// goSourceWalk is goSourceSecret; with packages, the walk is the go
+// command's over package directories: not into a directory whose name
+// starts with . or _, nor testdata, nor another module (a go.mod below the
+// top), whose files go list never parses (.git is never walked).
+func goSourceWalk(tool string, dirs []string, recursive, printed, packages bool) string {
 	why, n := "", 0
 	for _, d := range dirs {
 		_ = filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
@@ -44,8 +52,19 @@ func goSourceSecret(tool string, dirs []string, recursive, printed bool) string 
 				return filepath.SkipAll
 			}
 			if e.IsDir() {
-				if !recursive && p != d {
+				if p == d {
+					return nil
+				}
+				if !recursive {
 					return filepath.SkipDir
+				}
+				if packages {
+					if n := e.Name(); strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_") || n == "testdata" {
+						return filepath.SkipDir
+					}
+					if _, err := os.Lstat(filepath.Join(p, "go.mod")); err == nil {
+						return filepath.SkipDir
+					}
 				}
 				return nil
 			}
@@ -123,7 +142,7 @@ func goListSources(args []string, cwd string) string {
 			walk = append(walk, d)
 		}
 	}
-	if why := goSourceSecret("go list", walk, recursive, false); why != "" {
+	if why := goSourceWalk("go list", walk, recursive, false, true); why != "" {
 		return why
 	}
 	// The packages' imports are loaded too: a module replaced by a
@@ -132,7 +151,7 @@ func goListSources(args []string, cwd string) string {
 	for _, f := range goModFiles(cwd) {
 		local = append(local, goLocalModules(f)...)
 	}
-	return goSourceSecret("go list", local, true, false)
+	return goSourceWalk("go list", local, true, false, true)
 }
 
 // goLocalModules returns the directories a go.mod or go.work names for its
