@@ -122,3 +122,61 @@ func TestXargsDelimiterPieces(t *testing.T) {
 	}
 	judgeRuns(t, set, proj, cases)
 }
+
+// TestNamesDecorated (judge-23 J23-3): a search tool's names are not the
+// tree's when its options change how it prints them: --color=always wraps
+// each in escape sequences (rg -l printed `\e[0m\e[35msrc/a.go\e[0m`, a link
+// below a directory of that name in the working directory, which is not
+// walked), rg's --path-separator ' ' splits a path into words read where
+// xargs runs. Each attack is run in bash first (rg's when it is installed).
+func TestNamesDecorated(t *testing.T) {
+	set := defaultSet(t)
+	home := scratchHome(t)
+	proj := filepath.Join(home, "proj")
+	writeTree(t, home, map[string]string{
+		"proj/cfg.txt":          "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n",
+		"proj/src/a.go":         "package src\n",
+		"proj/src/cfg.txt/b.go": "package cfg\n",
+	})
+	for _, dir := range []string{"\x1b[0m\x1b[35msrc", "\x1b[35m\x1b[Ksrc"} {
+		if err := os.Mkdir(filepath.Join(proj, dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, link := range []string{"\x1b[0m\x1b[35msrc/a.go\x1b[0m", "\x1b[35m\x1b[Ksrc/a.go\x1b[m\x1b[K"} {
+		if err := os.Symlink("../cfg.txt", filepath.Join(proj, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	attacks := []string{
+		"grep -rl --color=always package src | xargs cat",
+		"grep -rl --colour=always package src | xargs cat",
+		"rg -l --color=always package src | xargs cat",
+		"rg --files --color=always src | xargs cat",
+		"rg --files --path-separator ' ' src | xargs cat",
+		"rg -l -p package src | xargs cat",
+	}
+	_, noRg := exec.LookPath("rg")
+	for _, a := range attacks {
+		if noRg != nil && strings.HasPrefix(a, "rg") {
+			continue
+		}
+		cmd := exec.Command("bash", "-c", a)
+		cmd.Dir = proj
+		if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "ghp_") {
+			t.Errorf("bash ran %q without printing the token: %q", a, out)
+		}
+	}
+	cases := map[string]bool{
+		"rg --files src | xargs cat":                      true,
+		"rg -l package src | xargs cat":                   true,
+		"grep -rl package src | xargs cat":                true,
+		"grep -rl --color=never package src | xargs cat":  true,
+		"grep -rl --color=auto package src | xargs wc -l": true,
+		"grep -rl --color=always package src":             true,
+	}
+	for _, a := range attacks {
+		cases[a] = false
+	}
+	judgeRuns(t, set, proj, cases)
+}
