@@ -96,6 +96,16 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 			}
 		} else {
 			roots, filter = nameSource(argv)
+			if gitStatusShort(argv) {
+				// `git status -s` in a subdirectory names the repository's
+				// other files from there (../.env): its tree is the work
+				// tree's top (judge-23 J23-4).
+				for _, dir := range dirs {
+					if top := repoTop(absolute(homeWord(roots[0]), dir)); top != "" {
+						roots = append(roots, top)
+					}
+				}
+			}
 		}
 		if filter {
 			from = u.PipeFrom
@@ -648,15 +658,55 @@ func gitListsPaths(sub string, args []string) bool {
 	}
 	switch sub {
 	case "ls-files":
-		return !has("-s", "--stage", "--debug", "--format", "--eol")
+		return !has("-s", "--stage", "--debug", "--format", "--eol") && !gitReformatsNames(args)
 	case "ls-tree":
-		return has("--name-only", "--name-status")
+		return has("--name-only", "--name-status") && !gitReformatsNames(args)
 	case "diff", "diff-tree", "diff-index", "diff-files":
-		return has("--name-only", "--name-status") && !has("-p", "--patch", "--stat")
+		return has("--name-only", "--name-status") && !has("-p", "--patch", "--stat") && !gitReformatsNames(args)
 	case "status":
 		return has("-s", "--short", "--porcelain", "--porcelain=v1")
 	case "grep":
-		return has("-l", "--name-only", "--files-with-matches", "-L", "--files-without-match")
+		return has("-l", "--name-only", "--files-with-matches", "-L", "--files-without-match") && !gitReformatsNames(args)
+	}
+	return false
+}
+
+// gitStatusShort reports whether argv is a git status that lists names
+// relative to the working directory (-s, --short: status.relativePaths;
+// not --porcelain, relative to the top), which climb out of it with ../ for
+// the rest of the work tree.
+func gitStatusShort(argv []string) bool {
+	if len(argv) < 2 || filepath.Base(argv[0]) != "git" {
+		return false
+	}
+	j := 1
+	for ; j < len(argv) && strings.HasPrefix(argv[j], "-"); j++ {
+		if argv[j] == "-C" || argv[j] == "-c" {
+			j++
+		}
+	}
+	if j >= len(argv) || argv[j] != "status" {
+		return false
+	}
+	for _, a := range argv[j+1:] {
+		if strings.HasPrefix(a, "--porcelain") {
+			return false // relative to the top, whatever the directory
+		}
+	}
+	return true
+}
+
+// gitReformatsNames reports whether git's words change the names it prints:
+// --line-prefix=../ (diff's, ls-tree's) and ls-files --format='../%(path)'
+// put any text before each, so `git diff --name-only --line-prefix=../ |
+// xargs cat` read ../cfg.txt for the repository's cfg.txt (judge-23 J23-4).
+// Only the attached form is looked for: a separate value is an operand the
+// rules read as a path.
+func gitReformatsNames(args []string) bool {
+	for _, a := range args {
+		if strings.HasPrefix(a, "--line-prefix") || strings.HasPrefix(a, "--format") {
+			return true
+		}
 	}
 	return false
 }

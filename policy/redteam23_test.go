@@ -180,3 +180,67 @@ func TestNamesDecorated(t *testing.T) {
 	}
 	judgeRuns(t, set, proj, cases)
 }
+
+// TestGitNamesElsewhere (judge-23 J23-4): git's name listings name files
+// outside the tree the judge walked when an option puts text before each
+// name (`git diff --name-only --line-prefix=../`, `git ls-files
+// --format='../%(path)'`: ../cfg.txt for the repository's cfg.txt) or when
+// `git status -s` runs in a subdirectory (../.env for the work tree's .env).
+// Each attack is run in bash first.
+func TestGitNamesElsewhere(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	set := defaultSet(t)
+	home := scratchHome(t)
+	writeTree(t, home, map[string]string{
+		"lab/cfg.txt":       "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n",
+		"lab/repo/cfg.txt":  "harmless\n",
+		"lab/app/.env":      "OPENAI_API_KEY=\"sk-proj-J23SECRETVALUE0123456789\"\n",
+		"lab/app/src/a.go":  "package src\n",
+		"lab/app/README.md": "app\n",
+	})
+	repo := filepath.Join(home, "lab", "repo")
+	app := filepath.Join(home, "lab", "app")
+	git := func(dir string, args ...string) {
+		cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v: %s", args, err, out)
+		}
+	}
+	for _, d := range []string{repo, app} {
+		git(d, "init", "-q")
+	}
+	git(repo, "add", "cfg.txt")
+	git(repo, "commit", "-qm", "i")
+	if err := os.WriteFile(filepath.Join(repo, "cfg.txt"), []byte("harmless, changed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git(app, "add", "README.md", "src/a.go")
+	git(app, "commit", "-qm", "i")
+	attacks := map[string]string{
+		"git diff --name-only --line-prefix=../ | xargs cat":        repo,
+		"git ls-files --format='../%(path)' | xargs cat":            repo,
+		"cd src && git status -s | xargs cat":                       app,
+		"cd src && git status --short | xargs head":                 app,
+		"cd src && git status -s --untracked-files=all | xargs cat": app,
+	}
+	for a, dir := range attacks {
+		cmd := exec.Command("bash", "-c", a)
+		cmd.Dir = dir
+		if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "ghp_") && !strings.Contains(string(out), "J23SECRET") {
+			t.Errorf("bash ran %q in %s without printing the secret: %q", a, dir, out)
+		}
+		judgeRuns(t, set, dir, map[string]bool{a: false})
+	}
+	judgeRuns(t, set, repo, map[string]bool{
+		"git diff --name-only | xargs cat": true,
+		"git ls-files | xargs cat":         true,
+		"git status -s | xargs cat":        true,
+	})
+	judgeRuns(t, set, app, map[string]bool{
+		"cd src && git status --porcelain | xargs cat": true,
+		"cd src && git ls-files | xargs cat":           true,
+	})
+}
