@@ -59,6 +59,18 @@ func goWhy(argv []string, cwd string) string {
 			return "secret: go prints the lines of " + filepath.Base(f) + " it cannot parse: " + why
 		}
 	}
+	// go list (and go mod why, which loads the packages) quotes a .go file
+	// it cannot parse: a secret below is printed (judge-23 J23-1).
+	switch {
+	case argv[1] == "list":
+		if why := goListSources(argv[2:], cwd); why != "" {
+			return "secret: " + why
+		}
+	case argv[1] == "mod" && len(argv) > 2 && argv[2] == "why":
+		if why := goListSources([]string{"all"}, cwd); why != "" {
+			return "secret: " + why
+		}
+	}
 	local, goroot := localGo()
 	if local == "" {
 		return "the go on PATH or its version cannot be found: a go.mod may have it run another toolchain"

@@ -96,6 +96,16 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 			}
 		} else {
 			roots, filter = nameSource(argv)
+			if gitStatusShort(argv) {
+				// `git status -s` in a subdirectory names the repository's
+				// other files from there (../.env): its tree is the work
+				// tree's top (judge-23 J23-4).
+				for _, dir := range dirs {
+					if top := repoTop(absolute(homeWord(roots[0]), dir)); top != "" {
+						roots = append(roots, top)
+					}
+				}
+			}
 		}
 		if filter {
 			from = u.PipeFrom
@@ -341,6 +351,9 @@ func listedTrees(argv []string) (roots []string, filter bool) {
 		}
 		return roots, false
 	case "grep", "egrep", "fgrep", "rg", "fd", "fdfind", "ag":
+		if namesDecorated(argv) {
+			return nil, false
+		}
 		recursive := prog != "grep" && prog != "egrep" && prog != "fgrep"
 		for _, a := range argv[1:] {
 			if a == "-r" || a == "-R" || a == "--recursive" || len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.ContainsAny(a, "rR") {
@@ -380,6 +393,41 @@ func listedTrees(argv []string) (roots []string, filter bool) {
 		roots = []string{"."}
 	}
 	return roots, false
+}
+
+// namesDecorated reports whether a search tool's argv changes how it prints
+// the names it finds: colours forced on (`--color=always` wraps each name in
+// escape sequences: rg -l printed `\e[0m\e[35msrc/a.go\e[0m`, a path below
+// a directory of that name in the working directory, which is not walked),
+// or rg's and fd's --path-separator (a blank one splits `src/cfg.txt/b.go`
+// into the words src, cfg.txt and b.go, each read where xargs runs: judge-23
+// J23-3). Any value but the plain "/" counts; a -c/--color given as two
+// words is an operand of listedTrees' rough split already.
+func namesDecorated(argv []string) bool {
+	for i, a := range argv[1:] {
+		name, value, hasValue := strings.Cut(a, "=")
+		if !hasValue && i+2 < len(argv) {
+			value = argv[i+2]
+		}
+		switch name {
+		case "--color", "--colour", "-c":
+			if name == "-c" && filepath.Base(argv[0]) != "fd" && filepath.Base(argv[0]) != "fdfind" {
+				continue // grep -c counts
+			}
+			if value == "always" || value == "ansi" {
+				return true
+			}
+		case "--path-separator":
+			if value != "/" {
+				return true
+			}
+		case "-p", "--pretty":
+			if filepath.Base(argv[0]) == "rg" {
+				return true // --color always --heading --line-number
+			}
+		}
+	}
+	return false
 }
 
 // lsNamesOnly reports whether ls's word a leaves its output the names
@@ -469,6 +517,9 @@ func xargsInput(argv []string, cmds []shell.Command, i int, d shell.Dialect, cwd
 	inner, _, ok := xargsInner(argv)
 	if !ok {
 		if len(argv) > 0 && filepath.Base(argv[0]) == "xargs" {
+			if cutsNames(argv) {
+				return "xargs -d cuts the names it reads into pieces, each read as a file where xargs runs: any file"
+			}
 			return "xargs: options not read here; its input words may be options or any path"
 		}
 		return ""
@@ -652,15 +703,55 @@ func gitListsPaths(sub string, args []string) bool {
 	}
 	switch sub {
 	case "ls-files":
-		return !has("-s", "--stage", "--debug", "--format", "--eol")
+		return !has("-s", "--stage", "--debug", "--format", "--eol") && !gitReformatsNames(args)
 	case "ls-tree":
-		return has("--name-only", "--name-status")
+		return has("--name-only", "--name-status") && !gitReformatsNames(args)
 	case "diff", "diff-tree", "diff-index", "diff-files":
-		return has("--name-only", "--name-status") && !has("-p", "--patch", "--stat")
+		return has("--name-only", "--name-status") && !has("-p", "--patch", "--stat") && !gitReformatsNames(args)
 	case "status":
 		return has("-s", "--short", "--porcelain", "--porcelain=v1")
 	case "grep":
-		return has("-l", "--name-only", "--files-with-matches", "-L", "--files-without-match")
+		return has("-l", "--name-only", "--files-with-matches", "-L", "--files-without-match") && !gitReformatsNames(args)
+	}
+	return false
+}
+
+// gitStatusShort reports whether argv is a git status that lists names
+// relative to the working directory (-s, --short: status.relativePaths;
+// not --porcelain, relative to the top), which climb out of it with ../ for
+// the rest of the work tree.
+func gitStatusShort(argv []string) bool {
+	if len(argv) < 2 || filepath.Base(argv[0]) != "git" {
+		return false
+	}
+	j := 1
+	for ; j < len(argv) && strings.HasPrefix(argv[j], "-"); j++ {
+		if argv[j] == "-C" || argv[j] == "-c" {
+			j++
+		}
+	}
+	if j >= len(argv) || argv[j] != "status" {
+		return false
+	}
+	for _, a := range argv[j+1:] {
+		if strings.HasPrefix(a, "--porcelain") {
+			return false // relative to the top, whatever the directory
+		}
+	}
+	return true
+}
+
+// gitReformatsNames reports whether git's words change the names it prints:
+// --line-prefix=../ (diff's, ls-tree's) and ls-files --format='../%(path)'
+// put any text before each, so `git diff --name-only --line-prefix=../ |
+// xargs cat` read ../cfg.txt for the repository's cfg.txt (judge-23 J23-4).
+// Only the attached form is looked for: a separate value is an operand the
+// rules read as a path.
+func gitReformatsNames(args []string) bool {
+	for _, a := range args {
+		if strings.HasPrefix(a, "--line-prefix") || strings.HasPrefix(a, "--format") {
+			return true
+		}
 	}
 	return false
 }

@@ -175,12 +175,15 @@ func TestRedTeam13GofmtPrintsToken(t *testing.T) {
 	for _, c := range []string{
 		"gofmt cfg", "gofmt -d cfg", "gofmt -s -d .", "gofmt -e .", "gofmt -l -d .", "gofmt -ld cfg",
 		"gofmt " + proj, "gofmt -d lk", "cd cfg && gofmt .",
+		// -l prints names, but quotes the tokens of a file it cannot
+		// parse: lk/x.go is not Go (judge-23 J23-1).
+		"gofmt -l lk", "gofmt -l .",
 	} {
 		if runs, why := rt9Runs(set, proj, c, policy.Suggest); runs {
 			t.Errorf("%q: %s; want asked (a .go file below holds a token)", c, why)
 		}
 	}
-	for _, c := range []string{"gofmt -l .", "gofmt -l cfg", "gofmt -d lib", "gofmt -s -d m.go", "gofmt lib", "gofmt -l lk"} {
+	for _, c := range []string{"gofmt -l cfg", "gofmt -d lib", "gofmt -s -d m.go", "gofmt lib"} {
 		if runs, why := rt9Runs(set, proj, c, policy.Suggest); !runs {
 			t.Errorf("%q: %s; want run", c, why)
 		}

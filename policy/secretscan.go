@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -2447,8 +2446,9 @@ const maxGofmtFiles = 20000
 // .go name that is a link is read through it), so `gofmt cfg` printed the
 // token `cat cfg/k.go` is asked about (judge-13 F3). Each such file is judged
 // as a read of it (secret name, then the content scan); a walk of more than
-// maxGofmtFiles entries cannot be checked. A file argument is judged as a
-// read already.
+// maxGofmtFiles entries cannot be checked. With -l (and no -d) only the
+// files that do not parse are quoted (goSourceSecret). A file argument is
+// judged as a read already.
 func goFmtSecret(args []string, cwd string) string {
 	list, diff := false, false
 	var dirs []string
@@ -2463,31 +2463,6 @@ func goFmtSecret(args []string, cwd string) string {
 			dirs = append(dirs, d)
 		}
 	}
-	if list && !diff {
-		return ""
-	}
-	why, n := "", 0
-	for _, d := range dirs {
-		_ = filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
-			if err != nil || why != "" {
-				return nil
-			}
-			if n++; n > maxGofmtFiles {
-				why = "gofmt walks more than " + strconv.Itoa(maxGofmtFiles) + " entries below " + d + ", too many to check for credentials"
-				return filepath.SkipAll
-			}
-			if e.IsDir() || strings.HasPrefix(e.Name(), ".") || !strings.HasSuffix(e.Name(), ".go") {
-				return nil
-			}
-			if w := secretPath(p, "/"); w != "" {
-				why = "gofmt prints the Go files below " + d + " and " + w
-				return filepath.SkipAll
-			}
-			return nil
-		})
-		if why != "" {
-			return why
-		}
-	}
-	return ""
+	// -l prints names, but quotes the lines of a file it cannot parse.
+	return goSourceSecret("gofmt", dirs, true, !list || diff)
 }

@@ -51,6 +51,37 @@ func sudoInner(argv []string) ([]string, bool) {
 	return nil, false
 }
 
+// lineDelimiter reports whether xargs -d C splits its input into whole
+// lines (a newline, as GNU xargs writes it) or NUL-ended records (as -0).
+// Any other delimiter cuts a name into pieces, each read where xargs runs:
+// `find src -name '*.go' | xargs -d / cat` read ./cfg.txt for the directory
+// src/cfg.txt/ (judge-23 J23-2).
+func lineDelimiter(c string) bool {
+	switch c {
+	case "\n", `\n`, `\x0a`, `\x0A`, `\012`, `\0`, `\x00`, `\000`:
+		return true
+	}
+	return false
+}
+
+// cutsNames reports whether xargs's argv sets a delimiter that is not a
+// line's (lineDelimiter), before its command.
+func cutsNames(argv []string) bool {
+	for i := 1; i < len(argv) && strings.HasPrefix(argv[i], "-"); i++ {
+		switch a := argv[i]; {
+		case a == "-d":
+			return i+1 < len(argv) && !lineDelimiter(argv[i+1])
+		case strings.HasPrefix(a, "-d"):
+			return !lineDelimiter(a[2:])
+		case strings.HasPrefix(a, "--delimiter"):
+			return true
+		case a == "-n" || a == "-L" || a == "-P" || a == "-s" || a == "-I" || a == "-a" || a == "-E":
+			i++
+		}
+	}
+	return false
+}
+
 // xargsInner returns the command xargs runs (echo when none is named),
 // with the replacement string made a plain file name, and whether its every
 // option is harmless (only then may it be safe; a forbidden or prompting
@@ -67,7 +98,14 @@ func xargsInner(argv []string) (inner []string, harmless bool, ok bool) {
 		case a == "-0" || a == "-r" || a == "--no-run-if-empty" || a == "-t" || a == "--verbose" || a == "--null" ||
 			a == "-x" || a == "--exit" || a == "-o" || a == "--open-tty" || a == "-l" ||
 			strings.HasPrefix(a, "-l") && isDigits(a[2:]) || strings.HasPrefix(a, "--max-lines="):
-		case a == "-d" || a == "-n" || a == "-L" || a == "-P" || a == "-s":
+		case a == "-d":
+			if i+1 >= len(argv) || !lineDelimiter(argv[i+1]) {
+				return nil, false, false
+			}
+			i++
+		case strings.HasPrefix(a, "-d") && !lineDelimiter(a[2:]):
+			return nil, false, false
+		case a == "-n" || a == "-L" || a == "-P" || a == "-s":
 			i++
 		case a == "-I":
 			if i+1 >= len(argv) {
