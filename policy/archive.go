@@ -88,7 +88,7 @@ var archiveMemo sync.Map
 
 // archiveFile is archiveSecret for the regular file at abs.
 func archiveFile(abs string) string {
-	if strings.HasPrefix(abs, "/proc/") || strings.HasPrefix(abs, "/sys/") || strings.HasPrefix(abs, "/dev/") {
+	if kernelFile(abs) {
 		return ""
 	}
 	fi, err := os.Stat(abs)

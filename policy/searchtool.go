@@ -136,7 +136,7 @@ func searchTree(dir string, globs []string, tr TreeRead) (string, bool) {
 				complete = false
 				return
 			}
-			p := d + "/" + name
+			p := entryPath(d, name)
 			switch {
 			case tr.SkipVCS && (name == ".git" || name == ".svn" || name == ".hg" || name == ".bzr" || name == ".jj"):
 				return

@@ -748,7 +748,7 @@ const tokenWindow = 256
 // past 256 KiB was printed by `cat` and `tail` of a log). The tree walks of
 // recursive readers scan with it as contentHow says (walkedContent).
 func tokenSecret(abs string) string {
-	if strings.HasPrefix(abs, "/proc/") || strings.HasPrefix(abs, "/sys/") || strings.HasPrefix(abs, "/dev/") {
+	if kernelFile(abs) {
 		return "" // not configuration; reading some of them acts or blocks
 	}
 	fi, err := os.Stat(abs)
@@ -779,6 +779,24 @@ func tokenSecret(abs string) string {
 	}
 	tokenMemo.Store(key, why)
 	return why
+}
+
+// entryPath is the path of entry name of directory d, as walks name them:
+// one slash between (d is "/" for a walk of the root).
+func entryPath(d, name string) string {
+	if strings.HasSuffix(d, "/") {
+		return d + name
+	}
+	return d + "/" + name
+}
+
+// kernelFile reports whether abs, however spelled (a walk from / gives
+// //proc/kmsg), is in /proc, /sys or /dev: no configuration, and reading
+// some of them acts or blocks (/proc/kmsg waits for the kernel's next
+// message: `rg --files / | xargs cat` held the judge for good).
+func kernelFile(abs string) bool {
+	abs = filepath.Clean(abs)
+	return strings.HasPrefix(abs, "/proc/") || strings.HasPrefix(abs, "/sys/") || strings.HasPrefix(abs, "/dev/")
 }
 
 // readScanned returns what tokenSecret scans of the regular file abs of
@@ -1866,9 +1884,9 @@ func walkTree(dir string, how walkHow) walkResult {
 					return
 				}
 				if odd == "" && !plainName(name) {
-					odd = d + "/" + name
+					odd = entryPath(d, name)
 				}
-				p := d + "/" + name
+				p := entryPath(d, name)
 				if name == ".git" {
 					if hidden && isDir && !seen[p] {
 						// grep -r reads .git too: walked like the rest (its
@@ -1983,7 +2001,7 @@ func secretDirFiles(dir string, how walkHow, budget int) (found []string, n int,
 			if !how.hidden && strings.HasPrefix(name, ".") {
 				return
 			}
-			p := d + "/" + name
+			p := entryPath(d, name)
 			if isLink {
 				if fi, err := os.Stat(p); err == nil && fi.IsDir() {
 					if t, err := filepath.EvalSymlinks(p); err == nil && !seen[t] {
