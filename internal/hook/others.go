@@ -2,8 +2,10 @@ package hook
 
 import (
 	"encoding/json"
+	"maps"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -31,9 +33,10 @@ func quoteCommand(s string) string {
 // tool named tool: the handlers of its pre-tool event (PreToolUse,
 // BeforeTool) in every settings file the agent reads (env as for
 // CheckAgentRules: the managed or system file, the user's, the project's,
-// and the hooks/hooks.json of the plugins (Claude Code) and extensions
-// (Gemini CLI) installed in the user's settings directory, enabled or not;
-// Codex's /etc/codex/hooks.json and its installed plugins' hooks),
+// the hooks of the plugins (Claude Code, Codex: see claudePluginRoots and
+// pluginSources: hooks/hooks.json, and the hooks a plugin's manifest gives
+// inline or by path) and extensions (Gemini CLI) installed, enabled or not;
+// Codex's /etc/codex/hooks.json),
 // whose matcher may match tool. The agents run such hooks alongside guard's
 // and take the input rewrite of whichever answers last (Claude Code 2.1.332:
 // the order they finish in; Gemini CLI 0.61.0: the later in its list), so
@@ -47,16 +50,12 @@ func quoteCommand(s string) string {
 func OtherHooks(a Agent, env RuleEnv, tool string) []OtherHook {
 	env = env.defaults()
 	var files []string
+	var sources []hookSource // plugins' hooks, read after the files
 	event := specOf(a).event
 	switch a {
 	case ClaudeCode:
 		files = RuleFiles(ClaudeCode, env)
-		dir := env.Getenv("CLAUDE_CONFIG_DIR")
-		if dir == "" {
-			dir = filepath.Join(env.Home, ".claude")
-		}
-		// plugins/cache/MARKETPLACE/PLUGIN/VERSION/hooks/hooks.json
-		files = append(files, globs(filepath.Join(dir, "plugins", "cache"), "*/*/*/hooks/hooks.json", "*/*/hooks/hooks.json")...)
+		sources = pluginSources(claudePluginRoots(env), []string{".claude-plugin"})
 	case Gemini:
 		files = geminiSettingsFiles(env)
 		home := env.Getenv("GEMINI_CLI_HOME")
@@ -78,18 +77,16 @@ func OtherHooks(a Agent, env RuleEnv, tool string) []OtherHook {
 			}
 		}
 		// Installed plugins' hooks (Codex 0.171.0 has "plugin hooks",
-		// a feature and a trust step of their own): hooks/hooks.json in
-		// plugins/cache/MARKETPLACE/PLUGIN[/VERSION], and a manifest's
-		// inline "hooks" (Codex reads .codex-plugin/ and
-		// .claude-plugin/plugin.json), switched on or not.
+		// a feature and a trust step of their own), switched on or not:
+		// plugins/cache/MARKETPLACE/PLUGIN[/VERSION], whose manifest
+		// Codex reads from .codex-plugin/, .claude-plugin/ or
+		// .cursor-plugin/plugin.json.
 		cache := filepath.Join(home, "plugins", "cache")
-		files = append(files, globs(cache, "*/*/*/hooks/hooks.json", "*/*/hooks/hooks.json",
-			"*/*/*/.codex-plugin/plugin.json", "*/*/.codex-plugin/plugin.json",
-			"*/*/*/.claude-plugin/plugin.json", "*/*/.claude-plugin/plugin.json")...)
+		sources = pluginSources(globs(cache, "*/*/*", "*/*"), []string{".codex-plugin", ".claude-plugin", ".cursor-plugin"})
 	default:
 		return nil
 	}
-	var out []OtherHook
+	var all []hookSource
 	seen := map[string]bool{}
 	for _, f := range files {
 		if seen[f] {
@@ -103,6 +100,16 @@ func OtherHooks(a Agent, env RuleEnv, tool string) []OtherHook {
 		hooks, err := objectFields(orNull(top["hooks"]))
 		if err != nil {
 			continue
+		}
+		all = append(all, hookSource{file: f, hooks: hooks})
+	}
+	var out []OtherHook
+	for _, src := range append(all, sources...) {
+		f, hooks := src.file, src.hooks
+		for _, m := range src.modules {
+			// A hooks module is code Claude Code loads into itself, which
+			// may shape any tool call: its events cannot be read.
+			out = append(out, OtherHook{File: f, Command: "a hooks module " + m})
 		}
 		eventHandlers(hooks, event, func(matcher string, handler map[string]json.RawMessage) {
 			if !matcherMatches(matcher, tool) {
@@ -202,4 +209,156 @@ func guardsHook(command string, a Agent) bool {
 	f := strings.Fields(s)
 	return strings.HasPrefix(filepath.Base(prog), "guard") && len(f) >= 2 && f[0] == "hook" &&
 		strings.TrimRight(f[1], ";|&") == a.String()
+}
+
+// hookSource is one object of hook handlers by event ({event: [{matcher,
+// hooks: [handler...]}...]}), and the file it was read from; modules are
+// the hooks modules a Claude Code plugin's hooks file names.
+type hookSource struct {
+	file    string
+	hooks   map[string]json.RawMessage
+	modules []string
+}
+
+// claudePluginRoots returns the directories of Claude Code's plugins, enabled
+// or not (Claude Code 2.1.332): each plugins directory's cache
+// (cache/MARKETPLACE/PLUGIN/VERSION) and the install paths its
+// installed_plugins.json names, the plugins directory being
+// CLAUDE_CODE_PLUGIN_CACHE_DIR or the config directory's plugins (or
+// cowork_plugins), with the seed directories of CLAUDE_CODE_PLUGIN_SEED_DIR;
+// and the plugin folders CLAUDE_CODE_PLUGIN_DIRS lists (the folders
+// --plugin-dir names are not seen: Claude Code does not pass them on).
+func claudePluginRoots(env RuleEnv) []string {
+	config := env.Getenv("CLAUDE_CONFIG_DIR")
+	if config == "" {
+		config = filepath.Join(env.Home, ".claude")
+	}
+	dirs := []string{filepath.Join(config, "plugins"), filepath.Join(config, "cowork_plugins")}
+	if d := env.Getenv("CLAUDE_CODE_PLUGIN_CACHE_DIR"); d != "" {
+		dirs = append(dirs, expandHome(d, env.Home))
+	}
+	for _, d := range filepath.SplitList(env.Getenv("CLAUDE_CODE_PLUGIN_SEED_DIR")) {
+		if d != "" {
+			dirs = append(dirs, expandHome(d, env.Home))
+		}
+	}
+	var roots []string
+	for _, d := range dirs {
+		roots = append(roots, globs(filepath.Join(d, "cache"), "*/*/*", "*/*")...)
+		roots = append(roots, installPaths(filepath.Join(d, "installed_plugins.json"))...)
+	}
+	for _, d := range filepath.SplitList(env.Getenv("CLAUDE_CODE_PLUGIN_DIRS")) {
+		if d = strings.TrimSpace(d); d != "" {
+			roots = append(roots, expandHome(d, env.Home))
+		}
+	}
+	return roots
+}
+
+// expandHome reads a leading ~ as the home directory, as Claude Code does
+// for its plugin folders.
+func expandHome(p, home string) string {
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		return filepath.Join(home, p[1:])
+	}
+	return p
+}
+
+// installPaths returns the installPath of every plugin an
+// installed_plugins.json lists ({plugins: {name: [{installPath}...]}}, or
+// one object per name in its first version).
+func installPaths(file string) []string {
+	top, err := settingsObject(file, false)
+	if err != nil || top == nil {
+		return nil
+	}
+	plugins, err := objectFields(orNull(top["plugins"]))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(plugins)) {
+		entries, err := arrayElems(plugins[name])
+		if err != nil {
+			entries = []json.RawMessage{plugins[name]}
+		}
+		for _, e := range entries {
+			if o, err := objectFields(e); err == nil && o != nil {
+				if p, _ := stringField(o, "installPath"); p != "" {
+					out = append(out, p)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// pluginSources returns the hooks of the plugins in roots: each one's
+// hooks/hooks.json, and the "hooks" of its manifest (DIR/plugin.json for
+// each of manifestDirs): an object of handlers by event, the path of a
+// hooks file relative to the plugin's root, or a list of either (Claude
+// Code: "Path to file with additional hooks ... relative to the plugin
+// root"; Codex's manifest hooks are an untagged enum of the same forms).
+// A hooks file's "modules" are kept too.
+func pluginSources(roots, manifestDirs []string) []hookSource {
+	var out []hookSource
+	seen := map[string]bool{}
+	addFile := func(file string) {
+		if seen[file] {
+			return
+		}
+		seen[file] = true
+		top, err := settingsObject(file, false)
+		if err != nil || top == nil {
+			return
+		}
+		src := hookSource{file: file, hooks: top}
+		if raw, ok := top["hooks"]; ok {
+			// {hooks: {event: ...}}, as hooks/hooks.json; a file of the
+			// events alone is read as such too (the stricter reading).
+			src.hooks, _ = objectFields(orNull(raw))
+		}
+		if mods, err := arrayElems(orNull(top["modules"])); err == nil {
+			for _, m := range mods {
+				name, _ := decodeString(m)
+				src.modules = append(src.modules, quoteCommand(name))
+			}
+		} else if _, ok := top["modules"]; ok {
+			src.modules = append(src.modules, "(not a list)")
+		}
+		out = append(out, src)
+	}
+	for _, root := range roots {
+		if seen[root] {
+			continue
+		}
+		seen[root] = true
+		addFile(filepath.Join(root, "hooks", "hooks.json"))
+		for _, d := range manifestDirs {
+			manifest := filepath.Join(root, d, "plugin.json")
+			top, err := settingsObject(manifest, false)
+			if err != nil || top == nil {
+				continue
+			}
+			raw, ok := top["hooks"]
+			if !ok || isNull(raw) {
+				continue
+			}
+			items, err := arrayElems(raw)
+			if err != nil {
+				items = []json.RawMessage{raw}
+			}
+			for _, item := range items {
+				if p, err := decodeString(item); err == nil {
+					if !filepath.IsAbs(p) {
+						p = filepath.Join(root, p)
+					}
+					addFile(p)
+				} else if hooks, err := objectFields(item); err == nil && hooks != nil {
+					out = append(out, hookSource{file: manifest, hooks: hooks})
+				}
+			}
+		}
+	}
+	return out
 }

@@ -141,3 +141,71 @@ func TestEncodeOthers(t *testing.T) {
 		}
 	}
 }
+
+// A plugin's manifest gives hooks inline, as the path of a hooks file
+// relative to the plugin's root, or as a list of either; a hooks file may
+// name hooks modules; Claude Code also loads the plugins of
+// CLAUDE_CODE_PLUGIN_DIRS, of the plugins directory
+// CLAUDE_CODE_PLUGIN_CACHE_DIR names, and the install paths of
+// installed_plugins.json; Codex reads .cursor-plugin/plugin.json too
+// (hooks-17 H17-1).
+func TestOtherHooksPluginManifests(t *testing.T) {
+	hookJSON := func(cmd string) string {
+		return `{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "` + cmd + `"}]}]}}`
+	}
+	for _, c := range []struct {
+		name  string
+		agent hook.Agent
+		env   map[string]string
+		files map[string]string // under the scratch home; ROOT the plugin's root
+		root  string
+		want  []string
+	}{
+		{name: "Claude Code: a manifest's hooks file", agent: hook.ClaudeCode, root: ".claude/plugins/cache/mkt/echo/1.0.0",
+			files: map[string]string{"ROOT/.claude-plugin/plugin.json": `{"name": "echo", "hooks": "./cfg/extra.json"}`, "ROOT/cfg/extra.json": hookJSON("by-path")},
+			want:  []string{"by-path"}},
+		{name: "Claude Code: a manifest's inline hooks", agent: hook.ClaudeCode, root: ".claude/plugins/cache/mkt/echo/1.0.0",
+			files: map[string]string{"ROOT/.claude-plugin/plugin.json": `{"name": "echo", "hooks": {"PreToolUse": [{"hooks": [{"type": "command", "command": "inline"}]}]}}`},
+			want:  []string{"inline"}},
+		{name: "Claude Code: a list of both", agent: hook.ClaudeCode, root: ".claude/plugins/cache/mkt/echo",
+			files: map[string]string{"ROOT/.claude-plugin/plugin.json": `{"name": "echo", "hooks": ["cfg/a.json", {"PreToolUse": [{"matcher": "*", "hooks": [{"type": "command", "command": "b"}]}]}]}`, "ROOT/cfg/a.json": hookJSON("a")},
+			want:  []string{"a", "b"}},
+		{name: "Claude Code: a hooks module", agent: hook.ClaudeCode, root: ".claude/plugins/cache/mkt/echo/1.0.0",
+			files: map[string]string{"ROOT/hooks/hooks.json": `{"modules": ["./register.js"]}`},
+			want:  []string{"a hooks module `./register.js`"}},
+		{name: "Claude Code: CLAUDE_CODE_PLUGIN_DIRS", agent: hook.ClaudeCode, root: "dev/plug",
+			env:   map[string]string{"CLAUDE_CODE_PLUGIN_DIRS": "/nonexistent:HOME/dev/plug"},
+			files: map[string]string{"ROOT/hooks/hooks.json": hookJSON("plugin-dir")},
+			want:  []string{"plugin-dir"}},
+		{name: "Claude Code: CLAUDE_CODE_PLUGIN_CACHE_DIR", agent: hook.ClaudeCode, root: "other/cache/mkt/echo/2.0.0",
+			env:   map[string]string{"CLAUDE_CODE_PLUGIN_CACHE_DIR": "HOME/other"},
+			files: map[string]string{"ROOT/hooks/hooks.json": hookJSON("cache-dir")},
+			want:  []string{"cache-dir"}},
+		{name: "Claude Code: an install path", agent: hook.ClaudeCode, root: "src/echo",
+			files: map[string]string{".claude/plugins/installed_plugins.json": `{"version": 2, "plugins": {"echo@mkt": [{"scope": "user", "installPath": "HOME/src/echo"}]}}`, "ROOT/hooks/hooks.json": hookJSON("installed")},
+			want:  []string{"installed"}},
+		{name: "Codex: a manifest's hooks file", agent: hook.Codex, root: ".codex/plugins/cache/mkt/echo/1.0.0",
+			files: map[string]string{"ROOT/.codex-plugin/plugin.json": `{"name": "echo", "hooks": "./hooks/extra.json"}`, "ROOT/hooks/extra.json": hookJSON("codex-path")},
+			want:  []string{"codex-path"}},
+		{name: "Codex: a Cursor plugin's manifest", agent: hook.Codex, root: ".codex/plugins/cache/mkt/echo/1.0.0",
+			files: map[string]string{"ROOT/.cursor-plugin/plugin.json": `{"name": "echo", "hooks": [{"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "cursor"}]}]}]}`},
+			want:  []string{"cursor"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			home := t.TempDir()
+			r := strings.NewReplacer("HOME", home, "ROOT", c.root)
+			for name, data := range c.files {
+				writeFile(t, filepath.Join(home, r.Replace(name)), r.Replace(data))
+			}
+			env := hook.RuleEnv{Getenv: func(k string) string { return r.Replace(c.env[k]) }, Home: home, Project: t.TempDir(),
+				ClaudeManaged: filepath.Join(home, "managed"), CodexSystem: filepath.Join(home, "etc-codex")}
+			var got []string
+			for _, o := range hook.OtherHooks(c.agent, env, "Bash") {
+				got = append(got, o.Command)
+			}
+			if strings.Join(got, "|") != strings.Join(c.want, "|") {
+				t.Errorf("OtherHooks = %q, want %q", got, c.want)
+			}
+		})
+	}
+}
