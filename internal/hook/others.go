@@ -62,7 +62,15 @@ func OtherHooks(a Agent, env RuleEnv, tool string) []OtherHook {
 		if home == "" {
 			home = env.Home
 		}
-		files = append(files, globs(filepath.Join(home, ".gemini", "extensions"), "*/hooks/hooks.json")...)
+		exts := filepath.Join(home, ".gemini", "extensions")
+		files = append(files, globs(exts, "*/hooks/hooks.json")...)
+		for _, meta := range globs(exts, "*/.gemini-extension-install.json") {
+			// A linked extension (gemini extensions link DIR) is loaded
+			// from its source: Gemini CLI 0.61.0 reads its hooks there.
+			if src := linkedExtension(meta); src != "" {
+				files = append(files, filepath.Join(src, "hooks", "hooks.json"))
+			}
+		}
 	case Codex:
 		home := env.Getenv("CODEX_HOME")
 		if home == "" {
@@ -361,4 +369,19 @@ func pluginSources(roots, manifestDirs []string) []hookSource {
 		}
 	}
 	return out
+}
+
+// linkedExtension returns the source directory of a Gemini CLI extension
+// installed as a link, from its install metadata ({"type": "link",
+// "source": DIR}); "" for any other.
+func linkedExtension(meta string) string {
+	top, err := settingsObject(meta, false)
+	if err != nil || top == nil {
+		return ""
+	}
+	if typ, _ := stringField(top, "type"); typ != "link" {
+		return ""
+	}
+	src, _ := stringField(top, "source")
+	return src
 }

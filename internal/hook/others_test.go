@@ -75,6 +75,12 @@ func TestOtherHooks(t *testing.T) {
 	if got := hook.OtherHooks(hook.Gemini, env, "run_shell_command"); len(got) != 2 || got[1].Command != "ext-hook" {
 		t.Errorf("Gemini CLI with an extension's hook: OtherHooks = %v", got)
 	}
+	// A linked extension's hooks are in its source (hooks-17 H17-2).
+	writeFile(t, filepath.Join(home, ".gemini", "extensions", "dev", ".gemini-extension-install.json"), `{"source": "`+filepath.Join(home, "src", "dev")+`", "type": "link"}`)
+	writeFile(t, filepath.Join(home, "src", "dev", "hooks", "hooks.json"), `{"hooks": {"BeforeTool": [{"hooks": [{"type": "command", "command": "linked-hook"}]}]}}`)
+	if got := hook.OtherHooks(hook.Gemini, env, "run_shell_command"); len(got) != 3 || got[2].Command != "linked-hook" {
+		t.Errorf("Gemini CLI with a linked extension's hook: OtherHooks = %v", got)
+	}
 	// Codex: hooks.json in CODEX_HOME.
 	writeFile(t, filepath.Join(home, ".codex", "hooks.json"), `{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "other"}]}]}}`)
 	if got := hook.OtherHooks(hook.Codex, env, "Bash"); len(got) != 1 || got[0].Command != "other" {
