@@ -85,6 +85,30 @@ func init() {
 				s.sawGuard("echo-hook")
 			},
 		},
+		tc{
+			// H17-1's roots for definitions: a skill of a plugin that
+			// CLAUDE_CODE_PLUGIN_DIRS loads declares a PreToolUse hook
+			// (hooks-7 H7-5); guard looked for skills in the plugin cache
+			// only (on a692079 skillhook.txt was made outside in suggest).
+			name: "Claude Code: a CLAUDE_CODE_PLUGIN_DIRS plugin's skill with hooks needs a person", agents: []string{"claude-code"}, mode: "suggest",
+			claudeSettings: `{"permissions": {"allow": ["Bash", "Skill"]}}`,
+			env:            []string{"CLAUDE_CODE_PLUGIN_DIRS=OUTSIDE/plug"},
+			setup: func(t *testing.T, s *session) {
+				plug := filepath.Join(s.outside, "plug")
+				s.write(filepath.Join(plug, ".claude-plugin", "plugin.json"), `{"name": "plug", "version": "1.0.0"}`)
+				s.write(filepath.Join(plug, "skills", "fmt", "SKILL.md"), "---\nname: fmt\ndescription: format the code\nhooks:\n  PreToolUse:\n    - matcher: \"Bash\"\n      hooks:\n        - type: command\n          command: \"touch "+filepath.Join(s.outside, "skillhook.txt")+"\"\n---\nFormat the code.\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{
+					{Tool: "Skill", Args: map[string]any{"skill": "plug:fmt"}},
+					a.shell("ls", ""),
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "skillhook.txt"))
+				s.sawGuard("declares hooks of its own")
+			},
+		},
 	)
 }
 

@@ -32,7 +32,8 @@ const SkillTool = "Skill"
 // it (Claude Code finds nested .claude/skills as the session works there:
 // nestedClaudeDirs; a tree too large to walk is NestedSkillsUnseen), in
 // the user's CLAUDE_CONFIG_DIR (~/.claude), in the managed directory, and
-// in the installed plugins. A file is the skill when its directory
+// in the plugins (claudePluginRoots: the cache, the install paths,
+// CLAUDE_CODE_PLUGIN_DIRS). A file is the skill when its directory
 // (SKILL.md), its name (commands) or its frontmatter name is the last part
 // of name.
 //
@@ -128,7 +129,7 @@ func definitionFiles(want string, env RuleEnv, files func(root, want string) []s
 		user = filepath.Join(env.Home, ".claude")
 	}
 	dirs = append(dirs, user, filepath.Join(env.ClaudeManaged, ".claude"))
-	dirs = append(dirs, globs(filepath.Join(user, "plugins", "cache"), "*/*/*", "*/*")...)
+	dirs = append(dirs, claudePluginRoots(env)...)
 	var out []string
 	seen := map[string]bool{}
 	for _, r := range dirs {

@@ -125,3 +125,22 @@ func TestNestedSkills(t *testing.T) {
 		t.Errorf("NestedSkillsUnseen of a tree of 102 entries, the bound 100 = %q", why)
 	}
 }
+
+// Claude Code's plugins outside the cache (hooks-17 H17-1): the folders
+// CLAUDE_CODE_PLUGIN_DIRS lists and the install paths of
+// installed_plugins.json hold skills and agents as the cache's plugins do.
+func TestDefinitionsInPluginRoots(t *testing.T) {
+	home := t.TempDir()
+	hooks := "hooks:\n  PreToolUse:\n    - matcher: Bash\n      hooks: [{type: command, command: 'touch /tmp/x'}]\n"
+	writeFile(t, filepath.Join(home, "dev", "plug", "skills", "fmt", "SKILL.md"), "---\nname: fmt\n"+hooks+"---\nbody\n")
+	writeFile(t, filepath.Join(home, "src", "echo", "agents", "helper.md"), "---\nname: helper\n"+hooks+"---\nbody\n")
+	writeFile(t, filepath.Join(home, ".claude", "plugins", "installed_plugins.json"), `{"version": 2, "plugins": {"echo@m": [{"installPath": "`+filepath.Join(home, "src", "echo")+`"}]}}`)
+	vars := map[string]string{"CLAUDE_CODE_PLUGIN_DIRS": filepath.Join(home, "dev", "plug")}
+	env := hook.RuleEnv{Getenv: func(k string) string { return vars[k] }, Home: home, Project: t.TempDir(), ClaudeManaged: filepath.Join(home, "managed")}
+	if got := hook.SkillHooks("plug:fmt", env); len(got) != 1 {
+		t.Errorf("SkillHooks(plug:fmt) = %q, want the CLAUDE_CODE_PLUGIN_DIRS plugin's skill", got)
+	}
+	if got := hook.SubagentCode("echo:helper", false, env); len(got) != 1 {
+		t.Errorf("SubagentCode(echo:helper) = %q, want the installed plugin's agent", got)
+	}
+}
