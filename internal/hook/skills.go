@@ -1,6 +1,7 @@
 package hook
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -129,7 +130,8 @@ func definitionFiles(want string, env RuleEnv, files func(root, want string) []s
 		user = filepath.Join(env.Home, ".claude")
 	}
 	dirs = append(dirs, user, filepath.Join(env.ClaudeManaged, ".claude"))
-	dirs = append(dirs, claudePluginRoots(env)...)
+	plugins := claudePluginRoots(env)
+	dirs = append(dirs, plugins...)
 	var out []string
 	seen := map[string]bool{}
 	for _, r := range dirs {
@@ -137,6 +139,57 @@ func definitionFiles(want string, env RuleEnv, files func(root, want string) []s
 			if !seen[f] && pred(f) {
 				seen[f] = true
 				out = append(out, f)
+			}
+		}
+	}
+	for _, f := range manifestDefinitions(plugins) {
+		named := strings.TrimSuffix(filepath.Base(f), ".md")
+		if filepath.Base(f) == "SKILL.md" {
+			named = filepath.Base(filepath.Dir(f))
+		}
+		if !seen[f] && (want == "" || named == want || mayBeNamed(f, want)) && pred(f) {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// manifestDefinitions returns the definition files Claude Code's plugins
+// in roots name in their manifests (.claude-plugin/plugin.json "skills",
+// "commands", "agents": a path relative to the plugin's root, or a list of
+// them, of a file or a directory; 2.1.332 loads them besides skills/ and
+// agents/, or in place of commands/). Skills, commands and agents are not
+// told apart (the stricter reading: each is judged as each).
+func manifestDefinitions(roots []string) []string {
+	var out []string
+	for _, root := range roots {
+		top, err := settingsObject(filepath.Join(root, ".claude-plugin", "plugin.json"), false)
+		if err != nil || top == nil {
+			continue
+		}
+		for _, key := range []string{"skills", "commands", "agents"} {
+			raw, ok := top[key]
+			if !ok || isNull(raw) {
+				continue
+			}
+			items, err := arrayElems(raw)
+			if err != nil {
+				items = []json.RawMessage{raw}
+			}
+			for _, item := range items {
+				p, err := decodeString(item)
+				if err != nil || p == "" {
+					continue
+				}
+				if !filepath.IsAbs(p) {
+					p = filepath.Join(root, p)
+				}
+				if strings.HasSuffix(p, ".md") {
+					out = append(out, p)
+					continue
+				}
+				out = append(out, globs(p, "SKILL.md", "*/SKILL.md", "*.md", "*/*.md", "*/*/*.md")...)
 			}
 		}
 	}
