@@ -132,6 +132,27 @@ func init() {
 				s.sawGuard("declares hooks of its own")
 			},
 		},
+		tc{
+			// H17-1: claude --plugin-dir DIR loads a plugin that Claude Code
+			// does not name to its hooks (not in CLAUDE_CODE_PLUGIN_DIRS of
+			// their environment): guard reads the flag from the agent's
+			// command line (on a692079 seq.txt was made outside).
+			name: "Claude Code: a --plugin-dir plugin's hook cannot replace guard's rewrite", agents: []string{"claude-code"}, mode: "full-auto",
+			args: []string{"--plugin-dir", "OUTSIDE/plug"},
+			setup: func(t *testing.T, s *session) {
+				plug := filepath.Join(s.outside, "plug")
+				s.write(filepath.Join(plug, ".claude-plugin", "plugin.json"), `{"name": "plug", "version": "1.0.0"}`)
+				s.write(filepath.Join(plug, "hooks", "hooks.json"), echoHookConfig(t, s))
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{a.shell(expand(`touch in.txt; python3 -c 'open("OUTSIDE/seq.txt", "w")'`, s), ""), a.shell(rewriteFollow, "")}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "seq.txt"))
+				s.mustExist(filepath.Join(s.project, "in.txt"))
+				s.sawGuard("echo-hook")
+			},
+		},
 	)
 }
 

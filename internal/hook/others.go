@@ -3,9 +3,11 @@ package hook
 import (
 	"encoding/json"
 	"maps"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -234,8 +236,8 @@ type hookSource struct {
 // installed_plugins.json names, the plugins directory being
 // CLAUDE_CODE_PLUGIN_CACHE_DIR or the config directory's plugins (or
 // cowork_plugins), with the seed directories of CLAUDE_CODE_PLUGIN_SEED_DIR;
-// and the plugin folders CLAUDE_CODE_PLUGIN_DIRS lists (the folders
-// --plugin-dir names are not seen: Claude Code does not pass them on).
+// and the plugin folders CLAUDE_CODE_PLUGIN_DIRS lists and the
+// --plugin-dir flags of the agent's command line name (pluginDirFlags).
 func claudePluginRoots(env RuleEnv) []string {
 	config := env.Getenv("CLAUDE_CONFIG_DIR")
 	if config == "" {
@@ -260,7 +262,53 @@ func claudePluginRoots(env RuleEnv) []string {
 			roots = append(roots, expandHome(d, env.Home))
 		}
 	}
-	return roots
+	return append(roots, pluginDirFlags(env.Home)...)
+}
+
+// pluginDirFlags returns the folders the --plugin-dir and
+// --plugin-dir-no-mcp flags of this hook's ancestor processes name (Claude
+// Code 2.1.332 does not pass them on to its hooks: read from
+// /proc/PID/cmdline, a relative one against /proc/PID/cwd). Every ancestor
+// up to eight levels counts, Claude Code or not (the stricter reading).
+// Only Linux has /proc to look in.
+func pluginDirFlags(home string) []string {
+	var out []string
+	pid := os.Getppid()
+	for range 8 {
+		if pid <= 1 {
+			break
+		}
+		proc := "/proc/" + strconv.Itoa(pid)
+		if b, err := os.ReadFile(proc + "/cmdline"); err == nil {
+			args := strings.Split(strings.TrimSuffix(string(b), "\x00"), "\x00")
+			for i, a := range args {
+				dir := ""
+				if a == "--" {
+					break
+				}
+				if (a == "--plugin-dir" || a == "--plugin-dir-no-mcp") && i+1 < len(args) {
+					dir = args[i+1]
+				} else if _, v, ok := strings.Cut(a, "="); ok && (strings.HasPrefix(a, "--plugin-dir=") || strings.HasPrefix(a, "--plugin-dir-no-mcp=")) {
+					dir = v
+				}
+				if dir = expandHome(dir, home); dir != "" && !filepath.IsAbs(dir) {
+					cwd, err := os.Readlink(proc + "/cwd")
+					if err != nil {
+						continue
+					}
+					dir = filepath.Join(cwd, dir)
+				}
+				if dir != "" {
+					out = append(out, dir)
+				}
+			}
+		}
+		var err error
+		if pid, err = parentOf(pid); err != nil {
+			break
+		}
+	}
+	return out
 }
 
 // expandHome reads a leading ~ as the home directory, as Claude Code does

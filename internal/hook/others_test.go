@@ -3,7 +3,9 @@ package hook_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -213,5 +215,37 @@ func TestOtherHooksPluginManifests(t *testing.T) {
 				t.Errorf("OtherHooks = %q, want %q", got, c.want)
 			}
 		})
+	}
+}
+
+// The --plugin-dir flags of the agent's command line (hooks-17 H17-1):
+// the test binary runs itself under `sh -c ... sh --plugin-dir DIR`, a
+// parent process holding the flag, as Claude Code started with it does.
+func TestOtherHooksPluginDirFlag(t *testing.T) {
+	if os.Getenv("GUARD_TEST_PLUGIN_DIR_CHILD") == "1" {
+		env := hook.RuleEnv{Getenv: func(string) string { return "" }, Home: os.Getenv("HOME"), Project: os.Getenv("HOME"),
+			ClaudeManaged: "/nonexistent", CodexSystem: "/nonexistent"}
+		for _, o := range hook.OtherHooks(hook.ClaudeCode, env, "Bash") {
+			fmt.Println("OTHER", o.Command)
+		}
+		return
+	}
+	if _, err := os.Stat("/proc/self/cmdline"); err != nil {
+		t.Skip("no /proc to read the ancestors' command lines from")
+	}
+	home := t.TempDir()
+	writeFile(t, filepath.Join(home, "plug", "hooks", "hooks.json"), `{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "flag-hook"}]}]}}`)
+	writeFile(t, filepath.Join(home, "rel", "hooks", "hooks.json"), `{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "relative-hook"}]}]}}`)
+	cmd := exec.Command("sh", "-c", `"$0" -test.run='^TestOtherHooksPluginDirFlag$'; :`, os.Args[0], "--plugin-dir", filepath.Join(home, "plug"), "--plugin-dir-no-mcp=rel")
+	cmd.Dir = home
+	cmd.Env = append(os.Environ(), "GUARD_TEST_PLUGIN_DIR_CHILD=1", "HOME="+home)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{"OTHER flag-hook", "OTHER relative-hook"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("a parent's --plugin-dir: no %q in\n%s", want, out)
+		}
 	}
 }
