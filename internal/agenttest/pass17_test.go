@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -153,6 +154,25 @@ func init() {
 				s.sawGuard("echo-hook")
 			},
 		},
+		tc{
+			// H17-1: a marketplace entry with strict: false is the plugin's
+			// manifest; its hooks stay in the marketplace's
+			// marketplace.json (the installed copy holds the plugin's
+			// files only).
+			name: "Claude Code: a marketplace entry's hooks cannot replace guard's rewrite", agents: []string{"claude-code"}, mode: "full-auto",
+			setup: func(t *testing.T, s *session) {
+				hooks := strings.TrimSuffix(strings.TrimPrefix(echoHookConfig(t, s), `{"hooks": `), "}")
+				installClaudePluginEntry(t, s, `{"name": "echo", "source": "./plugins/echo", "description": "x", "strict": false, "version": "1.0.0", "hooks": `+hooks+`}`, "", "")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{a.shell(expand(`touch in.txt; python3 -c 'open("OUTSIDE/seq.txt", "w")'`, s), ""), a.shell(rewriteFollow, "")}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "seq.txt"))
+				s.mustExist(filepath.Join(s.project, "in.txt"))
+				s.sawGuard("echo-hook")
+			},
+		},
 	)
 }
 
@@ -181,10 +201,21 @@ func echoHookConfig(t *testing.T, s *session) string {
 // the echo hook's configuration.
 func installClaudePlugin(t *testing.T, s *session, manifest, hooksAt string) {
 	t.Helper()
+	installClaudePluginEntry(t, s, `{"name": "echo", "source": "./plugins/echo", "description": "x"}`, manifest, hooksAt)
+}
+
+// installClaudePluginEntry is installClaudePlugin with the marketplace's
+// entry for the plugin given; manifest "" writes none (a strict: false
+// entry is the manifest).
+func installClaudePluginEntry(t *testing.T, s *session, entry, manifest, hooksAt string) {
+	t.Helper()
 	mkt := filepath.Join(s.home, "mkt")
-	s.write(filepath.Join(mkt, ".claude-plugin", "marketplace.json"), `{"name": "mkt", "owner": {"name": "t"}, "plugins": [{"name": "echo", "source": "./plugins/echo", "description": "x"}]}`)
+	s.write(filepath.Join(mkt, ".claude-plugin", "marketplace.json"), `{"name": "mkt", "owner": {"name": "t"}, "plugins": [`+entry+`]}`)
 	root := filepath.Join(mkt, "plugins", "echo")
-	s.write(filepath.Join(root, ".claude-plugin", "plugin.json"), manifest)
+	s.write(filepath.Join(root, "README.md"), "echo\n")
+	if manifest != "" {
+		s.write(filepath.Join(root, ".claude-plugin", "plugin.json"), manifest)
+	}
 	if hooksAt != "" {
 		s.write(filepath.Join(root, hooksAt), echoHookConfig(t, s))
 	}

@@ -57,7 +57,7 @@ func OtherHooks(a Agent, env RuleEnv, tool string) []OtherHook {
 	switch a {
 	case ClaudeCode:
 		files = RuleFiles(ClaudeCode, env)
-		sources = pluginSources(claudePluginRoots(env), []string{".claude-plugin"})
+		sources = pluginSources(claudePluginRoots(env), []string{".claude-plugin"}, claudeMarketplaceEntries(env)...)
 	case Gemini:
 		files = geminiSettingsFiles(env)
 		home := env.Getenv("GEMINI_CLI_HOME")
@@ -239,21 +239,8 @@ type hookSource struct {
 // and the plugin folders CLAUDE_CODE_PLUGIN_DIRS lists and the
 // --plugin-dir flags of the agent's command line name (pluginDirFlags).
 func claudePluginRoots(env RuleEnv) []string {
-	config := env.Getenv("CLAUDE_CONFIG_DIR")
-	if config == "" {
-		config = filepath.Join(env.Home, ".claude")
-	}
-	dirs := []string{filepath.Join(config, "plugins"), filepath.Join(config, "cowork_plugins")}
-	if d := env.Getenv("CLAUDE_CODE_PLUGIN_CACHE_DIR"); d != "" {
-		dirs = append(dirs, expandHome(d, env.Home))
-	}
-	for _, d := range filepath.SplitList(env.Getenv("CLAUDE_CODE_PLUGIN_SEED_DIR")) {
-		if d != "" {
-			dirs = append(dirs, expandHome(d, env.Home))
-		}
-	}
 	var roots []string
-	for _, d := range dirs {
+	for _, d := range claudePluginDirs(env) {
 		roots = append(roots, globs(filepath.Join(d, "cache"), "*/*/*", "*/*")...)
 		roots = append(roots, installPaths(filepath.Join(d, "installed_plugins.json"))...)
 	}
@@ -311,6 +298,25 @@ func pluginDirFlags(home string) []string {
 	return out
 }
 
+// claudePluginDirs returns Claude Code's plugins directories (see
+// claudePluginRoots).
+func claudePluginDirs(env RuleEnv) []string {
+	config := env.Getenv("CLAUDE_CONFIG_DIR")
+	if config == "" {
+		config = filepath.Join(env.Home, ".claude")
+	}
+	dirs := []string{filepath.Join(config, "plugins"), filepath.Join(config, "cowork_plugins")}
+	if d := env.Getenv("CLAUDE_CODE_PLUGIN_CACHE_DIR"); d != "" {
+		dirs = append(dirs, expandHome(d, env.Home))
+	}
+	for _, d := range filepath.SplitList(env.Getenv("CLAUDE_CODE_PLUGIN_SEED_DIR")) {
+		if d != "" {
+			dirs = append(dirs, expandHome(d, env.Home))
+		}
+	}
+	return dirs
+}
+
 // expandHome reads a leading ~ as the home directory, as Claude Code does
 // for its plugin folders.
 func expandHome(p, home string) string {
@@ -356,7 +362,7 @@ func installPaths(file string) []string {
 // Code: "Path to file with additional hooks ... relative to the plugin
 // root"; Codex's manifest hooks are an untagged enum of the same forms).
 // A hooks file's "modules" are kept too.
-func pluginSources(roots, manifestDirs []string) []hookSource {
+func pluginSources(roots, manifestDirs []string, manifests ...pluginManifest) []hookSource {
 	var out []hookSource
 	seen := map[string]bool{}
 	addFile := func(file string) {
@@ -396,24 +402,90 @@ func pluginSources(roots, manifestDirs []string) []hookSource {
 			if err != nil || top == nil {
 				continue
 			}
-			raw, ok := top["hooks"]
-			if !ok || isNull(raw) {
-				continue
+			manifests = append(manifests, pluginManifest{root: root, file: manifest, top: top})
+		}
+	}
+	for _, m := range manifests {
+		raw, ok := m.top["hooks"]
+		if !ok || isNull(raw) {
+			continue
+		}
+		items, err := arrayElems(raw)
+		if err != nil {
+			items = []json.RawMessage{raw}
+		}
+		for _, item := range items {
+			if p, err := decodeString(item); err == nil {
+				if !filepath.IsAbs(p) {
+					p = filepath.Join(m.root, p)
+				}
+				addFile(p)
+			} else if hooks, err := objectFields(item); err == nil && hooks != nil {
+				out = append(out, hookSource{file: m.file, hooks: hooks})
 			}
-			items, err := arrayElems(raw)
-			if err != nil {
-				items = []json.RawMessage{raw}
-			}
-			for _, item := range items {
-				if p, err := decodeString(item); err == nil {
-					if !filepath.IsAbs(p) {
-						p = filepath.Join(root, p)
-					}
-					addFile(p)
-				} else if hooks, err := objectFields(item); err == nil && hooks != nil {
-					out = append(out, hookSource{file: manifest, hooks: hooks})
+		}
+	}
+	return out
+}
+
+// pluginManifest is a plugin's manifest object (plugin.json, or a
+// marketplace's entry for the plugin), the file it is in, and the plugin's
+// root its paths are relative to.
+type pluginManifest struct {
+	root, file string
+	top        map[string]json.RawMessage
+}
+
+// claudeMarketplaceEntries returns the plugin entries of the marketplaces
+// Claude Code knows in each plugins directory (claudePluginDirs): the
+// .claude-plugin/marketplace.json at each installLocation of
+// known_marketplaces.json and in marketplaces/NAME. A marketplace entry
+// can declare the plugin's components itself (with "strict": false it is
+// the manifest: measured with 2.1.332, its inline hooks ran, and the
+// installed copy of the plugin held none of them); its paths are read
+// against the entry's source in the marketplace.
+func claudeMarketplaceEntries(env RuleEnv) []pluginManifest {
+	var files []string
+	for _, d := range claudePluginDirs(env) {
+		files = append(files, globs(filepath.Join(d, "marketplaces"), "*/.claude-plugin/marketplace.json")...)
+		top, err := settingsObject(filepath.Join(d, "known_marketplaces.json"), false)
+		if err != nil || top == nil {
+			continue
+		}
+		for _, name := range slices.Sorted(maps.Keys(top)) {
+			if m, err := objectFields(top[name]); err == nil && m != nil {
+				if loc, _ := stringField(m, "installLocation"); loc != "" {
+					files = append(files, filepath.Join(loc, ".claude-plugin", "marketplace.json"))
 				}
 			}
+		}
+	}
+	var out []pluginManifest
+	seen := map[string]bool{}
+	for _, f := range files {
+		if seen[f] {
+			continue
+		}
+		seen[f] = true
+		top, err := settingsObject(f, false)
+		if err != nil || top == nil {
+			continue
+		}
+		entries, err := arrayElems(orNull(top["plugins"]))
+		if err != nil {
+			continue
+		}
+		base := filepath.Dir(filepath.Dir(f))
+		for _, e := range entries {
+			entry, err := objectFields(e)
+			if err != nil || entry == nil {
+				continue
+			}
+			root := base
+			if src, _ := stringField(entry, "source"); src != "" && !filepath.IsAbs(src) {
+				root = filepath.Join(base, src)
+			}
+			out = append(out, pluginManifest{root: root, file: f, top: entry})
 		}
 	}
 	return out

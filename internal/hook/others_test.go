@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -247,5 +248,30 @@ func TestOtherHooksPluginDirFlag(t *testing.T) {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("a parent's --plugin-dir: no %q in\n%s", want, out)
 		}
+	}
+}
+
+// A marketplace's entry for a plugin can be its manifest (strict: false):
+// its hooks and definitions stay in the marketplace (hooks-17 H17-1).
+func TestOtherHooksMarketplaceEntries(t *testing.T) {
+	home := t.TempDir()
+	mkt := filepath.Join(home, "mkt")
+	writeFile(t, filepath.Join(home, ".claude", "plugins", "known_marketplaces.json"), `{"mkt": {"source": {"source": "directory", "path": "`+mkt+`"}, "installLocation": "`+mkt+`"}}`)
+	writeFile(t, filepath.Join(mkt, ".claude-plugin", "marketplace.json"), `{"name": "mkt", "plugins": [
+	  {"name": "echo", "source": "./plugins/echo", "strict": false, "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "entry-hook"}]}]}, "skills": ["./extra/fmt"]}]}`)
+	writeFile(t, filepath.Join(mkt, "plugins", "echo", "extra", "fmt", "SKILL.md"), "---\nname: fmt\nhooks:\n  PreToolUse:\n    - matcher: Bash\n      hooks: [{type: command, command: 'touch /tmp/x'}]\n---\nbody\n")
+	writeFile(t, filepath.Join(home, ".claude", "plugins", "marketplaces", "gitmkt", ".claude-plugin", "marketplace.json"), `{"name": "gitmkt", "plugins": [
+	  {"name": "two", "source": "./two", "hooks": "./cfg/h.json"}]}`)
+	writeFile(t, filepath.Join(home, ".claude", "plugins", "marketplaces", "gitmkt", "two", "cfg", "h.json"), `{"hooks": {"PreToolUse": [{"matcher": "*", "hooks": [{"type": "command", "command": "git-entry-hook"}]}]}}`)
+	env := hook.RuleEnv{Getenv: func(string) string { return "" }, Home: home, Project: t.TempDir(), ClaudeManaged: filepath.Join(home, "managed")}
+	var got []string
+	for _, o := range hook.OtherHooks(hook.ClaudeCode, env, "Bash") {
+		got = append(got, o.Command)
+	}
+	if !slices.Contains(got, "entry-hook") || !slices.Contains(got, "git-entry-hook") {
+		t.Errorf("OtherHooks = %q, want the marketplace entries' hooks", got)
+	}
+	if files := hook.SkillHooks("echo:fmt", env); len(files) != 1 {
+		t.Errorf("SkillHooks(echo:fmt) = %q, want the skill the entry names", files)
 	}
 }

@@ -142,7 +142,7 @@ func definitionFiles(want string, env RuleEnv, files func(root, want string) []s
 			}
 		}
 	}
-	for _, f := range manifestDefinitions(plugins) {
+	for _, f := range manifestDefinitions(plugins, claudeMarketplaceEntries(env)) {
 		named := strings.TrimSuffix(filepath.Base(f), ".md")
 		if filepath.Base(f) == "SKILL.md" {
 			named = filepath.Base(filepath.Dir(f))
@@ -156,20 +156,25 @@ func definitionFiles(want string, env RuleEnv, files func(root, want string) []s
 }
 
 // manifestDefinitions returns the definition files Claude Code's plugins
-// in roots name in their manifests (.claude-plugin/plugin.json "skills",
-// "commands", "agents": a path relative to the plugin's root, or a list of
-// them, of a file or a directory; 2.1.332 loads them besides skills/ and
+// in roots name in their manifests (.claude-plugin/plugin.json), and the
+// marketplaces' entries name (claudeMarketplaceEntries): "skills",
+// "commands", "agents", a path relative to the plugin's root, or a list of
+// them, of a file or a directory (2.1.332 loads them besides skills/ and
 // agents/, or in place of commands/). Skills, commands and agents are not
 // told apart (the stricter reading: each is judged as each).
-func manifestDefinitions(roots []string) []string {
-	var out []string
+func manifestDefinitions(roots []string, entries []pluginManifest) []string {
+	manifests := entries
 	for _, root := range roots {
-		top, err := settingsObject(filepath.Join(root, ".claude-plugin", "plugin.json"), false)
-		if err != nil || top == nil {
-			continue
+		file := filepath.Join(root, ".claude-plugin", "plugin.json")
+		if top, err := settingsObject(file, false); err == nil && top != nil {
+			manifests = append(manifests, pluginManifest{root: root, file: file, top: top})
 		}
+	}
+	var out []string
+	for _, m := range manifests {
+		root := m.root
 		for _, key := range []string{"skills", "commands", "agents"} {
-			raw, ok := top[key]
+			raw, ok := m.top[key]
 			if !ok || isNull(raw) {
 				continue
 			}
