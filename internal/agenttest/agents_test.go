@@ -49,7 +49,11 @@ var claude = agent{
 		s.write(filepath.Join(s.claudeDir(), "settings.json"), settings)
 	},
 	command: func(s *session) ([]string, []string) {
-		return []string{s.agentBin, "-p", "Do the task.", "--model", "claude-sonnet-4-5"}, []string{
+		argv := []string{s.agentBin, "-p", "Do the task.", "--model", "claude-sonnet-4-5"}
+		for _, a := range s.c.args {
+			argv = append(argv, expand(a, s))
+		}
+		return argv, []string{
 			"CLAUDE_CONFIG_DIR=" + s.claudeDir(),
 			"ANTHROPIC_BASE_URL=" + s.model.URL,
 			"ANTHROPIC_API_KEY=sk-ant-test-key",
@@ -165,6 +169,9 @@ type tc struct {
 	geminiModel string
 	// env is extra environment for the agent (OUTSIDE and PROJECT expanded).
 	env []string
+	// args are extra arguments for Claude Code (OUTSIDE and PROJECT
+	// expanded).
+	args []string
 	// noHook: a control run without guard, to show the agent's own rule
 	// holds on its own (so the case with guard tests what it claims).
 	noHook bool

@@ -2,8 +2,12 @@ package hook
 
 import (
 	"encoding/json"
+	"maps"
+	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -31,9 +35,10 @@ func quoteCommand(s string) string {
 // tool named tool: the handlers of its pre-tool event (PreToolUse,
 // BeforeTool) in every settings file the agent reads (env as for
 // CheckAgentRules: the managed or system file, the user's, the project's,
-// and the hooks/hooks.json of the plugins (Claude Code) and extensions
-// (Gemini CLI) installed in the user's settings directory, enabled or not;
-// Codex's /etc/codex/hooks.json and its installed plugins' hooks),
+// the hooks of the plugins (Claude Code, Codex: see claudePluginRoots and
+// pluginSources: hooks/hooks.json, and the hooks a plugin's manifest gives
+// inline or by path) and extensions (Gemini CLI) installed, enabled or not;
+// Codex's /etc/codex/hooks.json),
 // whose matcher may match tool. The agents run such hooks alongside guard's
 // and take the input rewrite of whichever answers last (Claude Code 2.1.332:
 // the order they finish in; Gemini CLI 0.61.0: the later in its list), so
@@ -47,23 +52,27 @@ func quoteCommand(s string) string {
 func OtherHooks(a Agent, env RuleEnv, tool string) []OtherHook {
 	env = env.defaults()
 	var files []string
+	var sources []hookSource // plugins' hooks, read after the files
 	event := specOf(a).event
 	switch a {
 	case ClaudeCode:
 		files = RuleFiles(ClaudeCode, env)
-		dir := env.Getenv("CLAUDE_CONFIG_DIR")
-		if dir == "" {
-			dir = filepath.Join(env.Home, ".claude")
-		}
-		// plugins/cache/MARKETPLACE/PLUGIN/VERSION/hooks/hooks.json
-		files = append(files, globs(filepath.Join(dir, "plugins", "cache"), "*/*/*/hooks/hooks.json", "*/*/hooks/hooks.json")...)
+		sources = pluginSources(claudePluginRoots(env), []string{".claude-plugin"}, claudeMarketplaceEntries(env)...)
 	case Gemini:
 		files = geminiSettingsFiles(env)
 		home := env.Getenv("GEMINI_CLI_HOME")
 		if home == "" {
 			home = env.Home
 		}
-		files = append(files, globs(filepath.Join(home, ".gemini", "extensions"), "*/hooks/hooks.json")...)
+		exts := filepath.Join(home, ".gemini", "extensions")
+		files = append(files, globs(exts, "*/hooks/hooks.json")...)
+		for _, meta := range globs(exts, "*/.gemini-extension-install.json") {
+			// A linked extension (gemini extensions link DIR) is loaded
+			// from its source: Gemini CLI 0.61.0 reads its hooks there.
+			if src := linkedExtension(meta); src != "" {
+				files = append(files, filepath.Join(src, "hooks", "hooks.json"))
+			}
+		}
 	case Codex:
 		home := env.Getenv("CODEX_HOME")
 		if home == "" {
@@ -78,18 +87,16 @@ func OtherHooks(a Agent, env RuleEnv, tool string) []OtherHook {
 			}
 		}
 		// Installed plugins' hooks (Codex 0.171.0 has "plugin hooks",
-		// a feature and a trust step of their own): hooks/hooks.json in
-		// plugins/cache/MARKETPLACE/PLUGIN[/VERSION], and a manifest's
-		// inline "hooks" (Codex reads .codex-plugin/ and
-		// .claude-plugin/plugin.json), switched on or not.
+		// a feature and a trust step of their own), switched on or not:
+		// plugins/cache/MARKETPLACE/PLUGIN[/VERSION], whose manifest
+		// Codex reads from .codex-plugin/, .claude-plugin/ or
+		// .cursor-plugin/plugin.json.
 		cache := filepath.Join(home, "plugins", "cache")
-		files = append(files, globs(cache, "*/*/*/hooks/hooks.json", "*/*/hooks/hooks.json",
-			"*/*/*/.codex-plugin/plugin.json", "*/*/.codex-plugin/plugin.json",
-			"*/*/*/.claude-plugin/plugin.json", "*/*/.claude-plugin/plugin.json")...)
+		sources = pluginSources(globs(cache, "*/*/*", "*/*"), []string{".codex-plugin", ".claude-plugin", ".cursor-plugin"})
 	default:
 		return nil
 	}
-	var out []OtherHook
+	var all []hookSource
 	seen := map[string]bool{}
 	for _, f := range files {
 		if seen[f] {
@@ -103,6 +110,16 @@ func OtherHooks(a Agent, env RuleEnv, tool string) []OtherHook {
 		hooks, err := objectFields(orNull(top["hooks"]))
 		if err != nil {
 			continue
+		}
+		all = append(all, hookSource{file: f, hooks: hooks})
+	}
+	var out []OtherHook
+	for _, src := range append(all, sources...) {
+		f, hooks := src.file, src.hooks
+		for _, m := range src.modules {
+			// A hooks module is code Claude Code loads into itself, which
+			// may shape any tool call: its events cannot be read.
+			out = append(out, OtherHook{File: f, Command: "a hooks module " + m})
 		}
 		eventHandlers(hooks, event, func(matcher string, handler map[string]json.RawMessage) {
 			if !matcherMatches(matcher, tool) {
@@ -202,4 +219,289 @@ func guardsHook(command string, a Agent) bool {
 	f := strings.Fields(s)
 	return strings.HasPrefix(filepath.Base(prog), "guard") && len(f) >= 2 && f[0] == "hook" &&
 		strings.TrimRight(f[1], ";|&") == a.String()
+}
+
+// hookSource is one object of hook handlers by event ({event: [{matcher,
+// hooks: [handler...]}...]}), and the file it was read from; modules are
+// the hooks modules a Claude Code plugin's hooks file names.
+type hookSource struct {
+	file    string
+	hooks   map[string]json.RawMessage
+	modules []string
+}
+
+// claudePluginRoots returns the directories of Claude Code's plugins, enabled
+// or not (Claude Code 2.1.332): each plugins directory's cache
+// (cache/MARKETPLACE/PLUGIN/VERSION) and the install paths its
+// installed_plugins.json names, the plugins directory being
+// CLAUDE_CODE_PLUGIN_CACHE_DIR or the config directory's plugins (or
+// cowork_plugins), with the seed directories of CLAUDE_CODE_PLUGIN_SEED_DIR;
+// and the plugin folders CLAUDE_CODE_PLUGIN_DIRS lists and the
+// --plugin-dir flags of the agent's command line name (pluginDirFlags).
+func claudePluginRoots(env RuleEnv) []string {
+	var roots []string
+	for _, d := range claudePluginDirs(env) {
+		roots = append(roots, globs(filepath.Join(d, "cache"), "*/*/*", "*/*")...)
+		roots = append(roots, installPaths(filepath.Join(d, "installed_plugins.json"))...)
+	}
+	for _, d := range filepath.SplitList(env.Getenv("CLAUDE_CODE_PLUGIN_DIRS")) {
+		if d = strings.TrimSpace(d); d != "" {
+			roots = append(roots, expandHome(d, env.Home))
+		}
+	}
+	return append(roots, pluginDirFlags(env.Home)...)
+}
+
+// pluginDirFlags returns the folders the --plugin-dir and
+// --plugin-dir-no-mcp flags of this hook's ancestor processes name (Claude
+// Code 2.1.332 does not pass them on to its hooks: read from
+// /proc/PID/cmdline, a relative one against /proc/PID/cwd). Every ancestor
+// up to eight levels counts, Claude Code or not (the stricter reading).
+// Only Linux has /proc to look in.
+func pluginDirFlags(home string) []string {
+	var out []string
+	pid := os.Getppid()
+	for range 8 {
+		if pid <= 1 {
+			break
+		}
+		proc := "/proc/" + strconv.Itoa(pid)
+		if b, err := os.ReadFile(proc + "/cmdline"); err == nil {
+			args := strings.Split(strings.TrimSuffix(string(b), "\x00"), "\x00")
+			for i, a := range args {
+				dir := ""
+				if a == "--" {
+					break
+				}
+				if (a == "--plugin-dir" || a == "--plugin-dir-no-mcp") && i+1 < len(args) {
+					dir = args[i+1]
+				} else if _, v, ok := strings.Cut(a, "="); ok && (strings.HasPrefix(a, "--plugin-dir=") || strings.HasPrefix(a, "--plugin-dir-no-mcp=")) {
+					dir = v
+				}
+				if dir = expandHome(dir, home); dir != "" && !filepath.IsAbs(dir) {
+					cwd, err := os.Readlink(proc + "/cwd")
+					if err != nil {
+						continue
+					}
+					dir = filepath.Join(cwd, dir)
+				}
+				if dir != "" {
+					out = append(out, dir)
+				}
+			}
+		}
+		var err error
+		if pid, err = parentOf(pid); err != nil {
+			break
+		}
+	}
+	return out
+}
+
+// claudePluginDirs returns Claude Code's plugins directories (see
+// claudePluginRoots).
+func claudePluginDirs(env RuleEnv) []string {
+	config := env.Getenv("CLAUDE_CONFIG_DIR")
+	if config == "" {
+		config = filepath.Join(env.Home, ".claude")
+	}
+	dirs := []string{filepath.Join(config, "plugins"), filepath.Join(config, "cowork_plugins")}
+	if d := env.Getenv("CLAUDE_CODE_PLUGIN_CACHE_DIR"); d != "" {
+		dirs = append(dirs, expandHome(d, env.Home))
+	}
+	for _, d := range filepath.SplitList(env.Getenv("CLAUDE_CODE_PLUGIN_SEED_DIR")) {
+		if d != "" {
+			dirs = append(dirs, expandHome(d, env.Home))
+		}
+	}
+	return dirs
+}
+
+// expandHome reads a leading ~ as the home directory, as Claude Code does
+// for its plugin folders.
+func expandHome(p, home string) string {
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		return filepath.Join(home, p[1:])
+	}
+	return p
+}
+
+// installPaths returns the installPath of every plugin an
+// installed_plugins.json lists ({plugins: {name: [{installPath}...]}}, or
+// one object per name in its first version).
+func installPaths(file string) []string {
+	top, err := settingsObject(file, false)
+	if err != nil || top == nil {
+		return nil
+	}
+	plugins, err := objectFields(orNull(top["plugins"]))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(plugins)) {
+		entries, err := arrayElems(plugins[name])
+		if err != nil {
+			entries = []json.RawMessage{plugins[name]}
+		}
+		for _, e := range entries {
+			if o, err := objectFields(e); err == nil && o != nil {
+				if p, _ := stringField(o, "installPath"); p != "" {
+					out = append(out, p)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// pluginSources returns the hooks of the plugins in roots: each one's
+// hooks/hooks.json, and the "hooks" of its manifest (DIR/plugin.json for
+// each of manifestDirs): an object of handlers by event, the path of a
+// hooks file relative to the plugin's root, or a list of either (Claude
+// Code: "Path to file with additional hooks ... relative to the plugin
+// root"; Codex's manifest hooks are an untagged enum of the same forms).
+// A hooks file's "modules" are kept too.
+func pluginSources(roots, manifestDirs []string, manifests ...pluginManifest) []hookSource {
+	var out []hookSource
+	seen := map[string]bool{}
+	addFile := func(file string) {
+		if seen[file] {
+			return
+		}
+		seen[file] = true
+		top, err := settingsObject(file, false)
+		if err != nil || top == nil {
+			return
+		}
+		src := hookSource{file: file, hooks: top}
+		if raw, ok := top["hooks"]; ok {
+			// {hooks: {event: ...}}, as hooks/hooks.json; a file of the
+			// events alone is read as such too (the stricter reading).
+			src.hooks, _ = objectFields(orNull(raw))
+		}
+		if mods, err := arrayElems(orNull(top["modules"])); err == nil {
+			for _, m := range mods {
+				name, _ := decodeString(m)
+				src.modules = append(src.modules, quoteCommand(name))
+			}
+		} else if _, ok := top["modules"]; ok {
+			src.modules = append(src.modules, "(not a list)")
+		}
+		out = append(out, src)
+	}
+	for _, root := range roots {
+		if seen[root] {
+			continue
+		}
+		seen[root] = true
+		addFile(filepath.Join(root, "hooks", "hooks.json"))
+		for _, d := range manifestDirs {
+			manifest := filepath.Join(root, d, "plugin.json")
+			top, err := settingsObject(manifest, false)
+			if err != nil || top == nil {
+				continue
+			}
+			manifests = append(manifests, pluginManifest{root: root, file: manifest, top: top})
+		}
+	}
+	for _, m := range manifests {
+		raw, ok := m.top["hooks"]
+		if !ok || isNull(raw) {
+			continue
+		}
+		items, err := arrayElems(raw)
+		if err != nil {
+			items = []json.RawMessage{raw}
+		}
+		for _, item := range items {
+			if p, err := decodeString(item); err == nil {
+				if !filepath.IsAbs(p) {
+					p = filepath.Join(m.root, p)
+				}
+				addFile(p)
+			} else if hooks, err := objectFields(item); err == nil && hooks != nil {
+				out = append(out, hookSource{file: m.file, hooks: hooks})
+			}
+		}
+	}
+	return out
+}
+
+// pluginManifest is a plugin's manifest object (plugin.json, or a
+// marketplace's entry for the plugin), the file it is in, and the plugin's
+// root its paths are relative to.
+type pluginManifest struct {
+	root, file string
+	top        map[string]json.RawMessage
+}
+
+// claudeMarketplaceEntries returns the plugin entries of the marketplaces
+// Claude Code knows in each plugins directory (claudePluginDirs): the
+// .claude-plugin/marketplace.json at each installLocation of
+// known_marketplaces.json and in marketplaces/NAME. A marketplace entry
+// can declare the plugin's components itself (with "strict": false it is
+// the manifest: measured with 2.1.332, its inline hooks ran, and the
+// installed copy of the plugin held none of them); its paths are read
+// against the entry's source in the marketplace.
+func claudeMarketplaceEntries(env RuleEnv) []pluginManifest {
+	var files []string
+	for _, d := range claudePluginDirs(env) {
+		files = append(files, globs(filepath.Join(d, "marketplaces"), "*/.claude-plugin/marketplace.json")...)
+		top, err := settingsObject(filepath.Join(d, "known_marketplaces.json"), false)
+		if err != nil || top == nil {
+			continue
+		}
+		for _, name := range slices.Sorted(maps.Keys(top)) {
+			if m, err := objectFields(top[name]); err == nil && m != nil {
+				if loc, _ := stringField(m, "installLocation"); loc != "" {
+					files = append(files, filepath.Join(loc, ".claude-plugin", "marketplace.json"))
+				}
+			}
+		}
+	}
+	var out []pluginManifest
+	seen := map[string]bool{}
+	for _, f := range files {
+		if seen[f] {
+			continue
+		}
+		seen[f] = true
+		top, err := settingsObject(f, false)
+		if err != nil || top == nil {
+			continue
+		}
+		entries, err := arrayElems(orNull(top["plugins"]))
+		if err != nil {
+			continue
+		}
+		base := filepath.Dir(filepath.Dir(f))
+		for _, e := range entries {
+			entry, err := objectFields(e)
+			if err != nil || entry == nil {
+				continue
+			}
+			root := base
+			if src, _ := stringField(entry, "source"); src != "" && !filepath.IsAbs(src) {
+				root = filepath.Join(base, src)
+			}
+			out = append(out, pluginManifest{root: root, file: f, top: entry})
+		}
+	}
+	return out
+}
+
+// linkedExtension returns the source directory of a Gemini CLI extension
+// installed as a link, from its install metadata ({"type": "link",
+// "source": DIR}); "" for any other.
+func linkedExtension(meta string) string {
+	top, err := settingsObject(meta, false)
+	if err != nil || top == nil {
+		return ""
+	}
+	if typ, _ := stringField(top, "type"); typ != "link" {
+		return ""
+	}
+	src, _ := stringField(top, "source")
+	return src
 }

@@ -3,8 +3,11 @@ package hook_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,6 +78,12 @@ func TestOtherHooks(t *testing.T) {
 	if got := hook.OtherHooks(hook.Gemini, env, "run_shell_command"); len(got) != 2 || got[1].Command != "ext-hook" {
 		t.Errorf("Gemini CLI with an extension's hook: OtherHooks = %v", got)
 	}
+	// A linked extension's hooks are in its source (hooks-17 H17-2).
+	writeFile(t, filepath.Join(home, ".gemini", "extensions", "dev", ".gemini-extension-install.json"), `{"source": "`+filepath.Join(home, "src", "dev")+`", "type": "link"}`)
+	writeFile(t, filepath.Join(home, "src", "dev", "hooks", "hooks.json"), `{"hooks": {"BeforeTool": [{"hooks": [{"type": "command", "command": "linked-hook"}]}]}}`)
+	if got := hook.OtherHooks(hook.Gemini, env, "run_shell_command"); len(got) != 3 || got[2].Command != "linked-hook" {
+		t.Errorf("Gemini CLI with a linked extension's hook: OtherHooks = %v", got)
+	}
 	// Codex: hooks.json in CODEX_HOME.
 	writeFile(t, filepath.Join(home, ".codex", "hooks.json"), `{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "other"}]}]}}`)
 	if got := hook.OtherHooks(hook.Codex, env, "Bash"); len(got) != 1 || got[0].Command != "other" {
@@ -139,5 +148,130 @@ func TestEncodeOthers(t *testing.T) {
 				t.Errorf("Effective = %v, want deny", e)
 			}
 		}
+	}
+}
+
+// A plugin's manifest gives hooks inline, as the path of a hooks file
+// relative to the plugin's root, or as a list of either; a hooks file may
+// name hooks modules; Claude Code also loads the plugins of
+// CLAUDE_CODE_PLUGIN_DIRS, of the plugins directory
+// CLAUDE_CODE_PLUGIN_CACHE_DIR names, and the install paths of
+// installed_plugins.json; Codex reads .cursor-plugin/plugin.json too
+// (hooks-17 H17-1).
+func TestOtherHooksPluginManifests(t *testing.T) {
+	hookJSON := func(cmd string) string {
+		return `{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "` + cmd + `"}]}]}}`
+	}
+	for _, c := range []struct {
+		name  string
+		agent hook.Agent
+		env   map[string]string
+		files map[string]string // under the scratch home; ROOT the plugin's root
+		root  string
+		want  []string
+	}{
+		{name: "Claude Code: a manifest's hooks file", agent: hook.ClaudeCode, root: ".claude/plugins/cache/mkt/echo/1.0.0",
+			files: map[string]string{"ROOT/.claude-plugin/plugin.json": `{"name": "echo", "hooks": "./cfg/extra.json"}`, "ROOT/cfg/extra.json": hookJSON("by-path")},
+			want:  []string{"by-path"}},
+		{name: "Claude Code: a manifest's inline hooks", agent: hook.ClaudeCode, root: ".claude/plugins/cache/mkt/echo/1.0.0",
+			files: map[string]string{"ROOT/.claude-plugin/plugin.json": `{"name": "echo", "hooks": {"PreToolUse": [{"hooks": [{"type": "command", "command": "inline"}]}]}}`},
+			want:  []string{"inline"}},
+		{name: "Claude Code: a list of both", agent: hook.ClaudeCode, root: ".claude/plugins/cache/mkt/echo",
+			files: map[string]string{"ROOT/.claude-plugin/plugin.json": `{"name": "echo", "hooks": ["cfg/a.json", {"PreToolUse": [{"matcher": "*", "hooks": [{"type": "command", "command": "b"}]}]}]}`, "ROOT/cfg/a.json": hookJSON("a")},
+			want:  []string{"a", "b"}},
+		{name: "Claude Code: a hooks module", agent: hook.ClaudeCode, root: ".claude/plugins/cache/mkt/echo/1.0.0",
+			files: map[string]string{"ROOT/hooks/hooks.json": `{"modules": ["./register.js"]}`},
+			want:  []string{"a hooks module `./register.js`"}},
+		{name: "Claude Code: CLAUDE_CODE_PLUGIN_DIRS", agent: hook.ClaudeCode, root: "dev/plug",
+			env:   map[string]string{"CLAUDE_CODE_PLUGIN_DIRS": "/nonexistent:HOME/dev/plug"},
+			files: map[string]string{"ROOT/hooks/hooks.json": hookJSON("plugin-dir")},
+			want:  []string{"plugin-dir"}},
+		{name: "Claude Code: CLAUDE_CODE_PLUGIN_CACHE_DIR", agent: hook.ClaudeCode, root: "other/cache/mkt/echo/2.0.0",
+			env:   map[string]string{"CLAUDE_CODE_PLUGIN_CACHE_DIR": "HOME/other"},
+			files: map[string]string{"ROOT/hooks/hooks.json": hookJSON("cache-dir")},
+			want:  []string{"cache-dir"}},
+		{name: "Claude Code: an install path", agent: hook.ClaudeCode, root: "src/echo",
+			files: map[string]string{".claude/plugins/installed_plugins.json": `{"version": 2, "plugins": {"echo@mkt": [{"scope": "user", "installPath": "HOME/src/echo"}]}}`, "ROOT/hooks/hooks.json": hookJSON("installed")},
+			want:  []string{"installed"}},
+		{name: "Codex: a manifest's hooks file", agent: hook.Codex, root: ".codex/plugins/cache/mkt/echo/1.0.0",
+			files: map[string]string{"ROOT/.codex-plugin/plugin.json": `{"name": "echo", "hooks": "./hooks/extra.json"}`, "ROOT/hooks/extra.json": hookJSON("codex-path")},
+			want:  []string{"codex-path"}},
+		{name: "Codex: a Cursor plugin's manifest", agent: hook.Codex, root: ".codex/plugins/cache/mkt/echo/1.0.0",
+			files: map[string]string{"ROOT/.cursor-plugin/plugin.json": `{"name": "echo", "hooks": [{"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "cursor"}]}]}]}`},
+			want:  []string{"cursor"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			home := t.TempDir()
+			r := strings.NewReplacer("HOME", home, "ROOT", c.root)
+			for name, data := range c.files {
+				writeFile(t, filepath.Join(home, r.Replace(name)), r.Replace(data))
+			}
+			env := hook.RuleEnv{Getenv: func(k string) string { return r.Replace(c.env[k]) }, Home: home, Project: t.TempDir(),
+				ClaudeManaged: filepath.Join(home, "managed"), CodexSystem: filepath.Join(home, "etc-codex")}
+			var got []string
+			for _, o := range hook.OtherHooks(c.agent, env, "Bash") {
+				got = append(got, o.Command)
+			}
+			if strings.Join(got, "|") != strings.Join(c.want, "|") {
+				t.Errorf("OtherHooks = %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+// The --plugin-dir flags of the agent's command line (hooks-17 H17-1):
+// the test binary runs itself under `sh -c ... sh --plugin-dir DIR`, a
+// parent process holding the flag, as Claude Code started with it does.
+func TestOtherHooksPluginDirFlag(t *testing.T) {
+	if os.Getenv("GUARD_TEST_PLUGIN_DIR_CHILD") == "1" {
+		env := hook.RuleEnv{Getenv: func(string) string { return "" }, Home: os.Getenv("HOME"), Project: os.Getenv("HOME"),
+			ClaudeManaged: "/nonexistent", CodexSystem: "/nonexistent"}
+		for _, o := range hook.OtherHooks(hook.ClaudeCode, env, "Bash") {
+			fmt.Println("OTHER", o.Command)
+		}
+		return
+	}
+	if _, err := os.Stat("/proc/self/cmdline"); err != nil {
+		t.Skip("no /proc to read the ancestors' command lines from")
+	}
+	home := t.TempDir()
+	writeFile(t, filepath.Join(home, "plug", "hooks", "hooks.json"), `{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "flag-hook"}]}]}}`)
+	writeFile(t, filepath.Join(home, "rel", "hooks", "hooks.json"), `{"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "relative-hook"}]}]}}`)
+	cmd := exec.Command("sh", "-c", `"$0" -test.run='^TestOtherHooksPluginDirFlag$'; :`, os.Args[0], "--plugin-dir", filepath.Join(home, "plug"), "--plugin-dir-no-mcp=rel")
+	cmd.Dir = home
+	cmd.Env = append(os.Environ(), "GUARD_TEST_PLUGIN_DIR_CHILD=1", "HOME="+home)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{"OTHER flag-hook", "OTHER relative-hook"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("a parent's --plugin-dir: no %q in\n%s", want, out)
+		}
+	}
+}
+
+// A marketplace's entry for a plugin can be its manifest (strict: false):
+// its hooks and definitions stay in the marketplace (hooks-17 H17-1).
+func TestOtherHooksMarketplaceEntries(t *testing.T) {
+	home := t.TempDir()
+	mkt := filepath.Join(home, "mkt")
+	writeFile(t, filepath.Join(home, ".claude", "plugins", "known_marketplaces.json"), `{"mkt": {"source": {"source": "directory", "path": "`+mkt+`"}, "installLocation": "`+mkt+`"}}`)
+	writeFile(t, filepath.Join(mkt, ".claude-plugin", "marketplace.json"), `{"name": "mkt", "plugins": [
+	  {"name": "echo", "source": "./plugins/echo", "strict": false, "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "entry-hook"}]}]}, "skills": ["./extra/fmt"]}]}`)
+	writeFile(t, filepath.Join(mkt, "plugins", "echo", "extra", "fmt", "SKILL.md"), "---\nname: fmt\nhooks:\n  PreToolUse:\n    - matcher: Bash\n      hooks: [{type: command, command: 'touch /tmp/x'}]\n---\nbody\n")
+	writeFile(t, filepath.Join(home, ".claude", "plugins", "marketplaces", "gitmkt", ".claude-plugin", "marketplace.json"), `{"name": "gitmkt", "plugins": [
+	  {"name": "two", "source": "./two", "hooks": "./cfg/h.json"}]}`)
+	writeFile(t, filepath.Join(home, ".claude", "plugins", "marketplaces", "gitmkt", "two", "cfg", "h.json"), `{"hooks": {"PreToolUse": [{"matcher": "*", "hooks": [{"type": "command", "command": "git-entry-hook"}]}]}}`)
+	env := hook.RuleEnv{Getenv: func(string) string { return "" }, Home: home, Project: t.TempDir(), ClaudeManaged: filepath.Join(home, "managed")}
+	var got []string
+	for _, o := range hook.OtherHooks(hook.ClaudeCode, env, "Bash") {
+		got = append(got, o.Command)
+	}
+	if !slices.Contains(got, "entry-hook") || !slices.Contains(got, "git-entry-hook") {
+		t.Errorf("OtherHooks = %q, want the marketplace entries' hooks", got)
+	}
+	if files := hook.SkillHooks("echo:fmt", env); len(files) != 1 {
+		t.Errorf("SkillHooks(echo:fmt) = %q, want the skill the entry names", files)
 	}
 }

@@ -1,6 +1,7 @@
 package hook
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -32,7 +33,8 @@ const SkillTool = "Skill"
 // it (Claude Code finds nested .claude/skills as the session works there:
 // nestedClaudeDirs; a tree too large to walk is NestedSkillsUnseen), in
 // the user's CLAUDE_CONFIG_DIR (~/.claude), in the managed directory, and
-// in the installed plugins. A file is the skill when its directory
+// in the plugins (claudePluginRoots: the cache, the install paths,
+// CLAUDE_CODE_PLUGIN_DIRS). A file is the skill when its directory
 // (SKILL.md), its name (commands) or its frontmatter name is the last part
 // of name.
 //
@@ -128,7 +130,8 @@ func definitionFiles(want string, env RuleEnv, files func(root, want string) []s
 		user = filepath.Join(env.Home, ".claude")
 	}
 	dirs = append(dirs, user, filepath.Join(env.ClaudeManaged, ".claude"))
-	dirs = append(dirs, globs(filepath.Join(user, "plugins", "cache"), "*/*/*", "*/*")...)
+	plugins := claudePluginRoots(env)
+	dirs = append(dirs, plugins...)
 	var out []string
 	seen := map[string]bool{}
 	for _, r := range dirs {
@@ -136,6 +139,62 @@ func definitionFiles(want string, env RuleEnv, files func(root, want string) []s
 			if !seen[f] && pred(f) {
 				seen[f] = true
 				out = append(out, f)
+			}
+		}
+	}
+	for _, f := range manifestDefinitions(plugins, claudeMarketplaceEntries(env)) {
+		named := strings.TrimSuffix(filepath.Base(f), ".md")
+		if filepath.Base(f) == "SKILL.md" {
+			named = filepath.Base(filepath.Dir(f))
+		}
+		if !seen[f] && (want == "" || named == want || mayBeNamed(f, want)) && pred(f) {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// manifestDefinitions returns the definition files Claude Code's plugins
+// in roots name in their manifests (.claude-plugin/plugin.json), and the
+// marketplaces' entries name (claudeMarketplaceEntries): "skills",
+// "commands", "agents", a path relative to the plugin's root, or a list of
+// them, of a file or a directory (2.1.332 loads them besides skills/ and
+// agents/, or in place of commands/). Skills, commands and agents are not
+// told apart (the stricter reading: each is judged as each).
+func manifestDefinitions(roots []string, entries []pluginManifest) []string {
+	manifests := entries
+	for _, root := range roots {
+		file := filepath.Join(root, ".claude-plugin", "plugin.json")
+		if top, err := settingsObject(file, false); err == nil && top != nil {
+			manifests = append(manifests, pluginManifest{root: root, file: file, top: top})
+		}
+	}
+	var out []string
+	for _, m := range manifests {
+		root := m.root
+		for _, key := range []string{"skills", "commands", "agents"} {
+			raw, ok := m.top[key]
+			if !ok || isNull(raw) {
+				continue
+			}
+			items, err := arrayElems(raw)
+			if err != nil {
+				items = []json.RawMessage{raw}
+			}
+			for _, item := range items {
+				p, err := decodeString(item)
+				if err != nil || p == "" {
+					continue
+				}
+				if !filepath.IsAbs(p) {
+					p = filepath.Join(root, p)
+				}
+				if strings.HasSuffix(p, ".md") {
+					out = append(out, p)
+					continue
+				}
+				out = append(out, globs(p, "SKILL.md", "*/SKILL.md", "*.md", "*/*.md", "*/*/*.md")...)
 			}
 		}
 	}

@@ -125,3 +125,46 @@ func TestNestedSkills(t *testing.T) {
 		t.Errorf("NestedSkillsUnseen of a tree of 102 entries, the bound 100 = %q", why)
 	}
 }
+
+// Claude Code's plugins outside the cache (hooks-17 H17-1): the folders
+// CLAUDE_CODE_PLUGIN_DIRS lists and the install paths of
+// installed_plugins.json hold skills and agents as the cache's plugins do.
+func TestDefinitionsInPluginRoots(t *testing.T) {
+	home := t.TempDir()
+	hooks := "hooks:\n  PreToolUse:\n    - matcher: Bash\n      hooks: [{type: command, command: 'touch /tmp/x'}]\n"
+	writeFile(t, filepath.Join(home, "dev", "plug", "skills", "fmt", "SKILL.md"), "---\nname: fmt\n"+hooks+"---\nbody\n")
+	writeFile(t, filepath.Join(home, "src", "echo", "agents", "helper.md"), "---\nname: helper\n"+hooks+"---\nbody\n")
+	writeFile(t, filepath.Join(home, ".claude", "plugins", "installed_plugins.json"), `{"version": 2, "plugins": {"echo@m": [{"installPath": "`+filepath.Join(home, "src", "echo")+`"}]}}`)
+	vars := map[string]string{"CLAUDE_CODE_PLUGIN_DIRS": filepath.Join(home, "dev", "plug")}
+	env := hook.RuleEnv{Getenv: func(k string) string { return vars[k] }, Home: home, Project: t.TempDir(), ClaudeManaged: filepath.Join(home, "managed")}
+	if got := hook.SkillHooks("plug:fmt", env); len(got) != 1 {
+		t.Errorf("SkillHooks(plug:fmt) = %q, want the CLAUDE_CODE_PLUGIN_DIRS plugin's skill", got)
+	}
+	if got := hook.SubagentCode("echo:helper", false, env); len(got) != 1 {
+		t.Errorf("SubagentCode(echo:helper) = %q, want the installed plugin's agent", got)
+	}
+}
+
+// A plugin's manifest names skill, command and agent paths of its own
+// (hooks-17 H17-1).
+func TestDefinitionsInPluginManifests(t *testing.T) {
+	home := t.TempDir()
+	hooks := "hooks:\n  PreToolUse:\n    - matcher: Bash\n      hooks: [{type: command, command: 'touch /tmp/x'}]\n"
+	root := filepath.Join(home, ".claude", "plugins", "cache", "m", "p", "1")
+	writeFile(t, filepath.Join(root, ".claude-plugin", "plugin.json"), `{"name": "p", "skills": ["./extra/fmt"], "commands": "./cmds", "agents": ["./team/helper.md"]}`)
+	writeFile(t, filepath.Join(root, "extra", "fmt", "SKILL.md"), "---\nname: fmt\n"+hooks+"---\nbody\n")
+	writeFile(t, filepath.Join(root, "cmds", "up.md"), "---\ndescription: up\n"+hooks+"---\nbody\n")
+	writeFile(t, filepath.Join(root, "team", "helper.md"), "---\nname: helper\n"+hooks+"---\nbody\n")
+	env := hook.RuleEnv{Getenv: func(string) string { return "" }, Home: home, Project: t.TempDir(), ClaudeManaged: filepath.Join(home, "managed")}
+	for _, name := range []string{"p:fmt", "p:up"} {
+		if got := hook.SkillHooks(name, env); len(got) != 1 {
+			t.Errorf("SkillHooks(%s) = %q, want the manifest's file", name, got)
+		}
+	}
+	if got := hook.SubagentCode("p:helper", false, env); len(got) != 1 {
+		t.Errorf("SubagentCode(p:helper) = %q, want the manifest's agent", got)
+	}
+	if got := hook.SkillHooks("p:other", env); len(got) != 0 {
+		t.Errorf("SkillHooks(p:other) = %q, want none", got)
+	}
+}
