@@ -213,7 +213,7 @@ func expandWords(c *shell.Command, d shell.Dialect, dir string, written bool) ([
 			continue
 		}
 		w := c.Argv[i]
-		glob, brace := false, false
+		glob, brace, pid := false, false, false
 		for _, r := range reasons {
 			switch {
 			case strings.HasPrefix(r, "glob "):
@@ -254,9 +254,14 @@ func expandWords(c *shell.Command, d shell.Dialect, dir string, written bool) ([
 				// script did (`ps -p $$`, `cat /proc/$$/status`): judged as
 				// guard's own, which has the same form (/proc/N/environ is
 				// still a secret, as the list names it for every N).
-				if strings.Count(w, "$$") != 1 || zshModifies(d, w, "$$") {
+				// Only where any number names the same: the shell's pid is
+				// not guard's (a hook's answer runs in another process), so
+				// a glob around it or a file named by it may match at run
+				// time what it did not here (links 1000 to 99999 planted).
+				if strings.Count(w, "$$") != 1 || zshModifies(d, w, "$$") || !pidWordFixed(w, dir) {
 					return nil, nil, false
 				}
+				pid = true
 				w = strings.Replace(w, "$$", strconv.Itoa(os.Getpid()), 1)
 			case r == "parameter expansion $HOME" || r == "parameter expansion ${HOME}":
 				name := r[len("parameter expansion "):]
@@ -280,6 +285,9 @@ func expandWords(c *shell.Command, d shell.Dialect, dir string, written bool) ([
 			}
 		}
 		for _, w := range words {
+			if glob && pid {
+				return nil, nil, false // matches by the process id
+			}
 			if glob && d == shell.Zsh && (strings.ContainsAny(w, "()<>|#^~") || strings.Contains(w, "**")) {
 				// zsh's glob qualifiers run code (*(e:'cmd':), *(+func));
 				// its alternation, ranges and extended forms are not
@@ -637,4 +645,27 @@ func globsWritten(v *Verdict, argv []string, globs []int, dir string, written bo
 		out = append(out, matches...)
 	}
 	return out, true
+}
+
+// pidWordFixed reports whether w, a word holding $$, names the same kind
+// of file whatever the process id is: a /proc/$$ path (the kernel's, one a
+// process), or $$ alone (ps -p $$) where dir holds no name of digits only,
+// which a link planted for the shell's pid would have.
+func pidWordFixed(w, dir string) bool {
+	if w == "/proc/$$" || strings.HasPrefix(w, "/proc/$$/") {
+		return true
+	}
+	if w != "$$" {
+		return false
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if strings.Trim(e.Name(), "0123456789") == "" {
+			return false
+		}
+	}
+	return true
 }

@@ -332,7 +332,8 @@ func applyEdits(script string, edits []scriptEdit) string {
 // expansions `$~name`, `$=name`, `$^name`, `$+name` and `$#name` (any mix of
 // the flags, the first not #; unquoted, in double quotes or in a
 // here-document) written as the
-// plain expansion `$name`, and the first such word; "" when there is none.
+// plain expansion `$name` (`$+name`, 1 or 0 to zsh, as the unknown `${_}name`),
+// and the first such word; "" when there is none.
 // bash reads `$~_` as the text `$~_` (a `$` that starts no expansion); zsh,
 // whatever its options, as the value of `_` (the last argument of the
 // command before), with `~` globbing it: `echo .env >/dev/null; cat $~_` is
@@ -342,7 +343,8 @@ func applyEdits(script string, edits []scriptEdit) string {
 // the expansion to bash, a part of the value to zsh: `.e$PWD[99]nv` is .env)
 // is read as `${_}` as well, and so is `$name:` and a history modifier
 // (`.e$PWD:t:s/proj/nv/` is .env in a directory named proj), up to the end
-// of the word or its double quotes. Limits: a subscript holding spaces, quotes or
+// of the word or its double quotes; special parameters' too (`$$:h` is .,
+// `$$[1]` a digit). Limits: a subscript holding spaces, quotes or
 // expansions is left as bash reads it (its word holds an expansion then).
 func ZshParamReading(script string) (reading, word string) {
 	// A round's reading may hold what the next round reads (`$~x[1]` is
@@ -391,7 +393,7 @@ func zshParamRound(script string) (reading, word string) {
 				// $name[...]: a subscript in zsh (a character or a range of
 				// the value, an element), text after $name in bash.
 				end := int(n.End().Offset())
-				if n.Short && n.Param != nil && zshName(n.Param.Value) && end < len(script) && script[end] == '[' {
+				if n.Short && n.Param != nil && zshParam(n.Param.Value) && end < len(script) && script[end] == '[' {
 					if k := strings.IndexByte(script[end:], ']'); k > 0 && !strings.ContainsAny(script[end:end+k], " \t\n;|&<>()'\"`$\\") {
 						edits = append(edits, scriptEdit{int(n.Pos().Offset()), end + k + 1, "${_}"})
 						found = true
@@ -400,7 +402,7 @@ func zshParamRound(script string) (reading, word string) {
 				// $name:h, $name:s/a/b/...: history modifiers in zsh, text
 				// in bash. Read as an unknown value up to the word's (or the
 				// double quotes') end.
-				if n.Short && n.Param != nil && zshName(n.Param.Value) && end+1 < len(script) && script[end] == ':' &&
+				if n.Short && n.Param != nil && zshParam(n.Param.Value) && end+1 < len(script) && script[end] == ':' &&
 					strings.IndexByte("aAcefFghlpPqQrsStuwWx&", script[end+1]) >= 0 {
 					stop := int(w.End().Offset())
 					for _, q := range quoted {
@@ -425,7 +427,14 @@ func zshParamRound(script string) (reading, word string) {
 						for j < len(script) && strings.IndexByte("~=^+#", script[j]) >= 0 {
 							j++
 						}
-						if j > at && script[at] != '#' && j < len(script) && zshParamStart(script[j]) {
+						if j > at && script[at] != '#' && j < len(script) && zshParamStart(script[j]) && strings.IndexByte(script[at:j], '+') >= 0 {
+							// $+name is 1 or 0 (name set or not), not the
+							// value: a file named 1 is no judged name's
+							// (`head $+HOME`, a link 1 -> .env). Read as
+							// unknown.
+							edits = append(edits, scriptEdit{at - 1, j, "${_}"})
+							found = true
+						} else if j > at && script[at] != '#' && j < len(script) && zshParamStart(script[j]) {
 							edits = append(edits, scriptEdit{at, j, ""})
 							found = true
 						} else if k := at; k < len(script) && strings.IndexByte("~=^", script[k]) >= 0 {
@@ -463,6 +472,13 @@ func zshParamRound(script string) (reading, word string) {
 func zshParamStart(c byte) bool {
 	return c == '_' || c == '{' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
 		strings.IndexByte("?!$*@-#", c) >= 0
+}
+
+// zshParam reports whether s names a parameter whose subscripts and
+// modifiers zsh reads: a name, a positional parameter or a special one
+// ($$ is a number to the judge, and `$$:h:s/./.env/` is .env to zsh).
+func zshParam(s string) bool {
+	return zshName(s) || len(s) == 1 && strings.IndexByte("$?!#*@-", s[0]) >= 0
 }
 
 // zshName reports whether s is a parameter name or a positional parameter.

@@ -67,7 +67,7 @@ func TestZshParamReading(t *testing.T) {
 	for script, want := range map[string]string{
 		"echo .env >/dev/null; cat $~_":  "echo .env >/dev/null; cat $_",
 		`cat "$~_"`:                      `cat "$_"`,
-		"cat $=X $^Y $+Z $+#W $#W":       "cat $X $Y $Z $W $#W",
+		"cat $=X $^Y $+Z $+#W $#W":       "cat $X $Y ${_}Z ${_}W $#W",
 		"cat a$~~=HOME/b":                "cat a$HOME/b",
 		"cat $~{X}":                      "cat ${X}",
 		"echo $(cat $~_)":                "echo $(cat $_)",
@@ -89,6 +89,12 @@ func TestZshParamReading(t *testing.T) {
 		"cat .e$PWD:t:s/proj/nv/ b":      "cat .e${_} b",
 		`cat "x$PWD:h/y" z`:              `cat "x${_}" z`,
 		"cat $HOME:$PATH $h:22 $u:/tmp":  "",
+		// Special parameters too: $$ is judged as a number (judge-24).
+		"cat $$:h:s/./.en/:s/n/nv/":    "cat ${_}",
+		`cat "x$$[1]" $?:h $#[1] $-:t`: `cat "x${_}" ${_} ${_} ${_}`,
+		"echo pid $$: $$ /proc/$$/x":   "",
+		// $+name is 1 or 0, a file name of its own.
+		"head -3 $+HOME": "head -3 ${_}HOME",
 	} {
 		got, word := ZshParamReading(script)
 		if got != want {

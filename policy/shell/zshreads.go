@@ -66,6 +66,8 @@ func ZshReadsOtherwise(src string) string {
 		case *syntax.Word:
 			if tildeQuoted(n) {
 				found = "`" + text(n) + "`: zsh expands a ~ with quotes or a backslash in its name or after it, bash leaves it as text"
+			} else if equalsName(n) {
+				found = "`" + text(n) + "`: zsh replaces =name with the path of the program name in PATH (EQUALS), bash leaves it as text"
 			}
 		case *syntax.Stmt:
 			if stdinInputs(n.Redirs) > 1 {
@@ -103,4 +105,16 @@ func tildeQuoted(w *syntax.Word) bool {
 	}
 	name, _, slash := strings.Cut(lit.Value, "/")
 	return strings.Contains(name, `\`) || !slash && len(w.Parts) > 1
+}
+
+// equalsName reports whether w starts with an unquoted = and a name: zsh
+// reads `=name` as the file the command name runs (`head =tool`, a
+// link on PATH to a secret made executable), bash as text.
+func equalsName(w *syntax.Word) bool {
+	lit, ok := w.Parts[0].(*syntax.Lit)
+	if !ok || len(lit.Value) < 2 || lit.Value[0] != '=' {
+		return false
+	}
+	c := lit.Value[1]
+	return c == '_' || c == '.' || c == '-' || c == '/' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c >= 0x80
 }

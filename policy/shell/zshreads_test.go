@@ -11,6 +11,7 @@ func TestZshReadsOtherwise(t *testing.T) {
 		"cat f | sh <<'E'\nls\nE", "sh < f <<< ls", "cat f | python3 < x",
 		"true | cd ~; cat t", "ls | { cd ..; }", "ls | builtin cd ..", "ls | pushd /",
 		"cat ~'/t'", `cat ~"/t"`, `cat ~\/t`, "cat ~'root'/t", "cat ~$'/t'",
+		"head -1 =tool", "cat =ls", "grep -s a =x.sh",
 	} {
 		if ZshReadsOtherwise(script) == "" {
 			t.Errorf("ZshReadsOtherwise(%q) = \"\", want a construct", script)
@@ -19,6 +20,7 @@ func TestZshReadsOtherwise(t *testing.T) {
 	for _, script := range []string{
 		"time cat a.txt", "ls 2>&1", "ls >&-", "cat $'a\\x2e\\t\\n'", "cat < a.txt | wc -l", "ls | wc -l <&-",
 		"cd .. | ls", "(cd ..) | ls", "cat ~/t ~ ~root/t ~/'t'", "echo 'time -p' \"~'x'\"", "bash -c 'time -p ls'",
+		"echo ==== = '=x' \"=y\" \\=z a=b --f=x",
 	} {
 		if got := ZshReadsOtherwise(script); got != "" {
 			t.Errorf("ZshReadsOtherwise(%q) = %q, want \"\"", script, got)
