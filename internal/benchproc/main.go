@@ -196,12 +196,15 @@ func main() {
 			}
 			// Each user its own state directory: root's audit log is not nobody's
 			// to append to (a warning on every run would be measured).
-			state := filepath.Join(base, "home", "state-"+strings.ReplaceAll(who, " ", "-"))
+			// Both outside the home the users share: what root's runs make
+			// there would be, to nobody's look after its command, new
+			// directories it cannot read, made by another user moments ago.
+			state := filepath.Join(base, "state-"+strings.ReplaceAll(who, " ", "-"))
 			check(os.MkdirAll(state, 0o777))
 			check(os.Chmod(state, 0o777))
 			// And its own cache directory, as a user has: guard keeps its plan
 			// cache only in a directory of the user's own.
-			cache := filepath.Join(base, "home", "cache-"+strings.ReplaceAll(who, " ", "-"))
+			cache := filepath.Join(base, "cache-"+strings.ReplaceAll(who, " ", "-"))
 			check(os.MkdirAll(cache, 0o700))
 			if cred != nil {
 				check(os.Chown(cache, int(cred.Uid), int(cred.Gid)))
