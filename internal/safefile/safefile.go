@@ -6,7 +6,12 @@
 // tape rewinds). Read therefore refuses anything but a regular file before
 // opening it, opens with O_NONBLOCK (a FIFO swapped in between the check
 // and the open opens at once and is then refused), checks again on the
-// open file, and reads at most the given number of bytes.
+// open file, and reads at most the given number of bytes. A regular file
+// whose size is 0 once open reads as empty, unread: a file of the kernel's
+// (/proc, tracefs) says 0 and may then give what it likes, or wait
+// (/proc/kmsg waits for the kernel's next message; a link to it in a
+// project held the judge's `grep -r x .` for good), and a real file of
+// size 0 has nothing to read.
 package safefile
 
 import (
@@ -59,6 +64,9 @@ func ReadHead(path string, max int64) ([]byte, error) {
 	defer f.Close()
 	if err := check(path, fi, fi.Size()); err != nil {
 		return nil, err
+	}
+	if fi.Size() == 0 {
+		return []byte{}, nil // size 0: see the package comment
 	}
 	data, err := io.ReadAll(io.LimitReader(f, max))
 	if err != nil {
@@ -135,6 +143,9 @@ func read(path string, max int64, follow bool) ([]byte, error) {
 	defer f.Close()
 	if err := check(path, fi, max); err != nil {
 		return nil, err
+	}
+	if fi.Size() == 0 {
+		return []byte{}, nil // size 0: see the package comment
 	}
 	data, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
