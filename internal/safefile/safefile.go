@@ -106,7 +106,7 @@ func open(path string, flags int) (*os.File, fs.FileInfo, error) {
 	}
 	if !fi.Mode().IsRegular() {
 		f.Close()
-		return nil, nil, &fs.PathError{Op: "open", Path: path, Err: fmt.Errorf("%w (%s)", ErrNotRegular, kind(fi.Mode()))}
+		return nil, nil, &fs.PathError{Op: "open", Path: path, Err: fmt.Errorf("%w (%s)", ErrNotRegular, Kind(fi.Mode()))}
 	}
 	return f, fi, nil
 }
@@ -159,7 +159,7 @@ func read(path string, max int64, follow bool) ([]byte, error) {
 
 func check(path string, fi fs.FileInfo, max int64) error {
 	if !fi.Mode().IsRegular() {
-		return &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w (%s)", ErrNotRegular, kind(fi.Mode()))}
+		return &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w (%s)", ErrNotRegular, Kind(fi.Mode()))}
 	}
 	if fi.Size() > max {
 		return &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, fi.Size(), max)}
@@ -167,8 +167,12 @@ func check(path string, fi fs.FileInfo, max int64) error {
 	return nil
 }
 
-func kind(m fs.FileMode) string {
+// Kind names what stands at a path by its mode, for errors: "a directory",
+// "a FIFO", "a symbolic link", "a file"...
+func Kind(m fs.FileMode) string {
 	switch {
+	case m.IsRegular():
+		return "a file"
 	case m.IsDir():
 		return "a directory"
 	case m&fs.ModeNamedPipe != 0:

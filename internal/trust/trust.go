@@ -77,25 +77,6 @@ func Find(start string) string {
 	}
 }
 
-// kindOf names what stands at a path, for the errors of Files.
-func kindOf(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeSymlink != 0:
-		return "a symbolic link"
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	case m.IsRegular():
-		return "a file"
-	}
-	return "not a file"
-}
-
 // notFollowed is the reason a link is refused: it could lead anywhere,
 // and what a person reviewed would not be what guard applies.
 func notFollowed(m fs.FileMode) string {
@@ -116,7 +97,7 @@ func Files(project string) ([]File, error) {
 		return nil, err
 	}
 	if !fi.IsDir() {
-		return nil, fmt.Errorf("%s is %s, not a directory%s", dir, kindOf(fi.Mode()), notFollowed(fi.Mode()))
+		return nil, fmt.Errorf("%s is %s, not a directory%s", dir, safefile.Kind(fi.Mode()), notFollowed(fi.Mode()))
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -130,7 +111,7 @@ func Files(project string) ([]File, error) {
 		}
 		p := filepath.Join(dir, name)
 		if !e.Type().IsRegular() {
-			return nil, fmt.Errorf("%s is %s, not a regular file%s", p, kindOf(e.Type()), notFollowed(e.Type()))
+			return nil, fmt.Errorf("%s is %s, not a regular file%s", p, safefile.Kind(e.Type()), notFollowed(e.Type()))
 		}
 		data, err := safefile.ReadNoFollow(p, maxFile)
 		if err != nil {
