@@ -1819,22 +1819,17 @@ func walkTree(dir string, how walkHow) walkResult {
 	// are one tree, which a script would otherwise have walked once a
 	// spelling.
 	// The tree as named is looked up first: `grep -r x src/*/*.go`,
-	// repeated in a script, names the same thousands of roots again.
-	// (An absolute name only: a relative one names another tree in
-	// another directory.)
+	// repeated in a script, names the same thousands of roots again (a
+	// name resolves the same way all through one judgement).
 	named := walkKey{dir, hidden, how.gitIgnore, how.content, how.own, how.linksRead, strings.Join(skip, "/"), strings.Join(how.include, "/")}
-	if !filepath.IsAbs(dir) {
-		named.dir = "\x00relative"
-	} else if r, ok := walkCache[named]; ok {
+	if r, ok := walkCache[named]; ok {
 		return r
 	}
-	abs := Resolve(dir, "/")
 	key := named
-	key.dir = abs
+	key.dir = Resolve(dir, "/")
+	abs := key.dir
 	if r, ok := walkCache[key]; ok {
-		if filepath.IsAbs(dir) {
-			walkCache[named] = r
-		}
+		walkCache[named] = r
 		return r
 	}
 	if walkSpent.Load() >= maxWalkTotal {
@@ -1969,9 +1964,7 @@ func walkTree(dir string, how walkHow) walkResult {
 	}
 	r := walkResult{found, complete, odd, unignores}
 	walkCache[key] = r
-	if filepath.IsAbs(dir) {
-		walkCache[named] = r
-	}
+	walkCache[named] = r
 	return r
 }
 

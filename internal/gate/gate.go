@@ -304,14 +304,15 @@ func AuditLogProtected(log string, getenv func(string) string) bool {
 // would have let it write there. Such a TMPDIR is no root: writes there are
 // judged as anywhere else.
 func tempRoot(t, home string) bool {
-	for _, p := range []string{filepath.Clean(t), policy.Resolve(t, "/")} {
-		if p == "/" {
-			return false
+	var homes []string
+	for _, h := range []string{home, passwdHome()} {
+		if filepath.IsAbs(h) {
+			homes = append(homes, filepath.Clean(h), policy.Resolve(h, "/"))
 		}
-		for _, h := range []string{home, passwdHome()} {
-			if filepath.IsAbs(h) && (policy.Inside(filepath.Clean(h), p) || policy.Inside(policy.Resolve(h, "/"), p)) {
-				return false
-			}
+	}
+	for _, p := range []string{filepath.Clean(t), policy.Resolve(t, "/")} {
+		if p == "/" || slices.ContainsFunc(homes, func(h string) bool { return policy.Inside(h, p) }) {
+			return false
 		}
 	}
 	return true
