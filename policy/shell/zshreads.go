@@ -68,6 +68,8 @@ func ZshReadsOtherwise(src string) string {
 				found = "`" + text(n) + "`: zsh expands a ~ with quotes or a backslash in its name or after it, bash leaves it as text"
 			} else if equalsName(n) {
 				found = "`" + text(n) + "`: zsh replaces =name with the path of the program name in PATH (EQUALS), bash leaves it as text"
+			} else if bracketSlash(n) {
+				found = "`" + text(n) + "`: zsh reads a bracket expression across a /, bash splits the pattern there"
 			}
 		case *syntax.Stmt:
 			if stdinInputs(n.Redirs) > 1 {
@@ -117,4 +119,31 @@ func equalsName(w *syntax.Word) bool {
 	}
 	c := lit.Value[1]
 	return c == '_' || c == '.' || c == '-' || c == '/' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c >= 0x80
+}
+
+// bracketSlash reports whether an unquoted part of w opens a bracket
+// expression that holds a / before it closes: zsh reads `[^**/a]*` as one
+// class (any name not starting with *, / or a), bash splits the pattern at
+// the / and passes the word as it stands.
+func bracketSlash(w *syntax.Word) bool {
+	for _, p := range w.Parts {
+		lit, ok := p.(*syntax.Lit)
+		if !ok {
+			continue
+		}
+		open := false
+		for i := 0; i < len(lit.Value); i++ {
+			switch c := lit.Value[i]; {
+			case c == '\\':
+				i++
+			case c == '[':
+				open = true
+			case c == ']':
+				open = false
+			case c == '/' && open:
+				return true
+			}
+		}
+	}
+	return false
 }

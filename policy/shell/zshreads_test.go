@@ -11,7 +11,7 @@ func TestZshReadsOtherwise(t *testing.T) {
 		"cat f | sh <<'E'\nls\nE", "sh < f <<< ls", "cat f | python3 < x",
 		"true | cd ~; cat t", "ls | { cd ..; }", "ls | builtin cd ..", "ls | pushd /",
 		"cat ~'/t'", `cat ~"/t"`, `cat ~\/t`, "cat ~'root'/t", "cat ~$'/t'",
-		"head -1 =tool", "cat =ls", "grep -s a =x.sh",
+		"head -1 =tool", "cat =ls", "grep -s a =x.sh", "ls [^**/a]*", "cat [!/]*", "cat x[a/b]y",
 	} {
 		if ZshReadsOtherwise(script) == "" {
 			t.Errorf("ZshReadsOtherwise(%q) = \"\", want a construct", script)
@@ -20,7 +20,7 @@ func TestZshReadsOtherwise(t *testing.T) {
 	for _, script := range []string{
 		"time cat a.txt", "ls 2>&1", "ls >&-", "cat $'a\\x2e\\t\\n'", "cat < a.txt | wc -l", "ls | wc -l <&-",
 		"cd .. | ls", "(cd ..) | ls", "cat ~/t ~ ~root/t ~/'t'", "echo 'time -p' \"~'x'\"", "bash -c 'time -p ls'",
-		"echo ==== = '=x' \"=y\" \\=z a=b --f=x",
+		"echo ==== = '=x' \"=y\" \\=z a=b --f=x", "cat src/[ab]*/x", "ls '[a/b]' \\[a/b]", "cat [a]/b",
 	} {
 		if got := ZshReadsOtherwise(script); got != "" {
 			t.Errorf("ZshReadsOtherwise(%q) = %q, want \"\"", script, got)
