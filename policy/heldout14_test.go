@@ -382,16 +382,39 @@ func TestFourteenthBatchClasses(t *testing.T) {
 	}
 	if _, err := exec.LookPath("sqlite3"); err == nil {
 		for cmd, want := range map[string]bool{
-			`sqlite3 app.db 'select count(*) from customers'`:   true,
-			`sqlite3 app.db 'select id, email from customers'`:  true,
-			`sqlite3 app.db .schema`:                            true,
-			`sqlite3 app.db .tables`:                            true,
-			`sqlite3 app.db 'select count(*) from api_keys'`:    false, // named for a secret
-			`sqlite3 app.db 'select distinct * from customers'`: false,
-			`sqlite3 app.db "select 'password' as x"`:           false, // a word of the SQL, quoted or not
+			`sqlite3 app.db 'select count(*) from customers'`:                           true,
+			`sqlite3 app.db 'select id, email from customers'`:                          true,
+			`sqlite3 app.db .schema`:                                                    true,
+			`sqlite3 app.db .tables`:                                                    true,
+			`sqlite3 app.db 'select count(*) from api_keys'`:                            false, // named for a secret
+			`sqlite3 app.db 'select distinct * from customers'`:                         false,
+			`sqlite3 app.db "select 'password' as x"`:                                   false, // a word of the SQL, quoted or not
+			`sqlite3 app.db 'EXPLAIN QUERY PLAN select id from customers where id = 1'`: true,
+			`sqlite3 app.db 'explain select email from customers'`:                      true,
+			`sqlite3 app.db 'EXPLAIN QUERY PLAN select password_hash from customers'`:   false,
+			`sqlite3 app.db 'explain delete from customers'`:                            false,
+			`sqlite3 app.db 'explain select load_extension("x")'`:                       false,
 		} {
 			cases[cmd] = want
 		}
+	}
+	// Queries declared after the batch: tools' own versions, computations,
+	// listings that read no source; their near misses.
+	for cmd, want := range map[string]bool{
+		`hugo version`: true, `adb version`: true, `mkdocs --version`: true, `vale --version`: true,
+		`codespell --version`: true, `lychee --version`: true, `bats --version`: true, `envsubst --version`: true,
+		`mockgen -version`: true, `shellcheck -V`: true, `include-what-you-use --version`: true,
+		`systemd-analyze calendar 'Mon..Fri *-*-* 03:00:00'`: true, `systemd-analyze timespan 90min`: true,
+		`ccache --show-stats --verbose`: true, `clang-tidy --dump-config`: true,
+		`clang-tidy --list-checks --checks='-*,modernize-*'`: true,
+		`git log --pickaxe-regex -S 'v[0-9]+' --oneline`:     true,
+		`hugo`: false, `hugo version x`: false, `adb devices`: false, `adb shell getprop`: false, `mkdocs build`: false,
+		`bats tests`: false, `codespell -w .`: false, `ccache -p`: false, `ccache -C`: false,
+		`clang-tidy --list-checks src/main.go`: false, `clang-tidy --config-file=/etc/shadow --dump-config`: false,
+		`clang-tidy --load=x.so --list-checks`: false, `systemd-analyze set-log-level debug`: false,
+		`git log -p --pickaxe-regex -S API kube/deploy-token`: false,
+	} {
+		cases[cmd] = want
 	}
 	judgeRuns(t, set, proj, cases)
 	for dir, want := range map[string]bool{"rs": true, "rs-legacy": true, "rs-missing": false, "rs-path": false, "rs-table": false, "rs-odd": false} {

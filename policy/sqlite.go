@@ -238,6 +238,17 @@ func sqliteSQL(s string) string {
 		if len(f) == 0 {
 			continue
 		}
+		// EXPLAIN [QUERY PLAN] SELECT prints the plan or the program of the
+		// SELECT and runs neither; it is judged as the SELECT.
+		if f[0] == "explain" {
+			f = f[1:]
+			if len(f) >= 2 && f[0] == "query" && f[1] == "plan" {
+				f = f[2:]
+			}
+			if len(f) == 0 || f[0] != "select" {
+				return "sqlite3 runs EXPLAIN of what is not a SELECT"
+			}
+		}
 		switch f[0] {
 		case "select":
 			if name := sqlCalledName(st); name != "" {
