@@ -313,6 +313,7 @@ func TestFourteenthBatchClasses(t *testing.T) {
 	const jwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEyMyJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6b3BzOmRlcGxveSJ9.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU"
 	writeTree(t, home, map[string]string{
 		"proj/kube/deploy-token":                                 jwt + "\n",
+		"proj/docs/jwt.md":                                       "Example: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\n",
 		"proj/docs/auth.md":                                      "Send `Authorization: Bearer <token>`; the header is eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0. (unsigned)\n",
 		"proj/redis/redis.conf":                                  "# requirepass foobared\nport 6379\nrequirepass REDIS-SECRET-1\n",
 		"proj/redis/redis-replica.conf":                          "replicaof db 6379\nMASTERAUTH \"REDIS-SECRET-2\"\n",
@@ -373,6 +374,7 @@ func TestFourteenthBatchClasses(t *testing.T) {
 		cases[strings.ReplaceAll(cmd, `\|`, `|`)] = false
 	}
 	for cmd, want := range map[string]bool{
+		`cat docs/jwt.md`:                    true, // jwt.io's sample, its key published
 		`cat docs/auth.md`:                   true, // an unsigned token is no credential
 		`cat redis/redis-dev.conf`:           true, // a placeholder, and the shipped example commented
 		`grep -rn port redis/redis-dev.conf`: true,

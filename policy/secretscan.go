@@ -665,6 +665,10 @@ var tokenForms = []struct {
 	{[]string{"kind"}, 0, `kind["']?[ \t]*:[ \t]*(!!str[ \t]+)?["']?Secret["']?[ \t]*([,}#\r\n]|$)`},
 }
 
+// jwtSampleSignature ends jwt.io's sample token (HS256 over "John Doe",
+// its key published beside it), which docs and tests copy: no credential.
+const jwtSampleSignature = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+
 // tokenInFile matches what only a credential looks like, whatever file
 // holds it: a private key block, an age secret key, and the token formats
 // of tokenForms.
@@ -865,8 +869,8 @@ func tokenKind(b []byte) string {
 				continue // \b: the token cannot start inside a word
 			}
 			m := start.re.Find(b[from:min(from+tokenWindow, len(b))])
-			if m == nil || bytes.HasSuffix(m, []byte("EXAMPLE")) {
-				continue // (AWS's documentation key id, AKIAIOSFODNN7EXAMPLE)
+			if m == nil || bytes.HasSuffix(m, []byte("EXAMPLE")) || bytes.HasSuffix(m, []byte(jwtSampleSignature)) {
+				continue // (AWS's documentation key id, AKIAIOSFODNN7EXAMPLE; jwt.io's sample token)
 			}
 			switch {
 			case bytes.HasPrefix(m, []byte("-----BEGIN")):
