@@ -396,6 +396,15 @@ func TestFourteenthBatchClasses(t *testing.T) {
 			`sqlite3 app.db 'EXPLAIN QUERY PLAN select password_hash from customers'`:   false,
 			`sqlite3 app.db 'explain delete from customers'`:                            false,
 			`sqlite3 app.db 'explain select load_extension("x")'`:                       false,
+			// SQL on standard input: a static here-document or here-string.
+			"sqlite3 app.db <<'SQL'\n.headers on\nselect id, email from customers;\nSQL": true,
+			"sqlite3 app.db <<< 'select count(*) from customers'":                        true,
+			"sqlite3 app.db <<'SQL'\nselect password_hash from customers;\nSQL":          false,
+			"sqlite3 app.db <<'SQL'\ndelete from customers;\nSQL":                        false,
+			"sqlite3 app.db <<< '.shell id'":                                             false,
+			"sqlite3 app.db <<'SQL'\nselect id\nfrom customers;\nSQL":                    false, // judged line by line
+			"sqlite3 -cmd '.shell id' app.db <<< 'select 1'":                             false,
+			"sqlite3 app.db <<SQL\nselect $(id) from customers;\nSQL":                    false, // not static
 		} {
 			cases[cmd] = want
 		}

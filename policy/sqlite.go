@@ -629,3 +629,31 @@ func sqliteRecordText(rec []byte, col int) (string, error) {
 	}
 	return "", nil
 }
+
+// sqliteStdinArgv returns the argv that judges `sqlite3 [OPTIONS] DB` with
+// stdin (a static here-document or here-string) as its input: each
+// non-blank line one argument, as sqlite3 runs the arguments after DB, so
+// that sqliteSQL judges each (a statement split over lines is not a SELECT
+// in each part, and asks). Not when the argv has SQL arguments of its own
+// (sqlite3 then does not read its input) or the line holds no DB.
+func sqliteStdinArgv(argv []string, stdin string) ([]string, bool) {
+	if stdin == "" || len(argv) < 2 || filepath.Base(argv[0]) != "sqlite3" {
+		return nil, false
+	}
+	positional := 0
+	for _, a := range argv[1:] {
+		if !strings.HasPrefix(a, "-") {
+			positional++
+		}
+	}
+	if positional != 1 || strings.HasPrefix(argv[len(argv)-1], "-") {
+		return nil, false
+	}
+	out := append([]string{}, argv...)
+	for _, line := range strings.Split(stdin, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out, len(out) > len(argv)
+}
