@@ -15,7 +15,11 @@ import (
 // patch there is judged by the patch, and a Python interpreter reading its
 // program there (`python3 - <<'EOF'`) as the same program given with -c.
 func (s Set) judgeStdin(argv []string, stdin, cwd, own string) Verdict {
-	if in, ok := pythonStdinArgv(argv, stdin); ok {
+	in, ok := pythonStdinArgv(argv, stdin)
+	if !ok {
+		in, ok = sqliteStdinArgv(argv, stdin)
+	}
+	if ok {
 		v := s.judgeArgv(in, cwd, own)
 		v.Argv = argv
 		if len(v.Commands) == 1 {

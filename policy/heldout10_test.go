@@ -268,6 +268,7 @@ type heldOutBatch struct {
 	n            int
 	ordinal      string // "tenth"
 	reads, edits float64
+	dirs         map[int]string // a command's directory and root by its batch number; proj when not listed
 }
 
 // judgeBatch judges each command of a batch as `bash -c CMD` in proj,
@@ -275,10 +276,14 @@ type heldOutBatch struct {
 // shares below the floors, and logs the batch's line.
 func judgeBatch(t *testing.T, set policy.Set, cmds []heldOutCommand, proj, home string, b heldOutBatch) {
 	t.Helper()
-	roots := []string{proj}
 	var reads, readSuggest, readAutoEdit, edits, editsRun, all, allSuggest, allAutoEdit, wronglySafe int
 	for _, c := range cmds {
-		v := set.Judge([]string{"bash", "-c", c.cmd}, proj)
+		dir := proj
+		if d, ok := b.dirs[c.batch]; ok {
+			dir = d
+		}
+		roots := []string{dir}
+		v := set.Judge([]string{"bash", "-c", c.cmd}, dir)
 		suggest := policy.Decide(&v, policy.Suggest, roots)
 		autoEdit := policy.DecideProtected(&v, policy.AutoEdit, roots, protect.Default(), home)
 		all++

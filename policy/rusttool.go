@@ -1,8 +1,10 @@
 package policy
 
 import (
+	"guard/internal/safefile"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -33,6 +35,15 @@ import (
 // rustfmt follows `#[path = "..."] mod x;` to any file and prints the
 // line it cannot parse.
 //
+// A toolchain file that names by channel a toolchain already installed
+// (rustupInstalled: RUSTUP_HOME's toolchains/CHANNEL or CHANNEL-HOST) and
+// sets nothing but its channel, components, targets and profile picks
+// the user's own toolchain, which runs as it would without the file:
+// rustup 1.29 with such a file ran the installed toolchain's cargo
+// without a connection, and did not fetch the components and targets the
+// file listed but the toolchain lacked (strace; a channel not installed,
+// 1.79, made rustup try to download it).
+//
 // Limits: a directory override set by `rustup override set` and the
 // RUSTUP_TOOLCHAIN variable are the user's own settings and are not
 // read; a toolchain file that cannot be examined asks.
@@ -58,7 +69,7 @@ func rustWhy(argv []string, cwd string) string {
 			}
 		}
 	}
-	if f := rustToolchainFile(cwd); f != "" {
+	if f := rustToolchainFile(cwd); f != "" && !rustupInstalled(f) {
 		return f + " picks the toolchain " + prog + " runs (by path, a binary the project ships; by channel, one rustup downloads)"
 	}
 	return ""
@@ -93,4 +104,101 @@ func rustToolchainFile(cwd string) string {
 			return ""
 		}
 	}
+}
+
+// rustupInstalled reports whether the toolchain file f names, by channel
+// alone, a toolchain installed in RUSTUP_HOME (~/.rustup when unset): the
+// file is a legacy one-line channel name, or a rust-toolchain.toml whose
+// only table is [toolchain] with only channel, components, targets and
+// profile set (no path). The channel is a plain name (letters, digits, .
+// - _), found as toolchains/CHANNEL or toolchains/CHANNEL-HOST, HOST
+// rustup's default_host_triple or this machine's.
+func rustupInstalled(f string) bool {
+	b, err := safefile.Read(f, 64<<10)
+	if err != nil {
+		return false
+	}
+	channel := ""
+	text := strings.TrimSpace(string(b))
+	if !strings.ContainsAny(text, "[=\n") {
+		channel = text
+	} else {
+		table := ""
+		for _, line := range strings.Split(text, "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || line[0] == '#' {
+				continue
+			}
+			if line[0] == '[' {
+				table = line
+				if table != "[toolchain]" {
+					return false
+				}
+				continue
+			}
+			key, value, ok := strings.Cut(line, "=")
+			if !ok || table != "[toolchain]" {
+				return false
+			}
+			switch key = strings.TrimSpace(key); key {
+			case "channel":
+				value = strings.TrimSpace(value)
+				if len(value) < 2 || value[0] != '"' || value[len(value)-1] != '"' {
+					return false
+				}
+				channel = value[1 : len(value)-1]
+			case "components", "targets", "profile":
+			default:
+				return false
+			}
+		}
+	}
+	if !rustupName(channel) {
+		return false
+	}
+	rh := os.Getenv("RUSTUP_HOME")
+	if rh == "" {
+		if h := home(); filepath.IsAbs(h) {
+			rh = filepath.Join(h, ".rustup")
+		}
+	}
+	if !filepath.IsAbs(rh) {
+		return false
+	}
+	for _, name := range []string{channel, channel + "-" + rustupHost(rh)} {
+		if fi, err := os.Stat(filepath.Join(rh, "toolchains", name)); err == nil && fi.IsDir() {
+			return true
+		}
+	}
+	return false
+}
+
+// rustupName reports whether s is a plain toolchain name.
+func rustupName(s string) bool {
+	if s == "" || s[0] == '.' || s[0] == '-' {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// rustupHost is the host triple rustup appends to a channel: its
+// settings' default_host_triple, else this machine's (Linux, glibc).
+func rustupHost(rustupHome string) string {
+	if b, err := safefile.Read(filepath.Join(rustupHome, "settings.toml"), 64<<10); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, "="); ok && strings.TrimSpace(k) == "default_host_triple" {
+				return strings.Trim(strings.TrimSpace(v), `"`)
+			}
+		}
+	}
+	arch := map[string]string{"amd64": "x86_64", "arm64": "aarch64", "386": "i686", "riscv64": "riscv64gc"}[runtime.GOARCH]
+	if arch == "" {
+		arch = runtime.GOARCH
+	}
+	return arch + "-unknown-linux-gnu"
 }

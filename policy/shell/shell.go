@@ -111,7 +111,8 @@ type Command struct {
 	// Stdin is the text of a static here-document or here-string on the
 	// standard input of apply_patch (Codex's patch tool, which models call
 	// as `apply_patch <<'EOF'`): the patch it applies; or of a Python
-	// interpreter (`python3 - <<'EOF'`): the program it may read there. ""
+	// interpreter (`python3 - <<'EOF'`): the program it may read there; or
+	// of sqlite3 (`sqlite3 app.db <<'SQL'`): its SQL and dot-commands. ""
 	// otherwise, and for every other program.
 	Stdin string
 	// PipeFrom says where the command's standard input comes from when it

@@ -848,7 +848,8 @@ func (w *walker) emit(cmd Command, dyn []string, r redirs, st dirState, c ctx) {
 	cmd.Dialect = c.d
 	cmd.InLineLoop = c.lineLoop
 	cmd.OutputMixed = c.mixed || r.mixed
-	if r.hasStdin && len(cmd.Argv) > 0 && (cmd.Argv[0] == "apply_patch" || cmd.Argv[0] == "applypatch" || pythonName(cmd.Argv[0])) {
+	if r.hasStdin && len(cmd.Argv) > 0 && (cmd.Argv[0] == "apply_patch" || cmd.Argv[0] == "applypatch" || pythonName(cmd.Argv[0]) ||
+		path.Base(cmd.Argv[0]) == "sqlite3") {
 		cmd.Stdin = r.stdin
 	}
 	if all := concat(c.dyn, r.dyn, dyn); len(all) > 0 {
