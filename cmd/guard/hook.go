@@ -326,7 +326,7 @@ func (h *hookCall) run() (code int) {
 						ok, why = plainRun(g, dotted)
 					}
 					if !ok {
-						verdict, reason = hook.Ask, "not known to be safe: "+word+" names files at any depth in zsh, the agent's shell for some users, and in bash with globstar, as users' start-up files set it; read so, "+strings.TrimPrefix(why, "not known to be safe: ")
+						verdict, reason = hook.Ask, "not known to be safe: "+word+" names files at any depth in zsh, the agent's shell for some users, and in bash with globstar (`**x`: zsh with GLOB_STAR_SHORT), as users' start-up files set it; read so, "+strings.TrimPrefix(why, "not known to be safe: ")
 						d.Action = policy.Ask
 					}
 				}
