@@ -143,14 +143,51 @@ func cdClimbedElsewhere(climbed, cwd string, logical os.FileInfo) string {
 		"as users' start-up files set"
 }
 
+// cdClimbsMoved returns why a cd through .. (climbed, as written) may land
+// elsewhere when a directory it climbs out of is one an earlier mv, ln or
+// cp of the script puts in place (moved, absolute): a link made then (`ln
+// -s a/b l && cd l/../q/..` entered a in default bash) is not there for the
+// checks above, which look at the file system before the script runs.
+func cdClimbsMoved(climbed, cwd string, moved []string) string {
+	at, rest := cwd, climbed
+	switch {
+	case underHome(climbed):
+		at, rest = homePath("~"), strings.TrimPrefix(climbed, "~")
+	case filepath.IsAbs(climbed):
+		at = "/"
+	}
+	for _, name := range strings.Split(rest, "/") {
+		switch name {
+		case "", ".":
+		case "..":
+			for _, m := range moved {
+				if m = filepath.Clean(m); at == m || strings.HasPrefix(at, m+"/") {
+					return "working directory unknown: a cd through " + climbed + " climbs out of " + at +
+						", which an earlier command of the script moves, links or copies: where its .. leads is not known now"
+				}
+			}
+			at = filepath.Dir(at)
+		default:
+			at = filepath.Join(at, name)
+		}
+	}
+	return ""
+}
+
 // cdReachedOtherwise returns why c's working directory may not be the one
-// judged under the start-up options above, "" when it is.
-func cdReachedOtherwise(c *shell.Command, cwd string, writes []string) string {
+// judged under the start-up options above or through what an earlier
+// command moved (moved), "" when it is.
+func cdReachedOtherwise(c *shell.Command, cwd string, writes, moved []string) string {
 	if c.Dialect == shell.POSIX {
 		return "" // dash has neither option
 	}
 	for _, d := range append(append([]string{c.Dir}, c.OtherDirs...), c.Climbed...) {
 		if why := cdReachedByName(d, cwd, writes); why != "" {
+			return why
+		}
+	}
+	for _, d := range c.Climbed {
+		if why := cdClimbsMoved(d, cwd, moved); why != "" {
 			return why
 		}
 	}

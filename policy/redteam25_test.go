@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -115,6 +116,35 @@ func TestRedTeam25CdStartupOptions(t *testing.T) {
 	rtNotSafe(t, set, start, `cd .. && cat tok.txt`, `cd ../proj2/.. && head -1 tok.txt`, `cd ../proj2 && cat cfg.txt`)
 	rtSafe(t, set, start, `cat a.txt`, `cd ../nosuch && cat cfg.txt`)
 	rtSafe(t, set, proj, `cd .. && ls`, `cd ../proj && cat a.txt`)
+
+	// A link the script makes is not there when it is judged: `ln -s a/b l
+	// && cd l/../q/..` entered a in default bash (no ./q: the path as
+	// written), whose tok.txt (a token: asked for as `cat a/tok.txt`) cat
+	// printed; auto-edit ran it confined, which stops writes only.
+	rtWrite(t, map[string]string{filepath.Join(proj, "a", "tok.txt"): "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n",
+		filepath.Join(proj, "a", "b", "x"): "x\n", filepath.Join(proj, "a", "q", "x"): "x\n"})
+	made := []string{`ln -s a/b l && cd l/../q/.. && cat tok.txt`, `ln -s a/b l && cd l && cd .. && cat tok.txt`,
+		`ln -s a/b l; cd l/..; head -1 tok.txt`}
+	if bash, err := exec.LookPath("bash"); err == nil {
+		for i, script := range made {
+			prefix := ""
+			if i > 0 {
+				prefix = "set -P\n"
+			}
+			cmd := exec.Command(bash, "-c", prefix+script)
+			cmd.Dir = proj
+			out, _ := cmd.CombinedOutput()
+			os.Remove(filepath.Join(proj, "l"))
+			if !strings.Contains(string(out), "ghp_") {
+				t.Errorf("bash -c %q did not print the token (%q)", prefix+script, out)
+			}
+		}
+	}
+	rtNotSafe(t, set, proj, made...)
+	v := set.Judge([]string{"bash", "-c", `mkdir -p x && cd x && cd .. && cat a.txt`}, proj)
+	if d := policy.Decide(&v, policy.AutoEdit, []string{proj}); d.Action == policy.Ask {
+		t.Errorf("mkdir -p x && cd x && cd ..: auto-edit %s (%s); want it run", d.Action, d.Reason)
+	}
 
 	// dash has neither option.
 	for _, script := range []string{`cd HOME && cat tok.txt`, `cd s/.. && cat tok.txt`} {
