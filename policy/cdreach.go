@@ -179,7 +179,7 @@ func cdClimbsMoved(climbed, cwd string, moved []string) string {
 // command moved (moved), "" when it is.
 func cdReachedOtherwise(c *shell.Command, cwd string, writes, moved []string) string {
 	if c.Dialect == shell.POSIX {
-		return "" // dash has neither option
+		return "" // dash has neither option, and its logical cd never chdirs to the path as written
 	}
 	for _, d := range append(append([]string{c.Dir}, c.OtherDirs...), c.Climbed...) {
 		if why := cdReachedByName(d, cwd, writes); why != "" {
