@@ -115,6 +115,15 @@ var diffClasses = map[string][]string{
 	"brace_expansion": {
 		"{rm,a.txt}", "echo {a,b}", "{ls,-la}", "echo {1..3}", "ls {a.txt,x}", "{echo,hi}>x",
 	},
+	"cd_startup_options": {
+		// Where a cd lands in the agent's shell with options of the user's
+		// start-up files (optionShells), and in the default shells, whose
+		// logical cd chdirs through the links when the directory before a
+		// .. is not there.
+		"cd HOME && cat k", "cd HOME; cat k", "pushd HOME && cat k", "cd lk/.. && cat k", "cd lk && cd .. && cat k",
+		"cd lk/../sub/.. && cat k", "cd ./lk/../sub/.. && head -1 k", "cd d && cd ../lk/.. && cat k", "ls ~ >x; cd _ && cat k",
+		"cd lk && cat f", "cd d && cd .. && cat a.txt", "cd d/.. && cat a.txt", "cd nosuch && cat k", "cd lk; ls",
+	},
 	"process_substitution": {
 		"cat <(rm a.txt)", "diff <(ls) <(ls)", "ls > >(rm a.txt)", "cat <(ls)",
 	},
@@ -391,7 +400,7 @@ func FuzzDifferential(f *testing.F) {
 // here-documents, continuations, cd, wrappers and nested shells.
 var (
 	gramCommands = []string{"ls", "cat a.txt", "echo", "grep -n a a.txt", "git status", "wc -l a.txt", "head -1 a.txt", "pwd", "true", "rm a.txt", "touch pwned"}
-	gramWords    = []string{"a", "'a b'", `"a b"`, `a\ b`, `'#'`, `"#"`, `\#`, "a#b", `$'\n'`, `'\'`, `"\\"`, `\\`, "''", `""`, `'"'`, `"'"`, `\'`, `\"`, "--", "-n", `"a\"b"`, `'a'\''b'`, "\\\n", "x=1", "%", "@", ":", "{}", "\\;", "';'", "'|'", "'&&'", "\\|", "'<<'", "~", "~/x", "$HOME", "${HOME}/x", "*.txt", "d/*", "$x", "*", "'*'", "\\*", "[a]*", "~nobody", ".env", ".e*", ".[e]nv", "'.env'", ".e{n,}v", "{.env,a.txt}", ".en?", "\\.env", "$'.env'", ".*", "[x]'*'", `[x]\*`, `[x]"*"`, "~'/x'", `~""/x`, `~\/x`, "??", "[![:alpha:]]", "[!a][!a]", `$'\q'`, `$'\cA'`, `$'\x'`, "}", "{"}
+	gramWords    = []string{"a", "'a b'", `"a b"`, `a\ b`, `'#'`, `"#"`, `\#`, "a#b", `$'\n'`, `'\'`, `"\\"`, `\\`, "''", `""`, `'"'`, `"'"`, `\'`, `\"`, "--", "-n", `"a\"b"`, `'a'\''b'`, "\\\n", "x=1", "%", "@", ":", "{}", "\\;", "';'", "'|'", "'&&'", "\\|", "'<<'", "~", "~/x", "$HOME", "${HOME}/x", "*.txt", "d/*", "$x", "*", "'*'", "\\*", "[a]*", "~nobody", ".env", ".e*", ".[e]nv", "'.env'", ".e{n,}v", "{.env,a.txt}", ".en?", "\\.env", "$'.env'", ".*", "[x]'*'", `[x]\*`, `[x]"*"`, "~'/x'", `~""/x`, `~\/x`, "??", "[![:alpha:]]", "[!a][!a]", `$'\q'`, `$'\cA'`, `$'\x'`, "}", "{", "k"}
 	gramSeps     = []string{"; ", " && ", " || ", " | ", "\n", " ;\n", "\n\n", " &&\n", " |\n", " ||\\\n"}
 	gramRedirs   = []string{" > x", " >> d/y", " 2>&1", " < a.txt", " 2>/dev/null", " >x 2>&1", " 1>&2", " >| x", " &> x", " <a.txt >x", " 2>>x", " <>x", " </dev/null", " 1>x", " >'x y'", ` >"d"/y`, " < .env", " <.e*", " 0<.en?", " <\\.env", " 3<.env 0<&3", " 2>&1-", " >&2-"}
 	gramTails    = []string{" # note", " #", " # 'quote", ` # "`, " # \\", " #;rm a.txt", ""}
@@ -412,7 +421,8 @@ func grammarScripts(n int, seed uint64) []string {
 			}
 			switch r.IntN(14) {
 			case 0:
-				b.WriteString(pick([]string{"cd d", "pushd d", "cd ..", "cd /", "exit", "eval 'ls " + pick(gramWords) + "'"}))
+				b.WriteString(pick([]string{"cd d", "pushd d", "cd ..", "cd /", "exit", "eval 'ls " + pick(gramWords) + "'",
+					"cd HOME", "cd lk/..", "cd lk", "cd lk/../d", "cd _"}))
 				continue
 			case 10:
 				b.WriteString("git commit -m \"$(cat <<'EOF'\n" + pick(gramWords) + pick(gramTails) + "\nEOF\n)\"")

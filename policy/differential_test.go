@@ -40,6 +40,10 @@ type diffShell struct {
 	// agent: the shell of a zsh user's agent, which the hooks judge as
 	// bash with zshAgentAsks besides.
 	agent bool
+	// options are set before the script runs, as the user's start-up
+	// files set them for the agent's shell (Claude Code's and Codex's
+	// shell snapshots carry them); guard judges the script alone.
+	options string
 }
 
 // zshAgentAsks, set by zshagent_test.go (it needs the hooks' package,
@@ -53,10 +57,38 @@ var zshAgentShell = diffShell{name: "zsh", judge: "bash", agent: true}
 
 // label names the shell in a failure.
 func (sh diffShell) label() string {
-	if sh.agent {
-		return sh.name + " (the agent's shell; judged as the hooks judge it)"
+	name := sh.name
+	if sh.options != "" {
+		name += " with `" + sh.options + "` from the user's start-up files"
 	}
-	return sh.name
+	if sh.agent {
+		return name + " (the agent's shell; judged as the hooks judge it)"
+	}
+	return name
+}
+
+// optionShells run the scripts that cd (the options change only where a
+// cd lands): cdable_vars (zsh: CDABLE_VARS, which prezto sets) enters
+// $NAME or ~NAME for a name that is no directory, set -P (zsh:
+// CHASE_LINKS) resolves a link before its .. .
+var optionShells = []diffShell{
+	{name: "bash", judge: "bash", options: "shopt -s cdable_vars; set -P"},
+	{name: "zsh", judge: "bash", agent: true, options: "setopt cdable_vars chase_links"},
+}
+
+// prelude is what runs before the script: the options, on a line of
+// their own.
+func (sh diffShell) prelude() string {
+	if sh.options == "" {
+		return ""
+	}
+	return sh.options + "\n"
+}
+
+// runsIn reports whether src is run in sh: a shell with options only
+// runs scripts that change directory.
+func (sh diffShell) runsIn(src string) bool {
+	return sh.options == "" || strings.Contains(src, "cd") || strings.Contains(src, "pushd")
 }
 
 var diffShells = []diffShell{{name: "bash", judge: "bash"}, {name: "dash", judge: "sh"}}
@@ -124,6 +156,11 @@ func newDiffLab(t testing.TB) *diffLab {
 			l.runShells = append(l.runShells, zshAgentShell)
 		}
 	}
+	for _, sh := range optionShells {
+		if _, ok := l.shells[sh.name]; ok && (!sh.agent || zshAgentAsks != nil) {
+			l.runShells = append(l.runShells, sh)
+		}
+	}
 	u, err := user.Lookup("nobody")
 	if err != nil {
 		sandboxtest.Skipf(t, "no user nobody: %v", err)
@@ -152,7 +189,15 @@ func newDiffLab(t testing.TB) *diffLab {
 		}
 	}
 	for name, content := range homeBaits {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(l.home, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(filepath.Join(l.home, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, target := range homeBaitLinks {
+		if err := os.Symlink(target, filepath.Join(l.home, name)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -215,7 +260,7 @@ var baits = map[string]string{
 // matches nothing, which the shell then passes as the word (judge-15 U1),
 // and names beyond ASCII, which dash matches byte by byte (`??` is é) and
 // bash by the locale's characters ([![:alpha:]] is €) (judge-18 G1).
-var baitLinks = map[string]string{"[x]*": ".env", "é": ".env", "€": ".env"}
+var baitLinks = map[string]string{"[x]*": ".env", "é": ".env", "€": ".env", "lk": "../../home/sub"}
 
 // secretBaits are the baits guard never lets a command read (a .env holds
 // API keys): a shell or a real program (cat) of an allowed script that
@@ -231,7 +276,15 @@ var homeBaits = map[string]string{
 	".bash_logout": "pwned_bash_logout\n", ".inputrc": "\n", "x": "x\n",
 	".zshrc": "pwned_zshrc\n", ".zprofile": "pwned_zprofile\n", ".zlogin": "pwned_zlogin\n",
 	".zlogout": "pwned_zlogout\n",
+	// A secret in the home, and a directory the runs' link lk leads to.
+	".env":  baits[".env"],
+	"sub/f": "f\n",
 }
+
+// homeBaitLinks: k, a harmless name, is the home's .env; the runs'
+// directory has a link lk to the home's sub (baitLinks), so that `cd
+// lk/.. && cat k`, or `cd HOME && cat k` with cdable_vars, reads it.
+var homeBaitLinks = map[string]string{"k": ".env"}
 
 // workdir makes a fresh directory for one run, owned by nobody.
 func (l *diffLab) workdir(t testing.TB) string {
@@ -331,7 +384,7 @@ func (l *diffLab) run(src string, sh diffShell, dir string) ([]event, string, er
 	cmd := exec.CommandContext(ctx, l.strace, "-ff", "-qq", "-y", "-xx", "-s", "65536", "-v",
 		"-e", "signal=none",
 		"-e", "trace=execve,execveat,openat,open,creat,mkdir,mkdirat,rmdir,unlink,unlinkat,rename,renameat,renameat2,link,linkat,symlink,symlinkat,truncate,chmod,fchmodat,mknod,mknodat,socket,connect",
-		"-o", filepath.Join(logs, "t"), "--", filepath.Join(l.bin, sh.name), "-c", src)
+		"-o", filepath.Join(logs, "t"), "--", filepath.Join(l.bin, sh.name), "-c", sh.prelude()+src)
 	cmd.Dir = dir
 	// zsh writes here-documents to $TMPPREFIX..., not below $TMPDIR.
 	cmd.Env = []string{"PATH=" + l.bin, "HOME=" + l.home, "LANG=C.UTF-8", "TMPDIR=" + l.tmp, "TMPPREFIX=" + l.tmp + "/zsh"}
@@ -501,7 +554,7 @@ func (l *diffLab) check(t testing.TB, src string, sh diffShell) (problems []stri
 	if err != nil {
 		t.Fatalf("%s -c %q: %v\n%s", sh.name, src, err, out)
 	}
-	top := []string{filepath.Join(l.bin, sh.name), "-c", src}
+	top := []string{filepath.Join(l.bin, sh.name), "-c", sh.prelude() + src}
 	skippedTop := false
 	for _, ev := range events {
 		switch ev.syscall {
@@ -748,7 +801,9 @@ func diffCheck(t *testing.T, l *diffLab, scripts []string) int {
 	}
 	for _, src := range scripts {
 		for _, sh := range l.runShells {
-			jobs <- job{src, sh}
+			if sh.runsIn(src) {
+				jobs <- job{src, sh}
+			}
 		}
 	}
 	close(jobs)

@@ -348,6 +348,9 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 				break
 			}
 		}
+		if why := cdReachedOtherwise(&c, cwd, v.Writes, moved); why != "" && !strings.Contains(script.Unverified, why) {
+			script.Unverified = strings.TrimPrefix(script.Unverified+"; "+why, "; ")
+		}
 		// A relative write lands in whichever directory the command runs
 		// in: Dir, or another one when an earlier cd may have failed.
 		dirs := []string{dir}

@@ -161,7 +161,10 @@ func TestRedTeam4CdPhysical(t *testing.T) {
 		}
 	}
 	rtNotSafe(t, set, proj, attacks...)
-	rtSafe(t, set, proj, `cd link && cd .. && cat a.txt`, `cd -L src && cat c.txt`, `cd -P -L link && cd .. && cat a.txt`)
+	rtSafe(t, set, proj, `cd -L src && cat c.txt`, `cd -P -L src && cd .. && cat a.txt`)
+	// bash's default logical cd goes to the project; with set -P in the
+	// user's start-up files (zsh: CHASE_LINKS), to ~ (judge-25).
+	rtNotSafe(t, set, proj, `cd link && cd .. && cat a.txt`, `cd -P -L link && cd .. && cat a.txt`)
 }
 
 // bash's logical cd goes to the path with .. cleaned away only when that
@@ -185,7 +188,9 @@ func TestRedTeam4CdClimbFallback(t *testing.T) {
 		}
 	}
 	rtNotSafe(t, set, proj, attacks...)
-	rtSafe(t, set, proj, `cd src && cat c.txt && cd .. && cat a.txt`, `cd link/.. && cat a.txt`, `cd src/../src && cat c.txt`)
+	rtSafe(t, set, proj, `cd src && cat c.txt && cd .. && cat a.txt`, `cd src/../src && cat c.txt`)
+	// The project to bash's default logical cd, ~ with set -P (judge-25).
+	rtNotSafe(t, set, proj, `cd link/.. && cat a.txt`)
 }
 
 // The starting directory as guard is given it may name a link (the
@@ -207,7 +212,10 @@ func TestRedTeam4LogicalStart(t *testing.T) {
 		}
 	}
 	rtNotSafe(t, set, start, attacks...)
-	rtSafe(t, set, start, `cat a.txt`, `cd src && cat c.txt`, `cd .. && ls`)
+	rtSafe(t, set, start, `cat a.txt`, `cd src && cat c.txt`)
+	// ~ to bash's default logical cd, the project's parent with set -P
+	// (judge-25).
+	rtNotSafe(t, set, start, `cd .. && ls`)
 }
 
 // dash reads [^a] as the set of ^ and a (bash: "not a"), and guard read

@@ -294,6 +294,14 @@ func (h *hookCall) run() (code int) {
 					d.Action = policy.Ask
 				}
 			}
+			if reading, word := hook.ZshQuoteBraceReading(script); verdict == hook.Allow && agent == hook.Codex && reading != "" {
+				// Codex's zsh keeps these options of the user's start-up
+				// files (Claude Code resets them).
+				if ok, why := plainRun(g, reading); !ok {
+					verdict, reason = hook.Ask, "not known to be safe: "+word+" is read otherwise by zsh with RC_QUOTES ('a''b' is a'b) or BRACE_CCL ({ab} is a and b), which a user's start-up files set for the zsh a Codex model may ask for, and read so: "+why
+					d.Action = policy.Ask
+				}
+			}
 			if reading, word := hook.ZshParamReading(script); verdict == hook.Allow && reading != "" {
 				if ok, why := plainRun(g, reading); !ok {
 					verdict, reason = hook.Ask, "not known to be safe: "+word+" is text to bash but a parameter expansion to zsh ($~x, $=x, $^x, $+x: the value of x; $x[...], $x:h: a part of it), the agent's shell for some users and the one a Codex model may ask for, and read so: "+why
@@ -326,7 +334,7 @@ func (h *hookCall) run() (code int) {
 						ok, why = plainRun(g, dotted)
 					}
 					if !ok {
-						verdict, reason = hook.Ask, "not known to be safe: "+word+" names files at any depth in zsh, the agent's shell for some users, and in bash with globstar, as users' start-up files set it; read so, "+strings.TrimPrefix(why, "not known to be safe: ")
+						verdict, reason = hook.Ask, "not known to be safe: "+word+" names files at any depth in zsh, the agent's shell for some users, and in bash with globstar (`**x`: zsh with GLOB_STAR_SHORT), as users' start-up files set it; read so, "+strings.TrimPrefix(why, "not known to be safe: ")
 						d.Action = policy.Ask
 					}
 				}

@@ -3,6 +3,7 @@ package hook
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,7 +22,8 @@ const (
 // component followed by what that word names when `**` matches directories
 // at any depth, as zsh's does (`**/x` is x, */x, */*/x...: no option needed)
 // and bash's with globstar (set in start-up files, which Claude Code's
-// shell reads; `dir/**` is then every name below dir): the word again with
+// shell reads; `dir/**` is then every name below dir), and zsh's `**x`
+// with GLOB_STAR_SHORT (`**/*x`; bash and zsh without it read `*x`): the word again with
 // the component as zero to D components `*` (one to D+1 at the end), D the
 // depth of the directories below the literal directory before it (dir for a
 // relative word, home for ~/). bash reads `**` as `*` and judged `cat
@@ -79,6 +81,17 @@ func globstarVariants(w *syntax.Word, dir, home string, t *treeDepths) (variants
 		return nil, "a `**` beside quotes or expansions recurses in zsh and with bash's globstar"
 	}
 	parts := strings.Split(lit.Value, "/")
+	for i := 0; i < len(parts); i++ {
+		// zsh's GLOB_STAR_SHORT (a user's option, which the agents' shell
+		// snapshots carry): a component **x is **/*x (`cat **.txt` reads
+		// .txt files at any depth), ***x is ***/*x.
+		p := parts[i]
+		if n := len(p) - len(strings.TrimLeft(p, "*")); n >= 2 && p != "**" && p != "***" {
+			short := min(n, 3)
+			parts = slices.Concat(parts[:i], []string{p[:short], "*" + p[short:]}, parts[i+1:])
+			i++
+		}
+	}
 	at, follow := -1, false
 	for i, p := range parts {
 		if p == "**" || p == "***" {

@@ -2,6 +2,7 @@ package hook
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -59,5 +60,42 @@ func TestGlobstarReading(t *testing.T) {
 	}
 	if _, _, why := GlobstarReading("cat deep/**/x", dir, home); why == "" {
 		t.Error("a tree deeper than the bound: no why, want one")
+	}
+}
+
+// TestGlobStarShort: zsh's GLOB_STAR_SHORT, which a user's start-up files
+// set and the agents' shell snapshots carry, reads a component **x as
+// **/*x: `cat **.txt` reads the .txt files at every depth (judge-25),
+// where bash, and zsh without it, read *.txt.
+func TestGlobStarShort(t *testing.T) {
+	dir := t.TempDir()
+	rtFiles := map[string]string{"a.txt": "a\n", "src/deep/tok.txt": "ghp_abcdefghijklmnopqrstuvwxyz0123456789\n"}
+	for name, body := range rtFiles {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if zsh, err := exec.LookPath("zsh"); err == nil {
+		cmd := exec.Command(zsh, "-f", "-c", "setopt glob_star_short\ncat **.txt")
+		cmd.Dir = dir
+		if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "ghp_") {
+			t.Errorf("zsh with GLOB_STAR_SHORT: `cat **.txt` did not read src/deep/tok.txt (%q)", out)
+		}
+	}
+	for script, want := range map[string]string{
+		"cat **.txt":       "cat **.txt *.txt */*.txt */*/*.txt",
+		"cat src/**.txt":   "cat src/**.txt src/*.txt src/*/*.txt",
+		"head -1 ***.txt":  "head -1 ***.txt *.txt */*.txt */*/*.txt",
+		"cat src/**":       "cat src/** src/* src/*/*",
+		"cat a**.txt *.go": "",
+	} {
+		got, _, why := GlobstarReading(script, dir, dir)
+		if got != want || why != "" {
+			t.Errorf("GlobstarReading(%q) = %q (why %q), want %q", script, got, why, want)
+		}
 	}
 }

@@ -494,3 +494,115 @@ func zshName(s string) bool {
 	}
 	return true
 }
+
+// ZshQuoteBraceReading returns script as zsh with RC_QUOTES and BRACE_CCL
+// (options of a user's start-up files; Claude Code resets both for its
+// commands, Codex's login zsh and shell snapshot keep them) reads it,
+// written for bash, and the first word that changed; "" when none does.
+// RC_QUOTES: two single-quoted strings side by side are one with a quote
+// between (`'.e”nv'` is .e'nv; bash: .env). BRACE_CCL: a brace expression
+// that is no list and no sequence is the list of its characters, with a-z
+// a range (`.e{n}v` is .env; bash: the text .e{n}v). Limits: multibyte
+// characters and braces holding quotes or expansions are left as bash
+// reads them.
+func ZshQuoteBraceReading(script string) (reading, word string) {
+	f, err := parseBash(script)
+	if err != nil {
+		return "", ""
+	}
+	var edits []scriptEdit
+	shell.Walk(f, nil, func(n syntax.Node) bool {
+		w, ok := n.(*syntax.Word)
+		if !ok {
+			return true
+		}
+		changed := false
+		for i, p := range w.Parts {
+			switch p := p.(type) {
+			case *syntax.SglQuoted:
+				if next, ok := wordPart(w, i+1).(*syntax.SglQuoted); ok && !p.Dollar && !next.Dollar {
+					end := int(p.End().Offset())
+					edits = append(edits, scriptEdit{end, end, `\'`})
+					changed = true
+				}
+			case *syntax.Lit:
+				v, off := p.Value, int(p.Pos().Offset())
+				for at := 0; at < len(v); at++ {
+					if v[at] == '\\' {
+						at++
+						continue
+					}
+					if v[at] != '{' {
+						continue
+					}
+					end := strings.IndexByte(v[at:], '}')
+					if end < 0 {
+						break
+					}
+					inner := v[at+1 : at+end]
+					if list, ok := braceCharList(inner); ok {
+						edits = append(edits, scriptEdit{off + at, off + at + end + 1, list})
+						changed = true
+					}
+					at += end
+				}
+			}
+		}
+		if changed && word == "" {
+			word = "`" + script[w.Pos().Offset():w.End().Offset()] + "`"
+		}
+		return true
+	})
+	if len(edits) == 0 {
+		return "", ""
+	}
+	slices.SortStableFunc(edits, func(a, b scriptEdit) int { return a.from - b.from })
+	return applyEdits(script, edits), word
+}
+
+// wordPart returns w's part i, nil past the end.
+func wordPart(w *syntax.Word, i int) syntax.WordPart {
+	if i < len(w.Parts) {
+		return w.Parts[i]
+	}
+	return nil
+}
+
+// braceCharList returns the characters BRACE_CCL makes of a brace
+// expression's inside as bash brace expansion ({a,b,c}; one character
+// alone as itself), and whether it applies: not empty, no list (a comma),
+// no sequence (..), only ASCII, no brace, quote, backslash or $.
+func braceCharList(inner string) (string, bool) {
+	if inner == "" || strings.Contains(inner, ",") || strings.Contains(inner, "..") ||
+		strings.ContainsAny(inner, "{}'\"\\$`") {
+		return "", false
+	}
+	var set [128]bool
+	for i := 0; i < len(inner); i++ {
+		c := inner[i]
+		if c >= 128 {
+			return "", false
+		}
+		if i+2 < len(inner) && inner[i+1] == '-' && inner[i+2] < 128 && inner[i+2] >= c {
+			for x := c; x <= inner[i+2]; x++ {
+				set[x] = true
+			}
+			i += 2
+			continue
+		}
+		set[c] = true
+	}
+	var out []string
+	for c := range set {
+		if !set[c] {
+			continue
+		}
+		// As it stands: zsh globs and tilde-expands the characters the
+		// braces give (`{*}` is a glob), as bash does its list's.
+		out = append(out, string(rune(c)))
+	}
+	if len(out) == 1 {
+		return out[0], true
+	}
+	return "{" + strings.Join(out, ",") + "}", true
+}

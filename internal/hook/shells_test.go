@@ -102,3 +102,22 @@ func TestZshParamReading(t *testing.T) {
 		}
 	}
 }
+
+// TestZshQuoteBraceReading: RC_QUOTES and BRACE_CCL readings (judge-25).
+func TestZshQuoteBraceReading(t *testing.T) {
+	for script, want := range map[string]string{
+		"cat '.e''nv'":           `cat '.e'\''nv'`,
+		"cat .e{n}v":             "cat .env",
+		"cat .e{m-o}v":           "cat .e{m,n,o}v",
+		"cat x{ab}y{c}":          "cat x{a,b}yc",
+		"cat $(echo '.e''nv')":   `cat $(echo '.e'\''nv')`,
+		"echo {a,b} {1..3} {}":   "",
+		"cat $'a''b' \"'a''b'\"": "",
+		"find . -exec cat {} +":  "",
+		`cat \{n} '{n}' ${n}`:    "",
+	} {
+		if got, _ := ZshQuoteBraceReading(script); got != want {
+			t.Errorf("ZshQuoteBraceReading(%q) = %q, want %q", script, got, want)
+		}
+	}
+}

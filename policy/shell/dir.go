@@ -17,10 +17,12 @@ type dirState struct {
 	// never is set where control cannot arrive (after exit or exec).
 	never bool
 	// climbed lists the directories a cd reached through a .. after a
-	// name (`cd link/../sub`, `cd ../x` from a cd'd directory), as the
-	// path says. bash's logical cd goes there when it exists, and else
-	// chdirs to the path as written, through links (the parent of a
-	// link's target): the judge checks they exist.
+	// name (`cd link/../sub`, `cd ../x` from a cd'd directory), as
+	// written (not cleaned). bash's logical cd goes to the cleaned path
+	// when it exists, and else chdirs to the path as written, through
+	// links (the parent of a link's target); a shell that resolves links
+	// (bash's set -P, zsh's CHASE_LINKS or CHASE_DOTS) always does: the
+	// judge checks both are the same directory.
 	climbed []string
 }
 
@@ -40,7 +42,8 @@ type outcome struct{ ok, fail dirState }
 func same(st dirState) outcome { return outcome{st, st} }
 
 func (st dirState) equal(o dirState) bool {
-	return st.why == o.why && st.never == o.never && slices.Equal(st.dirs, o.dirs)
+	return st.why == o.why && st.never == o.never && slices.Equal(st.dirs, o.dirs) &&
+		slices.Equal(st.climbed, o.climbed)
 }
 
 // unreachable returns st for code that control cannot reach.
@@ -102,7 +105,7 @@ func (st dirState) cd(dir string) dirState {
 	if path.IsAbs(dir) || dir == "~" || len(dir) > 1 && dir[:2] == "~/" {
 		next := dirState{dirs: []string{path.Clean(dir)}, never: st.never}
 		if climbs("", dir) {
-			next.climbed = []string{path.Clean(dir)}
+			next.climbed = []string{dir}
 		}
 		return next
 	}
@@ -115,6 +118,10 @@ func (st dirState) cd(dir string) dirState {
 			return st.unknown("a directory path longer than 4096 bytes")
 		}
 		up := climbs(d, dir)
+		written := dir
+		if d != "" {
+			written = d + "/" + dir
+		}
 		d = path.Join(d, dir)
 		if d == "." {
 			d = ""
@@ -122,8 +129,8 @@ func (st dirState) cd(dir string) dirState {
 		if !slices.Contains(next.dirs, d) {
 			next.dirs = append(next.dirs, d)
 		}
-		if up && !slices.Contains(next.climbed, d) {
-			next.climbed = append(next.climbed, d)
+		if up && !slices.Contains(next.climbed, written) {
+			next.climbed = append(next.climbed, written)
 		}
 	}
 	if len(next.climbed) > maxClimbed {

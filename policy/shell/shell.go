@@ -67,10 +67,12 @@ type Command struct {
 	// Paths relative to Dir must be checked against these too.
 	OtherDirs []string
 	// Climbed lists the directories an earlier cd reached through a ..
-	// after a name (`cd link/../sub`), as the path says, relative like
-	// Dir. bash's logical cd goes there only when it exists; else it
-	// chdirs to the path as written, where .. is the parent of a link's
-	// target. The caller checks they exist.
+	// after a name (`cd link/../sub`), as written (not cleaned), relative
+	// like Dir. bash's logical cd goes to the cleaned path only when it
+	// exists; else it chdirs to the path as written, where .. is the
+	// parent of a link's target, as a shell that resolves links always
+	// does (bash's set -P, zsh's CHASE_LINKS and CHASE_DOTS, which users'
+	// start-up files set). The caller checks both are the same directory.
 	Climbed []string
 	// Writes lists the files opened for writing by output redirections
 	// (>, >>, >|, &>, &>>, N>, <>, >&FILE), as written: not made absolute,

@@ -517,22 +517,25 @@ func TestArgSplit(t *testing.T) {
 }
 
 // TestClimbed: the directories a cd reaches through a .. after a name
-// are listed, for the judge to check that they exist (else bash's cd
-// follows the path's links).
+// are listed as written, for the judge to check that they exist (else
+// bash's cd follows the path's links) and that the links in the path do
+// not lead elsewhere (a shell that resolves them goes there).
 func TestClimbed(t *testing.T) {
 	for _, tt := range []struct {
 		src  string
 		want []string
 	}{
-		{`cd a/.. && ls`, []string{""}},
-		{`cd link/../sub && ls`, []string{"sub"}},
-		{`cd a && cd ../b && ls`, []string{"b"}},
-		{`cd a && ls && cd .. && ls`, []string{""}},
-		{`cd /x/../y && ls`, []string{"/y"}},
+		{`cd a/.. && ls`, []string{"a/.."}},
+		{`cd link/../sub && ls`, []string{"link/../sub"}},
+		{`cd a && cd ../b && ls`, []string{"a/../b"}},
+		{`cd a && ls && cd .. && ls`, []string{"a/.."}},
+		{`cd /x/../y && ls`, []string{"/x/../y"}},
 		{`cd .. && ls`, nil},
 		{`cd ../../x && ls`, nil},
 		{`cd a/b && ls`, nil},
-		{`cd ~/l/../s && ls`, []string{"~/s"}},
+		{`cd ~/l/../s && ls`, []string{"~/l/../s"}},
+		{`cd "$HOME/l/../s" && ls`, []string{"~/l/../s"}},
+		{`cd a/./b/.. && ls`, []string{"a/./b/.."}},
 	} {
 		s, err := Parse(tt.src, Bash)
 		if err != nil || len(s.Commands) == 0 {

@@ -1513,6 +1513,17 @@ func homeDir(w word) (string, bool) {
 	return path.Clean(text), true
 }
 
+// homeWritten returns a cd argument below the home directory as written,
+// with its $HOME or ${HOME} as "~" (homeDir's argument, not cleaned).
+func homeWritten(text string) string {
+	for _, h := range []string{"${HOME}", "$HOME"} {
+		if rest, ok := strings.CutPrefix(text, h); ok {
+			return "~" + rest
+		}
+	}
+	return text
+}
+
 // cd follows cd, pushd and popd with a literal directory.
 func (w *walker) cd(words []word, st dirState) outcome {
 	name := words[0].text
@@ -1548,7 +1559,7 @@ func (w *walker) cd(words []word, st dirState) outcome {
 		if dir, ok := homeDir(args[0]); ok {
 			next := dirState{dirs: []string{dir}, never: st.never}
 			if climbs("", args[0].text) {
-				next.climbed = []string{dir}
+				next.climbed = []string{homeWritten(args[0].text)}
 			}
 			return outcome{next, st}
 		}
