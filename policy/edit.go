@@ -106,7 +106,7 @@ func DecideEdit(paths []string, mode Mode, roots []string, list *protect.List, h
 	}
 	v := Verdict{Class: Match, Writes: paths}
 	d := DecideProtected(&v, mode, roots, list, home)
-	if (d.Action == Run || d.Action == RunSandboxed) && resolvedProtected(d.Writes, roots, list, home) {
+	if (d.Action == Run || d.Action == RunSandboxed) && (resolvedProtected(d.Writes, roots, list, home) || embeddedGitDirs(d.Writes, roots)) {
 		// As a write outside the roots (DecideProtected's Match rows).
 		d.Action, d.Reason = Ask, "writes outside the writable roots: "+joinPaths(d.Outside())
 		if mode == FullAuto {
