@@ -44,6 +44,7 @@ func TestHookEditWhileRunInFlight(t *testing.T) {
 	} {
 		t.Run(run.mode, func(t *testing.T) {
 			sub := filepath.Join(project, "sub")
+			os.Remove(filepath.Join(sub, "started.txt")) // the other run's
 			cmd := exec.Command(guard, "--mode", run.mode, "--project", sub, "--", "bash", "-c", run.script)
 			cmd.Dir, cmd.Env = sub, env
 			var stderr strings.Builder

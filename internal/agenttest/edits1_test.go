@@ -5,6 +5,7 @@ package agenttest
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -63,6 +64,32 @@ func init() {
 			},
 			check: func(t *testing.T, s *session) {
 				s.mustNotExist(filepath.Join(s.project, "vendor", "dep", "config"))
+				s.content(filepath.Join(s.project, "ok.txt"), "fine\n")
+			},
+		},
+		tc{
+			// E3: git runs core.fsmonitor = bash fsm.sh with sh -c at the
+			// work tree's top; the list took only ./ paths and existing
+			// files with a slash, so the agent's write of fsm.sh was
+			// allowed in auto-edit on 41e2ffa (git status ran it).
+			name: "edits-1: a file tool cannot write the script a git config value runs by a bare name", mode: "auto-edit",
+			setup: func(t *testing.T, s *session) {
+				for _, args := range [][]string{{"init", "-q"}, {"config", "core.fsmonitor", "bash fsm.sh"}} {
+					cmd := exec.Command("git", args...)
+					cmd.Dir = s.project
+					if out, err := cmd.CombinedOutput(); err != nil {
+						t.Fatalf("git %v: %v\n%s", args, err, out)
+					}
+				}
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{
+					writeFile(a, filepath.Join(s.project, "fsm.sh"), "touch "+filepath.Join(s.outside, "fsmonitor-ran")+"\n"),
+					writeFile(a, filepath.Join(s.project, "ok.txt"), "fine\n"),
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.project, "fsm.sh"))
 				s.content(filepath.Join(s.project, "ok.txt"), "fine\n")
 			},
 		},

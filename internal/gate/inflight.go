@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 
@@ -17,6 +18,13 @@ func InFlightDir(getenv func(string) string) string {
 	d := config.Dir(getenv)
 	if d == "" {
 		return ""
+	}
+	if !filepath.IsAbs(getenv("XDG_CONFIG_HOME")) {
+		// Under a HOME that does not exist: none, rather than guard
+		// making the home directory (as for its other state).
+		if fi, err := os.Stat(getenv("HOME")); err != nil || !fi.IsDir() {
+			return ""
+		}
 	}
 	return filepath.Join(d, "running")
 }
