@@ -94,6 +94,39 @@ func init() {
 			},
 		},
 		tc{
+			// E4: the scan that finds nested repositories stops after 32
+			// directories; behind 60 siblings, a nested repository's
+			// core.hooksPath was not found, and the agent's write of a
+			// hook there was allowed in auto-edit on 41e2ffa.
+			name: "edits-1: a file tool cannot write a nested repository's hooks behind many directories", mode: "auto-edit",
+			setup: func(t *testing.T, s *session) {
+				for i := range 60 {
+					if err := os.MkdirAll(filepath.Join(s.project, fmt.Sprintf("pkg%02d", i), "src"), 0o755); err != nil {
+						t.Fatal(err)
+					}
+				}
+				nested := filepath.Join(s.project, "zz", "nested")
+				os.MkdirAll(nested, 0o755)
+				for _, args := range [][]string{{"init", "-q"}, {"config", "core.hooksPath", ".githooks"}} {
+					cmd := exec.Command("git", args...)
+					cmd.Dir = nested
+					if out, err := cmd.CombinedOutput(); err != nil {
+						t.Fatalf("git %v: %v\n%s", args, err, out)
+					}
+				}
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{
+					writeFile(a, filepath.Join(s.project, "zz", "nested", ".githooks", "pre-commit"), "#!/bin/sh\n"),
+					writeFile(a, filepath.Join(s.project, "ok.txt"), "fine\n"),
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.project, "zz", "nested", ".githooks", "pre-commit"))
+				s.content(filepath.Join(s.project, "ok.txt"), "fine\n")
+			},
+		},
+		tc{
 			// E2: the agent writes after guard's hook answers, unconfined;
 			// a command guard runs sandboxed in the background swaps d for
 			// a link to .git/hooks and back. On 41e2ffa the hook allowed
