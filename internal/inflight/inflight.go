@@ -88,8 +88,14 @@ func Live(dir string) ([]Run, error) {
 		}
 		p := filepath.Join(dir, e.Name())
 		fd, err := unix.Open(p, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0)
-		if err != nil {
+		if err == unix.ENOENT {
 			continue // removed meanwhile
+		}
+		if err != nil {
+			// Unreadable (a chmod, which no sandbox stops outside the
+			// roots): a run whose roots are unknown.
+			runs = append(runs, Run{Pid: pid, Roots: []string{"/"}})
+			continue
 		}
 		if err := unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB); err == nil {
 			os.Remove(p) // stale: its guard has exited
