@@ -110,7 +110,7 @@ func DecideEdit(paths []string, mode Mode, roots []string, list *protect.List, h
 	}
 	v := Verdict{Class: Match, Writes: paths}
 	d := DecideProtected(&v, mode, roots, list, home)
-	if (d.Action == Run || d.Action == RunSandboxed) && resolvedProtected(d.Writes, roots, list, home) {
+	if (d.Action == Run || d.Action == RunSandboxed) && (resolvedProtected(d.Writes, roots, list, home) || embeddedGitDirs(d.Writes, roots)) {
 		// As a write outside the roots (DecideProtected's Match rows).
 		d.Action, d.Reason = Ask, "writes outside the writable roots: "+joinPaths(d.Outside())
 		if mode == FullAuto {
@@ -151,7 +151,11 @@ func resolvedProtected(writes []WrittenPath, roots []string, list *protect.List,
 			scan = append(scan, r)
 		}
 	}
-	found, _ := list.Resolve(holding, scan, home)
+	// The repositories the writes lie in, below the roots' own: the scan
+	// that finds nested ones is bounded (protect.ScanDirs directories), and
+	// git runs the nearest one's hooks and programs (a nested repository's
+	// core.hooksPath behind 60 sibling directories was missed).
+	found, _ := list.Resolve(append(holding, enclosingRepos(writes, holding)...), scan, home)
 	marked := false
 	for i := range writes {
 		w := &writes[i]
@@ -165,6 +169,36 @@ func resolvedProtected(writes []WrittenPath, roots []string, list *protect.List,
 		}
 	}
 	return marked
+}
+
+// enclosingRepos returns the work tree tops (a directory holding .git)
+// nearest above each write inside a root, below the root itself, once
+// each.
+func enclosingRepos(writes []WrittenPath, roots []string) []string {
+	var tops []string
+	seen := map[string]bool{}
+	for _, w := range writes {
+		if !w.Inside {
+			continue
+		}
+		root := ""
+		for _, r := range roots {
+			if Inside(w.Resolved, r) && len(r) > len(root) {
+				root = r
+			}
+		}
+		for dir := filepath.Dir(w.Resolved); root != "" && dir != root && Inside(dir, root); dir = filepath.Dir(dir) {
+			if seen[dir] {
+				break // looked at from here up already
+			}
+			seen[dir] = true
+			if _, err := os.Lstat(dir + "/.git"); err == nil {
+				tops = append(tops, dir)
+				break
+			}
+		}
+	}
+	return tops
 }
 
 // EntryWhy words a protected-list entry for a reason or explain: the

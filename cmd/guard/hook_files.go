@@ -9,6 +9,7 @@ import (
 
 	"guard/internal/gate"
 	"guard/internal/hook"
+	"guard/internal/inflight"
 	"guard/policy"
 	"guard/policy/patch"
 	"guard/policy/protect"
@@ -60,6 +61,9 @@ func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string,
 	case req.Edit:
 		paths := targets(req.Paths, g.Cwd, home)
 		d := decideEdit(g, paths, home)
+		if why := writerInFlight(g, paths); why != "" && d.Action == policy.Run {
+			d.Action, d.Reason = policy.Ask, why
+		}
 		if why := hook.AgentEnvFile(req.Agent, paths, g.Getenv); why != "" && d.Action == policy.Run {
 			d.Action, d.Reason = policy.Ask, why
 		}
@@ -114,6 +118,9 @@ func judgePatch(g *gate.Gate, req *hook.Request, text, dir, home string) (hook.V
 	}
 	paths := targets(p.Paths(), dir, home)
 	d := decideEdit(g, paths, home)
+	if why := writerInFlight(g, paths); why != "" && d.Action == policy.Run {
+		d.Action, d.Reason = policy.Ask, why
+	}
 	if why := hook.AgentEnvFile(req.Agent, paths, g.Getenv); why != "" && d.Action == policy.Run {
 		d.Action, d.Reason = policy.Ask, why
 	}
@@ -157,6 +164,32 @@ func shellPatch(script string) (text, dir string, ok bool) {
 		return "", "", false
 	}
 	return c.Stdin, c.Dir, true
+}
+
+// writerInFlight says why an edit of paths (absolute) is not known to be
+// safe while a command guard confined or sandboxed is still running (one
+// started in the background, or a session the agent left running) with
+// write access to a directory on the way to one of them: the agent writes
+// after this judgement, unconfined, and that command can put a link there
+// in between (a sandboxed loop swapping d for a link to .git/hooks landed
+// 4 of 30 allowed writes of d/x in .git/hooks). "" when none is.
+func writerInFlight(g *gate.Gate, paths []string) string {
+	runs, err := inflight.Live(gate.InFlightDir(g.Getenv))
+	if err != nil {
+		return "not known to be safe: guard's records of the commands it is running cannot be read (" + err.Error() + "), and one of them could change the paths this edit writes before the agent writes them"
+	}
+	for _, r := range runs {
+		for _, p := range paths {
+			for _, t := range []string{p, policy.Resolve(p, "/")} {
+				for _, root := range r.Roots {
+					if policy.Inside(filepath.Dir(t), root) {
+						return fmt.Sprintf("not known to be safe: a command guard runs (pid %d) is still running and can write in %s: between this check and the agent's own write, which no sandbox confines, it could put a link on the way to %s that sends the write elsewhere; wait for it to end, or stop it, then edit again", r.Pid, root, p)
+					}
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // targets returns every place a write of each path may land (see

@@ -84,6 +84,7 @@ func (g *Gate) Run(argv []string) int {
 	if d.Action == policy.RunSandboxed || filesOnly {
 		p := g.Profile()
 		p.FilesOnly = filesOnly
+		g.holdInFlight(p)
 		err = sandbox.Exec(p, path, argv, env, g.Stderr)
 		var ee *sandbox.ExecError
 		if errors.As(err, &ee) {

@@ -1007,10 +1007,10 @@ func (r *resolver) followConfigs(top string, configs []string) {
 		// them there); only existing regular files, so that a directory
 		// word (a root) is never taken for one.
 		for _, v := range rc.programs {
-			for _, f := range commandFiles(v) {
-				f = r.expandHome(f)
+			for _, cw := range commandWords(v) {
+				f := r.expandHome(cw.word)
 				// A path for sure, not an argument with a slash (sed's s/a/b/).
-				path := filepath.IsAbs(f) || strings.HasPrefix(f, "./") || strings.HasPrefix(f, "../")
+				path := cw.sure || filepath.IsAbs(f) || strings.HasPrefix(f, "./") || strings.HasPrefix(f, "../")
 				if !filepath.IsAbs(f) {
 					if top == "" {
 						continue
@@ -1160,6 +1160,61 @@ func commandKey(sec, key, v string) bool {
 		return strings.HasPrefix(v, "!")
 	}
 	return false
+}
+
+// commandWord is a word of a git command value that may name a file: sure
+// when it names one whatever is there now.
+type commandWord struct {
+	word string
+	sure bool
+}
+
+// commandWords are the words of a git command value that may name a file
+// git runs, eight at most. git runs the value with sh -c at the work tree's
+// top, so besides the paths commandFiles finds, a bare file name there is
+// one (core.fsmonitor = bash fsmon.sh ran fsmon.sh, which an agent's edit
+// had written: edits-1 E3). Sure are the program when it holds a slash (the
+// shell runs it as a path, once made and marked executable) and the first
+// operand of a shell or an interpreter (bash tools/fsmon.sh, python3 x.py:
+// the script it reads); any other word (sed's s/a/b/, a branch name) counts
+// only when it is an existing file. Words holding shell syntax are skipped.
+func commandWords(v string) []commandWord {
+	var out []commandWord
+	script := false // the next operand is the script of an interpreter
+	for i, w := range strings.Fields(strings.TrimPrefix(strings.TrimSpace(v), "!")) {
+		w = strings.Trim(w, `"'`)
+		if len(out) == 8 {
+			break
+		}
+		switch {
+		case w == "" || strings.Contains(w, "://") || strings.ContainsAny(w, "$`(){}|&<>;*?[=\\"):
+			script = false
+		case i == 0:
+			script = interpreter(filepath.Base(w))
+			if strings.Contains(w, "/") {
+				out = append(out, commandWord{w, true})
+			}
+		case strings.HasPrefix(w, "-"):
+			if w == "-c" || w == "-e" || w == "-m" || w == "--eval" {
+				script = false // the program is in the next word, or a module
+			}
+		default:
+			out = append(out, commandWord{w, script})
+			script = false
+		}
+	}
+	return out
+}
+
+// interpreter reports whether a program of this name runs the script file
+// its first operand names.
+func interpreter(name string) bool {
+	switch name {
+	case "sh", "bash", "dash", "zsh", "ksh", "mksh", "fish", "node", "nodejs", "deno", "bun", "perl", "ruby",
+		"php", "lua", "tclsh", "pwsh", "Rscript", "osascript":
+		return true
+	}
+	return strings.HasPrefix(name, "python")
 }
 
 // commandFiles are the words of a command value that name a file by path
