@@ -496,6 +496,9 @@ func (h *hookCall) deny(reason string) int {
 // answer writes the answer for verdict once, and logs it. When it cannot be
 // written, the reason goes to stderr and the exit code is 2: a block.
 func (h *hookCall) answer(verdict hook.Verdict, reason, self string, v *policy.Verdict) int {
+	if h.agent == hook.ClaudeCode && (verdict == hook.Ask || verdict == hook.AskSandbox) {
+		h.permissionHooks()
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.answered {
@@ -533,6 +536,26 @@ func (h *hookCall) answer(verdict hook.Verdict, reason, self string, v *policy.V
 	}
 	h.log(effective, reason, v)
 	return h.code
+}
+
+// permissionHooks records in the request the hooks that answer Claude
+// Code's permission prompts for its tool (hook.PermissionHooks): an ask
+// would be answered by them, not by a person, and is then a deny.
+func (h *hookCall) permissionHooks() {
+	h.mu.Lock()
+	req := h.req
+	h.mu.Unlock()
+	if req.SkillShell {
+		return // never an ask (hook.Encode)
+	}
+	project := req.Project
+	if project == "" {
+		// Asked before the project was looked up (a tool guard does
+		// not know): its settings count all the same.
+		project, _ = h.c.hookProject(h.agent)
+	}
+	approvers := hook.PermissionHooks(hook.RuleEnv{Getenv: h.c.getenv, Project: project}, req.Tool)
+	h.set(func() { h.req.Approvers = approvers })
 }
 
 // log appends the hook's decision to the audit log, where the gate keeps it

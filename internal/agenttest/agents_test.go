@@ -192,6 +192,9 @@ type tc struct {
 	// sub is the script of a subagent the case's calls start: requests
 	// whose conversation holds subMarker and not the main prompt get it.
 	sub func(a agent, s *session) []call
+	// interactive runs Claude Code on a terminal, as a person starts it
+	// (no -p), with nobody at the keyboard: see runTTY.
+	interactive bool
 }
 
 // subMarker is the task a case gives a subagent; the fake model tells the
@@ -369,6 +372,10 @@ func (s *session) guardSetupTrustOnly() {
 // time): such a start is run again, once.
 func (s *session) runAgent() {
 	s.t.Helper()
+	if s.c.interactive {
+		s.runTTY()
+		return
+	}
 	s.runAgentOnce()
 	if len(s.model.Requests()) == 0 && strings.Contains(s.out, "Invalid auth method selected") {
 		s.t.Logf("%s failed to start before any model request; running it again", s.a.name)

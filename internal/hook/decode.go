@@ -116,6 +116,11 @@ type Request struct {
 	// Encode answers a Sandbox or AskSandbox verdict with a deny that names
 	// the rewrite to run instead, which guard then allows as it stands.
 	Others []OtherHook
+	// Approvers, set by the caller, are the hooks that answer the agent's
+	// permission prompts for this tool (see PermissionHooks): an ask with
+	// any would be answered by them, not by a person, so Encode answers it
+	// with a deny.
+	Approvers []OtherHook
 	// Mode, set by the caller, is the mode a Sandbox or AskSandbox verdict's
 	// rewrite runs the command in: FullAuto ("" too) or AutoEdit (see
 	// RewriteMode).
