@@ -3,7 +3,10 @@
 package agenttest
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -81,5 +84,43 @@ func init() {
 				s.sawGuard("echo-hook")
 			},
 		},
+		tc{
+			// H18-3: Codex declares hooks in its config.toml too; a
+			// trusted echo hook in the user's config.toml answered after
+			// guard's and undid guard's sandboxed rewrite (hooks-7 H7-2;
+			// on 41e2ffa seq.txt was made outside in full-auto).
+			name: "Codex: a config.toml hook cannot replace guard's rewrite", agents: []string{"codex"}, mode: "full-auto",
+			setup: func(t *testing.T, s *session) {
+				echoHookConfig(t, s)
+				addCodexConfigHook(t, s, filepath.Join(s.home, "bin", "echo-hook"))
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{a.shell(expand(`touch in.txt; python3 -c 'open("OUTSIDE/seq.txt", "w")'`, s), ""), a.shell(rewriteFollow, "")}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "seq.txt"))
+				s.mustExist(filepath.Join(s.project, "in.txt"))
+				s.sawGuard("echo-hook")
+			},
+		},
 	)
+}
+
+// addCodexConfigHook declares a PreToolUse hook for Bash running command in
+// the user's config.toml, and trusts it with the hash Codex computes.
+func addCodexConfigHook(t *testing.T, s *session, command string) {
+	t.Helper()
+	config := filepath.Join(s.codexDir(), "config.toml")
+	c, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = append(c, fmt.Sprintf("\n[[hooks.PreToolUse]]\nmatcher = \"Bash\"\n[[hooks.PreToolUse.hooks]]\ntype = \"command\"\ncommand = %q\ntimeout = 30\n", command)...)
+	s.write(config, string(c))
+	for _, h := range hooksList(t, s) {
+		if h["trustStatus"] != "trusted" && !strings.Contains(string(c), fmt.Sprint(h["key"])) {
+			c = append(c, fmt.Sprintf("\n[hooks.state.%q]\ntrusted_hash = %q\n", h["key"], h["currentHash"])...)
+		}
+	}
+	s.write(config, string(c))
 }

@@ -122,6 +122,7 @@ func hooksFor(a Agent, env RuleEnv, event, tool string) []OtherHook {
 		// .cursor-plugin/plugin.json.
 		cache := filepath.Join(home, "plugins", "cache")
 		sources = pluginSources(globs(cache, "*/*/*", "*/*"), []string{".codex-plugin", ".claude-plugin", ".cursor-plugin"})
+		sources = append(sources, codexConfigHooks(env, home)...)
 	default:
 		return nil
 	}
