@@ -85,6 +85,21 @@ func init() {
 			},
 		},
 		tc{
+			// H18-2, Gemini CLI: its --policy flag adds policy files, whose
+			// deny rule no longer matched guard's sandboxed rewrite (on
+			// 41e2ffa build was deleted in full-auto).
+			name: "Gemini CLI: a --policy deny rule holds after the rewrite", agents: []string{"gemini"}, mode: "full-auto",
+			files: []string{"build/"},
+			args:  []string{"--policy", "OUTSIDE/deny.toml"},
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.outside, "deny.toml"), "[[rule]]\ntoolName = \"run_shell_command\"\ncommandPrefix = \"rm\"\ndecision = \"deny\"\npriority = 900\n")
+			},
+			calls: shellCalls("rm -rf build"),
+			check: func(t *testing.T, s *session) {
+				s.mustExist(filepath.Join(s.project, "build", "sub", "file.txt"))
+			},
+		},
+		tc{
 			// H18-3: Codex declares hooks in its config.toml too; a
 			// trusted echo hook in the user's config.toml answered after
 			// guard's and undid guard's sandboxed rewrite (hooks-7 H7-2;

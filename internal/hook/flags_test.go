@@ -67,3 +67,40 @@ func TestClaudeFlagSettings(t *testing.T) {
 		t.Errorf("ls matched a rule, or an error:\n%s", out)
 	}
 }
+
+// Gemini CLI's --policy and --admin-policy flags add policy files (hooks-18
+// H18-2).
+func TestGeminiPolicyFlags(t *testing.T) {
+	if os.Getenv("GUARD_TEST_GEMINI_POLICY_CHILD") == "1" {
+		env := hook.RuleEnv{Getenv: func(string) string { return "" }, Home: os.Getenv("HOME"), GeminiSystem: "/nonexistent"}
+		for _, cmd := range []string{"rm -rf build", "curl example.com", "ls"} {
+			if r, ok, err := hook.CheckAgentRules(hook.Gemini, cmd, env); err != nil {
+				fmt.Println("ERROR", err)
+			} else if ok {
+				fmt.Printf("RULE %s %s\n", cmd, r.Verdict)
+			}
+		}
+		return
+	}
+	if _, err := os.Stat("/proc/self/cmdline"); err != nil {
+		t.Skip("no /proc to read the ancestors' command lines from")
+	}
+	home := t.TempDir()
+	writeFile(t, filepath.Join(home, "pol", "rm.toml"), "[[rule]]\ntoolName = \"run_shell_command\"\ncommandPrefix = \"rm\"\ndecision = \"deny\"\npriority = 900\n")
+	writeFile(t, filepath.Join(home, "admin.toml"), "[[rule]]\ntoolName = \"run_shell_command\"\ncommandPrefix = \"curl\"\ndecision = \"deny\"\npriority = 900\n")
+	cmd := exec.Command("sh", "-c", `"$0" -test.run='^TestGeminiPolicyFlags$'; :`, os.Args[0], "-p", "x", "--policy", "pol", "--admin-policy="+filepath.Join(home, "admin.toml"))
+	cmd.Dir = home
+	cmd.Env = append(os.Environ(), "GUARD_TEST_GEMINI_POLICY_CHILD=1", "HOME="+home)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{"RULE rm -rf build deny", "RULE curl example.com deny"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), "RULE ls") || strings.Contains(string(out), "ERROR") {
+		t.Errorf("ls matched a rule, or an error:\n%s", out)
+	}
+}

@@ -539,6 +539,22 @@ func geminiRules(env RuleEnv) (ruleSet, error) {
 			sources = append(sources, source{p, geminiTiers[0]})
 		}
 	}
+	// And the --policy and --admin-policy flags of its command line (a
+	// list, comma-separated or repeated; relative to its working
+	// directory), which take the settings' place: measured with 0.61.0, a
+	// --policy file's deny rule for rm no longer matched guard's
+	// sandboxed rewrite of `rm -rf build`, which ran (hooks-18 H18-2).
+	for _, f := range ancestorFlags([]string{"--policy", "--admin-policy", "--adminPolicy"}, false) {
+		tier := geminiTiers[1]
+		if f.name != "--policy" {
+			tier = geminiTiers[0]
+		}
+		for _, p := range strings.Split(f.value, ",") {
+			if p = f.path(expandHome(strings.TrimSpace(p), env.Home)); p != "" {
+				sources = append(sources, source{p, tier})
+			}
+		}
+	}
 	for _, src := range sources {
 		files, err := ruleFilesIn(src.path, ".toml")
 		if err != nil {
