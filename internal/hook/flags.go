@@ -158,3 +158,79 @@ func splitToolList(s string) []string {
 	}
 	return out
 }
+
+// flagAgent is a subagent definition of Claude Code's --agents flag.
+type flagAgent struct {
+	name, source string
+	def          map[string]json.RawMessage
+}
+
+// claudeFlagAgents returns the subagent definitions of the --agents flags
+// on the hook's ancestors' command lines: a JSON object of definitions by
+// name, or the path of a file holding one. Measured with Claude Code
+// 2.1.332: a definition there with hooks and mcpServers, started with the
+// Agent tool in auto-edit, ran both (`touch` outside the project) while
+// guard saw only the subagent's own Bash calls (hooks-18 H18-4).
+func claudeFlagAgents(home string) []flagAgent {
+	var out []flagAgent
+	for _, f := range ancestorFlags([]string{"--agents"}, false) {
+		v := strings.TrimSpace(f.value)
+		data := []byte(v)
+		if !strings.HasPrefix(v, "{") {
+			file := f.path(expandHome(v, home))
+			if file == "" {
+				continue
+			}
+			b, ok, err := readOptional(file)
+			if err != nil || !ok {
+				continue
+			}
+			data = b
+		}
+		defs, err := objectFields(data)
+		if err != nil {
+			continue
+		}
+		for name, raw := range defs {
+			def, err := objectFields(raw)
+			if err != nil || def == nil {
+				continue
+			}
+			out = append(out, flagAgent{name, "the --agents flag's definition of " + strconv.Quote(name), def})
+		}
+	}
+	return out
+}
+
+// flagAgentRunsCode is subagentRunsCode for an --agents definition: hooks,
+// an MCP server configured in it (not only named), or a preloaded skill
+// that declares hooks.
+func flagAgentRunsCode(d flagAgent, env RuleEnv, depth int) bool {
+	if raw, ok := d.def["hooks"]; ok && !isNull(raw) && string(raw) != "{}" {
+		return true
+	}
+	if raw, ok := d.def["mcpServers"]; ok && !isNull(raw) {
+		elems, err := arrayElems(raw)
+		if err != nil {
+			return true // an object of servers, or a form guard does not read
+		}
+		for _, e := range elems {
+			if _, err := decodeString(e); err != nil {
+				return true
+			}
+		}
+	}
+	if raw, ok := d.def["skills"]; ok && !isNull(raw) {
+		elems, err := arrayElems(raw)
+		if err != nil || depth >= maxDefinitionDepth {
+			return true
+		}
+		for _, e := range elems {
+			s, err := decodeString(e)
+			if err != nil || len(skillCode(s, env, depth+1)) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -104,3 +104,43 @@ func TestGeminiPolicyFlags(t *testing.T) {
 		t.Errorf("ls matched a rule, or an error:\n%s", out)
 	}
 }
+
+// Claude Code's --agents flag defines subagents, JSON or a file holding it
+// (hooks-18 H18-4): one with hooks, a configured MCP server or a preloaded
+// skill with hooks runs code of its own; a plain one, or one naming a
+// server only, does not.
+func TestClaudeFlagAgents(t *testing.T) {
+	if os.Getenv("GUARD_TEST_AGENTS_CHILD") == "1" {
+		env := hook.RuleEnv{Getenv: func(string) string { return "" }, Home: os.Getenv("HOME"), Project: os.Getenv("HOME"),
+			ClaudeManaged: "/nonexistent"}
+		for _, name := range []string{"hooked", "served", "named", "plain", "skilled", "filed"} {
+			fmt.Println("AGENT", name, len(hook.SubagentCode(name, false, env)))
+		}
+		fmt.Println("EVERY", len(hook.SubagentCode("", true, env)))
+		return
+	}
+	if _, err := os.Stat("/proc/self/cmdline"); err != nil {
+		t.Skip("no /proc to read the ancestors' command lines from")
+	}
+	home := t.TempDir()
+	writeFile(t, filepath.Join(home, ".claude", "skills", "fmt", "SKILL.md"), "---\nname: fmt\nhooks:\n  PreToolUse:\n    - hooks: [{type: command, command: x}]\n---\nbody\n")
+	writeFile(t, filepath.Join(home, "agents.json"), `{"filed": {"description": "d", "prompt": "p", "hooks": {"Stop": []}}}`)
+	cmd := exec.Command("sh", "-c", `"$0" -test.run='^TestClaudeFlagAgents$'; :`, os.Args[0], "-p", "x",
+		"--agents", `{"hooked": {"description": "d", "prompt": "p", "hooks": {"PreToolUse": [{"hooks": [{"type": "command", "command": "x"}]}]}},
+		  "served": {"description": "d", "prompt": "p", "mcpServers": [{"s": {"command": "/bin/sh"}}]},
+		  "named": {"description": "d", "prompt": "p", "mcpServers": ["github"]},
+		  "plain": {"description": "d", "prompt": "p"},
+		  "skilled": {"description": "d", "prompt": "p", "skills": ["fmt"]}}`,
+		"--agents", "agents.json")
+	cmd.Dir = home
+	cmd.Env = append(os.Environ(), "GUARD_TEST_AGENTS_CHILD=1", "HOME="+home)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{"AGENT hooked 1", "AGENT served 1", "AGENT named 0", "AGENT plain 0", "AGENT skilled 1", "AGENT filed 1", "EVERY 4"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+}

@@ -45,18 +45,24 @@ func SubagentCode(name string, every bool, env RuleEnv) []string {
 
 func subagentCode(name string, every bool, env RuleEnv, depth int) []string {
 	runs := func(f string) bool { return subagentRunsCode(f, env, depth) }
-	if every {
-		return definitionFiles("", env, agentFiles, runs)
+	wants := []string{definitionName(name)}
+	switch {
+	case every:
+		wants = []string{""}
+	case wants[0] == "":
+		wants = defaultSubagents
 	}
-	want := definitionName(name)
-	if want == "" {
-		var out []string
-		for _, d := range defaultSubagents {
-			out = append(out, definitionFiles(d, env, agentFiles, runs)...)
+	var out []string
+	for _, want := range wants {
+		out = append(out, definitionFiles(want, env, agentFiles, runs)...)
+		// The definitions of Claude Code's --agents flag (flags.go).
+		for _, d := range claudeFlagAgents(env.Home) {
+			if (want == "" || d.name == want) && flagAgentRunsCode(d, env, depth) {
+				out = append(out, d.source)
+			}
 		}
-		return out
 	}
-	return definitionFiles(want, env, agentFiles, runs)
+	return out
 }
 
 // agentFiles returns the agent definitions under root that may be the
