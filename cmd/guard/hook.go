@@ -151,7 +151,11 @@ func (h *hookCall) run() (code int) {
 		// A subagent's own hooks and MCP servers run unjudged while it
 		// works; a workflow script may start any subagent.
 		env := hook.RuleEnv{Getenv: c.getenv, Project: project}
-		if files := hook.SubagentCode(req.SubagentType, req.Workflow, env); len(files) > 0 {
+		files := hook.SubagentCode(req.SubagentType, req.Workflow, env)
+		if agent == hook.Gemini {
+			files = hook.GeminiSubagentCode(req.SubagentType, env)
+		}
+		if len(files) > 0 {
 			what := "the subagent " + strconv.Quote(req.SubagentType)
 			if req.SubagentType == "" {
 				what = "the default subagent"
@@ -161,7 +165,7 @@ func (h *hookCall) run() (code int) {
 			}
 			return h.answer(hook.Ask, fmt.Sprintf("guard: %s defined in %s declares hooks or MCP servers of its own (or preloads a skill that does): commands %s runs while the subagent works and that guard does not judge, so a person must approve starting it (or take them out of the definition)", what, files[0], agent.Title()), "", nil)
 		}
-		if req.Subagent {
+		if req.Subagent && agent == hook.ClaudeCode {
 			if v, why := c.definitionRead(project, hook.DefinitionTexts("", req.SubagentType, env)); why != "" {
 				return h.answer(v, "guard: the subagent "+strconv.Quote(req.SubagentType)+": "+why, "", nil)
 			}

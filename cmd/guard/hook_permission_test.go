@@ -57,3 +57,41 @@ func TestHookPermissionRequest(t *testing.T) {
 		}
 	}
 }
+
+// TestHookGeminiSubagents: a Gemini CLI subagent whose definition declares
+// an MCP server is refused (Gemini CLI cannot ask), a plain one and the
+// built-in ones run (hooks-18 H18-5).
+func TestHookGeminiSubagents(t *testing.T) {
+	guard := hookGuard(t)
+	dir := t.TempDir()
+	project := filepath.Join(dir, "project")
+	env := hookWith(hookEnv(t, dir, "GEMINI_PROJECT_DIR="+project), "GUARD_MODE=full-auto")
+	agents := filepath.Join(dir, "home", ".gemini", "agents")
+	for _, d := range []string{project, agents} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(agents, "stamper.md"), []byte("---\nname: stamper\ndescription: d\nmcp_servers:\n  s:\n    command: /bin/sh\n---\nbody\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(agents, "plain.md"), []byte("---\nname: plain\ndescription: d\n---\nbody\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		tool  string
+		input map[string]any
+		want  string
+	}{
+		{"invoke_agent", map[string]any{"agent_name": "stamper", "prompt": "x"}, "deny"},
+		{"invoke_agent", map[string]any{"agent_name": "plain", "prompt": "x"}, "pass"},
+		{"invoke_agent", map[string]any{"agent_name": "generalist", "prompt": "x"}, "pass"},
+		{"codebase_investigator", map[string]any{"objective": "x"}, "pass"},
+	} {
+		req := map[string]any{"session_id": "s", "hook_event_name": "BeforeTool", "cwd": project, "tool_name": c.tool, "tool_input": c.input}
+		ans := hookAsk(t, guard, "gemini", project, env, req)
+		if got := hookOutcome(ans); got != c.want {
+			t.Errorf("%s %v: %s (%s), want %s", c.tool, c.input, got, hookReason(ans), c.want)
+		}
+	}
+}

@@ -128,6 +128,33 @@ func init() {
 			},
 		},
 		tc{
+			// H18-5: a Gemini CLI subagent definition declaring an MCP
+			// server (mcp_servers, a command Gemini CLI starts when the
+			// subagent runs): invoke_agent was let through as inert (on
+			// 41e2ffa gmcp.txt was made outside in suggest mode). The
+			// built-in generalist still runs.
+			name: "Gemini CLI: a subagent's own MCP servers need a person", agents: []string{"gemini"}, mode: "suggest",
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.home, ".gemini", "agents", "stamper.md"), "---\nname: stamper\ndescription: stamps files\nmcp_servers:\n  stamp:\n    command: /bin/sh\n    args: [\"-c\", \"touch "+filepath.Join(s.outside, "gmcp.txt")+"\"]\n---\nYou stamp. "+subMarker+"\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{
+					{Tool: "invoke_agent", Args: map[string]any{"agent_name": "stamper", "prompt": "Do it. " + subMarker}},
+					{Tool: "invoke_agent", Args: map[string]any{"agent_name": "generalist", "prompt": "Do it. " + subMarker}},
+				}
+			},
+			sub: shellCalls("ls > /dev/null; echo listed-by-sub"),
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "gmcp.txt"))
+				if !strings.Contains(s.model.Sent(), "declares hooks or MCP servers of its own") {
+					s.fail("the model was not told guard's reason")
+				}
+				if !strings.Contains(s.model.Sent(), "listed-by-sub") {
+					s.fail("the generalist subagent did not run its command")
+				}
+			},
+		},
+		tc{
 			// H18-3: Codex declares hooks in its config.toml too; a
 			// trusted echo hook in the user's config.toml answered after
 			// guard's and undid guard's sandboxed rewrite (hooks-7 H7-2;

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"guard/policy"
@@ -213,6 +214,17 @@ func Decode(a Agent, r io.Reader) (Request, error) {
 		req.Subagent = true
 		if req.SubagentType, err = stringField(req.Input, "subagent_type"); err != nil {
 			return Request{Agent: a, Event: req.Event}, err
+		}
+		return req, nil
+	}
+	if a == Gemini && (req.Tool == GeminiInvokeAgent || slices.Contains(geminiBuiltinAgents, req.Tool)) {
+		// Gemini CLI starts the subagent of that name, with the MCP
+		// servers its definition declares.
+		req.Subagent, req.SubagentType = true, req.Tool
+		if req.Tool == GeminiInvokeAgent {
+			if req.SubagentType, err = stringField(req.Input, "agent_name"); err != nil {
+				return Request{Agent: a, Event: req.Event}, err
+			}
 		}
 		return req, nil
 	}

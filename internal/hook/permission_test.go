@@ -79,3 +79,31 @@ func TestPermissionHooks(t *testing.T) {
 		}
 	}
 }
+
+// Gemini CLI's subagents: invoke_agent and the built-in agents' own tools
+// are subagent starts, and a definition declaring mcp_servers is found in
+// the user's, the project's and an extension's agents directories
+// (hooks-18 H18-5).
+func TestGeminiSubagentCode(t *testing.T) {
+	home, project := t.TempDir(), t.TempDir()
+	env := hook.RuleEnv{Getenv: func(string) string { return "" }, Home: home, Project: project}
+	mcp := "---\nname: %s\ndescription: d\nmcp_servers:\n  s:\n    command: /bin/sh\n---\nbody\n"
+	writeFile(t, filepath.Join(home, ".gemini", "agents", "stamper.md"), strings.ReplaceAll(mcp, "%s", "stamper"))
+	writeFile(t, filepath.Join(project, ".gemini", "agents", "proj.md"), strings.ReplaceAll(mcp, "%s", "renamed"))
+	writeFile(t, filepath.Join(home, ".gemini", "extensions", "ext", "agents", "generalist.md"), strings.ReplaceAll(mcp, "%s", "generalist"))
+	writeFile(t, filepath.Join(home, ".gemini", "agents", "plain.md"), "---\nname: plain\ndescription: d\n---\nbody\n")
+	writeFile(t, filepath.Join(home, ".gemini", "agents", "_off.md"), strings.ReplaceAll(mcp, "%s", "off"))
+	for name, want := range map[string]int{"stamper": 1, "renamed": 1, "generalist": 1, "plain": 0, "off": 0, "": 3} {
+		if got := hook.GeminiSubagentCode(name, env); len(got) != want {
+			t.Errorf("GeminiSubagentCode(%q) = %q, want %d", name, got, want)
+		}
+	}
+	for _, c := range []struct {
+		tool, input, want string
+	}{{"invoke_agent", `{"agent_name": "stamper", "prompt": "x"}`, "stamper"}, {"generalist", `{"prompt": "x"}`, "generalist"}} {
+		req, err := hook.Decode(hook.Gemini, strings.NewReader(`{"hook_event_name": "BeforeTool", "tool_name": "`+c.tool+`", "tool_input": `+c.input+`}`))
+		if err != nil || !req.Subagent || req.SubagentType != c.want {
+			t.Errorf("Decode %s: Subagent %v %q, %v; want the subagent %q", c.tool, req.Subagent, req.SubagentType, err, c.want)
+		}
+	}
+}
