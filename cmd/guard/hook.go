@@ -151,7 +151,11 @@ func (h *hookCall) run() (code int) {
 		// A subagent's own hooks and MCP servers run unjudged while it
 		// works; a workflow script may start any subagent.
 		env := hook.RuleEnv{Getenv: c.getenv, Project: project}
-		if files := hook.SubagentCode(req.SubagentType, req.Workflow, env); len(files) > 0 {
+		files := hook.SubagentCode(req.SubagentType, req.Workflow, env)
+		if agent == hook.Gemini {
+			files = hook.GeminiSubagentCode(req.SubagentType, env)
+		}
+		if len(files) > 0 {
 			what := "the subagent " + strconv.Quote(req.SubagentType)
 			if req.SubagentType == "" {
 				what = "the default subagent"
@@ -161,7 +165,7 @@ func (h *hookCall) run() (code int) {
 			}
 			return h.answer(hook.Ask, fmt.Sprintf("guard: %s defined in %s declares hooks or MCP servers of its own (or preloads a skill that does): commands %s runs while the subagent works and that guard does not judge, so a person must approve starting it (or take them out of the definition)", what, files[0], agent.Title()), "", nil)
 		}
-		if req.Subagent {
+		if req.Subagent && agent == hook.ClaudeCode {
 			if v, why := c.definitionRead(project, hook.DefinitionTexts("", req.SubagentType, env)); why != "" {
 				return h.answer(v, "guard: the subagent "+strconv.Quote(req.SubagentType)+": "+why, "", nil)
 			}
@@ -504,6 +508,9 @@ func (h *hookCall) deny(reason string) int {
 // answer writes the answer for verdict once, and logs it. When it cannot be
 // written, the reason goes to stderr and the exit code is 2: a block.
 func (h *hookCall) answer(verdict hook.Verdict, reason, self string, v *policy.Verdict) int {
+	if h.agent == hook.ClaudeCode && (verdict == hook.Ask || verdict == hook.AskSandbox) {
+		h.permissionHooks()
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.answered {
@@ -541,6 +548,26 @@ func (h *hookCall) answer(verdict hook.Verdict, reason, self string, v *policy.V
 	}
 	h.log(effective, reason, v)
 	return h.code
+}
+
+// permissionHooks records in the request the hooks that answer Claude
+// Code's permission prompts for its tool (hook.PermissionHooks): an ask
+// would be answered by them, not by a person, and is then a deny.
+func (h *hookCall) permissionHooks() {
+	h.mu.Lock()
+	req := h.req
+	h.mu.Unlock()
+	if req.SkillShell {
+		return // never an ask (hook.Encode)
+	}
+	project := req.Project
+	if project == "" {
+		// Asked before the project was looked up (a tool guard does
+		// not know): its settings count all the same.
+		project, _ = h.c.hookProject(h.agent)
+	}
+	approvers := hook.PermissionHooks(hook.RuleEnv{Getenv: h.c.getenv, Project: project}, req.Tool)
+	h.set(func() { h.req.Approvers = approvers })
 }
 
 // log appends the hook's decision to the audit log, where the gate keeps it

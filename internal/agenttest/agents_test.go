@@ -133,7 +133,11 @@ var geminiCLI = agent{
 		if s.c.geminiModel != "" {
 			model = s.c.geminiModel
 		}
-		return []string{"node", s.agentBin, "-p", "Do the task.", "--yolo", "--skip-trust", "-m", model}, []string{
+		argv := []string{"node", s.agentBin, "-p", "Do the task.", "--yolo", "--skip-trust", "-m", model}
+		for _, a := range s.c.args {
+			argv = append(argv, expand(a, s))
+		}
+		return argv, []string{
 			"GEMINI_CLI_HOME=" + s.home,
 			"GEMINI_API_KEY=test-key",
 			"GOOGLE_GEMINI_BASE_URL=" + s.model.URL,
@@ -169,8 +173,8 @@ type tc struct {
 	geminiModel string
 	// env is extra environment for the agent (OUTSIDE and PROJECT expanded).
 	env []string
-	// args are extra arguments for Claude Code (OUTSIDE and PROJECT
-	// expanded).
+	// args are extra arguments for Claude Code and Gemini CLI (OUTSIDE and
+	// PROJECT expanded).
 	args []string
 	// noHook: a control run without guard, to show the agent's own rule
 	// holds on its own (so the case with guard tests what it claims).
@@ -192,6 +196,9 @@ type tc struct {
 	// sub is the script of a subagent the case's calls start: requests
 	// whose conversation holds subMarker and not the main prompt get it.
 	sub func(a agent, s *session) []call
+	// interactive runs Claude Code on a terminal, as a person starts it
+	// (no -p), with nobody at the keyboard: see runTTY.
+	interactive bool
 }
 
 // subMarker is the task a case gives a subagent; the fake model tells the
@@ -369,6 +376,10 @@ func (s *session) guardSetupTrustOnly() {
 // time): such a start is run again, once.
 func (s *session) runAgent() {
 	s.t.Helper()
+	if s.c.interactive {
+		s.runTTY()
+		return
+	}
 	s.runAgentOnce()
 	if len(s.model.Requests()) == 0 && strings.Contains(s.out, "Invalid auth method selected") {
 		s.t.Logf("%s failed to start before any model request; running it again", s.a.name)

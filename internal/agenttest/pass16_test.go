@@ -201,7 +201,7 @@ func TestAgentToolsKnown(t *testing.T) {
 	judged := map[string][]string{
 		"claude-code": {"Bash", "Monitor", "PowerShell", "Skill", "SlashCommand", "Agent", "Task", "Workflow"},
 		"codex":       {"exec_command", "write_stdin"}, // the shell tool, sent to hooks as Bash; write_stdin never is
-		"gemini":      {"run_shell_command"},
+		"gemini":      {"run_shell_command", "invoke_agent", "codebase_investigator", "cli_help", "generalist"},
 	}
 	deferred := regexp.MustCompile(`(?s)deferred tools are now available via ToolSearch.*?calling them:\n((?:[A-Za-z_]+\n)+)`)
 	for _, a := range agents {

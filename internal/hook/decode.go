@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"guard/policy"
@@ -116,6 +117,11 @@ type Request struct {
 	// Encode answers a Sandbox or AskSandbox verdict with a deny that names
 	// the rewrite to run instead, which guard then allows as it stands.
 	Others []OtherHook
+	// Approvers, set by the caller, are the hooks that answer the agent's
+	// permission prompts for this tool (see PermissionHooks): an ask with
+	// any would be answered by them, not by a person, so Encode answers it
+	// with a deny.
+	Approvers []OtherHook
 	// Mode, set by the caller, is the mode a Sandbox or AskSandbox verdict's
 	// rewrite runs the command in: FullAuto ("" too) or AutoEdit (see
 	// RewriteMode).
@@ -208,6 +214,17 @@ func Decode(a Agent, r io.Reader) (Request, error) {
 		req.Subagent = true
 		if req.SubagentType, err = stringField(req.Input, "subagent_type"); err != nil {
 			return Request{Agent: a, Event: req.Event}, err
+		}
+		return req, nil
+	}
+	if a == Gemini && (req.Tool == GeminiInvokeAgent || slices.Contains(geminiBuiltinAgents, req.Tool)) {
+		// Gemini CLI starts the subagent of that name, with the MCP
+		// servers its definition declares.
+		req.Subagent, req.SubagentType = true, req.Tool
+		if req.Tool == GeminiInvokeAgent {
+			if req.SubagentType, err = stringField(req.Input, "agent_name"); err != nil {
+				return Request{Agent: a, Event: req.Event}, err
+			}
 		}
 		return req, nil
 	}

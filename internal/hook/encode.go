@@ -287,6 +287,10 @@ func askAnswer(a Agent, req Request, reason string) answer {
 	switch {
 	case asksPerson(a, req):
 		return permission("ask", reason)
+	case a == ClaudeCode && len(req.Approvers) > 0:
+		return denyAnswer(a, reason+"; a person must approve "+what+", and Claude Code also runs "+approvers(req)+
+			" at its permission prompts, which can approve it in the person's place, so guard refuses: take that hook out, "+
+			"or give it a matcher that leaves out "+req.Tool+", to be asked"+orPolicy)
 	case a == ClaudeCode:
 		return denyAnswer(a, reason+"; a person must approve "+what+", and Claude Code's "+
 			strconv.Quote(req.PermissionMode)+" permission mode does not stop for a hook's ask, so guard refuses: "+
@@ -305,9 +309,10 @@ func askAnswer(a Agent, req Request, reason string) answer {
 // by older versions); in auto mode it has been seen to go ahead without
 // asking, in bypassPermissions it did so before 2.1.233, and dontAsk asks no
 // one. There, and in a mode guard does not know, an ask is answered deny:
-// an answer the agent reads as "go ahead" must be one guard meant.
+// an answer the agent reads as "go ahead" must be one guard meant. So is an
+// ask when a hook answers the prompt (req.Approvers).
 func asksPerson(a Agent, req Request) bool {
-	if a != ClaudeCode {
+	if a != ClaudeCode || len(req.Approvers) > 0 {
 		return false
 	}
 	switch req.PermissionMode {
@@ -315,6 +320,15 @@ func asksPerson(a Agent, req Request) bool {
 		return true
 	}
 	return false
+}
+
+// approvers names req's permission prompt hooks for a reason.
+func approvers(req Request) string {
+	s := "the PermissionRequest hook " + req.Approvers[0].String()
+	if len(req.Approvers) > 1 {
+		s += fmt.Sprintf(" (and %d more)", len(req.Approvers)-1)
+	}
+	return s
 }
 
 // othersAnswer is the deny for a Sandbox or AskSandbox verdict when the

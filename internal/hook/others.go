@@ -3,11 +3,9 @@ package hook
 import (
 	"encoding/json"
 	"maps"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -50,14 +48,45 @@ func quoteCommand(s string) string {
 // skipped (CheckAgentRules refuses on it first for Claude Code; the agent
 // itself skips or rejects it).
 func OtherHooks(a Agent, env RuleEnv, tool string) []OtherHook {
+	return hooksFor(a, env, specOf(a).event, tool)
+}
+
+// PermissionRequestEvent is Claude Code's hook event at its permission
+// prompts: a handler's answer {"hookSpecificOutput": {"hookEventName":
+// "PermissionRequest", "decision": {"behavior": "allow"}}} approves the tool
+// call in the person's place (with an updatedInput of its own, if it gives
+// one), and the prompt is never shown.
+const PermissionRequestEvent = "PermissionRequest"
+
+// PermissionHooks returns the hooks that answer Claude Code's permission
+// prompts for the tool named tool (PermissionRequest handlers whose matcher
+// may match it), read where OtherHooks reads the pre-tool ones. Claude Code
+// 2.1.332 runs them when a hook's ask comes to a prompt in an interactive
+// session: a project's handler that answered allow ran guard's asked
+// `touch OUTSIDE/pr.txt` with nobody at the keyboard. A hook that answers
+// nothing (a notification) leaves the prompt to the person, but guard cannot
+// tell one from the other: with any, an ask would not be the person's.
+func PermissionHooks(env RuleEnv, tool string) []OtherHook {
+	return hooksFor(ClaudeCode, env, PermissionRequestEvent, tool)
+}
+
+// hooksFor returns the handlers of event besides guard's whose matcher may
+// match tool, in every settings file and plugin agent a reads (see
+// OtherHooks).
+func hooksFor(a Agent, env RuleEnv, event, tool string) []OtherHook {
 	env = env.defaults()
 	var files []string
 	var sources []hookSource // plugins' hooks, read after the files
-	event := specOf(a).event
 	switch a {
 	case ClaudeCode:
 		files = RuleFiles(ClaudeCode, env)
 		sources = pluginSources(claudePluginRoots(env), []string{".claude-plugin"}, claudeMarketplaceEntries(env)...)
+		// The settings of its command line (--settings, see flags.go).
+		for _, fs := range claudeFlagSettings(env.Home) {
+			if hooks, err := objectFields(orNull(fs.top["hooks"])); err == nil && hooks != nil {
+				sources = append(sources, hookSource{file: fs.source, hooks: hooks})
+			}
+		}
 	case Gemini:
 		files = geminiSettingsFiles(env)
 		home := env.Getenv("GEMINI_CLI_HOME")
@@ -93,6 +122,7 @@ func OtherHooks(a Agent, env RuleEnv, tool string) []OtherHook {
 		// .cursor-plugin/plugin.json.
 		cache := filepath.Join(home, "plugins", "cache")
 		sources = pluginSources(globs(cache, "*/*/*", "*/*"), []string{".codex-plugin", ".claude-plugin", ".cursor-plugin"})
+		sources = append(sources, codexConfigHooks(env, home)...)
 	default:
 		return nil
 	}
@@ -254,45 +284,12 @@ func claudePluginRoots(env RuleEnv) []string {
 
 // pluginDirFlags returns the folders the --plugin-dir and
 // --plugin-dir-no-mcp flags of this hook's ancestor processes name (Claude
-// Code 2.1.332 does not pass them on to its hooks: read from
-// /proc/PID/cmdline, a relative one against /proc/PID/cwd). Every ancestor
-// up to eight levels counts, Claude Code or not (the stricter reading).
-// Only Linux has /proc to look in.
+// Code 2.1.332 does not pass them on to its hooks: see ancestorFlags).
 func pluginDirFlags(home string) []string {
 	var out []string
-	pid := os.Getppid()
-	for range 8 {
-		if pid <= 1 {
-			break
-		}
-		proc := "/proc/" + strconv.Itoa(pid)
-		if b, err := os.ReadFile(proc + "/cmdline"); err == nil {
-			args := strings.Split(strings.TrimSuffix(string(b), "\x00"), "\x00")
-			for i, a := range args {
-				dir := ""
-				if a == "--" {
-					break
-				}
-				if (a == "--plugin-dir" || a == "--plugin-dir-no-mcp") && i+1 < len(args) {
-					dir = args[i+1]
-				} else if _, v, ok := strings.Cut(a, "="); ok && (strings.HasPrefix(a, "--plugin-dir=") || strings.HasPrefix(a, "--plugin-dir-no-mcp=")) {
-					dir = v
-				}
-				if dir = expandHome(dir, home); dir != "" && !filepath.IsAbs(dir) {
-					cwd, err := os.Readlink(proc + "/cwd")
-					if err != nil {
-						continue
-					}
-					dir = filepath.Join(cwd, dir)
-				}
-				if dir != "" {
-					out = append(out, dir)
-				}
-			}
-		}
-		var err error
-		if pid, err = parentOf(pid); err != nil {
-			break
+	for _, f := range ancestorFlags([]string{"--plugin-dir", "--plugin-dir-no-mcp"}, false) {
+		if dir := expandHome(f.value, home); dir != "" {
+			out = append(out, f.path(dir))
 		}
 	}
 	return out

@@ -281,6 +281,18 @@ type claudeSet []claudeRule
 
 func claudeRules(env RuleEnv) (ruleSet, error) {
 	var set claudeSet
+	add := func(v Verdict, rules []json.RawMessage, source string) {
+		for _, raw := range rules {
+			text, err := decodeString(raw)
+			if err != nil {
+				continue
+			}
+			if r, ok := parseClaudeRule(text); ok {
+				r.verdict, r.file = v, source
+				set = append(set, r)
+			}
+		}
+	}
 	for _, f := range RuleFiles(ClaudeCode, env) {
 		b, ok, err := readOptional(f)
 		if err != nil {
@@ -294,20 +306,24 @@ func claudeRules(env RuleEnv) (ruleSet, error) {
 		if err != nil {
 			return nil, fmt.Errorf("settings of Claude Code, %s: %v", f, jsonError(err))
 		}
-		for _, l := range []struct {
-			v     Verdict
-			rules []json.RawMessage
-		}{{Deny, deny}, {Ask, ask}} {
-			for _, raw := range l.rules {
-				text, err := decodeString(raw)
-				if err != nil {
-					continue
-				}
-				if r, ok := parseClaudeRule(text); ok {
-					r.verdict, r.file = l.v, f
-					set = append(set, r)
-				}
-			}
+		add(Deny, deny, f)
+		add(Ask, ask, f)
+	}
+	// Its command line's settings and deny rules (flags.go).
+	for _, fs := range claudeFlagSettings(env.Home) {
+		perms, err := objectFields(orNull(fs.top["permissions"]))
+		if err != nil || perms == nil {
+			continue
+		}
+		deny, _ := arrayElems(orNull(perms["deny"]))
+		ask, _ := arrayElems(orNull(perms["ask"]))
+		add(Deny, deny, fs.source)
+		add(Ask, ask, fs.source)
+	}
+	for _, text := range claudeDisallowedRules() {
+		if r, ok := parseClaudeRule(text); ok {
+			r.verdict, r.file = Deny, "the --disallowedTools flag"
+			set = append(set, r)
 		}
 	}
 	if len(set) == 0 {
@@ -521,6 +537,22 @@ func geminiRules(env RuleEnv) (ruleSet, error) {
 		}
 		for _, p := range admin {
 			sources = append(sources, source{p, geminiTiers[0]})
+		}
+	}
+	// And the --policy and --admin-policy flags of its command line (a
+	// list, comma-separated or repeated; relative to its working
+	// directory), which take the settings' place: measured with 0.61.0, a
+	// --policy file's deny rule for rm no longer matched guard's
+	// sandboxed rewrite of `rm -rf build`, which ran (hooks-18 H18-2).
+	for _, f := range ancestorFlags([]string{"--policy", "--admin-policy", "--adminPolicy"}, false) {
+		tier := geminiTiers[1]
+		if f.name != "--policy" {
+			tier = geminiTiers[0]
+		}
+		for _, p := range strings.Split(f.value, ",") {
+			if p = f.path(expandHome(strings.TrimSpace(p), env.Home)); p != "" {
+				sources = append(sources, source{p, tier})
+			}
 		}
 	}
 	for _, src := range sources {

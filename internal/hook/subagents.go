@@ -45,18 +45,24 @@ func SubagentCode(name string, every bool, env RuleEnv) []string {
 
 func subagentCode(name string, every bool, env RuleEnv, depth int) []string {
 	runs := func(f string) bool { return subagentRunsCode(f, env, depth) }
-	if every {
-		return definitionFiles("", env, agentFiles, runs)
+	wants := []string{definitionName(name)}
+	switch {
+	case every:
+		wants = []string{""}
+	case wants[0] == "":
+		wants = defaultSubagents
 	}
-	want := definitionName(name)
-	if want == "" {
-		var out []string
-		for _, d := range defaultSubagents {
-			out = append(out, definitionFiles(d, env, agentFiles, runs)...)
+	var out []string
+	for _, want := range wants {
+		out = append(out, definitionFiles(want, env, agentFiles, runs)...)
+		// The definitions of Claude Code's --agents flag (flags.go).
+		for _, d := range claudeFlagAgents(env.Home) {
+			if (want == "" || d.name == want) && flagAgentRunsCode(d, env, depth) {
+				out = append(out, d.source)
+			}
 		}
-		return out
 	}
-	return definitionFiles(want, env, agentFiles, runs)
+	return out
 }
 
 // agentFiles returns the agent definitions under root that may be the
@@ -173,4 +179,59 @@ func frontmatterValue(fm, key string) (string, bool) {
 		return b.String(), true
 	}
 	return "", false
+}
+
+// GeminiInvokeAgent is Gemini CLI's tool that starts the subagent its
+// agent_name names; geminiBuiltinAgents are its built-in subagents, which
+// it also offers as tools of their own name (0.61.0), and which a
+// definition of the same name may replace.
+const GeminiInvokeAgent = "invoke_agent"
+
+var geminiBuiltinAgents = []string{"codebase_investigator", "cli_help", "generalist"}
+
+// GeminiSubagentCode returns the subagent definition files Gemini CLI may
+// start for the agent name that declare MCP servers (mcp_servers), each a
+// command Gemini CLI starts when the subagent runs, out of any BeforeTool
+// hook's sight. Measured with Gemini CLI 0.61.0: a definition in
+// ~/.gemini/agents with mcp_servers, started with invoke_agent in suggest
+// mode, ran the server's command (`touch` outside the project), and not
+// before the call (hooks-18 H18-5). The definitions are found where Gemini
+// CLI loads them: *.md (not starting with "_") in the user's
+// ~/.gemini/agents, the project's .gemini/agents and each extension's
+// agents directory (a linked extension's in its source), by file name or
+// frontmatter name; every definition there for an empty name (the
+// stricter reading).
+func GeminiSubagentCode(name string, env RuleEnv) []string {
+	env = env.defaults()
+	home := env.Getenv("GEMINI_CLI_HOME")
+	if home == "" {
+		home = env.Home
+	}
+	dirs := []string{filepath.Join(home, ".gemini", "agents")}
+	if env.Project != "" {
+		dirs = append(dirs, filepath.Join(env.Project, ".gemini", "agents"))
+	}
+	exts := filepath.Join(home, ".gemini", "extensions")
+	dirs = append(dirs, globs(exts, "*/agents")...)
+	for _, meta := range globs(exts, "*/.gemini-extension-install.json") {
+		if src := linkedExtension(meta); src != "" {
+			dirs = append(dirs, filepath.Join(src, "agents"))
+		}
+	}
+	var out []string
+	for _, d := range dirs {
+		files, _ := filepath.Glob(filepath.Join(d, "*.md"))
+		for _, f := range files {
+			if strings.HasPrefix(filepath.Base(f), "_") {
+				continue
+			}
+			if name != "" && strings.TrimSuffix(filepath.Base(f), ".md") != name && !mayBeNamed(f, name) {
+				continue
+			}
+			if fm := frontmatter(f); fm != "" && hasKey(fm, "mcp_servers") {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
 }

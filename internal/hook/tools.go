@@ -74,9 +74,9 @@ var toolKinds = [...]toolNames{
 	},
 	Gemini: {
 		// get_internal_docs reads Gemini CLI's own documentation, by a path
-		// it keeps inside that directory; the subagents' (invoke_agent and
-		// the built-in ones named as tools) every tool call comes to the
-		// hook. activate_skill sends a skill's SKILL.md text and its
+		// it keeps inside that directory (the subagents, invoke_agent and
+		// the built-in ones named as tools, are decoded as subagents: see
+		// GeminiSubagentCode). activate_skill sends a skill's SKILL.md text and its
 		// directory's file names: 0.61.0 loads only a SKILL.md that opens
 		// with a frontmatter naming the skill (a link to a key is no
 		// skill), from the user's and a trusted project's skills
@@ -86,8 +86,7 @@ var toolKinds = [...]toolNames{
 			"ask_user", "complete_task", "enter_plan_mode", "exit_plan_mode", "google_web_search", "web_fetch",
 			"update_topic", "write_todos", "list_background_processes", "read_background_output",
 			"tracker_add_dependency", "tracker_create_task", "tracker_get_task", "tracker_list_tasks",
-			"tracker_update_task", "tracker_visualize", "get_internal_docs", "invoke_agent", "codebase_investigator",
-			"cli_help", "generalist",
+			"tracker_update_task", "tracker_visualize", "get_internal_docs",
 		},
 		mcp: []string{
 			"list_mcp_resources", "read_mcp_resource",
