@@ -603,6 +603,7 @@ func (g *Gate) withState(v *policy.Verdict) (*policy.Verdict, *protect.List) {
 	if len(v.Writes) == 0 {
 		return v, nil
 	}
+	prot := g.ProtectList() // first: it finds the state stateBelow looks for
 	var extra []string
 	for _, w := range v.Writes {
 		extra = append(extra, g.stateBelow(policy.Resolve(w, "/"))...)
@@ -612,7 +613,7 @@ func (g *Gate) withState(v *policy.Verdict) (*policy.Verdict, *protect.List) {
 		vv.Writes = append(slices.Clone(v.Writes), extra...)
 		v = &vv
 	}
-	return v, g.ProtectList()
+	return v, prot
 }
 
 // AskedWhateverTheMode returns why guard asks a person about v, or refuses
