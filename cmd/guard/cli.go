@@ -148,6 +148,12 @@ var runFlags = []string{"--mode", "--policy", "--writable-root", "--project", "-
 // to guard.
 func (c *cli) dispatch(args []string) int {
 	name := shim.Name(args[0])
+	if login, ok := strings.CutPrefix(name, "-"); ok && shim.IsGuard(login) {
+		// A login shell: login, su -, sshd and tmux start the account's
+		// shell as "-NAME" (su - USER -c SCRIPT with -c), which was
+		// taken for a shim of a program named -guard (127).
+		return c.sh(append([]string{"--login"}, args[1:]...))
+	}
 	if name != "" && !shim.IsGuard(name) {
 		return c.runCommand(gate.Options{}, append([]string{name}, args[1:]...))
 	}
@@ -155,9 +161,10 @@ func (c *cli) dispatch(args []string) int {
 	if len(args) > 0 && wantsHelp(args[0], args[1:]) {
 		return c.help(args[0])
 	}
-	if _, ok := shellArgs(args); ok || len(args) > 0 && args[0] == "-c" {
+	if _, ok := shellArgs(args); ok || len(args) > 0 && shellOption(args[0]) {
 		// guard as $SHELL: tools run `$SHELL -c SCRIPT` (Aider), or
-		// `$SHELL -lc SCRIPT`.
+		// `$SHELL -lc SCRIPT`; what else a shell is started with (-i,
+		// -l alone) is refused there, saying so.
 		return c.sh(args)
 	}
 	if len(args) > 0 {
@@ -211,7 +218,7 @@ func (c *cli) dispatch(args []string) int {
 		return 0
 	}
 	if len(rest) == 0 {
-		return c.failure(nil, fmt.Errorf("%w: no program given (guard help shows the usage)", errUsage), c.wantsJSON(args))
+		return c.failure(nil, fmt.Errorf("%w: no program given: guard runs one command (guard -- PROGRAM [ARG...]) or, as $SHELL, a script given with -c, and is no interactive shell (guard help shows the usage)", errUsage), c.wantsJSON(args))
 	}
 	if err := c.misplacedCommand(args, rest); err != nil {
 		return c.failure(nil, err, c.wantsJSON(args))
