@@ -40,14 +40,27 @@ func (c *cli) explain(args []string) int {
 		fmt.Fprintf(c.stderr, "guard: %v\n", err)
 		return gate.ExitFailure
 	}
-	v, d, target, _, rerr := g.Plan(rest)
+	v, d, target, code, rerr := g.Plan(rest)
 	resolved := target.Path
 	if f.JSON {
+		caps, writes := g.Caps, d.Writes
+		if caps == nil {
+			caps = []gate.Cap{} // [], not null, whatever the command
+		}
+		if writes == nil {
+			writes = []policy.WrittenPath{}
+		}
 		out := map[string]any{
-			"command": rest, "mode": g.Mode, "mode_caps": g.Caps, "class": v.Class, "decision": d.Action,
+			"command": rest, "mode": g.Mode, "mode_caps": caps, "class": v.Class, "decision": d.Action,
 			"reason": d.Reason, "rule": v.Result.Rule, "at": v.Result.At.String(),
-			"resolved": resolved, "writes": d.Writes, "result": json.RawMessage(v.Result.JSON()),
+			"resolved": resolved, "writes": writes, "result": json.RawMessage(v.Result.JSON()),
 			"sandbox": gate.Sandboxing(g.Mode, d),
+		}
+		if rerr != nil && v.Class != policy.Forbidden {
+			// guard runs nothing, asks no one: the program cannot run (127
+			// not found, 126 not executable), as Run says before deciding.
+			// "decision" alone read as "it runs sandboxed".
+			out["error"], out["exit_code"] = rerr.Error(), code
 		}
 		b, _ := json.Marshal(out)
 		fmt.Fprintf(c.stdout, "%s\n", b)
@@ -87,7 +100,7 @@ func (c *cli) explain(args []string) int {
 		fmt.Fprintln(w, "sandbox:  landlock+seccomp (full-auto's profile: writes confined to the roots, network, processes outside and set-id modes refused)")
 	}
 	if rerr != nil {
-		fmt.Fprintf(w, "binary:   not found: %s\n", gate.Visible(rerr.Error()))
+		fmt.Fprintf(w, "binary:   cannot run (exit %d, nothing is asked or run): %s\n", code, gate.Visible(rerr.Error()))
 	} else {
 		fmt.Fprintf(w, "binary:   %s\n", gate.Visible(resolved))
 	}
