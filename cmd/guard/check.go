@@ -196,7 +196,10 @@ func (c *cli) policyTest(files []string) int {
 
 // policyList shows the programs and prefixes the loaded layers cover.
 func (c *cli) policyList(args []string) int {
-	f, _, err := parseFlags(args, "--policy")
+	f, rest, err := parseFlags(args, "--policy")
+	if err == nil && len(rest) > 0 {
+		err = fmt.Errorf("%w: takes only --policy FILE, not %s", errUsage, strings.Join(rest, " "))
+	}
 	if err != nil {
 		fmt.Fprintf(c.stderr, "guard policy list: %v\n", err)
 		return checkUsage

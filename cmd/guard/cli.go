@@ -202,9 +202,20 @@ func (c *cli) dispatch(args []string) int {
 		case "sh":
 			return c.sh(args[1:])
 		case "help":
+			// guard help COMMAND is guard COMMAND --help; anything else
+			// after help is a mistake said as one, not the usage again.
+			if len(args) == 2 && commands[args[1]] && args[1] != "help" {
+				return c.help(args[1])
+			}
+			if len(args) > 1 && !(len(args) == 2 && args[1] == "help") {
+				return c.usageError(fmt.Errorf("%w: guard help takes nothing, or one of guard's commands (guard help check), not %s", errUsage, strings.Join(args[1:], " ")))
+			}
 			fmt.Fprint(c.stdout, usage)
 			return 0
 		case "version", "--version":
+			if len(args) > 1 {
+				return c.usageError(fmt.Errorf("%w: guard version takes no arguments", errUsage))
+			}
 			fmt.Fprintln(c.stdout, "guard", version)
 			return 0
 		}
