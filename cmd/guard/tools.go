@@ -180,6 +180,9 @@ func (c *cli) install(args []string) int {
 	fmt.Fprintf(c.stderr, "guard install: %d shims in %s (%d new, %d already there)\n",
 		len(rep.Results), dir, rep.Count(install.Created)+rep.Count(install.Updated), rep.Count(install.Present))
 	fmt.Fprintf(c.stderr, "%s\n", install.PathAdvice(dir))
+	if w := notTheInstalledGuard(self, c.getenv("PATH")); w != "" {
+		fmt.Fprintf(c.stderr, "guard install: warning: %s\n", w)
+	}
 	fmt.Fprintln(c.stdout, install.PathLine(dir))
 	if n := len(rep.Conflicts()); n > 0 {
 		fmt.Fprintf(c.stderr, "guard install: %d names are held by files that are not guard shims: those programs are not guarded\n", n)
@@ -189,6 +192,39 @@ func (c *cli) install(args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// notTheInstalledGuard says why shims leading to self (this binary's path)
+// may dangle, or "": when no guard on PATH is this very file, self is a
+// build (./bin/guard in a checkout, a copy in /tmp) that a make clean or a
+// deleted directory removes, and a shell skips a dangling shim and runs
+// the real program, unguarded, without a word.
+func notTheInstalledGuard(self, pathEnv string) string {
+	me, err := os.Stat(self)
+	if err != nil {
+		return ""
+	}
+	other := ""
+	for _, d := range filepath.SplitList(pathEnv) {
+		if !filepath.IsAbs(d) {
+			continue
+		}
+		fi, err := os.Stat(filepath.Join(d, "guard"))
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		if os.SameFile(fi, me) {
+			return ""
+		}
+		if other == "" {
+			other = filepath.Join(d, "guard")
+		}
+	}
+	where := "no guard is on PATH"
+	if other != "" {
+		where = "the guard on PATH is " + other
+	}
+	return fmt.Sprintf("the shims lead to %s, and %s: if that file is removed or moved (make clean, a deleted checkout), every shim dangles and the shell runs the real program unguarded, without a word; install guard (make install) and run guard install with the installed one", gate.Visible(self), gate.Visible(where))
 }
 
 // onPath splits names into those a PATH search finds (guard itself and
