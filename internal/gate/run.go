@@ -372,6 +372,11 @@ func (g *Gate) allowHint(v *policy.Verdict, d policy.Decision) string {
 	if v.Class == policy.Forbidden {
 		return "nothing; it is forbidden by policy (edit the policy only if you are sure)"
 	}
+	if d.EveryMode {
+		// A later layer's allow rule does not outrank it, nor does a mode
+		// or a root.
+		return "a person approving it at a terminal (it is asked in every mode: no policy rule or mode runs it unasked)"
+	}
 	if out := d.Outside(); len(out) > 0 {
 		var dirs []string
 		for _, w := range out {
