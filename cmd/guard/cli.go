@@ -154,6 +154,12 @@ func (c *cli) dispatch(args []string) int {
 		// taken for a shim of a program named -guard (127).
 		return c.sh(append([]string{"--login"}, args[1:]...))
 	}
+	if login, ok := strings.CutPrefix(name, "-"); ok && loginShells[login] {
+		// A shimmed shell started as a login shell (exec -l bash, "-bash"):
+		// the same as NAME -l, which guard judges with the PATH its
+		// profiles set up. It was taken for a program named -bash (127).
+		return c.runCommand(gate.Options{}, append([]string{login, "-l"}, args[1:]...))
+	}
 	if name != "" && !shim.IsGuard(name) {
 		return c.runCommand(gate.Options{}, append([]string{name}, args[1:]...))
 	}
@@ -236,6 +242,10 @@ func (c *cli) dispatch(args []string) int {
 	}
 	return c.runCommand(f.Options, rest)
 }
+
+// loginShells are the shells that read a leading "-" in argv[0] as -l,
+// which they all take as an option too.
+var loginShells = map[string]bool{"sh": true, "bash": true, "dash": true, "zsh": true, "ksh": true, "mksh": true, "yash": true, "fish": true}
 
 // commands are guard's own commands, by the first word after "guard".
 var commands = map[string]bool{"check": true, "check-json": true, "explain": true, "policy": true,

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -13,7 +14,7 @@ import (
 // `su -s guard - USER -c 'echo hi'` ran nothing, "program not found: -guard"
 // (127). It is guard as a login shell: a script given with -c is judged and
 // run as for `guard -l -c`, and without one guard says it is no interactive
-// shell.
+// shell. A shimmed shell started so ("-bash") is NAME -l.
 func TestLoginShellName(t *testing.T) {
 	w := newWorld(t)
 	login := func(args ...string) outcome {
@@ -33,6 +34,15 @@ func TestLoginShellName(t *testing.T) {
 	r := login()
 	if r.code != 125 || !strings.Contains(r.stderr, "no interactive shell") || strings.Count(r.stderr, "\n") != 1 {
 		t.Errorf("-guard (an interactive login shell): %s, want one line saying guard is no interactive shell, 125", r)
+	}
+	// A shimmed shell started as a login shell (exec -l bash through the
+	// shims): bash -l, judged as such; it was "program not found: -bash".
+	shims := filepath.Join(w.root, "shims")
+	w.install(shims, "bash")
+	cmd := w.command(filepath.Join(shims, "bash"))
+	cmd.Args = []string{"-bash", "-c", "echo hi from a login bash"}
+	if r := execute(t, cmd); r.code != 0 || r.stdout != "hi from a login bash\n" {
+		t.Errorf("-bash -c (a shim): %s, want it run as bash -l -c", r)
 	}
 	// The real su, as root: su -s SHELL - USER -c SCRIPT.
 	su, err := exec.LookPath("su")
