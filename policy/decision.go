@@ -65,6 +65,10 @@ type Decision struct {
 	Writes []WrittenPath
 	// Reason says why a command is asked about or refused.
 	Reason string
+	// EveryMode is set when a person is asked whatever the mode and the
+	// rules of later layers: a prompt rule, a destructive class, a
+	// recursive removal of a root.
+	EveryMode bool
 }
 
 // Outside returns the written paths outside every writable root.
@@ -135,9 +139,9 @@ func DecideProtected(v *Verdict, mode Mode, roots []string, prot *protect.List, 
 	case class == Forbidden:
 		d.Action, d.Reason = Refuse, "forbidden: "+v.Why()
 	case v.Prompt != "":
-		d.Action, d.Reason = Ask, "a rule asks a person in every mode: "+v.Prompt
+		d.Action, d.Reason, d.EveryMode = Ask, "a rule asks a person in every mode: "+v.Prompt, true
 	case removesRoot != "":
-		d.Action, d.Reason = Ask, "asked in every mode: "+removesRoot
+		d.Action, d.Reason, d.EveryMode = Ask, "asked in every mode: "+removesRoot, true
 	case mode == FullAuto && len(outside) > 0:
 		d.Action, d.Reason = Refuse, "writes outside the writable roots: "+joinPaths(outside)
 	case mode == FullAuto:

@@ -79,6 +79,12 @@ func (c *cli) printCheck(f flags, argv []string) int {
 		// ~/.ssh/id_rsa, so the judgement here may only make it worse.
 		v, _ := g.Judge(argv)
 		r = policy.Stricter(r, v, argv)
+		if r.Class == policy.Safe || r.Class == policy.Match {
+			// A match is "writes these files", which a harness runs when
+			// they are inside its roots: what guard asks about all the
+			// same (rm -r ../p, cp x .git/hooks/pre-commit) is not one.
+			r = askedAnyway(r, g, &v, argv)
+		}
 	}
 	fmt.Fprintf(c.stdout, "%s\n", r.JSON())
 	if !f.requireSafe {
@@ -93,6 +99,21 @@ func (c *cli) printCheck(f flags, argv []string) int {
 		return checkForbidden
 	}
 	return checkOK
+}
+
+// askedAnyway is r, or unverified when guard asks about v whatever the mode
+// and the roots: PrefixRulePrompt for what it asks in every mode, Judged for
+// a write to a protected path.
+func askedAnyway(r policy.Result, g *gate.Gate, v *policy.Verdict, argv []string) policy.Result {
+	why, prompt := g.AskedWhateverTheMode(v)
+	if why == "" {
+		return r
+	}
+	e := &policy.MatchError{Type: policy.ErrJudged, Program: argv[0], Value: why}
+	if prompt {
+		e.Type, e.Value, e.Explanation = policy.ErrPrefixRulePrompt, "", why
+	}
+	return policy.Result{Class: policy.Unverified, Err: e, Rule: r.Rule, At: r.At}
 }
 
 // policySet loads the policy layers without the rest of the gate's setup
@@ -175,7 +196,10 @@ func (c *cli) policyTest(files []string) int {
 
 // policyList shows the programs and prefixes the loaded layers cover.
 func (c *cli) policyList(args []string) int {
-	f, _, err := parseFlags(args, "--policy")
+	f, rest, err := parseFlags(args, "--policy")
+	if err == nil && len(rest) > 0 {
+		err = fmt.Errorf("%w: takes only --policy FILE, not %s", errUsage, strings.Join(rest, " "))
+	}
 	if err != nil {
 		fmt.Fprintf(c.stderr, "guard policy list: %v\n", err)
 		return checkUsage

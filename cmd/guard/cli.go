@@ -148,6 +148,18 @@ var runFlags = []string{"--mode", "--policy", "--writable-root", "--project", "-
 // to guard.
 func (c *cli) dispatch(args []string) int {
 	name := shim.Name(args[0])
+	if login, ok := strings.CutPrefix(name, "-"); ok && shim.IsGuard(login) {
+		// A login shell: login, su -, sshd and tmux start the account's
+		// shell as "-NAME" (su - USER -c SCRIPT with -c), which was
+		// taken for a shim of a program named -guard (127).
+		return c.sh(append([]string{"--login"}, args[1:]...))
+	}
+	if login, ok := strings.CutPrefix(name, "-"); ok && loginShells[login] {
+		// A shimmed shell started as a login shell (exec -l bash, "-bash"):
+		// the same as NAME -l, which guard judges with the PATH its
+		// profiles set up. It was taken for a program named -bash (127).
+		return c.runCommand(gate.Options{}, append([]string{login, "-l"}, args[1:]...))
+	}
 	if name != "" && !shim.IsGuard(name) {
 		return c.runCommand(gate.Options{}, append([]string{name}, args[1:]...))
 	}
@@ -155,9 +167,10 @@ func (c *cli) dispatch(args []string) int {
 	if len(args) > 0 && wantsHelp(args[0], args[1:]) {
 		return c.help(args[0])
 	}
-	if _, ok := shellArgs(args); ok || len(args) > 0 && args[0] == "-c" {
+	if _, ok := shellArgs(args); ok || len(args) > 0 && shellOption(args[0]) {
 		// guard as $SHELL: tools run `$SHELL -c SCRIPT` (Aider), or
-		// `$SHELL -lc SCRIPT`.
+		// `$SHELL -lc SCRIPT`; what else a shell is started with (-i,
+		// -l alone) is refused there, saying so.
 		return c.sh(args)
 	}
 	if len(args) > 0 {
@@ -195,9 +208,20 @@ func (c *cli) dispatch(args []string) int {
 		case "sh":
 			return c.sh(args[1:])
 		case "help":
+			// guard help COMMAND is guard COMMAND --help; anything else
+			// after help is a mistake said as one, not the usage again.
+			if len(args) == 2 && commands[args[1]] && args[1] != "help" {
+				return c.help(args[1])
+			}
+			if len(args) > 1 && !(len(args) == 2 && args[1] == "help") {
+				return c.usageError(fmt.Errorf("%w: guard help takes nothing, or one of guard's commands (guard help check), not %s", errUsage, strings.Join(args[1:], " ")))
+			}
 			fmt.Fprint(c.stdout, usage)
 			return 0
 		case "version", "--version":
+			if len(args) > 1 {
+				return c.usageError(fmt.Errorf("%w: guard version takes no arguments", errUsage))
+			}
 			fmt.Fprintln(c.stdout, "guard", version)
 			return 0
 		}
@@ -211,13 +235,17 @@ func (c *cli) dispatch(args []string) int {
 		return 0
 	}
 	if len(rest) == 0 {
-		return c.failure(nil, fmt.Errorf("%w: no program given (guard help shows the usage)", errUsage), c.wantsJSON(args))
+		return c.failure(nil, fmt.Errorf("%w: no program given: guard runs one command (guard -- PROGRAM [ARG...]) or, as $SHELL, a script given with -c, and is no interactive shell (guard help shows the usage)", errUsage), c.wantsJSON(args))
 	}
 	if err := c.misplacedCommand(args, rest); err != nil {
 		return c.failure(nil, err, c.wantsJSON(args))
 	}
 	return c.runCommand(f.Options, rest)
 }
+
+// loginShells are the shells that read a leading "-" in argv[0] as -l,
+// which they all take as an option too.
+var loginShells = map[string]bool{"sh": true, "bash": true, "dash": true, "zsh": true, "ksh": true, "mksh": true, "yash": true, "fish": true}
 
 // commands are guard's own commands, by the first word after "guard".
 var commands = map[string]bool{"check": true, "check-json": true, "explain": true, "policy": true,

@@ -18,10 +18,10 @@ import (
 // entry, or one inside a root) and is not the hook's own. It returns why the
 // script is not a plain run there, "" when it is everywhere.
 func (c *cli) codexLoginPATH(g *gate.Gate, opts gate.Options, script string) string {
-	state := ""
-	if a := config.DefaultAuditLogWritten(c.getenv); a != "" {
-		state = filepath.Dir(a) // guard's state: commands cannot write it
-	}
+	// Guard's cache directory, which the sandbox keeps read-only, never the
+	// audit log's: that one stays writable inside it when a root holds it
+	// (the home as the project), so a program there rewrote the cached PATH.
+	state := config.CacheDirWritten(c.getenv)
 	for _, lp := range hook.LoginPaths(c.env, g.Cwd, state) {
 		if lp.Unknown {
 			// Codex runs the command there all the same, once the start-up

@@ -85,10 +85,10 @@ func (c *cli) judgeStartupPATH(g *gate.Gate, argv []string) error {
 		// ./bash), and is never run to ask it.
 		return nil
 	}
-	state := ""
-	if a := config.DefaultAuditLogWritten(c.getenv); a != "" {
-		state = filepath.Dir(a) // guard's state: commands cannot write the cache there
-	}
+	// Guard's cache directory, which the sandbox keeps read-only, never the
+	// audit log's: that one stays writable inside it when a root holds it
+	// (the home as the project), so a program there rewrote the cached PATH.
+	state := config.CacheDirWritten(c.getenv)
 	p, ok := hook.ShellPathOf(sh, opts, c.env, g.Cwd, state)
 	if !ok {
 		return fmt.Errorf("%s runs start-up files that set the PATH its script searches, and guard could not learn that PATH (the shell failed or took over 3 s)", sh)

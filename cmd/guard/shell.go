@@ -15,7 +15,7 @@ func (c *cli) sh(args []string) int {
 	asJSON := gate.Getenv(c.env, "GUARD_JSON") == "1"
 	argv, ok := shellArgs(args)
 	if !ok {
-		return c.failure(nil, fmt.Errorf("%w: guard sh [-lceuxvf] [-o NAME] [--login] -c [--] SCRIPT [NAME [ARG...]]", errUsage), asJSON)
+		return c.failure(nil, fmt.Errorf("%w: %sguard sh [-lceuxvf] [-o NAME] [--login] -c [--] SCRIPT [NAME [ARG...]]", errUsage, notAShell(args)), asJSON)
 	}
 	g, err := c.newGate(gate.Options{})
 	if err == nil {
@@ -64,4 +64,53 @@ func shellArgs(args []string) (argv []string, ok bool) {
 		}
 	}
 	return nil, false
+}
+
+// shellOption reports whether a, guard's first argument, is an option a
+// shell is started with (-i, -l, -s, --login, -o, bash's --norc...), which
+// guard's own flags never are: guard was started as $SHELL, and what it
+// cannot run that way is refused saying why, not as an unknown flag.
+func shellOption(a string) bool {
+	switch a {
+	case "--login", "--norc", "--noprofile", "--posix", "--rcfile", "--init-file", "-O", "+O", "-o", "+o":
+		return true
+	}
+	return len(a) > 1 && (a[0] == '-' || a[0] == '+') && strings.Trim(a[1:], "celuxvfis") == ""
+}
+
+// notAShell says why args are no shell call guard runs, as the start of
+// its usage error: guard runs a script given with -c, judged first, and
+// nothing a shell would read later (an interactive shell's input and its
+// $ENV file, a script on stdin or in a file).
+func notAShell(args []string) string {
+	sawC := false
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || a == "-" {
+			break
+		}
+		if a == "-o" || a == "+o" {
+			i++ // its NAME
+			continue
+		}
+		if !shellOption(a) {
+			if !sawC {
+				return "guard as a shell runs a script given with -c, not a file (" + gate.Visible(a) + "): give the script with -c, or run the file with guard -- sh FILE; "
+			}
+			break
+		}
+		switch {
+		case len(a) > 1 && a[1] != '-' && strings.Contains(a, "i"):
+			return "-i: guard runs no interactive shell (it would read commands, and its $ENV file, that guard does not judge): give the script with -c, without -i; "
+		case len(a) > 1 && a[1] != '-' && strings.Contains(a, "s"):
+			return "-s: guard reads no script from its input: give it with -c; "
+		case a == "--norc" || a == "--noprofile" || a == "--posix" || a == "--rcfile" || a == "--init-file" || a == "-O" || a == "+O":
+			return a + " is bash's: guard runs the script with /bin/sh, which takes the options below; "
+		}
+		sawC = sawC || len(a) > 1 && a[1] != '-' && strings.Contains(a, "c")
+	}
+	if sawC {
+		return "-c needs the script after it; "
+	}
+	return "guard as a shell runs a script given with -c, and is no interactive shell and reads no script from its input: keep your own shell as the login shell, and set SHELL to guard only for the tool that runs $SHELL -c; "
 }

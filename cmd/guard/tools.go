@@ -40,14 +40,27 @@ func (c *cli) explain(args []string) int {
 		fmt.Fprintf(c.stderr, "guard: %v\n", err)
 		return gate.ExitFailure
 	}
-	v, d, target, _, rerr := g.Plan(rest)
+	v, d, target, code, rerr := g.Plan(rest)
 	resolved := target.Path
 	if f.JSON {
+		caps, writes := g.Caps, d.Writes
+		if caps == nil {
+			caps = []gate.Cap{} // [], not null, whatever the command
+		}
+		if writes == nil {
+			writes = []policy.WrittenPath{}
+		}
 		out := map[string]any{
-			"command": rest, "mode": g.Mode, "mode_caps": g.Caps, "class": v.Class, "decision": d.Action,
+			"command": rest, "mode": g.Mode, "mode_caps": caps, "class": v.Class, "decision": d.Action,
 			"reason": d.Reason, "rule": v.Result.Rule, "at": v.Result.At.String(),
-			"resolved": resolved, "writes": d.Writes, "result": json.RawMessage(v.Result.JSON()),
+			"resolved": resolved, "writes": writes, "result": json.RawMessage(v.Result.JSON()),
 			"sandbox": gate.Sandboxing(g.Mode, d),
+		}
+		if rerr != nil && v.Class != policy.Forbidden {
+			// guard runs nothing, asks no one: the program cannot run (127
+			// not found, 126 not executable), as Run says before deciding.
+			// "decision" alone read as "it runs sandboxed".
+			out["error"], out["exit_code"] = rerr.Error(), code
 		}
 		b, _ := json.Marshal(out)
 		fmt.Fprintf(c.stdout, "%s\n", b)
@@ -87,7 +100,7 @@ func (c *cli) explain(args []string) int {
 		fmt.Fprintln(w, "sandbox:  landlock+seccomp (full-auto's profile: writes confined to the roots, network, processes outside and set-id modes refused)")
 	}
 	if rerr != nil {
-		fmt.Fprintf(w, "binary:   not found: %s\n", gate.Visible(rerr.Error()))
+		fmt.Fprintf(w, "binary:   cannot run (exit %d, nothing is asked or run): %s\n", code, gate.Visible(rerr.Error()))
 	} else {
 		fmt.Fprintf(w, "binary:   %s\n", gate.Visible(resolved))
 	}
@@ -167,6 +180,9 @@ func (c *cli) install(args []string) int {
 	fmt.Fprintf(c.stderr, "guard install: %d shims in %s (%d new, %d already there)\n",
 		len(rep.Results), dir, rep.Count(install.Created)+rep.Count(install.Updated), rep.Count(install.Present))
 	fmt.Fprintf(c.stderr, "%s\n", install.PathAdvice(dir))
+	if w := notTheInstalledGuard(self, c.getenv("PATH")); w != "" {
+		fmt.Fprintf(c.stderr, "guard install: warning: %s\n", w)
+	}
 	fmt.Fprintln(c.stdout, install.PathLine(dir))
 	if n := len(rep.Conflicts()); n > 0 {
 		fmt.Fprintf(c.stderr, "guard install: %d names are held by files that are not guard shims: those programs are not guarded\n", n)
@@ -176,6 +192,39 @@ func (c *cli) install(args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// notTheInstalledGuard says why shims leading to self (this binary's path)
+// may dangle, or "": when no guard on PATH is this very file, self is a
+// build (./bin/guard in a checkout, a copy in /tmp) that a make clean or a
+// deleted directory removes, and a shell skips a dangling shim and runs
+// the real program, unguarded, without a word.
+func notTheInstalledGuard(self, pathEnv string) string {
+	me, err := os.Stat(self)
+	if err != nil {
+		return ""
+	}
+	other := ""
+	for _, d := range filepath.SplitList(pathEnv) {
+		if !filepath.IsAbs(d) {
+			continue
+		}
+		fi, err := os.Stat(filepath.Join(d, "guard"))
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		if os.SameFile(fi, me) {
+			return ""
+		}
+		if other == "" {
+			other = filepath.Join(d, "guard")
+		}
+	}
+	where := "no guard is on PATH"
+	if other != "" {
+		where = "the guard on PATH is " + other
+	}
+	return fmt.Sprintf("the shims lead to %s, and %s: if that file is removed or moved (make clean, a deleted checkout), every shim dangles and the shell runs the real program unguarded, without a word; install guard (make install) and run guard install with the installed one", gate.Visible(self), gate.Visible(where))
 }
 
 // onPath splits names into those a PATH search finds (guard itself and

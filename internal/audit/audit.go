@@ -31,10 +31,13 @@
 package audit
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"guard/internal/config"
 	"guard/internal/jsonw"
@@ -60,6 +63,9 @@ type Entry struct {
 	Tool    string `json:"tool,omitempty"`
 	Command string `json:"command,omitempty"`
 	Project string `json:"project,omitempty"`
+	// Omitted says what of argv, command and reason was left out of an
+	// entry too long to keep whole (bound), with the SHA-256 of each whole.
+	Omitted string `json:"omitted,omitempty"`
 }
 
 // MaxSize is the size past which the log is rotated.
@@ -82,6 +88,7 @@ func Append(path string, e Entry) error {
 	if e.Pid == 0 {
 		e.Pid = os.Getpid()
 	}
+	e.bound()
 	line := append(e.appendJSON(make([]byte, 0, 512)), '\n')
 	at, err := appendLine(path, line)
 	if err != nil {
@@ -117,7 +124,78 @@ func (e *Entry) appendJSON(b []byte) []byte {
 	o.OmitEmpty("tool", e.Tool)
 	o.OmitEmpty("command", e.Command)
 	o.OmitEmpty("project", e.Project)
+	o.OmitEmpty("omitted", e.Omitted)
 	return o.Close()
+}
+
+// The bytes of an entry's argv, command and reason that are kept.
+const (
+	maxArgv   = 16 << 10
+	maxReason = 4 << 10
+)
+
+// bound cuts an entry's argv, hook command and reason to maxArgv, maxArgv
+// and maxReason bytes, and says in Omitted what was left out, with the
+// SHA-256 of what was whole. A command can be a megabyte (ARG_MAX), and its
+// reason repeats its words: one entry of 2.6 MB was more than guard log
+// reads as an entry (it skipped the line, so the command did not show),
+// and four such commands rotated the log, so eight left no record of what
+// ran before them.
+func (e *Entry) bound() {
+	var notes []string
+	if n := argvBytes(e.Argv); n > maxArgv {
+		h := sha256.New()
+		for _, w := range e.Argv {
+			h.Write([]byte(w))
+			h.Write([]byte{0})
+		}
+		var kept []string
+		room := maxArgv
+		for _, w := range e.Argv {
+			if len(w) > room {
+				if c := cutUTF8(w, room); c != "" {
+					kept = append(kept, c)
+					room -= len(c)
+				}
+				break
+			}
+			kept = append(kept, w)
+			room -= len(w)
+		}
+		notes = append(notes, fmt.Sprintf("argv: %d of %d bytes kept, in %d of %d words (the last may be cut); sha256 of the whole, each word ending in NUL: %x",
+			maxArgv-room, n, len(kept), len(e.Argv), h.Sum(nil)))
+		e.Argv = kept
+	}
+	if len(e.Command) > maxArgv {
+		notes = append(notes, fmt.Sprintf("command: %d of %d bytes kept; sha256 of the whole: %x", maxArgv, len(e.Command), sha256.Sum256([]byte(e.Command))))
+		e.Command = cutUTF8(e.Command, maxArgv)
+	}
+	if len(e.Reason) > maxReason {
+		notes = append(notes, fmt.Sprintf("reason: %d of %d bytes kept", maxReason, len(e.Reason)))
+		e.Reason = cutUTF8(e.Reason, maxReason)
+	}
+	if len(notes) > 0 {
+		e.Omitted = strings.Join(notes, "; ")
+	}
+}
+
+func argvBytes(argv []string) int {
+	n := 0
+	for _, w := range argv {
+		n += len(w)
+	}
+	return n
+}
+
+// cutUTF8 is s cut to at most n bytes, not inside a UTF-8 sequence.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // mkdirParent makes path's missing parent directories: the owner's of

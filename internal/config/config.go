@@ -233,6 +233,11 @@ func load(getenv func(string) string) (Config, error) {
 			}
 			return Default(), nil
 		}
+		if errors.Is(err, fs.ErrPermission) {
+			// sudo, su -m, runuser -m keep the caller's HOME: guard cannot
+			// tell whether a configuration there bounds this account.
+			return Config{}, fmt.Errorf("load config: %w (uid %d cannot read it: when HOME=%s is another account's home, as sudo or su -m leave it, run guard with this account's own: sudo -H, su -, runuser -l, or set XDG_CONFIG_HOME)", err, os.Getuid(), getenv("HOME"))
+		}
 		return Config{}, fmt.Errorf("load config: %w", err)
 	}
 	return Parse(path, data, getenv("HOME"))

@@ -584,21 +584,7 @@ func (g *Gate) Judge(argv []string) (policy.Verdict, policy.Decision) {
 // decide applies the mode to a verdict, and the configuration's mode when
 // it is a ceiling.
 func (g *Gate) decide(v *policy.Verdict) policy.Decision {
-	var prot *protect.List
-	if len(v.Writes) > 0 {
-		prot = g.ProtectList()
-		// A write to a directory that holds guard's state is a write to
-		// that state.
-		var extra []string
-		for _, w := range v.Writes {
-			extra = append(extra, g.stateBelow(policy.Resolve(w, "/"))...)
-		}
-		if len(extra) > 0 {
-			vv := *v
-			vv.Writes = append(slices.Clone(v.Writes), extra...)
-			v = &vv
-		}
-	}
+	v, prot := g.withState(v)
 	d := policy.DecideProtected(v, g.Mode, g.Roots, prot, g.Home)
 	for _, cp := range g.Caps {
 		c := policy.DecideProtected(v, cp.Mode, g.Roots, prot, g.Home)
@@ -608,6 +594,57 @@ func (g *Gate) decide(v *policy.Verdict) policy.Decision {
 		}
 	}
 	return d
+}
+
+// withState returns v with the state of guard's that its writes reach (a
+// write to a directory that holds guard's state is a write to that state),
+// and the protected list, when v writes.
+func (g *Gate) withState(v *policy.Verdict) (*policy.Verdict, *protect.List) {
+	if len(v.Writes) == 0 {
+		return v, nil
+	}
+	prot := g.ProtectList() // first: it finds the state stateBelow looks for
+	var extra []string
+	for _, w := range v.Writes {
+		extra = append(extra, g.stateBelow(policy.Resolve(w, "/"))...)
+	}
+	if len(extra) > 0 {
+		vv := *v
+		vv.Writes = append(slices.Clone(v.Writes), extra...)
+		v = &vv
+	}
+	return v, prot
+}
+
+// AskedWhateverTheMode returns why guard asks a person about v, or refuses
+// it, in every mode even with its writes inside the writable roots, and
+// "" when nothing does. prompt is set for what is asked in every mode, full-
+// auto included: a rule or a destructive class that asks, a recursive
+// removal of a root or a repository; else it is a write to a protected
+// path or to guard's state, which full-auto refuses. guard check's "match"
+// says only which files are written, which a harness runs when they are
+// inside its roots (the original's contract), so check reports these as
+// unverified.
+func (g *Gate) AskedWhateverTheMode(v *policy.Verdict) (why string, prompt bool) {
+	if v.Class == policy.Forbidden {
+		return "", false
+	}
+	if v.Prompt != "" {
+		return v.Prompt, true
+	}
+	vs, prot := g.withState(v)
+	d := policy.DecideProtected(vs, policy.FullAuto, g.Roots, prot, g.Home)
+	if d.Action == policy.Ask {
+		return d.Reason, true
+	}
+	// Protected wherever it is: a harness's roots are its own.
+	d = policy.DecideProtected(vs, policy.FullAuto, []string{"/"}, prot, g.Home)
+	for _, w := range d.Writes {
+		if w.Protected != "" {
+			return "writes " + w.Resolved + " (" + w.Protected + "), which guard treats as outside every writable root", false
+		}
+	}
+	return "", false
 }
 
 // Cap is a mode a configuration file sets: no decision is looser than it.

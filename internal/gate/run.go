@@ -169,20 +169,32 @@ func (g *Gate) Profile() sandbox.Profile {
 	// The result is kept in guard's policy cache directory, which this list
 	// keeps read-only inside the sandbox (sandbox.ProtectCached).
 	sandbox.ProtectCached(&p, g.SandboxProtectList(), g.Home, config.CacheDirWritten(g.Getenv))
-	// But the audit log (and the directory it rotates in) stays appendable by
-	// the guards run inside (shims), when a root holds it: their decisions are
-	// logged too. A program inside could write it as well: keep it outside
-	// the roots.
-	if g.AuditLog != "" && len(p.ReadOnly) > 0 {
-		resolved := policy.Resolve(g.AuditLog, "/") // once, not per protected path
-		p.ReadOnly = slices.DeleteFunc(p.ReadOnly, func(ro string) bool {
-			return policy.Inside(resolved, ro) || policy.Inside(g.AuditLog, ro)
+	// The audit log stays appendable by the guards run inside (shims), so
+	// that their decisions are logged too, only in a shared temporary root
+	// ($TMPDIR, /tmp), where the sandbox makes no symbolic link and links
+	// or moves nothing in. In any other root (the home as the project) a
+	// program inside replaced it with a symbolic link to ~/.bashrc, and the
+	// next guard, outside the sandbox, appended the agent's words to it:
+	// there it is read-only with the rest of guard's state, and guards
+	// inside say they could not log, as they do wherever no root holds it.
+	shared := false
+	if g.AuditLog != "" {
+		resolved := policy.Resolve(g.AuditLog, "/")
+		in := func(r string) bool { return policy.Inside(resolved, r) }
+		// In a shared root, and in no other root (a project inside /tmp
+		// keeps links and moves within itself).
+		shared = slices.ContainsFunc(p.SharedRoots, in) && !slices.ContainsFunc(p.WritableRoots, func(r string) bool {
+			return in(r) && !slices.Contains(p.SharedRoots, r)
 		})
+		if shared && len(p.ReadOnly) > 0 {
+			p.ReadOnly = slices.DeleteFunc(p.ReadOnly, func(ro string) bool {
+				return policy.Inside(resolved, ro) || policy.Inside(g.AuditLog, ro)
+			})
+		}
 	}
-	// Outside the roots, where no guard run inside can append to it anyway,
-	// the audit log is a secret: it holds every command's argv, the tokens
-	// and passwords typed on command lines among them.
-	if g.AuditLog != "" && !slices.ContainsFunc(roots, func(r string) bool { return policy.Inside(g.AuditLog, r) }) {
+	// Elsewhere the audit log is a secret: it holds every command's argv,
+	// the tokens and passwords typed on command lines among them.
+	if g.AuditLog != "" && !shared {
 		for _, f := range []string{g.AuditLog, g.AuditLog + ".1"} {
 			if _, err := os.Lstat(f); err == nil {
 				p.Unreadable = append(p.Unreadable, f)
@@ -360,6 +372,11 @@ func shorten(s string, max int) string {
 func (g *Gate) allowHint(v *policy.Verdict, d policy.Decision) string {
 	if v.Class == policy.Forbidden {
 		return "nothing; it is forbidden by policy (edit the policy only if you are sure)"
+	}
+	if d.EveryMode {
+		// A later layer's allow rule does not outrank it, nor does a mode
+		// or a root.
+		return "a person approving it at a terminal (it is asked in every mode: no policy rule or mode runs it unasked)"
 	}
 	if out := d.Outside(); len(out) > 0 {
 		var dirs []string

@@ -69,7 +69,7 @@ func startupFiles(getenv func(string) string) []string {
 // Codex's own PATH (safe: /bin/ls).
 //
 // The shells run the user's own start-up files, as Codex does for every
-// command. The result is cached in cacheDir (guard's state, which commands
+// command. The result is cached in cacheDir (guard's cache directory, which commands
 // cannot write), keyed by the shell, dir, the variables the shells read
 // and the size and time of each start-up file; a start-up file that reads
 // another one (nvm.sh) is not in the key. "" in cacheDir: no cache. A shell
