@@ -177,3 +177,68 @@ func TestAttackLefthookScripts(t *testing.T) {
 		}
 	})
 }
+
+// TestAttackYarnPathRelease: a project's .yarnrc.yml (protected) names the
+// release every yarn command there hands over to (yarnPath: the global
+// yarn 1 too) and plugins yarn loads; the files themselves were writable:
+// a release rewritten from inside ran at the next `yarn --version`
+// outside. Shown with the real yarn, where installed, without the sandbox
+// first; inside, the release is read-only and a missing plugin the rc
+// names is moved aside once made, status 126 (root, nobody; with user
+// namespaces forbidden the made name only).
+func TestAttackYarnPathRelease(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	yarn, _ := exec.LookPath("yarn")
+	asRootNobodyAndForbidden(t, func(t *testing.T, cred *syscall.Credential, forbidden bool, base, exe string, f *fixture) {
+		proj := f.root
+		ran := filepath.Join(base, "ran")
+		os.Chmod(base, 0o777)
+		release := filepath.Join(proj, ".yarn", "releases", "yarn-4.5.0.cjs")
+		writeWorld(filepath.Join(proj, "package.json"), `{"name":"p","version":"1.0.0"}`+"\n")
+		writeWorld(filepath.Join(proj, ".yarnrc.yml"), "yarnPath: .yarn/releases/yarn-4.5.0.cjs\nplugins:\n  - path: .yarn/plugins/plugin-x.cjs\n")
+		writeWorld(release, "console.log(\"4.5.0\")\n")
+		chownFixture(t, f, cred)
+		plant := `echo 'require("fs").appendFileSync("` + ran + `", "RELEASE-RAN")' >> .yarn/releases/yarn-4.5.0.cjs
+mkdir -p .yarn/plugins && echo 'module.exports = {}' > .yarn/plugins/plugin-x.cjs
+`
+		env := []string{"HOME=" + proj}
+		later := func() string {
+			os.Remove(ran)
+			if yarn == "" {
+				return ""
+			}
+			cmd := exec.Command(yarn, "--version")
+			cmd.Dir, cmd.Env = proj, []string{"HOME=" + base, "PATH=" + os.Getenv("PATH")}
+			cmd.Run()
+			return readString(ran)
+		}
+		if yarn != "" {
+			if o := (child{path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: proj, exe: exe, cred: cred, env: env}).run(t); !o.ok {
+				t.Fatalf("planting without the sandbox: %s\n%s", o, o.stderr)
+			}
+			if got := later(); !strings.Contains(got, "RELEASE-RAN") {
+				t.Fatalf("without the sandbox, yarn ran %q, want the plant", got)
+			}
+			writeWorld(release, "console.log(\"4.5.0\")\n")
+			os.RemoveAll(filepath.Join(proj, ".yarn", "plugins"))
+			chownFixture(t, f, cred)
+		}
+		p := Profile{WritableRoots: []string{proj}, BestEffort: forbidden}
+		Protect(&p, protect.Default(), filepath.Join(base, "nohome"))
+		o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: proj, exe: exe, cred: cred, env: env,
+			noUserNS: forbidden}.run(t)
+		if o.ok || !strings.Contains(o.msg, "126") {
+			t.Errorf("planting inside: %s, want status 126\nstderr: %s", o.msg, o.stderr)
+		}
+		if exists(filepath.Join(proj, ".yarn", "plugins", "plugin-x.cjs")) {
+			t.Errorf("the plugin .yarnrc.yml names, made inside, is still there\nstderr: %s", o.stderr)
+		}
+		if !forbidden && strings.Contains(readString(release), "RAN") {
+			t.Errorf("the release .yarnrc.yml names was appended to\nstderr: %s", o.stderr)
+		}
+		if got := later(); got != "" && !forbidden {
+			t.Errorf("yarn outside ran %q", got)
+		}
+	})
+}
