@@ -60,6 +60,9 @@ var envMovers = []struct {
 	{env: "PUPPETEER_CACHE_DIR", from: []string{"~/.cache/puppeteer"}, whole: true},
 	{env: "CYPRESS_CACHE_FOLDER", from: []string{"~/.cache/Cypress"}, whole: true},
 	{env: "SE_CACHE_PATH", from: []string{"~/.cache/selenium"}, whole: true},
+	// ccache's config, where its variables put it.
+	{env: "CCACHE_CONFIGPATH", from: []string{"~/.config/ccache"}, file: true},
+	{env: "CCACHE_DIR", from: []string{"~/.ccache/ccache.conf"}, to: "ccache.conf"},
 }
 
 // envMovedProtected adds to l, as protected, the places the environment
@@ -68,10 +71,10 @@ var envMovers = []struct {
 // GIT_CONFIG_GLOBAL, GIT_CONFIG_SYSTEM, GOENV, RUSTUP_HOME, CARGO_HOME,
 // DOCKER_CONFIG, GNUPGHOME, TF_CLI_CONFIG_FILE, GRADLE_USER_HOME, XDG_CACHE_HOME, COREPACK_HOME, PRE_COMMIT_HOME,
 // PLAYWRIGHT_BROWSERS_PATH, PUPPETEER_CACHE_DIR, CYPRESS_CACHE_FOLDER,
-// SE_CACHE_PATH): the agent reads its configuration, and the shell its
-// start-up files, from there, so writing them there loosens the agent or
-// runs code later as surely as writing them in the home. Only absolute
-// values count.
+// SE_CACHE_PATH, CCACHE_CONFIGPATH, CCACHE_DIR): the agent reads its
+// configuration, and the shell its start-up files, from there, so writing
+// them there loosens the agent or runs code later as surely as writing them
+// in the home. Only absolute values count.
 func envMovedProtected(l *protect.List, getenv func(string) string) {
 	type add struct{ reason, path string }
 	var adds []add

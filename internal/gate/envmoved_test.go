@@ -25,7 +25,8 @@ func TestEnvMovedProtected(t *testing.T) {
 		"CARGO_HOME": at("cargo"), "DOCKER_CONFIG": at("docker"), "XDG_CACHE_HOME": at("xcache"), "COREPACK_HOME": at("corepack"),
 		"PRE_COMMIT_HOME": at("pc"), "PLAYWRIGHT_BROWSERS_PATH": at("pw"), "PUPPETEER_CACHE_DIR": at("pp"),
 		"CYPRESS_CACHE_FOLDER": at("cy"), "SE_CACHE_PATH": at("se"), "GNUPGHOME": at("gpg"), "TF_CLI_CONFIG_FILE": at("tfrc"),
-		"GRADLE_USER_HOME": at("gradle")}
+		"GRADLE_USER_HOME": at("gradle"), "CCACHE_CONFIGPATH": at("ccache.conf"),
+		"CCACHE_DIR": at("ccachedir")}
 	g := &Gate{Getenv: func(k string) string { return env[k] }, Mode: policy.AutoEdit, Roots: []string{base}, Home: env["HOME"]}
 	for _, p := range []string{"cc/settings.json", "cc/.claude.json", "cc/agents/x.md", "cx/hooks.json", "cx/config.toml", "cx/rules/default.rules",
 		"gh/.gemini/settings.json", "xdg/git/config", "xdg/systemd/user/x.service", "zd/.zshenv", "zd/.zshrc", "gitconfig", "sysgitconfig", "bashenv",
@@ -36,7 +37,9 @@ func TestEnvMovedProtected(t *testing.T) {
 		// seventeenth red team: zsh's logout file and compiled start-up
 		// files, credential files that name a program to run.
 		"zd/.zlogout", "zd/.zshenv.zwc", "zd/.zcompdump", "gpg/gpg-agent.conf", "tfrc", "gradle/gradle.properties",
-		"docker/config.json", "xdg/user-tmpfiles.d/x.conf", "xdg/containers/containers.conf"} {
+		"docker/config.json", "xdg/user-tmpfiles.d/x.conf", "xdg/containers/containers.conf",
+		// sandbox-19: ccache's config.
+		"ccache.conf", "ccachedir/ccache.conf", "xdg/ccache/ccache.conf"} {
 		v := policy.Verdict{Class: policy.Match, Writes: []string{at(p)}}
 		d := g.decide(&v)
 		// .gemini is protected by its name wherever it is.
@@ -46,7 +49,8 @@ func TestEnvMovedProtected(t *testing.T) {
 		}
 	}
 	// Beside them, and with no variable set, nothing changes.
-	for _, p := range []string{"zd/notes.txt", "home2/settings.json", "gh/notes.txt", "cargo/registry/x.rs", "docker/buildx/x"} {
+	for _, p := range []string{"zd/notes.txt", "home2/settings.json", "gh/notes.txt", "cargo/registry/x.rs", "docker/buildx/x",
+		"ccachedir/a/b/result"} {
 		v := policy.Verdict{Class: policy.Match, Writes: []string{at(p)}}
 		if d := g.decide(&v); d.Action != policy.Run {
 			t.Errorf("write to %s: %s (%s), want run", p, d.Action, d.Reason)

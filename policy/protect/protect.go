@@ -138,8 +138,18 @@ var defaultList = [...]struct {
 	{Protected, "a version manager's shim runs the binary a version file names by path, and yarn the yarnPath it names",
 		nil, []string{".tool-versions", ".python-version", ".node-version", ".ruby-version", ".yarnrc.yml", ".yarnrc",
 			"rust-toolchain.toml", "rust-toolchain"}},
+	// lefthook reads its config in every format and place it supports
+	// (yaml, toml, json; at the top, dotted or in .config), and runs the
+	// scripts of .lefthook/HOOK and .lefthook-local/HOOK as husky runs
+	// .husky's: a script there rewritten from inside ran at the next git
+	// commit outside (nineteenth red team of the sandbox).
 	{Protected, "a git hook manager runs what these name at the next commit", nil, []string{".husky",
-		".pre-commit-config.yaml", "lefthook.yml", ".lefthook.yml", "lefthook-local.yml", ".overcommit.yml"}},
+		".pre-commit-config.yaml", "lefthook.yml", ".lefthook.yml", "lefthook-local.yml", ".overcommit.yml",
+		".lefthook", ".lefthook-local", "lefthook.yaml", ".lefthook.yaml", "lefthook.toml", ".lefthook.toml",
+		"lefthook.json", ".lefthook.json", "lefthook.jsonc", ".lefthook.jsonc", ".config/lefthook.yml",
+		".config/lefthook.yaml", ".config/lefthook.toml", ".config/lefthook.json", "lefthook-local.yaml",
+		"lefthook-local.toml", "lefthook-local.json", ".lefthook-local.yml", ".lefthook-local.yaml",
+		".lefthook-local.toml", ".lefthook-local.json", ".config/lefthook-local.yml", ".config/lefthook-local.yaml"}},
 	{Protected, "an editor runs it when it opens the directory", nil, []string{".exrc", ".nvimrc", ".nvim.lua",
 		".zed",
 		// vim's 'exrc' reads these in the directory it starts in; lazy.nvim
@@ -760,6 +770,16 @@ var defaultList = [...]struct {
 		// red team, S16-4), Puppeteer's, Cypress's, Selenium Manager's.
 		"~/.cache/node/corepack", "~/.cache/pre-commit", "~/.npm/_npx",
 		"~/.cache/ms-playwright", "~/.cache/puppeteer", "~/.cache/Cypress", "~/.cache/selenium"}},
+	// Build tools' per-user files that name a program or code to load
+	// (nineteenth red team of the sandbox): ccache runs its config's
+	// prefix_command before every compiler call it wraps (Debian's
+	// /usr/lib/ccache stands for gcc and cc on PATH; ~/.ccache/ccache.conf is
+	// its config where ~/.ccache exists), and CMake's user package registry
+	// names the directory whose FooConfig.cmake find_package(Foo) runs, for
+	// a package found nowhere before it: either made from inside, with the
+	// home a root, ran at the next compile or cmake configure outside.
+	{Protected, "a build tool runs the program this config names, or loads the code this registry points to", nil,
+		[]string{"~/.config/ccache", "~/.ccache/ccache.conf", "~/.cmake/packages"}},
 	// What the system keeps of crashed processes (fifteenth red team):
 	// apport's reports (/var/crash: the environment, command line and core
 	// of the process), the cores systemd-coredump, apport and ABRT keep, and

@@ -242,6 +242,7 @@ func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly boo
 		r.secretsListed(scan)
 	}
 	r.followEnvrcs()
+	r.followYarnrcs()
 	return prune(r.prot), prune(r.secret)
 }
 
