@@ -6,7 +6,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
+
+	"golang.org/x/sys/unix"
 )
 
 // Claude Code takes settings from its command line too, which it does not
@@ -26,10 +29,10 @@ import (
 // skipped (Claude Code does not start with one).
 
 // ancestorFlag is one value of a flag on an ancestor's command line, and
-// that process's working directory for a relative path.
+// the pid of the process that took it, for a relative path.
 type ancestorFlag struct {
 	name, value string
-	cwd         string // the process's working directory, "" when unknown
+	pid         int
 }
 
 // path resolves p, a path the flag named, as the process that took it
@@ -38,10 +41,66 @@ func (f ancestorFlag) path(p string) string {
 	if filepath.IsAbs(p) {
 		return p
 	}
-	if f.cwd == "" {
+	cwd, err := os.Readlink("/proc/" + strconv.Itoa(f.pid) + "/cwd")
+	if err != nil {
 		return ""
 	}
-	return filepath.Join(f.cwd, p)
+	return filepath.Join(cwd, p)
+}
+
+// ancestor is a process above this hook: its pid and the words of its
+// command line.
+type ancestor struct {
+	pid  int
+	args []string
+}
+
+// ancestors returns this hook's ancestor processes, up to eight levels,
+// read once per process: each reading of flags walks the same list (read
+// per reading, five readings a hook call cost 300 system calls).
+var ancestors = sync.OnceValue(func() []ancestor {
+	var out []ancestor
+	pid := os.Getppid()
+	for range 8 {
+		if pid <= 1 {
+			break
+		}
+		proc := "/proc/" + strconv.Itoa(pid)
+		if b, err := readProc(proc + "/cmdline"); err == nil {
+			out = append(out, ancestor{pid, strings.Split(strings.TrimSuffix(string(b), "\x00"), "\x00")})
+		}
+		var err error
+		if pid, err = parentOf(pid); err != nil {
+			break
+		}
+	}
+	return out
+})
+
+// readProc reads a small file of /proc with plain system calls: os.ReadFile
+// would try each in the runtime's poller, four fcntl calls a file.
+func readProc(path string) ([]byte, error) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer unix.Close(fd)
+	var out []byte
+	buf := make([]byte, 4096)
+	for len(out) < 1<<20 {
+		n, err := unix.Read(fd, buf)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			break
+		}
+		out = append(out, buf[:n]...)
+	}
+	return out, nil
 }
 
 // ancestorFlags returns the values the flags names take on the command
@@ -51,38 +110,26 @@ func (f ancestorFlag) path(p string) string {
 // Claude Code's takes them. A "--" ends a command line's flags.
 func ancestorFlags(names []string, variadic bool) []ancestorFlag {
 	var out []ancestorFlag
-	pid := os.Getppid()
-	for range 8 {
-		if pid <= 1 {
-			break
-		}
-		proc := "/proc/" + strconv.Itoa(pid)
-		if b, err := os.ReadFile(proc + "/cmdline"); err == nil {
-			cwd, _ := os.Readlink(proc + "/cwd")
-			args := strings.Split(strings.TrimSuffix(string(b), "\x00"), "\x00")
-			for i := 0; i < len(args); i++ {
-				a := args[i]
-				if a == "--" {
-					break
-				}
-				for _, n := range names {
-					if v, ok := strings.CutPrefix(a, n+"="); ok {
-						out = append(out, ancestorFlag{n, v, cwd})
-					} else if a == n && !variadic && i+1 < len(args) {
+	for _, p := range ancestors() {
+		args := p.args
+		for i := 0; i < len(args); i++ {
+			a := args[i]
+			if a == "--" {
+				break
+			}
+			for _, n := range names {
+				if v, ok := strings.CutPrefix(a, n+"="); ok {
+					out = append(out, ancestorFlag{n, v, p.pid})
+				} else if a == n && !variadic && i+1 < len(args) {
+					i++
+					out = append(out, ancestorFlag{n, args[i], p.pid})
+				} else if a == n {
+					for i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
 						i++
-						out = append(out, ancestorFlag{n, args[i], cwd})
-					} else if a == n {
-						for i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
-							i++
-							out = append(out, ancestorFlag{n, args[i], cwd})
-						}
+						out = append(out, ancestorFlag{n, args[i], p.pid})
 					}
 				}
 			}
-		}
-		var err error
-		if pid, err = parentOf(pid); err != nil {
-			break
 		}
 	}
 	return out
