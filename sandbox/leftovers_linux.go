@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"guard/internal/safefile"
 )
 
 // Processes a command leaves behind (setsid, a double fork) when guard,
@@ -127,7 +129,7 @@ func commandsChildren(pids []int, outside map[int]bool, mine int) []int {
 // seccompFilters is the Seccomp_filters count of a /proc status file, -1
 // where the kernel does not give it (before 5.9) or the file is gone.
 func seccompFilters(path string) int {
-	b, err := readProc(path)
+	b, err := safefile.ReadProc(path)
 	if err != nil {
 		return -1
 	}
@@ -166,7 +168,7 @@ func childrenByTask() ([]int, bool) {
 	}
 	var pids []int
 	for _, t := range tasks {
-		b, _ := readProc("/proc/self/task/" + t + "/children") // a thread gone since: none
+		b, _ := safefile.ReadProc("/proc/self/task/" + t + "/children") // a thread gone since: none
 		for _, f := range strings.Fields(string(b)) {
 			if pid, err := strconv.Atoi(f); err == nil {
 				pids = append(pids, pid)
@@ -185,7 +187,7 @@ func childrenByStat() []int {
 		if err != nil {
 			continue
 		}
-		b, err := readProc("/proc/" + p + "/stat")
+		b, err := safefile.ReadProc("/proc/" + p + "/stat")
 		if err != nil {
 			continue
 		}
@@ -198,31 +200,6 @@ func childrenByStat() []int {
 		}
 	}
 	return pids
-}
-
-// readProc reads a small /proc file whole.
-func readProc(path string) ([]byte, error) {
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer unix.Close(fd)
-	var out []byte
-	buf := make([]byte, 4096)
-	for len(out) < 1<<20 {
-		n, err := unix.Read(fd, buf)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if n == 0 {
-			break
-		}
-		out = append(out, buf[:n]...)
-	}
-	return out, nil
 }
 
 // listDirRaw lists the names in the directory path.

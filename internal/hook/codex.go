@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"guard/internal/safefile"
 )
 
 // CodexRewriteVersion is the first Codex version known to apply a hook's
@@ -48,7 +50,7 @@ func CodexRewrites() bool {
 }
 
 func parentOf(pid int) (int, error) {
-	b, err := readProc("/proc/" + strconv.Itoa(pid) + "/stat")
+	b, err := safefile.ReadProc("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
 		return 0, err
 	}

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"unicode"
 
-	"golang.org/x/sys/unix"
+	"guard/internal/safefile"
 )
 
 // Claude Code takes settings from its command line too, which it does not
@@ -66,7 +66,7 @@ var ancestors = sync.OnceValue(func() []ancestor {
 			break
 		}
 		proc := "/proc/" + strconv.Itoa(pid)
-		if b, err := readProc(proc + "/cmdline"); err == nil {
+		if b, err := safefile.ReadProc(proc + "/cmdline"); err == nil {
 			out = append(out, ancestor{pid, strings.Split(strings.TrimSuffix(string(b), "\x00"), "\x00")})
 		}
 		var err error
@@ -76,32 +76,6 @@ var ancestors = sync.OnceValue(func() []ancestor {
 	}
 	return out
 })
-
-// readProc reads a small file of /proc with plain system calls: os.ReadFile
-// would try each in the runtime's poller, four fcntl calls a file.
-func readProc(path string) ([]byte, error) {
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer unix.Close(fd)
-	var out []byte
-	buf := make([]byte, 4096)
-	for len(out) < 1<<20 {
-		n, err := unix.Read(fd, buf)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if n == 0 {
-			break
-		}
-		out = append(out, buf[:n]...)
-	}
-	return out, nil
-}
 
 // ancestorFlags returns the values the flags names take on the command
 // lines of this hook's ancestor processes, up to eight levels: `--flag
