@@ -550,6 +550,7 @@ func (l *diffLab) check(t testing.TB, src string, sh diffShell) (problems []stri
 	})) {
 		return nil, false
 	}
+	startup := l.startupEvents(t, src, sh, dir)
 	events, out, err := l.run(src, sh, dir)
 	if err != nil {
 		t.Fatalf("%s -c %q: %v\n%s", sh.name, src, err, out)
@@ -557,6 +558,10 @@ func (l *diffLab) check(t testing.TB, src string, sh diffShell) (problems []stri
 	top := []string{filepath.Join(l.bin, sh.name), "-c", sh.prelude() + src}
 	skippedTop := false
 	for _, ev := range events {
+		if k := ev.key(); startup[k] > 0 {
+			startup[k]--
+			continue
+		}
 		switch ev.syscall {
 		case "execve", "execveat":
 			if !skippedTop && slices.Equal(ev.argv[1:], top[1:]) {
@@ -590,6 +595,45 @@ func (l *diffLab) check(t testing.TB, src string, sh diffShell) (problems []stri
 		problems = append(problems, fmt.Sprintf("guard: %s, commands %s, writes %q", j.verdict.Class, strings.Join(cmds, " "), j.verdict.Writes))
 	}
 	return problems, true
+}
+
+// startupEvents is what the start-up files alone do in the shell that src,
+// one shell command guard judges as that shell (NestedShell: `sh -lc ls`),
+// starts: that shell run in dir with the script ":". A login shell's
+// profiles are the user's: guard judges no command of theirs, and learns
+// from the shell itself the PATH, options, functions and directory they
+// leave (cmd/guard's judgeStartupPATH), so what they run is no finding
+// here; everything the script does beyond them still is. Nil for any other
+// src.
+func (l *diffLab) startupEvents(t testing.TB, src string, sh diffShell, dir string) map[string]int {
+	inner, ok := NestedShell([]string{sh.judge, "-c", src})
+	if !ok {
+		return nil
+	}
+	alone := slices.Clone(inner)
+	alone[len(alone)-1] = ":" // the script, ShellScript's last word here
+	if s, _, ok := ShellScript(inner); !ok || s != inner[len(inner)-1] {
+		return nil
+	}
+	events, out, err := l.run(shell.Join(alone), sh, dir)
+	if err != nil {
+		t.Fatalf("%s -c %q: %v\n%s", sh.name, shell.Join(alone), err, out)
+	}
+	seen := map[string]int{}
+	for _, ev := range events {
+		if ev.syscall == "execve" || ev.syscall == "execveat" {
+			if len(ev.argv) > 0 && (ev.argv[len(ev.argv)-1] == ":" || strings.HasSuffix(ev.argv[len(ev.argv)-1], shell.Join(alone))) {
+				continue // the shells themselves
+			}
+		}
+		seen[ev.key()]++
+	}
+	return seen
+}
+
+// key identifies what an event did, whichever process did it.
+func (ev event) key() string {
+	return ev.syscall + "\x00" + ev.path + "\x00" + strings.Join(ev.argv, "\x00")
 }
 
 // execJudged reports whether an execve is one guard judged: the argv of

@@ -58,7 +58,7 @@ func goSource(p *Policy) ([]byte, error) {
 	b.WriteString("options: []poption")
 	list("", len(pk.options), func(i int) string {
 		o := pk.options[i]
-		return fmt.Sprintf("{%s, %v, %v, %s}", s(o.name), o.flag, o.required, m(o.value))
+		return fmt.Sprintf("{%s, %v, %v, %v, %s}", s(o.name), o.flag, o.required, o.attached, m(o.value))
 	})
 	b.WriteString("matchers: []pmatcher")
 	list("", len(pk.matchers), func(i int) string { return strings.TrimPrefix(m(pk.matchers[i]), "pmatcher") })
@@ -136,7 +136,7 @@ func pack(p *Policy) *packed {
 			if !ok {
 				start := uint32(len(pk.options))
 				for _, o := range s.Options {
-					pk.options = append(pk.options, poption{str(o.Name), o.Flag, o.Required, matcher(o.Value)})
+					pk.options = append(pk.options, poption{str(o.Name), o.Flag, o.Required, o.Attached, matcher(o.Value)})
 				}
 				ol = pspan{start, uint32(len(pk.options))}
 				lists[key] = ol
@@ -177,6 +177,9 @@ func fmtOptions(opts []Option) string {
 		}
 		if o.Required {
 			b = append(b, 'r')
+		}
+		if o.Attached {
+			b = append(b, 'a')
 		}
 		b = append(b, 0)
 	}

@@ -77,6 +77,12 @@ func (s Set) Judge(argv []string, cwd string) Verdict {
 		if r := s.Check(argv); r.Class == Safe && r.Exec != nil {
 			return s.judgeArgv(argv, cwd, cwd)
 		}
+		if inner, ok := NestedShell(argv); ok {
+			// Judged as the inner shell is judged on its own; the caller
+			// learns its start-up files' state as for that shell
+			// (cmd/guard's startupShell unwraps the same way).
+			return s.Judge(inner, cwd).under(argv)
+		}
 		v := s.judgeScript(src, dialect, cwd)
 		v.Script = true
 		v.Commands = append([][]string{argv[:1]}, v.Commands...)
@@ -845,6 +851,43 @@ func ShellScript(argv []string) (src string, d shell.Dialect, ok bool) {
 		}
 	}
 	return "", 0, false
+}
+
+// NestedShell returns the argv of the shell that argv, a shell's script,
+// runs as its one command: `bash -c "bash -lc 'rg x'"` (an agent's
+// command line `bash -lc '...'` that a tool runs with bash -c) runs `bash
+// -lc 'rg x'` and nothing else, so it is judged as that argv is, the inner
+// shell's start-up files included. Only when the outer shell is bash or sh
+// and reads no start-up files itself (no -l, -i or --login; BASH_ENV is
+// the caller's to check), so that it finds the inner shell with the PATH
+// guard was given, and when the script is one simple command with static
+// words (shell.SoleCommand) naming a shell with a -c script.
+func NestedShell(argv []string) ([]string, bool) {
+	src, d, ok := ShellScript(argv)
+	if !ok || d == shell.Zsh {
+		return nil, false
+	}
+	for i := 1; i < len(argv); i++ {
+		a := argv[i]
+		if a == "--" || a == "-" || len(a) < 2 || a[0] != '-' && a[0] != '+' {
+			break
+		}
+		if a == "-o" || a == "+o" {
+			i++ // the option's name
+			continue
+		}
+		if a == "--login" || a[1] != '-' && strings.ContainsAny(a[1:], "li") {
+			return nil, false
+		}
+	}
+	inner, ok := shell.SoleCommand(src, d)
+	if !ok {
+		return nil, false
+	}
+	if _, _, ok := ShellScript(inner); !ok {
+		return nil, false
+	}
+	return inner, true
 }
 
 // wrappers are the programs that run another command; an argv that starts

@@ -50,7 +50,7 @@ func (s *Spec) match(program string, args []string) (*Exec, *MatchError) {
 			o, ok = s.option(NumFlag)
 		}
 		if ok {
-			if o.Flag {
+			if o.Flag || o.Attached {
 				flags = append(flags, MatchedFlag{Name: o.Name})
 				continue
 			}

@@ -36,9 +36,9 @@ type pmatcher struct {
 }
 
 type poption struct {
-	name           pstr
-	flag, required bool
-	value          pmatcher
+	name                     pstr
+	flag, required, attached bool
+	value                    pmatcher
 }
 
 type pspec struct {
@@ -143,7 +143,7 @@ func (pk *packed) optionList(sp pspan) []Option {
 	}
 	l := make([]Option, 0, sp.hi-sp.lo)
 	for _, o := range pk.options[sp.lo:sp.hi] {
-		l = append(l, Option{Name: pk.str(o.name), Flag: o.flag, Required: o.required, Value: pk.matcher(o.value)})
+		l = append(l, Option{Name: pk.str(o.name), Flag: o.flag, Required: o.required, Attached: o.attached, Value: pk.matcher(o.value)})
 	}
 	if pk.lists == nil {
 		pk.lists = map[pspan][]Option{}

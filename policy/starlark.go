@@ -176,6 +176,9 @@ func (v optionValue) String() string {
 	if v.o.Flag {
 		return fmt.Sprintf("flag(%q)", v.o.Name)
 	}
+	if v.o.Attached {
+		return fmt.Sprintf("opt(%q, %s, attached = True)", v.o.Name, matcherConst(v.o.Value.Kind))
+	}
 	return fmt.Sprintf("opt(%q, %s)", v.o.Name, matcherConst(v.o.Value.Kind))
 }
 func (v optionValue) Type() string          { return "option" }
@@ -205,12 +208,15 @@ func flagBuiltin(_ *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple, 
 func optBuiltin(_ *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var name string
 	var typ starlark.Value
-	var required bool
-	if err := starlark.UnpackArgs(fn.Name(), args, kwargs, "name", &name, "type", &typ, "required?", &required); err != nil {
+	var required, attached bool
+	if err := starlark.UnpackArgs(fn.Name(), args, kwargs, "name", &name, "type", &typ, "required?", &required, "attached?", &attached); err != nil {
 		return nil, err
 	}
 	if !strings.HasPrefix(name, "-") {
 		return nil, fmt.Errorf("opt: %q does not start with -", name)
+	}
+	if attached && !strings.HasPrefix(name, "--") {
+		return nil, fmt.Errorf("opt: %q: attached = True is for a long option (--name=VALUE)", name)
 	}
 	m, err := toMatcher(typ)
 	if err != nil {
@@ -219,7 +225,7 @@ func optBuiltin(_ *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple, k
 	if v, _ := m.vararg(); v {
 		return nil, fmt.Errorf("opt: type %s takes several words; an option value is one word", matcherConst(m.Kind))
 	}
-	return optionValue{Option{Name: name, Value: m, Required: required}}, nil
+	return optionValue{Option{Name: name, Value: m, Required: required, Attached: attached}}, nil
 }
 
 func toMatcher(v starlark.Value) (Matcher, error) {

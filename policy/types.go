@@ -194,6 +194,11 @@ type Option struct {
 	Flag     bool
 	Value    Matcher // the value's type, for an opt
 	Required bool
+	// Attached: the opt takes its value only in the same word
+	// (--name=VALUE); the bare word is a flag and the next word is not its
+	// value, as git reads --notes, --abbrev and --pretty
+	// (opt(..., attached = True)).
+	Attached bool
 }
 
 // Spec is one define_program call.
@@ -336,7 +341,7 @@ func (s *Spec) cannotMatch(args []string) bool {
 // the side of "could".
 func (s *Spec) knownOptionWord(a string) (known, flag bool) {
 	if o, ok := s.option(a); ok {
-		return true, o.Flag
+		return true, o.Flag || o.Attached
 	}
 	if numFlag(a) {
 		if o, ok := s.option(NumFlag); ok {

@@ -260,6 +260,12 @@ func (h *hookCall) run() (code int) {
 		// so that an agent cannot write one itself to get round an ask.
 		script, unwrapped = inner, true
 	}
+	if err := c.judgeStartupPATH(g, nestedOnly([]string{"bash", "-c", script})); err != nil {
+		// A login shell written as the command (`bash -lc '...'`): the
+		// policy judges its script, with its start-up files' PATH and
+		// state, as for guard -- bash -lc.
+		return h.deny("guard: " + err.Error())
+	}
 	v, d := g.Judge([]string{"bash", "-c", script})
 	if req.SkillShell && d.Action == policy.RunSandboxed && d.Class == policy.Safe {
 		// A skill's command cannot be rewritten to run sandboxed: a safe

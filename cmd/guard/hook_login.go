@@ -42,6 +42,9 @@ func (c *cli) codexLoginPATH(g *gate.Gate, opts gate.Options, script string) str
 		if err != nil {
 			return "guard cannot judge it with the PATH of Codex's login shell: " + err.Error()
 		}
+		if err := c.judgeStartupPATH(g2, nestedOnly([]string{"bash", "-c", script})); err != nil {
+			return err.Error()
+		}
 		if _, d := g2.Judge([]string{"bash", "-c", script}); d.Action != policy.Run {
 			return fmt.Sprintf("Codex runs it in a login shell (%s), where the start-up files make PATH %s, and there it is %s", lp.Shell, lp.PATH, d.Reason)
 		}

@@ -18,7 +18,15 @@ import (
 // script: a login shell (`/bin/sh -l -c S`, `bash -lc S`, `zsh --login -c
 // S`), bash with BASH_ENV set (`bash -c S` sources it), and zsh, which
 // reads ~/.zshenv for every script unless -f. Else "".
+//
+// A shell whose script is one shell command (policy.NestedShell: `bash -c
+// "bash -lc 'rg x'"`) runs that shell, found with the same PATH, which the
+// policy judges as if guard ran it: its start-up files are the ones that
+// count.
 func startupShell(argv []string, getenv func(string) string) (string, []string) {
+	if inner, ok := policy.NestedShell(argv); ok {
+		return startupShell(inner, getenv)
+	}
 	if _, _, ok := policy.ShellScript(argv); !ok {
 		return "", nil
 	}
@@ -79,6 +87,11 @@ func startupShell(argv []string, getenv func(string) string) (string, []string) 
 // shell that cannot tell (it fails or takes over 3 s) is guard's failure:
 // nothing runs.
 func (c *cli) judgeStartupPATH(g *gate.Gate, argv []string) error {
+	if _, ok := policy.NestedShell(argv); ok && filepath.Base(argv[0]) == "bash" && c.getenv("BASH_ENV") != "" {
+		// The outer bash sources BASH_ENV first, which may change the PATH
+		// it finds the inner shell with, or define it as a function.
+		return fmt.Errorf("%s sources BASH_ENV (%s) before it runs the shell its script starts, and guard judges only that shell's start-up files; unset BASH_ENV or run the inner shell itself", argv[0], c.getenv("BASH_ENV"))
+	}
 	sh, opts := startupShell(argv, c.getenv)
 	if sh == "" || g.InWritableRoot(sh) {
 		// A shell inside a writable root is unverified anyway (a planted
@@ -100,5 +113,16 @@ func (c *cli) judgeStartupPATH(g *gate.Gate, argv []string) error {
 		return fmt.Errorf("%s runs start-up files that may set its options and functions, and guard could not learn them (the shell failed or took over 3 s)", sh)
 	}
 	g.JudgeWithStartup(gate.Startup{Shell: filepath.Base(sh), Options: st.Options, Names: st.Names, Dir: st.Dir})
+	return nil
+}
+
+// nestedOnly is argv when it is a shell whose script is one shell command
+// (policy.NestedShell), else nil: for the hooks, which judge an agent's
+// command as bash -c's script, only such an inner shell is one guard asks
+// its start-up files of.
+func nestedOnly(argv []string) []string {
+	if _, ok := policy.NestedShell(argv); ok {
+		return argv
+	}
 	return nil
 }
