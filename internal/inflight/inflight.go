@@ -38,9 +38,10 @@ type Run struct {
 }
 
 // Hold records this process as a run whose writes reach roots, in dir
-// (made, 0700, when missing), for the rest of the process's life. The
-// record is written and locked under a temporary name, then renamed into
-// place, so that Live never takes a record being made for a stale one.
+// (made, 0700, when missing), for the rest of the process's life, and
+// removes the records nobody holds. The record is written and locked
+// under a temporary name, then renamed into place, so that Live never
+// takes a record being made for a stale one.
 func Hold(dir string, roots []string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
@@ -66,8 +67,13 @@ func Hold(dir string, roots []string) error {
 		os.Remove(tmp)
 		return err
 	}
-	// fd stays open, and locked, until the process exits.
-	return nil
+	// fd stays open, and locked, until the process exits. Nothing removes
+	// the record then (guard exits from inside the sandbox's wait, or execs
+	// in place): each Hold clears those of the guards that have ended, so
+	// that the directory holds the runs in flight and the few since the
+	// last one, not one file for every run ever made.
+	_, err = Live(dir)
+	return err
 }
 
 // Live returns the runs recorded in dir whose guard still holds its

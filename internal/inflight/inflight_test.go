@@ -69,3 +69,28 @@ func TestHoldLive(t *testing.T) {
 }
 
 func runsName(r Run) string { return strconv.Itoa(r.Pid) }
+
+// TestHoldClearsEnded: nothing removes a run's record when its guard ends
+// (it exits from inside the sandbox's wait), so each Hold clears those of
+// the guards that have ended: after five runs one after the other the
+// directory holds the last one's record, not five (it held one file for
+// every full-auto run ever made).
+func TestHoldClearsEnded(t *testing.T) {
+	if dir := os.Getenv("INFLIGHT_HOLD_ONCE"); dir != "" {
+		if err := Hold(dir, []string{"/p"}); err != nil {
+			t.Fatal(err)
+		}
+		return // the process ends holding it
+	}
+	dir := filepath.Join(t.TempDir(), "running")
+	for range 5 {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestHoldClearsEnded$")
+		cmd.Env = append(os.Environ(), "INFLIGHT_HOLD_ONCE="+dir)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("a run: %v\n%s", err, out)
+		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("after five runs that ended the directory holds %d records, want the last one's: %v", len(ents), ents)
+	}
+}
