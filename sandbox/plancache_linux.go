@@ -72,7 +72,7 @@ func ProtectCached(p *Profile, l *protect.List, home, dir string) {
 		Protect(p, l, home)
 		return
 	}
-	file := filepath.Join(dir, "plans", strconv.FormatUint(uint64(key[0]), 16))
+	file := planFile(dir, key)
 	if lists, ok := loadPlan(file, key); ok {
 		planHits++
 		p.ReadOnly, p.Unreadable, p.ScannedDirs, p.PrivateTemp, p.MissingProtected = lists[0], lists[1], lists[2], lists[3], lists[4]
@@ -88,6 +88,17 @@ func ProtectCached(p *Profile, l *protect.List, home, dir string) {
 	if !w.Unsure {
 		savePlan(file, key, p, w, start)
 	}
+}
+
+// planFile is the file of dir that keeps the entry for key: one of 4,096,
+// by the key's first 12 bits, each holding one entry. 256 files by its
+// first byte made two sets of roots (or two guard builds) that guard ran
+// by turns share a file (among 40 keys, three pairs on average; 0.2 now),
+// and each then missed every run, rewriting the other's entry (a machine's
+// projects, and make bench's pairs: a line 1x above itself now and then).
+// At most 4,096 entries of a few KB.
+func planFile(dir string, key [32]byte) string {
+	return filepath.Join(dir, "plans", strconv.FormatUint(uint64(key[0])<<4|uint64(key[1]>>4), 16))
 }
 
 // planKey hashes what Protect's result depends on besides the file system.

@@ -404,3 +404,25 @@ func TestPlanCacheDanglingLink(t *testing.T) {
 		t.Fatalf("an entry watching a dangling link: written and read back %v %v, want [/x] true", un, ok)
 	}
 }
+
+// TestPlanFileSpreadsKeys: keys that share their first byte have files of
+// their own when the next four bits differ, so that sets of roots run by
+// turns do not take each other's entry (256 files: among 40 keys, three
+// pairs shared one on average).
+func TestPlanFileSpreadsKeys(t *testing.T) {
+	var a, b [32]byte
+	a[0], b[0] = 0xc3, 0xc3
+	a[1], b[1] = 0x10, 0x20
+	if planFile("/d", a) == planFile("/d", b) {
+		t.Errorf("keys c310... and c320... share %s", planFile("/d", a))
+	}
+	files := map[string]bool{}
+	for i := range 4096 {
+		var k [32]byte
+		k[0], k[1] = byte(i>>4), byte(i<<4)
+		files[planFile("/d", k)] = true
+	}
+	if len(files) != 4096 {
+		t.Errorf("4,096 keys of distinct first 12 bits have %d files, want 4,096", len(files))
+	}
+}
