@@ -60,13 +60,7 @@ func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string,
 		return judgePatch(g, req, req.Patch, g.Cwd, home)
 	case req.Edit:
 		paths := targets(req.Paths, g.Cwd, home)
-		d := decideEdit(g, paths, home)
-		if why := writerInFlight(g, paths); why != "" && d.Action == policy.Run {
-			d.Action, d.Reason = policy.Ask, why
-		}
-		if why := hook.AgentEnvFile(req.Agent, paths, g.Getenv); why != "" && d.Action == policy.Run {
-			d.Action, d.Reason = policy.Ask, why
-		}
+		d := decideAgentEdit(g, req.Agent, paths, home)
 		if d.Action == policy.Run {
 			if v, why, ok := nestedMemory(g, req, home); ok {
 				return v, why, true
@@ -117,13 +111,7 @@ func judgePatch(g *gate.Gate, req *hook.Request, text, dir, home string) (hook.V
 		return hook.Ask, why, true
 	}
 	paths := targets(p.Paths(), dir, home)
-	d := decideEdit(g, paths, home)
-	if why := writerInFlight(g, paths); why != "" && d.Action == policy.Run {
-		d.Action, d.Reason = policy.Ask, why
-	}
-	if why := hook.AgentEnvFile(req.Agent, paths, g.Getenv); why != "" && d.Action == policy.Run {
-		d.Action, d.Reason = policy.Ask, why
-	}
+	d := decideAgentEdit(g, req.Agent, paths, home)
 	for _, p := range paths {
 		if d.Action == policy.Run && hook.MemoryFile(req.Agent, p, hook.RuleEnv{Getenv: g.Getenv, Project: req.Project}) {
 			// Its @imports are read into the model's context by the
@@ -145,6 +133,21 @@ func decideEdit(g *gate.Gate, paths []string, home string) policy.Decision {
 		if g.Mode == policy.FullAuto {
 			d.Action = policy.Refuse
 		}
+	}
+	return d
+}
+
+// decideAgentEdit is decideEdit for an agent's own file tool, which
+// writes after the hook answers, outside any sandbox: also asked while a
+// run of guard's can change the paths on the way (writerInFlight), and for
+// a file the agent itself loads into its environment (hook.AgentEnvFile).
+func decideAgentEdit(g *gate.Gate, agent hook.Agent, paths []string, home string) policy.Decision {
+	d := decideEdit(g, paths, home)
+	if why := writerInFlight(g, paths); why != "" && d.Action == policy.Run {
+		d.Action, d.Reason = policy.Ask, why
+	}
+	if why := hook.AgentEnvFile(agent, paths, g.Getenv); why != "" && d.Action == policy.Run {
+		d.Action, d.Reason = policy.Ask, why
 	}
 	return d
 }

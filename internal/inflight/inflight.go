@@ -38,14 +38,11 @@ type Run struct {
 }
 
 // Hold records this process as a run whose writes reach roots, in dir
-// (made, 0700, when missing), for the rest of the process's life, and
+// (which the caller makes, as guard makes its state directories), for the rest of the process's life, and
 // removes the records nobody holds. The record is written and locked
 // under a temporary name, then renamed into place, so that Live never
 // takes a record being made for a stale one.
 func Hold(dir string, roots []string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
 	name := strconv.Itoa(os.Getpid())
 	tmp := filepath.Join(dir, "."+name)
 	fd, err := unix.Open(tmp, unix.O_CREAT|unix.O_TRUNC|unix.O_WRONLY|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0o600)

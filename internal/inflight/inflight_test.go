@@ -28,6 +28,9 @@ func TestHoldLive(t *testing.T) {
 	}
 	base := t.TempDir()
 	dir := filepath.Join(base, "running")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHoldLive$")
 	cmd.Env = append(os.Environ(), "INFLIGHT_HOLD_DIR="+dir, "INFLIGHT_HOLD_ROOTS=/p/a,/p/b c")
 	if err := cmd.Start(); err != nil {
@@ -82,7 +85,7 @@ func TestHoldClearsEnded(t *testing.T) {
 		}
 		return // the process ends holding it
 	}
-	dir := filepath.Join(t.TempDir(), "running")
+	dir := t.TempDir()
 	for range 5 {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestHoldClearsEnded$")
 		cmd.Env = append(os.Environ(), "INFLIGHT_HOLD_ONCE="+dir)
