@@ -246,3 +246,68 @@ func TestLazyHeaderRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// An entry another user could have written is not used: where the cache
+// lies in a directory others can write (XDG_CACHE_HOME in /tmp), an entry
+// made for the file's very key, with the rules of another policy, would
+// otherwise replace the user's policy.
+func TestCacheEntryOfAnotherUserIgnored(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "p.policy")
+	if err := os.WriteFile(file, []byte(`prefix_rule(pattern=["rm"], decision="forbidden")`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(file)
+	key, _ := keyOf(abs)
+	loose, err := Load("loose.policy", []byte(`prefix_rule(pattern=["rm"], decision="allow")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Cache{Dir: filepath.Join(dir, "cache"), Version: "v1"}
+	forged, err := encodeLazy(&lazyHeader{Format: cacheFormat, Version: c.Version, Key: key}, loose)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plant := func(mode os.FileMode, uid int) {
+		t.Helper()
+		if err := os.MkdirAll(c.Dir, 0o777); err != nil {
+			t.Fatal(err)
+		}
+		e := c.entry(abs)
+		os.Remove(e)
+		if err := os.WriteFile(e, forged, mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(e, mode); err != nil {
+			t.Fatal(err)
+		}
+		if uid != os.Geteuid() {
+			if err := os.Chown(e, uid, -1); err != nil {
+				t.Skipf("cannot give the entry to another user here: %v", err)
+			}
+		}
+	}
+	decision := func() string {
+		p, err := c.LoadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (Set{p}).Check([]string{"rm", "x"}).Class == Forbidden {
+			return "forbidden"
+		}
+		return "allow"
+	}
+	// The check can fail: the same entry, guard's own, is used.
+	plant(0o600, os.Geteuid())
+	if d := decision(); d != "allow" {
+		t.Fatalf("guard's own entry was not used (rm: %s): the test shows nothing", d)
+	}
+	plant(0o666, os.Geteuid())
+	if d := decision(); d != "forbidden" {
+		t.Errorf("an entry others may write was used: rm %s", d)
+	}
+	plant(0o600, 65534)
+	if d := decision(); d != "forbidden" {
+		t.Errorf("another user's entry was used: rm %s", d)
+	}
+}

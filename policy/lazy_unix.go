@@ -19,6 +19,9 @@ func mapFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	if !safefile.Mine(fi) {
+		return nil, &os.PathError{Op: "map", Path: path, Err: syscall.EPERM}
+	}
 	if fi.Size() == 0 || fi.Size() > 1<<31 {
 		return nil, &os.PathError{Op: "map", Path: path, Err: syscall.EFBIG}
 	}

@@ -142,7 +142,7 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 			}
 			if !complete && !(names && ownTree(root, cwd)) {
 				return "xargs " + prog + " reads the files " + quoteArgv(argv) + " names, in " + r +
-					", " + walkTooLarge
+					", " + walkTooLarge()
 			}
 		}
 		return ""

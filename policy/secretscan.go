@@ -1285,7 +1285,7 @@ func recursiveSecret(r *Result, argv []string, cwd, own string) string {
 			return prog + " reads the tree " + root + ", which holds " + rel + " (" + whySecret(f) + ")"
 		}
 		if !complete && !(names && ownTree(dir, own)) {
-			return prog + " reads the tree " + root + ", " + walkTooLarge
+			return prog + " reads the tree " + root + ", " + walkTooLarge()
 		}
 	}
 	return ""
@@ -1620,8 +1620,10 @@ const maxWalkContent = 8 << 20
 var walkContentSpent atomic.Int64
 
 // walkTooLarge is the reason for a walk that ended incomplete.
-var walkTooLarge = "too large to check for secret files (over " + strconv.Itoa(maxWalkEntries) +
-	" entries, or " + strconv.Itoa(maxWalkContent>>20) + " MiB to scan for credentials)"
+func walkTooLarge() string {
+	return "too large to check for secret files (over " + strconv.Itoa(maxWalkEntries) +
+		" entries, or " + strconv.Itoa(maxWalkContent>>20) + " MiB to scan for credentials)"
+}
 
 // contentHow sets how a walk whose files reader (the program that reads
 // the files found) reads checks their content for credentials, as `cat

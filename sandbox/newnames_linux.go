@@ -112,7 +112,7 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 	topFrom := len(entries)
 	tops := otherRootTops(&c.p, homeDir)
 	if len(tops) > 0 {
-		entries = slices.Concat(entries, upwardTopNames)
+		entries = slices.Concat(entries, upwardTopNames())
 	}
 	// Then one entry for each path a config names that did not exist
 	// (Profile.MissingProtected), looked for in its nearest directory that
@@ -287,14 +287,16 @@ func (n *newNames) applies(i int, k dirKind) bool {
 // upwardTopNames are protect.UpwardTop's names as entries: what tools
 // running in a directory below a root take for their own (a .cargo with a
 // rustc wrapper, a bare repository's HEAD and config, go.work,
-// conftest.py, ESLint's and Prettier's configs).
-var upwardTopNames = func() []protect.Entry {
-	var out []protect.Entry
-	for _, n := range protect.UpwardTop("") {
+// conftest.py, ESLint's and Prettier's configs). Built when a run needs
+// them, not when every guard starts.
+func upwardTopNames() []protect.Entry {
+	names := protect.UpwardTop("")
+	out := make([]protect.Entry, 0, len(names))
+	for _, n := range names {
 		out = append(out, protect.Entry{Pattern: n, Kind: protect.Protected, Reason: protect.WhyUpwardTop})
 	}
 	return out
-}()
+}
 
 // nearestExisting is the nearest directory above p that exists, within
 // one of roots (not above it), and the first component of p below it.

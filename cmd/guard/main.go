@@ -7,6 +7,12 @@
 //	guard check | check-json | explain | policy | install | uninstall | which | doctor | hook | sh
 //
 // Invoked under another name (a PATH shim), guard guards that program.
+
+// A guard process lives a few milliseconds: the runtime's goroutine that
+// follows the CPU limit of its cgroup (GOMAXPROCS) would only be started,
+// and woken, for nothing.
+//
+//go:debug updatemaxprocs=0
 package main
 
 import (

@@ -6,12 +6,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
+
+	"guard/internal/safefile"
 )
 
 // LoginPath is the PATH a login shell sets up before it runs a command.
@@ -153,7 +156,7 @@ func shellProbe(shell string, opts, env []string, dir, cacheDir string, getenv f
 	var cache string
 	if filepath.IsAbs(cacheDir) {
 		cache = filepath.Join(cacheDir, kind, key)
-		if b, err := os.ReadFile(cache); err == nil {
+		if b, ok := readOwnEntry(cache); ok {
 			return string(b), true
 		}
 	}
@@ -190,6 +193,21 @@ func shellProbe(shell string, opts, env []string, dir, cacheDir string, getenv f
 		}
 	}
 	return p, true
+}
+
+// readOwnEntry reads a cache entry guard wrote (safefile.Mine): one that
+// another user put in a cache directory others can write is not used.
+func readOwnEntry(path string) ([]byte, bool) {
+	f, fi, err := safefile.Open(path)
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	if !safefile.Mine(fi) || fi.Size() > 1<<20 {
+		return nil, false
+	}
+	b, err := io.ReadAll(f)
+	return b, err == nil
 }
 
 // ShellPathOf is the PATH the shell shell (an absolute path), started with

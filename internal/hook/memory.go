@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"guard/internal/safefile"
 	"guard/policy"
@@ -364,7 +365,7 @@ func NestedMemoryImports(req Request, home string, getenv func(string) string) [
 // geminiEscape is the pattern of Gemini CLI 0.61.0's
 // unescapeStringForGeminiBug: backslashes before n, t, r, a quote, a
 // backquote, a backslash or a newline.
-var geminiEscape = regexp.MustCompile("\\\\+(n|t|r|'|\"|`|\\\\|\n)")
+var geminiEscape = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("\\\\+(n|t|r|'|\"|`|\\\\|\n)") })
 
 // GeminiUnescape returns s as Gemini CLI's write_file may write it: with
 // every run of backslashes before n, t, r, a quote, a backquote, a
@@ -373,7 +374,7 @@ var geminiEscape = regexp.MustCompile("\\\\+(n|t|r|'|\"|`|\\\\|\n)")
 // Gemini 2 or 3 (gemini-1.5-flash: measured, a GEMINI.md written as
 // "Notes.\n@.env" imported .env), after the hook has judged the content.
 func GeminiUnescape(s string) string {
-	return geminiEscape.ReplaceAllStringFunc(s, func(m string) string {
+	return geminiEscape().ReplaceAllStringFunc(s, func(m string) string {
 		switch c := m[len(m)-1]; c {
 		case 'n':
 			return "\n"

@@ -3,6 +3,7 @@ package hook
 import (
 	"encoding/json"
 	"errors"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -79,24 +80,117 @@ func orNull(raw json.RawMessage) []byte {
 	return raw
 }
 
-// decodeString decodes a JSON string: directly when it holds no escape, no
-// control character and only valid UTF-8, else through encoding/json.
+// decodeString decodes a JSON string as json.Unmarshal does: escapes
+// undone, a lone surrogate and each byte of invalid UTF-8 read as U+FFFD.
+// A token that is not a well-formed JSON string gets json.Unmarshal's own
+// error (its first use costs a hook call a reflection walk of the type).
 func decodeString(raw []byte) (string, error) {
-	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
-		plain := utf8.Valid(raw)
-		for _, c := range raw[1 : len(raw)-1] {
-			if c == '\\' || c == '"' || c < 0x20 {
-				plain = false
-				break
-			}
-		}
-		if plain {
-			return string(raw[1 : len(raw)-1]), nil
-		}
+	if s, ok := jsonUnquote(raw); ok {
+		return s, nil
 	}
 	var s string
 	err := json.Unmarshal(raw, &s)
 	return s, err
+}
+
+// jsonUnquote undoes a JSON string's quotes and escapes; ok is false for
+// anything but a well-formed string token.
+func jsonUnquote(raw []byte) (s string, ok bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	body := raw[1 : len(raw)-1]
+	plain := utf8.Valid(body)
+	for _, c := range body {
+		if c == '\\' || c == '"' || c < 0x20 {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return string(body), true
+	}
+	out := make([]byte, 0, len(body)+8)
+	for i := 0; i < len(body); {
+		c := body[i]
+		switch {
+		case c == '"' || c < 0x20:
+			return "", false
+		case c == '\\':
+			if i+1 >= len(body) {
+				return "", false
+			}
+			switch e := body[i+1]; e {
+			case '"', '\\', '/':
+				out = append(out, e)
+			case 'b':
+				out = append(out, '\b')
+			case 'f':
+				out = append(out, '\f')
+			case 'n':
+				out = append(out, '\n')
+			case 'r':
+				out = append(out, '\r')
+			case 't':
+				out = append(out, '\t')
+			case 'u':
+				r, ok := hex4(body[i+2:])
+				if !ok {
+					return "", false
+				}
+				i += 6
+				if utf16.IsSurrogate(r) {
+					// A pair only when a low surrogate follows as an escape;
+					// else U+FFFD, and what follows is read on its own.
+					if len(body) >= i+2 && body[i] == '\\' && body[i+1] == 'u' {
+						if r2, ok := hex4(body[i+2:]); ok {
+							if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+								out = utf8.AppendRune(out, d)
+								i += 6
+								continue
+							}
+						}
+					}
+					r = utf8.RuneError
+				}
+				out = utf8.AppendRune(out, r)
+				continue
+			default:
+				return "", false
+			}
+			i += 2
+		case c < utf8.RuneSelf:
+			out = append(out, c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(body[i:])
+			out = utf8.AppendRune(out, r) // RuneError for a byte of invalid UTF-8
+			i += size
+		}
+	}
+	return string(out), true
+}
+
+// hex4 reads the four hexadecimal digits of a \\u escape.
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
 }
 
 func skipSpace(d []byte, i int) int {

@@ -87,3 +87,32 @@ func TestClaudePermissions(t *testing.T) {
 		t.Errorf("no permissions: %q %q %v", d, a, err)
 	}
 }
+
+var stringCases = []string{`""`, `"x"`, `"a\"b"`, `"\\\/\b\f\n\r\t"`, `"\u00e9\ud83d\ude00"`, `"\ud83d"`, `"\ud83dx"`,
+	`"\ude00\ud83d"`, `"\ud83d\u0041"`, `"\ud83d\ud83d\ude00"`, `"\u0000"`, `"\uZZZZ"`, `"\u12"`, `"\x"`, `"a\"`, `"a"b"`,
+	"\"\xff\xfe\"", "\"a\xc3\"", "\"\x01\"", `"`, `x`, ` "a"`, `"\uD83D\uDE00"`, `"\uDBFF\uDFFF\uD800"`, `"é\n"`}
+
+// TestDecodeStringAsEncodingJSON holds decodeString to json.Unmarshal into
+// a string: the same text, an error for the same tokens.
+func TestDecodeStringAsEncodingJSON(t *testing.T) {
+	for _, in := range stringCases {
+		checkDecodeString(t, in)
+	}
+}
+
+func FuzzDecodeString(f *testing.F) {
+	for _, in := range stringCases {
+		f.Add(in)
+	}
+	f.Fuzz(func(t *testing.T, in string) { checkDecodeString(t, in) })
+}
+
+func checkDecodeString(t *testing.T, in string) {
+	t.Helper()
+	var want string
+	werr := json.Unmarshal([]byte(in), &want)
+	got, err := decodeString([]byte(in))
+	if (err != nil) != (werr != nil) || werr == nil && got != want {
+		t.Fatalf("decodeString(%q) = %q, %v; json.Unmarshal %q, %v", in, got, err, want, werr)
+	}
+}

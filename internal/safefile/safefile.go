@@ -188,3 +188,12 @@ func Kind(m fs.FileMode) string {
 	}
 	return m.Type().String()
 }
+
+// Mine reports whether fi, of a file guard wrote for itself (a cache
+// entry), is a regular file of guard's user that no one else may write:
+// where a cache lies in a directory others can write (XDG_CACHE_HOME in
+// /tmp), an entry another user put there is not taken for guard's own.
+func Mine(fi fs.FileInfo) bool {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && fi.Mode().IsRegular() && st.Uid == uint32(os.Geteuid()) && fi.Mode().Perm()&0o022 == 0
+}
