@@ -572,8 +572,9 @@ func lookup(env []string) func(string) string {
 
 // Judge classifies argv and decides what the mode does with it.
 func (g *Gate) Judge(argv []string) (policy.Verdict, policy.Decision) {
-	v := g.Set.Judge(g.boundArgv(argv), g.Cwd)
-	g.checkPrograms(&v)
+	argv = g.boundArgv(argv)
+	v := g.Set.Judge(argv, g.Cwd)
+	g.checkPrograms(&v, argv)
 	g.checkGit(&v)
 	g.checkGitPlaced(&v)
 	g.checkGitHistory(&v)
