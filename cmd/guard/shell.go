@@ -12,7 +12,7 @@ import (
 func (c *cli) sh(args []string) int {
 	// Its failures are one line, or with GUARD_JSON=1 one JSON object, as
 	// for guard -- PROGRAM (a tool that reads guard's JSON got a bare line).
-	asJSON := gate.Getenv(c.env, "GUARD_JSON") == "1"
+	asJSON := c.envJSON()
 	argv, ok := shellArgs(args)
 	if !ok {
 		return c.failure(nil, fmt.Errorf("%w: %sguard sh [-lceuxvf] [-o NAME] [--login] -c [--] SCRIPT [NAME [ARG...]]", errUsage, notAShell(args)), asJSON)

@@ -225,7 +225,11 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	g.AllowNetwork = opts.AllowNetwork || cfg.AllowNetwork
 	g.AllowUnixSockets = opts.AllowUnixSockets || cfg.AllowUnixSockets
 	g.BestEffort = opts.BestEffort || cfg.Sandbox == "best-effort"
-	g.JSON = opts.JSON || getenv("GUARD_JSON") == "1"
+	asJSON, err := JSONEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	g.JSON = opts.JSON || asJSON
 	if g.AuditLog, err = config.AuditLogEnv(getenv); err != nil {
 		return nil, err
 	}
