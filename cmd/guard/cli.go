@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"guard/internal/gate"
+	"guard/policy"
 	"guard/shim"
 )
 
@@ -233,6 +234,13 @@ func (c *cli) dispatch(args []string) int {
 	if f.help {
 		fmt.Fprint(c.stdout, usage)
 		return 0
+	}
+	if len(rest) == 0 && f.Mode != "" {
+		// guard --mode full: the mode is what is wrong first, not the
+		// missing program.
+		if _, err := policy.ParseMode(f.Mode); err != nil {
+			return c.failure(nil, fmt.Errorf("%w: --mode %s: %w", errUsage, gate.Visible(f.Mode), err), c.wantsJSON(args))
+		}
 	}
 	if len(rest) == 0 {
 		return c.failure(nil, fmt.Errorf("%w: no program given: guard runs one command (guard -- PROGRAM [ARG...]) or, as $SHELL, a script given with -c, and is no interactive shell (guard help shows the usage)", errUsage), c.wantsJSON(args))

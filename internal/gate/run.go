@@ -37,6 +37,8 @@ func (g *Gate) Run(argv []string) int {
 			allow = "make it an executable file"
 		case code == ExitFailure:
 			allow = ""
+		case argv[0] == "":
+			allow = "give the program's name (it is an empty word, as an unset variable gives)"
 		case strings.Contains(argv[0], "/"):
 			allow = "check the path"
 		}
