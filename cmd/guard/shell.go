@@ -8,7 +8,8 @@ import (
 )
 
 // sh is a $SHELL for tools that run `$SHELL [OPTIONS] -c SCRIPT`: it judges
-// the script, then runs it with /bin/sh, or refuses.
+// the script, then runs it with /bin/sh (or bash, as the configuration's
+// shell key says), or refuses.
 func (c *cli) sh(args []string) int {
 	// Its failures are one line, or with GUARD_JSON=1 one JSON object, as
 	// for guard -- PROGRAM (a tool that reads guard's JSON got a bare line).
@@ -18,6 +19,13 @@ func (c *cli) sh(args []string) int {
 		return c.failure(nil, fmt.Errorf("%w: %sguard sh [-lceuxvf] [-o NAME] [--login] -c [--] SCRIPT [NAME [ARG...]]", errUsage, notAShell(args)), asJSON)
 	}
 	g, err := c.newGate(gate.Options{})
+	if err == nil && g.Config.Shell == "bash" {
+		// shell = "bash": the script runs with the bash PATH finds, judged
+		// as `guard -- bash -c` judges it (its dialect, BASH_ENV, inherited
+		// functions, a planted bash). /bin/sh is dash on Debian, which
+		// refuses `set -o pipefail` (make's .SHELLFLAGS) and [[ ]].
+		argv[0] = "bash"
+	}
 	if err == nil {
 		err = c.judgeStartupPATH(g, argv) // -l, --login: the profiles set PATH
 	}

@@ -32,6 +32,7 @@ type Config struct {
 	Policies         []string // extra policy files, loaded after the default layers
 	AuditLog         string   // "" means no audit log; Load sets DefaultAuditLog unless the file says
 	Sandbox          string   // strict | best-effort
+	Shell            string   // sh | bash: what guard as $SHELL runs a script with ("" is sh)
 	Protect          Protect  // the [protect] table
 
 	// Path is the file the configuration came from, "" if none.
