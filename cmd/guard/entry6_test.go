@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -65,65 +64,5 @@ func TestTimeRunsWhatPATHFinds(t *testing.T) {
 	env[0] = "PATH=" + systemPath
 	if r := hookRun(t, proj, env, "", guard, "--", "time", "-p", "ls", "bin"); r.code != 0 || !strings.Contains(r.stdout, "ls") {
 		t.Errorf("guard -- time -p ls bin: exit %d, stdout %q, stderr %q; want it run", r.code, r.stdout, r.stderr)
-	}
-}
-
-// entry-6 F5: the mode in the account's own config.toml bounds every
-// decision, also when a command moves HOME and XDG_CONFIG_HOME together to a
-// directory it wrote (a shim with no guard above sees only its own
-// environment). The caps were read at the places the environment named, so
-// `HOME=/tmp/a XDG_CONFIG_HOME=/tmp/a GUARD_MODE=auto-edit touch made`
-// through a shim ran past the user's suggest. The account's home comes from
-// /etc/passwd, which the test replaces in a mount namespace of its own.
-func TestModeCapAtAccountHome(t *testing.T) {
-	guard := hookGuard(t)
-	if os.Getuid() != 0 {
-		t.Skip("needs root: /etc/passwd is replaced in a private mount namespace")
-	}
-	unshare, err := exec.LookPath("unshare")
-	if err != nil {
-		t.Skip("unshare is not installed")
-	}
-	work := t.TempDir()
-	acct := filepath.Join(work, "acct")
-	agent := filepath.Join(work, "agent")
-	proj := filepath.Join(acct, "proj")
-	shims := filepath.Join(work, "shims")
-	for _, d := range []string{filepath.Join(acct, ".config", "guard"), filepath.Join(agent, ".config", "guard"), proj, shims, filepath.Join(work, "tmp")} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(acct, ".config", "guard", "config.toml"), []byte("mode = \"suggest\"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// What the agent wrote where it moved the home: a looser mode.
-	if err := os.WriteFile(filepath.Join(agent, ".config", "guard", "config.toml"), []byte("mode = \"full-auto\"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(guard, filepath.Join(shims, "touch")); err != nil {
-		t.Fatal(err)
-	}
-	passwd := filepath.Join(work, "passwd")
-	if err := os.WriteFile(passwd, []byte("root:x:0:0:root:"+acct+":/bin/sh\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	run := func(home string, argv ...string) hookResult {
-		env := []string{"PATH=" + shims + ":" + systemPath, "HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
-			"TMPDIR=" + filepath.Join(work, "tmp"), "GUARD_MODE=auto-edit"}
-		script := `mount --bind "$0" /etc/passwd && exec "$@"`
-		return hookRun(t, proj, env, "", unshare, append([]string{"--mount", "--propagation", "private", "sh", "-c", script, passwd}, argv...)...)
-	}
-	made := filepath.Join(proj, "made")
-	for _, home := range []string{acct, agent} {
-		for _, argv := range [][]string{{guard, "--", "touch", "made"}, {"touch", "made"}} {
-			r := run(home, argv...)
-			if _, err := os.Stat(made); err == nil {
-				t.Fatalf("HOME=%s %s: ran (exit %d, stderr %q); want refused: the account's config.toml says suggest", home, strings.Join(argv, " "), r.code, r.stderr)
-			}
-			if r.code != 126 || !strings.Contains(r.stderr, "the mode in "+filepath.Join(acct, ".config", "guard", "config.toml")+", suggest, is the loosest guard uses") {
-				t.Errorf("HOME=%s %s: exit %d, stderr %q; want 126, capped by the account's config.toml", home, strings.Join(argv, " "), r.code, r.stderr)
-			}
-		}
 	}
 }

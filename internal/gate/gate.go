@@ -660,9 +660,9 @@ type Cap struct {
 
 // caps returns the modes that bound mode: the one the configuration set,
 // and those of guard's configuration files at the other places the
-// environment names ($XDG_CONFIG_HOME/guard, $HOME/.config/guard) and at the
-// account's home in /etc/passwd: a command that points GUARD_CONFIG,
-// XDG_CONFIG_HOME or HOME elsewhere does not escape the mode the user wrote. One that is there but does not load (a directory,
+// environment names ($XDG_CONFIG_HOME/guard, $HOME/.config/guard): a command
+// that points GUARD_CONFIG or XDG_CONFIG_HOME elsewhere does not escape the
+// mode the user wrote. One that is there but does not load (a directory,
 // a link leading nowhere, an error in it) stops guard, as it does when it is
 // the configuration in use.
 func caps(cfg config.Config, mode policy.Mode, getenv func(string) string) ([]Cap, error) {
@@ -688,13 +688,6 @@ func caps(cfg config.Config, mode policy.Mode, getenv func(string) string) ([]Ca
 		places = append(places, filepath.Join(x, "guard", "config.toml"))
 	}
 	if h := getenv("HOME"); filepath.IsAbs(h) {
-		places = append(places, filepath.Join(h, ".config", "guard", "config.toml"))
-	}
-	// And the account's own, from /etc/passwd, which no command sets: a
-	// command that moved HOME and XDG_CONFIG_HOME together to a directory
-	// it wrote (through a shim with no guard above) left the user's mode
-	// behind. The same file as HOME's costs nothing more.
-	if h := passwdHome(); h != "" {
 		places = append(places, filepath.Join(h, ".config", "guard", "config.toml"))
 	}
 	for _, p := range places {
