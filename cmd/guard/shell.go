@@ -113,7 +113,7 @@ func notAShell(args []string) string {
 		case len(a) > 1 && a[1] != '-' && strings.Contains(a, "s"):
 			return "-s: guard reads no script from its input: give it with -c; "
 		case a == "--norc" || a == "--noprofile" || a == "--posix" || a == "--rcfile" || a == "--init-file" || a == "-O" || a == "+O":
-			return a + " is bash's: guard runs the script with /bin/sh, which takes the options below; "
+			return a + " is bash's: guard as a shell takes the options below, which /bin/sh and bash (shell = \"bash\") both take; "
 		}
 		sawC = sawC || len(a) > 1 && a[1] != '-' && strings.Contains(a, "c")
 	}
