@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -64,5 +65,38 @@ func TestTimeRunsWhatPATHFinds(t *testing.T) {
 	env[0] = "PATH=" + systemPath
 	if r := hookRun(t, proj, env, "", guard, "--", "time", "-p", "ls", "bin"); r.code != 0 || !strings.Contains(r.stdout, "ls") {
 		t.Errorf("guard -- time -p ls bin: exit %d, stdout %q, stderr %q; want it run", r.code, r.stdout, r.stderr)
+	}
+}
+
+// entry-6: the user's own config.toml with a mode that lets no one read it
+// (chmod 000, a umask gone wrong) was told about another account's home, as
+// sudo leaves HOME (entry-5 E9). The line now says whose file it is and
+// what fixes it; still 125, nothing run.
+func TestOwnConfigUnreadable(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root, to run guard as another account (root reads any file)")
+	}
+	dir, guard := guardForOthers(t, "guard-ownconfig-")
+	home := filepath.Join(dir, "home")
+	config := filepath.Join(home, ".config", "guard", "config.toml")
+	if err := os.MkdirAll(filepath.Dir(config), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(config, []byte("mode = \"suggest\"\n"), 0o000); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{home, filepath.Join(home, ".config"), filepath.Dir(config), config} {
+		if err := os.Chown(p, 12345, 12345); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := &world{t: t}
+	cmd := w.command(guard, "--", "true")
+	cmd.Dir = dir
+	cmd.Env = []string{"HOME=" + home, "PATH=" + systemPath}
+	cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 12345, Gid: 12345}
+	r := execute(t, cmd)
+	if r.code != 125 || !strings.Contains(r.stderr, "permission denied (it is this account's own file, mode 0000: chmod u+r "+config+")") || strings.Contains(r.stderr, "another account") {
+		t.Errorf("guard -- true as uid 12345 with its own config.toml at mode 000: %s, want 125 and chmod u+r", r)
 	}
 }

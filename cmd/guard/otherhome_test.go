@@ -18,25 +18,7 @@ func TestConfigInOtherAccountsHome(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root, to run guard as another account")
 	}
-	guard := guardBinary(t)
-	dir, err := os.MkdirTemp("/var/tmp", "guard-otherhome-")
-	if err != nil {
-		t.Skip(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	os.Chmod(dir, 0o755)
-	bin := filepath.Join(dir, "guard")
-	in, err := os.Open(guard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := os.OpenFile(bin, os.O_CREATE|os.O_WRONLY, 0o755)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(out, in)
-	in.Close()
-	out.Close()
+	dir, bin := guardForOthers(t, "guard-otherhome-")
 	home := filepath.Join(dir, "roothome")
 	os.MkdirAll(filepath.Join(home, ".config", "guard"), 0o700)
 	os.Chmod(home, 0o700)
@@ -51,4 +33,31 @@ func TestConfigInOtherAccountsHome(t *testing.T) {
 	if r.code != 125 || !strings.Contains(r.stderr, "permission denied (uid 12345 cannot read it: when HOME="+home+" is another account's home, as sudo or su -m leave it, run guard with this account's own: sudo -H, su -, runuser -l, or set XDG_CONFIG_HOME)") {
 		t.Errorf("guard -- true as uid 12345 with HOME=%s (root's, 0700): %s, want 125 and what would fix it", home, r)
 	}
+}
+
+// guardForOthers makes a directory below /var/tmp that every account can
+// enter, with a copy of the real guard binary in it (the build directory
+// is root's, 0700), for tests that run guard as another account.
+func guardForOthers(t *testing.T, prefix string) (dir, bin string) {
+	t.Helper()
+	guard := guardBinary(t)
+	dir, err := os.MkdirTemp("/var/tmp", prefix)
+	if err != nil {
+		t.Skip(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	os.Chmod(dir, 0o755)
+	bin = filepath.Join(dir, "guard")
+	in, err := os.Open(guard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.OpenFile(bin, os.O_CREATE|os.O_WRONLY, 0o755)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(out, in)
+	in.Close()
+	out.Close()
+	return dir, bin
 }

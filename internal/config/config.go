@@ -234,6 +234,10 @@ func load(getenv func(string) string) (Config, error) {
 			}
 			return Default(), nil
 		}
+		if mode, own := ownMode(path); own && errors.Is(err, fs.ErrPermission) {
+			// The user's own file, whose mode lets no one read it.
+			return Config{}, fmt.Errorf("load config: %w (it is this account's own file, mode %04o: chmod u+r %s)", err, mode, path)
+		}
 		if errors.Is(err, fs.ErrPermission) {
 			// sudo, su -m, runuser -m keep the caller's HOME: guard cannot
 			// tell whether a configuration there bounds this account.
