@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -90,12 +89,7 @@ func TestOwnConfigUnreadable(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	w := &world{t: t}
-	cmd := w.command(guard, "--", "true")
-	cmd.Dir = dir
-	cmd.Env = []string{"HOME=" + home, "PATH=" + systemPath}
-	cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 12345, Gid: 12345}
-	r := execute(t, cmd)
+	r := trueAsOther(t, guard, dir, home)
 	if r.code != 125 || !strings.Contains(r.stderr, "permission denied (it is this account's own file, mode 0000: chmod u+r "+config+")") || strings.Contains(r.stderr, "another account") {
 		t.Errorf("guard -- true as uid 12345 with its own config.toml at mode 000: %s, want 125 and chmod u+r", r)
 	}

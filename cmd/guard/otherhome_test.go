@@ -24,12 +24,7 @@ func TestConfigInOtherAccountsHome(t *testing.T) {
 	os.Chmod(home, 0o700)
 	os.WriteFile(filepath.Join(home, ".config", "guard", "config.toml"), []byte("mode = \"suggest\"\n"), 0o600)
 
-	w := &world{t: t}
-	cmd := w.command(bin, "--", "true")
-	cmd.Dir = dir
-	cmd.Env = []string{"HOME=" + home, "PATH=" + systemPath}
-	cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 12345, Gid: 12345}
-	r := execute(t, cmd)
+	r := trueAsOther(t, bin, dir, home)
 	if r.code != 125 || !strings.Contains(r.stderr, "permission denied (uid 12345 cannot read it: when HOME="+home+" is another account's home, as sudo or su -m leave it, run guard with this account's own: sudo -H, su -, runuser -l, or set XDG_CONFIG_HOME)") {
 		t.Errorf("guard -- true as uid 12345 with HOME=%s (root's, 0700): %s, want 125 and what would fix it", home, r)
 	}
@@ -60,4 +55,15 @@ func guardForOthers(t *testing.T, prefix string) (dir, bin string) {
 	in.Close()
 	out.Close()
 	return dir, bin
+}
+
+// trueAsOther runs `bin -- true` in dir as uid 12345 with HOME=home.
+func trueAsOther(t *testing.T, bin, dir, home string) outcome {
+	t.Helper()
+	w := &world{t: t}
+	cmd := w.command(bin, "--", "true")
+	cmd.Dir = dir
+	cmd.Env = []string{"HOME=" + home, "PATH=" + systemPath}
+	cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 12345, Gid: 12345}
+	return execute(t, cmd)
 }
