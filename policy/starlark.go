@@ -55,6 +55,14 @@ func Evaluate(filename string, src []byte) (*Policy, error) {
 	if len(src) > MaxPolicyBytes {
 		return nil, &LoadError{Pos: Pos{File: filename}, Msg: fmt.Sprintf("policy larger than %d bytes", MaxPolicyBytes)}
 	}
+	if i := bytes.IndexByte(src, 0); i >= 0 {
+		// Starlark's scanner takes a NUL byte for the end of the file: the
+		// rules after it, a forbidding one among them, were dropped
+		// without a word.
+		line := 1 + bytes.Count(src[:i], []byte("\n"))
+		col := i - bytes.LastIndexByte(src[:i], '\n')
+		return nil, &LoadError{Pos: Pos{File: filename, Line: line, Col: col}, Msg: "a NUL byte: the policy would end there and the rules after it be dropped; remove it"}
+	}
 	var bud budget
 	bud.watch(thread, maxSteps)
 	timer := time.AfterFunc(maxLoadWall, func() { thread.Cancel("policy took longer than " + maxLoadWall.String() + " to load") })

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"guard/internal/gate"
+	"guard/policy"
 	"guard/shim"
 )
 
@@ -34,7 +35,7 @@ flags:
   --allow-network                      full-auto: let the sandbox reach the network
   --allow-unix-sockets                 full-auto: let the sandbox connect to pathname Unix sockets
   --best-effort                        full-auto: run with what the kernel enforces, warn about the rest
-  --json                               print refusals as JSON (also GUARD_JSON=1)
+  --json                               print refusals as JSON (also GUARD_JSON=1, true, yes or on)
 
 exit: the program's own status; 125 guard failed; 126 refused; 127 not found
 `
@@ -234,6 +235,13 @@ func (c *cli) dispatch(args []string) int {
 		fmt.Fprint(c.stdout, usage)
 		return 0
 	}
+	if len(rest) == 0 && f.Mode != "" {
+		// guard --mode full: the mode is what is wrong first, not the
+		// missing program.
+		if _, err := policy.ParseMode(f.Mode); err != nil {
+			return c.failure(nil, fmt.Errorf("%w: --mode %s: %w", errUsage, gate.Visible(f.Mode), err), c.wantsJSON(args))
+		}
+	}
 	if len(rest) == 0 {
 		return c.failure(nil, fmt.Errorf("%w: no program given: guard runs one command (guard -- PROGRAM [ARG...]) or, as $SHELL, a script given with -c, and is no interactive shell (guard help shows the usage)", errUsage), c.wantsJSON(args))
 	}
@@ -274,9 +282,10 @@ func (c *cli) misplacedCommand(args, rest []string) error {
 }
 
 // wantsJSON reports whether errors of the run path go out as JSON: --json
-// among guard's own flags, or GUARD_JSON=1.
+// among guard's own flags, or GUARD_JSON=1 (a value JSONEnv refuses gives a
+// line: newGate then says what is wrong with it).
 func (c *cli) wantsJSON(args []string) bool {
-	if gate.Getenv(c.env, "GUARD_JSON") == "1" {
+	if c.envJSON() {
 		return true
 	}
 	for _, a := range args {
@@ -288,6 +297,12 @@ func (c *cli) wantsJSON(args []string) bool {
 		}
 	}
 	return false
+}
+
+// envJSON reports whether GUARD_JSON asks for JSON (gate.JSONEnv).
+func (c *cli) envJSON() bool {
+	asJSON, _ := gate.JSONEnv(c.getenv)
+	return asJSON
 }
 
 // failure reports that guard itself failed (exit 125) on the run path, as
@@ -322,7 +337,7 @@ func (c *cli) runCommand(opts gate.Options, argv []string) int {
 		err = c.judgeStartupPATH(g, argv) // bash -lc: the profiles set PATH
 	}
 	if err != nil {
-		return c.failure(argv, err, opts.JSON || gate.Getenv(c.env, "GUARD_JSON") == "1")
+		return c.failure(argv, err, opts.JSON || c.envJSON())
 	}
 	return g.Run(argv)
 }

@@ -166,7 +166,7 @@ func (c *cli) man(args []string) int {
 	}
 	fmt.Fprintf(w, ".SH EXIT STATUS\n%s\n", esc(strings.TrimSpace(exit)))
 	fmt.Fprintln(w, ".SH ENVIRONMENT\n.TP\n.B GUARD_MODE\n"+esc("the approval mode, when no --mode is given (it may only tighten what the agent's own command sets)")+
-		"\n.TP\n.B GUARD_CONFIG\n"+esc("another configuration file")+"\n.TP\n.B GUARD_JSON\n"+esc("1: print refusals as JSON")+
+		"\n.TP\n.B GUARD_CONFIG\n"+esc("another configuration file")+"\n.TP\n.B GUARD_JSON\n"+esc("1 (or true, yes, on): print refusals and failures as JSON; 0 (false, no, off) or unset: lines; another value is an error")+
 		"\n.TP\n.B GUARD_AUDIT_LOG\n"+esc("another audit log file"))
 	fmt.Fprintln(w, ".SH FILES\n.TP\n"+esc("$XDG_CONFIG_HOME/guard/config.toml")+"\n"+esc("the configuration (mode, writable_roots, [protect], ...)")+
 		"\n.TP\n"+esc("$XDG_CONFIG_HOME/guard/*.policy, user.policy")+"\n"+esc("policy layers; user.policy holds the answers given at prompts")+

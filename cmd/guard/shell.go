@@ -8,16 +8,24 @@ import (
 )
 
 // sh is a $SHELL for tools that run `$SHELL [OPTIONS] -c SCRIPT`: it judges
-// the script, then runs it with /bin/sh, or refuses.
+// the script, then runs it with /bin/sh (or bash, as the configuration's
+// shell key says), or refuses.
 func (c *cli) sh(args []string) int {
 	// Its failures are one line, or with GUARD_JSON=1 one JSON object, as
 	// for guard -- PROGRAM (a tool that reads guard's JSON got a bare line).
-	asJSON := gate.Getenv(c.env, "GUARD_JSON") == "1"
+	asJSON := c.envJSON()
 	argv, ok := shellArgs(args)
 	if !ok {
 		return c.failure(nil, fmt.Errorf("%w: %sguard sh [-lceuxvf] [-o NAME] [--login] -c [--] SCRIPT [NAME [ARG...]]", errUsage, notAShell(args)), asJSON)
 	}
 	g, err := c.newGate(gate.Options{})
+	if err == nil && g.Config.Shell == "bash" {
+		// shell = "bash": the script runs with the bash PATH finds, judged
+		// as `guard -- bash -c` judges it (its dialect, BASH_ENV, inherited
+		// functions, a planted bash). /bin/sh is dash on Debian, which
+		// refuses `set -o pipefail` (make's .SHELLFLAGS) and [[ ]].
+		argv[0] = "bash"
+	}
 	if err == nil {
 		err = c.judgeStartupPATH(g, argv) // -l, --login: the profiles set PATH
 	}
@@ -105,7 +113,7 @@ func notAShell(args []string) string {
 		case len(a) > 1 && a[1] != '-' && strings.Contains(a, "s"):
 			return "-s: guard reads no script from its input: give it with -c; "
 		case a == "--norc" || a == "--noprofile" || a == "--posix" || a == "--rcfile" || a == "--init-file" || a == "-O" || a == "+O":
-			return a + " is bash's: guard runs the script with /bin/sh, which takes the options below; "
+			return a + " is bash's: guard as a shell takes the options below, which /bin/sh and bash (shell = \"bash\") both take; "
 		}
 		sawC = sawC || len(a) > 1 && a[1] != '-' && strings.Contains(a, "c")
 	}

@@ -32,6 +32,7 @@ type Config struct {
 	Policies         []string // extra policy files, loaded after the default layers
 	AuditLog         string   // "" means no audit log; Load sets DefaultAuditLog unless the file says
 	Sandbox          string   // strict | best-effort
+	Shell            string   // sh | bash: what guard as $SHELL runs a script with ("" is sh)
 	Protect          Protect  // the [protect] table
 
 	// Path is the file the configuration came from, "" if none.
@@ -232,6 +233,10 @@ func load(getenv func(string) string) (Config, error) {
 				return Config{}, fmt.Errorf("load config: %s is a symbolic link to %s, which does not exist; fix the link, or remove it to run with the defaults", path, dest)
 			}
 			return Default(), nil
+		}
+		if mode, own := ownMode(path); own && errors.Is(err, fs.ErrPermission) {
+			// The user's own file, whose mode lets no one read it.
+			return Config{}, fmt.Errorf("load config: %w (it is this account's own file, mode %04o: chmod u+r %s)", err, mode, path)
 		}
 		if errors.Is(err, fs.ErrPermission) {
 			// sudo, su -m, runuser -m keep the caller's HOME: guard cannot

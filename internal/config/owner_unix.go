@@ -76,3 +76,17 @@ func OneName(path string) error {
 	}
 	return nil
 }
+
+// ownMode returns the permission bits of path when it is this user's own
+// file, and ok false when it is not (or cannot be looked at).
+func ownMode(path string) (mode os.FileMode, ok bool) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, false
+	}
+	st, isStat := fi.Sys().(*syscall.Stat_t)
+	if !isStat || int(st.Uid) != os.Getuid() {
+		return 0, false
+	}
+	return fi.Mode().Perm(), true
+}

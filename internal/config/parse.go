@@ -35,6 +35,7 @@ type file struct {
 	Policies         []string `toml:"policies"`
 	AuditLog         *string  `toml:"audit_log"`
 	Sandbox          *string  `toml:"sandbox"`
+	Shell            *string  `toml:"shell"`
 	Protect          *Protect `toml:"protect"`
 }
 
@@ -57,7 +58,7 @@ var ErrRootIsSlash = errors.New(`"/" as a writable root makes every path writabl
 // want says what each key takes, for type errors.
 func want(s string) string {
 	switch s {
-	case "mode", "audit_log", "sandbox":
+	case "mode", "audit_log", "sandbox", "shell":
 		return "a string"
 	case "writable_roots", "policies":
 		return "an array of strings"
@@ -106,6 +107,14 @@ func Parse(path string, data []byte, home string) (Config, error) {
 			c.Sandbox = *f.Sandbox
 		default:
 			return Config{}, errorf("sandbox", "sandbox: unknown value %q (want strict or best-effort)", *f.Sandbox)
+		}
+	}
+	if f.Shell != nil {
+		switch *f.Shell {
+		case "sh", "bash":
+			c.Shell = *f.Shell
+		default:
+			return Config{}, errorf("shell", "shell: unknown value %q (want sh or bash: what guard as $SHELL runs a script with)", *f.Shell)
 		}
 	}
 	if f.AllowNetwork != nil {

@@ -225,7 +225,11 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	g.AllowNetwork = opts.AllowNetwork || cfg.AllowNetwork
 	g.AllowUnixSockets = opts.AllowUnixSockets || cfg.AllowUnixSockets
 	g.BestEffort = opts.BestEffort || cfg.Sandbox == "best-effort"
-	g.JSON = opts.JSON || getenv("GUARD_JSON") == "1"
+	asJSON, err := JSONEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	g.JSON = opts.JSON || asJSON
 	if g.AuditLog, err = config.AuditLogEnv(getenv); err != nil {
 		return nil, err
 	}
@@ -572,8 +576,9 @@ func lookup(env []string) func(string) string {
 
 // Judge classifies argv and decides what the mode does with it.
 func (g *Gate) Judge(argv []string) (policy.Verdict, policy.Decision) {
-	v := g.Set.Judge(g.boundArgv(argv), g.Cwd)
-	g.checkPrograms(&v)
+	argv = g.boundArgv(argv)
+	v := g.Set.Judge(argv, g.Cwd)
+	g.checkPrograms(&v, argv)
 	g.checkGit(&v)
 	g.checkGitPlaced(&v)
 	g.checkGitHistory(&v)

@@ -93,9 +93,9 @@ func applyProject(cfg config.Config, project string, files []trust.File, getenv 
 		if err != nil {
 			return cfg, nil, fmt.Errorf("config: %w", err)
 		}
-		for _, key := range []string{"policies", "audit_log"} {
+		for _, key := range []string{"policies", "audit_log", "shell"} {
 			if pc.Set[key] {
-				return cfg, nil, fmt.Errorf("config: %s: %s is not allowed in a project's configuration (put policy files in %s; the log is the user's)", path, key, trust.Dir)
+				return cfg, nil, fmt.Errorf("config: %s: %s is not allowed in a project's configuration (put policy files in %s; the log and the shell are the user's)", path, key, trust.Dir)
 			}
 		}
 		for _, r := range pc.WritableRoots {

@@ -143,13 +143,6 @@ func executable(p string) bool {
 	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
 }
 
-// checkPrograms makes a safe or match verdict unverified when a program it
-// runs resolves to a binary inside a writable root (a planted
-// .venv/bin/git found through PATH): what a file there does is not what
-// the rule describes. An entry of the rule's system_path is trusted
-// wherever it is. The programs a wrapper or a shell runs are looked up the
-// way they would find them, relative PATH entries included; the shell of
-// `bash -c SCRIPT` itself is checked by Run, which resolves it.
 // shellStateChecks are checkPrograms' first checks, in order: what the
 // shells the verdict runs bring with them before the script starts
 // (BASH_ENV, inherited options and functions, bashrc, zshenv, start-up
@@ -159,7 +152,15 @@ var shellStateChecks = [...]func(*Gate, *policy.Verdict) string{
 	(*Gate).bashRcWhy, (*Gate).zshEnvWhy, (*Gate).startupWhy,
 }
 
-func (g *Gate) checkPrograms(v *policy.Verdict) {
+// checkPrograms makes a safe or match verdict unverified when a program it
+// runs resolves to a binary inside a writable root (a planted
+// .venv/bin/git found through PATH): what a file there does is not what
+// the rule describes. An entry of the rule's system_path is trusted
+// wherever it is. The programs a wrapper or a shell runs are looked up the
+// way they would find them, relative PATH entries included; the shell of
+// `bash -c SCRIPT` itself is checked by Run, which resolves it. argv is what
+// guard execs (Target), not always the command judged (`time ls`).
+func (g *Gate) checkPrograms(v *policy.Verdict, argv []string) {
 	if v.Class != policy.Safe && v.Class != policy.Match {
 		return
 	}
@@ -241,9 +242,12 @@ func (g *Gate) checkPrograms(v *policy.Verdict) {
 		if len(dirs) == 0 {
 			dirs = []string{g.Cwd}
 		}
-		if !v.Script && len(v.Commands) == 1 && v.Result.Exec != nil && slices.Equal(v.Argv, c) && g.systemPathExists(v) {
+		if len(v.Commands) == 1 && slices.Equal(c, argv) && judgedItself(argv, v) && g.systemPathExists(v) {
 			// guard runs the rule's system_path entry (Target); what it
-			// runs through PATH is still looked up.
+			// runs through PATH is still looked up. Only when the judged
+			// command is the one guard execs: `time ls` was judged as ls
+			// (bash's keyword), but guard execs /usr/bin/time, which finds
+			// ls through PATH, and a planted bin/ls ran unasked.
 			for _, p := range v.Result.Exec.SystemPath {
 				if executable(p) {
 					if why := g.plantedHelper(c[0], p, self, dirs); why != "" {

@@ -37,6 +37,8 @@ func (g *Gate) Run(argv []string) int {
 			allow = "make it an executable file"
 		case code == ExitFailure:
 			allow = ""
+		case argv[0] == "":
+			allow = "give the program's name (it is an empty word, as an unset variable gives)"
 		case strings.Contains(argv[0], "/"):
 			allow = "check the path"
 		}
@@ -257,6 +259,21 @@ func (g *Gate) log(argv []string, v *policy.Verdict, d policy.Decision, resolved
 	}
 	if err := audit.Append(g.AuditLog, e); err != nil {
 		fmt.Fprintf(g.Stderr, "guard: warning: audit log not written: %v\n", err)
+	}
+}
+
+// JSONEnv reads GUARD_JSON, which asks for refusals and guard's failures as
+// JSON objects: 1, true, yes or on (in any case) ask for them; 0, false, no,
+// off or empty for lines. Another value is an error (exit 125): "true" once
+// gave lines without a word, to a tool waiting for JSON.
+func JSONEnv(getenv func(string) string) (bool, error) {
+	switch v := getenv("GUARD_JSON"); strings.ToLower(v) {
+	case "1", "true", "yes", "on":
+		return true, nil
+	case "", "0", "false", "no", "off":
+		return false, nil
+	default:
+		return false, fmt.Errorf("GUARD_JSON=%s: want 1 (or true, yes, on) for JSON, 0 (or false, no, off) for lines", Visible(v))
 	}
 }
 
