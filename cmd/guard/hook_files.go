@@ -185,7 +185,7 @@ func writerInFlight(g *gate.Gate, paths []string) string {
 		for _, p := range paths {
 			for _, t := range []string{p, policy.Resolve(p, "/")} {
 				for _, root := range r.Roots {
-					if policy.Inside(filepath.Dir(t), root) {
+					if policy.InsideFolded(filepath.Dir(t), root) {
 						return fmt.Sprintf("not known to be safe: a command guard runs (pid %d) is still running and can write in %s: between this check and the agent's own write, which no sandbox confines, it could put a link on the way to %s that sends the write elsewhere; wait for it to end, or stop it, then edit again", r.Pid, root, p)
 					}
 				}
