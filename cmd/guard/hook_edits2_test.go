@@ -2,9 +2,12 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestHookGeminiPercentPath (edits-2): Gemini CLI 0.61.0 percent-decodes a
@@ -92,5 +95,90 @@ func TestHookEditFoldedNames(t *testing.T) {
 	ans := hookAsk(t, guard, "claude-code", home, hookWith(env, "GUARD_MODE=auto-edit"), fileRequest("claude-code", home, "Write", map[string]any{"file_path": "src/binary.go", "content": "x"}))
 	if got := hookOutcome(ans); got != "allow" {
 		t.Errorf("auto-edit write of src/binary.go: %s: %v", got, ans)
+	}
+}
+
+// TestHookEditWhileRunCanMoveRoot (edits-2): the record of a run in flight
+// left out the shared temporary directories, where the sandbox makes no
+// link. But a root inside one (a project in /tmp or $TMPDIR) may be
+// renamed there, within its directory, with the links the run made in it:
+// a sandboxed run made run.sh -> a file outside and renamed the project
+// to notes, and the agent's Write of notes/run.sh, allowed by the hook
+// just before, went to the file outside. While such a run lasts, an edit
+// anywhere in that shared directory is asked; after it ends, allowed.
+func TestHookEditWhileRunCanMoveRoot(t *testing.T) {
+	guard := hookGuard(t)
+	base, _ := filepath.EvalSymlinks(t.TempDir())
+	env := hookWith(hookEnv(t, base), "TMPDIR="+base)
+	hookRequireSandbox(t, guard, env)
+	outside := hookOutsideDir(t)
+	target := filepath.Join(outside, "bashrc")
+	os.WriteFile(target, []byte("# the user's\n"), 0o644)
+	project, notes := filepath.Join(base, "project"), filepath.Join(base, "notes")
+	os.MkdirAll(project, 0o755)
+	// The link's target is read at run time, so that the judge does not
+	// see it (a sandboxed run may link anywhere).
+	os.WriteFile(filepath.Join(project, "target.txt"), []byte(target), 0o644)
+	script := `touch started; while [ ! -e go ]; do sleep 0.05; done; ln -s "$(cat target.txt)" run.sh && mv "$PWD" ../notes && sleep 30`
+	cmd := exec.Command(guard, "--mode", "full-auto", "--", "bash", "-c", script)
+	cmd.Dir, cmd.Env = project, env
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	ended := false
+	defer func() {
+		if !ended {
+			cmd.Process.Signal(syscall.SIGTERM)
+			<-exited
+		}
+	}()
+	waitFor := func(p string) {
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			if _, err := os.Lstat(p); err == nil {
+				return
+			}
+			select {
+			case err := <-exited:
+				ended = true
+				t.Fatalf("the run ended (%v) before %s was there: %s", err, p, stderr.String())
+			default:
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s not there within 10 s: %s", p, stderr.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitFor(filepath.Join(project, "started"))
+	edit := func(mode, dir, path string) map[string]any {
+		req := fileRequest("claude-code", dir, "Write", map[string]any{"file_path": path, "content": "x"})
+		return hookAsk(t, guard, "claude-code", dir, hookWith(env, "GUARD_MODE="+mode, "CLAUDE_PROJECT_DIR="+dir), req)
+	}
+	for _, mode := range []string{"auto-edit", "full-auto"} {
+		for _, p := range []string{filepath.Join(notes, "run.sh"), filepath.Join(base, "elsewhere", "x")} {
+			if ans := edit(mode, project, p); hookOutcome(ans) != "ask" || !strings.Contains(hookReason(ans), "still running") {
+				t.Errorf("%s: Write %s while a run in %s can rename its root there: %s (%s); want ask", mode, p, base, hookOutcome(ans), hookReason(ans))
+			}
+		}
+	}
+	// What the run does next, and where the agent's write would land.
+	os.WriteFile(filepath.Join(project, "go"), nil, 0o644)
+	waitFor(notes)
+	if err := os.WriteFile(filepath.Join(notes, "run.sh"), []byte("planted\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "planted\n" {
+		t.Fatalf("premise: the write of notes/run.sh did not land in %s (%q)", target, b)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	<-exited
+	ended = true
+	if ans := edit("auto-edit", notes, filepath.Join(base, "elsewhere", "x")); hookOutcome(ans) != "allow" {
+		t.Errorf("auto-edit: Write elsewhere/x after the run ended: %s (%s); want allow", hookOutcome(ans), hookReason(ans))
 	}
 }

@@ -19,14 +19,16 @@ import (
 // .git/hooks. While such a run can write in a directory on the way, the
 // edit is asked; an edit elsewhere, and one after the run ends, are
 // judged as before. Both of the run's kinds: full-auto's sandbox and
-// auto-edit's confined writes.
+// auto-edit's confined writes. The project lies outside the shared
+// temporary directories (for one inside, see
+// TestHookEditWhileRunCanMoveRoot).
 func TestHookEditWhileRunInFlight(t *testing.T) {
 	guard := hookGuard(t)
 	base, err := filepath.EvalSymlinks(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	project := filepath.Join(base, "project")
+	project := filepath.Join(hookOutsideDir(t), "project")
 	for _, d := range []string{project + "/sub/d", project + "/other"} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
