@@ -182,3 +182,45 @@ func TestHookEditWhileRunCanMoveRoot(t *testing.T) {
 		t.Errorf("auto-edit: Write elsewhere/x after the run ended: %s (%s); want allow", hookOutcome(ans), hookReason(ans))
 	}
 }
+
+// TestHookEditThroughBindMount (edits-2): a directory of the home
+// bind-mounted inside the project (a container's volume, `mount --bind`)
+// shows the home's files under a second path, inside the roots, where the
+// protected list, anchored at the home, did not name them: an Edit of
+// project/hm/.profile (~/.profile) and of project/hm/.config/guard/config.toml
+// (guard's own config) were allowed in auto-edit, and wrote the home's.
+// A file is judged at the other paths the mount table gives it too; the
+// mount's unprotected files are the project's, as for the sandbox.
+func TestHookEditThroughBindMount(t *testing.T) {
+	guard := hookGuard(t)
+	if os.Geteuid() != 0 {
+		t.Skip("making a bind mount needs root")
+	}
+	base, _ := filepath.EvalSymlinks(t.TempDir())
+	env := hookEnv(t, base)
+	home := filepath.Join(base, "home") // hookEnv's HOME, outside the project
+	os.MkdirAll(filepath.Join(home, ".config", "guard"), 0o755)
+	os.WriteFile(filepath.Join(home, ".profile"), []byte("# the user's\n"), 0o644)
+	project := filepath.Join(base, "project")
+	hm := filepath.Join(project, "hm")
+	os.MkdirAll(hm, 0o755)
+	if err := syscall.Mount(home, hm, "", syscall.MS_BIND, ""); err != nil {
+		t.Skipf("bind mount: %v", err)
+	}
+	t.Cleanup(func() { syscall.Unmount(hm, syscall.MNT_DETACH) })
+	for _, tt := range []struct {
+		path, want string
+	}{
+		{"hm/.profile", "ask"},
+		{"hm/.config/guard/config.toml", "ask"},
+		{hm + "/.bashrc", "ask"},
+		{"hm/notes.txt", "allow"},
+		{"src/main.go", "allow"},
+	} {
+		req := fileRequest("claude-code", project, "Write", map[string]any{"file_path": tt.path, "content": "x"})
+		ans := hookAsk(t, guard, "claude-code", project, hookWith(env, "GUARD_MODE=auto-edit", "CLAUDE_PROJECT_DIR="+project), req)
+		if got := hookOutcome(ans); got != tt.want {
+			t.Errorf("auto-edit Write %s: %s (%s); want %s", tt.path, got, hookReason(ans), tt.want)
+		}
+	}
+}
