@@ -3,7 +3,6 @@
 package agenttest
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -62,5 +61,4 @@ func init() {
 			},
 		},
 	)
-	_ = os.Getenv
 }
