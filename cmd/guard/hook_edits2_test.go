@@ -224,3 +224,33 @@ func TestHookEditThroughBindMount(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedRootPinned (edits-2): a project in a shared temporary
+// directory (/tmp, $TMPDIR) that holds no protected path was not pinned,
+// and a sandboxed or confined command could rename it there (`mv "$PWD"
+// "$PWD.x"`, a rename within one directory of the shared root): the
+// agent's hooks then started in a directory that was gone, and Codex
+// applied the next patch unjudged. The project and the directories between
+// it and the shared root are pinned now: the rename fails (EBUSY), and
+// writing inside works as before.
+func TestSharedRootPinned(t *testing.T) {
+	guard := hookGuard(t)
+	base, _ := filepath.EvalSymlinks(t.TempDir())
+	env := hookWith(hookEnv(t, base), "TMPDIR="+base)
+	hookRequireSandbox(t, guard, env)
+	for _, mode := range []string{"full-auto", "auto-edit"} {
+		project := filepath.Join(base, "p-"+mode, "project")
+		os.MkdirAll(project, 0o755)
+		script := `mv "$PWD" "$PWD.moved"; mv "${PWD%/*}" "${PWD%/*}.moved"; echo inside > kept.txt`
+		if mode == "auto-edit" {
+			script = `mv ` + project + ` ` + project + `.moved; echo inside > kept.txt`
+		}
+		r := hookRun(t, project, env, "", guard, "--mode", mode, "--", "bash", "-c", script)
+		if _, err := os.Stat(filepath.Join(project, "kept.txt")); err != nil {
+			t.Errorf("%s: the project was renamed (or the write inside failed): %v; exit %d, stderr %s", mode, err, r.code, r.stderr)
+		}
+		if _, err := os.Stat(project + ".moved"); err == nil {
+			t.Errorf("%s: %s.moved exists: the command renamed its project", mode, project)
+		}
+	}
+}

@@ -60,5 +60,24 @@ func init() {
 				}
 			},
 		},
+		tc{
+			// A sandboxed command renamed the project, which lay in /tmp
+			// and held no protected path (nothing pinned it there): the
+			// agent's hooks then started in a directory that was gone,
+			// and Codex, whose hook failed to start, applied the next
+			// patch, a file outside every root (402cc06). The project is
+			// pinned now and the rename fails.
+			name: "edits-2: a command cannot rename the project in /tmp from under the hooks", mode: "full-auto",
+			calls: func(a agent, s *session) []call {
+				return []call{
+					a.shell(`d=$(pwd); mv "$d" "$d.moved"; echo moved=$?`, ""),
+					writeFile(a, filepath.Join(s.outside, "escape.txt"), "x\n"),
+				}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.outside, "escape.txt"))
+				s.mustNotExist(s.project + ".moved")
+			},
+		},
 	)
 }
