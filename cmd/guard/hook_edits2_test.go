@@ -2,12 +2,10 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 )
 
 // TestHookGeminiPercentPath (edits-2): Gemini CLI 0.61.0 percent-decodes a
@@ -119,42 +117,12 @@ func TestHookEditWhileRunCanMoveRoot(t *testing.T) {
 	// The link's target is read at run time, so that the judge does not
 	// see it (a sandboxed run may link anywhere).
 	os.WriteFile(filepath.Join(project, "target.txt"), []byte(target), 0o644)
-	script := `touch started; while [ ! -e go ]; do sleep 0.05; done; ln -s "$(cat target.txt)" run.sh && mv "$PWD" ../notes && sleep 30`
-	cmd := exec.Command(guard, "--mode", "full-auto", "--", "bash", "-c", script)
-	cmd.Dir, cmd.Env = project, env
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
+	script := `touch started; while [ ! -e go ]; do sleep 0.05; done; ln -s "$(cat target.txt)" run.sh && mv "$PWD" ../notes; echo $? > ../mv-status; sleep 30`
+	r := startRun(t, guard, project, env, "--mode", "full-auto", "--", "bash", "-c", script)
+	defer r.stop()
+	if err := r.waitFor(filepath.Join(project, "started")); err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	ended := false
-	defer func() {
-		if !ended {
-			cmd.Process.Signal(syscall.SIGTERM)
-			<-exited
-		}
-	}()
-	waitFor := func(p string) {
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			if _, err := os.Lstat(p); err == nil {
-				return
-			}
-			select {
-			case err := <-exited:
-				ended = true
-				t.Fatalf("the run ended (%v) before %s was there: %s", err, p, stderr.String())
-			default:
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s not there within 10 s: %s", p, stderr.String())
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
-	waitFor(filepath.Join(project, "started"))
 	edit := func(mode, dir, path string) map[string]any {
 		req := fileRequest("claude-code", dir, "Write", map[string]any{"file_path": path, "content": "x"})
 		return hookAsk(t, guard, "claude-code", dir, hookWith(env, "GUARD_MODE="+mode, "CLAUDE_PROJECT_DIR="+dir), req)
@@ -166,19 +134,25 @@ func TestHookEditWhileRunCanMoveRoot(t *testing.T) {
 			}
 		}
 	}
-	// What the run does next, and where the agent's write would land.
+	// What the run does next, and where the agent's write would land
+	// where nothing pins the project (TestSharedRootPinned: with user
+	// namespaces, and as root, the rename fails).
 	os.WriteFile(filepath.Join(project, "go"), nil, 0o644)
-	waitFor(notes)
-	if err := os.WriteFile(filepath.Join(notes, "run.sh"), []byte("planted\n"), 0o644); err != nil {
+	if err := r.waitFor(filepath.Join(base, "mv-status")); err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := os.ReadFile(target); string(b) != "planted\n" {
-		t.Fatalf("premise: the write of notes/run.sh did not land in %s (%q)", target, b)
+	after := project
+	if _, err := os.Stat(notes); err == nil {
+		after = notes
+		if err := os.WriteFile(filepath.Join(notes, "run.sh"), []byte("planted\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := os.ReadFile(target); string(b) != "planted\n" {
+			t.Fatalf("premise: the write of notes/run.sh did not land in %s (%q)", target, b)
+		}
 	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	<-exited
-	ended = true
-	if ans := edit("auto-edit", notes, filepath.Join(base, "elsewhere", "x")); hookOutcome(ans) != "allow" {
+	r.stop()
+	if ans := edit("auto-edit", after, filepath.Join(base, "elsewhere", "x")); hookOutcome(ans) != "allow" {
 		t.Errorf("auto-edit: Write elsewhere/x after the run ended: %s (%s); want allow", hookOutcome(ans), hookReason(ans))
 	}
 }
