@@ -21,16 +21,7 @@ import (
 // built-in list's are; and HFS+'s ignored code points are dropped, as git
 // drops them for .git (.g\u200cit is .git there).
 func TestEditFoldedProtected(t *testing.T) {
-	proj, _ := filepath.EvalSymlinks(t.TempDir())
-	home, _ := filepath.EvalSymlinks(t.TempDir())
-	git := func(args ...string) {
-		cmd := exec.Command("git", args...)
-		cmd.Dir, cmd.Env = proj, append(os.Environ(), "HOME="+home, "GIT_CONFIG_NOSYSTEM=1")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	git("init", "-q")
+	proj, home, git := scratchRepo(t)
 	git("config", "core.hooksPath", ".githooks")
 	git("config", "core.fsmonitor", "bash tools/fsm.sh")
 	os.MkdirAll(filepath.Join(proj, ".githooks"), 0o755)
@@ -64,4 +55,22 @@ func TestEditFoldedProtected(t *testing.T) {
 			t.Errorf("auto-edit: edit of %s: %s (%s); want run", rel, d.Action, d.Reason)
 		}
 	}
+}
+
+// scratchRepo makes a repository (git init) in a new directory, with a
+// scratch home, and returns them with a function running git there.
+func scratchRepo(t *testing.T) (proj, home string, git func(args ...string)) {
+	t.Helper()
+	proj, _ = filepath.EvalSymlinks(t.TempDir())
+	home, _ = filepath.EvalSymlinks(t.TempDir())
+	git = func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir, cmd.Env = proj, append(os.Environ(), "HOME="+home, "GIT_CONFIG_NOSYSTEM=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q")
+	return proj, home, git
 }
