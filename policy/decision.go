@@ -192,7 +192,7 @@ func protected(p string, prot *protect.List, home string) string {
 	// A case-insensitive file system (macOS's default) takes .GIT/hooks
 	// and .VSCode/tasks.json for .git/hooks and .vscode/tasks.json.
 	for _, part := range strings.Split(p, "/") {
-		if strings.EqualFold(part, ".git") {
+		if strings.EqualFold(part, ".git") || Folded(part) == ".git" {
 			return "git metadata: git runs its config and hooks later"
 		}
 	}

@@ -131,8 +131,9 @@ func DecideEdit(paths []string, mode Mode, roots []string, list *protect.List, h
 // shell start-up files and .envrc source (~/.cargo/env when the project is
 // the home directory). The sandbox keeps those read-only, but an agent's
 // file tool writes unsandboxed: an Edit of .githooks/pre-commit in
-// auto-edit ran at the person's next git commit. It reports whether it
-// marked any.
+// auto-edit ran at the person's next git commit. Paths are compared folded
+// (InsideFolded): on a case-insensitive file system .GITHOOKS/pre-commit is
+// the hook. It reports whether it marked any.
 func resolvedProtected(writes []WrittenPath, roots []string, list *protect.List, home string) bool {
 	var holding []string // the roots that hold a write
 	for _, r := range ResolveRoots(roots) {
@@ -160,7 +161,7 @@ func resolvedProtected(writes []WrittenPath, roots []string, list *protect.List,
 	for i := range writes {
 		w := &writes[i]
 		for _, f := range found {
-			if w.Inside && Inside(w.Resolved, f.Path) {
+			if w.Inside && InsideFolded(w.Resolved, f.Path) {
 				w.Inside, w.Protected, marked = false, EntryWhy(f.Entry), true
 				if f.Entry.Pattern != f.Path {
 					w.Protected += ", at " + f.Path

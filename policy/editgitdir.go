@@ -30,7 +30,7 @@ func embeddedGitDirs(writes []WrittenPath, roots []string) bool {
 	made := func(dir, name string) bool {
 		p := dir + "/" + name
 		for _, w := range writes {
-			if Inside(w.Resolved, p) {
+			if InsideFolded(w.Resolved, p) { // x/head makes x/HEAD where case is not told apart
 				return true
 			}
 		}

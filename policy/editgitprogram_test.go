@@ -18,16 +18,7 @@ import (
 // writing fsm.sh (missing, or there already) was allowed in auto-edit, and
 // the next git status ran it (shown first with the real git).
 func TestEditGitProgramWords(t *testing.T) {
-	proj, _ := filepath.EvalSymlinks(t.TempDir())
-	home, _ := filepath.EvalSymlinks(t.TempDir())
-	git := func(args ...string) {
-		cmd := exec.Command("git", args...)
-		cmd.Dir, cmd.Env = proj, append(os.Environ(), "HOME="+home, "GIT_CONFIG_NOSYSTEM=1")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	git("init", "-q")
+	proj, home, git := scratchRepo(t)
 	git("config", "core.fsmonitor", "bash fsm.sh")
 	git("config", "core.pager", "tools/pager.sh")
 	git("config", "diff.x.textconv", "python3 -B conv.py --strict")

@@ -142,12 +142,31 @@ func foldPath(abs, h string) string {
 	return strings.Map(foldRune, abs)
 }
 
+// Folded is p as a case-insensitive file system compares names (see
+// foldRune): two paths that fold alike name one file on macOS's default
+// file system, so a write of .GITHOOKS/pre-commit lands in .githooks.
+func Folded(p string) string {
+	return strings.Map(foldRune, p)
+}
+
+// InsideFolded is Inside on a case-insensitive file system: p is root or
+// below it once both are folded (p and root clean and absolute).
+func InsideFolded(p, root string) bool {
+	return Inside(p, root) || Inside(Folded(p), Folded(root))
+}
+
 // foldRune is r in lower case, and the ASCII letter of its case-folding
 // orbit when it has one: a case-insensitive file system takes the long s
 // (U+017F) for s and the Kelvin sign (U+212A) for k, so ~/.ſsh is ~/.ssh.
+// The code points HFS+ ignores in a name (the joiners, direction marks and
+// the byte-order mark, as git's is_hfs_dotgit lists them) are dropped:
+// there .g\u200cit is .git.
 func foldRune(r rune) rune {
 	if r < utf8.RuneSelf {
 		return unicode.ToLower(r)
+	}
+	if hfsIgnored(r) {
+		return -1
 	}
 	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
 		if f < utf8.RuneSelf {
@@ -996,4 +1015,10 @@ func auditLog(abs string) bool {
 	}
 	h := home()
 	return filepath.IsAbs(h) && dir == filepath.Join(h, ".local", "state", "guard")
+}
+
+// hfsIgnored reports whether HFS+ leaves r out when it compares names:
+// U+200C-U+200F, U+202A-U+202E, U+206A-U+206F and U+FEFF (git's list).
+func hfsIgnored(r rune) bool {
+	return r >= 0x200c && r <= 0x200f || r >= 0x202a && r <= 0x202e || r >= 0x206a && r <= 0x206f || r == 0xfeff
 }

@@ -325,3 +325,34 @@ func rootVia(t *mountTable, p *Profile) (others, inside []string) {
 	}
 	return others, inside
 }
+
+// OtherPaths returns the other paths at which the mount table reaches the
+// file each of paths (absolute, resolved through symbolic links) names,
+// or would name once made: a file of a directory bind-mounted inside a
+// project (`mount --bind ~ project/home`, a container's volume) is the
+// same file at its original place, where it may be protected or outside
+// every root (an agent's Write of project/home/.profile wrote ~/.profile).
+// For a path that does not exist yet, the aliases of its deepest existing
+// directory are taken, with the rest appended. nil when no file system is
+// mounted more than once (the usual case: one read of the mount table).
+func OtherPaths(paths []string) []string {
+	t := loadMountTable()
+	if t == nil {
+		return nil
+	}
+	var out []string
+	for _, p := range paths {
+		dir, rest := filepath.Clean(p), ""
+		var st unix.Stat_t
+		for unix.Lstat(dir, &st) != nil && dir != "/" {
+			rest = filepath.Join(filepath.Base(dir), rest)
+			dir = filepath.Dir(dir)
+		}
+		for _, a := range t.aliases(dir, fileID{uint64(st.Dev), st.Ino}) {
+			if a = filepath.Join(a, rest); !slices.Contains(out, a) {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}

@@ -55,3 +55,38 @@ func pinDirs(roots []root, readOnly []string) []string {
 	slices.SortFunc(out, comparePaths)
 	return out
 }
+
+// sharedRootPins returns each writable root that lies inside a shared one
+// (a project in /tmp or $TMPDIR), with the directories between the two,
+// parents first. Its own rights there let a command rename the project
+// (mv "$PWD" "$PWD.x": a rename within one directory of the shared root);
+// the agent's hooks then start in a directory that is gone, and Codex
+// 0.171.0, whose hook failed to start, applied the next patch unjudged
+// (a file outside every root). Pinned, the rename fails with EBUSY, as it
+// does for a project that holds .git (pinDirs).
+func sharedRootPins(roots []root) []string {
+	var out []string
+	for _, r := range roots {
+		if r.shared {
+			continue
+		}
+		i := slices.IndexFunc(roots, func(s root) bool { return s.shared && s.path != r.path && within(r.path, s.path) })
+		if i < 0 {
+			continue
+		}
+		top := strings.TrimSuffix(roots[i].path, "/")
+		rest := strings.TrimPrefix(r.path, top+"/")
+		dir := top
+		for _, c := range strings.Split(rest, "/") {
+			dir += "/" + c
+			var st unix.Stat_t
+			if unix.Lstat(dir, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
+				break
+			}
+			if !slices.Contains(out, dir) {
+				out = append(out, dir)
+			}
+		}
+	}
+	return out
+}

@@ -534,6 +534,14 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		// services/api/.env, hidden where it was, past the next command's
 		// scan (protect.ScanDepth), which printed it.
 		c.pins = pinDirs(c.tops, slices.Concat(c.readOnly, c.emptied, c.emptiedDirs, c.holes))
+		// And a project in a shared temporary directory, which the
+		// command could rename there (sharedRootPins).
+		for _, d := range sharedRootPins(c.roots) {
+			if !slices.Contains(c.pins, d) {
+				c.pins = append(c.pins, d)
+			}
+		}
+		slices.SortFunc(c.pins, comparePaths)
 	}
 	c.capSets, c.capsRequired = cs, euid == 0
 	c.capsPlan, c.capsWhy = planCapabilities(euid, cs)

@@ -14,6 +14,7 @@ import (
 	"guard/policy/patch"
 	"guard/policy/protect"
 	"guard/policy/shell"
+	"guard/sandbox"
 )
 
 // maxToolPaths is how many paths one file-tool request may name, as
@@ -123,11 +124,34 @@ func judgePatch(g *gate.Gate, req *hook.Request, text, dir, home string) (hook.V
 }
 
 // decideEdit is the decision on an edit writing paths (absolute), as the
-// hook and `guard explain --edit` both make it: policy.DecideEdit, and a
-// write into a directory on PATH (gate.PathWrite) counted as outside the
-// roots. The hook adds what depends on the agent (its .env, memory files).
+// hook and `guard explain --edit` both make it: policy.DecideEdit; a file
+// that is protected at another path the mount table gives it (a home
+// directory bind-mounted inside the project: sandbox.OtherPaths) counted
+// as protected, and a write into a directory on PATH (gate.PathWrite) as
+// outside the roots. The hook adds what depends on the agent (its .env,
+// memory files).
 func decideEdit(g *gate.Gate, paths []string, home string) policy.Decision {
 	d := policy.DecideEdit(paths, g.Mode, g.Roots, g.ProtectList(), home)
+	if d.Action == policy.Run {
+		resolved := make([]string, 0, len(paths))
+		for _, p := range paths {
+			resolved = append(resolved, policy.Resolve(p, "/"))
+		}
+		if others := sandbox.OtherPaths(resolved); len(others) > 0 {
+			// Each judged as protected or not where it lies (its
+			// directory taken for a root: the file is inside the
+			// roots by the path given).
+			dirs := make([]string, 0, len(others))
+			for _, o := range others {
+				dirs = append(dirs, filepath.Dir(o))
+			}
+			if od := policy.DecideEdit(others, g.Mode, dirs, g.ProtectList(), home); od.Action != policy.Run {
+				od.Reason = "writes a file that another mount of its file system shows elsewhere, where it is protected: " + od.Reason
+				od.Writes = d.Writes
+				return od
+			}
+		}
+	}
 	if why := g.PathWrite(paths); why != "" && d.Action == policy.Run {
 		d.Action, d.Reason = policy.Ask, why
 		if g.Mode == policy.FullAuto {
@@ -185,7 +209,7 @@ func writerInFlight(g *gate.Gate, paths []string) string {
 		for _, p := range paths {
 			for _, t := range []string{p, policy.Resolve(p, "/")} {
 				for _, root := range r.Roots {
-					if policy.Inside(filepath.Dir(t), root) {
+					if policy.InsideFolded(filepath.Dir(t), root) {
 						return fmt.Sprintf("not known to be safe: a command guard runs (pid %d) is still running and can write in %s: between this check and the agent's own write, which no sandbox confines, it could put a link on the way to %s that sends the write elsewhere; wait for it to end, or stop it, then edit again", r.Pid, root, p)
 					}
 				}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,14 +21,16 @@ import (
 // .git/hooks. While such a run can write in a directory on the way, the
 // edit is asked; an edit elsewhere, and one after the run ends, are
 // judged as before. Both of the run's kinds: full-auto's sandbox and
-// auto-edit's confined writes.
+// auto-edit's confined writes. The project lies outside the shared
+// temporary directories (for one inside, see
+// TestHookEditWhileRunCanMoveRoot).
 func TestHookEditWhileRunInFlight(t *testing.T) {
 	guard := hookGuard(t)
 	base, err := filepath.EvalSymlinks(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	project := filepath.Join(base, "project")
+	project := filepath.Join(hookOutsideDir(t), "project")
 	for _, d := range []string{project + "/sub/d", project + "/other"} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
@@ -45,39 +49,14 @@ func TestHookEditWhileRunInFlight(t *testing.T) {
 		t.Run(run.mode, func(t *testing.T) {
 			sub := filepath.Join(project, "sub")
 			os.Remove(filepath.Join(sub, "started.txt")) // the other run's
-			cmd := exec.Command(guard, "--mode", run.mode, "--project", sub, "--", "bash", "-c", run.script)
-			cmd.Dir, cmd.Env = sub, env
-			var stderr strings.Builder
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			exited := make(chan error, 1)
-			go func() { exited <- cmd.Wait() }()
-			done := false
-			defer func() {
-				if !done {
-					cmd.Process.Signal(syscall.SIGTERM)
-					<-exited
-				}
-			}()
+			r := startRun(t, guard, sub, env, "--mode", run.mode, "--project", sub, "--", "bash", "-c", run.script)
+			defer r.stop()
 			// Running once it has made started.txt (a guard that cannot
-			// sandboxed here exits first).
-			deadline := time.Now().Add(10 * time.Second)
-			for {
-				if _, err := os.Stat(filepath.Join(sub, "started.txt")); err == nil {
-					break
-				}
-				select {
-				case err := <-exited:
-					done = true
-					t.Skipf("guard --mode %s did not run the command (%v): %s", run.mode, err, stderr.String())
-				default:
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("guard --mode %s: the command did not start within 10 s: %s", run.mode, stderr.String())
-				}
-				time.Sleep(20 * time.Millisecond)
+			// sandbox here exits first).
+			if err := r.waitFor(filepath.Join(sub, "started.txt")); errors.Is(err, errRunEnded) {
+				t.Skipf("guard --mode %s did not run the command: %v", run.mode, err)
+			} else if err != nil {
+				t.Fatalf("guard --mode %s: %v", run.mode, err)
 			}
 			for _, mode := range []string{"auto-edit", "full-auto"} {
 				for _, p := range []string{sub + "/d/x", sub + "/new.txt", sub + "/d"} {
@@ -92,9 +71,7 @@ func TestHookEditWhileRunInFlight(t *testing.T) {
 				}
 			}
 			// guard passes the signal on to what it runs, and ends with it.
-			cmd.Process.Signal(syscall.SIGTERM)
-			<-exited
-			done = true
+			r.stop()
 			if ans := edit("auto-edit", sub+"/d/x"); hookOutcome(ans) != "allow" {
 				t.Errorf("auto-edit: Write d/x after the run ended: %s (%s); want allow", hookOutcome(ans), hookReason(ans))
 			}
@@ -102,5 +79,59 @@ func TestHookEditWhileRunInFlight(t *testing.T) {
 				t.Errorf("the ended run's record is still in %s: %v", records, ents)
 			}
 		})
+	}
+}
+
+// errRunEnded is guardRun.waitFor's error when the run ended first.
+var errRunEnded = errors.New("the run ended")
+
+// guardRun is a guard process started in the background by startRun.
+type guardRun struct {
+	cmd    *exec.Cmd
+	exited chan error
+	ended  bool
+	stderr *strings.Builder
+}
+
+// startRun starts guard with args in dir, with env; stop it with stop
+// (deferred: it may be called twice).
+func startRun(t *testing.T, guard, dir string, env []string, args ...string) *guardRun {
+	t.Helper()
+	r := &guardRun{cmd: exec.Command(guard, args...), exited: make(chan error, 1), stderr: new(strings.Builder)}
+	r.cmd.Dir, r.cmd.Env, r.cmd.Stderr = dir, env, r.stderr
+	if err := r.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { r.exited <- r.cmd.Wait() }()
+	return r
+}
+
+// waitFor waits up to 10 s for path to exist (not followed): an error
+// wrapping errRunEnded when the run ends first.
+func (r *guardRun) waitFor(path string) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Lstat(path); err == nil {
+			return nil
+		}
+		select {
+		case err := <-r.exited:
+			r.ended = true
+			return fmt.Errorf("%w (%v) before %s was there: %s", errRunEnded, err, path, r.stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s not there within 10 s: %s", path, r.stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// stop ends the run (guard passes SIGTERM on to what it runs) and waits.
+func (r *guardRun) stop() {
+	if !r.ended {
+		r.cmd.Process.Signal(syscall.SIGTERM)
+		<-r.exited
+		r.ended = true
 	}
 }

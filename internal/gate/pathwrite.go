@@ -23,7 +23,8 @@ func (g *Gate) PathWrite(paths []string) string {
 	for _, p := range paths {
 		w := policy.Resolve(p, "/")
 		for _, d := range dirs {
-			if filepath.Dir(w) == d || policy.Inside(d, w) {
+			// Folded: where case is not told apart ~/.local/BIN is ~/.local/bin.
+			if policy.Folded(filepath.Dir(w)) == policy.Folded(d) || policy.InsideFolded(d, w) {
 				return "writes " + p + " into " + d + ", a directory on PATH: the programs run there next may be that file"
 			}
 		}

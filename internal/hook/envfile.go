@@ -27,7 +27,8 @@ func AgentEnvFile(agent Agent, paths []string, getenv func(string) string) strin
 		return ""
 	}
 	for _, p := range paths {
-		if filepath.Base(p) != ".env" && filepath.Base(policy.Resolve(p, "/")) != ".env" {
+		// Folded: where case is not told apart .ENV is the .env.
+		if policy.Folded(filepath.Base(p)) != ".env" && policy.Folded(filepath.Base(policy.Resolve(p, "/"))) != ".env" {
 			continue
 		}
 		return "writes " + p + ", a file Gemini CLI loads into its environment when a session starts in its directory or below" +

@@ -308,6 +308,18 @@ func decodeFiles(req *Request) error {
 			req.Paths[i] = strings.TrimSuffix(req.Cwd, "/") + "/" + p
 		}
 	}
+	if req.Agent == Gemini {
+		// Gemini CLI percent-decodes a path once it is absolute
+		// (%2Eenvrc wrote .envrc): both readings are judged.
+		for _, p := range req.Paths {
+			if d, ok := GeminiDecoded(p); ok {
+				if strings.IndexByte(d, 0) >= 0 {
+					return fmt.Errorf("%w: a path of %s holds %%00, a NUL byte once Gemini CLI decodes it", ErrMalformed, req.Tool)
+				}
+				req.Paths = append(req.Paths, d)
+			}
+		}
+	}
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 )
 
 // maxFoundDirs bounds the directories GeminiFound walks. Gemini CLI itself
@@ -50,7 +51,57 @@ func GeminiFound(req Request, root string) ([]string, error) {
 		}
 		found = append(found, more...)
 	}
+	for _, f := range found {
+		if d, ok := GeminiDecoded(f); ok {
+			found = append(found, d) // it resolves the file found as any other path
+		}
+	}
 	return found, nil
+}
+
+// GeminiDecoded returns path as Gemini CLI 0.61.0 reads a file tool's path
+// once it has made it absolute (resolveToRealPath: decodeURIComponent, then
+// the real path): its %XX escapes decoded, so %2Eenvrc is .envrc and
+// a%2F..%2F..%2Fx climbs two directories. ok is false when path holds no
+// escape, or one decodeURIComponent refuses (a % not followed by two hex
+// digits, bytes that are not UTF-8), where Gemini CLI keeps the path as it
+// is.
+func GeminiDecoded(path string) (string, bool) {
+	if !strings.Contains(path, "%") {
+		return "", false
+	}
+	var b strings.Builder
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		if c != '%' {
+			b.WriteByte(c)
+			continue
+		}
+		if i+2 >= len(path) || !isHex(path[i+1]) || !isHex(path[i+2]) {
+			return "", false
+		}
+		b.WriteByte(unhex(path[i+1])<<4 | unhex(path[i+2]))
+		i += 2
+	}
+	d := b.String()
+	if !utf8.ValidString(d) || d == path {
+		return "", false
+	}
+	return d, true
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
 }
 
 // geminiSpellings are the relative paths Gemini CLI may read a relative
