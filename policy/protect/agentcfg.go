@@ -1,0 +1,301 @@
+package protect
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Agents and editors run the programs their protected configs name,
+// outside any sandbox: Claude Code a hook's command after every tool call
+// and its status line's at every prompt, Gemini CLI and Cursor their hooks,
+// every agent its MCP servers at start, VS Code a task, Dev Containers an
+// initializeCommand on the host. The config is protected; a script it
+// names in the project (`"$CLAUDE_PROJECT_DIR"/scripts/format.sh`, `bash
+// scripts/lint.sh`, `node ./tools/mcp.js`) was writable, and ran at the
+// agent's next tool call (twentieth red team of the sandbox).
+
+// agentConfigFiles are the files below a protected agent or editor
+// directory that name programs to run, by the directory's name.
+var agentConfigFiles = map[string][]string{
+	".claude":       {"settings.json", "settings.local.json"},
+	".gemini":       {"settings.json"},
+	".qwen":         {"settings.json"},
+	".cursor":       {"hooks.json", "mcp.json"},
+	".windsurf":     {"hooks.json", "mcp.json"},
+	".vscode":       {"tasks.json", "mcp.json"},
+	".codex":        {"config.toml", "hooks.json"},
+	".roo":          {"mcp.json"},
+	".kilocode":     {"mcp.json"},
+	".amazonq":      {"mcp.json", "default.json"},
+	".kiro":         {"settings/mcp.json"},
+	".devcontainer": {"devcontainer.json"},
+	".opencode":     {"opencode.json", "opencode.jsonc"},
+}
+
+// agentConfigNames are config files that name programs wherever the list
+// protects them: relative paths in them are their directory's.
+var agentConfigNames = []string{".mcp.json", "opencode.json", "opencode.jsonc", "crush.json", ".crush.json",
+	".devcontainer.json", ".claude.json"}
+
+// commandKeys are the keys whose value is a command to run: a shell string,
+// an argv array, or an object of either (Dev Containers' parallel
+// commands). A "command" is joined with the "args" beside it.
+var commandKeys = map[string]bool{
+	"command": true, "apiKeyHelper": true, "awsCredentialExport": true, "awsAuthRefresh": true,
+	"otelHeadersHelper": true, "initializeCommand": true, "discoveryCommand": true, "callCommand": true,
+	"notify": true,
+}
+
+// followAgentConfigs protects the files the agents' and editors' configs
+// the resolution protected name as programs (and the user's own, in the
+// home, which name a project's script by its absolute path), where they
+// reach a root; a missing one named as a path for sure is looked for after
+// the command.
+func (r *resolver) followAgentConfigs(homeOnly bool) {
+	var configs []string
+	add := func(dir string) {
+		for _, f := range agentConfigFiles[filepath.Base(dir)] {
+			configs = append(configs, filepath.Join(dir, f))
+		}
+	}
+	for _, f := range r.prot {
+		if f.Missing {
+			continue
+		}
+		switch base := filepath.Base(f.Path); {
+		case agentConfigFiles[base] != nil:
+			add(f.Path)
+		case has(agentConfigNames, base) || strings.HasSuffix(base, ".code-workspace") ||
+			has(agentConfigFiles[filepath.Base(filepath.Dir(f.Path))], base):
+			configs = append(configs, f.Path)
+		}
+	}
+	if r.home != "" && !homeOnly {
+		for _, d := range []string{".claude", ".gemini", ".codex", ".cursor", ".qwen"} {
+			add(filepath.Join(r.home, d))
+		}
+		configs = append(configs, filepath.Join(r.home, ".claude.json"))
+	}
+	done := map[string]bool{}
+	for _, c := range configs {
+		if done[c] {
+			continue
+		}
+		done[c] = true
+		top := filepath.Dir(c)
+		if agentConfigFiles[filepath.Base(top)] != nil {
+			top = filepath.Dir(top) // .claude/settings.json: the project's
+		} else if d := filepath.Dir(top); agentConfigFiles[filepath.Base(d)] != nil {
+			top = filepath.Dir(d) // .kiro/settings/mcp.json
+		}
+		b, err := readSmall(c)
+		if err != nil {
+			continue
+		}
+		r.w.Add(c)
+		var cmds [][]string
+		if strings.HasSuffix(c, ".toml") {
+			cmds = tomlCommands(string(b))
+		} else {
+			cmds = jsonCommands(b)
+		}
+		vars := strings.NewReplacer("${CLAUDE_PROJECT_DIR}", top, "$CLAUDE_PROJECT_DIR", top,
+			"${GEMINI_PROJECT_DIR}", top, "$GEMINI_PROJECT_DIR", top, "${CURSOR_PROJECT_DIR}", top,
+			"$CURSOR_PROJECT_DIR", top, "${workspaceFolder}", top, "${workspaceRoot}", top,
+			"${localWorkspaceFolder}", top, "${HOME}", r.home, "$HOME", r.home, `"`, "", "'", "")
+		for _, argv := range cmds[:min(len(cmds), 64)] {
+			line := vars.Replace(strings.Join(argv, " "))
+			for _, part := range splitCommands(line) {
+				for _, cw := range commandWords(part) {
+					r.followProgram(top, cw, c)
+				}
+			}
+		}
+	}
+}
+
+// followProgram protects the file a command word names, relative to top,
+// for a config that runs it: an existing regular file, or a missing one the
+// word names as a path for sure.
+func (r *resolver) followProgram(top string, cw commandWord, config string) {
+	f := r.expandHome(cw.word)
+	sure := cw.sure || filepath.IsAbs(f) || strings.HasPrefix(f, "./") || strings.HasPrefix(f, "../")
+	if !filepath.IsAbs(f) {
+		f = filepath.Join(top, f)
+	}
+	f, _ = r.realPath(f)
+	r.w.AddEntry(f)
+	if fi, err := os.Stat(f); err == nil && fi.Mode().IsRegular() {
+		r.addGit(f, "an agent or editor runs it: "+config+" names it")
+	} else if err != nil && sure {
+		r.addMissing(f, "an agent or editor runs it once it exists: "+config+" names it")
+	}
+}
+
+// jsonCommands returns the commands a JSON (or JSONC: comments and
+// trailing commas) document names under commandKeys, each as its words: a
+// string is one word (a shell command line), an array its elements, a
+// "command" followed by its object's "args". It reads tokens, not values:
+// a malformed document yields what was read before the fault.
+func jsonCommands(b []byte) [][]string {
+	type frame struct {
+		object, wantKey, commands bool // commands: every value in it is a command
+		key                       string
+		words                     []string // an array's strings
+		command, args             []string // an object's
+	}
+	var out [][]string
+	stack := []frame{{}}
+	for i := 0; i < len(b); i++ {
+		top := &stack[len(stack)-1]
+		switch c := b[i]; c {
+		case '/':
+			if i+1 < len(b) && b[i+1] == '/' {
+				for i < len(b) && b[i] != '\n' {
+					i++
+				}
+			} else if i+1 < len(b) && b[i+1] == '*' {
+				end := strings.Index(string(b[i+2:]), "*/")
+				if end < 0 {
+					return out
+				}
+				i += end + 3
+			}
+		case '{', '[':
+			f := frame{object: c == '{', wantKey: c == '{'}
+			if top.object {
+				f.key = top.key
+				f.commands = top.commands || commandKeys[top.key]
+			} else {
+				f.commands = top.commands
+			}
+			if len(stack) > 64 {
+				return out
+			}
+			stack = append(stack, f)
+		case '}', ']':
+			if len(stack) == 1 {
+				return out
+			}
+			stack = stack[:len(stack)-1]
+			parent := &stack[len(stack)-1]
+			switch {
+			case top.object && top.command != nil:
+				out = append(out, append(top.command, top.args...))
+			case top.object:
+			case parent.object && top.key == "command":
+				parent.command = top.words
+			case parent.object && top.key == "args":
+				parent.args = top.words
+			case top.commands && len(top.words) > 0:
+				out = append(out, top.words)
+			}
+		case ',':
+			if top.object {
+				top.wantKey = true
+			}
+		case '"':
+			s, n := jsonString(b[i:])
+			i += n - 1
+			switch {
+			case top.object && top.wantKey:
+				top.key, top.wantKey = s, false
+			case !top.object:
+				top.words = append(top.words, s)
+			case top.key == "command":
+				top.command = []string{s}
+			case top.commands || commandKeys[top.key]:
+				out = append(out, []string{s})
+			}
+		}
+	}
+	return out
+}
+
+// jsonString decodes the string literal at the start of b (escapes read
+// as the character they stand for, \uXXXX as nothing) and returns it with
+// the bytes it took.
+func jsonString(b []byte) (string, int) {
+	var s strings.Builder
+	for i := 1; i < len(b); i++ {
+		switch c := b[i]; c {
+		case '"':
+			return s.String(), i + 1
+		case '\\':
+			if i+1 < len(b) {
+				i++
+				switch b[i] {
+				case 'n', 't', 'r':
+					s.WriteByte(' ')
+				case 'u':
+					i += 4
+				default:
+					s.WriteByte(b[i])
+				}
+			}
+		default:
+			s.WriteByte(c)
+		}
+	}
+	return s.String(), len(b)
+}
+
+// tomlCommands returns the commands a TOML file (Codex's config.toml)
+// names: a table's `command` with its `args`, and `notify`, read line by
+// line; an array may span lines.
+func tomlCommands(text string) [][]string {
+	var out [][]string
+	var command, args, words []string
+	key := "" // the key an array being read belongs to
+	flush := func() {
+		if command != nil {
+			out = append(out, append(command, args...))
+		}
+		command, args = nil, nil
+	}
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if key == "" {
+			if strings.HasPrefix(line, "[") {
+				flush()
+				continue
+			}
+			k, v, ok := strings.Cut(line, "=")
+			if !ok {
+				continue
+			}
+			k, line = strings.TrimSpace(k), strings.TrimSpace(v)
+			if k != "command" && k != "args" && k != "notify" {
+				continue
+			}
+			if !strings.HasPrefix(line, "[") {
+				if k == "command" {
+					command = []string{strings.Trim(line, `"'`)}
+				}
+				continue
+			}
+			key, words = k, nil
+		}
+		for _, q := range strings.Split(line, `"`)[1:] {
+			words = append(words, q)
+		}
+		if strings.Contains(line, "]") {
+			var kept []string // the quoted parts: every other piece
+			for j := 0; j < len(words); j += 2 {
+				kept = append(kept, words[j])
+			}
+			switch key {
+			case "command":
+				command = kept
+			case "args":
+				args = kept
+			case "notify":
+				out = append(out, kept)
+			}
+			key = ""
+		}
+	}
+	flush()
+	return out
+}
