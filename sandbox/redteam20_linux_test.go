@@ -1,0 +1,101 @@
+package sandbox
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"guard/policy/protect"
+)
+
+// Red team of the sandbox, twentieth pass (docs/redteam/sandbox-20.md).
+
+// TestAttackAgentConfigPrograms: an agent's or editor's protected config
+// names scripts of the project that it runs outside any sandbox (Claude
+// Code's hooks after every tool call, an MCP server at the session's start,
+// a VS Code task, an apiKeyHelper); the scripts themselves were writable: a
+// hook script rewritten from inside ran at the agent's next tool call.
+// Shown by running the hooks' commands as the agent does (sh -c at the
+// project's top) without the sandbox first; inside, the scripts are
+// read-only and a missing one a config names is moved aside once made,
+// status 126 (root, nobody; with user namespaces forbidden the made name
+// only: the best-effort profile keeps no path read-only inside a root).
+func TestAttackAgentConfigPrograms(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	asRootNobodyAndForbidden(t, func(t *testing.T, cred *syscall.Credential, forbidden bool, base, exe string, f *fixture) {
+		proj := f.root
+		ran := filepath.Join(base, "ran")
+		os.Chmod(base, 0o777)
+		writeWorld(filepath.Join(proj, ".claude", "settings.json"), `{"hooks": {"PostToolUse": [
+  {"matcher": "Edit|Write", "hooks": [{"type": "command", "command": "\"$CLAUDE_PROJECT_DIR\"/scripts/format.sh"}]},
+  {"matcher": "Bash", "hooks": [{"type": "command", "command": "bash scripts/lint.sh"}]}]},
+  "apiKeyHelper": "./scripts/key.sh"}`)
+		writeWorld(filepath.Join(proj, ".mcp.json"), `{"mcpServers": {"a": {"command": "./tools/mcp.sh"}, "b": {"command": "python3", "args": ["tools/server.py"]}}}`)
+		writeWorld(filepath.Join(proj, ".vscode", "tasks.json"), `{"tasks": [{"label": "t", "command": "${workspaceFolder}/tools/task.sh", "runOptions": {"runOn": "folderOpen"}}]}`)
+		scripts := []string{"scripts/format.sh", "scripts/lint.sh", "tools/mcp.sh", "tools/task.sh"}
+		for _, s := range scripts {
+			writeWorld(filepath.Join(proj, s), ": ok\n")
+			os.Chmod(filepath.Join(proj, s), 0o755)
+		}
+		writeWorld(filepath.Join(proj, "tools", "server.py"), "pass\n")
+		chownFixture(t, f, cred)
+		plant := ""
+		for _, s := range scripts {
+			plant += "echo 'echo RAN " + s + " >> " + ran + "' >> " + s + "\n"
+		}
+		plant += "printf '%s\\n' 'open(\"" + ran + "\", \"a\").write(\" RAN server.py \")' >> tools/server.py\n" +
+			"printf '#!/bin/sh\\necho RAN key.sh >> " + ran + "\\n' > scripts/key.sh; chmod +x scripts/key.sh\n"
+		// What the agent and the editor run later, outside: each command as
+		// its config gives it, with sh -c at the project's top.
+		later := func() string {
+			os.Remove(ran)
+			for _, c := range []string{`"$CLAUDE_PROJECT_DIR"/scripts/format.sh`, "bash scripts/lint.sh", "./scripts/key.sh",
+				"./tools/mcp.sh", "python3 tools/server.py", proj + "/tools/task.sh"} {
+				cmd := exec.Command("/bin/sh", "-c", c)
+				cmd.Dir, cmd.Env = proj, []string{"CLAUDE_PROJECT_DIR=" + proj, "PATH=/usr/bin:/bin"}
+				cmd.Run()
+			}
+			return readString(ran)
+		}
+		env := []string{"HOME=" + filepath.Join(base, "nohome")}
+		if o := (child{path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: proj, exe: exe, cred: cred, env: env}).run(t); !o.ok {
+			t.Fatalf("planting without the sandbox: %s\n%s", o, o.stderr)
+		}
+		if got := later(); strings.Count(got, "RAN") != 6 {
+			t.Fatalf("without the sandbox, the commands outside ran %q, want the six plants", got)
+		}
+		for _, s := range scripts {
+			writeWorld(filepath.Join(proj, s), ": ok\n")
+			os.Chmod(filepath.Join(proj, s), 0o755)
+		}
+		writeWorld(filepath.Join(proj, "tools", "server.py"), "pass\n")
+		os.Remove(filepath.Join(proj, "scripts", "key.sh"))
+		chownFixture(t, f, cred)
+
+		p := Profile{WritableRoots: []string{proj}, BestEffort: forbidden}
+		Protect(&p, protect.Default(), filepath.Join(base, "nohome"))
+		o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: proj, exe: exe, cred: cred, env: env,
+			noUserNS: forbidden}.run(t)
+		if o.ok || !strings.Contains(o.msg, "126") {
+			t.Errorf("planting inside: %s, want status 126\nstderr: %s", o.msg, o.stderr)
+		}
+		if exists(filepath.Join(proj, "scripts", "key.sh")) {
+			t.Errorf("scripts/key.sh, which .claude/settings.json names, made inside, is still there\nstderr: %s", o.stderr)
+		}
+		if forbidden {
+			return
+		}
+		for _, s := range append(scripts, "tools/server.py") {
+			if strings.Contains(readString(filepath.Join(proj, s)), "RAN") {
+				t.Errorf("%s, which a protected config runs, was appended to inside\nstderr: %s", s, o.stderr)
+			}
+		}
+		if got := later(); got != "" {
+			t.Errorf("the commands outside ran %q", got)
+		}
+	})
+}
