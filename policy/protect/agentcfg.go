@@ -48,11 +48,9 @@ var commandKeys = map[string]bool{
 }
 
 // followAgentConfigs protects the files the agents' and editors' configs
-// the resolution protected name as programs (and the user's own, in the
-// home, which name a project's script by its absolute path), where they
-// reach a root; a missing one named as a path for sure is looked for after
-// the command.
-func (r *resolver) followAgentConfigs(homeOnly bool) {
+// the resolution protected name as programs, where they reach a root; a
+// missing one named as a path for sure is looked for after the command.
+func (r *resolver) followAgentConfigs() {
 	var configs []string
 	add := func(dir string) {
 		for _, f := range agentConfigFiles[filepath.Base(dir)] {
@@ -71,12 +69,6 @@ func (r *resolver) followAgentConfigs(homeOnly bool) {
 			configs = append(configs, f.Path)
 		}
 	}
-	if r.home != "" && !homeOnly {
-		for _, d := range []string{".claude", ".gemini", ".codex", ".cursor", ".qwen"} {
-			add(filepath.Join(r.home, d))
-		}
-		configs = append(configs, filepath.Join(r.home, ".claude.json"))
-	}
 	done := map[string]bool{}
 	for _, c := range configs {
 		if done[c] {
@@ -91,6 +83,9 @@ func (r *resolver) followAgentConfigs(homeOnly bool) {
 		}
 		b, err := readSmall(c)
 		if err != nil {
+			// One made later (outside: its directory is read-only inside)
+			// must not leave a cached plan that does not follow it.
+			r.w.AddEntry(c)
 			continue
 		}
 		r.w.Add(c)

@@ -243,7 +243,7 @@ func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly boo
 	}
 	r.followEnvrcs()
 	r.followYarnrcs()
-	r.followAgentConfigs(homeOnly)
+	r.followAgentConfigs()
 	return prune(r.prot), prune(r.secret)
 }
 
