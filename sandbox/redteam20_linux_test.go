@@ -99,3 +99,20 @@ func TestAttackAgentConfigPrograms(t *testing.T) {
 		}
 	})
 }
+
+// TestAgentHookNamesInHome: in a home that is the root, the user-level
+// hooks and MCP server lists of Windsurf (each channel's, its JetBrains
+// plugin's), Auggie, Kimi and LM Studio, and a project's .devin, .kimi,
+// .kimi-code and .augment, made from inside, are moved aside (each agent
+// runs them outside at its next start or tool call), and those there at
+// start are read-only (root, nobody); a directory beside them stays
+// writable.
+func TestAgentHookNamesInHome(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	testHomeNamesAs(t, []string{".codeium/windsurf/hooks.json", ".augment/settings.json", ".lmstudio/mcp.json"},
+		[]string{".codeium/windsurf/mcp_config.json", ".codeium/windsurf-next/hooks.json", ".codeium/hooks.json",
+			".kimi/config.toml", ".kimi-code/mcp.json", "work/.devin/hooks.json", "work/.kimi/config.toml",
+			"work/.augment/settings.json"},
+		[]string{".codeium/other/x", ".lmstudio/models/x"})
+}

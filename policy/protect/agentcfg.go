@@ -18,19 +18,28 @@ import (
 // agentConfigFiles are the files below a protected agent or editor
 // directory that name programs to run, by the directory's name.
 var agentConfigFiles = map[string][]string{
-	".claude":       {"settings.json", "settings.local.json"},
-	".gemini":       {"settings.json"},
-	".qwen":         {"settings.json"},
-	".cursor":       {"hooks.json", "mcp.json"},
-	".windsurf":     {"hooks.json", "mcp.json"},
-	".vscode":       {"tasks.json", "mcp.json"},
-	".codex":        {"config.toml", "hooks.json"},
-	".roo":          {"mcp.json"},
-	".kilocode":     {"mcp.json"},
-	".amazonq":      {"mcp.json", "default.json"},
-	".kiro":         {"settings/mcp.json"},
-	".devcontainer": {"devcontainer.json"},
-	".opencode":     {"opencode.json", "opencode.jsonc"},
+	".claude":           {"settings.json", "settings.local.json"},
+	".gemini":           {"settings.json"},
+	".qwen":             {"settings.json"},
+	".cursor":           {"hooks.json", "mcp.json"},
+	".windsurf":         {"hooks.json", "mcp.json"},
+	".vscode":           {"tasks.json", "mcp.json"},
+	".codex":            {"config.toml", "hooks.json"},
+	".roo":              {"mcp.json"},
+	".kilocode":         {"mcp.json"},
+	".amazonq":          {"mcp.json", "default.json"},
+	".kiro":             {"settings/mcp.json"},
+	".devcontainer":     {"devcontainer.json"},
+	".opencode":         {"opencode.json", "opencode.jsonc"},
+	".augment":          {"settings.json"},
+	".kimi":             {"config.toml", "mcp.json"},
+	".kimi-code":        {"mcp.json"},
+	".devin":            {"hooks.json"},
+	".codeium":          {"hooks.json"},
+	"windsurf":          {"hooks.json", "mcp_config.json"},
+	"windsurf-next":     {"hooks.json", "mcp_config.json"},
+	"windsurf-insiders": {"hooks.json", "mcp_config.json"},
+	".lmstudio":         {"mcp.json"},
 }
 
 // agentConfigNames are config files that name programs wherever the list
@@ -44,7 +53,7 @@ var agentConfigNames = []string{".mcp.json", "opencode.json", "opencode.jsonc", 
 var commandKeys = map[string]bool{
 	"command": true, "apiKeyHelper": true, "awsCredentialExport": true, "awsAuthRefresh": true,
 	"otelHeadersHelper": true, "initializeCommand": true, "discoveryCommand": true, "callCommand": true,
-	"notify": true,
+	"notify": true, "bash": true, // Windsurf's {"pre_run_command": {"bash": "..."}}
 }
 
 // followAgentConfigs protects the files the agents' and editors' configs

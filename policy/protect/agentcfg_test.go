@@ -42,7 +42,9 @@ func TestResolveAgentConfigRuns(t *testing.T) {
 	write(".codex/config.toml", "notify = [\"python3\", \"tools/notify.py\"]\n[mcp_servers.x]\ncommand = \"node\"\nargs = [\n  \"tools/codex-mcp.js\",\n]\n")
 	write(".devcontainer/devcontainer.json", `{"initializeCommand": {"a": "sh tools/init.sh", "b": ["tools/init2.sh"]}}`)
 	write(".gemini/settings.json", `{"hooks": {"BeforeTool": [{"hooks": [{"type": "command", "command": "$GEMINI_PROJECT_DIR/tools/gem.sh"}]}]}}`)
-	for _, f := range []string{"scripts/format.sh", "scripts/lint.sh", "scripts/status.sh", "scripts/notrun.sh",
+	write(".devin/hooks.json", `{"pre_run_command": {"bash": "python3 tools/wind.py"}}`)
+	write(".kimi/config.toml", "[[hooks]]\nevent = \"PreToolUse\"\ncommand = \"tools/kimi.sh\"\n[mcp.client]\ntool_call_timeout_ms = 6\n")
+	for _, f := range []string{"tools/wind.py", "tools/kimi.sh", "scripts/format.sh", "scripts/lint.sh", "scripts/status.sh", "scripts/notrun.sh",
 		"tools/mcp.sh", "tools/server.py", "data/notrun.json", "tools/task.sh", "tools/notify.py", "tools/codex-mcp.js",
 		"tools/init.sh", "tools/init2.sh", "tools/gem.sh"} {
 		write(f, "#\n")
@@ -58,7 +60,7 @@ func TestResolveAgentConfigRuns(t *testing.T) {
 	}
 	for _, want := range []string{"scripts/format.sh", "scripts/lint.sh", "scripts/status.sh", "tools/mcp.sh",
 		"tools/server.py", "tools/task.sh", "tools/notify.py", "tools/codex-mcp.js", "tools/init.sh", "tools/init2.sh",
-		"tools/gem.sh"} {
+		"tools/gem.sh", "tools/wind.py", "tools/kimi.sh"} {
 		if !slices.Contains(paths, filepath.Join(proj, want)) {
 			t.Errorf("%s not protected (an agent or editor runs it); protected: %q", want, paths)
 		}
