@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"guard/policy/protect"
+	"guard/sandbox/sandboxtest"
 )
 
 // Red team of the sandbox, twentieth pass (docs/redteam/sandbox-20.md).
@@ -115,4 +116,54 @@ func TestAgentHookNamesInHome(t *testing.T) {
 			".kimi/config.toml", ".kimi-code/mcp.json", "work/.devin/hooks.json", "work/.kimi/config.toml",
 			"work/.augment/settings.json"},
 		[]string{".codeium/other/x", ".lmstudio/models/x"})
+}
+
+// TestAttackOtherHomeInUseSecrets: another account's home that holds the
+// writable root (root working in /home/alice/proj) is not hidden whole, and
+// only the list's "~/" entries were applied to it: the secrets the list
+// matches at any depth, at its top (a .env, a key,
+// shell and REPL histories, a client secret), which the user's own home
+// has hidden, were readable. Now hidden (root, nobody, nobody with user
+// namespaces forbidden); an ordinary file there stays readable.
+func TestAttackOtherHomeInUseSecrets(t *testing.T) {
+	requireRoot(t, "making an account's home in /home needs root")
+	requireSandbox(t)
+	asRootNobodyAndForbidden(t, func(t *testing.T, cred *syscall.Credential, forbidden bool, base, exe string, f *fixture) {
+		other, err := os.MkdirTemp("/home", "guardtest")
+		if err != nil {
+			sandboxtest.Skipf(t, "cannot make a home in /home: %v", err)
+		}
+		t.Cleanup(func() { os.RemoveAll(other) })
+		os.Chmod(other, 0o755)
+		secrets := []string{".env", "server.pem", ".bash_history", ".zsh_history", ".python_history", ".psql_history",
+			"client_secret_1.json"}
+		for _, n := range secrets {
+			writeWorld(filepath.Join(other, n), "SECRET-"+n+"\n")
+		}
+		writeWorld(filepath.Join(other, "notes.txt"), "PLAIN\n")
+		proj := filepath.Join(other, "proj")
+		writeWorld(filepath.Join(proj, "main.go"), "package main\n")
+		if cred != nil {
+			os.Chown(proj, int(cred.Uid), int(cred.Gid))
+		}
+		script := "cat " + filepath.Join(other, "notes.txt")
+		for _, n := range secrets {
+			script += " " + filepath.Join(other, n)
+		}
+		if o := (child{path: "/bin/sh", argv: []string{"sh", "-c", script}, dir: proj, exe: exe, cred: cred}).run(t); strings.Count(o.stdout, "SECRET-") != len(secrets) {
+			t.Fatalf("without the sandbox: %s\n%s", o.stdout, o.stderr)
+		}
+		p := Profile{WritableRoots: []string{proj}, BestEffort: forbidden}
+		Protect(&p, protect.Default(), filepath.Join(base, "nohome"))
+		o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", script + "; true"}, dir: proj, exe: exe, cred: cred,
+			noUserNS: forbidden}.run(t)
+		for _, n := range secrets {
+			if strings.Contains(o.stdout, "SECRET-"+n+"\n") {
+				t.Errorf("another account's ~/%s, its home holding the root, was read inside", n)
+			}
+		}
+		if !strings.Contains(o.stdout, "PLAIN") {
+			t.Errorf("an ordinary file of that home is unreadable: %s\nstderr: %s", o.stdout, o.stderr)
+		}
+	})
 }
