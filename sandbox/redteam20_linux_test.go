@@ -167,3 +167,25 @@ func TestAttackOtherHomeInUseSecrets(t *testing.T) {
 		}
 	})
 }
+
+// TestAttackSystemServiceKeys: root read the Wi-Fi passphrases of
+// wpa_supplicant (the list's name for its config matched inside the roots
+// only) and hostapd, Docker Swarm's node key, SSSD's cached password
+// hashes, cloudflared's tunnel credentials and ZeroTier's node key and API
+// token. Each planted (root's, 0600) where missing, removed after.
+func TestAttackSystemServiceKeys(t *testing.T) {
+	requireRoot(t, "the files are root's, mode 0600")
+	var cases []attackCase
+	for _, path := range []string{"/etc/wpa_supplicant/wpa_supplicant.conf", "/etc/wpa_supplicant/wpa_supplicant-wlan0.conf",
+		"/etc/hostapd/hostapd.conf", "/var/lib/docker/swarm/certificates/swarm-node.key", "/var/lib/sss/db/cache_example.ldb",
+		"/var/lib/sss/secrets/secrets.ldb", "/etc/cloudflared/cert.pem", "/var/lib/zerotier-one/identity.secret",
+		"/var/lib/zerotier-one/authtoken.secret"} {
+		cases = append(cases, attackCase{name: "read " + path, attack: "read", want: unreadable,
+			args: func(t *testing.T, _ *fixture) []string {
+				plantSystemFile(t, path)
+				return []string{path}
+			},
+			profile: func(p *Profile) { Protect(p, protect.Default(), t.TempDir()) }})
+	}
+	runAttackCases(t, cases)
+}

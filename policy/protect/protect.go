@@ -725,7 +725,14 @@ var defaultList = [...]struct {
 	{Secret, "a copy of the password hashes, or a stored system login or network key", nil, []string{
 		"/var/backups/shadow.bak", "/var/backups/gshadow.bak", "/etc/apt/auth.conf", "/etc/apt/auth.conf.d",
 		"/var/lib/ubuntu-advantage/private", "/etc/netplan", "/var/lib/iwd", "/var/lib/bluetooth",
-		"/etc/exim4/passwd.client", "/etc/ssmtp", "/etc/msmtprc", "/etc/davfs2/secrets", "/etc/pve/priv"}},
+		"/etc/exim4/passwd.client", "/etc/ssmtp", "/etc/msmtprc", "/etc/davfs2/secrets", "/etc/pve/priv",
+		// wpa_supplicant's and hostapd's Wi-Fi passphrases (the name
+		// wpa_supplicant.conf above matches in the roots only), Docker
+		// Swarm's node keys and raft store, SSSD's cached password hashes
+		// and secrets, cloudflared's tunnel credentials, ZeroTier's node key
+		// and local API token (twentieth red team of the sandbox).
+		"/etc/wpa_supplicant", "/etc/hostapd", "/var/lib/docker/swarm", "/var/lib/sss/db", "/var/lib/sss/secrets",
+		"/etc/cloudflared", "/var/lib/zerotier-one/identity.secret", "/var/lib/zerotier-one/authtoken.secret"}},
 	// Names tools look for in the directory they run in and in every one
 	// above it, at the top of the home (a home that is a root): every
 	// project below the home without one of its own takes the home's. go
