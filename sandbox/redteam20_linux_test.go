@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -188,4 +189,83 @@ func TestAttackSystemServiceKeys(t *testing.T) {
 			profile: func(p *Profile) { Protect(p, protect.Default(), t.TempDir()) }})
 	}
 	runAttackCases(t, cases)
+}
+
+// TestAttackHookScriptsRun: a repository's pre-commit hook (protected)
+// runs ./scripts/check.sh, and a core.hooksPath hook `bash
+// scripts/msg.sh`; the scripts themselves were writable inside: appended
+// to from inside, the next git commit outside ran them (shown with the
+// real git first). Inside they are read-only, and a script the hook names
+// that is missing at start is moved aside once made, status 126 (root,
+// nobody; with user namespaces forbidden the made one only).
+func TestAttackHookScriptsRun(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	asRootNobodyAndForbidden(t, func(t *testing.T, cred *syscall.Credential, forbidden bool, base, exe string, f *fixture) {
+		proj := f.root
+		ran := filepath.Join(base, "ran")
+		os.Chmod(base, 0o777)
+		gitEnv := []string{"HOME=" + filepath.Join(base, "nohome"), "PATH=/usr/bin:/bin", "GIT_CONFIG_NOSYSTEM=1",
+			"GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=safe.directory", "GIT_CONFIG_VALUE_0=*"}
+		git := func(args ...string) {
+			cmd := exec.Command("git", args...)
+			cmd.Dir, cmd.Env = proj, gitEnv
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("git %v: %v\n%s", args, err, out)
+			}
+		}
+		git("init", "-q")
+		git("config", "core.hooksPath", ".githooks")
+		writeWorld(filepath.Join(proj, ".githooks", "pre-commit"), "#!/bin/sh\n./scripts/check.sh && ./scripts/late.sh\n")
+		writeWorld(filepath.Join(proj, ".githooks", "commit-msg"), "#!/bin/sh\nexec bash scripts/msg.sh \"$1\"\n")
+		writeWorld(filepath.Join(proj, "scripts", "check.sh"), "#!/bin/sh\ntrue\n")
+		writeWorld(filepath.Join(proj, "scripts", "msg.sh"), "true\n")
+		for _, s := range []string{".githooks/pre-commit", ".githooks/commit-msg", "scripts/check.sh"} {
+			os.Chmod(filepath.Join(proj, s), 0o755)
+		}
+		chownFixture(t, f, cred)
+		plant := "echo 'echo RAN check >> " + ran + "' >> scripts/check.sh\n" +
+			"echo 'echo RAN msg >> " + ran + "' >> scripts/msg.sh\n" +
+			"printf '#!/bin/sh\\necho RAN late >> " + ran + "\\n' > scripts/late.sh; chmod +x scripts/late.sh\n"
+		n := 0
+		commit := func() string {
+			os.Remove(ran)
+			n++
+			writeWorld(filepath.Join(proj, "f.txt"), strconv.Itoa(n))
+			git("add", "f.txt")
+			cmd := exec.Command("git", "-c", "user.name=u", "-c", "user.email=u@x", "commit", "-qm", "c")
+			cmd.Dir, cmd.Env = proj, gitEnv
+			cmd.Run()
+			return readString(ran)
+		}
+		env := []string{"HOME=" + filepath.Join(base, "nohome")}
+		if o := (child{path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: proj, exe: exe, cred: cred, env: env}).run(t); !o.ok {
+			t.Fatalf("planting without the sandbox: %s\n%s", o, o.stderr)
+		}
+		if got := commit(); strings.Count(got, "RAN") != 3 {
+			t.Fatalf("without the sandbox, git commit ran %q, want the three plants", got)
+		}
+		writeWorld(filepath.Join(proj, "scripts", "check.sh"), "#!/bin/sh\ntrue\n")
+		os.Chmod(filepath.Join(proj, "scripts", "check.sh"), 0o755)
+		writeWorld(filepath.Join(proj, "scripts", "msg.sh"), "true\n")
+		os.Remove(filepath.Join(proj, "scripts", "late.sh"))
+		chownFixture(t, f, cred)
+
+		p := Profile{WritableRoots: []string{proj}, BestEffort: forbidden}
+		Protect(&p, protect.Default(), filepath.Join(base, "nohome"))
+		o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: proj, exe: exe, cred: cred, env: env,
+			noUserNS: forbidden}.run(t)
+		if o.ok || !strings.Contains(o.msg, "126") {
+			t.Errorf("planting inside: %s, want status 126\nstderr: %s", o.msg, o.stderr)
+		}
+		if exists(filepath.Join(proj, "scripts", "late.sh")) {
+			t.Errorf("scripts/late.sh, which the pre-commit hook runs, made inside, is still there\nstderr: %s", o.stderr)
+		}
+		if forbidden {
+			return
+		}
+		if got := commit(); got != "" {
+			t.Errorf("git commit outside ran %q\nstderr: %s", got, o.stderr)
+		}
+	})
 }

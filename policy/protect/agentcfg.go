@@ -112,28 +112,35 @@ func (r *resolver) followAgentConfigs() {
 			line := vars.Replace(strings.Join(argv, " "))
 			for _, part := range splitCommands(line) {
 				for _, cw := range commandWords(part) {
-					r.followProgram(top, cw, c)
+					r.followProgram(top, cw, "an agent or editor", c, false)
 				}
 			}
 		}
 	}
 }
 
-// followProgram protects the file a command word names, relative to top,
-// for a config that runs it: an existing regular file, or a missing one the
-// word names as a path for sure.
-func (r *resolver) followProgram(top string, cw commandWord, config string) {
+// followProgram protects the file a command word of config names,
+// relative to top, for the runner that runs it later: an existing regular
+// file, or a missing one the word names as a path for sure; with onlySure,
+// a word that is no path for sure is not followed. A package a manager
+// installs (node_modules/.bin/eslint) is not: the roots' dependencies are
+// the documented limit, and keeping them read-only would fail every
+// install.
+func (r *resolver) followProgram(top string, cw commandWord, runner, config string, onlySure bool) {
 	f := r.expandHome(cw.word)
 	sure := cw.sure || filepath.IsAbs(f) || strings.HasPrefix(f, "./") || strings.HasPrefix(f, "../")
+	if onlySure && !sure || strings.Contains("/"+f, "/node_modules/") {
+		return
+	}
 	if !filepath.IsAbs(f) {
 		f = filepath.Join(top, f)
 	}
 	f, _ = r.realPath(f)
 	r.w.AddEntry(f)
 	if fi, err := os.Stat(f); err == nil && fi.Mode().IsRegular() {
-		r.addGit(f, "an agent or editor runs it: "+config+" names it")
+		r.addGit(f, runner+" runs it later, outside the sandbox: "+config+" names it")
 	} else if err != nil && sure {
-		r.addMissing(f, "an agent or editor runs it once it exists: "+config+" names it")
+		r.addMissing(f, runner+" runs it once it exists: "+config+" names it")
 	}
 }
 
@@ -302,4 +309,85 @@ func tomlCommands(text string) [][]string {
 	}
 	flush()
 	return out
+}
+
+// followHookScripts protects the files the protected hooks and hook
+// managers' configs run by path: a git hook (`.git/hooks/pre-commit`
+// running `./scripts/check.sh`), a core.hooksPath hook, a husky hook, an
+// .envrc's commands, pre-commit's `entry:` and lefthook's `run:`. Each
+// runs later outside the sandbox, at the person's next commit or cd; the
+// hook was read-only and the script it runs was not (sandbox-19's "left").
+// Relative paths are the work tree top's, where git, husky and the hook
+// managers run them; an .envrc's, its directory's.
+func (r *resolver) followHookScripts() {
+	for _, f := range r.prot {
+		if f.Missing {
+			continue
+		}
+		dir, base := filepath.Dir(f.Path), filepath.Base(f.Path)
+		switch {
+		case base == "hooks" && filepath.Base(dir) == ".git", base == ".husky",
+			strings.HasPrefix(f.Entry.Reason, "core.hooksPath"):
+			top := dir // .husky's, and a hooks path's in the work tree (.githooks)
+			if base == "hooks" {
+				top = filepath.Dir(dir)
+			}
+			r.w.Add(f.Path) // a hook added later changes the listing
+			for i, name := range listNames(f.Path) {
+				if i == 64 {
+					break
+				}
+				if strings.HasSuffix(name, ".sample") || name == "_" {
+					continue
+				}
+				r.followScript(filepath.Join(f.Path, name), top, false)
+			}
+		case base == ".envrc":
+			r.followScript(f.Path, dir, false)
+		case base == ".pre-commit-config.yaml" || strings.HasPrefix(base, "lefthook") || strings.HasPrefix(base, ".lefthook"):
+			r.followScript(f.Path, dir, true)
+		}
+	}
+}
+
+// followScript follows the commands of a shell script (or, yaml, the
+// `entry:` and `run:` values of a hook manager's config) as programs top
+// runs.
+func (r *resolver) followScript(p, top string, yaml bool) {
+	b, err := readSmall(p)
+	if err != nil {
+		return
+	}
+	r.w.Add(p)
+	for n, line := range strings.Split(string(b), "\n") {
+		if n == 2000 {
+			break
+		}
+		line = strings.TrimSpace(line)
+		if yaml {
+			k, v, ok := strings.Cut(strings.TrimPrefix(line, "- "), ":")
+			if !ok || strings.TrimSpace(k) != "entry" && strings.TrimSpace(k) != "run" {
+				continue
+			}
+			line = strings.Trim(strings.TrimSpace(v), `"'`)
+		}
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		// Only the programs and interpreters' scripts: a script's other
+		// words are its arguments (prettier --check src/main.ts, direnv's
+		// watch_file package.json), files the project edits all the time.
+		for _, part := range splitCommands(line) {
+			for { // exec ./x, command ./x, nohup ./x: the program is the next word
+				w, rest, _ := strings.Cut(strings.TrimSpace(part), " ")
+				if w != "exec" && w != "command" && w != "nohup" && w != "time" && w != "env" {
+					break
+				}
+				part = rest
+			}
+			for _, cw := range commandWords(part) {
+				r.followProgram(top, cw, "a hook", p, true)
+			}
+		}
+	}
 }

@@ -94,3 +94,59 @@ func TestJSONCommands(t *testing.T) {
 		}
 	}
 }
+
+// TestResolveHookScripts: the scripts a protected git hook, husky hook,
+// core.hooksPath hook, .envrc, pre-commit config (`entry:`) or lefthook
+// config (`run:`) runs by path are protected; a missing one named by a
+// path is looked for; git's sample hooks and words that are no file are
+// not followed.
+func TestResolveHookScripts(t *testing.T) {
+	proj := t.TempDir()
+	write := func(p, s string) {
+		p = filepath.Join(proj, p)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(".git/HEAD", "ref: refs/heads/main\n")
+	write(".git/config", "[core]\n\thooksPath = .githooks\n")
+	write(".git/hooks/pre-commit", "#!/bin/sh\n# ./scripts/commented.sh\n./scripts/check.sh && go test ./...\n")
+	write(".git/hooks/pre-push.sample", "./scripts/sample.sh\n")
+	write(".githooks/commit-msg", "#!/bin/sh\nexec python3 tools/msg.py \"$1\"\n")
+	write(".husky/pre-commit", "npx lint-staged\nbash scripts/husky.sh\nprettier --check src/main.ts\nnode_modules/.bin/eslint .\n")
+	write(".envrc", "./scripts/env-setup.sh\nexport X=1\nwatch_file package.json\n")
+	write(".pre-commit-config.yaml", "repos:\n- repo: local\n  hooks:\n  - id: lint\n    entry: ./scripts/pc.sh\n    language: script\n")
+	write("lefthook.yml", "pre-commit:\n  commands:\n    lint:\n      run: sh scripts/lh.sh {staged_files}\n    gone:\n      run: ./scripts/missing.sh\n")
+	for _, f := range []string{"scripts/check.sh", "scripts/sample.sh", "scripts/commented.sh", "tools/msg.py",
+		"scripts/husky.sh", "scripts/env-setup.sh", "scripts/pc.sh", "scripts/lh.sh", "src/main.ts", "package.json",
+		"node_modules/.bin/eslint"} {
+		write(f, "#\n")
+	}
+	prot, _ := Default().Resolve([]string{proj}, []string{proj}, "")
+	var paths, missing []string
+	for _, f := range prot {
+		if f.Missing {
+			missing = append(missing, f.Path)
+		} else {
+			paths = append(paths, f.Path)
+		}
+	}
+	for _, want := range []string{"scripts/check.sh", "tools/msg.py", "scripts/husky.sh", "scripts/env-setup.sh",
+		"scripts/pc.sh", "scripts/lh.sh"} {
+		if !slices.Contains(paths, filepath.Join(proj, want)) {
+			t.Errorf("%s not protected (a hook runs it); protected: %q", want, paths)
+		}
+	}
+	if p := filepath.Join(proj, "scripts/missing.sh"); !slices.Contains(missing, p) {
+		t.Errorf("%s not looked for (missing: %q)", p, missing)
+	}
+	for _, not := range []string{"scripts/sample.sh", "scripts/commented.sh", "src/main.ts", "package.json",
+		"node_modules/.bin/eslint"} {
+		if slices.Contains(paths, filepath.Join(proj, not)) {
+			t.Errorf("%s protected: no hook runs it", not)
+		}
+	}
+}

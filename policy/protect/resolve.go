@@ -249,6 +249,7 @@ func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly boo
 	r.followEnvrcs()
 	r.followYarnrcs()
 	r.followAgentConfigs()
+	r.followHookScripts()
 	return prune(r.prot), prune(r.secret)
 }
 
