@@ -78,13 +78,7 @@ func TestAttackAgentConfigPrograms(t *testing.T) {
 		os.Remove(filepath.Join(proj, "scripts", "key.sh"))
 		chownFixture(t, f, cred)
 
-		p := Profile{WritableRoots: []string{proj}, BestEffort: forbidden}
-		Protect(&p, protect.Default(), filepath.Join(base, "nohome"))
-		o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: proj, exe: exe, cred: cred, env: env,
-			noUserNS: forbidden}.run(t)
-		if o.ok || !strings.Contains(o.msg, "126") {
-			t.Errorf("planting inside: %s, want status 126\nstderr: %s", o.msg, o.stderr)
-		}
+		o := plantInside(t, proj, plant, base, exe, cred, forbidden)
 		if exists(filepath.Join(proj, "scripts", "key.sh")) {
 			t.Errorf("scripts/key.sh, which .claude/settings.json names, made inside, is still there\nstderr: %s", o.stderr)
 		}
@@ -176,19 +170,11 @@ func TestAttackOtherHomeInUseSecrets(t *testing.T) {
 // token. Each planted (root's, 0600) where missing, removed after.
 func TestAttackSystemServiceKeys(t *testing.T) {
 	requireRoot(t, "the files are root's, mode 0600")
-	var cases []attackCase
-	for _, path := range []string{"/etc/wpa_supplicant/wpa_supplicant.conf", "/etc/wpa_supplicant/wpa_supplicant-wlan0.conf",
-		"/etc/hostapd/hostapd.conf", "/var/lib/docker/swarm/certificates/swarm-node.key", "/var/lib/sss/db/cache_example.ldb",
+	runAttackCases(t, systemFileCases(t, "/etc/wpa_supplicant/wpa_supplicant.conf",
+		"/etc/wpa_supplicant/wpa_supplicant-wlan0.conf", "/etc/hostapd/hostapd.conf",
+		"/var/lib/docker/swarm/certificates/swarm-node.key", "/var/lib/sss/db/cache_example.ldb",
 		"/var/lib/sss/secrets/secrets.ldb", "/etc/cloudflared/cert.pem", "/var/lib/zerotier-one/identity.secret",
-		"/var/lib/zerotier-one/authtoken.secret"} {
-		cases = append(cases, attackCase{name: "read " + path, attack: "read", want: unreadable,
-			args: func(t *testing.T, _ *fixture) []string {
-				plantSystemFile(t, path)
-				return []string{path}
-			},
-			profile: func(p *Profile) { Protect(p, protect.Default(), t.TempDir()) }})
-	}
-	runAttackCases(t, cases)
+		"/var/lib/zerotier-one/authtoken.secret"))
 }
 
 // TestAttackHookScriptsRun: a repository's pre-commit hook (protected)
@@ -251,13 +237,7 @@ func TestAttackHookScriptsRun(t *testing.T) {
 		os.Remove(filepath.Join(proj, "scripts", "late.sh"))
 		chownFixture(t, f, cred)
 
-		p := Profile{WritableRoots: []string{proj}, BestEffort: forbidden}
-		Protect(&p, protect.Default(), filepath.Join(base, "nohome"))
-		o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: proj, exe: exe, cred: cred, env: env,
-			noUserNS: forbidden}.run(t)
-		if o.ok || !strings.Contains(o.msg, "126") {
-			t.Errorf("planting inside: %s, want status 126\nstderr: %s", o.msg, o.stderr)
-		}
+		o := plantInside(t, proj, plant, base, exe, cred, forbidden)
 		if exists(filepath.Join(proj, "scripts", "late.sh")) {
 			t.Errorf("scripts/late.sh, which the pre-commit hook runs, made inside, is still there\nstderr: %s", o.stderr)
 		}
@@ -268,4 +248,19 @@ func TestAttackHookScriptsRun(t *testing.T) {
 			t.Errorf("git commit outside ran %q\nstderr: %s", got, o.stderr)
 		}
 	})
+}
+
+// plantInside runs plant with sh -c in proj, a writable root with the
+// default list protected, as cred (user namespaces forbidden or not), and
+// wants status 126: the command made a protected name.
+func plantInside(t *testing.T, proj, plant, base, exe string, cred *syscall.Credential, forbidden bool) outcome {
+	t.Helper()
+	p := Profile{WritableRoots: []string{proj}, BestEffort: forbidden}
+	Protect(&p, protect.Default(), filepath.Join(base, "nohome"))
+	o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: proj, exe: exe, cred: cred,
+		env: []string{"HOME=" + filepath.Join(base, "nohome")}, noUserNS: forbidden}.run(t)
+	if o.ok || !strings.Contains(o.msg, "126") {
+		t.Errorf("planting inside: %s, want status 126\nstderr: %s", o.msg, o.stderr)
+	}
+	return o
 }

@@ -288,9 +288,7 @@ func tomlCommands(text string) [][]string {
 			}
 			key, words = k, nil
 		}
-		for _, q := range strings.Split(line, `"`)[1:] {
-			words = append(words, q)
-		}
+		words = append(words, strings.Split(line, `"`)[1:]...)
 		if strings.Contains(line, "]") {
 			var kept []string // the quoted parts: every other piece
 			for j := 0; j < len(words); j += 2 {

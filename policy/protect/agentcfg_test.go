@@ -16,15 +16,7 @@ import (
 // are not protected.
 func TestResolveAgentConfigRuns(t *testing.T) {
 	proj := t.TempDir()
-	write := func(p, s string) {
-		p = filepath.Join(proj, p)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(p, s string) { writeIn(t, proj, p, s) }
 	write(".claude/settings.json", `{
   // comments, as JSONC allows
   "permissions": {"allow": ["Bash(./scripts/notrun.sh)"]},
@@ -49,15 +41,7 @@ func TestResolveAgentConfigRuns(t *testing.T) {
 		"tools/init.sh", "tools/init2.sh", "tools/gem.sh"} {
 		write(f, "#\n")
 	}
-	prot, _ := Default().Resolve([]string{proj}, []string{proj}, "")
-	var paths, missing []string
-	for _, f := range prot {
-		if f.Missing {
-			missing = append(missing, f.Path)
-		} else {
-			paths = append(paths, f.Path)
-		}
-	}
+	paths, missing := resolvedIn(proj)
 	for _, want := range []string{"scripts/format.sh", "scripts/lint.sh", "scripts/status.sh", "tools/mcp.sh",
 		"tools/server.py", "tools/task.sh", "tools/notify.py", "tools/codex-mcp.js", "tools/init.sh", "tools/init2.sh",
 		"tools/gem.sh", "tools/wind.py", "tools/kimi.sh"} {
@@ -102,15 +86,7 @@ func TestJSONCommands(t *testing.T) {
 // not followed.
 func TestResolveHookScripts(t *testing.T) {
 	proj := t.TempDir()
-	write := func(p, s string) {
-		p = filepath.Join(proj, p)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(p, s string) { writeIn(t, proj, p, s) }
 	write(".git/HEAD", "ref: refs/heads/main\n")
 	write(".git/config", "[core]\n\thooksPath = .githooks\n")
 	write(".git/hooks/pre-commit", "#!/bin/sh\n# ./scripts/commented.sh\n./scripts/check.sh && go test ./...\n")
@@ -125,15 +101,7 @@ func TestResolveHookScripts(t *testing.T) {
 		"node_modules/.bin/eslint"} {
 		write(f, "#\n")
 	}
-	prot, _ := Default().Resolve([]string{proj}, []string{proj}, "")
-	var paths, missing []string
-	for _, f := range prot {
-		if f.Missing {
-			missing = append(missing, f.Path)
-		} else {
-			paths = append(paths, f.Path)
-		}
-	}
+	paths, missing := resolvedIn(proj)
 	for _, want := range []string{"scripts/check.sh", "tools/msg.py", "scripts/husky.sh", "scripts/env-setup.sh",
 		"scripts/pc.sh", "scripts/lh.sh"} {
 		if !slices.Contains(paths, filepath.Join(proj, want)) {
@@ -149,4 +117,30 @@ func TestResolveHookScripts(t *testing.T) {
 			t.Errorf("%s protected: no hook runs it", not)
 		}
 	}
+}
+
+// writeIn writes s to the file p below dir, making its directories.
+func writeIn(t *testing.T, dir, p, s string) {
+	t.Helper()
+	p = filepath.Join(dir, p)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// resolvedIn resolves the default list for proj as a root and returns the
+// protected paths found, and those looked for where missing.
+func resolvedIn(proj string) (paths, missing []string) {
+	prot, _ := Default().Resolve([]string{proj}, []string{proj}, "")
+	for _, f := range prot {
+		if f.Missing {
+			missing = append(missing, f.Path)
+		} else {
+			paths = append(paths, f.Path)
+		}
+	}
+	return paths, missing
 }
