@@ -83,12 +83,18 @@ func TestAttackAliasSecretsUnprivileged(t *testing.T) {
 // passwords. Each planted (root's, 0600) where missing, removed after.
 func TestAttackSystemCopies(t *testing.T) {
 	requireRoot(t, "the files are root's, mode 0600")
-	var cases []attackCase
-	for _, path := range []string{"/var/backups/shadow.bak", "/var/backups/gshadow.bak", "/etc/apt/auth.conf",
+	runAttackCases(t, systemFileCases(t, "/var/backups/shadow.bak", "/var/backups/gshadow.bak", "/etc/apt/auth.conf",
 		"/etc/apt/auth.conf.d/90ubuntu-advantage", "/var/lib/ubuntu-advantage/private/machine-token.json",
 		"/etc/netplan/50-wifi.yaml", "/var/lib/iwd/Home.psk", "/var/lib/bluetooth/00:11:22:33:44:55/66:77:88:99:AA:BB/info",
 		"/etc/exim4/passwd.client", "/etc/ssmtp/ssmtp.conf", "/etc/msmtprc", "/etc/davfs2/secrets",
-		"/etc/pve/priv/authkey.key"} {
+		"/etc/pve/priv/authkey.key"))
+}
+
+// systemFileCases are the attack cases reading each system file, planted
+// (root's, 0600) where missing and removed after, with the default list.
+func systemFileCases(t *testing.T, paths ...string) []attackCase {
+	var cases []attackCase
+	for _, path := range paths {
 		cases = append(cases, attackCase{name: "read " + path, attack: "read", want: unreadable,
 			args: func(t *testing.T, _ *fixture) []string {
 				plantSystemFile(t, path)
@@ -96,7 +102,7 @@ func TestAttackSystemCopies(t *testing.T) {
 			},
 			profile: func(p *Profile) { Protect(p, protect.Default(), t.TempDir()) }})
 	}
-	runAttackCases(t, cases)
+	return cases
 }
 
 // TestAutoEditNewNamesMovedAside (S13-3): auto-edit lets a script run because

@@ -165,7 +165,12 @@ var defaultList = [...]struct {
 		// more agents' project settings, MCP servers and hooks: OpenCode's
 		// JSONC, Crush, Qwen Code, Kilo Code, Cline's hooks.
 		".devcontainer.json", "*.code-workspace", "opencode.jsonc", "crush.json", ".crush.json", ".qwen",
-		".kilocode", ".clinerules"}},
+		".kilocode", ".clinerules",
+		// Hooks and MCP servers of agents the list lacked (twentieth red
+		// team of the sandbox): Windsurf's legacy .devin/hooks.json, Kimi's
+		// .kimi (config.toml's [[hooks]]) and .kimi-code (mcp.json, started
+		// with the session), Auggie's .augment.
+		".devin", ".kimi", ".kimi-code", ".augment"}},
 	{Protected, whyShell, nil, []string{"~/.bashrc", "~/.bash_profile", "~/.bash_login", "~/.bash_logout",
 		"~/.profile", "~/.zshrc", "~/.zshenv", "~/.zprofile", "~/.zlogin", "~/.config/fish", "~/.inputrc",
 		"~/.bash_aliases", "~/.config/direnv"}},
@@ -254,7 +259,11 @@ var defaultList = [...]struct {
 		// tmux's start: seventeenth red team).
 		"~/.emacs.el", "~/.emacs.elc", "~/.tmux"}},
 	{Protected, "an agent starts the MCP servers and hooks it lists", nil, []string{"~/.claude.json", "~/.claude",
-		"~/.codex/config.toml", "~/.codex/hooks.json", "~/.gemini/settings.json"}},
+		"~/.codex/config.toml", "~/.codex/hooks.json", "~/.gemini/settings.json",
+		// Windsurf's user hooks and MCP servers (each channel's, and its
+		// JetBrains plugin's hooks), LM Studio's MCP servers.
+		"~/.codeium/windsurf", "~/.codeium/windsurf-next", "~/.codeium/windsurf-insiders", "~/.codeium/hooks.json",
+		"~/.lmstudio/mcp.json"}},
 	{Protected, "npm runs the script-shell and node-options it names", nil, []string{".npmrc"}},
 	{Protected, "programs there come first on PATH", nil, []string{"~/.local/bin", "~/bin"}},
 	// REPLs and tools that run their start-up file's code or commands: R's,
@@ -716,7 +725,14 @@ var defaultList = [...]struct {
 	{Secret, "a copy of the password hashes, or a stored system login or network key", nil, []string{
 		"/var/backups/shadow.bak", "/var/backups/gshadow.bak", "/etc/apt/auth.conf", "/etc/apt/auth.conf.d",
 		"/var/lib/ubuntu-advantage/private", "/etc/netplan", "/var/lib/iwd", "/var/lib/bluetooth",
-		"/etc/exim4/passwd.client", "/etc/ssmtp", "/etc/msmtprc", "/etc/davfs2/secrets", "/etc/pve/priv"}},
+		"/etc/exim4/passwd.client", "/etc/ssmtp", "/etc/msmtprc", "/etc/davfs2/secrets", "/etc/pve/priv",
+		// wpa_supplicant's and hostapd's Wi-Fi passphrases (the name
+		// wpa_supplicant.conf above matches in the roots only), Docker
+		// Swarm's node keys and raft store, SSSD's cached password hashes
+		// and secrets, cloudflared's tunnel credentials, ZeroTier's node key
+		// and local API token (twentieth red team of the sandbox).
+		"/etc/wpa_supplicant", "/etc/hostapd", "/var/lib/docker/swarm", "/var/lib/sss/db", "/var/lib/sss/secrets",
+		"/etc/cloudflared", "/var/lib/zerotier-one/identity.secret", "/var/lib/zerotier-one/authtoken.secret"}},
 	// Names tools look for in the directory they run in and in every one
 	// above it, at the top of the home (a home that is a root): every
 	// project below the home without one of its own takes the home's. go

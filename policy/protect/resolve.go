@@ -189,7 +189,12 @@ func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly boo
 		e := &l.Entries[i]
 		abs := abss[i]
 		if abs == "" {
-			if strings.HasPrefix(e.Pattern, "~/") || homeOnly {
+			// Another account's home (homeOnly) is not scanned, but its top
+			// and ~/.config are listed, where the secrets matching at any
+			// depth are looked for (secretsListed): its ~/.env, ~/server.pem
+			// and shell histories were readable to root working in
+			// /home/alice/proj.
+			if strings.HasPrefix(e.Pattern, "~/") || homeOnly && e.Kind != Secret {
 				continue
 			}
 			// Matches at any depth: the scan looks at names matching its last component.
@@ -243,6 +248,8 @@ func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly boo
 	}
 	r.followEnvrcs()
 	r.followYarnrcs()
+	r.followAgentConfigs()
+	r.followHookScripts()
 	return prune(r.prot), prune(r.secret)
 }
 

@@ -1,7 +1,6 @@
 package protect
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -13,15 +12,7 @@ import (
 // a missing one is looked for; the rest of .yarn is not protected.
 func TestResolveYarnRuns(t *testing.T) {
 	proj := t.TempDir()
-	write := func(p, s string) {
-		p = filepath.Join(proj, p)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(p, s string) { writeIn(t, proj, p, s) }
 	write(".yarnrc.yml", "nodeLinker: node-modules\nyarnPath: .yarn/releases/yarn-4.5.0.cjs\nplugins:\n"+
 		"  - checksum: 0123\n    path: .yarn/plugins/@yarnpkg/plugin-a.cjs\n    spec: \"@yarnpkg/plugin-a\"\n"+
 		"  - path: \".yarn/plugins/plugin-b.cjs\"\n  - path: .yarn/plugins/plugin-missing.cjs\n")
@@ -31,15 +22,7 @@ func TestResolveYarnRuns(t *testing.T) {
 	write(".yarn/install-state.gz", "x")
 	write("old/.yarnrc", "yarn-path \"./yarn-1.22.19.js\"\n")
 	write("old/yarn-1.22.19.js", "// yarn 1\n")
-	prot, _ := Default().Resolve([]string{proj}, []string{proj}, "")
-	var paths, missing []string
-	for _, f := range prot {
-		if f.Missing {
-			missing = append(missing, f.Path)
-		} else {
-			paths = append(paths, f.Path)
-		}
-	}
+	paths, missing := resolvedIn(proj)
 	for _, want := range []string{".yarn/releases/yarn-4.5.0.cjs", ".yarn/plugins/@yarnpkg/plugin-a.cjs",
 		".yarn/plugins/plugin-b.cjs", "old/yarn-1.22.19.js"} {
 		if !slices.Contains(paths, filepath.Join(proj, want)) {
