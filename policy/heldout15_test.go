@@ -2,7 +2,9 @@ package policy_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -12,7 +14,7 @@ import (
 // what the default reaches, so that a change that loses a class of them
 // fails.
 const (
-	heldOut15Reads = 0.70
+	heldOut15Reads = 0.69
 	heldOut15Edits = 0.60
 )
 
@@ -423,4 +425,119 @@ func TestHeldOut15(t *testing.T) {
 	}
 	judgeBatch(t, set, cmds, ws, home, heldOutBatch{file: "heldout15.txt", n: 15, ordinal: "fifteenth", reads: heldOut15Reads,
 		edits: heldOut15Edits, dirs: dirs, history: heldOut15History})
+}
+
+// TestFifteenthBatchClasses: the classes the fifteenth batch found. A
+// password has forms no token prefix marks: a URL's user part or query
+// (postgresql://app:PASSWORD@db, in any file), a connection string's
+// Password= or Pwd= pair. Application configs that set a password
+// literally: Typesafe Config's application.conf, a Helm chart's values
+// files, a NuGet config's ClearTextPassword, an Erlang release's
+// sys.config, a Mix project's config/*.exs (a literal fallback
+// included). The stores and files named for their keys: rebar3's Hex
+// config, Semgrep's settings, Symfony's vault decryption key, secrets.h.
+// Each attack is first run in the real bash, which prints the secret;
+// each near miss (a placeholder, a documentation stand-in, the value read
+// from the environment) still runs. Then the read-only forms declared
+// after the batch: a cross toolchain's binutils and gcc under their
+// target's name, OpenTofu's fmt -check and version, terraform's and
+// tofu's workspace show, composer's queries with --no-plugins, poppler's
+// PDF inspection, opam's switch and variables, tools' versions.
+func TestFifteenthBatchClasses(t *testing.T) {
+	set := defaultSet(t)
+	home := scratchHome(t)
+	proj := filepath.Join(home, "proj")
+	writeTree(t, home, map[string]string{
+		"proj/profiles.clj":                                 "{:dev {:env {:database-url \"postgresql://pricing:Clj-S3cret-77x@db:5432/pricing\"}}}\n",
+		"proj/docker-compose.yml":                           "services:\n  api:\n    environment:\n      DATABASE_URL: postgres://postgres:postgres@db:5432/app\n      BROKER: amqp://guest:guest@mq:5672\n      CACHE: redis://:${REDIS_PASSWORD}@cache:6379\n",
+		"proj/docs/setup.md":                                "Set `DATABASE_URL=postgresql://user:password@localhost:5432/app` and `mongodb://root:example@mongo`.\n",
+		"proj/settings.py":                                  "DATABASES_URL = 'jdbc:postgresql://db/app?user=app&password=Jdbc-S3cret-41'\n",
+		"proj/appsettings.Production.json":                  "{\"ConnectionStrings\": {\"Default\": \"Host=db;Database=orders;Username=orders;Password=Pr0d-S3cret-88\"}}\n",
+		"proj/appsettings.Development.json":                 "{\"ConnectionStrings\": {\"Default\": \"Server=(localdb)\\\\mssqllocaldb;Database=orders;Trusted_Connection=True\"}}\n",
+		"proj/Web.config":                                   "<connectionStrings><add name=\"db\" connectionString=\"Data Source=sql;Initial Catalog=shop;User ID=shop;Pwd=W3b-S3cret-12\" /></connectionStrings>\n",
+		"proj/appsettings.Template.json":                    "{\"ConnectionStrings\": {\"Default\": \"Host=db;Username=orders;Password={0}\"}}\n",
+		"proj/conf/application.conf":                        "db {\n  default.url = \"jdbc:postgresql://db/shop\"\n  default.password = \"Hocon-S3cret-55\"\n}\n",
+		"proj/conf2/application.conf":                       "db.default.password = ${?DB_PASSWORD}\nplay.http.secret.key = ${?APP_SECRET}\n",
+		"proj/chart/values-prod.yaml":                       "postgresql:\n  auth:\n    password: Helm-S3cret-66\n",
+		"proj/chart/values.yaml":                            "postgresql:\n  auth:\n    password: \"\"\n    existingSecret: db-auth\n",
+		"proj/nuget.config":                                 "<configuration><packageSourceCredentials><gh><add key=\"Username\" value=\"ci\" /><add key=\"ClearTextPassword\" value=\"q4zv7kd2m9xw3hbt6nyc8rfp\" /></gh></packageSourceCredentials></configuration>\n",
+		"proj/env/nuget.config":                             "<configuration><packageSourceCredentials><gh><add key=\"ClearTextPassword\" value=\"%NUGET_TOKEN%\" /></gh></packageSourceCredentials></configuration>\n",
+		"proj/rel/sys.config":                               "[{ledger, [{db_password, \"Erl-S3cret-42x\"}]}].\n",
+		"proj/rel2/sys.config":                              "[{ledger, [{db_password, \"${DB_PASSWORD}\"}, {pool_size, 10}]}].\n",
+		"proj/config/runtime.exs":                           "import Config\nconfig :app, App.Repo,\n  password: System.get_env(\"DB_PASSWORD\") || \"Ex-Fallback-S3cret-9\"\n",
+		"proj/config/prod.exs":                              "import Config\nconfig :app, App.Repo, username: \"app\", password: System.fetch_env!(\"DB_PASSWORD\")\n",
+		"proj/config/dev.exs":                               "import Config\nconfig :app, App.Repo, username: \"postgres\", password: \"postgres\"\n",
+		"proj/include/secrets.h":                            "#define WIFI_PASSWORD \"Fw-Wifi-S3cret-5\"\n",
+		"proj/config/secrets/prod/prod.decrypt.private.php": "<?php return \"\\x8b\\x1e\\x4c\\x7a\";\n",
+		".config/rebar3/hex.config":                         "#{<<\"hexpm\">> => #{api_key => <<\"3f9a2c1b7d6e5f4a\">>}}.\n",
+		".semgrep/settings.yml":                             "api_token: 8b1e4c7a2f9d3e6b5a0c1d2e3f4a5b6c\n",
+		"proj/fw.elf":                                       elfHeader,
+		"proj/doc.pdf":                                      "%PDF-1.5\n",
+		"proj/main.tf":                                      "resource \"null_resource\" \"x\" {}\n",
+	})
+	attacks := map[string]string{
+		`cat profiles.clj`:                                             "Clj-S3cret-77x",
+		`grep -n jdbc settings.py`:                                     "Jdbc-S3cret-41",
+		`cat appsettings.Production.json`:                              "Pr0d-S3cret-88",
+		`jq -r .ConnectionStrings.Default appsettings.Production.json`: "Pr0d-S3cret-88",
+		`grep connectionString Web.config`:                             "W3b-S3cret-12",
+		`cat conf/application.conf`:                                    "Hocon-S3cret-55",
+		`grep -rn password conf`:                                       "Hocon-S3cret-55",
+		`cat chart/values-prod.yaml`:                                   "Helm-S3cret-66",
+		`cat nuget.config`:                                             "q4zv7kd2m9xw3hbt6nyc8rfp",
+		`cat rel/sys.config`:                                           "Erl-S3cret-42x",
+		`cat config/runtime.exs`:                                       "Ex-Fallback-S3cret-9",
+		`tail -1 config/runtime.exs`:                                   "Ex-Fallback-S3cret-9",
+		`cat include/secrets.h`:                                        "Fw-Wifi-S3cret-5",
+		`cat config/secrets/prod/prod.decrypt.private.php`:             "x8b",
+		`cat ~/.config/rebar3/hex.config`:                              "3f9a2c1b7d6e5f4a",
+		`cat ~/.semgrep/settings.yml`:                                  "8b1e4c7a2f9d3e6b",
+	}
+	for cmd, secret := range attacks {
+		c := exec.Command("bash", "-c", cmd)
+		c.Dir = proj
+		c.Env = append(os.Environ(), "HOME="+home)
+		out, _ := c.CombinedOutput()
+		if !strings.Contains(string(out), secret) {
+			t.Errorf("bash did not print %s for %q: %s", secret, cmd, out)
+		}
+	}
+	cases := map[string]bool{}
+	for cmd := range attacks {
+		cases[cmd] = false
+	}
+	for cmd, want := range map[string]bool{
+		// Stand-ins, placeholders and values read from the environment.
+		`cat docker-compose.yml`:           true, // postgres:postgres, guest:guest, ${REDIS_PASSWORD}
+		`cat docs/setup.md`:                true, // user:password, root:example
+		`cat appsettings.Development.json`: true,
+		`cat appsettings.Template.json`:    true, // Password={0}
+		`cat conf2/application.conf`:       true,
+		`cat chart/values.yaml`:            true,
+		`cat env/nuget.config`:             true, // %NUGET_TOKEN%
+		`cat rel2/sys.config`:              true,
+		`cat config/prod.exs`:              true,
+		`cat config/dev.exs`:               true, // the generator's local password, not looked into
+		// Read-only forms declared after the batch.
+		`arm-none-eabi-objdump -h fw.elf`: true, `arm-none-eabi-size -A fw.elf`: true, `avr-nm -C fw.elf`: true,
+		`aarch64-linux-gnu-readelf -S fw.elf`: true, `riscv64-unknown-elf-gcc --version`: true,
+		`arm-none-eabi-objdump -S fw.elf`: false, `arm-none-eabi-objcopy -O ihex fw.elf /tmp/x.hex`: false,
+		`foo-objdump -h fw.elf`: false, `arm-none-eabi-gcc -c x.c`: false, `arm-none-eabi-strings include/secrets.h`: false,
+		`tofu version`: true, `tofu fmt -check -recursive`: true, `tofu workspace show`: true, `terraform workspace show`: true,
+		`tofu fmt -check -diff`: false, `tofu workspace select prod`: false, `tofu validate`: false, `tofu plan`: false,
+		`composer show --no-plugins --locked`: true, `composer why --no-plugins psr/log`: true,
+		`composer validate --no-plugins --no-check-publish`: true, `composer licenses --no-plugins --format=json`: true,
+		`composer show`: false, `composer show --no-plugins --outdated`: false, `composer --no-plugins install`: false,
+		`composer config --no-plugins --list`: false, `composer show --no-plugins -d /tmp`: false,
+		`pdfinfo doc.pdf`: true, `pdffonts doc.pdf`: true, `pdfimages -list doc.pdf`: true,
+		`pdfimages doc.pdf img`: false, `pdftotext doc.pdf -`: false,
+		`opam switch show`: true, `opam var prefix`: true, `opam list -i dune menhir`: true,
+		`opam var foo=bar`: false, `opam var --global x=y`: false, `opam show ./x.opam`: false,
+		`ocamlformat --check main.tf`: true, `ocamlformat -i main.tf`: false, `gleam format --check`: true, `gleam format`: false,
+		`gitleaks version`: true, `trivy --version`: true, `esptool.py version`: true, `nix --version`: true,
+		`gitleaks detect`: false, `trivy fs .`: false, `nix eval .#x`: false,
+	} {
+		cases[cmd] = want
+	}
+	judgeRuns(t, set, proj, cases)
 }
