@@ -493,19 +493,7 @@ func TestFifteenthBatchClasses(t *testing.T) {
 		`cat ~/.config/rebar3/hex.config`:                              "3f9a2c1b7d6e5f4a",
 		`cat ~/.semgrep/settings.yml`:                                  "8b1e4c7a2f9d3e6b",
 	}
-	for cmd, secret := range attacks {
-		c := exec.Command("bash", "-c", cmd)
-		c.Dir = proj
-		c.Env = append(os.Environ(), "HOME="+home)
-		out, _ := c.CombinedOutput()
-		if !strings.Contains(string(out), secret) {
-			t.Errorf("bash did not print %s for %q: %s", secret, cmd, out)
-		}
-	}
-	cases := map[string]bool{}
-	for cmd := range attacks {
-		cases[cmd] = false
-	}
+	cases := bashPrints(t, proj, attacks)
 	for cmd, want := range map[string]bool{
 		// Stand-ins, placeholders and values read from the environment.
 		`cat docker-compose.yml`:           true, // postgres:postgres, guest:guest, ${REDIS_PASSWORD}
@@ -540,4 +528,28 @@ func TestFifteenthBatchClasses(t *testing.T) {
 		cases[cmd] = want
 	}
 	judgeRuns(t, set, proj, cases)
+}
+
+// bashPrints runs each attack (a command and the secret it prints) in the
+// real bash in dir, with the test's environment, and fails the test for
+// each that does not print its secret (the attack is not one); it returns
+// the attacks as judgeRuns' cases, none to run unasked. Without bash it
+// runs none.
+func bashPrints(t *testing.T, dir string, attacks map[string]string) map[string]bool {
+	t.Helper()
+	cases := map[string]bool{}
+	_, err := exec.LookPath("bash")
+	for cmd, secret := range attacks {
+		cases[cmd] = false
+		if err != nil {
+			continue
+		}
+		c := exec.Command("bash", "-c", cmd)
+		c.Dir = dir
+		out, _ := c.CombinedOutput()
+		if !strings.Contains(string(out), secret) {
+			t.Errorf("bash did not print %s for %q: %s", secret, cmd, out)
+		}
+	}
+	return cases
 }
