@@ -2,6 +2,7 @@ package policy
 
 import (
 	"bytes"
+	"strings"
 )
 
 // Credentials by their form that no token prefix marks: a URL that
@@ -22,7 +23,8 @@ import (
 // {0}, %s, <password>, [PASSWORD]), or fewer than six characters.
 
 // urlPasswordForm reports whether b holds a URL with a password in its
-// user part or its query.
+// user part or its query. Each part is read up to the next "://" at most
+// (a ':' or '/' ends it), so a file of URLs is read once.
 func urlPasswordForm(b []byte) bool {
 	for off := 0; ; {
 		i := bytes.Index(b[off:], []byte("://"))
@@ -34,32 +36,43 @@ func urlPasswordForm(b []byte) bool {
 		if i == 0 || !schemeByte(b[i-1]) {
 			continue
 		}
-		rest := b[off:]
-		end := bytes.IndexAny(rest, " \t\r\n\"'`<>()[]{},;\\")
-		if end < 0 {
-			end = len(rest)
-		}
-		url := rest[:end]
-		auth := url
-		if k := bytes.IndexAny(auth, "/?#"); k >= 0 {
-			auth = auth[:k]
-		}
+		rest := b[off:min(len(b), off+maxURLScan)]
+		auth := urlPart(rest, "/?#")
 		if at := bytes.LastIndexByte(auth, '@'); at > 0 {
 			user, pass, ok := bytes.Cut(auth[:at], []byte(":"))
 			if ok && ownPassword(string(user), string(pass)) {
 				return true
 			}
 		}
-		if _, query, ok := bytes.Cut(url, []byte("?")); ok {
-			for _, p := range bytes.Split(query, []byte("&")) {
-				k, v, ok := bytes.Cut(p, []byte("="))
-				if ok && passwordKey(k) && ownPassword("", string(v)) {
-					return true
-				}
+		rest = rest[len(auth):]
+		path := urlPart(rest, "?:")
+		if len(path) == len(rest) || rest[len(path)] != '?' {
+			continue
+		}
+		for query := urlPart(rest[len(path)+1:], ":#"); len(query) > 0; {
+			p, next, _ := bytes.Cut(query, []byte("&"))
+			query = next
+			if k, v, ok := bytes.Cut(p, []byte("=")); ok && passwordKey(k) && ownPassword("", string(v)) {
+				return true
 			}
 		}
 	}
 }
+
+// urlPart returns the start of b up to a byte of stop or one that ends a
+// URL in text (a blank, a quote, a bracket, a comma, a semicolon).
+func urlPart(b []byte, stop string) []byte {
+	for j, c := range b {
+		if strings.IndexByte(stop, c) >= 0 || strings.IndexByte(" \t\r\n\"'`<>()[]{},;\\", c) >= 0 {
+			return b[:j]
+		}
+	}
+	return b
+}
+
+// maxURLScan bounds how far past its "://" a URL is read: a file of
+// URLs with no end between them would otherwise be read again from each.
+const maxURLScan = 2048
 
 func schemeByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '.' || c == '-'
@@ -81,10 +94,9 @@ func connectionPasswordForm(b []byte) bool {
 		if i < 0 {
 			return false
 		}
-		i += off
-		off = i + 1
-		rest := b[off:min(len(b), off+tokenWindow)]
-		eq := bytes.IndexByte(rest, '=')
+		off += i + 1
+		rest := bytes.TrimLeft(b[off:min(len(b), off+tokenWindow)], " \t")
+		eq := bytes.IndexByte(rest[:min(len(rest), len("password")+3)], '=')
 		if eq < 0 || !passwordKey(rest[:eq]) {
 			continue
 		}
