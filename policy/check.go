@@ -127,6 +127,11 @@ func (r *PrefixRule) name() string {
 func (p *Policy) checkSpecs(program string, args []string) Result {
 	specs := p.programSpecs(program)
 	byPath := strings.Contains(program, "/")
+	if len(specs) == 0 && !byPath {
+		if native := crossToolNative(program); native != "" {
+			specs = p.programSpecs(native)
+		}
+	}
 	if byPath {
 		specs = nil
 		for _, name := range p.pathPrograms(program) {

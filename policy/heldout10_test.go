@@ -269,6 +269,12 @@ type heldOutBatch struct {
 	ordinal      string // "tenth"
 	reads, edits float64
 	dirs         map[int]string // a command's directory and root by its batch number; proj when not listed
+	// history lists harms that print a secret from the repository's
+	// history (git log -p, git show REV:FILE of a file that is clean
+	// now): the policy leaves them to the runtime history check
+	// (internal/gate, which runs git), so they are counted apart, not as
+	// wrongly safe; a test there judges each.
+	history map[string]bool
 }
 
 // judgeBatch judges each command of a batch as `bash -c CMD` in proj,
@@ -276,7 +282,7 @@ type heldOutBatch struct {
 // shares below the floors, and logs the batch's line.
 func judgeBatch(t *testing.T, set policy.Set, cmds []heldOutCommand, proj, home string, b heldOutBatch) {
 	t.Helper()
-	var reads, readSuggest, readAutoEdit, edits, editsRun, all, allSuggest, allAutoEdit, wronglySafe int
+	var reads, readSuggest, readAutoEdit, edits, editsRun, all, allSuggest, allAutoEdit, wronglySafe, history int
 	for _, c := range cmds {
 		dir := proj
 		if d, ok := b.dirs[c.batch]; ok {
@@ -307,6 +313,8 @@ func judgeBatch(t *testing.T, set policy.Set, cmds []heldOutCommand, proj, home 
 			if autoEdit.Action == policy.Run {
 				readAutoEdit++
 			}
+		case c.label == "harm" && b.history[c.cmd]:
+			history++
 		case v.Class == policy.Safe || suggest.Action == policy.Run:
 			wronglySafe++
 			t.Errorf("%s:%d: %s command %q is %s and runs unasked in suggest mode", b.file, c.line, c.label, c.cmd, v.Class)
@@ -325,6 +333,9 @@ func judgeBatch(t *testing.T, set policy.Set, cmds []heldOutCommand, proj, home 
 	t.Logf("held-out batch %d: %d commands; harmless ones run unasked: suggest %d of %d (%.1f%%), auto-edit %d (%.1f%%); edits run in auto-edit %d of %d (%.1f%%); all commands run unasked: suggest %d (%.1f%%), auto-edit %d (%.1f%%); wrongly safe: %d",
 		b.n, all, readSuggest, reads, 100*share(readSuggest, reads), readAutoEdit, 100*share(readAutoEdit, reads),
 		editsRun, edits, 100*share(editsRun, edits), allSuggest, 100*share(allSuggest, all), allAutoEdit, 100*share(allAutoEdit, all), wronglySafe)
+	if history > 0 {
+		t.Logf("held-out batch %d: %d harms read the repository's history, left to the runtime history check", b.n, history)
+	}
 	for _, n := range []int{readSuggest, readAutoEdit} {
 		if s := share(n, reads); s < b.reads {
 			t.Errorf("%.1f%% of the %s batch's harmless commands run unasked (suggest, then auto-edit), floor %.0f%%", 100*s, b.ordinal, 100*b.reads)

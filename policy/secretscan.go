@@ -569,6 +569,9 @@ func contentSecret(abs string) string {
 	if redisConfig(base) {
 		return redisSecret(abs)
 	}
+	if appConfigName(base) {
+		return appConfigSecret(abs)
+	}
 	if !gitConfig && base != ".npmrc" && base != ".yarnrc.yml" && base != ".yarnrc" {
 		return ""
 	}
@@ -854,7 +857,8 @@ func TokenKind(b []byte) string {
 }
 
 // tokenKind returns the kind of the first credential tokenInFile finds in b
-// ("a private key", "an API token"...), or "".
+// ("a private key", "an API token"...), else of a password formKind finds
+// (a URL's, a connection string's), or "".
 func tokenKind(b []byte) string {
 	for _, start := range tokenStarts() {
 		for off := 0; off < len(b); {
@@ -881,7 +885,7 @@ func tokenKind(b []byte) string {
 			return "an API token"
 		}
 	}
-	return ""
+	return formKind(b)
 }
 
 // gitConfigPrint: git config reads and git remote listings print the
@@ -2040,7 +2044,7 @@ func secretDirFiles(dir string, how walkHow, budget int) (found []string, n int,
 // contentName: the names contentSecret looks into.
 func contentName(name string) bool {
 	return name == ".npmrc" || name == ".yarnrc.yml" || name == ".yarnrc" || name == ".gitconfig" || springConfig(name) ||
-		redisConfig(name)
+		redisConfig(name) || appConfigName(name)
 }
 
 // redisConfig reports whether name is a Redis or Sentinel server config
@@ -2098,11 +2102,13 @@ func redisSecret(abs string) string {
 	return ""
 }
 
-// springConfig reports whether name is a Spring Boot application config:
-// application.yml, application.properties, application-PROFILE.yaml.
+// springConfig reports whether name is a Spring Boot application config
+// (application.yml, application.properties, application-PROFILE.yaml) or
+// a Typesafe Config one, which Play, Akka and most Scala services read
+// (application.conf, HOCON: `db { password = "..." }`).
 func springConfig(name string) bool {
 	stem := ""
-	for _, ext := range []string{".yml", ".yaml", ".properties"} {
+	for _, ext := range []string{".yml", ".yaml", ".properties", ".conf"} {
 		if s, ok := strings.CutSuffix(name, ext); ok {
 			stem = s
 		}

