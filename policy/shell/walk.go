@@ -1135,6 +1135,12 @@ func isFD(wd word, d Dialect) bool {
 // heredoc returns a here-document's body and whether it is static. With a
 // quoted delimiter the body is inert; otherwise its expansions run.
 func (w *walker) heredoc(r *redirs, rd *syntax.Redirect, st dirState, c ctx) (string, bool) {
+	if delimiterUnescaped(rd.Word) {
+		// The parser ends the document at the delimiter as written; the
+		// shells at it with the escapes undone, so the lines between are
+		// commands to them and text to the parser.
+		w.unverified("here-document delimiter " + short(c.text(rd.Word)) + " with escapes the shells undo (they end the document at another line)")
+	}
 	quoted := false
 	for _, p := range rd.Word.Parts {
 		if lit, ok := p.(*syntax.Lit); !ok || strings.Contains(lit.Value, `\`) {
@@ -1164,6 +1170,40 @@ func (w *walker) heredoc(r *redirs, rd *syntax.Redirect, st dirState, c ctx) (st
 		r.dyn = append(r.dyn, d+" in here-document")
 	}
 	return string(b.text), len(b.dyn) == 0
+}
+
+// delimiterUnescaped reports whether a here-document's delimiter word holds
+// escapes that bash, dash and zsh undo and the parser keeps: a backslash
+// before $ ` " \ or a newline inside double quotes ("E\`OF" ends at the
+// line E`OF) and any escape in $'...' (bash and zsh end $'E\x4fF' at EOF).
+func delimiterUnescaped(wd *syntax.Word) bool {
+	if wd == nil {
+		return false
+	}
+	for _, p := range wd.Parts {
+		switch p := p.(type) {
+		case *syntax.SglQuoted:
+			if p.Dollar && strings.Contains(p.Value, `\`) {
+				return true
+			}
+		case *syntax.DblQuoted:
+			for _, q := range p.Parts {
+				lit, ok := q.(*syntax.Lit)
+				if !ok {
+					continue
+				}
+				for i := 0; i+1 < len(lit.Value); i++ {
+					if lit.Value[i] == '\\' {
+						if strings.IndexByte("$`\"\\\n", lit.Value[i+1]) >= 0 {
+							return true
+						}
+						i++
+					}
+				}
+			}
+		}
+	}
+	return false
 }
 
 // command handles a simple command's words once expanded: it strips

@@ -1,0 +1,100 @@
+package policy_test
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"guard/policy"
+)
+
+// rt26Lab makes a home holding a token in tok.txt (HOME is set to it) and a
+// project beside it, and returns the default set and the project.
+func rt26Lab(t *testing.T) (policy.Set, string) {
+	t.Helper()
+	set := defaultSet(t)
+	root, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	home, proj := filepath.Join(root, "home"), filepath.Join(root, "proj")
+	rtWrite(t, map[string]string{
+		filepath.Join(home, "tok.txt"):     "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n",
+		filepath.Join(proj, "a.txt"):       "a\n",
+		filepath.Join(proj, "src", "a.go"): "package a\n",
+	})
+	t.Setenv("HOME", home)
+	policy.UseSecrets(nil)
+	return set, proj
+}
+
+// rt26Prints runs script in each shell named (bash, dash, zsh) in dir and
+// fails unless it prints the token: the attack is real in that shell.
+func rt26Prints(t *testing.T, dir, script string, shells ...string) {
+	t.Helper()
+	for _, sh := range shells {
+		bin, err := exec.LookPath(sh)
+		if err != nil {
+			t.Logf("%s not installed: %q not run in it", sh, script)
+			continue
+		}
+		args := []string{"-c", script}
+		if sh == "zsh" {
+			args = []string{"-f", "-c", script}
+		}
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = dir
+		out, _ := cmd.CombinedOutput()
+		if !strings.Contains(string(out), "ghp_") {
+			t.Errorf("%s -c %q did not print the token: %q", sh, script, out)
+		}
+	}
+}
+
+// rt26Asked fails unless the judge asks about script run by shell sh in
+// both suggest and auto-edit mode.
+func rt26Asked(t *testing.T, set policy.Set, dir, sh, script string) {
+	t.Helper()
+	v := set.Judge([]string{sh, "-c", script}, dir)
+	s := policy.Decide(&v, policy.Suggest, []string{dir})
+	a := policy.Decide(&v, policy.AutoEdit, []string{dir})
+	if v.Class == policy.Safe || s.Action == policy.Run || a.Action == policy.Run {
+		t.Errorf("%s -c %q: %s, suggest %s, auto-edit %s; want asked (%s)", sh, script, v.Class, s.Action, a.Action, s.Reason)
+	}
+}
+
+// TestRedTeam26HeredocDelimiterEscapes: the parser ends a here-document at
+// its delimiter as written, less quotes; the shells undo the escapes of
+// $'...' (bash, zsh) and a backslash before $ ` " \ inside double quotes
+// (all three) first, and so end it at an earlier line. The lines between
+// are commands to the shell and the document's text to the judge.
+func TestRedTeam26HeredocDelimiterEscapes(t *testing.T) {
+	set, proj := rt26Lab(t)
+	attacks := map[string][]string{
+		"cat <<$'E\\x4fF'\nx\nEOF\ncat ~/tok.txt\nE\\x4fF\n":      {"bash", "zsh"},
+		"cat <<$'E\\117F'\nx\nEOF\ncat ~/tok.txt\nE\\117F\n":      {"bash", "zsh"},
+		"cat <<$'E\\\\OF'\nx\nE\\OF\ncat ~/tok.txt\nE\\\\OF\n":    {"bash", "zsh"},
+		"cat <<\"E\\`OF\"\nx\nE`OF\ncat ~/tok.txt\nE\\`OF\n":      {"bash", "dash", "zsh"},
+		"cat <<\"E\\$OF\"\nx\nE$OF\ncat ~/tok.txt\nE\\$OF\n":      {"bash", "dash", "zsh"},
+		"cat <<\"E\\\"OF\"\nx\nE\"OF\ncat ~/tok.txt\nE\\\"OF\n":   {"bash", "dash", "zsh"},
+		"cat <<\"E\\\\OF\"\nx\nE\\OF\ncat ~/tok.txt\nE\\\\OF\n":   {"bash", "dash", "zsh"},
+		"cat <<-$'E\\x4fF'\nx\nEOF\ncat ~/tok.txt\nE\\x4fF\n":     {"bash", "zsh"},
+		"{ cat; } <<$'E\\x4fF'\nx\nEOF\ncat ~/tok.txt\nE\\x4fF\n": {"bash", "zsh"},
+	}
+	for script, shells := range attacks {
+		rt26Prints(t, proj, script, shells...)
+		for _, sh := range shells {
+			if sh == "dash" {
+				sh = "sh"
+			}
+			rt26Asked(t, set, proj, sh, script)
+		}
+	}
+	for _, script := range []string{
+		"cat <<'EOF'\nx\nEOF\n", "cat <<\"EOF\"\nx\nEOF\n", "cat <<$'EOF'\nx\nEOF\n", "cat <<\\EOF\nx\nEOF\n",
+		"cat <<\"E\\OF\"\nx\nE\\OF\n", "cat <<-EOF\n\tx\n\tEOF\n",
+	} {
+		rtSafe(t, set, proj, script)
+	}
+}
