@@ -98,3 +98,39 @@ func TestRedTeam26HeredocDelimiterEscapes(t *testing.T) {
 		rtSafe(t, set, proj, script)
 	}
 }
+
+// TestRedTeam26CommandSubstHeredoc: a here-document inside a command
+// substitution, such as "$(cat <<'EOF' ... EOF)" (which the judge reads as
+// the document's text) or one in a word echo prints (whose commands the
+// judge judges), ends in bash at the first line that begins with the
+// delimiter and closes the substitution (`EOF)"`, `EOFX)"`, `EOF x)"`); the
+// parser reads on to a line of the delimiter alone, so the lines between
+// were the document's text to the judge and commands to bash.
+func TestRedTeam26CommandSubstHeredoc(t *testing.T) {
+	set, proj := rt26Lab(t)
+	for _, script := range []string{
+		"echo \"$(cat <<'EOF'\nmsg\nEOF)\"\ncat ~/tok.txt\nEOF\n)\"",
+		"echo \"$(cat <<EOF\nmsg\nEOF)\"\ncat ~/tok.txt\nEOF\n)\"",
+		"echo \"$(cat <<\"EOF\"\nmsg\nEOF)\"\ncat ~/tok.txt\nEOF\n)\"",
+		"echo \"$(cat <<'EOF'\nmsg\nEOFX)\"\ncat ~/tok.txt\nEOF\n)\"",
+		"echo \"$(cat <<'EOF'\nmsg\nEOF )\" && head -1 ~/tok.txt\nEOF\n)\"",
+		"echo x \"$(cat <<'EOF'\nmsg\nEOF)\";cat ~/tok.txt\nEOF\n)\"",
+		"echo \"$(cat <<'EOF'; echo x\nmsg\nEOF)\"\ncat ~/tok.txt\nEOF\n)\"",
+		"echo \"$( (cat <<'EOF'\nmsg\nEOF))\"\ncat ~/tok.txt\nEOF\n))\"",
+		"diff <(cat <<'EOF'\nmsg\nEOF) a.txt\ncat ~/tok.txt\nEOF\n) a.txt",
+	} {
+		rt26Prints(t, proj, script, "bash")
+		rt26Asked(t, set, proj, "bash", script)
+	}
+	// In backquotes the substitution ends at the next backquote, in a
+	// here-document's body too, in all three shells.
+	backquoted := "echo \"`cat <<'EOF'\nmsg `\"\ncat ~/tok.txt\necho \"`\nEOF\n`\""
+	rt26Prints(t, proj, backquoted, "bash", "dash", "zsh")
+	for _, sh := range []string{"bash", "sh", "zsh"} {
+		rt26Asked(t, set, proj, sh, backquoted)
+	}
+	rtSafe(t, set, proj,
+		"echo \"$(cat <<'EOF'\nFix the parser\n\nIt ends at EOF.\nEOF\n)\"",
+		"echo \"$(cat <<'EOF'\na )\"\nb\nEOF\n)\"",
+		"echo \"$(cat <<EOF\nmsg\nEOF\n)\"")
+}

@@ -78,6 +78,12 @@ type ctx struct {
 	// (Command.InLineLoop).
 	lineLoop bool
 
+	// subst is the substitution whose statements are walked, in the text
+	// being walked: "`" in backquotes, "(" in $( ), <( ) or >( ), ""
+	// outside. The shells find its end in the text before they read the
+	// here-documents inside (substHeredoc).
+	subst string
+
 	// fds are the descriptors an enclosing redirection opened on a file
 	// (`{ ...; } < f`, `bash -c '...' 2>> f`): /dev/stdin, /dev/stdout or
 	// /dev/stderr opened inside reopens that file, for writing or reading.
@@ -662,11 +668,11 @@ func (w *walker) nested(n syntax.Node, st dirState, c ctx) {
 		switch n := n.(type) {
 		case *syntax.CmdSubst:
 			w.unverified("command substitution")
-			w.stmts(n.Stmts, st, c)
+			w.stmts(n.Stmts, st, c.within(n))
 			return false
 		case *syntax.ProcSubst:
 			w.unverified("process substitution")
-			w.stmts(n.Stmts, st, c)
+			w.stmts(n.Stmts, st, c.within(n))
 			return false
 		case *syntax.Stmt:
 			w.stmt(n, st, c)
@@ -1150,6 +1156,9 @@ func (w *walker) heredoc(r *redirs, rd *syntax.Redirect, st dirState, c ctx) (st
 	if rd.Hdoc == nil {
 		return "", true
 	}
+	if why := substHeredoc(rd.Word, c.subst, c.partsText(rd.Hdoc)); why != "" {
+		w.unverified(why)
+	}
 	if quoted {
 		// All the body is literal, even where the parser saw expansions
 		// (it does for a partly quoted delimiter such as "E"OF).
@@ -1170,6 +1179,52 @@ func (w *walker) heredoc(r *redirs, rd *syntax.Redirect, st dirState, c ctx) (st
 		r.dyn = append(r.dyn, d+" in here-document")
 	}
 	return string(b.text), len(b.dyn) == 0
+}
+
+// partsText returns a word's text part by part: a literal's value, the
+// source of any other part.
+func (c ctx) partsText(wd *syntax.Word) string {
+	var b strings.Builder
+	for _, p := range wd.Parts {
+		if lit, ok := p.(*syntax.Lit); ok {
+			b.WriteString(lit.Value)
+		} else {
+			b.WriteString(c.text(p))
+		}
+	}
+	return b.String()
+}
+
+// within returns the context for the statements of a command or process
+// substitution.
+func (c ctx) within(n syntax.Node) ctx {
+	c.subst = "("
+	if cs, ok := n.(*syntax.CmdSubst); ok && cs.Backquotes {
+		c.subst = "`"
+	}
+	return c
+}
+
+// substHeredoc says why a here-document inside a substitution of kind
+// subst (ctx.subst) may end otherwise in the shells than in the parser,
+// which reads it by its delimiter line: the shells take a backquoted
+// substitution's text up to the next backquote, a here-document's body
+// included (all three), and bash ends a here-document inside $( ) or <( )
+// at the first line that only begins with its delimiter (`EOF)` closes
+// both). The lines after are commands to the shell and the body's text to
+// the parser.
+func substHeredoc(delimiter *syntax.Word, subst, body string) string {
+	if subst == "" {
+		return ""
+	}
+	const why = "a here-document inside a command substitution, whose end the shells find otherwise"
+	if subst == "`" {
+		return why + " (in backquotes)"
+	}
+	if delim, ok := delimiterText(delimiter); !ok || delim == "" || linePrefixed(body, delim) {
+		return why
+	}
+	return ""
 }
 
 // delimiterUnescaped reports whether a here-document's delimiter word holds
@@ -1485,7 +1540,7 @@ func (w *walker) script(src string, d Dialect, st dirState, c ctx, what string) 
 	if why := suspect(src); why != "" {
 		w.unverified(what + " script: " + why)
 	}
-	c.d, c.src, c.depth = d, src, c.depth+1
+	c.d, c.src, c.depth, c.subst = d, src, c.depth+1, ""
 	if what != "eval" {
 		c.vars = nil // another shell: the loop's variables are not its own
 	}
