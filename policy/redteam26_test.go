@@ -122,12 +122,30 @@ func TestRedTeam26CommandSubstHeredoc(t *testing.T) {
 		rt26Prints(t, proj, script, "bash")
 		rt26Asked(t, set, proj, "bash", script)
 	}
-	// In backquotes the substitution ends at the next backquote, in a
-	// here-document's body too, in all three shells.
-	backquoted := "echo \"`cat <<'EOF'\nmsg `\"\ncat ~/tok.txt\necho \"`\nEOF\n`\""
-	rt26Prints(t, proj, backquoted, "bash", "dash", "zsh")
-	for _, sh := range []string{"bash", "sh", "zsh"} {
-		rt26Asked(t, set, proj, sh, backquoted)
+	rtSafe(t, set, proj, "echo \"`date`\" `pwd`")
+}
+
+// TestRedTeam26Backquotes: the shells end a backquoted command substitution
+// at the next backquote no backslash escapes, inside a here-document's body
+// or single quotes too (bash in double quotes), and undo \` before they
+// parse its text; the parser reads the quotes and the document first. The
+// text after the shells' end was inside the substitution to the judge
+// (an echo's argument: printed, its commands judged).
+func TestRedTeam26Backquotes(t *testing.T) {
+	set, proj := rt26Lab(t)
+	attacks := map[string][]string{
+		"echo \"`cat <<'EOF'\nmsg `\"\ncat ~/tok.txt\necho \"`\nEOF\n`\"": {"bash", "dash", "zsh"},
+		"echo \"`echo 'a`\"; cat ~/tok.txt\n: '`\"":                       {"bash"},
+		"echo \"`cat <<< 'a`\"; cat ~/tok.txt\n: '`\"":                    {"bash"},
+	}
+	for script, shells := range attacks {
+		rt26Prints(t, proj, script, shells...)
+		for _, sh := range shells {
+			if sh == "dash" {
+				sh = "sh"
+			}
+			rt26Asked(t, set, proj, sh, script)
+		}
 	}
 	rtSafe(t, set, proj,
 		"echo \"$(cat <<'EOF'\nFix the parser\n\nIt ends at EOF.\nEOF\n)\"",

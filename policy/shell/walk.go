@@ -78,11 +78,10 @@ type ctx struct {
 	// (Command.InLineLoop).
 	lineLoop bool
 
-	// subst is the substitution whose statements are walked, in the text
-	// being walked: "`" in backquotes, "(" in $( ), <( ) or >( ), ""
-	// outside. The shells find its end in the text before they read the
-	// here-documents inside (substHeredoc).
-	subst string
+	// subst is set for the statements of a $( ), <( ) or >( ) in the
+	// text being walked: bash finds its end otherwise than the parser
+	// when a here-document is inside (substHeredoc).
+	subst bool
 
 	// fds are the descriptors an enclosing redirection opened on a file
 	// (`{ ...; } < f`, `bash -c '...' 2>> f`): /dev/stdin, /dev/stdout or
@@ -371,7 +370,7 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 			// `for f in $(SRC)`: f is a word of SRC's output. SRC runs
 			// in a subshell, before the loop.
 			n := len(w.cmds)
-			w.stmts(cs.Stmts, st, c)
+			w.substStmts(cs, st, c)
 			src := 0
 			if lastCall(cs.Stmts) && w.ownOutput(n, c) > 0 {
 				src = len(w.cmds)
@@ -668,7 +667,7 @@ func (w *walker) nested(n syntax.Node, st dirState, c ctx) {
 		switch n := n.(type) {
 		case *syntax.CmdSubst:
 			w.unverified("command substitution")
-			w.stmts(n.Stmts, st, c.within(n))
+			w.substStmts(n, st, c)
 			return false
 		case *syntax.ProcSubst:
 			w.unverified("process substitution")
@@ -1195,34 +1194,52 @@ func (c ctx) partsText(wd *syntax.Word) string {
 	return b.String()
 }
 
+// substStmts walks the statements of a command substitution.
+func (w *walker) substStmts(cs *syntax.CmdSubst, st dirState, c ctx) outcome {
+	if why := backquoted(cs, c.text(cs)); why != "" {
+		w.unverified(why)
+	}
+	return w.stmts(cs.Stmts, st, c.within(cs))
+}
+
 // within returns the context for the statements of a command or process
 // substitution.
 func (c ctx) within(n syntax.Node) ctx {
-	c.subst = "("
-	if cs, ok := n.(*syntax.CmdSubst); ok && cs.Backquotes {
-		c.subst = "`"
+	if cs, ok := n.(*syntax.CmdSubst); !ok || !cs.Backquotes {
+		c.subst = true
 	}
 	return c
 }
 
-// substHeredoc says why a here-document inside a substitution of kind
-// subst (ctx.subst) may end otherwise in the shells than in the parser,
-// which reads it by its delimiter line: the shells take a backquoted
-// substitution's text up to the next backquote, a here-document's body
-// included (all three), and bash ends a here-document inside $( ) or <( )
-// at the first line that only begins with its delimiter (`EOF)` closes
-// both). The lines after are commands to the shell and the body's text to
-// the parser.
-func substHeredoc(delimiter *syntax.Word, subst, body string) string {
-	if subst == "" {
+// backquoted says why the shells may read a backquoted command
+// substitution, whose source is text, otherwise than the parser: they end
+// it at the next backquote that no backslash escapes, inside single quotes
+// and here-documents too (bash in double quotes: "`echo 'a`"; cat f; ...
+// runs cat), and undo \` and \\ before they parse the rest. Only one
+// without quotes, backslashes, backquotes, comments or here-documents is
+// read alike.
+func backquoted(cs *syntax.CmdSubst, text string) string {
+	if !cs.Backquotes || len(text) < 2 {
 		return ""
 	}
-	const why = "a here-document inside a command substitution, whose end the shells find otherwise"
-	if subst == "`" {
-		return why + " (in backquotes)"
+	inner := text[1 : len(text)-1]
+	if strings.ContainsAny(inner, "'\"\\`#") || strings.Contains(inner, "<<") {
+		return "a backquoted command substitution with quotes, escapes, comments or a here-document, whose end and text the shells find otherwise"
+	}
+	return ""
+}
+
+// substHeredoc says why a here-document inside a $( ), <( ) or >( ) may
+// end otherwise in bash than in the parser, which reads it by its
+// delimiter line: bash ends it at the first line that only begins with its
+// delimiter (`EOF)` closes both the document and the substitution). The
+// lines after are commands to bash and the body's text to the parser.
+func substHeredoc(delimiter *syntax.Word, subst bool, body string) string {
+	if !subst {
+		return ""
 	}
 	if delim, ok := delimiterText(delimiter); !ok || delim == "" || linePrefixed(body, delim) {
-		return why
+		return "a here-document inside a command substitution with a line that begins with its delimiter, where bash ends it"
 	}
 	return ""
 }
@@ -1540,7 +1557,7 @@ func (w *walker) script(src string, d Dialect, st dirState, c ctx, what string) 
 	if why := suspect(src); why != "" {
 		w.unverified(what + " script: " + why)
 	}
-	c.d, c.src, c.depth, c.subst = d, src, c.depth+1, ""
+	c.d, c.src, c.depth, c.subst = d, src, c.depth+1, false
 	if what != "eval" {
 		c.vars = nil // another shell: the loop's variables are not its own
 	}

@@ -113,7 +113,7 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 					if text, ok := catHeredoc(q); ok {
 						// "$(cat <<'EOF' ... EOF)", the way agents write
 						// commit messages: the text is known.
-						w.stmts(q.Stmts, st, c.within(q))
+						w.substStmts(q, st, c)
 						b.quoted(text)
 						continue
 					}
