@@ -122,6 +122,18 @@ func TestRedTeam26CommandSubstHeredoc(t *testing.T) {
 		rt26Prints(t, proj, script, "bash")
 		rt26Asked(t, set, proj, "bash", script)
 	}
+	// A substitution closed on the line of its <<: bash reads the body
+	// from the lines after it, as the parser does; dash and zsh take it
+	// as empty and run those lines.
+	for _, script := range []string{
+		"echo \"$(cat <<EOF)\"\ncat ~/tok.txt\nEOF\n",
+		"cat <<A; echo \"$(cat <<'B')\"\na\nA\ncat ~/tok.txt\nB\n",
+	} {
+		rt26Prints(t, proj, script, "dash", "zsh")
+		for _, sh := range []string{"bash", "sh", "zsh"} {
+			rt26Asked(t, set, proj, sh, script)
+		}
+	}
 	rtSafe(t, set, proj, "echo \"`date`\" `pwd`")
 }
 

@@ -78,10 +78,11 @@ type ctx struct {
 	// (Command.InLineLoop).
 	lineLoop bool
 
-	// subst is set for the statements of a $( ), <( ) or >( ) in the
-	// text being walked: bash finds its end otherwise than the parser
-	// when a here-document is inside (substHeredoc).
-	subst bool
+	// substEnd is, for the statements of a $( ), <( ) or >( ) in the text
+	// being walked, the line its ) is on (0 outside): the shells find its
+	// end otherwise than the parser when a here-document is inside
+	// (substHeredoc).
+	substEnd uint
 
 	// fds are the descriptors an enclosing redirection opened on a file
 	// (`{ ...; } < f`, `bash -c '...' 2>> f`): /dev/stdin, /dev/stdout or
@@ -1152,11 +1153,15 @@ func (w *walker) heredoc(r *redirs, rd *syntax.Redirect, st dirState, c ctx) (st
 			quoted = true
 		}
 	}
+	body := ""
+	if rd.Hdoc != nil {
+		body = c.partsText(rd.Hdoc)
+	}
+	if why := substHeredoc(rd, c.substEnd, body); why != "" {
+		w.unverified(why)
+	}
 	if rd.Hdoc == nil {
 		return "", true
-	}
-	if why := substHeredoc(rd.Word, c.subst, c.partsText(rd.Hdoc)); why != "" {
-		w.unverified(why)
 	}
 	if quoted {
 		// All the body is literal, even where the parser saw expansions
@@ -1205,8 +1210,9 @@ func (w *walker) substStmts(cs *syntax.CmdSubst, st dirState, c ctx) outcome {
 // within returns the context for the statements of a command or process
 // substitution.
 func (c ctx) within(n syntax.Node) ctx {
+	c.substEnd = 0
 	if cs, ok := n.(*syntax.CmdSubst); !ok || !cs.Backquotes {
-		c.subst = true
+		c.substEnd = n.End().Line()
 	}
 	return c
 }
@@ -1229,16 +1235,22 @@ func backquoted(cs *syntax.CmdSubst, text string) string {
 	return ""
 }
 
-// substHeredoc says why a here-document inside a $( ), <( ) or >( ) may
-// end otherwise in bash than in the parser, which reads it by its
-// delimiter line: bash ends it at the first line that only begins with its
-// delimiter (`EOF)` closes both the document and the substitution). The
-// lines after are commands to bash and the body's text to the parser.
-func substHeredoc(delimiter *syntax.Word, subst bool, body string) string {
-	if !subst {
+// substHeredoc says why a here-document inside a $( ), <( ) or >( ) that
+// ends on line substEnd may end otherwise in the shells than in the
+// parser, which reads it by its delimiter line: bash ends it at the first
+// line that only begins with its delimiter (`EOF)` closes both the
+// document and the substitution), and when the substitution closes on the
+// line of the << (`"$(cat <<EOF)"`), bash reads the body from the lines
+// after it as the parser does, dash and zsh take it as empty and run those
+// lines. The lines between are commands to a shell and text to the parser.
+func substHeredoc(rd *syntax.Redirect, substEnd uint, body string) string {
+	if substEnd == 0 {
 		return ""
 	}
-	if delim, ok := delimiterText(delimiter); !ok || delim == "" || linePrefixed(body, delim) {
+	if rd.OpPos.Line() >= substEnd {
+		return "a here-document whose body is after the command substitution that holds it"
+	}
+	if delim, ok := delimiterText(rd.Word); !ok || delim == "" || linePrefixed(body, delim) {
 		return "a here-document inside a command substitution with a line that begins with its delimiter, where bash ends it"
 	}
 	return ""
@@ -1557,7 +1569,7 @@ func (w *walker) script(src string, d Dialect, st dirState, c ctx, what string) 
 	if why := suspect(src); why != "" {
 		w.unverified(what + " script: " + why)
 	}
-	c.d, c.src, c.depth, c.subst = d, src, c.depth+1, false
+	c.d, c.src, c.depth, c.substEnd = d, src, c.depth+1, 0
 	if what != "eval" {
 		c.vars = nil // another shell: the loop's variables are not its own
 	}
