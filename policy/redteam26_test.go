@@ -164,3 +164,45 @@ func TestRedTeam26Backquotes(t *testing.T) {
 		"echo \"$(cat <<'EOF'\na )\"\nb\nEOF\n)\"",
 		"echo \"$(cat <<EOF\nmsg\nEOF\n)\"")
 }
+
+// TestRedTeam26XargsSplitsNames: xargs (without -0) cuts the names it reads
+// at blanks and removes quotes and backslashes, and with -d '\n' cuts them
+// at newlines; the judge walked the source's tree and judged the files
+// there, whole. A name `x cfg.txt` below src is read as src/x and ./cfg.txt
+// (a file whose content is a token, here), and a directory named .'.' makes
+// src/.'.'/.'.'/home/tok.txt the path src/../../home/tok.txt.
+func TestRedTeam26XargsSplitsNames(t *testing.T) {
+	set, proj := rt26Lab(t)
+	token := "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n"
+	blank, quoted, newline := filepath.Join(proj, "blank"), filepath.Join(proj, "quoted"), filepath.Join(proj, "newline")
+	rtWrite(t, map[string]string{
+		filepath.Join(blank, "cfg.txt"):                                         token,
+		filepath.Join(blank, "src", "a.go"):                                     "package a\n",
+		filepath.Join(blank, "src", "x cfg.txt"):                                "x\n",
+		filepath.Join(quoted, "src", "a.go"):                                    "package a\n",
+		filepath.Join(quoted, "src", ".'.'", ".'.'", ".'.'", "home", "tok.txt"): "x\n",
+		filepath.Join(newline, "cfg.txt"):                                       token,
+		filepath.Join(newline, "src", "a.go"):                                   "package a\n",
+		filepath.Join(newline, "src", "x\ncfg.txt"):                             "x\n",
+	})
+	for dir, scripts := range map[string][]string{
+		blank: {"find src -type f | xargs cat", "find src -name '*.txt' | xargs cat", "ls src | xargs cat",
+			"find src | xargs -r cat"},
+		quoted:  {"find src -name tok.txt | xargs cat", "find src -type f | xargs -I{} cat {}"},
+		newline: {"find src -type f | xargs -d '\\n' cat", "find src -type f | xargs cat"},
+	} {
+		for _, script := range scripts {
+			rt26Prints(t, dir, script, "bash")
+			rt26Asked(t, set, dir, "bash", script)
+		}
+	}
+	// Names xargs passes on whole: NUL-separated, or lines without a
+	// newline, or a tree whose listed files have none of those names.
+	for dir, scripts := range map[string][]string{
+		blank: {"find src -type f -print0 | xargs -0 cat", "find src -type f | xargs -d '\\n' cat", "find src -name '*.go' | xargs cat",
+			"find src -type f | xargs -I{} head -3 {}"},
+		newline: {"find src -type f -print0 | xargs -0 cat", "find src -name '*.go' | xargs cat"},
+	} {
+		rtSafe(t, set, dir, scripts...)
+	}
+}
