@@ -206,3 +206,24 @@ func TestRedTeam26XargsSplitsNames(t *testing.T) {
 		rtSafe(t, set, dir, scripts...)
 	}
 }
+
+// TestRedTeam26ZshBraces: zsh expands a word's braces as bash does only
+// when they nest; `}{}a,{b,c}}.txt` is }}a.txt, }b.txt and }c.txt to bash
+// and }{}a,b}.txt and }{}a,c}.txt to zsh, a link to the token here. Judged
+// as zsh (zsh -c), such a word is unknown; judged as bash for a zsh agent,
+// the hooks ask (shell.ZshReadsOtherwise, TestZshReadsOtherwise).
+func TestRedTeam26ZshBraces(t *testing.T) {
+	set, proj := rt26Lab(t)
+	mustLink(t, "../home/tok.txt", filepath.Join(proj, "}{}a,b}.txt"))
+	mustLink(t, "../home/tok.txt", filepath.Join(proj, "n.{txt},md}x"))
+	for _, script := range []string{"cat }{}a,{b,c}}.txt", "head -1 n.{txt},md}x"} {
+		rt26Prints(t, proj, script, "zsh")
+		rt26Asked(t, set, proj, "zsh", script)
+	}
+	for _, script := range []string{"cat a.{txt,go}", "cat src/{a,b}.go"} {
+		v := set.Judge([]string{"zsh", "-c", script}, proj)
+		if d := policy.Decide(&v, policy.Suggest, []string{proj}); d.Action != policy.Run {
+			t.Errorf("zsh -c %q: %s (%s); want run", script, d.Action, d.Reason)
+		}
+	}
+}

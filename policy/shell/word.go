@@ -495,7 +495,7 @@ func (b *wordBuilder) finish(d Dialect) word {
 	}
 	whole := span{s, b.active}
 	var braces []string
-	if brace && len(s) <= maxBraceWordLen {
+	if brace && len(s) <= maxBraceWordLen && (d != Zsh || bracesNested(whole)) {
 		if ws, ok := braceWords(whole, 0); ok {
 			for _, w := range ws {
 				if w.text == "" {
