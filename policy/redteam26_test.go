@@ -118,6 +118,7 @@ func TestRedTeam26CommandSubstHeredoc(t *testing.T) {
 		"echo \"$(cat <<'EOF'; echo x\nmsg\nEOF)\"\ncat ~/tok.txt\nEOF\n)\"",
 		"echo \"$( (cat <<'EOF'\nmsg\nEOF))\"\ncat ~/tok.txt\nEOF\n))\"",
 		"diff <(cat <<'EOF'\nmsg\nEOF) a.txt\ncat ~/tok.txt\nEOF\n) a.txt",
+		"echo \"$(cat <<-'EOF'\nmsg\n\tEOF)\"\ncat ~/tok.txt\nEOF\n)\"",
 	} {
 		rt26Prints(t, proj, script, "bash")
 		rt26Asked(t, set, proj, "bash", script)

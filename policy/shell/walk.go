@@ -1250,6 +1250,14 @@ func substHeredoc(rd *syntax.Redirect, substEnd uint, body string) string {
 	if rd.OpPos.Line() >= substEnd {
 		return "a here-document whose body is after the command substitution that holds it"
 	}
+	if rd.Op == syntax.DashHdoc {
+		// <<- strips the leading tabs of each line, the delimiter's too.
+		var b strings.Builder
+		for line := range strings.Lines(body) {
+			b.WriteString(strings.TrimLeft(line, "\t"))
+		}
+		body = b.String()
+	}
 	if delim, ok := delimiterText(rd.Word); !ok || delim == "" || linePrefixed(body, delim) {
 		return "a here-document inside a command substitution with a line that begins with its delimiter, where bash ends it"
 	}
