@@ -9,9 +9,9 @@ import (
 	"guard/policy"
 )
 
-// rt26Lab makes a home holding a token in tok.txt (HOME is set to it) and a
-// project beside it, and returns the default set and the project.
-func rt26Lab(t *testing.T) (policy.Set, string) {
+// tokenLab makes a home holding a token in tok.txt (HOME is set to it) and a
+// project beside it, and returns the default set, the home and the project.
+func tokenLab(t *testing.T) (policy.Set, string, string) {
 	t.Helper()
 	set := defaultSet(t)
 	root, err := filepath.EvalSymlinks(t.TempDir())
@@ -26,7 +26,7 @@ func rt26Lab(t *testing.T) (policy.Set, string) {
 	})
 	t.Setenv("HOME", home)
 	policy.UseSecrets(nil)
-	return set, proj
+	return set, home, proj
 }
 
 // rt26Prints runs script in each shell named (bash, dash, zsh) in dir and
@@ -64,13 +64,29 @@ func rt26Asked(t *testing.T, set policy.Set, dir, sh, script string) {
 	}
 }
 
+// rt26Attacks runs each script in the shells it names, which must print the
+// token, and fails unless the judge asks about it as each of them (dash
+// judged as sh).
+func rt26Attacks(t *testing.T, set policy.Set, dir string, attacks map[string][]string) {
+	t.Helper()
+	for script, shells := range attacks {
+		rt26Prints(t, dir, script, shells...)
+		for _, sh := range shells {
+			if sh == "dash" {
+				sh = "sh"
+			}
+			rt26Asked(t, set, dir, sh, script)
+		}
+	}
+}
+
 // TestRedTeam26HeredocDelimiterEscapes: the parser ends a here-document at
 // its delimiter as written, less quotes; the shells undo the escapes of
 // $'...' (bash, zsh) and a backslash before $ ` " \ inside double quotes
 // (all three) first, and so end it at an earlier line. The lines between
 // are commands to the shell and the document's text to the judge.
 func TestRedTeam26HeredocDelimiterEscapes(t *testing.T) {
-	set, proj := rt26Lab(t)
+	set, _, proj := tokenLab(t)
 	attacks := map[string][]string{
 		"cat <<$'E\\x4fF'\nx\nEOF\ncat ~/tok.txt\nE\\x4fF\n":      {"bash", "zsh"},
 		"cat <<$'E\\117F'\nx\nEOF\ncat ~/tok.txt\nE\\117F\n":      {"bash", "zsh"},
@@ -82,15 +98,7 @@ func TestRedTeam26HeredocDelimiterEscapes(t *testing.T) {
 		"cat <<-$'E\\x4fF'\nx\nEOF\ncat ~/tok.txt\nE\\x4fF\n":     {"bash", "zsh"},
 		"{ cat; } <<$'E\\x4fF'\nx\nEOF\ncat ~/tok.txt\nE\\x4fF\n": {"bash", "zsh"},
 	}
-	for script, shells := range attacks {
-		rt26Prints(t, proj, script, shells...)
-		for _, sh := range shells {
-			if sh == "dash" {
-				sh = "sh"
-			}
-			rt26Asked(t, set, proj, sh, script)
-		}
-	}
+	rt26Attacks(t, set, proj, attacks)
 	for _, script := range []string{
 		"cat <<'EOF'\nx\nEOF\n", "cat <<\"EOF\"\nx\nEOF\n", "cat <<$'EOF'\nx\nEOF\n", "cat <<\\EOF\nx\nEOF\n",
 		"cat <<\"E\\OF\"\nx\nE\\OF\n", "cat <<-EOF\n\tx\n\tEOF\n",
@@ -107,7 +115,7 @@ func TestRedTeam26HeredocDelimiterEscapes(t *testing.T) {
 // parser reads on to a line of the delimiter alone, so the lines between
 // were the document's text to the judge and commands to bash.
 func TestRedTeam26CommandSubstHeredoc(t *testing.T) {
-	set, proj := rt26Lab(t)
+	set, _, proj := tokenLab(t)
 	for _, script := range []string{
 		"echo \"$(cat <<'EOF'\nmsg\nEOF)\"\ncat ~/tok.txt\nEOF\n)\"",
 		"echo \"$(cat <<EOF\nmsg\nEOF)\"\ncat ~/tok.txt\nEOF\n)\"",
@@ -145,21 +153,13 @@ func TestRedTeam26CommandSubstHeredoc(t *testing.T) {
 // text after the shells' end was inside the substitution to the judge
 // (an echo's argument: printed, its commands judged).
 func TestRedTeam26Backquotes(t *testing.T) {
-	set, proj := rt26Lab(t)
+	set, _, proj := tokenLab(t)
 	attacks := map[string][]string{
 		"echo \"`cat <<'EOF'\nmsg `\"\ncat ~/tok.txt\necho \"`\nEOF\n`\"": {"bash", "dash", "zsh"},
 		"echo \"`echo 'a`\"; cat ~/tok.txt\n: '`\"":                       {"bash"},
 		"echo \"`cat <<< 'a`\"; cat ~/tok.txt\n: '`\"":                    {"bash"},
 	}
-	for script, shells := range attacks {
-		rt26Prints(t, proj, script, shells...)
-		for _, sh := range shells {
-			if sh == "dash" {
-				sh = "sh"
-			}
-			rt26Asked(t, set, proj, sh, script)
-		}
-	}
+	rt26Attacks(t, set, proj, attacks)
 	rtSafe(t, set, proj,
 		"echo \"$(cat <<'EOF'\nFix the parser\n\nIt ends at EOF.\nEOF\n)\"",
 		"echo \"$(cat <<'EOF'\na )\"\nb\nEOF\n)\"",
@@ -173,7 +173,7 @@ func TestRedTeam26Backquotes(t *testing.T) {
 // (a file whose content is a token, here), and a directory named .'.' makes
 // src/.'.'/.'.'/home/tok.txt the path src/../../home/tok.txt.
 func TestRedTeam26XargsSplitsNames(t *testing.T) {
-	set, proj := rt26Lab(t)
+	set, _, proj := tokenLab(t)
 	token := "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n"
 	blank, quoted, newline := filepath.Join(proj, "blank"), filepath.Join(proj, "quoted"), filepath.Join(proj, "newline")
 	rtWrite(t, map[string]string{
@@ -214,7 +214,7 @@ func TestRedTeam26XargsSplitsNames(t *testing.T) {
 // as zsh (zsh -c), such a word is unknown; judged as bash for a zsh agent,
 // the hooks ask (shell.ZshReadsOtherwise, TestZshReadsOtherwise).
 func TestRedTeam26ZshBraces(t *testing.T) {
-	set, proj := rt26Lab(t)
+	set, _, proj := tokenLab(t)
 	mustLink(t, "../home/tok.txt", filepath.Join(proj, "}{}a,b}.txt"))
 	mustLink(t, "../home/tok.txt", filepath.Join(proj, "n.{txt},md}x"))
 	for _, script := range []string{"cat }{}a,{b,c}}.txt", "head -1 n.{txt},md}x"} {
