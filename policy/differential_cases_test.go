@@ -48,6 +48,20 @@ var diffClasses = map[string][]string{
 		"cat <<'E'\\\n\nx\nE\nls", "cat <<-'EOF'\n\tx\\\n\tEOF\nls", "cat <<'A'\nx\nA\ncat <<B\ny\\\nB\nrm a.txt\nB",
 		"cat <<'EOF'\nx\nEOF\nls \\\n-la", "cat <<E'O'F\nEO\\\nF\nrm a.txt\nEOF", "cat <<'EOF' \\\n> x\ny\nEOF",
 	},
+	// The shells undo escapes in a delimiter ($'...', "\`" in double
+	// quotes) before they compare lines with it, and find the end of a
+	// substitution before they read a here-document inside it: bash ends
+	// one in $( ) at a line that begins with the delimiter, all three end
+	// backquotes at the next backquote, and dash and zsh take a document
+	// whose substitution closes on the << line as empty.
+	"heredoc_delimiter_escapes_and_substitutions": {
+		"cat <<$'E\\x4fF'\nx\nEOF\nrm a.txt\nE\\x4fF\nls", "cat <<\"E\\`F\"\nx\nE`F\nrm a.txt\nE\\`F\nls",
+		"cat <<\"E\\$F\"\nx\nE$F\ntouch pwned\nE\\$F", "cat <<$'E\\tF'\nx\nE\tF\nrm a.txt\nE\\tF",
+		"echo \"$(cat <<'EOF'\nmsg\nEOF)\"\nrm a.txt\nEOF\n)\"", "echo \"$(cat <<'EOF'\nmsg\nEOFX)\"\ntouch pwned\nEOF\n)\"",
+		"echo \"$(cat <<EOF)\"\nrm a.txt\nEOF\n", "cat <<A; echo \"$(cat <<'B')\"\na\nA\ntouch pwned\nB\n",
+		"echo \"`cat <<'EOF'\nmsg `\"\nrm a.txt\necho \"`\nEOF\n`\"", "echo \"`echo 'a`\"; rm a.txt\n: '`\"",
+		"echo \"$(cat <<'EOF'\nmsg\nEOF\n)\"; ls", "echo \"`date`\"; ls",
+	},
 	"nested_shell_startup_files": {
 		"bash --rcfile F -ic ls", "bash --init-file F -ic ls", "bash -i <<EOF\nls\nEOF",
 		"bash -ic ls", "bash -lc ls", "bash --login -c ls", "bash -l -c ls", "sh -lc ls",
@@ -403,7 +417,17 @@ var (
 	gramWords    = []string{"a", "'a b'", `"a b"`, `a\ b`, `'#'`, `"#"`, `\#`, "a#b", `$'\n'`, `'\'`, `"\\"`, `\\`, "''", `""`, `'"'`, `"'"`, `\'`, `\"`, "--", "-n", `"a\"b"`, `'a'\''b'`, "\\\n", "x=1", "%", "@", ":", "{}", "\\;", "';'", "'|'", "'&&'", "\\|", "'<<'", "~", "~/x", "$HOME", "${HOME}/x", "*.txt", "d/*", "$x", "*", "'*'", "\\*", "[a]*", "~nobody", ".env", ".e*", ".[e]nv", "'.env'", ".e{n,}v", "{.env,a.txt}", ".en?", "\\.env", "$'.env'", ".*", "[x]'*'", `[x]\*`, `[x]"*"`, "~'/x'", `~""/x`, `~\/x`, "??", "[![:alpha:]]", "[!a][!a]", `$'\q'`, `$'\cA'`, `$'\x'`, "}", "{", "k"}
 	gramSeps     = []string{"; ", " && ", " || ", " | ", "\n", " ;\n", "\n\n", " &&\n", " |\n", " ||\\\n"}
 	gramRedirs   = []string{" > x", " >> d/y", " 2>&1", " < a.txt", " 2>/dev/null", " >x 2>&1", " 1>&2", " >| x", " &> x", " <a.txt >x", " 2>>x", " <>x", " </dev/null", " 1>x", " >'x y'", ` >"d"/y`, " < .env", " <.e*", " 0<.en?", " <\\.env", " 3<.env 0<&3", " 2>&1-", " >&2-"}
-	gramTails    = []string{" # note", " #", " # 'quote", ` # "`, " # \\", " #;rm a.txt", ""}
+	// gramDelims are a delimiter as written and the line that ends it to
+	// the parser; gramDelimLines the lines that end it to a shell.
+	gramDelims = [][2]string{{"$'E\\x4fF'", "E\\x4fF"}, {"\"E\\`F\"", "E\\`F"}, {"\"E\\$F\"", "E\\$F"}, {"\"E\\\\F\"", "E\\\\F"},
+		{"$'E\\tF'", "E\\tF"}, {"$\"E\\`F\"", "E\\`F"}, {"'E'", "E"}, {"E", "E"}, {"\\E", "E"}, {"\"E\"F", "EF"}}
+	gramDelimLines = []string{"EOF", "E`F", "E$F", "E\\F", "E\tF", "E", "EF", "E)"}
+	// gramSubstDocs are here-documents in substitutions: %w a word, %c a
+	// command.
+	gramSubstDocs = []string{"echo \"$(cat <<'E'\n%w\nE)\"\n%c\nE\n)\"", "echo \"$(cat <<E\n%w\nEX)\"\n%c\nE\n)\"",
+		"echo \"$(cat <<E)\"\n%c\nE", "cat <<A; echo \"$(cat <<B)\"\n%w\nA\n%c\nB", "echo \"`cat <<'E'\n%w `\"\n%c\necho \"`\nE\n`\"",
+		"echo \"`echo '%w`\"; %c\n: '`\"", "diff <(cat <<'E'\n%w\nE) a.txt\n%c\nE\n) a.txt", "echo \"$(cat <<'E'\n%w\nE\n)\" && %c"}
+	gramTails = []string{" # note", " #", " # 'quote", ` # "`, " # \\", " #;rm a.txt", ""}
 )
 
 // grammarScripts returns n random scripts made of the grammar's pieces:
@@ -419,7 +443,16 @@ func grammarScripts(n int, seed uint64) []string {
 			if i > 0 {
 				b.WriteString(pick(gramSeps))
 			}
-			switch r.IntN(14) {
+			switch r.IntN(16) {
+			case 14:
+				// A here-document whose delimiter the shells unescape.
+				delim := gramDelims[r.IntN(len(gramDelims))]
+				b.WriteString("cat <<" + delim[0] + "\n" + pick(gramWords) + "\n" + pick(gramDelimLines) + "\n" + pick(gramCommands) + "\n" + delim[1])
+				continue
+			case 15:
+				// A here-document inside a substitution.
+				b.WriteString(strings.ReplaceAll(strings.ReplaceAll(pick(gramSubstDocs), "%w", pick(gramWords)), "%c", pick(gramCommands)))
+				continue
 			case 0:
 				b.WriteString(pick([]string{"cd d", "pushd d", "cd ..", "cd /", "exit", "eval 'ls " + pick(gramWords) + "'",
 					"cd HOME", "cd lk/..", "cd lk", "cd lk/../d", "cd _"}))

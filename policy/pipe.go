@@ -126,12 +126,29 @@ func pipedSecret(cmds []shell.Command, i int, d shell.Dialect, cwd string) strin
 		if filepath.Base(argv[0]) == "git" && !readerRecurses(inner) {
 			include = lsFilesGlobs(argv)
 		}
+		ways := xargsRenaming(unSudo(c.Argv))
 		for _, rd := range rootsIn(roots, dirs) {
 			r, root := rd[0], rd[1]
 			if strings.ContainsAny(r, "*?[") {
 				root = filepath.Dir(root) // a glob: the directory it lists
 			}
 			w := walkTree(root, contentHow(walkHow{hidden: true, include: include, linksRead: true}, prog, cwd))
+			// xargs cuts a name with a blank or quote into other names,
+			// relative to where it runs (`src/x cfg.txt` is src/x and
+			// ./cfg.txt), or joins its parts (`src/.'.'/f` is src/../f).
+			split := ""
+			if xargsRenames(r)&ways != 0 {
+				split = r
+			}
+			for k, name := range w.renamed {
+				if split == "" && name != "" && ways&(1<<k) != 0 {
+					split = name
+				}
+			}
+			if split != "" {
+				return "xargs " + prog + " reads the files " + quoteArgv(argv) + " names, and xargs reads " + split +
+					" as other names (it splits names at blanks and removes quotes and backslashes)"
+			}
 			found, complete := w.found, w.complete
 			for _, f := range found {
 				if names && ownTree(f, cwd) || len(include) > 0 && !matchesAny(include, filepath.Base(f)) {

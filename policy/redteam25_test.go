@@ -20,20 +20,9 @@ import (
 // token of ~/tok.txt, which the judge took for a read of a file that is not
 // there.
 func TestRedTeam25CdStartupOptions(t *testing.T) {
-	set := defaultSet(t)
-	root, err := filepath.EvalSymlinks(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	home, proj := filepath.Join(root, "home"), filepath.Join(root, "proj")
-	rtWrite(t, map[string]string{
-		filepath.Join(home, "tok.txt"):     "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n",
-		filepath.Join(home, "sub", "x"):    "x\n",
-		filepath.Join(proj, "a.txt"):       "a\n",
-		filepath.Join(proj, "src", "a.go"): "package a\n",
-	})
+	set, home, proj := tokenLab(t)
+	rtWrite(t, map[string]string{filepath.Join(home, "sub", "x"): "x\n"})
 	mustLink(t, "../home/sub", filepath.Join(proj, "s"))
-	t.Setenv("HOME", home)
 
 	options := map[string][]string{
 		"bash": {"", "shopt -s cdable_vars", "set -P"},
@@ -91,7 +80,7 @@ func TestRedTeam25CdStartupOptions(t *testing.T) {
 	// the link's parent, and with set -P to the project's.
 	rtWrite(t, map[string]string{filepath.Join(home, "w", "tok.txt"): "token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n",
 		filepath.Join(home, "w", "proj2", "a.txt"): "a\n"})
-	start := filepath.Join(root, "plink")
+	start := filepath.Join(filepath.Dir(proj), "plink")
 	mustLink(t, filepath.Join(home, "w", "proj2"), start)
 	if bash, err := exec.LookPath("bash"); err == nil {
 		for opt, want := range map[string]bool{"": false, "set -P\n": true} {

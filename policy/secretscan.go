@@ -1652,6 +1652,9 @@ type walkResult struct {
 	found    []string
 	complete bool
 	odd      string
+	// renamed holds, for each way xargs reads a name otherwise
+	// (xargsRenames), the first such name listed.
+	renamed [xargsKinds]string
 	// unignores: a hidden walk met an ignore file (.ignore, .rgignore,
 	// .gitignore) with a whitelist rule (!.env): rg searches the hidden
 	// files such a rule names (judge-11 R6).
@@ -1691,6 +1694,36 @@ func oddName(dir string) (string, bool) {
 // no leading -, no blank, quote, backslash or glob character.
 func plainName(name string) bool {
 	return !strings.HasPrefix(name, "-") && !strings.ContainsAny(name, " \t\n\v\f\r'\"\\*?[")
+}
+
+// The ways xargs reads a name otherwise than it is (xargsRenames): a
+// blank inside it ends a word, a quote or backslash is removed, a newline
+// ends a line, a leading - makes an option (a leading blank is dropped).
+const (
+	xargsBlank = iota
+	xargsQuote
+	xargsNewline
+	xargsLeading
+	xargsKinds
+)
+
+// xargsRenames returns the set (bit k: kind k) of the ways xargs may read
+// name otherwise.
+func xargsRenames(name string) uint8 {
+	var kinds uint8
+	if strings.ContainsAny(name, " \t\v\f\r") {
+		kinds |= 1 << xargsBlank
+	}
+	if strings.ContainsAny(name, "'\"\\") {
+		kinds |= 1 << xargsQuote
+	}
+	if strings.Contains(name, "\n") {
+		kinds |= 1 << xargsNewline
+	}
+	if strings.HasPrefix(name, "-") || strings.TrimLeft(name, " \t") != name {
+		kinds |= 1 << xargsLeading
+	}
+	return kinds
 }
 
 // linkSecret says whether the symlink at p leads to a secret (by name or
@@ -1859,6 +1892,7 @@ func walkTree(dir string, how walkHow) walkResult {
 	n := 0
 	complete := true
 	odd := ""
+	var renamed [xargsKinds]string
 	unignores := false
 	defer func() { walkSpent.Add(int64(n)) }()
 	fi, err := os.Lstat(abs)
@@ -1899,6 +1933,15 @@ func walkTree(dir string, how walkHow) walkResult {
 				}
 				if odd == "" && !plainName(name) {
 					odd = entryPath(d, name)
+				}
+				// A file whose name the reader's tests leave out is not
+				// listed; a directory's name is in the path of each below.
+				if kinds := xargsRenames(name); kinds != 0 && (isDir || isLink || len(how.include) == 0 || matchesAny(how.include, name)) {
+					for k := range renamed {
+						if kinds&(1<<k) != 0 && renamed[k] == "" {
+							renamed[k] = entryPath(d, name)
+						}
+					}
 				}
 				p := entryPath(d, name)
 				if name == ".git" {
@@ -1981,7 +2024,7 @@ func walkTree(dir string, how walkHow) walkResult {
 	if walkCache == nil {
 		walkCache = map[walkKey]walkResult{}
 	}
-	r := walkResult{found, complete, odd, unignores}
+	r := walkResult{found: found, complete: complete, odd: odd, renamed: renamed, unignores: unignores}
 	walkCache[key] = r
 	walkCache[named] = r
 	return r

@@ -82,6 +82,45 @@ func cutsNames(argv []string) bool {
 	return false
 }
 
+// xargsRenaming returns the ways (xargsRenames's kinds, as bits) in which
+// xargs with argv reads a name of its input otherwise than it is: none
+// with -0 or a NUL delimiter; with a newline delimiter, a newline or a
+// leading -; with -I (whole lines, quotes and backslashes still removed)
+// all but a blank inside; by default all.
+func xargsRenaming(argv []string) uint8 {
+	all := uint8(1<<xargsKinds - 1)
+	ways := all
+	for i := 1; i < len(argv) && strings.HasPrefix(argv[i], "-"); i++ {
+		a := argv[i]
+		d, isD := strings.CutPrefix(a, "-d")
+		switch {
+		case a == "-0" || a == "--null":
+			ways = 0
+		case a == "-d" && i+1 < len(argv):
+			d, isD = argv[i+1], true
+			i++
+		case a == "-I" || a == "-i" || strings.HasPrefix(a, "-I") || strings.HasPrefix(a, "--replace"):
+			if ways == all {
+				ways = all &^ (1 << xargsBlank)
+			}
+			if a == "-I" {
+				i++
+			}
+		case a == "-n" || a == "-L" || a == "-P" || a == "-s" || a == "-a" || a == "-E":
+			i++
+		}
+		if isD {
+			switch d {
+			case "\n", `\n`, `\x0a`, `\x0A`, `\012`:
+				ways = 1<<xargsNewline | 1<<xargsLeading
+			case `\0`, `\x00`, `\000`:
+				ways = 0
+			}
+		}
+	}
+	return ways
+}
+
 // xargsInner returns the command xargs runs (echo when none is named),
 // with the replacement string made a plain file name, and whether its every
 // option is harmless (only then may it be safe; a forbidden or prompting

@@ -100,6 +100,32 @@ func braceWords(w span, depth int) ([]span, bool) {
 	return []span{w}, true
 }
 
+// bracesNested reports whether w's active braces nest: each { is closed by
+// a later }, no } closes nothing, and no {} is empty. Only then does zsh
+// expand a word's braces as bash does: `}{}a,{b,c}}.txt` is }}a.txt,
+// }b.txt and }c.txt to bash, }{}a,b}.txt and }{}a,c}.txt to zsh.
+func bracesNested(w span) bool {
+	depth := 0
+	for i := 0; i < len(w.text); i++ {
+		if !w.active[i] {
+			continue
+		}
+		switch w.text[i] {
+		case '{':
+			if i+1 < len(w.text) && w.active[i+1] && w.text[i+1] == '}' {
+				return false
+			}
+			depth++
+		case '}':
+			if depth == 0 {
+				return false
+			}
+			depth--
+		}
+	}
+	return depth == 0
+}
+
 // braceClose finds the } that closes the brace expression opened at i:
 // its index (-1 when there is none), the active commas at its level, and
 // whether a `..` separator was seen.

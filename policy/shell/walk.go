@@ -78,6 +78,12 @@ type ctx struct {
 	// (Command.InLineLoop).
 	lineLoop bool
 
+	// substEnd is, for the statements of a $( ), <( ) or >( ) in the text
+	// being walked, the line its ) is on (0 outside): the shells find its
+	// end otherwise than the parser when a here-document is inside
+	// (substHeredoc).
+	substEnd uint
+
 	// fds are the descriptors an enclosing redirection opened on a file
 	// (`{ ...; } < f`, `bash -c '...' 2>> f`): /dev/stdin, /dev/stdout or
 	// /dev/stderr opened inside reopens that file, for writing or reading.
@@ -365,7 +371,7 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 			// `for f in $(SRC)`: f is a word of SRC's output. SRC runs
 			// in a subshell, before the loop.
 			n := len(w.cmds)
-			w.stmts(cs.Stmts, st, c)
+			w.substStmts(cs, st, c)
 			src := 0
 			if lastCall(cs.Stmts) && w.ownOutput(n, c) > 0 {
 				src = len(w.cmds)
@@ -662,11 +668,11 @@ func (w *walker) nested(n syntax.Node, st dirState, c ctx) {
 		switch n := n.(type) {
 		case *syntax.CmdSubst:
 			w.unverified("command substitution")
-			w.stmts(n.Stmts, st, c)
+			w.substStmts(n, st, c)
 			return false
 		case *syntax.ProcSubst:
 			w.unverified("process substitution")
-			w.stmts(n.Stmts, st, c)
+			w.stmts(n.Stmts, st, c.within(n))
 			return false
 		case *syntax.Stmt:
 			w.stmt(n, st, c)
@@ -1135,11 +1141,24 @@ func isFD(wd word, d Dialect) bool {
 // heredoc returns a here-document's body and whether it is static. With a
 // quoted delimiter the body is inert; otherwise its expansions run.
 func (w *walker) heredoc(r *redirs, rd *syntax.Redirect, st dirState, c ctx) (string, bool) {
+	if delimiterUnescaped(rd.Word) {
+		// The parser ends the document at the delimiter as written; the
+		// shells at it with the escapes undone, so the lines between are
+		// commands to them and text to the parser.
+		w.unverified("here-document delimiter " + short(c.text(rd.Word)) + " with escapes the shells undo (they end the document at another line)")
+	}
 	quoted := false
 	for _, p := range rd.Word.Parts {
 		if lit, ok := p.(*syntax.Lit); !ok || strings.Contains(lit.Value, `\`) {
 			quoted = true
 		}
+	}
+	body := ""
+	if rd.Hdoc != nil {
+		body = c.partsText(rd.Hdoc)
+	}
+	if why := substHeredoc(rd, c.substEnd, body); why != "" {
+		w.unverified(why)
 	}
 	if rd.Hdoc == nil {
 		return "", true
@@ -1164,6 +1183,119 @@ func (w *walker) heredoc(r *redirs, rd *syntax.Redirect, st dirState, c ctx) (st
 		r.dyn = append(r.dyn, d+" in here-document")
 	}
 	return string(b.text), len(b.dyn) == 0
+}
+
+// partsText returns a word's text part by part: a literal's value, the
+// source of any other part.
+func (c ctx) partsText(wd *syntax.Word) string {
+	var b strings.Builder
+	for _, p := range wd.Parts {
+		if lit, ok := p.(*syntax.Lit); ok {
+			b.WriteString(lit.Value)
+		} else {
+			b.WriteString(c.text(p))
+		}
+	}
+	return b.String()
+}
+
+// substStmts walks the statements of a command substitution.
+func (w *walker) substStmts(cs *syntax.CmdSubst, st dirState, c ctx) outcome {
+	if why := backquoted(cs, c.text(cs)); why != "" {
+		w.unverified(why)
+	}
+	return w.stmts(cs.Stmts, st, c.within(cs))
+}
+
+// within returns the context for the statements of a command or process
+// substitution.
+func (c ctx) within(n syntax.Node) ctx {
+	c.substEnd = 0
+	if cs, ok := n.(*syntax.CmdSubst); !ok || !cs.Backquotes {
+		c.substEnd = n.End().Line()
+	}
+	return c
+}
+
+// backquoted says why the shells may read a backquoted command
+// substitution, whose source is text, otherwise than the parser: they end
+// it at the next backquote that no backslash escapes, inside single quotes
+// and here-documents too (bash in double quotes: "`echo 'a`"; cat f; ...
+// runs cat), and undo \` and \\ before they parse the rest. Only one
+// without quotes, backslashes, backquotes, comments or here-documents is
+// read alike.
+func backquoted(cs *syntax.CmdSubst, text string) string {
+	if !cs.Backquotes || len(text) < 2 {
+		return ""
+	}
+	inner := text[1 : len(text)-1]
+	if strings.ContainsAny(inner, "'\"\\`#") || strings.Contains(inner, "<<") {
+		return "a backquoted command substitution with quotes, escapes, comments or a here-document, whose end and text the shells find otherwise"
+	}
+	return ""
+}
+
+// substHeredoc says why a here-document inside a $( ), <( ) or >( ) that
+// ends on line substEnd may end otherwise in the shells than in the
+// parser, which reads it by its delimiter line: bash ends it at the first
+// line that only begins with its delimiter (`EOF)` closes both the
+// document and the substitution), and when the substitution closes on the
+// line of the << (`"$(cat <<EOF)"`), bash reads the body from the lines
+// after it as the parser does, dash and zsh take it as empty and run those
+// lines. The lines between are commands to a shell and text to the parser.
+func substHeredoc(rd *syntax.Redirect, substEnd uint, body string) string {
+	if substEnd == 0 {
+		return ""
+	}
+	if rd.OpPos.Line() >= substEnd {
+		return "a here-document whose body is after the command substitution that holds it"
+	}
+	if rd.Op == syntax.DashHdoc {
+		// <<- strips the leading tabs of each line, the delimiter's too.
+		var b strings.Builder
+		for line := range strings.Lines(body) {
+			b.WriteString(strings.TrimLeft(line, "\t"))
+		}
+		body = b.String()
+	}
+	if delim, ok := delimiterText(rd.Word); !ok || delim == "" || linePrefixed(body, delim) {
+		return "a here-document inside a command substitution with a line that begins with its delimiter, where bash ends it"
+	}
+	return ""
+}
+
+// delimiterUnescaped reports whether a here-document's delimiter word holds
+// escapes that bash, dash and zsh undo and the parser keeps: a backslash
+// before $ ` " \ or a newline inside double quotes ("E\`OF" ends at the
+// line E`OF) and any escape in $'...' (bash and zsh end $'E\x4fF' at EOF).
+func delimiterUnescaped(wd *syntax.Word) bool {
+	if wd == nil {
+		return false
+	}
+	for _, p := range wd.Parts {
+		switch p := p.(type) {
+		case *syntax.SglQuoted:
+			if p.Dollar && strings.Contains(p.Value, `\`) {
+				return true
+			}
+		case *syntax.DblQuoted:
+			for _, q := range p.Parts {
+				lit, ok := q.(*syntax.Lit)
+				if !ok {
+					continue
+				}
+				for i := 0; i+1 < len(lit.Value); i++ {
+					if lit.Value[i] == '\\' {
+						if strings.IndexByte("$`\"\\\n", lit.Value[i+1]) >= 0 {
+							return true
+						}
+						i++
+					}
+				}
+			}
+		}
+	}
+	return false
 }
 
 // command handles a simple command's words once expanded: it strips
@@ -1445,7 +1577,7 @@ func (w *walker) script(src string, d Dialect, st dirState, c ctx, what string) 
 	if why := suspect(src); why != "" {
 		w.unverified(what + " script: " + why)
 	}
-	c.d, c.src, c.depth = d, src, c.depth+1
+	c.d, c.src, c.depth, c.substEnd = d, src, c.depth+1, 0
 	if what != "eval" {
 		c.vars = nil // another shell: the loop's variables are not its own
 	}

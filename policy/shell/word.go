@@ -113,7 +113,7 @@ func (w *walker) word(wd *syntax.Word, st dirState, c ctx) word {
 					if text, ok := catHeredoc(q); ok {
 						// "$(cat <<'EOF' ... EOF)", the way agents write
 						// commit messages: the text is known.
-						w.stmts(q.Stmts, st, c)
+						w.substStmts(q, st, c)
 						b.quoted(text)
 						continue
 					}
@@ -248,6 +248,47 @@ func catHeredoc(cs *syntax.CmdSubst) (string, bool) {
 		}
 	}
 	return strings.TrimRight(body, "\n"), true
+}
+
+// delimiterText returns a here-document's delimiter as the shells read it,
+// for a word of plain or quoted literal text.
+func delimiterText(wd *syntax.Word) (string, bool) {
+	var b strings.Builder
+	for _, p := range wd.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			if strings.Contains(p.Value, `\`) {
+				return "", false
+			}
+			b.WriteString(p.Value)
+		case *syntax.SglQuoted:
+			if p.Dollar && strings.Contains(p.Value, `\`) {
+				return "", false
+			}
+			b.WriteString(p.Value)
+		case *syntax.DblQuoted:
+			for _, q := range p.Parts {
+				lit, ok := q.(*syntax.Lit)
+				if !ok || strings.Contains(lit.Value, `\`) {
+					return "", false
+				}
+				b.WriteString(lit.Value)
+			}
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
+// linePrefixed reports whether a line of text begins with prefix.
+func linePrefixed(text, prefix string) bool {
+	for line := range strings.Lines(text) {
+		if strings.HasPrefix(line, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // dollarBefore reports whether the source of a word holds a $ outside
@@ -454,7 +495,7 @@ func (b *wordBuilder) finish(d Dialect) word {
 	}
 	whole := span{s, b.active}
 	var braces []string
-	if brace && len(s) <= maxBraceWordLen {
+	if brace && len(s) <= maxBraceWordLen && (d != Zsh || bracesNested(whole)) {
 		if ws, ok := braceWords(whole, 0); ok {
 			for _, w := range ws {
 				if w.text == "" {

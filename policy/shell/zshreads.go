@@ -70,6 +70,8 @@ func ZshReadsOtherwise(src string) string {
 				found = "`" + text(n) + "`: zsh replaces =name with the path of the program name in PATH (EQUALS), bash leaves it as text"
 			} else if bracketSlash(n) {
 				found = "`" + text(n) + "`: zsh reads a bracket expression across a /, bash splits the pattern there"
+			} else if braceOtherwise(n) {
+				found = "`" + text(n) + "`: zsh expands braces that do not nest otherwise than bash"
 			}
 		case *syntax.Stmt:
 			if stdinInputs(n.Redirs) > 1 {
@@ -119,6 +121,40 @@ func equalsName(w *syntax.Word) bool {
 	}
 	c := lit.Value[1]
 	return c == '_' || c == '.' || c == '-' || c == '/' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c >= 0x80
+}
+
+// braceOtherwise reports whether bash expands braces in w whose active
+// braces do not nest (bracesNested), which zsh expands otherwise.
+func braceOtherwise(w *syntax.Word) bool {
+	var b strings.Builder
+	var active []bool
+	add := func(text string, on bool) {
+		b.WriteString(text)
+		for range len(text) {
+			active = append(active, on)
+		}
+	}
+	for _, p := range w.Parts {
+		lit, ok := p.(*syntax.Lit)
+		if !ok {
+			add("x", false) // quoted or expanded: no brace syntax
+			continue
+		}
+		for i := 0; i < len(lit.Value); i++ {
+			if lit.Value[i] == '\\' && i+1 < len(lit.Value) {
+				i++
+				add(lit.Value[i:i+1], false)
+				continue
+			}
+			add(lit.Value[i:i+1], true)
+		}
+	}
+	s := span{b.String(), active}
+	if !strings.Contains(s.text, "{") || bracesNested(s) {
+		return false
+	}
+	words, ok := braceWords(s, 0)
+	return ok && (len(words) != 1 || words[0].text != s.text)
 }
 
 // bracketSlash reports whether an unquoted part of w opens a bracket
