@@ -147,11 +147,23 @@ func (h *hookCall) run() (code int) {
 		}
 		return h.answer(hook.Allow, "", "", nil)
 	}
-	if req.Subagent || req.Workflow {
+	if req.Workflow {
+		// The script is JavaScript guard does not read, and its agent()
+		// calls choose how Claude Code starts each subagent: in a git
+		// worktree it makes itself, or of a type whose definition runs
+		// commands of its own.
+		return h.answer(hook.Ask, "guard: Claude Code's Workflow runs a script (JavaScript, which guard does not read) whose agent() calls choose how Claude Code starts each subagent: in a git worktree Claude Code makes itself (isolation: 'worktree': git worktree add, a checkout written below .claude/worktrees), or of a subagent type whose definition declares hooks or MCP servers of its own, none of which reaches guard's hook; a person must approve it (or start the subagents with the Agent tool, which guard judges)", "", nil)
+	}
+	if req.Isolation != "" {
+		// Claude Code makes the worktree itself, as for EnterWorktree.
+		return h.answer(hook.Ask, fmt.Sprintf("guard: Claude Code's %s with isolation %s starts the subagent in a git worktree Claude Code makes itself (git worktree add: a checkout written below .claude/worktrees, git run in the repository), or elsewhere, which guard does not judge, as for EnterWorktree: a person must approve it (or start the subagent without isolation)", req.Tool, strconv.Quote(req.Isolation)), "", nil)
+	}
+	if req.Subagent {
 		// A subagent's own hooks and MCP servers run unjudged while it
-		// works; a workflow script may start any subagent.
+		// works, and Claude Code makes the worktree of one whose
+		// definition asks for isolation.
 		env := hook.RuleEnv{Getenv: c.getenv, Project: project}
-		files := hook.SubagentCode(req.SubagentType, req.Workflow, env)
+		files := hook.SubagentCode(req.SubagentType, false, env)
 		if agent == hook.Gemini {
 			files = hook.GeminiSubagentCode(req.SubagentType, env)
 		}
@@ -160,12 +172,9 @@ func (h *hookCall) run() (code int) {
 			if req.SubagentType == "" {
 				what = "the default subagent"
 			}
-			if req.Workflow {
-				what = "a workflow script, which can start any subagent (agent() with agentType), and the subagent"
-			}
-			return h.answer(hook.Ask, fmt.Sprintf("guard: %s defined in %s declares hooks or MCP servers of its own (or preloads a skill that does): commands %s runs while the subagent works and that guard does not judge, so a person must approve starting it (or take them out of the definition)", what, files[0], agent.Title()), "", nil)
+			return h.answer(hook.Ask, fmt.Sprintf("guard: %s defined in %s declares hooks or MCP servers of its own, or worktree isolation (or preloads a skill that does): commands %s runs while the subagent works, or a git worktree it makes for it, that guard does not judge, so a person must approve starting it (or take them out of the definition)", what, files[0], agent.Title()), "", nil)
 		}
-		if req.Subagent && agent == hook.ClaudeCode {
+		if agent == hook.ClaudeCode {
 			if v, why := c.definitionRead(project, hook.DefinitionTexts("", req.SubagentType, env)); why != "" {
 				return h.answer(v, "guard: the subagent "+strconv.Quote(req.SubagentType)+": "+why, "", nil)
 			}
