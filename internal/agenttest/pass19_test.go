@@ -3,6 +3,9 @@
 package agenttest
 
 import (
+	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,6 +59,70 @@ func init() {
 			calls: shellCalls("touch OUTSIDE/ask.txt"),
 			check: func(t *testing.T, s *session) {
 				s.mustNotExist(filepath.Join(s.outside, "ask.txt"))
+			},
+		},
+	)
+}
+
+// trustCodexProject records dir as a project the user trusts in Codex's
+// config.toml, as Codex does when the user says yes to its question.
+func trustCodexProject(t *testing.T, s *session, dir string) {
+	t.Helper()
+	c := filepath.Join(s.codexDir(), "config.toml")
+	b, err := os.ReadFile(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.write(c, string(b)+fmt.Sprintf("\n[projects.%q]\ntrust_level = \"trusted\"\n", dir))
+}
+
+func init() {
+	cases = append(cases,
+		tc{
+			// H19-2: Codex 0.171.0 reads [features] of a trusted
+			// project's .codex/config.toml (the repository root's above
+			// the session's directory too): hooks = false switched every
+			// hook off, guard's included, and a write outside ran in
+			// suggest mode. guard is never asked in such a session; on
+			// 402cc06 guard doctor did not name the switch and exited 0.
+			name: "Codex: a trusted project's [features] hooks = false keeps guard out, and guard doctor says so", agents: []string{"codex"}, mode: "suggest", in: "pkg",
+			setup: func(t *testing.T, s *session) {
+				gitRepo(t, s.repoRoot(), 1)
+				trustCodexProject(t, s, s.repoRoot())
+				s.write(filepath.Join(s.repoRoot(), ".codex", "config.toml"), "[features]\nhooks = false\n")
+			},
+			calls: shellCalls("touch OUTSIDE/off.txt"),
+			check: func(t *testing.T, s *session) {
+				// The switch is in force: guard was not asked.
+				s.mustExist(filepath.Join(s.outside, "off.txt"))
+				cmd := exec.Command(s.guard, "doctor")
+				cmd.Env = append(s.env(), "CODEX_HOME="+s.codexDir())
+				cmd.Dir = s.project
+				out, err := cmd.CombinedOutput()
+				if !strings.Contains(string(out), "[features] hooks = false") || err == nil {
+					s.fail("guard doctor (%v) does not name the project's switch:\n%s", err, out)
+				}
+			},
+		},
+		tc{
+			// H19-2: the same switch made during a session (a checkout, a
+			// merge): Codex keeps its hooks for this session, and guard
+			// now refuses every call, naming it, so that the next session
+			// does not start without guard unnoticed (on 402cc06 the ls
+			// after it was allowed).
+			name: "Codex: a project's [features] hooks = false made during a session stops every call", agents: []string{"codex"}, mode: "suggest",
+			files: []string{"hello.txt"},
+			setup: func(t *testing.T, s *session) {
+				trustCodexProject(t, s, s.project)
+			},
+			between: func(s *session, n int) {
+				if n == 1 {
+					s.write(filepath.Join(s.project, ".codex", "config.toml"), "[features]\nhooks = false\n")
+				}
+			},
+			calls: shellCalls("ls", "ls"),
+			check: func(t *testing.T, s *session) {
+				s.sawGuard("[features] hooks = false")
 			},
 		},
 	)
