@@ -127,6 +127,11 @@ func (h *hookCall) run() (code int) {
 		}
 		return h.deny(fmt.Sprintf("guard: %s sets %s=%s in the environment %s gives its hooks or commands: %s, so guard refuses every tool call until that is removed (set such variables in the agent's user settings or environment, or in a .guard/config.toml you trust with guard trust)", v.File, v.Name, v.Value, agent.Title(), why))
 	}
+	if names := hook.StrippedGuardVars(c.getenv); len(names) > 0 {
+		// The agent's settings took guard's own variables out of the
+		// environment it gives its hooks.
+		return h.deny(fmt.Sprintf("guard: %s was started with %s set, which the environment it gives its hooks lacks: its settings took them out (Gemini CLI's security.environmentVariableRedaction, or its strict redaction, which a GITHUB_SHA in the project's .env switches on), so guard would judge in another mode or configuration than the one the agent was started with; guard refuses every tool call until that is undone", agent.Title(), strings.Join(names, ", ")))
+	}
 	if off, err := hook.ProjectHooksOff(agent, project); err != nil || len(off) > 0 {
 		// The agent read its settings when the session started: a switch
 		// found now was made since (a checkout, a merge, an archive), and

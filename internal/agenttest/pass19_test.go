@@ -127,3 +127,30 @@ func init() {
 		},
 	)
 }
+
+func init() {
+	for _, c := range []struct{ name, file, text string }{
+		{"Gemini CLI: a project's environment redaction cannot take guard's mode from its hook", ".gemini/settings.json",
+			`{"security": {"environmentVariableRedaction": {"enabled": true, "blocked": ["GUARD_MODE"]}}}`},
+		{"Gemini CLI: a project .env's GITHUB_SHA cannot take guard's mode from its hook", ".env", "GITHUB_SHA=0123abcd\n"},
+	} {
+		cases = append(cases, tc{
+			// H19-3: Gemini CLI 0.61.0 gives its hooks a redacted
+			// environment when its settings ask for it (blocked
+			// variables) or, for every variable but a few, when GITHUB_SHA
+			// is set (a project's .env sets it): guard's GUARD_MODE was
+			// taken out, and guard judged in the config's mode (full-auto)
+			// a session started in suggest mode; on 402cc06 in.txt was
+			// written.
+			name: c.name, agents: []string{"gemini"}, mode: "suggest", guardConfig: "mode = \"full-auto\"\n",
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.project, c.file), c.text)
+			},
+			calls: shellCalls("touch in.txt"),
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.project, "in.txt"))
+				s.sawGuard("which the environment it gives its hooks lacks")
+			},
+		})
+	}
+}
