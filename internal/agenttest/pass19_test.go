@@ -154,3 +154,34 @@ func init() {
 		})
 	}
 }
+
+func init() {
+	cases = append(cases, tc{
+		// H19-4: Codex 0.171.0's spawn_agent (and send_input) take
+		// message items that name files, a local_image's among them, which
+		// Codex reads and sends to the subagent's model, as view_image does
+		// (hooks-16 H16-1); guard listed them as tools that read nothing
+		// (on 402cc06 the image kept at ~/.ssh reached the model).
+		name: "Codex: a subagent's image item is judged as a read", agents: []string{"codex"}, mode: "auto-edit",
+		setup: func(t *testing.T, s *session) {
+			p := filepath.Join(s.home, ".ssh", "id_ed25519")
+			if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, tinyPNG, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		},
+		calls: func(a agent, s *session) []call {
+			items := []any{map[string]any{"type": "text", "text": subMarker}, map[string]any{"type": "local_image", "path": filepath.Join(s.home, ".ssh", "id_ed25519")}}
+			return []call{{Tool: "spawn_agent@multi_agent_v1", Args: map[string]any{"items": items}}, a.shell("sleep 8", "")}
+		},
+		sub: shellCalls("ls"),
+		check: func(t *testing.T, s *session) {
+			if strings.Contains(strings.Join(s.model.Requests(), "\n"), "iVBORw0KGgo") {
+				s.fail("the image reached the model")
+			}
+			s.sawGuard("id_ed25519")
+		},
+	})
+}
