@@ -163,15 +163,7 @@ func init() {
 		// (hooks-16 H16-1); guard listed them as tools that read nothing
 		// (on 402cc06 the image kept at ~/.ssh reached the model).
 		name: "Codex: a subagent's image item is judged as a read", agents: []string{"codex"}, mode: "auto-edit",
-		setup: func(t *testing.T, s *session) {
-			p := filepath.Join(s.home, ".ssh", "id_ed25519")
-			if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, tinyPNG, 0o600); err != nil {
-				t.Fatal(err)
-			}
-		},
+		setup: imageAtKey,
 		calls: func(a agent, s *session) []call {
 			items := []any{map[string]any{"type": "text", "text": subMarker}, map[string]any{"type": "local_image", "path": filepath.Join(s.home, ".ssh", "id_ed25519")}}
 			return []call{{Tool: "spawn_agent@multi_agent_v1", Args: map[string]any{"items": items}}, a.shell("sleep 8", "")}
