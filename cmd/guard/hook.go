@@ -177,7 +177,11 @@ func (h *hookCall) run() (code int) {
 			if req.SubagentType == "" {
 				what = "the default subagent"
 			}
-			return h.answer(hook.Ask, fmt.Sprintf("guard: %s defined in %s declares hooks or MCP servers of its own, or worktree isolation (or preloads a skill that does): commands %s runs while the subagent works, or a git worktree it makes for it, that guard does not judge, so a person must approve starting it (or take them out of the definition)", what, files[0], agent.Title()), "", nil)
+			isolation := ""
+			if agent == hook.ClaudeCode {
+				isolation = ", or worktree isolation, a git worktree Claude Code makes for it,"
+			}
+			return h.answer(hook.Ask, fmt.Sprintf("guard: %s defined in %s declares hooks or MCP servers of its own%s (or preloads a skill that does): commands %s runs while the subagent works that guard does not judge, so a person must approve starting it (or take them out of the definition)", what, files[0], isolation, agent.Title()), "", nil)
 		}
 		if agent == hook.ClaudeCode {
 			if v, why := c.definitionRead(project, hook.DefinitionTexts("", req.SubagentType, env)); why != "" {
