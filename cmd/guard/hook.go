@@ -127,6 +127,11 @@ func (h *hookCall) run() (code int) {
 		}
 		return h.deny(fmt.Sprintf("guard: %s sets %s=%s in the environment %s gives its hooks or commands: %s, so guard refuses every tool call until that is removed (set such variables in the agent's user settings or environment, or in a .guard/config.toml you trust with guard trust)", v.File, v.Name, v.Value, agent.Title(), why))
 	}
+	if names := hook.StrippedGuardVars(c.getenv); len(names) > 0 {
+		// The agent's settings took guard's own variables out of the
+		// environment it gives its hooks.
+		return h.deny(fmt.Sprintf("guard: %s was started with %s set, which the environment it gives its hooks lacks: its settings took them out (Gemini CLI's security.environmentVariableRedaction, or its strict redaction, which a GITHUB_SHA in the project's .env switches on), so guard would judge in another mode or configuration than the one the agent was started with; guard refuses every tool call until that is undone", agent.Title(), strings.Join(names, ", ")))
+	}
 	if off, err := hook.ProjectHooksOff(agent, project); err != nil || len(off) > 0 {
 		// The agent read its settings when the session started: a switch
 		// found now was made since (a checkout, a merge, an archive), and
@@ -147,11 +152,23 @@ func (h *hookCall) run() (code int) {
 		}
 		return h.answer(hook.Allow, "", "", nil)
 	}
-	if req.Subagent || req.Workflow {
+	if req.Workflow {
+		// The script is JavaScript guard does not read, and its agent()
+		// calls choose how Claude Code starts each subagent: in a git
+		// worktree it makes itself, or of a type whose definition runs
+		// commands of its own.
+		return h.answer(hook.Ask, "guard: Claude Code's Workflow runs a script (JavaScript, which guard does not read) whose agent() calls choose how Claude Code starts each subagent: in a git worktree Claude Code makes itself (isolation: 'worktree': git worktree add, a checkout written below .claude/worktrees), or of a subagent type whose definition declares hooks or MCP servers of its own, none of which reaches guard's hook; a person must approve it (or start the subagents with the Agent tool, which guard judges)", "", nil)
+	}
+	if req.Isolation != "" {
+		// Claude Code makes the worktree itself, as for EnterWorktree.
+		return h.answer(hook.Ask, fmt.Sprintf("guard: Claude Code's %s with isolation %s starts the subagent in a git worktree Claude Code makes itself (git worktree add: a checkout written below .claude/worktrees, git run in the repository), or elsewhere, which guard does not judge, as for EnterWorktree: a person must approve it (or start the subagent without isolation)", req.Tool, strconv.Quote(req.Isolation)), "", nil)
+	}
+	if req.Subagent {
 		// A subagent's own hooks and MCP servers run unjudged while it
-		// works; a workflow script may start any subagent.
+		// works, and Claude Code makes the worktree of one whose
+		// definition asks for isolation.
 		env := hook.RuleEnv{Getenv: c.getenv, Project: project}
-		files := hook.SubagentCode(req.SubagentType, req.Workflow, env)
+		files := hook.SubagentCode(req.SubagentType, false, env)
 		if agent == hook.Gemini {
 			files = hook.GeminiSubagentCode(req.SubagentType, env)
 		}
@@ -160,12 +177,13 @@ func (h *hookCall) run() (code int) {
 			if req.SubagentType == "" {
 				what = "the default subagent"
 			}
-			if req.Workflow {
-				what = "a workflow script, which can start any subagent (agent() with agentType), and the subagent"
+			isolation := ""
+			if agent == hook.ClaudeCode {
+				isolation = ", or worktree isolation, a git worktree Claude Code makes for it,"
 			}
-			return h.answer(hook.Ask, fmt.Sprintf("guard: %s defined in %s declares hooks or MCP servers of its own (or preloads a skill that does): commands %s runs while the subagent works and that guard does not judge, so a person must approve starting it (or take them out of the definition)", what, files[0], agent.Title()), "", nil)
+			return h.answer(hook.Ask, fmt.Sprintf("guard: %s defined in %s declares hooks or MCP servers of its own%s (or preloads a skill that does): commands %s runs while the subagent works that guard does not judge, so a person must approve starting it (or take them out of the definition)", what, files[0], isolation, agent.Title()), "", nil)
 		}
-		if req.Subagent && agent == hook.ClaudeCode {
+		if agent == hook.ClaudeCode {
 			if v, why := c.definitionRead(project, hook.DefinitionTexts("", req.SubagentType, env)); why != "" {
 				return h.answer(v, "guard: the subagent "+strconv.Quote(req.SubagentType)+": "+why, "", nil)
 			}

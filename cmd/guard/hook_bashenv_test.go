@@ -28,7 +28,10 @@ func TestHookShellWritesFirst(t *testing.T) {
 	run := func(shell, agent, mode, command string) hookResult {
 		t.Helper()
 		in, _ := json.Marshal(hookRequest(agent, project, command))
-		cmd := exec.Command(shell, "-c", install.HookCommand(agent, guard))
+		// The agent, a program that is not a shell, starts the hook's
+		// shell with the environment it gives its hooks (timeout waits
+		// for it, as an agent does): guard compares the two.
+		cmd := exec.Command("timeout", "60", shell, "-c", install.HookCommand(agent, guard))
 		cmd.Dir = project
 		cmd.Env = hookEnv(t, dir, "BASH_ENV="+bashenv, "GUARD_MODE="+mode, "CLAUDE_PROJECT_DIR="+project)
 		cmd.Stdin = strings.NewReader(string(in))

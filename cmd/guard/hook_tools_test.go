@@ -50,6 +50,13 @@ func TestHookUnknownTools(t *testing.T) {
 		{"gemini", "write_todos", map[string]any{}, "pass"},
 		{"codex", "view_image", map[string]any{"path": key}, "deny"},
 		{"codex", "view_image", map[string]any{"path": filepath.Join(project, "a.png")}, "pass"},
+		// A subagent's message items that name files are read too
+		// (hooks-19 H19-4); text, URIs and no items read none.
+		{"codex", "spawn_agent", map[string]any{"items": []any{map[string]any{"type": "text", "text": "go"}, map[string]any{"type": "local_image", "path": key}}}, "deny"},
+		{"codex", "send_input", map[string]any{"target": "a1", "items": []any{map[string]any{"type": "skill", "name": "k", "path": key}}}, "deny"},
+		{"codex", "spawn_agent", map[string]any{"items": []any{map[string]any{"type": "local_image", "path": filepath.Join(project, "a.png")}}}, "pass"},
+		{"codex", "spawn_agent", map[string]any{"message": "go", "items": []any{map[string]any{"type": "mention", "path": "plugin://p@m"}}}, "pass"},
+		{"codex", "spawn_agent", map[string]any{"message": "go"}, "pass"},
 	} {
 		for _, mode := range []string{"suggest", "full-auto"} {
 			event := "PreToolUse"

@@ -89,15 +89,7 @@ func init() {
 			// guard keeps from the model (a PNG at ~/.ssh; on 90329d7 the
 			// image reached the model).
 			name: "Codex: view_image is judged as a read", agents: []string{"codex"}, mode: "auto-edit",
-			setup: func(t *testing.T, s *session) {
-				p := filepath.Join(s.home, ".ssh", "id_ed25519")
-				if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, tinyPNG, 0o600); err != nil {
-					t.Fatal(err)
-				}
-			},
+			setup: imageAtKey,
 			calls: func(a agent, s *session) []call {
 				return []call{{Tool: "view_image", Args: map[string]any{"path": filepath.Join(s.home, ".ssh", "id_ed25519")}}}
 			},
@@ -254,5 +246,17 @@ func TestAgentToolsKnown(t *testing.T) {
 			}
 			t.Logf("%s offers %d tools", a.name, len(names))
 		})
+	}
+}
+
+// imageAtKey writes a PNG where a private key is kept (~/.ssh/id_ed25519): a
+// file guard keeps from the model, which the image tools can read.
+func imageAtKey(t *testing.T, s *session) {
+	p := filepath.Join(s.home, ".ssh", "id_ed25519")
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, tinyPNG, 0o600); err != nil {
+		t.Fatal(err)
 	}
 }

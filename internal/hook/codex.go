@@ -50,18 +50,29 @@ func CodexRewrites() bool {
 }
 
 func parentOf(pid int) (int, error) {
+	_, ppid, err := procStat(pid)
+	return ppid, err
+}
+
+// procStat returns a process's command name (its comm, at most 15 bytes)
+// and its parent's pid, from /proc/PID/stat.
+func procStat(pid int) (comm string, ppid int, err error) {
 	b, err := safefile.ReadProc("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
-		return 0, err
+		return "", 0, err
 	}
 	// pid (comm) state ppid ...: comm may hold spaces and parentheses.
 	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	f := strings.Fields(s[i+1:])
-	if i < 0 || len(f) < 2 {
-		return 0, os.ErrInvalid
+	i, j := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+	if i < 0 || j < i {
+		return "", 0, os.ErrInvalid
 	}
-	return strconv.Atoi(f[1])
+	f := strings.Fields(s[j+1:])
+	if len(f) < 2 {
+		return "", 0, os.ErrInvalid
+	}
+	ppid, err = strconv.Atoi(f[1])
+	return s[i+1 : j], ppid, err
 }
 
 var versionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(\d+)\.(\d+)\.(\d+)`) })

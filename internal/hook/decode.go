@@ -61,10 +61,13 @@ type Request struct {
 	// the skill it loads.
 	Skill bool
 	// Subagent is set for Claude Code's Agent tool (AgentTool, or Task):
-	// SubagentType is the agent type it starts ("" for the default).
-	// Workflow is set for its Workflow tool, whose script may start any.
+	// SubagentType is the agent type it starts ("" for the default), and
+	// Isolation where it starts it ("worktree": a git worktree Claude Code
+	// makes itself; "" in the session's directory). Workflow is set for its
+	// Workflow tool, whose script may start any, anywhere.
 	Subagent     bool
 	SubagentType string
+	Isolation    string
 	Workflow     bool
 	// Unjudged is set for a tool that is none of those guard reads and
 	// that may run code or touch files (Kind ToolUnknown or ToolUnjudged):
@@ -213,6 +216,9 @@ func Decode(a Agent, r io.Reader) (Request, error) {
 		// describes, with the hooks and MCP servers it declares.
 		req.Subagent = true
 		if req.SubagentType, err = stringField(req.Input, "subagent_type"); err != nil {
+			return Request{Agent: a, Event: req.Event}, err
+		}
+		if req.Isolation, err = stringField(req.Input, "isolation"); err != nil {
 			return Request{Agent: a, Event: req.Event}, err
 		}
 		return req, nil

@@ -23,6 +23,12 @@ type fileTool struct {
 	required bool
 	// lists are keys holding an array of paths or patterns.
 	lists []string
+	// items are keys holding an array of input items (objects), the
+	// files whose "path" the agent reads into a model's context: Codex's
+	// local_image, local_audio and skill items (a URI, app://x or
+	// plugin://x, names no file). A request whose items name no file
+	// reads none: the tool is then one of tools.go's kinds.
+	items []string
 	// patterns are keys holding a glob or file pattern, read relative to
 	// the path (or the working directory).
 	patterns []string
@@ -99,6 +105,12 @@ var fileTools = [...][]namedTool{
 		// view_image reads an image file into the model's context (0.171:
 		// a file that is no image is refused by Codex, after the hook).
 		{"view_image", fileTool{paths: []string{"path"}, required: true}},
+		// A subagent's first message, and each one sent to it later, may
+		// hold items that name files: Codex 0.171.0 read a local_image
+		// item's file and sent it to the subagent's model.
+		{"spawn_agent", fileTool{items: []string{"items"}}},
+		{"send_input", fileTool{items: []string{"items"}}},
+		{"followup_task", fileTool{items: []string{"items"}}},
 	},
 	Gemini: {
 		{"write_file", fileTool{edit: true, paths: []string{"file_path"}, required: true}},
@@ -262,6 +274,17 @@ func decodeFiles(req *Request) error {
 			}
 		}
 	}
+	for _, key := range t.items {
+		paths, err := itemPaths(req.Input[key])
+		if err != nil {
+			return fmt.Errorf("%w: %s: %s: %v", ErrMalformed, req.Tool, key, err)
+		}
+		req.Paths = append(req.Paths, paths...)
+	}
+	if len(t.items) > 0 && len(req.Paths) == 0 {
+		req.Read = false // no file named
+		return nil
+	}
 	if legacy && !t.required {
 		// The current versions' reading: the whole working directory
 		// (a path under an older name is not read), narrowed by the
@@ -321,6 +344,33 @@ func decodeFiles(req *Request) error {
 		}
 	}
 	return nil
+}
+
+// itemPaths returns the "path" of each input item (an object) in raw, an
+// array, but URIs (app://x, plugin://x@y): files the agent reads.
+func itemPaths(raw json.RawMessage) ([]string, error) {
+	if raw == nil || isNull(raw) {
+		return nil, nil
+	}
+	elems, err := arrayElems(raw)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range elems {
+		item, err := objectFields(e)
+		if err != nil || item == nil {
+			return nil, fmt.Errorf("an item is not an object")
+		}
+		p, err := stringField(item, "path")
+		if err != nil {
+			return nil, err
+		}
+		if p != "" && !strings.Contains(p, "://") {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 // oneOf returns the value of the first of keys present in req's input

@@ -51,7 +51,7 @@ func TestEditTools(t *testing.T) {
 		edits, reads []string
 	}{
 		{hook.ClaudeCode, []string{"Edit", "MultiEdit", "NotebookEdit", "Write"}, []string{"Glob", "Grep", "Read"}},
-		{hook.Codex, []string{"Edit", "Write", "apply_patch"}, []string{"view_image"}},
+		{hook.Codex, []string{"Edit", "Write", "apply_patch"}, []string{"followup_task", "send_input", "spawn_agent", "view_image"}},
 		{hook.Gemini, []string{"replace", "write_file"}, []string{"glob", "grep_search", "list_directory", "read_file", "read_many_files", "search_file_content"}},
 	} {
 		edits, reads := hook.EditTools(tt.agent)

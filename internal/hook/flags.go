@@ -224,11 +224,14 @@ func claudeFlagAgents(home string) []flagAgent {
 }
 
 // flagAgentRunsCode is subagentRunsCode for an --agents definition: hooks,
-// an MCP server configured in it (not only named), or a preloaded skill
-// that declares hooks.
+// worktree isolation, an MCP server configured in it (not only named), or a
+// preloaded skill that declares hooks.
 func flagAgentRunsCode(d flagAgent, env RuleEnv, depth int) bool {
 	if raw, ok := d.def["hooks"]; ok && !isNull(raw) && string(raw) != "{}" {
 		return true
+	}
+	if raw, ok := d.def["isolation"]; ok && !isNull(raw) {
+		return true // a git worktree Claude Code makes itself
 	}
 	if raw, ok := d.def["mcpServers"]; ok && !isNull(raw) {
 		elems, err := arrayElems(raw)

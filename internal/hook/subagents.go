@@ -24,8 +24,11 @@ var defaultSubagents = []string{"general-purpose", "claude"}
 // script can name any of them) that make Claude Code run commands of their
 // own while the subagent works, none of which reaches a PreToolUse hook:
 // frontmatter hooks:, mcpServers: with a server's configuration written
-// out (a stdio server is a command Claude Code starts), or skills: that
-// preload a skill declaring hooks (see SkillHooks). Measured with Claude
+// out (a stdio server is a command Claude Code starts), skills: that
+// preload a skill declaring hooks (see SkillHooks), or isolation: (Claude
+// Code 2.1.332 runs git worktree add itself for `isolation: worktree`, a
+// checkout written below .claude/worktrees in suggest mode, as its
+// EnterWorktree tool does). Measured with Claude
 // Code 2.1.332 in a project whose trust dialog was accepted: an Agent call
 // for such a project agent, and a Workflow script's agent('...', {agentType:
 // 'helper'}), each ran the definition's MCP server command and its
@@ -87,7 +90,7 @@ func subagentRunsCode(file string, env RuleEnv, depth int) bool {
 	if fm == "" {
 		return false
 	}
-	if declaresHooks(file) || hasKey(fm, "hooks") || mcpConfigured(fm) {
+	if declaresHooks(file) || hasKey(fm, "hooks") || mcpConfigured(fm) || hasKey(fm, "isolation") {
 		return true
 	}
 	if v, ok := frontmatterValue(fm, "skills"); ok {

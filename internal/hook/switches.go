@@ -35,10 +35,15 @@ func (h HooksOff) String() string {
 // (by its name "guard" or its command), in .gemini/settings.json. A
 // repository can ship such a file, and a checkout, a merge or an unpacked
 // archive can make one: the next session there runs no hook at all, so guard
-// is not asked. The settings found are returned with the first error. Codex reads no such switch from a project (checked:
-// [features] codex_hooks = false in a trusted project's .codex/config.toml
-// leaves the user's hooks on). A file that cannot be read or parsed is an
-// error, for the caller to refuse on: guard cannot tell what it says.
+// is not asked. Codex's [features] hooks = false (or codex_hooks = false) in
+// a .codex/config.toml from the repository root down switches every hook off
+// once the user trusts the project (measured with Codex 0.171.0: a write
+// outside ran unjudged in suggest mode, from the session's directory's file
+// and from the repository root's above it; an untrusted project's file is
+// not loaded, and is reported all the same: trusting the project would
+// switch guard off). The settings found are returned with the first error.
+// A file that cannot be read or parsed is an error, for the caller to
+// refuse on: guard cannot tell what it says.
 func ProjectHooksOff(a Agent, project string) ([]HooksOff, error) {
 	if project == "" {
 		return nil, nil
@@ -61,12 +66,25 @@ func ProjectHooksOff(a Agent, project string) ([]HooksOff, error) {
 			out = append(out, guardCopies(file, top)...)
 		}
 		return out, firstErr
+	case Codex:
+		var firstErr error
+		for _, dir := range codexProjectDirs(project) {
+			off, err := codexHooksFeature(filepath.Join(dir, ".codex", "config.toml"), codexProjectHooksOff)
+			if firstErr == nil {
+				firstErr = err
+			}
+			out = append(out, off...)
+		}
+		return out, firstErr
 	case Gemini:
 		_, out, err := geminiHooksSwitches(filepath.Join(project, ".gemini", "settings.json"))
 		return out, err
 	}
 	return out, nil
 }
+
+// codexProjectHooksOff is what a project's [features] hooks = false does.
+const codexProjectHooksOff = "runs no hook, guard's included, in a session started here once the project is trusted"
 
 // geminiHooksDisabled is the setting that switches Gemini CLI's hooks off.
 const geminiHooksDisabled = `"hooksConfig": {"enabled": false}`
@@ -168,23 +186,9 @@ func UserHooksOff(a Agent, env RuleEnv) ([]HooksOff, error) {
 			home = filepath.Join(env.Home, ".codex")
 		}
 		for _, file := range []string{filepath.Join(env.CodexSystem, "config.toml"), filepath.Join(home, "config.toml"), filepath.Join(env.CodexSystem, "managed_config.toml")} {
-			b, ok, err := readOptional(file)
+			off, err := codexHooksFeature(file, "")
 			note(err)
-			if !ok {
-				continue
-			}
-			var cfg struct {
-				Features map[string]any `toml:"features"`
-			}
-			if err := toml.Unmarshal(b, &cfg); err != nil {
-				note(fmt.Errorf("%s: %v", file, err))
-				continue
-			}
-			for _, name := range []string{"hooks", "codex_hooks"} {
-				if v, ok := cfg.Features[name]; ok && v != true {
-					out = append(out, HooksOff{File: file, Setting: fmt.Sprintf("[features] %s = %v", name, v)})
-				}
-			}
+			out = append(out, off...)
 		}
 	case Gemini:
 		files := geminiSettingsFiles(env) // the system's, the user's
@@ -209,6 +213,29 @@ func UserHooksOff(a Agent, env RuleEnv) ([]HooksOff, error) {
 		}
 	}
 	return out, firstErr
+}
+
+// codexHooksFeature reads Codex's [features] hooks (or its older name
+// codex_hooks) in a config.toml: a value that is not true switches every
+// hook off. A missing file has none; effect is the HooksOff's.
+func codexHooksFeature(file, effect string) ([]HooksOff, error) {
+	b, ok, err := readOptional(file)
+	if err != nil || !ok {
+		return nil, err
+	}
+	var cfg struct {
+		Features map[string]any `toml:"features"`
+	}
+	if err := toml.Unmarshal(b, &cfg); err != nil {
+		return nil, fmt.Errorf("%s: %v", file, err)
+	}
+	var out []HooksOff
+	for _, name := range []string{"hooks", "codex_hooks"} {
+		if v, ok := cfg.Features[name]; ok && v != true {
+			out = append(out, HooksOff{File: file, Setting: fmt.Sprintf("[features] %s = %v", name, v), Effect: effect})
+		}
+	}
+	return out, nil
 }
 
 // MinTimeout is the shortest hook timeout, in seconds, that leaves guard's

@@ -29,7 +29,13 @@ func TestProjectHooksOff(t *testing.T) {
 		{Gemini, ".gemini/settings.json", `{"hooksConfig": {"enabled": true, "disabled": ["other"]}}`, false, false},
 		{Gemini, ".gemini/settings.json", `{"hooks": {"BeforeTool": []}}`, false, false},
 		{Gemini, ".gemini/settings.json", `{"hooksConfig": 3}`, false, true},
-		{Codex, ".codex/config.toml", "[features]\ncodex_hooks = false\n", false, false},
+		// Codex 0.171.0 reads [features] of a trusted project's
+		// .codex/config.toml: hooks = false switched guard's hook off.
+		{Codex, ".codex/config.toml", "[features]\ncodex_hooks = false\n", true, false},
+		{Codex, ".codex/config.toml", "model = \"x\"\n[features]\nhooks = false\n", true, false},
+		{Codex, ".codex/config.toml", "[features]\nhooks = true\n", false, false},
+		{Codex, ".codex/config.toml", "[profiles.p.features]\nhooks = false\n", false, false},
+		{Codex, ".codex/config.toml", "[features\nhooks = false\n", false, true},
 		{ClaudeCode, ".gemini/settings.json", `{"hooksConfig": {"enabled": false}}`, false, false},
 		// A copy of guard's hook command, which Claude Code runs in place of
 		// the user's: too short a timeout, or async, and its answer is lost.
