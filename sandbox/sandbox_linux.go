@@ -536,7 +536,8 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		c.pins = pinDirs(c.tops, slices.Concat(c.readOnly, c.emptied, c.emptiedDirs, c.holes))
 		// And a project in a shared temporary directory, which the
 		// command could rename there (sharedRootPins).
-		for _, d := range sharedRootPins(c.roots) {
+		cwd, _ := unix.Getwd() // as the kernel has it: links resolved, as the roots are
+		for _, d := range sharedRootPins(c.roots, cwd) {
 			if !slices.Contains(c.pins, d) {
 				c.pins = append(c.pins, d)
 			}
