@@ -1711,17 +1711,18 @@ const (
 // name otherwise.
 func xargsRenames(name string) uint8 {
 	var kinds uint8
-	if strings.ContainsAny(name, " \t\v\f\r") {
-		kinds |= 1 << xargsBlank
-	}
-	if strings.ContainsAny(name, "'\"\\") {
-		kinds |= 1 << xargsQuote
-	}
-	if strings.Contains(name, "\n") {
-		kinds |= 1 << xargsNewline
-	}
-	if strings.HasPrefix(name, "-") || strings.TrimLeft(name, " \t") != name {
+	if name != "" && (name[0] == '-' || name[0] == ' ' || name[0] == '\t') {
 		kinds |= 1 << xargsLeading
+	}
+	for i := 0; i < len(name); i++ { // one pass: a tree's every name comes here
+		switch name[i] {
+		case ' ', '\t', '\v', '\f', '\r':
+			kinds |= 1 << xargsBlank
+		case '\'', '"', '\\':
+			kinds |= 1 << xargsQuote
+		case '\n':
+			kinds |= 1 << xargsNewline
+		}
 	}
 	return kinds
 }
