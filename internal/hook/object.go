@@ -171,7 +171,7 @@ func jsonUnquote(raw []byte) (s string, ok bool) {
 	return string(out), true
 }
 
-// hex4 reads the four hexadecimal digits of a \\u escape.
+// hex4 reads the four hexadecimal digits of a \u escape.
 func hex4(b []byte) (rune, bool) {
 	if len(b) < 4 {
 		return 0, false
