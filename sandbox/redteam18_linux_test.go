@@ -242,9 +242,7 @@ lesskey -o ~/.less src/lesskey.in 2>/dev/null
 			return readString(ran)
 		}
 		env := []string{"HOME=" + home}
-		if o := (child{path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: home, exe: exe, cred: cred, env: env}).run(t); !o.ok {
-			t.Fatalf("planting without the sandbox: %s\n%s", o, o.stderr)
-		}
+		plantUnconfined(t, "", plant, home, exe, cred, env)
 		if got := later(); !strings.Contains(got, "SELECTED-RAN") || !strings.Contains(got, "LESSOPEN-RAN") {
 			t.Fatalf("without the sandbox, sensible-editor and less outside ran %q, want both plants", got)
 		}
@@ -685,4 +683,18 @@ func TestAttackDirenvAllow(t *testing.T) {
 			t.Errorf("direnv allow inside: %s; the next direnv outside ran the .envrc (%q)\nstderr: %s", o.msg, got, o.stderr)
 		}
 	})
+}
+
+// plantUnconfined runs the shell script plant in dir as cred, without the
+// sandbox, and stops the test when it fails: each attack is shown to work
+// unconfined before the sandbox is shown to stop it. what names the case
+// ("" for none).
+func plantUnconfined(t *testing.T, what, plant, dir, exe string, cred *syscall.Credential, env []string) {
+	t.Helper()
+	if o := (child{path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: dir, exe: exe, cred: cred, env: env}).run(t); !o.ok {
+		if what != "" {
+			what += ": "
+		}
+		t.Fatalf("%splanting without the sandbox: %s\n%s", what, o, o.stderr)
+	}
 }

@@ -76,9 +76,7 @@ func TestAttackBuildToolConfigsRun(t *testing.T) {
 				tl.later(home, base)
 				return readString(ran)
 			}
-			if o := (child{path: "/bin/sh", argv: []string{"sh", "-c", tl.plant}, dir: home, exe: exe, cred: cred, env: env}).run(t); !o.ok {
-				t.Fatalf("%s: planting without the sandbox: %s\n%s", tl.name, o, o.stderr)
-			}
+			plantUnconfined(t, tl.name, tl.plant, home, exe, cred, env)
 			if got := later(); !strings.Contains(got, tl.ran) {
 				t.Fatalf("%s: without the sandbox, the tool outside ran %q, want the plant", tl.name, got)
 			}
@@ -146,9 +144,7 @@ func TestAttackLefthookScripts(t *testing.T) {
 		}
 		if lefthook != "" {
 			exec.Command("git", "init", "-q", proj).Run()
-			if o := (child{path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: proj, exe: exe, cred: cred, env: env}).run(t); !o.ok {
-				t.Fatalf("planting without the sandbox: %s\n%s", o, o.stderr)
-			}
+			plantUnconfined(t, "", plant, proj, exe, cred, env)
 			if got := commit(); !strings.Contains(got, "SCRIPT-RAN") || !strings.Contains(got, "LOCAL-RAN") {
 				t.Fatalf("without the sandbox, lefthook ran %q, want the plants", got)
 			}
@@ -214,9 +210,7 @@ mkdir -p .yarn/plugins && echo 'module.exports = {}' > .yarn/plugins/plugin-x.cj
 			return readString(ran)
 		}
 		if yarn != "" {
-			if o := (child{path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: proj, exe: exe, cred: cred, env: env}).run(t); !o.ok {
-				t.Fatalf("planting without the sandbox: %s\n%s", o, o.stderr)
-			}
+			plantUnconfined(t, "", plant, proj, exe, cred, env)
 			if got := later(); !strings.Contains(got, "RELEASE-RAN") {
 				t.Fatalf("without the sandbox, yarn ran %q, want the plant", got)
 			}

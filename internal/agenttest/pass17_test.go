@@ -26,14 +26,8 @@ func init() {
 			setup: func(t *testing.T, s *session) {
 				installClaudePlugin(t, s, `{"name": "echo", "version": "1.0.0", "hooks": "./cfg/extra.json"}`, "cfg/extra.json")
 			},
-			calls: func(a agent, s *session) []call {
-				return []call{a.shell(expand(`touch in.txt; python3 -c 'open("OUTSIDE/seq.txt", "w")'`, s), ""), a.shell(rewriteFollow, "")}
-			},
-			check: func(t *testing.T, s *session) {
-				s.mustNotExist(filepath.Join(s.outside, "seq.txt"))
-				s.mustExist(filepath.Join(s.project, "in.txt"))
-				s.sawGuard("echo-hook")
-			},
+			calls: rewriteHeldCalls,
+			check: rewriteHeldCheck,
 		},
 		tc{
 			// H17-1: Claude Code loads the plugin folders
@@ -47,14 +41,8 @@ func init() {
 				s.write(filepath.Join(plug, ".claude-plugin", "plugin.json"), `{"name": "plug", "version": "1.0.0"}`)
 				s.write(filepath.Join(plug, "hooks", "hooks.json"), echoHookConfig(t, s))
 			},
-			calls: func(a agent, s *session) []call {
-				return []call{a.shell(expand(`touch in.txt; python3 -c 'open("OUTSIDE/seq.txt", "w")'`, s), ""), a.shell(rewriteFollow, "")}
-			},
-			check: func(t *testing.T, s *session) {
-				s.mustNotExist(filepath.Join(s.outside, "seq.txt"))
-				s.mustExist(filepath.Join(s.project, "in.txt"))
-				s.sawGuard("echo-hook")
-			},
+			calls: rewriteHeldCalls,
+			check: rewriteHeldCheck,
 		},
 		tc{
 			// H17-2: a Gemini CLI extension installed as a link (gemini
@@ -77,14 +65,8 @@ func init() {
 					t.Fatalf("gemini extensions link: %v\n%s", err, out)
 				}
 			},
-			calls: func(a agent, s *session) []call {
-				return []call{a.shell(expand(`touch in.txt; python3 -c 'open("OUTSIDE/seq.txt", "w")'`, s), ""), a.shell(rewriteFollow, "")}
-			},
-			check: func(t *testing.T, s *session) {
-				s.mustNotExist(filepath.Join(s.outside, "seq.txt"))
-				s.mustExist(filepath.Join(s.project, "in.txt"))
-				s.sawGuard("echo-hook")
-			},
+			calls: rewriteHeldCalls,
+			check: rewriteHeldCheck,
 		},
 		tc{
 			// H17-1's roots for definitions: a skill of a plugin that
@@ -145,14 +127,8 @@ func init() {
 				s.write(filepath.Join(plug, ".claude-plugin", "plugin.json"), `{"name": "plug", "version": "1.0.0"}`)
 				s.write(filepath.Join(plug, "hooks", "hooks.json"), echoHookConfig(t, s))
 			},
-			calls: func(a agent, s *session) []call {
-				return []call{a.shell(expand(`touch in.txt; python3 -c 'open("OUTSIDE/seq.txt", "w")'`, s), ""), a.shell(rewriteFollow, "")}
-			},
-			check: func(t *testing.T, s *session) {
-				s.mustNotExist(filepath.Join(s.outside, "seq.txt"))
-				s.mustExist(filepath.Join(s.project, "in.txt"))
-				s.sawGuard("echo-hook")
-			},
+			calls: rewriteHeldCalls,
+			check: rewriteHeldCheck,
 		},
 		tc{
 			// H17-1: a marketplace entry with strict: false is the plugin's
@@ -164,14 +140,8 @@ func init() {
 				hooks := strings.TrimSuffix(strings.TrimPrefix(echoHookConfig(t, s), `{"hooks": `), "}")
 				installClaudePluginEntry(t, s, `{"name": "echo", "source": "./plugins/echo", "description": "x", "strict": false, "version": "1.0.0", "hooks": `+hooks+`}`, "", "")
 			},
-			calls: func(a agent, s *session) []call {
-				return []call{a.shell(expand(`touch in.txt; python3 -c 'open("OUTSIDE/seq.txt", "w")'`, s), ""), a.shell(rewriteFollow, "")}
-			},
-			check: func(t *testing.T, s *session) {
-				s.mustNotExist(filepath.Join(s.outside, "seq.txt"))
-				s.mustExist(filepath.Join(s.project, "in.txt"))
-				s.sawGuard("echo-hook")
-			},
+			calls: rewriteHeldCalls,
+			check: rewriteHeldCheck,
 		},
 	)
 }

@@ -75,14 +75,8 @@ func init() {
 			setup: func(t *testing.T, s *session) {
 				s.write(filepath.Join(s.outside, "extra-settings.json"), echoHookConfig(t, s))
 			},
-			calls: func(a agent, s *session) []call {
-				return []call{a.shell(expand(`touch in.txt; python3 -c 'open("OUTSIDE/seq.txt", "w")'`, s), ""), a.shell(rewriteFollow, "")}
-			},
-			check: func(t *testing.T, s *session) {
-				s.mustNotExist(filepath.Join(s.outside, "seq.txt"))
-				s.mustExist(filepath.Join(s.project, "in.txt"))
-				s.sawGuard("echo-hook")
-			},
+			calls: rewriteHeldCalls,
+			check: rewriteHeldCheck,
 		},
 		tc{
 			// H18-2, Gemini CLI: its --policy flag adds policy files, whose
@@ -164,14 +158,8 @@ func init() {
 				echoHookConfig(t, s)
 				addCodexConfigHook(t, s, filepath.Join(s.home, "bin", "echo-hook"))
 			},
-			calls: func(a agent, s *session) []call {
-				return []call{a.shell(expand(`touch in.txt; python3 -c 'open("OUTSIDE/seq.txt", "w")'`, s), ""), a.shell(rewriteFollow, "")}
-			},
-			check: func(t *testing.T, s *session) {
-				s.mustNotExist(filepath.Join(s.outside, "seq.txt"))
-				s.mustExist(filepath.Join(s.project, "in.txt"))
-				s.sawGuard("echo-hook")
-			},
+			calls: rewriteHeldCalls,
+			check: rewriteHeldCheck,
 		},
 	)
 }

@@ -56,14 +56,8 @@ func init() {
 			// model runs as its command and guard allows as it stands.
 			name: "another hook's rewrite cannot replace guard's", agents: []string{"claude-code", "gemini", "codex"}, mode: "full-auto",
 			setup: addEchoHook,
-			calls: func(a agent, s *session) []call {
-				return []call{a.shell(expand(`touch in.txt; python3 -c 'open("OUTSIDE/seq.txt", "w")'`, s), ""), a.shell(rewriteFollow, "")}
-			},
-			check: func(t *testing.T, s *session) {
-				s.mustNotExist(filepath.Join(s.outside, "seq.txt"))
-				s.mustExist(filepath.Join(s.project, "in.txt"))
-				s.sawGuard("echo-hook")
-			},
+			calls: rewriteHeldCalls,
+			check: rewriteHeldCheck,
 		},
 		tc{
 			// H7-3: Claude Code runs one handler per hook command: a copy of
@@ -246,4 +240,20 @@ func addEchoHook(t *testing.T, s *session) {
 		}
 		s.write(config, string(c))
 	}
+}
+
+// rewriteHeldCalls are the calls of the cases that ask whether guard's
+// sandboxed rewrite of a command still holds against what the agent's
+// settings, flags or plugins add: a write inside the project and one
+// outside, then the rewritten command run as the agent runs it.
+func rewriteHeldCalls(a agent, s *session) []call {
+	return []call{a.shell(expand(`touch in.txt; python3 -c 'open("OUTSIDE/seq.txt", "w")'`, s), ""), a.shell(rewriteFollow, "")}
+}
+
+// rewriteHeldCheck is their check: the write outside failed, the one
+// inside was made, and the other hook (echo-hook) ran as well as guard.
+func rewriteHeldCheck(t *testing.T, s *session) {
+	s.mustNotExist(filepath.Join(s.outside, "seq.txt"))
+	s.mustExist(filepath.Join(s.project, "in.txt"))
+	s.sawGuard("echo-hook")
 }
