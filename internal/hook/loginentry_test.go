@@ -24,6 +24,13 @@ func TestLoginPathEntryMine(t *testing.T) {
 	if b, ok := readOwnEntry(e); !ok || string(b) != "/evil/bin:/usr/bin" {
 		t.Fatalf("guard's own entry: %q %v", b, ok)
 	}
+	link := e + ".link"
+	if err := os.Symlink(e, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := readOwnEntry(link); ok {
+		t.Error("a symbolic link at the entry's name was followed")
+	}
 	write(0o666)
 	if _, ok := readOwnEntry(e); ok {
 		t.Error("an entry others may write was used")

@@ -195,15 +195,15 @@ func shellProbe(shell string, opts, env []string, dir, cacheDir string, getenv f
 	return p, true
 }
 
-// readOwnEntry reads a cache entry guard wrote (safefile.Mine): one that
-// another user put in a cache directory others can write is not used.
+// readOwnEntry reads a cache entry guard wrote (safefile.OpenMine): one
+// that another user put in a cache directory others can write is not used.
 func readOwnEntry(path string) ([]byte, bool) {
-	f, fi, err := safefile.Open(path)
+	f, fi, err := safefile.OpenMine(path)
 	if err != nil {
 		return nil, false
 	}
 	defer f.Close()
-	if !safefile.Mine(fi) || fi.Size() > 1<<20 {
+	if fi.Size() > 1<<20 {
 		return nil, false
 	}
 	b, err := io.ReadAll(f)

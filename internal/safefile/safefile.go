@@ -189,11 +189,23 @@ func Kind(m fs.FileMode) string {
 	return m.Type().String()
 }
 
-// Mine reports whether fi, of a file guard wrote for itself (a cache
-// entry), is a regular file of guard's user that no one else may write:
-// where a cache lies in a directory others can write (XDG_CACHE_HOME in
-// /tmp), an entry another user put there is not taken for guard's own.
-func Mine(fi fs.FileInfo) bool {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	return ok && fi.Mode().IsRegular() && st.Uid == uint32(os.Geteuid()) && fi.Mode().Perm()&0o022 == 0
+// ErrNotMine is OpenMine's error for a file another user owns or may write.
+var ErrNotMine = errors.New("not a file of this user's that no one else may write")
+
+// OpenMine is Open for a file guard wrote for itself (a cache entry): its
+// last element may not be a symbolic link, and it must be a regular file of
+// guard's user that no one else may write. Where a cache lies in a
+// directory others can write (XDG_CACHE_HOME in /tmp), an entry another
+// user put there, or a link they put there to a file of guard's user, is
+// not taken for guard's own.
+func OpenMine(path string) (*os.File, fs.FileInfo, error) {
+	f, fi, err := open(path, syscall.O_NOFOLLOW)
+	if err != nil {
+		return nil, nil, err
+	}
+	if st, ok := fi.Sys().(*syscall.Stat_t); !ok || st.Uid != uint32(os.Geteuid()) || fi.Mode().Perm()&0o022 != 0 {
+		f.Close()
+		return nil, nil, &fs.PathError{Op: "open", Path: path, Err: ErrNotMine}
+	}
+	return f, fi, nil
 }
