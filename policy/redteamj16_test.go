@@ -29,6 +29,17 @@ func TestRedTeam16GoFlagsOverlay(t *testing.T) {
 	t.Setenv("GOTOOLCHAIN", "local")
 	t.Setenv("GOWORK", "")
 	t.Setenv("GOFLAGS", "")
+	// go's telemetry, off (as internal/gate's goTelemetryOff does): its
+	// child, started in the background, wrote below HOME after go list
+	// exited, and the temporary directory's removal raced it ("directory
+	// not empty").
+	tel := filepath.Join(dir, ".config", "go", "telemetry")
+	if err := os.MkdirAll(tel, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(tel, "mode"), []byte("off"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	mod := filepath.Join(dir, "m")
 	if err := os.MkdirAll(mod, 0o755); err != nil {
 		t.Fatal(err)
