@@ -136,13 +136,24 @@ const whyEnvSecret = "a credential file its environment variable names (GOOGLE_A
 
 // envMovedSecrets returns the secrets the environment moves away from the
 // places the list names (protect.List.EnvSecretPaths), leaving out those the
-// list already names where they are (XDG_CONFIG_HOME set to ~/.config): the
-// judge and the hook's read tools then know `cat $XDG_CONFIG_HOME/gh/hosts.yml`
-// for a secret, as the sandbox does.
+// list already names where they are (XDG_CONFIG_HOME set to ~/.config), as
+// paths: the protected list's (the hook's file tools, the sandbox) know
+// `$XDG_CONFIG_HOME/gh/hosts.yml` for a secret by them.
 func envMovedSecrets(l *protect.List, getenv func(string) string) []string {
-	home := getenv("HOME")
+	return notListed(l, l.EnvSecretPaths(getenv), getenv("HOME"))
+}
+
+// envNamedSecrets is envMovedSecrets for the files credential variables
+// name only (protect.EnvNamedSecrets): the judge matches the XDG
+// directories' secrets through moves (protect.List.Moved).
+func envNamedSecrets(l *protect.List, getenv func(string) string) []string {
+	return notListed(l, protect.EnvNamedSecrets(getenv), getenv("HOME"))
+}
+
+// notListed returns the paths of ps that are no secret by l already.
+func notListed(l *protect.List, ps []string, home string) []string {
 	var out []string
-	for _, p := range l.EnvSecretPaths(getenv) {
+	for _, p := range ps {
 		if l.Secret(p, home) == nil {
 			out = append(out, p)
 		}

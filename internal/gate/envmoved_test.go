@@ -139,3 +139,34 @@ func TestEnvMovedSecretsOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestJudgeXDGMovedSecrets: with XDG_CONFIG_HOME elsewhere, the judge knows
+// the list's secrets below it by every entry, those written with wildcards
+// too (JetBrains' ~/.config/JetBrains/*/c.pwd, which a copy of the list's
+// literal entries left out), and a glob that can name one.
+func TestJudgeXDGMovedSecrets(t *testing.T) {
+	dir := t.TempDir()
+	xdg := filepath.Join(dir, "xdg")
+	for _, p := range []string{"gh/hosts.yml", "JetBrains/IU2024/c.pwd", "notes.txt"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(xdg, p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(xdg, p), []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g := newGate(t, dir, Options{Mode: "suggest"}, "XDG_CONFIG_HOME="+xdg)
+	for _, argv := range [][]string{
+		{"cat", filepath.Join(xdg, "gh", "hosts.yml")},
+		{"cat", filepath.Join(xdg, "JetBrains", "IU2024", "c.pwd")},
+		{"sh", "-c", "cat xdg/JetBrains/*/c.pwd"},
+		{"grep", "-r", "x", "xdg"},
+	} {
+		if _, d := g.Judge(argv); d.Action == policy.Run {
+			t.Errorf("%q runs unasked: %s", argv, d.Reason)
+		}
+	}
+	if _, d := g.Judge([]string{"cat", filepath.Join(xdg, "notes.txt")}); d.Action != policy.Run {
+		t.Errorf("cat of a file that is no secret below XDG_CONFIG_HOME: %s (%s)", d.Action, d.Reason)
+	}
+}

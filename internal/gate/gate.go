@@ -97,11 +97,6 @@ type Gate struct {
 	// absolute paths.
 	protect, sandboxProtect *protect.List
 	state                   []string
-	// envSecrets is envMovedSecrets over the default list, as New found it
-	// (envSecretsSet: it did): ProtectList's answer too while the
-	// configuration adds or removes no secret.
-	envSecrets    []string
-	envSecretsSet bool
 	// pathRoots caches pathReachesRoots: 0 unknown, 1 no, 2 yes.
 	pathRoots int
 	// judgePATH, when judgePATHSet, is the PATH the judge looks programs
@@ -250,15 +245,18 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 		return nil, err
 	}
 	// The judge's secrets are the configuration's too ("never safe to
-	// print"), not only the sandbox's.
-	// So are the credential files the environment names elsewhere.
+	// print"), not only the sandbox's; so are the credential files the
+	// environment names elsewhere, and the secrets below the XDG
+	// directories where those variables put them (matched there, not
+	// copied: the list is the built-in one unless something changes it).
 	var l *protect.List
-	var envSecrets []string
+	var named []string
+	moves := protect.EnvSecretMoves(getenv)
 	if protect.EnvMovesSecrets(getenv) {
 		l = protect.Default()
-		envSecrets = envMovedSecrets(l, getenv)
+		named = envNamedSecrets(l, getenv)
 	}
-	if cp := cfg.Protect; len(cp.Secrets)+len(cp.NotSecret)+len(cp.SecretEnv)+len(cp.SecretEnvAllow)+len(envSecrets) > 0 {
+	if cp := cfg.Protect; len(cp.Secrets)+len(cp.NotSecret)+len(cp.SecretEnv)+len(cp.SecretEnvAllow)+len(named)+len(moves) > 0 {
 		if l == nil {
 			l = protect.Default()
 		}
@@ -266,12 +264,10 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 			SecretEnvAllow: cp.SecretEnvAllow}); err != nil {
 			return nil, fmt.Errorf("config: [protect]: %w", err)
 		}
-		l.Add(protect.Secret, whyEnvSecret, envSecrets...)
+		l.Add(protect.Secret, whyEnvSecret, named...)
+		l.Moved(moves...)
 		policy.UseSecrets(l)
 	}
-	// The default list's answer, kept for ProtectList (nil when no
-	// variable moves a secret: envMovedSecrets has nothing to return).
-	g.envSecrets, g.envSecretsSet = envSecrets, true
 	// A trusted project's own policies come last: its rules are about its
 	// own scripts, and it was trusted by a person.
 	g.Set = append(g.Set, projectLayers...)
@@ -360,23 +356,15 @@ func (g *Gate) SandboxProtectList() *protect.List {
 func (g *Gate) protectList() *protect.List {
 	l := protect.Default()
 	cp := g.Config.Protect
-	// The secret entries are the default list's (the configuration's
-	// protected paths are another kind): New's envMovedSecrets holds.
-	sameSecrets := g.envSecretsSet && len(cp.Secrets) == 0 && len(cp.NotSecret) == 0
 	if err := l.Apply(protect.Adjust{Protected: cp.Protected, Unprotected: cp.Unprotected, Secrets: cp.Secrets,
 		NotSecret: cp.NotSecret, SecretEnv: cp.SecretEnv, SecretEnvAllow: cp.SecretEnvAllow}); err != nil {
 		// A malformed pattern (Apply changed nothing): the additions all the same.
 		l.Remove(cp.Unprotected...)
 		l.Add(protect.Protected, "named protected in guard's configuration", cp.Protected...)
 		l.Add(protect.Secret, "named secret in guard's configuration", cp.Secrets...)
-		sameSecrets = false // Remove drops entries of either kind
 	}
 	envMovedProtected(l, g.Getenv)
-	envSecrets := g.envSecrets
-	if !sameSecrets {
-		envSecrets = envMovedSecrets(l, g.Getenv)
-	}
-	l.Add(protect.Secret, whyEnvSecret, envSecrets...)
+	l.Add(protect.Secret, whyEnvSecret, envMovedSecrets(l, g.Getenv)...)
 	var state []string
 	add := func(ps ...string) {
 		for _, p := range ps {

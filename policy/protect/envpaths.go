@@ -63,12 +63,27 @@ func EnvMovesSecrets(getenv func(string) string) bool {
 
 // EnvSecretPaths returns the secrets that the environment moves away from
 // the places the list's "~/" entries name: the files credential variables
-// name (GOOGLE_APPLICATION_CREDENTIALS, KUBECONFIG, DOCKER_CONFIG's
-// config.json, GNUPGHOME...), and the list's "~/.config/", "~/.local/share/"
-// and "~/.cache/" secrets below XDG_CONFIG_HOME, XDG_DATA_HOME and
-// XDG_CACHE_HOME (gh keeps its token in $XDG_CONFIG_HOME/gh/hosts.yml).
-// Only absolute values count; the paths are not checked for existence.
+// name (EnvNamedSecrets), and the list's "~/.config/", "~/.local/share/"
+// and "~/.cache/" secrets without wildcards below XDG_CONFIG_HOME,
+// XDG_DATA_HOME and XDG_CACHE_HOME (EnvSecretMoves), as paths: for a
+// sandbox that hides each. Only absolute values count; the paths are not
+// checked for existence.
 func (l *List) EnvSecretPaths(getenv func(string) string) []string {
+	out := EnvNamedSecrets(getenv)
+	for _, m := range EnvSecretMoves(getenv) {
+		for _, e := range l.Entries {
+			if rest, ok := strings.CutPrefix(e.Pattern, m.From); ok && e.Kind == Secret && !strings.ContainsAny(rest, `*?[\`) {
+				out = append(out, filepath.Join(m.To, rest))
+			}
+		}
+	}
+	return out
+}
+
+// EnvNamedSecrets returns the credential files that variables name
+// (GOOGLE_APPLICATION_CREDENTIALS, KUBECONFIG, DOCKER_CONFIG's config.json,
+// GNUPGHOME...), absolute values only.
+func EnvNamedSecrets(getenv func(string) string) []string {
 	var out []string
 	add := func(p string) {
 		if filepath.IsAbs(p) {
@@ -91,17 +106,6 @@ func (l *List) EnvSecretPaths(getenv func(string) string) []string {
 		}
 		for _, s := range v.suffix {
 			add(filepath.Join(val, s))
-		}
-	}
-	for _, x := range envSecretDirs {
-		dir := getenv(x.env)
-		if !filepath.IsAbs(dir) {
-			continue
-		}
-		for _, e := range l.Entries {
-			if rest, ok := strings.CutPrefix(e.Pattern, x.under); ok && e.Kind == Secret && !strings.ContainsAny(rest, `*?[\`) {
-				add(filepath.Join(dir, rest))
-			}
 		}
 	}
 	return out

@@ -22,3 +22,35 @@ func TestEnvSecretPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestMoved: a path below a move's directory is matched as the same path
+// below the home's part it stands for, wildcard entries too, once (a move
+// onto the home's own part, or into it, does not loop); a relative
+// directory is no move.
+func TestMoved(t *testing.T) {
+	l := Default()
+	l.Moved(Move{From: "~/.config/", To: "/x/cfg"}, Move{From: "~/.local/share/", To: "rel"},
+		Move{From: "~/.cache/", To: "/h/.cache/in"})
+	for p, want := range map[string]bool{
+		"/x/cfg/gh/hosts.yml":            true,
+		"/x/cfg/JetBrains/IU2024/c.pwd":  true,
+		"/x/cfg/gh/config.yml":           false,
+		"/x/cfgx/gh/hosts.yml":           false,
+		"/x/cfg":                         false,
+		"rel/keyrings/login.keyring":     false,
+		"/h/.cache/in/in/in/x":           false,
+		"/h/.config/gh/hosts.yml":        true,
+		"/x/cfg/gh/hosts.yml.bak":        true,
+		"/elsewhere/.local/share/x/y.db": false,
+	} {
+		if got := l.Secret(p, "/h") != nil; got != want {
+			t.Errorf("Secret(%s) = %v, want %v", p, got, want)
+		}
+	}
+	if l.Secret("/x/cfg/gh/hosts.yml", "") != nil {
+		t.Error("a move matched with no home")
+	}
+	if d := Default(); d.Secret("/x/cfg/gh/hosts.yml", "/h") != nil {
+		t.Error("a move of one list reached another")
+	}
+}

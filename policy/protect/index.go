@@ -205,6 +205,24 @@ func (l *List) Match(kind Kind, p, home string) *Entry {
 		return nil
 	}
 	p = path.Clean(p) // no copy when it is clean already
+	if e := l.matchHere(kind, p, home); e != nil || len(l.moves) == 0 {
+		return e
+	}
+	// One step only: a path a move gives is not moved again (a move into
+	// the home's own part would otherwise go on for ever).
+	for _, m := range l.moves {
+		if q, ok := m.homePath(p, home); ok {
+			if e := l.matchHere(kind, q, home); e != nil {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// matchHere is Match for the clean absolute path p where it is, without
+// the moves.
+func (l *List) matchHere(kind Kind, p, home string) *Entry {
 	var buf [32]string
 	t := target{comps: splitInto(buf[:0], p), homeAt: -1}
 	rel := "" // p below the home directory, from its "/"
@@ -228,7 +246,7 @@ func (l *List) Match(kind Kind, p, home string) *Entry {
 			// what the secret held: ~/.aws/credentials.bak,
 			// .git-credentials.old, ~/.ssh.bak/id_rsa, #.netrc#.
 			if orig := unbackupPath(p); orig != p {
-				return l.Match(kind, orig, home)
+				return l.matchHere(kind, path.Clean(orig), home)
 			}
 		}
 		return nil

@@ -88,6 +88,8 @@ type List struct {
 	envLens [2]int
 	// static: Entries are Default's, shared (see own).
 	static bool
+	// moves: parts of the home the environment put elsewhere (Move).
+	moves []Move
 }
 
 const (
