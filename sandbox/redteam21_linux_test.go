@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -80,6 +81,78 @@ func TestBindMountInProjectInSharedRoot(t *testing.T) {
 		}
 		if o.ok || !strings.Contains(o.msg, "126") {
 			t.Errorf("want exit status 126 (.bash_login made and moved aside), got %s\n%s", o.msg, o.stderr)
+		}
+	})
+}
+
+// TestProjectStaysEnterable (S21-2, S21-3): what keeps the agent's next
+// hook from starting in its project. An ordinary user's command took the
+// owner's permissions from the project (`chmod 000 "$PWD"`), from the home
+// given as a root that holds it, or, where no user namespace makes the
+// rest read-only, from a directory above both; and renamed the project
+// inside the enclosing root (mv "$PWD" "$PWD.x"). Codex runs the next
+// command unjudged when its hook does not start. Shown first without the
+// sandbox (a hook, started in the project as the agent starts it, fails);
+// inside, the modes' owner bits are given back after the run (status 126)
+// and the rename fails (EBUSY: the project is pinned). Root's hooks need no
+// mode: for root the rename only. With user namespaces forbidden nothing is
+// pinned (the documented limit): the modes only.
+func TestProjectStaysEnterable(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	asRootNobodyAndForbidden(t, func(t *testing.T, cred *syscall.Credential, forbidden bool, base, exe string, f *fixture) {
+		above := filepath.Dir(f.root) // the user's, outside the roots
+		home := filepath.Join(above, "home")
+		proj := filepath.Join(home, "proj")
+		os.MkdirAll(filepath.Join(proj, "src"), 0o755)
+		chownFixture(t, f, cred)
+		env := []string{"HOME=" + home, "PATH=/usr/bin:/bin", "ABOVE=" + above}
+		// The agent starts a hook in the project, as the user.
+		hookStarts := func() bool {
+			cmd := exec.Command("/bin/sh", "-c", "ls >/dev/null")
+			cmd.Dir, cmd.Env = proj, env
+			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+			return cmd.Run() == nil
+		}
+		reset := func() {
+			os.Rename(proj+".x", proj)
+			for _, d := range []string{above, home, proj} {
+				os.Chmod(d, 0o755)
+			}
+		}
+		plants := []struct{ name, plant string }{
+			{"rename", `mv "$PWD" "$PWD.x"`},
+			{"chmod", `chmod 000 "$ABOVE"; chmod 0600 "$HOME"; chmod 000 "$PWD"; true`},
+		}
+		for _, pl := range plants {
+			if pl.name == "chmod" && cred == nil || pl.name == "rename" && forbidden {
+				continue
+			}
+			plantUnconfined(t, pl.name, pl.plant, proj, exe, cred, env)
+			if hookStarts() {
+				t.Fatalf("%s: without the sandbox, a hook still started in the project", pl.name)
+			}
+			reset()
+			p := Profile{WritableRoots: []string{proj, home}, BestEffort: forbidden}
+			Protect(&p, protect.Default(), home)
+			o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", pl.plant}, dir: proj, exe: exe, cred: cred, env: env,
+				noUserNS: forbidden}.run(t)
+			if !hookStarts() {
+				t.Errorf("%s: after the sandboxed command (%s) a hook could not start in the project\n%s", pl.name, o.msg, o.stderr)
+			}
+			if pl.name == "chmod" && (o.ok || !strings.Contains(o.msg, "126") || !strings.Contains(o.stderr, "gave them back")) {
+				t.Errorf("%s: want exit status 126 and the modes given back, got %s\n%s", pl.name, o.msg, o.stderr)
+			}
+			reset()
+		}
+		// What stays: a mode the project's owner keeps (chmod 700 .), and
+		// a rename inside the project.
+		p := Profile{WritableRoots: []string{proj, home}, BestEffort: forbidden}
+		Protect(&p, protect.Default(), home)
+		o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", "chmod 700 . && mv src lib"}, dir: proj, exe: exe, cred: cred,
+			env: env, noUserNS: forbidden}.run(t)
+		if !o.ok {
+			t.Errorf("chmod 700 . and a rename inside the project: %s\n%s", o.msg, o.stderr)
 		}
 	})
 }
