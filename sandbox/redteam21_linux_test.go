@@ -145,6 +145,42 @@ func TestProjectStaysEnterable(t *testing.T) {
 			}
 			reset()
 		}
+		// Where no user namespace is made the user's own files outside the
+		// roots are the program's to chmod too: guard's own executable
+		// (every hook then fails to start) and the agent's settings that
+		// register guard's hooks.
+		if forbidden {
+			settings := filepath.Join(home, ".claude", "settings.json")
+			writeWorld(settings, `{"hooks": {}}`)
+			os.Chown(filepath.Dir(settings), int(cred.Uid), int(cred.Gid))
+			os.Chown(settings, int(cred.Uid), int(cred.Gid))
+			os.Chown(exe, int(cred.Uid), int(cred.Gid))
+			os.Chmod(settings, 0o644)
+			plant := `chmod 000 "$EXE" "$SETTINGS"`
+			envx := append(env, "EXE="+exe, "SETTINGS="+settings)
+			needed := func() bool {
+				a, errA := os.Stat(exe)
+				b, errB := os.Stat(settings)
+				return errA == nil && errB == nil && a.Mode()&0o100 != 0 && b.Mode()&0o400 != 0
+			}
+			cmd := exec.Command("/bin/sh", "-c", plant)
+			cmd.Env = envx
+			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+			if err := cmd.Run(); err != nil || needed() {
+				t.Fatalf("without the sandbox the plant did not take guard's executable and the settings (%v)", err)
+			}
+			os.Chmod(exe, 0o755)
+			os.Chmod(settings, 0o644)
+			p := Profile{WritableRoots: []string{proj, home}, BestEffort: true}
+			Protect(&p, protect.Default(), home)
+			o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: proj, exe: exe, cred: cred, env: envx,
+				noUserNS: true}.run(t)
+			if !needed() || o.ok || !strings.Contains(o.msg, "126") {
+				t.Errorf("guard's executable or the agent's settings kept unusable after the run (%s)\n%s", o.msg, o.stderr)
+			}
+			os.Chmod(exe, 0o755)
+		}
+
 		// What stays: a mode the project's owner keeps (chmod 700 .), and
 		// a rename inside the project.
 		p := Profile{WritableRoots: []string{proj, home}, BestEffort: forbidden}

@@ -51,11 +51,8 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 		c.release()
 		return false, err
 	}
-	if !c.inherited {
-		// The directories the agent enters after the run (modes_linux.go).
-		cwd, _ := unix.Getwd()
-		c.modes = noteModes(cwd, os.Getenv("HOME"))
-	}
+	// What the agent needs after the run (modes_linux.go).
+	c.noteModes()
 	if c.userns {
 		err := runRawUserNS(c, path, argv, env) // returns only on failure
 		if !errors.Is(err, errNoUserNS) {
@@ -63,6 +60,7 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 			return false, err
 		}
 		c.userns, c.usernsWhy = false, strings.TrimPrefix(err.Error(), errNoUserNS.Error()+" ")
+		c.noteModes() // now without the child's read-only mounts
 		c.dropHolesInRoots()
 		if err := c.check(); err != nil {
 			c.release()
