@@ -192,3 +192,57 @@ func TestProjectStaysEnterable(t *testing.T) {
 		}
 	})
 }
+
+// TestAttackRenvironRuns (S21-4): R reads .Renviron from the directory it
+// starts in before its profile, and an R_PROFILE_USER line there names a
+// file of R code it then runs: every R and Rscript started in the project
+// ran it, outside, as a .Rprofile (protected) would. Now .Renviron is
+// protected as .Rprofile is: read-only where there at start, moved aside
+// once made. With the real Rscript where installed, shown to run the plant
+// without the sandbox first. With user namespaces forbidden,
+// the made name only.
+func TestAttackRenvironRuns(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	rscript, _ := exec.LookPath("Rscript")
+	asRootNobodyAndForbidden(t, func(t *testing.T, cred *syscall.Credential, forbidden bool, base, exe string, f *fixture) {
+		made, old := filepath.Join(f.root, "made"), filepath.Join(f.root, "old")
+		ran := filepath.Join(base, "ran")
+		os.Chmod(base, 0o777)
+		writeWorld(filepath.Join(old, ".Renviron"), "LANG=C\n")
+		writeWorld(filepath.Join(f.root, "tools", "x.R"), `cat("RAN\n", file = "`+ran+`", append = TRUE)`+"\n")
+		os.MkdirAll(made, 0o755)
+		chownFixture(t, f, cred)
+		line := "R_PROFILE_USER=" + filepath.Join(f.root, "tools", "x.R")
+		plant := "echo '" + line + "' > made/.Renviron; echo '" + line + "' >> old/.Renviron"
+		env := []string{"HOME=" + base, "PATH=/usr/bin:/bin"}
+		later := func() string {
+			os.Remove(ran)
+			for _, d := range []string{made, old} {
+				if rscript != "" {
+					cmd := exec.Command(rscript, "-e", "invisible(1)")
+					cmd.Dir, cmd.Env = d, env
+					cmd.Run()
+				}
+			}
+			return readString(ran)
+		}
+		plantUnconfined(t, "", plant, f.root, exe, cred, env)
+		if rscript != "" && strings.Count(later(), "RAN") != 2 {
+			t.Fatalf("without the sandbox, Rscript in each directory did not run the planted profile: %q", readString(ran))
+		}
+		os.Remove(filepath.Join(made, ".Renviron"))
+		writeWorld(filepath.Join(old, ".Renviron"), "LANG=C\n")
+		chownFixture(t, f, cred)
+		p := Profile{WritableRoots: []string{f.root}, BestEffort: forbidden}
+		Protect(&p, protect.Default(), base)
+		o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: f.root, exe: exe, cred: cred, env: env,
+			noUserNS: forbidden}.run(t)
+		if exists(filepath.Join(made, ".Renviron")) || o.ok || !strings.Contains(o.stderr, "guard moved it to") {
+			t.Errorf("a .Renviron made inside: kept, or not said (%s)\n%s", o.msg, o.stderr)
+		}
+		if !forbidden && readString(filepath.Join(old, ".Renviron")) != "LANG=C\n" {
+			t.Errorf("the .Renviron there at start was appended to\n%s", o.stderr)
+		}
+	})
+}

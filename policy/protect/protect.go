@@ -275,7 +275,11 @@ var defaultList = [...]struct {
 	// are read from the directory they start in too, before the home's
 	// (`perl -d script` in the project ran a .perldb an edit tool wrote:
 	// trust-1).
-	{Protected, "a REPL or tool runs the code or commands it holds when it starts", nil, []string{".Rprofile",
+	// R reads .Renviron from the directory it starts in (else the home's)
+	// before its profile: an R_PROFILE_USER=tools/x.R line there made
+	// every R and Rscript started in the project run x.R (twenty-first red
+	// team of the sandbox), as .Rprofile would.
+	{Protected, "a REPL or tool runs the code or commands it holds when it starts", nil, []string{".Rprofile", ".Renviron",
 		".irbrc", ".pryrc", ".ghci", ".perldb", ".iex.exs", ".ocamlinit", ".octaverc", "~/.psqlrc", "~/.sqliterc",
 		"~/.lldbinit", "~/.screenrc", "~/.lesskey", "~/.config/lesskey", "~/.julia/config/startup.jl", "~/.mailcap",
 		"~/.bunfig.toml"}},
