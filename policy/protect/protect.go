@@ -1414,10 +1414,65 @@ func (l *List) ScrubEnv(env []string) []string {
 // minTokenBody token characters and nothing else: GitHub's, GitLab's,
 // Slack's, Anthropic's and OpenAI's, Stripe's, npm's, PyPI's, Hugging
 // Face's, Google's API keys and OAuth access tokens, Shopify's,
-// DigitalOcean's, SendGrid's.
+// DigitalOcean's, SendGrid's; and (twenty-first red team of the sandbox)
+// those whose body is too short, in one case only, or follows no
+// separator for prefixedToken to take: GitLab's runner and CI tokens,
+// Square's, Supabase's, Pulumi's, Perplexity's, Databricks', Atlassian's,
+// NuGet's, Slack's refresh tokens, Stripe's test and webhook secrets,
+// Sentry's, Doppler's, 1Password's service accounts'.
 var tokenPrefixes = []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "glptt-", "gldt-",
 	"xoxb-", "xoxp-", "xoxa-", "xoxs-", "xapp-", "sk-ant-", "sk-proj-", "sk_live_", "rk_live_", "npm_", "pypi-",
-	"hf_", "AIza", "ya29.", "shpat_", "dop_v1_", "SG."}
+	"hf_", "AIza", "ya29.", "shpat_", "dop_v1_", "SG.",
+	"glrt-", "glcbt-", "glsoat-", "gloas-", "glffct-", "sq0atp-", "sq0csp-", "sbp_", "pul-", "pplx-", "dapi",
+	"ATATT", "oy2", "xoxe-", "xoxe.", "whsec_", "sk_test_", "rk_test_", "sntrys_", "sntryu_", "dp.st.", "dp.pt.",
+	"dp.sa.", "ops_"}
+
+// minPrefixedBody is the shortest random body prefixedToken takes: longer
+// than the identifiers services issue with a prefix and keep in
+// configuration (OpenAI's org- and proj_ ids, Stripe's price_ ids: 24).
+const minPrefixedBody = 30
+
+// prefixedToken reports whether v has the shape every issuer's token has,
+// listed or not (tskey-auth-..., lin_api_..., hvs...., gsk_...): one to
+// three short lower-case words each ended by "_", "-" or ".", naming the
+// issuer and the kind, then a random body of at least minPrefixedBody
+// token characters that mixes upper and lower case letters and digits,
+// which host names, pod names and UUIDs (one case) and version strings
+// (short) do not.
+func prefixedToken(v string) bool {
+	i := 0
+	for range 3 {
+		j := i
+		for j < len(v) && j-i < 12 && (v[j] >= 'a' && v[j] <= 'z' || v[j] >= '0' && v[j] <= '9') {
+			j++
+		}
+		if j == i || j >= len(v) || v[j] != '_' && v[j] != '-' && v[j] != '.' {
+			return false
+		}
+		i = j + 1
+		if randomBody(v[i:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// randomBody reports whether s is a token body of at least
+// minPrefixedBody characters holding an upper case letter, a lower case
+// letter and a digit.
+func randomBody(s string) bool {
+	if !tokenBody(s, minPrefixedBody) {
+		return false
+	}
+	var upper, lower, digit bool
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		upper = upper || c >= 'A' && c <= 'Z'
+		lower = lower || c >= 'a' && c <= 'z'
+		digit = digit || c >= '0' && c <= '9'
+	}
+	return upper && lower && digit
+}
 
 // minTokenBody is the shortest body tokenValue takes after a prefix (the
 // issued tokens run 20 to 200 characters; a word like "hf_cache" is no
@@ -1441,7 +1496,7 @@ func tokenValue(value string) bool {
 			return true
 		}
 	}
-	if strings.HasPrefix(v, "sk-") && tokenBody(v[3:], 32) {
+	if strings.HasPrefix(v, "sk-") && tokenBody(v[3:], 32) || prefixedToken(v) {
 		return true
 	}
 	if len(v) == 20 && (strings.HasPrefix(v, "AKIA") || strings.HasPrefix(v, "ASIA")) {
