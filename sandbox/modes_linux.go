@@ -84,24 +84,41 @@ func noteModes(dirs, files []string) []keptMode {
 // directory's and the home's ways where no mount namespace keeps the
 // user's files outside the roots read-only: guard's own executable and the
 // agents' configs in the home, those whose first component the home holds
-// (one listing of it, not a look-up for each).
+// (one listing of it, not a look-up for each), and in the directories an
+// agent's variable moves them to (Claude Code's CLAUDE_CONFIG_DIR, which
+// holds .claude.json too, Codex's CODEX_HOME, Gemini CLI's GEMINI_CLI_HOME,
+// which stands for the home).
 func agentNeeds(home string) []string {
 	var out []string
 	if exe, err := os.Executable(); err == nil {
 		out = append(out, exe)
 	}
-	if !filepath.IsAbs(home) {
-		return out
+	configs := protect.AgentConfigs()
+	if filepath.IsAbs(home) {
+		var names map[string]bool
+		listed := false
+		if fd, err := unix.Open(home, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err == nil {
+			names, listed = dirNames(fd, make([]byte, dirNamesBuf))
+			unix.Close(fd)
+		}
+		for _, rel := range configs {
+			if first, _, _ := strings.Cut(rel, "/"); !listed || names[first] {
+				out = append(out, filepath.Join(home, rel))
+			}
+		}
 	}
-	fd, err := unix.Open(home, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return out
-	}
-	names, ok := dirNames(fd, make([]byte, dirNamesBuf))
-	unix.Close(fd)
-	for _, rel := range protect.AgentConfigs() {
-		if first, _, _ := strings.Cut(rel, "/"); !ok || names[first] {
-			out = append(out, filepath.Join(home, rel))
+	for _, m := range []struct{ env, dir, keep string }{
+		{"CLAUDE_CONFIG_DIR", ".claude/", ".claude.json"}, {"CODEX_HOME", ".codex/", ""}, {"GEMINI_CLI_HOME", "", ".gemini/"}} {
+		d := os.Getenv(m.env)
+		if !filepath.IsAbs(d) {
+			continue
+		}
+		for _, rel := range configs {
+			if below, ok := strings.CutPrefix(rel, m.dir); ok && m.dir != "" {
+				out = append(out, filepath.Join(d, below))
+			} else if m.keep != "" && strings.HasPrefix(rel, m.keep) {
+				out = append(out, filepath.Join(d, rel))
+			}
 		}
 	}
 	return out

@@ -151,17 +151,21 @@ func TestProjectStaysEnterable(t *testing.T) {
 		// register guard's hooks.
 		if forbidden {
 			settings := filepath.Join(home, ".claude", "settings.json")
-			writeWorld(settings, `{"hooks": {}}`)
-			os.Chown(filepath.Dir(settings), int(cred.Uid), int(cred.Gid))
-			os.Chown(settings, int(cred.Uid), int(cred.Gid))
+			moved := filepath.Join(above, "claude-config", "settings.json") // CLAUDE_CONFIG_DIR's
+			for _, f := range []string{settings, moved} {
+				writeWorld(f, `{"hooks": {}}`)
+				os.Chown(filepath.Dir(f), int(cred.Uid), int(cred.Gid))
+				os.Chown(f, int(cred.Uid), int(cred.Gid))
+				os.Chmod(f, 0o644)
+			}
 			os.Chown(exe, int(cred.Uid), int(cred.Gid))
-			os.Chmod(settings, 0o644)
-			plant := `chmod 000 "$EXE" "$SETTINGS"`
-			envx := append(env, "EXE="+exe, "SETTINGS="+settings)
+			plant := `chmod 000 "$EXE" "$SETTINGS" "$CLAUDE_CONFIG_DIR/settings.json"`
+			envx := append(env, "EXE="+exe, "SETTINGS="+settings, "CLAUDE_CONFIG_DIR="+filepath.Dir(moved))
 			needed := func() bool {
 				a, errA := os.Stat(exe)
 				b, errB := os.Stat(settings)
-				return errA == nil && errB == nil && a.Mode()&0o100 != 0 && b.Mode()&0o400 != 0
+				c, errC := os.Stat(moved)
+				return errA == nil && errB == nil && errC == nil && a.Mode()&0o100 != 0 && b.Mode()&0o400 != 0 && c.Mode()&0o400 != 0
 			}
 			cmd := exec.Command("/bin/sh", "-c", plant)
 			cmd.Env = envx
@@ -171,6 +175,7 @@ func TestProjectStaysEnterable(t *testing.T) {
 			}
 			os.Chmod(exe, 0o755)
 			os.Chmod(settings, 0o644)
+			os.Chmod(moved, 0o644)
 			p := Profile{WritableRoots: []string{proj, home}, BestEffort: true}
 			Protect(&p, protect.Default(), home)
 			o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: proj, exe: exe, cred: cred, env: envx,
