@@ -251,3 +251,23 @@ func TestAttackRenvironRuns(t *testing.T) {
 		}
 	})
 }
+
+// cliKeyCases (S21-7): command-line AI and service clients' stored API
+// keys, in their documented places, were readable from inside.
+func cliKeyCases(forbidden bool) []attackCase {
+	return homeSecretCases([]string{".config/shell_gpt/.sgptrc", ".config/fabric/.env", ".config/aichat/config.yaml",
+		".config/gptme/config.toml", ".config/neonctl/credentials.json", ".config/planetscale/access-token",
+		".config/turso/settings.json", ".codeium/config.json", ".tabby-client/agent/config.toml",
+		".config/todoist/config.json", ".config/spotify-tui/client.yml", ".config/twitch-cli/.twitch-cli.env"},
+		"OPENAI_API_KEY=sk-lab21\n", forbidden)
+}
+
+func TestAttackCLIKeys(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestAttackCLIKeysUnprivileged is this test")
+	runAttackCases(t, cliKeyCases(false))
+}
+
+func TestAttackCLIKeysUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	runAsNobody(t, cliKeyCases)
+}

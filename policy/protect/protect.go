@@ -634,6 +634,17 @@ var defaultList = [...]struct {
 	// MongoDB Atlas's and Doppler's API keys, Teleport's keys and
 	// certificates, python keyring's plaintext and encrypted files,
 	// Telegram Desktop's session (whoever has tdata is logged in).
+	// Command-line AI and service clients' stored API keys (twenty-first
+	// red team of the sandbox: each read from inside, the project beside
+	// the home): shell_gpt's .sgptrc, fabric's and aichat's .env and
+	// aichat's config (its clients' api_key), gptme's [env], the Neon,
+	// PlanetScale and Turso CLIs' tokens, Codeium's and Tabby's editor
+	// agents' keys, todoist's, spotify-tui's and the Twitch CLI's.
+	{Secret, "a client's stored password, token, key or session", nil, []string{"~/.config/shell_gpt/.sgptrc",
+		"~/.config/fabric/.env", "~/.config/aichat/.env", "~/.config/aichat/config.yaml", "~/.config/gptme/config.toml",
+		"~/.config/neonctl/credentials.json", "~/.config/planetscale/access-token", "~/.planetscale",
+		"~/.config/turso/settings.json", "~/.codeium/config.json", "~/.tabby-client/agent/config.toml",
+		"~/.config/todoist/config.json", "~/.config/spotify-tui/client.yml", "~/.config/twitch-cli/.twitch-cli.env"}},
 	{Secret, "a client's stored password, token, key or session", nil, []string{"~/.config/filezilla",
 		"~/.filezilla", "~/.config/remmina", "~/.local/share/remmina", "~/.remmina", "~/.config/hexchat/servlist.conf",
 		"~/.wgetrc", "~/.curlrc", "~/.local/share/lftp/bookmarks", "~/.lftp/bookmarks", "~/.config/composer/auth.json",
