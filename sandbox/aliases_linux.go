@@ -267,10 +267,7 @@ func homeVia(t *mountTable, home string, p *Profile) []string {
 		return nil
 	}
 	home = filepath.Clean(home)
-	inRoot := func(x string) bool {
-		return slices.ContainsFunc(p.WritableRoots, func(r string) bool { return within(x, filepath.Clean(r)) }) &&
-			!slices.ContainsFunc(p.SharedRoots, func(s string) bool { return within(x, filepath.Clean(s)) })
-	}
+	inRoot := func(x string) bool { return inUnsharedRoot(p, x) }
 	if inRoot(home) {
 		return nil
 	}
@@ -282,6 +279,30 @@ func homeVia(t *mountTable, home string, p *Profile) []string {
 		return nil
 	}
 	return slices.DeleteFunc(t.aliases(home, fileID{uint64(st.Dev), st.Ino}), func(a string) bool { return !inRoot(a) })
+}
+
+// inUnsharedRoot reports whether x lies in a writable root that is not
+// shared, the deepest root holding x deciding: a project in /tmp is a root of
+// its own inside the shared /tmp, and a mount inside it (`mount --bind ~
+// /tmp/proj/hm`) is the project's, not the shared directory's. Taking any
+// shared root above x for "shared" left such a mount out of rootVia, and a
+// command wrote ~/.profile and guard's own config.toml through it.
+func inUnsharedRoot(p *Profile, x string) bool {
+	deepest, shared := "", false
+	for _, r := range p.WritableRoots {
+		if r = filepath.Clean(r); within(x, r) && len(r) > len(deepest) {
+			deepest = r
+			shared = slices.ContainsFunc(p.SharedRoots, func(s string) bool { return filepath.Clean(s) == r })
+		}
+	}
+	if deepest == "" {
+		return false
+	}
+	// A shared root not listed among the writable ones, deeper still.
+	return !shared && !slices.ContainsFunc(p.SharedRoots, func(s string) bool {
+		s = filepath.Clean(s)
+		return within(x, s) && len(s) > len(deepest)
+	})
 }
 
 // rootVia returns, for the directories inside the writable roots (not the
@@ -297,10 +318,7 @@ func rootVia(t *mountTable, p *Profile) (others, inside []string) {
 	if t == nil {
 		return nil, nil
 	}
-	inRoot := func(x string) bool {
-		return slices.ContainsFunc(p.WritableRoots, func(r string) bool { return within(x, filepath.Clean(r)) }) &&
-			!slices.ContainsFunc(p.SharedRoots, func(s string) bool { return within(x, filepath.Clean(s)) })
-	}
+	inRoot := func(x string) bool { return inUnsharedRoot(p, x) }
 	var dirs []string
 	for _, r := range p.WritableRoots {
 		if r = filepath.Clean(r); inRoot(r) && !slices.Contains(dirs, r) {

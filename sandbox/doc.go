@@ -470,7 +470,10 @@
 //   - An ordinary user where user namespaces are forbidden (no child; with
 //     BestEffort, or nothing protected in the roots): their
 //     own files outside the roots can still get chmod, utime and xattr changes
-//     (Landlock does not check them); content cannot change.
+//     (Landlock does not check them); content cannot change. The owner's
+//     permissions of what the agent needs after the run (guard's executable,
+//     the agents' settings in the home, the ways to the working directory
+//     and the home) are given back after it (modes_linux.go).
 //   - Other processes' command lines (/proc/PID/cmdline) for an ordinary user
 //     where no child is made (user namespaces forbidden), or where the kernel
 //     refuses the child's procfs: no PID namespace of its own. Their environ

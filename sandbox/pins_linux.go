@@ -56,23 +56,31 @@ func pinDirs(roots []root, readOnly []string) []string {
 	return out
 }
 
-// sharedRootPins returns the writable root that holds the working
-// directory cwd when it lies inside a shared one (a project in /tmp or
-// $TMPDIR), with the directories between the two, parents first. Only
+// enclosedRootPins returns the writable root that holds the working
+// directory cwd when it lies inside another root (a project in /tmp or
+// $TMPDIR, in a home given as a root, below a configured ~/src), with the
+// directories between the outermost such root and it, parents first. Only
 // that one: the agent's hooks start in its project, and pinning every root
-// cost a mount each (300 roots in /tmp: 4.0x to 4.9x the floor). Its own rights there let a command rename the project
-// (mv "$PWD" "$PWD.x": a rename within one directory of the shared root);
-// the agent's hooks then start in a directory that is gone, and Codex
-// 0.171.0, whose hook failed to start, applied the next patch unjudged
-// (a file outside every root). Pinned, the rename fails with EBUSY, as it
-// does for a project that holds .git (pinDirs).
-func sharedRootPins(roots []root, cwd string) []string {
+// cost a mount each (300 roots in /tmp: 4.0x to 4.9x the floor). The
+// enclosing root's rights let a command rename the project (mv "$PWD"
+// "$PWD.x": a rename within a directory of that root); the agent's hooks
+// then start in a directory that is gone, and Codex 0.171.0, whose hook
+// failed to start, applied the next patch unjudged (a file outside every
+// root). Pinned, the rename fails with EBUSY, as it does for a project
+// that holds .git (pinDirs). A project in a shared root was pinned first;
+// one in the home given as a root was renamed as nobody (sandbox-21 S21-3).
+func enclosedRootPins(roots []root, cwd string) []string {
 	var out []string
 	for _, r := range roots {
 		if r.shared || !within(cwd, r.path) {
 			continue
 		}
-		i := slices.IndexFunc(roots, func(s root) bool { return s.shared && s.path != r.path && within(r.path, s.path) })
+		i := -1
+		for j, s := range roots {
+			if s.path != r.path && within(r.path, s.path) && (i < 0 || len(s.path) < len(roots[i].path)) {
+				i = j
+			}
+		}
 		if i < 0 {
 			continue
 		}

@@ -51,6 +51,8 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 		c.release()
 		return false, err
 	}
+	// What the agent needs after the run (modes_linux.go).
+	c.noteModes()
 	if c.userns {
 		err := runRawUserNS(c, path, argv, env) // returns only on failure
 		if !errors.Is(err, errNoUserNS) {
@@ -58,6 +60,7 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 			return false, err
 		}
 		c.userns, c.usernsWhy = false, strings.TrimPrefix(err.Error(), errNoUserNS.Error()+" ")
+		c.noteModes() // now without the child's read-only mounts
 		c.dropHolesInRoots()
 		if err := c.check(); err != nil {
 			c.release()
@@ -142,7 +145,7 @@ func (c *confinement) applyAndWait(path string, argv, env []string, made *newNam
 	if err != nil {
 		return fail(err)
 	}
-	return waitAndExit(pid, sigs, false, made)
+	return waitAndExit(pid, sigs, false, made, c.modes)
 }
 
 // Probe reports, line by line, whether this machine enforces the default profile
@@ -292,7 +295,10 @@ type confinement struct {
 	// hundreds of roots, every path checked against each cost.
 	tops []root
 	cwd  string
-	fds  []int // descriptors held until execve (the Landlock ruleset), closed by release
+	// modes: the owner's permissions of the directories the agent enters
+	// after the run, given back if the command takes them (modes_linux.go)
+	modes []keptMode
+	fds   []int // descriptors held until execve (the Landlock ruleset), closed by release
 
 	holes     []string        // the Unreadable paths that exist and this process could read
 	holeFiles map[string]bool // those of holes that are regular files
@@ -534,10 +540,11 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		// services/api/.env, hidden where it was, past the next command's
 		// scan (protect.ScanDepth), which printed it.
 		c.pins = pinDirs(c.tops, slices.Concat(c.readOnly, c.emptied, c.emptiedDirs, c.holes))
-		// And a project in a shared temporary directory, which the
-		// command could rename there (sharedRootPins).
+		// And a project inside another root (a shared temporary
+		// directory, the home), which the command could rename there
+		// (enclosedRootPins).
 		cwd, _ := unix.Getwd() // as the kernel has it: links resolved, as the roots are
-		for _, d := range sharedRootPins(c.roots, cwd) {
+		for _, d := range enclosedRootPins(c.roots, cwd) {
 			if !slices.Contains(c.pins, d) {
 				c.pins = append(c.pins, d)
 			}

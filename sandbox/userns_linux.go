@@ -47,9 +47,10 @@ func signalStop(ch chan os.Signal) { signal.Stop(ch) }
 //
 // Before it exits, the processes the program left are ended (without init:
 // guard is their subreaper, leftovers_linux.go), and the protected paths the
-// command made are moved aside (made, newnames_linux.go); a status of 0
-// then becomes 126.
-func waitAndExit(pid int, sigs chan os.Signal, init bool, made *newNames) error {
+// command made are moved aside (made, newnames_linux.go) and the owner's
+// permissions it took from the directories the agent enters are given back
+// (modes, modes_linux.go); a status of 0 then becomes 126.
+func waitAndExit(pid int, sigs chan os.Signal, init bool, made *newNames, modes []keptMode) error {
 	var sent atomic.Int32 // the signal a SIGKILL stands for
 	// Forwarding stops once the program is reaped: its pid may then be
 	// another process's (guard goes on to end leftovers). waitid with
@@ -102,8 +103,10 @@ func waitAndExit(pid int, sigs chan os.Signal, init bool, made *newNames) error 
 	if !ended {
 		fmt.Fprintln(os.Stderr, "guard: the command left processes that kept forking faster than guard could end them: they run on, confined")
 	}
-	// Both said, either one makes a status of 0 into 126.
-	if err == nil && (made.moveAside(os.Stderr) > 0 || !ended) && !ws.Signaled() && ws.ExitStatus() == 0 {
+	// Each said, any one makes a status of 0 into 126.
+	moved := made.moveAside(os.Stderr)
+	moved += restoreModes(os.Stderr, modes)
+	if err == nil && (moved > 0 || !ended) && !ws.Signaled() && ws.ExitStatus() == 0 {
 		os.Exit(126)
 	}
 	if err == nil && !ws.Signaled() {

@@ -389,3 +389,20 @@ func (r *resolver) followScript(p, top string, yaml bool) {
 		}
 	}
 }
+
+// AgentConfigs returns the paths, relative to a home, of the files
+// through which an agent or editor runs programs, guard's hooks among
+// them: each protected agent directory's config files and the config files
+// named alone (.claude/settings.json, .codex/hooks.json, .claude.json...).
+// Where no user namespace is made, the sandbox gives back the owner's
+// permissions a command took from them: an agent that cannot read its
+// settings starts no hooks.
+func AgentConfigs() []string {
+	var out []string
+	for d, files := range agentConfigFiles {
+		for _, f := range files {
+			out = append(out, filepath.Join(d, f))
+		}
+	}
+	return append(out, agentConfigNames...)
+}

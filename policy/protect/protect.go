@@ -277,7 +277,11 @@ var defaultList = [...]struct {
 	// are read from the directory they start in too, before the home's
 	// (`perl -d script` in the project ran a .perldb an edit tool wrote:
 	// trust-1).
-	{Protected, "a REPL or tool runs the code or commands it holds when it starts", nil, []string{".Rprofile",
+	// R reads .Renviron from the directory it starts in (else the home's)
+	// before its profile: an R_PROFILE_USER=tools/x.R line there made
+	// every R and Rscript started in the project run x.R (twenty-first red
+	// team of the sandbox), as .Rprofile would.
+	{Protected, "a REPL or tool runs the code or commands it holds when it starts", nil, []string{".Rprofile", ".Renviron",
 		".irbrc", ".pryrc", ".ghci", ".perldb", ".iex.exs", ".ocamlinit", ".octaverc", "~/.psqlrc", "~/.sqliterc",
 		"~/.lldbinit", "~/.screenrc", "~/.lesskey", "~/.config/lesskey", "~/.julia/config/startup.jl", "~/.mailcap",
 		"~/.bunfig.toml"}},
@@ -632,6 +636,17 @@ var defaultList = [...]struct {
 	// MongoDB Atlas's and Doppler's API keys, Teleport's keys and
 	// certificates, python keyring's plaintext and encrypted files,
 	// Telegram Desktop's session (whoever has tdata is logged in).
+	// Command-line AI and service clients' stored API keys (twenty-first
+	// red team of the sandbox: each read from inside, the project beside
+	// the home): shell_gpt's .sgptrc, fabric's and aichat's .env and
+	// aichat's config (its clients' api_key), gptme's [env], the Neon,
+	// PlanetScale and Turso CLIs' tokens, Codeium's and Tabby's editor
+	// agents' keys, todoist's, spotify-tui's and the Twitch CLI's.
+	{Secret, "a client's stored password, token, key or session", nil, []string{"~/.config/shell_gpt/.sgptrc",
+		"~/.config/fabric/.env", "~/.config/aichat/.env", "~/.config/aichat/config.yaml", "~/.config/gptme/config.toml",
+		"~/.config/neonctl/credentials.json", "~/.config/planetscale/access-token", "~/.planetscale",
+		"~/.config/turso/settings.json", "~/.codeium/config.json", "~/.tabby-client/agent/config.toml",
+		"~/.config/todoist/config.json", "~/.config/spotify-tui/client.yml", "~/.config/twitch-cli/.twitch-cli.env"}},
 	{Secret, "a client's stored password, token, key or session", nil, []string{"~/.config/filezilla",
 		"~/.filezilla", "~/.config/remmina", "~/.local/share/remmina", "~/.remmina", "~/.config/hexchat/servlist.conf",
 		"~/.wgetrc", "~/.curlrc", "~/.local/share/lftp/bookmarks", "~/.lftp/bookmarks", "~/.config/composer/auth.json",
@@ -1412,10 +1427,65 @@ func (l *List) ScrubEnv(env []string) []string {
 // minTokenBody token characters and nothing else: GitHub's, GitLab's,
 // Slack's, Anthropic's and OpenAI's, Stripe's, npm's, PyPI's, Hugging
 // Face's, Google's API keys and OAuth access tokens, Shopify's,
-// DigitalOcean's, SendGrid's.
+// DigitalOcean's, SendGrid's; and (twenty-first red team of the sandbox)
+// those whose body is too short, in one case only, or follows no
+// separator for prefixedToken to take: GitLab's runner and CI tokens,
+// Square's, Supabase's, Pulumi's, Perplexity's, Databricks', Atlassian's,
+// NuGet's, Slack's refresh tokens, Stripe's test and webhook secrets,
+// Sentry's, Doppler's, 1Password's service accounts'.
 var tokenPrefixes = []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "glptt-", "gldt-",
 	"xoxb-", "xoxp-", "xoxa-", "xoxs-", "xapp-", "sk-ant-", "sk-proj-", "sk_live_", "rk_live_", "npm_", "pypi-",
-	"hf_", "AIza", "ya29.", "shpat_", "dop_v1_", "SG."}
+	"hf_", "AIza", "ya29.", "shpat_", "dop_v1_", "SG.",
+	"glrt-", "glcbt-", "glsoat-", "gloas-", "glffct-", "sq0atp-", "sq0csp-", "sbp_", "pul-", "pplx-", "dapi",
+	"ATATT", "oy2", "xoxe-", "xoxe.", "whsec_", "sk_test_", "rk_test_", "sntrys_", "sntryu_", "dp.st.", "dp.pt.",
+	"dp.sa.", "ops_"}
+
+// minPrefixedBody is the shortest random body prefixedToken takes: longer
+// than the identifiers services issue with a prefix and keep in
+// configuration (OpenAI's org- and proj_ ids, Stripe's price_ ids: 24).
+const minPrefixedBody = 30
+
+// prefixedToken reports whether v has the shape every issuer's token has,
+// listed or not (tskey-auth-..., lin_api_..., hvs...., gsk_...): one to
+// three short lower-case words each ended by "_", "-" or ".", naming the
+// issuer and the kind, then a random body of at least minPrefixedBody
+// token characters that mixes upper and lower case letters and digits,
+// which host names, pod names and UUIDs (one case) and version strings
+// (short) do not.
+func prefixedToken(v string) bool {
+	i := 0
+	for range 3 {
+		j := i
+		for j < len(v) && j-i < 12 && (v[j] >= 'a' && v[j] <= 'z' || v[j] >= '0' && v[j] <= '9') {
+			j++
+		}
+		if j == i || j >= len(v) || v[j] != '_' && v[j] != '-' && v[j] != '.' {
+			return false
+		}
+		i = j + 1
+		if randomBody(v[i:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// randomBody reports whether s is a token body of at least
+// minPrefixedBody characters holding an upper case letter, a lower case
+// letter and a digit.
+func randomBody(s string) bool {
+	if !tokenBody(s, minPrefixedBody) {
+		return false
+	}
+	var upper, lower, digit bool
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		upper = upper || c >= 'A' && c <= 'Z'
+		lower = lower || c >= 'a' && c <= 'z'
+		digit = digit || c >= '0' && c <= '9'
+	}
+	return upper && lower && digit
+}
 
 // minTokenBody is the shortest body tokenValue takes after a prefix (the
 // issued tokens run 20 to 200 characters; a word like "hf_cache" is no
@@ -1439,7 +1509,7 @@ func tokenValue(value string) bool {
 			return true
 		}
 	}
-	if strings.HasPrefix(v, "sk-") && tokenBody(v[3:], 32) {
+	if strings.HasPrefix(v, "sk-") && tokenBody(v[3:], 32) || prefixedToken(v) {
 		return true
 	}
 	if len(v) == 20 && (strings.HasPrefix(v, "AKIA") || strings.HasPrefix(v, "ASIA")) {
