@@ -217,6 +217,15 @@ func (s Set) judgeArgv(argv []string, cwd, own string) Verdict {
 		}
 		v.Removes = removes(argv, nil, cwd)
 	}
+	if r.Class == Unverified && v.Prompt == "" {
+		// No rule vouches for it: what it may run from its own words
+		// decides when that is forbidden or asks a person (runsinner.go).
+		iv, rm, ok := s.runsInner(argv, cwd)
+		if ok {
+			return iv
+		}
+		v.Removes = append(v.Removes, rm...)
+	}
 	if findWhy != "" && (v.Class == Safe || v.Class == Match) {
 		v.Class, v.Unknown, v.Reason = Unverified, true, findWhy
 	}

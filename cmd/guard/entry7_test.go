@@ -1,0 +1,100 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// entry7Repo makes a git repository in work/proj with a committed a.txt
+// that holds uncommitted work, and returns it.
+func entry7Repo(t *testing.T, work string) string {
+	t.Helper()
+	proj := filepath.Join(work, "proj")
+	if err := os.MkdirAll(proj, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	git := func(args ...string) {
+		cmd := exec.Command("git", append([]string{"-c", "user.email=t@t", "-c", "user.name=t"}, args...)...)
+		cmd.Dir = proj
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v: %s", args, err, out)
+		}
+	}
+	git("init", "-q", ".")
+	if err := os.WriteFile(filepath.Join(proj, "a.txt"), []byte("committed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("add", "a.txt")
+	git("commit", "-qm", "init")
+	if err := os.WriteFile(filepath.Join(proj, "a.txt"), []byte("UNCOMMITTED\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return proj
+}
+
+// entry-7 E1: a program that runs a command from its own words, in a form
+// the judge did not unwrap (setsid, chrt, flock -c, a wrapper option such as
+// getopt's `timeout --fore`, `nice -1 -5`, `env -i`), left that command
+// unverified, and full-auto ran it sandboxed: the sandbox lets the project
+// be written, so `setsid git reset --hard` discarded uncommitted work and
+// `timeout --fore 5 rm -rf ../proj` deleted the project, both asked about in
+// every mode when written plainly; `setsid rm -rf /` was not refused.
+func TestRunnerKeepsInnerVerdict(t *testing.T) {
+	guard := hookGuard(t)
+	for _, prog := range []string{"git", "setsid", "nice", "timeout", "env", "flock"} {
+		if _, err := exec.LookPath(prog); err != nil {
+			t.Skipf("no %s on PATH", prog)
+		}
+	}
+	runs := [][]string{
+		{"setsid", "git", "reset", "--hard"},
+		{"nice", "--adj=5", "git", "reset", "--hard"},
+		{"nice", "-1", "-5", "git", "reset", "--hard"},
+		{"timeout", "--fore", "5", "rm", "-rf", "../proj"},
+		{"env", "-i", "/usr/bin/git", "reset", "--hard"},
+		{"env", "-S", "git reset --hard"},
+		{"flock", "lockfile", "-c", "git reset --hard"},
+		{"setsid", "bash", "-c", "rm -rf ../proj"},
+	}
+	for _, argv := range runs {
+		work := t.TempDir()
+		proj := entry7Repo(t, work)
+		env := hookEnv(t, work, "GUARD_MODE=full-auto")
+		env[0] = "PATH=" + systemPath
+		r := hookRun(t, proj, env, "", guard, append([]string{"--"}, argv...)...)
+		b, err := os.ReadFile(filepath.Join(proj, "a.txt"))
+		if err != nil || string(b) != "UNCOMMITTED\n" {
+			t.Errorf("full-auto %q ran: a.txt %q (%v); exit %d, stderr %q", argv, b, err, r.code, r.stderr)
+			continue
+		}
+		if r.code != 126 || !strings.Contains(r.stderr, "every mode") {
+			t.Errorf("full-auto %q: exit %d, stderr %q; want 126, asked in every mode", argv, r.code, r.stderr)
+		}
+	}
+	// Forbidden inside them is refused (explain only: nothing is run).
+	work := t.TempDir()
+	proj := entry7Repo(t, work)
+	env := hookEnv(t, work)
+	for _, argv := range [][]string{
+		{"setsid", "rm", "-rf", "/"}, {"chrt", "-o", "0", "rm", "-rf", "/"}, {"timeout", "--sig=KILL", "5", "rm", "-rf", "/"},
+		{"script", "-qc", "rm -rf /", "/dev/null"}, {"watch", "-x", "rm", "-rf", "/"}, {"busybox", "rm", "-rf", "/"},
+	} {
+		r := hookRun(t, proj, env, "", guard, append([]string{"explain", "--json", "--mode", "full-auto", "--"}, argv...)...)
+		var out struct{ Class, Decision string }
+		if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || out.Class != "forbidden" || out.Decision != "refuse" {
+			t.Errorf("explain %q: %s %s (%v); want forbidden, refuse", argv, out.Class, out.Decision, err)
+		}
+	}
+	// What such a program runs that is neither stays as it was: sandboxed.
+	for _, argv := range [][]string{{"setsid", "git", "status"}, {"nice", "--adj=5", "ls"}, {"setsid", "rm", "-rf", "build"}} {
+		r := hookRun(t, proj, env, "", guard, append([]string{"explain", "--json", "--mode", "full-auto", "--"}, argv...)...)
+		var out struct{ Decision string }
+		if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || out.Decision != "sandbox" {
+			t.Errorf("explain %q: %s (%v); want sandbox", argv, out.Decision, err)
+		}
+	}
+}

@@ -1,0 +1,118 @@
+package policy
+
+import (
+	"path/filepath"
+	"strings"
+
+	"guard/policy/shell"
+)
+
+// Runners: a command no rule vouches for may run a command given in its own
+// words, in a form the judge does not unwrap. The wrappers the shell layer
+// reads (timeout, nice, env NAME=value...) are judged by what they run, and
+// so are sudo, xargs and find -exec; but another program that runs its
+// operands (setsid, ionice, chrt, taskset, flock, doas, strace, valgrind,
+// busybox, unbuffer, watch...) or a wrapper option the judge does not read
+// (`timeout --fore`, getopt's abbreviation of --foreground; `nice -1 -5`;
+// `env -i`, `env -S 'CMD'`) left the command unverified, and full-auto ran
+// it sandboxed: `setsid rm -rf .` deleted the project and `nice --adj=5 git
+// reset --hard` discarded uncommitted work, which are asked about in every
+// mode, and `setsid rm -rf /` was not refused. Whatever the program, what
+// its words would run if it ran them is judged: each tail argv[i:] that
+// starts with a program the policy has something to say about, and each
+// word that reads as a shell script (`flock -c 'CMD'`, `script -c`, `watch
+// 'CMD'`, `su -c`, `env -S`). The strictest of them decides: forbidden, or a
+// person asked in every mode, or a recursive removal that the decision
+// finds holds a root.
+
+// maxRunnerTails bounds the tails judged for one command; past it the
+// command is asked about in every mode (it cannot be looked through).
+const maxRunnerTails = 256
+
+// maxRunnerWords bounds the words those tails hold together.
+const maxRunnerWords = 1 << 20
+
+// runsInner judges what argv, unverified, may run from its own words (see
+// above), and reports the verdict that then decides, if one does: the
+// command found, forbidden or asking a person, under argv. gone are the
+// paths the recursive removals among those commands delete, for the
+// decision to weigh against the roots.
+func (s Set) runsInner(argv []string, cwd string) (v Verdict, gone []string, ok bool) {
+	tails, words := 0, 0
+	for i := 1; i < len(argv); i++ {
+		w := argv[i]
+		if scriptWord(w) {
+			sv := s.judgeScript(w, shell.Bash, cwd)
+			gone = append(gone, sv.Removes...)
+			if sv.Class == Forbidden || sv.Prompt != "" {
+				sv.Script, sv.Removes = true, gone
+				return sv.under(argv), gone, true
+			}
+		}
+		if !s.mayDecide(w) {
+			continue
+		}
+		tails++
+		words += len(argv) - i
+		if tails > maxRunnerTails || words > maxRunnerWords {
+			return Verdict{Class: Unverified, Argv: argv, Commands: [][]string{argv}, Unknown: true,
+				Result: Result{Class: Unverified, Err: &MatchError{Type: ErrNoSpecForProgram, Program: argv[0]}},
+				Prompt: argv[0] + " is given more commands than guard looks through for one it would run"}, gone, true
+		}
+		tail := argv[i:]
+		if _, _, isShell := ShellScript(tail); isShell {
+			tv := s.Judge(tail, cwd)
+			gone = append(gone, tv.Removes...)
+			if tv.Class == Forbidden || tv.Prompt != "" {
+				tv.Removes = gone
+				return tv.under(argv), gone, true
+			}
+			continue
+		}
+		r := s.Check(tail)
+		tv := Verdict{Class: r.Class, Result: r, Argv: tail, Commands: [][]string{tail}, Prompt: promptOf(&r)}
+		if r.Class != Forbidden {
+			if tv.Prompt == "" {
+				tv.Prompt = destructive(tail, nil)
+			}
+			tv.Removes = removes(tail, nil, cwd)
+			gone = append(gone, tv.Removes...)
+		}
+		if tv.Class == Forbidden || tv.Prompt != "" {
+			if tv.Class != Forbidden {
+				tv.Class, tv.Unknown = Unverified, true
+			}
+			tv.Removes = gone
+			return tv.under(argv), gone, true
+		}
+	}
+	return Verdict{}, gone, false
+}
+
+// scriptWord reports whether w, one word, reads as a shell command line of
+// more than one word: what `sh -c`, `flock -c`, `watch`, `su -c` and `env
+// -S` hand to a shell or split.
+func scriptWord(w string) bool {
+	return strings.ContainsAny(strings.TrimSpace(w), " \t\n;&|")
+}
+
+// mayDecide reports whether a tail that starts with the word w can be
+// forbidden or ask a person: a program (a bare name or a path, not an
+// option or an assignment) that some layer has a rule for, by its name or
+// its path, or that a forbid_program_regex matches, or a shell.
+func (s Set) mayDecide(w string) bool {
+	if w == "" || w[0] == '-' || w[0] == '+' || strings.ContainsAny(w, "= \t\n") {
+		return false
+	}
+	name := filepath.Base(w)
+	if _, ok := shell.DialectFor(name); ok {
+		return true
+	}
+	for _, p := range s {
+		if len(p.programSpecs(name)) > 0 || len(p.prefixRules(name)) > 0 || p.programRegex(w) != nil ||
+			strings.Contains(w, "/") && (len(p.pathPrograms(w)) > 0 || p.programRegex(name) != nil) {
+			return true
+		}
+	}
+	return false
+}
