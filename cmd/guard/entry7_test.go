@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -95,6 +96,57 @@ func TestRunnerKeepsInnerVerdict(t *testing.T) {
 		var out struct{ Decision string }
 		if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || out.Decision != "sandbox" {
 			t.Errorf("explain %q: %s (%v); want sandbox", argv, out.Decision, err)
+		}
+	}
+}
+
+// entry-7 E2: guard's PATH lookup took a program another account installed
+// with execute bits for itself only (0700, 0750) as the one a command runs;
+// execve refuses it to this account, and bash, dash and execvp (timeout,
+// nice, xargs) go on to the next directory on PATH: a planted bin/ls in the
+// project, which ran unasked in suggest mode (`timeout 5 ls`, `bash -c ls`,
+// and a hook's allow for `ls`).
+func TestLookupSkipsWhatThisAccountCannotRun(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root, to run guard as another account beside a root-only program")
+	}
+	dir, guard := guardForOthers(t, "guard-entry7-")
+	locked := filepath.Join(dir, "locked")
+	proj := filepath.Join(dir, "proj")
+	home := filepath.Join(dir, "home")
+	mark := filepath.Join(proj, "PLANTED-RAN")
+	for _, d := range []string{locked, filepath.Join(proj, "bin"), home} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(locked, "ls"), []byte("#!/bin/sh\nexit 0\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(proj, "bin", "ls"), []byte("#!/bin/sh\necho ran >> "+mark+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{proj, filepath.Join(proj, "bin"), filepath.Join(proj, "bin", "ls"), home} {
+		if err := os.Chown(p, 12345, 12345); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, argv := range [][]string{{"timeout", "5", "ls"}, {"nice", "ls"}, {"bash", "-c", "ls"}, {"sh", "-c", "ls"}} {
+		w := &world{t: t}
+		cmd := w.command(append([]string{guard, "--"}, argv...)...)
+		cmd.Dir = proj
+		cmd.Env = []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+			"XDG_CACHE_HOME=" + filepath.Join(home, ".cache"), "XDG_STATE_HOME=" + filepath.Join(home, ".state"),
+			"TMPDIR=" + home, "PATH=" + locked + ":" + filepath.Join(proj, "bin") + ":" + systemPath}
+		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 12345, Gid: 12345}
+		r := execute(t, cmd)
+		if _, err := os.Stat(mark); err == nil {
+			os.Remove(mark)
+			t.Errorf("guard -- %q as uid 12345 ran the planted ls: %s", argv, r)
+			continue
+		}
+		if r.code != 126 || !strings.Contains(r.stderr, "inside the writable root") {
+			t.Errorf("guard -- %q as uid 12345: %s; want 126, ls resolves inside the root", argv, r)
 		}
 	}
 }

@@ -140,7 +140,7 @@ func judgedItself(argv []string, v *policy.Verdict) bool {
 
 func executable(p string) bool {
 	fi, err := os.Stat(p)
-	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
+	return err == nil && shim.Runnable(p, fi)
 }
 
 // shellStateChecks are checkPrograms' first checks, in order: what the
@@ -684,8 +684,8 @@ func (g *Gate) lookupIn(program string, self os.FileInfo, cwd string) (bin, real
 		for _, dir := range g.entryDirs(entry, cwd) {
 			cand := filepath.Join(dir, program)
 			fi, err := os.Stat(cand)
-			if err != nil || !fi.Mode().IsRegular() || fi.Mode()&0o111 == 0 {
-				continue
+			if err != nil || !shim.Runnable(cand, fi) {
+				continue // as the shells and execvp pass it over
 			}
 			if self != nil && os.SameFile(fi, self) {
 				continue
