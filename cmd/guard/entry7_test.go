@@ -150,3 +150,45 @@ func TestLookupSkipsWhatThisAccountCannotRun(t *testing.T) {
 		}
 	}
 }
+
+// entry-7 E3: a tool outside the roots whose #! line names an interpreter
+// inside one (a script copied or pip-installed from a project's virtual
+// environment: `#!/src/app/.venv/bin/python`) runs whatever the agent puts
+// at that name. Only `#!/usr/bin/env NAME` was looked at: `flake8
+// --version`, safe, ran the project's "python" unasked.
+func TestScriptInterpreterInRoot(t *testing.T) {
+	guard := hookGuard(t)
+	dir, err := os.MkdirTemp("/var/tmp", "guard-entry7-")
+	if err != nil {
+		t.Skip(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	tools := filepath.Join(dir, "tools")
+	proj := filepath.Join(dir, "proj")
+	venv := filepath.Join(proj, ".venv", "bin")
+	mark := filepath.Join(proj, "PLANTED-RAN")
+	for _, d := range []string{tools, venv} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(venv, "python"), []byte("#!/bin/sh\necho ran >> "+mark+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(tools, "flake8"), []byte("#!"+filepath.Join(venv, "python")+"\nimport sys\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := hookEnv(t, t.TempDir())
+	env[0] = "PATH=" + tools + ":" + systemPath
+	for _, argv := range [][]string{{"flake8", "--version"}, {"timeout", "5", "flake8", "--version"}, {"bash", "-c", "flake8 --version"}} {
+		r := hookRun(t, proj, env, "", guard, append([]string{"--"}, argv...)...)
+		if _, err := os.Stat(mark); err == nil {
+			os.Remove(mark)
+			t.Errorf("guard -- %q ran the interpreter in the project: exit %d, stderr %q", argv, r.code, r.stderr)
+			continue
+		}
+		if r.code != 126 || !strings.Contains(r.stderr, "whose interpreter") {
+			t.Errorf("guard -- %q: exit %d, stderr %q; want 126, its interpreter inside the root", argv, r.code, r.stderr)
+		}
+	}
+}

@@ -358,10 +358,13 @@ func isPip(name string) bool { return name == "pip" || strings.HasPrefix(name, "
 // Looked up from every directory
 // in dirs, as the program is.
 func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []string) string {
+	words := shebang(bin)
+	if why := g.interpreterWhy(program, words); why != "" {
+		return why
+	}
 	if g.pathRoots == 1 {
 		return "" // known already: nothing a PATH lookup finds can be in a root
 	}
-	words := shebang(bin)
 	var helpers []string
 	if name := envProgram(words); name != "" {
 		helpers = append(helpers, name)
@@ -415,6 +418,31 @@ func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []strin
 				break
 			}
 		}
+	}
+	return ""
+}
+
+// interpreterWhy says why a program that is a #! script (its #! line's
+// words) runs an interpreter the agent may have written, or "": the
+// interpreter, or the one that interpreter's own #! line names (the kernel
+// follows four), lies inside a writable root, or is a relative path, which
+// the kernel finds from the directory the command runs in. A tool outside
+// the roots whose #! line names a project's virtual environment
+// (`#!/src/app/.venv/bin/python`, a copied or pip-installed script) ran
+// whatever the agent put at that name: `flake8 --version` ran it unasked.
+func (g *Gate) interpreterWhy(program string, words []string) string {
+	for depth := 0; depth < 4 && len(words) > 0; depth++ {
+		interp := words[0]
+		if !filepath.IsAbs(interp) {
+			return fmt.Sprintf("%s is a script whose interpreter %s is a relative path, found from the directory it runs in", program, interp)
+		}
+		real := policy.Resolve(interp, "/")
+		for _, rr := range g.resolvedRoots() {
+			if policy.Inside(real, rr) {
+				return fmt.Sprintf("%s is a script whose interpreter %s is inside the writable root %s: a program there may do anything", program, real, rr)
+			}
+		}
+		words = shebang(real)
 	}
 	return ""
 }
