@@ -71,6 +71,13 @@ func (s Set) runsInner(argv []string, cwd string) (v Verdict, gone []string, ok 
 		}
 		r := s.Check(tail)
 		tv := Verdict{Class: r.Class, Result: r, Argv: tail, Commands: [][]string{tail}, Prompt: promptOf(&r)}
+		if r.Class == Forbidden && len(tail) == 1 {
+			// A last word alone is as often a subcommand of the same name
+			// (`redis-cli shutdown`, `bazel shutdown`, `vagrant halt`): a
+			// person decides.
+			tv.Class, tv.Unknown = Unverified, true
+			tv.Prompt = argv[0] + " may run " + tail[0] + ", which is forbidden (" + r.Reason + "), or mean a subcommand of that name"
+		}
 		if r.Class != Forbidden {
 			if tv.Prompt == "" {
 				tv.Prompt = destructive(tail, nil)

@@ -90,6 +90,13 @@ func TestRunnerKeepsInnerVerdict(t *testing.T) {
 			t.Errorf("explain %q: %s %s (%v); want forbidden, refuse", argv, out.Class, out.Decision, err)
 		}
 	}
+	// A forbidden program as the last word alone may be a subcommand of
+	// that name (`redis-cli shutdown`): asked, not refused.
+	r := hookRun(t, proj, env, "", guard, "explain", "--json", "--mode", "full-auto", "--", "setsid", "reboot")
+	var out struct{ Decision string }
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || out.Decision != "ask" {
+		t.Errorf("explain setsid reboot: %s (%v); want ask", out.Decision, err)
+	}
 	// What such a program runs that is neither stays as it was: sandboxed.
 	for _, argv := range [][]string{{"setsid", "git", "status"}, {"nice", "--adj=5", "ls"}, {"setsid", "rm", "-rf", "build"}} {
 		r := hookRun(t, proj, env, "", guard, append([]string{"explain", "--json", "--mode", "full-auto", "--"}, argv...)...)
