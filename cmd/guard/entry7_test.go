@@ -199,3 +199,62 @@ func TestScriptInterpreterInRoot(t *testing.T) {
 		}
 	}
 }
+
+// entry-7 E4: a wrapper looks its program up again when it runs it
+// (execvp). With a directory of the project first on PATH (.venv/bin), a
+// file put there between guard's judgement and the wrapper's execvp ran in
+// place of the one judged: a loop linking and removing .venv/bin/ls won 29
+// of 200 runs of `guard -- timeout 5 ls` in suggest mode. guard now hands
+// the wrapper the file it checked, by its path, when PATH reaches a root.
+func TestWrapperRunsTheFileJudged(t *testing.T) {
+	guard := hookGuard(t)
+	work := t.TempDir()
+	proj := filepath.Join(work, "proj")
+	venv := filepath.Join(proj, ".venv", "bin")
+	mark := filepath.Join(proj, "PLANTED-RAN")
+	for _, d := range []string{venv, filepath.Join(proj, "stash")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stash := filepath.Join(proj, "stash", "ls")
+	if err := os.WriteFile(stash, []byte("#!/bin/sh\necho ran >> "+mark+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := hookEnv(t, work)
+	env[0] = "PATH=" + venv + ":" + systemPath
+	// The wrapped program is named by the path judged.
+	r := hookRun(t, proj, env, "", guard, "--", "timeout", "5", "ls", "nosuch")
+	if !strings.HasPrefix(r.stderr, "/") || !strings.Contains(r.stderr, "/ls: cannot access") {
+		t.Errorf("guard -- timeout 5 ls nosuch with .venv/bin first on PATH: stderr %q; want ls run by its path", r.stderr)
+	}
+	// Without a root on PATH the argv is left as it was.
+	plain := hookEnv(t, work)
+	plain[0] = "PATH=" + systemPath
+	if r := hookRun(t, proj, plain, "", guard, "--", "timeout", "5", "ls", "nosuch"); !strings.HasPrefix(r.stderr, "ls: cannot access") {
+		t.Errorf("guard -- timeout 5 ls nosuch: stderr %q; want ls's own name", r.stderr)
+	}
+	// A loop putting ls there and taking it away does not get it run.
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			os.Link(stash, filepath.Join(venv, "ls"))
+			os.Remove(filepath.Join(venv, "ls"))
+		}
+	}()
+	for i := 0; i < 80; i++ {
+		hookRun(t, proj, env, "", guard, "--", "timeout", "5", "ls", "-d", ".")
+	}
+	close(done)
+	<-stopped
+	if b, err := os.ReadFile(mark); err == nil {
+		t.Errorf("guard -- timeout 5 ls ran the file put in .venv/bin after the judgement %d times in 80", strings.Count(string(b), "ran"))
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"guard/internal/safefile"
 	"guard/policy"
+	"guard/policy/shell"
 	"guard/shim"
 )
 
@@ -104,6 +105,49 @@ func (g *Gate) Target(argv []string, v *policy.Verdict) (Target, int, error) {
 		}
 	}
 	return g.targetOnPath(argv, v, g.Getenv("PATH"))
+}
+
+// pinWrapped returns argv with each program a wrapper runs by name
+// (`timeout 5 ls`, `nice env A=1 ls`: execvp looks it up again when it
+// runs it) replaced by the file a PATH lookup finds now, when that lookup
+// may reach a writable root; why says why one found is not what a rule
+// describes (inside a root: it appeared after the judgement). With a
+// directory of a root early on PATH (.venv/bin, node_modules/.bin), a file
+// put there between guard's judgement and the wrapper's execvp ran in its
+// place: a process writing it in a loop won 29 of 200 runs of `guard --
+// timeout 5 ls`. The program then sees its path as argv[0], as a program
+// run by path does.
+func (g *Gate) pinWrapped(argv []string) (pinned []string, why string) {
+	var out []string
+	for i := 0; i < len(argv); {
+		n, ok := shell.WrappedAt(argv[i:])
+		if !ok {
+			break
+		}
+		i += n
+		if strings.Contains(argv[i], "/") {
+			continue // run as given
+		}
+		if !g.pathReachesRoots() {
+			return argv, ""
+		}
+		_, self, _ := shim.Self()
+		bin, real := g.lookupIn(argv[i], self, g.Cwd)
+		if !filepath.IsAbs(bin) {
+			continue
+		}
+		if why := g.plantedAt(argv[i], bin, real, nil); why != "" {
+			return argv, why
+		}
+		if out == nil {
+			out = slices.Clone(argv)
+		}
+		out[i] = bin
+	}
+	if out == nil {
+		return argv, ""
+	}
+	return out, ""
 }
 
 // targetOnPath is Target for a bare program name, searched for in pathEnv.
