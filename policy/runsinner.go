@@ -20,8 +20,9 @@ import (
 // mode, and `setsid rm -rf /` was not refused. Whatever the program, what
 // its words would run if it ran them is judged: each tail argv[i:] that
 // starts with a program the policy has something to say about, and each
-// word that reads as a shell script (`flock -c 'CMD'`, `script -c`, `watch
-// 'CMD'`, `su -c`, `env -S`). The strictest of them decides: forbidden, or a
+// word, or setting's value, that reads as a shell script (`flock -c 'CMD'`,
+// `script -c`, `watch 'CMD'`, `su -c`, `env -S`, `git -c
+// core.editor='CMD'`). The strictest of them decides: forbidden, or a
 // person asked in every mode, or a recursive removal that the decision
 // finds holds a root.
 
@@ -41,8 +42,8 @@ func (s Set) runsInner(argv []string, cwd string) (v Verdict, gone []string, ok 
 	tails, words := 0, 0
 	for i := 1; i < len(argv); i++ {
 		w := argv[i]
-		if scriptWord(w) {
-			sv := s.judgeScript(w, shell.Bash, cwd)
+		for _, src := range scriptsIn(w) {
+			sv := s.judgeScript(src, shell.Bash, cwd)
 			gone = append(gone, sv.Removes...)
 			if sv.Class == Forbidden || sv.Prompt != "" {
 				sv.Script, sv.Removes = true, gone
@@ -96,9 +97,26 @@ func (s Set) runsInner(argv []string, cwd string) (v Verdict, gone []string, ok 
 	return Verdict{}, gone, false
 }
 
-// scriptWord reports whether w, one word, reads as a shell command line of
-// more than one word: what `sh -c`, `flock -c`, `watch`, `su -c` and `env
-// -S` hand to a shell or split.
+// scriptsIn returns what in the word w reads as a shell command line of
+// more than one word: the word (what `sh -c`, `flock -c`, `watch`, `su -c`
+// and `env -S` hand to a shell or split), and the value of a NAME=VALUE or
+// --option=VALUE word, a leading ! taken away (`git -c
+// core.editor='CMD'`, `-c alias.x='!CMD'`, `env EDITOR='CMD'`, `--exec=CMD`:
+// settings a program runs through a shell).
+func scriptsIn(w string) []string {
+	var out []string
+	if scriptWord(w) {
+		out = append(out, w)
+	}
+	if _, v, ok := strings.Cut(w, "="); ok {
+		if v = strings.TrimPrefix(v, "!"); scriptWord(v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// scriptWord reports whether w holds more than one word of a command line.
 func scriptWord(w string) bool {
 	return strings.ContainsAny(strings.TrimSpace(w), " \t\n;&|")
 }

@@ -43,7 +43,9 @@ func entry7Repo(t *testing.T, work string) string {
 // unverified, and full-auto ran it sandboxed: the sandbox lets the project
 // be written, so `setsid git reset --hard` discarded uncommitted work and
 // `timeout --fore 5 rm -rf ../proj` deleted the project, both asked about in
-// every mode when written plainly; `setsid rm -rf /` was not refused.
+// every mode when written plainly; `setsid rm -rf /` was not refused. So did
+// a setting git runs through a shell (`git -c core.editor='git reset
+// --hard HEAD; true' commit`).
 func TestRunnerKeepsInnerVerdict(t *testing.T) {
 	guard := hookGuard(t)
 	for _, prog := range []string{"git", "setsid", "nice", "timeout", "env", "flock"} {
@@ -60,10 +62,18 @@ func TestRunnerKeepsInnerVerdict(t *testing.T) {
 		{"env", "-S", "git reset --hard"},
 		{"flock", "lockfile", "-c", "git reset --hard"},
 		{"setsid", "bash", "-c", "rm -rf ../proj"},
+		{"git", "-c", "user.email=t@t", "-c", "user.name=t", "-c", "core.editor=git reset --hard HEAD; true", "commit"},
 	}
 	for _, argv := range runs {
 		work := t.TempDir()
 		proj := entry7Repo(t, work)
+		if argv[0] == "git" {
+			// Something staged, so that commit runs the editor.
+			os.WriteFile(filepath.Join(proj, "b.txt"), []byte("new\n"), 0o644)
+			if out, err := exec.Command("git", "-C", proj, "add", "b.txt").CombinedOutput(); err != nil {
+				t.Fatalf("git add: %v: %s", err, out)
+			}
+		}
 		env := hookEnv(t, work, "GUARD_MODE=full-auto")
 		env[0] = "PATH=" + systemPath
 		r := hookRun(t, proj, env, "", guard, append([]string{"--"}, argv...)...)
