@@ -30,8 +30,13 @@ import (
 // command is asked about in every mode (it cannot be looked through).
 const maxRunnerTails = 256
 
-// maxRunnerWords bounds the words those tails hold together.
-const maxRunnerWords = 1 << 20
+// maxRunnerWords bounds the words those tails hold together (a program's
+// rules are matched against each: some 5 µs a word).
+const maxRunnerWords = 1 << 16
+
+// maxRunnerScripts bounds the different words judged as shell command lines
+// for one command (each is parsed and judged: some 0.3 ms).
+const maxRunnerScripts = 256
 
 // runsInner judges what argv, unverified, may run from its own words (see
 // above), and reports the verdict that then decides, if one does: the
@@ -40,9 +45,21 @@ const maxRunnerWords = 1 << 20
 // decision to weigh against the roots.
 func (s Set) runsInner(argv []string, cwd string) (v Verdict, gone []string, ok bool) {
 	tails, words := 0, 0
+	judged := map[string]bool{}
+	tooMany := func() (Verdict, []string, bool) {
+		return Verdict{Class: Unverified, Argv: argv, Commands: [][]string{argv}, Unknown: true,
+			Result: Result{Class: Unverified, Err: &MatchError{Type: ErrNoSpecForProgram, Program: argv[0]}},
+			Prompt: argv[0] + " is given more commands than guard looks through for one it would run"}, gone, true
+	}
 	for i := 1; i < len(argv); i++ {
 		w := argv[i]
 		for _, src := range scriptsIn(w) {
+			if judged[src] {
+				continue
+			}
+			if judged[src] = true; len(judged) > maxRunnerScripts {
+				return tooMany()
+			}
 			sv := s.judgeScript(src, shell.Bash, cwd)
 			gone = append(gone, sv.Removes...)
 			if sv.Class == Forbidden || sv.Prompt != "" {
@@ -56,9 +73,7 @@ func (s Set) runsInner(argv []string, cwd string) (v Verdict, gone []string, ok 
 		tails++
 		words += len(argv) - i
 		if tails > maxRunnerTails || words > maxRunnerWords {
-			return Verdict{Class: Unverified, Argv: argv, Commands: [][]string{argv}, Unknown: true,
-				Result: Result{Class: Unverified, Err: &MatchError{Type: ErrNoSpecForProgram, Program: argv[0]}},
-				Prompt: argv[0] + " is given more commands than guard looks through for one it would run"}, gone, true
+			return tooMany()
 		}
 		tail := argv[i:]
 		if _, _, isShell := ShellScript(tail); isShell {
