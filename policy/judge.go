@@ -537,6 +537,16 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 		if sub.Class != Safe || len(c.Writes) > 0 {
 			written = true
 		}
+		if sub.Class != Forbidden && sub.Prompt == "" && len(c.Env) > 0 {
+			if ev, ok := s.envRuns(c.Env, dirs[0]); ok {
+				if ev.Class == Forbidden {
+					sub.Class, sub.Result, sub.Argv = Forbidden, ev.Result, ev.Argv
+				} else {
+					sub.Prompt = ev.Prompt
+				}
+				sub.Removes = append(sub.Removes, ev.Removes...)
+			}
+		}
 		if sub.Class != Forbidden {
 			if sub.Prompt == "" && c.Dynamic != "" {
 				sub.Prompt = destructive(c.Argv, c.ArgDynamic)

@@ -156,3 +156,22 @@ func (s Set) mayDecide(w string) bool {
 	}
 	return false
 }
+
+// envRuns judges the values of a command's own assignments (`EDITOR='CMD'
+// git commit`, `GIT_PAGER=... git log`, `env VISUAL=... crontab -e`) as
+// command lines, as runsInner judges a setting's value: a program runs
+// such a variable through a shell. It reports the verdict that then
+// decides, forbidden or asking a person, if one does.
+func (s Set) envRuns(env []string, cwd string) (Verdict, bool) {
+	for _, a := range env {
+		for _, src := range scriptsIn(a) {
+			if src == a {
+				continue // the whole NAME=VALUE word: its value is what runs
+			}
+			if sv := s.judgeScript(src, shell.Bash, cwd); sv.Class == Forbidden || sv.Prompt != "" {
+				return sv, true
+			}
+		}
+	}
+	return Verdict{}, false
+}

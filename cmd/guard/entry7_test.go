@@ -45,7 +45,7 @@ func entry7Repo(t *testing.T, work string) string {
 // `timeout --fore 5 rm -rf ../proj` deleted the project, both asked about in
 // every mode when written plainly; `setsid rm -rf /` was not refused. So did
 // a setting git runs through a shell (`git -c core.editor='git reset
-// --hard HEAD; true' commit`).
+// --hard HEAD; true' commit`, `EDITOR=... git commit`).
 func TestRunnerKeepsInnerVerdict(t *testing.T) {
 	guard := hookGuard(t)
 	for _, prog := range []string{"git", "setsid", "nice", "timeout", "env", "flock"} {
@@ -63,11 +63,13 @@ func TestRunnerKeepsInnerVerdict(t *testing.T) {
 		{"flock", "lockfile", "-c", "git reset --hard"},
 		{"setsid", "bash", "-c", "rm -rf ../proj"},
 		{"git", "-c", "user.email=t@t", "-c", "user.name=t", "-c", "core.editor=git reset --hard HEAD; true", "commit"},
+		{"env", "EDITOR=git reset --hard HEAD; true", "git", "-c", "user.email=t@t", "-c", "user.name=t", "commit"},
+		{"bash", "-c", "GIT_EDITOR='git reset --hard HEAD; true' git -c user.email=t@t -c user.name=t commit"},
 	}
 	for _, argv := range runs {
 		work := t.TempDir()
 		proj := entry7Repo(t, work)
-		if argv[0] == "git" {
+		if strings.Contains(strings.Join(argv, " "), "commit") {
 			// Something staged, so that commit runs the editor.
 			os.WriteFile(filepath.Join(proj, "b.txt"), []byte("new\n"), 0o644)
 			if out, err := exec.Command("git", "-C", proj, "add", "b.txt").CombinedOutput(); err != nil {
