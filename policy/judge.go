@@ -217,6 +217,15 @@ func (s Set) judgeArgv(argv []string, cwd, own string) Verdict {
 		}
 		v.Removes = removes(argv, nil, cwd)
 	}
+	if r.Class == Unverified && v.Prompt == "" {
+		// No rule vouches for it: what it may run from its own words
+		// decides when that is forbidden or asks a person (runsinner.go).
+		iv, rm, ok := s.runsInner(argv, cwd)
+		if ok {
+			return iv
+		}
+		v.Removes = append(v.Removes, rm...)
+	}
 	if findWhy != "" && (v.Class == Safe || v.Class == Match) {
 		v.Class, v.Unknown, v.Reason = Unverified, true, findWhy
 	}
@@ -527,6 +536,16 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 		}
 		if sub.Class != Safe || len(c.Writes) > 0 {
 			written = true
+		}
+		if sub.Class != Forbidden && sub.Prompt == "" && len(c.Env) > 0 {
+			if ev, ok := s.envRuns(c.Env, dirs[0]); ok {
+				if ev.Class == Forbidden {
+					sub.Class, sub.Result, sub.Argv = Forbidden, ev.Result, ev.Argv
+				} else {
+					sub.Prompt = ev.Prompt
+				}
+				sub.Removes = append(sub.Removes, ev.Removes...)
+			}
 		}
 		if sub.Class != Forbidden {
 			if sub.Prompt == "" && c.Dynamic != "" {

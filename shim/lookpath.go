@@ -61,8 +61,10 @@ const (
 //   - a candidate that is a symlink whose final target is named guard: the shim
 //     of another guard binary (running it would classify the command twice, or
 //     loop);
-//   - directories, non-regular files, files with no execute bit, and files that
-//     cannot be examined (a broken symlink, a permission error).
+//   - directories, non-regular files, files this account may not execute (no
+//     execute bit, or none granted to it: the shells and execvp go on past
+//     them), and files that cannot be examined (a broken symlink, a
+//     permission error).
 //
 // Candidates that do not exist are not reported. The path returned is the
 // candidate as found (not resolved), so the program sees its usual argv[0].
@@ -129,7 +131,7 @@ func usable(cand string, self os.FileInfo) (reason string, ok bool) {
 		return ReasonDir, false
 	case !fi.Mode().IsRegular():
 		return ReasonNotRegular, false
-	case fi.Mode().Perm()&0o111 == 0:
+	case !Runnable(cand, fi):
 		return ReasonNotExec, false
 	}
 	return "", true

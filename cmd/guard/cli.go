@@ -104,6 +104,11 @@ func parseFlags(args []string, allowed ...string) (flags, []string, error) {
 			if !filepath.IsAbs(value) {
 				return f, nil, fmt.Errorf("%w: --project needs an absolute directory", errUsage)
 			}
+			// A mistyped project would leave the working directory no root:
+			// every write asked about, for a reason that names neither.
+			if fi, err := os.Stat(value); err != nil || !fi.IsDir() {
+				return f, nil, fmt.Errorf("%w: --project %s: no such directory", errUsage, value)
+			}
 			f.Project = value
 		case "--dir":
 			f.dir = value

@@ -12,6 +12,7 @@ import (
 
 	"guard/internal/safefile"
 	"guard/policy"
+	"guard/policy/shell"
 	"guard/shim"
 )
 
@@ -106,6 +107,49 @@ func (g *Gate) Target(argv []string, v *policy.Verdict) (Target, int, error) {
 	return g.targetOnPath(argv, v, g.Getenv("PATH"))
 }
 
+// pinWrapped returns argv with each program a wrapper runs by name
+// (`timeout 5 ls`, `nice env A=1 ls`: execvp looks it up again when it
+// runs it) replaced by the file a PATH lookup finds now, when that lookup
+// may reach a writable root; why says why one found is not what a rule
+// describes (inside a root: it appeared after the judgement). With a
+// directory of a root early on PATH (.venv/bin, node_modules/.bin), a file
+// put there between guard's judgement and the wrapper's execvp ran in its
+// place: a process writing it in a loop won 29 of 200 runs of `guard --
+// timeout 5 ls`. The program then sees its path as argv[0], as a program
+// run by path does.
+func (g *Gate) pinWrapped(argv []string) (pinned []string, why string) {
+	var out []string
+	for i := 0; i < len(argv); {
+		n, ok := shell.WrappedAt(argv[i:])
+		if !ok {
+			break
+		}
+		i += n
+		if strings.Contains(argv[i], "/") {
+			continue // run as given
+		}
+		if !g.pathReachesRoots() {
+			return argv, ""
+		}
+		_, self, _ := shim.Self()
+		bin, real := g.lookupIn(argv[i], self, g.Cwd)
+		if !filepath.IsAbs(bin) {
+			continue
+		}
+		if why := g.plantedAt(argv[i], bin, real, nil); why != "" {
+			return argv, why
+		}
+		if out == nil {
+			out = slices.Clone(argv)
+		}
+		out[i] = bin
+	}
+	if out == nil {
+		return argv, ""
+	}
+	return out, ""
+}
+
 // targetOnPath is Target for a bare program name, searched for in pathEnv.
 func (g *Gate) targetOnPath(argv []string, v *policy.Verdict, pathEnv string) (Target, int, error) {
 	_, self, err := shim.Self()
@@ -140,7 +184,7 @@ func judgedItself(argv []string, v *policy.Verdict) bool {
 
 func executable(p string) bool {
 	fi, err := os.Stat(p)
-	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
+	return err == nil && shim.Runnable(p, fi)
 }
 
 // shellStateChecks are checkPrograms' first checks, in order: what the
@@ -358,10 +402,13 @@ func isPip(name string) bool { return name == "pip" || strings.HasPrefix(name, "
 // Looked up from every directory
 // in dirs, as the program is.
 func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []string) string {
+	words := shebang(bin)
+	if why := g.interpreterWhy(program, words); why != "" {
+		return why
+	}
 	if g.pathRoots == 1 {
 		return "" // known already: nothing a PATH lookup finds can be in a root
 	}
-	words := shebang(bin)
 	var helpers []string
 	if name := envProgram(words); name != "" {
 		helpers = append(helpers, name)
@@ -415,6 +462,31 @@ func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []strin
 				break
 			}
 		}
+	}
+	return ""
+}
+
+// interpreterWhy says why a program that is a #! script (its #! line's
+// words) runs an interpreter the agent may have written, or "": the
+// interpreter, or the one that interpreter's own #! line names (the kernel
+// follows four), lies inside a writable root, or is a relative path, which
+// the kernel finds from the directory the command runs in. A tool outside
+// the roots whose #! line names a project's virtual environment
+// (`#!/src/app/.venv/bin/python`, a copied or pip-installed script) ran
+// whatever the agent put at that name: `flake8 --version` ran it unasked.
+func (g *Gate) interpreterWhy(program string, words []string) string {
+	for depth := 0; depth < 4 && len(words) > 0; depth++ {
+		interp := words[0]
+		if !filepath.IsAbs(interp) {
+			return fmt.Sprintf("%s is a script whose interpreter %s is a relative path, found from the directory it runs in", program, interp)
+		}
+		real := policy.Resolve(interp, "/")
+		for _, rr := range g.resolvedRoots() {
+			if policy.Inside(real, rr) {
+				return fmt.Sprintf("%s is a script whose interpreter %s is inside the writable root %s: a program there may do anything", program, real, rr)
+			}
+		}
+		words = shebang(real)
 	}
 	return ""
 }
@@ -684,8 +756,8 @@ func (g *Gate) lookupIn(program string, self os.FileInfo, cwd string) (bin, real
 		for _, dir := range g.entryDirs(entry, cwd) {
 			cand := filepath.Join(dir, program)
 			fi, err := os.Stat(cand)
-			if err != nil || !fi.Mode().IsRegular() || fi.Mode()&0o111 == 0 {
-				continue
+			if err != nil || !shim.Runnable(cand, fi) {
+				continue // as the shells and execvp pass it over
 			}
 			if self != nil && os.SameFile(fi, self) {
 				continue

@@ -390,3 +390,28 @@ loop:
 	}
 	return 0, false, "", false
 }
+
+// WrappedAt returns the index in argv of the command that the wrapper
+// program at argv[0] runs by name through PATH (execvp), as the judge
+// unwraps it: `timeout 5 ls` 2, `nice -n 3 env A=1 ls` 3. ok is false for
+// any other argv, for the shell's builtins (command, exec), which guard
+// runs itself, and for env setting PATH.
+func WrappedAt(argv []string) (int, bool) {
+	if len(argv) < 2 {
+		return 0, false
+	}
+	words := make([]word, len(argv))
+	for i, a := range argv {
+		words[i] = word{text: a}
+	}
+	u, ok := unwrap(words, Bash)
+	if !ok || u.exec || u.builtin || u.loop {
+		return 0, false
+	}
+	for _, a := range u.env {
+		if strings.HasPrefix(a, "PATH=") {
+			return 0, false // looked up in another PATH, as a person approved it
+		}
+	}
+	return u.n, true
+}
