@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -56,28 +57,30 @@ func pinDirs(roots []root, readOnly []string) []string {
 	return out
 }
 
-// sharedRootPins returns the writable root that holds the working
-// directory cwd when it lies inside a shared one (a project in /tmp or
-// $TMPDIR), with the directories between the two, parents first. Only
-// that one: the agent's hooks start in its project, and pinning every root
-// cost a mount each (300 roots in /tmp: 4.0x to 4.9x the floor). Its own rights there let a command rename the project
-// (mv "$PWD" "$PWD.x": a rename within one directory of the shared root);
-// the agent's hooks then start in a directory that is gone, and Codex
-// 0.171.0, whose hook failed to start, applied the next patch unjudged
-// (a file outside every root). Pinned, the rename fails with EBUSY, as it
-// does for a project that holds .git (pinDirs).
-func sharedRootPins(roots []root, cwd string) []string {
+// hookDirPins returns the directories an agent's hooks need where they
+// are, parents first: the writable root that holds the working directory cwd
+// and the project (Profile.Project), each with the directories above it up
+// to the outermost writable root holding it, when that is another root (a
+// project in /tmp or $TMPDIR, or in a root of guard's configuration such as
+// ~/src). Only those: the agent's hooks start in its project, and pinning
+// every root cost a mount each (300 roots in /tmp: 4.0x to 4.9x the floor).
+// The rights of the root around it let a command rename the project
+// (mv "$PWD" "$PWD.x": a rename within a directory of that root); the
+// agent's hooks then start in a directory that is gone, and Codex 0.171.0,
+// whose hook failed to start, applied the next patch and ran the next
+// command unjudged. Pinned, the rename fails with EBUSY, as it does for a
+// project that holds .git (pinDirs).
+func hookDirPins(roots []root, cwd, project string) []string {
 	var out []string
-	for _, r := range roots {
-		if r.shared || !within(cwd, r.path) {
-			continue
+	tops := outermost(roots)
+	add := func(d string) {
+		// The outermost root around d: a rename anywhere below it moves d.
+		i := slices.IndexFunc(tops, func(s root) bool { return within(d, s.path) })
+		if i < 0 || tops[i].path == d {
+			return
 		}
-		i := slices.IndexFunc(roots, func(s root) bool { return s.shared && s.path != r.path && within(r.path, s.path) })
-		if i < 0 {
-			continue
-		}
-		top := strings.TrimSuffix(roots[i].path, "/")
-		rest := strings.TrimPrefix(r.path, top+"/")
+		top := strings.TrimSuffix(tops[i].path, "/")
+		rest := strings.TrimPrefix(d, top+"/")
 		dir := top
 		for _, c := range strings.Split(rest, "/") {
 			dir += "/" + c
@@ -90,5 +93,14 @@ func sharedRootPins(roots []root, cwd string) []string {
 			}
 		}
 	}
+	for _, r := range roots {
+		if !r.shared && within(cwd, r.path) {
+			add(r.path)
+		}
+	}
+	if project != "" {
+		add(filepath.Clean(project))
+	}
+	slices.SortFunc(out, comparePaths)
 	return out
 }

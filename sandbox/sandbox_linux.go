@@ -51,6 +51,9 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 		c.release()
 		return false, err
 	}
+	if !c.inherited {
+		c.kept = keepHookDirs(c)
+	}
 	if c.userns {
 		err := runRawUserNS(c, path, argv, env) // returns only on failure
 		if !errors.Is(err, errNoUserNS) {
@@ -142,7 +145,7 @@ func (c *confinement) applyAndWait(path string, argv, env []string, made *newNam
 	if err != nil {
 		return fail(err)
 	}
-	return waitAndExit(pid, sigs, false, made)
+	return waitAndExit(pid, sigs, false, made, c.kept)
 }
 
 // Probe reports, line by line, whether this machine enforces the default profile
@@ -293,6 +296,9 @@ type confinement struct {
 	tops []root
 	cwd  string
 	fds  []int // descriptors held until execve (the Landlock ruleset), closed by release
+	// kept: the project's directories whose owner's rights guard keeps
+	// while the program runs (hookdirs_linux.go), held past execve.
+	kept *keptDirs
 
 	holes     []string        // the Unreadable paths that exist and this process could read
 	holeFiles map[string]bool // those of holes that are regular files
@@ -534,10 +540,11 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		// services/api/.env, hidden where it was, past the next command's
 		// scan (protect.ScanDepth), which printed it.
 		c.pins = pinDirs(c.tops, slices.Concat(c.readOnly, c.emptied, c.emptiedDirs, c.holes))
-		// And a project in a shared temporary directory, which the
-		// command could rename there (sharedRootPins).
+		// And the project inside another root (a shared temporary
+		// directory, a root of the configuration), which the command could
+		// rename there (hookDirPins).
 		cwd, _ := unix.Getwd() // as the kernel has it: links resolved, as the roots are
-		for _, d := range sharedRootPins(c.roots, cwd) {
+		for _, d := range hookDirPins(c.roots, cwd, p.Project) {
 			if !slices.Contains(c.pins, d) {
 				c.pins = append(c.pins, d)
 			}

@@ -49,7 +49,7 @@ func signalStop(ch chan os.Signal) { signal.Stop(ch) }
 // guard is their subreaper, leftovers_linux.go), and the protected paths the
 // command made are moved aside (made, newnames_linux.go); a status of 0
 // then becomes 126.
-func waitAndExit(pid int, sigs chan os.Signal, init bool, made *newNames) error {
+func waitAndExit(pid int, sigs chan os.Signal, init bool, made *newNames, kept *keptDirs) error {
 	var sent atomic.Int32 // the signal a SIGKILL stands for
 	// Forwarding stops once the program is reaped: its pid may then be
 	// another process's (guard goes on to end leftovers). waitid with
@@ -57,6 +57,15 @@ func waitAndExit(pid int, sigs chan os.Signal, init bool, made *newNames) error 
 	// reaped is set.
 	var mu sync.Mutex
 	reaped := false
+	// A command that takes its user's rights on the project away is ended
+	// (hookdirs_linux.go).
+	kept.watch(os.Stderr, func() {
+		mu.Lock()
+		if !reaped {
+			unix.Kill(pid, unix.SIGKILL)
+		}
+		mu.Unlock()
+	})
 	go func() {
 		for s := range sigs {
 			// SIGINT and SIGQUIT from a terminal reach the child too: forwarding
@@ -102,8 +111,9 @@ func waitAndExit(pid int, sigs chan os.Signal, init bool, made *newNames) error 
 	if !ended {
 		fmt.Fprintln(os.Stderr, "guard: the command left processes that kept forking faster than guard could end them: they run on, confined")
 	}
-	// Both said, either one makes a status of 0 into 126.
-	if err == nil && (made.moveAside(os.Stderr) > 0 || !ended) && !ws.Signaled() && ws.ExitStatus() == 0 {
+	kept.restore(os.Stderr)
+	// Each said, any one makes a status of 0 into 126.
+	if err == nil && (made.moveAside(os.Stderr) > 0 || !ended || kept.restored() > 0) && !ws.Signaled() && ws.ExitStatus() == 0 {
 		os.Exit(126)
 	}
 	if err == nil && !ws.Signaled() {
