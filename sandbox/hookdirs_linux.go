@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -30,7 +31,8 @@ import (
 // keptDirs are the directories whose owner's rights are kept (hookDirs).
 type keptDirs struct {
 	dirs    []keptDir
-	inotify int // -1 when none
+	inotify int      // -1 when none
+	events  *os.File // inotify, read through the runtime's poller: no thread blocks on it
 	mu      sync.Mutex
 	put     int // modes put back, by the watch or by restore
 }
@@ -96,7 +98,7 @@ func keepHookDirs(c *confinement) *keptDirs {
 	if len(k.dirs) == 0 {
 		return nil
 	}
-	if fd, err := unix.InotifyInit1(unix.IN_CLOEXEC); err == nil {
+	if fd, err := unix.InotifyInit1(unix.IN_CLOEXEC | unix.IN_NONBLOCK); err == nil {
 		k.inotify = fd
 		for i := range k.dirs {
 			// The very directory opened: its descriptor's name in this
@@ -110,21 +112,6 @@ func keepHookDirs(c *confinement) *keptDirs {
 	return k
 }
 
-// fds are the descriptors k holds, kept open through closeInheritedFDs.
-func (k *keptDirs) fds() []int {
-	if k == nil {
-		return nil
-	}
-	out := make([]int, 0, len(k.dirs)+1)
-	for _, d := range k.dirs {
-		out = append(out, d.fd)
-	}
-	if k.inotify >= 0 {
-		out = append(out, k.inotify)
-	}
-	return out
-}
-
 // watch reads k's inotify events until the process exits, on a goroutine:
 // when a kept directory loses its owner's rights, the mode is put back
 // (said on w) and end is called, once.
@@ -132,14 +119,12 @@ func (k *keptDirs) watch(w io.Writer, end func()) {
 	if k == nil || k.inotify < 0 {
 		return
 	}
+	k.events = os.NewFile(uintptr(k.inotify), "inotify")
 	go func() {
 		buf := make([]byte, 4096)
 		ended := false
 		for {
-			n, err := unix.Read(k.inotify, buf)
-			if err == unix.EINTR {
-				continue
-			}
+			n, err := k.events.Read(buf)
 			if err != nil || n <= 0 {
 				return
 			}
@@ -192,11 +177,4 @@ func (k *keptDirs) restored() int {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	return k.put
-}
-
-// close closes k's descriptors.
-func (k *keptDirs) close() {
-	for _, fd := range k.fds() {
-		unix.Close(fd)
-	}
 }
