@@ -106,16 +106,23 @@ func GeminiOwnVar(name, value string) bool {
 		return v != "" && v != "0" && v != "false" && v != "1" && v != "true"
 	case "GEMINI_WRITE_SYSTEM_MD":
 		return v != "" && v != "0" && v != "false"
-	case "GEMINI_DEBUG_LOG_FILE", "GEMINI_CONTEXT_TRACE_DIR", "GEMINI_CLI_ACTIVITY_LOG_TARGET",
-		"GOOGLE_GEMINI_BASE_URL", "GEMINI_BASE_URL", "GOOGLE_VERTEX_BASE_URL", "HTTPS_PROXY", "HTTP_PROXY",
-		"https_proxy", "http_proxy", "ALL_PROXY", "all_proxy",
-		"GEMINI_SANDBOX", "GEMINI_SANDBOX_IMAGE", "GEMINI_SANDBOX_PROXY_COMMAND", "BUILD_SANDBOX",
-		"SANDBOX_FLAGS", "SANDBOX_MOUNTS", "SANDBOX_ENV", "SANDBOX_PORTS",
-		"GEMINI_CLI_IDE_SERVER_STDIO_COMMAND", "GEMINI_CLI_IDE_SERVER_STDIO_ARGS":
-		return v != ""
 	}
-	return false
+	return v != "" && slices.Contains(geminiOwnVars, name)
 }
+
+// geminiOwnVars are the variables of GeminiOwnVar.
+var geminiOwnVars = []string{
+	"GEMINI_SYSTEM_MD", "GEMINI_WRITE_SYSTEM_MD",
+	"GEMINI_DEBUG_LOG_FILE", "GEMINI_CONTEXT_TRACE_DIR", "GEMINI_CLI_ACTIVITY_LOG_TARGET",
+	"GOOGLE_GEMINI_BASE_URL", "GEMINI_BASE_URL", "GOOGLE_VERTEX_BASE_URL", "HTTPS_PROXY", "HTTP_PROXY",
+	"https_proxy", "http_proxy", "ALL_PROXY", "all_proxy",
+	"GEMINI_SANDBOX", "GEMINI_SANDBOX_IMAGE", "GEMINI_SANDBOX_PROXY_COMMAND", "BUILD_SANDBOX",
+	"SANDBOX_FLAGS", "SANDBOX_MOUNTS", "SANDBOX_ENV", "SANDBOX_PORTS",
+	"GEMINI_CLI_IDE_SERVER_STDIO_COMMAND", "GEMINI_CLI_IDE_SERVER_STDIO_ARGS",
+}
+
+// GeminiOwnVars returns the names of GeminiOwnVar.
+func GeminiOwnVars() []string { return slices.Clone(geminiOwnVars) }
 
 // LookupVar reports whether the variable name says where programs or
 // their libraries are found.
