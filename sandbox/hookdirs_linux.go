@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"unsafe"
 
@@ -60,16 +59,7 @@ func hookDirs(c *confinement) []string {
 		if !within(project, t.path) {
 			continue
 		}
-		out := []string{t.path}
-		if t.path == project {
-			return out
-		}
-		dir := strings.TrimSuffix(t.path, "/")
-		for _, comp := range strings.Split(strings.TrimPrefix(project, dir+"/"), "/") {
-			dir += "/" + comp
-			out = append(out, dir)
-		}
-		return out
+		return append([]string{t.path}, dirsDown(t.path, project)...)
 	}
 	return nil
 }

@@ -76,14 +76,10 @@ func hookDirPins(roots []root, cwd, project string) []string {
 	add := func(d string) {
 		// The outermost root around d: a rename anywhere below it moves d.
 		i := slices.IndexFunc(tops, func(s root) bool { return within(d, s.path) })
-		if i < 0 || tops[i].path == d {
+		if i < 0 {
 			return
 		}
-		top := strings.TrimSuffix(tops[i].path, "/")
-		rest := strings.TrimPrefix(d, top+"/")
-		dir := top
-		for _, c := range strings.Split(rest, "/") {
-			dir += "/" + c
+		for _, dir := range dirsDown(tops[i].path, d) {
 			var st unix.Stat_t
 			if unix.Lstat(dir, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
 				break
@@ -102,5 +98,20 @@ func hookDirPins(roots []root, cwd, project string) []string {
 		add(filepath.Clean(project))
 	}
 	slices.SortFunc(out, comparePaths)
+	return out
+}
+
+// dirsDown returns the directories strictly below top on the way to d,
+// which lies inside it, d last; none for d == top.
+func dirsDown(top, d string) []string {
+	if d == top {
+		return nil
+	}
+	var out []string
+	dir := strings.TrimSuffix(top, "/")
+	for _, c := range strings.Split(strings.TrimPrefix(d, dir+"/"), "/") {
+		dir += "/" + c
+		out = append(out, dir)
+	}
 	return out
 }
