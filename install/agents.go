@@ -20,6 +20,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -451,6 +452,9 @@ func editSettings(c HookConfig, entry *object) (SetupReport, error) {
 	// before guard's hook went in, so that --remove can give it back.
 	hadGuard := installedIn(old, c.Agent)
 	at, moved, err := editHooks(doc, c.Agent, entry)
+	if err == nil && c.Agent == Gemini {
+		err = editGeminiExcludedEnv(doc, entry != nil)
+	}
 	if err != nil {
 		return rep, fmt.Errorf("%s: %w; nothing was written", c.Path, err)
 	}
@@ -527,6 +531,65 @@ func editSettings(c HookConfig, entry *object) (SetupReport, error) {
 			c.Path, c.Project, tomlString(c.Project), c.CodexConfig)
 	}
 	return rep, nil
+}
+
+// geminiExcludedEnv are the variables guard setup adds to Gemini CLI's
+// advanced.excludedEnvVars, which Gemini CLI leaves out when it loads a
+// project's .env (not its .gemini/.env): the ones it acts on itself before
+// any tool call, and so before any hook (hook.GeminiOwnVars: a .env's
+// GEMINI_SYSTEM_MD sent the file it names to the model as the system
+// prompt), and Gemini CLI's own defaults, which a list in the settings
+// replaces. The list merges as a union across settings layers: a project
+// cannot take an entry out.
+func geminiExcludedEnv() []string {
+	return append([]string{"DEBUG", "DEBUG_MODE"}, hook.GeminiOwnVars()...)
+}
+
+// editGeminiExcludedEnv adds geminiExcludedEnv's names missing from doc's
+// advanced.excludedEnvVars (add), or takes them out, with the list and
+// "advanced" when that leaves them empty (guard setup --remove). The user's
+// other entries stay, in their order.
+func editGeminiExcludedEnv(doc *object, add bool) error {
+	av, ok := doc.get("advanced")
+	if !ok {
+		if !add {
+			return nil
+		}
+		av = newObject()
+		doc.set("advanced", av)
+	}
+	adv, ok := av.(*object)
+	if !ok {
+		return errors.New(`"advanced" is not a JSON object`)
+	}
+	lv, ok := adv.get("excludedEnvVars")
+	if !ok {
+		lv = []any{}
+	}
+	list, ok := lv.([]any)
+	if !ok {
+		return errors.New(`"advanced.excludedEnvVars" is not a JSON array`)
+	}
+	names := geminiExcludedEnv()
+	if add {
+		for _, n := range names {
+			if !slices.Contains(list, any(n)) {
+				list = append(list, n)
+			}
+		}
+	} else {
+		list = slices.DeleteFunc(list, func(v any) bool { s, ok := v.(string); return ok && slices.Contains(names, s) })
+	}
+	switch {
+	case len(list) > 0:
+		adv.set("excludedEnvVars", list)
+	default:
+		adv.del("excludedEnvVars")
+		if len(adv.keys) == 0 {
+			doc.del("advanced")
+		}
+	}
+	return nil
 }
 
 // normalizeJSON is the text compared to tell whether a settings file

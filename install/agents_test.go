@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -191,8 +192,12 @@ func TestSetupMergesIdempotentRemoves(t *testing.T) {
 				t.Errorf("backup holds %q, want the original", got)
 			}
 			got := read(t, c.Path)
-			if k := keysInOrder(t, got); strings.Join(k, ",") != "zeta,hooks,alpha" {
-				t.Errorf("top-level keys %v, want zeta,hooks,alpha in that order", k)
+			want := "zeta,hooks,alpha"
+			if agent == Gemini {
+				want += ",advanced" // excludedEnvVars (TestSetupGeminiExcludedEnv)
+			}
+			if k := keysInOrder(t, got); strings.Join(k, ",") != want {
+				t.Errorf("top-level keys %v, want %s in that order", k, want)
 			}
 			var doc map[string]any
 			if err := json.Unmarshal([]byte(got), &doc); err != nil {
@@ -619,5 +624,55 @@ func TestInspectOlderMatcher(t *testing.T) {
 		if got := strings.Contains(st.Missing, "does not take every tool"); got != m.missing {
 			t.Errorf("matcher %q: Missing = %q, want it reported: %v", m.matcher, st.Missing, m.missing)
 		}
+	}
+}
+
+// TestSetupGeminiExcludedEnv: guard setup gemini adds the variables Gemini
+// CLI acts on itself to its advanced.excludedEnvVars (a project's .env
+// cannot set them then), keeping the user's entries and settings; --remove
+// takes guard's out again; a non-object "advanced" is refused
+// (docs/redteam/hooks-20.md).
+func TestSetupGeminiExcludedEnv(t *testing.T) {
+	c, home := configFor(t, Gemini)
+	guard := fakeGuard(t, home, "exit 0")
+	write(t, c.Path, `{"advanced": {"excludedEnvVars": ["MY_VAR", "DEBUG"], "dnsResolutionOrder": "ipv4first"}, "theme": "x"}`)
+	if _, err := SetupHook(c, guard); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Advanced map[string]any `json:"advanced"`
+	}
+	if err := json.Unmarshal([]byte(read(t, c.Path)), &doc); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := doc.Advanced["excludedEnvVars"].([]any)
+	if len(list) < 3 || list[0] != "MY_VAR" || list[1] != "DEBUG" || doc.Advanced["dnsResolutionOrder"] != "ipv4first" {
+		t.Errorf("advanced after setup: %v", doc.Advanced)
+	}
+	for _, n := range []string{"GEMINI_SYSTEM_MD", "GEMINI_WRITE_SYSTEM_MD", "GOOGLE_GEMINI_BASE_URL", "DEBUG_MODE"} {
+		if !slices.Contains(list, any(n)) {
+			t.Errorf("%s not excluded: %v", n, list)
+		}
+	}
+	// Something else changed since: --remove edits, not restores.
+	write(t, c.Path, strings.Replace(read(t, c.Path), `"theme": "x"`, `"theme": "y"`, 1))
+	if _, err := RemoveHook(c); err != nil {
+		t.Fatal(err)
+	}
+	after := read(t, c.Path)
+	if strings.Contains(after, "GEMINI_SYSTEM_MD") || !strings.Contains(after, "MY_VAR") || !strings.Contains(after, "ipv4first") {
+		t.Errorf("after remove:\n%s", after)
+	}
+	// No advanced before: none after the round trip.
+	write(t, c.Path, `{"theme": "x"}`)
+	SetupHook(c, guard)
+	write(t, c.Path, strings.Replace(read(t, c.Path), `"theme": "x"`, `"theme": "y"`, 1))
+	RemoveHook(c)
+	if after := read(t, c.Path); strings.Contains(after, "advanced") {
+		t.Errorf("after remove, advanced left:\n%s", after)
+	}
+	write(t, c.Path, `{"advanced": ["x"]}`)
+	if _, err := SetupHook(c, guard); err == nil || !strings.Contains(err.Error(), "advanced") {
+		t.Errorf("a non-object advanced: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -56,39 +57,29 @@ func pinDirs(roots []root, readOnly []string) []string {
 	return out
 }
 
-// enclosedRootPins returns the writable root that holds the working
-// directory cwd when it lies inside another root (a project in /tmp or
-// $TMPDIR, in a home given as a root, below a configured ~/src), with the
-// directories between the outermost such root and it, parents first. Only
-// that one: the agent's hooks start in its project, and pinning every root
-// cost a mount each (300 roots in /tmp: 4.0x to 4.9x the floor). The
-// enclosing root's rights let a command rename the project (mv "$PWD"
-// "$PWD.x": a rename within a directory of that root); the agent's hooks
-// then start in a directory that is gone, and Codex 0.171.0, whose hook
-// failed to start, applied the next patch unjudged (a file outside every
-// root). Pinned, the rename fails with EBUSY, as it does for a project
-// that holds .git (pinDirs). A project in a shared root was pinned first;
-// one in the home given as a root was renamed as nobody (sandbox-21 S21-3).
-func enclosedRootPins(roots []root, cwd string) []string {
+// hookDirPins returns the directories an agent's hooks need where they
+// are, parents first: the writable root that holds the working directory cwd
+// and the project (Profile.Project), each with the directories above it up
+// to the outermost writable root holding it, when that is another root (a
+// project in /tmp or $TMPDIR, or in a root of guard's configuration such as
+// ~/src). Only those: the agent's hooks start in its project, and pinning
+// every root cost a mount each (300 roots in /tmp: 4.0x to 4.9x the floor).
+// The rights of the root around it let a command rename the project
+// (mv "$PWD" "$PWD.x": a rename within a directory of that root); the
+// agent's hooks then start in a directory that is gone, and Codex 0.171.0,
+// whose hook failed to start, applied the next patch and ran the next
+// command unjudged. Pinned, the rename fails with EBUSY, as it does for a
+// project that holds .git (pinDirs).
+func hookDirPins(roots []root, cwd, project string) []string {
 	var out []string
-	for _, r := range roots {
-		if r.shared || !within(cwd, r.path) {
-			continue
-		}
-		i := -1
-		for j, s := range roots {
-			if s.path != r.path && within(r.path, s.path) && (i < 0 || len(s.path) < len(roots[i].path)) {
-				i = j
-			}
-		}
+	tops := outermost(roots)
+	add := func(d string) {
+		// The outermost root around d: a rename anywhere below it moves d.
+		i := slices.IndexFunc(tops, func(s root) bool { return within(d, s.path) })
 		if i < 0 {
-			continue
+			return
 		}
-		top := strings.TrimSuffix(roots[i].path, "/")
-		rest := strings.TrimPrefix(r.path, top+"/")
-		dir := top
-		for _, c := range strings.Split(rest, "/") {
-			dir += "/" + c
+		for _, dir := range dirsDown(tops[i].path, d) {
 			var st unix.Stat_t
 			if unix.Lstat(dir, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
 				break
@@ -97,6 +88,30 @@ func enclosedRootPins(roots []root, cwd string) []string {
 				out = append(out, dir)
 			}
 		}
+	}
+	for _, r := range roots {
+		if !r.shared && within(cwd, r.path) {
+			add(r.path)
+		}
+	}
+	if project != "" {
+		add(filepath.Clean(project))
+	}
+	slices.SortFunc(out, comparePaths)
+	return out
+}
+
+// dirsDown returns the directories strictly below top on the way to d,
+// which lies inside it, d last; none for d == top.
+func dirsDown(top, d string) []string {
+	if d == top {
+		return nil
+	}
+	var out []string
+	dir := strings.TrimSuffix(top, "/")
+	for _, c := range strings.Split(strings.TrimPrefix(d, dir+"/"), "/") {
+		dir += "/" + c
+		out = append(out, dir)
 	}
 	return out
 }

@@ -483,5 +483,5 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		}
 		return fmt.Errorf("in the user namespace: %s: %w", name, errno)
 	}
-	return waitAndExit(int(pid), sigs, pidNS, made, c.modes)
+	return waitAndExit(int(pid), sigs, pidNS, made, c.kept, c.modes)
 }

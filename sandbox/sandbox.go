@@ -24,6 +24,17 @@ type Profile struct {
 	// shared, inside a shared one (a project in /tmp), keeps every right.
 	SharedRoots []string
 
+	// Project, when set, is the directory the agent's hooks start in (the
+	// project guard was given, else its working directory), resolved like
+	// the roots. An agent starts each hook there by name: a command that
+	// renamed it, or took its user's search right on it away, would leave
+	// the next hook unable to start, which Codex reads as a go-ahead. So
+	// where mounts are made it is pinned, with the directories above it
+	// inside a writable root (pins_linux.go), and for an ordinary user the
+	// owner's read and search rights on them are kept while the program runs
+	// (hookdirs_linux.go).
+	Project string
+
 	// ReadOnly are absolute, resolved paths inside the writable roots that stay
 	// read-only: files and trees that run code later, outside the sandbox
 	// (.git/hooks, .git/config, .envrc...). See Protect, which fills it from

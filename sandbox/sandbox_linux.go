@@ -51,7 +51,13 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 		c.release()
 		return false, err
 	}
-	// What the agent needs after the run (modes_linux.go).
+	// What the agent needs while and after the program runs: the
+	// project's directories, watched (hookdirs_linux.go), and the owner's
+	// permissions of the ways to the working directory and the home, given
+	// back after it (modes_linux.go).
+	if !c.inherited {
+		c.kept = keepHookDirs(c)
+	}
 	c.noteModes()
 	if c.userns {
 		err := runRawUserNS(c, path, argv, env) // returns only on failure
@@ -145,7 +151,7 @@ func (c *confinement) applyAndWait(path string, argv, env []string, made *newNam
 	if err != nil {
 		return fail(err)
 	}
-	return waitAndExit(pid, sigs, false, made, c.modes)
+	return waitAndExit(pid, sigs, false, made, c.kept, c.modes)
 }
 
 // Probe reports, line by line, whether this machine enforces the default profile
@@ -295,10 +301,13 @@ type confinement struct {
 	// hundreds of roots, every path checked against each cost.
 	tops []root
 	cwd  string
+	fds  []int // descriptors held until execve (the Landlock ruleset), closed by release
+	// kept: the project's directories whose owner's rights guard keeps
+	// while the program runs (hookdirs_linux.go), held past execve.
+	kept *keptDirs
 	// modes: the owner's permissions of the directories the agent enters
 	// after the run, given back if the command takes them (modes_linux.go)
 	modes []keptMode
-	fds   []int // descriptors held until execve (the Landlock ruleset), closed by release
 
 	holes     []string        // the Unreadable paths that exist and this process could read
 	holeFiles map[string]bool // those of holes that are regular files
@@ -540,11 +549,11 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 		// services/api/.env, hidden where it was, past the next command's
 		// scan (protect.ScanDepth), which printed it.
 		c.pins = pinDirs(c.tops, slices.Concat(c.readOnly, c.emptied, c.emptiedDirs, c.holes))
-		// And a project inside another root (a shared temporary
-		// directory, the home), which the command could rename there
-		// (enclosedRootPins).
+		// And the project inside another root (a shared temporary
+		// directory, the home, a root of the configuration), which the
+		// command could rename there (hookDirPins).
 		cwd, _ := unix.Getwd() // as the kernel has it: links resolved, as the roots are
-		for _, d := range enclosedRootPins(c.roots, cwd) {
+		for _, d := range hookDirPins(c.roots, cwd, p.Project) {
 			if !slices.Contains(c.pins, d) {
 				c.pins = append(c.pins, d)
 			}

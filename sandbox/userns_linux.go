@@ -49,8 +49,9 @@ func signalStop(ch chan os.Signal) { signal.Stop(ch) }
 // guard is their subreaper, leftovers_linux.go), and the protected paths the
 // command made are moved aside (made, newnames_linux.go) and the owner's
 // permissions it took from the directories the agent enters are given back
-// (modes, modes_linux.go); a status of 0 then becomes 126.
-func waitAndExit(pid int, sigs chan os.Signal, init bool, made *newNames, modes []keptMode) error {
+// (kept, hookdirs_linux.go, which ends the program as soon as it takes them
+// from the project; modes, modes_linux.go); a status of 0 then becomes 126.
+func waitAndExit(pid int, sigs chan os.Signal, init bool, made *newNames, kept *keptDirs, modes []keptMode) error {
 	var sent atomic.Int32 // the signal a SIGKILL stands for
 	// Forwarding stops once the program is reaped: its pid may then be
 	// another process's (guard goes on to end leftovers). waitid with
@@ -58,6 +59,15 @@ func waitAndExit(pid int, sigs chan os.Signal, init bool, made *newNames, modes 
 	// reaped is set.
 	var mu sync.Mutex
 	reaped := false
+	// A command that takes its user's rights on the project away is ended
+	// (hookdirs_linux.go).
+	kept.watch(os.Stderr, func() {
+		mu.Lock()
+		if !reaped {
+			unix.Kill(pid, unix.SIGKILL)
+		}
+		mu.Unlock()
+	})
 	go func() {
 		for s := range sigs {
 			// SIGINT and SIGQUIT from a terminal reach the child too: forwarding
@@ -103,10 +113,12 @@ func waitAndExit(pid int, sigs chan os.Signal, init bool, made *newNames, modes 
 	if !ended {
 		fmt.Fprintln(os.Stderr, "guard: the command left processes that kept forking faster than guard could end them: they run on, confined")
 	}
-	// Each said, any one makes a status of 0 into 126.
+	// Each said, any one makes a status of 0 into 126: the project's
+	// directories first, then the rest of the ways in.
+	kept.restore(os.Stderr)
 	moved := made.moveAside(os.Stderr)
 	moved += restoreModes(os.Stderr, modes)
-	if err == nil && (moved > 0 || !ended) && !ws.Signaled() && ws.ExitStatus() == 0 {
+	if err == nil && (moved > 0 || !ended || kept.restored() > 0) && !ws.Signaled() && ws.ExitStatus() == 0 {
 		os.Exit(126)
 	}
 	if err == nil && !ws.Signaled() {

@@ -120,7 +120,9 @@ func (h *hookCall) run() (code int) {
 			return h.deny(fmt.Sprintf("guard: %s, which %s reads whole into the environment of its hooks or commands, could not be read (%v): it may set a variable guard takes its mode, configuration or writable roots from, or one that makes every command run code, so guard refuses every tool call until that is removed", v.File, agent.Title(), v.Unread))
 		}
 		why := "guard does not take its mode, configuration, writable roots or the agent's project from the project it guards"
-		if hook.CodeVar(v.Name) {
+		if agent == hook.Gemini && hook.GeminiOwnVar(v.Name, v.Value) {
+			why = "Gemini CLI itself acts on it outside any tool call (the file it names read into every request's system prompt or written, the conversation sent elsewhere, a program started), where no hook judges it"
+		} else if hook.CodeVar(v.Name) {
 			why = "every program the agent runs would then run code the project names, unjudged"
 		} else if hook.LookupVar(v.Name) && !hook.GuardVar(v.Name) {
 			why = "the commands would find their programs and libraries there, and run others than the ones guard judged"

@@ -199,6 +199,10 @@ type tc struct {
 	// interactive runs Claude Code on a terminal, as a person starts it
 	// (no -p), with nobody at the keyboard: see runTTY.
 	interactive bool
+	// ordinaryUser runs the agent (and so its hooks and commands) as the
+	// user nobody, who owns the scratch home and the outside directory:
+	// what root's capabilities would hide (a directory's mode) then holds.
+	ordinaryUser bool
 }
 
 // subMarker is the task a case gives a subagent; the fake model tells the
@@ -402,6 +406,9 @@ func (s *session) runAgentOnce() {
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.WaitDelay = 5 * time.Second
+	if s.c.ordinaryUser {
+		s.runAsNobody(cmd)
+	}
 	err := cmd.Run()
 	s.out = out.String()
 	if ctx.Err() != nil {

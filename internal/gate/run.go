@@ -172,6 +172,9 @@ func (g *Gate) Profile() sandbox.Profile {
 		AllowUnixSockets: g.AllowUnixSockets,
 		BestEffort:       g.BestEffort,
 	}
+	if len(roots) > 0 {
+		p.Project = roots[0] // the project (--project), else the working directory: Roots[0]
+	}
 	// Protected paths read-only, secrets unreadable, secret variables removed;
 	// guard's own state directories made first when missing in a root.
 	g.makeStateDirs(roots)

@@ -85,6 +85,45 @@ func codeVars(name string) bool {
 	return false
 }
 
+// GeminiOwnVar reports whether Gemini CLI itself, outside any tool call and
+// so outside any hook, acts on the variable name at value when a project's
+// .env sets it (Gemini CLI 0.61.0 loads the .env before its first request,
+// read in its bundle): GEMINI_SYSTEM_MD naming a file makes that file the
+// system prompt of every request (measured: a .env's
+// GEMINI_SYSTEM_MD=~/.ssh/id_rsa sent the key to the model), and
+// GEMINI_WRITE_SYSTEM_MD writes that prompt, the project's text, to the
+// file it names (a start-up file of the user's); its debug log, context
+// traces and activity log are written where theirs name; the base URL and
+// proxies send the conversation elsewhere; its container sandbox's
+// variables build the project's image and run a proxy command on the host;
+// its IDE companion's command is started. A switch value that names no
+// path (GEMINI_SYSTEM_MD=true: the project's .gemini/system.md) and one
+// that turns the feature off are no such variable.
+func GeminiOwnVar(name, value string) bool {
+	v := strings.ToLower(strings.TrimSpace(value))
+	switch name {
+	case "GEMINI_SYSTEM_MD":
+		return v != "" && v != "0" && v != "false" && v != "1" && v != "true"
+	case "GEMINI_WRITE_SYSTEM_MD":
+		return v != "" && v != "0" && v != "false"
+	}
+	return v != "" && slices.Contains(geminiOwnVars, name)
+}
+
+// geminiOwnVars are the variables of GeminiOwnVar.
+var geminiOwnVars = []string{
+	"GEMINI_SYSTEM_MD", "GEMINI_WRITE_SYSTEM_MD",
+	"GEMINI_DEBUG_LOG_FILE", "GEMINI_CONTEXT_TRACE_DIR", "GEMINI_CLI_ACTIVITY_LOG_TARGET",
+	"GOOGLE_GEMINI_BASE_URL", "GEMINI_BASE_URL", "GOOGLE_VERTEX_BASE_URL", "HTTPS_PROXY", "HTTP_PROXY",
+	"https_proxy", "http_proxy", "ALL_PROXY", "all_proxy",
+	"GEMINI_SANDBOX", "GEMINI_SANDBOX_IMAGE", "GEMINI_SANDBOX_PROXY_COMMAND", "BUILD_SANDBOX",
+	"SANDBOX_FLAGS", "SANDBOX_MOUNTS", "SANDBOX_ENV", "SANDBOX_PORTS",
+	"GEMINI_CLI_IDE_SERVER_STDIO_COMMAND", "GEMINI_CLI_IDE_SERVER_STDIO_ARGS",
+}
+
+// GeminiOwnVars returns the names of GeminiOwnVar.
+func GeminiOwnVars() []string { return slices.Clone(geminiOwnVars) }
+
 // LookupVar reports whether the variable name says where programs or
 // their libraries are found.
 func LookupVar(name string) bool {
@@ -181,7 +220,8 @@ func benignValue(name, value string) bool {
 // hooks with Claude Code 2.1.332; the repository root's settings.local.json
 // too, see layers.go), Gemini CLI's .env file (.gemini/.env or .env, the
 // first found from the project up, unless it is in the home directory;
-// Gemini CLI 0.61.0 adds the variables that are not set yet). A repository
+// Gemini CLI 0.61.0 adds the variables that are not set yet), where the
+// variables Gemini CLI itself acts on count too (GeminiOwnVar). A repository
 // can ship them, and the agent can write a .env: GUARD_CONFIG pointing at a
 // file of the project, or TMPDIR at the home directory, would then widen the
 // writable roots guard judges by. Codex takes no environment from a project
@@ -275,6 +315,10 @@ func ProjectGuardVars(a Agent, project string, getenv func(string) string) []Pro
 				continue
 			}
 			for _, kv := range parseDotenv(b) {
+				if GeminiOwnVar(kv[0], kv[1]) && (getenv == nil || getenv(kv[0]) == kv[1]) {
+					out = append(out, ProjectVar{Name: kv[0], Value: kv[1], File: file})
+					continue
+				}
 				add(file, kv[0], kv[1])
 			}
 		}
