@@ -93,3 +93,37 @@ func TestWarningsShowNamesEscaped(t *testing.T) {
 		}
 	}
 }
+
+// A trusted project's mode is a ceiling, as the user's own is and as guard
+// trust tells the person ("the loosest used here"): GUARD_MODE=full-auto
+// (set by a command a shim runs with no guard above) does not run what the
+// project's auto-edit asks about, sandboxed and unasked. The cap names the
+// file that set it: a project that changed since it was trusted (suggest)
+// is not the user's config.toml.
+func TestProjectModeIsACeiling(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.write("work/.guard/config.toml", "mode = \"auto-edit\"\n", 0o644)
+	store := gate.TrustStore(func(k string) string { return gate.Getenv(w.env, k) })
+	if _, err := store.Trust(w.work); err != nil {
+		t.Fatal(err)
+	}
+	made := filepath.Join(w.work, "made")
+	script := `eval "echo hi > made"`
+	if r := execute(t, w.guardCmd("--", "bash", "-c", script)); r.code != 126 || fileExists(made) {
+		t.Fatalf("trusted project in auto-edit, an unverified script, no terminal: %s, want 126; %s", r, execute(t, w.guardCmd("explain", "--", "bash", "-c", script)))
+	}
+	w.setenv("GUARD_MODE", "full-auto")
+	r := execute(t, w.guardCmd("--", "bash", "-c", script))
+	if r.code != 126 || fileExists(made) {
+		t.Errorf("GUARD_MODE=full-auto in a project trusted with mode auto-edit: %s, made %v; want 126, nothing made", r, fileExists(made))
+	}
+	if want := filepath.Join(w.work, ".guard", "config.toml") + ", auto-edit, is the loosest"; !strings.Contains(r.stderr, want) {
+		t.Errorf("refusal %q does not name %q", r.stderr, want)
+	}
+	w.write("work/.guard/config.toml", "mode = \"full-auto\"\n", 0o644)
+	r = execute(t, w.guardCmd("explain", "--", "python3", "x.py"))
+	if want := "at most suggest (" + filepath.Join(w.work, ".guard") + " (changed since it was trusted))"; !strings.Contains(r.stdout, want) {
+		t.Errorf("a trusted project changed: %s, want the cap named %q", r, want)
+	}
+}

@@ -678,7 +678,11 @@ func caps(cfg config.Config, mode policy.Mode, getenv func(string) string) ([]Ca
 		return nil
 	}
 	if cfg.Set["mode"] && cfg.Mode != "" {
-		if err := add(cfg.Mode, cfg.Path); err != nil {
+		from := cfg.Path
+		if cfg.ModeFrom != "" {
+			from = cfg.ModeFrom
+		}
+		if err := add(cfg.Mode, from); err != nil {
 			return nil, err
 		}
 	}

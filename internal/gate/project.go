@@ -3,6 +3,7 @@ package gate
 import (
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -66,11 +67,7 @@ func withProject(cfg config.Config, root string, getenv func(string) string, std
 	files, err := store.Check(project)
 	if err != nil {
 		Warn(stderr, "%s/%s is %v; not applied, and guard runs in suggest mode there until it is trusted again (review it, then guard trust, run in %s; or guard trust --revoke there to forget it)", project, trust.Dir, err, project)
-		cfg.Mode = string(policy.Suggest)
-		if cfg.Set == nil {
-			cfg.Set = map[string]bool{}
-		}
-		cfg.Set["mode"] = true
+		setMode(&cfg, string(policy.Suggest), filepath.Join(project, trust.Dir)+" (changed since it was trusted)")
 		return cfg, nil, nil
 	}
 	return applyProject(cfg, project, files, getenv)
@@ -104,7 +101,7 @@ func applyProject(cfg config.Config, project string, files []trust.File, getenv 
 			}
 		}
 		if pc.Set["mode"] {
-			cfg.Mode = pc.Mode
+			setMode(&cfg, pc.Mode, path)
 		}
 		if pc.Set["sandbox"] {
 			cfg.Sandbox = pc.Sandbox
@@ -120,6 +117,20 @@ func applyProject(cfg config.Config, project string, files []trust.File, getenv 
 		}
 	}
 	return cfg, set, nil
+}
+
+// setMode makes mode, which from sets, the configured mode: the ceiling of
+// --mode and GUARD_MODE (see caps), as the user's own mode is. A trusted
+// project's mode that was left out of Set was no ceiling at all where the
+// user's config.toml sets no mode: GUARD_MODE=full-auto ran what the
+// project's auto-edit asks about, sandboxed, unasked.
+func setMode(cfg *config.Config, mode, from string) {
+	set := maps.Clone(cfg.Set)
+	if set == nil {
+		set = map[string]bool{}
+	}
+	set["mode"] = true
+	cfg.Mode, cfg.Set, cfg.ModeFrom = mode, set, from
 }
 
 // guardState returns the part of guard's own state that a writable root
