@@ -127,3 +127,57 @@ func TestProjectModeIsACeiling(t *testing.T) {
 		t.Errorf("a trusted project changed: %s, want the cap named %q", r, want)
 	}
 }
+
+// A remembered answer for a program that is a file inside the writable
+// roots holds for that file's content, whatever spelling runs it: after
+// "always" for `./run.sh check x.txt` (or for the script by its absolute
+// path), the agent rewrites the script (a write inside the project) and
+// runs it by its absolute path, by the rule's bare name (guard runs the
+// rule's system_path), inside a script, or through an agent's hook: each is
+// asked again, none runs the new content. The content approved runs again
+// unasked.
+func TestRememberedProgramBoundEverySpelling(t *testing.T) {
+	t.Parallel()
+	for _, program := range []string{"./run.sh", "ABS"} {
+		w := newWorld(t)
+		script := w.write("work/run.sh", "#!/bin/sh\necho ran \"$@\"\n", 0o755)
+		if program == "ABS" {
+			program = script
+		}
+		tm := openTerminal(t)
+		cmd := w.guardCmd("--mode", "suggest", "--", program, "check", "x.txt")
+		tm.start(cmd)
+		tm.waitFor(promptText)
+		tm.typeIn("a\n") // remembered for the project, bound: no scope asked
+		if r := waitExit(t, cmd); r.code != 0 {
+			t.Fatalf("%s answered a: %s; terminal %q", program, r, tm.text())
+		}
+		spellings := [][]string{
+			{"./run.sh", "check", "x.txt"},
+			{script, "check", "x.txt"},
+			{"run.sh", "check", "x.txt"},
+			{"bash", "-c", script + " check x.txt"},
+		}
+		for _, argv := range spellings {
+			if r := execute(t, w.guardCmd(append([]string{"--mode", "suggest", "--"}, argv...)...)); r.code != 0 || !strings.Contains(r.stdout, "ran check x.txt") {
+				t.Errorf("%s approved, unchanged, %q with no terminal: %s, want it run", program, argv, r)
+			}
+		}
+		w.write("work/run.sh", "#!/bin/sh\necho CHANGED \"$@\"\n", 0o755)
+		for _, argv := range spellings {
+			for _, mode := range []string{"suggest", "auto-edit"} {
+				r := execute(t, w.guardCmd(append([]string{"--mode", mode, "--"}, argv...)...))
+				if r.code != 126 || strings.Contains(r.stdout, "CHANGED") {
+					t.Errorf("%s approved, then rewritten, %s %q with no terminal: %s, want 126 and nothing run", program, mode, argv, r)
+				}
+			}
+		}
+		for _, agent := range []string{"claude-code", "gemini"} {
+			env := hookWith(w.env, "GUARD_MODE=auto-edit")
+			ans := hookAsk(t, w.guard, agent, w.work, env, hookRequest(agent, w.work, script+" check x.txt"))
+			if d := hookStr(hookField(ans, "hookSpecificOutput", "permissionDecision")) + hookStr(hookField(ans, "decision")); d == "allow" {
+				t.Errorf("%s approved, then rewritten, %s hook: %v, want no allow", program, agent, ans)
+			}
+		}
+	}
+}

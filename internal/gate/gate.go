@@ -579,6 +579,7 @@ func (g *Gate) Judge(argv []string) (policy.Verdict, policy.Decision) {
 	argv = g.boundArgv(argv)
 	v := g.Set.Judge(argv, g.Cwd)
 	g.checkPrograms(&v, argv)
+	g.checkRemembered(&v)
 	g.checkGit(&v)
 	g.checkGitPlaced(&v)
 	g.checkGitHistory(&v)
