@@ -203,3 +203,67 @@ func TestReadFIFO(t *testing.T) {
 		}
 	}
 }
+
+// The log is this account's own: in a directory every account writes (a
+// sticky /tmp, where the README lets the log be), another account's
+// symbolic link at its name (to the user's ~/.bashrc, where a logged
+// `$(...)` runs at the next shell) and another account's file (which
+// collects every command's tokens) are not written; the user's own log,
+// and as root a log its directory's owner owns (sudo -E), are.
+func TestAppendNotAnotherAccounts(t *testing.T) {
+	const other = 65534 // nobody
+	shared := t.TempDir()
+	if err := os.Chmod(shared, 0o1777); err != nil {
+		t.Fatal(err)
+	}
+	bashrc := filepath.Join(t.TempDir(), ".bashrc")
+	if err := os.WriteFile(bashrc, []byte("# rc\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := Entry{Argv: []string{"echo", "$(touch /tmp/pwned)"}}
+	link := filepath.Join(shared, "audit.jsonl")
+	if err := os.Symlink(bashrc, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := Append(link, e); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("Append through a link at the log's name: %v, want refused", err)
+	}
+	if b, _ := os.ReadFile(bashrc); string(b) != "# rc\n" {
+		t.Errorf("the link's target was written: %q", b)
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("another account's file needs root to make")
+	}
+	theirs := filepath.Join(shared, "theirs.jsonl")
+	if err := os.WriteFile(theirs, nil, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(theirs, other, other); err != nil {
+		t.Skipf("chown: %v", err)
+	}
+	if err := Append(theirs, e); err == nil || !strings.Contains(err.Error(), "owned by uid 65534") {
+		t.Errorf("Append to another account's file in a shared directory: %v, want refused", err)
+	}
+	if fi, _ := os.Stat(theirs); fi.Size() != 0 {
+		t.Errorf("another account's file was written: %d bytes", fi.Size())
+	}
+	// A user's log in the user's directory, written by root (sudo -E).
+	home := t.TempDir()
+	if err := os.Chown(home, other, other); err != nil {
+		t.Fatal(err)
+	}
+	users := filepath.Join(home, "audit.jsonl")
+	if err := os.WriteFile(users, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(users, other, other); err != nil {
+		t.Fatal(err)
+	}
+	if err := Append(users, e); err != nil {
+		t.Errorf("root appending to a user's log in the user's directory: %v", err)
+	}
+	mine := filepath.Join(shared, "mine.jsonl")
+	if err := Append(mine, e); err != nil {
+		t.Errorf("Append to a new log of this account's in a shared directory: %v", err)
+	}
+}
