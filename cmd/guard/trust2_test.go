@@ -4,10 +4,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"guard/internal/gate"
+	"guard/policy"
 )
 
 // An "always" answer holds the command the person saw, with every word of
@@ -181,3 +183,52 @@ func TestRememberedProgramBoundEverySpelling(t *testing.T) {
 		}
 	}
 }
+
+// A writable root below another root cannot be moved by a command guard
+// lets write there: a trusted project's root "<project>/build" (inside the
+// project, guard trust says) and a $TMPDIR inside the project, each made by a
+// link that a relative text made point outside once moved (made inside the
+// project, where it resolved inside, then `mv` where none is yet), are no roots: a write
+// outside through them is asked about, refused with no one to ask.
+func TestRootThroughMovedLink(t *testing.T) {
+	t.Parallel()
+	outside := hookOutsideDir(t)
+	for _, which := range []string{"project root", "TMPDIR"} {
+		w := newWorld(t)
+		w.write("work/.guard/config.toml", "writable_roots = ["+strconvQuote(filepath.Join(w.work, "build"))+"]\n", 0o644)
+		store := gate.TrustStore(func(k string) string { return gate.Getenv(w.env, k) })
+		if _, err := store.Trust(w.work); err != nil {
+			t.Fatal(err)
+		}
+		root := filepath.Join(w.work, "build")
+		if which == "TMPDIR" {
+			root = filepath.Join(w.work, "tmpdir")
+			w.setenv("TMPDIR", root)
+		}
+		// From root's directory, up to / and down to outside.
+		up := strings.Repeat("../", strings.Count(filepath.Dir(root), "/"))
+		text := up + strings.TrimPrefix(outside, "/")
+		for _, argv := range [][]string{
+			{"mkdir", "-p", "a/b/c/d/e/f/g/h/i/j"},
+			{"ln", "-s", text, "a/b/c/d/e/f/g/h/i/j/L"},
+			{"mv", "a/b/c/d/e/f/g/h/i/j/L", root},
+		} {
+			if r := execute(t, w.guardCmd(append([]string{"--mode", "auto-edit", "--"}, argv...)...)); r.code != 0 {
+				t.Logf("%s: %q: %s", which, argv, r)
+			}
+		}
+		if dest, err := os.Readlink(root); err != nil || policyResolve(root) != outside {
+			t.Logf("%s: %s -> %q (%v): the link was not made; the moves above were refused", which, root, dest, err)
+		}
+		victim := filepath.Join(outside, which+"-victim")
+		r := execute(t, w.guardCmd("--mode", "auto-edit", "--", "touch", victim))
+		if r.code != 126 || fileExists(victim) {
+			t.Errorf("%s moved to a link to %s, then touch %s in auto-edit: %s, made %v; want 126 and nothing made", which, outside, victim, r, fileExists(victim))
+		}
+		os.Remove(victim)
+	}
+}
+
+func strconvQuote(s string) string { return strconv.Quote(s) }
+
+func policyResolve(p string) string { return policy.Resolve(p, "/") }

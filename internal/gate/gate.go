@@ -221,6 +221,7 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 		}
 		g.Roots = append(g.Roots, filepath.Clean(r))
 	}
+	g.dropMovableRoots()
 
 	g.AllowNetwork = opts.AllowNetwork || cfg.AllowNetwork
 	g.AllowUnixSockets = opts.AllowUnixSockets || cfg.AllowUnixSockets
