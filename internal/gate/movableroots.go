@@ -3,6 +3,7 @@ package gate
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"guard/policy"
@@ -47,21 +48,12 @@ func (g *Gate) dropMovableRoots() {
 				continue
 			}
 		}
-		if containsInt(g.temps, i) {
+		if slices.Contains(g.temps, i) {
 			temps = append(temps, len(kept))
 		}
 		kept = append(kept, g.Roots[i])
 	}
 	g.Roots, g.temps = kept, temps
-}
-
-func containsInt(s []int, v int) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // belowAnother reports whether a directory strictly above r is one of the
