@@ -267,3 +267,43 @@ func TestAppendNotAnotherAccounts(t *testing.T) {
 		t.Errorf("Append to a new log of this account's in a shared directory: %v", err)
 	}
 }
+
+// A flood of entries does not erase what was logged before it: PATH.1
+// written in the last day is not replaced, the log grows on, and the first
+// entry is still there after many times the limit; a day-old PATH.1 is
+// replaced as before.
+func TestRotateKeepsRecent(t *testing.T) {
+	defer func(old int64) { rotateAt = old }(rotateAt)
+	rotateAt = 8 << 10
+	dir := t.TempDir()
+	path := filepath.Join(dir, "audit.jsonl")
+	if err := Append(path, Entry{Argv: []string{"rm", "-rf", "the-evidence"}}); err != nil {
+		t.Fatal(err)
+	}
+	flood := func(n int) {
+		for i := 0; i < n; i++ {
+			if err := Append(path, Entry{Argv: []string{"echo", strings.Repeat("x", 500)}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	flood(400)
+	found := false
+	for _, f := range []string{path, path + ".1"} {
+		if b, _ := os.ReadFile(f); bytes.Contains(b, []byte("the-evidence")) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("after %d bytes of entries, the first entry is in neither %s nor its .1", 400*550, path)
+	}
+	// A day-old PATH.1 is replaced at the next multiple of the limit.
+	old := time.Now().Add(-25 * time.Hour)
+	if err := os.Chtimes(path+".1", old, old); err != nil {
+		t.Fatal(err)
+	}
+	flood(40)
+	if fi, err := os.Stat(path + ".1"); err != nil || time.Since(fi.ModTime()) > time.Hour {
+		t.Errorf("a day-old %s.1 was not replaced: %v", path, err)
+	}
+}
