@@ -234,41 +234,17 @@ func TestRootThroughMovedLink(t *testing.T) {
 // project) in view, right above its question, however many policy files an
 // agent put in .guard: with 300 of them, the mode line was some 300 lines up.
 func TestTrustLoosenLast(t *testing.T) {
-	script, err := exec.LookPath("script")
-	if err != nil {
-		t.Skip("script(1) (util-linux) is needed for a terminal")
-	}
-	guard := guardBinary(t)
-	base, err := filepath.EvalSymlinks(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	project := filepath.Join(base, "project")
-	elsewhere := filepath.Join(base, "elsewhere")
-	if err := os.MkdirAll(filepath.Join(project, ".guard"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	write := func(name, text string) {
-		if err := os.WriteFile(filepath.Join(project, ".guard", name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
+	out, base := trustAnsweredNo(t, func(base string) map[string]string {
+		files := map[string]string{"config.toml": "mode = \"full-auto\"\nwritable_roots = [\"" + filepath.Join(base, "elsewhere") + "\"]\n"}
+		for i := range 300 {
+			files[fmt.Sprintf("lint%03d.policy", i)] = fmt.Sprintf("prefix_rule(pattern=[\"lint%03d\"], decision=\"allow\")\n", i)
 		}
-	}
-	write("config.toml", "mode = \"full-auto\"\nwritable_roots = [\""+elsewhere+"\"]\n")
-	for i := range 300 {
-		write(fmt.Sprintf("lint%03d.policy", i), fmt.Sprintf("prefix_rule(pattern=[\"lint%03d\"], decision=\"allow\")\n", i))
-	}
-	cmd := exec.Command(script, "-qec", guard+" trust", "/dev/null")
-	cmd.Dir, cmd.Env = project, hookEnv(t, base)
-	cmd.Stdin = strings.NewReader("n\n")
-	r := hookWait(t, cmd)
-	out := strings.ReplaceAll(r.stdout+r.stderr, "\r", "")
-	q := strings.Index(out, "trust them [y/N]")
-	if q < 0 {
-		t.Skipf("guard trust did not find a person at script's terminal here: %q", out)
-	}
-	lines := strings.Split(out[:q], "\n")
+		return files
+	})
+	out = strings.ReplaceAll(out, "\r", "")
+	lines := strings.Split(out[:strings.Index(out, "trust them [y/N]")], "\n")
 	tail := strings.Join(lines[max(0, len(lines)-20):], "\n")
-	for _, want := range []string{"mode full-auto", "writable root " + elsewhere + " (outside the project)"} {
+	for _, want := range []string{"mode full-auto", "writable root " + filepath.Join(base, "elsewhere") + " (outside the project)"} {
 		if !strings.Contains(tail, want) {
 			t.Errorf("the 20 lines above guard trust's question do not say %q:\n%s", want, tail)
 		}

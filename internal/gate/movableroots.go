@@ -1,10 +1,8 @@
 package gate
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"guard/policy"
 )
@@ -73,52 +71,14 @@ func belowAnother(r string, named map[string]bool) bool {
 // symbolic link met that lies inside one of the resolved roots other than
 // r's own (index self), with that root; "" when none does.
 func linkInRoots(r string, resolved []string, self int) (link, within string) {
-	inRoot := func(dir string) string {
+	policy.ResolveVisit(r, func(l, dir string) bool {
 		for j, root := range resolved {
 			if j != self && policy.Inside(dir, root) {
-				return root
+				link, within = l, root
+				return false
 			}
 		}
-		return ""
-	}
-	prefix, rest, links := "/", r, 0
-	for {
-		parts := strings.Split(rest, "/")
-		next := ""
-		for i, c := range parts {
-			switch c {
-			case "", ".":
-				continue
-			case "..":
-				prefix = filepath.Dir(prefix)
-				continue
-			}
-			p := filepath.Join(prefix, c)
-			fi, err := os.Lstat(p)
-			if err != nil {
-				return "", "" // missing: made as written
-			}
-			if fi.Mode()&os.ModeSymlink == 0 {
-				prefix = p
-				continue
-			}
-			if root := inRoot(prefix); root != "" {
-				return p, root
-			}
-			target, err := os.Readlink(p)
-			if err != nil || links >= 40 {
-				return "", ""
-			}
-			links++
-			if filepath.IsAbs(target) {
-				prefix = "/"
-			}
-			next = target + "/" + strings.Join(parts[i+1:], "/")
-			break
-		}
-		if next == "" {
-			return "", ""
-		}
-		rest = next
-	}
+		return true
+	})
+	return link, within
 }
