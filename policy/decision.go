@@ -253,12 +253,19 @@ func Resolve(path, dir string) string {
 	if !filepath.IsAbs(path) {
 		path = dir + "/" + path
 	}
-	return resolvePath("/", path, 0)
+	return resolvePath("/", path, 0, nil)
+}
+
+// ResolveVisit is Resolve for an absolute path, calling met with each
+// symbolic link it follows and the resolved directory that holds it; when
+// met returns false it stops and returns "".
+func ResolveVisit(path string, met func(link, dir string) bool) string {
+	return resolvePath("/", path, 0, met)
 }
 
 // resolvePath resolves the components of rest onto prefix, an existing
-// directory with no symlinks in it.
-func resolvePath(prefix, rest string, links int) string {
+// directory with no symlinks in it (met: see ResolveVisit).
+func resolvePath(prefix, rest string, links int, met func(link, dir string) bool) string {
 	parts := strings.Split(rest, "/")
 	for i, c := range parts {
 		switch c {
@@ -285,6 +292,9 @@ func resolvePath(prefix, rest string, links int) string {
 			prefix = next
 			continue
 		}
+		if met != nil && !met(next, prefix) {
+			return ""
+		}
 		if ownProcLink(next) {
 			// Not followed: the reader's, not guard's (see ownProcLink).
 			return below(next, parts[i+1:])
@@ -295,9 +305,9 @@ func resolvePath(prefix, rest string, links int) string {
 		}
 		remaining := target + "/" + strings.Join(parts[i+1:], "/")
 		if filepath.IsAbs(target) {
-			return resolvePath("/", remaining, links+1)
+			return resolvePath("/", remaining, links+1, met)
 		}
-		return resolvePath(prefix, remaining, links+1)
+		return resolvePath(prefix, remaining, links+1, met)
 	}
 	return prefix
 }

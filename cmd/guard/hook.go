@@ -638,7 +638,9 @@ func (h *hookCall) log(effective hook.Verdict, reason string, v *policy.Verdict)
 		e.Class, e.Rule, e.RuleAt = string(v.Class), v.Result.Rule, v.Result.At.String()
 	}
 	if err := audit.Append(path, e); err != nil {
-		writeWithin(h.c.stderr, []byte(fmt.Sprintf("guard: warning: audit log not written: %v\n", err)), answerTimeout)
+		var b bytes.Buffer
+		gate.Warn(&b, "audit log not written: %v", err)
+		writeWithin(h.c.stderr, b.Bytes(), answerTimeout)
 	}
 }
 

@@ -353,7 +353,8 @@ func (c *cli) explainFiles(args []string) (code int, ok bool) {
 		fmt.Fprintf(c.stdout, "%s\n", b)
 		return 0, true
 	}
-	w := c.stdout
+	// Escaped: a resolved path is a link's target, which an agent chooses.
+	w := termSafe{c.stdout}
 	fmt.Fprintf(w, "%-9s %s\n", kind+":", strings.Join(paths, " "))
 	fmt.Fprintf(w, "mode:     %s\n", g.Mode)
 	fmt.Fprintf(w, "decision: %s", d.Action)

@@ -104,7 +104,14 @@ func (c *cli) trust(args []string) int {
 		return gate.ExitFailure
 	}
 	text := fmt.Sprintf("guard: %s/%s holds:\n", gate.Visible(project), trust.Dir)
-	for _, f := range files {
+	// At most a screenful of names: the lines that follow, what trusting
+	// them changes, must stay in view above the question.
+	const shown = 12
+	for i, f := range files {
+		if i == shown {
+			text += fmt.Sprintf("  and %d more files there\n", len(files)-shown)
+			break
+		}
 		text += fmt.Sprintf("  %s (%d bytes, sha256:%.12s)\n", gate.Visible(f.Name), len(f.Data), f.Hash)
 	}
 	if len(effect) > 0 {

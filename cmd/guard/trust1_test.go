@@ -127,12 +127,33 @@ func TestLogShowsControlsEscaped(t *testing.T) {
 // prompt now says what the files would change. Run on a real terminal
 // (script(1)), answered no: nothing is trusted.
 func TestTrustShowsEffect(t *testing.T) {
+	out, base := trustAnsweredNo(t, func(base string) map[string]string {
+		return map[string]string{
+			"config.toml":  "mode = \"full-auto\"\nwritable_roots = [\"" + filepath.Join(base, "elsewhere") + "\"]\nallow_network = true\nsandbox = \"best-effort\"\n",
+			"build.policy": "prefix_rule(pattern=[\"bash\", \"-c\"], decision=\"allow\")\n",
+		}
+	})
+	elsewhere := filepath.Join(base, "elsewhere")
+	for _, want := range []string{"mode full-auto", "writable root " + elsewhere + " (outside the project)", "allow_network",
+		"sandbox best-effort", `prefix_rule(["bash", "-c"])`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("guard trust's question does not say %q:\n%s", want, out)
+		}
+	}
+}
+
+// trustAnsweredNo runs `guard trust` in base/project, whose .guard holds
+// files(base), at script(1)'s terminal, answers no, and returns what it
+// printed and base; nothing may be trusted after. It skips where script(1)
+// is missing or guard finds no person at its terminal.
+func trustAnsweredNo(t *testing.T, files func(base string) map[string]string) (out, base string) {
+	t.Helper()
 	script, err := exec.LookPath("script")
 	if err != nil {
 		t.Skip("script(1) (util-linux) is needed for a terminal")
 	}
 	guard := guardBinary(t)
-	base, err := filepath.EvalSymlinks(t.TempDir())
+	base, err = filepath.EvalSymlinks(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,12 +161,7 @@ func TestTrustShowsEffect(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(project, ".guard"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	elsewhere := filepath.Join(base, "elsewhere")
-	files := map[string]string{
-		"config.toml":  "mode = \"full-auto\"\nwritable_roots = [\"" + elsewhere + "\"]\nallow_network = true\nsandbox = \"best-effort\"\n",
-		"build.policy": "prefix_rule(pattern=[\"bash\", \"-c\"], decision=\"allow\")\n",
-	}
-	for name, text := range files {
+	for name, text := range files(base) {
 		if err := os.WriteFile(filepath.Join(project, ".guard", name), []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -154,19 +170,14 @@ func TestTrustShowsEffect(t *testing.T) {
 	cmd.Dir, cmd.Env = project, hookEnv(t, base)
 	cmd.Stdin = strings.NewReader("n\n")
 	r := hookWait(t, cmd)
-	out := r.stdout + r.stderr
+	out = r.stdout + r.stderr
 	if !strings.Contains(out, "trust them [y/N]") {
 		t.Skipf("guard trust did not find a person at script's terminal here: %q", out)
-	}
-	for _, want := range []string{"mode full-auto", "writable root " + elsewhere + " (outside the project)", "allow_network",
-		"sandbox best-effort", `prefix_rule(["bash", "-c"])`} {
-		if !strings.Contains(out, want) {
-			t.Errorf("guard trust's question does not say %q:\n%s", want, out)
-		}
 	}
 	if _, err := os.Stat(filepath.Join(base, "home", ".config", "guard", "trusted.json")); err == nil {
 		t.Errorf("answered no, but trusted.json was written")
 	}
+	return out, base
 }
 
 // TestHookEditREPLStartup (docs/redteam/trust-1.md T1-4): the perl

@@ -94,14 +94,34 @@ func Append(path string, e Entry) error {
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
-	// The one write that spans the limit renames the file: writes to it
-	// are serialized, so no two do.
-	if at <= rotateAt && at+int64(len(line)) > rotateAt {
-		if err := os.Rename(path, path+".1"); err != nil {
+	// The one write that spans a multiple of the limit may rename the
+	// file: writes to it are serialized, so no two do.
+	next := max((at+rotateAt-1)/rotateAt*rotateAt, rotateAt) // the first multiple at or after at
+	if at <= next && at+int64(len(line)) > next {
+		if err := rotate(path); err != nil {
 			return fmt.Errorf("audit: rotate: %w", err)
 		}
 	}
 	return nil
+}
+
+// keepYoung is how recently rotated a PATH.1 is kept rather than replaced.
+const keepYoung = 24 * time.Hour
+
+// rotate renames the log to PATH.1, unless PATH.1 was written within
+// keepYoung: then the log grows on, and rotate is asked again at the next
+// multiple of the limit. Rotation by size alone let one safe command erase
+// the log (`seq 30000000 | xargs echo`, with shims on PATH, logs an entry of
+// 16 KiB a batch: two rotations later every earlier entry was gone). A
+// flood now costs disk, as any write of the agent's can, and what was
+// logged before it stays in PATH and PATH.1; in ordinary use PATH.1 is a
+// day old or more when it is replaced.
+func rotate(path string) error {
+	old := path + ".1"
+	if fi, err := os.Lstat(old); err == nil && time.Since(fi.ModTime()) < keepYoung {
+		return nil
+	}
+	return os.Rename(path, old)
 }
 
 // appendJSON appends e as the JSON object encoding/json would write for it

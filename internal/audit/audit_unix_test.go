@@ -203,3 +203,107 @@ func TestReadFIFO(t *testing.T) {
 		}
 	}
 }
+
+// The log is this account's own: in a directory every account writes (a
+// sticky /tmp, where the README lets the log be), another account's
+// symbolic link at its name (to the user's ~/.bashrc, where a logged
+// `$(...)` runs at the next shell) and another account's file (which
+// collects every command's tokens) are not written; the user's own log,
+// and as root a log its directory's owner owns (sudo -E), are.
+func TestAppendNotAnotherAccounts(t *testing.T) {
+	const other = 65534 // nobody
+	shared := t.TempDir()
+	if err := os.Chmod(shared, 0o1777); err != nil {
+		t.Fatal(err)
+	}
+	bashrc := filepath.Join(t.TempDir(), ".bashrc")
+	if err := os.WriteFile(bashrc, []byte("# rc\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := Entry{Argv: []string{"echo", "$(touch /tmp/pwned)"}}
+	link := filepath.Join(shared, "audit.jsonl")
+	if err := os.Symlink(bashrc, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := Append(link, e); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("Append through a link at the log's name: %v, want refused", err)
+	}
+	if b, _ := os.ReadFile(bashrc); string(b) != "# rc\n" {
+		t.Errorf("the link's target was written: %q", b)
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("another account's file needs root to make")
+	}
+	theirs := filepath.Join(shared, "theirs.jsonl")
+	if err := os.WriteFile(theirs, nil, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(theirs, other, other); err != nil {
+		t.Skipf("chown: %v", err)
+	}
+	if err := Append(theirs, e); err == nil || !strings.Contains(err.Error(), "owned by uid 65534") {
+		t.Errorf("Append to another account's file in a shared directory: %v, want refused", err)
+	}
+	if fi, _ := os.Stat(theirs); fi.Size() != 0 {
+		t.Errorf("another account's file was written: %d bytes", fi.Size())
+	}
+	// A user's log in the user's directory, written by root (sudo -E).
+	home := t.TempDir()
+	if err := os.Chown(home, other, other); err != nil {
+		t.Fatal(err)
+	}
+	users := filepath.Join(home, "audit.jsonl")
+	if err := os.WriteFile(users, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(users, other, other); err != nil {
+		t.Fatal(err)
+	}
+	if err := Append(users, e); err != nil {
+		t.Errorf("root appending to a user's log in the user's directory: %v", err)
+	}
+	mine := filepath.Join(shared, "mine.jsonl")
+	if err := Append(mine, e); err != nil {
+		t.Errorf("Append to a new log of this account's in a shared directory: %v", err)
+	}
+}
+
+// A flood of entries does not erase what was logged before it: PATH.1
+// written in the last day is not replaced, the log grows on, and the first
+// entry is still there after many times the limit; a day-old PATH.1 is
+// replaced as before.
+func TestRotateKeepsRecent(t *testing.T) {
+	defer func(old int64) { rotateAt = old }(rotateAt)
+	rotateAt = 8 << 10
+	dir := t.TempDir()
+	path := filepath.Join(dir, "audit.jsonl")
+	if err := Append(path, Entry{Argv: []string{"rm", "-rf", "the-evidence"}}); err != nil {
+		t.Fatal(err)
+	}
+	flood := func(n int) {
+		for i := 0; i < n; i++ {
+			if err := Append(path, Entry{Argv: []string{"echo", strings.Repeat("x", 500)}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	flood(400)
+	found := false
+	for _, f := range []string{path, path + ".1"} {
+		if b, _ := os.ReadFile(f); bytes.Contains(b, []byte("the-evidence")) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("after %d bytes of entries, the first entry is in neither %s nor its .1", 400*550, path)
+	}
+	// A day-old PATH.1 is replaced at the next multiple of the limit.
+	old := time.Now().Add(-25 * time.Hour)
+	if err := os.Chtimes(path+".1", old, old); err != nil {
+		t.Fatal(err)
+	}
+	flood(40)
+	if fi, err := os.Stat(path + ".1"); err != nil || time.Since(fi.ModTime()) > time.Hour {
+		t.Errorf("a day-old %s.1 was not replaced: %v", path, err)
+	}
+}

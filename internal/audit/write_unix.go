@@ -24,14 +24,24 @@ import (
 // Write loops on short writes, which could split a line between two
 // appends. O_NONBLOCK makes opening a FIFO without a reader
 // fail (ENXIO) instead of blocking; it does nothing to regular files.
+//
+// The log is this account's own: a symbolic link at its name is not
+// followed (O_NOFOLLOW), and a file another account owns is not written.
+// With audit_log in /tmp (a place the README offers), another account's
+// link there to ~/.bashrc had every command's arguments appended to it,
+// `$(...)` included, run by the next interactive shell; its own file would
+// have collected every command's tokens.
 func appendLine(path string, b []byte) (int64, error) {
-	const flags = syscall.O_WRONLY | syscall.O_APPEND | syscall.O_CREAT | syscall.O_NONBLOCK | syscall.O_CLOEXEC
+	const flags = syscall.O_WRONLY | syscall.O_APPEND | syscall.O_CREAT | syscall.O_NONBLOCK | syscall.O_CLOEXEC | syscall.O_NOFOLLOW
 	fd, err := syscall.Open(path, flags, 0o600)
 	if errors.Is(err, syscall.ENOENT) {
 		if err := mkdirParent(path); err != nil {
 			return 0, err
 		}
 		fd, err = syscall.Open(path, flags, 0o600)
+	}
+	if errors.Is(err, syscall.ELOOP) {
+		return 0, fmt.Errorf("open %s: a symbolic link, which guard does not follow at the log's name (another account, or a command, could point it at a file that is run later); give audit_log the file itself", path)
 	}
 	if err != nil {
 		return 0, &fs.PathError{Op: "open", Path: path, Err: err}
@@ -44,6 +54,10 @@ func appendLine(path string, b []byte) (int64, error) {
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
 		syscall.Close(fd)
 		return 0, fmt.Errorf("open %s: not a regular file", path)
+	}
+	if euid := os.Geteuid(); st.Uid != uint32(euid) && !ownersPlace(path, st.Uid) {
+		syscall.Close(fd)
+		return 0, fmt.Errorf("open %s: owned by uid %d, not by this account (uid %d): that account reads every command's arguments there and changes what guard logged; give the log a place of this account's own", path, st.Uid, euid)
 	}
 	if st.Nlink > 1 {
 		// Another name may be in a writable root: the argv of every
@@ -83,4 +97,12 @@ func appendLine(path string, b []byte) (int64, error) {
 		return 0, &fs.PathError{Op: "close", Path: path, Err: err}
 	}
 	return at, nil
+}
+
+// ownersPlace reports whether root may append to a log that uid owns: uid
+// owns the directory it is in (a user's log that root writes with the
+// user's HOME, sudo -E, and made theirs: see appendLine).
+func ownersPlace(path string, uid uint32) bool {
+	owner, _, ok := config.Owner(filepath.Dir(path))
+	return ok && uint32(owner) == uid
 }

@@ -37,6 +37,10 @@ type Config struct {
 
 	// Path is the file the configuration came from, "" if none.
 	Path string
+	// ModeFrom, when not "", is what set Mode in place of Path: a trusted
+	// project's .guard/config.toml, or its .guard when it changed since it
+	// was trusted (suggest mode).
+	ModeFrom string
 	// Set holds the keys the file set (by their TOML names, "mode",
 	// "writable_roots", ...), so that callers can order the file between
 	// flags, the environment and defaults. It is nil when no file was read.

@@ -23,7 +23,7 @@ import (
 type offer struct {
 	exact, shape       string // rule texts; "" when not offered
 	shapeShown, noWhy  string
-	relative, abs, sum string // a relative program, its absolute path and hash
+	relative, abs, sum string // a program bound to its content (a relative path, or one inside the roots), its absolute path and hash
 }
 
 func (g *Gate) offers(argv []string, v *policy.Verdict) offer {
@@ -37,9 +37,15 @@ func (g *Gate) offers(argv []string, v *policy.Verdict) offer {
 		return o
 	}
 	path := ""
-	if p := argv[0]; strings.Contains(p, "/") && !filepath.IsAbs(p) {
+	// A program run by a relative path, or by its absolute path inside the
+	// writable roots, is a file the agent can rewrite: the rule is bound
+	// to its content (checkRemembered).
+	if p := argv[0]; strings.Contains(p, "/") && (!filepath.IsAbs(p) || g.insideRoots(filepath.Clean(p))) {
 		o.relative = p
 		o.abs = filepath.Join(g.Cwd, p)
+		if filepath.IsAbs(p) {
+			o.abs = filepath.Clean(p)
+		}
 		sum, err := rules.Hash(o.abs)
 		if err != nil {
 			o.noWhy = err.Error()

@@ -170,8 +170,12 @@ func readAnswer(tty *os.File) string {
 	return strings.ToLower(strings.TrimSpace(line))
 }
 
-// ExactRule is a define_program call that matches argv and only argv (up
-// to the order of its flags), classified safe.
+// ExactRule is a define_program call that matches argv and only argv,
+// classified safe: every word a literal in its place (dash_args takes the
+// words that start with "-" as positionals). A rule that declared them as
+// flags matched the command without them, in any order and repeated: "always
+// this exact command" for `make -n deploy` (a dry run) ran `make deploy`
+// unasked, and for `gcc -o out a.c` let `gcc out -o a.c` overwrite a.c.
 func ExactRule(argv []string, now time.Time) (string, error) {
 	if len(argv) == 0 {
 		return "", fmt.Errorf("empty command")
@@ -188,34 +192,23 @@ func ExactRule(argv []string, now time.Time) (string, error) {
 		}
 		path, program = program, program[strings.LastIndex(program, "/")+1:]
 	}
-	var flags, args []string
-	seen := map[string]bool{}
+	words := make([]string, 0, len(argv)-1)
 	for _, w := range argv[1:] {
-		switch {
-		case w == "--":
+		if w == "--" {
 			return "", fmt.Errorf("a command with -- cannot be remembered")
-		case strings.HasPrefix(w, "-"):
-			if !seen[w] {
-				flags = append(flags, fmt.Sprintf("flag(%s)", starlarkString(w)))
-				seen[w] = true
-			}
-		default:
-			args = append(args, starlarkString(w))
 		}
+		words = append(words, starlarkString(w))
 	}
-	example := make([]string, 0, len(argv)-1)
-	for _, w := range argv[1:] {
-		example = append(example, starlarkString(w))
-	}
+	list := strings.Join(words, ", ")
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Approved always at a guard prompt on %s.\n", now.UTC().Format(time.RFC3339))
 	fmt.Fprintf(&b, "define_program(\n    program = %s,\n", starlarkString(program))
 	if path != "" {
 		fmt.Fprintf(&b, "    system_path = [%s],\n", starlarkString(path))
 	}
-	fmt.Fprintf(&b, "    options = [%s],\n", strings.Join(flags, ", "))
-	fmt.Fprintf(&b, "    args = [%s],\n", strings.Join(args, ", "))
-	fmt.Fprintf(&b, "    should_match = [[%s]],\n)\n", strings.Join(example, ", "))
+	fmt.Fprintf(&b, "    args = [%s],\n", list)
+	b.WriteString("    dash_args = True,\n")
+	fmt.Fprintf(&b, "    should_match = [[%s]],\n)\n", list)
 	// A rule that does not load alone (a program named "a b", "" or with a
 	// tab is not a command name the policy language takes) is not written.
 	if _, err := policy.Load("rule", []byte(b.String())); err != nil {

@@ -2,7 +2,6 @@ package gate
 
 import (
 	"errors"
-	"fmt"
 
 	"guard/policy"
 	"guard/sandbox"
@@ -46,7 +45,7 @@ func (g *Gate) writesUnconfined(argv []string, v *policy.Verdict, d policy.Decis
 		return ExitFailure, true
 	}
 	if g.BestEffort {
-		fmt.Fprintf(g.Stderr, "guard: warning: writes not confined to the roots: %v\n", err)
+		Warn(g.Stderr, "writes not confined to the roots: %v", err)
 		return 0, false
 	}
 	d = g.ask(argv, v, policy.Decision{Action: policy.Ask, Class: d.Class, Writes: d.Writes,

@@ -2,6 +2,7 @@ package gate
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -45,6 +46,17 @@ func displayWord(w string) string {
 	}
 	b.WriteByte('\'')
 	return b.String()
+}
+
+// Warn writes one warning line to w, "guard: warning: " and the formatted
+// text with every character a terminal would act on escaped (Visible): the
+// text names files and directories an agent may have made (a project's
+// .guard files, a link's target), and guard's warning is the one line of a
+// command's output that no program of the agent's printed: a name holding
+// "\x1b[2K\x1b[8m" erased and hid it, and one holding an OSC 52 sequence put
+// what the agent chose in the person's clipboard.
+func Warn(w io.Writer, format string, args ...any) {
+	fmt.Fprintf(w, "guard: warning: %s\n", Visible(fmt.Sprintf(format, args...)))
 }
 
 // Visible is s with every character a terminal would act on written as an

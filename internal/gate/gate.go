@@ -216,6 +216,7 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 		}
 		g.Roots = append(g.Roots, filepath.Clean(r))
 	}
+	g.dropMovableRoots()
 
 	g.AllowNetwork = opts.AllowNetwork || cfg.AllowNetwork
 	g.AllowUnixSockets = opts.AllowUnixSockets || cfg.AllowUnixSockets
@@ -567,6 +568,7 @@ func (g *Gate) Judge(argv []string) (policy.Verdict, policy.Decision) {
 	argv = g.boundArgv(argv)
 	v := g.Set.Judge(argv, g.Cwd)
 	g.checkPrograms(&v, argv)
+	g.checkRemembered(&v)
 	g.checkGit(&v)
 	g.checkGitPlaced(&v)
 	g.checkGitHistory(&v)
@@ -666,7 +668,11 @@ func caps(cfg config.Config, mode policy.Mode, getenv func(string) string) ([]Ca
 		return nil
 	}
 	if cfg.Set["mode"] && cfg.Mode != "" {
-		if err := add(cfg.Mode, cfg.Path); err != nil {
+		from := cfg.Path
+		if cfg.ModeFrom != "" {
+			from = cfg.ModeFrom
+		}
+		if err := add(cfg.Mode, from); err != nil {
 			return nil, err
 		}
 	}

@@ -3,6 +3,7 @@ package gate
 import (
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -58,19 +59,15 @@ func withProject(cfg config.Config, root string, getenv func(string) string, std
 		}
 	}
 	if nearest != "" && nearest != project && (project == "" || policy.Inside(nearest, project)) {
-		fmt.Fprintf(stderr, "guard: warning: %s/%s is not trusted; ignored (guard trust, run in %s, applies it)\n", nearest, trust.Dir, nearest)
+		Warn(stderr, "%s/%s is not trusted; ignored (guard trust, run in %s, applies it)", nearest, trust.Dir, nearest)
 	}
 	if project == "" {
 		return cfg, nil, nil
 	}
 	files, err := store.Check(project)
 	if err != nil {
-		fmt.Fprintf(stderr, "guard: warning: %s/%s is %v; not applied, and guard runs in suggest mode there until it is trusted again (review it, then guard trust, run in %s; or guard trust --revoke there to forget it)\n", project, trust.Dir, err, project)
-		cfg.Mode = string(policy.Suggest)
-		if cfg.Set == nil {
-			cfg.Set = map[string]bool{}
-		}
-		cfg.Set["mode"] = true
+		Warn(stderr, "%s/%s is %v; not applied, and guard runs in suggest mode there until it is trusted again (review it, then guard trust, run in %s; or guard trust --revoke there to forget it)", project, trust.Dir, err, project)
+		setMode(&cfg, string(policy.Suggest), filepath.Join(project, trust.Dir)+" (changed since it was trusted)")
 		return cfg, nil, nil
 	}
 	return applyProject(cfg, project, files, getenv)
@@ -104,7 +101,7 @@ func applyProject(cfg config.Config, project string, files []trust.File, getenv 
 			}
 		}
 		if pc.Set["mode"] {
-			cfg.Mode = pc.Mode
+			setMode(&cfg, pc.Mode, path)
 		}
 		if pc.Set["sandbox"] {
 			cfg.Sandbox = pc.Sandbox
@@ -122,6 +119,20 @@ func applyProject(cfg config.Config, project string, files []trust.File, getenv 
 	return cfg, set, nil
 }
 
+// setMode makes mode, which from sets, the configured mode: the ceiling of
+// --mode and GUARD_MODE (see caps), as the user's own mode is. A trusted
+// project's mode that was left out of Set was no ceiling at all where the
+// user's config.toml sets no mode: GUARD_MODE=full-auto ran what the
+// project's auto-edit asks about, sandboxed, unasked.
+func setMode(cfg *config.Config, mode, from string) {
+	set := maps.Clone(cfg.Set)
+	if set == nil {
+		set = map[string]bool{}
+	}
+	set["mode"] = true
+	cfg.Mode, cfg.Set, cfg.ModeFrom = mode, set, from
+}
+
 // guardState returns the part of guard's own state that a writable root
 // would contain or be inside, or "".
 func guardState(root string, getenv func(string) string) string {
@@ -134,6 +145,16 @@ func guardState(root string, getenv func(string) string) string {
 		}
 	}
 	return ""
+}
+
+// someNames is names joined, the first twelve, then how many more.
+func someNames(names []string) string {
+	const most = 12
+	shown := strings.Join(names[:min(len(names), most)], ", ")
+	if len(names) > most {
+		shown += fmt.Sprintf(" and %d more", len(names)-most)
+	}
+	return shown
 }
 
 // ProjectEffect says, one line each, what trusting project's files would
@@ -152,26 +173,14 @@ func ProjectEffect(project string, files []trust.File, getenv func(string) strin
 	if err != nil {
 		return nil, err
 	}
-	var out []string
-	if cfg.Mode != base.Mode {
-		out = append(out, "mode "+cfg.Mode+": the mode where neither --mode nor GUARD_MODE names one, and the loosest used here")
-	}
-	for _, r := range cfg.WritableRoots {
-		where := "outside the project"
-		if policy.Inside(filepath.Clean(r), project) {
-			where = "inside the project"
-		}
-		out = append(out, "writable root "+r+" ("+where+"): commands and edits may write there unasked in auto-edit and full-auto")
-	}
-	if cfg.AllowNetwork {
-		out = append(out, "allow_network: full-auto's sandbox reaches the network")
-	}
-	if cfg.AllowUnixSockets {
-		out = append(out, "allow_unix_sockets: full-auto's sandbox connects to Unix sockets (a Docker socket is a root shell)")
-	}
-	if cfg.Sandbox != base.Sandbox {
-		out = append(out, "sandbox "+cfg.Sandbox+": full-auto runs with what the kernel enforces instead of refusing")
-	}
+	// What each policy file has rules for first, what only tightens next,
+	// and what loosens the most last, right above the question: a .guard
+	// with hundreds of policy files pushed the mode and the roots off the
+	// screen. Past the first few, the policy files share one line.
+	const shownFiles = 8
+	var out, last []string
+	var more []string
+	moreFiles := 0
 	for _, p := range set {
 		var names, inside []string
 		for _, pr := range p.AllPrograms() {
@@ -191,23 +200,50 @@ func ProjectEffect(project string, files []trust.File, getenv func(string) strin
 				}
 			}
 		}
-		if len(names) == 0 {
-			continue
-		}
-		const most = 12
-		shown := strings.Join(names[:min(len(names), most)], ", ")
-		if len(names) > most {
-			shown += fmt.Sprintf(" and %d more", len(names)-most)
-		}
-		out = append(out, filepath.Base(p.File)+": rules (allowing, or stricter) for "+shown)
 		for _, sp := range inside {
 			// Unlike a remembered rule for ./script, not bound to the
 			// file's content.
-			out = append(out, filepath.Base(p.File)+": runs "+sp+" as its rules say, whatever an agent that writes in the project puts in it")
+			last = append(last, filepath.Base(p.File)+": runs "+sp+" as its rules say, whatever an agent that writes in the project puts in it")
 		}
+		if len(names) == 0 {
+			continue
+		}
+		if moreFiles > 0 || len(out) == shownFiles {
+			moreFiles++
+			for _, n := range names {
+				if !slices.Contains(more, n) {
+					more = append(more, n)
+				}
+			}
+			continue
+		}
+		out = append(out, filepath.Base(p.File)+": rules (allowing, or stricter) for "+someNames(names))
+	}
+	if moreFiles > 0 {
+		out = append(out, fmt.Sprintf("%d more policy files: rules (allowing, or stricter) for %s", moreFiles, someNames(more)))
 	}
 	if n := len(cfg.Protect.Protected) + len(cfg.Protect.Secrets) + len(cfg.Protect.SecretEnv); n > 0 {
 		out = append(out, fmt.Sprintf("%d protected paths, secrets or secret variables added (stricter)", n))
 	}
+	if cfg.Mode != base.Mode {
+		out = append(out, "mode "+cfg.Mode+": the mode where neither --mode nor GUARD_MODE names one, and the loosest used here")
+	}
+	for _, r := range cfg.WritableRoots {
+		where := "outside the project"
+		if policy.Inside(filepath.Clean(r), project) {
+			where = "inside the project"
+		}
+		out = append(out, "writable root "+r+" ("+where+"): commands and edits may write there unasked in auto-edit and full-auto")
+	}
+	if cfg.AllowNetwork {
+		out = append(out, "allow_network: full-auto's sandbox reaches the network")
+	}
+	if cfg.AllowUnixSockets {
+		out = append(out, "allow_unix_sockets: full-auto's sandbox connects to Unix sockets (a Docker socket is a root shell)")
+	}
+	if cfg.Sandbox != base.Sandbox {
+		out = append(out, "sandbox "+cfg.Sandbox+": full-auto runs with what the kernel enforces instead of refusing")
+	}
+	out = append(out, last...)
 	return out, nil
 }

@@ -268,7 +268,7 @@ func (g *Gate) log(argv []string, v *policy.Verdict, d policy.Decision, resolved
 		Pid: os.Getpid(), Reason: d.Reason,
 	}
 	if err := audit.Append(g.AuditLog, e); err != nil {
-		fmt.Fprintf(g.Stderr, "guard: warning: audit log not written: %v\n", err)
+		Warn(g.Stderr, "audit log not written: %v", err)
 	}
 }
 

@@ -15,6 +15,11 @@ import (
 // files read (ARG_RFILES_OR_CWD): a shape rule says the person trusts the
 // program on any files, and its matches are classified safe.
 //
+// Every option used is required (flag(..., required = True)): the shape is
+// the command with those options, not without them. Optional, the shape of
+// `make -n deploy` (a dry run) or `git push --dry-run origin main` ran
+// `make deploy` and `git push origin main` unasked.
+//
 // Limits: an option's value is not told apart from a positional word (-n 5:
 // 5 is one of "the files"), and a program whose options write files is
 // trusted with them too, which is why the prompt shows the rule it writes.
@@ -109,7 +114,7 @@ func ShapeRule(argv []string, path string) (rule, shape string, err error) {
 	program := filepath.Base(argv[0])
 	args := argv[1:]
 	var lead []string // literal words: the subcommand (and a script runner's script)
-	var opts []string
+	var opts, optsShown []string
 	seen := map[string]bool{}
 	rest, dashes, afterDash := 0, false, 0
 	keep := 0
@@ -132,13 +137,15 @@ func ShapeRule(argv []string, path string) (rule, shape string, err error) {
 			name, _, hasValue := strings.Cut(w, "=")
 			if hasValue && strings.HasPrefix(w, "--") {
 				if !seen[name] {
-					opts = append(opts, fmt.Sprintf("opt(%s, ARG_OPAQUE_VALUE)", starlarkString(name)))
+					opts = append(opts, fmt.Sprintf("opt(%s, ARG_OPAQUE_VALUE, required = True)", starlarkString(name)))
+					optsShown = append(optsShown, name+"=<value>")
 					seen[name] = true
 				}
 				continue
 			}
 			if !seen[w] {
-				opts = append(opts, fmt.Sprintf("flag(%s)", starlarkString(w)))
+				opts = append(opts, fmt.Sprintf("flag(%s, required = True)", starlarkString(w)))
+				optsShown = append(optsShown, w)
 				seen[w] = true
 			}
 		case keep > 0 || program == "make":
@@ -156,9 +163,7 @@ func ShapeRule(argv []string, path string) (rule, shape string, err error) {
 		pattern = append(pattern, starlarkString(l))
 		shown = append(shown, l)
 	}
-	for _, o := range opts {
-		shown = append(shown, optionShown(o))
-	}
+	shown = append(shown, optsShown...)
 	if rest+afterDash > 0 || dashes {
 		pattern = append(pattern, "ARG_RFILES_OR_CWD")
 		if rest > 0 {
@@ -207,15 +212,4 @@ func kindOf(program string) string {
 		return "revs/paths"
 	}
 	return "files"
-}
-
-func optionShown(o string) string {
-	// flag("-x") -> -x ; opt("--format", ...) -> --format=<value>
-	s := o[strings.IndexByte(o, '(')+1:]
-	end := strings.IndexAny(s, ",)")
-	name := strings.Trim(s[:end], `"`)
-	if strings.HasPrefix(o, "opt(") {
-		return name + "=<value>"
-	}
-	return name
 }

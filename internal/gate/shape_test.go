@@ -19,8 +19,15 @@ func TestShapeRule(t *testing.T) {
 		{"git log -n 5 -- a.ts", "git log -n <revs/paths> -- <paths>",
 			[]string{"git log -n 3 -- b.ts", "git log -n 9 main -- x y"}, []string{"git log --output=x", "git log -p"}},
 		{"pytest tests/test_a.py -x", "pytest -x <files>",
-			[]string{"pytest tests/test_b.py -x", "pytest -x a.py b.py", "pytest"}, []string{"pytest -k x", "pytest --pdb a.py"}},
-		{"cargo test --release", "cargo test --release", []string{"cargo test", "cargo test --release"}, []string{"cargo build", "cargo test -j 9"}},
+			[]string{"pytest tests/test_b.py -x", "pytest -x a.py b.py", "pytest -x"}, []string{"pytest -k x", "pytest --pdb a.py", "pytest", "pytest a.py"}},
+		{"cargo test --release", "cargo test --release", []string{"cargo test --release --release"}, []string{"cargo build", "cargo test -j 9", "cargo test"}},
+		// The options used are the shape's: without them the command may do
+		// more (a dry run's real run).
+		{"make -n deploy", "make deploy -n", []string{"make deploy -n"}, []string{"make deploy", "make -n deploy clean"}},
+		{"git push --dry-run origin main", "git push --dry-run <revs/paths>", []string{"git push --dry-run origin other"},
+			[]string{"git push origin main", "git push origin main --force"}},
+		{"kubectl apply --dry-run=client -f x.yaml", "kubectl apply --dry-run=<value> -f <files>", []string{"kubectl apply -f y.yaml --dry-run=server"},
+			[]string{"kubectl apply -f x.yaml"}},
 		{"kubectl get pods --namespace=dev", "kubectl get --namespace=<value> <files>",
 			[]string{"kubectl get svc --namespace=prod"}, []string{"kubectl delete pods", "kubectl get pods -o yaml"}},
 	} {
