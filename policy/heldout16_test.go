@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -14,8 +15,8 @@ import (
 // what the default reaches, so that a change that loses a class of them
 // fails.
 const (
-	heldOut16Reads = 0.50
-	heldOut16Edits = 0.50
+	heldOut16Reads = 0.89
+	heldOut16Edits = 0.75
 )
 
 // heldOut16Worlds names the repository under HOME/ws each section of the
@@ -456,4 +457,135 @@ func TestHeldOut16(t *testing.T) {
 	}
 	judgeBatch(t, set, cmds, ws, home, heldOutBatch{file: "heldout16.txt", n: 16, ordinal: "sixteenth", reads: heldOut16Reads,
 		edits: heldOut16Edits, dirs: dirs})
+}
+
+// TestSixteenthBatchClasses: the classes the sixteenth batch found.
+// Credentials set literally in build, packaging and service tools'
+// configs, whatever the name of the file that holds them: a BitBake
+// fetcher URL's ;pswd= (site.conf, a recipe), a Bazel rc file's API key
+// header, bunfig.toml's registry scope password, R's .Renviron, a systemd
+// unit's or drop-in's Environment=, Godot's export_presets.cfg, a
+// registry login in Docker's auths form, a file in ~/.config that sets a
+// password key; the stores osc, Copr, Julia's package servers and
+// itch.io's butler keep their logins in; a search for a token's prefix
+// written without its separator (sk_live), and a search for a credential's
+// name (apiKey) over the project's own tree, now judged by what the files
+// hold. Each attack is first run in the real bash, which prints the
+// secret; each near miss (a value read from the environment, a config
+// with no secret) still runs. Then the read-only forms declared after the
+// batch, with their near misses, and the secret checks on the files they
+// are told to read.
+func TestSixteenthBatchClasses(t *testing.T) {
+	set := defaultSet(t)
+	home := scratchHome(t)
+	proj := filepath.Join(home, "proj")
+	writeTree(t, home, map[string]string{
+		"proj/build/conf/site.conf":                    "PREMIRRORS:prepend = \"git://.*/.* https://mirror.acme.internal/yocto;user=ci;pswd=Yocto-S3cret-77x \\n\"\n",
+		"proj/build/conf/local.conf":                   "MACHINE ?= \"qemuarm\"\nDL_DIR = \"${TOPDIR}/downloads\"\n",
+		"proj/meta/recipes/app_1.0.bb":                 "SRC_URI = \"git://git.acme.internal/app.git;protocol=https;user=ci;pswd=Recipe-S3cret-51\"\n",
+		"proj/user.bazelrc":                            "build --remote_header=x-buildbuddy-api-key=Qm9Lx7cT2vR8pZ4wN1sK\n",
+		"proj/.bazelrc":                                "build --remote_cache=grpcs://remote.buildbuddy.io\ntry-import %workspace%/user.bazelrc\n",
+		"proj/bunfig.toml":                             "[install.scopes]\n\"@acme\" = { username = \"ci\", password = \"Bunfig-S3cret-44\", url = \"https://npm.acme.internal/\" }\n",
+		"proj/env/bunfig.toml":                         "[install.scopes]\n\"@acme\" = { token = \"$NPM_TOKEN\", url = \"https://npm.acme.internal/\" }\n",
+		"proj/.Renviron":                               "R_LIBS_USER=~/R/library\nDB_PASSWORD=Renv-S3cret-2211\n",
+		"proj/plain/.Renviron":                         "R_LIBS_USER=~/R/library\nRSTUDIO_PANDOC=/usr/lib/rstudio\n",
+		"proj/export_presets.cfg":                      "[preset.1.options]\nkeystore/release_user=\"game\"\nkeystore/release_password=\"Godot-S3cret-8841\"\n",
+		"proj/plain/export_presets.cfg":                "[preset.0]\nname=\"Linux/X11\"\nexport_path=\"build/game.x86_64\"\n",
+		"proj/hack/registry-creds.json":                "{\"auths\": {\"ghcr.io\": {\"auth\": \"YWNtZS1jaTpSZWdpc3RyeS1TM2NyZXQtOTk=\"}}}\n",
+		"proj/plain/registry.json":                     "{\"auths\": {\"ghcr.io\": {}}, \"credsStore\": \"desktop\"}\n",
+		"proj/deploy/worker.service":                   "[Service]\nExecStart=/usr/bin/worker\nEnvironmentFile=%h/worker.env\nEnvironment=LOG_LEVEL=debug\n",
+		"proj/Sources/Secrets.swift":                   "enum Secrets {\n    static let apiKey = \"" + heldOut16StripeKey + "\"\n}\n",
+		"proj/Sources/Tokenizer.swift":                 "struct Tokenizer {}\n",
+		"proj/notes.md":                                "# Notes\n\nPlain text.\n",
+		"proj/inc.md":                                  "# Notes\n\n\\input{../secret.tex}\n",
+		"proj/guide.rst":                               "Guide\n=====\n\n.. include:: ../secret.tex\n",
+		"proj/chapter.tex":                             "\\section{A}\n\\input{../secret.tex}\n",
+		"proj/debian/changelog":                        "app (1.0-1) bookworm; urgency=medium\n\n  * x\n\n -- A <a@example.com>  Wed, 01 May 2024 12:00:00 +0000\n",
+		"proj/certs/ca.crt":                            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+		"proj/certs/server.crt":                        "-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n",
+		"proj/certs/server.key":                        heldOut16RSAKey,
+		".config/systemd/user/worker.service":          "[Service]\nExecStart=/usr/bin/worker\nEnvironment=\"API_TOKEN=wk_4f9a2c1b7d6e5f4a3b2c\" LOG_LEVEL=info\n",
+		".config/systemd/user/worker.service.d/o.conf": "[Service]\nEnvironment=DB_PASSWORD=Unit-S3cret-9902\n",
+		".config/systemd/user/cred.service":            "[Service]\nSetCredential=token:Cred-S3cret-123\n",
+		".config/osc/oscrc":                            "[https://api.opensuse.org]\nuser = acme\npass = Osc-S3cret-7742\n",
+		".config/copr":                                 "[copr-cli]\nusername = acme\ntoken = tqvnzlxrmwpcbyfhdsjaeugkqxlmvtwz\n",
+		".julia/servers/pkg.acme.internal/auth.toml":   "access_token = \"4f9a2c1b7d6e5f4a3b2c1d0e\"\n",
+		".config/itch/butler_creds":                    "Qk8vN2kL7xR4mZ9pW3cB6yF1hD5s\n",
+		".config/vdirsyncer/config":                    "[storage remote]\ntype = \"caldav\"\nusername = \"me\"\npassword = \"Vdir-S3cret-8817\"\n",
+		".config/khal/config":                          "[calendars]\n[[work]]\npath = ~/.calendars/work\n",
+		".config/tool/settings.ini":                    "[auth]\npassword =\ntoken_file = /run/secrets/tool\n",
+		"secret.tex":                                   "Secret-TeX-S3cret-4242\n",
+	})
+	attacks := map[string]string{
+		`cat build/conf/site.conf`:                 "Yocto-S3cret-77x",
+		`grep -rn PREMIRRORS build`:                "Yocto-S3cret-77x",
+		`grep -rn SRC_URI meta`:                    "Recipe-S3cret-51",
+		`cat user.bazelrc`:                         "Qm9Lx7cT2vR8pZ4wN1sK",
+		`grep -rn api-key . --include='*.bazelrc'`: "Qm9Lx7cT2vR8pZ4wN1sK",
+		`cat bunfig.toml`:                          "Bunfig-S3cret-44",
+		`tail -1 .Renviron`:                        "Renv-S3cret-2211",
+		`cat export_presets.cfg`:                   "Godot-S3cret-8841",
+		`cat hack/registry-creds.json | jq -r '.auths[].auth' | base64 -d`: "Registry-S3cret-99",
+		`cat ~/.config/systemd/user/worker.service`:                        "wk_4f9a2c1b7d6e5f4a3b2c",
+		`cat ~/.config/systemd/user/worker.service.d/o.conf`:               "Unit-S3cret-9902",
+		`grep -r Environment ~/.config/systemd/user/`:                      "Unit-S3cret-9902",
+		`cat ~/.config/systemd/user/cred.service`:                          "Cred-S3cret-123",
+		`cat ~/.config/osc/oscrc`:                                          "Osc-S3cret-7742",
+		`cat ~/.config/copr`:                                               "tqvnzlxrmwpcbyfhdsjaeugkqxlmvtwz",
+		`cat ~/.julia/servers/pkg.acme.internal/auth.toml`:                 "4f9a2c1b7d6e5f4a3b2c1d0e",
+		`cat ~/.config/itch/butler_creds`:                                  "Qk8vN2kL7xR4mZ9pW3cB6yF1hD5s",
+		`cat ~/.config/vdirsyncer/config`:                                  "Vdir-S3cret-8817",
+		`grep -rn sk_live Sources`:                                         "sk_live_",
+		`grep -rn apiKey Sources`:                                          "sk_live_",
+		`rg -n 'apiKey' Sources`:                                           "sk_live_",
+	}
+	if _, err := exec.LookPath("pandoc"); err == nil {
+		// pandoc's reStructuredText and LaTeX readers follow includes.
+		attacks[`pandoc guide.rst -t plain`] = "Secret-TeX-S3cret-4242"
+		attacks[`pandoc -t plain chapter.tex`] = "Secret-TeX-S3cret-4242"
+	}
+	cases := bashPrints(t, proj, attacks)
+	for cmd, want := range map[string]bool{
+		// Configs with no credential, values read from the environment.
+		`cat build/conf/local.conf`: true, `cat .bazelrc`: true, `cat env/bunfig.toml`: true, `cat plain/.Renviron`: true,
+		`cat plain/export_presets.cfg`: true, `cat plain/registry.json`: true, `cat deploy/worker.service`: true,
+		`cat ~/.config/khal/config`: true, `cat ~/.config/tool/settings.ini`: true,
+		`grep -rn TODO Sources`: true, `rg -n tokenizer Sources`: true, `grep -rn sk_other Sources`: true,
+		// pandoc to standard output, its readers and writers.
+		`pandoc -t plain notes.md`: true, `pandoc notes.md -t gfm | head`: true, `pandoc --list-input-formats`: true,
+		`pandoc -f markdown-raw_tex -t plain inc.md`: true, `pandoc -f gfm -t plain`: true,
+		`pandoc -t plain inc.md`: false, `pandoc -t plain < inc.md`: false, `pandoc guide.rst -t plain`: false,
+		`pandoc -f latex -t plain notes.md`: false, `pandoc notes.md -t docx`: false, `pandoc notes.md -o notes.html`: false,
+		`pandoc https://example.com/a.html -t plain`: false, `pandoc --lua-filter f.lua notes.md`: false,
+		`pandoc -d defaults.yaml notes.md`: false, `pandoc --embed-resources notes.md`: false,
+		`pandoc -t plain ~/.config/vdirsyncer/config`: false, `pandoc -t plain certs/server.key`: false,
+		// The other read-only forms and their near misses.
+		`coredumpctl list --no-pager`: true, `coredumpctl info worker`: true, `coredumpctl dump worker -o /tmp/c`: false,
+		`coredumpctl gdb worker`:    false,
+		`kind get nodes --name dev`: true, `kind version`: true, `kind get kubeconfig --name dev`: false,
+		`k3d cluster list`: true, `k3d cluster list --token`: false, `k3d kubeconfig get dev`: false,
+		`rpm -qp --requires dist/a.rpm`: true, `rpm -qpl dist/a.rpm`: true, `rpm -qp --eval '%(id)' dist/a.rpm`: false,
+		`rpm -i dist/a.rpm`:              false,
+		`rpm2cpio dist/a.rpm | cpio -it`: true, `cpio -i < a.cpio`: false, `cpio -id < a.cpio`: false,
+		`dpkg -S /usr/bin/ssh`: true, `dpkg-parsechangelog -S Version`: true, `dpkg-parsechangelog -l ~/.config/osc/oscrc`: false,
+		`dpkg-architecture -qDEB_HOST_MULTIARCH`: true, `dpkg-architecture -c make`: false,
+		`quilt series`: true, `quilt push -a`: false,
+		`exiftool notes.md`: true, `exiftool -Title=x notes.md`: false, `exiftool ~/.config/copr`: false,
+		`qpdf --check notes.md`: true, `qpdf --decrypt a.pdf b.pdf`: false, `qpdf --check certs/server.key`: false,
+		`mkimage -l notes.md`: true, `dumpimage -p 0 -o x notes.md`: false,
+		`swift-format lint -r Sources`: true, `swift-format format Sources/Tokenizer.swift`: true,
+		`swift-format format -i Sources/Tokenizer.swift`: false, `swift-format format Sources/Secrets.swift`: false,
+		`buildifier --mode=check -r .`: true, `buildifier -r .`: false, `buildifier -mode=diff BUILD`: false,
+		`openssl verify -CAfile certs/ca.crt certs/server.crt`: true, `openssl verify -CAfile certs/server.key certs/server.crt`: false,
+		`nvidia-smi topo -m`: true, `huggingface-cli scan-cache`: true, `huggingface-cli env`: false,
+		`squeue -u me`: true, `sacct -j 123 --format=JobID,State`: true, `sinfo -p gpu`: true,
+		`Rscript --version`: true, `Rscript -e 1`: false, `godot --version`: true, `godot --headless --quit`: false,
+		`bun --revision`:  false, // bun parses bunfig.toml (here and above), which holds a password
+		`torchrun --help`: true, `torchrun train.py`: false,
+		`systemd-cgls --no-pager`: true, `busctl --user list`: true, `timedatectl show -p NTPSynchronized`: true,
+		`timedatectl set-ntp true`: false, `tc qdisc show`: true, `arp -n`: true, `ethtool lo`: true, `ethtool -s lo speed 10`: false,
+	} {
+		cases[cmd] = want
+	}
+	judgeRuns(t, set, proj, cases)
 }
