@@ -16,9 +16,10 @@ import (
 // and Org's and Typst's; and the Markdown reader, whose raw_tex extension
 // is on by default, processes `\input{FILE}` and `\include{FILE}`
 // (pandoc issue 4781), so a Markdown file holding one prints any file it
-// names. So the reader must be one that follows nothing (Markdown's
-// without raw_tex, CommonMark and GFM, HTML, the office and notebook
-// formats, JSON, CSV), chosen by -f or by each input's extension, and a
+// names; the HTML reader (and EPUB's, and the notebooks' HTML outputs)
+// fetches an <iframe>'s src, a URL included. So the reader must be one that
+// follows nothing (Markdown's without raw_tex, CommonMark and GFM, the
+// office formats, JSON, CSV), chosen by -f or by each input's extension, and a
 // Markdown input read with raw_tex must hold no such command; a URL among
 // the inputs is fetched. The writer must be a text one: the office, e-book
 // and RTF writers embed the images a document names, any file.
@@ -98,16 +99,10 @@ func pandocFormat(from, in string) string {
 	switch strings.ToLower(filepath.Ext(in)) {
 	case ".md", ".markdown", ".mdown", ".mkd", ".txt", ".text", "":
 		return "markdown"
-	case ".html", ".htm", ".xhtml":
-		return "html"
 	case ".docx":
 		return "docx"
 	case ".odt":
 		return "odt"
-	case ".epub":
-		return "epub"
-	case ".ipynb":
-		return "ipynb"
 	case ".json":
 		return "json"
 	case ".csv":
@@ -125,7 +120,7 @@ func pandocFormat(from, in string) string {
 func pandocReader(from, in string) string {
 	switch pandocFormat(from, in) {
 	case "markdown", "markdown_strict", "markdown_phpextra", "markdown_mmd", "markdown_github", "commonmark",
-		"commonmark_x", "gfm", "html", "docx", "odt", "epub", "ipynb", "json", "native", "csv", "tsv", "djot":
+		"commonmark_x", "gfm", "docx", "odt", "json", "native", "csv", "tsv", "djot":
 		return ""
 	}
 	if from != "" {
