@@ -275,18 +275,7 @@ func credentialNameSearch(r *Result) bool {
 	if r.Exec == nil {
 		return false
 	}
-	var values []string
-	for _, o := range r.Exec.Opts {
-		if o.Type.Kind == TypeOpaqueNonFile {
-			values = append(values, o.Value)
-		}
-	}
-	for _, a := range r.Exec.Args {
-		if a.Type.Kind == TypeOpaqueNonFile {
-			values = append(values, a.Value)
-		}
-	}
-	for _, v := range values {
+	for _, v := range opaqueValues(r) {
 		for _, w := range strings.FieldsFunc(v, func(c rune) bool { return !wordByte(byte(c)) || c > 127 }) {
 			if credentialWord(w) {
 				return true
@@ -321,4 +310,22 @@ func credentialWord(w string) bool {
 		}
 	}
 	return false
+}
+
+// opaqueValues returns the values of a matched command's options and
+// arguments that name no file (a search's patterns), in argv order of
+// each kind.
+func opaqueValues(r *Result) []string {
+	var values []string
+	for _, o := range r.Exec.Opts {
+		if o.Type.Kind == TypeOpaqueNonFile {
+			values = append(values, o.Value)
+		}
+	}
+	for _, a := range r.Exec.Args {
+		if a.Type.Kind == TypeOpaqueNonFile {
+			values = append(values, a.Value)
+		}
+	}
+	return values
 }
