@@ -513,6 +513,7 @@ func TestSixteenthBatchClasses(t *testing.T) {
 		".config/itch/butler_creds":                    "Qk8vN2kL7xR4mZ9pW3cB6yF1hD5s\n",
 		".config/vdirsyncer/config":                    "[storage remote]\ntype = \"caldav\"\nusername = \"me\"\npassword = \"Vdir-S3cret-8817\"\n",
 		".config/khal/config":                          "[calendars]\n[[work]]\npath = ~/.calendars/work\n",
+		".config/mailer/mailer.conf":                   "[smtp]\nhost = smtp.acme.example\npassword = Mailer-S3cret-3301\n",
 		".config/tool/settings.ini":                    "[auth]\npassword =\ntoken_file = /run/secrets/tool\n",
 		"secret.tex":                                   "Secret-TeX-S3cret-4242\n",
 	})
@@ -535,6 +536,7 @@ func TestSixteenthBatchClasses(t *testing.T) {
 		`cat ~/.julia/servers/pkg.acme.internal/auth.toml`:                 "4f9a2c1b7d6e5f4a3b2c1d0e",
 		`cat ~/.config/itch/butler_creds`:                                  "Qk8vN2kL7xR4mZ9pW3cB6yF1hD5s",
 		`cat ~/.config/vdirsyncer/config`:                                  "Vdir-S3cret-8817",
+		`cat ~/.config/mailer/mailer.conf`:                                 "Mailer-S3cret-3301",
 		`grep -rn sk_live Sources`:                                         "sk_live_",
 		`grep -rn apiKey Sources`:                                          "sk_live_",
 		`rg -n 'apiKey' Sources`:                                           "sk_live_",

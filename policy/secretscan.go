@@ -576,7 +576,9 @@ func contentSecret(abs string) string {
 		return appConfigSecret(abs)
 	}
 	if toolConfigName(base) {
-		return toolConfigSecret(abs)
+		if why := toolConfigSecret(abs); why != "" || !userConfig(abs) {
+			return why
+		}
 	}
 	if !gitConfig && userConfig(abs) {
 		return springSecret(abs)
