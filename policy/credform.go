@@ -2,6 +2,7 @@ package policy
 
 import (
 	"bytes"
+	"encoding/base64"
 	"strings"
 )
 
@@ -79,10 +80,13 @@ func schemeByte(c byte) bool {
 }
 
 // passwordKey reports whether k, a connection string's or a query's key,
-// names a password (password, pwd, passwd; any case).
+// names a password (password, pwd, passwd; any case), or a BitBake
+// fetcher URL's parameter (`git://host/x.git;user=ci;pswd=...`, in a
+// recipe's SRC_URI or a site.conf's PREMIRRORS).
 func passwordKey(k []byte) bool {
 	k = bytes.TrimSpace(k)
-	return bytes.EqualFold(k, []byte("password")) || bytes.EqualFold(k, []byte("pwd")) || bytes.EqualFold(k, []byte("passwd"))
+	return bytes.EqualFold(k, []byte("password")) || bytes.EqualFold(k, []byte("pwd")) || bytes.EqualFold(k, []byte("passwd")) ||
+		bytes.EqualFold(k, []byte("pswd"))
 }
 
 // connectionPasswordForm reports whether b holds a connection string's
@@ -153,6 +157,45 @@ func formKind(b []byte) string {
 		return "a URL with a password"
 	case connectionPasswordForm(b):
 		return "a connection string's password"
+	case registryAuthForm(b):
+		return "a registry login (an auths entry's user and password)"
 	}
 	return ""
+}
+
+// registryAuthForm reports whether b holds a container registry login in
+// the form Docker, Podman, skopeo and a Kubernetes .dockerconfigjson
+// write it, whatever the file's name (a CI's registry-creds.json, a
+// copied config.json): an "auths" object whose entry has an "auth" value,
+// base64 of USER:PASSWORD with both parts set.
+func registryAuthForm(b []byte) bool {
+	if !bytes.Contains(b, []byte(`"auths"`)) {
+		return false
+	}
+	for off := 0; ; {
+		i := bytes.Index(b[off:], []byte(`"auth"`))
+		if i < 0 {
+			return false
+		}
+		off += i + len(`"auth"`)
+		rest := bytes.TrimLeft(b[off:min(len(b), off+tokenWindow)], " \t\r\n")
+		if len(rest) == 0 || rest[0] != ':' {
+			continue
+		}
+		rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+		if len(rest) == 0 || rest[0] != '"' {
+			continue
+		}
+		v, _, ok := bytes.Cut(rest[1:], []byte(`"`))
+		if !ok {
+			continue
+		}
+		dec, err := base64.StdEncoding.DecodeString(string(v))
+		if err != nil {
+			continue
+		}
+		if user, pass, ok := bytes.Cut(dec, []byte(":")); ok && len(user) > 0 && len(pass) > 0 {
+			return true
+		}
+	}
 }

@@ -256,6 +256,8 @@ func (s Set) judgeArgv(argv []string, cwd, own string) Verdict {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := xmllintNetwork(&r, argv); why != "" {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
+		} else if why := pandocWhy(&r, argv, cwd); why != "" {
+			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := hiddenInputsWhy(argv, cwd); why != "" {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		}

