@@ -514,6 +514,45 @@ func literalGlobs(argv []string, globs []int, dir string, written bool) ([]strin
 	return out, keep
 }
 
+// judgeNullGlob judges argv as a shell with nullglob passes it (bash's
+// shopt, zsh's NULL_GLOB and CSH_NULL_GLOB): the glob words among globs
+// that are not in keep, those that match nothing now, are dropped. The
+// agents' shells read the user's start-up files or a snapshot of their
+// options, so an agent's command may run so. With no operand left, many
+// programs read a default that the word did not name: grep -r and rg
+// search the working directory, find walks it, git grep and git log -p take
+// the whole tree, cat reads its input (`grep -rh = x*.md` printed .env).
+// worse is set when that judgement is not safe, or is a verdict the
+// glob's own judgement was not.
+func (s Set) judgeNullGlob(argv []string, globs []int, dir, cwd string, written bool) (v Verdict, worse bool) {
+	_, keep := literalGlobs(argv, globs, dir, written)
+	if len(keep) == len(globs) {
+		return v, false
+	}
+	dropped := make([]string, 0, len(argv))
+	for i, w := range argv {
+		if slices.Contains(globs, i) && !slices.Contains(keep, i) {
+			continue
+		}
+		dropped = append(dropped, w)
+	}
+	v = s.judgeArgv(dropped, dir, cwd)
+	if v.Class == Safe {
+		return v, false
+	}
+	note := "a glob that matches nothing is dropped when the shell sets nullglob (zsh: NULL_GLOB), as users' start-up files do, and " +
+		quoteArgv(dropped) + " then: "
+	switch {
+	case v.Class == Forbidden:
+	case v.Secret != "":
+		v.Secret = note + v.Secret
+		v.Reason = "secret: " + v.Secret
+	default:
+		v.Reason = note + v.Why()
+	}
+	return v, true
+}
+
 // globLiteral is the word the shell passes for a glob pattern that matches
 // nothing: its escapes removed (the pattern's `\c` is the word's c).
 func globLiteral(p string) string {
