@@ -44,6 +44,9 @@ type diffShell struct {
 	// files set them for the agent's shell (Claude Code's and Codex's
 	// shell snapshots carry them); guard judges the script alone.
 	options string
+	// globs: the options change what a glob gives, so the shell runs the
+	// scripts that have one (else those that cd).
+	globs bool
 }
 
 // zshAgentAsks, set by zshagent_test.go (it needs the hooks' package,
@@ -67,13 +70,16 @@ func (sh diffShell) label() string {
 	return name
 }
 
-// optionShells run the scripts that cd (the options change only where a
-// cd lands): cdable_vars (zsh: CDABLE_VARS, which prezto sets) enters
-// $NAME or ~NAME for a name that is no directory, set -P (zsh:
-// CHASE_LINKS) resolves a link before its .. .
+// optionShells run the scripts that cd: cdable_vars (zsh: CDABLE_VARS,
+// which prezto sets) enters $NAME or ~NAME for a name that is no
+// directory, set -P (zsh: CHASE_LINKS) resolves a link before its .. ;
+// and the scripts with a glob: nullglob (zsh: NULL_GLOB) drops a glob
+// that matches nothing.
 var optionShells = []diffShell{
 	{name: "bash", judge: "bash", options: "shopt -s cdable_vars; set -P"},
 	{name: "zsh", judge: "bash", agent: true, options: "setopt cdable_vars chase_links"},
+	{name: "bash", judge: "bash", options: "shopt -s nullglob", globs: true},
+	{name: "zsh", judge: "bash", agent: true, options: "setopt null_glob", globs: true},
 }
 
 // prelude is what runs before the script: the options, on a line of
@@ -86,8 +92,11 @@ func (sh diffShell) prelude() string {
 }
 
 // runsIn reports whether src is run in sh: a shell with options only
-// runs scripts that change directory.
+// runs scripts that change directory, or that have a glob.
 func (sh diffShell) runsIn(src string) bool {
+	if sh.globs {
+		return strings.ContainsAny(src, "*?[")
+	}
 	return sh.options == "" || strings.Contains(src, "cd") || strings.Contains(src, "pushd")
 }
 

@@ -523,7 +523,9 @@ func literalGlobs(argv []string, globs []int, dir string, written bool) ([]strin
 // search the working directory, find walks it, git grep and git log -p take
 // the whole tree, cat reads its input (`grep -rh = x*.md` printed .env).
 // worse is set when that judgement is not safe, or is a verdict the
-// glob's own judgement was not.
+// glob's own judgement was not. A --NAME=GLOB word (`grep -r
+// --include=*.py x .`) is dropped too, and the search then reads every
+// file: not judged so (agents write it often, and most shells keep it).
 func (s Set) judgeNullGlob(argv []string, globs []int, dir, cwd string, written bool) (v Verdict, worse bool) {
 	_, keep := literalGlobs(argv, globs, dir, written)
 	if len(keep) == len(globs) {
@@ -531,13 +533,15 @@ func (s Set) judgeNullGlob(argv []string, globs []int, dir, cwd string, written 
 	}
 	dropped := make([]string, 0, len(argv))
 	for i, w := range argv {
-		if slices.Contains(globs, i) && !slices.Contains(keep, i) {
+		if _, opt := longOptGlob(w); !opt && slices.Contains(globs, i) && !slices.Contains(keep, i) {
 			continue
 		}
 		dropped = append(dropped, w)
 	}
 	v = s.judgeArgv(dropped, dir, cwd)
-	if v.Class == Safe {
+	if v.Class == Safe || v.Class != Forbidden && v.Secret == "" && v.Prompt == "" && v.Result.Err != nil {
+		// A program that no rule allows without the word fails on its
+		// usage (`file`, `grep` with no pattern) or reads its input.
 		return v, false
 	}
 	note := "a glob that matches nothing is dropped when the shell sets nullglob (zsh: NULL_GLOB), as users' start-up files do, and " +
