@@ -116,6 +116,12 @@ var diffClasses = map[string][]string{
 		"grep -rh = x*.md", "grep -r -h = nosuch/*.txt", "find x*.md -name '.e*' -exec cat {} +",
 		"(grep -rh = q?.rst) && ls", "grep -rn OPENAI x*.md a.txt", "ls x*.md", "cat x*.md",
 	},
+	// A quoted or escaped ! or ^ at a bracket's start negates nothing, a
+	// quoted - makes no range: the set holds them as characters.
+	"quoted_bracket_members": {
+		`cat .[\^e]nv`, `cat .['^'e]nv`, `cat .["!"e]nv`, `cat .[\!e]nv`, `head -1 .[\^e]*`, `cat .[$'^'e]nv`,
+		`cat .e[m'-'o]v; ls`, `cat [!x].txt`, `ls '-'*`,
+	},
 	"extglob_and_shopt": {
 		"shopt -s extglob\nls @(a|b)", "ls !(x)", "shopt -s failglob; ls", "set -f; ls *",
 		"shopt -u expand_aliases; ls", "set -o noclobber; echo > x",

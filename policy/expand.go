@@ -329,7 +329,7 @@ func globOK(w, dir string, written bool) bool {
 		return false // zsh's (a|b) and <1-9>: not judged
 	}
 	fixed := w[:meta]
-	if _, ok := longOptGlob(w); strings.HasPrefix(fixed, "-") && !ok {
+	if _, ok := longOptGlob(w); (strings.HasPrefix(fixed, "-") || strings.HasPrefix(fixed, `\-`)) && !ok {
 		return false
 	}
 	if fixed == "" {
@@ -363,7 +363,7 @@ func braceWords(w string, out []string) []string {
 	}
 	name, long := longOptPrefix(w)
 	for _, o := range out {
-		if strings.HasPrefix(o, "-") && (!long || !strings.HasPrefix(o, name)) {
+		if (strings.HasPrefix(o, "-") || strings.HasPrefix(o, `\-`)) && (!long || !strings.HasPrefix(o, name)) {
 			return nil
 		}
 		if strings.Contains(o, "~") {

@@ -58,3 +58,32 @@ func TestRedTeam27NullGlob(t *testing.T) {
 	// nothing secret, stay as they were.
 	rtSafe(t, set, proj, "grep -rn package src/*.go", "ls x*.md", "cat x*.md", "grep -rh = src/*.go x*.md", "wc -l x*.md")
 }
+
+// TestRedTeam27QuotedBracket: in a bracket expression a quoted or escaped
+// ! or ^ negates nothing and a quoted - makes no range: `.[\^e]nv` is the
+// set of ^ and e to every shell, naming .env. The judge kept the quotes'
+// meaning for * ? [ ] only, read [^e] as "not e", matched nothing, and
+// judged the word as a missing file.
+func TestRedTeam27QuotedBracket(t *testing.T) {
+	set, _, proj := tokenLab(t)
+	rtWrite(t, map[string]string{filepath.Join(proj, ".env"): "API_KEY=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n"})
+	mustLink(t, ".env", filepath.Join(proj, "x-y"))
+	all := []string{"bash", "dash", "zsh"}
+	rt26Attacks(t, set, proj, map[string][]string{
+		`cat .[\^e]nv`:    all,
+		`cat .['^'e]nv`:   all,
+		`cat .["^"e]nv`:   all,
+		`cat .[\!e]nv`:    all,
+		`cat .['!'e]nv`:   all,
+		`cat .[$'^'e]nv`:  all,
+		`cat x[a'-'z]y`:   all,
+		`cat x[a\-z]y`:    all,
+		`head -1 .[\^e]*`: all,
+	})
+	// An option-like name made by a quoted - is still one; active ! and ^
+	// still negate.
+	for _, script := range []string{`ls '-'*`, `ls {'-x',y}*`} {
+		rt26Asked(t, set, proj, "bash", script)
+	}
+	rtSafe(t, set, proj, `cat [!x].txt`, `cat [^x].txt`, `cat .[\!x]nv`, `ls *.txt`)
+}
