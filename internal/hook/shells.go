@@ -606,3 +606,50 @@ func braceCharList(inner string) (string, bool) {
 	}
 	return "{" + strings.Join(out, ",") + "}", true
 }
+
+// DashGlobReading returns script as dash, the /bin/sh a Codex model may name
+// for exec_command, reads its globs, written for bash, and the first word
+// that changed; "" when none does. dash's bracket expression negates with
+// [!...] only: its [^e] is the set of ^ and e (`cat .[^e]nv` is .env to
+// dash; bash: a name with anything but e there, and .env is not one). The
+// reading writes such a bracket [\^e], which bash reads as dash does.
+func DashGlobReading(script string) (reading, word string) {
+	f, err := parseBash(script)
+	if err != nil {
+		return "", ""
+	}
+	var edits []scriptEdit
+	shell.Walk(f, nil, func(n syntax.Node) bool {
+		w, ok := n.(*syntax.Word)
+		if !ok {
+			return true
+		}
+		changed := false
+		for _, p := range w.Parts {
+			lit, ok := p.(*syntax.Lit)
+			if !ok {
+				continue
+			}
+			v, off := lit.Value, int(lit.Pos().Offset())
+			for at := 0; at+1 < len(v); at++ {
+				switch {
+				case v[at] == '\\':
+					at++
+				case v[at] == '[' && v[at+1] == '^':
+					edits = append(edits, scriptEdit{off + at + 1, off + at + 1, `\`})
+					changed = true
+					at++
+				}
+			}
+		}
+		if changed && word == "" {
+			word = "`" + script[w.Pos().Offset():w.End().Offset()] + "`"
+		}
+		return true
+	})
+	if len(edits) == 0 {
+		return "", ""
+	}
+	slices.SortStableFunc(edits, func(a, b scriptEdit) int { return a.from - b.from })
+	return applyEdits(script, edits), word
+}

@@ -121,3 +121,17 @@ func TestZshQuoteBraceReading(t *testing.T) {
 		}
 	}
 }
+
+func TestDashGlobReading(t *testing.T) {
+	for script, want := range map[string]string{
+		"cat .[^e]nv":                     `cat .[\^e]nv`,
+		"ls a[^b]c [^x][^y]":              `ls a[\^b]c [\^x][\^y]`,
+		"cat $(ls .[^e]*)":                `cat $(ls .[\^e]*)`,
+		"cat [!x] \\[^x] '[^x]' \"[^x]\"": "",
+		"grep -E '^a' x; [[ a ]]":         "",
+	} {
+		if got, _ := DashGlobReading(script); got != want {
+			t.Errorf("DashGlobReading(%q) = %q, want %q", script, got, want)
+		}
+	}
+}
