@@ -51,3 +51,66 @@ func TestRedTeam27HookDashBracket(t *testing.T) {
 		}
 	}
 }
+
+// TestRedTeam27HookGlobOptionWords: the hooks judge a glob as the agent's
+// shell with the user's dotglob (zsh: GLOB_DOTS) and ** (zsh, bash's
+// globstar) reads it, but only among a command's arguments: the words of
+// a for loop and the target of an input redirection, which bash and zsh
+// glob too, were judged as default bash reads them; and a leading * before
+// a name (`*env`) was read as at least one character after the dot, where
+// dotglob's * also matches the dot alone (.env).
+func TestRedTeam27HookGlobOptionWords(t *testing.T) {
+	guard := hookGuard(t)
+	work := t.TempDir()
+	proj := filepath.Join(work, "proj")
+	if err := os.MkdirAll(filepath.Join(proj, "deep", "er"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{
+		".env":                "OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz0123456789\n",
+		"a.txt":               "harmless\n",
+		"deep/er/notes.txt":   "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789\n",
+		"deep/er/readme.text": "harmless\n",
+	} {
+		if err := os.WriteFile(filepath.Join(proj, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Each attack and the options that make bash (-O) and zsh (-o) print the
+	// key.
+	attacks := map[string][2]string{
+		`for f in *; do cat "$f"; done`:            {"dotglob", "globdots"},
+		`for f in ?env; do head -1 "$f"; done`:     {"dotglob", "globdots"},
+		`cat < ?env`:                               {"dotglob", "globdots"},
+		`head -1 < *env`:                           {"dotglob", "globdots"},
+		`cat *env`:                                 {"dotglob", "globdots"},
+		`for f in **/notes.txt; do cat "$f"; done`: {"globstar", "globdots"},
+	}
+	for script, opts := range attacks {
+		for sh, args := range map[string][]string{"bash": {"-O", opts[0], "-c", script}, "zsh": {"-f", "-o", opts[1], "-c", script}} {
+			bin, err := exec.LookPath(sh)
+			if err != nil {
+				t.Logf("%s is not installed: %q not run in it", sh, script)
+				continue
+			}
+			cmd := exec.Command(bin, args...)
+			cmd.Dir = proj
+			if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "sk-proj-") {
+				t.Errorf("%s %q printed %q, not the key: the premise does not hold here", sh, args, out)
+			}
+		}
+	}
+	env := hookEnv(t, work, "GUARD_MODE=suggest")
+	for script := range attacks {
+		for _, agent := range []string{"claude-code", "codex"} {
+			if verdict, reason := hookVerdict(t, agent, hookRun(t, proj, env, hookBody(t, agent, proj, script), guard, "hook", agent)); verdict == "allow" || verdict == "none" || verdict == "rewrite" {
+				t.Errorf("%s %q: %s %q; want asked", agent, script, verdict, reason)
+			}
+		}
+	}
+	for _, script := range []string{`for f in *.txt; do head -3 "$f"; done`, `wc -l < a.txt`, `cat *.txt`, `for x in a b; do echo $x; done`} {
+		if verdict, reason := hookVerdict(t, "claude-code", hookRun(t, proj, env, hookBody(t, "claude-code", proj, script), guard, "hook", "claude-code")); verdict != "allow" {
+			t.Errorf("claude-code %q: %s %q; want allow", script, verdict, reason)
+		}
+	}
+}
