@@ -806,41 +806,41 @@ func globMatch(argv, words []string, globs []int) bool {
 
 // nullGlobJudged reports whether ev ran a command guard judged with one
 // or more of its glob words dropped, as a shell with nullglob drops a
-// glob that matches nothing (judgeNullGlob judges that reading).
+// glob that matches nothing: the verdict lists that command
+// (judgeNullGlob), and ev's words are its words with the globs left
+// matched.
 func (j judged) nullGlobJudged(ev event) bool {
 	for i, c := range j.commands {
 		if c.Dynamic == "" {
 			continue
 		}
 		for _, x := range j.expansions[i] {
-			if nullGlobMatch(ev.argv, x.argv, x.globs) {
-				return true
+			for _, listed := range j.verdict.Commands {
+				if kept, ok := keptGlobs(x.argv, x.globs, listed); ok && len(listed) < len(x.argv) && globMatch(ev.argv, listed, kept) {
+					return true
+				}
 			}
 		}
 	}
 	return false
 }
 
-// nullGlobMatch is globMatch where a glob word may also give no word.
-func nullGlobMatch(argv, words []string, globs []int) bool {
-	if len(words) == 0 {
-		return len(argv) == 0
-	}
-	if !slices.Contains(globs, 0) {
-		return len(argv) > 0 && argv[0] == words[0] && nullGlobMatch(argv[1:], words[1:], shift(globs))
-	}
-	if nullGlobMatch(argv, words[1:], shift(globs)) {
-		return true
-	}
-	for n := 1; n <= len(argv); n++ {
-		if !globNames(words[0], argv[n-1]) {
-			return false
-		}
-		if nullGlobMatch(argv[n:], words[1:], shift(globs)) {
-			return true
+// keptGlobs reports whether listed is words with some of its glob words
+// (globs) left out, and returns the indices in listed of those kept.
+func keptGlobs(words []string, globs []int, listed []string) (kept []int, ok bool) {
+	j := 0
+	for i, w := range words {
+		switch {
+		case j < len(listed) && listed[j] == w:
+			if slices.Contains(globs, i) {
+				kept = append(kept, j)
+			}
+			j++
+		case !slices.Contains(globs, i):
+			return nil, false
 		}
 	}
-	return false
+	return kept, j == len(listed)
 }
 
 // globNames reports whether the shell's expansion of pattern can give

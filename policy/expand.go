@@ -516,20 +516,20 @@ func literalGlobs(argv []string, globs []int, dir string, written bool) ([]strin
 
 // judgeNullGlob judges argv as a shell with nullglob passes it (bash's
 // shopt, zsh's NULL_GLOB and CSH_NULL_GLOB): the glob words among globs
-// that are not in keep, those that match nothing now, are dropped. The
-// agents' shells read the user's start-up files or a snapshot of their
-// options, so an agent's command may run so. With no operand left, many
-// programs read a default that the word did not name: grep -r and rg
-// search the working directory, find walks it, git grep and git log -p take
-// the whole tree, cat reads its input (`grep -rh = x*.md` printed .env).
-// worse is set when that judgement is not safe, or is a verdict the
-// glob's own judgement was not. A --NAME=GLOB word (`grep -r
+// that match nothing now are dropped. The agents' shells read the user's
+// start-up files or a snapshot of their options, so an agent's command may
+// run so. With no operand left, many programs read a default that the word
+// did not name: grep -r and rg search the working directory, find walks
+// it, git grep and git log -p take the whole tree, cat reads its input
+// (`grep -rh = x*.md` printed .env). After an earlier write of the script
+// any glob may match nothing when it runs: all are dropped. worse is set
+// when that judgement is not safe. A --NAME=GLOB word (`grep -r
 // --include=*.py x .`) is dropped too, and the search then reads every
 // file: not judged so (agents write it often, and most shells keep it).
 func (s Set) judgeNullGlob(argv []string, globs []int, dir, cwd string, written bool) (v Verdict, worse bool) {
-	_, keep := literalGlobs(argv, globs, dir, written)
-	if len(keep) == len(globs) {
-		return v, false
+	var keep []int // after an earlier write any glob may match nothing
+	if !written {
+		_, keep = literalGlobs(argv, globs, dir, false)
 	}
 	dropped := make([]string, 0, len(argv))
 	for i, w := range argv {
@@ -537,6 +537,9 @@ func (s Set) judgeNullGlob(argv []string, globs []int, dir, cwd string, written 
 			continue
 		}
 		dropped = append(dropped, w)
+	}
+	if len(dropped) == len(argv) {
+		return v, false
 	}
 	v = s.judgeArgv(dropped, dir, cwd)
 	if v.Class == Safe || v.Class != Forbidden && v.Secret == "" && v.Prompt == "" && v.Result.Err != nil {
