@@ -14,19 +14,7 @@ import (
 // bash's reading only.
 func TestRedTeam27HookDashBracket(t *testing.T) {
 	guard := hookGuard(t)
-	work := t.TempDir()
-	proj := filepath.Join(work, "proj")
-	if err := os.MkdirAll(proj, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for name, body := range map[string]string{
-		".env":  "OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz0123456789\n",
-		"a.txt": "harmless\n",
-	} {
-		if err := os.WriteFile(filepath.Join(proj, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	work, proj := rt27Project(t, nil)
 	attacks := []string{"cat .[^e]nv", "head -1 .[^e-f]*", "cat a.txt; cat .[^e][^n]v"}
 	if dash, err := exec.LookPath("dash"); err == nil {
 		for _, script := range attacks {
@@ -61,21 +49,7 @@ func TestRedTeam27HookDashBracket(t *testing.T) {
 // dotglob's * also matches the dot alone (.env).
 func TestRedTeam27HookGlobOptionWords(t *testing.T) {
 	guard := hookGuard(t)
-	work := t.TempDir()
-	proj := filepath.Join(work, "proj")
-	if err := os.MkdirAll(filepath.Join(proj, "deep", "er"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for name, body := range map[string]string{
-		".env":                "OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz0123456789\n",
-		"a.txt":               "harmless\n",
-		"deep/er/notes.txt":   "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789\n",
-		"deep/er/readme.text": "harmless\n",
-	} {
-		if err := os.WriteFile(filepath.Join(proj, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	work, proj := rt27Project(t, map[string]string{"deep/er/notes.txt": "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789\n"})
 	// Each attack and the options that make bash (-O) and zsh (-o) print the
 	// key.
 	attacks := map[string][2]string{
@@ -113,4 +87,27 @@ func TestRedTeam27HookGlobOptionWords(t *testing.T) {
 			t.Errorf("claude-code %q: %s %q; want allow", script, verdict, reason)
 		}
 	}
+}
+
+// rt27Project makes a project in a new work directory holding a .env with
+// a key, a harmless a.txt and the files given (paths below the project),
+// and returns both directories.
+func rt27Project(t *testing.T, files map[string]string) (work, proj string) {
+	t.Helper()
+	work = t.TempDir()
+	proj = filepath.Join(work, "proj")
+	all := map[string]string{".env": "OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz0123456789\n", "a.txt": "harmless\n"}
+	for name, body := range files {
+		all[name] = body
+	}
+	for name, body := range all {
+		p := filepath.Join(proj, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return work, proj
 }

@@ -565,24 +565,13 @@ func zshName(s string) bool {
 // characters and braces holding quotes or expansions are left as bash
 // reads them.
 func ZshQuoteBraceReading(script string) (reading, word string) {
-	f, err := parseBash(script)
-	if err != nil {
-		return "", ""
-	}
-	var edits []scriptEdit
-	shell.Walk(f, nil, func(n syntax.Node) bool {
-		w, ok := n.(*syntax.Word)
-		if !ok {
-			return true
-		}
-		changed := false
+	return editWords(script, func(w *syntax.Word) (edits []scriptEdit) {
 		for i, p := range w.Parts {
 			switch p := p.(type) {
 			case *syntax.SglQuoted:
 				if next, ok := wordPart(w, i+1).(*syntax.SglQuoted); ok && !p.Dollar && !next.Dollar {
 					end := int(p.End().Offset())
 					edits = append(edits, scriptEdit{end, end, `\'`})
-					changed = true
 				}
 			case *syntax.Lit:
 				v, off := p.Value, int(p.Pos().Offset())
@@ -601,14 +590,32 @@ func ZshQuoteBraceReading(script string) (reading, word string) {
 					inner := v[at+1 : at+end]
 					if list, ok := braceCharList(inner); ok {
 						edits = append(edits, scriptEdit{off + at, off + at + end + 1, list})
-						changed = true
 					}
 					at += end
 				}
 			}
 		}
-		if changed && word == "" {
-			word = "`" + script[w.Pos().Offset():w.End().Offset()] + "`"
+		return edits
+	})
+}
+
+// editWords returns script with the edits pick makes in each word (a word
+// nested in an edited one is left as it is), and the first word edited; ""
+// for both when pick makes none or the script does not parse.
+func editWords(script string, pick func(w *syntax.Word) []scriptEdit) (reading, word string) {
+	f, err := parseBash(script)
+	if err != nil {
+		return "", ""
+	}
+	var edits []scriptEdit
+	shell.Walk(f, nil, func(n syntax.Node) bool {
+		if w, ok := n.(*syntax.Word); ok {
+			if e := pick(w); len(e) > 0 {
+				edits = append(edits, e...)
+				if word == "" {
+					word = "`" + script[w.Pos().Offset():w.End().Offset()] + "`"
+				}
+			}
 		}
 		return true
 	})
@@ -673,17 +680,7 @@ func braceCharList(inner string) (string, bool) {
 // dash; bash: a name with anything but e there, and .env is not one). The
 // reading writes such a bracket [\^e], which bash reads as dash does.
 func DashGlobReading(script string) (reading, word string) {
-	f, err := parseBash(script)
-	if err != nil {
-		return "", ""
-	}
-	var edits []scriptEdit
-	shell.Walk(f, nil, func(n syntax.Node) bool {
-		w, ok := n.(*syntax.Word)
-		if !ok {
-			return true
-		}
-		changed := false
+	return editWords(script, func(w *syntax.Word) (edits []scriptEdit) {
 		for _, p := range w.Parts {
 			lit, ok := p.(*syntax.Lit)
 			if !ok {
@@ -696,19 +693,10 @@ func DashGlobReading(script string) (reading, word string) {
 					at++
 				case v[at] == '[' && v[at+1] == '^':
 					edits = append(edits, scriptEdit{off + at + 1, off + at + 1, `\`})
-					changed = true
 					at++
 				}
 			}
 		}
-		if changed && word == "" {
-			word = "`" + script[w.Pos().Offset():w.End().Offset()] + "`"
-		}
-		return true
+		return edits
 	})
-	if len(edits) == 0 {
-		return "", ""
-	}
-	slices.SortStableFunc(edits, func(a, b scriptEdit) int { return a.from - b.from })
-	return applyEdits(script, edits), word
 }
