@@ -550,7 +550,9 @@ func (l *diffLab) check(t testing.TB, src string, sh diffShell) (problems []stri
 	dir := l.workdir(t)
 	defer os.RemoveAll(dir)
 	j := l.judge(src, sh, dir)
-	if !j.allowed || strings.ContainsRune(src, 0) {
+	if !j.allowed || strings.ContainsRune(src, 0) || sh.globs && j.verdict.Class != Safe {
+		// A nullglob shell's dropped words are judged for a safe command
+		// only: a write runs confined (judge-27, left).
 		return nil, false
 	}
 	// The hooks' plain allow runs in the agent's shell; a write they let

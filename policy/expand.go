@@ -527,13 +527,9 @@ func literalGlobs(argv []string, globs []int, dir string, written bool) ([]strin
 // --include=*.py x .`) is dropped too, and the search then reads every
 // file: not judged so (agents write it often, and most shells keep it).
 func (s Set) judgeNullGlob(argv []string, globs []int, dir, cwd string, written bool) (v Verdict, worse bool) {
-	var keep []int // after an earlier write any glob may match nothing
-	if !written {
-		_, keep = literalGlobs(argv, globs, dir, false)
-	}
 	dropped := make([]string, 0, len(argv))
 	for i, w := range argv {
-		if _, opt := longOptGlob(w); !opt && slices.Contains(globs, i) && !slices.Contains(keep, i) {
+		if _, opt := longOptGlob(w); !opt && slices.Contains(globs, i) && (written || !globMatchesNow(w, dir)) {
 			continue
 		}
 		dropped = append(dropped, w)
@@ -558,6 +554,17 @@ func (s Set) judgeNullGlob(argv []string, globs []int, dir, cwd string, written 
 		v.Reason = note + v.Why()
 	}
 	return v, true
+}
+
+// globMatchesNow reports whether the glob word w matches a file in dir
+// now; a pattern Go's globs cannot read ([!x], [:alpha:]) may match
+// nothing.
+func globMatchesNow(w, dir string) bool {
+	if strings.Contains(w, "[!") || strings.Contains(w, "[:") || strings.Contains(w, "[=") || strings.Contains(w, "[.") {
+		return false
+	}
+	matches, err := boundedGlob(absolute(w, dir))
+	return err != nil || len(matches) > 0
 }
 
 // globLiteral is the word the shell passes for a glob pattern that matches
