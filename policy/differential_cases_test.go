@@ -115,6 +115,7 @@ var diffClasses = map[string][]string{
 	"nullglob_drops_unmatched": {
 		"grep -rh = x*.md", "grep -r -h = nosuch/*.txt", "find x*.md -name '.e*' -exec cat {} +",
 		"(grep -rh = q?.rst) && ls", "grep -rn OPENAI x*.md a.txt", "ls x*.md", "cat x*.md",
+		"head -1 [[[!a][!a**/]", "cat [!b].touch x!t", "cat [[.[$'^'e]nv", "rm -f *.log",
 	},
 	// A quoted or escaped ! or ^ at a bracket's start negates nothing, a
 	// quoted - makes no range: the set holds them as characters.
