@@ -110,6 +110,19 @@ var diffClasses = map[string][]string{
 		"set -k; ls a=b", "set -o posix; ls", "set -e; ls", "set -euo pipefail; ls", "set -- a b; ls",
 		"shopt -s expand_aliases; ls", "set -t; ls; rm a.txt", "set -n; ls", "set +h; ls", "set -P; cd d; ls > y",
 	},
+	// The agent's shell with nullglob (zsh: NULL_GLOB) drops a glob that
+	// matches nothing: grep -r, rg and find then read the directory.
+	"nullglob_drops_unmatched": {
+		"grep -rh = x*.md", "grep -r -h = nosuch/*.txt", "find x*.md -name '.e*' -exec cat {} +",
+		"(grep -rh = q?.rst) && ls", "grep -rn OPENAI x*.md a.txt", "ls x*.md", "cat x*.md",
+		"head -1 [[[!a][!a**/]", "cat [!b].touch x!t", "cat [[.[$'^'e]nv", "rm -f *.log",
+	},
+	// A quoted or escaped ! or ^ at a bracket's start negates nothing, a
+	// quoted - makes no range: the set holds them as characters.
+	"quoted_bracket_members": {
+		`cat .[\^e]nv`, `cat .['^'e]nv`, `cat .["!"e]nv`, `cat .[\!e]nv`, `head -1 .[\^e]*`, `cat .[$'^'e]nv`,
+		`cat .e[m'-'o]v; ls`, `cat [!x].txt`, `ls '-'*`,
+	},
 	"extglob_and_shopt": {
 		"shopt -s extglob\nls @(a|b)", "ls !(x)", "shopt -s failglob; ls", "set -f; ls *",
 		"shopt -u expand_aliases; ls", "set -o noclobber; echo > x",

@@ -44,6 +44,9 @@ type diffShell struct {
 	// files set them for the agent's shell (Claude Code's and Codex's
 	// shell snapshots carry them); guard judges the script alone.
 	options string
+	// globs: the options change what a glob gives, so the shell runs the
+	// scripts that have one (else those that cd).
+	globs bool
 }
 
 // zshAgentAsks, set by zshagent_test.go (it needs the hooks' package,
@@ -67,13 +70,16 @@ func (sh diffShell) label() string {
 	return name
 }
 
-// optionShells run the scripts that cd (the options change only where a
-// cd lands): cdable_vars (zsh: CDABLE_VARS, which prezto sets) enters
-// $NAME or ~NAME for a name that is no directory, set -P (zsh:
-// CHASE_LINKS) resolves a link before its .. .
+// optionShells run the scripts that cd: cdable_vars (zsh: CDABLE_VARS,
+// which prezto sets) enters $NAME or ~NAME for a name that is no
+// directory, set -P (zsh: CHASE_LINKS) resolves a link before its .. ;
+// and the scripts with a glob: nullglob (zsh: NULL_GLOB) drops a glob
+// that matches nothing.
 var optionShells = []diffShell{
 	{name: "bash", judge: "bash", options: "shopt -s cdable_vars; set -P"},
 	{name: "zsh", judge: "bash", agent: true, options: "setopt cdable_vars chase_links"},
+	{name: "bash", judge: "bash", options: "shopt -s nullglob", globs: true},
+	{name: "zsh", judge: "bash", agent: true, options: "setopt null_glob", globs: true},
 }
 
 // prelude is what runs before the script: the options, on a line of
@@ -86,8 +92,18 @@ func (sh diffShell) prelude() string {
 }
 
 // runsIn reports whether src is run in sh: a shell with options only
-// runs scripts that change directory.
+// runs scripts that change directory, or that have a glob.
 func (sh diffShell) runsIn(src string) bool {
+	if sh.globs {
+		// Not a --NAME=GLOB word (`grep -r --include=*.py x .`): nullglob
+		// drops it too, and guard does not judge that (judge-27, left).
+		for _, w := range strings.Fields(src) {
+			if _, ok := longOptGlob(w); ok {
+				return false
+			}
+		}
+		return strings.ContainsAny(src, "*?[")
+	}
 	return sh.options == "" || strings.Contains(src, "cd") || strings.Contains(src, "pushd")
 }
 
@@ -534,7 +550,9 @@ func (l *diffLab) check(t testing.TB, src string, sh diffShell) (problems []stri
 	dir := l.workdir(t)
 	defer os.RemoveAll(dir)
 	j := l.judge(src, sh, dir)
-	if !j.allowed || strings.ContainsRune(src, 0) {
+	if !j.allowed || strings.ContainsRune(src, 0) || sh.globs && j.verdict.Class != Safe {
+		// A nullglob shell's dropped words are judged for a safe command
+		// only: a write runs confined (judge-27, left).
 		return nil, false
 	}
 	// The hooks' plain allow runs in the agent's shell; a write they let
@@ -569,6 +587,9 @@ func (l *diffLab) check(t testing.TB, src string, sh diffShell) (problems []stri
 				continue
 			}
 			if j.execJudged(ev, l) || slices.ContainsFunc(readings, func(r judged) bool { return r.execJudged(ev, l) }) {
+				continue
+			}
+			if sh.globs && j.nullGlobJudged(ev) {
 				continue
 			}
 			problems = append(problems, fmt.Sprintf("ran %q, which guard did not judge", ev.argv))
@@ -783,6 +804,45 @@ func globMatch(argv, words []string, globs []int) bool {
 		}
 	}
 	return false
+}
+
+// nullGlobJudged reports whether ev ran a command guard judged with one
+// or more of its glob words dropped, as a shell with nullglob drops a
+// glob that matches nothing: the verdict lists that command
+// (judgeNullGlob), and ev's words are its words with the globs left
+// matched.
+func (j judged) nullGlobJudged(ev event) bool {
+	for i, c := range j.commands {
+		if c.Dynamic == "" {
+			continue
+		}
+		for _, x := range j.expansions[i] {
+			for _, listed := range j.verdict.Commands {
+				if kept, ok := keptGlobs(x.argv, x.globs, listed); ok && len(listed) < len(x.argv) && globMatch(ev.argv, listed, kept) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// keptGlobs reports whether listed is words with some of its glob words
+// (globs) left out, and returns the indices in listed of those kept.
+func keptGlobs(words []string, globs []int, listed []string) (kept []int, ok bool) {
+	j := 0
+	for i, w := range words {
+		switch {
+		case j < len(listed) && listed[j] == w:
+			if slices.Contains(globs, i) {
+				kept = append(kept, j)
+			}
+			j++
+		case !slices.Contains(globs, i):
+			return nil, false
+		}
+	}
+	return kept, j == len(listed)
 }
 
 // globNames reports whether the shell's expansion of pattern can give

@@ -329,7 +329,7 @@ func globOK(w, dir string, written bool) bool {
 		return false // zsh's (a|b) and <1-9>: not judged
 	}
 	fixed := w[:meta]
-	if _, ok := longOptGlob(w); strings.HasPrefix(fixed, "-") && !ok {
+	if _, ok := longOptGlob(w); (strings.HasPrefix(fixed, "-") || strings.HasPrefix(fixed, `\-`)) && !ok {
 		return false
 	}
 	if fixed == "" {
@@ -363,7 +363,7 @@ func braceWords(w string, out []string) []string {
 	}
 	name, long := longOptPrefix(w)
 	for _, o := range out {
-		if strings.HasPrefix(o, "-") && (!long || !strings.HasPrefix(o, name)) {
+		if (strings.HasPrefix(o, "-") || strings.HasPrefix(o, `\-`)) && (!long || !strings.HasPrefix(o, name)) {
 			return nil
 		}
 		if strings.Contains(o, "~") {
@@ -512,6 +512,59 @@ func literalGlobs(argv []string, globs []int, dir string, written bool) ([]strin
 		}
 	}
 	return out, keep
+}
+
+// judgeNullGlob judges argv as a shell with nullglob passes it (bash's
+// shopt, zsh's NULL_GLOB and CSH_NULL_GLOB): the glob words among globs
+// that match nothing now are dropped. The agents' shells read the user's
+// start-up files or a snapshot of their options, so an agent's command may
+// run so. With no operand left, many programs read a default that the word
+// did not name: grep -r and rg search the working directory, find walks
+// it, git grep and git log -p take the whole tree, cat reads its input
+// (`grep -rh = x*.md` printed .env). After an earlier write of the script
+// any glob may match nothing when it runs: all are dropped. worse is set
+// when that judgement is not safe. A --NAME=GLOB word (`grep -r
+// --include=*.py x .`) is dropped too, and the search then reads every
+// file: not judged so (agents write it often, and most shells keep it).
+func (s Set) judgeNullGlob(argv []string, globs []int, dir, cwd string, written bool) (v Verdict, worse bool) {
+	dropped := make([]string, 0, len(argv))
+	for i, w := range argv {
+		if _, opt := longOptGlob(w); !opt && slices.Contains(globs, i) && (written || !globMatchesNow(w, dir)) {
+			continue
+		}
+		dropped = append(dropped, w)
+	}
+	if len(dropped) == len(argv) {
+		return v, false
+	}
+	v = s.judgeArgv(dropped, dir, cwd)
+	if v.Class == Safe || v.Class != Forbidden && v.Secret == "" && v.Prompt == "" && v.Result.Err != nil {
+		// A program that no rule allows without the word fails on its
+		// usage (`file`, `grep` with no pattern) or reads its input.
+		return v, false
+	}
+	note := "a glob that matches nothing is dropped when the shell sets nullglob (zsh: NULL_GLOB), as users' start-up files do, and " +
+		quoteArgv(dropped) + " then: "
+	switch {
+	case v.Class == Forbidden:
+	case v.Secret != "":
+		v.Secret = note + v.Secret
+		v.Reason = "secret: " + v.Secret
+	default:
+		v.Reason = note + v.Why()
+	}
+	return v, true
+}
+
+// globMatchesNow reports whether the glob word w matches a file in dir
+// now; a pattern Go's globs cannot read ([!x], [:alpha:]) may match
+// nothing.
+func globMatchesNow(w, dir string) bool {
+	if strings.Contains(w, "[!") || strings.Contains(w, "[:") || strings.Contains(w, "[=") || strings.Contains(w, "[.") {
+		return false
+	}
+	matches, err := boundedGlob(absolute(w, dir))
+	return err != nil || len(matches) > 0
 }
 
 // globLiteral is the word the shell passes for a glob pattern that matches

@@ -458,6 +458,17 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 						}
 					}
 					if exp.Class == Forbidden || globWrites || lit || globsJudged(&exp, argv, globs) {
+						if exp.Class == Safe {
+							// The agent's shell may drop the words that
+							// match nothing instead.
+							if nexp, worse := s.judgeNullGlob(argv, globs, dir, cwd, written); worse {
+								exp = nexp
+							} else {
+								// git's own checks (its diffs, its
+								// history) run each command judged.
+								exp.Commands = append(exp.Commands, nexp.Commands...)
+							}
+						}
 						if exp.Prompt == "" {
 							exp.Prompt = sub.Prompt
 						}

@@ -332,6 +332,13 @@ func (h *hookCall) run() (code int) {
 					d.Action = policy.Ask
 				}
 			}
+			if reading, word := hook.DashGlobReading(script); verdict == hook.Allow && agent == hook.Codex && reading != "" {
+				// A Codex model may name /bin/sh for exec_command.
+				if ok, why := plainRun(g, reading); !ok {
+					verdict, reason = hook.Ask, "not known to be safe: "+word+" holds [^...], a negation to bash and the set of ^ and the rest to dash, the /bin/sh a Codex model may ask for, and read so: "+why
+					d.Action = policy.Ask
+				}
+			}
 			if reading, word := hook.ZshParamReading(script); verdict == hook.Allow && reading != "" {
 				if ok, why := plainRun(g, reading); !ok {
 					verdict, reason = hook.Ask, "not known to be safe: "+word+" is text to bash but a parameter expansion to zsh ($~x, $=x, $^x, $+x: the value of x; $x[...], $x:h: a part of it), the agent's shell for some users and the one a Codex model may ask for, and read so: "+why

@@ -31,31 +31,27 @@ const (
 // word is the first such word; why says why a word cannot be read so (more
 // than one `**`, a pattern or expansion before it, a tree deeper or larger
 // than the bounds): the caller asks then. Options (-x, --x=**/y) are left
-// out, as GlobOptionReading does; so are redirection targets.
+// out, as GlobOptionReading does; loop words and the targets of input
+// redirections are read so too.
 func GlobstarReading(script, dir, home string) (reading, word, why string) {
 	// One budget of entries for the script's walks, each tree walked once.
 	t := &treeDepths{left: maxGlobstarEntries, seen: map[string]int{}}
 	words := 0
-	reading, word = insertInCalls(script, func(call *syntax.CallExpr, add func(after, shown syntax.Node, text string)) {
-		for _, w := range call.Args[1:] {
-			if why != "" {
+	reading, word = insertInGlobbed(script, func(w *syntax.Word, add func(variants ...string)) {
+		if why != "" {
+			return
+		}
+		variants, bad := globstarVariants(w, dir, home, t)
+		if bad != "" {
+			why = "`" + script[w.Pos().Offset():w.End().Offset()] + "`: " + bad
+			return
+		}
+		if len(variants) > 0 {
+			if words++; words > maxGlobstarWords {
+				why = "more than " + strconv.Itoa(maxGlobstarWords) + " words with `**`, which recurses in zsh and with bash's globstar"
 				return
 			}
-			if lit, ok := w.Parts[0].(*syntax.Lit); ok && strings.HasPrefix(lit.Value, "-") {
-				continue
-			}
-			variants, bad := globstarVariants(w, dir, home, t)
-			if bad != "" {
-				why = "`" + script[w.Pos().Offset():w.End().Offset()] + "`: " + bad
-				return
-			}
-			if len(variants) > 0 {
-				if words++; words > maxGlobstarWords {
-					why = "more than " + strconv.Itoa(maxGlobstarWords) + " words with `**`, which recurses in zsh and with bash's globstar"
-					return
-				}
-				add(w, w, " "+strings.Join(variants, " "))
-			}
+			add(variants...)
 		}
 	})
 	if why != "" {

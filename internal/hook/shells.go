@@ -93,22 +93,73 @@ func ZshRunsProgram(script string) string {
 // (bash) and EXTENDED_GLOB (zsh) for its commands, not these; a login bash
 // or zsh reads the user's start-up files, where they are set.
 func GlobOptionReading(script string) (reading, word string) {
-	return insertInCalls(script, func(call *syntax.CallExpr, add func(after, shown syntax.Node, text string)) {
-		for _, w := range call.Args[1:] {
-			if lit, ok := w.Parts[0].(*syntax.Lit); ok && strings.HasPrefix(lit.Value, "-") {
-				continue // an option: --include=*.py names no file
-			}
-			dot, fold, glob := globVariants(w, script)
-			if !glob {
-				continue
-			}
-			text := " " + fold
-			if dot != "" {
-				text += " " + dot
-			}
-			add(w, w, text)
+	return insertInGlobbed(script, func(w *syntax.Word, add func(variants ...string)) {
+		dot, fold, glob := globVariants(w, script)
+		if !glob {
+			return
+		}
+		switch {
+		case strings.Contains(dot, ".[!.]*."):
+			// `*.env` is .env too, the * matching nothing.
+			add(fold, dot, strings.ReplaceAll(dot, ".[!.]*.", "."))
+		case dot != "":
+			add(fold, dot)
+		default:
+			add(fold)
 		}
 	})
+}
+
+// insertInGlobbed is insertInCalls for the words the shells glob, whatever
+// holds them: a command's arguments (not its options: --include=*.py names
+// no file), the words of a for or select loop (`for f in *; do cat "$f";
+// done` reads each match), and the target of an input redirection, which
+// bash and zsh glob when it names one file (`cat < ?env`). pick calls add
+// with the variants of a word: they follow it as more arguments or loop
+// words, or as more input redirections.
+func insertInGlobbed(script string, pick func(w *syntax.Word, add func(variants ...string))) (reading, first string) {
+	f, err := parseBash(script)
+	if err != nil {
+		return "", ""
+	}
+	var edits []scriptEdit
+	visit := func(w *syntax.Word, sep string) {
+		pick(w, func(variants ...string) {
+			end := int(w.End().Offset())
+			var text strings.Builder
+			for _, v := range variants {
+				text.WriteString(sep + v)
+			}
+			edits = append(edits, scriptEdit{end, end, text.String()})
+			if first == "" {
+				first = "`" + script[w.Pos().Offset():end] + "`"
+			}
+		})
+	}
+	shell.Walk(f, nil, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.CallExpr:
+			for _, w := range n.Args[min(1, len(n.Args)):] {
+				if lit, ok := w.Parts[0].(*syntax.Lit); !ok || !strings.HasPrefix(lit.Value, "-") {
+					visit(w, " ")
+				}
+			}
+		case *syntax.WordIter:
+			for _, w := range n.Items {
+				visit(w, " ")
+			}
+		case *syntax.Redirect:
+			if n.Op == syntax.RdrIn && n.Word != nil {
+				visit(n.Word, " <")
+			}
+		}
+		return true
+	})
+	if len(edits) == 0 {
+		return "", ""
+	}
+	slices.SortStableFunc(edits, func(a, b scriptEdit) int { return a.from - b.from })
+	return applyEdits(script, edits), first
 }
 
 // insertInCalls returns script with text inserted where pick asks, in each
@@ -141,7 +192,8 @@ func insertInCalls(script string, pick func(call *syntax.CallExpr, add func(afte
 }
 
 // globVariants returns word w's dotglob reading (a leading * of a name as
-// .[!.]*, a leading ? or [...] as a dot; "" when no name starts with one)
+// .[!.]*, or .* before a literal that is no dot, a leading ? or [...] as a
+// dot; "" when no name starts with one)
 // and its nocaseglob reading (each letter of a name that has a glob as
 // [xX]; a name without one is looked up as written), and whether w has an
 // unquoted glob at all. Quoted parts and expansions are kept as written.
@@ -193,7 +245,14 @@ func globVariants(w *syntax.Word, script string) (dot, fold string, glob bool) {
 					dotted = true
 					switch ch {
 					case '*':
-						d.WriteString(".[!.]")
+						// The * may match the dot alone (`*env` is .env):
+						// `.*` when a literal that cannot match the empty
+						// name or a dot follows, so that . and .. stay out.
+						if i+1 < len(v) && !strings.ContainsRune(`*?[/.\`, rune(v[i+1])) {
+							d.WriteString(".")
+						} else {
+							d.WriteString(".[!.]")
+						}
 					case '?':
 						d.WriteByte('.')
 						both(string(ch))
@@ -506,24 +565,13 @@ func zshName(s string) bool {
 // characters and braces holding quotes or expansions are left as bash
 // reads them.
 func ZshQuoteBraceReading(script string) (reading, word string) {
-	f, err := parseBash(script)
-	if err != nil {
-		return "", ""
-	}
-	var edits []scriptEdit
-	shell.Walk(f, nil, func(n syntax.Node) bool {
-		w, ok := n.(*syntax.Word)
-		if !ok {
-			return true
-		}
-		changed := false
+	return editWords(script, func(w *syntax.Word) (edits []scriptEdit) {
 		for i, p := range w.Parts {
 			switch p := p.(type) {
 			case *syntax.SglQuoted:
 				if next, ok := wordPart(w, i+1).(*syntax.SglQuoted); ok && !p.Dollar && !next.Dollar {
 					end := int(p.End().Offset())
 					edits = append(edits, scriptEdit{end, end, `\'`})
-					changed = true
 				}
 			case *syntax.Lit:
 				v, off := p.Value, int(p.Pos().Offset())
@@ -542,14 +590,32 @@ func ZshQuoteBraceReading(script string) (reading, word string) {
 					inner := v[at+1 : at+end]
 					if list, ok := braceCharList(inner); ok {
 						edits = append(edits, scriptEdit{off + at, off + at + end + 1, list})
-						changed = true
 					}
 					at += end
 				}
 			}
 		}
-		if changed && word == "" {
-			word = "`" + script[w.Pos().Offset():w.End().Offset()] + "`"
+		return edits
+	})
+}
+
+// editWords returns script with the edits pick makes in each word (a word
+// nested in an edited one is left as it is), and the first word edited; ""
+// for both when pick makes none or the script does not parse.
+func editWords(script string, pick func(w *syntax.Word) []scriptEdit) (reading, word string) {
+	f, err := parseBash(script)
+	if err != nil {
+		return "", ""
+	}
+	var edits []scriptEdit
+	shell.Walk(f, nil, func(n syntax.Node) bool {
+		if w, ok := n.(*syntax.Word); ok {
+			if e := pick(w); len(e) > 0 {
+				edits = append(edits, e...)
+				if word == "" {
+					word = "`" + script[w.Pos().Offset():w.End().Offset()] + "`"
+				}
+			}
 		}
 		return true
 	})
@@ -605,4 +671,32 @@ func braceCharList(inner string) (string, bool) {
 		return out[0], true
 	}
 	return "{" + strings.Join(out, ",") + "}", true
+}
+
+// DashGlobReading returns script as dash, the /bin/sh a Codex model may name
+// for exec_command, reads its globs, written for bash, and the first word
+// that changed; "" when none does. dash's bracket expression negates with
+// [!...] only: its [^e] is the set of ^ and e (`cat .[^e]nv` is .env to
+// dash; bash: a name with anything but e there, and .env is not one). The
+// reading writes such a bracket [\^e], which bash reads as dash does.
+func DashGlobReading(script string) (reading, word string) {
+	return editWords(script, func(w *syntax.Word) (edits []scriptEdit) {
+		for _, p := range w.Parts {
+			lit, ok := p.(*syntax.Lit)
+			if !ok {
+				continue
+			}
+			v, off := lit.Value, int(lit.Pos().Offset())
+			for at := 0; at+1 < len(v); at++ {
+				switch {
+				case v[at] == '\\':
+					at++
+				case v[at] == '[' && v[at+1] == '^':
+					edits = append(edits, scriptEdit{off + at + 1, off + at + 1, `\`})
+					at++
+				}
+			}
+		}
+		return edits
+	})
 }

@@ -45,14 +45,19 @@ func TestZshGlobReading(t *testing.T) {
 // nocaseglob (letters of a globbing name in either case).
 func TestGlobOptionReading(t *testing.T) {
 	for script, want := range map[string]string{
-		"cat *":           "cat * * .[!.]*",
-		"cat .EN?":        "cat .EN? .[eE][nN]?",
-		"cat a/*.txt":     "cat a/*.txt a/*.[tT][xX][tT] a/.[!.]*.txt",
-		"cat ?env":        "cat ?env ?[eE][nN][vV] .env",
-		"cat README":      "",
-		"cat '*' \\*":     "",
-		"x=*; echo hi":    "",
-		"ls src/[ab]*.go": "ls src/[ab]*.go src/[ab]*.[gG][oO] src/.*.go",
+		"cat *":                           "cat * * .[!.]*",
+		"cat .EN?":                        "cat .EN? .[eE][nN]?",
+		"cat a/*.txt":                     "cat a/*.txt a/*.[tT][xX][tT] a/.[!.]*.txt a/.txt",
+		"cat *env":                        "cat *env *[eE][nN][vV] .*env",
+		"cat < ?env":                      "cat < ?env <?[eE][nN][vV] <.env",
+		"for f in *; do cat \"$f\"; done": "for f in * * .[!.]*; do cat \"$f\"; done",
+		"select f in ?env; do :; done":    "select f in ?env ?[eE][nN][vV] .env; do :; done",
+		"cat > *.log; cat <<< *":          "",
+		"cat ?env":                        "cat ?env ?[eE][nN][vV] .env",
+		"cat README":                      "",
+		"cat '*' \\*":                     "",
+		"x=*; echo hi":                    "",
+		"ls src/[ab]*.go":                 "ls src/[ab]*.go src/[ab]*.[gG][oO] src/.*.go",
 	} {
 		if got, _ := GlobOptionReading(script); got != want {
 			t.Errorf("GlobOptionReading(%q) = %q, want %q", script, got, want)
@@ -118,6 +123,20 @@ func TestZshQuoteBraceReading(t *testing.T) {
 	} {
 		if got, _ := ZshQuoteBraceReading(script); got != want {
 			t.Errorf("ZshQuoteBraceReading(%q) = %q, want %q", script, got, want)
+		}
+	}
+}
+
+func TestDashGlobReading(t *testing.T) {
+	for script, want := range map[string]string{
+		"cat .[^e]nv":                     `cat .[\^e]nv`,
+		"ls a[^b]c [^x][^y]":              `ls a[\^b]c [\^x][\^y]`,
+		"cat $(ls .[^e]*)":                `cat $(ls .[\^e]*)`,
+		"cat [!x] \\[^x] '[^x]' \"[^x]\"": "",
+		"grep -E '^a' x; [[ a ]]":         "",
+	} {
+		if got, _ := DashGlobReading(script); got != want {
+			t.Errorf("DashGlobReading(%q) = %q, want %q", script, got, want)
 		}
 	}
 }

@@ -162,18 +162,25 @@ func braceClose(w span, i int) (int, []int, bool) {
 }
 
 // pattern returns w as a glob pattern: the quoted bytes that are pattern
-// syntax (* ? [ ] \) escaped with a backslash, so that the judge matches
-// them as themselves, as the shell does.
+// syntax escaped with a backslash, so that the judge matches them as
+// themselves, as the shell does: * ? [ ] \, and ! ^ - for a bracket
+// expression, where a quoted one negates nothing and makes no range
+// (`.[\^e]nv` and `.['!'e]nv` are the set of it and e, naming .env; `x[a'-'z]y`
+// names x-y).
 func (w span) pattern() string {
-	if !strings.ContainsAny(w.text, `*?[]\`) {
+	if !strings.ContainsAny(w.text, patternBytes) {
 		return w.text
 	}
 	var b strings.Builder
 	for i := 0; i < len(w.text); i++ {
-		if !w.active[i] && strings.IndexByte(`*?[]\`, w.text[i]) >= 0 {
+		if !w.active[i] && strings.IndexByte(patternBytes, w.text[i]) >= 0 {
 			b.WriteByte('\\')
 		}
 		b.WriteByte(w.text[i])
 	}
 	return b.String()
 }
+
+// patternBytes are the bytes that are glob syntax, where pattern escapes
+// them when quoted.
+const patternBytes = `*?[]\!^-`
