@@ -572,6 +572,9 @@ func contentSecret(abs string) string {
 	if appConfigName(base) {
 		return appConfigSecret(abs)
 	}
+	if settingsFile(base) {
+		return passwordSetting(abs)
+	}
 	if !gitConfig && base != ".npmrc" && base != ".yarnrc.yml" && base != ".yarnrc" {
 		return ""
 	}
@@ -2088,7 +2091,7 @@ func secretDirFiles(dir string, how walkHow, budget int) (found []string, n int,
 // contentName: the names contentSecret looks into.
 func contentName(name string) bool {
 	return name == ".npmrc" || name == ".yarnrc.yml" || name == ".yarnrc" || name == ".gitconfig" || springConfig(name) ||
-		redisConfig(name) || appConfigName(name)
+		redisConfig(name) || appConfigName(name) || settingsFile(name)
 }
 
 // redisConfig reports whether name is a Redis or Sentinel server config
