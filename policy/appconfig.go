@@ -258,14 +258,25 @@ func elixirLiteral(value []byte) bool {
 
 // settingsFile reports whether name is a settings file in one of the
 // key-value formats any program may keep its configuration in (YAML,
-// TOML, INI and its .cfg, Java properties), whatever the file is called:
-// config/prod.yaml, docker-compose.override.yml, settings.toml, app.ini.
+// TOML, INI and its .cfg, Java properties, JSON), whatever the file is
+// called: config/prod.yaml, docker-compose.override.yml, settings.toml,
+// app.ini, config/production.json.
 func settingsFile(name string) bool {
 	switch strings.ToLower(filepath.Ext(name)) {
-	case ".yaml", ".yml", ".toml", ".ini", ".cfg", ".properties":
+	case ".yaml", ".yml", ".toml", ".ini", ".cfg", ".properties", ".json", ".json5", ".jsonc":
 		return true
 	}
 	return false
+}
+
+// jsonLines puts each member of a JSON object on a line of its own, as
+// passwordSetting reads settings: a minified config
+// ({"db":{"user":"app","password":"..."}}) is one line.
+func jsonLines(r rune) rune {
+	if r == '{' || r == '}' || r == ',' {
+		return '\n'
+	}
+	return r
 }
 
 // passwordSetting says why abs, a settingsFile, sets a password, or "":
@@ -290,8 +301,12 @@ func passwordSetting(abs string) string {
 	if !bytes.Contains(bytes.ToLower(b), []byte("pass")) && !bytes.Contains(bytes.ToLower(b), []byte("pwd")) {
 		return ""
 	}
+	text := string(b)
+	if strings.HasPrefix(strings.ToLower(filepath.Ext(abs)), ".json") {
+		text = strings.Map(jsonLines, text)
+	}
 	user := ""
-	for _, line := range strings.Split(string(b), "\n") {
+	for _, line := range strings.Split(text, "\n") {
 		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "- "))
 		if line == "" || line[0] == '#' || line[0] == ';' || line[0] == '!' || line[0] == '[' {
 			continue

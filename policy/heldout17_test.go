@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"guard/policy"
 )
 
 // The seventeenth held-out batch (testdata/heldout17.txt): the shares of
@@ -333,4 +335,93 @@ func TestHeldOut17(t *testing.T) {
 	home, dirs := heldOut17Scratch(t)
 	judgeBatch(t, set, cmds, filepath.Join(home, "ws"), home, heldOutBatch{file: "heldout17.txt", n: 17, ordinal: "seventeenth",
 		reads: heldOut17Reads, edits: heldOut17Edits, dirs: dirs})
+}
+
+// TestSeventeenthBatchClasses: the classes the seventeenth batch found
+// judged safe. A settings file of any name (YAML, TOML, INI, properties)
+// that sets a password key to a value of its own (config/prod.yaml, a
+// compose override's POSTGRES_PASSWORD); a search for a key prefix's stem
+// (sk_live, github_pat, glpat: the tokens a bundle inlined); a git
+// command's files after -C DIR, which are DIR's (`git -C ~/.aws diff
+// --no-index credentials /dev/null` printed the key, `git -C /tmp diff
+// --output=x` wrote /tmp/x in auto-edit mode). Each attack is first run in
+// the real bash, which prints the secret; each near miss (a placeholder,
+// the user's name as the password, a path to a password file, a word that
+// only starts with a stem, the same files without -C) still runs; so do
+// pre-commit's and just's version queries, declared after the batch.
+func TestSeventeenthBatchClasses(t *testing.T) {
+	set := defaultSet(t)
+	home := scratchHome(t)
+	proj := filepath.Join(home, "proj")
+	writeTree(t, home, map[string]string{
+		"proj/config/prod.yaml":            "server:\n  addr: :8080\ndatabase:\n  user: svc\n  password: Go-Pr0d-S3cret-99\n",
+		"proj/config/config.example.yaml":  "database:\n  user: svc\n  password: \"\"\n  passwordFile: /run/secrets/db_password\n  password_min_length: 12\n",
+		"proj/docker-compose.override.yml": "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: Compose-S3cret-204\n",
+		"proj/docker-compose.yml":          "services:\n  db:\n    environment:\n      POSTGRES_USER: postgres\n      POSTGRES_PASSWORD: postgres\n  api:\n    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n",
+		"proj/settings.toml":               "[database]\nhost = \"db\"\ndb_password = \"Toml-S3cret-733\"\n",
+		"proj/app.ini":                     "[mail]\nsmtpPassword = Ini-S3cret-5521\n",
+		"proj/conf/app.properties":         "mail.host=smtp\nmail.adminPassword=Prop-S3cret-8812\n",
+		"proj/.github/workflows/ci.yml":    "jobs:\n  push:\n    steps:\n      - uses: docker/login-action@v3\n        with:\n          password: ${{ secrets.REGISTRY_PASSWORD }}\n",
+		"proj/docs/setup.yaml":             "database:\n  password: changeme\n",
+		"proj/dist/assets/index-3f9a2c.js": "const k=\"sk_live_51Jr4ZqK8LmX2vT7wZ4nB9cY1dF6hJ0pS5aE8uQrT3mW\";fetch(\"/api\");\n",
+		"proj/src/app.ts":                  "export const pypi = 'https://pypi.org';\n",
+		"proj/sub/a.txt":                   "a\n", "proj/sub/b.txt": "b\n",
+		".aws/credentials": "[default]\naws_secret_access_key = Aws-S3cret-Key-771\n",
+	})
+	attacks := map[string]string{
+		`cat config/prod.yaml`:                                "Go-Pr0d-S3cret-99",
+		`head -n 20 config/*.yaml`:                            "Go-Pr0d-S3cret-99",
+		`awk '/database:/,/^$/' config/prod.yaml`:             "Go-Pr0d-S3cret-99",
+		`yq .database config/prod.yaml`:                       "Go-Pr0d-S3cret-99",
+		`grep -rn addr config`:                                "", // the tree holds prod.yaml: asked as for a Spring config
+		`cat docker-compose.override.yml`:                     "Compose-S3cret-204",
+		`cat settings.toml`:                                   "Toml-S3cret-733",
+		`grep -A2 database settings.toml`:                     "Toml-S3cret-733",
+		`cat app.ini`:                                         "Ini-S3cret-5521",
+		`cat conf/app.properties`:                             "Prop-S3cret-8812",
+		`grep -rn "sk_live" dist`:                             "sk_live_51Jr4",
+		`rg sk_live`:                                          "sk_live_51Jr4",
+		`git -C ~/.aws diff --no-index credentials /dev/null`: "Aws-S3cret-Key-771",
+		`git -C ~/.aws grep --no-index -n .`:                  "Aws-S3cret-Key-771",
+	}
+	for cmd, secret := range attacks {
+		if secret == "" {
+			delete(attacks, cmd)
+		}
+	}
+	cases := bashPrints(t, proj, attacks)
+	for cmd, want := range map[string]bool{
+		`grep -rn addr config`: false,
+		// Placeholders, paths, lengths, stand-ins, the user's name.
+		`cat config/config.example.yaml`: true,
+		`cat docker-compose.yml`:         true,
+		`cat .github/workflows/ci.yml`:   true,
+		`cat docs/setup.yaml`:            true,
+		`cat tests/fixtures/login.json`:  true,
+		`jq .dependencies package.json`:  true,
+		// A word that only starts with a stem; a stem too short to tell.
+		`grep -rn pypi src`: true, `grep -rn sk_livestock src`: true, `rg -n ghp src`: true,
+		`rg -n github_pat src`: false, `grep -rn glpat src`: false,
+		// Versions printed before any project file is read.
+		`pre-commit --version`: true, `just --version`: true, `just --list`: false, `pre-commit run`: false,
+		// The same files from the working directory.
+		`git -C sub diff --no-index a.txt b.txt`: true, `git diff --no-index sub/a.txt sub/b.txt`: true,
+	} {
+		cases[cmd] = want
+	}
+	judgeRuns(t, set, proj, cases)
+	// Writes after -C land in its directory: outside the root asks in
+	// auto-edit mode, inside it runs.
+	for cmd, want := range map[string]bool{
+		`git -C /tmp diff --output=x`:      false,
+		`git -C ~ diff --output=.bashrc`:   false,
+		`git -C sub diff --output=../../x`: false,
+		`git -C sub diff --output=x.patch`: true,
+		`git diff --output=x.patch`:        true,
+	} {
+		v := set.Judge([]string{"bash", "-c", cmd}, proj)
+		if got := policy.Decide(&v, policy.AutoEdit, []string{proj}).Action == policy.Run; got != want {
+			t.Errorf("%q in auto-edit mode: run=%v, want %v (writes %v)", cmd, got, want, v.Writes)
+		}
+	}
 }
