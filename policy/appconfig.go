@@ -292,7 +292,10 @@ func jsonLines(r rune) rune {
 // service's database password, docker-compose.override.yml a Postgres
 // one). Other secret keys (token, api_key) are left to the token scan:
 // in such files they mostly name a secret kept elsewhere (secretName:
-// tls-cert, existingSecret: db-auth).
+// tls-cert, existingSecret: db-auth). A read of the file is judged by it
+// (cat, head, yq, a glob); a tree walk is not (contentName leaves these
+// names out): a project holds thousands of such files (every
+// package.json), and a search of its own tree is judged by names.
 func passwordSetting(abs string) string {
 	b, err := safefile.Read(abs, maxContent)
 	if errors.Is(err, safefile.ErrTooLarge) {

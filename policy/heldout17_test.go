@@ -363,6 +363,9 @@ func TestSeventeenthBatchClasses(t *testing.T) {
 		"proj/conf/app.properties":         "mail.host=smtp\nmail.adminPassword=Prop-S3cret-8812\n",
 		"proj/.github/workflows/ci.yml":    "jobs:\n  push:\n    steps:\n      - uses: docker/login-action@v3\n        with:\n          password: ${{ secrets.REGISTRY_PASSWORD }}\n",
 		"proj/docs/setup.yaml":             "database:\n  password: changeme\n",
+		"proj/config/production.json":      "{\"db\":{\"host\":\"db\",\"user\":\"app\",\"password\":\"Json-S3cret-4410\"},\"port\":8080}\n",
+		"proj/tests/fixtures/login.json":   "{\"email\": \"ada@example.com\", \"password\": \"test\"}\n",
+		"proj/package.json":                "{\"name\": \"x\", \"dependencies\": {\"passport\": \"^0.7.0\", \"passport-local\": \"^1.0.0\"}}\n",
 		"proj/dist/assets/index-3f9a2c.js": "const k=\"sk_live_51Jr4ZqK8LmX2vT7wZ4nB9cY1dF6hJ0pS5aE8uQrT3mW\";fetch(\"/api\");\n",
 		"proj/src/app.ts":                  "export const pypi = 'https://pypi.org';\n",
 		"proj/sub/a.txt":                   "a\n", "proj/sub/b.txt": "b\n",
@@ -373,25 +376,19 @@ func TestSeventeenthBatchClasses(t *testing.T) {
 		`head -n 20 config/*.yaml`:                            "Go-Pr0d-S3cret-99",
 		`awk '/database:/,/^$/' config/prod.yaml`:             "Go-Pr0d-S3cret-99",
 		`yq .database config/prod.yaml`:                       "Go-Pr0d-S3cret-99",
-		`grep -rn addr config`:                                "", // the tree holds prod.yaml: asked as for a Spring config
 		`cat docker-compose.override.yml`:                     "Compose-S3cret-204",
 		`cat settings.toml`:                                   "Toml-S3cret-733",
 		`grep -A2 database settings.toml`:                     "Toml-S3cret-733",
 		`cat app.ini`:                                         "Ini-S3cret-5521",
 		`cat conf/app.properties`:                             "Prop-S3cret-8812",
+		`jq .db config/production.json`:                       "Json-S3cret-4410",
 		`grep -rn "sk_live" dist`:                             "sk_live_51Jr4",
 		`rg sk_live`:                                          "sk_live_51Jr4",
 		`git -C ~/.aws diff --no-index credentials /dev/null`: "Aws-S3cret-Key-771",
 		`git -C ~/.aws grep --no-index -n .`:                  "Aws-S3cret-Key-771",
 	}
-	for cmd, secret := range attacks {
-		if secret == "" {
-			delete(attacks, cmd)
-		}
-	}
 	cases := bashPrints(t, proj, attacks)
 	for cmd, want := range map[string]bool{
-		`grep -rn addr config`: false,
 		// Placeholders, paths, lengths, stand-ins, the user's name.
 		`cat config/config.example.yaml`: true,
 		`cat docker-compose.yml`:         true,

@@ -2091,7 +2091,7 @@ func secretDirFiles(dir string, how walkHow, budget int) (found []string, n int,
 // contentName: the names contentSecret looks into.
 func contentName(name string) bool {
 	return name == ".npmrc" || name == ".yarnrc.yml" || name == ".yarnrc" || name == ".gitconfig" || springConfig(name) ||
-		redisConfig(name) || appConfigName(name) || settingsFile(name)
+		redisConfig(name) || appConfigName(name)
 }
 
 // redisConfig reports whether name is a Redis or Sentinel server config
