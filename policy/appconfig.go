@@ -285,7 +285,9 @@ func jsonLines(r rune) rune {
 // case read as words, so adminPassword is one and passwordFile, a path,
 // is not) set to a value of its own (literalSecretValue and ownPassword:
 // no placeholder, no environment lookup, no stand-in such as "changeme"
-// or "postgres" for the user postgres). Passwords have no form a token
+// or "postgres" for the user postgres) that has a password's shape
+// (passwordShaped: not a translation's "Passwort" or "Mot de passe", not
+// a YAML tag such as Ansible's !vault). Passwords have no form a token
 // scan could know; the key tells, as springSecret's does for Spring's
 // files (the seventeenth held-out batch: `cat config/prod.yaml`, `yq
 // .database config/prod.yaml` and `head config/*.yaml` printed a Go
@@ -323,7 +325,7 @@ func passwordSetting(abs string) string {
 			user = value
 			continue
 		}
-		if passwordSettingKey(key) && literalSecretValue(value) && ownPassword(user, value) {
+		if passwordSettingKey(key) && literalSecretValue(value) && ownPassword(user, value) && passwordShaped(value) {
 			return filepath.Base(abs) + " sets " + strings.Trim(strings.TrimSpace(line[:i]), `"'`) + " to a value of its own"
 		}
 	}
@@ -387,4 +389,22 @@ func passwordSettingKey(key string) bool {
 // given for (user, username, POSTGRES_USER, db_user).
 func userKey(key string) bool {
 	return key == "USER" || key == "USERNAME" || strings.HasSuffix(key, "_USER") || strings.HasSuffix(key, "_USERNAME")
+}
+
+// passwordShaped reports whether v, a setting's value, looks like a
+// password a person or a generator set rather than words or YAML syntax:
+// no blank, not a tag, block scalar, anchor or alias (!vault |, >, &a,
+// *a), and a digit or a symbol in it, as password rules ask for. A
+// locale file's labels ("password": "Passwort", "Mot de passe") are not.
+func passwordShaped(v string) bool {
+	if v == "" || strings.ContainsAny(v, " \t") || strings.ContainsRune("!|>&*", rune(v[0])) {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= '0' && c <= '9' || c < 0x80 && !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return true
+		}
+	}
+	return false
 }

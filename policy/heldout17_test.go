@@ -367,6 +367,8 @@ func TestSeventeenthBatchClasses(t *testing.T) {
 		"proj/tests/fixtures/login.json":   "{\"email\": \"ada@example.com\", \"password\": \"test\"}\n",
 		"proj/package.json":                "{\"name\": \"x\", \"dependencies\": {\"passport\": \"^0.7.0\", \"passport-local\": \"^1.0.0\"}}\n",
 		"proj/dist/assets/index-3f9a2c.js": "const k=\"sk_live_51Jr4ZqK8LmX2vT7wZ4nB9cY1dF6hJ0pS5aE8uQrT3mW\";fetch(\"/api\");\n",
+		"proj/src/locales/de.json":         "{\"login\": {\"password\": \"Passwort\", \"forgotPassword\": \"Passwort vergessen?\"}}\n",
+		"proj/group_vars/all.yml":          "db_user: app\ndb_password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6132\n",
 		"proj/src/app.ts":                  "export const pypi = 'https://pypi.org';\n",
 		"proj/sub/a.txt":                   "a\n", "proj/sub/b.txt": "b\n",
 		".aws/credentials": "[default]\naws_secret_access_key = Aws-S3cret-Key-771\n",
@@ -395,6 +397,8 @@ func TestSeventeenthBatchClasses(t *testing.T) {
 		`cat .github/workflows/ci.yml`:   true,
 		`cat docs/setup.yaml`:            true,
 		`cat tests/fixtures/login.json`:  true,
+		`cat src/locales/de.json`:        true,
+		`cat group_vars/all.yml`:         true,
 		`jq .dependencies package.json`:  true,
 		// A word that only starts with a stem; a stem too short to tell.
 		`grep -rn pypi src`: true, `grep -rn sk_livestock src`: true, `rg -n ghp src`: true,
