@@ -255,3 +255,156 @@ func elixirLiteral(value []byte) bool {
 		}
 	}
 }
+
+// settingsFile reports whether name is a settings file in one of the
+// key-value formats any program may keep its configuration in (YAML,
+// TOML, INI and its .cfg, Java properties, JSON), whatever the file is
+// called: config/prod.yaml, docker-compose.override.yml, settings.toml,
+// app.ini, config/production.json.
+func settingsFile(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".yaml", ".yml", ".toml", ".ini", ".cfg", ".properties", ".json", ".json5", ".jsonc":
+		return true
+	}
+	return false
+}
+
+// jsonLines puts each member of a JSON object on a line of its own, as
+// passwordSetting reads settings: a minified config
+// ({"db":{"user":"app","password":"..."}}) is one line.
+func jsonLines(r rune) rune {
+	if r == '{' || r == '}' || r == ',' {
+		return '\n'
+	}
+	return r
+}
+
+// passwordSetting says why abs, a settingsFile, sets a password, or "":
+// a key whose last part names a password (password, db_password,
+// POSTGRES_PASSWORD, passwd, passphrase, a _PASS or _PWD suffix; camel
+// case read as words, so adminPassword is one and passwordFile, a path,
+// is not) set to a value of its own (literalSecretValue and ownPassword:
+// no placeholder, no environment lookup, no stand-in such as "changeme"
+// or "postgres" for the user postgres) that has a password's shape
+// (passwordShaped: not a translation's "Passwort" or "Mot de passe", not
+// a YAML tag such as Ansible's !vault). Passwords have no form a token
+// scan could know; the key tells, as springSecret's does for Spring's
+// files (the seventeenth held-out batch: `cat config/prod.yaml`, `yq
+// .database config/prod.yaml` and `head config/*.yaml` printed a Go
+// service's database password, docker-compose.override.yml a Postgres
+// one). Other secret keys (token, api_key) are left to the token scan:
+// in such files they mostly name a secret kept elsewhere (secretName:
+// tls-cert, existingSecret: db-auth). A read of the file is judged by it
+// (cat, head, yq, a glob); a tree walk is not (contentName leaves these
+// names out): a project holds thousands of such files (every
+// package.json), and a search of its own tree is judged by names.
+func passwordSetting(abs string) string {
+	b, err := safefile.Read(abs, maxContent)
+	if errors.Is(err, safefile.ErrTooLarge) {
+		return filepath.Base(abs) + " is too large to check for passwords (over 1 MiB)"
+	}
+	if !bytes.Contains(bytes.ToLower(b), []byte("pass")) && !bytes.Contains(bytes.ToLower(b), []byte("pwd")) {
+		return ""
+	}
+	text := string(b)
+	if strings.HasPrefix(strings.ToLower(filepath.Ext(abs)), ".json") {
+		text = strings.Map(jsonLines, text)
+	}
+	user := ""
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "- "))
+		if line == "" || line[0] == '#' || line[0] == ';' || line[0] == '!' || line[0] == '[' {
+			continue
+		}
+		i := strings.IndexAny(line, ":=")
+		if i <= 0 {
+			continue
+		}
+		key, value := settingKey(line[:i]), settingValue(line[i+1:])
+		if userKey(key) {
+			user = value
+			continue
+		}
+		if passwordSettingKey(key) && literalSecretValue(value) && ownPassword(user, value) && passwordShaped(value) {
+			return filepath.Base(abs) + " sets " + strings.Trim(strings.TrimSpace(line[:i]), `"'`) + " to a value of its own"
+		}
+	}
+	return ""
+}
+
+// settingKey is a settings line's key as passwordKey reads it: the last
+// part of a dotted key, quotes left out, camel case and dashes as words
+// joined by _ (adminPassword: ADMIN_PASSWORD).
+func settingKey(k string) string {
+	k = strings.Trim(strings.TrimSpace(k), `"'`)
+	if j := strings.LastIndexByte(k, '.'); j >= 0 {
+		k = k[j+1:]
+	}
+	var out []byte
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if c >= 'A' && c <= 'Z' && i > 0 && k[i-1] >= 'a' && k[i-1] <= 'z' {
+			out = append(out, '_')
+		}
+		if c == '-' {
+			c = '_'
+		}
+		out = append(out, c)
+	}
+	return strings.ToUpper(string(out))
+}
+
+// settingValue is a settings line's value: the quoted text of a quoted
+// one, else the text before a trailing comment.
+func settingValue(v string) string {
+	v = strings.TrimSpace(v)
+	if v != "" && (v[0] == '"' || v[0] == '\'') {
+		if end := strings.IndexByte(v[1:], v[0]); end >= 0 {
+			return v[1 : 1+end]
+		}
+		return v
+	}
+	if k := strings.Index(v, " #"); k >= 0 {
+		v = strings.TrimSpace(v[:k])
+	}
+	return v
+}
+
+// passwordSettingKey reports whether key (settingKey's form) names a password:
+// not a path, name, length or other setting about one (scriptSecretName's
+// exclusions: PASSWORD_FILE, PASSWORD_MIN_LENGTH).
+func passwordSettingKey(key string) bool {
+	if !scriptSecretName(key) {
+		return false
+	}
+	for _, w := range []string{"PASSWORD", "PASSWD", "PASSPHRASE"} {
+		if strings.Contains(key, w) {
+			return true
+		}
+	}
+	return key == "PASS" || key == "PWD" || strings.HasSuffix(key, "_PASS") || strings.HasSuffix(key, "_PWD")
+}
+
+// userKey reports whether key names the user a following password is
+// given for (user, username, POSTGRES_USER, db_user).
+func userKey(key string) bool {
+	return key == "USER" || key == "USERNAME" || strings.HasSuffix(key, "_USER") || strings.HasSuffix(key, "_USERNAME")
+}
+
+// passwordShaped reports whether v, a setting's value, looks like a
+// password a person or a generator set rather than words or YAML syntax:
+// no blank, not a tag, block scalar, anchor or alias (!vault |, >, &a,
+// *a), and a digit or a symbol in it, as password rules ask for. A
+// locale file's labels ("password": "Passwort", "Mot de passe") are not.
+func passwordShaped(v string) bool {
+	if v == "" || strings.ContainsAny(v, " \t") || strings.ContainsRune("!|>&*", rune(v[0])) {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= '0' && c <= '9' || c < 0x80 && !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return true
+		}
+	}
+	return false
+}

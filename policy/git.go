@@ -108,3 +108,28 @@ func tagOpensEditor(words []string) bool {
 	}
 	return annotate && !message
 }
+
+// gitChdir returns the directory a git command line names its files
+// from: cwd after each -C DIR among git's options before the subcommand
+// (git changes into each in turn, a relative one from the last), cwd for
+// another program. `git -C ~/.aws diff --no-index credentials /dev/null`
+// printed ~/.aws/credentials, and `git -C /tmp diff --output=x` wrote
+// /tmp/x, both judged as files of the working directory.
+func gitChdir(argv []string, cwd string) string {
+	if len(argv) == 0 || filepath.Base(argv[0]) != "git" {
+		return cwd
+	}
+	at := cwd
+	for i := 1; i < len(argv) && strings.HasPrefix(argv[i], "-"); i++ {
+		switch argv[i] {
+		case "-C":
+			if i+1 < len(argv) {
+				at = absolute(homeWord(argv[i+1]), at)
+			}
+			i++
+		case "-c", "--config-env", "--git-dir", "--work-tree", "--namespace", "--attr-source":
+			i++
+		}
+	}
+	return at
+}

@@ -202,12 +202,15 @@ func (s Set) judgeArgv(argv []string, cwd, own string) Verdict {
 			v.Commands = append([][]string{argv[:1]}, execs...)
 		}
 	}
-	v.Writes = append(v.Writes, writtenPaths(&r, cwd)...)
+	// The files git names are the -C directory's (git changes into it
+	// first): `git -C /tmp diff --output=x` writes /tmp/x.
+	files := gitChdir(argv, cwd)
+	v.Writes = append(v.Writes, writtenPaths(&r, files)...)
 	readsFiles := true
 	if isLn(&r) && r.Class == Match {
 		// ln reads nothing: its targets are where its links point.
 		readsFiles = false
-		if ws, ok := lnPaths(argv, cwd); ok {
+		if ws, ok := lnPaths(argv, files); ok {
 			v.Writes = ws
 		}
 	}
@@ -268,7 +271,7 @@ func (s Set) judgeArgv(argv []string, cwd, own string) Verdict {
 				v.Class, v.Unknown, v.Reason = Unverified, true, why
 				break
 			}
-			if why := deviceRead(f, cwd); why != "" {
+			if why := deviceRead(f, files); why != "" {
 				v.Class, v.Unknown, v.Reason = Unverified, true, why
 				break
 			}
@@ -279,13 +282,13 @@ func (s Set) judgeArgv(argv []string, cwd, own string) Verdict {
 	}
 	if r.Class != Forbidden {
 		if v.Secret = envDump(argv); v.Secret == "" && readsFiles {
-			v.Secret = secretRead(&r, cwd, own)
+			v.Secret = secretRead(&r, files, own)
 		}
 		if v.Secret == "" {
 			v.Secret = secretDump(argv, cwd, own)
 		}
 		if v.Secret == "" && readsFiles {
-			v.Secret = keptFromOthers(argv, r.Reads(), cwd)
+			v.Secret = keptFromOthers(argv, r.Reads(), files)
 		}
 		if v.Secret == "" && readsFiles {
 			v.Secret = archiveRead(&r, argv, cwd)
@@ -599,7 +602,7 @@ func (s Set) judgeScript(src string, d shell.Dialect, cwd string) Verdict {
 					continue
 				}
 			}
-			v.Writes = append(v.Writes, writtenPaths(&sub.Result, d)...)
+			v.Writes = append(v.Writes, writtenPaths(&sub.Result, gitChdir(sub.Argv, d))...)
 		}
 		v.Writes = append(v.Writes, sub.globWrites...)
 		v.Unknown = v.Unknown || sub.Unknown

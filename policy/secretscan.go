@@ -575,13 +575,22 @@ func contentSecret(abs string) string {
 	if appConfigName(base) {
 		return appConfigSecret(abs)
 	}
+	// Each check that knows the file's kind has its say; the first that
+	// finds a secret answers.
 	if toolConfigName(base) {
-		if why := toolConfigSecret(abs); why != "" || !userConfig(abs) {
+		if why := toolConfigSecret(abs); why != "" {
 			return why
 		}
 	}
 	if !gitConfig && userConfig(abs) {
-		return springSecret(abs)
+		if why := springSecret(abs); why != "" {
+			return why
+		}
+	}
+	if settingsFile(base) {
+		if why := passwordSetting(abs); why != "" {
+			return why
+		}
 	}
 	if !gitConfig && base != ".npmrc" && base != ".yarnrc.yml" && base != ".yarnrc" {
 		return ""
