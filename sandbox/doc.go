@@ -473,7 +473,10 @@
 //     (Landlock does not check them); content cannot change. The owner's
 //     permissions of what the agent needs after the run (guard's executable,
 //     the agents' settings in the home, the ways to the working directory
-//     and the home) are given back after it (modes_linux.go).
+//     and the home) are given back after it (modes_linux.go); those of the
+//     project and the directories above it in the roots are watched while
+//     the program runs, which is ended as soon as it takes them
+//     (hookdirs_linux.go).
 //   - Other processes' command lines (/proc/PID/cmdline) for an ordinary user
 //     where no child is made (user namespaces forbidden), or where the kernel
 //     refuses the child's procfs: no PID namespace of its own. Their environ
