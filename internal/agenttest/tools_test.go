@@ -183,7 +183,7 @@ func init() {
 				if strings.Contains(strings.Join(s.model.Requests(), "\n"), "gho_MOVEDSECRET") {
 					s.fail("the token reached the model")
 				}
-				s.sawGuard("a credential file its environment variable names")
+				s.sawGuard("XDG_CONFIG_HOME")
 			},
 		},
 		tc{

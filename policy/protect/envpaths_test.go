@@ -2,6 +2,7 @@ package protect
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -52,5 +53,16 @@ func TestMoved(t *testing.T) {
 	}
 	if d := Default(); d.Secret("/x/cfg/gh/hosts.yml", "/h") != nil {
 		t.Error("a move of one list reached another")
+	}
+}
+
+// TestMovedReason: an entry matched through a move says where the
+// variable put it.
+func TestMovedReason(t *testing.T) {
+	l := Default()
+	l.Moved(EnvSecretMoves(func(k string) string { return map[string]string{"XDG_CONFIG_HOME": "/x/cfg"}[k] })...)
+	e := l.Secret("/x/cfg/gh/hosts.yml", "/h")
+	if e == nil || !strings.Contains(e.Reason, "XDG_CONFIG_HOME") || !strings.Contains(e.Reason, "/x/cfg") {
+		t.Fatalf("reason of a moved secret: %+v", e)
 	}
 }

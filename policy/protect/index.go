@@ -213,7 +213,7 @@ func (l *List) Match(kind Kind, p, home string) *Entry {
 	for _, m := range l.moves {
 		if q, ok := m.homePath(p, home); ok {
 			if e := l.matchHere(kind, q, home); e != nil {
-				return e
+				return m.movedEntry(e)
 			}
 		}
 	}

@@ -12,14 +12,18 @@ import (
 // ($XDG_CONFIG_HOME). Match then takes a path below To for the same path
 // below From, so that every entry there, patterns with wildcards too, holds
 // where the variable points without a copy of the list's entries for it.
-type Move struct{ From, To string }
+type Move struct {
+	From, To string
+	// By names what moved it (XDG_CONFIG_HOME), for the reason Match gives.
+	By string
+}
 
 // Moved adds moves to the list. Those whose To is not absolute are left
 // out, as is one that moves a part of the home onto itself.
 func (l *List) Moved(moves ...Move) {
 	for _, m := range moves {
 		if filepath.IsAbs(m.To) && strings.HasPrefix(m.From, "~/") && strings.HasSuffix(m.From, "/") {
-			l.moves = append(l.moves, Move{From: m.From, To: filepath.Clean(m.To)})
+			l.moves = append(l.moves, Move{From: m.From, To: filepath.Clean(m.To), By: m.By})
 		}
 	}
 }
@@ -49,8 +53,19 @@ func EnvSecretMoves(getenv func(string) string) []Move {
 	var out []Move
 	for _, x := range envSecretDirs {
 		if dir := getenv(x.env); filepath.IsAbs(dir) {
-			out = append(out, Move{From: x.under, To: dir})
+			out = append(out, Move{From: x.under, To: dir, By: x.env})
 		}
 	}
 	return out
+}
+
+// movedEntry is e as matched through m: its reason says where the
+// variable put it.
+func (m Move) movedEntry(e *Entry) *Entry {
+	by := m.By
+	if by == "" {
+		by = "the environment"
+	}
+	return &Entry{Pattern: e.Pattern, Kind: e.Kind, Except: e.Except,
+		Reason: e.Reason + " (" + m.From + " moved to " + m.To + " by " + by + ")"}
 }
