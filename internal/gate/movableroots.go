@@ -21,7 +21,9 @@ import (
 //
 // Only a root below another root can lead through such a link, so the
 // others cost a map lookup a directory above them; a root below one is
-// resolved step by step (an lstat a component).
+// resolved step by step (an lstat a component), and the roots themselves
+// only when that meets a link (300 roots nested in /tmp: 1,200 lstats less
+// a run).
 //
 // Limits: the roots are looked at when guard starts; a link made after
 // that, before the sandbox opens the root (milliseconds), is followed.
@@ -33,15 +35,12 @@ func (g *Gate) dropMovableRoots() {
 	for _, r := range g.Roots {
 		named[filepath.Clean(r)] = true
 	}
-	var resolved []string // the roots resolved, made when one is below another
+	var resolved []string // the roots resolved, made when a link is met
 	kept, temps := g.Roots[:1:1], []int(nil)
 	for i := 1; i < len(g.Roots); i++ {
 		r := filepath.Clean(g.Roots[i])
 		if belowAnother(r, named) {
-			if resolved == nil {
-				resolved = policy.ResolveRoots(g.Roots)
-			}
-			if link, within := linkInRoots(r, resolved, i); link != "" {
+			if link, within := linkInRoots(r, g.Roots, &resolved, i); link != "" {
 				Warn(g.Stderr, "writable root %s leads through the symbolic link %s, inside the writable root %s, which a command guard lets write there can change: not a root (name the directory it leads to instead)", r, link, within)
 				continue
 			}
@@ -68,17 +67,24 @@ func belowAnother(r string, named map[string]bool) bool {
 }
 
 // linkInRoots resolves r as the kernel would and returns the first
-// symbolic link met that lies inside one of the resolved roots other than
-// r's own (index self), with that root; "" when none does.
-func linkInRoots(r string, resolved []string, self int) (link, within string) {
+// symbolic link met that lies inside one of the roots other than r's own
+// (index self), resolved (*resolved, made on the first link met), with that
+// root; "" when none does.
+func linkInRoots(r string, roots []string, resolved *[]string, self int) (link, within string) {
+	var met [][2]string // the links met, and the directories holding them
 	policy.ResolveVisit(r, func(l, dir string) bool {
-		for j, root := range resolved {
-			if j != self && policy.Inside(dir, root) {
-				link, within = l, root
-				return false
-			}
-		}
+		met = append(met, [2]string{l, dir})
 		return true
 	})
-	return link, within
+	if len(met) > 0 && *resolved == nil {
+		*resolved = policy.ResolveRoots(roots)
+	}
+	for _, m := range met {
+		for j, root := range *resolved {
+			if j != self && policy.Inside(m[1], root) {
+				return m[0], root
+			}
+		}
+	}
+	return "", ""
 }
