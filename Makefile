@@ -73,6 +73,9 @@ demo: build ## build, then run guard on realistic agent commands in each mode
 bench: build ## speed: in-process benchmarks, whole-process ratios against a baseline, and the corpus approval rates
 	$(GO) test -run '^$$' -bench . -benchmem ./policy/...
 	$(GO) test -run '^$$' -bench . -benchtime 200x ./sandbox
+	@# bubblewrap, measured in the same run for comparison (as root with apt-get; otherwise benchproc says it is left out)
+	@command -v bwrap >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		(apt-get install -y -qq bubblewrap >/dev/null 2>&1 || (apt-get update -qq >/dev/null && apt-get install -y -qq bubblewrap >/dev/null)); } || true
 	@$(GO) run ./internal/benchproc $(BIN)
 	@report=$$(mktemp); GUARD_CORPUS_REPORT=$$report $(GO) test -count=1 -run TestCorpusApproval ./policy >/dev/null && head -12 $$report; rm -f $$report
 	@$(GO) test -count=1 -v -run TestHeldOut ./policy | grep -E 'held-out (agents )?check'
