@@ -1,6 +1,8 @@
 package protect
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -64,5 +66,24 @@ func TestMovedReason(t *testing.T) {
 	e := l.Secret("/x/cfg/gh/hosts.yml", "/h")
 	if e == nil || !strings.Contains(e.Reason, "XDG_CONFIG_HOME") || !strings.Contains(e.Reason, "/x/cfg") {
 		t.Fatalf("reason of a moved secret: %+v", e)
+	}
+}
+
+// TestMovedThroughLink: a move's directory reached through a symbolic link
+// holds where the link leads, as Match is given resolved paths (a secret
+// with no token's shape, JetBrains' c.pwd, by its name).
+func TestMovedThroughLink(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real")
+	if err := os.Mkdir(real, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, filepath.Join(dir, "cfg")); err != nil {
+		t.Fatal(err)
+	}
+	l := Default()
+	l.Moved(Move{From: "~/.config/", To: filepath.Join(dir, "cfg"), By: "XDG_CONFIG_HOME"})
+	if l.Secret(filepath.Join(real, "JetBrains", "IU2024", "c.pwd"), "/h") == nil {
+		t.Error("a secret where the moved directory's link leads is not one")
 	}
 }

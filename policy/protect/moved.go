@@ -19,11 +19,19 @@ type Move struct {
 }
 
 // Moved adds moves to the list. Those whose To is not absolute are left
-// out, as is one that moves a part of the home onto itself.
+// out, as is one that moves a part of the home onto itself. A To reached
+// through a symbolic link is moved where the link leads too: Match is
+// given resolved paths.
 func (l *List) Moved(moves ...Move) {
 	for _, m := range moves {
-		if filepath.IsAbs(m.To) && strings.HasPrefix(m.From, "~/") && strings.HasSuffix(m.From, "/") {
-			l.moves = append(l.moves, Move{From: m.From, To: filepath.Clean(m.To), By: m.By})
+		if !filepath.IsAbs(m.To) || !strings.HasPrefix(m.From, "~/") || !strings.HasSuffix(m.From, "/") {
+			continue
+		}
+		m.To = filepath.Clean(m.To)
+		l.moves = append(l.moves, m)
+		if real, err := filepath.EvalSymlinks(m.To); err == nil && real != m.To {
+			m.To = real
+			l.moves = append(l.moves, m)
 		}
 	}
 }
