@@ -303,7 +303,7 @@ func passwordSetting(abs string) string {
 	if errors.Is(err, safefile.ErrTooLarge) {
 		return filepath.Base(abs) + " is too large to check for passwords (over 1 MiB)"
 	}
-	if !bytes.Contains(bytes.ToLower(b), []byte("pass")) && !bytes.Contains(bytes.ToLower(b), []byte("pwd")) {
+	if lower := bytes.ToLower(b); !bytes.Contains(lower, []byte("pass")) && !bytes.Contains(lower, []byte("pwd")) {
 		return ""
 	}
 	text := string(b)
