@@ -37,7 +37,7 @@ const (
 	heapChunk = 4 << 20
 	// heapAhead is how far past the heap's current top to map: what a hook
 	// call's judging and the libraries' initialisation allocate after this.
-	heapAhead = 640 << 10
+	heapAhead = 1 << 20
 )
 
 var (
