@@ -912,15 +912,6 @@ func (l *List) Add(kind Kind, reason string, patterns ...string) {
 		return
 	}
 	from := len(l.Entries)
-	if cap(l.Entries)-from < len(patterns) {
-		// One copy, with room for the few additions that follow (guard's
-		// state, the roots' tops), not append's: the default list's 1,100
-		// entries were copied twice, 120 KB, at each run that named a
-		// secret through the environment (TF_CLI_CONFIG_FILE).
-		grown := make([]Entry, from, from+len(patterns)+64)
-		copy(grown, l.Entries)
-		l.Entries, l.static = grown, false
-	}
 	for _, p := range patterns {
 		l.Entries = append(l.Entries, Entry{Pattern: p, Kind: kind, Reason: reason})
 	}
