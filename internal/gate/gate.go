@@ -394,11 +394,14 @@ func (g *Gate) protectList() *protect.List {
 	}
 	if home := passwdHome(); home != "" && home != g.Home {
 		// The "~/" entries hold for the real home as well.
+		var real []protect.Entry
 		for _, e := range protect.Default().Entries {
 			if rest, ok := strings.CutPrefix(e.Pattern, "~/"); ok {
-				l.Add(e.Kind, e.Reason, filepath.Join(home, rest))
+				e.Pattern = filepath.Join(home, rest)
+				real = append(real, e)
 			}
 		}
+		l.AddEntries(real...)
 	}
 	// Each path also as it resolves through symlinks, resolved together: most
 	// share their directories (one lstat each, not one per component per path).

@@ -915,8 +915,28 @@ func (l *List) Add(kind Kind, reason string, patterns ...string) {
 	for _, p := range patterns {
 		l.Entries = append(l.Entries, Entry{Pattern: p, Kind: kind, Reason: reason})
 	}
-	// Appended: the indexes made so far still hold (the other kind's
-	// whole); the new entries get one of their own when next used.
+	l.appended(from, kind)
+}
+
+// AddEntries appends entries whole, each with its own kind, reason and
+// exceptions: many at once (the "~/" entries again below another home)
+// without a call of Add, and its lock, for each.
+func (l *List) AddEntries(entries ...Entry) {
+	from := len(l.Entries)
+	l.Entries = append(l.Entries, entries...)
+	kinds := map[Kind]bool{}
+	for _, e := range entries {
+		kinds[e.Kind] = true
+	}
+	for kind := range kinds {
+		l.appended(from, kind)
+	}
+}
+
+// appended notes that entries of kind were appended from index from on:
+// the indexes made so far still hold (the other kind's whole); the new
+// entries get one of their own when next used.
+func (l *List) appended(from int, kind Kind) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if k := kindIndex(kind); l.cache[k] != nil && !l.added[k] {
