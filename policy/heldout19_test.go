@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -129,6 +130,11 @@ var heldOut19Files = map[string]string{
 	"ws/mono/scripts/git/config":                        "[core]\n\tfsmonitor = sh scripts/fsmonitor.sh\n",
 	"ws/mono/scripts/hooks.hex":                         "23212f62696e2f73680a\n",
 
+	// go's own defaults (GOROOT/go.env) may set GOTOOLCHAIN=local, as this
+	// machine's does: the user's go env sets Go's usual auto, so a go.mod
+	// that asks for a newer toolchain has go fetch and run it.
+	".config/go/env": "GOPROXY=https://ci:Goproxy-S3cret-5150@goproxy.acme.internal,direct\nGOPRIVATE=github.com/acme/*\nGOTOOLCHAIN=auto\n",
+
 	".gitconfig": "[user]\n\tname = Agent\n\temail = agent@example.com\n[credential]\n\thelper = store\n[http \"https://github.com/\"]\n\textraheader = AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46Z2hwX1YzbnE4TG1YMnZUN3daNG5COWNZMWRGNmhKMHBTNWFFOHVRcg==\n[url \"https://x-access-token:" + heldOut17GitHubToken + "@github.com/acme-private/\"]\n\tinsteadOf = https://github.com/acme-private/\n",
 }
 
@@ -212,4 +218,69 @@ func TestHeldOut19(t *testing.T) {
 	home, dirs := heldOut19Scratch(t)
 	judgeBatch(t, set, cmds, filepath.Join(home, "ws"), home, heldOutBatch{file: "heldout19.txt", n: 19, ordinal: "nineteenth",
 		reads: heldOut19Reads, edits: heldOut19Edits, dirs: dirs})
+}
+
+// TestNineteenthBatchClasses: the class the nineteenth batch found judged
+// safe. A git command run in a git directory the working tree carries (a
+// bare repository committed as plain files: HEAD, config, objects, refs)
+// or below one uses that repository and its config, which a clone brings
+// along: `git -C test/fixtures/repo.git status` ran its core.fsmonitor
+// (run for real first, with the system git, when there is one). Each
+// spelling that reaches it (-C, cd, a directory inside it, a link to one,
+// --bare) is asked; git run at the repository's top, in a directory
+// without HEAD beside objects and refs, in its own .git, or in a
+// worktree still runs.
+func TestNineteenthBatchClasses(t *testing.T) {
+	set := defaultSet(t)
+	home := scratchHome(t)
+	proj := filepath.Join(home, "proj")
+	writeTree(t, home, map[string]string{
+		"proj/README.md":                                 "# p\n",
+		"proj/scripts/fsmonitor.sh":                      "#!/bin/sh\ntouch fsmonitor-ran\n",
+		"proj/test/fixtures/repo.git/HEAD":               "ref: refs/heads/main\n",
+		"proj/test/fixtures/repo.git/config":             "[core]\n\trepositoryformatversion = 0\n\tbare = false\n\tworktree = ../../..\n\tfsmonitor = sh scripts/fsmonitor.sh\n[diff]\n\texternal = sh scripts/fsmonitor.sh\n",
+		"proj/test/fixtures/repo.git/objects/info/.keep": "",
+		"proj/test/fixtures/repo.git/refs/heads/.keep":   "",
+		"proj/docs/store/objects/a.txt":                  "a\n",
+		"proj/docs/store/refs/b.txt":                     "b\n",
+	})
+	if err := os.Symlink("test/fixtures/repo.git/refs", filepath.Join(proj, "r")); err != nil {
+		t.Fatal(err)
+	}
+	gitSetUp(t, proj, [][]string{
+		{"init", "-q", "-b", "main"},
+		{"add", "-A"},
+		{"-c", "user.name=a", "-c", "user.email=a@example.com", "commit", "-q", "-m", "init"},
+		{"worktree", "add", "-q", ".wt", "-b", "wt"},
+	})
+	if git, err := exec.LookPath("git"); err == nil {
+		for _, dir := range []string{"test/fixtures/repo.git", "r"} {
+			mark := filepath.Join(proj, "fsmonitor-ran")
+			os.Remove(mark)
+			cmd := exec.Command(git, "-C", dir, "status")
+			cmd.Dir = proj
+			cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+			cmd.CombinedOutput()
+			if _, err := os.Stat(mark); err != nil {
+				t.Errorf("git -C %s status did not run the committed repository's core.fsmonitor", dir)
+			}
+			os.Remove(mark)
+		}
+	}
+	judgeRuns(t, set, proj, map[string]bool{
+		`git -C test/fixtures/repo.git status`:                false,
+		`cd test/fixtures/repo.git && git diff --stat`:        false,
+		`cd test/fixtures/repo.git/refs/heads && git log -1`:  false,
+		`git -C test/fixtures/repo.git/objects log --oneline`: false,
+		`git -C r log -1`: false,
+		`git --bare -C test/fixtures/repo.git log -1`:   false,
+		`git --no-pager -C test/fixtures/repo.git show`: false,
+		`git status`:                       true,
+		`git log -1`:                       true,
+		`git -C test/fixtures log -1`:      true,
+		`cd docs/store && git status`:      true,
+		`git -C .git log -1`:               true,
+		`git -C .git/worktrees/.wt log -1`: true,
+		`cd .wt && git status --short`:     true,
+	})
 }
