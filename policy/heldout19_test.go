@@ -14,7 +14,7 @@ import (
 // fails.
 const (
 	heldOut19Reads = 0.60
-	heldOut19Edits = 0.30
+	heldOut19Edits = 0.05
 )
 
 // heldOut19Worlds names the repository under HOME/ws each section of the
