@@ -229,7 +229,10 @@ func TestHeldOut19(t *testing.T) {
 // spelling that reaches it (-C, cd, a directory inside it, a link to one,
 // --bare) is asked; git run at the repository's top, in a directory
 // without HEAD beside objects and refs, in its own .git, or in a
-// worktree still runs.
+// worktree still runs. And, asked for less: git config with a scope
+// (--local, --system, --file) reads only that scope's files, following no
+// include unless --includes, so a credential in ~/.gitconfig does not make
+// `git config --local --list` print one.
 func TestNineteenthBatchClasses(t *testing.T) {
 	set := defaultSet(t)
 	home := scratchHome(t)
@@ -243,6 +246,7 @@ func TestNineteenthBatchClasses(t *testing.T) {
 		"proj/test/fixtures/repo.git/refs/heads/.keep":   "",
 		"proj/docs/store/objects/a.txt":                  "a\n",
 		"proj/docs/store/refs/b.txt":                     "b\n",
+		".gitconfig":                                     "[http \"https://github.com/\"]\n\textraheader = AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46Z2hwX1YzbnE4TG1YMnZUN3daNG5COWNZMWRGNmhKMHBTNWFFOHVRcg==\n",
 	})
 	if err := os.Symlink("test/fixtures/repo.git/refs", filepath.Join(proj, "r")); err != nil {
 		t.Fatal(err)
@@ -282,5 +286,16 @@ func TestNineteenthBatchClasses(t *testing.T) {
 		`git -C .git log -1`:               true,
 		`git -C .git/worktrees/.wt log -1`: true,
 		`cd .wt && git status --short`:     true,
+		// git config with a scope reads that scope's files alone, and
+		// follows no include unless asked: the user's credentials are
+		// printed by the listings that read ~/.gitconfig only.
+		`git config --local --list`:                        true,
+		`git config --list --show-origin --local`:          true,
+		`git config --system --list`:                       true,
+		`git config --list`:                                false,
+		`git config --global --list`:                       false,
+		`git config --local --includes --list`:             false,
+		`git config --file ~/.gitconfig --get-regexp http`: false,
+		`git config --blob HEAD:README.md --list`:          false,
 	})
 }
