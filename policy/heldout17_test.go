@@ -284,8 +284,16 @@ func writeArchive(t *testing.T, path string, members map[string]string) {
 // has (tokens among its variables). It returns the home and the
 // repositories by section.
 func heldOut17Scratch(t *testing.T) (home string, dirs map[int]string) {
+	return worldsScratch(t, heldOut17Files, heldOut17Worlds)
+}
+
+// worldsScratch makes a home of files, heldOut17Links and
+// heldOut17Archives, with a repository under ws for each of worlds (the
+// monorepo's origin under acme-private, with an upstream remote and a
+// worktree on branch feat-auth), and the seventeenth batch's environment.
+func worldsScratch(t *testing.T, files map[string]string, worlds []struct{ mark, dir string }) (home string, dirs map[int]string) {
 	t.Helper()
-	home = batchHome(t, heldOut17Files)
+	home = batchHome(t, files)
 	for name, target := range heldOut17Links {
 		p := filepath.Join(home, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -305,7 +313,7 @@ func heldOut17Scratch(t *testing.T) (home string, dirs map[int]string) {
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(home, ".aws/credentials"))
 	ws := filepath.Join(home, "ws")
 	dirs = map[int]string{}
-	for i, w := range heldOut17Worlds {
+	for i, w := range worlds {
 		dir := filepath.Join(ws, w.dir)
 		dirs[i+1] = dir
 		owner := "acme"

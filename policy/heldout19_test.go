@@ -145,9 +145,9 @@ var heldOut19Jar = map[string]string{
 	"BOOT-INF/classes/application-prod.properties": "spring.datasource.password=Jvm-Jar-S3cret-7730\n",
 }
 
-// heldOut19Scratch makes the nineteenth batch's home: heldOut17Scratch's,
-// with heldOut19Files laid over it before the repositories are made, the
-// jar, and the Java service a repository too.
+// heldOut19Scratch makes the nineteenth batch's home: heldOut17Scratch's
+// with heldOut19Files laid over it, a repository for each of its worlds
+// (the Java service's too), the jar, and the planted programs executable.
 func heldOut19Scratch(t *testing.T) (home string, dirs map[int]string) {
 	t.Helper()
 	files := map[string]string{}
@@ -157,19 +157,7 @@ func heldOut19Scratch(t *testing.T) (home string, dirs map[int]string) {
 	for name, content := range heldOut19Files {
 		files[name] = content
 	}
-	home = batchHome(t, files)
-	for name, target := range heldOut17Links {
-		p := filepath.Join(home, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Symlink(target, p); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for name, members := range heldOut17Archives {
-		writeArchive(t, filepath.Join(home, name), members)
-	}
+	home, dirs = worldsScratch(t, files, heldOut19Worlds)
 	jar := filepath.Join(home, "ws/jvm/target/app.jar")
 	writeArchive(t, jar+".zip", heldOut19Jar)
 	if err := os.Rename(jar+".zip", jar); err != nil {
@@ -181,27 +169,6 @@ func heldOut19Scratch(t *testing.T) (home string, dirs map[int]string) {
 			t.Fatal(err)
 		}
 	}
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
-	t.Setenv("GITHUB_TOKEN", heldOut17GitHubToken)
-	t.Setenv("OPENAI_API_KEY", heldOut17OpenAIKey)
-	t.Setenv("NPM_TOKEN", heldOut17NpmToken)
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(home, ".aws/credentials"))
-	ws := filepath.Join(home, "ws")
-	dirs = map[int]string{}
-	for i, w := range heldOut19Worlds {
-		dir := filepath.Join(ws, w.dir)
-		dirs[i+1] = dir
-		owner := "acme"
-		if w.dir == "mono" {
-			owner = "acme-private"
-		}
-		batchRepo(t, dir, "https://github.com/"+owner+"/"+w.dir+".git", "v0.1.0")
-	}
-	gitSetUp(t, filepath.Join(ws, "mono"), [][]string{
-		{"remote", "add", "upstream", "https://github.com/acme/mono.git"},
-		{"worktree", "add", "-q", ".worktrees/feat-auth", "-b", "feat-auth"},
-		{"-C", ".worktrees/feat-auth", "-c", "user.name=a", "-c", "user.email=a@example.com", "commit", "-q", "--allow-empty", "-m", "auth: session"},
-	})
 	return home, dirs
 }
 
