@@ -334,15 +334,23 @@ func worldsScratch(t *testing.T, files map[string]string, worlds []struct{ mark,
 // judges the fifteenth, each section in its own repository under HOME/ws
 // (the root that repository).
 func TestHeldOut17(t *testing.T) {
-	marks := make([]string, len(heldOut17Worlds))
-	for i, w := range heldOut17Worlds {
+	judgeWorlds(t, heldOut17Worlds, heldOut17Scratch, heldOutBatch{file: "heldout17.txt", n: 17, ordinal: "seventeenth",
+		reads: heldOut17Reads, edits: heldOut17Edits})
+}
+
+// judgeWorlds judges testdata/FILE (b.file), whose sections are marked by
+// worlds, each in the repository scratch makes for it under HOME/ws.
+func judgeWorlds(t *testing.T, worlds []struct{ mark, dir string }, scratch func(*testing.T) (string, map[int]string), b heldOutBatch) {
+	t.Helper()
+	marks := make([]string, len(worlds))
+	for i, w := range worlds {
 		marks[i] = w.mark
 	}
-	cmds := readLabelled(t, "testdata/heldout17.txt", marks, 0)
+	cmds := readLabelled(t, "testdata/"+b.file, marks, 0)
 	set := defaultSet(t)
-	home, dirs := heldOut17Scratch(t)
-	judgeBatch(t, set, cmds, filepath.Join(home, "ws"), home, heldOutBatch{file: "heldout17.txt", n: 17, ordinal: "seventeenth",
-		reads: heldOut17Reads, edits: heldOut17Edits, dirs: dirs})
+	home, dirs := scratch(t)
+	b.dirs = dirs
+	judgeBatch(t, set, cmds, filepath.Join(home, "ws"), home, b)
 }
 
 // TestSeventeenthBatchClasses: the classes the seventeenth batch found

@@ -176,15 +176,8 @@ func heldOut19Scratch(t *testing.T) (home string, dirs map[int]string) {
 // judges the seventeenth, each section in its own repository under HOME/ws
 // (the root that repository).
 func TestHeldOut19(t *testing.T) {
-	marks := make([]string, len(heldOut19Worlds))
-	for i, w := range heldOut19Worlds {
-		marks[i] = w.mark
-	}
-	cmds := readLabelled(t, "testdata/heldout19.txt", marks, 0)
-	set := defaultSet(t)
-	home, dirs := heldOut19Scratch(t)
-	judgeBatch(t, set, cmds, filepath.Join(home, "ws"), home, heldOutBatch{file: "heldout19.txt", n: 19, ordinal: "nineteenth",
-		reads: heldOut19Reads, edits: heldOut19Edits, dirs: dirs})
+	judgeWorlds(t, heldOut19Worlds, heldOut19Scratch, heldOutBatch{file: "heldout19.txt", n: 19, ordinal: "nineteenth",
+		reads: heldOut19Reads, edits: heldOut19Edits})
 }
 
 // TestNineteenthBatchClasses: the class the nineteenth batch found judged
