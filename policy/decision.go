@@ -191,10 +191,8 @@ func joinPaths(ws []WrittenPath) string {
 func protected(p string, prot *protect.List, home string) string {
 	// A case-insensitive file system (macOS's default) takes .GIT/hooks
 	// and .VSCode/tasks.json for .git/hooks and .vscode/tasks.json.
-	for _, part := range strings.Split(p, "/") {
-		if strings.EqualFold(part, ".git") || Folded(part) == ".git" {
-			return "git metadata: git runs its config and hooks later"
-		}
+	if inDotGit(p) {
+		return "git metadata: git runs its config and hooks later"
 	}
 	if prot != nil {
 		if e := prot.Protected(p, home); e != nil {

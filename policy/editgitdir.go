@@ -47,7 +47,7 @@ func embeddedGitDirs(writes []WrittenPath, roots []string) bool {
 	isGitDir := func(dir string) bool {
 		g, ok := gitDir[dir]
 		if !ok {
-			g = has(dir, "HEAD", false) && (has(dir, "commondir", false) || has(dir, "objects", true) && has(dir, "refs", true))
+			g = gitDirectory(func(name string, isDir bool) bool { return has(dir, name, isDir) })
 			gitDir[dir] = g
 		}
 		return g

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -132,4 +133,68 @@ func gitChdir(argv []string, cwd string) string {
 		}
 	}
 	return at
+}
+
+// embeddedRepoWhy says why a git command would use a repository the
+// working tree carries, or "". git finds its repository by walking up from
+// the directory it runs in (after -C), taking at each level a .git there,
+// or else the directory itself when it is a git directory (a bare
+// repository: HEAD, with objects and refs or a commondir). A clone carries
+// one as plain files (test/fixtures/repo.git/HEAD, config, objects, refs),
+// and its config applies to every git command run in it or below:
+// core.fsmonitor ran at `git -C test/fixtures/repo.git status`, and
+// diff.external at `git diff` there (git 2.39). guard pins
+// safe.bareRepository=explicit for the git it runs itself, but an agent
+// under a hook runs its own git, whose config lookup (run pinned) finds no
+// repository there and so no driver. A directory that is or lies in a .git
+// (the repository's own, its worktrees' and submodules') is git's own, and
+// protected: not the tree's. Cost: one lstat for a command run at a
+// repository's top; otherwise the directory's path resolved and two a
+// level up to the repository.
+func embeddedRepoWhy(argv []string, cwd string) string {
+	if len(argv) < 2 || filepath.Base(argv[0]) != "git" {
+		return ""
+	}
+	d := gitChdir(argv, cwd)
+	if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+		return "" // the usual case, a repository's top: no walk
+	}
+	// git walks up the directory it finds itself in, links resolved.
+	for d = Resolve(d, "/"); ; d = filepath.Dir(d) {
+		if inDotGit(d) {
+			return ""
+		}
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return ""
+		}
+		if gitDirectory(func(name string, isDir bool) bool {
+			fi, err := os.Stat(filepath.Join(d, name))
+			return err == nil && (!isDir || fi.IsDir())
+		}) {
+			return "git would use " + d + ", a git directory (HEAD, objects and refs) in the tree, not under a .git: " +
+				"a clone can carry one, and git runs what its config names (core.fsmonitor, diff.external, core.pager)"
+		}
+		if d == filepath.Dir(d) || !filepath.IsAbs(d) {
+			return ""
+		}
+	}
+}
+
+// gitDirectory is git's test for a git directory (is_git_directory): a
+// HEAD, and objects and refs directories or a commondir file naming where
+// they are; has reports whether the directory has a name (a directory when
+// isDir). HEAD's content is not read: any HEAD counts.
+func gitDirectory(has func(name string, isDir bool) bool) bool {
+	return has("HEAD", false) && (has("commondir", false) || has("objects", true) && has("refs", true))
+}
+
+// inDotGit reports whether any component of p is .git (in any case, as a
+// case-insensitive file system takes it).
+func inDotGit(p string) bool {
+	for _, part := range strings.Split(p, "/") {
+		if strings.EqualFold(part, ".git") || Folded(part) == ".git" {
+			return true
+		}
+	}
+	return false
 }

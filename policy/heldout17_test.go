@@ -284,8 +284,16 @@ func writeArchive(t *testing.T, path string, members map[string]string) {
 // has (tokens among its variables). It returns the home and the
 // repositories by section.
 func heldOut17Scratch(t *testing.T) (home string, dirs map[int]string) {
+	return worldsScratch(t, heldOut17Files, heldOut17Worlds)
+}
+
+// worldsScratch makes a home of files, heldOut17Links and
+// heldOut17Archives, with a repository under ws for each of worlds (the
+// monorepo's origin under acme-private, with an upstream remote and a
+// worktree on branch feat-auth), and the seventeenth batch's environment.
+func worldsScratch(t *testing.T, files map[string]string, worlds []struct{ mark, dir string }) (home string, dirs map[int]string) {
 	t.Helper()
-	home = batchHome(t, heldOut17Files)
+	home = batchHome(t, files)
 	for name, target := range heldOut17Links {
 		p := filepath.Join(home, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -305,7 +313,7 @@ func heldOut17Scratch(t *testing.T) (home string, dirs map[int]string) {
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(home, ".aws/credentials"))
 	ws := filepath.Join(home, "ws")
 	dirs = map[int]string{}
-	for i, w := range heldOut17Worlds {
+	for i, w := range worlds {
 		dir := filepath.Join(ws, w.dir)
 		dirs[i+1] = dir
 		owner := "acme"
@@ -326,15 +334,23 @@ func heldOut17Scratch(t *testing.T) (home string, dirs map[int]string) {
 // judges the fifteenth, each section in its own repository under HOME/ws
 // (the root that repository).
 func TestHeldOut17(t *testing.T) {
-	marks := make([]string, len(heldOut17Worlds))
-	for i, w := range heldOut17Worlds {
+	judgeWorlds(t, heldOut17Worlds, heldOut17Scratch, heldOutBatch{file: "heldout17.txt", n: 17, ordinal: "seventeenth",
+		reads: heldOut17Reads, edits: heldOut17Edits})
+}
+
+// judgeWorlds judges testdata/FILE (b.file), whose sections are marked by
+// worlds, each in the repository scratch makes for it under HOME/ws.
+func judgeWorlds(t *testing.T, worlds []struct{ mark, dir string }, scratch func(*testing.T) (string, map[int]string), b heldOutBatch) {
+	t.Helper()
+	marks := make([]string, len(worlds))
+	for i, w := range worlds {
 		marks[i] = w.mark
 	}
-	cmds := readLabelled(t, "testdata/heldout17.txt", marks, 0)
+	cmds := readLabelled(t, "testdata/"+b.file, marks, 0)
 	set := defaultSet(t)
-	home, dirs := heldOut17Scratch(t)
-	judgeBatch(t, set, cmds, filepath.Join(home, "ws"), home, heldOutBatch{file: "heldout17.txt", n: 17, ordinal: "seventeenth",
-		reads: heldOut17Reads, edits: heldOut17Edits, dirs: dirs})
+	home, dirs := scratch(t)
+	b.dirs = dirs
+	judgeBatch(t, set, cmds, filepath.Join(home, "ws"), home, b)
 }
 
 // TestSeventeenthBatchClasses: the classes the seventeenth batch found

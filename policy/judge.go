@@ -251,6 +251,8 @@ func (s Set) judgeArgv(argv []string, cwd, own string) Verdict {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := sysctlWhy(argv); why != "" {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
+		} else if why := embeddedRepoWhy(argv, cwd); why != "" {
+			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := goWhy(argv, cwd); why != "" {
 			v.Class, v.Unknown, v.Reason = Unverified, true, why
 		} else if why := queryWhy(argv, cwd); why != "" {

@@ -924,6 +924,7 @@ func gitConfigPrint(argv []string, cwd string) string {
 	if len(args) == 0 {
 		return ""
 	}
+	var scope []string // git config's options that choose the files it reads
 	switch args[0] {
 	case "show", "cat-file", "log", "diff", "blame", "grep", "archive", "whatchanged":
 		// REV:PATH and the paths after -- name a file as the history holds it:
@@ -968,11 +969,24 @@ func gitConfigPrint(argv []string, cwd string) string {
 		return ""
 	case "config":
 		// A listing prints every value; a get of one key only that key's,
-		// which matters when the key can hold a credential.
+		// which matters when the key can hold a credential. A scope
+		// (--file, --local, --global...) narrows the files read
+		// (configFiles).
 		listing, writes := false, false
 		var keys []string
-		for _, a := range args[1:] {
+		for i := 1; i < len(args); i++ {
+			a := args[i]
 			switch {
+			case a == "-f" || a == "--file" || a == "--blob":
+				if i+1 < len(args) {
+					scope = append(scope, a, args[i+1])
+				}
+				i++
+			case strings.HasPrefix(a, "--file=") || strings.HasPrefix(a, "--blob="):
+				name, value, _ := strings.Cut(a, "=")
+				scope = append(scope, name, value)
+			case a == "--local" || a == "--worktree" || a == "--global" || a == "--system" || a == "--includes":
+				scope = append(scope, a)
 			case a == "-l" || a == "--list" || a == "list" || a == "--get-regexp" || a == "get-regexp" ||
 				a == "--get-urlmatch" || strings.HasPrefix(a, "--show"):
 				listing = listing || !strings.HasPrefix(a, "--show")
@@ -1021,12 +1035,14 @@ func gitConfigPrint(argv []string, cwd string) string {
 	default:
 		return ""
 	}
-	files := []string{}
-	if h := home(); filepath.IsAbs(h) {
-		files = append(files, filepath.Join(h, ".gitconfig"), filepath.Join(h, ".config", "git", "config"))
+	files, user, repo := configFiles(scope, dir)
+	if user {
+		if h := home(); filepath.IsAbs(h) {
+			files = append(files, filepath.Join(h, ".gitconfig"), filepath.Join(h, ".config", "git", "config"))
+		}
 	}
 	var linked []string // config files a .git file leads to, whatever their names
-	for d := dir; ; d = filepath.Dir(d) {
+	for d := dir; repo; d = filepath.Dir(d) {
 		files = append(files, filepath.Join(d, ".git", "config"))
 		more, why := gitFileConfigs(filepath.Join(d, ".git"))
 		if why != "" {
@@ -1055,6 +1071,35 @@ func gitConfigPrint(argv []string, cwd string) string {
 		}
 	}
 	return ""
+}
+
+// configFiles returns the files git config reads given its scope options
+// (pairs for --file and --blob): with none, or with --includes (an
+// include may lead anywhere), every file (the user's and the
+// repositories' up from dir); --file FILE that file alone, resolved from
+// dir; --global the user's; --local and --worktree the repositories'
+// (their includes are not followed: git follows them only when asked);
+// --system /etc/gitconfig. --blob names an object, which is judged as
+// every file is. user and repo say whether the user's and the
+// repositories' files are to be added.
+func configFiles(scope []string, dir string) (files []string, user, repo bool) {
+	if len(scope) == 0 || slicesContains(scope, "--includes") || slicesContains(scope, "--blob") {
+		return nil, true, true
+	}
+	switch scope[0] {
+	case "-f", "--file":
+		if len(scope) > 1 && scope[1] != "-" {
+			return []string{absolute(homeWord(scope[1]), dir)}, false, false
+		}
+		return nil, true, true // standard input: judged as a redirection
+	case "--global":
+		return nil, true, false
+	case "--local", "--worktree":
+		return nil, false, true
+	case "--system":
+		return []string{"/etc/gitconfig"}, false, false
+	}
+	return nil, true, true
 }
 
 // gitFileConfigs returns the config files git reads when dotGit is a
