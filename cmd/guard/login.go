@@ -8,6 +8,7 @@ import (
 	"guard/internal/config"
 	"guard/internal/gate"
 	"guard/internal/hook"
+	"guard/internal/sysprog"
 	"guard/policy"
 	"guard/shim"
 )
@@ -96,6 +97,16 @@ func (c *cli) judgeStartupPATH(g *gate.Gate, argv []string) error {
 	if sh == "" || g.InWritableRoot(sh) {
 		// A shell inside a writable root is unverified anyway (a planted
 		// ./bash), and is never run to ask it.
+		return nil
+	}
+	if !sysprog.Is(sh) {
+		// guard runs the shell unconfined, before any decision: only one
+		// installed in the system's directories, never one a command names
+		// or PATH finds elsewhere. Outside this run's roots is not enough:
+		// they follow the working directory and --project (`cd /usr &&
+		// guard explain bash -lc ls` ran a project's .venv/bin/bash).
+		g.JudgeWithStartup(gate.Startup{Shell: filepath.Base(sh), Unknown: gate.Visible(sh) +
+			" is no shell installed in the system's directories (/usr/bin, /bin, /usr/local/bin...), and guard runs no other to learn the PATH and state its start-up files set, so it cannot tell what the script runs"})
 		return nil
 	}
 	// Guard's cache directory, which the sandbox keeps read-only, never the

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// plantShells writes, in dir, a bash and a zsh that record their run in
+// mark and then run the system's /bin/sh: what an agent leaves in a
+// project's .venv/bin.
+func plantShells(t *testing.T, dir, mark string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"bash", "zsh"} {
+		body := "#!/bin/sh\necho " + name + " >> " + mark + "\nexec /bin/sh \"$@\"\n"
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// outsideTmp is a scratch directory outside /tmp (a writable root in every
+// run), removed at the end of the test.
+func outsideTmp(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("/var/tmp", "guard-entry8-")
+	if err != nil {
+		t.Skip(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+// entry-8 E1: guard runs a shell whose start-up files set the PATH its
+// script searches (bash -lc, zsh -c) to learn that PATH, unconfined and
+// before any decision. It ran any shell outside this run's writable roots,
+// but those follow the working directory and --project, which a command
+// chooses: `guard explain` is safe to run unasked, and `cd /usr && guard
+// explain PROJ/.venv/bin/bash -lc ls` (or --project elsewhere, or a PATH
+// holding the project's .venv/bin) ran the agent's bash. The Codex hook
+// ran the first zsh on its PATH, a project's .venv/bin/zsh, at every
+// command it let through.
+func TestProbeRunsOnlySystemShells(t *testing.T) {
+	guard := hookGuard(t)
+	if _, err := os.Stat("/usr/bin/zsh"); err != nil {
+		t.Skip("no /usr/bin/zsh: the Codex hook would look for no zsh")
+	}
+	work := outsideTmp(t)
+	proj := filepath.Join(work, "proj")
+	venv := filepath.Join(proj, ".venv", "bin")
+	mark := filepath.Join(work, "PLANTED-RAN")
+	plantShells(t, venv, mark)
+	guardDir := filepath.Dir(guard)
+	env := hookEnv(t, work)
+	env[0] = "PATH=" + guardDir + ":" + systemPath
+	venvEnv := hookEnv(t, work)
+	venvEnv[0] = "PATH=" + venv + ":" + guardDir + ":" + systemPath
+	planted := filepath.Join(venv, "bash")
+
+	check := func(what string, r hookResult) {
+		t.Helper()
+		if b, err := os.ReadFile(mark); err == nil {
+			t.Errorf("%s ran the planted shell (%q); exit %d, stdout %q, stderr %q", what, b, r.code, r.stdout, r.stderr)
+			os.Remove(mark)
+		}
+	}
+	// guard as $SHELL, suggest mode: the script runs guard explain, which
+	// is safe, from another directory.
+	r := hookRun(t, proj, env, "", guard, "-c", "cd /usr && guard explain "+planted+" -lc ls")
+	check("guard -c 'cd /usr && guard explain PLANTED -lc ls'", r)
+	if r.code != 0 || !strings.Contains(r.stdout, "decision: ask") || !strings.Contains(r.stdout, "no shell installed in the system's directories") {
+		t.Errorf("cd /usr && guard explain PLANTED -lc ls: exit %d, stdout %q; want asked, saying why", r.code, r.stdout)
+	}
+	r = hookRun(t, proj, env, "", guard, "explain", "--project", filepath.Join(work, "home"), planted, "-lc", "ls")
+	check("guard explain --project HOME PLANTED -lc ls", r)
+	r = hookRun(t, "/usr", venvEnv, "", guard, "explain", "bash", "-lc", "ls")
+	check("PATH=.venv/bin:...: guard explain bash -lc ls in /usr", r)
+	r = hookRun(t, "/usr", venvEnv, "", guard, "--", "zsh", "-c", "ls -d .")
+	check("PATH=.venv/bin:...: guard -- zsh -c 'ls -d .' in /usr", r)
+	if r.code != 126 {
+		t.Errorf("guard -- zsh -c with the planted zsh first on PATH: exit %d, stderr %q; want 126 (asked, no one to ask)", r.code, r.stderr)
+	}
+	// The Codex hook, with the project's .venv/bin first on the PATH Codex
+	// was started with.
+	req, _ := json.Marshal(map[string]any{"session_id": "s", "turn_id": "1", "cwd": proj, "hook_event_name": "PreToolUse",
+		"model": "m", "permission_mode": "default", "tool_name": "Bash", "tool_input": map[string]string{"command": "ls"}, "tool_use_id": "c1"})
+	r = hookRun(t, proj, venvEnv, string(req), guard, "hook", "codex")
+	check("guard hook codex with .venv/bin/zsh on PATH", r)
+	if r.code != 0 || strings.TrimSpace(r.stdout) != "{}" {
+		t.Errorf("guard hook codex, ls: exit %d, stdout %q, stderr %q; want {} (no objection)", r.code, r.stdout, r.stderr)
+	}
+
+	// The system's shells are still asked, and what they run judged by it.
+	r = hookRun(t, proj, env, "", guard, "--", "bash", "-lc", "echo login-ok")
+	if r.code != 0 || r.stdout != "login-ok\n" {
+		t.Errorf("guard -- bash -lc 'echo login-ok': exit %d, stdout %q, stderr %q; want it run", r.code, r.stdout, r.stderr)
+	}
+	r = hookRun(t, proj, env, "", guard, "explain", "zsh", "-c", "ls")
+	if !strings.Contains(r.stdout, "decision: run") {
+		t.Errorf("guard explain zsh -c ls: stdout %q, stderr %q; want run", r.stdout, r.stderr)
+	}
+}
