@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -103,5 +104,71 @@ func TestProbeRunsOnlySystemShells(t *testing.T) {
 	r = hookRun(t, proj, env, "", guard, "explain", "zsh", "-c", "ls")
 	if !strings.Contains(r.stdout, "decision: run") {
 		t.Errorf("guard explain zsh -c ls: stdout %q, stderr %q; want run", r.stdout, r.stderr)
+	}
+}
+
+// entry-8 E2: guard judged the file a PATH lookup found resolved through
+// links, but exec'd the path as found: with PATH holding PROJECT/tools/bin
+// and tools -> a directory outside the roots, `python3 --version` was
+// judged as that directory's python3 (safe, run unasked in suggest mode)
+// and ran whatever tools led to at the exec, which any command writing in
+// the project may switch (a loop left running: 1 of 150 runs, unconfined).
+// A wrapper's program (timeout 5 python3) the same: the PATH entry did not
+// count as reaching the roots, so it was not handed over pinned.
+func TestExecRunsTheFileJudged(t *testing.T) {
+	guard := hookGuard(t)
+	work := outsideTmp(t)
+	proj := filepath.Join(work, "proj")
+	for name, dir := range map[string]string{"REAL-RAN": filepath.Join(work, "sys", "bin"), "PLANTED-RAN": filepath.Join(proj, "evil", "bin")} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "python3"), []byte("#!/bin/sh\necho "+name+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tools := filepath.Join(proj, "tools")
+	point := func(to, tmp string) {
+		os.Remove(tmp)
+		if err := os.Symlink(to, tmp); err == nil {
+			os.Rename(tmp, tools)
+		}
+	}
+	point("../sys", filepath.Join(proj, ".t0"))
+	env := hookEnv(t, work)
+	env[0] = "PATH=" + filepath.Join(tools, "bin") + ":" + systemPath
+
+	r := hookRun(t, proj, env, "", guard, "explain", "python3", "--version")
+	if !strings.Contains(r.stdout, "decision: run") || !strings.Contains(r.stdout, "binary:   "+filepath.Join(work, "sys", "bin", "python3")+"\n") {
+		t.Errorf("explain python3 --version: %q; want run, the binary resolved", r.stdout)
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			point("evil", filepath.Join(proj, ".t1"))
+			point("../sys", filepath.Join(proj, ".t2"))
+			runtime.Gosched()
+		}
+	}()
+	planted := 0
+	for i := 0; i < 25; i++ {
+		for _, argv := range [][]string{{"--", "python3", "--version"}, {"--", "timeout", "5", "python3", "--version"}} {
+			r := hookRun(t, proj, env, "", guard, argv...)
+			if strings.Contains(r.stdout, "PLANTED-RAN") {
+				planted++
+			}
+		}
+	}
+	close(stop)
+	<-done
+	if planted > 0 {
+		t.Errorf("%d of 50 runs of python3 --version, judged safe, ran the program tools led to at the exec", planted)
 	}
 }

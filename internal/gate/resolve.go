@@ -142,12 +142,41 @@ func (g *Gate) pinWrapped(argv []string) (pinned []string, why string) {
 		if out == nil {
 			out = slices.Clone(argv)
 		}
-		out[i] = bin
+		out[i] = g.pinnedRoute(bin, real)
 	}
 	if out == nil {
 		return argv, ""
 	}
 	return out, ""
+}
+
+// pinnedRoute returns the path guard hands to execve for bin, judged as
+// the file real (bin resolved): real itself when the way to it leads
+// through a symbolic link inside a writable root, which a command guard
+// lets write there may switch between the judgement and the exec (PATH
+// holding PROJECT/tools/bin, tools -> /usr: python3 --version was judged
+// as /usr/bin/python3, safe, and ran whatever tools led to a moment
+// later); else bin, so that a script's interpreter is given the path the
+// program was found at, as usual.
+func (g *Gate) pinnedRoute(bin, real string) string {
+	if !filepath.IsAbs(real) || g.insideRoot(real) || !g.routeThroughRoot(bin) {
+		return bin
+	}
+	return real
+}
+
+// routeThroughRoot reports whether resolving path (relative to the working
+// directory) follows a symbolic link that lies inside a writable root.
+func (g *Gate) routeThroughRoot(path string) bool {
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(g.Cwd, path)
+	}
+	through := false
+	policy.ResolveVisit(path, func(link, _ string) bool {
+		through = g.insideRoot(link)
+		return !through
+	})
+	return through
 }
 
 // targetOnPath is Target for a bare program name, searched for in pathEnv.
@@ -606,7 +635,8 @@ func envProgram(words []string) string {
 
 // pathReachesRoots reports whether a PATH lookup may find a file inside a
 // writable root: an entry is relative (found from the directory a command
-// runs in), or lies in or above a root once resolved. Made once a gate.
+// runs in), lies in or above a root once resolved, or leads there through a
+// symbolic link inside a root. Made once a gate.
 func (g *Gate) pathReachesRoots() bool {
 	if g.pathRoots == 0 {
 		g.pathRoots = 1
@@ -617,11 +647,16 @@ func (g *Gate) pathReachesRoots() bool {
 				return true
 			}
 		}
-		for _, real := range policy.ResolveRoots(dirs) {
+		for i, real := range policy.ResolveRoots(dirs) {
 			for _, rr := range g.resolvedRoots() {
 				if policy.Inside(real, rr) || policy.Inside(rr, real) {
 					g.pathRoots = 2
 				}
+			}
+			if g.pathRoots == 1 && g.routeThroughRoot(dirs[i]) {
+				// PROJECT/tools/bin with tools -> /usr: where it leads
+				// is the agent's to change.
+				g.pathRoots = 2
 			}
 		}
 	}

@@ -146,6 +146,9 @@ func (g *Gate) Plan(argv []string) (policy.Verdict, policy.Decision, Target, int
 			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 			d = g.decide(&v)
 		}
+		// The file judged is the file run, whatever a link on the way to
+		// it says at the exec.
+		target.Path = g.pinnedRoute(target.Path, real)
 	}
 	return v, d, target, code, err
 }
