@@ -172,3 +172,67 @@ func TestExecRunsTheFileJudged(t *testing.T) {
 		t.Errorf("%d of 50 runs of python3 --version, judged safe, ran the program tools led to at the exec", planted)
 	}
 }
+
+// entry-8 E3: xargs and find -exec look their command up on PATH when they
+// run it, after guard's judgement, as timeout and nice do (entry-7 E4), but
+// only the wrappers the judge unwraps were handed their program by the path
+// judged: with the project's .venv/bin first on PATH, a loop putting ls
+// there and taking it away had `xargs ls` and `find a.txt -exec ls {} ;`,
+// both safe, run it unasked (11 of 60 runs each; this test: 8 of 60).
+func TestXargsAndFindRunTheFileJudged(t *testing.T) {
+	guard := hookGuard(t)
+	work := outsideTmp(t)
+	proj := filepath.Join(work, "proj")
+	venv := filepath.Join(proj, ".venv", "bin")
+	mark := filepath.Join(work, "PLANTED-RAN")
+	stash := filepath.Join(work, "ls")
+	if err := os.MkdirAll(venv, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(stash, []byte("#!/bin/sh\necho ran >> "+mark+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := hookEnv(t, work)
+	env[0] = "PATH=" + venv + ":" + systemPath
+	runs := [][]string{
+		{"xargs", "ls"},
+		{"xargs", "-0", "ls"},
+		{"find", ".", "-maxdepth", "0", "-exec", "ls", "{}", ";"},
+		{"timeout", "5", "xargs", "ls"},
+	}
+	// The program is named by the path judged.
+	for _, argv := range runs {
+		cmd := append(append([]string{"--"}, argv...), "nosuch")
+		if argv[0] == "find" {
+			cmd = []string{"--", "find", ".", "-maxdepth", "0", "-exec", "ls", "nosuch", "{}", ";"}
+		}
+		r := hookRun(t, proj, env, ".", guard, cmd...)
+		if !strings.HasPrefix(r.stderr, "/") || !strings.Contains(r.stderr, "/ls: cannot access") {
+			t.Errorf("guard %q with .venv/bin first on PATH: exit %d, stderr %q; want ls run by its path", cmd, r.code, r.stderr)
+		}
+	}
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			os.Link(stash, filepath.Join(venv, "ls"))
+			os.Remove(filepath.Join(venv, "ls"))
+		}
+	}()
+	for i := 0; i < 10; i++ {
+		for _, argv := range runs {
+			hookRun(t, proj, env, ".", guard, append([]string{"--"}, argv...)...)
+		}
+	}
+	close(done)
+	<-stopped
+	if b, err := os.ReadFile(mark); err == nil {
+		t.Errorf("xargs or find -exec ran the file put in .venv/bin after the judgement %d times in 40", strings.Count(string(b), "ran"))
+	}
+}

@@ -108,9 +108,10 @@ func (g *Gate) Target(argv []string, v *policy.Verdict) (Target, int, error) {
 }
 
 // pinWrapped returns argv with each program a wrapper runs by name
-// (`timeout 5 ls`, `nice env A=1 ls`: execvp looks it up again when it
-// runs it) replaced by the file a PATH lookup finds now, when that lookup
-// may reach a writable root; why says why one found is not what a rule
+// (`timeout 5 ls`, `nice env A=1 ls`, `xargs ls`, `find . -exec cat {} +`:
+// execvp looks it up again when it runs it; runByName) replaced by the file
+// a PATH lookup finds now, when that lookup may reach a writable root; why
+// says why one found is not what a rule
 // describes (inside a root: it appeared after the judgement). With a
 // directory of a root early on PATH (.venv/bin, node_modules/.bin), a file
 // put there between guard's judgement and the wrapper's execvp ran in its
@@ -119,12 +120,7 @@ func (g *Gate) Target(argv []string, v *policy.Verdict) (Target, int, error) {
 // run by path does.
 func (g *Gate) pinWrapped(argv []string) (pinned []string, why string) {
 	var out []string
-	for i := 0; i < len(argv); {
-		n, ok := shell.WrappedAt(argv[i:])
-		if !ok {
-			break
-		}
-		i += n
+	for _, i := range runByName(argv) {
 		if strings.Contains(argv[i], "/") {
 			continue // run as given
 		}
@@ -148,6 +144,31 @@ func (g *Gate) pinWrapped(argv []string) (pinned []string, why string) {
 		return argv, ""
 	}
 	return out, ""
+}
+
+// runByName returns the indices in argv of the programs that argv[0], and
+// the programs it runs in turn, look up on PATH when they run them: those
+// of the wrappers the judge unwraps (timeout 5 ls, nice env A=1 ls:
+// shell.WrappedAt) and the commands of xargs and find -exec that the judge
+// reads (policy.RunsByName: xargs ls, find . -exec grep x {} +).
+func runByName(argv []string) []int {
+	var at []int
+	for i := 0; i < len(argv); {
+		if n, ok := shell.WrappedAt(argv[i:]); ok {
+			i += n
+			at = append(at, i)
+			continue
+		}
+		js := policy.RunsByName(argv[i:])
+		for _, j := range js {
+			at = append(at, i+j)
+		}
+		if len(js) != 1 {
+			break
+		}
+		i += js[0]
+	}
+	return at
 }
 
 // pinnedRoute returns the path guard hands to execve for bin, judged as
