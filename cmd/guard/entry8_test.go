@@ -236,3 +236,61 @@ func TestXargsAndFindRunTheFileJudged(t *testing.T) {
 		t.Errorf("xargs or find -exec ran the file put in .venv/bin after the judgement %d times in 40", strings.Count(string(b), "ran"))
 	}
 }
+
+// entry-8 E4: a start-up file named relative to the working directory is
+// the agent's to write. With ZDOTDIR=zd in guard's environment, `zsh -c
+// 'ls -d .'` was safe and ran unasked in suggest mode, and zsh sourced the
+// project's zd/.zshenv (written unasked in auto-edit). With BASH_ENV=env.sh,
+// `bash -c` was asked about (the judge knew that one), but guard had
+// already run bash to learn what its start-up files set, and bash sourced
+// env.sh, unconfined; so did a login shell with a relative HOME.
+func TestStartupFileNamedRelative(t *testing.T) {
+	guard := hookGuard(t)
+	if _, err := os.Stat("/usr/bin/zsh"); err != nil {
+		t.Skip("no /usr/bin/zsh")
+	}
+	work := outsideTmp(t)
+	proj := filepath.Join(work, "proj")
+	mark := filepath.Join(work, "PLANTED-RAN")
+	plant := "echo ran >> " + mark + "\n"
+	for _, f := range []string{"env.sh", "zd/.zshenv", "h/.profile", "h/.bash_profile"} {
+		p := filepath.Join(proj, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(plant), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		env  string
+		argv []string
+	}{
+		{"ZDOTDIR=zd", []string{"zsh", "-c", "ls -d ."}},
+		{"BASH_ENV=env.sh", []string{"bash", "-c", "ls -d ."}},
+		{"HOME=h", []string{"bash", "-lc", "ls -d ."}},
+		{"HOME=h", []string{"zsh", "-c", "ls -d ."}},
+	} {
+		env := append(hookEnv(t, work), c.env)
+		env[0] = "PATH=" + systemPath
+		r := hookRun(t, proj, env, "", guard, append([]string{"--"}, c.argv...)...)
+		if b, err := os.ReadFile(mark); err == nil {
+			t.Errorf("%s guard -- %q ran the project's start-up file (%d times); exit %d, stderr %q", c.env, c.argv, strings.Count(string(b), "ran"), r.code, r.stderr)
+			os.Remove(mark)
+		}
+		if r.code != 126 || !strings.Contains(r.stderr, "relative to the directory it runs in") {
+			t.Errorf("%s guard -- %q: exit %d, stderr %q; want 126, asked saying why", c.env, c.argv, r.code, r.stderr)
+		}
+	}
+	// The user's own start-up files, by absolute paths outside the roots,
+	// are asked as before.
+	zdot := filepath.Join(work, "zdot")
+	if err := os.MkdirAll(zdot, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := append(hookEnv(t, work), "ZDOTDIR="+zdot)
+	env[0] = "PATH=" + systemPath
+	if r := hookRun(t, proj, env, "", guard, "--", "zsh", "-c", "ls -d ."); r.code != 0 || r.stdout != ".\n" {
+		t.Errorf("ZDOTDIR=%s guard -- zsh -c 'ls -d .': exit %d, stdout %q, stderr %q; want it run", zdot, r.code, r.stdout, r.stderr)
+	}
+}

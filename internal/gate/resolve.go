@@ -242,7 +242,7 @@ func executable(p string) bool {
 // (BASH_ENV, inherited options and functions, bashrc, zshenv, start-up
 // files), each the reason the verdict is unverified or "".
 var shellStateChecks = [...]func(*Gate, *policy.Verdict) string{
-	(*Gate).relativeBashEnv, (*Gate).inheritedShellOptsWhy, (*Gate).inheritedFunctionWhy,
+	(*Gate).relativeStartupWhy, (*Gate).inheritedShellOptsWhy, (*Gate).inheritedFunctionWhy,
 	(*Gate).bashRcWhy, (*Gate).zshEnvWhy, (*Gate).startupWhy,
 }
 
