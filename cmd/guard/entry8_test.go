@@ -243,7 +243,8 @@ func TestXargsAndFindRunTheFileJudged(t *testing.T) {
 // project's zd/.zshenv (written unasked in auto-edit). With BASH_ENV=env.sh,
 // `bash -c` was asked about (the judge knew that one), but guard had
 // already run bash to learn what its start-up files set, and bash sourced
-// env.sh, unconfined; so did a login shell with a relative HOME.
+// env.sh, unconfined; so did a login shell with a relative HOME, and the
+// Codex hook asking zsh -l for its PATH at every command it let through.
 func TestStartupFileNamedRelative(t *testing.T) {
 	guard := hookGuard(t)
 	if _, err := os.Stat("/usr/bin/zsh"); err != nil {
@@ -282,13 +283,26 @@ func TestStartupFileNamedRelative(t *testing.T) {
 			t.Errorf("%s guard -- %q: exit %d, stderr %q; want 126, asked saying why", c.env, c.argv, r.code, r.stderr)
 		}
 	}
+	// The Codex hook asks Codex's login shells (zsh among them) for their
+	// PATH at a command it lets through.
+	env := append(hookEnv(t, work), "ZDOTDIR=zd")
+	env[0] = "PATH=" + systemPath
+	req, _ := json.Marshal(map[string]any{"session_id": "s", "turn_id": "1", "cwd": proj, "hook_event_name": "PreToolUse",
+		"model": "m", "permission_mode": "default", "tool_name": "Bash", "tool_input": map[string]string{"command": "ls"}, "tool_use_id": "c1"})
+	r := hookRun(t, proj, env, string(req), guard, "hook", "codex")
+	if _, err := os.ReadFile(mark); err == nil {
+		t.Errorf("ZDOTDIR=zd guard hook codex (ls) ran the project's zd/.zshenv; stdout %q", r.stdout)
+	}
+	if !strings.Contains(r.stdout, `"deny"`) || !strings.Contains(r.stdout, "ZDOTDIR=zd") {
+		t.Errorf("ZDOTDIR=zd guard hook codex (ls): %q; want a deny saying why", r.stdout)
+	}
 	// The user's own start-up files, by absolute paths outside the roots,
 	// are asked as before.
 	zdot := filepath.Join(work, "zdot")
 	if err := os.MkdirAll(zdot, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	env := append(hookEnv(t, work), "ZDOTDIR="+zdot)
+	env = append(hookEnv(t, work), "ZDOTDIR="+zdot)
 	env[0] = "PATH=" + systemPath
 	if r := hookRun(t, proj, env, "", guard, "--", "zsh", "-c", "ls -d ."); r.code != 0 || r.stdout != ".\n" {
 		t.Errorf("ZDOTDIR=%s guard -- zsh -c 'ls -d .': exit %d, stdout %q, stderr %q; want it run", zdot, r.code, r.stdout, r.stderr)
