@@ -3,10 +3,12 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // plantShells writes, in dir, a bash and a zsh that record their run in
@@ -307,4 +309,74 @@ func TestStartupFileNamedRelative(t *testing.T) {
 	if r := hookRun(t, proj, env, "", guard, "--", "zsh", "-c", "ls -d ."); r.code != 0 || r.stdout != ".\n" {
 		t.Errorf("ZDOTDIR=%s guard -- zsh -c 'ls -d .': exit %d, stdout %q, stderr %q; want it run", zdot, r.code, r.stdout, r.stderr)
 	}
+}
+
+// entry-8 E5: the Codex hook learns whether the Codex that started it
+// applies a rewrite from the package file beside that Codex's binary, else
+// by running the binary with --version, by its path. Installed in a
+// project's node_modules (a writable root), both are the agent's to change:
+// a file renamed over the binary while Codex ran was run by the hook,
+// unconfined, and the version it printed believed; a package file written
+// there claimed a version that applies rewrites (an older Codex runs the
+// original command unconfined on an allow with updatedInput).
+func TestCodexVersionOfTheRunningFile(t *testing.T) {
+	guard := hookGuard(t)
+	sh, err := os.ReadFile("/bin/sh")
+	if err != nil {
+		t.Skip("no /bin/sh")
+	}
+	work := outsideTmp(t)
+	proj := filepath.Join(work, "proj")
+	codex := filepath.Join(proj, "node_modules", "bin", "codex")
+	mark := filepath.Join(work, "PLANTED-RAN")
+	if err := os.MkdirAll(filepath.Dir(codex), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := hookEnv(t, work, "GUARD_MODE=full-auto", "GUARD="+guard)
+	env[0] = "PATH=" + systemPath
+	req, _ := json.Marshal(map[string]any{"session_id": "s", "turn_id": "1", "cwd": proj, "hook_event_name": "PreToolUse",
+		"model": "m", "permission_mode": "default", "tool_name": "Bash", "tool_input": map[string]string{"command": "ls"}, "tool_use_id": "c1"})
+	if err := os.WriteFile(filepath.Join(work, "req.json"), req, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env = append(env, "REQ="+filepath.Join(work, "req.json"))
+	denied := func(what string, r hookResult) {
+		t.Helper()
+		if !strings.Contains(r.stdout, `"deny"`) || strings.Contains(r.stdout, "updatedInput") {
+			t.Errorf("%s: %q; want a deny naming the command to run (a Codex not known to apply rewrites)", what, r.stdout)
+		}
+	}
+	// The binary replaced while Codex runs.
+	if err := os.WriteFile(codex, sh, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	planted := filepath.Join(work, "planted")
+	if err := os.WriteFile(planted, []byte("#!/bin/sh\necho ran >> "+mark+"\necho codex-cli 0.171.0\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(codex, "-c", `sleep 1; "$GUARD" hook codex <"$REQ"`)
+	cmd.Dir, cmd.Env = proj, env
+	var out strings.Builder
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if err := os.Rename(planted, codex); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	if _, err := os.Stat(mark); err == nil {
+		t.Errorf("guard hook codex ran the file renamed over Codex's binary; answered %q", out.String())
+	}
+	denied("codex replaced while it ran", hookResult{stdout: out.String()})
+	// A package file in the project, claiming a Codex that rewrites.
+	if err := os.WriteFile(codex, sh, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(proj, "node_modules", "codex-package.json"), []byte(`{"version":"0.171.0"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := hookRun(t, proj, env, "", codex, "-c", `"$GUARD" hook codex <"$REQ"`)
+	denied("a codex-package.json in the project", r)
 }
