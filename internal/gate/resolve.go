@@ -180,7 +180,7 @@ func runByName(argv []string) []int {
 // later); else bin, so that a script's interpreter is given the path the
 // program was found at, as usual.
 func (g *Gate) pinnedRoute(bin, real string) string {
-	if !filepath.IsAbs(real) || g.insideRoot(real) || !g.routeThroughRoot(bin) {
+	if bin == real || !filepath.IsAbs(real) || g.insideRoot(real) || !g.routeThroughRoot(bin) {
 		return bin
 	}
 	return real

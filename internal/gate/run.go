@@ -147,8 +147,11 @@ func (g *Gate) Plan(argv []string) (policy.Verdict, policy.Decision, Target, int
 			d = g.decide(&v)
 		}
 		// The file judged is the file run, whatever a link on the way to
-		// it says at the exec.
-		target.Path = g.pinnedRoute(target.Path, real)
+		// it says at the exec (a rule's system_path entry counts wherever
+		// it is).
+		if !slices.Contains(sys, target.Path) {
+			target.Path = g.pinnedRoute(target.Path, real)
+		}
 	}
 	return v, d, target, code, err
 }
