@@ -39,6 +39,28 @@ func outsideTmp(t *testing.T) string {
 	return dir
 }
 
+// inLoop runs step over and over in a goroutine, as a process the agent
+// left running would, until the function it returns is called.
+func inLoop(step func()) (stop func()) {
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			step()
+		}
+	}()
+	return func() {
+		close(done)
+		<-stopped
+	}
+}
+
 // entry-8 E1: guard runs a shell whose start-up files set the PATH its
 // script searches (bash -lc, zsh -c) to learn that PATH, unconfined and
 // before any decision. It ran any shell outside this run's writable roots,
@@ -144,21 +166,11 @@ func TestExecRunsTheFileJudged(t *testing.T) {
 	if !strings.Contains(r.stdout, "decision: run") || !strings.Contains(r.stdout, "binary:   "+filepath.Join(work, "sys", "bin", "python3")+"\n") {
 		t.Errorf("explain python3 --version: %q; want run, the binary resolved", r.stdout)
 	}
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			point("evil", filepath.Join(proj, ".t1"))
-			point("../sys", filepath.Join(proj, ".t2"))
-			runtime.Gosched()
-		}
-	}()
+	stop := inLoop(func() {
+		point("evil", filepath.Join(proj, ".t1"))
+		point("../sys", filepath.Join(proj, ".t2"))
+		runtime.Gosched()
+	})
 	planted := 0
 	for i := 0; i < 25; i++ {
 		for _, argv := range [][]string{{"--", "python3", "--version"}, {"--", "timeout", "5", "python3", "--version"}} {
@@ -168,8 +180,7 @@ func TestExecRunsTheFileJudged(t *testing.T) {
 			}
 		}
 	}
-	close(stop)
-	<-done
+	stop()
 	if planted > 0 {
 		t.Errorf("%d of 50 runs of python3 --version, judged safe, ran the program tools led to at the exec", planted)
 	}
@@ -213,27 +224,16 @@ func TestXargsAndFindRunTheFileJudged(t *testing.T) {
 			t.Errorf("guard %q with .venv/bin first on PATH: exit %d, stderr %q; want ls run by its path", cmd, r.code, r.stderr)
 		}
 	}
-	done := make(chan struct{})
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		for {
-			select {
-			case <-done:
-				return
-			default:
-			}
-			os.Link(stash, filepath.Join(venv, "ls"))
-			os.Remove(filepath.Join(venv, "ls"))
-		}
-	}()
+	stop := inLoop(func() {
+		os.Link(stash, filepath.Join(venv, "ls"))
+		os.Remove(filepath.Join(venv, "ls"))
+	})
 	for i := 0; i < 10; i++ {
 		for _, argv := range runs {
 			hookRun(t, proj, env, ".", guard, append([]string{"--"}, argv...)...)
 		}
 	}
-	close(done)
-	<-stopped
+	stop()
 	if b, err := os.ReadFile(mark); err == nil {
 		t.Errorf("xargs or find -exec ran the file put in .venv/bin after the judgement %d times in 40", strings.Count(string(b), "ran"))
 	}
