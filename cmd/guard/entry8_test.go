@@ -245,8 +245,9 @@ func TestXargsAndFindRunTheFileJudged(t *testing.T) {
 // project's zd/.zshenv (written unasked in auto-edit). With BASH_ENV=env.sh,
 // `bash -c` was asked about (the judge knew that one), but guard had
 // already run bash to learn what its start-up files set, and bash sourced
-// env.sh, unconfined; so did a login shell with a relative HOME, and the
-// Codex hook asking zsh -l for its PATH at every command it let through.
+// env.sh, unconfined; so did a login shell with a relative HOME, the Codex
+// hook asking zsh -l for its PATH at every command it let through, and guard
+// doctor (safe) asking a login bash.
 func TestStartupFileNamedRelative(t *testing.T) {
 	guard := hookGuard(t)
 	if _, err := os.Stat("/usr/bin/zsh"); err != nil {
@@ -284,6 +285,20 @@ func TestStartupFileNamedRelative(t *testing.T) {
 		if r.code != 126 || !strings.Contains(r.stderr, "relative to the directory it runs in") {
 			t.Errorf("%s guard -- %q: exit %d, stderr %q; want 126, asked saying why", c.env, c.argv, r.code, r.stderr)
 		}
+	}
+	// guard doctor, safe for an agent to run, asks a login bash for its
+	// PATH when shims are installed.
+	if err := os.MkdirAll(filepath.Join(work, "home", ".local", "share", "guard", "shims"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	denv := append(hookEnv(t, work), "BASH_ENV=env.sh")
+	denv[0] = "PATH=" + systemPath
+	if r := hookRun(t, proj, denv, "", guard, "doctor"); !strings.Contains(r.stdout, "relative to the directory it runs in") {
+		t.Errorf("BASH_ENV=env.sh guard doctor: stdout %q; want the login shell not asked, saying why", r.stdout)
+	}
+	if _, err := os.ReadFile(mark); err == nil {
+		t.Errorf("BASH_ENV=env.sh guard doctor ran the project's env.sh")
+		os.Remove(mark)
 	}
 	// The Codex hook asks Codex's login shells (zsh among them) for their
 	// PATH at a command it lets through.

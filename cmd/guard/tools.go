@@ -375,10 +375,16 @@ func (c *cli) doctor(args []string) int {
 		return exitProblems(problems)
 	}
 	// The system's bash, not the first on PATH: guard doctor is safe for an
-	// agent to run, and PATH may hold a project's .venv/bin.
+	// agent to run, and PATH may hold a project's .venv/bin. Nor one that
+	// would source a start-up file named relative to this directory
+	// (BASH_ENV=env.sh: the project's env.sh ran).
 	bash, ok := sysprog.Find("bash")
 	if !ok {
 		bash = "/bin/bash"
+	}
+	if why := gate.RelativeStartup("bash", true, c.getenv); why != "" {
+		fmt.Fprintf(w, "  ??   could not ask a login shell for its PATH: %s\n", gate.Visible(why))
+		return exitProblems(problems)
 	}
 	// Bounded: a start-up file that waits (a FIFO ~/.profile, a read, a
 	// mount that hangs) held doctor up for ever.
