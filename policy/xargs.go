@@ -126,50 +126,15 @@ func xargsRenaming(argv []string) uint8 {
 // option is harmless (only then may it be safe; a forbidden or prompting
 // command always counts).
 func xargsInner(argv []string) (inner []string, harmless bool, ok bool) {
-	if len(argv) < 1 || filepath.Base(argv[0]) != "xargs" {
+	i, repl, ok := xargsCommandAt(argv)
+	if !ok {
 		return nil, false, false
 	}
-	repl := ""
-	i := 1
-	for ; i < len(argv); i++ {
-		a := argv[i]
-		switch {
-		case a == "-0" || a == "-r" || a == "--no-run-if-empty" || a == "-t" || a == "--verbose" || a == "--null" ||
-			a == "-x" || a == "--exit" || a == "-o" || a == "--open-tty" || a == "-l" ||
-			strings.HasPrefix(a, "-l") && isDigits(a[2:]) || strings.HasPrefix(a, "--max-lines="):
-		case a == "-d":
-			if i+1 >= len(argv) || !lineDelimiter(argv[i+1]) {
-				return nil, false, false
-			}
-			i++
-		case strings.HasPrefix(a, "-d") && !lineDelimiter(a[2:]):
-			return nil, false, false
-		case a == "-n" || a == "-L" || a == "-P" || a == "-s":
-			i++
-		case a == "-I":
-			if i+1 >= len(argv) {
-				return nil, false, false
-			}
-			i++
-			repl = argv[i]
-		case strings.HasPrefix(a, "-I") && len(a) > 2:
-			repl = a[2:]
-		case strings.HasPrefix(a, "--replace="):
-			repl = strings.TrimPrefix(a, "--replace=")
-		case a == "-i":
-			repl = "{}"
-		case len(a) > 2 && (a[:2] == "-n" || a[:2] == "-L" || a[:2] == "-P" || a[:2] == "-d") ||
-			strings.HasPrefix(a, "--max-args=") || strings.HasPrefix(a, "--max-procs="):
-		case strings.HasPrefix(a, "-"):
-			return nil, false, false
-		default:
-			goto command
-		}
+	if i >= len(argv) {
+		// No command: xargs runs echo, which prints the words it reads.
+		return []string{"echo", "xargs-input"}, true, true
 	}
-	// No command: xargs runs echo, which prints the words it reads.
-	return []string{"echo", "xargs-input"}, true, true
-command:
-	if i >= len(argv) || repl != "" && strings.Contains(argv[i], repl) {
+	if repl != "" && strings.Contains(argv[i], repl) {
 		return nil, false, false
 	}
 	inner = append([]string(nil), argv[i:]...)
@@ -183,6 +148,64 @@ command:
 	return inner, injectionSafe(argv[i]), true
 }
 
+// xargsCommandAt returns the index in argv of the command xargs runs
+// (len(argv) when none is named) and its -I replacement string; ok is
+// false for an option xargsInner does not read.
+func xargsCommandAt(argv []string) (at int, repl string, ok bool) {
+	if len(argv) < 1 || filepath.Base(argv[0]) != "xargs" {
+		return 0, "", false
+	}
+	i := 1
+	for ; i < len(argv); i++ {
+		a := argv[i]
+		switch {
+		case a == "-0" || a == "-r" || a == "--no-run-if-empty" || a == "-t" || a == "--verbose" || a == "--null" ||
+			a == "-x" || a == "--exit" || a == "-o" || a == "--open-tty" || a == "-l" ||
+			strings.HasPrefix(a, "-l") && isDigits(a[2:]) || strings.HasPrefix(a, "--max-lines="):
+		case a == "-d":
+			if i+1 >= len(argv) || !lineDelimiter(argv[i+1]) {
+				return 0, "", false
+			}
+			i++
+		case strings.HasPrefix(a, "-d") && !lineDelimiter(a[2:]):
+			return 0, "", false
+		case a == "-n" || a == "-L" || a == "-P" || a == "-s":
+			i++
+		case a == "-I":
+			if i+1 >= len(argv) {
+				return 0, "", false
+			}
+			i++
+			repl = argv[i]
+		case strings.HasPrefix(a, "-I") && len(a) > 2:
+			repl = a[2:]
+		case strings.HasPrefix(a, "--replace="):
+			repl = strings.TrimPrefix(a, "--replace=")
+		case a == "-i":
+			repl = "{}"
+		case len(a) > 2 && (a[:2] == "-n" || a[:2] == "-L" || a[:2] == "-P" || a[:2] == "-d") ||
+			strings.HasPrefix(a, "--max-args=") || strings.HasPrefix(a, "--max-procs="):
+		case strings.HasPrefix(a, "-"):
+			return 0, "", false
+		default:
+			return i, repl, true
+		}
+	}
+	return i, repl, true
+}
+
+// RunsByName returns the indices in argv of the programs that xargs (its
+// command) or find (the command of each -exec) runs by name, as the judge
+// reads them (xargsInner, findExecInner): they look each up on PATH again
+// when they run it, after guard's judgement. nil for any other argv.
+func RunsByName(argv []string) []int {
+	if i, _, ok := xargsCommandAt(argv); ok && i < len(argv) {
+		return []int{i}
+	}
+	at, _ := findExecAt(argv)
+	return at
+}
+
 // findExecInner splits `find ... -exec CMD ARGS {} ;` (or `+`): the find
 // command with every -exec action taken out, and the commands run, each
 // with {} made a plain file name. find puts there the path of a file it
@@ -192,13 +215,37 @@ command:
 // -execdir (another working directory), -ok and anything else are decided
 // by the policy's own rules.
 func findExecInner(argv []string) (find []string, inners [][]string, ok bool) {
-	if len(argv) < 2 || filepath.Base(argv[0]) != "find" {
+	at, ends := findExecAt(argv)
+	if at == nil {
 		return nil, nil, false
 	}
 	find = []string{argv[0]}
+	prev := 1
+	for n, i := range at {
+		find = append(find, argv[prev:i-1]...)
+		inner := append([]string(nil), argv[i:ends[n]]...)
+		for k := 1; k < len(inner); k++ {
+			inner[k] = strings.ReplaceAll(inner[k], "{}", "find-input")
+		}
+		inners = append(inners, inner)
+		// The action is true when the command succeeds: -true keeps the
+		// expression's shape for the find rule.
+		find = append(find, "-true")
+		prev = ends[n] + 1
+	}
+	return append(find, argv[prev:]...), inners, true
+}
+
+// findExecAt returns the index in argv of the command of each -exec of
+// `find ... -exec CMD ARGS {} ;` (or `+`), and the index of the word that
+// ends it, when each runs a program that only reads and prints; nil
+// otherwise.
+func findExecAt(argv []string) (at, ends []int) {
+	if len(argv) < 2 || filepath.Base(argv[0]) != "find" {
+		return nil, nil
+	}
 	for i := 1; i < len(argv); i++ {
 		if argv[i] != "-exec" {
-			find = append(find, argv[i])
 			continue
 		}
 		end := -1
@@ -209,17 +256,10 @@ func findExecInner(argv []string) (find []string, inners [][]string, ok bool) {
 			}
 		}
 		if end < i+2 || !injectionSafe(argv[i+1]) {
-			return nil, nil, false
+			return nil, nil
 		}
-		inner := append([]string(nil), argv[i+1:end]...)
-		for k := 1; k < len(inner); k++ {
-			inner[k] = strings.ReplaceAll(inner[k], "{}", "find-input")
-		}
-		inners = append(inners, inner)
-		// The action is true when the command succeeds: -true keeps the
-		// expression's shape for the find rule.
-		find = append(find, "-true")
+		at, ends = append(at, i+1), append(ends, end)
 		i = end
 	}
-	return find, inners, len(inners) > 0
+	return at, ends
 }

@@ -247,25 +247,14 @@ func TestWrapperRunsTheFileJudged(t *testing.T) {
 		t.Errorf("guard -- timeout 5 ls nosuch: stderr %q; want ls's own name", r.stderr)
 	}
 	// A loop putting ls there and taking it away does not get it run.
-	done := make(chan struct{})
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		for {
-			select {
-			case <-done:
-				return
-			default:
-			}
-			os.Link(stash, filepath.Join(venv, "ls"))
-			os.Remove(filepath.Join(venv, "ls"))
-		}
-	}()
+	stop := inLoop(func() {
+		os.Link(stash, filepath.Join(venv, "ls"))
+		os.Remove(filepath.Join(venv, "ls"))
+	})
 	for i := 0; i < 80; i++ {
 		hookRun(t, proj, env, "", guard, "--", "timeout", "5", "ls", "-d", ".")
 	}
-	close(done)
-	<-stopped
+	stop()
 	if b, err := os.ReadFile(mark); err == nil {
 		t.Errorf("guard -- timeout 5 ls ran the file put in .venv/bin after the judgement %d times in 80", strings.Count(string(b), "ran"))
 	}

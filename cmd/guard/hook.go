@@ -458,7 +458,7 @@ func (h *hookCall) run() (code int) {
 	if verdict == hook.Sandbox && agent == hook.Codex {
 		// A rewrite is read from stdout, where the hook shell may have
 		// written first: then the deny naming it, on stderr (answer).
-		rewrites := hook.CodexRewrites() && !hook.ShellWritesFirst(agent, c.getenv)
+		rewrites := hook.CodexRewrites(g.InWritableRoot) && !hook.ShellWritesFirst(agent, c.getenv)
 		h.set(func() { h.req.Rewrites = rewrites })
 	}
 	return h.answer(verdict, reason, self, &v)

@@ -22,6 +22,14 @@ func (c *cli) codexLoginPATH(g *gate.Gate, opts gate.Options, script string) str
 	// audit log's: that one stays writable inside it when a root holds it
 	// (the home as the project), so a program there rewrote the cached PATH.
 	state := config.CacheDirWritten(c.getenv)
+	for _, sh := range []string{"bash", "zsh", "sh"} {
+		// The login shells would source a file the agent writes (ZDOTDIR=zd:
+		// the project's zd/.zshenv ran in the hook, at every command):
+		// guard starts none of them to ask.
+		if why := gate.RelativeStartup(sh, true, c.getenv); why != "" {
+			return "Codex runs it in a login shell, and " + why + " (guard does not run it to learn the PATH it sets)"
+		}
+	}
 	for _, lp := range hook.LoginPaths(c.env, g.Cwd, state) {
 		if lp.Unknown {
 			// Codex runs the command there all the same, once the start-up

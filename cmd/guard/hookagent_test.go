@@ -277,10 +277,13 @@ func TestHookCodexVersion(t *testing.T) {
 	if err != nil {
 		t.Skip("no sh")
 	}
+	// Installed outside the writable roots (/tmp is one): a package file
+	// inside one is not read (TestCodexVersionOfTheRunningFile).
+	lib := outsideTmp(t)
 	for _, tt := range []struct{ version, verdict string }{{"0.169.1", "rewrite"}, {"0.170.0", "rewrite"}, {"0.168.9", "deny"}} {
 		// A "codex" process: sh under that name, with the package file npm
 		// installs beside its bin directory.
-		dir := filepath.Join(work, tt.version)
+		dir := filepath.Join(lib, tt.version)
 		codex := filepath.Join(dir, "bin", "codex")
 		cpSh(t, sh, codex)
 		if err := os.WriteFile(filepath.Join(dir, "codex-package.json"), []byte(`{"layoutVersion":1,"version":"`+tt.version+`"}`), 0o644); err != nil {

@@ -134,8 +134,9 @@ func autoEditCodex(t *testing.T, guard, sh, work string, env []string, script st
 	}
 
 	// A Codex that applies updatedInput: sh under the name codex, with the
-	// package file npm installs beside its bin directory.
-	dir := filepath.Join(t.TempDir(), "codex")
+	// package file npm installs beside its bin directory, outside the
+	// writable roots (/tmp is one: a package file there is not read).
+	dir := filepath.Join(outsideTmp(t), "codex")
 	codex := filepath.Join(dir, "bin", "codex")
 	cpSh(t, sh, codex)
 	if err := os.WriteFile(filepath.Join(dir, "codex-package.json"), []byte(`{"version":"0.169.1"}`), 0o644); err != nil {

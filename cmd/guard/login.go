@@ -8,6 +8,7 @@ import (
 	"guard/internal/config"
 	"guard/internal/gate"
 	"guard/internal/hook"
+	"guard/internal/sysprog"
 	"guard/policy"
 	"guard/shim"
 )
@@ -98,6 +99,23 @@ func (c *cli) judgeStartupPATH(g *gate.Gate, argv []string) error {
 		// ./bash), and is never run to ask it.
 		return nil
 	}
+	// guard runs the shell unconfined, before any decision: only one
+	// installed in the system's directories, never one a command names or
+	// PATH finds elsewhere. Outside this run's roots is not enough: they
+	// follow the working directory and --project (`cd /usr && guard explain
+	// bash -lc ls` ran a project's .venv/bin/bash). Nor one that would
+	// source a start-up file the agent writes (BASH_ENV=env.sh: the
+	// project's env.sh ran at the question, before the refusal).
+	why := ""
+	if !sysprog.Is(sh) {
+		why = gate.Visible(sh) + " is no shell installed in the system's directories (/usr/bin, /bin, /usr/local/bin...), and guard runs no other to learn the PATH and state its start-up files set, so it cannot tell what the script runs"
+	} else if why = gate.RelativeStartup(filepath.Base(sh), loginOpts(opts), c.getenv); why != "" {
+		why += " (guard does not run it to learn what it sets)"
+	}
+	if why != "" {
+		g.JudgeWithStartup(gate.Startup{Shell: filepath.Base(sh), Unknown: why})
+		return nil
+	}
 	// Guard's cache directory, which the sandbox keeps read-only, never the
 	// audit log's: that one stays writable inside it when a root holds it
 	// (the home as the project), so a program there rewrote the cached PATH.
@@ -114,6 +132,17 @@ func (c *cli) judgeStartupPATH(g *gate.Gate, argv []string) error {
 	}
 	g.JudgeWithStartup(gate.Startup{Shell: filepath.Base(sh), Options: st.Options, Names: st.Names, Dir: st.Dir})
 	return nil
+}
+
+// loginOpts reports whether a shell's options before -c (startupShell's)
+// make it a login shell.
+func loginOpts(opts []string) bool {
+	for _, o := range opts {
+		if o == "--login" || len(o) > 1 && o[0] == '-' && o[1] != '-' && strings.ContainsRune(o, 'l') {
+			return true
+		}
+	}
+	return false
 }
 
 // nestedOnly is argv when it is a shell whose script is one shell command

@@ -15,6 +15,7 @@ import (
 
 	"guard/install"
 	"guard/internal/gate"
+	"guard/internal/sysprog"
 	"guard/policy"
 	"guard/sandbox"
 	"guard/shim"
@@ -374,13 +375,16 @@ func (c *cli) doctor(args []string) int {
 		return exitProblems(problems)
 	}
 	// The system's bash, not the first on PATH: guard doctor is safe for an
-	// agent to run, and PATH may hold a project's .venv/bin.
-	bash := "/bin/bash"
-	for _, b := range []string{"/bin/bash", "/usr/bin/bash", "/usr/local/bin/bash", "/opt/homebrew/bin/bash"} {
-		if fi, err := os.Stat(b); err == nil && fi.Mode().IsRegular() {
-			bash = b
-			break
-		}
+	// agent to run, and PATH may hold a project's .venv/bin. Nor one that
+	// would source a start-up file named relative to this directory
+	// (BASH_ENV=env.sh: the project's env.sh ran).
+	bash, ok := sysprog.Find("bash")
+	if !ok {
+		bash = "/bin/bash"
+	}
+	if why := gate.RelativeStartup("bash", true, c.getenv); why != "" {
+		fmt.Fprintf(w, "  ??   could not ask a login shell for its PATH: %s\n", gate.Visible(why))
+		return exitProblems(problems)
 	}
 	// Bounded: a start-up file that waits (a FIFO ~/.profile, a read, a
 	// mount that hangs) held doctor up for ever.
@@ -441,14 +445,8 @@ func (c *cli) doctor(args []string) int {
 // on PATH, from a directory that is no repository.
 func (c *cli) doctorGit(w io.Writer) {
 	fmt.Fprintln(w, "git:")
-	git := ""
-	for _, p := range []string{"/usr/bin/git", "/bin/git", "/usr/local/bin/git", "/opt/homebrew/bin/git"} {
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
-			git = p
-			break
-		}
-	}
-	if git == "" {
+	git, ok := sysprog.Find("git")
+	if !ok {
 		fmt.Fprintln(w, "  --   no git in /usr/bin, /bin, /usr/local/bin or /opt/homebrew/bin")
 		return
 	}

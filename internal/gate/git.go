@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"guard/internal/sysprog"
 	"guard/policy"
 	"guard/shim"
 )
@@ -406,10 +407,8 @@ func (g *Gate) driverPlanted(settings []string, dir string) string {
 
 // gitBinary is the git guard runs for its own questions: a system one.
 func (g *Gate) gitBinary() (string, error) {
-	for _, p := range []string{"/usr/bin/git", "/bin/git", "/usr/local/bin/git", "/opt/homebrew/bin/git"} {
-		if executable(p) {
-			return p, nil
-		}
+	if p, ok := sysprog.Find("git"); ok && executable(p) {
+		return p, nil
 	}
 	return "", errNoGit
 }

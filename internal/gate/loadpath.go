@@ -150,25 +150,55 @@ func family(name string) string {
 	return ""
 }
 
-// relativeBashEnv says why a verdict whose commands include bash runs a file
-// the agent may write, or "": a non-interactive bash sources $BASH_ENV at
-// start, after expanding it (a command substitution there runs too), and a
-// relative one is found from the directory it runs in (a writable root, as
-// often as not). A plain absolute BASH_ENV is a protected file
-// (envMovedProtected).
-func (g *Gate) relativeBashEnv(v *policy.Verdict) string {
-	be := g.Getenv("BASH_ENV")
-	why := "a path relative to the directory it runs in: a file the agent writes there runs"
-	switch {
-	case strings.ContainsAny(be, "$`"):
-		why = "after expanding it, command substitutions included: what it names is known only then"
-	case be == "" || filepath.IsAbs(be):
-		return ""
-	}
-	if runsShell(v.Commands, "bash") {
-		return "bash sources BASH_ENV=" + be + " at start, " + why
+// relativeStartupWhy says why a verdict whose commands include bash or zsh
+// runs a file the agent may write, or "": one the shell sources before its
+// script, named relative to the directory it runs in (RelativeStartup).
+func (g *Gate) relativeStartupWhy(v *policy.Verdict) string {
+	for _, sh := range []string{"bash", "zsh"} {
+		if runsShell(v.Commands, sh) {
+			if why := RelativeStartup(sh, false, g.Getenv); why != "" {
+				return why
+			}
+		}
 	}
 	return ""
+}
+
+// RelativeStartup says why the shell named name (started as a login shell
+// when login) sources a start-up file before a -c script that is found from
+// the directory it runs in (a writable root, as often as not), or "": a
+// non-interactive bash sources $BASH_ENV, after expanding it (a command
+// substitution there runs too), zsh $ZDOTDIR/.zshenv (~/.zshenv without
+// ZDOTDIR), a login shell the profiles in $HOME. A relative one is the
+// agent's to write (`ZDOTDIR=zd`: zd/.zshenv, written unasked in auto-edit,
+// ran at a safe `zsh -c ls`); a plain absolute one is a protected file
+// (envMovedProtected).
+func RelativeStartup(name string, login bool, getenv func(string) string) string {
+	check := func(value, what string, expanded bool) string {
+		switch {
+		case expanded && strings.ContainsAny(value, "$`"):
+			return name + " sources " + what + " at start, after expanding it, command substitutions included: what it names is known only then"
+		case value == "" || filepath.IsAbs(value):
+			return ""
+		}
+		return name + " sources " + what + " at start, a path relative to the directory it runs in: a file the agent writes there runs"
+	}
+	home := getenv("HOME")
+	why := ""
+	switch name {
+	case "bash":
+		why = check(getenv("BASH_ENV"), "BASH_ENV="+getenv("BASH_ENV"), true)
+	case "zsh":
+		if z := getenv("ZDOTDIR"); z != "" {
+			why = check(z, "$ZDOTDIR/.zshenv (ZDOTDIR="+z+")", false)
+		} else {
+			why = check(home, "~/.zshenv (HOME="+home+")", false)
+		}
+	}
+	if why == "" && login {
+		why = check(home, "its profiles in HOME="+home, false)
+	}
+	return why
 }
 
 // commandNames are the names a function or alias of a shell that runs the

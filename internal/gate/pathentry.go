@@ -112,12 +112,15 @@ func (g *Gate) JudgeWithPATH(path string) {
 // Startup is what a shell's start-up files (a login shell's profiles,
 // .zshenv, BASH_ENV) change in the shell its script then runs in: options
 // turned on (+name) or off (-name), the functions and aliases they define,
-// and the directory they leave it in ("" when the same).
+// and the directory they leave it in ("" when the same). Unknown, when not
+// "", says why guard did not learn them (a shell it does not run): the
+// verdict is then unverified for that reason.
 type Startup struct {
 	Shell   string
 	Options []string
 	Names   []string
 	Dir     string
+	Unknown string
 }
 
 // JudgeWithStartup makes the judge take the state the start-up files of the
@@ -139,6 +142,9 @@ func (g *Gate) startupWhy(v *policy.Verdict) string {
 		return ""
 	}
 	s := g.startup
+	if s.Unknown != "" {
+		return s.Unknown
+	}
 	for _, o := range s.Options {
 		if !harmlessInheritedShellOption(o[1:]) {
 			return s.Shell + "'s start-up files turn " + o[1:] + map[byte]string{'+': " on", '-': " off"}[o[0]] + " before the script runs, which guard does not judge by (globs, cd, words)"

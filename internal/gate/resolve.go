@@ -108,9 +108,10 @@ func (g *Gate) Target(argv []string, v *policy.Verdict) (Target, int, error) {
 }
 
 // pinWrapped returns argv with each program a wrapper runs by name
-// (`timeout 5 ls`, `nice env A=1 ls`: execvp looks it up again when it
-// runs it) replaced by the file a PATH lookup finds now, when that lookup
-// may reach a writable root; why says why one found is not what a rule
+// (`timeout 5 ls`, `nice env A=1 ls`, `xargs ls`, `find . -exec cat {} +`:
+// execvp looks it up again when it runs it; runByName) replaced by the file
+// a PATH lookup finds now, when that lookup may reach a writable root; why
+// says why one found is not what a rule
 // describes (inside a root: it appeared after the judgement). With a
 // directory of a root early on PATH (.venv/bin, node_modules/.bin), a file
 // put there between guard's judgement and the wrapper's execvp ran in its
@@ -119,12 +120,7 @@ func (g *Gate) Target(argv []string, v *policy.Verdict) (Target, int, error) {
 // run by path does.
 func (g *Gate) pinWrapped(argv []string) (pinned []string, why string) {
 	var out []string
-	for i := 0; i < len(argv); {
-		n, ok := shell.WrappedAt(argv[i:])
-		if !ok {
-			break
-		}
-		i += n
+	for _, i := range runByName(argv) {
 		if strings.Contains(argv[i], "/") {
 			continue // run as given
 		}
@@ -142,12 +138,66 @@ func (g *Gate) pinWrapped(argv []string) (pinned []string, why string) {
 		if out == nil {
 			out = slices.Clone(argv)
 		}
-		out[i] = bin
+		out[i] = g.pinnedRoute(bin, real)
 	}
 	if out == nil {
 		return argv, ""
 	}
 	return out, ""
+}
+
+// runByName returns the indices in argv of the programs that argv[0], and
+// the programs it runs in turn, look up on PATH when they run them: those
+// of the wrappers the judge unwraps (timeout 5 ls, nice env A=1 ls:
+// shell.WrappedAt) and the commands of xargs and find -exec that the judge
+// reads (policy.RunsByName: xargs ls, find . -exec grep x {} +).
+func runByName(argv []string) []int {
+	var at []int
+	for i := 0; i < len(argv); {
+		if n, ok := shell.WrappedAt(argv[i:]); ok {
+			i += n
+			at = append(at, i)
+			continue
+		}
+		js := policy.RunsByName(argv[i:])
+		for _, j := range js {
+			at = append(at, i+j)
+		}
+		if len(js) != 1 {
+			break
+		}
+		i += js[0]
+	}
+	return at
+}
+
+// pinnedRoute returns the path guard hands to execve for bin, judged as
+// the file real (bin resolved): real itself when the way to it leads
+// through a symbolic link inside a writable root, which a command guard
+// lets write there may switch between the judgement and the exec (PATH
+// holding PROJECT/tools/bin, tools -> /usr: python3 --version was judged
+// as /usr/bin/python3, safe, and ran whatever tools led to a moment
+// later); else bin, so that a script's interpreter is given the path the
+// program was found at, as usual.
+func (g *Gate) pinnedRoute(bin, real string) string {
+	if bin == real || !filepath.IsAbs(real) || g.insideRoot(real) || !g.routeThroughRoot(bin) {
+		return bin
+	}
+	return real
+}
+
+// routeThroughRoot reports whether resolving path (relative to the working
+// directory) follows a symbolic link that lies inside a writable root.
+func (g *Gate) routeThroughRoot(path string) bool {
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(g.Cwd, path)
+	}
+	through := false
+	policy.ResolveVisit(path, func(link, _ string) bool {
+		through = g.insideRoot(link)
+		return !through
+	})
+	return through
 }
 
 // targetOnPath is Target for a bare program name, searched for in pathEnv.
@@ -192,7 +242,7 @@ func executable(p string) bool {
 // (BASH_ENV, inherited options and functions, bashrc, zshenv, start-up
 // files), each the reason the verdict is unverified or "".
 var shellStateChecks = [...]func(*Gate, *policy.Verdict) string{
-	(*Gate).relativeBashEnv, (*Gate).inheritedShellOptsWhy, (*Gate).inheritedFunctionWhy,
+	(*Gate).relativeStartupWhy, (*Gate).inheritedShellOptsWhy, (*Gate).inheritedFunctionWhy,
 	(*Gate).bashRcWhy, (*Gate).zshEnvWhy, (*Gate).startupWhy,
 }
 
@@ -606,7 +656,8 @@ func envProgram(words []string) string {
 
 // pathReachesRoots reports whether a PATH lookup may find a file inside a
 // writable root: an entry is relative (found from the directory a command
-// runs in), or lies in or above a root once resolved. Made once a gate.
+// runs in), lies in or above a root once resolved, or leads there through a
+// symbolic link inside a root. Made once a gate.
 func (g *Gate) pathReachesRoots() bool {
 	if g.pathRoots == 0 {
 		g.pathRoots = 1
@@ -617,11 +668,16 @@ func (g *Gate) pathReachesRoots() bool {
 				return true
 			}
 		}
-		for _, real := range policy.ResolveRoots(dirs) {
+		for i, real := range policy.ResolveRoots(dirs) {
 			for _, rr := range g.resolvedRoots() {
 				if policy.Inside(real, rr) || policy.Inside(rr, real) {
 					g.pathRoots = 2
 				}
+			}
+			if g.pathRoots == 1 && g.routeThroughRoot(dirs[i]) {
+				// PROJECT/tools/bin with tools -> /usr: where it leads
+				// is the agent's to change.
+				g.pathRoots = 2
 			}
 		}
 	}

@@ -120,7 +120,7 @@ func (g *Gate) Run(argv []string) int {
 func (g *Gate) Plan(argv []string) (policy.Verdict, policy.Decision, Target, int, error) {
 	v, d := g.Judge(argv)
 	target, code, err := g.Target(argv, &v)
-	if err == nil && !judgedItself(argv, &v) {
+	if err == nil {
 		var why string
 		if target.Argv, why = g.pinWrapped(target.Argv); why != "" && (v.Class == policy.Safe || v.Class == policy.Match) {
 			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
@@ -145,6 +145,12 @@ func (g *Gate) Plan(argv []string) (policy.Verdict, policy.Decision, Target, int
 		if why != "" {
 			v.Class, v.Unknown, v.Reason = policy.Unverified, true, why
 			d = g.decide(&v)
+		}
+		// The file judged is the file run, whatever a link on the way to
+		// it says at the exec (a rule's system_path entry counts wherever
+		// it is).
+		if !slices.Contains(sys, target.Path) {
+			target.Path = g.pinnedRoute(target.Path, real)
 		}
 	}
 	return v, d, target, code, err

@@ -23,9 +23,15 @@ var CodexRewriteVersion = [3]int{0, 169, 0}
 // CodexVersion finds the version of the Codex process that started this
 // hook: the nearest ancestor process whose executable is named codex, read
 // from the codex-package.json the npm package puts beside its bin directory,
-// else from `codex --version`. ok is false when there is no such ancestor or
-// its version cannot be read. Only Linux has /proc to look in.
-func CodexVersion() (version [3]int, ok bool) {
+// else from `codex --version`, run as the file that process runs
+// (/proc/PID/exe): the file at its path may be another by now (a Codex
+// installed in a project's node_modules, replaced there: the hook ran the
+// new file, unconfined, and took the version it printed). The package file
+// is read only while the path still names the running file and writable
+// (a writable root holds it, as it holds the project's node_modules) is
+// false for it. ok is false when there is no such ancestor or its version
+// cannot be read. Only Linux has /proc to look in.
+func CodexVersion(writable func(string) bool) (version [3]int, ok bool) {
 	pid := os.Getppid()
 	for range 8 {
 		if pid <= 1 {
@@ -33,7 +39,7 @@ func CodexVersion() (version [3]int, ok bool) {
 		}
 		exe, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/exe")
 		if err == nil && strings.HasPrefix(filepath.Base(exe), "codex") && !strings.HasPrefix(filepath.Base(exe), "codex-") {
-			return codexExeVersion(strings.TrimSuffix(exe, " (deleted)"))
+			return codexExeVersion(pid, strings.TrimSuffix(exe, " (deleted)"), writable)
 		}
 		if pid, err = parentOf(pid); err != nil {
 			return version, false
@@ -43,9 +49,9 @@ func CodexVersion() (version [3]int, ok bool) {
 }
 
 // CodexRewrites reports whether the Codex that started this hook applies
-// allow with updatedInput.
-func CodexRewrites() bool {
-	v, ok := CodexVersion()
+// allow with updatedInput (writable: see CodexVersion).
+func CodexRewrites(writable func(string) bool) bool {
+	v, ok := CodexVersion(writable)
 	return ok && !versionLess(v, CodexRewriteVersion)
 }
 
@@ -77,23 +83,33 @@ func procStat(pid int) (comm string, ppid int, err error) {
 
 var versionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(\d+)\.(\d+)\.(\d+)`) })
 
-func codexExeVersion(exe string) ([3]int, bool) {
+func codexExeVersion(pid int, exe string, writable func(string) bool) ([3]int, bool) {
+	running := "/proc/" + strconv.Itoa(pid) + "/exe"
 	var pkg struct {
 		Version string `json:"version"`
 	}
-	if b, err := os.ReadFile(filepath.Join(filepath.Dir(filepath.Dir(exe)), "codex-package.json")); err == nil &&
-		json.Unmarshal(b, &pkg) == nil {
-		if v, ok := parseVersion(pkg.Version); ok {
-			return v, true
+	file := filepath.Join(filepath.Dir(filepath.Dir(exe)), "codex-package.json")
+	if sameFile(exe, running) && !writable(file) {
+		if b, err := os.ReadFile(file); err == nil && json.Unmarshal(b, &pkg) == nil {
+			if v, ok := parseVersion(pkg.Version); ok {
+				return v, true
+			}
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, exe, "--version").Output()
+	out, err := exec.CommandContext(ctx, running, "--version").Output()
 	if err != nil || !strings.HasPrefix(string(out), "codex") {
 		return [3]int{}, false
 	}
 	return parseVersion(string(out))
+}
+
+// sameFile reports whether paths a and b name the same file.
+func sameFile(a, b string) bool {
+	fa, err1 := os.Stat(a)
+	fb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
 }
 
 func parseVersion(s string) ([3]int, bool) {

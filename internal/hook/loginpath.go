@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"guard/internal/safefile"
+	"guard/internal/sysprog"
 )
 
 // LoginPath is the PATH a login shell sets up before it runs a command.
@@ -29,7 +30,9 @@ type LoginPath struct {
 
 // loginShells are the shells Codex may run a command in: its default
 // `bash -lc`, and zsh and sh, which exec_command's shell argument (not in
-// the hook's request) may name.
+// the hook's request) may name. Each is the system's (sysprog): guard runs
+// it unconfined to ask, and a zsh found on the hook's PATH was a project's
+// .venv/bin/zsh, which the agent writes.
 var loginShells = []string{"/bin/bash", "zsh", "/bin/sh"}
 
 // startupFiles are the files the login shells read that may set PATH (for
@@ -85,14 +88,11 @@ func LoginPaths(env []string, dir, cacheDir string) []LoginPath {
 	var out []LoginPath
 	seen := map[string]bool{}
 	for _, sh := range loginShells {
-		path := sh
+		path, ok := sh, sysprog.Is(sh)
 		if !filepath.IsAbs(sh) {
-			p, err := exec.LookPath(sh)
-			if err != nil {
-				continue
-			}
-			path = p
-		} else if _, err := os.Stat(sh); err != nil {
+			path, ok = sysprog.Find(sh)
+		}
+		if !ok {
 			continue
 		}
 		p, ok := loginPath(path, env, dir, cacheDir, getenv)

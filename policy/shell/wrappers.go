@@ -3,19 +3,15 @@ package shell
 import (
 	"path"
 	"strings"
+
+	"guard/internal/sysprog"
 )
 
 // systemDirs are the directories where a wrapper or shell named by an
 // absolute path is taken to be the real one. `./timeout 5 ls` or
 // `/tmp/bash -c ls` run programs of unknown behaviour and are reported as
 // they are.
-func systemDirs(s string) bool {
-	switch s {
-	case "/bin", "/usr/bin", "/usr/local/bin", "/opt/homebrew/bin", "/sbin", "/usr/sbin":
-		return true
-	}
-	return false
-}
+func systemDirs(s string) bool { return sysprog.Dir(s) }
 
 // programName returns the name of the program s runs when s is a bare name
 // or an absolute path in a system directory.
