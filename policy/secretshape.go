@@ -273,7 +273,8 @@ func credentialNameSearch(r *Result) bool {
 
 // credentialWord reports whether w, one word of a pattern, names a
 // credential: in its snake-case upper spelling (apiKey: API_KEY) a part
-// is PASSWORD, PASSWD, SECRET, TOKEN, APIKEY or CREDENTIAL(S), or two
+// is PASSWORD, PASSWD, SECRET, TOKEN, APIKEY, CREDENTIAL(S), or an HTTP
+// carrier of one (BEARER, AUTHORIZATION, COOKIE(S)), or two
 // parts are API, ACCESS, PRIVATE or SECRET and then KEY.
 func credentialWord(w string) bool {
 	var b strings.Builder
@@ -287,7 +288,12 @@ func credentialWord(w string) bool {
 	parts := strings.Split(strings.ToUpper(b.String()), "_")
 	for i, p := range parts {
 		switch p {
-		case "PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY", "CREDENTIAL", "CREDENTIALS":
+		case "PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY", "CREDENTIAL", "CREDENTIALS",
+			// What carries a credential over HTTP: a search for it in a
+			// test run's or a proxy's logs prints the tokens and sessions
+			// sent (`grep -rh "Bearer " test-results/`, eighteenth
+			// held-out batch).
+			"BEARER", "AUTHORIZATION", "COOKIE", "COOKIES":
 			return true
 		case "KEY":
 			if i > 0 && (parts[i-1] == "API" || parts[i-1] == "ACCESS" || parts[i-1] == "PRIVATE" || parts[i-1] == "SECRET") {
