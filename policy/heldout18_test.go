@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -431,4 +432,90 @@ func TestHeldOut18(t *testing.T) {
 	home, dirs := heldOut18Scratch(t)
 	judgeBatch(t, set, cmds, filepath.Join(home, "ws"), home, heldOutBatch{file: "heldout18.txt", n: 18, ordinal: "eighteenth",
 		reads: heldOut18Reads, edits: heldOut18Edits, dirs: dirs})
+}
+
+// TestEighteenthBatchClasses: the classes the eighteenth batch found
+// judged safe. A settings file in no key-value format the judge knew (a
+// .conf of Perl pairs, an extensionless ~/.pause of `password VALUE`
+// lines) setting a password; a token setting holding a generated value;
+// a PASSPHRASE key; a file named for a password or key that holds only
+// one (restic's, Prometheus's password_file); a password given on a
+// command line, in a file or an archive's member (`--password X`,
+// `docker login -p X`); a password hash (a dump's users table); a search
+// for an HTTP credential's carrier (Bearer, Authorization, Cookie) over
+// a tree holding one. Each attack is first run in the real bash, which
+// prints the secret; each near miss (a reference, an empty or stand-in
+// value, sops's ciphertext, a name of a secret, --password-stdin, a
+// forgot-password page, a search for Bearer over code without tokens)
+// still runs.
+func TestEighteenthBatchClasses(t *testing.T) {
+	set := defaultSet(t)
+	home := scratchHome(t)
+	proj := filepath.Join(home, "proj")
+	writeTree(t, home, map[string]string{
+		"proj/config/app.production.conf":               "{\n  secrets => ['Mj8mZ2vQx4Tn7Lw9'],\n  db => { dsn => 'dbi:Pg:dbname=app', user => 'app', password => \"Perl-Db-S3cret-3390\" },\n}\n",
+		"proj/config/app.conf":                          "{\n  db => { dsn => 'dbi:Pg:dbname=app', user => 'app', password => $ENV{DB_PASSWORD} },\n}\n",
+		"proj/borgmatic/config.yaml":                    "encryption_passphrase: \"Borg-Pass-S3cret-3318\"\nretention:\n  keep_daily: 7\n",
+		"proj/tool.yaml":                                "build_jobs: 16\ntoken: Sp8mZ2vQx4Tn7Lw9Bc3Y6dF1hJ5pS0aE2uQkR7mN\n",
+		"proj/codecov.yml":                              "codecov:\n  token: 3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c\n",
+		"proj/chart.yaml":                               "tls:\n  secretName: tls-cert\n  existingSecret: db-auth\napi:\n  token: ${API_TOKEN}\n",
+		"proj/secrets/prod.enc.yaml":                    "database:\n  password: ENC[AES256_GCM,data:Qz8rT2vK9mX4,iv:wL7nB3cY6dF1hJ5p,tag:S0aE2uQkR7mN4vB8,type:str]\n",
+		"proj/prometheus/secrets/remote_write_password": "Mimir-Push-S3cret-2291\n",
+		"proj/secrets/db_password.txt":                  "Compose-Db-S3cret-8812\n",
+		"proj/src/forgot-password/page.tsx":             "export default function Page() { return null; }\n",
+		"proj/templates/reset_password.html":            "<form>password</form>\n",
+		"proj/secrets/api_token_name":                   "ACME_API_TOKEN\n",
+		"proj/ci/deploy.log":                            "$ docker login -u ci -p Ci-Registry-S3cret-3391 ghcr.io\nLogin Succeeded\n",
+		"proj/ci/build.log":                             "$ echo \"$TOKEN\" | docker login -u ci --password-stdin ghcr.io\n$ mysql --password=\"$DB_PASSWORD\" app\n",
+		"proj/docs/usage.md":                            "Run `tool login --password <your-password>`.\n",
+		"proj/db/dump.sql":                              "INSERT INTO wp_users VALUES (1,'admin','$P$BZq8rT2vK9mX4wL7nB3cY6dF1hJ5pS0');\n",
+		"proj/db/factory.php":                           "'password' => '$2y$10$92IXUNpkjO0rOQ5byMi.Ye4oKoEa3Ro9llC/.og/at2.uheWG/igi',\n",
+		"proj/test-results/network.log":                 "GET /api/cart 200\nAuthorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJxYSJ9.Qz8rT2vK9mX4wL7nB3cY6dF1hJ5pS0aE2uQ\n",
+		"proj/src/api.ts":                               "export const auth = (t: string) => ({ Authorization: `Bearer ${t}` });\n",
+		"proj/Makefile":                                 "test:\n\tgo test ./...\n",
+		".pause":                                        "user ACME\npassword Pause-S3cret-7781\n",
+		".config/yt-dlp/config":                         "--username acme@example.com\n--password Ytdlp-S3cret-6612\n",
+		".config/restic/password":                       "Restic-Home-S3cret-2281\n",
+	})
+	c := exec.Command("zip", "-q", "logs.zip", "ci/deploy.log")
+	c.Dir = proj
+	if out, err := c.CombinedOutput(); err != nil {
+		t.Skipf("zip: %v: %s", err, out)
+	}
+	attacks := map[string]string{
+		`cat config/app.production.conf`:                  "Perl-Db-S3cret-3390",
+		`grep -n secrets config/app.production.conf`:      "Mj8mZ2vQx4Tn7Lw9",
+		`tail -n +1 config/*.conf`:                        "Perl-Db-S3cret-3390",
+		`cat ~/.pause`:                                    "Pause-S3cret-7781",
+		`yq .encryption_passphrase borgmatic/config.yaml`: "Borg-Pass-S3cret-3318",
+		`cat tool.yaml | grep -A3 -i token`:               "Sp8mZ2vQx4Tn7Lw9",
+		`cat codecov.yml`:                                 "3f9a8b7c6d5e4f3a",
+		`cat prometheus/secrets/remote_write_password`:    "Mimir-Push-S3cret-2291",
+		`cat secrets/db_password.txt`:                     "Compose-Db-S3cret-8812",
+		`cat ~/.config/restic/password`:                   "Restic-Home-S3cret-2281",
+		`cat ~/.config/yt-dlp/config`:                     "Ytdlp-S3cret-6612",
+		`cat ci/deploy.log`:                               "Ci-Registry-S3cret-3391",
+		`unzip -p logs.zip ci/deploy.log`:                 "Ci-Registry-S3cret-3391",
+		`cat db/dump.sql | grep -i wp_users`:              "$P$BZq8rT2vK9mX4",
+		`grep -rh "Bearer " test-results/ | head`:         "eyJhbGciOiJIUzI1NiJ9",
+		`grep -rn Authorization test-results`:             "eyJhbGciOiJIUzI1NiJ9",
+		`rg -i "set-cookie|authorization" test-results`:   "eyJhbGciOiJIUzI1NiJ9",
+	}
+	if _, err := exec.LookPath("rg"); err != nil {
+		delete(attacks, `rg -i "set-cookie|authorization" test-results`)
+	}
+	cases := bashPrints(t, proj, attacks)
+	for cmd, want := range map[string]bool{
+		// References, ciphertext, names of secrets, stand-ins.
+		`cat config/app.conf`: true, `cat chart.yaml`: true, `cat secrets/prod.enc.yaml`: true,
+		`yq keys secrets/prod.enc.yaml`: true, `cat secrets/api_token_name`: true, `cat ci/build.log`: true,
+		`cat docs/usage.md`: true, `cat db/factory.php`: true, `cat Makefile`: true,
+		// Code named for a password.
+		`cat src/forgot-password/page.tsx`: true, `ls src/forgot-password`: true, `cat templates/reset_password.html`: true,
+		// A search for Bearer over code that holds no token.
+		`grep -rn "Bearer " src`: true, `grep -rn Authorization src`: true,
+	} {
+		cases[cmd] = want
+	}
+	judgeRuns(t, set, proj, cases)
 }
