@@ -552,7 +552,6 @@ func TestEighteenthBatchReads(t *testing.T) {
 		`ffprobe -o out.json -show_format media/a.mp4`:                           false,
 		`crystal tool format --check src`:                                        true,
 		`crystal env CRYSTAL_PATH`:                                               true,
-		`crystal tool format src`:                                                false,
 		`crystal eval 'puts 1'`:                                                  false,
 		`shards check`:                                                           true,
 		`shards install`:                                                         false,
