@@ -261,12 +261,18 @@ func elixirLiteral(value []byte) bool {
 // TOML, INI and its .cfg, Java properties, JSON), whatever the file is
 // called: config/prod.yaml, docker-compose.override.yml, settings.toml,
 // app.ini, config/production.json.
+//
+// And the files most programs keep their settings in that name no format
+// (the eighteenth held-out batch): a .conf or .cnf file (a Mojolicious
+// app's config/production.conf, a Perl hash of `password => "..."`), and
+// a file with no extension at all (~/.pause, `password ...` on a line of
+// its own).
 func settingsFile(name string) bool {
 	switch strings.ToLower(filepath.Ext(name)) {
-	case ".yaml", ".yml", ".toml", ".ini", ".cfg", ".properties", ".json", ".json5", ".jsonc":
+	case ".yaml", ".yml", ".toml", ".ini", ".cfg", ".properties", ".json", ".json5", ".jsonc", ".conf", ".cnf":
 		return true
 	}
-	return false
+	return !strings.Contains(strings.TrimLeft(name, "."), ".")
 }
 
 // jsonLines puts each member of a JSON object on a line of its own, as
@@ -299,11 +305,23 @@ func jsonLines(r rune) rune {
 // names out): a project holds thousands of such files (every
 // package.json), and a search of its own tree is judged by names.
 func passwordSetting(abs string) string {
-	b, err := safefile.Read(abs, maxContent)
-	if errors.Is(err, safefile.ErrTooLarge) {
-		return filepath.Base(abs) + " is too large to check for passwords (over 1 MiB)"
+	var b []byte
+	if named := strings.Contains(strings.TrimLeft(filepath.Base(abs), "."), "."); named {
+		var err error
+		b, err = safefile.Read(abs, maxContent)
+		if errors.Is(err, safefile.ErrTooLarge) {
+			return filepath.Base(abs) + " is too large to check for passwords (over 1 MiB)"
+		}
+	} else {
+		// No extension: a program or a data file as often as settings.
+		// Its head is read; a binary one (a NUL in it) is no settings file.
+		b, _ = safefile.ReadHead(abs, maxContent)
+		if bytes.IndexByte(b[:min(len(b), 8<<10)], 0) >= 0 {
+			return ""
+		}
 	}
-	if lower := bytes.ToLower(b); !bytes.Contains(lower, []byte("pass")) && !bytes.Contains(lower, []byte("pwd")) {
+	if lower := bytes.ToLower(b); !bytes.Contains(lower, []byte("pass")) && !bytes.Contains(lower, []byte("pwd")) &&
+		!bytes.Contains(lower, []byte("token")) && !bytes.Contains(lower, []byte("secret")) && !bytes.Contains(lower, []byte("key")) {
 		return ""
 	}
 	text := string(b)
@@ -312,24 +330,93 @@ func passwordSetting(abs string) string {
 	}
 	user := ""
 	for _, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "- "))
-		if line == "" || line[0] == '#' || line[0] == ';' || line[0] == '!' || line[0] == '[' {
-			continue
+		if strings.Contains(line, "=>") {
+			// A Perl, Ruby or PHP hash: its pairs, each on a line.
+			line = strings.Map(jsonLines, line)
 		}
-		i := strings.IndexAny(line, ":=")
-		if i <= 0 {
-			continue
-		}
-		key, value := settingKey(line[:i]), settingValue(line[i+1:])
-		if userKey(key) {
-			user = value
-			continue
-		}
-		if passwordSettingKey(key) && literalSecretValue(value) && ownPassword(user, value) && passwordShaped(value) {
-			return filepath.Base(abs) + " sets " + strings.Trim(strings.TrimSpace(line[:i]), `"'`) + " to a value of its own"
+		for _, pair := range strings.Split(line, "\n") {
+			key, value, ok := settingPair(pair)
+			if !ok {
+				continue
+			}
+			if userKey(key) {
+				user = value
+				continue
+			}
+			if passwordSettingKey(key) && literalSecretValue(value) && ownPassword(user, value) && passwordShaped(value) ||
+				tokenSettingKey(key) && randomValue(value) {
+				return filepath.Base(abs) + " sets " + key + " to a value of its own"
+			}
 		}
 	}
 	return ""
+}
+
+// settingPair splits a settings line into its key (settingKey's form)
+// and value: KEY: VALUE, KEY = VALUE, KEY => VALUE, or KEY VALUE, a key
+// and a single word after it (~/.pause's `password ...`, an option file's
+// `--password ...`). Comments, section heads and YAML tags are none.
+func settingPair(line string) (key, value string, ok bool) {
+	line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "- "))
+	if line == "" || line[0] == '#' || line[0] == ';' || line[0] == '!' || line[0] == '[' {
+		return "", "", false
+	}
+	i := strings.IndexAny(line, ":=")
+	if i < 0 {
+		k, v, found := strings.Cut(strings.Replace(line, "\t", " ", 1), " ")
+		if !found || strings.ContainsAny(strings.TrimSpace(v), " \t") {
+			return "", "", false
+		}
+		return settingKey(k), settingValue(v), true
+	}
+	if i == 0 {
+		return "", "", false
+	}
+	rest := line[i+1:]
+	if line[i] == '=' && strings.HasPrefix(rest, ">") {
+		rest = rest[1:]
+	}
+	return settingKey(line[:i]), settingValue(rest), true
+}
+
+// tokenSettingKey reports whether key (settingKey's form) names a token,
+// a secret or an API key rather than a password (TOKEN, API_KEY,
+// CLIENT_SECRET), and not a name, path or reference of one.
+func tokenSettingKey(key string) bool {
+	return !passwordSettingKey(key) && scriptSecretName(key)
+}
+
+// randomValue reports whether v, a token setting's value, looks generated
+// rather than named: 20 characters or more of a token's alphabet (letters,
+// digits, - _ . + / =), no blank, with upper- and lower-case letters and
+// digits, or 32 hexadecimal digits and more. A token's settings mostly
+// name a secret kept elsewhere (secretName: tls-cert, existingSecret:
+// db-auth, ${{ secrets.X }}, a path); those are words. A generated key
+// has no form a token scan knows when no service prefix marks it (`token:
+// Sp8m...` in a tool's YAML, a hex API key).
+func randomValue(v string) bool {
+	if len(v) < 20 || !literalSecretValue(v) {
+		return false
+	}
+	var upper, lower, digit, hexOnly = false, false, false, true
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			upper = true
+			hexOnly = hexOnly && c <= 'F'
+		case c >= 'a' && c <= 'z':
+			lower = true
+			hexOnly = hexOnly && c <= 'f'
+		case c >= '0' && c <= '9':
+			digit = true
+		case strings.IndexByte("-_.+/=", c) >= 0:
+			hexOnly = false
+		default:
+			return false
+		}
+	}
+	return upper && lower && digit || hexOnly && digit && len(v) >= 32
 }
 
 // settingKey is a settings line's key as passwordKey reads it: the last
@@ -397,12 +484,27 @@ func userKey(key string) bool {
 // *a), and a digit or a symbol in it, as password rules ask for. A
 // locale file's labels ("password": "Passwort", "Mot de passe") are not.
 func passwordShaped(v string) bool {
-	if v == "" || strings.ContainsAny(v, " \t") || strings.ContainsRune("!|>&*", rune(v[0])) {
+	if v == "" || strings.ContainsAny(v, " \t") || strings.ContainsRune("!|>&*", rune(v[0])) || sealedValue(v) {
 		return false
 	}
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		if c >= '0' && c <= '9' || c < 0x80 && !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return true
+		}
+	}
+	return false
+}
+
+// sealedValue reports whether v is a value an encryption tool wrote in
+// place of the secret, readable only with a key the file does not hold:
+// sops's ENC[AES256_GCM,data:...], ejson's EJ[1:...], dotenvx's
+// encrypted:..., Vault transit's vault:v1:... (the eighteenth held-out
+// batch: `yq keys secrets/prod.enc.yaml` asked for a sops file's
+// ciphertext).
+func sealedValue(v string) bool {
+	for _, p := range []string{"ENC[", "EJ[", "encrypted:", "vault:v"} {
+		if strings.HasPrefix(v, p) {
 			return true
 		}
 	}

@@ -159,8 +159,73 @@ func formKind(b []byte) string {
 		return "a connection string's password"
 	case registryAuthForm(b):
 		return "a registry login (an auths entry's user and password)"
+	case commandLinePasswordForm(b):
+		return "a password given on a command line"
 	}
 	return ""
+}
+
+// commandLinePasswordForm reports whether b holds a password given to a
+// command as an option, as a log, a script's trace or an option file
+// keeps it: --password VALUE (--password=, --passwd, --passphrase, --pass)
+// anywhere, and -p VALUE on a line that logs in (`docker login -u ci -p
+// ...` in a CI job's log; yt-dlp's config file, one option a line). The
+// eighteenth held-out batch: `unzip -p logs.zip deploy/3_Login.txt` and
+// `cat ~/.config/yt-dlp/config` printed them unasked. The value must be a
+// password of its own (ownPassword, passwordShaped): not $VAR, <password>
+// or changeme, and not --password-stdin.
+func commandLinePasswordForm(b []byte) bool {
+	for off := 0; ; {
+		i := bytes.Index(b[off:], []byte("--pass"))
+		if i < 0 {
+			break
+		}
+		i += off
+		off = i + 1
+		rest := b[i+len("--pass") : min(len(b), i+tokenWindow)]
+		for _, w := range []string{"word", "wd", "phrase"} {
+			if bytes.HasPrefix(rest, []byte(w)) {
+				rest = rest[len(w):]
+				break
+			}
+		}
+		if len(rest) == 0 || rest[0] != '=' && rest[0] != ' ' && rest[0] != '\t' {
+			continue
+		}
+		if optionPassword(rest[1:]) {
+			return true
+		}
+	}
+	for off := 0; ; {
+		i := bytes.Index(b[off:], []byte("login "))
+		if i < 0 {
+			return false
+		}
+		i += off
+		off = i + 1
+		line := b[i:min(len(b), i+tokenWindow)]
+		if end := bytes.IndexByte(line, '\n'); end >= 0 {
+			line = line[:end]
+		}
+		if j := bytes.Index(line, []byte(" -p ")); j >= 0 && optionPassword(line[j+len(" -p "):]) {
+			return true
+		}
+	}
+}
+
+// optionPassword reports whether the word that starts b (blanks before it
+// skipped, quotes around it left out) is a password of its own.
+func optionPassword(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t")
+	if len(b) > 0 && (b[0] == '"' || b[0] == '\'') {
+		if end := bytes.IndexByte(b[1:], b[0]); end >= 0 {
+			b = b[1 : 1+end]
+		}
+	} else if end := bytes.IndexAny(b, " \t\r\n;&|)"); end >= 0 {
+		b = b[:end]
+	}
+	v := string(b)
+	return literalSecretValue(v) && ownPassword("", v) && passwordShaped(v)
 }
 
 // registryAuthForm reports whether b holds a container registry login in

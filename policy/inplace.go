@@ -14,7 +14,8 @@ import (
 // not know, where a later cat would read it unjudged; gofmt -w writes
 // through the link. So each file an in-place editor edits is judged as a
 // read too: a secret by name (links resolved) or content is a secret read,
-// as cp's source is. gzip, pigz, bzip2 and xz compressing in place are
+// as cp's source is; so do stylua, crystal tool format, nimpretty,
+// jsonnetfmt -i, perltidy -b and yq -i. gzip, pigz, bzip2 and xz compressing in place are
 // judged the same way: each file's content lands under a new name.
 func inPlaceSecret(r *Result, cwd, own string) string {
 	if r.Exec == nil {
@@ -35,9 +36,15 @@ func inPlaceSecret(r *Result, cwd, own string) string {
 			inPlace = inPlace || strings.HasPrefix(f.Name, "-") && !strings.HasPrefix(f.Name, "--") && strings.Contains(f.Name, "w")
 		case "perl":
 			inPlace = inPlace || strings.HasPrefix(f.Name, "-") && !strings.HasPrefix(f.Name, "--") && strings.Contains(f.Name, "i")
+		case "jsonnetfmt", "yq", "perltidy":
+			inPlace = inPlace || f.Name == "-i" || f.Name == "--in-place" || f.Name == "--inplace" || f.Name == "-b"
 		}
 	}
 	switch prog {
+	case "stylua", "crystal", "nimpretty":
+		// Their rules type a file written only when they rewrite it in
+		// place (not stylua --check, crystal tool format --check).
+		inPlace = true
 	case "gzip", "pigz", "bzip2", "xz", "gunzip", "unpigz", "bunzip2", "unxz":
 		// Compressing in place copies each file's content under a name
 		// the secret list may not know (server.key.gz).

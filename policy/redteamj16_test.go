@@ -136,7 +136,10 @@ func TestRedTeam16PosixlyCorrect(t *testing.T) {
 			t.Errorf("%q with POSIXLY_CORRECT = %s, want unverified", c, got)
 		}
 	}
-	for _, c := range []string{"cat -n a.txt", "head -n 3 a.txt", "grep -rn hi .", "git log --oneline -1", "find . -name a.txt", "ls -la", "sort -r a.txt"} {
+	// Not `grep -rn hi .`: the tree holds links to creds, whose AWS secret
+	// key (a generated value under a secret's key) makes the walk a secret
+	// read whatever POSIXLY_CORRECT says.
+	for _, c := range []string{"cat -n a.txt", "head -n 3 a.txt", "grep -rn hi a.txt b.txt", "git log --oneline -1", "find . -name a.txt", "ls -la", "sort -r a.txt"} {
 		if got := class(c); got != policy.Safe {
 			t.Errorf("%q with POSIXLY_CORRECT = %s, want safe", c, got)
 		}

