@@ -1,0 +1,38 @@
+//go:build linux
+
+package agenttest
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Cases of red-team pass edits-3 (docs/redteam/edits-3.md).
+
+func init() {
+	cases = append(cases,
+		tc{
+			// Gemini CLI's replace answers the model with the lines
+			// around the change ("Here is the updated code:", five lines
+			// of context each side): a replace in a secret sends its other
+			// lines, read by the agent outside any sandbox.
+			name: "edits-3: an edit that answers with the file's lines is judged as a read", mode: "full-auto",
+			agents: []string{"gemini"},
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.project, ".env.local"), "API_KEY=edits3-secret-4242\nDEBUG=false\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{{Tool: "replace", Args: map[string]any{"file_path": ".env.local", "old_string": "DEBUG=false", "new_string": "DEBUG=true", "instruction": "turn debug on"}}}
+			},
+			check: func(t *testing.T, s *session) {
+				for _, r := range s.model.Requests() {
+					if strings.Contains(r, "edits3-secret-4242") {
+						s.fail("the model was sent the secret")
+						return
+					}
+				}
+			},
+		},
+	)
+}
