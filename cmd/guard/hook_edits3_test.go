@@ -2,7 +2,10 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -39,6 +42,104 @@ func TestHookEditThatEchoesIsARead(t *testing.T) {
 			ans := hookAsk(t, guard, "gemini", project, hookWith(env, "GUARD_MODE="+mode), fileRequest("gemini", project, tt.tool, input))
 			if got := hookOutcome(ans); got != tt.want[i] {
 				t.Errorf("%s %s %s: %s, want %s: %v", mode, tt.tool, tt.path, got, tt.want[i], ans)
+			}
+		}
+	}
+}
+
+// TestHookEditDirenvLoads (edits-3): direnv allows an .envrc by its own
+// content's hash, and what the .envrc's commands load it reads again,
+// changed, at the next prompt in the directory (it watches them): dotenv's
+// .env goes into the shell's environment, where PROMPT_COMMAND runs, and
+// use nix and use flake run the expressions' shellHook. With `dotenv` in an
+// allowed .envrc, a Write of .env was allowed in auto-edit and the next
+// prompt of a bash with direnv's hook ran the command it set. So was a
+// Write of the .envrc.local that an .envrc behind 60 directories sources
+// (the scan for .envrc files stops at its budget), and a command auto-edit
+// runs confined appended to that .env. Both are protected now; a .env no
+// .envrc loads, and other files beside them, are not.
+func TestHookEditDirenvLoads(t *testing.T) {
+	guard := hookGuard(t)
+	base, _ := filepath.EvalSymlinks(t.TempDir())
+	project := filepath.Join(base, "project")
+	env := hookEnv(t, base)
+	write := func(rel, s string) {
+		p := filepath.Join(project, rel)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(".envrc", "dotenv\nuse flake\n")
+	write(".env", "A=1\n")
+	write("shell/.envrc", "use nix\n")
+	write("other/.env", "A=1\n")
+	for i := range 60 {
+		os.MkdirAll(filepath.Join(project, "pkg"+strconv.Itoa(i), "src"), 0o755)
+	}
+	write("zz/y/.envrc", "source_env_if_exists .envrc.local\ndotenv_if_exists .env.dev\n")
+
+	if direnv, err := exec.LookPath("direnv"); err == nil {
+		// The hazard, as allowed before: the planted .env runs at the next
+		// prompt of an interactive bash with direnv's hook.
+		denv := hookWith(env, "XDG_DATA_HOME="+filepath.Join(base, "home", ".local", "share"))
+		allow := exec.Command(direnv, "allow", project)
+		allow.Env = denv
+		if out, err := allow.CombinedOutput(); err != nil {
+			t.Fatalf("direnv allow: %v\n%s", err, out)
+		}
+		ran := filepath.Join(base, "ran")
+		write(".env", "A=1\nPROMPT_COMMAND='echo planted > "+ran+"'\n")
+		rc := filepath.Join(base, "rc")
+		os.WriteFile(rc, []byte(`eval "$(direnv hook bash)"`+"\n"), 0o644)
+		cmd := exec.Command("bash", "--rcfile", rc, "-i")
+		cmd.Dir, cmd.Env = base, denv
+		cmd.Env = append(cmd.Env, "PATH="+filepath.Dir(direnv)+":"+os.Getenv("PATH"))
+		cmd.Stdin = strings.NewReader("cd " + project + "\ntrue\ntrue\nexit\n")
+		cmd.Run()
+		if _, err := os.Stat(ran); err != nil {
+			t.Logf("the planted PROMPT_COMMAND did not run here (%v); the judgement is checked all the same", err)
+		}
+		write(".env", "A=1\n")
+	}
+
+	// A command auto-edit runs confined kept its write to .env (the
+	// sandbox's side of the same list).
+	cmd := exec.Command(guard, "--mode", "auto-edit", "--", "bash", "-c", "echo PROMPT_COMMAND=id >> .env; echo x > src.txt")
+	cmd.Dir, cmd.Env = project, env
+	out, _ := cmd.CombinedOutput()
+	if b, _ := os.ReadFile(filepath.Join(project, ".env")); strings.Contains(string(b), "PROMPT_COMMAND") {
+		t.Errorf("auto-edit's confined run appended to the .env direnv loads: %s", out)
+	}
+	if _, err := os.Stat(filepath.Join(project, "src.txt")); err != nil {
+		t.Errorf("auto-edit's confined run did not write src.txt: %s", out)
+	}
+
+	for _, tt := range []struct {
+		path string
+		want string // in auto-edit
+	}{
+		{".env", "ask"},
+		{"flake.nix", "ask"},
+		{"flake.lock", "ask"},
+		{"shell/shell.nix", "ask"},
+		{"shell/default.nix", "ask"},
+		{"zz/y/.envrc.local", "ask"},
+		{"zz/y/.env.dev", "ask"},
+		{"other/.env", "allow"},
+		{"src/main.go", "allow"},
+		{"zz/y/main.go", "allow"},
+		{".env.example", "allow"},
+	} {
+		for _, agent := range []string{"claude-code", "codex"} {
+			req := fileRequest(agent, project, "Write", map[string]any{"file_path": tt.path, "content": "x\n"})
+			if agent == "codex" {
+				req = fileRequest(agent, project, "apply_patch", map[string]any{"command": "*** Begin Patch\n*** Add File: " + tt.path + "\n+x\n*** End Patch\n"})
+			}
+			ans := hookAsk(t, guard, agent, project, hookWith(env, "GUARD_MODE=auto-edit"), req)
+			want := agentSays[agent][tt.want]
+			if got := hookOutcome(ans); got != want {
+				t.Errorf("auto-edit %s write of %s: %s, want %s: %v", agent, tt.path, got, want, ans)
 			}
 		}
 	}

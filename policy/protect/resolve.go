@@ -226,6 +226,7 @@ func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly boo
 		r.gitDir(root)
 		if !homeOnly {
 			r.enclosing(root)
+			r.envrcAt(root)
 		}
 	}
 	if !homeOnly && home != "" {
@@ -645,6 +646,18 @@ func (r *resolver) enclosing(root string) {
 			work = true
 			r.gitDir(d)
 		}
+	}
+}
+
+// envrcAt protects dir's .envrc, so that followEnvrcs follows it, whether
+// or not the scan reaches dir: a root the caller names for the .envrc it
+// holds (an edit's directory behind the scan's budget, whose .envrc sources
+// or loads the file edited).
+func (r *resolver) envrcAt(dir string) {
+	p := filepath.Join(dir, ".envrc")
+	r.w.AddEntry(p)
+	if fi, err := os.Lstat(p); err == nil && fi.Mode().IsRegular() {
+		r.matchProtected(p, ".envrc")
 	}
 }
 
