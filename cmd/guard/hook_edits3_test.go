@@ -144,3 +144,77 @@ func TestHookEditDirenvLoads(t *testing.T) {
 		}
 	}
 }
+
+// TestHookEditGitConfigAsGitReadsIt (edits-3): the protected list read a
+// repository's git config line by line, not as git does: a key on its
+// section's header line, a value continued over lines or quoted in part,
+// a comment after a quoted value, a quoted alias ("!sh tools/lg.sh") and
+// the older [diff.x] form were missed, and a Write of the hook or script
+// they name was allowed in auto-edit (git then ran the hook at the next
+// commit: `git commit` below). Each config here is one git reads so.
+func TestHookEditGitConfigAsGitReadsIt(t *testing.T) {
+	guard := hookGuard(t)
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	base, _ := filepath.EvalSymlinks(t.TempDir())
+	env := hookWith(hookEnv(t, base), "GIT_CONFIG_NOSYSTEM=1")
+	for i, tt := range []struct {
+		config, path string
+	}{
+		{"[core] hooksPath = .githooks\n", ".githooks/pre-commit"},
+		{"[core]\n\thooksPath = .git\\\nhooks\n", ".githooks/pre-commit"},
+		{"[core]\n\thooksPath = \".git\"hooks\n", ".githooks/pre-commit"},
+		{"[core]\n\thooksPath = \".githooks\" ; the team's hooks\n", ".githooks/pre-commit"},
+		{"[core] fsmonitor = bash tools/fsm.sh\n", "tools/fsm.sh"},
+		{"[alias]\n\tlg = \"!sh tools/lg.sh\"\n", "tools/lg.sh"},
+		{"[diff.x]\n\ttextconv = sh tools/conv.sh\n", "tools/conv.sh"},
+		{"[include] path = ../team.cfg\n", "team.cfg"},
+	} {
+		project := filepath.Join(base, "p"+strconv.Itoa(i))
+		os.MkdirAll(project, 0o755)
+		run := func(args ...string) string {
+			cmd := exec.Command("git", args...)
+			cmd.Dir, cmd.Env = project, env
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("git %v: %v\n%s", args, err, out)
+			}
+			return string(out)
+		}
+		run("init", "-q")
+		f, _ := os.OpenFile(filepath.Join(project, ".git", "config"), os.O_APPEND|os.O_WRONLY, 0)
+		f.WriteString(tt.config)
+		f.Close()
+		if strings.HasPrefix(tt.path, ".githooks/") {
+			// git reads the config so: the hook it runs is there.
+			if got := strings.TrimSpace(run("rev-parse", "--git-path", "hooks/pre-commit")); got != tt.path {
+				t.Fatalf("%q: git runs its pre-commit hook from %s, want %s", tt.config, got, tt.path)
+			}
+		}
+		for _, agent := range []string{"claude-code", "codex"} {
+			req := fileRequest(agent, project, "Write", map[string]any{"file_path": tt.path, "content": "x\n"})
+			if agent == "codex" {
+				req = fileRequest(agent, project, "apply_patch", map[string]any{"command": "*** Begin Patch\n*** Add File: " + tt.path + "\n+x\n*** End Patch\n"})
+			}
+			ans := hookAsk(t, guard, agent, project, hookWith(env, "GUARD_MODE=auto-edit"), req)
+			if got, want := hookOutcome(ans), agentSays[agent]["ask"]; got != want {
+				t.Errorf("auto-edit %s write of %s with config %q: %s, want %s: %v", agent, tt.path, tt.config, got, want, ans)
+			}
+		}
+		if i == 0 {
+			// The hook the Write would plant runs at the next commit.
+			hook := filepath.Join(project, ".githooks", "pre-commit")
+			os.MkdirAll(filepath.Dir(hook), 0o755)
+			os.WriteFile(hook, []byte("#!/bin/sh\ntouch hook-ran\n"), 0o755)
+			run("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "x")
+			if _, err := os.Stat(filepath.Join(project, "hook-ran")); err != nil {
+				t.Errorf("git commit did not run .githooks/pre-commit: %v", err)
+			}
+		}
+		ans := hookAsk(t, guard, "claude-code", project, hookWith(env, "GUARD_MODE=auto-edit"), fileRequest("claude-code", project, "Write", map[string]any{"file_path": "src/main.go", "content": "x\n"}))
+		if got := hookOutcome(ans); got != "allow" {
+			t.Errorf("auto-edit write of src/main.go with config %q: %s, want allow", tt.config, got)
+		}
+	}
+}

@@ -100,7 +100,7 @@ type Request struct {
 	// without the agent asking for a read first: the edit reads Paths too.
 	Echoes bool
 	Paths  []string
-	Patch string
+	Patch  string
 	// Search is a search tool's pattern (Grep's, grep_search's), and Tree,
 	// when set, says that the read tool reads every file below a directory
 	// of Paths (a search, read_many_files) and how it walks it.
