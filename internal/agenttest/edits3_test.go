@@ -26,11 +26,8 @@ func init() {
 				return []call{{Tool: "replace", Args: map[string]any{"file_path": ".env.local", "old_string": "DEBUG=false", "new_string": "DEBUG=true", "instruction": "turn debug on"}}}
 			},
 			check: func(t *testing.T, s *session) {
-				for _, r := range s.model.Requests() {
-					if strings.Contains(r, "edits3-secret-4242") {
-						s.fail("the model was sent the secret")
-						return
-					}
+				if strings.Contains(strings.Join(s.model.Requests(), "\n"), "edits3-secret-4242") {
+					s.fail("the model was sent the secret")
 				}
 			},
 		},
