@@ -158,14 +158,21 @@ func direnvLoads(words []string, dir string, vars map[string]string) []direnvLoa
 			return []direnvLoad{{p, strings.Join(words, " "), why}}
 		}
 	case "use_nix":
+		// nix-shell reads shell.nix, else default.nix, unless it is
+		// given a file, packages (-p) or an expression (-E).
 		why = "nix-shell runs its shellHook"
-		if len(args) == 0 {
-			rel = []string{"shell.nix", "default.nix"}
-		}
+		named := false
 		for _, a := range args {
-			if strings.HasSuffix(a, ".nix") {
+			switch {
+			case strings.HasSuffix(a, ".nix"):
 				rel = append(rel, a)
+				named = true
+			case a == "-p" || a == "--packages" || a == "-E" || a == "--expr":
+				named = true
 			}
+		}
+		if !named {
+			rel = []string{"shell.nix", "default.nix"}
 		}
 	case "use_flake":
 		why = "nix print-dev-env runs the shell's shellHook"

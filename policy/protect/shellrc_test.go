@@ -91,6 +91,7 @@ func TestResolveDirenvLoads(t *testing.T) {
 	write("a/.envrc", "dotenv_if_exists \"config/dev.env\" # local\nuse flake nixpkgs#hello\nuse_nix dev.nix -p jq\n")
 	write("b/.envrc", "dotenv ../shared\nuse flake ./nix#dev\n")
 	write("c/.envrc", "export A=1\n")
+	write("d/.envrc", "use nix --argstr env dev\n")
 	write("c/.env", "A=1\n")
 	os.MkdirAll(filepath.Join(root, "shared"), 0o755)
 	prot, _ := Default().Resolve([]string{root}, []string{root}, t.TempDir())
@@ -99,12 +100,12 @@ func TestResolveDirenvLoads(t *testing.T) {
 		got[f.Path] = true
 	}
 	for _, rel := range []string{".env", "shell.nix", "default.nix", "flake.nix", "flake.lock", ".vimrc.local",
-		"a/config/dev.env", "a/dev.nix", "shared/.env", "b/nix/flake.nix"} {
+		"a/config/dev.env", "a/dev.nix", "shared/.env", "b/nix/flake.nix", "d/shell.nix"} {
 		if !got[filepath.Join(root, rel)] {
 			t.Errorf("%s not protected: %v", rel, prot)
 		}
 	}
-	for _, rel := range []string{"c/.env", "a/flake.nix", "a/jq", "b/.env"} {
+	for _, rel := range []string{"c/.env", "a/flake.nix", "a/jq", "b/.env", "a/shell.nix"} {
 		if got[filepath.Join(root, rel)] {
 			t.Errorf("%s protected, want writable", rel)
 		}
