@@ -31,5 +31,22 @@ func init() {
 				}
 			},
 		},
+		tc{
+			// direnv reads what an allowed .envrc's dotenv names again at
+			// the next prompt, without a new allow: a .env written by the
+			// agent set PROMPT_COMMAND in the user's shell (edits-3 E2).
+			// (Claude Code writes no existing file it has not read: the
+			// .env is new.)
+			name: "edits-3: a file tool cannot write the .env an .envrc loads", mode: "auto-edit",
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.project, ".envrc"), "dotenv_if_exists\n")
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{writeFile(a, filepath.Join(s.project, ".env"), "PROMPT_COMMAND='touch planted'\n")}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.project, ".env"))
+			},
+		},
 	)
 }
