@@ -155,8 +155,10 @@ func resolvedProtected(writes []WrittenPath, roots []string, list *protect.List,
 	// The repositories the writes lie in, below the roots' own: the scan
 	// that finds nested ones is bounded (protect.ScanDirs directories), and
 	// git runs the nearest one's hooks and programs (a nested repository's
-	// core.hooksPath behind 60 sibling directories was missed).
-	found, _ := list.Resolve(append(holding, enclosingRepos(writes, holding)...), scan, home)
+	// core.hooksPath behind 60 sibling directories was missed). And the
+	// .envrc files above the writes, whose sourced and loaded files direnv
+	// runs (an .envrc's .envrc.local behind 60 directories was missed).
+	found, _ := list.Resolve(append(holding, enclosingTops(writes, holding)...), scan, home)
 	marked := false
 	for i := range writes {
 		w := &writes[i]
@@ -172,12 +174,15 @@ func resolvedProtected(writes []WrittenPath, roots []string, list *protect.List,
 	return marked
 }
 
-// enclosingRepos returns the work tree tops (a directory holding .git)
-// nearest above each write inside a root, below the root itself, once
-// each.
-func enclosingRepos(writes []WrittenPath, roots []string) []string {
+// enclosingTops returns, for each write inside a root, the directories
+// between it and the root (the root left out) that the protected list
+// resolves from: the nearest work tree top (a directory holding .git), and
+// each directory holding an .envrc; once each.
+func enclosingTops(writes []WrittenPath, roots []string) []string {
+	const hasGit, hasEnvrc = 1, 2
 	var tops []string
-	seen := map[string]bool{}
+	holds := map[string]int{} // each directory looked at: what it holds
+	added := map[string]bool{}
 	for _, w := range writes {
 		if !w.Inside {
 			continue
@@ -188,14 +193,23 @@ func enclosingRepos(writes []WrittenPath, roots []string) []string {
 				root = r
 			}
 		}
+		repo := false
 		for dir := filepath.Dir(w.Resolved); root != "" && dir != root && Inside(dir, root); dir = filepath.Dir(dir) {
-			if seen[dir] {
-				break // looked at from here up already
+			h, ok := holds[dir]
+			if !ok {
+				if _, err := os.Lstat(dir + "/.git"); err == nil {
+					h |= hasGit
+				}
+				if _, err := os.Lstat(dir + "/.envrc"); err == nil {
+					h |= hasEnvrc
+				}
+				holds[dir] = h
 			}
-			seen[dir] = true
-			if _, err := os.Lstat(dir + "/.git"); err == nil {
+			top := h&hasEnvrc != 0 || h&hasGit != 0 && !repo
+			repo = repo || h&hasGit != 0
+			if top && !added[dir] {
+				added[dir] = true
 				tops = append(tops, dir)
-				break
 			}
 		}
 	}

@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"bufio"
 	"bytes"
 	"io"
 	"os"
@@ -9,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"guard/internal/gitconfig"
 
 	"golang.org/x/sys/unix"
 )
@@ -325,46 +326,29 @@ var gitProgramKeys = []string{"core.fsmonitor", "core.hookspath", "core.pager", 
 
 // gitRunsProgram returns the first key of the git config data that names a
 // program git runs (gitProgramKeys; an alias only when it is a shell
-// command, "!..."), or "". A plain line parser: sections, subsections and
-// key = value lines; what it cannot read as one of them is left.
+// command, "!..."), or "". The data is read as git reads it
+// (internal/gitconfig: a key on its section's line, a value continued over
+// lines or quoted in part); a config git cannot read is reported as such.
 func gitRunsProgram(data []byte) string {
-	section := ""
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if strings.HasPrefix(line, "[") {
-			end := strings.IndexByte(line, ']')
-			if end < 0 {
-				continue
-			}
-			head := line[1:end]
-			name, _, _ := strings.Cut(head, " ")
-			name, _, _ = strings.Cut(name, ".") // [section.sub]
-			section = strings.ToLower(strings.TrimSpace(name))
-			line = strings.TrimSpace(line[end+1:])
-			if line == "" {
-				continue
-			}
-		}
-		if line == "" || line[0] == '#' || line[0] == ';' {
-			continue
-		}
-		key, value, _ := strings.Cut(line, "=")
-		key = strings.ToLower(strings.TrimSpace(key))
-		value = strings.Trim(strings.TrimSpace(value), `"`)
-		full := section + "." + key
+	found := ""
+	ok := gitconfig.Parse(data, func(v gitconfig.Var) bool {
+		full := v.Section + "." + v.Key
 		for _, k := range gitProgramKeys {
 			if k == full || strings.HasSuffix(k, ".*") && strings.HasPrefix(full, strings.TrimSuffix(k, "*")) {
-				if (k == "alias.*" || k == "submodule.update") && !strings.HasPrefix(value, "!") ||
-					k == "pager.*" && slices.Contains([]string{"", "true", "false", "yes", "no", "on", "off", "1", "0"}, strings.ToLower(value)) {
+				if (k == "alias.*" || k == "submodule.update") && !strings.HasPrefix(v.Value, "!") ||
+					k == "pager.*" && (v.NoValue || slices.Contains([]string{"", "true", "false", "yes", "no", "on", "off", "1", "0"}, strings.ToLower(v.Value))) {
 					continue
 				}
-				return full
+				found = full
+				return false
 			}
 		}
+		return true
+	})
+	if found == "" && !ok {
+		return "a config git cannot read"
 	}
-	return ""
+	return found
 }
 
 // fromTemplate reports whether the hook name in the hooks directory fd is
@@ -431,22 +415,15 @@ func templateDirs(home string) []string {
 }
 
 // gitConfigValue returns the last value of key (section.key, lower case,
-// no subsection) in the git config data.
+// no subsection) in the git config data, read as git reads it.
 func gitConfigValue(data []byte, key string) string {
-	section, value := "", ""
-	for line := range strings.SplitSeq(string(data), "\n") {
-		line = strings.TrimSpace(line)
-		if strings.HasPrefix(line, "[") {
-			if end := strings.IndexByte(line, ']'); end > 0 {
-				section = strings.ToLower(strings.TrimSpace(line[1:end]))
-			}
-			continue
+	value := ""
+	gitconfig.Parse(data, func(v gitconfig.Var) bool {
+		if v.Subsection == "" && v.Section+"."+v.Key == key && !v.NoValue {
+			value = v.Value
 		}
-		k, v, ok := strings.Cut(line, "=")
-		if ok && section+"."+strings.ToLower(strings.TrimSpace(k)) == key {
-			value = strings.Trim(strings.TrimSpace(v), `"`)
-		}
-	}
+		return true
+	})
 	return value
 }
 

@@ -62,6 +62,14 @@ func judgeFiles(g *gate.Gate, req *hook.Request) (v hook.Verdict, reason string,
 	case req.Edit:
 		paths := targets(req.Paths, g.Cwd, home)
 		d := decideAgentEdit(g, req.Agent, paths, home)
+		if req.Echoes && d.Action != policy.Refuse {
+			// Gemini CLI's replace answers with the file's lines around
+			// the change: a replace in a .env sent its API key to the
+			// model, in full-auto too.
+			if rd, _ := policy.DecideRead(paths, g.Mode, g.ProtectList(), home); rd.Action != policy.Run {
+				return fileVerdict(rd), "the edit answers the model with the file's lines around the change, so it is judged as a read too: " + rd.Reason, true
+			}
+		}
 		if d.Action == policy.Run {
 			if v, why, ok := nestedMemory(g, req, home); ok {
 				return v, why, true

@@ -95,8 +95,12 @@ type Request struct {
 	Edit  bool
 	Read  bool
 	Names bool // a read tool that lists names only (Glob, glob)
-	Paths []string
-	Patch string
+	// Echoes is set for an edit tool whose answer carries lines of the
+	// file as it was (Gemini CLI's replace: the lines around the change),
+	// without the agent asking for a read first: the edit reads Paths too.
+	Echoes bool
+	Paths  []string
+	Patch  string
 	// Search is a search tool's pattern (Grep's, grep_search's), and Tree,
 	// when set, says that the read tool reads every file below a directory
 	// of Paths (a search, read_many_files) and how it walks it.

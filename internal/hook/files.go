@@ -14,6 +14,9 @@ import (
 // reads.
 type fileTool struct {
 	edit bool
+	// echoes: an edit tool that answers the model with lines of the file
+	// it changed, as they were (see Request.Echoes).
+	echoes bool
 	// names: the tool lists file names, it does not read the files.
 	names bool
 	// paths are tool_input keys holding one path each; the first present
@@ -114,7 +117,12 @@ var fileTools = [...][]namedTool{
 	},
 	Gemini: {
 		{"write_file", fileTool{edit: true, paths: []string{"file_path"}, required: true}},
-		{"replace", fileTool{edit: true, paths: []string{"file_path"}, required: true}},
+		// replace answers "Here is the updated code:" with five lines of
+		// the file each side of the change (getDiffContextSnippet), and a
+		// change of every line (old_string "\n", allow_multiple) the whole
+		// file; Gemini CLI asks for no read before it. Claude Code's Edit
+		// answers with a snippet too, but only after a Read of the file.
+		{"replace", fileTool{edit: true, echoes: true, paths: []string{"file_path"}, required: true}},
 		{"read_file", fileTool{paths: []string{"file_path", "absolute_path"}, required: true}},
 		{"read_many_files", fileTool{lists: []string{"include", "paths"}, tree: &policy.TreeRead{Hidden: true, GitIgnore: true, SkipVCS: true},
 			noIgnore: []ignoreSwitch{{"no_ignore", true}, {"respect_git_ignore", false}, {"file_filtering_options.respect_git_ignore", false}}}},
@@ -166,7 +174,7 @@ func decodeFiles(req *Request) error {
 	if !ok {
 		return nil
 	}
-	req.Edit, req.Read, req.Names, req.Tree = t.edit, !t.edit, t.names, t.tree
+	req.Edit, req.Read, req.Names, req.Tree, req.Echoes = t.edit, !t.edit, t.names, t.tree, t.echoes
 	if req.Tree != nil {
 		off, err := ignoreOff(req.Input, t.noIgnore)
 		if err != nil {

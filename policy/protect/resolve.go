@@ -1,7 +1,6 @@
 package protect
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"io/fs"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"unsafe"
+
+	"guard/internal/gitconfig"
 
 	"golang.org/x/sys/unix"
 )
@@ -226,6 +227,7 @@ func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly boo
 		r.gitDir(root)
 		if !homeOnly {
 			r.enclosing(root)
+			r.envrcAt(root)
 		}
 	}
 	if !homeOnly && home != "" {
@@ -645,6 +647,18 @@ func (r *resolver) enclosing(root string) {
 			work = true
 			r.gitDir(d)
 		}
+	}
+}
+
+// envrcAt protects dir's .envrc, so that followEnvrcs follows it, whether
+// or not the scan reaches dir: a root the caller names for the .envrc it
+// holds (an edit's directory behind the scan's budget, whose .envrc sources
+// or loads the file edited).
+func (r *resolver) envrcAt(dir string) {
+	p := filepath.Join(dir, ".envrc")
+	r.w.AddEntry(p)
+	if fi, err := os.Lstat(p); err == nil && fi.Mode().IsRegular() {
+		r.matchProtected(p, ".envrc")
 	}
 }
 
@@ -1096,47 +1110,36 @@ type readConfig struct {
 	includes, programs     []string
 }
 
-// gitConfig reads core.hooksPath from a git config file (the [core]
-// section's hookspath key, names case-insensitive, the last one winning) and
-// the files that include.path and includeIf.*.path name there (every
-// condition taken as true; gitDir follows them).
+// gitConfig reads a git config file as git does (internal/gitconfig: a
+// key on its section's header line, a value continued over lines or quoted
+// in part, a comment after a quoted value) for core.hooksPath (the last one
+// winning), init.templateDir, the files that include.path and
+// includeIf.*.path name (every condition taken as true; gitDir follows
+// them) and the values git runs as commands (commandKey). A line-by-line
+// reading missed `hooksPath = ".githooks" ; team hooks` and an alias
+// `lg = "!sh tools/lg.sh"`, whose hook and script an edit then planted.
 func gitConfig(file string) (hooksPath, templateDir string, includes, programs []string) {
 	b, err := readSmall(file)
 	if err != nil {
 		return "", "", nil, nil
 	}
-	sec := ""
-	sc := bufio.NewScanner(strings.NewReader(string(b)))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if strings.HasPrefix(line, "[") {
-			sec = strings.ToLower(strings.Trim(strings.Fields(strings.Trim(line, "[]") + " ")[0], "[] "))
-			continue
+	gitconfig.Parse(b, func(v gitconfig.Var) bool {
+		if v.NoValue {
+			return true
 		}
-		k, v, ok := strings.Cut(line, "=")
-		if !ok {
-			continue
+		if commandKey(v.Section, v.Key, v.Value) {
+			programs = append(programs, v.Value)
 		}
-		if commandKey(sec, strings.ToLower(strings.TrimSpace(k)), strings.TrimSpace(v)) {
-			programs = append(programs, strings.TrimSpace(v))
+		switch {
+		case v.Section == "core" && v.Key == "hookspath":
+			hooksPath = v.Value
+		case v.Section == "init" && v.Key == "templatedir":
+			templateDir = v.Value
+		case (v.Section == "include" || v.Section == "includeif") && v.Key == "path" && v.Value != "":
+			includes = append(includes, v.Value)
 		}
-		if sec != "core" && sec != "include" && sec != "includeif" && sec != "init" {
-			continue
-		}
-		v = strings.TrimSpace(v)
-		if i := strings.IndexAny(v, "#;"); i >= 0 && !strings.HasPrefix(v, `"`) {
-			v = strings.TrimSpace(v[:i])
-		}
-		v = strings.Trim(v, `"`)
-		switch k = strings.ToLower(strings.TrimSpace(k)); {
-		case sec == "core" && k == "hookspath":
-			hooksPath = v
-		case sec == "init" && k == "templatedir":
-			templateDir = v
-		case (sec == "include" || sec == "includeif") && k == "path" && v != "":
-			includes = append(includes, v)
-		}
-	}
+		return true
+	})
 	return hooksPath, templateDir, includes, programs
 }
 

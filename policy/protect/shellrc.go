@@ -47,7 +47,7 @@ func (r *resolver) followShellRCs(files []string) {
 		}
 		seen[f] = true
 		r.w.Add(f)
-		src, dirs := sourcedBy(f, vars, false)
+		src, dirs, _ := sourcedBy(f, vars, false)
 		// A directory the start-up files put on PATH (a dotfiles
 		// repository's bin): what is planted there runs as the user's
 		// commands in every later shell. As ~/.local/bin.
@@ -76,10 +76,13 @@ func (r *resolver) followShellRCs(files []string) {
 }
 
 // followEnvrcs reads each .envrc the resolution protected for the files it
-// sources (source_env .envrc.local, source ./scripts/env.sh): direnv allows
-// an .envrc by its own content's hash, so what it sources runs, changed, at
-// the next cd into the directory, outside the sandbox. They are protected
-// where they reach a root, and followed in turn (32 files in all).
+// sources (source_env .envrc.local, source ./scripts/env.sh) and the files
+// direnv's own commands load (direnvLoads: dotenv's .env, use nix's
+// shell.nix, use flake's flake.nix): direnv allows an .envrc by its own
+// content's hash, so what it sources or loads runs, changed, at the next
+// cd into the directory (or the next prompt there: direnv watches these
+// files and reloads), outside the sandbox. They are protected where they
+// reach a root, and the sourced ones followed in turn (32 files in all).
 func (r *resolver) followEnvrcs() {
 	var envrcs []string
 	for _, f := range r.prot {
@@ -95,7 +98,7 @@ func (r *resolver) followEnvrcs() {
 		}
 		seen[f] = true
 		r.w.Add(f)
-		src, _ := sourcedBy(f, map[string]string{"HOME": r.home, "PWD": filepath.Dir(f)}, true)
+		src, _, loads := sourcedBy(f, map[string]string{"HOME": r.home, "PWD": filepath.Dir(f)}, true)
 		for _, src := range src {
 			src, _ = r.realPath(src)
 			r.w.AddEntry(src)
@@ -107,7 +110,109 @@ func (r *resolver) followEnvrcs() {
 			r.addGit(src, "direnv runs it when a shell enters the directory: "+f+" sources it")
 			envrcs = append(envrcs, src)
 		}
+		for _, l := range loads {
+			p, _ := r.realPath(l.path)
+			r.w.AddEntry(p)
+			if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() {
+				r.addMissing(p, "direnv loads it when a shell enters the directory once it exists ("+l.why+"): "+f+" says "+l.cmd)
+				continue
+			}
+			r.addGit(p, "direnv loads it when a shell enters the directory ("+l.why+"): "+f+" says "+l.cmd)
+		}
 	}
+}
+
+// direnvLoad is a file one of direnv's commands in an .envrc loads.
+type direnvLoad struct {
+	path string // absolute, not resolved
+	cmd  string // the command, for the reason
+	why  string // what direnv does with it
+}
+
+// direnvLoads returns the files that the direnv command words (one command
+// of an .envrc in dir) loads, besides what it sources: dotenv and
+// dotenv_if_exists read a .env (the argument's, or the directory's) into
+// the shell's environment, where PROMPT_COMMAND=CMD runs CMD at the next
+// prompt; use nix runs nix-shell, and use flake nix print-dev-env, whose
+// shellHook is shell code (shell.nix and default.nix, or the .nix files
+// named; a flake's flake.nix and flake.lock, for a flake given by path or
+// none); use vim names a vim script (.vimrc.local) direnv.vim sources. As
+// direnv's stdlib 2.32 reads them; vars expands the words as sourcedBy
+// does.
+func direnvLoads(words []string, dir string, vars map[string]string) []direnvLoad {
+	cmd, args := words[0], words[1:]
+	if cmd == "use" && len(args) > 0 {
+		cmd, args = "use_"+args[0], args[1:]
+	}
+	var rel []string
+	why := ""
+	switch cmd {
+	case "dotenv", "dotenv_if_exists":
+		why = "its variables, PROMPT_COMMAND and PATH among them, go into the shell's environment"
+		if len(args) == 0 {
+			rel = []string{".env"}
+		} else if p, ok := direnvPath(args[0], dir, vars); ok {
+			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+				p = filepath.Join(p, ".env")
+			}
+			return []direnvLoad{{p, strings.Join(words, " "), why}}
+		}
+	case "use_nix":
+		// nix-shell reads shell.nix, else default.nix, unless it is
+		// given a file, packages (-p) or an expression (-E).
+		why = "nix-shell runs its shellHook"
+		named := false
+		for _, a := range args {
+			switch {
+			case strings.HasSuffix(a, ".nix"):
+				rel = append(rel, a)
+				named = true
+			case a == "-p" || a == "--packages" || a == "-E" || a == "--expr":
+				named = true
+			}
+		}
+		if !named {
+			rel = []string{"shell.nix", "default.nix"}
+		}
+	case "use_flake":
+		why = "nix print-dev-env runs the shell's shellHook"
+		ref := ""
+		if len(args) > 0 {
+			ref, _, _ = strings.Cut(strings.TrimPrefix(args[0], "path:"), "#")
+			if ref != "" && !strings.HasPrefix(ref, ".") && !strings.HasPrefix(ref, "/") && !strings.HasPrefix(ref, "~") && !strings.HasPrefix(ref, "$") {
+				return nil // a flake from a registry or a URL (nixpkgs#hello)
+			}
+		}
+		rel = []string{filepath.Join(ref, "flake.nix"), filepath.Join(ref, "flake.lock")}
+	case "use_vim":
+		why = "direnv.vim sources it"
+		rel = []string{".vimrc.local"}
+		if len(args) > 0 {
+			rel = args[:1]
+		}
+	default:
+		return nil
+	}
+	var out []direnvLoad
+	for _, w := range rel {
+		if p, ok := direnvPath(w, dir, vars); ok {
+			out = append(out, direnvLoad{p, strings.Join(words, " "), why})
+		}
+	}
+	return out
+}
+
+// direnvPath is word expanded (expandWord) and made absolute against dir,
+// where direnv runs the .envrc.
+func direnvPath(word, dir string, vars map[string]string) (string, bool) {
+	v, ok := expandWord(word, vars)
+	if !ok || v == "" {
+		return "", false
+	}
+	if !filepath.IsAbs(v) {
+		v = filepath.Join(dir, v)
+	}
+	return filepath.Clean(v), true
 }
 
 // sourcedFiles returns the paths that the `source` and `.` commands of the
@@ -115,19 +220,20 @@ func (r *resolver) followEnvrcs() {
 // earlier (vars, which it extends) expanded; absolute ones only (a relative
 // one is the directory the shell starts in). Unreadable or missing: none.
 func sourcedFiles(f string, vars map[string]string) []string {
-	src, _ := sourcedBy(f, vars, false)
+	src, _, _ := sourcedBy(f, vars, false)
 	return src
 }
 
 // sourcedBy is sourcedFiles, with the absolute directories f puts on PATH
 // (PATH=..., export PATH=..., fish_add_path; the $PATH part left out); with
 // envrc, f is direnv's .envrc: its source_env and source_env_if_exists
-// count too, and a relative path is the .envrc's directory's (direnv runs
-// it there).
-func sourcedBy(f string, vars map[string]string, envrc bool) (out, pathDirs []string) {
+// count too, a relative path is the .envrc's directory's (direnv runs it
+// there), and loads are the files its other direnv commands load
+// (direnvLoads).
+func sourcedBy(f string, vars map[string]string, envrc bool) (out, pathDirs []string, loads []direnvLoad) {
 	fh, _, err := safefile.Open(f) // a FIFO (an .envrc the agent made one) is not waited on
 	if err != nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	defer fh.Close()
 	sc := bufio.NewScanner(fh)
@@ -187,6 +293,7 @@ func sourcedBy(f string, vars map[string]string, envrc bool) (out, pathDirs []st
 			cmd := words[0] == "source" || words[0] == "." || words[0] == `\.`
 			if envrc {
 				cmd = cmd || words[0] == "source_env" || words[0] == "source_env_if_exists"
+				loads = append(loads, direnvLoads(words, filepath.Dir(f), vars)...)
 			}
 			if cmd && len(words) >= 2 {
 				v, ok := expandWord(words[1], vars)
@@ -199,7 +306,7 @@ func sourcedBy(f string, vars map[string]string, envrc bool) (out, pathDirs []st
 			}
 		}
 	}
-	return out, pathDirs
+	return out, pathDirs, loads
 }
 
 // splitCommands cuts a line at ;, &&, || and | outside quotes.

@@ -71,3 +71,43 @@ func TestResolveShellSourced(t *testing.T) {
 		t.Errorf("protected %q: %s lies in no root", paths, filepath.Join(other, "env.sh"))
 	}
 }
+
+// TestResolveDirenvLoads (edits-3): the files an .envrc's direnv commands
+// load (dotenv's .env, use nix's shell.nix and default.nix, use flake's
+// flake.nix and flake.lock, use vim's script) are protected, present or
+// missing; a flake from a registry names no file of the project, and a
+// .env beside an .envrc that does not load it stays writable.
+func TestResolveDirenvLoads(t *testing.T) {
+	root := t.TempDir()
+	write := func(rel, s string) {
+		p := filepath.Join(root, rel)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(".envrc", "dotenv\nuse nix\nuse flake\nuse vim\n")
+	write(".env", "A=1\n")
+	write("a/.envrc", "dotenv_if_exists \"config/dev.env\" # local\nuse flake nixpkgs#hello\nuse_nix dev.nix -p jq\n")
+	write("b/.envrc", "dotenv ../shared\nuse flake ./nix#dev\n")
+	write("c/.envrc", "export A=1\n")
+	write("d/.envrc", "use nix --argstr env dev\n")
+	write("c/.env", "A=1\n")
+	os.MkdirAll(filepath.Join(root, "shared"), 0o755)
+	prot, _ := Default().Resolve([]string{root}, []string{root}, t.TempDir())
+	got := map[string]bool{}
+	for _, f := range prot {
+		got[f.Path] = true
+	}
+	for _, rel := range []string{".env", "shell.nix", "default.nix", "flake.nix", "flake.lock", ".vimrc.local",
+		"a/config/dev.env", "a/dev.nix", "shared/.env", "b/nix/flake.nix", "d/shell.nix"} {
+		if !got[filepath.Join(root, rel)] {
+			t.Errorf("%s not protected: %v", rel, prot)
+		}
+	}
+	for _, rel := range []string{"c/.env", "a/flake.nix", "a/jq", "b/.env", "a/shell.nix"} {
+		if got[filepath.Join(root, rel)] {
+			t.Errorf("%s protected, want writable", rel)
+		}
+	}
+}
