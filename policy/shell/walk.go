@@ -166,7 +166,9 @@ func (w *walker) loopItems(fc *syntax.ForClause, st dirState, c ctx) (string, []
 // zshSpecial reports whether name is one of zsh's lower-case special
 // parameters: the arrays tied to PATH, CDPATH, FPATH, MANPATH, MODULE_PATH
 // and the like (`for path in DIR; do ls; done` ran DIR/ls), argv, and the
-// parameters of zsh's modules.
+// parameters of zsh's modules: every special lower-case name of `zsh -fc
+// 'print ${(k)parameters}'` but _ (the last word of the command before,
+// which a loop may set to no effect).
 func zshSpecial(name string) bool {
 	switch name {
 	case "path", "cdpath", "fpath", "manpath", "mailpath", "module_path", "psvar", "fignore", "terminfo_dirs",
@@ -175,11 +177,17 @@ func zshSpecial(name string) bool {
 		"history", "historywords", "jobdirs", "jobstates", "jobtexts", "widgets", "keymaps", "reswords",
 		"dis_aliases", "dis_builtins", "dis_functions", "dis_reswords", "errnos", "sysparams", "funcstack",
 		"funcfiletrace", "funcsourcetrace", "functrace", "zsh_scheduled_events", "termcap", "terminfo", "prompt",
-		"signals", "watch", "match", "mbegin", "mend", "reply", "zle_highlight":
+		"signals", "watch", "match", "mbegin", "mend", "reply", "zle_highlight", "dis_galiases",
+		"dis_saliases", "functions_source", "dis_functions_source", "patchars", "dis_patchars", "usergroups":
 		return true
 	}
 	return false
 }
+
+// zshBinds reports whether zsh gives name a meaning that bash does not: a
+// variable bash binds as a plain one of the script (localName) is one of
+// zsh's special parameters, such as path, tied to PATH.
+func zshBinds(name string) bool { return localName(name, Bash) && !localName(name, Zsh) }
 
 // localName reports whether a for loop's variable is one no program or
 // shell feature reads from the environment: lower case letters, digits and
