@@ -278,6 +278,19 @@ var baits = map[string]string{
 // bash by the locale's characters ([![:alpha:]] is €) (judge-18 G1).
 var baitLinks = map[string]string{"[x]*": ".env", "é": ".env", "€": ".env", "lk": "../../home/sub"}
 
+// baitPrograms are programs among the baits, named as one the scripts run:
+// a shell that looks the name up elsewhere than on the lab's PATH runs it.
+var baitPrograms = map[string]string{"d/ls": "#!/bin/true\n"}
+
+// systemBin reports whether dir is one of the system's program directories.
+func systemBin(dir string) bool {
+	switch dir {
+	case "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin":
+		return true
+	}
+	return false
+}
+
 // secretBaits are the baits guard never lets a command read (a .env holds
 // API keys): a shell or a real program (cat) of an allowed script that
 // opens one read what guard did not judge.
@@ -315,6 +328,11 @@ func (l *diffLab) workdir(t testing.TB) string {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, content := range baitPrograms {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -592,7 +610,7 @@ func (l *diffLab) check(t testing.TB, src string, sh diffShell) (problems []stri
 			if sh.globs && j.nullGlobJudged(ev) {
 				continue
 			}
-			problems = append(problems, fmt.Sprintf("ran %q, which guard did not judge", ev.argv))
+			problems = append(problems, fmt.Sprintf("ran %q (%s), which guard did not judge", ev.argv, ev.file))
 		case "socket", "connect":
 			problems = append(problems, "opened a socket ("+ev.syscall+")")
 		case "read":
@@ -662,6 +680,13 @@ func (ev event) key() string {
 // own effects are checked in turn).
 func (j judged) execJudged(ev event, l *diffLab) bool {
 	base := filepath.Base(ev.file)
+	if len(ev.argv) > 0 && !strings.Contains(ev.argv[0], "/") && filepath.Dir(ev.file) != l.bin && !systemBin(filepath.Dir(ev.file)) {
+		// A program named without a / was looked up in another PATH than
+		// the lab's (zsh's path is PATH: `for path in d; do ls; done` runs
+		// the bait d/ls). The system's directories are the PATH a login
+		// shell's profile or `command -p` gives, which guard judges so.
+		return false
+	}
 	if filepath.Dir(ev.file) == l.bin {
 		if realShell(base) {
 			return true
