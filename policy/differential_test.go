@@ -58,6 +58,36 @@ var zshAgentAsks func(script, dir, home string, allowed func(reading string) boo
 
 var zshAgentShell = diffShell{name: "zsh", judge: "bash", agent: true}
 
+// dashAgentAsks, set by zshagent_test.go, reports whether the Codex hook
+// asks about script, which guard allows as bash, for what dash, the /bin/sh
+// a Codex model may name, reads otherwise; with it, every script also runs
+// in dash as the agent's shell (dashAgentShell).
+var dashAgentAsks func(script string, allowed func(reading string) bool) bool
+
+var dashAgentShell = diffShell{name: "dash", judge: "bash", agent: true}
+
+// dashProgram reports whether name, a keyword or builtin of bash, is a
+// program dash looks up on PATH: time (the program, which guard's wrapper
+// reads as bash's keyword: what it runs is checked in turn) and the
+// builtins dash lacks, which a system has no program for (judge-28, left:
+// one planted on PATH).
+func dashProgram(name string) bool {
+	switch name {
+	case "time", "builtin", "pushd", "popd", "dirs", "history":
+		return true
+	}
+	return false
+}
+
+// agentAsks reports whether the hooks ask about src for sh, an agent's
+// shell, besides judging it as bash.
+func (sh diffShell) agentAsks(src, dir, home string, allowed func(reading string) bool) bool {
+	if sh.name == "dash" {
+		return dashAgentAsks(src, allowed)
+	}
+	return zshAgentAsks(src, dir, home, allowed)
+}
+
 // label names the shell in a failure.
 func (sh diffShell) label() string {
 	name := sh.name
@@ -166,6 +196,9 @@ func newDiffLab(t testing.TB) *diffLab {
 		l.shells[name] = p
 	}
 	l.runShells = slices.Clone(diffShells)
+	if dashAgentAsks != nil {
+		l.runShells = append(l.runShells, dashAgentShell)
+	}
 	if _, ok := l.shells["zsh"]; ok {
 		l.runShells = append(l.runShells, zshShell)
 		if zshAgentAsks != nil {
@@ -274,9 +307,10 @@ var baits = map[string]string{
 
 // baitLinks are links among the baits: one named as a glob pattern that
 // matches nothing, which the shell then passes as the word (judge-15 U1),
-// and names beyond ASCII, which dash matches byte by byte (`??` is é) and
-// bash by the locale's characters ([![:alpha:]] is €) (judge-18 G1).
-var baitLinks = map[string]string{"[x]*": ".env", "é": ".env", "€": ".env", "lk": "../../home/sub"}
+// names beyond ASCII, which dash matches byte by byte (`??` is é) and
+// bash by the locale's characters ([![:alpha:]] is €) (judge-18 G1), and
+// the names dash reads `cat {x,y}` and `cat $'x'` as (judge-28).
+var baitLinks = map[string]string{"[x]*": ".env", "é": ".env", "€": ".env", "lk": "../../home/sub", "{x,y}": ".env", "$x": ".env"}
 
 // baitPrograms are programs among the baits, named as one the scripts run:
 // a shell that looks the name up elsewhere than on the lab's PATH runs it.
@@ -577,7 +611,7 @@ func (l *diffLab) check(t testing.TB, src string, sh diffShell) (problems []stri
 	// run is rewritten to run under guard, in bash. The hooks judge zsh's
 	// readings too ($=x as $x): what one they allowed runs was judged.
 	var readings []judged
-	if sh.agent && (j.verdict.Class != Safe || zshAgentAsks(src, dir, l.home, func(reading string) bool {
+	if sh.agent && (j.verdict.Class != Safe || sh.agentAsks(src, dir, l.home, func(reading string) bool {
 		r := l.judge(reading, diffShell{judge: "bash"}, dir)
 		if r.allowed {
 			readings = append(readings, r)
@@ -602,6 +636,9 @@ func (l *diffLab) check(t testing.TB, src string, sh diffShell) (problems []stri
 		case "execve", "execveat":
 			if !skippedTop && slices.Equal(ev.argv[1:], top[1:]) {
 				skippedTop = true
+				continue
+			}
+			if sh == dashAgentShell && len(ev.argv) > 0 && dashProgram(ev.argv[0]) && filepath.Dir(ev.file) == l.bin {
 				continue
 			}
 			if j.execJudged(ev, l) || slices.ContainsFunc(readings, func(r judged) bool { return r.execJudged(ev, l) }) {

@@ -4,8 +4,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRedTeam28HookZshSpecialLoopName: a for loop's or a read's variable
@@ -47,6 +49,56 @@ func TestRedTeam28HookZshSpecialLoopName(t *testing.T) {
 	for _, script := range []string{`for f in a.txt; do cat "$f"; done`, `ls | while read -r line; do echo "$line"; done`, `for p in tools; do ls $p; done`} {
 		if verdict, reason := hookVerdict(t, "claude-code", hookRun(t, proj, env, hookBody(t, "claude-code", proj, script), guard, "hook", "claude-code")); verdict != "allow" {
 			t.Errorf("claude-code %q: %s %q; want allow", script, verdict, reason)
+		}
+	}
+}
+
+// TestRedTeam28HookDashReading: a Codex model may name /bin/sh (dash) for
+// exec_command, and dash reads bash's brace expansion, $'...' and $"..." as
+// text, and &> as & and > (the words after it are another command): the
+// hook judged dash's [^...] only (judge-27 J27-3).
+func TestRedTeam28HookDashReading(t *testing.T) {
+	guard := hookGuard(t)
+	work, proj := rt27Project(t, nil)
+	for _, name := range []string{"{x,y}", "$x", "$k"} {
+		if err := os.Symlink(".env", filepath.Join(proj, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reads := []string{"cat {x,y}", "cat $'x'", `head -1 $"k"`, "cat a.txt $'k'", "cat a.txt {x,y}"}
+	removes := []string{"ls &>/dev/null rm a.txt", "wc -l a.txt &>>/dev/null rm -f a.txt"}
+	if dash, err := exec.LookPath("dash"); err == nil {
+		for _, script := range reads {
+			cmd := exec.Command(dash, "-c", script)
+			cmd.Dir = proj
+			if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "sk-proj-") {
+				t.Errorf("dash %q printed %q, not the key: the premise does not hold here", script, out)
+			}
+		}
+		for _, script := range removes {
+			cmd := exec.Command(dash, "-c", script)
+			cmd.Dir = proj
+			cmd.Run()
+			time.Sleep(200 * time.Millisecond) // the background job
+			if _, err := os.Stat(filepath.Join(proj, "a.txt")); err == nil {
+				t.Errorf("dash %q left a.txt: the premise does not hold here", script)
+			}
+			if err := os.WriteFile(filepath.Join(proj, "a.txt"), []byte("harmless\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	} else {
+		t.Log("dash is not installed: the answers are checked without running it")
+	}
+	env := hookEnv(t, work, "GUARD_MODE=suggest")
+	for _, script := range append(slices.Clone(reads), removes...) {
+		if verdict, reason := hookVerdict(t, "codex", hookRun(t, proj, env, hookBody(t, "codex", proj, script), guard, "hook", "codex")); verdict == "allow" || verdict == "none" || verdict == "rewrite" {
+			t.Errorf("codex %q: %s %q; want asked", script, verdict, reason)
+		}
+	}
+	for _, script := range []string{"which ls &>/dev/null && echo yes", "echo {a,b}", "head -1 a{.txt,}", "grep -n $'\\t' a.txt", "ls -la &>/dev/null", "find . -name '*.txt' -exec wc -l {} +"} {
+		if verdict, reason := hookVerdict(t, "codex", hookRun(t, proj, env, hookBody(t, "codex", proj, script), guard, "hook", "codex")); verdict != "allow" && verdict != "none" {
+			t.Errorf("codex %q: %s %q; want allow", script, verdict, reason)
 		}
 	}
 }

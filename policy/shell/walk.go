@@ -1312,11 +1312,16 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 	var wrapper, writes []string
 	builtinOnly := true // only `command` and `builtin` wrappers: cd, eval keep their meaning
 	replaced := false   // exec: the shell does not continue
+	shellLevel := true  // the words are still the shell's: no program or exec has taken them
 	for len(words) > 1 {
 		u, ok := unwrap(words, c.d)
-		if !ok {
+		if !ok || !shellLevel && (u.builtin || u.exec || u.loop) {
+			// After a program (env, nice, timeout...) or exec, command,
+			// builtin and exec are programs looked up on PATH, not the
+			// shell's: `env builtin cd d` runs a program named builtin.
 			break
 		}
+		shellLevel = shellLevel && u.builtin
 		for _, wd := range words[:u.n] {
 			wrapper = append(wrapper, wd.text)
 		}
