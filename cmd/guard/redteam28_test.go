@@ -102,3 +102,40 @@ func TestRedTeam28HookDashReading(t *testing.T) {
 		}
 	}
 }
+
+// TestRedTeam28ProgramNamedLikeBuiltin: after a program wrapper (env, nice,
+// timeout...) or exec, the words are a program's: `env builtin echo hi`
+// runs a program named builtin found on PATH (a planted .venv/bin/builtin
+// ran), where the judge stripped builtin as bash's.
+func TestRedTeam28ProgramNamedLikeBuiltin(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	marker := filepath.Join(w.root, "PLANTED")
+	for _, name := range []string{"builtin", "command", "exec"} {
+		w.write(filepath.Join("work/.venv/bin", name), "#!/bin/sh\ntouch "+marker+"\n", 0o755)
+	}
+	venv := "PATH=" + systemPath + ":" + filepath.Join(w.work, ".venv/bin")
+	for _, script := range []string{"env builtin echo hi", "nice builtin true", "timeout 5 builtin true", "nice command ls", "timeout 5 exec ls", "exec command ls"} {
+		os.Remove(marker)
+		cmd := exec.Command("bash", "-c", script)
+		cmd.Dir = w.work
+		cmd.Env = append(os.Environ(), venv)
+		cmd.Run()
+		if !ran(marker) {
+			t.Errorf("bash -c %q did not run the planted program: the premise does not hold here", script)
+		}
+		os.Remove(marker)
+		cmd = w.guardCmd("--mode", "suggest", "--", "bash", "-c", script)
+		cmd.Env = append(cmd.Env, venv)
+		r := execute(t, cmd)
+		if ran(marker) || r.code != 126 {
+			t.Errorf("guard -- bash -c %q: %s; want refused, the planted program not run", script, r)
+		}
+	}
+	for _, script := range []string{"command nice true", "builtin command true", "command exec true", "builtin echo hi"} {
+		r := execute(t, w.guardCmd("--mode", "suggest", "--", "bash", "-c", script))
+		if r.code != 0 {
+			t.Errorf("guard -- bash -c %q: %s; want run", script, r)
+		}
+	}
+}
