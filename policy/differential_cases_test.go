@@ -205,6 +205,18 @@ var diffClasses = map[string][]string{
 		"if true; then ls; fi", "{ ls }", "cd d/ && ls > y", "ls |& cat", "ls > $~'y'", "ls > $=''y",
 		"ls > d/$^\\\ny", "ls > \"$~y\"", "cat a.txt | sh <<'E'\nls\nE", "sh < x <<<ls", "cat x | bash <<<ls",
 	},
+	// zsh ties these lower-case names to its own state, bash binds them as
+	// plain variables of the script: path is PATH.
+	"zsh_special_names": {
+		"for path in d; do ls; done", "echo d | while read path; do ls; done", "for path in d .; do ls a.txt; done",
+		"printf 'd\\n' | while IFS= read -r path; do ls -la; done", "for fpath in d; do ls; done", "for f in d; do ls; done",
+	},
+	// dash, the /bin/sh a Codex model may name, reads braces, $'...' and
+	// $"..." as text and &> as & and >.
+	"dash_agent_readings": {
+		"cat {x,y}", "cat a.txt {x,y}", "cat $'x'", "head -1 $'x'", "ls &>/dev/null rm a.txt",
+		"ls &>>/dev/null touch pwned", "echo {a,b}", "cat a{.txt,}", "ls &>/dev/null",
+	},
 	"dash_differences": {
 		"ls &>x", "echo $'a'; ls", "echo {a,b}", "[[ a ]]", "ls |& cat", "ls &> /dev/null",
 		"echo a >&x", "function f { ls; }", "ls; source x.sh", "echo ${x:-$(touch pwned)}",

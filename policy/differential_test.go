@@ -58,6 +58,36 @@ var zshAgentAsks func(script, dir, home string, allowed func(reading string) boo
 
 var zshAgentShell = diffShell{name: "zsh", judge: "bash", agent: true}
 
+// dashAgentAsks, set by zshagent_test.go, reports whether the Codex hook
+// asks about script, which guard allows as bash, for what dash, the /bin/sh
+// a Codex model may name, reads otherwise; with it, every script also runs
+// in dash as the agent's shell (dashAgentShell).
+var dashAgentAsks func(script string, allowed func(reading string) bool) bool
+
+var dashAgentShell = diffShell{name: "dash", judge: "bash", agent: true}
+
+// dashProgram reports whether name, a keyword or builtin of bash, is a
+// program dash looks up on PATH: time (the program, which guard's wrapper
+// reads as bash's keyword: what it runs is checked in turn) and the
+// builtins dash lacks, which a system has no program for (judge-28, left:
+// one planted on PATH).
+func dashProgram(name string) bool {
+	switch name {
+	case "time", "builtin", "pushd", "popd", "dirs", "history":
+		return true
+	}
+	return false
+}
+
+// agentAsks reports whether the hooks ask about src for sh, an agent's
+// shell, besides judging it as bash.
+func (sh diffShell) agentAsks(src, dir, home string, allowed func(reading string) bool) bool {
+	if sh.name == "dash" {
+		return dashAgentAsks(src, allowed)
+	}
+	return zshAgentAsks(src, dir, home, allowed)
+}
+
 // label names the shell in a failure.
 func (sh diffShell) label() string {
 	name := sh.name
@@ -166,6 +196,9 @@ func newDiffLab(t testing.TB) *diffLab {
 		l.shells[name] = p
 	}
 	l.runShells = slices.Clone(diffShells)
+	if dashAgentAsks != nil {
+		l.runShells = append(l.runShells, dashAgentShell)
+	}
 	if _, ok := l.shells["zsh"]; ok {
 		l.runShells = append(l.runShells, zshShell)
 		if zshAgentAsks != nil {
@@ -274,9 +307,23 @@ var baits = map[string]string{
 
 // baitLinks are links among the baits: one named as a glob pattern that
 // matches nothing, which the shell then passes as the word (judge-15 U1),
-// and names beyond ASCII, which dash matches byte by byte (`??` is é) and
-// bash by the locale's characters ([![:alpha:]] is €) (judge-18 G1).
-var baitLinks = map[string]string{"[x]*": ".env", "é": ".env", "€": ".env", "lk": "../../home/sub"}
+// names beyond ASCII, which dash matches byte by byte (`??` is é) and
+// bash by the locale's characters ([![:alpha:]] is €) (judge-18 G1), and
+// the names dash reads `cat {x,y}` and `cat $'x'` as (judge-28).
+var baitLinks = map[string]string{"[x]*": ".env", "é": ".env", "€": ".env", "lk": "../../home/sub", "{x,y}": ".env", "$x": ".env"}
+
+// baitPrograms are programs among the baits, named as one the scripts run:
+// a shell that looks the name up elsewhere than on the lab's PATH runs it.
+var baitPrograms = map[string]string{"d/ls": "#!/bin/true\n"}
+
+// systemBin reports whether dir is one of the system's program directories.
+func systemBin(dir string) bool {
+	switch dir {
+	case "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin":
+		return true
+	}
+	return false
+}
 
 // secretBaits are the baits guard never lets a command read (a .env holds
 // API keys): a shell or a real program (cat) of an allowed script that
@@ -315,6 +362,11 @@ func (l *diffLab) workdir(t testing.TB) string {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, content := range baitPrograms {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -559,7 +611,7 @@ func (l *diffLab) check(t testing.TB, src string, sh diffShell) (problems []stri
 	// run is rewritten to run under guard, in bash. The hooks judge zsh's
 	// readings too ($=x as $x): what one they allowed runs was judged.
 	var readings []judged
-	if sh.agent && (j.verdict.Class != Safe || zshAgentAsks(src, dir, l.home, func(reading string) bool {
+	if sh.agent && (j.verdict.Class != Safe || sh.agentAsks(src, dir, l.home, func(reading string) bool {
 		r := l.judge(reading, diffShell{judge: "bash"}, dir)
 		if r.allowed {
 			readings = append(readings, r)
@@ -586,13 +638,16 @@ func (l *diffLab) check(t testing.TB, src string, sh diffShell) (problems []stri
 				skippedTop = true
 				continue
 			}
+			if sh == dashAgentShell && len(ev.argv) > 0 && dashProgram(ev.argv[0]) && filepath.Dir(ev.file) == l.bin {
+				continue
+			}
 			if j.execJudged(ev, l) || slices.ContainsFunc(readings, func(r judged) bool { return r.execJudged(ev, l) }) {
 				continue
 			}
 			if sh.globs && j.nullGlobJudged(ev) {
 				continue
 			}
-			problems = append(problems, fmt.Sprintf("ran %q, which guard did not judge", ev.argv))
+			problems = append(problems, fmt.Sprintf("ran %q (%s), which guard did not judge", ev.argv, ev.file))
 		case "socket", "connect":
 			problems = append(problems, "opened a socket ("+ev.syscall+")")
 		case "read":
@@ -662,6 +717,13 @@ func (ev event) key() string {
 // own effects are checked in turn).
 func (j judged) execJudged(ev event, l *diffLab) bool {
 	base := filepath.Base(ev.file)
+	if len(ev.argv) > 0 && !strings.Contains(ev.argv[0], "/") && filepath.Dir(ev.file) != l.bin && !systemBin(filepath.Dir(ev.file)) {
+		// A program named without a / was looked up in another PATH than
+		// the lab's (zsh's path is PATH: `for path in d; do ls; done` runs
+		// the bait d/ls). The system's directories are the PATH a login
+		// shell's profile or `command -p` gives, which guard judges so.
+		return false
+	}
 	if filepath.Dir(ev.file) == l.bin {
 		if realShell(base) {
 			return true

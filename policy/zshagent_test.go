@@ -25,4 +25,9 @@ func init() {
 		r, _, why := hook.GlobstarReading(script, dir, home)
 		return why != "" || r != "" && !allowed(r)
 	})
+	// The Codex hook's reading of dash, the /bin/sh its model may name.
+	policy.SetDashAgentAsks(func(script string, allowed func(string) bool) bool {
+		r, _ := hook.DashReading(script)
+		return r != "" && !allowed(r)
+	})
 }

@@ -332,10 +332,10 @@ func (h *hookCall) run() (code int) {
 					d.Action = policy.Ask
 				}
 			}
-			if reading, word := hook.DashGlobReading(script); verdict == hook.Allow && agent == hook.Codex && reading != "" {
+			if reading, word := hook.DashReading(script); verdict == hook.Allow && agent == hook.Codex && reading != "" {
 				// A Codex model may name /bin/sh for exec_command.
 				if ok, why := plainRun(g, reading); !ok {
-					verdict, reason = hook.Ask, "not known to be safe: "+word+" holds [^...], a negation to bash and the set of ^ and the rest to dash, the /bin/sh a Codex model may ask for, and read so: "+why
+					verdict, reason = hook.Ask, "not known to be safe: "+word+" is read otherwise by dash, the /bin/sh a Codex model may ask for ([^...] is no negation, {a,b} and $'...' are text, &> is & and >), and read so: "+why
 					d.Action = policy.Ask
 				}
 			}

@@ -603,18 +603,27 @@ func ZshQuoteBraceReading(script string) (reading, word string) {
 // nested in an edited one is left as it is), and the first word edited; ""
 // for both when pick makes none or the script does not parse.
 func editWords(script string, pick func(w *syntax.Word) []scriptEdit) (reading, word string) {
+	return editNodes(script, func(n syntax.Node) []scriptEdit {
+		if w, ok := n.(*syntax.Word); ok {
+			return pick(w)
+		}
+		return nil
+	})
+}
+
+// editNodes is editWords for any node of the script: the first node edited
+// is returned as its text.
+func editNodes(script string, pick func(n syntax.Node) []scriptEdit) (reading, word string) {
 	f, err := parseBash(script)
 	if err != nil {
 		return "", ""
 	}
 	var edits []scriptEdit
 	shell.Walk(f, nil, func(n syntax.Node) bool {
-		if w, ok := n.(*syntax.Word); ok {
-			if e := pick(w); len(e) > 0 {
-				edits = append(edits, e...)
-				if word == "" {
-					word = "`" + script[w.Pos().Offset():w.End().Offset()] + "`"
-				}
+		if e := pick(n); len(e) > 0 {
+			edits = append(edits, e...)
+			if word == "" {
+				word = "`" + script[n.Pos().Offset():n.End().Offset()] + "`"
 			}
 		}
 		return true
@@ -673,30 +682,78 @@ func braceCharList(inner string) (string, bool) {
 	return "{" + strings.Join(out, ",") + "}", true
 }
 
-// DashGlobReading returns script as dash, the /bin/sh a Codex model may name
-// for exec_command, reads its globs, written for bash, and the first word
-// that changed; "" when none does. dash's bracket expression negates with
-// [!...] only: its [^e] is the set of ^ and e (`cat .[^e]nv` is .env to
-// dash; bash: a name with anything but e there, and .env is not one). The
-// reading writes such a bracket [\^e], which bash reads as dash does.
-func DashGlobReading(script string) (reading, word string) {
-	return editWords(script, func(w *syntax.Word) (edits []scriptEdit) {
-		for _, p := range w.Parts {
-			lit, ok := p.(*syntax.Lit)
-			if !ok {
-				continue
+// DashReading returns script as dash, the /bin/sh a Codex model may name
+// for exec_command, reads it, written for bash, and the first word or
+// command that changed; "" when none does. The reading is bash text that
+// bash reads as dash does:
+//   - dash's bracket expression negates with [!...] only: its [^e] is the
+//     set of ^ and e (`cat .[^e]nv` is .env to dash), written [\^e];
+//   - dash has no brace expansion: `cat {x,y}` reads the file {x,y}, written
+//     \{x,y};
+//   - dash has no $'...' or $"...": `cat $'x'` reads the file $x, written
+//     \$'x';
+//   - dash has no &> or &>>: `ls &>/dev/null rm f` runs ls in the
+//     background and then `>/dev/null rm f`, written `ls & >/dev/null rm f`
+//     where words follow it (a background job: asked). Where none do the
+//     effects are bash's (the file is opened, the command runs).
+func DashReading(script string) (reading, word string) {
+	return editNodes(script, func(n syntax.Node) (edits []scriptEdit) {
+		switch n := n.(type) {
+		case *syntax.Word:
+			braces := braceExpands(n)
+			for _, p := range n.Parts {
+				switch p := p.(type) {
+				case *syntax.SglQuoted:
+					if p.Dollar {
+						edits = append(edits, scriptEdit{int(p.Pos().Offset()), int(p.Pos().Offset()), `\`})
+					}
+				case *syntax.DblQuoted:
+					if p.Dollar {
+						edits = append(edits, scriptEdit{int(p.Pos().Offset()), int(p.Pos().Offset()), `\`})
+					}
+				case *syntax.Lit:
+					v, off := p.Value, int(p.Pos().Offset())
+					for at := 0; at < len(v); at++ {
+						switch {
+						case v[at] == '\\':
+							at++
+						case v[at] == '[' && at+1 < len(v) && v[at+1] == '^':
+							edits = append(edits, scriptEdit{off + at + 1, off + at + 1, `\`})
+							at++
+						case v[at] == '{' && braces:
+							edits = append(edits, scriptEdit{off + at, off + at, `\`})
+						}
+					}
+				}
 			}
-			v, off := lit.Value, int(lit.Pos().Offset())
-			for at := 0; at+1 < len(v); at++ {
-				switch {
-				case v[at] == '\\':
-					at++
-				case v[at] == '[' && v[at+1] == '^':
-					edits = append(edits, scriptEdit{off + at + 1, off + at + 1, `\`})
-					at++
+		case *syntax.Stmt:
+			call, ok := n.Cmd.(*syntax.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return nil
+			}
+			last := call.Args[len(call.Args)-1].End().Offset()
+			for _, r := range n.Redirs {
+				if (r.Op == syntax.RdrAll || r.Op == syntax.AppAll) && r.OpPos.Offset() < last {
+					off := int(r.OpPos.Offset())
+					edits = append(edits, scriptEdit{off + 1, off + 1, " "})
 				}
 			}
 		}
 		return edits
 	})
+}
+
+// braceExpands reports whether bash may brace-expand w: an unquoted { and,
+// after it, an unquoted , or .. (the word's literal parts joined).
+func braceExpands(w *syntax.Word) bool {
+	var b strings.Builder
+	for _, p := range w.Parts {
+		if lit, ok := p.(*syntax.Lit); ok {
+			b.WriteString(lit.Value)
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	_, after, ok := strings.Cut(b.String(), "{")
+	return ok && (strings.Contains(after, ",") || strings.Contains(after, ".."))
 }

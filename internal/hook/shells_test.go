@@ -127,16 +127,21 @@ func TestZshQuoteBraceReading(t *testing.T) {
 	}
 }
 
-func TestDashGlobReading(t *testing.T) {
+func TestDashReading(t *testing.T) {
 	for script, want := range map[string]string{
 		"cat .[^e]nv":                     `cat .[\^e]nv`,
 		"ls a[^b]c [^x][^y]":              `ls a[\^b]c [\^x][\^y]`,
 		"cat $(ls .[^e]*)":                `cat $(ls .[\^e]*)`,
 		"cat [!x] \\[^x] '[^x]' \"[^x]\"": "",
 		"grep -E '^a' x; [[ a ]]":         "",
+		"cat {x,y} a{b..d}":               `cat \{x,y} a\{b..d}`,
+		"cat $'x' $\"y\" \"$'z'\"":        `cat \$'x' \$"y" "$'z'"`,
+		"ls &>/dev/null rm f":             "ls & >/dev/null rm f",
+		"ls &>>x -la; ls -la &>x":         "ls & >>x -la; ls -la &>x",
+		"find . -exec cat {} + ; echo {}": "",
 	} {
-		if got, _ := DashGlobReading(script); got != want {
-			t.Errorf("DashGlobReading(%q) = %q, want %q", script, got, want)
+		if got, _ := DashReading(script); got != want {
+			t.Errorf("DashReading(%q) = %q, want %q", script, got, want)
 		}
 	}
 }

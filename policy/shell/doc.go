@@ -117,7 +117,9 @@
 // all its words are static and a command follows, and only with the
 // options listed: `env -i cmd`, `env -C dir cmd`, `command -v x`, `exec -a
 // name cmd` and unknown options leave the wrapper as the reported command,
-// for the policy to judge. sudo, xargs, find -exec, watch, ssh and the like
+// for the policy to judge. After a program wrapper (timeout, nice, nohup,
+// stdbuf, time, env) or exec, the shell's command, builtin and exec are
+// programs looked up on PATH, and are reported as such (`env builtin cd d`). sudo, xargs, find -exec, watch, ssh and the like
 // are not wrappers here.
 //
 // # Nested shells

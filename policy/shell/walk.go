@@ -166,7 +166,9 @@ func (w *walker) loopItems(fc *syntax.ForClause, st dirState, c ctx) (string, []
 // zshSpecial reports whether name is one of zsh's lower-case special
 // parameters: the arrays tied to PATH, CDPATH, FPATH, MANPATH, MODULE_PATH
 // and the like (`for path in DIR; do ls; done` ran DIR/ls), argv, and the
-// parameters of zsh's modules.
+// parameters of zsh's modules: every special lower-case name of `zsh -fc
+// 'print ${(k)parameters}'` but _ (the last word of the command before,
+// which a loop may set to no effect).
 func zshSpecial(name string) bool {
 	switch name {
 	case "path", "cdpath", "fpath", "manpath", "mailpath", "module_path", "psvar", "fignore", "terminfo_dirs",
@@ -175,11 +177,17 @@ func zshSpecial(name string) bool {
 		"history", "historywords", "jobdirs", "jobstates", "jobtexts", "widgets", "keymaps", "reswords",
 		"dis_aliases", "dis_builtins", "dis_functions", "dis_reswords", "errnos", "sysparams", "funcstack",
 		"funcfiletrace", "funcsourcetrace", "functrace", "zsh_scheduled_events", "termcap", "terminfo", "prompt",
-		"signals", "watch", "match", "mbegin", "mend", "reply", "zle_highlight":
+		"signals", "watch", "match", "mbegin", "mend", "reply", "zle_highlight", "dis_galiases",
+		"dis_saliases", "functions_source", "dis_functions_source", "patchars", "dis_patchars", "usergroups":
 		return true
 	}
 	return false
 }
+
+// zshBinds reports whether zsh gives name a meaning that bash does not: a
+// variable bash binds as a plain one of the script (localName) is one of
+// zsh's special parameters, such as path, tied to PATH.
+func zshBinds(name string) bool { return localName(name, Bash) && !localName(name, Zsh) }
 
 // localName reports whether a for loop's variable is one no program or
 // shell feature reads from the environment: lower case letters, digits and
@@ -1304,11 +1312,16 @@ func (w *walker) command(words []word, env []string, r redirs, st dirState, c ct
 	var wrapper, writes []string
 	builtinOnly := true // only `command` and `builtin` wrappers: cd, eval keep their meaning
 	replaced := false   // exec: the shell does not continue
+	shellLevel := true  // the words are still the shell's: no program or exec has taken them
 	for len(words) > 1 {
 		u, ok := unwrap(words, c.d)
-		if !ok {
+		if !ok || !shellLevel && (u.builtin || u.exec || u.loop) {
+			// After a program (env, nice, timeout...) or exec, command,
+			// builtin and exec are programs looked up on PATH, not the
+			// shell's: `env builtin cd d` runs a program named builtin.
 			break
 		}
+		shellLevel = shellLevel && u.builtin
 		for _, wd := range words[:u.n] {
 			wrapper = append(wrapper, wd.text)
 		}

@@ -17,8 +17,10 @@ import (
 // input, a pipe and a redirection or two redirections (zsh's MULTIOS reads
 // them all in turn, bash the last: `cat f | sh <<'E' ... E` runs f in zsh),
 // a cd as a pipeline's last part (zsh runs that part in the shell: `true |
-// cd ~; cat tok.txt`), and a ~ followed by quotes or a backslash (`~'/x'`
-// is $HOME/x to zsh, text to bash).
+// cd ~; cat tok.txt`), a ~ followed by quotes or a backslash (`~'/x'`
+// is $HOME/x to zsh, text to bash), and a for loop or read whose variable
+// is one of zsh's special parameters (`for path in bin; do ls; done` runs
+// bin/ls in zsh).
 // Limits: the script's own nested
 // shells and eval strings are not looked into (bash runs those); zsh's
 // parameter flags are the hook's ZshParamReading.
@@ -73,6 +75,14 @@ func ZshReadsOtherwise(src string) string {
 			} else if braceOtherwise(n) {
 				found = "`" + text(n) + "`: zsh expands braces that do not nest otherwise than bash"
 			}
+		case *syntax.ForClause:
+			if it, ok := n.Loop.(*syntax.WordIter); ok && zshBinds(it.Name.Value) {
+				found = "`for " + it.Name.Value + "`: $" + it.Name.Value + " is " + zshSpecialWhat
+			}
+		case *syntax.CallExpr:
+			if name := readsZshSpecial(n); name != "" {
+				found = "`" + text(n) + "`: $" + name + " is " + zshSpecialWhat
+			}
 		case *syntax.Stmt:
 			if stdinInputs(n.Redirs) > 1 {
 				found = "`" + text(n) + "`: zsh reads each of its input redirections in turn, not the last one only"
@@ -88,6 +98,24 @@ func ZshReadsOtherwise(src string) string {
 		return found == ""
 	})
 	return found
+}
+
+// zshSpecialWhat says what a special parameter of zsh that bash reads as a
+// plain variable is.
+const zshSpecialWhat = "one of zsh's special parameters, a plain variable to bash (zsh's path is PATH, fpath where functions load from, argv the arguments...)"
+
+// readsZshSpecial returns the first name a read command assigns that is
+// one of zsh's special parameters (zshBinds), or "".
+func readsZshSpecial(call *syntax.CallExpr) string {
+	if len(call.Args) < 2 || call.Args[0].Lit() != "read" {
+		return ""
+	}
+	for _, arg := range call.Args[1:] {
+		if lit := arg.Lit(); zshBinds(lit) {
+			return lit
+		}
+	}
+	return ""
 }
 
 func isDigits(s string) bool {

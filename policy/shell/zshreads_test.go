@@ -29,3 +29,25 @@ func TestZshReadsOtherwise(t *testing.T) {
 		}
 	}
 }
+
+// TestZshReadsOtherwiseSpecialNames: a for loop or read whose variable is
+// one of zsh's special parameters (judge-28 Z1).
+func TestZshReadsOtherwiseSpecialNames(t *testing.T) {
+	for _, script := range []string{
+		"for path in bin; do ls; done", "for fpath in f; do ls; done", "for cdpath in /; do cd etc; done",
+		"echo bin | while read path; do ls; done", "while read -r x module_path; do ls; done < a.txt",
+		"for argv in a; do ls; done", "for dis_galiases in x; do ls; done",
+	} {
+		if ZshReadsOtherwise(script) == "" {
+			t.Errorf("ZshReadsOtherwise(%q) = \"\", want a construct", script)
+		}
+	}
+	for _, script := range []string{
+		"for f in a b; do cat \"$f\"; done", "for p in src; do ls $p; done", "ls | while read -r line; do echo \"$line\"; done",
+		"for _ in 1 2; do ls; done", "echo path fpath", "for PATH in x; do ls; done",
+	} {
+		if got := ZshReadsOtherwise(script); got != "" {
+			t.Errorf("ZshReadsOtherwise(%q) = %q, want \"\"", script, got)
+		}
+	}
+}
