@@ -229,8 +229,8 @@ func (h *hookCall) run() (code int) {
 			}
 		}
 	}
-	if found, err := hook.GeminiFound(req, project); err != nil {
-		return h.answer(hook.Ask, "guard: "+err.Error()+" (its replace tool looks a path that does not exist up in the project)", self, nil)
+	if found, err := hook.GeminiFound(req, hook.RuleEnv{Getenv: c.getenv, Project: project}); err != nil {
+		return h.answer(hook.Ask, "guard: "+err.Error()+" (Gemini CLI's replace tool looks a path that does not exist up in the project and the other workspace directories)", self, nil)
 	} else if len(found) > 0 {
 		// Gemini CLI may edit one of these in place of the path named.
 		req.Paths = append(req.Paths, found...)
