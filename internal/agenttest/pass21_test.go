@@ -4,6 +4,7 @@ package agenttest
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -40,6 +41,37 @@ func init() {
 			check: func(t *testing.T, s *session) {
 				s.content(filepath.Join(s.outside, "lib", "pkg", "conf.txt"), "hello\n")
 				s.sawGuard("writes outside the writable roots")
+			},
+		})
+	}
+}
+
+func init() {
+	for _, c := range []struct {
+		name, tool string
+		args       map[string]any
+	}{
+		{"Gemini CLI: its older grep cannot read an included directory's .env", "grep_search", map[string]any{"pattern": "h21-grep"}},
+	} {
+		cases = append(cases, tc{
+			// H21-2: Gemini CLI 0.61.0's older grep (without rg, or
+			// tools.useRipgrep false) searches every workspace directory
+			// when the call names none; guard judged the project's tree
+			// only, and an included directory's .env reached the model in
+			// suggest mode (c0ace6b).
+			name: c.name, agents: []string{"gemini"}, mode: "suggest",
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.outside, "lib", ".env"), "API_KEY=sk-h21-grep-4242\n")
+				s.write(filepath.Join(s.outside, "lib", "notes.txt"), "sk-h21-grep-4243\n")
+				s.write(filepath.Join(s.project, ".gemini", "settings.json"), expand(`{"context": {"includeDirectories": ["OUTSIDE/lib"]}, "tools": {"useRipgrep": false}}`, s))
+			},
+			calls: func(a agent, s *session) []call {
+				return []call{{Tool: c.tool, Args: c.args}}
+			},
+			check: func(t *testing.T, s *session) {
+				if strings.Contains(s.model.Sent(), "sk-h21-grep-4242") {
+					s.fail("the included directory's .env reached the model")
+				}
 			},
 		})
 	}

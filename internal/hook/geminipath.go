@@ -141,6 +141,45 @@ func GeminiWorkspace(env RuleEnv) ([]string, error) {
 	return dirs, nil
 }
 
+// GeminiSearchesWorkspace reports whether req is a Gemini CLI 0.61.0
+// search that walks every workspace directory (GeminiWorkspace), not only
+// the project: one naming no dir_path of glob, and of its older grep
+// (legacy: grep_search without rg, and search_file_content); its rg
+// grep_search searches the project only.
+func GeminiSearchesWorkspace(req Request, legacy bool) bool {
+	if req.Agent != Gemini {
+		return false
+	}
+	switch req.Tool {
+	case "glob":
+	case "grep_search", "search_file_content":
+		if !legacy && req.Tool == "grep_search" {
+			return false
+		}
+	default:
+		return false
+	}
+	dir, err := stringField(req.Input, "dir_path")
+	return err == nil && dir == ""
+}
+
+// InEachDir returns paths with, for each one at or below from, the same
+// path below each of dirs too: a search of the working directory's tree,
+// or of a pattern there, made in every one of them.
+func InEachDir(paths []string, from string, dirs []string) []string {
+	out := paths
+	for _, p := range paths {
+		rest, ok := strings.CutPrefix(p, from)
+		if !ok || (rest != "" && rest[0] != '/') {
+			continue
+		}
+		for _, d := range dirs {
+			out = append(out, d+rest)
+		}
+	}
+	return out
+}
+
 // GeminiDecoded returns path as Gemini CLI 0.61.0 reads a file tool's path
 // once it has made it absolute (resolveToRealPath: decodeURIComponent, then
 // the real path): its %XX escapes decoded, so %2Eenvrc is .envrc and

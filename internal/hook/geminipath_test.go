@@ -137,6 +137,33 @@ func TestGeminiWorkspace(t *testing.T) {
 		t.Errorf("found %q, %v", found, err)
 	}
 
+	// A search naming no directory walks every workspace directory: glob,
+	// and the older grep (without rg), not rg's grep_search.
+	for _, c := range []struct {
+		tool, input string
+		legacy, want bool
+	}{
+		{"glob", `{"pattern":"*"}`, false, true},
+		{"glob", `{"pattern":"*","dir_path":"src"}`, false, false},
+		{"grep_search", `{"pattern":"k"}`, false, false},
+		{"grep_search", `{"pattern":"k"}`, true, true},
+		{"grep_search", `{"pattern":"k","dir_path":"."}`, true, false},
+		{"search_file_content", `{"pattern":"k"}`, false, true},
+		{"read_file", `{"file_path":"a"}`, true, false},
+	} {
+		r, err := hook.Decode(hook.Gemini, strings.NewReader(`{"hook_event_name":"BeforeTool","cwd":"`+project+`","tool_name":"`+c.tool+`","tool_input":`+c.input+`}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := hook.GeminiSearchesWorkspace(r, c.legacy); got != c.want {
+			t.Errorf("%s %s legacy=%v: searches the workspace %v, want %v", c.tool, c.input, c.legacy, got, c.want)
+		}
+	}
+	paths := hook.InEachDir([]string{project, project + "/*.env", "/elsewhere", project + "x/y"}, project, []string{"/a", "/b"})
+	if want := []string{project, project + "/*.env", "/elsewhere", project + "x/y", "/a", "/b", "/a/*.env", "/b/*.env"}; !slices.Equal(paths, want) {
+		t.Errorf("InEachDir: %q, want %q", paths, want)
+	}
+
 	// Settings guard cannot read are an error: it cannot tell the workspace.
 	write(filepath.Join(project, ".gemini", "settings.json"), `{"context": {"includeDirectories": [1]}}`)
 	if _, err := hook.GeminiFound(req, renv); err == nil {
