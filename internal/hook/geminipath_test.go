@@ -140,7 +140,7 @@ func TestGeminiWorkspace(t *testing.T) {
 	// A search naming no directory walks every workspace directory: glob,
 	// and the older grep (without rg), not rg's grep_search.
 	for _, c := range []struct {
-		tool, input string
+		tool, input  string
 		legacy, want bool
 	}{
 		{"glob", `{"pattern":"*"}`, false, true},
