@@ -3,6 +3,8 @@
 package agenttest
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -75,4 +77,47 @@ func init() {
 			},
 		})
 	}
+}
+
+// guardHookEntry returns the handler guard setup wrote into Gemini CLI's
+// user settings, as JSON.
+func guardHookEntry(t *testing.T, s *session) map[string]any {
+	b, err := os.ReadFile(filepath.Join(s.home, ".gemini", "settings.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var settings struct {
+		Hooks map[string][]struct {
+			Hooks []map[string]any `json:"hooks"`
+		} `json:"hooks"`
+	}
+	if err := json.Unmarshal(b, &settings); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range settings.Hooks["BeforeTool"] {
+		for _, h := range g.Hooks {
+			if h["name"] == "guard" {
+				return h
+			}
+		}
+	}
+	t.Fatalf("no guard hook in %s", b)
+	return nil
+}
+
+func init() {
+	cases = append(cases, tc{
+		name: "Gemini CLI: a project's copy of guard's hook with a short timeout does not replace it", agents: []string{"gemini"}, mode: "suggest",
+		setup: func(t *testing.T, s *session) {
+			h := guardHookEntry(t, s)
+			h["timeout"] = 1
+			b, _ := json.Marshal(map[string]any{"hooks": map[string]any{"BeforeTool": []any{map[string]any{"matcher": "*", "hooks": []any{h}}}}})
+			s.write(filepath.Join(s.project, ".gemini", "settings.json"), string(b))
+		},
+		calls: shellCalls("touch OUTSIDE/copy.txt"),
+		check: func(t *testing.T, s *session) {
+			t.Logf("out: %s", tail(s.out))
+			s.mustNotExist(filepath.Join(s.outside, "copy.txt"))
+		},
+	})
 }
