@@ -168,6 +168,9 @@ func GeminiSearchesWorkspace(req Request, legacy bool) bool {
 // or of a pattern there, made in every one of them.
 func InEachDir(paths []string, from string, dirs []string) []string {
 	out := paths
+	if !filepath.IsAbs(from) {
+		return out
+	}
 	for _, p := range paths {
 		rest, ok := strings.CutPrefix(p, from)
 		if !ok || (rest != "" && rest[0] != '/') {
