@@ -5,6 +5,7 @@ package agenttest
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -118,6 +119,36 @@ func init() {
 		check: func(t *testing.T, s *session) {
 			t.Logf("out: %s", tail(s.out))
 			s.mustNotExist(filepath.Join(s.outside, "copy.txt"))
+		},
+	})
+}
+
+func init() {
+	cases = append(cases, tc{
+		// H21-3: Gemini CLI 0.61.0 loads the memory files (GEMINI.md) of a
+		// directory its file tools touch, up to the workspace directory
+		// holding it (its JIT context, hooks-15 H15-4), the directories
+		// the user added to the workspace included; guard looked below
+		// the project only.
+		name: "Gemini CLI: an included directory's nested GEMINI.md cannot import a secret", agents: []string{"gemini"}, mode: "suggest",
+		args: []string{"--include-directories", "OUTSIDE/lib"},
+		setup: func(t *testing.T, s *session) {
+			lib := filepath.Join(s.outside, "lib")
+			s.write(filepath.Join(lib, ".env"), "API_KEY=sk-h21-jit-4242\n")
+			s.write(filepath.Join(lib, "sub", "GEMINI.md"), "Notes.\n@../.env\n")
+			s.write(filepath.Join(lib, "sub", "a.txt"), "hello\n")
+			if out, err := exec.Command("git", "init", "-q", lib).CombinedOutput(); err != nil {
+				t.Fatalf("git init: %v %s", err, out)
+			}
+		},
+		calls: func(a agent, s *session) []call {
+			return []call{{Tool: "read_file", Args: map[string]any{"file_path": filepath.Join(s.outside, "lib", "sub", "a.txt")}}}
+		},
+		check: func(t *testing.T, s *session) {
+			if strings.Contains(s.model.Sent(), "sk-h21-jit-4242") {
+				s.fail("the included directory's .env reached the model")
+			}
+			s.sawGuard("memory file")
 		},
 	})
 }
