@@ -103,15 +103,7 @@ func TestGeminiFound(t *testing.T) {
 // edited an included directory's lib/pkg/conf.txt in auto-edit).
 func TestGeminiWorkspace(t *testing.T) {
 	home, project, outside := t.TempDir(), t.TempDir(), t.TempDir()
-	write := func(path, data string) {
-		t.Helper()
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(path, data string) { writeFile(t, path, data) }
 	env := map[string]string{"GEMINI_CLI_SYSTEM_DEFAULTS_PATH": filepath.Join(outside, "defaults.json"), "GEMINI_CLI_IDE_WORKSPACE_PATH": filepath.Join(outside, "ide1") + ": " + filepath.Join(outside, "ide2")}
 	renv := hook.RuleEnv{Getenv: func(k string) string { return env[k] }, Home: home, Project: project, GeminiSystem: filepath.Join(outside, "etc")}
 	write(filepath.Join(home, ".gemini", "settings.json"), `{"context": {"includeDirectories": ["~/lib", "%USERPROFILE%/notes"]}} // comment`)
