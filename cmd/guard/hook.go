@@ -209,6 +209,7 @@ func (h *hookCall) run() (code int) {
 		req.Tree = &tr
 	}
 	treeNote := "" // why the tool's walk is wider than its default
+	legacyGrep := false
 	if req.Tree != nil && agent == hook.Gemini && req.Tool == "grep_search" {
 		// Without rg, Gemini CLI's grep_search is its older search
 		// (git grep --untracked, grep -r, a walk): hidden files too.
@@ -216,8 +217,18 @@ func (h *hookCall) run() (code int) {
 			tr := *req.Tree
 			tr.Hidden, tr.GitIgnore = true, false
 			req.Tree = &tr
+			legacyGrep = true
 			treeNote = "Gemini CLI's grep_search is its older search here (git grep --untracked, else grep -r), which reads hidden and ignored files: " + why
 		}
+	}
+	if hook.GeminiSearchesWorkspace(req, legacyGrep) {
+		// Naming no directory, the search walks every workspace
+		// directory, those the user added too.
+		dirs, err := hook.GeminiWorkspace(hook.RuleEnv{Getenv: c.getenv, Project: project})
+		if err != nil {
+			return h.answer(hook.Ask, "guard: "+err.Error()+" (Gemini CLI's "+req.Tool+" searches every directory of its workspace when it names none)", self, nil)
+		}
+		req.Paths = hook.InEachDir(req.Paths, req.Cwd, dirs[1:])
 	}
 	if req.Tree != nil && hook.RunsRg(agent, req.Tool) {
 		// The tool runs rg, which reads its configuration file first: a
@@ -229,8 +240,8 @@ func (h *hookCall) run() (code int) {
 			}
 		}
 	}
-	if found, err := hook.GeminiFound(req, project); err != nil {
-		return h.answer(hook.Ask, "guard: "+err.Error()+" (its replace tool looks a path that does not exist up in the project)", self, nil)
+	if found, err := hook.GeminiFound(req, hook.RuleEnv{Getenv: c.getenv, Project: project}); err != nil {
+		return h.answer(hook.Ask, "guard: "+err.Error()+" (Gemini CLI's replace tool looks a path that does not exist up in the project and the other workspace directories)", self, nil)
 	} else if len(found) > 0 {
 		// Gemini CLI may edit one of these in place of the path named.
 		req.Paths = append(req.Paths, found...)

@@ -422,8 +422,8 @@ func (c *cli) definitionRead(project string, files []string) (hook.Verdict, stri
 
 // nestedMemory judges, as reads, the files Claude Code or Gemini CLI reads
 // into the model's context when its file tool first touches a directory
-// below the project (hook.NestedMemoryImports): ok when one of them is not let
-// through.
+// below the project, or in another of Gemini CLI's workspace directories
+// (hook.NestedMemoryImports): ok when one of them is not let through.
 func nestedMemory(g *gate.Gate, req *hook.Request, home string) (hook.Verdict, string, bool) {
 	imps := hook.NestedMemoryImports(*req, home, g.Getenv)
 	if len(imps) == 0 {

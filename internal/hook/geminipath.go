@@ -2,8 +2,10 @@ package hook
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -23,16 +25,18 @@ var ErrFoundTooMany = errors.New("too many directories to tell which file Gemini
 // that does not exist in the project up in its workspace directories
 // (correctPath): a file of the same name whose path ends with the path
 // given, when there is exactly one (tasks.json is .vscode/tasks.json). The
-// edit then lands there, outside what the literal path says. root is the
-// project (the agent's target directory); every regular file below it that
-// the lookup may find is returned (the directories Gemini CLI's ignore
-// files name and the limit of 50 directories it walks are not applied: a
-// wider set). A project guard cannot walk whole is ErrFoundTooMany.
-//
-// Limits: only the project is walked; directories the user adds to Gemini
-// CLI's workspace (context.includeDirectories, --include-directories) are
-// not.
-func GeminiFound(req Request, root string) ([]string, error) {
+// edit then lands there, outside what the literal path says, and outside
+// the project when the file is in a directory the user added to the
+// workspace (GeminiWorkspace: measured, replace {"file_path":
+// "pkg/conf.txt"} edited --include-directories' lib/pkg/conf.txt in
+// auto-edit). env.Project is the project (the agent's target directory);
+// every regular file below a workspace directory that the lookup may find
+// is returned (the directories Gemini CLI's ignore files name and the limit
+// of 50 directories it walks are not applied: a wider set). A workspace
+// directory guard cannot walk whole is ErrFoundTooMany; settings that
+// cannot be read are an error too.
+func GeminiFound(req Request, env RuleEnv) ([]string, error) {
+	root := env.Project
 	if req.Agent != Gemini || req.Tool != "replace" || root == "" {
 		return nil, nil
 	}
@@ -40,16 +44,23 @@ func GeminiFound(req Request, root string) ([]string, error) {
 	if err != nil || raw == "" || filepath.IsAbs(raw) {
 		return nil, err
 	}
-	var found []string
+	var found, dirs []string
 	for _, p := range geminiSpellings(raw) {
 		if _, err := os.Stat(filepath.Join(root, p)); err == nil {
 			continue // the literal path is the one edited
 		}
-		more, err := findSuffix(root, filepath.Base(p), strings.ReplaceAll(p, `\`, "/"))
-		if err != nil {
-			return nil, err
+		if dirs == nil {
+			if dirs, err = GeminiWorkspace(env); err != nil {
+				return nil, err
+			}
 		}
-		found = append(found, more...)
+		for _, dir := range dirs {
+			more, err := findSuffix(dir, filepath.Base(p), strings.ReplaceAll(p, `\`, "/"))
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", dir, err)
+			}
+			found = append(found, more...)
+		}
 	}
 	for _, f := range found {
 		if d, ok := GeminiDecoded(f); ok {
@@ -57,6 +68,119 @@ func GeminiFound(req Request, root string) ([]string, error) {
 		}
 	}
 	return found, nil
+}
+
+// GeminiWorkspace returns Gemini CLI 0.61.0's workspace directories (the
+// ones its file tools may reach and its replace tool's lookup walks): the
+// project (env.Project), and the directories the user adds to it, in
+// context.includeDirectories of its settings files (the system defaults',
+// the system's, the user's, the project's: every list, which only adds
+// directories), in the --include-directories flags of its command line
+// (repeated or comma-separated), and in GEMINI_CLI_IDE_WORKSPACE_PATH
+// (an IDE's folders). A leading ~ is the home directory; a relative
+// directory is relative to the project, as Gemini CLI resolves them. A
+// directory added at run time (/directory add) is not seen.
+func GeminiWorkspace(env RuleEnv) ([]string, error) {
+	env = env.defaults()
+	dirs := []string{env.Project}
+	add := func(d string) {
+		d = strings.TrimSpace(d)
+		if d == "" {
+			return
+		}
+		const profile = "%userprofile%" // Windows' home, which Gemini CLI reads on every system
+		if len(d) >= len(profile) && strings.EqualFold(d[:len(profile)], profile) {
+			d = env.Home + d[len(profile):]
+		}
+		d = expandHome(d, env.Home)
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(env.Project, d)
+		}
+		if d = filepath.Clean(d); !slices.Contains(dirs, d) {
+			dirs = append(dirs, d)
+		}
+	}
+	files := geminiSettingsFiles(env)
+	defaults := env.Getenv("GEMINI_CLI_SYSTEM_DEFAULTS_PATH")
+	if defaults == "" {
+		defaults = filepath.Join(filepath.Dir(files[0]), "system-defaults.json")
+	}
+	for _, file := range append(files, defaults) {
+		top, err := settingsObject(file, true)
+		if err != nil {
+			return nil, err
+		}
+		raw, ok := top["context"]
+		if !ok || isNull(raw) {
+			continue
+		}
+		ctx, err := objectFields(raw)
+		if err != nil || ctx == nil {
+			return nil, fmt.Errorf("%s: context is not an object", file)
+		}
+		elems, err := arrayElems(orNull(ctx["includeDirectories"]))
+		if err != nil {
+			return nil, fmt.Errorf("%s: context.includeDirectories: %v", file, err)
+		}
+		for _, e := range elems {
+			d, err := decodeString(e)
+			if err != nil {
+				return nil, fmt.Errorf("%s: context.includeDirectories holds a value that is not a string", file)
+			}
+			add(d)
+		}
+	}
+	for _, f := range ancestorFlags([]string{"--include-directories", "--includeDirectories"}, false) {
+		for _, d := range strings.Split(f.value, ",") {
+			add(d)
+		}
+	}
+	for _, d := range strings.Split(env.Getenv("GEMINI_CLI_IDE_WORKSPACE_PATH"), ":") {
+		add(d)
+	}
+	return dirs, nil
+}
+
+// GeminiSearchesWorkspace reports whether req is a Gemini CLI 0.61.0
+// search that walks every workspace directory (GeminiWorkspace), not only
+// the project: one naming no dir_path of glob, and of its older grep
+// (legacy: grep_search without rg, and search_file_content); its rg
+// grep_search searches the project only.
+func GeminiSearchesWorkspace(req Request, legacy bool) bool {
+	if req.Agent != Gemini {
+		return false
+	}
+	switch req.Tool {
+	case "glob":
+	case "grep_search", "search_file_content":
+		if !legacy && req.Tool == "grep_search" {
+			return false
+		}
+	default:
+		return false
+	}
+	dir, err := stringField(req.Input, "dir_path")
+	return err == nil && dir == ""
+}
+
+// InEachDir returns paths with, for each one at or below from, the same
+// path below each of dirs too: a search of the working directory's tree,
+// or of a pattern there, made in every one of them.
+func InEachDir(paths []string, from string, dirs []string) []string {
+	out := paths
+	if !filepath.IsAbs(from) {
+		return out
+	}
+	for _, p := range paths {
+		rest, ok := strings.CutPrefix(p, from)
+		if !ok || (rest != "" && rest[0] != '/') {
+			continue
+		}
+		for _, d := range dirs {
+			out = append(out, d+rest)
+		}
+	}
+	return out
 }
 
 // GeminiDecoded returns path as Gemini CLI 0.61.0 reads a file tool's path

@@ -68,7 +68,7 @@ func TestGeminiFound(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := hook.GeminiFound(req, root)
+		got, err := hook.GeminiFound(req, hook.RuleEnv{Getenv: func(string) string { return "" }, Home: t.TempDir(), Project: root})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -94,5 +94,71 @@ func TestGeminiFound(t *testing.T) {
 		if got := found(c.tool, c.path); !slices.Equal(got, c.want) {
 			t.Errorf("%s %s: found %q, want %q", c.tool, c.path, got, c.want)
 		}
+	}
+}
+
+// TestGeminiWorkspace: the directories Gemini CLI adds to its workspace,
+// which its replace tool's lookup walks besides the project: a file found
+// there is returned (hooks-21 H21-1: replace {"file_path": "pkg/conf.txt"}
+// edited an included directory's lib/pkg/conf.txt in auto-edit).
+func TestGeminiWorkspace(t *testing.T) {
+	home, project, outside := t.TempDir(), t.TempDir(), t.TempDir()
+	write := func(path, data string) { writeFile(t, path, data) }
+	env := map[string]string{"GEMINI_CLI_SYSTEM_DEFAULTS_PATH": filepath.Join(outside, "defaults.json"), "GEMINI_CLI_IDE_WORKSPACE_PATH": filepath.Join(outside, "ide1") + ": " + filepath.Join(outside, "ide2")}
+	renv := hook.RuleEnv{Getenv: func(k string) string { return env[k] }, Home: home, Project: project, GeminiSystem: filepath.Join(outside, "etc")}
+	write(filepath.Join(home, ".gemini", "settings.json"), `{"context": {"includeDirectories": ["~/lib", "%USERPROFILE%/notes"]}} // comment`)
+	write(filepath.Join(project, ".gemini", "settings.json"), `{"context": {"includeDirectories": ["../sibling"]}}`)
+	write(filepath.Join(outside, "defaults.json"), `{"context": {"includeDirectories": ["`+filepath.Join(outside, "shared")+`"]}}`)
+	got, err := hook.GeminiWorkspace(renv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{project, filepath.Join(home, "lib"), filepath.Join(home, "notes"), filepath.Join(filepath.Dir(project), "sibling"), filepath.Join(outside, "shared"), filepath.Join(outside, "ide1"), filepath.Join(outside, "ide2")}
+	if !slices.Equal(got, want) {
+		t.Errorf("workspace %q, want %q", got, want)
+	}
+
+	// replace's lookup finds a file of an included directory.
+	write(filepath.Join(home, "lib", "pkg", "conf.txt"), "x")
+	req, err := hook.Decode(hook.Gemini, strings.NewReader(`{"hook_event_name":"BeforeTool","cwd":"`+project+`","tool_name":"replace","tool_input":{"file_path":"pkg/conf.txt","old_string":"x","new_string":"y"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, err := hook.GeminiFound(req, renv)
+	if err != nil || !slices.Equal(found, []string{filepath.Join(home, "lib", "pkg", "conf.txt")}) {
+		t.Errorf("found %q, %v", found, err)
+	}
+
+	// A search naming no directory walks every workspace directory: glob,
+	// and the older grep (without rg), not rg's grep_search.
+	for _, c := range []struct {
+		tool, input  string
+		legacy, want bool
+	}{
+		{"glob", `{"pattern":"*"}`, false, true},
+		{"glob", `{"pattern":"*","dir_path":"src"}`, false, false},
+		{"grep_search", `{"pattern":"k"}`, false, false},
+		{"grep_search", `{"pattern":"k"}`, true, true},
+		{"grep_search", `{"pattern":"k","dir_path":"."}`, true, false},
+		{"search_file_content", `{"pattern":"k"}`, false, true},
+		{"read_file", `{"file_path":"a"}`, true, false},
+	} {
+		r, err := hook.Decode(hook.Gemini, strings.NewReader(`{"hook_event_name":"BeforeTool","cwd":"`+project+`","tool_name":"`+c.tool+`","tool_input":`+c.input+`}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := hook.GeminiSearchesWorkspace(r, c.legacy); got != c.want {
+			t.Errorf("%s %s legacy=%v: searches the workspace %v, want %v", c.tool, c.input, c.legacy, got, c.want)
+		}
+	}
+	paths := hook.InEachDir([]string{project, project + "/*.env", "/elsewhere", project + "x/y"}, project, []string{"/a", "/b"})
+	if want := []string{project, project + "/*.env", "/elsewhere", project + "x/y", "/a", "/b", "/a/*.env", "/b/*.env"}; !slices.Equal(paths, want) {
+		t.Errorf("InEachDir: %q, want %q", paths, want)
+	}
+
+	// Settings guard cannot read are an error: it cannot tell the workspace.
+	write(filepath.Join(project, ".gemini", "settings.json"), `{"context": {"includeDirectories": [1]}}`)
+	if _, err := hook.GeminiFound(req, renv); err == nil {
+		t.Error("a non-string includeDirectories entry: no error")
 	}
 }

@@ -319,17 +319,50 @@ func isSpaceByte(c byte) bool {
 // follows imports only inside one), the key reached the model at each of
 // read_file, list_directory and write_file; and with the names its
 // context.fileName gives (measured: AGENTS.md in the user's settings).
+// Gemini CLI looks in its other workspace directories too (GeminiWorkspace:
+// a directory --include-directories adds), from the path up to the
+// repository holding that directory, or the directory itself, whose own
+// memory files it did not load at the start: measured, a read_file in an
+// included repository's sub/ sent the key its sub/GEMINI.md imported.
 func NestedMemoryImports(req Request, home string, getenv func(string) string) []string {
-	names := nestedMemoryNames(req.Agent, RuleEnv{Getenv: getenv, Home: home, Project: req.Project})
+	env := RuleEnv{Getenv: getenv, Home: home, Project: req.Project}
+	names := nestedMemoryNames(req.Agent, env)
 	if len(names) == 0 || !req.Read && !req.Edit || !filepath.IsAbs(req.Project) {
 		return nil
 	}
 	project := filepath.Clean(req.Project)
+	var others []string
+	if req.Agent == Gemini {
+		// Gemini CLI's other workspace directories: the user's own, not
+		// loaded at the session's start.
+		if dirs, err := GeminiWorkspace(env); err == nil {
+			others = dirs[1:]
+		}
+	}
 	var out []string
 	seen := map[string]bool{}
 	files := map[string]bool{}
 	paths := map[string]bool{} // a script names the same words again
 	dirs := map[string]bool{}
+	visit := func(d string) {
+		dirs[d] = true
+		for _, m := range names {
+			f := filepath.Join(d, m)
+			if files[f] {
+				continue
+			}
+			files[f] = true
+			if _, err := os.Lstat(f); err == nil && !seen[f] {
+				// Its own text goes to the model too: a link to a key
+				// sent the key (measured with both agents).
+				seen[f] = true
+				out = append(out, f)
+			}
+			if b, err := safefile.Read(f, 1<<20); err == nil {
+				importsOf(string(b), filepath.Dir(f), home, 1, seen, &out)
+			}
+		}
+	}
 	for _, p := range req.Paths {
 		if !filepath.IsAbs(p) || paths[p] {
 			continue
@@ -339,27 +372,49 @@ func NestedMemoryImports(req Request, home string, getenv func(string) string) [
 		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
 			d = filepath.Dir(d)
 		}
-		for ; strings.HasPrefix(d, project+"/") && !dirs[d]; d = filepath.Dir(d) {
-			dirs[d] = true // and those above it, on the way up from it
-			for _, m := range names {
-				f := filepath.Join(d, m)
-				if files[f] {
-					continue
-				}
-				files[f] = true
-				if _, err := os.Lstat(f); err == nil && !seen[f] {
-					// Its own text goes to the model too: a link to a key
-					// sent the key (measured with both agents).
-					seen[f] = true
-					out = append(out, f)
-				}
-				if b, err := safefile.Read(f, 1<<20); err == nil {
-					importsOf(string(b), filepath.Dir(f), home, 1, seen, &out)
-				}
+		if root := innermostRoot(d, others); len(root) > len(innermostRoot(d, []string{project})) {
+			// In another workspace directory (the innermost one holding
+			// it, as Gemini CLI picks it): up to the repository holding
+			// it, or to the directory itself, that one included.
+			ceiling := memoryCeiling(root)
+			for ; (d == ceiling || strings.HasPrefix(d, ceiling+"/")) && !dirs[d]; d = filepath.Dir(d) {
+				visit(d)
 			}
+			continue
+		}
+		for ; strings.HasPrefix(d, project+"/") && !dirs[d]; d = filepath.Dir(d) {
+			visit(d) // and those above it, on the way up from it
 		}
 	}
 	return out
+}
+
+// innermostRoot returns the longest of roots that is dir or holds it, ""
+// when none does.
+func innermostRoot(dir string, roots []string) string {
+	best := ""
+	for _, r := range roots {
+		if (dir == r || strings.HasPrefix(dir, r+"/")) && len(r) > len(best) {
+			best = r
+		}
+	}
+	return best
+}
+
+// memoryCeiling is where Gemini CLI 0.61.0 stops looking up for the memory
+// files of a path in the workspace directory root (loadJitSubdirectoryMemory):
+// the nearest directory at or above root holding .git, else root itself.
+func memoryCeiling(root string) string {
+	for d := root; ; d = filepath.Dir(d) {
+		// fs.access: a link counts by what it leads to (a link to nowhere,
+		// as guard's placeholder /tmp/.git, does not).
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		if d == filepath.Dir(d) {
+			return root
+		}
+	}
 }
 
 // geminiEscape is the pattern of Gemini CLI 0.61.0's

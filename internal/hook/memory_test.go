@@ -260,3 +260,44 @@ func TestGeminiMemoryNames(t *testing.T) {
 		}
 	}
 }
+
+// TestNestedMemoryWorkspace: Gemini CLI loads the memory files of a path in
+// another of its workspace directories (an included one), from the path's
+// directory up to the repository holding that directory, or the directory
+// itself, with their imports (hooks-21 H21-3: an included repository's
+// sub/GEMINI.md sent its .env to the model at a read_file of sub/a.txt).
+func TestNestedMemoryWorkspace(t *testing.T) {
+	home := t.TempDir()
+	project := filepath.Join(home, "p")
+	repo, plain := filepath.Join(home, "repo"), filepath.Join(home, "plain")
+	writeFile(t, filepath.Join(project, ".gemini", "settings.json"), `{"context": {"includeDirectories": ["../repo/lib", "`+plain+`"]}}`)
+	writeFile(t, filepath.Join(repo, ".git", "HEAD"), "ref: refs/heads/main\n")
+	writeFile(t, filepath.Join(repo, "GEMINI.md"), "@.env\n")
+	writeFile(t, filepath.Join(repo, "lib", "sub", "GEMINI.md"), "@../../key.pem\n")
+	writeFile(t, filepath.Join(plain, "GEMINI.md"), "@.env\n")
+	writeFile(t, filepath.Join(home, "GEMINI.md"), "@.netrc\n") // above the directory, no repository: not loaded
+	getenv := func(k string) string {
+		if k == "GEMINI_CLI_HOME" || k == "HOME" {
+			return home
+		}
+		return ""
+	}
+	req := func(path string) hook.Request {
+		return hook.Request{Agent: hook.Gemini, Tool: "read_file", Read: true, Project: project, Paths: []string{path}}
+	}
+	for _, c := range []struct {
+		path string
+		want []string
+	}{
+		{filepath.Join(repo, "lib", "sub", "a.txt"), []string{filepath.Join(repo, "lib", "sub", "GEMINI.md"), filepath.Join(repo, "key.pem"), filepath.Join(repo, "GEMINI.md"), filepath.Join(repo, ".env")}},
+		{filepath.Join(plain, "x", "a.txt"), []string{filepath.Join(plain, "GEMINI.md"), filepath.Join(plain, ".env")}},
+		{filepath.Join(home, "elsewhere", "a.txt"), nil}, // in no workspace directory
+	} {
+		got := hook.NestedMemoryImports(req(c.path), home, getenv)
+		slices.Sort(got)
+		slices.Sort(c.want)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("read_file %s: imports %q, want %q", c.path, got, c.want)
+		}
+	}
+}
