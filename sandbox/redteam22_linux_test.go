@@ -1,0 +1,83 @@
+package sandbox
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"guard/policy/protect"
+)
+
+// TestRootSwappedForLink (S22-1): a root replaced by a symbolic link after
+// guard resolved it. The gate resolves the roots and the list is resolved
+// for what they are then; the sandbox opened each root again by path,
+// following links, for its Landlock rule and (root, the ordinary user's
+// child) for its writable copy. A command running beside (a background
+// command of the same agent, or another session's, whose root holds this
+// one) that swaps the project's directory for a link to the home in a loop
+// (renameat2 RENAME_EXCHANGE) won about one start in four: the next command's
+// root became the home, with none of the home's protected names resolved,
+// and it appended to ~/.bashrc with status 0. Here the swap is made between
+// the resolution and the start, as the race leaves it; inside, the link
+// grants nothing. The shared variant is a project inside /tmp, whose own rule
+// gives what /tmp's lacks: there only Landlock stood in the way (user
+// namespaces forbidden).
+func TestRootSwappedForLink(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	asRootNobodyAndForbidden(t, func(t *testing.T, cred *syscall.Credential, forbidden bool, base, exe string, f *fixture) {
+		above := filepath.Dir(f.root)
+		home := filepath.Join(above, "home")
+		rc := filepath.Join(home, ".bashrc")
+		for _, shared := range []bool{false, true} {
+			name := "a root inside another session's project"
+			outer := filepath.Join(above, "outer")
+			if shared {
+				name, outer = "a project inside a shared root", filepath.Join(above, "tmp")
+			}
+			t.Run(name, func(t *testing.T) {
+				proj := filepath.Join(outer, "proj")
+				writeWorld(rc, "# rc\n")
+				writeWorld(filepath.Join(proj, "main.go"), "package main\n")
+				os.Chmod(outer, 0o1777)
+				chownFixture(t, f, cred)
+				plant := `echo PLANT >> "$H/.bashrc"; echo PLANT > "$H/made.txt"`
+				env := []string{"H=" + home, "HOME=" + home, "PATH=/usr/bin:/bin"}
+				plantUnconfined(t, "", plant, outer, exe, cred, env)
+				if readString(rc) == "# rc\n" || !exists(filepath.Join(home, "made.txt")) {
+					t.Fatal("without the sandbox the plant did not reach the home")
+				}
+				writeWorld(rc, "# rc\n")
+				os.Remove(filepath.Join(home, "made.txt"))
+
+				p := Profile{WritableRoots: []string{proj}, BestEffort: forbidden}
+				if shared {
+					p.WritableRoots = append(p.WritableRoots, outer)
+					p.SharedRoots = []string{outer}
+				}
+				Protect(&p, protect.Default(), home)
+				// The swap, after the resolution and before the start.
+				if err := os.Rename(proj, proj+".real"); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Symlink(home, proj); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { os.Remove(proj); os.Rename(proj+".real", proj) })
+				o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: proj + ".real",
+					exe: exe, cred: cred, env: env, noUserNS: forbidden}.run(t)
+				if got := readString(rc); got != "# rc\n" {
+					t.Errorf("~/.bashrc written through the swapped root: %q (%s)\n%s", got, o.msg, o.stderr)
+				}
+				if exists(filepath.Join(home, "made.txt")) {
+					t.Errorf("a file made in the home through the swapped root (%s)\n%s", o.msg, o.stderr)
+				}
+				if strings.Contains(o.stderr, "PLANT") {
+					t.Errorf("unexpected output: %s", o.stderr)
+				}
+			})
+		}
+	})
+}
