@@ -23,7 +23,8 @@ import (
 // the resolution and the start, as the race leaves it; inside, the link
 // grants nothing. The shared variant is a project inside /tmp, whose own rule
 // gives what /tmp's lacks: there only Landlock stood in the way (user
-// namespaces forbidden).
+// namespaces forbidden). Auto-edit's confined runs open their roots the same
+// way.
 func TestRootSwappedForLink(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
 	requireSandbox(t)
@@ -31,13 +32,20 @@ func TestRootSwappedForLink(t *testing.T) {
 		above := filepath.Dir(f.root)
 		home := filepath.Join(above, "home")
 		rc := filepath.Join(home, ".bashrc")
-		for _, shared := range []bool{false, true} {
-			name := "a root inside another session's project"
+		for _, tc := range []struct {
+			name              string
+			shared, filesOnly bool
+		}{
+			{"a root inside another session's project", false, false},
+			{"a project inside a shared root", true, false},
+			{"auto-edit's confined write", false, true},
+		} {
 			outer := filepath.Join(above, "outer")
-			if shared {
-				name, outer = "a project inside a shared root", filepath.Join(above, "tmp")
+			if tc.shared {
+				outer = filepath.Join(above, "tmp")
 			}
-			t.Run(name, func(t *testing.T) {
+			shared := tc.shared
+			t.Run(tc.name, func(t *testing.T) {
 				proj := filepath.Join(outer, "proj")
 				writeWorld(rc, "# rc\n")
 				writeWorld(filepath.Join(proj, "main.go"), "package main\n")
@@ -52,7 +60,7 @@ func TestRootSwappedForLink(t *testing.T) {
 				writeWorld(rc, "# rc\n")
 				os.Remove(filepath.Join(home, "made.txt"))
 
-				p := Profile{WritableRoots: []string{proj}, BestEffort: forbidden}
+				p := Profile{WritableRoots: []string{proj}, BestEffort: forbidden, FilesOnly: tc.filesOnly}
 				if shared {
 					p.WritableRoots = append(p.WritableRoots, outer)
 					p.SharedRoots = []string{outer}
