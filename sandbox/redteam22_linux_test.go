@@ -89,3 +89,37 @@ func TestRootSwappedForLink(t *testing.T) {
 		}
 	})
 }
+
+// TestOpenRootFollowsNoLink: openRoot, and openRootByName where openat2 is
+// refused (a guard inside a sandbox), open a root's own path and refuse one
+// with a link at its end or on its way (ELOOP: the root gets nothing).
+func TestOpenRootFollowsNoLink(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "dir")
+	if err := os.MkdirAll(filepath.Join(dir, "proj"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.Symlink(dir, filepath.Join(base, "link"))
+	for name, open := range map[string]func(string) (int, error){"openRoot": openRoot, "openRootByName": openRootByName} {
+		for _, tc := range []struct {
+			path string
+			ok   bool
+		}{
+			{filepath.Join(dir, "proj"), true},
+			{dir, true},
+			{filepath.Join(base, "link"), false},
+			{filepath.Join(base, "link", "proj"), false},
+		} {
+			fd, err := open(tc.path)
+			if err == nil {
+				syscall.Close(fd)
+			}
+			if tc.ok && err != nil {
+				t.Errorf("%s(%s): %v, want a descriptor", name, tc.path, err)
+			}
+			if !tc.ok && err != syscall.ELOOP {
+				t.Errorf("%s(%s): %v, want ELOOP", name, tc.path, err)
+			}
+		}
+	}
+}
