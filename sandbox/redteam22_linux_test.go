@@ -2,10 +2,14 @@ package sandbox
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
+
+	"golang.org/x/sys/unix"
 
 	"guard/policy/protect"
 )
@@ -120,6 +124,87 @@ func TestOpenRootFollowsNoLink(t *testing.T) {
 			if !tc.ok && err != syscall.ELOOP {
 				t.Errorf("%s(%s): %v, want ELOOP", name, tc.path, err)
 			}
+		}
+	}
+}
+
+// TestSecretsThroughFUSEView (S22-2): a FUSE file system that passes a
+// directory through (bindfs here; mergerfs, rclone given a local path) shows
+// the home's files at another path, on a device of its own. The secrets were
+// hidden where the mount table gives the same file system again (a bind
+// mount, an overlay's layers), not there: a bindfs view of the home, made
+// before guard, read ~/.ssh/id_ed25519 and ~/.aws/credentials inside, as
+// root and as an ordinary user. Now a FUSE mount whose source is a local
+// directory counts as a view of it (fuseLayers): the secrets read empty or
+// EACCES there too. Needs bindfs (apt-get install bindfs).
+func TestSecretsThroughFUSEView(t *testing.T) {
+	requireRoot(t, "a FUSE mount needs root here")
+	requireSandbox(t)
+	bindfs, err := exec.LookPath("bindfs")
+	if err != nil {
+		t.Skip("bindfs is not installed: no FUSE file system to mount")
+	}
+	asRootNobodyAndForbidden(t, func(t *testing.T, cred *syscall.Credential, forbidden bool, base, exe string, f *fixture) {
+		// Not below the test's directory: bindfs gives a mount source with a
+		// comma in it (the subtest's name) as "bindfs", which names no
+		// directory (the documented limit).
+		above, err := os.MkdirTemp("", "lab22fuse")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.RemoveAll(above) })
+		os.Chmod(above, 0o755)
+		home, view, proj := filepath.Join(above, "home"), filepath.Join(above, "view"), filepath.Join(above, "proj")
+		secrets := map[string]string{".ssh/id_ed25519": "KEY-lab22-fuse\n", ".aws/credentials": "aws_secret_access_key=lab22fuse\n"}
+		for name, content := range secrets {
+			writeWorld(filepath.Join(home, name), content)
+		}
+		os.MkdirAll(proj, 0o777)
+		os.MkdirAll(view, 0o777)
+		if cred != nil {
+			filepath.Walk(above, func(path string, _ os.FileInfo, err error) error {
+				if err == nil {
+					os.Lchown(path, int(cred.Uid), int(cred.Gid))
+				}
+				return nil
+			})
+		}
+		// As root, allow_other by default: the user's processes may read it.
+		if out, err := exec.Command(bindfs, home, view).CombinedOutput(); err != nil {
+			t.Skipf("bindfs %s: %v: %s", home, err, out)
+		}
+		t.Cleanup(func() { unix.Unmount(view, unix.MNT_DETACH) })
+		read := `for f in .ssh/id_ed25519 .aws/credentials; do cat "$V/$f"; done`
+		env := []string{"V=" + view, "HOME=" + home, "PATH=/usr/bin:/bin"}
+		plain := child{path: "/bin/sh", argv: []string{"sh", "-c", read}, dir: proj, exe: exe, cred: cred, env: env}.run(t)
+		if !strings.Contains(plain.stdout, "KEY-lab22-fuse") {
+			t.Fatalf("without the sandbox the view did not show the key: %s\n%s%s", plain, plain.stdout, plain.stderr)
+		}
+		p := Profile{WritableRoots: []string{proj}, BestEffort: forbidden}
+		o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", read}, dir: proj, exe: exe, cred: cred, env: env,
+			protectHome: &home, noUserNS: forbidden}.run(t)
+		for name, content := range secrets {
+			if strings.Contains(o.stdout, strings.TrimSpace(content)) {
+				t.Errorf("~/%s read through the FUSE view %s (%s)\n%s", name, view, o, o.stdout)
+			}
+		}
+	})
+}
+
+// TestFuseLayers: the directories a FUSE mount's source names (mountinfo's
+// field, escapes undone), none for a remote or a program's name.
+func TestFuseLayers(t *testing.T) {
+	for src, want := range map[string][]string{
+		"/home/alice":             {"/home/alice"},
+		`/home/a\040b/`:           {"/home/a b"},
+		"/srv/disk1:/srv/disk2":   {"/srv/disk1", "/srv/disk2"},
+		"alice@host:/home/alice":  nil,
+		"bindfs":                  nil,
+		"remote:bucket/home":      nil,
+		"/dev/fuse-not-a-dir:rel": {"/dev/fuse-not-a-dir"},
+	} {
+		if got := fuseLayers(src); !slices.Equal(got, want) {
+			t.Errorf("fuseLayers(%q) = %q, want %q", src, got, want)
 		}
 	}
 }
