@@ -38,6 +38,7 @@ type mountEntry struct {
 	// the files of its tree are found under other paths (sandbox-14 S14-2),
 	// or the directories a FUSE file system passes through (fuseLayers)
 	layers []string
+	view   bool // a FUSE file system's: its files are its layers' (writes go through)
 }
 
 // readMountInfo parses /proc/self/mountinfo; nil when it cannot be read.
@@ -69,6 +70,7 @@ func readMountInfo() []mountEntry {
 				e.layers = overlayLayers(f[i+3])
 			case fstype == "fuse" || strings.HasPrefix(fstype, "fuse."):
 				e.layers = fuseLayers(f[i+2])
+				e.view = len(e.layers) > 0
 			}
 		}
 		out = append(out, e)
@@ -355,8 +357,13 @@ func rootVia(t *mountTable, p *Profile) (others, inside []string) {
 			dirs = append(dirs, r)
 		}
 	}
+	// A FUSE view inside a root writes through to what it shows: a bindfs
+	// of the home in the project wrote ~/.bashrc (sandbox-22 S22-2). A view
+	// outside the roots is no other path to resolve the list at: what it
+	// shows is found at its source (and a FUSE path would keep the plan out
+	// of the cache, which trusts local file systems only).
 	for _, m := range t.mounts {
-		if t.byDev[m.dev] > 1 && inRoot(m.point) && !slices.Contains(dirs, m.point) {
+		if (t.byDev[m.dev] > 1 || m.view) && inRoot(m.point) && !slices.Contains(dirs, m.point) {
 			dirs = append(dirs, m.point)
 		}
 	}
@@ -366,12 +373,17 @@ func rootVia(t *mountTable, p *Profile) (others, inside []string) {
 			continue
 		}
 		for _, a := range t.aliases(d, fileID{uint64(st.Dev), st.Ino}) {
-			if !inRoot(a) && !slices.Contains(others, a) {
+			if !inRoot(a) && !t.inView(a) && !slices.Contains(others, a) {
 				others, inside = append(others, a), append(inside, d)
 			}
 		}
 	}
 	return others, inside
+}
+
+// inView reports whether path lies in a FUSE view (mountEntry.view).
+func (t *mountTable) inView(path string) bool {
+	return slices.ContainsFunc(t.mounts, func(m mountEntry) bool { return m.view && within(path, m.point) })
 }
 
 // OtherPaths returns the other paths at which the mount table reaches the

@@ -188,6 +188,27 @@ func TestSecretsThroughFUSEView(t *testing.T) {
 				t.Errorf("~/%s read through the FUSE view %s (%s)\n%s", name, view, o, o.stdout)
 			}
 		}
+		if forbidden {
+			return // the protected paths in a root stay writable there (best-effort)
+		}
+		// The view inside the project: a root, which writes through to the
+		// home; ~/.bashrc there at start stays read-only.
+		inside := filepath.Join(proj, "hm")
+		os.MkdirAll(inside, 0o777)
+		if cred != nil {
+			os.Lchown(inside, int(cred.Uid), int(cred.Gid))
+		}
+		writeWorld(filepath.Join(home, ".bashrc"), "# rc\n")
+		if out, err := exec.Command(bindfs, home, inside).CombinedOutput(); err != nil {
+			t.Skipf("bindfs %s: %v: %s", home, err, out)
+		}
+		t.Cleanup(func() { unix.Unmount(inside, unix.MNT_DETACH) })
+		plant := `h=$(echo hm); echo PLANT >> $h/.bashrc`
+		o = child{profile: &Profile{WritableRoots: []string{proj}}, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: proj,
+			exe: exe, cred: cred, env: env, protectHome: &home}.run(t)
+		if got := readString(filepath.Join(home, ".bashrc")); got != "# rc\n" {
+			t.Errorf("~/.bashrc written through the FUSE view in the project: %q (%s)\n%s", got, o, o.stderr)
+		}
 	})
 }
 
