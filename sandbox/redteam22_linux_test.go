@@ -161,14 +161,7 @@ func TestSecretsThroughFUSEView(t *testing.T) {
 		}
 		os.MkdirAll(proj, 0o777)
 		os.MkdirAll(view, 0o777)
-		if cred != nil {
-			filepath.Walk(above, func(path string, _ os.FileInfo, err error) error {
-				if err == nil {
-					os.Lchown(path, int(cred.Uid), int(cred.Gid))
-				}
-				return nil
-			})
-		}
+		chownTree(t, above, cred)
 		// As root, allow_other by default: the user's processes may read it.
 		if out, err := exec.Command(bindfs, home, view).CombinedOutput(); err != nil {
 			t.Skipf("bindfs %s: %v: %s", home, err, out)
