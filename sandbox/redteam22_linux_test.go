@@ -25,9 +25,10 @@ import (
 // root became the home, with none of the home's protected names resolved,
 // and it appended to ~/.bashrc with status 0. Here the swap is made between
 // the resolution and the start, as the race leaves it; inside, the link
-// grants nothing. The shared variant is a project inside /tmp, whose own rule
-// gives what /tmp's lacks: there only Landlock stood in the way (user
-// namespaces forbidden). Auto-edit's confined runs open their roots the same
+// grants nothing. The shared variant is a project inside /tmp, whose own
+// Landlock rule gives what /tmp's lacks: followed, it granted the home too,
+// which where user namespaces are forbidden no mount kept read-only (no
+// sandboxed command can make the link in /tmp itself). Auto-edit's confined runs open their roots the same
 // way.
 func TestRootSwappedForLink(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
