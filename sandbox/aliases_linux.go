@@ -35,8 +35,10 @@ type mountEntry struct {
 	root  string // the mount's root within its file system
 	point string // where it is mounted
 	// layers: an overlay's lower, upper and data directories, where
-	// the files of its tree are found under other paths (sandbox-14 S14-2)
+	// the files of its tree are found under other paths (sandbox-14 S14-2),
+	// or the directories a FUSE file system passes through (fuseLayers)
 	layers []string
+	view   bool // a FUSE file system's: its files are its layers' (writes go through)
 }
 
 // readMountInfo parses /proc/self/mountinfo; nil when it cannot be read.
@@ -62,8 +64,14 @@ func readMountInfo() []mountEntry {
 			continue
 		}
 		e := mountEntry{id: id, dev: f[2], root: unescapeMount(f[3]), point: unescapeMount(f[4])}
-		if i := slices.Index(f, "-"); i > 4 && i+3 < len(f) && f[i+1] == "overlay" {
-			e.layers = overlayLayers(f[i+3])
+		if i := slices.Index(f, "-"); i > 4 && i+3 < len(f) {
+			switch fstype := f[i+1]; {
+			case fstype == "overlay":
+				e.layers = overlayLayers(f[i+3])
+			case fstype == "fuse" || strings.HasPrefix(fstype, "fuse."):
+				e.layers = fuseLayers(f[i+2])
+				e.view = len(e.layers) > 0
+			}
 		}
 		out = append(out, e)
 	}
@@ -104,6 +112,29 @@ func overlayLayers(opts string) []string {
 	return slices.DeleteFunc(out, func(d string) bool { return !filepath.IsAbs(d) })
 }
 
+// fuseLayers returns the directories a FUSE file system's mount source
+// names: a file system that passes another directory through (bindfs,
+// mergerfs's colon-separated branches, rclone or any FUSE program given a
+// local path) shows that directory's files under its mount point, on a
+// device of its own, so the same-device look above does not see it. A
+// bindfs mirror of the home made before guard read ~/.ssh/id_ed25519 inside
+// (sandbox-22 S22-2). A source that is not an absolute path (sshfs's
+// host:path, a program's name) names none; one that only shares names
+// (an encrypted view) gives aliases that do not exist, and nothing is hidden.
+func fuseLayers(source string) []string {
+	source = unescapeMount(source)
+	if !filepath.IsAbs(source) {
+		return nil
+	}
+	var out []string
+	for d := range strings.SplitSeq(source, ":") {
+		if filepath.IsAbs(d) {
+			out = append(out, filepath.Clean(d))
+		}
+	}
+	return out
+}
+
 // unescapeMount undoes mountinfo's octal escapes (\040 for a space).
 func unescapeMount(s string) string {
 	if !strings.Contains(s, `\`) {
@@ -129,8 +160,9 @@ type mountTable struct {
 	mounts []mountEntry
 	byDev  map[string]int
 	byID   map[uint64]*mountEntry
-	// overlays: some mount is an overlay, whose files have paths in
-	// its layers too (its own device), and the layers' in it
+	// overlays: some mount is an overlay or a FUSE view of a directory,
+	// whose files have paths in its layers too (its own device), and the
+	// layers' in it
 	overlays bool
 }
 
@@ -325,8 +357,13 @@ func rootVia(t *mountTable, p *Profile) (others, inside []string) {
 			dirs = append(dirs, r)
 		}
 	}
+	// A FUSE view inside a root writes through to what it shows: a bindfs
+	// of the home in the project wrote ~/.bashrc (sandbox-22 S22-2). A view
+	// outside the roots is no other path to resolve the list at: what it
+	// shows is found at its source (and a FUSE path would keep the plan out
+	// of the cache, which trusts local file systems only).
 	for _, m := range t.mounts {
-		if t.byDev[m.dev] > 1 && inRoot(m.point) && !slices.Contains(dirs, m.point) {
+		if (t.byDev[m.dev] > 1 || m.view) && inRoot(m.point) && !slices.Contains(dirs, m.point) {
 			dirs = append(dirs, m.point)
 		}
 	}
@@ -336,12 +373,17 @@ func rootVia(t *mountTable, p *Profile) (others, inside []string) {
 			continue
 		}
 		for _, a := range t.aliases(d, fileID{uint64(st.Dev), st.Ino}) {
-			if !inRoot(a) && !slices.Contains(others, a) {
+			if !inRoot(a) && !t.inView(a) && !slices.Contains(others, a) {
 				others, inside = append(others, a), append(inside, d)
 			}
 		}
 	}
 	return others, inside
+}
+
+// inView reports whether path lies in a FUSE view (mountEntry.view).
+func (t *mountTable) inView(path string) bool {
+	return slices.ContainsFunc(t.mounts, func(m mountEntry) bool { return m.view && within(path, m.point) })
 }
 
 // OtherPaths returns the other paths at which the mount table reaches the

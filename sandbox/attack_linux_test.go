@@ -562,10 +562,15 @@ func shareWith(t *testing.T, base string, cred *syscall.Credential) string {
 
 func chownFixture(t *testing.T, f *fixture, cred *syscall.Credential) {
 	t.Helper()
+	chownTree(t, filepath.Dir(f.root), cred)
+}
+
+// chownTree gives dir and everything below it to cred's user (nil: root's).
+func chownTree(t *testing.T, dir string, cred *syscall.Credential) {
+	t.Helper()
 	if cred == nil {
 		return
 	}
-	dir := filepath.Dir(f.root)
 	err := filepath.Walk(dir, func(path string, _ os.FileInfo, err error) error {
 		if err != nil {
 			return err

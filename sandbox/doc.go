@@ -15,7 +15,11 @@
 //  1. As root (more precisely: holding CAP_SYS_ADMIN), a mount namespace of the
 //     thread's own, with every mount made read-only (mount_setattr, AT_RECURSIVE)
 //     except copies of the writable roots, a private tmpfs on /dev/shm, and the
-//     working directory re-entered so that it lies on the writable copy. This is
+//     working directory re-entered so that it lies on the writable copy. Each
+//     root is opened following no symbolic link (openRoot), copied from and
+//     moved back onto that descriptor, as Landlock's rule for it in step 4 is
+//     added on one: the roots are resolved paths, so a link on the way is one
+//     put there since guard resolved them, and gets nothing. This is
 //     what stops root's chmod, chown, utime and xattr changes outside the roots,
 //     which Landlock does not check. Device nodes stay writable on a read-only
 //     mount: /dev/null and the terminal keep working. With it, an IPC namespace

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -185,9 +186,9 @@ func landlockRuleset(abi int, p Profile, roots []root, holes []string, devices b
 		if r.shared {
 			access &^= llNoShared
 		}
-		fd, err := openRetry(r.path, unix.O_PATH|unix.O_CLOEXEC)
-		if err == unix.ENOENT || err == unix.ENOTDIR || err == unix.EACCES {
-			continue // a root that does not exist or cannot be reached: nothing to grant
+		fd, err := openRoot(r.path)
+		if rootGone(err) {
+			continue // a root that does not exist, cannot be reached or is now a link: nothing to grant
 		}
 		if err != nil {
 			return -1, 0, fmt.Errorf("landlock_add_rule %s: open: %w", r.path, err)
@@ -248,6 +249,55 @@ func ruleRoots(roots []root) []root {
 		}
 	}
 	return out
+}
+
+// openRoot opens a root (an O_PATH descriptor) for its rule or its writable
+// copy, following no symbolic link on the way. The roots are resolved paths
+// (the gate's policy.ResolveRoots), and the list was resolved for what they
+// were then: a link there now was put in since, by a program running beside
+// guard (another command's, whose root holds this one, exchanging the
+// project's directory with a link to the home in a loop). Followed, it made
+// the home the root, writable with none of its protected names resolved.
+// Where openat2 answers ENOSYS (a guard run inside an enclosing sandbox,
+// whose filter refuses it), the path the descriptor has must be the one
+// asked for.
+func openRoot(path string) (int, error) {
+	how := unix.OpenHow{Flags: unix.O_PATH | unix.O_CLOEXEC, Resolve: unix.RESOLVE_NO_SYMLINKS}
+	for {
+		fd, err := unix.Openat2(unix.AT_FDCWD, path, &how)
+		switch err {
+		case unix.EINTR:
+			continue
+		case unix.ENOSYS:
+			return openRootByName(path)
+		}
+		return fd, err
+	}
+}
+
+// openRootByName is openRoot without openat2: the kernel's name for the
+// descriptor differs from path when a link was followed on the way.
+func openRootByName(path string) (int, error) {
+	fd, err := openRetry(path, unix.O_PATH|unix.O_CLOEXEC)
+	if err != nil {
+		return fd, err
+	}
+	buf := make([]byte, len(path)+1)
+	n, err := unix.Readlink("/proc/self/fd/"+strconv.Itoa(fd), buf)
+	if err != nil || string(buf[:n]) != path {
+		unix.Close(fd)
+		if err != nil {
+			return -1, fmt.Errorf("readlink of %s's descriptor: %w", path, err)
+		}
+		return -1, unix.ELOOP
+	}
+	return fd, nil
+}
+
+// rootGone is what openRoot answers for a root that gets nothing: missing,
+// out of the caller's reach, or a link now (ELOOP).
+func rootGone(err error) bool {
+	return err == unix.ENOENT || err == unix.ENOTDIR || err == unix.EACCES || err == unix.ELOOP
 }
 
 func openRetry(path string, flags int) (int, error) {

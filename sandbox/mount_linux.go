@@ -28,7 +28,7 @@ func readOnlyMounts(tops []root, pins, readOnly []string, links map[string]bool,
 	// (without one, seccomp refuses those calls: sysvIPCSyscalls).
 	flags, names := unix.CLONE_NEWNS|unix.CLONE_NEWIPC, "CLONE_NEWNS|CLONE_NEWIPC"
 	if len(tops) > privateFDsAbove {
-		// One descriptor per copy is held below: past the first 64 the descriptor
+		// Two descriptors per copy are held below: past the first 64 the descriptor
 		// table grows, and while the process's threads share it each growth waits
 		// for an RCU grace period (milliseconds). The thread's own table grows
 		// without waiting; execve would unshare it anyway.
@@ -48,18 +48,27 @@ func readOnlyMounts(tops []root, pins, readOnly []string, links map[string]bool,
 	}
 	// Detached copies of the roots, taken before anything is read-only: each keeps
 	// the flags of the mounts it copies (a read-only submount stays read-only).
-	trees := make([]int, 0, len(tops))
+	// Each root is opened following no link (openRoot), copied from and moved
+	// back onto that descriptor: a root swapped for a link to the home since
+	// guard resolved it gets no copy, rather than the home a writable one.
+	// trees holds the copy and the root's descriptor, in turn.
+	trees := make([]int, 0, 2*len(tops))
 	defer func() { closeRuns(trees) }()
 	copied := tops[:0:0]
 	for _, r := range tops {
-		fd, err := unix.OpenTree(unix.AT_FDCWD, r.path, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_RECURSIVE)
-		if err == unix.ENOENT || err == unix.ENOTDIR || err == unix.EACCES {
-			continue // a root that does not exist or cannot be reached: nothing to keep writable
+		at, err := openRoot(r.path)
+		if rootGone(err) {
+			continue // a root that does not exist, cannot be reached or is now a link: nothing to keep writable
 		}
 		if err != nil {
+			return true, fmt.Errorf("open %s: %w", r.path, err)
+		}
+		fd, err := unix.OpenTree(at, "", unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_RECURSIVE|unix.AT_EMPTY_PATH)
+		if err != nil {
+			unix.Close(at)
 			return true, fmt.Errorf("open_tree %s: %w", r.path, err)
 		}
-		trees = append(trees, fd)
+		trees = append(trees, fd, at)
 		copied = append(copied, r)
 	}
 	tops = copied
@@ -68,7 +77,7 @@ func readOnlyMounts(tops []root, pins, readOnly []string, links map[string]bool,
 		return true, fmt.Errorf("mount_setattr / read-only: %w", err)
 	}
 	for i, r := range tops {
-		if err := unix.MoveMount(trees[i], "", unix.AT_FDCWD, r.path, unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_SYMLINKS); err != nil {
+		if err := unix.MoveMount(trees[2*i], "", trees[2*i+1], "", unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_EMPTY_PATH); err != nil {
 			return false, fmt.Errorf("move_mount %s: %w", r.path, err)
 		}
 	}

@@ -161,6 +161,19 @@ func (b *rawBuilder) moveOnto(name string, tree int, x string, id fileID, flags 
 	b.op("close "+x, unix.SYS_CLOSE, [6]uintptr{}, 0, fd)
 }
 
+// openRoot opens a root as openRoot does, in the child: openat2 without
+// links; where the parent found no openat2, openat with the last component
+// not followed (a link there is copied onto itself, its target untouched;
+// Landlock's rule, openRootByName, grants it nothing). The descriptor is
+// closed by execve.
+func (b *rawBuilder) openRoot(path string, openat2 bool) int {
+	if !openat2 {
+		return b.op("open "+path, unix.SYS_OPENAT, [6]uintptr{rawAtFDCWD, b.cstr(path), unix.O_PATH | unix.O_NOFOLLOW | unix.O_CLOEXEC})
+	}
+	how := &unix.OpenHow{Flags: unix.O_PATH | unix.O_CLOEXEC, Resolve: unix.RESOLVE_NO_SYMLINKS}
+	return b.op("open "+path, unix.SYS_OPENAT2, [6]uintptr{rawAtFDCWD, b.cstr(path), b.ptr(unsafe.Pointer(how), how), unsafe.Sizeof(*how)})
+}
+
 func (b *rawBuilder) writeFile(name, path, content string) {
 	fd := b.op("open "+path, unix.SYS_OPENAT, [6]uintptr{rawAtFDCWD, b.cstr(path), unix.O_WRONLY | unix.O_CLOEXEC})
 	buf := []byte(content)
@@ -225,9 +238,14 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	b.op("mount / private", unix.SYS_MOUNT, [6]uintptr{b.cstr("none"), b.cstr("/"), 0, unix.MS_REC | unix.MS_PRIVATE})
 	// A root the user cannot reach (under a directory it may not search)
 	// gets no copy: open_tree would fail there, and Landlock grants it
-	// nothing either.
+	// nothing either; nor does a root that is a link now (openRoot).
+	openat2 := true
 	tops := slices.DeleteFunc(slices.Clone(c.tops), func(r root) bool {
-		fd, err := unix.Open(r.path, unix.O_PATH|unix.O_CLOEXEC, 0)
+		fd, err := openRoot(r.path)
+		if err == unix.ENOSYS {
+			openat2 = false
+			fd, err = openRootByName(r.path)
+		}
 		if err != nil {
 			return true
 		}
@@ -245,17 +263,21 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 			b.op("mount_setattr "+d+" dev", unix.SYS_MOUNT_SETATTR, [6]uintptr{atCWD, b.cstr(d), 0, b.ptr(unsafe.Pointer(dev), dev), unsafe.Sizeof(*dev)})
 		}
 	}
-	var trees []int
+	// Each root opened in the child's namespace following no link, copied
+	// from and moved back onto that descriptor (readOnlyMounts' reason).
+	var trees, ats []int
 	for _, r := range tops {
-		trees = append(trees, b.op("open_tree "+r.path, unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(r.path),
-			unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC | unix.AT_RECURSIVE}))
+		at := b.openRoot(r.path, openat2)
+		ats = append(ats, at)
+		trees = append(trees, b.op("open_tree "+r.path, unix.SYS_OPEN_TREE, [6]uintptr{0, b.cstr(""),
+			unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC | unix.AT_RECURSIVE | unix.AT_EMPTY_PATH}, 0, at))
 	}
 	ro := &unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}
 	roPtr := b.ptr(unsafe.Pointer(ro), ro)
 	b.op("mount_setattr / read-only", unix.SYS_MOUNT_SETATTR, [6]uintptr{atCWD, b.cstr("/"), unix.AT_RECURSIVE, roPtr, unsafe.Sizeof(*ro)})
 	for i, r := range tops {
-		b.op("move_mount "+r.path, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), atCWD, b.cstr(r.path),
-			unix.MOVE_MOUNT_F_EMPTY_PATH | unix.MOVE_MOUNT_T_SYMLINKS}, 0, trees[i])
+		b.op("move_mount "+r.path, unix.SYS_MOVE_MOUNT, [6]uintptr{0, b.cstr(""), 0, b.cstr(""),
+			unix.MOVE_MOUNT_F_EMPTY_PATH | unix.MOVE_MOUNT_T_EMPTY_PATH}, 0, trees[i], 2, ats[i])
 	}
 	for _, x := range c.pins {
 		t := b.op("open_tree "+x, unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(x), unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC | unix.AT_RECURSIVE})

@@ -187,14 +187,17 @@ func TestSignalsReachUnprivileged(t *testing.T) {
 		killed syscall.Signal // want killed by this signal, or
 		code   int            // exited with this status
 	}{
-		{"default SIGTERM", "exec sleep 30", unix.SIGTERM, unix.SIGTERM, 0},
-		{"default SIGHUP", "exec sleep 30", unix.SIGHUP, unix.SIGHUP, 0},
-		{"default SIGINT", "exec sleep 30", unix.SIGINT, unix.SIGINT, 0},
-		{"handled SIGTERM", "trap 'exit 7' TERM; while :; do sleep 0.05; done", unix.SIGTERM, 0, 7},
+		// Each script makes the file named by $0 when it is about ready for
+		// the signal, the trap set first; each its own file (the handled
+		// SIGTERM found the default one's and was signalled before its trap).
+		{"default SIGTERM", `touch "$0"; exec sleep 30`, unix.SIGTERM, unix.SIGTERM, 0},
+		{"default SIGHUP", `touch "$0"; exec sleep 30`, unix.SIGHUP, unix.SIGHUP, 0},
+		{"default SIGINT", `touch "$0"; exec sleep 30`, unix.SIGINT, unix.SIGINT, 0},
+		{"handled SIGTERM", `trap 'exit 7' TERM; touch "$0"; while :; do sleep 0.05; done`, unix.SIGTERM, 0, 7},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			ready := filepath.Join(f.root, "ready-"+strconv.Itoa(int(tt.sig)))
-			argv := []string{"sh", "-c", "touch " + ready + "; " + tt.script}
+			ready := filepath.Join(f.root, "ready-"+strings.ReplaceAll(tt.name, " ", "-"))
+			argv := []string{"sh", "-c", tt.script, ready}
 			spec, _ := json.Marshal(helperSpec{Profile: Profile{WritableRoots: []string{f.root}}, Path: "/bin/sh", Argv: argv})
 			cmd := exec.Command(exe)
 			cmd.Env = append(os.Environ(), envHelper+"="+string(spec))
@@ -217,7 +220,7 @@ func TestSignalsReachUnprivileged(t *testing.T) {
 				}
 				time.Sleep(10 * time.Millisecond)
 			}
-			time.Sleep(100 * time.Millisecond) // the trap set
+			time.Sleep(100 * time.Millisecond) // sleep exec'd
 			cmd.Process.Signal(tt.sig)
 			done := make(chan struct{})
 			go func() { cmd.Wait(); close(done) }()

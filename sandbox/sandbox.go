@@ -10,8 +10,9 @@ import (
 type Profile struct {
 	// WritableRoots are absolute, already symlink-resolved directories (or files) that
 	// the program may write, create, remove, rename and truncate in. A root that does
-	// not exist is skipped. /dev/null, the terminal devices and /dev/shm are always
-	// writable (see the package comment).
+	// not exist is skipped, and so is one with a symbolic link on its path at
+	// start: one made since it was resolved (openRoot). /dev/null, the terminal
+	// devices and /dev/shm are always writable (see the package comment).
 	WritableRoots []string
 
 	// SharedRoots are those of WritableRoots that every process of the
