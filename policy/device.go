@@ -11,23 +11,7 @@ import (
 )
 
 // Reads returns the values typed ReadableFile, in argv order.
-func (r *Result) Reads() []string {
-	if r.Exec == nil {
-		return nil
-	}
-	var out []string
-	for _, o := range r.Exec.Opts {
-		if o.Type.Kind == TypeReadableFile {
-			out = append(out, o.Value)
-		}
-	}
-	for _, a := range r.Exec.Args {
-		if a.Type.Kind == TypeReadableFile {
-			out = append(out, a.Value)
-		}
-	}
-	return out
-}
+func (r *Result) Reads() []string { return r.valuesOf(TypeReadableFile) }
 
 // urlRead says why a file a rule types as read is a URL, or "": a word
 // `scheme://...` is a relative path to the kernel, but the programs that

@@ -74,24 +74,31 @@ type Result struct {
 
 // Writes returns the values typed WriteableFile, in argv order.
 func (r *Result) Writes() []string {
-	if r.Exec == nil {
-		return nil
-	}
-	var w []string
-	for _, o := range r.Exec.Opts {
-		if o.Type.Kind == TypeWriteableFile {
-			w = append(w, o.Value)
-		}
-	}
-	for _, a := range r.Exec.Args {
-		if a.Type.Kind == TypeWriteableFile {
-			w = append(w, a.Value)
-		}
-	}
-	if r.Exec.WritesRepo {
+	w := r.valuesOf(TypeWriteableFile)
+	if r.Exec != nil && r.Exec.WritesRepo {
 		w = append(w, RepoWrite)
 	}
 	return w
+}
+
+// valuesOf returns the matched options' values of kind, then the
+// arguments', in argv order of each.
+func (r *Result) valuesOf(kind TypeKind) []string {
+	if r.Exec == nil {
+		return nil
+	}
+	var out []string
+	for _, o := range r.Exec.Opts {
+		if o.Type.Kind == kind {
+			out = append(out, o.Value)
+		}
+	}
+	for _, a := range r.Exec.Args {
+		if a.Type.Kind == kind {
+			out = append(out, a.Value)
+		}
+	}
+	return out
 }
 
 // HasUnknown reports whether a matched value is typed Unknown

@@ -319,20 +319,7 @@ func credentialWord(w string) bool {
 // opaqueValues returns the values of a matched command's options and
 // arguments that name no file (a search's patterns), in argv order of
 // each kind.
-func opaqueValues(r *Result) []string {
-	var values []string
-	for _, o := range r.Exec.Opts {
-		if o.Type.Kind == TypeOpaqueNonFile {
-			values = append(values, o.Value)
-		}
-	}
-	for _, a := range r.Exec.Args {
-		if a.Type.Kind == TypeOpaqueNonFile {
-			values = append(values, a.Value)
-		}
-	}
-	return values
-}
+func opaqueValues(r *Result) []string { return r.valuesOf(TypeOpaqueNonFile) }
 
 // prefixStem returns the part of a secret prefix before its closing
 // separator when that part alone marks the key too, or "": a search for

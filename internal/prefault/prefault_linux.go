@@ -72,9 +72,5 @@ func heap() {
 	lo := chunk + uintptr(first)*pageSize
 	// Past the chunk's end the runtime may not have mapped the heap yet:
 	// the call then maps what it can and fails there.
-	madvise(lo, chunk+uintptr(top)*pageSize+heapAhead-lo, madvPopulateWrite)
-}
-
-func madvise(addr, n uintptr, advice int) {
-	syscall.Syscall(syscall.SYS_MADVISE, addr, n, uintptr(advice))
+	syscall.Syscall(syscall.SYS_MADVISE, lo, chunk+uintptr(top)*pageSize+heapAhead-lo, madvPopulateWrite)
 }

@@ -933,12 +933,10 @@ func (l *List) Add(kind Kind, reason string, patterns ...string) {
 func (l *List) AddEntries(entries ...Entry) {
 	from := len(l.Entries)
 	l.Entries = append(l.Entries, entries...)
-	kinds := map[Kind]bool{}
-	for _, e := range entries {
-		kinds[e.Kind] = true
-	}
-	for kind := range kinds {
-		l.appended(from, kind)
+	for _, kind := range []Kind{Protected, Secret} {
+		if slices.ContainsFunc(entries, func(e Entry) bool { return e.Kind == kind }) {
+			l.appended(from, kind)
+		}
 	}
 }
 
