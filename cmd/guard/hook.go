@@ -246,6 +246,12 @@ func (h *hookCall) run() (code int) {
 		// Gemini CLI may edit one of these in place of the path named.
 		req.Paths = append(req.Paths, found...)
 	}
+	if planned, err := hook.GeminiPlanPaths(req, hook.RuleEnv{Getenv: c.getenv, Project: project}); err != nil {
+		return h.answer(hook.Ask, "guard: "+err.Error()+" (in plan mode, Gemini CLI's "+req.Tool+" writes into the plans directory its settings name)", self, nil)
+	} else if len(planned) > 0 {
+		// In plan mode Gemini CLI writes these in place of the path named.
+		req.Paths = append(req.Paths, planned...)
+	}
 	if req.Tree != nil && !req.Tree.Hidden && hook.RunsRg(agent, req.Tool) {
 		// rg reads a hidden file that an ignore file's whitelist rule
 		// names (!.env in .ignore or .gitignore), --hidden or not.
