@@ -12,7 +12,7 @@ import (
 func init() {
 	for _, c := range []struct {
 		name, tool, dir string
-		args           map[string]any
+		args            map[string]any
 	}{
 		{"Gemini CLI: plan mode's write_file is judged where the plans directory puts it", "write_file", ".gemini/agents", map[string]any{"file_path": "helper.md", "content": "---\nname: helper\n---\nplanted\n"}},
 		{"Gemini CLI: plan mode's replace is judged where the plans directory puts it", "replace", ".claude/commands", map[string]any{"file_path": "deploy.md", "old_string": "hello", "new_string": "owned", "instruction": "change it"}},
