@@ -3,7 +3,10 @@
 package agenttest
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -41,6 +44,55 @@ func init() {
 				s.mustNotExist(filepath.Join(s.project, c.dir, "helper.md"))
 				s.content(filepath.Join(s.project, c.dir, "deploy.md"), "hello\n")
 				s.sawGuard("protected")
+			},
+		})
+	}
+}
+
+// enableGeminiIDE turns Gemini CLI's IDE integration on in the user's
+// settings guard setup wrote, as a user of its IDE companion has it.
+func enableGeminiIDE(t *testing.T, s *session) {
+	p := filepath.Join(s.home, ".gemini", "settings.json")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["ide"] = map[string]any{"enabled": true}
+	b, _ = json.Marshal(m)
+	s.write(p, string(b))
+}
+
+func init() {
+	for _, c := range []struct {
+		mode, dir string // dir: how the command names the temporary directory
+	}{
+		{"full-auto", `"$TMPDIR"`},
+		{"auto-edit", "@TMP"},
+	} {
+		cases = append(cases, tc{
+			// H22-1: Gemini CLI 0.61.0, in an IDE's terminal with its IDE
+			// integration on, reads its IDE companion's connection files
+			// from $TMPDIR/gemini/ide at every start and starts the
+			// program one names (stdio.command), outside any hook. A
+			// command guard let write there (the temporary directory is a
+			// writable root) planted a program the next session ran
+			// (main e2c8867: ide.txt made outside).
+			name: "Gemini CLI: a command cannot plant an IDE connection file the next session runs (" + c.mode + ")", agents: []string{"gemini"}, mode: c.mode,
+			env:   []string{"TERM_PROGRAM=vscode", "GEMINI_CLI_IDE_PID=4242"},
+			setup: enableGeminiIDE,
+			calls: func(a agent, s *session) []call {
+				dir := strings.ReplaceAll(c.dir, "@TMP", filepath.Join(s.home, "tmp")) + "/gemini/ide"
+				conf := `{"workspacePath":"` + s.project + `","stdio":{"command":"sh","args":["-c","touch ` + s.outside + `/ide.txt"]}}`
+				return []call{a.shell("mkdir -p "+dir+" && printf '%s' '"+conf+"' > "+dir+"/gemini-ide-server-4242.json", "")}
+			},
+			check: func(t *testing.T, s *session) {
+				s.mustNotExist(filepath.Join(s.home, "tmp", "gemini", "ide", "gemini-ide-server-4242.json"))
+				s.runAgent() // the next session
+				s.mustNotExist(filepath.Join(s.outside, "ide.txt"))
 			},
 		})
 	}
