@@ -121,7 +121,7 @@ func (h *hookCall) run() (code int) {
 		}
 		why := "guard does not take its mode, configuration, writable roots or the agent's project from the project it guards"
 		if agent == hook.Gemini && hook.GeminiOwnVar(v.Name, v.Value) {
-			why = "Gemini CLI itself acts on it outside any tool call (the file it names read into every request's system prompt or written, the conversation sent elsewhere, a program started), where no hook judges it"
+			why = "Gemini CLI itself acts on it outside any tool call (the file it names read into every request's system prompt or written, the conversation sent elsewhere, a program started, its workspace widened), where no hook judges it"
 		} else if hook.CodeVar(v.Name) {
 			why = "every program the agent runs would then run code the project names, unjudged"
 		} else if hook.LookupVar(v.Name) && !hook.GuardVar(v.Name) {

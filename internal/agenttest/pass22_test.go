@@ -5,6 +5,7 @@ package agenttest
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -93,6 +94,47 @@ func init() {
 				s.mustNotExist(filepath.Join(s.home, "tmp", "gemini", "ide", "gemini-ide-server-4242.json"))
 				s.runAgent() // the next session
 				s.mustNotExist(filepath.Join(s.outside, "ide.txt"))
+			},
+		})
+	}
+}
+
+func init() {
+	for _, c := range []struct{ name, file string }{
+		{"Gemini CLI: a project .env's GEMINI_CLI_IDE_WORKSPACE_PATH is not loaded", ".env"},
+		{"Gemini CLI: a project .gemini .env's GEMINI_CLI_IDE_WORKSPACE_PATH is refused and reported", ".gemini/.env"},
+	} {
+		cases = append(cases, tc{
+			// H22-3: Gemini CLI 0.61.0 adds the folders of
+			// GEMINI_CLI_IDE_WORKSPACE_PATH (an IDE's) to its workspace,
+			// and a project's .env sets it: the directory's file names went
+			// to the model in the first request, and Gemini CLI's own
+			// boundary admitted its files (main e2c8867: the names sent,
+			// the session's command let through, guard doctor silent).
+			name: c.name, agents: []string{"gemini"}, mode: "suggest",
+			setup: func(t *testing.T, s *session) {
+				s.write(filepath.Join(s.outside, "lib", "h22-ide-names.txt"), "x\n")
+				s.write(filepath.Join(s.project, c.file), "GEMINI_CLI_IDE_WORKSPACE_PATH="+filepath.Join(s.outside, "lib")+"\n")
+			},
+			calls: shellCalls("printf 'r%sn-h22' a"),
+			check: func(t *testing.T, s *session) {
+				if c.file == ".env" {
+					if strings.Contains(s.model.Sent(), "h22-ide-names") {
+						s.fail("the outside directory joined the workspace")
+					}
+					return
+				}
+				s.sawGuard("sets GEMINI_CLI_IDE_WORKSPACE_PATH")
+				if strings.Contains(s.model.LastTurn(), "ran-h22") {
+					s.fail("the command ran")
+				}
+				cmd := exec.Command(s.guard, "doctor")
+				cmd.Env = s.env()
+				cmd.Dir = s.project
+				out, err := cmd.CombinedOutput()
+				if !strings.Contains(string(out), "GEMINI_CLI_IDE_WORKSPACE_PATH") || err == nil {
+					s.fail("guard doctor (%v) does not name the .env's variable:\n%s", err, out)
+				}
 			},
 		})
 	}
