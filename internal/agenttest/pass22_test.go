@@ -128,14 +128,19 @@ func init() {
 				if strings.Contains(s.model.LastTurn(), "ran-h22") {
 					s.fail("the command ran")
 				}
-				cmd := exec.Command(s.guard, "doctor")
-				cmd.Env = s.env()
-				cmd.Dir = s.project
-				out, err := cmd.CombinedOutput()
-				if !strings.Contains(string(out), "GEMINI_CLI_IDE_WORKSPACE_PATH") || err == nil {
+				if out, err := s.doctor(); !strings.Contains(out, "GEMINI_CLI_IDE_WORKSPACE_PATH") || err == nil {
 					s.fail("guard doctor (%v) does not name the .env's variable:\n%s", err, out)
 				}
 			},
 		})
 	}
+}
+
+// doctor runs guard doctor in the project, with the session's environment.
+func (s *session) doctor() (string, error) {
+	cmd := exec.Command(s.guard, "doctor")
+	cmd.Env = s.env()
+	cmd.Dir = s.project
+	out, err := cmd.CombinedOutput()
+	return string(out), err
 }
