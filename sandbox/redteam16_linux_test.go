@@ -220,6 +220,16 @@ func TestAttackJitiCache(t *testing.T) {
 		"\"use strict\";exports.default = { a: 1 }; /* v3-0123456789abcdef */", false)
 }
 
+// TestAttackGeminiIDEFile: Gemini CLI's IDE connection files
+// (gemini/ide/gemini-ide-server-PID.json in the temporary directory), read
+// at every start in an IDE terminal: it starts the program one names
+// (stdio.command) outside any hook, so a file rewritten from inside ran at
+// the next session (hooks-22 H22-1). Kept read-only, as jiti's cache.
+func TestAttackGeminiIDEFile(t *testing.T) {
+	testTempCacheEntry(t, func(int) string { return filepath.Join("gemini", "ide", "gemini-ide-server-4242.json") },
+		`{"workspacePath": "/p", "port": 1}`, false)
+}
+
 // testTempCacheEntry: the cache entry at file(uid) in a shared temporary
 // directory, appended to from inside, is out of reach (root, the child):
 // private (an empty directory of the program's own, where a new entry can

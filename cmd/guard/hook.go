@@ -121,7 +121,7 @@ func (h *hookCall) run() (code int) {
 		}
 		why := "guard does not take its mode, configuration, writable roots or the agent's project from the project it guards"
 		if agent == hook.Gemini && hook.GeminiOwnVar(v.Name, v.Value) {
-			why = "Gemini CLI itself acts on it outside any tool call (the file it names read into every request's system prompt or written, the conversation sent elsewhere, a program started), where no hook judges it"
+			why = "Gemini CLI itself acts on it outside any tool call (the file it names read into every request's system prompt or written, the conversation sent elsewhere, a program started, its workspace widened), where no hook judges it"
 		} else if hook.CodeVar(v.Name) {
 			why = "every program the agent runs would then run code the project names, unjudged"
 		} else if hook.LookupVar(v.Name) && !hook.GuardVar(v.Name) {
@@ -245,6 +245,12 @@ func (h *hookCall) run() (code int) {
 	} else if len(found) > 0 {
 		// Gemini CLI may edit one of these in place of the path named.
 		req.Paths = append(req.Paths, found...)
+	}
+	if planned, err := hook.GeminiPlanPaths(req, hook.RuleEnv{Getenv: c.getenv, Project: project}); err != nil {
+		return h.answer(hook.Ask, "guard: "+err.Error()+" (in plan mode, Gemini CLI's "+req.Tool+" writes into the plans directory its settings name)", self, nil)
+	} else if len(planned) > 0 {
+		// In plan mode Gemini CLI writes these in place of the path named.
+		req.Paths = append(req.Paths, planned...)
 	}
 	if req.Tree != nil && !req.Tree.Hidden && hook.RunsRg(agent, req.Tool) {
 		// rg reads a hidden file that an ignore file's whitelist rule

@@ -184,11 +184,7 @@ func init() {
 				if strings.Contains(s.model.LastTurn(), "ran-h20") {
 					s.fail("the command ran")
 				}
-				cmd := exec.Command(s.guard, "doctor")
-				cmd.Env = s.env()
-				cmd.Dir = s.project
-				out, err := cmd.CombinedOutput()
-				if !strings.Contains(string(out), "GEMINI_WRITE_SYSTEM_MD") || err == nil {
+				if out, err := s.doctor(); !strings.Contains(out, "GEMINI_WRITE_SYSTEM_MD") || err == nil {
 					s.fail("guard doctor (%v) does not name the .env's variables:\n%s", err, out)
 				}
 			},

@@ -100,12 +100,7 @@ func GeminiWorkspace(env RuleEnv) ([]string, error) {
 			dirs = append(dirs, d)
 		}
 	}
-	files := geminiSettingsFiles(env)
-	defaults := env.Getenv("GEMINI_CLI_SYSTEM_DEFAULTS_PATH")
-	if defaults == "" {
-		defaults = filepath.Join(filepath.Dir(files[0]), "system-defaults.json")
-	}
-	for _, file := range append(files, defaults) {
+	for _, file := range geminiSettingsLayers(env) {
 		top, err := settingsObject(file, true)
 		if err != nil {
 			return nil, err

@@ -96,7 +96,9 @@ func codeVars(name string) bool {
 // traces and activity log are written where theirs name; the base URL and
 // proxies send the conversation elsewhere; its container sandbox's
 // variables build the project's image and run a proxy command on the host;
-// its IDE companion's command is started. A switch value that names no
+// its IDE companion's command is started, and the IDE's other variables
+// (GEMINI_CLI_IDE_*) make a project's folders of choice part of the
+// workspace or a server of its choice the IDE. A switch value that names no
 // path (GEMINI_SYSTEM_MD=true: the project's .gemini/system.md) and one
 // that turns the feature off are no such variable.
 func GeminiOwnVar(name, value string) bool {
@@ -107,7 +109,7 @@ func GeminiOwnVar(name, value string) bool {
 	case "GEMINI_WRITE_SYSTEM_MD":
 		return v != "" && v != "0" && v != "false"
 	}
-	return v != "" && slices.Contains(geminiOwnVars, name)
+	return v != "" && (slices.Contains(geminiOwnVars, name) || strings.HasPrefix(name, "GEMINI_CLI_IDE_"))
 }
 
 // geminiOwnVars are the variables of GeminiOwnVar.
@@ -119,6 +121,11 @@ var geminiOwnVars = []string{
 	"GEMINI_SANDBOX", "GEMINI_SANDBOX_IMAGE", "GEMINI_SANDBOX_PROXY_COMMAND", "BUILD_SANDBOX",
 	"SANDBOX_FLAGS", "SANDBOX_MOUNTS", "SANDBOX_ENV", "SANDBOX_PORTS",
 	"GEMINI_CLI_IDE_SERVER_STDIO_COMMAND", "GEMINI_CLI_IDE_SERVER_STDIO_ARGS",
+	// The rest of the IDE's connection (any GEMINI_CLI_IDE_ variable counts):
+	// the folders it adds to the workspace, whose file names go to the model
+	// at the start and whose files Gemini CLI's own boundary then admits, the
+	// port and token it connects to, the process it takes for the IDE.
+	"GEMINI_CLI_IDE_WORKSPACE_PATH", "GEMINI_CLI_IDE_SERVER_PORT", "GEMINI_CLI_IDE_AUTH_TOKEN", "GEMINI_CLI_IDE_PID",
 }
 
 // GeminiOwnVars returns the names of GeminiOwnVar.

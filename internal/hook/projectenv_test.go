@@ -200,4 +200,11 @@ func TestProjectGeminiOwnVars(t *testing.T) {
 	if !GeminiOwnVar("GEMINI_SYSTEM_MD", "~/.aws/credentials") || GeminiOwnVar("GEMINI_SYSTEM_MD", "1") || GeminiOwnVar("NODE_ENV", "x") {
 		t.Error("GeminiOwnVar")
 	}
+	// The IDE's connection variables (hooks-22): a project's folders of
+	// choice in the workspace, a server of its choice as the IDE.
+	for _, n := range []string{"GEMINI_CLI_IDE_WORKSPACE_PATH", "GEMINI_CLI_IDE_SERVER_PORT", "GEMINI_CLI_IDE_AUTH_TOKEN", "GEMINI_CLI_IDE_PID", "GEMINI_CLI_IDE_ANY_LATER_ONE"} {
+		if !GeminiOwnVar(n, "/x") {
+			t.Errorf("GeminiOwnVar(%s)", n)
+		}
+	}
 }

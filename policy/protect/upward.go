@@ -42,13 +42,17 @@ var UpwardConfigs = []string{"eslint.config.js", "eslint.config.mjs", "eslint.co
 // config through it, Nuxt and UnoCSS theirs), whose entries are used when
 // they end with a hash of the source, whatever comes before (a line put
 // first from inside ran at the next load outside: sixteenth red team,
-// S16-3). Each tool goes on without writing there.
+// S16-3). Each tool goes on without writing there. Besides, Gemini CLI's
+// IDE connection files (gemini/ide/gemini-ide-server-*.json, written by its
+// IDE companion), read at every start in an IDE terminal: Gemini CLI 0.61.0
+// starts the program one names (stdio.command) outside any hook (a file a
+// sandboxed command wrote there ran at the next session).
 func TempCaches() []string {
-	return []string{"tsx-" + strconv.Itoa(os.Geteuid()), "node-compile-cache", "node-jiti"}
+	return []string{"tsx-" + strconv.Itoa(os.Geteuid()), "node-compile-cache", "node-jiti", "gemini"}
 }
 
 // WhyUpwardTop is the reason given for a path of UpwardTop.
-const WhyUpwardTop = "at the top of a writable root other than the project: tools run in any directory below it that lacks one of its own find it and run what it says"
+const WhyUpwardTop = "at the top of a writable root other than the project: tools run in any directory below it that lacks one of its own find it and run what it says, or a tool reads it there at its next start"
 
 // UpwardTop returns the paths at the top of dir that tools running in a
 // directory below it take for their own: UpwardNames, UpwardConfigs and
