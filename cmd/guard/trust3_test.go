@@ -171,3 +171,61 @@ func chownTree(t *testing.T, dir string, uid, gid int) {
 		return nil
 	})
 }
+
+// TestApprovedFileUnchanged: a person asked about `./run.sh` (or `sh
+// run.sh`) reads run.sh before answering; the agent, working on in the
+// background, rewrote it while the question was on the screen, and guard
+// ran the new text on the "once" answer. A file inside the roots that the
+// question names must be what it was when the question was put, or the
+// answer is refused (126) and nothing runs.
+func TestApprovedFileUnchanged(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		argv    []string
+		replace bool // a new file renamed over it, else rewritten in place
+	}{
+		{[]string{"./run.sh"}, true},
+		{[]string{"./run.sh"}, false},
+		{[]string{"sh", "run.sh"}, true},
+		{[]string{"sh", "-c", "./run.sh"}, false},
+	} {
+		w := newWorld(t)
+		os.Remove(filepath.Join(w.configDir(), "e2e.policy")) // its sh -c rule is safe
+		script := w.write("work/run.sh", "#!/bin/sh\necho REVIEWED\n", 0o755)
+		t.Logf("%q", c.argv)
+		tm := openTerminal(t)
+		cmd := w.guardCmd(append([]string{"--mode", "suggest", "--"}, c.argv...)...)
+		tm.start(cmd)
+		tm.waitFor(promptText)
+		if c.replace {
+			w.write("work/run.sh.new", "#!/bin/sh\necho SWAPPED\n", 0o755)
+			if err := os.Rename(script+".new", script); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := os.WriteFile(script, []byte("#!/bin/sh\necho SWAPPED\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		tm.typeIn("o\n")
+		r := waitExit(t, cmd)
+		if out := tm.drain(); r.code != 126 || strings.Contains(out, "SWAPPED") || !strings.Contains(out, "changed while the question was on the screen") {
+			t.Errorf("%q, run.sh rewritten (renamed over: %v) at the prompt, answered o: %s; terminal %q; want 126, nothing run",
+				c.argv, c.replace, r, out)
+		}
+	}
+}
+
+// TestApprovedFileUnchangedRuns: a file the question names that stays as
+// it was runs on the answer.
+func TestApprovedFileUnchangedRuns(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.write("work/run.sh", "#!/bin/sh\necho REVIEWED\n", 0o755)
+	tm := openTerminal(t)
+	cmd := w.guardCmd("--mode", "suggest", "--", "./run.sh")
+	tm.start(cmd)
+	tm.waitFor(promptText)
+	tm.typeIn("o\n")
+	if r := waitExit(t, cmd); r.code != 0 || !strings.Contains(tm.drain(), "REVIEWED") {
+		t.Errorf("./run.sh unchanged, answered o: %s; terminal %q", r, tm.text())
+	}
+}

@@ -50,7 +50,7 @@ func (g *Gate) Run(argv []string) int {
 	// that a write landing outside at run time fails (WritesConfined).
 	filesOnly := WritesConfined(g.Mode, d)
 	if d.Action == policy.Ask {
-		d = g.ask(argv, &v, d)
+		d = g.ask(argv, &v, d, target.Path)
 	}
 	if d.Action == policy.Refuse {
 		g.log(argv, &v, d, "", "")
@@ -407,6 +407,9 @@ func (g *Gate) allowHint(v *policy.Verdict, d policy.Decision) string {
 	}
 	if d.Reason == "denied at the prompt" {
 		return "answer o (once) or a (always) at the prompt"
+	}
+	if strings.HasPrefix(d.Reason, "approved at the prompt, but ") {
+		return "run it again, and answer for the file as it is now"
 	}
 	return "a person approving it at a terminal, or a policy rule for it (guard explain shows why it is asked about)"
 }
