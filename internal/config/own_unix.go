@@ -24,13 +24,11 @@ import (
 // A *LinkedError or *ForeignError otherwise. Cost: one lstat for a missing
 // file; else one lstat a component, the directories once a process.
 func Own(path string) error {
-	if _, err := os.Lstat(path); err != nil {
+	fi, err := os.Lstat(path)
+	if err != nil {
 		return nil // nothing there to read; the reader reports what it finds
 	}
-	if err := OneName(path); err != nil {
-		return err
-	}
-	return walkOwn(path)
+	return walkOwn(path, fi)
 }
 
 // checkedDirs are the directories walkOwn found safe, by their path as
@@ -43,7 +41,7 @@ var checkedDirs struct {
 
 // walkOwn resolves path one component at a time, as the kernel does, and
 // checks each directory it enters and the file it ends at.
-func walkOwn(path string) error {
+func walkOwn(path string, last os.FileInfo) error {
 	if !filepath.IsAbs(path) {
 		abs, err := filepath.Abs(path)
 		if err != nil {
@@ -56,13 +54,8 @@ func walkOwn(path string) error {
 	checkedDirs.Lock()
 	known := checkedDirs.m[dir]
 	checkedDirs.Unlock()
-	if known {
-		if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink == 0 {
-			if !fi.Mode().IsRegular() {
-				return nil
-			}
-			return ownEntry(path, fi, path)
-		}
+	if known && last.Mode()&os.ModeSymlink == 0 {
+		return ownFile(path, last)
 	}
 	cur := "/"
 	fi, err := os.Lstat(cur)
@@ -102,8 +95,14 @@ func walkOwn(path string) error {
 			rest = append(strings.Split(target, "/"), rest...)
 			continue
 		}
-		if !fi.IsDir() && !fi.Mode().IsRegular() {
-			return nil // a device (/dev/null switches a file off), a FIFO: the reader's to refuse
+		if !fi.IsDir() {
+			if len(rest) > 0 {
+				return nil // not a directory on the way: the reader's open fails
+			}
+			if err := ownFile(path, fi); err != nil {
+				return err
+			}
+			break
 		}
 		if err := ownEntry(next, fi, path); err != nil {
 			return err
@@ -117,6 +116,20 @@ func walkOwn(path string) error {
 	checkedDirs.m[dir] = true
 	checkedDirs.Unlock()
 	return nil
+}
+
+// ownFile checks the file guard reads, reached as fi (no link): a regular
+// file with one name (see OneName), of this account or root, writable by
+// no other. Anything else (a device: /dev/null switches a file off; a
+// FIFO) is the reader's to refuse.
+func ownFile(path string, fi os.FileInfo) error {
+	if !fi.Mode().IsRegular() {
+		return nil
+	}
+	if hardLinked(fi) {
+		return &LinkedError{Path: path, Names: uint64(fi.Sys().(*syscall.Stat_t).Nlink)}
+	}
+	return ownEntry(path, fi, path)
 }
 
 // ownEntry checks one file or directory met on the way to file.
