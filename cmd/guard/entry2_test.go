@@ -272,8 +272,11 @@ func TestAgentTerminalSetuidCopy(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range []string{filepath.Dir(w.root), w.root, dir} {
-		if err := os.Chmod(d, 0o777); err != nil {
+	// Open to nobody; the sticky bit on the directories above guard's
+	// configuration, which a directory others may write would make
+	// guard refuse (TestConfigOfAnotherAccountRefused).
+	for d, mode := range map[string]os.FileMode{filepath.Dir(w.root): 0o777 | os.ModeSticky, w.root: 0o777 | os.ModeSticky, dir: 0o777} {
+		if err := os.Chmod(d, mode); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -627,9 +627,9 @@ func TestNewcomer3SetupAsRootKeepsOwner(t *testing.T) {
 }
 
 // TestNewcomer3RootInUserHome: guard run as root with a user's HOME (sudo
-// -E guard trust, sudo -E guard -- CMD) leaves what it makes there that
-// user's: the configuration directory, trusted.json, the state directory
-// and the audit log. Before, they were root's, 0700 and 0600: every guard
+// -E guard trust) leaves what it makes there that user's: the
+// configuration directory and trusted.json (root's own commands then
+// refuse the user's files as root's configuration). Before, they were root's, 0700 and 0600: every guard
 // the user then ran failed (125, permission denied on trusted.json) or
 // warned that the audit log was not written.
 func TestNewcomer3RootInUserHome(t *testing.T) {
@@ -670,8 +670,11 @@ func TestNewcomer3RootInUserHome(t *testing.T) {
 	if r := waitExit(t, cmd); r.code != 0 {
 		t.Fatalf("guard trust as root: exit %d: %q", r.code, tm.drain())
 	}
-	if code, _, se := run3(t, bin, env, project, "--", "true"); code != 0 {
-		t.Fatalf("guard -- true as root: exit %d: %s", code, se)
+	// Root's own commands do not take the user's files for root's
+	// configuration (the user could loosen guard for root's commands
+	// with them: TestConfigOfAnotherAccountRefused).
+	if code, _, se := run3(t, bin, env, project, "--", "true"); code != 125 || !strings.Contains(se, "another account could change it") {
+		t.Fatalf("guard -- true as root with the user's HOME: exit %d: %s; want 125, the user's files refused", code, se)
 	}
 	filepath.Walk(home, func(p string, fi os.FileInfo, err error) error {
 		if err == nil {

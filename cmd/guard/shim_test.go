@@ -71,14 +71,20 @@ type auditEntry struct {
 // decisions returns the audit log's entries and empties it.
 func (w *shimWorld) decisions() []auditEntry {
 	w.t.Helper()
-	b, err := os.ReadFile(w.audit)
+	return w.decisionsIn(w.audit)
+}
+
+// decisionsIn returns the entries of the audit log at path and removes it.
+func (w *shimWorld) decisionsIn(path string) []auditEntry {
+	w.t.Helper()
+	b, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
 		return nil
 	}
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	os.Remove(w.audit)
+	os.Remove(path)
 	var out []auditEntry
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
@@ -417,6 +423,12 @@ func TestShimInsideSandbox(t *testing.T) {
 	w := newShimWorld(t)
 	needSandbox(t, w.world, "full-auto")
 	shimPath := "PATH=" + w.shims + ":" + systemPath
+	// The guards run inside log to a file of the project's: the audit log
+	// is hidden and read-only inside the sandbox wherever it is
+	// (TestAuditLogInTempKeptFromSandbox).
+	inner := filepath.Join(w.work, "inner-audit.jsonl")
+	innerLog := []string{"env", "GUARD_AUDIT_LOG=" + inner}
+	decisions := func() []auditEntry { return append(w.decisions(), w.decisionsIn(inner)...) }
 
 	t.Run("judged again", func(t *testing.T) {
 		dir, err := os.MkdirTemp("/var/tmp", "guard-e2e-")
@@ -427,23 +439,23 @@ func TestShimInsideSandbox(t *testing.T) {
 		victim := filepath.Join(dir, "victim")
 		w.write(victim, "keep me\n", 0o644)
 		// The outer guard cannot see the path (a variable): unverified, sandboxed.
-		cmd := w.guardCmd("--mode", "full-auto", "--", "bash", "-c", `f=`+victim+`; rm "$f"; echo "rm: $?"`)
+		cmd := w.guardCmd(append(append([]string{"--mode", "full-auto", "--"}, innerLog...), "bash", "-c", `f=`+victim+`; rm "$f"; echo "rm: $?"`)...)
 		cmd.Env = append(cmd.Env, shimPath)
 		r := execute(t, cmd)
 		if r.stdout != "rm: 126\n" || !strings.Contains(r.stderr, "guard: refused rm "+victim) || !fileExists(victim) {
 			t.Errorf("full-auto bash -c 'rm OUTSIDE' with shims: %s, victim kept %v; want the inner rm refused by guard (126)", r, fileExists(victim))
 		}
-		if a := argvs(w.decisions()); len(a) != 2 || a[1] != "rm "+victim {
+		if a := argvs(decisions()); len(a) != 2 || a[1] != "rm "+victim {
 			t.Errorf("guard decided about %q, want the outer bash -c and then the inner rm", a)
 		}
 	})
 
 	t.Run("--mode full-auto", func(t *testing.T) {
 		w.write("work/x", "", 0o644)
-		cmd := w.guardCmd("--mode", "full-auto", "--", "bash", "-c", "rm x")
+		cmd := w.guardCmd(append(append([]string{"--mode", "full-auto", "--"}, innerLog...), "bash", "-c", "rm x")...)
 		cmd.Env = append(cmd.Env, shimPath)
 		r := execute(t, cmd)
-		es := w.decisions()
+		es := decisions()
 		skipNestedBugs(t, r)
 		if r.code != 0 || fileExists(filepath.Join(w.work, "x")) {
 			t.Errorf("guard --mode full-auto -- bash -c 'rm x' with shims: %s, want exit 0 and x removed by the inner rm", r)
@@ -455,10 +467,10 @@ func TestShimInsideSandbox(t *testing.T) {
 
 	t.Run("GUARD_MODE=full-auto", func(t *testing.T) {
 		w.write("work/x", "", 0o644)
-		cmd := w.guardCmd("--", "bash", "-c", "rm x")
+		cmd := w.guardCmd(append(append([]string{"--"}, innerLog...), "bash", "-c", "rm x")...)
 		cmd.Env = append(cmd.Env, shimPath, "GUARD_MODE=full-auto")
 		r := execute(t, cmd)
-		es := w.decisions()
+		es := decisions()
 		skipNestedBugs(t, r)
 		if r.code != 0 || fileExists(filepath.Join(w.work, "x")) {
 			t.Errorf("GUARD_MODE=full-auto guard -- bash -c 'rm x' with shims: %s, want exit 0 and x removed by the inner rm", r)

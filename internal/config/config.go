@@ -263,10 +263,33 @@ func (e *LinkedError) Error() string {
 	return fmt.Sprintf("%s has %d names (hard links): a command guard runs could change it through another name, which no protection covers; keep one name (a symbolic link to the copy you keep is followed, and its target protected)", e.Path, e.Names)
 }
 
+// ForeignError is one of guard's own files (the configuration, a policy
+// layer, remembered answers, trusted.json), or a directory on the way to
+// it, that another account could change: owned by an account other than
+// the one guard runs as and root, or writable by others. guard runs
+// nothing with it (exit 125), as git refuses a repository of another
+// owner: that account could loosen guard for this one's commands (root
+// run with a user's HOME by sudo -E or su -m, a configuration directory
+// in a shared place).
+type ForeignError struct {
+	Path string // the file or directory
+	File string // the file guard was reading, when Path is a directory above it
+	Why  string // "belongs to alice (uid 1001) ...", "is writable by every account (mode 0777)"
+	Fix  string // what would allow it
+}
+
+func (e *ForeignError) Error() string {
+	what := e.Path
+	if e.File != "" && e.File != e.Path {
+		what = e.Path + " (a directory on the way to " + e.File + ")"
+	}
+	return fmt.Sprintf("%s %s: another account could change it and so loosen guard for this account's commands; to allow it: %s", what, e.Why, e.Fix)
+}
+
 // readFile reads path, a regular file of at most maxSize bytes, without
 // blocking on a FIFO or reading a device (see safefile.Read).
 func readFile(path string) ([]byte, error) {
-	if err := OneName(path); err != nil {
+	if err := Own(path); err != nil {
 		return nil, err
 	}
 	return safefile.Read(path, maxSize)

@@ -15,6 +15,7 @@
 //     symbolic links.
 //   - The file is trusted as far as the user's account is: any process running
 //     as the user (an agent outside the sandbox, say) can edit it and change the
-//     mode. Its owner and permissions are not checked.
+//     mode. One another account may change (its owner, its mode, a directory
+//     above it) is refused (Own).
 //   - Files larger than 1 MiB are refused.
 package config

@@ -21,7 +21,11 @@ const PromptTimeout = 5 * time.Minute
 // ask puts the question to a person at the terminal, if one can answer
 // (see openTerminal). Without one, the command is refused with what would
 // allow it.
-func (g *Gate) ask(argv []string, v *policy.Verdict, d policy.Decision) policy.Decision {
+//
+// program, when known, is the file guard would run: it and the other
+// files inside the roots the question names must be as they were when it
+// was put (filesShown), or the answer is for something else.
+func (g *Gate) ask(argv []string, v *policy.Verdict, d policy.Decision, program string) policy.Decision {
 	tty, why := openTerminal()
 	if tty == nil {
 		d.Action = policy.Refuse
@@ -32,12 +36,17 @@ func (g *Gate) ask(argv []string, v *policy.Verdict, d policy.Decision) policy.D
 		return d
 	}
 	defer tty.Close()
+	shown := g.filesShown(program, argv, v)
 	fmt.Fprintf(tty, "guard: %s (%s, %s mode): %s\n", Display(argv), v.Class, g.Mode, Visible(d.Reason))
 	if v.Result.Rule != "" {
 		fmt.Fprintf(tty, "guard: rule %s at %s\n", Visible(v.Result.Rule), Visible(v.Result.At.String()))
 	}
 	if reason := g.promptAlways(tty, argv, v, func() string { return readAnswer(tty) }); reason != "" {
 		d.Action, d.Reason = policy.Run, reason
+		if f := changedSince(shown); f != "" {
+			d.Action = policy.Refuse
+			d.Reason = "approved at the prompt, but " + f + " changed while the question was on the screen: what was approved is not what would run"
+		}
 	} else {
 		d.Action, d.Reason = policy.Refuse, "denied at the prompt"
 	}

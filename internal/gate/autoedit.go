@@ -49,7 +49,7 @@ func (g *Gate) writesUnconfined(argv []string, v *policy.Verdict, d policy.Decis
 		return 0, false
 	}
 	d = g.ask(argv, v, policy.Decision{Action: policy.Ask, Class: d.Class, Writes: d.Writes,
-		Reason: "writes files, and auto-edit cannot confine them to the roots on this machine: " + err.Error()})
+		Reason: "writes files, and auto-edit cannot confine them to the roots on this machine: " + err.Error()}, "")
 	if d.Action != policy.Run {
 		g.refuse(argv, v, d)
 		return ExitRefused, true

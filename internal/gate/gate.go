@@ -500,7 +500,7 @@ func (g *Gate) loadPolicies(opts Options, cfg config.Config) error {
 		files = append(files, g.ProjectPolicy) // this project's answers
 	}
 	for _, f := range files {
-		if err := config.OneName(f); err != nil {
+		if err := config.Own(f); err != nil {
 			return fmt.Errorf("read policy: %w", err)
 		}
 		p, err := cache.LoadFile(f)
@@ -701,6 +701,11 @@ func caps(cfg config.Config, mode policy.Mode, getenv func(string) string) ([]Ca
 			}
 			return getenv(k)
 		})
+		if fe := (*config.ForeignError)(nil); errors.As(err, &fe) {
+			// Another account's file (root run with a user's HOME): not
+			// this account's configuration, and a cap only tightens.
+			continue
+		}
 		if err != nil {
 			// Left out, a file whose errors stop guard when it is the
 			// one in use stopped nothing once GUARD_CONFIG named another

@@ -50,7 +50,7 @@ func (g *Gate) Run(argv []string) int {
 	// that a write landing outside at run time fails (WritesConfined).
 	filesOnly := WritesConfined(g.Mode, d)
 	if d.Action == policy.Ask {
-		d = g.ask(argv, &v, d)
+		d = g.ask(argv, &v, d, target.Path)
 	}
 	if d.Action == policy.Refuse {
 		g.log(argv, &v, d, "", "")
@@ -187,32 +187,14 @@ func (g *Gate) Profile() sandbox.Profile {
 	// The result is kept in guard's policy cache directory, which this list
 	// keeps read-only inside the sandbox (sandbox.ProtectCached).
 	sandbox.ProtectCached(&p, g.SandboxProtectList(), g.Home, config.CacheDirWritten(g.Getenv))
-	// The audit log stays appendable by the guards run inside (shims), so
-	// that their decisions are logged too, only in a shared temporary root
-	// ($TMPDIR, /tmp), where the sandbox makes no symbolic link and links
-	// or moves nothing in. In any other root (the home as the project) a
-	// program inside replaced it with a symbolic link to ~/.bashrc, and the
-	// next guard, outside the sandbox, appended the agent's words to it:
-	// there it is read-only with the rest of guard's state, and guards
-	// inside say they could not log, as they do wherever no root holds it.
-	shared := false
+	// The audit log is guard's state wherever it is: read-only with the
+	// rest (the protected list holds it), and unreadable, since it holds
+	// every command's argv, the tokens and passwords typed on command
+	// lines among them. Guards run inside (shims) say they could not log.
+	// A log in a shared temporary root ($TMPDIR, /tmp) used to stay
+	// writable for them: a program in the sandbox truncated it, forged its
+	// entries (its own command's among them) and read the tokens in it.
 	if g.AuditLog != "" {
-		resolved := policy.Resolve(g.AuditLog, "/")
-		in := func(r string) bool { return policy.Inside(resolved, r) }
-		// In a shared root, and in no other root (a project inside /tmp
-		// keeps links and moves within itself).
-		shared = slices.ContainsFunc(p.SharedRoots, in) && !slices.ContainsFunc(p.WritableRoots, func(r string) bool {
-			return in(r) && !slices.Contains(p.SharedRoots, r)
-		})
-		if shared && len(p.ReadOnly) > 0 {
-			p.ReadOnly = slices.DeleteFunc(p.ReadOnly, func(ro string) bool {
-				return policy.Inside(resolved, ro) || policy.Inside(g.AuditLog, ro)
-			})
-		}
-	}
-	// Elsewhere the audit log is a secret: it holds every command's argv,
-	// the tokens and passwords typed on command lines among them.
-	if g.AuditLog != "" && !shared {
 		for _, f := range []string{g.AuditLog, g.AuditLog + ".1"} {
 			if _, err := os.Lstat(f); err == nil {
 				p.Unreadable = append(p.Unreadable, f)
@@ -425,6 +407,9 @@ func (g *Gate) allowHint(v *policy.Verdict, d policy.Decision) string {
 	}
 	if d.Reason == "denied at the prompt" {
 		return "answer o (once) or a (always) at the prompt"
+	}
+	if strings.HasPrefix(d.Reason, "approved at the prompt, but ") {
+		return "run it again, and answer for the file as it is now"
 	}
 	return "a person approving it at a terminal, or a policy rule for it (guard explain shows why it is asked about)"
 }

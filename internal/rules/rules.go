@@ -129,7 +129,7 @@ const maxFile = 1 << 20
 // (also under a configuration directory that is a file, as config.toml).
 // Anything but a regular file is an error: a FIFO is not waited on.
 func Read(path string, scope Scope) ([]Rule, error) {
-	if err := config.OneName(path); err != nil {
+	if err := config.Own(path); err != nil {
 		return nil, err // not a policy layer either (a rename would break the link)
 	}
 	data, err := safefile.Read(path, maxFile)
@@ -295,7 +295,7 @@ func edit(path string, change func(old []byte) ([]byte, error), check Check) err
 		return err
 	}
 	defer unlock()
-	if err := config.OneName(path); err != nil {
+	if err := config.Own(path); err != nil {
 		return err
 	}
 	old, err := safefile.Read(path, maxFile)

@@ -129,7 +129,7 @@ func Files(project string) ([]File, error) {
 
 // List returns the trusted projects.
 func (s Store) List() ([]Record, error) {
-	if err := config.OneName(s.Path); err != nil {
+	if err := config.Own(s.Path); err != nil {
 		return nil, err
 	}
 	data, err := safefile.ReadNoFollow(s.Path, maxFile)
