@@ -53,8 +53,12 @@ func (c *cli) codexLoginPATH(g *gate.Gate, opts gate.Options, script string) str
 		if err := c.judgeStartupPATH(g2, nestedOnly([]string{"bash", "-c", script})); err != nil {
 			return err.Error()
 		}
-		if _, d := g2.Judge([]string{"bash", "-c", script}); d.Action != policy.Run {
+		v2, d := g2.Judge([]string{"bash", "-c", script})
+		if d.Action != policy.Run {
 			return fmt.Sprintf("Codex runs it in a login shell (%s), where the start-up files make PATH %s, and there it is %s", lp.Shell, lp.PATH, d.Reason)
+		}
+		if why := dashProgramWhy(g2, script, v2.Dirs); why != "" {
+			return fmt.Sprintf("Codex runs it in a login shell (%s), where the start-up files make PATH %s, and there %s", lp.Shell, lp.PATH, why)
 		}
 	}
 	return ""
@@ -75,4 +79,19 @@ func pathReaches(path string, roots []string) bool {
 		}
 	}
 	return false
+}
+
+// dashProgramWhy says why a command of script that bash runs as its own
+// builtin or keyword runs a program under dash, the /bin/sh a Codex model
+// may name for exec_command: dash has no such builtin and runs what g's
+// PATH finds (a .venv/bin/[[ the agent wrote), from the directories dirs
+// the script may be in; "" when PATH finds none of them (dash then runs
+// nothing).
+func dashProgramWhy(g *gate.Gate, script string, dirs []string) string {
+	for _, name := range hook.DashLooksUp(script) {
+		if bin := g.FoundOnPath(name, dirs); bin != "" {
+			return fmt.Sprintf("`%s` is bash's own, but dash, the /bin/sh a Codex model may ask for, has no such builtin and runs the program %s that PATH finds, which guard did not judge", name, bin)
+		}
+	}
+	return ""
 }

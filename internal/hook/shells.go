@@ -757,3 +757,77 @@ func braceExpands(w *syntax.Word) bool {
 	_, after, ok := strings.Cut(b.String(), "{")
 	return ok && (strings.Contains(after, ",") || strings.Contains(after, ".."))
 }
+
+// dashLacks are bash's builtins and keywords that dash, the /bin/sh a
+// Codex model may name, does not have (bash's `compgen -b -k` less what
+// dash's `command -V` knows): dash looks each up on PATH and runs the
+// program found there, where bash runs its own.
+var dashLacks = map[string]bool{
+	"[[": true, "bind": true, "builtin": true, "caller": true, "compgen": true, "complete": true,
+	"compopt": true, "coproc": true, "declare": true, "dirs": true, "disown": true, "enable": true,
+	"fc": true, "function": true, "help": true, "history": true, "let": true, "logout": true,
+	"mapfile": true, "popd": true, "pushd": true, "readarray": true, "select": true, "shopt": true,
+	"source": true, "suspend": true, "typeset": true,
+}
+
+// DashLooksUp returns the names of script, read as bash, that bash runs as
+// its builtin or keyword and dash as a program found on PATH (dashLacks):
+// `[[ -f x ]]`, `pushd src`, `builtin echo`, also after dash's `command`
+// and `exec`, which run a program by name (`command pushd src`). A program
+// of such a name on PATH (a .venv/bin/[[ in the project) runs under dash
+// unjudged; where there is none, dash runs nothing.
+func DashLooksUp(script string) []string {
+	f, err := parseBash(script)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	add := func(name string) {
+		if dashLacks[name] && !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	shell.Walk(f, nil, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.TestClause:
+			add("[[")
+		case *syntax.LetClause:
+			add("let")
+		case *syntax.CoprocClause:
+			add("coproc")
+		case *syntax.DeclClause:
+			add(n.Variant.Value)
+		case *syntax.FuncDecl:
+			if n.RsrvWord {
+				add("function")
+			}
+		case *syntax.ForClause:
+			if n.Select {
+				add("select")
+			}
+		case *syntax.CallExpr:
+			add(dashProgramName(n.Args))
+		}
+		return true
+	})
+	return names
+}
+
+// dashProgramName returns the program dash runs for a command's words: the
+// first, or after `command` or `exec` (and their options) the next one;
+// "" when it is not a literal word or dash only looks it up (`command -v`).
+func dashProgramName(args []*syntax.Word) string {
+	for i, w := range args {
+		name := w.Lit()
+		if i > 0 && strings.HasPrefix(name, "-") && name != "-" {
+			if name == "--" || strings.Trim(name[1:], "p") == "" {
+				continue
+			}
+			return "" // command -v, -V: a look-up
+		}
+		if name != "command" && name != "exec" {
+			return name
+		}
+	}
+	return ""
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRedTeam29DashRunsPlantedBuiltin: `[[`, pushd, popd, builtin are bash's
+// own, and dash, the /bin/sh a Codex model may name for exec_command, has
+// none of them: it runs the program PATH finds. With a directory of the
+// project on PATH (an activated .venv/bin, node_modules/.bin), a program
+// the agent wrote there ran for `[[ -f a.txt ]] && echo yes`, which the
+// Codex hook allowed, judging bash's keyword.
+func TestRedTeam29DashRunsPlantedBuiltin(t *testing.T) {
+	guard := hookGuard(t)
+	planted := "#!/bin/sh\necho PLANTED-RAN\n"
+	names := []string{"[[", "pushd", "popd", "builtin", "dirs"}
+	files := map[string]string{"src/main.go": "package main\n"}
+	for _, name := range names {
+		files[".venv/bin/"+name] = planted
+	}
+	work, proj := rt27Project(t, files)
+	bin := filepath.Join(proj, ".venv", "bin")
+	for _, name := range names {
+		if err := os.Chmod(filepath.Join(bin, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := bin + ":" + os.Getenv("PATH")
+	attacks := []string{
+		"[[ -f a.txt ]] && echo yes",
+		"ls; [[ -n x ]] || echo empty",
+		`echo "$([[ -d src ]] && echo dir)"`,
+		"for f in *.txt; do [[ -s $f ]] && wc -l $f; done",
+		"pushd src",
+		"command pushd src",
+		"popd",
+		"builtin echo hi",
+	}
+	if dash, err := exec.LookPath("dash"); err == nil {
+		for _, script := range attacks {
+			cmd := exec.Command(dash, "-c", script)
+			cmd.Dir, cmd.Env = proj, []string{"PATH=" + path}
+			if out, _ := cmd.CombinedOutput(); !strings.Contains(string(out), "PLANTED-RAN") {
+				t.Errorf("dash %q printed %q, not the planted program's output: the premise does not hold here", script, out)
+			}
+		}
+	} else {
+		t.Log("dash is not installed: the answers are checked without running it")
+	}
+	env := hookEnv(t, work, "GUARD_MODE=suggest", "PATH="+path)
+	for _, script := range attacks {
+		if verdict, reason := hookVerdict(t, "codex", hookRun(t, proj, env, hookBody(t, "codex", proj, script), guard, "hook", "codex")); verdict == "allow" || verdict == "none" || verdict == "rewrite" {
+			t.Errorf("codex %q: %s %q; want asked", script, verdict, reason)
+		}
+	}
+	// bash and zsh run their own: Claude Code is not asked; nor is Codex
+	// where PATH finds no such program (dash then runs nothing).
+	for _, script := range []string{"[[ -f a.txt ]] && echo yes", "pushd src", "builtin echo hi"} {
+		if verdict, reason := hookVerdict(t, "claude-code", hookRun(t, proj, env, hookBody(t, "claude-code", proj, script), guard, "hook", "claude-code")); verdict != "allow" {
+			t.Errorf("claude-code %q: %s %q; want allow", script, verdict, reason)
+		}
+		plain := hookEnv(t, work, "GUARD_MODE=suggest")
+		if verdict, reason := hookVerdict(t, "codex", hookRun(t, proj, plain, hookBody(t, "codex", proj, script), guard, "hook", "codex")); verdict != "allow" && verdict != "none" {
+			t.Errorf("codex %q without the program on PATH: %s %q; want allowed", script, verdict, reason)
+		}
+	}
+}
