@@ -350,8 +350,8 @@ func (h *hookCall) run() (code int) {
 					d.Action = policy.Ask
 				}
 			}
-			if verdict == hook.Allow && agent == hook.Codex {
-				if why := dashProgramWhy(g, script, v.Dirs); why != "" {
+			if verdict == hook.Allow {
+				if why := lookedUpWhy(g, &v, script, agent); why != "" {
 					verdict, reason = hook.Ask, "not known to be safe: "+why
 					d.Action = policy.Ask
 				}

@@ -813,6 +813,28 @@ func DashLooksUp(script string) []string {
 	return names
 }
 
+// ZshLooksUp returns the names of script, read as bash, that zsh looks up
+// on PATH where bash may run its own builtin: the command after `command`,
+// which in zsh runs an external command only (unless POSIX_BUILTINS is
+// set): `command pushd src` and `command cd src` run a pushd or cd that
+// PATH finds, or fail. `command -v` and `-V` only look the name up.
+func ZshLooksUp(script string) []string {
+	f, err := parseBash(script)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	shell.Walk(f, nil, func(n syntax.Node) bool {
+		if call, ok := n.(*syntax.CallExpr); ok && len(call.Args) > 1 && call.Args[0].Lit() == "command" {
+			if name := dashProgramName(call.Args); name != "" && !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		}
+		return true
+	})
+	return names
+}
+
 // dashProgramName returns the program dash runs for a command's words: the
 // first, or after `command` or `exec` (and their options) the next one;
 // "" when it is not a literal word or dash only looks it up (`command -v`).
