@@ -16,20 +16,7 @@ import (
 // Codex hook allowed, judging bash's keyword.
 func TestRedTeam29DashRunsPlantedBuiltin(t *testing.T) {
 	guard := hookGuard(t)
-	planted := "#!/bin/sh\necho PLANTED-RAN\n"
-	names := []string{"[[", "pushd", "popd", "builtin", "dirs"}
-	files := map[string]string{"src/main.go": "package main\n"}
-	for _, name := range names {
-		files[".venv/bin/"+name] = planted
-	}
-	work, proj := rt27Project(t, files)
-	bin := filepath.Join(proj, ".venv", "bin")
-	for _, name := range names {
-		if err := os.Chmod(filepath.Join(bin, name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	path := bin + ":" + os.Getenv("PATH")
+	work, proj, path := rt29Planted(t, ".venv/bin", "[[", "pushd", "popd", "builtin", "dirs")
 	attacks := []string{
 		"[[ -f a.txt ]] && echo yes",
 		"ls; [[ -n x ]] || echo empty",
@@ -81,20 +68,7 @@ func TestRedTeam29ZshCommandRunsProgram(t *testing.T) {
 		t.Skip("zsh is not installed")
 	}
 	guard := hookGuard(t)
-	planted := "#!/bin/sh\necho PLANTED-RAN\n"
-	names := []string{"pushd", "popd", "cd"}
-	files := map[string]string{"src/main.go": "package main\n"}
-	for _, name := range names {
-		files["node_modules/.bin/"+name] = planted
-	}
-	work, proj := rt27Project(t, files)
-	bin := filepath.Join(proj, "node_modules", ".bin")
-	for _, name := range names {
-		if err := os.Chmod(filepath.Join(bin, name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	path := bin + ":" + os.Getenv("PATH")
+	work, proj, path := rt29Planted(t, "node_modules/.bin", "pushd", "popd", "cd")
 	attacks := []string{"command pushd src", "command popd", "command cd src && ls", "ls; command pushd src"}
 	for _, script := range attacks {
 		cmd := exec.Command(zsh, "-f", "-c", script)
@@ -123,4 +97,23 @@ func TestRedTeam29ZshCommandRunsProgram(t *testing.T) {
 			t.Errorf("claude-code %q without the program on PATH: %s %q; want allow", script, verdict, reason)
 		}
 	}
+}
+
+// rt29Planted makes a project with a directory bin (relative to it) holding
+// a program of each of names that prints PLANTED-RAN, and returns the PATH
+// with that directory first.
+func rt29Planted(t *testing.T, bin string, names ...string) (work, proj, path string) {
+	t.Helper()
+	files := map[string]string{"src/main.go": "package main\n"}
+	for _, name := range names {
+		files[bin+"/"+name] = "#!/bin/sh\necho PLANTED-RAN\n"
+	}
+	work, proj = rt27Project(t, files)
+	dir := filepath.Join(proj, bin)
+	for _, name := range names {
+		if err := os.Chmod(filepath.Join(dir, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return work, proj, dir + ":" + os.Getenv("PATH")
 }
