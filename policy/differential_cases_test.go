@@ -221,7 +221,7 @@ var diffClasses = map[string][]string{
 	// (the lab's holds a recorder of each name; judge-29).
 	"dash_lacks_builtins": {
 		"[[ -f a.txt ]] && echo yes", "ls; [[ -n x ]] || echo no", "echo \"$([[ -d d ]] && echo d)\"",
-		"pushd d", "command pushd d", "popd", "builtin echo hi", "dirs", "ls && builtin cd d",
+		"pushd d", "command pushd d", "builtin command pushd d", "popd", "builtin echo hi", "dirs", "ls && builtin cd d",
 		"for f in *.txt; do [[ -s \"$f\" ]] && cat \"$f\"; done",
 	},
 	"dash_differences": {

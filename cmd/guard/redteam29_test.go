@@ -69,7 +69,7 @@ func TestRedTeam29ZshCommandRunsProgram(t *testing.T) {
 	}
 	guard := hookGuard(t)
 	work, proj, path := rt29Planted(t, "node_modules/.bin", "pushd", "popd", "cd")
-	attacks := []string{"command pushd src", "command popd", "command cd src && ls", "ls; command pushd src"}
+	attacks := []string{"command pushd src", "command popd", "command cd src && ls", "ls; command pushd src", "builtin command pushd src"}
 	for _, script := range attacks {
 		cmd := exec.Command(zsh, "-f", "-c", script)
 		cmd.Dir, cmd.Env = proj, []string{"PATH=" + path}

@@ -825,14 +825,39 @@ func ZshLooksUp(script string) []string {
 	}
 	var names []string
 	shell.Walk(f, nil, func(n syntax.Node) bool {
-		if call, ok := n.(*syntax.CallExpr); ok && len(call.Args) > 1 && call.Args[0].Lit() == "command" {
-			if name := dashProgramName(call.Args); name != "" && !slices.Contains(names, name) {
+		if call, ok := n.(*syntax.CallExpr); ok {
+			if name := zshCommandName(call.Args); name != "" && !slices.Contains(names, name) {
 				names = append(names, name)
 			}
 		}
 		return true
 	})
 	return names
+}
+
+// zshCommandName returns the word zsh's `command` runs as an external
+// command, after the builtin words before it and command's own options
+// (`builtin command pushd src`: pushd); "" when the words hold no such
+// command or only look the name up (`command -v`).
+func zshCommandName(args []*syntax.Word) string {
+	i := 0
+	for i < len(args) && args[i].Lit() == "builtin" {
+		i++
+	}
+	if i >= len(args) || args[i].Lit() != "command" {
+		return ""
+	}
+	for i++; i < len(args); i++ {
+		switch name := args[i].Lit(); {
+		case name == "--" || name == "-p":
+			continue
+		case strings.HasPrefix(name, "-") && name != "-":
+			return "" // -v, -V: a look-up
+		default:
+			return name
+		}
+	}
+	return ""
 }
 
 // dashProgramName returns the program dash runs for a command's words: the
