@@ -217,6 +217,13 @@ var diffClasses = map[string][]string{
 		"cat {x,y}", "cat a.txt {x,y}", "cat $'x'", "head -1 $'x'", "ls &>/dev/null rm a.txt",
 		"ls &>>/dev/null touch pwned", "echo {a,b}", "cat a{.txt,}", "ls &>/dev/null",
 	},
+	// bash's builtins and keywords dash runs as programs found on PATH
+	// (the lab's holds a recorder of each name; judge-29).
+	"dash_lacks_builtins": {
+		"[[ -f a.txt ]] && echo yes", "ls; [[ -n x ]] || echo no", "echo \"$([[ -d d ]] && echo d)\"",
+		"pushd d", "command pushd d", "builtin command pushd d", "popd", "builtin echo hi", "dirs", "ls && builtin cd d",
+		"for f in *.txt; do [[ -s \"$f\" ]] && cat \"$f\"; done",
+	},
 	"dash_differences": {
 		"ls &>x", "echo $'a'; ls", "echo {a,b}", "[[ a ]]", "ls |& cat", "ls &> /dev/null",
 		"echo a >&x", "function f { ls; }", "ls; source x.sh", "echo ${x:-$(touch pwned)}",

@@ -66,17 +66,14 @@ var dashAgentAsks func(script string, allowed func(reading string) bool) bool
 
 var dashAgentShell = diffShell{name: "dash", judge: "bash", agent: true}
 
-// dashProgram reports whether name, a keyword or builtin of bash, is a
-// program dash looks up on PATH: time (the program, which guard's wrapper
-// reads as bash's keyword: what it runs is checked in turn) and the
-// builtins dash lacks, which a system has no program for (judge-28, left:
-// one planted on PATH).
+// dashProgram reports whether name, a keyword of bash, is a program dash
+// looks up on PATH that the judge checks otherwise: time (the program,
+// which guard's wrapper reads as bash's keyword: what it runs is checked
+// in turn). bash's builtins and keywords dash lacks (`[[`, pushd, builtin)
+// are counted: the lab's PATH holds a recorder of each name the script
+// uses, and the Codex hook asks where PATH finds one (judge-29).
 func dashProgram(name string) bool {
-	switch name {
-	case "time", "builtin", "pushd", "popd", "dirs", "history":
-		return true
-	}
-	return false
+	return name == "time"
 }
 
 // agentAsks reports whether the hooks ask about src for sh, an agent's
@@ -294,6 +291,9 @@ func (l *diffLab) recorders(src string) {
 			continue
 		}
 		os.Symlink(l.truePath, filepath.Join(l.bin, name)) // exists already: fine
+	}
+	if strings.Contains(src, "[[") {
+		os.Symlink(l.truePath, filepath.Join(l.bin, "[[")) // dash runs it
 	}
 }
 

@@ -356,6 +356,12 @@ func (h *hookCall) run() (code int) {
 					d.Action = policy.Ask
 				}
 			}
+			if verdict == hook.Allow {
+				if why := lookedUpWhy(g, &v, script, agent); why != "" {
+					verdict, reason = hook.Ask, "not known to be safe: "+why
+					d.Action = policy.Ask
+				}
+			}
 			if reading, word := hook.ZshParamReading(script); verdict == hook.Allow && reading != "" {
 				if ok, why := plainRun(g, reading); !ok {
 					verdict, reason = hook.Ask, "not known to be safe: "+word+" is text to bash but a parameter expansion to zsh ($~x, $=x, $^x, $+x: the value of x; $x[...], $x:h: a part of it), the agent's shell for some users and the one a Codex model may ask for, and read so: "+why

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"guard/internal/config"
@@ -53,8 +54,12 @@ func (c *cli) codexLoginPATH(g *gate.Gate, opts gate.Options, script string) str
 		if err := c.judgeStartupPATH(g2, nestedOnly([]string{"bash", "-c", script})); err != nil {
 			return err.Error()
 		}
-		if _, d := g2.Judge([]string{"bash", "-c", script}); d.Action != policy.Run {
+		v2, d := g2.Judge([]string{"bash", "-c", script})
+		if d.Action != policy.Run {
 			return fmt.Sprintf("Codex runs it in a login shell (%s), where the start-up files make PATH %s, and there it is %s", lp.Shell, lp.PATH, d.Reason)
+		}
+		if why := lookedUpWhy(g2, &v2, script, hook.Codex); why != "" {
+			return fmt.Sprintf("Codex runs it in a login shell (%s), where the start-up files make PATH %s, and there %s", lp.Shell, lp.PATH, why)
 		}
 	}
 	return ""
@@ -75,4 +80,32 @@ func pathReaches(path string, roots []string) bool {
 		}
 	}
 	return false
+}
+
+// lookedUpWhy says why a command of script that bash runs as its own
+// builtin or keyword runs a program in another shell the agent may use,
+// one PATH finds from the directories the script may be in and that guard
+// did not judge as a program (v's commands); "" when there is none (the
+// shell then runs nothing). zsh's `command NAME` runs an external command
+// only (`command pushd src` ran a .venv/bin/pushd the agent wrote); dash,
+// the /bin/sh a Codex model may name, has no `[[`, pushd, builtin..., and
+// runs what PATH finds.
+func lookedUpWhy(g *gate.Gate, v *policy.Verdict, script string, agent hook.Agent) string {
+	judged := func(name string) bool {
+		return slices.ContainsFunc(v.Commands, func(c []string) bool { return len(c) > 0 && c[0] == name })
+	}
+	for _, name := range hook.ZshLooksUp(script) {
+		if bin := g.FoundOnPath(name, v.Dirs); bin != "" && !judged(name) {
+			return fmt.Sprintf("`command %s` runs bash's own %s, but in zsh, the agent's shell for some users and one a Codex model may ask for, command runs an external program only: the %s PATH finds, which guard did not judge", name, name, bin)
+		}
+	}
+	if agent != hook.Codex {
+		return ""
+	}
+	for _, name := range hook.DashLooksUp(script) {
+		if bin := g.FoundOnPath(name, v.Dirs); bin != "" && !judged(name) {
+			return fmt.Sprintf("`%s` is bash's own, but dash, the /bin/sh a Codex model may ask for, has no such builtin and runs the program %s that PATH finds, which guard did not judge", name, bin)
+		}
+	}
+	return ""
 }

@@ -757,3 +757,124 @@ func braceExpands(w *syntax.Word) bool {
 	_, after, ok := strings.Cut(b.String(), "{")
 	return ok && (strings.Contains(after, ",") || strings.Contains(after, ".."))
 }
+
+// dashLacks are bash's builtins and keywords that dash, the /bin/sh a
+// Codex model may name, does not have (bash's `compgen -b -k` less what
+// dash's `command -V` knows): dash looks each up on PATH and runs the
+// program found there, where bash runs its own.
+var dashLacks = map[string]bool{
+	"[[": true, "bind": true, "builtin": true, "caller": true, "compgen": true, "complete": true,
+	"compopt": true, "coproc": true, "declare": true, "dirs": true, "disown": true, "enable": true,
+	"fc": true, "function": true, "help": true, "history": true, "let": true, "logout": true,
+	"mapfile": true, "popd": true, "pushd": true, "readarray": true, "select": true, "shopt": true,
+	"source": true, "suspend": true, "typeset": true,
+}
+
+// DashLooksUp returns the names of script, read as bash, that bash runs as
+// its builtin or keyword and dash as a program found on PATH (dashLacks):
+// `[[ -f x ]]`, `pushd src`, `builtin echo`, also after dash's `command`
+// and `exec`, which run a program by name (`command pushd src`). A program
+// of such a name on PATH (a .venv/bin/[[ in the project) runs under dash
+// unjudged; where there is none, dash runs nothing.
+func DashLooksUp(script string) []string {
+	f, err := parseBash(script)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	add := func(name string) {
+		if dashLacks[name] && !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	shell.Walk(f, nil, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.TestClause:
+			add("[[")
+		case *syntax.LetClause:
+			add("let")
+		case *syntax.CoprocClause:
+			add("coproc")
+		case *syntax.DeclClause:
+			add(n.Variant.Value)
+		case *syntax.FuncDecl:
+			if n.RsrvWord {
+				add("function")
+			}
+		case *syntax.ForClause:
+			if n.Select {
+				add("select")
+			}
+		case *syntax.CallExpr:
+			add(dashProgramName(n.Args))
+		}
+		return true
+	})
+	return names
+}
+
+// ZshLooksUp returns the names of script, read as bash, that zsh looks up
+// on PATH where bash may run its own builtin: the command after `command`,
+// which in zsh runs an external command only (unless POSIX_BUILTINS is
+// set): `command pushd src` and `command cd src` run a pushd or cd that
+// PATH finds, or fail. `command -v` and `-V` only look the name up.
+func ZshLooksUp(script string) []string {
+	f, err := parseBash(script)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	shell.Walk(f, nil, func(n syntax.Node) bool {
+		if call, ok := n.(*syntax.CallExpr); ok {
+			if name := zshCommandName(call.Args); name != "" && !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		}
+		return true
+	})
+	return names
+}
+
+// zshCommandName returns the word zsh's `command` runs as an external
+// command, after the builtin words before it and command's own options
+// (`builtin command pushd src`: pushd); "" when the words hold no such
+// command or only look the name up (`command -v`).
+func zshCommandName(args []*syntax.Word) string {
+	i := 0
+	for i < len(args) && args[i].Lit() == "builtin" {
+		i++
+	}
+	if i >= len(args) || args[i].Lit() != "command" {
+		return ""
+	}
+	for i++; i < len(args); i++ {
+		switch name := args[i].Lit(); {
+		case name == "--" || name == "-p":
+			continue
+		case strings.HasPrefix(name, "-") && name != "-":
+			return "" // -v, -V: a look-up
+		default:
+			return name
+		}
+	}
+	return ""
+}
+
+// dashProgramName returns the program dash runs for a command's words: the
+// first, or after `command` or `exec` (and their options) the next one;
+// "" when it is not a literal word or dash only looks it up (`command -v`).
+func dashProgramName(args []*syntax.Word) string {
+	for i, w := range args {
+		name := w.Lit()
+		if i > 0 && strings.HasPrefix(name, "-") && name != "-" {
+			if name == "--" || strings.Trim(name[1:], "p") == "" {
+				continue
+			}
+			return "" // command -v, -V: a look-up
+		}
+		if name != "command" && name != "exec" {
+			return name
+		}
+	}
+	return ""
+}

@@ -1,6 +1,9 @@
 package hook
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestZshRunsProgram: the statements that zsh, unlike bash, runs a program
 // for ($READNULLCMD, $NULLCMD), wherever they are in the script; $(< file)
@@ -142,6 +145,28 @@ func TestDashReading(t *testing.T) {
 	} {
 		if got, _ := DashReading(script); got != want {
 			t.Errorf("DashReading(%q) = %q, want %q", script, got, want)
+		}
+	}
+}
+
+// TestLooksUp: the names of a script that bash runs as its own and dash or
+// zsh looks up on PATH.
+func TestLooksUp(t *testing.T) {
+	for script, want := range map[string][2]string{
+		"[[ -f a.txt ]] && echo yes":     {"[[", ""},
+		"pushd src; popd":                {"pushd popd", ""},
+		"command pushd src":              {"pushd", "pushd"},
+		"builtin command pushd src":      {"builtin", "pushd"},
+		"command -v pushd; command -V x": {"", ""},
+		"command -p -- cd src":           {"", "cd"},
+		"echo $([[ -d d ]] && echo d)":   {"[[", ""},
+		"time pushd src":                 {"pushd", ""},
+		"ls -la; cd src; echo hi":        {"", ""},
+		"exec builtin echo hi":           {"builtin", ""},
+	} {
+		dash, zsh := strings.Join(DashLooksUp(script), " "), strings.Join(ZshLooksUp(script), " ")
+		if dash != want[0] || zsh != want[1] {
+			t.Errorf("%q: dash %q, zsh %q; want %q, %q", script, dash, zsh, want[0], want[1])
 		}
 	}
 }

@@ -109,7 +109,10 @@ func unwrap(words []word, d Dialect) (unwrapped, bool) {
 	case "command":
 		// Not -v or -V: those only look the name up.
 		n, ok = options(args, "p", "", nil, nil)
-		u.builtin = true
+		// zsh's command runs an external command only (its POSIX_BUILTINS
+		// option, off unless it emulates sh, lets it run builtins):
+		// `command pushd src` runs a program named pushd there.
+		u.builtin = d != Zsh
 	case "noglob", "nocorrect":
 		n, ok = 1, d == Zsh
 		u.builtin = true
