@@ -26,7 +26,7 @@ func TestShebangEnvFindsPlanted(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(proj, "bin"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	planted := "#!/bin/sh\necho ran >> " + mark + "\nexec python3 \"$@\"\n"
+	planted := "#!/bin/sh\necho ran >> " + mark + "\nexec /usr/bin/python3 \"$@\"\n"
 	for _, f := range []string{"interp", "bin/python3"} {
 		if err := os.WriteFile(filepath.Join(proj, f), []byte(planted), 0o755); err != nil {
 			t.Fatal(err)
@@ -84,6 +84,79 @@ func TestShebangEnvFindsPlanted(t *testing.T) {
 		env[0] = "PATH=" + tools + ":" + systemPath
 		if r := hookRun(t, proj, env, "", guard, "--", "flake8", "--version"); r.code != 0 || r.stdout != "tool\n" {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q; want it run", line, r.code, r.stdout, r.stderr)
+		}
+	}
+}
+
+// entry-9 F2: a project replaced for good by a link. A program whose root
+// holds another session's project (a monorepo's root holding a package)
+// replaces that project with a link to the home, or as root to /etc, and
+// the other session's next commands took the link's target as their
+// writable root: auto-edit wrote the home unasked, and /etc/profile.d was
+// inside the root. A person's link to a project elsewhere, and the home
+// reached by the name HOME gives it, are taken as before.
+func TestProjectLinkedAway(t *testing.T) {
+	guard := hookGuard(t)
+	dir, err := os.MkdirTemp("/var/tmp", "guard-entry9-")
+	if err != nil {
+		t.Skip(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	home := filepath.Join(dir, "home")
+	mono := filepath.Join(dir, "mono")
+	data := filepath.Join(dir, "data", "proj")
+	for _, d := range []string{home, mono, data, filepath.Join(dir, "tmp")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	links := map[string]string{"pkg": home, "etcpkg": "/etc", "profiled": "/etc/profile.d", "upper": dir, "mine": data}
+	for name, target := range links {
+		if err := os.Symlink(target, filepath.Join(mono, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	homeLink := filepath.Join(dir, "homelink")
+	if err := os.Symlink(home, homeLink); err != nil {
+		t.Fatal(err)
+	}
+	env := func(cwd, homeDir string) []string {
+		return []string{"PATH=" + systemPath, "HOME=" + homeDir, "XDG_CONFIG_HOME=" + filepath.Join(homeDir, ".config"),
+			"TMPDIR=" + filepath.Join(dir, "tmp"), "PWD=" + cwd, "GUARD_MODE=auto-edit"}
+	}
+	// Through the link to the home: nothing runs, as a prefix, as $SHELL
+	// and in the hook.
+	pkg := filepath.Join(mono, "pkg")
+	made := filepath.Join(home, "made")
+	for _, args := range [][]string{{"--", "touch", made}, {"-c", "touch " + made}, {"--project", pkg, "--", "touch", made}} {
+		r := hookRun(t, pkg, env(pkg, home), "", guard, args...)
+		if _, err := os.Stat(made); err == nil {
+			os.Remove(made)
+			t.Errorf("guard %q in %s -> %s wrote the home: exit %d, stderr %q", args, pkg, home, r.code, r.stderr)
+			continue
+		}
+		if r.code != 125 || !strings.Contains(r.stderr, "through a symbolic link") {
+			t.Errorf("guard %q: exit %d, stderr %q; want 125, the link named", args, r.code, r.stderr)
+		}
+	}
+	hook := `{"session_id":"s","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"touch ` + made + `"},"cwd":"` + pkg + `"}`
+	if r := hookRun(t, pkg, append(env(pkg, home), "CLAUDE_PROJECT_DIR="+pkg), hook, guard, "hook", "claude-code"); !strings.Contains(r.stdout, `"deny"`) {
+		t.Errorf("hook in %s -> %s: %s %s; want deny", pkg, home, r.stdout, r.stderr)
+	}
+	// Through links to the system's configuration and to a directory
+	// above the home: refused (explain only, nothing is written).
+	for _, name := range []string{"etcpkg", "profiled", "upper"} {
+		p := filepath.Join(mono, name)
+		r := hookRun(t, p, env(p, home), "", guard, "explain", "--", "touch", "x.sh")
+		if r.code != 125 || !strings.Contains(r.stderr, "through a symbolic link") {
+			t.Errorf("explain in %s -> %s: exit %d, stdout %q, stderr %q; want 125", p, links[name], r.code, r.stdout, r.stderr)
+		}
+	}
+	// A person's link to a project elsewhere, and the home by its name.
+	for _, c := range []struct{ cwd, home string }{{filepath.Join(mono, "mine"), home}, {homeLink, homeLink}} {
+		r := hookRun(t, c.cwd, env(c.cwd, c.home), "", guard, "--", "touch", "ok")
+		if r.code != 0 {
+			t.Errorf("guard -- touch ok in %s: exit %d, stderr %q; want it run", c.cwd, r.code, r.stderr)
 		}
 	}
 }
