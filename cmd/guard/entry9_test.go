@@ -160,3 +160,41 @@ func TestProjectLinkedAway(t *testing.T) {
 		}
 	}
 }
+
+// entry-9 F3: an option's attached value that starts the command the
+// program runs (`env -Sgit reset --hard`: getopt takes "git" as -S's
+// value, env splits it and appends the words after it; `-iSCMD`,
+// `--split-string=CMD`). Only separate words were read for a command, so
+// it was unverified and full-auto ran it sandboxed, where the project may
+// be written: uncommitted work was discarded, as `env -S 'git reset
+// --hard'` (asked in every mode) would not have.
+func TestAttachedOptionCommand(t *testing.T) {
+	guard := hookGuard(t)
+	for _, argv := range [][]string{
+		{"env", "-Sgit", "reset", "--hard"},
+		{"env", "-iSgit", "reset", "--hard"},
+		{"env", "--split-string=git", "reset", "--hard"},
+		{"env", "-Sgit reset", "--hard"},
+	} {
+		work := t.TempDir()
+		proj := entry7Repo(t, work)
+		env := hookEnv(t, work, "GUARD_MODE=full-auto")
+		env[0] = "PATH=" + systemPath
+		r := hookRun(t, proj, env, "", guard, append([]string{"--"}, argv...)...)
+		if b, err := os.ReadFile(filepath.Join(proj, "a.txt")); err != nil || string(b) != "UNCOMMITTED\n" {
+			t.Errorf("full-auto %q ran: a.txt %q (%v); exit %d, stderr %q", argv, b, err, r.code, r.stderr)
+			continue
+		}
+		if r.code != 126 || !strings.Contains(r.stderr, "every mode") {
+			t.Errorf("full-auto %q: exit %d, stderr %q; want 126, asked in every mode", argv, r.code, r.stderr)
+		}
+	}
+	// An option's value that names no command still runs sandboxed.
+	work := t.TempDir()
+	proj := entry7Repo(t, work)
+	env := hookEnv(t, work, "GUARD_MODE=full-auto")
+	env[0] = "PATH=" + systemPath
+	if r := hookRun(t, proj, env, "", guard, "explain", "--", "nice", "--adjustment=5", "ls"); !strings.Contains(r.stdout, "decision: sandbox") {
+		t.Errorf("explain nice --adjustment=5 ls: %q %q; want sandbox", r.stdout, r.stderr)
+	}
+}
