@@ -16,11 +16,7 @@ import (
 // suggest mode, with real bash and dash as the shells around it.
 func TestShebangEnvFindsPlanted(t *testing.T) {
 	guard := hookGuard(t)
-	dir, err := os.MkdirTemp("/var/tmp", "guard-entry9-")
-	if err != nil {
-		t.Skip(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	dir := outsideTmp(t)
 	proj := filepath.Join(dir, "proj")
 	mark := filepath.Join(proj, "PLANTED-RAN")
 	if err := os.MkdirAll(filepath.Join(proj, "bin"), 0o755); err != nil {
@@ -97,11 +93,7 @@ func TestShebangEnvFindsPlanted(t *testing.T) {
 // reached by the name HOME gives it, are taken as before.
 func TestProjectLinkedAway(t *testing.T) {
 	guard := hookGuard(t)
-	dir, err := os.MkdirTemp("/var/tmp", "guard-entry9-")
-	if err != nil {
-		t.Skip(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	dir := outsideTmp(t)
 	home := filepath.Join(dir, "home")
 	mono := filepath.Join(dir, "mono")
 	data := filepath.Join(dir, "data", "proj")
@@ -180,14 +172,7 @@ func TestAttachedOptionCommand(t *testing.T) {
 		proj := entry7Repo(t, work)
 		env := hookEnv(t, work, "GUARD_MODE=full-auto")
 		env[0] = "PATH=" + systemPath
-		r := hookRun(t, proj, env, "", guard, append([]string{"--"}, argv...)...)
-		if b, err := os.ReadFile(filepath.Join(proj, "a.txt")); err != nil || string(b) != "UNCOMMITTED\n" {
-			t.Errorf("full-auto %q ran: a.txt %q (%v); exit %d, stderr %q", argv, b, err, r.code, r.stderr)
-			continue
-		}
-		if r.code != 126 || !strings.Contains(r.stderr, "every mode") {
-			t.Errorf("full-auto %q: exit %d, stderr %q; want 126, asked in every mode", argv, r.code, r.stderr)
-		}
+		askedKeepingWork(t, proj, argv, hookRun(t, proj, env, "", guard, append([]string{"--"}, argv...)...))
 	}
 	// An option's value that names no command still runs sandboxed.
 	work := t.TempDir()
@@ -196,5 +181,18 @@ func TestAttachedOptionCommand(t *testing.T) {
 	env[0] = "PATH=" + systemPath
 	if r := hookRun(t, proj, env, "", guard, "explain", "--", "nice", "--adjustment=5", "ls"); !strings.Contains(r.stdout, "decision: sandbox") {
 		t.Errorf("explain nice --adjustment=5 ls: %q %q; want sandbox", r.stdout, r.stderr)
+	}
+}
+
+// askedKeepingWork checks that the full-auto run r of argv in proj (made by
+// entry7Repo) left its uncommitted work and was asked about in every mode.
+func askedKeepingWork(t *testing.T, proj string, argv []string, r hookResult) {
+	t.Helper()
+	if b, err := os.ReadFile(filepath.Join(proj, "a.txt")); err != nil || string(b) != "UNCOMMITTED\n" {
+		t.Errorf("full-auto %q ran: a.txt %q (%v); exit %d, stderr %q", argv, b, err, r.code, r.stderr)
+		return
+	}
+	if r.code != 126 || !strings.Contains(r.stderr, "every mode") {
+		t.Errorf("full-auto %q: exit %d, stderr %q; want 126, asked in every mode", argv, r.code, r.stderr)
 	}
 }
