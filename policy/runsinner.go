@@ -44,7 +44,7 @@ const maxRunnerScripts = 256
 // paths the recursive removals among those commands delete, for the
 // decision to weigh against the roots.
 func (s Set) runsInner(argv []string, cwd string) (v Verdict, gone []string, ok bool) {
-	tails, words := 0, 0
+	count, words := 0, 0
 	judged := map[string]bool{}
 	tooMany := func() (Verdict, []string, bool) {
 		return Verdict{Class: Unverified, Argv: argv, Commands: [][]string{argv}, Unknown: true,
@@ -67,49 +67,96 @@ func (s Set) runsInner(argv []string, cwd string) (v Verdict, gone []string, ok 
 				return sv.under(argv), gone, true
 			}
 		}
-		if !s.mayDecide(w) {
-			continue
-		}
-		tails++
-		words += len(argv) - i
-		if tails > maxRunnerTails || words > maxRunnerWords {
-			return tooMany()
-		}
-		tail := argv[i:]
-		if _, _, isShell := ShellScript(tail); isShell {
-			tv := s.Judge(tail, cwd)
-			gone = append(gone, tv.Removes...)
-			if tv.Class == Forbidden || tv.Prompt != "" {
-				tv.Removes = gone
-				return tv.under(argv), gone, true
+		tails := [][]string{argv[i:]}
+		for _, v := range attachedValues(w) {
+			// `env -Sgit reset --hard`, `env --split-string=git ...`: the
+			// option's value starts the command, the words after it go on.
+			// (env -S splits a value of more than one word at blanks).
+			if f := strings.Fields(v); len(f) > 0 {
+				tails = append(tails, append(f, argv[i+1:]...))
 			}
-			continue
 		}
-		r := s.Check(tail)
-		tv := Verdict{Class: r.Class, Result: r, Argv: tail, Commands: [][]string{tail}, Prompt: promptOf(&r)}
-		if r.Class == Forbidden && len(tail) == 1 {
-			// A last word alone is as often a subcommand of the same name
-			// (`redis-cli shutdown`, `bazel shutdown`, `vagrant halt`): a
-			// person decides.
-			tv.Class, tv.Unknown = Unverified, true
-			tv.Prompt = argv[0] + " may run " + tail[0] + ", which is forbidden (" + r.Reason + "), or mean a subcommand of that name"
-		}
-		if r.Class != Forbidden {
-			if tv.Prompt == "" {
-				tv.Prompt = destructive(tail, nil)
+		for _, tail := range tails {
+			if !s.mayDecide(tail[0]) {
+				continue
 			}
-			tv.Removes = removes(tail, nil, cwd)
-			gone = append(gone, tv.Removes...)
-		}
-		if tv.Class == Forbidden || tv.Prompt != "" {
-			if tv.Class != Forbidden {
-				tv.Class, tv.Unknown = Unverified, true
+			if count++; count > maxRunnerTails {
+				return tooMany()
 			}
-			tv.Removes = gone
-			return tv.under(argv), gone, true
+			if words += len(tail); words > maxRunnerWords {
+				return tooMany()
+			}
+			if tv, decides := s.judgeTail(argv, tail, cwd, &gone); decides {
+				return tv, gone, true
+			}
 		}
 	}
 	return Verdict{}, gone, false
+}
+
+// judgeTail judges tail, a command argv's words may run, and reports the
+// verdict that then decides under argv: forbidden, or asking a person.
+// The paths its recursive removals delete are added to *gone.
+func (s Set) judgeTail(argv, tail []string, cwd string, gone *[]string) (Verdict, bool) {
+	if _, _, isShell := ShellScript(tail); isShell {
+		tv := s.Judge(tail, cwd)
+		*gone = append(*gone, tv.Removes...)
+		if tv.Class == Forbidden || tv.Prompt != "" {
+			tv.Removes = *gone
+			return tv.under(argv), true
+		}
+		return Verdict{}, false
+	}
+	r := s.Check(tail)
+	tv := Verdict{Class: r.Class, Result: r, Argv: tail, Commands: [][]string{tail}, Prompt: promptOf(&r)}
+	if r.Class == Forbidden && len(tail) == 1 {
+		// A last word alone is as often a subcommand of the same name
+		// (`redis-cli shutdown`, `bazel shutdown`, `vagrant halt`): a
+		// person decides.
+		tv.Class, tv.Unknown = Unverified, true
+		tv.Prompt = argv[0] + " may run " + tail[0] + ", which is forbidden (" + r.Reason + "), or mean a subcommand of that name"
+	}
+	if r.Class != Forbidden {
+		if tv.Prompt == "" {
+			tv.Prompt = destructive(tail, nil)
+		}
+		tv.Removes = removes(tail, nil, cwd)
+		*gone = append(*gone, tv.Removes...)
+	}
+	if tv.Class == Forbidden || tv.Prompt != "" {
+		if tv.Class != Forbidden {
+			tv.Class, tv.Unknown = Unverified, true
+		}
+		tv.Removes = *gone
+		return tv.under(argv), true
+	}
+	return Verdict{}, false
+}
+
+// attachedValues returns the values an option word may carry attached to
+// it, any of which a program may take for the command it runs: a long
+// option's after `=` (`--split-string=CMD`), and for a cluster of short
+// options each rest after a letter (`-SCMD`, `-iSCMD`, `-vS CMD`'s word
+// `-vSCMD`: getopt takes the rest of the word as the value of the first
+// letter that wants one).
+func attachedValues(w string) []string {
+	if len(w) < 3 || w[0] != '-' {
+		return nil
+	}
+	if w[1] == '-' {
+		if _, v, ok := strings.Cut(w, "="); ok && v != "" {
+			return []string{v}
+		}
+		return nil
+	}
+	var out []string
+	for k := 2; k < len(w); k++ {
+		if c := w[k-1]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			break
+		}
+		out = append(out, w[k:])
+	}
+	return out
 }
 
 // scriptsIn returns what in the word w reads as a shell command line of

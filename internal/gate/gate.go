@@ -168,6 +168,9 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	if filepath.IsAbs(opts.Project) {
 		root = filepath.Clean(opts.Project)
 	}
+	if err := linkedRootErr(root, getenv("HOME")); err != nil {
+		return nil, err
+	}
 	cfg, projectLayers, err := withProject(cfg, root, getenv, stderr)
 	if err != nil {
 		return nil, err

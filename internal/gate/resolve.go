@@ -516,31 +516,6 @@ func (g *Gate) plantedHelper(program, bin string, self os.FileInfo, dirs []strin
 	return ""
 }
 
-// interpreterWhy says why a program that is a #! script (its #! line's
-// words) runs an interpreter the agent may have written, or "": the
-// interpreter, or the one that interpreter's own #! line names (the kernel
-// follows four), lies inside a writable root, or is a relative path, which
-// the kernel finds from the directory the command runs in. A tool outside
-// the roots whose #! line names a project's virtual environment
-// (`#!/src/app/.venv/bin/python`, a copied or pip-installed script) ran
-// whatever the agent put at that name: `flake8 --version` ran it unasked.
-func (g *Gate) interpreterWhy(program string, words []string) string {
-	for depth := 0; depth < 4 && len(words) > 0; depth++ {
-		interp := words[0]
-		if !filepath.IsAbs(interp) {
-			return fmt.Sprintf("%s is a script whose interpreter %s is a relative path, found from the directory it runs in", program, interp)
-		}
-		real := policy.Resolve(interp, "/")
-		for _, rr := range g.resolvedRoots() {
-			if policy.Inside(real, rr) {
-				return fmt.Sprintf("%s is a script whose interpreter %s is inside the writable root %s: a program there may do anything", program, real, rr)
-			}
-		}
-		words = shebang(real)
-	}
-	return ""
-}
-
 // scriptHelpers returns the names a script bin (a #! file: zcat, zgrep,
 // egrep, lsb_release are shell scripts) mentions that a PATH directory
 // inside a writable root holds: the script runs its commands by name
@@ -614,44 +589,6 @@ func (g *Gate) rootPathNames(dirs []string) map[string]bool {
 		}
 	}
 	return names
-}
-
-// shebang returns the words of the #! line of the file bin, or nil (not a
-// regular file, no #! line). A FIFO put in its place does not block.
-func shebang(bin string) []string {
-	f, _, err := safefile.Open(bin)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	var head [256]byte
-	n, _ := f.Read(head[:])
-	line := string(head[:n])
-	if !strings.HasPrefix(line, "#!") {
-		return nil
-	}
-	if i := strings.IndexByte(line, '\n'); i >= 0 {
-		line = line[:i]
-	}
-	return strings.Fields(line[2:])
-}
-
-// envProgram returns the program a `#!/usr/bin/env [OPTIONS] NAME` line
-// (its words, from shebang) names by name, found through PATH, or "".
-func envProgram(words []string) string {
-	if len(words) < 2 || filepath.Base(words[0]) != "env" {
-		return ""
-	}
-	for _, w := range words[1:] {
-		if strings.HasPrefix(w, "-") || strings.Contains(w, "=") {
-			continue
-		}
-		if strings.Contains(w, "/") {
-			return ""
-		}
-		return w
-	}
-	return ""
 }
 
 // pathReachesRoots reports whether a PATH lookup may find a file inside a
