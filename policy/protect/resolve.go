@@ -359,7 +359,7 @@ type resolver struct {
 	configs map[string]readConfig
 	// checkouts: the agents' checkouts met (CheckoutTop).
 	checkouts []string
-	w       *Watch // nil unless a cache records the dependencies
+	w         *Watch // nil unless a cache records the dependencies
 }
 
 // globLast is an entry matching at any depth whose last component is a glob,

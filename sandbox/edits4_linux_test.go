@@ -1,0 +1,86 @@
+package sandbox
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+
+	"guard/policy/protect"
+)
+
+// TestAgentCheckoutWritable: Claude Code's worktrees (`claude --worktree
+// NAME`, a subagent's `isolation: worktree`) are checkouts of the project's
+// repository in PROJECT/.claude/worktrees/NAME, inside the protected
+// .claude. The sandbox dropped a root there and kept the whole .claude
+// read-only, so no command could write a checkout's sources. The checkout
+// the repository lists is writable now, with the project or the checkout
+// as the root, as root and as an ordinary user, full-auto and files-only;
+// its own .claude, .envrc and .git file stay read-only, and so does the
+// rest of the project's .claude (its settings.json, a new file there, a new
+// checkout beside).
+func TestAgentCheckoutWritable(t *testing.T) {
+	requireSandbox(t)
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	asRootAndNobody(t, func(t *testing.T, cred *syscall.Credential, base, exe string, f *fixture) {
+		proj := f.root
+		wt := filepath.Join(proj, ".claude", "worktrees", "feat")
+		gitIn(t, proj, "init", "-q")
+		writeWorld(filepath.Join(proj, ".claude", "settings.json"), "{}\n")
+		writeWorld(filepath.Join(proj, ".envrc"), "# envrc\n")
+		writeWorld(filepath.Join(proj, "README"), "readme\n")
+		gitIn(t, proj, "add", "-A")
+		gitIn(t, proj, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "init")
+		gitIn(t, proj, "worktree", "add", "-q", wt, "-b", "feat")
+		chownFixture(t, f, cred)
+		script := `echo made > x.txt; echo more >> README; mkdir -p src && echo go > src/main.go
+echo PLANT >> .claude/settings.json; echo PLANT >> .envrc; echo PLANT >> .git
+echo PLANT >> ../../settings.json; echo PLANT > ../../agents.md; mkdir ../other; true`
+		for _, tc := range []struct {
+			name      string
+			roots     []string
+			filesOnly bool
+		}{
+			{"the project as the root", []string{proj}, false},
+			{"the checkout as the root", []string{wt}, false},
+			{"files-only, the project as the root", []string{proj}, true},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				p := Profile{WritableRoots: tc.roots, FilesOnly: tc.filesOnly}
+				Protect(&p, protect.Default(), filepath.Join(base, "home"))
+				o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", script}, dir: wt, exe: exe, cred: cred}.run(t)
+				if readString(filepath.Join(wt, "x.txt")) != "made\n" || readString(filepath.Join(wt, "README")) != "readme\nmore\n" ||
+					!exists(filepath.Join(wt, "src", "main.go")) {
+					t.Errorf("the checkout's files were not written (%s)\n%s", o.msg, o.stderr)
+				}
+				for file, want := range map[string]string{
+					".claude/settings.json": "{}\n", ".envrc": "# envrc\n", ".git": "gitdir: " + filepath.Join(proj, ".git", "worktrees", "feat") + "\n",
+				} {
+					if got := readString(filepath.Join(wt, file)); got != want {
+						t.Errorf("the checkout's own %s written: %q", file, got)
+					}
+				}
+				if got := readString(filepath.Join(proj, ".claude", "settings.json")); got != "{}\n" {
+					t.Errorf("the project's .claude/settings.json written: %q", got)
+				}
+				if exists(filepath.Join(proj, ".claude", "agents.md")) || exists(filepath.Join(proj, ".claude", "worktrees", "other")) {
+					t.Errorf("a file made in the project's .claude")
+				}
+				os.Remove(filepath.Join(wt, "x.txt"))
+				os.RemoveAll(filepath.Join(wt, "src"))
+				writeWorld(filepath.Join(wt, "README"), "readme\n")
+			})
+		}
+	})
+}
+
+func gitIn(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+}
