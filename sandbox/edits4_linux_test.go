@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"testing"
 
@@ -83,4 +84,36 @@ func gitIn(t *testing.T, dir string, args ...string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("git %v: %v\n%s", args, err, out)
 	}
+}
+
+// TestMiseLoadsReadOnly (edits-4 E2): what a mise config has mise run or
+// load at the next prompt ([env]'s _.source and _.file, [hooks] scripts) is
+// read-only to a sandboxed command, as the config is, and one missing at
+// start is moved aside once made; the config's tasks stay the project's to
+// write.
+func TestMiseLoadsReadOnly(t *testing.T) {
+	requireSandbox(t)
+	asRootAndNobody(t, func(t *testing.T, cred *syscall.Credential, base, exe string, f *fixture) {
+		writeWorld(filepath.Join(f.root, "mise.toml"), "[env]\n_.source = \"./scripts/env.sh\"\n_.file = \".env.mise\"\n"+
+			"[hooks]\nenter = \"bash ./scripts/enter.sh\"\n[tasks.build]\nrun = \"./scripts/build.sh\"\n")
+		for _, rel := range []string{"scripts/env.sh", "scripts/build.sh", ".env.mise"} {
+			writeWorld(filepath.Join(f.root, rel), "# x\n")
+		}
+		chownFixture(t, f, cred)
+		p := Profile{WritableRoots: []string{f.root}}
+		Protect(&p, protect.Default(), filepath.Join(base, "home"))
+		script := `echo PLANT >> scripts/env.sh; echo PLANT >> .env.mise; echo PLANT >> scripts/build.sh; true`
+		o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", script}, dir: f.root, exe: exe, cred: cred}.run(t)
+		for _, rel := range []string{"scripts/env.sh", ".env.mise"} {
+			if got := readString(filepath.Join(f.root, rel)); got != "# x\n" {
+				t.Errorf("%s written: %q (%s)\n%s", rel, got, o.msg, o.stderr)
+			}
+		}
+		if got := readString(filepath.Join(f.root, "scripts/build.sh")); got != "# x\nPLANT\n" {
+			t.Errorf("a task's script not written: %q", got)
+		}
+		if !slices.Contains(p.MissingProtected, filepath.Join(f.root, "scripts", "enter.sh")) {
+			t.Errorf("the missing enter hook is not watched: %v", p.MissingProtected)
+		}
+	})
 }

@@ -267,6 +267,7 @@ func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly boo
 		r.secretsListed(scan)
 	}
 	r.followEnvrcs()
+	r.followMiseConfigs()
 	r.followYarnrcs()
 	r.followAgentConfigs()
 	r.followHookScripts()
