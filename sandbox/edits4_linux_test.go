@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,6 +37,12 @@ func TestAgentCheckoutWritable(t *testing.T) {
 		gitIn(t, proj, "add", "-A")
 		gitIn(t, proj, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "init")
 		gitIn(t, proj, "worktree", "add", "-q", wt, "-b", "feat")
+		// More directories than the scan lists (protect.ScanDirs) before it
+		// would reach the checkout.
+		for i := range 40 {
+			os.MkdirAll(filepath.Join(proj, "pkg", fmt.Sprint(i), "src"), 0o755)
+			os.MkdirAll(filepath.Join(proj, fmt.Sprintf("a%02d", i)), 0o755)
+		}
 		chownFixture(t, f, cred)
 		script := `echo made > x.txt; echo more >> README; mkdir -p src && echo go > src/main.go
 echo PLANT >> .claude/settings.json; echo PLANT >> .envrc; echo PLANT >> .git

@@ -231,6 +231,7 @@ func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly boo
 	for _, root := range roots {
 		if !homeOnly {
 			r.checkoutAt(CheckoutTop(filepath.Clean(root)))
+			r.checkoutsIn(filepath.Clean(root))
 		}
 		r.gitDir(root)
 		if !homeOnly {
@@ -281,6 +282,27 @@ func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly boo
 
 // checkoutEntry is the entry of an agent's checkout Resolve returns.
 var checkoutEntry = Entry{Kind: Protected, Reason: "an agent's checkout of the project's repository inside a protected directory: writable, its own protected paths kept"}
+
+// checkoutsIn notes the agents' checkouts at root's top (Claude Code's
+// .claude/worktrees/*), whether or not the scan's budget reaches them: a
+// command run in one with the project as its root.
+func (r *resolver) checkoutsIn(root string) {
+	for _, d := range checkoutDirs {
+		dir := filepath.Join(root, d[0], d[1])
+		r.w.AddEntry(dir)
+		if fi, err := os.Lstat(dir); err != nil || !fi.IsDir() {
+			continue
+		}
+		for i, name := range r.listed(dir) {
+			if i == 32 {
+				break
+			}
+			if IsCheckout(root, filepath.Join(dir, name)) {
+				r.checkoutAt(filepath.Join(dir, name))
+			}
+		}
+	}
+}
 
 // checkoutAt notes top, an agent's checkout (CheckoutTop; "" for none),
 // once, watching what made it one.
