@@ -195,11 +195,14 @@ func protected(p string, prot *protect.List, home string) string {
 		return "git metadata: git runs its config and hooks later"
 	}
 	if prot != nil {
-		if e := prot.Protected(p, home); e != nil {
+		// An agent's checkout inside the protected .claude
+		// (.claude/worktrees/NAME) is matched from its own top down.
+		top := protect.CheckoutTop(p)
+		if e := prot.MatchBelow(protect.Protected, p, home, top); e != nil {
 			return EntryWhy(e)
 		}
 		if f := foldPath(p, home); f != p {
-			if e := prot.Protected(f, home); e != nil {
+			if e := prot.MatchBelow(protect.Protected, f, home, foldPath(top, home)); e != nil {
 				return EntryWhy(e)
 			}
 		}

@@ -163,7 +163,7 @@ func resolvedProtected(writes []WrittenPath, roots []string, list *protect.List,
 	for i := range writes {
 		w := &writes[i]
 		for _, f := range found {
-			if w.Inside && InsideFolded(w.Resolved, f.Path) {
+			if w.Inside && !f.Checkout && InsideFolded(w.Resolved, f.Path) && !inCheckoutBelow(found, w.Resolved, f.Path) {
 				w.Inside, w.Protected, marked = false, EntryWhy(f.Entry), true
 				if f.Entry.Pattern != f.Path {
 					w.Protected += ", at " + f.Path
@@ -172,6 +172,15 @@ func resolvedProtected(writes []WrittenPath, roots []string, list *protect.List,
 		}
 	}
 	return marked
+}
+
+// inCheckoutBelow reports whether p lies in an agent's checkout that
+// Resolve found below the protected path dir (Found.Checkout): the
+// parent's .claude does not cover its checkout's files.
+func inCheckoutBelow(found []protect.Found, p, dir string) bool {
+	return slices.ContainsFunc(found, func(c protect.Found) bool {
+		return c.Checkout && c.Path != dir && Inside(c.Path, dir) && Inside(p, c.Path) && p != c.Path
+	})
 }
 
 // enclosingTops returns, for each write inside a root, the directories

@@ -140,6 +140,11 @@
 // paths that hold a root: the nearest work tree above a root has its git
 // directory resolved, and the directories above it are matched by name).
 // With cwd .git/hooks, a hook planted in full-auto ran at the next commit.
+// The exception is an agent's checkout of the project's repository inside a
+// protected directory (Profile.Checkouts: Claude Code's .claude/worktrees/NAME,
+// protect.CheckoutTop): a root there is a root, and a copy of the checkout,
+// writable at its top, is mounted back over the read-only copy of the
+// directory holding it, its own protected paths staying read-only inside.
 //
 // The environment is passed without the variables Profile.SecretEnv names
 // (*KEY*, *TOKEN*, *SECRET*, *PASSWORD*... except SecretEnvAllow). The working

@@ -22,7 +22,7 @@ import (
 // tops (the outermost roots, outermost's result), gives it a private /dev/shm, and re-enters the working directory cwd so
 // that it lies on the writable copy when it is inside a root. An error is
 // recoverable when nothing was made read-only yet.
-func readOnlyMounts(tops []root, pins, readOnly []string, links map[string]bool, ids map[string]fileID, emptied, emptiedDirs, private []string, cwd string, proc, dev bool) (recoverable bool, err error) {
+func readOnlyMounts(tops []root, pins, readOnly, checkouts []string, links map[string]bool, ids map[string]fileID, emptied, emptiedDirs, private []string, cwd string, proc, dev bool) (recoverable bool, err error) {
 	// An IPC namespace with it: System V IPC objects and POSIX message queues of
 	// processes outside are out of reach, and the program's own keep working
 	// (without one, seccomp refuses those calls: sysvIPCSyscalls).
@@ -101,6 +101,14 @@ func readOnlyMounts(tops []root, pins, readOnly []string, links map[string]bool,
 			continue
 		}
 		if err := bindOver(p, p, true, ids[p], &cl); err != nil {
+			return false, err
+		}
+	}
+	// The agents' checkouts inside them (Profile.Checkouts): a copy of each,
+	// its own read-only paths with it, made writable at its top and mounted
+	// back over it.
+	for _, p := range checkouts {
+		if err := bindWritable(p, ids[p], &cl); err != nil {
 			return false, err
 		}
 	}
@@ -357,6 +365,30 @@ func bindOver(src, path string, readOnly bool, want fileID, cl *fdBatch) error {
 		if err := unix.MountSetattr(fd, "", unix.AT_EMPTY_PATH|unix.AT_RECURSIVE, &attr); err != nil {
 			return fmt.Errorf("mount_setattr %s read-only: %w", path, err)
 		}
+	}
+	if err := unix.MoveMount(fd, "", to, "", unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_EMPTY_PATH); err != nil {
+		return fmt.Errorf("move_mount %s: %w", path, err)
+	}
+	return nil
+}
+
+// bindWritable mounts over path (the directory want names) a copy of it,
+// its submounts with it, writable at its top: a directory inside a
+// read-only copy made writable again, the read-only copies inside it kept.
+func bindWritable(path string, want fileID, cl *fdBatch) error {
+	fd, err := unix.OpenTree(unix.AT_FDCWD, path, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_RECURSIVE)
+	if err != nil {
+		return fmt.Errorf("open_tree %s: %w", path, err)
+	}
+	defer cl.close(fd)
+	to, err := openExact(path, want)
+	if err != nil {
+		return err
+	}
+	defer cl.close(to)
+	attr := unix.MountAttr{Attr_clr: unix.MOUNT_ATTR_RDONLY}
+	if err := unix.MountSetattr(fd, "", unix.AT_EMPTY_PATH, &attr); err != nil {
+		return fmt.Errorf("mount_setattr %s writable: %w", path, err)
 	}
 	if err := unix.MoveMount(fd, "", to, "", unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_EMPTY_PATH); err != nil {
 		return fmt.Errorf("move_mount %s: %w", path, err)

@@ -58,7 +58,7 @@ var planHits, planSkipped int
 const planMax = 1 << 20
 
 // planMagic starts every entry; a new format changes it.
-const planMagic = "guard-plan-4\n"
+const planMagic = "guard-plan-5\n"
 
 // ProtectCached is Protect with its result kept in dir (guard's cache
 // directory, "" for none): see the plan cache above.
@@ -75,7 +75,7 @@ func ProtectCached(p *Profile, l *protect.List, home, dir string) {
 	file := planFile(dir, key)
 	if lists, ok := loadPlan(file, key); ok {
 		planHits++
-		p.ReadOnly, p.Unreadable, p.ScannedDirs, p.PrivateTemp, p.MissingProtected = lists[0], lists[1], lists[2], lists[3], lists[4]
+		p.ReadOnly, p.Unreadable, p.ScannedDirs, p.PrivateTemp, p.MissingProtected, p.Checkouts = lists[0], lists[1], lists[2], lists[3], lists[4], lists[5]
 		p.SecretEnv, p.SecretEnvAllow = l.SecretEnv, l.SecretEnvAllow
 		p.ProtectedNames = l.Literal(protect.Protected)
 		p.HomeNames, p.HomeDir = homeNames(l, home, p)
@@ -292,7 +292,7 @@ func savePlan(file string, key [32]byte, p *Profile, w *protect.Watch, start tim
 		b = append(b, s...)
 	}
 	num := func(n uint64) { b = binary.AppendUvarint(b, n) }
-	for _, list := range [][]string{p.ReadOnly, p.Unreadable, p.ScannedDirs, p.PrivateTemp, p.MissingProtected} {
+	for _, list := range [][]string{p.ReadOnly, p.Unreadable, p.ScannedDirs, p.PrivateTemp, p.MissingProtected, p.Checkouts} {
 		num(uint64(len(list)))
 		for _, x := range list {
 			str(x)
@@ -335,9 +335,9 @@ func (o statOutcome) fields() [8]uint64 {
 	return [8]uint64{o.errno, o.dev, o.ino, o.mode, o.uid, o.size, o.sec, o.nsec}
 }
 
-// planLists are a plan's ReadOnly, Unreadable, ScannedDirs, PrivateTemp and
-// MissingProtected.
-type planLists [5][]string
+// planLists are a plan's ReadOnly, Unreadable, ScannedDirs, PrivateTemp,
+// MissingProtected and Checkouts.
+type planLists [6][]string
 
 // loadPlan returns the entry for key when it is the caller's own and every
 // watched path is as it was.

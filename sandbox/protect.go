@@ -39,8 +39,12 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 	if w != nil {
 		p.ScannedDirs = slices.Clone(w.Scanned)
 	}
-	p.ReadOnly, p.Unreadable, p.MissingProtected = nil, nil, nil
+	p.ReadOnly, p.Unreadable, p.MissingProtected, p.Checkouts = nil, nil, nil, nil
 	for _, f := range prot {
+		if f.Checkout {
+			p.Checkouts = append(p.Checkouts, f.Path)
+			continue
+		}
 		if f.Missing {
 			p.MissingProtected = append(p.MissingProtected, f.Path)
 			continue
@@ -108,7 +112,7 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 		}
 		prot, sec := l.ResolveHome(p.WritableRoots, h.path, w)
 		for _, f := range prot {
-			if !f.Missing {
+			if !f.Missing && !f.Checkout {
 				p.ReadOnly = append(p.ReadOnly, f.Path)
 			}
 		}
@@ -122,7 +126,7 @@ func protectWatched(p *Profile, l *protect.List, home string, w *protect.Watch) 
 	if others, inside := rootVia(p.readMounts(), p); len(others) > 0 {
 		prot, _ := l.ResolveWatched(others, scannedRoots(others), home, w)
 		for _, f := range prot {
-			if f.Missing {
+			if f.Missing || f.Checkout {
 				continue
 			}
 			for i, o := range others {

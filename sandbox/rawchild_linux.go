@@ -294,6 +294,13 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		b.op("mount_setattr "+x, unix.SYS_MOUNT_SETATTR, [6]uintptr{0, b.cstr(""), unix.AT_EMPTY_PATH | unix.AT_RECURSIVE, roPtr, unsafe.Sizeof(*ro)}, 0, t)
 		b.moveOnto("move_mount "+x, t, x, c.ids[x], unix.MOVE_MOUNT_F_EMPTY_PATH)
 	}
+	// The agents' checkouts inside them, writable again (bindWritable).
+	rw := &unix.MountAttr{Attr_clr: unix.MOUNT_ATTR_RDONLY}
+	for _, x := range c.checkouts {
+		t := b.op("open_tree "+x, unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr(x), unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC | unix.AT_RECURSIVE})
+		b.op("mount_setattr "+x, unix.SYS_MOUNT_SETATTR, [6]uintptr{0, b.cstr(""), unix.AT_EMPTY_PATH, b.ptr(unsafe.Pointer(rw), rw), unsafe.Sizeof(*rw)}, 0, t)
+		b.moveOnto("move_mount "+x, t, x, c.ids[x], unix.MOVE_MOUNT_F_EMPTY_PATH)
+	}
 	for _, x := range emptied {
 		t := b.op("open_tree /dev/null", unix.SYS_OPEN_TREE, [6]uintptr{atCWD, b.cstr("/dev/null"), unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC})
 		b.moveOnto("move_mount /dev/null over "+x, t, x, c.ids[x], unix.MOVE_MOUNT_F_EMPTY_PATH)

@@ -42,6 +42,14 @@ type Profile struct {
 	// package protect's list.
 	ReadOnly []string
 
+	// Checkouts are agents' checkouts of the project's repository that lie
+	// inside a ReadOnly path (Claude Code's .claude/worktrees/NAME, inside
+	// the protected .claude: protect.CheckoutTop): each stays writable,
+	// with the ReadOnly paths inside it (its own .git file, .claude,
+	// .envrc...) read-only, and a root inside one is a root. Set by
+	// Protect.
+	Checkouts []string
+
 	// Unreadable are absolute, resolved paths whose content the program cannot
 	// read (secrets: ~/.ssh/id_*, ~/.aws/credentials...): a read fails with EACCES.
 	// Directories stay listable. See Protect.

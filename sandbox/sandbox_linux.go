@@ -325,6 +325,7 @@ type confinement struct {
 	userns    bool
 	usernsWhy string
 	readOnly  []string          // the ReadOnly paths that exist inside the roots, and where those that are links lead
+	checkouts []string          // the Checkouts inside the roots and inside one of readOnly, writable again over it
 	links     map[string]bool   // those of readOnly that are symbolic links, pinned as links
 	ids       map[string]fileID // what readOnly's and holes' paths named when looked at (openExact)
 	pins      []string          // the directories above them, mounted onto themselves (pinDirs)
@@ -355,9 +356,14 @@ type confinement struct {
 // the roots, and a hook planted from cwd .git/hooks ran at the next
 // commit). protect.List.Resolve returns the protected paths that hold a
 // root for this.
-func underProtected(dir string, readOnly []string) bool {
+func underProtected(dir string, readOnly, checkouts []string) bool {
 	for _, x := range readOnly {
-		if len(x) <= len(dir) && within(dir, filepath.Clean(x)) {
+		x = filepath.Clean(x)
+		if len(x) <= len(dir) && within(dir, x) && !slices.ContainsFunc(checkouts, func(c string) bool {
+			// An agent's checkout between them: writable (Profile.Checkouts).
+			c = filepath.Clean(c)
+			return c != x && within(c, x) && within(dir, c)
+		}) {
 			return true
 		}
 	}
@@ -388,7 +394,7 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 			}
 		}
 	}
-	c.roots = slices.DeleteFunc(c.roots, func(r root) bool { return underProtected(r.path, p.ReadOnly) })
+	c.roots = slices.DeleteFunc(c.roots, func(r root) bool { return underProtected(r.path, p.ReadOnly, p.Checkouts) })
 	c.tops = outermost(c.roots)
 
 	if p.FilesOnly {
@@ -444,6 +450,19 @@ func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
 				c.ids[t] = fileID{uint64(st.Dev), st.Ino}
 			}
 		}
+	}
+
+	// The agents' checkouts inside a read-only path: writable copies
+	// mounted back over them (readOnlyMounts).
+	for _, x := range c.p.Checkouts {
+		x = filepath.Clean(x)
+		var st unix.Stat_t
+		if !c.inRoots(x) || !slices.ContainsFunc(c.readOnly, func(r string) bool { return r != x && within(x, r) }) ||
+			unix.Lstat(x, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
+			continue
+		}
+		c.checkouts = append(c.checkouts, x)
+		c.ids[x] = fileID{uint64(st.Dev), st.Ino}
 	}
 
 	for _, x := range c.p.PrivateTemp {
@@ -716,7 +735,7 @@ func (c *confinement) apply(fds bool) error {
 		return c.check()
 	}
 	if c.mounts {
-		if recoverable, err := readOnlyMounts(c.tops, c.pins, c.readOnly, c.links, c.ids, c.emptied, c.emptiedDirs, c.private, c.cwd, c.root, c.devPlan); err != nil {
+		if recoverable, err := readOnlyMounts(c.tops, c.pins, c.readOnly, c.checkouts, c.links, c.ids, c.emptied, c.emptiedDirs, c.private, c.cwd, c.root, c.devPlan); err != nil {
 			if !recoverable {
 				c.mounts, c.mountsWhy = false, err.Error()
 				return err

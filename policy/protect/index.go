@@ -201,18 +201,33 @@ func sortedKeys[V any](m map[string]V) []string {
 // resolved through symlinks), or nil. home is the user's home directory
 // ("" or a relative path when unknown: "~/" entries then match nothing).
 func (l *List) Match(kind Kind, p, home string) *Entry {
+	return l.MatchBelow(kind, p, home, "")
+}
+
+// MatchBelow is Match for a path inside top, an agent's checkout
+// (CheckoutTop; "" for none): the entries that match at any depth are
+// matched from top down, as in a project of its own, so that the
+// directory holding the checkout (the parent project's .claude) does not
+// cover it while its own .claude, .git and .envrc are covered. Anchored
+// entries match the whole path. A p not below top is matched as Match
+// does.
+func (l *List) MatchBelow(kind Kind, p, home, top string) *Entry {
 	if !strings.HasPrefix(p, "/") || kind != Protected && kind != Secret {
 		return nil
 	}
 	p = path.Clean(p) // no copy when it is clean already
-	if e := l.matchHere(kind, p, home); e != nil || len(l.moves) == 0 {
+	from := 0
+	if top != "" && top != "/" && strings.HasPrefix(p, top+"/") {
+		from = strings.Count(top, "/")
+	}
+	if e := l.matchHere(kind, p, home, from); e != nil || len(l.moves) == 0 {
 		return e
 	}
 	// One step only: a path a move gives is not moved again (a move into
 	// the home's own part would otherwise go on for ever).
 	for _, m := range l.moves {
 		if q, ok := m.homePath(p, home); ok {
-			if e := l.matchHere(kind, q, home); e != nil {
+			if e := l.matchHere(kind, q, home, 0); e != nil {
 				return m.movedEntry(e)
 			}
 		}
@@ -222,9 +237,9 @@ func (l *List) Match(kind Kind, p, home string) *Entry {
 
 // matchHere is Match for the clean absolute path p where it is, without
 // the moves.
-func (l *List) matchHere(kind Kind, p, home string) *Entry {
+func (l *List) matchHere(kind Kind, p, home string, from int) *Entry {
 	var buf [32]string
-	t := target{comps: splitInto(buf[:0], p), homeAt: -1}
+	t := target{comps: splitInto(buf[:0], p), homeAt: -1, from: from}
 	rel := "" // p below the home directory, from its "/"
 	if strings.HasPrefix(home, "/") {
 		switch h := path.Clean(home); {
@@ -246,7 +261,7 @@ func (l *List) matchHere(kind Kind, p, home string) *Entry {
 			// what the secret held: ~/.aws/credentials.bak,
 			// .git-credentials.old, ~/.ssh.bak/id_rsa, #.netrc#.
 			if orig := unbackupPath(p); orig != p {
-				return l.matchHere(kind, path.Clean(orig), home)
+				return l.matchHere(kind, path.Clean(orig), home, 0)
 			}
 		}
 		return nil
@@ -376,7 +391,8 @@ func (ix *compiledList) match(l *List, t target, p, rel, home string, best int) 
 			best = ix.chain(ix.home.get(rel[:end]), t, t.homeAt, best)
 		}
 	}
-	for i, c := range comps {
+	for i := t.from; i < len(comps); i++ {
+		c := comps[i]
 		best = ix.chain(ix.first.get(c), t, i, best)
 		if j := strings.LastIndexByte(c, '.'); j >= 0 {
 			best = ix.chain(ix.ext.get(c[j:]), t, i, best)

@@ -1263,16 +1263,19 @@ func (l *List) forget(kinds ...Kind) {
 	}
 }
 
-func (c *compiled) excepted(comps []string) bool { return c.exceptedAt(target{comps, -1}) }
+func (c *compiled) excepted(comps []string) bool { return c.exceptedAt(target{comps, -1, 0}) }
 
 // covers reports whether the pattern names comps or one of its ancestors.
-func (c *compiled) covers(comps []string) bool { return c.coversAt(target{comps, -1}) }
+func (c *compiled) covers(comps []string) bool { return c.coversAt(target{comps, -1, 0}) }
 
-// target is a path as Match checks it: its components, and where those
-// below the home directory start (-1 when it is not below it).
+// target is a path as Match checks it: its components, where those
+// below the home directory start (-1 when it is not below it), and where
+// the entries that match at any depth may start (MatchBelow: the first
+// component below an agent's checkout's top; 0 elsewhere).
 type target struct {
 	comps  []string
 	homeAt int
+	from   int
 }
 
 func (c *compiled) exceptedAt(t target) bool {
@@ -1293,7 +1296,7 @@ func (c *compiled) coversAt(t target) bool {
 	case c.anchored:
 		return prefixMatch(c.pat, t.comps)
 	}
-	for i := range t.comps {
+	for i := t.from; i < len(t.comps); i++ {
 		if prefixMatch(c.pat, t.comps[i:]) {
 			return true
 		}

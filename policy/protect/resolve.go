@@ -25,6 +25,11 @@ type Found struct {
 	Path    string
 	Entry   *Entry
 	Missing bool
+	// Checkout: Path is no protected path but an agent's checkout
+	// (CheckoutTop) that a protected path found holds (Claude Code's
+	// .claude/worktrees/NAME): writable where the roots reach it, with its
+	// own protected paths, found as in a root, read-only inside it.
+	Checkout bool
 }
 
 // Scan bounds: how far Resolve looks into a root for the entries that match at
@@ -224,6 +229,10 @@ func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly boo
 		}
 	}
 	for _, root := range roots {
+		if !homeOnly {
+			r.checkoutAt(CheckoutTop(filepath.Clean(root)))
+			r.checkoutsIn(filepath.Clean(root))
+		}
 		r.gitDir(root)
 		if !homeOnly {
 			r.enclosing(root)
@@ -245,14 +254,69 @@ func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly boo
 	for _, root := range scan {
 		r.scan(filepath.Clean(root)) // clean: names are joined to it with a slash
 	}
+	// Each agent's checkout found is scanned as a root of its own, with a
+	// budget of its own: what it protects must not depend on how much of
+	// the project's scan was left for it.
+	for i := 0; i < len(r.checkouts) && !homeOnly; i++ {
+		if c := r.checkouts[i]; !slices.Contains(scan, c) {
+			r.budget = max(r.budget, ScanDirs)
+			r.scan(c)
+			r.envrcAt(c)
+		}
+	}
 	if home != "" {
 		r.secretsListed(scan)
 	}
 	r.followEnvrcs()
+	r.followMiseConfigs()
 	r.followYarnrcs()
 	r.followAgentConfigs()
 	r.followHookScripts()
+	for _, c := range r.checkouts {
+		if slices.ContainsFunc(r.prot, func(f Found) bool { return !f.Missing && within(c, f.Path) }) {
+			r.prot = append(r.prot, Found{Path: c, Entry: &checkoutEntry, Checkout: true})
+		}
+	}
 	return prune(r.prot), prune(r.secret)
+}
+
+// checkoutEntry is the entry of an agent's checkout Resolve returns.
+var checkoutEntry = Entry{Kind: Protected, Reason: "an agent's checkout of the project's repository inside a protected directory: writable, its own protected paths kept"}
+
+// checkoutsIn notes the agents' checkouts at root's top (Claude Code's
+// .claude/worktrees/*), whether or not the scan's budget reaches them: a
+// command run in one with the project as its root.
+func (r *resolver) checkoutsIn(root string) {
+	for _, d := range checkoutDirs {
+		dir := filepath.Join(root, d[0], d[1])
+		r.w.AddEntry(dir)
+		if fi, err := os.Lstat(dir); err != nil || !fi.IsDir() {
+			continue
+		}
+		for i, name := range r.listed(dir) {
+			if i == 32 {
+				break
+			}
+			if IsCheckout(root, filepath.Join(dir, name)) {
+				r.checkoutAt(filepath.Join(dir, name))
+			}
+		}
+	}
+}
+
+// checkoutAt notes top, an agent's checkout (CheckoutTop; "" for none),
+// once, watching what made it one.
+func (r *resolver) checkoutAt(top string) {
+	if top == "" || slices.Contains(r.checkouts, top) {
+		return
+	}
+	r.checkouts = append(r.checkouts, top)
+	r.w.AddEntry(top)
+	r.w.Add(top + "/.git")
+	if g, ok := gitdirFile(top + "/.git"); ok {
+		r.w.Add(g + "/gitdir")
+		r.w.Add(g + "/commondir")
+	}
 }
 
 // secretsListed matches the names of the home's directories that the
@@ -316,7 +380,9 @@ type resolver struct {
 	above map[string]int
 	// configs: the git config files read (readConfig).
 	configs map[string]readConfig
-	w       *Watch // nil unless a cache records the dependencies
+	// checkouts: the agents' checkouts met (CheckoutTop).
+	checkouts []string
+	w         *Watch // nil unless a cache records the dependencies
 }
 
 // globLast is an entry matching at any depth whose last component is a glob,
@@ -902,6 +968,9 @@ func (r *resolver) gitDir(top string) {
 		return // a root that the scan of another root finds again
 	}
 	r.gitDone[top] = true
+	if CheckoutTop(top) == top {
+		r.checkoutAt(top)
+	}
 	dotgit := filepath.Join(top, ".git")
 	r.w.AddEntry(dotgit)
 	fi, err := os.Lstat(dotgit)
@@ -1267,12 +1336,18 @@ func readSmall(p string) ([]byte, error) {
 	return out, nil
 }
 
-// prune drops paths below another one found, keeping the outer one.
+// prune drops paths below another one found, keeping the outer one; but
+// not those in an agent's checkout (Found.Checkout) below it: the checkout
+// is writable, its own protected paths are not.
 func prune(fs []Found) []Found {
 	slices.SortFunc(fs, func(a, b Found) int { return strings.Compare(a.Path, b.Path) })
 	var out []Found
 	for _, f := range fs {
-		if slices.ContainsFunc(out, func(o Found) bool { return within(f.Path, o.Path) }) {
+		if !f.Checkout && slices.ContainsFunc(out, func(o Found) bool {
+			return !o.Checkout && within(f.Path, o.Path) && !slices.ContainsFunc(out, func(c Found) bool {
+				return c.Checkout && c.Path != o.Path && within(c.Path, o.Path) && within(f.Path, c.Path) && f.Path != c.Path
+			})
+		}) {
 			continue
 		}
 		out = append(out, f)
