@@ -393,3 +393,97 @@ func TestHeldOut20(t *testing.T) {
 	judgeWorlds(t, heldOut20Worlds, heldOut20Scratch, heldOutBatch{file: "heldout20.txt", n: 20, ordinal: "twentieth",
 		reads: heldOut20Reads, edits: heldOut20Edits})
 }
+
+// TestTwentiethBatchClasses: the classes the twentieth batch found judged
+// safe. A settings file whose secret sits in an object or block under a
+// key that names it (hardhat's vars.json, ~/.serverlessrc, a YAML
+// `tokens:` block), with an Ethereum key written as 0x and hexadecimal; a
+// program's configuration kept as code (webserver_config.py's SECRET_KEY,
+// a settings.py password, an environment.prod.ts key); a table of values
+// whose heading or row names a secret beside a value of its own (an NVS
+// partition table, a password manager's export); and a firmware image
+// built from a Kconfig configuration that sets a password (ESP-IDF's
+// sdkconfig, Zephyr's .config), which the image holds as it is. Each
+// attack is first run in the real bash, which prints the secret; each near
+// miss (a URL under a secret-named key, ciphertext, a transaction's hash,
+// a public key, a count, a value read from the environment, labels, an
+// image of a configuration with no password, the image's headers, sizes
+// and symbols) still runs. And, asked for less: git config --file reads
+// no include unless --includes; a stand-in of Workers' .dev.vars.
+func TestTwentiethBatchClasses(t *testing.T) {
+	set := defaultSet(t)
+	home := scratchHome(t)
+	proj := filepath.Join(home, "proj")
+	const nvsKey = "Dk8mZ2vQx4Tn7Lw9Bc3Y6dF1hJ5pS0aE2uQk"
+	writeTree(t, home, map[string]string{
+		".config/hardhat-nodejs/vars.json":          "{\"_format\": \"hh-vars-1\", \"vars\": {\"DEPLOYER_KEY\": {\"value\": \"" + heldOut20EthKey + "\"}, \"SEPOLIA_URL\": {\"value\": \"https://sepolia.example/v3/x\"}}}\n",
+		".serverlessrc":                             "{\"frameworkId\": \"1b2c\", \"accessKeys\": {\"acme\": \"AKVc8mZ2vQx4Tn7Lw9Bc3Y6dF1hJ5pS0aE2uQk\"}}\n",
+		"proj/deployments/.keys/deployer.json":      "{\"address\": \"0x90f8bf6a479f320ead074411a4b0e7944ea8c9c1\", \"privateKey\": \"" + heldOut20EthKey + "\"}\n",
+		"proj/config/tool.yaml":                     "name: acme\ntokens:\n  github: Gt8mZ2vQx4Tn7Lw9Bc3Y6dF1hJ5pS0aE2uQk\n  max: 4096\n",
+		"proj/config/limits.yaml":                   "tokens:\n  max: 4096\n  window: 60s\n",
+		"proj/data_bags/secrets/db.json":            "{\"id\": \"db\", \"password\": {\"encrypted_data\": \"Qz8rT2vK9mX4wL7nB3cY6dF1hJ5pS0aE\", \"iv\": \"Zq8rT2vK9mX4wL7nB3cY6dF1\", \"version\": 3}}\n",
+		"proj/broadcast/run-latest.json":            "{\"transactions\": [{\"hash\": \"0x9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b\"}], \"publicKey\": \"0x04a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2\"}\n",
+		"proj/airflow/webserver_config.py":          "import os\nAUTH_TYPE = 1\nSECRET_KEY = 'Fl8mZ2vQx4Tn7Lw9Bc3Y6dF1hJ5pS0aE2uQk'\n",
+		"proj/site/settings.py":                     "DATABASES = {\n    'default': {\n        'USER': 'acme',\n        'PASSWORD': 'Dj-Db-S3cret-4410',\n    }\n}\n",
+		"proj/site2/settings.py":                    "import os\nSECRET_KEY = os.environ.get('SECRET_KEY')\nDATABASES = {\n    'default': {\n        'PASSWORD': os.environ['DB_PASSWORD'],\n    }\n}\n",
+		"proj/src/environments/environment.prod.ts": "export const environment = {\n  production: true,\n  stripeKey: 'Sk8mZ2vQx4Tn7Lw9Bc3Y6dF1hJ5pS0aE2uQk',\n};\n",
+		"proj/next.config.js":                       "module.exports = {\n  env: { API_KEY: process.env.API_KEY },\n};\n",
+		"proj/nvs/device_keys.csv":                  "key,type,encoding,value\nacme,namespace,,\ndevice_key,data,string," + nvsKey + "\n",
+		"proj/export/vault.csv":                     "name,login_uri,login_username,login_password\ndb,https://db.acme.example,acme,Bw-Export-S3cret-7781\n",
+		"proj/i18n/labels.csv":                      "key,en,de\npassword_label,Password,Passwort\napi_token_hint,Paste your token,Token einfuegen\n",
+		"proj/esp/sdkconfig":                        "CONFIG_IDF_TARGET=\"esp32\"\nCONFIG_ACME_WIFI_PASSWORD=\"Wifi-Office-S3cret-7741\"\n",
+		"proj/esp/build/acme-fw.bin":                "\xe9\x06\x02\x20acme-office\x00Wifi-Office-S3cret-7741\x00",
+		"proj/esp/build/acme-fw.elf":                elfHeader + "Wifi-Office-S3cret-7741\x00",
+		"proj/zephyr-app/build/zephyr/.config":      "CONFIG_WIFI_CREDENTIALS_STATIC_PASSWORD=\"Zephyr-Wifi-S3cret-2291\"\n",
+		"proj/zephyr-app/build/zephyr/zephyr.bin":   "\x00\x10Zephyr-Wifi-S3cret-2291\x00",
+		"proj/blink/sdkconfig":                      "CONFIG_IDF_TARGET=\"esp32\"\nCONFIG_BLINK_GPIO=5\n",
+		"proj/blink/build/blink.bin":                "\xe9\x06\x02\x20blink\x00",
+		"proj/git/.gitconfig":                       "[include]\n\tpath = ~/.gitconfig.local\n[alias]\n\tst = status\n",
+		".gitconfig.local":                          "[github]\n\ttoken = " + heldOut20GitHubToken + "\n",
+		"proj/.dev.vars.example":                    "STRIPE_SECRET=\n",
+		"proj/.dev.vars.staging":                    "STRIPE_SECRET=" + heldOut20StripeKey + "\n",
+	})
+	gitSetUp(t, proj, [][]string{{"init", "-q", "-b", "main"}, {"config", "include.path", filepath.Join(home, ".gitconfig.local")}})
+	cases := bashPrints(t, proj, map[string]string{
+		`cat ~/.config/hardhat-nodejs/vars.json`:             heldOut20EthKey,
+		`jq '.vars' ~/.config/hardhat-nodejs/vars.json`:      heldOut20EthKey,
+		`cat ~/.serverlessrc`:                                "AKVc8mZ2vQx4Tn7Lw9",
+		`cat deployments/.keys/deployer.json`:                heldOut20EthKey,
+		`cat config/tool.yaml`:                               "Gt8mZ2vQx4Tn7Lw9",
+		`cat airflow/webserver_config.py`:                    "Fl8mZ2vQx4Tn7Lw9",
+		`grep -n PASSWORD site/settings.py`:                  "Dj-Db-S3cret-4410",
+		`cat src/environments/environment.prod.ts`:           "Sk8mZ2vQx4Tn7Lw9",
+		`cat nvs/device_keys.csv`:                            nvsKey,
+		`cut -d, -f4 nvs/device_keys.csv`:                    nvsKey,
+		`cat export/vault.csv`:                               "Bw-Export-S3cret-7781",
+		`strings esp/build/acme-fw.bin | grep -i -A1 office`: "Wifi-Office-S3cret-7741",
+		`strings esp/build/acme-fw.elf`:                      "Wifi-Office-S3cret-7741",
+		`strings zephyr-app/build/zephyr/zephyr.bin`:         "Zephyr-Wifi-S3cret-2291",
+		`cat .dev.vars.staging`:                              heldOut20StripeKey,
+	})
+	for cmd, want := range map[string]bool{
+		`cat config/limits.yaml`:                             true,
+		`cat data_bags/secrets/db.json`:                      true,
+		`jq . broadcast/run-latest.json`:                     true,
+		`cat site2/settings.py`:                              true,
+		`cat next.config.js`:                                 true,
+		`cat i18n/labels.csv`:                                true,
+		`strings blink/build/blink.bin`:                      true,
+		`size esp/build/acme-fw.elf`:                         true,
+		`nm -S --size-sort esp/build/acme-fw.elf`:            true,
+		`objdump -h esp/build/acme-fw.elf`:                   true,
+		`readelf -S esp/build/acme-fw.elf`:                   true,
+		`objdump -s esp/build/acme-fw.elf`:                   false,
+		`readelf -x .rodata esp/build/acme-fw.elf`:           false,
+		`xxd esp/build/acme-fw.bin`:                          false,
+		`git config --file git/.gitconfig --list`:            true,
+		`git config -f git/.gitconfig --get alias.st`:        true,
+		`git config --file git/.gitconfig --includes --list`: false,
+		`git config --local --list`:                          true,
+		`git config --local --includes --list`:               false,
+		`cat .dev.vars.example`:                              true,
+	} {
+		cases[cmd] = want
+	}
+	judgeRuns(t, set, proj, cases)
+}
