@@ -304,7 +304,41 @@ func jsonLines(r rune) rune {
 // (cat, head, yq, a glob); a tree walk is not (contentName leaves these
 // names out): a project holds thousands of such files (every
 // package.json), and a search of its own tree is judged by names.
-func passwordSetting(abs string) string {
+func passwordSetting(abs string) string { return settingSecret(abs, false) }
+
+// codeSettings reports whether name is a program's configuration kept as
+// code, by its name: a Python, Ruby, JavaScript, TypeScript, PHP or Lua
+// file named for config, settings, secrets, credentials or an
+// environment (Airflow's webserver_config.py, Superset's
+// superset_config.py, Django's settings.py, Angular's
+// environment.prod.ts, config/secrets.rb).
+func codeSettings(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".py", ".rb", ".js", ".cjs", ".mjs", ".ts", ".php", ".lua":
+	default:
+		return false
+	}
+	stem := strings.ToLower(strings.TrimSuffix(name, filepath.Ext(name)))
+	for _, w := range []string{"config", "settings", "secret", "credential", "environment"} {
+		if strings.Contains(stem, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// codeSettingSecret says why abs, a codeSettings file, assigns a secret
+// of its own, or "": passwordSetting's pairs (SECRET_KEY = '...', apiKey:
+// "...", config.secret_key_base = "...") where the value is a string
+// literal, so that code reading a secret from elsewhere
+// (os.environ['DB_PASSWORD'], process.env.TOKEN) is none (the twentieth
+// held-out batch: `cat ~/airflow/webserver_config.py` printed its Flask
+// SECRET_KEY unasked).
+func codeSettingSecret(abs string) string { return settingSecret(abs, true) }
+
+// settingSecret is passwordSetting's and codeSettingSecret's reading of
+// abs; in code only string literals are values.
+func settingSecret(abs string, code bool) string {
 	var b []byte
 	if named := strings.Contains(strings.TrimLeft(filepath.Base(abs), "."), "."); named {
 		var err error
@@ -325,27 +359,44 @@ func passwordSetting(abs string) string {
 		return ""
 	}
 	text := string(b)
-	if strings.HasPrefix(strings.ToLower(filepath.Ext(abs)), ".json") {
-		text = strings.Map(jsonLines, text)
+	if strings.HasPrefix(strings.ToLower(filepath.Ext(abs)), ".json") || strings.HasPrefix(strings.TrimSpace(text), "{") {
+		// JSON, by its name or its first byte (~/.serverlessrc, an rc file
+		// of any name a tool writes as JSON).
+		text = strings.NewReplacer("{", "\n{\n", "}", "\n}\n", ",", "\n").Replace(text)
 	}
 	user := ""
+	var outer settingScopes
 	for _, line := range strings.Split(text, "\n") {
+		switch strings.TrimSpace(line) {
+		case "{":
+			outer.open()
+			continue
+		case "}":
+			outer.close()
+			continue
+		}
 		if strings.Contains(line, "=>") {
 			// A Perl, Ruby or PHP hash: its pairs, each on a line.
 			line = strings.Map(jsonLines, line)
 		}
 		for _, pair := range strings.Split(line, "\n") {
 			key, value, ok := settingPair(pair)
-			if !ok {
+			if !ok || code && !quotedValue(pair) {
 				continue
 			}
+			outer.indent(pair)
 			if userKey(key) {
 				user = value
 				continue
 			}
-			if passwordSettingKey(key) && literalSecretValue(value) && ownPassword(user, value) && passwordShaped(value) ||
-				tokenSettingKey(key) && randomValue(value) {
+			if secretSetting(key, value, user) {
 				return filepath.Base(abs) + " sets " + key + " to a value of its own"
+			}
+			if k := outer.secretKey(); k != "" && !sealedKey(key) && secretSetting(k, value, user) {
+				return filepath.Base(abs) + " sets " + key + " under " + k + " to a value of its own"
+			}
+			if value == "" {
+				outer.pending(pair, key)
 			}
 		}
 	}
@@ -379,11 +430,143 @@ func settingPair(line string) (key, value string, ok bool) {
 	return settingKey(line[:i]), settingValue(rest), true
 }
 
+// quotedValue reports whether a settings line's value (after its first :
+// or =, or =>) is a string literal alone: a quoted text followed by
+// nothing but a comma, semicolon, closing bracket or comment.
+func quotedValue(line string) bool {
+	i := strings.IndexAny(line, ":=")
+	if i < 0 {
+		return false
+	}
+	v := strings.TrimSpace(strings.TrimPrefix(line[i+1:], ">"))
+	if v == "" || v[0] != '"' && v[0] != '\'' {
+		return false
+	}
+	end := strings.IndexByte(v[1:], v[0])
+	if end < 0 {
+		return false
+	}
+	rest := strings.TrimSpace(strings.TrimLeft(v[end+2:], ",;)] \t"))
+	return rest == "" || strings.HasPrefix(rest, "#") || strings.HasPrefix(rest, "//") || strings.HasPrefix(rest, "--")
+}
+
 // tokenSettingKey reports whether key (settingKey's form) names a token,
-// a secret or an API key rather than a password (TOKEN, API_KEY,
-// CLIENT_SECRET), and not a name, path or reference of one.
+// a secret or a key rather than a password (TOKEN, API_KEY, CLIENT_SECRET,
+// privateKey, DEPLOYER_KEY, accessKeys), and not a name, path or
+// reference of one, nor a key that is no secret (PUBLIC_KEY,
+// PUBLISHABLE_KEY, SSH_PUBKEY). A bare KEY or one of a database's
+// (PRIMARY_KEY, SORT_KEY) is a key's name too, but only a generated value
+// (randomValue) makes any of them a secret.
 func tokenSettingKey(key string) bool {
-	return !passwordSettingKey(key) && scriptSecretName(key)
+	if passwordSettingKey(key) {
+		return false
+	}
+	if scriptSecretName(key) {
+		return true
+	}
+	if key != "KEY" && !strings.HasSuffix(key, "_KEY") {
+		return false
+	}
+	for _, none := range []string{"PUBLIC", "PUBLISHABLE", "PUB_", "PRIMARY", "FOREIGN", "SORT", "PARTITION", "CACHE", "IDEMPOTENCY"} {
+		if strings.Contains(key, none) {
+			return false
+		}
+	}
+	return true
+}
+
+// secretSetting reports whether key (settingKey's form) set to value is
+// a secret of its own: a password key with a password's value (no
+// placeholder, not user's own name, a password's shape) or a token key
+// with a generated one.
+func secretSetting(key, value, user string) bool {
+	return passwordSettingKey(key) && literalSecretValue(value) && ownPassword(user, value) && passwordShaped(value) ||
+		tokenSettingKey(key) && randomValue(value)
+}
+
+// settingScopes follows where a settings file's pairs sit: the keys of
+// the objects (JSON braces) and blocks (YAML indentation) that hold them.
+// A key that names a secret and holds an object makes the values in it
+// secrets: hardhat's vars.json keeps {"DEPLOYER_KEY": {"value": "0x..."}},
+// ~/.serverlessrc {"accessKeys": {"acme": "..."}}, a YAML `tokens:` block
+// one token per service (the twentieth held-out batch: `cat
+// ~/.config/hardhat-nodejs/vars.json` and `cat ~/.serverlessrc` printed
+// them unasked, the pair holding the value named for nothing).
+type settingScopes struct {
+	scopes []settingScope
+	last   settingScope // the last pair with no value: the next block's key
+}
+
+type settingScope struct {
+	key    string
+	indent int  // the key's column; a YAML block holds the lines indented further
+	brace  bool // a JSON object, closed by its brace
+}
+
+func (o *settingScopes) pending(pair, key string) {
+	o.last = settingScope{key: key, indent: lineIndent(pair)}
+}
+
+// open enters the object the last key with no value opened.
+func (o *settingScopes) open() {
+	o.last.brace = true
+	o.scopes = append(o.scopes, o.last)
+	o.last = settingScope{}
+}
+
+func (o *settingScopes) close() {
+	for n := len(o.scopes); n > 0; n-- {
+		brace := o.scopes[n-1].brace
+		o.scopes = o.scopes[:n-1]
+		if brace {
+			return
+		}
+	}
+}
+
+// indent leaves the YAML blocks pair is not indented into, and enters the
+// last key's when pair is.
+func (o *settingScopes) indent(pair string) {
+	col := lineIndent(pair)
+	for n := len(o.scopes); n > 0 && !o.scopes[n-1].brace && col <= o.scopes[n-1].indent; n-- {
+		o.scopes = o.scopes[:n-1]
+	}
+	if o.last.key != "" && !o.last.brace && col > o.last.indent {
+		o.scopes = append(o.scopes, o.last)
+	}
+	o.last = settingScope{}
+}
+
+// secretKey is the innermost enclosing key that names a secret, or a
+// collection of them (passwords, tokens, accessKeys), or "".
+func (o *settingScopes) secretKey() string {
+	for i := len(o.scopes) - 1; i >= 0; i-- {
+		k := o.scopes[i].key
+		for _, one := range []string{k, strings.TrimSuffix(k, "S")} {
+			if passwordSettingKey(one) || tokenSettingKey(one) {
+				return one
+			}
+		}
+	}
+	return ""
+}
+
+// sealedKey reports whether key (settingKey's form) names an encryption's
+// output or parameters rather than the secret: a Chef encrypted data bag
+// keeps {"password": {"encrypted_data": "...", "iv": "...", "cipher":
+// "aes-256-gcm"}}, an Ethereum keystore {"crypto": {"ciphertext": ...}}.
+func sealedKey(key string) bool {
+	switch key {
+	case "IV", "SALT", "NONCE", "MAC", "HMAC", "TAG", "AUTH_TAG":
+		return true
+	}
+	return strings.Contains(key, "ENCRYPTED") || strings.Contains(key, "CIPHER")
+}
+
+// lineIndent is the column of line's first character that is not a blank
+// or a YAML list's dash.
+func lineIndent(line string) int {
+	return len(line) - len(strings.TrimLeft(line, " \t-"))
 }
 
 // randomValue reports whether v, a token setting's value, looks generated
@@ -397,6 +580,9 @@ func tokenSettingKey(key string) bool {
 func randomValue(v string) bool {
 	if len(v) < 20 || !literalSecretValue(v) {
 		return false
+	}
+	if h, ok := strings.CutPrefix(v, "0x"); ok && len(h) >= 32 && strings.Trim(h, "0123456789abcdefABCDEF") == "" {
+		return true // a key written as a number: Ethereum's 0x and 64 hexadecimal digits
 	}
 	var upper, lower, digit, hexOnly = false, false, false, true
 	for i := 0; i < len(v); i++ {
@@ -509,4 +695,114 @@ func sealedValue(v string) bool {
 		}
 	}
 	return false
+}
+
+// tableFile reports whether name is a table of comma- or tab-separated
+// values by its name.
+func tableFile(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv", ".tsv":
+		return true
+	}
+	return false
+}
+
+// tableSecret says why abs, a tableFile, holds a secret, or "": a column
+// whose heading names one (password, login_password, api_token) holding a
+// value secretSetting takes for a secret in a row, or a row that names
+// its secret in one field and holds a generated value (randomValue: a
+// row's other fields are labels as often as values) in another, as
+// ESP-IDF's NVS partition tables do (`device_key,data,string,...`: the
+// twentieth held-out batch's `cat nvs/device_keys.csv` printed a device's
+// key unasked), and password managers' exports.
+func tableSecret(abs string) string {
+	b, err := safefile.Read(abs, maxContent)
+	if errors.Is(err, safefile.ErrTooLarge) {
+		return filepath.Base(abs) + " is too large to check for secrets (over 1 MiB)"
+	}
+	if lower := bytes.ToLower(b); !bytes.Contains(lower, []byte("pass")) && !bytes.Contains(lower, []byte("pwd")) &&
+		!bytes.Contains(lower, []byte("token")) && !bytes.Contains(lower, []byte("secret")) && !bytes.Contains(lower, []byte("key")) {
+		return ""
+	}
+	sep := ","
+	if strings.EqualFold(filepath.Ext(abs), ".tsv") {
+		sep = "\t"
+	}
+	var heading []string
+	for n, line := range strings.Split(string(b), "\n") {
+		fields := strings.Split(strings.TrimRight(line, "\r"), sep)
+		for i, f := range fields {
+			fields[i] = strings.Trim(strings.TrimSpace(f), `"`)
+		}
+		if n == 0 {
+			heading = make([]string, len(fields))
+			for i, f := range fields {
+				heading[i] = settingKey(f)
+			}
+		}
+		user := ""
+		for i, f := range fields {
+			if i < len(heading) && userKey(heading[i]) {
+				user = f
+			}
+		}
+		for i, f := range fields {
+			if n > 0 && i < len(heading) && secretSetting(heading[i], f, user) {
+				return filepath.Base(abs) + " holds a " + strings.ToLower(heading[i]) + " column with a value of its own"
+			}
+			name := settingKey(f)
+			if !passwordSettingKey(name) && !tokenSettingKey(name) {
+				continue
+			}
+			for j, v := range fields {
+				if j != i && randomValue(v) {
+					return filepath.Base(abs) + " holds a row naming " + f + " with a value of its own"
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// firmwareImage reports whether name is a firmware or kernel image by its
+// name: what a Kconfig build (ESP-IDF, Zephyr, Linux, Buildroot, U-Boot)
+// writes.
+func firmwareImage(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".bin", ".elf", ".hex", ".img", ".uf2", ".srec", ".axf":
+		return true
+	}
+	switch name {
+	case "Image", "zImage", "bzImage", "uImage", "vmlinux":
+		return true
+	}
+	return false
+}
+
+// kconfigFiles are the names a Kconfig build keeps its configuration
+// under: ESP-IDF's sdkconfig, Linux's, Buildroot's and U-Boot's .config
+// (Zephyr's in its build directory), Zephyr's prj.conf.
+var kconfigFiles = [...]string{"sdkconfig", ".config", "prj.conf"}
+
+// kconfigImageSecret says why abs, a firmwareImage, holds a secret, or
+// "": the Kconfig configuration in its directory or one of the three
+// above (build/, build/zephyr/, the project) sets a password or key
+// (passwordSetting), and a Kconfig string option is compiled into the
+// image as it is (the twentieth held-out batch: `strings
+// build/acme-fw.bin | grep -i -A1 ssid` printed the Wi-Fi password
+// sdkconfig set, which has no form a scan of the image could know).
+func kconfigImageSecret(abs string) string {
+	d := filepath.Dir(abs)
+	for range 4 {
+		for _, name := range kconfigFiles {
+			if why := passwordSetting(filepath.Join(d, name)); why != "" {
+				return filepath.Base(abs) + " is built from " + filepath.Join(d, name) + ", which " +
+					strings.TrimPrefix(why, name+" ")
+			}
+		}
+		if up := filepath.Dir(d); up != d {
+			d = up
+		}
+	}
+	return ""
 }

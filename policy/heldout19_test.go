@@ -254,7 +254,7 @@ func TestNineteenthBatchClasses(t *testing.T) {
 		`git config --system --list`:                       true,
 		`git config --list`:                                false,
 		`git config --global --list`:                       false,
-		`git config --local --includes --list`:             false,
+		`git config --local --includes --list`:             true, // the repository's config includes nothing
 		`git config --file ~/.gitconfig --get-regexp http`: false,
 		`git config --blob HEAD:README.md --list`:          false,
 	})

