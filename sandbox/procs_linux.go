@@ -44,14 +44,14 @@ func taskReserve(limit uint64) uint64 {
 	return min(r, limit/2)
 }
 
-// nprocBound returns the RLIMIT_NPROC an ordinary user's program gets: its
-// soft limit less the reserve. 0 when the account has no limit.
-func nprocBound() uint64 {
-	var r unix.Rlimit
-	if unix.Getrlimit(unix.RLIMIT_NPROC, &r) != nil || r.Cur == unix.RLIM_INFINITY || r.Cur == 0 {
-		return 0
+// nprocBound returns the RLIMIT_NPROC an ordinary user's program gets, its
+// soft limit less the reserve, and the limit it was taken from. 0 when the
+// account has no limit.
+func nprocBound() (bound uint64, was unix.Rlimit) {
+	if unix.Getrlimit(unix.RLIMIT_NPROC, &was) != nil || was.Cur == unix.RLIM_INFINITY || was.Cur == 0 {
+		return 0, was
 	}
-	return r.Cur - taskReserve(r.Cur)
+	return was.Cur - taskReserve(was.Cur), was
 }
 
 // boundTasks adds the child's ops that bound the program's tasks: root's
@@ -75,17 +75,13 @@ func nprocSpent(bound uint64) string {
 		" sandboxed commands may reach (the process limit, ulimit -u, less a reserve for the agent and guard): a command still running (one left in the background) holds them; end it, or raise the limit"
 }
 
-// holdNproc sets this process's soft RLIMIT_NPROC to n (0: leaves it) and
-// returns a function that puts the old one back.
-func holdNproc(n uint64) (restore func()) {
-	var old unix.Rlimit
-	if n == 0 || unix.Getrlimit(unix.RLIMIT_NPROC, &old) != nil || n >= old.Cur {
+// holdNproc sets this process's soft RLIMIT_NPROC to the bound (0: leaves
+// it) and returns a function that puts the limit it had back.
+func holdNproc(bound uint64, was unix.Rlimit) (restore func()) {
+	if bound == 0 || unix.Setrlimit(unix.RLIMIT_NPROC, &unix.Rlimit{Cur: bound, Max: was.Max}) != nil {
 		return func() {}
 	}
-	if unix.Setrlimit(unix.RLIMIT_NPROC, &unix.Rlimit{Cur: n, Max: old.Max}) != nil {
-		return func() {}
-	}
-	return func() { unix.Setrlimit(unix.RLIMIT_NPROC, &old) }
+	return func() { unix.Setrlimit(unix.RLIMIT_NPROC, &was) }
 }
 
 // sandboxCgroupName is root's pids cgroup for sandboxed commands, beside

@@ -461,7 +461,7 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	}
 	// The namespace takes guard's process limit at its making as the bound
 	// of the user's tasks outside it (procs_linux.go).
-	unhold := holdNproc(c.nproc)
+	unhold := holdNproc(c.nproc, c.nprocWas)
 	pid, errno := rawVfork(flags | vforkFlags | uintptr(unix.SIGCHLD))
 	if pid == 0 && errno == 0 {
 		runRawChild(&b.c) // never returns

@@ -60,7 +60,7 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 	}
 	c.noteModes()
 	if !c.root && !c.p.FilesOnly {
-		c.nproc = nprocBound()
+		c.nproc, c.nprocWas = nprocBound()
 	}
 	if c.userns {
 		err := runRawUserNS(c, path, argv, env) // returns only on failure
@@ -358,8 +358,9 @@ type confinement struct {
 	// The tasks full-auto's program may make (procs_linux.go): an ordinary
 	// user's RLIMIT_NPROC (0: none), root's pids cgroup, cgroup.procs
 	// opened for the child to join (-1: none; also in fds).
-	nproc   uint64
-	tasksFD int
+	nproc    uint64
+	nprocWas unix.Rlimit // the limit nproc was taken from
+	tasksFD  int
 
 	warned map[string]bool
 }
