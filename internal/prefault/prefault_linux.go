@@ -107,16 +107,15 @@ func memoryRoom() bool {
 		return true
 	}
 	var name [512]byte
-	var val [32]byte
 	dir := append(append(name[:0], base...), path...)
 	if len(dir) > 0 && dir[len(dir)-1] == '/' {
 		dir = dir[:len(dir)-1]
 	}
-	limit, ok := readNumber(append(dir, limitName...), val[:])
+	limit, ok := readNumber(name[:], len(dir), limitName)
 	if !ok {
 		return true // "max", or no limit file: no limit here
 	}
-	usage, ok := readNumber(append(dir, usageName...), val[:])
+	usage, ok := readNumber(name[:], len(dir), usageName)
 	return !ok || usage > limit || limit-usage >= tightRoom
 }
 
@@ -168,27 +167,27 @@ func indexByte(b []byte, c byte) int {
 	return -1
 }
 
-// readNumber reads a decimal number from a file of the kernel's (path
-// without its NUL). ok is false when the file cannot be read or holds no
-// number ("max").
-func readNumber(path []byte, buf []byte) (n uint64, ok bool) {
-	var p [512 + 32]byte
-	if len(path) >= len(p) {
+// readNumber reads a decimal number from the file named file in the
+// directory held by the first n bytes of buf (where the path is written).
+// ok is false when the file cannot be read or holds no number ("max").
+func readNumber(buf []byte, n int, file string) (v uint64, ok bool) {
+	if n+len(file) >= len(buf) {
 		return 0, false
 	}
-	copy(p[:], path)
-	p[len(path)] = 0
-	got := readKernelPtr(&p[0], buf)
+	copy(buf[n:], file)
+	buf[n+len(file)] = 0
+	var val [32]byte
+	got := readKernelPtr(&buf[0], val[:])
 	if got <= 0 {
 		return 0, false
 	}
-	for _, c := range buf[:got] {
+	for _, c := range val[:got] {
 		if c < '0' || c > '9' {
 			break
 		}
-		n, ok = n*10+uint64(c-'0'), true
+		v, ok = v*10+uint64(c-'0'), true
 	}
-	return n, ok
+	return v, ok
 }
 
 // readKernel reads a file named by a constant path.
