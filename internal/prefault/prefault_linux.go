@@ -123,48 +123,35 @@ func memoryRoom() bool {
 // /proc/self/cgroup: cgroup v1's memory controller's (v1 true), else v2's.
 func memoryCgroup(own []byte) (path []byte, v1 bool) {
 	for len(own) > 0 {
-		line := own
-		if i := indexByte(own, '\n'); i >= 0 {
-			line, own = own[:i], own[i+1:]
-		} else {
-			own = nil
-		}
-		// ID:controllers:path
-		c1 := indexByte(line, ':')
-		if c1 < 0 {
+		var line, id, ctrls, c []byte
+		line, own = cut(own, '\n')
+		id, line = cut(line, ':') // ID:controllers:path
+		ctrls, line = cut(line, ':')
+		if len(line) == 0 {
 			continue
 		}
-		c2 := indexByte(line[c1+1:], ':')
-		if c2 < 0 {
-			continue
-		}
-		ctrls, p := line[c1+1:c1+1+c2], line[c1+2+c2:]
-		if len(ctrls) == 0 && string(line[:c1]) == "0" {
-			path = p
+		if len(ctrls) == 0 && string(id) == "0" {
+			path = line
 			continue
 		}
 		for len(ctrls) > 0 {
-			c := ctrls
-			if i := indexByte(ctrls, ','); i >= 0 {
-				c, ctrls = ctrls[:i], ctrls[i+1:]
-			} else {
-				ctrls = nil
-			}
-			if string(c) == "memory" {
-				return p, true
+			if c, ctrls = cut(ctrls, ','); string(c) == "memory" {
+				return line, true
 			}
 		}
 	}
 	return path, false
 }
 
-func indexByte(b []byte, c byte) int {
+// cut returns b before and after the first c (all of b and nothing
+// without one): bytes.Cut, for a package that imports no library.
+func cut(b []byte, c byte) (before, after []byte) {
 	for i, x := range b {
 		if x == c {
-			return i
+			return b[:i], b[i+1:]
 		}
 	}
-	return -1
+	return b, nil
 }
 
 // readNumber reads a decimal number from the file named file in the
