@@ -245,6 +245,12 @@
 // of 2 runs in place, as it does when clone(2) itself refuses the namespace
 // (a container's seccomp profile) and nothing needs the mounts.
 //
+// Full-auto's program may make only so many processes and threads: its
+// account's process limit less a reserve that stays for the agent's next
+// hook and guard's own threads (procs_linux.go: an ordinary user's
+// RLIMIT_NPROC, the user namespace made under it; root's pids cgroup where
+// a pids.max applies).
+//
 // Full-auto's child is the first process (PID 1) of a PID namespace of its
 // own, and execs the program as that process. Its /proc shows the sandbox's
 // processes only: another process's command line (a token on a command line)

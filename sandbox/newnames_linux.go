@@ -845,6 +845,7 @@ func startScoped(c *confinement, ruleset int, path string, argv, env []string) (
 	b := &rawBuilder{}
 	b.c.errFD = uintptr(errW)
 	b.op("prctl(PR_SET_PDEATHSIG)", unix.SYS_PRCTL, [6]uintptr{unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL)})
+	b.boundTasks(c)
 	b.op("landlock_restrict_self (signals)", unix.SYS_LANDLOCK_RESTRICT_SELF, [6]uintptr{uintptr(ruleset)})
 	for sig := 1; sig < 65; sig++ {
 		if sig == int(unix.SIGKILL) || sig == int(unix.SIGSTOP) {

@@ -235,6 +235,7 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	b.writeFile("gid_map", "/proc/self/gid_map", strconv.Itoa(gid)+" "+strconv.Itoa(gid)+" 1")
 	b.writeFile("uid_map", "/proc/self/uid_map", strconv.Itoa(uid)+" "+strconv.Itoa(uid)+" 1")
 	mapsEnd := len(b.c.ops) // a refusal before this is the user namespace's
+	b.boundTasks(c)
 	b.op("mount / private", unix.SYS_MOUNT, [6]uintptr{b.cstr("none"), b.cstr("/"), 0, unix.MS_REC | unix.MS_PRIVATE})
 	// A root the user cannot reach (under a directory it may not search)
 	// gets no copy: open_tree would fail there, and Landlock grants it
@@ -465,6 +466,9 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 	if pidNS {
 		flags |= unix.CLONE_NEWPID
 	}
+	// The namespace takes guard's process limit at its making as the bound
+	// of the user's tasks outside it (procs_linux.go).
+	unhold := holdNproc(c.nproc, c.nprocWas)
 	pid, errno := rawVfork(flags | vforkFlags | uintptr(unix.SIGCHLD))
 	if pid == 0 && errno == 0 {
 		runRawChild(&b.c) // never returns
@@ -479,6 +483,7 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 			runRawChild(&b.c) // never returns
 		}
 	}
+	unhold()
 	e := unix.Errno(errno)
 	unix.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&oldMask)), 0, 8, 0, 0)
 	syscall.ForkLock.Unlock()
@@ -488,6 +493,9 @@ func runRawUserNS(c *confinement, path string, argv, env []string) error {
 		signalStop(sigs)
 		if e == unix.EPERM || e == unix.ENOSPC || e == unix.EINVAL || e == unix.EACCES || e == unix.EUSERS {
 			return fmt.Errorf("%w (%v): %s", errNoUserNS, e, userNSHint())
+		}
+		if e == unix.EAGAIN && c.nproc > 0 {
+			return fmt.Errorf("clone: %w: %s", e, nprocSpent(c.nproc))
 		}
 		return fmt.Errorf("clone: %w", e)
 	}

@@ -59,6 +59,9 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 		c.kept = keepHookDirs(c)
 	}
 	c.noteModes()
+	if !c.root && !c.p.FilesOnly {
+		c.nproc, c.nprocWas = nprocBound()
+	}
 	if c.userns {
 		err := runRawUserNS(c, path, argv, env) // returns only on failure
 		if !errors.Is(err, errNoUserNS) {
@@ -93,7 +96,13 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 			}
 		}
 		// Parent even with no name to look for: what the program leaves
-		// behind ends with it (leftovers_linux.go).
+		// behind ends with it (leftovers_linux.go). Root's program joins
+		// a pids cgroup, opened now, before the mounts and Landlock.
+		if c.root && !c.p.FilesOnly {
+			if c.tasksFD = tasksCgroup(); c.tasksFD >= 0 {
+				c.fds = append(c.fds, c.tasksFD)
+			}
+		}
 		return true, c.applyAndWait(path, argv, env, lookForNewNames(c, c.p.ProtectedNames, c.p.HomeNames, c.p.HomeDir))
 	}
 	if err := c.apply(true); err != nil {
@@ -347,6 +356,13 @@ type confinement struct {
 	capsPlan                             capsPlan
 	capSets                              capSets // as newConfinement found them
 
+	// The tasks full-auto's program may make (procs_linux.go): an ordinary
+	// user's RLIMIT_NPROC (0: none), root's pids cgroup, cgroup.procs
+	// opened for the child to join (-1: none; also in fds).
+	nproc    uint64
+	nprocWas unix.Rlimit // the limit nproc was taken from
+	tasksFD  int
+
 	warned map[string]bool
 }
 
@@ -374,7 +390,7 @@ func underProtected(dir string, readOnly, checkouts []string) bool {
 // the process offer. Unless p.BestEffort it fails, before anything is changed,
 // when a part of the profile cannot be enforced.
 func newConfinement(p Profile, warn io.Writer) (*confinement, error) {
-	c := &confinement{p: p, warn: warn, warned: map[string]bool{}}
+	c := &confinement{p: p, warn: warn, warned: map[string]bool{}, tasksFD: -1}
 	for _, r := range p.WritableRoots {
 		if !filepath.IsAbs(r) {
 			return nil, fmt.Errorf("writable root %q: not an absolute path", r)

@@ -217,15 +217,21 @@ func userNSAllowed() (bool, string) {
 // file and register the descriptor with the poller, on every ordinary
 // user's start.
 func readSysctl(p string) string {
+	var buf [32]byte
+	return strings.TrimSpace(readKernelFile(p, buf[:]))
+}
+
+// readKernelFile returns what one read of a file of the kernel's (procfs,
+// cgroupfs) gives into buf, "" when it cannot be read.
+func readKernelFile(p string, buf []byte) string {
 	fd, err := unix.Open(p, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return ""
 	}
 	defer unix.Close(fd)
-	var buf [32]byte
-	n, err := unix.Read(fd, buf[:])
+	n, err := unix.Read(fd, buf)
 	if err != nil || n <= 0 {
 		return ""
 	}
-	return strings.TrimSpace(string(buf[:n]))
+	return string(buf[:n])
 }
