@@ -46,7 +46,7 @@ test: deps ## gofmt check, go vet, staticcheck, go mod tidy check, all tests
 
 # The agent CLIs test-agents drives, pinned; installed into AGENTS_DIR (git-ignored).
 AGENTS_DIR ?= $(CURDIR)/.cache/agents
-AGENT_PKGS := @anthropic-ai/claude-code@2.1.332 @openai/codex@0.171.0 @google/gemini-cli@0.61.0
+AGENT_PKGS := @anthropic-ai/claude-code@2.1.337 @openai/codex@0.171.0 @google/gemini-cli@0.61.0
 
 agents: ## install the pinned agent CLIs (Claude Code, Codex, Gemini CLI) with npm into .cache/agents
 	@stamp='$(AGENTS_DIR)/.installed'; want='$(AGENT_PKGS)'; \
