@@ -11,10 +11,10 @@ import (
 // shownFile is one file a question named, as it was when the question was
 // put: its identity and its last change.
 type shownFile struct {
-	path       string
-	dev, ino   uint64
-	size       int64
-	mtim, ctim syscall.Timespec
+	path         string
+	dev, ino     uint64
+	size         int64
+	mtime, ctime int64 // nanoseconds; ctime 0 where the system gives none (statChangeTime)
 }
 
 // filesShown returns the files inside the writable roots that a question
@@ -73,7 +73,7 @@ func statShown(p string) (shownFile, bool) {
 	if !ok {
 		return shownFile{}, false
 	}
-	return shownFile{path: p, dev: uint64(st.Dev), ino: st.Ino, size: st.Size, mtim: st.Mtim, ctim: st.Ctim}, true
+	return shownFile{path: p, dev: uint64(st.Dev), ino: st.Ino, size: st.Size, mtime: fi.ModTime().UnixNano(), ctime: statChangeTime(st)}, true
 }
 
 // changedSince returns the first of the files that is no longer what it
