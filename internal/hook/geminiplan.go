@@ -116,11 +116,7 @@ func geminiSettingsLayers(env RuleEnv) []string {
 // extensions: each one below ~/.gemini/extensions, and a linked
 // extension's source (gemini extensions link DIR), which it loads from.
 func geminiExtensionDirs(env RuleEnv) []string {
-	home := env.Getenv("GEMINI_CLI_HOME")
-	if home == "" {
-		home = env.Home
-	}
-	exts := filepath.Join(home, ".gemini", "extensions")
+	exts := filepath.Join(geminiHome(env), ".gemini", "extensions")
 	dirs := globs(exts, "*/")
 	for _, meta := range globs(exts, "*/.gemini-extension-install.json") {
 		if src := linkedExtension(meta); src != "" {

@@ -89,18 +89,10 @@ func hooksFor(a Agent, env RuleEnv, event, tool string) []OtherHook {
 		}
 	case Gemini:
 		files = geminiSettingsFiles(env)
-		home := env.Getenv("GEMINI_CLI_HOME")
-		if home == "" {
-			home = env.Home
-		}
-		exts := filepath.Join(home, ".gemini", "extensions")
-		files = append(files, globs(exts, "*/hooks/hooks.json")...)
-		for _, meta := range globs(exts, "*/.gemini-extension-install.json") {
-			// A linked extension (gemini extensions link DIR) is loaded
-			// from its source: Gemini CLI 0.61.0 reads its hooks there.
-			if src := linkedExtension(meta); src != "" {
-				files = append(files, filepath.Join(src, "hooks", "hooks.json"))
-			}
+		// Each extension's, a linked one's (gemini extensions link DIR)
+		// in its source: Gemini CLI 0.61.0 reads its hooks there.
+		for _, ext := range geminiExtensionDirs(env) {
+			files = append(files, filepath.Join(ext, "hooks", "hooks.json"))
 		}
 	case Codex:
 		home := env.Getenv("CODEX_HOME")

@@ -136,11 +136,7 @@ func RuleFiles(a Agent, env RuleEnv) []string {
 		}
 		return dirs
 	case Gemini:
-		home := env.Getenv("GEMINI_CLI_HOME")
-		if home == "" {
-			home = env.Home
-		}
-		dirs := []string{filepath.Join(env.GeminiSystem, "policies"), filepath.Join(home, ".gemini", "policies")}
+		dirs := []string{filepath.Join(env.GeminiSystem, "policies"), filepath.Join(geminiHome(env), ".gemini", "policies")}
 		if env.Project != "" {
 			dirs = append(dirs, filepath.Join(env.Project, ".gemini", "policies"))
 		}
@@ -578,6 +574,15 @@ func geminiRules(env RuleEnv) (ruleSet, error) {
 	return set, nil
 }
 
+// geminiHome is the directory that holds Gemini CLI's .gemini:
+// GEMINI_CLI_HOME, else the home.
+func geminiHome(env RuleEnv) string {
+	if home := env.Getenv("GEMINI_CLI_HOME"); home != "" {
+		return home
+	}
+	return env.Home
+}
+
 // geminiSettingsFiles are Gemini CLI's settings files: the system's, the
 // user's and the project's.
 func geminiSettingsFiles(env RuleEnv) []string {
@@ -585,11 +590,7 @@ func geminiSettingsFiles(env RuleEnv) []string {
 	if system == "" {
 		system = filepath.Join(env.GeminiSystem, "settings.json")
 	}
-	home := env.Getenv("GEMINI_CLI_HOME")
-	if home == "" {
-		home = env.Home
-	}
-	files := []string{system, filepath.Join(home, ".gemini", "settings.json")}
+	files := []string{system, filepath.Join(geminiHome(env), ".gemini", "settings.json")}
 	if env.Project != "" {
 		files = append(files, filepath.Join(env.Project, ".gemini", "settings.json"))
 	}

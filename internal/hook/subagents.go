@@ -206,20 +206,12 @@ var geminiBuiltinAgents = []string{"codebase_investigator", "cli_help", "general
 // stricter reading).
 func GeminiSubagentCode(name string, env RuleEnv) []string {
 	env = env.defaults()
-	home := env.Getenv("GEMINI_CLI_HOME")
-	if home == "" {
-		home = env.Home
-	}
-	dirs := []string{filepath.Join(home, ".gemini", "agents")}
+	dirs := []string{filepath.Join(geminiHome(env), ".gemini", "agents")}
 	if env.Project != "" {
 		dirs = append(dirs, filepath.Join(env.Project, ".gemini", "agents"))
 	}
-	exts := filepath.Join(home, ".gemini", "extensions")
-	dirs = append(dirs, globs(exts, "*/agents")...)
-	for _, meta := range globs(exts, "*/.gemini-extension-install.json") {
-		if src := linkedExtension(meta); src != "" {
-			dirs = append(dirs, filepath.Join(src, "agents"))
-		}
+	for _, ext := range geminiExtensionDirs(env) {
+		dirs = append(dirs, filepath.Join(ext, "agents"))
 	}
 	var out []string
 	for _, d := range dirs {
