@@ -174,13 +174,13 @@ func geminiSkillDirs(env RuleEnv) []string {
 
 // geminiBuiltinSkills returns the directories of Gemini CLI's built-in
 // skills: "builtin" beside the script its node process runs (the bundle's
-// gemini.js, found on the hook's ancestors' command lines, a link such as
-// npm's bin resolved), which hold skill-creator's scripts.
+// gemini.js, or npm's bin link "gemini" to it, resolved, found on the
+// hook's ancestors' command lines), which hold skill-creator's scripts.
 func geminiBuiltinSkills() []string {
 	var out []string
 	for _, p := range ancestors() {
 		for _, a := range p.args {
-			if !strings.ContainsRune(a, '/') || strings.HasPrefix(a, "-") {
+			if base := filepath.Base(a); base != "gemini" && !strings.HasSuffix(base, ".js") || strings.HasPrefix(a, "-") {
 				continue
 			}
 			script := ancestorFlag{pid: p.pid}.path(a)
