@@ -77,9 +77,11 @@ func GeminiFound(req Request, env RuleEnv) ([]string, error) {
 // the system's, the user's, the project's: every list, which only adds
 // directories), in the --include-directories flags of its command line
 // (repeated or comma-separated), and in GEMINI_CLI_IDE_WORKSPACE_PATH
-// (an IDE's folders). A leading ~ is the home directory; a relative
-// directory is relative to the project, as Gemini CLI resolves them. A
-// directory added at run time (/directory add) is not seen.
+// (an IDE's folders), and the directory of every skill it may load
+// (geminiSkillDirs), which activate_skill adds to the workspace. A leading ~
+// is the home directory; a relative directory is relative to the project,
+// as Gemini CLI resolves them. A directory added at run time by a person
+// (/directory add) is not seen.
 func GeminiWorkspace(env RuleEnv) ([]string, error) {
 	env = env.defaults()
 	dirs := []string{env.Project}
@@ -133,7 +135,69 @@ func GeminiWorkspace(env RuleEnv) ([]string, error) {
 	for _, d := range strings.Split(env.Getenv("GEMINI_CLI_IDE_WORKSPACE_PATH"), ":") {
 		add(d)
 	}
+	for _, d := range geminiSkillDirs(env) {
+		add(d)
+	}
 	return dirs, nil
+}
+
+// geminiSkillDirs returns the directories Gemini CLI 0.61.0 adds to its
+// workspace when the model activates a skill: activate_skill adds the
+// directory of the skill's SKILL.md, after which its file tools take that
+// directory as their own and replace's lookup (GeminiFound), its searches
+// naming no directory and its memory files reach it (measured:
+// activate_skill of a skill in ~/.gemini/skills, then replace
+// {"file_path": "scripts/run.sh"} edited the skill's script in auto-edit).
+// Gemini CLI loads skills (a SKILL.md in a skills directory, or in one of
+// its subdirectories) from its built-in ones beside its bundle
+// (geminiBuiltinSkills), each extension's skills directory, the user's
+// ~/.gemini/skills and ~/.agents/skills, and the project's .gemini/skills
+// and .agents/skills. Which ones a session activated the hook cannot tell:
+// every one counts, as Gemini CLI resolves it (links followed).
+func geminiSkillDirs(env RuleEnv) []string {
+	home := geminiHome(env)
+	roots := geminiBuiltinSkills()
+	for _, ext := range geminiExtensionDirs(env) {
+		roots = append(roots, filepath.Join(ext, "skills"))
+	}
+	roots = append(roots,
+		filepath.Join(home, ".gemini", "skills"), filepath.Join(home, ".agents", "skills"),
+		filepath.Join(env.Project, ".gemini", "skills"), filepath.Join(env.Project, ".agents", "skills"))
+	var dirs []string
+	for _, root := range roots {
+		for _, f := range globs(root, "SKILL.md", "*/SKILL.md") {
+			dirs = append(dirs, realAsFar(filepath.Dir(f)))
+		}
+	}
+	return dirs
+}
+
+// geminiBuiltinSkills returns the directories of Gemini CLI's built-in
+// skills: "builtin" beside the script its node process runs (the bundle's
+// gemini.js, or npm's bin link "gemini" to it, resolved, found on the
+// hook's ancestors' command lines), which hold skill-creator's scripts.
+func geminiBuiltinSkills() []string {
+	var out []string
+	for _, p := range ancestors() {
+		for _, a := range p.args {
+			if base := filepath.Base(a); base != "gemini" && !strings.HasSuffix(base, ".js") || strings.HasPrefix(a, "-") {
+				continue
+			}
+			script := ancestorFlag{pid: p.pid}.path(a)
+			real, err := filepath.EvalSymlinks(script)
+			if err != nil {
+				continue
+			}
+			if fi, err := os.Stat(real); err != nil || !fi.Mode().IsRegular() {
+				continue
+			}
+			dir := filepath.Join(filepath.Dir(real), "builtin")
+			if fi, err := os.Stat(dir); err == nil && fi.IsDir() && !slices.Contains(out, dir) {
+				out = append(out, dir)
+			}
+		}
+	}
+	return out
 }
 
 // GeminiSearchesWorkspace reports whether req is a Gemini CLI 0.61.0

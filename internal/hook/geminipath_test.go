@@ -162,3 +162,44 @@ func TestGeminiWorkspace(t *testing.T) {
 		t.Error("a non-string includeDirectories entry: no error")
 	}
 }
+
+// TestGeminiSkillDirs: activate_skill adds the skill's directory to Gemini
+// CLI's workspace, so every skill's directory is one, linked ones resolved
+// (hooks-23 H23-1).
+func TestGeminiSkillDirs(t *testing.T) {
+	home, project, outside := t.TempDir(), t.TempDir(), t.TempDir()
+	write := func(path string) { writeFile(t, path, "---\nname: x\ndescription: y\n---\n") }
+	renv := hook.RuleEnv{Getenv: func(string) string { return "" }, Home: home, Project: project, GeminiSystem: filepath.Join(outside, "etc")}
+	write(filepath.Join(home, ".gemini", "extensions", "ext", "skills", "e", "SKILL.md"))
+	write(filepath.Join(home, ".gemini", "skills", "u", "SKILL.md"))
+	write(filepath.Join(home, ".agents", "skills", "SKILL.md")) // a skill that is the directory itself
+	write(filepath.Join(project, ".gemini", "skills", "p", "SKILL.md"))
+	write(filepath.Join(outside, "linked", "SKILL.md"))
+	writeFile(t, filepath.Join(project, ".gemini", "skills", "notes", "README.md"), "no skill")
+	if err := os.MkdirAll(filepath.Join(project, ".agents", "skills"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(outside, "linked"), filepath.Join(project, ".agents", "skills", "l")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := hook.GeminiWorkspace(renv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{project, filepath.Join(home, ".gemini", "extensions", "ext", "skills", "e"), filepath.Join(home, ".gemini", "skills", "u"),
+		filepath.Join(home, ".agents", "skills"), filepath.Join(project, ".gemini", "skills", "p"), filepath.Join(outside, "linked")}
+	if !slices.Equal(got, want) {
+		t.Errorf("workspace %q, want %q", got, want)
+	}
+
+	// replace's lookup finds a skill's script.
+	writeFile(t, filepath.Join(outside, "linked", "scripts", "run.sh"), "echo x\n")
+	req, err := hook.Decode(hook.Gemini, strings.NewReader(`{"hook_event_name":"BeforeTool","cwd":"`+project+`","tool_name":"replace","tool_input":{"file_path":"scripts/run.sh","old_string":"x","new_string":"y"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, err := hook.GeminiFound(req, renv)
+	if err != nil || !slices.Equal(found, []string{filepath.Join(outside, "linked", "scripts", "run.sh")}) {
+		t.Errorf("found %q, %v", found, err)
+	}
+}
