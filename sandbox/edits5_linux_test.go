@@ -60,3 +60,35 @@ echo made > a00/src/x.txt; true`
 		}
 	})
 }
+
+// TestVersionFilesReadOnly (edits-5 E2): a version manager's version file
+// (.java-version: jenv runs ROOT/versions/VERSION/bin/java, and a version
+// of ../../../proj/tools/jdk leads into the project) is read-only to a
+// sandboxed command where it exists, one named by the convention
+// (.TOOL-version) too, and the usual ones made by the command are moved
+// aside; the project's own files stay writable.
+func TestVersionFilesReadOnly(t *testing.T) {
+	requireSandbox(t)
+	asRootAndNobody(t, func(t *testing.T, cred *syscall.Credential, base, exe string, f *fixture) {
+		writeWorld(filepath.Join(f.root, ".java-version"), "17\n")
+		writeWorld(filepath.Join(f.root, ".zig-version"), "0.13\n")
+		writeWorld(filepath.Join(f.root, "pom.xml"), "<project/>\n")
+		os.MkdirAll(filepath.Join(f.root, "svc"), 0o755)
+		chownFixture(t, f, cred)
+		p := Profile{WritableRoots: []string{f.root}}
+		Protect(&p, protect.Default(), filepath.Join(base, "home"))
+		script := `echo ../../x >> .java-version; echo ../../x >> .zig-version; echo ../x > svc/.go-version
+echo java=../../x > svc/.sdkmanrc; echo '<!-- -->' >> pom.xml; true`
+		o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", script}, dir: f.root, exe: exe, cred: cred}.run(t)
+		for rel, want := range map[string]string{".java-version": "17\n", ".zig-version": "0.13\n", "pom.xml": "<project/>\n<!-- -->\n"} {
+			if got := readString(filepath.Join(f.root, rel)); got != want {
+				t.Errorf("%s: %q, want %q (%s)\n%s", rel, got, want, o.msg, o.stderr)
+			}
+		}
+		for _, rel := range []string{"svc/.go-version", "svc/.sdkmanrc"} {
+			if exists(filepath.Join(f.root, rel)) {
+				t.Errorf("%s made and kept (%s)\n%s", rel, o.msg, o.stderr)
+			}
+		}
+	})
+}
