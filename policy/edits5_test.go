@@ -48,19 +48,26 @@ func TestEditVersionFiles(t *testing.T) {
 			}
 		}
 	}
-	roots := []string{proj}
-	for rel, protected := range map[string]bool{
+	wantProtectedEdits(t, proj, home, "version manager", map[string]bool{
 		".java-version": true, "sub/.go-version": true, ".perl-version": true, ".php-version": true,
 		".terraform-version": true, ".sdkmanrc": true, "svc/.lua-version": true, ".zig-version": true,
 		".nvmrc": false, "pom.xml": false, "go.mod": false, "version.txt": false, "docs/.version": false, "src/version.go": false,
-	} {
+	})
+}
+
+// wantProtectedEdits checks the edit of each path (relative to proj, the
+// root) in auto-edit and full-auto: asked and refused, with a reason that
+// says why, where protected; run where not.
+func wantProtectedEdits(t *testing.T, proj, home, why string, cases map[string]bool) {
+	t.Helper()
+	for rel, protected := range cases {
 		p := filepath.Join(proj, rel)
 		for mode, want := range map[policy.Mode]policy.Action{policy.AutoEdit: policy.Ask, policy.FullAuto: policy.Refuse} {
 			if !protected {
 				want = policy.Run
 			}
-			d := policy.DecideEdit([]string{p}, mode, roots, nil, home)
-			if d.Action != want || protected && !strings.Contains(d.Reason, "version manager") {
+			d := policy.DecideEdit([]string{p}, mode, []string{proj}, nil, home)
+			if d.Action != want || protected && !strings.Contains(d.Reason, why) {
 				t.Errorf("%s in %s: %v (%s), want %v", rel, mode, d.Action, d.Reason, want)
 			}
 		}
