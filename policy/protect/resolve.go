@@ -780,21 +780,23 @@ func (r *resolver) inListing(p string) bool {
 	return names != nil && has(names, name)
 }
 
-// addGit records a path of a git directory that git runs code from later.
-func (r *resolver) addGit(p, why string) {
+// addGit records a path of a git directory that git runs code from later;
+// found is false where it does not exist (and lies where a root reaches).
+func (r *resolver) addGit(p, why string) (found bool) {
 	p = filepath.Clean(p)
 	if r.seen["protected"+p] || !r.reaches(p) {
-		return
+		return true
 	}
 	r.w.AddEntry(p)
 	// EACCES: a directory on the way cannot be searched (chmod 000 .git by
 	// an earlier command), and its owner may open it again: kept, as
 	// addEntry keeps it; the sandbox hides that directory whole.
 	if _, err := os.Lstat(p); err != nil && !errors.Is(err, syscall.EACCES) {
-		return
+		return false
 	}
 	r.seen["protected"+p] = true
 	r.prot = append(r.prot, Found{Path: p, Entry: &Entry{Pattern: p, Kind: Protected, Reason: why}})
+	return true
 }
 
 // addMissing notes p, protected for why, when it does not exist and lies
@@ -1058,10 +1060,11 @@ func (r *resolver) gitDirAt(top, gitdir string) {
 				r.makeMissingDir(p)
 			}
 			if !strings.ContainsAny(rest, `*?[\`) {
-				r.addGit(p, e.Reason)
 				// Made by a command (a submodule's commondir, pointing git
 				// at a config of its choosing), it is moved aside.
-				r.addMissing(p, e.Reason)
+				if !r.addGit(p, e.Reason) {
+					r.addMissing(p, e.Reason)
+				}
 				continue
 			}
 			for _, m := range r.globDirs(p) {
