@@ -4,10 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
-
-	"guard/policy"
 )
 
 // TestEditMiseLoads (edits-4 E2): mise trusts a config, not the files it
@@ -62,21 +59,9 @@ run = "./scripts/build.sh"
 			t.Fatalf("premise: mise did not run the changed _.source script: %v", err)
 		}
 	}
-	roots := []string{proj}
-	for rel, protected := range map[string]bool{
+	wantProtectedEdits(t, proj, home, "mise", map[string]bool{
 		"scripts/env.sh": true, ".env.mise": true, "conf/.env.extra": true, "scripts/enter.sh": true,
 		"scripts/cd.sh": true, "scripts/watch.sh": true, "tools/env-b.sh": true, "tools/env-c.sh": true,
 		"scripts/build.sh": false, "README": false, "src/main.rs": false,
-	} {
-		p := filepath.Join(proj, rel)
-		for mode, want := range map[policy.Mode]policy.Action{policy.AutoEdit: policy.Ask, policy.FullAuto: policy.Refuse} {
-			if !protected {
-				want = policy.Run
-			}
-			d := policy.DecideEdit([]string{p}, mode, roots, nil, home)
-			if d.Action != want || protected && !strings.Contains(d.Reason, "mise") {
-				t.Errorf("%s in %s: %v (%s), want %v", rel, mode, d.Action, d.Reason, want)
-			}
-		}
-	}
+	})
 }

@@ -124,7 +124,7 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 		if !ok {
 			continue
 		}
-		entries = append(entries, protect.Entry{Pattern: m, Kind: protect.Protected, Reason: "a start-up file or config there at start names it (a shell's source, a git include or program, a PATH directory): once made, it runs or is read later, outside the sandbox"})
+		entries = append(entries, protect.Entry{Pattern: m, Kind: protect.Protected, Reason: "what was there at start names it (a shell's source, a git include or program, a git directory's commondir, a PATH directory): once made, it runs or is read later, outside the sandbox"})
 		extra[dir] = append(extra[dir], missingPath{rel, len(entries) - 1})
 	}
 	if len(entries) == 0 {

@@ -137,9 +137,23 @@ var defaultList = [...]struct {
 	// path = "/dir"): every cargo and rustc started there, a prompt's
 	// `rustc --version` and an editor's `cargo metadata` included, runs
 	// DIR/bin's (eleventh red team).
+	//
+	// The rbenv family's version files are .TOOL-version, read from the
+	// working directory up, the version a directory name under the
+	// manager's root: where the manager does not refuse "..", a version of
+	// ../../../proj/tools/jdk runs the project's tools/jdk/bin/java at the
+	// next `java` the user types there (jenv: fifth red team of the
+	// edits). The convention is matched whole (.go-version, .php-version,
+	// a manager the list does not know); the usual ones are named too, so
+	// that one a sandboxed command makes is moved aside. SDKMAN's
+	// .sdkmanrc is the same with sdkman_auto_env, applied at every cd.
 	{Protected, "a version manager's shim runs the binary a version file names by path, and yarn the yarnPath it names",
 		nil, []string{".tool-versions", ".python-version", ".node-version", ".ruby-version", ".yarnrc.yml", ".yarnrc",
 			"rust-toolchain.toml", "rust-toolchain"}},
+	{Protected, "a version manager runs the tool from the directory this file names as a version, a project's directory too (../..)",
+		nil, []string{".java-version", ".go-version", ".perl-version", ".php-version", ".lua-version", ".swift-version",
+			".crystal-version", ".scala-version", ".sbt-version", ".elixir-version", ".terraform-version", ".sdkmanrc",
+			".*-version"}},
 	// lefthook reads its config in every format and place it supports
 	// (yaml, toml, json; at the top, dotted or in .config), and runs the
 	// scripts of .lefthook/HOOK and .lefthook-local/HOOK as husky runs

@@ -165,7 +165,7 @@ func (l *List) ResolveHome(roots []string, home string, w *Watch) (protected, se
 func (l *List) resolve(roots, scan []string, home string, w *Watch, homeOnly bool) (protected, secrets []Found) {
 	r := &resolver{l: l, home: home, roots: roots, seen: make(map[string]bool, 32), budget: ScanDirs,
 		byLast: make(map[string][]int, 64), comp: map[int]*compiled{}, below: make(map[string]int, 64),
-		names: map[string][]string{}, gitDone: map[string]bool{}, above: map[string]int{}, w: w}
+		names: map[string][]string{}, gitDone: map[string]bool{}, gitDirDone: map[string]bool{}, above: map[string]int{}, w: w}
 	// Each entry's absolute path, once ("" for the entries that match at any
 	// depth, and for "~/" ones without a home).
 	abss := make([]string, len(l.Entries))
@@ -374,6 +374,8 @@ type resolver struct {
 	comp  map[int]*compiled
 	// gitDone: the work trees whose git directory was looked at.
 	gitDone map[string]bool
+	// gitDirDone: the git directories looked at, with their work tree.
+	gitDirDone map[string]bool
 	// above: the directories above a root that enclosing has looked at,
 	// aboveNames when only their names were matched (a .git was found
 	// below them), aboveAll when their .git was looked for too.
@@ -778,21 +780,23 @@ func (r *resolver) inListing(p string) bool {
 	return names != nil && has(names, name)
 }
 
-// addGit records a path of a git directory that git runs code from later.
-func (r *resolver) addGit(p, why string) {
+// addGit records a path of a git directory that git runs code from later;
+// found is false where it does not exist (and lies where a root reaches).
+func (r *resolver) addGit(p, why string) (found bool) {
 	p = filepath.Clean(p)
 	if r.seen["protected"+p] || !r.reaches(p) {
-		return
+		return true
 	}
 	r.w.AddEntry(p)
 	// EACCES: a directory on the way cannot be searched (chmod 000 .git by
 	// an earlier command), and its owner may open it again: kept, as
 	// addEntry keeps it; the sandbox hides that directory whole.
 	if _, err := os.Lstat(p); err != nil && !errors.Is(err, syscall.EACCES) {
-		return
+		return false
 	}
 	r.seen["protected"+p] = true
 	r.prot = append(r.prot, Found{Path: p, Entry: &Entry{Pattern: p, Kind: Protected, Reason: why}})
+	return true
 }
 
 // addMissing notes p, protected for why, when it does not exist and lies
@@ -1019,6 +1023,18 @@ func (r *resolver) gitDir(top string) {
 	} else if !fi.IsDir() {
 		return
 	}
+	r.gitDirAt(top, gitdir)
+}
+
+// gitDirAt protects gitdir, the git directory of the work tree top ("" when
+// not known): the ".git/..." entries applied to it and to its common
+// directory, the names among them missing watched, the config followed,
+// and the git directories of the submodules kept in it (submodules).
+func (r *resolver) gitDirAt(top, gitdir string) {
+	if r.gitDirDone[gitdir+"\x00"+top] {
+		return
+	}
+	r.gitDirDone[gitdir+"\x00"+top] = true
 	common := gitdir
 	r.w.Add(filepath.Join(gitdir, "commondir"))
 	if b, err := readSmall(filepath.Join(gitdir, "commondir")); err == nil {
@@ -1044,7 +1060,11 @@ func (r *resolver) gitDir(top string) {
 				r.makeMissingDir(p)
 			}
 			if !strings.ContainsAny(rest, `*?[\`) {
-				r.addGit(p, e.Reason)
+				// Made by a command (a submodule's commondir, pointing git
+				// at a config of its choosing), it is moved aside.
+				if !r.addGit(p, e.Reason) {
+					r.addMissing(p, e.Reason)
+				}
 				continue
 			}
 			for _, m := range r.globDirs(p) {
@@ -1057,6 +1077,60 @@ func (r *resolver) gitDir(top string) {
 		configs = append(configs, userGitConfigs(r.home)...)
 	}
 	r.followConfigs(top, configs)
+	r.submodules(filepath.Join(common, "modules"))
+}
+
+// submodules protects the git directories of the submodules kept below
+// modules, a git directory's: git keeps a submodule's at modules/NAME,
+// and NAME is the submodule's path by default, slashes and all
+// (.git/modules/libs/foo), which the list's .git/modules/*/... entries do
+// not reach. Where the scan did not find the submodule's work tree (its
+// budget spent on the directories before it) a command appended a
+// core.fsmonitor to .git/modules/zz/deep/foo/config, run by the next git
+// status at the top. A directory holding HEAD is a git directory; any other
+// is a part of a name, looked into; past the budget, modules is protected
+// whole.
+func (r *resolver) submodules(modules string) {
+	r.w.AddEntry(modules)
+	if fi, err := os.Lstat(modules); err != nil || !fi.IsDir() {
+		return
+	}
+	dirs, budget := []string{modules}, ScanDirs
+	for len(dirs) > 0 {
+		d := dirs[0]
+		dirs = dirs[1:]
+		if budget--; budget < 0 {
+			r.addGit(modules, "git keeps its submodules' git directories (config and hooks) there; too many to look at one by one")
+			return
+		}
+		for _, name := range r.listed(d) {
+			p := filepath.Join(d, name)
+			r.w.AddEntry(p)
+			if fi, err := os.Lstat(p); err != nil || !fi.IsDir() {
+				continue
+			}
+			r.w.AddEntry(filepath.Join(p, "HEAD"))
+			if _, err := os.Lstat(filepath.Join(p, "HEAD")); err != nil {
+				dirs = append(dirs, p)
+				continue
+			}
+			r.gitDirAt(r.submoduleTop(p), p)
+		}
+	}
+}
+
+// submoduleTop is the work tree of a submodule's git directory: its
+// core.worktree, relative to the git directory; "" when it names none.
+func (r *resolver) submoduleTop(gitdir string) string {
+	wt := r.readConfig(filepath.Join(gitdir, "config")).worktree
+	if wt == "" {
+		return ""
+	}
+	if !filepath.IsAbs(wt) {
+		wt = filepath.Join(gitdir, wt)
+	}
+	wt, _ = r.realPath(wt)
+	return wt
 }
 
 // userGitConfigs are the git config files that apply to every repository
@@ -1165,7 +1239,7 @@ func (r *resolver) readConfig(c string) readConfig {
 		return got
 	}
 	var got readConfig
-	got.hooksPath, got.templateDir, got.includes, got.programs = gitConfig(c)
+	got.hooksPath, got.templateDir, got.worktree, got.includes, got.programs = gitConfig(c)
 	if r.configs == nil {
 		r.configs = map[string]readConfig{}
 	}
@@ -1175,8 +1249,8 @@ func (r *resolver) readConfig(c string) readConfig {
 
 // readConfig is what gitConfig found in one file.
 type readConfig struct {
-	hooksPath, templateDir string
-	includes, programs     []string
+	hooksPath, templateDir, worktree string
+	includes, programs               []string
 }
 
 // gitConfig reads a git config file as git does (internal/gitconfig: a
@@ -1184,13 +1258,13 @@ type readConfig struct {
 // in part, a comment after a quoted value) for core.hooksPath (the last one
 // winning), init.templateDir, the files that include.path and
 // includeIf.*.path name (every condition taken as true; gitDir follows
-// them) and the values git runs as commands (commandKey). A line-by-line
+// them), core.worktree and the values git runs as commands (commandKey). A line-by-line
 // reading missed `hooksPath = ".githooks" ; team hooks` and an alias
 // `lg = "!sh tools/lg.sh"`, whose hook and script an edit then planted.
-func gitConfig(file string) (hooksPath, templateDir string, includes, programs []string) {
+func gitConfig(file string) (hooksPath, templateDir, worktree string, includes, programs []string) {
 	b, err := readSmall(file)
 	if err != nil {
-		return "", "", nil, nil
+		return "", "", "", nil, nil
 	}
 	gitconfig.Parse(b, func(v gitconfig.Var) bool {
 		if v.NoValue {
@@ -1204,12 +1278,14 @@ func gitConfig(file string) (hooksPath, templateDir string, includes, programs [
 			hooksPath = v.Value
 		case v.Section == "init" && v.Key == "templatedir":
 			templateDir = v.Value
+		case v.Section == "core" && v.Key == "worktree":
+			worktree = v.Value
 		case (v.Section == "include" || v.Section == "includeif") && v.Key == "path" && v.Value != "":
 			includes = append(includes, v.Value)
 		}
 		return true
 	})
-	return hooksPath, templateDir, includes, programs
+	return hooksPath, templateDir, worktree, includes, programs
 }
 
 // commandKey reports whether git runs the value of key in section sec as a
