@@ -366,14 +366,20 @@ func settingSecret(abs string, code bool) string {
 	}
 	user := ""
 	var outer settingScopes
+	var record namedRecord
 	for _, line := range strings.Split(text, "\n") {
 		switch strings.TrimSpace(line) {
 		case "{":
 			outer.open()
+			record = namedRecord{}
 			continue
 		case "}":
 			outer.close()
+			record = namedRecord{}
 			continue
+		}
+		if strings.HasPrefix(strings.TrimSpace(line), "- ") {
+			record = namedRecord{} // a YAML list's next item
 		}
 		if strings.Contains(line, "=>") {
 			// A Perl, Ruby or PHP hash: its pairs, each on a line.
@@ -394,6 +400,9 @@ func settingSecret(abs string, code bool) string {
 			}
 			if k := outer.secretKey(); k != "" && !sealedKey(key) && secretSetting(k, value, user) {
 				return filepath.Base(abs) + " sets " + key + " under " + k + " to a value of its own"
+			}
+			if k, v := record.pair(key, value); k != "" && secretSetting(k, v, user) {
+				return filepath.Base(abs) + " sets " + k + " to a value of its own, as a name and a value"
 			}
 			if value == "" {
 				outer.pending(pair, key)
@@ -549,6 +558,41 @@ func (o *settingScopes) secretKey() string {
 		}
 	}
 	return ""
+}
+
+// namedRecord follows a record that names its setting in one field and
+// holds its value in another: a Kubernetes container's env (`- name:
+// DB_PASSWORD` then `value: ...`), an ECS task definition's environment,
+// Nextflow's secrets store ([{"name": "NCBI_API_KEY", "value": "..."}]),
+// SSM's get-parameters output ({"Name": "/prod/db/password", "Value":
+// ...}). No pair of such a record names a secret by its key (the
+// twenty-first held-out batch: `cat ~/.nextflow/secrets/store.json`
+// printed an API key unasked). A record is a JSON object or a YAML list
+// item; its name is its NAME or KEY field (a path's last part), its value
+// its VALUE field, in either order.
+type namedRecord struct {
+	name, value string
+	named, set  bool
+}
+
+// pair takes a record's pair and returns the setting's key (settingKey's
+// form) and value once the record holds both, else "".
+func (r *namedRecord) pair(key, value string) (string, string) {
+	switch key {
+	case "NAME", "KEY":
+		if i := strings.LastIndexByte(value, '/'); i >= 0 {
+			value = value[i+1:]
+		}
+		r.name, r.named = settingKey(value), true
+	case "VALUE":
+		r.value, r.set = value, true
+	default:
+		return "", ""
+	}
+	if !r.named || !r.set {
+		return "", ""
+	}
+	return r.name, r.value
 }
 
 // sealedKey reports whether key (settingKey's form) names an encryption's
