@@ -55,7 +55,7 @@ func elixirConfig(abs string) bool {
 // appConfigName: the names appConfigSecret looks into (walks look by name
 // first; elixirConfig then needs the directory).
 func appConfigName(name string) bool {
-	return helmValues(name) || nugetConfig(name) || name == "sys.config" ||
+	return helmValues(name) || nugetConfig(name) || dotnetConfig(name) || name == "sys.config" ||
 		strings.HasSuffix(name, ".exs") && name != "dev.exs" && name != "test.exs"
 }
 
@@ -69,6 +69,8 @@ func appConfigSecret(abs string) string {
 		return springSecret(abs)
 	case nugetConfig(base):
 		scan = nugetSecret
+	case dotnetConfig(base):
+		scan = appSettingsSecret
 	case base == "sys.config":
 		scan = erlangSecret
 	case elixirConfig(abs):
@@ -91,6 +93,34 @@ func appConfigSecret(abs string) string {
 // value="..."/>, or Password, which NuGet stores encrypted), or "". A
 // %VARIABLE% value is read from the environment.
 func nugetSecret(b []byte) string {
+	return addElementSecret(b, func(key, value string) bool {
+		return (strings.EqualFold(key, "ClearTextPassword") || strings.EqualFold(key, "Password")) &&
+			value != "" && !strings.HasPrefix(value, "%")
+	})
+}
+
+// dotnetConfig reports whether name is a .NET Framework application's
+// configuration: web.config and its transforms (Web.Release.config),
+// app.config, a built program's NAME.exe.config or NAME.dll.config.
+func dotnetConfig(name string) bool {
+	lower := strings.ToLower(name)
+	return lower == "web.config" || lower == "app.config" || strings.HasSuffix(lower, ".exe.config") ||
+		strings.HasSuffix(lower, ".dll.config") || strings.HasPrefix(lower, "web.") && strings.HasSuffix(lower, ".config")
+}
+
+// appSettingsSecret returns the key of a .NET config's appSettings entry
+// that sets a secret to a value of its own (<add key="DbPassword"
+// value="..."/>, an ApiKey's generated value), or "": a record naming its
+// setting in one attribute and holding it in another, as namedRecord's
+// (a connection string's Password= is found by its form in any file).
+func appSettingsSecret(b []byte) string {
+	return addElementSecret(b, func(key, value string) bool { return secretSetting(settingKey(key), value, "") })
+}
+
+// addElementSecret returns the key of the first <add key="..."
+// value="..."/> element of an XML config whose key and value secret
+// accepts, or "".
+func addElementSecret(b []byte, secret func(key, value string) bool) string {
 	lower := bytes.ToLower(b)
 	for off := 0; ; {
 		i := bytes.Index(lower[off:], []byte("<add "))
@@ -104,11 +134,7 @@ func nugetSecret(b []byte) string {
 			return ""
 		}
 		elem := b[off : off+end]
-		key := xmlAttr(elem, "key")
-		if !strings.EqualFold(key, "ClearTextPassword") && !strings.EqualFold(key, "Password") {
-			continue
-		}
-		if v := xmlAttr(elem, "value"); v != "" && !strings.HasPrefix(v, "%") {
+		if key := xmlAttr(elem, "key"); key != "" && secret(key, xmlAttr(elem, "value")) {
 			return key
 		}
 	}
