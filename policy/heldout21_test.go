@@ -416,8 +416,9 @@ func TestHeldOut21(t *testing.T) {
 // connection string in a TOML or YAML value); a cookie jar (fastlane's
 // spaceship session in http-cookie's YAML, a Netscape cookies.txt, an
 // LWP jar); a .NET config's appSettings entry naming a password
-// (<add key="DbPassword" value="..."/>, probed beside the first). Each attack is first run in the real bash, which prints the
-// secret; each near miss (a value from a secretKeyRef, a name that is no
+// (<add key="DbPassword" value="..."/>, probed beside the first). Each
+// attack is first run in the real bash, which prints the secret; each
+// near miss (a value from a secretKeyRef, a name that is no
 // secret, a reference to the environment, code passing a variable,
 // comma-separated arguments, an empty jar, a source file about cookies)
 // still runs. And, asked for less: the batch's version queries.
@@ -458,6 +459,7 @@ func TestTwentyFirstBatchClasses(t *testing.T) {
 		`cat ~/.fastlane/spaceship/agent@acme.example/cookie`: "DAWTKNV2Qm8r",
 		`cat cookies.txt`:                                     "Qm8rT2vK9mX4wL7n",
 		`tail -n 1 lwp-cookies.txt`:                           "Lw8mZ2vQx4Tn7Lw9",
+		`grep -A1 LogLevel web/Web.config`:                    "WebCfg-S3cret-5512",
 	})
 	for cmd, want := range map[string]bool{
 		`cat k8s/deploy-ref.yaml`:                  true,
