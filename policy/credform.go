@@ -187,11 +187,14 @@ func keywordPasswordForm(b []byte) bool {
 		}
 		i += off
 		off = i + 1
+		// The key: back to the blank before it, no further than a key's
+		// length (a file of one long word full of '=' is read once, not
+		// once per '=').
 		start := i
-		for start > 0 && !keywordBreak(b[start-1]) {
+		for start > 0 && i-start < maxKeywordKey && !keywordBreak(b[start-1]) {
 			start--
 		}
-		if start == i || !passwordKey(b[start:i]) {
+		if start == i || start > 0 && !keywordBreak(b[start-1]) || !passwordKey(b[start:i]) {
 			continue
 		}
 		v, end := keywordValue(b[i+1 : min(len(b), i+1+tokenWindow)])
@@ -210,6 +213,10 @@ func keywordPasswordForm(b []byte) bool {
 		}
 	}
 }
+
+// maxKeywordKey is the longest key keywordPasswordForm reads as one
+// (spring.datasource.hikari.data-source-properties.password is 54).
+const maxKeywordKey = 96
 
 // keywordBreak reports whether c ends a key=value word: a blank.
 func keywordBreak(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
@@ -242,8 +249,11 @@ func keywordWordBefore(b []byte) []byte {
 		return nil
 	}
 	start := end
-	for start > 0 && !keywordBreak(b[start-1]) {
+	for start > 0 && end-start < tokenWindow && !keywordBreak(b[start-1]) {
 		start--
+	}
+	if start > 0 && !keywordBreak(b[start-1]) {
+		return nil
 	}
 	return keywordWord(b[start:end])
 }

@@ -5,7 +5,11 @@ import (
 	"compress/gzip"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
+
+	"guard/policy"
 )
 
 // The twenty-first held-out batch (testdata/heldout21.txt): the shares of
@@ -491,4 +495,24 @@ func TestTwentyFirstBatchClasses(t *testing.T) {
 		cases[cmd] = want
 	}
 	judgeRuns(t, set, proj, cases)
+}
+
+// TestKeywordPasswordFormLinear: the key=value words' scan reads a file of
+// one long word full of '=' once (a first version walked back to the
+// word's start from each '=': 256 KB of "=a" took 14 s, past a hook's
+// deadline; now some milliseconds), and a password key after such a word
+// is still found.
+func TestKeywordPasswordFormLinear(t *testing.T) {
+	for _, b := range []string{"q" + strings.Repeat("=a", 128<<10/2), strings.Repeat("a", 256<<10) + "=b",
+		strings.Repeat("password=", 28000)} {
+		start := time.Now()
+		policy.TokenKind([]byte(b))
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("%d bytes of %q...: %v", len(b), b[:12], d)
+		}
+	}
+	long := strings.Repeat("=x", 200) + " host=db user=acme password=Zq8#kLm2pQ9x dbname=acme\n"
+	if kind := policy.TokenKind([]byte(long)); kind == "" {
+		t.Errorf("a libpq password after a long word: not found")
+	}
 }
