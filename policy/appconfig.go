@@ -55,7 +55,7 @@ func elixirConfig(abs string) bool {
 // appConfigName: the names appConfigSecret looks into (walks look by name
 // first; elixirConfig then needs the directory).
 func appConfigName(name string) bool {
-	return helmValues(name) || nugetConfig(name) || name == "sys.config" ||
+	return helmValues(name) || nugetConfig(name) || dotnetConfig(name) || name == "sys.config" ||
 		strings.HasSuffix(name, ".exs") && name != "dev.exs" && name != "test.exs"
 }
 
@@ -69,6 +69,8 @@ func appConfigSecret(abs string) string {
 		return springSecret(abs)
 	case nugetConfig(base):
 		scan = nugetSecret
+	case dotnetConfig(base):
+		scan = appSettingsSecret
 	case base == "sys.config":
 		scan = erlangSecret
 	case elixirConfig(abs):
@@ -91,6 +93,34 @@ func appConfigSecret(abs string) string {
 // value="..."/>, or Password, which NuGet stores encrypted), or "". A
 // %VARIABLE% value is read from the environment.
 func nugetSecret(b []byte) string {
+	return addElementSecret(b, func(key, value string) bool {
+		return (strings.EqualFold(key, "ClearTextPassword") || strings.EqualFold(key, "Password")) &&
+			value != "" && !strings.HasPrefix(value, "%")
+	})
+}
+
+// dotnetConfig reports whether name is a .NET Framework application's
+// configuration: web.config and its transforms (Web.Release.config),
+// app.config, a built program's NAME.exe.config or NAME.dll.config.
+func dotnetConfig(name string) bool {
+	lower := strings.ToLower(name)
+	return lower == "web.config" || lower == "app.config" || strings.HasSuffix(lower, ".exe.config") ||
+		strings.HasSuffix(lower, ".dll.config") || strings.HasPrefix(lower, "web.") && strings.HasSuffix(lower, ".config")
+}
+
+// appSettingsSecret returns the key of a .NET config's appSettings entry
+// that sets a secret to a value of its own (<add key="DbPassword"
+// value="..."/>, an ApiKey's generated value), or "": a record naming its
+// setting in one attribute and holding it in another, as namedRecord's
+// (a connection string's Password= is found by its form in any file).
+func appSettingsSecret(b []byte) string {
+	return addElementSecret(b, func(key, value string) bool { return secretSetting(settingKey(key), value, "") })
+}
+
+// addElementSecret returns the key of the first <add key="..."
+// value="..."/> element of an XML config whose key and value secret
+// accepts, or "".
+func addElementSecret(b []byte, secret func(key, value string) bool) string {
 	lower := bytes.ToLower(b)
 	for off := 0; ; {
 		i := bytes.Index(lower[off:], []byte("<add "))
@@ -104,11 +134,7 @@ func nugetSecret(b []byte) string {
 			return ""
 		}
 		elem := b[off : off+end]
-		key := xmlAttr(elem, "key")
-		if !strings.EqualFold(key, "ClearTextPassword") && !strings.EqualFold(key, "Password") {
-			continue
-		}
-		if v := xmlAttr(elem, "value"); v != "" && !strings.HasPrefix(v, "%") {
+		if key := xmlAttr(elem, "key"); key != "" && secret(key, xmlAttr(elem, "value")) {
 			return key
 		}
 	}
@@ -366,14 +392,20 @@ func settingSecret(abs string, code bool) string {
 	}
 	user := ""
 	var outer settingScopes
+	var record namedRecord
 	for _, line := range strings.Split(text, "\n") {
 		switch strings.TrimSpace(line) {
 		case "{":
 			outer.open()
+			record = namedRecord{}
 			continue
 		case "}":
 			outer.close()
+			record = namedRecord{}
 			continue
+		}
+		if strings.HasPrefix(strings.TrimSpace(line), "- ") {
+			record = namedRecord{} // a YAML list's next item
 		}
 		if strings.Contains(line, "=>") {
 			// A Perl, Ruby or PHP hash: its pairs, each on a line.
@@ -394,6 +426,9 @@ func settingSecret(abs string, code bool) string {
 			}
 			if k := outer.secretKey(); k != "" && !sealedKey(key) && secretSetting(k, value, user) {
 				return filepath.Base(abs) + " sets " + key + " under " + k + " to a value of its own"
+			}
+			if k, v := record.pair(key, value); k != "" && secretSetting(k, v, user) {
+				return filepath.Base(abs) + " sets " + k + " to a value of its own, as a name and a value"
 			}
 			if value == "" {
 				outer.pending(pair, key)
@@ -549,6 +584,41 @@ func (o *settingScopes) secretKey() string {
 		}
 	}
 	return ""
+}
+
+// namedRecord follows a record that names its setting in one field and
+// holds its value in another: a Kubernetes container's env (`- name:
+// DB_PASSWORD` then `value: ...`), an ECS task definition's environment,
+// Nextflow's secrets store ([{"name": "NCBI_API_KEY", "value": "..."}]),
+// SSM's get-parameters output ({"Name": "/prod/db/password", "Value":
+// ...}). No pair of such a record names a secret by its key (the
+// twenty-first held-out batch: `cat ~/.nextflow/secrets/store.json`
+// printed an API key unasked). A record is a JSON object or a YAML list
+// item; its name is its NAME or KEY field (a path's last part), its value
+// its VALUE field, in either order.
+type namedRecord struct {
+	name, value string
+	named, set  bool
+}
+
+// pair takes a record's pair and returns the setting's key (settingKey's
+// form) and value once the record holds both, else "".
+func (r *namedRecord) pair(key, value string) (string, string) {
+	switch key {
+	case "NAME", "KEY":
+		if i := strings.LastIndexByte(value, '/'); i >= 0 {
+			value = value[i+1:]
+		}
+		r.name, r.named = settingKey(value), true
+	case "VALUE":
+		r.value, r.set = value, true
+	default:
+		return "", ""
+	}
+	if !r.named || !r.set {
+		return "", ""
+	}
+	return r.name, r.value
 }
 
 // sealedKey reports whether key (settingKey's form) names an encryption's

@@ -161,8 +161,155 @@ func formKind(b []byte) string {
 		return "a registry login (an auths entry's user and password)"
 	case commandLinePasswordForm(b):
 		return "a password given on a command line"
+	case keywordPasswordForm(b):
+		return "a password among key=value words (a JAAS login's, a libpq connection string's)"
+	case cookieJarForm(b):
+		return "a cookie jar (a signed-in session's cookies)"
 	}
 	return ""
+}
+
+// keywordPasswordForm reports whether b holds a password as one of a
+// line's blank-separated key=value words: a JAAS login inside a Kafka
+// client's sasl.jaas.config (`... required username="billing"
+// password="...";`), a libpq connection string (`host=db user=acme
+// password=... dbname=acme`) in a TOML or YAML value, a Go DSN. The
+// twenty-first held-out batch: `cat config/client.properties` printed a
+// Kafka JAAS password unasked, the settings check seeing only the key
+// sasl.jaas.config. The word beside it, before or after, must be a
+// key=value word too (so `connect(user=u, password=pw)` in code, commas
+// between its words, is none), and the value a password of its own.
+func keywordPasswordForm(b []byte) bool {
+	for off := 0; ; {
+		i := bytes.IndexByte(b[off:], '=')
+		if i < 0 {
+			return false
+		}
+		i += off
+		off = i + 1
+		// The key: back to the blank before it, no further than a key's
+		// length (a file of one long word full of '=' is read once, not
+		// once per '=').
+		start := i
+		for start > 0 && i-start < maxKeywordKey && !keywordBreak(b[start-1]) {
+			start--
+		}
+		if start == i || start > 0 && !keywordBreak(b[start-1]) || !passwordKey(b[start:i]) {
+			continue
+		}
+		v, end := keywordValue(b[i+1 : min(len(b), i+1+tokenWindow)])
+		prev, next := keywordWordBefore(b[:start]), keywordWordAfter(b[i+1+end:min(len(b), i+1+end+tokenWindow)])
+		if prev == nil && next == nil {
+			continue
+		}
+		user := ""
+		for _, w := range [][]byte{prev, next} {
+			if k, u, ok := bytes.Cut(w, []byte("=")); ok && userKey(settingKey(string(k))) {
+				user, _ = keywordValue(u)
+			}
+		}
+		if literalSecretValue(v) && ownPassword(user, v) && passwordShaped(v) {
+			return true
+		}
+	}
+}
+
+// maxKeywordKey is the longest key keywordPasswordForm reads as one
+// (spring.datasource.hikari.data-source-properties.password is 54).
+const maxKeywordKey = 96
+
+// keywordBreak reports whether c ends a key=value word: a blank.
+func keywordBreak(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// keywordValue is the value that starts b, a quoted one's text or a bare
+// one up to a blank, separator or quote, and where it ends in b.
+func keywordValue(b []byte) (string, int) {
+	if len(b) > 0 && (b[0] == '"' || b[0] == '\'') {
+		if end := bytes.IndexByte(b[1:], b[0]); end >= 0 {
+			return string(b[1 : 1+end]), end + 2
+		}
+		return "", len(b)
+	}
+	end := bytes.IndexAny(b, " \t\r\n;,)&\"'")
+	if end < 0 {
+		end = len(b)
+	}
+	return string(b[:end]), end
+}
+
+// keywordWordBefore is the key=value word before b's end on the same
+// line (blanks between), or nil: a plain key (letters, digits, _ . -) and
+// a value ending in no comma.
+func keywordWordBefore(b []byte) []byte {
+	end := len(b)
+	for end > 0 && (b[end-1] == ' ' || b[end-1] == '\t') {
+		end--
+	}
+	if end == len(b) {
+		return nil
+	}
+	start := end
+	for start > 0 && end-start < tokenWindow && !keywordBreak(b[start-1]) {
+		start--
+	}
+	if start > 0 && !keywordBreak(b[start-1]) {
+		return nil
+	}
+	return keywordWord(b[start:end])
+}
+
+// keywordWordAfter is the key=value word after b's blanks on the same
+// line, or nil.
+func keywordWordAfter(b []byte) []byte {
+	rest := bytes.TrimLeft(b, " \t")
+	if len(rest) == len(b) {
+		return nil
+	}
+	end := 0
+	for end < len(rest) && !keywordBreak(rest[end]) {
+		end++
+	}
+	return keywordWord(rest[:end])
+}
+
+// keywordWord returns w when it is a key=value word, else nil.
+func keywordWord(w []byte) []byte {
+	k, v, ok := bytes.Cut(w, []byte("="))
+	if !ok || len(k) == 0 || len(v) == 0 || w[len(w)-1] == ',' {
+		return nil
+	}
+	for _, c := range k {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return nil
+		}
+	}
+	return w
+}
+
+// cookieJarForm reports whether b is a cookie jar with a cookie in it, in
+// the forms programs keep a signed-in session in: the Netscape file curl
+// -c, wget --save-cookies, yt-dlp and Python's MozillaCookieJar write (a
+// "# Netscape HTTP Cookie File" head, then lines of seven tab-separated
+// fields), Python's and Perl's LWP jar (Set-Cookie3: lines) and Ruby's
+// http-cookie YAML jar (fastlane's spaceship session, Mechanize's:
+// !ruby/object:HTTP::Cookie with a value). The twenty-first held-out
+// batch: `cat ~/.fastlane/spaceship/USER/cookie` printed an Apple ID
+// session unasked.
+func cookieJarForm(b []byte) bool {
+	switch {
+	case bytes.Contains(b, []byte("# Netscape HTTP Cookie File")) || bytes.Contains(b, []byte("# HTTP Cookie File")):
+		for _, line := range bytes.Split(b, []byte("\n")) {
+			line = bytes.TrimPrefix(line, []byte("#HttpOnly_"))
+			if f := bytes.Split(bytes.TrimRight(line, "\r"), []byte("\t")); len(f) == 7 && line[0] != '#' && len(f[6]) > 0 {
+				return true
+			}
+		}
+	case bytes.Contains(b, []byte("#LWP-Cookies-")):
+		return bytes.Contains(b, []byte("\nSet-Cookie3: "))
+	case bytes.Contains(b, []byte("!ruby/object:HTTP::Cookie")):
+		return bytes.Contains(b, []byte("\n  value: "))
+	}
+	return false
 }
 
 // commandLinePasswordForm reports whether b holds a password given to a
