@@ -390,6 +390,12 @@ func (g *Gate) protectList() *protect.List {
 		}
 	}
 	add("/etc/guard", g.Config.Path, g.AuditLog, g.UserPolicy)
+	if g.AuditLog != "" {
+		// The rotated log, which guard log reads as the older history: at
+		// its default place the state directory covers it, but beside a log
+		// moved to /tmp or a root, `cp forged LOG.1` ran unasked in auto-edit.
+		add(g.AuditLog + ".1")
+	}
 	add(g.PolicyFiles...)
 	add(g.Config.Policies...)
 	if p, _, err := shim.Self(); err == nil {
