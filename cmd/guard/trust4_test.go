@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -47,5 +49,63 @@ func TestRotatedLogIsGuardState(t *testing.T) {
 		if strings.Contains(r.stdout, "forged-entry") || !strings.Contains(r.stdout, "first") {
 			t.Errorf("%s: guard log after the attempts: %s; want no forged entry", mode, r)
 		}
+	}
+}
+
+// TestRootLogNotInAnotherAccountsHome: root run with another account's
+// HOME (sudo -E, su -m) and no configuration of guard's there wrote its
+// audit log in that account's state directory, handed to that account,
+// which could then read every command's arguments and erase or rewrite
+// what root ran. Root's log now goes to root's own home (from the password
+// file, which the test replaces in a mount namespace of its own so that
+// the machine's root home is not written), and `guard log` reads it there.
+func TestRootLogNotInAnotherAccountsHome(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: the home belongs to another account")
+	}
+	unshare, err := exec.LookPath("unshare")
+	if err != nil {
+		t.Skip("needs unshare(1) to give guard a password file of the test's")
+	}
+	top := t.TempDir()
+	if err := os.Chmod(top, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	alice, rootHome := filepath.Join(top, "alice"), filepath.Join(top, "root")
+	for _, d := range []string{alice, rootHome} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	chownTree(t, alice, 12345, 12345)
+	passwd := filepath.Join(top, "passwd")
+	if err := os.WriteFile(passwd, []byte("root:x:0:0:root:"+rootHome+":/bin/sh\nalice:x:12345:12345::"+alice+":/bin/sh\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	guard := guardBinary(t)
+	asRoot := func(args ...string) (int, string, string) {
+		t.Helper()
+		script := `mount --bind "$0" /etc/passwd && exec "$@"`
+		code, out, se := run3(t, unshare, []string{"PATH=/usr/bin:/bin", "HOME=" + alice}, top,
+			append([]string{"-m", "sh", "-c", script, passwd, guard}, args...)...)
+		if strings.Contains(se, "mount:") {
+			t.Skipf("cannot bind a password file in a mount namespace here: %s", se)
+		}
+		return code, out, se
+	}
+	if code, out, se := asRoot("--", "echo", "sk-root-token-1"); code != 0 || out != "sk-root-token-1\n" || se != "" {
+		t.Fatalf("guard -- echo as root with another account's HOME: exit %d, stdout %q, stderr %q", code, out, se)
+	}
+	filepath.Walk(alice, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && p != alice {
+			t.Errorf("root's guard made %s in another account's home", p)
+		}
+		return nil
+	})
+	if b := readOr(t, filepath.Join(rootHome, ".local", "state", "guard", "audit.jsonl")); !strings.Contains(b, "sk-root-token-1") {
+		t.Errorf("root's own log: %q; want the command's entry", b)
+	}
+	if code, out, _ := asRoot("log", "--json"); code != 0 || !strings.Contains(out, "sk-root-token-1") {
+		t.Errorf("guard log as root with another account's HOME: exit %d, %q; want root's own log", code, out)
 	}
 }
