@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -107,5 +108,32 @@ func TestRootLogNotInAnotherAccountsHome(t *testing.T) {
 	}
 	if code, out, _ := asRoot("log", "--json"); code != 0 || !strings.Contains(out, "sk-root-token-1") {
 		t.Errorf("guard log as root with another account's HOME: exit %d, %q; want root's own log", code, out)
+	}
+}
+
+// TestQuestionShowsBlankLetters: the question a person answers named a
+// program "git" followed by a Hangul filler (U+3164, a letter that shows as
+// blank) as 'gitㅤ', which reads as git; the Braille blank and the
+// halfwidth filler the same, and a right-to-left letter turns the words
+// around it on a terminal that lays out bidirectional text. Each is
+// escaped, in the question and in guard log.
+func TestQuestionShowsBlankLetters(t *testing.T) {
+	w := newWorld(t)
+	for _, r := range []rune{0x3164, 0x2800, 0xffa0, 0x05d0} {
+		name := "git" + string(r)
+		w.write(filepath.Join("work", name), "#!/bin/sh\necho RAN\n", 0o755)
+		tm := openTerminal(t)
+		cmd := w.guardCmd("--mode", "suggest", "--", "./"+name, "status")
+		tm.start(cmd)
+		tm.waitFor(promptText)
+		tm.typeIn("n\n")
+		waitExit(t, cmd)
+		out := tm.drain()
+		if strings.ContainsRune(out, r) || !strings.Contains(out, fmt.Sprintf(`\u%04x`, r)) {
+			t.Errorf("the question for ./git%U: %q; want the character escaped", r, out)
+		}
+	}
+	if r := execute(t, w.guardCmd("log")); strings.ContainsAny(r.stdout, "\u3164\u2800\uffa0\u05d0") {
+		t.Errorf("guard log shows the blank letters as they are: %s", r)
 	}
 }
