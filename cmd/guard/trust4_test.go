@@ -137,3 +137,53 @@ func TestQuestionShowsBlankLetters(t *testing.T) {
 		t.Errorf("guard log shows the blank letters as they are: %s", r)
 	}
 }
+
+// TestNewcomerRootsAndPolicyDirs: a newcomer's configuration that names a
+// file as a writable root, or a directory where guard reads policy files
+// (team.policy, user.policy made with mkdir), was taken without a word: the
+// root did nothing and the directory was skipped. Each is now one line and
+// 125 with nothing run. A root that does not exist (mistyped, or a build
+// directory not made yet) is dropped with one warning: writes there are
+// asked about, where they ran confined and failed with "Read-only file
+// system".
+func TestNewcomerRootsAndPolicyDirs(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		setup func(w *world) []string // the arguments before "--"
+	}{
+		{"a file as a configured root", func(w *world) []string {
+			w.write(filepath.Join(w.configDir(), "config.toml"), "writable_roots = [\""+w.write("afile", "x\n", 0o644)+"\"]\n", 0o644)
+			return nil
+		}},
+		{"a file as --writable-root", func(w *world) []string {
+			return []string{"--writable-root", w.write("afile", "x\n", 0o644)}
+		}},
+		{"a directory named team.policy", func(w *world) []string {
+			os.Mkdir(filepath.Join(w.configDir(), "team.policy"), 0o755)
+			return nil
+		}},
+		{"a directory named user.policy", func(w *world) []string {
+			os.Mkdir(filepath.Join(w.configDir(), "user.policy"), 0o755)
+			return nil
+		}},
+	} {
+		w := newWorld(t)
+		args := append(c.setup(w), "--", "echo", "RAN")
+		r := execute(t, w.guardCmd(args...))
+		if r.code != 125 || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("%s: guard %q: %s; want 125, one line, nothing run", c.name, args, r)
+		}
+	}
+	w := newWorld(t)
+	outside, err := os.MkdirTemp("/var/tmp", "guard-trust4-") // not below /tmp, a root of its own
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(outside) })
+	missing := filepath.Join(outside, "scrach")
+	w.write(filepath.Join(w.configDir(), "config.toml"), "writable_roots = [\""+missing+"\"]\n", 0o644)
+	r := execute(t, w.guardCmd("--mode", "auto-edit", "--", "mkdir", "-p", filepath.Join(missing, "sub")))
+	if r.code != 126 || !strings.Contains(r.stderr, "is no root") || strings.Contains(r.stderr, "Read-only") {
+		t.Errorf("a missing configured root, guard -- mkdir -p ROOT/sub in auto-edit: %s; want a warning, then 126 (asked)", r)
+	}
+}

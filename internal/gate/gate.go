@@ -160,6 +160,12 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
+	if err := rootsAreDirs(cfg.WritableRoots, "writable_roots in "+cfg.Path); err != nil {
+		return nil, err
+	}
+	if err := rootsAreDirs(opts.Roots, "--writable-root"); err != nil {
+		return nil, err
+	}
 	cwd, err := os.Getwd()
 	if err != nil {
 		return nil, fmt.Errorf("working directory: %w", err)
@@ -209,8 +215,8 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	}
 	g.temps = append(g.temps, len(g.Roots))
 	g.Roots = append(g.Roots, "/tmp")
-	g.Roots = append(g.Roots, cfg.WritableRoots...)
-	for _, r := range opts.Roots {
+	g.Roots = append(g.Roots, existingRoots(cfg.WritableRoots, "writable_roots", stderr)...)
+	for _, r := range existingRoots(opts.Roots, "--writable-root", stderr) {
 		if !filepath.IsAbs(r) {
 			r = filepath.Join(cwd, r)
 		}
@@ -278,6 +284,39 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	g.Home = getenv("HOME")
 	g.RunsElsewhere = opts.RunsElsewhere
 	return g, nil
+}
+
+// rootsAreDirs returns an error for the first of roots that exists but is
+// not a directory (links followed), naming from, where it was given: a
+// root a newcomer gave as a file did nothing, with no word of why.
+func rootsAreDirs(roots []string, from string) error {
+	for _, r := range roots {
+		if fi, err := os.Stat(r); err == nil && !fi.IsDir() {
+			return fmt.Errorf("config: writable root %s (%s) is not a directory; name the directory that holds what may be written, or remove it from there",
+				Visible(r), Visible(from))
+		}
+	}
+	return nil
+}
+
+// existingRoots returns roots less those that do not exist, with a warning
+// for each, naming from, where it was given. A root a newcomer mistyped
+// (~/scrach) did nothing, with no word of why: the commands meant to write
+// there were asked about, or ran confined and failed with "Read-only file
+// system". A missing one is dropped, not refused: a build directory given
+// as a root comes and goes (make clean), and refusing every command until
+// it is back would refuse the one that makes it.
+func existingRoots(roots []string, from string, stderr io.Writer) []string {
+	var out []string
+	for _, r := range roots {
+		if _, err := os.Stat(r); err != nil {
+			Warn(stderr, "writable root %s (%s) is no root: %v; writes there are asked about (make the directory, or remove it from there)",
+				r, from, errors.Unwrap(err))
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // auditLogProtected returns the built-in protected entry an audit log moved
@@ -551,7 +590,7 @@ func globPolicies(dir string) []string {
 	}
 	var out []string
 	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".policy") && !strings.HasPrefix(e.Name(), ".") && !e.IsDir() {
+		if strings.HasSuffix(e.Name(), ".policy") && !strings.HasPrefix(e.Name(), ".") {
 			out = append(out, filepath.Join(dir, e.Name()))
 		}
 	}
