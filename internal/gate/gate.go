@@ -160,12 +160,6 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	if err := rootsAreDirs(cfg.WritableRoots, "writable_roots in "+cfg.Path); err != nil {
-		return nil, err
-	}
-	if err := rootsAreDirs(opts.Roots, "--writable-root"); err != nil {
-		return nil, err
-	}
 	cwd, err := os.Getwd()
 	if err != nil {
 		return nil, fmt.Errorf("working directory: %w", err)
@@ -215,8 +209,16 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	}
 	g.temps = append(g.temps, len(g.Roots))
 	g.Roots = append(g.Roots, "/tmp")
-	g.Roots = append(g.Roots, existingRoots(cfg.WritableRoots, "writable_roots", stderr)...)
-	for _, r := range existingRoots(opts.Roots, "--writable-root", stderr) {
+	configured, err := existingRoots(cfg.WritableRoots, "writable_roots in guard's configuration", stderr)
+	if err != nil {
+		return nil, err
+	}
+	flagged, err := existingRoots(opts.Roots, "--writable-root", stderr)
+	if err != nil {
+		return nil, err
+	}
+	g.Roots = append(g.Roots, configured...)
+	for _, r := range flagged {
 		if !filepath.IsAbs(r) {
 			r = filepath.Join(cwd, r)
 		}
@@ -286,37 +288,38 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	return g, nil
 }
 
-// rootsAreDirs returns an error for the first of roots that exists but is
-// not a directory (links followed), naming from, where it was given: a
-// root a newcomer gave as a file did nothing, with no word of why.
+// rootsAreDirs returns the error existingRoots gives for roots that exist
+// but are not directories, naming from, where they were given.
 func rootsAreDirs(roots []string, from string) error {
-	for _, r := range roots {
-		if fi, err := os.Stat(r); err == nil && !fi.IsDir() {
-			return fmt.Errorf("config: writable root %s (%s) is not a directory; name the directory that holds what may be written, or remove it from there",
-				Visible(r), Visible(from))
-		}
-	}
-	return nil
+	_, err := existingRoots(roots, from, io.Discard)
+	return err
 }
 
 // existingRoots returns roots less those that do not exist, with a warning
-// for each, naming from, where it was given. A root a newcomer mistyped
-// (~/scrach) did nothing, with no word of why: the commands meant to write
-// there were asked about, or ran confined and failed with "Read-only file
-// system". A missing one is dropped, not refused: a build directory given
-// as a root comes and goes (make clean), and refusing every command until
-// it is back would refuse the one that makes it.
-func existingRoots(roots []string, from string, stderr io.Writer) []string {
+// for each, naming from, where it was given; one that exists but is not a
+// directory (links followed) is an error. A root a newcomer mistyped
+// (~/scrach) or gave as a file did nothing, with no word of why: the
+// commands meant to write there were asked about, or ran confined and
+// failed with "Read-only file system". A missing one is dropped, not
+// refused: a build directory given as a root comes and goes (make clean),
+// and refusing every command until it is back would refuse the one that
+// makes it. One stat a root.
+func existingRoots(roots []string, from string, stderr io.Writer) ([]string, error) {
 	var out []string
 	for _, r := range roots {
-		if _, err := os.Stat(r); err != nil {
+		fi, err := os.Stat(r)
+		switch {
+		case err != nil:
 			Warn(stderr, "writable root %s (%s) is no root: %v; writes there are asked about (make the directory, or remove it from there)",
 				r, from, errors.Unwrap(err))
 			continue
+		case !fi.IsDir():
+			return nil, fmt.Errorf("config: writable root %s (%s) is not a directory; name the directory that holds what may be written, or remove it from there",
+				Visible(r), Visible(from))
 		}
 		out = append(out, r)
 	}
-	return out
+	return out, nil
 }
 
 // auditLogProtected returns the built-in protected entry an audit log moved
