@@ -32,8 +32,10 @@ func TestHookEditUpwardTop(t *testing.T) {
 	tmp := filepath.Join(base, "tmp") // $TMPDIR, a shared root
 	scratch := filepath.Join(base, "scratch")
 	config := filepath.Join(base, "home", ".config", "guard")
-	if err := os.MkdirAll(config, 0o755); err != nil {
-		t.Fatal(err)
+	for _, d := range []string{config, scratch} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := os.WriteFile(filepath.Join(config, "config.toml"), []byte("writable_roots = [\""+scratch+"\"]\n"), 0o644); err != nil {
 		t.Fatal(err)

@@ -198,11 +198,30 @@ func CacheDirWritten(getenv func(string) string) string {
 // log) when it would be under a HOME that does not exist, rather than guard
 // creating the home directory. DefaultAuditLog itself still names the place,
 // for what guard protects.
+//
+// Root run with another account's HOME (sudo -E, su -m, runuser -m) and no
+// configuration there wrote its log in that account's state directory,
+// where that account reads every command's arguments (tokens typed in
+// them) and erases or rewrites what root ran. When the default place, or a
+// directory on the way to it, is one another account could change (see
+// OwnPlace), root's log is kept at root's own default place, in the home
+// /etc/passwd gives it, as if HOME were that home and no XDG variable set.
+// Only root is checked: another account cannot write in a place it does
+// not own unless that place lets every account write (a log written there
+// is refused as not its own, see audit's appendLine).
 func DefaultAuditLogWritten(getenv func(string) string) string {
 	if !filepath.IsAbs(getenv("XDG_STATE_HOME")) && homeMissing(getenv) {
 		return ""
 	}
-	return DefaultAuditLog(getenv)
+	p := DefaultAuditLog(getenv)
+	if p == "" || os.Geteuid() != 0 || OwnPlace(p) == nil {
+		return p
+	}
+	home := homeOf(0)
+	if home == "" || filepath.Clean(home) == filepath.Clean(getenv("HOME")) {
+		return p
+	}
+	return filepath.Join(home, ".local", "state", "guard", "audit.jsonl")
 }
 
 // homeMissing reports whether HOME is absolute but not an existing

@@ -31,6 +31,30 @@ func Own(path string) error {
 	return walkOwn(path, fi)
 }
 
+// OwnPlace is Own for a file guard writes: the file when it exists, else
+// the nearest directory above it that does (what guard would make the
+// rest in), with every directory on the way checked as Own checks them.
+func OwnPlace(path string) error {
+	for p := filepath.Clean(path); ; p = filepath.Dir(p) {
+		if fi, err := os.Lstat(p); err == nil {
+			return walkOwn(p, fi)
+		}
+		if p == "/" || p == "." {
+			return nil
+		}
+	}
+}
+
+// homeOf returns the home directory /etc/passwd gives uid, "" when none.
+func homeOf(uid uint32) string {
+	for _, e := range passwdEntries() {
+		if e.uid == uid && filepath.IsAbs(e.home) {
+			return e.home
+		}
+	}
+	return ""
+}
+
 // checkedDirs are the directories walkOwn found safe, by their path as
 // written, so that a second file in the configuration directory costs one
 // lstat.
@@ -197,9 +221,10 @@ func groupOfOne(gid, uid uint32) bool {
 type passwdEntry struct {
 	name     string
 	uid, gid uint32
+	home     string
 }
 
-// passwdEntries is /etc/passwd's name, uid and gid fields, read when a
+// passwdEntries is /etc/passwd's name, uid, gid and home fields, read when a
 // check needs them (a group-writable file, an error's account names).
 var passwdEntries = sync.OnceValue(func() []passwdEntry {
 	data, _ := safefile.Read("/etc/passwd", 4<<20)
@@ -212,7 +237,11 @@ var passwdEntries = sync.OnceValue(func() []passwdEntry {
 		uid, err1 := strconv.ParseUint(f[2], 10, 32)
 		gid, err2 := strconv.ParseUint(f[3], 10, 32)
 		if err1 == nil && err2 == nil {
-			out = append(out, passwdEntry{f[0], uint32(uid), uint32(gid)})
+			e := passwdEntry{name: f[0], uid: uint32(uid), gid: uint32(gid)}
+			if len(f) > 5 {
+				e.home = f[5]
+			}
+			out = append(out, e)
 		}
 	}
 	return out

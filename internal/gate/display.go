@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -100,12 +99,10 @@ func escapeRune(r rune) string {
 	return string(r)
 }
 
-// dangerous reports whether a terminal may act on r rather than show it:
-// C0 and C1 controls, DEL, format characters (bidirectional overrides,
-// zero-width characters), line and paragraph separators.
+// dangerous reports whether a terminal may act on r rather than show it,
+// show it as blank or nothing, or turn the text around it (shell.Unseen).
 func dangerous(r rune) bool {
-	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || unicode.Is(unicode.Cf, r) ||
-		r == '\u2028' || r == '\u2029'
+	return shell.Unseen(r)
 }
 
 func needsEscape(s string) bool {

@@ -56,3 +56,28 @@ func TestDisplayPlain(t *testing.T) {
 		t.Errorf("Display = %q, want %q", got, want)
 	}
 }
+
+// TestDisplayBlankAndRightToLeft: a character a terminal shows as blank or
+// as nothing (every space but the ASCII one, Hangul fillers, which are
+// letters, the Braille blank, default-ignorable and unassigned code points,
+// private use) or that turns the words around it (right-to-left letters)
+// is escaped in a question, a refusal and free text: 'gitㅤ' read as git.
+func TestDisplayBlankAndRightToLeft(t *testing.T) {
+	for _, r := range []rune{0x3164, 0xffa0, 0x115f, 0x1160, 0x2800, 0x303f, 0x1d159, 0x00a0, 0x2003, 0x202f, 0x205f, 0x3000,
+		0x1680, 0x034f, 0xfe0f, 0xe0100, 0x17b4, 0xe000, 0xf8ff, 0x10ffff - 2, 0x0378, 0x05d0, 0x0627, 0x0661, 0x0710,
+		0x07c0, 0xfb1d, 0xfe8e, 0x10900, 0x1e900} {
+		word := "git" + string(r)
+		got := Display([]string{word, "status"})
+		if strings.ContainsRune(got, r) || !strings.HasPrefix(got, "$'git\\") {
+			t.Errorf("Display(%U) = %q, want the character escaped", r, got)
+		}
+		if v := Visible("ran " + word); strings.ContainsRune(v, r) {
+			t.Errorf("Visible(%U) = %q, want the character escaped", r, v)
+		}
+	}
+	for _, w := range []string{"é", "naïve", "日本語", "Ωμέγα", "файл", "✓", "a—b", "🙂"} {
+		if got := Display([]string{w}); got != "'"+w+"'" {
+			t.Errorf("Display(%q) = %q, want it shown as it is, quoted", w, got)
+		}
+	}
+}

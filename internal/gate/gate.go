@@ -209,8 +209,16 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	}
 	g.temps = append(g.temps, len(g.Roots))
 	g.Roots = append(g.Roots, "/tmp")
-	g.Roots = append(g.Roots, cfg.WritableRoots...)
-	for _, r := range opts.Roots {
+	configured, err := existingRoots(cfg.WritableRoots, "writable_roots in guard's configuration", stderr)
+	if err != nil {
+		return nil, err
+	}
+	flagged, err := existingRoots(opts.Roots, "--writable-root", stderr)
+	if err != nil {
+		return nil, err
+	}
+	g.Roots = append(g.Roots, configured...)
+	for _, r := range flagged {
 		if !filepath.IsAbs(r) {
 			r = filepath.Join(cwd, r)
 		}
@@ -278,6 +286,40 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	g.Home = getenv("HOME")
 	g.RunsElsewhere = opts.RunsElsewhere
 	return g, nil
+}
+
+// rootsAreDirs returns the error existingRoots gives for roots that exist
+// but are not directories, naming from, where they were given.
+func rootsAreDirs(roots []string, from string) error {
+	_, err := existingRoots(roots, from, io.Discard)
+	return err
+}
+
+// existingRoots returns roots less those that do not exist, with a warning
+// for each, naming from, where it was given; one that exists but is not a
+// directory (links followed) is an error. A root a newcomer mistyped
+// (~/scrach) or gave as a file did nothing, with no word of why: the
+// commands meant to write there were asked about, or ran confined and
+// failed with "Read-only file system". A missing one is dropped, not
+// refused: a build directory given as a root comes and goes (make clean),
+// and refusing every command until it is back would refuse the one that
+// makes it. One stat a root.
+func existingRoots(roots []string, from string, stderr io.Writer) ([]string, error) {
+	var out []string
+	for _, r := range roots {
+		fi, err := os.Stat(r)
+		switch {
+		case err != nil:
+			Warn(stderr, "writable root %s (%s) is no root: %v; writes there are asked about (make the directory, or remove it from there)",
+				r, from, errors.Unwrap(err))
+			continue
+		case !fi.IsDir():
+			return nil, fmt.Errorf("config: writable root %s (%s) is not a directory; name the directory that holds what may be written, or remove it from there",
+				Visible(r), Visible(from))
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // auditLogProtected returns the built-in protected entry an audit log moved
@@ -390,6 +432,12 @@ func (g *Gate) protectList() *protect.List {
 		}
 	}
 	add("/etc/guard", g.Config.Path, g.AuditLog, g.UserPolicy)
+	if g.AuditLog != "" {
+		// The rotated log, which guard log reads as the older history: at
+		// its default place the state directory covers it, but beside a log
+		// moved to /tmp or a root, `cp forged LOG.1` ran unasked in auto-edit.
+		add(g.AuditLog + ".1")
+	}
 	add(g.PolicyFiles...)
 	add(g.Config.Policies...)
 	if p, _, err := shim.Self(); err == nil {
@@ -545,7 +593,7 @@ func globPolicies(dir string) []string {
 	}
 	var out []string
 	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".policy") && !strings.HasPrefix(e.Name(), ".") && !e.IsDir() {
+		if strings.HasSuffix(e.Name(), ".policy") && !strings.HasPrefix(e.Name(), ".") {
 			out = append(out, filepath.Join(dir, e.Name()))
 		}
 	}

@@ -95,6 +95,9 @@ func applyProject(cfg config.Config, project string, files []trust.File, getenv 
 				return cfg, nil, fmt.Errorf("config: %s: %s is not allowed in a project's configuration (put policy files in %s; the log and the shell are the user's)", path, key, trust.Dir)
 			}
 		}
+		if err := rootsAreDirs(pc.WritableRoots, "writable_roots in "+path); err != nil {
+			return cfg, nil, err
+		}
 		for _, r := range pc.WritableRoots {
 			if state := guardState(r, getenv); state != "" {
 				return cfg, nil, fmt.Errorf("config: %s: writable root %s would make guard's own state (%s) writable: refused", path, r, state)

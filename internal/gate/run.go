@@ -196,13 +196,38 @@ func (g *Gate) Profile() sandbox.Profile {
 	// entries (its own command's among them) and read the tokens in it.
 	if g.AuditLog != "" {
 		for _, f := range []string{g.AuditLog, g.AuditLog + ".1"} {
-			if _, err := os.Lstat(f); err == nil {
+			if _, err := os.Lstat(f); err == nil || g.makeLogFile(f) {
 				p.Unreadable = append(p.Unreadable, f)
 			}
 		}
 	}
 	p.Unreadable = append(p.Unreadable, g.rulesFiles()...)
 	return p
+}
+
+// makeLogFile makes the missing audit log file f (the log, or its
+// rotated PATH.1) empty when it lies inside a writable root, so that the
+// sandbox has a file to keep unreadable and read-only: a sandboxed program
+// made PATH.1 beside a log in /tmp, and `guard log` showed the history it
+// wrote there as older entries. A made PATH.1 is dated at the epoch, so
+// that the next rotation replaces it (a PATH.1 of the last day is kept).
+// It reports whether f now exists.
+func (g *Gate) makeLogFile(f string) bool {
+	if !g.insideRoots(f) {
+		return false
+	}
+	if config.MkdirAll(filepath.Dir(f), 0o700) != nil {
+		return false
+	}
+	fd, err := syscall.Open(f, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_EXCL|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0o600)
+	if err != nil {
+		return false
+	}
+	if strings.HasSuffix(f, ".1") {
+		syscall.Futimes(fd, make([]syscall.Timeval, 2)) // the epoch
+	}
+	syscall.Close(fd)
+	return true
 }
 
 // rulesFiles are guard's remembered rules (user.policy, projects/) and

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"guard/internal/jsonw"
+	"guard/policy/shell"
 )
 
 // answer is the union of the answer fields guard writes; each agent's answer
@@ -57,9 +58,8 @@ func capReason(reason string) string {
 }
 
 // visible returns s with every character that a terminal would act on or
-// that reorders or hides text written as an escape (\x1b, \r, \u202e):
-// C0 and C1 controls (a newline too), DEL, the bidirectional marks and
-// overrides, and the zero-width characters. A reason quotes paths and
+// that reorders or hides text written as an escape (\x1b, \r, \u202e,
+// \u3164): see hidden. A reason quotes paths and
 // commands the model chose; written raw, an ESC [2K and a carriage return
 // in a file name made the reason of an ask read as a write of another file.
 func visible(s string) string {
@@ -82,6 +82,8 @@ func visible(s string) string {
 			b.WriteRune(r)
 		case r < 0x80:
 			fmt.Fprintf(&b, `\x%02x`, r)
+		case r > 0xffff:
+			fmt.Fprintf(&b, `\U%08x`, r)
 		default:
 			fmt.Fprintf(&b, `\u%04x`, r)
 		}
@@ -89,16 +91,12 @@ func visible(s string) string {
 	return b.String()
 }
 
-// hidden reports whether visible escapes r.
+// hidden reports whether visible escapes r: what a terminal acts on, shows
+// as blank or nothing, or reads right to left (shell.Unseen), as guard's own
+// questions escape them. Claude Code shows an ask's reason to the person
+// in its question.
 func hidden(r rune) bool {
-	switch {
-	case r < 0x20, r >= 0x7f && r < 0xa0:
-		return true
-	case r == 0x061c, r >= 0x200b && r <= 0x200f, r >= 0x202a && r <= 0x202e,
-		r >= 0x2060 && r <= 0x2069, r == 0xfeff:
-		return true
-	}
-	return false
+	return shell.Unseen(r)
 }
 
 // Encode writes agent a's answer to req, for verdict v with reason, to w as
