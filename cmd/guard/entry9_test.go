@@ -188,11 +188,23 @@ func TestAttachedOptionCommand(t *testing.T) {
 // entry7Repo) left its uncommitted work and was asked about in every mode.
 func askedKeepingWork(t *testing.T, proj string, argv []string, r hookResult) {
 	t.Helper()
-	if b, err := os.ReadFile(filepath.Join(proj, "a.txt")); err != nil || string(b) != "UNCOMMITTED\n" {
-		t.Errorf("full-auto %q ran: a.txt %q (%v); exit %d, stderr %q", argv, b, err, r.code, r.stderr)
+	if !keptWork(t, proj, argv) {
+		t.Errorf("full-auto %q ran: exit %d, stderr %q", argv, r.code, r.stderr)
 		return
 	}
 	if r.code != 126 || !strings.Contains(r.stderr, "every mode") {
 		t.Errorf("full-auto %q: exit %d, stderr %q; want 126, asked in every mode", argv, r.code, r.stderr)
 	}
+}
+
+// keptWork reports whether proj's uncommitted a.txt (entry7Repo) is still
+// there after argv, reporting it when not.
+func keptWork(t *testing.T, proj string, argv []string) bool {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(proj, "a.txt"))
+	if err != nil || string(b) != "UNCOMMITTED\n" {
+		t.Errorf("%q discarded the uncommitted work: a.txt %q (%v)", argv, b, err)
+		return false
+	}
+	return true
 }
