@@ -1,7 +1,10 @@
 package main
 
 import (
+	"encoding/json"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -63,5 +66,54 @@ func TestShellOptionsAfterScriptFlag(t *testing.T) {
 		if r := hookRun(t, proj, env, "", guard, argv...); r.code != 0 {
 			t.Errorf("guard %q (suggest): exit %d, stderr %q; want it run", argv, r.code, r.stderr)
 		}
+	}
+}
+
+// entry-10 F2: guard joined a PATH entry and a name as filepath.Join does,
+// cleaning ".." lexically; execvp and the shells hand the joined string to
+// the kernel, which takes ".." after the symbolic link before it. With
+// PATH=OUT/l/../x/bin:..., l a link to OUT/a/b, the shell's `ls` was the
+// project's OUT/a/x/bin/ls, the judge's /usr/bin/ls: `bash -c ls`, `sh -c`
+// and the Claude Code hook's `ls` were safe and ran the planted file.
+func TestPathEntryDotDotAfterLink(t *testing.T) {
+	guard := hookGuard(t)
+	out := outsideTmp(t)
+	proj := filepath.Join(out, "a", "x")
+	if err := os.MkdirAll(filepath.Join(out, "a", "b"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(out, "a", "b"), filepath.Join(out, "l")); err != nil {
+		t.Fatal(err)
+	}
+	mark := filepath.Join(out, "PLANTED-RAN")
+	if err := os.MkdirAll(filepath.Join(proj, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(proj, "bin", "ls"), []byte("#!/bin/sh\ntouch "+mark+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := hookEnv(t, t.TempDir())
+	env[0] = "PATH=" + out + "/l/../x/bin:" + systemPath
+	for _, args := range [][]string{
+		{"--", "bash", "-c", "ls"},
+		{"--", "sh", "-c", "ls -d ."},
+		{"-c", "ls -d ."},
+		{"--", "timeout", "5", "ls", "-d", "."},
+	} {
+		r := hookRun(t, proj, env, "", guard, args...)
+		if _, err := os.Stat(mark); err == nil {
+			t.Errorf("guard %q ran the project's bin/ls (exit %d)", args, r.code)
+			os.Remove(mark)
+		} else if r.code != 126 || !strings.Contains(r.stderr, "bin/ls") {
+			t.Errorf("guard %q: exit %d, stderr %q; want asked about the project's bin/ls", args, r.code, r.stderr)
+		}
+	}
+	req, _ := json.Marshal(map[string]any{"session_id": "s", "cwd": proj, "hook_event_name": "PreToolUse",
+		"tool_name": "Bash", "tool_input": map[string]any{"command": "ls"}})
+	if r := hookRun(t, proj, env, string(req), guard, "hook", "claude-code"); !strings.Contains(r.stdout, `"ask"`) {
+		t.Errorf("claude-code hook for ls: %q %q; want ask", r.stdout, r.stderr)
+	}
+	if r := hookRun(t, proj, env, "", guard, "which", "ls"); !strings.HasPrefix(r.stdout, out+"/l/../x/bin/ls") {
+		t.Errorf("guard which ls: %q; want the file the shell finds, %s/l/../x/bin/ls", r.stdout, out)
 	}
 }

@@ -733,7 +733,7 @@ func (g *Gate) lookup(program string, self os.FileInfo) (bin, real string) {
 func (g *Gate) lookupIn(program string, self os.FileInfo, cwd string) (bin, real string) {
 	if strings.Contains(program, "/") {
 		if !filepath.IsAbs(program) {
-			program = filepath.Join(cwd, program)
+			program = shim.InDir(cwd, program)
 		}
 		if executable(program) {
 			return program, policy.Resolve(program, "/")
@@ -747,7 +747,7 @@ func (g *Gate) lookupIn(program string, self os.FileInfo, cwd string) (bin, real
 		found := ""
 		foundReal := ""
 		for _, dir := range g.entryDirs(entry, cwd) {
-			cand := filepath.Join(dir, program)
+			cand := shim.InDir(dir, program)
 			fi, err := os.Stat(cand)
 			if err != nil || !shim.Runnable(cand, fi) {
 				continue // as the shells and execvp pass it over
