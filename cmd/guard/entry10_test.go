@@ -117,3 +117,65 @@ func TestPathEntryDotDotAfterLink(t *testing.T) {
 		t.Errorf("guard which ls: %q; want the file the shell finds, %s/l/../x/bin/ls", r.stdout, out)
 	}
 }
+
+// entry-10 F3: a login shell's start-up files run programs by name with the
+// PATH the shell is given (Debian's /etc/profile runs `id -u`). With a
+// directory inside a root on that PATH (an activated .venv/bin), guard's
+// probe of the shell's start-up PATH ran the project's bin/id, unconfined,
+// before any decision (`guard explain` too), and the judged run ran it
+// again; the Codex hook's probe of Codex's login shells ran it and let
+// Codex run `ls` in such a shell.
+func TestLoginStartupRunsPlanted(t *testing.T) {
+	guard := hookGuard(t)
+	if b, err := os.ReadFile("/etc/profile"); err != nil || !strings.Contains(string(b), "id -u") {
+		t.Skip("this machine's /etc/profile does not run id -u")
+	}
+	work := outsideTmp(t)
+	proj := filepath.Join(work, "proj")
+	mark := filepath.Join(work, "PLANTED-RAN")
+	plant := func(name string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Join(proj, "bin"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(proj, "bin", name), []byte("#!/bin/sh\necho "+name+" >> "+mark+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plant("id")
+	env := hookEnv(t, work)
+	env[0] = "PATH=" + proj + "/bin:" + systemPath
+	ran := func(what string) {
+		t.Helper()
+		if b, err := os.ReadFile(mark); err == nil {
+			t.Errorf("%s ran the project's %s", what, strings.TrimSpace(string(b)))
+			os.Remove(mark)
+		}
+	}
+	r := hookRun(t, proj, env, "", guard, "explain", "--", "bash", "-lc", "ls")
+	ran("guard explain bash -lc ls")
+	if !strings.Contains(r.stdout, "decision: ask") || !strings.Contains(r.stdout, "/etc/profile runs id") {
+		t.Errorf("explain bash -lc ls: %q; want asked, naming /etc/profile's id", r.stdout)
+	}
+	for _, args := range [][]string{{"--", "bash", "-lc", "ls -d ."}, {"-lc", "ls -d ."}, {"--", "sh", "-lc", "ls -d ."}} {
+		r := hookRun(t, proj, env, "", guard, args...)
+		ran(strings.Join(args, " "))
+		if r.code != 126 {
+			t.Errorf("guard %q: exit %d, stderr %q; want 126 (asked)", args, r.code, r.stderr)
+		}
+	}
+	req, _ := json.Marshal(map[string]any{"session_id": "s", "turn_id": "1", "cwd": proj, "hook_event_name": "PreToolUse",
+		"model": "m", "permission_mode": "default", "tool_name": "Bash", "tool_input": map[string]string{"command": "ls"}, "tool_use_id": "c1"})
+	r = hookRun(t, proj, env, string(req), guard, "hook", "codex")
+	ran("guard hook codex")
+	if !strings.Contains(r.stdout, "deny") {
+		t.Errorf("guard hook codex, ls: %q %q; want denied", r.stdout, r.stderr)
+	}
+	// A PATH directory in the project that holds no name the start-up files
+	// run (a virtual environment's python3) leaves the login shell as it was.
+	os.Remove(filepath.Join(proj, "bin", "id"))
+	plant("python3")
+	if r := hookRun(t, proj, env, "", guard, "--", "bash", "-lc", "ls -d ."); r.code != 0 {
+		t.Errorf("guard -- bash -lc with bin/python3 on PATH: exit %d, stderr %q; want it run", r.code, r.stderr)
+	}
+}
