@@ -171,6 +171,16 @@ func TestLoginStartupRunsPlanted(t *testing.T) {
 	if !strings.Contains(r.stdout, "deny") {
 		t.Errorf("guard hook codex, ls: %q %q; want denied", r.stdout, r.stderr)
 	}
+	// guard doctor, safe for an agent, asks a login bash for its PATH when
+	// shims are installed.
+	if r := hookRun(t, proj, env, "", guard, "install", "ls"); r.code != 0 {
+		t.Fatalf("guard install ls: exit %d, %q", r.code, r.stderr)
+	}
+	r = hookRun(t, proj, env, "", guard, "doctor")
+	ran("guard doctor")
+	if !strings.Contains(r.stdout, "/etc/profile runs id") {
+		t.Errorf("guard doctor: %q; want the login shell not asked, saying why", r.stdout)
+	}
 	// A PATH directory in the project that holds no name the start-up files
 	// run (a virtual environment's python3) leaves the login shell as it was.
 	os.Remove(filepath.Join(proj, "bin", "id"))
