@@ -30,10 +30,7 @@ func TestShellOptionsAfterScriptFlag(t *testing.T) {
 		runs = append(runs, []string{"zsh", "-c", "--shwordsplit", "git reset --hard"})
 	}
 	for _, argv := range runs {
-		work := t.TempDir()
-		proj := entry7Repo(t, work)
-		env := hookEnv(t, work, "GUARD_MODE=full-auto")
-		env[0] = "PATH=" + systemPath
+		proj, env := fullAutoRepo(t)
 		askedKeepingWork(t, proj, argv, hookRun(t, proj, env, "", guard, append([]string{"--"}, argv...)...))
 	}
 	// guard as $SHELL: an option it does not take, after -c as before it,
@@ -43,10 +40,7 @@ func TestShellOptionsAfterScriptFlag(t *testing.T) {
 		{"-c", "-eo", "pipefail", "git reset --hard"},
 		{"-c", "--posix", "git reset --hard"},
 	} {
-		work := t.TempDir()
-		proj := entry7Repo(t, work)
-		env := hookEnv(t, work, "GUARD_MODE=full-auto")
-		env[0] = "PATH=" + systemPath
+		proj, env := fullAutoRepo(t)
 		r := hookRun(t, proj, env, "", guard, args...)
 		if r.code != 125 || !strings.Contains(r.stderr, "usage") {
 			t.Errorf("guard %q as $SHELL: exit %d, stderr %q; want 125, a usage error", args, r.code, r.stderr)

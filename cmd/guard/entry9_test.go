@@ -168,17 +168,11 @@ func TestAttachedOptionCommand(t *testing.T) {
 		{"env", "--split-string=git", "reset", "--hard"},
 		{"env", "-Sgit reset", "--hard"},
 	} {
-		work := t.TempDir()
-		proj := entry7Repo(t, work)
-		env := hookEnv(t, work, "GUARD_MODE=full-auto")
-		env[0] = "PATH=" + systemPath
+		proj, env := fullAutoRepo(t)
 		askedKeepingWork(t, proj, argv, hookRun(t, proj, env, "", guard, append([]string{"--"}, argv...)...))
 	}
 	// An option's value that names no command still runs sandboxed.
-	work := t.TempDir()
-	proj := entry7Repo(t, work)
-	env := hookEnv(t, work, "GUARD_MODE=full-auto")
-	env[0] = "PATH=" + systemPath
+	proj, env := fullAutoRepo(t)
 	if r := hookRun(t, proj, env, "", guard, "explain", "--", "nice", "--adjustment=5", "ls"); !strings.Contains(r.stdout, "decision: sandbox") {
 		t.Errorf("explain nice --adjustment=5 ls: %q %q; want sandbox", r.stdout, r.stderr)
 	}
@@ -207,4 +201,14 @@ func keptWork(t *testing.T, proj string, argv []string) bool {
 		return false
 	}
 	return true
+}
+
+// fullAutoRepo makes entry7Repo's repository in a new directory, and a
+// full-auto environment with the system's PATH for guard.
+func fullAutoRepo(t *testing.T) (proj string, env []string) {
+	t.Helper()
+	work := t.TempDir()
+	env = hookEnv(t, work, "GUARD_MODE=full-auto")
+	env[0] = "PATH=" + systemPath
+	return entry7Repo(t, work), env
 }
