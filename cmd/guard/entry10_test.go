@@ -183,3 +183,21 @@ func TestLoginStartupRunsPlanted(t *testing.T) {
 		t.Errorf("guard -- bash -lc with bin/python3 on PATH: exit %d, stderr %q; want it run", r.code, r.stderr)
 	}
 }
+
+// entry-10 F4: bash defines a function from each BASH_FUNC_NAME%% variable
+// it inherits, which runs in place of the program NAME. An env assignment
+// of one (`env 'BASH_FUNC_git%%=() { git reset --hard; }' bash -c 'git
+// status'`) was only "an assignment via env", unverified, and its value,
+// `() {...}`, no command line the judge read: full-auto ran it sandboxed
+// and the uncommitted work was discarded.
+func TestExportedFunctionBody(t *testing.T) {
+	guard := hookGuard(t)
+	for _, argv := range [][]string{
+		{"env", "BASH_FUNC_git%%=() { /usr/bin/git reset --hard; }", "bash", "-c", "git status"},
+		{"nice", "env", "BASH_FUNC_ls%%=() { git reset --hard; }", "bash", "-c", "ls"},
+		{"bash", "-c", "env 'BASH_FUNC_git%%=() { git reset --hard; }' bash -c 'git status'"},
+	} {
+		proj, env := fullAutoRepo(t)
+		askedKeepingWork(t, proj, argv, hookRun(t, proj, env, "", guard, append([]string{"--"}, argv...)...))
+	}
+}
