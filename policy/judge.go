@@ -869,21 +869,25 @@ func ShellScript(argv []string) (src string, d shell.Dialect, ok bool) {
 		case len(a) > 1 && (a[0] == '-' || a[0] == '+') && a[1] != '-':
 			for _, c := range a[1:] {
 				if !strings.ContainsRune("celuxvfBh", c) || shell.ShortOptionRisk(d, a[0], c) != "" {
-					if sawC {
-						// Not an option guard knows: judge the word as
-						// the script, which errs on the side of looking.
-						return a, d, true
-					}
+					// Not an option guard knows, before or after -c: bash,
+					// dash and zsh read every word that starts with - or +
+					// up to the script as their options (`bash -c -a S`,
+					// `sh -c -eo pipefail S`), so the script is not this
+					// word, and where it starts depends on options guard
+					// does not read (-o and -O take the next word). The
+					// shell is judged as a program, its words as what
+					// they may run.
 					return "", 0, false
 				}
 				if c == 'c' {
 					sawC = true
 				}
 			}
+		case !sawC || a != "" && (a[0] == '-' || a[0] == '+'):
+			// A long option guard does not know (zsh takes `--OPTNAME`
+			// after -c as well), or words before -c.
+			return "", 0, false
 		default:
-			if !sawC {
-				return "", 0, false
-			}
 			return a, d, true
 		}
 	}

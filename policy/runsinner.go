@@ -171,6 +171,14 @@ func scriptsIn(w string) []string {
 		out = append(out, w)
 	}
 	if _, v, ok := strings.Cut(w, "="); ok {
+		if strings.HasPrefix(v, "() ") {
+			// A function as bash exports it (BASH_FUNC_git%%='() { BODY
+			// }'): a bash started with it defines the function, which
+			// runs in place of the program of that name. Its body is
+			// judged as a definition is (bash reads `() {...}` alone as
+			// no command at all).
+			return append(out, "f"+v)
+		}
 		if v = strings.TrimPrefix(v, "!"); scriptWord(v) {
 			out = append(out, v)
 		}

@@ -203,7 +203,7 @@ func whichSubst(word, r string) string {
 		if !filepath.IsAbs(dir) {
 			return "" // an empty or relative entry: which looks in the working directory there
 		}
-		p := filepath.Join(dir, name)
+		p := dir + "/" + name // as which prints it: a ".." after a link is the kernel's
 		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
 			if strings.ContainsAny(p, " \t\n*?[]{}$`'\"\\") {
 				return ""

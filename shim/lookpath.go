@@ -86,7 +86,7 @@ func LookPath(name, pathEnv string, self os.FileInfo) (string, []Skipped, error)
 			skipped = append(skipped, Skipped{Path: "", Reason: ReasonEmpty})
 			continue
 		}
-		cand := filepath.Join(dir, name)
+		cand := InDir(dir, name)
 		if !filepath.IsAbs(dir) {
 			skipped = append(skipped, Skipped{Path: cand, Reason: ReasonRelative})
 			continue
@@ -135,6 +135,18 @@ func usable(cand string, self os.FileInfo) (reason string, ok bool) {
 		return ReasonNotExec, false
 	}
 	return "", true
+}
+
+// InDir is the file a PATH search tries for name in the directory dir: the
+// two joined as execvp and the shells join them, not cleaned. The kernel
+// takes a ".." in dir after the symbolic link before it (`/usr/bin/X11/..`
+// is /usr, X11 being a link to /usr/bin), where a lexical clean takes the
+// component before it away: the file found must be the one a shell runs.
+func InDir(dir, name string) string {
+	if strings.HasSuffix(dir, "/") {
+		return dir + name
+	}
+	return dir + "/" + name
 }
 
 // errText is err without the path that the caller already reports.

@@ -168,17 +168,11 @@ func TestAttachedOptionCommand(t *testing.T) {
 		{"env", "--split-string=git", "reset", "--hard"},
 		{"env", "-Sgit reset", "--hard"},
 	} {
-		work := t.TempDir()
-		proj := entry7Repo(t, work)
-		env := hookEnv(t, work, "GUARD_MODE=full-auto")
-		env[0] = "PATH=" + systemPath
+		proj, env := fullAutoRepo(t)
 		askedKeepingWork(t, proj, argv, hookRun(t, proj, env, "", guard, append([]string{"--"}, argv...)...))
 	}
 	// An option's value that names no command still runs sandboxed.
-	work := t.TempDir()
-	proj := entry7Repo(t, work)
-	env := hookEnv(t, work, "GUARD_MODE=full-auto")
-	env[0] = "PATH=" + systemPath
+	proj, env := fullAutoRepo(t)
 	if r := hookRun(t, proj, env, "", guard, "explain", "--", "nice", "--adjustment=5", "ls"); !strings.Contains(r.stdout, "decision: sandbox") {
 		t.Errorf("explain nice --adjustment=5 ls: %q %q; want sandbox", r.stdout, r.stderr)
 	}
@@ -188,11 +182,33 @@ func TestAttachedOptionCommand(t *testing.T) {
 // entry7Repo) left its uncommitted work and was asked about in every mode.
 func askedKeepingWork(t *testing.T, proj string, argv []string, r hookResult) {
 	t.Helper()
-	if b, err := os.ReadFile(filepath.Join(proj, "a.txt")); err != nil || string(b) != "UNCOMMITTED\n" {
-		t.Errorf("full-auto %q ran: a.txt %q (%v); exit %d, stderr %q", argv, b, err, r.code, r.stderr)
+	if !keptWork(t, proj, argv) {
+		t.Errorf("full-auto %q ran: exit %d, stderr %q", argv, r.code, r.stderr)
 		return
 	}
 	if r.code != 126 || !strings.Contains(r.stderr, "every mode") {
 		t.Errorf("full-auto %q: exit %d, stderr %q; want 126, asked in every mode", argv, r.code, r.stderr)
 	}
+}
+
+// keptWork reports whether proj's uncommitted a.txt (entry7Repo) is still
+// there after argv, reporting it when not.
+func keptWork(t *testing.T, proj string, argv []string) bool {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(proj, "a.txt"))
+	if err != nil || string(b) != "UNCOMMITTED\n" {
+		t.Errorf("%q discarded the uncommitted work: a.txt %q (%v)", argv, b, err)
+		return false
+	}
+	return true
+}
+
+// fullAutoRepo makes entry7Repo's repository in a new directory, and a
+// full-auto environment with the system's PATH for guard.
+func fullAutoRepo(t *testing.T) (proj string, env []string) {
+	t.Helper()
+	work := t.TempDir()
+	env = hookEnv(t, work, "GUARD_MODE=full-auto")
+	env[0] = "PATH=" + systemPath
+	return entry7Repo(t, work), env
 }

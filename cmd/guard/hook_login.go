@@ -31,6 +31,12 @@ func (c *cli) codexLoginPATH(g *gate.Gate, opts gate.Options, script string) str
 			return "Codex runs it in a login shell, and " + why + " (guard does not run it to learn the PATH it sets)"
 		}
 	}
+	for _, sh := range []string{"bash", "zsh", "sh"} {
+		// guard's probe would run it, unconfined, and Codex at every command.
+		if planted := g.StartupRunsPlanted(sh); planted != "" {
+			return "Codex runs it in a login shell, and " + planted + " (guard does not run the shell to learn the PATH it sets)"
+		}
+	}
 	for _, lp := range hook.LoginPaths(c.env, g.Cwd, state) {
 		if lp.Unknown {
 			// Codex runs the command there all the same, once the start-up

@@ -109,6 +109,10 @@ func (c *cli) judgeStartupPATH(g *gate.Gate, argv []string) error {
 	why := ""
 	if !sysprog.Is(sh) {
 		why = gate.Visible(sh) + " is no shell installed in the system's directories (/usr/bin, /bin, /usr/local/bin...), and guard runs no other to learn the PATH and state its start-up files set, so it cannot tell what the script runs"
+	} else if planted := g.StartupRunsPlanted(filepath.Base(sh)); planted != "" {
+		// In the probe, unconfined before any decision, and again when
+		// the script runs.
+		why = planted + " (guard does not run the shell to learn what they set)"
 	} else if why = gate.RelativeStartup(filepath.Base(sh), loginOpts(opts), c.getenv); why != "" {
 		why += " (guard does not run it to learn what it sets)"
 	}

@@ -64,10 +64,11 @@ func shellArgs(args []string) (argv []string, ok bool) {
 			argv = append(argv, a)
 		case len(a) > 1 && a[0] == '+' && strings.Trim(a[1:], "euxvf") == "":
 			argv = append(argv, a)
+		case !sawC || len(a) > 1 && (a[0] == '-' || a[0] == '+'):
+			// An option guard does not take, after -c as before it: the
+			// shell would read it as one (`-c -a S`), not as the script.
+			return nil, false
 		default:
-			if !sawC {
-				return nil, false
-			}
 			return append(argv, args[i:]...), true
 		}
 	}
@@ -102,6 +103,9 @@ func notAShell(args []string) string {
 			continue
 		}
 		if !shellOption(a) {
+			if sawC && len(a) > 1 && (a[0] == '-' || a[0] == '+') {
+				return a + ": guard as a shell does not take this option (a shell reads it, after -c as before it, as an option, not as the script); "
+			}
 			if !sawC {
 				return "guard as a shell runs a script given with -c, not a file (" + gate.Visible(a) + "): give the script with -c, or run the file with guard -- sh FILE; "
 			}

@@ -304,7 +304,7 @@ func TestShimRecursion(t *testing.T) {
 		{"twice", []string{s, s}, w.guard, []string{s + "/ls: " + self, s + "/ls: " + self}},
 		{"trailing slash", []string{s + "/", s}, w.guard, []string{s + "/ls: " + self, s + "/ls: " + self}},
 		{"symlinked dir", []string{link}, w.guard, []string{link + "/ls: " + self}},
-		{"double slashes", []string{strings.ReplaceAll(s, "/", "//")}, w.guard, []string{s + "/ls: " + self}},
+		{"double slashes", []string{strings.ReplaceAll(s, "/", "//")}, w.guard, []string{strings.ReplaceAll(s, "/", "//") + "/ls: " + self}},
 		{"hard link named guard", []string{w.root + "/hardshims", s}, hard,
 			[]string{w.root + "/hardshims/ls: " + self, s + "/ls: " + self}},
 		{"two guard copies", []string{w.root + "/ashims", w.root + "/bshims", s}, w.root + "/a/guard",

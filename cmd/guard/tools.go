@@ -382,7 +382,11 @@ func (c *cli) doctor(args []string) int {
 	if !ok {
 		bash = "/bin/bash"
 	}
-	if why := gate.RelativeStartup("bash", true, c.getenv); why != "" {
+	why := gate.RelativeStartup("bash", true, c.getenv)
+	if why == "" {
+		why = g.StartupRunsPlanted("bash") // it would run the agent's program
+	}
+	if why != "" {
 		fmt.Fprintf(w, "  ??   could not ask a login shell for its PATH: %s\n", gate.Visible(why))
 		return exitProblems(problems)
 	}

@@ -69,10 +69,10 @@ func TestEntryDirs(t *testing.T) {
 		{"/usr/bin", []string{"/usr/bin"}},
 		{"", []string{"/w"}},
 		{"bin", []string{"/w/bin"}},
-		{".", []string{"/w"}},
+		{".", []string{"/w/."}}, // joined as the shell joins it, not cleaned
 		{"~", []string{"/w/~", home}},
 		{"~/.yarn/bin", []string{"/w/~/.yarn/bin", filepath.Join(home, ".yarn/bin")}},
-		{"~/bin/", []string{"/w/~/bin", filepath.Join(home, "bin")}},
+		{"~/bin/", []string{"/w/~/bin/", filepath.Join(home, "bin")}},
 		{"~+/bin", []string{"/w/~+/bin", "/w/bin"}},
 		{"~-/bin", []string{"/w/~-/bin", "/old/bin"}},
 		{"~root/bin", []string{"/w/~root/bin", filepath.Join(root, "bin")}},

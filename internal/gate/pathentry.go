@@ -7,6 +7,7 @@ import (
 
 	"guard/internal/safefile"
 	"guard/policy"
+	"guard/shim"
 )
 
 // entryDirs returns the directories a PATH entry may name for a program
@@ -27,7 +28,7 @@ func (g *Gate) entryDirs(entry, cwd string) []string {
 	case filepath.IsAbs(entry):
 		return []string{entry}
 	}
-	dirs := []string{filepath.Join(cwd, entry)}
+	dirs := []string{shim.InDir(cwd, entry)}
 	if exp := g.tildeDir(entry, cwd); exp != "" {
 		dirs = append(dirs, exp)
 	}

@@ -531,9 +531,15 @@ func (g *Gate) scriptHelpers(bin string, dirs []string) []string {
 	if err != nil {
 		return nil
 	}
-	// Comment lines are prose ("which", "file"), not commands.
+	return namesIn(string(b), names)
+}
+
+// namesIn returns the words of src, a shell script, that names holds, in
+// the order met, each once. Comment lines are prose ("which", "file"), not
+// commands.
+func namesIn(src string, names map[string]bool) []string {
 	var text strings.Builder
-	for _, line := range strings.Split(string(b), "\n") {
+	for _, line := range strings.Split(src, "\n") {
 		if !strings.HasPrefix(strings.TrimSpace(line), "#") {
 			text.WriteString(line)
 			text.WriteByte('\n')
@@ -589,6 +595,66 @@ func (g *Gate) rootPathNames(dirs []string) map[string]bool {
 		}
 	}
 	return names
+}
+
+// StartupRunsPlanted says why the start-up files of the shell named shell
+// run a program the agent may have put in a writable root, or "": they run
+// programs by name (/etc/profile's `id -u`, /etc/profile.d's scripts) with
+// the PATH the shell is given, before any script guard judged, and so does
+// guard's own probe of that shell, unconfined. A name one of them mentions
+// that a PATH directory inside a root holds is such a program.
+func (g *Gate) StartupRunsPlanted(shell string) string {
+	if !g.pathReachesRoots() {
+		return ""
+	}
+	names := g.rootPathNames(nil)
+	if len(names) == 0 {
+		return ""
+	}
+	for _, f := range startupFiles(shell, g.Getenv) {
+		b, err := safefile.ReadHead(f, 256<<10)
+		if err != nil {
+			continue
+		}
+		if found := namesIn(string(b), names); len(found) > 0 {
+			return fmt.Sprintf("%s's start-up file %s runs %s by name, and PATH (%s) finds that in a writable root: the agent's program would run before the script", shell, Visible(f), found[0], Visible(g.Getenv("PATH")))
+		}
+	}
+	return ""
+}
+
+// startupFiles are the files a shell named shell reads as a login shell or,
+// zsh, for every script (and bash's BASH_ENV): the system's and the home's,
+// and the directory of scripts /etc/profile sources.
+func startupFiles(shell string, getenv func(string) string) []string {
+	home := getenv("HOME")
+	var files []string
+	if shell == "zsh" {
+		zdot := getenv("ZDOTDIR")
+		if zdot == "" {
+			zdot = home
+		}
+		for _, n := range []string{"zshenv", "zprofile", "zlogin"} { // zshrc: interactive shells only
+			files = append(files, "/etc/zsh/"+n, "/etc/"+n)
+			if zdot != "" {
+				files = append(files, zdot+"/."+n)
+			}
+		}
+		return files
+	}
+	files = append(files, "/etc/profile", "/etc/bash.bashrc", "/etc/bashrc")
+	if d, err := os.ReadDir("/etc/profile.d"); err == nil {
+		for _, e := range d {
+			files = append(files, "/etc/profile.d/"+e.Name())
+		}
+	}
+	if home != "" {
+		files = append(files, home+"/.profile", home+"/.bash_profile", home+"/.bash_login", home+"/.bashrc")
+	}
+	if f := getenv("BASH_ENV"); f != "" {
+		files = append(files, f)
+	}
+	return files
 }
 
 // pathReachesRoots reports whether a PATH lookup may find a file inside a
@@ -733,7 +799,7 @@ func (g *Gate) lookup(program string, self os.FileInfo) (bin, real string) {
 func (g *Gate) lookupIn(program string, self os.FileInfo, cwd string) (bin, real string) {
 	if strings.Contains(program, "/") {
 		if !filepath.IsAbs(program) {
-			program = filepath.Join(cwd, program)
+			program = shim.InDir(cwd, program)
 		}
 		if executable(program) {
 			return program, policy.Resolve(program, "/")
@@ -747,7 +813,7 @@ func (g *Gate) lookupIn(program string, self os.FileInfo, cwd string) (bin, real
 		found := ""
 		foundReal := ""
 		for _, dir := range g.entryDirs(entry, cwd) {
-			cand := filepath.Join(dir, program)
+			cand := shim.InDir(dir, program)
 			fi, err := os.Stat(cand)
 			if err != nil || !shim.Runnable(cand, fi) {
 				continue // as the shells and execvp pass it over
