@@ -54,7 +54,8 @@ type diffShell struct {
 }
 
 // geminiWrapperShell runs each script inside Gemini CLI 0.61.0's wrapper
-// (wrapCommandForBackgroundPIDs): after the script, the wrapper writes the
+// (wrapCommandForBackgroundPIDs, and ensurePromptvarsDisabled's shopt line
+// before it): after the script, the wrapper writes the
 // background jobs' ids into the file $_bgpids_file names, a file of its
 // own in $TMPDIR, whose writes are no finding; a write anywhere else is.
 var geminiWrapperShell = diffShell{name: "bash", judge: "bash", wrapper: "gemini"}
@@ -130,7 +131,7 @@ func (sh diffShell) text(src, tmp string) string {
 		if strings.HasSuffix(cmd, "\\") {
 			cmd += " "
 		}
-		return "_bgpids_file=" + filepath.Join(tmp, "bgpids.tmp") + "\n(\n  trap 'jobs -p > \"$_bgpids_file\"' EXIT\n" + cmd + "\n)\n__code=$?\nexit $__code"
+		return "shopt -u promptvars nullglob extglob nocaseglob dotglob; _bgpids_file=" + filepath.Join(tmp, "bgpids.tmp") + "\n(\n  trap 'jobs -p > \"$_bgpids_file\"' EXIT\n" + cmd + "\n)\n__code=$?\nexit $__code"
 	}
 	if sh.options == "" {
 		return src
