@@ -39,6 +39,26 @@ func asciiFold(word string) string {
 	return b.String()
 }
 
+// asciiPrefixFold reports whether s starts with prefix, a lower-case ASCII
+// word, in any case of its letters and only them, as JavaScript's
+// s.toLowerCase().startsWith(prefix) does: Go's strings.EqualFold folds
+// ſ (U+017F) onto s.
+func asciiPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // jsTrim is JavaScript's String.prototype.trim.
 func jsTrim(s string) string {
 	return strings.TrimFunc(s, func(r rune) bool {
