@@ -229,6 +229,14 @@ var diffClasses = map[string][]string{
 		"echo a >&x", "function f { ls; }", "ls; source x.sh", "echo ${x:-$(touch pwned)}",
 		"ls >&2 &>x",
 	},
+	// The hooks' plain allow runs the script inside the agent's own
+	// wrapper, in its shell: Gemini CLI's writes into the file
+	// $_bgpids_file names after the script (geminiWrapperShell).
+	"agent_wrapper_state": {
+		"for _bgpids_file in a.txt; do ls; done", "for _bgpids_file in d/../a.txt; do :; done",
+		"while read -r -d '' _bgpids_file; do :; done <<< a.txt", "for f in a.txt; do ls \"$f\"; done",
+		"for _bgpids_file in x a.txt; do ls; done; ls", "ls & wait",
+	},
 	"cd_and_directories": {
 		"cd d; ls > y", "cd d && ls > y", "cd /; ls", "cd d || ls > y", "cd d; cd ..; ls > y",
 		"cd - ; ls", "pushd d; ls > y", "cd d/../d; ls > y", "(cd d; ls > y); ls > z",
@@ -487,7 +495,9 @@ func grammarScripts(n int, seed uint64) []string {
 				continue
 			case 0:
 				b.WriteString(pick([]string{"cd d", "pushd d", "cd ..", "cd /", "exit", "eval 'ls " + pick(gramWords) + "'",
-					"cd HOME", "cd lk/..", "cd lk", "cd lk/../d", "cd _"}))
+					"cd HOME", "cd lk/..", "cd lk", "cd lk/../d", "cd _",
+					// State the agent's own wrapper reads after the script.
+					"for _bgpids_file in " + pick(gramWords) + "; do :; done", "while read -r -d '' _bgpids_file; do :; done <<< " + pick(gramWords)}))
 				continue
 			case 10:
 				b.WriteString("git commit -m \"$(cat <<'EOF'\n" + pick(gramWords) + pick(gramTails) + "\nEOF\n)\"")

@@ -47,7 +47,18 @@ type diffShell struct {
 	// globs: the options change what a glob gives, so the shell runs the
 	// scripts that have one (else those that cd).
 	globs bool
+	// wrapper names the agent whose own wrapper the script runs inside,
+	// in the wrapper's shell, as the hooks' plain allow runs it: the
+	// wrapper reads the state the script leaves (geminiWrapperShell).
+	wrapper string
 }
+
+// geminiWrapperShell runs each script inside Gemini CLI 0.61.0's wrapper
+// (wrapCommandForBackgroundPIDs, and ensurePromptvarsDisabled's shopt line
+// before it): after the script, the wrapper writes the
+// background jobs' ids into the file $_bgpids_file names, a file of its
+// own in $TMPDIR, whose writes are no finding; a write anywhere else is.
+var geminiWrapperShell = diffShell{name: "bash", judge: "bash", wrapper: "gemini"}
 
 // zshAgentAsks, set by zshagent_test.go (it needs the hooks' package,
 // which imports this one), reports whether the hooks ask about script,
@@ -91,6 +102,9 @@ func (sh diffShell) label() string {
 	if sh.options != "" {
 		name += " with `" + sh.options + "` from the user's start-up files"
 	}
+	if sh.wrapper != "" {
+		name += " inside " + sh.wrapper + "'s own wrapper"
+	}
 	if sh.agent {
 		return name + " (the agent's shell; judged as the hooks judge it)"
 	}
@@ -109,13 +123,20 @@ var optionShells = []diffShell{
 	{name: "zsh", judge: "bash", agent: true, options: "setopt null_glob", globs: true},
 }
 
-// prelude is what runs before the script: the options, on a line of
-// their own.
-func (sh diffShell) prelude() string {
-	if sh.options == "" {
-		return ""
+// text is what sh runs for src: the options on a line of their own
+// before it, or the agent's wrapper around it (tmp is the run's $TMPDIR).
+func (sh diffShell) text(src, tmp string) string {
+	if sh.wrapper == "gemini" {
+		cmd := strings.TrimSpace(src)
+		if strings.HasSuffix(cmd, "\\") {
+			cmd += " "
+		}
+		return "shopt -u promptvars nullglob extglob nocaseglob dotglob; _bgpids_file=" + filepath.Join(tmp, "bgpids.tmp") + "\n(\n  trap 'jobs -p > \"$_bgpids_file\"' EXIT\n" + cmd + "\n)\n__code=$?\nexit $__code"
 	}
-	return sh.options + "\n"
+	if sh.options == "" {
+		return src
+	}
+	return sh.options + "\n" + src
 }
 
 // runsIn reports whether src is run in sh: a shell with options only
@@ -192,7 +213,7 @@ func newDiffLab(t testing.TB) *diffLab {
 		}
 		l.shells[name] = p
 	}
-	l.runShells = slices.Clone(diffShells)
+	l.runShells = append(slices.Clone(diffShells), geminiWrapperShell)
 	if dashAgentAsks != nil {
 		l.runShells = append(l.runShells, dashAgentShell)
 	}
@@ -452,7 +473,7 @@ func (l *diffLab) run(src string, sh diffShell, dir string) ([]event, string, er
 	cmd := exec.CommandContext(ctx, l.strace, "-ff", "-qq", "-y", "-xx", "-s", "65536", "-v",
 		"-e", "signal=none",
 		"-e", "trace=execve,execveat,openat,open,creat,mkdir,mkdirat,rmdir,unlink,unlinkat,rename,renameat,renameat2,link,linkat,symlink,symlinkat,truncate,chmod,fchmodat,mknod,mknodat,socket,connect",
-		"-o", filepath.Join(logs, "t"), "--", filepath.Join(l.bin, sh.name), "-c", sh.prelude()+src)
+		"-o", filepath.Join(logs, "t"), "--", filepath.Join(l.bin, sh.name), "-c", sh.text(src, l.tmp))
 	cmd.Dir = dir
 	// zsh writes here-documents to $TMPPREFIX..., not below $TMPDIR.
 	cmd.Env = []string{"PATH=" + l.bin, "HOME=" + l.home, "LANG=C.UTF-8", "TMPDIR=" + l.tmp, "TMPPREFIX=" + l.tmp + "/zsh"}
@@ -625,7 +646,7 @@ func (l *diffLab) check(t testing.TB, src string, sh diffShell) (problems []stri
 	if err != nil {
 		t.Fatalf("%s -c %q: %v\n%s", sh.name, src, err, out)
 	}
-	top := []string{filepath.Join(l.bin, sh.name), "-c", sh.prelude() + src}
+	top := []string{filepath.Join(l.bin, sh.name), "-c", sh.text(src, l.tmp)}
 	skippedTop := false
 	for _, ev := range events {
 		if k := ev.key(); startup[k] > 0 {

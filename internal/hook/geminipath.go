@@ -91,7 +91,7 @@ func GeminiWorkspace(env RuleEnv) ([]string, error) {
 			return
 		}
 		const profile = "%userprofile%" // Windows' home, which Gemini CLI reads on every system
-		if len(d) >= len(profile) && strings.EqualFold(d[:len(profile)], profile) {
+		if asciiPrefixFold(d, profile) {
 			d = env.Home + d[len(profile):]
 		}
 		d = expandHome(d, env.Home)

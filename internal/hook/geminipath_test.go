@@ -107,13 +107,15 @@ func TestGeminiWorkspace(t *testing.T) {
 	env := map[string]string{"GEMINI_CLI_SYSTEM_DEFAULTS_PATH": filepath.Join(outside, "defaults.json"), "GEMINI_CLI_IDE_WORKSPACE_PATH": filepath.Join(outside, "ide1") + ": " + filepath.Join(outside, "ide2")}
 	renv := hook.RuleEnv{Getenv: func(k string) string { return env[k] }, Home: home, Project: project, GeminiSystem: filepath.Join(outside, "etc")}
 	write(filepath.Join(home, ".gemini", "settings.json"), `{"context": {"includeDirectories": ["~/lib", "%USERPROFILE%/notes"]}} // comment`)
-	write(filepath.Join(project, ".gemini", "settings.json"), `{"context": {"includeDirectories": ["../sibling"]}}`)
+	// %userprofile% in ASCII letters only (Gemini CLI lowers the case in
+	// JavaScript, which folds no ſ onto s): a directory of the project.
+	write(filepath.Join(project, ".gemini", "settings.json"), `{"context": {"includeDirectories": ["../sibling", "%uſerprofile%/x"]}}`)
 	write(filepath.Join(outside, "defaults.json"), `{"context": {"includeDirectories": ["`+filepath.Join(outside, "shared")+`"]}}`)
 	got, err := hook.GeminiWorkspace(renv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{project, filepath.Join(home, "lib"), filepath.Join(home, "notes"), filepath.Join(filepath.Dir(project), "sibling"), filepath.Join(outside, "shared"), filepath.Join(outside, "ide1"), filepath.Join(outside, "ide2")}
+	want := []string{project, filepath.Join(home, "lib"), filepath.Join(home, "notes"), filepath.Join(filepath.Dir(project), "sibling"), filepath.Join(project, "%uſerprofile%", "x"), filepath.Join(outside, "shared"), filepath.Join(outside, "ide1"), filepath.Join(outside, "ide2")}
 	if !slices.Equal(got, want) {
 		t.Errorf("workspace %q, want %q", got, want)
 	}

@@ -17,10 +17,47 @@ const jsSpace = `\t\n\v\f\r \x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{20
 
 // geminiWrapper is Gemini CLI 0.61.0's stripShellWrapper pattern: a shell
 // (any path to sh, bash or zsh) with -c, cmd.exe /c, or PowerShell's
-// -Command, at the start of the command, in any case.
+// -Command, at the start of the command, in any case of ASCII letters.
+// JavaScript's /i without the u flag folds no other letter onto them, where
+// Go's (?i) does (ſ, U+017F, is an s): `./ſh -c 'ls'` is no wrapper to
+// Gemini CLI, which runs the program ./ſh.
 var geminiWrapper = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)^[` + jsSpace + `]*(?:(?:(?:[^` + jsSpace + `]+/)?(?:sh|bash|zsh))[` + jsSpace + `]+-c|cmd\.exe[` + jsSpace + `]+/c|powershell(?:\.exe)?[` + jsSpace + `]+(?:-NoProfile[` + jsSpace + `]+)?-Command|pwsh(?:\.exe)?[` + jsSpace + `]+(?:-NoProfile[` + jsSpace + `]+)?-Command)[` + jsSpace + `]+`)
+	sp, word, f := "["+jsSpace+"]", "[^"+jsSpace+"]", asciiFold
+	posix := "(?:" + word + "+/)?(?:" + f("sh") + "|" + f("bash") + "|" + f("zsh") + ")" + sp + "+-" + f("c")
+	cmd := f("cmd") + `\.` + f("exe") + sp + "+/" + f("c")
+	ps := "(?:" + f("powershell") + "|" + f("pwsh") + `)(?:\.` + f("exe") + ")?" + sp + "+(?:-" + f("NoProfile") + sp + "+)?-" + f("Command")
+	return regexp.MustCompile("^" + sp + "*(?:" + posix + "|" + cmd + "|" + ps + ")" + sp + "+")
 })
+
+// asciiFold returns a pattern matching word, made of ASCII letters, in any
+// case of them and only them: [sS][hH] for sh.
+func asciiFold(word string) string {
+	var b strings.Builder
+	for i := 0; i < len(word); i++ {
+		b.WriteString("[" + string(word[i]|0x20) + string(word[i]&^0x20) + "]")
+	}
+	return b.String()
+}
+
+// asciiPrefixFold reports whether s starts with prefix, a lower-case ASCII
+// word, in any case of its letters and only them, as JavaScript's
+// s.toLowerCase().startsWith(prefix) does: Go's strings.EqualFold folds
+// ſ (U+017F) onto s.
+func asciiPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
 
 // jsTrim is JavaScript's String.prototype.trim.
 func jsTrim(s string) string {

@@ -31,6 +31,13 @@ func TestGeminiRuns(t *testing.T) {
 		"env bash -c 'echo x'":                "env bash -c 'echo x'",
 		"bash -c '":                           "'",
 		"cmd.exe /c \"a\" \"b\"":              "a\" \"b", // not a POSIX shell: two characters
+		// JavaScript's /i folds ASCII letters only: ſ (U+017F) is no s.
+		"./ſh -c 'ls'":                      "./ſh -c 'ls'",
+		"baſh -c 'echo x' '; touch F'":      "baſh -c 'echo x' '; touch F'",
+		"zſh -c 'a'":                        "zſh -c 'a'",
+		"powerſhell -Command 'gc'":          "powerſhell -Command 'gc'",
+		"BaSh -C 'a'":                       "a",
+		"PWSH.EXE -noprofile -command 'gc'": "gc",
 	} {
 		got, err := hook.GeminiRuns(in)
 		if err != nil || got != want {

@@ -184,6 +184,40 @@ func zshSpecial(name string) bool {
 	return false
 }
 
+// wrapperName reports whether name is spelled as the variables of an
+// agent's own wrapper around the command are (a leading underscore, `_`
+// itself aside): the command runs in that wrapper's shell, which reads
+// them after it. Gemini CLI runs `( trap 'jobs -p > "$_bgpids_file"' EXIT
+// CMD )`, so `for _bgpids_file in ~/.bashrc; do ls; done` empties
+// ~/.bashrc when the command ends.
+func wrapperName(name string) bool { return len(name) > 1 && name[0] == '_' }
+
+// wrapperNote says why a name wrapperName gives is no variable of the
+// script's own, and is "" for any other name.
+func wrapperNote(name string) string {
+	if !wrapperName(name) {
+		return ""
+	}
+	return " (spelled as the variables of an agent's own wrapper around the command, which it reads after the command: Gemini CLI writes into the file $_bgpids_file names)"
+}
+
+// readsWrapperName returns the first name a read command of cond assigns
+// that wrapperName gives, or "".
+func readsWrapperName(cond []*syntax.Stmt) string {
+	for _, st := range cond {
+		call, ok := st.Cmd.(*syntax.CallExpr)
+		if !ok || len(call.Args) < 2 || call.Args[0].Lit() != "read" {
+			continue
+		}
+		for _, arg := range call.Args[1:] {
+			if lit := arg.Lit(); wrapperName(lit) {
+				return lit
+			}
+		}
+	}
+	return ""
+}
+
 // zshBinds reports whether zsh gives name a meaning that bash does not: a
 // variable bash binds as a plain one of the script (localName) is one of
 // zsh's special parameters, such as path, tied to PATH.
@@ -193,9 +227,10 @@ func zshBinds(name string) bool { return localName(name, Bash) && !localName(nam
 // shell feature reads from the environment: lower case letters, digits and
 // underscores (environment and shell variables are spelled in upper case;
 // the lower-case ones programs read, *_proxy, are left out, bash's own
-// histchars and auto_resume, and in zsh its special parameters).
+// histchars and auto_resume, in zsh its special parameters, and a name
+// that begins with an underscore, wrapperName).
 func localName(name string, d Dialect) bool {
-	if name == "" || strings.HasSuffix(name, "_proxy") || name == "histchars" || name == "auto_resume" {
+	if name == "" || strings.HasSuffix(name, "_proxy") || name == "histchars" || name == "auto_resume" || wrapperName(name) {
 		return false
 	}
 	if d == Zsh && zshSpecial(name) {
@@ -318,6 +353,9 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 		if cmd.Until {
 			kind = "until loop"
 		}
+		if name := readsWrapperName(cmd.Cond); name != "" {
+			kind += " whose read binds $" + name + wrapperNote(name)
+		}
 		w.unverified(kind)
 		cond := w.stmts(cmd.Cond, st, c)
 		next := cond.ok
@@ -332,7 +370,7 @@ func (w *walker) compound(cmd syntax.Command, st dirState, c ctx) outcome {
 				// A for loop assigns NAME in the shell: when NAME is
 				// exported (PATH, HOME, GIT_DIR, BASH_ENV...) the body's
 				// programs get the new value, and ~ and $HOME follow it.
-				w.unverified("for loop binds $" + name + ", which may be an environment or shell variable")
+				w.unverified("for loop binds $" + name + ", which may be an environment or shell variable" + wrapperNote(name))
 			}
 			if _, outer := c.vars[name]; outer {
 				// After this loop NAME holds its last word, not the
