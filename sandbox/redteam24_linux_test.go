@@ -1,0 +1,99 @@
+package sandbox
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Red team of the sandbox, twenty-fourth pass (docs/redteam/sandbox-24.md).
+
+func init() {
+	// open-tree-attr DIR NAME WANT: copy DIR's mount (OPEN_TREE_CLONE, not
+	// its submounts: a secret's /dev/null stays behind) and read NAME
+	// through the copy; it worked when that gives WANT.
+	attacks["open-tree-attr"] = func(a []string) error {
+		fd, err := openTreeAttr(a[0], unix.OPEN_TREE_CLONE)
+		if err != nil {
+			return err
+		}
+		defer unix.Close(fd)
+		f, err := unix.Openat(fd, a[1], unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return fmt.Errorf("openat through the copy: %w", err)
+		}
+		defer unix.Close(f)
+		buf := make([]byte, 256)
+		n, err := unix.Read(f, buf)
+		if err != nil {
+			return err
+		}
+		if got := string(buf[:n]); got != a[2] {
+			return fmt.Errorf("read %q through the copy", got)
+		}
+		return nil
+	}
+	// open-tree-attr-path DIR: the call without a copy (an O_PATH
+	// descriptor, no privilege needed): it worked when the filter let it
+	// through.
+	attacks["open-tree-attr-path"] = func(a []string) error {
+		fd, err := openTreeAttr(a[0], 0)
+		if err != nil {
+			return err
+		}
+		return unix.Close(fd)
+	}
+}
+
+func openTreeAttr(dir string, flags int) (int, error) {
+	p, err := unix.BytePtrFromString(dir)
+	if err != nil {
+		return -1, err
+	}
+	fd, _, e := unix.Syscall6(sysOpenTreeAttr, atFDCWD, uintptr(unsafe.Pointer(p)),
+		uintptr(flags|unix.OPEN_TREE_CLOEXEC), 0, 0, 0)
+	if e != 0 {
+		return -1, fmt.Errorf("open_tree_attr(%s): %w", dir, e)
+	}
+	return int(fd), nil
+}
+
+// newSyscallCases: open_tree_attr, open_tree's twin with mount attributes
+// (Linux 6.15), which the filter let through: libseccomp 2.5.4, which
+// compiles the policy, does not know it, and the filter allows what its
+// rules do not name. Its copy of a mount leaves the secrets' mounts behind;
+// the program's missing CAP_SYS_ADMIN refused that, the filter did not.
+func newSyscallCases(asRoot, forbidden bool) []attackCase {
+	outside := func(_ *testing.T, f *fixture) []string { return []string{f.outside, "file", original} }
+	hidden := func(c *child) {
+		c.noUserNS = forbidden
+		if c.profile != nil {
+			c.profile.Unreadable = append(c.profile.Unreadable, filepath.Join(filepath.Dir(c.dir), "outside", "file"))
+		}
+	}
+	cases := []attackCase{{name: "open_tree_attr without a copy", attack: "open-tree-attr-path",
+		args: func(_ *testing.T, f *fixture) []string { return []string{f.root} }, child: hidden,
+		want: []unix.Errno{unix.EPERM}}}
+	if asRoot {
+		// An ordinary user may not copy a mount of the host's at all.
+		cases = append(cases, attackCase{name: "open_tree_attr copy of a directory holding a secret, read through the copy",
+			attack: "open-tree-attr", args: outside, root: "needs CAP_SYS_ADMIN", child: hidden, want: []unix.Errno{unix.EPERM}})
+	}
+	return cases
+}
+
+// TestNewSyscalls (S24-1): calls newer than the filter's compiler are
+// refused by number, and numbers newer than the policy fail with ENOSYS
+// (TestSeccompProgramsForEveryArch has the numbers; here the real kernel).
+func TestNewSyscalls(t *testing.T) {
+	requireRoot(t, "as an ordinary user, TestNewSyscallsUnprivileged is this test")
+	runAttackCases(t, newSyscallCases(true, false))
+}
+
+func TestNewSyscallsUnprivileged(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	runAsNobody(t, func(forbidden bool) []attackCase { return newSyscallCases(false, forbidden) })
+}
