@@ -2,11 +2,17 @@ package sandbox
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"guard/policy/protect"
 )
 
 // Red team of the sandbox, twenty-fourth pass (docs/redteam/sandbox-24.md).
@@ -96,4 +102,73 @@ func TestNewSyscalls(t *testing.T) {
 func TestNewSyscallsUnprivileged(t *testing.T) {
 	requireRoot(t, "switching to an ordinary user needs root")
 	runAsNobody(t, func(forbidden bool) []attackCase { return newSyscallCases(false, forbidden) })
+}
+
+// TestUpwardNamesAboveProjectInSharedRoot (S24-2): a project inside a
+// shared root (/tmp/work/proj) with no repository of its own. The command
+// made a repository in the directory above it (/tmp/work, writable as
+// /tmp is), its config naming a core.fsmonitor, and a conftest.py and a
+// .cargo/config.toml beside it: git status in the project, later and
+// outside, ran the fsmonitor (the agent's own git questions, a prompt's);
+// pytest and cargo there would take the others. Only the top of the shared
+// root kept those names out (placeholders), and the look after the command
+// went into the roots that are not shared only.
+func TestUpwardNamesAboveProjectInSharedRoot(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	plant := `set -e
+git init -q ..; git -C .. config core.fsmonitor "echo FSMONITOR >> $OUT; false"
+echo 'import os' > ../conftest.py; mkdir ../.cargo; printf '[build]\nrustc-wrapper = "./w"\n' > ../.cargo/config.toml
+`
+	asRootNobodyAndForbidden(t, func(t *testing.T, cred *syscall.Credential, forbidden bool, base, exe string, f *fixture) {
+		// The shared root is the fixture's root, the project two levels
+		// below it; the home (base) is outside it, as /tmp holds no home.
+		shared, above := f.root, filepath.Join(f.root, "work")
+		project := filepath.Join(above, "proj")
+		os.MkdirAll(project, 0o755)
+		chownFixture(t, f, cred)
+		out := filepath.Join(t.TempDir(), "ran")
+		os.WriteFile(out, nil, 0o666)
+		os.Chmod(out, 0o666)
+		env := []string{"HOME=" + base, "PATH=/usr/bin:/bin", "GIT_CONFIG_NOSYSTEM=1", "GIT_CEILING_DIRECTORIES=" + shared, "OUT=" + out}
+		status := func() string {
+			os.WriteFile(out, nil, 0o666)
+			cmd := exec.Command(git, "-c", "safe.directory=*", "status", "--short")
+			cmd.Dir = project
+			cmd.Env = env
+			cmd.Run()
+			return readString(out)
+		}
+		clean := func() {
+			for _, n := range []string{".git", "conftest.py", ".cargo"} {
+				os.RemoveAll(filepath.Join(above, n))
+			}
+		}
+		o := child{path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: project, exe: exe, cred: cred, env: env}.run(t)
+		if got := status(); !o.ok || !strings.Contains(got, "FSMONITOR") {
+			t.Fatalf("without the sandbox, git status did not run the planted core.fsmonitor: %s\n%s\nran %q", o, o.stderr, got)
+		}
+		clean()
+
+		p := Profile{WritableRoots: []string{project, shared}, SharedRoots: []string{shared}, Project: project, BestEffort: forbidden}
+		Protect(&p, protect.Default(), base)
+		o = child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", plant}, dir: project, exe: exe, cred: cred, env: env,
+			noUserNS: forbidden}.run(t)
+		if o.ok || !strings.Contains(o.msg, "126") {
+			t.Errorf("a command that planted them: %s, want exit status 126\nstderr: %s", o.msg, o.stderr)
+		}
+		if got := status(); got != "" {
+			t.Errorf("git status in the project, outside, ran %q\nstderr: %s", got, o.stderr)
+		}
+		for _, n := range []string{".git", "conftest.py", ".cargo"} {
+			if exists(filepath.Join(above, n)) {
+				t.Errorf("%s above the project is still there\nstderr: %s", n, o.stderr)
+			}
+		}
+		clean()
+	})
 }
