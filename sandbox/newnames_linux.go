@@ -364,6 +364,9 @@ func otherRootTops(p *Profile, home string) []string {
 // names, as the directories on the way to the working directory are.
 func betweenSharedAndRoots(roots []root) []string {
 	var out []string
+	sharedTop := func(d string) bool {
+		return slices.ContainsFunc(roots, func(s root) bool { return s.shared && s.path == d })
+	}
 	for _, s := range roots {
 		if !s.shared {
 			continue
@@ -373,7 +376,8 @@ func betweenSharedAndRoots(roots []root) []string {
 				continue
 			}
 			for d := filepath.Dir(r.path); d != s.path && within(d, s.path); d = filepath.Dir(d) {
-				if !slices.Contains(out, d) {
+				// A shared root's own top ($TMPDIR in /tmp) keeps placeholders.
+				if !sharedTop(d) && !slices.Contains(out, d) {
 					out = append(out, d)
 				}
 			}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -171,4 +172,14 @@ echo 'import os' > ../conftest.py; mkdir ../.cargo; printf '[build]\nrustc-wrapp
 		}
 		clean()
 	})
+}
+
+func TestBetweenSharedAndRoots(t *testing.T) {
+	roots := []root{{path: "/tmp/a/b/proj"}, {path: "/tmp", shared: true}, {path: "/tmp/a", shared: true},
+		{path: "/home/u/src"}, {path: "/tmp/x"}}
+	got := betweenSharedAndRoots(roots)
+	want := []string{"/tmp/a/b"}
+	if !slices.Equal(got, want) {
+		t.Errorf("betweenSharedAndRoots = %q, want %q", got, want)
+	}
 }
