@@ -128,7 +128,13 @@
 //     in memory the filter cannot read; callers fall back to openat). Arguments are compared on
 //     all 64 bits, and where the kernel reads an int, the rule fails closed on the
 //     high half: socket(0x1_0000_0002) is refused. Syscalls of a foreign ABI (x32,
-//     int 0x80, aarch32) kill the process. The BPF programs are compiled from
+//     int 0x80, aarch32) kill the process. Before those rules, a prefix of the
+//     program's own denies by number the calls newer than the libseccomp that
+//     compiles them (open_tree_attr: EPERM, with the mount-changing calls), and
+//     fails every number past the newest the policy was written against
+//     (newestSyscall, file_setattr) with ENOSYS: a default-allow filter would
+//     let a call a later kernel adds through unexamined, and callers of a new
+//     call fall back as on a kernel without it. The BPF programs are compiled from
 //     seccomp_policy_linux.go by libseccomp at development time and committed
 //     (zseccomp_*_linux.go; readable listings in testdata/*.pfc): guard needs
 //     neither cgo nor libseccomp at run time. amd64 and arm64 only.
@@ -182,7 +188,11 @@
 // protect.Placeholder, a path that cannot exist, so that git, hg, go, cargo
 // and pytest find nothing, as before, and a command cannot plant one that
 // runs for every directory below (git status in /tmp/x ran a /tmp/.git's
-// core.fsmonitor); so are the caches tools keep there by a fixed name and
+// core.fsmonitor). For a root inside a shared one (a project in
+// /tmp/work/proj), the directories between (/tmp/work) are above it too: one
+// of those names, or of the list's, that the command made there is moved aside
+// after it (newnames_linux.go, betweenSharedAndRoots). So
+// are the caches tools keep there by a fixed name and
 // run later unchecked (tsx-UID, node-compile-cache, jiti's node-jiti: made
 // empty, 0700, where missing); jest's (jest_UID in base 36), which jest must write as it runs,
 // is seen empty and writable inside instead, a directory of the private
@@ -555,9 +565,6 @@
 //     syscalls; whatever the program is allowed to do by design.
 //   - Signals and abstract sockets on kernels below Landlock ABI 6, and TCP via
 //     Landlock below ABI 4 (seccomp still refuses the sockets), with BestEffort.
-//   - Syscalls newer than the libseccomp that compiled the filter (open_tree_attr,
-//     for one) are allowed by default; Landlock and the dropped capabilities are
-//     what stop the mount-related ones.
 //
 // # Speed
 //

@@ -110,7 +110,7 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 		entries = slices.Concat(names, homeNames)
 	}
 	topFrom := len(entries)
-	tops := otherRootTops(&c.p, homeDir)
+	tops := slices.Concat(otherRootTops(&c.p, homeDir), betweenSharedAndRoots(c.roots))
 	if len(tops) > 0 {
 		entries = slices.Concat(entries, upwardTopNames())
 	}
@@ -152,6 +152,15 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 			dirs = append(dirs, r.path)
 		}
 		roots = append(roots, r.path)
+	}
+	// The directories between a shared root's top and a root inside it
+	// (tops, from betweenSharedAndRoots), which tools running in the root
+	// look in as they go up.
+	for _, d := range tops {
+		if !seen[d] && !slices.Contains(roots, d) {
+			seen[d] = true
+			dirs = append(dirs, d)
+		}
 	}
 	// A home in a shared root (HOME=/tmp/h) is looked at as the home in a
 	// root is: its names, absent at start, made by the command ran later.
@@ -339,6 +348,40 @@ func otherRootTops(p *Profile, home string) []string {
 			continue
 		}
 		out = append(out, r)
+	}
+	return out
+}
+
+// betweenSharedAndRoots are the directories strictly between the top of a
+// shared root and a root that is not shared inside it: /tmp/work for a
+// project in /tmp/work/proj. The command may write there (it is /tmp),
+// and git, cargo, go and pytest run in the project look there as they go
+// up, as at /tmp's top, whose placeholders keep their names out: a .git a
+// command made in /tmp/work, with a core.fsmonitor in its config, ran at
+// the next git status in a project that has no repository of its own
+// (twenty-fourth red team, S24-2). They are looked at after the command as
+// the tops of the other roots are (upwardTopNames), and with the list's
+// names, as the directories on the way to the working directory are.
+func betweenSharedAndRoots(roots []root) []string {
+	var out []string
+	sharedTop := func(d string) bool {
+		return slices.ContainsFunc(roots, func(s root) bool { return s.shared && s.path == d })
+	}
+	for _, s := range roots {
+		if !s.shared {
+			continue
+		}
+		for _, r := range roots {
+			if r.shared || r.path == s.path || !within(r.path, s.path) {
+				continue
+			}
+			for d := filepath.Dir(r.path); d != s.path && within(d, s.path); d = filepath.Dir(d) {
+				// A shared root's own top ($TMPDIR in /tmp) keeps placeholders.
+				if !sharedTop(d) && !slices.Contains(out, d) {
+					out = append(out, d)
+				}
+			}
+		}
 	}
 	return out
 }

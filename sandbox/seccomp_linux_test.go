@@ -121,7 +121,8 @@ var testSyscalls = map[string]struct {
 		"prlimit64": 302, "setpriority": 141, "sched_setaffinity": 203, "sched_setattr": 314, "ioprio_set": 251,
 		"shmget": 29, "shmat": 30, "msgsnd": 69, "semop": 65, "mq_open": 240, "fcntl": 72, "fchmod": 91,
 		"fchmodat": 268, "fchmodat2": 452, "openat2": 437, "mknodat": 259, "mkdirat": 258,
-		"open_by_handle_at": 304,
+		"open_by_handle_at": 304, "open_tree_attr": 467, "file_setattr": 469, "newer than the policy": 470,
+		"far newer than the policy": 0x3fffffff,
 	}, auditArchI386},
 	"arm64": {auditArchAarch64, map[string]int32{
 		"read": 63, "getpid": 172, "socket": 198, "socketpair": 199, "ioctl": 29, "clone": 220, "clone3": 435,
@@ -135,7 +136,8 @@ var testSyscalls = map[string]struct {
 		"prlimit64": 261, "setpriority": 140, "sched_setaffinity": 122, "sched_setattr": 274, "ioprio_set": 30,
 		"shmget": 194, "shmat": 196, "msgsnd": 189, "semop": 193, "mq_open": 180, "fcntl": 25, "fchmod": 52,
 		"fchmodat": 53, "fchmodat2": 452, "openat2": 437, "mknodat": 33, "mkdirat": 34,
-		"open_by_handle_at": 265,
+		"open_by_handle_at": 265, "open_tree_attr": 467, "file_setattr": 469, "newer than the policy": 470,
+		"far newer than the policy": 0x3fffffff,
 	}, auditArchArm},
 }
 
@@ -145,7 +147,7 @@ var filesOnlyDenied = map[string]bool{
 	"fchmod 4755": true, "fchmodat 2755": true, "fchmodat2 4755": true, "openat O_CREAT 4755": true,
 	"mknodat S_IFREG|6755": true, "openat2": true,
 	"io_uring_setup": true, "io_uring_enter": true, "io_uring_register": true, "open_by_handle_at": true,
-	"bpf": true, "perf_event_open": true,
+	"bpf": true, "perf_event_open": true, "newer than the policy": true, "far newer than the policy": true,
 }
 
 func TestSeccompProgramsForEveryArch(t *testing.T) {
@@ -247,6 +249,13 @@ func TestSeccompProgramsForEveryArch(t *testing.T) {
 		{"io_uring_enter", "io_uring_enter", [6]uint64{}, always, enosys},
 		{"io_uring_register", "io_uring_register", [6]uint64{}, always, enosys},
 		{"open_by_handle_at", "open_by_handle_at", [6]uint64{3, 0x1000, unix.O_WRONLY}, always, eperm},
+
+		// Calls newer than the libseccomp that compiles the policy, by number
+		// (numberedPrefix), and numbers newer than the policy.
+		{"open_tree_attr", "open_tree_attr", [6]uint64{atFDCWD, 0x1000, 1}, always, eperm},
+		{"file_setattr", "file_setattr", [6]uint64{atFDCWD, 0x1000, 0x2000, 24}, nil, 0},
+		{"newer than the policy", "newer than the policy", [6]uint64{}, always, enosys},
+		{"far newer than the policy", "far newer than the policy", [6]uint64{}, always, enosys},
 	}
 	for _, name := range []string{"unshare", "setns", "mount", "umount2", "chroot", "pivot_root", "ptrace",
 		"process_vm_readv", "process_vm_writev", "pidfd_getfd", "bpf", "perf_event_open", "userfaultfd",

@@ -128,6 +128,37 @@ var setIDModes = []struct {
 	{"open", 2}, {"openat", 3}, {"creat", 1}, {"mknod", 1}, {"mknodat", 2},
 }
 
+// newestSyscall is the highest syscall number this policy was written against:
+// file_setattr, Linux 6.17 (since Linux 5.1 a new call takes the same number on
+// every architecture). The filter allows what its rules do not name, so a number
+// above this one fails with ENOSYS before the rules: a call a later kernel adds
+// (another way to clone a mount tree, to set a mode, to reach another process)
+// is not let through unexamined, and its callers fall back on the older calls
+// the rules judge, as they do on a kernel without it.
+const newestSyscall = 469
+
+// numberedSyscall is a call denied by its number: one newer than the libseccomp
+// that compiles the policy, which knows calls by name only and drops a name
+// it does not know (2.5.4 knows none past futex_requeue, 456).
+type numberedSyscall struct {
+	name  string
+	nr    uint32 // the same on amd64 and arm64
+	errno unix.Errno
+}
+
+// numberedSyscalls are the calls of the variant denied by number, before the
+// rules. open_tree_attr (Linux 6.15) is open_tree that also sets the copy's
+// mount attributes: with OPEN_TREE_CLONE it copies a mount without the mounts
+// on it, the secrets' /dev/null and empty directories, which open_tree is
+// refused for (root's program has no CAP_SYS_ADMIN for it either). The
+// files-only program refuses neither.
+func numberedSyscalls(v seccompFlags) []numberedSyscall {
+	if v == scFilesOnly {
+		return nil
+	}
+	return []numberedSyscall{{"open_tree_attr", 467, unix.EPERM}}
+}
+
 // seccompFlags select one program: what the profile allows and what the thread has.
 type seccompFlags int
 

@@ -10,6 +10,14 @@ var seccompProgramsAMD64 = [seccompVariants][]unix.SockFilter{
 	// nonet-nounix
 	{
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
+		{Code: 0x0015, Jt: 0, Jf: 6, K: 0xc000003e},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
+		{Code: 0x0035, Jt: 4, Jf: 0, K: 0x40000000},
+		{Code: 0x0015, Jt: 0, Jf: 1, K: 0x000001d3},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050001},
+		{Code: 0x0025, Jt: 0, Jf: 1, K: 0x000001d5},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050026},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
 		{Code: 0x0015, Jt: 0, Jf: 214, K: 0xc000003e},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
 		{Code: 0x0035, Jt: 0, Jf: 1, K: 0x40000000},
@@ -230,6 +238,14 @@ var seccompProgramsAMD64 = [seccompVariants][]unix.SockFilter{
 	// nonet-unix
 	{
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
+		{Code: 0x0015, Jt: 0, Jf: 6, K: 0xc000003e},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
+		{Code: 0x0035, Jt: 4, Jf: 0, K: 0x40000000},
+		{Code: 0x0015, Jt: 0, Jf: 1, K: 0x000001d3},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050001},
+		{Code: 0x0025, Jt: 0, Jf: 1, K: 0x000001d5},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050026},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
 		{Code: 0x0015, Jt: 0, Jf: 193, K: 0xc000003e},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
 		{Code: 0x0035, Jt: 0, Jf: 1, K: 0x40000000},
@@ -428,6 +444,14 @@ var seccompProgramsAMD64 = [seccompVariants][]unix.SockFilter{
 	},
 	// net-nounix
 	{
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
+		{Code: 0x0015, Jt: 0, Jf: 6, K: 0xc000003e},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
+		{Code: 0x0035, Jt: 4, Jf: 0, K: 0x40000000},
+		{Code: 0x0015, Jt: 0, Jf: 1, K: 0x000001d3},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050001},
+		{Code: 0x0025, Jt: 0, Jf: 1, K: 0x000001d5},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050026},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
 		{Code: 0x0015, Jt: 0, Jf: 236, K: 0xc000003e},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
@@ -671,6 +695,14 @@ var seccompProgramsAMD64 = [seccompVariants][]unix.SockFilter{
 	// net-unix
 	{
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
+		{Code: 0x0015, Jt: 0, Jf: 6, K: 0xc000003e},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
+		{Code: 0x0035, Jt: 4, Jf: 0, K: 0x40000000},
+		{Code: 0x0015, Jt: 0, Jf: 1, K: 0x000001d3},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050001},
+		{Code: 0x0025, Jt: 0, Jf: 1, K: 0x000001d5},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050026},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
 		{Code: 0x0015, Jt: 0, Jf: 213, K: 0xc000003e},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
 		{Code: 0x0035, Jt: 0, Jf: 1, K: 0x40000000},
@@ -890,6 +922,14 @@ var seccompProgramsAMD64 = [seccompVariants][]unix.SockFilter{
 	// nonet-nounix-ipcns
 	{
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
+		{Code: 0x0015, Jt: 0, Jf: 6, K: 0xc000003e},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
+		{Code: 0x0035, Jt: 4, Jf: 0, K: 0x40000000},
+		{Code: 0x0015, Jt: 0, Jf: 1, K: 0x000001d3},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050001},
+		{Code: 0x0025, Jt: 0, Jf: 1, K: 0x000001d5},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050026},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
 		{Code: 0x0015, Jt: 0, Jf: 192, K: 0xc000003e},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
 		{Code: 0x0035, Jt: 0, Jf: 1, K: 0x40000000},
@@ -1088,6 +1128,14 @@ var seccompProgramsAMD64 = [seccompVariants][]unix.SockFilter{
 	// nonet-unix-ipcns
 	{
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
+		{Code: 0x0015, Jt: 0, Jf: 6, K: 0xc000003e},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
+		{Code: 0x0035, Jt: 4, Jf: 0, K: 0x40000000},
+		{Code: 0x0015, Jt: 0, Jf: 1, K: 0x000001d3},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050001},
+		{Code: 0x0025, Jt: 0, Jf: 1, K: 0x000001d5},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050026},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
 		{Code: 0x0015, Jt: 0, Jf: 172, K: 0xc000003e},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
 		{Code: 0x0035, Jt: 0, Jf: 1, K: 0x40000000},
@@ -1265,6 +1313,14 @@ var seccompProgramsAMD64 = [seccompVariants][]unix.SockFilter{
 	},
 	// net-nounix-ipcns
 	{
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
+		{Code: 0x0015, Jt: 0, Jf: 6, K: 0xc000003e},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
+		{Code: 0x0035, Jt: 4, Jf: 0, K: 0x40000000},
+		{Code: 0x0015, Jt: 0, Jf: 1, K: 0x000001d3},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050001},
+		{Code: 0x0025, Jt: 0, Jf: 1, K: 0x000001d5},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050026},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
 		{Code: 0x0015, Jt: 0, Jf: 214, K: 0xc000003e},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
@@ -1486,6 +1542,14 @@ var seccompProgramsAMD64 = [seccompVariants][]unix.SockFilter{
 	// net-unix-ipcns
 	{
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
+		{Code: 0x0015, Jt: 0, Jf: 6, K: 0xc000003e},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
+		{Code: 0x0035, Jt: 4, Jf: 0, K: 0x40000000},
+		{Code: 0x0015, Jt: 0, Jf: 1, K: 0x000001d3},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050001},
+		{Code: 0x0025, Jt: 0, Jf: 1, K: 0x000001d5},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050026},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
 		{Code: 0x0015, Jt: 0, Jf: 192, K: 0xc000003e},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
 		{Code: 0x0035, Jt: 0, Jf: 1, K: 0x40000000},
@@ -1683,6 +1747,12 @@ var seccompProgramsAMD64 = [seccompVariants][]unix.SockFilter{
 	},
 	// filesonly
 	{
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
+		{Code: 0x0015, Jt: 0, Jf: 4, K: 0xc000003e},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
+		{Code: 0x0035, Jt: 2, Jf: 0, K: 0x40000000},
+		{Code: 0x0025, Jt: 0, Jf: 1, K: 0x000001d5},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050026},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
 		{Code: 0x0015, Jt: 0, Jf: 53, K: 0xc000003e},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},

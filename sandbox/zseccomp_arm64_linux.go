@@ -10,6 +10,13 @@ var seccompProgramsARM64 = [seccompVariants][]unix.SockFilter{
 	// nonet-nounix
 	{
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
+		{Code: 0x0015, Jt: 0, Jf: 5, K: 0xc00000b7},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
+		{Code: 0x0015, Jt: 0, Jf: 1, K: 0x000001d3},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050001},
+		{Code: 0x0025, Jt: 0, Jf: 1, K: 0x000001d5},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050026},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
 		{Code: 0x0015, Jt: 0, Jf: 203, K: 0xc00000b7},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
 		{Code: 0x0025, Jt: 0, Jf: 139, K: 0x00000038},
@@ -219,6 +226,13 @@ var seccompProgramsARM64 = [seccompVariants][]unix.SockFilter{
 	// nonet-unix
 	{
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
+		{Code: 0x0015, Jt: 0, Jf: 5, K: 0xc00000b7},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
+		{Code: 0x0015, Jt: 0, Jf: 1, K: 0x000001d3},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050001},
+		{Code: 0x0025, Jt: 0, Jf: 1, K: 0x000001d5},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050026},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
 		{Code: 0x0015, Jt: 0, Jf: 183, K: 0xc00000b7},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
 		{Code: 0x0025, Jt: 0, Jf: 129, K: 0x00000035},
@@ -407,6 +421,13 @@ var seccompProgramsARM64 = [seccompVariants][]unix.SockFilter{
 	},
 	// net-nounix
 	{
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
+		{Code: 0x0015, Jt: 0, Jf: 5, K: 0xc00000b7},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
+		{Code: 0x0015, Jt: 0, Jf: 1, K: 0x000001d3},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050001},
+		{Code: 0x0025, Jt: 0, Jf: 1, K: 0x000001d5},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050026},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
 		{Code: 0x0015, Jt: 0, Jf: 225, K: 0xc00000b7},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
@@ -639,6 +660,13 @@ var seccompProgramsARM64 = [seccompVariants][]unix.SockFilter{
 	// net-unix
 	{
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
+		{Code: 0x0015, Jt: 0, Jf: 5, K: 0xc00000b7},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
+		{Code: 0x0015, Jt: 0, Jf: 1, K: 0x000001d3},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050001},
+		{Code: 0x0025, Jt: 0, Jf: 1, K: 0x000001d5},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050026},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
 		{Code: 0x0015, Jt: 0, Jf: 203, K: 0xc00000b7},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
 		{Code: 0x0025, Jt: 0, Jf: 149, K: 0x00000035},
@@ -848,6 +876,13 @@ var seccompProgramsARM64 = [seccompVariants][]unix.SockFilter{
 	// nonet-nounix-ipcns
 	{
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
+		{Code: 0x0015, Jt: 0, Jf: 5, K: 0xc00000b7},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
+		{Code: 0x0015, Jt: 0, Jf: 1, K: 0x000001d3},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050001},
+		{Code: 0x0025, Jt: 0, Jf: 1, K: 0x000001d5},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050026},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
 		{Code: 0x0015, Jt: 0, Jf: 182, K: 0xc00000b7},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
 		{Code: 0x0025, Jt: 0, Jf: 72, K: 0x000000da},
@@ -1036,6 +1071,13 @@ var seccompProgramsARM64 = [seccompVariants][]unix.SockFilter{
 	// nonet-unix-ipcns
 	{
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
+		{Code: 0x0015, Jt: 0, Jf: 5, K: 0xc00000b7},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
+		{Code: 0x0015, Jt: 0, Jf: 1, K: 0x000001d3},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050001},
+		{Code: 0x0025, Jt: 0, Jf: 1, K: 0x000001d5},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050026},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
 		{Code: 0x0015, Jt: 0, Jf: 162, K: 0xc00000b7},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
 		{Code: 0x0025, Jt: 0, Jf: 72, K: 0x000000da},
@@ -1203,6 +1245,13 @@ var seccompProgramsARM64 = [seccompVariants][]unix.SockFilter{
 	},
 	// net-nounix-ipcns
 	{
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
+		{Code: 0x0015, Jt: 0, Jf: 5, K: 0xc00000b7},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
+		{Code: 0x0015, Jt: 0, Jf: 1, K: 0x000001d3},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050001},
+		{Code: 0x0025, Jt: 0, Jf: 1, K: 0x000001d5},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050026},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
 		{Code: 0x0015, Jt: 0, Jf: 204, K: 0xc00000b7},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
@@ -1414,6 +1463,13 @@ var seccompProgramsARM64 = [seccompVariants][]unix.SockFilter{
 	// net-unix-ipcns
 	{
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
+		{Code: 0x0015, Jt: 0, Jf: 5, K: 0xc00000b7},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
+		{Code: 0x0015, Jt: 0, Jf: 1, K: 0x000001d3},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050001},
+		{Code: 0x0025, Jt: 0, Jf: 1, K: 0x000001d5},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050026},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
 		{Code: 0x0015, Jt: 0, Jf: 182, K: 0xc00000b7},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
 		{Code: 0x0025, Jt: 0, Jf: 72, K: 0x000000da},
@@ -1601,6 +1657,11 @@ var seccompProgramsARM64 = [seccompVariants][]unix.SockFilter{
 	},
 	// filesonly
 	{
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
+		{Code: 0x0015, Jt: 0, Jf: 3, K: 0xc00000b7},
+		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},
+		{Code: 0x0025, Jt: 0, Jf: 1, K: 0x000001d5},
+		{Code: 0x0006, Jt: 0, Jf: 0, K: 0x00050026},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000004},
 		{Code: 0x0015, Jt: 0, Jf: 45, K: 0xc00000b7},
 		{Code: 0x0020, Jt: 0, Jf: 0, K: 0x00000000},

@@ -484,6 +484,16 @@ func (g *Gate) addUpwardTops(l *protect.List) {
 		}
 		l.Add(protect.Protected, protect.WhyUpwardTop, protect.UpwardTop(r)...)
 	}
+	// A project inside a shared root (/tmp/work/proj): the directories
+	// between are above it too (sandbox's betweenSharedAndRoots).
+	for _, s := range g.sharedRoots() {
+		if roots[0] == s || !policy.Inside(roots[0], s) {
+			continue
+		}
+		for d := filepath.Dir(roots[0]); d != s && policy.Inside(d, s); d = filepath.Dir(d) {
+			l.Add(protect.Protected, protect.WhyUpwardTop, protect.UpwardTop(d)...)
+		}
+	}
 }
 
 // stateBelow returns the guard state paths strictly below the written path

@@ -52,7 +52,7 @@ func TempCaches() []string {
 }
 
 // WhyUpwardTop is the reason given for a path of UpwardTop.
-const WhyUpwardTop = "at the top of a writable root other than the project: tools run in any directory below it that lacks one of its own find it and run what it says, or a tool reads it there at its next start"
+const WhyUpwardTop = "at the top of a writable root other than the project, or above the project in a shared one: tools run in any directory below it that lacks one of its own find it and run what it says, or a tool reads it there at its next start"
 
 // UpwardTop returns the paths at the top of dir that tools running in a
 // directory below it take for their own: UpwardNames, UpwardConfigs and
