@@ -10,7 +10,10 @@
 // from that thread, which replaces the whole process: either way the program
 // has only that thread's credentials, namespaces, Landlock domain and seccomp
 // filter. Nothing is broadcast to the other threads, which is what keeps the
-// cost near a plain exec (see the Speed section). The steps, in order:
+// cost near a plain exec (see the Speed section). First, when none of the
+// standard descriptors is a terminal (an agent's pipes), the process gives up
+// its controlling terminal (leaveTerminal): /dev/tty was the terminal a person
+// types the agent's prompts on. The steps, in order:
 //
 //  1. As root (more precisely: holding CAP_SYS_ADMIN), a mount namespace of the
 //     thread's own, with every mount made read-only (mount_setattr, AT_RECURSIVE)

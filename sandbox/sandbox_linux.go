@@ -51,6 +51,12 @@ func confineAndExec(p Profile, path string, argv, env []string, warn io.Writer) 
 		c.release()
 		return false, err
 	}
+	if !c.p.FilesOnly {
+		if err := leaveTerminal(); err != nil {
+			c.release()
+			return false, err
+		}
+	}
 	// What the agent needs while and after the program runs: the
 	// project's directories, watched (hookdirs_linux.go), and the owner's
 	// permissions of the ways to the working directory and the home, given
