@@ -193,7 +193,7 @@ func (n *newNames) lookDeeper(w io.Writer, stamp string, buf []byte, locks *unlo
 		return d
 	}
 	for _, h := range n.dirs {
-		if h.ctime != (unix.Timespec{}) && !changed(h.fd) {
+		if h.ctime != (unix.Timespec{}) && !changed(h.fd) || n.between[h.path] {
 			continue
 		}
 		if fd := dup(h.fd); fd >= 0 {

@@ -65,6 +65,11 @@ type newNames struct {
 	// looked for in one directory only (noted in its heldDir's missing).
 	extraFrom int
 	tops      map[string]bool // the tops of the roots other than the project (otherRootTops)
+	// between are the directories between a shared root's top and a root
+	// inside it (betweenSharedAndRoots): only their own names are looked
+	// at, never what lies below them (other work in /tmp, not the
+	// command's: another process's /tmp/work/other/.claude was moved aside).
+	between map[string]bool
 	// gitDirsSeen are the git directories made during the run looked in
 	// (lookNewRepos).
 	gitDirsSeen map[string]bool
@@ -110,7 +115,8 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 		entries = slices.Concat(names, homeNames)
 	}
 	topFrom := len(entries)
-	tops := slices.Concat(otherRootTops(&c.p, homeDir), betweenSharedAndRoots(c.roots))
+	between := betweenSharedAndRoots(c.roots)
+	tops := slices.Concat(otherRootTops(&c.p, homeDir), between)
 	if len(tops) > 0 {
 		entries = slices.Concat(entries, upwardTopNames())
 	}
@@ -199,6 +205,12 @@ func lookForNewNames(c *confinement, names, homeNames []protect.Entry, homeDir s
 		n.tops = make(map[string]bool, len(tops))
 		for _, t := range tops {
 			n.tops[t] = true
+		}
+	}
+	if len(between) > 0 {
+		n.between = make(map[string]bool, len(between))
+		for _, d := range between {
+			n.between[d] = true
 		}
 	}
 	buf := make([]byte, dirNamesBuf) // one for every listing

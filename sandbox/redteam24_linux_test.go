@@ -183,3 +183,34 @@ func TestBetweenSharedAndRoots(t *testing.T) {
 		t.Errorf("betweenSharedAndRoots = %q, want %q", got, want)
 	}
 }
+
+// TestBelowBetweenUntouched: the directories between a shared root's top
+// and the project are looked at for their own names only. What lies below
+// them is other work in /tmp, not the project's (another process's
+// /tmp/work/other/home/.claude, made while the command ran, was moved
+// aside and the command's status made 126): it stays, as before S24-2.
+func TestBelowBetweenUntouched(t *testing.T) {
+	requireRoot(t, "switching to an ordinary user needs root")
+	requireSandbox(t)
+	made := []string{"other/.envrc", "other/home/.claude", "other/home/.codex"}
+	asRootNobodyAndForbidden(t, func(t *testing.T, cred *syscall.Credential, forbidden bool, base, exe string, f *fixture) {
+		shared, above := f.root, filepath.Join(f.root, "work")
+		project := filepath.Join(above, "proj")
+		os.MkdirAll(project, 0o755)
+		os.MkdirAll(filepath.Join(above, "other", "home"), 0o755)
+		chownFixture(t, f, cred)
+		p := Profile{WritableRoots: []string{project, shared}, SharedRoots: []string{shared}, Project: project, BestEffort: forbidden}
+		Protect(&p, protect.Default(), base)
+		script := "set -e; cd ..; mkdir " + strings.Join(made, " ")
+		o := child{profile: &p, path: "/bin/sh", argv: []string{"sh", "-c", script}, dir: project, exe: exe, cred: cred,
+			env: []string{"HOME=" + base, "PATH=/usr/bin:/bin"}, noUserNS: forbidden}.run(t)
+		if !o.ok {
+			t.Errorf("a command that made %q below the directory above the project: %s, want exit 0\nstderr: %s", made, o.msg, o.stderr)
+		}
+		for _, n := range made {
+			if !exists(filepath.Join(above, n)) {
+				t.Errorf("%s was moved aside\nstderr: %s", n, o.stderr)
+			}
+		}
+	})
+}
