@@ -288,13 +288,6 @@ func New(opts Options, env []string, stderr io.Writer) (*Gate, error) {
 	return g, nil
 }
 
-// rootsAreDirs returns the error existingRoots gives for roots that exist
-// but are not directories, naming from, where they were given.
-func rootsAreDirs(roots []string, from string) error {
-	_, err := existingRoots(roots, from, io.Discard)
-	return err
-}
-
 // existingRoots returns roots less those that do not exist, with a warning
 // for each, naming from, where it was given; one that exists but is not a
 // directory (links followed) is an error. A root a newcomer mistyped

@@ -95,7 +95,8 @@ func applyProject(cfg config.Config, project string, files []trust.File, getenv 
 				return cfg, nil, fmt.Errorf("config: %s: %s is not allowed in a project's configuration (put policy files in %s; the log and the shell are the user's)", path, key, trust.Dir)
 			}
 		}
-		if err := rootsAreDirs(pc.WritableRoots, "writable_roots in "+path); err != nil {
+		// A root that exists but is no directory is refused.
+		if _, err := existingRoots(pc.WritableRoots, "writable_roots in "+path, io.Discard); err != nil {
 			return cfg, nil, err
 		}
 		for _, r := range pc.WritableRoots {
